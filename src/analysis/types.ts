@@ -1,0 +1,155 @@
+// The analysis result: a plain, serialisable object. `threatmap analyze --format json` prints exactly this,
+// and every renderer reads only this (renderers never re-analyse).
+import type { TrustLevel } from '../model/catalog.js';
+import type { Asset, Boundary, Diagnostic, Element, Flow, Loc, System } from '../model/types.js';
+
+export const STRIDE_LETTERS = ['S', 'T', 'R', 'I', 'D', 'E'] as const;
+export type Stride = (typeof STRIDE_LETTERS)[number];
+export const STRIDE_NAMES: Record<Stride, string> = {
+  S: 'Spoofing',
+  T: 'Tampering',
+  R: 'Repudiation',
+  I: 'Information Disclosure',
+  D: 'Denial of Service',
+  E: 'Elevation of Privilege',
+};
+
+export const RATINGS = ['Low', 'Medium', 'High'] as const;
+export type Rating = (typeof RATINGS)[number];
+export const RISKS = ['Low', 'Medium', 'High', 'Critical'] as const;
+export type Risk = (typeof RISKS)[number];
+
+export interface RatedLevel {
+  level: Rating;
+  /** Why, in terms of the model's facts. */
+  reason: string;
+}
+
+/** One fact from the model that made a rule fire (or that mitigates), with where it is written. */
+export interface Evidence {
+  fact: string;
+  path: string;
+  line: number;
+  col: number;
+}
+
+export type ComponentKind = 'element' | 'flow' | 'boundary' | 'endpoint' | 'system';
+
+export interface Threat {
+  /** T1, T2... in risk order (report order). */
+  id: string;
+  /** Stable across edits: derived from the rule and what it concerns, never from report order. */
+  key: string;
+  ruleId: string;
+  stride: Stride;
+  category: string;
+  /** The element, flow or boundary id the threat concerns. */
+  component: string;
+  componentKind: ComponentKind;
+  componentName: string;
+  /** The endpoint id (`element:key`) when the threat is about one entry point. */
+  endpoint?: string;
+  /** Every flow the threat covers (a threat found on several flows is reported once). */
+  flows: string[];
+  title: string;
+  description: string;
+  likelihood: RatedLevel;
+  impact: RatedLevel;
+  risk: Risk;
+  mitigation: string;
+  references: string[];
+  evidence: Evidence[];
+}
+
+export type CoverageStatus = 'threat' | 'mitigated' | 'not-applicable';
+
+/** How one (component, STRIDE category) pair ended: nothing is silently skipped. */
+export interface CoverageCell {
+  component: string;
+  stride: Stride;
+  status: CoverageStatus;
+  /** Threat ids, when status is `threat`. */
+  threats: string[];
+  /** Controls that mitigate, when status is `mitigated`. */
+  controls: string[];
+  reason: string;
+}
+
+export interface CoverageRow {
+  component: string;
+  componentKind: ComponentKind;
+  name: string;
+  cells: CoverageCell[];
+}
+
+export const CROSSING_KINDS = [
+  'internet-to-dmz', 'internet-to-internal', 'dmz-to-internal', 'app-to-data', 'service-to-service',
+  'user-to-admin', 'to-lower-trust', 'same-trust',
+] as const;
+export type CrossingKind = (typeof CROSSING_KINDS)[number];
+
+export interface Crossing {
+  flow: string;
+  from: string;
+  to: string;
+  /** Boundaries the flow leaves, innermost first. */
+  left: string[];
+  /** Boundaries the flow enters, outermost first. */
+  entered: string[];
+  fromTrust: TrustLevel;
+  toTrust: TrustLevel;
+  kind: CrossingKind;
+  label: string;
+}
+
+export const SURFACE_CATEGORIES = ['Network', 'Application', 'Authentication', 'Data', 'Infrastructure', 'Human'] as const;
+export type SurfaceCategory = (typeof SURFACE_CATEGORIES)[number];
+
+export interface SurfaceEntry {
+  category: SurfaceCategory;
+  /** Element or endpoint id. */
+  id: string;
+  name: string;
+  detail: string;
+  /** Reachable from an untrusted zone. */
+  exposed: boolean;
+  loc: Loc;
+}
+
+export interface Recommendation {
+  rank: number;
+  risk: Risk;
+  text: string;
+  /** Threat ids fixed by this action. */
+  threats: string[];
+}
+
+export interface Summary {
+  elements: { external: number; process: number; store: number; total: number };
+  flows: number;
+  boundaries: number;
+  crossings: number;
+  endpoints: number;
+  assets: number;
+  threats: Record<Risk, number> & { total: number };
+}
+
+export interface AnalysisResult {
+  tool: 'threatmap';
+  /** Version of this result's shape. */
+  schemaVersion: 1;
+  file: string;
+  system: System;
+  summary: Summary;
+  boundaries: Boundary[];
+  assets: Asset[];
+  elements: Element[];
+  flows: Flow[];
+  crossings: Crossing[];
+  threats: Threat[];
+  coverage: CoverageRow[];
+  attackSurface: SurfaceEntry[];
+  recommendations: Recommendation[];
+  /** Warnings found while loading (sanity checks); errors stop before analysis. */
+  diagnostics: Diagnostic[];
+}

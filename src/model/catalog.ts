@@ -1,0 +1,328 @@
+// The vocabulary of a model, kept as data so that rules ask about traits, never about names,
+// and adding a technology, protocol or control needs no code change.
+
+export const ELEMENT_KINDS = ['external', 'process', 'store'] as const;
+export type ElementKind = (typeof ELEMENT_KINDS)[number];
+
+export const TRUST_LEVELS = ['untrusted', 'dmz', 'internal', 'restricted'] as const;
+export type TrustLevel = (typeof TRUST_LEVELS)[number];
+/** `internet` reads better than `untrusted` in a model; both mean the lowest trust. */
+export const TRUST_ALIASES: Record<string, TrustLevel> = { internet: 'untrusted', public: 'untrusted' };
+export const trustRank = (t: TrustLevel): number => TRUST_LEVELS.indexOf(t);
+
+export const BOUNDARY_KINDS = ['network', 'container', 'data-tier', 'service', 'privilege', 'cloud'] as const;
+export type BoundaryKind = (typeof BOUNDARY_KINDS)[number];
+
+export const LEVELS = ['low', 'medium', 'high'] as const;
+export type Level = (typeof LEVELS)[number];
+
+export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;
+export type Classification = (typeof CLASSIFICATIONS)[number];
+
+export const ASSET_KINDS = ['data', 'resource'] as const;
+export type AssetKind = (typeof ASSET_KINDS)[number];
+
+export const ASSET_TYPES = [
+  'pii', 'credentials', 'payment', 'financial', 'secrets', 'health', 'session', 'business',
+  'pricing', 'source-code', 'telemetry', 'logs', 'availability', 'other',
+] as const;
+export type AssetType = (typeof ASSET_TYPES)[number];
+
+export interface ElementTypeInfo {
+  kind: ElementKind;
+  description: string;
+}
+
+/** What an element is. Each type implies its DFD kind, so `type: database` needs no `kind: store`. */
+export const ELEMENT_TYPES = {
+  user: { kind: 'external', description: 'a person using the system (customer, visitor)' },
+  admin: { kind: 'external', description: 'a privileged operator or administrator' },
+  'support-staff': { kind: 'external', description: 'staff with access to customer data' },
+  developer: { kind: 'external', description: 'a person who changes code or infrastructure' },
+  'user-agent': { kind: 'external', description: 'a browser or mobile app acting for a user' },
+  'third-party': { kind: 'external', description: 'a service run by someone else' },
+  device: { kind: 'external', description: 'an IoT or client device' },
+  'web-server': { kind: 'process', description: 'serves web pages or static files' },
+  'web-app': { kind: 'process', description: 'server-rendered web application' },
+  api: { kind: 'process', description: 'an HTTP/gRPC API service' },
+  service: { kind: 'process', description: 'an internal service' },
+  worker: { kind: 'process', description: 'a background job or consumer' },
+  function: { kind: 'process', description: 'a serverless function' },
+  cdn: { kind: 'process', description: 'a content delivery network edge' },
+  'load-balancer': { kind: 'process', description: 'distributes traffic to back ends' },
+  gateway: { kind: 'process', description: 'an API gateway or ingress' },
+  'reverse-proxy': { kind: 'process', description: 'a proxy terminating client connections' },
+  'identity-provider': { kind: 'process', description: 'issues identities and tokens' },
+  'admin-panel': { kind: 'process', description: 'a back-office or administration interface' },
+  llm: { kind: 'process', description: 'a large language model or agent' },
+  'ci-cd': { kind: 'process', description: 'a build and deployment pipeline' },
+  'container-registry': { kind: 'store', description: 'stores container images' },
+  'cloud-console': { kind: 'process', description: 'a cloud provider management plane' },
+  database: { kind: 'store', description: 'a database' },
+  cache: { kind: 'store', description: 'an in-memory cache' },
+  'object-storage': { kind: 'store', description: 'object or blob storage' },
+  'file-storage': { kind: 'store', description: 'a file system or share' },
+  queue: { kind: 'store', description: 'a message queue' },
+  'event-bus': { kind: 'store', description: 'an event stream or pub/sub bus' },
+  logs: { kind: 'store', description: 'log storage' },
+  backups: { kind: 'store', description: 'backup storage' },
+  'secrets-vault': { kind: 'store', description: 'a secrets manager' },
+  'search-index': { kind: 'store', description: 'a search engine index' },
+} as const satisfies Record<string, ElementTypeInfo>;
+export type ElementType = keyof typeof ELEMENT_TYPES;
+
+export const TECH_TRAITS = [
+  'sql', 'nosql', 'in-memory', 'browser', 'mobile', 'payment', 'email', 'message-broker', 'container',
+  'serverless', 'template-engine', 'xml', 'ldap', 'llm', 'cloud', 'identity',
+] as const;
+export type TechTrait = (typeof TECH_TRAITS)[number];
+
+export interface TechInfo {
+  type: ElementType;
+  traits?: readonly TechTrait[];
+}
+
+/** A technology hint fills in the element's type and traits; unknown technologies are allowed with a warning. */
+export const TECHNOLOGIES: Record<string, TechInfo> = {
+  browser: { type: 'user-agent', traits: ['browser'] },
+  'mobile-app': { type: 'user-agent', traits: ['mobile'] },
+  postgres: { type: 'database', traits: ['sql'] },
+  mysql: { type: 'database', traits: ['sql'] },
+  mariadb: { type: 'database', traits: ['sql'] },
+  mssql: { type: 'database', traits: ['sql'] },
+  oracle: { type: 'database', traits: ['sql'] },
+  sqlite: { type: 'database', traits: ['sql'] },
+  mongodb: { type: 'database', traits: ['nosql'] },
+  dynamodb: { type: 'database', traits: ['nosql', 'cloud'] },
+  cassandra: { type: 'database', traits: ['nosql'] },
+  couchdb: { type: 'database', traits: ['nosql'] },
+  elasticsearch: { type: 'search-index', traits: ['nosql'] },
+  opensearch: { type: 'search-index', traits: ['nosql'] },
+  redis: { type: 'cache', traits: ['in-memory', 'nosql'] },
+  memcached: { type: 'cache', traits: ['in-memory'] },
+  s3: { type: 'object-storage', traits: ['cloud'] },
+  gcs: { type: 'object-storage', traits: ['cloud'] },
+  'azure-blob': { type: 'object-storage', traits: ['cloud'] },
+  minio: { type: 'object-storage' },
+  nfs: { type: 'file-storage' },
+  rabbitmq: { type: 'queue', traits: ['message-broker'] },
+  sqs: { type: 'queue', traits: ['message-broker', 'cloud'] },
+  activemq: { type: 'queue', traits: ['message-broker'] },
+  kafka: { type: 'event-bus', traits: ['message-broker'] },
+  nats: { type: 'event-bus', traits: ['message-broker'] },
+  sns: { type: 'event-bus', traits: ['message-broker', 'cloud'] },
+  eventbridge: { type: 'event-bus', traits: ['message-broker', 'cloud'] },
+  'pub-sub': { type: 'event-bus', traits: ['message-broker', 'cloud'] },
+  nginx: { type: 'reverse-proxy' },
+  apache: { type: 'web-server' },
+  haproxy: { type: 'load-balancer' },
+  envoy: { type: 'reverse-proxy' },
+  traefik: { type: 'reverse-proxy' },
+  alb: { type: 'load-balancer', traits: ['cloud'] },
+  elb: { type: 'load-balancer', traits: ['cloud'] },
+  cloudfront: { type: 'cdn', traits: ['cloud'] },
+  cloudflare: { type: 'cdn' },
+  fastly: { type: 'cdn' },
+  akamai: { type: 'cdn' },
+  kong: { type: 'gateway' },
+  'api-gateway': { type: 'gateway', traits: ['cloud'] },
+  istio: { type: 'gateway' },
+  node: { type: 'api' },
+  express: { type: 'api' },
+  nestjs: { type: 'api' },
+  django: { type: 'web-app', traits: ['template-engine'] },
+  flask: { type: 'web-app', traits: ['template-engine'] },
+  rails: { type: 'web-app', traits: ['template-engine'] },
+  spring: { type: 'api', traits: ['xml'] },
+  dotnet: { type: 'api', traits: ['xml'] },
+  go: { type: 'api' },
+  php: { type: 'web-app', traits: ['template-engine'] },
+  lambda: { type: 'function', traits: ['serverless', 'cloud'] },
+  'cloud-functions': { type: 'function', traits: ['serverless', 'cloud'] },
+  kubernetes: { type: 'service', traits: ['container'] },
+  docker: { type: 'service', traits: ['container'] },
+  vault: { type: 'secrets-vault' },
+  'secrets-manager': { type: 'secrets-vault', traits: ['cloud'] },
+  keycloak: { type: 'identity-provider', traits: ['identity'] },
+  auth0: { type: 'third-party', traits: ['identity'] },
+  okta: { type: 'third-party', traits: ['identity'] },
+  cognito: { type: 'identity-provider', traits: ['identity', 'cloud'] },
+  ldap: { type: 'identity-provider', traits: ['ldap', 'identity'] },
+  'active-directory': { type: 'identity-provider', traits: ['ldap', 'identity'] },
+  stripe: { type: 'third-party', traits: ['payment'] },
+  paypal: { type: 'third-party', traits: ['payment'] },
+  adyen: { type: 'third-party', traits: ['payment'] },
+  'payment-gateway': { type: 'third-party', traits: ['payment'] },
+  sendgrid: { type: 'third-party', traits: ['email'] },
+  ses: { type: 'third-party', traits: ['email', 'cloud'] },
+  smtp: { type: 'third-party', traits: ['email'] },
+  openai: { type: 'third-party', traits: ['llm'] },
+  anthropic: { type: 'third-party', traits: ['llm'] },
+  'llm-agent': { type: 'llm', traits: ['llm'] },
+  jenkins: { type: 'ci-cd' },
+  'github-actions': { type: 'ci-cd', traits: ['cloud'] },
+  'gitlab-ci': { type: 'ci-cd' },
+  ecr: { type: 'container-registry', traits: ['cloud'] },
+  'docker-registry': { type: 'container-registry' },
+  splunk: { type: 'logs' },
+  elk: { type: 'logs' },
+  cloudwatch: { type: 'logs', traits: ['cloud'] },
+};
+
+export interface ProtocolInfo {
+  encrypted: boolean;
+  /** Authentication the protocol itself provides (mutual TLS authenticates both peers). */
+  auth?: AuthMethod;
+  /** Request/response protocols can cascade failures; fire-and-forget messaging does not. */
+  synchronous: boolean;
+  description: string;
+}
+
+export const PROTOCOLS: Record<string, ProtocolInfo> = {
+  http: { encrypted: false, synchronous: true, description: 'plain HTTP' },
+  https: { encrypted: true, synchronous: true, description: 'HTTP over TLS' },
+  mtls: { encrypted: true, auth: 'mtls', synchronous: true, description: 'HTTPS with mutual TLS' },
+  grpc: { encrypted: false, synchronous: true, description: 'gRPC without TLS' },
+  grpcs: { encrypted: true, synchronous: true, description: 'gRPC over TLS' },
+  'grpc+mtls': { encrypted: true, auth: 'mtls', synchronous: true, description: 'gRPC with mutual TLS' },
+  ws: { encrypted: false, synchronous: true, description: 'plain WebSocket' },
+  wss: { encrypted: true, synchronous: true, description: 'WebSocket over TLS' },
+  graphql: { encrypted: true, synchronous: true, description: 'GraphQL over HTTPS' },
+  tcp: { encrypted: false, synchronous: true, description: 'raw TCP' },
+  tls: { encrypted: true, synchronous: true, description: 'TCP over TLS' },
+  udp: { encrypted: false, synchronous: false, description: 'raw UDP' },
+  sql: { encrypted: false, synchronous: true, description: 'database protocol without TLS' },
+  'sql+tls': { encrypted: true, synchronous: true, description: 'database protocol over TLS' },
+  postgres: { encrypted: false, synchronous: true, description: 'PostgreSQL wire protocol without TLS' },
+  'postgres+tls': { encrypted: true, synchronous: true, description: 'PostgreSQL over TLS' },
+  mysql: { encrypted: false, synchronous: true, description: 'MySQL protocol without TLS' },
+  'mysql+tls': { encrypted: true, synchronous: true, description: 'MySQL over TLS' },
+  mongodb: { encrypted: false, synchronous: true, description: 'MongoDB wire protocol without TLS' },
+  'mongodb+tls': { encrypted: true, synchronous: true, description: 'MongoDB over TLS' },
+  redis: { encrypted: false, synchronous: true, description: 'Redis protocol without TLS' },
+  rediss: { encrypted: true, synchronous: true, description: 'Redis over TLS' },
+  memcached: { encrypted: false, synchronous: true, description: 'memcached protocol' },
+  amqp: { encrypted: false, synchronous: false, description: 'AMQP without TLS' },
+  amqps: { encrypted: true, synchronous: false, description: 'AMQP over TLS' },
+  kafka: { encrypted: false, synchronous: false, description: 'Kafka without TLS' },
+  'kafka+tls': { encrypted: true, synchronous: false, description: 'Kafka over TLS' },
+  mqtt: { encrypted: false, synchronous: false, description: 'MQTT without TLS' },
+  mqtts: { encrypted: true, synchronous: false, description: 'MQTT over TLS' },
+  smtp: { encrypted: false, synchronous: false, description: 'SMTP without TLS' },
+  smtps: { encrypted: true, synchronous: false, description: 'SMTP over TLS' },
+  ssh: { encrypted: true, synchronous: true, description: 'SSH' },
+  sftp: { encrypted: true, synchronous: true, description: 'SFTP' },
+  ftp: { encrypted: false, synchronous: true, description: 'plain FTP' },
+  ldap: { encrypted: false, synchronous: true, description: 'LDAP without TLS' },
+  ldaps: { encrypted: true, synchronous: true, description: 'LDAP over TLS' },
+  dns: { encrypted: false, synchronous: true, description: 'DNS' },
+  nfs: { encrypted: false, synchronous: true, description: 'NFS' },
+  smb: { encrypted: false, synchronous: true, description: 'SMB' },
+  s3: { encrypted: true, synchronous: true, description: 'S3 API over HTTPS' },
+  'cloud-api': { encrypted: true, synchronous: true, description: 'a cloud provider API over HTTPS' },
+  ipc: { encrypted: false, synchronous: true, description: 'local inter-process communication' },
+  file: { encrypted: false, synchronous: true, description: 'local file access' },
+  'in-process': { encrypted: false, synchronous: true, description: 'a call inside one process' },
+};
+
+export const AUTH_METHODS = [
+  'none', 'session-cookie', 'jwt', 'oauth2', 'oidc', 'saml', 'api-key', 'basic', 'password', 'mtls', 'iam',
+  'hmac', 'kerberos', 'ssh-key',
+] as const;
+export type AuthMethod = (typeof AUTH_METHODS)[number];
+export const AUTH_ALIASES: Record<string, AuthMethod> = {
+  session: 'session-cookie',
+  cookie: 'session-cookie',
+  bearer: 'jwt',
+  token: 'jwt',
+  'db-credentials': 'password',
+  credentials: 'password',
+  certificate: 'mtls',
+  signature: 'hmac',
+};
+
+export interface ControlInfo {
+  description: string;
+}
+
+/**
+ * Controls a model may name. A control on an element covers its endpoints; a control on an edge element
+ * (gateway, WAF, CDN) covers what lies behind it when every untrusted path passes through it.
+ */
+export const CONTROLS = {
+  authentication: { description: 'callers must authenticate' },
+  authorization: { description: 'every request is checked against the caller\'s permissions' },
+  'object-level-authorization': { description: 'access to each object is checked against its owner (no IDOR)' },
+  mfa: { description: 'multi-factor authentication' },
+  'rate-limiting': { description: 'requests per client are limited' },
+  'account-lockout': { description: 'accounts lock or slow down after repeated failures' },
+  captcha: { description: 'a challenge separates people from bots' },
+  waf: { description: 'a web application firewall filters requests' },
+  'ddos-protection': { description: 'volumetric attack absorption at the edge' },
+  'input-validation': { description: 'input is validated against an allow-list schema' },
+  'parameterized-queries': { description: 'queries are built with bound parameters' },
+  'output-encoding': { description: 'output is encoded for its context' },
+  'content-security-policy': { description: 'a restrictive Content-Security-Policy header' },
+  'csrf-protection': { description: 'anti-CSRF tokens or SameSite cookies' },
+  'cors-policy': { description: 'a strict CORS allow-list' },
+  'generic-errors': { description: 'errors return generic messages; details stay in logs' },
+  'generic-responses': { description: 'responses do not reveal whether an account exists' },
+  'audit-logging': { description: 'security-relevant actions are logged with the actor' },
+  'tamper-evident-logs': { description: 'logs are append-only or signed' },
+  'log-sanitization': { description: 'secrets and personal data are masked before logging' },
+  'encryption-at-rest': { description: 'stored data is encrypted' },
+  'signature-verification': { description: 'incoming messages are signature-checked' },
+  'request-signing': { description: 'outgoing requests or events are signed' },
+  'replay-protection': { description: 'timestamps or nonces reject replayed messages' },
+  'circuit-breaker': { description: 'calls to failing dependencies are cut off' },
+  timeouts: { description: 'every outbound call has a timeout' },
+  'ip-allowlist': { description: 'only listed source addresses may connect' },
+  vpn: { description: 'reachable only through a VPN' },
+  'least-privilege': { description: 'runs with the minimum permissions it needs' },
+  'secure-cookies': { description: 'session cookies are HttpOnly, Secure and SameSite' },
+  'session-management': { description: 'sessions are rotated on login, expire and can be revoked' },
+  'server-side-validation': { description: 'security-relevant values are recomputed or checked on the server' },
+  'file-type-validation': { description: 'uploads are checked by content type and extension allow-list' },
+  'malware-scanning': { description: 'uploads are scanned for malware' },
+  'separate-origin': { description: 'user content is served from a separate domain' },
+  'size-limits': { description: 'request bodies and uploads have size limits' },
+  pagination: { description: 'queries and responses are bounded' },
+  'secrets-management': { description: 'secrets come from a vault, not config or images' },
+  'data-masking': { description: 'sensitive fields are masked in responses' },
+  backups: { description: 'data is backed up and restores are tested' },
+  redundancy: { description: 'runs with redundant instances or replicas' },
+  autoscaling: { description: 'capacity scales with load' },
+  'token-validation': { description: 'tokens are validated (signature, issuer, audience, expiry)' },
+  'certificate-pinning': { description: 'the peer certificate is pinned' },
+  hsts: { description: 'HTTP Strict Transport Security' },
+  sandboxing: { description: 'runs isolated from the host and other workloads' },
+  'image-signing': { description: 'container images are signed and verified' },
+  'dependency-pinning': { description: 'dependencies are pinned and come from a private registry' },
+  'prompt-isolation': { description: 'untrusted content is kept apart from instructions' },
+  'human-approval': { description: 'sensitive actions need a person\'s approval' },
+  'security-awareness': { description: 'staff are trained against phishing' },
+} as const satisfies Record<string, ControlInfo>;
+export type Control = keyof typeof CONTROLS;
+
+export const ENDPOINT_KINDS = [
+  'login', 'register', 'password-reset', 'search', 'upload', 'webhook', 'admin', 'api', 'page', 'health',
+  'graphql', 'callback', 'export',
+] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+
+/** Conventional path words imply an endpoint's kind, so `/login` needs no `kind: login`. */
+export const ENDPOINT_PATH_HINTS: ReadonlyArray<readonly [RegExp, EndpointKind]> = [
+  [/(^|\/)(admin|backoffice|back-office|manage|console)(\/|$)/i, 'admin'],
+  [/(^|\/)(login|signin|sign-in|auth|token|session)s?(\/|$)/i, 'login'],
+  [/(^|\/)(register|registration|signup|sign-up|join)(\/|$)/i, 'register'],
+  [/(^|\/)(password|reset|forgot|recover)[\w-]*(\/|$)/i, 'password-reset'],
+  [/(^|\/)(search|find|query)(\/|$)/i, 'search'],
+  [/(^|\/)(upload|uploads|files|attachments|import)(\/|$)/i, 'upload'],
+  [/(^|\/)(webhook|webhooks|hooks|notify|ipn)(\/|$)/i, 'webhook'],
+  [/(^|\/)(callback|oauth)(\/|$)/i, 'callback'],
+  [/(^|\/)graphql(\/|$)/i, 'graphql'],
+  [/(^|\/)(health|healthz|ready|readyz|live|livez|status|metrics)(\/|$)/i, 'health'],
+  [/(^|\/)(export|download|report)s?(\/|$)/i, 'export'],
+];
+
+export const ASSUMPTION_SCOPES = ['rule', 'element'] as const;
