@@ -65,7 +65,6 @@ export type CoverageStatus = 'threat' | 'mitigated' | 'not-applicable';
 
 /** How one (component, STRIDE category) pair ended: nothing is silently skipped. */
 export interface CoverageCell {
-  component: string;
   stride: Stride;
   status: CoverageStatus;
   /** Threat ids, when status is `threat`. */

@@ -1,0 +1,110 @@
+// The analysis pipeline: model graph -> crossings -> rules -> threats rated and ordered -> coverage,
+// attack surface, recommendations. Pure: no I/O, deterministic for the same model.
+import { displayPath } from '../model/diagnostics.js';
+import { buildGraph } from '../model/graph.js';
+import type { Diagnostic, Model, ModelPath, SourceMap } from '../model/types.js';
+import { findCrossings } from './boundaries.js';
+import { buildContext } from './context.js';
+import { buildCoverage } from './coverage.js';
+import { type RuleFinding, runRules } from './engine.js';
+import { recommend } from './recommendations.js';
+import { BUILTIN_RULES } from './rules/index.js';
+import type { Rule } from './rules/types.js';
+import { ratingRank, riskOf, riskRank } from './risk.js';
+import { attackSurface } from './surface.js';
+import {
+  type AnalysisResult, type Evidence, type Risk, RISKS, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
+} from './types.js';
+
+export interface AnalyzeOptions {
+  /** The rule set; default the built-in library. */
+  rules?: readonly Rule[];
+  /** Positions of the model's text, so evidence can cite file:line. */
+  source?: SourceMap;
+  /** Load-time warnings to carry into the result. */
+  diagnostics?: readonly Diagnostic[];
+}
+
+function toEvidence(source: SourceMap | undefined, fact: string, at: ModelPath): Evidence {
+  const loc = source?.locate(at) ?? { line: 0, col: 0 };
+  return { fact, path: displayPath(at), line: loc.line, col: loc.col };
+}
+
+function compareFindings(a: { risk: Risk; f: RuleFinding }, b: { risk: Risk; f: RuleFinding }): number {
+  return riskRank(b.risk) - riskRank(a.risk) ||
+    ratingRank(b.f.likelihood.level) - ratingRank(a.f.likelihood.level) ||
+    ratingRank(b.f.impact.level) - ratingRank(a.f.impact.level) ||
+    STRIDE_LETTERS.indexOf(a.f.rule.stride) - STRIDE_LETTERS.indexOf(b.f.rule.stride) ||
+    (a.f.key < b.f.key ? -1 : a.f.key > b.f.key ? 1 : 0);
+}
+
+export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisResult {
+  const graph = buildGraph(model);
+  const crossings = findCrossings(graph);
+  const ctx = buildContext(graph, crossings);
+  const run = runRules(ctx, options.rules ?? BUILTIN_RULES);
+
+  const componentName = (f: RuleFinding): string => {
+    if (f.endpoint) {
+      const ep = graph.endpoints.get(f.endpoint);
+      if (ep) return `${graph.elements.get(ep.element)?.name ?? ep.element} ${ep.key}`;
+    }
+    return graph.elements.get(f.component)?.name ?? graph.boundaries.get(f.component)?.name ??
+      (f.componentKind === 'flow' ? f.component : f.component === 'system' ? model.system.name : f.component);
+  };
+
+  const ordered = run.findings
+    .map((f) => ({ f, risk: riskOf(f.likelihood.level, f.impact.level) }))
+    .sort(compareFindings);
+  const threats: Threat[] = ordered.map(({ f, risk }, i) => ({
+    id: `T${i + 1}`,
+    key: f.key,
+    ruleId: f.rule.id,
+    stride: f.rule.stride,
+    category: STRIDE_NAMES[f.rule.stride],
+    component: f.component,
+    componentKind: f.componentKind,
+    componentName: componentName(f),
+    ...(f.endpoint ? { endpoint: f.endpoint } : {}),
+    flows: [...(f.flows ?? [])],
+    title: f.title,
+    description: f.description,
+    likelihood: f.likelihood,
+    impact: f.impact,
+    risk,
+    mitigation: f.mitigation ?? f.rule.mitigation,
+    references: [...f.rule.references],
+    evidence: f.evidence.map((e) => toEvidence(options.source, e.fact, e.at)),
+  }));
+  const findingByKey = new Map(run.findings.map((f) => [f.key, f]));
+
+  const count = (kind: string) => model.elements.filter((e) => e.kind === kind).length;
+  const threatCounts = Object.fromEntries(RISKS.map((r) => [r, threats.filter((t) => t.risk === r).length])) as Record<Risk, number>;
+  const summary: Summary = {
+    elements: { external: count('external'), process: count('process'), store: count('store'), total: model.elements.length },
+    flows: model.flows.length,
+    boundaries: model.boundaries.length,
+    crossings: crossings.length,
+    endpoints: model.elements.reduce((n, e) => n + e.endpoints.length, 0),
+    assets: model.assets.length,
+    threats: { ...threatCounts, total: threats.length },
+  };
+
+  return {
+    tool: 'threatmap',
+    schemaVersion: 1,
+    file: model.file,
+    system: model.system,
+    summary,
+    boundaries: model.boundaries,
+    assets: model.assets,
+    elements: model.elements,
+    flows: model.flows,
+    crossings,
+    threats,
+    coverage: buildCoverage(graph, threats, run.mitigations, run.suppressions),
+    attackSurface: attackSurface(ctx),
+    recommendations: recommend(threats, findingByKey),
+    diagnostics: [...(options.diagnostics ?? [])],
+  };
+}

@@ -1,0 +1,59 @@
+// Risk exactly as the method's Step 4: likelihood x impact through a 3x3 matrix.
+import type { Level } from '../model/catalog.js';
+import type { Asset } from '../model/types.js';
+import type { AnalysisContext } from './context.js';
+import { maxLevel } from './context.js';
+import { type RatedLevel, type Rating, RATINGS, type Risk, RISKS } from './types.js';
+
+const MATRIX: Record<Rating, Record<Rating, Risk>> = {
+  High: { High: 'Critical', Medium: 'High', Low: 'Medium' },
+  Medium: { High: 'High', Medium: 'Medium', Low: 'Low' },
+  Low: { High: 'Medium', Medium: 'Low', Low: 'Low' },
+};
+
+export const riskOf = (likelihood: Rating, impact: Rating): Risk => MATRIX[likelihood][impact];
+export const riskRank = (risk: Risk): number => RISKS.indexOf(risk);
+export const ratingRank = (r: Rating): number => RATINGS.indexOf(r);
+
+/** What each rating means, in the method's words; reasons in reports start from these. */
+export const LIKELIHOOD_MEANING: Record<Rating, string> = {
+  High: 'exploitable with public tools',
+  Medium: 'requires some skill or access',
+  Low: 'requires insider access or luck',
+};
+export const IMPACT_MEANING: Record<Rating, string> = {
+  High: 'data breach or full compromise',
+  Medium: 'partial data exposure or downtime',
+  Low: 'minor data exposure or degradation',
+};
+
+export const rated = (level: Rating, reason: string): RatedLevel => ({ level, reason });
+
+const LEVEL_TO_RATING: Record<Level, Rating> = { low: 'Low', medium: 'Medium', high: 'High' };
+
+export type AssetProperty = 'confidentiality' | 'integrity' | 'availability';
+
+/** Impact from the most valuable asset at stake for one security property, with the asset named. */
+export function assetImpact(assets: readonly Asset[], property: AssetProperty, fallback: RatedLevel): RatedLevel {
+  const level = maxLevel(assets.map((a) => a[property]));
+  if (level === undefined) return fallback;
+  const top = assets.filter((a) => a[property] === level).map((a) => a.name).sort();
+  const rating = LEVEL_TO_RATING[level];
+  return rated(rating, `${property} of ${top.join(', ')} is ${level}: ${IMPACT_MEANING[rating]}`);
+}
+
+/**
+ * Likelihood from exposure: straight from the internet without authentication, public tools suffice;
+ * behind authentication or one hop inside, it takes some access; deep inside, an insider.
+ */
+export function exposureLikelihood(ctx: AnalysisContext, elementId: string, authenticated: boolean): RatedLevel {
+  const exposure = ctx.exposure(elementId);
+  if (exposure === 'internet' && !authenticated) {
+    return rated('High', 'reachable from the internet without authentication: exploitable with public tools');
+  }
+  if (exposure === 'internet') return rated('Medium', 'reachable from the internet, but only with valid credentials');
+  if (exposure === 'indirect') {
+    return rated('Medium', 'reachable only through other components: requires some skill or a foothold');
+  }
+  return rated('Low', 'not reachable from an untrusted zone: requires insider access');
+}

@@ -1,0 +1,69 @@
+// Small building blocks shared by rule families, so each rule reads as its facts and nothing else.
+import type { Element, Endpoint, Flow } from '../../model/types.js';
+import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
+import { rated } from '../risk.js';
+import type { RatedLevel } from '../types.js';
+import type { EvidenceRef, MitigatedOutcome, Outcome, ThreatOutcome } from './types.js';
+
+/** Who can reach an endpoint: its callers when the model restricts them, else whoever reaches the element. */
+export function endpointExposure(ep: Endpoint, element: Element, ctx: AnalysisContext): Exposure {
+  if (!ep.callers) return ctx.exposure(element.id);
+  if (ep.callers.some((c) => ctx.isUntrustedSource(c))) return 'internet';
+  if (ep.callers.some((c) => ctx.exposure(c) !== 'internal')) return 'indirect';
+  return 'internal';
+}
+
+export function endpointLikelihood(ep: Endpoint, element: Element, ctx: AnalysisContext): RatedLevel {
+  const exposure = endpointExposure(ep, element, ctx);
+  if (exposure === 'internet' && ep.public) {
+    return rated('High', `${ep.route} is reachable from the internet without authentication: public tools suffice`);
+  }
+  if (exposure === 'internet') return rated('Medium', `${ep.route} is reachable from the internet, but needs a valid ${ep.auth} credential`);
+  if (exposure === 'indirect') return rated('Medium', `${ep.route} is reachable only through other components: needs some skill or a foothold`);
+  return rated('Low', `${ep.route} is not reachable from an untrusted zone: needs insider access`);
+}
+
+export const isExposed = (exposure: Exposure) => exposure !== 'internal';
+
+export const endpointTarget = (ep: Endpoint, element: Element) => `${ep.key} on ${element.name}`;
+
+export const evidence = (fact: string, at: EvidenceRef['at']): EvidenceRef => ({ fact, at });
+
+/** Evidence that a control is absent: points at where it would be declared. */
+export function missingControlEvidence(controls: readonly string[], element: Element, ep?: Endpoint): EvidenceRef {
+  const where = ep ? `${ep.key} on ${element.name}` : element.name;
+  return evidence(`no ${controls.join(' or ')} on ${where} or in front of it`, ep ? ep.at : element.at);
+}
+
+/** The controls from `anyOf` in place for an endpoint (or an element when no endpoint is given). */
+export function presentControls(ctx: AnalysisContext, anyOf: readonly string[], element: Element, ep?: Endpoint): string[] {
+  return anyOf.filter((c) => (ep ? ctx.endpointHas(ep, c) : ctx.elementHas(element, c)));
+}
+
+export function mitigatedBy(
+  controls: string[],
+  component: Pick<ThreatOutcome, 'component' | 'componentKind' | 'endpoint' | 'flows'>,
+  reason: string,
+): MitigatedOutcome {
+  return { outcome: 'mitigated', ...component, controls, reason };
+}
+
+export function threat(t: Omit<ThreatOutcome, 'outcome'>): ThreatOutcome {
+  return { outcome: 'threat', ...t };
+}
+
+export const elementComponent = (e: Element) => ({ component: e.id, componentKind: 'element' as const });
+export const endpointComponent = (ep: Endpoint) => ({
+  component: ep.element,
+  componentKind: 'element' as const,
+  endpoint: ep.id,
+});
+export const flowComponent = (f: Flow) => ({ component: f.id, componentKind: 'flow' as const, flows: [f.id] });
+
+export const flowLabel = (f: Flow, ctx: AnalysisContext) =>
+  `${ctx.graph.elements.get(f.from)?.name ?? f.from} -> ${ctx.graph.elements.get(f.to)?.name ?? f.to}`;
+
+export type { Outcome };
+
+/** Application code (not an edge component that only forwards requests). */
+export const runsAppCode = (e: Element) => e.kind === 'process' && !isPassThrough(e);

@@ -1,0 +1,133 @@
+// Tampering with requests: values the client should not control, forged callbacks, hostile uploads.
+import { rated } from '../risk.js';
+import {
+  endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, isExposed, missingControlEvidence,
+  mitigatedBy, presentControls, threat,
+} from './helpers.js';
+import type { EndpointRule } from './types.js';
+
+export const clientControlledValue: EndpointRule = {
+  id: 'client-controlled-value',
+  stride: 'T',
+  title: 'Tampering with server-authoritative values in requests',
+  description:
+    'An endpoint accepts from the client an asset whose integrity matters (prices, totals, roles, balances): an intercepting proxy changes it before it reaches the server.',
+  mitigation: 'Never trust client-supplied values of integrity-critical data: look prices and totals up or recompute them on the server, and sign or MAC any value that must round-trip.',
+  action: { text: 'Recompute or verify integrity-critical values server-side in {targets}' },
+  mitigatedBy: ['server-side-validation'],
+  references: ['CWE-602', 'CWE-472', 'CAPEC-207', 'OWASP ASVS V11.1'],
+  rating: 'Likelihood High when reachable from the internet (an intercepting proxy is enough), Medium behind authentication or inside; impact Medium (financial loss per transaction), High when the asset is restricted.',
+  example: "assets:\n  prices: { integrity: high }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /cart: { accepts: [prices] }",
+  appliesTo: 'endpoint',
+  endpointKinds: [],
+  check(ep, element, ctx) {
+    // Partners' callbacks carry their own authoritative values; their authenticity is unsigned-webhook's concern.
+    if (ep.kind === 'webhook' || ep.kind === 'callback') return undefined;
+    const critical = ep.accepts
+      .map((id) => ctx.graph.assets.get(id))
+      .filter((a) => a !== undefined && a.integrity === 'high');
+    if (critical.length === 0) return undefined;
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, ['server-side-validation'], element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'values are recomputed or checked on the server');
+    const names = critical.map((a) => a!.name).join(', ');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Manipulation of ${names} in ${ep.key} requests`,
+      description: `${ep.key} on ${element.name} takes ${names} from the client; a user can change them in transit with an intercepting proxy (e.g. pay less than the price).`,
+      likelihood: exposure === 'internet'
+        ? rated('High', 'any user can edit requests with an intercepting proxy: public tools')
+        : rated('Medium', 'the caller must first reach the endpoint through other components'),
+      impact: critical.some((a) => a!.classification === 'restricted')
+        ? rated('High', `${names} is restricted data`)
+        : rated('Medium', 'financial or data-integrity loss per transaction, not a system compromise'),
+      evidence: [
+        evidence(`${ep.key} accepts ${names} from the caller`, [...ep.at, 'accepts']),
+        ...critical.map((a) => evidence(`${a!.name} has integrity ${a!.integrity}`, a!.at)),
+        missingControlEvidence(['server-side-validation'], element, ep),
+      ],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+const WEBHOOK_CONTROLS = ['signature-verification'] as const;
+
+export const unsignedWebhook: EndpointRule = {
+  id: 'unsigned-webhook',
+  stride: 'T',
+  title: 'Webhook without signature verification',
+  description:
+    'A webhook endpoint that acts on incoming events without verifying the sender\'s signature: anyone who finds the URL can forge events (a payment marked as paid).',
+  mitigation: 'Verify the provider\'s signature (HMAC over the raw body with a shared secret, or the provider\'s public key) and reject stale timestamps before processing the event.',
+  action: { text: 'Add webhook signature verification to {targets} before processing events' },
+  mitigatedBy: ['signature-verification', 'mtls', 'hmac'],
+  references: ['CWE-345', 'CWE-347', 'CAPEC-94', 'OWASP ASVS V13.1'],
+  rating: 'Likelihood High when the endpoint is public (a forged POST needs no skill), Medium otherwise; impact High when the events move money or integrity-critical data, Medium otherwise.',
+  example: "api:\n  kind: process\n  endpoints:\n    /webhooks/payment: { public: true }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['webhook'],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, WEBHOOK_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'incoming events are signature-checked');
+    if (ep.auth === 'mtls' || ep.auth === 'hmac') {
+      return mitigatedBy([ep.auth], endpointComponent(ep), `the sender is authenticated by ${ep.auth}`);
+    }
+    const assets = [...ctx.assetsOf(element.id), ...ep.accepts.map((a) => ctx.graph.assets.get(a)).filter((a) => a !== undefined)];
+    const valuable = assets.filter((a) => a.type === 'payment' || a.type === 'financial' || a.integrity === 'high');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Forged events on ${ep.key} (no signature verification)`,
+      description: `${ep.key} on ${element.name} processes incoming events without checking a signature; an attacker can post a forged event${valuable.length ? ` that changes ${valuable.map((a) => a.name).sort().join(', ')}` : ''}.`,
+      likelihood: ep.public && exposure === 'internet'
+        ? rated('High', 'the webhook URL is public and a forged POST needs only curl')
+        : endpointLikelihood(ep, element, ctx),
+      impact: valuable.length
+        ? rated('High', `forged events change ${[...new Set(valuable.map((a) => a.name))].sort().join(', ')}: fraud or full loss of integrity`)
+        : rated('Medium', 'forged events corrupt part of the data'),
+      evidence: [evidence(`${ep.key} is a webhook endpoint`, ep.at), missingControlEvidence(['signature-verification'], element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+const UPLOAD_CONTROLS = ['file-type-validation'] as const;
+
+export const unsafeFileUpload: EndpointRule = {
+  id: 'unsafe-file-upload',
+  stride: 'T',
+  title: 'File upload without type validation',
+  description:
+    'An upload endpoint that stores files without checking their type: uploaded HTML or SVG served from the main origin runs script in other users\' sessions, and executables or polyglots reach whoever opens them.',
+  mitigation: 'Validate uploads against an allow-list of types by content (magic bytes) and extension, limit their size, scan them, and serve them from a separate domain with Content-Disposition: attachment.',
+  action: { text: 'Validate file upload types and serve uploads from a separate domain for {targets}' },
+  mitigatedBy: ['file-type-validation'],
+  references: ['CWE-434', 'CWE-79', 'CAPEC-1', 'OWASP ASVS V12.1'],
+  rating: 'Likelihood High when reachable from the internet, Medium otherwise; impact Medium (stored script runs in other users\' sessions), Low when uploads are served from a separate origin.',
+  example: "api:\n  kind: process\n  endpoints:\n    /upload: { auth: session-cookie }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['upload'],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, UPLOAD_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'uploads are type-checked');
+    const separate = ctx.endpointHas(ep, 'separate-origin');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Malicious file upload on ${ep.key} (no type validation)`,
+      description: `${ep.key} on ${element.name} accepts files of any type; an uploaded HTML or SVG file ${separate ? 'is served from a separate origin, but can still carry malware' : 'served back from the same origin runs script in other users\' sessions (stored XSS)'}.`,
+      likelihood: exposure === 'internet'
+        ? rated('High', 'anyone who can reach the endpoint can upload a crafted file')
+        : rated('Medium', 'needs access through other components'),
+      impact: separate
+        ? rated('Low', 'uploads are served from a separate origin: little reaches users')
+        : rated('Medium', 'script runs in other users\' sessions: partial exposure'),
+      evidence: [evidence(`${ep.key} is an upload endpoint`, ep.at), missingControlEvidence(UPLOAD_CONTROLS, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};

@@ -1,0 +1,95 @@
+// Spoofing between our own services: without mutual TLS any workload inside the network can call any other.
+import type { ModelGraph } from '../../model/graph.js';
+import type { Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
+import { assetImpact, rated } from '../risk.js';
+import { evidence, flowLabel, mitigatedBy, threat } from './helpers.js';
+import type { ModelRule, Outcome } from './types.js';
+
+const MAX_EVIDENCE = 8;
+
+/** Flows between two of our processes that both sit in internal or restricted zones. */
+export function isInternalServiceCall(graph: ModelGraph, f: Flow): boolean {
+  const a = graph.elements.get(f.from);
+  const b = graph.elements.get(f.to);
+  return a?.kind === 'process' && b?.kind === 'process' && f.from !== f.to &&
+    graph.trustRankOf(f.from) >= 2 && graph.trustRankOf(f.to) >= 2;
+}
+
+/** The innermost boundary holding both ends of a flow: where a group of service calls lives. */
+export function commonBoundary(graph: ModelGraph, f: Flow): string | undefined {
+  const b = new Set(graph.boundaryChain(f.to).map((x) => x.id));
+  return graph.boundaryChain(f.from).find((x) => b.has(x.id))?.id;
+}
+
+/** Groups flows by their common boundary; a flow between zones joins the group of its source element. */
+export function groupByCommonBoundary(graph: ModelGraph, flows: readonly Flow[]): Map<string, Flow[]> {
+  const groups = new Map<string, Flow[]>();
+  for (const f of flows) {
+    const key = commonBoundary(graph, f) ?? `${SOURCE_GROUP}${f.from}`;
+    const list = groups.get(key);
+    if (list) list.push(f);
+    else groups.set(key, [f]);
+  }
+  return groups;
+}
+
+const SOURCE_GROUP = '\u0000';
+
+/** What a group of flows is reported on: their common boundary, or the source element they leave. */
+export function groupComponent(ctx: AnalysisContext, key: string) {
+  if (key.startsWith(SOURCE_GROUP)) {
+    const id = key.slice(SOURCE_GROUP.length);
+    const e = ctx.graph.elements.get(id);
+    return { component: id, componentKind: 'element' as const, name: e?.name ?? id, at: e?.at ?? [], inBoundary: false };
+  }
+  const b = ctx.graph.boundaries.get(key)!;
+  return { component: b.id, componentKind: 'boundary' as const, name: b.name, at: b.at, inBoundary: true };
+}
+
+export function flowEvidence(ctx: AnalysisContext, flows: readonly Flow[], describe: (f: Flow) => string) {
+  const shown = flows.slice(0, MAX_EVIDENCE).map((f) => evidence(`${flowLabel(f, ctx)}: ${describe(f)}`, f.at));
+  if (flows.length > MAX_EVIDENCE) shown.push(evidence(`and ${flows.length - MAX_EVIDENCE} more flows`, flows[MAX_EVIDENCE].at));
+  return shown;
+}
+
+export const noMutualTls: ModelRule = {
+  id: 'no-mutual-tls',
+  stride: 'S',
+  title: 'No mutual TLS between services',
+  description:
+    'Internal service-to-service calls that do not authenticate the calling workload (mutual TLS or signed service tokens): any compromised or rogue workload inside the network can impersonate a service.',
+  mitigation: 'Authenticate every service call with mutual TLS (a service mesh issues and rotates the certificates) and authorise callers by service identity.',
+  action: { text: 'Adopt a service mesh with mutual TLS for {targets}' },
+  mitigatedBy: ['mtls'],
+  references: ['CWE-306', 'CWE-295', 'CAPEC-151', 'OWASP ASVS V9.2'],
+  rating: 'Likelihood Medium (needs a foothold inside the network); impact from the confidentiality of the data the calls carry.',
+  example: 'flows:\n  - orders -> payments: { protocol: http }  # both processes in an internal zone',
+  appliesTo: 'model',
+  check(ctx) {
+    const calls = ctx.graph.model.flows.filter((f) => isInternalServiceCall(ctx.graph, f));
+    const out: Outcome[] = [];
+    for (const [key, flows] of [...groupByCommonBoundary(ctx.graph, calls)].sort(([a], [b]) => a.localeCompare(b))) {
+      const group = groupComponent(ctx, key);
+      const weak = flows.filter((f) => f.auth !== 'mtls');
+      const where = { component: group.component, componentKind: group.componentKind, flows: flows.map((f) => f.id) };
+      if (weak.length === 0) {
+        out.push(mitigatedBy(['mtls'], where, `all ${flows.length} service calls use mutual TLS`));
+        continue;
+      }
+      const assets = weak.flatMap((f) => [...ctx.assetsOfFlow(f), ...ctx.assetsOf(f.to)]);
+      out.push(threat({
+        component: group.component,
+        componentKind: group.componentKind,
+        flows: weak.map((f) => f.id),
+        title: `No mutual TLS between services in ${group.name}`,
+        description: `${weak.length} of ${flows.length} service-to-service calls in ${group.name} do not authenticate the calling service; a compromised workload can impersonate any caller.`,
+        likelihood: rated('Medium', 'needs a foothold inside the internal network: some skill or access'),
+        impact: assetImpact(assets, 'confidentiality', rated('Medium', 'internal services reached under a false identity')),
+        evidence: flowEvidence(ctx, weak, (f) => `${f.protocol}, auth ${f.auth}`),
+        target: group.name,
+      }));
+    }
+    return out;
+  },
+};

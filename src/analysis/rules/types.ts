@@ -1,0 +1,89 @@
+// The shape of a threat rule: metadata as data plus one small pure check over the model graph.
+// `threatmap rules show` and the docs are generated from the metadata.
+import type { ElementKind, EndpointKind } from '../../model/catalog.js';
+import type { Element, Endpoint, Flow, ModelPath } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
+import type { ComponentKind, RatedLevel, Stride } from '../types.js';
+
+/** A model fact behind a finding, pointing at where the model states it (or where it should). */
+export interface EvidenceRef {
+  fact: string;
+  at: ModelPath;
+}
+
+export interface ThreatOutcome {
+  outcome: 'threat';
+  component: string;
+  componentKind: ComponentKind;
+  endpoint?: string;
+  flows?: string[];
+  title: string;
+  description: string;
+  likelihood: RatedLevel;
+  impact: RatedLevel;
+  evidence: EvidenceRef[];
+  /** Overrides the rule's generic mitigation when the facts allow a more specific one. */
+  mitigation?: string;
+  /** How the punch list names what to fix (`/register on Web API`); default the component's name. */
+  target?: string;
+}
+
+export interface MitigatedOutcome {
+  outcome: 'mitigated';
+  component: string;
+  componentKind: ComponentKind;
+  endpoint?: string;
+  flows?: string[];
+  controls: string[];
+  reason: string;
+}
+
+export type Outcome = ThreatOutcome | MitigatedOutcome;
+export type CheckResult = Outcome | readonly Outcome[] | undefined;
+
+export interface RuleMeta {
+  /** Stable kebab-case id; never reused for another meaning. */
+  id: string;
+  stride: Stride;
+  title: string;
+  /** What the rule looks for and why it matters. */
+  description: string;
+  /** Generic advice; a finding may give a more specific one. */
+  mitigation: string;
+  /** The punch-list action; `{targets}` becomes the list of what to fix. Rules sharing `key` merge. */
+  action: { key?: string; text: string };
+  /** Controls that make the rule report the component as mitigated. */
+  mitigatedBy: readonly string[];
+  /** CWE, CAPEC, OWASP ids. */
+  references: readonly string[];
+  /** How likelihood and impact are set, in words (for `rules show`). */
+  rating: string;
+  /** A model fragment that triggers the rule. */
+  example: string;
+}
+
+export interface ElementRule extends RuleMeta {
+  appliesTo: 'element';
+  kinds: readonly ElementKind[];
+  check(element: Element, ctx: AnalysisContext): CheckResult;
+}
+
+export interface EndpointRule extends RuleMeta {
+  appliesTo: 'endpoint';
+  /** Endpoint kinds the rule is about; empty means every kind. */
+  endpointKinds: readonly EndpointKind[];
+  check(endpoint: Endpoint, element: Element, ctx: AnalysisContext): CheckResult;
+}
+
+export interface FlowRule extends RuleMeta {
+  appliesTo: 'flow';
+  check(flow: Flow, ctx: AnalysisContext): CheckResult;
+}
+
+/** Patterns over several elements (shared credentials, a mesh without mTLS): one pass over the graph. */
+export interface ModelRule extends RuleMeta {
+  appliesTo: 'model';
+  check(ctx: AnalysisContext): CheckResult;
+}
+
+export type Rule = ElementRule | EndpointRule | FlowRule | ModelRule;

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// The threatmap command line: a thin edge over load -> analyze -> render.
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { filterByRisk } from '../analysis/filter.js';
+import { RISKS, type Risk } from '../analysis/types.js';
+import { renderJson } from '../render/json.js';
+import { renderMarkdown } from '../render/markdown.js';
+import { emit, UserError } from './io.js';
+import { loadOrExit } from './load.js';
+import { registerRules } from './rules.js';
+import { registerValidate } from './validate.js';
+import { VERSION } from './version.js';
+
+export function parseRisk(value: string): Risk {
+  const risk = RISKS.find((r) => r.toLowerCase() === value.toLowerCase());
+  if (!risk) throw new InvalidArgumentError(`expected one of ${RISKS.map((r) => r.toLowerCase()).join(', ')}`);
+  return risk;
+}
+
+export function parseWidth(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 40 || n > 1000) throw new InvalidArgumentError('expected a whole number from 40 to 1000');
+  return n;
+}
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('threatmap')
+    .description('Threat modeling as code: STRIDE threats, trust boundaries, risk and reports from a model of your system.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride();
+
+  program
+    .command('analyze')
+    .description('Analyse a model and print the threat model report')
+    .argument('<model>', 'model file (.yaml, .yml or .json)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .option('--min-risk <level>', 'keep only threats at or above this risk (low, medium, high, critical)', parseRisk)
+    .addOption(new Option('--diagram <kind>', 'how the report draws the data flow diagram').choices(['ascii', 'mermaid']).default('ascii'))
+    .option('--width <columns>', 'maximum width of the ASCII diagram', parseWidth, 100)
+    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
+    .option('-q, --quiet', 'do not print model warnings')
+    .action((file: string, opts: { format: string; minRisk?: Risk; diagram: 'ascii' | 'mermaid'; width: number; output?: string; quiet?: boolean }) => {
+      const { result } = loadOrExit(file, { quiet: opts.quiet });
+      const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
+      const text = opts.format === 'json' ? renderJson(shown) : renderMarkdown(shown, { diagram: opts.diagram, width: opts.width });
+      emit(opts.output, text);
+    });
+
+  registerValidate(program);
+  registerRules(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (err) {
+    if (err instanceof UserError) {
+      if (err.message) process.stderr.write(`${err.message}\n`);
+      return err.exitCode;
+    }
+    const code = (err as { code?: string; exitCode?: number }).code;
+    if (typeof code === 'string' && code.startsWith('commander.')) {
+      const exit = (err as { exitCode: number }).exitCode;
+      // Help and version are successes; every usage error is invalid input.
+      return exit === 0 ? 0 : 2;
+    }
+    process.stderr.write(`threatmap: internal error: ${(err as Error).message ?? String(err)}\nPlease report this with the model that caused it.\n`);
+    return 3;
+  }
+}
+
+main(process.argv).then((code) => {
+  process.exitCode = code;
+});

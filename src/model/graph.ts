@@ -1,0 +1,90 @@
+// Indexes over the normalised model, built once in O(elements + flows + boundaries), so that analysis
+// never scans the whole model from inside a loop over it.
+import { type TrustLevel, trustRank } from './catalog.js';
+import type { Asset, Boundary, Element, Endpoint, Flow, Model } from './types.js';
+
+export interface ModelGraph {
+  readonly model: Model;
+  readonly elements: ReadonlyMap<string, Element>;
+  readonly flows: ReadonlyMap<string, Flow>;
+  readonly boundaries: ReadonlyMap<string, Boundary>;
+  readonly assets: ReadonlyMap<string, Asset>;
+  readonly endpoints: ReadonlyMap<string, Endpoint>;
+  outFlows(elementId: string): readonly Flow[];
+  inFlows(elementId: string): readonly Flow[];
+  /** The element's boundaries, innermost first. */
+  boundaryChain(elementId: string): readonly Boundary[];
+  /** A boundary and its ancestors, innermost first. */
+  boundaryAncestry(boundaryId: string): readonly Boundary[];
+  trustOf(elementId: string): TrustLevel;
+  trustRankOf(elementId: string): number;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+
+/** Elements outside every boundary: people and third parties are on the internet, our own parts are internal. */
+export function defaultTrust(element: Element): TrustLevel {
+  return element.kind === 'external' ? 'untrusted' : 'internal';
+}
+
+export function buildGraph(model: Model): ModelGraph {
+  const byId = <T extends { id: string }>(items: readonly T[]) => new Map(items.map((i) => [i.id, i]));
+  const elements = byId(model.elements);
+  const flows = byId(model.flows);
+  const boundaries = byId(model.boundaries);
+  const assets = byId(model.assets);
+  const endpoints = new Map<string, Endpoint>();
+  for (const e of model.elements) for (const ep of e.endpoints) endpoints.set(ep.id, ep);
+
+  const out = new Map<string, Flow[]>();
+  const inn = new Map<string, Flow[]>();
+  const push = (m: Map<string, Flow[]>, k: string, f: Flow) => {
+    const list = m.get(k);
+    if (list) list.push(f);
+    else m.set(k, [f]);
+  };
+  for (const f of model.flows) {
+    push(out, f.from, f);
+    push(inn, f.to, f);
+  }
+
+  const ancestry = new Map<string, Boundary[]>();
+  const boundaryAncestry = (id: string): Boundary[] => {
+    const cached = ancestry.get(id);
+    if (cached) return cached;
+    const chain: Boundary[] = [];
+    const seen = new Set<string>();
+    for (let b = boundaries.get(id); b && !seen.has(b.id); b = b.parent ? boundaries.get(b.parent) : undefined) {
+      seen.add(b.id);
+      chain.push(b);
+    }
+    ancestry.set(id, chain);
+    return chain;
+  };
+
+  const boundaryChain = (elementId: string): readonly Boundary[] => {
+    const b = elements.get(elementId)?.boundary;
+    return b ? boundaryAncestry(b) : NONE;
+  };
+  const trustOf = (elementId: string): TrustLevel => {
+    const chain = boundaryChain(elementId);
+    if (chain.length > 0) return chain[0].trust;
+    const e = elements.get(elementId);
+    return e ? defaultTrust(e) : 'internal';
+  };
+
+  return {
+    model,
+    elements,
+    flows,
+    boundaries,
+    assets,
+    endpoints,
+    outFlows: (id) => out.get(id) ?? NONE,
+    inFlows: (id) => inn.get(id) ?? NONE,
+    boundaryChain,
+    boundaryAncestry,
+    trustOf,
+    trustRankOf: (id) => trustRank(trustOf(id)),
+  };
+}

@@ -1,0 +1,28 @@
+// The loading pipeline: text -> parse (positions) -> validate (all problems at once) -> normalise -> sanity
+// warnings. Pure: the caller reads the file; this gets its text and name.
+import { hasErrors, sortDiagnostics } from './diagnostics.js';
+import { normalize } from './normalize.js';
+import { parseModelText } from './parse.js';
+import { sanityWarnings } from './sanity.js';
+import type { Diagnostic, Model, SourceMap } from './types.js';
+import { validateModel } from './validate.js';
+
+export interface LoadResult {
+  /** Present when the model has no errors (warnings allowed). */
+  model?: Model;
+  source: SourceMap;
+  diagnostics: Diagnostic[];
+}
+
+export function loadModel(text: string, file: string): LoadResult {
+  const parsed = parseModelText(text, file);
+  if (parsed.raw === undefined || hasErrors(parsed.diagnostics)) {
+    return { source: parsed.source, diagnostics: sortDiagnostics(parsed.diagnostics) };
+  }
+  const validated = validateModel(parsed.raw, parsed.source);
+  const diagnostics = [...parsed.diagnostics, ...validated.diagnostics];
+  if (!validated.model || hasErrors(diagnostics)) return { source: parsed.source, diagnostics: sortDiagnostics(diagnostics) };
+  const model = normalize(validated.model, parsed.source, file);
+  diagnostics.push(...sanityWarnings(model));
+  return { model, source: parsed.source, diagnostics: sortDiagnostics(diagnostics) };
+}
