@@ -1,0 +1,258 @@
+// The diagram model: what every diagram format draws, derived from an AnalysisResult only (renderers never
+// re-analyse). One derivation means the ASCII, Mermaid, DOT, SVG and PNG pictures show the same system.
+import type { ElementKind, TrustLevel } from '../../model/catalog.js';
+import { RISKS, type AnalysisResult, type Risk } from '../../analysis/types.js';
+
+export type Direction = 'LR' | 'TD';
+export type Detail = 'elements' | 'boundaries';
+
+export interface DiagramOptions {
+  /** Left-right or top-down. ASCII picks whichever fits the width when not given. */
+  direction?: Direction;
+  /** An element id (it and its neighbours) or a boundary id (its members and their neighbours). */
+  focus?: string;
+  /** Kinds of element to leave out, with their flows. */
+  hide?: ReadonlyArray<'store' | 'external'>;
+  /** `boundaries`: one node per trust boundary, flows aggregated with counts. */
+  detail?: Detail;
+  /** Colour (or, in ASCII, tag) elements and flows by their highest risk, with a legend. */
+  colorByRisk?: boolean;
+  /** Label flows with the data they carry as well as the protocol. */
+  showData?: boolean;
+}
+
+export interface DiagramNode {
+  id: string;
+  name: string;
+  /** In `boundaries` detail every node is a boundary (or the area outside every boundary). */
+  kind: ElementKind | 'boundary';
+  /** Innermost group the node sits in. */
+  group?: string;
+  risk?: Risk;
+  /** Extra line under the name, e.g. `4 elements` in the boundary overview. */
+  note?: string;
+}
+
+export interface DiagramEdge {
+  id: string;
+  from: string;
+  to: string;
+  /** Protocol (and data when asked), or `3 flows: https, grpc` when aggregated. */
+  label: string;
+  risk?: Risk;
+  /** Number of model flows this edge stands for (1 unless aggregated). */
+  count: number;
+}
+
+export interface DiagramGroup {
+  id: string;
+  name: string;
+  trust: TrustLevel;
+  parent?: string;
+  risk?: Risk;
+}
+
+export interface DiagramModel {
+  title: string;
+  detail: Detail;
+  nodes: DiagramNode[];
+  edges: DiagramEdge[];
+  /** Parents before children. */
+  groups: DiagramGroup[];
+}
+
+/** A problem with the options (e.g. an unknown focus id): the caller shows the message, not a stack. */
+export class DiagramError extends Error {
+  override name = 'DiagramError';
+}
+
+/** Stands for the elements that sit in no boundary, in the boundary overview. */
+export const OUTSIDE_ID = '(outside)';
+
+const riskRank = (r: Risk | undefined): number => (r === undefined ? -1 : RISKS.indexOf(r));
+export const maxRisk = (a: Risk | undefined, b: Risk | undefined): Risk | undefined =>
+  riskRank(b) > riskRank(a) ? b : a;
+
+export function buildDiagram(result: AnalysisResult, options: DiagramOptions = {}): DiagramModel {
+  const detail = options.detail ?? 'elements';
+  const elementRisk = new Map<string, Risk>();
+  const flowRisk = new Map<string, Risk>();
+  const boundaryRisk = new Map<string, Risk>();
+  for (const t of result.threats) {
+    const target = t.componentKind === 'flow' ? flowRisk : t.componentKind === 'boundary' ? boundaryRisk : elementRisk;
+    if (t.componentKind !== 'system') target.set(t.component, maxRisk(target.get(t.component), t.risk)!);
+    for (const f of t.flows) flowRisk.set(f, maxRisk(flowRisk.get(f), t.risk)!);
+  }
+
+  const boundaryById = new Map(result.boundaries.map((b) => [b.id, b]));
+  const included = selectElements(result, options, boundaryById);
+  const elements = result.elements.filter((e) => included.has(e.id));
+  const flows = result.flows.filter((f) => included.has(f.from) && included.has(f.to));
+
+  if (detail === 'boundaries') return overview(result, elements, flows, boundaryById, elementRisk, flowRisk, boundaryRisk);
+
+  const used = new Set<string>();
+  for (const e of elements) for (let b = e.boundary; b !== undefined && !used.has(b); b = boundaryById.get(b)?.parent) used.add(b);
+  const nodes: DiagramNode[] = elements.map((e) => ({
+    id: e.id,
+    name: e.name,
+    kind: e.kind,
+    ...(e.boundary !== undefined && boundaryById.has(e.boundary) ? { group: e.boundary } : {}),
+    ...(elementRisk.has(e.id) ? { risk: elementRisk.get(e.id) } : {}),
+  }));
+  const edges: DiagramEdge[] = flows.map((f) => ({
+    id: f.id,
+    from: f.from,
+    to: f.to,
+    label: options.showData && f.data.length > 0 ? `${f.protocol}: ${f.data.join(', ')}` : f.protocol,
+    ...(flowRisk.has(f.id) ? { risk: flowRisk.get(f.id) } : {}),
+    count: 1,
+  }));
+  return {
+    title: result.system.name,
+    detail,
+    nodes,
+    edges,
+    groups: orderGroups(result.boundaries.filter((b) => used.has(b.id)), boundaryRisk),
+  };
+}
+
+function orderGroups(boundaries: AnalysisResult['boundaries'], risk: Map<string, Risk>): DiagramGroup[] {
+  const ids = new Set(boundaries.map((b) => b.id));
+  const out: DiagramGroup[] = [];
+  const done = new Set<string>();
+  const visit = (parent: string | undefined): void => {
+    for (const b of boundaries) {
+      const p = b.parent !== undefined && ids.has(b.parent) ? b.parent : undefined;
+      if (p !== parent || done.has(b.id)) continue;
+      done.add(b.id);
+      out.push({
+        id: b.id,
+        name: b.name,
+        trust: b.trust,
+        ...(p !== undefined ? { parent: p } : {}),
+        ...(risk.has(b.id) ? { risk: risk.get(b.id) } : {}),
+      });
+      visit(b.id);
+    }
+  };
+  visit(undefined);
+  return out;
+}
+
+function selectElements(
+  result: AnalysisResult,
+  options: DiagramOptions,
+  boundaryById: Map<string, AnalysisResult['boundaries'][number]>,
+): Set<string> {
+  const hide = new Set<string>(options.hide ?? []);
+  let core: Set<string>;
+  if (options.focus === undefined) {
+    core = new Set(result.elements.map((e) => e.id));
+  } else {
+    const focus = options.focus;
+    if (result.elements.some((e) => e.id === focus)) core = new Set([focus]);
+    else if (boundaryById.has(focus)) {
+      const inside = (b: string | undefined): boolean => {
+        for (let seen = 0; b !== undefined && seen <= boundaryById.size; seen++, b = boundaryById.get(b)?.parent) {
+          if (b === focus) return true;
+        }
+        return false;
+      };
+      core = new Set(result.elements.filter((e) => inside(e.boundary)).map((e) => e.id));
+    } else {
+      throw new DiagramError(`--focus: "${focus}" is neither an element id nor a boundary id`);
+    }
+    const neighbours = new Set(core);
+    for (const f of result.flows) {
+      if (core.has(f.from)) neighbours.add(f.to);
+      if (core.has(f.to)) neighbours.add(f.from);
+    }
+    core = neighbours;
+  }
+  const keep = new Set<string>();
+  for (const e of result.elements) {
+    // The focused element stays even when its kind is hidden: hiding it would leave an empty picture.
+    if (core.has(e.id) && (!hide.has(e.kind) || e.id === options.focus)) keep.add(e.id);
+  }
+  return keep;
+}
+
+function overview(
+  result: AnalysisResult,
+  elements: AnalysisResult['elements'],
+  flows: AnalysisResult['flows'],
+  boundaryById: Map<string, AnalysisResult['boundaries'][number]>,
+  elementRisk: Map<string, Risk>,
+  flowRisk: Map<string, Risk>,
+  boundaryRisk: Map<string, Risk>,
+): DiagramModel {
+  const home = (elementId: string): string => {
+    const b = elements.find((e) => e.id === elementId)?.boundary;
+    return b !== undefined && boundaryById.has(b) ? b : OUTSIDE_ID;
+  };
+  const homeOf = new Map(elements.map((e) => [e.id, home(e.id)]));
+  const members = new Map<string, number>();
+  const risk = new Map<string, Risk>();
+  for (const e of elements) {
+    const h = homeOf.get(e.id)!;
+    members.set(h, (members.get(h) ?? 0) + 1);
+    const r = maxRisk(risk.get(h), elementRisk.get(e.id));
+    if (r !== undefined) risk.set(h, r);
+  }
+  // A boundary with child boundaries becomes a group that holds its own node, so nesting stays visible.
+  const hasChild = new Set<string>();
+  const used = new Set<string>();
+  for (const h of members.keys()) {
+    for (let b: string | undefined = h; b !== undefined && !used.has(b); b = boundaryById.get(b)?.parent) used.add(b);
+  }
+  for (const id of used) {
+    const p = boundaryById.get(id)?.parent;
+    if (p !== undefined && used.has(p)) hasChild.add(p);
+  }
+  const nodes: DiagramNode[] = [];
+  const order = [...result.boundaries.map((b) => b.id), OUTSIDE_ID];
+  for (const id of order) {
+    const n = members.get(id);
+    if (n === undefined) continue;
+    const b = boundaryById.get(id);
+    const group = b === undefined ? undefined : hasChild.has(id) ? id : b.parent !== undefined && used.has(b.parent) ? b.parent : undefined;
+    const r = maxRisk(risk.get(id), boundaryRisk.get(id));
+    nodes.push({
+      id,
+      name: b?.name ?? 'outside any boundary',
+      kind: 'boundary',
+      ...(group !== undefined ? { group } : {}),
+      ...(r !== undefined ? { risk: r } : {}),
+      note: `${n} element${n === 1 ? '' : 's'}`,
+    });
+  }
+  const agg = new Map<string, { from: string; to: string; count: number; protocols: string[]; risk?: Risk }>();
+  for (const f of flows) {
+    const from = homeOf.get(f.from)!;
+    const to = homeOf.get(f.to)!;
+    if (from === to) continue;
+    const key = `${from}\u0000${to}`;
+    const a = agg.get(key) ?? { from, to, count: 0, protocols: [] };
+    a.count++;
+    if (!a.protocols.includes(f.protocol)) a.protocols.push(f.protocol);
+    const r = maxRisk(a.risk, flowRisk.get(f.id));
+    if (r !== undefined) a.risk = r;
+    agg.set(key, a);
+  }
+  const edges: DiagramEdge[] = [...agg.values()].map((a) => ({
+    id: `${a.from}->${a.to}`,
+    from: a.from,
+    to: a.to,
+    label: `${a.count} flow${a.count === 1 ? '' : 's'}: ${a.protocols.join(', ')}`,
+    ...(a.risk !== undefined ? { risk: a.risk } : {}),
+    count: a.count,
+  }));
+  return {
+    title: result.system.name,
+    detail: 'boundaries',
+    nodes,
+    edges,
+    groups: orderGroups(result.boundaries.filter((b) => hasChild.has(b.id)), boundaryRisk),
+  };
+}
