@@ -3,8 +3,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { filterByRisk } from '../analysis/filter.js';
 import { RISKS, type Risk } from '../analysis/types.js';
+import { modelJsonSchema } from '../model/schema.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { registerDiagram } from './diagram.js';
 import { emit, UserError } from './io.js';
 import { loadOrExit } from './load.js';
 import { registerRules } from './rules.js';
@@ -49,6 +51,12 @@ export function buildProgram(): Command {
       emit(opts.output, text);
     });
 
+  program
+    .command('schema')
+    .description('Print the JSON Schema of model files (for editors and validators)')
+    .action(() => emit(undefined, `${JSON.stringify(modelJsonSchema(), null, 2)}\n`));
+
+  registerDiagram(program, parseWidth);
   registerValidate(program);
   registerRules(program);
   return program;

@@ -1,0 +1,60 @@
+// `threatmap diagram`: the data flow diagram alone, in any of the supported formats.
+import { type Command, Option } from 'commander';
+import { emit, UserError } from './io.js';
+import { loadOrExit } from './load.js';
+
+interface DiagramCliOptions {
+  format: 'ascii' | 'unicode' | 'mermaid' | 'dot' | 'svg' | 'png';
+  output?: string;
+  width?: number;
+  direction?: 'LR' | 'TD';
+  focus?: string;
+  hide?: Array<'store' | 'external'>;
+  detail: 'elements' | 'boundaries';
+  risk?: boolean;
+  data?: boolean;
+}
+
+export function registerDiagram(program: Command, parseWidth: (v: string) => number): void {
+  program
+    .command('diagram')
+    .description('Draw the data flow diagram with trust boundaries')
+    .argument('<model>', 'model file')
+    .addOption(new Option('-f, --format <format>', 'diagram format').choices(['ascii', 'unicode', 'mermaid', 'dot', 'svg', 'png']).default('ascii'))
+    .option('-o, --output <file>', 'write to a file (atomically); required for png')
+    .option('--width <columns>', 'maximum width of ASCII diagrams', parseWidth)
+    .addOption(new Option('--direction <dir>', 'layout direction').choices(['LR', 'TD']))
+    .option('--focus <id>', 'only this element or boundary and its neighbours')
+    .addOption(new Option('--hide <kind...>', 'leave out data stores or external entities').choices(['store', 'external']))
+    .addOption(new Option('--detail <level>', 'elements, or one box per trust boundary').choices(['elements', 'boundaries']).default('elements'))
+    .option('--risk', 'colour elements and flows by their highest risk')
+    .option('--data', 'label flows with the data they carry')
+    .option('-q, --quiet', 'do not print model warnings')
+    .action(async (file: string, opts: DiagramCliOptions & { quiet?: boolean }) => {
+      const { result } = loadOrExit(file, { quiet: opts.quiet });
+      const diagram = await import('../render/diagram/index.js');
+      const common = {
+        direction: opts.direction, focus: opts.focus, hide: opts.hide, detail: opts.detail,
+        colorByRisk: opts.risk ?? false, showData: opts.data ?? false,
+      };
+      try {
+        switch (opts.format) {
+          case 'ascii':
+          case 'unicode':
+            return emit(opts.output, diagram.renderAscii(result, { ...common, width: opts.width ?? 100, unicode: opts.format === 'unicode' }));
+          case 'mermaid':
+            return emit(opts.output, diagram.renderMermaid(result, common));
+          case 'dot':
+            return emit(opts.output, diagram.renderDot(result, common));
+          case 'svg':
+            return emit(opts.output, await diagram.renderSvg(result, common));
+          case 'png':
+            if (!opts.output) throw new UserError('a PNG needs --output FILE (it is binary)');
+            return emit(opts.output, await diagram.renderPng(result, common));
+        }
+      } catch (err) {
+        if (err instanceof diagram.DiagramError) throw new UserError(`${file}: ${err.message}`);
+        throw err;
+      }
+    });
+}
