@@ -1,0 +1,96 @@
+// The CLI as a person uses it: exit codes, messages with positions, atomic output, no stack traces.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+
+const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+const noStack = (text: string) => assert.ok(!/\n\s+at .+:\d+:\d+\)?/.test(text), `stack trace in output:\n${text}`);
+
+describe('threatmap analyze', () => {
+  it('prints the report for an example and exits 0', () => {
+    const r = run('analyze', 'examples/ecommerce.yaml');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^## Threat Model: Acme Shop/);
+  });
+  it('--min-risk high prints the pre-launch punch list in order', () => {
+    const r = run('analyze', 'examples/prelaunch.yaml', '--min-risk', 'high');
+    assert.equal(r.code, 0, r.stderr);
+    const recs = r.stdout.split('### Recommendations')[1].split('\n').filter((l) => /^\d+\. /.test(l));
+    assert.deepEqual(recs.map((l) => l.match(/\[(\w+)\]/)![1]), ['Critical', 'Critical', 'High', 'High']);
+    assert.match(recs[0], /webhook signature/);
+    assert.match(recs[1], /VPN or an IP allow-list/);
+    assert.match(recs[2], /rate limiting/);
+    assert.match(recs[3], /file upload types/);
+  });
+  it('--format json prints the result object', () => {
+    const r = run('analyze', 'examples/microservices.yaml', '--format', 'json');
+    assert.equal(r.code, 0, r.stderr);
+    const json = JSON.parse(r.stdout);
+    assert.equal(json.tool, 'threatmap');
+    for (const t of json.threats) {
+      for (const k of ['id', 'ruleId', 'stride', 'component', 'title', 'likelihood', 'impact', 'risk', 'mitigation', 'evidence']) assert.ok(k in t, k);
+      assert.ok(t.evidence.every((e: { line: number }) => e.line > 0));
+    }
+  });
+  it('--output writes the file atomically and leaves no temporary file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-'));
+    const out = join(dir, 'report.md');
+    const r = run('analyze', 'examples/ecommerce.yaml', '--output', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(readFileSync(out, 'utf8'), /^## Threat Model/);
+    assert.deepEqual(readdirSync(dir), ['report.md']);
+  });
+  it('an invalid model: every error with file:line:col, exit 2, no stack trace, no output file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-'));
+    const model = join(dir, 'bad.yaml');
+    writeFileSync(model, 'threatmap: 1\nsystem: { name: x }\nelements:\n  a: { kind: process, contrls: [waf] }\n  b: { kind: store }\nflows:\n  - a -> c: https\n');
+    const out = join(dir, 'report.md');
+    const r = run('analyze', model, '--output', out);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:4:\\d+`));
+    assert.match(r.stderr, /contrls/);
+    assert.match(r.stderr, /controls/);
+    assert.match(r.stderr, /:7:\d+/);
+    noStack(r.stderr);
+    assert.deepEqual(readdirSync(dir), ['bad.yaml']);
+  });
+  it('a missing file, a directory, a bad option: exit 2 with a clear message', () => {
+    for (const args of [['analyze', 'no-such.yaml'], ['analyze', 'examples'], ['analyze', 'examples/ecommerce.yaml', '--min-risk', 'severe'], ['frobnicate']]) {
+      const r = run(...args);
+      assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.ok(r.stderr.trim().length > 0);
+      noStack(r.stderr);
+    }
+  });
+  it('malformed YAML: position and exit 2', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-'));
+    const model = join(dir, 'broken.yaml');
+    writeFileSync(model, 'threatmap: 1\nsystem: { name: x\nelements: {}\n');
+    const r = run('validate', model);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /broken\.yaml:\d+:\d+/);
+    noStack(r.stderr);
+  });
+});
+
+describe('threatmap rules', () => {
+  it('lists rules and explains one', () => {
+    const list = run('rules');
+    assert.equal(list.code, 0);
+    assert.match(list.stdout, /no-rate-limiting\s+D\s+/);
+    const show = run('rules', 'show', 'unsigned-webhook');
+    assert.equal(show.code, 0);
+    assert.match(show.stdout, /CWE-345/);
+    const typo = run('rules', 'show', 'unsigned-webhok');
+    assert.equal(typo.code, 2);
+    assert.match(typo.stderr, /did you mean 'unsigned-webhook'/);
+  });
+});
