@@ -1,0 +1,340 @@
+// Text -> plain data plus a map from model paths to positions in the text. YAML and JSON both go through
+// the `yaml` parser so that JSON models get line and column numbers too. No Node APIs: this runs in the
+// browser as well.
+import { CST, Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
+import type { Document, Node as YamlNode, Pair, YAMLError } from 'yaml';
+import type { Diagnostic, Loc, ModelPath, SourceMap } from './types.js';
+
+/** The CLI refuses larger files before reading them; parse refuses them too, should text come another way. */
+export const MAX_MODEL_BYTES = 50 * 1024 * 1024;
+/** A real model nests about 6 levels; far deeper input is an attack or a mistake and would overflow the stack. */
+export const MAX_DEPTH = 64;
+/** Aliases may be expanded at most this many times the document size (yaml's own guard against "billion laughs"). */
+export const MAX_ALIAS_COUNT = 100;
+/** Diagnostic codes produced while parsing, exported so that callers such as the CLI use the same words. */
+export const FILE_TOO_LARGE = 'file-too-large';
+
+export type ModelFormat = 'yaml' | 'json';
+
+export interface ParseResult {
+  /** The parsed data; absent when the text could not be parsed safely. */
+  raw?: unknown;
+  source: SourceMap;
+  diagnostics: Diagnostic[];
+  format: ModelFormat;
+}
+
+/** Path segments are joined with a control character that cannot be confused with a key in a readable model. */
+const SEP = '\u001f';
+
+const segKey = (seg: string | number): string => SEP + String(seg);
+
+export function pathKey(path: ModelPath): string {
+  let key = '';
+  for (const seg of path) key += segKey(seg);
+  return key;
+}
+
+/**
+ * Positions of every map entry (at its key) and sequence item in one document, built in one pass.
+ * A lookup is a hash probe per path segment, never a scan of the YAML tree.
+ */
+export class IndexedSourceMap implements SourceMap {
+  constructor(
+    readonly file: string,
+    private readonly offsets: ReadonlyMap<string, number>,
+    private readonly lines?: LineCounter,
+  ) {}
+
+  /** Where the node at `path` starts (its key, for a map entry); the nearest indexed ancestor otherwise. */
+  locate(path: ModelPath): Loc {
+    const offset = this.offsetOf(path);
+    return offset === undefined ? { line: 1, col: 1 } : this.position(offset);
+  }
+
+  /** True when `path` itself was indexed, not just an ancestor. */
+  has(path: ModelPath): boolean {
+    return this.offsets.has(pathKey(path));
+  }
+
+  offsetOf(path: ModelPath): number | undefined {
+    const keys = new Array<string>(path.length + 1);
+    keys[0] = '';
+    for (let i = 0; i < path.length; i++) keys[i + 1] = keys[i] + segKey(path[i]);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const offset = this.offsets.get(keys[i]);
+      if (offset !== undefined) return offset;
+    }
+    return undefined;
+  }
+
+  /** 1-based line and column of a character offset (LineCounter searches its line starts by bisection). */
+  position(offset: number): Loc {
+    if (!this.lines) return { line: 1, col: 1 };
+    const { line, col } = this.lines.linePos(offset);
+    return { line, col };
+  }
+
+  get size(): number {
+    return this.offsets.size;
+  }
+}
+
+/** A source map for data that did not come from a file position, e.g. a model built in code. */
+export function emptySourceMap(file: string): IndexedSourceMap {
+  return new IndexedSourceMap(file, new Map());
+}
+
+/** UTF-8 size of a string without allocating an encoded copy (TextEncoder would double the memory). */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) bytes += 1;
+    else if (c < 0x800) bytes += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        bytes += 4;
+        i++;
+      } else bytes += 3;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export function fileTooLargeDiagnostic(file: string, bytes: number): Diagnostic {
+  return {
+    severity: 'error',
+    code: FILE_TOO_LARGE,
+    message: `the model file is ${formatMegabytes(bytes)}, more than the ${formatMegabytes(MAX_MODEL_BYTES)} a model may have`,
+    file,
+    line: 1,
+    col: 1,
+    path: '',
+    hint: 'split the system into several models, or check that this is the right file',
+  };
+}
+
+function formatMegabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
+}
+
+export function detectFormat(text: string, file: string): ModelFormat {
+  if (/\.json$/i.test(file)) return 'json';
+  const first = /\S/.exec(text);
+  return first !== null && first[0] === '{' ? 'json' : 'yaml';
+}
+
+export function parseModelText(text: string, file: string): ParseResult {
+  const format = detectFormat(text, file);
+  const diagnostics: Diagnostic[] = [];
+  const error = (code: string, message: string, loc: Loc, hint?: string): Diagnostic => ({
+    severity: 'error', code, message, file, line: loc.line, col: loc.col, path: '', ...(hint ? { hint } : {}),
+  });
+
+  // Counting bytes costs a pass over the text, so it is skipped when even 3 bytes per character fit.
+  if (text.length > MAX_MODEL_BYTES || (text.length * 3 > MAX_MODEL_BYTES && utf8Length(text) > MAX_MODEL_BYTES)) {
+    return { source: emptySourceMap(file), diagnostics: [fileTooLargeDiagnostic(file, utf8Length(text))], format };
+  }
+
+  // Editors do not count a byte order mark as a column.
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+
+  const lines = new LineCounter();
+  const offsets = new Map<string, number>();
+  const source = new IndexedSourceMap(file, offsets, lines);
+  const at = (offset: number): Loc => source.position(offset);
+
+  try {
+    const parser = new Parser(lines.addNewLine);
+    const tokens = [...parser.parse(text)];
+
+    // The composer recurses once per nesting level, so depth is checked on the flat token stream first.
+    const tooDeep = findExcessiveNesting(tokens);
+    if (tooDeep !== undefined) {
+      diagnostics.push(error('too-deep', `the model nests more than ${MAX_DEPTH} levels deep`, at(tooDeep),
+        'a model needs a handful of levels; this looks like generated or malicious input'));
+      return { source, diagnostics, format };
+    }
+
+    const doc = compose(tokens, text.length);
+    const yamlProblems = [
+      ...doc.errors.map((e) => toDiagnostic(e, 'error')),
+      ...doc.warnings.map((e) => toDiagnostic(e, 'warning')),
+    ];
+    diagnostics.push(...dedupe(yamlProblems));
+
+    const aliases = indexDocument(doc, offsets);
+    for (const offset of aliases.duplicateKeys) {
+      const key = keyTextAt(text, offset);
+      diagnostics.push(error('duplicate-key', `${key ? `key \`${key}\`` : 'a key'} appears twice in the same map`, at(offset),
+        'YAML would silently keep only the last one; remove or rename one of them'));
+    }
+
+    if (diagnostics.some((d) => d.severity === 'error')) return { source, diagnostics, format };
+    if (doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+      diagnostics.push(error('empty-model', 'the model file is empty', { line: 1, col: 1 },
+        'start with `threatmap: 1`, a `system:` and your `elements:`'));
+      return { source, diagnostics, format };
+    }
+
+    let raw: unknown;
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      if (!(e instanceof ReferenceError)) throw e;
+      if (/excessive alias/i.test(e.message)) {
+        diagnostics.push(error('alias-bomb', 'YAML aliases (*name) expand to far more data than the file holds',
+          at(aliases.first ?? 0), 'this is how "billion laughs" attacks work; write the values out, or alias less'));
+      } else {
+        const [offset, name] = aliases.unresolved[0] ?? [aliases.first ?? 0, ''];
+        diagnostics.push(error('unknown-anchor', `alias \`*${name}\` refers to no anchor \`&${name}\` defined before it`, at(offset)));
+      }
+      return { source, diagnostics, format };
+    }
+    return { raw, source, diagnostics, format };
+  } catch (e) {
+    // Whatever the input, the caller gets a diagnostic, never an exception.
+    const overflow = e instanceof RangeError;
+    diagnostics.push(error(overflow ? 'too-deep' : 'parse-failed',
+      overflow ? 'the model is too deeply nested to read' : `the model could not be read: ${e instanceof Error ? e.message : String(e)}`,
+      { line: 1, col: 1 }));
+    return { source, diagnostics, format };
+  }
+
+  function toDiagnostic(e: YAMLError, severity: 'error' | 'warning'): Diagnostic {
+    const offset = e.pos[0];
+    const loc = at(offset);
+    switch (e.code) {
+      case 'MULTIPLE_DOCS':
+        return { ...error('multiple-documents', 'the file holds more than one YAML document (a `---` line); a model is one document', loc), severity };
+      case 'RESOURCE_EXHAUSTION':
+        return { ...error('too-deep', 'the model is too deeply nested to read', loc), severity };
+      case 'TAB_AS_INDENT':
+        return { ...error('syntax-error', e.message, loc, 'indent YAML with spaces, not tabs'), severity };
+      default:
+        if (severity === 'warning') {
+          return { ...error('yaml-warning', e.message, loc), severity };
+        }
+        return error('syntax-error', format === 'json' ? `${e.message} (JSON parsed as YAML)` : e.message, loc);
+    }
+  }
+}
+
+function compose(tokens: CST.Token[], length: number): Document.Parsed {
+  // Mirrors yaml's parseDocument, with the tokens already in hand. yaml's own duplicate key check compares
+  // each key with every earlier one (quadratic: minutes for 100,000 elements), so the indexing walk does it.
+  const composer = new Composer({ prettyErrors: false, uniqueKeys: false, merge: false });
+  let doc: Document.Parsed | undefined;
+  for (const d of composer.compose(tokens, true, length)) {
+    if (!doc) doc = d;
+    else {
+      doc.errors.push(new YAMLParseError([d.range[0], d.range[0] + 1], 'MULTIPLE_DOCS', 'multiple documents'));
+      break;
+    }
+  }
+  return doc as Document.Parsed;
+}
+
+/** The offset of the first collection nested deeper than MAX_DEPTH, found without recursion. */
+function findExcessiveNesting(tokens: CST.Token[]): number | undefined {
+  const stack: Array<[CST.Token, number]> = [];
+  for (const t of tokens) if (t.type === 'document' && t.value) stack.push([t.value, 0]);
+  while (stack.length > 0) {
+    const [token, depth] = stack.pop()!;
+    if (!CST.isCollection(token)) continue;
+    const d = depth + 1;
+    if (d > MAX_DEPTH) return token.offset;
+    for (const item of token.items as CST.CollectionItem[]) {
+      if (item.key) stack.push([item.key, d]);
+      if (item.value) stack.push([item.value, d]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Records where every map entry and sequence item starts, keyed by its path, in one iterative walk.
+ * Aliases are not followed (their targets are indexed where they are defined), so the walk stays
+ * linear in the file size even for alias-heavy input. Also reports the first alias, and aliases used
+ * before (or without) their anchor, which yaml only notices when converting to plain data.
+ */
+function indexDocument(doc: Document.Parsed, offsets: Map<string, number>): IndexReport {
+  const root = doc.contents as YamlNode | null;
+  offsets.set('', root?.range?.[0] ?? 0);
+  const report: IndexReport = { unresolved: [], duplicateKeys: [] };
+  if (!root) return report;
+  const anchors = new Map<string, number>();
+  const aliasList: Array<[number, string]> = [];
+  const stack: Array<[unknown, string]> = [[root, '']];
+  const enterPair = (pair: Pair, parent: string): void => {
+    const key = pair.key;
+    if (!isScalar(key)) return; // complex keys (`? [a, b]`) cannot be reached by a model path
+    const path = parent + segKey(String(key.value));
+    const offset = key.range?.[0] ?? (pair.value as YamlNode | null)?.range?.[0];
+    if (offset === undefined) return;
+    if (offsets.has(path)) {
+      // Its children would collide with the first occurrence's and be reported again.
+      report.duplicateKeys.push(offset);
+      return;
+    }
+    offsets.set(path, offset);
+    if (pair.value) stack.push([pair.value, path]);
+  };
+  while (stack.length > 0) {
+    const [node, path] = stack.pop()!;
+    const anchor = (node as YamlNode).anchor;
+    if (anchor !== undefined) {
+      const offset = (node as YamlNode).range?.[0] ?? 0;
+      anchors.set(anchor, Math.min(offset, anchors.get(anchor) ?? Infinity));
+    }
+    if (isAlias(node)) {
+      aliasList.push([node.range?.[0] ?? 0, node.source]);
+    } else if (isMap(node)) {
+      for (const pair of node.items) enterPair(pair, path);
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => {
+        const itemPath = path + segKey(i);
+        if (isPair(item)) {
+          // `[a: 1]` is a one-entry map inside a sequence.
+          const offset = (item.key as YamlNode | null)?.range?.[0];
+          if (offset !== undefined) offsets.set(itemPath, offset);
+          enterPair(item, itemPath);
+          return;
+        }
+        const offset = (item as YamlNode | null)?.range?.[0];
+        if (offset !== undefined) offsets.set(itemPath, offset);
+        if (item) stack.push([item, itemPath]);
+      });
+    }
+  }
+  aliasList.sort((a, b) => a[0] - b[0]);
+  report.first = aliasList[0]?.[0];
+  report.unresolved = aliasList.filter(([offset, name]) => !((anchors.get(name) ?? Infinity) < offset));
+  return report;
+}
+
+interface IndexReport {
+  first?: number;
+  unresolved: Array<[number, string]>;
+  /** Offsets of the second and later occurrences of a key in one map. */
+  duplicateKeys: number[];
+}
+
+/** The key text starting at `offset`, for messages; quotes are dropped. */
+function keyTextAt(text: string, offset: number): string {
+  const m = /^(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^:\n,{}[\]#]*[^\s:,{}[\]#]))/.exec(text.slice(offset, offset + 200));
+  if (!m) return '';
+  return (m[1] ?? m[2] ?? m[3] ?? '').trim();
+}
+
+function dedupe(list: Diagnostic[]): Diagnostic[] {
+  const seen = new Set<string>();
+  return list.filter((d) => {
+    const k = `${d.code}:${d.line}:${d.col}`;
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}

@@ -1,0 +1,46 @@
+// Warnings about a model that is valid but probably not what its author meant: the data flow diagram has
+// holes or odd shapes that would make the analysis miss threats.
+import { displayPath } from './diagnostics.js';
+import type { Diagnostic, Located, Model } from './types.js';
+
+export function sanityWarnings(model: Model): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const warn = (code: string, at: Located, message: string, hint?: string): void => {
+    out.push({
+      severity: 'warning', code, message, file: model.file, line: at.loc.line, col: at.loc.col,
+      path: displayPath(at.at), ...(hint ? { hint } : {}),
+    });
+  };
+
+  const kindOf = new Map(model.elements.map((e) => [e.id, e.kind]));
+  const inputs = new Map<string, number>();
+  const outputs = new Map<string, number>();
+  for (const f of model.flows) {
+    outputs.set(f.from, (outputs.get(f.from) ?? 0) + 1);
+    inputs.set(f.to, (inputs.get(f.to) ?? 0) + 1);
+    if (f.from === f.to) {
+      warn('self-flow', f, `flow \`${f.id}\` goes from \`${f.from}\` to itself`,
+        'a flow joins two elements; model the parts as separate elements, or remove the flow');
+    } else if (kindOf.get(f.from) === 'store' && kindOf.get(f.to) === 'store') {
+      // In a data flow diagram data moves between stores only through a process (replication, ETL...).
+      warn('store-to-store', f, `flow \`${f.id}\` joins two stores directly`,
+        'add the process that moves the data (replication, a job, a connector) so that its threats are analysed');
+    }
+  }
+
+  for (const e of model.elements) {
+    const ins = inputs.get(e.id) ?? 0;
+    const outs = outputs.get(e.id) ?? 0;
+    if (ins === 0 && outs === 0) {
+      warn('isolated-element', e, `element \`${e.id}\` has no flows`,
+        'connect it with a flow, or remove it; threats need flows to be found');
+    } else if (e.kind === 'process' && outs === 0) {
+      warn('process-without-outputs', e, `process \`${e.id}\` receives data but sends none`,
+        'a process usually answers or passes data on; add its outgoing flows (responses count as the caller\'s flow)');
+    } else if (e.kind === 'process' && ins === 0) {
+      warn('process-without-inputs', e, `process \`${e.id}\` sends data but receives none`,
+        'add the flows into it (who triggers or feeds it)');
+    }
+  }
+  return out;
+}

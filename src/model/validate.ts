@@ -1,0 +1,597 @@
+// Checks a parsed model against the schema and its own references, reporting every problem at once with
+// the file position, the path, what was found and what was expected. zod's issues are rephrased for
+// people who write YAML: "unknown key `contrls` (did you mean `controls`?)", never "invalid union".
+import { z } from 'zod';
+import { ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
+import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
+import { parseEndpointKey } from './normalize.js';
+import { pathKey } from './parse.js';
+import {
+  CUSTOM_CONTROL_PATTERN, FLOW_ARROW, ID_PATTERN, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
+  type RawModel,
+} from './schema.js';
+import { didYouMean } from './suggest.js';
+import type { Diagnostic, ModelPath, Severity, SourceMap } from './types.js';
+
+export interface ValidateResult {
+  /** Present when there are no errors (warnings allowed). */
+  model?: RawModel;
+  diagnostics: Diagnostic[];
+}
+
+type Path = Array<string | number>;
+type Issue = z.core.$ZodIssue;
+type Obj = Record<string, unknown>;
+
+// Flows are checked entry by entry below: as a union, zod can only say that neither form matched.
+const topSchema = modelSchema.extend({ flows: z.array(z.unknown()).optional() });
+
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** What a value at a given key is called in messages. */
+const VALUE_NAMES: Record<string, string> = {
+  controls: 'control', protocol: 'protocol', auth: 'authentication method', kind: 'kind', type: 'type',
+  trust: 'trust level', classification: 'classification', confidentiality: 'level', integrity: 'level',
+  availability: 'level', threatmap: 'format version', methods: 'HTTP method',
+};
+
+const ID_RULE = 'letters, digits and . _ : - (starting with a letter or digit)';
+
+class Reporter {
+  readonly diagnostics: Diagnostic[] = [];
+  /** Paths that already have a problem, so that one mistake is not reported twice. */
+  private readonly flagged = new Set<string>();
+
+  constructor(private readonly source: SourceMap) {}
+
+  add(severity: Severity, code: string, at: ModelPath, message: string,
+    extra: { found?: string; expected?: string; hint?: string; path?: ModelPath } = {}): void {
+    const loc = this.source.locate(at);
+    const d: Diagnostic = {
+      severity, code, message, file: this.source.file, line: loc.line, col: loc.col,
+      path: displayPath(extra.path ?? at),
+    };
+    if (extra.found !== undefined) d.found = extra.found;
+    if (extra.expected !== undefined) d.expected = extra.expected;
+    if (extra.hint !== undefined) d.hint = extra.hint;
+    this.diagnostics.push(d);
+    this.flagged.add(pathKey(extra.path ?? at));
+  }
+
+  error(code: string, at: ModelPath, message: string, extra?: Parameters<Reporter['add']>[4]): void {
+    this.add('error', code, at, message, extra);
+  }
+
+  lineOf(path: ModelPath): number {
+    return this.source.locate(path).line;
+  }
+
+  isFlagged(path: ModelPath): boolean {
+    return this.flagged.has(pathKey(path));
+  }
+}
+
+export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
+  const r = new Reporter(source);
+  const parsed = topSchema.safeParse(raw);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) convertIssue(r, raw, issue, [], topSchema);
+  }
+  if (isObj(raw)) {
+    if (Array.isArray(raw.flows)) raw.flows.forEach((entry, i) => checkFlowEntry(r, raw, entry, i));
+    checkReferences(r, raw);
+  }
+  const diagnostics = r.diagnostics;
+  if (!parsed.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  return { model: { ...parsed.data, flows: (raw as Obj).flows } as RawModel, diagnostics };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// zod issues -> diagnostics
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const seg of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[seg as string];
+  }
+  return v;
+}
+
+const toPath = (path: readonly PropertyKey[]): Path => path.map((s) => (typeof s === 'number' ? s : String(s)));
+
+function unwrap(schema: z.ZodType): z.ZodType {
+  let s = schema;
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) s = s.unwrap() as z.ZodType;
+  return s;
+}
+
+/** The schema that governs `path` below `schema`, following the branch of a union that can hold it. */
+function schemaAt(schema: z.ZodType, path: readonly PropertyKey[]): z.ZodType | undefined {
+  let s: z.ZodType | undefined = unwrap(schema);
+  for (const seg of path) {
+    if (!s) return undefined;
+    s = step(s, seg);
+    if (s) s = unwrap(s);
+  }
+  return s;
+}
+
+function step(s: z.ZodType, seg: PropertyKey): z.ZodType | undefined {
+  if (s instanceof z.ZodObject) return (s.shape as Record<string, z.ZodType>)[seg as string];
+  if (s instanceof z.ZodRecord) return s.valueType as z.ZodType;
+  if (s instanceof z.ZodArray) return s.element as z.ZodType;
+  if (s instanceof z.ZodUnion) {
+    for (const option of s.options as z.ZodType[]) {
+      const next = step(unwrap(option), seg);
+      if (next) return next;
+    }
+  }
+  return undefined;
+}
+
+function objectKeys(s: z.ZodType | undefined): string[] {
+  if (!s) return [];
+  const u = unwrap(s);
+  if (u instanceof z.ZodObject) return Object.keys(u.shape);
+  if (u instanceof z.ZodUnion) return (u.options as z.ZodType[]).flatMap((o) => objectKeys(o));
+  return [];
+}
+
+/** The names an enum (or a union holding one) allows, and whether `x-` custom names are allowed too. */
+function enumOptions(s: z.ZodType | undefined): { values: string[]; custom: boolean } | undefined {
+  if (!s) return undefined;
+  const u = unwrap(s);
+  if (u instanceof z.ZodEnum) return { values: u.options.map(String), custom: false };
+  if (u instanceof z.ZodLiteral) return { values: [...u.values].map(String), custom: false };
+  if (u instanceof z.ZodUnion) {
+    let values: string[] = [];
+    let custom = false;
+    for (const option of u.options as z.ZodType[]) {
+      const inner = enumOptions(option);
+      if (inner) values = values.concat(inner.values);
+      else if (unwrap(option) instanceof z.ZodString) custom = true;
+    }
+    return values.length > 0 ? { values, custom } : undefined;
+  }
+  return undefined;
+}
+
+function valueName(path: Path): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const seg = path[i];
+    if (typeof seg === 'string') return VALUE_NAMES[seg] ?? (FLOW_ARROW.test(seg) ? 'protocol' : `value of \`${seg}\``);
+  }
+  return 'value';
+}
+
+const where = (parent: Path): string => (parent.length === 0 ? 'at the top level' : `in \`${displayPath(parent)}\``);
+
+function reportEnum(r: Reporter, path: Path, value: unknown, options: { values: string[]; custom: boolean }): void {
+  const name = valueName(path);
+  const customNote = options.custom ? ', or a custom name starting with `x-`' : '';
+  const expected = `${options.values.length === 1 ? '' : 'one of '}${listValues(options.values)}${customNote}`;
+  if (typeof value !== 'string' && !options.values.includes(String(value))) {
+    const hint = options.values.length === 1 ? undefined : didYouMean(String(value), options.values);
+    const message = typeof value === 'string' || typeof value === 'number'
+      ? `\`${String(value)}\` is not a valid ${name}`
+      : `expected a ${name}, found ${typeOf(value)}`;
+    r.error(typeof value === 'string' || typeof value === 'number' ? 'invalid-value' : 'invalid-type', path, message,
+      { found: describeValue(value), expected, hint });
+    return;
+  }
+  const hint = didYouMean(String(value), options.values)
+    ?? (options.custom && /^x[-_]/i.test(String(value)) ? 'custom names are lower case and start with `x-`' : undefined);
+  r.error('invalid-value', path, `unknown ${name} \`${String(value)}\``, { found: describeValue(value), expected, hint });
+}
+
+function expectedName(expected: string): string {
+  switch (expected) {
+    case 'object': return 'a map';
+    case 'array': return 'a list';
+    case 'null': return 'nothing (an empty value)';
+    case 'string': return 'a string';
+    case 'number': return 'a number';
+    case 'int': return 'a whole number';
+    case 'boolean': return 'true or false';
+    default: return expected;
+  }
+}
+
+function convertIssue(r: Reporter, root: unknown, issue: Issue, base: Path, baseSchema: z.ZodType): void {
+  const rel = toPath(issue.path);
+  const path = [...base, ...rel];
+  const value = valueAt(root, path);
+  const schema = schemaAt(baseSchema, rel);
+
+  if (value === undefined && rel.length > 0 && isObj(valueAt(root, path.slice(0, -1)))
+    && (issue.code === 'invalid_type' || issue.code === 'invalid_union' || issue.code === 'invalid_value')) {
+    const key = String(path[path.length - 1]);
+    const options = enumOptions(schema);
+    const expected = options
+      ? (options.values.length === 1 ? options.values[0] : `a ${valueName(path)} such as \`${options.values[0]}\``)
+      : issue.code === 'invalid_type' ? expectedName(issue.expected) : 'a value';
+    r.error('missing-key', path.slice(0, -1), `missing required key \`${key}\` ${where(path.slice(0, -1))}`, {
+      expected: `\`${key}: \` with ${expected}`, path,
+    });
+    return;
+  }
+
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = objectKeys(schema);
+      for (const key of issue.keys) {
+        r.error('unknown-key', [...path, key], `unknown key \`${key}\` ${where(path)}`, {
+          expected: allowed.length > 0 ? `one of ${listValues(allowed, 20)}` : undefined,
+          hint: didYouMean(key, allowed),
+        });
+      }
+      return;
+    }
+    case 'invalid_key': {
+      const key = String(rel[rel.length - 1] ?? '');
+      r.error('invalid-id', path, `\`${key}\` is not a valid id`, { found: describeValue(key), expected: ID_RULE });
+      return;
+    }
+    case 'invalid_union': {
+      const options = enumOptions(schema);
+      if (options && (typeof value === 'string' || typeof value === 'number')) {
+        reportEnum(r, path, value, options);
+        return;
+      }
+      // The branch whose top-level type matched holds the real problems (e.g. a map with a bad key).
+      const matching = issue.errors.filter((branch) => !branch.some((i) => i.path.length === 0 && i.code === 'invalid_type'));
+      if (matching.length > 0) {
+        const best = matching.reduce((a, b) => (b.length < a.length ? b : a));
+        const unionSchema = schema ?? baseSchema;
+        for (const sub of best) convertIssue(r, root, sub, path, unionSchema);
+        return;
+      }
+      const expected = [...new Set(issue.errors.flatMap((branch) => branch
+        .filter((i) => i.path.length === 0 && i.code === 'invalid_type')
+        .map((i) => expectedName((i as { expected: string }).expected))))];
+      if (options) expected.unshift(`a ${valueName(path)} name`);
+      r.error('invalid-type', path, `expected ${expected.join(' or ')}, found ${typeOf(value)}`, {
+        found: describeValue(value), expected: expected.join(' or '),
+      });
+      return;
+    }
+    case 'invalid_value': {
+      reportEnum(r, path, value, enumOptions(schema) ?? { values: issue.values.map(String), custom: false });
+      return;
+    }
+    case 'invalid_format': {
+      const pattern = (issue as { pattern?: string }).pattern;
+      const options = enumOptions(schema);
+      if (options) {
+        reportEnum(r, path, value, options);
+      } else if (pattern === String(ID_PATTERN)) {
+        r.error('invalid-id', path, `${describeValue(value)} is not a valid id`, { found: describeValue(value), expected: ID_RULE });
+      } else if (pattern === String(CUSTOM_CONTROL_PATTERN)) {
+        r.error('invalid-value', path, `${describeValue(value)} is not a valid custom name`, {
+          found: describeValue(value), expected: 'x- followed by lower-case letters, digits and dashes',
+        });
+      } else {
+        const name = valueName(path);
+        r.error('invalid-value', path, `${describeValue(value)} is not a valid ${name}`, {
+          found: describeValue(value), expected: name === 'HTTP method' ? 'a method name such as GET or POST' : `text matching ${pattern}`,
+        });
+      }
+      return;
+    }
+    case 'invalid_type': {
+      const expected = expectedName(issue.expected);
+      r.error('invalid-type', path, `expected ${expected}, found ${typeOf(value)}`, { found: describeValue(value), expected });
+      return;
+    }
+    case 'too_small':
+    case 'too_big': {
+      const limit = issue.code === 'too_small' ? issue.minimum : issue.maximum;
+      const bound = issue.code === 'too_small' ? 'at least' : 'at most';
+      let expected = `${bound} ${String(limit)}`;
+      if (issue.origin === 'string') expected = issue.code === 'too_small' && Number(limit) === 1 ? 'a non-empty string' : `${bound} ${String(limit)} characters`;
+      else if (issue.origin === 'array') expected = `${bound} ${String(limit)} items`;
+      r.error('invalid-value', path, `${describeValue(value)} is out of range: expected ${expected}`, { found: describeValue(value), expected });
+      return;
+    }
+    default:
+      r.error('invalid-value', path, issue.message, { found: describeValue(value) });
+  }
+}
+
+function convertAll(r: Reporter, root: unknown, result: z.ZodSafeParseResult<unknown>, base: Path, schema: z.ZodType): void {
+  if (!result.success) for (const issue of result.error.issues) convertIssue(r, root, issue, base, schema);
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Flows: two forms, checked by hand so that each gets its own messages
+
+const FLOW_FORMS = 'a flow is written `source -> target: protocol`, `source -> target: { protocol: ..., ... }`, '
+  + 'or as a map with `from`, `to` and `protocol`';
+const FULL_FLOW_KEYS = Object.keys(fullFlowSchema.shape);
+
+function checkFlowEntry(r: Reporter, root: Obj, entry: unknown, i: number): void {
+  const at: Path = ['flows', i];
+  if (!isObj(entry)) {
+    const arrowText = typeof entry === 'string' && /->/.test(entry);
+    r.error('invalid-flow', at, `expected a flow, found ${typeOf(entry)}`, {
+      found: describeValue(entry), expected: FLOW_FORMS,
+      hint: arrowText ? 'add the protocol after a colon: `web -> api: https`' : undefined,
+    });
+    return;
+  }
+  const keys = Object.keys(entry);
+  const arrows = keys.filter((k) => FLOW_ARROW.test(k));
+  if (arrows.length === 0 && keys.some((k) => FULL_FLOW_KEYS.includes(k))) {
+    convertAll(r, root, fullFlowSchema.safeParse(entry), at, fullFlowSchema);
+    return;
+  }
+  if (keys.length === 0) {
+    r.error('invalid-flow', at, 'empty flow', { expected: FLOW_FORMS });
+    return;
+  }
+  for (const key of keys) {
+    const keyPath = [...at, key];
+    if (!FLOW_ARROW.test(key)) {
+      const isDetail = FULL_FLOW_KEYS.includes(key);
+      r.error('invalid-flow', keyPath, isDetail
+        ? `\`${key}\` sits beside \`${arrows[0]}\`; a shorthand flow keeps its details under the arrow`
+        : `\`${key}\` is not a flow`, {
+        expected: FLOW_FORMS,
+        hint: isDetail ? `write \`${arrows[0]}: { ${key}: ... }\`` : /[=~-]>|→|-/.test(key) ? 'write the arrow as `->` with an element on each side' : undefined,
+      });
+      continue;
+    }
+    const value = entry[key];
+    if (typeof value === 'string') convertAll(r, root, protocolSchema.safeParse(value), keyPath, protocolSchema);
+    else if (isObj(value)) convertAll(r, root, flowDetailsSchema.safeParse(value), keyPath, flowDetailsSchema);
+    else {
+      r.error('invalid-type', keyPath, `expected a protocol or the flow's details, found ${typeOf(value)}`, {
+        found: describeValue(value), expected: 'a protocol such as `https`, or a map such as `{ protocol: https, data: [pii] }`',
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// References and cross-checks, on data that may still be partly invalid: every access is guarded.
+
+interface FlowRef {
+  from?: string;
+  to?: string;
+  fromPath: Path;
+  toPath: Path;
+  details: Obj;
+  detailsPath: Path;
+  /** Where to point for the flow as a whole. */
+  at: Path;
+}
+
+function flowRefs(flows: unknown): FlowRef[] {
+  if (!Array.isArray(flows)) return [];
+  const out: FlowRef[] = [];
+  flows.forEach((entry, i) => {
+    if (!isObj(entry)) return;
+    const at: Path = ['flows', i];
+    const arrows = Object.keys(entry).filter((k) => FLOW_ARROW.test(k));
+    if (arrows.length === 0) {
+      out.push({
+        from: typeof entry.from === 'string' ? entry.from : undefined,
+        to: typeof entry.to === 'string' ? entry.to : undefined,
+        fromPath: [...at, 'from'], toPath: [...at, 'to'], details: entry, detailsPath: at, at,
+      });
+      return;
+    }
+    for (const key of arrows) {
+      const m = FLOW_ARROW.exec(key)!;
+      const value = entry[key];
+      out.push({
+        from: m[1], to: m[2], fromPath: [...at, key], toPath: [...at, key],
+        details: isObj(value) ? value : {}, detailsPath: [...at, key], at: [...at, key],
+      });
+    }
+  });
+  return out;
+}
+
+const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
+
+const KIND_LIST = '`kind: external`, `kind: process` or `kind: store`';
+
+function checkReferences(r: Reporter, raw: Obj): void {
+  const section = (name: string): Obj => (isObj(raw[name]) ? (raw[name] as Obj) : {});
+  const boundaries = section('boundaries');
+  const assets = section('assets');
+  const elements = section('elements');
+  const ids = {
+    boundary: Object.keys(boundaries),
+    asset: Object.keys(assets),
+    element: Object.keys(elements),
+  };
+  const sets = { boundary: new Set(ids.boundary), asset: new Set(ids.asset), element: new Set(ids.element) };
+  type RefKind = keyof typeof ids;
+
+  /** `orders.price` names a field of asset `orders`: the longest dotted prefix that is an asset counts. */
+  const isAssetRef = (value: string): boolean => {
+    if (sets.asset.has(value)) return true;
+    for (let dot = value.lastIndexOf('.'); dot > 0; dot = value.lastIndexOf('.', dot - 1)) {
+      if (sets.asset.has(value.slice(0, dot))) return true;
+    }
+    return false;
+  };
+
+  const ref = (path: Path, value: unknown, kind: RefKind): void => {
+    if (typeof value !== 'string' || r.isFlagged(path)) return;
+    if (kind === 'asset' ? isAssetRef(value) : sets[kind].has(value)) return;
+    const known = ids[kind];
+    r.error('unknown-reference', path, `unknown ${kind} \`${value}\``, {
+      expected: known.length > 0 ? `${article(kind)} ${kind} id: ${listValues(known, 8)}` : `${article(kind)} ${kind}, but the model defines none`,
+      hint: didYouMean(value, known) ?? (known.length === 0 ? `define it under \`${kind === 'boundary' ? 'boundaries' : `${kind}s`}:\`` : undefined),
+    });
+  };
+  const refList = (path: Path, value: unknown, kind: RefKind): void => {
+    if (Array.isArray(value)) value.forEach((v, i) => ref([...path, i], v, kind));
+  };
+
+  // Boundaries: parents exist and do not nest in a circle.
+  for (const [id, b] of Object.entries(boundaries)) {
+    if (isObj(b)) ref(['boundaries', id, 'in'], b.in, 'boundary');
+  }
+  checkBoundaryCycles(r, boundaries);
+
+  // Elements.
+  const techNames = [...Object.keys(TECHNOLOGIES), ...Object.keys(ELEMENT_TYPES)];
+  for (const [id, e] of Object.entries(elements)) {
+    const at: Path = ['elements', id];
+    for (const [other, list] of [['boundary', sets.boundary], ['asset', sets.asset]] as const) {
+      if (list.has(id)) {
+        r.error('duplicate-id', at, `\`${id}\` is both an element and ${other === 'asset' ? 'an' : 'a'} ${other}`, {
+          hint: 'elements, boundaries and assets share one namespace in findings and diagrams; rename one of them',
+        });
+      }
+    }
+    if (!isObj(e)) continue;
+    ref([...at, 'in'], e.in, 'boundary');
+    refList([...at, 'handles'], e.handles, 'asset');
+    refList([...at, 'stores'], e.stores, 'asset');
+    if (isObj(e.endpoints)) {
+      for (const [key, ep] of Object.entries(e.endpoints)) {
+        if (!isObj(ep)) continue;
+        const epAt = [...at, 'endpoints', key];
+        refList([...epAt, 'callers'], ep.callers, 'element');
+        refList([...epAt, 'accepts'], ep.accepts, 'asset');
+        refList([...epAt, 'returns'], ep.returns, 'asset');
+      }
+    }
+    checkKind(r, at, e, techNames);
+  }
+
+  // Flows.
+  const flowIds = new Map<string, Path>();
+  for (const f of flowRefs(raw.flows)) {
+    ref(f.fromPath, f.from, 'element');
+    ref(f.toPath, f.to, 'element');
+    refList([...f.detailsPath, 'data'], f.details.data, 'asset');
+    checkFlowEndpoint(r, f, elements);
+    if (f.from === undefined || f.to === undefined) continue;
+    const explicit = typeof f.details.id === 'string' ? f.details.id : undefined;
+    const id = explicit ?? `${f.from}->${f.to}`;
+    const first = flowIds.get(id);
+    if (first === undefined) {
+      flowIds.set(id, f.at);
+      continue;
+    }
+    const firstLine = r.lineOf(first);
+    r.error('duplicate-id', explicit !== undefined ? [...f.detailsPath, 'id'] : f.at, explicit !== undefined
+      ? `two flows have the id \`${id}\` (the first is on line ${firstLine})`
+      : `a second flow from \`${f.from}\` to \`${f.to}\` (the first is on line ${firstLine})`, {
+      hint: explicit !== undefined ? 'flow ids must be unique' : 'give one of them an `id:` so that findings can tell them apart',
+    });
+  }
+
+  // Assumptions.
+  if (Array.isArray(raw.assumptions)) {
+    raw.assumptions.forEach((a, i) => {
+      if (isObj(a)) refList(['assumptions', i, 'elements'], a.elements, 'element');
+    });
+  }
+}
+
+function checkBoundaryCycles(r: Reporter, boundaries: Obj): void {
+  const parentOf = (id: string): string | undefined => {
+    const b = boundaries[id];
+    return isObj(b) && typeof b.in === 'string' && b.in in boundaries ? b.in : undefined;
+  };
+  const order = new Map(Object.keys(boundaries).map((id, i) => [id, i]));
+  const done = new Set<string>();
+  for (const start of order.keys()) {
+    const chain: string[] = [];
+    const onChain = new Set<string>();
+    let id: string | undefined = start;
+    while (id !== undefined && !done.has(id) && !onChain.has(id)) {
+      chain.push(id);
+      onChain.add(id);
+      id = parentOf(id);
+    }
+    if (id !== undefined && onChain.has(id)) {
+      const cycle = chain.slice(chain.indexOf(id));
+      // Reported once, at the member that comes first in the file.
+      const first = cycle.reduce((a, b) => (order.get(b)! < order.get(a)! ? b : a));
+      const rotated = [...cycle.slice(cycle.indexOf(first)), ...cycle.slice(0, cycle.indexOf(first)), first];
+      r.error('boundary-cycle', ['boundaries', first, 'in'], cycle.length === 1
+        ? `boundary \`${first}\` is inside itself`
+        : `boundaries are inside each other: ${rotated.map((b) => `\`${b}\``).join(' in ')}`, {
+        hint: 'remove one of the `in:` keys; the outermost boundary has none',
+      });
+    }
+    for (const b of chain) done.add(b);
+  }
+}
+
+function kindOfType(type: unknown): ElementKind | undefined {
+  return typeof type === 'string' && Object.hasOwn(ELEMENT_TYPES, type)
+    ? ELEMENT_TYPES[type as keyof typeof ELEMENT_TYPES].kind
+    : undefined;
+}
+
+/** The element type a technology implies; an element type's own name works as a technology too (`tech: cdn`). */
+export function techType(tech: unknown): string | undefined {
+  if (typeof tech !== 'string') return undefined;
+  const t = tech.toLowerCase();
+  if (Object.hasOwn(TECHNOLOGIES, t)) return TECHNOLOGIES[t].type;
+  return Object.hasOwn(ELEMENT_TYPES, t) ? t : undefined;
+}
+
+function checkKind(r: Reporter, at: Path, e: Obj, techNames: string[]): void {
+  const tech = e.tech;
+  const impliedByTech = techType(tech);
+  if (typeof tech === 'string' && impliedByTech === undefined && !r.isFlagged([...at, 'tech'])) {
+    r.add('warning', 'unknown-tech', [...at, 'tech'], `unknown technology \`${tech}\`; it adds no type or traits`, {
+      hint: didYouMean(tech, techNames) ?? 'set `type:` to say what the element is (tech is only a hint)',
+    });
+  }
+  if (r.isFlagged([...at, 'kind']) || r.isFlagged([...at, 'type'])) return;
+  const kind = typeof e.kind === 'string' ? e.kind : undefined;
+  const typeKind = kindOfType(e.type);
+  const techKind = e.type === undefined ? kindOfType(impliedByTech) : undefined;
+  if (kind !== undefined && typeKind !== undefined && kind !== typeKind) {
+    r.error('kind-conflict', [...at, 'kind'], `\`kind: ${kind}\` contradicts \`type: ${String(e.type)}\`, which is a ${typeKind}`, {
+      hint: 'remove `kind` (the type implies it) or correct the type',
+    });
+  } else if (kind !== undefined && techKind !== undefined && kind !== techKind) {
+    r.error('kind-conflict', [...at, 'kind'], `\`kind: ${kind}\` contradicts \`tech: ${String(tech)}\`, which is a ${techKind} (${impliedByTech})`, {
+      hint: 'remove `kind`, or add a `type:` that says what the element is',
+    });
+  } else if (kind === undefined && typeKind === undefined && techKind === undefined && e.type === undefined) {
+    const id = String(at[at.length - 1]);
+    r.error('unknown-kind', at, `cannot tell what kind of element \`${id}\` is`, {
+      expected: `${KIND_LIST}, or a \`type:\` such as \`api\` or \`database\``,
+      hint: typeof tech === 'string' ? `\`tech: ${tech}\` is not a known technology, so add \`kind:\`` : 'add `kind: external|process|store`',
+    });
+  }
+}
+
+function checkFlowEndpoint(r: Reporter, f: FlowRef, elements: Obj): void {
+  const endpoint = f.details.endpoint;
+  const path = [...f.detailsPath, 'endpoint'];
+  if (typeof endpoint !== 'string' || f.to === undefined || r.isFlagged(path)) return;
+  const target = elements[f.to];
+  if (!isObj(target)) return; // an unknown target is reported on its own
+  const keys = isObj(target.endpoints) ? Object.keys(target.endpoints) : [];
+  if (keys.length === 0) {
+    r.error('unknown-reference', path, `\`${f.to}\` has no endpoints, so the flow cannot call \`${endpoint}\``, {
+      hint: `declare it under \`elements.${f.to}.endpoints\`, or drop \`endpoint:\``,
+    });
+    return;
+  }
+  const names = new Set<string>();
+  for (const key of keys) {
+    names.add(key);
+    names.add(parseEndpointKey(key).route);
+  }
+  if (names.has(endpoint) || names.has(endpoint.trim())) return;
+  r.error('unknown-reference', path, `\`${f.to}\` has no endpoint \`${endpoint}\``, {
+    expected: `one of ${listValues(keys, 10)}`,
+    hint: didYouMean(endpoint, [...names]),
+  });
+}
