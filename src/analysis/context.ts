@@ -188,7 +188,21 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     endpointHas: (ep, control) => {
       if (ep.controls.includes(control)) return true;
       const e = graph.elements.get(ep.element);
-      return e ? elementHas(e, control) : false;
+      if (!e) return false;
+      if (e.controls.includes(control) || graph.boundaryChain(e.id).some((b) => b.controls.includes(control))) return true;
+      if (!(PERIMETER_CONTROLS as readonly string[]).includes(control)) return false;
+      // Only the flows that can reach this endpoint count: a partner calling its webhook directly does
+      // not bypass the rate limiter in front of the public pages.
+      const reaching = graph.inFlows(e.id).filter((f) =>
+        f.from !== e.id && reachable(f.from) &&
+        (f.endpoint === undefined || f.endpoint === ep.id) && (!ep.callers || ep.callers.includes(f.from)));
+      if (reaching.length === 0) return perimeter.get(e.id)?.has(control) ?? false;
+      return reaching.every((f) => {
+        if (f.controls.includes(control)) return true;
+        const src = graph.elements.get(f.from);
+        if (isUntrustedSource(f.from) && !exposure.has(f.from)) return src ? ownPerimeter(src).has(control) : false;
+        return perimeter.get(f.from)?.has(control) ?? false;
+      });
     },
     controlSource,
     crossing: (id) => crossingByFlow.get(id),

@@ -2,7 +2,7 @@
 // the file position, the path, what was found and what was expected. zod's issues are rephrased for
 // people who write YAML: "unknown key `contrls` (did you mean `controls`?)", never "invalid union".
 import { z } from 'zod';
-import { ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
+import { CONTROLS, ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
 import { parseEndpointKey } from './normalize.js';
 import { pathKey } from './parse.js';
@@ -221,9 +221,10 @@ function convertIssue(r: Reporter, root: unknown, issue: Issue, base: Path, base
     case 'unrecognized_keys': {
       const allowed = objectKeys(schema);
       for (const key of issue.keys) {
+        const control = Object.hasOwn(CONTROLS, key) && allowed.includes('controls');
         r.error('unknown-key', [...path, key], `unknown key \`${key}\` ${where(path)}`, {
           expected: allowed.length > 0 ? `one of ${listValues(allowed, 20)}` : undefined,
-          hint: didYouMean(key, allowed),
+          hint: didYouMean(key, allowed) ?? (control ? `\`${key}\` is a control: list it under \`controls: [${key}]\`` : undefined),
         });
       }
       return;
@@ -281,7 +282,12 @@ function convertIssue(r: Reporter, root: unknown, issue: Issue, base: Path, base
     }
     case 'invalid_type': {
       const expected = expectedName(issue.expected);
-      r.error('invalid-type', path, `expected ${expected}, found ${typeOf(value)}`, { found: describeValue(value), expected });
+      let hint: string | undefined;
+      if (issue.expected === 'array' && (typeof value === 'string' || typeof value === 'number')) hint = `write a list: \`[${String(value)}]\``;
+      if (issue.expected === 'boolean' && typeof value === 'string' && /^(yes|no|on|off|y|n|true|false)$/i.test(value)) {
+        hint = 'YAML 1.2 reads only `true` and `false` (unquoted) as booleans';
+      }
+      r.error('invalid-type', path, `expected ${expected}, found ${typeOf(value)}`, { found: describeValue(value), expected, hint });
       return;
     }
     case 'too_small':
@@ -443,12 +449,12 @@ function checkReferences(r: Reporter, raw: Obj): void {
   const techNames = [...Object.keys(TECHNOLOGIES), ...Object.keys(ELEMENT_TYPES)];
   for (const [id, e] of Object.entries(elements)) {
     const at: Path = ['elements', id];
-    for (const [other, list] of [['boundary', sets.boundary], ['asset', sets.asset]] as const) {
-      if (list.has(id)) {
-        r.error('duplicate-id', at, `\`${id}\` is both an element and ${other === 'asset' ? 'an' : 'a'} ${other}`, {
-          hint: 'elements, boundaries and assets share one namespace in findings and diagrams; rename one of them',
-        });
-      }
+    // Findings and diagrams name elements and boundaries side by side; assets are only ever referenced
+    // from asset fields, so an asset may share an element's id.
+    if (sets.boundary.has(id)) {
+      r.error('duplicate-id', at, `\`${id}\` is both an element and a boundary`, {
+        hint: 'elements and boundaries share one namespace in findings and diagrams; rename one of them',
+      });
     }
     if (!isObj(e)) continue;
     ref([...at, 'in'], e.in, 'boundary');

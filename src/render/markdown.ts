@@ -13,20 +13,19 @@ export interface MarkdownOptions {
   width?: number;
 }
 
-/** A table cell: pipes and line breaks must not break the table, and model text must not become HTML. */
+/**
+ * Model text cannot become HTML: `<` would open a tag and `&name;` would be an entity. A lone `>` is
+ * harmless and stays readable in the raw Markdown (`a -> b`).
+ */
+const noHtml = (text: string): string => text.replace(/&(?=#?\w+;)/g, '&amp;').replace(/</g, '&lt;');
+
+/** A table cell: pipes and line breaks must not break the table. */
 export function cell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/\r?\n|\r/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return noHtml(text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/\r?\n|\r/g, ' '));
 }
 
 /** Inline text outside tables: one line, no HTML. */
-export const inline = (text: string): string =>
-  text.replace(/\r?\n|\r/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+export const inline = (text: string): string => noHtml(text.replace(/\r?\n|\r/g, ' '));
 
 /** A fenced block whose fence is longer than any run of backticks inside it. */
 export function fence(body: string, info = ''): string {

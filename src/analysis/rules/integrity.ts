@@ -65,7 +65,7 @@ export const unsignedWebhook: EndpointRule = {
   mitigatedBy: ['signature-verification', 'mtls', 'hmac'],
   references: ['CWE-345', 'CWE-347', 'CAPEC-94', 'OWASP ASVS V13.1'],
   rating: 'Likelihood High when the endpoint is public (a forged POST needs no skill), Medium otherwise; impact High when the events move money or integrity-critical data, Medium otherwise.',
-  example: "api:\n  kind: process\n  endpoints:\n    /webhooks/payment: { public: true }",
+  example: "api:\n  kind: process\n  endpoints:\n    /hooks/billing: { public: true }",
   appliesTo: 'endpoint',
   endpointKinds: ['webhook'],
   check(ep, element, ctx) {
