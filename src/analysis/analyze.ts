@@ -12,6 +12,7 @@ import { BUILTIN_RULES } from './rules/index.js';
 import type { Rule } from './rules/types.js';
 import { ratingRank, riskOf, riskRank } from './risk.js';
 import { attackSurface } from './surface.js';
+import { threatUid } from '../track/uid.js';
 import {
   type AnalysisResult, type Evidence, type Risk, RISKS, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
 } from './types.js';
@@ -59,6 +60,7 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   const threats: Threat[] = ordered.map(({ f, risk }, i) => ({
     id: `T${i + 1}`,
     key: f.key,
+    uid: threatUid(f.key),
     ruleId: f.rule.id,
     stride: f.rule.stride,
     category: STRIDE_NAMES[f.rule.stride],

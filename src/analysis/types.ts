@@ -2,6 +2,7 @@
 // and every renderer reads only this (renderers never re-analyse).
 import type { TrustLevel } from '../model/catalog.js';
 import type { Asset, Boundary, Diagnostic, Element, Flow, Loc, System } from '../model/types.js';
+import type { ThreatTriage, TriageReport } from '../track/types.js';
 
 export const STRIDE_LETTERS = ['S', 'T', 'R', 'I', 'D', 'E'] as const;
 export type Stride = (typeof STRIDE_LETTERS)[number];
@@ -40,6 +41,8 @@ export interface Threat {
   id: string;
   /** Stable across edits: derived from the rule and what it concerns, never from report order. */
   key: string;
+  /** The stable id shown to people, `TM-` + a hash of `key` (src/track/uid.ts). */
+  uid?: string;
   ruleId: string;
   stride: Stride;
   category: string;
@@ -59,6 +62,8 @@ export interface Threat {
   mitigation: string;
   references: string[];
   evidence: Evidence[];
+  /** The team's decision, once triage is applied (src/track/triage.ts); absent means open. */
+  triage?: ThreatTriage;
 }
 
 export type CoverageStatus = 'threat' | 'mitigated' | 'not-applicable';
@@ -151,4 +156,6 @@ export interface AnalysisResult {
   recommendations: Recommendation[];
   /** Warnings found while loading (sanity checks); errors stop before analysis. */
   diagnostics: Diagnostic[];
+  /** Residual risk, stale entries and warnings, once triage is applied (src/track/triage.ts). */
+  triage?: TriageReport;
 }
