@@ -206,7 +206,7 @@ function attempt(model: DiagramModel, options: AsciiOptions, cs: Charset, width:
     for (const spacing of spacings(dir, labelW)) {
       const layout = layoutLayered({
         nodes: model.nodes.map((n) => ({ id: n.id, ...(n.group ? { group: n.group } : {}), w: sized.get(n.id)!.w, h: sized.get(n.id)!.h })),
-        groups: model.groups.map((g) => ({ id: g.id, ...(g.parent ? { parent: g.parent } : {}), minW: widthOf(titles.get(g.id)!) + 6 })),
+        groups: model.groups.map((g) => ({ id: g.id, ...(g.parent ? { parent: g.parent } : {}), minW: widthOf(titles.get(g.id)!) + 10 })),
         edges: model.edges,
         direction: dir,
         spacing,
@@ -237,9 +237,11 @@ function attempt(model: DiagramModel, options: AsciiOptions, cs: Charset, width:
 
 function spacings(dir: Direction, labelW: number): Spacing[] {
   if (dir === 'TD') {
+    // Two rows under a group's top edge let an arrow come in beside the title and turn down into a box
+    // that sits under it.
     return [
-      { layer: 3, sibling: 3, padX: 2, padY: 1 },
-      { layer: 5, sibling: 5, padX: 2, padY: 1 },
+      { layer: 3, sibling: 3, padX: 2, padY: 2 },
+      { layer: 5, sibling: 5, padX: 2, padY: 2 },
       { layer: 7, sibling: 7, padX: 3, padY: 2 },
     ];
   }
@@ -265,8 +267,9 @@ function routeAll(grid: RouteGrid, model: DiagramModel, rects: Map<string, Rect>
     })
     .sort((a, b) => a.d - b.d || a.i - b.i);
   const routes = new Map<string, Route>();
+  const stores = new Set(model.nodes.filter((n) => n.kind === 'store').map((n) => n.id));
   for (const { e } of order) {
-    const r = route(grid, rects.get(e.from)!, rects.get(e.to)!);
+    const r = route(grid, rects.get(e.from)!, rects.get(e.to)!, { src: stores.has(e.from), dst: stores.has(e.to) });
     if (!r) return undefined;
     occupy(grid, r);
     routes.set(e.id, r);

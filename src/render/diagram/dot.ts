@@ -49,13 +49,14 @@ export function dotFromModel(model: DiagramModel, options: DiagramOptions = {}):
     lines.push(`  ${nodeId.get(e.from)} -> ${nodeId.get(e.to)} [${label}${risk}];`);
   }
   if (color) {
+    // The legend is the graph's own label, an HTML-like table built from constants only (no model text).
     const used = riskOrder.filter((r) => model.nodes.some((n) => n.risk === r) || model.edges.some((e) => e.risk === r));
     if (used.length > 0) {
-      lines.push('  subgraph cluster_legend {');
-      lines.push('    label="Highest risk"; style="rounded"; color="#999999"; fontsize=10;');
-      for (const r of used) lines.push(`    legend_${r} [label="${r}", shape=box, fontsize=9, fillcolor="${RISK_COLORS[r].fill}", color="${RISK_COLORS[r].stroke}"];`);
-      lines.push(`    ${used.map((r) => `legend_${r}`).join(' -> ')} [style=invis];`);
-      lines.push('  }');
+      const cells = used
+        .map((r) => `<TD BGCOLOR="${RISK_COLORS[r].fill}" COLOR="${RISK_COLORS[r].stroke}" BORDER="1">${r}</TD>`)
+        .join('');
+      lines.push(`  label=<<TABLE BORDER="0" CELLSPACING="4"><TR><TD>Highest risk:</TD>${cells}</TR></TABLE>>;`);
+      lines.push('  labelloc=b; labeljust=r; fontsize=10;');
     }
   }
   lines.push('}');

@@ -45,6 +45,8 @@ const CROSS = 8;
 const BORDER = 40;
 // Running right next to a box makes the arrow read as part of it.
 const NEAR_BOX = 3;
+// A data store has no side lines: an arrow at its side could be read as coming from its neighbour.
+const OPEN_SIDE = 12;
 // Two arrows side by side read as one thick line.
 const BESIDE_LINE = 3;
 
@@ -77,12 +79,14 @@ export function markBorder(grid: RouteGrid, r: Rect, titleCells: number): void {
  * Shortest route from `src` to `dst` (both box rectangles). A self-loop leaves the right side and comes
  * back into the top. Returns undefined when no route exists (the caller then spaces the layout out).
  */
-export function route(grid: RouteGrid, src: Rect, dst: Rect): Route | undefined {
+export function route(grid: RouteGrid, src: Rect, dst: Rect, open: { src?: boolean; dst?: boolean } = {}): Route | undefined {
   const { w, h, kind, used } = grid;
   const self = src === dst || (src.x === dst.x && src.y === dst.y);
   const states = w * h * 4;
-  const dist = new Float64Array(states).fill(Infinity);
-  const prev = new Int32Array(states).fill(-1);
+  // One extra state stands for "arrived", so the cheapest way in, side penalties included, wins.
+  const GOAL = states;
+  const dist = new Float64Array(states + 1).fill(Infinity);
+  const prev = new Int32Array(states + 1).fill(-1);
   const heap = new MinHeap();
   const nearBox = (x: number, y: number): boolean =>
     (x > 0 && kind[y * w + x - 1] === Cell.Box) || (x + 1 < w && kind[y * w + x + 1] === Cell.Box) ||
@@ -115,8 +119,9 @@ export function route(grid: RouteGrid, src: Rect, dst: Rect): Route | undefined 
     for (const [x, y] of cells) starts.push([x, y, d]);
   }
   for (const [x, y, d] of starts) {
-    const c = cellOk(x, y, d);
+    let c = cellOk(x, y, d);
     if (c < 0) continue;
+    if (open.src && horizontal(d)) c += OPEN_SIDE;
     const s = (y * w + x) * 4 + d;
     if (c < dist[s]!) {
       dist[s] = c;
@@ -137,14 +142,22 @@ export function route(grid: RouteGrid, src: Rect, dst: Rect): Route | undefined 
   while (heap.size > 0) {
     const [cost, s] = heap.pop();
     if (cost > dist[s]!) continue;
+    if (s === GOAL) {
+      goal = prev[GOAL]!;
+      break;
+    }
     const d = s & 3;
     const i = s >> 2;
     const x = i % w;
     const y = (i - x) / w;
     // The arrow head cell must be clean (not a crossing, not on a boundary line).
     if (entersDst(x, y, d) && used[i] === 0 && kind[i] === Cell.Free && (!self || cost > 3 * STEP)) {
-      goal = s;
-      break;
+      const gc = cost + (open.dst && horizontal(d) ? OPEN_SIDE : 0);
+      if (gc < dist[GOAL]!) {
+        dist[GOAL] = gc;
+        prev[GOAL] = s;
+        heap.push(gc, GOAL);
+      }
     }
     for (let nd = 0; nd < 4; nd++) {
       if (nd === (d + 2) % 4) continue;
