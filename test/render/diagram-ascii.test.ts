@@ -236,6 +236,19 @@ describe('ASCII diagram', () => {
     for (const e of d.edges) assert.ok(e.labelled || d.text.includes(e.label), e.label);
   });
 
+  it('stays fast on very large models', () => {
+    const spec = randomSpec(3000, 7, 2);
+    spec.boundaries = [...spec.boundaries!, ...Array.from({ length: 60 }, (_, i) => ({ id: `z${i}`, name: `Zone ${i}` }))];
+    spec.elements.forEach((e, i) => { if (i % 2 === 0) e.boundary = `z${i % 60}`; });
+    const r = makeResult(spec);
+    const start = Date.now();
+    const d = layoutAscii(r);
+    assert.ok(Date.now() - start < 2000, `${Date.now() - start} ms`);
+    assert.equal(d.overview, true);
+    assert.match(d.text, /^Note: 3000 elements/);
+    for (const line of d.text.split('\n')) assert.ok(line.length <= 100, line);
+  });
+
   it('draws the boundary overview on request', () => {
     const r = ecommerce();
     const d = layoutAscii(r, { detail: 'boundaries' });

@@ -119,17 +119,22 @@ export function layoutAscii(result: AnalysisResult, options: AsciiOptions = {}):
   const model = buildDiagram(result, options);
   if (model.nodes.length === 0) return finish(emptyDiagram('(nothing to draw: no elements match)'), cs, width, false);
 
+  // Checked before any layout work: past these sizes layout and routing would cost too much.
   const tooBig = model.nodes.length > MAX_NODES || model.edges.length > MAX_EDGES;
-  if (!tooBig || model.detail === 'boundaries') {
+  if (model.detail === 'boundaries') {
+    const drawn = tooBig ? undefined : attempt(model, options, cs, width);
+    return finish(drawn ?? listing(model, cs, width), cs, width, legend && drawn !== undefined);
+  }
+  if (!tooBig) {
     const drawn = attempt(model, options, cs, width);
     if (drawn) return finish(drawn, cs, width, legend);
-    if (model.detail === 'boundaries') return finish(listing(model, cs, width), cs, width, false);
   }
   const note =
     `Note: ${model.nodes.length} elements and ${model.edges.length} flows do not fit a readable diagram ` +
     `${width} columns wide; showing one box per trust boundary, flows aggregated with counts.`;
   const over = buildDiagram(result, { ...options, detail: 'boundaries' });
-  const drawn = attempt(over, options, cs, width) ?? listing(over, cs, width);
+  const overTooBig = over.nodes.length > MAX_NODES || over.edges.length > MAX_EDGES;
+  const drawn = (overTooBig ? undefined : attempt(over, options, cs, width)) ?? listing(over, cs, width);
   return finish({ ...drawn, overview: true, note }, cs, width, legend && drawn.boxes.length > 0);
 }
 

@@ -187,11 +187,7 @@ function overview(
   flowRisk: Map<string, Risk>,
   boundaryRisk: Map<string, Risk>,
 ): DiagramModel {
-  const home = (elementId: string): string => {
-    const b = elements.find((e) => e.id === elementId)?.boundary;
-    return b !== undefined && boundaryById.has(b) ? b : OUTSIDE_ID;
-  };
-  const homeOf = new Map(elements.map((e) => [e.id, home(e.id)]));
+  const homeOf = new Map(elements.map((e) => [e.id, e.boundary !== undefined && boundaryById.has(e.boundary) ? e.boundary : OUTSIDE_ID]));
   const members = new Map<string, number>();
   const risk = new Map<string, Risk>();
   for (const e of elements) {
