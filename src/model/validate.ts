@@ -39,8 +39,9 @@ const ID_RULE = 'letters, digits and . _ : - (starting with a letter or digit)';
 
 class Reporter {
   readonly diagnostics: Diagnostic[] = [];
-  /** Paths that already have a problem, so that one mistake is not reported twice. */
+  /** Paths with a schema problem, so that one mistake is not reported twice by later checks. */
   private readonly flagged = new Set<string>();
+  private flagging = true;
 
   constructor(private readonly source: SourceMap) {}
 
@@ -55,7 +56,12 @@ class Reporter {
     if (extra.expected !== undefined) d.expected = extra.expected;
     if (extra.hint !== undefined) d.hint = extra.hint;
     this.diagnostics.push(d);
-    this.flagged.add(pathKey(extra.path ?? at));
+    if (this.flagging) this.flagged.add(pathKey(extra.path ?? at));
+  }
+
+  /** Later checks may report several problems at one path (`a -> b`: both ends unknown). */
+  stopFlagging(): void {
+    this.flagging = false;
   }
 
   error(code: string, at: ModelPath, message: string, extra?: Parameters<Reporter['add']>[4]): void {
@@ -79,6 +85,7 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   }
   if (isObj(raw)) {
     if (Array.isArray(raw.flows)) raw.flows.forEach((entry, i) => checkFlowEntry(r, raw, entry, i));
+    r.stopFlagging();
     checkReferences(r, raw);
   }
   const diagnostics = r.diagnostics;
@@ -322,7 +329,7 @@ function checkFlowEntry(r: Reporter, root: Obj, entry: unknown, i: number): void
     const arrowText = typeof entry === 'string' && /->/.test(entry);
     r.error('invalid-flow', at, `expected a flow, found ${typeOf(entry)}`, {
       found: describeValue(entry), expected: FLOW_FORMS,
-      hint: arrowText ? 'add the protocol after a colon: `web -> api: https`' : undefined,
+      hint: arrowText ? `add the protocol after a colon: \`${(entry as string).trim()}: https\`` : undefined,
     });
     return;
   }

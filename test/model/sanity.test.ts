@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { loadModel } from '../../src/model/load.js';
+import { parseModelText } from '../../src/model/parse.js';
+import { sanityWarnings } from '../../src/model/sanity.js';
+import type { Model } from '../../src/model/types.js';
+import { validateModel } from '../../src/model/validate.js';
+import { SKETCH, brief } from './helpers.js';
+import { normalize } from '../../src/model/normalize.js';
+
+function model(text: string): Model {
+  const parsed = parseModelText(text, 'model.yaml');
+  const validated = validateModel(parsed.raw, parsed.source);
+  assert.ok(validated.model, JSON.stringify(validated.diagnostics));
+  return normalize(validated.model, parsed.source, 'model.yaml');
+}
+
+describe('sanityWarnings', () => {
+  it('has nothing to say about the sketch', () => {
+    assert.deepEqual(sanityWarnings(model(SKETCH)), []);
+    assert.deepEqual(loadModel(SKETCH, 'model.yaml').diagnostics, []);
+  });
+
+  it('warns about odd shapes of the data flow diagram, with positions', () => {
+    const m = model([
+      'threatmap: 1',
+      'system: { name: odd }',
+      'elements:',
+      '  user: { kind: external }',
+      '  sink: { kind: process }',
+      '  source: { kind: process }',
+      '  lonely: { kind: process }',
+      '  db1: { kind: store }',
+      '  db2: { kind: store }',
+      '  loop: { kind: process }',
+      'flows:',
+      '  - user -> sink: https',
+      '  - source -> db1: sql',
+      '  - db1 -> db2: sql',
+      '  - loop -> loop: in-process',
+    ].join('\n'));
+    const warnings = sanityWarnings(m);
+    assert.ok(warnings.every((w) => w.severity === 'warning' && w.file === 'model.yaml'));
+    assert.deepEqual(brief(warnings), [
+      'warning process-without-outputs@5:3', 'warning process-without-inputs@6:3', 'warning isolated-element@7:3',
+      'warning store-to-store@14:5', 'warning self-flow@15:5',
+    ]);
+    assert.equal(warnings.find((w) => w.code === 'isolated-element')?.path, 'elements.lonely');
+    assert.equal(warnings.find((w) => w.code === 'self-flow')?.path, 'flows[3]["loop -> loop"]');
+  });
+});
