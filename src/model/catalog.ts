@@ -74,6 +74,8 @@ export type ElementType = keyof typeof ELEMENT_TYPES;
 export const TECH_TRAITS = [
   'sql', 'nosql', 'in-memory', 'browser', 'mobile', 'payment', 'email', 'message-broker', 'container',
   'serverless', 'template-engine', 'xml', 'ldap', 'llm', 'cloud', 'identity',
+  // rule library (issue 3): tools that run OS commands on their input, and runtimes that deserialise objects
+  'os-command', 'object-deserialization',
 ] as const;
 export type TechTrait = (typeof TECH_TRAITS)[number];
 
@@ -133,10 +135,16 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   django: { type: 'web-app', traits: ['template-engine'] },
   flask: { type: 'web-app', traits: ['template-engine'] },
   rails: { type: 'web-app', traits: ['template-engine'] },
-  spring: { type: 'api', traits: ['xml'] },
-  dotnet: { type: 'api', traits: ['xml'] },
+  spring: { type: 'api', traits: ['xml', 'object-deserialization'] },
+  dotnet: { type: 'api', traits: ['xml', 'object-deserialization'] },
+  java: { type: 'api', traits: ['xml', 'object-deserialization'] },
   go: { type: 'api' },
-  php: { type: 'web-app', traits: ['template-engine'] },
+  php: { type: 'web-app', traits: ['template-engine', 'object-deserialization'] },
+  celery: { type: 'worker', traits: ['object-deserialization'] },
+  imagemagick: { type: 'service', traits: ['os-command'] },
+  ffmpeg: { type: 'service', traits: ['os-command'] },
+  ghostscript: { type: 'service', traits: ['os-command'] },
+  libreoffice: { type: 'service', traits: ['os-command'] },
   lambda: { type: 'function', traits: ['serverless', 'cloud'] },
   'cloud-functions': { type: 'function', traits: ['serverless', 'cloud'] },
   kubernetes: { type: 'service', traits: ['container'] },
@@ -159,6 +167,11 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   openai: { type: 'third-party', traits: ['llm'] },
   anthropic: { type: 'third-party', traits: ['llm'] },
   'llm-agent': { type: 'llm', traits: ['llm'] },
+  langchain: { type: 'llm', traits: ['llm'] },
+  ollama: { type: 'llm', traits: ['llm'] },
+  'aws-console': { type: 'cloud-console', traits: ['cloud'] },
+  'gcp-console': { type: 'cloud-console', traits: ['cloud'] },
+  'azure-portal': { type: 'cloud-console', traits: ['cloud'] },
   jenkins: { type: 'ci-cd' },
   'github-actions': { type: 'ci-cd', traits: ['cloud'] },
   'gitlab-ci': { type: 'ci-cd' },
@@ -211,6 +224,9 @@ export const PROTOCOLS: Record<string, ProtocolInfo> = {
   smtp: { encrypted: false, synchronous: false, description: 'SMTP without TLS' },
   smtps: { encrypted: true, synchronous: false, description: 'SMTP over TLS' },
   ssh: { encrypted: true, synchronous: true, description: 'SSH' },
+  rdp: { encrypted: true, synchronous: true, description: 'Remote Desktop Protocol' },
+  vnc: { encrypted: false, synchronous: true, description: 'VNC remote desktop' },
+  telnet: { encrypted: false, synchronous: true, description: 'Telnet' },
   sftp: { encrypted: true, synchronous: true, description: 'SFTP' },
   ftp: { encrypted: false, synchronous: true, description: 'plain FTP' },
   ldap: { encrypted: false, synchronous: true, description: 'LDAP without TLS' },
@@ -301,12 +317,26 @@ export const CONTROLS = {
   'prompt-isolation': { description: 'untrusted content is kept apart from instructions' },
   'human-approval': { description: 'sensitive actions need a person\'s approval' },
   'security-awareness': { description: 'staff are trained against phishing' },
+  // rule library (issue 3)
+  'password-hashing': { description: 'passwords are stored with a slow, salted hash (argon2, bcrypt, scrypt)' },
+  'secure-password-reset': { description: 'reset tokens are random, single-use, short-lived and sent only to the verified address' },
+  'redirect-allowlist': { description: 'redirect targets are checked against an allow-list' },
+  'egress-filtering': { description: 'outbound requests may only reach allow-listed destinations' },
+  'metadata-protection': { description: 'the cloud metadata service is blocked or needs session tokens (IMDSv2)' },
+  'safe-parsers': { description: 'parsers have dangerous features off (XML external entities, polymorphic deserialisation)' },
+  'immutable-backups': { description: 'backups are immutable or kept in a separate account' },
+  'dead-letter-queue': { description: 'messages that keep failing are moved aside' },
+  'protected-branches': { description: 'deployed code needs a reviewed change on a protected branch' },
+  'identity-verification': { description: 'staff verify a caller\'s identity before acting on their account' },
+  'request-coalescing': { description: 'concurrent cache misses for one key are computed once' },
 } as const satisfies Record<string, ControlInfo>;
 export type Control = keyof typeof CONTROLS;
 
 export const ENDPOINT_KINDS = [
   'login', 'register', 'password-reset', 'search', 'upload', 'webhook', 'admin', 'api', 'page', 'health',
   'graphql', 'callback', 'export',
+  // rule library (issue 3): server-side URL fetching, redirects, diagnostics
+  'fetch', 'redirect', 'debug',
 ] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
@@ -321,6 +351,9 @@ export const ENDPOINT_PATH_HINTS: ReadonlyArray<readonly [RegExp, EndpointKind]>
   [/(^|\/)(webhook|webhooks|hooks|notify|ipn)(\/|$)/i, 'webhook'],
   [/(^|\/)(callback|oauth)(\/|$)/i, 'callback'],
   [/(^|\/)graphql(\/|$)/i, 'graphql'],
+  [/(^|\/)(debug|_debug|__debug__|actuator|pprof|phpinfo|heapdump)(\/|$)/i, 'debug'],
+  [/(^|\/)(fetch|proxy|preview|unfurl|import-url|link-preview)(\/|$)/i, 'fetch'],
+  [/(^|\/)(redirect|redir|goto|return-to|returnto)(\/|$)/i, 'redirect'],
   [/(^|\/)(health|healthz|ready|readyz|live|livez|status|metrics)(\/|$)/i, 'health'],
   [/(^|\/)(export|download|report)s?(\/|$)/i, 'export'],
 ];
