@@ -194,7 +194,8 @@ function reportEnum(r: Reporter, path: Path, value: unknown, options: { values: 
 
 function expectedName(expected: string): string {
   switch (expected) {
-    case 'object': return 'a map';
+    case 'object':
+    case 'record': return 'a map';
     case 'array': return 'a list';
     case 'null': return 'nothing (an empty value)';
     case 'string': return 'a string';
@@ -433,13 +434,16 @@ function checkReferences(r: Reporter, raw: Obj): void {
     return false;
   };
 
+  // Each suggestion scans every id; a generated model with thousands of broken references must still load fast.
+  let suggestionsLeft = 200;
   const ref = (path: Path, value: unknown, kind: RefKind): void => {
     if (typeof value !== 'string' || r.isFlagged(path)) return;
     if (kind === 'asset' ? isAssetRef(value) : sets[kind].has(value)) return;
     const known = ids[kind];
+    const suggestion = suggestionsLeft-- > 0 ? didYouMean(value, known) : undefined;
     r.error('unknown-reference', path, `unknown ${kind} \`${value}\``, {
       expected: known.length > 0 ? `${article(kind)} ${kind} id: ${listValues(known, 8)}` : `${article(kind)} ${kind}, but the model defines none`,
-      hint: didYouMean(value, known) ?? (known.length === 0 ? `define it under \`${kind === 'boundary' ? 'boundaries' : `${kind}s`}:\`` : undefined),
+      hint: suggestion ?? (known.length === 0 ? `define it under \`${kind === 'boundary' ? 'boundaries' : `${kind}s`}:\`` : undefined),
     });
   };
   const refList = (path: Path, value: unknown, kind: RefKind): void => {

@@ -132,6 +132,13 @@ describe('validateModel', () => {
     assert.equal(find(r.diagnostics, 'missing-key', 6).path, 'flows[0]["a -> b"].protocol');
   });
 
+  it('suggests the right top-level section', () => {
+    const r = check('threatmap: 1\nsystem: { name: x }\nelement:\n  a: { kind: process }\n');
+    assert.deepEqual(brief(r.diagnostics), ['error missing-key@1:1', 'error unknown-key@3:1']);
+    assert.equal(r.diagnostics.find((d) => d.code === 'unknown-key')?.hint, 'did you mean `elements`?');
+    assert.equal(r.diagnostics.find((d) => d.code === 'missing-key')?.expected, '`elements: ` with a map');
+  });
+
   it('reports a wrong format version and a model that is not a map', () => {
     assert.deepEqual(brief(check('threatmap: 2\nsystem: { name: x }\nelements: {}\n').diagnostics), ['error invalid-value@1:1']);
     assert.deepEqual(brief(check('- a\n- b\n').diagnostics), ['error invalid-type@1:1']);
