@@ -36,8 +36,21 @@ export function inferEndpointKind(route: string): EndpointKind {
   return 'api';
 }
 
+/** A known technology implies its type; a tech that names a type (`tech: cdn`) is that type. */
 export function impliedElementType(tech: string | undefined): ElementType | undefined {
-  return tech === undefined ? undefined : TECHNOLOGIES[tech.toLowerCase()]?.type;
+  if (tech === undefined) return undefined;
+  const t = tech.toLowerCase();
+  if (Object.hasOwn(TECHNOLOGIES, t)) return TECHNOLOGIES[t].type;
+  return Object.hasOwn(ELEMENT_TYPES, t) ? (t as ElementType) : undefined;
+}
+
+/** `orders.price` names a field of asset `orders`: the longest dotted prefix that is an asset counts. */
+export function resolveAssetRef(ref: string, assetIds: ReadonlySet<string>): string | undefined {
+  if (assetIds.has(ref)) return ref;
+  for (let dot = ref.lastIndexOf('.'); dot > 0; dot = ref.lastIndexOf('.', dot - 1)) {
+    if (assetIds.has(ref.slice(0, dot))) return ref.slice(0, dot);
+  }
+  return undefined;
 }
 
 export function impliedKind(type: ElementType | undefined, tech: string | undefined): ElementKind | undefined {
@@ -122,9 +135,19 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
     };
   });
 
+  const assetIds = new Set(assets.map((a) => a.id));
+  const assetRefs = (refs: readonly string[] | undefined): string[] => {
+    const out: string[] = [];
+    for (const ref of refs ?? []) {
+      const id = resolveAssetRef(ref, assetIds);
+      if (id !== undefined && !out.includes(id)) out.push(id);
+    }
+    return out;
+  };
+
   const elements: Element[] = Object.entries(raw.elements).map(([id, e]) => {
     const techInfo = e.tech === undefined ? undefined : TECHNOLOGIES[e.tech.toLowerCase()];
-    const type = (e.type as ElementType | undefined) ?? techInfo?.type;
+    const type = (e.type as ElementType | undefined) ?? impliedElementType(e.tech);
     const kind = e.kind ?? impliedKind(type, e.tech) ?? 'process';
     const auth = resolveAuth(e.auth);
     const endpoints: Endpoint[] = Object.entries(e.endpoints ?? {}).map(([key, ep]) => {
@@ -143,8 +166,8 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
         public: epAuth === 'none',
         callers: ep?.callers ? [...ep.callers] : undefined,
         controls: [...(ep?.controls ?? [])],
-        accepts: [...(ep?.accepts ?? [])],
-        returns: [...(ep?.returns ?? [])],
+        accepts: assetRefs(ep?.accepts),
+        returns: assetRefs(ep?.returns),
         ...located(['elements', id, 'endpoints', key]),
       };
     });
@@ -159,8 +182,8 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
       description: e.description,
       controls: [...(e.controls ?? [])],
       auth,
-      handles: [...(e.handles ?? [])],
-      stores: [...(e.stores ?? [])],
+      handles: assetRefs(e.handles),
+      stores: assetRefs(e.stores),
       endpoints,
       exposed: e.exposed,
       privileged: e.privileged ?? false,
@@ -196,7 +219,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
       encrypted: d.encrypted ?? info?.encrypted ?? false,
       auth,
       credential: d.credential,
-      data: [...(d.data ?? [])],
+      data: assetRefs(d.data),
       endpoint: d.endpoint === undefined ? undefined : endpointByTarget.get(entry.to)?.get(d.endpoint),
       controls: [...(d.controls ?? [])],
       synchronous: info?.synchronous ?? true,

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { CONTROLS, ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
-import { parseEndpointKey } from './normalize.js';
+import { impliedElementType, parseEndpointKey, resolveAssetRef } from './normalize.js';
 import { pathKey } from './parse.js';
 import {
   CUSTOM_CONTROL_PATTERN, FLOW_ARROW, ID_PATTERN, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
@@ -425,14 +425,7 @@ function checkReferences(r: Reporter, raw: Obj): void {
   const sets = { boundary: new Set(ids.boundary), asset: new Set(ids.asset), element: new Set(ids.element) };
   type RefKind = keyof typeof ids;
 
-  /** `orders.price` names a field of asset `orders`: the longest dotted prefix that is an asset counts. */
-  const isAssetRef = (value: string): boolean => {
-    if (sets.asset.has(value)) return true;
-    for (let dot = value.lastIndexOf('.'); dot > 0; dot = value.lastIndexOf('.', dot - 1)) {
-      if (sets.asset.has(value.slice(0, dot))) return true;
-    }
-    return false;
-  };
+  const isAssetRef = (value: string): boolean => resolveAssetRef(value, sets.asset) !== undefined;
 
   // Each suggestion scans every id; a generated model with thousands of broken references must still load fast.
   let suggestionsLeft = 200;
@@ -552,12 +545,8 @@ function kindOfType(type: unknown): ElementKind | undefined {
 }
 
 /** The element type a technology implies; an element type's own name works as a technology too (`tech: cdn`). */
-export function techType(tech: unknown): string | undefined {
-  if (typeof tech !== 'string') return undefined;
-  const t = tech.toLowerCase();
-  if (Object.hasOwn(TECHNOLOGIES, t)) return TECHNOLOGIES[t].type;
-  return Object.hasOwn(ELEMENT_TYPES, t) ? t : undefined;
-}
+export const techType = (tech: unknown): string | undefined =>
+  typeof tech === 'string' ? impliedElementType(tech) : undefined;
 
 function checkKind(r: Reporter, at: Path, e: Obj, techNames: string[]): void {
   const tech = e.tech;
