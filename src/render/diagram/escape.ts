@@ -17,7 +17,16 @@ export function clean(text: string, max = MAX_LABEL): string {
  * written as one: the label stays text whatever it holds.
  */
 export function mermaidText(text: string): string {
-  return clean(text).replace(/["#&<>|`\\[\]{}();]/g, (c) => `#${c.codePointAt(0)};`);
+  const flat = clean(text);
+  // Before parsing, Mermaid 11 drops the last `;` of any line matching /style.*:\S*#.*;/ (or classDef),
+  // which would cut the last entity code short and show e.g. `#35f00`; with no raw `:` no line can match.
+  const special = /style|classDef/.test(flat) ? /["#&<>|`\\[\]{}();:]/g : /["#&<>|`\\[\]{}();]/g;
+  return flat
+    .replace(special, (c) => `#${c.codePointAt(0)};`)
+    // Mermaid 11 writes entity codes as the placeholders `ﬂ°°60¶ß` / `ﬂ°amp¶ß` and, after rendering, turns
+    // every such sequence in the SVG back into `&#60;` / `&amp;`, text from names included. An invisible
+    // word joiner keeps a name that holds one from coming out as a different character.
+    .replace(/\uFB02(?=\u00B0)|\u00B6(?=\u00DF)/g, '$&\u2060');
 }
 
 /**
