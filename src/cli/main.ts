@@ -6,10 +6,14 @@ import { RISKS, type Risk } from '../analysis/types.js';
 import { modelJsonSchema } from '../model/schema.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
+import { registerCheck } from './check.js';
 import { registerDiagram } from './diagram.js';
+import { registerDiff } from './diff.js';
+import { registerGenerate } from './generate.js';
+import { EXPORT_FORMATS, registerExport, renderExport } from './export.js';
 import { emit, UserError } from './io.js';
-import { loadOrExit } from './load.js';
 import { registerRules } from './rules.js';
+import { loadTracked, registerTriage } from './triage.js';
 import { registerValidate } from './validate.js';
 import { VERSION } from './version.js';
 
@@ -38,16 +42,19 @@ export function buildProgram(): Command {
     .command('analyze')
     .description('Analyse a model and print the threat model report')
     .argument('<model>', 'model file (.yaml, .yml or .json)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json', ...EXPORT_FORMATS]).default('markdown'))
     .option('--min-risk <level>', 'keep only threats at or above this risk (low, medium, high, critical)', parseRisk)
     .addOption(new Option('--diagram <kind>', 'how the report draws the data flow diagram').choices(['ascii', 'mermaid']).default('ascii'))
     .option('--width <columns>', 'maximum width of the ASCII diagram', parseWidth, 100)
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
     .option('-q, --quiet', 'do not print model warnings')
-    .action((file: string, opts: { format: string; minRisk?: Risk; diagram: 'ascii' | 'mermaid'; width: number; output?: string; quiet?: boolean }) => {
-      const { result } = loadOrExit(file, { quiet: opts.quiet });
+    .option('--triage <file>', 'triage decisions to apply (default: <model>.triage.yaml when it exists)')
+    .action(async (file: string, opts: { format: string; minRisk?: Risk; diagram: 'ascii' | 'mermaid'; width: number; output?: string; quiet?: boolean; triage?: string }) => {
+      const { result } = loadTracked(file, { quiet: opts.quiet, triage: opts.triage });
       const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
-      const text = opts.format === 'json' ? renderJson(shown) : renderMarkdown(shown, { diagram: opts.diagram, width: opts.width });
+      const text = opts.format === 'json' ? renderJson(shown)
+        : opts.format === 'markdown' ? renderMarkdown(shown, { diagram: opts.diagram, width: opts.width })
+        : await renderExport(opts.format, shown, { model: file });
       emit(opts.output, text);
     });
 
@@ -59,6 +66,11 @@ export function buildProgram(): Command {
   registerDiagram(program, parseWidth);
   registerValidate(program);
   registerRules(program);
+  registerGenerate(program);
+  registerTriage(program);
+  registerDiff(program);
+  registerCheck(program);
+  registerExport(program);
   return program;
 }
 

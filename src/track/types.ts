@@ -52,10 +52,8 @@ export type RiskCounts = { Critical: number; High: number; Medium: number; Low: 
 
 /** Residual risk after triage: what is still carried, and what was decided. */
 export interface TriageReport {
-  /** The triage file (empty when none was found: every threat is then open). */
+  /** The triage file (empty when there is none: every threat is then open). */
   file: string;
-  /** The day decisions were judged against (YYYY-MM-DD). */
-  today: string;
   /** Threats still carried (open or mitigating), by risk. */
   open: RiskCounts;
   /** Threats closed by a decision (mitigated, accepted, false-positive, transferred), by risk. */

@@ -1,0 +1,114 @@
+// `threatmap check`: the CI gate. Exit 1 when open threats at or above a risk level exist (with
+// `--new-only --base REV`, only those that did not fail at the base revision), 0 otherwise, 2 for invalid
+// input. Prints one screen: the verdict, the counts, the failing threats with file:line, what to do.
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type AnalysisResult, type Risk, RISKS, type Threat } from '../analysis/types.js';
+import { failingThreats, newlyFailing, threatRef } from '../track/diff.js';
+import { countsPhrase, residualOf, uidOf } from '../track/triage.js';
+import { threatLocation } from '../render/sarif.js';
+import { loadAtRevision } from './diff.js';
+import { emit, UserError } from './io.js';
+import { loadTracked } from './triage.js';
+
+function parseLevel(value: string): Risk {
+  const risk = RISKS.find((r) => r.toLowerCase() === value.toLowerCase());
+  if (!risk) throw new InvalidArgumentError(`expected one of ${RISKS.map((r) => r.toLowerCase()).join(', ')}`);
+  return risk;
+}
+
+/** At most this many failing threats are listed, so that the summary fits one screen. */
+const MAX_LISTED = 15;
+
+interface CheckCliOptions {
+  failOn: Risk;
+  newOnly?: boolean;
+  base?: string;
+  triage?: string;
+  format: 'text' | 'json';
+  failOnStale?: boolean;
+  quiet?: boolean;
+}
+
+export interface CheckOutcome {
+  model: string;
+  failOn: Risk;
+  newOnly: boolean;
+  base?: string;
+  passed: boolean;
+  failing: Threat[];
+  staleFailed: boolean;
+}
+
+function textSummary(r: AnalysisResult, o: CheckOutcome): string {
+  const tri = residualOf(r);
+  const scope = o.newOnly ? `new open threat${o.failing.length === 1 ? '' : 's'} (not failing at ${o.base})` : `open threat${o.failing.length === 1 ? '' : 's'}`;
+  const lines = [
+    o.passed
+      ? `threatmap check ${r.file}: PASS, no ${o.newOnly ? 'new ' : ''}open threat at or above ${o.failOn}`
+      : o.failing.length === 0
+        ? `threatmap check ${r.file}: FAIL, stale triage entries (--fail-on-stale)`
+        : `threatmap check ${r.file}: FAIL, ${o.failing.length} ${scope} at or above ${o.failOn}`,
+    `  ${r.threats.length} threats; open: ${countsPhrase(tri.open)}; closed by decision: ${countsPhrase(tri.closed)}`,
+  ];
+  if (o.failing.length) {
+    lines.push('');
+    const shown = o.failing.slice(0, MAX_LISTED);
+    const w = Math.max(...shown.map((t) => t.id.length));
+    for (const t of shown) {
+      const loc = threatLocation(r, t);
+      lines.push(`  ${t.id.padEnd(w)}  ${uidOf(t)}  ${t.risk.padEnd(8)}  ${t.title} [${t.componentName}]  ${r.file}:${loc.line}`);
+    }
+    if (o.failing.length > shown.length) lines.push(`  ... and ${o.failing.length - shown.length} more (threatmap analyze ${r.file} --min-risk ${o.failOn.toLowerCase()})`);
+  }
+  const notes: string[] = [];
+  const expired = tri.warnings.filter((w) => w.code === 'expired').length;
+  if (expired) notes.push(`${expired} expired decision${expired === 1 ? '' : 's'}`);
+  if (tri.stale.length) notes.push(`${tri.stale.length} stale triage entr${tri.stale.length === 1 ? 'y' : 'ies'}${o.staleFailed ? ' (failing: --fail-on-stale)' : ''}`);
+  if (notes.length) lines.push('', `  triage: ${notes.join(', ')}; see the warnings above or \`threatmap triage ${r.file}\``);
+  if (!o.passed && o.failing.length) {
+    const first = o.failing[0];
+    lines.push('', `Fix them in the design (the model says what mitigates each), or record a decision, e.g.:`,
+      `  threatmap triage ${r.file} ${uidOf(first)} --status accepted --reason "..." --expires YYYY-MM-DD`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerCheck(program: Command): void {
+  program
+    .command('check')
+    .description('CI gate: exit 1 when open threats at or above a risk level exist, 0 when none, 2 for invalid input')
+    .argument('<model>', 'model file')
+    .option('--fail-on <level>', 'the lowest risk that fails: low, medium, high, critical', parseLevel, 'High' as Risk)
+    .option('--new-only', 'fail only on threats that did not fail at the --base revision')
+    .option('-b, --base <rev>', 'the git revision to compare with (for --new-only)')
+    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
+    .option('--fail-on-stale', 'also fail when triage entries match no threat')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'do not print warnings')
+    .addHelpText('after', `
+Open means status open or mitigating: a risk the team still carries. To ship with one, accept it
+with an expiry date (threatmap triage MODEL ID --status accepted --reason ... --expires ...).
+Examples:
+  threatmap check shop.yaml --fail-on high
+  threatmap check shop.yaml --fail-on medium --new-only --base origin/main`)
+    .action((model: string, opts: CheckCliOptions) => {
+      if (opts.newOnly && opts.base === undefined) throw new UserError('--new-only compares with a revision: add --base REV (e.g. --base origin/main)');
+      const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
+      const base = opts.newOnly ? loadAtRevision(opts.base!, model, opts.triage) : undefined;
+      const failing = opts.newOnly ? newlyFailing(base!.result, result, opts.failOn) : failingThreats(result, opts.failOn);
+      const residual = residualOf(result);
+      const staleFailed = Boolean(opts.failOnStale && residual.stale.length > 0);
+      const outcome: CheckOutcome = {
+        model, failOn: opts.failOn, newOnly: Boolean(opts.newOnly), ...(opts.base ? { base: opts.base } : {}),
+        passed: failing.length === 0 && !staleFailed, failing, staleFailed,
+      };
+      if (opts.format === 'json') {
+        emit(undefined, `${JSON.stringify({
+          tool: 'threatmap', kind: 'check', model, failOn: outcome.failOn, newOnly: outcome.newOnly, base: opts.base ?? null,
+          passed: outcome.passed, failing: failing.map(threatRef), open: residual.open, closed: residual.closed,
+          stale: residual.stale,
+        }, null, 2)}\n`);
+      } else emit(undefined, textSummary(result, outcome));
+      if (!outcome.passed) throw new UserError('', 1);
+    });
+}

@@ -1,0 +1,146 @@
+// `threatmap export`: the analysis (with triage applied) as SARIF, HTML, CSV, JSON or PDF. PDF is the
+// HTML report printed by a locally installed Chromium; nothing is downloaded.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join, relative, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { filterByRisk } from '../analysis/filter.js';
+import { type AnalysisResult, type Risk, RISKS } from '../analysis/types.js';
+import { renderCsv } from '../render/csv.js';
+import { renderHtmlReport } from '../render/html.js';
+import { renderJson } from '../render/json.js';
+import { renderSarif } from '../render/sarif.js';
+import { emit, UserError } from './io.js';
+import { loadTracked } from './triage.js';
+import { VERSION } from './version.js';
+
+/** Formats `analyze --format` gains from this module. */
+export const EXPORT_FORMATS = ['sarif', 'html', 'csv'] as const;
+const ALL_FORMATS = ['sarif', 'html', 'csv', 'json', 'pdf'] as const;
+type Format = (typeof ALL_FORMATS)[number];
+
+export interface ExportOptions {
+  /** The model file as given on the command line (for SARIF locations). */
+  model: string;
+  bom?: boolean;
+  includeClosed?: boolean;
+}
+
+/**
+ * The model's path relative to the repository root, as code scanning wants it; relative to the current
+ * directory outside a repository.
+ */
+export function repositoryPath(model: string): string {
+  const abs = resolve(model);
+  const r = spawnSync('git', ['rev-parse', '--show-toplevel'], { cwd: resolve(abs, '..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+  const root = r.status === 0 ? r.stdout.trim() : '';
+  const rel = relative(root || process.cwd(), abs);
+  return (rel.startsWith('..') ? model : rel).split(sep).join('/');
+}
+
+export async function renderExport(format: string, result: AnalysisResult, options: ExportOptions): Promise<string> {
+  switch (format) {
+    case 'sarif':
+      return renderSarif(result, { uri: repositoryPath(options.model), toolVersion: VERSION, includeClosed: options.includeClosed });
+    case 'html':
+      return renderHtmlReport(result, { generator: `threatmap ${VERSION}` });
+    case 'csv':
+      return renderCsv(result, { bom: options.bom });
+    case 'json':
+      return renderJson(result);
+    default:
+      throw new UserError(`unknown format '${format}'`);
+  }
+}
+
+/** A Chromium (or Chrome) to print with: THREATMAP_CHROMIUM, else the first on PATH. */
+export function findChromium(): string | undefined {
+  const fixed = process.env.THREATMAP_CHROMIUM;
+  if (fixed) return existsSync(fixed) ? fixed : undefined;
+  const names = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable', 'chrome'];
+  for (const dir of (process.env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    for (const name of names) if (existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/** Prints the HTML report to PDF with headless Chromium (the print styles make it a clean document). */
+export function printPdf(html: string): Uint8Array {
+  const chromium = findChromium();
+  if (!chromium) {
+    throw new UserError('PDF export needs Chromium or Chrome (none found on PATH; set THREATMAP_CHROMIUM to its path), ' +
+      'or export HTML and use the browser\'s "Print to PDF": threatmap export MODEL --format html -o report.html');
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'threatmap-pdf-'));
+  try {
+    const page = join(dir, 'report.html');
+    const pdf = join(dir, 'report.pdf');
+    writeFileSync(page, html);
+    const r = spawnSync(chromium, [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-extensions', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check',
+      `--user-data-dir=${join(dir, 'profile')}`, '--no-pdf-header-footer', `--print-to-pdf=${pdf}`, pathToFileURL(page).href,
+    ], { encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (!existsSync(pdf)) {
+      const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n').slice(-3).join('\n');
+      throw new UserError(`${chromium} could not print the report to PDF${why ? `:\n${why}` : ''}`);
+    }
+    return new Uint8Array(readFileSync(pdf));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function parseLevel(value: string): Risk {
+  const risk = RISKS.find((r) => r.toLowerCase() === value.toLowerCase());
+  if (!risk) throw new InvalidArgumentError(`expected one of ${RISKS.map((r) => r.toLowerCase()).join(', ')}`);
+  return risk;
+}
+
+const EXTENSIONS: Record<string, Format> = { sarif: 'sarif', html: 'html', htm: 'html', csv: 'csv', json: 'json', pdf: 'pdf' };
+
+interface ExportCliOptions {
+  format?: Format;
+  output?: string;
+  triage?: string;
+  minRisk?: Risk;
+  bom?: boolean;
+  includeClosed?: boolean;
+  quiet?: boolean;
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON or PDF')
+    .argument('<model>', 'model file')
+    .addOption(new Option('-f, --format <format>', 'output format (default: from the --output extension)').choices([...ALL_FORMATS]))
+    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
+    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
+    .option('--min-risk <level>', 'keep only threats at or above this risk', parseLevel)
+    .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)')
+    .option('--include-closed', 'SARIF: also emit triaged-away threats, as suppressed results')
+    .option('-q, --quiet', 'do not print warnings')
+    .addHelpText('after', `
+Examples:
+  threatmap export shop.yaml -o threatmap.sarif           for GitHub code scanning (github/codeql-action/upload-sarif)
+  threatmap export shop.yaml -o report.html               single file, no external requests, prints cleanly
+  threatmap export shop.yaml -o threats.csv --bom         for spreadsheets and issue trackers
+  threatmap export shop.yaml -o report.pdf                needs Chromium (THREATMAP_CHROMIUM or on PATH)`)
+    .action(async (model: string, opts: ExportCliOptions) => {
+      const ext = opts.output ? /\.([A-Za-z]+)$/.exec(opts.output)?.[1]?.toLowerCase() : undefined;
+      const format = opts.format ?? (ext ? EXTENSIONS[ext] : undefined);
+      if (!format) throw new UserError(`say which format: --format ${ALL_FORMATS.join('|')} (or an --output file ending in one of them)`);
+      if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
+      const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
+      const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
+      if (format === 'pdf') {
+        const html = await renderExport('html', shown, { model });
+        emit(opts.output, printPdf(html));
+        return;
+      }
+      emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed }));
+    });
+}

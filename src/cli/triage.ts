@@ -1,0 +1,191 @@
+// `threatmap triage`: list threats with their decisions, or set one decision in the triage file beside
+// the model (comments kept, written atomically). Also the CLI's shared step that applies triage after
+// analysis, with "today" read from the clock here, at the edge, and nowhere else.
+import { existsSync } from 'node:fs';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import type { AnalysisResult, Threat } from '../analysis/types.js';
+import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
+import { MAX_MODEL_BYTES } from '../model/parse.js';
+import { suggest } from '../model/suggest.js';
+import { countsPhrase, defaultTriagePath, isIsoDate, normalizeRef, parseTriage, statusOf, uidOf, applyTriage, residualOf, type TriageFile } from '../track/triage.js';
+import { removeTriageEntry, setTriageEntry, type TriageTarget, type TriageUpdate } from '../track/triage-edit.js';
+import { TRIAGE_STATUSES, type TriageStatus, type TriageWarning } from '../track/types.js';
+import { readModelFile, UserError, writeFileAtomic } from './io.js';
+import { type Loaded, loadOrExit } from './load.js';
+
+/** The day triage decisions are judged against: THREATMAP_TODAY (for reproducible runs), else the local date. */
+export function today(): string {
+  const fixed = process.env.THREATMAP_TODAY;
+  if (fixed !== undefined && fixed !== '') {
+    if (!isIsoDate(fixed)) throw new UserError(`THREATMAP_TODAY: expected a date written YYYY-MM-DD, found '${fixed}'`);
+    return fixed;
+  }
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+export function parseDate(value: string): string {
+  if (!isIsoDate(value)) throw new InvalidArgumentError('expected a date written YYYY-MM-DD');
+  return value;
+}
+
+export function formatTriageWarnings(warnings: readonly TriageWarning[]): string {
+  return warnings.map((w) => `${w.file}:${w.line}:${w.col}: warning[${w.code}]: ${w.message}\n`).join('');
+}
+
+/** Reads and checks a triage file; invalid files stop the command (exit 2) with every problem listed. */
+export function readTriage(path: string, label = path): { triage: TriageFile; text: string } {
+  const text = readModelFile(path, MAX_MODEL_BYTES);
+  return { triage: checkTriage(text, label), text };
+}
+
+export function checkTriage(text: string, label: string): TriageFile {
+  const parsed = parseTriage(text, label);
+  if (!parsed.triage || hasErrors(parsed.diagnostics)) throw new UserError(formatDiagnostics(parsed.diagnostics).trimEnd());
+  return parsed.triage;
+}
+
+export interface TrackOptions {
+  /** A triage file; default `<model>.triage.yaml` when it exists. */
+  triage?: string;
+  quiet?: boolean;
+}
+
+export interface Tracked extends Loaded {
+  triagePath: string;
+  /** The triage file's text, when it exists. */
+  triageText?: string;
+}
+
+/** Load, analyse, then apply the triage beside the model: what every reporting command starts with. */
+export function loadTracked(model: string, options: TrackOptions = {}): Tracked {
+  const loaded = loadOrExit(model, { quiet: options.quiet });
+  const triagePath = options.triage ?? defaultTriagePath(model);
+  // Without a triage file the result stays as analysed (every threat open), byte for byte.
+  if (options.triage === undefined && !existsSync(triagePath)) return { ...loaded, triagePath };
+  const { triage, text: triageText } = readTriage(triagePath);
+  const result = applyTriage(loaded.result, triage, { today: today() });
+  if (!options.quiet && result.triage?.warnings.length) process.stderr.write(formatTriageWarnings(result.triage.warnings));
+  return { ...loaded, result, triagePath, triageText };
+}
+
+/** A threat named on the command line: T3 (this report's order), TM-3f9a2c1b (stable) or its key. */
+export function findThreat(result: AnalysisResult, id: string): Threat {
+  const wanted = id.trim();
+  const byNumber = /^t\d+$/i.test(wanted) ? result.threats.find((t) => t.id.toLowerCase() === wanted.toLowerCase()) : undefined;
+  const ref = normalizeRef(wanted);
+  const found = byNumber ?? result.threats.find((t) => uidOf(t) === ref || t.key === ref);
+  if (found) return found;
+  const hint = suggest(wanted, result.threats.flatMap((t) => [uidOf(t), t.key]));
+  throw new UserError(`no threat '${id}' in ${result.file}${hint ? `; did you mean '${hint}'?` : ''} (list them with \`threatmap triage ${result.file}\`)`);
+}
+
+export const describeThreat = (t: Threat): string => `${t.title} (${t.key})`;
+
+function listThreats(result: AnalysisResult, triagePath: string): string {
+  const rows = result.threats.map((t) => [t.id, uidOf(t), t.risk, statusOf(t) + (t.triage?.declared ? ` (${t.triage.declared} expired)` : ''), `${t.title}`]);
+  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['ID', 'Stable id', 'Risk', 'Status'][i].length));
+  const line = (r: string[]) => r.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
+  const out = [line(['ID', 'Stable id', 'Risk', 'Status', 'Threat']), ...rows.map(line)];
+  const tri = residualOf(result);
+  out.push('', `Open: ${countsPhrase(tri.open)}. Closed by decision: ${countsPhrase(tri.closed)}.`);
+  out.push(tri.file ? `Decisions: ${tri.file}` : `No triage file yet (${triagePath}); set a decision with: threatmap triage ${result.file} ID --status STATUS --reason TEXT`);
+  if (tri.stale.length) {
+    out.push('', `Stale entries (they match no threat):`, ...tri.stale.map((s) => `  ${tri.file}:${s.line}  ${s.ref}  ${s.status}${s.threat ? `  ${s.threat}` : ''}${s.hint ? `  (${s.hint})` : ''}`));
+  }
+  return `${out.join('\n')}\n`;
+}
+
+interface TriageCliOptions {
+  status?: TriageStatus;
+  reason?: string;
+  owner?: string;
+  ticket?: string;
+  expires?: string;
+  review?: string;
+  unset?: string[];
+  clear?: boolean;
+  triage?: string;
+  quiet?: boolean;
+}
+
+const UNSETTABLE = ['reason', 'owner', 'ticket', 'expires', 'review'] as const;
+
+function parseUnset(value: string, previous: string[] = []): string[] {
+  const fields = value.split(',').map((f) => f.trim()).filter(Boolean);
+  for (const f of fields) {
+    if (!(UNSETTABLE as readonly string[]).includes(f)) throw new InvalidArgumentError(`expected some of ${UNSETTABLE.join(', ')}`);
+  }
+  return [...previous, ...fields];
+}
+
+export function registerTriage(program: Command): void {
+  program
+    .command('triage')
+    .description('List threats with their triage status, or record a decision about one in <model>.triage.yaml')
+    .argument('<model>', 'model file')
+    .argument('[id]', 'the threat: its stable id (TM-...), its key (rule@component) or its number in this report (T3)')
+    .addOption(new Option('-s, --status <status>', 'the decision').choices([...TRIAGE_STATUSES]))
+    .option('-r, --reason <text>', 'why (required in spirit for accepted, false-positive and transferred)')
+    .option('--owner <name>', 'who owns the decision or the fix')
+    .option('--ticket <ref>', 'where the work or the acceptance is tracked (URL or issue key)')
+    .option('--expires <date>', 'YYYY-MM-DD: after this day the decision lapses and the threat is open again', parseDate)
+    .option('--review <date>', 'YYYY-MM-DD: a reminder to review the decision', parseDate)
+    .option('--unset <fields>', `remove fields from the entry (comma-separated: ${UNSETTABLE.join(', ')})`, parseUnset)
+    .option('--clear', 'remove the entry for this threat (it is open again)')
+    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
+    .option('-q, --quiet', 'do not print warnings')
+    .addHelpText('after', `
+The triage file lives beside the model and is reviewed like code; this command rewrites it keeping
+comments and formatting, atomically. Examples:
+  threatmap triage shop.yaml                                   list threats and decisions
+  threatmap triage shop.yaml TM-3f9a2c1b --status accepted --reason "catalogue is public" --expires 2027-01-31
+  threatmap triage shop.yaml T4 --status mitigating --owner alice --ticket SEC-123
+  threatmap triage shop.yaml TM-3f9a2c1b --clear`)
+    .action((model: string, id: string | undefined, opts: TriageCliOptions) => {
+      const tracked = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
+      const { result, triagePath } = tracked;
+      if (id === undefined) {
+        if (opts.status || opts.clear) throw new UserError('name the threat to triage: threatmap triage MODEL ID --status STATUS');
+        process.stdout.write(listThreats(result, triagePath));
+        return;
+      }
+      const threat = findThreat(result, id);
+      const target: TriageTarget = { uid: uidOf(threat), key: threat.key, describe: describeThreat(threat) };
+      const label = `${target.uid} (${threat.id}, ${threat.title})`;
+      let text: string;
+      if (opts.clear) {
+        if (opts.status) throw new UserError('--clear removes the decision; it cannot be combined with --status');
+        const removed = removeTriageEntry(tracked.triageText, model, target);
+        if (!removed.removed) {
+          process.stdout.write(`${triagePath}: ${label} has no entry; nothing to clear\n`);
+          return;
+        }
+        text = removed.text;
+      } else {
+        const status = opts.status ?? (threat.triage?.line !== undefined ? threat.triage.declared ?? threat.triage.status : undefined);
+        if (!status) throw new UserError(`say what to record: --status ${TRIAGE_STATUSES.join('|')}`);
+        const now = today();
+        if (opts.expires !== undefined && opts.expires < now) {
+          throw new UserError(`--expires ${opts.expires} is already past (today is ${now}); the decision would lapse at once`);
+        }
+        const update: TriageUpdate = { status };
+        for (const k of ['reason', 'owner', 'ticket', 'expires', 'review'] as const) if (opts[k] !== undefined) update[k] = opts[k];
+        if (opts.unset?.length) update.unset = opts.unset as TriageUpdate['unset'];
+        text = setTriageEntry(tracked.triageText, model, target, update);
+      }
+      // Never write a file this tool could not read back.
+      checkTriage(text, triagePath);
+      writeFileAtomic(triagePath, text);
+      const applied = applyTriage(tracked.result, checkTriage(text, triagePath), { today: today() });
+      const after = applied.threats.find((t) => t.key === threat.key)!;
+      const tr = after.triage!;
+      if (tr.status === 'accepted' && !tr.expires && !opts.quiet) {
+        process.stderr.write('hint: an acceptance without --expires never lapses; consider --expires YYYY-MM-DD so that it is reviewed\n');
+      }
+      process.stdout.write(opts.clear
+        ? `${triagePath}: cleared the decision on ${label}; it is open\n`
+        : `${triagePath}: ${label} is ${tr.status}${tr.declared ? ` (the ${tr.declared} decision has expired)` : ''}${tr.expires && !tr.declared ? ` until ${tr.expires}` : ''}\n`);
+    });
+}

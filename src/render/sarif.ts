@@ -1,0 +1,203 @@
+// SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): one rule per threat rule with its help
+// text, one result per open threat located at the line of the model element, flow or endpoint it is
+// about, and partialFingerprints from the threat's stable key so that alerts persist across commits
+// (line moves and renumbering do not reopen them). Reads only the result and the rule metadata.
+import type { Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
+import { BUILTIN_RULES } from '../analysis/rules/index.js';
+import type { RuleMeta } from '../analysis/rules/types.js';
+import { riskRank } from '../analysis/risk.js';
+import type { AnalysisResult, Risk, Threat } from '../analysis/types.js';
+import { STRIDE_NAMES } from '../analysis/types.js';
+import type { Loc } from '../model/types.js';
+import { isOpenThreat, statusOf, uidOf } from '../track/triage.js';
+import { keyFingerprint } from '../track/uid.js';
+
+export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
+/** Bumped only if the fingerprint's input changes: code scanning matches alerts across runs by it. */
+export const FINGERPRINT_NAME = 'threatmapKey/v1';
+
+export interface SarifOptions {
+  /** The model's path relative to the repository root, as code scanning shows it; default the result's file. */
+  uri?: string;
+  toolVersion?: string;
+  /** Rule metadata for help texts; default the built-in library. */
+  rules?: readonly RuleMeta[];
+  /** Also emit triaged-away threats, as results with a suppression (for audit trails). */
+  includeClosed?: boolean;
+}
+
+/** Code scanning ranks alerts by this 0-10 score: Critical >= 9, High >= 7, Medium >= 4, Low below. */
+const SECURITY_SEVERITY: Record<Risk, string> = { Critical: '9.5', High: '8.0', Medium: '5.5', Low: '2.0' };
+const LEVEL: Record<Risk, Result.level> = { Critical: 'error', High: 'error', Medium: 'warning', Low: 'note' };
+
+/** A relative URI reference: forward slashes, no leading `./`, each segment percent-encoded where needed. */
+export function toUri(path: string): string {
+  return path.replace(/\\/g, '/').replace(/^(\.\/)+/, '').split('/').map((s) => encodeURIComponent(s)).join('/');
+}
+
+function cweUri(references: readonly string[]): string | undefined {
+  const cwe = references.map((r) => /^CWE-(\d+)$/.exec(r)).find((m) => m);
+  return cwe ? `https://cwe.mitre.org/data/definitions/${cwe[1]}.html` : undefined;
+}
+
+function ruleHelp(meta: RuleMeta | undefined, sample: Threat): { text: string; markdown: string } {
+  const title = meta?.title ?? sample.title;
+  const description = meta?.description ?? sample.description;
+  const mitigation = meta?.mitigation ?? sample.mitigation;
+  const references = meta?.references ?? sample.references;
+  const text = [
+    `${title} (STRIDE: ${sample.stride}, ${STRIDE_NAMES[sample.stride]})`,
+    '',
+    description,
+    '',
+    `Mitigation: ${mitigation}`,
+    ...(meta ? ['', `Rating: ${meta.rating}`, '', `Mitigated by the controls: ${meta.mitigatedBy.join(', ')}`] : []),
+    ...(references.length ? ['', `References: ${references.join(', ')}`] : []),
+    '',
+    `Run \`threatmap rules show ${sample.ruleId}\` for the rule in full.`,
+  ].join('\n');
+  const fence = meta ? '`'.repeat(Math.max(3, ...[...meta.example.matchAll(/`+/g)].map((m) => m[0].length + 1))) : '```';
+  const markdown = [
+    `**${title}** (STRIDE: ${sample.stride}, ${STRIDE_NAMES[sample.stride]})`,
+    '',
+    description,
+    '',
+    `**Mitigation:** ${mitigation}`,
+    ...(meta ? [
+      '',
+      `**Rating:** ${meta.rating}`,
+      '',
+      `**Mitigated by the controls:** ${meta.mitigatedBy.map((c) => `\`${c}\``).join(', ')}`,
+      '',
+      '**A model fragment that triggers it:**',
+      '',
+      `${fence}yaml`,
+      meta.example,
+      fence,
+    ] : []),
+    ...(references.length ? ['', `**References:** ${references.join(', ')}`] : []),
+    '',
+    `Run \`threatmap rules show ${sample.ruleId}\` for the rule in full.`,
+  ].join('\n');
+  return { text, markdown };
+}
+
+/** The model position a threat is about: its endpoint, element, flow or boundary, else its first evidence. */
+export function threatLocation(r: AnalysisResult, t: Threat): Loc {
+  const valid = (loc: Loc | undefined) => (loc && loc.line > 0 ? loc : undefined);
+  let loc: Loc | undefined;
+  if (t.endpoint) {
+    for (const e of r.elements) {
+      const ep = e.endpoints.find((x) => x.id === t.endpoint);
+      if (ep) loc = valid(ep.loc);
+    }
+  }
+  if (!loc && t.componentKind === 'flow') loc = valid(r.flows.find((f) => f.id === t.component)?.loc);
+  if (!loc && t.componentKind === 'boundary') loc = valid(r.boundaries.find((b) => b.id === t.component)?.loc);
+  if (!loc) loc = valid(r.elements.find((e) => e.id === t.component)?.loc);
+  if (!loc) {
+    const ev = t.evidence.find((e) => e.line > 0);
+    if (ev) loc = { line: ev.line, col: Math.max(1, ev.col) };
+  }
+  return loc ?? { line: 1, col: 1 };
+}
+
+function physical(uri: string, loc: Loc): Location['physicalLocation'] {
+  return { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: { startLine: loc.line, startColumn: Math.max(1, loc.col) } };
+}
+
+export function buildSarif(r: AnalysisResult, options: SarifOptions = {}): Log {
+  const uri = toUri(options.uri ?? r.file);
+  const metas = new Map((options.rules ?? BUILTIN_RULES).map((m) => [m.id, m]));
+  const reported = r.threats.filter((t) => options.includeClosed || isOpenThreat(t));
+
+  // One rule per rule id that has results, sorted, with the worst risk of its results as its severity.
+  const ruleIds = [...new Set(reported.map((t) => t.ruleId))].sort();
+  const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const rules: ReportingDescriptor[] = ruleIds.map((id) => {
+    const mine = reported.filter((t) => t.ruleId === id);
+    const sample = mine[0];
+    const worst = mine.reduce<Risk>((w, t) => (riskRank(t.risk) > riskRank(w) ? t.risk : w), 'Low');
+    const meta = metas.get(id);
+    const helpUri = cweUri(meta?.references ?? sample.references);
+    return {
+      id,
+      name: (meta?.title ?? sample.title).replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : '')).replace(/^./, (c) => c.toUpperCase()),
+      shortDescription: { text: meta?.title ?? sample.title },
+      fullDescription: { text: meta?.description ?? sample.description },
+      help: ruleHelp(meta, sample),
+      ...(helpUri ? { helpUri } : {}),
+      defaultConfiguration: { level: LEVEL[worst] },
+      properties: {
+        tags: ['security', 'threat-model', `stride/${sample.stride}`, STRIDE_NAMES[sample.stride]],
+        precision: 'medium',
+        'security-severity': SECURITY_SEVERITY[worst],
+      },
+    };
+  });
+
+  const results: Result[] = reported.map((t) => {
+    const loc = threatLocation(r, t);
+    const uid = uidOf(t);
+    const status = statusOf(t);
+    const related = t.evidence.filter((e) => e.line > 0).map((e, i) => ({
+      id: i + 1,
+      physicalLocation: physical(uri, { line: e.line, col: e.col }),
+      message: { text: e.fact },
+    }));
+    const result: Result = {
+      ruleId: t.ruleId,
+      ruleIndex: ruleIndex.get(t.ruleId)!,
+      level: LEVEL[t.risk],
+      message: {
+        text: `${t.id} ${uid} [${t.risk}] ${t.title}. ${t.description} Likelihood ${t.likelihood.level}: ${t.likelihood.reason}. ` +
+          `Impact ${t.impact.level}: ${t.impact.reason}. Mitigation: ${t.mitigation}`,
+      },
+      locations: [{
+        physicalLocation: physical(uri, loc),
+        logicalLocations: [{ name: t.componentName, fullyQualifiedName: t.endpoint ?? t.component, kind: t.endpoint ? 'endpoint' : t.componentKind }],
+      }],
+      ...(related.length ? { relatedLocations: related } : {}),
+      partialFingerprints: { [FINGERPRINT_NAME]: keyFingerprint(t.key) },
+      properties: {
+        id: t.id,
+        stableId: uid,
+        key: t.key,
+        stride: t.stride,
+        category: t.category,
+        risk: t.risk,
+        likelihood: t.likelihood.level,
+        impact: t.impact.level,
+        status,
+        ...(t.flows.length ? { flows: t.flows } : {}),
+      },
+    };
+    if (!isOpenThreat(t)) {
+      const reason = t.triage?.reason ? `${status}: ${t.triage.reason}` : status;
+      result.suppressions = [{ kind: 'external', status: 'accepted', justification: reason }];
+    }
+    return result;
+  });
+
+  const run: Run = {
+    tool: {
+      driver: {
+        name: 'threatmap',
+        ...(options.toolVersion ? { version: options.toolVersion, semanticVersion: options.toolVersion } : {}),
+        rules,
+      },
+    },
+    // One category per model, so that a repository with several models keeps their alerts apart.
+    automationDetails: { id: `threatmap/${uri}/` },
+    columnKind: 'utf16CodeUnits',
+    results,
+    properties: {
+      system: r.system.name,
+      threats: r.summary.threats,
+      ...(r.triage ? { open: r.triage.open, closed: r.triage.closed, staleTriageEntries: r.triage.stale.length } : {}),
+    },
+  };
+  return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
+}
+
+export const renderSarif = (r: AnalysisResult, options: SarifOptions = {}): string => `${JSON.stringify(buildSarif(r, options), null, 2)}\n`;

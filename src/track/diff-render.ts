@@ -1,0 +1,84 @@
+// The diff as Markdown for a pull-request comment (short, most important first) and as JSON.
+import { cell, inline } from '../render/markdown.js';
+import type { CrossingRef, EntryPointRef, ResultDiff, ThreatRef } from './diff.js';
+import { countsPhrase } from './triage.js';
+import type { RiskCounts } from './types.js';
+
+/** The first line of the comment: CI jobs find their earlier comment by it and update it in place. */
+export const DIFF_MARKER = '<!-- threatmap-diff -->';
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
+
+function table(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.join(' | ')} |`)];
+}
+
+function byRisk(list: readonly ThreatRef[]): RiskCounts {
+  const c: RiskCounts = { Critical: 0, High: 0, Medium: 0, Low: 0, total: 0 };
+  for (const t of list) {
+    c[t.risk]++;
+    c.total++;
+  }
+  return c;
+}
+
+const threatRow = (t: ThreatRef): string[] =>
+  [t.id, code(t.uid), `**${t.risk}**`, t.stride, cell(t.componentName), cell(t.title), t.status];
+
+const crossingRow = (c: CrossingRef): string[] => [cell(`${c.fromName} -> ${c.toName}`), cell(c.label), code(c.flow)];
+
+const entryRow = (e: EntryPointRef): string[] =>
+  [cell(e.name), e.category, cell(e.detail), e.exposed ? (e.newlyExposed ? '**newly exposed**' : '**yes**') : 'no'];
+
+export function diffHeadline(d: ResultDiff): string {
+  if (!d.changed) return 'no change to threats, boundary crossings or entry points';
+  const parts: string[] = [];
+  if (d.newThreats.length) parts.push(`${plural(d.newThreats.length, 'new threat')} (${countsPhrase(byRisk(d.newThreats))})`);
+  if (d.resolvedThreats.length) parts.push(`${d.resolvedThreats.length} resolved`);
+  if (d.rerated.length) parts.push(`${d.rerated.length} re-rated`);
+  if (d.statusChanges.length) parts.push(plural(d.statusChanges.length, 'triage change'));
+  if (d.newCrossings.length) parts.push(plural(d.newCrossings.length, 'new boundary crossing'));
+  if (d.removedCrossings.length) parts.push(`${plural(d.removedCrossings.length, 'boundary crossing')} removed`);
+  if (d.newEntryPoints.length) parts.push(plural(d.newEntryPoints.length, 'new entry point'));
+  if (d.removedEntryPoints.length) parts.push(`${plural(d.removedEntryPoints.length, 'entry point')} removed`);
+  return parts.join(', ');
+}
+
+export function renderDiffMarkdown(d: ResultDiff): string {
+  const out = [
+    DIFF_MARKER,
+    `## Threat model changes: ${inline(d.system)}`,
+    '',
+    `${code(d.old.label)}${d.old.exists ? '' : ' (not there: a new model)'} -> ${code(d.new.label)}: **${diffHeadline(d)}**.`,
+    '',
+  ];
+  const section = (title: string, lines: string[]) => {
+    if (lines.length) out.push(`### ${title}`, '', ...lines, '');
+  };
+  const head = ['ID', 'Stable id', 'Risk', 'STRIDE', 'Component', 'Threat', 'Status'];
+  section('New threats', d.newThreats.length ? table(head, d.newThreats.map(threatRow)) : []);
+  section('Re-rated threats', d.rerated.length
+    ? table(['ID', 'Stable id', 'Threat', 'Risk', 'Likelihood', 'Impact'], d.rerated.map((r) => [
+      r.after.id, code(r.after.uid), cell(`${r.after.title} (${r.after.componentName})`),
+      `${r.before.risk} -> **${r.after.risk}** ${r.direction === 'up' ? '(up)' : '(down)'}`,
+      r.before.likelihood === r.after.likelihood ? r.after.likelihood : `${r.before.likelihood} -> ${r.after.likelihood}`,
+      r.before.impact === r.after.impact ? r.after.impact : `${r.before.impact} -> ${r.after.impact}`,
+    ]))
+    : []);
+  section('Resolved threats', d.resolvedThreats.length
+    ? ['No longer reported (fixed, or the model no longer has what they concerned):', '', ...table(head.slice(0, 6), d.resolvedThreats.map((t) => threatRow(t).slice(0, 6)))]
+    : []);
+  section('Triage changes', d.statusChanges.length
+    ? table(['ID', 'Stable id', 'Threat', 'Status'], d.statusChanges.map((s) => [
+      s.threat.id, code(s.threat.uid), cell(`${s.threat.title} (${s.threat.componentName})`), `${s.from} -> **${s.to}**`,
+    ]))
+    : []);
+  section('New boundary crossings', d.newCrossings.length ? table(['Flow', 'Crossing', 'Flow id'], d.newCrossings.map(crossingRow)) : []);
+  section('Removed boundary crossings', d.removedCrossings.length ? table(['Flow', 'Crossing', 'Flow id'], d.removedCrossings.map(crossingRow)) : []);
+  section('New entry points', d.newEntryPoints.length ? table(['Entry point', 'Surface', 'Detail', 'Exposed'], d.newEntryPoints.map(entryRow)) : []);
+  section('Removed entry points', d.removedEntryPoints.length ? table(['Entry point', 'Surface', 'Detail', 'Exposed'], d.removedEntryPoints.map(entryRow)) : []);
+  return `${out.join('\n').trimEnd()}\n`;
+}
+
+export const renderDiffJson = (d: ResultDiff): string => `${JSON.stringify(d, null, 2)}\n`;
