@@ -1,0 +1,87 @@
+// The HTML report as markup: escaping, a CSP that names exactly its own script and style, no external
+// requests, determinism. The browser test (test/browser) checks that it behaves.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { renderSvg } from '../../src/render/diagram/index.js';
+import { REPORT_CSS, REPORT_JS } from '../../src/render/html-assets.js';
+import { base64, cspHash, sha256 } from '../../src/render/html-csp.js';
+import { esc, inlineSvg, renderHtml, renderHtmlReport } from '../../src/render/html.js';
+import { applyTriage, parseTriage } from '../../src/track/triage.js';
+import { analyzeExample, analyzeText } from '../helpers.js';
+
+const hostile = () => analyzeText(readFileSync('test/fixtures/track/hostile.yaml', 'utf8'), 'hostile.yaml');
+const nodeHash = (text: string) => `'sha256-${createHash('sha256').update(text, 'utf8').digest('base64')}'`;
+
+describe('HTML report markup', () => {
+  it('computes SHA-256 and base64 exactly as node:crypto does', () => {
+    for (const text of ['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'é€𝄞', REPORT_JS, REPORT_CSS]) {
+      assert.equal(Buffer.from(sha256(text)).toString('hex'), createHash('sha256').update(text, 'utf8').digest('hex'));
+      assert.equal(cspHash(text), nodeHash(text));
+    }
+    assert.equal(base64(new Uint8Array([1, 2])), Buffer.from([1, 2]).toString('base64'));
+  });
+
+  it('has a strict CSP naming exactly its inline script and style', () => {
+    const html = renderHtml(analyzeExample('ecommerce'));
+    const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1].replace(/&#39;/g, "'");
+    assert.match(csp, /^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+'; img-src data:; base-uri 'none'; form-action 'none'$/);
+    const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);
+    const styles = [...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]);
+    assert.deepEqual(scripts, [REPORT_JS]);
+    assert.deepEqual(styles, [REPORT_CSS]);
+    assert.ok(csp.includes(`script-src ${nodeHash(REPORT_JS)}`));
+    assert.ok(csp.includes(`style-src ${nodeHash(REPORT_CSS)}`));
+  });
+
+  it('escapes every piece of model text', () => {
+    const html = renderHtml(hostile());
+    assert.equal((html.match(/<script/g) ?? []).length, 1, 'only the report\'s own script');
+    assert.equal((html.match(/<style/g) ?? []).length, 1, 'only the report\'s own style');
+    for (const tag of ['<img', '<iframe', '<svg onload', '<b>']) assert.ok(!html.includes(tag), tag);
+    // Every `<` in model text is escaped, so each `<` opens one of our tags; with their (always double-quoted,
+    // escaped) attribute values removed, no tag may carry an event handler.
+    const tags = [...html.matchAll(/<[A-Za-z][^>]*>/g)].map((m) => m[0].replace(/"[^"]*"/g, '""'));
+    assert.ok(tags.length > 100);
+    assert.deepEqual(tags.filter((t) => /\son[a-z]+\s*=/i.test(t)), [], 'no event handler attribute');
+    assert.ok(html.includes('&lt;script&gt;window.__pwned = &#39;system&#39;&lt;/script&gt;Evil shop'));
+    assert.equal(esc(`<a href="x" onclick='y'>&`), '&lt;a href=&quot;x&quot; onclick=&#39;y&#39;&gt;&amp;');
+  });
+
+  it('makes no external requests: no src or href leaves the page', () => {
+    const html = renderHtml(analyzeExample('ecommerce'));
+    const refs = [...html.matchAll(/\s(?:src|href|action|xlink:href)\s*=\s*"([^"]*)"/g)].map((m) => m[1]);
+    assert.ok(refs.length > 0);
+    assert.ok(refs.every((u) => u.startsWith('#')), refs.filter((u) => !u.startsWith('#')).join(', '));
+    assert.ok(!/@import|url\(/.test(REPORT_CSS));
+  });
+
+  it('has the sections and one row per threat with its stable id and status', () => {
+    const t = parseTriage('threats:\n  "no-rate-limiting@api:/search": { status: accepted, reason: public }\n', 'x').triage!;
+    const r = applyTriage(analyzeExample('ecommerce'), t, { today: '2026-11-28' });
+    const html = renderHtml(r, { generator: 'threatmap test' });
+    for (const id of ['tm-summary', 'tm-residual', 'tm-diagram', 'tm-threats', 'tm-coverage', 'tm-surface', 'tm-boundaries', 'tm-assets', 'tm-recommendations']) {
+      assert.ok(html.includes(`<section id="${id}"`), id);
+    }
+    assert.equal((html.match(/<tr id="tm-t-T\d+" class="threat/g) ?? []).length, r.threats.length);
+    for (const threat of r.threats) assert.ok(html.includes(`<span class="uid mono">${threat.uid}</span>`));
+    assert.match(html, /data-status="accepted"/);
+    assert.match(html, /<meta name="generator" content="threatmap test">/);
+  });
+
+  it('inlines the SVG diagram, without prolog or anything active', async () => {
+    const svg = await renderSvg(analyzeExample('ecommerce'), { colorByRisk: true });
+    const inlined = inlineSvg(svg);
+    assert.ok(inlined.startsWith('<svg'));
+    assert.equal(inlineSvg('<svg><script>x()</script><a xlink:href="javascript:x()" onclick="y()"><text>t</text></a><foreignObject><div/></foreignObject></svg>'), '<svg><a><text>t</text></a></svg>');
+    const html = await renderHtmlReport(analyzeExample('ecommerce'));
+    assert.match(html, /<figure class="diagram" role="img" aria-label="Data flow diagram"><svg/);
+    const fallback = renderHtml(analyzeExample('ecommerce'), { diagramNote: 'no SVG here' });
+    assert.match(fallback, /<p class="note">no SVG here<\/p><div class="diagram"><pre>/);
+  });
+
+  it('is deterministic', async () => {
+    assert.equal(await renderHtmlReport(analyzeExample('prelaunch')), await renderHtmlReport(analyzeExample('prelaunch')));
+  });
+});

@@ -1,0 +1,103 @@
+// Diffs between two analyses: threats matched by their stable key, so renumbering is never a change.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { diffResults, failingThreats, newlyFailing } from '../../src/track/diff.js';
+import { DIFF_MARKER, renderDiffJson, renderDiffMarkdown } from '../../src/track/diff-render.js';
+import { applyTriage, parseTriage } from '../../src/track/triage.js';
+import { analyzeExample, analyzeText, exampleText, replaceOnce } from '../helpers.js';
+
+const FILE = 'examples/ecommerce.yaml';
+const edit = (...changes: Array<(t: string) => string>) =>
+  analyzeText(changes.reduce((text, f) => f(text), exampleText('ecommerce')), FILE);
+
+const tlsToApi = (t: string) => replaceOnce(t, '  - lb -> api: { protocol: http,', '  - lb -> api: { protocol: https,');
+const addAdmin = (t: string) => `${replaceOnce(t, '  payments:\n', '  admin:\n    name: Back office\n    tech: node\n    in: dmz\n    endpoints:\n      /admin: { kind: admin }\n  payments:\n').trimEnd()}\n  - browser -> admin: { protocol: https }\n`;
+const lowPriceIntegrity = (t: string) => replaceOnce(t, 'classification: internal, integrity: high }\n  orders', 'classification: internal, integrity: low }\n  orders');
+
+describe('diff', () => {
+  it('lists exactly the new and resolved threats, new crossings and entry points of a change', () => {
+    const d = diffResults(analyzeExample('ecommerce'), edit(tlsToApi, addAdmin), { old: `main:${FILE}`, new: FILE });
+    assert.deepEqual(d.newThreats.map((t) => t.key), [
+      'exposed-admin-interface@admin:/admin',
+      'no-rate-limiting@admin:/admin',
+      'no-audit-log@admin',
+    ]);
+    assert.deepEqual(d.resolvedThreats.map((t) => t.key), ['cleartext-tampering@lb', 'cleartext-disclosure@lb']);
+    assert.deepEqual(d.rerated, []);
+    assert.deepEqual(d.newCrossings.map((c) => [c.flow, c.kind]), [['browser->admin', 'internet-to-dmz']]);
+    assert.deepEqual(d.removedCrossings, []);
+    assert.deepEqual(d.newEntryPoints.map((e) => [e.id, e.category, e.exposed]), [['admin', 'Network', true], ['admin:/admin', 'Application', true]]);
+    assert.deepEqual(d.removedEntryPoints, []);
+    assert.equal(d.changed, true);
+    assert.equal(d.old.label, `main:${FILE}`);
+  });
+
+  it('lists re-rated threats with both ratings', () => {
+    const d = diffResults(analyzeExample('ecommerce'), edit(lowPriceIntegrity));
+    assert.deepEqual(d.newThreats, []);
+    assert.deepEqual(d.resolvedThreats, []);
+    assert.deepEqual(d.rerated.map((r) => [r.after.key, r.before.risk, r.after.risk, r.direction]), [['cleartext-tampering@lb', 'High', 'Medium', 'down']]);
+  });
+
+  it('reports nothing when only order and display names change', () => {
+    const renamed = edit((t) => replaceOnce(t, 'name: API servers', 'name: Storefront API'));
+    const d = diffResults(analyzeExample('ecommerce'), renamed);
+    assert.equal(d.changed, false);
+    assert.match(renderDiffMarkdown(d), /no change to threats, boundary crossings or entry points/);
+  });
+
+  it('treats a model that did not exist at the base as all new', () => {
+    const d = diffResults(undefined, analyzeExample('prelaunch'), { old: `main:examples/prelaunch.yaml` });
+    assert.equal(d.old.exists, false);
+    assert.equal(d.newThreats.length, analyzeExample('prelaunch').threats.length);
+    assert.match(renderDiffMarkdown(d), /\(not there: a new model\)/);
+  });
+
+  it('lists triage changes', () => {
+    const base = analyzeExample('ecommerce');
+    const t = parseTriage('threats:\n  "no-rate-limiting@api:/search": { status: accepted, reason: public }\n', 'x').triage!;
+    const d = diffResults(applyTriage(base, undefined, { today: '2026-11-28' }), applyTriage(analyzeExample('ecommerce'), t, { today: '2026-11-28' }));
+    assert.deepEqual(d.statusChanges.map((s) => [s.threat.key, s.from, s.to]), [['no-rate-limiting@api:/search', 'open', 'accepted']]);
+  });
+
+  it('renders Markdown for a pull-request comment, and JSON', () => {
+    const d = diffResults(analyzeExample('ecommerce'), edit(tlsToApi, addAdmin, lowPriceIntegrity), { old: `main:${FILE}`, new: FILE });
+    const md = renderDiffMarkdown(d);
+    assert.ok(md.startsWith(`${DIFF_MARKER}\n## Threat model changes: Acme Shop`));
+    assert.match(md, /\*\*3 new threats \(1 Critical, 2 High\), 2 resolved, 1 new boundary crossing, 2 new entry points\*\*/);
+    for (const h of ['### New threats', '### Resolved threats', '### New boundary crossings', '### New entry points']) assert.ok(md.includes(h), h);
+    assert.ok(!md.includes('### Re-rated threats'), 'the re-rated threat was resolved by the same change');
+    assert.match(md, /\| T1 \| `TM-[0-9a-f]{8}` \| \*\*Critical\*\* \| E \| Back office \/admin \|/);
+    const json = JSON.parse(renderDiffJson(d));
+    assert.equal(json.kind, 'diff');
+    assert.equal(json.newThreats.length, 3);
+  });
+
+  it('escapes model text in the Markdown', () => {
+    const d = diffResults(analyzeExample('ecommerce'), edit(tlsToApi, addAdmin, (t) => replaceOnce(t, 'name: Back office', 'name: "<img src=x onerror=alert(1)> | pipes"')));
+    const md = renderDiffMarkdown(d);
+    assert.ok(!md.includes('<img'));
+    assert.ok(md.includes('&lt;img src=x onerror=alert(1)> \\| pipes'), md);
+  });
+});
+
+describe('the check gate', () => {
+  it('fails on open threats at or above the level, triaged ones excluded', () => {
+    const r = analyzeExample('ecommerce');
+    assert.deepEqual(failingThreats(r, 'Critical'), []);
+    assert.equal(failingThreats(r, 'High').length, 4);
+    const t = parseTriage('threats:\n  "no-rate-limiting@api:/search": { status: accepted, reason: public }\n  "cleartext-disclosure@lb": { status: mitigating }\n', 'x').triage!;
+    const triaged = applyTriage(r, t, { today: '2026-11-28' });
+    assert.deepEqual(failingThreats(triaged, 'High').map((x) => x.key), ['client-controlled-value@api:POST /cart', 'cleartext-tampering@lb', 'cleartext-disclosure@lb']);
+  });
+
+  it('with new-only, fails only on threats that did not fail at the base', () => {
+    const base = analyzeExample('ecommerce');
+    const next = edit(addAdmin);
+    assert.deepEqual(newlyFailing(base, next, 'High').map((t) => t.key), ['exposed-admin-interface@admin:/admin', 'no-rate-limiting@admin:/admin', 'no-audit-log@admin']);
+    assert.deepEqual(newlyFailing(base, next, 'Critical').map((t) => t.key), ['exposed-admin-interface@admin:/admin']);
+    assert.deepEqual(newlyFailing(base, base, 'Low'), []);
+    // Re-rated into the failing band counts as new at that level.
+    assert.deepEqual(newlyFailing(edit(lowPriceIntegrity), base, 'High').map((t) => t.key), ['cleartext-tampering@lb']);
+  });
+});
