@@ -21,6 +21,16 @@ if (!available && REQUIRED) throw new Error(`THREATMAP_BROWSER_TESTS=1 but there
 const skip = available ? false : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium fonts-liberation); set THREATMAP_BROWSER_TESTS=1 to make this a failure`;
 if (skip) process.stderr.write(`browser tests skipped: ${skip}\n`);
 
+// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
+interface PageElement {
+  id: string;
+  hidden: boolean;
+  attributes: ArrayLike<{ name: string }> & Iterable<{ name: string }>;
+  classList: { contains(name: string): boolean };
+}
+declare const document: { documentElement: PageElement; querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement> };
+declare const window: unknown;
+
 interface Opened {
   page: Page;
   problems: string[];
@@ -58,7 +68,7 @@ describe('HTML report in Chromium', { skip }, () => {
   }
 
   const visibleIds = (page: Page) => page.$$eval('#tm-threat-table tr.threat', (rows) =>
-    rows.filter((r) => !(r as HTMLElement).hidden).map((r) => r.id.replace('tm-t-', '')));
+    (rows as unknown as PageElement[]).filter((r) => !r.hidden).map((r) => r.id.replace('tm-t-', '')));
 
   it('opens with no console errors and no requests, and the script runs', async () => {
     const result = analyzeExample('ecommerce');
