@@ -5,6 +5,7 @@ import type { AnalysisResult, CoverageCell, Threat } from '../analysis/types.js'
 import { SURFACE_CATEGORIES, STRIDE_LETTERS } from '../analysis/types.js';
 import { renderAscii } from './diagram/index.js';
 import { renderMermaid } from './diagram/index.js';
+import { countsPhrase, isOpenThreat, uidOf } from '../track/triage.js';
 
 export interface MarkdownOptions {
   /** How the Data Flow Diagram section is drawn: an ASCII code block (default) or a Mermaid block. */
@@ -126,8 +127,25 @@ function threatsSection(r: AnalysisResult): string[] {
     return out;
   }
   out.push(table(['ID', 'STRIDE', 'Component', 'Threat', 'Risk', 'Mitigation'], r.threats.map((t) => [
-    t.id, t.stride, cell(t.componentName), cell(t.title), t.risk, cell(t.mitigation),
+    `${t.id} \`${uidOf(t)}\``, t.stride, cell(t.componentName), cell(t.title), t.risk, cell(t.mitigation),
   ])), '');
+  return out;
+}
+
+/** Residual risk once triage is applied: what is still open, and what was decided, separately. */
+function residualSection(r: AnalysisResult): string[] {
+  const tri = r.triage;
+  if (!tri) return [];
+  const out = ['### Residual Risk', '', `**Open (open or mitigating):** ${countsPhrase(tri.open)}. **Closed by decision:** ${countsPhrase(tri.closed)}.`, ''];
+  const decided = r.threats.filter((t) => !isOpenThreat(t) || t.triage?.declared || t.triage?.status === 'mitigating');
+  if (decided.length) {
+    out.push(table(['ID', 'Threat', 'Risk', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires'], decided.map((t) => {
+      const d = t.triage!;
+      return [`${t.id} \`${uidOf(t)}\``, cell(t.title), t.risk, d.declared ? `${d.status} (${d.declared} expired)` : d.status,
+        cell(d.reason ?? ''), cell(d.owner ?? ''), cell(d.ticket ?? ''), d.expires ?? ''];
+    })), '');
+  }
+  if (tri.warnings.length) out.push(...tri.warnings.map((w) => `- \`${w.file}:${w.line}\` ${inline(w.message)}`), '');
   return out;
 }
 
@@ -156,7 +174,7 @@ function threatDetail(t: Threat, file: string): string[] {
     ...t.evidence.map((e) => `  - ${inline(e.fact)} (\`${file}:${e.line}\`)`),
   ];
   if (t.references.length) out.push(`- **References:** ${t.references.join(', ')}`);
-  out.push(`- **Rule:** \`${t.ruleId}\`; **key:** \`${inline(t.key)}\``, '');
+  out.push(`- **Rule:** \`${t.ruleId}\`; **key:** \`${inline(t.key)}\`; **stable id:** \`${uidOf(t)}\``, '');
   return out;
 }
 
@@ -217,6 +235,7 @@ export function renderMarkdown(r: AnalysisResult, options: MarkdownOptions = {})
     ...boundariesSection(r),
     ...assetsSection(r),
     ...threatsSection(r),
+    ...residualSection(r),
     ...recommendationsSection(r),
   ];
   if (r.threats.length) lines.push('### Threat Details', '', ...r.threats.flatMap((t) => threatDetail(t, r.file)));
