@@ -8,13 +8,15 @@ import { countsPhrase, residualOf, uidOf } from '../track/triage.js';
 import { threatLocation } from '../render/sarif.js';
 import { loadAtRevision } from './diff.js';
 import { emit, UserError } from './io.js';
-import { loadTracked } from './triage.js';
+import { loadTracked, term } from './triage.js';
 
 function parseLevel(value: string): Risk {
   const risk = RISKS.find((r) => r.toLowerCase() === value.toLowerCase());
   if (!risk) throw new InvalidArgumentError(`expected one of ${RISKS.map((r) => r.toLowerCase()).join(', ')}`);
   return risk;
 }
+
+const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
 /** At most this many failing threats are listed, so that the summary fits one screen. */
 const MAX_LISTED = 15;
@@ -56,7 +58,7 @@ function textSummary(r: AnalysisResult, o: CheckOutcome): string {
     const w = Math.max(...shown.map((t) => t.id.length));
     for (const t of shown) {
       const loc = threatLocation(r, t);
-      lines.push(`  ${t.id.padEnd(w)}  ${uidOf(t)}  ${t.risk.padEnd(8)}  ${t.title} [${t.componentName}]  ${r.file}:${loc.line}`);
+      lines.push(`  ${t.id.padEnd(w)}  ${uidOf(t)}  ${t.risk.padEnd(8)}  ${clip(term(t.title), 70)} [${clip(term(t.componentName), 30)}]  ${r.file}:${loc.line}`);
     }
     if (o.failing.length > shown.length) lines.push(`  ... and ${o.failing.length - shown.length} more (threatmap analyze ${r.file} --min-risk ${o.failOn.toLowerCase()})`);
   }

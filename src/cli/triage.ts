@@ -30,8 +30,11 @@ export function parseDate(value: string): string {
   return value;
 }
 
+/** Model text for a terminal: one line, no control characters (an escape sequence in a name must not drive the terminal). */
+export const term = (text: string): string => text.replace(/\r?\n|\r/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+
 export function formatTriageWarnings(warnings: readonly TriageWarning[]): string {
-  return warnings.map((w) => `${w.file}:${w.line}:${w.col}: warning[${w.code}]: ${w.message}\n`).join('');
+  return warnings.map((w) => `${w.file}:${w.line}:${w.col}: warning[${w.code}]: ${term(w.message)}\n`).join('');
 }
 
 /** Reads and checks a triage file; invalid files stop the command (exit 2) with every problem listed. */
@@ -84,7 +87,7 @@ export function findThreat(result: AnalysisResult, id: string): Threat {
 export const describeThreat = (t: Threat): string => `${t.title} (${t.key})`;
 
 function listThreats(result: AnalysisResult, triagePath: string): string {
-  const rows = result.threats.map((t) => [t.id, uidOf(t), t.risk, statusOf(t) + (t.triage?.declared ? ` (${t.triage.declared} expired)` : ''), `${t.title}`]);
+  const rows = result.threats.map((t) => [t.id, uidOf(t), t.risk, statusOf(t) + (t.triage?.declared ? ` (${t.triage.declared} expired)` : ''), term(t.title)]);
   const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['ID', 'Stable id', 'Risk', 'Status'][i].length));
   const line = (r: string[]) => r.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
   const out = [line(['ID', 'Stable id', 'Risk', 'Status', 'Threat']), ...rows.map(line)];
@@ -92,7 +95,7 @@ function listThreats(result: AnalysisResult, triagePath: string): string {
   out.push('', `Open: ${countsPhrase(tri.open)}. Closed by decision: ${countsPhrase(tri.closed)}.`);
   out.push(tri.file ? `Decisions: ${tri.file}` : `No triage file yet (${triagePath}); set a decision with: threatmap triage ${result.file} ID --status STATUS --reason TEXT`);
   if (tri.stale.length) {
-    out.push('', `Stale entries (they match no threat):`, ...tri.stale.map((s) => `  ${tri.file}:${s.line}  ${s.ref}  ${s.status}${s.threat ? `  ${s.threat}` : ''}${s.hint ? `  (${s.hint})` : ''}`));
+    out.push('', `Stale entries (they match no threat):`, ...tri.stale.map((s) => term(`  ${tri.file}:${s.line}  ${s.ref}  ${s.status}${s.threat ? `  ${s.threat}` : ''}${s.hint ? `  (${s.hint})` : ''}`)));
   }
   return `${out.join('\n')}\n`;
 }
@@ -153,7 +156,7 @@ comments and formatting, atomically. Examples:
       }
       const threat = findThreat(result, id);
       const target: TriageTarget = { uid: uidOf(threat), key: threat.key, describe: describeThreat(threat) };
-      const label = `${target.uid} (${threat.id}, ${threat.title})`;
+      const label = `${target.uid} (${threat.id}, ${term(threat.title)})`;
       let text: string;
       if (opts.clear) {
         if (opts.status) throw new UserError('--clear removes the decision; it cannot be combined with --status');
