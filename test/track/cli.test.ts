@@ -32,7 +32,7 @@ const git = (cwd: string, ...args: string[]) => {
   assert.equal(r.status, 0, r.stderr);
   return r.stdout;
 };
-const addAdmin = (t: string) => `${replaceOnce(t, '  payments:\n', '  admin:\n    name: Back office\n    tech: node\n    in: dmz\n    endpoints:\n      /admin: { kind: admin }\n  payments:\n').trimEnd()}\n  - browser -> admin: { protocol: https }\n`;
+const addAdmin = (t: string) => `${replaceOnce(t, '  payments:\n', '  admin:\n    name: Back office\n    tech: node\n    in: dmz\n    controls: [audit-logging, ddos-protection]\n    endpoints:\n      /admin: { kind: admin }\n  payments:\n').trimEnd()}\n  - browser -> admin: { protocol: https }\n`;
 
 describe('threatmap triage', () => {
   it('lists threats with stable ids and status', () => {
@@ -149,7 +149,7 @@ describe('threatmap check', () => {
     writeFileSync(model, addAdmin(readFileSync(model, 'utf8')));
     r = run(['check', model, '--fail-on', 'high', '--new-only', '--base', 'main']);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /FAIL, 3 new open threats \(not failing at main\) at or above High/);
+    assert.match(r.stdout, /FAIL, 2 new open threats \(not failing at main\) at or above High/);
     assert.ok(!/No rate limiting on \/search/.test(r.stdout), 'old threats are not listed');
     assert.equal(run(['check', model, '--new-only', '--base', 'no-such-branch']).code, 2);
   });
@@ -164,9 +164,9 @@ describe('threatmap diff', () => {
     writeFileSync(model, addAdmin(readFileSync(model, 'utf8')));
     const r = run(['diff', 'shop.yaml', '--base', 'main'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^<!-- threatmap-diff -->\n## Threat model changes: Acme Shop\n\n`main:shop\.yaml` -> `shop\.yaml`: \*\*3 new threats \(1 Critical, 2 High\), 1 new boundary crossing, 2 new entry points\*\*/);
+    assert.match(r.stdout, /^<!-- threatmap-diff -->\n## Threat model changes: Acme Shop\n\n`main:shop\.yaml` -> `shop\.yaml`: \*\*2 new threats \(1 Critical, 1 High\), 1 new boundary crossing, 2 new entry points\*\*/);
     const json = JSON.parse(run(['diff', 'examples/ecommerce.yaml', model, '--format', 'json']).stdout);
-    assert.deepEqual(json.newThreats.map((t: { key: string }) => t.key), ['exposed-admin-interface@admin:/admin', 'no-rate-limiting@admin:/admin', 'no-audit-log@admin']);
+    assert.deepEqual(json.newThreats.map((t: { key: string }) => t.key), ['exposed-admin-interface@admin:/admin', 'no-rate-limiting@admin:/admin']);
     // A model new in this branch: everything is new.
     const fresh = join(dir, 'new.yaml');
     copyFileSync('examples/prelaunch.yaml', fresh);

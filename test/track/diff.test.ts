@@ -11,17 +11,13 @@ const edit = (...changes: Array<(t: string) => string>) =>
   analyzeText(changes.reduce((text, f) => f(text), exampleText('ecommerce')), FILE);
 
 const tlsToApi = (t: string) => replaceOnce(t, '  - lb -> api: { protocol: http,', '  - lb -> api: { protocol: https,');
-const addAdmin = (t: string) => `${replaceOnce(t, '  payments:\n', '  admin:\n    name: Back office\n    tech: node\n    in: dmz\n    endpoints:\n      /admin: { kind: admin }\n  payments:\n').trimEnd()}\n  - browser -> admin: { protocol: https }\n`;
+const addAdmin = (t: string) => `${replaceOnce(t, '  payments:\n', '  admin:\n    name: Back office\n    tech: node\n    in: dmz\n    controls: [audit-logging, ddos-protection]\n    endpoints:\n      /admin: { kind: admin }\n  payments:\n').trimEnd()}\n  - browser -> admin: { protocol: https }\n`;
 const lowPriceIntegrity = (t: string) => replaceOnce(t, 'classification: internal, integrity: high }\n  orders', 'classification: internal, integrity: low }\n  orders');
 
 describe('diff', () => {
   it('lists exactly the new and resolved threats, new crossings and entry points of a change', () => {
     const d = diffResults(analyzeExample('ecommerce'), edit(tlsToApi, addAdmin), { old: `main:${FILE}`, new: FILE });
-    assert.deepEqual(d.newThreats.map((t) => t.key), [
-      'exposed-admin-interface@admin:/admin',
-      'no-rate-limiting@admin:/admin',
-      'no-audit-log@admin',
-    ]);
+    assert.deepEqual(d.newThreats.map((t) => t.key), ['exposed-admin-interface@admin:/admin', 'no-rate-limiting@admin:/admin']);
     assert.deepEqual(d.resolvedThreats.map((t) => t.key), ['cleartext-tampering@lb', 'cleartext-disclosure@lb']);
     assert.deepEqual(d.rerated, []);
     assert.deepEqual(d.newCrossings.map((c) => [c.flow, c.kind]), [['browser->admin', 'internet-to-dmz']]);
@@ -64,13 +60,13 @@ describe('diff', () => {
     const d = diffResults(analyzeExample('ecommerce'), edit(tlsToApi, addAdmin, lowPriceIntegrity), { old: `main:${FILE}`, new: FILE });
     const md = renderDiffMarkdown(d);
     assert.ok(md.startsWith(`${DIFF_MARKER}\n## Threat model changes: Acme Shop`));
-    assert.match(md, /\*\*3 new threats \(1 Critical, 2 High\), 2 resolved, 1 new boundary crossing, 2 new entry points\*\*/);
+    assert.match(md, /\*\*2 new threats \(1 Critical, 1 High\), 2 resolved, 1 new boundary crossing, 2 new entry points\*\*/);
     for (const h of ['### New threats', '### Resolved threats', '### New boundary crossings', '### New entry points']) assert.ok(md.includes(h), h);
     assert.ok(!md.includes('### Re-rated threats'), 'the re-rated threat was resolved by the same change');
     assert.match(md, /\| T1 \| `TM-[0-9a-f]{8}` \| \*\*Critical\*\* \| E \| Back office \/admin \|/);
     const json = JSON.parse(renderDiffJson(d));
     assert.equal(json.kind, 'diff');
-    assert.equal(json.newThreats.length, 3);
+    assert.equal(json.newThreats.length, 2);
   });
 
   it('escapes model text in the Markdown', () => {
@@ -94,7 +90,7 @@ describe('the check gate', () => {
   it('with new-only, fails only on threats that did not fail at the base', () => {
     const base = analyzeExample('ecommerce');
     const next = edit(addAdmin);
-    assert.deepEqual(newlyFailing(base, next, 'High').map((t) => t.key), ['exposed-admin-interface@admin:/admin', 'no-rate-limiting@admin:/admin', 'no-audit-log@admin']);
+    assert.deepEqual(newlyFailing(base, next, 'High').map((t) => t.key), ['exposed-admin-interface@admin:/admin', 'no-rate-limiting@admin:/admin']);
     assert.deepEqual(newlyFailing(base, next, 'Critical').map((t) => t.key), ['exposed-admin-interface@admin:/admin']);
     assert.deepEqual(newlyFailing(base, base, 'Low'), []);
     // Re-rated into the failing band counts as new at that level.
