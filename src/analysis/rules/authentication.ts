@@ -1,10 +1,14 @@
 // Spoofing: can an attacker pass for someone else?
-import { rated } from '../risk.js';
+import { assetImpact, rated, ratingRank } from '../risk.js';
+import { adminOpenToInternet } from './authorization.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, isExposed,
-  missingControlEvidence, mitigatedBy, presentControls, threat,
+  assetNames, authenticatedUpstream, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, restricted, sensitive,
+} from './facts.js';
+import {
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, isExposed,
+  missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat,
 } from './helpers.js';
-import type { ElementRule, EndpointRule } from './types.js';
+import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
 const SESSION_CONTROLS = ['secure-cookies', 'session-management'] as const;
 
@@ -14,6 +18,7 @@ export const sessionHijacking: ElementRule = {
   title: 'Session hijacking',
   description:
     'A process that authenticates callers with session cookies and is reachable from an untrusted zone: a stolen or fixed session id lets an attacker act as the user.',
+  condition: 'a process whose callers authenticate with `session-cookie` (the element or one of its endpoints), reachable from an untrusted zone, without both `secure-cookies` and `session-management`',
   mitigation: 'Set cookies HttpOnly, Secure and SameSite; rotate the session id at login; expire and revoke sessions server-side.',
   action: { text: 'Harden session management (HttpOnly/Secure/SameSite cookies, rotation at login, expiry) on {targets}' },
   mitigatedBy: SESSION_CONTROLS,
@@ -56,6 +61,7 @@ export const credentialStuffing: EndpointRule = {
   stride: 'S',
   title: 'Credential stuffing and brute force on login',
   description: 'A login endpoint reachable from the internet with neither throttling nor MFA: leaked password lists are replayed at scale.',
+  condition: 'an endpoint of kind `login` reachable from an untrusted zone, without MFA and with fewer than two of `rate-limiting`, `account-lockout`, `captcha`',
   mitigation: 'Rate limiting and account lockout on login, MFA, and a check of passwords against breach lists.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: STUFFING_CONTROLS,
@@ -82,6 +88,335 @@ export const credentialStuffing: EndpointRule = {
         ? rated('High', 'accounts reach restricted data')
         : rated('Medium', 'takeover of individual accounts: partial exposure'),
       evidence: [evidence(`${ep.key} is a login endpoint`, ep.at), missingControlEvidence(STUFFING_CONTROLS, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+export const missingAuthentication: ElementRule = {
+  id: 'missing-authentication',
+  stride: 'S',
+  title: 'No authentication in front of a service',
+  description:
+    'A service that runs application code and handles sensitive data is reachable from the internet, and neither it, the flows reaching it, nor an edge component in front authenticates callers: anyone can act as any user.',
+  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, every untrusted path into it unauthenticated (flow auth `none`, no authenticating gateway in front), handling data of high confidentiality or integrity',
+  mitigation: 'Authenticate every request (OIDC/OAuth 2 tokens or sessions) in the service or at a gateway that every path crosses, and deny by default.',
+  action: { text: 'Require authentication on {targets}' },
+  mitigatedBy: ['authentication'],
+  references: ['CWE-306', 'CAPEC-115', 'OWASP Top 10 A07', 'OWASP ASVS V1.2'],
+  rating: 'Likelihood High (anyone on the internet, no skill needed); impact from the confidentiality or integrity (the higher) of the data the service handles.',
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  app: { type: api, in: internal, handles: [pii] }\nflows:\n  - visitor -> app: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
+    if ((element.auth && element.auth !== 'none') || element.endpoints.length > 0) return undefined;
+    const valuable = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && (a.confidentiality === 'high' || a.integrity === 'high'));
+    if (valuable.length === 0) return undefined;
+    const present = presentControls(ctx, ['authentication'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'callers are authenticated');
+    if (authenticatedUpstream(ctx, element)) {
+      return mitigatedBy(['authentication'], elementComponent(element), 'every untrusted path is authenticated on the way in');
+    }
+    const confidentiality = assetImpact(valuable, 'confidentiality', rated('High', 'sensitive data'));
+    const integrity = assetImpact(valuable, 'integrity', confidentiality);
+    return threat({
+      ...elementComponent(element),
+      title: `No authentication in front of ${element.name}`,
+      description: `${element.name} handles ${assetNames(valuable)} and is reachable from the internet, but nothing on the way authenticates the caller: anyone can call it as anyone.`,
+      likelihood: rated('High', 'reachable from the internet without credentials: no skill needed'),
+      impact: ratingRank(integrity.level) > ratingRank(confidentiality.level) ? integrity : confidentiality,
+      evidence: [
+        evidence(`${element.name} declares no auth and is reachable from the internet`, element.at),
+        ...ctx.graph.inFlows(element.id).filter((f) => f.auth === 'none').slice(0, 3)
+          .map((f) => evidence(`${flowLabel(f, ctx)} carries no authentication`, f.at)),
+      ],
+    });
+  },
+};
+
+const WEAK_AUTH = new Set(['basic']);
+
+export const weakAuthentication: FlowRule = {
+  id: 'weak-authentication',
+  stride: 'S',
+  title: 'Weak authentication from a less trusted zone',
+  description:
+    'Callers from a less trusted zone authenticate with HTTP Basic: a static password sent with every request, with no lockout, no MFA and no expiry; one leaked or guessed password is a permanent login.',
+  condition: 'a flow with auth `basic` that enters a zone of higher trust (or comes from an untrusted source), into a target without `mfa`, `ip-allowlist` or `vpn`',
+  mitigation: 'Replace Basic authentication with tokens from an identity provider (OAuth 2 / OIDC) or mutual TLS for machines; until then restrict the source addresses.',
+  action: { text: 'Replace Basic authentication with tokens or mTLS on {targets}' },
+  mitigatedBy: ['mfa', 'ip-allowlist', 'vpn'],
+  references: ['CWE-1390', 'CWE-521', 'CAPEC-49', 'OWASP ASVS V2.1'],
+  rating: 'Likelihood High from the internet (password spraying with public tools), Medium otherwise; impact Medium, High when the target handles restricted data.',
+  example: 'flows:\n  - partner -> api: { protocol: https, auth: basic }',
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    if (!WEAK_AUTH.has(flow.auth) || !isNetworkFlow(flow)) return undefined;
+    const fromRank = ctx.graph.trustRankOf(flow.from);
+    const toRank = ctx.graph.trustRankOf(flow.to);
+    if (!(fromRank < toRank || ctx.isUntrustedSource(flow.from))) return undefined;
+    const target = ctx.graph.elements.get(flow.to);
+    if (!target) return undefined;
+    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
+    const present = presentControls(ctx, ['mfa', 'ip-allowlist', 'vpn'], target);
+    if (present.length) return mitigatedBy(present, where, `Basic authentication is backed by ${present.join(' and ')}`);
+    const restrictedData = restricted(ctx.assetsOf(target.id));
+    return threat({
+      ...where,
+      title: `Basic authentication into ${target.name}`,
+      description: `${flowLabel(flow, ctx)} authenticates with HTTP Basic from a less trusted zone; the password travels with every request and can be sprayed, replayed or reused indefinitely.`,
+      likelihood: ctx.isUntrustedSource(flow.from)
+        ? rated('High', 'from the internet: password spraying needs only public tools')
+        : rated('Medium', 'needs a foothold in the calling zone'),
+      impact: restrictedData.length
+        ? rated('High', `${assetNames(restrictedData)} is restricted`)
+        : rated('Medium', 'the caller\'s access: partial exposure'),
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth basic`, flow.at)],
+      target: target.name,
+    });
+  },
+};
+
+const ADMIN_MFA = ['mfa'] as const;
+
+export const adminWithoutMfa: EndpointRule = {
+  id: 'admin-without-mfa',
+  stride: 'S',
+  title: 'Administrative access without MFA',
+  description:
+    'An administrative endpoint that is not open to the internet (a VPN or allow-list stands in front) but accepts a password alone: a phished or reused admin password plus network access is full control.',
+  condition: 'an endpoint of kind `admin` that is either not exposed or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa`',
+  mitigation: 'Require phishing-resistant MFA (WebAuthn/FIDO2) for every administrative login, and re-authenticate for dangerous actions.',
+  action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
+  mitigatedBy: ADMIN_MFA,
+  references: ['CWE-308', 'CAPEC-560', 'OWASP ASVS V2.8', 'OWASP Top 10 A07'],
+  rating: 'Likelihood Medium (a phished or reused password plus network access); impact High (administrative control).',
+  example: "api:\n  kind: process\n  endpoints:\n    /admin: { auth: password, controls: [vpn] }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['admin'],
+  check(ep, element, ctx) {
+    if (adminOpenToInternet(ep, element, ctx)) return undefined;
+    const present = presentControls(ctx, ADMIN_MFA, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'administrators use MFA');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Admin login on ${ep.key} without MFA`,
+      description: `${ep.key} on ${element.name} is administrative and protected by ${ep.public ? 'nothing but network access' : `${ep.auth} alone`}; a phished or reused administrator password is enough for anyone who reaches it.`,
+      likelihood: rated('Medium', 'needs a phished or reused password and network access: some skill'),
+      impact: rated('High', 'administrative control of the system: full compromise'),
+      evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missingControlEvidence(ADMIN_MFA, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+const RESET_CONTROLS = ['secure-password-reset'] as const;
+
+export const insecurePasswordReset: EndpointRule = {
+  id: 'insecure-password-reset',
+  stride: 'S',
+  title: 'Account takeover through password reset',
+  description:
+    'A password-reset endpoint reachable from an untrusted zone whose tokens are not declared random, single-use and short-lived: guessable, reusable or leaked reset links (Host header poisoning, referrers, logs) take over accounts.',
+  condition: 'an endpoint of kind `password-reset` reachable from an untrusted zone, without `secure-password-reset`',
+  mitigation: 'Issue random single-use reset tokens that expire within minutes, build reset links from a configured host (never the Host header), invalidate sessions after a reset and notify the user.',
+  action: { text: 'Harden password reset (single-use, short-lived tokens, fixed link host) on {targets}' },
+  mitigatedBy: RESET_CONTROLS,
+  references: ['CWE-640', 'CAPEC-50', 'OWASP ASVS V2.5'],
+  rating: 'Likelihood Medium (needs a flaw in token handling or access to the victim\'s mail); impact Medium (one account), High when accounts reach restricted data.',
+  example: "api:\n  kind: process\n  endpoints:\n    /password/forgot: { public: true }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['password-reset'],
+  check(ep, element, ctx) {
+    if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
+    const present = presentControls(ctx, RESET_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'reset tokens are single-use and short-lived');
+    const restrictedData = restricted(ctx.assetsOf(element.id));
+    return threat({
+      ...endpointComponent(ep),
+      title: `Account takeover through password reset on ${ep.key}`,
+      description: `${ep.key} on ${element.name} resets passwords from an untrusted zone, and the model does not say its tokens are random, single-use and short-lived.`,
+      likelihood: rated('Medium', 'needs a weakness in token handling or access to the victim\'s mailbox'),
+      impact: restrictedData.length ? rated('High', `accounts reach ${assetNames(restrictedData)}`) : rated('Medium', 'one account at a time: partial exposure'),
+      evidence: [evidence(`${ep.key} is a password-reset endpoint`, ep.at), missingControlEvidence(RESET_CONTROLS, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+const TOKEN_CONTROLS = ['token-validation'] as const;
+
+export const missingTokenValidation: ElementRule = {
+  id: 'missing-token-validation',
+  stride: 'S',
+  title: 'Bearer tokens accepted without full validation',
+  description:
+    'A component accepts JWT bearer tokens from callers without declaring that it validates them (signature with a pinned algorithm, issuer, audience, expiry): forged tokens (`alg: none`, key confusion) or tokens minted for another service are accepted.',
+  condition: 'a process (application code or an edge gateway) whose callers authenticate with `jwt` (its own auth, an endpoint\'s, or an inbound flow\'s) and that is reachable from an untrusted zone, without `token-validation`',
+  mitigation: 'Validate every token: signature with an allow-listed algorithm and pinned keys, issuer, audience, expiry and not-before; reject unsigned tokens.',
+  action: { text: 'Validate JWT signature, issuer, audience and expiry on {targets}' },
+  mitigatedBy: TOKEN_CONTROLS,
+  references: ['CWE-347', 'CWE-287', 'CAPEC-196', 'OWASP ASVS V3.5'],
+  rating: 'Likelihood Medium (forging needs a validation flaw, found with public tools); impact High (any identity, including admins).',
+  example: 'api: { type: api, auth: jwt }\nflows:\n  - client -> api: { protocol: https, auth: jwt }',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    const jwtIn = element.auth === 'jwt' || element.endpoints.some((ep) => ep.auth === 'jwt') ||
+      ctx.graph.inFlows(element.id).some((f) => f.auth === 'jwt');
+    if (!jwtIn || !isExposed(ctx.exposure(element.id))) return undefined;
+    const present = presentControls(ctx, TOKEN_CONTROLS, element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'tokens are fully validated');
+    const jwtFlow = ctx.graph.inFlows(element.id).find((f) => f.auth === 'jwt');
+    return threat({
+      ...elementComponent(element),
+      title: `JWTs accepted without full validation by ${element.name}`,
+      description: `${element.name} authenticates callers by JWT and does not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
+      likelihood: rated('Medium', 'needs a validation flaw; public tools try the known ones'),
+      impact: rated('High', 'any identity can be forged: full compromise of access control'),
+      evidence: [
+        jwtFlow ? evidence(`${flowLabel(jwtFlow, ctx)} authenticates with jwt`, jwtFlow.at) : evidence(`${element.name} accepts jwt`, element.at),
+        missingControlEvidence(TOKEN_CONTROLS, element),
+      ],
+    });
+  },
+};
+
+export const unauthenticatedStoreAccess: FlowRule = {
+  id: 'unauthenticated-store-access',
+  stride: 'S',
+  title: 'Data store accepts unauthenticated connections',
+  description:
+    'A network connection into a data store that holds sensitive data carries no authentication: anything that can reach the store on the network can read and write it as if it were the application.',
+  condition: 'a network flow into a store (not local file or in-process access) with auth `none`, where the store holds data of high confidentiality or sensitive type, without `authentication` on the store',
+  mitigation: 'Require authentication on the store (per-service credentials or IAM), and restrict network access to the services that use it.',
+  action: { text: 'Require authentication for connections to {targets}' },
+  mitigatedBy: ['authentication'],
+  references: ['CWE-306', 'CWE-284', 'CAPEC-115'],
+  rating: 'Likelihood Medium (needs network access to the store), High when the caller is in an untrusted zone; impact from the confidentiality of the stored data.',
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - api -> db: mongodb",
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    const store = ctx.graph.elements.get(flow.to);
+    if (!store || store.kind !== 'store' || flow.auth !== 'none' || !isNetworkFlow(flow)) return undefined;
+    const held = sensitive(ctx.assetsOf(store.id));
+    if (held.length === 0) return undefined;
+    const where = { component: store.id, componentKind: 'element' as const, flows: [flow.id] };
+    const present = presentControls(ctx, ['authentication'], store);
+    if (present.length) return mitigatedBy(present, where, 'the store requires authentication');
+    return threat({
+      ...where,
+      title: `${store.name} accepts unauthenticated connections`,
+      description: `${flowLabel(flow, ctx)} carries no credentials, so ${store.name} (holding ${assetNames(held)}) answers anyone who can reach it on the network.`,
+      likelihood: ctx.isUntrustedSource(flow.from)
+        ? rated('High', 'the caller sits in an untrusted zone')
+        : rated('Medium', 'needs network access to the store: some access'),
+      impact: assetImpact(held, 'confidentiality', rated('Medium', 'the stored data')),
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at), evidence(`${store.name} stores ${assetNames(held)}`, store.at)],
+      target: store.name,
+    });
+  },
+};
+
+export const unauthenticatedDevice: FlowRule = {
+  id: 'unauthenticated-device',
+  stride: 'S',
+  title: 'Devices are not authenticated',
+  description:
+    'A device sends data into the system without authenticating: anyone can impersonate a device and inject readings or commands, or enrol fake devices at scale.',
+  condition: 'a flow from an external element of type `device` with auth `none`, into a target without `authentication`',
+  mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) and revoke identities individually.',
+  action: { text: 'Authenticate devices with per-device certificates (mTLS) on {targets}' },
+  mitigatedBy: ['authentication'],
+  references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
+  rating: 'Likelihood High (device protocols are easy to replay); impact from the integrity of the data the devices send, Medium by default.',
+  example: 'sensor: { type: device }\nflows:\n  - sensor -> ingest: mqtts',
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    const device = ctx.graph.elements.get(flow.from);
+    const target = ctx.graph.elements.get(flow.to);
+    if (device?.type !== 'device' || !target || flow.auth !== 'none') return undefined;
+    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
+    const present = presentControls(ctx, ['authentication'], target);
+    if (present.length) return mitigatedBy(present, where, 'devices authenticate');
+    return threat({
+      ...where,
+      title: `Unauthenticated devices send data to ${target.name}`,
+      description: `${flowLabel(flow, ctx)} carries no device identity; anyone can pose as ${device.name} and send forged data.`,
+      likelihood: rated('High', 'device traffic is easy to capture and replay'),
+      impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', 'forged readings or commands')),
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at)],
+      target: target.name,
+    });
+  },
+};
+
+export const unauthenticatedPartnerCall: FlowRule = {
+  id: 'unauthenticated-partner-call',
+  stride: 'S',
+  title: 'Calls from a third party are not authenticated',
+  description:
+    'A third-party service calls into our application without any authentication (and not through a webhook or callback endpoint, which other rules cover): anyone can pose as the partner.',
+  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, not aimed at a public, webhook or callback endpoint, into a target without `authentication`, `ip-allowlist` or `signature-verification`',
+  mitigation: 'Authenticate the partner (mutual TLS, OAuth 2 client credentials, or signed requests) and restrict its source addresses.',
+  action: { text: 'Authenticate partner calls (mTLS or signed requests) into {targets}' },
+  mitigatedBy: ['authentication', 'ip-allowlist', 'signature-verification'],
+  references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
+  rating: 'Likelihood High (anyone who finds the address); impact from the integrity of what the partner sends, Medium by default.',
+  example: 'carrier: { type: third-party }\nflows:\n  - carrier -> api: https',
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    const src = ctx.graph.elements.get(flow.from);
+    const target = ctx.graph.elements.get(flow.to);
+    if (!src || !target || target.kind !== 'process' || flow.auth !== 'none') return undefined;
+    const partner = src.type === 'third-party' ||
+      (src.kind !== 'store' && ctx.graph.trustRankOf(src.id) === 0 && !isPerson(src) && !isUserAgent(src) && src.type !== 'device');
+    if (!partner) return undefined;
+    const ep = endpointOfFlow(ctx, flow);
+    if (ep && (ep.public || ep.kind === 'webhook' || ep.kind === 'callback')) return undefined;
+    if (!ep && target.auth && target.auth !== 'none') return undefined;
+    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
+    const present = presentControls(ctx, ['authentication', 'ip-allowlist', 'signature-verification'], target, ep);
+    if (present.length) return mitigatedBy(present, where, `the partner is checked by ${present.join(' and ')}`);
+    return threat({
+      ...where,
+      title: `Unauthenticated calls from ${src.name} to ${target.name}`,
+      description: `${flowLabel(flow, ctx)} carries no authentication; anyone who learns the address can pose as ${src.name}.`,
+      likelihood: rated('High', 'the partner-facing address is reachable and needs no credential'),
+      impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', 'forged partner requests')),
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at)],
+      target: target.name,
+    });
+  },
+};
+
+export const oauthStateMissing: EndpointRule = {
+  id: 'oauth-state-missing',
+  stride: 'S',
+  title: 'OAuth callback without state (login CSRF)',
+  description:
+    'An OAuth/OIDC callback that does not bind the response to the browser that started the login (state or PKCE): an attacker logs the victim into the attacker\'s account, or injects a stolen authorization code.',
+  condition: 'an endpoint of kind `callback` reachable from an untrusted zone, without `csrf-protection` (state/PKCE)',
+  mitigation: 'Use PKCE and a random `state` bound to the user\'s session, check both on the callback, and allow-list redirect URIs exactly.',
+  action: { text: 'Check OAuth state and PKCE on {targets}' },
+  mitigatedBy: ['csrf-protection'],
+  references: ['CWE-352', 'CAPEC-62', 'OWASP ASVS V51.7'],
+  rating: 'Likelihood Medium (needs luring the victim to a crafted link); impact Medium (the victim works in the attacker\'s account, or one account is taken over).',
+  example: "api:\n  kind: process\n  endpoints:\n    /oauth/callback: { public: true }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['callback'],
+  check(ep, element, ctx) {
+    if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
+    const present = presentControls(ctx, ['csrf-protection'], element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'the callback checks state/PKCE');
+    return threat({
+      ...endpointComponent(ep),
+      title: `OAuth callback ${ep.key} without state or PKCE`,
+      description: `${ep.key} on ${element.name} completes logins without binding them to the browser that started them; login CSRF and code injection become possible.`,
+      likelihood: rated('Medium', 'needs the victim to follow a crafted link'),
+      impact: rated('Medium', 'one account misused or taken over'),
+      evidence: [evidence(`${ep.key} is a callback endpoint`, ep.at), missingControlEvidence(['csrf-protection'], element, ep)],
       target: endpointTarget(ep, element),
     });
   },

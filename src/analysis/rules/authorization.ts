@@ -1,14 +1,23 @@
 // Elevation of privilege: reaching what only admins or other services should reach.
-import type { Flow } from '../../model/types.js';
+import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import {
-  endpointComponent, endpointExposure, endpointTarget, evidence, isExposed, missingControlEvidence, mitigatedBy,
-  presentControls, threat,
+  assetList, assetNames, highConfidentiality, inContainer, isPerson, PER_USER_TYPES, restricted, STATE_CHANGING_METHODS,
+} from './facts.js';
+import {
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, isExposed,
+  missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
-import type { EndpointRule, ModelRule, Outcome } from './types.js';
+import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 const ADMIN_CONTROLS = ['ip-allowlist', 'vpn'] as const;
+
+/** An admin endpoint anyone on the internet can reach: `exposed-admin-interface` owns that finding. */
+export function adminOpenToInternet(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
+  return isExposed(endpointExposure(ep, element, ctx)) && presentControls(ctx, ADMIN_CONTROLS, element, ep).length === 0;
+}
 
 export const exposedAdmin: EndpointRule = {
   id: 'exposed-admin-interface',
@@ -16,6 +25,7 @@ export const exposedAdmin: EndpointRule = {
   title: 'Admin interface reachable from the internet',
   description:
     'An administrative endpoint reachable from the internet without a VPN or IP allow-list: anyone can attack it, and one stolen password, session or unpatched bug gives full control.',
+  condition: 'an endpoint of kind `admin` reachable from an untrusted zone, without `vpn` or `ip-allowlist` on it, its element, its boundary or every path in front',
   mitigation: 'Put the admin interface behind a VPN or an IP allow-list (or an identity-aware proxy), require MFA for admins, and log every admin action.',
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
@@ -50,6 +60,7 @@ export const sharedCredentials: ModelRule = {
   title: 'Credentials shared across services',
   description:
     'Several services log in to the same store with one credential: compromising any of them gives the access of all of them, and no access can be revoked or audited per service.',
+  condition: 'two or more different source elements whose flows name the same `credential`; a credential used by one source only is reported as mitigated',
   mitigation: 'Give each service its own credential with least privilege (only its schema or tables), issued and rotated by a secrets manager.',
   action: { text: 'Issue per-service database credentials with least privilege for {targets}' },
   mitigatedBy: ['per-service credentials'],
@@ -92,5 +103,245 @@ export const sharedCredentials: ModelRule = {
       }));
     }
     return out;
+  },
+};
+
+/** Credentials named on flows from more than one source: `shared-credentials` reports those. */
+export function sharedCredentialNames(ctx: AnalysisContext): ReadonlySet<string> {
+  const sources = new Map<string, Set<string>>();
+  for (const f of ctx.graph.model.flows) {
+    if (!f.credential) continue;
+    const s = sources.get(f.credential) ?? new Set<string>();
+    s.add(f.from);
+    sources.set(f.credential, s);
+  }
+  return new Set([...sources].filter(([, s]) => s.size > 1).map(([c]) => c));
+}
+
+export const exposedAdminPanel: ElementRule = {
+  id: 'exposed-admin-panel',
+  stride: 'E',
+  title: 'Admin application reachable from the internet',
+  description:
+    'A separate administration application (back office, admin panel) reachable from the internet without a VPN or IP allow-list: its login and every unpatched flaw in it stand between the internet and full control.',
+  condition: 'a process of type `admin-panel` reachable from an untrusted zone, without `vpn` or `ip-allowlist` on it, its boundary or every path in front',
+  mitigation: 'Publish the admin application only on the VPN or behind an identity-aware proxy with an IP allow-list, and require MFA.',
+  action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
+  mitigatedBy: ADMIN_CONTROLS,
+  references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
+  rating: 'Likelihood High from the internet without MFA, Medium with MFA or when reachable only indirectly; impact High (administrative control).',
+  example: 'backoffice: { type: admin-panel }\nflows:\n  - staff -> backoffice: https',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (element.type !== 'admin-panel') return undefined;
+    const exposure = ctx.exposure(element.id);
+    if (!isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, ADMIN_CONTROLS, element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), `only reachable through ${present.join(' or ')}`);
+    const mfa = ctx.elementHas(element, 'mfa');
+    return threat({
+      ...elementComponent(element),
+      title: `${element.name} reachable without VPN or IP allow-list`,
+      description: `${element.name} is an administration application reachable from ${exposure === 'internet' ? 'the internet' : 'an untrusted zone through other components'}; a stolen credential or an unpatched flaw gives administrative control.`,
+      likelihood: exposure === 'internet' && !mfa
+        ? rated('High', 'admin applications are found by scanners and attacked with stolen or guessed credentials')
+        : rated('Medium', mfa ? 'MFA stands in the way: needs a phished second factor' : 'reachable only through other components'),
+      impact: rated('High', 'administrative control of the system: full compromise'),
+      evidence: [evidence(`${element.name} is an admin panel`, element.at), missingControlEvidence(ADMIN_CONTROLS, element)],
+    });
+  },
+};
+
+export const missingAuthorization: ElementRule = {
+  id: 'missing-authorization',
+  stride: 'E',
+  title: 'Users can reach administrative functions (no role checks)',
+  description:
+    'One application serves both administrative endpoints and ordinary users, and does not declare checking each request against the caller\'s role: any signed-in user who calls an admin route gains its powers (broken function-level authorization).',
+  condition: 'a process running application code with at least one endpoint of kind `admin` and at least one other endpoint (or inbound flows from both admin and non-admin people), without `authorization`',
+  mitigation: 'Check the caller\'s role on every request server-side (deny by default, one central policy), and keep admin routes on a separate host or service where possible.',
+  action: { text: 'Enforce role checks on every request in {targets}' },
+  mitigatedBy: ['authorization'],
+  references: ['CWE-285', 'CWE-269', 'CAPEC-122', 'OWASP API5:2023', 'OWASP Top 10 A01'],
+  rating: 'Likelihood Medium (needs an ordinary account and knowledge of admin routes); impact High (administrative powers).',
+  example: "app:\n  kind: process\n  endpoints:\n    /admin: { auth: session-cookie }\n    /orders: { auth: session-cookie }",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!runsAppCode(element)) return undefined;
+    const admin = element.endpoints.filter((ep) => ep.kind === 'admin');
+    const others = element.endpoints.filter((ep) => ep.kind !== 'admin' && ep.kind !== 'health' && ep.kind !== 'webhook' && ep.kind !== 'callback');
+    const people = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter(isPerson);
+    const mixed = (admin.length > 0 && others.length > 0) ||
+      (people.some((p) => p!.type === 'admin') && people.some((p) => p!.type === 'user'));
+    if (!mixed) return undefined;
+    const present = presentControls(ctx, ['authorization'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'every request is checked against the caller\'s role');
+    return threat({
+      ...elementComponent(element),
+      title: `Privilege escalation to admin functions on ${element.name}`,
+      description: `${element.name} serves administrative ${admin.length ? `endpoints (${admin.map((e) => e.key).join(', ')})` : 'users'} next to ordinary users and declares no per-request authorization; a signed-in user calling an admin route may get its powers.`,
+      likelihood: rated('Medium', 'needs an ordinary account and the admin routes: some skill'),
+      impact: rated('High', 'administrative powers: full compromise'),
+      evidence: [
+        admin.length ? evidence(`${admin[0].key} is an admin endpoint`, admin[0].at) : evidence(`${element.name} is used by administrators`, element.at),
+        others.length ? evidence(`${others[0].key} serves ordinary callers`, others[0].at) : evidence(`${element.name} is used by ordinary users`, element.at),
+        missingControlEvidence(['authorization'], element),
+      ],
+    });
+  },
+};
+
+const OBJECT_CONTROLS = ['object-level-authorization'] as const;
+
+export const brokenObjectLevelAuthorization: EndpointRule = {
+  id: 'broken-object-level-authorization',
+  stride: 'E',
+  title: 'Insecure direct object references (BOLA/IDOR)',
+  description:
+    'An authenticated endpoint returns (or changes) per-user data that is confidential, and the model does not declare that each object is checked against its owner: changing an id in the request reads or changes another user\'s data.',
+  condition: 'an endpoint reachable from an untrusted zone that requires authentication and returns per-user assets (pii, payment, financial, health, credentials, session, business) of high confidentiality, or accepts them with PUT, PATCH or DELETE, without `object-level-authorization`',
+  mitigation: 'Check on every request that the object belongs to (or is shared with) the caller, in one data-access layer; prefer ids the caller cannot enumerate.',
+  action: { text: 'Check object ownership on every request to {targets}' },
+  mitigatedBy: OBJECT_CONTROLS,
+  references: ['CWE-639', 'CWE-284', 'CAPEC-1', 'OWASP API1:2023', 'OWASP Top 10 A01'],
+  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium otherwise; impact from the confidentiality of the data (High for confidential data: every user\'s records).',
+  example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /profile: { auth: jwt, returns: [profile] }",
+  appliesTo: 'endpoint',
+  endpointKinds: [],
+  check(ep, element, ctx) {
+    if (ep.public) return undefined;
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const writes = ep.methods.some((m) => m !== 'POST' && STATE_CHANGING_METHODS.has(m));
+    const ids = [...ep.returns, ...(writes ? ep.accepts : [])];
+    const perUser = highConfidentiality(assetList(ctx, ids)).filter((a) => PER_USER_TYPES.has(a.type ?? ''));
+    if (perUser.length === 0) return undefined;
+    const present = presentControls(ctx, OBJECT_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'each object is checked against its owner');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Other users' ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
+      description: `${ep.key} on ${element.name} ${writes ? 'reads or changes' : 'returns'} ${assetNames(perUser)} for the signed-in caller; without an ownership check, changing an id in the request reaches other users' records.`,
+      likelihood: exposure === 'internet'
+        ? rated('High', 'any user can change ids in requests with an intercepting proxy')
+        : rated('Medium', 'needs access through other components'),
+      impact: assetImpact(perUser, 'confidentiality', rated('High', 'every user\'s records')),
+      evidence: [
+        evidence(`${ep.key} returns ${assetNames(perUser)}`, [...ep.at, writes ? 'accepts' : 'returns']),
+        missingControlEvidence(OBJECT_CONTROLS, element, ep),
+      ],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+export const overPrivilegedStoreAccess: FlowRule = {
+  id: 'over-privileged-store-access',
+  stride: 'E',
+  title: 'Service account can reach data the service does not use',
+  description:
+    'A service logs in to a data store that also holds restricted data the service neither handles nor exchanges: if the service is compromised, its account reads that data too.',
+  condition: 'a flow from a process into a store that stores restricted assets which the process does not handle and the flow does not carry, where the credential is not shared with other services (that is `shared-credentials`), without `least-privilege` on the process',
+  mitigation: 'Grant the service\'s database account only the schemas, tables or prefixes it needs (and read-only where it only reads); keep restricted data in a separate store.',
+  action: { key: 'least-privilege-data', text: 'Narrow the store permissions of {targets} to the data they use' },
+  mitigatedBy: ['least-privilege'],
+  references: ['CWE-250', 'CWE-269', 'CAPEC-122', 'OWASP ASVS V1.4'],
+  rating: 'Likelihood Medium when the service is reachable from an untrusted zone (its compromise is the first step), Low otherwise; impact from the confidentiality of the restricted data.',
+  example: "assets:\n  cards: { classification: restricted }\nelements:\n  reports: { type: service }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - reports -> db: { protocol: sql+tls, auth: password }",
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    const source = ctx.graph.elements.get(flow.from);
+    const store = ctx.graph.elements.get(flow.to);
+    if (source?.kind !== 'process' || store?.kind !== 'store' || flow.from === flow.to) return undefined;
+    if (flow.credential && sharedCredentialNames(ctx).has(flow.credential)) return undefined;
+    const uses = new Set([...source.handles, ...flow.data]);
+    const beyond = restricted(assetList(ctx, store.stores)).filter((a) => !uses.has(a.id));
+    if (beyond.length === 0) return undefined;
+    const where = { component: source.id, componentKind: 'element' as const, flows: [flow.id] };
+    const present = presentControls(ctx, ['least-privilege'], source);
+    if (present.length) return mitigatedBy(present, where, 'the service account is limited to what it uses');
+    return threat({
+      ...where,
+      title: `${source.name} can read ${assetNames(beyond)} in ${store.name}`,
+      description: `${source.name} connects to ${store.name}, which also stores ${assetNames(beyond)}; the service never uses that data, but its account can read it.`,
+      likelihood: isExposed(ctx.exposure(source.id))
+        ? rated('Medium', `${source.name} is reachable from an untrusted zone: its compromise is the first step`)
+        : rated('Low', `${source.name} is internal: needs an insider or a prior foothold`),
+      impact: assetImpact(beyond, 'confidentiality', rated('High', 'restricted data')),
+      evidence: [
+        evidence(`${flowLabel(flow, ctx)} logs in to ${store.name}`, flow.at),
+        evidence(`${store.name} stores ${assetNames(beyond)}`, [...store.at, 'stores']),
+        missingControlEvidence(['least-privilege'], source),
+      ],
+      target: source.name,
+    });
+  },
+};
+
+export const excessiveCloudPermissions: ElementRule = {
+  id: 'excessive-cloud-permissions',
+  stride: 'E',
+  title: 'Workload can change cloud infrastructure',
+  description:
+    'A workload calls the cloud provider\'s management API (or the cloud console) with its own identity: unless its role is scoped to exactly what it needs, compromising the workload hands over the cloud account.',
+  condition: 'a process with a flow over protocol `cloud-api` or to an element of type `cloud-console`, without `least-privilege`',
+  mitigation: 'Scope the workload\'s role to the actions and resources it needs (no wildcards, no IAM changes), use permission boundaries, and alert on unusual API calls.',
+  action: { text: 'Scope the cloud role of {targets} to least privilege' },
+  mitigatedBy: ['least-privilege'],
+  references: ['CWE-250', 'CWE-732', 'CAPEC-122', 'OWASP Top 10 A01'],
+  rating: 'Likelihood Medium when the workload is reachable from an untrusted zone, Low otherwise; impact High (the cloud account).',
+  example: 'deployer: { type: service }\nflows:\n  - deployer -> cloud: { protocol: cloud-api, auth: iam }',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (element.type === 'cloud-console') return undefined;
+    const mgmt = ctx.graph.outFlows(element.id).filter((f) =>
+      f.protocol === 'cloud-api' || ctx.graph.elements.get(f.to)?.type === 'cloud-console');
+    if (mgmt.length === 0) return undefined;
+    const where = { ...elementComponent(element), flows: mgmt.map((f) => f.id) };
+    const present = presentControls(ctx, ['least-privilege'], element);
+    if (present.length) return mitigatedBy(present, where, 'the workload\'s cloud role is scoped');
+    return threat({
+      ...where,
+      title: `${element.name} can change cloud infrastructure`,
+      description: `${element.name} calls the cloud management plane with its own identity and declares no least-privilege role; whoever compromises it can act on the cloud account.`,
+      likelihood: isExposed(ctx.exposure(element.id))
+        ? rated('Medium', 'the workload is reachable from an untrusted zone')
+        : rated('Low', 'needs a foothold on an internal workload'),
+      impact: rated('High', 'control of cloud resources: full compromise'),
+      evidence: [...mgmt.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} uses the management API`, f.at)), missingControlEvidence(['least-privilege'], element)],
+    });
+  },
+};
+
+export const privilegedProcessExposed: ElementRule = {
+  id: 'privileged-process-exposed',
+  stride: 'E',
+  title: 'Privileged process reachable from untrusted input',
+  description:
+    'A process running with administrative or root privileges takes input that originates in an untrusted zone: any code-execution flaw in it is immediately a full host compromise.',
+  condition: 'a process marked `privileged: true`, not a container (that is `privileged-container`), reachable from an untrusted zone, without `sandboxing` or `least-privilege`',
+  mitigation: 'Run the process as an unprivileged user, drop capabilities, and isolate what must stay privileged behind a narrow interface.',
+  action: { key: 'drop-privileges', text: 'Drop root privileges from {targets}' },
+  mitigatedBy: ['sandboxing', 'least-privilege'],
+  references: ['CWE-250', 'CWE-269', 'CAPEC-69'],
+  rating: 'Likelihood Medium (needs a code-execution flaw); impact High (the host).',
+  example: 'agent: { type: service, privileged: true }\nflows:\n  - visitor -> agent: https',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!element.privileged || inContainer(ctx, element) || !isExposed(ctx.exposure(element.id))) return undefined;
+    const present = presentControls(ctx, ['sandboxing', 'least-privilege'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'privileges are contained');
+    return threat({
+      ...elementComponent(element),
+      title: `${element.name} runs privileged on untrusted input`,
+      description: `${element.name} runs with administrative privileges and is reachable from an untrusted zone; a single code-execution flaw yields the whole host.`,
+      likelihood: rated('Medium', 'needs a code-execution flaw in the process'),
+      impact: rated('High', 'root on the host: full compromise'),
+      evidence: [evidence(`${element.name} is privileged`, [...element.at, 'privileged']), missingControlEvidence(['sandboxing', 'least-privilege'], element)],
+    });
   },
 };

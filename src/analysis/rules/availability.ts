@@ -1,12 +1,14 @@
 // Denial of service: exhausting what the system has, or letting one failure take down the rest.
-import type { Flow } from '../../model/types.js';
+import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
+import { assetList, assetNames } from './facts.js';
 import {
-  endpointComponent, endpointExposure, endpointTarget, evidence, isExposed, missingControlEvidence, mitigatedBy,
-  presentControls, threat,
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowLabel, isExposed,
+  missingControlEvidence, mitigatedBy, presentControls, threat,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
-import type { EndpointRule, ModelRule, Outcome } from './types.js';
+import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 const RATE_CONTROLS = ['rate-limiting'] as const;
 /** Endpoints whose every call costs real work (queries, storage, email), worth throttling even behind login. */
@@ -18,6 +20,7 @@ export const noRateLimiting: EndpointRule = {
   title: 'No rate limiting',
   description:
     'An endpoint reachable from an untrusted zone without rate limiting on it or in front of it: scripted requests exhaust the service, its database or its email budget.',
+  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset), not a health check, webhook or callback, without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
   mitigation: 'Rate-limit per client and per account at the gateway or in the service, bound query cost and page size, and cache expensive results.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: RATE_CONTROLS,
@@ -29,6 +32,8 @@ export const noRateLimiting: EndpointRule = {
   check(ep, element, ctx) {
     // Health checks are cheap; webhooks and callbacks come from partners and are guarded by their signatures.
     if (ep.kind === 'health' || ep.kind === 'webhook' || ep.kind === 'callback') return undefined;
+    // An upload without size limits is one finding (unbounded-upload), whose fix includes rate limiting.
+    if (ep.kind === 'upload' && !ctx.endpointHas(ep, 'size-limits')) return undefined;
     if (!ep.public && !EXPENSIVE.has(ep.kind)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
@@ -59,6 +64,7 @@ export const noCircuitBreaker: ModelRule = {
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
+  condition: 'synchronous flows between a process in an internal or restricted zone and another non-store element, grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -108,3 +114,241 @@ export const noCircuitBreaker: ModelRule = {
     return out;
   },
 };
+
+/** Whether `no-rate-limiting` reports this endpoint (other rules defer to it rather than repeat it). */
+export function rateLimitGap(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
+  const outcome = noRateLimiting.check(ep, element, ctx);
+  return outcome !== undefined && !Array.isArray(outcome) && (outcome as Outcome).outcome === 'threat';
+}
+
+const QUERY_CONTROLS = ['pagination'] as const;
+
+export const unboundedQuery: EndpointRule = {
+  id: 'unbounded-query',
+  stride: 'D',
+  title: 'Unbounded queries',
+  description:
+    'A search, export or GraphQL endpoint reachable from an untrusted zone that does not bound what one request may ask for (page size, depth, cost): one request scans or returns the whole data set.',
+  condition: 'an endpoint of kind `search`, `export` or `graphql` reachable from an untrusted zone, without `pagination`',
+  mitigation: 'Cap page size and result count, bound GraphQL depth and cost, set query timeouts in the database, and stream large exports as background jobs.',
+  action: { text: 'Bound page size, query cost and timeouts on {targets}' },
+  mitigatedBy: QUERY_CONTROLS,
+  references: ['CWE-400', 'CWE-770', 'CAPEC-130', 'OWASP API4:2023'],
+  rating: 'Likelihood High for public endpoints reachable from the internet, Medium otherwise; impact Medium (the service and its database slow down).',
+  example: "api:\n  kind: process\n  endpoints:\n    /graphql: { auth: jwt }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['search', 'export', 'graphql'],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, QUERY_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'queries and results are bounded');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Unbounded queries on ${ep.key}`,
+      description: `${ep.key} on ${element.name} lets a caller ask for ${ep.kind === 'graphql' ? 'arbitrarily deep and wide queries' : 'arbitrarily large result sets'}; a few requests exhaust the service and its database.`,
+      likelihood: exposure === 'internet' && ep.public
+        ? rated('High', 'public and reachable from the internet: one crafted request')
+        : rated('Medium', ep.public ? 'reachable only through other components' : 'needs a valid account'),
+      impact: rated('Medium', `${element.name} and its database slow down: downtime`),
+      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), missingControlEvidence(QUERY_CONTROLS, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+const UPLOAD_SIZE = ['size-limits'] as const;
+
+export const unboundedUpload: EndpointRule = {
+  id: 'unbounded-upload',
+  stride: 'D',
+  title: 'Unbounded uploads',
+  description:
+    'An upload endpoint reachable from an untrusted zone without size limits: large or endless uploads fill disks and storage budgets and tie up workers.',
+  condition: 'an endpoint of kind `upload` reachable from an untrusted zone, without `size-limits` on it, its element, its boundary or every path in front',
+  mitigation: 'Limit request body and file size at the edge and in the service, set per-account quotas and rate limits, and time out slow uploads.',
+  action: { text: 'Limit upload size and rate on {targets}' },
+  mitigatedBy: UPLOAD_SIZE,
+  references: ['CWE-400', 'CWE-770', 'CAPEC-130', 'OWASP API4:2023'],
+  rating: 'Likelihood High for public uploads from the internet, Medium behind authentication; impact Medium (storage and workers exhausted).',
+  example: "api:\n  kind: process\n  endpoints:\n    /upload: { auth: session-cookie }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['upload'],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, UPLOAD_SIZE, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'upload size is limited');
+    const limited = ctx.endpointHas(ep, 'rate-limiting');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Unbounded uploads on ${ep.key}`,
+      description: `${ep.key} on ${element.name} accepts files of any size${limited ? '' : ' as often as callers like'}; storage, bandwidth and workers can be exhausted.`,
+      likelihood: exposure === 'internet' && ep.public
+        ? rated('High', 'public uploads from the internet: a script suffices')
+        : rated('Medium', ep.public ? 'reachable only through other components' : 'needs a valid account'),
+      impact: rated('Medium', 'storage fills and uploads stall: downtime'),
+      evidence: [evidence(`${ep.key} is an upload endpoint`, ep.at), missingControlEvidence(UPLOAD_SIZE, element, ep)],
+      target: ep.route,
+    });
+  },
+};
+
+const SPOF_CONTROLS = ['redundancy', 'autoscaling'] as const;
+
+export const singlePointOfFailure: ElementRule = {
+  id: 'single-point-of-failure',
+  stride: 'D',
+  title: 'Single point of failure',
+  description:
+    'A component others depend on runs as a single instance: a crash, a bad deploy or maintenance takes down everything that calls it.',
+  condition: 'a process or store with `replicas: 1` (or 0) that receives flows from at least one process or from an untrusted zone, without `redundancy` or `autoscaling`; a model that does not state replicas is not evidence',
+  mitigation: 'Run at least two instances across failure zones (or a managed, replicated service), with health checks and automatic failover.',
+  action: { text: 'Run {targets} redundantly (two or more instances with failover)' },
+  mitigatedBy: SPOF_CONTROLS,
+  references: ['CWE-400', 'CWE-1088', 'CAPEC-607'],
+  rating: 'Likelihood Low (a crash or an outage: luck); impact High when the component is internet-facing or three or more components depend on it, Medium otherwise.',
+  example: 'db: { tech: postgres, replicas: 1 }\nflows:\n  - api -> db: sql+tls',
+  appliesTo: 'element',
+  kinds: ['process', 'store'],
+  check(element, ctx) {
+    if (element.replicas === undefined || element.replicas > 1) return undefined;
+    const dependents = [...new Set(ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id)
+      .filter((f) => ctx.graph.elements.get(f.from)?.kind === 'process' || ctx.isUntrustedSource(f.from)).map((f) => f.from))];
+    if (dependents.length === 0) return undefined;
+    const present = presentControls(ctx, SPOF_CONTROLS, element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'capacity is redundant');
+    const critical = ctx.exposure(element.id) === 'internet' || dependents.length >= 3;
+    return threat({
+      ...elementComponent(element),
+      title: `${element.name} is a single point of failure`,
+      description: `${element.name} runs as ${element.replicas === 0 ? 'no declared instance' : 'one instance'} and ${dependents.length} component${dependents.length > 1 ? 's depend' : ' depends'} on it; its failure stops them.`,
+      likelihood: rated('Low', 'needs a crash, a bad deploy or an outage: luck'),
+      impact: critical
+        ? rated('High', ctx.exposure(element.id) === 'internet' ? 'the internet-facing path stops' : `${dependents.length} components stop`)
+        : rated('Medium', 'its callers stop: downtime'),
+      evidence: [evidence(`${element.name} has replicas: ${element.replicas}`, [...element.at, 'replicas'])],
+    });
+  },
+};
+
+export const cacheStampede: ElementRule = {
+  id: 'cache-stampede',
+  stride: 'D',
+  title: 'Cache stampede on the database',
+  description:
+    'A cache holds copies of data that also lives in a database behind it: when a popular key expires (or the cache restarts), every request falls through to the database at once.',
+  condition: 'a store of type `cache` storing an asset that a database (or search index) also stores, both used by the same process, without `request-coalescing` on the cache or that process',
+  mitigation: 'Coalesce concurrent misses for one key (single flight or locks), refresh popular keys early with jittered expiry, and protect the database with a connection limit.',
+  action: { text: 'Coalesce cache misses and jitter expiry for {targets}' },
+  mitigatedBy: ['request-coalescing'],
+  references: ['CWE-400', 'CAPEC-130'],
+  rating: 'Likelihood Medium (happens under normal peak load); impact Medium (the database slows or falls over).',
+  example: "cache: { tech: redis, stores: [catalog] }\ndb: { tech: postgres, stores: [catalog] }\nflows:\n  - api -> cache: rediss\n  - api -> db: sql+tls",
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    if (element.type !== 'cache' || element.stores.length === 0) return undefined;
+    const cached = new Set(element.stores);
+    const users = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((e) => e?.kind === 'process') as Element[];
+    for (const user of users) {
+      const backing = ctx.graph.outFlows(user.id)
+        .map((f) => ({ f, db: ctx.graph.elements.get(f.to) }))
+        .filter((x) => (x.db?.type === 'database' || x.db?.type === 'search-index') && x.db.stores.some((a) => cached.has(a)));
+      if (backing.length === 0) continue;
+      const db = backing[0].db!;
+      const shared = assetList(ctx, db.stores.filter((a) => cached.has(a)));
+      const present = [...new Set([...presentControls(ctx, ['request-coalescing'], element), ...presentControls(ctx, ['request-coalescing'], user)])];
+      if (present.length) return mitigatedBy(present, elementComponent(element), 'concurrent misses are coalesced');
+      return threat({
+        ...elementComponent(element),
+        title: `Cache stampede from ${element.name} onto ${db.name}`,
+        description: `${element.name} caches ${assetNames(shared)} that ${user.name} otherwise reads from ${db.name}; an expiry or restart under load sends every request to ${db.name} at once.`,
+        likelihood: rated('Medium', 'happens under ordinary peak load'),
+        impact: rated('Medium', `${db.name} slows down or falls over: downtime`),
+        evidence: [
+          evidence(`${element.name} stores ${assetNames(shared)}`, [...element.at, 'stores']),
+          evidence(`${db.name} stores them too`, [...db.at, 'stores']),
+          missingControlEvidence(['request-coalescing'], element),
+        ],
+      });
+    }
+    return undefined;
+  },
+};
+
+const EXTERNAL_CALL_CONTROLS = ['timeouts', 'circuit-breaker'] as const;
+
+export const noTimeoutsExternal: FlowRule = {
+  id: 'no-timeouts-external',
+  stride: 'D',
+  title: 'Calls to third parties without timeouts',
+  description:
+    'A service makes synchronous calls to a third-party service without timeouts or a circuit breaker: when the provider slows down, every worker waits on it and the service stops answering.',
+  condition: 'a synchronous flow from a process to an element in an untrusted zone (a third party), where neither the flow nor the calling process has `timeouts` or `circuit-breaker`',
+  mitigation: 'Set connect and read timeouts on every outbound call, add a circuit breaker with a fallback, and queue non-urgent calls.',
+  action: { text: 'Add timeouts and a circuit breaker to third-party calls from {targets}' },
+  mitigatedBy: EXTERNAL_CALL_CONTROLS,
+  references: ['CWE-400', 'CWE-1088', 'CAPEC-227'],
+  rating: 'Likelihood Medium (provider outages happen, or an attacker slows the provider); impact Medium (the caller stops responding).',
+  example: 'mailer: { type: third-party }\nflows:\n  - api -> mailer: https',
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    const source = ctx.graph.elements.get(flow.from);
+    if (source?.kind !== 'process' || !flow.synchronous || flow.from === flow.to) return undefined;
+    if (ctx.graph.trustRankOf(flow.to) !== 0 || ctx.graph.trustRankOf(flow.from) === 0) return undefined;
+    const present = [...new Set([...presentControls(ctx, EXTERNAL_CALL_CONTROLS, source), ...EXTERNAL_CALL_CONTROLS.filter((c) => flow.controls.includes(c))])];
+    if (present.length) return mitigatedBy(present, flowComponent(flow), 'the call is bounded in time');
+    return threat({
+      ...flowComponent(flow),
+      title: `${source.name} waits without limit on ${ctx.graph.elements.get(flow.to)?.name ?? flow.to}`,
+      description: `${flowLabel(flow, ctx)} is synchronous with no timeout or circuit breaker; a slow provider ties up ${source.name}'s workers.`,
+      likelihood: rated('Medium', 'provider slowdowns happen and can be provoked'),
+      impact: rated('Medium', `${source.name} stops responding: downtime`),
+      evidence: [evidence(`${flowLabel(flow, ctx)} is a synchronous ${flow.protocol} call`, flow.at), missingControlEvidence(EXTERNAL_CALL_CONTROLS, source)],
+      target: source.name,
+    });
+  },
+};
+
+export const noDdosProtection: ElementRule = {
+  id: 'no-ddos-protection',
+  stride: 'D',
+  title: 'No protection against volumetric attacks',
+  description:
+    'The model says availability matters (an asset or resource with high availability), but the component that takes traffic straight from the internet has no DDoS protection: a rented botnet takes the service offline.',
+  condition: 'a process receiving flows directly from an untrusted zone other than third-party services (or marked `exposed`), when some asset in the model has availability `high`, without `ddos-protection` on it or its boundary',
+  mitigation: 'Put the entry point behind a CDN or cloud DDoS protection service, absorb traffic at the edge, and autoscale behind it.',
+  action: { text: 'Put {targets} behind DDoS protection (CDN or cloud shield)' },
+  mitigatedBy: ['ddos-protection'],
+  references: ['CWE-400', 'CAPEC-125', 'CAPEC-482'],
+  rating: 'Likelihood Medium (DDoS for hire is cheap, but someone must want it); impact High (the service is offline and availability is rated high).',
+  example: "assets:\n  uptime: { kind: resource, availability: high }\nelements:\n  web: { type: web-server }\nflows:\n  - visitor -> web: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (ctx.exposure(element.id) !== 'internet') return undefined;
+    // Partners calling a webhook say where their events go, not where the public's traffic lands.
+    const direct = element.exposed === true || ctx.graph.inFlows(element.id).some((f) =>
+      f.from !== element.id && ctx.isUntrustedSource(f.from) && ctx.graph.elements.get(f.from)?.type !== 'third-party');
+    if (!direct) return undefined;
+    const critical = ctx.graph.model.assets.filter((a) => a.availability === 'high');
+    if (critical.length === 0) return undefined;
+    const present = presentControls(ctx, ['ddos-protection'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'volumetric attacks are absorbed');
+    return threat({
+      ...elementComponent(element),
+      title: `${element.name} has no DDoS protection`,
+      description: `${element.name} takes traffic straight from the internet, ${assetNames(critical)} must stay available, and nothing absorbs a volumetric attack.`,
+      likelihood: rated('Medium', 'DDoS for hire is cheap, but needs a motivated attacker'),
+      impact: rated('High', `${assetNames(critical)} is rated availability high: the service goes offline`),
+      evidence: [
+        evidence(`${element.name} receives traffic directly from an untrusted zone`, element.at),
+        evidence(`${critical[0].name} has availability high`, critical[0].at),
+        missingControlEvidence(['ddos-protection'], element),
+      ],
+    });
+  },
+};
+
+

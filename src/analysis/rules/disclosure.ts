@@ -2,10 +2,11 @@
 import { assetImpact, rated } from '../risk.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, isExposed, missingControlEvidence,
-  mitigatedBy, presentControls, threat,
+  flowLabel, mitigatedBy, presentControls, threat,
   runsAppCode,
 } from './helpers.js';
-import type { ElementRule, EndpointRule } from './types.js';
+import { assetList, assetNames, highConfidentiality, isUserAgent, restricted } from './facts.js';
+import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
 export const verboseErrors: ElementRule = {
   id: 'verbose-errors',
@@ -13,6 +14,7 @@ export const verboseErrors: ElementRule = {
   title: 'Sensitive data in error messages',
   description:
     'A process reachable from an untrusted zone that handles confidential data and does not declare generic error responses: stack traces and failed records leak in error messages.',
+  condition: 'a process running application code, reachable from an untrusted zone, handling data assets of high confidentiality, without `generic-errors`',
   mitigation: 'Return generic error messages with a correlation id; keep details in server-side logs with personal data masked.',
   action: { text: 'Return generic error pages and keep details in logs on {targets}' },
   mitigatedBy: ['generic-errors'],
@@ -51,6 +53,7 @@ export const accountEnumeration: EndpointRule = {
   title: 'Account enumeration',
   description:
     'Registration, login and password-reset endpoints that answer differently for known and unknown accounts reveal who has an account (email enumeration), feeding phishing and credential stuffing.',
+  condition: 'an endpoint of kind `register`, `login` or `password-reset` reachable from an untrusted zone, without `generic-responses`',
   mitigation: 'Answer the same way whether or not the account exists ("if this address is registered, we sent an email"), with the same timing, and rate-limit the endpoint.',
   action: { text: 'Make {targets} answer identically for known and unknown accounts' },
   mitigatedBy: ENUMERATION_CONTROLS,
@@ -84,6 +87,7 @@ export const unencryptedStore: ElementRule = {
   title: 'Sensitive data stored unencrypted',
   description:
     'A data store that holds confidential data without encryption at rest: disks, snapshots and backups expose it to whoever obtains them.',
+  condition: 'a store (other than backups and logs, which have their own rules) that stores data of high confidentiality, without `encryption-at-rest`',
   mitigation: 'Encrypt the store at rest with keys in a KMS, encrypt its backups, and restrict who can read snapshots.',
   action: { text: 'Encrypt data at rest in {targets}' },
   mitigatedBy: ['encryption-at-rest'],
@@ -93,6 +97,7 @@ export const unencryptedStore: ElementRule = {
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
+    if (element.type === 'backups' || element.type === 'logs') return undefined;
     const stored = element.stores.map((a) => ctx.graph.assets.get(a)).filter((a) => a !== undefined);
     const confidential = stored.filter((a) => a.confidentiality === 'high');
     if (confidential.length === 0) return undefined;
@@ -108,6 +113,112 @@ export const unencryptedStore: ElementRule = {
         evidence(`${element.name} stores ${confidential.map((a) => a.name).join(', ')}`, [...element.at, 'stores']),
         missingControlEvidence(['encryption-at-rest'], element),
       ],
+    });
+  },
+};
+
+/** Endpoints meant for anonymous callers by nature; their exposure is covered by their own rules. */
+const ANONYMOUS_KINDS = new Set(['login', 'register', 'password-reset', 'webhook', 'callback', 'health']);
+
+export const unauthenticatedSensitiveEndpoint: EndpointRule = {
+  id: 'unauthenticated-sensitive-endpoint',
+  stride: 'I',
+  title: 'Confidential data served without authentication',
+  description:
+    'A public endpoint (no authentication) returns data of high confidentiality: anyone who finds or guesses the URL reads it, and scrapers collect it in bulk.',
+  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone, not of kind login, register, password-reset, webhook, callback or health, that returns assets of high confidentiality, without `authentication` or `data-masking`',
+  mitigation: 'Require authentication for the endpoint, or return only masked or public fields to anonymous callers.',
+  action: { text: 'Require authentication (or mask the data) on {targets}' },
+  mitigatedBy: ['authentication', 'data-masking'],
+  references: ['CWE-306', 'CWE-200', 'CAPEC-116', 'OWASP API3:2023'],
+  rating: 'Likelihood High from the internet (no skill), Medium otherwise; impact from the confidentiality of the data returned.',
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /customers: { public: true, returns: [pii] }",
+  appliesTo: 'endpoint',
+  endpointKinds: [],
+  check(ep, element, ctx) {
+    if (!ep.public || ANONYMOUS_KINDS.has(ep.kind)) return undefined;
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const secret = highConfidentiality(assetList(ctx, ep.returns));
+    if (secret.length === 0) return undefined;
+    const present = presentControls(ctx, ['authentication', 'data-masking'], element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), `anonymous callers are handled by ${present.join(' and ')}`);
+    return threat({
+      ...endpointComponent(ep),
+      title: `${assetNames(secret)} served without authentication by ${ep.key}`,
+      description: `${ep.key} on ${element.name} is public and returns ${assetNames(secret)}; anyone can read and scrape it.`,
+      likelihood: exposure === 'internet' ? rated('High', 'public and reachable from the internet: no skill needed') : rated('Medium', 'reachable only through other components'),
+      impact: assetImpact(secret, 'confidentiality', rated('High', 'confidential data')),
+      evidence: [evidence(`${ep.key} is public and returns ${assetNames(secret)}`, [...ep.at, 'returns'])],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+export const excessiveDataExposure: EndpointRule = {
+  id: 'excessive-data-exposure',
+  stride: 'I',
+  title: 'Restricted data returned in full',
+  description:
+    'An endpoint returns restricted data (card numbers, credentials, health records) and the model does not declare masking: whole records reach clients, logs, caches and browser storage.',
+  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking`',
+  mitigation: 'Return only the fields the client needs, mask restricted ones (last four digits), and never send secrets or hashes to clients.',
+  action: { text: 'Mask restricted fields in responses of {targets}' },
+  mitigatedBy: ['data-masking'],
+  references: ['CWE-213', 'CWE-359', 'CAPEC-116', 'OWASP API3:2023'],
+  rating: 'Likelihood High for public endpoints from the internet, Medium otherwise (needs an account or a foothold); impact High (restricted data).',
+  example: "assets:\n  cards: { type: payment, classification: restricted }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /wallet: { auth: jwt, returns: [cards] }",
+  appliesTo: 'endpoint',
+  endpointKinds: [],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const data = restricted(assetList(ctx, ep.returns));
+    if (data.length === 0) return undefined;
+    const present = presentControls(ctx, ['data-masking'], element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'restricted fields are masked');
+    return threat({
+      ...endpointComponent(ep),
+      title: `${assetNames(data)} returned unmasked by ${ep.key}`,
+      description: `${ep.key} on ${element.name} returns ${assetNames(data)} without masking; full records end up in clients, caches and logs.`,
+      likelihood: exposure === 'internet' && ep.public ? rated('High', 'public and reachable from the internet') : rated('Medium', 'needs an account or a foothold'),
+      impact: rated('High', `${assetNames(data)} is restricted: data breach`),
+      evidence: [evidence(`${ep.key} returns ${assetNames(data)}`, [...ep.at, 'returns']), missingControlEvidence(['data-masking'], element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+export const apiKeyInClient: FlowRule = {
+  id: 'api-key-in-client',
+  stride: 'I',
+  title: 'API key shipped in a client application',
+  description:
+    'A browser or mobile app authenticates to a service with an API key: the key is in the client\'s code, so every user (and every attacker) has it.',
+  condition: 'a flow with auth `api-key` whose source is a user agent (type `user-agent`, or the `browser` or `mobile` trait), into a target without `least-privilege` (a publishable key scoped to harmless operations)',
+  mitigation: 'Authenticate users, not the app: use per-user tokens (OAuth 2 with PKCE); if a key must ship, make it publishable, scoped to harmless operations and rate-limited.',
+  action: { text: 'Replace client-embedded API keys with per-user tokens for {targets}' },
+  mitigatedBy: ['least-privilege'],
+  references: ['CWE-798', 'CWE-522', 'CAPEC-191', 'OWASP MASVS-STORAGE'],
+  rating: 'Likelihood High (the key is extracted with public tools); impact Medium (whatever the key allows), High when the target handles restricted data.',
+  example: 'app: { tech: mobile-app }\nflows:\n  - app -> api: { protocol: https, auth: api-key }',
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    const src = ctx.graph.elements.get(flow.from);
+    const target = ctx.graph.elements.get(flow.to);
+    if (flow.auth !== 'api-key' || !isUserAgent(src) || !target) return undefined;
+    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
+    const present = presentControls(ctx, ['least-privilege'], target);
+    if (present.length) return mitigatedBy(present, where, 'the embedded key is scoped to harmless operations');
+    const data = restricted(ctx.assetsOf(target.id));
+    return threat({
+      ...where,
+      title: `API key for ${target.name} embedded in ${src!.name}`,
+      description: `${flowLabel(flow, ctx)} authenticates with an API key, which ships inside the client; anyone can extract it and call ${target.name} directly.`,
+      likelihood: rated('High', 'keys are extracted from apps and pages with public tools'),
+      impact: data.length ? rated('High', `${target.name} handles ${assetNames(data)}`) : rated('Medium', 'whatever the key allows'),
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth api-key`, flow.at)],
+      target: target.name,
     });
   },
 };

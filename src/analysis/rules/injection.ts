@@ -1,7 +1,13 @@
 // Injection: untrusted input reaching an interpreter.
+import type { Element, Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { elementComponent, evidence, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat } from './helpers.js';
-import type { ElementRule } from './types.js';
+import { highConfidentiality, isBroker, producersOf, sensitive, targetsOf } from './facts.js';
+import {
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, isExposed, missingControlEvidence,
+  mitigatedBy, presentControls, runsAppCode, threat,
+} from './helpers.js';
+import type { ElementRule, EndpointRule } from './types.js';
 
 const SQL_CONTROLS = ['parameterized-queries'] as const;
 
@@ -11,6 +17,7 @@ export const sqlInjection: ElementRule = {
   title: 'SQL injection',
   description:
     'A process reachable from an untrusted zone that queries a SQL database and does not declare parameterized queries: crafted input rewrites its queries and reads or changes the whole database.',
+  condition: 'a process reachable from an untrusted zone with a flow to a store with the `sql` trait, without `parameterized-queries`',
   mitigation: 'Use parameterized queries or a query builder everywhere, validate input against allow-lists, and give the service a database account with least privilege.',
   action: { text: 'Use parameterized queries for every database access in {targets}' },
   mitigatedBy: SQL_CONTROLS,
@@ -42,6 +49,302 @@ export const sqlInjection: ElementRule = {
         ...sqlFlows.map((f) => evidence(`${element.name} queries ${ctx.graph.elements.get(f.to)?.name ?? f.to} (SQL)`, f.at)),
         missingControlEvidence(SQL_CONTROLS, element),
       ],
+    });
+  },
+};
+
+/**
+ * Injection into a downstream interpreter: a process reachable from untrusted input that talks to
+ * components with a trait (`nosql`, `ldap`), without the controls that neutralise the input.
+ */
+function downstreamInjection(spec: {
+  id: string;
+  title: string;
+  stride: 'I' | 'T' | 'E';
+  what: string;
+  picks: (t: Element) => boolean;
+  pickText: string;
+  controls: readonly string[];
+  mitigation: string;
+  action: string;
+  references: string[];
+  example: string;
+}): ElementRule {
+  return {
+    id: spec.id,
+    stride: spec.stride,
+    title: spec.title,
+    description: `A process reachable from an untrusted zone sends queries to ${spec.what} and does not declare ${spec.controls.join(' or ')}: crafted input changes the query and reads or changes data it should not.`,
+    condition: `a process reachable from an untrusted zone with a flow to ${spec.pickText}, without ${spec.controls.map((c) => `\`${c}\``).join(' or ')}`,
+    mitigation: spec.mitigation,
+    action: { text: spec.action },
+    mitigatedBy: spec.controls,
+    references: spec.references,
+    rating: 'Likelihood High when reachable from the internet (automated with public tools), Medium otherwise; impact from the confidentiality of the data behind the interpreter.',
+    example: spec.example,
+    appliesTo: 'element',
+    kinds: ['process'],
+    check(element, ctx) {
+      const exposure = ctx.exposure(element.id);
+      if (!isExposed(exposure)) return undefined;
+      const hits = targetsOf(ctx, element, spec.picks);
+      if (hits.length === 0) return undefined;
+      const where = { ...elementComponent(element), flows: hits.map((h) => h.flow.id) };
+      const present = presentControls(ctx, spec.controls, element);
+      if (present.length) return mitigatedBy(present, where, `input is neutralised (${present.join(', ')})`);
+      const names = [...new Set(hits.map((h) => h.target.name))].sort().join(', ');
+      const assets = hits.flatMap((h) => ctx.assetsOf(h.target.id));
+      return threat({
+        ...where,
+        title: `${spec.title} from ${element.name} into ${names}`,
+        description: `${element.name} takes input from an untrusted zone and queries ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
+        likelihood: exposure === 'internet'
+          ? rated('High', 'reachable from the internet: injection is found with public tools')
+          : rated('Medium', 'input arrives through other components: some skill'),
+        impact: assetImpact(assets, 'confidentiality', rated('High', 'the data behind the interpreter')),
+        evidence: [
+          ...hits.slice(0, 3).map((h) => evidence(`${element.name} queries ${h.target.name}`, h.flow.at)),
+          missingControlEvidence(spec.controls, element),
+        ],
+      });
+    },
+  };
+}
+
+export const nosqlInjection = downstreamInjection({
+  id: 'nosql-injection',
+  title: 'NoSQL injection',
+  stride: 'I',
+  what: 'a NoSQL database or search index',
+  picks: (t) => t.traits.includes('nosql') && (t.type === 'database' || t.type === 'search-index'),
+  pickText: 'a database or search index with the `nosql` trait',
+  controls: ['parameterized-queries', 'input-validation'],
+  mitigation: 'Build queries with typed query builders, reject operator objects (`$ne`, `$where`) in input, validate input against a schema, and disable server-side JavaScript.',
+  action: 'Validate input and build NoSQL queries safely in {targets}',
+  references: ['CWE-943', 'CAPEC-676', 'OWASP Top 10 A03'],
+  example: "api: { type: api }\ndb: { tech: mongodb }\nflows:\n  - visitor -> api: https\n  - api -> db: mongodb+tls",
+});
+
+export const ldapInjection = downstreamInjection({
+  id: 'ldap-injection',
+  title: 'LDAP injection',
+  stride: 'I',
+  what: 'an LDAP directory',
+  picks: (t) => t.traits.includes('ldap'),
+  pickText: 'an element with the `ldap` trait',
+  controls: ['input-validation', 'output-encoding'],
+  mitigation: 'Escape every value placed in an LDAP filter or DN (RFC 4515), validate input against allow-lists, and bind with a read-only account.',
+  action: 'Escape LDAP filters and validate input in {targets}',
+  references: ['CWE-90', 'CAPEC-136', 'OWASP Top 10 A03'],
+  example: "portal: { type: web-app }\ndirectory: { tech: active-directory }\nflows:\n  - visitor -> portal: https\n  - portal -> directory: ldaps",
+});
+
+/** Untrusted data reaches the element: it is exposed, or it consumes a broker fed by exposed producers. */
+function untrustedInput(ctx: AnalysisContext, element: Element): { level: 'internet' | 'indirect'; via?: Flow } | undefined {
+  const exposure = ctx.exposure(element.id);
+  if (exposure !== 'internal') return { level: exposure };
+  for (const f of ctx.graph.inFlows(element.id)) {
+    const src = ctx.graph.elements.get(f.from);
+    if (isBroker(src) && producersOf(ctx, src!).some((p) => isExposed(ctx.exposure(p.id)))) return { level: 'indirect', via: f };
+  }
+  return undefined;
+}
+
+function interpreterRule(spec: {
+  id: string;
+  stride: 'E' | 'I' | 'T';
+  title: string;
+  description: string;
+  condition: string;
+  trait: string;
+  controls: readonly string[];
+  mitigation: string;
+  action: string;
+  references: string[];
+  rating: string;
+  example: string;
+  lowLikelihood?: string;
+  impact: (ctx: AnalysisContext, e: Element) => ReturnType<typeof rated>;
+  verb: string;
+}): ElementRule {
+  return {
+    id: spec.id,
+    stride: spec.stride,
+    title: spec.title,
+    description: spec.description,
+    condition: spec.condition,
+    mitigation: spec.mitigation,
+    action: { text: spec.action },
+    mitigatedBy: spec.controls,
+    references: spec.references,
+    rating: spec.rating,
+    example: spec.example,
+    appliesTo: 'element',
+    kinds: ['process'],
+    check(element, ctx) {
+      if (!element.traits.includes(spec.trait as never)) return undefined;
+      const input = untrustedInput(ctx, element);
+      if (!input) return undefined;
+      const present = presentControls(ctx, spec.controls, element);
+      if (present.length) return mitigatedBy(present, elementComponent(element), `untrusted input is contained (${present.join(', ')})`);
+      return threat({
+        ...elementComponent(element),
+        title: `${spec.title} in ${element.name}`,
+        description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${spec.verb}, and receives data from an untrusted zone${input.via ? ' through a message broker' : ''}.`,
+        likelihood: spec.lowLikelihood
+          ? rated('Low', spec.lowLikelihood)
+          : input.level === 'internet'
+            ? rated('Medium', 'reachable from the internet; exploiting it needs a matching flaw: some skill')
+            : rated('Medium', 'untrusted data arrives through other components: some skill'),
+        impact: spec.impact(ctx, element),
+        evidence: [
+          evidence(`${element.name} has the ${spec.trait} trait (${element.tech ?? element.type})`, element.at),
+          input.via ? evidence('consumes messages produced by exposed components', input.via.at) : evidence(`${element.name} is reachable from an untrusted zone`, element.at),
+          missingControlEvidence(spec.controls, element),
+        ],
+      });
+    },
+  };
+}
+
+export const commandInjection = interpreterRule({
+  id: 'command-injection',
+  stride: 'E',
+  title: 'OS command injection',
+  description:
+    'A component that runs operating-system commands or command-line tools on its input (image and document converters, shell-outs) processes untrusted data: crafted file names, options or file contents execute commands.',
+  condition: 'a process with the `os-command` trait that is reachable from an untrusted zone or consumes a broker fed by exposed producers, without `input-validation` or `sandboxing`',
+  trait: 'os-command',
+  controls: ['input-validation', 'sandboxing'],
+  mitigation: 'Never build shell commands from input: call programs with argument arrays, allow-list options and file types, disable dangerous coders/delegates, and run the tool in a sandbox without network.',
+  action: 'Sandbox and allow-list the input of {targets}',
+  references: ['CWE-78', 'CWE-88', 'CAPEC-88', 'OWASP Top 10 A03'],
+  rating: 'Likelihood Medium (needs a crafted input matching a known flaw); impact High (code execution).',
+  example: 'thumbnails: { tech: imagemagick }\nflows:\n  - api -> thumbnails: https   # api is internet-facing',
+  verb: 'runs external commands or converters on its input',
+  impact: () => rated('High', 'commands run on the host: full compromise'),
+});
+
+export const templateInjection = interpreterRule({
+  id: 'template-injection',
+  stride: 'E',
+  title: 'Server-side template injection',
+  description:
+    'An application built on a server-side template engine takes untrusted input: if input ever becomes part of a template (not just a value in it), it runs code on the server.',
+  condition: 'a process with the `template-engine` trait reachable from an untrusted zone, without `sandboxing` or `input-validation`',
+  trait: 'template-engine',
+  controls: ['sandboxing', 'input-validation'],
+  mitigation: 'Never render templates built from user input; pass input only as template variables, use a sandboxed environment for user-defined templates, keep auto-escaping on.',
+  action: 'Keep user input out of templates (sandboxed rendering) in {targets}',
+  references: ['CWE-1336', 'CWE-94', 'CAPEC-242', 'OWASP Top 10 A03'],
+  rating: 'Likelihood Low (needs a code path that renders input as a template); impact High (code execution).',
+  example: 'site: { tech: flask }\nflows:\n  - visitor -> site: https',
+  verb: 'renders server-side templates',
+  lowLikelihood: 'only where input becomes part of a template: needs a specific coding mistake',
+  impact: () => rated('High', 'code runs on the server: full compromise'),
+});
+
+export const insecureDeserialization = interpreterRule({
+  id: 'insecure-deserialization',
+  stride: 'E',
+  title: 'Insecure deserialisation',
+  description:
+    'A runtime with native object deserialisation (Java, .NET, PHP, pickle) receives untrusted data, directly or through a queue: a crafted serialized object runs code through gadget chains.',
+  condition: 'a process with the `object-deserialization` trait that is reachable from an untrusted zone or consumes a broker fed by exposed producers, without `safe-parsers`',
+  trait: 'object-deserialization',
+  controls: ['safe-parsers'],
+  mitigation: 'Exchange plain data formats (JSON with a schema) instead of native objects; where native deserialisation remains, allow-list the classes and sign the payloads.',
+  action: 'Replace native deserialisation of untrusted data in {targets}',
+  references: ['CWE-502', 'CAPEC-586', 'OWASP Top 10 A08'],
+  rating: 'Likelihood Medium (gadget chains are public, but the endpoint must deserialise input); impact High (code execution).',
+  example: 'jobs: { tech: celery }\nqueue: { tech: rabbitmq }\nflows:\n  - api -> queue: amqps   # api is internet-facing\n  - queue -> jobs: amqps',
+  verb: 'deserialises objects natively',
+  impact: () => rated('High', 'code runs in the process: full compromise'),
+});
+
+export const xxe = interpreterRule({
+  id: 'xxe',
+  stride: 'I',
+  title: 'XML external entities (XXE)',
+  description:
+    'A component that parses XML takes untrusted input: external entities in a crafted document read local files (keys, configuration) or make the server send requests inside the network.',
+  condition: 'a process with the `xml` trait reachable from an untrusted zone or consuming a broker fed by exposed producers, without `safe-parsers`',
+  trait: 'xml',
+  controls: ['safe-parsers'],
+  mitigation: 'Disable DTDs and external entities in every XML parser (or use a parser that has them off by default), and prefer JSON where possible.',
+  action: 'Disable XML external entities in {targets}',
+  references: ['CWE-611', 'CAPEC-221', 'OWASP Top 10 A05'],
+  rating: 'Likelihood Medium (needs an XML-accepting path); impact from the confidentiality of what the process handles, High by default (local files and secrets).',
+  example: 'billing: { tech: spring }\nflows:\n  - partner -> billing: https',
+  verb: 'parses XML',
+  impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),
+});
+
+export const logInjection: ElementRule = {
+  id: 'log-injection',
+  stride: 'R',
+  title: 'Log injection (forged log entries)',
+  description:
+    'A process that takes untrusted input writes to a log store without sanitising it: injected newlines and control characters forge entries, hide an attack, or attack the log viewer.',
+  condition: 'a process reachable from an untrusted zone with a flow to a store of type `logs`, without `log-sanitization` on the process',
+  mitigation: 'Log structured records (JSON) with input in fields, encode CR/LF and control characters, and escape log output where it is displayed.',
+  action: { text: 'Encode untrusted input in log records written by {targets}' },
+  mitigatedBy: ['log-sanitization'],
+  references: ['CWE-117', 'CAPEC-93', 'OWASP ASVS V7.3'],
+  rating: 'Likelihood Medium (any input that is logged); impact Medium (the audit trail cannot be trusted).',
+  example: "api: { type: api }\nlogs: { type: logs }\nflows:\n  - visitor -> api: https\n  - api -> logs: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!runsAppCode(element) || !isExposed(ctx.exposure(element.id))) return undefined;
+    const logs = targetsOf(ctx, element, (t) => t.type === 'logs');
+    if (logs.length === 0) return undefined;
+    const where = { ...elementComponent(element), flows: logs.map((l) => l.flow.id) };
+    const present = presentControls(ctx, ['log-sanitization'], element);
+    if (present.length) return mitigatedBy(present, where, 'input is encoded before logging');
+    return threat({
+      ...where,
+      title: `Forged log entries from ${element.name}`,
+      description: `${element.name} logs requests from an untrusted zone to ${logs.map((l) => l.target.name).join(', ')} without declaring that input is encoded; an attacker can forge or hide entries.`,
+      likelihood: rated('Medium', 'any logged input field will do'),
+      impact: rated('Medium', 'the log can no longer prove what happened'),
+      evidence: [evidence(`${element.name} writes to ${logs[0].target.name}`, logs[0].flow.at), missingControlEvidence(['log-sanitization'], element)],
+    });
+  },
+};
+
+const PATH_CONTROLS = ['input-validation'] as const;
+
+export const pathTraversal: EndpointRule = {
+  id: 'path-traversal',
+  stride: 'I',
+  title: 'Path traversal in file access',
+  description:
+    'An upload or download endpoint on a service that reads and writes a file system: a file name such as `../../etc/passwd` escapes the intended folder.',
+  condition: 'an endpoint of kind `upload` or `export` reachable from an untrusted zone, on a process with a flow to a store of type `file-storage`, without `input-validation`',
+  mitigation: 'Never build paths from user input: generate server-side names, resolve and check the canonical path stays inside the base folder, and run with a file-system sandbox.',
+  action: { text: 'Generate server-side file names and confine paths in {targets}' },
+  mitigatedBy: PATH_CONTROLS,
+  references: ['CWE-22', 'CAPEC-126', 'OWASP Top 10 A01'],
+  rating: 'Likelihood High from the internet (scanners try it), Medium otherwise; impact from the confidentiality of the stored files, High by default.',
+  example: "api:\n  kind: process\n  endpoints:\n    /files: { auth: jwt }\nshare: { tech: nfs }\nflows:\n  - visitor -> api: https\n  - api -> share: nfs",
+  appliesTo: 'endpoint',
+  endpointKinds: ['upload', 'export'],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const fs = targetsOf(ctx, element, (t) => t.type === 'file-storage');
+    if (fs.length === 0) return undefined;
+    const present = presentControls(ctx, PATH_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'file names are validated');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Path traversal through ${ep.key}`,
+      description: `${ep.key} on ${element.name} handles files on ${fs.map((x) => x.target.name).join(', ')}; a crafted file name can escape the intended folder.`,
+      likelihood: exposure === 'internet' ? rated('High', 'scanners try traversal sequences automatically') : rated('Medium', 'reachable only through other components'),
+      impact: assetImpact(sensitive(fs.flatMap((x) => ctx.assetsOf(x.target.id))), 'confidentiality', rated('High', 'arbitrary files on the server')),
+      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), evidence(`${element.name} uses ${fs[0].target.name}`, fs[0].flow.at), missingControlEvidence(PATH_CONTROLS, element, ep)],
+      target: endpointTarget(ep, element),
     });
   },
 };

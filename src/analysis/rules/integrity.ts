@@ -4,6 +4,7 @@ import {
   endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, isExposed, missingControlEvidence,
   mitigatedBy, presentControls, threat,
 } from './helpers.js';
+import { assetList, assetNames } from './facts.js';
 import type { EndpointRule } from './types.js';
 
 export const clientControlledValue: EndpointRule = {
@@ -12,6 +13,7 @@ export const clientControlledValue: EndpointRule = {
   title: 'Tampering with server-authoritative values in requests',
   description:
     'An endpoint accepts from the client an asset whose integrity matters (prices, totals, roles, balances): an intercepting proxy changes it before it reaches the server.',
+  condition: 'an endpoint (not a webhook or callback) reachable from an untrusted zone that accepts an asset of high integrity, without `server-side-validation`',
   mitigation: 'Never trust client-supplied values of integrity-critical data: look prices and totals up or recompute them on the server, and sign or MAC any value that must round-trip.',
   action: { text: 'Recompute or verify integrity-critical values server-side in {targets}' },
   mitigatedBy: ['server-side-validation'],
@@ -60,6 +62,7 @@ export const unsignedWebhook: EndpointRule = {
   title: 'Webhook without signature verification',
   description:
     'A webhook endpoint that acts on incoming events without verifying the sender\'s signature: anyone who finds the URL can forge events (a payment marked as paid).',
+  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone, without `signature-verification` and not authenticated by `mtls` or `hmac`',
   mitigation: 'Verify the provider\'s signature (HMAC over the raw body with a shared secret, or the provider\'s public key) and reject stale timestamps before processing the event.',
   action: { text: 'Add webhook signature verification to {targets} before processing events' },
   mitigatedBy: ['signature-verification', 'mtls', 'hmac'],
@@ -102,6 +105,7 @@ export const unsafeFileUpload: EndpointRule = {
   title: 'File upload without type validation',
   description:
     'An upload endpoint that stores files without checking their type: uploaded HTML or SVG served from the main origin runs script in other users\' sessions, and executables or polyglots reach whoever opens them.',
+  condition: 'an endpoint of kind `upload` reachable from an untrusted zone, without `file-type-validation`',
   mitigation: 'Validate uploads against an allow-list of types by content (magic bytes) and extension, limit their size, scan them, and serve them from a separate domain with Content-Disposition: attachment.',
   action: { text: 'Validate file upload types and serve uploads from a separate domain for {targets}' },
   mitigatedBy: ['file-type-validation'],
@@ -127,6 +131,93 @@ export const unsafeFileUpload: EndpointRule = {
         ? rated('Low', 'uploads are served from a separate origin: little reaches users')
         : rated('Medium', 'script runs in other users\' sessions: partial exposure'),
       evidence: [evidence(`${ep.key} is an upload endpoint`, ep.at), missingControlEvidence(UPLOAD_CONTROLS, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+const REPLAY_CONTROLS = ['replay-protection'] as const;
+
+export const webhookReplay: EndpointRule = {
+  id: 'webhook-replay',
+  stride: 'T',
+  title: 'Replayed webhook events',
+  description:
+    'A webhook checks the sender\'s signature but not freshness: a captured, validly signed event (a payment succeeded) can be sent again and processed twice.',
+  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone whose sender is authenticated (`signature-verification`, `mtls` or `hmac`), without `replay-protection`',
+  mitigation: 'Reject events whose signed timestamp is older than a few minutes, and process each event id once (idempotency keys).',
+  action: { text: 'Reject stale and duplicate events on {targets}' },
+  mitigatedBy: REPLAY_CONTROLS,
+  references: ['CWE-294', 'CAPEC-60', 'OWASP ASVS V13.1'],
+  rating: 'Likelihood Low (needs a captured event: TLS protects them in transit); impact High when events move money or integrity-critical data, Medium otherwise.',
+  example: "api:\n  kind: process\n  endpoints:\n    /hooks/billing: { public: true, controls: [signature-verification] }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['webhook'],
+  check(ep, element, ctx) {
+    if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
+    const signed = ctx.endpointHas(ep, 'signature-verification') || ep.auth === 'mtls' || ep.auth === 'hmac';
+    if (!signed) return undefined;
+    const present = presentControls(ctx, REPLAY_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'stale and duplicate events are rejected');
+    const assets = [...ctx.assetsOf(element.id), ...assetList(ctx, ep.accepts)];
+    const valuable = assets.filter((a) => a.type === 'payment' || a.type === 'financial' || a.integrity === 'high');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Replayed events on ${ep.key}`,
+      description: `${ep.key} on ${element.name} verifies signatures but does not reject old or repeated events; a captured event can be processed again.`,
+      likelihood: rated('Low', 'needs a captured, validly signed event: insider access or luck'),
+      impact: valuable.length ? rated('High', `replays change ${assetNames(valuable)}`) : rated('Medium', 'duplicated side effects'),
+      evidence: [evidence(`${ep.key} is a signed webhook`, ep.at), missingControlEvidence(REPLAY_CONTROLS, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+const MALWARE_CONTROLS = ['malware-scanning'] as const;
+
+export const malwareUpload: EndpointRule = {
+  id: 'malware-upload',
+  stride: 'T',
+  title: 'Uploaded malware reaches other people',
+  description:
+    'Files uploaded by one party are later served to or opened by others (other users, staff, partners) without malware scanning: the system becomes a distribution channel for malware.',
+  condition: 'an endpoint of kind `upload` reachable from an untrusted zone whose accepted assets are returned by another endpoint or carried by a flow to a person, partner or other process (not the store holding them), without `malware-scanning`',
+  mitigation: 'Scan uploads before anyone else can open them (quarantine until clean), strip active content, and serve them as downloads from a separate origin.',
+  action: { text: 'Scan uploads for malware before sharing them from {targets}' },
+  mitigatedBy: MALWARE_CONTROLS,
+  references: ['CWE-434', 'CWE-509', 'CAPEC-441'],
+  rating: 'Likelihood Medium (needs a recipient to open the file); impact Medium (the recipients\' machines), High when staff open them.',
+  example: "assets:\n  docs: { classification: internal }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /upload: { auth: jwt, accepts: [docs] }\n      /shared: { auth: jwt, returns: [docs] }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['upload'],
+  check(ep, element, ctx) {
+    if (ep.accepts.length === 0 || !isExposed(endpointExposure(ep, element, ctx))) return undefined;
+    const uploaded = new Set(ep.accepts);
+    const servedBy = ctx.graph.model.elements.flatMap((e) => e.endpoints)
+      .filter((other) => other.id !== ep.id && other.returns.some((a) => uploaded.has(a)));
+    // Onward flows of the uploaded data: to anyone but the store keeping it, never the uploader's own flow in.
+    const sharedFlows = ctx.graph.model.flows.filter((f) => {
+      if (f.from === f.to || f.to === element.id || !f.data.some((a) => uploaded.has(a))) return false;
+      const from = ctx.graph.elements.get(f.from);
+      const to = ctx.graph.elements.get(f.to);
+      return from !== undefined && from.kind !== 'external' && to !== undefined && to.kind !== 'store';
+    });
+    if (servedBy.length === 0 && sharedFlows.length === 0) return undefined;
+    const present = presentControls(ctx, MALWARE_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'uploads are scanned');
+    const staff = sharedFlows.some((f) => ['admin', 'support-staff', 'developer'].includes(ctx.graph.elements.get(f.to)?.type ?? ''));
+    const names = assetNames(assetList(ctx, [...uploaded]));
+    return threat({
+      ...endpointComponent(ep),
+      title: `Uploaded malware shared through ${ep.key}`,
+      description: `${names} uploaded through ${ep.key} on ${element.name} ${servedBy.length ? `is served again by ${servedBy.map((x) => x.key).join(', ')}` : 'is passed on to others'} without malware scanning.`,
+      likelihood: rated('Medium', 'needs a recipient to open the file'),
+      impact: staff ? rated('High', 'staff open the files: a foothold inside the organisation') : rated('Medium', 'recipients\' machines are infected'),
+      evidence: [
+        evidence(`${ep.key} accepts ${names}`, [...ep.at, 'accepts']),
+        servedBy.length ? evidence(`${servedBy[0].key} returns it`, [...servedBy[0].at, 'returns']) : evidence('a flow passes it on', sharedFlows[0].at),
+        missingControlEvidence(MALWARE_CONTROLS, element, ep),
+      ],
       target: endpointTarget(ep, element),
     });
   },

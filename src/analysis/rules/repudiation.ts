@@ -1,7 +1,12 @@
 // Repudiation: can someone deny an action because nothing recorded who did it?
+import type { Flow } from '../../model/types.js';
 import { rated } from '../risk.js';
-import { elementComponent, evidence, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat, runsAppCode } from './helpers.js';
-import type { ElementRule } from './types.js';
+import { assetNames, endpointOfFlow, highIntegrity, isPerson } from './facts.js';
+import {
+  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat, runsAppCode,
+} from './helpers.js';
+import { flowEvidence } from './service-identity.js';
+import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 const AUDIT_CONTROLS = ['audit-logging'] as const;
 const SENSITIVE_ENDPOINTS = new Set(['admin', 'webhook', 'login', 'password-reset', 'upload']);
@@ -12,6 +17,7 @@ export const noAuditLog: ElementRule = {
   title: 'Actions are not attributable (no audit log)',
   description:
     'A process that takes state-changing or privileged requests from people or partners without an audit log of who did what: a user or an attacker can deny an action and an incident cannot be reconstructed.',
+  condition: 'a process running application code with an endpoint of kind admin, webhook, login, password-reset or upload, or receiving flows from external entities while reachable from an untrusted zone, without `audit-logging`',
   mitigation: 'Write an audit log of security-relevant actions (who, what, when, from where) to an append-only, tamper-evident store kept apart from the application.',
   action: { text: 'Add audit logging of security-relevant actions to {targets}' },
   mitigatedBy: AUDIT_CONTROLS,
@@ -42,6 +48,124 @@ export const noAuditLog: ElementRule = {
           : evidence(`${element.name} receives requests from external entities`, element.at),
         missingControlEvidence(AUDIT_CONTROLS, element),
       ],
+    });
+  },
+};
+
+const TAMPER_CONTROLS = ['tamper-evident-logs'] as const;
+
+export const mutableLogs: ElementRule = {
+  id: 'mutable-logs',
+  stride: 'R',
+  title: 'Logs can be altered or deleted',
+  description:
+    'A log store written by the system\'s own components is not append-only or signed: an attacker (or insider) with the writers\' access erases the traces of what they did.',
+  condition: 'a store of type `logs` with at least one flow in from a process, without `tamper-evident-logs`',
+  mitigation: 'Ship logs to an append-only store in a separate account (object lock, WORM), sign or hash-chain entries, and alert on gaps.',
+  action: { text: 'Make {targets} append-only and tamper-evident' },
+  mitigatedBy: TAMPER_CONTROLS,
+  references: ['CWE-117', 'CWE-778', 'CAPEC-268', 'OWASP ASVS V7.3'],
+  rating: 'Likelihood Low (needs the writers\' access first); impact High when a writer keeps an audit log (the audit trail itself), Medium otherwise.',
+  example: 'logs: { type: logs }\nflows:\n  - api -> logs: https',
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    if (element.type !== 'logs') return undefined;
+    const writers = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((e) => e?.kind === 'process');
+    if (writers.length === 0) return undefined;
+    const present = presentControls(ctx, TAMPER_CONTROLS, element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'log entries cannot be altered unnoticed');
+    const audit = writers.some((w) => ctx.elementHas(w!, 'audit-logging'));
+    return threat({
+      ...elementComponent(element),
+      title: `${element.name} can be altered or deleted`,
+      description: `${element.name} is not append-only or signed; whoever gains a writer's access can erase the record of what they did.`,
+      likelihood: rated('Low', 'needs the writers\' access first: insider or prior compromise'),
+      impact: audit ? rated('High', 'the audit trail itself can be rewritten') : rated('Medium', 'incidents cannot be reconstructed'),
+      evidence: [evidence(`${element.name} is a log store`, element.at), missingControlEvidence(TAMPER_CONTROLS, element)],
+    });
+  },
+};
+
+export const sharedAccount: ModelRule = {
+  id: 'shared-account',
+  stride: 'R',
+  title: 'People share one account',
+  description:
+    'Several people (or roles) log in with the same named credential: nothing the account does can be attributed to a person, and leavers keep access until it is rotated.',
+  condition: 'one `credential` named on flows from two or more external elements that are people (user, admin, support-staff, developer); a credential used by one person only is reported as mitigated',
+  mitigation: 'Give every person their own account (through single sign-on), and keep break-glass accounts sealed, logged and rotated after use.',
+  action: { text: 'Give every person their own account instead of {targets}' },
+  mitigatedBy: ['personal accounts'],
+  references: ['CWE-1391', 'CWE-778', 'CAPEC-560'],
+  rating: 'Likelihood Medium (any of the holders, or a leaver); impact Medium (actions cannot be attributed), High for admin accounts.',
+  example: "flows:\n  - alice -> console: { protocol: https, credential: ops-root }\n  - bob -> console: { protocol: https, credential: ops-root }",
+  appliesTo: 'model',
+  check(ctx) {
+    const byCredential = new Map<string, Flow[]>();
+    for (const f of ctx.graph.model.flows) {
+      if (!f.credential || !isPerson(ctx.graph.elements.get(f.from))) continue;
+      byCredential.set(f.credential, [...(byCredential.get(f.credential) ?? []), f]);
+    }
+    const out: Outcome[] = [];
+    for (const [credential, flows] of [...byCredential].sort(([a], [b]) => a.localeCompare(b))) {
+      const people = [...new Set(flows.map((f) => f.from))].sort();
+      const target = flows[0].to;
+      const where = { component: target, componentKind: 'element' as const, flows: flows.map((f) => f.id) };
+      if (people.length < 2) {
+        out.push(mitigatedBy(['personal accounts'], where, `credential ${credential} belongs to one person`));
+        continue;
+      }
+      const admin = people.some((p) => ctx.graph.elements.get(p)?.type === 'admin');
+      out.push(threat({
+        ...where,
+        title: `Account ${credential} shared by ${people.length} people`,
+        description: `${people.map((p) => ctx.graph.elements.get(p)?.name ?? p).join(', ')} all use ${credential}; what it does cannot be tied to a person.`,
+        likelihood: rated('Medium', 'any holder or former holder can act unseen'),
+        impact: admin ? rated('High', 'administrative actions cannot be attributed') : rated('Medium', 'actions cannot be attributed'),
+        evidence: flowEvidence(ctx, flows, (f) => `uses credential ${f.credential}`),
+        target: credential,
+      }));
+    }
+    return out;
+  },
+};
+
+const PARTNER_SIGNING = ['request-signing', 'signature-verification'] as const;
+
+export const unsignedPartnerRequests: FlowRule = {
+  id: 'unsigned-partner-requests',
+  stride: 'R',
+  title: 'Partner requests cannot be proven',
+  description:
+    'A third party sends requests that change integrity-critical data, authenticated only by a shared secret (API key, password): if a request is disputed, neither side can prove who sent it, and a leaked key is indistinguishable from the partner.',
+  condition: 'a flow from an external element of type `third-party` into a process, with auth `api-key`, `basic` or `password`, carrying assets of high integrity, not aimed at a webhook endpoint, without `request-signing` or `signature-verification`',
+  mitigation: 'Have the partner sign requests with its own private key (or use mutual TLS), verify and keep the signatures with the records.',
+  action: { text: 'Require signed requests from partners into {targets}' },
+  mitigatedBy: PARTNER_SIGNING,
+  references: ['CWE-345', 'CWE-778', 'CAPEC-268'],
+  rating: 'Likelihood Low (a dispute or a leaked key); impact Medium (disputed changes to integrity-critical data).',
+  example: "assets:\n  orders: { integrity: high }\nelements:\n  supplier: { type: third-party }\nflows:\n  - supplier -> api: { protocol: https, auth: api-key, data: [orders] }",
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    const src = ctx.graph.elements.get(flow.from);
+    const target = ctx.graph.elements.get(flow.to);
+    if (src?.type !== 'third-party' || target?.kind !== 'process') return undefined;
+    if (!['api-key', 'basic', 'password'].includes(flow.auth)) return undefined;
+    if (endpointOfFlow(ctx, flow)?.kind === 'webhook') return undefined;
+    const critical = highIntegrity(ctx.assetsOfFlow(flow));
+    if (critical.length === 0) return undefined;
+    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
+    const present = [...new Set([...presentControls(ctx, PARTNER_SIGNING, target), ...PARTNER_SIGNING.filter((c) => flow.controls.includes(c))])];
+    if (present.length) return mitigatedBy(present, where, 'partner requests are signed');
+    return threat({
+      ...where,
+      title: `Requests from ${src.name} to ${target.name} cannot be proven`,
+      description: `${flowLabel(flow, ctx)} changes ${assetNames(critical)} with only a shared ${flow.auth}; a disputed or forged request cannot be attributed.`,
+      likelihood: rated('Low', 'needs a dispute or a leaked key'),
+      impact: rated('Medium', `disputed changes to ${assetNames(critical)}`),
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth ${flow.auth} and carries ${assetNames(critical)}`, flow.at)],
+      target: target.name,
     });
   },
 };

@@ -59,6 +59,7 @@ export const noMutualTls: ModelRule = {
   title: 'No mutual TLS between services',
   description:
     'Internal service-to-service calls that do not authenticate the calling workload (mutual TLS or signed service tokens): any compromised or rogue workload inside the network can impersonate a service.',
+  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share, whose auth is not `mtls`; a group where every call uses mTLS is reported as mitigated',
   mitigation: 'Authenticate every service call with mutual TLS (a service mesh issues and rotates the certificates) and authorise callers by service identity.',
   action: { text: 'Adopt a service mesh with mutual TLS for {targets}' },
   mitigatedBy: ['mtls'],

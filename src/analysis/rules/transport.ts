@@ -3,9 +3,12 @@ import type { Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { type AssetProperty, assetImpact, rated } from '../risk.js';
 import type { Stride } from '../types.js';
-import { flowComponent, mitigatedBy, threat } from './helpers.js';
+import { assetNames, isBrowser, sensitive } from './facts.js';
+import {
+  elementComponent, evidence, flowComponent, flowLabel, missingControlEvidence, mitigatedBy, presentControls, threat,
+} from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
-import type { ModelRule, Outcome } from './types.js';
+import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 /** Local calls never touch a network, so encryption in transit does not apply to them. */
 const LOCAL_PROTOCOLS = new Set(['ipc', 'file', 'in-process']);
@@ -34,6 +37,7 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     action: { key: 'encrypt-in-transit', text: spec.action },
     mitigatedBy: ['tls'],
     references: spec.references,
+    condition: 'network flows (not ipc, file or in-process) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share (else by source element); each encrypted flow is reported as mitigated by TLS',
     rating: `Likelihood High when the flow crosses the internet, Medium inside our network (needs a foothold); impact from the ${property} of the data carried.`,
     example: 'flows:\n  - api -> orders: http',
     appliesTo: 'model',
@@ -87,3 +91,81 @@ export const cleartextDisclosure = cleartextRule('I', 'confidentiality', {
   action: 'Encrypt traffic with TLS (or mTLS) from {targets}',
   references: ['CWE-319', 'CAPEC-157', 'OWASP ASVS V9.1'],
 });
+
+export const missingHsts: ElementRule = {
+  id: 'missing-hsts',
+  stride: 'T',
+  title: 'TLS can be stripped (no HSTS)',
+  description:
+    'Browsers reach a component over HTTPS and authenticate with cookies, but the component does not send Strict-Transport-Security: on a hostile network the first plain-HTTP request is intercepted and the session downgraded (SSL stripping).',
+  condition: 'an element receiving encrypted flows directly from a browser, where the browser\'s session reaches a component authenticating with `session-cookie` (the element itself or one behind edge components), without `hsts`',
+  mitigation: 'Send Strict-Transport-Security with a long max-age and includeSubDomains, redirect HTTP to HTTPS, and submit the domain to the HSTS preload list.',
+  action: { text: 'Send HSTS (and preload) from {targets}' },
+  mitigatedBy: ['hsts'],
+  references: ['CWE-319', 'CWE-523', 'CAPEC-94', 'OWASP ASVS V9.1'],
+  rating: 'Likelihood Medium (needs a position on the victim\'s network, such as public Wi-Fi); impact Medium (one user\'s session).',
+  example: "app: { type: web-app, auth: session-cookie }\nflows:\n  - browser -> app: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    const fromBrowsers = ctx.graph.inFlows(element.id).filter((f) => f.encrypted && isBrowser(ctx.graph.elements.get(f.from)));
+    if (fromBrowsers.length === 0) return undefined;
+    if (!usesCookies(ctx, element.id, new Set())) return undefined;
+    const present = presentControls(ctx, ['hsts'], element);
+    if (present.length) return mitigatedBy(present, { ...elementComponent(element), flows: fromBrowsers.map((f) => f.id) }, 'browsers are pinned to HTTPS');
+    return threat({
+      ...elementComponent(element),
+      flows: fromBrowsers.map((f) => f.id),
+      title: `SSL stripping against ${element.name} (no HSTS)`,
+      description: `Browsers reach ${element.name} over HTTPS with session cookies, but nothing tells them to refuse plain HTTP; an attacker on the network can downgrade the first request and capture the session.`,
+      likelihood: rated('Medium', 'needs a position on the victim\'s network (public Wi-Fi)'),
+      impact: rated('Medium', 'one user\'s session: partial exposure'),
+      evidence: [evidence(`${flowLabel(fromBrowsers[0], ctx)} comes from a browser`, fromBrowsers[0].at), missingControlEvidence(['hsts'], element)],
+    });
+  },
+};
+
+/** The element, or something behind it along forwarded requests, keeps sessions in cookies. */
+function usesCookies(ctx: AnalysisContext, id: string, seen: Set<string>): boolean {
+  if (seen.has(id)) return false;
+  seen.add(id);
+  const e = ctx.graph.elements.get(id);
+  if (!e) return false;
+  if (e.auth === 'session-cookie' || e.endpoints.some((ep) => ep.auth === 'session-cookie')) return true;
+  if (!['cdn', 'load-balancer', 'reverse-proxy', 'gateway'].includes(e.type ?? '')) return false;
+  return ctx.graph.outFlows(id).some((f) => usesCookies(ctx, f.to, seen));
+}
+
+export const mobileCertificatePinning: FlowRule = {
+  id: 'mobile-certificate-pinning',
+  stride: 'S',
+  title: 'Mobile app accepts any trusted certificate',
+  description:
+    'A mobile app sends sensitive data or credentials over TLS without pinning the server\'s certificate: a user-installed or rogue CA, or a compromised device, lets an attacker impersonate the server.',
+  condition: 'an encrypted flow from an element with the `mobile` trait that carries sensitive assets or authenticates the user, without `certificate-pinning` on the flow or the app',
+  mitigation: 'Pin the server\'s public key (with a backup pin and a rotation plan) in the app, and disallow user-installed CAs for the app\'s traffic.',
+  action: { text: 'Pin server certificates in {targets}' },
+  mitigatedBy: ['certificate-pinning'],
+  references: ['CWE-295', 'CAPEC-94', 'OWASP MASVS-NETWORK-2'],
+  rating: 'Likelihood Low (needs a rogue CA on the device or a targeted network attack); impact from the confidentiality of the data carried.',
+  example: 'app: { tech: mobile-app }\nflows:\n  - app -> api: { protocol: https, auth: jwt }',
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    const app = ctx.graph.elements.get(flow.from);
+    if (!app?.traits.includes('mobile') || !flow.encrypted) return undefined;
+    const data = sensitive(ctx.assetsOfFlow(flow));
+    if (data.length === 0 && flow.auth === 'none') return undefined;
+    if (flow.controls.includes('certificate-pinning')) return mitigatedBy(['certificate-pinning'], flowComponent(flow), 'the app pins the server certificate');
+    const present = presentControls(ctx, ['certificate-pinning'], app);
+    if (present.length) return mitigatedBy(present, flowComponent(flow), 'the app pins the server certificate');
+    return threat({
+      ...flowComponent(flow),
+      title: `${app.name} does not pin ${ctx.graph.elements.get(flow.to)?.name ?? flow.to}'s certificate`,
+      description: `${flowLabel(flow, ctx)} trusts any certificate the device trusts; a rogue or user-installed CA lets an attacker read ${data.length ? assetNames(data) : 'the user\'s credentials'}.`,
+      likelihood: rated('Low', 'needs a rogue CA on the device or a targeted network attack'),
+      impact: assetImpact(data, 'confidentiality', rated('Medium', 'the user\'s credentials')),
+      evidence: [evidence(`${flowLabel(flow, ctx)} comes from a mobile app`, flow.at)],
+      target: app.name,
+    });
+  },
+};

@@ -48,6 +48,8 @@ export interface RuleMeta {
   title: string;
   /** What the rule looks for and why it matters. */
   description: string;
+  /** The facts that make it fire, precisely, in words (for `rules show` and the catalogue). */
+  condition: string;
   /** Generic advice; a finding may give a more specific one. */
   mitigation: string;
   /** The punch-list action; `{targets}` becomes the list of what to fix. Rules sharing `key` merge. */
@@ -60,6 +62,8 @@ export interface RuleMeta {
   rating: string;
   /** A model fragment that triggers the rule. */
   example: string;
+  /** Where a rule that is not built in was defined (`rules.custom[0]` of a model, or a rules file). */
+  origin?: string;
 }
 
 export interface ElementRule extends RuleMeta {

@@ -1,0 +1,249 @@
+// Data at rest beyond the primary store: backups, logs, stored passwords, and the secrets services keep
+// to reach each other.
+import type { Element, Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
+import { assetImpact, rated } from '../risk.js';
+import { assetList, assetNames, isData, SENSITIVE_TYPES, STATIC_SECRET_AUTH, sensitive } from './facts.js';
+import {
+  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode,
+  threat,
+} from './helpers.js';
+import { flowEvidence } from './service-identity.js';
+import type { ElementRule, ModelRule, Outcome } from './types.js';
+
+/** What a store holds: what it declares, and what flows bring into it. */
+const heldBy = (ctx: AnalysisContext, e: Element) =>
+  assetList(ctx, [...new Set([...e.stores, ...ctx.graph.inFlows(e.id).flatMap((f) => f.data)])]).filter(isData);
+
+export const unencryptedBackups: ElementRule = {
+  id: 'unencrypted-backups',
+  stride: 'I',
+  title: 'Backups are not encrypted',
+  description:
+    'A backup store holds copies of confidential data without encryption: backups are copied, kept for years and shared with more people and systems than the live data, so they leak first.',
+  condition: 'a store of type `backups` holding (declared or received) data of high confidentiality, without `encryption-at-rest`',
+  mitigation: 'Encrypt backups with keys held in a KMS separate from the backup account, and restrict and log who can restore them.',
+  action: { key: 'encrypt-at-rest', text: 'Encrypt {targets} with keys held separately' },
+  mitigatedBy: ['encryption-at-rest'],
+  references: ['CWE-311', 'CWE-530', 'CAPEC-37', 'OWASP ASVS V6.1'],
+  rating: 'Likelihood Medium (backups travel and are widely readable); impact from the confidentiality of the data copied.',
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  snapshots: { type: backups, stores: [pii] }",
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    if (element.type !== 'backups') return undefined;
+    const confidential = heldBy(ctx, element).filter((a) => a.confidentiality === 'high');
+    if (confidential.length === 0) return undefined;
+    const present = presentControls(ctx, ['encryption-at-rest'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'backups are encrypted');
+    return threat({
+      ...elementComponent(element),
+      title: `${assetNames(confidential)} in unencrypted backups (${element.name})`,
+      description: `${element.name} keeps copies of ${assetNames(confidential)} unencrypted; a leaked or mis-shared backup exposes all of it.`,
+      likelihood: rated('Medium', 'backups are copied, retained and shared widely: some access'),
+      impact: assetImpact(confidential, 'confidentiality', rated('High', 'bulk copies of the data')),
+      evidence: [evidence(`${element.name} holds ${assetNames(confidential)}`, element.at), missingControlEvidence(['encryption-at-rest'], element)],
+    });
+  },
+};
+
+export const backupsNotIsolated: ElementRule = {
+  id: 'backups-not-isolated',
+  stride: 'D',
+  title: 'Backups can be destroyed with the systems they protect',
+  description:
+    'Backups are written by the same systems (and credentials) they are meant to restore: ransomware or an attacker with those credentials deletes or encrypts the backups first.',
+  condition: 'a store of type `backups` with at least one flow in from our processes or stores, without `immutable-backups`',
+  mitigation: 'Keep backups immutable (object lock, WORM) or in a separate account the production credentials cannot delete from, and test restores.',
+  action: { text: 'Make {targets} immutable or move them to a separate account' },
+  mitigatedBy: ['immutable-backups'],
+  references: ['CWE-1188', 'CAPEC-268', 'CAPEC-607'],
+  rating: 'Likelihood Low (needs production credentials first); impact High (no way back after ransomware).',
+  example: "snapshots: { type: backups }\nflows:\n  - db -> snapshots: https",
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    if (element.type !== 'backups') return undefined;
+    const writers = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && ctx.graph.elements.get(f.from)?.kind !== 'external');
+    if (writers.length === 0) return undefined;
+    const present = presentControls(ctx, ['immutable-backups'], element);
+    if (present.length) return mitigatedBy(present, { ...elementComponent(element), flows: writers.map((f) => f.id) }, 'backups cannot be altered by their writers');
+    return threat({
+      ...elementComponent(element),
+      flows: writers.map((f) => f.id),
+      title: `${element.name} can be destroyed by the systems it backs up`,
+      description: `${element.name} is written by ${[...new Set(writers.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort().join(', ')}; whoever holds their access can delete or encrypt the backups too.`,
+      likelihood: rated('Low', 'needs production credentials first'),
+      impact: rated('High', 'no recovery after ransomware or sabotage'),
+      evidence: [evidence(`${flowLabel(writers[0], ctx)} writes backups`, writers[0].at), missingControlEvidence(['immutable-backups'], element)],
+    });
+  },
+};
+
+const BACKUP_TYPES = new Set(['database', 'object-storage', 'file-storage']);
+
+export const noBackups: ElementRule = {
+  id: 'no-backups',
+  stride: 'D',
+  title: 'Data without backups',
+  description:
+    'A database or file store holds data whose integrity or availability is rated high, and nothing says it is backed up: corruption, deletion or ransomware is permanent.',
+  condition: 'a store of type database, object-storage or file-storage storing assets of high integrity or availability, without `backups` and without a flow to a store of type `backups`',
+  mitigation: 'Back the store up automatically (point-in-time recovery where available), keep copies off-account, and rehearse restores.',
+  action: { text: 'Back up {targets} and test restores' },
+  mitigatedBy: ['backups'],
+  references: ['CWE-1188', 'CAPEC-607'],
+  rating: 'Likelihood Low (an accident, a bug or ransomware: luck); impact High (permanent loss).',
+  example: "assets:\n  ledger: { integrity: high }\nelements:\n  db: { tech: postgres, stores: [ledger] }",
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    if (!BACKUP_TYPES.has(element.type ?? '')) return undefined;
+    const vital = assetList(ctx, element.stores).filter((a) => isData(a) && (a.integrity === 'high' || a.availability === 'high'));
+    if (vital.length === 0) return undefined;
+    const present = presentControls(ctx, ['backups'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'the data is backed up');
+    const toBackups = ctx.graph.outFlows(element.id).find((f) => ctx.graph.elements.get(f.to)?.type === 'backups');
+    if (toBackups) return mitigatedBy(['backups'], { ...elementComponent(element), flows: [toBackups.id] }, `copied to ${ctx.graph.elements.get(toBackups.to)?.name}`);
+    return threat({
+      ...elementComponent(element),
+      title: `${assetNames(vital)} in ${element.name} has no backups`,
+      description: `${element.name} stores ${assetNames(vital)} and nothing in the model backs it up; deletion, corruption or ransomware cannot be undone.`,
+      likelihood: rated('Low', 'needs an accident, a bug or an attack: luck'),
+      impact: rated('High', 'permanent loss of data rated high'),
+      evidence: [evidence(`${element.name} stores ${assetNames(vital)}`, [...element.at, 'stores']), missingControlEvidence(['backups'], element)],
+    });
+  },
+};
+
+export const sensitiveDataInLogs: ElementRule = {
+  id: 'sensitive-data-in-logs',
+  stride: 'I',
+  title: 'Personal data or secrets written to logs',
+  description:
+    'A log store receives or keeps personal data, credentials, tokens or payment data: logs are read by many people and tools, kept long and rarely encrypted, so they become an unprotected copy of the most sensitive data.',
+  condition: 'a store of type `logs` that stores or receives assets of a sensitive type (pii, credentials, secrets, session, payment, health, financial) or of high confidentiality, without `log-sanitization` on the store or on every writer',
+  mitigation: 'Mask or drop sensitive fields before logging (allow-list what is logged), never log credentials or tokens, and restrict and expire log access.',
+  action: { text: 'Mask personal data and secrets before they reach {targets}' },
+  mitigatedBy: ['log-sanitization'],
+  references: ['CWE-532', 'CWE-359', 'CAPEC-215', 'OWASP ASVS V7.1'],
+  rating: 'Likelihood Medium (logs are widely readable); impact from the confidentiality of what is logged.',
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  logs: { type: logs }\nflows:\n  - api -> logs: { protocol: https, data: [pii] }",
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    if (element.type !== 'logs') return undefined;
+    const logged = sensitive(heldBy(ctx, element));
+    if (logged.length === 0) return undefined;
+    const writers = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((w) => w !== undefined && w.id !== element.id) as Element[];
+    const own = presentControls(ctx, ['log-sanitization'], element);
+    if (own.length || (writers.length > 0 && writers.every((w) => ctx.elementHas(w, 'log-sanitization')))) {
+      return mitigatedBy(['log-sanitization'], elementComponent(element), 'sensitive fields are masked before logging');
+    }
+    const types = [...new Set(logged.map((a) => a.type).filter((t) => t && SENSITIVE_TYPES.has(t)))];
+    return threat({
+      ...elementComponent(element),
+      title: `${assetNames(logged)} written to ${element.name}`,
+      description: `${element.name} receives ${assetNames(logged)}${types.length ? ` (${types.join(', ')})` : ''} unmasked; everyone with log access reads it.`,
+      likelihood: rated('Medium', 'logs are read by many people and tools'),
+      impact: assetImpact(logged, 'confidentiality', rated('Medium', 'copies of sensitive data')),
+      evidence: [evidence(`${element.name} holds ${assetNames(logged)}`, element.at), missingControlEvidence(['log-sanitization'], element)],
+    });
+  },
+};
+
+export const unhashedPasswords: ElementRule = {
+  id: 'unhashed-passwords',
+  stride: 'I',
+  title: 'Passwords not stored with a slow hash',
+  description:
+    'A store keeps credentials without declaring a slow, salted password hash: one database leak (injection, backup, insider) reveals every password, and users reuse them elsewhere.',
+  condition: 'a store that stores an asset of type `credentials`, without `password-hashing`',
+  mitigation: 'Store passwords only as argon2id, scrypt or bcrypt hashes with per-user salts (and a pepper in a vault); rehash on login when parameters change.',
+  action: { text: 'Hash stored passwords with argon2id or bcrypt in {targets}' },
+  mitigatedBy: ['password-hashing'],
+  references: ['CWE-256', 'CWE-916', 'CAPEC-55', 'OWASP ASVS V2.4'],
+  rating: 'Likelihood Medium when processes reachable from untrusted zones read the store (a leak needs one flaw), Low otherwise; impact High (every account, and others where passwords are reused).',
+  example: "assets:\n  logins: { type: credentials, classification: restricted }\nelements:\n  db: { tech: postgres, stores: [logins] }",
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    const creds = assetList(ctx, element.stores).filter((a) => a.type === 'credentials');
+    if (creds.length === 0) return undefined;
+    const present = presentControls(ctx, ['password-hashing'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'passwords are stored as slow hashes');
+    const readers = ctx.graph.inFlows(element.id).filter((f) => isExposed(ctx.exposure(f.from)));
+    return threat({
+      ...elementComponent(element),
+      title: `${assetNames(creds)} stored without a slow hash in ${element.name}`,
+      description: `${element.name} stores ${assetNames(creds)} and the model does not say they are hashed with argon2, scrypt or bcrypt; a leak of the store reveals every password.`,
+      likelihood: readers.length
+        ? rated('Medium', 'components reachable from untrusted zones read the store: one flaw leaks it')
+        : rated('Low', 'needs insider access to the store'),
+      impact: rated('High', 'every account, and accounts elsewhere where passwords are reused'),
+      evidence: [evidence(`${element.name} stores ${assetNames(creds)}`, [...element.at, 'stores']), missingControlEvidence(['password-hashing'], element)],
+    });
+  },
+};
+
+/** Flows authenticated by a secret the caller must keep somewhere (not an identity the platform provides). */
+const secretFlows = (ctx: AnalysisContext, e: Element): Flow[] =>
+  ctx.graph.outFlows(e.id).filter((f) => f.to !== e.id && STATIC_SECRET_AUTH.has(f.auth));
+
+const usesVault = (ctx: AnalysisContext, e: Element) =>
+  ctx.graph.outFlows(e.id).some((f) => ctx.graph.elements.get(f.to)?.type === 'secrets-vault');
+
+export const secretsInConfig: ModelRule = {
+  id: 'secrets-in-config',
+  stride: 'I',
+  title: 'Service secrets kept in configuration or images',
+  description:
+    'Services authenticate to databases and APIs with static secrets (passwords, API keys) and nothing says where those live: secrets in config files, environment variables, images and repositories leak through source control, image registries, crash dumps and CI logs.',
+  condition: 'processes running application code (not CI/CD, which `secrets-in-ci-cd` covers) with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management` and without a flow to a `secrets-vault`; grouped by the innermost boundary of the processes',
+  mitigation: 'Fetch secrets at runtime from a secrets manager with per-service identities, never bake them into images or repositories, rotate them, and scan repositories and images for leaks.',
+  action: { text: 'Move service secrets into a secrets manager for {targets}' },
+  mitigatedBy: ['secrets-management'],
+  references: ['CWE-798', 'CWE-260', 'CWE-312', 'CAPEC-191', 'OWASP ASVS V14.1'],
+  rating: 'Likelihood Low (needs access to a repository, image, host or log where they leak); impact from the confidentiality of the data the secrets unlock, High by default.',
+  example: 'api: { type: api }\ndb: { tech: postgres }\nflows:\n  - api -> db: { protocol: sql+tls, auth: password }',
+  appliesTo: 'model',
+  check(ctx) {
+    const holders: Element[] = [];
+    const out: Outcome[] = [];
+    for (const e of ctx.graph.model.elements) {
+      if (!runsAppCode(e) || e.type === 'ci-cd') continue;
+      const flows = secretFlows(ctx, e);
+      if (flows.length === 0) continue;
+      const present = presentControls(ctx, ['secrets-management'], e);
+      if (present.length || usesVault(ctx, e)) {
+        out.push(mitigatedBy(present.length ? present : ['secrets-management'], { ...elementComponent(e), flows: flows.map((f) => f.id) }, 'secrets come from a secrets manager'));
+      } else holders.push(e);
+    }
+    // One finding per zone: the fix (a secrets manager) is a platform decision, not one per service.
+    const byZone = new Map<string, Element[]>();
+    for (const e of holders) {
+      const key = e.boundary ?? `\u0000${e.id}`;
+      byZone.set(key, [...(byZone.get(key) ?? []), e]);
+    }
+    for (const [key, group] of [...byZone].sort(([a], [b]) => a.localeCompare(b))) {
+      const flows = group.flatMap((e) => secretFlows(ctx, e));
+      const zone = key.startsWith('\u0000') ? undefined : ctx.graph.boundaries.get(key);
+      // A zone of one holder is just that element: the finding belongs in its row of the coverage matrix.
+      const where = zone && group.length > 1
+        ? { component: zone.id, componentKind: 'boundary' as const, flows: flows.map((f) => f.id) }
+        : { ...elementComponent(group[0]), flows: flows.map((f) => f.id) };
+      const unlocked = flows.flatMap((f) => ctx.assetsOf(f.to));
+      const names = group.map((e) => e.name).sort();
+      out.push(threat({
+        ...where,
+        title: `Secrets of ${names.join(', ')} kept in configuration`,
+        description: `${names.join(', ')} authenticate${group.length === 1 ? 's' : ''} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
+        likelihood: rated('Low', 'needs access to a repository, image, host or log where the secrets leak'),
+        impact: assetImpact(sensitive(unlocked), 'confidentiality', rated('High', 'the secrets unlock databases and partner APIs')),
+        evidence: [...flowEvidence(ctx, flows, (f) => `authenticates with ${f.auth}`), missingControlEvidence(['secrets-management'], group[0])],
+        target: zone && group.length > 1 ? `${names.join(', ')} (${zone.name})` : names.join(', '),
+      }));
+    }
+    return out;
+  },
+};

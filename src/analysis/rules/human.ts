@@ -1,0 +1,130 @@
+// The human surface: people with privileged access are phished, talked into things, or misuse what they
+// can reach. Each rule needs a person in the model (an external element of a people type) and a flow.
+import { assetImpact, rated } from '../risk.js';
+import { assetNames, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
+import { elementComponent, evidence, flowLabel, missingControlEvidence, mitigatedBy, threat } from './helpers.js';
+import type { ElementRule } from './types.js';
+
+export const privilegedUserPhishing: ElementRule = {
+  id: 'privileged-user-phishing',
+  stride: 'S',
+  title: 'Privileged staff can be phished',
+  description:
+    'Administrators, developers and support staff reach internal systems with a password alone: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
+  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than admin endpoints, which `exposed-admin-interface` and `admin-without-mfa` cover), where the target has no `mfa` (on it, its boundary or the flow)',
+  mitigation: 'Require phishing-resistant MFA (FIDO2/WebAuthn) for staff on every system, train them, and alert on unusual sign-ins.',
+  action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
+  mitigatedBy: ['mfa'],
+  references: ['CWE-308', 'CAPEC-98', 'CAPEC-163', 'OWASP Top 10 A07'],
+  rating: 'Likelihood Medium (targeted phishing needs some skill); impact High for admins and developers, Medium for support staff (customer data).',
+  example: 'ops: { type: admin }\ntools: { type: service }\nflows:\n  - ops -> tools: https',
+  appliesTo: 'element',
+  kinds: ['external'],
+  check(person, ctx) {
+    if (!isPrivilegedPerson(person)) return undefined;
+    const access = ctx.graph.outFlows(person.id).filter((f) => {
+      const target = ctx.graph.elements.get(f.to);
+      if (!target || target.kind !== 'process' || target.type === 'cloud-console') return false;
+      const ep = endpointOfFlow(ctx, f);
+      return !(ep && ep.kind === 'admin');
+    });
+    if (access.length === 0) return undefined;
+    const unprotected = access.filter((f) => !f.controls.includes('mfa') && !ctx.elementHas(ctx.graph.elements.get(f.to)!, 'mfa'));
+    const where = { ...elementComponent(person), flows: access.map((f) => f.id) };
+    if (unprotected.length === 0) return mitigatedBy(['mfa'], where, 'staff sign in with MFA');
+    const targets = [...new Set(unprotected.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
+    return threat({
+      ...elementComponent(person),
+      flows: unprotected.map((f) => f.id),
+      title: `Phished ${person.name} credentials open ${targets.join(', ')}`,
+      description: `${person.name} (${person.type}) reaches ${targets.join(', ')} with a password alone; one phishing email is enough to take over that access.`,
+      likelihood: rated('Medium', 'targeted phishing: some skill'),
+      impact: person.type === 'support-staff'
+        ? rated('Medium', 'the customer data support staff can see')
+        : rated('High', `${person.type} access: full compromise`),
+      evidence: [evidence(`${flowLabel(unprotected[0], ctx)} has no MFA`, unprotected[0].at)],
+      target: targets.join(', '),
+    });
+  },
+};
+
+export const supportSocialEngineering: ElementRule = {
+  id: 'support-social-engineering',
+  stride: 'S',
+  title: 'Account takeover through the support desk',
+  description:
+    'Support staff can act on customer accounts: an attacker who calls or writes pretending to be the customer gets the email changed, MFA reset or data read out.',
+  condition: 'an external element of type `support-staff` with flows into a process that handles personal or other sensitive data, without `identity-verification` on the target or the flow',
+  mitigation: 'Verify callers with a strong, scripted procedure before any account change (no knowledge-based questions), notify the customer, and delay sensitive changes.',
+  action: { text: 'Verify customers\' identity before support acts on accounts in {targets}' },
+  mitigatedBy: ['identity-verification'],
+  references: ['CWE-1390', 'CAPEC-410', 'CAPEC-416'],
+  rating: 'Likelihood Medium (pretexting needs no technical skill but some preparation); impact Medium (one customer\'s account and data).',
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  agent: { type: support-staff }\n  crm: { type: service, handles: [pii] }\nflows:\n  - agent -> crm: https",
+  appliesTo: 'element',
+  kinds: ['external'],
+  check(person, ctx) {
+    if (person.type !== 'support-staff') return undefined;
+    const access = ctx.graph.outFlows(person.id).filter((f) => {
+      const target = ctx.graph.elements.get(f.to);
+      return target?.kind === 'process' && sensitive(ctx.assetsOf(target.id)).length > 0;
+    });
+    if (access.length === 0) return undefined;
+    const unverified = access.filter((f) => !f.controls.includes('identity-verification') && !ctx.elementHas(ctx.graph.elements.get(f.to)!, 'identity-verification'));
+    const where = { ...elementComponent(person), flows: access.map((f) => f.id) };
+    if (unverified.length === 0) return mitigatedBy(['identity-verification'], where, 'callers are verified before account changes');
+    const data = sensitive(unverified.flatMap((f) => ctx.assetsOf(f.to)));
+    return threat({
+      ...elementComponent(person),
+      flows: unverified.map((f) => f.id),
+      title: `Social engineering of ${person.name} to take over accounts`,
+      description: `${person.name} can change accounts and read ${assetNames(data)}; a convincing caller can have them act on someone else's account.`,
+      likelihood: rated('Medium', 'pretexting needs preparation, not technical skill'),
+      impact: rated('Medium', 'one customer\'s account and data'),
+      evidence: [evidence(`${flowLabel(unverified[0], ctx)} gives support access`, unverified[0].at), missingControlEvidence(['identity-verification'], ctx.graph.elements.get(unverified[0].to)!)],
+      target: person.name,
+    });
+  },
+};
+
+const INSIDER_CONTROLS = ['audit-logging', 'least-privilege', 'data-masking'] as const;
+
+export const insiderDataAccess: ElementRule = {
+  id: 'insider-data-access',
+  stride: 'I',
+  title: 'Insiders can read sensitive data directly',
+  description:
+    'People connect straight to a data store holding sensitive data, bypassing the application\'s checks: a malicious or compromised insider copies it in bulk and nothing records it.',
+  condition: 'a person (external element of a people type) with a flow directly into a store holding sensitive assets, where the store has none of `audit-logging`, `least-privilege`, `data-masking`',
+  mitigation: 'Remove standing direct access: use just-in-time, approved and logged access through a bastion, give read access to masked replicas, and review access regularly.',
+  action: { text: 'Replace direct human access with logged, just-in-time access to {targets}' },
+  mitigatedBy: INSIDER_CONTROLS,
+  references: ['CWE-284', 'CWE-778', 'CAPEC-116'],
+  rating: 'Likelihood Low (an insider, or a compromised staff account); impact from the confidentiality of the data in the store.',
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  dev: { type: developer }\n  db: { tech: postgres, stores: [pii] }\nflows:\n  - dev -> db: postgres+tls",
+  appliesTo: 'element',
+  kinds: ['external'],
+  check(person, ctx) {
+    if (!isPerson(person)) return undefined;
+    const direct = ctx.graph.outFlows(person.id).filter((f) => {
+      const store = ctx.graph.elements.get(f.to);
+      return store?.kind === 'store' && sensitive(ctx.assetsOf(store.id)).length > 0;
+    });
+    if (direct.length === 0) return undefined;
+    const unguarded = direct.filter((f) => INSIDER_CONTROLS.every((c) => !ctx.elementHas(ctx.graph.elements.get(f.to)!, c)));
+    const where = { ...elementComponent(person), flows: direct.map((f) => f.id) };
+    if (unguarded.length === 0) return mitigatedBy([...INSIDER_CONTROLS].filter((c) => direct.some((f) => ctx.elementHas(ctx.graph.elements.get(f.to)!, c))), where, 'direct access is limited and recorded');
+    const data = sensitive(unguarded.flatMap((f) => ctx.assetsOf(f.to)));
+    const stores = [...new Set(unguarded.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
+    return threat({
+      ...elementComponent(person),
+      flows: unguarded.map((f) => f.id),
+      title: `${person.name} can copy ${assetNames(data)} from ${stores.join(', ')}`,
+      description: `${person.name} connects directly to ${stores.join(', ')}, bypassing the application; nothing limits or records what they read.`,
+      likelihood: rated('Low', 'needs a malicious insider or a compromised staff account'),
+      impact: assetImpact(data, 'confidentiality', rated('Medium', 'the data in the store')),
+      evidence: [evidence(`${flowLabel(unguarded[0], ctx)} bypasses the application`, unguarded[0].at), missingControlEvidence(INSIDER_CONTROLS, ctx.graph.elements.get(unguarded[0].to)!)],
+      target: stores.join(', '),
+    });
+  },
+};

@@ -1,0 +1,208 @@
+// LLM and agent components (OWASP Top 10 for LLM applications): untrusted text steering the model,
+// models acting with too much power, data leaking into or out of prompts, model output used unchecked,
+// and unbounded use of a paid model.
+import type { Element, Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
+import { assetImpact, rated } from '../risk.js';
+import { rateLimitGap } from './availability.js';
+import { assetNames, isLlm, reachedByBrowsers, sensitive } from './facts.js';
+import {
+  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat,
+} from './helpers.js';
+import type { ElementRule } from './types.js';
+
+/** The process that builds prompts: an LLM/agent process itself, or a process calling an LLM. */
+function llmUse(ctx: AnalysisContext, e: Element): { self: boolean; calls: Flow[] } | undefined {
+  if (e.kind !== 'process') return undefined;
+  const calls = ctx.graph.outFlows(e.id).filter((f) => f.to !== e.id && isLlm(ctx.graph.elements.get(f.to)));
+  if (e.type === 'llm' || e.traits.includes('llm')) return { self: true, calls };
+  return calls.length ? { self: false, calls } : undefined;
+}
+
+const llmEvidence = (ctx: AnalysisContext, e: Element, use: { self: boolean; calls: Flow[] }) =>
+  use.self ? evidence(`${e.name} is an LLM or agent`, e.at) : evidence(`${flowLabel(use.calls[0], ctx)} calls a language model`, use.calls[0].at);
+
+export const promptInjection: ElementRule = {
+  id: 'prompt-injection',
+  stride: 'T',
+  title: 'Prompt injection',
+  description:
+    'A component builds prompts for a language model from content that comes from an untrusted zone (user messages, web pages, documents, e-mails): instructions hidden in that content override the system\'s own and steer what the model says and does.',
+  condition: 'a process that is an LLM/agent or calls one, reachable from an untrusted zone, without `prompt-isolation`',
+  mitigation: 'Keep untrusted content apart from instructions (delimited, labelled as data), constrain outputs to schemas, filter inputs and outputs, and never let model output alone authorise actions.',
+  action: { text: 'Isolate untrusted content from instructions in prompts built by {targets}' },
+  mitigatedBy: ['prompt-isolation'],
+  references: ['OWASP LLM01:2025', 'CWE-1427', 'CAPEC-242'],
+  rating: 'Likelihood High when reachable from the internet (public jailbreak and injection techniques), Medium otherwise; impact Medium (misleading output, leaked instructions), High when the model has tools or sensitive data.',
+  example: "assistant: { tech: llm-agent }\nflows:\n  - visitor -> assistant: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    const use = llmUse(ctx, element);
+    const exposure = ctx.exposure(element.id);
+    if (!use || !isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, ['prompt-isolation'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'untrusted content is kept apart from instructions');
+    const tools = ctx.graph.outFlows(element.id).filter((f) => !isLlm(ctx.graph.elements.get(f.to)) && f.to !== element.id);
+    const data = sensitive(ctx.assetsOf(element.id));
+    return threat({
+      ...elementComponent(element),
+      title: `Prompt injection through ${element.name}`,
+      description: `${element.name} puts content from an untrusted zone into prompts; instructions hidden in it can override the system prompt${tools.length ? ' and drive its tools' : ''}.`,
+      likelihood: exposure === 'internet'
+        ? rated('High', 'injection techniques are public and need no access')
+        : rated('Medium', 'the content arrives through other components'),
+      impact: tools.length || data.length
+        ? rated('High', tools.length ? 'the model can act through its tools' : `the model sees ${assetNames(data)}`)
+        : rated('Medium', 'misleading or harmful output'),
+      evidence: [llmEvidence(ctx, element, use), missingControlEvidence(['prompt-isolation'], element)],
+    });
+  },
+};
+
+const AGENCY_CONTROLS = ['human-approval', 'least-privilege'] as const;
+
+export const llmExcessiveAgency: ElementRule = {
+  id: 'llm-excessive-agency',
+  stride: 'E',
+  title: 'Agent acts without limits (excessive agency)',
+  description:
+    'An LLM agent calls tools, services or data stores on its own: a manipulated or mistaken model performs whatever those tools allow, with the agent\'s privileges.',
+  condition: 'a process of type `llm` (or with the `llm` trait) with flows to other processes, stores or third parties that are not language models, without `human-approval` or `least-privilege`',
+  mitigation: 'Give the agent only the tools and permissions a task needs (read-only where possible), require a person to approve consequential actions, and log every tool call.',
+  action: { text: 'Limit the tools of {targets} and require approval for consequential actions' },
+  mitigatedBy: AGENCY_CONTROLS,
+  references: ['OWASP LLM06:2025', 'CWE-250', 'CWE-862'],
+  rating: 'Likelihood Medium (needs the model manipulated or mistaken); impact from the integrity of the data its tools change, High by default.',
+  example: "agent: { tech: llm-agent }\ntickets: { tech: postgres }\nflows:\n  - agent -> tickets: sql+tls",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!(element.type === 'llm' || element.traits.includes('llm'))) return undefined;
+    const tools = ctx.graph.outFlows(element.id).filter((f) => {
+      const t = ctx.graph.elements.get(f.to);
+      return t !== undefined && f.to !== element.id && !isLlm(t) && !(t.kind === 'external' && t.type !== 'third-party');
+    });
+    if (tools.length === 0) return undefined;
+    const where = { ...elementComponent(element), flows: tools.map((f) => f.id) };
+    const present = presentControls(ctx, AGENCY_CONTROLS, element);
+    if (present.length) return mitigatedBy(present, where, `the agent's actions are bounded by ${present.join(' and ')}`);
+    const names = [...new Set(tools.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
+    return threat({
+      ...where,
+      title: `${element.name} acts on ${names.join(', ')} without limits`,
+      description: `${element.name} can call ${names.join(', ')} on its own, with no approval step or narrowed permissions; a manipulated model uses them at will.`,
+      likelihood: rated('Medium', 'needs the model manipulated (prompt injection) or mistaken'),
+      impact: assetImpact(tools.flatMap((f) => ctx.assetsOf(f.to)), 'integrity', rated('High', 'whatever the tools can change')),
+      evidence: [...tools.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} is a tool the agent calls`, f.at)), missingControlEvidence(AGENCY_CONTROLS, element)],
+    });
+  },
+};
+
+export const llmDataLeakage: ElementRule = {
+  id: 'llm-data-leakage',
+  stride: 'I',
+  title: 'Sensitive data sent to or exposed by a language model',
+  description:
+    'Personal or confidential data goes into prompts: it leaves to the model provider, may be retained or used for training, and can be drawn out of the model by other users\' prompts.',
+  condition: 'a process that is an LLM/agent or calls one, where the flows to the model carry (or the LLM process handles) sensitive assets, without `data-masking`',
+  mitigation: 'Send the model only what the task needs, mask or pseudonymise personal data, use providers with zero retention, and scope retrieval to the requesting user\'s data.',
+  action: { text: 'Mask sensitive data before it reaches the model in {targets}' },
+  mitigatedBy: ['data-masking'],
+  references: ['OWASP LLM02:2025', 'CWE-359', 'CWE-200'],
+  rating: 'Likelihood Medium (extraction prompts or provider retention); impact from the confidentiality of the data in the prompts.',
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  chat: { type: api }\n  model: { tech: openai }\nflows:\n  - chat -> model: { protocol: https, auth: api-key, data: [pii] }",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    const use = llmUse(ctx, element);
+    if (!use) return undefined;
+    const data = sensitive(use.self ? ctx.assetsOf(element.id) : use.calls.flatMap((f) => ctx.assetsOfFlow(f)));
+    if (data.length === 0) return undefined;
+    const present = presentControls(ctx, ['data-masking'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'sensitive data is masked before prompting');
+    return threat({
+      ...elementComponent(element),
+      ...(use.calls.length ? { flows: use.calls.map((f) => f.id) } : {}),
+      title: `${assetNames(data)} in prompts from ${element.name}`,
+      description: `${element.name} sends ${assetNames(data)} to a language model; the data leaves to the provider and can be drawn out by other prompts.`,
+      likelihood: rated('Medium', 'extraction prompts or provider retention: some skill'),
+      impact: assetImpact(data, 'confidentiality', rated('Medium', 'data in prompts')),
+      evidence: [llmEvidence(ctx, element, use), missingControlEvidence(['data-masking'], element)],
+    });
+  },
+};
+
+export const llmInsecureOutput: ElementRule = {
+  id: 'llm-insecure-output',
+  stride: 'T',
+  title: 'Model output used without validation',
+  description:
+    'Text generated by a language model is shown in browsers or passed on to interpreters (databases, commands, other services) as if it were trusted: a manipulated model emits script, queries or commands.',
+  condition: 'a process that is an LLM/agent or calls one, and is reached by browsers or writes to stores or calls other processes, without `output-encoding`',
+  mitigation: 'Treat model output as untrusted input: encode it for the page, validate it against schemas, and never pass it to interpreters without parameterisation.',
+  action: { text: 'Validate and encode model output in {targets}' },
+  mitigatedBy: ['output-encoding'],
+  references: ['OWASP LLM05:2025', 'CWE-79', 'CWE-94'],
+  rating: 'Likelihood Medium (needs the model steered, usually by prompt injection); impact Medium (script in users\' sessions or altered data).',
+  example: "chat: { type: api }\nmodel: { tech: openai }\nflows:\n  - browser -> chat: https\n  - chat -> model: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    const use = llmUse(ctx, element);
+    if (!use) return undefined;
+    const browsers = reachedByBrowsers(ctx, element);
+    const sinks = ctx.graph.outFlows(element.id).filter((f) => {
+      const t = ctx.graph.elements.get(f.to);
+      return t !== undefined && f.to !== element.id && !isLlm(t) && (t.kind === 'store' || t.kind === 'process');
+    });
+    if (!browsers && sinks.length === 0) return undefined;
+    const present = presentControls(ctx, ['output-encoding'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'model output is validated and encoded');
+    return threat({
+      ...elementComponent(element),
+      title: `Unvalidated model output from ${element.name}`,
+      description: `${element.name} passes model output ${browsers ? 'to browsers' : ''}${browsers && sinks.length ? ' and ' : ''}${sinks.length ? `to ${[...new Set(sinks.map((f) => ctx.graph.elements.get(f.to)!.name))].sort().join(', ')}` : ''} without validating or encoding it.`,
+      likelihood: rated('Medium', 'needs the model steered, usually by prompt injection'),
+      impact: rated('Medium', 'script in users\' sessions or altered data'),
+      evidence: [llmEvidence(ctx, element, use), missingControlEvidence(['output-encoding'], element)],
+    });
+  },
+};
+
+export const llmUnboundedConsumption: ElementRule = {
+  id: 'llm-unbounded-consumption',
+  stride: 'D',
+  title: 'Unbounded use of a paid model',
+  description:
+    'Anyone who reaches the component can make it call a language model as often and with prompts as large as they like: the bill grows without limit (denial of wallet) and the service slows for everyone.',
+  condition: 'a process that is an LLM/agent or calls one, reachable from an untrusted zone, without `rate-limiting` (and not already reported by `no-rate-limiting` on one of its endpoints)',
+  mitigation: 'Rate-limit and quota per user, cap prompt and output tokens, set spending alerts and hard limits with the provider, and cache answers.',
+  action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
+  mitigatedBy: ['rate-limiting'],
+  references: ['OWASP LLM10:2025', 'CWE-770', 'CWE-400'],
+  rating: 'Likelihood High when reachable from the internet without authentication, Medium otherwise; impact Medium (cost and slowdown).',
+  example: "assistant: { tech: llm-agent }\nflows:\n  - visitor -> assistant: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    const use = llmUse(ctx, element);
+    const exposure = ctx.exposure(element.id);
+    if (!use || !isExposed(exposure)) return undefined;
+    if (element.endpoints.some((ep) => rateLimitGap(ep, element, ctx))) return undefined;
+    const present = presentControls(ctx, ['rate-limiting'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'model use is rate-limited');
+    const anonymous = !element.auth || element.auth === 'none';
+    return threat({
+      ...elementComponent(element),
+      title: `Unbounded model use through ${element.name}`,
+      description: `${element.name} calls a language model for requests from an untrusted zone with no rate limit; cost and latency grow with whatever callers send.`,
+      likelihood: exposure === 'internet' && anonymous
+        ? rated('High', 'anyone on the internet can send requests')
+        : rated('Medium', anonymous ? 'reachable only through other components' : 'needs a valid account'),
+      impact: rated('Medium', 'runaway cost and slowdown'),
+      evidence: [llmEvidence(ctx, element, use), missingControlEvidence(['rate-limiting'], element)],
+      target: element.name,
+    });
+  },
+};

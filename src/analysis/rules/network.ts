@@ -1,0 +1,257 @@
+// The network perimeter: what the internet can reach that it should not (stores, management ports,
+// diagnostics), what the server can be made to reach (SSRF, cloud metadata), and missing layers.
+import { assetImpact, rated } from '../risk.js';
+import { assetNames, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
+import {
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, isExposed,
+  missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat,
+} from './helpers.js';
+import type { ElementRule, EndpointRule, FlowRule } from './types.js';
+
+const SSRF_CONTROLS = ['egress-filtering'] as const;
+
+export const serverSideRequestForgery: EndpointRule = {
+  id: 'server-side-request-forgery',
+  stride: 'I',
+  title: 'Server-side request forgery (SSRF)',
+  description:
+    'An endpoint makes the server fetch a URL the caller chooses (previews, imports, proxies): the attacker reaches internal services, admin interfaces and anything the server can reach.',
+  condition: 'an endpoint of kind `fetch` reachable from an untrusted zone, without `egress-filtering`',
+  mitigation: 'Allow-list destinations (scheme, host, port), resolve and re-check addresses to refuse private and link-local ranges, disable redirects, and fetch from an isolated egress proxy.',
+  action: { key: 'egress-filtering', text: 'Allow-list outbound destinations for {targets}' },
+  mitigatedBy: SSRF_CONTROLS,
+  references: ['CWE-918', 'CAPEC-664', 'OWASP Top 10 A10', 'OWASP API7:2023'],
+  rating: 'Likelihood High from the internet (public payload lists), Medium otherwise; impact Medium (internal services reachable), High when internal stores hold confidential data.',
+  example: "api:\n  type: api\n  endpoints:\n    /preview: { auth: jwt }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['fetch'],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, SSRF_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'outbound destinations are allow-listed');
+    const internal = ctx.graph.outFlows(element.id).map((f) => ctx.graph.elements.get(f.to)).filter((t) => t !== undefined && ctx.graph.trustRankOf(t.id) >= 2);
+    const valuable = highConfidentiality(internal.flatMap((t) => ctx.assetsOf(t!.id)));
+    return threat({
+      ...endpointComponent(ep),
+      title: `Server-side request forgery through ${ep.key}`,
+      description: `${ep.key} on ${element.name} fetches URLs chosen by the caller; requests can be aimed at internal services${valuable.length ? ` holding ${assetNames(valuable)}` : ''}.`,
+      likelihood: exposure === 'internet' ? rated('High', 'public payload lists and tools') : rated('Medium', 'reachable only through other components'),
+      impact: valuable.length ? rated('High', `internal services hold ${assetNames(valuable)}`) : rated('Medium', 'internal services become reachable'),
+      evidence: [evidence(`${ep.key} fetches caller-supplied URLs`, ep.at), missingControlEvidence(SSRF_CONTROLS, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};
+
+const METADATA_CONTROLS = ['metadata-protection', 'egress-filtering'] as const;
+
+export const cloudMetadataExposure: ElementRule = {
+  id: 'cloud-metadata-exposure',
+  stride: 'E',
+  title: 'Cloud credentials reachable through the metadata service',
+  description:
+    'A cloud workload that fetches caller-chosen URLs can be pointed at the instance metadata service (169.254.169.254), which hands out the workload\'s cloud credentials.',
+  condition: 'a process running in the cloud (the `cloud` or `serverless` trait, or a boundary of kind `cloud`) with an endpoint of kind `fetch` reachable from an untrusted zone, without `metadata-protection` or `egress-filtering`',
+  mitigation: 'Require session tokens for the metadata service (IMDSv2, hop limit 1) or block it from the application, and scope the workload\'s role to least privilege.',
+  action: { text: 'Protect the cloud metadata service from {targets} (IMDSv2)' },
+  mitigatedBy: METADATA_CONTROLS,
+  references: ['CWE-918', 'CWE-522', 'CAPEC-664', 'OWASP Top 10 A10'],
+  rating: 'Likelihood High from the internet (well-known payloads), Medium otherwise; impact High (the workload\'s cloud credentials).',
+  example: "boundaries:\n  vpc: { kind: cloud }\nelements:\n  api:\n    type: api\n    in: vpc\n    endpoints:\n      /fetch: { auth: jwt }",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!inCloud(ctx, element)) return undefined;
+    const fetchers = element.endpoints.filter((ep) => ep.kind === 'fetch' && isExposed(endpointExposure(ep, element, ctx)));
+    if (fetchers.length === 0) return undefined;
+    const unprotected = fetchers.filter((ep) => presentControls(ctx, METADATA_CONTROLS, element, ep).length === 0);
+    if (unprotected.length === 0) {
+      return mitigatedBy(presentControls(ctx, METADATA_CONTROLS, element, fetchers[0]), elementComponent(element), 'the metadata service is out of reach');
+    }
+    const fromInternet = unprotected.some((ep) => endpointExposure(ep, element, ctx) === 'internet');
+    return threat({
+      ...elementComponent(element),
+      title: `Cloud credentials of ${element.name} reachable via the metadata service`,
+      description: `${element.name} runs in the cloud and fetches caller-chosen URLs (${unprotected.map((ep) => ep.key).join(', ')}); pointed at the metadata service, it hands out its own cloud credentials.`,
+      likelihood: fromInternet ? rated('High', 'well-known payloads from the internet') : rated('Medium', 'reachable only through other components'),
+      impact: rated('High', 'the workload\'s cloud credentials: control of cloud resources'),
+      evidence: [evidence(`${unprotected[0].key} fetches caller-supplied URLs`, unprotected[0].at), evidence(`${element.name} runs in the cloud`, element.at), missingControlEvidence(METADATA_CONTROLS, element)],
+    });
+  },
+};
+
+const STORE_PERIMETER = ['ip-allowlist', 'vpn'] as const;
+
+export const exposedDataStore: ElementRule = {
+  id: 'exposed-data-store',
+  stride: 'I',
+  title: 'Data store reachable from the internet',
+  description:
+    'A data store accepts connections straight from an untrusted zone (a public bucket, a database with a public address): it is found by scanners within hours and every credential or misconfiguration is one step from a breach.',
+  condition: 'a store marked `exposed: true` or receiving a flow directly from an untrusted zone, without `ip-allowlist` or `vpn`',
+  mitigation: 'Take the store off the internet (private network, private endpoints), let only the application reach it, and block public access at the account level.',
+  action: { text: 'Take {targets} off the internet (private network only)' },
+  mitigatedBy: STORE_PERIMETER,
+  references: ['CWE-284', 'CWE-668', 'CAPEC-116', 'OWASP Top 10 A05'],
+  rating: 'Likelihood High (internet-wide scanners); impact from the confidentiality of what the store holds, High by default.',
+  example: 'bucket: { tech: s3, exposed: true }',
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    const direct = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && ctx.isUntrustedSource(f.from));
+    if (element.exposed !== true && direct.length === 0) return undefined;
+    const present = presentControls(ctx, STORE_PERIMETER, element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), `only reachable through ${present.join(' or ')}`);
+    const held = ctx.assetsOf(element.id);
+    return threat({
+      ...elementComponent(element),
+      ...(direct.length ? { flows: direct.map((f) => f.id) } : {}),
+      title: `${element.name} is reachable from the internet`,
+      description: `${element.name} accepts connections from an untrusted zone${held.length ? ` and holds ${assetNames(held)}` : ''}; scanners find such stores within hours.`,
+      likelihood: rated('High', 'internet-wide scanners look for exposed stores'),
+      impact: assetImpact(sensitive(held), 'confidentiality', rated('High', 'everything in the store')),
+      evidence: [
+        element.exposed ? evidence(`${element.name} is marked exposed`, [...element.at, 'exposed']) : evidence(`${flowLabel(direct[0], ctx)} comes from an untrusted zone`, direct[0].at),
+        missingControlEvidence(STORE_PERIMETER, element),
+      ],
+    });
+  },
+};
+
+export const missingWaf: ElementRule = {
+  id: 'missing-waf',
+  stride: 'T',
+  title: 'No web application firewall in front of sensitive services',
+  description:
+    'An internet-facing application that handles confidential data has no WAF on any path in front of it: known exploit patterns and mass scanning reach the application code unfiltered (defence in depth).',
+  condition: 'a process running application code with exposure `internet` that handles data of high confidentiality, without `waf` on it, its boundary or every public path in front (partner-only endpoints with `callers` aside)',
+  mitigation: 'Put a WAF (managed rules for the OWASP Top 10 and known CVEs) in front of the application, in blocking mode once tuned.',
+  action: { text: 'Put a WAF in front of {targets}' },
+  mitigatedBy: ['waf'],
+  references: ['CWE-693', 'CAPEC-66', 'OWASP ASVS V1.14'],
+  rating: 'Likelihood Medium (scanning is constant, exploiting needs a flaw); impact Low (a missing layer, not a flaw by itself).',
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  app: { type: web-app, handles: [pii] }\nflows:\n  - visitor -> app: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
+    const confidential = highConfidentiality(ctx.assetsOf(element.id));
+    if (confidential.length === 0) return undefined;
+    if (publicPathsHave(ctx, element, 'waf')) return mitigatedBy(['waf'], elementComponent(element), 'requests are filtered by a WAF');
+    return threat({
+      ...elementComponent(element),
+      title: `No WAF in front of ${element.name}`,
+      description: `${element.name} handles ${assetNames(confidential)} and takes internet traffic with no web application firewall on the way; exploit attempts reach its code unfiltered.`,
+      likelihood: rated('Medium', 'constant scanning; exploiting needs a flaw'),
+      impact: rated('Low', 'a missing layer of defence, not a flaw by itself'),
+      evidence: [evidence(`${element.name} is reachable from the internet`, element.at), missingControlEvidence(['waf'], element)],
+    });
+  },
+};
+
+const MANAGEMENT_PROTOCOLS = new Set(['ssh', 'rdp', 'vnc', 'telnet']);
+const MANAGEMENT_PERIMETER = ['vpn', 'ip-allowlist'] as const;
+
+export const exposedManagementPort: FlowRule = {
+  id: 'exposed-management-port',
+  stride: 'E',
+  title: 'Remote administration open to the internet',
+  description:
+    'SSH, RDP, VNC or Telnet is reachable from an untrusted zone: brute force, credential stuffing and the next pre-auth vulnerability are aimed straight at a shell.',
+  condition: 'a flow over `ssh`, `rdp`, `vnc` or `telnet` from an untrusted source into our element, without `vpn` or `ip-allowlist` on the target',
+  mitigation: 'Close the port to the internet; reach hosts through a VPN, a bastion with MFA or a cloud session manager, and allow-list source addresses.',
+  action: { text: 'Close remote administration on {targets} to the internet (VPN or bastion)' },
+  mitigatedBy: MANAGEMENT_PERIMETER,
+  references: ['CWE-284', 'CWE-307', 'CAPEC-555', 'CAPEC-49'],
+  rating: 'Likelihood High (scanned and brute-forced constantly); impact High (a shell on the host).',
+  example: 'flows:\n  - operator -> server: ssh',
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    if (!MANAGEMENT_PROTOCOLS.has(flow.protocol) || !ctx.isUntrustedSource(flow.from)) return undefined;
+    const target = ctx.graph.elements.get(flow.to);
+    if (!target || ctx.isUntrustedSource(target.id)) return undefined;
+    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
+    const present = presentControls(ctx, MANAGEMENT_PERIMETER, target);
+    if (present.length) return mitigatedBy(present, where, `only reachable through ${present.join(' or ')}`);
+    return threat({
+      ...where,
+      title: `${flow.protocol.toUpperCase()} to ${target.name} open to the internet`,
+      description: `${flowLabel(flow, ctx)} reaches a remote administration port from an untrusted zone; it is brute-forced and exploited without pause.`,
+      likelihood: rated('High', 'scanned and brute-forced constantly with public tools'),
+      impact: rated('High', 'a shell on the host: full compromise'),
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses ${flow.protocol} from an untrusted zone`, flow.at), missingControlEvidence(MANAGEMENT_PERIMETER, target)],
+      target: target.name,
+    });
+  },
+};
+
+export const flatNetwork: ElementRule = {
+  id: 'flat-network',
+  stride: 'E',
+  title: 'Restricted data in the same zone as internet-facing code',
+  description:
+    'A store holding restricted data sits in the same network zone as an internet-facing application: once the application is compromised nothing separates the attacker from the data (lateral movement).',
+  condition: 'a store holding restricted assets whose innermost boundary also directly holds a process running application code with exposure `internet`, without `ip-allowlist` on the store',
+  mitigation: 'Move the store to its own data tier with network rules that admit only the services that need it, on the ports they need.',
+  action: { text: 'Segment {targets} into a separate data tier' },
+  mitigatedBy: ['ip-allowlist'],
+  references: ['CWE-653', 'CWE-923', 'CAPEC-555'],
+  rating: 'Likelihood Medium (needs the application compromised first); impact High (restricted data).',
+  example: "assets:\n  cards: { classification: restricted }\nboundaries:\n  net: { trust: internal }\nelements:\n  app: { type: web-app, in: net }\n  db: { tech: postgres, in: net, stores: [cards] }\nflows:\n  - visitor -> app: https\n  - app -> db: sql+tls",
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    if (!element.boundary) return undefined;
+    const data = restricted(ctx.assetsOf(element.id).filter((a) => element.stores.includes(a.id)));
+    if (data.length === 0) return undefined;
+    const neighbours = ctx.graph.model.elements.filter((e) =>
+      e.boundary === element.boundary && runsAppCode(e) && ctx.exposure(e.id) === 'internet');
+    if (neighbours.length === 0) return undefined;
+    const present = presentControls(ctx, ['ip-allowlist'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'only listed services may connect');
+    const zone = ctx.graph.boundaries.get(element.boundary)?.name ?? element.boundary;
+    return threat({
+      ...elementComponent(element),
+      title: `${element.name} shares a zone with internet-facing ${neighbours.map((n) => n.name).join(', ')}`,
+      description: `${element.name} holds ${assetNames(data)} in ${zone}, next to ${neighbours.map((n) => n.name).join(', ')} which the internet reaches; a compromise moves laterally with no further barrier.`,
+      likelihood: rated('Medium', 'needs the internet-facing code compromised first'),
+      impact: rated('High', `${assetNames(data)} is restricted`),
+      evidence: [evidence(`${element.name} is in ${zone}`, [...element.at, 'in']), evidence(`${neighbours[0].name} is in ${zone} and internet-facing`, neighbours[0].at)],
+    });
+  },
+};
+
+const DEBUG_PERIMETER = ['ip-allowlist', 'vpn'] as const;
+
+export const exposedDebugEndpoint: EndpointRule = {
+  id: 'exposed-debug-endpoint',
+  stride: 'I',
+  title: 'Debug or diagnostics endpoint reachable from outside',
+  description:
+    'A debug or diagnostics endpoint (actuator, pprof, phpinfo, heap dumps) reachable from an untrusted zone: it leaks configuration, secrets and memory, and some let callers change the running system.',
+  condition: 'an endpoint of kind `debug` reachable from an untrusted zone, without `ip-allowlist` or `vpn`',
+  mitigation: 'Disable debug endpoints in production, or serve them on a separate management port reachable only from the operations network.',
+  action: { text: 'Remove or firewall debug endpoints {targets}' },
+  mitigatedBy: DEBUG_PERIMETER,
+  references: ['CWE-215', 'CWE-489', 'CAPEC-121', 'OWASP Top 10 A05'],
+  rating: 'Likelihood High from the internet when public (scanners look for these paths), Medium otherwise; impact High (configuration, secrets and memory).',
+  example: "api:\n  type: api\n  endpoints:\n    /actuator: { public: true }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['debug'],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, DEBUG_PERIMETER, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), `only reachable through ${present.join(' or ')}`);
+    return threat({
+      ...endpointComponent(ep),
+      title: `Debug endpoint ${ep.key} reachable from outside`,
+      description: `${ep.key} on ${element.name} exposes diagnostics to an untrusted zone; configuration, secrets and memory contents leak.`,
+      likelihood: exposure === 'internet' && ep.public ? rated('High', 'scanners probe these paths') : rated('Medium', ep.public ? 'reachable only through other components' : 'needs a valid credential'),
+      impact: rated('High', 'configuration, secrets and memory contents: full compromise possible'),
+      evidence: [evidence(`${ep.key} is a debug endpoint`, ep.at), missingControlEvidence(DEBUG_PERIMETER, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};

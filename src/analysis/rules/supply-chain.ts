@@ -1,0 +1,287 @@
+// Supply chain and infrastructure: the pipeline that builds and deploys, the registry that holds images,
+// the cloud console, and the containers everything runs in.
+import type { Element } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
+import { assetImpact, rated } from '../risk.js';
+import { assetNames, inContainer, isPerson, sensitive, STATIC_SECRET_AUTH } from './facts.js';
+import {
+  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode,
+  threat,
+} from './helpers.js';
+import type { ElementRule, ModelRule, Outcome } from './types.js';
+
+/** What a pipeline deploys to or publishes into: its outbound flows to our own elements. */
+const deployTargets = (ctx: AnalysisContext, pipeline: Element) =>
+  ctx.graph.outFlows(pipeline.id).filter((f) => {
+    const t = ctx.graph.elements.get(f.to);
+    return t !== undefined && f.to !== pipeline.id && t.kind !== 'external';
+  });
+
+export const pipelinePoisoning: ElementRule = {
+  id: 'pipeline-poisoning',
+  stride: 'T',
+  title: 'Unreviewed code reaches production through CI/CD',
+  description:
+    'A pipeline builds and deploys to production, and nothing says deployed code must pass review on a protected branch: one compromised developer account, a malicious pull request or a poisoned build script ships straight to production.',
+  condition: 'an element of type `ci-cd` with flows to our processes, stores or registries, without `protected-branches`',
+  mitigation: 'Deploy only from protected branches with required reviews, run untrusted pull requests without secrets in isolated runners, and pin third-party pipeline actions by digest.',
+  action: { text: 'Deploy only reviewed code from protected branches in {targets}' },
+  mitigatedBy: ['protected-branches'],
+  references: ['CWE-494', 'CWE-1395', 'CAPEC-438', 'OWASP CICD-SEC-1', 'OWASP CICD-SEC-4'],
+  rating: 'Likelihood Medium (needs a developer account or a pull request that runs in the pipeline); impact High (code of the attacker\'s choice in production).',
+  example: 'ci: { tech: github-actions }\nflows:\n  - ci -> api: https',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (element.type !== 'ci-cd') return undefined;
+    const deploys = deployTargets(ctx, element);
+    if (deploys.length === 0) return undefined;
+    const where = { ...elementComponent(element), flows: deploys.map((f) => f.id) };
+    const present = presentControls(ctx, ['protected-branches'], element);
+    if (present.length) return mitigatedBy(present, where, 'only reviewed changes deploy');
+    return threat({
+      ...where,
+      title: `Unreviewed code can ship through ${element.name}`,
+      description: `${element.name} deploys to ${deploys.map((f) => ctx.graph.elements.get(f.to)?.name ?? f.to).join(', ')} and nothing requires a reviewed change on a protected branch.`,
+      likelihood: rated('Medium', 'needs a developer account or a pull request that runs in the pipeline'),
+      impact: rated('High', 'attacker-chosen code in production: full compromise'),
+      evidence: [evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at), missingControlEvidence(['protected-branches'], element)],
+    });
+  },
+};
+
+export const pipelineOverPrivileged: ElementRule = {
+  id: 'pipeline-over-privileged',
+  stride: 'E',
+  title: 'Pipeline holds standing production privileges',
+  description:
+    'A pipeline pushes into production (runtime services, stores or the cloud management plane) with its own standing credentials: whoever runs code in the pipeline inherits them.',
+  condition: 'an element of type `ci-cd` with flows to our processes, stores, a `cloud-console` or over `cloud-api`, without `least-privilege`',
+  mitigation: 'Use short-lived, narrowly scoped deployment credentials (OIDC federation), separate build from deploy, and prefer pull-based deployment (GitOps) so the pipeline holds no production access.',
+  action: { text: 'Scope and shorten the deployment credentials of {targets}' },
+  mitigatedBy: ['least-privilege'],
+  references: ['CWE-250', 'CWE-269', 'CAPEC-122', 'OWASP CICD-SEC-2', 'OWASP CICD-SEC-5'],
+  rating: 'Likelihood Low (needs code execution in the pipeline first); impact High (production and cloud access).',
+  example: 'ci: { tech: jenkins }\nflows:\n  - ci -> cloud: { protocol: cloud-api, auth: iam }',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (element.type !== 'ci-cd') return undefined;
+    const deploys = deployTargets(ctx, element);
+    if (deploys.length === 0) return undefined;
+    const where = { ...elementComponent(element), flows: deploys.map((f) => f.id) };
+    const present = presentControls(ctx, ['least-privilege'], element);
+    if (present.length) return mitigatedBy(present, where, 'deployment credentials are scoped and short-lived');
+    return threat({
+      ...where,
+      title: `${element.name} holds standing production access`,
+      description: `${element.name} reaches ${deploys.map((f) => ctx.graph.elements.get(f.to)?.name ?? f.to).join(', ')} with its own credentials; anything that runs in the pipeline can use them.`,
+      likelihood: rated('Low', 'needs code execution in the pipeline first'),
+      impact: rated('High', 'production and cloud access: full compromise'),
+      evidence: [evidence(`${flowLabel(deploys[0], ctx)} uses the pipeline's credentials`, deploys[0].at), missingControlEvidence(['least-privilege'], element)],
+    });
+  },
+};
+
+export const secretsInCiCd: ElementRule = {
+  id: 'secrets-in-ci-cd',
+  stride: 'I',
+  title: 'Long-lived secrets stored in the pipeline',
+  description:
+    'A pipeline authenticates to its targets with static secrets (keys, passwords) kept in its own settings: they leak through build logs, forks and compromised plugins, and outlive the people who created them.',
+  condition: 'an element of type `ci-cd` with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management`',
+  mitigation: 'Replace static secrets with short-lived federated credentials (OIDC), keep the rest in a secrets manager, mask them in logs, and never expose them to pull-request builds.',
+  action: { text: 'Replace static pipeline secrets with short-lived credentials in {targets}' },
+  mitigatedBy: ['secrets-management'],
+  references: ['CWE-798', 'CWE-532', 'CAPEC-191', 'OWASP CICD-SEC-6'],
+  rating: 'Likelihood Medium (build logs and forks leak secrets routinely); impact from the confidentiality of what the secrets reach, High by default.',
+  example: 'ci: { tech: gitlab-ci }\nflows:\n  - ci -> server: { protocol: ssh, auth: ssh-key }',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (element.type !== 'ci-cd') return undefined;
+    const flows = ctx.graph.outFlows(element.id).filter((f) => STATIC_SECRET_AUTH.has(f.auth));
+    if (flows.length === 0) return undefined;
+    const where = { ...elementComponent(element), flows: flows.map((f) => f.id) };
+    const present = presentControls(ctx, ['secrets-management'], element);
+    if (present.length) return mitigatedBy(present, where, 'pipeline secrets are managed and short-lived');
+    return threat({
+      ...where,
+      title: `Static secrets stored in ${element.name}`,
+      description: `${element.name} authenticates with ${[...new Set(flows.map((f) => f.auth))].join(', ')} secrets kept in its settings; logs, forks and plugins can leak them.`,
+      likelihood: rated('Medium', 'pipeline logs and forks leak secrets routinely'),
+      impact: assetImpact(sensitive(flows.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'the secrets reach production')),
+      evidence: [evidence(`${flowLabel(flows[0], ctx)} uses ${flows[0].auth}`, flows[0].at), missingControlEvidence(['secrets-management'], element)],
+    });
+  },
+};
+
+export const unsignedImages: ElementRule = {
+  id: 'unsigned-images',
+  stride: 'T',
+  title: 'Container images are not signed',
+  description:
+    'Workloads run images from a registry without signature verification: whoever can push to the registry (a leaked pipeline token, a registry flaw) replaces what production runs.',
+  condition: 'a store of type `container-registry` with flows in or out (images pushed or pulled), without `image-signing` on the registry',
+  mitigation: 'Sign images in the pipeline (Sigstore/cosign, Notation), verify signatures at admission, and deploy by digest rather than tag.',
+  action: { text: 'Sign images and verify signatures at deploy for {targets}' },
+  mitigatedBy: ['image-signing'],
+  references: ['CWE-494', 'CWE-345', 'CAPEC-439', 'OWASP CICD-SEC-9'],
+  rating: 'Likelihood Low (needs push access to the registry); impact High (code of the attacker\'s choice in production).',
+  example: 'registry: { tech: ecr }\nflows:\n  - ci -> registry: https\n  - registry -> cluster: https',
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    if (element.type !== 'container-registry') return undefined;
+    const used = [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)].filter((f) => f.from !== f.to);
+    if (used.length === 0) return undefined;
+    const present = presentControls(ctx, ['image-signing'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'images are signed and verified');
+    return threat({
+      ...elementComponent(element),
+      title: `Unsigned images in ${element.name}`,
+      description: `Images in ${element.name} are not signed and verified before they run; a tampered image deploys like a real one.`,
+      likelihood: rated('Low', 'needs push access to the registry'),
+      impact: rated('High', 'attacker-chosen code in production'),
+      evidence: [evidence(`${element.name} is a container registry in use`, element.at), missingControlEvidence(['image-signing'], element)],
+    });
+  },
+};
+
+export const dependencyConfusion: ElementRule = {
+  id: 'dependency-confusion',
+  stride: 'T',
+  title: 'Builds can pull malicious public packages',
+  description:
+    'A pipeline resolves dependencies without pinning them to versions, hashes and a private registry: a public package with an internal package\'s name (dependency confusion) or a hijacked version runs in the build.',
+  condition: 'an element of type `ci-cd`, without `dependency-pinning`',
+  mitigation: 'Pin dependencies with lock files and hashes, resolve internal names only from the private registry (scoped names, a single proxy), and review dependency updates.',
+  action: { text: 'Pin dependencies and resolve them through a private registry in {targets}' },
+  mitigatedBy: ['dependency-pinning'],
+  references: ['CWE-1357', 'CWE-829', 'CAPEC-538', 'OWASP CICD-SEC-3', 'OWASP Top 10 A06'],
+  rating: 'Likelihood Medium (squatting internal names is automated); impact High (code execution in the build and the product).',
+  example: 'ci: { tech: github-actions }',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (element.type !== 'ci-cd') return undefined;
+    const present = presentControls(ctx, ['dependency-pinning'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'dependencies are pinned to a private registry');
+    return threat({
+      ...elementComponent(element),
+      title: `${element.name} can pull malicious packages`,
+      description: `${element.name} builds code whose dependencies are not declared pinned to hashes and a private registry; a look-alike or hijacked package runs in the build.`,
+      likelihood: rated('Medium', 'squatting internal package names is automated'),
+      impact: rated('High', 'code execution in the build and in what it ships'),
+      evidence: [evidence(`${element.name} is a build pipeline`, element.at), missingControlEvidence(['dependency-pinning'], element)],
+    });
+  },
+};
+
+export const cloudConsoleWithoutMfa: ElementRule = {
+  id: 'cloud-console-without-mfa',
+  stride: 'S',
+  title: 'Cloud console access without MFA',
+  description:
+    'People sign in to the cloud provider\'s console without MFA: one phished password controls every resource in the account.',
+  condition: 'an element of type `cloud-console` with flows in from people (admin, developer, support-staff, user), without `mfa` on the console or on the flows',
+  mitigation: 'Enforce phishing-resistant MFA for every console user through single sign-on, remove long-lived root and user keys, and alert on console sign-ins.',
+  action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
+  mitigatedBy: ['mfa'],
+  references: ['CWE-308', 'CAPEC-560', 'OWASP Top 10 A07'],
+  rating: 'Likelihood Medium (phishing and password reuse); impact High (the whole cloud account).',
+  example: 'console: { tech: aws-console }\nops: { type: admin }\nflows:\n  - ops -> console: https',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (element.type !== 'cloud-console') return undefined;
+    const people = ctx.graph.inFlows(element.id).filter((f) => isPerson(ctx.graph.elements.get(f.from)));
+    if (people.length === 0) return undefined;
+    const where = { ...elementComponent(element), flows: people.map((f) => f.id) };
+    const present = presentControls(ctx, ['mfa'], element);
+    if (present.length || people.every((f) => f.controls.includes('mfa'))) return mitigatedBy(['mfa'], where, 'console users sign in with MFA');
+    return threat({
+      ...where,
+      title: `${element.name} accessible without MFA`,
+      description: `${people.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from).join(', ')} sign in to ${element.name} with a password alone; phishing it yields the whole cloud account.`,
+      likelihood: rated('Medium', 'phishing and password reuse: some skill'),
+      impact: rated('High', 'every resource in the cloud account'),
+      evidence: [evidence(`${flowLabel(people[0], ctx)} signs in to the console`, people[0].at), missingControlEvidence(['mfa'], element)],
+    });
+  },
+};
+
+export const privilegedContainer: ElementRule = {
+  id: 'privileged-container',
+  stride: 'E',
+  title: 'Privileged container',
+  description:
+    'A containerised workload runs privileged (or as root with host access): a compromise of the application escapes the container to the node and every workload on it.',
+  condition: 'a process marked `privileged: true` that is a container (the `container` trait, or in a boundary of kind `container`), without `sandboxing`',
+  mitigation: 'Run as a non-root user without the privileged flag, drop capabilities, use a read-only root file system, and enforce this with admission policies (Pod Security "restricted").',
+  action: { key: 'drop-privileges', text: 'Drop root privileges from {targets}' },
+  mitigatedBy: ['sandboxing'],
+  references: ['CWE-250', 'CWE-269', 'CAPEC-69', 'CIS Kubernetes 5.2'],
+  rating: 'Likelihood Medium when the workload is reachable from an untrusted zone, Low otherwise; impact High (the node and its neighbours).',
+  example: "boundaries:\n  cluster: { kind: container }\nelements:\n  agent: { type: service, in: cluster, privileged: true }",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!element.privileged || !inContainer(ctx, element)) return undefined;
+    const present = presentControls(ctx, ['sandboxing'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'the container is sandboxed');
+    return threat({
+      ...elementComponent(element),
+      title: `${element.name} runs as a privileged container`,
+      description: `${element.name} is a privileged container; escaping it gives the node and every workload on it.`,
+      likelihood: isExposed(ctx.exposure(element.id))
+        ? rated('Medium', 'reachable from an untrusted zone: one application flaw is the way in')
+        : rated('Low', 'internal: needs a prior foothold'),
+      impact: rated('High', 'the node and every workload on it'),
+      evidence: [evidence(`${element.name} is privileged`, [...element.at, 'privileged']), missingControlEvidence(['sandboxing'], element)],
+    });
+  },
+};
+
+export const containerEscape: ModelRule = {
+  id: 'container-escape',
+  stride: 'E',
+  title: 'Internet-facing and sensitive workloads share a container platform',
+  description:
+    'A container boundary (a shared cluster or host) runs both internet-facing application code and workloads handling restricted data: one container escape from the exposed workload reaches the sensitive ones.',
+  condition: 'a boundary of kind `container` directly holding at least one process running application code with exposure `internet` and at least one other element handling or storing restricted assets, without `sandboxing` on the boundary',
+  mitigation: 'Run sensitive workloads on separate nodes or clusters (taints, node pools), sandbox untrusted workloads (gVisor, Kata), and keep the runtime and kernel patched.',
+  action: { text: 'Isolate sensitive workloads from internet-facing ones in {targets}' },
+  mitigatedBy: ['sandboxing'],
+  references: ['CWE-653', 'CWE-1189', 'CAPEC-69'],
+  rating: 'Likelihood Low (a container escape needs a kernel or runtime flaw); impact High (restricted data).',
+  example: "assets:\n  cards: { classification: restricted }\nboundaries:\n  cluster: { kind: container }\nelements:\n  web: { type: web-app, in: cluster }\n  vault-svc: { type: service, in: cluster, handles: [cards] }\nflows:\n  - visitor -> web: https",
+  appliesTo: 'model',
+  check(ctx) {
+    const out: Outcome[] = [];
+    for (const b of ctx.graph.model.boundaries) {
+      if (b.kind !== 'container') continue;
+      const members = ctx.graph.model.elements.filter((e) => e.boundary === b.id);
+      const exposed = members.filter((e) => runsAppCode(e) && ctx.exposure(e.id) === 'internet');
+      const sensitiveMembers = members.filter((e) => !exposed.includes(e) &&
+        ctx.assetsOf(e.id).some((a) => a.classification === 'restricted' && (e.handles.includes(a.id) || e.stores.includes(a.id))));
+      if (exposed.length === 0 || sensitiveMembers.length === 0) continue;
+      const where = { component: b.id, componentKind: 'boundary' as const };
+      if (b.controls.includes('sandboxing')) {
+        out.push(mitigatedBy(['sandboxing'], where, 'workloads are sandboxed'));
+        continue;
+      }
+      const data = sensitiveMembers.flatMap((e) => ctx.assetsOf(e.id).filter((a) => a.classification === 'restricted'));
+      out.push(threat({
+        ...where,
+        title: `Container escape from ${exposed.map((e) => e.name).join(', ')} to ${sensitiveMembers.map((e) => e.name).join(', ')} in ${b.name}`,
+        description: `${b.name} runs internet-facing ${exposed.map((e) => e.name).join(', ')} next to ${sensitiveMembers.map((e) => e.name).join(', ')} (${assetNames(data)}); a container escape crosses that line.`,
+        likelihood: rated('Low', 'a container escape needs a kernel or runtime flaw'),
+        impact: rated('High', `${assetNames(data)} is restricted`),
+        evidence: [evidence(`${b.name} is a container boundary`, b.at), evidence(`${exposed[0].name} is internet-facing`, exposed[0].at), evidence(`${sensitiveMembers[0].name} handles restricted data`, sensitiveMembers[0].at)],
+        target: b.name,
+      }));
+    }
+    return out;
+  },
+};

@@ -1,0 +1,195 @@
+// Browser-facing weaknesses: script injection into pages, forged cross-site requests, permissive CORS,
+// open redirects. Each needs a browser in front of the component (directly or through edge components).
+import type { Element } from '../../model/types.js';
+import { type AnalysisContext, isPassThrough } from '../context.js';
+import { rated } from '../risk.js';
+import { changesState, isBrowser, originsOf, reachedByBrowsers } from './facts.js';
+import {
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, isExposed, missingControlEvidence,
+  mitigatedBy, presentControls, runsAppCode, threat,
+} from './helpers.js';
+import type { ElementRule, EndpointRule } from './types.js';
+
+/** Element types that render HTML for browsers (as opposed to JSON APIs). */
+const RENDERS_HTML = new Set(['web-app', 'web-server', 'admin-panel']);
+
+const XSS_CONTROLS = ['output-encoding', 'content-security-policy'] as const;
+
+export const crossSiteScripting: ElementRule = {
+  id: 'cross-site-scripting',
+  stride: 'T',
+  title: 'Cross-site scripting (XSS)',
+  description:
+    'A component renders HTML for browsers from data that users can influence, and declares neither context-aware output encoding nor a restrictive Content-Security-Policy: injected script runs in other users\' sessions.',
+  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, without `output-encoding` or `content-security-policy`',
+  mitigation: 'Encode all output for its context (templates with auto-escaping, no raw HTML sinks), sanitise rich text with an allow-list, and add a strict Content-Security-Policy.',
+  action: { text: 'Encode output and add a Content-Security-Policy in {targets}' },
+  mitigatedBy: XSS_CONTROLS,
+  references: ['CWE-79', 'CAPEC-63', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
+  rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium otherwise; impact Medium (other users\' sessions), High for admin panels.',
+  example: 'site: { type: web-app }\nflows:\n  - browser -> site: https',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!runsAppCode(element)) return undefined;
+    const pages = element.endpoints.filter((ep) => ep.kind === 'page');
+    if (!RENDERS_HTML.has(element.type ?? '') && pages.length === 0) return undefined;
+    if (!reachedByBrowsers(ctx, element)) return undefined;
+    const present = presentControls(ctx, XSS_CONTROLS, element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), `output is protected by ${present.join(' and ')}`);
+    const exposure = ctx.exposure(element.id);
+    return threat({
+      ...elementComponent(element),
+      title: `Cross-site scripting in ${element.name}`,
+      description: `${element.name} renders pages for browsers and declares neither output encoding nor a Content-Security-Policy; injected script runs with the victim's session.`,
+      likelihood: exposure === 'internet'
+        ? rated('High', 'reachable from the internet: scanners find injection points')
+        : rated('Medium', 'reachable only through other components'),
+      impact: element.type === 'admin-panel'
+        ? rated('High', 'script runs with an administrator\'s session')
+        : rated('Medium', 'other users\' sessions and data: partial exposure'),
+      evidence: [
+        pages.length ? evidence(`${pages[0].key} serves pages`, pages[0].at) : evidence(`${element.name} is a ${element.type}`, element.at),
+        missingControlEvidence(XSS_CONTROLS, element),
+      ],
+    });
+  },
+};
+
+const CSRF_CONTROLS = ['csrf-protection', 'secure-cookies'] as const;
+
+export const crossSiteRequestForgery: ElementRule = {
+  id: 'cross-site-request-forgery',
+  stride: 'T',
+  title: 'Cross-site request forgery (CSRF)',
+  description:
+    'Browsers send session cookies automatically: a component that authenticates by cookie and changes state on request, without anti-CSRF tokens or SameSite cookies, acts on requests forged by any page the victim visits.',
+  condition: 'a process authenticating callers with `session-cookie`, reached by browsers, with a state-changing endpoint (POST/PUT/PATCH/DELETE, or kind upload, admin, register, password-reset, login) or no endpoints declared, without `csrf-protection` or `secure-cookies` (SameSite)',
+  mitigation: 'Use SameSite=Lax or Strict session cookies and anti-CSRF tokens (or require a custom header) on every state-changing request.',
+  action: { text: 'Add CSRF tokens and SameSite cookies to {targets}' },
+  mitigatedBy: CSRF_CONTROLS,
+  references: ['CWE-352', 'CAPEC-62', 'OWASP ASVS V4.2'],
+  rating: 'Likelihood Medium (the victim must visit the attacker\'s page while signed in); impact Medium (actions in one user\'s name), High with admin endpoints.',
+  example: "app:\n  type: web-app\n  auth: session-cookie\n  endpoints:\n    POST /transfer: {}\nflows:\n  - browser -> app: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!runsAppCode(element)) return undefined;
+    const cookieEndpoints = element.endpoints.filter((ep) => ep.auth === 'session-cookie');
+    if (element.auth !== 'session-cookie' && cookieEndpoints.length === 0) return undefined;
+    const stateful = (element.endpoints.length ? cookieEndpoints : []).filter(changesState);
+    if (element.endpoints.length > 0 && stateful.length === 0) return undefined;
+    if (!reachedByBrowsers(ctx, element)) return undefined;
+    const present = presentControls(ctx, CSRF_CONTROLS, element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), `forged cross-site requests are refused (${present.join(', ')})`);
+    const admin = stateful.some((ep) => ep.kind === 'admin');
+    return threat({
+      ...elementComponent(element),
+      title: `Cross-site request forgery against ${element.name}`,
+      description: `${element.name} authenticates browsers by cookie and changes state${stateful.length ? ` on ${stateful.map((ep) => ep.key).join(', ')}` : ''} without anti-CSRF tokens or SameSite cookies; any page the user visits can act in their name.`,
+      likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
+      impact: admin ? rated('High', 'administrative actions can be forged') : rated('Medium', 'actions in one user\'s name'),
+      evidence: [
+        stateful.length ? evidence(`${stateful[0].key} changes state with a session cookie`, stateful[0].at) : evidence(`${element.name} authenticates with session-cookie`, element.at),
+        missingControlEvidence(CSRF_CONTROLS, element),
+      ],
+    });
+  },
+};
+
+/** Whether requests sent to `from` arrive at `target` unchanged (through edge components only). */
+function forwardsTo(ctx: AnalysisContext, from: string, target: string): boolean {
+  const seen = new Set<string>();
+  const queue = [from];
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i];
+    if (id === target) return true;
+    if (seen.has(id) || !isPassThrough(ctx.graph.elements.get(id))) continue;
+    seen.add(id);
+    for (const f of ctx.graph.outFlows(id)) queue.push(f.to);
+  }
+  return false;
+}
+
+/** Components that hand browsers their pages (and so define the origin scripts run in). */
+const SERVES_PAGES = new Set(['web-app', 'web-server', 'cdn']);
+
+/** Browsers that reach this element but load their pages from another component that does not lead to it. */
+function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
+  return originsOf(ctx, element.id).filter(isBrowser).filter((b) => ctx.graph.outFlows(b.id).some((f) => {
+    const other = ctx.graph.elements.get(f.to);
+    return other !== undefined && SERVES_PAGES.has(other.type ?? '') && !forwardsTo(ctx, other.id, element.id);
+  }));
+}
+
+export const corsMisconfiguration: ElementRule = {
+  id: 'cors-misconfiguration',
+  stride: 'I',
+  title: 'Cross-origin reads of authenticated data (CORS)',
+  description:
+    'An API called from browsers on another origin (the pages come from a different component) must send CORS headers; without a strict allow-list, a reflected Origin with credentials lets any site read the user\'s data.',
+  condition: 'a process running application code (not a page-serving type) that authenticates callers, reached by browsers that load their pages from another component (a web-app, web-server or CDN that does not forward to it), without `cors-policy`',
+  mitigation: 'Allow-list exact origins (never reflect Origin, never `null`), send Access-Control-Allow-Credentials only to those, and keep cookies SameSite.',
+  action: { text: 'Restrict CORS to an exact origin allow-list on {targets}' },
+  mitigatedBy: ['cors-policy'],
+  references: ['CWE-942', 'CWE-346', 'CAPEC-111', 'OWASP ASVS V14.5'],
+  rating: 'Likelihood Medium (the victim must visit a hostile page while signed in); impact from the confidentiality of what the API handles, Medium by default.',
+  example: "site: { type: web-server }\napi: { type: api, auth: jwt }\nflows:\n  - browser -> site: https\n  - browser -> api: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!runsAppCode(element) || RENDERS_HTML.has(element.type ?? '')) return undefined;
+    const authenticated = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some((ep) => !ep.public);
+    if (!authenticated) return undefined;
+    const callers = crossOriginCallers(ctx, element);
+    if (callers.length === 0) return undefined;
+    const present = presentControls(ctx, ['cors-policy'], element);
+    if (present.length) return mitigatedBy(present, elementComponent(element), 'cross-origin access is allow-listed');
+    const confidential = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && a.confidentiality === 'high');
+    return threat({
+      ...elementComponent(element),
+      title: `Cross-origin reads from ${element.name}`,
+      description: `${callers.map((c) => c.name).join(', ')} call ${element.name} from pages served by another origin; without a strict CORS allow-list another site can read signed-in users' data.`,
+      likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
+      impact: confidential.length
+        ? rated('High', `${confidential.map((a) => a.name).sort().join(', ')} can be read`)
+        : rated('Medium', 'the signed-in user\'s data'),
+      evidence: [evidence(`${callers[0].name} calls ${element.name} cross-origin`, callers[0].at), missingControlEvidence(['cors-policy'], element)],
+    });
+  },
+};
+
+const REDIRECT_CONTROLS = ['redirect-allowlist'] as const;
+
+export const openRedirect: EndpointRule = {
+  id: 'open-redirect',
+  stride: 'S',
+  title: 'Open redirect',
+  description:
+    'A redirect endpoint sends the browser wherever a parameter says: phishing links start on our trusted domain, and OAuth flows can leak codes and tokens to the attacker\'s site.',
+  condition: 'an endpoint of kind `redirect` reachable from an untrusted zone, without `redirect-allowlist`',
+  mitigation: 'Redirect only to relative paths or to an allow-list of destinations; never to a URL taken verbatim from the request.',
+  action: { text: 'Allow-list redirect targets on {targets}' },
+  mitigatedBy: REDIRECT_CONTROLS,
+  references: ['CWE-601', 'CAPEC-194', 'OWASP ASVS V5.1'],
+  rating: 'Likelihood High from the internet (a link is enough), Medium otherwise; impact Low (phishing credibility), Medium when the element runs OAuth callbacks.',
+  example: "site:\n  type: web-app\n  endpoints:\n    /redirect: { public: true }",
+  appliesTo: 'endpoint',
+  endpointKinds: ['redirect'],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    const present = presentControls(ctx, REDIRECT_CONTROLS, element, ep);
+    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'redirect targets are allow-listed');
+    const oauth = element.endpoints.some((x) => x.kind === 'callback');
+    return threat({
+      ...endpointComponent(ep),
+      title: `Open redirect on ${ep.key}`,
+      description: `${ep.key} on ${element.name} redirects to a destination from the request; phishing links can start on the trusted domain${oauth ? ' and OAuth codes can leak' : ''}.`,
+      likelihood: exposure === 'internet' ? rated('High', 'a crafted link is enough') : rated('Medium', 'reachable only through other components'),
+      impact: oauth ? rated('Medium', 'OAuth codes or tokens can leak to the attacker') : rated('Low', 'lends credibility to phishing: minor'),
+      evidence: [evidence(`${ep.key} is a redirect endpoint`, ep.at), missingControlEvidence(REDIRECT_CONTROLS, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  },
+};

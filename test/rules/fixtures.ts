@@ -1,0 +1,441 @@
+// Positive and negative fixtures for every built-in rule, ESLint-style: one small model per rule. `$C` marks
+// the fact the negative fixture changes: the positive model gets `fill` there (default: nothing), the
+// negative model gets `control`, and the rule must then report the component as mitigated by `mitigatedBy`
+// (default: the control). `negatives` adds models where a fact the rule needs is absent.
+
+export interface RuleFixture {
+  rule: string;
+  model: string;
+  /** The component the threat is reported on (element, flow or boundary id). */
+  component: string;
+  /** The endpoint id (`element:key`) when the threat is about one endpoint. */
+  endpoint?: string;
+  control: string;
+  fill?: string;
+  mitigatedBy?: string;
+  negatives?: Array<{ name: string; model: string }>;
+}
+
+const m = (body: string) => `threatmap: 1\nsystem: { name: Fixture }\n${body}`;
+
+const BROWSER = '  visitor: { tech: browser }\n';
+const PII = 'assets:\n  pii: { type: pii, classification: confidential }\n';
+
+export const FIXTURES: RuleFixture[] = [
+  // authentication
+  {
+    rule: 'session-hijacking', component: 'api', control: 'session-management',
+    model: m(`elements:\n${BROWSER}  api: { type: api, auth: session-cookie, controls: [secure-cookies, $C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [{ name: 'not reachable from an untrusted zone', model: m('elements:\n  api: { type: api, auth: session-cookie }\n') }],
+  },
+  {
+    rule: 'credential-stuffing', component: 'api', endpoint: 'api:/login', control: 'mfa',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /login: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'missing-authentication', component: 'app', control: 'authentication',
+    model: m(`${PII}elements:\n${BROWSER}  app: { type: api, handles: [pii], controls: [$C] }\nflows:\n  - visitor -> app: https\n`),
+    negatives: [{
+      name: 'a gateway in front authenticates',
+      model: m(`${PII}elements:\n${BROWSER}  gw: { type: gateway, auth: jwt }\n  app: { type: api, handles: [pii] }\nflows:\n  - visitor -> gw: https\n  - gw -> app: https\n`),
+    }],
+  },
+  {
+    rule: 'weak-authentication', component: 'api', control: 'ip-allowlist',
+    model: m('elements:\n  partner: { type: third-party }\n  api: { type: api, controls: [$C] }\nflows:\n  - partner -> api: { protocol: https, auth: basic }\n'),
+  },
+  {
+    rule: 'admin-without-mfa', component: 'api', endpoint: 'api:/admin', control: 'mfa',
+    model: m('elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: password, controls: [vpn, $C] }\nflows:\n  - ops -> api: https\n'),
+    negatives: [{
+      name: 'open to the internet (exposed-admin-interface reports it instead)',
+      model: m('elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: password }\nflows:\n  - ops -> api: https\n'),
+    }],
+  },
+  {
+    rule: 'insecure-password-reset', component: 'api', endpoint: 'api:/password/forgot', control: 'secure-password-reset',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /password/forgot: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'missing-token-validation', component: 'api', control: 'token-validation',
+    model: m('elements:\n  client: { type: third-party }\n  api: { type: api, auth: jwt, controls: [$C] }\nflows:\n  - client -> api: { protocol: https, auth: jwt }\n'),
+  },
+  {
+    rule: 'unauthenticated-store-access', component: 'db', control: 'authentication',
+    model: m(`${PII}elements:\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii], controls: [$C] }\nflows:\n  - api -> db: mongodb+tls\n`),
+    negatives: [{ name: 'the flow authenticates', model: m(`${PII}elements:\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - api -> db: { protocol: mongodb+tls, auth: password }\n`) }],
+  },
+  {
+    rule: 'unauthenticated-device', component: 'ingest', control: 'authentication',
+    model: m('elements:\n  sensor: { type: device }\n  ingest: { type: service, controls: [$C] }\nflows:\n  - sensor -> ingest: mqtts\n'),
+  },
+  {
+    rule: 'unauthenticated-partner-call', component: 'api', control: 'ip-allowlist',
+    model: m('elements:\n  carrier: { type: third-party }\n  api: { type: api, controls: [$C] }\nflows:\n  - carrier -> api: https\n'),
+  },
+  {
+    rule: 'oauth-state-missing', component: 'api', endpoint: 'api:/oauth/callback', control: 'csrf-protection',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /oauth/callback: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  // service identity
+  {
+    rule: 'no-mutual-tls', component: 'mesh', control: 'mtls', fill: 'none',
+    model: m('boundaries:\n  mesh: { trust: internal }\nelements:\n  orders: { type: service, in: mesh }\n  billing: { type: service, in: mesh }\nflows:\n  - orders -> billing: { protocol: https, auth: $C }\n'),
+  },
+  // authorization
+  {
+    rule: 'exposed-admin-interface', component: 'api', endpoint: 'api:/admin', control: 'vpn',
+    model: m('elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: session-cookie, controls: [$C] }\nflows:\n  - ops -> api: https\n'),
+  },
+  {
+    rule: 'exposed-admin-panel', component: 'backoffice', control: 'ip-allowlist',
+    model: m('elements:\n  staff: { type: admin, tech: browser }\n  backoffice: { type: admin-panel, controls: [$C] }\nflows:\n  - staff -> backoffice: https\n'),
+  },
+  {
+    rule: 'missing-authorization', component: 'app', control: 'authorization',
+    model: m(`elements:\n${BROWSER}  app:\n    type: api\n    auth: session-cookie\n    controls: [vpn, $C]\n    endpoints:\n      /admin: {}\n      /orders: {}\nflows:\n  - visitor -> app: https\n`),
+    negatives: [{ name: 'no admin endpoints', model: m(`elements:\n${BROWSER}  app:\n    type: api\n    auth: session-cookie\n    endpoints:\n      /orders: {}\nflows:\n  - visitor -> app: https\n`) }],
+  },
+  {
+    rule: 'broken-object-level-authorization', component: 'api', endpoint: 'api:/profile', control: 'object-level-authorization',
+    model: m(`${PII}elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [pii], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [{ name: 'the data is public', model: m(`assets:\n  pii: { type: pii, classification: public }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [pii] }\nflows:\n  - visitor -> api: https\n`) }],
+  },
+  {
+    rule: 'shared-credentials', component: 'db', control: 'billing-db', fill: 'app-db', mitigatedBy: 'per-service credentials',
+    model: m('elements:\n  orders: { type: service }\n  billing: { type: service }\n  db: { tech: postgres }\nflows:\n  - orders -> db: { protocol: sql+tls, auth: password, credential: app-db }\n  - billing -> db: { protocol: sql+tls, auth: password, credential: $C }\n'),
+  },
+  {
+    rule: 'over-privileged-store-access', component: 'reports', control: 'least-privilege',
+    model: m('assets:\n  cards: { classification: restricted }\nelements:\n  reports: { type: service, controls: [$C] }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - reports -> db: { protocol: sql+tls, auth: password }\n'),
+    negatives: [{ name: 'the service uses the data', model: m('assets:\n  cards: { classification: restricted }\nelements:\n  reports: { type: service, handles: [cards] }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - reports -> db: { protocol: sql+tls, auth: password }\n') }],
+  },
+  {
+    rule: 'excessive-cloud-permissions', component: 'deployer', control: 'least-privilege',
+    model: m('elements:\n  deployer: { type: service, controls: [$C] }\n  provider: { type: third-party }\nflows:\n  - deployer -> provider: { protocol: cloud-api, auth: iam }\n'),
+  },
+  {
+    rule: 'privileged-process-exposed', component: 'agent', control: 'sandboxing',
+    model: m(`elements:\n${BROWSER}  agent: { type: service, privileged: true, controls: [$C] }\nflows:\n  - visitor -> agent: https\n`),
+  },
+  // injection
+  {
+    rule: 'sql-injection', component: 'api', control: 'parameterized-queries',
+    model: m(`elements:\n${BROWSER}  api: { type: api, controls: [$C] }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> db: postgres+tls\n`),
+  },
+  {
+    rule: 'nosql-injection', component: 'api', control: 'input-validation',
+    model: m(`elements:\n${BROWSER}  api: { type: api, controls: [$C] }\n  db: { tech: mongodb }\nflows:\n  - visitor -> api: https\n  - api -> db: mongodb+tls\n`),
+    negatives: [{ name: 'a key-value cache is not a query language', model: m(`elements:\n${BROWSER}  api: { type: api }\n  cache: { tech: redis }\nflows:\n  - visitor -> api: https\n  - api -> cache: rediss\n`) }],
+  },
+  {
+    rule: 'ldap-injection', component: 'portal', control: 'output-encoding',
+    model: m(`elements:\n${BROWSER}  portal: { type: web-app, controls: [$C] }\n  directory: { tech: active-directory }\nflows:\n  - visitor -> portal: https\n  - portal -> directory: ldaps\n`),
+  },
+  {
+    rule: 'command-injection', component: 'thumbs', control: 'sandboxing',
+    model: m(`elements:\n${BROWSER}  thumbs: { tech: imagemagick, controls: [$C] }\nflows:\n  - visitor -> thumbs: https\n`),
+  },
+  {
+    rule: 'template-injection', component: 'site', control: 'sandboxing',
+    model: m(`elements:\n${BROWSER}  site: { tech: flask, controls: [$C] }\nflows:\n  - visitor -> site: https\n`),
+  },
+  {
+    rule: 'insecure-deserialization', component: 'jobs', control: 'safe-parsers',
+    model: m(`elements:\n${BROWSER}  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery, controls: [$C] }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`),
+    negatives: [{ name: 'no untrusted input reaches it', model: m('elements:\n  jobs: { tech: celery }\n') }],
+  },
+  {
+    rule: 'xxe', component: 'billing', control: 'safe-parsers',
+    model: m('elements:\n  partner: { type: third-party }\n  billing: { tech: spring, controls: [$C] }\nflows:\n  - partner -> billing: https\n'),
+  },
+  {
+    rule: 'log-injection', component: 'api', control: 'log-sanitization',
+    model: m(`elements:\n${BROWSER}  api: { type: api, controls: [$C] }\n  logs: { type: logs }\nflows:\n  - visitor -> api: https\n  - api -> logs: https\n`),
+  },
+  {
+    rule: 'path-traversal', component: 'api', endpoint: 'api:/files', control: 'input-validation',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /files: { auth: jwt, controls: [$C] }\n  share: { tech: nfs }\nflows:\n  - visitor -> api: https\n  - api -> share: nfs\n`),
+  },
+  // web
+  {
+    rule: 'cross-site-scripting', component: 'site', control: 'output-encoding',
+    model: m(`elements:\n${BROWSER}  site: { type: web-app, controls: [$C] }\nflows:\n  - visitor -> site: https\n`),
+    negatives: [{ name: 'a JSON API does not render pages', model: m(`elements:\n${BROWSER}  site: { type: api }\nflows:\n  - visitor -> site: https\n`) }],
+  },
+  {
+    rule: 'cross-site-request-forgery', component: 'app', control: 'csrf-protection',
+    model: m(`elements:\n${BROWSER}  app:\n    type: web-app\n    auth: session-cookie\n    controls: [$C]\n    endpoints:\n      POST /transfer: {}\nflows:\n  - visitor -> app: https\n`),
+    negatives: [{ name: 'bearer tokens are not sent by the browser on their own', model: m(`elements:\n${BROWSER}  app:\n    type: web-app\n    auth: jwt\n    endpoints:\n      POST /transfer: {}\nflows:\n  - visitor -> app: https\n`) }],
+  },
+  {
+    rule: 'cors-misconfiguration', component: 'api', control: 'cors-policy',
+    model: m(`elements:\n${BROWSER}  site: { type: web-server }\n  api: { type: api, auth: jwt, controls: [$C] }\nflows:\n  - visitor -> site: https\n  - visitor -> api: https\n`),
+    negatives: [{ name: 'same origin: the page server forwards to the API', model: m(`elements:\n${BROWSER}  cdn: { type: cdn }\n  api: { type: api, auth: jwt }\nflows:\n  - visitor -> cdn: https\n  - cdn -> api: https\n`) }],
+  },
+  {
+    rule: 'open-redirect', component: 'site', endpoint: 'site:/redirect', control: 'redirect-allowlist',
+    model: m(`elements:\n${BROWSER}  site:\n    type: web-app\n    endpoints:\n      /redirect: { public: true, controls: [$C] }\nflows:\n  - visitor -> site: https\n`),
+  },
+  // request integrity
+  {
+    rule: 'client-controlled-value', component: 'api', endpoint: 'api:POST /cart', control: 'server-side-validation',
+    model: m(`assets:\n  prices: { integrity: high }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /cart: { auth: jwt, accepts: [prices], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'unsigned-webhook', component: 'api', endpoint: 'api:/hooks/billing', control: 'signature-verification',
+    model: m('elements:\n  partner: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true, controls: [$C] }\nflows:\n  - partner -> api: https\n'),
+  },
+  {
+    rule: 'webhook-replay', component: 'api', endpoint: 'api:/hooks/billing', control: 'replay-protection',
+    model: m('elements:\n  partner: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true, controls: [signature-verification, $C] }\nflows:\n  - partner -> api: https\n'),
+    negatives: [{ name: 'unsigned (unsigned-webhook reports it instead)', model: m('elements:\n  partner: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true }\nflows:\n  - partner -> api: https\n') }],
+  },
+  {
+    rule: 'unsafe-file-upload', component: 'api', endpoint: 'api:/upload', control: 'file-type-validation',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /upload: { auth: jwt, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'malware-upload', component: 'api', endpoint: 'api:/upload', control: 'malware-scanning',
+    model: m(`assets:\n  docs: { classification: internal }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /upload: { auth: jwt, accepts: [docs], controls: [$C] }\n      /shared: { auth: jwt, returns: [docs] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [{ name: 'uploads are never passed on', model: m(`assets:\n  docs: { classification: internal }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /upload: { auth: jwt, accepts: [docs] }\nflows:\n  - visitor -> api: https\n`) }],
+  },
+  // network
+  {
+    rule: 'server-side-request-forgery', component: 'api', endpoint: 'api:/preview', control: 'egress-filtering',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /preview: { auth: jwt, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'cloud-metadata-exposure', component: 'api', control: 'metadata-protection',
+    model: m(`boundaries:\n  vpc: { kind: cloud }\nelements:\n${BROWSER}  api:\n    type: api\n    in: vpc\n    endpoints:\n      /fetch: { auth: jwt, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [{ name: 'not in the cloud', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /fetch: { auth: jwt }\nflows:\n  - visitor -> api: https\n`) }],
+  },
+  {
+    rule: 'exposed-data-store', component: 'bucket', control: 'ip-allowlist',
+    model: m('elements:\n  bucket: { tech: s3, exposed: true, controls: [$C] }\n'),
+  },
+  {
+    rule: 'exposed-management-port', component: 'server', control: 'vpn',
+    model: m('elements:\n  operator: { type: admin }\n  server: { type: service, controls: [$C] }\nflows:\n  - operator -> server: ssh\n'),
+  },
+  {
+    rule: 'exposed-debug-endpoint', component: 'api', endpoint: 'api:/actuator', control: 'ip-allowlist',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /actuator: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'flat-network', component: 'db', control: 'ip-allowlist',
+    model: m(`assets:\n  cards: { classification: restricted }\nboundaries:\n  net: { trust: internal }\nelements:\n${BROWSER}  app: { type: web-app, in: net }\n  db: { tech: postgres, in: net, stores: [cards], controls: [$C] }\nflows:\n  - visitor -> app: https\n  - app -> db: postgres+tls\n`),
+    negatives: [{
+      name: 'the store sits in its own data tier',
+      model: m(`assets:\n  cards: { classification: restricted }\nboundaries:\n  net: { trust: internal }\n  data: { trust: restricted, kind: data-tier, in: net }\nelements:\n${BROWSER}  app: { type: web-app, in: net }\n  db: { tech: postgres, in: data, stores: [cards] }\nflows:\n  - visitor -> app: https\n  - app -> db: postgres+tls\n`),
+    }],
+  },
+  {
+    rule: 'missing-waf', component: 'app', control: 'waf',
+    model: m(`${PII}elements:\n${BROWSER}  app: { type: web-app, handles: [pii], controls: [$C] }\nflows:\n  - visitor -> app: https\n`),
+  },
+  // transport
+  {
+    rule: 'cleartext-tampering', component: 'api', control: 'https', fill: 'http', mitigatedBy: 'tls',
+    model: m('elements:\n  api: { type: api }\n  orders: { type: service }\nflows:\n  - api -> orders: $C\n'),
+  },
+  {
+    rule: 'cleartext-disclosure', component: 'api', control: 'https', fill: 'http', mitigatedBy: 'tls',
+    model: m('elements:\n  api: { type: api }\n  orders: { type: service }\nflows:\n  - api -> orders: $C\n'),
+  },
+  {
+    rule: 'missing-hsts', component: 'app', control: 'hsts',
+    model: m(`elements:\n${BROWSER}  app: { type: web-app, auth: session-cookie, controls: [$C] }\nflows:\n  - visitor -> app: https\n`),
+  },
+  {
+    rule: 'mobile-certificate-pinning', component: 'app->api', control: 'certificate-pinning',
+    model: m('elements:\n  app: { tech: mobile-app, controls: [$C] }\n  api: { type: api }\nflows:\n  - app -> api: { protocol: https, auth: jwt }\n'),
+  },
+  // information disclosure
+  {
+    rule: 'verbose-errors', component: 'api', control: 'generic-errors',
+    model: m(`${PII}elements:\n${BROWSER}  api: { type: api, handles: [pii], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'account-enumeration', component: 'api', endpoint: 'api:/register', control: 'generic-responses',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /register: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'unauthenticated-sensitive-endpoint', component: 'api', endpoint: 'api:/customers', control: 'data-masking',
+    model: m(`${PII}elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /customers: { public: true, returns: [pii], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'excessive-data-exposure', component: 'api', endpoint: 'api:/wallet', control: 'data-masking',
+    model: m(`assets:\n  cards: { type: payment, classification: restricted }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /wallet: { auth: jwt, returns: [cards], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'api-key-in-client', component: 'api', control: 'least-privilege',
+    model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, controls: [$C] }\nflows:\n  - app -> api: { protocol: https, auth: api-key }\n'),
+  },
+  // data at rest
+  {
+    rule: 'unencrypted-store', component: 'db', control: 'encryption-at-rest',
+    model: m(`${PII}elements:\n  db: { tech: postgres, stores: [pii], controls: [$C] }\n`),
+  },
+  {
+    rule: 'unencrypted-backups', component: 'snapshots', control: 'encryption-at-rest',
+    model: m(`${PII}elements:\n  snapshots: { type: backups, stores: [pii], controls: [$C] }\n`),
+  },
+  {
+    rule: 'backups-not-isolated', component: 'snapshots', control: 'immutable-backups',
+    model: m('elements:\n  job: { type: worker }\n  snapshots: { type: backups, controls: [$C] }\nflows:\n  - job -> snapshots: https\n'),
+  },
+  {
+    rule: 'no-backups', component: 'db', control: 'backups',
+    model: m('assets:\n  ledger: { integrity: high }\nelements:\n  db: { tech: postgres, stores: [ledger], controls: [$C] }\n'),
+  },
+  {
+    rule: 'sensitive-data-in-logs', component: 'logs', control: 'log-sanitization',
+    model: m(`${PII}elements:\n  api: { type: api }\n  logs: { type: logs, controls: [$C] }\nflows:\n  - api -> logs: { protocol: https, data: [pii] }\n`),
+  },
+  {
+    rule: 'unhashed-passwords', component: 'db', control: 'password-hashing',
+    model: m('assets:\n  logins: { type: credentials, classification: restricted }\nelements:\n  db: { tech: postgres, stores: [logins], controls: [$C] }\n'),
+  },
+  {
+    rule: 'secrets-in-config', component: 'api', control: 'secrets-management',
+    model: m('elements:\n  api: { type: api, controls: [$C] }\n  db: { tech: postgres }\nflows:\n  - api -> db: { protocol: sql+tls, auth: password }\n'),
+    negatives: [{ name: 'secrets come from a vault', model: m('elements:\n  api: { type: api }\n  db: { tech: postgres }\n  vault: { tech: vault }\nflows:\n  - api -> db: { protocol: sql+tls, auth: password }\n  - api -> vault: { protocol: https, auth: iam }\n') }],
+  },
+  // repudiation
+  {
+    rule: 'no-audit-log', component: 'api', control: 'audit-logging',
+    model: m('elements:\n  ops: { type: admin }\n  api:\n    type: api\n    controls: [$C]\n    endpoints:\n      /admin: { auth: session-cookie }\nflows:\n  - ops -> api: https\n'),
+  },
+  {
+    rule: 'mutable-logs', component: 'logs', control: 'tamper-evident-logs',
+    model: m('elements:\n  api: { type: api }\n  logs: { type: logs, controls: [$C] }\nflows:\n  - api -> logs: https\n'),
+  },
+  {
+    rule: 'shared-account', component: 'console', control: 'bob-own', fill: 'ops-root', mitigatedBy: 'personal accounts',
+    model: m('elements:\n  alice: { type: admin }\n  bob: { type: admin }\n  console: { type: service }\nflows:\n  - alice -> console: { protocol: https, credential: ops-root }\n  - bob -> console: { protocol: https, credential: $C }\n'),
+  },
+  {
+    rule: 'unsigned-partner-requests', component: 'api', control: 'request-signing',
+    model: m('assets:\n  orders: { integrity: high }\nelements:\n  supplier: { type: third-party }\n  api: { type: api, controls: [$C] }\nflows:\n  - supplier -> api: { protocol: https, auth: api-key, data: [orders] }\n'),
+  },
+  // denial of service
+  {
+    rule: 'no-rate-limiting', component: 'api', endpoint: 'api:/search', control: 'rate-limiting',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /search: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'unbounded-query', component: 'api', endpoint: 'api:/search', control: 'pagination',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /search: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'unbounded-upload', component: 'api', endpoint: 'api:/upload', control: 'size-limits',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /upload: { auth: jwt, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'no-circuit-breaker', component: 'mesh', control: 'circuit-breaker',
+    model: m('boundaries:\n  mesh: { trust: internal }\nelements:\n  orders: { type: service, in: mesh, controls: [$C] }\n  payments: { type: service, in: mesh }\nflows:\n  - orders -> payments: https\n'),
+  },
+  {
+    rule: 'no-timeouts-external', component: 'api->mailer', control: 'timeouts',
+    model: m('elements:\n  api: { type: api, controls: [$C] }\n  mailer: { type: third-party }\nflows:\n  - api -> mailer: https\n'),
+  },
+  {
+    rule: 'single-point-of-failure', component: 'db', control: 'redundancy',
+    model: m('elements:\n  api: { type: api }\n  db: { tech: postgres, replicas: 1, controls: [$C] }\nflows:\n  - api -> db: postgres+tls\n'),
+    negatives: [{ name: 'replicas not stated', model: m('elements:\n  api: { type: api }\n  db: { tech: postgres }\nflows:\n  - api -> db: postgres+tls\n') }],
+  },
+  {
+    rule: 'cache-stampede', component: 'cache', control: 'request-coalescing',
+    model: m('assets:\n  catalog: { classification: public }\nelements:\n  api: { type: api }\n  cache: { tech: redis, stores: [catalog], controls: [$C] }\n  db: { tech: postgres, stores: [catalog] }\nflows:\n  - api -> cache: rediss\n  - api -> db: postgres+tls\n'),
+  },
+  {
+    rule: 'no-ddos-protection', component: 'web', control: 'ddos-protection',
+    model: m(`assets:\n  uptime: { kind: resource, availability: high }\nelements:\n${BROWSER}  web: { type: web-server, controls: [$C] }\nflows:\n  - visitor -> web: https\n`),
+    negatives: [{ name: 'availability is not rated high', model: m(`elements:\n${BROWSER}  web: { type: web-server }\nflows:\n  - visitor -> web: https\n`) }],
+  },
+  // supply chain and infrastructure
+  {
+    rule: 'pipeline-poisoning', component: 'ci', control: 'protected-branches',
+    model: m('elements:\n  ci: { tech: github-actions, controls: [$C] }\n  api: { type: api }\nflows:\n  - ci -> api: https\n'),
+  },
+  {
+    rule: 'pipeline-over-privileged', component: 'ci', control: 'least-privilege',
+    model: m('elements:\n  ci: { tech: jenkins, controls: [$C] }\n  api: { type: api }\nflows:\n  - ci -> api: { protocol: https, auth: iam }\n'),
+  },
+  {
+    rule: 'secrets-in-ci-cd', component: 'ci', control: 'secrets-management',
+    model: m('elements:\n  ci: { tech: gitlab-ci, controls: [$C] }\n  server: { type: service }\nflows:\n  - ci -> server: { protocol: ssh, auth: ssh-key }\n'),
+  },
+  {
+    rule: 'dependency-confusion', component: 'ci', control: 'dependency-pinning',
+    model: m('elements:\n  ci: { tech: github-actions, controls: [$C] }\n'),
+  },
+  {
+    rule: 'unsigned-images', component: 'registry', control: 'image-signing',
+    model: m('elements:\n  ci: { tech: github-actions }\n  registry: { tech: ecr, controls: [$C] }\nflows:\n  - ci -> registry: https\n'),
+  },
+  {
+    rule: 'cloud-console-without-mfa', component: 'console', control: 'mfa',
+    model: m('elements:\n  ops: { type: admin }\n  console: { tech: aws-console, controls: [$C] }\nflows:\n  - ops -> console: https\n'),
+  },
+  {
+    rule: 'privileged-container', component: 'agent', control: 'sandboxing',
+    model: m('boundaries:\n  cluster: { kind: container }\nelements:\n  agent: { type: service, in: cluster, privileged: true, controls: [$C] }\n'),
+  },
+  {
+    rule: 'container-escape', component: 'cluster', control: 'sandboxing',
+    model: m(`assets:\n  cards: { classification: restricted }\nboundaries:\n  cluster: { kind: container, controls: [$C] }\nelements:\n${BROWSER}  web: { type: web-app, in: cluster }\n  ledger: { type: service, in: cluster, handles: [cards] }\nflows:\n  - visitor -> web: https\n`),
+  },
+  // human surface
+  {
+    rule: 'privileged-user-phishing', component: 'ops', control: 'mfa',
+    model: m('elements:\n  ops: { type: admin }\n  tools: { type: service, controls: [$C] }\nflows:\n  - ops -> tools: https\n'),
+  },
+  {
+    rule: 'support-social-engineering', component: 'agent', control: 'identity-verification',
+    model: m(`${PII}elements:\n  agent: { type: support-staff }\n  crm: { type: service, handles: [pii], controls: [mfa, $C] }\nflows:\n  - agent -> crm: https\n`),
+  },
+  {
+    rule: 'insider-data-access', component: 'dev', control: 'audit-logging',
+    model: m(`${PII}elements:\n  dev: { type: developer }\n  db: { tech: postgres, stores: [pii], controls: [$C] }\nflows:\n  - dev -> db: postgres+tls\n`),
+  },
+  // LLM and agents
+  {
+    rule: 'prompt-injection', component: 'assistant', control: 'prompt-isolation',
+    model: m(`elements:\n${BROWSER}  assistant: { tech: llm-agent, controls: [$C] }\nflows:\n  - visitor -> assistant: https\n`),
+  },
+  {
+    rule: 'llm-excessive-agency', component: 'agent', control: 'human-approval',
+    model: m('elements:\n  agent: { tech: llm-agent, controls: [$C] }\n  tickets: { tech: postgres }\nflows:\n  - agent -> tickets: postgres+tls\n'),
+  },
+  {
+    rule: 'llm-data-leakage', component: 'chat', control: 'data-masking',
+    model: m(`${PII}elements:\n  chat: { type: api, controls: [$C] }\n  model: { tech: openai }\nflows:\n  - chat -> model: { protocol: https, auth: api-key, data: [pii] }\n`),
+  },
+  {
+    rule: 'llm-insecure-output', component: 'chat', control: 'output-encoding',
+    model: m(`elements:\n${BROWSER}  chat: { type: api, controls: [$C] }\n  model: { tech: openai }\nflows:\n  - visitor -> chat: https\n  - chat -> model: { protocol: https, auth: api-key }\n`),
+  },
+  {
+    rule: 'llm-unbounded-consumption', component: 'assistant', control: 'rate-limiting',
+    model: m(`elements:\n${BROWSER}  assistant: { tech: llm-agent, controls: [$C] }\nflows:\n  - visitor -> assistant: https\n`),
+  },
+  // queues and event buses
+  {
+    rule: 'unauthenticated-broker', component: 'events', control: 'authentication',
+    model: m('elements:\n  orders: { type: service }\n  billing: { type: service }\n  events: { tech: kafka, controls: [$C] }\nflows:\n  - orders -> events: kafka+tls\n  - events -> billing: kafka+tls\n'),
+  },
+  {
+    rule: 'unsigned-events', component: 'events', control: 'request-signing',
+    model: m(`assets:\n  payments: { integrity: high }\nelements:\n${BROWSER}  api: { type: api }\n  ledger: { type: service }\n  events: { tech: sns, controls: [authentication, $C] }\nflows:\n  - visitor -> api: https\n  - api -> events: { protocol: https, auth: iam, data: [payments] }\n  - events -> ledger: { protocol: https, auth: iam, data: [payments] }\n`),
+  },
+  {
+    rule: 'poison-message', component: 'jobs', control: 'dead-letter-queue',
+    model: m('elements:\n  jobs: { tech: sqs, controls: [$C] }\n  worker: { type: worker }\nflows:\n  - jobs -> worker: { protocol: https, auth: iam }\n'),
+  },
+  {
+    rule: 'queue-flooding', component: 'jobs', control: 'size-limits',
+    model: m(`elements:\n${BROWSER}  api: { type: api }\n  jobs: { tech: rabbitmq, controls: [$C] }\nflows:\n  - visitor -> api: https\n  - api -> jobs: { protocol: amqps, auth: password }\n`),
+  },
+];

@@ -1,0 +1,36 @@
+// Loads fixture models and runs rules on them, for the rule tester.
+import { analyze, type AnalyzeOptions } from '../../src/analysis/analyze.js';
+import { findCrossings } from '../../src/analysis/boundaries.js';
+import { buildContext } from '../../src/analysis/context.js';
+import { type RuleRun, runRules } from '../../src/analysis/engine.js';
+import type { Rule } from '../../src/analysis/rules/types.js';
+import type { AnalysisResult } from '../../src/analysis/types.js';
+import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
+import { buildGraph } from '../../src/model/graph.js';
+import { loadModel } from '../../src/model/load.js';
+import type { Model, SourceMap } from '../../src/model/types.js';
+
+export interface Loaded {
+  model: Model;
+  source: SourceMap;
+}
+
+export function loadText(text: string, file = 'fixture.yaml'): Loaded {
+  const loaded = loadModel(text, file);
+  if (!loaded.model || hasErrors(loaded.diagnostics)) {
+    throw new Error(`${file} does not load:\n${formatDiagnostics(loaded.diagnostics)}\n${text}`);
+  }
+  return { model: loaded.model, source: loaded.source };
+}
+
+export function analyzeText(text: string, options: Omit<AnalyzeOptions, 'source'> = {}, file = 'fixture.yaml'): AnalysisResult {
+  const { model, source } = loadText(text, file);
+  return analyze(model, { ...options, source });
+}
+
+/** Runs only the given rules, keeping mitigations (which the result shows only through coverage). */
+export function runOnly(text: string, rules: readonly Rule[]): RuleRun {
+  const { model } = loadText(text);
+  const graph = buildGraph(model);
+  return runRules(buildContext(graph, findCrossings(graph)), rules);
+}
