@@ -9,6 +9,7 @@ import { buildCoverage } from './coverage.js';
 import { type RuleFinding, runRules } from './engine.js';
 import { recommend } from './recommendations.js';
 import { BUILTIN_RULES } from './rules/index.js';
+import { configureRules } from './rules/settings.js';
 import type { Rule } from './rules/types.js';
 import { ratingRank, riskOf, riskRank } from './risk.js';
 import { attackSurface } from './surface.js';
@@ -18,7 +19,7 @@ import {
 } from './types.js';
 
 export interface AnalyzeOptions {
-  /** The rule set; default the built-in library. */
+  /** The rule set (default the built-in library); the model's `rules:` section is applied on top. */
   rules?: readonly Rule[];
   /** Positions of the model's text, so evidence can cite file:line. */
   source?: SourceMap;
@@ -43,7 +44,8 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   const graph = buildGraph(model);
   const crossings = findCrossings(graph);
   const ctx = buildContext(graph, crossings);
-  const run = runRules(ctx, options.rules ?? BUILTIN_RULES);
+  // The model's own `rules:` section (custom rules, disabled and re-rated ones) applies on top of the rule set.
+  const run = runRules(ctx, configureRules(options.rules ?? BUILTIN_RULES, model));
 
   const componentName = (f: RuleFinding): string => {
     if (f.endpoint) {

@@ -1,11 +1,14 @@
 // Reads and loads a model for a command, printing every diagnostic; invalid models end with exit code 2.
 import { analyze } from '../analysis/analyze.js';
+import { BUILTIN_RULES } from '../analysis/rules/index.js';
+import { checkRuleSettings, ruleDiagnostics } from '../analysis/rules/settings.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
 import type { Model, SourceMap } from '../model/types.js';
 import { readModelFile, UserError } from './io.js';
+import { loadRulesDirOrExit } from './rules.js';
 
 export interface Loaded {
   model: Model;
@@ -13,14 +16,18 @@ export interface Loaded {
   result: AnalysisResult;
 }
 
-export function loadOrExit(path: string, options: { quiet?: boolean } = {}): Loaded {
+/** `rules`: a folder of custom rule files (`--rules DIR`) to run with the built-in library. */
+export function loadOrExit(path: string, options: { quiet?: boolean; rules?: string } = {}): Loaded {
+  const ruleSet = [...BUILTIN_RULES, ...(options.rules ? loadRulesDirOrExit(options.rules, options.quiet) : [])];
   const text = readModelFile(path, MAX_MODEL_BYTES);
   const loaded = loadModel(text, path);
+  // The model's `rules:` section (conditions, rule ids) can only be checked against the rules in use.
+  if (loaded.model) loaded.diagnostics.push(...ruleDiagnostics(checkRuleSettings(loaded.model, ruleSet), loaded.source));
   if (!loaded.model || hasErrors(loaded.diagnostics)) {
     throw new UserError(formatDiagnostics(loaded.diagnostics).trimEnd());
   }
   const warnings = loaded.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length && !options.quiet) process.stderr.write(formatDiagnostics(warnings));
-  const result = analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics });
+  const result = analyze(loaded.model, { rules: ruleSet, source: loaded.source, diagnostics: loaded.diagnostics });
   return { model: loaded.model, source: loaded.source, result };
 }

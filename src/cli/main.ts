@@ -49,8 +49,9 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
     .option('-q, --quiet', 'do not print model warnings')
     .option('--triage <file>', 'triage decisions to apply (default: <model>.triage.yaml when it exists)')
-    .action(async (file: string, opts: { format: string; minRisk?: Risk; diagram: 'ascii' | 'mermaid'; width: number; output?: string; quiet?: boolean; triage?: string }) => {
-      const { result } = loadTracked(file, { quiet: opts.quiet, triage: opts.triage });
+    .option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)')
+    .action(async (file: string, opts: { format: string; minRisk?: Risk; diagram: 'ascii' | 'mermaid'; width: number; output?: string; quiet?: boolean; triage?: string; rules?: string }) => {
+      const { result } = loadTracked(file, { quiet: opts.quiet, triage: opts.triage, rules: opts.rules });
       const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
       const text = opts.format === 'json' ? renderJson(shown)
         : opts.format === 'markdown' ? renderMarkdown(shown, { diagram: opts.diagram, width: opts.width })

@@ -1,61 +1,170 @@
-// `threatmap rules`: the rule library, listed or explained one by one (generated from rule metadata).
+// `threatmap rules`: the rule library listed, one rule explained, the facts custom rules may ask about;
+// and rules folders (`--rules DIR`) read from disk. Everything shown comes from rule metadata.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { BUILTIN_RULES } from '../analysis/rules/index.js';
+import { BUILTIN_RULES, familyOf } from '../analysis/rules/index.js';
+import { clashingIds, loadRulesText } from '../analysis/rules/settings.js';
 import type { Rule } from '../analysis/rules/types.js';
 import { STRIDE_NAMES } from '../analysis/types.js';
+import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
+import { MAX_MODEL_BYTES } from '../model/parse.js';
+import {
+  COMPARISON_OPERATORS, CONDITION_KEYWORDS, ELEMENT_FACTS, ENDPOINT_FACTS, type FactInfo, FLOW_FACTS, ORDERED_OPERATORS,
+} from '../model/rule-facts.js';
 import { suggest } from '../model/suggest.js';
-import { UserError } from './io.js';
+import type { Diagnostic } from '../model/types.js';
+import { readModelFile, UserError } from './io.js';
+
+const RULE_FILE = /\.(ya?ml|json)$/i;
+
+/** Reads every rules file in a folder (sorted, not recursive). Problems come back as diagnostics. */
+export function loadRulesDir(dir: string): { rules: Rule[]; diagnostics: Diagnostic[] } {
+  let names: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new UserError(`${dir}: not a folder; --rules expects a folder of rule files (.yaml, .yml, .json)`);
+    names = readdirSync(dir).filter((n) => RULE_FILE.test(n)).sort();
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${dir}: ${code === 'ENOENT' ? 'no such folder' : `cannot read (${code ?? 'error'})`}`);
+  }
+  const rules: Rule[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const name of names) {
+    const file = join(dir, name);
+    const loaded = loadRulesText(readModelFile(file, MAX_MODEL_BYTES), file);
+    rules.push(...loaded.rules);
+    diagnostics.push(...loaded.diagnostics);
+  }
+  for (const id of clashingIds([...BUILTIN_RULES, ...rules])) {
+    const origin = rules.find((r) => r.id === id)?.origin ?? dir;
+    diagnostics.push({
+      severity: 'error', code: 'duplicate-rule', message: `rule \`${id}\` is defined more than once (${BUILTIN_RULES.some((r) => r.id === id) ? 'it is a built-in rule' : 'in several rules files'})`,
+      file: origin.split(':')[0], line: 1, col: 1, path: '', hint: 'give custom rules their own ids; to change a built-in rule use `disable` or `override` in the model',
+    });
+  }
+  return { rules, diagnostics };
+}
+
+/** Loads a rules folder for a command, or stops with every problem (exit code 2). */
+export function loadRulesDirOrExit(dir: string, quiet = false): Rule[] {
+  const { rules, diagnostics } = loadRulesDir(dir);
+  if (hasErrors(diagnostics)) throw new UserError(formatDiagnostics(diagnostics).trimEnd());
+  if (diagnostics.length && !quiet) process.stderr.write(formatDiagnostics(diagnostics));
+  return rules;
+}
 
 const appliesTo = (rule: Rule): string => {
   switch (rule.appliesTo) {
     case 'element':
-      return `elements of kind ${rule.kinds.join(', ')}`;
+      return `each element of kind ${rule.kinds.join(', ')}`;
     case 'endpoint':
-      return rule.endpointKinds.length ? `endpoints of kind ${rule.endpointKinds.join(', ')}` : 'every endpoint';
+      return rule.endpointKinds.length ? `each endpoint of kind ${rule.endpointKinds.join(', ')}` : 'each endpoint';
     case 'flow':
-      return 'every data flow';
+      return 'each data flow (source, flow, target)';
     case 'model':
       return 'patterns over the whole model';
   }
 };
 
+/** `threatmap rules show ID`: everything a reviewer needs to trust (or tune) one rule. */
 export function explainRule(rule: Rule): string {
+  const family = familyOf(rule.id);
+  const wrap = (label: string, text: string) => `${label.padEnd(14)}${text}`;
   return [
     `${rule.id}: ${rule.title}`,
     '',
-    `STRIDE:      ${rule.stride} (${STRIDE_NAMES[rule.stride]})`,
-    `Applies to:  ${appliesTo(rule)}`,
-    `Looks for:   ${rule.description}`,
-    `Rating:      ${rule.rating}`,
-    `Mitigated by: ${rule.mitigatedBy.join(', ')}`,
-    `Mitigation:  ${rule.mitigation}`,
-    `References:  ${rule.references.join(', ')}`,
+    wrap('STRIDE:', `${rule.stride} (${STRIDE_NAMES[rule.stride]})`),
+    wrap('Family:', family ? family.title : `custom (${rule.origin ?? 'unknown origin'})`),
+    wrap('Applies to:', appliesTo(rule)),
+    wrap('Looks for:', rule.description),
+    wrap('Fires when:', rule.condition),
+    wrap('Mitigated by:', `${rule.mitigatedBy.join(', ')} (reported as mitigated in the STRIDE coverage)`),
+    wrap('Rating:', rule.rating),
+    wrap('Mitigation:', rule.mitigation),
+    wrap('Punch list:', rule.action.text.replace('{targets}', '<what to fix>')),
+    wrap('References:', rule.references.length ? rule.references.join(', ') : '(none)'),
     '',
     'Example that triggers it:',
     ...rule.example.split('\n').map((l) => `  ${l}`),
+    '',
+    `Tune it per model:  rules: { disable: [${rule.id}] }   or   rules: { override: { ${rule.id}: { likelihood: low, reason: ... } } }`,
+    '',
+  ].join('\n');
+}
+
+function factLines(prefixes: string, facts: Record<string, FactInfo>): string[] {
+  return Object.entries(facts).map(([name, info]) => {
+    const t = info.type;
+    const values = t.kind === 'enum' || t.kind === 'list' ? (t.values ? `: ${t.values.join(', ')}` : '') : '';
+    const type = t.kind === 'enum' ? (t.ordered ? 'ordered value' : 'value') : t.kind === 'list' ? 'list' : t.kind;
+    return `  ${`${prefixes}.${name}`.padEnd(34)} ${type}${values}\n  ${''.padEnd(34)} ${info.description}`;
+  });
+}
+
+export function describeFacts(): string {
+  const ops = (kind: keyof typeof COMPARISON_OPERATORS) => COMPARISON_OPERATORS[kind].join(', ');
+  return [
+    'Facts a custom rule condition can ask about (`when:`):',
+    '',
+    'Element rules (applies-to: element) ask element.*; endpoint rules ask endpoint.* and element.*;',
+    'flow rules ask flow.*, source.* and target.* (the element facts of either end).',
+    '',
+    ...factLines('element', ELEMENT_FACTS),
+    '',
+    ...factLines('endpoint', ENDPOINT_FACTS),
+    '',
+    ...factLines('flow', FLOW_FACTS),
+    '',
+    `Other condition keys: ${CONDITION_KEYWORDS.join(', ')}`,
+    '  all: [..] / any: [..] / not: {..}   combine conditions',
+    '  has-control: NAME                   the control is in place for the subject',
+    '  crosses: KIND                       flow rules: crosses a boundary of that kind (network, data-tier, privilege...)',
+    '                                      or a crossing of that kind (internet-to-dmz, app-to-data...)',
+    '  exposure: internet|indirect|internal',
+    '',
+    'Comparisons: `fact: value`, or `fact: { operator: value }` with',
+    `  values and strings: ${ops('enum')}; ordered values also ${ORDERED_OPERATORS.join(', ')}`,
+    `  numbers: ${ops('number')}; true/false: ${ops('boolean')}`,
+    `  lists: ${ops('list')} (a bare value means contains)`,
     '',
   ].join('\n');
 }
 
 export function registerRules(program: Command): void {
-  const rules = program.command('rules').description('List the threat rules, or explain one with `rules show ID`');
-  rules.action(() => {
-    const width = Math.max(...BUILTIN_RULES.map((r) => r.id.length));
-    const lines = [...BUILTIN_RULES]
-      .sort((a, b) => a.id.localeCompare(b.id))
-      .map((r) => `${r.id.padEnd(width)}  ${r.stride}  ${r.title}`);
-    process.stdout.write(`${lines.join('\n')}\n`);
-  });
+  const rules = program
+    .command('rules')
+    .description('List the threat rules; `rules show ID` explains one, `rules facts` lists what custom rules can ask')
+    .option('--rules <dir>', 'also list the custom rules in this folder')
+    .action((opts: { rules?: string }) => {
+      const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules) : [])];
+      const width = Math.max(...all.map((r) => r.id.length));
+      const lines = [...all]
+        .sort((a, b) => a.id.localeCompare(b.id))
+        .map((r) => `${r.id.padEnd(width)}  ${r.stride}  ${(familyOf(r.id)?.id ?? 'custom').padEnd(16)}  ${r.title}`);
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
   rules
     .command('show')
-    .description('Explain one rule: condition, rating, mitigation, references, example')
+    .description('Explain one rule: condition, rating, mitigation, references, an example that triggers it')
     .argument('<id>', 'rule id')
-    .action((id: string) => {
-      const rule = BUILTIN_RULES.find((r) => r.id === id);
+    .option('--rules <dir>', 'look in this folder of custom rules too')
+    .action((id: string, _opts: unknown, command: Command) => {
+      // `--rules` may be parsed by `rules` itself when written after `show`.
+      const opts = command.optsWithGlobals<{ rules?: string }>();
+      const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules) : [])];
+      const rule = all.find((r) => r.id === id);
       if (!rule) {
-        const hint = suggest(id, BUILTIN_RULES.map((r) => r.id));
+        const hint = suggest(id, all.map((r) => r.id));
         throw new UserError(`unknown rule '${id}'${hint ? `; did you mean '${hint}'?` : ''} (see \`threatmap rules\`)`);
       }
       process.stdout.write(explainRule(rule));
+    });
+  rules
+    .command('facts')
+    .description('List the facts, operators and keys of the custom rule language')
+    .action(() => {
+      process.stdout.write(describeFacts());
     });
 }

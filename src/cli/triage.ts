@@ -53,6 +53,8 @@ export interface TrackOptions {
   /** A triage file; default `<model>.triage.yaml` when it exists. */
   triage?: string;
   quiet?: boolean;
+  /** A folder of custom rules (`--rules DIR`). */
+  rules?: string;
 }
 
 export interface Tracked extends Loaded {
@@ -63,7 +65,7 @@ export interface Tracked extends Loaded {
 
 /** Load, analyse, then apply the triage beside the model: what every reporting command starts with. */
 export function loadTracked(model: string, options: TrackOptions = {}): Tracked {
-  const loaded = loadOrExit(model, { quiet: options.quiet });
+  const loaded = loadOrExit(model, { quiet: options.quiet, rules: options.rules });
   const triagePath = options.triage ?? defaultTriagePath(model);
   // Without a triage file the result stays as analysed (every threat open), byte for byte.
   if (options.triage === undefined && !existsSync(triagePath)) return { ...loaded, triagePath };

@@ -243,5 +243,6 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
     elements,
     flows,
     assumptions,
+    ...(raw.rules ? { rules: raw.rules } : {}),
   };
 }

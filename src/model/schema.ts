@@ -5,6 +5,7 @@ import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS,
   ELEMENT_KINDS, ELEMENT_TYPES, ENDPOINT_KINDS, LEVELS, PROTOCOLS, TRUST_ALIASES, TRUST_LEVELS,
 } from './catalog.js';
+import { rulesSectionSchema } from './rules-schema.js';
 
 const keys = <T extends object>(o: T) => Object.keys(o) as [string, ...string[]];
 
@@ -138,6 +139,7 @@ export const modelSchema = z.strictObject({
   elements: z.record(idSchema, elementSchema),
   flows: z.array(flowSchema).optional(),
   assumptions: z.array(assumptionSchema).optional(),
+  rules: rulesSectionSchema.optional(),
 });
 
 export type RawModel = z.infer<typeof modelSchema>;

@@ -4,6 +4,7 @@ import type {
   AssetKind, AssetType, AuthMethod, BoundaryKind, Classification, ElementKind, ElementType, EndpointKind, Level,
   TechTrait, TrustLevel,
 } from './catalog.js';
+import type { RawRulesSection } from './rules-schema.js';
 
 /** 1-based line and column in the model file. */
 export interface Loc {
@@ -136,6 +137,8 @@ export interface Model {
   elements: Element[];
   flows: Flow[];
   assumptions: Assumption[];
+  /** The model's `rules:` section as written (disable, override, custom rules); paths start at ['rules']. */
+  rules?: RawRulesSection;
 }
 
 export type Severity = 'error' | 'warning';

@@ -25,7 +25,7 @@ export const noRateLimiting: EndpointRule = {
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: RATE_CONTROLS,
   references: ['CWE-770', 'CWE-400', 'CAPEC-125', 'OWASP API4:2023'],
-  rating: 'Likelihood High for unauthenticated endpoints reachable from the internet (a script suffices), Medium behind authentication; impact Medium (downtime), High for registration when it sends email or creates resources.',
+  rating: 'Likelihood High for unauthenticated endpoints reachable from the internet (a script suffices), Medium behind authentication or through other components; impact Medium (downtime).',
   example: "api:\n  kind: process\n  endpoints:\n    /search: { public: true }\nflows:\n  - browser -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
