@@ -137,7 +137,7 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   rails: { type: 'web-app', traits: ['template-engine'] },
   spring: { type: 'api', traits: ['xml', 'object-deserialization'] },
   dotnet: { type: 'api', traits: ['xml', 'object-deserialization'] },
-  java: { type: 'api', traits: ['xml', 'object-deserialization'] },
+  java: { type: 'api', traits: ['object-deserialization'] },
   go: { type: 'api' },
   php: { type: 'web-app', traits: ['template-engine', 'object-deserialization'] },
   celery: { type: 'worker', traits: ['object-deserialization'] },

@@ -199,7 +199,7 @@ export const secretsInConfig: ModelRule = {
   title: 'Service secrets kept in configuration or images',
   description:
     'Services authenticate to databases and APIs with static secrets (passwords, API keys) and nothing says where those live: secrets in config files, environment variables, images and repositories leak through source control, image registries, crash dumps and CI logs.',
-  condition: 'processes running application code (not CI/CD, which `secrets-in-ci-cd` covers) with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management` and without a flow to a `secrets-vault`; grouped by the innermost boundary of the processes',
+  condition: 'processes running application code (not CI/CD, which `secrets-in-ci-cd` covers) with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management` and without a flow to a `secrets-vault`; one finding for all of them (the fix is a platform decision)',
   mitigation: 'Fetch secrets at runtime from a secrets manager with per-service identities, never bake them into images or repositories, rotate them, and scan repositories and images for leaks.',
   action: { text: 'Move service secrets into a secrets manager for {targets}' },
   mitigatedBy: ['secrets-management'],
@@ -219,31 +219,27 @@ export const secretsInConfig: ModelRule = {
         out.push(mitigatedBy(present.length ? present : ['secrets-management'], { ...elementComponent(e), flows: flows.map((f) => f.id) }, 'secrets come from a secrets manager'));
       } else holders.push(e);
     }
-    // One finding per zone: the fix (a secrets manager) is a platform decision, not one per service.
-    const byZone = new Map<string, Element[]>();
-    for (const e of holders) {
-      const key = e.boundary ?? `\u0000${e.id}`;
-      byZone.set(key, [...(byZone.get(key) ?? []), e]);
-    }
-    for (const [key, group] of [...byZone].sort(([a], [b]) => a.localeCompare(b))) {
-      const flows = group.flatMap((e) => secretFlows(ctx, e));
-      const zone = key.startsWith('\u0000') ? undefined : ctx.graph.boundaries.get(key);
-      // A zone of one holder is just that element: the finding belongs in its row of the coverage matrix.
-      const where = zone && group.length > 1
+    // One finding for the whole system: the fix (a secrets manager) is a platform decision, not one per service.
+    if (holders.length === 0) return out;
+    const flows = holders.flatMap((e) => secretFlows(ctx, e));
+    const zones = [...new Set(holders.map((e) => e.boundary))];
+    const zone = zones.length === 1 && zones[0] !== undefined ? ctx.graph.boundaries.get(zones[0]) : undefined;
+    const where = holders.length === 1
+      ? { ...elementComponent(holders[0]), flows: flows.map((f) => f.id) }
+      : zone
         ? { component: zone.id, componentKind: 'boundary' as const, flows: flows.map((f) => f.id) }
-        : { ...elementComponent(group[0]), flows: flows.map((f) => f.id) };
-      const unlocked = flows.flatMap((f) => ctx.assetsOf(f.to));
-      const names = group.map((e) => e.name).sort();
-      out.push(threat({
-        ...where,
-        title: `Secrets of ${names.join(', ')} kept in configuration`,
-        description: `${names.join(', ')} authenticate${group.length === 1 ? 's' : ''} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
-        likelihood: rated('Low', 'needs access to a repository, image, host or log where the secrets leak'),
-        impact: assetImpact(sensitive(unlocked), 'confidentiality', rated('High', 'the secrets unlock databases and partner APIs')),
-        evidence: [...flowEvidence(ctx, flows, (f) => `authenticates with ${f.auth}`), missingControlEvidence(['secrets-management'], group[0])],
-        target: zone && group.length > 1 ? `${names.join(', ')} (${zone.name})` : names.join(', '),
-      }));
-    }
+        : { component: 'system', componentKind: 'system' as const, flows: flows.map((f) => f.id) };
+    const unlocked = flows.flatMap((f) => ctx.assetsOf(f.to));
+    const names = holders.map((e) => e.name).sort();
+    out.push(threat({
+      ...where,
+      title: `Secrets of ${names.join(', ')} kept in configuration`,
+      description: `${names.join(', ')} authenticate${holders.length === 1 ? 's' : ''} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
+      likelihood: rated('Low', 'needs access to a repository, image, host or log where the secrets leak'),
+      impact: assetImpact(sensitive(unlocked), 'confidentiality', rated('High', 'the secrets unlock databases and partner APIs')),
+      evidence: [...flowEvidence(ctx, flows, (f) => `authenticates with ${f.auth}`), missingControlEvidence(['secrets-management'], holders[0])],
+      target: zone && holders.length > 1 ? `${names.join(', ')} (${zone.name})` : names.join(', '),
+    }));
     return out;
   },
 };

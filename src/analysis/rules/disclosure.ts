@@ -14,7 +14,7 @@ export const verboseErrors: ElementRule = {
   title: 'Sensitive data in error messages',
   description:
     'A process reachable from an untrusted zone that handles confidential data and does not declare generic error responses: stack traces and failed records leak in error messages.',
-  condition: 'a process running application code, reachable from an untrusted zone, handling data assets of high confidentiality, without `generic-errors`',
+  condition: 'a process running application code with exposure `internet` (its errors reach the caller), handling data assets of high confidentiality, without `generic-errors`',
   mitigation: 'Return generic error messages with a correlation id; keep details in server-side logs with personal data masked.',
   action: { text: 'Return generic error pages and keep details in logs on {targets}' },
   mitigatedBy: ['generic-errors'],
@@ -24,8 +24,8 @@ export const verboseErrors: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (!runsAppCode(element)) return undefined;
-    if (!isExposed(ctx.exposure(element.id))) return undefined;
+    // Behind other application code, error details reach that code, not the attacker.
+    if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
     const confidential = ctx.assetsOf(element.id).filter((a) => a.confidentiality === 'high' && a.kind === 'data');
     if (confidential.length === 0) return undefined;
     const present = presentControls(ctx, ['generic-errors'], element);

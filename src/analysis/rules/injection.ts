@@ -163,7 +163,10 @@ function interpreterRule(spec: {
   references: string[];
   rating: string;
   example: string;
-  lowLikelihood?: string;
+  /** Likelihood when untrusted data arrives directly; through a broker it is Medium (messages are what it parses). */
+  direct: { level: 'Low' | 'Medium'; reason: string };
+  /** Only input straight from the internet counts (not through other components or brokers). */
+  internetOnly?: boolean;
   impact: (ctx: AnalysisContext, e: Element) => ReturnType<typeof rated>;
   verb: string;
 }): ElementRule {
@@ -184,18 +187,16 @@ function interpreterRule(spec: {
     check(element, ctx) {
       if (!element.traits.includes(spec.trait as never)) return undefined;
       const input = untrustedInput(ctx, element);
-      if (!input) return undefined;
+      if (!input || (spec.internetOnly && input.level !== 'internet')) return undefined;
       const present = presentControls(ctx, spec.controls, element);
       if (present.length) return mitigatedBy(present, elementComponent(element), `untrusted input is contained (${present.join(', ')})`);
       return threat({
         ...elementComponent(element),
         title: `${spec.title} in ${element.name}`,
         description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${spec.verb}, and receives data from an untrusted zone${input.via ? ' through a message broker' : ''}.`,
-        likelihood: spec.lowLikelihood
-          ? rated('Low', spec.lowLikelihood)
-          : input.level === 'internet'
-            ? rated('Medium', 'reachable from the internet; exploiting it needs a matching flaw: some skill')
-            : rated('Medium', 'untrusted data arrives through other components: some skill'),
+        likelihood: input.via
+          ? rated('Medium', 'it consumes messages that exposed components produce: crafted messages need some skill')
+          : rated(spec.direct.level, spec.direct.reason),
         impact: spec.impact(ctx, element),
         evidence: [
           evidence(`${element.name} has the ${spec.trait} trait (${element.tech ?? element.type})`, element.at),
@@ -221,6 +222,7 @@ export const commandInjection = interpreterRule({
   references: ['CWE-78', 'CWE-88', 'CAPEC-88', 'OWASP Top 10 A03'],
   rating: 'Likelihood Medium (needs a crafted input matching a known flaw); impact High (code execution).',
   example: 'thumbnails: { tech: imagemagick }\nflows:\n  - api -> thumbnails: https   # api is internet-facing',
+  direct: { level: 'Medium', reason: 'crafted files and arguments for these tools are public: some skill' },
   verb: 'runs external commands or converters on its input',
   impact: () => rated('High', 'commands run on the host: full compromise'),
 });
@@ -231,7 +233,7 @@ export const templateInjection = interpreterRule({
   title: 'Server-side template injection',
   description:
     'An application built on a server-side template engine takes untrusted input: if input ever becomes part of a template (not just a value in it), it runs code on the server.',
-  condition: 'a process with the `template-engine` trait reachable from an untrusted zone, without `sandboxing` or `input-validation`',
+  condition: 'a process with the `template-engine` trait that receives flows straight from the internet (or through edge components), without `sandboxing` or `input-validation`',
   trait: 'template-engine',
   controls: ['sandboxing', 'input-validation'],
   mitigation: 'Never render templates built from user input; pass input only as template variables, use a sandboxed environment for user-defined templates, keep auto-escaping on.',
@@ -240,7 +242,8 @@ export const templateInjection = interpreterRule({
   rating: 'Likelihood Low (needs a code path that renders input as a template); impact High (code execution).',
   example: 'site: { tech: flask }\nflows:\n  - visitor -> site: https',
   verb: 'renders server-side templates',
-  lowLikelihood: 'only where input becomes part of a template: needs a specific coding mistake',
+  direct: { level: 'Low', reason: 'only where input becomes part of a template: needs a specific coding mistake' },
+  internetOnly: true,
   impact: () => rated('High', 'code runs on the server: full compromise'),
 });
 
@@ -256,9 +259,10 @@ export const insecureDeserialization = interpreterRule({
   mitigation: 'Exchange plain data formats (JSON with a schema) instead of native objects; where native deserialisation remains, allow-list the classes and sign the payloads.',
   action: 'Replace native deserialisation of untrusted data in {targets}',
   references: ['CWE-502', 'CAPEC-586', 'OWASP Top 10 A08'],
-  rating: 'Likelihood Medium (gadget chains are public, but the endpoint must deserialise input); impact High (code execution).',
+  rating: 'Likelihood Medium when it consumes messages from exposed producers, Low when the only evidence is direct exposure (an endpoint must deserialise input); impact High (code execution).',
   example: 'jobs: { tech: celery }\nqueue: { tech: rabbitmq }\nflows:\n  - api -> queue: amqps   # api is internet-facing\n  - queue -> jobs: amqps',
   verb: 'deserialises objects natively',
+  direct: { level: 'Low', reason: 'needs an endpoint that deserialises request data: gadget chains are public, the entry point is luck' },
   impact: () => rated('High', 'code runs in the process: full compromise'),
 });
 
@@ -274,9 +278,10 @@ export const xxe = interpreterRule({
   mitigation: 'Disable DTDs and external entities in every XML parser (or use a parser that has them off by default), and prefer JSON where possible.',
   action: 'Disable XML external entities in {targets}',
   references: ['CWE-611', 'CAPEC-221', 'OWASP Top 10 A05'],
-  rating: 'Likelihood Medium (needs an XML-accepting path); impact from the confidentiality of what the process handles, High by default (local files and secrets).',
+  rating: 'Likelihood Low directly (needs an endpoint that parses XML), Medium when it consumes messages from exposed producers; impact from the confidentiality of what the process handles, High by default (local files and secrets).',
   example: 'billing: { tech: spring }\nflows:\n  - partner -> billing: https',
   verb: 'parses XML',
+  direct: { level: 'Low', reason: 'needs an endpoint that parses request XML: luck' },
   impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),
 });
 

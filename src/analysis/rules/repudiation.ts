@@ -17,7 +17,7 @@ export const noAuditLog: ElementRule = {
   title: 'Actions are not attributable (no audit log)',
   description:
     'A process that takes state-changing or privileged requests from people or partners without an audit log of who did what: a user or an attacker can deny an action and an incident cannot be reconstructed.',
-  condition: 'a process running application code with an endpoint of kind admin, webhook, login, password-reset or upload, or receiving flows from external entities while reachable from an untrusted zone, without `audit-logging`',
+  condition: 'a process running application code with an endpoint of kind admin, webhook, login, password-reset or upload, or one that authenticates callers and receives flows from external entities while reachable from an untrusted zone, without `audit-logging`',
   mitigation: 'Write an audit log of security-relevant actions (who, what, when, from where) to an append-only, tamper-evident store kept apart from the application.',
   action: { text: 'Add audit logging of security-relevant actions to {targets}' },
   mitigatedBy: AUDIT_CONTROLS,
@@ -29,7 +29,9 @@ export const noAuditLog: ElementRule = {
   check(element, ctx) {
     if (!runsAppCode(element)) return undefined;
     const sensitive = element.endpoints.filter((ep) => SENSITIVE_ENDPOINTS.has(ep.kind));
-    const fromPeople = ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.kind === 'external');
+    // Requests from anonymous callers cannot be attributed to anyone anyway; signed-in ones can.
+    const signedIn = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some((ep) => !ep.public);
+    const fromPeople = signedIn && ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.kind === 'external');
     if (sensitive.length === 0 && !(fromPeople && isExposed(ctx.exposure(element.id)))) return undefined;
     const present = presentControls(ctx, AUDIT_CONTROLS, element);
     if (present.length) return mitigatedBy(present, elementComponent(element), 'actions are audit-logged');

@@ -35,6 +35,8 @@ export function groupByCommonBoundary(graph: ModelGraph, flows: readonly Flow[])
 }
 
 const SOURCE_GROUP = '\u0000';
+/** The group key of flows reported on their source element. */
+export const sourceGroupKey = (elementId: string) => `${SOURCE_GROUP}${elementId}`;
 
 /** What a group of flows is reported on: their common boundary, or the source element they leave. */
 export function groupComponent(ctx: AnalysisContext, key: string) {

@@ -7,7 +7,7 @@ import { assetNames, isBrowser, sensitive } from './facts.js';
 import {
   elementComponent, evidence, flowComponent, flowLabel, missingControlEvidence, mitigatedBy, presentControls, threat,
 } from './helpers.js';
-import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
+import { commonBoundary, flowEvidence, groupComponent, sourceGroupKey } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 /** Local calls never touch a network, so encryption in transit does not apply to them. */
@@ -18,6 +18,32 @@ const networkFlows = (ctx: AnalysisContext) =>
 
 const touchesUntrusted = (ctx: AnalysisContext, f: Flow) =>
   ctx.graph.trustRankOf(f.from) === 0 || ctx.graph.trustRankOf(f.to) === 0;
+
+/**
+ * One finding per place the fix is made: flows inside a zone group by that zone; flows between our own
+ * zones group by the zone they enter (its ingress is where TLS is switched on); flows to or from the
+ * internet group by their source.
+ */
+function groupCleartext(ctx: AnalysisContext, flows: readonly Flow[]): Map<string, Flow[]> {
+  const add = (m: Map<string, Flow[]>, key: string, f: Flow) => {
+    const list = m.get(key);
+    if (list) list.push(f);
+    else m.set(key, [f]);
+  };
+  const byZone = new Map<string, Flow[]>();
+  for (const f of flows) {
+    const target = ctx.graph.elements.get(f.to);
+    add(byZone, commonBoundary(ctx.graph, f) ?? (!touchesUntrusted(ctx, f) && target?.boundary ? target.boundary : sourceGroupKey(f.from)), f);
+  }
+  // A zone entered by one source alone stays that source's finding (its key, and so its stable id, unchanged).
+  const groups = new Map<string, Flow[]>();
+  for (const [key, list] of byZone) {
+    const entering = list.filter((f) => commonBoundary(ctx.graph, f) !== key);
+    const single = entering.length === list.length && new Set(list.map((f) => f.from)).size === 1;
+    for (const f of list) add(groups, single && !key.startsWith(sourceGroupKey('')) ? sourceGroupKey(f.from) : key, f);
+  }
+  return groups;
+}
 
 function cleartextRule(stride: Stride, property: AssetProperty, spec: {
   id: string;
@@ -37,7 +63,7 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     action: { key: 'encrypt-in-transit', text: spec.action },
     mitigatedBy: ['tls'],
     references: spec.references,
-    condition: 'network flows (not ipc, file or in-process) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share (else by source element); each encrypted flow is reported as mitigated by TLS',
+    condition: 'network flows (not ipc, file or in-process) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share, else (between our own zones, from several sources) by the zone they enter, else by source element; each encrypted flow is reported as mitigated by TLS',
     rating: `Likelihood High when the flow crosses the internet, Medium inside our network (needs a foothold); impact from the ${property} of the data carried.`,
     example: 'flows:\n  - api -> orders: http',
     appliesTo: 'model',
@@ -48,8 +74,9 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
         if (f.encrypted) out.push(mitigatedBy(['tls'], flowComponent(f), `${f.protocol} is encrypted in transit`));
         else cleartext.push(f);
       }
-      for (const [key, flows] of [...groupByCommonBoundary(ctx.graph, cleartext)].sort(([a], [b]) => a.localeCompare(b))) {
+      for (const [key, flows] of [...groupCleartext(ctx, cleartext)].sort(([a], [b]) => a.localeCompare(b))) {
         const group = groupComponent(ctx, key);
+        const inside = group.inBoundary && flows.every((f) => commonBoundary(ctx.graph, f) === group.component);
         const overInternet = flows.some((f) => touchesUntrusted(ctx, f));
         const assets = flows.flatMap((f) => ctx.assetsOfFlow(f));
         const sources = [...new Set(flows.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort();
@@ -57,7 +84,7 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
           component: group.component,
           componentKind: group.componentKind,
           flows: flows.map((f) => f.id),
-          title: `${spec.title}: ${flows.length} cleartext flow${flows.length > 1 ? 's' : ''} ${group.inBoundary ? `in ${group.name} (${sources.join(', ')})` : `from ${group.name}`}`,
+          title: `${spec.title}: ${flows.length} cleartext flow${flows.length > 1 ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${sources.join(', ')})` : `from ${group.name}`}`,
           description: `${flows.length} flow${flows.length > 1 ? 's' : ''} from ${sources.join(', ')} ${flows.length > 1 ? 'use' : 'uses'} an unencrypted protocol (${[...new Set(flows.map((f) => f.protocol))].sort().join(', ')}); anyone on the network path can ${spec.verb} the traffic.`,
           likelihood: overInternet
             ? rated('High', 'the traffic crosses the internet: interception needs only public tools')

@@ -10,6 +10,9 @@ import {
 } from './helpers.js';
 import type { ElementRule, EndpointRule } from './types.js';
 
+/** Users sign in to it: script in its pages acts with their session. */
+const signedIn = (e: Element) => (e.auth !== undefined && e.auth !== 'none') || e.endpoints.some((ep) => !ep.public);
+
 /** Element types that render HTML for browsers (as opposed to JSON APIs). */
 const RENDERS_HTML = new Set(['web-app', 'web-server', 'admin-panel']);
 
@@ -26,7 +29,7 @@ export const crossSiteScripting: ElementRule = {
   action: { text: 'Encode output and add a Content-Security-Policy in {targets}' },
   mitigatedBy: XSS_CONTROLS,
   references: ['CWE-79', 'CAPEC-63', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
-  rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium otherwise; impact Medium (other users\' sessions), High for admin panels.',
+  rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium otherwise; impact High for admin panels, Medium where users sign in or confidential data is handled, Low otherwise.',
   example: 'site: { type: web-app }\nflows:\n  - browser -> site: https',
   appliesTo: 'element',
   kinds: ['process'],
@@ -47,7 +50,9 @@ export const crossSiteScripting: ElementRule = {
         : rated('Medium', 'reachable only through other components'),
       impact: element.type === 'admin-panel'
         ? rated('High', 'script runs with an administrator\'s session')
-        : rated('Medium', 'other users\' sessions and data: partial exposure'),
+        : signedIn(element) || ctx.assetsOf(element.id).some((a) => a.kind === 'data' && a.confidentiality === 'high')
+          ? rated('Medium', 'other users\' sessions and data: partial exposure')
+          : rated('Low', 'no sessions or confidential data to steal: defacement and phishing'),
       evidence: [
         pages.length ? evidence(`${pages[0].key} serves pages`, pages[0].at) : evidence(`${element.name} is a ${element.type}`, element.at),
         missingControlEvidence(XSS_CONTROLS, element),
