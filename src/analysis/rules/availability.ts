@@ -1,5 +1,5 @@
 // Denial of service: exhausting what the system has, or letting one failure take down the rest.
-import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
 import { assetList, assetNames } from './facts.js';
@@ -311,6 +311,17 @@ export const noTimeoutsExternal: FlowRule = {
   },
 };
 
+const criticalAssets = new WeakMap<AnalysisContext, Asset[]>();
+/** Assets whose availability is rated high, found once per analysis (asked for every entry element). */
+function availabilityCritical(ctx: AnalysisContext): Asset[] {
+  let list = criticalAssets.get(ctx);
+  if (!list) {
+    list = ctx.graph.model.assets.filter((a) => a.availability === 'high');
+    criticalAssets.set(ctx, list);
+  }
+  return list;
+}
+
 export const noDdosProtection: ElementRule = {
   id: 'no-ddos-protection',
   stride: 'D',
@@ -332,7 +343,7 @@ export const noDdosProtection: ElementRule = {
     const direct = element.exposed === true || ctx.graph.inFlows(element.id).some((f) =>
       f.from !== element.id && ctx.isUntrustedSource(f.from) && ctx.graph.elements.get(f.from)?.type !== 'third-party');
     if (!direct) return undefined;
-    const critical = ctx.graph.model.assets.filter((a) => a.availability === 'high');
+    const critical = availabilityCritical(ctx);
     if (critical.length === 0) return undefined;
     const present = presentControls(ctx, ['ddos-protection'], element);
     if (present.length) return mitigatedBy(present, elementComponent(element), 'volumetric attacks are absorbed');

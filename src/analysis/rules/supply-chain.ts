@@ -259,9 +259,16 @@ export const containerEscape: ModelRule = {
   appliesTo: 'model',
   check(ctx) {
     const out: Outcome[] = [];
+    const membersOf = new Map<string, Element[]>();
+    for (const e of ctx.graph.model.elements) {
+      if (e.boundary === undefined) continue;
+      const list = membersOf.get(e.boundary);
+      if (list) list.push(e);
+      else membersOf.set(e.boundary, [e]);
+    }
     for (const b of ctx.graph.model.boundaries) {
       if (b.kind !== 'container') continue;
-      const members = ctx.graph.model.elements.filter((e) => e.boundary === b.id);
+      const members = membersOf.get(b.id) ?? [];
       const exposed = members.filter((e) => runsAppCode(e) && ctx.exposure(e.id) === 'internet');
       const sensitiveMembers = members.filter((e) => !exposed.includes(e) &&
         ctx.assetsOf(e.id).some((a) => a.classification === 'restricted' && (e.handles.includes(a.id) || e.stores.includes(a.id))));
