@@ -119,6 +119,10 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     for (const c of meet ?? []) own.add(c);
     return own;
   };
+  // Start every reachable element at the top (all perimeter controls) so that each recomputation can only
+  // shrink a set: the iteration then reaches the greatest fixed point and terminates, cycles included.
+  // (Starting from the element's own controls made sets grow and shrink in turn around a cycle, forever.)
+  for (const id of pending) perimeter.set(id, new Set(PERIMETER_CONTROLS));
   // Each set only shrinks, so every element is revisited at most once per perimeter control.
   for (let head = 0; head < pending.length; head++) {
     const id = pending[head];

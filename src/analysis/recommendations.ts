@@ -4,7 +4,8 @@ import { riskRank } from './risk.js';
 import type { Recommendation, Risk, Threat } from './types.js';
 
 export function recommend(threats: readonly Threat[], findings: ReadonlyMap<string, RuleFinding>): Recommendation[] {
-  const groups = new Map<string, { template: string; risk: Risk; threats: Threat[]; targets: string[] }>();
+  // `named` mirrors `targets` for constant-time membership: a large model puts thousands of targets in one group.
+  const groups = new Map<string, { template: string; risk: Risk; threats: Threat[]; targets: string[]; named: Set<string> }>();
   for (const t of threats) {
     const f = findings.get(t.key);
     if (!f) continue;
@@ -13,20 +14,29 @@ export function recommend(threats: readonly Threat[], findings: ReadonlyMap<stri
     const target = f.target ?? t.componentName;
     const g = groups.get(key);
     if (!g) {
-      groups.set(key, { template: f.rule.action.text, risk: t.risk, threats: [t], targets: [target] });
+      groups.set(key, { template: f.rule.action.text, risk: t.risk, threats: [t], targets: [target], named: new Set([target]) });
       continue;
     }
     g.threats.push(t);
-    if (!g.targets.includes(target)) g.targets.push(target);
+    if (!g.named.has(target)) {
+      g.named.add(target);
+      g.targets.push(target);
+    }
   }
   const list = (items: string[]) =>
     items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-  const firstIndex = (ts: Threat[]) => Math.min(...ts.map((t) => Number(t.id.slice(1))));
+  // Computed once per group, not per comparison (and without spreading thousands of arguments).
+  const firstIndex = new Map<Threat[], number>();
+  for (const g of groups.values()) {
+    let min = Infinity;
+    for (const t of g.threats) min = Math.min(min, Number(t.id.slice(1)));
+    firstIndex.set(g.threats, min);
+  }
   return [...groups.values()]
     .sort((a, b) =>
       riskRank(b.risk) - riskRank(a.risk) ||
       b.threats.length - a.threats.length ||
-      firstIndex(a.threats) - firstIndex(b.threats))
+      firstIndex.get(a.threats)! - firstIndex.get(b.threats)!)
     .map((g, i) => ({
       rank: i + 1,
       risk: g.risk,

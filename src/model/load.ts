@@ -23,6 +23,6 @@ export function loadModel(text: string, file: string): LoadResult {
   const diagnostics = [...parsed.diagnostics, ...validated.diagnostics];
   if (!validated.model || hasErrors(diagnostics)) return { source: parsed.source, diagnostics: sortDiagnostics(diagnostics) };
   const model = normalize(validated.model, parsed.source, file);
-  diagnostics.push(...sanityWarnings(model));
+  for (const d of sanityWarnings(model)) diagnostics.push(d); // a loop: a spread of many warnings overflows the stack
   return { model, source: parsed.source, diagnostics: sortDiagnostics(diagnostics) };
 }

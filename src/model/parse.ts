@@ -3,6 +3,7 @@
 // browser as well.
 import { CST, Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode, Pair, YAMLError } from 'yaml';
+import { fastParseJson, fastParseYaml, fastPaths } from './fast-parse.js';
 import type { Diagnostic, Loc, ModelPath, SourceMap } from './types.js';
 
 /** The CLI refuses larger files before reading them; parse refuses them too, should text come another way. */
@@ -141,6 +142,12 @@ export function parseModelText(text: string, file: string): ParseResult {
   // Editors do not count a byte order mark as a column.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
+  // Most model files fit the subset the fast reader handles; the rest (and every error) take the full parser.
+  if (fastPaths.enabled) {
+    const fast = format === 'json' ? (fastParseJson(text) ?? fastParseYaml(text)) : fastParseYaml(text);
+    if (fast) return { raw: fast.raw, source: new IndexedSourceMap(file, fast.offsets, lineCounterOf(text)), diagnostics: [], format };
+  }
+
   const lines = new LineCounter();
   const offsets = new Map<string, number>();
   const source = new IndexedSourceMap(file, offsets, lines);
@@ -220,6 +227,14 @@ export function parseModelText(text: string, file: string): ParseResult {
         return error('syntax-error', format === 'json' ? `${e.message} (JSON parsed as YAML)` : e.message, loc);
     }
   }
+}
+
+/** Line starts as yaml's parser records them (every line break is a token in the subset the fast path reads). */
+function lineCounterOf(text: string): LineCounter {
+  const lines = new LineCounter();
+  lines.addNewLine(0);
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
+  return lines;
 }
 
 function compose(tokens: CST.Token[], length: number): Document.Parsed {

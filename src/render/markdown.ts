@@ -238,8 +238,12 @@ export function renderMarkdown(r: AnalysisResult, options: MarkdownOptions = {})
     ...residualSection(r),
     ...recommendationsSection(r),
   ];
-  if (r.threats.length) lines.push('### Threat Details', '', ...r.threats.flatMap((t) => threatDetail(t, r.file)));
-  lines.push(...surfaceSection(r), ...coverageSection(r), ...warningsSection(r));
+  // Appended in loops: spreading a large model's sections into push() overflows the call stack.
+  if (r.threats.length) {
+    lines.push('### Threat Details', '');
+    for (const t of r.threats) for (const line of threatDetail(t, r.file)) lines.push(line);
+  }
+  for (const section of [surfaceSection(r), coverageSection(r), warningsSection(r)]) for (const line of section) lines.push(line);
   return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }
 

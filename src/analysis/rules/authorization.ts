@@ -3,7 +3,7 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import {
-  assetList, assetNames, highConfidentiality, inContainer, isPerson, PER_USER_TYPES, restricted, STATE_CHANGING_METHODS,
+  assetList, assetNames, cached, highConfidentiality, inContainer, isPerson, PER_USER_TYPES, restricted, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, isExposed,
@@ -108,14 +108,17 @@ export const sharedCredentials: ModelRule = {
 
 /** Credentials named on flows from more than one source: `shared-credentials` reports those. */
 export function sharedCredentialNames(ctx: AnalysisContext): ReadonlySet<string> {
-  const sources = new Map<string, Set<string>>();
-  for (const f of ctx.graph.model.flows) {
-    if (!f.credential) continue;
-    const s = sources.get(f.credential) ?? new Set<string>();
-    s.add(f.from);
-    sources.set(f.credential, s);
-  }
-  return new Set([...sources].filter(([, s]) => s.size > 1).map(([c]) => c));
+  // Asked once per flow: computed once per analysis (a scan per flow made large models quadratic).
+  return cached(ctx, 'shared-credential-names', () => {
+    const sources = new Map<string, Set<string>>();
+    for (const f of ctx.graph.model.flows) {
+      if (!f.credential) continue;
+      const s = sources.get(f.credential) ?? new Set<string>();
+      s.add(f.from);
+      sources.set(f.credential, s);
+    }
+    return new Set([...sources].filter(([, s]) => s.size > 1).map(([c]) => c));
+  });
 }
 
 export const exposedAdminPanel: ElementRule = {

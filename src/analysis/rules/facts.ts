@@ -6,7 +6,7 @@ import { type AnalysisContext, isPassThrough } from '../context.js';
 
 const memo = new WeakMap<AnalysisContext, Map<string, unknown>>();
 
-function cached<T>(ctx: AnalysisContext, key: string, compute: () => T): T {
+export function cached<T>(ctx: AnalysisContext, key: string, compute: () => T): T {
   let m = memo.get(ctx);
   if (!m) {
     m = new Map();

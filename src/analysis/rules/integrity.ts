@@ -4,7 +4,8 @@ import {
   endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, isExposed, missingControlEvidence,
   mitigatedBy, presentControls, threat,
 } from './helpers.js';
-import { assetList, assetNames } from './facts.js';
+import type { Endpoint, Flow } from '../../model/types.js';
+import { assetList, assetNames, cached } from './facts.js';
 import type { EndpointRule } from './types.js';
 
 export const clientControlledValue: EndpointRule = {
@@ -193,10 +194,29 @@ export const malwareUpload: EndpointRule = {
   check(ep, element, ctx) {
     if (ep.accepts.length === 0 || !isExposed(endpointExposure(ep, element, ctx))) return undefined;
     const uploaded = new Set(ep.accepts);
-    const servedBy = ctx.graph.model.elements.flatMap((e) => e.endpoints)
-      .filter((other) => other.id !== ep.id && other.returns.some((a) => uploaded.has(a)));
+    // Endpoints and flows by the assets they return or carry, indexed once per analysis (a scan of the
+    // whole model per upload endpoint made large models quadratic); candidates keep model order.
+    const index = cached(ctx, 'endpoints-returning-and-flows-carrying', () => {
+      const endpoints = ctx.graph.model.elements.flatMap((e) => e.endpoints);
+      const returning = new Map<string, number[]>();
+      const carrying = new Map<string, number[]>();
+      const add = (m: Map<string, number[]>, k: string, i: number) => {
+        const list = m.get(k);
+        if (list) list.push(i);
+        else m.set(k, [i]);
+      };
+      endpoints.forEach((other, i) => other.returns.forEach((a) => add(returning, a, i)));
+      ctx.graph.model.flows.forEach((f, i) => f.data.forEach((a) => add(carrying, a, i)));
+      return { endpoints, returning, carrying };
+    });
+    const candidates = <T>(m: Map<string, number[]>, all: readonly T[]): T[] => {
+      const at = new Set<number>();
+      for (const a of uploaded) for (const i of m.get(a) ?? []) at.add(i);
+      return [...at].sort((x, y) => x - y).map((i) => all[i]);
+    };
+    const servedBy = candidates<Endpoint>(index.returning, index.endpoints).filter((other) => other.id !== ep.id);
     // Onward flows of the uploaded data: to anyone but the store keeping it, never the uploader's own flow in.
-    const sharedFlows = ctx.graph.model.flows.filter((f) => {
+    const sharedFlows = candidates<Flow>(index.carrying, ctx.graph.model.flows).filter((f) => {
       if (f.from === f.to || f.to === element.id || !f.data.some((a) => uploaded.has(a))) return false;
       const from = ctx.graph.elements.get(f.from);
       const to = ctx.graph.elements.get(f.to);

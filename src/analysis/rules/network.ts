@@ -1,7 +1,8 @@
 // The network perimeter: what the internet can reach that it should not (stores, management ports,
 // diagnostics), what the server can be made to reach (SSRF, cloud metadata), and missing layers.
 import { assetImpact, rated } from '../risk.js';
-import { assetNames, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
+import type { Element } from '../../model/types.js';
+import { assetNames, cached, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, isExposed,
   missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat,
@@ -205,8 +206,18 @@ export const flatNetwork: ElementRule = {
     if (!element.boundary) return undefined;
     const data = restricted(ctx.assetsOf(element.id).filter((a) => element.stores.includes(a.id)));
     if (data.length === 0) return undefined;
-    const neighbours = ctx.graph.model.elements.filter((e) =>
-      e.boundary === element.boundary && runsAppCode(e) && ctx.exposure(e.id) === 'internet');
+    // Indexed once per analysis by boundary (a scan of every element per store made large models quadratic).
+    const exposedByZone = cached(ctx, 'internet-facing-app-code-by-boundary', () => {
+      const byZone = new Map<string, Element[]>();
+      for (const e of ctx.graph.model.elements) {
+        if (e.boundary === undefined || !runsAppCode(e) || ctx.exposure(e.id) !== 'internet') continue;
+        const list = byZone.get(e.boundary);
+        if (list) list.push(e);
+        else byZone.set(e.boundary, [e]);
+      }
+      return byZone;
+    });
+    const neighbours = exposedByZone.get(element.boundary) ?? [];
     if (neighbours.length === 0) return undefined;
     const present = presentControls(ctx, ['ip-allowlist'], element);
     if (present.length) return mitigatedBy(present, elementComponent(element), 'only listed services may connect');
