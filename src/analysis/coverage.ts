@@ -26,26 +26,55 @@ const applicableTo = (kind: ElementKind | 'flow', element: Element | undefined, 
 
 type Cell = { threats: string[]; controls: Set<string>; reasons: string[]; suppressed?: string };
 
+const NONE: readonly string[] = Object.freeze([]);
+/**
+ * Cells that say the same thing (not applicable, and why) are one shared, frozen object: most of a large
+ * model's matrix is such cells, and a fresh object with two fresh arrays each made the matrix the
+ * largest part of the result in memory.
+ */
+const sharedCells = new Map<string, CoverageCell>();
+function notApplicable(stride: Stride, reason: string): CoverageCell {
+  const key = `${stride}\u0000${reason}`;
+  let cell = sharedCells.get(key);
+  if (cell === undefined) {
+    cell = Object.freeze({ stride, status: 'not-applicable', threats: NONE as string[], controls: NONE as string[], reason }) as CoverageCell;
+    if (sharedCells.size < 10_000) sharedCells.set(key, cell);
+  }
+  return cell;
+}
+const STRIDE_INDEX = new Map<Stride, number>(STRIDE_LETTERS.map((s, i) => [s, i]));
+const NO_RULE_REASON = new Map<Stride, string>(STRIDE_LETTERS.map((s) => [s, `no ${STRIDE_NAMES[s].toLowerCase()} rule matches its facts`]));
+
 export function buildCoverage(
   graph: ModelGraph,
   threats: readonly Threat[],
   mitigations: readonly Mitigation[],
   suppressions: readonly Suppression[],
 ): CoverageRow[] {
-  const cells = new Map<string, Cell>();
+  // Component -> its six cells (by STRIDE index), created on first use.
+  const cells = new Map<string, Array<Cell | undefined>>();
   const cellOf = (component: string, stride: Stride): Cell => {
-    const key = `${component}\u0000${stride}`;
-    let c = cells.get(key);
+    let row = cells.get(component);
+    if (!row) {
+      row = new Array<Cell | undefined>(STRIDE_LETTERS.length);
+      cells.set(component, row);
+    }
+    const i = STRIDE_INDEX.get(stride)!;
+    let c = row[i];
     if (!c) {
       c = { threats: [], controls: new Set(), reasons: [] };
-      cells.set(key, c);
+      row[i] = c;
     }
     return c;
   };
 
   /** Where a finding on a component lands in the matrix: the element, or each flow it covers. */
   const targets = (component: string, stride: Stride, flows: readonly string[]): string[] => {
-    if (graph.elements.has(component)) return [component];
+    // A threat on an element that lists the flows it travels over (cleartext from one source) marks
+    // those flows too, where the category applies to flows.
+    if (graph.elements.has(component)) {
+      return [component, ...(APPLICABLE.flow.includes(stride) ? flows.filter((f) => graph.flows.has(f)) : [])];
+    }
     if (graph.flows.has(component) && flows.length <= 1) return [flowCell(component, stride)];
     return flows.map((f) => flowCell(f, stride));
   };
@@ -66,28 +95,26 @@ export function buildCoverage(
   }
   for (const s of suppressions) cellOf(s.component, s.stride).suppressed = s.reason;
 
-  const row = (component: string, kind: ElementKind | 'flow', name: string, element?: Element): CoverageRow => ({
-    component,
-    componentKind: kind === 'flow' ? 'flow' : 'element',
-    name,
-    cells: STRIDE_LETTERS.map((stride): CoverageCell => {
-      const c = cells.get(`${component}\u0000${stride}`);
-      if (c && c.threats.length) {
-        return { stride, status: 'threat', threats: [...new Set(c.threats)], controls: [], reason: `${c.threats.length > 1 ? 'threats' : 'threat'} found` };
-      }
-      if (c && c.controls.size) {
-        return { stride, status: 'mitigated', threats: [], controls: [...c.controls].sort(), reason: [...new Set(c.reasons)].join('; ') };
-      }
-      if (c?.suppressed) return { stride, status: 'not-applicable', threats: [], controls: [], reason: c.suppressed };
-      if (!applicableTo(kind, element, stride)) {
-        return { stride, status: 'not-applicable', threats: [], controls: [], reason: NOT_APPLICABLE_REASON[kind] };
-      }
-      return {
-        stride, status: 'not-applicable', threats: [], controls: [],
-        reason: `no ${STRIDE_NAMES[stride].toLowerCase()} rule matches its facts`,
-      };
-    }),
-  });
+  const row = (component: string, kind: ElementKind | 'flow', name: string, element?: Element): CoverageRow => {
+    const found = cells.get(component);
+    return {
+      component,
+      componentKind: kind === 'flow' ? 'flow' : 'element',
+      name,
+      cells: STRIDE_LETTERS.map((stride, i): CoverageCell => {
+        const c = found?.[i];
+        if (c && c.threats.length) {
+          return { stride, status: 'threat', threats: [...new Set(c.threats)], controls: [], reason: `${c.threats.length > 1 ? 'threats' : 'threat'} found` };
+        }
+        if (c && c.controls.size) {
+          return { stride, status: 'mitigated', threats: [], controls: [...c.controls].sort(), reason: [...new Set(c.reasons)].join('; ') };
+        }
+        if (c?.suppressed) return notApplicable(stride, c.suppressed);
+        if (!applicableTo(kind, element, stride)) return notApplicable(stride, NOT_APPLICABLE_REASON[kind]);
+        return notApplicable(stride, NO_RULE_REASON.get(stride)!);
+      }),
+    };
+  };
 
   return [
     ...graph.model.elements.map((e) => row(e.id, e.kind, e.name, e)),

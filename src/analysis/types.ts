@@ -117,6 +117,8 @@ export interface SurfaceEntry {
   detail: string;
   /** Reachable from an untrusted zone. */
   exposed: boolean;
+  /** `internet`: straight from an untrusted zone (or through edge components); `indirect`: through application code. */
+  exposure: 'internet' | 'indirect' | 'internal';
   loc: Loc;
 }
 

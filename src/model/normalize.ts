@@ -31,8 +31,16 @@ export function parseEndpointKey(key: string): { methods: string[]; route: strin
   return { methods: [], route: key.trim() };
 }
 
+/**
+ * The last path word says most about what an endpoint does (`/api/auth/signup` registers, it does not
+ * log in), so it is tried before the whole path (`/webhooks/payment` is a webhook).
+ */
 export function inferEndpointKind(route: string): EndpointKind {
-  for (const [pattern, kind] of ENDPOINT_PATH_HINTS) if (pattern.test(route)) return kind;
+  const segments = route.split(/[/?#]/).filter((seg) => seg !== '' && !/^[{:<]/.test(seg));
+  const last = segments.length ? `/${segments[segments.length - 1]}` : '';
+  for (const candidate of [last, route]) {
+    for (const [pattern, kind] of ENDPOINT_PATH_HINTS) if (candidate && pattern.test(candidate)) return kind;
+  }
   return 'api';
 }
 

@@ -182,8 +182,9 @@ function surfaceSection(r: AnalysisResult): string[] {
   const out = ['### Attack Surface', ''];
   for (const category of SURFACE_CATEGORIES) {
     const entries = r.attackSurface.filter((e) => e.category === category);
-    out.push(`**${category}:** ${entries.length === 0 ? 'none in the model.' : ''}`);
-    for (const e of entries) out.push(`- ${inline(e.name)}: ${inline(e.detail)}${e.exposed ? ' (exposed)' : ''}`);
+    out.push(entries.length === 0 ? `**${category}:** none in the model.` : `**${category}:**`);
+    const where = { internet: ' (internet-facing)', indirect: ' (reachable through other components)', internal: '' };
+    for (const e of entries) out.push(`- ${inline(e.name)}: ${inline(e.detail)}${where[e.exposure]}`);
     out.push('');
   }
   return out;
