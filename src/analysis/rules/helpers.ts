@@ -25,6 +25,19 @@ export function endpointLikelihood(ep: Endpoint, element: Element, ctx: Analysis
 
 export const isExposed = (exposure: Exposure) => exposure !== 'internal';
 
+/** High when the internet reaches the component directly (public tools, no foothold), Medium through other components. */
+export const internetLikelihood = (
+  exposure: Exposure,
+  fromInternet: string,
+  otherwise = 'reachable only through other components',
+): RatedLevel => (exposure === 'internet' ? rated('High', fromInternet) : rated('Medium', otherwise));
+
+/** High when anyone on the internet can call without credentials; Medium when it takes an account or other components. */
+export const anonymousInternetLikelihood = (exposure: Exposure, anonymous: boolean, fromInternet: string): RatedLevel =>
+  exposure === 'internet' && anonymous
+    ? rated('High', fromInternet)
+    : rated('Medium', anonymous ? 'reachable only through other components' : 'needs a valid account');
+
 export const endpointTarget = (ep: Endpoint, element: Element) => `${ep.key} on ${element.name}`;
 
 export const evidence = (fact: string, at: EvidenceRef['at']): EvidenceRef => ({ fact, at });
@@ -64,6 +77,38 @@ export const flowLabel = (f: Flow, ctx: AnalysisContext) =>
   `${ctx.graph.elements.get(f.from)?.name ?? f.from} -> ${ctx.graph.elements.get(f.to)?.name ?? f.to}`;
 
 export type { Outcome };
+
+/** What a control-gated finding is about: the element (or its endpoint) whose controls count, and the flows in question. */
+export interface Subject {
+  element: Element;
+  endpoint?: Endpoint;
+  flows?: readonly Flow[];
+}
+
+/** A threat's own words, ratings and evidence: everything but the component it sits on. */
+export type ThreatFacts = Omit<ThreatOutcome, 'outcome' | 'component' | 'componentKind' | 'endpoint'>;
+
+/**
+ * The usual last step of a rule once its facts hold: mitigated when any of `controls` is in place
+ * (on the subject or in front of it), else the threat `facts` describes. `facts` receives the
+ * evidence that the controls are missing, to place among its own.
+ */
+export function unlessControlled(
+  ctx: AnalysisContext,
+  subject: Subject,
+  controls: readonly string[],
+  mitigated: string | ((present: string[]) => string),
+  facts: (missing: EvidenceRef) => ThreatFacts,
+): Outcome {
+  const { element, endpoint } = subject;
+  const where = {
+    ...(endpoint ? endpointComponent(endpoint) : elementComponent(element)),
+    ...(subject.flows ? { flows: subject.flows.map((f) => f.id) } : {}),
+  };
+  const present = presentControls(ctx, controls, element, endpoint);
+  if (present.length) return mitigatedBy(present, where, typeof mitigated === 'string' ? mitigated : mitigated(present));
+  return threat({ ...where, ...facts(missingControlEvidence(controls, element, endpoint)) });
+}
 
 /** Application code (not an edge component that only forwards requests). */
 export const runsAppCode = (e: Element) => e.kind === 'process' && !isPassThrough(e);

@@ -1,14 +1,14 @@
 // Supply chain and infrastructure: the pipeline that builds and deploys, the registry that holds images,
 // the cloud console, and the containers everything runs in.
-import type { Element } from '../../model/types.js';
+import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetNames, inContainer, isPerson, sensitive, STATIC_SECRET_AUTH } from './facts.js';
 import {
-  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode,
-  threat,
+  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat,
+  type ThreatFacts, unlessControlled,
 } from './helpers.js';
-import type { ElementRule, ModelRule, Outcome } from './types.js';
+import type { CheckResult, ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
 
 /** What a pipeline deploys to or publishes into: its outbound flows to our own elements. */
 const deployTargets = (ctx: AnalysisContext, pipeline: Element) =>
@@ -16,6 +16,21 @@ const deployTargets = (ctx: AnalysisContext, pipeline: Element) =>
     const t = ctx.graph.elements.get(f.to);
     return t !== undefined && f.to !== pipeline.id && t.kind !== 'external';
   });
+
+/** The deploy rules: a `ci-cd` element with deploy flows, mitigated by `controls`; `facts` gets those flows and their targets' names. */
+function deployingPipeline(
+  element: Element,
+  ctx: AnalysisContext,
+  controls: readonly string[],
+  mitigated: string,
+  facts: (deploys: Flow[], targets: string, missing: EvidenceRef) => ThreatFacts,
+): CheckResult {
+  if (element.type !== 'ci-cd') return undefined;
+  const deploys = deployTargets(ctx, element);
+  if (deploys.length === 0) return undefined;
+  const targets = deploys.map((f) => ctx.graph.elements.get(f.to)?.name ?? f.to).join(', ');
+  return unlessControlled(ctx, { element, flows: deploys }, controls, mitigated, (missing) => facts(deploys, targets, missing));
+}
 
 export const pipelinePoisoning: ElementRule = {
   id: 'pipeline-poisoning',
@@ -33,20 +48,13 @@ export const pipelinePoisoning: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (element.type !== 'ci-cd') return undefined;
-    const deploys = deployTargets(ctx, element);
-    if (deploys.length === 0) return undefined;
-    const where = { ...elementComponent(element), flows: deploys.map((f) => f.id) };
-    const present = presentControls(ctx, ['protected-branches'], element);
-    if (present.length) return mitigatedBy(present, where, 'only reviewed changes deploy');
-    return threat({
-      ...where,
+    return deployingPipeline(element, ctx, ['protected-branches'], 'only reviewed changes deploy', (deploys, targets, missing) => ({
       title: `Unreviewed code can ship through ${element.name}`,
-      description: `${element.name} deploys to ${deploys.map((f) => ctx.graph.elements.get(f.to)?.name ?? f.to).join(', ')} and nothing requires a reviewed change on a protected branch.`,
+      description: `${element.name} deploys to ${targets} and nothing requires a reviewed change on a protected branch.`,
       likelihood: rated('Medium', 'needs a developer account or a pull request that runs in the pipeline'),
       impact: rated('High', 'attacker-chosen code in production: full compromise'),
-      evidence: [evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at), missingControlEvidence(['protected-branches'], element)],
-    });
+      evidence: [evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at), missing],
+    }));
   },
 };
 
@@ -66,20 +74,13 @@ export const pipelineOverPrivileged: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (element.type !== 'ci-cd') return undefined;
-    const deploys = deployTargets(ctx, element);
-    if (deploys.length === 0) return undefined;
-    const where = { ...elementComponent(element), flows: deploys.map((f) => f.id) };
-    const present = presentControls(ctx, ['least-privilege'], element);
-    if (present.length) return mitigatedBy(present, where, 'deployment credentials are scoped and short-lived');
-    return threat({
-      ...where,
+    return deployingPipeline(element, ctx, ['least-privilege'], 'deployment credentials are scoped and short-lived', (deploys, targets, missing) => ({
       title: `${element.name} holds standing production access`,
-      description: `${element.name} reaches ${deploys.map((f) => ctx.graph.elements.get(f.to)?.name ?? f.to).join(', ')} with its own credentials; anything that runs in the pipeline can use them.`,
+      description: `${element.name} reaches ${targets} with its own credentials; anything that runs in the pipeline can use them.`,
       likelihood: rated('Low', 'needs code execution in the pipeline first'),
       impact: rated('High', 'production and cloud access: full compromise'),
-      evidence: [evidence(`${flowLabel(deploys[0], ctx)} uses the pipeline's credentials`, deploys[0].at), missingControlEvidence(['least-privilege'], element)],
-    });
+      evidence: [evidence(`${flowLabel(deploys[0], ctx)} uses the pipeline's credentials`, deploys[0].at), missing],
+    }));
   },
 };
 
@@ -102,17 +103,13 @@ export const secretsInCiCd: ElementRule = {
     if (element.type !== 'ci-cd') return undefined;
     const flows = ctx.graph.outFlows(element.id).filter((f) => STATIC_SECRET_AUTH.has(f.auth));
     if (flows.length === 0) return undefined;
-    const where = { ...elementComponent(element), flows: flows.map((f) => f.id) };
-    const present = presentControls(ctx, ['secrets-management'], element);
-    if (present.length) return mitigatedBy(present, where, 'pipeline secrets are managed and short-lived');
-    return threat({
-      ...where,
+    return unlessControlled(ctx, { element, flows }, ['secrets-management'], 'pipeline secrets are managed and short-lived', (missing) => ({
       title: `Static secrets stored in ${element.name}`,
       description: `${element.name} authenticates with ${[...new Set(flows.map((f) => f.auth))].join(', ')} secrets kept in its settings; logs, forks and plugins can leak them.`,
       likelihood: rated('Medium', 'pipeline logs and forks leak secrets routinely'),
       impact: assetImpact(sensitive(flows.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'the secrets reach production')),
-      evidence: [evidence(`${flowLabel(flows[0], ctx)} uses ${flows[0].auth}`, flows[0].at), missingControlEvidence(['secrets-management'], element)],
-    });
+      evidence: [evidence(`${flowLabel(flows[0], ctx)} uses ${flows[0].auth}`, flows[0].at), missing],
+    }));
   },
 };
 
@@ -135,16 +132,13 @@ export const unsignedImages: ElementRule = {
     if (element.type !== 'container-registry') return undefined;
     const used = [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)].filter((f) => f.from !== f.to);
     if (used.length === 0) return undefined;
-    const present = presentControls(ctx, ['image-signing'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'images are signed and verified');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['image-signing'], 'images are signed and verified', (missing) => ({
       title: `Unsigned images in ${element.name}`,
       description: `Images in ${element.name} are not signed and verified before they run; a tampered image deploys like a real one.`,
       likelihood: rated('Low', 'needs push access to the registry'),
       impact: rated('High', 'attacker-chosen code in production'),
-      evidence: [evidence(`${element.name} is a container registry in use`, element.at), missingControlEvidence(['image-signing'], element)],
-    });
+      evidence: [evidence(`${element.name} is a container registry in use`, element.at), missing],
+    }));
   },
 };
 
@@ -165,16 +159,13 @@ export const dependencyConfusion: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (element.type !== 'ci-cd') return undefined;
-    const present = presentControls(ctx, ['dependency-pinning'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'dependencies are pinned to a private registry');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['dependency-pinning'], 'dependencies are pinned to a private registry', (missing) => ({
       title: `${element.name} can pull malicious packages`,
       description: `${element.name} builds code whose dependencies are not declared pinned to hashes and a private registry; a look-alike or hijacked package runs in the build.`,
       likelihood: rated('Medium', 'squatting internal package names is automated'),
       impact: rated('High', 'code execution in the build and in what it ships'),
-      evidence: [evidence(`${element.name} is a build pipeline`, element.at), missingControlEvidence(['dependency-pinning'], element)],
-    });
+      evidence: [evidence(`${element.name} is a build pipeline`, element.at), missing],
+    }));
   },
 };
 
@@ -228,18 +219,15 @@ export const privilegedContainer: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!element.privileged || !inContainer(ctx, element)) return undefined;
-    const present = presentControls(ctx, ['sandboxing'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'the container is sandboxed');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['sandboxing'], 'the container is sandboxed', (missing) => ({
       title: `${element.name} runs as a privileged container`,
       description: `${element.name} is a privileged container; escaping it gives the node and every workload on it.`,
       likelihood: isExposed(ctx.exposure(element.id))
         ? rated('Medium', 'reachable from an untrusted zone: one application flaw is the way in')
         : rated('Low', 'internal: needs a prior foothold'),
       impact: rated('High', 'the node and every workload on it'),
-      evidence: [evidence(`${element.name} is privileged`, [...element.at, 'privileged']), missingControlEvidence(['sandboxing'], element)],
-    });
+      evidence: [evidence(`${element.name} is privileged`, [...element.at, 'privileged']), missing],
+    }));
   },
 };
 
