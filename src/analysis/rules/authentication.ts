@@ -5,8 +5,8 @@ import {
   assetNames, authenticatedUpstream, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, restricted, sensitive,
 } from './facts.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, isExposed,
-  missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat,
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood,
+  isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
@@ -81,9 +81,7 @@ export const credentialStuffing: EndpointRule = {
       ...endpointComponent(ep),
       title: `Credential stuffing on ${ep.key}`,
       description: `${ep.key} on ${element.name} accepts passwords from the internet${present.length ? ` with only ${present[0]}` : ' with no throttling'} and no MFA: leaked credential lists can be replayed against it.`,
-      likelihood: exposure === 'internet'
-        ? rated('High', 'automated with public tools and leaked password lists')
-        : rated('Medium', 'reachable only through other components'),
+      likelihood: internetLikelihood(exposure, 'automated with public tools and leaked password lists'),
       impact: ctx.assetsOf(element.id).some((a) => a.classification === 'restricted')
         ? rated('High', 'accounts reach restricted data')
         : rated('Medium', 'takeover of individual accounts: partial exposure'),
@@ -158,12 +156,9 @@ export const weakAuthentication: FlowRule = {
     if (!(fromRank < toRank || ctx.isUntrustedSource(flow.from))) return undefined;
     const target = ctx.graph.elements.get(flow.to);
     if (!target) return undefined;
-    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
-    const present = presentControls(ctx, ['mfa', 'ip-allowlist', 'vpn'], target);
-    if (present.length) return mitigatedBy(present, where, `Basic authentication is backed by ${present.join(' and ')}`);
     const restrictedData = restricted(ctx.assetsOf(target.id));
-    return threat({
-      ...where,
+    const backed = (present: string[]) => `Basic authentication is backed by ${present.join(' and ')}`;
+    return unlessControlled(ctx, { element: target, flows: [flow] }, ['mfa', 'ip-allowlist', 'vpn'], backed, () => ({
       title: `Basic authentication into ${target.name}`,
       description: `${flowLabel(flow, ctx)} authenticates with HTTP Basic from a less trusted zone; the password travels with every request and can be sprayed, replayed or reused indefinitely.`,
       likelihood: ctx.isUntrustedSource(flow.from)
@@ -174,7 +169,7 @@ export const weakAuthentication: FlowRule = {
         : rated('Medium', 'the caller\'s access: partial exposure'),
       evidence: [evidence(`${flowLabel(flow, ctx)} uses auth basic`, flow.at)],
       target: target.name,
-    });
+    }));
   },
 };
 
@@ -197,17 +192,14 @@ export const adminWithoutMfa: EndpointRule = {
   endpointKinds: ['admin'],
   check(ep, element, ctx) {
     if (adminOpenToInternet(ep, element, ctx)) return undefined;
-    const present = presentControls(ctx, ADMIN_MFA, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'administrators use MFA');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_MFA, 'administrators use MFA', (missing) => ({
       title: `Admin login on ${ep.key} without MFA`,
       description: `${ep.key} on ${element.name} is administrative and protected by ${ep.public ? 'nothing but network access' : `${ep.auth} alone`}; a phished or reused administrator password is enough for anyone who reaches it.`,
       likelihood: rated('Medium', 'needs a phished or reused password and network access: some skill'),
       impact: rated('High', 'administrative control of the system: full compromise'),
-      evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missingControlEvidence(ADMIN_MFA, element, ep)],
+      evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -230,18 +222,15 @@ export const insecurePasswordReset: EndpointRule = {
   endpointKinds: ['password-reset'],
   check(ep, element, ctx) {
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
-    const present = presentControls(ctx, RESET_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'reset tokens are single-use and short-lived');
     const restrictedData = restricted(ctx.assetsOf(element.id));
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, RESET_CONTROLS, 'reset tokens are single-use and short-lived', (missing) => ({
       title: `Account takeover through password reset on ${ep.key}`,
       description: `${ep.key} on ${element.name} resets passwords from an untrusted zone, and the model does not say its tokens are random, single-use and short-lived.`,
       likelihood: rated('Medium', 'needs a weakness in token handling or access to the victim\'s mailbox'),
       impact: restrictedData.length ? rated('High', `accounts reach ${assetNames(restrictedData)}`) : rated('Medium', 'one account at a time: partial exposure'),
-      evidence: [evidence(`${ep.key} is a password-reset endpoint`, ep.at), missingControlEvidence(RESET_CONTROLS, element, ep)],
+      evidence: [evidence(`${ep.key} is a password-reset endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -266,20 +255,17 @@ export const missingTokenValidation: ElementRule = {
     const jwtIn = element.auth === 'jwt' || element.endpoints.some((ep) => ep.auth === 'jwt') ||
       ctx.graph.inFlows(element.id).some((f) => f.auth === 'jwt');
     if (!jwtIn || !isExposed(ctx.exposure(element.id))) return undefined;
-    const present = presentControls(ctx, TOKEN_CONTROLS, element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'tokens are fully validated');
     const jwtFlow = ctx.graph.inFlows(element.id).find((f) => f.auth === 'jwt');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
       title: `JWTs accepted without full validation by ${element.name}`,
       description: `${element.name} authenticates callers by JWT and does not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
       likelihood: rated('Medium', 'needs a validation flaw; public tools try the known ones'),
       impact: rated('High', 'any identity can be forged: full compromise of access control'),
       evidence: [
         jwtFlow ? evidence(`${flowLabel(jwtFlow, ctx)} authenticates with jwt`, jwtFlow.at) : evidence(`${element.name} accepts jwt`, element.at),
-        missingControlEvidence(TOKEN_CONTROLS, element),
+        missing,
       ],
-    });
+    }));
   },
 };
 
@@ -302,11 +288,7 @@ export const unauthenticatedStoreAccess: FlowRule = {
     if (!store || store.kind !== 'store' || flow.auth !== 'none' || !isNetworkFlow(flow)) return undefined;
     const held = sensitive(ctx.assetsOf(store.id));
     if (held.length === 0) return undefined;
-    const where = { component: store.id, componentKind: 'element' as const, flows: [flow.id] };
-    const present = presentControls(ctx, ['authentication'], store);
-    if (present.length) return mitigatedBy(present, where, 'the store requires authentication');
-    return threat({
-      ...where,
+    return unlessControlled(ctx, { element: store, flows: [flow] }, ['authentication'], 'the store requires authentication', () => ({
       title: `${store.name} accepts unauthenticated connections`,
       description: `${flowLabel(flow, ctx)} carries no credentials, so ${store.name} (holding ${assetNames(held)}) answers anyone who can reach it on the network.`,
       likelihood: ctx.isUntrustedSource(flow.from)
@@ -315,7 +297,7 @@ export const unauthenticatedStoreAccess: FlowRule = {
       impact: assetImpact(held, 'confidentiality', rated('Medium', 'the stored data')),
       evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at), evidence(`${store.name} stores ${assetNames(held)}`, store.at)],
       target: store.name,
-    });
+    }));
   },
 };
 
@@ -337,18 +319,14 @@ export const unauthenticatedDevice: FlowRule = {
     const device = ctx.graph.elements.get(flow.from);
     const target = ctx.graph.elements.get(flow.to);
     if (device?.type !== 'device' || !target || flow.auth !== 'none') return undefined;
-    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
-    const present = presentControls(ctx, ['authentication'], target);
-    if (present.length) return mitigatedBy(present, where, 'devices authenticate');
-    return threat({
-      ...where,
+    return unlessControlled(ctx, { element: target, flows: [flow] }, ['authentication'], 'devices authenticate', () => ({
       title: `Unauthenticated devices send data to ${target.name}`,
       description: `${flowLabel(flow, ctx)} carries no device identity; anyone can pose as ${device.name} and send forged data.`,
       likelihood: rated('High', 'device traffic is easy to capture and replay'),
       impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', 'forged readings or commands')),
       evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at)],
       target: target.name,
-    });
+    }));
   },
 };
 
@@ -408,16 +386,13 @@ export const oauthStateMissing: EndpointRule = {
   endpointKinds: ['callback'],
   check(ep, element, ctx) {
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
-    const present = presentControls(ctx, ['csrf-protection'], element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'the callback checks state/PKCE');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, ['csrf-protection'], 'the callback checks state/PKCE', (missing) => ({
       title: `OAuth callback ${ep.key} without state or PKCE`,
       description: `${ep.key} on ${element.name} completes logins without binding them to the browser that started them; login CSRF and code injection become possible.`,
       likelihood: rated('Medium', 'needs the victim to follow a crafted link'),
       impact: rated('Medium', 'one account misused or taken over'),
-      evidence: [evidence(`${ep.key} is a callback endpoint`, ep.at), missingControlEvidence(['csrf-protection'], element, ep)],
+      evidence: [evidence(`${ep.key} is a callback endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };

@@ -6,8 +6,8 @@ import {
   assetList, assetNames, cached, highConfidentiality, inContainer, isPerson, PER_USER_TYPES, restricted, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, isExposed,
-  missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat,
+  endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
+  onlyReachableThrough, presentControls, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -37,20 +37,17 @@ export const exposedAdmin: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, ADMIN_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), `only reachable through ${present.join(' or ')}`);
     const mfa = ctx.endpointHas(ep, 'mfa');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_CONTROLS, onlyReachableThrough, (missing) => ({
       title: `Admin panel ${ep.key} reachable without VPN or IP allow-list`,
       description: `${ep.key} on ${element.name} is an administrative interface reachable from the internet${ep.public ? ' without authentication' : ` behind ${ep.auth} only`}; a stolen credential, session or an unpatched flaw gives an attacker administrative control.`,
       likelihood: exposure === 'internet' && !mfa
         ? rated('High', 'admin paths are found by public scanners and attacked with stolen or guessed credentials')
         : rated('Medium', mfa ? 'MFA stands in the way: needs a phished second factor' : 'reachable only through other components'),
       impact: rated('High', 'administrative control of the system: full compromise'),
-      evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missingControlEvidence(ADMIN_CONTROLS, element, ep)],
+      evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -140,19 +137,16 @@ export const exposedAdminPanel: ElementRule = {
     if (element.type !== 'admin-panel') return undefined;
     const exposure = ctx.exposure(element.id);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, ADMIN_CONTROLS, element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), `only reachable through ${present.join(' or ')}`);
     const mfa = ctx.elementHas(element, 'mfa');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ADMIN_CONTROLS, onlyReachableThrough, (missing) => ({
       title: `${element.name} reachable without VPN or IP allow-list`,
       description: `${element.name} is an administration application reachable from ${exposure === 'internet' ? 'the internet' : 'an untrusted zone through other components'}; a stolen credential or an unpatched flaw gives administrative control.`,
       likelihood: exposure === 'internet' && !mfa
         ? rated('High', 'admin applications are found by scanners and attacked with stolen or guessed credentials')
         : rated('Medium', mfa ? 'MFA stands in the way: needs a phished second factor' : 'reachable only through other components'),
       impact: rated('High', 'administrative control of the system: full compromise'),
-      evidence: [evidence(`${element.name} is an admin panel`, element.at), missingControlEvidence(ADMIN_CONTROLS, element)],
-    });
+      evidence: [evidence(`${element.name} is an admin panel`, element.at), missing],
+    }));
   },
 };
 
@@ -179,10 +173,7 @@ export const missingAuthorization: ElementRule = {
     const mixed = (admin.length > 0 && others.length > 0) ||
       (people.some((p) => p!.type === 'admin') && people.some((p) => p!.type === 'user'));
     if (!mixed) return undefined;
-    const present = presentControls(ctx, ['authorization'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'every request is checked against the caller\'s role');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['authorization'], 'every request is checked against the caller\'s role', (missing) => ({
       title: `Privilege escalation to admin functions on ${element.name}`,
       description: `${element.name} serves administrative ${admin.length ? `endpoints (${admin.map((e) => e.key).join(', ')})` : 'users'} next to ordinary users and declares no per-request authorization; a signed-in user calling an admin route may get its powers.`,
       likelihood: rated('Medium', 'needs an ordinary account and the admin routes: some skill'),
@@ -190,9 +181,9 @@ export const missingAuthorization: ElementRule = {
       evidence: [
         admin.length ? evidence(`${admin[0].key} is an admin endpoint`, admin[0].at) : evidence(`${element.name} is used by administrators`, element.at),
         others.length ? evidence(`${others[0].key} serves ordinary callers`, others[0].at) : evidence(`${element.name} is used by ordinary users`, element.at),
-        missingControlEvidence(['authorization'], element),
+        missing,
       ],
-    });
+    }));
   },
 };
 
@@ -221,22 +212,17 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     const ids = [...ep.returns, ...(writes ? ep.accepts : [])];
     const perUser = highConfidentiality(assetList(ctx, ids)).filter((a) => PER_USER_TYPES.has(a.type ?? ''));
     if (perUser.length === 0) return undefined;
-    const present = presentControls(ctx, OBJECT_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'each object is checked against its owner');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
       title: `Other users' ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
       description: `${ep.key} on ${element.name} ${writes ? 'reads or changes' : 'returns'} ${assetNames(perUser)} for the signed-in caller; without an ownership check, changing an id in the request reaches other users' records.`,
-      likelihood: exposure === 'internet'
-        ? rated('High', 'any user can change ids in requests with an intercepting proxy')
-        : rated('Medium', 'needs access through other components'),
+      likelihood: internetLikelihood(exposure, 'any user can change ids in requests with an intercepting proxy', 'needs access through other components'),
       impact: assetImpact(perUser, 'confidentiality', rated('High', 'every user\'s records')),
       evidence: [
         evidence(`${ep.key} returns ${assetNames(perUser)}`, [...ep.at, writes ? 'accepts' : 'returns']),
-        missingControlEvidence(OBJECT_CONTROLS, element, ep),
+        missing,
       ],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -262,11 +248,7 @@ export const overPrivilegedStoreAccess: FlowRule = {
     const uses = new Set([...source.handles, ...flow.data]);
     const beyond = restricted(assetList(ctx, store.stores)).filter((a) => !uses.has(a.id));
     if (beyond.length === 0) return undefined;
-    const where = { component: source.id, componentKind: 'element' as const, flows: [flow.id] };
-    const present = presentControls(ctx, ['least-privilege'], source);
-    if (present.length) return mitigatedBy(present, where, 'the service account is limited to what it uses');
-    return threat({
-      ...where,
+    return unlessControlled(ctx, { element: source, flows: [flow] }, ['least-privilege'], 'the service account is limited to what it uses', (missing) => ({
       title: `${source.name} can read ${assetNames(beyond)} in ${store.name}`,
       description: `${source.name} connects to ${store.name}, which also stores ${assetNames(beyond)}; the service never uses that data, but its account can read it.`,
       likelihood: isExposed(ctx.exposure(source.id))
@@ -276,10 +258,10 @@ export const overPrivilegedStoreAccess: FlowRule = {
       evidence: [
         evidence(`${flowLabel(flow, ctx)} logs in to ${store.name}`, flow.at),
         evidence(`${store.name} stores ${assetNames(beyond)}`, [...store.at, 'stores']),
-        missingControlEvidence(['least-privilege'], source),
+        missing,
       ],
       target: source.name,
-    });
+    }));
   },
 };
 
@@ -303,19 +285,15 @@ export const excessiveCloudPermissions: ElementRule = {
     const mgmt = ctx.graph.outFlows(element.id).filter((f) =>
       f.protocol === 'cloud-api' || ctx.graph.elements.get(f.to)?.type === 'cloud-console');
     if (mgmt.length === 0) return undefined;
-    const where = { ...elementComponent(element), flows: mgmt.map((f) => f.id) };
-    const present = presentControls(ctx, ['least-privilege'], element);
-    if (present.length) return mitigatedBy(present, where, 'the workload\'s cloud role is scoped');
-    return threat({
-      ...where,
+    return unlessControlled(ctx, { element, flows: mgmt }, ['least-privilege'], 'the workload\'s cloud role is scoped', (missing) => ({
       title: `${element.name} can change cloud infrastructure`,
       description: `${element.name} calls the cloud management plane with its own identity and declares no least-privilege role; whoever compromises it can act on the cloud account.`,
       likelihood: isExposed(ctx.exposure(element.id))
         ? rated('Medium', 'the workload is reachable from an untrusted zone')
         : rated('Low', 'needs a foothold on an internal workload'),
       impact: rated('High', 'control of cloud resources: full compromise'),
-      evidence: [...mgmt.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} uses the management API`, f.at)), missingControlEvidence(['least-privilege'], element)],
-    });
+      evidence: [...mgmt.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} uses the management API`, f.at)), missing],
+    }));
   },
 };
 
@@ -336,15 +314,12 @@ export const privilegedProcessExposed: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!element.privileged || inContainer(ctx, element) || !isExposed(ctx.exposure(element.id))) return undefined;
-    const present = presentControls(ctx, ['sandboxing', 'least-privilege'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'privileges are contained');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['sandboxing', 'least-privilege'], 'privileges are contained', (missing) => ({
       title: `${element.name} runs privileged on untrusted input`,
       description: `${element.name} runs with administrative privileges and is reachable from an untrusted zone; a single code-execution flaw yields the whole host.`,
       likelihood: rated('Medium', 'needs a code-execution flaw in the process'),
       impact: rated('High', 'root on the host: full compromise'),
-      evidence: [evidence(`${element.name} is privileged`, [...element.at, 'privileged']), missingControlEvidence(['sandboxing', 'least-privilege'], element)],
-    });
+      evidence: [evidence(`${element.name} is privileged`, [...element.at, 'privileged']), missing],
+    }));
   },
 };

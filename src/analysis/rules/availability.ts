@@ -4,8 +4,8 @@ import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
 import { assetList, assetNames } from './facts.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowLabel, isExposed,
-  missingControlEvidence, mitigatedBy, presentControls, threat,
+  anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowLabel,
+  isExposed, missingControlEvidence, mitigatedBy, presentControls, threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -37,22 +37,17 @@ export const noRateLimiting: EndpointRule = {
     if (!ep.public && !EXPENSIVE.has(ep.kind)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, RATE_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'requests are rate-limited');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, RATE_CONTROLS, 'requests are rate-limited', (missing) => ({
       title: `No rate limiting on ${ep.key}`,
       description: `${ep.key} on ${element.name} can be called ${ep.public ? 'by anyone' : 'by any account'} as fast as they like${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? ': expensive queries exhaust the service and its database' : ''}.`,
-      likelihood: exposure === 'internet' && ep.public
-        ? rated('High', 'unauthenticated and reachable from the internet: a simple script suffices')
-        : rated('Medium', ep.public ? 'reachable only through other components' : 'needs a valid account'),
+      likelihood: anonymousInternetLikelihood(exposure, ep.public, 'unauthenticated and reachable from the internet: a simple script suffices'),
       impact: rated('Medium', `${element.name} slows down or stops: downtime`),
       evidence: [
         evidence(`${ep.key} is ${ep.public ? 'public' : `a ${ep.kind} endpoint`} and reachable from an untrusted zone`, ep.at),
-        missingControlEvidence(RATE_CONTROLS, element, ep),
+        missing,
       ],
       target: ep.route,
-    });
+    }));
   },
 };
 
@@ -141,19 +136,14 @@ export const unboundedQuery: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, QUERY_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'queries and results are bounded');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, QUERY_CONTROLS, 'queries and results are bounded', (missing) => ({
       title: `Unbounded queries on ${ep.key}`,
       description: `${ep.key} on ${element.name} lets a caller ask for ${ep.kind === 'graphql' ? 'arbitrarily deep and wide queries' : 'arbitrarily large result sets'}; a few requests exhaust the service and its database.`,
-      likelihood: exposure === 'internet' && ep.public
-        ? rated('High', 'public and reachable from the internet: one crafted request')
-        : rated('Medium', ep.public ? 'reachable only through other components' : 'needs a valid account'),
+      likelihood: anonymousInternetLikelihood(exposure, ep.public, 'public and reachable from the internet: one crafted request'),
       impact: rated('Medium', `${element.name} and its database slow down: downtime`),
-      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), missingControlEvidence(QUERY_CONTROLS, element, ep)],
+      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -177,20 +167,15 @@ export const unboundedUpload: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, UPLOAD_SIZE, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'upload size is limited');
     const limited = ctx.endpointHas(ep, 'rate-limiting');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, UPLOAD_SIZE, 'upload size is limited', (missing) => ({
       title: `Unbounded uploads on ${ep.key}`,
       description: `${ep.key} on ${element.name} accepts files of any size${limited ? '' : ' as often as callers like'}; storage, bandwidth and workers can be exhausted.`,
-      likelihood: exposure === 'internet' && ep.public
-        ? rated('High', 'public uploads from the internet: a script suffices')
-        : rated('Medium', ep.public ? 'reachable only through other components' : 'needs a valid account'),
+      likelihood: anonymousInternetLikelihood(exposure, ep.public, 'public uploads from the internet: a script suffices'),
       impact: rated('Medium', 'storage fills and uploads stall: downtime'),
-      evidence: [evidence(`${ep.key} is an upload endpoint`, ep.at), missingControlEvidence(UPLOAD_SIZE, element, ep)],
+      evidence: [evidence(`${ep.key} is an upload endpoint`, ep.at), missing],
       target: ep.route,
-    });
+    }));
   },
 };
 
@@ -216,11 +201,8 @@ export const singlePointOfFailure: ElementRule = {
     const dependents = [...new Set(ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id)
       .filter((f) => ctx.graph.elements.get(f.from)?.kind === 'process' || ctx.isUntrustedSource(f.from)).map((f) => f.from))];
     if (dependents.length === 0) return undefined;
-    const present = presentControls(ctx, SPOF_CONTROLS, element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'capacity is redundant');
     const critical = ctx.exposure(element.id) === 'internet' || dependents.length >= 3;
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, SPOF_CONTROLS, 'capacity is redundant', () => ({
       title: `${element.name} is a single point of failure`,
       description: `${element.name} runs as ${element.replicas === 0 ? 'no declared instance' : 'one instance'} and ${dependents.length} component${dependents.length > 1 ? 's depend' : ' depends'} on it; its failure stops them.`,
       likelihood: rated('Low', 'needs a crash, a bad deploy or an outage: luck'),
@@ -228,7 +210,7 @@ export const singlePointOfFailure: ElementRule = {
         ? rated('High', ctx.exposure(element.id) === 'internet' ? 'the internet-facing path stops' : `${dependents.length} components stop`)
         : rated('Medium', 'its callers stop: downtime'),
       evidence: [evidence(`${element.name} has replicas: ${element.replicas}`, [...element.at, 'replicas'])],
-    });
+    }));
   },
 };
 
@@ -345,10 +327,7 @@ export const noDdosProtection: ElementRule = {
     if (!direct) return undefined;
     const critical = availabilityCritical(ctx);
     if (critical.length === 0) return undefined;
-    const present = presentControls(ctx, ['ddos-protection'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'volumetric attacks are absorbed');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['ddos-protection'], 'volumetric attacks are absorbed', (missing) => ({
       title: `${element.name} has no DDoS protection`,
       description: `${element.name} takes traffic straight from the internet, ${assetNames(critical)} must stay available, and nothing absorbs a volumetric attack.`,
       likelihood: rated('Medium', 'DDoS for hire is cheap, but needs a motivated attacker'),
@@ -356,9 +335,9 @@ export const noDdosProtection: ElementRule = {
       evidence: [
         evidence(`${element.name} receives traffic directly from an untrusted zone`, element.at),
         evidence(`${critical[0].name} has availability high`, critical[0].at),
-        missingControlEvidence(['ddos-protection'], element),
+        missing,
       ],
-    });
+    }));
   },
 };
 

@@ -6,7 +6,7 @@ import { assetImpact, rated } from '../risk.js';
 import { assetList, assetNames, isData, SENSITIVE_TYPES, STATIC_SECRET_AUTH, sensitive } from './facts.js';
 import {
   elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode,
-  threat,
+  threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, ModelRule, Outcome } from './types.js';
@@ -34,16 +34,13 @@ export const unencryptedBackups: ElementRule = {
     if (element.type !== 'backups') return undefined;
     const confidential = heldBy(ctx, element).filter((a) => a.confidentiality === 'high');
     if (confidential.length === 0) return undefined;
-    const present = presentControls(ctx, ['encryption-at-rest'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'backups are encrypted');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['encryption-at-rest'], 'backups are encrypted', (missing) => ({
       title: `${assetNames(confidential)} in unencrypted backups (${element.name})`,
       description: `${element.name} keeps copies of ${assetNames(confidential)} unencrypted; a leaked or mis-shared backup exposes all of it.`,
       likelihood: rated('Medium', 'backups are copied, retained and shared widely: some access'),
       impact: assetImpact(confidential, 'confidentiality', rated('High', 'bulk copies of the data')),
-      evidence: [evidence(`${element.name} holds ${assetNames(confidential)}`, element.at), missingControlEvidence(['encryption-at-rest'], element)],
-    });
+      evidence: [evidence(`${element.name} holds ${assetNames(confidential)}`, element.at), missing],
+    }));
   },
 };
 
@@ -66,17 +63,13 @@ export const backupsNotIsolated: ElementRule = {
     if (element.type !== 'backups') return undefined;
     const writers = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && ctx.graph.elements.get(f.from)?.kind !== 'external');
     if (writers.length === 0) return undefined;
-    const present = presentControls(ctx, ['immutable-backups'], element);
-    if (present.length) return mitigatedBy(present, { ...elementComponent(element), flows: writers.map((f) => f.id) }, 'backups cannot be altered by their writers');
-    return threat({
-      ...elementComponent(element),
-      flows: writers.map((f) => f.id),
+    return unlessControlled(ctx, { element, flows: writers }, ['immutable-backups'], 'backups cannot be altered by their writers', (missing) => ({
       title: `${element.name} can be destroyed by the systems it backs up`,
       description: `${element.name} is written by ${[...new Set(writers.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort().join(', ')}; whoever holds their access can delete or encrypt the backups too.`,
       likelihood: rated('Low', 'needs production credentials first'),
       impact: rated('High', 'no recovery after ransomware or sabotage'),
-      evidence: [evidence(`${flowLabel(writers[0], ctx)} writes backups`, writers[0].at), missingControlEvidence(['immutable-backups'], element)],
-    });
+      evidence: [evidence(`${flowLabel(writers[0], ctx)} writes backups`, writers[0].at), missing],
+    }));
   },
 };
 
@@ -170,19 +163,16 @@ export const unhashedPasswords: ElementRule = {
   check(element, ctx) {
     const creds = assetList(ctx, element.stores).filter((a) => a.type === 'credentials');
     if (creds.length === 0) return undefined;
-    const present = presentControls(ctx, ['password-hashing'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'passwords are stored as slow hashes');
     const readers = ctx.graph.inFlows(element.id).filter((f) => isExposed(ctx.exposure(f.from)));
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['password-hashing'], 'passwords are stored as slow hashes', (missing) => ({
       title: `${assetNames(creds)} stored without a slow hash in ${element.name}`,
       description: `${element.name} stores ${assetNames(creds)} and the model does not say they are hashed with argon2, scrypt or bcrypt; a leak of the store reveals every password.`,
       likelihood: readers.length
         ? rated('Medium', 'components reachable from untrusted zones read the store: one flaw leaks it')
         : rated('Low', 'needs insider access to the store'),
       impact: rated('High', 'every account, and accounts elsewhere where passwords are reused'),
-      evidence: [evidence(`${element.name} stores ${assetNames(creds)}`, [...element.at, 'stores']), missingControlEvidence(['password-hashing'], element)],
-    });
+      evidence: [evidence(`${element.name} stores ${assetNames(creds)}`, [...element.at, 'stores']), missing],
+    }));
   },
 };
 

@@ -1,9 +1,8 @@
 // Information disclosure from the application and its stores.
 import { assetImpact, rated } from '../risk.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, isExposed, missingControlEvidence,
-  flowLabel, mitigatedBy, presentControls, threat,
-  runsAppCode,
+  endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy, runsAppCode,
+  unlessControlled,
 } from './helpers.js';
 import { assetList, assetNames, highConfidentiality, isUserAgent, restricted } from './facts.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
@@ -28,20 +27,17 @@ export const verboseErrors: ElementRule = {
     if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
     const confidential = ctx.assetsOf(element.id).filter((a) => a.confidentiality === 'high' && a.kind === 'data');
     if (confidential.length === 0) return undefined;
-    const present = presentControls(ctx, ['generic-errors'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'errors are generic; details stay in logs');
     const names = confidential.map((a) => a.name).join(', ');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['generic-errors'], 'errors are generic; details stay in logs', (missing) => ({
       title: `${names} exposed in error messages from ${element.name}`,
       description: `${element.name} handles ${names} and is reachable from an untrusted zone without generic error responses; exceptions and validation errors can echo records, queries and stack traces.`,
       likelihood: rated('Medium', 'needs crafting requests that trigger specific failures: some skill'),
       impact: rated('Medium', 'fragments of records leak, not bulk data: partial exposure'),
       evidence: [
         evidence(`${element.name} handles ${names}`, element.at),
-        missingControlEvidence(['generic-errors'], element),
+        missing,
       ],
-    });
+    }));
   },
 };
 
@@ -65,19 +61,14 @@ export const accountEnumeration: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, ENUMERATION_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'responses do not reveal whether an account exists');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, ENUMERATION_CONTROLS, 'responses do not reveal whether an account exists', (missing) => ({
       title: `Email enumeration on ${ep.key}`,
       description: `${ep.key} on ${element.name} can reveal whether an email address has an account (different messages or timing); attackers build target lists for phishing and credential stuffing.`,
-      likelihood: exposure === 'internet'
-        ? rated('High', 'a script comparing responses is enough')
-        : rated('Medium', 'reachable only through other components'),
+      likelihood: internetLikelihood(exposure, 'a script comparing responses is enough'),
       impact: rated('Low', 'reveals who has an account, not their data: minor exposure'),
-      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), missingControlEvidence(ENUMERATION_CONTROLS, element, ep)],
+      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -101,19 +92,16 @@ export const unencryptedStore: ElementRule = {
     const stored = element.stores.map((a) => ctx.graph.assets.get(a)).filter((a) => a !== undefined);
     const confidential = stored.filter((a) => a.confidentiality === 'high');
     if (confidential.length === 0) return undefined;
-    const present = presentControls(ctx, ['encryption-at-rest'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'stored data is encrypted');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['encryption-at-rest'], 'stored data is encrypted', (missing) => ({
       title: `${confidential.map((a) => a.name).join(', ')} stored unencrypted in ${element.name}`,
       description: `${element.name} stores ${confidential.map((a) => a.name).join(', ')} without encryption at rest; a copied disk, snapshot or backup exposes it all.`,
       likelihood: rated('Low', 'needs access to the storage media, snapshots or backups: insider access or luck'),
       impact: assetImpact(confidential, 'confidentiality', rated('High', 'bulk exposure of stored data')),
       evidence: [
         evidence(`${element.name} stores ${confidential.map((a) => a.name).join(', ')}`, [...element.at, 'stores']),
-        missingControlEvidence(['encryption-at-rest'], element),
+        missing,
       ],
-    });
+    }));
   },
 };
 
@@ -141,17 +129,14 @@ export const unauthenticatedSensitiveEndpoint: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     const secret = highConfidentiality(assetList(ctx, ep.returns));
     if (secret.length === 0) return undefined;
-    const present = presentControls(ctx, ['authentication', 'data-masking'], element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), `anonymous callers are handled by ${present.join(' and ')}`);
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, ['authentication', 'data-masking'], (present) => `anonymous callers are handled by ${present.join(' and ')}`, () => ({
       title: `${assetNames(secret)} served without authentication by ${ep.key}`,
       description: `${ep.key} on ${element.name} is public and returns ${assetNames(secret)}; anyone can read and scrape it.`,
-      likelihood: exposure === 'internet' ? rated('High', 'public and reachable from the internet: no skill needed') : rated('Medium', 'reachable only through other components'),
+      likelihood: internetLikelihood(exposure, 'public and reachable from the internet: no skill needed'),
       impact: assetImpact(secret, 'confidentiality', rated('High', 'confidential data')),
       evidence: [evidence(`${ep.key} is public and returns ${assetNames(secret)}`, [...ep.at, 'returns'])],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -175,17 +160,14 @@ export const excessiveDataExposure: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     const data = restricted(assetList(ctx, ep.returns));
     if (data.length === 0) return undefined;
-    const present = presentControls(ctx, ['data-masking'], element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'restricted fields are masked');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, ['data-masking'], 'restricted fields are masked', (missing) => ({
       title: `${assetNames(data)} returned unmasked by ${ep.key}`,
       description: `${ep.key} on ${element.name} returns ${assetNames(data)} without masking; full records end up in clients, caches and logs.`,
       likelihood: exposure === 'internet' && ep.public ? rated('High', 'public and reachable from the internet') : rated('Medium', 'needs an account or a foothold'),
       impact: rated('High', `${assetNames(data)} is restricted: data breach`),
-      evidence: [evidence(`${ep.key} returns ${assetNames(data)}`, [...ep.at, 'returns']), missingControlEvidence(['data-masking'], element, ep)],
+      evidence: [evidence(`${ep.key} returns ${assetNames(data)}`, [...ep.at, 'returns']), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -207,18 +189,14 @@ export const apiKeyInClient: FlowRule = {
     const src = ctx.graph.elements.get(flow.from);
     const target = ctx.graph.elements.get(flow.to);
     if (flow.auth !== 'api-key' || !isUserAgent(src) || !target) return undefined;
-    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
-    const present = presentControls(ctx, ['least-privilege'], target);
-    if (present.length) return mitigatedBy(present, where, 'the embedded key is scoped to harmless operations');
     const data = restricted(ctx.assetsOf(target.id));
-    return threat({
-      ...where,
+    return unlessControlled(ctx, { element: target, flows: [flow] }, ['least-privilege'], 'the embedded key is scoped to harmless operations', () => ({
       title: `API key for ${target.name} embedded in ${src!.name}`,
       description: `${flowLabel(flow, ctx)} authenticates with an API key, which ships inside the client; anyone can extract it and call ${target.name} directly.`,
       likelihood: rated('High', 'keys are extracted from apps and pages with public tools'),
       impact: data.length ? rated('High', `${target.name} handles ${assetNames(data)}`) : rated('Medium', 'whatever the key allows'),
       evidence: [evidence(`${flowLabel(flow, ctx)} uses auth api-key`, flow.at)],
       target: target.name,
-    });
+    }));
   },
 };

@@ -58,7 +58,12 @@ export function mitigatedBy(
   component: Pick<ThreatOutcome, 'component' | 'componentKind' | 'endpoint' | 'flows'>,
   reason: string,
 ): MitigatedOutcome {
-  return { outcome: 'mitigated', ...component, controls, reason };
+  // Fields copied one by one: spreading objects of many shapes is a slow path in V8, and large models
+  // produce tens of thousands of mitigations.
+  const out: MitigatedOutcome = { outcome: 'mitigated', component: component.component, componentKind: component.componentKind, controls, reason };
+  if (component.endpoint !== undefined) out.endpoint = component.endpoint;
+  if (component.flows !== undefined) out.flows = component.flows;
+  return out;
 }
 
 export function threat(t: Omit<ThreatOutcome, 'outcome'>): ThreatOutcome {
@@ -77,6 +82,9 @@ export const flowLabel = (f: Flow, ctx: AnalysisContext) =>
   `${ctx.graph.elements.get(f.from)?.name ?? f.from} -> ${ctx.graph.elements.get(f.to)?.name ?? f.to}`;
 
 export type { Outcome };
+
+/** The mitigation reason of the perimeter rules: which of the perimeter controls stand in front. */
+export const onlyReachableThrough = (present: string[]) => `only reachable through ${present.join(' or ')}`;
 
 /** What a control-gated finding is about: the element (or its endpoint) whose controls count, and the flows in question. */
 export interface Subject {

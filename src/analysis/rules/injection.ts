@@ -4,12 +4,13 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { highConfidentiality, isBroker, producersOf, sensitive, targetsOf } from './facts.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, isExposed, missingControlEvidence,
-  mitigatedBy, presentControls, runsAppCode, threat,
+  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule } from './types.js';
 
 const SQL_CONTROLS = ['parameterized-queries'] as const;
+/** Likelihood when untrusted input reaches the interpreter only through other components. */
+const SOME_SKILL = 'input arrives through other components: some skill';
 
 export const sqlInjection: ElementRule = {
   id: 'sql-injection',
@@ -31,25 +32,19 @@ export const sqlInjection: ElementRule = {
     if (!isExposed(exposure)) return undefined;
     const sqlFlows = ctx.graph.outFlows(element.id).filter((f) => ctx.graph.elements.get(f.to)?.traits.includes('sql'));
     if (sqlFlows.length === 0) return undefined;
-    const present = presentControls(ctx, SQL_CONTROLS, element);
-    if (present.length) return mitigatedBy(present, { ...elementComponent(element), flows: sqlFlows.map((f) => f.id) }, 'queries are parameterized');
     const dbs = [...new Set(sqlFlows.map((f) => f.to))].sort();
     const assets = dbs.flatMap((d) => ctx.assetsOf(d));
     const dbNames = dbs.map((d) => ctx.graph.elements.get(d)?.name ?? d).join(', ');
-    return threat({
-      ...elementComponent(element),
-      flows: sqlFlows.map((f) => f.id),
+    return unlessControlled(ctx, { element, flows: sqlFlows }, SQL_CONTROLS, 'queries are parameterized', (missing) => ({
       title: `SQL injection from ${element.name} into ${dbNames}`,
       description: `${element.name} takes input from an untrusted zone and queries ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
-      likelihood: exposure === 'internet'
-        ? rated('High', 'reachable from the internet: injection is found and exploited with public tools')
-        : rated('Medium', 'input arrives through other components: some skill'),
+      likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found and exploited with public tools', SOME_SKILL),
       impact: assetImpact(assets, 'confidentiality', rated('High', 'the whole database can be read: data breach')),
       evidence: [
         ...sqlFlows.map((f) => evidence(`${element.name} queries ${ctx.graph.elements.get(f.to)?.name ?? f.to} (SQL)`, f.at)),
-        missingControlEvidence(SQL_CONTROLS, element),
+        missing,
       ],
-    });
+    }));
   },
 };
 
@@ -89,24 +84,16 @@ function downstreamInjection(spec: {
       if (!isExposed(exposure)) return undefined;
       const hits = targetsOf(ctx, element, spec.picks);
       if (hits.length === 0) return undefined;
-      const where = { ...elementComponent(element), flows: hits.map((h) => h.flow.id) };
-      const present = presentControls(ctx, spec.controls, element);
-      if (present.length) return mitigatedBy(present, where, `input is neutralised (${present.join(', ')})`);
       const names = [...new Set(hits.map((h) => h.target.name))].sort().join(', ');
       const assets = hits.flatMap((h) => ctx.assetsOf(h.target.id));
-      return threat({
-        ...where,
+      const neutralised = (present: string[]) => `input is neutralised (${present.join(', ')})`;
+      return unlessControlled(ctx, { element, flows: hits.map((h) => h.flow) }, spec.controls, neutralised, (missing) => ({
         title: `${spec.title} from ${element.name} into ${names}`,
         description: `${element.name} takes input from an untrusted zone and queries ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
-        likelihood: exposure === 'internet'
-          ? rated('High', 'reachable from the internet: injection is found with public tools')
-          : rated('Medium', 'input arrives through other components: some skill'),
+        likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found with public tools', SOME_SKILL),
         impact: assetImpact(assets, 'confidentiality', rated('High', 'the data behind the interpreter')),
-        evidence: [
-          ...hits.slice(0, 3).map((h) => evidence(`${element.name} queries ${h.target.name}`, h.flow.at)),
-          missingControlEvidence(spec.controls, element),
-        ],
-      });
+        evidence: [...hits.slice(0, 3).map((h) => evidence(`${element.name} queries ${h.target.name}`, h.flow.at)), missing],
+      }));
     },
   };
 }
@@ -188,10 +175,8 @@ function interpreterRule(spec: {
       if (!element.traits.includes(spec.trait as never)) return undefined;
       const input = untrustedInput(ctx, element);
       if (!input || (spec.internetOnly && input.level !== 'internet')) return undefined;
-      const present = presentControls(ctx, spec.controls, element);
-      if (present.length) return mitigatedBy(present, elementComponent(element), `untrusted input is contained (${present.join(', ')})`);
-      return threat({
-        ...elementComponent(element),
+      const contained = (present: string[]) => `untrusted input is contained (${present.join(', ')})`;
+      return unlessControlled(ctx, { element }, spec.controls, contained, (missing) => ({
         title: `${spec.title} in ${element.name}`,
         description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${spec.verb}, and receives data from an untrusted zone${input.via ? ' through a message broker' : ''}.`,
         likelihood: input.via
@@ -201,9 +186,9 @@ function interpreterRule(spec: {
         evidence: [
           evidence(`${element.name} has the ${spec.trait} trait (${element.tech ?? element.type})`, element.at),
           input.via ? evidence('consumes messages produced by exposed components', input.via.at) : evidence(`${element.name} is reachable from an untrusted zone`, element.at),
-          missingControlEvidence(spec.controls, element),
+          missing,
         ],
-      });
+      }));
     },
   };
 }
@@ -304,17 +289,13 @@ export const logInjection: ElementRule = {
     if (!runsAppCode(element) || !isExposed(ctx.exposure(element.id))) return undefined;
     const logs = targetsOf(ctx, element, (t) => t.type === 'logs');
     if (logs.length === 0) return undefined;
-    const where = { ...elementComponent(element), flows: logs.map((l) => l.flow.id) };
-    const present = presentControls(ctx, ['log-sanitization'], element);
-    if (present.length) return mitigatedBy(present, where, 'input is encoded before logging');
-    return threat({
-      ...where,
+    return unlessControlled(ctx, { element, flows: logs.map((l) => l.flow) }, ['log-sanitization'], 'input is encoded before logging', (missing) => ({
       title: `Forged log entries from ${element.name}`,
       description: `${element.name} logs requests from an untrusted zone to ${logs.map((l) => l.target.name).join(', ')} without declaring that input is encoded; an attacker can forge or hide entries.`,
       likelihood: rated('Medium', 'any logged input field will do'),
       impact: rated('Medium', 'the log can no longer prove what happened'),
-      evidence: [evidence(`${element.name} writes to ${logs[0].target.name}`, logs[0].flow.at), missingControlEvidence(['log-sanitization'], element)],
-    });
+      evidence: [evidence(`${element.name} writes to ${logs[0].target.name}`, logs[0].flow.at), missing],
+    }));
   },
 };
 
@@ -340,16 +321,13 @@ export const pathTraversal: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     const fs = targetsOf(ctx, element, (t) => t.type === 'file-storage');
     if (fs.length === 0) return undefined;
-    const present = presentControls(ctx, PATH_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'file names are validated');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, PATH_CONTROLS, 'file names are validated', (missing) => ({
       title: `Path traversal through ${ep.key}`,
       description: `${ep.key} on ${element.name} handles files on ${fs.map((x) => x.target.name).join(', ')}; a crafted file name can escape the intended folder.`,
-      likelihood: exposure === 'internet' ? rated('High', 'scanners try traversal sequences automatically') : rated('Medium', 'reachable only through other components'),
+      likelihood: internetLikelihood(exposure, 'scanners try traversal sequences automatically'),
       impact: assetImpact(sensitive(fs.flatMap((x) => ctx.assetsOf(x.target.id))), 'confidentiality', rated('High', 'arbitrary files on the server')),
-      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), evidence(`${element.name} uses ${fs[0].target.name}`, fs[0].flow.at), missingControlEvidence(PATH_CONTROLS, element, ep)],
+      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), evidence(`${element.name} uses ${fs[0].target.name}`, fs[0].flow.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };

@@ -1,8 +1,8 @@
 // Tampering with requests: values the client should not control, forged callbacks, hostile uploads.
 import { rated } from '../risk.js';
 import {
-  endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, isExposed, missingControlEvidence,
-  mitigatedBy, presentControls, threat,
+  endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, internetLikelihood, isExposed,
+  missingControlEvidence, mitigatedBy, presentControls, threat, unlessControlled,
 } from './helpers.js';
 import type { Endpoint, Flow } from '../../model/types.js';
 import { assetList, assetNames, cached } from './facts.js';
@@ -32,26 +32,21 @@ export const clientControlledValue: EndpointRule = {
     if (critical.length === 0) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, ['server-side-validation'], element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'values are recomputed or checked on the server');
     const names = critical.map((a) => a!.name).join(', ');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, ['server-side-validation'], 'values are recomputed or checked on the server', (missing) => ({
       title: `Manipulation of ${names} in ${ep.key} requests`,
       description: `${ep.key} on ${element.name} takes ${names} from the client; a user can change them in transit with an intercepting proxy (e.g. pay less than the price).`,
-      likelihood: exposure === 'internet'
-        ? rated('High', 'any user can edit requests with an intercepting proxy: public tools')
-        : rated('Medium', 'the caller must first reach the endpoint through other components'),
+      likelihood: internetLikelihood(exposure, 'any user can edit requests with an intercepting proxy: public tools', 'the caller must first reach the endpoint through other components'),
       impact: critical.some((a) => a!.classification === 'restricted')
         ? rated('High', `${names} is restricted data`)
         : rated('Medium', 'financial or data-integrity loss per transaction, not a system compromise'),
       evidence: [
         evidence(`${ep.key} accepts ${names} from the caller`, [...ep.at, 'accepts']),
         ...critical.map((a) => evidence(`${a!.name} has integrity ${a!.integrity}`, a!.at)),
-        missingControlEvidence(['server-side-validation'], element, ep),
+        missing,
       ],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -118,22 +113,17 @@ export const unsafeFileUpload: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, UPLOAD_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'uploads are type-checked');
     const separate = ctx.endpointHas(ep, 'separate-origin');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, UPLOAD_CONTROLS, 'uploads are type-checked', (missing) => ({
       title: `Malicious file upload on ${ep.key} (no type validation)`,
       description: `${ep.key} on ${element.name} accepts files of any type; an uploaded HTML or SVG file ${separate ? 'is served from a separate origin, but can still carry malware' : 'served back from the same origin runs script in other users\' sessions (stored XSS)'}.`,
-      likelihood: exposure === 'internet'
-        ? rated('High', 'anyone who can reach the endpoint can upload a crafted file')
-        : rated('Medium', 'needs access through other components'),
+      likelihood: internetLikelihood(exposure, 'anyone who can reach the endpoint can upload a crafted file', 'needs access through other components'),
       impact: separate
         ? rated('Low', 'uploads are served from a separate origin: little reaches users')
         : rated('Medium', 'script runs in other users\' sessions: partial exposure'),
-      evidence: [evidence(`${ep.key} is an upload endpoint`, ep.at), missingControlEvidence(UPLOAD_CONTROLS, element, ep)],
+      evidence: [evidence(`${ep.key} is an upload endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -158,19 +148,16 @@ export const webhookReplay: EndpointRule = {
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
     const signed = ctx.endpointHas(ep, 'signature-verification') || ep.auth === 'mtls' || ep.auth === 'hmac';
     if (!signed) return undefined;
-    const present = presentControls(ctx, REPLAY_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'stale and duplicate events are rejected');
     const assets = [...ctx.assetsOf(element.id), ...assetList(ctx, ep.accepts)];
     const valuable = assets.filter((a) => a.type === 'payment' || a.type === 'financial' || a.integrity === 'high');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, REPLAY_CONTROLS, 'stale and duplicate events are rejected', (missing) => ({
       title: `Replayed events on ${ep.key}`,
       description: `${ep.key} on ${element.name} verifies signatures but does not reject old or repeated events; a captured event can be processed again.`,
       likelihood: rated('Low', 'needs a captured, validly signed event: insider access or luck'),
       impact: valuable.length ? rated('High', `replays change ${assetNames(valuable)}`) : rated('Medium', 'duplicated side effects'),
-      evidence: [evidence(`${ep.key} is a signed webhook`, ep.at), missingControlEvidence(REPLAY_CONTROLS, element, ep)],
+      evidence: [evidence(`${ep.key} is a signed webhook`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -223,12 +210,9 @@ export const malwareUpload: EndpointRule = {
       return from !== undefined && from.kind !== 'external' && to !== undefined && to.kind !== 'store';
     });
     if (servedBy.length === 0 && sharedFlows.length === 0) return undefined;
-    const present = presentControls(ctx, MALWARE_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'uploads are scanned');
     const staff = sharedFlows.some((f) => ['admin', 'support-staff', 'developer'].includes(ctx.graph.elements.get(f.to)?.type ?? ''));
     const names = assetNames(assetList(ctx, [...uploaded]));
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, MALWARE_CONTROLS, 'uploads are scanned', (missing) => ({
       title: `Uploaded malware shared through ${ep.key}`,
       description: `${names} uploaded through ${ep.key} on ${element.name} ${servedBy.length ? `is served again by ${servedBy.map((x) => x.key).join(', ')}` : 'is passed on to others'} without malware scanning.`,
       likelihood: rated('Medium', 'needs a recipient to open the file'),
@@ -236,9 +220,9 @@ export const malwareUpload: EndpointRule = {
       evidence: [
         evidence(`${ep.key} accepts ${names}`, [...ep.at, 'accepts']),
         servedBy.length ? evidence(`${servedBy[0].key} returns it`, [...servedBy[0].at, 'returns']) : evidence('a flow passes it on', sharedFlows[0].at),
-        missingControlEvidence(MALWARE_CONTROLS, element, ep),
+        missing,
       ],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };

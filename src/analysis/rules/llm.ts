@@ -7,7 +7,7 @@ import { assetImpact, rated } from '../risk.js';
 import { rateLimitGap } from './availability.js';
 import { assetNames, isLlm, reachedByBrowsers, sensitive } from './facts.js';
 import {
-  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat,
+  anonymousInternetLikelihood, evidence, flowLabel, internetLikelihood, isExposed, unlessControlled,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
@@ -41,21 +41,18 @@ export const promptInjection: ElementRule = {
     const use = llmUse(ctx, element);
     const exposure = ctx.exposure(element.id);
     if (!use || !isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, ['prompt-isolation'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'untrusted content is kept apart from instructions');
-    const tools = ctx.graph.outFlows(element.id).filter((f) => !isLlm(ctx.graph.elements.get(f.to)) && f.to !== element.id);
-    const data = sensitive(ctx.assetsOf(element.id));
-    return threat({
-      ...elementComponent(element),
-      title: `Prompt injection through ${element.name}`,
-      description: `${element.name} puts content from an untrusted zone into prompts; instructions hidden in it can override the system prompt${tools.length ? ' and drive its tools' : ''}.`,
-      likelihood: exposure === 'internet'
-        ? rated('High', 'injection techniques are public and need no access')
-        : rated('Medium', 'the content arrives through other components'),
-      impact: tools.length || data.length
-        ? rated('High', tools.length ? 'the model can act through its tools' : `the model sees ${assetNames(data)}`)
-        : rated('Medium', 'misleading or harmful output'),
-      evidence: [llmEvidence(ctx, element, use), missingControlEvidence(['prompt-isolation'], element)],
+    return unlessControlled(ctx, { element }, ['prompt-isolation'], 'untrusted content is kept apart from instructions', (missing) => {
+      const tools = ctx.graph.outFlows(element.id).filter((f) => !isLlm(ctx.graph.elements.get(f.to)) && f.to !== element.id);
+      const data = sensitive(ctx.assetsOf(element.id));
+      return {
+        title: `Prompt injection through ${element.name}`,
+        description: `${element.name} puts content from an untrusted zone into prompts; instructions hidden in it can override the system prompt${tools.length ? ' and drive its tools' : ''}.`,
+        likelihood: internetLikelihood(exposure, 'injection techniques are public and need no access', 'the content arrives through other components'),
+        impact: tools.length || data.length
+          ? rated('High', tools.length ? 'the model can act through its tools' : `the model sees ${assetNames(data)}`)
+          : rated('Medium', 'misleading or harmful output'),
+        evidence: [llmEvidence(ctx, element, use), missing],
+      };
     });
   },
 };
@@ -84,17 +81,16 @@ export const llmExcessiveAgency: ElementRule = {
       return t !== undefined && f.to !== element.id && !isLlm(t) && !(t.kind === 'external' && t.type !== 'third-party');
     });
     if (tools.length === 0) return undefined;
-    const where = { ...elementComponent(element), flows: tools.map((f) => f.id) };
-    const present = presentControls(ctx, AGENCY_CONTROLS, element);
-    if (present.length) return mitigatedBy(present, where, `the agent's actions are bounded by ${present.join(' and ')}`);
-    const names = [...new Set(tools.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
-    return threat({
-      ...where,
-      title: `${element.name} acts on ${names.join(', ')} without limits`,
-      description: `${element.name} can call ${names.join(', ')} on its own, with no approval step or narrowed permissions; a manipulated model uses them at will.`,
-      likelihood: rated('Medium', 'needs the model manipulated (prompt injection) or mistaken'),
-      impact: assetImpact(tools.flatMap((f) => ctx.assetsOf(f.to)), 'integrity', rated('High', 'whatever the tools can change')),
-      evidence: [...tools.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} is a tool the agent calls`, f.at)), missingControlEvidence(AGENCY_CONTROLS, element)],
+    const bounded = (present: string[]) => `the agent's actions are bounded by ${present.join(' and ')}`;
+    return unlessControlled(ctx, { element, flows: tools }, AGENCY_CONTROLS, bounded, (missing) => {
+      const names = [...new Set(tools.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
+      return {
+        title: `${element.name} acts on ${names.join(', ')} without limits`,
+        description: `${element.name} can call ${names.join(', ')} on its own, with no approval step or narrowed permissions; a manipulated model uses them at will.`,
+        likelihood: rated('Medium', 'needs the model manipulated (prompt injection) or mistaken'),
+        impact: assetImpact(tools.flatMap((f) => ctx.assetsOf(f.to)), 'integrity', rated('High', 'whatever the tools can change')),
+        evidence: [...tools.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} is a tool the agent calls`, f.at)), missing],
+      };
     });
   },
 };
@@ -119,17 +115,14 @@ export const llmDataLeakage: ElementRule = {
     if (!use) return undefined;
     const data = sensitive(use.self ? ctx.assetsOf(element.id) : use.calls.flatMap((f) => ctx.assetsOfFlow(f)));
     if (data.length === 0) return undefined;
-    const present = presentControls(ctx, ['data-masking'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'sensitive data is masked before prompting');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['data-masking'], 'sensitive data is masked before prompting', (missing) => ({
       ...(use.calls.length ? { flows: use.calls.map((f) => f.id) } : {}),
       title: `${assetNames(data)} in prompts from ${element.name}`,
       description: `${element.name} sends ${assetNames(data)} to a language model; the data leaves to the provider and can be drawn out by other prompts.`,
       likelihood: rated('Medium', 'extraction prompts or provider retention: some skill'),
       impact: assetImpact(data, 'confidentiality', rated('Medium', 'data in prompts')),
-      evidence: [llmEvidence(ctx, element, use), missingControlEvidence(['data-masking'], element)],
-    });
+      evidence: [llmEvidence(ctx, element, use), missing],
+    }));
   },
 };
 
@@ -157,16 +150,13 @@ export const llmInsecureOutput: ElementRule = {
       return t !== undefined && f.to !== element.id && !isLlm(t) && (t.kind === 'store' || t.kind === 'process');
     });
     if (!browsers && sinks.length === 0) return undefined;
-    const present = presentControls(ctx, ['output-encoding'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'model output is validated and encoded');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['output-encoding'], 'model output is validated and encoded', (missing) => ({
       title: `Unvalidated model output from ${element.name}`,
       description: `${element.name} passes model output ${browsers ? 'to browsers' : ''}${browsers && sinks.length ? ' and ' : ''}${sinks.length ? `to ${[...new Set(sinks.map((f) => ctx.graph.elements.get(f.to)!.name))].sort().join(', ')}` : ''} without validating or encoding it.`,
       likelihood: rated('Medium', 'needs the model steered, usually by prompt injection'),
       impact: rated('Medium', 'script in users\' sessions or altered data'),
-      evidence: [llmEvidence(ctx, element, use), missingControlEvidence(['output-encoding'], element)],
-    });
+      evidence: [llmEvidence(ctx, element, use), missing],
+    }));
   },
 };
 
@@ -190,19 +180,14 @@ export const llmUnboundedConsumption: ElementRule = {
     const exposure = ctx.exposure(element.id);
     if (!use || !isExposed(exposure)) return undefined;
     if (element.endpoints.some((ep) => rateLimitGap(ep, element, ctx))) return undefined;
-    const present = presentControls(ctx, ['rate-limiting'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'model use is rate-limited');
     const anonymous = !element.auth || element.auth === 'none';
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['rate-limiting'], 'model use is rate-limited', (missing) => ({
       title: `Unbounded model use through ${element.name}`,
       description: `${element.name} calls a language model for requests from an untrusted zone with no rate limit; cost and latency grow with whatever callers send.`,
-      likelihood: exposure === 'internet' && anonymous
-        ? rated('High', 'anyone on the internet can send requests')
-        : rated('Medium', anonymous ? 'reachable only through other components' : 'needs a valid account'),
+      likelihood: anonymousInternetLikelihood(exposure, anonymous, 'anyone on the internet can send requests'),
       impact: rated('Medium', 'runaway cost and slowdown'),
-      evidence: [llmEvidence(ctx, element, use), missingControlEvidence(['rate-limiting'], element)],
+      evidence: [llmEvidence(ctx, element, use), missing],
       target: element.name,
-    });
+    }));
   },
 };

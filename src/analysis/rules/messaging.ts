@@ -5,6 +5,7 @@ import { rated } from '../risk.js';
 import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, producersOf } from './facts.js';
 import {
   elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat,
+  unlessControlled,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
@@ -27,19 +28,15 @@ export const unauthenticatedBroker: ElementRule = {
     if (!isBroker(element)) return undefined;
     const open = [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)].filter((f) => isNetworkFlow(f) && f.auth === 'none');
     if (open.length === 0) return undefined;
-    const where = { ...elementComponent(element), flows: open.map((f) => f.id) };
-    const present = presentControls(ctx, ['authentication'], element);
-    if (present.length) return mitigatedBy(present, where, 'clients authenticate to the broker');
     const critical = highIntegrity(open.flatMap((f) => ctx.assetsOfFlow(f)));
     const untrusted = open.some((f) => ctx.isUntrustedSource(f.from));
-    return threat({
-      ...where,
+    return unlessControlled(ctx, { element, flows: open }, ['authentication'], 'clients authenticate to the broker', (missing) => ({
       title: `${element.name} accepts unauthenticated clients`,
       description: `${open.length} connection${open.length > 1 ? 's' : ''} to ${element.name} carry no credentials; anything that reaches the broker can publish or read messages.`,
       likelihood: untrusted ? rated('High', 'a client sits in an untrusted zone') : rated('Medium', 'needs network access to the broker'),
       impact: critical.length ? rated('High', `forged messages change ${assetNames(critical)}`) : rated('Medium', 'forged and disclosed messages'),
-      evidence: [evidence(`${flowLabel(open[0], ctx)} uses auth none`, open[0].at), missingControlEvidence(['authentication'], element)],
-    });
+      evidence: [evidence(`${flowLabel(open[0], ctx)} uses auth none`, open[0].at), missing],
+    }));
   },
 };
 
@@ -67,16 +64,13 @@ export const unsignedEvents: ElementRule = {
     if (exposedProducers.length === 0 || consumers.length === 0) return undefined;
     const critical = highIntegrity([...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)].flatMap((f) => ctx.assetsOfFlow(f)));
     if (critical.length === 0) return undefined;
-    const present = presentControls(ctx, EVENT_SIGNING, element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'events are signed and verified');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, EVENT_SIGNING, 'events are signed and verified', (missing) => ({
       title: `Forged events on ${element.name}`,
       description: `${exposedProducers.map((p) => p.name).join(', ')} face untrusted zones and publish ${assetNames(critical)} to ${element.name}; ${consumers.map((c) => c.name).join(', ')} act on events without checking who produced them.`,
       likelihood: rated('Medium', 'needs a compromised producer or publish access'),
       impact: rated('High', `consumers change ${assetNames(critical)}`),
-      evidence: [evidence(`${exposedProducers[0].name} publishes to ${element.name} and faces an untrusted zone`, exposedProducers[0].at), missingControlEvidence(EVENT_SIGNING, element)],
-    });
+      evidence: [evidence(`${exposedProducers[0].name} publishes to ${element.name} and faces an untrusted zone`, exposedProducers[0].at), missing],
+    }));
   },
 };
 

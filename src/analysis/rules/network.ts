@@ -4,8 +4,8 @@ import { assetImpact, rated } from '../risk.js';
 import type { Element } from '../../model/types.js';
 import { assetNames, cached, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, isExposed,
-  missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat,
+  elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
+  missingControlEvidence, mitigatedBy, onlyReachableThrough, presentControls, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
@@ -29,19 +29,16 @@ export const serverSideRequestForgery: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, SSRF_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'outbound destinations are allow-listed');
     const internal = ctx.graph.outFlows(element.id).map((f) => ctx.graph.elements.get(f.to)).filter((t) => t !== undefined && ctx.graph.trustRankOf(t.id) >= 2);
     const valuable = highConfidentiality(internal.flatMap((t) => ctx.assetsOf(t!.id)));
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, SSRF_CONTROLS, 'outbound destinations are allow-listed', (missing) => ({
       title: `Server-side request forgery through ${ep.key}`,
       description: `${ep.key} on ${element.name} fetches URLs chosen by the caller; requests can be aimed at internal services${valuable.length ? ` holding ${assetNames(valuable)}` : ''}.`,
-      likelihood: exposure === 'internet' ? rated('High', 'public payload lists and tools') : rated('Medium', 'reachable only through other components'),
+      likelihood: internetLikelihood(exposure, 'public payload lists and tools'),
       impact: valuable.length ? rated('High', `internal services hold ${assetNames(valuable)}`) : rated('Medium', 'internal services become reachable'),
-      evidence: [evidence(`${ep.key} fetches caller-supplied URLs`, ep.at), missingControlEvidence(SSRF_CONTROLS, element, ep)],
+      evidence: [evidence(`${ep.key} fetches caller-supplied URLs`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
 
@@ -102,11 +99,8 @@ export const exposedDataStore: ElementRule = {
   check(element, ctx) {
     const direct = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && ctx.isUntrustedSource(f.from));
     if (element.exposed !== true && direct.length === 0) return undefined;
-    const present = presentControls(ctx, STORE_PERIMETER, element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), `only reachable through ${present.join(' or ')}`);
     const held = ctx.assetsOf(element.id);
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, STORE_PERIMETER, onlyReachableThrough, (missing) => ({
       ...(direct.length ? { flows: direct.map((f) => f.id) } : {}),
       title: `${element.name} is reachable from the internet`,
       description: `${element.name} accepts connections from an untrusted zone${held.length ? ` and holds ${assetNames(held)}` : ''}; scanners find such stores within hours.`,
@@ -114,9 +108,9 @@ export const exposedDataStore: ElementRule = {
       impact: assetImpact(sensitive(held), 'confidentiality', rated('High', 'everything in the store')),
       evidence: [
         element.exposed ? evidence(`${element.name} is marked exposed`, [...element.at, 'exposed']) : evidence(`${flowLabel(direct[0], ctx)} comes from an untrusted zone`, direct[0].at),
-        missingControlEvidence(STORE_PERIMETER, element),
+        missing,
       ],
-    });
+    }));
   },
 };
 
@@ -172,18 +166,14 @@ export const exposedManagementPort: FlowRule = {
     if (!MANAGEMENT_PROTOCOLS.has(flow.protocol) || !ctx.isUntrustedSource(flow.from)) return undefined;
     const target = ctx.graph.elements.get(flow.to);
     if (!target || ctx.isUntrustedSource(target.id)) return undefined;
-    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
-    const present = presentControls(ctx, MANAGEMENT_PERIMETER, target);
-    if (present.length) return mitigatedBy(present, where, `only reachable through ${present.join(' or ')}`);
-    return threat({
-      ...where,
+    return unlessControlled(ctx, { element: target, flows: [flow] }, MANAGEMENT_PERIMETER, onlyReachableThrough, (missing) => ({
       title: `${flow.protocol.toUpperCase()} to ${target.name} open to the internet`,
       description: `${flowLabel(flow, ctx)} reaches a remote administration port from an untrusted zone; it is brute-forced and exploited without pause.`,
       likelihood: rated('High', 'scanned and brute-forced constantly with public tools'),
       impact: rated('High', 'a shell on the host: full compromise'),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses ${flow.protocol} from an untrusted zone`, flow.at), missingControlEvidence(MANAGEMENT_PERIMETER, target)],
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses ${flow.protocol} from an untrusted zone`, flow.at), missing],
       target: target.name,
-    });
+    }));
   },
 };
 
@@ -219,17 +209,14 @@ export const flatNetwork: ElementRule = {
     });
     const neighbours = exposedByZone.get(element.boundary) ?? [];
     if (neighbours.length === 0) return undefined;
-    const present = presentControls(ctx, ['ip-allowlist'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'only listed services may connect');
     const zone = ctx.graph.boundaries.get(element.boundary)?.name ?? element.boundary;
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['ip-allowlist'], 'only listed services may connect', () => ({
       title: `${element.name} shares a zone with internet-facing ${neighbours.map((n) => n.name).join(', ')}`,
       description: `${element.name} holds ${assetNames(data)} in ${zone}, next to ${neighbours.map((n) => n.name).join(', ')} which the internet reaches; a compromise moves laterally with no further barrier.`,
       likelihood: rated('Medium', 'needs the internet-facing code compromised first'),
       impact: rated('High', `${assetNames(data)} is restricted`),
       evidence: [evidence(`${element.name} is in ${zone}`, [...element.at, 'in']), evidence(`${neighbours[0].name} is in ${zone} and internet-facing`, neighbours[0].at)],
-    });
+    }));
   },
 };
 
@@ -253,16 +240,13 @@ export const exposedDebugEndpoint: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, DEBUG_PERIMETER, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), `only reachable through ${present.join(' or ')}`);
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, DEBUG_PERIMETER, onlyReachableThrough, (missing) => ({
       title: `Debug endpoint ${ep.key} reachable from outside`,
       description: `${ep.key} on ${element.name} exposes diagnostics to an untrusted zone; configuration, secrets and memory contents leak.`,
       likelihood: exposure === 'internet' && ep.public ? rated('High', 'scanners probe these paths') : rated('Medium', ep.public ? 'reachable only through other components' : 'needs a valid credential'),
       impact: rated('High', 'configuration, secrets and memory contents: full compromise possible'),
-      evidence: [evidence(`${ep.key} is a debug endpoint`, ep.at), missingControlEvidence(DEBUG_PERIMETER, element, ep)],
+      evidence: [evidence(`${ep.key} is a debug endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };

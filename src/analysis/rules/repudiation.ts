@@ -3,7 +3,7 @@ import type { Flow } from '../../model/types.js';
 import { rated } from '../risk.js';
 import { assetNames, endpointOfFlow, highIntegrity, isPerson } from './facts.js';
 import {
-  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat, runsAppCode,
+  evidence, flowLabel, isExposed, mitigatedBy, presentControls, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -33,11 +33,8 @@ export const noAuditLog: ElementRule = {
     const signedIn = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some((ep) => !ep.public);
     const fromPeople = signedIn && ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.kind === 'external');
     if (sensitive.length === 0 && !(fromPeople && isExposed(ctx.exposure(element.id)))) return undefined;
-    const present = presentControls(ctx, AUDIT_CONTROLS, element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'actions are audit-logged');
     const privileged = sensitive.some((ep) => ep.kind === 'admin' || ep.kind === 'webhook');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, AUDIT_CONTROLS, 'actions are audit-logged', (missing) => ({
       title: `No audit trail of actions on ${element.name}`,
       description: `${element.name} takes ${sensitive.length ? sensitive.map((ep) => ep.key).join(', ') : 'requests from external entities'} without an audit log; who did what cannot be proven afterwards.`,
       likelihood: rated('Medium', 'a user or insider can deny an action; an attacker can act unseen'),
@@ -48,9 +45,9 @@ export const noAuditLog: ElementRule = {
         sensitive.length
           ? evidence(`${element.name} exposes ${sensitive.map((ep) => ep.key).join(', ')}`, sensitive[0].at)
           : evidence(`${element.name} receives requests from external entities`, element.at),
-        missingControlEvidence(AUDIT_CONTROLS, element),
+        missing,
       ],
-    });
+    }));
   },
 };
 
@@ -75,17 +72,14 @@ export const mutableLogs: ElementRule = {
     if (element.type !== 'logs') return undefined;
     const writers = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((e) => e?.kind === 'process');
     if (writers.length === 0) return undefined;
-    const present = presentControls(ctx, TAMPER_CONTROLS, element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'log entries cannot be altered unnoticed');
     const audit = writers.some((w) => ctx.elementHas(w!, 'audit-logging'));
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, TAMPER_CONTROLS, 'log entries cannot be altered unnoticed', (missing) => ({
       title: `${element.name} can be altered or deleted`,
       description: `${element.name} is not append-only or signed; whoever gains a writer's access can erase the record of what they did.`,
       likelihood: rated('Low', 'needs the writers\' access first: insider or prior compromise'),
       impact: audit ? rated('High', 'the audit trail itself can be rewritten') : rated('Medium', 'incidents cannot be reconstructed'),
-      evidence: [evidence(`${element.name} is a log store`, element.at), missingControlEvidence(TAMPER_CONTROLS, element)],
-    });
+      evidence: [evidence(`${element.name} is a log store`, element.at), missing],
+    }));
   },
 };
 

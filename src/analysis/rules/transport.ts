@@ -5,7 +5,7 @@ import { type AssetProperty, assetImpact, rated } from '../risk.js';
 import type { Stride } from '../types.js';
 import { assetNames, isBrowser, sensitive } from './facts.js';
 import {
-  elementComponent, evidence, flowComponent, flowLabel, missingControlEvidence, mitigatedBy, presentControls, threat,
+  evidence, flowComponent, flowLabel, mitigatedBy, presentControls, threat, unlessControlled,
 } from './helpers.js';
 import { commonBoundary, flowEvidence, groupComponent, sourceGroupKey } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -138,17 +138,13 @@ export const missingHsts: ElementRule = {
     const fromBrowsers = ctx.graph.inFlows(element.id).filter((f) => f.encrypted && isBrowser(ctx.graph.elements.get(f.from)));
     if (fromBrowsers.length === 0) return undefined;
     if (!usesCookies(ctx, element.id, new Set())) return undefined;
-    const present = presentControls(ctx, ['hsts'], element);
-    if (present.length) return mitigatedBy(present, { ...elementComponent(element), flows: fromBrowsers.map((f) => f.id) }, 'browsers are pinned to HTTPS');
-    return threat({
-      ...elementComponent(element),
-      flows: fromBrowsers.map((f) => f.id),
+    return unlessControlled(ctx, { element, flows: fromBrowsers }, ['hsts'], 'browsers are pinned to HTTPS', (missing) => ({
       title: `SSL stripping against ${element.name} (no HSTS)`,
       description: `Browsers reach ${element.name} over HTTPS with session cookies, but nothing tells them to refuse plain HTTP; an attacker on the network can downgrade the first request and capture the session.`,
       likelihood: rated('Medium', 'needs a position on the victim\'s network (public Wi-Fi)'),
       impact: rated('Medium', 'one user\'s session: partial exposure'),
-      evidence: [evidence(`${flowLabel(fromBrowsers[0], ctx)} comes from a browser`, fromBrowsers[0].at), missingControlEvidence(['hsts'], element)],
-    });
+      evidence: [evidence(`${flowLabel(fromBrowsers[0], ctx)} comes from a browser`, fromBrowsers[0].at), missing],
+    }));
   },
 };
 

@@ -5,8 +5,7 @@ import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated } from '../risk.js';
 import { changesState, isBrowser, originsOf, reachedByBrowsers } from './facts.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, isExposed, missingControlEvidence,
-  mitigatedBy, presentControls, runsAppCode, threat,
+  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule } from './types.js';
 
@@ -38,16 +37,11 @@ export const crossSiteScripting: ElementRule = {
     const pages = element.endpoints.filter((ep) => ep.kind === 'page');
     if (!RENDERS_HTML.has(element.type ?? '') && pages.length === 0) return undefined;
     if (!reachedByBrowsers(ctx, element)) return undefined;
-    const present = presentControls(ctx, XSS_CONTROLS, element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), `output is protected by ${present.join(' and ')}`);
     const exposure = ctx.exposure(element.id);
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, XSS_CONTROLS, (present) => `output is protected by ${present.join(' and ')}`, (missing) => ({
       title: `Cross-site scripting in ${element.name}`,
       description: `${element.name} renders pages for browsers and declares neither output encoding nor a Content-Security-Policy; injected script runs with the victim's session.`,
-      likelihood: exposure === 'internet'
-        ? rated('High', 'reachable from the internet: scanners find injection points')
-        : rated('Medium', 'reachable only through other components'),
+      likelihood: internetLikelihood(exposure, 'reachable from the internet: scanners find injection points'),
       impact: element.type === 'admin-panel'
         ? rated('High', 'script runs with an administrator\'s session')
         : signedIn(element) || ctx.assetsOf(element.id).some((a) => a.kind === 'data' && a.confidentiality === 'high')
@@ -55,9 +49,9 @@ export const crossSiteScripting: ElementRule = {
           : rated('Low', 'no sessions or confidential data to steal: defacement and phishing'),
       evidence: [
         pages.length ? evidence(`${pages[0].key} serves pages`, pages[0].at) : evidence(`${element.name} is a ${element.type}`, element.at),
-        missingControlEvidence(XSS_CONTROLS, element),
+        missing,
       ],
-    });
+    }));
   },
 };
 
@@ -85,20 +79,17 @@ export const crossSiteRequestForgery: ElementRule = {
     const stateful = (element.endpoints.length ? cookieEndpoints : []).filter(changesState);
     if (element.endpoints.length > 0 && stateful.length === 0) return undefined;
     if (!reachedByBrowsers(ctx, element)) return undefined;
-    const present = presentControls(ctx, CSRF_CONTROLS, element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), `forged cross-site requests are refused (${present.join(', ')})`);
     const admin = stateful.some((ep) => ep.kind === 'admin');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, CSRF_CONTROLS, (present) => `forged cross-site requests are refused (${present.join(', ')})`, (missing) => ({
       title: `Cross-site request forgery against ${element.name}`,
       description: `${element.name} authenticates browsers by cookie and changes state${stateful.length ? ` on ${stateful.map((ep) => ep.key).join(', ')}` : ''} without anti-CSRF tokens or SameSite cookies; any page the user visits can act in their name.`,
       likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
       impact: admin ? rated('High', 'administrative actions can be forged') : rated('Medium', 'actions in one user\'s name'),
       evidence: [
         stateful.length ? evidence(`${stateful[0].key} changes state with a session cookie`, stateful[0].at) : evidence(`${element.name} authenticates with session-cookie`, element.at),
-        missingControlEvidence(CSRF_CONTROLS, element),
+        missing,
       ],
-    });
+    }));
   },
 };
 
@@ -148,19 +139,16 @@ export const corsMisconfiguration: ElementRule = {
     if (!authenticated) return undefined;
     const callers = crossOriginCallers(ctx, element);
     if (callers.length === 0) return undefined;
-    const present = presentControls(ctx, ['cors-policy'], element);
-    if (present.length) return mitigatedBy(present, elementComponent(element), 'cross-origin access is allow-listed');
     const confidential = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && a.confidentiality === 'high');
-    return threat({
-      ...elementComponent(element),
+    return unlessControlled(ctx, { element }, ['cors-policy'], 'cross-origin access is allow-listed', (missing) => ({
       title: `Cross-origin reads from ${element.name}`,
       description: `${callers.map((c) => c.name).join(', ')} call ${element.name} from pages served by another origin; without a strict CORS allow-list another site can read signed-in users' data.`,
       likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
       impact: confidential.length
         ? rated('High', `${confidential.map((a) => a.name).sort().join(', ')} can be read`)
         : rated('Medium', 'the signed-in user\'s data'),
-      evidence: [evidence(`${callers[0].name} calls ${element.name} cross-origin`, callers[0].at), missingControlEvidence(['cors-policy'], element)],
-    });
+      evidence: [evidence(`${callers[0].name} calls ${element.name} cross-origin`, callers[0].at), missing],
+    }));
   },
 };
 
@@ -184,17 +172,14 @@ export const openRedirect: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, REDIRECT_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'redirect targets are allow-listed');
     const oauth = element.endpoints.some((x) => x.kind === 'callback');
-    return threat({
-      ...endpointComponent(ep),
+    return unlessControlled(ctx, { element, endpoint: ep }, REDIRECT_CONTROLS, 'redirect targets are allow-listed', (missing) => ({
       title: `Open redirect on ${ep.key}`,
       description: `${ep.key} on ${element.name} redirects to a destination from the request; phishing links can start on the trusted domain${oauth ? ' and OAuth codes can leak' : ''}.`,
-      likelihood: exposure === 'internet' ? rated('High', 'a crafted link is enough') : rated('Medium', 'reachable only through other components'),
+      likelihood: internetLikelihood(exposure, 'a crafted link is enough'),
       impact: oauth ? rated('Medium', 'OAuth codes or tokens can leak to the attacker') : rated('Low', 'lends credibility to phishing: minor'),
-      evidence: [evidence(`${ep.key} is a redirect endpoint`, ep.at), missingControlEvidence(REDIRECT_CONTROLS, element, ep)],
+      evidence: [evidence(`${ep.key} is a redirect endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
-    });
+    }));
   },
 };
