@@ -7,7 +7,7 @@ import {
 } from './facts.js';
 import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
-  onlyReachableThrough, presentControls, runsAppCode, threat, unlessControlled,
+  onlyReachableThrough, presentControls, pushTo, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -68,10 +68,7 @@ export const sharedCredentials: ModelRule = {
   check(ctx) {
     const byCredential = new Map<string, Flow[]>();
     for (const f of ctx.graph.model.flows) {
-      if (!f.credential) continue;
-      const list = byCredential.get(f.credential);
-      if (list) list.push(f);
-      else byCredential.set(f.credential, [f]);
+      if (f.credential) pushTo(byCredential, f.credential, f);
     }
     const out: Outcome[] = [];
     for (const [credential, flows] of [...byCredential].sort(([a], [b]) => a.localeCompare(b))) {
@@ -215,7 +212,11 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
       title: `Other users' ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
       description: `${ep.key} on ${element.name} ${writes ? 'reads or changes' : 'returns'} ${assetNames(perUser)} for the signed-in caller; without an ownership check, changing an id in the request reaches other users' records.`,
-      likelihood: internetLikelihood(exposure, 'any user can change ids in requests with an intercepting proxy', 'needs access through other components'),
+      likelihood: internetLikelihood(
+        exposure,
+        'any user can change ids in requests with an intercepting proxy',
+        'needs access through other components',
+      ),
       impact: assetImpact(perUser, 'confidentiality', rated('High', 'every user\'s records')),
       evidence: [
         evidence(`${ep.key} returns ${assetNames(perUser)}`, [...ep.at, writes ? 'accepts' : 'returns']),

@@ -2,7 +2,7 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
-import { assetList, assetNames } from './facts.js';
+import { assetList, assetNames, cached } from './facts.js';
 import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowLabel,
   isExposed, missingControlEvidence, mitigatedBy, presentControls, threat, unlessControlled,
@@ -293,16 +293,9 @@ export const noTimeoutsExternal: FlowRule = {
   },
 };
 
-const criticalAssets = new WeakMap<AnalysisContext, Asset[]>();
 /** Assets whose availability is rated high, found once per analysis (asked for every entry element). */
-function availabilityCritical(ctx: AnalysisContext): Asset[] {
-  let list = criticalAssets.get(ctx);
-  if (!list) {
-    list = ctx.graph.model.assets.filter((a) => a.availability === 'high');
-    criticalAssets.set(ctx, list);
-  }
-  return list;
-}
+const availabilityCritical = (ctx: AnalysisContext): Asset[] =>
+  cached(ctx, 'availability-critical-assets', () => ctx.graph.model.assets.filter((a) => a.availability === 'high'));
 
 export const noDdosProtection: ElementRule = {
   id: 'no-ddos-protection',

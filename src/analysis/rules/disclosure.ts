@@ -129,7 +129,8 @@ export const unauthenticatedSensitiveEndpoint: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     const secret = highConfidentiality(assetList(ctx, ep.returns));
     if (secret.length === 0) return undefined;
-    return unlessControlled(ctx, { element, endpoint: ep }, ['authentication', 'data-masking'], (present) => `anonymous callers are handled by ${present.join(' and ')}`, () => ({
+    const handled = (present: string[]) => `anonymous callers are handled by ${present.join(' and ')}`;
+    return unlessControlled(ctx, { element, endpoint: ep }, ['authentication', 'data-masking'], handled, () => ({
       title: `${assetNames(secret)} served without authentication by ${ep.key}`,
       description: `${ep.key} on ${element.name} is public and returns ${assetNames(secret)}; anyone can read and scrape it.`,
       likelihood: internetLikelihood(exposure, 'public and reachable from the internet: no skill needed'),

@@ -118,5 +118,12 @@ export function unlessControlled(
   return threat({ ...where, ...facts(missingControlEvidence(controls, element, endpoint)) });
 }
 
+/** Appends `value` to the list kept under `key`, starting the list on first use (grouping in input order). */
+export function pushTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
+  const list = groups.get(key);
+  if (list) list.push(value);
+  else groups.set(key, [value]);
+}
+
 /** Application code (not an edge component that only forwards requests). */
 export const runsAppCode = (e: Element) => e.kind === 'process' && !isPassThrough(e);

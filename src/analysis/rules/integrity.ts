@@ -2,7 +2,7 @@
 import { rated } from '../risk.js';
 import {
   endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, internetLikelihood, isExposed,
-  missingControlEvidence, mitigatedBy, presentControls, threat, unlessControlled,
+  missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
 import type { Endpoint, Flow } from '../../model/types.js';
 import { assetList, assetNames, cached } from './facts.js';
@@ -36,7 +36,11 @@ export const clientControlledValue: EndpointRule = {
     return unlessControlled(ctx, { element, endpoint: ep }, ['server-side-validation'], 'values are recomputed or checked on the server', (missing) => ({
       title: `Manipulation of ${names} in ${ep.key} requests`,
       description: `${ep.key} on ${element.name} takes ${names} from the client; a user can change them in transit with an intercepting proxy (e.g. pay less than the price).`,
-      likelihood: internetLikelihood(exposure, 'any user can edit requests with an intercepting proxy: public tools', 'the caller must first reach the endpoint through other components'),
+      likelihood: internetLikelihood(
+        exposure,
+        'any user can edit requests with an intercepting proxy: public tools',
+        'the caller must first reach the endpoint through other components',
+      ),
       impact: critical.some((a) => a!.classification === 'restricted')
         ? rated('High', `${names} is restricted data`)
         : rated('Medium', 'financial or data-integrity loss per transaction, not a system compromise'),
@@ -117,7 +121,11 @@ export const unsafeFileUpload: EndpointRule = {
     return unlessControlled(ctx, { element, endpoint: ep }, UPLOAD_CONTROLS, 'uploads are type-checked', (missing) => ({
       title: `Malicious file upload on ${ep.key} (no type validation)`,
       description: `${ep.key} on ${element.name} accepts files of any type; an uploaded HTML or SVG file ${separate ? 'is served from a separate origin, but can still carry malware' : 'served back from the same origin runs script in other users\' sessions (stored XSS)'}.`,
-      likelihood: internetLikelihood(exposure, 'anyone who can reach the endpoint can upload a crafted file', 'needs access through other components'),
+      likelihood: internetLikelihood(
+        exposure,
+        'anyone who can reach the endpoint can upload a crafted file',
+        'needs access through other components',
+      ),
       impact: separate
         ? rated('Low', 'uploads are served from a separate origin: little reaches users')
         : rated('Medium', 'script runs in other users\' sessions: partial exposure'),
@@ -187,13 +195,8 @@ export const malwareUpload: EndpointRule = {
       const endpoints = ctx.graph.model.elements.flatMap((e) => e.endpoints);
       const returning = new Map<string, number[]>();
       const carrying = new Map<string, number[]>();
-      const add = (m: Map<string, number[]>, k: string, i: number) => {
-        const list = m.get(k);
-        if (list) list.push(i);
-        else m.set(k, [i]);
-      };
-      endpoints.forEach((other, i) => other.returns.forEach((a) => add(returning, a, i)));
-      ctx.graph.model.flows.forEach((f, i) => f.data.forEach((a) => add(carrying, a, i)));
+      endpoints.forEach((other, i) => other.returns.forEach((a) => pushTo(returning, a, i)));
+      ctx.graph.model.flows.forEach((f, i) => f.data.forEach((a) => pushTo(carrying, a, i)));
       return { endpoints, returning, carrying };
     });
     const candidates = <T>(m: Map<string, number[]>, all: readonly T[]): T[] => {

@@ -47,7 +47,11 @@ export const promptInjection: ElementRule = {
       return {
         title: `Prompt injection through ${element.name}`,
         description: `${element.name} puts content from an untrusted zone into prompts; instructions hidden in it can override the system prompt${tools.length ? ' and drive its tools' : ''}.`,
-        likelihood: internetLikelihood(exposure, 'injection techniques are public and need no access', 'the content arrives through other components'),
+        likelihood: internetLikelihood(
+          exposure,
+          'injection techniques are public and need no access',
+          'the content arrives through other components',
+        ),
         impact: tools.length || data.length
           ? rated('High', tools.length ? 'the model can act through its tools' : `the model sees ${assetNames(data)}`)
           : rated('Medium', 'misleading or harmful output'),

@@ -5,7 +5,8 @@ import type { Element } from '../../model/types.js';
 import { assetNames, cached, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
-  missingControlEvidence, mitigatedBy, onlyReachableThrough, presentControls, runsAppCode, threat, unlessControlled,
+  missingControlEvidence, mitigatedBy, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
+  unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
@@ -200,10 +201,7 @@ export const flatNetwork: ElementRule = {
     const exposedByZone = cached(ctx, 'internet-facing-app-code-by-boundary', () => {
       const byZone = new Map<string, Element[]>();
       for (const e of ctx.graph.model.elements) {
-        if (e.boundary === undefined || !runsAppCode(e) || ctx.exposure(e.id) !== 'internet') continue;
-        const list = byZone.get(e.boundary);
-        if (list) list.push(e);
-        else byZone.set(e.boundary, [e]);
+        if (e.boundary !== undefined && runsAppCode(e) && ctx.exposure(e.id) === 'internet') pushTo(byZone, e.boundary, e);
       }
       return byZone;
     });

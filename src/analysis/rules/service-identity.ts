@@ -3,7 +3,7 @@ import type { ModelGraph } from '../../model/graph.js';
 import type { Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { evidence, flowLabel, mitigatedBy, threat } from './helpers.js';
+import { evidence, flowLabel, mitigatedBy, pushTo, threat } from './helpers.js';
 import type { ModelRule, Outcome } from './types.js';
 
 const MAX_EVIDENCE = 8;
@@ -25,12 +25,7 @@ export function commonBoundary(graph: ModelGraph, f: Flow): string | undefined {
 /** Groups flows by their common boundary; a flow between zones joins the group of its source element. */
 export function groupByCommonBoundary(graph: ModelGraph, flows: readonly Flow[]): Map<string, Flow[]> {
   const groups = new Map<string, Flow[]>();
-  for (const f of flows) {
-    const key = commonBoundary(graph, f) ?? `${SOURCE_GROUP}${f.from}`;
-    const list = groups.get(key);
-    if (list) list.push(f);
-    else groups.set(key, [f]);
-  }
+  for (const f of flows) pushTo(groups, commonBoundary(graph, f) ?? `${SOURCE_GROUP}${f.from}`, f);
   return groups;
 }
 

@@ -5,8 +5,8 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetNames, inContainer, isPerson, sensitive, STATIC_SECRET_AUTH } from './facts.js';
 import {
-  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat,
-  type ThreatFacts, unlessControlled,
+  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, pushTo,
+  runsAppCode, threat, type ThreatFacts, unlessControlled,
 } from './helpers.js';
 import type { CheckResult, ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
 
@@ -249,10 +249,7 @@ export const containerEscape: ModelRule = {
     const out: Outcome[] = [];
     const membersOf = new Map<string, Element[]>();
     for (const e of ctx.graph.model.elements) {
-      if (e.boundary === undefined) continue;
-      const list = membersOf.get(e.boundary);
-      if (list) list.push(e);
-      else membersOf.set(e.boundary, [e]);
+      if (e.boundary !== undefined) pushTo(membersOf, e.boundary, e);
     }
     for (const b of ctx.graph.model.boundaries) {
       if (b.kind !== 'container') continue;

@@ -5,7 +5,7 @@ import { type AssetProperty, assetImpact, rated } from '../risk.js';
 import type { Stride } from '../types.js';
 import { assetNames, isBrowser, sensitive } from './facts.js';
 import {
-  evidence, flowComponent, flowLabel, mitigatedBy, presentControls, threat, unlessControlled,
+  evidence, flowComponent, flowLabel, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
 import { commonBoundary, flowEvidence, groupComponent, sourceGroupKey } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -25,22 +25,17 @@ const touchesUntrusted = (ctx: AnalysisContext, f: Flow) =>
  * internet group by their source.
  */
 function groupCleartext(ctx: AnalysisContext, flows: readonly Flow[]): Map<string, Flow[]> {
-  const add = (m: Map<string, Flow[]>, key: string, f: Flow) => {
-    const list = m.get(key);
-    if (list) list.push(f);
-    else m.set(key, [f]);
-  };
   const byZone = new Map<string, Flow[]>();
   for (const f of flows) {
     const target = ctx.graph.elements.get(f.to);
-    add(byZone, commonBoundary(ctx.graph, f) ?? (!touchesUntrusted(ctx, f) && target?.boundary ? target.boundary : sourceGroupKey(f.from)), f);
+    pushTo(byZone, commonBoundary(ctx.graph, f) ?? (!touchesUntrusted(ctx, f) && target?.boundary ? target.boundary : sourceGroupKey(f.from)), f);
   }
   // A zone entered by one source alone stays that source's finding (its key, and so its stable id, unchanged).
   const groups = new Map<string, Flow[]>();
   for (const [key, list] of byZone) {
     const entering = list.filter((f) => commonBoundary(ctx.graph, f) !== key);
     const single = entering.length === list.length && new Set(list.map((f) => f.from)).size === 1;
-    for (const f of list) add(groups, single && !key.startsWith(sourceGroupKey('')) ? sourceGroupKey(f.from) : key, f);
+    for (const f of list) pushTo(groups, single && !key.startsWith(sourceGroupKey('')) ? sourceGroupKey(f.from) : key, f);
   }
   return groups;
 }

@@ -38,7 +38,8 @@ export const crossSiteScripting: ElementRule = {
     if (!RENDERS_HTML.has(element.type ?? '') && pages.length === 0) return undefined;
     if (!reachedByBrowsers(ctx, element)) return undefined;
     const exposure = ctx.exposure(element.id);
-    return unlessControlled(ctx, { element }, XSS_CONTROLS, (present) => `output is protected by ${present.join(' and ')}`, (missing) => ({
+    const protectedBy = (present: string[]) => `output is protected by ${present.join(' and ')}`;
+    return unlessControlled(ctx, { element }, XSS_CONTROLS, protectedBy, (missing) => ({
       title: `Cross-site scripting in ${element.name}`,
       description: `${element.name} renders pages for browsers and declares neither output encoding nor a Content-Security-Policy; injected script runs with the victim's session.`,
       likelihood: internetLikelihood(exposure, 'reachable from the internet: scanners find injection points'),
@@ -80,7 +81,8 @@ export const crossSiteRequestForgery: ElementRule = {
     if (element.endpoints.length > 0 && stateful.length === 0) return undefined;
     if (!reachedByBrowsers(ctx, element)) return undefined;
     const admin = stateful.some((ep) => ep.kind === 'admin');
-    return unlessControlled(ctx, { element }, CSRF_CONTROLS, (present) => `forged cross-site requests are refused (${present.join(', ')})`, (missing) => ({
+    const refused = (present: string[]) => `forged cross-site requests are refused (${present.join(', ')})`;
+    return unlessControlled(ctx, { element }, CSRF_CONTROLS, refused, (missing) => ({
       title: `Cross-site request forgery against ${element.name}`,
       description: `${element.name} authenticates browsers by cookie and changes state${stateful.length ? ` on ${stateful.map((ep) => ep.key).join(', ')}` : ''} without anti-CSRF tokens or SameSite cookies; any page the user visits can act in their name.`,
       likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
