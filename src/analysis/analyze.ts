@@ -32,11 +32,9 @@ function toEvidence(source: SourceMap | undefined, fact: string, at: ModelPath):
   return { fact, path: displayPath(at), line: loc.line, col: loc.col };
 }
 
-function compareFindings(a: { risk: Risk; f: RuleFinding }, b: { risk: Risk; f: RuleFinding }): number {
-  return riskRank(b.risk) - riskRank(a.risk) ||
-    ratingRank(b.f.likelihood.level) - ratingRank(a.f.likelihood.level) ||
-    ratingRank(b.f.impact.level) - ratingRank(a.f.impact.level) ||
-    STRIDE_LETTERS.indexOf(a.f.rule.stride) - STRIDE_LETTERS.indexOf(b.f.rule.stride) ||
+/** Report order: risk, then likelihood, impact, STRIDE letter and key (ranks precomputed per finding). */
+function compareRanked(a: { ranks: number[]; f: RuleFinding }, b: { ranks: number[]; f: RuleFinding }): number {
+  return b.ranks[0] - a.ranks[0] || b.ranks[1] - a.ranks[1] || b.ranks[2] - a.ranks[2] || a.ranks[3] - b.ranks[3] ||
     (a.f.key < b.f.key ? -1 : a.f.key > b.f.key ? 1 : 0);
 }
 
@@ -56,9 +54,16 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
       (f.componentKind === 'flow' ? f.component : f.component === 'system' ? model.system.name : f.component);
   };
 
+  // The comparison's ranks are computed once per finding, not once per comparison.
   const ordered = run.findings
-    .map((f) => ({ f, risk: riskOf(f.likelihood.level, f.impact.level) }))
-    .sort(compareFindings);
+    .map((f) => {
+      const risk = riskOf(f.likelihood.level, f.impact.level);
+      return {
+        f, risk,
+        ranks: [riskRank(risk), ratingRank(f.likelihood.level), ratingRank(f.impact.level), STRIDE_LETTERS.indexOf(f.rule.stride)],
+      };
+    })
+    .sort(compareRanked);
   const threats: Threat[] = ordered.map(({ f, risk }, i) => ({
     id: `T${i + 1}`,
     key: f.key,

@@ -32,6 +32,15 @@ export interface AnalysisContext {
   isUntrustedSource(elementId: string): boolean;
 }
 
+const PERIMETER_BITS = new Map<string, number>(PERIMETER_CONTROLS.map((c, i) => [c, 1 << i]));
+const ALL_PERIMETER = (1 << PERIMETER_CONTROLS.length) - 1;
+const perimeterBit = (control: string): number => PERIMETER_BITS.get(control) ?? 0;
+const perimeterMask = (controls: readonly string[]): number => {
+  let m = 0;
+  for (const c of controls) m |= perimeterBit(c);
+  return m;
+};
+
 const PASS_THROUGH_TYPES = new Set(['cdn', 'load-balancer', 'reverse-proxy', 'gateway']);
 
 /** Edge components forward requests; they run none of the application's own code. */
@@ -79,22 +88,20 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     }
   }
 
-  const boundaryControls = (e: Element): Set<string> => {
-    const s = new Set<string>();
-    for (const b of graph.boundaryChain(e.id)) for (const c of b.controls) s.add(c);
-    return s;
-  };
-
   // Perimeter controls guaranteed on every untrusted path: a greatest fixed point of
   // guaranteed(e) = own(e) ∪ ⋂ over untrusted-reachable inbound flows (guaranteed(source) ∪ flow controls).
-  const perimeter = new Map<string, Set<string>>();
-  const ownPerimeter = (e: Element) => {
-    const s = new Set<string>();
-    for (const c of [...e.controls, ...boundaryControls(e)]) {
-      if ((PERIMETER_CONTROLS as readonly string[]).includes(c)) s.add(c);
+  // The six perimeter controls are bits of one number, so the iteration allocates nothing.
+  const ownMasks = new Map<string, number>();
+  const ownMask = (e: Element): number => {
+    let m = ownMasks.get(e.id);
+    if (m === undefined) {
+      m = perimeterMask(e.controls);
+      for (const b of graph.boundaryChain(e.id)) m |= perimeterMask(b.controls);
+      ownMasks.set(e.id, m);
     }
-    return s;
+    return m;
   };
+  const perimeter = new Map<string, number>();
   const reachable = (id: string) => isUntrustedSource(id) || exposure.has(id);
   const pending: string[] = [];
   const queued = new Set<string>();
@@ -103,26 +110,25 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     pending.push(e.id);
     queued.add(e.id);
   }
-  const recompute = (e: Element): Set<string> => {
-    let meet: Set<string> | undefined;
+  const recompute = (e: Element): number => {
+    let meet = -1; // no inbound path counted yet
     for (const f of graph.inFlows(e.id)) {
       if (!reachable(f.from) || f.from === e.id) continue;
-      const src = graph.elements.get(f.from);
-      const upstream = isUntrustedSource(f.from) && !exposure.has(f.from)
-        ? (src ? ownPerimeter(src) : new Set<string>())
-        : (perimeter.get(f.from) ?? null);
-      if (upstream === null) continue; // not computed yet: optimistic (top), refined on a later pass
-      const viaFlow = new Set([...upstream, ...f.controls.filter((c) => (PERIMETER_CONTROLS as readonly string[]).includes(c))]);
-      meet = meet === undefined ? viaFlow : new Set([...meet].filter((c) => viaFlow.has(c)));
+      let upstream: number | undefined;
+      if (isUntrustedSource(f.from) && !exposure.has(f.from)) {
+        const src = graph.elements.get(f.from);
+        upstream = src ? ownMask(src) : 0;
+      } else upstream = perimeter.get(f.from);
+      if (upstream === undefined) continue; // not computed yet: optimistic (top), refined on a later pass
+      const viaFlow = upstream | perimeterMask(f.controls);
+      meet = meet === -1 ? viaFlow : meet & viaFlow;
     }
-    const own = ownPerimeter(e);
-    for (const c of meet ?? []) own.add(c);
-    return own;
+    return ownMask(e) | (meet === -1 ? 0 : meet);
   };
   // Start every reachable element at the top (all perimeter controls) so that each recomputation can only
   // shrink a set: the iteration then reaches the greatest fixed point and terminates, cycles included.
   // (Starting from the element's own controls made sets grow and shrink in turn around a cycle, forever.)
-  for (const id of pending) perimeter.set(id, new Set(PERIMETER_CONTROLS));
+  for (const id of pending) perimeter.set(id, ALL_PERIMETER);
   // Each set only shrinks, so every element is revisited at most once per perimeter control.
   for (let head = 0; head < pending.length; head++) {
     const id = pending[head];
@@ -130,8 +136,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     const e = graph.elements.get(id);
     if (!e) continue;
     const next = recompute(e);
-    const prev = perimeter.get(id);
-    if (prev && prev.size === next.size && [...prev].every((c) => next.has(c))) continue;
+    if (perimeter.get(id) === next) continue;
     perimeter.set(id, next);
     for (const f of graph.outFlows(id)) {
       if (exposure.has(f.to) && !queued.has(f.to)) {
@@ -140,11 +145,13 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
       }
     }
   }
+  const hasPerimeter = (id: string, control: string) => ((perimeter.get(id) ?? 0) & perimeterBit(control)) !== 0;
+  const perimeterSets = new Map<string, ReadonlySet<string>>();
 
   const elementHas = (e: Element, control: string) =>
     e.controls.includes(control) ||
     graph.boundaryChain(e.id).some((b) => b.controls.includes(control)) ||
-    (perimeter.get(e.id)?.has(control) ?? false);
+    hasPerimeter(e.id, control);
 
   const controlSource = (e: Element, control: string, ep?: Endpoint): ModelPath | undefined => {
     if (ep?.controls.includes(control)) return [...ep.at, 'controls'];
@@ -187,7 +194,15 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   return {
     graph,
     exposure: (id) => exposure.get(id) ?? 'internal',
-    perimeterControls: (id) => perimeter.get(id) ?? new Set(),
+    perimeterControls: (id) => {
+      let set = perimeterSets.get(id);
+      if (set === undefined) {
+        const mask = perimeter.get(id) ?? 0;
+        set = new Set(PERIMETER_CONTROLS.filter((c) => (mask & perimeterBit(c)) !== 0));
+        perimeterSets.set(id, set);
+      }
+      return set;
+    },
     elementHas,
     endpointHas: (ep, control) => {
       if (ep.controls.includes(control)) return true;
@@ -200,12 +215,12 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
       const reaching = graph.inFlows(e.id).filter((f) =>
         f.from !== e.id && reachable(f.from) &&
         (f.endpoint === undefined || f.endpoint === ep.id) && (!ep.callers || ep.callers.includes(f.from)));
-      if (reaching.length === 0) return perimeter.get(e.id)?.has(control) ?? false;
+      if (reaching.length === 0) return hasPerimeter(e.id, control);
       return reaching.every((f) => {
         if (f.controls.includes(control)) return true;
         const src = graph.elements.get(f.from);
-        if (isUntrustedSource(f.from) && !exposure.has(f.from)) return src ? ownPerimeter(src).has(control) : false;
-        return perimeter.get(f.from)?.has(control) ?? false;
+        if (isUntrustedSource(f.from) && !exposure.has(f.from)) return src ? (ownMask(src) & perimeterBit(control)) !== 0 : false;
+        return hasPerimeter(f.from, control);
       });
     },
     controlSource,

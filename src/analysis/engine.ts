@@ -88,6 +88,7 @@ export function runRules(ctx: AnalysisContext, rules: readonly Rule[]): RuleRun 
   const mitigations: Mitigation[] = [];
   const suppressions: Suppression[] = [];
   const assumptions = graph.model.assumptions;
+  const flowSets = new Map<RuleFinding, Set<string>>();
 
   const record = (rule: Rule, result: CheckResult) => {
     for (const o of asList(result)) {
@@ -97,11 +98,11 @@ export function runRules(ctx: AnalysisContext, rules: readonly Rule[]): RuleRun 
         });
         continue;
       }
-      const involved = [o.component, ...(o.flows ?? []).flatMap((f) => {
+      const involved = () => [o.component, ...(o.flows ?? []).flatMap((f) => {
         const flow = graph.flows.get(f);
         return flow ? [flow.from, flow.to] : [];
       })];
-      const assumption = assumptions.length ? assumptionFor(assumptions, rule.id, involved) : undefined;
+      const assumption = assumptions.length ? assumptionFor(assumptions, rule.id, involved()) : undefined;
       if (assumption) {
         suppressions.push({ component: o.component, stride: rule.stride, reason: `assumption: ${assumption.text}`, at: assumption.at });
         continue;
@@ -113,7 +114,18 @@ export function runRules(ctx: AnalysisContext, rules: readonly Rule[]): RuleRun 
         continue;
       }
       // The same cause found twice (e.g. over several flows): one threat, all flows, the worst rating.
-      for (const f of o.flows ?? []) if (!existing.flows!.includes(f)) existing.flows!.push(f);
+      // A set beside the list once it grows, so that a cause found over thousands of flows stays linear.
+      const flows = existing.flows!;
+      let seen = flowSets.get(existing);
+      if (seen === undefined && flows.length + (o.flows?.length ?? 0) > 16) {
+        seen = new Set(flows);
+        flowSets.set(existing, seen);
+      }
+      for (const f of o.flows ?? []) {
+        if (seen ? seen.has(f) : flows.includes(f)) continue;
+        flows.push(f);
+        seen?.add(f);
+      }
       existing.evidence.push(...o.evidence);
       if (ratingRank(o.likelihood.level) > ratingRank(existing.likelihood.level)) existing.likelihood = o.likelihood;
       if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = o.impact;

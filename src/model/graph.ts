@@ -62,15 +62,31 @@ export function buildGraph(model: Model): ModelGraph {
     return chain;
   };
 
+  // Asked for every element and flow by many rules: memoised per element (one hash lookup per question).
+  const chains = new Map<string, readonly Boundary[]>();
   const boundaryChain = (elementId: string): readonly Boundary[] => {
-    const b = elements.get(elementId)?.boundary;
-    return b ? boundaryAncestry(b) : NONE;
+    let chain = chains.get(elementId);
+    if (chain === undefined) {
+      const b = elements.get(elementId)?.boundary;
+      chain = b ? boundaryAncestry(b) : NONE;
+      chains.set(elementId, chain);
+    }
+    return chain;
   };
   const trustOf = (elementId: string): TrustLevel => {
     const chain = boundaryChain(elementId);
     if (chain.length > 0) return chain[0].trust;
     const e = elements.get(elementId);
     return e ? defaultTrust(e) : 'internal';
+  };
+  const ranks = new Map<string, number>();
+  const trustRankOf = (elementId: string): number => {
+    let rank = ranks.get(elementId);
+    if (rank === undefined) {
+      rank = trustRank(trustOf(elementId));
+      ranks.set(elementId, rank);
+    }
+    return rank;
   };
 
   return {
@@ -85,6 +101,6 @@ export function buildGraph(model: Model): ModelGraph {
     boundaryChain,
     boundaryAncestry,
     trustOf,
-    trustRankOf: (id) => trustRank(trustOf(id)),
+    trustRankOf,
   };
 }

@@ -73,7 +73,8 @@ class Reporter {
   }
 
   isFlagged(path: ModelPath): boolean {
-    return this.flagged.has(pathKey(path));
+    // Asked for every reference; a valid model flags nothing, so no key needs building.
+    return this.flagged.size > 0 && this.flagged.has(pathKey(path));
   }
 }
 
@@ -90,7 +91,9 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   }
   const diagnostics = r.diagnostics;
   if (!parsed.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-  return { model: { ...parsed.data, flows: (raw as Obj).flows } as RawModel, diagnostics };
+  // The input itself, not zod's copy of it: the schema has no defaults or transforms, so they hold the same
+  // data, and a second copy of a large model doubled the memory and the garbage collection of loading.
+  return { model: raw as RawModel, diagnostics };
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -121,10 +121,18 @@ function orderGroups(boundaries: AnalysisResult['boundaries'], risk: Map<string,
   const ids = new Set(boundaries.map((b) => b.id));
   const out: DiagramGroup[] = [];
   const done = new Set<string>();
+  // Children listed once per parent (in model order), so the walk is linear in the number of boundaries.
+  const children = new Map<string | undefined, AnalysisResult['boundaries']>();
+  for (const b of boundaries) {
+    const p = b.parent !== undefined && ids.has(b.parent) ? b.parent : undefined;
+    const list = children.get(p);
+    if (list) list.push(b);
+    else children.set(p, [b]);
+  }
   const visit = (parent: string | undefined): void => {
-    for (const b of boundaries) {
-      const p = b.parent !== undefined && ids.has(b.parent) ? b.parent : undefined;
-      if (p !== parent || done.has(b.id)) continue;
+    for (const b of children.get(parent) ?? []) {
+      const p = parent;
+      if (done.has(b.id)) continue;
       done.add(b.id);
       out.push({
         id: b.id,

@@ -8,6 +8,7 @@ export interface Glyph {
 }
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 // East Asian wide/fullwidth ranges and emoji: two columns in a terminal.
 function isWide(cp: number): boolean {
@@ -31,6 +32,8 @@ function isWide(cp: number): boolean {
 
 /** Splits text into glyphs; control characters become spaces, invisible ones are dropped. */
 export function glyphs(text: string): Glyph[] {
+  // Printable ASCII (most names): one column per character, no segmentation needed.
+  if (PRINTABLE_ASCII.test(text)) return Array.from(text, (c) => ({ text: c, width: 1 }));
   const out: Glyph[] = [];
   for (const { segment } of segmenter.segment(text)) {
     const cp = segment.codePointAt(0)!;
