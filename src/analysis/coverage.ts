@@ -32,17 +32,23 @@ const NONE: readonly string[] = Object.freeze([]);
  * model's matrix is such cells, and a fresh object with two fresh arrays each made the matrix the
  * largest part of the result in memory.
  */
-const sharedCells = new Map<string, CoverageCell>();
+const sharedCells = new Map<string, Array<CoverageCell | undefined>>();
+const STRIDE_INDEX = new Map<Stride, number>(STRIDE_LETTERS.map((s, i) => [s, i]));
 function notApplicable(stride: Stride, reason: string): CoverageCell {
-  const key = `${stride}\u0000${reason}`;
-  let cell = sharedCells.get(key);
+  // Keyed by the reason (mostly the same few string objects, whose hash is cached), then by STRIDE index.
+  let byStride = sharedCells.get(reason);
+  if (byStride === undefined) {
+    byStride = new Array<CoverageCell | undefined>(STRIDE_LETTERS.length);
+    if (sharedCells.size < 10_000) sharedCells.set(reason, byStride);
+  }
+  const i = STRIDE_INDEX.get(stride)!;
+  let cell = byStride[i];
   if (cell === undefined) {
     cell = Object.freeze({ stride, status: 'not-applicable', threats: NONE as string[], controls: NONE as string[], reason }) as CoverageCell;
-    if (sharedCells.size < 10_000) sharedCells.set(key, cell);
+    byStride[i] = cell;
   }
   return cell;
 }
-const STRIDE_INDEX = new Map<Stride, number>(STRIDE_LETTERS.map((s, i) => [s, i]));
 const NO_RULE_REASON = new Map<Stride, string>(STRIDE_LETTERS.map((s) => [s, `no ${STRIDE_NAMES[s].toLowerCase()} rule matches its facts`]));
 
 export function buildCoverage(

@@ -31,12 +31,18 @@ export function readModelFile(path: string, maxBytes: number): string {
   }
 }
 
-export function writeFileAtomic(path: string, data: string | Uint8Array): void {
+/** Output as one string or bytes, or as pieces written one after the other (a report too large for one string). */
+export type Output = string | Uint8Array | Iterable<string>;
+
+const isWhole = (data: Output): data is string | Uint8Array => typeof data === 'string' || data instanceof Uint8Array;
+
+export function writeFileAtomic(path: string, data: Output): void {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(tmp, 'w');
-    writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    if (isWhole(data)) writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    else for (const chunk of data) writeAll(fd, Buffer.from(chunk, 'utf8'));
     fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
@@ -48,12 +54,19 @@ export function writeFileAtomic(path: string, data: string | Uint8Array): void {
     } catch {
       // nothing to clean up
     }
+    // A failure to render the pieces is not a failure to write: it keeps its own message.
+    if (!isWhole(data) && (err as NodeJS.ErrnoException).code === undefined) throw err;
     throw new UserError(`${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
 /** Writes to the file when one is given, else to standard output. */
-export function emit(output: string | undefined, data: string | Uint8Array): void {
+export function emit(output: string | undefined, data: Output): void {
   if (output) writeFileAtomic(output, data);
-  else process.stdout.write(data);
+  else if (isWhole(data)) process.stdout.write(data);
+  else for (const chunk of data) process.stdout.write(chunk);
 }

@@ -4,8 +4,8 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { filterByRisk } from '../analysis/filter.js';
 import { RISKS, type Risk } from '../analysis/types.js';
 import { modelJsonSchema } from '../model/schema.js';
-import { renderJson } from '../render/json.js';
-import { renderMarkdown } from '../render/markdown.js';
+import { renderJsonChunks } from '../render/json.js';
+import { markdownChunks } from '../render/markdown.js';
 import { registerCheck } from './check.js';
 import { registerDiagram } from './diagram.js';
 import { registerDiff } from './diff.js';
@@ -53,8 +53,9 @@ export function buildProgram(): Command {
     .action(async (file: string, opts: { format: string; minRisk?: Risk; diagram: 'ascii' | 'mermaid'; width: number; output?: string; quiet?: boolean; triage?: string; rules?: string }) => {
       const { result } = loadTracked(file, { quiet: opts.quiet, triage: opts.triage, rules: opts.rules });
       const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
-      const text = opts.format === 'json' ? renderJson(shown)
-        : opts.format === 'markdown' ? renderMarkdown(shown, { diagram: opts.diagram, width: opts.width })
+      // Markdown and JSON are written in pieces: a large model's output exceeds what one string may hold.
+      const text = opts.format === 'json' ? renderJsonChunks(shown)
+        : opts.format === 'markdown' ? markdownChunks(shown, { diagram: opts.diagram, width: opts.width })
         : await renderExport(opts.format, shown, { model: file });
       emit(opts.output, text);
     });

@@ -6,6 +6,7 @@ import { SURFACE_CATEGORIES, STRIDE_LETTERS } from '../analysis/types.js';
 import { renderAscii } from './diagram/index.js';
 import { renderMermaid } from './diagram/index.js';
 import { countsPhrase, isOpenThreat, uidOf } from '../track/triage.js';
+import { collapseBlankLines, joinChunks, joinLines } from './chunks.js';
 
 export interface MarkdownOptions {
   /** How the Data Flow Diagram section is drawn: an ASCII code block (default) or a Mermaid block. */
@@ -221,10 +222,23 @@ function warningsSection(r: AnalysisResult): string[] {
 }
 
 export function renderMarkdown(r: AnalysisResult, options: MarkdownOptions = {}): string {
+  return joinChunks(markdownChunks(r, options));
+}
+
+/**
+ * The report in pieces of about a megabyte whose concatenation is renderMarkdown's text: the CLI writes
+ * them one by one, since a large model's report can exceed what one string may hold.
+ */
+export function markdownChunks(r: AnalysisResult, options: MarkdownOptions = {}): Iterable<string> {
+  return collapseBlankLines(joinLines(reportLines(r, options)));
+}
+
+/** Every line of the report, in order (a line may hold several, e.g. a whole table). */
+function* reportLines(r: AnalysisResult, options: MarkdownOptions): Generator<string> {
   const diagram = options.diagram === 'mermaid'
     ? fence(renderMermaid(r), 'mermaid')
     : fence(renderAscii(r, { width: options.width ?? 100 }), 'text');
-  const lines = [
+  yield* [
     `## Threat Model: ${inline(r.system.name)}`,
     '',
     '### System Description',
@@ -238,18 +252,18 @@ export function renderMarkdown(r: AnalysisResult, options: MarkdownOptions = {})
     '',
     diagram,
     '',
-    ...boundariesSection(r),
-    ...assetsSection(r),
-    ...threatsSection(r),
-    ...residualSection(r),
-    ...recommendationsSection(r),
   ];
-  // Appended in loops: spreading a large model's sections into push() overflows the call stack.
+  yield* boundariesSection(r);
+  yield* assetsSection(r);
+  yield* threatsSection(r);
+  yield* residualSection(r);
+  yield* recommendationsSection(r);
   if (r.threats.length) {
-    lines.push('### Threat Details', '');
-    for (const t of r.threats) for (const line of threatDetail(t, r.file)) lines.push(line);
+    yield '### Threat Details';
+    yield '';
+    for (const t of r.threats) yield* threatDetail(t, r.file);
   }
-  for (const section of [surfaceSection(r), coverageSection(r), warningsSection(r)]) for (const line of section) lines.push(line);
-  return `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+  yield* surfaceSection(r);
+  yield* coverageSection(r);
+  yield* warningsSection(r);
 }
-

@@ -1,0 +1,59 @@
+// Output written in pieces must be byte for byte the text the one-string renderers make, wherever the
+// pieces happen to be cut.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import { analyze } from '../../src/analysis/analyze.js';
+import { generateModelText, seededRandom } from '../../src/model/generate.js';
+import { loadModel } from '../../src/model/load.js';
+import { collapseBlankLines, joinChunks, joinLines, jsonObjectChunks } from '../../src/render/chunks.js';
+import { renderJson, renderJsonChunks } from '../../src/render/json.js';
+import { markdownChunks, renderMarkdown } from '../../src/render/markdown.js';
+
+const whole = (lines: string[]) => `${lines.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
+
+function results() {
+  const texts: Array<[string, string]> = ['ecommerce', 'microservices', 'prelaunch']
+    .map((n) => [`examples/${n}.yaml`, readFileSync(`examples/${n}.yaml`, 'utf8')]);
+  texts.push(['generated.yaml', generateModelText({ elements: 400, seed: 6 })]);
+  return texts.map(([file, text]) => {
+    const loaded = loadModel(text, file);
+    assert.ok(loaded.model, file);
+    return analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics });
+  });
+}
+
+describe('output in pieces', () => {
+  it('joins lines and collapses blank lines exactly as the whole-string version, wherever it is cut', () => {
+    const next = seededRandom('chunks');
+    const pieces = ['', '', '', 'text', '  ', '\n', '\n\n\n', 'a\n\n\nb', ' \u00a0', '| x |', '\t', 'end  '];
+    for (let round = 0; round < 400; round++) {
+      const lines = Array.from({ length: Math.floor(next() * 30) }, () => pieces[Math.floor(next() * pieces.length)]);
+      for (const size of [1, 3, 8, 64, 1 << 20]) {
+        assert.equal(joinChunks(collapseBlankLines(joinLines(lines, size))), whole(lines), JSON.stringify({ lines, size }));
+      }
+    }
+  });
+
+  it('writes JSON exactly as JSON.stringify with two-space indentation', () => {
+    const samples: Array<Record<string, unknown>> = [
+      {}, { a: [] }, { a: [1, { b: [2, 'x\ny'] }], c: null, d: undefined, e: { f: [] } }, { list: [undefined, 'q'] },
+    ];
+    for (const value of samples) {
+      for (const size of [1, 5, 1 << 20]) {
+        assert.equal(joinChunks(jsonObjectChunks(value, size)), `${JSON.stringify(value, null, 2)}\n`, JSON.stringify(value));
+      }
+    }
+  });
+
+  it('gives the same Markdown and JSON for real results', () => {
+    for (const result of results()) {
+      assert.equal(joinChunks(renderJsonChunks(result)), renderJson(result));
+      assert.equal(joinChunks(jsonObjectChunks(result as unknown as Record<string, unknown>, 999)), renderJson(result));
+      const md = renderMarkdown(result);
+      assert.equal(joinChunks(markdownChunks(result)), md);
+      assert.equal(joinChunks(markdownChunks(result, { diagram: 'mermaid' })), renderMarkdown(result, { diagram: 'mermaid' }));
+      assert.ok(md.endsWith('\n') && !md.endsWith('\n\n') && !/\n{3,}/.test(md));
+    }
+  });
+});
