@@ -9,14 +9,15 @@
 // Timings never go into tests: machines are noisy. This is run by hand (docs/benchmarks.md) and by an
 // optional CI step that only prints.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const DIST = join(ROOT, 'dist');
-const CLI = join(DIST, 'cli', 'main.js');
+/** The build is copied here first, so that rebuilding dist/ during a long run cannot mix two builds. */
+let DIST = join(ROOT, 'dist');
+let CLI = join(DIST, 'cli', 'main.js');
 
 interface Options {
   sizes: number[];
@@ -79,14 +80,20 @@ const text = readFileSync(file, 'utf8');
 const loaded = await lap('load', () => mods.load.loadModel(text, file));
 const errors = loaded.diagnostics.filter((d) => d.severity === 'error');
 if (!loaded.model || errors.length) { console.log(JSON.stringify({ error: errors.slice(0, 3).map((d) => d.message).join('; ') || 'no model' })); process.exit(1); }
-const out = { times, threats: 0, bytes: {} };
+const out = { times, threats: 0, bytes: {}, failed: {} };
+// Output that comes in pieces is consumed piece by piece, as the CLI writes it; a stage that fails (e.g. a
+// result too large for one string) is reported, not fatal.
+const size = (text) => { if (typeof text === 'string') return text.length; let n = 0; for (const c of text) n += c.length; return n; };
+const stage = async (name, fn) => {
+  try { out.bytes[name] = await lap(name, async () => size(await fn())); } catch (e) { delete times[name]; out.failed[name] = String(e && e.message || e).slice(0, 80); }
+};
 if (mode === 'stages') {
   const result = await lap('analyze', () => mods.analysis.analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics }));
   out.threats = result.threats.length;
-  out.bytes.markdown = (await lap('markdown', () => mods.markdown.renderMarkdown(result, {}))).length;
-  out.bytes.json = (await lap('json', () => mods.json.renderJson(result))).length;
-  if (mods.sarif) out.bytes.sarif = (await lap('sarif', () => mods.sarif.renderSarif(result))).length;
-  if (mods.html) out.bytes.html = (await lap('html', () => mods.html.renderHtml(result, {}))).length;
+  await stage('markdown', () => (mods.markdown.markdownChunks ?? mods.markdown.renderMarkdown)(result, {}));
+  await stage('json', () => (mods.json.renderJsonChunks ?? mods.json.renderJson)(result));
+  if (mods.sarif) await stage('sarif', () => mods.sarif.renderSarif(result));
+  if (mods.html) await stage('html', () => mods.html.renderHtml(result, {}));
   await lap('diagram', () => mods.diagram.buildDiagram(result, {}));
 }
 out.maxRssMB = process.resourceUsage().maxRSS / 1024;
@@ -100,6 +107,8 @@ interface WorkerOut {
   times: Record<string, number>;
   threats: number;
   bytes: Record<string, number>;
+  /** Stages that threw, with the message. */
+  failed: Record<string, string>;
   maxRssMB: number;
   error?: string;
 }
@@ -159,6 +168,7 @@ interface SizeResult {
   cliYamlRssMB: number;
   cliJson: number;
   runs: number;
+  failed: Record<string, string>;
 }
 
 async function main(): Promise<void> {
@@ -167,8 +177,13 @@ async function main(): Promise<void> {
     process.stderr.write('building dist/ (tsc -p tsconfig.build.json)...\n');
     execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
   }
-  const gen = (await import(pathToFileURL(join(DIST, 'model', 'generate.js')).href)) as typeof import('../src/model/generate.js');
   const dir = mkdtempSync(join(tmpdir(), 'threatmap-bench-'));
+  cpSync(DIST, join(dir, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  DIST = join(dir, 'dist');
+  CLI = join(DIST, 'cli', 'main.js');
+  const gen = (await import(pathToFileURL(join(DIST, 'model', 'generate.js')).href)) as typeof import('../src/model/generate.js');
   const worker = join(dir, 'worker.mjs');
   writeFileSync(worker, WORKER);
   const results: SizeResult[] = [];
@@ -195,7 +210,7 @@ async function main(): Promise<void> {
       process.stderr.write('\n');
       const stageNames = Object.keys(stageRuns[0].times);
       const stages: Record<string, number> = {};
-      for (const s of stageNames) stages[s] = median(stageRuns.map((w) => w.times[s]));
+      for (const s of stageNames) stages[s] = median(stageRuns.map((w) => w.times[s]).filter((t) => t !== undefined));
       results.push({
         elements: n,
         flows: (raw as { flows?: unknown[] }).flows?.length ?? 0,
@@ -209,6 +224,7 @@ async function main(): Promise<void> {
         cliYamlRssMB: median(cliYaml.map((c) => c.maxRssMB)),
         cliJson: median(cliJson),
         runs,
+        failed: stageRuns[0].failed ?? {},
       });
     }
   } finally {
@@ -224,7 +240,7 @@ async function main(): Promise<void> {
 }
 
 function report(results: SizeResult[], o: Options): string {
-  const has = (s: string) => results.some((r) => r.stages[s] !== undefined);
+  const has = (s: string) => results.some((r) => r.stages[s] !== undefined || r.failed[s] !== undefined);
   const stageCols = ['load', 'analyze', 'markdown', 'json', 'sarif', 'html', 'diagram'].filter(has);
   const label: Record<string, string> = {
     load: 'parse+validate (YAML)', analyze: 'analyze', markdown: 'Markdown', json: 'JSON', sarif: 'SARIF', html: 'HTML', diagram: 'diagram model',
@@ -244,11 +260,15 @@ function report(results: SizeResult[], o: Options): string {
     ['elements', 'flows', 'threats', 'YAML', 'YAML -> report', 'JSON', 'JSON -> report', 'peak memory'],
     results.map((r) => [count(r.elements), count(r.flows), count(r.threats), `${r.yamlMB.toFixed(1)} MB`, ms(r.cliYaml), `${r.jsonMB.toFixed(1)} MB`, ms(r.cliJson), mb(r.cliYamlRssMB)]),
   ), '');
-  out.push('Stages, in-process (module import excluded):', '');
+  out.push('Stages, in one fresh process per run (import: loading the modules; Markdown and JSON as the CLI writes them, in pieces):', '');
   out.push(table(
     ['elements', 'import', ...stageCols.map((s) => label[s]), 'load (JSON)', 'peak memory'],
-    results.map((r) => [count(r.elements), ms(r.stages.import), ...stageCols.map((s) => ms(r.stages[s])), ms(r.loadJson), mb(r.stageRssMB)]),
+    results.map((r) => [count(r.elements), ms(r.stages.import), ...stageCols.map((s) => (r.failed[s] ? 'failed' : ms(r.stages[s]))), ms(r.loadJson), mb(r.stageRssMB)]),
   ), '');
+  for (const r of results) {
+    for (const [s, message] of Object.entries(r.failed)) out.push(`- ${label[s] ?? s} failed at ${count(r.elements)} elements: ${message}`);
+  }
+  if (results.some((r) => Object.keys(r.failed).length)) out.push('');
 
   const big = results.filter((r) => r.elements >= 10_000).sort((a, b) => a.elements - b.elements);
   if (big.length >= 2) {
