@@ -117,6 +117,29 @@ export class PathIndex implements ReadonlyMap<string, number> {
     return this.get(path) !== undefined;
   }
 
+  /** The offset of `path`, or of its deepest indexed ancestor (what a source map reports for it). */
+  deepest(path: ReadonlyArray<string | number>): number | undefined {
+    let id = this.root;
+    if (id < 0) return undefined;
+    for (const seg of path) {
+      const next = typeof seg === 'number' ? this.item(id, seg) : this.child(id, seg);
+      if (next < 0) break;
+      id = next;
+    }
+    return this.offset[id];
+  }
+
+  /** The child at a numeric segment: a sequence's item, or a mapping's key spelled as that number. */
+  private item(id: number, index: number): number {
+    const first = this.first[id];
+    if (first < 0) return -1;
+    const n = this.count[id];
+    if (n > 0 && this.key[this.children[first]] === undefined) {
+      return Number.isInteger(index) && index >= 0 && index < n ? this.children[first + index] : -1;
+    }
+    return this.child(id, String(index));
+  }
+
   *entries(): MapIterator<[string, number]> {
     if (this.root < 0) return;
     yield ['', this.offset[this.root]];

@@ -3,7 +3,7 @@
 // browser as well.
 import { CST, Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode, Pair, YAMLError } from 'yaml';
-import { fastParseJson, fastParseYaml, fastPaths } from './fast-parse.js';
+import { PathIndex, fastParseJson, fastParseYaml, fastPaths } from './fast-parse.js';
 import type { Diagnostic, Loc, ModelPath, SourceMap } from './types.js';
 
 /** The CLI refuses larger files before reading them; parse refuses them too, should text come another way. */
@@ -59,6 +59,8 @@ export class IndexedSourceMap implements SourceMap {
   }
 
   offsetOf(path: ModelPath): number | undefined {
+    // The fast reader's index walks the path itself, with no key strings to build.
+    if (this.offsets instanceof PathIndex) return this.offsets.deepest(path);
     const keys = new Array<string>(path.length + 1);
     keys[0] = '';
     for (let i = 0; i < path.length; i++) keys[i + 1] = keys[i] + segKey(path[i]);

@@ -28,6 +28,15 @@ function compare(text: string, file: string): Outcome {
   assert.deepEqual(fast.diagnostics, slow.diagnostics, `diagnostics ${context}`);
   const entries = (s: unknown) => [...(s as { offsets: ReadonlyMap<string, number> }).offsets.entries()].map(([k, v]) => `${k}=${v}`).sort();
   assert.deepEqual(entries(fast.source), entries(slow.source), `positions ${context}`);
+  // Lookups too, for every path in the data and paths below and beside them.
+  const paths: Array<Array<string | number>> = [];
+  const walk = (v: unknown, p: Array<string | number>) => {
+    paths.push(p, [...p, 'zz'], [...p, 0], [...p, '0']);
+    if (Array.isArray(v)) v.forEach((x, i) => walk(x, [...p, i]));
+    else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, [...p, k]);
+  };
+  walk(slow.raw, []);
+  for (const p of paths) assert.deepEqual(fast.source.locate(p), slow.source.locate(p), `locate ${JSON.stringify(p)} ${context}`);
   assert.ok(fast.source instanceof IndexedSourceMap);
   return 'same';
 }

@@ -1,6 +1,10 @@
 // The synthetic model generator behind `npm run bench` and `threatmap generate`: reproducible, valid, and
 // realistic enough that the rules fire. No timings here: machines are noisy.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { generateModel, generateModelText, modelToJson, modelToYaml, seededRandom } from '../../src/model/generate.js';
@@ -84,5 +88,27 @@ describe('generateModel', () => {
   it('refuses sizes it cannot make', () => {
     assert.throws(() => generateModel({ elements: 0 }), RangeError);
     assert.throws(() => generateModel({ elements: 1e9 }), RangeError);
+  });
+});
+
+describe('threatmap generate', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+
+  it('prints the same model as the library, in YAML or JSON, to stdout or a file', () => {
+    const yaml = run('generate', '--elements', '60', '--seed', '9');
+    assert.equal(yaml.status, 0, yaml.stderr);
+    assert.equal(yaml.stdout, generateModelText({ elements: 60, seed: 9 }));
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-generate-'));
+    const file = join(dir, 'model.json');
+    const json = run('generate', '-n', '60', '-s', '9', '-o', file);
+    assert.equal(json.status, 0, json.stderr);
+    assert.equal(readFileSync(file, 'utf8'), generateModelText({ elements: 60, seed: 9, format: 'json' }), '.json output means JSON');
+  });
+
+  it('refuses a bad size with exit code 2 and no stack trace', () => {
+    const r = run('generate', '--elements', 'lots');
+    assert.equal(r.status, 2);
+    assert.match(r.stderr, /whole number/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
   });
 });
