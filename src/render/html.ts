@@ -230,9 +230,17 @@ function boundariesSection(r: AnalysisResult): string {
   const flows = new Map(r.flows.map((f) => [f.id, f]));
   const parts = ['<section id="tm-boundaries"><h2>Trust boundaries</h2>'];
   if (r.boundaries.length) {
+    // Members grouped once (in model order), not by scanning every element for every boundary.
+    const members = new Map<string, string[]>();
+    for (const e of r.elements) {
+      if (e.boundary === undefined) continue;
+      const list = members.get(e.boundary);
+      if (list) list.push(e.name);
+      else members.set(e.boundary, [e.name]);
+    }
     parts.push(table(['Boundary', 'Trust', 'Kind', 'Inside', 'Elements'], r.boundaries.map((b) => [
       esc(b.name), esc(b.trust), esc(b.kind), b.parent ? esc(name(b.parent)) : '-',
-      esc(r.elements.filter((e) => e.boundary === b.id).map((e) => e.name).join(', ') || '-'),
+      esc((members.get(b.id) ?? []).join(', ') || '-'),
     ])));
   }
   if (r.crossings.length) {

@@ -14,8 +14,11 @@ import { generateModelText } from '../../src/model/generate.js';
 import { buildGraph } from '../../src/model/graph.js';
 import { loadModel } from '../../src/model/load.js';
 import type { Model } from '../../src/model/types.js';
+import { renderCsv } from '../../src/render/csv.js';
+import { renderHtml } from '../../src/render/html.js';
 import { renderJson } from '../../src/render/json.js';
 import { renderMarkdown } from '../../src/render/markdown.js';
+import { renderSarif } from '../../src/render/sarif.js';
 import { buildDiagram } from '../../src/render/diagram/index.js';
 
 const SMALL = 250;
@@ -103,7 +106,7 @@ describe('work grows linearly with the model', () => {
     });
   }
 
-  it('renders the report, the JSON and the diagram model in linear work', () => {
+  it('renders the report, JSON, SARIF, HTML, CSV and the diagram model in linear work', () => {
     const measure = (model: Model) => {
       const result = analyze(model);
       const { counter, watch } = reads();
@@ -121,6 +124,9 @@ describe('work grows linearly with the model', () => {
       };
       renderMarkdown(watched);
       renderJson(watched);
+      renderSarif(watched);
+      renderHtml(watched);
+      renderCsv(watched);
       buildDiagram(watched);
       buildDiagram(watched, { detail: 'boundaries' });
       return counter.n;
