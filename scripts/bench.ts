@@ -87,14 +87,17 @@ const size = (text) => { if (typeof text === 'string') return text.length; let n
 const stage = async (name, fn) => {
   try { out.bytes[name] = await lap(name, async () => size(await fn())); } catch (e) { delete times[name]; out.failed[name] = String(e && e.message || e).slice(0, 80); }
 };
-if (mode === 'stages') {
+if (mode !== 'load') {
   const result = await lap('analyze', () => mods.analysis.analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics }));
   out.threats = result.threats.length;
-  await stage('markdown', () => (mods.markdown.markdownChunks ?? mods.markdown.renderMarkdown)(result, {}));
-  await stage('json', () => (mods.json.renderJsonChunks ?? mods.json.renderJson)(result));
-  if (mods.sarif) await stage('sarif', () => mods.sarif.renderSarif(result));
-  if (mods.html) await stage('html', () => mods.html.renderHtml(result, {}));
-  await lap('diagram', () => mods.diagram.buildDiagram(result, {}));
+  if (mode === 'stages') {
+    await stage('markdown', () => (mods.markdown.markdownChunks ?? mods.markdown.renderMarkdown)(result, {}));
+    await stage('json', () => (mods.json.renderJsonChunks ?? mods.json.renderJson)(result));
+    await lap('diagram', () => mods.diagram.buildDiagram(result, {}));
+  }
+  // SARIF and HTML run in processes of their own: at 100,000 elements they can run out of memory.
+  if (mode === 'sarif' && mods.sarif) await stage('sarif', () => mods.sarif.renderSarif(result));
+  if (mode === 'html' && mods.html) await stage('html', () => mods.html.renderHtml(result, {}));
 }
 out.maxRssMB = process.resourceUsage().maxRSS / 1024;
 console.log(JSON.stringify(out));
@@ -113,14 +116,18 @@ interface WorkerOut {
   error?: string;
 }
 
-function runWorker(worker: string, file: string, mode: 'stages' | 'load'): WorkerOut {
+type Mode = 'stages' | 'load' | 'sarif' | 'html';
+
+/** One fresh process; a crash (e.g. out of memory) is recorded as the failure of that mode, not fatal. */
+function runWorker(worker: string, file: string, mode: Mode): WorkerOut {
   const r = spawnSync(process.execPath, [worker, DIST, file, mode], { encoding: 'utf8', maxBuffer: 64 << 20 });
   const line = r.stdout.trim().split('\n').pop() ?? '';
   let parsed: WorkerOut;
   try {
     parsed = JSON.parse(line) as WorkerOut;
   } catch {
-    throw new Error(`worker failed on ${file} (exit ${r.status}): ${r.stderr.slice(-2000)}`);
+    const oom = /heap out of memory/.test(r.stderr);
+    return { times: {}, threats: 0, bytes: {}, failed: { [mode]: oom ? 'out of memory' : `exit ${r.status ?? r.signal}` }, maxRssMB: NaN };
   }
   if (parsed.error) throw new Error(`${file}: ${parsed.error}`);
   return parsed;
@@ -132,7 +139,10 @@ function runCli(file: string): { ms: number; maxRssMB: number } {
     encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'], maxBuffer: 64 << 20,
   });
   const ms = performance.now() - started;
-  if (r.status !== 0) throw new Error(`threatmap analyze ${file} exited with ${r.status}: ${r.stderr.slice(-2000)}`);
+  if (r.status !== 0) {
+    process.stderr.write(`\nthreatmap analyze ${file} failed (exit ${r.status ?? r.signal}): ${r.stderr.slice(-500)}\n`);
+    return { ms: NaN, maxRssMB: NaN };
+  }
   const m = /@@maxrss (\d+)/.exec(r.stderr);
   return { ms, maxRssMB: m ? Number(m[1]) / 1024 : NaN };
 }
@@ -200,31 +210,40 @@ async function main(): Promise<void> {
       const loadJsonRuns: number[] = [];
       const cliYaml: Array<{ ms: number; maxRssMB: number }> = [];
       const cliJson: number[] = [];
+      const exportRuns: WorkerOut[] = [];
       for (let r = 0; r < runs; r++) {
         stageRuns.push(runWorker(worker, yamlFile, 'stages'));
         loadJsonRuns.push(runWorker(worker, jsonFile, 'load').times.load);
         cliYaml.push(runCli(yamlFile));
         cliJson.push(runCli(jsonFile).ms);
+        // The exports analyse again in their own process: once is enough for the largest models.
+        if (r === 0 || n < 100_000) for (const mode of ['sarif', 'html'] as const) exportRuns.push(runWorker(worker, yamlFile, mode));
         process.stderr.write('.');
       }
       process.stderr.write('\n');
-      const stageNames = Object.keys(stageRuns[0].times);
       const stages: Record<string, number> = {};
+      const failed: Record<string, string> = {};
+      for (const w of [...stageRuns, ...exportRuns]) Object.assign(failed, w.failed);
+      const stageNames = new Set(stageRuns.flatMap((w) => Object.keys(w.times)));
       for (const s of stageNames) stages[s] = median(stageRuns.map((w) => w.times[s]).filter((t) => t !== undefined));
+      for (const s of ['sarif', 'html']) {
+        const times = exportRuns.map((w) => w.times[s]).filter((t) => t !== undefined);
+        if (times.length) stages[s] = median(times);
+      }
       results.push({
         elements: n,
         flows: (raw as { flows?: unknown[] }).flows?.length ?? 0,
         yamlMB: statSync(yamlFile).size / 1048576,
         jsonMB: statSync(jsonFile).size / 1048576,
-        threats: stageRuns[0].threats,
+        threats: stageRuns.find((w) => w.threats)?.threats ?? 0,
         stages,
-        stageRssMB: median(stageRuns.map((w) => w.maxRssMB)),
+        stageRssMB: median(stageRuns.map((w) => w.maxRssMB).filter((x) => !Number.isNaN(x))),
         loadJson: median(loadJsonRuns),
         cliYaml: median(cliYaml.map((c) => c.ms)),
         cliYamlRssMB: median(cliYaml.map((c) => c.maxRssMB)),
         cliJson: median(cliJson),
         runs,
-        failed: stageRuns[0].failed ?? {},
+        failed,
       });
     }
   } finally {
