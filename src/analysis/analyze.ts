@@ -55,6 +55,17 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   };
 
   // The comparison's ranks are computed once per finding, not once per comparison.
+  // One frozen copy of a rule's references for all its threats (a large model has thousands per rule).
+  const references = new Map<Rule, string[]>();
+  const referencesOf = (rule: Rule): string[] => {
+    let list = references.get(rule);
+    if (list === undefined) {
+      list = Object.freeze([...rule.references]) as string[];
+      references.set(rule, list);
+    }
+    return list;
+  };
+
   const ordered = run.findings
     .map((f) => {
       const risk = riskOf(f.likelihood.level, f.impact.level);
@@ -82,7 +93,7 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
     impact: f.impact,
     risk,
     mitigation: f.mitigation ?? f.rule.mitigation,
-    references: [...f.rule.references],
+    references: referencesOf(f.rule),
     evidence: f.evidence.map((e) => toEvidence(options.source, e.fact, e.at)),
   }));
   const findingByKey = new Map(run.findings.map((f) => [f.key, f]));

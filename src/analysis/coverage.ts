@@ -101,6 +101,26 @@ export function buildCoverage(
   }
   for (const s of suppressions) cellOf(s.component, s.stride).suppressed = s.reason;
 
+  // Cells repeat the same reasons and control lists thousands of times in a large model: one copy each.
+  const reasons = new Map<string, string>();
+  const intern = (text: string): string => {
+    const known = reasons.get(text);
+    if (known !== undefined) return known;
+    reasons.set(text, text);
+    return text;
+  };
+  const controlLists = new Map<string, string[]>();
+  const controlList = (controls: Set<string>): string[] => {
+    const sorted = [...controls].sort();
+    const key = sorted.join('\u0000');
+    let list = controlLists.get(key);
+    if (list === undefined) {
+      list = Object.freeze(sorted) as string[];
+      controlLists.set(key, list);
+    }
+    return list;
+  };
+
   const row = (component: string, kind: ElementKind | 'flow', name: string, element?: Element): CoverageRow => {
     const found = cells.get(component);
     return {
@@ -110,10 +130,10 @@ export function buildCoverage(
       cells: STRIDE_LETTERS.map((stride, i): CoverageCell => {
         const c = found?.[i];
         if (c && c.threats.length) {
-          return { stride, status: 'threat', threats: [...new Set(c.threats)], controls: [], reason: `${c.threats.length > 1 ? 'threats' : 'threat'} found` };
+          return { stride, status: 'threat', threats: [...new Set(c.threats)], controls: NONE as string[], reason: c.threats.length > 1 ? 'threats found' : 'threat found' };
         }
         if (c && c.controls.size) {
-          return { stride, status: 'mitigated', threats: [], controls: [...c.controls].sort(), reason: [...new Set(c.reasons)].join('; ') };
+          return { stride, status: 'mitigated', threats: NONE as string[], controls: controlList(c.controls), reason: intern([...new Set(c.reasons)].join('; ')) };
         }
         if (c?.suppressed) return notApplicable(stride, c.suppressed);
         if (!applicableTo(kind, element, stride)) return notApplicable(stride, NOT_APPLICABLE_REASON[kind]);
