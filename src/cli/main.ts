@@ -97,6 +97,12 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`threatmap analyze m.yaml | head`) closes the pipe: that ends the run quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code !== 'EPIPE') process.stderr.write(`threatmap: cannot write to standard output (${err.code ?? err.message})\n`);
+  process.exit(err.code === 'EPIPE' ? 0 : 2);
+});
+
 main(process.argv).then((code) => {
   process.exitCode = code;
 });

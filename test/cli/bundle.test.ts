@@ -1,0 +1,62 @@
+// The installed `threatmap` command is the esbuild bundle (scripts/bundle.mjs), not the TypeScript sources the
+// other CLI tests run: it is built here from the current sources and must behave the same.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+
+const ROOT = resolve('.');
+// Two levels below the package root, like dist/cli: the CLI finds package.json at ../../package.json.
+const parent = mkdtempSync(join(ROOT, '.bundle-test-'));
+const outdir = join(parent, 'cli');
+const cli = join(outdir, 'threatmap.js');
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('the bundled CLI', () => {
+  before(async () => {
+    const { bundleCli } = (await import(pathToFileURL(join(ROOT, 'scripts', 'bundle.mjs')).href)) as { bundleCli: (dir: string) => Promise<void> };
+    await bundleCli(outdir);
+  });
+  after(() => rmSync(parent, { recursive: true, force: true }));
+
+  it('is one file, with the renderers that need WebAssembly or native code left out until asked for', () => {
+    const text = readFileSync(cli, 'utf8');
+    assert.ok(!/from\s*["']@hpcc-js\/wasm-graphviz["']/.test(text), 'Graphviz is imported at start-up');
+    assert.ok(!/from\s*["']@resvg\/resvg-js["']/.test(text), 'resvg is imported at start-up');
+    assert.ok(!/from\s*["'](yaml|zod|commander)["']/.test(text), 'a dependency is loaded from node_modules at start-up');
+  });
+  it('prints the version of package.json', () => {
+    const r = run('--version');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+  });
+  it('writes the same report as the sources', () => {
+    for (const name of ['ecommerce', 'microservices']) {
+      const r = run('analyze', `examples/${name}.yaml`, '--quiet');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, readFileSync(`test/golden/${name}.md`, 'utf8'), name);
+    }
+  });
+  it('loads Graphviz on demand for an SVG diagram', () => {
+    const r = run('diagram', 'examples/ecommerce.yaml', '--format', 'svg');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /<svg[\s>]/);
+  });
+  it('reports bad input with its position and exit code 2, without a stack trace', () => {
+    const r = run('validate', 'test/fixtures/does-not-exist.yaml');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /does-not-exist\.yaml: no such file/);
+    assert.ok(!/\n\s+at /.test(r.stderr), r.stderr);
+  });
+  it('ends quietly when the reader of its output stops early', () => {
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${cli}" generate --elements 3000 | head -c 100 > /dev/null`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
+  });
+});
