@@ -2,7 +2,7 @@
 // 3 flows each), then measures the BUILT code in dist/ in fresh processes:
 //   - each stage in-process (parse+validate, analyze, Markdown, JSON, SARIF, HTML, diagram model) and the
 //     peak resident memory of that process;
-//   - the whole command `node dist/cli/main.js analyze model.yaml` (node start included), from YAML and
+//   - the whole command `threatmap analyze model.yaml` (dist/cli/threatmap.js; node start included), from YAML and
 //     from JSON, with its peak memory;
 // several runs each, medians, a table, and the growth exponent between the two largest sizes.
 // Options: --sizes 100,1000,10000,100000  --runs 5  --big-runs 3  --seed 1  --no-build  --keep  --json
@@ -17,7 +17,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** The build is copied here first, so that rebuilding dist/ during a long run cannot mix two builds. */
 let DIST = join(ROOT, 'dist');
-let CLI = join(DIST, 'cli', 'main.js');
+/** The installed `threatmap` bin: the bundle (scripts/bundle.mjs). */
+let CLI = join(DIST, 'cli', 'threatmap.js');
 
 interface Options {
   sizes: number[];
@@ -184,15 +185,15 @@ interface SizeResult {
 async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   if (o.build || !existsSync(CLI)) {
-    process.stderr.write('building dist/ (tsc -p tsconfig.build.json)...\n');
-    execFileSync(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(ROOT, 'tsconfig.build.json')], { stdio: 'inherit' });
+    process.stderr.write('building dist/ (npm run build: tsc, then the bundled CLI)...\n');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   }
   const dir = mkdtempSync(join(tmpdir(), 'threatmap-bench-'));
   cpSync(DIST, join(dir, 'dist'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
   symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
   DIST = join(dir, 'dist');
-  CLI = join(DIST, 'cli', 'main.js');
+  CLI = join(DIST, 'cli', 'threatmap.js');
   const gen = (await import(pathToFileURL(join(DIST, 'model', 'generate.js')).href)) as typeof import('../src/model/generate.js');
   const worker = join(dir, 'worker.mjs');
   writeFileSync(worker, WORKER);
@@ -274,7 +275,7 @@ function report(results: SizeResult[], o: Options): string {
   }
   out.push(`threatmap benchmark: ${new Date().toISOString().slice(0, 10)}, commit ${commit}, node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'}), ${Math.round(totalmem() / 1073741824)} GB, seed ${o.seed}`);
   out.push(`medians of ${o.runs} runs (${o.bigRuns} at 100,000 elements and above); each run is a fresh process`, '');
-  out.push('Whole process, `node dist/cli/main.js analyze <model>` (node start, load, analyze, Markdown report):', '');
+  out.push('Whole process, `threatmap analyze <model>` (the bundled bin: node start, load, analyze, Markdown report):', '');
   out.push(table(
     ['elements', 'flows', 'threats', 'YAML', 'YAML -> report', 'JSON', 'JSON -> report', 'peak memory'],
     results.map((r) => [count(r.elements), count(r.flows), count(r.threats), `${r.yamlMB.toFixed(1)} MB`, ms(r.cliYaml), `${r.jsonMB.toFixed(1)} MB`, ms(r.cliJson), mb(r.cliYamlRssMB)]),
