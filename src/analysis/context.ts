@@ -53,37 +53,96 @@ export const maxLevel = (levels: Iterable<Level>): Level | undefined => {
   return best;
 };
 
+const EXPOSURE_LEVELS: readonly Exposure[] = ['internal', 'indirect', 'internet'];
+const INDIRECT = 1;
+const INTERNET = 2;
+
 export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]): AnalysisContext {
   const { model } = graph;
-  const crossingByFlow = new Map(crossings.map((c) => [c.flow, c]));
-  const isUntrustedSource = (id: string) => graph.trustRankOf(id) === 0 || graph.elements.get(id)?.exposed === true;
+  const crossingByFlow = new Map<string, Crossing>();
+  for (const c of crossings) crossingByFlow.set(c.flow, c);
+
+  // Per-element facts live in typed arrays by the element's position, and flows become pairs of positions
+  // (adjacency in compressed rows): the searches below then run on integers and allocate almost nothing.
+  const nodes: Element[] = [];
+  const indexOf = new Map<string, number>();
+  for (const e of graph.elements.values()) {
+    indexOf.set(e.id, nodes.length);
+    nodes.push(e);
+  }
+  const n = nodes.length;
+  const untrusted = new Uint8Array(n);
+  const zoneUntrusted = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    zoneUntrusted[i] = graph.trustRankOf(nodes[i].id) === 0 ? 1 : 0;
+    untrusted[i] = zoneUntrusted[i] === 1 || nodes[i].exposed === true ? 1 : 0;
+  }
+  const flows = model.flows;
+  const m = flows.length;
+  const src = new Int32Array(m);
+  const dst = new Int32Array(m);
+  const outStart = new Int32Array(n + 1);
+  const inStart = new Int32Array(n + 1);
+  for (let k = 0; k < m; k++) {
+    src[k] = indexOf.get(flows[k].from) ?? -1;
+    dst[k] = indexOf.get(flows[k].to) ?? -1;
+    if (src[k] >= 0 && dst[k] >= 0) {
+      outStart[src[k] + 1]++;
+      inStart[dst[k] + 1]++;
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    outStart[i + 1] += outStart[i];
+    inStart[i + 1] += inStart[i];
+  }
+  const outFlow = new Int32Array(outStart[n]);
+  const inFlow = new Int32Array(inStart[n]);
+  {
+    const outFill = outStart.slice(0, n);
+    const inFill = inStart.slice(0, n);
+    for (let k = 0; k < m; k++) {
+      if (src[k] < 0 || dst[k] < 0) continue;
+      outFlow[outFill[src[k]]++] = k;
+      inFlow[inFill[dst[k]]++] = k;
+    }
+  }
 
   // Exposure by breadth-first search from every untrusted element: O(elements + flows). Requests pass
   // through edge components (CDN, load balancer, proxy, gateway) unchanged, so what they forward to is
   // still reachable from the internet; behind application code it is reachable only indirectly.
-  const exposure = new Map<string, Exposure>();
-  const internetQueue: string[] = [];
+  const level = new Uint8Array(n);
+  const queue = new Int32Array(n);
+  let tail = 0;
   for (const e of model.elements) {
-    if (graph.trustRankOf(e.id) === 0 && !e.exposed) continue;
-    if (e.exposed || graph.inFlows(e.id).some((f) => f.from !== e.id && graph.trustRankOf(f.from) === 0)) {
-      exposure.set(e.id, 'internet');
-      internetQueue.push(e.id);
+    const i = indexOf.get(e.id)!;
+    if (zoneUntrusted[i] === 1 && !e.exposed) continue;
+    let direct = e.exposed === true;
+    for (let j = inStart[i]; !direct && j < inStart[i + 1]; j++) {
+      const s = src[inFlow[j]];
+      direct = s !== i && zoneUntrusted[s] === 1;
+    }
+    if (direct && level[i] === 0) {
+      level[i] = INTERNET;
+      queue[tail++] = i;
     }
   }
-  for (let i = 0; i < internetQueue.length; i++) {
-    if (!isPassThrough(graph.elements.get(internetQueue[i]))) continue;
-    for (const f of graph.outFlows(internetQueue[i])) {
-      if (exposure.has(f.to) || graph.trustRankOf(f.to) === 0) continue;
-      exposure.set(f.to, 'internet');
-      internetQueue.push(f.to);
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head];
+    if (!isPassThrough(nodes[i])) continue;
+    for (let j = outStart[i]; j < outStart[i + 1]; j++) {
+      const t = dst[outFlow[j]];
+      if (level[t] !== 0 || zoneUntrusted[t] === 1) continue;
+      level[t] = INTERNET;
+      queue[tail++] = t;
     }
   }
-  const queue = [...internetQueue];
-  for (let i = 0; i < queue.length; i++) {
-    for (const f of graph.outFlows(queue[i])) {
-      if (!exposure.has(f.to) && graph.trustRankOf(f.to) > 0) {
-        exposure.set(f.to, 'indirect');
-        queue.push(f.to);
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head];
+    for (let j = outStart[i]; j < outStart[i + 1]; j++) {
+      const t = dst[outFlow[j]];
+      if (level[t] === 0 && zoneUntrusted[t] === 0) {
+        level[t] = INDIRECT;
+        queue[tail++] = t;
       }
     }
   }
@@ -91,67 +150,106 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   // Perimeter controls guaranteed on every untrusted path: a greatest fixed point of
   // guaranteed(e) = own(e) ∪ ⋂ over untrusted-reachable inbound flows (guaranteed(source) ∪ flow controls).
   // The six perimeter controls are bits of one number, so the iteration allocates nothing.
-  const ownMasks = new Map<string, number>();
-  const ownMask = (e: Element): number => {
-    let m = ownMasks.get(e.id);
-    if (m === undefined) {
-      m = perimeterMask(e.controls);
-      for (const b of graph.boundaryChain(e.id)) m |= perimeterMask(b.controls);
-      ownMasks.set(e.id, m);
-    }
-    return m;
-  };
-  const perimeter = new Map<string, number>();
-  const reachable = (id: string) => isUntrustedSource(id) || exposure.has(id);
-  const pending: string[] = [];
-  const queued = new Set<string>();
-  for (const e of model.elements) {
-    if (!exposure.has(e.id)) continue;
-    pending.push(e.id);
-    queued.add(e.id);
+  const ownMask = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let mask = perimeterMask(nodes[i].controls);
+    for (const b of graph.boundaryChain(nodes[i].id)) mask |= perimeterMask(b.controls);
+    ownMask[i] = mask;
   }
-  const recompute = (e: Element): number => {
+  const flowMask = new Uint8Array(m);
+  for (let k = 0; k < m; k++) flowMask[k] = perimeterMask(flows[k].controls);
+  // An untrusted source that nothing reaches contributes its own controls; a reachable one, its fixed point.
+  const entry = (s: number): boolean => untrusted[s] === 1 && level[s] === 0;
+  // Start every reachable element at the top (all perimeter controls) so that each recomputation can only
+  // shrink a set: the iteration then reaches the greatest fixed point and terminates, cycles included, in
+  // any order. (Starting from the element's own controls made sets grow and shrink in turn around a cycle.)
+  const perimeter = new Uint8Array(n);
+  const queued = new Uint8Array(n);
+  const pending: number[] = [];
+  for (const e of model.elements) {
+    const i = indexOf.get(e.id)!;
+    if (level[i] === 0) continue;
+    perimeter[i] = ALL_PERIMETER;
+    queued[i] = 1;
+    pending.push(i);
+  }
+  const recompute = (i: number): number => {
     let meet = -1; // no inbound path counted yet
-    for (const f of graph.inFlows(e.id)) {
-      if (!reachable(f.from) || f.from === e.id) continue;
-      let upstream: number | undefined;
-      if (isUntrustedSource(f.from) && !exposure.has(f.from)) {
-        const src = graph.elements.get(f.from);
-        upstream = src ? ownMask(src) : 0;
-      } else upstream = perimeter.get(f.from);
-      if (upstream === undefined) continue; // not computed yet: optimistic (top), refined on a later pass
-      const viaFlow = upstream | perimeterMask(f.controls);
+    for (let j = inStart[i]; j < inStart[i + 1]; j++) {
+      const k = inFlow[j];
+      const s = src[k];
+      if (s === i || (untrusted[s] === 0 && level[s] === 0)) continue;
+      const viaFlow = (entry(s) ? ownMask[s] : perimeter[s]) | flowMask[k];
       meet = meet === -1 ? viaFlow : meet & viaFlow;
     }
-    return ownMask(e) | (meet === -1 ? 0 : meet);
+    return ownMask[i] | (meet === -1 ? 0 : meet);
   };
-  // Start every reachable element at the top (all perimeter controls) so that each recomputation can only
-  // shrink a set: the iteration then reaches the greatest fixed point and terminates, cycles included.
-  // (Starting from the element's own controls made sets grow and shrink in turn around a cycle, forever.)
-  for (const id of pending) perimeter.set(id, ALL_PERIMETER);
   // Each set only shrinks, so every element is revisited at most once per perimeter control.
   for (let head = 0; head < pending.length; head++) {
-    const id = pending[head];
-    queued.delete(id);
-    const e = graph.elements.get(id);
-    if (!e) continue;
-    const next = recompute(e);
-    if (perimeter.get(id) === next) continue;
-    perimeter.set(id, next);
-    for (const f of graph.outFlows(id)) {
-      if (exposure.has(f.to) && !queued.has(f.to)) {
-        queued.add(f.to);
-        pending.push(f.to);
+    const i = pending[head];
+    queued[i] = 0;
+    const next = recompute(i);
+    if (perimeter[i] === next) continue;
+    perimeter[i] = next;
+    for (let j = outStart[i]; j < outStart[i + 1]; j++) {
+      const t = dst[outFlow[j]];
+      if (level[t] !== 0 && queued[t] === 0) {
+        queued[t] = 1;
+        pending.push(t);
       }
     }
   }
-  const hasPerimeter = (id: string, control: string) => ((perimeter.get(id) ?? 0) & perimeterBit(control)) !== 0;
   const perimeterSets = new Map<string, ReadonlySet<string>>();
 
-  const elementHas = (e: Element, control: string) =>
-    e.controls.includes(control) ||
-    graph.boundaryChain(e.id).some((b) => b.controls.includes(control)) ||
-    hasPerimeter(e.id, control);
+  const isUntrustedSource = (id: string): boolean => {
+    const i = indexOf.get(id);
+    return i !== undefined && untrusted[i] === 1;
+  };
+  const reachable = (id: string): boolean => {
+    const i = indexOf.get(id);
+    return i !== undefined && (untrusted[i] === 1 || level[i] !== 0);
+  };
+  /** Whether every untrusted path into the element (or from it, for an unreached untrusted source) has the control. */
+  const guarded = (id: string, bit: number): boolean => {
+    const i = indexOf.get(id);
+    if (i === undefined) return false;
+    return ((entry(i) ? ownMask[i] : perimeter[i]) & bit) !== 0;
+  };
+  const hasPerimeter = (id: string, bit: number): boolean => {
+    const i = indexOf.get(id);
+    return i !== undefined && (perimeter[i] & bit) !== 0;
+  };
+  /** Declared on the element or on a boundary around it. */
+  const declares = (e: Element, control: string): boolean => {
+    if (e.controls.includes(control)) return true;
+    for (const b of graph.boundaryChain(e.id)) if (b.controls.includes(control)) return true;
+    return false;
+  };
+
+  const elementHas = (e: Element, control: string): boolean => {
+    if (declares(e, control)) return true;
+    const bit = perimeterBit(control);
+    return bit !== 0 && hasPerimeter(e.id, bit);
+  };
+
+  // A perimeter control on an endpoint counts only on the flows that can reach that endpoint: a partner
+  // calling its webhook directly does not bypass the rate limiter in front of the public pages.
+  const endpointHas = (ep: Endpoint, control: string): boolean => {
+    if (ep.controls.includes(control)) return true;
+    const e = graph.elements.get(ep.element);
+    if (!e) return false;
+    if (declares(e, control)) return true;
+    const bit = perimeterBit(control);
+    if (bit === 0) return false;
+    let reached = false;
+    for (const f of graph.inFlows(e.id)) {
+      if (f.from === e.id || !reachable(f.from)) continue;
+      if ((f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
+      reached = true;
+      if (!f.controls.includes(control) && !guarded(f.from, bit)) return false;
+    }
+    return reached || hasPerimeter(e.id, bit);
+  };
 
   const controlSource = (e: Element, control: string, ep?: Endpoint): ModelPath | undefined => {
     if (ep?.controls.includes(control)) return [...ep.at, 'controls'];
@@ -174,59 +272,61 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     return undefined;
   };
 
-  const assetCache = new Map<string, Asset[]>();
-  const assetsOf = (id: string): Asset[] => {
+  const assetCache = new Map<string, readonly Asset[]>();
+  const assetsOf = (id: string): readonly Asset[] => {
     const cached = assetCache.get(id);
     if (cached) return cached;
     const e = graph.elements.get(id);
     const ids = new Set<string>();
     if (e) {
-      for (const a of [...e.handles, ...e.stores]) ids.add(a);
-      for (const ep of e.endpoints) for (const a of [...ep.accepts, ...ep.returns]) ids.add(a);
+      for (const a of e.handles) ids.add(a);
+      for (const a of e.stores) ids.add(a);
+      for (const ep of e.endpoints) {
+        for (const a of ep.accepts) ids.add(a);
+        for (const a of ep.returns) ids.add(a);
+      }
     }
     for (const f of graph.inFlows(id)) for (const a of f.data) ids.add(a);
     for (const f of graph.outFlows(id)) for (const a of f.data) ids.add(a);
-    const list = [...ids].sort().map((a) => graph.assets.get(a)).filter((a): a is Asset => a !== undefined);
+    const list = ids.size === 0 ? NO_ASSETS : assetsById(graph, Array.from(ids).sort());
     assetCache.set(id, list);
     return list;
   };
 
   return {
     graph,
-    exposure: (id) => exposure.get(id) ?? 'internal',
+    exposure: (id) => {
+      const i = indexOf.get(id);
+      return i === undefined ? 'internal' : EXPOSURE_LEVELS[level[i]];
+    },
     perimeterControls: (id) => {
       let set = perimeterSets.get(id);
       if (set === undefined) {
-        const mask = perimeter.get(id) ?? 0;
+        const i = indexOf.get(id);
+        const mask = i === undefined ? 0 : perimeter[i];
         set = new Set(PERIMETER_CONTROLS.filter((c) => (mask & perimeterBit(c)) !== 0));
         perimeterSets.set(id, set);
       }
       return set;
     },
     elementHas,
-    endpointHas: (ep, control) => {
-      if (ep.controls.includes(control)) return true;
-      const e = graph.elements.get(ep.element);
-      if (!e) return false;
-      if (e.controls.includes(control) || graph.boundaryChain(e.id).some((b) => b.controls.includes(control))) return true;
-      if (!(PERIMETER_CONTROLS as readonly string[]).includes(control)) return false;
-      // Only the flows that can reach this endpoint count: a partner calling its webhook directly does
-      // not bypass the rate limiter in front of the public pages.
-      const reaching = graph.inFlows(e.id).filter((f) =>
-        f.from !== e.id && reachable(f.from) &&
-        (f.endpoint === undefined || f.endpoint === ep.id) && (!ep.callers || ep.callers.includes(f.from)));
-      if (reaching.length === 0) return hasPerimeter(e.id, control);
-      return reaching.every((f) => {
-        if (f.controls.includes(control)) return true;
-        const src = graph.elements.get(f.from);
-        if (isUntrustedSource(f.from) && !exposure.has(f.from)) return src ? (ownMask(src) & perimeterBit(control)) !== 0 : false;
-        return hasPerimeter(f.from, control);
-      });
-    },
+    endpointHas,
     controlSource,
     crossing: (id) => crossingByFlow.get(id),
     assetsOf,
-    assetsOfFlow: (flow) => flow.data.map((a) => graph.assets.get(a)).filter((a): a is Asset => a !== undefined),
+    assetsOfFlow: (flow) => (flow.data.length === 0 ? NO_ASSETS : assetsById(graph, flow.data)),
     isUntrustedSource,
   };
+}
+
+const NO_ASSETS: readonly Asset[] = Object.freeze([]);
+
+/** The assets with these ids, in the same order, skipping unknown ids. */
+function assetsById(graph: ModelGraph, ids: readonly string[]): Asset[] {
+  const out: Asset[] = [];
+  for (const id of ids) {
+    const a = graph.assets.get(id);
+    if (a !== undefined) out.push(a);
+  }
+  return out;
 }

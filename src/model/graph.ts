@@ -21,6 +21,14 @@ export interface ModelGraph {
 }
 
 const NONE: readonly never[] = Object.freeze([]);
+const INTERNAL_RANK = trustRank('internal');
+
+/** Where an element sits: its boundaries (innermost first) and the trust that gives it. */
+interface Placement {
+  chain: readonly Boundary[];
+  trust: TrustLevel;
+  rank: number;
+}
 
 /** Elements outside every boundary: people and third parties are on the internet, our own parts are internal. */
 export function defaultTrust(element: Element): TrustLevel {
@@ -28,7 +36,11 @@ export function defaultTrust(element: Element): TrustLevel {
 }
 
 export function buildGraph(model: Model): ModelGraph {
-  const byId = <T extends { id: string }>(items: readonly T[]) => new Map(items.map((i) => [i.id, i]));
+  const byId = <T extends { id: string }>(items: readonly T[]) => {
+    const m = new Map<string, T>();
+    for (const i of items) m.set(i.id, i);
+    return m;
+  };
   const elements = byId(model.elements);
   const flows = byId(model.flows);
   const boundaries = byId(model.boundaries);
@@ -62,32 +74,13 @@ export function buildGraph(model: Model): ModelGraph {
     return chain;
   };
 
-  // Asked for every element and flow by many rules: memoised per element (one hash lookup per question).
-  const chains = new Map<string, readonly Boundary[]>();
-  const boundaryChain = (elementId: string): readonly Boundary[] => {
-    let chain = chains.get(elementId);
-    if (chain === undefined) {
-      const b = elements.get(elementId)?.boundary;
-      chain = b ? boundaryAncestry(b) : NONE;
-      chains.set(elementId, chain);
-    }
-    return chain;
-  };
-  const trustOf = (elementId: string): TrustLevel => {
-    const chain = boundaryChain(elementId);
-    if (chain.length > 0) return chain[0].trust;
-    const e = elements.get(elementId);
-    return e ? defaultTrust(e) : 'internal';
-  };
-  const ranks = new Map<string, number>();
-  const trustRankOf = (elementId: string): number => {
-    let rank = ranks.get(elementId);
-    if (rank === undefined) {
-      rank = trustRank(trustOf(elementId));
-      ranks.set(elementId, rank);
-    }
-    return rank;
-  };
+  // Asked for every element and flow by many rules: computed once per element, one lookup per question.
+  const placed = new Map<string, Placement>();
+  for (const e of elements.values()) {
+    const chain = e.boundary ? boundaryAncestry(e.boundary) : NONE;
+    const trust = chain.length > 0 ? chain[0].trust : defaultTrust(e);
+    placed.set(e.id, { chain, trust, rank: trustRank(trust) });
+  }
 
   return {
     model,
@@ -98,9 +91,9 @@ export function buildGraph(model: Model): ModelGraph {
     endpoints,
     outFlows: (id) => out.get(id) ?? NONE,
     inFlows: (id) => inn.get(id) ?? NONE,
-    boundaryChain,
+    boundaryChain: (id) => placed.get(id)?.chain ?? NONE,
     boundaryAncestry,
-    trustOf,
-    trustRankOf,
+    trustOf: (id) => placed.get(id)?.trust ?? 'internal',
+    trustRankOf: (id) => placed.get(id)?.rank ?? INTERNAL_RANK,
   };
 }
