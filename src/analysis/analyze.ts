@@ -5,7 +5,7 @@ import { buildGraph } from '../model/graph.js';
 import type { Diagnostic, Model, ModelPath, SourceMap } from '../model/types.js';
 import { findCrossings } from './boundaries.js';
 import { buildContext } from './context.js';
-import { buildCoverage } from './coverage.js';
+import { coverageMatrix } from './coverage.js';
 import { type RuleFinding, runRules } from './engine.js';
 import { recommend } from './recommendations.js';
 import { BUILTIN_RULES } from './rules/index.js';
@@ -27,15 +27,45 @@ export interface AnalyzeOptions {
   diagnostics?: readonly Diagnostic[];
 }
 
-function toEvidence(source: SourceMap | undefined, fact: string, at: ModelPath): Evidence {
-  const loc = source?.locate(at) ?? { line: 0, col: 0 };
-  return { fact, path: displayPath(at), line: loc.line, col: loc.col };
+/** Cites each fact at its path; a path object shared by several facts is resolved once. */
+function evidenceResolver(source: SourceMap | undefined): (fact: string, at: ModelPath) => Evidence {
+  const places = new Map<ModelPath, { path: string; line: number; col: number }>();
+  return (fact, at) => {
+    let place = places.get(at);
+    if (place === undefined) {
+      const loc = source?.locate(at);
+      place = { path: displayPath(at), line: loc?.line ?? 0, col: loc?.col ?? 0 };
+      places.set(at, place);
+    }
+    return { fact, path: place.path, line: place.line, col: place.col };
+  };
 }
 
-/** Report order: risk, then likelihood, impact, STRIDE letter and key (ranks precomputed per finding). */
-function compareRanked(a: { ranks: number[]; f: RuleFinding }, b: { ranks: number[]; f: RuleFinding }): number {
-  return b.ranks[0] - a.ranks[0] || b.ranks[1] - a.ranks[1] || b.ranks[2] - a.ranks[2] || a.ranks[3] - b.ranks[3] ||
-    (a.f.key < b.f.key ? -1 : a.f.key > b.f.key ? 1 : 0);
+/**
+ * Report order as one number per finding: risk, then likelihood, impact (all highest first) and STRIDE
+ * letter (in S-T-R-I-D-E order); the finding's key breaks ties.
+ */
+function orderKey(f: RuleFinding, risk: Risk): number {
+  const stride = STRIDE_LETTERS.indexOf(f.rule.stride);
+  return ((riskRank(risk) * 3 + ratingRank(f.likelihood.level)) * 3 + ratingRank(f.impact.level)) * 8 + (6 - stride);
+}
+
+function threatOf(f: RuleFinding, id: string, risk: Risk, componentName: string, evidence: Evidence[], references: string[]): Threat {
+  const flows = f.flows ? f.flows.slice() : [];
+  const mitigation = f.mitigation ?? f.rule.mitigation;
+  const { rule } = f;
+  // Two literals rather than a conditional spread, as `endpoint` sits between the name and the flows.
+  return f.endpoint
+    ? {
+        id, key: f.key, uid: threatUid(f.key), ruleId: rule.id, stride: rule.stride, category: STRIDE_NAMES[rule.stride],
+        component: f.component, componentKind: f.componentKind, componentName, endpoint: f.endpoint, flows,
+        title: f.title, description: f.description, likelihood: f.likelihood, impact: f.impact, risk, mitigation, references, evidence,
+      }
+    : {
+        id, key: f.key, uid: threatUid(f.key), ruleId: rule.id, stride: rule.stride, category: STRIDE_NAMES[rule.stride],
+        component: f.component, componentKind: f.componentKind, componentName, flows,
+        title: f.title, description: f.description, likelihood: f.likelihood, impact: f.impact, risk, mitigation, references, evidence,
+      };
 }
 
 export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisResult {
@@ -43,18 +73,27 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   const crossings = findCrossings(graph);
   const ctx = buildContext(graph, crossings);
   // The model's own `rules:` section (custom rules, disabled and re-rated ones) applies on top of the rule set.
-  const run = runRules(ctx, configureRules(options.rules ?? BUILTIN_RULES, model));
+  const coverage = coverageMatrix(graph);
+  const run = runRules(ctx, configureRules(options.rules ?? BUILTIN_RULES, model), (o, stride) => coverage.mitigated(o, stride));
 
+  // A threat on an endpoint is named after its element and route; endpoints have several threats each.
+  const endpointNames = new Map<string, string>();
   const componentName = (f: RuleFinding): string => {
     if (f.endpoint) {
       const ep = graph.endpoints.get(f.endpoint);
-      if (ep) return `${graph.elements.get(ep.element)?.name ?? ep.element} ${ep.key}`;
+      if (ep) {
+        let name = endpointNames.get(f.endpoint);
+        if (name === undefined) {
+          name = `${graph.elements.get(ep.element)?.name ?? ep.element} ${ep.key}`;
+          endpointNames.set(f.endpoint, name);
+        }
+        return name;
+      }
     }
     return graph.elements.get(f.component)?.name ?? graph.boundaries.get(f.component)?.name ??
       (f.componentKind === 'flow' ? f.component : f.component === 'system' ? model.system.name : f.component);
   };
 
-  // The comparison's ranks are computed once per finding, not once per comparison.
   // One frozen copy of a rule's references for all its threats (a large model has thousands per rule).
   const references = new Map<Rule, string[]>();
   const referencesOf = (rule: Rule): string[] => {
@@ -66,46 +105,43 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
     return list;
   };
 
-  const ordered = run.findings
-    .map((f) => {
-      const risk = riskOf(f.likelihood.level, f.impact.level);
-      return {
-        f, risk,
-        ranks: [riskRank(risk), ratingRank(f.likelihood.level), ratingRank(f.impact.level), STRIDE_LETTERS.indexOf(f.rule.stride)],
-      };
-    })
-    .sort(compareRanked);
-  const threats: Threat[] = ordered.map(({ f, risk }, i) => ({
-    id: `T${i + 1}`,
-    key: f.key,
-    uid: threatUid(f.key),
-    ruleId: f.rule.id,
-    stride: f.rule.stride,
-    category: STRIDE_NAMES[f.rule.stride],
-    component: f.component,
-    componentKind: f.componentKind,
-    componentName: componentName(f),
-    ...(f.endpoint ? { endpoint: f.endpoint } : {}),
-    flows: [...(f.flows ?? [])],
-    title: f.title,
-    description: f.description,
-    likelihood: f.likelihood,
-    impact: f.impact,
-    risk,
-    mitigation: f.mitigation ?? f.rule.mitigation,
-    references: referencesOf(f.rule),
-    evidence: f.evidence.map((e) => toEvidence(options.source, e.fact, e.at)),
-  }));
-  const findingByKey = new Map(run.findings.map((f) => [f.key, f]));
+  const found = run.findings;
+  const risks = new Array<Risk>(found.length);
+  const keys = new Array<number>(found.length);
+  const order = new Array<number>(found.length);
+  for (let i = 0; i < found.length; i++) {
+    risks[i] = riskOf(found[i].likelihood.level, found[i].impact.level);
+    keys[i] = orderKey(found[i], risks[i]);
+    order[i] = i;
+  }
+  order.sort((a, b) => keys[b] - keys[a] || (found[a].key < found[b].key ? -1 : found[a].key > found[b].key ? 1 : 0));
 
-  const count = (kind: string) => model.elements.filter((e) => e.kind === kind).length;
-  const threatCounts = Object.fromEntries(RISKS.map((r) => [r, threats.filter((t) => t.risk === r).length])) as Record<Risk, number>;
+  const toEvidence = evidenceResolver(options.source);
+  const threats = new Array<Threat>(order.length);
+  const findings = new Array<RuleFinding>(order.length);
+  const threatCounts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
+  for (let i = 0; i < order.length; i++) {
+    const f = found[order[i]];
+    const risk = risks[order[i]];
+    const evidence = new Array<Evidence>(f.evidence.length);
+    for (let j = 0; j < evidence.length; j++) evidence[j] = toEvidence(f.evidence[j].fact, f.evidence[j].at);
+    threats[i] = threatOf(f, `T${i + 1}`, risk, componentName(f), evidence, referencesOf(f.rule));
+    findings[i] = f;
+    threatCounts[risk]++;
+  }
+
+  const elements = { external: 0, process: 0, store: 0, total: model.elements.length };
+  let endpoints = 0;
+  for (const e of model.elements) {
+    elements[e.kind]++;
+    endpoints += e.endpoints.length;
+  }
   const summary: Summary = {
-    elements: { external: count('external'), process: count('process'), store: count('store'), total: model.elements.length },
+    elements,
     flows: model.flows.length,
     boundaries: model.boundaries.length,
     crossings: crossings.length,
-    endpoints: model.elements.reduce((n, e) => n + e.endpoints.length, 0),
+    endpoints,
     assets: model.assets.length,
     threats: { ...threatCounts, total: threats.length },
   };
@@ -122,9 +158,9 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
     flows: model.flows,
     crossings,
     threats,
-    coverage: buildCoverage(graph, threats, run.mitigations, run.suppressions),
+    coverage: coverage.rows(threats, run.suppressions),
     attackSurface: attackSurface(ctx),
-    recommendations: recommend(threats, findingByKey),
+    recommendations: recommend(threats, findings),
     diagnostics: [...(options.diagnostics ?? [])],
   };
 }

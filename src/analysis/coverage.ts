@@ -3,7 +3,8 @@
 import type { ElementKind } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Element } from '../model/types.js';
-import type { Mitigation, Suppression } from './engine.js';
+import type { Suppression } from './engine.js';
+import type { MitigatedOutcome } from './rules/types.js';
 import { type CoverageCell, type CoverageRow, STRIDE_LETTERS, STRIDE_NAMES, type Stride, type Threat } from './types.js';
 
 /** STRIDE per element: which categories apply to each kind of DFD element. */
@@ -23,8 +24,6 @@ const NOT_APPLICABLE_REASON: Record<ElementKind | 'flow', string> = {
 
 const applicableTo = (kind: ElementKind | 'flow', element: Element | undefined, stride: Stride) =>
   APPLICABLE[kind].includes(stride) || (stride === 'R' && element?.type === 'logs');
-
-type Cell = { threats: string[]; controls: Set<string>; reasons: string[]; suppressed?: string };
 
 const NONE: readonly string[] = Object.freeze([]);
 /**
@@ -50,100 +49,183 @@ function notApplicable(stride: Stride, reason: string): CoverageCell {
   return cell;
 }
 const NO_RULE_REASON = new Map<Stride, string>(STRIDE_LETTERS.map((s) => [s, `no ${STRIDE_NAMES[s].toLowerCase()} rule matches its facts`]));
+const FLOW_STRIDE = STRIDE_LETTERS.map((s) => APPLICABLE.flow.includes(s));
+const NO_FLOWS: readonly string[] = NONE;
 
-export function buildCoverage(
-  graph: ModelGraph,
-  threats: readonly Threat[],
-  mitigations: readonly Mitigation[],
-  suppressions: readonly Suppression[],
-): CoverageRow[] {
-  // Component -> its six cells (by STRIDE index), created on first use.
-  const cells = new Map<string, Array<Cell | undefined>>();
-  const cellOf = (component: string, stride: Stride): Cell => {
-    let row = cells.get(component);
-    if (!row) {
-      row = new Array<Cell | undefined>(STRIDE_LETTERS.length);
-      cells.set(component, row);
-    }
-    const i = STRIDE_INDEX.get(stride)!;
-    let c = row[i];
-    if (!c) {
-      c = { threats: [], controls: new Set(), reasons: [] };
-      row[i] = c;
-    }
-    return c;
+export interface CoverageMatrix {
+  /** Takes in one mitigated outcome as the rules find it (see runRules' `onMitigated`). */
+  mitigated(o: MitigatedOutcome, stride: Stride): void;
+  /** The matrix's rows, elements then flows, once the threats are known. */
+  rows(threats: readonly Threat[], suppressions: readonly Suppression[]): CoverageRow[];
+}
+
+/**
+ * The matrix in flat per-cell slots (row index x 6 + STRIDE index). Mitigations are taken in while the
+ * rules run and kept as what the cell will show (a shared list of controls and the reasons), so that the
+ * rules' outcomes, hundreds of thousands in a large model, are not held until the threats are ranked.
+ */
+export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
+  const { elements, flows } = graph.model;
+  // An element and a flow never share an id in a valid model; if they did, they would share a row's cells.
+  const rowOf = new Map<string, number>();
+  for (const e of elements) if (!rowOf.has(e.id)) rowOf.set(e.id, rowOf.size);
+  for (const f of flows) if (!rowOf.has(f.id)) rowOf.set(f.id, rowOf.size);
+  const width = STRIDE_LETTERS.length;
+  const slots = rowOf.size * width;
+  const controlsIn = new Array<string[] | undefined>(slots);
+  // One reason, or the reasons in the order found (repeats are dropped when the cell is built).
+  const reasonsIn = new Array<string | string[] | undefined>(slots);
+
+  /**
+   * Where a finding on a component lands in the matrix: the element, or each flow it covers. A threat on
+   * an element that lists the flows it travels over (cleartext from one source) marks those flows too,
+   * where the category applies to flows. A category that does not apply to flows lands on a flow's target.
+   */
+  const at = (id: string, s: number, visit: (slot: number) => void) => {
+    const row = rowOf.get(id);
+    if (row !== undefined) visit(row * width + s);
   };
-
-  /** Where a finding on a component lands in the matrix: the element, or each flow it covers. */
-  const targets = (component: string, stride: Stride, flows: readonly string[]): string[] => {
-    // A threat on an element that lists the flows it travels over (cleartext from one source) marks
-    // those flows too, where the category applies to flows.
+  const flowCell = (flowId: string, s: number, visit: (slot: number) => void) =>
+    at(FLOW_STRIDE[s] ? flowId : (graph.flows.get(flowId)?.to ?? flowId), s, visit);
+  const eachTarget = (component: string, s: number, over: readonly string[], visit: (slot: number) => void) => {
     if (graph.elements.has(component)) {
-      return [component, ...(APPLICABLE.flow.includes(stride) ? flows.filter((f) => graph.flows.has(f)) : [])];
+      at(component, s, visit);
+      if (FLOW_STRIDE[s]) for (const f of over) if (graph.flows.has(f)) at(f, s, visit);
+    } else if (graph.flows.has(component) && over.length <= 1) {
+      flowCell(component, s, visit);
+    } else {
+      for (const f of over) flowCell(f, s, visit);
     }
-    if (graph.flows.has(component) && flows.length <= 1) return [flowCell(component, stride)];
-    return flows.map((f) => flowCell(f, stride));
-  };
-  const flowCell = (flowId: string, stride: Stride): string => {
-    if (APPLICABLE.flow.includes(stride)) return flowId;
-    return graph.flows.get(flowId)?.to ?? flowId;
   };
 
-  for (const t of threats) {
-    for (const c of targets(t.component, t.stride, t.flows)) cellOf(c, t.stride).threats.push(t.id);
-  }
-  for (const m of mitigations) {
-    for (const c of targets(m.component, m.stride, m.flows)) {
-      const cell = cellOf(c, m.stride);
-      for (const control of m.controls) cell.controls.add(control);
-      cell.reasons.push(m.reason);
-    }
-  }
-  for (const s of suppressions) cellOf(s.component, s.stride).suppressed = s.reason;
-
-  // Cells repeat the same reasons and control lists thousands of times in a large model: one copy each.
-  const reasons = new Map<string, string>();
-  const intern = (text: string): string => {
-    const known = reasons.get(text);
-    if (known !== undefined) return known;
-    reasons.set(text, text);
-    return text;
-  };
+  // Cells repeat the same control lists thousands of times in a large model: one frozen copy of each.
   const controlLists = new Map<string, string[]>();
-  const controlList = (controls: Set<string>): string[] => {
-    const sorted = [...controls].sort();
-    const key = sorted.join('\u0000');
+  const controlList = (controls: readonly string[]): string[] => {
+    if (controls.length === 0) return NONE as string[];
+    // Most mitigations name one control: its list is found by the control itself, with nothing to sort.
+    const sorted = controls.length === 1 ? undefined : [...new Set(controls)].sort();
+    const key = sorted === undefined ? controls[0] : sorted.length === 1 ? sorted[0] : sorted.join('\u0000');
     let list = controlLists.get(key);
     if (list === undefined) {
-      list = Object.freeze(sorted) as string[];
+      list = Object.freeze(sorted ?? [controls[0]]) as string[];
       controlLists.set(key, list);
     }
     return list;
   };
-
-  const row = (component: string, kind: ElementKind | 'flow', name: string, element?: Element): CoverageRow => {
-    const found = cells.get(component);
-    return {
-      component,
-      componentKind: kind === 'flow' ? 'flow' : 'element',
-      name,
-      cells: STRIDE_LETTERS.map((stride, i): CoverageCell => {
-        const c = found?.[i];
-        if (c && c.threats.length) {
-          return { stride, status: 'threat', threats: [...new Set(c.threats)], controls: NONE as string[], reason: c.threats.length > 1 ? 'threats found' : 'threat found' };
-        }
-        if (c && c.controls.size) {
-          return { stride, status: 'mitigated', threats: NONE as string[], controls: controlList(c.controls), reason: intern([...new Set(c.reasons)].join('; ')) };
-        }
-        if (c?.suppressed) return notApplicable(stride, c.suppressed);
-        if (!applicableTo(kind, element, stride)) return notApplicable(stride, NOT_APPLICABLE_REASON[kind]);
-        return notApplicable(stride, NO_RULE_REASON.get(stride)!);
-      }),
-    };
+  const unions = new Map<string[], Map<string[], string[]>>();
+  const union = (a: string[], b: string[]): string[] => {
+    if (a === b || b.length === 0) return a;
+    if (a.length === 0) return b;
+    let withA = unions.get(a);
+    if (withA === undefined) {
+      withA = new Map();
+      unions.set(a, withA);
+    }
+    let both = withA.get(b);
+    if (both === undefined) {
+      both = controlList([...a, ...b]);
+      withA.set(b, both);
+    }
+    return both;
   };
 
-  return [
-    ...graph.model.elements.map((e) => row(e.id, e.kind, e.name, e)),
-    ...graph.model.flows.map((f) => row(f.id, 'flow', `${graph.elements.get(f.from)?.name ?? f.from} -> ${graph.elements.get(f.to)?.name ?? f.to}`)),
-  ];
+  let controls: string[] = NONE as string[];
+  let reason = '';
+  const addMitigation = (slot: number) => {
+    const known = controlsIn[slot];
+    controlsIn[slot] = known === undefined ? controls : union(known, controls);
+    const reasons = reasonsIn[slot];
+    if (reasons === undefined) reasonsIn[slot] = reason;
+    else if (typeof reasons === 'string') {
+      if (reasons !== reason) reasonsIn[slot] = [reasons, reason];
+    } else if (reasons[reasons.length - 1] !== reason) reasons.push(reason);
+  };
+
+  const mitigatedCells = new Map<string[], Map<string, Array<CoverageCell | undefined>>>();
+  /** Like the not-applicable cells, each distinct (controls, reason, category) is one shared, frozen cell. */
+  const mitigatedCell = (s: number, list: string[], text: string): CoverageCell => {
+    let byReason = mitigatedCells.get(list);
+    if (byReason === undefined) {
+      byReason = new Map();
+      mitigatedCells.set(list, byReason);
+    }
+    let byStride = byReason.get(text);
+    if (byStride === undefined) {
+      byStride = new Array<CoverageCell | undefined>(width);
+      byReason.set(text, byStride);
+    }
+    let cell = byStride[s];
+    if (cell === undefined) {
+      cell = Object.freeze({ stride: STRIDE_LETTERS[s], status: 'mitigated', threats: NONE as string[], controls: list, reason: text }) as CoverageCell;
+      byStride[s] = cell;
+    }
+    return cell;
+  };
+
+  return {
+    mitigated(o, stride) {
+      controls = controlList(o.controls);
+      reason = o.reason;
+      eachTarget(o.component, STRIDE_INDEX.get(stride)!, o.flows ?? NO_FLOWS, addMitigation);
+    },
+
+    rows(threats, suppressions) {
+      // One id, or the ids in the order found: a second one (even the same again) makes it `threats found`.
+      const threatsIn = new Array<string | string[] | undefined>(slots);
+      let threatId = '';
+      const addThreat = (slot: number) => {
+        const known = threatsIn[slot];
+        if (known === undefined) threatsIn[slot] = threatId;
+        else if (typeof known === 'string') threatsIn[slot] = [known, threatId];
+        else known.push(threatId);
+      };
+      for (const t of threats) {
+        threatId = t.id;
+        eachTarget(t.component, STRIDE_INDEX.get(t.stride)!, t.flows, addThreat);
+      }
+      const suppressedIn = new Map<number, string>();
+      for (const s of suppressions) {
+        const row = rowOf.get(s.component);
+        if (row !== undefined) suppressedIn.set(row * width + STRIDE_INDEX.get(s.stride)!, s.reason);
+      }
+
+      const row = (index: number, component: string, kind: ElementKind | 'flow', name: string, element?: Element): CoverageRow => {
+        const cells = new Array<CoverageCell>(width);
+        for (let s = 0; s < width; s++) {
+          const slot = index * width + s;
+          const stride = STRIDE_LETTERS[s];
+          const ids = threatsIn[slot];
+          if (ids !== undefined) {
+            cells[s] = typeof ids === 'string'
+              ? { stride, status: 'threat', threats: [ids], controls: NONE as string[], reason: 'threat found' }
+              : { stride, status: 'threat', threats: [...new Set(ids)], controls: NONE as string[], reason: 'threats found' };
+            continue;
+          }
+          const list = controlsIn[slot];
+          if (list !== undefined && list.length > 0) {
+            const reasons = reasonsIn[slot]!;
+            cells[s] = mitigatedCell(s, list, typeof reasons === 'string' ? reasons : [...new Set(reasons)].join('; '));
+            continue;
+          }
+          const suppressed = suppressedIn.get(slot);
+          if (suppressed) cells[s] = notApplicable(stride, suppressed);
+          else if (!applicableTo(kind, element, stride)) cells[s] = notApplicable(stride, NOT_APPLICABLE_REASON[kind]);
+          else cells[s] = notApplicable(stride, NO_RULE_REASON.get(stride)!);
+        }
+        return { component, componentKind: kind === 'flow' ? 'flow' : 'element', name, cells };
+      };
+
+      const out = new Array<CoverageRow>(elements.length + flows.length);
+      for (let i = 0; i < elements.length; i++) {
+        const e = elements[i];
+        out[i] = row(rowOf.get(e.id)!, e.id, e.kind, e.name, e);
+      }
+      for (let i = 0; i < flows.length; i++) {
+        const f = flows[i];
+        const name = `${graph.elements.get(f.from)?.name ?? f.from} -> ${graph.elements.get(f.to)?.name ?? f.to}`;
+        out[elements.length + i] = row(rowOf.get(f.id)!, f.id, 'flow', name);
+      }
+      return out;
+    },
+  };
 }

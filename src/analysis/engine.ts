@@ -3,7 +3,7 @@
 import type { ElementKind, EndpointKind } from '../model/catalog.js';
 import type { Assumption, ModelPath } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
-import type { CheckResult, ElementRule, EndpointRule, FlowRule, ModelRule, Outcome, Rule, ThreatOutcome } from './rules/types.js';
+import type { CheckResult, ElementRule, EndpointRule, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome } from './rules/types.js';
 import { ratingRank } from './risk.js';
 import type { Stride } from './types.js';
 
@@ -30,6 +30,7 @@ export interface Suppression {
 
 export interface RuleRun {
   findings: RuleFinding[];
+  /** Empty when the run was given `onMitigated`. */
   mitigations: Mitigation[];
   suppressions: Suppression[];
 }
@@ -73,65 +74,115 @@ function indexRules(rules: readonly Rule[]): RuleIndex {
   return index;
 }
 
-const asList = (r: CheckResult): readonly Outcome[] => (r === undefined ? [] : Array.isArray(r) ? r : [r as Outcome]);
-
-/** Assumptions that rule out a rule (everywhere, or on the elements they name). */
-function assumptionFor(assumptions: readonly Assumption[], ruleId: string, elementIds: readonly string[]): Assumption | undefined {
-  return assumptions.find((a) =>
-    a.rules.includes(ruleId) && (a.elements.length === 0 || a.elements.some((e) => elementIds.includes(e))));
+/** Assumptions by the rules they rule out, in model order (most rules have none). */
+function assumptionsByRule(assumptions: readonly Assumption[]): Map<string, Assumption[]> {
+  const byRule = new Map<string, Assumption[]>();
+  for (const a of assumptions) {
+    for (const ruleId of a.rules) {
+      const list = byRule.get(ruleId);
+      if (list === undefined) byRule.set(ruleId, [a]);
+      else if (list[list.length - 1] !== a) list.push(a);
+    }
+  }
+  return byRule;
 }
 
-export function runRules(ctx: AnalysisContext, rules: readonly Rule[]): RuleRun {
+const NO_FLOWS: string[] = Object.freeze([]) as unknown as string[];
+
+/**
+ * `onMitigated`, when given, takes each mitigated outcome as it is found instead of the run's list (the
+ * coverage matrix does, in a large model there are hundreds of thousands and it is their only reader).
+ */
+export function runRules(
+  ctx: AnalysisContext,
+  rules: readonly Rule[],
+  onMitigated?: (o: MitigatedOutcome, stride: Stride) => void,
+): RuleRun {
   const { graph } = ctx;
   const index = indexRules(rules);
-  const byKey = new Map<string, RuleFinding>();
+  // Findings by rule id, then by what they concern (the model's own id strings, whose hashes are cached):
+  // a key string is built only for a new finding.
+  const byRule = new Map<string, Map<string, RuleFinding>>();
+  const findings: RuleFinding[] = [];
   const mitigations: Mitigation[] = [];
+  const mitigated = onMitigated ?? ((o: MitigatedOutcome, stride: Stride) => {
+    mitigations.push({ component: o.component, stride, controls: o.controls, reason: o.reason, flows: o.flows ?? [], endpoint: o.endpoint });
+  });
   const suppressions: Suppression[] = [];
-  const assumptions = graph.model.assumptions;
+  const assumptions = assumptionsByRule(graph.model.assumptions);
   const flowSets = new Map<RuleFinding, Set<string>>();
+  // A finding keeps its first outcome's flow and evidence lists until a second outcome merges into it.
+  const owned = new Set<RuleFinding>();
 
-  const record = (rule: Rule, result: CheckResult) => {
-    for (const o of asList(result)) {
-      if (o.outcome === 'mitigated') {
-        mitigations.push({
-          component: o.component, stride: rule.stride, controls: o.controls, reason: o.reason, flows: o.flows ?? [], endpoint: o.endpoint,
-        });
-        continue;
-      }
-      const involved = () => [o.component, ...(o.flows ?? []).flatMap((f) => {
+  /** The first assumption that rules out this outcome: everywhere, or on an element it involves. */
+  const assumptionFor = (candidates: readonly Assumption[], o: ThreatOutcome): Assumption | undefined => {
+    const involves = (id: string): boolean => {
+      if (id === o.component) return true;
+      for (const f of o.flows ?? NO_FLOWS) {
         const flow = graph.flows.get(f);
-        return flow ? [flow.from, flow.to] : [];
-      })];
-      const assumption = assumptions.length ? assumptionFor(assumptions, rule.id, involved()) : undefined;
-      if (assumption) {
-        suppressions.push({ component: o.component, stride: rule.stride, reason: `assumption: ${assumption.text}`, at: assumption.at });
-        continue;
+        if (flow && (flow.from === id || flow.to === id)) return true;
       }
-      const key = findingKey(rule.id, o.component, o.endpoint);
-      const existing = byKey.get(key);
-      if (!existing) {
-        byKey.set(key, { ...o, rule, key, flows: [...(o.flows ?? [])], evidence: [...o.evidence] });
-        continue;
-      }
-      // The same cause found twice (e.g. over several flows): one threat, all flows, the worst rating.
-      // A set beside the list once it grows, so that a cause found over thousands of flows stays linear.
-      const flows = existing.flows!;
-      let seen = flowSets.get(existing);
-      if (seen === undefined && flows.length + (o.flows?.length ?? 0) > 16) {
-        seen = new Set(flows);
-        flowSets.set(existing, seen);
-      }
-      for (const f of o.flows ?? []) {
-        if (seen ? seen.has(f) : flows.includes(f)) continue;
-        flows.push(f);
-        seen?.add(f);
-      }
-      existing.evidence.push(...o.evidence);
-      if (ratingRank(o.likelihood.level) > ratingRank(existing.likelihood.level)) existing.likelihood = o.likelihood;
-      if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = o.impact;
-    }
+      return false;
+    };
+    return candidates.find((a) => a.elements.length === 0 || a.elements.some(involves));
   };
 
+  const recordOne = (rule: Rule, o: Outcome) => {
+    if (o.outcome === 'mitigated') {
+      mitigated(o, rule.stride);
+      return;
+    }
+    const candidates = assumptions.get(rule.id);
+    const assumption = candidates === undefined ? undefined : assumptionFor(candidates, o);
+    if (assumption) {
+      suppressions.push({ component: o.component, stride: rule.stride, reason: `assumption: ${assumption.text}`, at: assumption.at });
+      return;
+    }
+    let found = byRule.get(rule.id);
+    if (found === undefined) {
+      found = new Map();
+      byRule.set(rule.id, found);
+    }
+    const concerns = o.endpoint || o.component;
+    const existing = found.get(concerns);
+    if (existing === undefined) {
+      const finding: RuleFinding = {
+        outcome: 'threat', component: o.component, componentKind: o.componentKind, endpoint: o.endpoint,
+        flows: o.flows ?? NO_FLOWS, title: o.title, description: o.description, likelihood: o.likelihood, impact: o.impact,
+        evidence: o.evidence, mitigation: o.mitigation, target: o.target, rule, key: findingKey(rule.id, o.component, o.endpoint),
+      };
+      found.set(concerns, finding);
+      findings.push(finding);
+      return;
+    }
+    // The same cause found twice (e.g. over several flows): one threat, all flows, the worst rating.
+    if (!owned.has(existing)) {
+      existing.flows = [...existing.flows!];
+      existing.evidence = [...existing.evidence];
+      owned.add(existing);
+    }
+    // A set beside the list once it grows, so that a cause found over thousands of flows stays linear.
+    const flows = existing.flows!;
+    const more = o.flows ?? NO_FLOWS;
+    let seen = flowSets.get(existing);
+    if (seen === undefined && flows.length + more.length > 16) {
+      seen = new Set(flows);
+      flowSets.set(existing, seen);
+    }
+    for (const f of more) {
+      if (seen ? seen.has(f) : flows.includes(f)) continue;
+      flows.push(f);
+      seen?.add(f);
+    }
+    for (const e of o.evidence) existing.evidence.push(e);
+    if (ratingRank(o.likelihood.level) > ratingRank(existing.likelihood.level)) existing.likelihood = o.likelihood;
+    if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = o.impact;
+  };
+  const record = (rule: Rule, result: CheckResult) => {
+    if (result === undefined) return;
+    if (Array.isArray(result)) for (const o of result as readonly Outcome[]) recordOne(rule, o);
+    else recordOne(rule, result as Outcome);
+  };
   for (const element of graph.model.elements) {
     for (const rule of index.element.get(element.kind) ?? []) record(rule, rule.check(element, ctx));
     for (const ep of element.endpoints) {
@@ -142,5 +193,5 @@ export function runRules(ctx: AnalysisContext, rules: readonly Rule[]): RuleRun 
   for (const flow of graph.model.flows) for (const rule of index.flow) record(rule, rule.check(flow, ctx));
   for (const rule of index.model) record(rule, rule.check(ctx));
 
-  return { findings: [...byKey.values()], mitigations, suppressions };
+  return { findings, mitigations, suppressions };
 }

@@ -3,18 +3,38 @@ import type { RuleFinding } from './engine.js';
 import { riskRank } from './risk.js';
 import type { Recommendation, Risk, Threat } from './types.js';
 
-export function recommend(threats: readonly Threat[], findings: ReadonlyMap<string, RuleFinding>): Recommendation[] {
-  // `named` mirrors `targets` for constant-time membership: a large model puts thousands of targets in one group.
-  const groups = new Map<string, { template: string; risk: Risk; threats: Threat[]; targets: string[]; named: Set<string> }>();
-  for (const t of threats) {
-    const f = findings.get(t.key);
-    if (!f) continue;
-    // One action per risk level: the punch list says first what is most urgent about it.
-    const key = `${f.rule.action.key ?? f.rule.id}\u0000${t.risk}`;
+interface Group {
+  template: string;
+  risk: Risk;
+  threats: Threat[];
+  targets: string[];
+  /** Mirrors `targets` for constant-time membership: a large model puts thousands of targets in one group. */
+  named: Set<string>;
+  /** Where its first threat stands in report order. */
+  first: number;
+}
+
+/** `findings[i]` is the finding behind `threats[i]`. */
+export function recommend(threats: readonly Threat[], findings: readonly RuleFinding[]): Recommendation[] {
+  // One action per risk level: the punch list says first what is most urgent about it.
+  const groups = new Map<string, Array<Group | undefined>>();
+  const all: Group[] = [];
+  for (let i = 0; i < threats.length; i++) {
+    const t = threats[i];
+    const f = findings[i];
+    const action = f.rule.action.key ?? f.rule.id;
     const target = f.target ?? t.componentName;
-    const g = groups.get(key);
-    if (!g) {
-      groups.set(key, { template: f.rule.action.text, risk: t.risk, threats: [t], targets: [target], named: new Set([target]) });
+    let byRisk = groups.get(action);
+    if (byRisk === undefined) {
+      byRisk = [];
+      groups.set(action, byRisk);
+    }
+    const level = riskRank(t.risk);
+    const g = byRisk[level];
+    if (g === undefined) {
+      const created = { template: f.rule.action.text, risk: t.risk, threats: [t], targets: [target], named: new Set([target]), first: i };
+      byRisk[level] = created;
+      all.push(created);
       continue;
     }
     g.threats.push(t);
@@ -25,18 +45,8 @@ export function recommend(threats: readonly Threat[], findings: ReadonlyMap<stri
   }
   const list = (items: string[]) =>
     items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
-  // Computed once per group, not per comparison (and without spreading thousands of arguments).
-  const firstIndex = new Map<Threat[], number>();
-  for (const g of groups.values()) {
-    let min = Infinity;
-    for (const t of g.threats) min = Math.min(min, Number(t.id.slice(1)));
-    firstIndex.set(g.threats, min);
-  }
-  return [...groups.values()]
-    .sort((a, b) =>
-      riskRank(b.risk) - riskRank(a.risk) ||
-      b.threats.length - a.threats.length ||
-      firstIndex.get(a.threats)! - firstIndex.get(b.threats)!)
+  return all
+    .sort((a, b) => riskRank(b.risk) - riskRank(a.risk) || b.threats.length - a.threats.length || a.first - b.first)
     .map((g, i) => ({
       rank: i + 1,
       risk: g.risk,

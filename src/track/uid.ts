@@ -3,14 +3,42 @@
 // order, so adding, reordering or renaming (display names) other parts of the model leaves them unchanged.
 // Pure JavaScript (no node:crypto): analysis and tracking also run in the browser.
 
-const encoder = new TextEncoder();
+const mix = (h: number, byte: number): number => Math.imul(h ^ byte, 0x01000193) >>> 0;
 
-/** FNV-1a, 32 bits, over the UTF-8 bytes: tiny, well distributed for short strings, the same everywhere. */
+/**
+ * FNV-1a, 32 bits, over the UTF-8 bytes: tiny, well distributed for short strings, the same everywhere.
+ * The bytes are taken from the UTF-16 code units as they go (a lone surrogate counts as U+FFFD, as
+ * TextEncoder has it), so hashing a key allocates nothing.
+ */
 export function fnv1a32(text: string, seed = 0x811c9dc5): number {
   let h = seed >>> 0;
-  for (const byte of encoder.encode(text)) {
-    h ^= byte;
-    h = Math.imul(h, 0x01000193) >>> 0;
+  for (let i = 0; i < text.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c < 0x80) {
+      h = mix(h, c);
+      continue;
+    }
+    if (c < 0x800) {
+      h = mix(h, 0xc0 | (c >> 6));
+      h = mix(h, 0x80 | (c & 0x3f));
+      continue;
+    }
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      const low = text.charCodeAt(i + 1);
+      if (low >= 0xdc00 && low <= 0xdfff) {
+        const point = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+        h = mix(h, 0xf0 | (point >> 18));
+        h = mix(h, 0x80 | ((point >> 12) & 0x3f));
+        h = mix(h, 0x80 | ((point >> 6) & 0x3f));
+        h = mix(h, 0x80 | (point & 0x3f));
+        i++;
+        continue;
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd;
+    h = mix(h, 0xe0 | (c >> 12));
+    h = mix(h, 0x80 | ((c >> 6) & 0x3f));
+    h = mix(h, 0x80 | (c & 0x3f));
   }
   return h >>> 0;
 }
