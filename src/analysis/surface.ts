@@ -2,12 +2,13 @@
 import type { Element, Endpoint } from '../model/types.js';
 import type { AnalysisContext, Exposure } from './context.js';
 import { endpointExposure } from './rules/helpers.js';
-import type { SurfaceCategory, SurfaceEntry } from './types.js';
+import { SURFACE_CATEGORIES, type SurfaceCategory, type SurfaceEntry } from './types.js';
 
 const AUTH_ENDPOINTS = new Set(['login', 'register', 'password-reset', 'callback']);
 const INFRA_TYPES = new Set(['ci-cd', 'container-registry', 'cloud-console', 'secrets-vault']);
 const HUMAN_TYPES = new Set(['user', 'user-agent', 'admin', 'support-staff', 'developer']);
 const DATA_KIND_TYPES = new Set(['logs', 'backups']);
+const CATEGORY_RANK = Object.fromEntries(SURFACE_CATEGORIES.map((c, i) => [c, i])) as Record<SurfaceCategory, number>;
 
 export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
   const { graph } = ctx;
@@ -56,9 +57,9 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
     }
   }
 
-  const categoryOrder: SurfaceCategory[] = ['Network', 'Application', 'Authentication', 'Data', 'Infrastructure', 'Human'];
-  return out.sort((a, b) =>
-    categoryOrder.indexOf(a.category) - categoryOrder.indexOf(b.category) ||
-    Number(b.exposed) - Number(a.exposed) ||
-    a.loc.line - b.loc.line || a.id.localeCompare(b.id));
+  // The comparison's first keys as one number per entry, computed once, not once per comparison.
+  const keys = out.map((entry) => CATEGORY_RANK[entry.category] * 2 + (entry.exposed ? 0 : 1));
+  const order = out.map((_, i) => i);
+  order.sort((a, b) => keys[a] - keys[b] || out[a].loc.line - out[b].loc.line || out[a].id.localeCompare(out[b].id));
+  return order.map((i) => out[i]);
 }
