@@ -189,8 +189,31 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
         if (row !== undefined) suppressedIn.set(row * width + STRIDE_INDEX.get(s.stride)!, s.reason);
       }
 
+      // Rows without threats are made of shared cells only, and many have the same six: one frozen list
+      // of cells for each such combination (a tree keyed by the cells in STRIDE order).
+      type Level = Map<CoverageCell, Level | CoverageCell[]>;
+      const sharedRows: Level = new Map();
+      const shared = (cells: CoverageCell[]): CoverageCell[] => {
+        let level = sharedRows;
+        for (let s = 0; s < width - 1; s++) {
+          let next = level.get(cells[s]) as Level | undefined;
+          if (next === undefined) {
+            next = new Map();
+            level.set(cells[s], next);
+          }
+          level = next;
+        }
+        let list = level.get(cells[width - 1]) as CoverageCell[] | undefined;
+        if (list === undefined) {
+          list = Object.freeze(cells) as CoverageCell[];
+          level.set(cells[width - 1], list);
+        }
+        return list;
+      };
+
       const row = (index: number, component: string, kind: ElementKind | 'flow', name: string, element?: Element): CoverageRow => {
         const cells = new Array<CoverageCell>(width);
+        let threatened = false;
         for (let s = 0; s < width; s++) {
           const slot = index * width + s;
           const stride = STRIDE_LETTERS[s];
@@ -199,6 +222,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
             cells[s] = typeof ids === 'string'
               ? { stride, status: 'threat', threats: [ids], controls: NONE as string[], reason: 'threat found' }
               : { stride, status: 'threat', threats: [...new Set(ids)], controls: NONE as string[], reason: 'threats found' };
+            threatened = true;
             continue;
           }
           const list = controlsIn[slot];
@@ -212,7 +236,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
           else if (!applicableTo(kind, element, stride)) cells[s] = notApplicable(stride, NOT_APPLICABLE_REASON[kind]);
           else cells[s] = notApplicable(stride, NO_RULE_REASON.get(stride)!);
         }
-        return { component, componentKind: kind === 'flow' ? 'flow' : 'element', name, cells };
+        return { component, componentKind: kind === 'flow' ? 'flow' : 'element', name, cells: threatened ? cells : shared(cells) };
       };
 
       const out = new Array<CoverageRow>(elements.length + flows.length);
