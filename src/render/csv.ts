@@ -4,6 +4,8 @@
 // return) gets a leading apostrophe, as OWASP advises against CSV injection.
 import type { AnalysisResult, Threat } from '../analysis/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
+import { joinChunks } from './chunks.js';
+import { gatherChunks } from './pieces.js';
 
 export interface CsvOptions {
   /** Start with a UTF-8 byte order mark, so that Excel reads non-ASCII names correctly. */
@@ -17,52 +19,39 @@ export const CSV_COLUMNS = [
 ] as const;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+const NEEDS_QUOTES = /[",\r\n]/;
 
 /** One field, safe for spreadsheets and quoted per RFC 4180. */
 export function csvField(value: string): string {
   const safe = FORMULA_START.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-function row(t: Threat, file: string): Record<(typeof CSV_COLUMNS)[number], string> {
+/** The row's values, in CSV_COLUMNS order. */
+function rowValues(t: Threat, file: string): string[] {
   const tr = t.triage;
-  return {
-    id: t.id,
-    stable_id: uidOf(t),
-    key: t.key,
-    status: statusOf(t),
-    risk: t.risk,
-    likelihood: t.likelihood.level,
-    impact: t.impact.level,
-    stride: t.stride,
-    category: t.category,
-    component: t.component,
-    component_kind: t.componentKind,
-    component_name: t.componentName,
-    endpoint: t.endpoint ?? '',
-    flows: t.flows.join('; '),
-    title: t.title,
-    description: t.description,
-    mitigation: t.mitigation,
-    likelihood_reason: t.likelihood.reason,
-    impact_reason: t.impact.reason,
-    rule: t.ruleId,
-    references: t.references.join('; '),
-    evidence: t.evidence.map((e) => `${e.fact} (${file}:${e.line})`).join('; '),
-    declared_status: tr?.declared ?? '',
-    reason: tr?.reason ?? '',
-    owner: tr?.owner ?? '',
-    ticket: tr?.ticket ?? '',
-    expires: tr?.expires ?? '',
-    review: tr?.review ?? '',
-  };
+  let evidence = '';
+  for (const e of t.evidence) evidence += `${evidence ? '; ' : ''}${e.fact} (${file}:${e.line})`;
+  return [
+    t.id, uidOf(t), t.key, statusOf(t), t.risk, t.likelihood.level, t.impact.level, t.stride, t.category, t.component,
+    t.componentKind, t.componentName, t.endpoint ?? '', t.flows.join('; '), t.title, t.description, t.mitigation,
+    t.likelihood.reason, t.impact.reason, t.ruleId, t.references.join('; '), evidence, tr?.declared ?? '', tr?.reason ?? '',
+    tr?.owner ?? '', tr?.ticket ?? '', tr?.expires ?? '', tr?.review ?? '',
+  ];
 }
 
-export function renderCsv(r: AnalysisResult, options: CsvOptions = {}): string {
-  const lines = [CSV_COLUMNS.join(',')];
+function* csvPieces(r: AnalysisResult, options: CsvOptions): Generator<string> {
+  yield `${options.bom ? '\uFEFF' : ''}${CSV_COLUMNS.join(',')}`;
   for (const t of r.threats) {
-    const values = row(t, r.file);
-    lines.push(CSV_COLUMNS.map((c) => csvField(values[c])).join(','));
+    const values = rowValues(t, r.file);
+    let line = '\r\n';
+    for (let i = 0; i < values.length; i++) line += i === 0 ? csvField(values[i]) : `,${csvField(values[i])}`;
+    yield line;
   }
-  return `${options.bom ? '\uFEFF' : ''}${lines.join('\r\n')}\r\n`;
+  yield '\r\n';
 }
+
+/** renderCsv's text in pieces (of about CHUNK_CHARS), for results with hundreds of thousands of threats. */
+export const renderCsvChunks = (r: AnalysisResult, options: CsvOptions = {}): Iterable<string> => gatherChunks(csvPieces(r, options));
+
+export const renderCsv = (r: AnalysisResult, options: CsvOptions = {}): string => joinChunks(renderCsvChunks(r, options));

@@ -9,14 +9,19 @@ import {
 } from '../analysis/types.js';
 import { countsPhrase, isOpenThreat, statusOf, uidOf } from '../track/triage.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
-import { renderAscii } from './diagram/index.js';
+import { joinChunks } from './chunks.js';
+import { gatherChunks } from './pieces.js';
+// The diagram modules by name, not through diagram/index.js: that loads Graphviz, wanted only for an SVG.
+import { MAX_EDGES, MAX_NODES, renderAscii } from './diagram/ascii.js';
+import { dotFromModel } from './diagram/dot.js';
+import { buildDiagram, type DiagramModel } from './diagram/model.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 import { contentSecurityPolicy } from './html-csp.js';
 
 export interface HtmlOptions {
   /** The diagram as SVG markup (from renderSvg); without it the ASCII diagram is shown. */
   svg?: string;
-  /** Why there is no SVG, shown beside the ASCII diagram. */
+  /** Shown above the diagram: why it is an overview, or text rather than SVG. */
   diagramNote?: string;
   /** e.g. `threatmap 0.1.0`, shown in the footer. */
   generator?: string;
@@ -26,8 +31,9 @@ export interface HtmlOptions {
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
-/** Text for HTML content and attribute values alike. */
-export const esc = (text: string): string => text.replace(/[&<>"']/g, (c) => ESCAPES[c]);
+const SPECIAL = /[&<>"']/;
+/** Text for HTML content and attribute values alike (most text has nothing to escape, and is returned as is). */
+export const esc = (text: string): string => (SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]) : text);
 
 /** An id safe in an `id` attribute and a URL fragment, derived only from characters we choose. */
 const anchor = (id: string) => `tm-t-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -52,12 +58,35 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 const badge = (risk: string) => `<span class="badge risk-${esc(risk)}">${esc(risk)}</span>`;
 const statusTag = (status: string) => `<span class="status status-${esc(status)}">${esc(status)}</span>`;
 
-function table(head: string[], rows: string[][], cls = ''): string {
-  return `<table${cls ? ` class="${cls}"` : ''}><thead><tr>${head.map((h) => `<th scope="col">${h}</th>`).join('')}</tr></thead>` +
-    `<tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join('')}</tr>`).join('')}</tbody></table>`;
+/** A report section: the table of contents lists it by id and title; `body` follows its heading, closing tag included. */
+interface Section {
+  id: string;
+  title: string;
+  cls?: string;
+  body: Iterable<string>;
 }
 
-function summarySection(r: AnalysisResult): string {
+function* table(head: readonly string[], rows: Iterable<readonly string[]>): Generator<string> {
+  let open = '<table><thead><tr>';
+  for (const h of head) open += `<th scope="col">${h}</th>`;
+  yield `${open}</tr></thead><tbody>`;
+  for (const row of rows) {
+    let tr = '<tr>';
+    for (const c of row) tr += `<td>${c}</td>`;
+    yield `${tr}</tr>`;
+  }
+  yield '</tbody></table>';
+}
+
+function* mapped<T>(items: Iterable<T>, f: (item: T) => string, separator = ''): Generator<string> {
+  let first = true;
+  for (const item of items) {
+    yield first ? f(item) : `${separator}${f(item)}`;
+    first = false;
+  }
+}
+
+function summarySection(r: AnalysisResult): Section {
   const s = r.summary;
   const cards = [
     `<div class="card"><div class="n">${s.threats.total}</div><div class="l">threats</div></div>`,
@@ -73,15 +102,17 @@ function summarySection(r: AnalysisResult): string {
     plural(s.elements.external, 'external entity', 'external entities'), plural(s.boundaries, 'trust boundary', 'trust boundaries'),
     plural(s.crossings, 'boundary crossing'), plural(s.endpoints, 'entry point'),
   ].join(', ');
-  return `<section id="tm-summary"><h2>Summary</h2>
-<p><strong>Scope:</strong> ${esc(scope)}.</p>
-<div class="cards">${cards.join('')}</div>
-${residual}</section>`;
+  return {
+    id: 'tm-summary',
+    title: 'Summary',
+    body: [`\n<p><strong>Scope:</strong> ${esc(scope)}.</p>\n<div class="cards">${cards.join('')}</div>\n${residual}</section>`],
+  };
 }
 
-function diagramSection(r: AnalysisResult, options: HtmlOptions): string {
+function diagramSection(r: AnalysisResult, options: HtmlOptions): Section {
+  const note = options.diagramNote ? `<p class="note">${esc(options.diagramNote)}</p>` : '';
   let body: string;
-  if (options.svg) body = `<figure class="diagram" role="img" aria-label="Data flow diagram">${inlineSvg(options.svg)}</figure>`;
+  if (options.svg) body = `${note}<figure class="diagram" role="img" aria-label="Data flow diagram">${inlineSvg(options.svg)}</figure>`;
   else {
     let ascii: string;
     try {
@@ -89,23 +120,22 @@ function diagramSection(r: AnalysisResult, options: HtmlOptions): string {
     } catch (e) {
       ascii = `(the diagram could not be drawn: ${e instanceof Error ? e.message : String(e)})`;
     }
-    body = `${options.diagramNote ? `<p class="note">${esc(options.diagramNote)}</p>` : ''}<div class="diagram"><pre>${esc(ascii)}</pre></div>`;
+    body = `${note}<div class="diagram"><pre>${esc(ascii)}</pre></div>`;
   }
-  return `<section id="tm-diagram"><h2>Data flow diagram</h2>${body}</section>`;
+  return { id: 'tm-diagram', title: 'Data flow diagram', body: [`${body}</section>`] };
 }
 
 function threatDetail(t: Threat, file: string): string {
   const tr = t.triage;
-  const items: string[] = [
-    `<p>${esc(t.description)}</p>`,
-    '<dl>',
-    `<dt>Likelihood: ${esc(t.likelihood.level)}</dt><dd>${esc(t.likelihood.reason)}</dd>`,
-    `<dt>Impact: ${esc(t.impact.level)}</dt><dd>${esc(t.impact.reason)}</dd>`,
-    `<dt>Evidence</dt><dd><ul>${t.evidence.map((e) => `<li>${esc(e.fact)} <code>${esc(`${file}:${e.line}`)}</code></li>`).join('')}</ul></dd>`,
-  ];
-  if (t.flows.length) items.push(`<dt>Flows</dt><dd>${t.flows.map((f) => `<code>${esc(f)}</code>`).join(', ')}</dd>`);
-  if (t.references.length) items.push(`<dt>References</dt><dd>${esc(t.references.join(', '))}</dd>`);
-  items.push(`<dt>Rule</dt><dd><code>${esc(t.ruleId)}</code>; key <code>${esc(t.key)}</code></dd>`);
+  let evidence = '';
+  for (const e of t.evidence) evidence += `<li>${esc(e.fact)} <code>${esc(`${file}:${e.line}`)}</code></li>`;
+  let out = `<div class="detail" id="${anchor(t.id)}-detail"><p>${esc(t.description)}</p><dl>` +
+    `<dt>Likelihood: ${esc(t.likelihood.level)}</dt><dd>${esc(t.likelihood.reason)}</dd>` +
+    `<dt>Impact: ${esc(t.impact.level)}</dt><dd>${esc(t.impact.reason)}</dd>` +
+    `<dt>Evidence</dt><dd><ul>${evidence}</ul></dd>`;
+  if (t.flows.length) out += `<dt>Flows</dt><dd>${t.flows.map((f) => `<code>${esc(f)}</code>`).join(', ')}</dd>`;
+  if (t.references.length) out += `<dt>References</dt><dd>${esc(t.references.join(', '))}</dd>`;
+  out += `<dt>Rule</dt><dd><code>${esc(t.ruleId)}</code>; key <code>${esc(t.key)}</code></dd>`;
   if (tr && (tr.reason || tr.owner || tr.ticket || tr.expires || tr.review || tr.declared)) {
     const bits = [
       tr.declared ? `declared <strong>${esc(tr.declared)}</strong>, lapsed on ${esc(tr.expires ?? '')}` : '',
@@ -115,182 +145,222 @@ function threatDetail(t: Threat, file: string): string {
       tr.expires && !tr.declared ? `expires: ${esc(tr.expires)}` : '',
       tr.review ? `review: ${esc(tr.review)}` : '',
     ].filter(Boolean);
-    items.push(`<dt>Triage</dt><dd>${bits.join('; ')}</dd>`);
+    out += `<dt>Triage</dt><dd>${bits.join('; ')}</dd>`;
   }
-  items.push('</dl>');
-  return `<div class="detail" id="${anchor(t.id)}-detail">${items.join('')}</div>`;
+  return `${out}</dl></div>`;
 }
 
-function threatsSection(r: AnalysisResult): string {
-  const components = [...new Map(r.threats.map((t) => [t.component, t.componentName])).entries()]
-    .sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0]));
-  const option = (value: string, label: string) => `<option value="${esc(value)}">${esc(label)}</option>`;
-  const filters = `<div class="filters" role="search" aria-label="Filter threats">
+function threatRow(t: Threat, file: string): string {
+  const status = statusOf(t);
+  const open = isOpenThreat(t);
+  const id = anchor(t.id);
+  const triageNote = t.triage?.declared ? ` <span class="muted">(${esc(t.triage.declared)} expired)</span>` : '';
+  return `<tr id="${id}" class="threat${open ? '' : ' closed'}" data-stride="${t.stride}" data-risk="${esc(t.risk)}" ` +
+    `data-status="${esc(status)}" data-open="${open ? 1 : 0}" data-component="${esc(t.component)}" ` +
+    `data-sort-id="${Number(t.id.replace(/\D/g, '')) || 0}" data-sort-risk="${3 - riskRank(t.risk)}" ` +
+    `data-sort-stride="${STRIDE_LETTERS.indexOf(t.stride)}" data-sort-component="${esc(t.componentName.toLowerCase())}" ` +
+    `data-sort-title="${esc(t.title.toLowerCase())}" data-sort-status="${TRIAGE_STATUSES.indexOf(status)}">` +
+    `<td class="id">${esc(t.id)}<span class="uid mono">${esc(uidOf(t))}</span></td>` +
+    `<td>${badge(t.risk)}</td>` +
+    `<td title="${esc(t.category)}">${esc(t.stride)}</td>` +
+    `<td>${esc(t.componentName)}</td>` +
+    `<td><span class="title">${esc(t.title)}</span><button type="button" class="toggle" aria-expanded="false" aria-controls="${id}-detail">more</button>${threatDetail(t, file)}</td>` +
+    `<td>${esc(t.mitigation)}</td>` +
+    `<td>${statusTag(status)}${triageNote}</td></tr>`;
+}
+
+const option = (value: string, label: string) => `<option value="${esc(value)}">${esc(label)}</option>`;
+
+function* threatsBody(r: AnalysisResult): Generator<string> {
+  const names = new Map<string, string>();
+  for (const t of r.threats) names.set(t.component, t.componentName);
+  const components = [...names].sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0]));
+  yield `\n<p class="muted">T1, T2... follow risk order in this report; the stable ids (TM-...) never change as the model grows, and are what triage, SARIF and diffs use.</p>
+<div class="filters" role="search" aria-label="Filter threats">
 <label>STRIDE<select id="tm-f-stride">${option('', 'All')}${STRIDE_LETTERS.map((s) => option(s, `${s} - ${STRIDE_NAMES[s]}`)).join('')}</select></label>
 <label>Risk<select id="tm-f-risk">${option('', 'All')}${[...RISKS].reverse().map((k) => option(k, k)).join('')}</select></label>
 <label>Status<select id="tm-f-status">${option('', 'All')}${option('unresolved', 'Open or mitigating')}${TRIAGE_STATUSES.map((s) => option(s, s)).join('')}</select></label>
-<label>Component<select id="tm-f-component">${option('', 'All')}${components.map(([id, name]) => option(id, name === id ? name : `${name} (${id})`)).join('')}</select></label>
+<label>Component<select id="tm-f-component">${option('', 'All')}`;
+  for (const [id, name] of components) yield option(id, name === id ? name : `${name} (${id})`);
+  const sortable = (key: string, label: string) => `<th scope="col"><button type="button" data-sort="${key}">${label}</button></th>`;
+  yield `</select></label>
 <label>Search<input id="tm-f-text" type="search" placeholder="Text in any column" autocomplete="off"></label>
 <button type="button" id="tm-f-reset">Reset</button>
 <span id="tm-count" role="status" aria-live="polite">${plural(r.threats.length, 'threat')}</span>
-</div>`;
-  const sortable = (key: string, label: string) => `<th scope="col"><button type="button" data-sort="${key}">${label}</button></th>`;
-  const head = `<thead><tr>${sortable('id', 'ID')}${sortable('risk', 'Risk')}${sortable('stride', 'STRIDE')}${sortable('component', 'Component')}${sortable('title', 'Threat')}<th scope="col">Mitigation</th>${sortable('status', 'Status')}</tr></thead>`;
-  const rows = r.threats.map((t) => {
-    const status = statusOf(t);
-    const open = isOpenThreat(t);
-    const attrs = [
-      `id="${anchor(t.id)}"`,
-      `class="threat${open ? '' : ' closed'}"`,
-      `data-stride="${t.stride}"`,
-      `data-risk="${esc(t.risk)}"`,
-      `data-status="${esc(status)}"`,
-      `data-open="${open ? 1 : 0}"`,
-      `data-component="${esc(t.component)}"`,
-      `data-sort-id="${Number(t.id.replace(/\D/g, '')) || 0}"`,
-      `data-sort-risk="${3 - riskRank(t.risk)}"`,
-      `data-sort-stride="${STRIDE_LETTERS.indexOf(t.stride)}"`,
-      `data-sort-component="${esc(t.componentName.toLowerCase())}"`,
-      `data-sort-title="${esc(t.title.toLowerCase())}"`,
-      `data-sort-status="${TRIAGE_STATUSES.indexOf(status)}"`,
-    ].join(' ');
-    const triageNote = t.triage?.declared ? ` <span class="muted">(${esc(t.triage.declared)} expired)</span>` : '';
-    return `<tr ${attrs}>` +
-      `<td class="id">${esc(t.id)}<span class="uid mono">${esc(uidOf(t))}</span></td>` +
-      `<td>${badge(t.risk)}</td>` +
-      `<td title="${esc(t.category)}">${esc(t.stride)}</td>` +
-      `<td>${esc(t.componentName)}</td>` +
-      `<td><span class="title">${esc(t.title)}</span><button type="button" class="toggle" aria-expanded="false" aria-controls="${anchor(t.id)}-detail">more</button>${threatDetail(t, r.file)}</td>` +
-      `<td>${esc(t.mitigation)}</td>` +
-      `<td>${statusTag(status)}${triageNote}</td></tr>`;
-  });
-  const emptyRow = `<tr id="tm-empty" class="empty-row"${r.threats.length === 0 ? '' : ' hidden'}><td colspan="7">${r.threats.length === 0 ? 'No threats found.' : 'No threat matches the filters.'}</td></tr>`;
-  return `<section id="tm-threats"><h2>Threats</h2>
-<p class="muted">T1, T2... follow risk order in this report; the stable ids (TM-...) never change as the model grows, and are what triage, SARIF and diffs use.</p>
-${filters}
-<table id="tm-threat-table" class="tm-threats">${head}<tbody>${rows.join('\n')}${emptyRow}</tbody></table></section>`;
+</div>
+<table id="tm-threat-table" class="tm-threats"><thead><tr>${sortable('id', 'ID')}${sortable('risk', 'Risk')}${sortable('stride', 'STRIDE')}${sortable('component', 'Component')}${sortable('title', 'Threat')}<th scope="col">Mitigation</th>${sortable('status', 'Status')}</tr></thead><tbody>`;
+  yield* mapped(r.threats, (t) => threatRow(t, r.file), '\n');
+  const none = r.threats.length === 0;
+  yield `<tr id="tm-empty" class="empty-row"${none ? '' : ' hidden'}><td colspan="7">${none ? 'No threats found.' : 'No threat matches the filters.'}</td></tr></tbody></table></section>`;
 }
 
-function residualSection(r: AnalysisResult): string {
+function residualSection(r: AnalysisResult): Section | undefined {
   const tri = r.triage;
-  if (!tri) return '';
-  const decided = r.threats.filter((t) => !isOpenThreat(t) || t.triage?.declared || t.triage?.status === 'mitigating');
-  const rows = decided.map((t) => {
-    const tr = t.triage!;
-    return [
-      `<a href="#${anchor(t.id)}">${esc(t.id)}</a> <span class="mono muted">${esc(uidOf(t))}</span>`,
-      badge(t.risk), esc(t.title), `${statusTag(tr.status)}${tr.declared ? ` <span class="muted">(${esc(tr.declared)} expired ${esc(tr.expires ?? '')})</span>` : ''}`,
-      esc(tr.reason ?? ''), esc(tr.owner ?? ''), esc(tr.ticket ?? ''), esc(tr.expires ?? ''),
-    ];
-  });
-  const parts = [`<section id="tm-residual"><h2>Residual risk</h2>`,
-    `<p>Open (open or mitigating): <strong>${esc(countsPhrase(tri.open))}</strong>. Closed by decision: ${esc(countsPhrase(tri.closed))}.` +
-    `${tri.file ? ` Decisions from <code>${esc(tri.file)}</code>.` : ' No triage file: every threat is open.'}</p>`];
-  if (rows.length) parts.push(table(['ID', 'Risk', 'Threat', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires'], rows));
-  if (tri.warnings.length) {
-    parts.push('<h3>Triage warnings</h3><ul class="warnings">', ...tri.warnings.map((w) =>
-      `<li><code>${esc(`${w.file}:${w.line}:${w.col}`)}</code> ${esc(w.message)}</li>`), '</ul>');
+  if (!tri) return undefined;
+  function* body(): Generator<string> {
+    yield `\n<p>Open (open or mitigating): <strong>${esc(countsPhrase(tri!.open))}</strong>. Closed by decision: ${esc(countsPhrase(tri!.closed))}.` +
+      `${tri!.file ? ` Decisions from <code>${esc(tri!.file)}</code>.` : ' No triage file: every threat is open.'}</p>`;
+    const decided = r.threats.filter((t) => !isOpenThreat(t) || t.triage?.declared || t.triage?.status === 'mitigating');
+    if (decided.length) {
+      yield '\n';
+      yield* table(['ID', 'Risk', 'Threat', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires'], mappedRows(decided, (t) => {
+        const tr = t.triage!;
+        return [
+          `<a href="#${anchor(t.id)}">${esc(t.id)}</a> <span class="mono muted">${esc(uidOf(t))}</span>`,
+          badge(t.risk), esc(t.title), `${statusTag(tr.status)}${tr.declared ? ` <span class="muted">(${esc(tr.declared)} expired ${esc(tr.expires ?? '')})</span>` : ''}`,
+          esc(tr.reason ?? ''), esc(tr.owner ?? ''), esc(tr.ticket ?? ''), esc(tr.expires ?? ''),
+        ];
+      }));
+    }
+    if (tri!.warnings.length) {
+      yield '\n<h3>Triage warnings</h3><ul class="warnings">';
+      for (const w of tri!.warnings) yield `\n<li><code>${esc(`${w.file}:${w.line}:${w.col}`)}</code> ${esc(w.message)}</li>`;
+      yield '\n</ul>';
+    }
+    yield '\n</section>';
   }
-  parts.push('</section>');
-  return parts.join('\n');
+  return { id: 'tm-residual', title: 'Residual risk', body: body() };
 }
 
 function coverageCell(c: CoverageCell): string {
   if (c.status === 'threat') {
-    return `<td class="cov-threat">${c.threats.map((id) => `<a href="#${anchor(id)}">${esc(id)}</a>`).join(' ')}</td>`;
+    let links = '';
+    for (const id of c.threats) links += `${links ? ' ' : ''}<a href="#${anchor(id)}">${esc(id)}</a>`;
+    return `<td class="cov-threat">${links}</td>`;
   }
   if (c.status === 'mitigated') return `<td class="cov-mitigated" title="${esc(c.reason)}">ok: ${esc(c.controls.join(', '))}</td>`;
   return `<td class="cov-not-applicable" title="${esc(c.reason)}">-</td>`;
 }
 
-function coverageSection(r: AnalysisResult): string {
-  const head = `<thead><tr><th scope="col">Component</th>${STRIDE_LETTERS.map((s) => `<th scope="col" title="${esc(STRIDE_NAMES[s])}">${s}</th>`).join('')}</tr></thead>`;
-  const rows = r.coverage.map((row) => `<tr><td class="name">${esc(row.name)} <span class="muted">${esc(row.componentKind)}</span></td>${row.cells.map(coverageCell).join('')}</tr>`);
-  return `<section id="tm-coverage"><h2>STRIDE coverage</h2>
+function* coverageBody(r: AnalysisResult): Generator<string> {
+  yield `
 <p class="muted">Every element and flow against every STRIDE category: the threats found, <em>ok</em> where a control mitigates it, <em>-</em> where it does not apply (hover for the reason).</p>
-<table class="coverage">${head}<tbody>${rows.join('\n')}</tbody></table></section>`;
+<table class="coverage"><thead><tr><th scope="col">Component</th>${STRIDE_LETTERS.map((s) => `<th scope="col" title="${esc(STRIDE_NAMES[s])}">${s}</th>`).join('')}</tr></thead><tbody>`;
+  yield* mapped(r.coverage, (row) => {
+    let tr = `<tr><td class="name">${esc(row.name)} <span class="muted">${esc(row.componentKind)}</span></td>`;
+    for (const c of row.cells) tr += coverageCell(c);
+    return `${tr}</tr>`;
+  }, '\n');
+  yield '</tbody></table></section>';
 }
 
-function surfaceSection(r: AnalysisResult): string {
-  const parts = ['<section id="tm-surface" class="surface"><h2>Attack surface</h2>'];
+function* surfaceBody(r: AnalysisResult): Generator<string> {
+  const byCategory = new Map<string, AnalysisResult['attackSurface']>();
+  for (const e of r.attackSurface) {
+    const list = byCategory.get(e.category);
+    if (list) list.push(e);
+    else byCategory.set(e.category, [e]);
+  }
   for (const category of SURFACE_CATEGORIES) {
-    const entries = r.attackSurface.filter((e) => e.category === category);
-    parts.push(`<h3>${category}</h3>`);
-    if (entries.length === 0) parts.push('<p class="muted">None in the model.</p>');
-    else parts.push(`<ul>${entries.map((e) => `<li><strong>${esc(e.name)}</strong>: ${esc(e.detail)}${e.exposed ? ' <span class="exposed">exposed</span>' : ''}</li>`).join('')}</ul>`);
-  }
-  parts.push('</section>');
-  return parts.join('\n');
-}
-
-function boundariesSection(r: AnalysisResult): string {
-  if (r.boundaries.length === 0 && r.crossings.length === 0) return '';
-  const names = new Map<string, string>([...r.elements.map((e) => [e.id, e.name] as const), ...r.boundaries.map((b) => [b.id, b.name] as const)]);
-  const name = (id: string) => names.get(id) ?? id;
-  const flows = new Map(r.flows.map((f) => [f.id, f]));
-  const parts = ['<section id="tm-boundaries"><h2>Trust boundaries</h2>'];
-  if (r.boundaries.length) {
-    // Members grouped once (in model order), not by scanning every element for every boundary.
-    const members = new Map<string, string[]>();
-    for (const e of r.elements) {
-      if (e.boundary === undefined) continue;
-      const list = members.get(e.boundary);
-      if (list) list.push(e.name);
-      else members.set(e.boundary, [e.name]);
+    const entries = byCategory.get(category);
+    yield `\n<h3>${category}</h3>\n`;
+    if (!entries) yield '<p class="muted">None in the model.</p>';
+    else {
+      yield '<ul>';
+      for (const e of entries) yield `<li><strong>${esc(e.name)}</strong>: ${esc(e.detail)}${e.exposed ? ' <span class="exposed">exposed</span>' : ''}</li>`;
+      yield '</ul>';
     }
-    parts.push(table(['Boundary', 'Trust', 'Kind', 'Inside', 'Elements'], r.boundaries.map((b) => [
-      esc(b.name), esc(b.trust), esc(b.kind), b.parent ? esc(name(b.parent)) : '-',
-      esc((members.get(b.id) ?? []).join(', ') || '-'),
-    ])));
   }
-  if (r.crossings.length) {
-    parts.push('<h3>Boundary crossings</h3>', table(['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth'], r.crossings.map((c) => {
-      const f = flows.get(c.flow);
-      return [esc(`${name(c.from)} -> ${name(c.to)}`), esc(c.label), esc(f?.protocol ?? ''), f?.encrypted ? 'yes' : '<strong>no</strong>', esc(f?.auth ?? '')];
-    })));
+  yield '\n</section>';
+}
+
+function boundariesSection(r: AnalysisResult): Section | undefined {
+  if (r.boundaries.length === 0 && r.crossings.length === 0) return undefined;
+  function* body(): Generator<string> {
+    const names = new Map<string, string>();
+    for (const e of r.elements) names.set(e.id, e.name);
+    for (const b of r.boundaries) names.set(b.id, b.name);
+    const name = (id: string) => names.get(id) ?? id;
+    if (r.boundaries.length) {
+      // Members grouped once (in model order), not by scanning every element for every boundary.
+      const members = new Map<string, string[]>();
+      for (const e of r.elements) {
+        if (e.boundary === undefined) continue;
+        const list = members.get(e.boundary);
+        if (list) list.push(e.name);
+        else members.set(e.boundary, [e.name]);
+      }
+      yield '\n';
+      yield* table(['Boundary', 'Trust', 'Kind', 'Inside', 'Elements'], mappedRows(r.boundaries, (b) => [
+        esc(b.name), esc(b.trust), esc(b.kind), b.parent ? esc(name(b.parent)) : '-',
+        esc((members.get(b.id) ?? []).join(', ') || '-'),
+      ]));
+    }
+    if (r.crossings.length) {
+      const flows = new Map<string, AnalysisResult['flows'][number]>();
+      for (const f of r.flows) flows.set(f.id, f);
+      yield '\n<h3>Boundary crossings</h3>\n';
+      yield* table(['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth'], mappedRows(r.crossings, (c) => {
+        const f = flows.get(c.flow);
+        return [esc(`${name(c.from)} -> ${name(c.to)}`), esc(c.label), esc(f?.protocol ?? ''), f?.encrypted ? 'yes' : '<strong>no</strong>', esc(f?.auth ?? '')];
+      }));
+    }
+    yield '\n</section>';
   }
-  parts.push('</section>');
-  return parts.join('\n');
+  return { id: 'tm-boundaries', title: 'Trust boundaries', body: body() };
 }
 
-function assetsSection(r: AnalysisResult): string {
-  if (r.assets.length === 0) return '';
-  return `<section id="tm-assets"><h2>Assets</h2>${table(['Asset', 'Kind', 'Classification', 'C / I / A'], r.assets.map((a) => [
-    `${esc(a.name)}${a.description ? ` <span class="muted">${esc(a.description)}</span>` : ''}`,
-    esc(a.type ? `${a.kind}: ${a.type}` : a.kind), esc(a.classification), esc(`${a.confidentiality} / ${a.integrity} / ${a.availability}`),
-  ]))}</section>`;
+/** Rows made one at a time, as they are written, rather than all at once. */
+function* mappedRows<T>(items: Iterable<T>, f: (item: T) => readonly string[]): Generator<readonly string[]> {
+  for (const item of items) yield f(item);
 }
 
-function recommendationsSection(r: AnalysisResult): string {
-  if (r.recommendations.length === 0) return '';
-  return `<section id="tm-recommendations"><h2>Recommendations</h2><ol>${r.recommendations.map((rec) =>
-    `<li>${badge(rec.risk)} ${esc(rec.text)} <span class="muted">(${rec.threats.map((id) => `<a href="#${anchor(id)}">${esc(id)}</a>`).join(', ')})</span></li>`).join('')}</ol></section>`;
+function assetsSection(r: AnalysisResult): Section | undefined {
+  if (r.assets.length === 0) return undefined;
+  function* body(): Generator<string> {
+    yield* table(['Asset', 'Kind', 'Classification', 'C / I / A'], mappedRows(r.assets, (a) => [
+      `${esc(a.name)}${a.description ? ` <span class="muted">${esc(a.description)}</span>` : ''}`,
+      esc(a.type ? `${a.kind}: ${a.type}` : a.kind), esc(a.classification), esc(`${a.confidentiality} / ${a.integrity} / ${a.availability}`),
+    ]));
+    yield '</section>';
+  }
+  return { id: 'tm-assets', title: 'Assets', body: body() };
 }
 
-function warningsSection(r: AnalysisResult): string {
+function recommendationsSection(r: AnalysisResult): Section | undefined {
+  if (r.recommendations.length === 0) return undefined;
+  function* body(): Generator<string> {
+    yield '<ol>';
+    for (const rec of r.recommendations) {
+      let links = '';
+      for (const id of rec.threats) links += `${links ? ', ' : ''}<a href="#${anchor(id)}">${esc(id)}</a>`;
+      yield `<li>${badge(rec.risk)} ${esc(rec.text)} <span class="muted">(${links})</span></li>`;
+    }
+    yield '</ol></section>';
+  }
+  return { id: 'tm-recommendations', title: 'Recommendations', body: body() };
+}
+
+function warningsSection(r: AnalysisResult): Section | undefined {
   const warnings = r.diagnostics.filter((d) => d.severity === 'warning');
-  if (warnings.length === 0) return '';
-  return `<section id="tm-warnings"><h2>Model warnings</h2><ul class="warnings">${warnings.map((d) =>
-    `<li><code>${esc(`${d.file}:${d.line}:${d.col}`)}</code> ${esc(d.message)}</li>`).join('')}</ul></section>`;
+  if (warnings.length === 0) return undefined;
+  return {
+    id: 'tm-warnings',
+    title: 'Model warnings',
+    body: (function* () {
+      yield '<ul class="warnings">';
+      for (const d of warnings) yield `<li><code>${esc(`${d.file}:${d.line}:${d.col}`)}</code> ${esc(d.message)}</li>`;
+      yield '</ul></section>';
+    })(),
+  };
 }
 
-export function renderHtml(r: AnalysisResult, options: HtmlOptions = {}): string {
+function* pieces(r: AnalysisResult, options: HtmlOptions): Generator<string> {
   const title = `Threat model: ${r.system.name}`;
+  // Sections are lazy: each body is rendered only when its turn to be written comes.
   const sections = [
     summarySection(r),
     residualSection(r),
     diagramSection(r, options),
-    threatsSection(r),
+    { id: 'tm-threats', title: 'Threats', body: threatsBody(r) },
     recommendationsSection(r),
-    coverageSection(r),
-    surfaceSection(r),
+    { id: 'tm-coverage', title: 'STRIDE coverage', body: coverageBody(r) },
+    { id: 'tm-surface', title: 'Attack surface', cls: 'surface', body: surfaceBody(r) },
     boundariesSection(r),
     assetsSection(r),
     warningsSection(r),
-  ].filter(Boolean);
-  const toc = sections.map((s) => /<section id="([^"]+)"[^>]*><h2>([^<]+)<\/h2>/.exec(s)).filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => `<a href="#${m[1]}">${m[2]}</a>`).join('');
-  return `<!DOCTYPE html>
+  ].filter((s): s is Section => s !== undefined);
+  yield `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -305,9 +375,16 @@ ${options.generator ? `<meta name="generator" content="${esc(options.generator)}
 <h1>${esc(title)}</h1>
 ${r.system.description ? `<p class="lede">${esc(r.system.description)}</p>\n` : ''}<p class="muted">Model <code>${esc(r.file)}</code>${r.system.owner ? `; owner ${esc(r.system.owner)}` : ''}${r.system.version ? `; version ${esc(r.system.version)}` : ''}</p>
 </header>
-<nav class="toc" aria-label="Sections">${toc}</nav>
+<nav class="toc" aria-label="Sections">${sections.map((s) => `<a href="#${s.id}">${s.title}</a>`).join('')}</nav>
 <main>
-${sections.join('\n')}
+`;
+  let first = true;
+  for (const s of sections) {
+    yield `${first ? '' : '\n'}<section id="${s.id}"${s.cls ? ` class="${s.cls}"` : ''}><h2>${s.title}</h2>`;
+    first = false;
+    yield* s.body;
+  }
+  yield `
 </main>
 <footer>${options.generator ? `Generated by ${esc(options.generator)}. ` : ''}Threats are found by rules over the model; they are a starting point for review, not a verdict.</footer>
 <script>${REPORT_JS}</script>
@@ -316,16 +393,60 @@ ${sections.join('\n')}
 `;
 }
 
+/** The report in pieces (of about CHUNK_CHARS): a 100,000-element model's report is more than one string may hold. */
+export function renderHtmlChunks(r: AnalysisResult, options: HtmlOptions = {}): Iterable<string> {
+  return gatherChunks(pieces(r, options));
+}
+
+export function renderHtml(r: AnalysisResult, options: HtmlOptions = {}): string {
+  return joinChunks(renderHtmlChunks(r, options));
+}
+
 /**
- * The report with the diagram as SVG (the Graphviz renderer is asynchronous); falls back to the ASCII
- * diagram, with a note saying why, if the SVG cannot be drawn.
+ * The diagram for the report, as SVG while it makes a readable picture: the elements up to the sizes past
+ * which the text diagram gives up too (MAX_NODES, MAX_EDGES), else one box per trust boundary if that many
+ * boxes are readable, else the text diagram (its own overview or listing). Past those sizes Graphviz takes
+ * seconds to hours and the picture says nothing. Falls back to text, with a note saying why, if the SVG
+ * cannot be drawn.
  */
-export async function renderHtmlReport(r: AnalysisResult, options: Omit<HtmlOptions, 'svg' | 'diagramNote'> = {}): Promise<string> {
+export async function reportDiagram(r: AnalysisResult): Promise<Pick<HtmlOptions, 'svg' | 'diagramNote'>> {
+  const readable = (m: DiagramModel) => m.nodes.length <= MAX_NODES && m.edges.length <= MAX_EDGES;
   try {
-    const { renderSvg } = await import('./diagram/index.js');
-    const svg = await renderSvg(r, { colorByRisk: true });
-    return renderHtml(r, { ...options, svg });
+    const options = { colorByRisk: true };
+    const draw = async (m: DiagramModel) => (await import('./diagram/svg.js')).svgFromDot(dotFromModel(m, options));
+    // Past MAX_NODES elements the element-level model is never drawn, so it is not built (only its flows counted).
+    const elements = r.elements.length <= MAX_NODES ? buildDiagram(r, options) : undefined;
+    if (elements && readable(elements)) return { svg: await draw(elements) };
+    const flows = elements ? elements.edges.length : countFlows(r);
+    const why = `${r.elements.length} elements and ${flows} flows are too many for a readable diagram`;
+    const overview = buildDiagram(r, { ...options, detail: 'boundaries' });
+    if (readable(overview)) {
+      return {
+        svg: await draw(overview),
+        diagramNote: `The boundary overview: ${why}, so each trust boundary is one box and flows between boundaries are aggregated with counts.`,
+      };
+    }
+    return { diagramNote: `The diagram is shown as text: ${why}, and its ${overview.nodes.length} boundary boxes and ${overview.edges.length} aggregated flows too many for a readable overview.` };
   } catch (e) {
-    return renderHtml(r, { ...options, diagramNote: `The diagram is shown as text: the SVG could not be drawn (${e instanceof Error ? e.message : String(e)}).` });
+    return { diagramNote: `The diagram is shown as text: the SVG could not be drawn (${e instanceof Error ? e.message : String(e)}).` };
   }
+}
+
+/** Flows between two elements of the model, as the diagram would draw them. */
+function countFlows(r: AnalysisResult): number {
+  const ids = new Set<string>();
+  for (const e of r.elements) ids.add(e.id);
+  let n = 0;
+  for (const f of r.flows) if (ids.has(f.from) && ids.has(f.to)) n++;
+  return n;
+}
+
+/** The report with the diagram as SVG where it is readable (the Graphviz renderer is asynchronous). */
+export async function renderHtmlReport(r: AnalysisResult, options: Omit<HtmlOptions, 'svg' | 'diagramNote'> = {}): Promise<string> {
+  return renderHtml(r, { ...options, ...(await reportDiagram(r)) });
+}
+
+/** renderHtmlReport's text in pieces, for models whose report one string cannot hold. */
+export async function renderHtmlReportChunks(r: AnalysisResult, options: Omit<HtmlOptions, 'svg' | 'diagramNote'> = {}): Promise<Iterable<string>> {
+  return renderHtmlChunks(r, { ...options, ...(await reportDiagram(r)) });
 }

@@ -11,6 +11,8 @@ import { STRIDE_NAMES } from '../analysis/types.js';
 import type { Loc } from '../model/types.js';
 import { isOpenThreat, statusOf, uidOf } from '../track/triage.js';
 import { keyFingerprint } from '../track/uid.js';
+import { joinChunks } from './chunks.js';
+import { gatherChunks } from './pieces.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Bumped only if the fingerprint's input changes: code scanning matches alerts across runs by it. */
@@ -137,18 +139,25 @@ function physical(uri: string, loc: Loc): Location['physicalLocation'] {
   return { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: { startLine: loc.line, startColumn: Math.max(1, loc.col) } };
 }
 
-export function buildSarif(r: AnalysisResult, options: SarifOptions = {}): Log {
-  const uri = toUri(options.uri ?? r.file);
-  const metas = new Map((options.rules ?? BUILTIN_RULES).map((m) => [m.id, m]));
-  const reported = r.threats.filter((t) => options.includeClosed || isOpenThreat(t));
+interface RuleSummary {
+  sample: Threat;
+  worst: Risk;
+}
 
-  // One rule per rule id that has results, sorted, with the worst risk of its results as its severity.
-  const ruleIds = [...new Set(reported.map((t) => t.ruleId))].sort();
+/** One rule per rule id that has results, sorted, with the worst risk of its results as its severity. */
+function sarifRules(reported: readonly Threat[], options: SarifOptions): { rules: ReportingDescriptor[]; ruleIndex: Map<string, number> } {
+  const metas = new Map((options.rules ?? BUILTIN_RULES).map((m) => [m.id, m]));
+  // One pass over the threats (filtering them once per rule made this rules x threats).
+  const byRule = new Map<string, RuleSummary>();
+  for (const t of reported) {
+    const s = byRule.get(t.ruleId);
+    if (!s) byRule.set(t.ruleId, { sample: t, worst: riskRank(t.risk) > riskRank('Low') ? t.risk : 'Low' });
+    else if (riskRank(t.risk) > riskRank(s.worst)) s.worst = t.risk;
+  }
+  const ruleIds = [...byRule.keys()].sort();
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
   const rules: ReportingDescriptor[] = ruleIds.map((id) => {
-    const mine = reported.filter((t) => t.ruleId === id);
-    const sample = mine[0];
-    const worst = mine.reduce<Risk>((w, t) => (riskRank(t.risk) > riskRank(w) ? t.risk : w), 'Low');
+    const { sample, worst } = byRule.get(id)!;
     const meta = metas.get(id);
     const helpUri = cweUri(meta?.references ?? sample.references);
     return {
@@ -166,50 +175,54 @@ export function buildSarif(r: AnalysisResult, options: SarifOptions = {}): Log {
       },
     };
   });
+  return { rules, ruleIndex };
+}
 
-  const results: Result[] = reported.map((t) => {
-    const loc = threatLocation(r, t);
-    const uid = uidOf(t);
-    const status = statusOf(t);
-    const related = t.evidence.filter((e) => e.line > 0).map((e, i) => ({
-      id: i + 1,
-      physicalLocation: physical(uri, { line: e.line, col: e.col }),
-      message: { text: e.fact },
-    }));
-    const result: Result = {
-      ruleId: t.ruleId,
-      ruleIndex: ruleIndex.get(t.ruleId)!,
-      level: LEVEL[t.risk],
-      message: {
-        text: `${t.id} ${uid} [${t.risk}] ${t.title}. ${t.description} Likelihood ${t.likelihood.level}: ${t.likelihood.reason}. ` +
-          `Impact ${t.impact.level}: ${t.impact.reason}. Mitigation: ${t.mitigation}`,
-      },
-      locations: [{
-        physicalLocation: physical(uri, loc),
-        logicalLocations: [{ name: t.componentName, fullyQualifiedName: t.endpoint ?? t.component, kind: t.endpoint ? 'endpoint' : t.componentKind }],
-      }],
-      ...(related.length ? { relatedLocations: related } : {}),
-      partialFingerprints: { [FINGERPRINT_NAME]: keyFingerprint(t.key) },
-      properties: {
-        id: t.id,
-        stableId: uid,
-        key: t.key,
-        stride: t.stride,
-        category: t.category,
-        risk: t.risk,
-        likelihood: t.likelihood.level,
-        impact: t.impact.level,
-        status,
-        ...(t.flows.length ? { flows: t.flows } : {}),
-      },
-    };
-    if (!isOpenThreat(t)) {
-      const reason = t.triage?.reason ? `${status}: ${t.triage.reason}` : status;
-      result.suppressions = [{ kind: 'external', status: 'accepted', justification: reason }];
-    }
-    return result;
-  });
+const messageOf = (t: Threat, uid: string): string =>
+  `${t.id} ${uid} [${t.risk}] ${t.title}. ${t.description} Likelihood ${t.likelihood.level}: ${t.likelihood.reason}. ` +
+  `Impact ${t.impact.level}: ${t.impact.reason}. Mitigation: ${t.mitigation}`;
 
+const justificationOf = (t: Threat, status: string): string => (t.triage?.reason ? `${status}: ${t.triage.reason}` : status);
+
+function resultObject(r: AnalysisResult, t: Threat, uri: string, ruleIndex: Map<string, number>): Result {
+  const loc = threatLocation(r, t);
+  const uid = uidOf(t);
+  const status = statusOf(t);
+  const related = t.evidence.filter((e) => e.line > 0).map((e, i) => ({
+    id: i + 1,
+    physicalLocation: physical(uri, { line: e.line, col: e.col }),
+    message: { text: e.fact },
+  }));
+  const result: Result = {
+    ruleId: t.ruleId,
+    ruleIndex: ruleIndex.get(t.ruleId)!,
+    level: LEVEL[t.risk],
+    message: { text: messageOf(t, uid) },
+    locations: [{
+      physicalLocation: physical(uri, loc),
+      logicalLocations: [{ name: t.componentName, fullyQualifiedName: t.endpoint ?? t.component, kind: t.endpoint ? 'endpoint' : t.componentKind }],
+    }],
+    ...(related.length ? { relatedLocations: related } : {}),
+    partialFingerprints: { [FINGERPRINT_NAME]: keyFingerprint(t.key) },
+    properties: {
+      id: t.id,
+      stableId: uid,
+      key: t.key,
+      stride: t.stride,
+      category: t.category,
+      risk: t.risk,
+      likelihood: t.likelihood.level,
+      impact: t.impact.level,
+      status,
+      ...(t.flows.length ? { flows: t.flows } : {}),
+    },
+  };
+  if (!isOpenThreat(t)) result.suppressions = [{ kind: 'external', status: 'accepted', justification: justificationOf(t, status) }];
+  return result;
+}
+
+/** The log around its results: everything but the results, which the caller supplies. */
+function sarifLog(r: AnalysisResult, options: SarifOptions, uri: string, rules: ReportingDescriptor[], results: Result[]): Log {
   const run: Run = {
     tool: {
       driver: {
@@ -231,4 +244,85 @@ export function buildSarif(r: AnalysisResult, options: SarifOptions = {}): Log {
   return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
 }
 
-export const renderSarif = (r: AnalysisResult, options: SarifOptions = {}): string => `${JSON.stringify(buildSarif(r, options), null, 2)}\n`;
+const reportedThreats = (r: AnalysisResult, options: SarifOptions): Threat[] =>
+  options.includeClosed ? r.threats : r.threats.filter(isOpenThreat);
+
+export function buildSarif(r: AnalysisResult, options: SarifOptions = {}): Log {
+  const uri = toUri(options.uri ?? r.file);
+  const reported = reportedThreats(r, options);
+  const { rules, ruleIndex } = sarifRules(reported, options);
+  return sarifLog(r, options, uri, rules, reported.map((t) => resultObject(r, t, uri, ruleIndex)));
+}
+
+// The text form writes each result directly as the JSON that `JSON.stringify(buildSarif(...), null, 2)`
+// gives for it (a result sits at depth 4: 8 spaces), instead of building some twenty objects per threat and
+// serialising them: at 250,000 threats that is most of the time and memory. A test holds the two equal.
+const str = JSON.stringify as (s: string) => string;
+const num = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
+const NL = Array.from({ length: 11 }, (_, i) => `\n${' '.repeat(2 * i)}`);
+
+/** `physical(uri, loc)` as JSON, the object opening at depth `d`. */
+function physicalJson(uriJson: string, line: number, col: number, d: number): string {
+  return `{${NL[d + 1]}"artifactLocation": {${NL[d + 2]}"uri": ${uriJson},${NL[d + 2]}"uriBaseId": "%SRCROOT%"${NL[d + 1]}},` +
+    `${NL[d + 1]}"region": {${NL[d + 2]}"startLine": ${num(line)},${NL[d + 2]}"startColumn": ${num(Math.max(1, col))}${NL[d + 1]}}${NL[d]}}`;
+}
+
+function resultJson(r: AnalysisResult, t: Threat, uriJson: string, ruleIndex: Map<string, number>): string {
+  const loc = threatLocation(r, t);
+  const uid = uidOf(t);
+  const status = statusOf(t);
+  const [d5, d6, d7, d8, d9] = [NL[5], NL[6], NL[7], NL[8], NL[9]];
+  let out = `{${d5}"ruleId": ${str(t.ruleId)},${d5}"ruleIndex": ${num(ruleIndex.get(t.ruleId)!)},${d5}"level": ${str(LEVEL[t.risk])},` +
+    `${d5}"message": {${d6}"text": ${str(messageOf(t, uid))}${d5}},` +
+    `${d5}"locations": [${d6}{${d7}"physicalLocation": ${physicalJson(uriJson, loc.line, loc.col, 7)},` +
+    `${d7}"logicalLocations": [${d8}{${d9}"name": ${str(t.componentName)},${d9}"fullyQualifiedName": ${str(t.endpoint ?? t.component)},` +
+    `${d9}"kind": ${str(t.endpoint ? 'endpoint' : t.componentKind)}${d8}}${d7}]${d6}}${d5}],`;
+  let related = '';
+  let n = 0;
+  for (const e of t.evidence) {
+    if (!(e.line > 0)) continue;
+    n++;
+    related += `${n === 1 ? '' : ','}${d6}{${d7}"id": ${n},${d7}"physicalLocation": ${physicalJson(uriJson, e.line, e.col, 7)},` +
+      `${d7}"message": {${d8}"text": ${str(e.fact)}${d7}}${d6}}`;
+  }
+  if (n > 0) out += `${d5}"relatedLocations": [${related}${d5}],`;
+  out += `${d5}"partialFingerprints": {${d6}${str(FINGERPRINT_NAME)}: ${str(keyFingerprint(t.key))}${d5}},` +
+    `${d5}"properties": {${d6}"id": ${str(t.id)},${d6}"stableId": ${str(uid)},${d6}"key": ${str(t.key)},${d6}"stride": ${str(t.stride)},` +
+    `${d6}"category": ${str(t.category)},${d6}"risk": ${str(t.risk)},${d6}"likelihood": ${str(t.likelihood.level)},` +
+    `${d6}"impact": ${str(t.impact.level)},${d6}"status": ${str(status)}`;
+  if (t.flows.length) {
+    out += `,${d6}"flows": [`;
+    for (let i = 0; i < t.flows.length; i++) out += `${i === 0 ? '' : ','}${d7}${str(t.flows[i])}`;
+    out += `${d6}]`;
+  }
+  out += `${d5}}`;
+  if (!isOpenThreat(t)) {
+    out += `,${d5}"suppressions": [${d6}{${d7}"kind": "external",${d7}"status": "accepted",${d7}"justification": ${str(justificationOf(t, status))}${d6}}${d5}]`;
+  }
+  return `${out}${NL[4]}}`;
+}
+
+const RESULTS_HOLE = '\u0000results';
+
+function* sarifPieces(r: AnalysisResult, options: SarifOptions): Generator<string> {
+  const uri = toUri(options.uri ?? r.file);
+  const reported = reportedThreats(r, options);
+  const { rules, ruleIndex } = sarifRules(reported, options);
+  // The log with a marker string where the results go, split around it.
+  const frame = JSON.stringify(sarifLog(r, options, uri, rules, RESULTS_HOLE as unknown as Result[]), null, 2);
+  const hole = frame.indexOf(str(RESULTS_HOLE));
+  yield frame.slice(0, hole);
+  if (reported.length === 0) yield '[]';
+  else {
+    const uriJson = str(uri);
+    for (let i = 0; i < reported.length; i++) yield `${i === 0 ? '[' : ','}${NL[4]}${resultJson(r, reported[i], uriJson, ruleIndex)}`;
+    yield `${NL[3]}]`;
+  }
+  yield `${frame.slice(hole + str(RESULTS_HOLE).length)}\n`;
+}
+
+/** renderSarif's text in pieces (of about CHUNK_CHARS): at 250,000 threats the log is more than one string may hold. */
+export const renderSarifChunks = (r: AnalysisResult, options: SarifOptions = {}): Iterable<string> => gatherChunks(sarifPieces(r, options));
+
+/** `JSON.stringify(buildSarif(r, options), null, 2)` and a line break. */
+export const renderSarif = (r: AnalysisResult, options: SarifOptions = {}): string => joinChunks(renderSarifChunks(r, options));

@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { CSV_COLUMNS, csvField, renderCsv } from '../../src/render/csv.js';
+import { generateModelText } from '../../src/model/generate.js';
+import { CSV_COLUMNS, csvField, renderCsv, renderCsvChunks } from '../../src/render/csv.js';
 import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { analyzeExample, analyzeText } from '../helpers.js';
 
@@ -75,5 +76,13 @@ describe('CSV export', () => {
     assert.ok(cells.every((c) => !/^[=+\-@\t\r]/.test(c)), 'no cell starts like a formula');
     assert.ok(cells.some((c) => c.startsWith("'+cmd|")), 'the formula-like name was prefixed');
     assert.ok(renderCsv(r, { bom: true }).startsWith('\uFEFFid,'));
+  });
+
+  it('writes the same text in pieces', () => {
+    const big = analyzeText(generateModelText({ elements: 600, seed: 3 }), 'big.yaml');
+    const pieces = [...renderCsvChunks(big, { bom: true })];
+    const whole = renderCsv(big, { bom: true });
+    assert.equal(pieces.join(''), whole);
+    assert.equal(parseCsv(whole.slice(1)).length, big.threats.length + 1);
   });
 });

@@ -7,7 +7,9 @@ import { describe, it } from 'node:test';
 import { renderSvg } from '../../src/render/diagram/index.js';
 import { REPORT_CSS, REPORT_JS } from '../../src/render/html-assets.js';
 import { base64, cspHash, sha256 } from '../../src/render/html-csp.js';
-import { esc, inlineSvg, renderHtml, renderHtmlReport } from '../../src/render/html.js';
+import { generateModelText } from '../../src/model/generate.js';
+import { MAX_EDGES, MAX_NODES } from '../../src/render/diagram/index.js';
+import { esc, inlineSvg, renderHtml, renderHtmlChunks, renderHtmlReport, renderHtmlReportChunks } from '../../src/render/html.js';
 import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { analyzeExample, analyzeText } from '../helpers.js';
 
@@ -84,4 +86,36 @@ describe('HTML report markup', () => {
   it('is deterministic', async () => {
     assert.equal(await renderHtmlReport(analyzeExample('prelaunch')), await renderHtmlReport(analyzeExample('prelaunch')));
   });
+
+  it('past the readable size draws the boundary overview, and says so', async () => {
+    const r = analyzeText(generateModelText({ elements: 200, seed: 1 }), 'generated.yaml');
+    assert.ok(r.elements.length > MAX_NODES || r.flows.length > MAX_EDGES);
+    const html = await renderHtmlReport(r);
+    assert.match(html, /<p class="note">The boundary overview: 200 elements and 600 flows are too many for a readable diagram, so each trust boundary is one box/);
+    const svg = /<figure class="diagram" role="img" aria-label="Data flow diagram">(<svg[\s\S]*?<\/svg>)<\/figure>/.exec(html)![1];
+    assert.match(svg, /\d+ elements<\/text>/, 'boxes are boundaries with their element counts');
+    assert.ok(!svg.includes(`>${r.elements[0].name}<`), 'no element is drawn');
+    assertStrictCsp(html);
+    assert.equal([...await renderHtmlReportChunks(r)].join(''), html);
+  });
+
+  it('when even the overview is too large, shows the text overview, in pieces', async () => {
+    const r = analyzeText(generateModelText({ elements: 1000, seed: 1 }), 'generated.yaml');
+    const pieces = [...await renderHtmlReportChunks(r)];
+    assert.ok(pieces.length > 1);
+    const html = pieces.join('');
+    assert.match(html, /<p class="note">The diagram is shown as text: 1000 elements and 3000 flows are too many for a readable diagram, and its \d+ boundary boxes/);
+    assert.match(html, /<div class="diagram"><pre>Note: 1000 elements and 3000 flows do not fit a readable diagram/);
+    assert.ok(!html.includes('<svg'));
+    assertStrictCsp(html);
+    assert.equal(renderHtml(r, { diagramNote: 'x' }), [...renderHtmlChunks(r, { diagramNote: 'x' })].join(''));
+  });
 });
+
+/** The CSP names exactly the one inline script and style the page has. */
+function assertStrictCsp(html: string): void {
+  const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)![1].replace(/&#39;/g, "'");
+  assert.equal(csp, `default-src 'none'; script-src ${nodeHash(REPORT_JS)}; style-src ${nodeHash(REPORT_CSS)}; img-src data:; base-uri 'none'; form-action 'none'`);
+  assert.deepEqual([...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]), [REPORT_JS]);
+  assert.deepEqual([...html.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1]), [REPORT_CSS]);
+}

@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
 import type { Log } from 'sarif';
-import { buildSarif, FINGERPRINT_NAME, renderSarif, toUri } from '../../src/render/sarif.js';
+import { generateModelText } from '../../src/model/generate.js';
+import { buildSarif, FINGERPRINT_NAME, renderSarif, renderSarifChunks, toUri } from '../../src/render/sarif.js';
 import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { analyzeExample, analyzeText, exampleText, replaceOnce } from '../helpers.js';
 
@@ -107,5 +108,27 @@ describe('SARIF', () => {
 
   it('is deterministic', () => {
     assert.equal(renderSarif(analyzeExample('microservices')), renderSarif(analyzeExample('microservices')));
+  });
+
+  it('writes as text exactly the log it builds, whole or in pieces', () => {
+    const t = parseTriage('threats:\n  "no-rate-limiting@api:/search": { status: accepted, reason: "public \\"catalogue\\"" }\n  "cleartext-disclosure@lb": { status: mitigating }\n', 'x').triage!;
+    const triaged = applyTriage(analyzeExample('ecommerce'), t, { today: '2026-11-28' });
+    const hostile = analyzeText(readFileSync('test/fixtures/track/hostile.yaml', 'utf8'), 'hostile.yaml');
+    const empty = analyzeText('threatmap: 1\nsystem: { name: Empty }\nelements:\n  web: { kind: external }\n', 'empty.yaml');
+    const cases: Array<[string, Parameters<typeof renderSarif>[0], Parameters<typeof renderSarif>[1]]> = [
+      ['prelaunch', analyzeExample('prelaunch'), { uri: 'examples/prelaunch.yaml', toolVersion: '0.1.0' }],
+      ['triaged', triaged, { includeClosed: true }],
+      ['hostile', hostile, { uri: 'a dir/hostile.yaml' }],
+      ['empty', empty, {}],
+    ];
+    for (const [name, r, options] of cases) {
+      assert.equal(renderSarif(r, options), `${JSON.stringify(buildSarif(r, options), null, 2)}\n`, name);
+    }
+    assert.equal(buildSarif(empty).runs[0].results!.length, 0);
+    // Large enough for several pieces: they concatenate to the same text.
+    const big = analyzeText(generateModelText({ elements: 600, seed: 3 }), 'big.yaml');
+    const pieces = [...renderSarifChunks(big)];
+    assert.ok(pieces.length > 1);
+    assert.equal(pieces.join(''), `${JSON.stringify(buildSarif(big), null, 2)}\n`);
   });
 });
