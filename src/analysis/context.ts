@@ -272,24 +272,66 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     return undefined;
   };
 
-  const assetCache = new Map<string, readonly Asset[]>();
-  const assetsOf = (id: string): readonly Asset[] => {
-    const cached = assetCache.get(id);
-    if (cached) return cached;
-    const e = graph.elements.get(id);
-    const ids = new Set<string>();
-    if (e) {
-      for (const a of e.handles) ids.add(a);
-      for (const a of e.stores) ids.add(a);
-      for (const ep of e.endpoints) {
-        for (const a of ep.accepts) ids.add(a);
-        for (const a of ep.returns) ids.add(a);
-      }
+  // Assets listed in id order: each asset's place in that order is computed once, and so is every flow's
+  // data as places, in one pass over the flows in model order (reaching flows through the adjacency instead
+  // jumps across memory). An element's list is then its places, deduplicated by a stamp and sorted.
+  const sortedAssets = [...graph.assets.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const assetPlace = new Map<string, number>();
+  for (let i = 0; i < sortedAssets.length; i++) assetPlace.set(sortedAssets[i].id, i);
+  const dataStart = new Int32Array(m + 1);
+  const dataPlaces: number[] = [];
+  for (let k = 0; k < m; k++) {
+    for (const id of flows[k].data) {
+      const p = assetPlace.get(id);
+      if (p !== undefined) dataPlaces.push(p);
     }
-    for (const f of graph.inFlows(id)) for (const a of f.data) ids.add(a);
-    for (const f of graph.outFlows(id)) for (const a of f.data) ids.add(a);
-    const list = ids.size === 0 ? NO_ASSETS : assetsById(graph, Array.from(ids).sort());
-    assetCache.set(id, list);
+    dataStart[k + 1] = dataPlaces.length;
+  }
+  const stamp = new Int32Array(sortedAssets.length);
+  let stampNow = 0;
+  const places: number[] = [];
+  const take = (p: number) => {
+    if (stamp[p] === stampNow) return;
+    stamp[p] = stampNow;
+    places.push(p);
+  };
+  const collect = (ids: readonly string[]) => {
+    for (const id of ids) {
+      const p = assetPlace.get(id);
+      if (p !== undefined) take(p);
+    }
+  };
+  const collectFlows = (edges: Int32Array, from: number, to: number) => {
+    for (let j = from; j < to; j++) {
+      const k = edges[j];
+      for (let d = dataStart[k]; d < dataStart[k + 1]; d++) take(dataPlaces[d]);
+    }
+  };
+  const assetCache: (readonly Asset[] | undefined)[] = new Array(n);
+  const assetsOf = (id: string): readonly Asset[] => {
+    const i = indexOf.get(id);
+    if (i === undefined) return NO_ASSETS;
+    const cached = assetCache[i];
+    if (cached) return cached;
+    const e = nodes[i];
+    stampNow++;
+    places.length = 0;
+    collect(e.handles);
+    collect(e.stores);
+    for (const ep of e.endpoints) {
+      collect(ep.accepts);
+      collect(ep.returns);
+    }
+    collectFlows(inFlow, inStart[i], inStart[i + 1]);
+    collectFlows(outFlow, outStart[i], outStart[i + 1]);
+    let list: readonly Asset[] = NO_ASSETS;
+    if (places.length > 0) {
+      sortNumbers(places);
+      const out: Asset[] = new Array(places.length);
+      for (let j = 0; j < places.length; j++) out[j] = sortedAssets[places[j]];
+      list = out;
+    }
+    assetCache[i] = list;
     return list;
   };
 
@@ -320,6 +362,20 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
 }
 
 const NO_ASSETS: readonly Asset[] = Object.freeze([]);
+
+/** Sorts in place: by insertion for the few numbers an element usually has, else the built-in sort. */
+function sortNumbers(list: number[]): void {
+  if (list.length > 16) {
+    list.sort((a, b) => a - b);
+    return;
+  }
+  for (let i = 1; i < list.length; i++) {
+    const v = list[i];
+    let j = i - 1;
+    for (; j >= 0 && list[j] > v; j--) list[j + 1] = list[j];
+    list[j + 1] = v;
+  }
+}
 
 /** The assets with these ids, in the same order, skipping unknown ids. */
 function assetsById(graph: ModelGraph, ids: readonly string[]): Asset[] {

@@ -5,17 +5,39 @@ import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 
 const memo = new WeakMap<AnalysisContext, Map<string, unknown>>();
+// Rules ask thousands of times in a row about the same context: the last one answers without a lookup.
+let lastContext: AnalysisContext | undefined;
+let lastMemo: Map<string, unknown> | undefined;
 
-export function cached<T>(ctx: AnalysisContext, key: string, compute: () => T): T {
+function memoOf(ctx: AnalysisContext): Map<string, unknown> {
+  if (ctx === lastContext) return lastMemo!;
   let m = memo.get(ctx);
   if (!m) {
     m = new Map();
     memo.set(ctx, m);
   }
+  lastContext = ctx;
+  lastMemo = m;
+  return m;
+}
+
+export function cached<T>(ctx: AnalysisContext, key: string, compute: () => T): T {
+  const m = memoOf(ctx);
   if (m.has(key)) return m.get(key) as T;
   const value = compute();
   m.set(key, value);
   return value;
+}
+
+/** A per-context table of facts by element id, under `name`: for facts asked about every element. */
+export function perElement<V>(ctx: AnalysisContext, name: string): Map<string, V> {
+  const m = memoOf(ctx);
+  let table = m.get(name) as Map<string, V> | undefined;
+  if (table === undefined) {
+    table = new Map();
+    m.set(name, table);
+  }
+  return table;
 }
 
 /** People, as opposed to services and devices. */
@@ -72,26 +94,37 @@ export const inContainer = (ctx: AnalysisContext, e: Element) =>
  * unchanged (a browser behind a CDN and a load balancer still talks to the application).
  */
 export function originsOf(ctx: AnalysisContext, id: string): readonly Element[] {
-  return cached(ctx, `origins:${id}`, () => {
-    const out = new Map<string, Element>();
-    const seen = new Set<string>([id]);
-    const queue = [id];
-    for (let i = 0; i < queue.length; i++) {
-      for (const f of ctx.graph.inFlows(queue[i])) {
-        if (seen.has(f.from)) continue;
-        seen.add(f.from);
-        const src = ctx.graph.elements.get(f.from);
-        if (!src) continue;
-        if (isPassThrough(src)) queue.push(src.id);
-        else out.set(src.id, src);
-      }
+  const table = perElement<readonly Element[]>(ctx, 'origins');
+  let origins = table.get(id);
+  if (origins === undefined) {
+    origins = findOrigins(ctx, id);
+    table.set(id, origins);
+  }
+  return origins;
+}
+
+function findOrigins(ctx: AnalysisContext, id: string): readonly Element[] {
+  const out = new Map<string, Element>();
+  const seen = new Set<string>([id]);
+  const queue = [id];
+  for (let i = 0; i < queue.length; i++) {
+    for (const f of ctx.graph.inFlows(queue[i])) {
+      if (seen.has(f.from)) continue;
+      seen.add(f.from);
+      const src = ctx.graph.elements.get(f.from);
+      if (!src) continue;
+      if (isPassThrough(src)) queue.push(src.id);
+      else out.set(src.id, src);
     }
-    return [...out.values()].sort((a, b) => a.id.localeCompare(b.id));
-  });
+  }
+  return [...out.values()].sort((a, b) => a.id.localeCompare(b.id));
 }
 
 /** Browsers send this element requests (with their cookies), directly or through edge components. */
-export const reachedByBrowsers = (ctx: AnalysisContext, e: Element) => originsOf(ctx, e.id).some(isBrowser);
+export function reachedByBrowsers(ctx: AnalysisContext, e: Element): boolean {
+  for (const o of originsOf(ctx, e.id)) if (isBrowser(o)) return true;
+  return false;
+}
 
 /**
  * Whether every untrusted request reaching the element has been authenticated on the way: by the flow
@@ -100,7 +133,13 @@ export const reachedByBrowsers = (ctx: AnalysisContext, e: Element) => originsOf
  * pass-through edges are followed.
  */
 export function authenticatedUpstream(ctx: AnalysisContext, e: Element): boolean {
-  return cached(ctx, `authUp:${e.id}`, () => walk(e.id, new Set()));
+  const table = perElement<boolean>(ctx, 'authenticated-upstream');
+  let answer = table.get(e.id);
+  if (answer === undefined) {
+    answer = walk(e.id, new Set());
+    table.set(e.id, answer);
+  }
+  return answer;
   function walk(id: string, seen: Set<string>): boolean {
     if (seen.has(id)) return true;
     seen.add(id);

@@ -50,7 +50,9 @@ export function missingControlEvidence(controls: readonly string[], element: Ele
 
 /** The controls from `anyOf` in place for an endpoint (or an element when no endpoint is given). */
 export function presentControls(ctx: AnalysisContext, anyOf: readonly string[], element: Element, ep?: Endpoint): string[] {
-  return anyOf.filter((c) => (ep ? ctx.endpointHas(ep, c) : ctx.elementHas(element, c)));
+  const present: string[] = [];
+  for (const c of anyOf) if (ep ? ctx.endpointHas(ep, c) : ctx.elementHas(element, c)) present.push(c);
+  return present;
 }
 
 export function mitigatedBy(
@@ -109,13 +111,27 @@ export function unlessControlled(
   facts: (missing: EvidenceRef) => ThreatFacts,
 ): Outcome {
   const { element, endpoint } = subject;
-  const where = {
-    ...(endpoint ? endpointComponent(endpoint) : elementComponent(element)),
-    ...(subject.flows ? { flows: subject.flows.map((f) => f.id) } : {}),
-  };
   const present = presentControls(ctx, controls, element, endpoint);
-  if (present.length) return mitigatedBy(present, where, typeof mitigated === 'string' ? mitigated : mitigated(present));
-  return threat({ ...where, ...facts(missingControlEvidence(controls, element, endpoint)) });
+  // Built field by field, in the order the outcome always had: most checks end here, tens of thousands of times.
+  if (present.length) {
+    const reason = typeof mitigated === 'string' ? mitigated : mitigated(present);
+    const out: MitigatedOutcome = endpoint
+      ? { outcome: 'mitigated', component: endpoint.element, componentKind: 'element', controls: present, reason, endpoint: endpoint.id }
+      : { outcome: 'mitigated', component: element.id, componentKind: 'element', controls: present, reason };
+    if (subject.flows) out.flows = flowIds(subject.flows);
+    return out;
+  }
+  const where: Omit<ThreatOutcome, keyof ThreatFacts> & { flows?: string[] } = endpoint
+    ? { outcome: 'threat', component: endpoint.element, componentKind: 'element', endpoint: endpoint.id }
+    : { outcome: 'threat', component: element.id, componentKind: 'element' };
+  if (subject.flows) where.flows = flowIds(subject.flows);
+  return Object.assign(where, facts(missingControlEvidence(controls, element, endpoint)));
+}
+
+export function flowIds(flows: readonly Flow[]): string[] {
+  const ids: string[] = new Array(flows.length);
+  for (let i = 0; i < flows.length; i++) ids[i] = flows[i].id;
+  return ids;
 }
 
 /** Appends `value` to the list kept under `key`, starting the list on first use (grouping in input order). */

@@ -18,8 +18,17 @@ export function isInternalServiceCall(graph: ModelGraph, f: Flow): boolean {
 
 /** The innermost boundary holding both ends of a flow: where a group of service calls lives. */
 export function commonBoundary(graph: ModelGraph, f: Flow): string | undefined {
-  const b = new Set(graph.boundaryChain(f.to).map((x) => x.id));
-  return graph.boundaryChain(f.from).find((x) => b.has(x.id))?.id;
+  const a = graph.boundaryChain(f.from);
+  const b = a.length === 0 ? a : graph.boundaryChain(f.to);
+  if (b.length === 0) return undefined;
+  // Elements of one boundary share its chain; chains are short, so a scan beats building a set.
+  if (a === b) return a[0].id;
+  if (a.length * b.length > 64) {
+    const inB = new Set(b.map((x) => x.id));
+    return a.find((x) => inB.has(x.id))?.id;
+  }
+  for (const x of a) for (const y of b) if (x.id === y.id) return x.id;
+  return undefined;
 }
 
 /** Groups flows by their common boundary; a flow between zones joins the group of its source element. */

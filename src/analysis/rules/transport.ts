@@ -1,9 +1,9 @@
 // Data in transit: cleartext flows can be read (I) and modified (T) by anyone on the path.
-import type { Flow } from '../../model/types.js';
+import type { Asset, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { type AssetProperty, assetImpact, rated } from '../risk.js';
 import type { Stride } from '../types.js';
-import { assetNames, isBrowser, sensitive } from './facts.js';
+import { assetNames, cached, isBrowser, sensitive } from './facts.js';
 import {
   evidence, flowComponent, flowLabel, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
@@ -13,11 +13,69 @@ import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
 /** Local calls never touch a network, so encryption in transit does not apply to them. */
 const LOCAL_PROTOCOLS = new Set(['ipc', 'file', 'in-process']);
 
-const networkFlows = (ctx: AnalysisContext) =>
-  ctx.graph.model.flows.filter((f) => f.from !== f.to && !LOCAL_PROTOCOLS.has(f.protocol));
-
 const touchesUntrusted = (ctx: AnalysisContext, f: Flow) =>
   ctx.graph.trustRankOf(f.from) === 0 || ctx.graph.trustRankOf(f.to) === 0;
+
+/** A finding's worth of cleartext flows, with what both cleartext rules say about it. */
+interface CleartextGroup {
+  flows: Flow[];
+  group: ReturnType<typeof groupComponent>;
+  inside: boolean;
+  overInternet: boolean;
+  assets: Asset[];
+  sources: string[];
+  protocols: string;
+}
+
+/** Network flows sorted once for both cleartext rules: the encrypted ones, and the groups of the others. */
+interface Cleartext {
+  encrypted: Flow[];
+  /** Per encrypted flow: its id list and mitigation reason, shared by both rules. */
+  encryptedIds: string[][];
+  reasons: string[];
+  groups: CleartextGroup[];
+}
+
+const TLS: string[] = ['tls'];
+
+function cleartext(ctx: AnalysisContext): Cleartext {
+  return cached(ctx, 'cleartext-flows', () => {
+    const encrypted: Flow[] = [];
+    const encryptedIds: string[][] = [];
+    const reasons: string[] = [];
+    const reasonByProtocol = new Map<string, string>();
+    const plain: Flow[] = [];
+    for (const f of ctx.graph.model.flows) {
+      if (f.from === f.to || LOCAL_PROTOCOLS.has(f.protocol)) continue;
+      if (!f.encrypted) {
+        plain.push(f);
+        continue;
+      }
+      let reason = reasonByProtocol.get(f.protocol);
+      if (reason === undefined) {
+        reason = `${f.protocol} is encrypted in transit`;
+        reasonByProtocol.set(f.protocol, reason);
+      }
+      encrypted.push(f);
+      encryptedIds.push([f.id]);
+      reasons.push(reason);
+    }
+    const groups: CleartextGroup[] = [];
+    for (const [key, flows] of [...groupCleartext(ctx, plain)].sort(([a], [b]) => a.localeCompare(b))) {
+      const group = groupComponent(ctx, key);
+      groups.push({
+        flows,
+        group,
+        inside: group.inBoundary && flows.every((f) => commonBoundary(ctx.graph, f) === group.component),
+        overInternet: flows.some((f) => touchesUntrusted(ctx, f)),
+        assets: flows.flatMap((f) => ctx.assetsOfFlow(f)),
+        sources: [...new Set(flows.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort(),
+        protocols: [...new Set(flows.map((f) => f.protocol))].sort().join(', '),
+      });
+    }
+    return { encrypted, encryptedIds, reasons, groups };
+  });
+}
 
 /**
  * One finding per place the fix is made: flows inside a zone group by that zone; flows between our own
@@ -25,17 +83,25 @@ const touchesUntrusted = (ctx: AnalysisContext, f: Flow) =>
  * internet group by their source.
  */
 function groupCleartext(ctx: AnalysisContext, flows: readonly Flow[]): Map<string, Flow[]> {
-  const byZone = new Map<string, Flow[]>();
+  // Per zone: its flows, whether all of them enter it from outside, and their source while there is one.
+  const byZone = new Map<string, { list: Flow[]; entering: boolean; source: string | undefined }>();
   for (const f of flows) {
+    const common = commonBoundary(ctx.graph, f);
     const target = ctx.graph.elements.get(f.to);
-    pushTo(byZone, commonBoundary(ctx.graph, f) ?? (!touchesUntrusted(ctx, f) && target?.boundary ? target.boundary : sourceGroupKey(f.from)), f);
+    const key = common ?? (!touchesUntrusted(ctx, f) && target?.boundary ? target.boundary : sourceGroupKey(f.from));
+    const zone = byZone.get(key);
+    if (zone === undefined) byZone.set(key, { list: [f], entering: common === undefined, source: f.from });
+    else {
+      zone.list.push(f);
+      zone.entering &&= common === undefined;
+      if (zone.source !== f.from) zone.source = undefined;
+    }
   }
   // A zone entered by one source alone stays that source's finding (its key, and so its stable id, unchanged).
   const groups = new Map<string, Flow[]>();
-  for (const [key, list] of byZone) {
-    const entering = list.filter((f) => commonBoundary(ctx.graph, f) !== key);
-    const single = entering.length === list.length && new Set(list.map((f) => f.from)).size === 1;
-    for (const f of list) pushTo(groups, single && !key.startsWith(sourceGroupKey('')) ? sourceGroupKey(f.from) : key, f);
+  for (const [key, { list, entering, source }] of byZone) {
+    const single = entering && source !== undefined && !key.startsWith(sourceGroupKey(''));
+    for (const f of list) pushTo(groups, single ? sourceGroupKey(f.from) : key, f);
   }
   return groups;
 }
@@ -63,24 +129,19 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     example: 'flows:\n  - api -> orders: http',
     appliesTo: 'model',
     check(ctx) {
-      const out: Outcome[] = [];
-      const cleartext: Flow[] = [];
-      for (const f of networkFlows(ctx)) {
-        if (f.encrypted) out.push(mitigatedBy(['tls'], flowComponent(f), `${f.protocol} is encrypted in transit`));
-        else cleartext.push(f);
+      const { encrypted, encryptedIds, reasons, groups } = cleartext(ctx);
+      const out: Outcome[] = new Array(encrypted.length);
+      for (let i = 0; i < encrypted.length; i++) {
+        const f = encrypted[i];
+        out[i] = { outcome: 'mitigated', component: f.id, componentKind: 'flow', controls: TLS, reason: reasons[i], flows: encryptedIds[i] };
       }
-      for (const [key, flows] of [...groupCleartext(ctx, cleartext)].sort(([a], [b]) => a.localeCompare(b))) {
-        const group = groupComponent(ctx, key);
-        const inside = group.inBoundary && flows.every((f) => commonBoundary(ctx.graph, f) === group.component);
-        const overInternet = flows.some((f) => touchesUntrusted(ctx, f));
-        const assets = flows.flatMap((f) => ctx.assetsOfFlow(f));
-        const sources = [...new Set(flows.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort();
+      for (const { flows, group, inside, overInternet, assets, sources, protocols } of groups) {
         out.push(threat({
           component: group.component,
           componentKind: group.componentKind,
           flows: flows.map((f) => f.id),
           title: `${spec.title}: ${flows.length} cleartext flow${flows.length > 1 ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${sources.join(', ')})` : `from ${group.name}`}`,
-          description: `${flows.length} flow${flows.length > 1 ? 's' : ''} from ${sources.join(', ')} ${flows.length > 1 ? 'use' : 'uses'} an unencrypted protocol (${[...new Set(flows.map((f) => f.protocol))].sort().join(', ')}); anyone on the network path can ${spec.verb} the traffic.`,
+          description: `${flows.length} flow${flows.length > 1 ? 's' : ''} from ${sources.join(', ')} ${flows.length > 1 ? 'use' : 'uses'} an unencrypted protocol (${protocols}); anyone on the network path can ${spec.verb} the traffic.`,
           likelihood: overInternet
             ? rated('High', 'the traffic crosses the internet: interception needs only public tools')
             : rated('Medium', 'needs a position on the internal network: some skill or access'),
