@@ -2,96 +2,121 @@
 // string may hold (V8 caps strings at about 512 MB) and far more than should sit in memory twice. Each
 // function here produces pieces whose concatenation is exactly the text its one-string counterpart makes.
 
-/** Pieces of about this many characters: few enough writes, small enough to stay cheap. */
-export const CHUNK_CHARS = 1 << 20;
-
-/** `lines.join('\n')`, in pieces. */
-export function* joinLines(lines: Iterable<string>, chunkChars = CHUNK_CHARS): Generator<string> {
-  let buffer: string[] = [];
-  let size = 0;
-  let first = true;
-  for (const line of lines) {
-    buffer.push(line);
-    size += line.length + 1;
-    if (size >= chunkChars) {
-      const text = buffer.join('\n');
-      yield first ? text : `\n${text}`;
-      first = false;
-      buffer = [];
-      size = 0;
-    }
-  }
-  if (buffer.length > 0) {
-    const text = buffer.join('\n');
-    yield first ? text : `\n${text}`;
-  }
-}
+/**
+ * Pieces of about this many characters: few enough writes, and small enough that a piece still being
+ * built (a rope of many short strings) stays in the young generation and in cache until it is written.
+ */
+export const CHUNK_CHARS = 1 << 16;
 
 const WHITESPACE = /\s/;
 
 /**
- * `text.replace(/\n{3,}/g, '\n\n').trimEnd() + '\n'` over the concatenation of `pieces`, in pieces. Trailing
- * whitespace of each piece is held back and put in front of the next, so no run of line breaks is ever
- * split between two replacements, and what is still held at the end is exactly what trimEnd drops (`\s`
- * and trimEnd agree on what whitespace is).
+ * Text written line by line and taken in pieces whose concatenation is what joining the lines with `\n`,
+ * collapsing every run of three or more line breaks to two and trimming the end to one `\n` would give:
+ * a third line break in a row is never written, so there is no pass over the text afterwards. Lines are
+ * appended to one string (V8 keeps it as a rope until it is written), with no array of lines.
  */
-export function* collapseBlankLines(pieces: Iterable<string>): Generator<string> {
-  let held = '';
-  for (const piece of pieces) {
-    const text = held + piece;
+export class LineWriter {
+  private text = '';
+  /** Line breaks that end the text so far (0, 1 or 2). */
+  private breaks = 0;
+
+  constructor(private readonly chunkChars = CHUNK_CHARS) {}
+
+  /** One line that holds no line break (escaped or fixed text). */
+  line(s: string): void {
+    if (s.length === 0) {
+      this.blank();
+      return;
+    }
+    this.text += s;
+    this.text += '\n';
+    this.breaks = 1;
+  }
+
+  blank(): void {
+    if (this.breaks < 2) {
+      this.text += '\n';
+      this.breaks++;
+    }
+  }
+
+  /** Text that may hold line breaks (a diagram, model text written unescaped). */
+  lines(s: string): void {
+    if (!s.includes('\n')) this.line(s);
+    else for (const l of s.split('\n')) this.line(l);
+  }
+
+  /** A piece is ready. */
+  get full(): boolean {
+    return this.text.length >= this.chunkChars;
+  }
+
+  /** The text so far but its trailing whitespace, which is held back in case nothing but whitespace follows. */
+  take(): string {
+    const text = this.text;
     let end = text.length;
     while (end > 0 && WHITESPACE.test(text[end - 1])) end--;
-    if (end === 0) {
-      held = text;
-      continue;
-    }
-    held = text.slice(end);
-    yield text.slice(0, end).replace(/\n{3,}/g, '\n\n');
+    this.text = text.slice(end);
+    return text.slice(0, end);
   }
-  yield '\n';
+
+  /** The last piece: the rest, its trailing whitespace trimmed (`\s`, as trimEnd), then one line break. */
+  end(): string {
+    return `${this.text.trimEnd()}\n`;
+  }
 }
 
-const indent = (json: string, spaces: string): string => json.replace(/\n/g, `\n${spaces}`);
+/** Items stringified together at first, before their size is known. */
+const FIRST_BATCH = 64;
 
 /**
- * `JSON.stringify(value, null, 2) + '\n'` for a plain object, in pieces: each top-level array is written
- * item by item. (Nested indentation is the item's own JSON with every line shifted; strings in JSON never
- * hold a raw line break, so only structural lines move.)
+ * `JSON.stringify(value, null, 2) + '\n'` for a plain object, in pieces: each top-level array is written a
+ * batch of items at a time. A batch is stringified as the only member of an object under the same key, so
+ * its items come out already indented as they are in the whole text, and only the object's opening and
+ * closing lines are cut off (no pass over the text to shift its lines). Batches are sized from the
+ * characters per item seen so far, to fill pieces of about `chunkChars`.
  */
 export function* jsonObjectChunks(value: Record<string, unknown>, chunkChars = CHUNK_CHARS): Generator<string> {
-  let buffer: string[] = [];
-  let size = 0;
-  const put = (s: string): string | undefined => {
-    buffer.push(s);
-    size += s.length;
-    if (size < chunkChars) return undefined;
-    const out = buffer.join('');
-    buffer = [];
-    size = 0;
-    return out;
-  };
-  let ready: string | undefined;
+  let pending = '';
   let first = true;
-  for (const [key, v] of Object.entries(value)) {
+  for (const key of Object.keys(value)) {
+    const v = value[key];
     if (v === undefined || typeof v === 'function' || typeof v === 'symbol') continue;
-    ready = put(`${first ? '{' : ','}\n  ${JSON.stringify(key)}: `);
-    if (ready) yield ready;
+    const name = JSON.stringify(key);
+    const opening = `${first ? '{' : ','}\n  ${name}: `;
     first = false;
-    if (Array.isArray(v) && v.length > 0) {
-      for (let i = 0; i < v.length; i++) {
-        const item = v[i] as unknown;
-        const json = item === undefined || typeof item === 'function' || typeof item === 'symbol' ? 'null' : JSON.stringify(item, null, 2);
-        ready = put(`${i === 0 ? '[' : ','}\n    ${indent(json, '    ')}`);
-        if (ready) yield ready;
-      }
-      ready = put('\n  ]');
+    // The value as the whole text indents it: the member alone is `{\n  "key": ` + value + `\n}`.
+    const member = (part: unknown): string => {
+      const json = JSON.stringify({ [key]: part }, null, 2);
+      return json.slice(name.length + 6, json.length - 2);
+    };
+    if (!Array.isArray(v) || v.length <= FIRST_BATCH) {
+      pending += opening + member(v);
     } else {
-      ready = put(indent(JSON.stringify(v, null, 2), '  '));
+      pending += `${opening}[`;
+      let perItem = 0;
+      for (let i = 0; i < v.length;) {
+        const count = perItem === 0 ? FIRST_BATCH : Math.max(1, Math.ceil((chunkChars - pending.length) / perItem));
+        const batch = v.slice(i, i + count);
+        // `[\n    item,\n    item\n  ]`: the items without the brackets, after a comma when not the first batch.
+        const items = member(batch).slice(1, -4);
+        perItem = items.length / batch.length;
+        pending += i === 0 ? items : `,${items}`;
+        i += batch.length;
+        if (pending.length >= chunkChars) {
+          yield pending;
+          pending = '';
+        }
+      }
+      pending += '\n  ]';
     }
-    if (ready) yield ready;
+    if (pending.length >= chunkChars) {
+      yield pending;
+      pending = '';
+    }
   }
-  buffer.push(first ? '{}\n' : '\n}\n');
-  yield buffer.join('');
+  yield pending + (first ? '{}\n' : '\n}\n');
 }
 
 /** The pieces as one string (for callers that want the whole text). */

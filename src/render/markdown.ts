@@ -1,18 +1,31 @@
 // The Markdown report in the method's Output Format: Threat Model, System Description, Data Flow Diagram,
 // Assets, Threats (ID, STRIDE, Component, Threat, Risk, Mitigation), Recommendations; extra sections
 // (boundaries and crossings, threat details, attack surface, STRIDE coverage) come between or after.
-import type { AnalysisResult, CoverageCell, Threat } from '../analysis/types.js';
-import { SURFACE_CATEGORIES, STRIDE_LETTERS } from '../analysis/types.js';
+import { BUILTIN_RULES } from '../analysis/rules/index.js';
+import type { RuleMeta } from '../analysis/rules/types.js';
+import type { AnalysisResult, CoverageCell, Risk, SurfaceCategory, SurfaceEntry, Threat } from '../analysis/types.js';
+import type { Flow } from '../model/types.js';
+import { RISKS, SURFACE_CATEGORIES, STRIDE_LETTERS } from '../analysis/types.js';
 import { renderAscii } from './diagram/index.js';
 import { renderMermaid } from './diagram/index.js';
 import { countsPhrase, isOpenThreat, uidOf } from '../track/triage.js';
-import { collapseBlankLines, joinChunks, joinLines } from './chunks.js';
+import { joinChunks, LineWriter } from './chunks.js';
+
+/** Above this many threats, `details: 'auto'` groups the Threat Details by rule (one full section per threat is unreadable). */
+export const DETAILS_THRESHOLD = 200;
 
 export interface MarkdownOptions {
   /** How the Data Flow Diagram section is drawn: an ASCII code block (default) or a Mermaid block. */
   diagram?: 'ascii' | 'mermaid';
   /** Maximum width of the ASCII diagram. */
   width?: number;
+  /**
+   * Threat Details: `full`, a section per threat; `grouped`, each rule described once with a table of its
+   * threats; `auto` (default), grouped above DETAILS_THRESHOLD threats.
+   */
+  details?: 'auto' | 'full' | 'grouped';
+  /** Rule metadata (title, description) for the grouped details; default the built-in library. */
+  rules?: readonly RuleMeta[];
 }
 
 /**
@@ -43,10 +56,10 @@ export function fence(body: string, info = ''): string {
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
-function table(header: string[], rows: string[][]): string {
-  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
-  for (const r of rows) lines.push(`| ${r.join(' | ')} |`);
-  return lines.join('\n');
+/** A table's header and separator lines. */
+function tableHead(w: LineWriter, columns: readonly string[]): void {
+  w.line(`| ${columns.join(' | ')} |`);
+  w.line(`|${columns.map(() => '---').join('|')}|`);
 }
 
 function scopeLine(r: AnalysisResult): string {
@@ -62,163 +75,330 @@ function scopeLine(r: AnalysisResult): string {
   ].join(', ');
 }
 
+/** `3 Critical, 1 Low`: counts by risk, highest first, leaving out the zeros. */
+function riskCounts(counts: Record<Risk, number>): string {
+  const parts: string[] = [];
+  for (let i = RISKS.length - 1; i >= 0; i--) if (counts[RISKS[i]] > 0) parts.push(`${counts[RISKS[i]]} ${RISKS[i]}`);
+  return parts.join(', ');
+}
+
 function threatCounts(r: AnalysisResult): string {
   const t = r.summary.threats;
   if (t.total === 0) return 'No open threats.';
-  const parts = (['Critical', 'High', 'Medium', 'Low'] as const).filter((k) => t[k] > 0).map((k) => `${t[k]} ${k}`);
-  return `${plural(t.total, 'threat')}: ${parts.join(', ')}.`;
+  return `${plural(t.total, 'threat')}: ${riskCounts(t)}.`;
 }
 
-const nameOf = (r: AnalysisResult) => {
+/** Element and boundary names by id, escaped for a table cell once each (crossings repeat them). */
+const cellNameOf = (r: AnalysisResult) => {
   const names = new Map<string, string>();
-  for (const e of r.elements) names.set(e.id, e.name);
-  for (const b of r.boundaries) names.set(b.id, b.name);
-  return (id: string) => names.get(id) ?? id;
+  for (const e of r.elements) names.set(e.id, cell(e.name));
+  for (const b of r.boundaries) names.set(b.id, cell(b.name));
+  return (id: string): string => names.get(id) ?? cell(id);
 };
 
-function boundariesSection(r: AnalysisResult): string[] {
-  if (r.boundaries.length === 0 && r.crossings.length === 0) return [];
-  const name = nameOf(r);
-  const members = new Map<string, string[]>();
-  for (const e of r.elements) {
-    if (!e.boundary) continue;
-    const list = members.get(e.boundary) ?? [];
-    list.push(e.name);
-    members.set(e.boundary, list);
-  }
-  const out = ['### Trust Boundaries', ''];
+/**
+ * The flow of each crossing, asked for in crossing order. Crossings come in flow order (one per crossing
+ * flow) and flow ids are unique, so a forward walk finds them without an index of every flow; a result in
+ * another order switches to a lookup by id at the first miss.
+ */
+const flowFinder = (flows: readonly Flow[]) => {
+  let next = 0;
+  let byId: Map<string, Flow> | undefined;
+  return (id: string): Flow | undefined => {
+    if (byId === undefined) {
+      for (let i = next; i < flows.length; i++) {
+        if (flows[i].id === id) {
+          next = i + 1;
+          return flows[i];
+        }
+      }
+      byId = new Map();
+      for (const f of flows) byId.set(f.id, f);
+    }
+    return byId.get(id);
+  };
+};
+
+// Sections write to the writer and hand over a piece whenever one is ready, inside their long loops.
+
+function* boundariesSection(w: LineWriter, r: AnalysisResult): Generator<string> {
+  if (r.boundaries.length === 0 && r.crossings.length === 0) return;
+  const name = cellNameOf(r);
+  w.line('### Trust Boundaries');
+  w.blank();
   if (r.boundaries.length) {
-    out.push(table(['Boundary', 'Trust', 'Kind', 'Inside', 'Elements'], r.boundaries.map((b) => [
-      cell(b.name), b.trust, b.kind, b.parent ? cell(name(b.parent)) : '-', cell((members.get(b.id) ?? []).join(', ') || '-'),
-    ])), '');
+    const members = new Map<string, string[]>();
+    for (const e of r.elements) {
+      if (!e.boundary) continue;
+      const list = members.get(e.boundary);
+      if (list) list.push(e.name);
+      else members.set(e.boundary, [e.name]);
+    }
+    tableHead(w, ['Boundary', 'Trust', 'Kind', 'Inside', 'Elements']);
+    for (const b of r.boundaries) {
+      const inside = b.parent ? name(b.parent) : '-';
+      w.line(`| ${cell(b.name)} | ${b.trust} | ${b.kind} | ${inside} | ${cell(members.get(b.id)?.join(', ') || '-')} |`);
+      if (w.full) yield w.take();
+    }
+    w.blank();
   }
   if (r.crossings.length) {
-    const flows = new Map(r.flows.map((f) => [f.id, f]));
-    out.push('#### Boundary crossings', '');
-    out.push(table(['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth'], r.crossings.map((c) => {
-      const f = flows.get(c.flow);
-      return [
-        cell(`${name(c.from)} -> ${name(c.to)}`), cell(c.label), cell(f?.protocol ?? ''), f?.encrypted ? 'yes' : '**no**', cell(f?.auth ?? ''),
-      ];
-    })), '');
+    const flowOf = flowFinder(r.flows);
+    w.line('#### Boundary crossings');
+    w.blank();
+    tableHead(w, ['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth']);
+    for (const c of r.crossings) {
+      const f = flowOf(c.flow);
+      // Escaping the two names apart is escaping the pair: ` -> ` holds nothing to escape and ends any entity.
+      w.line(`| ${name(c.from)} -> ${name(c.to)} | ${cell(c.label)} | ${cell(f?.protocol ?? '')} | ${f?.encrypted ? 'yes' : '**no**'} | ${cell(f?.auth ?? '')} |`);
+      if (w.full) yield w.take();
+    }
+    w.blank();
   }
-  return out;
 }
 
-function assetsSection(r: AnalysisResult): string[] {
-  const out = ['### Assets', ''];
+function assetsSection(w: LineWriter, r: AnalysisResult): void {
+  w.line('### Assets');
+  w.blank();
   if (r.assets.length === 0) {
-    out.push('No assets declared: add `assets:` so impact can be rated from what is at stake.', '');
-    return out;
+    w.line('No assets declared: add `assets:` so impact can be rated from what is at stake.');
+    w.blank();
+    return;
   }
   const where = new Map<string, string[]>();
   for (const e of r.elements) {
     for (const a of e.stores) (where.get(a) ?? where.set(a, []).get(a)!).push(`${e.name} (stored)`);
     for (const a of e.handles) (where.get(a) ?? where.set(a, []).get(a)!).push(e.name);
   }
-  out.push(table(['Asset', 'Kind', 'Classification', 'C / I / A', 'Where'], r.assets.map((a) => [
-    cell(a.name + (a.description ? ` - ${a.description}` : '')),
-    cell(a.type ? `${a.kind}: ${a.type}` : a.kind),
-    a.classification,
-    `${a.confidentiality} / ${a.integrity} / ${a.availability}`,
-    cell((where.get(a.id) ?? []).join(', ') || '-'),
-  ])), '');
-  return out;
+  tableHead(w, ['Asset', 'Kind', 'Classification', 'C / I / A', 'Where']);
+  for (const a of r.assets) {
+    const name = cell(a.name + (a.description ? ` - ${a.description}` : ''));
+    const kind = cell(a.type ? `${a.kind}: ${a.type}` : a.kind);
+    w.line(`| ${name} | ${kind} | ${a.classification} | ${a.confidentiality} / ${a.integrity} / ${a.availability} | ${cell(where.get(a.id)?.join(', ') || '-')} |`);
+  }
+  w.blank();
 }
 
-function threatsSection(r: AnalysisResult): string[] {
-  const out = ['### Threats', ''];
+function* threatsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
+  w.line('### Threats');
+  w.blank();
   if (r.threats.length === 0) {
-    out.push('No threats at or above the requested risk level.', '');
-    return out;
+    w.line('No threats at or above the requested risk level.');
+    w.blank();
+    return;
   }
-  out.push(table(['ID', 'STRIDE', 'Component', 'Threat', 'Risk', 'Mitigation'], r.threats.map((t) => [
-    `${t.id} \`${uidOf(t)}\``, t.stride, cell(t.componentName), cell(t.title), t.risk, cell(t.mitigation),
-  ])), '');
-  return out;
+  tableHead(w, ['ID', 'STRIDE', 'Component', 'Threat', 'Risk', 'Mitigation']);
+  for (const t of r.threats) {
+    w.line(`| ${t.id} \`${uidOf(t)}\` | ${t.stride} | ${cell(t.componentName)} | ${cell(t.title)} | ${t.risk} | ${cell(t.mitigation)} |`);
+    if (w.full) yield w.take();
+  }
+  w.blank();
 }
 
 /** Residual risk once triage is applied: what is still open, and what was decided, separately. */
-function residualSection(r: AnalysisResult): string[] {
+function* residualSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   const tri = r.triage;
-  if (!tri) return [];
-  const out = ['### Residual Risk', '', `**Open (open or mitigating):** ${countsPhrase(tri.open)}. **Closed by decision:** ${countsPhrase(tri.closed)}.`, ''];
-  const decided = r.threats.filter((t) => !isOpenThreat(t) || t.triage?.declared || t.triage?.status === 'mitigating');
-  if (decided.length) {
-    out.push(table(['ID', 'Threat', 'Risk', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires'], decided.map((t) => {
-      const d = t.triage!;
-      return [`${t.id} \`${uidOf(t)}\``, cell(t.title), t.risk, d.declared ? `${d.status} (${d.declared} expired)` : d.status,
-        cell(d.reason ?? ''), cell(d.owner ?? ''), cell(d.ticket ?? ''), d.expires ?? ''];
-    })), '');
+  if (!tri) return;
+  w.line('### Residual Risk');
+  w.blank();
+  w.line(`**Open (open or mitigating):** ${countsPhrase(tri.open)}. **Closed by decision:** ${countsPhrase(tri.closed)}.`);
+  w.blank();
+  let decided = false;
+  for (const t of r.threats) {
+    if (isOpenThreat(t) && !t.triage?.declared && t.triage?.status !== 'mitigating') continue;
+    if (!decided) tableHead(w, ['ID', 'Threat', 'Risk', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires']);
+    decided = true;
+    const d = t.triage!;
+    const status = d.declared ? `${d.status} (${d.declared} expired)` : d.status;
+    // Status and expiry date are written as the triage file gives them.
+    w.lines(`| ${t.id} \`${uidOf(t)}\` | ${cell(t.title)} | ${t.risk} | ${status} | ${cell(d.reason ?? '')} | ${cell(d.owner ?? '')} | ${cell(d.ticket ?? '')} | ${d.expires ?? ''} |`);
+    if (w.full) yield w.take();
   }
-  if (tri.warnings.length) out.push(...tri.warnings.map((w) => `- \`${w.file}:${w.line}\` ${inline(w.message)}`), '');
-  return out;
+  if (decided) w.blank();
+  if (tri.warnings.length) {
+    for (const warning of tri.warnings) w.lines(`- \`${warning.file}:${warning.line}\` ${inline(warning.message)}`);
+    w.blank();
+  }
 }
 
-function recommendationsSection(r: AnalysisResult): string[] {
-  const out = ['### Recommendations', ''];
+function* recommendationsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
+  w.line('### Recommendations');
+  w.blank();
   if (r.recommendations.length === 0) {
-    out.push('Nothing to fix at this risk level.', '');
-    return out;
+    w.line('Nothing to fix at this risk level.');
+    w.blank();
+    return;
   }
-  for (const rec of r.recommendations) out.push(`${rec.rank}. [${rec.risk}] ${inline(rec.text)} (${rec.threats.join(', ')})`);
-  out.push('');
-  return out;
+  for (const rec of r.recommendations) {
+    w.line(`${rec.rank}. [${rec.risk}] ${inline(rec.text)} (${rec.threats.join(', ')})`);
+    if (w.full) yield w.take();
+  }
+  w.blank();
 }
 
-function threatDetail(t: Threat, file: string): string[] {
-  const out = [
-    `#### ${t.id}. ${inline(t.title)}`,
-    '',
-    inline(t.description),
-    '',
-    `- **STRIDE:** ${t.stride} (${t.category}); **risk:** ${t.risk}`,
-    `- **Likelihood:** ${t.likelihood.level}, ${inline(t.likelihood.reason)}`,
-    `- **Impact:** ${t.impact.level}, ${inline(t.impact.reason)}`,
-    `- **Mitigation:** ${inline(t.mitigation)}`,
-    '- **Evidence:**',
-    ...t.evidence.map((e) => `  - ${inline(e.fact)} (\`${file}:${e.line}\`)`),
-  ];
-  if (t.references.length) out.push(`- **References:** ${t.references.join(', ')}`);
-  out.push(`- **Rule:** \`${t.ruleId}\`; **key:** \`${inline(t.key)}\`; **stable id:** \`${uidOf(t)}\``, '');
-  return out;
+/** One section per threat, with the reasons for its ratings and every piece of evidence. */
+function* fullDetails(w: LineWriter, r: AnalysisResult): Generator<string> {
+  for (const t of r.threats) {
+    w.line(`#### ${t.id}. ${inline(t.title)}`);
+    w.blank();
+    w.line(inline(t.description));
+    w.blank();
+    w.line(`- **STRIDE:** ${t.stride} (${t.category}); **risk:** ${t.risk}`);
+    w.line(`- **Likelihood:** ${t.likelihood.level}, ${inline(t.likelihood.reason)}`);
+    w.line(`- **Impact:** ${t.impact.level}, ${inline(t.impact.reason)}`);
+    w.line(`- **Mitigation:** ${inline(t.mitigation)}`);
+    w.line('- **Evidence:**');
+    // The file name, references and rule id are written as given.
+    for (const e of t.evidence) w.lines(`  - ${inline(e.fact)} (\`${r.file}:${e.line}\`)`);
+    if (t.references.length) w.lines(`- **References:** ${t.references.join(', ')}`);
+    w.lines(`- **Rule:** \`${t.ruleId}\`; **key:** \`${inline(t.key)}\`; **stable id:** \`${uidOf(t)}\``);
+    w.blank();
+    if (w.full) yield w.take();
+  }
 }
 
-function surfaceSection(r: AnalysisResult): string[] {
-  const out = ['### Attack Surface', ''];
+/**
+ * What the titles of a rule's threats share, the differing middle shown as `…`, for a rule without
+ * metadata (a custom rule the caller did not pass); a fixed phrase when they share no word.
+ */
+function titlePattern(threats: readonly Threat[]): string {
+  const first = threats[0].title;
+  let prefix = first;
+  let suffix = first;
+  for (const t of threats) {
+    while (!t.title.startsWith(prefix)) prefix = prefix.slice(0, -1);
+    while (!t.title.endsWith(suffix)) suffix = suffix.slice(1);
+  }
+  if (prefix === first) return first;
+  // Whole words only, and the two ends may not overlap in the shortest title.
+  prefix = prefix.slice(0, prefix.lastIndexOf(' ') + 1);
+  suffix = suffix.slice(suffix.indexOf(' ') < 0 ? suffix.length : suffix.indexOf(' '));
+  let shortest = first.length;
+  for (const t of threats) shortest = Math.min(shortest, t.title.length);
+  if (prefix.length + suffix.length > shortest) suffix = '';
+  return prefix.trim() === '' && suffix.trim() === '' ? 'Threats found by this rule' : `${prefix}…${suffix}`;
+}
+
+/** Each model line the evidence points at, once, in the order of the evidence. */
+function evidenceLines(t: Threat, file: string, seen: Set<number>): string {
+  seen.clear();
+  let out = '';
+  for (const e of t.evidence) {
+    if (seen.has(e.line)) continue;
+    seen.add(e.line);
+    out += out === '' ? `\`${file}:${e.line}\`` : `, \`${file}:${e.line}\``;
+  }
+  return out || '-';
+}
+
+/**
+ * Each rule once (title, description, STRIDE, mitigation, references, id), then a table of its threats
+ * with their stable ids, ratings and evidence lines. The reasons behind each rating stay in the JSON.
+ */
+function* groupedDetails(w: LineWriter, r: AnalysisResult, rules: readonly RuleMeta[]): Generator<string> {
+  // Rules in the order of their first threat, so the riskiest come first.
+  const groups = new Map<string, Threat[]>();
+  for (const t of r.threats) {
+    const group = groups.get(t.ruleId);
+    if (group) group.push(t);
+    else groups.set(t.ruleId, [t]);
+  }
+  const metas = new Map<string, RuleMeta>();
+  for (const m of rules) metas.set(m.id, m);
+  const file = cell(r.file);
+  const seen = new Set<number>();
+  w.line(`${plural(r.threats.length, 'threat')} found by ${plural(groups.size, 'rule')}, grouped by rule: each rule is described once, ` +
+    'then its threats in report order with the model lines that show them. Why each likelihood and impact was rated as it was is in the JSON output.');
+  w.blank();
+  for (const [ruleId, threats] of groups) {
+    const first = threats[0];
+    const meta = metas.get(ruleId);
+    const counts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
+    let shared = true;
+    for (const t of threats) {
+      counts[t.risk]++;
+      if (t.mitigation !== first.mitigation) shared = false;
+    }
+    w.line(`#### ${inline(meta?.title ?? titlePattern(threats))} (\`${inline(ruleId)}\`)`);
+    w.blank();
+    if (meta) {
+      w.line(inline(meta.description));
+      w.blank();
+    }
+    w.line(`- **STRIDE:** ${first.stride} (${first.category}); **threats:** ${threats.length} (${riskCounts(counts)})`);
+    // A mitigation that differs between threats goes in the table, one per threat.
+    if (shared) w.line(`- **Mitigation:** ${inline(first.mitigation)}`);
+    if (first.references.length) w.line(`- **References:** ${inline(first.references.join(', '))}`);
+    w.blank();
+    tableHead(w, shared ? ['ID', 'Component', 'Risk', 'Likelihood', 'Impact', 'Evidence']
+      : ['ID', 'Component', 'Risk', 'Likelihood', 'Impact', 'Mitigation', 'Evidence']);
+    for (const t of threats) {
+      const mitigation = shared ? '' : `${cell(t.mitigation)} | `;
+      w.line(`| ${t.id} \`${uidOf(t)}\` | ${cell(t.componentName)} | ${t.risk} | ${t.likelihood.level} | ${t.impact.level} | ${mitigation}${evidenceLines(t, file, seen)} |`);
+      if (w.full) yield w.take();
+    }
+    w.blank();
+  }
+}
+
+function* surfaceSection(w: LineWriter, r: AnalysisResult): Generator<string> {
+  w.line('### Attack Surface');
+  w.blank();
+  const byCategory = new Map<SurfaceCategory, SurfaceEntry[]>();
+  for (const e of r.attackSurface) {
+    const list = byCategory.get(e.category);
+    if (list) list.push(e);
+    else byCategory.set(e.category, [e]);
+  }
+  const where = { internet: ' (internet-facing)', indirect: ' (reachable through other components)', internal: '' };
   for (const category of SURFACE_CATEGORIES) {
-    const entries = r.attackSurface.filter((e) => e.category === category);
-    out.push(entries.length === 0 ? `**${category}:** none in the model.` : `**${category}:**`);
-    const where = { internet: ' (internet-facing)', indirect: ' (reachable through other components)', internal: '' };
-    for (const e of entries) out.push(`- ${inline(e.name)}: ${inline(e.detail)}${where[e.exposure]}`);
-    out.push('');
+    const entries = byCategory.get(category) ?? [];
+    w.line(entries.length === 0 ? `**${category}:** none in the model.` : `**${category}:**`);
+    for (const e of entries) {
+      w.line(`- ${inline(e.name)}: ${inline(e.detail)}${where[e.exposure]}`);
+      if (w.full) yield w.take();
+    }
+    w.blank();
   }
-  return out;
 }
 
-function coverageCell(c: CoverageCell): string {
-  if (c.status === 'threat') return c.threats.join(' ');
-  if (c.status === 'mitigated') return `ok: ${cell(c.controls.join(', '))}`;
-  return '-';
+/** ` | ` and the cell; a mitigated cell's text is kept per list of controls (the analysis shares those lists). */
+function coverageCell(c: CoverageCell, mitigated: Map<readonly string[], string>): string {
+  if (c.status === 'threat') return c.threats.length === 1 ? ` | ${c.threats[0]}` : ` | ${c.threats.join(' ')}`;
+  if (c.status !== 'mitigated') return ' | -';
+  let text = mitigated.get(c.controls);
+  if (text === undefined) mitigated.set(c.controls, (text = ` | ok: ${cell(c.controls.join(', '))}`));
+  return text;
 }
 
-function coverageSection(r: AnalysisResult): string[] {
-  const out = [
-    '### STRIDE Coverage',
-    '',
-    'Every element and flow against every STRIDE category: threat ids found, `ok: control` where a control mitigates it, `-` where it does not apply (reasons in the JSON output).',
-    '',
-  ];
-  out.push(table(['Component', ...STRIDE_LETTERS], r.coverage.map((row) => [
-    cell(row.name), ...row.cells.map(coverageCell),
-  ])), '');
-  return out;
+function* coverageSection(w: LineWriter, r: AnalysisResult): Generator<string> {
+  w.line('### STRIDE Coverage');
+  w.blank();
+  w.line('Every element and flow against every STRIDE category: threat ids found, `ok: control` where a control mitigates it, `-` where it does not apply (reasons in the JSON output).');
+  w.blank();
+  tableHead(w, ['Component', ...STRIDE_LETTERS]);
+  const mitigated = new Map<readonly string[], string>();
+  for (const row of r.coverage) {
+    let line = `| ${cell(row.name)}`;
+    for (const c of row.cells) line += coverageCell(c, mitigated);
+    w.line(`${line} |`);
+    if (w.full) yield w.take();
+  }
+  w.blank();
 }
 
-function warningsSection(r: AnalysisResult): string[] {
-  const warnings = r.diagnostics.filter((d) => d.severity === 'warning');
-  if (warnings.length === 0) return [];
-  return ['### Model Warnings', '', ...warnings.map((d) => `- \`${d.file}:${d.line}:${d.col}\` ${inline(d.message)}`), ''];
+function warningsSection(w: LineWriter, r: AnalysisResult): void {
+  let any = false;
+  for (const d of r.diagnostics) {
+    if (d.severity !== 'warning') continue;
+    if (!any) {
+      w.line('### Model Warnings');
+      w.blank();
+    }
+    any = true;
+    w.lines(`- \`${d.file}:${d.line}:${d.col}\` ${inline(d.message)}`);
+  }
+  if (any) w.blank();
 }
 
 export function renderMarkdown(r: AnalysisResult, options: MarkdownOptions = {}): string {
@@ -226,44 +406,46 @@ export function renderMarkdown(r: AnalysisResult, options: MarkdownOptions = {})
 }
 
 /**
- * The report in pieces of about a megabyte whose concatenation is renderMarkdown's text: the CLI writes
- * them one by one, since a large model's report can exceed what one string may hold.
+ * The report in pieces of about a megabyte whose concatenation is renderMarkdown's text, written in one
+ * pass: the CLI writes them one by one, since a large model's report can exceed what one string may hold.
  */
-export function markdownChunks(r: AnalysisResult, options: MarkdownOptions = {}): Iterable<string> {
-  return collapseBlankLines(joinLines(reportLines(r, options)));
-}
-
-/** Every line of the report, in order (a line may hold several, e.g. a whole table). */
-function* reportLines(r: AnalysisResult, options: MarkdownOptions): Generator<string> {
-  const diagram = options.diagram === 'mermaid'
-    ? fence(renderMermaid(r), 'mermaid')
-    : fence(renderAscii(r, { width: options.width ?? 100 }), 'text');
-  yield* [
-    `## Threat Model: ${inline(r.system.name)}`,
-    '',
-    '### System Description',
-    '',
-    ...(r.system.description ? [inline(r.system.description), ''] : []),
-    `**Scope:** ${scopeLine(r)}.`,
-    '',
-    `**Result:** ${threatCounts(r)}`,
-    '',
-    '### Data Flow Diagram',
-    '',
-    diagram,
-    '',
-  ];
-  yield* boundariesSection(r);
-  yield* assetsSection(r);
-  yield* threatsSection(r);
-  yield* residualSection(r);
-  yield* recommendationsSection(r);
-  if (r.threats.length) {
-    yield '### Threat Details';
-    yield '';
-    for (const t of r.threats) yield* threatDetail(t, r.file);
+export function* markdownChunks(r: AnalysisResult, options: MarkdownOptions = {}): Generator<string> {
+  const w = new LineWriter();
+  w.line(`## Threat Model: ${inline(r.system.name)}`);
+  w.blank();
+  w.line('### System Description');
+  w.blank();
+  if (r.system.description) {
+    w.line(inline(r.system.description));
+    w.blank();
   }
-  yield* surfaceSection(r);
-  yield* coverageSection(r);
-  yield* warningsSection(r);
+  w.line(`**Scope:** ${scopeLine(r)}.`);
+  w.blank();
+  w.line(`**Result:** ${threatCounts(r)}`);
+  w.blank();
+  w.line('### Data Flow Diagram');
+  w.blank();
+  w.lines(options.diagram === 'mermaid'
+    ? fence(renderMermaid(r), 'mermaid')
+    : fence(renderAscii(r, { width: options.width ?? 100 }), 'text'));
+  w.blank();
+  yield* boundariesSection(w, r);
+  assetsSection(w, r);
+  yield* threatsSection(w, r);
+  yield* residualSection(w, r);
+  yield* recommendationsSection(w, r);
+  if (r.threats.length) {
+    w.line('### Threat Details');
+    w.blank();
+    const details = options.details ?? 'auto';
+    if (details === 'grouped' || (details === 'auto' && r.threats.length > DETAILS_THRESHOLD)) {
+      yield* groupedDetails(w, r, options.rules ?? BUILTIN_RULES);
+    } else {
+      yield* fullDetails(w, r);
+    }
+  }
+  yield* surfaceSection(w, r);
+  yield* coverageSection(w, r);
+  warningsSection(w, r);
+  yield w.end();
 }

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { generateModelText, seededRandom } from '../../src/model/generate.js';
 import { loadModel } from '../../src/model/load.js';
-import { collapseBlankLines, joinChunks, joinLines, jsonObjectChunks } from '../../src/render/chunks.js';
+import { joinChunks, jsonObjectChunks, LineWriter } from '../../src/render/chunks.js';
 import { renderJson, renderJsonChunks } from '../../src/render/json.js';
 import { markdownChunks, renderMarkdown } from '../../src/render/markdown.js';
 
@@ -24,13 +24,20 @@ function results() {
 }
 
 describe('output in pieces', () => {
-  it('joins lines and collapses blank lines exactly as the whole-string version, wherever it is cut', () => {
+  it('writes lines with blank lines collapsed exactly as the whole-string version, wherever it is cut', () => {
     const next = seededRandom('chunks');
     const pieces = ['', '', '', 'text', '  ', '\n', '\n\n\n', 'a\n\n\nb', ' \u00a0', '| x |', '\t', 'end  '];
     for (let round = 0; round < 400; round++) {
       const lines = Array.from({ length: Math.floor(next() * 30) }, () => pieces[Math.floor(next() * pieces.length)]);
       for (const size of [1, 3, 8, 64, 1 << 20]) {
-        assert.equal(joinChunks(collapseBlankLines(joinLines(lines, size))), whole(lines), JSON.stringify({ lines, size }));
+        const w = new LineWriter(size);
+        const out: string[] = [];
+        for (const line of lines) {
+          w.lines(line);
+          if (w.full) out.push(w.take());
+        }
+        out.push(w.end());
+        assert.equal(out.join(''), whole(lines), JSON.stringify({ lines, size }));
       }
     }
   });
@@ -38,9 +45,12 @@ describe('output in pieces', () => {
   it('writes JSON exactly as JSON.stringify with two-space indentation', () => {
     const samples: Array<Record<string, unknown>> = [
       {}, { a: [] }, { a: [1, { b: [2, 'x\ny'] }], c: null, d: undefined, e: { f: [] } }, { list: [undefined, 'q'] },
+      // Long arrays are written in batches; odd keys must come out as JSON.stringify writes them.
+      JSON.parse('{"__proto__": [1, 2], "a\\"b\\u2028": {}}') as Record<string, unknown>,
+      { long: Array.from({ length: 300 }, (_, i) => (i % 7 === 0 ? undefined : i % 5 === 0 ? { n: i, s: ['é\n', [], {}] } : `item ${i}`)), after: [] },
     ];
     for (const value of samples) {
-      for (const size of [1, 5, 1 << 20]) {
+      for (const size of [1, 5, 100, 1 << 20]) {
         assert.equal(joinChunks(jsonObjectChunks(value, size)), `${JSON.stringify(value, null, 2)}\n`, JSON.stringify(value));
       }
     }

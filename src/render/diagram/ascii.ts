@@ -54,6 +54,7 @@ const LABEL_LINES = 3;
 const EDGE_LABEL_COLS = 24;
 const TITLE_COLS = 40;
 const MAX_CANDIDATES = 3;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 interface BoxChars {
   tl: string;
@@ -119,8 +120,10 @@ export function layoutAscii(result: AnalysisResult, options: AsciiOptions = {}):
   // A whole model far past the readable size goes straight to the overview: building its element-level
   // diagram only to count it was a large share of the report's time at 100,000 elements.
   if (options.focus === undefined && !options.hide?.length && (options.detail ?? 'elements') === 'elements' && result.elements.length > MAX_NODES) {
-    const ids = new Set(result.elements.map((e) => e.id));
-    const edges = result.flows.filter((f) => ids.has(f.from) && ids.has(f.to)).length;
+    const ids = new Set<string>();
+    for (const e of result.elements) ids.add(e.id);
+    let edges = 0;
+    for (const f of result.flows) if (ids.has(f.from) && ids.has(f.to)) edges++;
     return overviewInstead(result, options, cs, width, legend, result.elements.length, edges);
   }
   const model = buildDiagram(result, options);
@@ -479,7 +482,9 @@ function placeLabel(c: Canvas, grid: RouteGrid, mask: Uint8Array, r: Route, labe
 /** Last resort when even the overview does not fit: one line per node and per aggregated flow. */
 function listing(model: DiagramModel, cs: Charset, width: number): AsciiDiagram {
   const name = new Map(model.nodes.map((n) => [n.id, n.name]));
-  const fit = (s: string): string => truncate(glyphs(s), width, cs.ellipsis).map((g) => g.text).join('');
+  // Printable ASCII (most names) takes a column per character: cut it without a glyph per character.
+  const fit = (s: string): string => !PRINTABLE_ASCII.test(s) ? truncate(glyphs(s), width, cs.ellipsis).map((g) => g.text).join('')
+    : s.length <= width ? s : s.slice(0, Math.max(0, width - cs.ellipsis.length)) + cs.ellipsis;
   const lines = [
     ...model.nodes.map((n) => fit(`[${n.name}]${n.note ? ` ${n.note}` : ''}`)),
     ...model.edges.map((e) => fit(`[${name.get(e.from)}] --${e.label}--> [${name.get(e.to)}]`)),
