@@ -121,7 +121,8 @@ export class PathIndex implements ReadonlyMap<string, number> {
   deepest(path: ReadonlyArray<string | number>): number | undefined {
     let id = this.root;
     if (id < 0) return undefined;
-    for (const seg of path) {
+    for (let i = 0; i < path.length; i++) {
+      const seg = path[i];
       const next = typeof seg === 'number' ? this.item(id, seg) : this.child(id, seg);
       if (next < 0) break;
       id = next;
@@ -203,22 +204,30 @@ export function fastParseJson(text: string): FastParse | undefined {
   }
   if (raw === null || typeof raw !== 'object') return undefined;
   try {
-    return { raw, offsets: new JsonIndexer(text).run(raw) };
+    return { raw, offsets: new JsonIndexer(text).run() };
   } catch (e) {
     if (e instanceof Decline) return undefined;
     throw e;
   }
 }
 
+/**
+ * Finds where each key and item starts, from the text alone: JSON.parse has already checked the syntax.
+ * JSON.parse keeps the last of duplicate keys silently while yaml reports them, so duplicates are
+ * looked for here (each map's keys so far, on one stack) and left to the library.
+ */
 class JsonIndexer {
   private i = 0;
   private readonly index = new PathIndex();
+  private readonly strings = new ShortStrings();
+  /** The keys of the maps being read, innermost last. */
+  private readonly keys: string[] = [];
   constructor(private readonly text: string) {}
 
-  run(raw: unknown): PathIndex {
+  run(): PathIndex {
     this.ws();
     const offset = this.i;
-    this.value(raw, 0);
+    this.value(0);
     return this.index.finish(offset);
   }
 
@@ -247,56 +256,63 @@ class JsonIndexer {
     }
   }
 
-  /** Scans the value at the cursor (whose parsed form is `raw`); true when it is a collection. */
-  private value(raw: unknown, depth: number): boolean {
+  /** Whether `key` is already among the keys of the map being read, which start at `first` on the stack. */
+  private seen(key: string, first: number, set: Set<string> | undefined): boolean {
+    if (set !== undefined) return set.has(key);
+    const keys = this.keys;
+    for (let k = first; k < keys.length; k++) if (keys[k] === key) return true;
+    return false;
+  }
+
+  /** Scans the value at the cursor; true when it is a collection. */
+  private value(depth: number): boolean {
     const t = this.text;
     const c = t.charCodeAt(this.i);
     if (c === 123 /* { */) {
       if (depth + 1 > MAX_DEPTH) decline();
-      const obj = raw as Record<string, unknown>;
-      let entries = 0;
       this.i++;
       this.ws();
       if (t.charCodeAt(this.i) === 125) {
         this.i++;
         return true;
       }
-      for (;;) {
+      const first = this.keys.length;
+      // Large maps (`elements`) switch from comparing with each earlier key to a set.
+      let set: Set<string> | undefined;
+      for (let entries = 1; ; entries++) {
         const start = this.i;
         const end = this.skipString();
-        let key = t.slice(start + 1, end - 1);
+        let key = this.strings.slice(t, start + 1, end - 1);
         if (key.includes('\\')) key = JSON.parse(t.slice(start, end)) as string;
-        if (key === '__proto__') decline();
+        if (key === '__proto__' || this.seen(key, first, set)) decline();
+        if (set !== undefined) set.add(key);
+        else if (entries === 16) set = new Set(this.keys.slice(first)).add(key);
+        else this.keys.push(key);
         this.i = end;
         this.ws();
         this.i++; // ':'
         this.ws();
         const mark = this.index.mark();
-        this.index.add(key, start, this.value(obj[key], depth + 1) ? mark : undefined);
-        entries++;
+        this.index.add(key, start, this.value(depth + 1) ? mark : undefined);
         this.ws();
         if (t.charCodeAt(this.i++) === 125) break;
         this.ws();
       }
-      // JSON.parse keeps the last of duplicate keys silently; yaml reports them, so leave those to it.
-      let n = 0;
-      for (const _ in obj) n++;
-      if (n !== entries) decline();
+      this.keys.length = first;
       return true;
     }
     if (c === 91 /* [ */) {
       if (depth + 1 > MAX_DEPTH) decline();
-      const arr = raw as unknown[];
       this.i++;
       this.ws();
       if (t.charCodeAt(this.i) === 93) {
         this.i++;
         return true;
       }
-      for (let index = 0; ; index++) {
+      for (;;) {
         const start = this.i;
         const mark = this.index.mark();
-        this.index.add(undefined, start, this.value(arr[index], depth + 1) ? mark : undefined);
+        this.index.add(undefined, start, this.value(depth + 1) ? mark : undefined);
         this.ws();
         if (t.charCodeAt(this.i++) === 93) return true;
         this.ws();
@@ -318,10 +334,32 @@ class JsonIndexer {
   }
 }
 
-// --- YAML subset -----------------------------------------------------------------------------------------
+/** Slots of the cache of short strings: a power of two. */
+const CACHE_SIZE = 1024;
+/** Longer strings are mostly names and descriptions, which seldom repeat. */
+const CACHE_MAX_LENGTH = 24;
 
-/** Characters the fast path leaves to the library: tabs, control characters, lone carriage returns. */
-const UNSUPPORTED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\t\u0085\u2028\u2029\ufeff]|\r(?!\n)/;
+/**
+ * Recently read short strings by a hash of their text: keys and values such as `protocol` or `https`
+ * repeat thousands of times, and one shared string is less to allocate, copy and keep than thousands.
+ */
+class ShortStrings {
+  private readonly cache = new Array<string | undefined>(CACHE_SIZE);
+
+  /** `t.slice(start, end)`, or an equal string read before. */
+  slice(t: string, start: number, end: number): string {
+    const n = end - start;
+    if (n > CACHE_MAX_LENGTH || n <= 0) return t.slice(start, end);
+    const slot = (t.charCodeAt(start) * 31 + t.charCodeAt(end - 1) * 7 + t.charCodeAt(start + (n >> 1)) + n * 131) & (CACHE_SIZE - 1);
+    const cached = this.cache[slot];
+    if (cached !== undefined && cached.length === n && t.startsWith(cached, start)) return cached;
+    const s = t.slice(start, end);
+    this.cache[slot] = s;
+    return s;
+  }
+}
+
+// --- YAML subset -----------------------------------------------------------------------------------------
 
 /** What a plain scalar means in the YAML 1.2 core schema, as `yaml` resolves it (same tests, same order). */
 function resolvePlain(s: string): unknown {
@@ -360,20 +398,13 @@ function plainStart(text: string, i: number, flow: boolean): boolean {
   return c !== ' ' && c !== '\n' && c !== '\r';
 }
 
-interface Line {
-  /** Offset of the first character of the line. */
-  start: number;
-  /** Offset of the first non-space character. */
-  content: number;
-  /** Offset of the line end (before \r\n or \n). */
-  end: number;
-  /** Offset of the next line's start (text.length at the end). */
-  next: number;
-  indent: number;
-}
+/** Characters the fast path leaves to the library: tabs, control characters, carriage returns not before a newline. */
+const UNSUPPORTED_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\t\u0085\u2028\u2029\ufeff]/;
+const LONE_CR = /\r(?!\n)/;
 
 export function fastParseYaml(text: string): FastParse | undefined {
-  if (UNSUPPORTED.test(text)) return undefined;
+  // One character class scans about twice as fast as the class and the lookahead together.
+  if (UNSUPPORTED_CHAR.test(text) || (text.includes('\r') && LONE_CR.test(text))) return undefined;
   try {
     return new YamlSubset(text).run();
   } catch (e) {
@@ -385,31 +416,41 @@ export function fastParseYaml(text: string): FastParse | undefined {
 /**
  * A recursive reader of block mappings and sequences, flow collections and single-line scalars. Every
  * function that reads a collection leaves in `made` the index mark taken before its children, for the
- * caller, which knows where the entry starts; scalars leave nothing.
+ * caller, which knows where the entry starts; scalars leave nothing. Positions travel in fields rather
+ * than in small objects: a large model has millions of lines and scalars, and each object is garbage.
  */
 class YamlSubset {
   /** Start of the first line not yet consumed. */
   private pos = 0;
   private made = 0;
+  /** Set by the key, scalar and flow readers: the offset just after what they read. */
+  private end = 0;
+  /** Set by `peek`: the next content line's start, first non-space character, end (before \r\n or \n) and indentation. */
+  private lineStart = 0;
+  private lineContent = 0;
+  private lineEnd = 0;
+  private lineIndent = 0;
+  /** `pos` when `peek` last ran, and its answer: peeking again before consuming reads nothing new. */
+  private peekedAt = -1;
+  private peeked = false;
+  private readonly strings = new ShortStrings();
   private readonly index = new PathIndex();
   constructor(private readonly text: string) {}
 
   run(): FastParse {
-    const first = this.peek();
-    if (!first) decline();
+    if (!this.peek()) decline();
+    const first = this.lineContent;
     let raw: unknown;
-    const c = this.text[first!.content];
-    if (c === '{' || c === '[') {
-      const end = this.flowValue(first!.content, -1, 1, (v) => {
-        raw = v;
-      });
-      this.endOfLine(end);
+    const c = this.text.charCodeAt(first);
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      raw = this.flowValue(first, -1, 1);
+      this.endOfLine(this.end);
     } else {
-      raw = this.blockNode(first!, 1);
+      raw = this.blockNode(1);
     }
     if (this.peek()) decline(); // more content after the root node
     if (raw === null || typeof raw !== 'object') decline();
-    return { raw, offsets: this.index.finish(first!.content) };
+    return { raw, offsets: this.index.finish(first) };
   }
 
   /** Adds an entry to the collection being read; a collection value takes the children read since its mark. */
@@ -417,10 +458,23 @@ class YamlSubset {
     this.index.add(key, offset, value !== null && typeof value === 'object' ? this.made : undefined);
   }
 
-  /** The next line with content (blank and comment lines skipped), not consumed; undefined at the end. */
-  private peek(): Line | undefined {
+  /** The text from `start` to `end`, shared with an earlier equal string when short. */
+  private slice(start: number, end: number): string {
+    return this.strings.slice(this.text, start, end);
+  }
+
+  /** A plain scalar's value (see resolvePlain); the common words skip the slice entirely when cached. */
+  private plain(start: number, end: number): unknown {
+    return resolvePlain(this.slice(start, end));
+  }
+
+  /** Finds the next line with content (blank and comment lines skipped), not consumed; false at the end. */
+  private peek(): boolean {
+    if (this.peekedAt === this.pos) return this.peeked;
     const t = this.text;
     let start = this.pos;
+    this.peekedAt = start;
+    this.peeked = false;
     while (start < t.length) {
       let nl = t.indexOf('\n', start);
       if (nl < 0) nl = t.length;
@@ -430,22 +484,27 @@ class YamlSubset {
       const next = nl < t.length ? nl + 1 : t.length;
       if (i < end && t.charCodeAt(i) !== 35 /* # */) {
         if (i === start && this.isMarker(start)) decline();
-        return { start, content: i, end, next, indent: i - start };
+        this.lineStart = start;
+        this.lineContent = i;
+        this.lineEnd = end;
+        this.lineIndent = i - start;
+        this.peeked = true;
+        return true;
       }
       if (start === next) break;
       start = next;
     }
-    return undefined;
+    return false;
   }
 
   /** `---`, `...` and `%` directives at the start of a line: multi-document files go to the library. */
   private isMarker(start: number): boolean {
     const t = this.text;
-    if (t[start] === '%') return true;
-    const three = t.slice(start, start + 3);
-    if (three !== '---' && three !== '...') return false;
-    const after = t[start + 3];
-    return after === undefined || after === ' ' || after === '\n' || after === '\r';
+    const c = t.charCodeAt(start);
+    if (c === 37 /* % */) return true;
+    if ((c !== 45 /* - */ && c !== 46 /* . */) || t.charCodeAt(start + 1) !== c || t.charCodeAt(start + 2) !== c) return false;
+    const after = t.charCodeAt(start + 3);
+    return Number.isNaN(after) || after === 32 || after === 10 || after === 13;
   }
 
   /** Nothing but spaces and a comment from `i` to the end of its line; consumes the line. */
@@ -460,18 +519,19 @@ class YamlSubset {
     this.pos = nl < t.length ? nl + 1 : t.length;
   }
 
-  /** A block mapping or sequence starting at `line` (its indentation is the collection's). */
-  private blockNode(line: Line, depth: number): unknown {
+  /** A block mapping or sequence starting at the line just peeked (its indentation is the collection's). */
+  private blockNode(depth: number): unknown {
     if (depth > MAX_DEPTH) decline();
-    if (this.isSeqItem(line)) return this.blockSeq(line.indent, depth);
-    return this.blockMap(line.indent, line.content, depth);
+    if (this.isSeqItem()) return this.blockSeq(this.lineIndent, depth);
+    return this.blockMap(this.lineIndent, this.lineContent, depth);
   }
 
-  private isSeqItem(line: Line): boolean {
+  /** Whether the line just peeked is a sequence item (`- ...` or a lone `-`). */
+  private isSeqItem(): boolean {
     const t = this.text;
-    if (t.charCodeAt(line.content) !== 45 /* - */) return false;
-    const n = line.content + 1;
-    return n >= line.end || t.charCodeAt(n) === 32;
+    if (t.charCodeAt(this.lineContent) !== 45 /* - */) return false;
+    const n = this.lineContent + 1;
+    return n >= this.lineEnd || t.charCodeAt(n) === 32;
   }
 
   /**
@@ -485,51 +545,53 @@ class YamlSubset {
     let keyAt = first;
     for (;;) {
       this.entry(out, keyAt, indent, depth);
-      const line = this.peek();
-      if (!line || line.indent < indent) break;
-      if (line.indent > indent) decline(); // continuation of a scalar, or bad indentation
-      if (this.isSeqItem(line)) decline(); // a sequence item among keys is an error
-      keyAt = line.content;
+      if (!this.peek() || this.lineIndent < indent) break;
+      if (this.lineIndent > indent) decline(); // continuation of a scalar, or bad indentation
+      if (this.isSeqItem()) decline(); // a sequence item among keys is an error
+      keyAt = this.lineContent;
     }
     this.made = mark;
     return out;
   }
 
-  /** The key of a mapping entry (plain or quoted) at `at`; returns the key and the offset after its `:`. */
-  private key(out: Record<string, unknown>, at: number, lineEnd: number, flow: boolean): { key: string; after: number } {
+  /**
+   * The key of a mapping entry (plain or quoted) at `at`; leaves in `end` the offset after its `:`.
+   * `lineEnd` is where the key's line ends, -1 when not yet known (it is found only if needed).
+   */
+  private key(out: Record<string, unknown>, at: number, lineEnd: number, flow: boolean): string {
     const t = this.text;
     let key: string;
     let after: number;
-    const c = t[at];
-    if (c === '"' || c === '\'') {
-      const q = this.quoted(at, lineEnd);
-      key = q.value;
-      after = q.end;
+    const c = t.charCodeAt(at);
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      key = this.quoted(at, lineEnd < 0 ? this.lineEndFrom(at) : lineEnd);
+      after = this.end;
       while (t.charCodeAt(after) === 32) after++;
-      if (t[after] !== ':') decline();
+      if (t.charCodeAt(after) !== 58 /* : */) decline();
       after++;
     } else {
-      if (!plainStart(t, at, flow) || c === '?' || c === '-') decline();
+      if (!plainStart(t, at, flow) || c === 63 /* ? */ || c === 45 /* - */) decline();
       const colon = flow ? this.flowPlainEnd(at) : this.keyColon(at, lineEnd);
       let e = colon;
       while (t.charCodeAt(e - 1) === 32) e--;
-      const resolved = resolvePlain(t.slice(at, e));
+      const resolved = this.plain(at, e);
       if (typeof resolved !== 'string') decline(); // numeric or boolean keys: leave their conversion to the library
       key = resolved as string;
-      if (t[colon] !== ':') decline(); // `{ a }`, or a key broken over lines
+      if (t.charCodeAt(colon) !== 58 /* : */) decline(); // `{ a }`, or a key broken over lines
       after = colon + 1;
     }
     if (key.length > MAX_KEY || key === '__proto__') decline();
     if (Object.hasOwn(out, key)) decline(); // a duplicate key: the library reports it
-    return { key, after };
+    this.end = after;
+    return key;
   }
 
   /** One `key: value` whose key starts at `at`; consumes through the end of the value. */
   private entry(out: Record<string, unknown>, at: number, indent: number, depth: number): void {
     const t = this.text;
     const lineEnd = this.lineEndFrom(at);
-    const { key, after } = this.key(out, at, lineEnd, false);
-    let i = after;
+    const key = this.key(out, at, lineEnd, false);
+    let i = this.end;
     if (i < lineEnd && t.charCodeAt(i) !== 32) decline();
     while (i < lineEnd && t.charCodeAt(i) === 32) i++;
     let value: unknown;
@@ -562,12 +624,11 @@ class YamlSubset {
 
   /** A value after `key:` with nothing else on the line: a nested block, a same-indented sequence, or null. */
   private blockValue(indent: number, depth: number): unknown {
-    const line = this.peek();
-    if (!line || line.indent < indent) return null;
-    if (line.indent === indent) return this.isSeqItem(line) ? this.blockSeq(indent, depth + 1) : null;
-    const c = this.text[line.content];
-    if (c === '{' || c === '[') decline(); // a flow collection on its own line: rare, left to the library
-    return this.blockNode(line, depth + 1);
+    if (!this.peek() || this.lineIndent < indent) return null;
+    if (this.lineIndent === indent) return this.isSeqItem() ? this.blockSeq(indent, depth + 1) : null;
+    const c = this.text.charCodeAt(this.lineContent);
+    if (c === 123 /* { */ || c === 91 /* [ */) decline(); // a flow collection on its own line: rare, left to the library
+    return this.blockNode(depth + 1);
   }
 
   /**
@@ -576,19 +637,16 @@ class YamlSubset {
    */
   private inlineValue(i: number, lineEnd: number, indent: number, depth: number): unknown {
     const t = this.text;
-    const c = t[i];
-    if (c === '{' || c === '[') {
-      let value: unknown;
-      const end = this.flowValue(i, indent, depth + 1, (v) => {
-        value = v;
-      });
-      this.endOfLine(end);
+    const c = t.charCodeAt(i);
+    if (c === 123 /* { */ || c === 91 /* [ */) {
+      const value = this.flowValue(i, indent, depth + 1);
+      this.endOfLine(this.end);
       return value;
     }
-    if (c === '"' || c === '\'') {
-      const q = this.quoted(i, lineEnd);
-      this.endOfLine(q.end);
-      return q.value;
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const value = this.quoted(i, lineEnd);
+      this.endOfLine(this.end);
+      return value;
     }
     if (!plainStart(t, i, false)) decline(); // anchors, aliases, tags, block scalars, `- ` after a key...
     // A plain scalar runs to a comment or the end of the line; `: ` inside would be a nested mapping.
@@ -601,7 +659,7 @@ class YamlSubset {
     let s = e;
     while (t.charCodeAt(s - 1) === 32) s--;
     this.pos = this.nextLineStart(lineEnd);
-    return resolvePlain(t.slice(i, s));
+    return this.plain(i, s);
   }
 
   private nextLineStart(lineEnd: number): number {
@@ -610,59 +668,58 @@ class YamlSubset {
     return nl < t.length ? nl + 1 : t.length;
   }
 
-  /** Items `- ...` at indentation `indent`. */
+  /** Items `- ...` at indentation `indent`, the first on the line just peeked. */
   private blockSeq(indent: number, depth: number): unknown[] {
     if (depth > MAX_DEPTH) decline();
     const t = this.text;
     const out: unknown[] = [];
     const mark = this.index.mark();
     for (;;) {
-      const line = this.peek()!;
-      let i = line.content + 1;
-      while (i < line.end && t.charCodeAt(i) === 32) i++;
+      const lineEnd = this.lineEnd;
+      let i = this.lineContent + 1;
+      while (i < lineEnd && t.charCodeAt(i) === 32) i++;
       let value: unknown;
       let at: number;
-      if (i >= line.end || t.charCodeAt(i) === 35) {
+      if (i >= lineEnd || t.charCodeAt(i) === 35) {
         // `-` alone: the item is the block below it.
         this.endOfLine(i);
-        const below = this.peek();
-        if (!below || below.indent <= indent) decline(); // an empty item
-        at = below!.content;
-        value = this.blockNode(below!, depth + 1);
+        if (!this.peek() || this.lineIndent <= indent) decline(); // an empty item
+        at = this.lineContent;
+        value = this.blockNode(depth + 1);
       } else {
         at = i;
-        value = this.seqItem(i, line, indent, depth);
+        value = this.seqItem(i, indent, depth);
       }
       out.push(value);
       this.add(undefined, at, value);
-      const next = this.peek();
-      if (!next || next.indent < indent) break;
-      if (next.indent > indent) decline();
-      if (!this.isSeqItem(next)) break; // the parent mapping's next key
+      if (!this.peek() || this.lineIndent < indent) break;
+      if (this.lineIndent > indent) decline();
+      if (!this.isSeqItem()) break; // the parent mapping's next key
     }
     this.made = mark;
     return out;
   }
 
-  /** An item that starts on the `- ` line: a compact mapping (`- a: 1`), a flow collection or a scalar. */
-  private seqItem(i: number, line: Line, indent: number, depth: number): unknown {
+  /** An item that starts at `i` on the `- ` line just peeked: a compact mapping (`- a: 1`), a flow collection or a scalar. */
+  private seqItem(i: number, indent: number, depth: number): unknown {
     const t = this.text;
-    const c = t[i];
-    if (c === '-' && (i + 1 >= line.end || t.charCodeAt(i + 1) === 32)) decline(); // `- - a`
-    if (c === '{' || c === '[') return this.inlineValue(i, line.end, indent, depth); // (a flow key is not supported)
-    if (this.startsMapping(i, line.end)) return this.blockMap(i - line.start, i, depth + 1);
-    return this.inlineValue(i, line.end, indent, depth);
+    const lineEnd = this.lineEnd;
+    const c = t.charCodeAt(i);
+    if (c === 45 /* - */ && (i + 1 >= lineEnd || t.charCodeAt(i + 1) === 32)) decline(); // `- - a`
+    if (c === 123 /* { */ || c === 91 /* [ */) return this.inlineValue(i, lineEnd, indent, depth); // (a flow key is not supported)
+    if (this.startsMapping(i, lineEnd)) return this.blockMap(i - this.lineStart, i, depth + 1);
+    return this.inlineValue(i, lineEnd, indent, depth);
   }
 
   /** Whether the text at `i` is an implicit key followed by `:` (so the item is a mapping). */
   private startsMapping(i: number, lineEnd: number): boolean {
     const t = this.text;
-    const c = t[i];
-    if (c === '"' || c === '\'') {
-      const q = this.quoted(i, lineEnd);
-      let j = q.end;
+    const c = t.charCodeAt(i);
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      this.quoted(i, lineEnd);
+      let j = this.end;
       while (t.charCodeAt(j) === 32) j++;
-      return t[j] === ':';
+      return t.charCodeAt(j) === 58 /* : */;
     }
     for (let j = i; j < lineEnd; j++) {
       const d = t.charCodeAt(j);
@@ -672,22 +729,25 @@ class YamlSubset {
     return false;
   }
 
-  /** A single-line quoted scalar at `i`; multi-line ones and YAML-only escapes are left to the library. */
-  private quoted(i: number, lineEnd: number): { value: string; end: number } {
+  /**
+   * A single-line quoted scalar at `i`, leaving in `end` the offset after its closing quote; multi-line
+   * ones and YAML-only escapes are left to the library.
+   */
+  private quoted(i: number, lineEnd: number): string {
     const t = this.text;
-    if (t[i] === '\'') {
+    if (t.charCodeAt(i) === 39 /* ' */) {
       let j = i + 1;
       let value = '';
       for (;;) {
         const q = t.indexOf('\'', j);
         if (q < 0 || q >= lineEnd) decline();
-        value += t.slice(j, q);
-        if (t[q + 1] === '\'') {
-          value += '\'';
+        if (t.charCodeAt(q + 1) === 39) {
+          value += t.slice(j, q + 1);
           j = q + 2;
           continue;
         }
-        return { value, end: q + 1 };
+        this.end = q + 1;
+        return value === '' ? this.slice(j, q) : value + t.slice(j, q);
       }
     }
     let j = i + 1;
@@ -697,11 +757,13 @@ class YamlSubset {
       let backslashes = 0;
       for (let k = q - 1; t.charCodeAt(k) === 92; k--) backslashes++;
       if (backslashes % 2 === 0) {
-        const body = t.slice(i + 1, q);
-        if (!body.includes('\\')) return { value: body, end: q + 1 };
+        this.end = q + 1;
+        let escaped = false;
+        for (let k = i + 1; k < q && !escaped; k++) escaped = t.charCodeAt(k) === 92;
+        if (!escaped) return this.slice(i + 1, q);
         // JSON escapes are YAML escapes with the same meaning; YAML-only ones (\x41, \e, \_) make JSON.parse throw.
         try {
-          return { value: JSON.parse(t.slice(i, q + 1)) as string, end: q + 1 };
+          return JSON.parse(t.slice(i, q + 1)) as string;
         } catch {
           return decline();
         }
@@ -732,82 +794,74 @@ class YamlSubset {
     }
   }
 
-  /** A flow collection at `i`; hands the value to `set` and returns the offset after it. */
-  private flowValue(i: number, indent: number, depth: number, set: (v: unknown) => void): number {
+  /** A flow collection at `i`; leaves in `end` the offset after it. */
+  private flowValue(i: number, indent: number, depth: number): unknown {
     if (depth > MAX_DEPTH) decline();
     const t = this.text;
-    const c = t[i];
-    if (c === '{') {
+    const c = t.charCodeAt(i);
+    if (c === 123 /* { */) {
       const out: Record<string, unknown> = {};
       const mark = this.index.mark();
-      set(out);
       i = this.flowSpace(i + 1, indent);
-      if (t[i] !== '}') {
+      if (t.charCodeAt(i) !== 125 /* } */) {
         for (;;) {
           const keyAt = i;
-          const { key, after } = this.key(out, i, this.lineEndFrom(i), true);
-          i = this.flowSpace(after, indent);
-          if (t[i] === ',' || t[i] === '}') decline(); // `{ a: }`: an empty value
-          let value: unknown;
-          i = this.flowItem(i, indent, depth, (v) => {
-            value = v;
-          });
+          const key = this.key(out, i, -1, true);
+          i = this.flowSpace(this.end, indent);
+          const d = t.charCodeAt(i);
+          if (d === 44 /* , */ || d === 125 /* } */) decline(); // `{ a: }`: an empty value
+          const value = this.flowItem(i, indent, depth);
           out[key] = value;
           this.add(key, keyAt, value);
-          i = this.flowSpace(i, indent);
-          if (t[i] === '}') break;
-          if (t[i] !== ',') decline();
+          i = this.flowSpace(this.end, indent);
+          if (t.charCodeAt(i) === 125) break;
+          if (t.charCodeAt(i) !== 44) decline();
           i = this.flowSpace(i + 1, indent);
-          if (t[i] === '}') decline(); // a trailing comma
+          if (t.charCodeAt(i) === 125) decline(); // a trailing comma
         }
       }
       this.made = mark;
-      return i + 1;
+      this.end = i + 1;
+      return out;
     }
-    if (c === '[') {
+    if (c === 91 /* [ */) {
       const out: unknown[] = [];
       const mark = this.index.mark();
-      set(out);
       i = this.flowSpace(i + 1, indent);
-      if (t[i] !== ']') {
+      if (t.charCodeAt(i) !== 93 /* ] */) {
         for (;;) {
           const at = i;
-          let value: unknown;
-          i = this.flowItem(i, indent, depth, (v) => {
-            value = v;
-          });
+          const value = this.flowItem(i, indent, depth);
           out.push(value);
           this.add(undefined, at, value);
-          i = this.flowSpace(i, indent);
-          if (t[i] === ':') decline(); // `[a: 1]`: a pair inside a sequence
-          if (t[i] === ']') break;
-          if (t[i] !== ',') decline();
+          i = this.flowSpace(this.end, indent);
+          const d = t.charCodeAt(i);
+          if (d === 58 /* : */) decline(); // `[a: 1]`: a pair inside a sequence
+          if (d === 93) break;
+          if (d !== 44) decline();
           i = this.flowSpace(i + 1, indent);
-          if (t[i] === ']') decline();
+          if (t.charCodeAt(i) === 93) decline();
         }
       }
       this.made = mark;
-      return i + 1;
+      this.end = i + 1;
+      return out;
     }
     return decline();
   }
 
-  /** A value inside a flow collection. */
-  private flowItem(i: number, indent: number, depth: number, set: (v: unknown) => void): number {
+  /** A value inside a flow collection; leaves in `end` the offset after it. */
+  private flowItem(i: number, indent: number, depth: number): unknown {
     const t = this.text;
-    const c = t[i];
-    if (c === '{' || c === '[') return this.flowValue(i, indent, depth + 1, set);
-    if (c === '"' || c === '\'') {
-      const q = this.quoted(i, this.lineEndFrom(i));
-      set(q.value);
-      return q.end;
-    }
+    const c = t.charCodeAt(i);
+    if (c === 123 /* { */ || c === 91 /* [ */) return this.flowValue(i, indent, depth + 1);
+    if (c === 34 /* " */ || c === 39 /* ' */) return this.quoted(i, this.lineEndFrom(i));
     if (!plainStart(t, i, true)) decline();
     const e = this.flowPlainEnd(i);
     let s = e;
     while (t.charCodeAt(s - 1) === 32) s--;
-    set(resolvePlain(t.slice(i, s)));
-    return e;
+    this.end = e;
+    return this.plain(i, s);
   }
 
   /** Where a plain scalar inside a flow collection ends; one that continues on the next line is declined. */

@@ -66,38 +66,9 @@ export function impliedKind(type: ElementType | undefined, tech: string | undefi
   return t === undefined ? undefined : ELEMENT_TYPES[t].kind;
 }
 
-export interface FlowEntry {
-  from: string;
-  to: string;
-  details: RawFlowDetails;
-  at: ModelPath;
-}
-
-/** Reads both flow forms: `{ from, to, ... }` and the one-key shorthand `a -> b: https`. */
-export function flowEntries(raw: RawModel): FlowEntry[] {
-  const out: FlowEntry[] = [];
-  (raw.flows ?? []).forEach((entry, index) => {
-    const at: ModelPath = ['flows', index];
-    if ('from' in entry && 'to' in entry && typeof entry.from === 'string') {
-      const { from, to, ...details } = entry as RawFlowDetails & { from: string; to: string };
-      out.push({ from, to, details, at });
-      return;
-    }
-    for (const [key, value] of Object.entries(entry as Record<string, string | RawFlowDetails>)) {
-      const m = FLOW_ARROW.exec(key);
-      if (!m) continue;
-      const details = typeof value === 'string' ? { protocol: value } : value;
-      out.push({ from: m[1], to: m[2], details, at: [...at, key] });
-    }
-  });
-  return out;
-}
-
-export const flowId = (e: FlowEntry): string => e.details.id ?? `${e.from}->${e.to}`;
-
 export function normalize(raw: RawModel, source: SourceMap, file: string): Model {
-  const located = (at: ModelPath) => ({ at, loc: source.locate(at) });
-
+  // Objects are built field by field, in the order they always had (reports serialise them): a model has
+  // tens of thousands, so intermediate objects, spreads and entry arrays were most of the work.
   const boundaries: Boundary[] = [];
   const rawBoundaries = raw.boundaries ?? {};
   const trustOf = new Map<string, TrustLevel>();
@@ -111,8 +82,10 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
     trustOf.set(id, trust);
     return trust;
   };
-  for (const [id, b] of Object.entries(rawBoundaries)) {
+  for (const id of Object.keys(rawBoundaries)) {
+    const b = rawBoundaries[id];
     const trust = boundaryTrust(id);
+    const at = ['boundaries', id];
     boundaries.push({
       id,
       name: b?.name ?? id,
@@ -121,15 +94,20 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
       trustRank: trustRank(trust),
       kind: b?.kind ?? 'network',
       parent: b?.in,
-      controls: [...(b?.controls ?? [])],
-      ...located(['boundaries', id]),
+      controls: copy(b?.controls),
+      at,
+      loc: source.locate(at),
     });
   }
 
-  const assets: Asset[] = Object.entries(raw.assets ?? {}).map(([id, a]) => {
+  const assets: Asset[] = [];
+  const rawAssets = raw.assets ?? {};
+  for (const id of Object.keys(rawAssets)) {
+    const a = rawAssets[id];
     const classification = a?.classification ?? 'internal';
     const d = CLASSIFICATION_DEFAULTS[classification];
-    return {
+    const at = ['assets', id];
+    assets.push({
       id,
       name: a?.name ?? id,
       description: a?.description,
@@ -139,56 +117,77 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
       confidentiality: a?.confidentiality ?? d.c,
       integrity: a?.integrity ?? d.i,
       availability: a?.availability ?? d.a,
-      ...located(['assets', id]),
-    };
-  });
+      at,
+      loc: source.locate(at),
+    });
+  }
 
   const assetIds = new Set(assets.map((a) => a.id));
   const assetRefs = (refs: readonly string[] | undefined): string[] => {
+    if (refs === undefined) return [];
+    // Usually every reference names an asset, once: a copy of the list, exactly as long (a list grown by
+    // pushes reserves room for 16 entries, and the model keeps tens of thousands of these).
+    if (plainRefs(refs, assetIds)) return refs.slice();
     const out: string[] = [];
-    for (const ref of refs ?? []) {
-      const id = resolveAssetRef(ref, assetIds);
+    for (let i = 0; i < refs.length; i++) {
+      const id = resolveAssetRef(refs[i], assetIds);
       if (id !== undefined && !out.includes(id)) out.push(id);
     }
     return out;
   };
 
-  const elements: Element[] = Object.entries(raw.elements).map(([id, e]) => {
+  const elements: Element[] = [];
+  // Endpoint ids by target element and by key or route, for flows that name the endpoint they call.
+  const endpointByTarget = new Map<string, Map<string, string>>();
+  for (const id of Object.keys(raw.elements)) {
+    const e = raw.elements[id];
     const techInfo = e.tech === undefined ? undefined : TECHNOLOGIES[e.tech.toLowerCase()];
     const type = (e.type as ElementType | undefined) ?? impliedElementType(e.tech);
     const kind = e.kind ?? impliedKind(type, e.tech) ?? 'process';
     const auth = resolveAuth(e.auth);
-    const endpoints: Endpoint[] = Object.entries(e.endpoints ?? {}).map(([key, ep]) => {
-      const { methods, route } = parseEndpointKey(key);
-      const epAuth = ep?.public ? 'none' : (resolveAuth(ep?.auth) ?? auth ?? 'none');
-      return {
-        id: `${id}:${key}`,
-        element: id,
-        key,
-        route,
-        methods: ep?.methods?.map((m) => m.toUpperCase()) ?? methods,
-        name: ep?.name ?? key,
-        description: ep?.description,
-        kind: ep?.kind ?? inferEndpointKind(route),
-        auth: epAuth,
-        public: epAuth === 'none',
-        callers: ep?.callers ? [...ep.callers] : undefined,
-        controls: [...(ep?.controls ?? [])],
-        accepts: assetRefs(ep?.accepts),
-        returns: assetRefs(ep?.returns),
-        ...located(['elements', id, 'endpoints', key]),
-      };
-    });
-    return {
+    const endpoints: Endpoint[] = [];
+    if (e.endpoints !== undefined) {
+      const byName = new Map<string, string>();
+      for (const key of Object.keys(e.endpoints)) {
+        const ep = e.endpoints[key];
+        const { methods, route } = parseEndpointKey(key);
+        const epAuth = ep?.public ? 'none' : (resolveAuth(ep?.auth) ?? auth ?? 'none');
+        const at = ['elements', id, 'endpoints', key];
+        const endpoint: Endpoint = {
+          id: `${id}:${key}`,
+          element: id,
+          key,
+          route,
+          methods: ep?.methods?.map((m) => m.toUpperCase()) ?? methods,
+          name: ep?.name ?? key,
+          description: ep?.description,
+          kind: ep?.kind ?? inferEndpointKind(route),
+          auth: epAuth,
+          public: epAuth === 'none',
+          callers: ep?.callers ? [...ep.callers] : undefined,
+          controls: copy(ep?.controls),
+          accepts: assetRefs(ep?.accepts),
+          returns: assetRefs(ep?.returns),
+          at,
+          loc: source.locate(at),
+        };
+        endpoints.push(endpoint);
+        byName.set(key, endpoint.id);
+        if (!byName.has(route)) byName.set(route, endpoint.id);
+      }
+      endpointByTarget.set(id, byName);
+    }
+    const at = ['elements', id];
+    elements.push({
       id,
       name: e.name ?? id,
       kind,
       type,
       tech: e.tech,
-      traits: [...(techInfo?.traits ?? [])],
+      traits: copy(techInfo?.traits),
       boundary: e.in,
       description: e.description,
-      controls: [...(e.controls ?? [])],
+      controls: copy(e.controls),
       auth,
       handles: assetRefs(e.handles),
       stores: assetRefs(e.stores),
@@ -197,51 +196,61 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
       privileged: e.privileged ?? false,
       replicas: e.replicas,
       owner: e.owner,
-      tags: [...(e.tags ?? [])],
-      ...located(['elements', id]),
-    };
-  });
-
-  const endpointByTarget = new Map<string, Map<string, string>>();
-  for (const el of elements) {
-    const byName = new Map<string, string>();
-    for (const ep of el.endpoints) {
-      byName.set(ep.key, ep.id);
-      if (!byName.has(ep.route)) byName.set(ep.route, ep.id);
-    }
-    endpointByTarget.set(el.id, byName);
+      tags: copy(e.tags),
+      at,
+      loc: source.locate(at),
+    });
   }
 
-  const flows: Flow[] = flowEntries(raw).map((entry) => {
-    const d = entry.details;
+  const flows: Flow[] = [];
+  const addFlow = (from: string, to: string, d: RawFlowDetails, at: ModelPath): void => {
     const protocol = d.protocol;
     const info = PROTOCOLS[protocol];
-    const auth = resolveAuth(d.auth) ?? info?.auth ?? 'none';
-    return {
-      id: flowId(entry),
+    flows.push({
+      id: d.id ?? `${from}->${to}`,
       name: d.name,
       description: d.description,
-      from: entry.from,
-      to: entry.to,
+      from,
+      to,
       protocol,
       encrypted: d.encrypted ?? info?.encrypted ?? false,
-      auth,
+      auth: resolveAuth(d.auth) ?? info?.auth ?? 'none',
       credential: d.credential,
       data: assetRefs(d.data),
-      endpoint: d.endpoint === undefined ? undefined : endpointByTarget.get(entry.to)?.get(d.endpoint),
-      controls: [...(d.controls ?? [])],
+      endpoint: d.endpoint === undefined ? undefined : endpointByTarget.get(to)?.get(d.endpoint),
+      controls: copy(d.controls),
       synchronous: info?.synchronous ?? true,
       port: d.port,
-      ...located(entry.at),
+      at,
+      loc: source.locate(at),
+    });
+  };
+  // Both forms: `{ from, to, ... }`, and the one-key shorthand `a -> b: https` (or `a -> b: { ... }`).
+  const rawFlows = raw.flows ?? [];
+  for (let index = 0; index < rawFlows.length; index++) {
+    const entry = rawFlows[index] as Record<string, unknown>;
+    if ('from' in entry && 'to' in entry && typeof entry.from === 'string') {
+      addFlow(entry.from, entry.to as string, entry as RawFlowDetails, ['flows', index]);
+      continue;
+    }
+    for (const key in entry) {
+      const m = FLOW_ARROW.exec(key);
+      if (!m) continue;
+      const value = entry[key] as string | RawFlowDetails;
+      addFlow(m[1], m[2], typeof value === 'string' ? { protocol: value } : value, ['flows', index, key]);
+    }
+  }
+
+  const assumptions: Assumption[] = (raw.assumptions ?? []).map((a, index) => {
+    const at = ['assumptions', index];
+    return {
+      text: typeof a === 'string' ? a : a.text,
+      rules: typeof a === 'string' ? [] : copy(a.rules),
+      elements: typeof a === 'string' ? [] : copy(a.elements),
+      at,
+      loc: source.locate(at),
     };
   });
-
-  const assumptions: Assumption[] = (raw.assumptions ?? []).map((a, index) => ({
-    text: typeof a === 'string' ? a : a.text,
-    rules: typeof a === 'string' ? [] : [...(a.rules ?? [])],
-    elements: typeof a === 'string' ? [] : [...(a.elements ?? [])],
-    ...located(['assumptions', index]),
-  }));
 
   return {
     file,
@@ -254,3 +263,15 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
     ...(raw.rules ? { rules: raw.rules } : {}),
   };
 }
+
+/** True when each reference is an asset id itself and none repeats. */
+function plainRefs(refs: readonly string[], assetIds: ReadonlySet<string>): boolean {
+  for (let i = 0; i < refs.length; i++) {
+    if (!assetIds.has(refs[i])) return false;
+    for (let j = 0; j < i; j++) if (refs[j] === refs[i]) return false;
+  }
+  return true;
+}
+
+/** A model's own copy of a list from the raw data (which YAML aliases may share between places). */
+const copy = <T>(list: readonly T[] | undefined): T[] => (list === undefined ? [] : list.slice());

@@ -44,7 +44,7 @@ export class IndexedSourceMap implements SourceMap {
   constructor(
     readonly file: string,
     private readonly offsets: ReadonlyMap<string, number>,
-    private readonly lines?: LineCounter,
+    private readonly lines?: LinePositions,
   ) {}
 
   /** Where the node at `path` starts (its key, for a map entry); the nearest indexed ancestor otherwise. */
@@ -71,11 +71,9 @@ export class IndexedSourceMap implements SourceMap {
     return undefined;
   }
 
-  /** 1-based line and column of a character offset (LineCounter searches its line starts by bisection). */
+  /** 1-based line and column of a character offset (found by bisection of the line starts). */
   position(offset: number): Loc {
-    if (!this.lines) return { line: 1, col: 1 };
-    const { line, col } = this.lines.linePos(offset);
-    return { line, col };
+    return this.lines ? this.lines.linePos(offset) : { line: 1, col: 1 };
   }
 
   get size(): number {
@@ -147,7 +145,7 @@ export function parseModelText(text: string, file: string): ParseResult {
   // Most model files fit the subset the fast reader handles; the rest (and every error) take the full parser.
   if (fastPaths.enabled) {
     const fast = format === 'json' ? (fastParseJson(text) ?? fastParseYaml(text)) : fastParseYaml(text);
-    if (fast) return { raw: fast.raw, source: new IndexedSourceMap(file, fast.offsets, lineCounterOf(text)), diagnostics: [], format };
+    if (fast) return { raw: fast.raw, source: new IndexedSourceMap(file, fast.offsets, new LineStarts(text)), diagnostics: [], format };
   }
 
   const lines = new LineCounter();
@@ -231,12 +229,40 @@ export function parseModelText(text: string, file: string): ParseResult {
   }
 }
 
-/** Line starts as yaml's parser records them (every line break is a token in the subset the fast path reads). */
-function lineCounterOf(text: string): LineCounter {
-  const lines = new LineCounter();
-  lines.addNewLine(0);
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines.addNewLine(i + 1);
-  return lines;
+/** What a source map asks of yaml's LineCounter: a fresh `{ line, col }` for an offset. */
+interface LinePositions {
+  linePos(offset: number): Loc;
+}
+
+/**
+ * Line starts as yaml's parser records them (every line break is a token in the subset the fast path
+ * reads), in a typed array: a large model has a million lines, and LineCounter keeps a growing array.
+ */
+class LineStarts implements LinePositions {
+  private readonly starts: Int32Array;
+
+  constructor(text: string) {
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+    this.starts = new Int32Array(n);
+    n = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts[n++] = i + 1;
+  }
+
+  /** LineCounter.linePos, answer for answer. */
+  linePos(offset: number): Loc {
+    const starts = this.starts;
+    let low = 0;
+    let high = starts.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (starts[mid] < offset) low = mid + 1;
+      else high = mid;
+    }
+    if (low < starts.length && starts[low] === offset) return { line: low + 1, col: 1 };
+    if (low === 0) return { line: 0, col: offset };
+    return { line: low, col: offset - starts[low - 1] + 1 };
+  }
 }
 
 function compose(tokens: CST.Token[], length: number): Document.Parsed {

@@ -12,10 +12,13 @@ export function sanityWarnings(model: Model): Diagnostic[] {
     });
   };
 
-  const kindOf = new Map(model.elements.map((e) => [e.id, e.kind]));
+  // Indexed loops, no intermediate arrays: this runs on every load, over every element and flow.
+  const kindOf = new Map<string, string>();
+  for (let i = 0; i < model.elements.length; i++) kindOf.set(model.elements[i].id, model.elements[i].kind);
   const inputs = new Map<string, number>();
   const outputs = new Map<string, number>();
-  for (const f of model.flows) {
+  for (let i = 0; i < model.flows.length; i++) {
+    const f = model.flows[i];
     outputs.set(f.from, (outputs.get(f.from) ?? 0) + 1);
     inputs.set(f.to, (inputs.get(f.to) ?? 0) + 1);
     if (f.from === f.to) {
@@ -28,7 +31,8 @@ export function sanityWarnings(model: Model): Diagnostic[] {
     }
   }
 
-  for (const e of model.elements) {
+  for (let i = 0; i < model.elements.length; i++) {
+    const e = model.elements[i];
     const ins = inputs.get(e.id) ?? 0;
     const outs = outputs.get(e.id) ?? 0;
     if (ins === 0 && outs === 0) {

@@ -10,6 +10,7 @@ import {
   CUSTOM_CONTROL_PATTERN, FLOW_ARROW, ID_PATTERN, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
   type RawModel,
 } from './schema.js';
+import { compileCheck } from './schema-check.js';
 import { didYouMean } from './suggest.js';
 import type { Diagnostic, ModelPath, Severity, SourceMap } from './types.js';
 
@@ -25,6 +26,10 @@ type Obj = Record<string, unknown>;
 
 // Flows are checked entry by entry below: as a union, zod can only say that neither form matched.
 const topSchema = modelSchema.extend({ flows: z.array(z.unknown()).optional() });
+
+const checkTop = compileCheck(topSchema);
+/** Tests switch the quick checks off to compare with zod alone. */
+export const quickChecks = { enabled: true };
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -72,6 +77,10 @@ class Reporter {
     return this.source.locate(path).line;
   }
 
+  anyFlagged(): boolean {
+    return this.flagged.size > 0;
+  }
+
   isFlagged(path: ModelPath): boolean {
     // Asked for every reference; a valid model flags nothing, so no key needs building.
     return this.flagged.size > 0 && this.flagged.has(pathKey(path));
@@ -80,17 +89,23 @@ class Reporter {
 
 export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   const r = new Reporter(source);
-  const parsed = topSchema.safeParse(raw);
-  if (!parsed.success) {
+  // zod runs only when the quick check cannot vouch for the model; it then finds and words the problems.
+  const parsed = quickChecks.enabled && checkTop(raw) ? undefined : topSchema.safeParse(raw);
+  const valid = parsed === undefined || parsed.success;
+  if (parsed?.success === false) {
     for (const issue of parsed.error.issues) convertIssue(r, raw, issue, [], topSchema);
   }
   if (isObj(raw)) {
-    if (Array.isArray(raw.flows)) raw.flows.forEach((entry, i) => checkFlowEntry(r, raw, entry, i));
+    if (Array.isArray(raw.flows)) {
+      raw.flows.forEach((entry, i) => {
+        if (!(quickChecks.enabled && flowIsValid(entry))) checkFlowEntry(r, raw, entry, i);
+      });
+    }
     r.stopFlagging();
     checkReferences(r, raw);
   }
   const diagnostics = r.diagnostics;
-  if (!parsed.success || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
+  if (!valid || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   // The input itself, not zod's copy of it: the schema has no defaults or transforms, so they hold the same
   // data, and a second copy of a large model doubled the memory and the garbage collection of loading.
   return { model: raw as RawModel, diagnostics };
@@ -327,6 +342,32 @@ const FLOW_FORMS = 'a flow is written `source -> target: protocol`, `source -> t
   + 'or as a map with `from`, `to` and `protocol`';
 const FULL_FLOW_KEYS = Object.keys(fullFlowSchema.shape);
 
+/** FLOW_ARROW.test, skipped for the keys of the full form, which have no arrow. */
+const isArrow = (key: string): boolean => key.includes('->') && FLOW_ARROW.test(key);
+
+const checkFullFlow = compileCheck(fullFlowSchema);
+const checkProtocol = compileCheck(protocolSchema);
+const checkFlowDetails = compileCheck(flowDetailsSchema);
+const FULL_FLOW_KEY_SET = new Set(FULL_FLOW_KEYS);
+
+/** True when checkFlowEntry would report nothing; false when it may (it then decides). */
+export function flowIsValid(entry: unknown): boolean {
+  if (!isObj(entry)) return false;
+  let arrows = 0;
+  let details = false;
+  for (const key in entry) {
+    if (!Object.hasOwn(entry, key)) return false;
+    if (isArrow(key)) {
+      const value = entry[key];
+      if (!(typeof value === 'string' ? checkProtocol(value) : isObj(value) && checkFlowDetails(value))) return false;
+      arrows++;
+    } else if (FULL_FLOW_KEY_SET.has(key)) details = true;
+    else return false;
+  }
+  // Arrows beside `from`/`to`-style keys are a mistake; neither, an empty flow.
+  return arrows > 0 ? !details : details && checkFullFlow(entry);
+}
+
 function checkFlowEntry(r: Reporter, root: Obj, entry: unknown, i: number): void {
   const at: Path = ['flows', i];
   if (!isObj(entry)) {
@@ -376,44 +417,46 @@ function checkFlowEntry(r: Reporter, root: Obj, entry: unknown, i: number): void
 interface FlowRef {
   from?: string;
   to?: string;
-  fromPath: Path;
-  toPath: Path;
+  /** The entry itself (full form) or its arrow's value (shorthand), when a map. */
   details: Obj;
-  detailsPath: Path;
-  /** Where to point for the flow as a whole. */
-  at: Path;
+  index: number;
+  /** The shorthand's `a -> b` key; absent for the full form. */
+  arrow?: string;
 }
 
-function flowRefs(flows: unknown): FlowRef[] {
-  if (!Array.isArray(flows)) return [];
-  const out: FlowRef[] = [];
-  flows.forEach((entry, i) => {
-    if (!isObj(entry)) return;
-    const at: Path = ['flows', i];
-    const arrows = Object.keys(entry).filter((k) => FLOW_ARROW.test(k));
-    if (arrows.length === 0) {
-      out.push({
+// Paths are built only for a problem: a valid model has some 100,000 references to check.
+/** Where to point for the flow as a whole, and for its details. */
+const flowAt = (f: FlowRef): Path => (f.arrow === undefined ? ['flows', f.index] : ['flows', f.index, f.arrow]);
+const flowEndAt = (f: FlowRef, end: 'from' | 'to'): Path => (f.arrow === undefined ? ['flows', f.index, end] : flowAt(f));
+
+function forEachFlowRef(flows: unknown, fn: (f: FlowRef) => void): void {
+  if (!Array.isArray(flows)) return;
+  for (let index = 0; index < flows.length; index++) {
+    const entry: unknown = flows[index];
+    if (!isObj(entry)) continue;
+    let arrows = 0;
+    for (const key of Object.keys(entry)) {
+      const m = isArrow(key) ? FLOW_ARROW.exec(key) : null;
+      if (!m) continue;
+      arrows++;
+      const value = entry[key];
+      fn({ from: m[1], to: m[2], details: isObj(value) ? value : {}, index, arrow: key });
+    }
+    if (arrows === 0) {
+      fn({
         from: typeof entry.from === 'string' ? entry.from : undefined,
         to: typeof entry.to === 'string' ? entry.to : undefined,
-        fromPath: [...at, 'from'], toPath: [...at, 'to'], details: entry, detailsPath: at, at,
-      });
-      return;
-    }
-    for (const key of arrows) {
-      const m = FLOW_ARROW.exec(key)!;
-      const value = entry[key];
-      out.push({
-        from: m[1], to: m[2], fromPath: [...at, key], toPath: [...at, key],
-        details: isObj(value) ? value : {}, detailsPath: [...at, key], at: [...at, key],
+        details: entry, index,
       });
     }
-  });
-  return out;
+  }
 }
 
 const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
 const KIND_LIST = '`kind: external`, `kind: process` or `kind: store`';
+
+const TECH_NAMES = [...Object.keys(TECHNOLOGIES), ...Object.keys(ELEMENT_TYPES)];
 
 function checkReferences(r: Reporter, raw: Obj): void {
   const section = (name: string): Obj => (isObj(raw[name]) ? (raw[name] as Obj) : {});
@@ -428,16 +471,23 @@ function checkReferences(r: Reporter, raw: Obj): void {
   const sets = { boundary: new Set(ids.boundary), asset: new Set(ids.asset), element: new Set(ids.element) };
   type RefKind = keyof typeof ids;
 
-  const isAssetRef = (value: string): boolean => resolveAssetRef(value, sets.asset) !== undefined;
+  // Paths are built only for a problem: a valid model has some 100,000 references to check.
+  /** True when `value` needs no report: not a string (the schema's business), or a known id. */
+  const resolves = (value: unknown, kind: RefKind): boolean => typeof value !== 'string'
+    || (kind === 'asset' ? resolveAssetRef(value, sets.asset) !== undefined : sets[kind].has(value));
+  const allResolve = (value: unknown, kind: RefKind): boolean => {
+    if (!Array.isArray(value)) return true;
+    for (let i = 0; i < value.length; i++) if (!resolves(value[i], kind)) return false;
+    return true;
+  };
 
   // Each suggestion scans every id; a generated model with thousands of broken references must still load fast.
   let suggestionsLeft = 200;
   const ref = (path: Path, value: unknown, kind: RefKind): void => {
-    if (typeof value !== 'string' || r.isFlagged(path)) return;
-    if (kind === 'asset' ? isAssetRef(value) : sets[kind].has(value)) return;
+    if (resolves(value, kind) || r.isFlagged(path)) return;
     const known = ids[kind];
-    const suggestion = suggestionsLeft-- > 0 ? didYouMean(value, known) : undefined;
-    r.error('unknown-reference', path, `unknown ${kind} \`${value}\``, {
+    const suggestion = suggestionsLeft-- > 0 ? didYouMean(value as string, known) : undefined;
+    r.error('unknown-reference', path, `unknown ${kind} \`${value as string}\``, {
       expected: known.length > 0 ? `${article(kind)} ${kind} id: ${listValues(known, 8)}` : `${article(kind)} ${kind}, but the model defines none`,
       hint: suggestion ?? (known.length === 0 ? `define it under \`${kind === 'boundary' ? 'boundaries' : `${kind}s`}:\`` : undefined),
     });
@@ -447,60 +497,61 @@ function checkReferences(r: Reporter, raw: Obj): void {
   };
 
   // Boundaries: parents exist and do not nest in a circle.
-  for (const [id, b] of Object.entries(boundaries)) {
-    if (isObj(b)) ref(['boundaries', id, 'in'], b.in, 'boundary');
+  for (const id of ids.boundary) {
+    const b = boundaries[id];
+    if (isObj(b) && !resolves(b.in, 'boundary')) ref(['boundaries', id, 'in'], b.in, 'boundary');
   }
   checkBoundaryCycles(r, boundaries);
 
   // Elements.
-  const techNames = [...Object.keys(TECHNOLOGIES), ...Object.keys(ELEMENT_TYPES)];
-  for (const [id, e] of Object.entries(elements)) {
-    const at: Path = ['elements', id];
+  for (const id of ids.element) {
+    const e = elements[id];
     // Findings and diagrams name elements and boundaries side by side; assets are only ever referenced
     // from asset fields, so an asset may share an element's id.
     if (sets.boundary.has(id)) {
-      r.error('duplicate-id', at, `\`${id}\` is both an element and a boundary`, {
+      r.error('duplicate-id', ['elements', id], `\`${id}\` is both an element and a boundary`, {
         hint: 'elements and boundaries share one namespace in findings and diagrams; rename one of them',
       });
     }
     if (!isObj(e)) continue;
-    ref([...at, 'in'], e.in, 'boundary');
-    refList([...at, 'handles'], e.handles, 'asset');
-    refList([...at, 'stores'], e.stores, 'asset');
+    if (!resolves(e.in, 'boundary')) ref(['elements', id, 'in'], e.in, 'boundary');
+    if (!allResolve(e.handles, 'asset')) refList(['elements', id, 'handles'], e.handles, 'asset');
+    if (!allResolve(e.stores, 'asset')) refList(['elements', id, 'stores'], e.stores, 'asset');
     if (isObj(e.endpoints)) {
-      for (const [key, ep] of Object.entries(e.endpoints)) {
+      for (const key of Object.keys(e.endpoints)) {
+        const ep = e.endpoints[key];
         if (!isObj(ep)) continue;
-        const epAt = [...at, 'endpoints', key];
-        refList([...epAt, 'callers'], ep.callers, 'element');
-        refList([...epAt, 'accepts'], ep.accepts, 'asset');
-        refList([...epAt, 'returns'], ep.returns, 'asset');
+        if (!allResolve(ep.callers, 'element')) refList(['elements', id, 'endpoints', key, 'callers'], ep.callers, 'element');
+        if (!allResolve(ep.accepts, 'asset')) refList(['elements', id, 'endpoints', key, 'accepts'], ep.accepts, 'asset');
+        if (!allResolve(ep.returns, 'asset')) refList(['elements', id, 'endpoints', key, 'returns'], ep.returns, 'asset');
       }
     }
-    checkKind(r, at, e, techNames);
+    checkKind(r, id, e);
   }
 
   // Flows.
-  const flowIds = new Map<string, Path>();
-  for (const f of flowRefs(raw.flows)) {
-    ref(f.fromPath, f.from, 'element');
-    ref(f.toPath, f.to, 'element');
-    refList([...f.detailsPath, 'data'], f.details.data, 'asset');
-    checkFlowEndpoint(r, f, elements);
-    if (f.from === undefined || f.to === undefined) continue;
+  const flowIds = new Map<string, FlowRef>();
+  const endpointNames = new Map<string, Set<string>>();
+  forEachFlowRef(raw.flows, (f) => {
+    if (!resolves(f.from, 'element')) ref(flowEndAt(f, 'from'), f.from, 'element');
+    if (!resolves(f.to, 'element')) ref(flowEndAt(f, 'to'), f.to, 'element');
+    if (!allResolve(f.details.data, 'asset')) refList([...flowAt(f), 'data'], f.details.data, 'asset');
+    if (f.details.endpoint !== undefined) checkFlowEndpoint(r, f, elements, endpointNames);
+    if (f.from === undefined || f.to === undefined) return;
     const explicit = typeof f.details.id === 'string' ? f.details.id : undefined;
     const id = explicit ?? `${f.from}->${f.to}`;
     const first = flowIds.get(id);
     if (first === undefined) {
-      flowIds.set(id, f.at);
-      continue;
+      flowIds.set(id, f);
+      return;
     }
-    const firstLine = r.lineOf(first);
-    r.error('duplicate-id', explicit !== undefined ? [...f.detailsPath, 'id'] : f.at, explicit !== undefined
+    const firstLine = r.lineOf(flowAt(first));
+    r.error('duplicate-id', explicit !== undefined ? [...flowAt(f), 'id'] : flowAt(f), explicit !== undefined
       ? `two flows have the id \`${id}\` (the first is on line ${firstLine})`
       : `a second flow from \`${f.from}\` to \`${f.to}\` (the first is on line ${firstLine})`, {
       hint: explicit !== undefined ? 'flow ids must be unique' : 'give one of them an `id:` so that findings can tell them apart',
     });
-  }
+  });
 
   // Assumptions.
   if (Array.isArray(raw.assumptions)) {
@@ -551,39 +602,40 @@ function kindOfType(type: unknown): ElementKind | undefined {
 export const techType = (tech: unknown): string | undefined =>
   typeof tech === 'string' ? impliedElementType(tech) : undefined;
 
-function checkKind(r: Reporter, at: Path, e: Obj, techNames: string[]): void {
+function checkKind(r: Reporter, id: string, e: Obj): void {
   const tech = e.tech;
   const impliedByTech = techType(tech);
-  if (typeof tech === 'string' && impliedByTech === undefined && !r.isFlagged([...at, 'tech'])) {
-    r.add('warning', 'unknown-tech', [...at, 'tech'], `unknown technology \`${tech}\`; it adds no type or traits`, {
-      hint: didYouMean(tech, techNames) ?? 'set `type:` to say what the element is (tech is only a hint)',
+  if (typeof tech === 'string' && impliedByTech === undefined && !r.isFlagged(['elements', id, 'tech'])) {
+    r.add('warning', 'unknown-tech', ['elements', id, 'tech'], `unknown technology \`${tech}\`; it adds no type or traits`, {
+      hint: didYouMean(tech, TECH_NAMES) ?? 'set `type:` to say what the element is (tech is only a hint)',
     });
   }
-  if (r.isFlagged([...at, 'kind']) || r.isFlagged([...at, 'type'])) return;
+  if (r.anyFlagged() && (r.isFlagged(['elements', id, 'kind']) || r.isFlagged(['elements', id, 'type']))) return;
   const kind = typeof e.kind === 'string' ? e.kind : undefined;
   const typeKind = kindOfType(e.type);
   const techKind = e.type === undefined ? kindOfType(impliedByTech) : undefined;
   if (kind !== undefined && typeKind !== undefined && kind !== typeKind) {
-    r.error('kind-conflict', [...at, 'kind'], `\`kind: ${kind}\` contradicts \`type: ${String(e.type)}\`, which is a ${typeKind}`, {
+    r.error('kind-conflict', ['elements', id, 'kind'], `\`kind: ${kind}\` contradicts \`type: ${String(e.type)}\`, which is a ${typeKind}`, {
       hint: 'remove `kind` (the type implies it) or correct the type',
     });
   } else if (kind !== undefined && techKind !== undefined && kind !== techKind) {
-    r.error('kind-conflict', [...at, 'kind'], `\`kind: ${kind}\` contradicts \`tech: ${String(tech)}\`, which is a ${techKind} (${impliedByTech})`, {
+    r.error('kind-conflict', ['elements', id, 'kind'], `\`kind: ${kind}\` contradicts \`tech: ${String(tech)}\`, which is a ${techKind} (${impliedByTech})`, {
       hint: 'remove `kind`, or add a `type:` that says what the element is',
     });
   } else if (kind === undefined && typeKind === undefined && techKind === undefined && e.type === undefined) {
-    const id = String(at[at.length - 1]);
-    r.error('unknown-kind', at, `cannot tell what kind of element \`${id}\` is`, {
+    r.error('unknown-kind', ['elements', id], `cannot tell what kind of element \`${id}\` is`, {
       expected: `${KIND_LIST}, or a \`type:\` such as \`api\` or \`database\``,
       hint: typeof tech === 'string' ? `\`tech: ${tech}\` is not a known technology, so add \`kind:\`` : 'add `kind: external|process|store`',
     });
   }
 }
 
-function checkFlowEndpoint(r: Reporter, f: FlowRef, elements: Obj): void {
+/** `names` caches each target's endpoint keys and routes: many flows may call one element. */
+function checkFlowEndpoint(r: Reporter, f: FlowRef, elements: Obj, names: Map<string, Set<string>>): void {
   const endpoint = f.details.endpoint;
-  const path = [...f.detailsPath, 'endpoint'];
-  if (typeof endpoint !== 'string' || f.to === undefined || r.isFlagged(path)) return;
+  if (typeof endpoint !== 'string' || f.to === undefined) return;
+  const path = [...flowAt(f), 'endpoint'];
+  if (r.isFlagged(path)) return;
   const target = elements[f.to];
   if (!isObj(target)) return; // an unknown target is reported on its own
   const keys = isObj(target.endpoints) ? Object.keys(target.endpoints) : [];
@@ -593,14 +645,18 @@ function checkFlowEndpoint(r: Reporter, f: FlowRef, elements: Obj): void {
     });
     return;
   }
-  const names = new Set<string>();
-  for (const key of keys) {
-    names.add(key);
-    names.add(parseEndpointKey(key).route);
+  let known = names.get(f.to);
+  if (known === undefined) {
+    known = new Set<string>();
+    for (const key of keys) {
+      known.add(key);
+      known.add(parseEndpointKey(key).route);
+    }
+    names.set(f.to, known);
   }
-  if (names.has(endpoint) || names.has(endpoint.trim())) return;
+  if (known.has(endpoint) || known.has(endpoint.trim())) return;
   r.error('unknown-reference', path, `\`${f.to}\` has no endpoint \`${endpoint}\``, {
     expected: `one of ${listValues(keys, 10)}`,
-    hint: didYouMean(endpoint, [...names]),
+    hint: didYouMean(endpoint, [...known]),
   });
 }
