@@ -170,14 +170,15 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
     },
 
     rows(threats, suppressions) {
-      // One id, or the ids in the order found: a second one (even the same again) makes it `threats found`.
+      // One id, or a list of the distinct ids once a second arrives: a threat lands on a cell only while it
+      // is being placed, so a repeat is always the last id. A list, even of one id, says `threats found`.
       const threatsIn = new Array<string | string[] | undefined>(slots);
       let threatId = '';
       const addThreat = (slot: number) => {
         const known = threatsIn[slot];
         if (known === undefined) threatsIn[slot] = threatId;
-        else if (typeof known === 'string') threatsIn[slot] = [known, threatId];
-        else known.push(threatId);
+        else if (typeof known === 'string') threatsIn[slot] = known === threatId ? [known] : [known, threatId];
+        else if (known[known.length - 1] !== threatId) known.push(threatId);
       };
       for (const t of threats) {
         threatId = t.id;
@@ -221,7 +222,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
           if (ids !== undefined) {
             cells[s] = typeof ids === 'string'
               ? { stride, status: 'threat', threats: [ids], controls: NONE as string[], reason: 'threat found' }
-              : { stride, status: 'threat', threats: [...new Set(ids)], controls: NONE as string[], reason: 'threats found' };
+              : { stride, status: 'threat', threats: ids, controls: NONE as string[], reason: 'threats found' };
             threatened = true;
             continue;
           }

@@ -180,17 +180,28 @@ export function runRules(
   };
   const record = (rule: Rule, result: CheckResult) => {
     if (result === undefined) return;
-    if (Array.isArray(result)) for (const o of result as readonly Outcome[]) recordOne(rule, o);
-    else recordOne(rule, result as Outcome);
+    if (Array.isArray(result)) {
+      const list = result as readonly Outcome[];
+      for (let i = 0; i < list.length; i++) recordOne(rule, list[i]);
+    } else recordOne(rule, result as Outcome);
   };
-  for (const element of graph.model.elements) {
-    for (const rule of index.element.get(element.kind) ?? []) record(rule, rule.check(element, ctx));
-    for (const ep of element.endpoints) {
-      for (const rule of index.endpointAny) record(rule, rule.check(ep, element, ctx));
-      for (const rule of index.endpointByKind.get(ep.kind) ?? []) record(rule, rule.check(ep, element, ctx));
+  // Indexed loops (no iterators): this is the innermost loop of the analysis.
+  const NO_RULES: never[] = [];
+  const { elements, flows } = graph.model;
+  for (let i = 0; i < elements.length; i++) {
+    const element = elements[i];
+    const byKind = index.element.get(element.kind) ?? NO_RULES;
+    for (let r = 0; r < byKind.length; r++) record(byKind[r], byKind[r].check(element, ctx));
+    for (let j = 0; j < element.endpoints.length; j++) {
+      const ep = element.endpoints[j];
+      const any = index.endpointAny;
+      for (let r = 0; r < any.length; r++) record(any[r], any[r].check(ep, element, ctx));
+      const byEndpoint = index.endpointByKind.get(ep.kind) ?? NO_RULES;
+      for (let r = 0; r < byEndpoint.length; r++) record(byEndpoint[r], byEndpoint[r].check(ep, element, ctx));
     }
   }
-  for (const flow of graph.model.flows) for (const rule of index.flow) record(rule, rule.check(flow, ctx));
+  const flowRules = index.flow;
+  for (let i = 0; i < flows.length; i++) for (let r = 0; r < flowRules.length; r++) record(flowRules[r], flowRules[r].check(flows[i], ctx));
   for (const rule of index.model) record(rule, rule.check(ctx));
 
   return { findings, mitigations, suppressions };
