@@ -2,6 +2,7 @@
 import { analyze } from '../analysis/analyze.js';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import { checkRuleSettings, ruleDiagnostics } from '../analysis/rules/settings.js';
+import type { Rule } from '../analysis/rules/types.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
@@ -14,6 +15,8 @@ export interface Loaded {
   model: Model;
   source: SourceMap;
   result: AnalysisResult;
+  /** The rules that ran (built-in and `--rules DIR`), for reports that describe them. */
+  rules: readonly Rule[];
 }
 
 /** `rules`: a folder of custom rule files (`--rules DIR`) to run with the built-in library. */
@@ -29,5 +32,5 @@ export function loadOrExit(path: string, options: { quiet?: boolean; rules?: str
   const warnings = loaded.diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length && !options.quiet) process.stderr.write(formatDiagnostics(warnings));
   const result = analyze(loaded.model, { rules: ruleSet, source: loaded.source, diagnostics: loaded.diagnostics });
-  return { model: loaded.model, source: loaded.source, result };
+  return { model: loaded.model, source: loaded.source, result, rules: ruleSet };
 }

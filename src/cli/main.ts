@@ -5,7 +5,7 @@ import { filterByRisk } from '../analysis/filter.js';
 import { RISKS, type Risk } from '../analysis/types.js';
 import { modelJsonSchema } from '../model/schema.js';
 import { renderJsonChunks } from '../render/json.js';
-import { markdownChunks } from '../render/markdown.js';
+import { DETAILS_THRESHOLD, markdownChunks } from '../render/markdown.js';
 import { registerCheck } from './check.js';
 import { registerDiagram } from './diagram.js';
 import { registerDiff } from './diff.js';
@@ -46,16 +46,21 @@ export function buildProgram(): Command {
     .option('--min-risk <level>', 'keep only threats at or above this risk (low, medium, high, critical)', parseRisk)
     .addOption(new Option('--diagram <kind>', 'how the report draws the data flow diagram').choices(['ascii', 'mermaid']).default('ascii'))
     .option('--width <columns>', 'maximum width of the ASCII diagram', parseWidth, 100)
+    .addOption(new Option('--details <mode>', `Markdown Threat Details: a section per threat (full), each rule once with a table of its threats (grouped), or grouped above ${DETAILS_THRESHOLD} threats (auto)`)
+      .choices(['auto', 'full', 'grouped']).default('auto'))
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
     .option('-q, --quiet', 'do not print model warnings')
     .option('--triage <file>', 'triage decisions to apply (default: <model>.triage.yaml when it exists)')
     .option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)')
-    .action(async (file: string, opts: { format: string; minRisk?: Risk; diagram: 'ascii' | 'mermaid'; width: number; output?: string; quiet?: boolean; triage?: string; rules?: string }) => {
-      const { result } = loadTracked(file, { quiet: opts.quiet, triage: opts.triage, rules: opts.rules });
+    .action(async (file: string, opts: {
+      format: string; minRisk?: Risk; diagram: 'ascii' | 'mermaid'; width: number; details: 'auto' | 'full' | 'grouped';
+      output?: string; quiet?: boolean; triage?: string; rules?: string;
+    }) => {
+      const { result, rules } = loadTracked(file, { quiet: opts.quiet, triage: opts.triage, rules: opts.rules });
       const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
       // Markdown and JSON are written in pieces: a large model's output exceeds what one string may hold.
       const text = opts.format === 'json' ? renderJsonChunks(shown)
-        : opts.format === 'markdown' ? markdownChunks(shown, { diagram: opts.diagram, width: opts.width })
+        : opts.format === 'markdown' ? markdownChunks(shown, { diagram: opts.diagram, width: opts.width, details: opts.details, rules })
         : await renderExport(opts.format, shown, { model: file });
       emit(opts.output, text);
     });

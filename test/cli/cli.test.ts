@@ -39,6 +39,23 @@ describe('threatmap analyze', () => {
       assert.ok(t.evidence.every((e: { line: number }) => e.line > 0));
     }
   });
+  it('--details grouped describes each rule once and lists every threat under it; a bad mode is exit 2', () => {
+    const full = run('analyze', 'examples/microservices.yaml', '--quiet');
+    const r = run('analyze', 'examples/microservices.yaml', '--quiet', '--details', 'grouped');
+    assert.equal(r.code, 0, r.stderr);
+    const details = r.stdout.split('### Threat Details')[1].split('\n### ')[0];
+    assert.match(details, /grouped by rule/);
+    const ids = [...full.stdout.split('### Threats')[1].split('\n### ')[0].matchAll(/^\| (T\d+) /gm)].map((m) => m[1]);
+    assert.ok(ids.length > 3);
+    for (const id of ids) assert.equal(details.match(new RegExp(`^\\| ${id} `, 'gm'))?.length, 1, id);
+    // The rule's own title and description come from the rule set that ran.
+    assert.match(details, /^#### .+ \(`no-mutual-tls`\)$/m);
+    assert.notEqual(full.stdout, r.stdout);
+    assert.equal(run('analyze', 'examples/microservices.yaml', '--quiet', '--details', 'full').stdout, full.stdout);
+    const bad = run('analyze', 'examples/microservices.yaml', '--details', 'some');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--details.*auto, full, grouped/s);
+  });
   it('--output writes the file atomically and leaves no temporary file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'threatmap-'));
     const out = join(dir, 'report.md');
