@@ -2,7 +2,7 @@
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import { adminOpenToInternet } from './authorization.js';
 import {
-  assetNames, authenticatedUpstream, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, restricted, sensitive,
+  assetNames, authenticatedUpstream, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, restricted, sensitiveAssetsOf,
 } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood,
@@ -252,9 +252,10 @@ export const missingTokenValidation: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
+    if (!isExposed(ctx.exposure(element.id))) return undefined;
     const jwtIn = element.auth === 'jwt' || element.endpoints.some((ep) => ep.auth === 'jwt') ||
       ctx.graph.inFlows(element.id).some((f) => f.auth === 'jwt');
-    if (!jwtIn || !isExposed(ctx.exposure(element.id))) return undefined;
+    if (!jwtIn) return undefined;
     const jwtFlow = ctx.graph.inFlows(element.id).find((f) => f.auth === 'jwt');
     return unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
       title: `JWTs accepted without full validation by ${element.name}`,
@@ -284,9 +285,10 @@ export const unauthenticatedStoreAccess: FlowRule = {
   example: "assets:\n  pii: { classification: confidential }\nelements:\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - api -> db: mongodb",
   appliesTo: 'flow',
   check(flow, ctx) {
+    if (flow.auth !== 'none' || !isNetworkFlow(flow)) return undefined;
     const store = ctx.graph.elements.get(flow.to);
-    if (!store || store.kind !== 'store' || flow.auth !== 'none' || !isNetworkFlow(flow)) return undefined;
-    const held = sensitive(ctx.assetsOf(store.id));
+    if (!store || store.kind !== 'store') return undefined;
+    const held = sensitiveAssetsOf(ctx, store.id);
     if (held.length === 0) return undefined;
     return unlessControlled(ctx, { element: store, flows: [flow] }, ['authentication'], 'the store requires authentication', () => ({
       title: `${store.name} accepts unauthenticated connections`,
@@ -316,9 +318,11 @@ export const unauthenticatedDevice: FlowRule = {
   example: 'sensor: { type: device }\nflows:\n  - sensor -> ingest: mqtts',
   appliesTo: 'flow',
   check(flow, ctx) {
+    if (flow.auth !== 'none') return undefined;
     const device = ctx.graph.elements.get(flow.from);
+    if (device?.type !== 'device') return undefined;
     const target = ctx.graph.elements.get(flow.to);
-    if (device?.type !== 'device' || !target || flow.auth !== 'none') return undefined;
+    if (!target) return undefined;
     return unlessControlled(ctx, { element: target, flows: [flow] }, ['authentication'], 'devices authenticate', () => ({
       title: `Unauthenticated devices send data to ${target.name}`,
       description: `${flowLabel(flow, ctx)} carries no device identity; anyone can pose as ${device.name} and send forged data.`,
@@ -345,9 +349,10 @@ export const unauthenticatedPartnerCall: FlowRule = {
   example: 'carrier: { type: third-party }\nflows:\n  - carrier -> api: https',
   appliesTo: 'flow',
   check(flow, ctx) {
+    if (flow.auth !== 'none') return undefined;
     const src = ctx.graph.elements.get(flow.from);
     const target = ctx.graph.elements.get(flow.to);
-    if (!src || !target || target.kind !== 'process' || flow.auth !== 'none') return undefined;
+    if (!src || !target || target.kind !== 'process') return undefined;
     const partner = src.type === 'third-party' ||
       (src.kind !== 'store' && ctx.graph.trustRankOf(src.id) === 0 && !isPerson(src) && !isUserAgent(src) && src.type !== 'device');
     if (!partner) return undefined;

@@ -3,7 +3,7 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import {
-  assetList, assetNames, cached, highConfidentiality, inContainer, isPerson, PER_USER_TYPES, restricted, STATE_CHANGING_METHODS,
+  assetList, assetNames, cached, highConfidentiality, inContainer, isPerson, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
@@ -242,12 +242,14 @@ export const overPrivilegedStoreAccess: FlowRule = {
   example: "assets:\n  cards: { classification: restricted }\nelements:\n  reports: { type: service }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - reports -> db: { protocol: sql+tls, auth: password }",
   appliesTo: 'flow',
   check(flow, ctx) {
+    if (flow.from === flow.to) return undefined;
     const source = ctx.graph.elements.get(flow.from);
     const store = ctx.graph.elements.get(flow.to);
-    if (source?.kind !== 'process' || store?.kind !== 'store' || flow.from === flow.to) return undefined;
+    if (source?.kind !== 'process' || store?.kind !== 'store') return undefined;
     if (flow.credential && sharedCredentialNames(ctx).has(flow.credential)) return undefined;
-    const uses = new Set([...source.handles, ...flow.data]);
-    const beyond = restricted(assetList(ctx, store.stores)).filter((a) => !uses.has(a.id));
+    const stored = restrictedStored(ctx, store);
+    if (stored.length === 0) return undefined;
+    const beyond = stored.filter((a) => !source.handles.includes(a.id) && !flow.data.includes(a.id));
     if (beyond.length === 0) return undefined;
     return unlessControlled(ctx, { element: source, flows: [flow] }, ['least-privilege'], 'the service account is limited to what it uses', (missing) => ({
       title: `${source.name} can read ${assetNames(beyond)} in ${store.name}`,

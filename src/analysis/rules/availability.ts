@@ -276,8 +276,9 @@ export const noTimeoutsExternal: FlowRule = {
   example: 'mailer: { type: third-party }\nflows:\n  - api -> mailer: https',
   appliesTo: 'flow',
   check(flow, ctx) {
+    if (!flow.synchronous || flow.from === flow.to) return undefined;
     const source = ctx.graph.elements.get(flow.from);
-    if (source?.kind !== 'process' || !flow.synchronous || flow.from === flow.to) return undefined;
+    if (source?.kind !== 'process') return undefined;
     if (ctx.graph.trustRankOf(flow.to) !== 0 || ctx.graph.trustRankOf(flow.from) === 0) return undefined;
     const present = [...new Set([...presentControls(ctx, EXTERNAL_CALL_CONTROLS, source), ...EXTERNAL_CALL_CONTROLS.filter((c) => flow.controls.includes(c))])];
     if (present.length) return mitigatedBy(present, flowComponent(flow), 'the call is bounded in time');

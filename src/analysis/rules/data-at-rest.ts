@@ -5,7 +5,7 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetList, assetNames, isData, SENSITIVE_TYPES, STATIC_SECRET_AUTH, sensitive } from './facts.js';
 import {
-  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode,
+  elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode,
   threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
@@ -199,19 +199,22 @@ export const secretsInConfig: ModelRule = {
   appliesTo: 'model',
   check(ctx) {
     const holders: Element[] = [];
+    const flows: Flow[] = [];
     const out: Outcome[] = [];
     for (const e of ctx.graph.model.elements) {
       if (!runsAppCode(e) || e.type === 'ci-cd') continue;
-      const flows = secretFlows(ctx, e);
-      if (flows.length === 0) continue;
+      const own = secretFlows(ctx, e);
+      if (own.length === 0) continue;
       const present = presentControls(ctx, ['secrets-management'], e);
       if (present.length || usesVault(ctx, e)) {
-        out.push(mitigatedBy(present.length ? present : ['secrets-management'], { ...elementComponent(e), flows: flows.map((f) => f.id) }, 'secrets come from a secrets manager'));
-      } else holders.push(e);
+        out.push(mitigatedBy(present.length ? present : ['secrets-management'], { ...elementComponent(e), flows: flowIds(own) }, 'secrets come from a secrets manager'));
+      } else {
+        holders.push(e);
+        for (const f of own) flows.push(f);
+      }
     }
     // One finding for the whole system: the fix (a secrets manager) is a platform decision, not one per service.
     if (holders.length === 0) return out;
-    const flows = holders.flatMap((e) => secretFlows(ctx, e));
     const zones = [...new Set(holders.map((e) => e.boundary))];
     const zone = zones.length === 1 && zones[0] !== undefined ? ctx.graph.boundaries.get(zones[0]) : undefined;
     const where = holders.length === 1

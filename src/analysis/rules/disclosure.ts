@@ -187,9 +187,10 @@ export const apiKeyInClient: FlowRule = {
   example: 'app: { tech: mobile-app }\nflows:\n  - app -> api: { protocol: https, auth: api-key }',
   appliesTo: 'flow',
   check(flow, ctx) {
+    if (flow.auth !== 'api-key') return undefined;
     const src = ctx.graph.elements.get(flow.from);
     const target = ctx.graph.elements.get(flow.to);
-    if (flow.auth !== 'api-key' || !isUserAgent(src) || !target) return undefined;
+    if (!isUserAgent(src) || !target) return undefined;
     const data = restricted(ctx.assetsOf(target.id));
     return unlessControlled(ctx, { element: target, flows: [flow] }, ['least-privilege'], 'the embedded key is scoped to harmless operations', () => ({
       title: `API key for ${target.name} embedded in ${src!.name}`,

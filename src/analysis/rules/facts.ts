@@ -66,6 +66,25 @@ export const restricted = (assets: readonly Asset[]) => assets.filter((a) => isD
 export const sensitive = (assets: readonly Asset[]) =>
   assets.filter((a) => isData(a) && (a.confidentiality === 'high' || SENSITIVE_TYPES.has(a.type ?? '')));
 
+/** Per-element memo of a fact derived from the element alone (asked once per flow into it, say). */
+function memoised<V>(ctx: AnalysisContext, name: string, id: string, compute: () => V): V {
+  const table = perElement<V>(ctx, name);
+  let value = table.get(id);
+  if (value === undefined) {
+    value = compute();
+    table.set(id, value);
+  }
+  return value;
+}
+
+/** The sensitive assets an element touches (shared: read only). */
+export const sensitiveAssetsOf = (ctx: AnalysisContext, id: string): readonly Asset[] =>
+  memoised(ctx, 'sensitive-assets', id, () => sensitive(ctx.assetsOf(id)));
+
+/** The restricted assets a store declares (shared: read only). */
+export const restrictedStored = (ctx: AnalysisContext, store: Element): readonly Asset[] =>
+  memoised(ctx, 'restricted-stored', store.id, () => restricted(assetList(ctx, store.stores)));
+
 /** Asset names, unique and sorted, for titles and descriptions. */
 export const assetNames = (assets: readonly Asset[]) => [...new Set(assets.map((a) => a.name))].sort().join(', ');
 
@@ -177,10 +196,15 @@ export const endpointOfFlow = (ctx: AnalysisContext, f: Flow): Endpoint | undefi
   f.endpoint ? ctx.graph.endpoints.get(f.endpoint) : undefined;
 
 /** Elements the flows out of `e` reach, of the given kind of target. */
-export const targetsOf = (ctx: AnalysisContext, e: Element, pick: (t: Element) => boolean): Array<{ flow: Flow; target: Element }> =>
-  ctx.graph.outFlows(e.id)
-    .map((flow) => ({ flow, target: ctx.graph.elements.get(flow.to) }))
-    .filter((x): x is { flow: Flow; target: Element } => x.target !== undefined && x.flow.to !== e.id && pick(x.target));
+export function targetsOf(ctx: AnalysisContext, e: Element, pick: (t: Element) => boolean): Array<{ flow: Flow; target: Element }> {
+  const hits: Array<{ flow: Flow; target: Element }> = [];
+  for (const flow of ctx.graph.outFlows(e.id)) {
+    if (flow.to === e.id) continue;
+    const target = ctx.graph.elements.get(flow.to);
+    if (target !== undefined && pick(target)) hits.push({ flow, target });
+  }
+  return hits;
+}
 
 /**
  * Whether a control is in place on the paths the public uses: for an element with endpoints, every

@@ -32,19 +32,21 @@ export const sqlInjection: ElementRule = {
     if (!isExposed(exposure)) return undefined;
     const sqlFlows = ctx.graph.outFlows(element.id).filter((f) => ctx.graph.elements.get(f.to)?.traits.includes('sql'));
     if (sqlFlows.length === 0) return undefined;
-    const dbs = [...new Set(sqlFlows.map((f) => f.to))].sort();
-    const assets = dbs.flatMap((d) => ctx.assetsOf(d));
-    const dbNames = dbs.map((d) => ctx.graph.elements.get(d)?.name ?? d).join(', ');
-    return unlessControlled(ctx, { element, flows: sqlFlows }, SQL_CONTROLS, 'queries are parameterized', (missing) => ({
-      title: `SQL injection from ${element.name} into ${dbNames}`,
-      description: `${element.name} takes input from an untrusted zone and queries ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
-      likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found and exploited with public tools', SOME_SKILL),
-      impact: assetImpact(assets, 'confidentiality', rated('High', 'the whole database can be read: data breach')),
-      evidence: [
-        ...sqlFlows.map((f) => evidence(`${element.name} queries ${ctx.graph.elements.get(f.to)?.name ?? f.to} (SQL)`, f.at)),
-        missing,
-      ],
-    }));
+    return unlessControlled(ctx, { element, flows: sqlFlows }, SQL_CONTROLS, 'queries are parameterized', (missing) => {
+      const dbs = [...new Set(sqlFlows.map((f) => f.to))].sort();
+      const assets = dbs.flatMap((d) => ctx.assetsOf(d));
+      const dbNames = dbs.map((d) => ctx.graph.elements.get(d)?.name ?? d).join(', ');
+      return {
+        title: `SQL injection from ${element.name} into ${dbNames}`,
+        description: `${element.name} takes input from an untrusted zone and queries ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
+        likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found and exploited with public tools', SOME_SKILL),
+        impact: assetImpact(assets, 'confidentiality', rated('High', 'the whole database can be read: data breach')),
+        evidence: [
+          ...sqlFlows.map((f) => evidence(`${element.name} queries ${ctx.graph.elements.get(f.to)?.name ?? f.to} (SQL)`, f.at)),
+          missing,
+        ],
+      };
+    });
   },
 };
 
@@ -84,16 +86,18 @@ function downstreamInjection(spec: {
       if (!isExposed(exposure)) return undefined;
       const hits = targetsOf(ctx, element, spec.picks);
       if (hits.length === 0) return undefined;
-      const names = [...new Set(hits.map((h) => h.target.name))].sort().join(', ');
-      const assets = hits.flatMap((h) => ctx.assetsOf(h.target.id));
       const neutralised = (present: string[]) => `input is neutralised (${present.join(', ')})`;
-      return unlessControlled(ctx, { element, flows: hits.map((h) => h.flow) }, spec.controls, neutralised, (missing) => ({
-        title: `${spec.title} from ${element.name} into ${names}`,
-        description: `${element.name} takes input from an untrusted zone and queries ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
-        likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found with public tools', SOME_SKILL),
-        impact: assetImpact(assets, 'confidentiality', rated('High', 'the data behind the interpreter')),
-        evidence: [...hits.slice(0, 3).map((h) => evidence(`${element.name} queries ${h.target.name}`, h.flow.at)), missing],
-      }));
+      return unlessControlled(ctx, { element, flows: hits.map((h) => h.flow) }, spec.controls, neutralised, (missing) => {
+        const names = [...new Set(hits.map((h) => h.target.name))].sort().join(', ');
+        const assets = hits.flatMap((h) => ctx.assetsOf(h.target.id));
+        return {
+          title: `${spec.title} from ${element.name} into ${names}`,
+          description: `${element.name} takes input from an untrusted zone and queries ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
+          likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found with public tools', SOME_SKILL),
+          impact: assetImpact(assets, 'confidentiality', rated('High', 'the data behind the interpreter')),
+          evidence: [...hits.slice(0, 3).map((h) => evidence(`${element.name} queries ${h.target.name}`, h.flow.at)), missing],
+        };
+      });
     },
   };
 }

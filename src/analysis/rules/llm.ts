@@ -5,21 +5,36 @@ import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { rateLimitGap } from './availability.js';
-import { assetNames, isLlm, reachedByBrowsers, sensitive } from './facts.js';
+import { assetNames, isLlm, perElement, reachedByBrowsers, sensitive } from './facts.js';
 import {
   anonymousInternetLikelihood, evidence, flowLabel, internetLikelihood, isExposed, unlessControlled,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
-/** The process that builds prompts: an LLM/agent process itself, or a process calling an LLM. */
-function llmUse(ctx: AnalysisContext, e: Element): { self: boolean; calls: Flow[] } | undefined {
+interface LlmUse {
+  self: boolean;
+  calls: Flow[];
+}
+
+/** The process that builds prompts: an LLM/agent process itself, or a process calling an LLM (asked by four rules). */
+function llmUse(ctx: AnalysisContext, e: Element): LlmUse | undefined {
   if (e.kind !== 'process') return undefined;
+  const table = perElement<LlmUse | null>(ctx, 'llm-use');
+  let use = table.get(e.id);
+  if (use === undefined) {
+    use = findLlmUse(ctx, e) ?? null;
+    table.set(e.id, use);
+  }
+  return use ?? undefined;
+}
+
+function findLlmUse(ctx: AnalysisContext, e: Element): LlmUse | undefined {
   const calls = ctx.graph.outFlows(e.id).filter((f) => f.to !== e.id && isLlm(ctx.graph.elements.get(f.to)));
   if (e.type === 'llm' || e.traits.includes('llm')) return { self: true, calls };
   return calls.length ? { self: false, calls } : undefined;
 }
 
-const llmEvidence = (ctx: AnalysisContext, e: Element, use: { self: boolean; calls: Flow[] }) =>
+const llmEvidence = (ctx: AnalysisContext, e: Element, use: LlmUse) =>
   use.self ? evidence(`${e.name} is an LLM or agent`, e.at) : evidence(`${flowLabel(use.calls[0], ctx)} calls a language model`, use.calls[0].at);
 
 export const promptInjection: ElementRule = {

@@ -128,6 +128,7 @@ export const sharedAccount: ModelRule = {
 };
 
 const PARTNER_SIGNING = ['request-signing', 'signature-verification'] as const;
+const SHARED_SECRET_AUTH: ReadonlySet<string> = new Set(['api-key', 'basic', 'password']);
 
 export const unsignedPartnerRequests: FlowRule = {
   id: 'unsigned-partner-requests',
@@ -144,10 +145,10 @@ export const unsignedPartnerRequests: FlowRule = {
   example: "assets:\n  orders: { integrity: high }\nelements:\n  supplier: { type: third-party }\nflows:\n  - supplier -> api: { protocol: https, auth: api-key, data: [orders] }",
   appliesTo: 'flow',
   check(flow, ctx) {
+    if (!SHARED_SECRET_AUTH.has(flow.auth)) return undefined;
     const src = ctx.graph.elements.get(flow.from);
     const target = ctx.graph.elements.get(flow.to);
     if (src?.type !== 'third-party' || target?.kind !== 'process') return undefined;
-    if (!['api-key', 'basic', 'password'].includes(flow.auth)) return undefined;
     if (endpointOfFlow(ctx, flow)?.kind === 'webhook') return undefined;
     const critical = highIntegrity(ctx.assetsOfFlow(flow));
     if (critical.length === 0) return undefined;

@@ -230,8 +230,9 @@ export const mobileCertificatePinning: FlowRule = {
   example: 'app: { tech: mobile-app }\nflows:\n  - app -> api: { protocol: https, auth: jwt }',
   appliesTo: 'flow',
   check(flow, ctx) {
+    if (!flow.encrypted) return undefined;
     const app = ctx.graph.elements.get(flow.from);
-    if (!app?.traits.includes('mobile') || !flow.encrypted) return undefined;
+    if (!app?.traits.includes('mobile')) return undefined;
     const data = sensitive(ctx.assetsOfFlow(flow));
     if (data.length === 0 && flow.auth === 'none') return undefined;
     if (flow.controls.includes('certificate-pinning')) return mitigatedBy(['certificate-pinning'], flowComponent(flow), 'the app pins the server certificate');

@@ -3,7 +3,7 @@
 import type { Element } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated } from '../risk.js';
-import { changesState, isBrowser, originsOf, reachedByBrowsers } from './facts.js';
+import { changesState, isBrowser, originsOf, perElement, reachedByBrowsers } from './facts.js';
 import {
   endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
 } from './helpers.js';
@@ -95,29 +95,53 @@ export const crossSiteRequestForgery: ElementRule = {
   },
 };
 
-/** Whether requests sent to `from` arrive at `target` unchanged (through edge components only). */
-function forwardsTo(ctx: AnalysisContext, from: string, target: string): boolean {
-  const seen = new Set<string>();
-  const queue = [from];
-  for (let i = 0; i < queue.length; i++) {
-    const id = queue[i];
-    if (id === target) return true;
-    if (seen.has(id) || !isPassThrough(ctx.graph.elements.get(id))) continue;
-    seen.add(id);
-    for (const f of ctx.graph.outFlows(id)) queue.push(f.to);
+/** Where requests sent to `from` arrive unchanged: `from` itself, and what edge components forward them to. */
+function forwardedTo(ctx: AnalysisContext, from: string): ReadonlySet<string> {
+  const table = perElement<ReadonlySet<string>>(ctx, 'forwarded-to');
+  let reached = table.get(from);
+  if (reached === undefined) {
+    const set = new Set<string>([from]);
+    const queue = [from];
+    for (let i = 0; i < queue.length; i++) {
+      if (!isPassThrough(ctx.graph.elements.get(queue[i]))) continue;
+      for (const f of ctx.graph.outFlows(queue[i])) {
+        if (set.has(f.to)) continue;
+        set.add(f.to);
+        queue.push(f.to);
+      }
+    }
+    reached = set;
+    table.set(from, reached);
   }
-  return false;
+  return reached;
 }
 
 /** Components that hand browsers their pages (and so define the origin scripts run in). */
 const SERVES_PAGES = new Set(['web-app', 'web-server', 'cdn']);
 
+/** The components a browser loads pages from, one per flow (asked for every API the browser calls). */
+function pageServers(ctx: AnalysisContext, browser: Element): readonly Element[] {
+  const table = perElement<readonly Element[]>(ctx, 'page-servers');
+  let servers = table.get(browser.id);
+  if (servers === undefined) {
+    const list: Element[] = [];
+    for (const f of ctx.graph.outFlows(browser.id)) {
+      const other = ctx.graph.elements.get(f.to);
+      if (other !== undefined && SERVES_PAGES.has(other.type ?? '')) list.push(other);
+    }
+    servers = list;
+    table.set(browser.id, servers);
+  }
+  return servers;
+}
+
 /** Browsers that reach this element but load their pages from another component that does not lead to it. */
 function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
-  return originsOf(ctx, element.id).filter(isBrowser).filter((b) => ctx.graph.outFlows(b.id).some((f) => {
-    const other = ctx.graph.elements.get(f.to);
-    return other !== undefined && SERVES_PAGES.has(other.type ?? '') && !forwardsTo(ctx, other.id, element.id);
-  }));
+  const callers: Element[] = [];
+  for (const b of originsOf(ctx, element.id)) {
+    if (isBrowser(b) && pageServers(ctx, b).some((other) => !forwardedTo(ctx, other.id).has(element.id))) callers.push(b);
+  }
+  return callers;
 }
 
 export const corsMisconfiguration: ElementRule = {
