@@ -1,18 +1,18 @@
 // `threatmap export`: the analysis (with triage applied) as SARIF, HTML, CSV, JSON or PDF. PDF is the
 // HTML report printed by a locally installed Chromium; nothing is downloaded.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { filterByRisk } from '../analysis/filter.js';
 import { type AnalysisResult, type Risk, RISKS } from '../analysis/types.js';
-import { renderCsv } from '../render/csv.js';
-import { renderHtmlReport } from '../render/html.js';
-import { renderJson } from '../render/json.js';
-import { renderSarif } from '../render/sarif.js';
-import { emit, UserError } from './io.js';
+import { renderCsvChunks } from '../render/csv.js';
+import { renderHtmlReportChunks } from '../render/html.js';
+import { renderJsonChunks } from '../render/json.js';
+import { renderSarifChunks } from '../render/sarif.js';
+import { emit, UserError, writeFileAtomic } from './io.js';
 import { loadTracked } from './triage.js';
 import { VERSION } from './version.js';
 
@@ -40,16 +40,17 @@ export function repositoryPath(model: string): string {
   return (rel.startsWith('..') ? model : rel).split(sep).join('/');
 }
 
-export async function renderExport(format: string, result: AnalysisResult, options: ExportOptions): Promise<string> {
+/** The report in pieces, written one after the other: a large model's report exceeds what one string may hold. */
+export async function renderExport(format: string, result: AnalysisResult, options: ExportOptions): Promise<Iterable<string>> {
   switch (format) {
     case 'sarif':
-      return renderSarif(result, { uri: repositoryPath(options.model), toolVersion: VERSION, includeClosed: options.includeClosed });
+      return renderSarifChunks(result, { uri: repositoryPath(options.model), toolVersion: VERSION, includeClosed: options.includeClosed });
     case 'html':
-      return renderHtmlReport(result, { generator: `threatmap ${VERSION}` });
+      return renderHtmlReportChunks(result, { generator: `threatmap ${VERSION}` });
     case 'csv':
-      return renderCsv(result, { bom: options.bom });
+      return renderCsvChunks(result, { bom: options.bom });
     case 'json':
-      return renderJson(result);
+      return renderJsonChunks(result);
     default:
       throw new UserError(`unknown format '${format}'`);
   }
@@ -67,7 +68,7 @@ export function findChromium(): string | undefined {
 }
 
 /** Prints the HTML report to PDF with headless Chromium (the print styles make it a clean document). */
-export function printPdf(html: string): Uint8Array {
+export function printPdf(html: Iterable<string>): Uint8Array {
   const chromium = findChromium();
   if (!chromium) {
     throw new UserError('PDF export needs Chromium or Chrome (none found on PATH; set THREATMAP_CHROMIUM to its path), ' +
@@ -77,7 +78,7 @@ export function printPdf(html: string): Uint8Array {
   try {
     const page = join(dir, 'report.html');
     const pdf = join(dir, 'report.pdf');
-    writeFileSync(page, html);
+    writeFileAtomic(page, html);
     const r = spawnSync(chromium, [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-extensions', '--disable-background-networking',
       '--disable-component-update', '--disable-sync', '--no-first-run', '--no-default-browser-check',
