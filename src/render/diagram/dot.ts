@@ -2,7 +2,7 @@
 // escaped and every id generated, so any name is safe; the SVG and PNG are drawn from this.
 import type { AnalysisResult } from '../../analysis/types.js';
 import { dotText } from './escape.js';
-import { buildDiagram, type DiagramModel, type DiagramNode, type DiagramOptions } from './model.js';
+import { buildDiagram, type DiagramModel, type DiagramNode, type DiagramOptions, nesting } from './model.js';
 import { RISK_COLORS, riskOrder } from './style.js';
 
 const FONT = 'Helvetica';
@@ -33,14 +33,15 @@ export function dotFromModel(model: DiagramModel, options: DiagramOptions = {}):
     const risk = color && n.risk ? `, fillcolor="${RISK_COLORS[n.risk].fill}", color="${RISK_COLORS[n.risk].stroke}"` : '';
     return `[label=${label}, ${shape}${risk}]`;
   };
+  const nest = nesting(model);
   const emit = (parent: string | undefined, indent: string): void => {
-    for (const g of model.groups.filter((x) => x.parent === parent)) {
+    for (const g of nest.groups.get(parent) ?? []) {
       lines.push(`${indent}subgraph ${groupId.get(g.id)} {`);
       lines.push(`${indent}  label=${q(g.name)}; labeljust=l; style="dashed,rounded"; color="#666666"; fontcolor="#333333"; margin=12;`);
       emit(g.id, `${indent}  `);
       lines.push(`${indent}}`);
     }
-    for (const n of model.nodes.filter((x) => x.group === parent)) lines.push(`${indent}${nodeId.get(n.id)} ${attrs(n)};`);
+    for (const n of nest.nodes.get(parent) ?? []) lines.push(`${indent}${nodeId.get(n.id)} ${attrs(n)};`);
   };
   emit(undefined, '  ');
   for (const e of model.edges) {

@@ -5,9 +5,13 @@ import { glyphs, truncate } from './text.js';
 /** Longest label, in graphemes, the graphical formats show (longer names end with an ellipsis). */
 export const MAX_LABEL = 60;
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /** One line, no control characters, at most `max` graphemes. */
 export function clean(text: string, max = MAX_LABEL): string {
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  // Most names: printable ASCII, one column a character, short enough to keep whole.
+  if (flat.length <= max && PRINTABLE_ASCII.test(flat)) return flat;
   return truncate(glyphs(flat), max, '…').map((g) => g.text).join('');
 }
 

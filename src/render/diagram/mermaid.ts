@@ -2,7 +2,7 @@
 // Ids are generated (n1, b1...), never taken from the model, so no name or id can break the syntax.
 import type { AnalysisResult, Risk } from '../../analysis/types.js';
 import { mermaidText } from './escape.js';
-import { buildDiagram, type DiagramModel, type DiagramNode, type DiagramOptions } from './model.js';
+import { buildDiagram, type DiagramModel, type DiagramNode, type DiagramOptions, nesting } from './model.js';
 import { RISK_COLORS, riskOrder } from './style.js';
 
 export function renderMermaid(result: AnalysisResult, options: DiagramOptions = {}): string {
@@ -22,13 +22,14 @@ export function mermaidFromModel(model: DiagramModel, options: DiagramOptions = 
       default: return `[${label}]`;
     }
   };
+  const nest = nesting(model);
   const emit = (parent: string | undefined, indent: string): void => {
-    for (const g of model.groups.filter((x) => x.parent === parent)) {
+    for (const g of nest.groups.get(parent) ?? []) {
       lines.push(`${indent}subgraph ${groupId.get(g.id)}["${mermaidText(g.name)}"]`);
       emit(g.id, `${indent}  `);
       lines.push(`${indent}end`);
     }
-    for (const n of model.nodes.filter((x) => x.group === parent)) lines.push(`${indent}${nodeId.get(n.id)}${shape(n)}`);
+    for (const n of nest.nodes.get(parent) ?? []) lines.push(`${indent}${nodeId.get(n.id)}${shape(n)}`);
   };
   emit(undefined, '  ');
   model.edges.forEach((e) => {

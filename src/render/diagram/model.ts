@@ -69,6 +69,27 @@ export class DiagramError extends Error {
 /** Stands for the elements that sit in no boundary, in the boundary overview. */
 export const OUTSIDE_ID = '(outside)';
 
+/**
+ * Groups by parent and nodes by group, each in model order: what the nested formats (DOT, Mermaid) walk.
+ * Filtering every list once per group made them quadratic (thousands of boundaries at 100,000 elements).
+ */
+export function nesting(model: DiagramModel): {
+  groups: Map<string | undefined, DiagramGroup[]>;
+  nodes: Map<string | undefined, DiagramNode[]>;
+} {
+  const groups = new Map<string | undefined, DiagramGroup[]>();
+  const nodes = new Map<string | undefined, DiagramNode[]>();
+  for (const g of model.groups) listAt(groups, g.parent).push(g);
+  for (const n of model.nodes) listAt(nodes, n.group).push(n);
+  return { groups, nodes };
+}
+
+function listAt<T>(map: Map<string | undefined, T[]>, key: string | undefined): T[] {
+  let list = map.get(key);
+  if (!list) map.set(key, (list = []));
+  return list;
+}
+
 const riskRank = (r: Risk | undefined): number => (r === undefined ? -1 : RISKS.indexOf(r));
 export const maxRisk = (a: Risk | undefined, b: Risk | undefined): Risk | undefined =>
   riskRank(b) > riskRank(a) ? b : a;
