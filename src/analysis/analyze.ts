@@ -15,7 +15,7 @@ import { ratingRank, riskOf, riskRank } from './risk.js';
 import { attackSurface } from './surface.js';
 import { threatUid } from '../track/uid.js';
 import {
-  type AnalysisResult, type Evidence, type Risk, RISKS, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
+  type AnalysisResult, type Evidence, type RatedLevel, type Risk, RISKS, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
 } from './types.js';
 
 export interface AnalyzeOptions {
@@ -117,12 +117,23 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   order.sort((a, b) => keys[b] - keys[a] || (found[a].key < found[b].key ? -1 : found[a].key > found[b].key ? 1 : 0));
 
   const toEvidence = evidenceResolver(options.source);
+  // Ratings repeat across threats (a likelihood reason is one of a few hundred in a 10,000-element model):
+  // one object for each level and reason, kept instead of one per outcome.
+  const ratings = new Map<string, RatedLevel>();
+  const rating = (r: RatedLevel): RatedLevel => {
+    const byReason = ratings.get(r.reason);
+    if (byReason !== undefined && byReason.level === r.level) return byReason;
+    if (byReason === undefined) ratings.set(r.reason, r);
+    return r;
+  };
   const threats = new Array<Threat>(order.length);
   const findings = new Array<RuleFinding>(order.length);
   const threatCounts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
   for (let i = 0; i < order.length; i++) {
     const f = found[order[i]];
     const risk = risks[order[i]];
+    f.likelihood = rating(f.likelihood);
+    f.impact = rating(f.impact);
     const evidence = new Array<Evidence>(f.evidence.length);
     for (let j = 0; j < evidence.length; j++) evidence[j] = toEvidence(f.evidence[j].fact, f.evidence[j].at);
     threats[i] = threatOf(f, `T${i + 1}`, risk, componentName(f), evidence, referencesOf(f.rule));
