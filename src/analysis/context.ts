@@ -1,6 +1,6 @@
 // Facts derived once from the model graph that rules ask about: who is reachable from untrusted zones,
 // which controls stand on every untrusted path, which assets an element touches, how flows cross boundaries.
-import type { Level } from '../model/catalog.js';
+import { CONTROLS, type Level } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Asset, Element, Endpoint, Flow, ModelPath } from '../model/types.js';
 import type { Crossing } from './types.js';
@@ -40,6 +40,10 @@ const perimeterMask = (controls: readonly string[]): number => {
   for (const c of controls) m |= perimeterBit(c);
   return m;
 };
+
+/** Built-in controls as bit positions: what an element declares, itself and through its boundaries, is two words. */
+const CONTROL_INDEX = new Map<string, number>(Object.keys(CONTROLS).map((c, i) => [c, i]));
+const CONTROL_WORDS = Math.ceil(CONTROL_INDEX.size / 32);
 
 const PASS_THROUGH_TYPES = new Set(['cdn', 'load-balancer', 'reverse-proxy', 'gateway']);
 
@@ -219,8 +223,24 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     const i = indexOf.get(id);
     return i !== undefined && (perimeter[i] & bit) !== 0;
   };
+  // Built-in controls declared per element, in one pass over the elements: a question is then a bit test
+  // instead of a walk through the element's and its boundaries' lists. Custom controls have no bit.
+  const declared = new Uint32Array(n * CONTROL_WORDS);
+  const mark = (i: number, controls: readonly string[]) => {
+    for (const control of controls) {
+      const c = CONTROL_INDEX.get(control);
+      if (c !== undefined) declared[i * CONTROL_WORDS + (c >>> 5)] |= 1 << (c & 31);
+    }
+  };
+  for (let i = 0; i < n; i++) {
+    mark(i, nodes[i].controls);
+    for (const b of graph.boundaryChain(nodes[i].id)) mark(i, b.controls);
+  }
   /** Declared on the element or on a boundary around it. */
   const declares = (e: Element, control: string): boolean => {
+    const c = CONTROL_INDEX.get(control);
+    const i = c === undefined ? undefined : indexOf.get(e.id);
+    if (c !== undefined && i !== undefined && nodes[i] === e) return (declared[i * CONTROL_WORDS + (c >>> 5)] & (1 << (c & 31))) !== 0;
     if (e.controls.includes(control)) return true;
     for (const b of graph.boundaryChain(e.id)) if (b.controls.includes(control)) return true;
     return false;

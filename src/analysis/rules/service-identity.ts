@@ -1,6 +1,6 @@
 // Spoofing between our own services: without mutual TLS any workload inside the network can call any other.
 import type { ModelGraph } from '../../model/graph.js';
-import type { Flow } from '../../model/types.js';
+import type { Asset, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { evidence, flowLabel, mitigatedBy, pushTo, threat } from './helpers.js';
@@ -84,7 +84,11 @@ export const noMutualTls: ModelRule = {
         out.push(mitigatedBy(['mtls'], where, `all ${flows.length} service calls use mutual TLS`));
         continue;
       }
-      const assets = weak.flatMap((f) => [...ctx.assetsOfFlow(f), ...ctx.assetsOf(f.to)]);
+      const assets: Asset[] = [];
+      for (const f of weak) {
+        for (const a of ctx.assetsOfFlow(f)) assets.push(a);
+        for (const a of ctx.assetsOf(f.to)) assets.push(a);
+      }
       out.push(threat({
         component: group.component,
         componentKind: group.componentKind,
