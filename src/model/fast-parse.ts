@@ -69,6 +69,11 @@ export class PathIndex implements ReadonlyMap<string, number> {
   finish(offset: number): this {
     this.root = this.add(undefined, offset, 0);
     this.pending.length = 0;
+    // The index lives as long as the model; growth by doubling left up to half of each array unused.
+    this.offset = this.offset.slice(0, this.size);
+    this.first = this.first.slice(0, this.size);
+    this.count = this.count.slice(0, this.size);
+    this.children = this.children.slice(0, this.childrenLength);
     return this;
   }
 

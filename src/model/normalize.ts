@@ -139,7 +139,10 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
   const elements: Element[] = [];
   // Endpoint ids by target element and by key or route, for flows that name the endpoint they call.
   const endpointByTarget = new Map<string, Map<string, string>>();
+  // Each id once: flows name their ends with strings cut from their own text, one copy per flow otherwise.
+  const elementIds = new Map<string, string>();
   for (const id of Object.keys(raw.elements)) {
+    elementIds.set(id, id);
     const e = raw.elements[id];
     const techInfo = e.tech === undefined ? undefined : TECHNOLOGIES[e.tech.toLowerCase()];
     const type = (e.type as ElementType | undefined) ?? impliedElementType(e.tech);
@@ -203,7 +206,9 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
   }
 
   const flows: Flow[] = [];
-  const addFlow = (from: string, to: string, d: RawFlowDetails, at: ModelPath): void => {
+  const addFlow = (fromId: string, toId: string, d: RawFlowDetails, at: ModelPath): void => {
+    const from = elementIds.get(fromId) ?? fromId;
+    const to = elementIds.get(toId) ?? toId;
     const protocol = d.protocol;
     const info = PROTOCOLS[protocol];
     flows.push({
