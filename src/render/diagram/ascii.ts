@@ -120,11 +120,8 @@ export function layoutAscii(result: AnalysisResult, options: AsciiOptions = {}):
   // A whole model far past the readable size goes straight to the overview: building its element-level
   // diagram only to count it was a large share of the report's time at 100,000 elements.
   if (options.focus === undefined && !options.hide?.length && (options.detail ?? 'elements') === 'elements' && result.elements.length > MAX_NODES) {
-    const ids = new Set<string>();
-    for (const e of result.elements) ids.add(e.id);
-    let edges = 0;
-    for (const f of result.flows) if (ids.has(f.from) && ids.has(f.to)) edges++;
-    return overviewInstead(result, options, cs, width, legend, result.elements.length, edges);
+    // Every flow of a loaded model joins two of its elements, so all of them would be drawn.
+    return overviewInstead(result, options, cs, width, legend, result.elements.length, result.flows.length);
   }
   const model = buildDiagram(result, options);
   if (model.nodes.length === 0) return finish(emptyDiagram('(nothing to draw: no elements match)'), cs, width, false);
