@@ -37,6 +37,8 @@ function classify(graph: ModelGraph, flow: Flow, entered: readonly Boundary[]): 
 export function flowCrossing(graph: ModelGraph, flow: Flow): Crossing | undefined {
   const a = graph.boundaryChain(flow.from);
   const b = graph.boundaryChain(flow.to);
+  // Elements of one boundary share its chain: such a flow leaves and enters nothing, between equal trust.
+  if (a === b && a.length > 0) return undefined;
   const inB = new Set(b.map((x) => x.id));
   const lcaIndexA = a.findIndex((x) => inB.has(x.id));
   const left = lcaIndexA < 0 ? a : a.slice(0, lcaIndexA);

@@ -71,10 +71,10 @@ export const noCircuitBreaker: ModelRule = {
     const { graph } = ctx;
     const calls: Flow[] = [];
     for (const f of graph.model.flows) {
+      if (f.from === f.to || !f.synchronous) continue;
       const source = graph.elements.get(f.from);
       const target = graph.elements.get(f.to);
-      if (!source || !target || f.from === f.to || !f.synchronous) continue;
-      if (source.kind !== 'process' || target.kind === 'store' || graph.trustRankOf(f.from) < 2) continue;
+      if (!source || !target || source.kind !== 'process' || target.kind === 'store' || graph.trustRankOf(f.from) < 2) continue;
       calls.push(f);
     }
     const out: Outcome[] = [];
@@ -83,8 +83,7 @@ export const noCircuitBreaker: ModelRule = {
       const where = { component: group.component, componentKind: group.componentKind, flows: flows.map((f) => f.id) };
       const fragile = flows.filter((f) => {
         const source = graph.elements.get(f.from)!;
-        return presentControls(ctx, RESILIENCE_CONTROLS, source).length === 0 &&
-          !f.controls.some((c) => (RESILIENCE_CONTROLS as readonly string[]).includes(c));
+        return !RESILIENCE_CONTROLS.some((c) => ctx.elementHas(source, c) || f.controls.includes(c));
       });
       if (fragile.length === 0) {
         out.push(mitigatedBy([...RESILIENCE_CONTROLS], where, 'every synchronous call has a timeout or circuit breaker'));
