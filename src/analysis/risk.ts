@@ -2,7 +2,6 @@
 import type { Level } from '../model/catalog.js';
 import type { Asset } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
-import { maxLevel } from './context.js';
 import { type RatedLevel, type Rating, RATINGS, type Risk, RISKS } from './types.js';
 
 const MATRIX: Record<Rating, Record<Rating, Risk>> = {
@@ -33,13 +32,26 @@ const LEVEL_TO_RATING: Record<Level, Rating> = { low: 'Low', medium: 'Medium', h
 
 export type AssetProperty = 'confidentiality' | 'integrity' | 'availability';
 
+const LEVEL_RANK: Record<Level, number> = { low: 0, medium: 1, high: 2 };
+
 /** Impact from the most valuable asset at stake for one security property, with the asset named. */
 export function assetImpact(assets: readonly Asset[], property: AssetProperty, fallback: RatedLevel): RatedLevel {
-  const level = maxLevel(assets.map((a) => a[property]));
+  // Rules call this for most threats: one pass for the top level, and a list to sort only on a tie.
+  let level: Level | undefined;
+  let ties = 0;
+  let first: Asset | undefined;
+  for (const a of assets) {
+    const l = a[property];
+    if (level === undefined || LEVEL_RANK[l] > LEVEL_RANK[level]) {
+      level = l;
+      ties = 1;
+      first = a;
+    } else if (l === level) ties++;
+  }
   if (level === undefined) return fallback;
-  const top = assets.filter((a) => a[property] === level).map((a) => a.name).sort();
+  const names = ties === 1 ? first!.name : assets.filter((a) => a[property] === level).map((a) => a.name).sort().join(', ');
   const rating = LEVEL_TO_RATING[level];
-  return rated(rating, `${property} of ${top.join(', ')} is ${level}: ${IMPACT_MEANING[rating]}`);
+  return rated(rating, `${property} of ${names} is ${level}: ${IMPACT_MEANING[rating]}`);
 }
 
 /**
