@@ -68,28 +68,25 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
 
   // Per-element facts live in typed arrays by the element's position, and flows become pairs of positions
   // (adjacency in compressed rows): the searches below then run on integers and allocate almost nothing.
-  const nodes: Element[] = [];
-  const indexOf = new Map<string, number>();
-  for (const e of graph.elements.values()) {
-    indexOf.set(e.id, nodes.length);
-    nodes.push(e);
-  }
+  const nodes = model.elements;
   const n = nodes.length;
+  const indexOf = (id: string): number | undefined => {
+    const i = graph.positionOf(id);
+    return i < 0 ? undefined : i;
+  };
   const untrusted = new Uint8Array(n);
   const zoneUntrusted = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
-    zoneUntrusted[i] = graph.trustRankOf(nodes[i].id) === 0 ? 1 : 0;
+    zoneUntrusted[i] = graph.trustRankAt(i) === 0 ? 1 : 0;
     untrusted[i] = zoneUntrusted[i] === 1 || nodes[i].exposed === true ? 1 : 0;
   }
   const flows = model.flows;
   const m = flows.length;
-  const src = new Int32Array(m);
-  const dst = new Int32Array(m);
+  const src = graph.flowSource;
+  const dst = graph.flowTarget;
   const outStart = new Int32Array(n + 1);
   const inStart = new Int32Array(n + 1);
   for (let k = 0; k < m; k++) {
-    src[k] = indexOf.get(flows[k].from) ?? -1;
-    dst[k] = indexOf.get(flows[k].to) ?? -1;
     if (src[k] >= 0 && dst[k] >= 0) {
       outStart[src[k] + 1]++;
       inStart[dst[k] + 1]++;
@@ -118,7 +115,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   const queue = new Int32Array(n);
   let tail = 0;
   for (const e of model.elements) {
-    const i = indexOf.get(e.id)!;
+    const i = indexOf(e.id)!;
     if (zoneUntrusted[i] === 1 && !e.exposed) continue;
     let direct = e.exposed === true;
     for (let j = inStart[i]; !direct && j < inStart[i + 1]; j++) {
@@ -157,7 +154,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   const ownMask = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
     let mask = perimeterMask(nodes[i].controls);
-    for (const b of graph.boundaryChain(nodes[i].id)) mask |= perimeterMask(b.controls);
+    for (const b of graph.boundaryChainAt(i)) mask |= perimeterMask(b.controls);
     ownMask[i] = mask;
   }
   const flowMask = new Uint8Array(m);
@@ -171,7 +168,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   const queued = new Uint8Array(n);
   const pending: number[] = [];
   for (const e of model.elements) {
-    const i = indexOf.get(e.id)!;
+    const i = indexOf(e.id)!;
     if (level[i] === 0) continue;
     perimeter[i] = ALL_PERIMETER;
     queued[i] = 1;
@@ -206,21 +203,21 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   const perimeterSets = new Map<string, ReadonlySet<string>>();
 
   const isUntrustedSource = (id: string): boolean => {
-    const i = indexOf.get(id);
+    const i = indexOf(id);
     return i !== undefined && untrusted[i] === 1;
   };
   const reachable = (id: string): boolean => {
-    const i = indexOf.get(id);
+    const i = indexOf(id);
     return i !== undefined && (untrusted[i] === 1 || level[i] !== 0);
   };
   /** Whether every untrusted path into the element (or from it, for an unreached untrusted source) has the control. */
   const guarded = (id: string, bit: number): boolean => {
-    const i = indexOf.get(id);
+    const i = indexOf(id);
     if (i === undefined) return false;
     return ((entry(i) ? ownMask[i] : perimeter[i]) & bit) !== 0;
   };
   const hasPerimeter = (id: string, bit: number): boolean => {
-    const i = indexOf.get(id);
+    const i = indexOf(id);
     return i !== undefined && (perimeter[i] & bit) !== 0;
   };
   // Built-in controls declared per element, in one pass over the elements: a question is then a bit test
@@ -234,12 +231,12 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   };
   for (let i = 0; i < n; i++) {
     mark(i, nodes[i].controls);
-    for (const b of graph.boundaryChain(nodes[i].id)) mark(i, b.controls);
+    for (const b of graph.boundaryChainAt(i)) mark(i, b.controls);
   }
   /** Declared on the element or on a boundary around it. */
   const declares = (e: Element, control: string): boolean => {
     const c = CONTROL_INDEX.get(control);
-    const i = c === undefined ? undefined : indexOf.get(e.id);
+    const i = c === undefined ? undefined : indexOf(e.id);
     if (c !== undefined && i !== undefined && nodes[i] === e) return (declared[i * CONTROL_WORDS + (c >>> 5)] & (1 << (c & 31))) !== 0;
     if (e.controls.includes(control)) return true;
     for (const b of graph.boundaryChain(e.id)) if (b.controls.includes(control)) return true;
@@ -329,7 +326,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   };
   const assetCache: (readonly Asset[] | undefined)[] = new Array(n);
   const assetsOf = (id: string): readonly Asset[] => {
-    const i = indexOf.get(id);
+    const i = indexOf(id);
     if (i === undefined) return NO_ASSETS;
     const cached = assetCache[i];
     if (cached) return cached;
@@ -358,13 +355,13 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   return {
     graph,
     exposure: (id) => {
-      const i = indexOf.get(id);
+      const i = indexOf(id);
       return i === undefined ? 'internal' : EXPOSURE_LEVELS[level[i]];
     },
     perimeterControls: (id) => {
       let set = perimeterSets.get(id);
       if (set === undefined) {
-        const i = indexOf.get(id);
+        const i = indexOf(id);
         const mask = i === undefined ? 0 : perimeter[i];
         set = new Set(PERIMETER_CONTROLS.filter((c) => (mask & perimeterBit(c)) !== 0));
         perimeterSets.set(id, set);

@@ -18,6 +18,15 @@ export interface ModelGraph {
   boundaryAncestry(boundaryId: string): readonly Boundary[];
   trustOf(elementId: string): TrustLevel;
   trustRankOf(elementId: string): number;
+  /**
+   * For a pass over `model.flows` without looking ids up: each flow's source and target as positions in
+   * `model.elements` (-1 when unknown), and facts by position.
+   */
+  readonly flowSource: Int32Array;
+  readonly flowTarget: Int32Array;
+  positionOf(elementId: string): number;
+  boundaryChainAt(position: number): readonly Boundary[];
+  trustRankAt(position: number): number;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -81,6 +90,18 @@ export function buildGraph(model: Model): ModelGraph {
     const trust = chain.length > 0 ? chain[0].trust : defaultTrust(e);
     placed.set(e.id, { chain, trust, rank: trustRank(trust) });
   }
+  const position = new Map<string, number>();
+  const byPosition: Placement[] = [];
+  model.elements.forEach((e, i) => {
+    position.set(e.id, i);
+    byPosition.push(placed.get(e.id)!);
+  });
+  const flowSource = new Int32Array(model.flows.length);
+  const flowTarget = new Int32Array(model.flows.length);
+  model.flows.forEach((f, k) => {
+    flowSource[k] = position.get(f.from) ?? -1;
+    flowTarget[k] = position.get(f.to) ?? -1;
+  });
 
   return {
     model,
@@ -95,5 +116,10 @@ export function buildGraph(model: Model): ModelGraph {
     boundaryAncestry,
     trustOf: (id) => placed.get(id)?.trust ?? 'internal',
     trustRankOf: (id) => placed.get(id)?.rank ?? INTERNAL_RANK,
+    flowSource,
+    flowTarget,
+    positionOf: (id) => position.get(id) ?? -1,
+    boundaryChainAt: (i) => (i < 0 ? NONE : byPosition[i].chain),
+    trustRankAt: (i) => (i < 0 ? INTERNAL_RANK : byPosition[i].rank),
   };
 }
