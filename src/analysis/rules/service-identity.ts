@@ -1,6 +1,6 @@
 // Spoofing between our own services: without mutual TLS any workload inside the network can call any other.
 import type { ModelGraph } from '../../model/graph.js';
-import type { Asset, Flow } from '../../model/types.js';
+import type { Asset, Boundary, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { evidence, flowLabel, mitigatedBy, pushTo, threat } from './helpers.js';
@@ -19,8 +19,12 @@ export function isInternalServiceCall(graph: ModelGraph, f: Flow): boolean {
 /** The innermost boundary holding both ends of a flow: where a group of service calls lives. */
 export function commonBoundary(graph: ModelGraph, f: Flow): string | undefined {
   const a = graph.boundaryChain(f.from);
-  const b = a.length === 0 ? a : graph.boundaryChain(f.to);
-  if (b.length === 0) return undefined;
+  return a.length === 0 ? undefined : innermostShared(a, graph.boundaryChain(f.to));
+}
+
+/** The first boundary of chain `a` (innermost first) that is also in chain `b`. */
+export function innermostShared(a: readonly Boundary[], b: readonly Boundary[]): string | undefined {
+  if (a.length === 0 || b.length === 0) return undefined;
   // Elements of one boundary share its chain; chains are short, so a scan beats building a set.
   if (a === b) return a[0].id;
   if (a.length * b.length > 64) {

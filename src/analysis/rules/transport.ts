@@ -7,14 +7,11 @@ import { assetNames, cached, isBrowser, sensitive } from './facts.js';
 import {
   evidence, flowComponent, flowLabel, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
-import { commonBoundary, flowEvidence, groupComponent, sourceGroupKey } from './service-identity.js';
+import { flowEvidence, groupComponent, innermostShared, sourceGroupKey } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 /** Local calls never touch a network, so encryption in transit does not apply to them. */
 const LOCAL_PROTOCOLS = new Set(['ipc', 'file', 'in-process']);
-
-const touchesUntrusted = (ctx: AnalysisContext, f: Flow) =>
-  ctx.graph.trustRankOf(f.from) === 0 || ctx.graph.trustRankOf(f.to) === 0;
 
 /** A finding's worth of cleartext flows, with what both cleartext rules say about it. */
 interface CleartextGroup {
@@ -40,15 +37,26 @@ const TLS: string[] = ['tls'];
 
 function cleartext(ctx: AnalysisContext): Cleartext {
   return cached(ctx, 'cleartext-flows', () => {
+    const { graph } = ctx;
+    const all = graph.model.flows;
     const encrypted: Flow[] = [];
     const encryptedIds: string[][] = [];
     const reasons: string[] = [];
     const reasonByProtocol = new Map<string, string>();
-    const plain: Flow[] = [];
-    for (const f of ctx.graph.model.flows) {
+    // Cleartext flows by position, with their common boundary and whether they touch the internet (found
+    // from element positions, in one pass over the flows in model order).
+    const plain: number[] = [];
+    const commonAt: (string | undefined)[] = new Array(all.length);
+    const touchesAt = new Uint8Array(all.length);
+    for (let k = 0; k < all.length; k++) {
+      const f = all[k];
       if (f.from === f.to || LOCAL_PROTOCOLS.has(f.protocol)) continue;
       if (!f.encrypted) {
-        plain.push(f);
+        const from = graph.flowSource[k];
+        const to = graph.flowTarget[k];
+        plain.push(k);
+        commonAt[k] = innermostShared(graph.boundaryChainAt(from), graph.boundaryChainAt(to));
+        touchesAt[k] = graph.trustRankAt(from) === 0 || graph.trustRankAt(to) === 0 ? 1 : 0;
         continue;
       }
       let reason = reasonByProtocol.get(f.protocol);
@@ -61,15 +69,16 @@ function cleartext(ctx: AnalysisContext): Cleartext {
       reasons.push(reason);
     }
     const groups: CleartextGroup[] = [];
-    for (const [key, flows] of [...groupCleartext(ctx, plain)].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, positions] of [...groupCleartext(ctx, plain, commonAt, touchesAt)].sort(([a], [b]) => a.localeCompare(b))) {
       const group = groupComponent(ctx, key);
+      const flows = positions.map((k) => all[k]);
       groups.push({
         flows,
         group,
-        inside: group.inBoundary && flows.every((f) => commonBoundary(ctx.graph, f) === group.component),
-        overInternet: flows.some((f) => touchesUntrusted(ctx, f)),
+        inside: group.inBoundary && positions.every((k) => commonAt[k] === group.component),
+        overInternet: positions.some((k) => touchesAt[k] === 1),
         assets: flows.flatMap((f) => ctx.assetsOfFlow(f)),
-        sources: [...new Set(flows.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort(),
+        sources: [...new Set(positions.map((k) => graph.model.elements[graph.flowSource[k]]?.name ?? all[k].from))].sort(),
         protocols: [...new Set(flows.map((f) => f.protocol))].sort().join(', '),
       });
     }
@@ -80,28 +89,35 @@ function cleartext(ctx: AnalysisContext): Cleartext {
 /**
  * One finding per place the fix is made: flows inside a zone group by that zone; flows between our own
  * zones group by the zone they enter (its ingress is where TLS is switched on); flows to or from the
- * internet group by their source.
+ * internet group by their source. Flows are given by position in the model.
  */
-function groupCleartext(ctx: AnalysisContext, flows: readonly Flow[]): Map<string, Flow[]> {
+function groupCleartext(
+  ctx: AnalysisContext,
+  plain: readonly number[],
+  commonAt: readonly (string | undefined)[],
+  touchesAt: Uint8Array,
+): Map<string, number[]> {
+  const { graph } = ctx;
   // Per zone: its flows, whether all of them enter it from outside, and their source while there is one.
-  const byZone = new Map<string, { list: Flow[]; entering: boolean; source: string | undefined }>();
-  for (const f of flows) {
-    const common = commonBoundary(ctx.graph, f);
-    const target = ctx.graph.elements.get(f.to);
-    const key = common ?? (!touchesUntrusted(ctx, f) && target?.boundary ? target.boundary : sourceGroupKey(f.from));
+  const byZone = new Map<string, { list: number[]; entering: boolean; source: string | undefined }>();
+  for (const k of plain) {
+    const f = graph.model.flows[k];
+    const common = commonAt[k];
+    const target = graph.model.elements[graph.flowTarget[k]];
+    const key = common ?? (touchesAt[k] === 0 && target?.boundary ? target.boundary : sourceGroupKey(f.from));
     const zone = byZone.get(key);
-    if (zone === undefined) byZone.set(key, { list: [f], entering: common === undefined, source: f.from });
+    if (zone === undefined) byZone.set(key, { list: [k], entering: common === undefined, source: f.from });
     else {
-      zone.list.push(f);
+      zone.list.push(k);
       zone.entering &&= common === undefined;
       if (zone.source !== f.from) zone.source = undefined;
     }
   }
   // A zone entered by one source alone stays that source's finding (its key, and so its stable id, unchanged).
-  const groups = new Map<string, Flow[]>();
+  const groups = new Map<string, number[]>();
   for (const [key, { list, entering, source }] of byZone) {
     const single = entering && source !== undefined && !key.startsWith(sourceGroupKey(''));
-    for (const f of list) pushTo(groups, single ? sourceGroupKey(f.from) : key, f);
+    for (const k of list) pushTo(groups, single ? sourceGroupKey(graph.model.flows[k].from) : key, k);
   }
   return groups;
 }
