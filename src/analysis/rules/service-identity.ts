@@ -8,12 +8,19 @@ import type { ModelRule, Outcome } from './types.js';
 
 const MAX_EVIDENCE = 8;
 
-/** Flows between two of our processes that both sit in internal or restricted zones. */
-export function isInternalServiceCall(graph: ModelGraph, f: Flow): boolean {
-  const a = graph.elements.get(f.from);
-  const b = graph.elements.get(f.to);
-  return a?.kind === 'process' && b?.kind === 'process' && f.from !== f.to &&
-    graph.trustRankOf(f.from) >= 2 && graph.trustRankOf(f.to) >= 2;
+/** Flows between two of our processes that both sit in internal or restricted zones (by element position, in model order). */
+function internalServiceCalls(graph: ModelGraph): Flow[] {
+  const { elements, flows } = graph.model;
+  const calls: Flow[] = [];
+  for (let k = 0; k < flows.length; k++) {
+    const from = graph.flowSource[k];
+    const to = graph.flowTarget[k];
+    if (from < 0 || to < 0 || flows[k].from === flows[k].to) continue;
+    if (elements[from].kind === 'process' && elements[to].kind === 'process' && graph.trustRankAt(from) >= 2 && graph.trustRankAt(to) >= 2) {
+      calls.push(flows[k]);
+    }
+  }
+  return calls;
 }
 
 /** The innermost boundary holding both ends of a flow: where a group of service calls lives. */
@@ -78,7 +85,7 @@ export const noMutualTls: ModelRule = {
   example: 'flows:\n  - orders -> payments: { protocol: http }  # both processes in an internal zone',
   appliesTo: 'model',
   check(ctx) {
-    const calls = ctx.graph.model.flows.filter((f) => isInternalServiceCall(ctx.graph, f));
+    const calls = internalServiceCalls(ctx.graph);
     const out: Outcome[] = [];
     for (const [key, flows] of [...groupByCommonBoundary(ctx.graph, calls)].sort(([a], [b]) => a.localeCompare(b))) {
       const group = groupComponent(ctx, key);
