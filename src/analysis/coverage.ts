@@ -75,6 +75,14 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
   const controlsIn = new Array<string[] | undefined>(slots);
   // One reason, or the reasons in the order found (repeats are dropped when the cell is built).
   const reasonsIn = new Array<string | string[] | undefined>(slots);
+  // Rows below `elementRows` are elements, the rest flows; a flow's row also knows its target's row, so
+  // that placing a finding takes one lookup by id (a large model places millions).
+  const elementRows = elements.length;
+  const targetRow = new Int32Array(rowOf.size).fill(-1);
+  for (const f of flows) {
+    const row = rowOf.get(f.id)!;
+    if (row >= elementRows) targetRow[row] = rowOf.get(f.to) ?? -1;
+  }
 
   /**
    * Where a finding on a component lands in the matrix: the element, or each flow it covers. A threat on
@@ -85,13 +93,27 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
     const row = rowOf.get(id);
     if (row !== undefined) visit(row * width + s);
   };
-  const flowCell = (flowId: string, s: number, visit: (slot: number) => void) =>
-    at(FLOW_STRIDE[s] ? flowId : (graph.flows.get(flowId)?.to ?? flowId), s, visit);
+  const flowCell = (flowId: string, s: number, visit: (slot: number) => void) => {
+    const row = rowOf.get(flowId);
+    if (FLOW_STRIDE[s]) {
+      if (row !== undefined) visit(row * width + s);
+    } else if (row !== undefined && row >= elementRows) {
+      if (targetRow[row] >= 0) visit(targetRow[row] * width + s);
+    } else {
+      at(graph.flows.get(flowId)?.to ?? flowId, s, visit);
+    }
+  };
   const eachTarget = (component: string, s: number, over: readonly string[], visit: (slot: number) => void) => {
-    if (graph.elements.has(component)) {
-      at(component, s, visit);
-      if (FLOW_STRIDE[s]) for (const f of over) if (graph.flows.has(f)) at(f, s, visit);
-    } else if (graph.flows.has(component) && over.length <= 1) {
+    const row = rowOf.get(component);
+    if (row !== undefined && row < elementRows) {
+      visit(row * width + s);
+      if (!FLOW_STRIDE[s]) return;
+      for (const f of over) {
+        const flowRow = rowOf.get(f);
+        // A flow that shares an element's id has that element's row.
+        if (flowRow !== undefined && (flowRow >= elementRows || graph.flows.has(f))) visit(flowRow * width + s);
+      }
+    } else if (row !== undefined && over.length <= 1) {
       flowCell(component, s, visit);
     } else {
       for (const f of over) flowCell(f, s, visit);
