@@ -97,8 +97,8 @@ if (mode !== 'load') {
     await lap('diagram', () => mods.diagram.buildDiagram(result, {}));
   }
   // SARIF and HTML run in processes of their own: at 100,000 elements they can run out of memory.
-  if (mode === 'sarif' && mods.sarif) await stage('sarif', () => mods.sarif.renderSarif(result));
-  if (mode === 'html' && mods.html) await stage('html', () => mods.html.renderHtml(result, {}));
+  if (mode === 'sarif' && mods.sarif) await stage('sarif', () => (mods.sarif.renderSarifChunks ?? mods.sarif.renderSarif)(result));
+  if (mode === 'html' && mods.html) await stage('html', () => (mods.html.renderHtmlChunks ?? mods.html.renderHtml)(result, {}));
 }
 out.maxRssMB = process.resourceUsage().maxRSS / 1024;
 console.log(JSON.stringify(out));

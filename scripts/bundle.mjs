@@ -4,6 +4,7 @@
 // editor that runs threatmap on every change. dist/ from tsc stays the library (types, `import 'threatmap'`).
 // The two native/WebAssembly renderers stay external and load only when an SVG or PNG is asked for.
 import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,8 @@ const zodWithoutLocales = {
 /** Writes threatmap.js (and its lazily loaded chunks) into `outdir`, which must sit two levels below the
  * package root, as dist/cli does: the CLI reads its version from ../../package.json. */
 export async function bundleCli(outdir = join(ROOT, 'dist', 'cli')) {
+  // Chunk names carry a hash: the chunks of an earlier build would pile up beside the new ones.
+  rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
   await build({
     absWorkingDir: ROOT,
     entryPoints: { threatmap: 'src/cli/main.ts' },

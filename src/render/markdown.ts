@@ -7,8 +7,9 @@ import type { RuleMeta } from '../analysis/rules/types.js';
 import type { AnalysisResult, CoverageCell, Risk, SurfaceCategory, SurfaceEntry, Threat } from '../analysis/types.js';
 import type { Flow } from '../model/types.js';
 import { RISKS, SURFACE_CATEGORIES, STRIDE_LETTERS } from '../analysis/types.js';
-import { renderAscii } from './diagram/index.js';
-import { renderMermaid } from './diagram/index.js';
+// The renderers by their own modules: the diagram index also exports the SVG renderer, which loads Graphviz.
+import { renderAscii } from './diagram/ascii.js';
+import { renderMermaid } from './diagram/mermaid.js';
 import { countsPhrase, isOpenThreat, uidOf } from '../track/triage.js';
 import { joinChunks, LineWriter } from './chunks.js';
 

@@ -7,7 +7,9 @@ export interface Glyph {
   width: 1 | 2;
 }
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Made on first use: building a segmenter loads ICU data (~20 ms), which a run without a non-ASCII name never needs.
+let segmenter: Intl.Segmenter | undefined;
+const graphemes = (text: string) => (segmenter ??= new Intl.Segmenter('en', { granularity: 'grapheme' })).segment(text);
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 // East Asian wide/fullwidth ranges and emoji: two columns in a terminal.
@@ -35,7 +37,7 @@ export function glyphs(text: string): Glyph[] {
   // Printable ASCII (most names): one column per character, no segmentation needed.
   if (PRINTABLE_ASCII.test(text)) return Array.from(text, (c) => ({ text: c, width: 1 }));
   const out: Glyph[] = [];
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of graphemes(text)) {
     const cp = segment.codePointAt(0)!;
     if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
       out.push({ text: ' ', width: 1 });
