@@ -192,20 +192,33 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
     },
 
     rows(threats, suppressions) {
-      // One id, or a list of the distinct ids once a second arrives: a threat lands on a cell only while it
-      // is being placed, so a repeat is always the last id. A list, even of one id, says `threats found`.
-      const threatsIn = new Array<string | string[] | undefined>(slots);
-      let threatId = '';
+      // One threat (its index), or a list of the distinct ids once a second arrives: a threat lands on a
+      // cell only while it is being placed, so a repeat is always the last id. A list, even of one id,
+      // says `threats found`.
+      const threatsIn = new Array<number | string[] | undefined>(slots);
+      let threatIndex = 0;
       const addThreat = (slot: number) => {
         const known = threatsIn[slot];
-        if (known === undefined) threatsIn[slot] = threatId;
-        else if (typeof known === 'string') threatsIn[slot] = known === threatId ? [known] : [known, threatId];
-        else if (known[known.length - 1] !== threatId) known.push(threatId);
+        const id = threats[threatIndex].id;
+        if (known === undefined) threatsIn[slot] = threatIndex;
+        else if (typeof known === 'number') threatsIn[slot] = known === threatIndex ? [id] : [threats[known].id, id];
+        else if (known[known.length - 1] !== id) known.push(id);
       };
-      for (const t of threats) {
-        threatId = t.id;
+      for (threatIndex = 0; threatIndex < threats.length; threatIndex++) {
+        const t = threats[threatIndex];
         eachTarget(t.component, STRIDE_INDEX.get(t.stride)!, t.flows, addThreat);
       }
+      // A threat alone in its cell reads the same wherever it lands (its element and its flows): one cell.
+      const ownCells = new Array<CoverageCell | undefined>(threats.length);
+      const ownCell = (i: number): CoverageCell => {
+        let cell = ownCells[i];
+        if (cell === undefined) {
+          const t = threats[i];
+          cell = Object.freeze({ stride: t.stride, status: 'threat', threats: Object.freeze([t.id]) as string[], controls: NONE as string[], reason: 'threat found' }) as CoverageCell;
+          ownCells[i] = cell;
+        }
+        return cell;
+      };
       const suppressedIn = new Map<number, string>();
       for (const s of suppressions) {
         const row = rowOf.get(s.component);
@@ -242,8 +255,8 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
           const stride = STRIDE_LETTERS[s];
           const ids = threatsIn[slot];
           if (ids !== undefined) {
-            cells[s] = typeof ids === 'string'
-              ? { stride, status: 'threat', threats: [ids], controls: NONE as string[], reason: 'threat found' }
+            cells[s] = typeof ids === 'number'
+              ? ownCell(ids)
               : { stride, status: 'threat', threats: ids, controls: NONE as string[], reason: 'threats found' };
             threatened = true;
             continue;
