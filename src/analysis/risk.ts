@@ -34,6 +34,14 @@ export type AssetProperty = 'confidentiality' | 'integrity' | 'availability';
 
 const LEVEL_RANK: Record<Level, number> = { low: 0, medium: 1, high: 2 };
 
+/** A flow list repeats the assets it carries once per flow: each name once, and a long list cut to its first few. */
+const MAX_NAMED_ASSETS = 5;
+function namedAtMost(names: string[]): string {
+  const distinct = [...new Set(names)].sort();
+  if (distinct.length <= MAX_NAMED_ASSETS) return distinct.join(', ');
+  return `${distinct.slice(0, MAX_NAMED_ASSETS).join(', ')} and ${distinct.length - MAX_NAMED_ASSETS} other assets`;
+}
+
 /** Impact from the most valuable asset at stake for one security property, with the asset named. */
 export function assetImpact(assets: readonly Asset[], property: AssetProperty, fallback: RatedLevel): RatedLevel {
   // Rules call this for most threats: one pass for the top level, and a list to sort only on a tie.
@@ -49,7 +57,7 @@ export function assetImpact(assets: readonly Asset[], property: AssetProperty, f
     } else if (l === level) ties++;
   }
   if (level === undefined) return fallback;
-  const names = ties === 1 ? first!.name : assets.filter((a) => a[property] === level).map((a) => a.name).sort().join(', ');
+  const names = ties === 1 ? first!.name : namedAtMost(assets.filter((a) => a[property] === level).map((a) => a.name));
   const rating = LEVEL_TO_RATING[level];
   return rated(rating, `${property} of ${names} is ${level}: ${IMPACT_MEANING[rating]}`);
 }

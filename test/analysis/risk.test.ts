@@ -1,0 +1,29 @@
+// Impact reasons name the assets at stake: each once, and a long list cut short.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { assetImpact, rated } from '../../src/analysis/risk.js';
+import type { Asset } from '../../src/model/types.js';
+
+const asset = (name: string, confidentiality: Asset['confidentiality']) =>
+  ({ id: name.toLowerCase().replace(/\W+/g, '-'), name, confidentiality, integrity: 'low', availability: 'low' }) as Asset;
+const fallback = rated('Medium', 'fallback');
+
+describe('assetImpact', () => {
+  it('rates by the most valuable asset and names it', () => {
+    const r = assetImpact([asset('Logs', 'low'), asset('Cards', 'high')], 'confidentiality', fallback);
+    assert.deepEqual(r, { level: 'High', reason: 'confidentiality of Cards is high: data breach or full compromise' });
+  });
+  it('names an asset carried by several flows once', () => {
+    const pii = asset('Customer PII', 'high');
+    const r = assetImpact([pii, pii, asset('Payments', 'high'), pii, asset('Logs', 'low')], 'confidentiality', fallback);
+    assert.equal(r.reason, 'confidentiality of Customer PII, Payments is high: data breach or full compromise');
+  });
+  it('names at most five assets of the top level, in order, and counts the rest', () => {
+    const many = ['F', 'B', 'A', 'G', 'C', 'E', 'D'].flatMap((n) => [asset(n, 'high'), asset(n, 'high')]);
+    const r = assetImpact(many, 'confidentiality', fallback);
+    assert.equal(r.reason, 'confidentiality of A, B, C, D, E and 2 other assets is high: data breach or full compromise');
+  });
+  it('falls back when nothing is at stake', () => {
+    assert.equal(assetImpact([], 'integrity', fallback), fallback);
+  });
+});
