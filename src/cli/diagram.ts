@@ -10,7 +10,7 @@ interface DiagramCliOptions {
   direction?: 'LR' | 'TD';
   focus?: string;
   hide?: Array<'store' | 'external'>;
-  detail: 'elements' | 'boundaries';
+  detail: 'auto' | 'elements' | 'boundaries';
   risk?: boolean;
   data?: boolean;
 }
@@ -26,7 +26,8 @@ export function registerDiagram(program: Command, parseWidth: (v: string) => num
     .addOption(new Option('--direction <dir>', 'layout direction').choices(['LR', 'TD']))
     .option('--focus <id>', 'only this element or boundary and its neighbours')
     .addOption(new Option('--hide <kind...>', 'leave out data stores or external entities').choices(['store', 'external']))
-    .addOption(new Option('--detail <level>', 'elements, or one box per trust boundary').choices(['elements', 'boundaries']).default('elements'))
+    .addOption(new Option('--detail <level>', 'elements, one box per trust boundary, or auto: elements while the diagram stays readable, else boundaries')
+      .choices(['auto', 'elements', 'boundaries']).default('auto'))
     .option('--risk', 'colour elements and flows by their highest risk')
     .option('--data', 'label flows with the data they carry')
     .option('-q, --quiet', 'do not print model warnings')
@@ -34,10 +35,22 @@ export function registerDiagram(program: Command, parseWidth: (v: string) => num
       const { result } = loadOrExit(file, { quiet: opts.quiet });
       const diagram = await import('../render/diagram/index.js');
       const common = {
-        direction: opts.direction, focus: opts.focus, hide: opts.hide, detail: opts.detail,
+        direction: opts.direction, focus: opts.focus, hide: opts.hide, detail: opts.detail === 'auto' ? 'elements' as const : opts.detail,
         colorByRisk: opts.risk ?? false, showData: opts.data ?? false,
       };
       try {
+        // Past its readable size a laid-out diagram is a wall of boxes that Graphviz takes minutes to place:
+        // auto draws the boundary overview instead, as the ASCII renderer does by itself.
+        if (opts.detail === 'auto' && opts.format !== 'ascii' && opts.format !== 'unicode') {
+          const elements = result.elements.length <= diagram.MAX_NODES ? diagram.buildDiagram(result, common) : undefined;
+          if (!elements || elements.nodes.length > diagram.MAX_NODES || elements.edges.length > diagram.MAX_EDGES) {
+            common.detail = 'boundaries';
+            if (!opts.quiet) {
+              process.stderr.write(`note: ${result.elements.length} elements and ${result.flows.length} flows are too many for a readable diagram: ` +
+                'drawing one box per trust boundary (--detail elements draws every element, --focus ID one part)\n');
+            }
+          }
+        }
         switch (opts.format) {
           case 'ascii':
           case 'unicode':

@@ -111,3 +111,27 @@ describe('threatmap rules', () => {
     assert.match(typo.stderr, /did you mean 'unsigned-webhook'/);
   });
 });
+
+describe('threatmap diagram', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'threatmap-diagram-'));
+  const model = join(dir, 'estate.yaml');
+  writeFileSync(model, run('generate', '--elements', '300', '--seed', '3').stdout);
+  const nodes = (dot: string) => (dot.match(/^\s*"?[\w:.-]+"? \[.*label=/gm) ?? []).length;
+
+  it('draws a large model as the boundary overview by default, and says so', () => {
+    const r = run('diagram', model, '--format', 'dot');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /300 elements and \d+ flows are too many for a readable diagram: drawing one box per trust boundary/);
+    const all = run('diagram', model, '--format', 'dot', '--detail', 'elements', '--quiet');
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(all.stderr, '');
+    assert.ok(nodes(r.stdout) > 0 && nodes(r.stdout) * 3 < nodes(all.stdout), `${nodes(r.stdout)} vs ${nodes(all.stdout)}`);
+    assert.equal(run('diagram', model, '--format', 'dot', '--detail', 'boundaries', '--quiet').stdout, r.stdout);
+  });
+  it('draws a readable model element by element, without a note', () => {
+    const r = run('diagram', 'examples/ecommerce.yaml', '--format', 'dot');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stderr, '');
+    assert.equal(r.stdout, run('diagram', 'examples/ecommerce.yaml', '--format', 'dot', '--detail', 'elements').stdout);
+  });
+});
