@@ -15,7 +15,7 @@ import { sharedCredentialNames } from './authorization.js';
 import { assetList } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointLikelihood, evidence, flowComponent, flowLabel,
-  mitigatedBy,
+  mitigatedBy, threat,
 } from './helpers.js';
 import type { CheckResult, EvidenceRef, Rule, RuleMeta } from './types.js';
 
@@ -343,8 +343,7 @@ export function compileCustomRule(def: RawCustomRule, at: ModelPath, origin: str
     };
     const title = fill(def.title, names);
     const { likelihood, impact } = rate(ctx, s);
-    return {
-      outcome: 'threat',
+    return threat({
       ...where,
       title: title.used ? title.text : `${def.title}: ${name}`,
       description: fill(def.description ?? def.title, names).text,
@@ -352,7 +351,7 @@ export function compileCustomRule(def: RawCustomRule, at: ModelPath, origin: str
       impact,
       evidence: r.evidence.length ? r.evidence : [evidence(`matches rule ${def.id}`, subjectAt(s))],
       target: name,
-    };
+    });
   };
 
   let rule: Rule;

@@ -5,7 +5,7 @@ import { type AssetProperty, assetImpact, rated } from '../risk.js';
 import type { Stride } from '../types.js';
 import { assetNames, cached, isBrowser, sensitive } from './facts.js';
 import {
-  evidence, flowComponent, flowLabel, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
+  evidence, flowComponent, flowLabel, mitigatedBy, mitigatedOutcome, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence, groupComponent, innermostShared, sourceGroupKey } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -149,7 +149,7 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
       const out: Outcome[] = new Array(encrypted.length);
       for (let i = 0; i < encrypted.length; i++) {
         const f = encrypted[i];
-        out[i] = { outcome: 'mitigated', component: f.id, componentKind: 'flow', controls: TLS, reason: reasons[i], flows: encryptedIds[i] };
+        out[i] = mitigatedOutcome(f.id, 'flow', undefined, encryptedIds[i], TLS, reasons[i]);
       }
       for (const { flows, group, inside, overInternet, assets, sources, protocols } of groups) {
         out.push(threat({
