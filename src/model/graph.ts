@@ -103,6 +103,18 @@ export function buildGraph(model: Model): ModelGraph {
     flowTarget[k] = position.get(f.to) ?? -1;
   });
 
+  // Rules ask about one element many times in a row (the engine runs every rule on an element before the
+  // next): the last answer is kept, and a repeated id, usually the same string, skips the hash lookup.
+  let lastId = '';
+  let lastPosition = -1;
+  const positionOf = (id: string): number => {
+    if (id !== lastId) {
+      lastId = id;
+      lastPosition = position.get(id) ?? -1;
+    }
+    return lastPosition;
+  };
+
   return {
     model,
     elements,
@@ -118,7 +130,7 @@ export function buildGraph(model: Model): ModelGraph {
     trustRankOf: (id) => placed.get(id)?.rank ?? INTERNAL_RANK,
     flowSource,
     flowTarget,
-    positionOf: (id) => position.get(id) ?? -1,
+    positionOf,
     boundaryChainAt: (i) => (i < 0 ? NONE : byPosition[i].chain),
     trustRankAt: (i) => (i < 0 ? INTERNAL_RANK : byPosition[i].rank),
   };

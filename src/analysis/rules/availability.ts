@@ -69,12 +69,15 @@ export const noCircuitBreaker: ModelRule = {
   appliesTo: 'model',
   check(ctx) {
     const { graph } = ctx;
+    const { elements, flows: all } = graph.model;
+    // One pass over the flows with their ends as element positions: no lookups by id.
     const calls: Flow[] = [];
-    for (const f of graph.model.flows) {
+    for (let k = 0; k < all.length; k++) {
+      const f = all[k];
       if (f.from === f.to || !f.synchronous) continue;
-      const source = graph.elements.get(f.from);
-      const target = graph.elements.get(f.to);
-      if (!source || !target || source.kind !== 'process' || target.kind === 'store' || graph.trustRankOf(f.from) < 2) continue;
+      const s = graph.flowSource[k];
+      const t = graph.flowTarget[k];
+      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || graph.trustRankAt(s) < 2) continue;
       calls.push(f);
     }
     const out: Outcome[] = [];

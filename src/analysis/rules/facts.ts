@@ -196,14 +196,17 @@ export const endpointOfFlow = (ctx: AnalysisContext, f: Flow): Endpoint | undefi
   f.endpoint ? ctx.graph.endpoints.get(f.endpoint) : undefined;
 
 /** Elements the flows out of `e` reach, of the given kind of target. */
-export function targetsOf(ctx: AnalysisContext, e: Element, pick: (t: Element) => boolean): Array<{ flow: Flow; target: Element }> {
-  const hits: Array<{ flow: Flow; target: Element }> = [];
+const NO_TARGETS: readonly never[] = Object.freeze([]);
+
+export function targetsOf(ctx: AnalysisContext, e: Element, pick: (t: Element) => boolean): ReadonlyArray<{ flow: Flow; target: Element }> {
+  // Asked of every exposed process: most have no such target, and then no list is made.
+  let hits: Array<{ flow: Flow; target: Element }> | undefined;
   for (const flow of ctx.graph.outFlows(e.id)) {
     if (flow.to === e.id) continue;
     const target = ctx.graph.elements.get(flow.to);
-    if (target !== undefined && pick(target)) hits.push({ flow, target });
+    if (target !== undefined && pick(target)) (hits ??= []).push({ flow, target });
   }
-  return hits;
+  return hits ?? NO_TARGETS;
 }
 
 /**

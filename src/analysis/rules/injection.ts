@@ -30,8 +30,9 @@ export const sqlInjection: ElementRule = {
   check(element, ctx) {
     const exposure = ctx.exposure(element.id);
     if (!isExposed(exposure)) return undefined;
-    const sqlFlows = ctx.graph.outFlows(element.id).filter((f) => ctx.graph.elements.get(f.to)?.traits.includes('sql'));
-    if (sqlFlows.length === 0) return undefined;
+    let sqlFlows: Flow[] | undefined;
+    for (const f of ctx.graph.outFlows(element.id)) if (ctx.graph.elements.get(f.to)?.traits.includes('sql')) (sqlFlows ??= []).push(f);
+    if (sqlFlows === undefined) return undefined;
     return unlessControlled(ctx, { element, flows: sqlFlows }, SQL_CONTROLS, 'queries are parameterized', (missing) => {
       const dbs = [...new Set(sqlFlows.map((f) => f.to))].sort();
       const assets = dbs.flatMap((d) => ctx.assetsOf(d));
