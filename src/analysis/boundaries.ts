@@ -17,11 +17,12 @@ const KIND_LABELS: Record<CrossingKind, string> = {
 
 export const crossingLabel = (kind: CrossingKind): string => KIND_LABELS[kind];
 
-function classify(graph: ModelGraph, flow: Flow, entered: readonly Boundary[]): CrossingKind {
-  const fromRank = graph.trustRankOf(flow.from);
-  const toRank = graph.trustRankOf(flow.to);
-  const source = graph.elements.get(flow.from);
-  const target = graph.elements.get(flow.to);
+function classify(graph: ModelGraph, s: number, t: number, entered: readonly Boundary[]): CrossingKind {
+  const fromRank = graph.trustRankAt(s);
+  const toRank = graph.trustRankAt(t);
+  const { elements } = graph.model;
+  const source = s < 0 ? undefined : elements[s];
+  const target = t < 0 ? undefined : elements[t];
   if (entered.some((b) => b.kind === 'privilege') && toRank >= fromRank) return 'user-to-admin';
   if (fromRank === 0 && toRank === 1) return 'internet-to-dmz';
   if (fromRank === 0 && toRank >= 2) return 'internet-to-internal';
@@ -34,45 +35,62 @@ function classify(graph: ModelGraph, flow: Flow, entered: readonly Boundary[]): 
   return 'same-trust';
 }
 
-export function flowCrossing(graph: ModelGraph, flow: Flow): Crossing | undefined {
-  const a = graph.boundaryChain(flow.from);
-  const b = graph.boundaryChain(flow.to);
+/** Where the first boundary of `a` that also encloses `b` sits in `b` (-1 when none): a scan of short chains, a set for long ones. */
+function lowestCommon(a: readonly Boundary[], b: readonly Boundary[]): [number, number] {
+  if (b.length <= 8) {
+    for (let i = 0; i < a.length; i++) {
+      const j = b.indexOf(a[i]);
+      if (j >= 0) return [i, j];
+    }
+    return [-1, -1];
+  }
+  const inB = new Map<Boundary, number>();
+  for (let j = 0; j < b.length; j++) if (!inB.has(b[j])) inB.set(b[j], j);
+  for (let i = 0; i < a.length; i++) {
+    const j = inB.get(a[i]);
+    if (j !== undefined) return [i, j];
+  }
+  return [-1, -1];
+}
+
+const names = (list: readonly Boundary[]): string => {
+  let text = list[0].name;
+  for (let i = 1; i < list.length; i++) text += `, ${list[i].name}`;
+  return text;
+};
+const ids = (list: readonly Boundary[]): string[] => {
+  const out: string[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) out[i] = list[i].id;
+  return out;
+};
+
+/** The crossing of the flow whose ends sit at element positions `s` and `t` (-1 when unknown). */
+function flowCrossing(graph: ModelGraph, flow: Flow, s: number, t: number): Crossing | undefined {
+  const a = graph.boundaryChainAt(s);
+  const b = graph.boundaryChainAt(t);
   // Elements of one boundary share its chain: such a flow leaves and enters nothing, between equal trust.
   if (a === b && a.length > 0) return undefined;
-  const inB = new Set(b.map((x) => x.id));
-  const lcaIndexA = a.findIndex((x) => inB.has(x.id));
+  const [lcaIndexA, lcaIndexB] = lowestCommon(a, b);
   const left = lcaIndexA < 0 ? a : a.slice(0, lcaIndexA);
-  const lcaId = lcaIndexA < 0 ? undefined : a[lcaIndexA].id;
-  const lcaIndexB = lcaId === undefined ? b.length : b.findIndex((x) => x.id === lcaId);
-  const entered = b.slice(0, lcaIndexB).reverse();
-  const fromTrust = graph.trustOf(flow.from);
-  const toTrust = graph.trustOf(flow.to);
+  const entered = b.slice(0, lcaIndexB < 0 ? b.length : lcaIndexB).reverse();
+  const fromTrust = graph.trustAt(s);
+  const toTrust = graph.trustAt(t);
   // Two elements outside every boundary still sit in different implicit zones when their trust differs
   // (a user on the internet calling our unzoned service).
   if (left.length === 0 && entered.length === 0 && fromTrust === toTrust) return undefined;
-  const kind = classify(graph, flow, entered);
-  const name = (x: Boundary) => x.name;
-  const parts = [
-    left.length ? `leaves ${left.map(name).join(', ')}` : '',
-    entered.length ? `enters ${entered.map(name).join(', ')}` : '',
-  ].filter(Boolean);
-  return {
-    flow: flow.id,
-    from: flow.from,
-    to: flow.to,
-    left: left.map((x) => x.id),
-    entered: entered.map((x) => x.id),
-    fromTrust,
-    toTrust,
-    kind,
-    label: `${KIND_LABELS[kind]}${parts.length ? ` (${parts.join('; ')})` : ''}`,
-  };
+  const kind = classify(graph, s, t, entered);
+  let label = KIND_LABELS[kind];
+  if (left.length && entered.length) label += ` (leaves ${names(left)}; enters ${names(entered)})`;
+  else if (left.length) label += ` (leaves ${names(left)})`;
+  else if (entered.length) label += ` (enters ${names(entered)})`;
+  return { flow: flow.id, from: flow.from, to: flow.to, left: ids(left), entered: ids(entered), fromTrust, toTrust, kind, label };
 }
 
 export function findCrossings(graph: ModelGraph): Crossing[] {
   const out: Crossing[] = [];
-  for (const flow of graph.model.flows) {
-    const c = flowCrossing(graph, flow);
+  const { flows } = graph.model;
+  for (let k = 0; k < flows.length; k++) {
+    const c = flowCrossing(graph, flows[k], graph.flowSource[k], graph.flowTarget[k]);
     if (c) out.push(c);
   }
   return out;

@@ -27,6 +27,7 @@ export interface ModelGraph {
   positionOf(elementId: string): number;
   boundaryChainAt(position: number): readonly Boundary[];
   trustRankAt(position: number): number;
+  trustAt(position: number): TrustLevel;
 }
 
 const NONE: readonly never[] = Object.freeze([]);
@@ -133,5 +134,6 @@ export function buildGraph(model: Model): ModelGraph {
     positionOf,
     boundaryChainAt: (i) => (i < 0 ? NONE : byPosition[i].chain),
     trustRankAt: (i) => (i < 0 ? INTERNAL_RANK : byPosition[i].rank),
+    trustAt: (i) => (i < 0 ? 'internal' : byPosition[i].trust),
   };
 }
