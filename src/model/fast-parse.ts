@@ -86,16 +86,15 @@ export class PathIndex implements ReadonlyMap<string, number> {
       if (from >= 0) for (let i = 0, count = this.count[was]; i < count; i++) order[next++] = this.children[from + i];
     }
     first[n] = next;
-    const offsets = new Int32Array(n);
-    const keys = new Array<string | undefined>(n);
-    for (let id = 0; id < n; id++) {
-      offsets[id] = this.offset[order[id]];
-      keys[id] = this.key[order[id]];
-    }
-    this.offset = offsets;
-    this.key = keys;
+    // Each old array goes as soon as it is read, so that the model's peak memory does not hold both copies.
     this.first = first;
     this.count = this.children = new Int32Array(0);
+    const offsets = new Int32Array(n);
+    for (let id = 0; id < n; id++) offsets[id] = this.offset[order[id]];
+    this.offset = offsets;
+    const keys = new Array<string | undefined>(n);
+    for (let id = 0; id < n; id++) keys[id] = this.key[order[id]];
+    this.key = keys;
     this.childrenLength = 0;
     this.root = 0;
     return this;
