@@ -132,11 +132,13 @@ export function unlessControlled(
   facts: (missing: EvidenceRef) => ThreatFacts,
 ): Outcome {
   const { element, endpoint } = subject;
-  const present = presentControls(ctx, controls, element, endpoint);
+  // Most subjects have none of the controls: a list is made only for one that is present.
+  let present: string[] | undefined;
+  for (const c of controls) if (endpoint ? ctx.endpointHas(endpoint, c) : ctx.elementHas(element, c)) (present ??= []).push(c);
   const component = endpoint ? endpoint.element : element.id;
   const endpointId = endpoint ? endpoint.id : undefined;
   const flows = subject.flows ? flowIds(subject.flows) : undefined;
-  if (present.length) {
+  if (present !== undefined) {
     const reason = typeof mitigated === 'string' ? mitigated : mitigated(present);
     return mitigatedOutcome(component, 'element', endpointId, flows, present, reason);
   }
