@@ -161,6 +161,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   for (let k = 0; k < m; k++) flowMask[k] = perimeterMask(flows[k].controls);
   // An untrusted source that nothing reaches contributes its own controls; a reachable one, its fixed point.
   const entry = (s: number): boolean => untrusted[s] === 1 && level[s] === 0;
+  const reachableAt = (i: number): boolean => untrusted[i] === 1 || level[i] !== 0;
   // Start every reachable element at the top (all perimeter controls) so that each recomputation can only
   // shrink a set: the iteration then reaches the greatest fixed point and terminates, cycles included, in
   // any order. (Starting from the element's own controls made sets grow and shrink in turn around a cycle.)
@@ -179,7 +180,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     for (let j = inStart[i]; j < inStart[i + 1]; j++) {
       const k = inFlow[j];
       const s = src[k];
-      if (s === i || (untrusted[s] === 0 && level[s] === 0)) continue;
+      if (s === i || !reachableAt(s)) continue;
       const viaFlow = (entry(s) ? ownMask[s] : perimeter[s]) | flowMask[k];
       meet = meet === -1 ? viaFlow : meet & viaFlow;
     }
@@ -201,20 +202,12 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     }
   }
   const perimeterSets = new Map<string, ReadonlySet<string>>();
+  /** Whether every untrusted path into the element (or from it, for an unreached untrusted source) has the control. */
+  const guardedAt = (i: number, bit: number): boolean => ((entry(i) ? ownMask[i] : perimeter[i]) & bit) !== 0;
 
   const isUntrustedSource = (id: string): boolean => {
     const i = indexOf(id);
     return i !== undefined && untrusted[i] === 1;
-  };
-  const reachable = (id: string): boolean => {
-    const i = indexOf(id);
-    return i !== undefined && (untrusted[i] === 1 || level[i] !== 0);
-  };
-  /** Whether every untrusted path into the element (or from it, for an unreached untrusted source) has the control. */
-  const guarded = (id: string, bit: number): boolean => {
-    const i = indexOf(id);
-    if (i === undefined) return false;
-    return ((entry(i) ? ownMask[i] : perimeter[i]) & bit) !== 0;
   };
   const hasPerimeter = (id: string, bit: number): boolean => {
     const i = indexOf(id);
@@ -258,14 +251,20 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     if (declares(e, control)) return true;
     const bit = perimeterBit(control);
     if (bit === 0) return false;
+    const i = indexOf(e.id);
+    if (i === undefined) return false;
+    // The inbound flows through the adjacency, their sources as positions: asked per endpoint and control.
     let reached = false;
-    for (const f of graph.inFlows(e.id)) {
-      if (f.from === e.id || !reachable(f.from)) continue;
+    for (let j = inStart[i]; j < inStart[i + 1]; j++) {
+      const k = inFlow[j];
+      const s = src[k];
+      if (s === i || !reachableAt(s)) continue;
+      const f = flows[k];
       if ((f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
       reached = true;
-      if (!f.controls.includes(control) && !guarded(f.from, bit)) return false;
+      if (!f.controls.includes(control) && !guardedAt(s, bit)) return false;
     }
-    return reached || hasPerimeter(e.id, bit);
+    return reached || (perimeter[i] & bit) !== 0;
   };
 
   const controlSource = (e: Element, control: string, ep?: Endpoint): ModelPath | undefined => {
