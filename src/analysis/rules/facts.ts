@@ -4,20 +4,16 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 
+// Weakly held, so a finished analysis (the model and every derived fact) can be collected: a process that
+// analyses many times, like an editor or the web UI, must not keep the previous model alive.
 const memo = new WeakMap<AnalysisContext, Map<string, unknown>>();
-// Rules ask thousands of times in a row about the same context: the last one answers without a lookup.
-let lastContext: AnalysisContext | undefined;
-let lastMemo: Map<string, unknown> | undefined;
 
 function memoOf(ctx: AnalysisContext): Map<string, unknown> {
-  if (ctx === lastContext) return lastMemo!;
   let m = memo.get(ctx);
   if (!m) {
     m = new Map();
     memo.set(ctx, m);
   }
-  lastContext = ctx;
-  lastMemo = m;
   return m;
 }
 
