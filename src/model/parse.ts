@@ -4,6 +4,7 @@
 import { CST, Composer, LineCounter, Parser, YAMLParseError, isAlias, isMap, isPair, isScalar, isSeq } from 'yaml';
 import type { Document, Node as YamlNode, Pair, YAMLError } from 'yaml';
 import { PathIndex, fastParseJson, fastParseYaml, fastPaths } from './fast-parse.js';
+import { jsonSyntaxError } from './json-syntax.js';
 import type { Diagnostic, Loc, ModelPath, SourceMap } from './types.js';
 
 /** The CLI refuses larger files before reading them; parse refuses them too, should text come another way. */
@@ -142,10 +143,21 @@ export function parseModelText(text: string, file: string): ParseResult {
   // Editors do not count a byte order mark as a column.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
 
+  // A .json file written as JSON is held to JSON: read as YAML, `"a": }` or a trailing comma would pass,
+  // or fail later with a message about something else. (A .json file of plain YAML, or a file of another
+  // name that starts with `{`, is read as YAML.)
+  const strictJson = format === 'json' && /\.json$/i.test(file) && /^\s*[[{]/.test(text);
   // Most model files fit the subset the fast reader handles; the rest (and every error) take the full parser.
   if (fastPaths.enabled) {
-    const fast = format === 'json' ? (fastParseJson(text) ?? fastParseYaml(text)) : fastParseYaml(text);
+    const fast = format === 'json' ? (fastParseJson(text) ?? (strictJson ? undefined : fastParseYaml(text))) : fastParseYaml(text);
     if (fast) return { raw: fast.raw, source: new IndexedSourceMap(file, fast.offsets, new LineStarts(text)), diagnostics: [], format };
+  }
+  if (strictJson) {
+    const bad = jsonSyntaxError(text);
+    if (bad) {
+      const source = new IndexedSourceMap(file, new Map(), new LineStarts(text));
+      return { source, diagnostics: [error('syntax-error', bad.message, source.position(bad.offset))], format };
+    }
   }
 
   const lines = new LineCounter();
