@@ -125,3 +125,16 @@ export function joinChunks(chunks: Iterable<string>): string {
   for (const c of chunks) parts.push(c);
   return parts.join('');
 }
+
+/** The concatenation of small `pieces` (a row, a result), in chunks of about CHUNK_CHARS characters. */
+export function* gatherChunks(pieces: Iterable<string>, chunkChars = CHUNK_CHARS): Generator<string> {
+  let chunk = '';
+  for (const piece of pieces) {
+    chunk += piece;
+    if (chunk.length >= chunkChars) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}

@@ -4,8 +4,7 @@
 // return) gets a leading apostrophe, as OWASP advises against CSV injection.
 import type { AnalysisResult, Threat } from '../analysis/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
-import { joinChunks } from './chunks.js';
-import { gatherChunks } from './pieces.js';
+import { gatherChunks, joinChunks } from './chunks.js';
 
 export interface CsvOptions {
   /** Start with a UTF-8 byte order mark, so that Excel reads non-ASCII names correctly. */

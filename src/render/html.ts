@@ -9,8 +9,7 @@ import {
 } from '../analysis/types.js';
 import { countsPhrase, isOpenThreat, statusOf, uidOf } from '../track/triage.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
-import { joinChunks } from './chunks.js';
-import { gatherChunks } from './pieces.js';
+import { gatherChunks, joinChunks } from './chunks.js';
 // The diagram modules by name, not through diagram/index.js: that loads Graphviz, wanted only for an SVG.
 import { MAX_EDGES, MAX_NODES, renderAscii } from './diagram/ascii.js';
 import { dotFromModel } from './diagram/dot.js';

@@ -11,8 +11,7 @@ import { STRIDE_NAMES } from '../analysis/types.js';
 import type { Loc } from '../model/types.js';
 import { isOpenThreat, statusOf, uidOf } from '../track/triage.js';
 import { keyFingerprint } from '../track/uid.js';
-import { joinChunks } from './chunks.js';
-import { gatherChunks } from './pieces.js';
+import { gatherChunks, joinChunks } from './chunks.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Bumped only if the fingerprint's input changes: code scanning matches alerts across runs by it. */
