@@ -254,11 +254,18 @@ class LineStarts implements LinePositions {
   private readonly starts: Int32Array;
 
   constructor(text: string) {
+    // One pass, into room for lines of 32 characters on average (a model's are longer), grown if short.
+    let starts = new Int32Array(Math.max(64, text.length >> 5));
     let n = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-    this.starts = new Int32Array(n);
-    n = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts[n++] = i + 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+      if (n === starts.length) {
+        const more = new Int32Array(n * 2);
+        more.set(starts);
+        starts = more;
+      }
+      starts[n++] = i + 1;
+    }
+    this.starts = starts.slice(0, n);
   }
 
   /** LineCounter.linePos, answer for answer. */
