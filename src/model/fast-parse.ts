@@ -27,14 +27,23 @@ export interface FastParse {
  * entries); no string hashing while reading, and nothing to renumber once read.
  */
 export class PathIndex implements ReadonlyMap<string, number> {
-  private offset = new Int32Array(1024);
+  private offset: Int32Array;
   /** The id after the entry's subtree: its next sibling, if any. */
-  private next = new Int32Array(1024);
+  private next: Int32Array;
   /** The entry's key in its mapping; undefined for a sequence item (and the root). */
-  private key: Array<string | undefined> = [];
+  private key: Array<string | undefined>;
   /** The children of large collections, built on their first lookup: ids of a sequence's items, or key -> id. */
   private readonly kids = new Map<number, Int32Array | Map<string, number>>();
+  private lastId = -1;
+  private lastTable: Int32Array | Map<string, number> | undefined;
   size = 0;
+
+  /** `capacity`: the number of entries expected (more only cost copies). */
+  constructor(capacity = 1024) {
+    this.offset = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.key = new Array<string | undefined>(capacity);
+  }
 
   /** Starts an entry at `offset`, before its value is read; `close` it once the value is. */
   open(key: string | undefined, offset: number): number {
@@ -44,7 +53,7 @@ export class PathIndex implements ReadonlyMap<string, number> {
       this.next = resize(this.next, id * 2);
     }
     this.offset[id] = offset;
-    this.key.push(key);
+    this.key[id] = key;
     return id;
   }
 
@@ -57,7 +66,7 @@ export class PathIndex implements ReadonlyMap<string, number> {
   finish(): this {
     this.offset = this.offset.slice(0, this.size);
     this.next = this.next.slice(0, this.size);
-    this.key = this.key.slice();
+    this.key = this.key.slice(0, this.size);
     return this;
   }
 
@@ -66,45 +75,44 @@ export class PathIndex implements ReadonlyMap<string, number> {
     const end = this.next[id];
     const first = id + 1;
     if (first >= end) return -1;
-    if (this.key[first] === undefined) {
-      const i = typeof seg === 'number' ? seg : Number(seg);
-      if (!(Number.isInteger(i) && i >= 0 && (typeof seg === 'number' || String(i) === seg))) return -1;
-      return this.item(id, first, end, i);
+    const sequence = this.key[first] === undefined;
+    let index = -1;
+    let key = '';
+    if (sequence) {
+      index = typeof seg === 'number' ? seg : Number(seg);
+      if (!(Number.isInteger(index) && index >= 0 && (typeof seg === 'number' || String(index) === seg))) return -1;
+    } else key = typeof seg === 'number' ? String(seg) : seg;
+    // Lookups come in runs into the same large collection (`elements`, `flows`): the last table is at hand.
+    let table = id === this.lastId ? this.lastTable : undefined;
+    if (table === undefined) {
+      let kid = first;
+      for (let n = 0; n < SMALL; n++) {
+        if (sequence ? n === index : this.key[kid] === key) return kid;
+        kid = this.next[kid];
+        if (kid >= end) return -1;
+      }
+      table = this.kids.get(id) ?? this.table(first, end, sequence);
+      this.kids.set(id, table);
+      this.lastId = id;
+      this.lastTable = table;
     }
-    const key = typeof seg === 'number' ? String(seg) : seg;
-    let kid = first;
-    for (let n = 0; n < SMALL; n++) {
-      if (this.key[kid] === key) return kid;
-      kid = this.next[kid];
-      if (kid >= end) return -1;
-    }
-    let map = this.kids.get(id) as Map<string, number> | undefined;
-    if (map === undefined) {
-      map = new Map();
-      for (kid = first; kid < end; kid = this.next[kid]) map.set(this.key[kid]!, kid);
-      this.kids.set(id, map);
-    }
-    return map.get(key) ?? -1;
+    if (table instanceof Int32Array) return index < table.length ? table[index] : -1;
+    return table.get(key) ?? -1;
   }
 
-  /** Item `i` of the sequence `id`, whose items run from `first` to `end`. */
-  private item(id: number, first: number, end: number, i: number): number {
-    let kid = first;
-    for (let n = 0; n < SMALL; n++) {
-      if (n === i) return kid;
-      kid = this.next[kid];
-      if (kid >= end) return -1;
+  /** The children from `first` to `end` of a large collection, by position in a sequence or by key. */
+  private table(first: number, end: number, sequence: boolean): Int32Array | Map<string, number> {
+    if (!sequence) {
+      const map = new Map<string, number>();
+      for (let kid = first; kid < end; kid = this.next[kid]) map.set(this.key[kid]!, kid);
+      return map;
     }
-    let ids = this.kids.get(id) as Int32Array | undefined;
-    if (ids === undefined) {
-      let count = 0;
-      for (kid = first; kid < end; kid = this.next[kid]) count++;
-      ids = new Int32Array(count);
-      count = 0;
-      for (kid = first; kid < end; kid = this.next[kid]) ids[count++] = kid;
-      this.kids.set(id, ids);
-    }
-    return i < ids.length ? ids[i] : -1;
+    let count = 0;
+    for (let kid = first; kid < end; kid = this.next[kid]) count++;
+    const ids = new Int32Array(count);
+    count = 0;
+    for (let kid = first; kid < end; kid = this.next[kid]) ids[count++] = kid;
+    return ids;
   }
 
   get(path: string): number | undefined {
@@ -176,6 +184,9 @@ export class PathIndex implements ReadonlyMap<string, number> {
   }
 }
 
+/** Model files have an entry (a key or an item) per 16 characters or so; a few more is room to spare. */
+const expectedEntries = (text: string): number => Math.max(1024, Math.ceil(text.length / 14));
+
 /** Collections up to this size are searched entry by entry; larger ones get a lookup table. */
 const SMALL = 8;
 
@@ -223,11 +234,13 @@ export function fastParseJson(text: string): FastParse | undefined {
  */
 class JsonIndexer {
   private i = 0;
-  private readonly index = new PathIndex();
+  private readonly index: PathIndex;
   /** Keys are kept by the index only, so they are detached copies (see ShortStrings). */
   private readonly strings = new ShortStrings(false);
   private readonly keys = new KeyStack();
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.index = new PathIndex(expectedEntries(text));
+  }
 
   run(): PathIndex {
     this.ws();
@@ -443,17 +456,24 @@ function resolvePlain(s: string): unknown {
   return s;
 }
 
+/** By character code: 1 for what cannot start a plain scalar, 2 for what can only when a safe character follows. */
+const PLAIN_START = new Uint8Array(128);
+for (const c of '#&*!|>\'"%@`,[]{} \n\r') PLAIN_START[c.charCodeAt(0)] = 1;
+for (const c of '-?:') PLAIN_START[c.charCodeAt(0)] = 2;
+/** By character code: 1 for the flow indicators `,[]{}`. */
+const FLOW_INDICATOR = new Uint8Array(128);
+for (const c of ',[]{}') FLOW_INDICATOR[c.charCodeAt(0)] = 1;
+
 /** A plain scalar may not start with an indicator, except `-`, `?` and `:` directly followed by a safe character. */
 function plainStart(text: string, i: number, flow: boolean): boolean {
-  const c = text[i];
-  if (c === undefined) return false;
-  if ('#&*!|>\'"%@`,[]{}'.includes(c)) return false;
-  if (c === '-' || c === '?' || c === ':') {
-    const n = text[i + 1];
-    if (n === undefined || n === ' ' || n === '\n' || n === '\r') return false;
-    if (flow && ',[]{}'.includes(n)) return false;
-  }
-  return c !== ' ' && c !== '\n' && c !== '\r';
+  const c = text.charCodeAt(i);
+  if (Number.isNaN(c)) return false;
+  const kind = c < 128 ? PLAIN_START[c] : 0;
+  if (kind === 0) return true;
+  if (kind === 1) return false;
+  const n = text.charCodeAt(i + 1);
+  if (Number.isNaN(n) || n === 32 || n === 10 || n === 13) return false;
+  return !(flow && n < 128 && FLOW_INDICATOR[n] === 1);
 }
 
 /** Characters the fast path leaves to the library: tabs, control characters, carriage returns not before a newline. */
@@ -493,7 +513,7 @@ class YamlSubset {
   private readonly values = new ShortStrings(false);
   private readonly keys = new ShortStrings(true);
   private readonly seen = new KeyStack();
-  private readonly index = new PathIndex();
+  private readonly index: PathIndex;
   /**
    * The items of the sequences being read, innermost last. A sequence is cut from here once complete,
    * at its exact size: one grown by `push` keeps room for 17 items, and models hold many short lists.
@@ -501,7 +521,9 @@ class YamlSubset {
   private readonly items: unknown[] = [];
   /** The stack's height: it is never shortened, as V8 would give back its room and allocate it again. */
   private itemCount = 0;
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.index = new PathIndex(expectedEntries(text));
+  }
 
   run(): FastParse {
     if (!this.peek()) decline();
