@@ -238,8 +238,11 @@ class JsonIndexer {
   /** Keys are kept by the index only, so they are detached copies (see ShortStrings). */
   private readonly strings = new ShortStrings(false);
   private readonly keys = new KeyStack();
+  /** The first backslash at or after the last key read, -1 if none: keys before it need no unescaping. */
+  private backslash: number;
   constructor(private readonly text: string) {
     this.index = new PathIndex(expectedEntries(text));
+    this.backslash = text.indexOf('\\');
   }
 
   run(): PathIndex {
@@ -291,8 +294,9 @@ class JsonIndexer {
       for (;;) {
         const start = this.i;
         const end = this.skipString();
-        let key = this.strings.slice(t, start + 1, end - 1);
-        if (key.includes('\\')) key = JSON.parse(t.slice(start, end)) as string;
+        if (this.backslash >= 0 && this.backslash < start) this.backslash = t.indexOf('\\', start);
+        const escaped = this.backslash >= 0 && this.backslash < end;
+        const key = escaped ? JSON.parse(t.slice(start, end)) as string : this.strings.slice(t, start + 1, end - 1);
         if (key === '__proto__') decline();
         this.keys.add(first, key);
         this.i = end;
