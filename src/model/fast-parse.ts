@@ -62,6 +62,26 @@ export class PathIndex implements ReadonlyMap<string, number> {
     this.next[id] = this.size;
   }
 
+  /**
+   * Whether `key` is the key of an entry opened since `first` at the level of `first` (the siblings
+   * before the entry about to be opened), looking at no more than `limit` of them: undefined if more.
+   */
+  hasKeyAmong(first: number, key: string, limit: number): boolean | undefined {
+    let n = 0;
+    for (let id = first; id < this.size; id = this.next[id]) {
+      if (n++ === limit) return undefined;
+      if (this.key[id] === key) return true;
+    }
+    return false;
+  }
+
+  /** The keys of the entries opened since `first` at its level. */
+  keysFrom(first: number): Array<string | undefined> {
+    const keys: Array<string | undefined> = [];
+    for (let id = first; id < this.size; id = this.next[id]) keys.push(this.key[id]);
+    return keys;
+  }
+
   /** Once read: the arrays shrink to their contents, as the index lives as long as the model. */
   finish(): this {
     this.offset = this.offset.slice(0, this.size);
@@ -237,11 +257,12 @@ class JsonIndexer {
   private readonly index: PathIndex;
   /** Keys are kept by the index only, so they are detached copies (see ShortStrings). */
   private readonly strings = new ShortStrings(false);
-  private readonly keys = new KeyStack();
+  private readonly keys: DuplicateKeys;
   /** The first backslash at or after the last key read, -1 if none: keys before it need no unescaping. */
   private backslash: number;
   constructor(private readonly text: string) {
     this.index = new PathIndex(expectedEntries(text));
+    this.keys = new DuplicateKeys(this.index);
     this.backslash = text.indexOf('\\');
   }
 
@@ -290,7 +311,7 @@ class JsonIndexer {
         this.i++;
         return;
       }
-      const first = this.keys.begin();
+      const first = this.index.size;
       for (;;) {
         const start = this.i;
         const end = this.skipString();
@@ -298,7 +319,7 @@ class JsonIndexer {
         const escaped = this.backslash >= 0 && this.backslash < end;
         const key = escaped ? JSON.parse(t.slice(start, end)) as string : this.strings.slice(t, start + 1, end - 1);
         if (key === '__proto__') decline();
-        this.keys.add(first, key);
+        this.keys.check(first, key);
         this.i = end;
         this.ws();
         this.i++; // ':'
@@ -310,7 +331,6 @@ class JsonIndexer {
         if (t.charCodeAt(this.i++) === 125) break;
         this.ws();
       }
-      this.keys.end(first);
       return;
     }
     if (c === 91 /* [ */) {
@@ -346,44 +366,27 @@ class JsonIndexer {
 }
 
 /**
- * The keys of the maps being read, innermost last, to find duplicate keys: the fast paths decline them
- * (yaml reports them). A map's keys are compared one by one until it grows large (`elements`), then kept
- * in a set.
+ * Finds duplicate keys, which the fast paths decline (yaml reports them). A map's earlier keys are its
+ * entries in the index, compared one by one until the map grows large (`elements`): then a set.
  */
-class KeyStack {
-  private readonly keys: string[] = [];
-  /** The stack's height: it is never shortened, as V8 would give back its room and allocate it again. */
-  private count = 0;
-  /** The sets of the large maps being read, by where their keys start on the stack. */
-  private readonly sets = new Map<number, Set<string>>();
+class DuplicateKeys {
+  /** The sets of the large maps, by the id of their first entry. */
+  private readonly sets = new Map<number, Set<string | undefined>>();
+  constructor(private readonly index: PathIndex) {}
 
-  /** Starts a map; pass the answer to `add` and `end`. */
-  begin(): number {
-    return this.count;
-  }
-
-  /** Adds a key to the map that began at `first`; declines it if the map has it already. */
-  add(first: number, key: string): void {
-    const keys = this.keys;
-    const n = this.count;
-    if (n - first < SMALL) {
-      for (let k = first; k < n; k++) if (keys[k] === key) decline();
-      keys[this.count++] = key;
-      return;
+  /** Declines `key` if the map whose first entry has id `first` (the index's size when it began) has it already. */
+  check(first: number, key: string): void {
+    const found = this.index.hasKeyAmong(first, key, SMALL);
+    if (found === true) decline();
+    if (found === undefined) {
+      let set = this.sets.get(first);
+      if (set === undefined) {
+        set = new Set(this.index.keysFrom(first));
+        this.sets.set(first, set);
+      }
+      if (set.has(key)) decline();
+      set.add(key);
     }
-    let set = this.sets.get(first);
-    if (set === undefined) {
-      // The key stack keeps the first keys, so that the large map's `first` stays valid below the maps inside it.
-      set = new Set(keys.slice(first, first + SMALL));
-      this.sets.set(first, set);
-    }
-    if (set.has(key)) decline();
-    set.add(key);
-  }
-
-  end(first: number): void {
-    this.count = first;
-    if (this.sets.size > 0) this.sets.delete(first);
   }
 }
 
@@ -516,8 +519,8 @@ class YamlSubset {
   private peeked = false;
   private readonly values = new ShortStrings(false);
   private readonly keys = new ShortStrings(true);
-  private readonly seen = new KeyStack();
   private readonly index: PathIndex;
+  private readonly seen: DuplicateKeys;
   /**
    * The items of the sequences being read, innermost last. A sequence is cut from here once complete,
    * at its exact size: one grown by `push` keeps room for 17 items, and models hold many short lists.
@@ -527,6 +530,7 @@ class YamlSubset {
   private itemCount = 0;
   constructor(private readonly text: string) {
     this.index = new PathIndex(expectedEntries(text));
+    this.seen = new DuplicateKeys(this.index);
   }
 
   run(): FastParse {
@@ -642,25 +646,24 @@ class YamlSubset {
   private blockMap(indent: number, first: number, depth: number): Record<string, unknown> {
     if (depth > MAX_DEPTH) decline();
     const out: Record<string, unknown> = {};
-    const keys = this.seen.begin();
+    const firstEntry = this.index.size;
     let keyAt = first;
     for (;;) {
-      this.entry(out, keys, keyAt, indent, depth);
+      this.entry(out, firstEntry, keyAt, indent, depth);
       if (!this.peek() || this.lineIndent < indent) break;
       if (this.lineIndent > indent) decline(); // continuation of a scalar, or bad indentation
       if (this.isSeqItem()) decline(); // a sequence item among keys is an error
       keyAt = this.lineContent;
     }
-    this.seen.end(keys);
     return out;
   }
 
   /**
-   * The key of a mapping entry (plain or quoted) at `at`, in the map whose keys begin at `keys` on the
-   * key stack; leaves in `end` the offset after its `:`. `lineEnd` is where the key's line ends, -1 when
+   * The key of a mapping entry (plain or quoted) at `at`, in the map whose first entry has id
+   * `firstEntry` in the index; leaves in `end` the offset after its `:`. `lineEnd` is where the key's line ends, -1 when
    * not yet known (it is found only if needed).
    */
-  private key(keys: number, at: number, lineEnd: number, flow: boolean): string {
+  private key(firstEntry: number, at: number, lineEnd: number, flow: boolean): string {
     const t = this.text;
     let key: string;
     let after: number;
@@ -683,16 +686,16 @@ class YamlSubset {
       after = colon + 1;
     }
     if (key.length > MAX_KEY || key === '__proto__') decline();
-    this.seen.add(keys, key);
+    this.seen.check(firstEntry, key);
     this.end = after;
     return key;
   }
 
   /** One `key: value` whose key starts at `at`; consumes through the end of the value. */
-  private entry(out: Record<string, unknown>, keys: number, at: number, indent: number, depth: number): void {
+  private entry(out: Record<string, unknown>, firstEntry: number, at: number, indent: number, depth: number): void {
     const t = this.text;
     const lineEnd = this.lineEnd; // every key of a block mapping is on the line last peeked
-    const key = this.key(keys, at, lineEnd, false);
+    const key = this.key(firstEntry, at, lineEnd, false);
     const id = this.index.open(key, at);
     let i = this.end;
     if (i < lineEnd && t.charCodeAt(i) !== 32) decline();
@@ -900,11 +903,11 @@ class YamlSubset {
     const c = t.charCodeAt(i);
     if (c === 123 /* { */) {
       const out: Record<string, unknown> = {};
-      const keys = this.seen.begin();
+      const firstEntry = this.index.size;
       i = this.flowSpace(i + 1, indent);
       if (t.charCodeAt(i) !== 125 /* } */) {
         for (;;) {
-          const key = this.key(keys, i, -1, true);
+          const key = this.key(firstEntry, i, -1, true);
           const id = this.index.open(key, i);
           i = this.flowSpace(this.end, indent);
           const d = t.charCodeAt(i);
@@ -918,7 +921,6 @@ class YamlSubset {
           if (t.charCodeAt(i) === 125) decline(); // a trailing comma
         }
       }
-      this.seen.end(keys);
       this.end = i + 1;
       return out;
     }
