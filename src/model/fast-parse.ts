@@ -521,13 +521,6 @@ class YamlSubset {
   private readonly keys = new ShortStrings(true);
   private readonly index: PathIndex;
   private readonly seen: DuplicateKeys;
-  /**
-   * The items of the sequences being read, innermost last. A sequence is cut from here once complete,
-   * at its exact size: one grown by `push` keeps room for 17 items, and models hold many short lists.
-   */
-  private readonly items: unknown[] = [];
-  /** The stack's height: it is never shortened, as V8 would give back its room and allocate it again. */
-  private itemCount = 0;
   constructor(private readonly text: string) {
     this.index = new PathIndex(expectedEntries(text));
     this.seen = new DuplicateKeys(this.index);
@@ -554,17 +547,6 @@ class YamlSubset {
   /** The text from `start` to `end`, shared with an earlier equal string when short. */
   private slice(start: number, end: number): string {
     return this.values.slice(this.text, start, end);
-  }
-
-  private pushItem(item: unknown): void {
-    this.items[this.itemCount++] = item;
-  }
-
-  /** The items pushed since `from`, as a sequence; they leave the stack. */
-  private takeItems(from: number): unknown[] {
-    const out = this.items.slice(from, this.itemCount);
-    this.itemCount = from;
-    return out;
   }
 
   /** A plain scalar's value (see resolvePlain); the common words skip the slice entirely when cached. */
@@ -778,7 +760,7 @@ class YamlSubset {
   private blockSeq(indent: number, depth: number): unknown[] {
     if (depth > MAX_DEPTH) decline();
     const t = this.text;
-    const from = this.itemCount;
+    const out: unknown[] = [];
     for (;;) {
       const lineEnd = this.lineEnd;
       let i = this.lineContent + 1;
@@ -789,17 +771,17 @@ class YamlSubset {
         this.endOfLine(i, lineEnd);
         if (!this.peek() || this.lineIndent <= indent) decline(); // an empty item
         id = this.index.open(undefined, this.lineContent);
-        this.pushItem(this.blockNode(depth + 1));
+        out.push(this.blockNode(depth + 1));
       } else {
         id = this.index.open(undefined, i);
-        this.pushItem(this.seqItem(i, indent, depth));
+        out.push(this.seqItem(i, indent, depth));
       }
       this.index.close(id);
       if (!this.peek() || this.lineIndent < indent) break;
       if (this.lineIndent > indent) decline();
       if (!this.isSeqItem()) break; // the parent mapping's next key
     }
-    return this.takeItems(from);
+    return exact(out);
   }
 
   /** An item that starts at `i` on the `- ` line just peeked: a compact mapping (`- a: 1`), a flow collection or a scalar. */
@@ -925,12 +907,12 @@ class YamlSubset {
       return out;
     }
     if (c === 91 /* [ */) {
-      const from = this.itemCount;
+      const out: unknown[] = [];
       i = this.flowSpace(i + 1, indent);
       if (t.charCodeAt(i) !== 93 /* ] */) {
         for (;;) {
           const id = this.index.open(undefined, i);
-          this.pushItem(this.flowItem(i, indent, depth));
+          out.push(this.flowItem(i, indent, depth));
           this.index.close(id);
           i = this.flowSpace(this.end, indent);
           const d = t.charCodeAt(i);
@@ -942,7 +924,7 @@ class YamlSubset {
         }
       }
       this.end = i + 1;
-      return this.takeItems(from);
+      return exact(out);
     }
     return decline();
   }
@@ -982,4 +964,12 @@ class YamlSubset {
       i++;
     }
   }
+}
+
+/** V8 gives a list grown by `push` room for 17 items; models hold many short lists, so those are copied to size. */
+const PUSH_ROOM = 17;
+
+/** The list at its exact size when it is short. */
+function exact(list: unknown[]): unknown[] {
+  return list.length < PUSH_ROOM ? list.slice() : list;
 }
