@@ -318,7 +318,7 @@ class JsonIndexer {
         if (this.backslash >= 0 && this.backslash < start) this.backslash = t.indexOf('\\', start);
         const escaped = this.backslash >= 0 && this.backslash < end;
         const key = escaped ? JSON.parse(t.slice(start, end)) as string : this.strings.slice(t, start + 1, end - 1);
-        if (key === '__proto__') decline();
+        if (key.length === 9 && key === '__proto__') decline();
         this.keys.check(first, key);
         this.i = end;
         this.ws();
@@ -444,9 +444,13 @@ function resolvePlain(s: string): unknown {
   const c = s.charCodeAt(0);
   // Fast exit for the common case: a word that starts with a letter.
   if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
-    if (s.length <= 5) {
+    // Only words of 4 or 5 letters starting with n, t or f can be null or a boolean: most compare nothing.
+    const n = s.length;
+    if (n === 4 && (c === 110 || c === 78)) {
       if (s === 'null' || s === 'Null' || s === 'NULL') return null;
+    } else if (n === 4 && (c === 116 || c === 84)) {
       if (s === 'true' || s === 'True' || s === 'TRUE') return true;
+    } else if (n === 5 && (c === 102 || c === 70)) {
       if (s === 'false' || s === 'False' || s === 'FALSE') return false;
     }
     return s;
@@ -667,7 +671,7 @@ class YamlSubset {
       if (t.charCodeAt(colon) !== 58 /* : */) decline(); // `{ a }`, or a key broken over lines
       after = colon + 1;
     }
-    if (key.length > MAX_KEY || key === '__proto__') decline();
+    if (key.length > MAX_KEY || (key.length === 9 && key === '__proto__')) decline();
     this.seen.check(firstEntry, key);
     this.end = after;
     return key;
