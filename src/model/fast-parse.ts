@@ -646,8 +646,8 @@ class YamlSubset {
 
   /**
    * The key of a mapping entry (plain or quoted) at `at`, in the map whose first entry has id
-   * `firstEntry` in the index; leaves in `end` the offset after its `:`. `lineEnd` is where the key's line ends, -1 when
-   * not yet known (it is found only if needed).
+   * `firstEntry` in the index; leaves in `end` the offset after its `:`. `lineEnd` is where the key's
+   * line ends, -1 when not yet known (it is found only if needed).
    */
   private key(firstEntry: number, at: number, lineEnd: number, flow: boolean): string {
     const t = this.text;
@@ -970,7 +970,7 @@ class YamlSubset {
   }
 }
 
-/** V8 gives a list grown by `push` room for 17 items; models hold many short lists, so those are copied to size. */
+/** V8 gives a list grown by `push` room for 17 items; models hold many short lists, copied to size. */
 const PUSH_ROOM = 17;
 
 /** The list at its exact size when it is short. */

@@ -29,7 +29,8 @@ describe('source positions', () => {
       assert.ok(source instanceof IndexedSourceMap);
       const lines = lineCounter(text);
       for (let offset = -3; offset <= text.length + 3; offset++) {
-        assert.deepEqual(source.position(offset), lines.linePos(offset), `offset ${offset} of ${JSON.stringify(text.slice(0, 40))}`);
+        const context = `offset ${offset} of ${JSON.stringify(text.slice(0, 40))}`;
+        assert.deepEqual(source.position(offset), lines.linePos(offset), context);
       }
     }
   });
