@@ -20,117 +20,124 @@ export interface FastParse {
 }
 
 /**
- * Where every map entry (at its key) and sequence item starts, in flat typed arrays. While reading, an
- * entry is numbered when it is complete (children before their collection), and each collection's
- * children's ids are copied together into `children`. Once read, entries are renumbered breadth first, so
- * that each one's children are consecutive ids, from `first[id]` up to `first[id + 1]`: two numbers and a
- * key per entry, some 16 bytes, against some 150 for a Map keyed by the full path (a 100,000-element model
- * has 2.6 million entries), and no string hashing while reading.
+ * Where every map entry (at its key) and sequence item starts, in flat typed arrays. Entries are numbered
+ * in document order as they start (a collection before its children), so an entry's descendants are the
+ * ids after it up to `next[id]`, which is also its next sibling's id. Two numbers and a key per entry, some
+ * 16 bytes, against some 150 for a Map keyed by the full path (a 100,000-element model has 2.6 million
+ * entries); no string hashing while reading, and nothing to renumber once read.
  */
 export class PathIndex implements ReadonlyMap<string, number> {
-  private offset = new Int32Array(1024);
-  /** While reading: index in `children` of the first child, -1 for a scalar. Once read: the first child's id. */
-  private first = new Int32Array(1024);
-  /** While reading only, as are `children` and `pending`. */
-  private count = new Int32Array(1024);
-  /** The entry's key in its mapping; undefined for a sequence item. */
-  private key: Array<string | undefined> = [];
-  private children = new Int32Array(1024);
-  private childrenLength = 0;
-  /** Ids of entries whose collection is still being read. */
-  private readonly pending: number[] = [];
-  /** 0 once read (the root comes first); -1 before. */
-  private root = -1;
-  /** Key -> child id, built on the first lookup in a large mapping (e.g. `elements`). */
-  private readonly lookup = new Map<number, Map<string, number>>();
+  private offset: Int32Array;
+  /** The id after the entry's subtree: its next sibling, if any. */
+  private next: Int32Array;
+  /** The entry's key in its mapping; undefined for a sequence item (and the root). */
+  private key: Array<string | undefined>;
+  /** The children of large collections, built on their first lookup: ids of a sequence's items, or key -> id. */
+  private readonly kids = new Map<number, Int32Array | Map<string, number>>();
+  private lastId = -1;
+  private lastTable: Int32Array | Map<string, number> | undefined;
   size = 0;
 
-  /** Where the children of the collection being read start (pass it to `add` once it is complete). */
-  mark(): number {
-    return this.pending.length;
+  /** `capacity`: the number of entries expected (more only cost copies). */
+  constructor(capacity = 1024) {
+    this.offset = new Int32Array(capacity);
+    this.next = new Int32Array(capacity);
+    this.key = new Array<string | undefined>(capacity);
   }
 
-  /** Adds an entry to the collection being read; `children` is the mark taken before reading its value, if a collection. */
-  add(key: string | undefined, offset: number, children?: number): number {
+  /** Starts an entry at `offset`, before its value is read; `close` it once the value is. */
+  open(key: string | undefined, offset: number): number {
     const id = this.size++;
-    if (id === this.offset.length) this.grow();
-    this.offset[id] = offset;
-    this.key.push(key);
-    if (children === undefined) this.first[id] = -1;
-    else {
-      const n = this.pending.length - children;
-      while (this.childrenLength + n > this.children.length) this.children = resize(this.children, this.children.length * 2);
-      this.first[id] = this.childrenLength;
-      this.count[id] = n;
-      for (let i = children; i < this.pending.length; i++) this.children[this.childrenLength++] = this.pending[i];
-      this.pending.length = children;
+    if (id === this.offset.length) {
+      this.offset = resize(this.offset, id * 2);
+      this.next = resize(this.next, id * 2);
     }
-    this.pending.push(id);
+    this.offset[id] = offset;
+    this.key[id] = key;
     return id;
   }
 
-  /** The root collection, whose children are everything still pending; renumbers the entries breadth first. */
-  finish(offset: number): this {
-    const top = this.add(undefined, offset, 0);
-    this.pending.length = 0;
-    const n = this.size;
-    /** New id -> id while reading. */
-    const order = new Int32Array(n);
-    const first = new Int32Array(n + 1);
-    order[0] = top;
-    let next = 1;
-    for (let id = 0; id < n; id++) {
-      const was = order[id];
-      first[id] = next;
-      const from = this.first[was];
-      if (from >= 0) for (let i = 0, count = this.count[was]; i < count; i++) order[next++] = this.children[from + i];
+  /** Ends an entry: every entry started since `open` returned `id` is its descendant. */
+  close(id: number): void {
+    this.next[id] = this.size;
+  }
+
+  /**
+   * Whether `key` is the key of an entry opened since `first` at the level of `first` (the siblings
+   * before the entry about to be opened), looking at no more than `limit` of them: undefined if more.
+   */
+  hasKeyAmong(first: number, key: string, limit: number): boolean | undefined {
+    let n = 0;
+    for (let id = first; id < this.size; id = this.next[id]) {
+      if (n++ === limit) return undefined;
+      if (this.key[id] === key) return true;
     }
-    first[n] = next;
-    // Each old array goes as soon as it is read, so that the model's peak memory does not hold both copies.
-    this.first = first;
-    this.count = this.children = new Int32Array(0);
-    const offsets = new Int32Array(n);
-    for (let id = 0; id < n; id++) offsets[id] = this.offset[order[id]];
-    this.offset = offsets;
-    const keys = new Array<string | undefined>(n);
-    for (let id = 0; id < n; id++) keys[id] = this.key[order[id]];
-    this.key = keys;
-    this.childrenLength = 0;
-    this.root = 0;
+    return false;
+  }
+
+  /** The keys of the entries opened since `first` at its level. */
+  keysFrom(first: number): Array<string | undefined> {
+    const keys: Array<string | undefined> = [];
+    for (let id = first; id < this.size; id = this.next[id]) keys.push(this.key[id]);
+    return keys;
+  }
+
+  /** Once read: the arrays shrink to their contents, as the index lives as long as the model. */
+  finish(): this {
+    this.offset = this.offset.slice(0, this.size);
+    this.next = this.next.slice(0, this.size);
+    this.key = this.key.slice(0, this.size);
     return this;
   }
 
-  private grow(): void {
-    const n = this.offset.length * 2;
-    this.offset = resize(this.offset, n);
-    this.first = resize(this.first, n);
-    this.count = resize(this.count, n);
+  /** The child of `id` at a path segment, -1 if none. */
+  private child(id: number, seg: string | number): number {
+    const end = this.next[id];
+    const first = id + 1;
+    if (first >= end) return -1;
+    const sequence = this.key[first] === undefined;
+    let index = -1;
+    let key = '';
+    if (sequence) {
+      index = typeof seg === 'number' ? seg : Number(seg);
+      if (!(Number.isInteger(index) && index >= 0 && (typeof seg === 'number' || String(index) === seg))) return -1;
+    } else key = typeof seg === 'number' ? String(seg) : seg;
+    // Lookups come in runs into the same large collection (`elements`, `flows`): the last table is at hand.
+    let table = id === this.lastId ? this.lastTable : undefined;
+    if (table === undefined) {
+      let kid = first;
+      for (let n = 0; n < SMALL; n++) {
+        if (sequence ? n === index : this.key[kid] === key) return kid;
+        kid = this.next[kid];
+        if (kid >= end) return -1;
+      }
+      table = this.kids.get(id) ?? this.table(first, end, sequence);
+      this.kids.set(id, table);
+      this.lastId = id;
+      this.lastTable = table;
+    }
+    if (table instanceof Int32Array) return index < table.length ? table[index] : -1;
+    return table.get(key) ?? -1;
   }
 
-  private child(id: number, seg: string): number {
-    const first = this.first[id];
-    const n = this.first[id + 1] - first;
-    if (n === 0) return -1;
-    if (this.key[first] === undefined) {
-      const i = Number(seg);
-      return Number.isInteger(i) && i >= 0 && i < n && String(i) === seg ? first + i : -1;
+  /** The children from `first` to `end` of a large collection, by position in a sequence or by key. */
+  private table(first: number, end: number, sequence: boolean): Int32Array | Map<string, number> {
+    if (!sequence) {
+      const map = new Map<string, number>();
+      for (let kid = first; kid < end; kid = this.next[kid]) map.set(this.key[kid]!, kid);
+      return map;
     }
-    if (n <= 12) {
-      for (let i = first; i < first + n; i++) if (this.key[i] === seg) return i;
-      return -1;
-    }
-    let map = this.lookup.get(id);
-    if (map === undefined) {
-      map = new Map();
-      for (let i = first; i < first + n; i++) map.set(this.key[i]!, i);
-      this.lookup.set(id, map);
-    }
-    return map.get(seg) ?? -1;
+    let count = 0;
+    for (let kid = first; kid < end; kid = this.next[kid]) count++;
+    const ids = new Int32Array(count);
+    count = 0;
+    for (let kid = first; kid < end; kid = this.next[kid]) ids[count++] = kid;
+    return ids;
   }
 
   get(path: string): number | undefined {
-    let id = this.root;
-    if (id < 0) return undefined;
+    if (this.size === 0) return undefined;
+    let id = 0;
     if (path === '') return this.offset[id];
     for (let i = 1; ;) {
       const j = path.indexOf(PATH_SEP, i);
@@ -147,39 +154,36 @@ export class PathIndex implements ReadonlyMap<string, number> {
 
   /** The offset of `path`, or of its deepest indexed ancestor (what a source map reports for it). */
   deepest(path: ReadonlyArray<string | number>): number | undefined {
-    let id = this.root;
-    if (id < 0) return undefined;
+    if (this.size === 0) return undefined;
+    let id = 0;
     for (let i = 0; i < path.length; i++) {
-      const seg = path[i];
-      const next = typeof seg === 'number' ? this.item(id, seg) : this.child(id, seg);
+      const next = this.child(id, path[i]);
       if (next < 0) break;
       id = next;
     }
     return this.offset[id];
   }
 
-  /** The child at a numeric segment: a sequence's item, or a mapping's key spelled as that number. */
-  private item(id: number, index: number): number {
-    const first = this.first[id];
-    const n = this.first[id + 1] - first;
-    if (n === 0) return -1;
-    if (this.key[first] === undefined) return Number.isInteger(index) && index >= 0 && index < n ? first + index : -1;
-    return this.child(id, String(index));
-  }
-
   *entries(): MapIterator<[string, number]> {
-    if (this.root < 0) return;
-    yield ['', this.offset[this.root]];
-    const stack: Array<[number, string]> = [[this.root, '']];
-    while (stack.length > 0) {
-      const [id, path] = stack.pop()!;
-      const first = this.first[id];
-      for (let i = 0; i < this.first[id + 1] - first; i++) {
-        const kid = first + i;
-        const key = path + PATH_SEP + (this.key[kid] ?? String(i));
-        yield [key, this.offset[kid]];
-        stack.push([kid, key]);
+    if (this.size === 0) return;
+    /** The paths of the open ancestors of the entry being listed, innermost last, and where each ends. */
+    const paths: string[] = [''];
+    const ends: number[] = [this.next[0]];
+    const counts: number[] = [0];
+    yield ['', this.offset[0]];
+    for (let id = 1; id < this.size; id++) {
+      while (ends[ends.length - 1] <= id) {
+        paths.pop();
+        ends.pop();
+        counts.pop();
       }
+      const top = paths.length - 1;
+      const path = paths[top] + PATH_SEP + (this.key[id] ?? String(counts[top]));
+      counts[top]++;
+      yield [path, this.offset[id]];
+      paths.push(path);
+      ends.push(this.next[id]);
+      counts.push(0);
     }
   }
 
@@ -199,6 +203,12 @@ export class PathIndex implements ReadonlyMap<string, number> {
     for (const [k, v] of this.entries()) fn(v, k, this);
   }
 }
+
+/** Model files have an entry (a key or an item) per 16 characters or so; a few more is room to spare. */
+const expectedEntries = (text: string): number => Math.max(1024, Math.ceil(text.length / 14));
+
+/** Collections up to this size are searched entry by entry; larger ones get a lookup table. */
+const SMALL = 8;
 
 function resize(a: Int32Array, n: number): Int32Array<ArrayBuffer> {
   const b = new Int32Array(n);
@@ -240,21 +250,28 @@ export function fastParseJson(text: string): FastParse | undefined {
 /**
  * Finds where each key and item starts, from the text alone: JSON.parse has already checked the syntax.
  * JSON.parse keeps the last of duplicate keys silently while yaml reports them, so duplicates are
- * looked for here (each map's keys so far, on one stack) and left to the library.
+ * declined and left to the library.
  */
 class JsonIndexer {
   private i = 0;
-  private readonly index = new PathIndex();
-  private readonly strings = new ShortStrings();
-  /** The keys of the maps being read, innermost last. */
-  private readonly keys: string[] = [];
-  constructor(private readonly text: string) {}
+  private readonly index: PathIndex;
+  /** Keys are kept by the index only, so they are detached copies (see ShortStrings). */
+  private readonly strings = new ShortStrings(false);
+  private readonly keys: DuplicateKeys;
+  /** The first backslash at or after the last key read, -1 if none: keys before it need no unescaping. */
+  private backslash: number;
+  constructor(private readonly text: string) {
+    this.index = new PathIndex(expectedEntries(text));
+    this.keys = new DuplicateKeys(this.index);
+    this.backslash = text.indexOf('\\');
+  }
 
   run(): PathIndex {
     this.ws();
-    const offset = this.i;
+    const root = this.index.open(undefined, this.i);
     this.value(0);
-    return this.index.finish(offset);
+    this.index.close(root);
+    return this.index.finish();
   }
 
   private ws(): void {
@@ -282,16 +299,8 @@ class JsonIndexer {
     }
   }
 
-  /** Whether `key` is already among the keys of the map being read, which start at `first` on the stack. */
-  private seen(key: string, first: number, set: Set<string> | undefined): boolean {
-    if (set !== undefined) return set.has(key);
-    const keys = this.keys;
-    for (let k = first; k < keys.length; k++) if (keys[k] === key) return true;
-    return false;
-  }
-
-  /** Scans the value at the cursor; true when it is a collection. */
-  private value(depth: number): boolean {
+  /** Scans the value at the cursor. */
+  private value(depth: number): void {
     const t = this.text;
     const c = t.charCodeAt(this.i);
     if (c === 123 /* { */) {
@@ -300,32 +309,29 @@ class JsonIndexer {
       this.ws();
       if (t.charCodeAt(this.i) === 125) {
         this.i++;
-        return true;
+        return;
       }
-      const first = this.keys.length;
-      // Large maps (`elements`) switch from comparing with each earlier key to a set.
-      let set: Set<string> | undefined;
-      for (let entries = 1; ; entries++) {
+      const first = this.index.size;
+      for (;;) {
         const start = this.i;
         const end = this.skipString();
-        let key = this.strings.slice(t, start + 1, end - 1);
-        if (key.includes('\\')) key = JSON.parse(t.slice(start, end)) as string;
-        if (key === '__proto__' || this.seen(key, first, set)) decline();
-        if (set !== undefined) set.add(key);
-        else if (entries === 16) set = new Set(this.keys.slice(first)).add(key);
-        else this.keys.push(key);
+        if (this.backslash >= 0 && this.backslash < start) this.backslash = t.indexOf('\\', start);
+        const escaped = this.backslash >= 0 && this.backslash < end;
+        const key = escaped ? JSON.parse(t.slice(start, end)) as string : this.strings.slice(t, start + 1, end - 1);
+        if (key.length === 9 && key === '__proto__') decline();
+        this.keys.check(first, key);
         this.i = end;
         this.ws();
         this.i++; // ':'
         this.ws();
-        const mark = this.index.mark();
-        this.index.add(key, start, this.value(depth + 1) ? mark : undefined);
+        const id = this.index.open(key, start);
+        this.value(depth + 1);
+        this.index.close(id);
         this.ws();
         if (t.charCodeAt(this.i++) === 125) break;
         this.ws();
       }
-      this.keys.length = first;
-      return true;
+      return;
     }
     if (c === 91 /* [ */) {
       if (depth + 1 > MAX_DEPTH) decline();
@@ -333,20 +339,20 @@ class JsonIndexer {
       this.ws();
       if (t.charCodeAt(this.i) === 93) {
         this.i++;
-        return true;
+        return;
       }
       for (;;) {
-        const start = this.i;
-        const mark = this.index.mark();
-        this.index.add(undefined, start, this.value(depth + 1) ? mark : undefined);
+        const id = this.index.open(undefined, this.i);
+        this.value(depth + 1);
+        this.index.close(id);
         this.ws();
-        if (t.charCodeAt(this.i++) === 93) return true;
+        if (t.charCodeAt(this.i++) === 93) return;
         this.ws();
       }
     }
     if (c === 34) {
       this.i = this.skipString();
-      return false;
+      return;
     }
     // number, true, false, null
     let i = this.i;
@@ -356,7 +362,31 @@ class JsonIndexer {
       i++;
     }
     this.i = i;
-    return false;
+  }
+}
+
+/**
+ * Finds duplicate keys, which the fast paths decline (yaml reports them). A map's earlier keys are its
+ * entries in the index, compared one by one until the map grows large (`elements`): then a set.
+ */
+class DuplicateKeys {
+  /** The sets of the large maps, by the id of their first entry. */
+  private readonly sets = new Map<number, Set<string | undefined>>();
+  constructor(private readonly index: PathIndex) {}
+
+  /** Declines `key` if the map whose first entry has id `first` (the index's size when it began) has it already. */
+  check(first: number, key: string): void {
+    const found = this.index.hasKeyAmong(first, key, SMALL);
+    if (found === true) decline();
+    if (found === undefined) {
+      let set = this.sets.get(first);
+      if (set === undefined) {
+        set = new Set(this.index.keysFrom(first));
+        this.sets.set(first, set);
+      }
+      if (set.has(key)) decline();
+      set.add(key);
+    }
   }
 }
 
@@ -379,20 +409,31 @@ const CACHE_MAX_LENGTH = 24;
 /**
  * Recently read short strings by a hash of their text: keys and values such as `protocol` or `https`
  * repeat thousands of times, and one shared string is less to allocate, copy and keep than thousands.
+ * The YAML reader's keys have a cache of their own, and need no detached copy: V8 replaces a string
+ * stored as a property key with its own copy of the key.
  */
 class ShortStrings {
   private readonly cache = new Array<string | undefined>(CACHE_SIZE);
+  constructor(private readonly propertyKeys: boolean) {}
 
   /** `t.slice(start, end)`, or an equal string read before. */
   slice(t: string, start: number, end: number): string {
     const n = end - start;
-    if (n > CACHE_MAX_LENGTH || n <= 0) return detached(t.slice(start, end));
+    if (n > CACHE_MAX_LENGTH || n <= 0) return this.cut(t, start, end);
     const slot = (t.charCodeAt(start) * 31 + t.charCodeAt(end - 1) * 7 + t.charCodeAt(start + (n >> 1)) + n * 131) & (CACHE_SIZE - 1);
     const cached = this.cache[slot];
-    if (cached !== undefined && cached.length === n && t.startsWith(cached, start)) return cached;
-    const s = detached(t.slice(start, end));
+    if (cached !== undefined && cached.length === n) {
+      let i = 0;
+      while (i < n && cached.charCodeAt(i) === t.charCodeAt(start + i)) i++;
+      if (i === n) return cached;
+    }
+    const s = this.cut(t, start, end);
     this.cache[slot] = s;
     return s;
+  }
+
+  private cut(t: string, start: number, end: number): string {
+    return this.propertyKeys ? t.slice(start, end) : detached(t.slice(start, end));
   }
 }
 
@@ -403,9 +444,13 @@ function resolvePlain(s: string): unknown {
   const c = s.charCodeAt(0);
   // Fast exit for the common case: a word that starts with a letter.
   if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) {
-    if (s.length <= 5) {
+    // Only words of 4 or 5 letters starting with n, t or f can be null or a boolean: most compare nothing.
+    const n = s.length;
+    if (n === 4 && (c === 110 || c === 78)) {
       if (s === 'null' || s === 'Null' || s === 'NULL') return null;
+    } else if (n === 4 && (c === 116 || c === 84)) {
       if (s === 'true' || s === 'True' || s === 'TRUE') return true;
+    } else if (n === 5 && (c === 102 || c === 70)) {
       if (s === 'false' || s === 'False' || s === 'FALSE') return false;
     }
     return s;
@@ -422,17 +467,24 @@ function resolvePlain(s: string): unknown {
   return s;
 }
 
+/** By character code: 1 for what cannot start a plain scalar, 2 for what can only when a safe character follows. */
+const PLAIN_START = new Uint8Array(128);
+for (const c of '#&*!|>\'"%@`,[]{} \n\r') PLAIN_START[c.charCodeAt(0)] = 1;
+for (const c of '-?:') PLAIN_START[c.charCodeAt(0)] = 2;
+/** By character code: 1 for the flow indicators `,[]{}`. */
+const FLOW_INDICATOR = new Uint8Array(128);
+for (const c of ',[]{}') FLOW_INDICATOR[c.charCodeAt(0)] = 1;
+
 /** A plain scalar may not start with an indicator, except `-`, `?` and `:` directly followed by a safe character. */
 function plainStart(text: string, i: number, flow: boolean): boolean {
-  const c = text[i];
-  if (c === undefined) return false;
-  if ('#&*!|>\'"%@`,[]{}'.includes(c)) return false;
-  if (c === '-' || c === '?' || c === ':') {
-    const n = text[i + 1];
-    if (n === undefined || n === ' ' || n === '\n' || n === '\r') return false;
-    if (flow && ',[]{}'.includes(n)) return false;
-  }
-  return c !== ' ' && c !== '\n' && c !== '\r';
+  const c = text.charCodeAt(i);
+  if (Number.isNaN(c)) return false;
+  const kind = c < 128 ? PLAIN_START[c] : 0;
+  if (kind === 0) return true;
+  if (kind === 1) return false;
+  const n = text.charCodeAt(i + 1);
+  if (Number.isNaN(n) || n === 32 || n === 10 || n === 13) return false;
+  return !(flow && n < 128 && FLOW_INDICATOR[n] === 1);
 }
 
 /** Characters the fast path leaves to the library: tabs, control characters, carriage returns not before a newline. */
@@ -451,15 +503,14 @@ export function fastParseYaml(text: string): FastParse | undefined {
 }
 
 /**
- * A recursive reader of block mappings and sequences, flow collections and single-line scalars. Every
- * function that reads a collection leaves in `made` the index mark taken before its children, for the
- * caller, which knows where the entry starts; scalars leave nothing. Positions travel in fields rather
- * than in small objects: a large model has millions of lines and scalars, and each object is garbage.
+ * A recursive reader of block mappings and sequences, flow collections and single-line scalars. Each
+ * entry is opened in the index where it starts, before its value is read, and closed after. Positions
+ * travel in fields rather than in small objects: a large model has millions of lines and scalars, and
+ * each object is garbage.
  */
 class YamlSubset {
   /** Start of the first line not yet consumed. */
   private pos = 0;
-  private made = 0;
   /** Set by the key, scalar and flow readers: the offset just after what they read. */
   private end = 0;
   /** Set by `peek`: the next content line's start, first non-space character, end (before \r\n or \n) and indentation. */
@@ -470,34 +521,36 @@ class YamlSubset {
   /** `pos` when `peek` last ran, and its answer: peeking again before consuming reads nothing new. */
   private peekedAt = -1;
   private peeked = false;
-  private readonly strings = new ShortStrings();
-  private readonly index = new PathIndex();
-  constructor(private readonly text: string) {}
+  private readonly values = new ShortStrings(false);
+  private readonly keys = new ShortStrings(true);
+  private readonly index: PathIndex;
+  private readonly seen: DuplicateKeys;
+  constructor(private readonly text: string) {
+    this.index = new PathIndex(expectedEntries(text));
+    this.seen = new DuplicateKeys(this.index);
+  }
 
   run(): FastParse {
     if (!this.peek()) decline();
     const first = this.lineContent;
+    const root = this.index.open(undefined, first);
     let raw: unknown;
     const c = this.text.charCodeAt(first);
     if (c === 123 /* { */ || c === 91 /* [ */) {
       raw = this.flowValue(first, -1, 1);
-      this.endOfLine(this.end);
+      this.endOfLine(this.end, -1);
     } else {
       raw = this.blockNode(1);
     }
     if (this.peek()) decline(); // more content after the root node
     if (raw === null || typeof raw !== 'object') decline();
-    return { raw, offsets: this.index.finish(first) };
-  }
-
-  /** Adds an entry to the collection being read; a collection value takes the children read since its mark. */
-  private add(key: string | undefined, offset: number, value: unknown): void {
-    this.index.add(key, offset, value !== null && typeof value === 'object' ? this.made : undefined);
+    this.index.close(root);
+    return { raw, offsets: this.index.finish() };
   }
 
   /** The text from `start` to `end`, shared with an earlier equal string when short. */
   private slice(start: number, end: number): string {
-    return this.strings.slice(this.text, start, end);
+    return this.values.slice(this.text, start, end);
   }
 
   /** A plain scalar's value (see resolvePlain); the common words skip the slice entirely when cached. */
@@ -544,16 +597,17 @@ class YamlSubset {
     return Number.isNaN(after) || after === 32 || after === 10 || after === 13;
   }
 
-  /** Nothing but spaces and a comment from `i` to the end of its line; consumes the line. */
-  private endOfLine(i: number): void {
+  /**
+   * Nothing but spaces and a comment from `i` to the end of its line; consumes the line. `lineEnd` is
+   * where the line ends when `i` is on the line last peeked, -1 otherwise (it is then looked for).
+   */
+  private endOfLine(i: number, lineEnd: number): void {
     const t = this.text;
-    let nl = t.indexOf('\n', i);
-    if (nl < 0) nl = t.length;
-    const end = nl > i && t.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+    const end = lineEnd >= i ? lineEnd : this.lineEndFrom(i);
     let j = i;
     while (j < end && t.charCodeAt(j) === 32) j++;
     if (j < end && !(t.charCodeAt(j) === 35 && j > i)) decline();
-    this.pos = nl < t.length ? nl + 1 : t.length;
+    this.pos = this.nextLineStart(end);
   }
 
   /** A block mapping or sequence starting at the line just peeked (its indentation is the collection's). */
@@ -578,30 +632,30 @@ class YamlSubset {
   private blockMap(indent: number, first: number, depth: number): Record<string, unknown> {
     if (depth > MAX_DEPTH) decline();
     const out: Record<string, unknown> = {};
-    const mark = this.index.mark();
+    const firstEntry = this.index.size;
     let keyAt = first;
     for (;;) {
-      this.entry(out, keyAt, indent, depth);
+      this.entry(out, firstEntry, keyAt, indent, depth);
       if (!this.peek() || this.lineIndent < indent) break;
       if (this.lineIndent > indent) decline(); // continuation of a scalar, or bad indentation
       if (this.isSeqItem()) decline(); // a sequence item among keys is an error
       keyAt = this.lineContent;
     }
-    this.made = mark;
     return out;
   }
 
   /**
-   * The key of a mapping entry (plain or quoted) at `at`; leaves in `end` the offset after its `:`.
-   * `lineEnd` is where the key's line ends, -1 when not yet known (it is found only if needed).
+   * The key of a mapping entry (plain or quoted) at `at`, in the map whose first entry has id
+   * `firstEntry` in the index; leaves in `end` the offset after its `:`. `lineEnd` is where the key's
+   * line ends, -1 when not yet known (it is found only if needed).
    */
-  private key(out: Record<string, unknown>, at: number, lineEnd: number, flow: boolean): string {
+  private key(firstEntry: number, at: number, lineEnd: number, flow: boolean): string {
     const t = this.text;
     let key: string;
     let after: number;
     const c = t.charCodeAt(at);
     if (c === 34 /* " */ || c === 39 /* ' */) {
-      key = this.quoted(at, lineEnd < 0 ? this.lineEndFrom(at) : lineEnd);
+      key = this.quoted(at, lineEnd < 0 ? this.lineEndFrom(at) : lineEnd, this.keys);
       after = this.end;
       while (t.charCodeAt(after) === 32) after++;
       if (t.charCodeAt(after) !== 58 /* : */) decline();
@@ -611,34 +665,35 @@ class YamlSubset {
       const colon = flow ? this.flowPlainEnd(at) : this.keyColon(at, lineEnd);
       let e = colon;
       while (t.charCodeAt(e - 1) === 32) e--;
-      const resolved = this.plain(at, e);
+      const resolved = resolvePlain(this.keys.slice(t, at, e));
       if (typeof resolved !== 'string') decline(); // numeric or boolean keys: leave their conversion to the library
       key = resolved as string;
       if (t.charCodeAt(colon) !== 58 /* : */) decline(); // `{ a }`, or a key broken over lines
       after = colon + 1;
     }
-    if (key.length > MAX_KEY || key === '__proto__') decline();
-    if (Object.hasOwn(out, key)) decline(); // a duplicate key: the library reports it
+    if (key.length > MAX_KEY || (key.length === 9 && key === '__proto__')) decline();
+    this.seen.check(firstEntry, key);
     this.end = after;
     return key;
   }
 
   /** One `key: value` whose key starts at `at`; consumes through the end of the value. */
-  private entry(out: Record<string, unknown>, at: number, indent: number, depth: number): void {
+  private entry(out: Record<string, unknown>, firstEntry: number, at: number, indent: number, depth: number): void {
     const t = this.text;
-    const lineEnd = this.lineEndFrom(at);
-    const key = this.key(out, at, lineEnd, false);
+    const lineEnd = this.lineEnd; // every key of a block mapping is on the line last peeked
+    const key = this.key(firstEntry, at, lineEnd, false);
+    const id = this.index.open(key, at);
     let i = this.end;
     if (i < lineEnd && t.charCodeAt(i) !== 32) decline();
     while (i < lineEnd && t.charCodeAt(i) === 32) i++;
     let value: unknown;
     if (i >= lineEnd || t.charCodeAt(i) === 35) {
       // The value is on the following lines (or absent).
-      this.endOfLine(i);
+      this.endOfLine(i, lineEnd);
       value = this.blockValue(indent, depth);
     } else value = this.inlineValue(i, lineEnd, indent, depth);
     out[key] = value;
-    this.add(key, at, value);
+    this.index.close(id);
   }
 
   /** The offset of the `:` that ends a plain implicit key starting at `at`, on this line. */
@@ -677,12 +732,12 @@ class YamlSubset {
     const c = t.charCodeAt(i);
     if (c === 123 /* { */ || c === 91 /* [ */) {
       const value = this.flowValue(i, indent, depth + 1);
-      this.endOfLine(this.end);
+      this.endOfLine(this.end, lineEnd); // (past lineEnd when the collection spans lines)
       return value;
     }
     if (c === 34 /* " */ || c === 39 /* ' */) {
-      const value = this.quoted(i, lineEnd);
-      this.endOfLine(this.end);
+      const value = this.quoted(i, lineEnd, this.values);
+      this.endOfLine(this.end, lineEnd);
       return value;
     }
     if (!plainStart(t, i, false)) decline(); // anchors, aliases, tags, block scalars, `- ` after a key...
@@ -710,31 +765,27 @@ class YamlSubset {
     if (depth > MAX_DEPTH) decline();
     const t = this.text;
     const out: unknown[] = [];
-    const mark = this.index.mark();
     for (;;) {
       const lineEnd = this.lineEnd;
       let i = this.lineContent + 1;
       while (i < lineEnd && t.charCodeAt(i) === 32) i++;
-      let value: unknown;
-      let at: number;
+      let id: number;
       if (i >= lineEnd || t.charCodeAt(i) === 35) {
         // `-` alone: the item is the block below it.
-        this.endOfLine(i);
+        this.endOfLine(i, lineEnd);
         if (!this.peek() || this.lineIndent <= indent) decline(); // an empty item
-        at = this.lineContent;
-        value = this.blockNode(depth + 1);
+        id = this.index.open(undefined, this.lineContent);
+        out.push(this.blockNode(depth + 1));
       } else {
-        at = i;
-        value = this.seqItem(i, indent, depth);
+        id = this.index.open(undefined, i);
+        out.push(this.seqItem(i, indent, depth));
       }
-      out.push(value);
-      this.add(undefined, at, value);
+      this.index.close(id);
       if (!this.peek() || this.lineIndent < indent) break;
       if (this.lineIndent > indent) decline();
       if (!this.isSeqItem()) break; // the parent mapping's next key
     }
-    this.made = mark;
-    return out;
+    return exact(out);
   }
 
   /** An item that starts at `i` on the `- ` line just peeked: a compact mapping (`- a: 1`), a flow collection or a scalar. */
@@ -753,7 +804,7 @@ class YamlSubset {
     const t = this.text;
     const c = t.charCodeAt(i);
     if (c === 34 /* " */ || c === 39 /* ' */) {
-      this.quoted(i, lineEnd);
+      this.quoted(i, lineEnd, this.keys);
       let j = this.end;
       while (t.charCodeAt(j) === 32) j++;
       return t.charCodeAt(j) === 58 /* : */;
@@ -768,9 +819,9 @@ class YamlSubset {
 
   /**
    * A single-line quoted scalar at `i`, leaving in `end` the offset after its closing quote; multi-line
-   * ones and YAML-only escapes are left to the library.
+   * ones and YAML-only escapes are left to the library. Short ones come from `strings`.
    */
-  private quoted(i: number, lineEnd: number): string {
+  private quoted(i: number, lineEnd: number, strings: ShortStrings): string {
     const t = this.text;
     if (t.charCodeAt(i) === 39 /* ' */) {
       let j = i + 1;
@@ -784,7 +835,7 @@ class YamlSubset {
           continue;
         }
         this.end = q + 1;
-        return value === '' ? this.slice(j, q) : detached(value + t.slice(j, q));
+        return value === '' ? strings.slice(t, j, q) : detached(value + t.slice(j, q));
       }
     }
     let j = i + 1;
@@ -797,7 +848,7 @@ class YamlSubset {
         this.end = q + 1;
         let escaped = false;
         for (let k = i + 1; k < q && !escaped; k++) escaped = t.charCodeAt(k) === 92;
-        if (!escaped) return this.slice(i + 1, q);
+        if (!escaped) return strings.slice(t, i + 1, q);
         // JSON escapes are YAML escapes with the same meaning; YAML-only ones (\x41, \e, \_) make JSON.parse throw.
         try {
           return JSON.parse(t.slice(i, q + 1)) as string;
@@ -838,18 +889,17 @@ class YamlSubset {
     const c = t.charCodeAt(i);
     if (c === 123 /* { */) {
       const out: Record<string, unknown> = {};
-      const mark = this.index.mark();
+      const firstEntry = this.index.size;
       i = this.flowSpace(i + 1, indent);
       if (t.charCodeAt(i) !== 125 /* } */) {
         for (;;) {
-          const keyAt = i;
-          const key = this.key(out, i, -1, true);
+          const key = this.key(firstEntry, i, -1, true);
+          const id = this.index.open(key, i);
           i = this.flowSpace(this.end, indent);
           const d = t.charCodeAt(i);
           if (d === 44 /* , */ || d === 125 /* } */) decline(); // `{ a: }`: an empty value
-          const value = this.flowItem(i, indent, depth);
-          out[key] = value;
-          this.add(key, keyAt, value);
+          out[key] = this.flowItem(i, indent, depth);
+          this.index.close(id);
           i = this.flowSpace(this.end, indent);
           if (t.charCodeAt(i) === 125) break;
           if (t.charCodeAt(i) !== 44) decline();
@@ -857,20 +907,17 @@ class YamlSubset {
           if (t.charCodeAt(i) === 125) decline(); // a trailing comma
         }
       }
-      this.made = mark;
       this.end = i + 1;
       return out;
     }
     if (c === 91 /* [ */) {
       const out: unknown[] = [];
-      const mark = this.index.mark();
       i = this.flowSpace(i + 1, indent);
       if (t.charCodeAt(i) !== 93 /* ] */) {
         for (;;) {
-          const at = i;
-          const value = this.flowItem(i, indent, depth);
-          out.push(value);
-          this.add(undefined, at, value);
+          const id = this.index.open(undefined, i);
+          out.push(this.flowItem(i, indent, depth));
+          this.index.close(id);
           i = this.flowSpace(this.end, indent);
           const d = t.charCodeAt(i);
           if (d === 58 /* : */) decline(); // `[a: 1]`: a pair inside a sequence
@@ -880,9 +927,8 @@ class YamlSubset {
           if (t.charCodeAt(i) === 93) decline();
         }
       }
-      this.made = mark;
       this.end = i + 1;
-      return out;
+      return exact(out);
     }
     return decline();
   }
@@ -892,7 +938,7 @@ class YamlSubset {
     const t = this.text;
     const c = t.charCodeAt(i);
     if (c === 123 /* { */ || c === 91 /* [ */) return this.flowValue(i, indent, depth + 1);
-    if (c === 34 /* " */ || c === 39 /* ' */) return this.quoted(i, this.lineEndFrom(i));
+    if (c === 34 /* " */ || c === 39 /* ' */) return this.quoted(i, this.lineEndFrom(i), this.values);
     if (!plainStart(t, i, true)) decline();
     const e = this.flowPlainEnd(i);
     let s = e;
@@ -922,4 +968,12 @@ class YamlSubset {
       i++;
     }
   }
+}
+
+/** V8 gives a list grown by `push` room for 17 items; models hold many short lists, copied to size. */
+const PUSH_ROOM = 17;
+
+/** The list at its exact size when it is short. */
+function exact(list: unknown[]): unknown[] {
+  return list.length < PUSH_ROOM ? list.slice() : list;
 }

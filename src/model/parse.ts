@@ -241,6 +241,9 @@ export function parseModelText(text: string, file: string): ParseResult {
   }
 }
 
+/** Characters per block of LineStarts' index. */
+const BLOCK = 256;
+
 /** What a source map asks of yaml's LineCounter: a fresh `{ line, col }` for an offset. */
 interface LinePositions {
   linePos(offset: number): Loc;
@@ -252,13 +255,32 @@ interface LinePositions {
  */
 class LineStarts implements LinePositions {
   private readonly starts: Int32Array;
+  /**
+   * For each block of the text (BLOCK characters), the first line that starts at or after it: a lookup
+   * bisects the few lines of one block, not a million, and touches little memory.
+   */
+  private readonly blockLines: Int32Array;
 
   constructor(text: string) {
+    // One pass, into room for lines of 32 characters on average (a model's are longer), grown if short.
+    let starts = new Int32Array(Math.max(64, text.length >> 5));
     let n = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-    this.starts = new Int32Array(n);
-    n = 1;
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) this.starts[n++] = i + 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) {
+      if (n === starts.length) {
+        const more = new Int32Array(n * 2);
+        more.set(starts);
+        starts = more;
+      }
+      starts[n++] = i + 1;
+    }
+    this.starts = starts.slice(0, n);
+    const blocks = new Int32Array(Math.floor(text.length / BLOCK) + 2);
+    let line = 0;
+    for (let b = 0; b < blocks.length; b++) {
+      while (line < n && starts[line] < b * BLOCK) line++;
+      blocks[b] = line;
+    }
+    this.blockLines = blocks;
   }
 
   /** LineCounter.linePos, answer for answer. */
@@ -266,6 +288,12 @@ class LineStarts implements LinePositions {
     const starts = this.starts;
     let low = 0;
     let high = starts.length;
+    // The first line starting at or after `offset` lies between those of its block and of the next.
+    const block = Math.floor(offset / BLOCK);
+    if (block >= 0 && block + 1 < this.blockLines.length) {
+      low = this.blockLines[block];
+      high = this.blockLines[block + 1];
+    }
     while (low < high) {
       const mid = (low + high) >> 1;
       if (starts[mid] < offset) low = mid + 1;

@@ -86,10 +86,15 @@ function compileObject(def: Record<string, unknown>): Check {
   if (catchall !== undefined && !strict) return () => false;
   const shape = def.shape as Record<string, Schema>;
   const keys = Object.keys(shape);
-  const fields = keys.map((key) => compileCheck(shape[key]));
   const known = new Set(keys);
   // zod lets an optional key be absent; any other must be present (`key in input`), even if undefined.
   const optional = keys.map((key) => internals(shape[key]).optin === 'optional');
+  const fields = keys.map((key, i) => {
+    const field = internals(shape[key]).def;
+    // The loop below passes over an optional key's undefined itself: the wrapped type is the whole check.
+    const bare = field.type === 'optional' && optional[i] && ((field.checks as unknown[] | undefined) ?? []).length === 0;
+    return compileCheck(bare ? field.innerType as Schema : shape[key]);
+  });
   return (v) => {
     if (!isObject(v)) return false;
     // zod reads every key of the shape (own or not, enumerable or not), then refuses any other key it enumerates.
