@@ -22,7 +22,7 @@ export function loadModel(text: string, file: string): LoadResult {
   const validated = validateModel(parsed.raw, parsed.source);
   const diagnostics = [...parsed.diagnostics, ...validated.diagnostics];
   if (!validated.model || hasErrors(diagnostics)) return { source: parsed.source, diagnostics: sortDiagnostics(diagnostics) };
-  const model = normalize(validated.model, parsed.source, file);
+  const model = normalize(validated.model, parsed.source, file, validated.flows);
   for (const d of sanityWarnings(model)) diagnostics.push(d); // a loop: a spread of many warnings overflows the stack
   return { model, source: parsed.source, diagnostics: sortDiagnostics(diagnostics) };
 }

@@ -2,12 +2,12 @@
 // (an https flow is encrypted, a postgres element is a store, /login is a login endpoint...).
 import {
   AUTH_ALIASES, type AuthMethod, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType,
-  ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, TECHNOLOGIES, TRUST_ALIASES, type TrustLevel,
-  trustRank,
+  ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, type TechTrait, TECHNOLOGIES, TRUST_ALIASES,
+  type TrustLevel, trustRank,
 } from './catalog.js';
-import { FLOW_ARROW, type RawFlowDetails, type RawModel } from './schema.js';
+import { FLOW_ARROW, type RawElement, type RawFlowDetails, type RawModel } from './schema.js';
 import type {
-  Asset, Assumption, Boundary, Element, Endpoint, Flow, Model, ModelPath, SourceMap,
+  Asset, Assumption, Boundary, Element, Endpoint, Flow, Model, SourceMap,
 } from './types.js';
 
 const CLASSIFICATION_DEFAULTS: Record<Classification, { c: Level; i: Level; a: Level }> = {
@@ -44,6 +44,67 @@ export function inferEndpointKind(route: string): EndpointKind {
   return 'api';
 }
 
+/** A flow as written: each arrow of a shorthand entry is a flow of its own. */
+export interface RawFlowRef {
+  /** The flow's entry in `flows:`. */
+  index: number;
+  /** The shorthand's `a -> b` key; absent for the full form. */
+  arrow?: string;
+  from?: string;
+  to?: string;
+  /** The entry itself (full form) or its arrow's value (shorthand), when a map. */
+  details: Record<string, unknown>;
+  /** The id it goes by, once validation has worked it out. */
+  id?: string;
+}
+
+const NO_DETAILS: Record<string, unknown> = Object.freeze({});
+
+/**
+ * The flows of a raw model, which may still be invalid (validation reads them first, then hands them to
+ * `normalize`, so that each key is matched and each end looked up once).
+ */
+export function readFlowRefs(flows: unknown): RawFlowRef[] {
+  const refs: RawFlowRef[] = [];
+  if (!Array.isArray(flows)) return refs;
+  for (let index = 0; index < flows.length; index++) {
+    const entry: unknown = flows[index];
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue;
+    const map = entry as Record<string, unknown>;
+    let arrows = 0;
+    for (const key in map) {
+      if (!Object.hasOwn(map, key)) continue;
+      const m = key.includes('->') ? FLOW_ARROW.exec(key) : null;
+      if (m === null) continue;
+      arrows++;
+      const value = map[key];
+      const details = typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : NO_DETAILS;
+      refs.push({ index, arrow: key, from: m[1], to: m[2], details, id: undefined });
+    }
+    if (arrows === 0) {
+      const from = typeof map.from === 'string' ? map.from : undefined;
+      const to = typeof map.to === 'string' ? map.to : undefined;
+      refs.push({ index, arrow: undefined, from, to, details: map, id: undefined });
+    }
+  }
+  return refs;
+}
+
+/**
+ * Flows name their ends with strings cut from their own text: each end that names an element becomes the
+ * element's own id string, so that the model holds each id once and lookups compare strings by identity.
+ */
+export function withOwnIds(refs: RawFlowRef[], elementIds: readonly string[]): RawFlowRef[] {
+  const own = new Map<string, string>();
+  for (let i = 0; i < elementIds.length; i++) own.set(elementIds[i], elementIds[i]);
+  for (let k = 0; k < refs.length; k++) {
+    const f = refs[k];
+    if (f.from !== undefined) f.from = own.get(f.from) ?? f.from;
+    if (f.to !== undefined) f.to = own.get(f.to) ?? f.to;
+  }
+  return refs;
+}
+
 /** A known technology implies its type; a tech that names a type (`tech: cdn`) is that type. */
 export function impliedElementType(tech: string | undefined): ElementType | undefined {
   if (tech === undefined) return undefined;
@@ -66,7 +127,11 @@ export function impliedKind(type: ElementType | undefined, tech: string | undefi
   return t === undefined ? undefined : ELEMENT_TYPES[t].kind;
 }
 
-export function normalize(raw: RawModel, source: SourceMap, file: string): Model {
+/**
+ * `flowRefs` are the flows as validation read them, each end already the element's own id string; read
+ * here when not given.
+ */
+export function normalize(raw: RawModel, source: SourceMap, file: string, flowRefs?: readonly RawFlowRef[]): Model {
   // Objects are built field by field, in the order they always had (reports serialise them): a model has
   // tens of thousands, so intermediate objects, spreads and entry arrays were most of the work.
   const boundaries: Boundary[] = [];
@@ -136,66 +201,73 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
     return out.length === 0 ? none() : out;
   };
 
-  const elements: Element[] = [];
   // Endpoint ids by target element and by key or route, for flows that name the endpoint they call.
   const endpointByTarget = new Map<string, Map<string, string>>();
-  // Each id once: flows name their ends with strings cut from their own text, one copy per flow otherwise.
-  const elementIds = new Map<string, string>();
-  for (const id of Object.keys(raw.elements)) {
-    elementIds.set(id, id);
-    const e = raw.elements[id];
+  // Keys repeat across elements (`POST /login`): each is read once.
+  const endpointKeys = new Map<string, EndpointKey>();
+
+  // One function per kind of object rather than one long loop: each is compiled on its own as soon as it
+  // is hot, where a loop inside a long function waits to be replaced on the stack.
+  const endpointsOf = (id: string, e: RawElement, auth: AuthMethod | undefined): Endpoint[] => {
+    const raws = e.endpoints!;
+    const endpoints: Endpoint[] = [];
+    const byName = new Map<string, string>();
+    for (const key of Object.keys(raws)) {
+      const ep = raws[key];
+      let parsed = endpointKeys.get(key);
+      if (parsed === undefined) {
+        const { methods, route } = parseEndpointKey(key);
+        parsed = { methods: methods.length === 0 ? none() : Object.freeze(methods) as string[], route, kind: undefined };
+        endpointKeys.set(key, parsed);
+      }
+      const epAuth = ep?.public ? 'none' : (resolveAuth(ep?.auth) ?? auth ?? 'none');
+      const at = ['elements', id, 'endpoints', key];
+      const endpoint: Endpoint = {
+        id: `${id}:${key}`,
+        element: id,
+        key,
+        route: parsed.route,
+        methods: ep?.methods?.map((m) => m.toUpperCase()) ?? parsed.methods,
+        name: ep?.name ?? key,
+        description: ep?.description,
+        kind: ep?.kind ?? (parsed.kind ??= inferEndpointKind(parsed.route)),
+        auth: epAuth,
+        public: epAuth === 'none',
+        callers: ep?.callers ? [...ep.callers] : undefined,
+        controls: copy(ep?.controls),
+        accepts: assetRefs(ep?.accepts),
+        returns: assetRefs(ep?.returns),
+        at,
+        loc: source.locate(at),
+      };
+      endpoints.push(endpoint);
+      byName.set(key, endpoint.id);
+      if (!byName.has(parsed.route)) byName.set(parsed.route, endpoint.id);
+    }
+    if (endpoints.length === 0) return none();
+    endpointByTarget.set(id, byName);
+    return endpoints;
+  };
+
+  const element = (id: string, e: RawElement): Element => {
     const techInfo = e.tech === undefined ? undefined : TECHNOLOGIES[e.tech.toLowerCase()];
     const type = (e.type as ElementType | undefined) ?? impliedElementType(e.tech);
-    const kind = e.kind ?? impliedKind(type, e.tech) ?? 'process';
     const auth = resolveAuth(e.auth);
-    let endpoints: Endpoint[] = none();
-    if (e.endpoints !== undefined && Object.keys(e.endpoints).length > 0) {
-      endpoints = [];
-      const byName = new Map<string, string>();
-      for (const key of Object.keys(e.endpoints)) {
-        const ep = e.endpoints[key];
-        const { methods, route } = parseEndpointKey(key);
-        const epAuth = ep?.public ? 'none' : (resolveAuth(ep?.auth) ?? auth ?? 'none');
-        const at = ['elements', id, 'endpoints', key];
-        const endpoint: Endpoint = {
-          id: `${id}:${key}`,
-          element: id,
-          key,
-          route,
-          methods: ep?.methods?.map((m) => m.toUpperCase()) ?? methods,
-          name: ep?.name ?? key,
-          description: ep?.description,
-          kind: ep?.kind ?? inferEndpointKind(route),
-          auth: epAuth,
-          public: epAuth === 'none',
-          callers: ep?.callers ? [...ep.callers] : undefined,
-          controls: copy(ep?.controls),
-          accepts: assetRefs(ep?.accepts),
-          returns: assetRefs(ep?.returns),
-          at,
-          loc: source.locate(at),
-        };
-        endpoints.push(endpoint);
-        byName.set(key, endpoint.id);
-        if (!byName.has(route)) byName.set(route, endpoint.id);
-      }
-      endpointByTarget.set(id, byName);
-    }
     const at = ['elements', id];
-    elements.push({
+    return {
       id,
       name: e.name ?? id,
-      kind,
+      kind: e.kind ?? impliedKind(type, e.tech) ?? 'process',
       type,
       tech: e.tech,
-      traits: copy(techInfo?.traits),
+      traits: techInfo?.traits === undefined ? none() : traitsOf(techInfo.traits),
       boundary: e.in,
       description: e.description,
       controls: copy(e.controls),
       auth,
       handles: assetRefs(e.handles),
       stores: assetRefs(e.stores),
-      endpoints,
+      endpoints: e.endpoints === undefined ? none() : endpointsOf(id, e, auth),
       exposed: e.exposed,
       privileged: e.privileged ?? false,
       replicas: e.replicas,
@@ -203,17 +275,26 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
       tags: copy(e.tags),
       at,
       loc: source.locate(at),
-    });
-  }
+    };
+  };
 
-  const flows: Flow[] = [];
-  const addFlow = (fromId: string, toId: string, d: RawFlowDetails, at: ModelPath): void => {
-    const from = elementIds.get(fromId) ?? fromId;
-    const to = elementIds.get(toId) ?? toId;
-    const protocol = d.protocol;
+  const elements: Element[] = [];
+  const elementIds = Object.keys(raw.elements);
+  for (let i = 0; i < elementIds.length; i++) elements.push(element(elementIds[i], raw.elements[elementIds[i]]));
+
+  // Both forms: `{ from, to, ... }`, and the one-key shorthand `a -> b: https` (or `a -> b: { ... }`).
+  const rawFlows = (raw.flows ?? []) as Array<Record<string, unknown>>;
+  const flow = (f: RawFlowRef): Flow => {
+    const value = f.arrow === undefined ? undefined : rawFlows[f.index][f.arrow];
+    // `a -> b: https` has no details: one shared empty set of them stands in.
+    const d = (typeof value === 'string' ? NO_DETAILS : f.details) as RawFlowDetails;
+    const at = f.arrow === undefined ? ['flows', f.index] : ['flows', f.index, f.arrow];
+    const from = f.from!;
+    const to = f.to!;
+    const protocol = typeof value === 'string' ? value : d.protocol;
     const info = PROTOCOLS[protocol];
-    flows.push({
-      id: d.id ?? `${from}->${to}`,
+    return {
+      id: f.id ?? d.id ?? `${from}->${to}`,
       name: d.name,
       description: d.description,
       from,
@@ -229,23 +310,11 @@ export function normalize(raw: RawModel, source: SourceMap, file: string): Model
       port: d.port,
       at,
       loc: source.locate(at),
-    });
+    };
   };
-  // Both forms: `{ from, to, ... }`, and the one-key shorthand `a -> b: https` (or `a -> b: { ... }`).
-  const rawFlows = raw.flows ?? [];
-  for (let index = 0; index < rawFlows.length; index++) {
-    const entry = rawFlows[index] as Record<string, unknown>;
-    if ('from' in entry && 'to' in entry && typeof entry.from === 'string') {
-      addFlow(entry.from, entry.to as string, entry as RawFlowDetails, ['flows', index]);
-      continue;
-    }
-    for (const key in entry) {
-      const m = FLOW_ARROW.exec(key);
-      if (!m) continue;
-      const value = entry[key] as string | RawFlowDetails;
-      addFlow(m[1], m[2], typeof value === 'string' ? { protocol: value } : value, ['flows', index, key]);
-    }
-  }
+  const refs = flowRefs ?? withOwnIds(readFlowRefs(raw.flows), elementIds);
+  const flows: Flow[] = [];
+  for (let k = 0; k < refs.length; k++) flows.push(flow(refs[k]));
 
   const assumptions: Assumption[] = (raw.assumptions ?? []).map((a, index) => {
     const at = ['assumptions', index];
@@ -285,6 +354,24 @@ function plainRefs(refs: readonly string[], assetIds: ReadonlySet<string>): bool
  */
 const NONE: never[] = Object.freeze([]) as unknown as never[];
 const none = <T>(): T[] => NONE;
+
+/** An endpoint key read once: its methods (shared, frozen), its route, and the kind its route implies. */
+interface EndpointKey {
+  methods: string[];
+  route: string;
+  kind: EndpointKind | undefined;
+}
+
+/** A technology's traits, one frozen copy for all the elements that use it. */
+const sharedTraits = new Map<readonly TechTrait[], TechTrait[]>();
+function traitsOf(traits: readonly TechTrait[]): TechTrait[] {
+  let shared = sharedTraits.get(traits);
+  if (shared === undefined) {
+    shared = traits.length === 0 ? none() : Object.freeze(traits.slice()) as TechTrait[];
+    sharedTraits.set(traits, shared);
+  }
+  return shared;
+}
 
 /** A model's own copy of a list from the raw data (which YAML aliases may share between places). */
 const copy = <T>(list: readonly T[] | undefined): T[] => (list === undefined || list.length === 0 ? none() : list.slice());

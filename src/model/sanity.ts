@@ -1,6 +1,7 @@
 // Warnings about a model that is valid but probably not what its author meant: the data flow diagram has
 // holes or odd shapes that would make the analysis miss threats.
 import { displayPath } from './diagnostics.js';
+import { modelPositions } from './graph.js';
 import type { Diagnostic, Located, Model } from './types.js';
 
 export function sanityWarnings(model: Model): Diagnostic[] {
@@ -12,19 +13,21 @@ export function sanityWarnings(model: Model): Diagnostic[] {
     });
   };
 
-  // Indexed loops, no intermediate arrays: this runs on every load, over every element and flow.
-  const kindOf = new Map<string, string>();
-  for (let i = 0; i < model.elements.length; i++) kindOf.set(model.elements[i].id, model.elements[i].kind);
-  const inputs = new Map<string, number>();
-  const outputs = new Map<string, number>();
-  for (let i = 0; i < model.flows.length; i++) {
-    const f = model.flows[i];
-    outputs.set(f.from, (outputs.get(f.from) ?? 0) + 1);
-    inputs.set(f.to, (inputs.get(f.to) ?? 0) + 1);
+  // Indexed loops over positions, no intermediate arrays or maps: this runs on every load, over every
+  // element and flow, and the analysis reuses the positions.
+  const { flowSource, flowTarget } = modelPositions(model);
+  const inputs = new Int32Array(model.elements.length);
+  const outputs = new Int32Array(model.elements.length);
+  for (let k = 0; k < model.flows.length; k++) {
+    const f = model.flows[k];
+    const from = flowSource[k];
+    const to = flowTarget[k];
+    if (from >= 0) outputs[from]++;
+    if (to >= 0) inputs[to]++;
     if (f.from === f.to) {
       warn('self-flow', f, `flow \`${f.id}\` goes from \`${f.from}\` to itself`,
         'a flow joins two elements; model the parts as separate elements, or remove the flow');
-    } else if (kindOf.get(f.from) === 'store' && kindOf.get(f.to) === 'store') {
+    } else if (from >= 0 && to >= 0 && model.elements[from].kind === 'store' && model.elements[to].kind === 'store') {
       // In a data flow diagram data moves between stores only through a process (replication, ETL...).
       warn('store-to-store', f, `flow \`${f.id}\` joins two stores directly`,
         'add the process that moves the data (replication, a job, a connector) so that its threats are analysed');
@@ -33,8 +36,8 @@ export function sanityWarnings(model: Model): Diagnostic[] {
 
   for (let i = 0; i < model.elements.length; i++) {
     const e = model.elements[i];
-    const ins = inputs.get(e.id) ?? 0;
-    const outs = outputs.get(e.id) ?? 0;
+    const ins = inputs[i];
+    const outs = outputs[i];
     if (ins === 0 && outs === 0) {
       warn('isolated-element', e, `element \`${e.id}\` has no flows`,
         'connect it with a flow, or remove it; threats need flows to be found');

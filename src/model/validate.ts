@@ -4,7 +4,9 @@
 import { z } from 'zod';
 import { CONTROLS, ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
-import { impliedElementType, parseEndpointKey, resolveAssetRef } from './normalize.js';
+import {
+  type RawFlowRef, impliedElementType, parseEndpointKey, readFlowRefs, resolveAssetRef,
+} from './normalize.js';
 import { pathKey } from './parse.js';
 import {
   CUSTOM_CONTROL_PATTERN, FLOW_ARROW, ID_PATTERN, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
@@ -17,6 +19,8 @@ import type { Diagnostic, ModelPath, Severity, SourceMap } from './types.js';
 export interface ValidateResult {
   /** Present when there are no errors (warnings allowed). */
   model?: RawModel;
+  /** With the model: its flows as read, each end the element's own id string, for `normalize`. */
+  flows?: RawFlowRef[];
   diagnostics: Diagnostic[];
 }
 
@@ -92,6 +96,7 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   // zod runs only when the quick check cannot vouch for the model; it then finds and words the problems.
   const parsed = quickChecks.enabled && checkTop(raw) ? undefined : topSchema.safeParse(raw);
   const valid = parsed === undefined || parsed.success;
+  let flows: RawFlowRef[] | undefined;
   if (parsed?.success === false) {
     for (const issue of parsed.error.issues) convertIssue(r, raw, issue, [], topSchema);
   }
@@ -102,13 +107,13 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
       });
     }
     r.stopFlagging();
-    checkReferences(r, raw);
+    flows = checkReferences(r, raw);
   }
   const diagnostics = r.diagnostics;
   if (!valid || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   // The input itself, not zod's copy of it: the schema has no defaults or transforms, so they hold the same
   // data, and a second copy of a large model doubled the memory and the garbage collection of loading.
-  return { model: raw as RawModel, diagnostics };
+  return { model: raw as RawModel, flows, diagnostics };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -414,43 +419,10 @@ function checkFlowEntry(r: Reporter, root: Obj, entry: unknown, i: number): void
 // ---------------------------------------------------------------------------------------------------
 // References and cross-checks, on data that may still be partly invalid: every access is guarded.
 
-interface FlowRef {
-  from?: string;
-  to?: string;
-  /** The entry itself (full form) or its arrow's value (shorthand), when a map. */
-  details: Obj;
-  index: number;
-  /** The shorthand's `a -> b` key; absent for the full form. */
-  arrow?: string;
-}
-
 // Paths are built only for a problem: a valid model has some 100,000 references to check.
 /** Where to point for the flow as a whole, and for its details. */
-const flowAt = (f: FlowRef): Path => (f.arrow === undefined ? ['flows', f.index] : ['flows', f.index, f.arrow]);
-const flowEndAt = (f: FlowRef, end: 'from' | 'to'): Path => (f.arrow === undefined ? ['flows', f.index, end] : flowAt(f));
-
-function forEachFlowRef(flows: unknown, fn: (f: FlowRef) => void): void {
-  if (!Array.isArray(flows)) return;
-  for (let index = 0; index < flows.length; index++) {
-    const entry: unknown = flows[index];
-    if (!isObj(entry)) continue;
-    let arrows = 0;
-    for (const key of Object.keys(entry)) {
-      const m = isArrow(key) ? FLOW_ARROW.exec(key) : null;
-      if (!m) continue;
-      arrows++;
-      const value = entry[key];
-      fn({ from: m[1], to: m[2], details: isObj(value) ? value : {}, index, arrow: key });
-    }
-    if (arrows === 0) {
-      fn({
-        from: typeof entry.from === 'string' ? entry.from : undefined,
-        to: typeof entry.to === 'string' ? entry.to : undefined,
-        details: entry, index,
-      });
-    }
-  }
-}
+const flowAt = (f: RawFlowRef): Path => (f.arrow === undefined ? ['flows', f.index] : ['flows', f.index, f.arrow]);
+const flowEndAt = (f: RawFlowRef, end: 'from' | 'to'): Path => (f.arrow === undefined ? ['flows', f.index, end] : flowAt(f));
 
 const article = (word: string): string => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
@@ -458,7 +430,7 @@ const KIND_LIST = '`kind: external`, `kind: process` or `kind: store`';
 
 const TECH_NAMES = [...Object.keys(TECHNOLOGIES), ...Object.keys(ELEMENT_TYPES)];
 
-function checkReferences(r: Reporter, raw: Obj): void {
+function checkReferences(r: Reporter, raw: Obj): RawFlowRef[] {
   const section = (name: string): Obj => (isObj(raw[name]) ? (raw[name] as Obj) : {});
   const boundaries = section('boundaries');
   const assets = section('assets');
@@ -468,7 +440,10 @@ function checkReferences(r: Reporter, raw: Obj): void {
     asset: Object.keys(assets),
     element: Object.keys(elements),
   };
-  const sets = { boundary: new Set(ids.boundary), asset: new Set(ids.asset), element: new Set(ids.element) };
+  // Elements map each id to itself: a flow's ends become the element's own id string (see withOwnIds).
+  const elementIds = new Map<string, string>();
+  for (let i = 0; i < ids.element.length; i++) elementIds.set(ids.element[i], ids.element[i]);
+  const sets = { boundary: new Set(ids.boundary), asset: new Set(ids.asset), element: elementIds };
   type RefKind = keyof typeof ids;
 
   // Paths are built only for a problem: a valid model has some 100,000 references to check.
@@ -497,14 +472,16 @@ function checkReferences(r: Reporter, raw: Obj): void {
   };
 
   // Boundaries: parents exist and do not nest in a circle.
-  for (const id of ids.boundary) {
+  for (let i = 0; i < ids.boundary.length; i++) {
+    const id = ids.boundary[i];
     const b = boundaries[id];
     if (isObj(b) && !resolves(b.in, 'boundary')) ref(['boundaries', id, 'in'], b.in, 'boundary');
   }
   checkBoundaryCycles(r, boundaries);
 
   // Elements.
-  for (const id of ids.element) {
+  for (let i = 0; i < ids.element.length; i++) {
+    const id = ids.element[i];
     const e = elements[id];
     // Findings and diagrams name elements and boundaries side by side; assets are only ever referenced
     // from asset fields, so an asset may share an element's id.
@@ -530,20 +507,27 @@ function checkReferences(r: Reporter, raw: Obj): void {
   }
 
   // Flows.
-  const flowIds = new Map<string, FlowRef>();
+  const flowIds = new Map<string, RawFlowRef>();
   const endpointNames = new Map<string, Set<string>>();
-  forEachFlowRef(raw.flows, (f) => {
-    if (!resolves(f.from, 'element')) ref(flowEndAt(f, 'from'), f.from, 'element');
-    if (!resolves(f.to, 'element')) ref(flowEndAt(f, 'to'), f.to, 'element');
+  const flows = readFlowRefs(raw.flows);
+  for (let k = 0; k < flows.length; k++) {
+    const f = flows[k];
+    const from = f.from === undefined ? undefined : elementIds.get(f.from);
+    const to = f.to === undefined ? undefined : elementIds.get(f.to);
+    if (from === undefined) ref(flowEndAt(f, 'from'), f.from, 'element');
+    else f.from = from;
+    if (to === undefined) ref(flowEndAt(f, 'to'), f.to, 'element');
+    else f.to = to;
     if (!allResolve(f.details.data, 'asset')) refList([...flowAt(f), 'data'], f.details.data, 'asset');
     if (f.details.endpoint !== undefined) checkFlowEndpoint(r, f, elements, endpointNames);
-    if (f.from === undefined || f.to === undefined) return;
+    if (f.from === undefined || f.to === undefined) continue;
     const explicit = typeof f.details.id === 'string' ? f.details.id : undefined;
     const id = explicit ?? `${f.from}->${f.to}`;
+    f.id = id;
     const first = flowIds.get(id);
     if (first === undefined) {
       flowIds.set(id, f);
-      return;
+      continue;
     }
     const firstLine = r.lineOf(flowAt(first));
     r.error('duplicate-id', explicit !== undefined ? [...flowAt(f), 'id'] : flowAt(f), explicit !== undefined
@@ -551,7 +535,7 @@ function checkReferences(r: Reporter, raw: Obj): void {
       : `a second flow from \`${f.from}\` to \`${f.to}\` (the first is on line ${firstLine})`, {
       hint: explicit !== undefined ? 'flow ids must be unique' : 'give one of them an `id:` so that findings can tell them apart',
     });
-  });
+  }
 
   // Assumptions.
   if (Array.isArray(raw.assumptions)) {
@@ -559,6 +543,7 @@ function checkReferences(r: Reporter, raw: Obj): void {
       if (isObj(a)) refList(['assumptions', i, 'elements'], a.elements, 'element');
     });
   }
+  return flows;
 }
 
 function checkBoundaryCycles(r: Reporter, boundaries: Obj): void {
@@ -631,7 +616,7 @@ function checkKind(r: Reporter, id: string, e: Obj): void {
 }
 
 /** `names` caches each target's endpoint keys and routes: many flows may call one element. */
-function checkFlowEndpoint(r: Reporter, f: FlowRef, elements: Obj, names: Map<string, Set<string>>): void {
+function checkFlowEndpoint(r: Reporter, f: RawFlowRef, elements: Obj, names: Map<string, Set<string>>): void {
   const endpoint = f.details.endpoint;
   if (typeof endpoint !== 'string' || f.to === undefined) return;
   const path = [...flowAt(f), 'endpoint'];
