@@ -27,17 +27,19 @@ export interface AnalyzeOptions {
   diagnostics?: readonly Diagnostic[];
 }
 
-/** Cites each fact at its path; a path object shared by several facts is resolved once. */
+/**
+ * Cites each fact at its path. A path object shared by several facts is resolved once, and its first
+ * evidence is shared by every threat that cites the same fact there (rules share facts between threats).
+ */
 function evidenceResolver(source: SourceMap | undefined): (fact: string, at: ModelPath) => Evidence {
-  const places = new Map<ModelPath, { path: string; line: number; col: number }>();
+  const cited = new Map<ModelPath, Evidence>();
   return (fact, at) => {
-    let place = places.get(at);
-    if (place === undefined) {
-      const loc = source?.locate(at);
-      place = { path: displayPath(at), line: loc?.line ?? 0, col: loc?.col ?? 0 };
-      places.set(at, place);
-    }
-    return { fact, path: place.path, line: place.line, col: place.col };
+    const known = cited.get(at);
+    if (known !== undefined) return known.fact === fact ? known : { fact, path: known.path, line: known.line, col: known.col };
+    const loc = source?.locate(at);
+    const evidence = { fact, path: displayPath(at), line: loc?.line ?? 0, col: loc?.col ?? 0 };
+    cited.set(at, evidence);
+    return evidence;
   };
 }
 
