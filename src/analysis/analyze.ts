@@ -169,19 +169,29 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
 
   const toEvidence = evidenceResolver(options.source);
   // Ratings repeat across threats (a likelihood reason is one of a few hundred in a 10,000-element model):
-  // one object for each level and reason, kept instead of one per outcome. In report order, a rule's
-  // threats of one rating are neighbours and mostly rated for the same reason, so the previous threat's
-  // rating is tried first.
+  // one object for each level and reason, kept instead of one per outcome.
   const ratings = new Map<string, RatedLevel>();
-  const rating = (r: RatedLevel, previous: RatedLevel | undefined): RatedLevel => {
-    if (previous !== undefined && r.level === previous.level && r.reason === previous.reason) return previous;
+  const keep = (r: RatedLevel): RatedLevel => {
     const byReason = ratings.get(r.reason);
     if (byReason !== undefined && byReason.level === r.level) return byReason;
     if (byReason === undefined) ratings.set(r.reason, r);
     return r;
   };
-  let likelihood: RatedLevel | undefined;
-  let impact: RatedLevel | undefined;
+  // Many ratings are shared objects already (see risk.ts), and neighbours in report order often carry the
+  // same one: it is recognised before its reason, which may need hashing, is looked up.
+  const keeper = () => {
+    let last: RatedLevel | undefined;
+    let kept: RatedLevel | undefined;
+    return (r: RatedLevel): RatedLevel => {
+      if (r !== last) {
+        last = r;
+        kept = keep(r);
+      }
+      return kept!;
+    };
+  };
+  const keepLikelihood = keeper();
+  const keepImpact = keeper();
   const threats = new Array<Threat>(n);
   const findings = new Array<RuleFinding>(n);
   const threatCounts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
@@ -190,8 +200,8 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
     const f = found[k];
     const risk = risks[k];
     const s = shared[k];
-    f.likelihood = likelihood = rating(f.likelihood, likelihood);
-    f.impact = impact = rating(f.impact, impact);
+    f.likelihood = keepLikelihood(f.likelihood);
+    f.impact = keepImpact(f.impact);
     const evidence = new Array<Evidence>(f.evidence.length);
     for (let j = 0; j < evidence.length; j++) evidence[j] = toEvidence(f.evidence[j].fact, f.evidence[j].at);
     const uid = threatUidAfter(s.uidSeed, f.endpoint || f.component);
