@@ -295,7 +295,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
         const f = flows[k];
         const from = graph.flowSource[k];
         const to = graph.flowTarget[k];
-        const name = `${from >= 0 ? elements[from].name : f.from} -> ${to >= 0 ? elements[to].name : f.to}`;
+        const name = `${(from >= 0 ? elements[from].name : undefined) ?? f.from} -> ${(to >= 0 ? elements[to].name : undefined) ?? f.to}`;
         out[elementRows + k] = row(flowRow(k), f.id, 'flow', name);
       }
       return out;
