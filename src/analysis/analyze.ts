@@ -13,9 +13,9 @@ import { configureRules } from './rules/settings.js';
 import type { Rule } from './rules/types.js';
 import { ratingRank, riskOf, riskRank } from './risk.js';
 import { attackSurface } from './surface.js';
-import { threatUid } from '../track/uid.js';
+import { fnv1a32, threatUidAfter } from '../track/uid.js';
 import {
-  type AnalysisResult, type Evidence, type RatedLevel, type Risk, RISKS, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
+  type AnalysisResult, type Evidence, type RatedLevel, RATINGS, type Risk, RISKS, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
 } from './types.js';
 
 export interface AnalyzeOptions {
@@ -27,19 +27,24 @@ export interface AnalyzeOptions {
   diagnostics?: readonly Diagnostic[];
 }
 
-/** Cites each fact at its path; a path object shared by several facts is resolved once. */
+/**
+ * Cites each fact at its path. A path object shared by several facts is resolved once, and its first
+ * evidence is shared by every threat that cites the same fact there (rules share facts between threats).
+ */
 function evidenceResolver(source: SourceMap | undefined): (fact: string, at: ModelPath) => Evidence {
-  const places = new Map<ModelPath, { path: string; line: number; col: number }>();
+  const cited = new Map<ModelPath, Evidence>();
   return (fact, at) => {
-    let place = places.get(at);
-    if (place === undefined) {
-      const loc = source?.locate(at);
-      place = { path: displayPath(at), line: loc?.line ?? 0, col: loc?.col ?? 0 };
-      places.set(at, place);
-    }
-    return { fact, path: place.path, line: place.line, col: place.col };
+    const known = cited.get(at);
+    if (known !== undefined) return known.fact === fact ? known : { fact, path: known.path, line: known.line, col: known.col };
+    const loc = source?.locate(at);
+    const evidence = { fact, path: displayPath(at), line: loc?.line ?? 0, col: loc?.col ?? 0 };
+    cited.set(at, evidence);
+    return evidence;
   };
 }
+
+/** Order keys run from 0 to ORDER_KEYS - 1 (see orderKey). */
+const ORDER_KEYS = RISKS.length * RATINGS.length * RATINGS.length * 8;
 
 /**
  * Report order as one number per finding: risk, then likelihood, impact (all highest first) and STRIDE
@@ -50,19 +55,65 @@ function orderKey(f: RuleFinding, risk: Risk): number {
   return ((riskRank(risk) * 3 + ratingRank(f.likelihood.level)) * 3 + ratingRank(f.impact.level)) * 8 + (6 - stride);
 }
 
-function threatOf(f: RuleFinding, id: string, risk: Risk, componentName: string, evidence: Evidence[], references: string[]): Threat {
-  const flows = f.flows ? f.flows.slice() : [];
+/** What all the findings of one rule share. */
+interface RuleShared {
+  /** Where the rule's `ruleId@` sorts among the rules' (see reportOrder). */
+  rank: number;
+  /** fnv1a32 of `ruleId@`, the start of each of its keys. */
+  uidSeed: number;
+  /** One frozen copy of the rule's references for all its threats (a large model has thousands per rule). */
+  references: string[];
+}
+
+/**
+ * The findings' indexes in report order: order key, then key. A key is `ruleId@` and what the finding
+ * concerns, so unless a rule id holds an `@` (when one `ruleId@` could start another), the keys of two
+ * rules compare as their `ruleId@` do (`rank`), and two keys of one rule as what they concern. So the
+ * findings are bucketed by order key and rank (a counting sort, which keeps their order), and only within
+ * a bucket are strings compared, the short ids of what they concern rather than keys with long common
+ * prefixes: a large model has tens of thousands of findings.
+ */
+function reportOrder(found: readonly RuleFinding[], risks: readonly Risk[], shared: readonly RuleShared[], ranks: number, byKey: boolean): Int32Array {
+  const n = found.length;
+  const bucket = new Int32Array(n);
+  const starts = new Int32Array(ORDER_KEYS * ranks + 1);
+  for (let i = 0; i < n; i++) {
+    bucket[i] = (ORDER_KEYS - 1 - orderKey(found[i], risks[i])) * ranks + shared[i].rank;
+    starts[bucket[i] + 1]++;
+  }
+  for (let b = 1; b < starts.length; b++) starts[b] += starts[b - 1];
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[starts[bucket[i]]++] = i;
+
+  const ties = new Array<string>(n);
+  for (let i = 0; i < n; i++) ties[i] = byKey ? found[i].key : (found[i].endpoint || found[i].component);
+  const compare = (a: number, b: number) => (ties[a] < ties[b] ? -1 : ties[a] > ties[b] ? 1 : 0);
+  for (let s = 0; s < n;) {
+    let e = s + 1;
+    while (e < n && bucket[order[e]] === bucket[order[s]]) e++;
+    if (e - s > 1) order.subarray(s, e).sort(compare);
+    s = e;
+  }
+  return order;
+}
+
+const NO_FLOWS: readonly string[] = Object.freeze([]);
+
+function threatOf(f: RuleFinding, id: string, uid: string, risk: Risk, componentName: string, evidence: Evidence[], references: string[]): Threat {
+  // The finding's own list, not a copy: the engine copies an outcome's list before adding to it, and
+  // nothing changes a threat's flows afterwards.
+  const flows = (f.flows ?? NO_FLOWS) as string[];
   const mitigation = f.mitigation ?? f.rule.mitigation;
   const { rule } = f;
   // Two literals rather than a conditional spread, as `endpoint` sits between the name and the flows.
   return f.endpoint
     ? {
-        id, key: f.key, uid: threatUid(f.key), ruleId: rule.id, stride: rule.stride, category: STRIDE_NAMES[rule.stride],
+        id, key: f.key, uid, ruleId: rule.id, stride: rule.stride, category: STRIDE_NAMES[rule.stride],
         component: f.component, componentKind: f.componentKind, componentName, endpoint: f.endpoint, flows,
         title: f.title, description: f.description, likelihood: f.likelihood, impact: f.impact, risk, mitigation, references, evidence,
       }
     : {
-        id, key: f.key, uid: threatUid(f.key), ruleId: rule.id, stride: rule.stride, category: STRIDE_NAMES[rule.stride],
+        id, key: f.key, uid, ruleId: rule.id, stride: rule.stride, category: STRIDE_NAMES[rule.stride],
         component: f.component, componentKind: f.componentKind, componentName, flows,
         title: f.title, description: f.description, likelihood: f.likelihood, impact: f.impact, risk, mitigation, references, evidence,
       };
@@ -94,49 +145,67 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
       (f.componentKind === 'flow' ? f.component : f.component === 'system' ? model.system.name : f.component);
   };
 
-  // One frozen copy of a rule's references for all its threats (a large model has thousands per rule).
-  const references = new Map<Rule, string[]>();
-  const referencesOf = (rule: Rule): string[] => {
-    let list = references.get(rule);
-    if (list === undefined) {
-      list = Object.freeze([...rule.references]) as string[];
-      references.set(rule, list);
-    }
-    return list;
-  };
-
   const found = run.findings;
-  const risks = new Array<Risk>(found.length);
-  const keys = new Array<number>(found.length);
-  const order = new Array<number>(found.length);
-  for (let i = 0; i < found.length; i++) {
-    risks[i] = riskOf(found[i].likelihood.level, found[i].impact.level);
-    keys[i] = orderKey(found[i], risks[i]);
-    order[i] = i;
+  const n = found.length;
+  const byRule = new Map<Rule, RuleShared>();
+  const shared = new Array<RuleShared>(n);
+  const risks = new Array<Risk>(n);
+  for (let i = 0; i < n; i++) {
+    const f = found[i];
+    let s = byRule.get(f.rule);
+    if (s === undefined) {
+      s = { rank: 0, uidSeed: fnv1a32(`${f.rule.id}@`), references: Object.freeze([...f.rule.references]) as string[] };
+      byRule.set(f.rule, s);
+    }
+    shared[i] = s;
+    risks[i] = riskOf(f.likelihood.level, f.impact.level);
   }
-  order.sort((a, b) => keys[b] - keys[a] || (found[a].key < found[b].key ? -1 : found[a].key > found[b].key ? 1 : 0));
+  // Rules of one id (should a rule set repeat one) share a rank: their keys compare by what they concern.
+  const prefixes = [...new Set(Array.from(byRule.keys(), (r) => `${r.id}@`))].sort();
+  const byKey = prefixes.some((p) => p.indexOf('@') < p.length - 1);
+  const rankOf = new Map(prefixes.map((p, i) => [p, byKey ? 0 : i]));
+  for (const [rule, s] of byRule) s.rank = rankOf.get(`${rule.id}@`)!;
+  const order = reportOrder(found, risks, shared, byKey ? 1 : prefixes.length, byKey);
 
   const toEvidence = evidenceResolver(options.source);
   // Ratings repeat across threats (a likelihood reason is one of a few hundred in a 10,000-element model):
   // one object for each level and reason, kept instead of one per outcome.
   const ratings = new Map<string, RatedLevel>();
-  const rating = (r: RatedLevel): RatedLevel => {
+  const keep = (r: RatedLevel): RatedLevel => {
     const byReason = ratings.get(r.reason);
     if (byReason !== undefined && byReason.level === r.level) return byReason;
     if (byReason === undefined) ratings.set(r.reason, r);
     return r;
   };
-  const threats = new Array<Threat>(order.length);
-  const findings = new Array<RuleFinding>(order.length);
+  // Many ratings are shared objects already (see risk.ts), and neighbours in report order often carry the
+  // same one: it is recognised before its reason, which may need hashing, is looked up.
+  const keeper = () => {
+    let last: RatedLevel | undefined;
+    let kept: RatedLevel | undefined;
+    return (r: RatedLevel): RatedLevel => {
+      if (r !== last) {
+        last = r;
+        kept = keep(r);
+      }
+      return kept!;
+    };
+  };
+  const keepLikelihood = keeper();
+  const keepImpact = keeper();
+  const threats = new Array<Threat>(n);
+  const findings = new Array<RuleFinding>(n);
   const threatCounts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
-  for (let i = 0; i < order.length; i++) {
-    const f = found[order[i]];
-    const risk = risks[order[i]];
-    f.likelihood = rating(f.likelihood);
-    f.impact = rating(f.impact);
+  for (let i = 0; i < n; i++) {
+    const k = order[i];
+    const f = found[k];
+    const risk = risks[k];
+    const s = shared[k];
+    f.likelihood = keepLikelihood(f.likelihood);
+    f.impact = keepImpact(f.impact);
     const evidence = new Array<Evidence>(f.evidence.length);
     for (let j = 0; j < evidence.length; j++) evidence[j] = toEvidence(f.evidence[j].fact, f.evidence[j].at);
-    threats[i] = threatOf(f, `T${i + 1}`, risk, componentName(f), evidence, referencesOf(f.rule));
+    const uid = threatUidAfter(s.uidSeed, f.endpoint || f.component);
+    threats[i] = threatOf(f, `T${i + 1}`, uid, risk, componentName(f), evidence, s.references);
     findings[i] = f;
     threatCounts[risk]++;
   }

@@ -32,7 +32,7 @@ const NONE: readonly string[] = Object.freeze([]);
  * largest part of the result in memory.
  */
 const sharedCells = new Map<string, Array<CoverageCell | undefined>>();
-const STRIDE_INDEX = new Map<Stride, number>(STRIDE_LETTERS.map((s, i) => [s, i]));
+const STRIDE_INDEX = Object.fromEntries(STRIDE_LETTERS.map((s, i) => [s, i])) as Record<Stride, number>;
 function notApplicable(stride: Stride, reason: string): CoverageCell {
   // Keyed by the reason (mostly the same few string objects, whose hash is cached), then by STRIDE index.
   let byStride = sharedCells.get(reason);
@@ -40,7 +40,7 @@ function notApplicable(stride: Stride, reason: string): CoverageCell {
     byStride = new Array<CoverageCell | undefined>(STRIDE_LETTERS.length);
     if (sharedCells.size < 10_000) sharedCells.set(reason, byStride);
   }
-  const i = STRIDE_INDEX.get(stride)!;
+  const i = STRIDE_INDEX[stride];
   let cell = byStride[i];
   if (cell === undefined) {
     cell = Object.freeze({ stride, status: 'not-applicable', threats: NONE as string[], controls: NONE as string[], reason }) as CoverageCell;
@@ -49,6 +49,9 @@ function notApplicable(stride: Stride, reason: string): CoverageCell {
   return cell;
 }
 const NO_RULE_REASON = new Map<Stride, string>(STRIDE_LETTERS.map((s) => [s, `no ${STRIDE_NAMES[s].toLowerCase()} rule matches its facts`]));
+/** The cells of a row where nothing was found, by kind of row (a log store, where R applies, is one of its own). */
+const emptyRow = (kind: ElementKind | 'flow', element?: Element): CoverageCell[] =>
+  STRIDE_LETTERS.map((s) => notApplicable(s, applicableTo(kind, element, s) ? NO_RULE_REASON.get(s)! : NOT_APPLICABLE_REASON[kind]));
 const FLOW_STRIDE = STRIDE_LETTERS.map((s) => APPLICABLE.flow.includes(s));
 const NO_FLOWS: readonly string[] = NONE;
 
@@ -66,23 +69,29 @@ export interface CoverageMatrix {
  */
 export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
   const { elements, flows } = graph.model;
-  // An element and a flow never share an id in a valid model; if they did, they would share a row's cells.
-  const rowOf = new Map<string, number>();
-  for (const e of elements) if (!rowOf.has(e.id)) rowOf.set(e.id, rowOf.size);
-  for (const f of flows) if (!rowOf.has(f.id)) rowOf.set(f.id, rowOf.size);
+  // Rows are positions: an element's in `model.elements`, a flow's after them. An id names one row, its
+  // first element's, else its first flow's (set backwards, so that the first is set last).
+  const elementRows = elements.length;
+  const rowById = new Map<string, number>();
+  for (let k = flows.length - 1; k >= 0; k--) rowById.set(flows[k].id, elementRows + k);
+  for (let i = elementRows - 1; i >= 0; i--) rowById.set(elements[i].id, i);
+  // With every id distinct (any valid model), a component's row is its position, found without a lookup.
+  const distinct = rowById.size === elementRows + flows.length;
+  const elementRow = (i: number): number => (distinct ? i : rowById.get(elements[i].id)!);
+  const flowRow = (k: number): number => (distinct ? elementRows + k : rowById.get(flows[k].id)!);
+  // A flow's row also knows its target's, so that placing a finding takes one lookup by id.
+  const targetRow = new Int32Array(elementRows + flows.length).fill(-1);
+  for (let k = 0; k < flows.length; k++) {
+    const row = flowRow(k);
+    const target = distinct ? graph.flowTarget[k] : -1;
+    if (row >= elementRows) targetRow[row] = target >= 0 ? target : (rowById.get(flows[k].to) ?? -1);
+  }
+  const rowOf = (id: string): number => rowById.get(id) ?? -1;
   const width = STRIDE_LETTERS.length;
-  const slots = rowOf.size * width;
+  const slots = (elementRows + flows.length) * width;
   const controlsIn = new Array<string[] | undefined>(slots);
   // One reason, or the reasons in the order found (repeats are dropped when the cell is built).
   const reasonsIn = new Array<string | string[] | undefined>(slots);
-  // Rows below `elementRows` are elements, the rest flows; a flow's row also knows its target's row, so
-  // that placing a finding takes one lookup by id (a large model places millions).
-  const elementRows = elements.length;
-  const targetRow = new Int32Array(rowOf.size).fill(-1);
-  for (const f of flows) {
-    const row = rowOf.get(f.id)!;
-    if (row >= elementRows) targetRow[row] = rowOf.get(f.to) ?? -1;
-  }
 
   /**
    * Where a finding on a component lands in the matrix: the element, or each flow it covers. A threat on
@@ -90,33 +99,33 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
    * where the category applies to flows. A category that does not apply to flows lands on a flow's target.
    */
   const at = (id: string, s: number, visit: (slot: number) => void) => {
-    const row = rowOf.get(id);
-    if (row !== undefined) visit(row * width + s);
+    const row = rowOf(id);
+    if (row >= 0) visit(row * width + s);
   };
   const flowCell = (flowId: string, s: number, visit: (slot: number) => void) => {
-    const row = rowOf.get(flowId);
+    const row = rowOf(flowId);
     if (FLOW_STRIDE[s]) {
-      if (row !== undefined) visit(row * width + s);
-    } else if (row !== undefined && row >= elementRows) {
+      if (row >= 0) visit(row * width + s);
+    } else if (row >= elementRows) {
       if (targetRow[row] >= 0) visit(targetRow[row] * width + s);
     } else {
       at(graph.flows.get(flowId)?.to ?? flowId, s, visit);
     }
   };
   const eachTarget = (component: string, s: number, over: readonly string[], visit: (slot: number) => void) => {
-    const row = rowOf.get(component);
-    if (row !== undefined && row < elementRows) {
+    const row = rowOf(component);
+    if (row >= 0 && row < elementRows) {
       visit(row * width + s);
       if (!FLOW_STRIDE[s]) return;
-      for (const f of over) {
-        const flowRow = rowOf.get(f);
+      for (let i = 0; i < over.length; i++) {
+        const flowRow = rowOf(over[i]);
         // A flow that shares an element's id has that element's row.
-        if (flowRow !== undefined && (flowRow >= elementRows || graph.flows.has(f))) visit(flowRow * width + s);
+        if (flowRow >= elementRows || (flowRow >= 0 && graph.flows.has(over[i]))) visit(flowRow * width + s);
       }
-    } else if (row !== undefined && over.length <= 1) {
+    } else if (row >= 0 && over.length <= 1) {
       flowCell(component, s, visit);
     } else {
-      for (const f of over) flowCell(f, s, visit);
+      for (let i = 0; i < over.length; i++) flowCell(over[i], s, visit);
     }
   };
 
@@ -188,7 +197,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
     mitigated(o, stride) {
       controls = controlList(o.controls);
       reason = o.reason;
-      eachTarget(o.component, STRIDE_INDEX.get(stride)!, o.flows ?? NO_FLOWS, addMitigation);
+      eachTarget(o.component, STRIDE_INDEX[stride], o.flows ?? NO_FLOWS, addMitigation);
     },
 
     rows(threats, suppressions) {
@@ -206,7 +215,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
       };
       for (threatIndex = 0; threatIndex < threats.length; threatIndex++) {
         const t = threats[threatIndex];
-        eachTarget(t.component, STRIDE_INDEX.get(t.stride)!, t.flows, addThreat);
+        eachTarget(t.component, STRIDE_INDEX[t.stride], t.flows, addThreat);
       }
       // A threat alone in its cell reads the same wherever it lands (its element and its flows): one cell.
       const ownCells = new Array<CoverageCell | undefined>(threats.length);
@@ -221,15 +230,15 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
       };
       const suppressedIn = new Map<number, string>();
       for (const s of suppressions) {
-        const row = rowOf.get(s.component);
-        if (row !== undefined) suppressedIn.set(row * width + STRIDE_INDEX.get(s.stride)!, s.reason);
+        const row = rowOf(s.component);
+        if (row >= 0) suppressedIn.set(row * width + STRIDE_INDEX[s.stride], s.reason);
       }
 
       // Rows without threats are made of shared cells only, and many have the same six: one frozen list
       // of cells for each such combination (a tree keyed by the cells in STRIDE order).
       type Level = Map<CoverageCell, Level | CoverageCell[]>;
       const sharedRows: Level = new Map();
-      const shared = (cells: CoverageCell[]): CoverageCell[] => {
+      const shared = (cells: readonly CoverageCell[]): CoverageCell[] => {
         let level = sharedRows;
         for (let s = 0; s < width - 1; s++) {
           let next = level.get(cells[s]) as Level | undefined;
@@ -241,24 +250,28 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
         }
         let list = level.get(cells[width - 1]) as CoverageCell[] | undefined;
         if (list === undefined) {
-          list = Object.freeze(cells) as CoverageCell[];
+          list = Object.freeze(cells.slice()) as CoverageCell[];
           level.set(cells[width - 1], list);
         }
         return list;
       };
 
+      const empty = {
+        external: emptyRow('external'), process: emptyRow('process'), store: emptyRow('store'), flow: emptyRow('flow'),
+      } as const;
+      const emptyLogs: Partial<Record<ElementKind, CoverageCell[]>> = {};
+      const scratch = new Array<CoverageCell>(width);
       const row = (index: number, component: string, kind: ElementKind | 'flow', name: string, element?: Element): CoverageRow => {
-        const cells = new Array<CoverageCell>(width);
-        let threatened = false;
+        const defaults = element?.type === 'logs' ? (emptyLogs[element.kind] ??= emptyRow(kind, element)) : empty[kind];
+        let cells = scratch;
         for (let s = 0; s < width; s++) {
           const slot = index * width + s;
-          const stride = STRIDE_LETTERS[s];
           const ids = threatsIn[slot];
           if (ids !== undefined) {
+            if (cells === scratch) cells = scratch.slice();
             cells[s] = typeof ids === 'number'
               ? ownCell(ids)
-              : { stride, status: 'threat', threats: ids, controls: NONE as string[], reason: 'threats found' };
-            threatened = true;
+              : { stride: STRIDE_LETTERS[s], status: 'threat', threats: ids, controls: NONE as string[], reason: 'threats found' };
             continue;
           }
           const list = controlsIn[slot];
@@ -267,23 +280,23 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
             cells[s] = mitigatedCell(s, list, typeof reasons === 'string' ? reasons : [...new Set(reasons)].join('; '));
             continue;
           }
-          const suppressed = suppressedIn.get(slot);
-          if (suppressed) cells[s] = notApplicable(stride, suppressed);
-          else if (!applicableTo(kind, element, stride)) cells[s] = notApplicable(stride, NOT_APPLICABLE_REASON[kind]);
-          else cells[s] = notApplicable(stride, NO_RULE_REASON.get(stride)!);
+          const suppressed = suppressedIn.size === 0 ? undefined : suppressedIn.get(slot);
+          cells[s] = suppressed ? notApplicable(STRIDE_LETTERS[s], suppressed) : defaults[s];
         }
-        return { component, componentKind: kind === 'flow' ? 'flow' : 'element', name, cells: threatened ? cells : shared(cells) };
+        return { component, componentKind: kind === 'flow' ? 'flow' : 'element', name, cells: cells === scratch ? shared(cells) : cells };
       };
 
       const out = new Array<CoverageRow>(elements.length + flows.length);
       for (let i = 0; i < elements.length; i++) {
         const e = elements[i];
-        out[i] = row(rowOf.get(e.id)!, e.id, e.kind, e.name, e);
+        out[i] = row(elementRow(i), e.id, e.kind, e.name, e);
       }
-      for (let i = 0; i < flows.length; i++) {
-        const f = flows[i];
-        const name = `${graph.elements.get(f.from)?.name ?? f.from} -> ${graph.elements.get(f.to)?.name ?? f.to}`;
-        out[elements.length + i] = row(rowOf.get(f.id)!, f.id, 'flow', name);
+      for (let k = 0; k < flows.length; k++) {
+        const f = flows[k];
+        const from = graph.flowSource[k];
+        const to = graph.flowTarget[k];
+        const name = `${(from >= 0 ? elements[from].name : undefined) ?? f.from} -> ${(to >= 0 ? elements[to].name : undefined) ?? f.to}`;
+        out[elementRows + k] = row(flowRow(k), f.id, 'flow', name);
       }
       return out;
     },

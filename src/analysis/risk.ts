@@ -57,10 +57,45 @@ export function assetImpact(assets: readonly Asset[], property: AssetProperty, f
     } else if (l === level) ties++;
   }
   if (level === undefined) return fallback;
-  const names = ties === 1 ? first!.name : namedAtMost(assets.filter((a) => a[property] === level).map((a) => a.name));
+  if (ties === 1) return singleAssetImpact(first!, property);
+  const names = namedAtMost(assets.filter((a) => a[property] === level).map((a) => a.name));
   const rating = LEVEL_TO_RATING[level];
   return rated(rating, `${property} of ${names} is ${level}: ${IMPACT_MEANING[rating]}`);
 }
+
+const PROPERTY_INDEX: Record<AssetProperty, number> = { confidentiality: 0, integrity: 1, availability: 2 };
+interface AssetImpact {
+  name: string;
+  level: Level;
+  impact: RatedLevel;
+}
+/**
+ * The impact of one asset, by property: one shared, frozen rating however many threats put that asset at
+ * stake (thousands in a large model), where each used to build its own reason string. Weak, so that a
+ * finished analysis keeps nothing of its model alive.
+ */
+const byAsset = new WeakMap<Asset, Array<AssetImpact | undefined>>();
+function singleAssetImpact(asset: Asset, property: AssetProperty): RatedLevel {
+  let byProperty = byAsset.get(asset);
+  if (byProperty === undefined) {
+    byProperty = new Array<AssetImpact | undefined>(3);
+    byAsset.set(asset, byProperty);
+  }
+  const { name } = asset;
+  const level = asset[property];
+  const known = byProperty[PROPERTY_INDEX[property]];
+  // Checked, not assumed: a caller may edit a model object between two analyses.
+  if (known !== undefined && known.name === name && known.level === level) return known.impact;
+  const rating = LEVEL_TO_RATING[level];
+  const impact = Object.freeze(rated(rating, `${property} of ${name} is ${level}: ${IMPACT_MEANING[rating]}`));
+  byProperty[PROPERTY_INDEX[property]] = { name, level, impact };
+  return impact;
+}
+
+const EXPOSED_UNAUTHENTICATED = Object.freeze(rated('High', 'reachable from the internet without authentication: exploitable with public tools'));
+const EXPOSED_AUTHENTICATED = Object.freeze(rated('Medium', 'reachable from the internet, but only with valid credentials'));
+const INDIRECT = Object.freeze(rated('Medium', 'reachable only through other components: requires some skill or a foothold'));
+const INTERNAL = Object.freeze(rated('Low', 'not reachable from an untrusted zone: requires insider access'));
 
 /**
  * Likelihood from exposure: straight from the internet without authentication, public tools suffice;
@@ -68,12 +103,6 @@ export function assetImpact(assets: readonly Asset[], property: AssetProperty, f
  */
 export function exposureLikelihood(ctx: AnalysisContext, elementId: string, authenticated: boolean): RatedLevel {
   const exposure = ctx.exposure(elementId);
-  if (exposure === 'internet' && !authenticated) {
-    return rated('High', 'reachable from the internet without authentication: exploitable with public tools');
-  }
-  if (exposure === 'internet') return rated('Medium', 'reachable from the internet, but only with valid credentials');
-  if (exposure === 'indirect') {
-    return rated('Medium', 'reachable only through other components: requires some skill or a foothold');
-  }
-  return rated('Low', 'not reachable from an untrusted zone: requires insider access');
+  if (exposure === 'internet') return authenticated ? EXPOSED_AUTHENTICATED : EXPOSED_UNAUTHENTICATED;
+  return exposure === 'indirect' ? INDIRECT : INTERNAL;
 }

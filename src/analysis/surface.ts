@@ -9,6 +9,8 @@ const INFRA_TYPES = new Set(['ci-cd', 'container-registry', 'cloud-console', 'se
 const HUMAN_TYPES = new Set(['user', 'user-agent', 'admin', 'support-staff', 'developer']);
 const DATA_KIND_TYPES = new Set(['logs', 'backups']);
 const CATEGORY_RANK = Object.fromEntries(SURFACE_CATEGORIES.map((c, i) => [c, i])) as Record<SurfaceCategory, number>;
+/** More than any model's line numbers (a model is at most 50 MB), and 12 times it stays an exact integer. */
+const LINES = 2 ** 32;
 
 export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
   const { graph } = ctx;
@@ -16,8 +18,12 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
   const add = (category: SurfaceCategory, id: string, name: string, detail: string, exposure: Exposure, loc: Element['loc']) =>
     out.push({ category, id, name, detail, exposed: exposure !== 'internal', exposure, loc });
 
-  for (const e of graph.model.elements) {
+  const { elements } = graph.model;
+  const exposures = new Array<Exposure>(elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
     const exposure = ctx.exposure(e.id);
+    exposures[i] = exposure;
     if (exposure === 'internet') {
       const inbound = graph.inFlows(e.id).filter((f) => ctx.isUntrustedSource(f.from) || ctx.exposure(f.from) === 'internet');
       const protocols = [...new Set(inbound.map((f) => f.port ? `${f.protocol}:${f.port}` : f.protocol))].sort();
@@ -51,15 +57,20 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
     if (ep.kind === 'admin') add('Human', ep.id, `${ep.route} (${e.name})`, 'administrators using it are phishing targets', exposure, ep.loc);
   }
 
-  for (const e of graph.model.elements) {
-    if (e.auth && e.auth !== 'none' && e.kind === 'process' && ctx.exposure(e.id) !== 'internal') {
-      add('Authentication', e.id, e.name, `session management: ${e.auth}`, ctx.exposure(e.id), e.loc);
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    if (e.auth && e.auth !== 'none' && e.kind === 'process' && exposures[i] !== 'internal') {
+      add('Authentication', e.id, e.name, `session management: ${e.auth}`, exposures[i], e.loc);
     }
   }
 
-  // The comparison's first keys as one number per entry, computed once, not once per comparison.
-  const keys = out.map((entry) => CATEGORY_RANK[entry.category] * 2 + (entry.exposed ? 0 : 1));
+  // Category, exposed first, then line: one number per entry, computed once, not once per comparison.
+  const keys = new Float64Array(out.length);
+  for (let i = 0; i < out.length; i++) {
+    const entry = out[i];
+    keys[i] = (CATEGORY_RANK[entry.category] * 2 + (entry.exposed ? 0 : 1)) * LINES + entry.loc.line;
+  }
   const order = out.map((_, i) => i);
-  order.sort((a, b) => keys[a] - keys[b] || out[a].loc.line - out[b].loc.line || out[a].id.localeCompare(out[b].id));
+  order.sort((a, b) => keys[a] - keys[b] || out[a].id.localeCompare(out[b].id));
   return order.map((i) => out[i]);
 }

@@ -43,13 +43,30 @@ export function fnv1a32(text: string, seed = 0x811c9dc5): number {
   return h >>> 0;
 }
 
-const hex8 = (n: number) => n.toString(16).padStart(8, '0');
+const HEX = [...'0123456789abcdef'].map((c) => c.charCodeAt(0));
+const hexCode = (n: number, digit: number): number => HEX[(n >>> (28 - 4 * digit)) & 15];
+const hex8 = (n: number) =>
+  String.fromCharCode(hexCode(n, 0), hexCode(n, 1), hexCode(n, 2), hexCode(n, 3), hexCode(n, 4), hexCode(n, 5), hexCode(n, 6), hexCode(n, 7));
 
 export const UID_PREFIX = 'TM-';
 export const UID_PATTERN = /^TM-[0-9a-f]{8}$/;
 
+const T = 'T'.charCodeAt(0);
+const M = 'M'.charCodeAt(0);
+const DASH = '-'.charCodeAt(0);
+/** `TM-` and 8 hex digits as one flat string: a report holds one per threat, tens of thousands at scale. */
+const uidOfHash = (h: number): string =>
+  String.fromCharCode(T, M, DASH, hexCode(h, 0), hexCode(h, 1), hexCode(h, 2), hexCode(h, 3), hexCode(h, 4), hexCode(h, 5), hexCode(h, 6), hexCode(h, 7));
+
 /** The id shown next to T1, T2...: `TM-3f9a2c1b`. */
-export const threatUid = (key: string): string => `${UID_PREFIX}${hex8(fnv1a32(key))}`;
+export const threatUid = (key: string): string => uidOfHash(fnv1a32(key));
+
+/**
+ * `threatUid(prefix + rest)` given `fnv1a32(prefix)`: FNV-1a reads left to right, so the prefix many keys
+ * share (a rule's `ruleId@`) is hashed once and the key itself need not be built. The prefix must not end
+ * inside a surrogate pair.
+ */
+export const threatUidAfter = (prefixHash: number, rest: string): string => uidOfHash(fnv1a32(rest, prefixHash));
 
 /**
  * A longer digest of the key (64 bits from two independently seeded passes) for machine fingerprints

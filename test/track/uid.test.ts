@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnalysisResult } from '../../src/analysis/types.js';
-import { fnv1a32, keyFingerprint, threatUid, UID_PATTERN } from '../../src/track/uid.js';
+import { fnv1a32, keyFingerprint, threatUid, threatUidAfter, UID_PATTERN } from '../../src/track/uid.js';
 import { analyzeExample, analyzeText, exampleText, replaceOnce } from '../helpers.js';
 
 const uids = (r: AnalysisResult) => new Map(r.threats.map((t) => [t.key, t.uid!]));
@@ -28,6 +28,16 @@ describe('stable threat ids', () => {
     assert.match(threatUid('x@y'), UID_PATTERN);
     assert.match(keyFingerprint('x@y'), /^[0-9a-f]{16}$/);
     assert.notEqual(threatUid('no-rate-limiting@api:/search'), threatUid('no-rate-limiting@api:/login'));
+  });
+
+  it('can be taken from a prefix\'s hash and the rest of the key', () => {
+    for (const [prefix, rest] of [['no-rate-limiting@', 'api:/search'], ['r@', ''], ['x@', 'caf\u00e9 \u{1f600} \ud800 end'], ['\u00fc@', '\u4e2d']]) {
+      assert.equal(threatUidAfter(fnv1a32(prefix), rest), threatUid(prefix + rest), prefix + rest);
+    }
+    assert.equal(threatUid('a'), `TM-${(0xe40c292c).toString(16)}`);
+    // Short hashes are padded with zeros.
+    assert.equal(fnv1a32('key-100'), 0xe20bf6);
+    assert.equal(threatUid('key-100'), 'TM-00e20bf6');
   });
 
   it('are on every threat, unique in the examples, and unlike report numbers', () => {
