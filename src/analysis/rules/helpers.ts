@@ -47,21 +47,9 @@ export const evidence = (fact: string, at: EvidenceRef['at']): EvidenceRef => ({
 /** Evidence that a control is absent: points at where it would be declared. */
 export function missingControlEvidence(controls: readonly string[], element: Element, ep?: Endpoint): EvidenceRef {
   const where = ep ? `${ep.key} on ${element.name}` : element.name;
-  return evidence(`no ${alternatives(controls)} on ${where} or in front of it`, ep ? ep.at : element.at);
-}
-
-// Rules name the same few control lists in every outcome (mostly module constants): each is joined once.
-const joined = new WeakMap<readonly string[], string>();
-
-/** `a or b or c`. */
-function alternatives(controls: readonly string[]): string {
-  if (controls.length === 1) return controls[0];
-  let text = joined.get(controls);
-  if (text === undefined) {
-    text = controls.join(' or ');
-    joined.set(controls, text);
-  }
-  return text;
+  // No cache of the joined lists: many are literals made per call, and a weak map of them costs the
+  // collector more than the join.
+  return evidence(`no ${controls.join(' or ')} on ${where} or in front of it`, ep ? ep.at : element.at);
 }
 
 /** The controls from `anyOf` in place for an endpoint (or an element when no endpoint is given). */
