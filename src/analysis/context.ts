@@ -2,7 +2,7 @@
 // which controls stand on every untrusted path, which assets an element touches, how flows cross boundaries.
 import { CONTROLS, type Level } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
-import type { Asset, Element, Endpoint, Flow, ModelPath } from '../model/types.js';
+import type { Asset, Boundary, Element, Endpoint, Flow, ModelPath } from '../model/types.js';
 import type { Crossing } from './types.js';
 
 /**
@@ -26,10 +26,27 @@ export interface AnalysisContext {
   /** Where a control that is in place was declared, for evidence. */
   controlSource(element: Element, control: string, endpoint?: Endpoint): ModelPath | undefined;
   crossing(flowId: string): Crossing | undefined;
-  /** Assets the element handles, stores, or exchanges over its flows and endpoints. */
+  /** Assets the element handles, stores, or exchanges over its flows and endpoints (shared: read only). */
   assetsOf(elementId: string): readonly Asset[];
+  /** The assets a flow carries, in its order (shared: read only). */
   assetsOfFlow(flow: Flow): readonly Asset[];
   isUntrustedSource(elementId: string): boolean;
+  /** Flows into and out of every element, by position: for facts computed in one pass over the graph. */
+  readonly adjacency: Adjacency;
+  /** Facts the rule families derive (rules/facts.ts), kept with the context so that they die with it. */
+  readonly memo: Map<string, unknown>;
+}
+
+/**
+ * The flows with a known source and target, as compressed rows by element position (`model.elements`):
+ * the flows into element i are `inFlow[inStart[i]]` up to `inFlow[inStart[i + 1]]`, as positions in
+ * `model.flows` in model order (`graph.flowSource`/`flowTarget` give their ends). Read only.
+ */
+export interface Adjacency {
+  readonly inStart: Int32Array;
+  readonly inFlow: Int32Array;
+  readonly outStart: Int32Array;
+  readonly outFlow: Int32Array;
 }
 
 const PERIMETER_BITS = new Map<string, number>(PERIMETER_CONTROLS.map((c, i) => [c, 1 << i]));
@@ -37,13 +54,20 @@ const ALL_PERIMETER = (1 << PERIMETER_CONTROLS.length) - 1;
 const perimeterBit = (control: string): number => PERIMETER_BITS.get(control) ?? 0;
 const perimeterMask = (controls: readonly string[]): number => {
   let m = 0;
-  for (const c of controls) m |= perimeterBit(c);
+  for (let i = 0; i < controls.length; i++) m |= perimeterBit(controls[i]);
   return m;
 };
 
 /** Built-in controls as bit positions: what an element declares, itself and through its boundaries, is two words. */
 const CONTROL_INDEX = new Map<string, number>(Object.keys(CONTROLS).map((c, i) => [c, i]));
 const CONTROL_WORDS = Math.ceil(CONTROL_INDEX.size / 32);
+/** Sets the bits of the built-in controls in `controls` in the words from `at` (custom controls have no bit). */
+const mark = (words: Uint32Array, at: number, controls: readonly string[]) => {
+  for (let i = 0; i < controls.length; i++) {
+    const c = CONTROL_INDEX.get(controls[i]);
+    if (c !== undefined) words[at + (c >>> 5)] |= 1 << (c & 31);
+  }
+};
 
 const PASS_THROUGH_TYPES = new Set(['cdn', 'load-balancer', 'reverse-proxy', 'gateway']);
 
@@ -64,7 +88,7 @@ const INTERNET = 2;
 export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]): AnalysisContext {
   const { model } = graph;
   const crossingByFlow = new Map<string, Crossing>();
-  for (const c of crossings) crossingByFlow.set(c.flow, c);
+  for (let i = 0; i < crossings.length; i++) crossingByFlow.set(crossings[i].flow, crossings[i]);
 
   // Per-element facts live in typed arrays by the element's position, and flows become pairs of positions
   // (adjacency in compressed rows): the searches below then run on integers and allocate almost nothing.
@@ -114,8 +138,9 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   const level = new Uint8Array(n);
   const queue = new Int32Array(n);
   let tail = 0;
-  for (const e of model.elements) {
-    const i = indexOf(e.id)!;
+  // Element ids are unique (they are the keys of the model's `elements`), so a position is an index.
+  for (let i = 0; i < n; i++) {
+    const e = nodes[i];
     if (zoneUntrusted[i] === 1 && !e.exposed) continue;
     let direct = e.exposed === true;
     for (let j = inStart[i]; !direct && j < inStart[i + 1]; j++) {
@@ -148,15 +173,31 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     }
   }
 
+  // What each element declares, itself and through its boundaries: its perimeter controls as one number
+  // and the built-in controls as bits, so that a question is a bit test instead of a walk through lists.
+  // Elements in one boundary share its chain, whose controls are read once.
+  const ownMask = new Uint8Array(n);
+  const declared = new Uint32Array(n * CONTROL_WORDS);
+  const chainMasks = new Map<readonly Boundary[], Uint32Array>();
+  for (let i = 0; i < n; i++) {
+    const controls = nodes[i].controls;
+    const chain = graph.boundaryChainAt(i);
+    let masks = chain.length === 0 ? undefined : chainMasks.get(chain);
+    if (masks === undefined && chain.length > 0) {
+      masks = new Uint32Array(CONTROL_WORDS + 1);
+      for (let b = 0; b < chain.length; b++) {
+        masks[CONTROL_WORDS] |= perimeterMask(chain[b].controls);
+        mark(masks, 0, chain[b].controls);
+      }
+      chainMasks.set(chain, masks);
+    }
+    ownMask[i] = perimeterMask(controls) | (masks === undefined ? 0 : masks[CONTROL_WORDS]);
+    mark(declared, i * CONTROL_WORDS, controls);
+    if (masks !== undefined) for (let w = 0; w < CONTROL_WORDS; w++) declared[i * CONTROL_WORDS + w] |= masks[w];
+  }
   // Perimeter controls guaranteed on every untrusted path: a greatest fixed point of
   // guaranteed(e) = own(e) ∪ ⋂ over untrusted-reachable inbound flows (guaranteed(source) ∪ flow controls).
   // The six perimeter controls are bits of one number, so the iteration allocates nothing.
-  const ownMask = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
-    let mask = perimeterMask(nodes[i].controls);
-    for (const b of graph.boundaryChainAt(i)) mask |= perimeterMask(b.controls);
-    ownMask[i] = mask;
-  }
   const flowMask = new Uint8Array(m);
   for (let k = 0; k < m; k++) flowMask[k] = perimeterMask(flows[k].controls);
   // An untrusted source that nothing reaches contributes its own controls; a reachable one, its fixed point.
@@ -168,8 +209,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   const perimeter = new Uint8Array(n);
   const queued = new Uint8Array(n);
   const pending: number[] = [];
-  for (const e of model.elements) {
-    const i = indexOf(e.id)!;
+  for (let i = 0; i < n; i++) {
     if (level[i] === 0) continue;
     perimeter[i] = ALL_PERIMETER;
     queued[i] = 1;
@@ -213,19 +253,6 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     const i = indexOf(id);
     return i !== undefined && (perimeter[i] & bit) !== 0;
   };
-  // Built-in controls declared per element, in one pass over the elements: a question is then a bit test
-  // instead of a walk through the element's and its boundaries' lists. Custom controls have no bit.
-  const declared = new Uint32Array(n * CONTROL_WORDS);
-  const mark = (i: number, controls: readonly string[]) => {
-    for (const control of controls) {
-      const c = CONTROL_INDEX.get(control);
-      if (c !== undefined) declared[i * CONTROL_WORDS + (c >>> 5)] |= 1 << (c & 31);
-    }
-  };
-  for (let i = 0; i < n; i++) {
-    mark(i, nodes[i].controls);
-    for (const b of graph.boundaryChainAt(i)) mark(i, b.controls);
-  }
   /** Declared on the element or on a boundary around it. */
   const declares = (e: Element, control: string): boolean => {
     const c = CONTROL_INDEX.get(control);
@@ -297,8 +324,9 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   const dataStart = new Int32Array(m + 1);
   const dataPlaces: number[] = [];
   for (let k = 0; k < m; k++) {
-    for (const id of flows[k].data) {
-      const p = assetPlace.get(id);
+    const data = flows[k].data;
+    for (let d = 0; d < data.length; d++) {
+      const p = assetPlace.get(data[d]);
       if (p !== undefined) dataPlaces.push(p);
     }
     dataStart[k + 1] = dataPlaces.length;
@@ -312,8 +340,8 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     places.push(p);
   };
   const collect = (ids: readonly string[]) => {
-    for (const id of ids) {
-      const p = assetPlace.get(id);
+    for (let d = 0; d < ids.length; d++) {
+      const p = assetPlace.get(ids[d]);
       if (p !== undefined) take(p);
     }
   };
@@ -334,9 +362,9 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     places.length = 0;
     collect(e.handles);
     collect(e.stores);
-    for (const ep of e.endpoints) {
-      collect(ep.accepts);
-      collect(ep.returns);
+    for (let j = 0; j < e.endpoints.length; j++) {
+      collect(e.endpoints[j].accepts);
+      collect(e.endpoints[j].returns);
     }
     collectFlows(inFlow, inStart[i], inStart[i + 1]);
     collectFlows(outFlow, outStart[i], outStart[i + 1]);
@@ -348,6 +376,18 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
       list = out;
     }
     assetCache[i] = list;
+    return list;
+  };
+
+  // Several rules ask about the data of one flow: each flow's list is made once.
+  const flowAssets = new Map<Flow, readonly Asset[]>();
+  const assetsOfFlow = (flow: Flow): readonly Asset[] => {
+    if (flow.data.length === 0) return NO_ASSETS;
+    let list = flowAssets.get(flow);
+    if (list === undefined) {
+      list = assetsById(graph, flow.data);
+      flowAssets.set(flow, list);
+    }
     return list;
   };
 
@@ -372,8 +412,10 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     controlSource,
     crossing: (id) => crossingByFlow.get(id),
     assetsOf,
-    assetsOfFlow: (flow) => (flow.data.length === 0 ? NO_ASSETS : assetsById(graph, flow.data)),
+    assetsOfFlow,
     isUntrustedSource,
+    adjacency: { inStart, inFlow, outStart, outFlow },
+    memo: new Map(),
   };
 }
 
@@ -396,8 +438,8 @@ function sortNumbers(list: number[]): void {
 /** The assets with these ids, in the same order, skipping unknown ids. */
 function assetsById(graph: ModelGraph, ids: readonly string[]): Asset[] {
   const out: Asset[] = [];
-  for (const id of ids) {
-    const a = graph.assets.get(id);
+  for (let i = 0; i < ids.length; i++) {
+    const a = graph.assets.get(ids[i]);
     if (a !== undefined) out.push(a);
   }
   return out;

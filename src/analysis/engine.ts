@@ -3,7 +3,7 @@
 import type { ElementKind, EndpointKind } from '../model/catalog.js';
 import type { Assumption, ModelPath } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
-import type { CheckResult, ElementRule, EndpointRule, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome } from './rules/types.js';
+import type { ElementRule, EndpointRule, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome } from './rules/types.js';
 import { ratingRank } from './risk.js';
 import type { Stride } from './types.js';
 
@@ -39,35 +39,52 @@ export interface RuleRun {
 export const findingKey = (ruleId: string, component: string, endpoint?: string) =>
   endpoint ? `${ruleId}@${endpoint}` : `${ruleId}@${component}`;
 
-interface RuleIndex {
-  element: Map<ElementKind, ElementRule[]>;
-  endpointAny: EndpointRule[];
-  endpointByKind: Map<EndpointKind, EndpointRule[]>;
-  flow: FlowRule[];
-  model: ModelRule[];
+/** A rule and what the run keeps about it: its findings by what they concern, the assumptions about it. */
+interface RuleState<R extends Rule = Rule> {
+  rule: R;
+  /** By the model's own id strings (whose hashes are cached): a key string is built only for a new finding. */
+  found: Map<string, RuleFinding>;
+  /** In model order; undefined for the many rules no assumption names. */
+  assumptions: Assumption[] | undefined;
 }
 
-function indexRules(rules: readonly Rule[]): RuleIndex {
+interface RuleIndex {
+  element: Map<ElementKind, RuleState<ElementRule>[]>;
+  endpointAny: RuleState<EndpointRule>[];
+  endpointByKind: Map<EndpointKind, RuleState<EndpointRule>[]>;
+  flow: RuleState<FlowRule>[];
+  model: RuleState<ModelRule>[];
+}
+
+function indexRules(rules: readonly Rule[], assumptions: Map<string, Assumption[]>): RuleIndex {
   const index: RuleIndex = { element: new Map(), endpointAny: [], endpointByKind: new Map(), flow: [], model: [] };
   const add = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
     const list = m.get(k);
     if (list) list.push(v);
     else m.set(k, [v]);
   };
+  // Findings are one per rule id and concern, even were two rules to share an id.
+  const foundById = new Map<string, Map<string, RuleFinding>>();
   for (const rule of rules) {
+    let found = foundById.get(rule.id);
+    if (found === undefined) {
+      found = new Map();
+      foundById.set(rule.id, found);
+    }
+    const state = { rule, found, assumptions: assumptions.get(rule.id) };
     switch (rule.appliesTo) {
       case 'element':
-        for (const kind of rule.kinds) add(index.element, kind, rule);
+        for (const kind of rule.kinds) add(index.element, kind, state as RuleState<ElementRule>);
         break;
       case 'endpoint':
-        if (rule.endpointKinds.length === 0) index.endpointAny.push(rule);
-        else for (const kind of rule.endpointKinds) add(index.endpointByKind, kind, rule);
+        if (rule.endpointKinds.length === 0) index.endpointAny.push(state as RuleState<EndpointRule>);
+        else for (const kind of rule.endpointKinds) add(index.endpointByKind, kind, state as RuleState<EndpointRule>);
         break;
       case 'flow':
-        index.flow.push(rule);
+        index.flow.push(state as RuleState<FlowRule>);
         break;
       case 'model':
-        index.model.push(rule);
+        index.model.push(state as RuleState<ModelRule>);
         break;
     }
   }
@@ -99,50 +116,49 @@ export function runRules(
   onMitigated?: (o: MitigatedOutcome, stride: Stride) => void,
 ): RuleRun {
   const { graph } = ctx;
-  const index = indexRules(rules);
-  // Findings by rule id, then by what they concern (the model's own id strings, whose hashes are cached):
-  // a key string is built only for a new finding.
-  const byRule = new Map<string, Map<string, RuleFinding>>();
+  const index = indexRules(rules, assumptionsByRule(graph.model.assumptions));
   const findings: RuleFinding[] = [];
   const mitigations: Mitigation[] = [];
   const mitigated = onMitigated ?? ((o: MitigatedOutcome, stride: Stride) => {
     mitigations.push({ component: o.component, stride, controls: o.controls, reason: o.reason, flows: o.flows ?? [], endpoint: o.endpoint });
   });
   const suppressions: Suppression[] = [];
-  const assumptions = assumptionsByRule(graph.model.assumptions);
   const flowSets = new Map<RuleFinding, Set<string>>();
   // A finding keeps its first outcome's flow and evidence lists until a second outcome merges into it.
   const owned = new Set<RuleFinding>();
 
+  /** Whether the outcome involves the element: it is the component, or an end of one of its flows. */
+  const involves = (o: ThreatOutcome, id: string): boolean => {
+    if (id === o.component) return true;
+    const flows = o.flows ?? NO_FLOWS;
+    for (let i = 0; i < flows.length; i++) {
+      const flow = graph.flows.get(flows[i]);
+      if (flow && (flow.from === id || flow.to === id)) return true;
+    }
+    return false;
+  };
   /** The first assumption that rules out this outcome: everywhere, or on an element it involves. */
   const assumptionFor = (candidates: readonly Assumption[], o: ThreatOutcome): Assumption | undefined => {
-    const involves = (id: string): boolean => {
-      if (id === o.component) return true;
-      for (const f of o.flows ?? NO_FLOWS) {
-        const flow = graph.flows.get(f);
-        if (flow && (flow.from === id || flow.to === id)) return true;
-      }
-      return false;
-    };
-    return candidates.find((a) => a.elements.length === 0 || a.elements.some(involves));
+    for (let i = 0; i < candidates.length; i++) {
+      const elements = candidates[i].elements;
+      if (elements.length === 0) return candidates[i];
+      for (let j = 0; j < elements.length; j++) if (involves(o, elements[j])) return candidates[i];
+    }
+    return undefined;
   };
 
-  const recordOne = (rule: Rule, o: Outcome) => {
+  const recordOne = (state: RuleState, o: Outcome) => {
+    const rule = state.rule;
     if (o.outcome === 'mitigated') {
       mitigated(o, rule.stride);
       return;
     }
-    const candidates = assumptions.get(rule.id);
-    const assumption = candidates === undefined ? undefined : assumptionFor(candidates, o);
+    const assumption = state.assumptions === undefined ? undefined : assumptionFor(state.assumptions, o);
     if (assumption) {
       suppressions.push({ component: o.component, stride: rule.stride, reason: `assumption: ${assumption.text}`, at: assumption.at });
       return;
     }
-    let found = byRule.get(rule.id);
-    if (found === undefined) {
-      found = new Map();
-      byRule.set(rule.id, found);
-    }
+    const found = state.found;
     const concerns = o.endpoint || o.component;
     const existing = found.get(concerns);
     if (existing === undefined) {
@@ -169,21 +185,22 @@ export function runRules(
       seen = new Set(flows);
       flowSets.set(existing, seen);
     }
-    for (const f of more) {
+    for (let i = 0; i < more.length; i++) {
+      const f = more[i];
       if (seen ? seen.has(f) : flows.includes(f)) continue;
       flows.push(f);
       seen?.add(f);
     }
-    for (const e of o.evidence) existing.evidence.push(e);
+    for (let i = 0; i < o.evidence.length; i++) existing.evidence.push(o.evidence[i]);
     if (ratingRank(o.likelihood.level) > ratingRank(existing.likelihood.level)) existing.likelihood = o.likelihood;
     if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = o.impact;
   };
-  const record = (rule: Rule, result: CheckResult) => {
-    if (result === undefined) return;
+  /** Most checks find nothing (a result comes back from one in seven): the loops below call this only for a result. */
+  const record = (state: RuleState, result: Outcome | readonly Outcome[]) => {
     if (Array.isArray(result)) {
       const list = result as readonly Outcome[];
-      for (let i = 0; i < list.length; i++) recordOne(rule, list[i]);
-    } else recordOne(rule, result as Outcome);
+      for (let i = 0; i < list.length; i++) recordOne(state, list[i]);
+    } else recordOne(state, result as Outcome);
   };
   // Indexed loops (no iterators): this is the innermost loop of the analysis.
   const NO_RULES: never[] = [];
@@ -191,18 +208,35 @@ export function runRules(
   for (let i = 0; i < elements.length; i++) {
     const element = elements[i];
     const byKind = index.element.get(element.kind) ?? NO_RULES;
-    for (let r = 0; r < byKind.length; r++) record(byKind[r], byKind[r].check(element, ctx));
+    for (let r = 0; r < byKind.length; r++) {
+      const result = byKind[r].rule.check(element, ctx);
+      if (result !== undefined) record(byKind[r], result);
+    }
     for (let j = 0; j < element.endpoints.length; j++) {
       const ep = element.endpoints[j];
       const any = index.endpointAny;
-      for (let r = 0; r < any.length; r++) record(any[r], any[r].check(ep, element, ctx));
+      for (let r = 0; r < any.length; r++) {
+        const result = any[r].rule.check(ep, element, ctx);
+        if (result !== undefined) record(any[r], result);
+      }
       const byEndpoint = index.endpointByKind.get(ep.kind) ?? NO_RULES;
-      for (let r = 0; r < byEndpoint.length; r++) record(byEndpoint[r], byEndpoint[r].check(ep, element, ctx));
+      for (let r = 0; r < byEndpoint.length; r++) {
+        const result = byEndpoint[r].rule.check(ep, element, ctx);
+        if (result !== undefined) record(byEndpoint[r], result);
+      }
     }
   }
   const flowRules = index.flow;
-  for (let i = 0; i < flows.length; i++) for (let r = 0; r < flowRules.length; r++) record(flowRules[r], flowRules[r].check(flows[i], ctx));
-  for (const rule of index.model) record(rule, rule.check(ctx));
+  for (let i = 0; i < flows.length; i++) {
+    for (let r = 0; r < flowRules.length; r++) {
+      const result = flowRules[r].rule.check(flows[i], ctx);
+      if (result !== undefined) record(flowRules[r], result);
+    }
+  }
+  for (const state of index.model) {
+    const result = state.rule.check(ctx);
+    if (result !== undefined) record(state, result);
+  }
 
   return { findings, mitigations, suppressions };
 }

@@ -1,10 +1,8 @@
 // Elevation of privilege: reaching what only admins or other services should reach.
-import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
-import {
-  assetList, assetNames, cached, highConfidentiality, inContainer, isPerson, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS,
-} from './facts.js';
+import { assetNames, cached, inContainer, isData, isPerson, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS } from './facts.js';
 import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
   onlyReachableThrough, presentControls, pushTo, runsAppCode, threat, unlessControlled,
@@ -66,12 +64,10 @@ export const sharedCredentials: ModelRule = {
   example: "flows:\n  - orders -> db: { protocol: sql+tls, credential: app-db }\n  - billing -> db: { protocol: sql+tls, credential: app-db }",
   appliesTo: 'model',
   check(ctx) {
-    const byCredential = new Map<string, Flow[]>();
-    for (const f of ctx.graph.model.flows) {
-      if (f.credential) pushTo(byCredential, f.credential, f);
-    }
+    const byCredential = flowsByCredential(ctx);
     const out: Outcome[] = [];
-    for (const [credential, flows] of [...byCredential].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const credential of [...byCredential.keys()].sort((a, b) => a.localeCompare(b))) {
+      const flows = byCredential.get(credential)!;
       const sources = [...new Set(flows.map((f) => f.from))].sort();
       const targets = [...new Set(flows.map((f) => f.to))].sort();
       const component = targets[0];
@@ -100,19 +96,34 @@ export const sharedCredentials: ModelRule = {
   },
 };
 
+/** The flows naming each credential, in model order (credentials in order of first use); computed once. */
+function flowsByCredential(ctx: AnalysisContext): ReadonlyMap<string, Flow[]> {
+  let groups = ctx.memo.get('flows-by-credential') as Map<string, Flow[]> | undefined;
+  if (groups === undefined) {
+    groups = new Map();
+    const flows = ctx.graph.model.flows;
+    for (let i = 0; i < flows.length; i++) if (flows[i].credential) pushTo(groups, flows[i].credential!, flows[i]);
+    ctx.memo.set('flows-by-credential', groups);
+  }
+  return groups;
+}
+
 /** Credentials named on flows from more than one source: `shared-credentials` reports those. */
 export function sharedCredentialNames(ctx: AnalysisContext): ReadonlySet<string> {
   // Asked once per flow: computed once per analysis (a scan per flow made large models quadratic).
-  return cached(ctx, 'shared-credential-names', () => {
-    const sources = new Map<string, Set<string>>();
-    for (const f of ctx.graph.model.flows) {
-      if (!f.credential) continue;
-      const s = sources.get(f.credential) ?? new Set<string>();
-      s.add(f.from);
-      sources.set(f.credential, s);
+  let names = ctx.memo.get('shared-credential-names') as Set<string> | undefined;
+  if (names === undefined) {
+    names = new Set();
+    for (const [credential, flows] of flowsByCredential(ctx)) {
+      for (let i = 1; i < flows.length; i++) {
+        if (flows[i].from === flows[0].from) continue;
+        names.add(credential);
+        break;
+      }
     }
-    return new Set([...sources].filter(([, s]) => s.size > 1).map(([c]) => c));
-  });
+    ctx.memo.set('shared-credential-names', names);
+  }
+  return names;
 }
 
 export const exposedAdminPanel: ElementRule = {
@@ -164,12 +175,11 @@ export const missingAuthorization: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element)) return undefined;
-    const admin = element.endpoints.filter((ep) => ep.kind === 'admin');
-    const others = element.endpoints.filter((ep) => ep.kind !== 'admin' && ep.kind !== 'health' && ep.kind !== 'webhook' && ep.kind !== 'callback');
-    const people = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter(isPerson);
-    const mixed = (admin.length > 0 && others.length > 0) ||
-      (people.some((p) => p!.type === 'admin') && people.some((p) => p!.type === 'user'));
-    if (!mixed) return undefined;
+    if (!(element.endpoints.some(isAdminEndpoint) && element.endpoints.some(servesOrdinaryCallers)) && !adminsAndUsersCall(ctx, element)) {
+      return undefined;
+    }
+    const admin = element.endpoints.filter(isAdminEndpoint);
+    const others = element.endpoints.filter(servesOrdinaryCallers);
     return unlessControlled(ctx, { element }, ['authorization'], 'every request is checked against the caller\'s role', (missing) => ({
       title: `Privilege escalation to admin functions on ${element.name}`,
       description: `${element.name} serves administrative ${admin.length ? `endpoints (${admin.map((e) => e.key).join(', ')})` : 'users'} next to ordinary users and declares no per-request authorization; a signed-in user calling an admin route may get its powers.`,
@@ -183,6 +193,23 @@ export const missingAuthorization: ElementRule = {
     }));
   },
 };
+
+const isAdminEndpoint = (ep: Endpoint) => ep.kind === 'admin';
+const servesOrdinaryCallers = (ep: Endpoint) => ep.kind !== 'admin' && ep.kind !== 'health' && ep.kind !== 'webhook' && ep.kind !== 'callback';
+
+/** Both administrators and ordinary users send the element requests directly. */
+function adminsAndUsersCall(ctx: AnalysisContext, element: Element): boolean {
+  const inFlows = ctx.graph.inFlows(element.id);
+  let admins = false;
+  let users = false;
+  for (let i = 0; i < inFlows.length && !(admins && users); i++) {
+    const p = ctx.graph.elements.get(inFlows[i].from);
+    if (!isPerson(p)) continue;
+    admins ||= p!.type === 'admin';
+    users ||= p!.type === 'user';
+  }
+  return admins && users;
+}
 
 const OBJECT_CONTROLS = ['object-level-authorization'] as const;
 
@@ -205,10 +232,12 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     if (ep.public) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const writes = ep.methods.some((m) => m !== 'POST' && STATE_CHANGING_METHODS.has(m));
-    const ids = [...ep.returns, ...(writes ? ep.accepts : [])];
-    const perUser = highConfidentiality(assetList(ctx, ids)).filter((a) => PER_USER_TYPES.has(a.type ?? ''));
-    if (perUser.length === 0) return undefined;
+    let writes = false;
+    for (let i = 0; i < ep.methods.length && !writes; i++) writes = ep.methods[i] !== 'POST' && STATE_CHANGING_METHODS.has(ep.methods[i]);
+    // Most endpoints return no such asset: a list is made only for one that does.
+    let perUser = perUserConfidential(ctx, ep.returns, undefined);
+    if (writes) perUser = perUserConfidential(ctx, ep.accepts, perUser);
+    if (perUser === undefined) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
       title: `Other users' ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
       description: `${ep.key} on ${element.name} ${writes ? 'reads or changes' : 'returns'} ${assetNames(perUser)} for the signed-in caller; without an ownership check, changing an id in the request reaches other users' records.`,
@@ -226,6 +255,15 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     }));
   },
 };
+
+/** Appends to `into` (started on the first hit) the per-user assets of high confidentiality among `ids`, in order. */
+function perUserConfidential(ctx: AnalysisContext, ids: readonly string[], into: Asset[] | undefined): Asset[] | undefined {
+  for (let i = 0; i < ids.length; i++) {
+    const a = ctx.graph.assets.get(ids[i]);
+    if (a !== undefined && isData(a) && a.confidentiality === 'high' && PER_USER_TYPES.has(a.type ?? '')) (into ??= []).push(a);
+  }
+  return into;
+}
 
 export const overPrivilegedStoreAccess: FlowRule = {
   id: 'over-privileged-store-access',
@@ -246,11 +284,15 @@ export const overPrivilegedStoreAccess: FlowRule = {
     const source = ctx.graph.elements.get(flow.from);
     const store = ctx.graph.elements.get(flow.to);
     if (source?.kind !== 'process' || store?.kind !== 'store') return undefined;
-    if (flow.credential && sharedCredentialNames(ctx).has(flow.credential)) return undefined;
     const stored = restrictedStored(ctx, store);
     if (stored.length === 0) return undefined;
-    const beyond = stored.filter((a) => !source.handles.includes(a.id) && !flow.data.includes(a.id));
-    if (beyond.length === 0) return undefined;
+    if (flow.credential && sharedCredentialNames(ctx).has(flow.credential)) return undefined;
+    let beyond: Asset[] | undefined;
+    for (let i = 0; i < stored.length; i++) {
+      const a = stored[i];
+      if (!source.handles.includes(a.id) && !flow.data.includes(a.id)) (beyond ??= []).push(a);
+    }
+    if (beyond === undefined) return undefined;
     return unlessControlled(ctx, { element: source, flows: [flow] }, ['least-privilege'], 'the service account is limited to what it uses', (missing) => ({
       title: `${source.name} can read ${assetNames(beyond)} in ${store.name}`,
       description: `${source.name} connects to ${store.name}, which also stores ${assetNames(beyond)}; the service never uses that data, but its account can read it.`,
@@ -284,7 +326,7 @@ export const excessiveCloudPermissions: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (element.type === 'cloud-console') return undefined;
+    if (element.type === 'cloud-console' || !callsCloudManagement(ctx, element)) return undefined;
     const mgmt = ctx.graph.outFlows(element.id).filter((f) =>
       f.protocol === 'cloud-api' || ctx.graph.elements.get(f.to)?.type === 'cloud-console');
     if (mgmt.length === 0) return undefined;
@@ -299,6 +341,22 @@ export const excessiveCloudPermissions: ElementRule = {
     }));
   },
 };
+
+/** Whether the element has a flow to the cloud management plane: one pass over the flows marks every such source. */
+function callsCloudManagement(ctx: AnalysisContext, element: Element): boolean {
+  const i = ctx.graph.positionOf(element.id);
+  if (i < 0) return true;
+  const marks = cached(ctx, 'calls-cloud-management', () => {
+    const { flowSource: src, flowTarget: dst, model } = ctx.graph;
+    const found = new Uint8Array(model.elements.length);
+    for (let k = 0; k < model.flows.length; k++) {
+      if (src[k] < 0) continue;
+      if (model.flows[k].protocol === 'cloud-api' || (dst[k] >= 0 && model.elements[dst[k]].type === 'cloud-console')) found[src[k]] = 1;
+    }
+    return found;
+  });
+  return marks[i] === 1;
+}
 
 export const privilegedProcessExposed: ElementRule = {
   id: 'privileged-process-exposed',

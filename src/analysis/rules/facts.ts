@@ -4,33 +4,37 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 
-// Weakly held, so a finished analysis (the model and every derived fact) can be collected: a process that
-// analyses many times, like an editor or the web UI, must not keep the previous model alive.
-const memo = new WeakMap<AnalysisContext, Map<string, unknown>>();
-
-function memoOf(ctx: AnalysisContext): Map<string, unknown> {
-  let m = memo.get(ctx);
-  if (!m) {
-    m = new Map();
-    memo.set(ctx, m);
-  }
-  return m;
-}
-
+// The memo lives on the context, so a finished analysis (the model and every derived fact) can be collected:
+// a process that analyses many times, like an editor or the web UI, must not keep the previous model alive.
 export function cached<T>(ctx: AnalysisContext, key: string, compute: () => T): T {
-  const m = memoOf(ctx);
-  if (m.has(key)) return m.get(key) as T;
-  const value = compute();
-  m.set(key, value);
-  return value;
+  const m = ctx.memo;
+  const value = m.get(key) as T | undefined;
+  if (value !== undefined || m.has(key)) return value as T;
+  const computed = compute();
+  m.set(key, computed);
+  return computed;
 }
 
 /** A per-context table of facts by element id, under `name`: for facts asked about every element. */
 export function perElement<V>(ctx: AnalysisContext, name: string): Map<string, V> {
-  const m = memoOf(ctx);
+  const m = ctx.memo;
   let table = m.get(name) as Map<string, V> | undefined;
   if (table === undefined) {
     table = new Map();
+    m.set(name, table);
+  }
+  return table;
+}
+
+/**
+ * A per-context table of facts by element position (`model.elements`), under `name`: an array read by
+ * index, for facts asked about most elements. Empty slots are facts not computed yet.
+ */
+function byPosition<V>(ctx: AnalysisContext, name: string): (V | undefined)[] {
+  const m = ctx.memo;
+  let table = m.get(name) as (V | undefined)[] | undefined;
+  if (table === undefined) {
+    table = new Array<V | undefined>(ctx.graph.model.elements.length).fill(undefined);
     m.set(name, table);
   }
   return table;
@@ -52,8 +56,14 @@ export const STATE_CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT
 
 export const defined = <T>(x: T | undefined): x is T => x !== undefined;
 
-export const assetList = (ctx: AnalysisContext, ids: readonly string[]): Asset[] =>
-  ids.map((id) => ctx.graph.assets.get(id)).filter(defined);
+export function assetList(ctx: AnalysisContext, ids: readonly string[]): Asset[] {
+  const out: Asset[] = [];
+  for (let i = 0; i < ids.length; i++) {
+    const a = ctx.graph.assets.get(ids[i]);
+    if (a !== undefined) out.push(a);
+  }
+  return out;
+}
 
 export const isData = (a: Asset) => a.kind === 'data';
 export const highConfidentiality = (assets: readonly Asset[]) => assets.filter((a) => isData(a) && a.confidentiality === 'high');
@@ -62,27 +72,52 @@ export const restricted = (assets: readonly Asset[]) => assets.filter((a) => isD
 export const sensitive = (assets: readonly Asset[]) =>
   assets.filter((a) => isData(a) && (a.confidentiality === 'high' || SENSITIVE_TYPES.has(a.type ?? '')));
 
-/** Per-element memo of a fact derived from the element alone (asked once per flow into it, say). */
-function memoised<V>(ctx: AnalysisContext, name: string, id: string, compute: () => V): V {
-  const table = perElement<V>(ctx, name);
-  let value = table.get(id);
+const NO_ASSETS: readonly Asset[] = Object.freeze([]);
+
+/** The sensitive assets an element touches (shared: read only). */
+export function sensitiveAssetsOf(ctx: AnalysisContext, id: string): readonly Asset[] {
+  const i = ctx.graph.positionOf(id);
+  if (i < 0) return sensitive(ctx.assetsOf(id));
+  const table = byPosition<readonly Asset[]>(ctx, 'sensitive-assets');
+  let value = table[i];
   if (value === undefined) {
-    value = compute();
-    table.set(id, value);
+    const all = ctx.assetsOf(id);
+    value = all.length === 0 ? NO_ASSETS : sensitive(all);
+    table[i] = value;
   }
   return value;
 }
 
-/** The sensitive assets an element touches (shared: read only). */
-export const sensitiveAssetsOf = (ctx: AnalysisContext, id: string): readonly Asset[] =>
-  memoised(ctx, 'sensitive-assets', id, () => sensitive(ctx.assetsOf(id)));
-
 /** The restricted assets a store declares (shared: read only). */
-export const restrictedStored = (ctx: AnalysisContext, store: Element): readonly Asset[] =>
-  memoised(ctx, 'restricted-stored', store.id, () => restricted(assetList(ctx, store.stores)));
+export function restrictedStored(ctx: AnalysisContext, store: Element): readonly Asset[] {
+  const i = ctx.graph.positionOf(store.id);
+  if (i < 0) return restricted(assetList(ctx, store.stores));
+  const table = byPosition<readonly Asset[]>(ctx, 'restricted-stored');
+  let value = table[i];
+  if (value === undefined) {
+    value = store.stores.length === 0 ? NO_ASSETS : restricted(assetList(ctx, store.stores));
+    table[i] = value;
+  }
+  return value;
+}
 
 /** Asset names, unique and sorted, for titles and descriptions. */
-export const assetNames = (assets: readonly Asset[]) => [...new Set(assets.map((a) => a.name))].sort().join(', ');
+export function assetNames(assets: readonly Asset[]): string {
+  // Most lists hold one or two assets: no set, no sort, no join for those.
+  if (assets.length === 1) return assets[0].name;
+  if (assets.length === 2) {
+    const a = assets[0].name;
+    const b = assets[1].name;
+    return a === b ? a : a < b ? `${a}, ${b}` : `${b}, ${a}`;
+  }
+  const names: string[] = new Array(assets.length);
+  for (let i = 0; i < assets.length; i++) names[i] = assets[i].name;
+  names.sort();
+  let unique = 1;
+  for (let i = 1; i < names.length; i++) if (names[i] !== names[unique - 1]) names[unique++] = names[i];
+  names.length = Math.min(unique, names.length);
+  return names.join(', ');
+}
 
 export const nameOf = (ctx: AnalysisContext, id: string) => ctx.graph.elements.get(id)?.name ?? id;
 
@@ -99,45 +134,100 @@ export const isBrowser = (e: Element | undefined) =>
 export const isUserAgent = (e: Element | undefined) =>
   e !== undefined && (e.type === 'user-agent' || e.traits.includes('browser') || e.traits.includes('mobile'));
 
+const inBoundaryOfKind = (ctx: AnalysisContext, e: Element, kind: string): boolean => {
+  const chain = ctx.graph.boundaryChain(e.id);
+  for (let i = 0; i < chain.length; i++) if (chain[i].kind === kind) return true;
+  return false;
+};
 export const inCloud = (ctx: AnalysisContext, e: Element) =>
-  e.traits.includes('cloud') || e.traits.includes('serverless') || ctx.graph.boundaryChain(e.id).some((b) => b.kind === 'cloud');
-export const inContainer = (ctx: AnalysisContext, e: Element) =>
-  e.traits.includes('container') || ctx.graph.boundaryChain(e.id).some((b) => b.kind === 'container');
+  e.traits.includes('cloud') || e.traits.includes('serverless') || inBoundaryOfKind(ctx, e, 'cloud');
+export const inContainer = (ctx: AnalysisContext, e: Element) => e.traits.includes('container') || inBoundaryOfKind(ctx, e, 'container');
 
 /**
  * The elements whose requests arrive at `id`, looking through edge components that forward requests
  * unchanged (a browser behind a CDN and a load balancer still talks to the application).
  */
 export function originsOf(ctx: AnalysisContext, id: string): readonly Element[] {
-  const table = perElement<readonly Element[]>(ctx, 'origins');
-  let origins = table.get(id);
+  const i = ctx.graph.positionOf(id);
+  if (i < 0) return NO_ELEMENTS;
+  const table = byPosition<readonly Element[]>(ctx, 'origins');
+  let origins = table[i];
   if (origins === undefined) {
-    origins = findOrigins(ctx, id);
-    table.set(id, origins);
+    origins = findOrigins(ctx, i);
+    table[i] = origins;
   }
   return origins;
 }
 
-function findOrigins(ctx: AnalysisContext, id: string): readonly Element[] {
-  const out = new Map<string, Element>();
-  const seen = new Set<string>([id]);
-  const queue = [id];
-  for (let i = 0; i < queue.length; i++) {
-    for (const f of ctx.graph.inFlows(queue[i])) {
-      if (seen.has(f.from)) continue;
-      seen.add(f.from);
-      const src = ctx.graph.elements.get(f.from);
-      if (!src) continue;
-      if (isPassThrough(src)) queue.push(src.id);
-      else out.set(src.id, src);
+const NO_ELEMENTS: readonly Element[] = Object.freeze([]);
+
+/** A breadth-first search by positions through the adjacency; the scratch arrays are the context's. */
+function findOrigins(ctx: AnalysisContext, start: number): readonly Element[] {
+  const search = searchOf(ctx);
+  const nodes = ctx.graph.model.elements;
+  const src = ctx.graph.flowSource;
+  const { inStart, inFlow } = ctx.adjacency;
+  const stamp = ++search.stamp;
+  const { seen, queue } = search;
+  seen[start] = stamp;
+  queue[0] = start;
+  let tail = 1;
+  let out: Element[] | undefined;
+  for (let head = 0; head < tail; head++) {
+    const i = queue[head];
+    for (let j = inStart[i]; j < inStart[i + 1]; j++) {
+      const s = src[inFlow[j]];
+      if (seen[s] === stamp) continue;
+      seen[s] = stamp;
+      if (isPassThrough(nodes[s])) queue[tail++] = s;
+      else (out ??= []).push(nodes[s]);
     }
   }
-  return [...out.values()].sort((a, b) => a.id.localeCompare(b.id));
+  if (out === undefined) return NO_ELEMENTS;
+  sortByIdLocale(out);
+  return out;
+}
+
+/**
+ * Sorts by `localeCompare` of the ids, in place, by binary insertion: stable like the built-in sort (and
+ * as many comparisons for the few origins an element has), without its work array.
+ */
+function sortByIdLocale(list: Element[]): void {
+  for (let i = 1; i < list.length; i++) {
+    const e = list[i];
+    let lo = 0;
+    let hi = i;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (e.id.localeCompare(list[mid].id) < 0) hi = mid;
+      else lo = mid + 1;
+    }
+    for (let j = i; j > lo; j--) list[j] = list[j - 1];
+    list[lo] = e;
+  }
+}
+
+interface Search {
+  stamp: number;
+  /** The stamp of the search that last saw each position. */
+  seen: Int32Array;
+  queue: Int32Array;
+}
+
+function searchOf(ctx: AnalysisContext): Search {
+  let search = ctx.memo.get('search') as Search | undefined;
+  if (search === undefined) {
+    const n = ctx.graph.model.elements.length;
+    search = { stamp: 0, seen: new Int32Array(n), queue: new Int32Array(n) };
+    ctx.memo.set('search', search);
+  }
+  return search;
 }
 
 /** Browsers send this element requests (with their cookies), directly or through edge components. */
 export function reachedByBrowsers(ctx: AnalysisContext, e: Element): boolean {
-  for (const o of originsOf(ctx, e.id)) if (isBrowser(o)) return true;
+  const origins = originsOf(ctx, e.id);
+  for (let i = 0; i < origins.length; i++) if (isBrowser(origins[i])) return true;
   return false;
 }
 
@@ -155,37 +245,60 @@ export function authenticatedUpstream(ctx: AnalysisContext, e: Element): boolean
     table.set(e.id, answer);
   }
   return answer;
+  // True when the element has inbound untrusted or forwarded flows and every one of them is authenticated.
   function walk(id: string, seen: Set<string>): boolean {
     if (seen.has(id)) return true;
     seen.add(id);
-    const inbound = ctx.graph.inFlows(id).filter((f) => {
-      if (f.from === id) return false;
+    const inFlows = ctx.graph.inFlows(id);
+    let inbound = 0;
+    for (let i = 0; i < inFlows.length; i++) {
+      const f = inFlows[i];
+      if (f.from === id) continue;
       const src = ctx.graph.elements.get(f.from);
-      return ctx.isUntrustedSource(f.from) || isPassThrough(src);
-    });
-    if (inbound.length === 0) return false;
-    return inbound.every((f) => {
-      if (f.auth !== 'none') return true;
-      const src = ctx.graph.elements.get(f.from);
+      if (!ctx.isUntrustedSource(f.from) && !isPassThrough(src)) continue;
+      inbound++;
+      if (f.auth !== 'none') continue;
       if (!src || !isPassThrough(src)) return false;
-      if ((src.auth && src.auth !== 'none') || src.controls.includes('authentication')) return true;
-      return walk(src.id, seen);
-    });
+      if ((src.auth && src.auth !== 'none') || src.controls.includes('authentication')) continue;
+      if (!walk(src.id, seen)) return false;
+    }
+    return inbound > 0;
   }
 }
 
-/** Sources of flows into a broker (producers) and targets of its flows (consumers). */
+/** Sources of flows into a broker (producers) and targets of its flows (consumers), one per flow (shared: read only). */
 export function producersOf(ctx: AnalysisContext, broker: Element): Element[] {
-  return ctx.graph.inFlows(broker.id).map((f) => ctx.graph.elements.get(f.from)).filter(defined).filter((x) => x.id !== broker.id);
+  return peers(ctx, broker, 'producers', ctx.graph.flowSource, ctx.adjacency.inStart, ctx.adjacency.inFlow);
 }
 export function consumersOf(ctx: AnalysisContext, broker: Element): Element[] {
-  return ctx.graph.outFlows(broker.id).map((f) => ctx.graph.elements.get(f.to)).filter(defined).filter((x) => x.id !== broker.id);
+  return peers(ctx, broker, 'consumers', ctx.graph.flowTarget, ctx.adjacency.outStart, ctx.adjacency.outFlow);
 }
 
+/** The other ends of the element's flows in one direction, in model order, memoised (asked once per flow). */
+function peers(ctx: AnalysisContext, e: Element, name: string, end: Int32Array, start: Int32Array, edges: Int32Array): Element[] {
+  const i = ctx.graph.positionOf(e.id);
+  if (i < 0) return [];
+  const table = byPosition<Element[]>(ctx, name);
+  let list = table[i];
+  if (list === undefined) {
+    const nodes = ctx.graph.model.elements;
+    list = [];
+    for (let j = start[i]; j < start[i + 1]; j++) {
+      const other = nodes[end[edges[j]]];
+      if (other.id !== e.id) list.push(other);
+    }
+    table[i] = list;
+  }
+  return list;
+}
+
+const STATE_CHANGING_KINDS: ReadonlySet<string> = new Set(['upload', 'admin', 'register', 'password-reset', 'login']);
+
 /** Endpoints that change state: a state-changing method, or a kind that always does. */
-export const changesState = (ep: Endpoint) =>
-  ep.methods.some((m) => STATE_CHANGING_METHODS.has(m)) ||
-  ['upload', 'admin', 'register', 'password-reset', 'login'].includes(ep.kind);
+export function changesState(ep: Endpoint): boolean {
+  for (let i = 0; i < ep.methods.length; i++) if (STATE_CHANGING_METHODS.has(ep.methods[i])) return true;
+  return STATE_CHANGING_KINDS.has(ep.kind);
+}
 
 /** A flow's target endpoint, when the flow names one. */
 export const endpointOfFlow = (ctx: AnalysisContext, f: Flow): Endpoint | undefined =>
@@ -197,7 +310,9 @@ const NO_TARGETS: readonly never[] = Object.freeze([]);
 export function targetsOf(ctx: AnalysisContext, e: Element, pick: (t: Element) => boolean): ReadonlyArray<{ flow: Flow; target: Element }> {
   // Asked of every exposed process: most have no such target, and then no list is made.
   let hits: Array<{ flow: Flow; target: Element }> | undefined;
-  for (const flow of ctx.graph.outFlows(e.id)) {
+  const out = ctx.graph.outFlows(e.id);
+  for (let i = 0; i < out.length; i++) {
+    const flow = out[i];
     if (flow.to === e.id) continue;
     const target = ctx.graph.elements.get(flow.to);
     if (target !== undefined && pick(target)) (hits ??= []).push({ flow, target });
@@ -211,7 +326,12 @@ export function targetsOf(ctx: AnalysisContext, e: Element, pick: (t: Element) =
  * the element itself.
  */
 export function publicPathsHave(ctx: AnalysisContext, e: Element, control: string): boolean {
-  const open = e.endpoints.filter((ep) => !ep.callers);
-  if (open.length === 0) return ctx.elementHas(e, control);
-  return open.every((ep) => ctx.endpointHas(ep, control));
+  let open = 0;
+  for (let i = 0; i < e.endpoints.length; i++) {
+    const ep = e.endpoints[i];
+    if (ep.callers) continue;
+    open++;
+    if (!ctx.endpointHas(ep, control)) return false;
+  }
+  return open > 0 || ctx.elementHas(e, control);
 }

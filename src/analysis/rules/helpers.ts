@@ -1,4 +1,5 @@
 // Small building blocks shared by rule families, so each rule reads as its facts and nothing else.
+import { CONTROLS } from '../../model/catalog.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import { rated } from '../risk.js';
@@ -7,9 +8,10 @@ import type { EvidenceRef, MitigatedOutcome, Outcome, ThreatOutcome } from './ty
 
 /** Who can reach an endpoint: its callers when the model restricts them, else whoever reaches the element. */
 export function endpointExposure(ep: Endpoint, element: Element, ctx: AnalysisContext): Exposure {
-  if (!ep.callers) return ctx.exposure(element.id);
-  if (ep.callers.some((c) => ctx.isUntrustedSource(c))) return 'internet';
-  if (ep.callers.some((c) => ctx.exposure(c) !== 'internal')) return 'indirect';
+  const callers = ep.callers;
+  if (!callers) return ctx.exposure(element.id);
+  for (let i = 0; i < callers.length; i++) if (ctx.isUntrustedSource(callers[i])) return 'internet';
+  for (let i = 0; i < callers.length; i++) if (ctx.exposure(callers[i]) !== 'internal') return 'indirect';
   return 'internal';
 }
 
@@ -45,13 +47,15 @@ export const evidence = (fact: string, at: EvidenceRef['at']): EvidenceRef => ({
 /** Evidence that a control is absent: points at where it would be declared. */
 export function missingControlEvidence(controls: readonly string[], element: Element, ep?: Endpoint): EvidenceRef {
   const where = ep ? `${ep.key} on ${element.name}` : element.name;
+  // No cache of the joined lists: many are literals made per call, and a weak map of them costs the
+  // collector more than the join.
   return evidence(`no ${controls.join(' or ')} on ${where} or in front of it`, ep ? ep.at : element.at);
 }
 
 /** The controls from `anyOf` in place for an endpoint (or an element when no endpoint is given). */
 export function presentControls(ctx: AnalysisContext, anyOf: readonly string[], element: Element, ep?: Endpoint): string[] {
   const present: string[] = [];
-  for (const c of anyOf) if (ep ? ctx.endpointHas(ep, c) : ctx.elementHas(element, c)) present.push(c);
+  for (let i = 0; i < anyOf.length; i++) if (ep ? ctx.endpointHas(ep, anyOf[i]) : ctx.elementHas(element, anyOf[i])) present.push(anyOf[i]);
   return present;
 }
 
@@ -107,7 +111,10 @@ export const flowLabel = (f: Flow, ctx: AnalysisContext) =>
 export type { Outcome };
 
 /** The mitigation reason of the perimeter rules: which of the perimeter controls stand in front. */
-export const onlyReachableThrough = (present: string[]) => `only reachable through ${present.join(' or ')}`;
+export const onlyReachableThrough = (present: string[]): string =>
+  (present.length === 1 ? REACHABLE_THROUGH.get(present[0]) : undefined) ?? `only reachable through ${present.join(' or ')}`;
+// One built-in control is the usual answer: its sentence is made once.
+const REACHABLE_THROUGH = new Map(Object.keys(CONTROLS).map((c) => [c, `only reachable through ${c}`]));
 
 /** What a control-gated finding is about: the element (or its endpoint) whose controls count, and the flows in question. */
 export interface Subject {
@@ -134,7 +141,10 @@ export function unlessControlled(
   const { element, endpoint } = subject;
   // Most subjects have none of the controls: a list is made only for one that is present.
   let present: string[] | undefined;
-  for (const c of controls) if (endpoint ? ctx.endpointHas(endpoint, c) : ctx.elementHas(element, c)) (present ??= []).push(c);
+  for (let i = 0; i < controls.length; i++) {
+    const c = controls[i];
+    if (endpoint ? ctx.endpointHas(endpoint, c) : ctx.elementHas(element, c)) (present ??= []).push(c);
+  }
   const component = endpoint ? endpoint.element : element.id;
   const endpointId = endpoint ? endpoint.id : undefined;
   const flows = subject.flows ? flowIds(subject.flows) : undefined;
