@@ -1,14 +1,18 @@
 // Spoofing: can an attacker pass for someone else?
+import type { Element } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
+import type { RatedLevel } from '../types.js';
 import { adminOpenToInternet } from './authorization.js';
 import {
-  assetNames, authenticatedUpstream, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, restricted, sensitiveAssetsOf,
+  assetNames, authenticatedUpstream, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, perElement, restricted,
+  sensitiveAssetsOf,
 } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood,
   isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
-import type { ElementRule, EndpointRule, FlowRule } from './types.js';
+import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.js';
 
 const SESSION_CONTROLS = ['secure-cookies', 'session-management'] as const;
 
@@ -288,20 +292,51 @@ export const unauthenticatedStoreAccess: FlowRule = {
     if (flow.auth !== 'none' || !isNetworkFlow(flow)) return undefined;
     const store = ctx.graph.elements.get(flow.to);
     if (!store || store.kind !== 'store') return undefined;
-    const held = sensitiveAssetsOf(ctx, store.id);
-    if (held.length === 0) return undefined;
-    return unlessControlled(ctx, { element: store, flows: [flow] }, ['authentication'], 'the store requires authentication', () => ({
-      title: `${store.name} accepts unauthenticated connections`,
-      description: `${flowLabel(flow, ctx)} carries no credentials, so ${store.name} (holding ${assetNames(held)}) answers anyone who can reach it on the network.`,
-      likelihood: ctx.isUntrustedSource(flow.from)
-        ? rated('High', 'the caller sits in an untrusted zone')
-        : rated('Medium', 'needs network access to the store: some access'),
-      impact: assetImpact(held, 'confidentiality', rated('Medium', 'the stored data')),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at), evidence(`${store.name} stores ${assetNames(held)}`, store.at)],
-      target: store.name,
-    }));
+    const held = heldSensitive(ctx, store);
+    if (held === undefined) return undefined;
+    return unlessControlled(ctx, { element: store, flows: [flow] }, AUTHENTICATION, 'the store requires authentication', () => {
+      const label = flowLabel(flow, ctx);
+      return {
+        title: held.title,
+        description: `${label} carries no credentials, so ${held.holding}`,
+        likelihood: ctx.isUntrustedSource(flow.from) ? UNTRUSTED_CALLER : NETWORK_ACCESS,
+        impact: held.impact,
+        evidence: [evidence(`${label} uses auth none`, flow.at), held.evidence],
+        target: store.name,
+      };
+    });
   },
 };
+
+const AUTHENTICATION = ['authentication'] as const;
+const UNTRUSTED_CALLER = rated('High', 'the caller sits in an untrusted zone');
+const NETWORK_ACCESS = rated('Medium', 'needs network access to the store: some access');
+const STORED_DATA = rated('Medium', 'the stored data');
+
+/** What every unauthenticated connection into one store says about the store, worded once per store. */
+interface HeldSensitive {
+  title: string;
+  holding: string;
+  impact: RatedLevel;
+  evidence: EvidenceRef;
+}
+
+function heldSensitive(ctx: AnalysisContext, store: Element): HeldSensitive | undefined {
+  const table = perElement<HeldSensitive | null>(ctx, 'unauthenticated-store-access');
+  let facts = table.get(store.id);
+  if (facts === undefined) {
+    const held = sensitiveAssetsOf(ctx, store.id);
+    const names = held.length === 0 ? '' : assetNames(held);
+    facts = held.length === 0 ? null : {
+      title: `${store.name} accepts unauthenticated connections`,
+      holding: `${store.name} (holding ${names}) answers anyone who can reach it on the network.`,
+      impact: assetImpact(held, 'confidentiality', STORED_DATA),
+      evidence: evidence(`${store.name} stores ${names}`, store.at),
+    };
+    table.set(store.id, facts);
+  }
+  return facts ?? undefined;
+}
 
 export const unauthenticatedDevice: FlowRule = {
   id: 'unauthenticated-device',

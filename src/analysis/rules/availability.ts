@@ -4,8 +4,9 @@ import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
 import { assetList, assetNames, cached } from './facts.js';
 import {
-  anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowLabel,
-  isExposed, missingControlEvidence, mitigatedBy, presentControls, threat, unlessControlled,
+  anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowIds as flowIdsOf,
+  flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
+  unlessControlled,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -71,39 +72,44 @@ export const noCircuitBreaker: ModelRule = {
     const { graph } = ctx;
     const { elements, flows: all } = graph.model;
     // One pass over the flows with their ends as element positions: no lookups by id.
-    const calls: Flow[] = [];
+    const calls: number[] = [];
     for (let k = 0; k < all.length; k++) {
       const f = all[k];
       if (f.from === f.to || !f.synchronous) continue;
       const s = graph.flowSource[k];
       const t = graph.flowTarget[k];
       if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || graph.trustRankAt(s) < 2) continue;
-      calls.push(f);
+      calls.push(k);
     }
+    // Whether a calling process has either control itself, asked once per caller (by position; 0 unknown, 1 no, 2 yes).
+    const resilient = new Uint8Array(elements.length);
     const out: Outcome[] = [];
-    for (const [key, flows] of [...groupByCommonBoundary(graph, calls)].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, flows] of groupByCommonBoundary(graph, calls)) {
       const group = groupComponent(ctx, key);
-      const where = { component: group.component, componentKind: group.componentKind, flows: flows.map((f) => f.id) };
-      const fragile = flows.filter((f) => {
-        const source = graph.elements.get(f.from)!;
-        return !RESILIENCE_CONTROLS.some((c) => ctx.elementHas(source, c) || f.controls.includes(c));
-      });
+      const flowIds = flowIdsOf(flows);
+      const fragile: Flow[] = [];
+      for (const f of flows) {
+        if (f.controls.includes('circuit-breaker') || f.controls.includes('timeouts')) continue;
+        const s = graph.positionOf(f.from);
+        if (resilient[s] === 0) {
+          const source = elements[s];
+          resilient[s] = ctx.elementHas(source, 'circuit-breaker') || ctx.elementHas(source, 'timeouts') ? 2 : 1;
+        }
+        if (resilient[s] === 1) fragile.push(f);
+      }
       if (fragile.length === 0) {
-        out.push(mitigatedBy([...RESILIENCE_CONTROLS], where, 'every synchronous call has a timeout or circuit breaker'));
+        out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, RESILIENCE, 'every synchronous call has a timeout or circuit breaker'));
         continue;
       }
-      const callers = [...new Set(fragile.map((f) => graph.elements.get(f.from)!.name))].sort();
-      out.push(threat({
-        component: group.component,
-        componentKind: group.componentKind,
-        flows: fragile.map((f) => f.id),
+      const callers = [...new Set(fragile.map((f) => graph.elements.get(f.from)!.name))].sort().join(', ');
+      out.push(threatOutcome(group.component, group.componentKind, undefined, fragile.length === flows.length ? flowIds : flowIdsOf(fragile), {
         title: `Cascading failure: no circuit breakers ${group.inBoundary ? `in ${group.name}` : `on calls from ${group.name}`}`,
-        description: `${callers.join(', ')} make ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts their workers and the outage spreads.`,
+        description: `${callers} make ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts their workers and the outage spreads.`,
         likelihood: rated('Medium', 'a partial outage or load on one dependency triggers it: some access'),
         impact: rated('Medium', 'callers stop responding: downtime'),
         evidence: [
-          ...flowEvidence(ctx, fragile, (f) => `synchronous ${f.protocol} call`),
-          evidence(`no ${RESILIENCE_CONTROLS.join(' or ')} on ${callers.join(', ')}`, graph.elements.get(fragile[0].from)!.at),
+          ...flowEvidence(ctx, fragile, synchronousCall),
+          evidence(`no ${RESILIENCE_CONTROLS.join(' or ')} on ${callers}`, graph.elements.get(fragile[0].from)!.at),
         ],
         target: group.name,
       }));
@@ -111,6 +117,9 @@ export const noCircuitBreaker: ModelRule = {
     return out;
   },
 };
+
+const RESILIENCE: string[] = [...RESILIENCE_CONTROLS];
+const synchronousCall = (f: Flow) => `synchronous ${f.protocol} call`;
 
 /** Whether `no-rate-limiting` reports this endpoint (other rules defer to it rather than repeat it). */
 export function rateLimitGap(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
