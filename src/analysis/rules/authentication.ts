@@ -1,5 +1,5 @@
 // Spoofing: can an attacker pass for someone else?
-import type { Element } from '../../model/types.js';
+import type { Element, Endpoint } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
@@ -10,11 +10,12 @@ import {
 } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood,
-  isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat, unlessControlled,
+  isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.js';
 
 const SESSION_CONTROLS = ['secure-cookies', 'session-management'] as const;
+const bySessionCookie = (ep: Endpoint) => ep.auth === 'session-cookie';
 
 export const sessionHijacking: ElementRule = {
   id: 'session-hijacking',
@@ -32,12 +33,12 @@ export const sessionHijacking: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    const sessionEndpoints = element.endpoints.filter((ep) => ep.auth === 'session-cookie');
-    if (element.auth !== 'session-cookie' && sessionEndpoints.length === 0) return undefined;
+    const sessionEndpoint = element.endpoints.find(bySessionCookie);
+    if (element.auth !== 'session-cookie' && sessionEndpoint === undefined) return undefined;
     if (!isExposed(ctx.exposure(element.id))) return undefined;
     const present = presentControls(ctx, SESSION_CONTROLS, element);
     if (present.length === SESSION_CONTROLS.length) {
-      return mitigatedBy(present, elementComponent(element), 'session cookies are hardened and sessions rotated');
+      return mitigatedOutcome(element.id, 'element', undefined, undefined, present, 'session cookies are hardened and sessions rotated');
     }
     const missing = SESSION_CONTROLS.filter((c) => !present.includes(c));
     // What a hijacked session can read: the restricted data its endpoints return.
@@ -51,7 +52,7 @@ export const sessionHijacking: ElementRule = {
         ? rated('High', 'hijacked sessions read restricted data')
         : rated('Medium', 'one user\'s account and data: partial exposure'),
       evidence: [
-        evidence(`${element.name} authenticates callers with session-cookie`, element.auth === 'session-cookie' ? [...element.at, 'auth'] : sessionEndpoints[0].at),
+        evidence(`${element.name} authenticates callers with session-cookie`, element.auth === 'session-cookie' ? [...element.at, 'auth'] : sessionEndpoint!.at),
         missingControlEvidence(missing, element),
       ],
     });
@@ -239,6 +240,9 @@ export const insecurePasswordReset: EndpointRule = {
 };
 
 const TOKEN_CONTROLS = ['token-validation'] as const;
+const byJwt = (x: { auth?: string }) => x.auth === 'jwt';
+const VALIDATION_FLAW = rated('Medium', 'needs a validation flaw; public tools try the known ones');
+const FORGED_IDENTITY = rated('High', 'any identity can be forged: full compromise of access control');
 
 export const missingTokenValidation: ElementRule = {
   id: 'missing-token-validation',
@@ -257,15 +261,13 @@ export const missingTokenValidation: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!isExposed(ctx.exposure(element.id))) return undefined;
-    const jwtIn = element.auth === 'jwt' || element.endpoints.some((ep) => ep.auth === 'jwt') ||
-      ctx.graph.inFlows(element.id).some((f) => f.auth === 'jwt');
-    if (!jwtIn) return undefined;
-    const jwtFlow = ctx.graph.inFlows(element.id).find((f) => f.auth === 'jwt');
+    const jwtFlow = ctx.graph.inFlows(element.id).find(byJwt);
+    if (jwtFlow === undefined && element.auth !== 'jwt' && !element.endpoints.some(byJwt)) return undefined;
     return unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
       title: `JWTs accepted without full validation by ${element.name}`,
       description: `${element.name} authenticates callers by JWT and does not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
-      likelihood: rated('Medium', 'needs a validation flaw; public tools try the known ones'),
-      impact: rated('High', 'any identity can be forged: full compromise of access control'),
+      likelihood: VALIDATION_FLAW,
+      impact: FORGED_IDENTITY,
       evidence: [
         jwtFlow ? evidence(`${flowLabel(jwtFlow, ctx)} authenticates with jwt`, jwtFlow.at) : evidence(`${element.name} accepts jwt`, element.at),
         missing,

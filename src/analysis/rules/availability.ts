@@ -243,13 +243,21 @@ export const cacheStampede: ElementRule = {
   check(element, ctx) {
     if (element.type !== 'cache' || element.stores.length === 0) return undefined;
     const cached = new Set(element.stores);
-    const users = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((e) => e?.kind === 'process') as Element[];
-    for (const user of users) {
-      const backing = ctx.graph.outFlows(user.id)
-        .map((f) => ({ f, db: ctx.graph.elements.get(f.to) }))
-        .filter((x) => (x.db?.type === 'database' || x.db?.type === 'search-index') && x.db.stores.some((a) => cached.has(a)));
-      if (backing.length === 0) continue;
-      const db = backing[0].db!;
+    const backs = (db: Element | undefined): db is Element =>
+      db !== undefined && (db.type === 'database' || db.type === 'search-index') && db.stores.some((a) => cached.has(a));
+    for (const f of ctx.graph.inFlows(element.id)) {
+      const user = ctx.graph.elements.get(f.from);
+      if (user?.kind !== 'process') continue;
+      // The first database behind the cache that this user reads from.
+      let db: Element | undefined;
+      for (const g of ctx.graph.outFlows(user.id)) {
+        const target = ctx.graph.elements.get(g.to);
+        if (backs(target)) {
+          db = target;
+          break;
+        }
+      }
+      if (db === undefined) continue;
       const shared = assetList(ctx, db.stores.filter((a) => cached.has(a)));
       const present = [...new Set([...presentControls(ctx, ['request-coalescing'], element), ...presentControls(ctx, ['request-coalescing'], user)])];
       if (present.length) return mitigatedBy(present, elementComponent(element), 'concurrent misses are coalesced');

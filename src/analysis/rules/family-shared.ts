@@ -82,3 +82,42 @@ export class AssetSet {
     }
   }
 }
+
+/** A flow and the element it reaches. */
+export interface FlowTarget {
+  flow: Flow;
+  target: Element;
+}
+
+/**
+ * Per source element (by position), its flows to targets that `pick` accepts, in model order (self-flows
+ * aside unless `withSelf`): one pass over the flows per analysis, under `name`, with `pick` asked once per
+ * target. Rules that ask every exposed process about its targets of one kind then read a slot.
+ */
+export function flowsToTargets(
+  ctx: AnalysisContext,
+  name: string,
+  pick: (target: Element) => boolean,
+  withSelf = false,
+): readonly (FlowTarget[] | undefined)[] {
+  return cached(ctx, `family:flows-to:${name}`, () => {
+    const { graph } = ctx;
+    const { elements, flows } = graph.model;
+    const bySource: (FlowTarget[] | undefined)[] = new Array(elements.length);
+    const picked = new Uint8Array(elements.length); // 0 not asked yet, 1 no, 2 yes
+    for (let k = 0; k < flows.length; k++) {
+      const s = graph.flowSource[k];
+      const t = graph.flowTarget[k];
+      if (s < 0 || t < 0 || (s === t && !withSelf)) continue;
+      if (picked[t] === 0) picked[t] = pick(elements[t]) ? 2 : 1;
+      if (picked[t] === 2) (bySource[s] ??= []).push({ flow: flows[k], target: elements[t] });
+    }
+    return bySource;
+  });
+}
+
+/** The slot of `flowsToTargets` for one element. */
+export function targetsFrom(table: readonly (FlowTarget[] | undefined)[], ctx: AnalysisContext, e: Element): FlowTarget[] | undefined {
+  const i = ctx.graph.positionOf(e.id);
+  return i < 0 ? undefined : table[i];
+}

@@ -2,13 +2,16 @@
 import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { highConfidentiality, isBroker, producersOf, sensitive, targetsOf } from './facts.js';
+import { highConfidentiality, isBroker, producersOf, sensitive } from './facts.js';
+import { flowsToTargets, targetsFrom } from './family-shared.js';
 import {
   endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
 } from './helpers.js';
-import type { ElementRule, EndpointRule } from './types.js';
+import type { ElementRule, EndpointRule, EvidenceRef } from './types.js';
 
 const SQL_CONTROLS = ['parameterized-queries'] as const;
+const isSql = (t: Element) => t.traits.includes('sql');
+const WHOLE_DATABASE = rated('High', 'the whole database can be read: data breach');
 /** Likelihood when untrusted input reaches the interpreter only through other components. */
 const SOME_SKILL = 'input arrives through other components: some skill';
 
@@ -30,22 +33,25 @@ export const sqlInjection: ElementRule = {
   check(element, ctx) {
     const exposure = ctx.exposure(element.id);
     if (!isExposed(exposure)) return undefined;
-    let sqlFlows: Flow[] | undefined;
-    for (const f of ctx.graph.outFlows(element.id)) if (ctx.graph.elements.get(f.to)?.traits.includes('sql')) (sqlFlows ??= []).push(f);
-    if (sqlFlows === undefined) return undefined;
+    const hits = targetsFrom(flowsToTargets(ctx, 'sql', isSql, true), ctx, element);
+    if (hits === undefined) return undefined;
+    const sqlFlows = hits.map((h) => h.flow);
     return unlessControlled(ctx, { element, flows: sqlFlows }, SQL_CONTROLS, 'queries are parameterized', (missing) => {
-      const dbs = [...new Set(sqlFlows.map((f) => f.to))].sort();
-      const assets = dbs.flatMap((d) => ctx.assetsOf(d));
-      const dbNames = dbs.map((d) => ctx.graph.elements.get(d)?.name ?? d).join(', ');
+      // The databases once each, in id order (usually there is one).
+      const dbs: Element[] = [];
+      for (const h of hits) if (!dbs.includes(h.target)) dbs.push(h.target);
+      if (dbs.length > 1) dbs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const assets = dbs.length === 1 ? ctx.assetsOf(dbs[0].id) : dbs.flatMap((d) => ctx.assetsOf(d.id));
+      const dbNames = dbs.length === 1 ? dbs[0].name : dbs.map((d) => d.name).join(', ');
+      const evidenceList: EvidenceRef[] = new Array(hits.length + 1);
+      for (let i = 0; i < hits.length; i++) evidenceList[i] = evidence(`${element.name} queries ${hits[i].target.name} (SQL)`, hits[i].flow.at);
+      evidenceList[hits.length] = missing;
       return {
         title: `SQL injection from ${element.name} into ${dbNames}`,
         description: `${element.name} takes input from an untrusted zone and queries ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
         likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found and exploited with public tools', SOME_SKILL),
-        impact: assetImpact(assets, 'confidentiality', rated('High', 'the whole database can be read: data breach')),
-        evidence: [
-          ...sqlFlows.map((f) => evidence(`${element.name} queries ${ctx.graph.elements.get(f.to)?.name ?? f.to} (SQL)`, f.at)),
-          missing,
-        ],
+        impact: assetImpact(assets, 'confidentiality', WHOLE_DATABASE),
+        evidence: evidenceList,
       };
     });
   },
@@ -85,8 +91,8 @@ function downstreamInjection(spec: {
     check(element, ctx) {
       const exposure = ctx.exposure(element.id);
       if (!isExposed(exposure)) return undefined;
-      const hits = targetsOf(ctx, element, spec.picks);
-      if (hits.length === 0) return undefined;
+      const hits = targetsFrom(flowsToTargets(ctx, spec.id, spec.picks), ctx, element);
+      if (hits === undefined) return undefined;
       const neutralised = (present: string[]) => `input is neutralised (${present.join(', ')})`;
       return unlessControlled(ctx, { element, flows: hits.map((h) => h.flow) }, spec.controls, neutralised, (missing) => {
         const names = [...new Set(hits.map((h) => h.target.name))].sort().join(', ');
@@ -275,6 +281,9 @@ export const xxe = interpreterRule({
   impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),
 });
 
+const isLogs = (t: Element) => t.type === 'logs';
+const isFileStorage = (t: Element) => t.type === 'file-storage';
+
 export const logInjection: ElementRule = {
   id: 'log-injection',
   stride: 'R',
@@ -292,8 +301,8 @@ export const logInjection: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element) || !isExposed(ctx.exposure(element.id))) return undefined;
-    const logs = targetsOf(ctx, element, (t) => t.type === 'logs');
-    if (logs.length === 0) return undefined;
+    const logs = targetsFrom(flowsToTargets(ctx, 'logs', isLogs), ctx, element);
+    if (logs === undefined) return undefined;
     return unlessControlled(ctx, { element, flows: logs.map((l) => l.flow) }, ['log-sanitization'], 'input is encoded before logging', (missing) => ({
       title: `Forged log entries from ${element.name}`,
       description: `${element.name} logs requests from an untrusted zone to ${logs.map((l) => l.target.name).join(', ')} without declaring that input is encoded; an attacker can forge or hide entries.`,
@@ -324,8 +333,8 @@ export const pathTraversal: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const fs = targetsOf(ctx, element, (t) => t.type === 'file-storage');
-    if (fs.length === 0) return undefined;
+    const fs = targetsFrom(flowsToTargets(ctx, 'file-storage', isFileStorage), ctx, element);
+    if (fs === undefined) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, PATH_CONTROLS, 'file names are validated', (missing) => ({
       title: `Path traversal through ${ep.key}`,
       description: `${ep.key} on ${element.name} handles files on ${fs.map((x) => x.target.name).join(', ')}; a crafted file name can escape the intended folder.`,

@@ -5,6 +5,7 @@ import {
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
 import type { Endpoint, Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { assetList, assetNames, cached } from './facts.js';
 import type { EndpointRule } from './types.js';
 
@@ -170,6 +171,39 @@ export const webhookReplay: EndpointRule = {
 };
 
 const MALWARE_CONTROLS = ['malware-scanning'] as const;
+const STAFF_TYPES: readonly string[] = ['admin', 'support-staff', 'developer'];
+
+/**
+ * Endpoints and flows by the uploaded assets they return or carry, indexed once per analysis (a scan of
+ * the whole model per upload endpoint made large models quadratic); only assets some upload endpoint
+ * accepts are indexed, and lists keep model order.
+ */
+function uploadIndex(ctx: AnalysisContext) {
+  return cached(ctx, 'endpoints-returning-and-flows-carrying', () => {
+    const { elements, flows } = ctx.graph.model;
+    const uploadable = new Set<string>();
+    const endpoints: Endpoint[] = [];
+    for (let e = 0; e < elements.length; e++) {
+      const list = elements[e].endpoints;
+      for (let j = 0; j < list.length; j++) {
+        const other = list[j];
+        endpoints.push(other);
+        if (other.kind === 'upload') for (let a = 0; a < other.accepts.length; a++) uploadable.add(other.accepts[a]);
+      }
+    }
+    const returning = new Map<string, number[]>();
+    const carrying = new Map<string, number[]>();
+    for (let i = 0; i < endpoints.length; i++) {
+      const returns = endpoints[i].returns;
+      for (let a = 0; a < returns.length; a++) if (uploadable.has(returns[a])) pushTo(returning, returns[a], i);
+    }
+    for (let i = 0; i < flows.length; i++) {
+      const data = flows[i].data;
+      for (let a = 0; a < data.length; a++) if (uploadable.has(data[a])) pushTo(carrying, data[a], i);
+    }
+    return { endpoints, returning, carrying };
+  });
+}
 
 export const malwareUpload: EndpointRule = {
   id: 'malware-upload',
@@ -189,16 +223,7 @@ export const malwareUpload: EndpointRule = {
   check(ep, element, ctx) {
     if (ep.accepts.length === 0 || !isExposed(endpointExposure(ep, element, ctx))) return undefined;
     const uploaded = new Set(ep.accepts);
-    // Endpoints and flows by the assets they return or carry, indexed once per analysis (a scan of the
-    // whole model per upload endpoint made large models quadratic); candidates keep model order.
-    const index = cached(ctx, 'endpoints-returning-and-flows-carrying', () => {
-      const endpoints = ctx.graph.model.elements.flatMap((e) => e.endpoints);
-      const returning = new Map<string, number[]>();
-      const carrying = new Map<string, number[]>();
-      endpoints.forEach((other, i) => other.returns.forEach((a) => pushTo(returning, a, i)));
-      ctx.graph.model.flows.forEach((f, i) => f.data.forEach((a) => pushTo(carrying, a, i)));
-      return { endpoints, returning, carrying };
-    });
+    const index = uploadIndex(ctx);
     const candidates = <T>(m: Map<string, number[]>, all: readonly T[]): T[] => {
       const at = new Set<number>();
       for (const a of uploaded) for (const i of m.get(a) ?? []) at.add(i);
@@ -213,7 +238,7 @@ export const malwareUpload: EndpointRule = {
       return from !== undefined && from.kind !== 'external' && to !== undefined && to.kind !== 'store';
     });
     if (servedBy.length === 0 && sharedFlows.length === 0) return undefined;
-    const staff = sharedFlows.some((f) => ['admin', 'support-staff', 'developer'].includes(ctx.graph.elements.get(f.to)?.type ?? ''));
+    const staff = sharedFlows.some((f) => STAFF_TYPES.includes(ctx.graph.elements.get(f.to)?.type ?? ''));
     const names = assetNames(assetList(ctx, [...uploaded]));
     return unlessControlled(ctx, { element, endpoint: ep }, MALWARE_CONTROLS, 'uploads are scanned', (missing) => ({
       title: `Uploaded malware shared through ${ep.key}`,

@@ -5,7 +5,8 @@ import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { rateLimitGap } from './availability.js';
-import { assetNames, isLlm, perElement, reachedByBrowsers, sensitive } from './facts.js';
+import { assetNames, isLlm, perElement, sensitive } from './facts.js';
+import { browserReached } from './family-shared.js';
 import {
   anonymousInternetLikelihood, evidence, flowLabel, internetLikelihood, isExposed, unlessControlled,
 } from './helpers.js';
@@ -163,7 +164,7 @@ export const llmInsecureOutput: ElementRule = {
   check(element, ctx) {
     const use = llmUse(ctx, element);
     if (!use) return undefined;
-    const browsers = reachedByBrowsers(ctx, element);
+    const browsers = browserReached(ctx, element);
     const sinks = ctx.graph.outFlows(element.id).filter((f) => {
       const t = ctx.graph.elements.get(f.to);
       return t !== undefined && f.to !== element.id && !isLlm(t) && (t.kind === 'store' || t.kind === 'process');
