@@ -8,6 +8,7 @@ import {
   flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
   unlessControlled,
 } from './helpers.js';
+import { targetKind, targetsOfKind } from './family-shared.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
 
@@ -83,25 +84,36 @@ export const noCircuitBreaker: ModelRule = {
     }
     // Whether a calling process has either control itself, asked once per caller (by position; 0 unknown, 1 no, 2 yes).
     const resilient = new Uint8Array(elements.length);
+    // The last group that listed each caller, so that a group names its callers once each.
+    const namedIn = new Int32Array(elements.length).fill(-1);
     const out: Outcome[] = [];
-    for (const [key, flows] of groupByCommonBoundary(graph, calls)) {
+    const groups = groupByCommonBoundary(graph, calls);
+    for (let g = 0; g < groups.length; g++) {
+      const [key, flows] = groups[g];
       const group = groupComponent(ctx, key);
       const flowIds = flowIdsOf(flows);
       const fragile: Flow[] = [];
-      for (const f of flows) {
+      const names: string[] = [];
+      for (let i = 0; i < flows.length; i++) {
+        const f = flows[i];
         if (f.controls.includes('circuit-breaker') || f.controls.includes('timeouts')) continue;
         const s = graph.positionOf(f.from);
         if (resilient[s] === 0) {
           const source = elements[s];
           resilient[s] = ctx.elementHas(source, 'circuit-breaker') || ctx.elementHas(source, 'timeouts') ? 2 : 1;
         }
-        if (resilient[s] === 1) fragile.push(f);
+        if (resilient[s] === 2) continue;
+        fragile.push(f);
+        if (namedIn[s] !== g) {
+          namedIn[s] = g;
+          names.push(elements[s].name);
+        }
       }
       if (fragile.length === 0) {
         out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, RESILIENCE, 'every synchronous call has a timeout or circuit breaker'));
         continue;
       }
-      const callers = [...new Set(fragile.map((f) => graph.elements.get(f.from)!.name))].sort().join(', ');
+      const callers = distinctSorted(names).join(', ');
       out.push(threatOutcome(group.component, group.componentKind, undefined, fragile.length === flows.length ? flowIds : flowIdsOf(fragile), {
         title: `Cascading failure: no circuit breakers ${group.inBoundary ? `in ${group.name}` : `on calls from ${group.name}`}`,
         description: `${callers} make ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts their workers and the outage spreads.`,
@@ -119,6 +131,16 @@ export const noCircuitBreaker: ModelRule = {
 };
 
 const RESILIENCE: string[] = [...RESILIENCE_CONTROLS];
+
+/** Sorts in place and drops repeats (two callers may share a name). */
+function distinctSorted(names: string[]): string[] {
+  if (names.length < 2) return names;
+  names.sort();
+  let kept = 1;
+  for (let i = 1; i < names.length; i++) if (names[i] !== names[kept - 1]) names[kept++] = names[i];
+  names.length = kept;
+  return names;
+}
 const synchronousCall = (f: Flow) => `synchronous ${f.protocol} call`;
 
 /** Whether `no-rate-limiting` reports this endpoint (other rules defer to it rather than repeat it). */
@@ -225,6 +247,8 @@ export const singlePointOfFailure: ElementRule = {
   },
 };
 
+const DATABASES = targetKind((t) => t.type === 'database' || t.type === 'search-index', true);
+
 export const cacheStampede: ElementRule = {
   id: 'cache-stampede',
   stride: 'D',
@@ -243,20 +267,11 @@ export const cacheStampede: ElementRule = {
   check(element, ctx) {
     if (element.type !== 'cache' || element.stores.length === 0) return undefined;
     const cached = new Set(element.stores);
-    const backs = (db: Element | undefined): db is Element =>
-      db !== undefined && (db.type === 'database' || db.type === 'search-index') && db.stores.some((a) => cached.has(a));
     for (const f of ctx.graph.inFlows(element.id)) {
       const user = ctx.graph.elements.get(f.from);
       if (user?.kind !== 'process') continue;
-      // The first database behind the cache that this user reads from.
-      let db: Element | undefined;
-      for (const g of ctx.graph.outFlows(user.id)) {
-        const target = ctx.graph.elements.get(g.to);
-        if (backs(target)) {
-          db = target;
-          break;
-        }
-      }
+      // The first database this user reads from that holds some of what the cache holds.
+      const db = targetsOfKind(ctx, DATABASES, user)?.find((x) => x.target.stores.some((a) => cached.has(a)))?.target;
       if (db === undefined) continue;
       const shared = assetList(ctx, db.stores.filter((a) => cached.has(a)));
       const present = [...new Set([...presentControls(ctx, ['request-coalescing'], element), ...presentControls(ctx, ['request-coalescing'], user)])];

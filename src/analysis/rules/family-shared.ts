@@ -17,16 +17,18 @@ export const browsersAt = (ctx: AnalysisContext): ByPosition =>
   });
 
 /**
- * Elements that browsers send requests to, directly or through edge components: the same answer as
- * `reachedByBrowsers` (a browser among the element's origins), found forwards from the few browsers
- * instead of backwards from every element.
+ * Per element (by position), the browsers that send it requests, directly or through edge components,
+ * sorted by id: the browsers among its origins (`originsOf`), found forwards from the few browsers
+ * instead of backwards from every element. Undefined where no browser reaches.
  */
-export const browserReachedAt = (ctx: AnalysisContext): ByPosition =>
-  cached(ctx, 'family:browser-reached', () => {
+export const browserOriginsAt = (ctx: AnalysisContext): readonly (Element[] | undefined)[] =>
+  cached(ctx, 'family:browser-origins', () => {
     const { graph } = ctx;
     const elements = graph.model.elements;
     const browser = browsersAt(ctx);
-    const reached = new Uint8Array(elements.length);
+    const origins: (Element[] | undefined)[] = new Array(elements.length);
+    // The last browser that reached each element, so that one browser counts once per element.
+    const reachedBy = new Int32Array(elements.length).fill(-1);
     const visited = new Int32Array(elements.length).fill(-1);
     const queue: number[] = [];
     for (let b = 0; b < elements.length; b++) {
@@ -36,10 +38,14 @@ export const browserReachedAt = (ctx: AnalysisContext): ByPosition =>
       queue.push(b);
       visited[b] = b;
       for (let head = 0; head < queue.length; head++) {
-        for (const f of graph.outFlows(elements[queue[head]].id)) {
-          const t = graph.positionOf(f.to);
+        const out = graph.outFlows(elements[queue[head]].id);
+        for (let j = 0; j < out.length; j++) {
+          const t = graph.positionOf(out[j].to);
           if (t < 0 || t === b) continue;
-          reached[t] = 1;
+          if (reachedBy[t] !== b) {
+            reachedBy[t] = b;
+            (origins[t] ??= []).push(elements[b]);
+          }
           if (visited[t] !== b && isPassThrough(elements[t])) {
             visited[t] = b;
             queue.push(t);
@@ -47,13 +53,17 @@ export const browserReachedAt = (ctx: AnalysisContext): ByPosition =>
         }
       }
     }
-    return reached;
+    for (const list of origins) if (list !== undefined && list.length > 1) list.sort((x, y) => x.id.localeCompare(y.id));
+    return origins;
   });
 
 /** Whether browsers send this element requests (with their cookies), directly or through edge components. */
-export const browserReached = (ctx: AnalysisContext, e: Element): boolean => {
+export const browserReached = (ctx: AnalysisContext, e: Element): boolean => browserOriginsOf(ctx, e) !== undefined;
+
+/** The browsers that send this element requests, by id (see `browserOriginsAt`). */
+export const browserOriginsOf = (ctx: AnalysisContext, e: Element): readonly Element[] | undefined => {
   const i = ctx.graph.positionOf(e.id);
-  return i >= 0 && browserReachedAt(ctx)[i] === 1;
+  return i < 0 ? undefined : browserOriginsAt(ctx)[i];
 };
 
 /**
@@ -89,35 +99,63 @@ export interface FlowTarget {
   target: Element;
 }
 
+/** A kind of target rules look for among an element's flows (databases, log stores, language models). */
+export interface TargetKind {
+  readonly bit: number;
+  readonly pick: (target: Element) => boolean;
+  /** Whether an element's flows to itself count. */
+  readonly withSelf: boolean;
+}
+
+const targetKinds: TargetKind[] = [];
+
+/** Declares a kind of target (at module load): all kinds are then found in one pass over the flows. */
+export function targetKind(pick: (target: Element) => boolean, withSelf = false): TargetKind {
+  if (targetKinds.length === 31) throw new Error('too many target kinds for one bit mask');
+  const kind = { bit: 1 << targetKinds.length, pick, withSelf };
+  targetKinds.push(kind);
+  return kind;
+}
+
+type TargetTable = (FlowTarget[] | undefined)[];
+
 /**
- * Per source element (by position), its flows to targets that `pick` accepts, in model order (self-flows
- * aside unless `withSelf`): one pass over the flows per analysis, under `name`, with `pick` asked once per
- * target. Rules that ask every exposed process about its targets of one kind then read a slot.
+ * Per kind, per source element (by position), its flows to targets of that kind in model order: one pass
+ * over the flows per analysis, with each kind asked once per element. Rules that ask every exposed
+ * process about its targets of one kind then read a slot.
  */
-export function flowsToTargets(
-  ctx: AnalysisContext,
-  name: string,
-  pick: (target: Element) => boolean,
-  withSelf = false,
-): readonly (FlowTarget[] | undefined)[] {
-  return cached(ctx, `family:flows-to:${name}`, () => {
+const targetTables = (ctx: AnalysisContext): Map<TargetKind, TargetTable> =>
+  cached(ctx, 'family:flows-to-targets', () => {
     const { graph } = ctx;
     const { elements, flows } = graph.model;
-    const bySource: (FlowTarget[] | undefined)[] = new Array(elements.length);
-    const picked = new Uint8Array(elements.length); // 0 not asked yet, 1 no, 2 yes
+    const kinds = targetKinds.slice();
+    const mask = new Int32Array(elements.length);
+    for (let i = 0; i < elements.length; i++) {
+      let m = 0;
+      for (const kind of kinds) if (kind.pick(elements[i])) m |= kind.bit;
+      mask[i] = m;
+    }
+    const tables = new Map<TargetKind, TargetTable>();
+    for (const kind of kinds) tables.set(kind, new Array(elements.length));
     for (let k = 0; k < flows.length; k++) {
       const s = graph.flowSource[k];
       const t = graph.flowTarget[k];
-      if (s < 0 || t < 0 || (s === t && !withSelf)) continue;
-      if (picked[t] === 0) picked[t] = pick(elements[t]) ? 2 : 1;
-      if (picked[t] === 2) (bySource[s] ??= []).push({ flow: flows[k], target: elements[t] });
+      if (s < 0 || t < 0 || mask[t] === 0) continue;
+      for (const kind of kinds) {
+        if ((mask[t] & kind.bit) === 0 || (s === t && !kind.withSelf)) continue;
+        const table = tables.get(kind)!;
+        (table[s] ??= []).push({ flow: flows[k], target: elements[t] });
+      }
     }
-    return bySource;
+    return tables;
   });
-}
 
-/** The slot of `flowsToTargets` for one element. */
-export function targetsFrom(table: readonly (FlowTarget[] | undefined)[], ctx: AnalysisContext, e: Element): FlowTarget[] | undefined {
+/** Per element (by position), its flows to targets of a kind, in model order; undefined where it has none. */
+export const targetsByPosition = (ctx: AnalysisContext, kind: TargetKind): readonly (FlowTarget[] | undefined)[] =>
+  targetTables(ctx).get(kind)!;
+
+/** The element's flows to targets of a kind, in model order; undefined when it has none. */
+export function targetsOfKind(ctx: AnalysisContext, kind: TargetKind, e: Element): FlowTarget[] | undefined {
   const i = ctx.graph.positionOf(e.id);
-  return i < 0 ? undefined : table[i];
+  return i < 0 ? undefined : targetsByPosition(ctx, kind)[i];
 }

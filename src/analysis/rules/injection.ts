@@ -3,14 +3,14 @@ import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { highConfidentiality, isBroker, producersOf, sensitive } from './facts.js';
-import { flowsToTargets, targetsFrom } from './family-shared.js';
+import { targetKind, targetsOfKind } from './family-shared.js';
 import {
   endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef } from './types.js';
 
 const SQL_CONTROLS = ['parameterized-queries'] as const;
-const isSql = (t: Element) => t.traits.includes('sql');
+const SQL_TARGETS = targetKind((t) => t.traits.includes('sql'), true);
 const WHOLE_DATABASE = rated('High', 'the whole database can be read: data breach');
 /** Likelihood when untrusted input reaches the interpreter only through other components. */
 const SOME_SKILL = 'input arrives through other components: some skill';
@@ -33,7 +33,7 @@ export const sqlInjection: ElementRule = {
   check(element, ctx) {
     const exposure = ctx.exposure(element.id);
     if (!isExposed(exposure)) return undefined;
-    const hits = targetsFrom(flowsToTargets(ctx, 'sql', isSql, true), ctx, element);
+    const hits = targetsOfKind(ctx, SQL_TARGETS, element);
     if (hits === undefined) return undefined;
     const sqlFlows = hits.map((h) => h.flow);
     return unlessControlled(ctx, { element, flows: sqlFlows }, SQL_CONTROLS, 'queries are parameterized', (missing) => {
@@ -74,6 +74,7 @@ function downstreamInjection(spec: {
   references: string[];
   example: string;
 }): ElementRule {
+  const targets = targetKind(spec.picks);
   return {
     id: spec.id,
     stride: spec.stride,
@@ -91,7 +92,7 @@ function downstreamInjection(spec: {
     check(element, ctx) {
       const exposure = ctx.exposure(element.id);
       if (!isExposed(exposure)) return undefined;
-      const hits = targetsFrom(flowsToTargets(ctx, spec.id, spec.picks), ctx, element);
+      const hits = targetsOfKind(ctx, targets, element);
       if (hits === undefined) return undefined;
       const neutralised = (present: string[]) => `input is neutralised (${present.join(', ')})`;
       return unlessControlled(ctx, { element, flows: hits.map((h) => h.flow) }, spec.controls, neutralised, (missing) => {
@@ -281,8 +282,8 @@ export const xxe = interpreterRule({
   impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),
 });
 
-const isLogs = (t: Element) => t.type === 'logs';
-const isFileStorage = (t: Element) => t.type === 'file-storage';
+const LOG_TARGETS = targetKind((t) => t.type === 'logs');
+const FILE_TARGETS = targetKind((t) => t.type === 'file-storage');
 
 export const logInjection: ElementRule = {
   id: 'log-injection',
@@ -301,7 +302,7 @@ export const logInjection: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element) || !isExposed(ctx.exposure(element.id))) return undefined;
-    const logs = targetsFrom(flowsToTargets(ctx, 'logs', isLogs), ctx, element);
+    const logs = targetsOfKind(ctx, LOG_TARGETS, element);
     if (logs === undefined) return undefined;
     return unlessControlled(ctx, { element, flows: logs.map((l) => l.flow) }, ['log-sanitization'], 'input is encoded before logging', (missing) => ({
       title: `Forged log entries from ${element.name}`,
@@ -333,7 +334,7 @@ export const pathTraversal: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const fs = targetsFrom(flowsToTargets(ctx, 'file-storage', isFileStorage), ctx, element);
+    const fs = targetsOfKind(ctx, FILE_TARGETS, element);
     if (fs === undefined) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, PATH_CONTROLS, 'file names are validated', (missing) => ({
       title: `Path traversal through ${ep.key}`,

@@ -3,8 +3,8 @@
 import type { Element, Endpoint } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated } from '../risk.js';
-import { changesState, isBrowser, originsOf, perElement } from './facts.js';
-import { browserReached } from './family-shared.js';
+import { changesState, perElement } from './facts.js';
+import { browserOriginsOf, browserReached } from './family-shared.js';
 import {
   endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
 } from './helpers.js';
@@ -142,10 +142,10 @@ function pageServers(ctx: AnalysisContext, browser: Element): readonly Element[]
 /** Browsers that reach this element but load their pages from another component that does not lead to it. */
 function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
   const callers: Element[] = [];
-  // Most components no browser reaches: their origins are not looked up at all.
-  if (!browserReached(ctx, element)) return callers;
-  for (const b of originsOf(ctx, element.id)) {
-    if (isBrowser(b) && pageServers(ctx, b).some((other) => !forwardedTo(ctx, other.id).has(element.id))) callers.push(b);
+  const browsers = browserOriginsOf(ctx, element);
+  if (browsers === undefined) return callers;
+  for (const b of browsers) {
+    if (pageServers(ctx, b).some((other) => !forwardedTo(ctx, other.id).has(element.id))) callers.push(b);
   }
   return callers;
 }
