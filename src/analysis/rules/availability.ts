@@ -8,7 +8,7 @@ import {
   flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
   unlessControlled,
 } from './helpers.js';
-import { targetKind, targetsOfKind } from './family-shared.js';
+import { targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
 
@@ -271,7 +271,14 @@ export const cacheStampede: ElementRule = {
       const user = ctx.graph.elements.get(f.from);
       if (user?.kind !== 'process') continue;
       // The first database this user reads from that holds some of what the cache holds.
-      const db = targetsOfKind(ctx, DATABASES, user)?.find((x) => x.target.stores.some((a) => cached.has(a)))?.target;
+      let db: Element | undefined;
+      for (const g of targetsOfKind(ctx, DATABASES, user) ?? []) {
+        const target = targetOf(ctx, g);
+        if (target.stores.some((a) => cached.has(a))) {
+          db = target;
+          break;
+        }
+      }
       if (db === undefined) continue;
       const shared = assetList(ctx, db.stores.filter((a) => cached.has(a)));
       const present = [...new Set([...presentControls(ctx, ['request-coalescing'], element), ...presentControls(ctx, ['request-coalescing'], user)])];

@@ -162,8 +162,8 @@ export const unhashedPasswords: ElementRule = {
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
+    if (!element.stores.some((id) => ctx.graph.assets.get(id)?.type === 'credentials')) return undefined;
     const creds = assetList(ctx, element.stores).filter((a) => a.type === 'credentials');
-    if (creds.length === 0) return undefined;
     const readers = ctx.graph.inFlows(element.id).filter((f) => isExposed(ctx.exposure(f.from)));
     return unlessControlled(ctx, { element }, ['password-hashing'], 'passwords are stored as slow hashes', (missing) => ({
       title: `${assetNames(creds)} stored without a slow hash in ${element.name}`,

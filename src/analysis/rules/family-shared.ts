@@ -17,8 +17,8 @@ export const browsersAt = (ctx: AnalysisContext): ByPosition =>
   });
 
 /**
- * Per element (by position), the browsers that send it requests, directly or through edge components,
- * sorted by id: the browsers among its origins (`originsOf`), found forwards from the few browsers
+ * Per element (by position), the browsers that send it requests, directly or through edge components, in
+ * no particular order: the browsers among its origins (`originsOf`), found forwards from the few browsers
  * instead of backwards from every element. Undefined where no browser reaches.
  */
 export const browserOriginsAt = (ctx: AnalysisContext): readonly (Element[] | undefined)[] =>
@@ -53,14 +53,13 @@ export const browserOriginsAt = (ctx: AnalysisContext): readonly (Element[] | un
         }
       }
     }
-    for (const list of origins) if (list !== undefined && list.length > 1) list.sort((x, y) => x.id.localeCompare(y.id));
     return origins;
   });
 
 /** Whether browsers send this element requests (with their cookies), directly or through edge components. */
 export const browserReached = (ctx: AnalysisContext, e: Element): boolean => browserOriginsOf(ctx, e) !== undefined;
 
-/** The browsers that send this element requests, by id (see `browserOriginsAt`). */
+/** The browsers that send this element requests, in no particular order (see `browserOriginsAt`). */
 export const browserOriginsOf = (ctx: AnalysisContext, e: Element): readonly Element[] | undefined => {
   const i = ctx.graph.positionOf(e.id);
   return i < 0 ? undefined : browserOriginsAt(ctx)[i];
@@ -93,12 +92,6 @@ export class AssetSet {
   }
 }
 
-/** A flow and the element it reaches. */
-export interface FlowTarget {
-  flow: Flow;
-  target: Element;
-}
-
 /** A kind of target rules look for among an element's flows (databases, log stores, language models). */
 export interface TargetKind {
   readonly bit: number;
@@ -117,12 +110,12 @@ export function targetKind(pick: (target: Element) => boolean, withSelf = false)
   return kind;
 }
 
-type TargetTable = (FlowTarget[] | undefined)[];
+type TargetTable = (Flow[] | undefined)[];
 
 /**
  * Per kind, per source element (by position), its flows to targets of that kind in model order: one pass
  * over the flows per analysis, with each kind asked once per element. Rules that ask every exposed
- * process about its targets of one kind then read a slot.
+ * process about its targets of one kind then read a slot. Every such flow's target is a known element.
  */
 const targetTables = (ctx: AnalysisContext): Map<TargetKind, TargetTable> =>
   cached(ctx, 'family:flows-to-targets', () => {
@@ -132,30 +125,33 @@ const targetTables = (ctx: AnalysisContext): Map<TargetKind, TargetTable> =>
     const mask = new Int32Array(elements.length);
     for (let i = 0; i < elements.length; i++) {
       let m = 0;
-      for (const kind of kinds) if (kind.pick(elements[i])) m |= kind.bit;
+      for (let j = 0; j < kinds.length; j++) if (kinds[j].pick(elements[i])) m |= kinds[j].bit;
       mask[i] = m;
     }
-    const tables = new Map<TargetKind, TargetTable>();
-    for (const kind of kinds) tables.set(kind, new Array(elements.length));
+    const lists: TargetTable[] = kinds.map(() => new Array(elements.length));
     for (let k = 0; k < flows.length; k++) {
       const s = graph.flowSource[k];
       const t = graph.flowTarget[k];
       if (s < 0 || t < 0 || mask[t] === 0) continue;
-      for (const kind of kinds) {
-        if ((mask[t] & kind.bit) === 0 || (s === t && !kind.withSelf)) continue;
-        const table = tables.get(kind)!;
-        (table[s] ??= []).push({ flow: flows[k], target: elements[t] });
+      for (let j = 0; j < kinds.length; j++) {
+        if ((mask[t] & kinds[j].bit) === 0 || (s === t && !kinds[j].withSelf)) continue;
+        (lists[j][s] ??= []).push(flows[k]);
       }
     }
+    const tables = new Map<TargetKind, TargetTable>();
+    for (let j = 0; j < kinds.length; j++) tables.set(kinds[j], lists[j]);
     return tables;
   });
 
 /** Per element (by position), its flows to targets of a kind, in model order; undefined where it has none. */
-export const targetsByPosition = (ctx: AnalysisContext, kind: TargetKind): readonly (FlowTarget[] | undefined)[] =>
+export const targetsByPosition = (ctx: AnalysisContext, kind: TargetKind): readonly (Flow[] | undefined)[] =>
   targetTables(ctx).get(kind)!;
 
 /** The element's flows to targets of a kind, in model order; undefined when it has none. */
-export function targetsOfKind(ctx: AnalysisContext, kind: TargetKind, e: Element): FlowTarget[] | undefined {
+export function targetsOfKind(ctx: AnalysisContext, kind: TargetKind, e: Element): Flow[] | undefined {
   const i = ctx.graph.positionOf(e.id);
   return i < 0 ? undefined : targetsByPosition(ctx, kind)[i];
 }
+
+/** The element a flow of `targetsOfKind` reaches. */
+export const targetOf = (ctx: AnalysisContext, f: Flow): Element => ctx.graph.elements.get(f.to)!;

@@ -26,7 +26,7 @@ export const clientControlledValue: EndpointRule = {
   endpointKinds: [],
   check(ep, element, ctx) {
     // Partners' callbacks carry their own authoritative values; their authenticity is unsigned-webhook's concern.
-    if (ep.kind === 'webhook' || ep.kind === 'callback') return undefined;
+    if (ep.kind === 'webhook' || ep.kind === 'callback' || !ep.accepts.some((id) => ctx.graph.assets.get(id)?.integrity === 'high')) return undefined;
     const critical = ep.accepts
       .map((id) => ctx.graph.assets.get(id))
       .filter((a) => a !== undefined && a.integrity === 'high');

@@ -37,7 +37,7 @@ const llmUses = (ctx: AnalysisContext): readonly (LlmUse | undefined)[] =>
       if (e.kind !== 'process') continue;
       const hits = calls[i];
       const self = e.type === 'llm' || e.traits.includes('llm');
-      if (self || hits !== undefined) uses[i] = { self, calls: hits === undefined ? [] : hits.map((h) => h.flow) };
+      if (self || hits !== undefined) uses[i] = { self, calls: hits ?? [] };
     }
     return uses;
   });

@@ -37,7 +37,7 @@ export function innermostShared(a: readonly Boundary[], b: readonly Boundary[]):
     const inB = new Set(b.map((x) => x.id));
     return a.find((x) => inB.has(x.id))?.id;
   }
-  for (const x of a) for (const y of b) if (x.id === y.id) return x.id;
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (a[i].id === b[j].id) return a[i].id;
   return undefined;
 }
 

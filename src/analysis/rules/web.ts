@@ -147,7 +147,8 @@ function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
   for (const b of browsers) {
     if (pageServers(ctx, b).some((other) => !forwardedTo(ctx, other.id).has(element.id))) callers.push(b);
   }
-  return callers;
+  // In id order, as the element's origins are listed.
+  return callers.length > 1 ? callers.sort((x, y) => x.id.localeCompare(y.id)) : callers;
 }
 
 export const corsMisconfiguration: ElementRule = {
