@@ -2,13 +2,13 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
-import { assetList, assetNames, cached } from './facts.js';
+import { assetList, assetNames } from './facts.js';
+import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowIds as flowIdsOf,
   flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
   unlessControlled,
 } from './helpers.js';
-import { targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
 
@@ -336,8 +336,8 @@ export const noTimeoutsExternal: FlowRule = {
 };
 
 /** Assets whose availability is rated high, found once per analysis (asked for every entry element). */
-const availabilityCritical = (ctx: AnalysisContext): Asset[] =>
-  cached(ctx, 'availability-critical-assets', () => ctx.graph.model.assets.filter((a) => a.availability === 'high'));
+const availabilityCritical = (ctx: AnalysisContext): Asset[] => perModel(ctx, findAvailabilityCritical);
+const findAvailabilityCritical = (ctx: AnalysisContext): Asset[] => ctx.graph.model.assets.filter((a) => a.availability === 'high');
 
 export const noDdosProtection: ElementRule = {
   id: 'no-ddos-protection',

@@ -4,11 +4,11 @@ import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetList, assetNames, isData, SENSITIVE_TYPES, STATIC_SECRET_AUTH, sensitive } from './facts.js';
+import { AssetSet } from './family-shared.js';
 import {
   elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls,
   runsAppCode, threat, unlessControlled,
 } from './helpers.js';
-import { AssetSet } from './family-shared.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, ModelRule, Outcome } from './types.js';
 

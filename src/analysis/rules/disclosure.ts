@@ -1,7 +1,7 @@
 // Information disclosure from the application and its stores.
 import { assetImpact, rated } from '../risk.js';
 import {
-  endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy, runsAppCode,
+  endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, runsAppCode,
   unlessControlled,
 } from './helpers.js';
 import { assetList, assetNames, highConfidentiality, isUserAgent, restricted } from './facts.js';

@@ -5,7 +5,7 @@ import { assetImpact, rated } from '../risk.js';
 import { highConfidentiality, isBroker, producersOf, sensitive } from './facts.js';
 import { targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
-  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
+  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, runsAppCode, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef } from './types.js';
 

@@ -4,9 +4,10 @@ import {
   endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, internetLikelihood, isExposed,
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
-import type { Endpoint, Flow } from '../../model/types.js';
+import type { Endpoint } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
-import { assetList, assetNames, cached } from './facts.js';
+import { assetList, assetNames } from './facts.js';
+import { perModel } from './family-shared.js';
 import type { EndpointRule } from './types.js';
 
 export const clientControlledValue: EndpointRule = {
@@ -192,40 +193,42 @@ interface UploadIndex {
  * and only for assets some upload endpoint accepts: an upload then reads its assets' lists.
  */
 function uploadIndex(ctx: AnalysisContext): UploadIndex {
-  return cached(ctx, 'endpoints-returning-and-flows-carrying', () => {
-    const { graph } = ctx;
-    const { elements, flows } = graph.model;
-    const uploadable = new Set<string>();
-    const endpoints: Endpoint[] = [];
-    for (let e = 0; e < elements.length; e++) {
-      const list = elements[e].endpoints;
-      for (let j = 0; j < list.length; j++) {
-        const other = list[j];
-        endpoints.push(other);
-        if (other.kind === 'upload') for (let a = 0; a < other.accepts.length; a++) uploadable.add(other.accepts[a]);
-      }
+  return perModel(ctx, indexUploads);
+}
+
+function indexUploads(ctx: AnalysisContext): UploadIndex {
+  const { graph } = ctx;
+  const { elements, flows } = graph.model;
+  const uploadable = new Set<string>();
+  const endpoints: Endpoint[] = [];
+  for (let e = 0; e < elements.length; e++) {
+    const list = elements[e].endpoints;
+    for (let j = 0; j < list.length; j++) {
+      const other = list[j];
+      endpoints.push(other);
+      if (other.kind === 'upload') for (let a = 0; a < other.accepts.length; a++) uploadable.add(other.accepts[a]);
     }
-    const returning = new Map<string, number[]>();
-    for (let i = 0; i < endpoints.length; i++) {
-      const returns = endpoints[i].returns;
-      for (let a = 0; a < returns.length; a++) if (uploadable.has(returns[a])) pushTo(returning, returns[a], i);
+  }
+  const returning = new Map<string, number[]>();
+  for (let i = 0; i < endpoints.length; i++) {
+    const returns = endpoints[i].returns;
+    for (let a = 0; a < returns.length; a++) if (uploadable.has(returns[a])) pushTo(returning, returns[a], i);
+  }
+  const onward = new Map<string, number[]>();
+  const toStaff = new Map<string, number[]>();
+  for (let k = 0; k < flows.length; k++) {
+    const f = flows[k];
+    const s = graph.flowSource[k];
+    const t = graph.flowTarget[k];
+    if (f.from === f.to || s < 0 || t < 0 || elements[s].kind === 'external' || elements[t].kind === 'store') continue;
+    const staff = STAFF_TYPES.includes(elements[t].type ?? '');
+    for (let a = 0; a < f.data.length; a++) {
+      if (!uploadable.has(f.data[a])) continue;
+      pushTo(onward, f.data[a], k);
+      if (staff) pushTo(toStaff, f.data[a], k);
     }
-    const onward = new Map<string, number[]>();
-    const toStaff = new Map<string, number[]>();
-    for (let k = 0; k < flows.length; k++) {
-      const f = flows[k];
-      const s = graph.flowSource[k];
-      const t = graph.flowTarget[k];
-      if (f.from === f.to || s < 0 || t < 0 || elements[s].kind === 'external' || elements[t].kind === 'store') continue;
-      const staff = STAFF_TYPES.includes(elements[t].type ?? '');
-      for (let a = 0; a < f.data.length; a++) {
-        if (!uploadable.has(f.data[a])) continue;
-        pushTo(onward, f.data[a], k);
-        if (staff) pushTo(toStaff, f.data[a], k);
-      }
-    }
-    return { endpoints, returning, onward, toStaff };
-  });
+  }
+  return { endpoints, returning, onward, toStaff };
 }
 
 export const malwareUpload: EndpointRule = {

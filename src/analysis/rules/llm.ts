@@ -5,8 +5,8 @@ import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { rateLimitGap } from './availability.js';
-import { assetNames, cached, isLlm, sensitive } from './facts.js';
-import { browserReached, targetKind, targetsByPosition } from './family-shared.js';
+import { assetNames, isLlm, sensitive } from './facts.js';
+import { browserReached, perModel, targetKind, targetsByPosition } from './family-shared.js';
 import {
   anonymousInternetLikelihood, evidence, flowLabel, internetLikelihood, isExposed, unlessControlled,
 } from './helpers.js';
@@ -27,20 +27,21 @@ function llmUse(ctx: AnalysisContext, e: Element): LlmUse | undefined {
 const LLM_TARGETS = targetKind(isLlm);
 
 /** Every process's use of language models, by position, found once per analysis from its flows to LLMs. */
-const llmUses = (ctx: AnalysisContext): readonly (LlmUse | undefined)[] =>
-  cached(ctx, 'llm-use', () => {
-    const { elements } = ctx.graph.model;
-    const calls = targetsByPosition(ctx, LLM_TARGETS);
-    const uses: (LlmUse | undefined)[] = new Array(elements.length);
-    for (let i = 0; i < elements.length; i++) {
-      const e = elements[i];
-      if (e.kind !== 'process') continue;
-      const hits = calls[i];
-      const self = e.type === 'llm' || e.traits.includes('llm');
-      if (self || hits !== undefined) uses[i] = { self, calls: hits ?? [] };
-    }
-    return uses;
-  });
+const llmUses = (ctx: AnalysisContext): readonly (LlmUse | undefined)[] => perModel(ctx, findLlmUses);
+
+function findLlmUses(ctx: AnalysisContext): (LlmUse | undefined)[] {
+  const { elements } = ctx.graph.model;
+  const calls = targetsByPosition(ctx, LLM_TARGETS);
+  const uses: (LlmUse | undefined)[] = new Array(elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    if (e.kind !== 'process') continue;
+    const hits = calls[i];
+    const self = e.type === 'llm' || e.traits.includes('llm');
+    if (self || hits !== undefined) uses[i] = { self, calls: hits ?? [] };
+  }
+  return uses;
+}
 
 const llmEvidence = (ctx: AnalysisContext, e: Element, use: LlmUse) =>
   use.self ? evidence(`${e.name} is an LLM or agent`, e.at) : evidence(`${flowLabel(use.calls[0], ctx)} calls a language model`, use.calls[0].at);

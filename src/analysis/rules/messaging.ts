@@ -1,14 +1,14 @@
 // Message queues and event buses: who may publish, whether consumers can trust what they read, and what
 // happens when messages pile up or keep failing. Producers are the sources of flows into a broker;
 // consumers are the targets of its flows.
+import type { Flow } from '../../model/types.js';
 import { rated } from '../risk.js';
 import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, producersOf } from './facts.js';
+import { AssetSet } from './family-shared.js';
 import {
   elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat,
   unlessControlled,
 } from './helpers.js';
-import type { Flow } from '../../model/types.js';
-import { AssetSet } from './family-shared.js';
 import type { ElementRule } from './types.js';
 
 const isOpen = (f: Flow) => isNetworkFlow(f) && f.auth === 'none';

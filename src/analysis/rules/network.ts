@@ -3,7 +3,8 @@
 import { assetImpact, rated } from '../risk.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
-import { assetNames, cached, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
+import { assetNames, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
+import { perModel } from './family-shared.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
   missingControlEvidence, mitigatedBy, mitigatedOutcome, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
@@ -213,15 +214,7 @@ export const flatNetwork: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (!element.boundary) return undefined;
-    // Indexed once per analysis by boundary (a scan of every element per store made large models quadratic).
-    const exposedByZone = cached(ctx, 'internet-facing-app-code-by-boundary', () => {
-      const byZone = new Map<string, Element[]>();
-      for (const e of ctx.graph.model.elements) {
-        if (e.boundary !== undefined && runsAppCode(e) && ctx.exposure(e.id) === 'internet') pushTo(byZone, e.boundary, e);
-      }
-      return byZone;
-    });
-    const neighbours = exposedByZone.get(element.boundary);
+    const neighbours = perModel(ctx, internetFacingByZone).get(element.boundary);
     if (neighbours === undefined) return undefined;
     const data = restricted(ctx.assetsOf(element.id).filter((a) => element.stores.includes(a.id)));
     if (data.length === 0) return undefined;
@@ -235,6 +228,15 @@ export const flatNetwork: ElementRule = {
     }));
   },
 };
+
+/** Internet-facing application code by boundary, indexed once per analysis (a scan of every element per store made large models quadratic). */
+function internetFacingByZone(ctx: AnalysisContext): Map<string, Element[]> {
+  const byZone = new Map<string, Element[]>();
+  for (const e of ctx.graph.model.elements) {
+    if (e.boundary !== undefined && runsAppCode(e) && ctx.exposure(e.id) === 'internet') pushTo(byZone, e.boundary, e);
+  }
+  return byZone;
+}
 
 const DEBUG_PERIMETER = ['ip-allowlist', 'vpn'] as const;
 

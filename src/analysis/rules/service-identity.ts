@@ -3,7 +3,7 @@ import type { ModelGraph } from '../../model/graph.js';
 import type { Boundary, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { AssetSet } from './family-shared.js';
+import { AssetSet, byLocale } from './family-shared.js';
 import { evidence, flowIds as flowIdsOf, flowLabel, mitigatedOutcome, pushTo, threatOutcome } from './helpers.js';
 import type { ModelRule, Outcome } from './types.js';
 
@@ -57,7 +57,7 @@ export function groupByCommonBoundary(graph: ModelGraph, positions: readonly num
       (sourceKeys[s] ??= sourceGroupKey(flows[k].from));
     pushTo(groups, key, flows[k]);
   }
-  return [...groups].sort(([a], [b]) => a.localeCompare(b));
+  return [...groups].sort(([a], [b]) => byLocale(a, b));
 }
 
 const SOURCE_GROUP = '\u0000';

@@ -3,8 +3,8 @@ import type { Asset, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { type AssetProperty, assetImpact, rated } from '../risk.js';
 import type { ComponentKind, Stride } from '../types.js';
-import { assetNames, cached, sensitive } from './facts.js';
-import { AssetSet, browsersAt } from './family-shared.js';
+import { assetNames, sensitive } from './facts.js';
+import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
 import {
   evidence, flowComponent, flowLabel, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome, unlessControlled,
 } from './helpers.js';
@@ -41,75 +41,75 @@ const OVER_INTERNET = rated('High', 'the traffic crosses the internet: intercept
 const INSIDE = rated('Medium', 'needs a position on the internal network: some skill or access');
 const notEncrypted = (f: Flow) => `${f.protocol} is not encrypted`;
 
-function cleartext(ctx: AnalysisContext): Cleartext {
-  return cached(ctx, 'cleartext-flows', () => {
-    const { graph } = ctx;
-    const all = graph.model.flows;
-    const encrypted: Outcome[] = [];
-    const reasonByProtocol = new Map<string, string>();
-    // Cleartext flows by position, with their common boundary and whether they touch the internet (found
-    // from element positions, in one pass over the flows in model order).
-    const plain: number[] = [];
-    const commonAt: (string | undefined)[] = new Array(all.length);
-    const touchesAt = new Uint8Array(all.length);
-    for (let k = 0; k < all.length; k++) {
+const cleartext = (ctx: AnalysisContext): Cleartext => perModel(ctx, sortCleartext);
+
+function sortCleartext(ctx: AnalysisContext): Cleartext {
+  const { graph } = ctx;
+  const all = graph.model.flows;
+  const encrypted: Outcome[] = [];
+  const reasonByProtocol = new Map<string, string>();
+  // Cleartext flows by position, with their common boundary and whether they touch the internet (found
+  // from element positions, in one pass over the flows in model order).
+  const plain: number[] = [];
+  const commonAt: (string | undefined)[] = new Array(all.length);
+  const touchesAt = new Uint8Array(all.length);
+  for (let k = 0; k < all.length; k++) {
+    const f = all[k];
+    if (f.from === f.to || LOCAL_PROTOCOLS.has(f.protocol)) continue;
+    if (!f.encrypted) {
+      const from = graph.flowSource[k];
+      const to = graph.flowTarget[k];
+      plain.push(k);
+      commonAt[k] = innermostShared(graph.boundaryChainAt(from), graph.boundaryChainAt(to));
+      touchesAt[k] = graph.trustRankAt(from) === 0 || graph.trustRankAt(to) === 0 ? 1 : 0;
+      continue;
+    }
+    let reason = reasonByProtocol.get(f.protocol);
+    if (reason === undefined) {
+      reason = `${f.protocol} is encrypted in transit`;
+      reasonByProtocol.set(f.protocol, reason);
+    }
+    encrypted.push(mitigatedOutcome(f.id, 'flow', undefined, [f.id], TLS, reason));
+  }
+  const groups: CleartextGroup[] = [];
+  const { elements } = graph.model;
+  for (const [key, positions] of [...groupCleartext(ctx, plain, commonAt, touchesAt)].sort(([a], [b]) => byLocale(a, b))) {
+    const group = groupComponent(ctx, key);
+    const n = positions.length;
+    const flows: Flow[] = new Array(n);
+    const flowIds: string[] = new Array(n);
+    const assets = new AssetSet();
+    const sourceNames = new Set<string>();
+    const protocolSet = new Set<string>();
+    let inside = group.inBoundary;
+    let overInternet = false;
+    for (let i = 0; i < n; i++) {
+      const k = positions[i];
       const f = all[k];
-      if (f.from === f.to || LOCAL_PROTOCOLS.has(f.protocol)) continue;
-      if (!f.encrypted) {
-        const from = graph.flowSource[k];
-        const to = graph.flowTarget[k];
-        plain.push(k);
-        commonAt[k] = innermostShared(graph.boundaryChainAt(from), graph.boundaryChainAt(to));
-        touchesAt[k] = graph.trustRankAt(from) === 0 || graph.trustRankAt(to) === 0 ? 1 : 0;
-        continue;
-      }
-      let reason = reasonByProtocol.get(f.protocol);
-      if (reason === undefined) {
-        reason = `${f.protocol} is encrypted in transit`;
-        reasonByProtocol.set(f.protocol, reason);
-      }
-      encrypted.push(mitigatedOutcome(f.id, 'flow', undefined, [f.id], TLS, reason));
+      flows[i] = f;
+      flowIds[i] = f.id;
+      if (commonAt[k] !== group.component) inside = false;
+      if (touchesAt[k] === 1) overInternet = true;
+      assets.addFlow(ctx, f);
+      sourceNames.add(elements[graph.flowSource[k]]?.name ?? f.from);
+      protocolSet.add(f.protocol);
     }
-    const groups: CleartextGroup[] = [];
-    const { elements } = graph.model;
-    for (const [key, positions] of [...groupCleartext(ctx, plain, commonAt, touchesAt)].sort(([a], [b]) => a.localeCompare(b))) {
-      const group = groupComponent(ctx, key);
-      const n = positions.length;
-      const flows: Flow[] = new Array(n);
-      const flowIds: string[] = new Array(n);
-      const assets = new AssetSet();
-      const sourceNames = new Set<string>();
-      const protocolSet = new Set<string>();
-      let inside = group.inBoundary;
-      let overInternet = false;
-      for (let i = 0; i < n; i++) {
-        const k = positions[i];
-        const f = all[k];
-        flows[i] = f;
-        flowIds[i] = f.id;
-        if (commonAt[k] !== group.component) inside = false;
-        if (touchesAt[k] === 1) overInternet = true;
-        assets.addFlow(ctx, f);
-        sourceNames.add(elements[graph.flowSource[k]]?.name ?? f.from);
-        protocolSet.add(f.protocol);
-      }
-      const sources = [...sourceNames].sort().join(', ');
-      const protocols = [...protocolSet].sort().join(', ');
-      const many = n > 1;
-      groups.push({
-        component: group.component,
-        componentKind: group.componentKind,
-        flowIds,
-        titleTail: `${n} cleartext flow${many ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${sources})` : `from ${group.name}`}`,
-        descriptionHead: `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'use' : 'uses'} an unencrypted protocol (${protocols}); anyone on the network path can `,
-        overInternet,
-        assets: assets.list,
-        evidence: flowEvidence(ctx, flows, notEncrypted),
-        target: group.inBoundary ? `${sources} (${group.name})` : group.name,
-      });
-    }
-    return { encrypted, groups };
-  });
+    const sources = [...sourceNames].sort().join(', ');
+    const protocols = [...protocolSet].sort().join(', ');
+    const many = n > 1;
+    groups.push({
+      component: group.component,
+      componentKind: group.componentKind,
+      flowIds,
+      titleTail: `${n} cleartext flow${many ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${sources})` : `from ${group.name}`}`,
+      descriptionHead: `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'use' : 'uses'} an unencrypted protocol (${protocols}); anyone on the network path can `,
+      overInternet,
+      assets: assets.list,
+      evidence: flowEvidence(ctx, flows, notEncrypted),
+      target: group.inBoundary ? `${sources} (${group.name})` : group.name,
+    });
+  }
+  return { encrypted, groups };
 }
 
 /**
@@ -268,19 +268,20 @@ export const missingHsts: ElementRule = {
 };
 
 /** Elements receiving an encrypted flow from a browser, by position: found in one pass over the flows. */
-const browserHttpsTargetsAt = (ctx: AnalysisContext): Uint8Array =>
-  cached(ctx, 'browser-https-targets', () => {
-    const { graph } = ctx;
-    const flows = graph.model.flows;
-    const browsers = browsersAt(ctx);
-    const at = new Uint8Array(graph.model.elements.length);
-    for (let k = 0; k < flows.length; k++) {
-      const s = graph.flowSource[k];
-      const t = graph.flowTarget[k];
-      if (s >= 0 && t >= 0 && flows[k].encrypted && browsers[s] === 1) at[t] = 1;
-    }
-    return at;
-  });
+const browserHttpsTargetsAt = (ctx: AnalysisContext): Uint8Array => perModel(ctx, findBrowserHttpsTargets);
+
+function findBrowserHttpsTargets(ctx: AnalysisContext): Uint8Array {
+  const { graph } = ctx;
+  const flows = graph.model.flows;
+  const browsers = browsersAt(ctx);
+  const at = new Uint8Array(graph.model.elements.length);
+  for (let k = 0; k < flows.length; k++) {
+    const s = graph.flowSource[k];
+    const t = graph.flowTarget[k];
+    if (s >= 0 && t >= 0 && flows[k].encrypted && browsers[s] === 1) at[t] = 1;
+  }
+  return at;
+}
 
 /** The element, or something behind it along forwarded requests, keeps sessions in cookies. */
 function usesCookies(ctx: AnalysisContext, id: string, seen: Set<string>): boolean {

@@ -6,7 +6,7 @@ import { rated } from '../risk.js';
 import { changesState, perElement } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
 import {
-  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
+  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, runsAppCode, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule } from './types.js';
 
