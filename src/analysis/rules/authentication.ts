@@ -1,16 +1,21 @@
 // Spoofing: can an attacker pass for someone else?
+import type { Element, Endpoint } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
+import type { RatedLevel } from '../types.js';
 import { adminOpenToInternet } from './authorization.js';
 import {
-  assetNames, authenticatedUpstream, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, restricted, sensitiveAssetsOf,
+  assetNames, authenticatedUpstream, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, perElement, restricted,
+  sensitiveAssetsOf,
 } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood,
-  isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode, threat, unlessControlled,
+  isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
-import type { ElementRule, EndpointRule, FlowRule } from './types.js';
+import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.js';
 
 const SESSION_CONTROLS = ['secure-cookies', 'session-management'] as const;
+const bySessionCookie = (ep: Endpoint) => ep.auth === 'session-cookie';
 
 export const sessionHijacking: ElementRule = {
   id: 'session-hijacking',
@@ -28,12 +33,12 @@ export const sessionHijacking: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    const sessionEndpoints = element.endpoints.filter((ep) => ep.auth === 'session-cookie');
-    if (element.auth !== 'session-cookie' && sessionEndpoints.length === 0) return undefined;
+    const sessionEndpoint = element.endpoints.find(bySessionCookie);
+    if (element.auth !== 'session-cookie' && sessionEndpoint === undefined) return undefined;
     if (!isExposed(ctx.exposure(element.id))) return undefined;
     const present = presentControls(ctx, SESSION_CONTROLS, element);
     if (present.length === SESSION_CONTROLS.length) {
-      return mitigatedBy(present, elementComponent(element), 'session cookies are hardened and sessions rotated');
+      return mitigatedOutcome(element.id, 'element', undefined, undefined, present, 'session cookies are hardened and sessions rotated');
     }
     const missing = SESSION_CONTROLS.filter((c) => !present.includes(c));
     // What a hijacked session can read: the restricted data its endpoints return.
@@ -47,7 +52,7 @@ export const sessionHijacking: ElementRule = {
         ? rated('High', 'hijacked sessions read restricted data')
         : rated('Medium', 'one user\'s account and data: partial exposure'),
       evidence: [
-        evidence(`${element.name} authenticates callers with session-cookie`, element.auth === 'session-cookie' ? [...element.at, 'auth'] : sessionEndpoints[0].at),
+        evidence(`${element.name} authenticates callers with session-cookie`, element.auth === 'session-cookie' ? [...element.at, 'auth'] : sessionEndpoint!.at),
         missingControlEvidence(missing, element),
       ],
     });
@@ -235,6 +240,9 @@ export const insecurePasswordReset: EndpointRule = {
 };
 
 const TOKEN_CONTROLS = ['token-validation'] as const;
+const byJwt = (x: { auth?: string }) => x.auth === 'jwt';
+const VALIDATION_FLAW = rated('Medium', 'needs a validation flaw; public tools try the known ones');
+const FORGED_IDENTITY = rated('High', 'any identity can be forged: full compromise of access control');
 
 export const missingTokenValidation: ElementRule = {
   id: 'missing-token-validation',
@@ -253,15 +261,13 @@ export const missingTokenValidation: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!isExposed(ctx.exposure(element.id))) return undefined;
-    const jwtIn = element.auth === 'jwt' || element.endpoints.some((ep) => ep.auth === 'jwt') ||
-      ctx.graph.inFlows(element.id).some((f) => f.auth === 'jwt');
-    if (!jwtIn) return undefined;
-    const jwtFlow = ctx.graph.inFlows(element.id).find((f) => f.auth === 'jwt');
+    const jwtFlow = ctx.graph.inFlows(element.id).find(byJwt);
+    if (jwtFlow === undefined && element.auth !== 'jwt' && !element.endpoints.some(byJwt)) return undefined;
     return unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
       title: `JWTs accepted without full validation by ${element.name}`,
       description: `${element.name} authenticates callers by JWT and does not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
-      likelihood: rated('Medium', 'needs a validation flaw; public tools try the known ones'),
-      impact: rated('High', 'any identity can be forged: full compromise of access control'),
+      likelihood: VALIDATION_FLAW,
+      impact: FORGED_IDENTITY,
       evidence: [
         jwtFlow ? evidence(`${flowLabel(jwtFlow, ctx)} authenticates with jwt`, jwtFlow.at) : evidence(`${element.name} accepts jwt`, element.at),
         missing,
@@ -288,20 +294,51 @@ export const unauthenticatedStoreAccess: FlowRule = {
     if (flow.auth !== 'none' || !isNetworkFlow(flow)) return undefined;
     const store = ctx.graph.elements.get(flow.to);
     if (!store || store.kind !== 'store') return undefined;
-    const held = sensitiveAssetsOf(ctx, store.id);
-    if (held.length === 0) return undefined;
-    return unlessControlled(ctx, { element: store, flows: [flow] }, ['authentication'], 'the store requires authentication', () => ({
-      title: `${store.name} accepts unauthenticated connections`,
-      description: `${flowLabel(flow, ctx)} carries no credentials, so ${store.name} (holding ${assetNames(held)}) answers anyone who can reach it on the network.`,
-      likelihood: ctx.isUntrustedSource(flow.from)
-        ? rated('High', 'the caller sits in an untrusted zone')
-        : rated('Medium', 'needs network access to the store: some access'),
-      impact: assetImpact(held, 'confidentiality', rated('Medium', 'the stored data')),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at), evidence(`${store.name} stores ${assetNames(held)}`, store.at)],
-      target: store.name,
-    }));
+    const held = heldSensitive(ctx, store);
+    if (held === undefined) return undefined;
+    return unlessControlled(ctx, { element: store, flows: [flow] }, AUTHENTICATION, 'the store requires authentication', () => {
+      const label = flowLabel(flow, ctx);
+      return {
+        title: held.title,
+        description: `${label} carries no credentials, so ${held.holding}`,
+        likelihood: ctx.isUntrustedSource(flow.from) ? UNTRUSTED_CALLER : NETWORK_ACCESS,
+        impact: held.impact,
+        evidence: [evidence(`${label} uses auth none`, flow.at), held.evidence],
+        target: store.name,
+      };
+    });
   },
 };
+
+const AUTHENTICATION = ['authentication'] as const;
+const UNTRUSTED_CALLER = rated('High', 'the caller sits in an untrusted zone');
+const NETWORK_ACCESS = rated('Medium', 'needs network access to the store: some access');
+const STORED_DATA = rated('Medium', 'the stored data');
+
+/** What every unauthenticated connection into one store says about the store, worded once per store. */
+interface HeldSensitive {
+  title: string;
+  holding: string;
+  impact: RatedLevel;
+  evidence: EvidenceRef;
+}
+
+function heldSensitive(ctx: AnalysisContext, store: Element): HeldSensitive | undefined {
+  const table = perElement<HeldSensitive | null>(ctx, 'unauthenticated-store-access');
+  let facts = table.get(store.id);
+  if (facts === undefined) {
+    const held = sensitiveAssetsOf(ctx, store.id);
+    const names = held.length === 0 ? '' : assetNames(held);
+    facts = held.length === 0 ? null : {
+      title: `${store.name} accepts unauthenticated connections`,
+      holding: `${store.name} (holding ${names}) answers anyone who can reach it on the network.`,
+      impact: assetImpact(held, 'confidentiality', STORED_DATA),
+      evidence: evidence(`${store.name} stores ${names}`, store.at),
+    };
+    table.set(store.id, facts);
+  }
+  return facts ?? undefined;
+}
 
 export const unauthenticatedDevice: FlowRule = {
   id: 'unauthenticated-device',

@@ -2,10 +2,12 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
-import { assetList, assetNames, cached } from './facts.js';
+import { assetList, assetNames } from './facts.js';
+import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
-  anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowLabel,
-  isExposed, missingControlEvidence, mitigatedBy, presentControls, threat, unlessControlled,
+  anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowIds as flowIdsOf,
+  flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
+  unlessControlled,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -71,39 +73,55 @@ export const noCircuitBreaker: ModelRule = {
     const { graph } = ctx;
     const { elements, flows: all } = graph.model;
     // One pass over the flows with their ends as element positions: no lookups by id.
-    const calls: Flow[] = [];
+    const calls: number[] = [];
     for (let k = 0; k < all.length; k++) {
       const f = all[k];
       if (f.from === f.to || !f.synchronous) continue;
       const s = graph.flowSource[k];
       const t = graph.flowTarget[k];
       if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || graph.trustRankAt(s) < 2) continue;
-      calls.push(f);
+      calls.push(k);
     }
+    // Whether a calling process has either control itself, asked once per caller (by position; 0 unknown, 1 no, 2 yes).
+    const resilient = new Uint8Array(elements.length);
+    // The last group that listed each caller, so that a group names its callers once each.
+    const namedIn = new Int32Array(elements.length).fill(-1);
     const out: Outcome[] = [];
-    for (const [key, flows] of [...groupByCommonBoundary(graph, calls)].sort(([a], [b]) => a.localeCompare(b))) {
+    const groups = groupByCommonBoundary(graph, calls);
+    for (let g = 0; g < groups.length; g++) {
+      const [key, flows] = groups[g];
       const group = groupComponent(ctx, key);
-      const where = { component: group.component, componentKind: group.componentKind, flows: flows.map((f) => f.id) };
-      const fragile = flows.filter((f) => {
-        const source = graph.elements.get(f.from)!;
-        return !RESILIENCE_CONTROLS.some((c) => ctx.elementHas(source, c) || f.controls.includes(c));
-      });
+      const flowIds = flowIdsOf(flows);
+      const fragile: Flow[] = [];
+      const names: string[] = [];
+      for (let i = 0; i < flows.length; i++) {
+        const f = flows[i];
+        if (f.controls.includes('circuit-breaker') || f.controls.includes('timeouts')) continue;
+        const s = graph.positionOf(f.from);
+        if (resilient[s] === 0) {
+          const source = elements[s];
+          resilient[s] = ctx.elementHas(source, 'circuit-breaker') || ctx.elementHas(source, 'timeouts') ? 2 : 1;
+        }
+        if (resilient[s] === 2) continue;
+        fragile.push(f);
+        if (namedIn[s] !== g) {
+          namedIn[s] = g;
+          names.push(elements[s].name);
+        }
+      }
       if (fragile.length === 0) {
-        out.push(mitigatedBy([...RESILIENCE_CONTROLS], where, 'every synchronous call has a timeout or circuit breaker'));
+        out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, RESILIENCE, 'every synchronous call has a timeout or circuit breaker'));
         continue;
       }
-      const callers = [...new Set(fragile.map((f) => graph.elements.get(f.from)!.name))].sort();
-      out.push(threat({
-        component: group.component,
-        componentKind: group.componentKind,
-        flows: fragile.map((f) => f.id),
+      const callers = distinctSorted(names).join(', ');
+      out.push(threatOutcome(group.component, group.componentKind, undefined, fragile.length === flows.length ? flowIds : flowIdsOf(fragile), {
         title: `Cascading failure: no circuit breakers ${group.inBoundary ? `in ${group.name}` : `on calls from ${group.name}`}`,
-        description: `${callers.join(', ')} make ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts their workers and the outage spreads.`,
+        description: `${callers} make ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts their workers and the outage spreads.`,
         likelihood: rated('Medium', 'a partial outage or load on one dependency triggers it: some access'),
         impact: rated('Medium', 'callers stop responding: downtime'),
         evidence: [
-          ...flowEvidence(ctx, fragile, (f) => `synchronous ${f.protocol} call`),
-          evidence(`no ${RESILIENCE_CONTROLS.join(' or ')} on ${callers.join(', ')}`, graph.elements.get(fragile[0].from)!.at),
+          ...flowEvidence(ctx, fragile, synchronousCall),
+          evidence(`no ${RESILIENCE_CONTROLS.join(' or ')} on ${callers}`, graph.elements.get(fragile[0].from)!.at),
         ],
         target: group.name,
       }));
@@ -111,6 +129,19 @@ export const noCircuitBreaker: ModelRule = {
     return out;
   },
 };
+
+const RESILIENCE: string[] = [...RESILIENCE_CONTROLS];
+
+/** Sorts in place and drops repeats (two callers may share a name). */
+function distinctSorted(names: string[]): string[] {
+  if (names.length < 2) return names;
+  names.sort();
+  let kept = 1;
+  for (let i = 1; i < names.length; i++) if (names[i] !== names[kept - 1]) names[kept++] = names[i];
+  names.length = kept;
+  return names;
+}
+const synchronousCall = (f: Flow) => `synchronous ${f.protocol} call`;
 
 /** Whether `no-rate-limiting` reports this endpoint (other rules defer to it rather than repeat it). */
 export function rateLimitGap(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
@@ -216,6 +247,8 @@ export const singlePointOfFailure: ElementRule = {
   },
 };
 
+const DATABASES = targetKind((t) => t.type === 'database' || t.type === 'search-index', true);
+
 export const cacheStampede: ElementRule = {
   id: 'cache-stampede',
   stride: 'D',
@@ -234,13 +267,19 @@ export const cacheStampede: ElementRule = {
   check(element, ctx) {
     if (element.type !== 'cache' || element.stores.length === 0) return undefined;
     const cached = new Set(element.stores);
-    const users = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((e) => e?.kind === 'process') as Element[];
-    for (const user of users) {
-      const backing = ctx.graph.outFlows(user.id)
-        .map((f) => ({ f, db: ctx.graph.elements.get(f.to) }))
-        .filter((x) => (x.db?.type === 'database' || x.db?.type === 'search-index') && x.db.stores.some((a) => cached.has(a)));
-      if (backing.length === 0) continue;
-      const db = backing[0].db!;
+    for (const f of ctx.graph.inFlows(element.id)) {
+      const user = ctx.graph.elements.get(f.from);
+      if (user?.kind !== 'process') continue;
+      // The first database this user reads from that holds some of what the cache holds.
+      let db: Element | undefined;
+      for (const g of targetsOfKind(ctx, DATABASES, user) ?? []) {
+        const target = targetOf(ctx, g);
+        if (target.stores.some((a) => cached.has(a))) {
+          db = target;
+          break;
+        }
+      }
+      if (db === undefined) continue;
       const shared = assetList(ctx, db.stores.filter((a) => cached.has(a)));
       const present = [...new Set([...presentControls(ctx, ['request-coalescing'], element), ...presentControls(ctx, ['request-coalescing'], user)])];
       if (present.length) return mitigatedBy(present, elementComponent(element), 'concurrent misses are coalesced');
@@ -297,8 +336,8 @@ export const noTimeoutsExternal: FlowRule = {
 };
 
 /** Assets whose availability is rated high, found once per analysis (asked for every entry element). */
-const availabilityCritical = (ctx: AnalysisContext): Asset[] =>
-  cached(ctx, 'availability-critical-assets', () => ctx.graph.model.assets.filter((a) => a.availability === 'high'));
+const availabilityCritical = (ctx: AnalysisContext): Asset[] => perModel(ctx, findAvailabilityCritical);
+const findAvailabilityCritical = (ctx: AnalysisContext): Asset[] => ctx.graph.model.assets.filter((a) => a.availability === 'high');
 
 export const noDdosProtection: ElementRule = {
   id: 'no-ddos-protection',

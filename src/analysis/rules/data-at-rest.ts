@@ -4,9 +4,10 @@ import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetList, assetNames, isData, SENSITIVE_TYPES, STATIC_SECRET_AUTH, sensitive } from './facts.js';
+import { AssetSet } from './family-shared.js';
 import {
-  elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, runsAppCode,
-  threat, unlessControlled,
+  elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls,
+  runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, ModelRule, Outcome } from './types.js';
@@ -161,8 +162,8 @@ export const unhashedPasswords: ElementRule = {
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
+    if (!element.stores.some((id) => ctx.graph.assets.get(id)?.type === 'credentials')) return undefined;
     const creds = assetList(ctx, element.stores).filter((a) => a.type === 'credentials');
-    if (creds.length === 0) return undefined;
     const readers = ctx.graph.inFlows(element.id).filter((f) => isExposed(ctx.exposure(f.from)));
     return unlessControlled(ctx, { element }, ['password-hashing'], 'passwords are stored as slow hashes', (missing) => ({
       title: `${assetNames(creds)} stored without a slow hash in ${element.name}`,
@@ -176,18 +177,27 @@ export const unhashedPasswords: ElementRule = {
   },
 };
 
-/** Flows authenticated by a secret the caller must keep somewhere (not an identity the platform provides). */
-const secretFlows = (ctx: AnalysisContext, e: Element): Flow[] | undefined => {
-  // Asked of every process: most have none, and then no list is made.
-  let found: Flow[] | undefined;
-  for (const f of ctx.graph.outFlows(e.id)) {
-    if (f.to !== e.id && STATIC_SECRET_AUTH.has(f.auth)) (found ??= []).push(f);
+/**
+ * Per element (by position): its outbound flows authenticated by a secret it must keep somewhere (not an
+ * identity the platform provides), and whether it calls a secrets vault. One pass over the flows.
+ */
+function secretsUse(ctx: AnalysisContext): { secretFlows: (Flow[] | undefined)[]; vault: Uint8Array } {
+  const { graph } = ctx;
+  const { elements, flows } = graph.model;
+  const secretFlows: (Flow[] | undefined)[] = new Array(elements.length);
+  const vault = new Uint8Array(elements.length);
+  for (let k = 0; k < flows.length; k++) {
+    const s = graph.flowSource[k];
+    if (s < 0) continue;
+    const t = graph.flowTarget[k];
+    const f = flows[k];
+    if (s !== t && STATIC_SECRET_AUTH.has(f.auth)) (secretFlows[s] ??= []).push(f);
+    if (t >= 0 && elements[t].type === 'secrets-vault') vault[s] = 1;
   }
-  return found;
-};
+  return { secretFlows, vault };
+}
 
-const usesVault = (ctx: AnalysisContext, e: Element) =>
-  ctx.graph.outFlows(e.id).some((f) => ctx.graph.elements.get(f.to)?.type === 'secrets-vault');
+const SECRETS_MANAGEMENT: string[] = ['secrets-management'];
 
 export const secretsInConfig: ModelRule = {
   id: 'secrets-in-config',
@@ -207,13 +217,16 @@ export const secretsInConfig: ModelRule = {
     const holders: Element[] = [];
     const flows: Flow[] = [];
     const out: Outcome[] = [];
-    for (const e of ctx.graph.model.elements) {
-      if (!runsAppCode(e) || e.type === 'ci-cd') continue;
-      const own = secretFlows(ctx, e);
+    const { secretFlows, vault } = secretsUse(ctx);
+    const { elements } = ctx.graph.model;
+    for (let i = 0; i < elements.length; i++) {
+      const own = secretFlows[i];
       if (own === undefined) continue;
-      const present = presentControls(ctx, ['secrets-management'], e);
-      if (present.length || usesVault(ctx, e)) {
-        out.push(mitigatedBy(present.length ? present : ['secrets-management'], { ...elementComponent(e), flows: flowIds(own) }, 'secrets come from a secrets manager'));
+      const e = elements[i];
+      if (!runsAppCode(e) || e.type === 'ci-cd') continue;
+      const present = presentControls(ctx, SECRETS_MANAGEMENT, e);
+      if (present.length || vault[i] === 1) {
+        out.push(mitigatedOutcome(e.id, 'element', undefined, flowIds(own), present.length ? present : SECRETS_MANAGEMENT, 'secrets come from a secrets manager'));
       } else {
         holders.push(e);
         for (const f of own) flows.push(f);
@@ -228,14 +241,21 @@ export const secretsInConfig: ModelRule = {
       : zone
         ? { component: zone.id, componentKind: 'boundary' as const, flows: flows.map((f) => f.id) }
         : { component: 'system', componentKind: 'system' as const, flows: flows.map((f) => f.id) };
-    const unlocked = flows.flatMap((f) => ctx.assetsOf(f.to));
+    // What the secrets unlock: the targets' assets, each target once (many services share a database).
+    const unlocked = new AssetSet();
+    const targets = new Set<string>();
+    for (const f of flows) {
+      if (targets.has(f.to)) continue;
+      targets.add(f.to);
+      unlocked.addAll(ctx.assetsOf(f.to));
+    }
     const names = holders.map((e) => e.name).sort();
     out.push(threat({
       ...where,
       title: `Secrets of ${names.join(', ')} kept in configuration`,
       description: `${names.join(', ')} authenticate${holders.length === 1 ? 's' : ''} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
       likelihood: rated('Low', 'needs access to a repository, image, host or log where the secrets leak'),
-      impact: assetImpact(sensitive(unlocked), 'confidentiality', rated('High', 'the secrets unlock databases and partner APIs')),
+      impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', 'the secrets unlock databases and partner APIs')),
       evidence: [...flowEvidence(ctx, flows, (f) => `authenticates with ${f.auth}`), missingControlEvidence(['secrets-management'], holders[0])],
       target: zone && holders.length > 1 ? `${names.join(', ')} (${zone.name})` : names.join(', '),
     }));

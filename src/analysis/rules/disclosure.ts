@@ -1,7 +1,7 @@
 // Information disclosure from the application and its stores.
 import { assetImpact, rated } from '../risk.js';
 import {
-  endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy, runsAppCode,
+  endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, runsAppCode,
   unlessControlled,
 } from './helpers.js';
 import { assetList, assetNames, highConfidentiality, isUserAgent, restricted } from './facts.js';
@@ -89,8 +89,7 @@ export const unencryptedStore: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (element.type === 'backups' || element.type === 'logs') return undefined;
-    const stored = element.stores.map((a) => ctx.graph.assets.get(a)).filter((a) => a !== undefined);
-    const confidential = stored.filter((a) => a.confidentiality === 'high');
+    const confidential = assetList(ctx, element.stores).filter((a) => a.confidentiality === 'high');
     if (confidential.length === 0) return undefined;
     return unlessControlled(ctx, { element }, ['encryption-at-rest'], 'stored data is encrypted', (missing) => ({
       title: `${confidential.map((a) => a.name).join(', ')} stored unencrypted in ${element.name}`,
@@ -157,10 +156,11 @@ export const excessiveDataExposure: EndpointRule = {
   appliesTo: 'endpoint',
   endpointKinds: [],
   check(ep, element, ctx) {
-    const exposure = endpointExposure(ep, element, ctx);
-    if (!isExposed(exposure)) return undefined;
+    if (ep.returns.length === 0) return undefined;
     const data = restricted(assetList(ctx, ep.returns));
     if (data.length === 0) return undefined;
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, ['data-masking'], 'restricted fields are masked', (missing) => ({
       title: `${assetNames(data)} returned unmasked by ${ep.key}`,
       description: `${ep.key} on ${element.name} returns ${assetNames(data)} without masking; full records end up in clients, caches and logs.`,

@@ -2,13 +2,16 @@
 import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { highConfidentiality, isBroker, producersOf, sensitive, targetsOf } from './facts.js';
+import { highConfidentiality, isBroker, producersOf, sensitive } from './facts.js';
+import { targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
-  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
+  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, runsAppCode, unlessControlled,
 } from './helpers.js';
-import type { ElementRule, EndpointRule } from './types.js';
+import type { ElementRule, EndpointRule, EvidenceRef } from './types.js';
 
 const SQL_CONTROLS = ['parameterized-queries'] as const;
+const SQL_TARGETS = targetKind((t) => t.traits.includes('sql'), true);
+const WHOLE_DATABASE = rated('High', 'the whole database can be read: data breach');
 /** Likelihood when untrusted input reaches the interpreter only through other components. */
 const SOME_SKILL = 'input arrives through other components: some skill';
 
@@ -30,22 +33,25 @@ export const sqlInjection: ElementRule = {
   check(element, ctx) {
     const exposure = ctx.exposure(element.id);
     if (!isExposed(exposure)) return undefined;
-    let sqlFlows: Flow[] | undefined;
-    for (const f of ctx.graph.outFlows(element.id)) if (ctx.graph.elements.get(f.to)?.traits.includes('sql')) (sqlFlows ??= []).push(f);
+    const sqlFlows = targetsOfKind(ctx, SQL_TARGETS, element);
     if (sqlFlows === undefined) return undefined;
     return unlessControlled(ctx, { element, flows: sqlFlows }, SQL_CONTROLS, 'queries are parameterized', (missing) => {
-      const dbs = [...new Set(sqlFlows.map((f) => f.to))].sort();
-      const assets = dbs.flatMap((d) => ctx.assetsOf(d));
-      const dbNames = dbs.map((d) => ctx.graph.elements.get(d)?.name ?? d).join(', ');
+      const targets = sqlFlows.map((f) => targetOf(ctx, f));
+      // The databases once each, in id order (usually there is one).
+      const dbs: Element[] = [];
+      for (const t of targets) if (!dbs.includes(t)) dbs.push(t);
+      if (dbs.length > 1) dbs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      const assets = dbs.length === 1 ? ctx.assetsOf(dbs[0].id) : dbs.flatMap((d) => ctx.assetsOf(d.id));
+      const dbNames = dbs.length === 1 ? dbs[0].name : dbs.map((d) => d.name).join(', ');
+      const evidenceList: EvidenceRef[] = new Array(sqlFlows.length + 1);
+      for (let i = 0; i < sqlFlows.length; i++) evidenceList[i] = evidence(`${element.name} queries ${targets[i].name} (SQL)`, sqlFlows[i].at);
+      evidenceList[sqlFlows.length] = missing;
       return {
         title: `SQL injection from ${element.name} into ${dbNames}`,
         description: `${element.name} takes input from an untrusted zone and queries ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
         likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found and exploited with public tools', SOME_SKILL),
-        impact: assetImpact(assets, 'confidentiality', rated('High', 'the whole database can be read: data breach')),
-        evidence: [
-          ...sqlFlows.map((f) => evidence(`${element.name} queries ${ctx.graph.elements.get(f.to)?.name ?? f.to} (SQL)`, f.at)),
-          missing,
-        ],
+        impact: assetImpact(assets, 'confidentiality', WHOLE_DATABASE),
+        evidence: evidenceList,
       };
     });
   },
@@ -68,6 +74,7 @@ function downstreamInjection(spec: {
   references: string[];
   example: string;
 }): ElementRule {
+  const targets = targetKind(spec.picks);
   return {
     id: spec.id,
     stride: spec.stride,
@@ -85,18 +92,18 @@ function downstreamInjection(spec: {
     check(element, ctx) {
       const exposure = ctx.exposure(element.id);
       if (!isExposed(exposure)) return undefined;
-      const hits = targetsOf(ctx, element, spec.picks);
-      if (hits.length === 0) return undefined;
+      const hits = targetsOfKind(ctx, targets, element);
+      if (hits === undefined) return undefined;
       const neutralised = (present: string[]) => `input is neutralised (${present.join(', ')})`;
-      return unlessControlled(ctx, { element, flows: hits.map((h) => h.flow) }, spec.controls, neutralised, (missing) => {
-        const names = [...new Set(hits.map((h) => h.target.name))].sort().join(', ');
-        const assets = hits.flatMap((h) => ctx.assetsOf(h.target.id));
+      return unlessControlled(ctx, { element, flows: hits }, spec.controls, neutralised, (missing) => {
+        const names = [...new Set(hits.map((f) => targetOf(ctx, f).name))].sort().join(', ');
+        const assets = hits.flatMap((f) => ctx.assetsOf(f.to));
         return {
           title: `${spec.title} from ${element.name} into ${names}`,
           description: `${element.name} takes input from an untrusted zone and queries ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
           likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found with public tools', SOME_SKILL),
           impact: assetImpact(assets, 'confidentiality', rated('High', 'the data behind the interpreter')),
-          evidence: [...hits.slice(0, 3).map((h) => evidence(`${element.name} queries ${h.target.name}`, h.flow.at)), missing],
+          evidence: [...hits.slice(0, 3).map((f) => evidence(`${element.name} queries ${targetOf(ctx, f).name}`, f.at)), missing],
         };
       });
     },
@@ -275,6 +282,9 @@ export const xxe = interpreterRule({
   impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),
 });
 
+const LOG_TARGETS = targetKind((t) => t.type === 'logs');
+const FILE_TARGETS = targetKind((t) => t.type === 'file-storage');
+
 export const logInjection: ElementRule = {
   id: 'log-injection',
   stride: 'R',
@@ -292,14 +302,14 @@ export const logInjection: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element) || !isExposed(ctx.exposure(element.id))) return undefined;
-    const logs = targetsOf(ctx, element, (t) => t.type === 'logs');
-    if (logs.length === 0) return undefined;
-    return unlessControlled(ctx, { element, flows: logs.map((l) => l.flow) }, ['log-sanitization'], 'input is encoded before logging', (missing) => ({
+    const logs = targetsOfKind(ctx, LOG_TARGETS, element);
+    if (logs === undefined) return undefined;
+    return unlessControlled(ctx, { element, flows: logs }, ['log-sanitization'], 'input is encoded before logging', (missing) => ({
       title: `Forged log entries from ${element.name}`,
-      description: `${element.name} logs requests from an untrusted zone to ${logs.map((l) => l.target.name).join(', ')} without declaring that input is encoded; an attacker can forge or hide entries.`,
+      description: `${element.name} logs requests from an untrusted zone to ${logs.map((f) => targetOf(ctx, f).name).join(', ')} without declaring that input is encoded; an attacker can forge or hide entries.`,
       likelihood: rated('Medium', 'any logged input field will do'),
       impact: rated('Medium', 'the log can no longer prove what happened'),
-      evidence: [evidence(`${element.name} writes to ${logs[0].target.name}`, logs[0].flow.at), missing],
+      evidence: [evidence(`${element.name} writes to ${targetOf(ctx, logs[0]).name}`, logs[0].at), missing],
     }));
   },
 };
@@ -324,14 +334,14 @@ export const pathTraversal: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const fs = targetsOf(ctx, element, (t) => t.type === 'file-storage');
-    if (fs.length === 0) return undefined;
+    const fs = targetsOfKind(ctx, FILE_TARGETS, element);
+    if (fs === undefined) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, PATH_CONTROLS, 'file names are validated', (missing) => ({
       title: `Path traversal through ${ep.key}`,
-      description: `${ep.key} on ${element.name} handles files on ${fs.map((x) => x.target.name).join(', ')}; a crafted file name can escape the intended folder.`,
+      description: `${ep.key} on ${element.name} handles files on ${fs.map((f) => targetOf(ctx, f).name).join(', ')}; a crafted file name can escape the intended folder.`,
       likelihood: internetLikelihood(exposure, 'scanners try traversal sequences automatically'),
-      impact: assetImpact(sensitive(fs.flatMap((x) => ctx.assetsOf(x.target.id))), 'confidentiality', rated('High', 'arbitrary files on the server')),
-      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), evidence(`${element.name} uses ${fs[0].target.name}`, fs[0].flow.at), missing],
+      impact: assetImpact(sensitive(fs.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'arbitrary files on the server')),
+      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), evidence(`${element.name} uses ${targetOf(ctx, fs[0]).name}`, fs[0].at), missing],
       target: endpointTarget(ep, element),
     }));
   },

@@ -4,8 +4,10 @@ import {
   endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, internetLikelihood, isExposed,
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
-import type { Endpoint, Flow } from '../../model/types.js';
-import { assetList, assetNames, cached } from './facts.js';
+import type { Endpoint } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
+import { assetList, assetNames } from './facts.js';
+import { perModel } from './family-shared.js';
 import type { EndpointRule } from './types.js';
 
 export const clientControlledValue: EndpointRule = {
@@ -25,7 +27,7 @@ export const clientControlledValue: EndpointRule = {
   endpointKinds: [],
   check(ep, element, ctx) {
     // Partners' callbacks carry their own authoritative values; their authenticity is unsigned-webhook's concern.
-    if (ep.kind === 'webhook' || ep.kind === 'callback') return undefined;
+    if (ep.kind === 'webhook' || ep.kind === 'callback' || !ep.accepts.some((id) => ctx.graph.assets.get(id)?.integrity === 'high')) return undefined;
     const critical = ep.accepts
       .map((id) => ctx.graph.assets.get(id))
       .filter((a) => a !== undefined && a.integrity === 'high');
@@ -170,6 +172,64 @@ export const webhookReplay: EndpointRule = {
 };
 
 const MALWARE_CONTROLS = ['malware-scanning'] as const;
+const STAFF_TYPES: readonly string[] = ['admin', 'support-staff', 'developer'];
+const NO_POSITIONS: readonly number[] = Object.freeze([]);
+
+/** Endpoints returning and onward flows carrying each asset that some upload endpoint accepts. */
+interface UploadIndex {
+  endpoints: Endpoint[];
+  /** Positions in `endpoints`, in model order. */
+  returning: Map<string, number[]>;
+  /**
+   * Positions of flows in model order that pass an asset on to others: between two known elements, from
+   * one of ours, not into a store (the one keeping the file), not a self-flow; and those of them to staff.
+   */
+  onward: Map<string, number[]>;
+  toStaff: Map<string, number[]>;
+}
+
+/**
+ * Indexed once per analysis (a scan of the whole model per upload endpoint made large models quadratic),
+ * and only for assets some upload endpoint accepts: an upload then reads its assets' lists.
+ */
+function uploadIndex(ctx: AnalysisContext): UploadIndex {
+  return perModel(ctx, indexUploads);
+}
+
+function indexUploads(ctx: AnalysisContext): UploadIndex {
+  const { graph } = ctx;
+  const { elements, flows } = graph.model;
+  const uploadable = new Set<string>();
+  const endpoints: Endpoint[] = [];
+  for (let e = 0; e < elements.length; e++) {
+    const list = elements[e].endpoints;
+    for (let j = 0; j < list.length; j++) {
+      const other = list[j];
+      endpoints.push(other);
+      if (other.kind === 'upload') for (let a = 0; a < other.accepts.length; a++) uploadable.add(other.accepts[a]);
+    }
+  }
+  const returning = new Map<string, number[]>();
+  for (let i = 0; i < endpoints.length; i++) {
+    const returns = endpoints[i].returns;
+    for (let a = 0; a < returns.length; a++) if (uploadable.has(returns[a])) pushTo(returning, returns[a], i);
+  }
+  const onward = new Map<string, number[]>();
+  const toStaff = new Map<string, number[]>();
+  for (let k = 0; k < flows.length; k++) {
+    const f = flows[k];
+    const s = graph.flowSource[k];
+    const t = graph.flowTarget[k];
+    if (f.from === f.to || s < 0 || t < 0 || elements[s].kind === 'external' || elements[t].kind === 'store') continue;
+    const staff = STAFF_TYPES.includes(elements[t].type ?? '');
+    for (let a = 0; a < f.data.length; a++) {
+      if (!uploadable.has(f.data[a])) continue;
+      pushTo(onward, f.data[a], k);
+      if (staff) pushTo(toStaff, f.data[a], k);
+    }
+  }
+  return { endpoints, returning, onward, toStaff };
+}
 
 export const malwareUpload: EndpointRule = {
   id: 'malware-upload',
@@ -188,33 +248,25 @@ export const malwareUpload: EndpointRule = {
   endpointKinds: ['upload'],
   check(ep, element, ctx) {
     if (ep.accepts.length === 0 || !isExposed(endpointExposure(ep, element, ctx))) return undefined;
-    const uploaded = new Set(ep.accepts);
-    // Endpoints and flows by the assets they return or carry, indexed once per analysis (a scan of the
-    // whole model per upload endpoint made large models quadratic); candidates keep model order.
-    const index = cached(ctx, 'endpoints-returning-and-flows-carrying', () => {
-      const endpoints = ctx.graph.model.elements.flatMap((e) => e.endpoints);
-      const returning = new Map<string, number[]>();
-      const carrying = new Map<string, number[]>();
-      endpoints.forEach((other, i) => other.returns.forEach((a) => pushTo(returning, a, i)));
-      ctx.graph.model.flows.forEach((f, i) => f.data.forEach((a) => pushTo(carrying, a, i)));
-      return { endpoints, returning, carrying };
-    });
-    const candidates = <T>(m: Map<string, number[]>, all: readonly T[]): T[] => {
-      const at = new Set<number>();
-      for (const a of uploaded) for (const i of m.get(a) ?? []) at.add(i);
-      return [...at].sort((x, y) => x - y).map((i) => all[i]);
-    };
-    const servedBy = candidates<Endpoint>(index.returning, index.endpoints).filter((other) => other.id !== ep.id);
-    // Onward flows of the uploaded data: to anyone but the store keeping it, never the uploader's own flow in.
-    const sharedFlows = candidates<Flow>(index.carrying, ctx.graph.model.flows).filter((f) => {
-      if (f.from === f.to || f.to === element.id || !f.data.some((a) => uploaded.has(a))) return false;
-      const from = ctx.graph.elements.get(f.from);
-      const to = ctx.graph.elements.get(f.to);
-      return from !== undefined && from.kind !== 'external' && to !== undefined && to.kind !== 'store';
-    });
-    if (servedBy.length === 0 && sharedFlows.length === 0) return undefined;
-    const staff = sharedFlows.some((f) => ['admin', 'support-staff', 'developer'].includes(ctx.graph.elements.get(f.to)?.type ?? ''));
-    const names = assetNames(assetList(ctx, [...uploaded]));
+    const index = uploadIndex(ctx);
+    const at = new Set<number>();
+    for (const a of ep.accepts) for (const i of index.returning.get(a) ?? []) at.add(i);
+    const servedBy = [...at].sort((x, y) => x - y).map((i) => index.endpoints[i]).filter((other) => other.id !== ep.id);
+    // Onward flows of the uploaded data, never the uploader's own flow in: the first of them in model
+    // order, and whether any reaches staff.
+    const flows = ctx.graph.model.flows;
+    let firstShared = -1;
+    let staff = false;
+    for (const a of ep.accepts) {
+      for (const k of index.onward.get(a) ?? NO_POSITIONS) {
+        if (flows[k].to === element.id) continue;
+        if (firstShared < 0 || k < firstShared) firstShared = k;
+        break;
+      }
+      staff ||= (index.toStaff.get(a) ?? NO_POSITIONS).some((k) => flows[k].to !== element.id);
+    }
+    if (servedBy.length === 0 && firstShared < 0) return undefined;
+    const names = assetNames(assetList(ctx, ep.accepts));
     return unlessControlled(ctx, { element, endpoint: ep }, MALWARE_CONTROLS, 'uploads are scanned', (missing) => ({
       title: `Uploaded malware shared through ${ep.key}`,
       description: `${names} uploaded through ${ep.key} on ${element.name} ${servedBy.length ? `is served again by ${servedBy.map((x) => x.key).join(', ')}` : 'is passed on to others'} without malware scanning.`,
@@ -222,7 +274,7 @@ export const malwareUpload: EndpointRule = {
       impact: staff ? rated('High', 'staff open the files: a foothold inside the organisation') : rated('Medium', 'recipients\' machines are infected'),
       evidence: [
         evidence(`${ep.key} accepts ${names}`, [...ep.at, 'accepts']),
-        servedBy.length ? evidence(`${servedBy[0].key} returns it`, [...servedBy[0].at, 'returns']) : evidence('a flow passes it on', sharedFlows[0].at),
+        servedBy.length ? evidence(`${servedBy[0].key} returns it`, [...servedBy[0].at, 'returns']) : evidence('a flow passes it on', flows[firstShared].at),
         missing,
       ],
       target: endpointTarget(ep, element),

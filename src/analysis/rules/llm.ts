@@ -5,7 +5,8 @@ import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { rateLimitGap } from './availability.js';
-import { assetNames, isLlm, perElement, reachedByBrowsers, sensitive } from './facts.js';
+import { assetNames, isLlm, sensitive } from './facts.js';
+import { browserReached, perModel, targetKind, targetsByPosition } from './family-shared.js';
 import {
   anonymousInternetLikelihood, evidence, flowLabel, internetLikelihood, isExposed, unlessControlled,
 } from './helpers.js';
@@ -19,19 +20,27 @@ interface LlmUse {
 /** The process that builds prompts: an LLM/agent process itself, or a process calling an LLM (asked by four rules). */
 function llmUse(ctx: AnalysisContext, e: Element): LlmUse | undefined {
   if (e.kind !== 'process') return undefined;
-  const table = perElement<LlmUse | null>(ctx, 'llm-use');
-  let use = table.get(e.id);
-  if (use === undefined) {
-    use = findLlmUse(ctx, e) ?? null;
-    table.set(e.id, use);
-  }
-  return use ?? undefined;
+  const i = ctx.graph.positionOf(e.id);
+  return i < 0 ? undefined : llmUses(ctx)[i];
 }
 
-function findLlmUse(ctx: AnalysisContext, e: Element): LlmUse | undefined {
-  const calls = ctx.graph.outFlows(e.id).filter((f) => f.to !== e.id && isLlm(ctx.graph.elements.get(f.to)));
-  if (e.type === 'llm' || e.traits.includes('llm')) return { self: true, calls };
-  return calls.length ? { self: false, calls } : undefined;
+const LLM_TARGETS = targetKind(isLlm);
+
+/** Every process's use of language models, by position, found once per analysis from its flows to LLMs. */
+const llmUses = (ctx: AnalysisContext): readonly (LlmUse | undefined)[] => perModel(ctx, findLlmUses);
+
+function findLlmUses(ctx: AnalysisContext): (LlmUse | undefined)[] {
+  const { elements } = ctx.graph.model;
+  const calls = targetsByPosition(ctx, LLM_TARGETS);
+  const uses: (LlmUse | undefined)[] = new Array(elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    if (e.kind !== 'process') continue;
+    const hits = calls[i];
+    const self = e.type === 'llm' || e.traits.includes('llm');
+    if (self || hits !== undefined) uses[i] = { self, calls: hits ?? [] };
+  }
+  return uses;
 }
 
 const llmEvidence = (ctx: AnalysisContext, e: Element, use: LlmUse) =>
@@ -163,7 +172,7 @@ export const llmInsecureOutput: ElementRule = {
   check(element, ctx) {
     const use = llmUse(ctx, element);
     if (!use) return undefined;
-    const browsers = reachedByBrowsers(ctx, element);
+    const browsers = browserReached(ctx, element);
     const sinks = ctx.graph.outFlows(element.id).filter((f) => {
       const t = ctx.graph.elements.get(f.to);
       return t !== undefined && f.to !== element.id && !isLlm(t) && (t.kind === 'store' || t.kind === 'process');

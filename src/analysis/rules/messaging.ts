@@ -1,13 +1,17 @@
 // Message queues and event buses: who may publish, whether consumers can trust what they read, and what
 // happens when messages pile up or keep failing. Producers are the sources of flows into a broker;
 // consumers are the targets of its flows.
+import type { Flow } from '../../model/types.js';
 import { rated } from '../risk.js';
 import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, producersOf } from './facts.js';
+import { AssetSet } from './family-shared.js';
 import {
   elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat,
   unlessControlled,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
+
+const isOpen = (f: Flow) => isNetworkFlow(f) && f.auth === 'none';
 
 export const unauthenticatedBroker: ElementRule = {
   id: 'unauthenticated-broker',
@@ -26,7 +30,7 @@ export const unauthenticatedBroker: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (!isBroker(element)) return undefined;
-    const open = [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)].filter((f) => isNetworkFlow(f) && f.auth === 'none');
+    const open = ctx.graph.inFlows(element.id).filter(isOpen).concat(ctx.graph.outFlows(element.id).filter(isOpen));
     if (open.length === 0) return undefined;
     const critical = highIntegrity(open.flatMap((f) => ctx.assetsOfFlow(f)));
     const untrusted = open.some((f) => ctx.isUntrustedSource(f.from));
@@ -62,7 +66,11 @@ export const unsignedEvents: ElementRule = {
     const exposedProducers = producersOf(ctx, element).filter((p) => p.kind === 'process' && isExposed(ctx.exposure(p.id)));
     const consumers = consumersOf(ctx, element);
     if (exposedProducers.length === 0 || consumers.length === 0) return undefined;
-    const critical = highIntegrity([...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)].flatMap((f) => ctx.assetsOfFlow(f)));
+    // What the broker's flows carry, each asset once (only the names of the critical ones are shown).
+    const carried = new AssetSet();
+    for (const f of ctx.graph.inFlows(element.id)) carried.addFlow(ctx, f);
+    for (const f of ctx.graph.outFlows(element.id)) carried.addFlow(ctx, f);
+    const critical = highIntegrity(carried.list);
     if (critical.length === 0) return undefined;
     return unlessControlled(ctx, { element }, EVENT_SIGNING, 'events are signed and verified', (missing) => ({
       title: `Forged events on ${element.name}`,

@@ -1,12 +1,14 @@
 // The network perimeter: what the internet can reach that it should not (stores, management ports,
 // diagnostics), what the server can be made to reach (SSRF, cloud metadata), and missing layers.
 import { assetImpact, rated } from '../risk.js';
-import type { Element } from '../../model/types.js';
-import { assetNames, cached, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
+import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
+import { assetNames, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
+import { perModel } from './family-shared.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
-  missingControlEvidence, mitigatedBy, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
-  unlessControlled,
+  missingControlEvidence, mitigatedBy, mitigatedOutcome, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
+  threatOutcome, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
@@ -44,6 +46,7 @@ export const serverSideRequestForgery: EndpointRule = {
 };
 
 const METADATA_CONTROLS = ['metadata-protection', 'egress-filtering'] as const;
+const isFetch = (ep: Endpoint) => ep.kind === 'fetch';
 
 export const cloudMetadataExposure: ElementRule = {
   id: 'cloud-metadata-exposure',
@@ -61,7 +64,8 @@ export const cloudMetadataExposure: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (!inCloud(ctx, element)) return undefined;
+    // Most processes have no fetch endpoint: that is asked before the walk up their boundaries.
+    if (!element.endpoints.some(isFetch) || !inCloud(ctx, element)) return undefined;
     const fetchers = element.endpoints.filter((ep) => ep.kind === 'fetch' && isExposed(endpointExposure(ep, element, ctx)));
     if (fetchers.length === 0) return undefined;
     const unprotected = fetchers.filter((ep) => presentControls(ctx, METADATA_CONTROLS, element, ep).length === 0);
@@ -81,6 +85,18 @@ export const cloudMetadataExposure: ElementRule = {
 };
 
 const STORE_PERIMETER = ['ip-allowlist', 'vpn'] as const;
+const NO_FLOWS: readonly Flow[] = Object.freeze([]);
+
+/** Flows into the element straight from an untrusted zone (asked of every store: most have none, and get no list). */
+function untrustedInFlows(ctx: AnalysisContext, element: Element): readonly Flow[] {
+  let direct: Flow[] | undefined;
+  const inbound = ctx.graph.inFlows(element.id);
+  for (let i = 0; i < inbound.length; i++) {
+    const f = inbound[i];
+    if (f.from !== element.id && ctx.isUntrustedSource(f.from)) (direct ??= []).push(f);
+  }
+  return direct ?? NO_FLOWS;
+}
 
 export const exposedDataStore: ElementRule = {
   id: 'exposed-data-store',
@@ -98,7 +114,7 @@ export const exposedDataStore: ElementRule = {
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
-    const direct = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && ctx.isUntrustedSource(f.from));
+    const direct = untrustedInFlows(ctx, element);
     if (element.exposed !== true && direct.length === 0) return undefined;
     const held = ctx.assetsOf(element.id);
     return unlessControlled(ctx, { element }, STORE_PERIMETER, onlyReachableThrough, (missing) => ({
@@ -114,6 +130,10 @@ export const exposedDataStore: ElementRule = {
     }));
   },
 };
+
+const WAF: string[] = ['waf'];
+const SCANNING = rated('Medium', 'constant scanning; exploiting needs a flaw');
+const MISSING_LAYER = rated('Low', 'a missing layer of defence, not a flaw by itself');
 
 export const missingWaf: ElementRule = {
   id: 'missing-waf',
@@ -134,14 +154,13 @@ export const missingWaf: ElementRule = {
     if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
     const confidential = highConfidentiality(ctx.assetsOf(element.id));
     if (confidential.length === 0) return undefined;
-    if (publicPathsHave(ctx, element, 'waf')) return mitigatedBy(['waf'], elementComponent(element), 'requests are filtered by a WAF');
-    return threat({
-      ...elementComponent(element),
+    if (publicPathsHave(ctx, element, 'waf')) return mitigatedOutcome(element.id, 'element', undefined, undefined, WAF, 'requests are filtered by a WAF');
+    return threatOutcome(element.id, 'element', undefined, undefined, {
       title: `No WAF in front of ${element.name}`,
       description: `${element.name} handles ${assetNames(confidential)} and takes internet traffic with no web application firewall on the way; exploit attempts reach its code unfiltered.`,
-      likelihood: rated('Medium', 'constant scanning; exploiting needs a flaw'),
-      impact: rated('Low', 'a missing layer of defence, not a flaw by itself'),
-      evidence: [evidence(`${element.name} is reachable from the internet`, element.at), missingControlEvidence(['waf'], element)],
+      likelihood: SCANNING,
+      impact: MISSING_LAYER,
+      evidence: [evidence(`${element.name} is reachable from the internet`, element.at), missingControlEvidence(WAF, element)],
     });
   },
 };
@@ -195,18 +214,10 @@ export const flatNetwork: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (!element.boundary) return undefined;
+    const neighbours = perModel(ctx, internetFacingByZone).get(element.boundary);
+    if (neighbours === undefined) return undefined;
     const data = restricted(ctx.assetsOf(element.id).filter((a) => element.stores.includes(a.id)));
     if (data.length === 0) return undefined;
-    // Indexed once per analysis by boundary (a scan of every element per store made large models quadratic).
-    const exposedByZone = cached(ctx, 'internet-facing-app-code-by-boundary', () => {
-      const byZone = new Map<string, Element[]>();
-      for (const e of ctx.graph.model.elements) {
-        if (e.boundary !== undefined && runsAppCode(e) && ctx.exposure(e.id) === 'internet') pushTo(byZone, e.boundary, e);
-      }
-      return byZone;
-    });
-    const neighbours = exposedByZone.get(element.boundary) ?? [];
-    if (neighbours.length === 0) return undefined;
     const zone = ctx.graph.boundaries.get(element.boundary)?.name ?? element.boundary;
     return unlessControlled(ctx, { element }, ['ip-allowlist'], 'only listed services may connect', () => ({
       title: `${element.name} shares a zone with internet-facing ${neighbours.map((n) => n.name).join(', ')}`,
@@ -217,6 +228,15 @@ export const flatNetwork: ElementRule = {
     }));
   },
 };
+
+/** Internet-facing application code by boundary, indexed once per analysis (a scan of every element per store made large models quadratic). */
+function internetFacingByZone(ctx: AnalysisContext): Map<string, Element[]> {
+  const byZone = new Map<string, Element[]>();
+  for (const e of ctx.graph.model.elements) {
+    if (e.boundary !== undefined && runsAppCode(e) && ctx.exposure(e.id) === 'internet') pushTo(byZone, e.boundary, e);
+  }
+  return byZone;
+}
 
 const DEBUG_PERIMETER = ['ip-allowlist', 'vpn'] as const;
 

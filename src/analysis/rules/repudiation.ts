@@ -1,15 +1,18 @@
 // Repudiation: can someone deny an action because nothing recorded who did it?
-import type { Flow } from '../../model/types.js';
+import type { Endpoint, Flow } from '../../model/types.js';
 import { rated } from '../risk.js';
 import { assetNames, endpointOfFlow, highIntegrity, isPerson } from './facts.js';
 import {
-  evidence, flowLabel, isExposed, mitigatedBy, presentControls, runsAppCode, threat, unlessControlled,
+  evidence, flowLabel, isExposed, mitigatedBy, presentControls, pushTo, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 const AUDIT_CONTROLS = ['audit-logging'] as const;
 const SENSITIVE_ENDPOINTS = new Set(['admin', 'webhook', 'login', 'password-reset', 'upload']);
+const isSensitive = (ep: Endpoint) => SENSITIVE_ENDPOINTS.has(ep.kind);
+const isPrivate = (ep: Endpoint) => !ep.public;
+const NO_ENDPOINTS: readonly Endpoint[] = Object.freeze([]);
 
 export const noAuditLog: ElementRule = {
   id: 'no-audit-log',
@@ -28,11 +31,13 @@ export const noAuditLog: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element)) return undefined;
-    const sensitive = element.endpoints.filter((ep) => SENSITIVE_ENDPOINTS.has(ep.kind));
+    const sensitive = element.endpoints.length === 0 ? NO_ENDPOINTS : element.endpoints.filter(isSensitive);
     // Requests from anonymous callers cannot be attributed to anyone anyway; signed-in ones can.
-    const signedIn = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some((ep) => !ep.public);
-    const fromPeople = signedIn && ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.kind === 'external');
-    if (sensitive.length === 0 && !(fromPeople && isExposed(ctx.exposure(element.id)))) return undefined;
+    if (sensitive.length === 0) {
+      const signedIn = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some(isPrivate);
+      if (!signedIn || !isExposed(ctx.exposure(element.id))) return undefined;
+      if (!ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.kind === 'external')) return undefined;
+    }
     const privileged = sensitive.some((ep) => ep.kind === 'admin' || ep.kind === 'webhook');
     return unlessControlled(ctx, { element }, AUDIT_CONTROLS, 'actions are audit-logged', (missing) => ({
       title: `No audit trail of actions on ${element.name}`,
@@ -99,9 +104,10 @@ export const sharedAccount: ModelRule = {
   appliesTo: 'model',
   check(ctx) {
     const byCredential = new Map<string, Flow[]>();
-    for (const f of ctx.graph.model.flows) {
-      if (!f.credential || !isPerson(ctx.graph.elements.get(f.from))) continue;
-      byCredential.set(f.credential, [...(byCredential.get(f.credential) ?? []), f]);
+    const all = ctx.graph.model.flows;
+    for (let k = 0; k < all.length; k++) {
+      const f = all[k];
+      if (f.credential && isPerson(ctx.graph.elements.get(f.from))) pushTo(byCredential, f.credential, f);
     }
     const out: Outcome[] = [];
     for (const [credential, flows] of [...byCredential].sort(([a], [b]) => a.localeCompare(b))) {

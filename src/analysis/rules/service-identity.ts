@@ -1,32 +1,31 @@
 // Spoofing between our own services: without mutual TLS any workload inside the network can call any other.
 import type { ModelGraph } from '../../model/graph.js';
-import type { Asset, Boundary, Flow } from '../../model/types.js';
+import type { Boundary, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { evidence, flowLabel, mitigatedBy, pushTo, threat } from './helpers.js';
+import { AssetSet, byLocale } from './family-shared.js';
+import { evidence, flowIds as flowIdsOf, flowLabel, mitigatedOutcome, pushTo, threatOutcome } from './helpers.js';
 import type { ModelRule, Outcome } from './types.js';
 
 const MAX_EVIDENCE = 8;
+const MTLS: string[] = ['mtls'];
+const FOOTHOLD = rated('Medium', 'needs a foothold inside the internal network: some skill or access');
+const FALSE_IDENTITY = rated('Medium', 'internal services reached under a false identity');
+const authOf = (f: Flow) => `${f.protocol}, auth ${f.auth}`;
 
-/** Flows between two of our processes that both sit in internal or restricted zones (by element position, in model order). */
-function internalServiceCalls(graph: ModelGraph): Flow[] {
+/** Flows between two of our processes that both sit in internal or restricted zones (positions, in model order). */
+function internalServiceCalls(graph: ModelGraph): number[] {
   const { elements, flows } = graph.model;
-  const calls: Flow[] = [];
+  const calls: number[] = [];
   for (let k = 0; k < flows.length; k++) {
     const from = graph.flowSource[k];
     const to = graph.flowTarget[k];
     if (from < 0 || to < 0 || flows[k].from === flows[k].to) continue;
     if (elements[from].kind === 'process' && elements[to].kind === 'process' && graph.trustRankAt(from) >= 2 && graph.trustRankAt(to) >= 2) {
-      calls.push(flows[k]);
+      calls.push(k);
     }
   }
   return calls;
-}
-
-/** The innermost boundary holding both ends of a flow: where a group of service calls lives. */
-export function commonBoundary(graph: ModelGraph, f: Flow): string | undefined {
-  const a = graph.boundaryChain(f.from);
-  return a.length === 0 ? undefined : innermostShared(a, graph.boundaryChain(f.to));
 }
 
 /** The first boundary of chain `a` (innermost first) that is also in chain `b`. */
@@ -38,20 +37,33 @@ export function innermostShared(a: readonly Boundary[], b: readonly Boundary[]):
     const inB = new Set(b.map((x) => x.id));
     return a.find((x) => inB.has(x.id))?.id;
   }
-  for (const x of a) for (const y of b) if (x.id === y.id) return x.id;
+  for (let i = 0; i < a.length; i++) for (let j = 0; j < b.length; j++) if (a[i].id === b[j].id) return a[i].id;
   return undefined;
 }
 
-/** Groups flows by their common boundary; a flow between zones joins the group of its source element. */
-export function groupByCommonBoundary(graph: ModelGraph, flows: readonly Flow[]): Map<string, Flow[]> {
+/**
+ * Groups flows (positions of flows whose ends are known) by the innermost boundary holding both ends; a
+ * flow between zones joins the group of its source element. The groups come in the order of their keys.
+ */
+export function groupByCommonBoundary(graph: ModelGraph, positions: readonly number[]): Array<[string, Flow[]]> {
+  const { flows } = graph.model;
   const groups = new Map<string, Flow[]>();
-  for (const f of flows) pushTo(groups, commonBoundary(graph, f) ?? `${SOURCE_GROUP}${f.from}`, f);
-  return groups;
+  // A source's group key is made once, not once per flow it sends.
+  const sourceKeys: (string | undefined)[] = new Array(graph.model.elements.length);
+  for (let i = 0; i < positions.length; i++) {
+    const k = positions[i];
+    const s = graph.flowSource[k];
+    const key = innermostShared(graph.boundaryChainAt(s), graph.boundaryChainAt(graph.flowTarget[k])) ??
+      (sourceKeys[s] ??= sourceGroupKey(flows[k].from));
+    pushTo(groups, key, flows[k]);
+  }
+  return [...groups].sort(([a], [b]) => byLocale(a, b));
 }
 
 const SOURCE_GROUP = '\u0000';
 /** The group key of flows reported on their source element. */
 export const sourceGroupKey = (elementId: string) => `${SOURCE_GROUP}${elementId}`;
+export const isSourceGroupKey = (key: string) => key.startsWith(SOURCE_GROUP);
 
 /** What a group of flows is reported on: their common boundary, or the source element they leave. */
 export function groupComponent(ctx: AnalysisContext, key: string) {
@@ -85,30 +97,30 @@ export const noMutualTls: ModelRule = {
   example: 'flows:\n  - orders -> payments: { protocol: http }  # both processes in an internal zone',
   appliesTo: 'model',
   check(ctx) {
-    const calls = internalServiceCalls(ctx.graph);
     const out: Outcome[] = [];
-    for (const [key, flows] of [...groupByCommonBoundary(ctx.graph, calls)].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [key, flows] of groupByCommonBoundary(ctx.graph, internalServiceCalls(ctx.graph))) {
       const group = groupComponent(ctx, key);
+      const flowIds = flowIdsOf(flows);
       const weak = flows.filter((f) => f.auth !== 'mtls');
-      const where = { component: group.component, componentKind: group.componentKind, flows: flows.map((f) => f.id) };
       if (weak.length === 0) {
-        out.push(mitigatedBy(['mtls'], where, `all ${flows.length} service calls use mutual TLS`));
+        out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, MTLS, `all ${flows.length} service calls use mutual TLS`));
         continue;
       }
-      const assets: Asset[] = [];
+      // What the calls carry and what their targets hold, each asset once (many calls share a target).
+      const assets = new AssetSet();
+      const targets = new Set<string>();
       for (const f of weak) {
-        for (const a of ctx.assetsOfFlow(f)) assets.push(a);
-        for (const a of ctx.assetsOf(f.to)) assets.push(a);
+        assets.addFlow(ctx, f);
+        if (targets.has(f.to)) continue;
+        targets.add(f.to);
+        assets.addAll(ctx.assetsOf(f.to));
       }
-      out.push(threat({
-        component: group.component,
-        componentKind: group.componentKind,
-        flows: weak.map((f) => f.id),
+      out.push(threatOutcome(group.component, group.componentKind, undefined, weak.length === flows.length ? flowIds : flowIdsOf(weak), {
         title: `No mutual TLS between services in ${group.name}`,
         description: `${weak.length} of ${flows.length} service-to-service calls in ${group.name} do not authenticate the calling service; a compromised workload can impersonate any caller.`,
-        likelihood: rated('Medium', 'needs a foothold inside the internal network: some skill or access'),
-        impact: assetImpact(assets, 'confidentiality', rated('Medium', 'internal services reached under a false identity')),
-        evidence: flowEvidence(ctx, weak, (f) => `${f.protocol}, auth ${f.auth}`),
+        likelihood: FOOTHOLD,
+        impact: assetImpact(assets.list, 'confidentiality', FALSE_IDENTITY),
+        evidence: flowEvidence(ctx, weak, authOf),
         target: group.name,
       }));
     }

@@ -2,88 +2,114 @@
 import type { Asset, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { type AssetProperty, assetImpact, rated } from '../risk.js';
-import type { Stride } from '../types.js';
-import { assetNames, cached, isBrowser, sensitive } from './facts.js';
+import type { ComponentKind, Stride } from '../types.js';
+import { assetNames, sensitive } from './facts.js';
+import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
 import {
-  evidence, flowComponent, flowLabel, mitigatedBy, mitigatedOutcome, presentControls, pushTo, threat, unlessControlled,
+  evidence, flowComponent, flowLabel, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome, unlessControlled,
 } from './helpers.js';
-import { flowEvidence, groupComponent, innermostShared, sourceGroupKey } from './service-identity.js';
-import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
+import { flowEvidence, groupComponent, innermostShared, isSourceGroupKey, sourceGroupKey } from './service-identity.js';
+import type { ElementRule, EvidenceRef, FlowRule, ModelRule, Outcome } from './types.js';
 
 /** Local calls never touch a network, so encryption in transit does not apply to them. */
 const LOCAL_PROTOCOLS = new Set(['ipc', 'file', 'in-process']);
 
-/** A finding's worth of cleartext flows, with what both cleartext rules say about it. */
+/** A finding's worth of cleartext flows, with what both cleartext rules say about it (their words differ by a verb). */
 interface CleartextGroup {
-  flows: Flow[];
-  group: ReturnType<typeof groupComponent>;
-  inside: boolean;
+  component: string;
+  componentKind: ComponentKind;
+  flowIds: string[];
+  /** The title after the rule's own, and the description up to the rule's verb. */
+  titleTail: string;
+  descriptionHead: string;
   overInternet: boolean;
+  /** The assets the flows carry, each once. */
   assets: Asset[];
-  sources: string[];
-  protocols: string;
+  evidence: EvidenceRef[];
+  target: string;
 }
 
-/** Network flows sorted once for both cleartext rules: the encrypted ones, and the groups of the others. */
+/** Network flows sorted once for both cleartext rules: the encrypted ones as outcomes, and the groups of the others. */
 interface Cleartext {
-  encrypted: Flow[];
-  /** Per encrypted flow: its id list and mitigation reason, shared by both rules. */
-  encryptedIds: string[][];
-  reasons: string[];
+  /** One mitigated outcome per encrypted flow, the same for both rules. */
+  encrypted: Outcome[];
   groups: CleartextGroup[];
 }
 
 const TLS: string[] = ['tls'];
+const OVER_INTERNET = rated('High', 'the traffic crosses the internet: interception needs only public tools');
+const INSIDE = rated('Medium', 'needs a position on the internal network: some skill or access');
+const notEncrypted = (f: Flow) => `${f.protocol} is not encrypted`;
 
-function cleartext(ctx: AnalysisContext): Cleartext {
-  return cached(ctx, 'cleartext-flows', () => {
-    const { graph } = ctx;
-    const all = graph.model.flows;
-    const encrypted: Flow[] = [];
-    const encryptedIds: string[][] = [];
-    const reasons: string[] = [];
-    const reasonByProtocol = new Map<string, string>();
-    // Cleartext flows by position, with their common boundary and whether they touch the internet (found
-    // from element positions, in one pass over the flows in model order).
-    const plain: number[] = [];
-    const commonAt: (string | undefined)[] = new Array(all.length);
-    const touchesAt = new Uint8Array(all.length);
-    for (let k = 0; k < all.length; k++) {
+const cleartext = (ctx: AnalysisContext): Cleartext => perModel(ctx, sortCleartext);
+
+function sortCleartext(ctx: AnalysisContext): Cleartext {
+  const { graph } = ctx;
+  const all = graph.model.flows;
+  const encrypted: Outcome[] = [];
+  const reasonByProtocol = new Map<string, string>();
+  // Cleartext flows by position, with their common boundary and whether they touch the internet (found
+  // from element positions, in one pass over the flows in model order).
+  const plain: number[] = [];
+  const commonAt: (string | undefined)[] = new Array(all.length);
+  const touchesAt = new Uint8Array(all.length);
+  for (let k = 0; k < all.length; k++) {
+    const f = all[k];
+    if (f.from === f.to || LOCAL_PROTOCOLS.has(f.protocol)) continue;
+    if (!f.encrypted) {
+      const from = graph.flowSource[k];
+      const to = graph.flowTarget[k];
+      plain.push(k);
+      commonAt[k] = innermostShared(graph.boundaryChainAt(from), graph.boundaryChainAt(to));
+      touchesAt[k] = graph.trustRankAt(from) === 0 || graph.trustRankAt(to) === 0 ? 1 : 0;
+      continue;
+    }
+    let reason = reasonByProtocol.get(f.protocol);
+    if (reason === undefined) {
+      reason = `${f.protocol} is encrypted in transit`;
+      reasonByProtocol.set(f.protocol, reason);
+    }
+    encrypted.push(mitigatedOutcome(f.id, 'flow', undefined, [f.id], TLS, reason));
+  }
+  const groups: CleartextGroup[] = [];
+  const { elements } = graph.model;
+  for (const [key, positions] of [...groupCleartext(ctx, plain, commonAt, touchesAt)].sort(([a], [b]) => byLocale(a, b))) {
+    const group = groupComponent(ctx, key);
+    const n = positions.length;
+    const flows: Flow[] = new Array(n);
+    const flowIds: string[] = new Array(n);
+    const assets = new AssetSet();
+    const sourceNames = new Set<string>();
+    const protocolSet = new Set<string>();
+    let inside = group.inBoundary;
+    let overInternet = false;
+    for (let i = 0; i < n; i++) {
+      const k = positions[i];
       const f = all[k];
-      if (f.from === f.to || LOCAL_PROTOCOLS.has(f.protocol)) continue;
-      if (!f.encrypted) {
-        const from = graph.flowSource[k];
-        const to = graph.flowTarget[k];
-        plain.push(k);
-        commonAt[k] = innermostShared(graph.boundaryChainAt(from), graph.boundaryChainAt(to));
-        touchesAt[k] = graph.trustRankAt(from) === 0 || graph.trustRankAt(to) === 0 ? 1 : 0;
-        continue;
-      }
-      let reason = reasonByProtocol.get(f.protocol);
-      if (reason === undefined) {
-        reason = `${f.protocol} is encrypted in transit`;
-        reasonByProtocol.set(f.protocol, reason);
-      }
-      encrypted.push(f);
-      encryptedIds.push([f.id]);
-      reasons.push(reason);
+      flows[i] = f;
+      flowIds[i] = f.id;
+      if (commonAt[k] !== group.component) inside = false;
+      if (touchesAt[k] === 1) overInternet = true;
+      assets.addFlow(ctx, f);
+      sourceNames.add(elements[graph.flowSource[k]]?.name ?? f.from);
+      protocolSet.add(f.protocol);
     }
-    const groups: CleartextGroup[] = [];
-    for (const [key, positions] of [...groupCleartext(ctx, plain, commonAt, touchesAt)].sort(([a], [b]) => a.localeCompare(b))) {
-      const group = groupComponent(ctx, key);
-      const flows = positions.map((k) => all[k]);
-      groups.push({
-        flows,
-        group,
-        inside: group.inBoundary && positions.every((k) => commonAt[k] === group.component),
-        overInternet: positions.some((k) => touchesAt[k] === 1),
-        assets: flows.flatMap((f) => ctx.assetsOfFlow(f)),
-        sources: [...new Set(positions.map((k) => graph.model.elements[graph.flowSource[k]]?.name ?? all[k].from))].sort(),
-        protocols: [...new Set(flows.map((f) => f.protocol))].sort().join(', '),
-      });
-    }
-    return { encrypted, encryptedIds, reasons, groups };
-  });
+    const sources = [...sourceNames].sort().join(', ');
+    const protocols = [...protocolSet].sort().join(', ');
+    const many = n > 1;
+    groups.push({
+      component: group.component,
+      componentKind: group.componentKind,
+      flowIds,
+      titleTail: `${n} cleartext flow${many ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${sources})` : `from ${group.name}`}`,
+      descriptionHead: `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'use' : 'uses'} an unencrypted protocol (${protocols}); anyone on the network path can `,
+      overInternet,
+      assets: assets.list,
+      evidence: flowEvidence(ctx, flows, notEncrypted),
+      target: group.inBoundary ? `${sources} (${group.name})` : group.name,
+    });
+  }
+  return { encrypted, groups };
 }
 
 /**
@@ -98,15 +124,27 @@ function groupCleartext(
   touchesAt: Uint8Array,
 ): Map<string, number[]> {
   const { graph } = ctx;
+  const flows = graph.model.flows;
+  // A source's group key is made once, not once per flow it sends.
+  const sourceKeys: (string | undefined)[] = new Array(graph.model.elements.length);
+  const sourceKey = (k: number): string => {
+    const s = graph.flowSource[k];
+    if (s < 0) return sourceGroupKey(flows[k].from);
+    return (sourceKeys[s] ??= sourceGroupKey(flows[k].from));
+  };
   // Per zone: its flows, whether all of them enter it from outside, and their source while there is one.
-  const byZone = new Map<string, { list: number[]; entering: boolean; source: string | undefined }>();
-  for (const k of plain) {
-    const f = graph.model.flows[k];
+  const byZone = new Map<string, { list: number[]; entering: boolean; source: string | undefined; sourceAt: number }>();
+  for (let i = 0; i < plain.length; i++) {
+    const k = plain[i];
+    const f = flows[k];
     const common = commonAt[k];
-    const target = graph.model.elements[graph.flowTarget[k]];
-    const key = common ?? (touchesAt[k] === 0 && target?.boundary ? target.boundary : sourceGroupKey(f.from));
+    let key = common;
+    if (key === undefined) {
+      const target = graph.model.elements[graph.flowTarget[k]];
+      key = touchesAt[k] === 0 && target?.boundary ? target.boundary : sourceKey(k);
+    }
     const zone = byZone.get(key);
-    if (zone === undefined) byZone.set(key, { list: [k], entering: common === undefined, source: f.from });
+    if (zone === undefined) byZone.set(key, { list: [k], entering: common === undefined, source: f.from, sourceAt: k });
     else {
       zone.list.push(k);
       zone.entering &&= common === undefined;
@@ -115,11 +153,22 @@ function groupCleartext(
   }
   // A zone entered by one source alone stays that source's finding (its key, and so its stable id, unchanged).
   const groups = new Map<string, number[]>();
-  for (const [key, { list, entering, source }] of byZone) {
-    const single = entering && source !== undefined && !key.startsWith(sourceGroupKey(''));
-    for (const k of list) pushTo(groups, single ? sourceGroupKey(graph.model.flows[k].from) : key, k);
+  for (const [key, { list, entering, source, sourceAt }] of byZone) {
+    const single = entering && source !== undefined && !isSourceGroupKey(key);
+    if (!single) {
+      pushAll(groups, key, list);
+      continue;
+    }
+    pushAll(groups, sourceKey(sourceAt), list);
   }
   return groups;
+}
+
+/** Appends `values` to the list kept under `key`; the first list given (a zone's, no longer needed) becomes it. */
+function pushAll(groups: Map<string, number[]>, key: string, values: number[]): void {
+  const list = groups.get(key);
+  if (list === undefined) groups.set(key, values);
+  else for (let i = 0; i < values.length; i++) list.push(values[i]);
 }
 
 function cleartextRule(stride: Stride, property: AssetProperty, spec: {
@@ -131,6 +180,9 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
   action: string;
   references: string[];
 }): ModelRule {
+  const fallback = rated('Medium', 'internal requests and responses: partial exposure');
+  const titleHead = `${spec.title}: `;
+  const descriptionTail = `${spec.verb} the traffic.`;
   return {
     id: spec.id,
     stride,
@@ -145,26 +197,19 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     example: 'flows:\n  - api -> orders: http',
     appliesTo: 'model',
     check(ctx) {
-      const { encrypted, encryptedIds, reasons, groups } = cleartext(ctx);
-      const out: Outcome[] = new Array(encrypted.length);
-      for (let i = 0; i < encrypted.length; i++) {
-        const f = encrypted[i];
-        out[i] = mitigatedOutcome(f.id, 'flow', undefined, encryptedIds[i], TLS, reasons[i]);
-      }
-      for (const { flows, group, inside, overInternet, assets, sources, protocols } of groups) {
-        out.push(threat({
-          component: group.component,
-          componentKind: group.componentKind,
-          flows: flows.map((f) => f.id),
-          title: `${spec.title}: ${flows.length} cleartext flow${flows.length > 1 ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${sources.join(', ')})` : `from ${group.name}`}`,
-          description: `${flows.length} flow${flows.length > 1 ? 's' : ''} from ${sources.join(', ')} ${flows.length > 1 ? 'use' : 'uses'} an unencrypted protocol (${protocols}); anyone on the network path can ${spec.verb} the traffic.`,
-          likelihood: overInternet
-            ? rated('High', 'the traffic crosses the internet: interception needs only public tools')
-            : rated('Medium', 'needs a position on the internal network: some skill or access'),
-          impact: assetImpact(assets, property, rated('Medium', 'internal requests and responses: partial exposure')),
-          evidence: flowEvidence(ctx, flows, (f) => `${f.protocol} is not encrypted`),
-          target: group.inBoundary ? `${sources.join(', ')} (${group.name})` : group.name,
-        }));
+      const { encrypted, groups } = cleartext(ctx);
+      const out: Outcome[] = new Array(encrypted.length + groups.length);
+      for (let i = 0; i < encrypted.length; i++) out[i] = encrypted[i];
+      for (let i = 0; i < groups.length; i++) {
+        const g = groups[i];
+        out[encrypted.length + i] = threatOutcome(g.component, g.componentKind, undefined, g.flowIds, {
+          title: titleHead + g.titleTail,
+          description: g.descriptionHead + descriptionTail,
+          likelihood: g.overInternet ? OVER_INTERNET : INSIDE,
+          impact: assetImpact(g.assets, property, fallback),
+          evidence: g.evidence,
+          target: g.target,
+        });
       }
       return out;
     },
@@ -207,8 +252,10 @@ export const missingHsts: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    const fromBrowsers = ctx.graph.inFlows(element.id).filter((f) => f.encrypted && isBrowser(ctx.graph.elements.get(f.from)));
-    if (fromBrowsers.length === 0) return undefined;
+    const i = ctx.graph.positionOf(element.id);
+    if (i < 0 || browserHttpsTargetsAt(ctx)[i] === 0) return undefined;
+    const browsers = browsersAt(ctx);
+    const fromBrowsers = ctx.graph.inFlows(element.id).filter((f) => f.encrypted && browsers[ctx.graph.positionOf(f.from)] === 1);
     if (!usesCookies(ctx, element.id, new Set())) return undefined;
     return unlessControlled(ctx, { element, flows: fromBrowsers }, ['hsts'], 'browsers are pinned to HTTPS', (missing) => ({
       title: `SSL stripping against ${element.name} (no HSTS)`,
@@ -219,6 +266,22 @@ export const missingHsts: ElementRule = {
     }));
   },
 };
+
+/** Elements receiving an encrypted flow from a browser, by position: found in one pass over the flows. */
+const browserHttpsTargetsAt = (ctx: AnalysisContext): Uint8Array => perModel(ctx, findBrowserHttpsTargets);
+
+function findBrowserHttpsTargets(ctx: AnalysisContext): Uint8Array {
+  const { graph } = ctx;
+  const flows = graph.model.flows;
+  const browsers = browsersAt(ctx);
+  const at = new Uint8Array(graph.model.elements.length);
+  for (let k = 0; k < flows.length; k++) {
+    const s = graph.flowSource[k];
+    const t = graph.flowTarget[k];
+    if (s >= 0 && t >= 0 && flows[k].encrypted && browsers[s] === 1) at[t] = 1;
+  }
+  return at;
+}
 
 /** The element, or something behind it along forwarded requests, keeps sessions in cookies. */
 function usesCookies(ctx: AnalysisContext, id: string, seen: Set<string>): boolean {

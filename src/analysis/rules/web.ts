@@ -1,21 +1,24 @@
 // Browser-facing weaknesses: script injection into pages, forged cross-site requests, permissive CORS,
 // open redirects. Each needs a browser in front of the component (directly or through edge components).
-import type { Element } from '../../model/types.js';
+import type { Element, Endpoint } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated } from '../risk.js';
-import { changesState, isBrowser, originsOf, perElement, reachedByBrowsers } from './facts.js';
+import { changesState, perElement } from './facts.js';
+import { browserOriginsOf, browserReached } from './family-shared.js';
 import {
-  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, runsAppCode, unlessControlled,
+  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, runsAppCode, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule } from './types.js';
 
+const isPrivate = (ep: Endpoint) => !ep.public;
 /** Users sign in to it: script in its pages acts with their session. */
-const signedIn = (e: Element) => (e.auth !== undefined && e.auth !== 'none') || e.endpoints.some((ep) => !ep.public);
+const signedIn = (e: Element) => (e.auth !== undefined && e.auth !== 'none') || e.endpoints.some(isPrivate);
 
 /** Element types that render HTML for browsers (as opposed to JSON APIs). */
 const RENDERS_HTML = new Set(['web-app', 'web-server', 'admin-panel']);
 
 const XSS_CONTROLS = ['output-encoding', 'content-security-policy'] as const;
+const isPage = (ep: Endpoint) => ep.kind === 'page';
 
 export const crossSiteScripting: ElementRule = {
   id: 'cross-site-scripting',
@@ -34,9 +37,9 @@ export const crossSiteScripting: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element)) return undefined;
-    const pages = element.endpoints.filter((ep) => ep.kind === 'page');
-    if (!RENDERS_HTML.has(element.type ?? '') && pages.length === 0) return undefined;
-    if (!reachedByBrowsers(ctx, element)) return undefined;
+    const page = element.endpoints.find(isPage);
+    if (!RENDERS_HTML.has(element.type ?? '') && page === undefined) return undefined;
+    if (!browserReached(ctx, element)) return undefined;
     const exposure = ctx.exposure(element.id);
     const protectedBy = (present: string[]) => `output is protected by ${present.join(' and ')}`;
     return unlessControlled(ctx, { element }, XSS_CONTROLS, protectedBy, (missing) => ({
@@ -49,7 +52,7 @@ export const crossSiteScripting: ElementRule = {
           ? rated('Medium', 'other users\' sessions and data: partial exposure')
           : rated('Low', 'no sessions or confidential data to steal: defacement and phishing'),
       evidence: [
-        pages.length ? evidence(`${pages[0].key} serves pages`, pages[0].at) : evidence(`${element.name} is a ${element.type}`, element.at),
+        page ? evidence(`${page.key} serves pages`, page.at) : evidence(`${element.name} is a ${element.type}`, element.at),
         missing,
       ],
     }));
@@ -57,6 +60,7 @@ export const crossSiteScripting: ElementRule = {
 };
 
 const CSRF_CONTROLS = ['csrf-protection', 'secure-cookies'] as const;
+const bySessionCookie = (ep: Endpoint) => ep.auth === 'session-cookie';
 
 export const crossSiteRequestForgery: ElementRule = {
   id: 'cross-site-request-forgery',
@@ -75,11 +79,11 @@ export const crossSiteRequestForgery: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element)) return undefined;
-    const cookieEndpoints = element.endpoints.filter((ep) => ep.auth === 'session-cookie');
-    if (element.auth !== 'session-cookie' && cookieEndpoints.length === 0) return undefined;
+    if (element.auth !== 'session-cookie' && !element.endpoints.some(bySessionCookie)) return undefined;
+    const cookieEndpoints = element.endpoints.filter(bySessionCookie);
     const stateful = (element.endpoints.length ? cookieEndpoints : []).filter(changesState);
     if (element.endpoints.length > 0 && stateful.length === 0) return undefined;
-    if (!reachedByBrowsers(ctx, element)) return undefined;
+    if (!browserReached(ctx, element)) return undefined;
     const admin = stateful.some((ep) => ep.kind === 'admin');
     const refused = (present: string[]) => `forged cross-site requests are refused (${present.join(', ')})`;
     return unlessControlled(ctx, { element }, CSRF_CONTROLS, refused, (missing) => ({
@@ -138,10 +142,13 @@ function pageServers(ctx: AnalysisContext, browser: Element): readonly Element[]
 /** Browsers that reach this element but load their pages from another component that does not lead to it. */
 function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
   const callers: Element[] = [];
-  for (const b of originsOf(ctx, element.id)) {
-    if (isBrowser(b) && pageServers(ctx, b).some((other) => !forwardedTo(ctx, other.id).has(element.id))) callers.push(b);
+  const browsers = browserOriginsOf(ctx, element);
+  if (browsers === undefined) return callers;
+  for (const b of browsers) {
+    if (pageServers(ctx, b).some((other) => !forwardedTo(ctx, other.id).has(element.id))) callers.push(b);
   }
-  return callers;
+  // In id order, as the element's origins are listed.
+  return callers.length > 1 ? callers.sort((x, y) => x.id.localeCompare(y.id)) : callers;
 }
 
 export const corsMisconfiguration: ElementRule = {
@@ -161,7 +168,7 @@ export const corsMisconfiguration: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element) || RENDERS_HTML.has(element.type ?? '')) return undefined;
-    const authenticated = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some((ep) => !ep.public);
+    const authenticated = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some(isPrivate);
     if (!authenticated) return undefined;
     const callers = crossOriginCallers(ctx, element);
     if (callers.length === 0) return undefined;
