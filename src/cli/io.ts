@@ -36,23 +36,39 @@ export type Output = string | Uint8Array | Iterable<string>;
 
 const isWhole = (data: Output): data is string | Uint8Array => typeof data === 'string' || data instanceof Uint8Array;
 
+/**
+ * A device or pipe given as the output (`-o /dev/null`, a FIFO) is written in place: a file renamed over it
+ * would replace the device itself.
+ */
+function isDeviceOrPipe(path: string): boolean {
+  try {
+    const st = statSync(path);
+    return !st.isFile() && !st.isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 export function writeFileAtomic(path: string, data: Output): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const inPlace = isDeviceOrPipe(path);
+  const target = inPlace ? path : join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;
   try {
-    fd = openSync(tmp, 'w');
-    if (isWhole(data)) writeSync(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
-    else for (const chunk of data) writeAll(fd, Buffer.from(chunk, 'utf8'));
-    fsyncSync(fd);
+    fd = openSync(target, 'w');
+    if (isWhole(data)) writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    else writeChunks(fd, data);
+    if (!inPlace) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    renameSync(tmp, path);
+    if (!inPlace) renameSync(target, path);
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // nothing to clean up
+    if (!inPlace) {
+      try {
+        unlinkSync(target);
+      } catch {
+        // nothing to clean up
+      }
     }
     // A failure to render the pieces is not a failure to write: it keeps its own message.
     if (!isWhole(data) && (err as NodeJS.ErrnoException).code === undefined) throw err;
@@ -60,8 +76,17 @@ export function writeFileAtomic(path: string, data: Output): void {
   }
 }
 
-function writeAll(fd: number, bytes: Buffer): void {
-  for (let done = 0; done < bytes.length;) done += writeSync(fd, bytes, done, bytes.length - done);
+/** Each piece encoded into one reused buffer (a UTF-16 unit is at most 3 UTF-8 bytes), not a buffer per piece. */
+function writeChunks(fd: number, chunks: Iterable<string>): void {
+  let buffer = Buffer.allocUnsafe(0);
+  for (const chunk of chunks) {
+    if (buffer.length < chunk.length * 3) buffer = Buffer.allocUnsafe(chunk.length * 3);
+    writeAll(fd, buffer, buffer.write(chunk, 0, 'utf8'));
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array, length = bytes.length): void {
+  for (let done = 0; done < length;) done += writeSync(fd, bytes, done, length - done);
 }
 
 /** Writes to the file when one is given, else to standard output. */

@@ -4,7 +4,7 @@
 // report is written once, line by line, straight into pieces (chunks.ts): a 10,000-element model's is ~19 MB.
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
-import type { AnalysisResult, CoverageCell, Risk, SurfaceCategory, SurfaceEntry, Threat } from '../analysis/types.js';
+import type { AnalysisResult, CoverageCell, Crossing, Risk, SurfaceCategory, SurfaceEntry, Threat } from '../analysis/types.js';
 import type { Flow } from '../model/types.js';
 import { RISKS, SURFACE_CATEGORIES, STRIDE_LETTERS } from '../analysis/types.js';
 // The renderers by their own modules: the diagram index also exports the SVG renderer, which loads Graphviz.
@@ -102,15 +102,18 @@ const cellNameOf = (r: AnalysisResult) => {
 /**
  * The flow of each crossing, asked for in crossing order. Crossings come in flow order (one per crossing
  * flow) and flow ids are unique, so a forward walk finds them without an index of every flow; a result in
- * another order switches to a lookup by id at the first miss.
+ * another order switches to a lookup by id at the first miss. The walk compares the ends first: element
+ * ids are shared strings that compare at once, where two flow ids of the same length compare by content.
  */
 const flowFinder = (flows: readonly Flow[]) => {
   let next = 0;
   let byId: Map<string, Flow> | undefined;
-  return (id: string): Flow | undefined => {
+  return (c: Crossing): Flow | undefined => {
+    const id = c.flow;
     if (byId === undefined) {
       for (let i = next; i < flows.length; i++) {
-        if (flows[i].id === id) {
+        const f = flows[i];
+        if (f.from === c.from && f.to === c.to && f.id === id) {
           next = i + 1;
           return flows[i];
         }
@@ -151,7 +154,7 @@ function* boundariesSection(w: LineWriter, r: AnalysisResult): Generator<string>
     w.blank();
     tableHead(w, ['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth']);
     for (const c of r.crossings) {
-      const f = flowOf(c.flow);
+      const f = flowOf(c);
       // Escaping the two names apart is escaping the pair: ` -> ` holds nothing to escape and ends any entity.
       w.line(`| ${name(c.from)} -> ${name(c.to)} | ${cell(c.label)} | ${cell(f?.protocol ?? '')} | ${f?.encrypted ? 'yes' : '**no**'} | ${cell(f?.auth ?? '')} |`);
       if (w.full) yield w.take();
@@ -191,8 +194,12 @@ function* threatsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
     return;
   }
   tableHead(w, ['ID', 'STRIDE', 'Component', 'Threat', 'Risk', 'Mitigation']);
+  // A rule's threats share its mitigation, a long text: escaped once each.
+  const mitigations = new Map<string, string>();
   for (const t of r.threats) {
-    w.line(`| ${t.id} \`${uidOf(t)}\` | ${t.stride} | ${cell(t.componentName)} | ${cell(t.title)} | ${t.risk} | ${cell(t.mitigation)} |`);
+    let mitigation = mitigations.get(t.mitigation);
+    if (mitigation === undefined) mitigations.set(t.mitigation, (mitigation = cell(t.mitigation)));
+    w.line(`| ${t.id} \`${uidOf(t)}\` | ${t.stride} | ${cell(t.componentName)} | ${cell(t.title)} | ${t.risk} | ${mitigation} |`);
     if (w.full) yield w.take();
   }
   w.blank();

@@ -2,7 +2,7 @@
 // other CLI tests run: it is built here from the current sources and must behave the same.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
@@ -65,6 +65,15 @@ describe('the bundled CLI', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /does-not-exist\.yaml: no such file/);
     assert.ok(!/\n\s+at /.test(r.stderr), r.stderr);
+  });
+  it('writes to a pipe given as the output in place, leaving it a pipe', { skip: process.platform === 'win32' }, () => {
+    // The temporary file and rename of an atomic write would replace the pipe (or `-o /dev/null`, the device).
+    const fifo = join(parent, 'pipe');
+    const copy = join(parent, 'copy.md');
+    const r = spawnSync('bash', ['-c', `mkfifo "${fifo}" && { timeout 30 cat "${fifo}" > "${copy}" & } && "${process.execPath}" "${cli}" analyze examples/ecommerce.yaml --quiet -o "${fifo}" && wait`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(statSync(fifo).isFIFO());
+    assert.equal(readFileSync(copy, 'utf8'), readFileSync('test/golden/ecommerce.md', 'utf8'));
   });
   it('ends quietly when the reader of its output stops early', () => {
     const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${cli}" generate --elements 3000 | head -c 100 > /dev/null`], { encoding: 'utf8' });

@@ -15,7 +15,10 @@ export interface DiagramOptions {
   hide?: ReadonlyArray<'store' | 'external'>;
   /** `boundaries`: one node per trust boundary, flows aggregated with counts. */
   detail?: Detail;
-  /** Colour (or, in ASCII, tag) elements and flows by their highest risk, with a legend. */
+  /**
+   * Colour (or, in ASCII, tag) elements and flows by their highest risk, with a legend. Only then does the
+   * model carry risks: finding them is a pass over every threat and its flows.
+   */
   colorByRisk?: boolean;
   /** Label flows with the data they carry as well as the protocol. */
   showData?: boolean;
@@ -28,6 +31,7 @@ export interface DiagramNode {
   kind: ElementKind | 'boundary';
   /** Innermost group the node sits in. */
   group?: string;
+  /** Highest risk, with `colorByRisk`. */
   risk?: Risk;
   /** Extra line under the name, e.g. `4 elements` in the boundary overview. */
   note?: string;
@@ -39,6 +43,7 @@ export interface DiagramEdge {
   to: string;
   /** Protocol (and data when asked), or `3 flows: https, grpc` when aggregated. */
   label: string;
+  /** Highest risk, with `colorByRisk`. */
   risk?: Risk;
   /** Number of model flows this edge stands for (1 unless aggregated). */
   count: number;
@@ -49,6 +54,7 @@ export interface DiagramGroup {
   name: string;
   trust: TrustLevel;
   parent?: string;
+  /** Highest risk, with `colorByRisk`. */
   risk?: Risk;
 }
 
@@ -96,21 +102,17 @@ export const maxRisk = (a: Risk | undefined, b: Risk | undefined): Risk | undefi
 
 export function buildDiagram(result: AnalysisResult, options: DiagramOptions = {}): DiagramModel {
   const detail = options.detail ?? 'elements';
-  const elementRisk = new Map<string, Risk>();
-  const flowRisk = new Map<string, Risk>();
-  const boundaryRisk = new Map<string, Risk>();
-  for (const t of result.threats) {
-    const target = t.componentKind === 'flow' ? flowRisk : t.componentKind === 'boundary' ? boundaryRisk : elementRisk;
-    if (t.componentKind !== 'system') target.set(t.component, maxRisk(target.get(t.component), t.risk)!);
-    for (const f of t.flows) flowRisk.set(f, maxRisk(flowRisk.get(f), t.risk)!);
+  const boundaryById = new Map(result.boundaries.map((b) => [b.id, b]));
+  if (detail === 'boundaries') {
+    // Without a focus or hidden kinds every element is counted: no set of their ids to build and ask.
+    const all = options.focus === undefined && !options.hide?.length;
+    return overview(result, all ? undefined : selectElements(result, options, boundaryById), boundaryById, options.colorByRisk === true);
   }
 
-  const boundaryById = new Map(result.boundaries.map((b) => [b.id, b]));
+  const risk = options.colorByRisk ? componentRisks(result) : undefined;
   const included = selectElements(result, options, boundaryById);
   const elements = result.elements.filter((e) => included.has(e.id));
   const flows = result.flows.filter((f) => included.has(f.from) && included.has(f.to));
-
-  if (detail === 'boundaries') return overview(result, elements, flows, boundaryById, elementRisk, flowRisk, boundaryRisk);
 
   const used = new Set<string>();
   for (const e of elements) for (let b = e.boundary; b !== undefined && !used.has(b); b = boundaryById.get(b)?.parent) used.add(b);
@@ -119,14 +121,14 @@ export function buildDiagram(result: AnalysisResult, options: DiagramOptions = {
     name: e.name,
     kind: e.kind,
     ...(e.boundary !== undefined && boundaryById.has(e.boundary) ? { group: e.boundary } : {}),
-    ...(elementRisk.has(e.id) ? { risk: elementRisk.get(e.id) } : {}),
+    ...(risk?.elements.has(e.id) ? { risk: risk.elements.get(e.id) } : {}),
   }));
   const edges: DiagramEdge[] = flows.map((f) => ({
     id: f.id,
     from: f.from,
     to: f.to,
     label: options.showData && f.data.length > 0 ? `${f.protocol}: ${f.data.join(', ')}` : f.protocol,
-    ...(flowRisk.has(f.id) ? { risk: flowRisk.get(f.id) } : {}),
+    ...(risk?.flows.has(f.id) ? { risk: risk.flows.get(f.id) } : {}),
     count: 1,
   }));
   return {
@@ -134,11 +136,24 @@ export function buildDiagram(result: AnalysisResult, options: DiagramOptions = {
     detail,
     nodes,
     edges,
-    groups: orderGroups(result.boundaries.filter((b) => used.has(b.id)), boundaryRisk),
+    groups: orderGroups(result.boundaries.filter((b) => used.has(b.id)), risk?.boundaries),
   };
 }
 
-function orderGroups(boundaries: AnalysisResult['boundaries'], risk: Map<string, Risk>): DiagramGroup[] {
+/** The highest risk of each element, flow and boundary that has threats. */
+function componentRisks(result: AnalysisResult): { elements: Map<string, Risk>; flows: Map<string, Risk>; boundaries: Map<string, Risk> } {
+  const elements = new Map<string, Risk>();
+  const flows = new Map<string, Risk>();
+  const boundaries = new Map<string, Risk>();
+  for (const t of result.threats) {
+    const target = t.componentKind === 'flow' ? flows : t.componentKind === 'boundary' ? boundaries : elements;
+    if (t.componentKind !== 'system') target.set(t.component, maxRisk(target.get(t.component), t.risk)!);
+    for (const f of t.flows) flows.set(f, maxRisk(flows.get(f), t.risk)!);
+  }
+  return { elements, flows, boundaries };
+}
+
+function orderGroups(boundaries: AnalysisResult['boundaries'], risk: Map<string, Risk> | undefined): DiagramGroup[] {
   const ids = new Set(boundaries.map((b) => b.id));
   const out: DiagramGroup[] = [];
   const done = new Set<string>();
@@ -160,7 +175,7 @@ function orderGroups(boundaries: AnalysisResult['boundaries'], risk: Map<string,
         name: b.name,
         trust: b.trust,
         ...(p !== undefined ? { parent: p } : {}),
-        ...(risk.has(b.id) ? { risk: risk.get(b.id) } : {}),
+        ...(risk?.has(b.id) ? { risk: risk.get(b.id) } : {}),
       });
       visit(b.id);
     }
@@ -207,23 +222,65 @@ function selectElements(
   return keep;
 }
 
+/**
+ * One node per boundary (and one for the elements outside every boundary), flows between them aggregated.
+ * It runs over every element and flow (and with `withRisk` every threat), so each id is looked up once: the
+ * home boundary of an element, the aggregate edge of a flow; threats raise their risks directly.
+ * `included`: the elements to count, all when undefined.
+ */
 function overview(
   result: AnalysisResult,
-  elements: AnalysisResult['elements'],
-  flows: AnalysisResult['flows'],
+  included: Set<string> | undefined,
   boundaryById: Map<string, AnalysisResult['boundaries'][number]>,
-  elementRisk: Map<string, Risk>,
-  flowRisk: Map<string, Risk>,
-  boundaryRisk: Map<string, Risk>,
+  withRisk: boolean,
 ): DiagramModel {
-  const homeOf = new Map(elements.map((e) => [e.id, e.boundary !== undefined && boundaryById.has(e.boundary) ? e.boundary : OUTSIDE_ID]));
+  const homeOf = new Map<string, string>();
   const members = new Map<string, number>();
-  const risk = new Map<string, Risk>();
-  for (const e of elements) {
-    const h = homeOf.get(e.id)!;
+  for (const e of result.elements) {
+    if (included !== undefined && !included.has(e.id)) continue;
+    const h = e.boundary !== undefined && boundaryById.has(e.boundary) ? e.boundary : OUTSIDE_ID;
+    homeOf.set(e.id, h);
     members.set(h, (members.get(h) ?? 0) + 1);
-    const r = maxRisk(risk.get(h), elementRisk.get(e.id));
-    if (r !== undefined) risk.set(h, r);
+  }
+  // Flows between two boundaries by pair of homes, in the order of their first flow.
+  interface Aggregate { from: string; to: string; count: number; protocols: string[]; risk?: Risk }
+  const aggregates: Aggregate[] = [];
+  const byPair = new Map<string, Map<string, Aggregate>>();
+  const aggregateOf = new Map<string, Aggregate>();
+  for (const f of result.flows) {
+    const from = homeOf.get(f.from);
+    const to = homeOf.get(f.to);
+    if (from === undefined || to === undefined || from === to) continue;
+    let row = byPair.get(from);
+    if (row === undefined) byPair.set(from, (row = new Map()));
+    let a = row.get(to);
+    if (a === undefined) {
+      row.set(to, (a = { from, to, count: 0, protocols: [] }));
+      aggregates.push(a);
+    }
+    a.count++;
+    if (!a.protocols.includes(f.protocol)) a.protocols.push(f.protocol);
+    if (withRisk) aggregateOf.set(f.id, a);
+  }
+  // A boundary's risk is the highest of its own threats and its elements'; an edge's, of its flows'.
+  const risk = new Map<string, Risk>();
+  const boundaryRisk = new Map<string, Risk>();
+  if (withRisk) for (const t of result.threats) {
+    const kind = t.componentKind;
+    if (kind === 'flow') {
+      const a = aggregateOf.get(t.component);
+      if (a !== undefined) a.risk = maxRisk(a.risk, t.risk);
+    } else if (kind === 'boundary') {
+      boundaryRisk.set(t.component, maxRisk(boundaryRisk.get(t.component), t.risk)!);
+    } else if (kind !== 'system') {
+      const h = homeOf.get(t.component);
+      if (h !== undefined) risk.set(h, maxRisk(risk.get(h), t.risk)!);
+    }
+    const flows = t.flows;
+    for (let i = 0; i < flows.length; i++) {
+      const a = aggregateOf.get(flows[i]);
+      if (a !== undefined) a.risk = maxRisk(a.risk, t.risk);
+    }
   }
   // A boundary with child boundaries becomes a group that holds its own node, so nesting stays visible.
   const hasChild = new Set<string>();
@@ -252,20 +309,7 @@ function overview(
       note: `${n} element${n === 1 ? '' : 's'}`,
     });
   }
-  const agg = new Map<string, { from: string; to: string; count: number; protocols: string[]; risk?: Risk }>();
-  for (const f of flows) {
-    const from = homeOf.get(f.from)!;
-    const to = homeOf.get(f.to)!;
-    if (from === to) continue;
-    const key = `${from}\u0000${to}`;
-    const a = agg.get(key) ?? { from, to, count: 0, protocols: [] };
-    a.count++;
-    if (!a.protocols.includes(f.protocol)) a.protocols.push(f.protocol);
-    const r = maxRisk(a.risk, flowRisk.get(f.id));
-    if (r !== undefined) a.risk = r;
-    agg.set(key, a);
-  }
-  const edges: DiagramEdge[] = [...agg.values()].map((a) => ({
+  const edges: DiagramEdge[] = aggregates.map((a) => ({
     id: `${a.from}->${a.to}`,
     from: a.from,
     to: a.to,
