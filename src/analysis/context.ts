@@ -33,8 +33,11 @@ export interface AnalysisContext {
   isUntrustedSource(elementId: string): boolean;
   /** Flows into and out of every element, by position: for facts computed in one pass over the graph. */
   readonly adjacency: Adjacency;
-  /** Facts the rule families derive (rules/facts.ts), kept with the context so that they die with it. */
-  readonly memo: Map<string, unknown>;
+  /**
+   * Facts the rule families derive, kept with the context so that they die with it: by name (rules/facts.ts)
+   * or by the function that computes them (perModel in rules/family-shared.ts).
+   */
+  readonly memo: Map<string | ((ctx: AnalysisContext) => unknown), unknown>;
 }
 
 /**

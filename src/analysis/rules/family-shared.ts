@@ -5,23 +5,16 @@ import type { Asset, Element, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { isBrowser } from './facts.js';
 
-// Weakly held, like every derived fact, so that a finished analysis can be collected.
-const models = new WeakMap<AnalysisContext, Map<(ctx: AnalysisContext) => unknown, unknown>>();
-
 /**
  * A fact about the whole model, computed once per analysis by `compute` (a module-level function, which
  * is also its key): asked for every element, so the question makes no closure and no key string.
  */
 export function perModel<T>(ctx: AnalysisContext, compute: (ctx: AnalysisContext) => T): T {
-  let facts = models.get(ctx);
-  if (facts === undefined) {
-    facts = new Map();
-    models.set(ctx, facts);
-  }
-  let value = facts.get(compute) as T | undefined;
+  // In the context's memo, like every derived fact, so that a finished analysis can be collected.
+  let value = ctx.memo.get(compute) as T | undefined;
   if (value === undefined) {
     value = compute(ctx);
-    facts.set(compute, value);
+    ctx.memo.set(compute, value);
   }
   return value;
 }
