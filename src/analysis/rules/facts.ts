@@ -1,5 +1,5 @@
-// Derived facts several rule families ask about (who reaches an element through edge components, whether
-// something in front authenticates, which people and brokers are involved). Memoised per analysis context,
+// Derived facts several rule families ask about (whether something in front authenticates, which people
+// and brokers are involved, which assets are sensitive). Memoised per analysis context,
 // so a rule asking about every element stays linear in the size of the model.
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
@@ -119,8 +119,6 @@ export function assetNames(assets: readonly Asset[]): string {
   return names.join(', ');
 }
 
-export const nameOf = (ctx: AnalysisContext, id: string) => ctx.graph.elements.get(id)?.name ?? id;
-
 export const isNetworkFlow = (f: Flow) => f.from !== f.to && !LOCAL_PROTOCOLS.has(f.protocol);
 
 export const isBroker = (e: Element | undefined) =>
@@ -142,94 +140,6 @@ const inBoundaryOfKind = (ctx: AnalysisContext, e: Element, kind: string): boole
 export const inCloud = (ctx: AnalysisContext, e: Element) =>
   e.traits.includes('cloud') || e.traits.includes('serverless') || inBoundaryOfKind(ctx, e, 'cloud');
 export const inContainer = (ctx: AnalysisContext, e: Element) => e.traits.includes('container') || inBoundaryOfKind(ctx, e, 'container');
-
-/**
- * The elements whose requests arrive at `id`, looking through edge components that forward requests
- * unchanged (a browser behind a CDN and a load balancer still talks to the application).
- */
-export function originsOf(ctx: AnalysisContext, id: string): readonly Element[] {
-  const i = ctx.graph.positionOf(id);
-  if (i < 0) return NO_ELEMENTS;
-  const table = byPosition<readonly Element[]>(ctx, 'origins');
-  let origins = table[i];
-  if (origins === undefined) {
-    origins = findOrigins(ctx, i);
-    table[i] = origins;
-  }
-  return origins;
-}
-
-const NO_ELEMENTS: readonly Element[] = Object.freeze([]);
-
-/** A breadth-first search by positions through the adjacency; the scratch arrays are the context's. */
-function findOrigins(ctx: AnalysisContext, start: number): readonly Element[] {
-  const search = searchOf(ctx);
-  const nodes = ctx.graph.model.elements;
-  const src = ctx.graph.flowSource;
-  const { inStart, inFlow } = ctx.adjacency;
-  const stamp = ++search.stamp;
-  const { seen, queue } = search;
-  seen[start] = stamp;
-  queue[0] = start;
-  let tail = 1;
-  let out: Element[] | undefined;
-  for (let head = 0; head < tail; head++) {
-    const i = queue[head];
-    for (let j = inStart[i]; j < inStart[i + 1]; j++) {
-      const s = src[inFlow[j]];
-      if (seen[s] === stamp) continue;
-      seen[s] = stamp;
-      if (isPassThrough(nodes[s])) queue[tail++] = s;
-      else (out ??= []).push(nodes[s]);
-    }
-  }
-  if (out === undefined) return NO_ELEMENTS;
-  sortByIdLocale(out);
-  return out;
-}
-
-/**
- * Sorts by `localeCompare` of the ids, in place, by binary insertion: stable like the built-in sort (and
- * as many comparisons for the few origins an element has), without its work array.
- */
-function sortByIdLocale(list: Element[]): void {
-  for (let i = 1; i < list.length; i++) {
-    const e = list[i];
-    let lo = 0;
-    let hi = i;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (e.id.localeCompare(list[mid].id) < 0) hi = mid;
-      else lo = mid + 1;
-    }
-    for (let j = i; j > lo; j--) list[j] = list[j - 1];
-    list[lo] = e;
-  }
-}
-
-interface Search {
-  stamp: number;
-  /** The stamp of the search that last saw each position. */
-  seen: Int32Array;
-  queue: Int32Array;
-}
-
-function searchOf(ctx: AnalysisContext): Search {
-  let search = ctx.memo.get('search') as Search | undefined;
-  if (search === undefined) {
-    const n = ctx.graph.model.elements.length;
-    search = { stamp: 0, seen: new Int32Array(n), queue: new Int32Array(n) };
-    ctx.memo.set('search', search);
-  }
-  return search;
-}
-
-/** Browsers send this element requests (with their cookies), directly or through edge components. */
-export function reachedByBrowsers(ctx: AnalysisContext, e: Element): boolean {
-  const origins = originsOf(ctx, e.id);
-  for (let i = 0; i < origins.length; i++) if (isBrowser(origins[i])) return true;
-  return false;
-}
 
 /**
  * Whether every untrusted request reaching the element has been authenticated on the way: by the flow
@@ -303,22 +213,6 @@ export function changesState(ep: Endpoint): boolean {
 /** A flow's target endpoint, when the flow names one. */
 export const endpointOfFlow = (ctx: AnalysisContext, f: Flow): Endpoint | undefined =>
   f.endpoint ? ctx.graph.endpoints.get(f.endpoint) : undefined;
-
-/** Elements the flows out of `e` reach, of the given kind of target. */
-const NO_TARGETS: readonly never[] = Object.freeze([]);
-
-export function targetsOf(ctx: AnalysisContext, e: Element, pick: (t: Element) => boolean): ReadonlyArray<{ flow: Flow; target: Element }> {
-  // Asked of every exposed process: most have no such target, and then no list is made.
-  let hits: Array<{ flow: Flow; target: Element }> | undefined;
-  const out = ctx.graph.outFlows(e.id);
-  for (let i = 0; i < out.length; i++) {
-    const flow = out[i];
-    if (flow.to === e.id) continue;
-    const target = ctx.graph.elements.get(flow.to);
-    if (target !== undefined && pick(target)) (hits ??= []).push({ flow, target });
-  }
-  return hits ?? NO_TARGETS;
-}
 
 /**
  * Whether a control is in place on the paths the public uses: for an element with endpoints, every
