@@ -1,14 +1,24 @@
-// Bundles the CLI into dist/cli/threatmap.js (the `threatmap` bin), after tsc has built dist/.
+// Bundles the CLI for the `threatmap` bin, after tsc has built dist/:
+//   dist/cli/threatmap.cjs    the whole CLI in one CommonJS file;
+//   dist/cli/threatmap.cache  V8's compiled code for it, made by running the CLI once on the bundled example;
+//   dist/cli/threatmap.js     the bin: compiles threatmap.cjs with that cache and runs it.
 // Why: node resolves and compiles ~150 ES and CommonJS modules one by one at every start (`yaml` alone is
 // ~100 CommonJS files); one bundled file starts about twice as fast, which matters to a CI gate or an
-// editor that runs threatmap on every change. dist/ from tsc stays the library (types, `import 'threatmap'`).
-// The two native/WebAssembly renderers stay external and load only when an SVG or PNG is asked for.
+// editor that runs threatmap on every change. Node 20 can hand V8 a code cache only for a script compiled
+// through node:vm, which runs CommonJS-shaped code, not ES modules: with the cache the parse and compile of
+// ~1 MB of code and of the functions a run needs (~40 ms of every start) become a read of the cache.
+// A cache that does not fit the running node (another version, other V8 flags) is rejected by V8, and the
+// bundle is then compiled as usual. dist/ from tsc stays the library (types, `import 'threatmap'`).
+// The two native/WebAssembly renderers stay outside the bundle and load only when an SVG or PNG is asked for.
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const EXTERNAL = ['@hpcc-js/wasm-graphviz', '@resvg/resvg-js'];
 
 /** zod's classic entry re-exports all ~45 of its message locales (a quarter of the bundle); threatmap uses
  * only English, which zod imports on its own, so the re-export is replaced by an empty module. */
@@ -21,29 +31,103 @@ const zodWithoutLocales = {
   },
 };
 
-/** Writes threatmap.js (and its lazily loaded chunks) into `outdir`, which must sit two levels below the
- * package root, as dist/cli does: the CLI reads its version from ../../package.json. */
+/**
+ * The parameters the bin passes to the bundle: CommonJS's own, then what the ES sources expect of a module.
+ * A script compiled by node:vm cannot run import() itself (Node 20 asks for a flag), so the bin lends its own;
+ * `import.meta.url` becomes the bundle's URL.
+ */
+const PARAMS = ['exports', 'require', 'module', '__filename', '__dirname', '__threatmapImport', '__threatmapUrl'];
+const WRAP_START = `(function (${PARAMS.join(', ')}) {`;
+const WRAP_END = '\n})';
+/** The text the bin compiles: a code cache fits only the very same text. */
+export const wrapBundle = (source) => WRAP_START + source + WRAP_END;
+
+const BIN = `#!/usr/bin/env node
+// The threatmap bin: runs the bundled CLI (threatmap.cjs) from V8's code cache (threatmap.cache), both made
+// by scripts/bundle.mjs. The cache saves the compile of the bundle at every start; V8 checks that it fits
+// this node and its flags, and compiles the bundle as usual when it does not.
+import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Script } from 'node:vm';
+
+const bundle = fileURLToPath(new URL('./threatmap.cjs', import.meta.url));
+const cacheFile = fileURLToPath(new URL('./threatmap.cache', import.meta.url));
+// scripts/bundle.mjs sets this to make the cache: what one run compiled is what a run needs.
+const making = process.env.THREATMAP_MAKE_CODE_CACHE === '1';
+let cachedData;
+if (!making) {
+  try {
+    cachedData = readFileSync(cacheFile);
+  } catch {
+    // No cache (a build without one): compile as usual.
+  }
+}
+const source = readFileSync(bundle, 'utf8');
+const script = new Script(${JSON.stringify(WRAP_START)} + source + ${JSON.stringify(WRAP_END)}, { filename: bundle, cachedData });
+if (making) {
+  process.once('exit', () => {
+    writeFileSync(cacheFile + '.tmp', script.createCachedData());
+    renameSync(cacheFile + '.tmp', cacheFile);
+  });
+}
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), (specifier) => import(specifier), pathToFileURL(bundle).href);
+`;
+
+/**
+ * Writes threatmap.js, threatmap.cjs and threatmap.cache into `outdir`, which must sit two levels below the
+ * package root, as dist/cli does: the CLI reads its version from ../../package.json.
+ */
 export async function bundleCli(outdir = join(ROOT, 'dist', 'cli')) {
-  // Chunk names carry a hash: the chunks of an earlier build would pile up beside the new ones.
-  rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
-  await build({
+  const result = await build({
     absWorkingDir: ROOT,
-    entryPoints: { threatmap: 'src/cli/main.ts' },
-    outdir,
-    chunkNames: 'chunks/[name]-[hash]',
+    entryPoints: ['src/cli/main.ts'],
     bundle: true,
-    splitting: true,
     minify: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     target: 'node20',
-    external: ['@hpcc-js/wasm-graphviz', '@resvg/resvg-js'],
+    external: EXTERNAL,
     plugins: [zodWithoutLocales],
-    // Bundled CommonJS (commander) still calls require() for node built-ins.
-    banner: { js: "import{createRequire as __threatmapRequire}from'node:module';const require=__threatmapRequire(import.meta.url);" },
+    define: { 'import.meta.url': '__threatmapUrl' },
     legalComments: 'none',
     logLevel: 'warning',
+    write: false,
   });
+  let code = result.outputFiles[0].text.replace(/^#!.*\n/, '');
+  // The external packages are reached only by import() (see render/diagram/svg.ts): each becomes a call of
+  // the bin's import(). Any other import() would fail at run time, so the build stops on one.
+  for (const name of EXTERNAL) code = code.replaceAll(`import("${name}")`, `__threatmapImport("${name}")`);
+  const left = code.match(/\bimport\("[^"]*"\)/);
+  if (left) throw new Error(`bundle: ${left[0]} cannot run in the bundle; add the package to EXTERNAL or import it statically`);
+
+  mkdirSync(outdir, { recursive: true });
+  // Chunks of the former ES-module bundle would otherwise stay beside the new files.
+  rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
+  rmSync(join(outdir, 'threatmap.cache'), { force: true });
+  writeFileSync(join(outdir, 'threatmap.cjs'), code);
+  writeFileSync(join(outdir, 'threatmap.js'), BIN);
+  chmodSync(join(outdir, 'threatmap.js'), 0o755);
+  makeCodeCache(join(outdir, 'threatmap.js'));
+}
+
+/**
+ * Runs the CLI's main job on the bundled example, so that the cache holds the code a run compiles (V8
+ * compiles most functions lazily, on first call). A run that fails leaves no cache: the CLI still works.
+ */
+function makeCodeCache(bin) {
+  const scratch = mkdtempSync(join(tmpdir(), 'threatmap-cache-'));
+  try {
+    const run = spawnSync(process.execPath, [bin, 'analyze', join(ROOT, 'examples', 'ecommerce.yaml'), '--quiet', '-o', join(scratch, 'report.md')], {
+      env: { ...process.env, THREATMAP_MAKE_CODE_CACHE: '1' },
+      encoding: 'utf8',
+    });
+    if (run.status !== 0) process.stderr.write(`bundle: no code cache, the example run failed:\n${run.stderr}`);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await bundleCli();

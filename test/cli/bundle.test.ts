@@ -2,10 +2,12 @@
 // other CLI tests run: it is built here from the current sources and must behave the same.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { Script } from 'node:vm';
 
 const ROOT = resolve('.');
 // Two levels below the package root, like dist/cli: the CLI finds package.json at ../../package.json.
@@ -18,30 +20,44 @@ function run(...args: string[]) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+type BundleScript = { bundleCli: (dir: string) => Promise<void>; wrapBundle: (source: string) => string };
+let wrapBundle: BundleScript['wrapBundle'];
+
 describe('the bundled CLI', () => {
   before(async () => {
-    const { bundleCli } = (await import(pathToFileURL(join(ROOT, 'scripts', 'bundle.mjs')).href)) as { bundleCli: (dir: string) => Promise<void> };
-    await bundleCli(outdir);
+    const bundle = (await import(pathToFileURL(join(ROOT, 'scripts', 'bundle.mjs')).href)) as BundleScript;
+    await bundle.bundleCli(outdir);
+    wrapBundle = bundle.wrapBundle;
   });
   after(() => rmSync(parent, { recursive: true, force: true }));
 
   it('loads only its own code at start: dependencies are inside, Graphviz and resvg wait until asked for', () => {
-    // The start-up closure: the entry and every chunk it imports statically (dynamic import() calls excluded).
-    const staticImports = (text: string) => [...text.matchAll(/\bimport\s*(?:[^;"'()]*?\bfrom\s*)?["']([^"']+)["']/g)].map((m) => m[1]);
-    const seen = new Set<string>();
-    const external = new Set<string>();
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      for (const spec of staticImports(readFileSync(file, 'utf8'))) {
-        if (spec.startsWith('.')) visit(join(dirname(file), spec));
-        else if (!spec.startsWith('node:')) external.add(spec);
-      }
-    };
-    visit(cli);
-    assert.deepEqual([...external], [], 'packages loaded from node_modules at start-up');
-    const all = [...seen].map((f) => readFileSync(f, 'utf8')).join('\n');
-    assert.ok(all.includes('import("'), 'the diagram renderers are loaded on demand');
+    // The bin imports node's own modules and compiles the bundle; the bundle requires node's own modules.
+    const binImports = [...readFileSync(cli, 'utf8').matchAll(/\bimport\s*(?:[^;"'()]*?\bfrom\s*)?["']([^"']+)["']/g)].map((m) => m[1]);
+    assert.deepEqual(binImports.filter((spec) => !spec.startsWith('node:')), [], 'the bin imports packages');
+    const bundle = readFileSync(join(outdir, 'threatmap.cjs'), 'utf8');
+    const required = [...bundle.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
+    assert.ok(required.length > 0);
+    assert.deepEqual(required.filter((spec) => !isBuiltin(spec) && spec !== '@resvg/resvg-js'), [], 'packages loaded from node_modules');
+    // resvg is CommonJS, required where the lazily started PNG module first runs; Graphviz is an ES module.
+    assert.ok(bundle.includes('__threatmapImport("@hpcc-js/wasm-graphviz")'), 'Graphviz is loaded on demand');
+    assert.ok(!/\bimport\(/.test(bundle.replaceAll('__threatmapImport(', '')), 'an import() the compiled bundle cannot run');
+  });
+  it('starts from a code cache that fits this node', () => {
+    const source = readFileSync(join(outdir, 'threatmap.cjs'), 'utf8');
+    const script = new Script(wrapBundle(source), { filename: join(outdir, 'threatmap.cjs'), cachedData: readFileSync(join(outdir, 'threatmap.cache')) });
+    assert.equal(script.cachedDataRejected, false);
+  });
+  it('runs without its code cache', () => {
+    const cache = readFileSync(join(outdir, 'threatmap.cache'));
+    rmSync(join(outdir, 'threatmap.cache'));
+    try {
+      const r = run('analyze', 'examples/ecommerce.yaml', '--quiet');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout, readFileSync('test/golden/ecommerce.md', 'utf8'));
+    } finally {
+      writeFileSync(join(outdir, 'threatmap.cache'), cache);
+    }
   });
   it('prints the version of package.json', () => {
     const r = run('--version');
