@@ -32,7 +32,8 @@ type Obj = Record<string, unknown>;
 // Flows are checked entry by entry below: as a union, zod can only say that neither form matched.
 const topSchema = modelSchema.extend({ flows: z.array(z.unknown()).optional() });
 
-const checkTop = compileCheck(topSchema);
+// validateModel is given what a parser made (see compileCheck).
+const checkTop = compileCheck(topSchema, true);
 /** Tests switch the quick checks off to compare with zod alone. */
 export const quickChecks = { enabled: true };
 
@@ -92,6 +93,7 @@ class Reporter {
   }
 }
 
+/** `raw`: data as a parser makes it (plain maps and lists; ShorthandFlow entries in `flows`). */
 export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   const r = new Reporter(source);
   // zod runs only when the quick check cannot vouch for the model; it then finds and words the problems.
@@ -357,9 +359,9 @@ const FULL_FLOW_KEYS = Object.keys(fullFlowSchema.shape);
 /** FLOW_ARROW.test, skipped for the keys of the full form, which have no arrow. */
 const isArrow = (key: string): boolean => key.includes('->') && FLOW_ARROW.test(key);
 
-const checkFullFlow = compileCheck(fullFlowSchema);
-const checkProtocol = compileCheck(protocolSchema);
-const checkFlowDetails = compileCheck(flowDetailsSchema);
+const checkFullFlow = compileCheck(fullFlowSchema, true);
+const checkProtocol = compileCheck(protocolSchema, true);
+const checkFlowDetails = compileCheck(flowDetailsSchema, true);
 const FULL_FLOW_KEY_SET = new Set(FULL_FLOW_KEYS);
 
 /**
