@@ -495,8 +495,8 @@ const LONE_CR = /\r(?!\n)/;
 /**
  * A shorthand flow `- a -> b: value` of the model's `flows:` list, as the YAML reader hands it to loading
  * when asked to (see fastParseYaml): in place of a map keyed by its arrow. Every such map has a key of its
- * own, so V8 gave each a hidden class of its own and a place in the string table (a third of the reader's
- * time); this is one class for all, with the arrow already split (as FLOW_ARROW would).
+ * own, so V8 gave each a hidden class of its own (a transition) and the key a place in the string table;
+ * this is one class for all, with the arrow already split (as FLOW_ARROW would).
  */
 export class ShorthandFlow {
   constructor(readonly arrow: string, readonly from: string, readonly to: string, readonly value: unknown) {}

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CONTROLS, ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
+import { ShorthandFlow } from './fast-parse.js';
 import {
   type RawFlowRef, impliedElementType, parseEndpointKey, readFlowRefs, resolveAssetRef,
 } from './normalize.js';
@@ -12,7 +13,6 @@ import {
   CUSTOM_CONTROL_PATTERN, FLOW_ARROW, ID_PATTERN, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
   type RawModel,
 } from './schema.js';
-import { ShorthandFlow } from './fast-parse.js';
 import { compileCheck } from './schema-check.js';
 import { didYouMean } from './suggest.js';
 import type { Diagnostic, ModelPath, Severity, SourceMap } from './types.js';
@@ -99,7 +99,8 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   // zod runs only when the quick check cannot vouch for the model; it then finds and words the problems.
   const quick = quickChecks.enabled && checkTop(raw);
   // Problems are found and worded on the data as written (see plainFlows).
-  if (!quick) plainFlows(raw);
+  let asWritten = !quick;
+  if (asWritten) plainFlows(raw);
   const parsed = quick ? undefined : topSchema.safeParse(raw);
   const valid = parsed === undefined || parsed.success;
   let flows: RawFlowRef[] | undefined;
@@ -111,7 +112,8 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
     if (Array.isArray(list)) {
       for (let i = 0; i < list.length; i++) {
         if (quickChecks.enabled && flowIsValid(list[i])) continue;
-        plainFlows(raw);
+        if (!asWritten) plainFlows(raw);
+        asWritten = true;
         checkFlowEntry(r, raw, list[i], i);
       }
     }
