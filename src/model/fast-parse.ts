@@ -6,6 +6,7 @@
 // caller falls back to the `yaml` library, which then gives its exact results and messages.
 // JSON goes through JSON.parse plus a light scanner that records where each key and item starts.
 // Pure: no Node APIs.
+import { splitFlowArrow } from './schema.js';
 
 /** Must equal the separator parse.ts joins path segments with (a test checks it). */
 export const PATH_SEP = '\u001f';
@@ -491,11 +492,30 @@ function plainStart(text: string, i: number, flow: boolean): boolean {
 const UNSUPPORTED_CHAR = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\t\u0085\u2028\u2029\ufeff]/;
 const LONE_CR = /\r(?!\n)/;
 
-export function fastParseYaml(text: string): FastParse | undefined {
+/**
+ * A shorthand flow `- a -> b: value` of the model's `flows:` list, as the YAML reader hands it to loading
+ * when asked to (see fastParseYaml): in place of a map keyed by its arrow. Every such map has a key of its
+ * own, so V8 gave each a hidden class of its own (a transition) and the key a place in the string table;
+ * this is one class for all, with the arrow already split (as FLOW_ARROW would).
+ */
+export class ShorthandFlow {
+  constructor(readonly arrow: string, readonly from: string, readonly to: string, readonly value: unknown) {}
+
+  /** The map that the entry stands for, as the `yaml` library reads it. */
+  toPlain(): Record<string, unknown> {
+    return { [this.arrow]: this.value };
+  }
+}
+
+/**
+ * `shorthandFlows`: the items of the top-level `flows:` list that are shorthand flows come as ShorthandFlow
+ * objects rather than maps (for loading, which reads them as flows; other readers want plain data).
+ */
+export function fastParseYaml(text: string, shorthandFlows = false): FastParse | undefined {
   // One character class scans about twice as fast as the class and the lookahead together.
   if (UNSUPPORTED_CHAR.test(text) || (text.includes('\r') && LONE_CR.test(text))) return undefined;
   try {
-    return new YamlSubset(text).run();
+    return new YamlSubset(text, shorthandFlows).run();
   } catch (e) {
     if (e instanceof Decline) return undefined;
     throw e;
@@ -525,7 +545,11 @@ class YamlSubset {
   private readonly keys = new ShortStrings(true);
   private readonly index: PathIndex;
   private readonly seen: DuplicateKeys;
-  constructor(private readonly text: string) {
+  /** The key of the entry `entry` read last. */
+  private entryKey = '';
+  /** True while the value of the top-level `flows:` key is read, until its list begins. */
+  private flowsValue = false;
+  constructor(private readonly text: string, private readonly shorthandFlows: boolean) {
     this.index = new PathIndex(expectedEntries(text));
     this.seen = new DuplicateKeys(this.index);
   }
@@ -631,17 +655,43 @@ class YamlSubset {
    */
   private blockMap(indent: number, first: number, depth: number): Record<string, unknown> {
     if (depth > MAX_DEPTH) decline();
-    const out: Record<string, unknown> = {};
-    const firstEntry = this.index.size;
-    let keyAt = first;
+    return this.entries({}, this.index.size, first, indent, depth);
+  }
+
+  /** The entries of a block mapping from the one whose key starts at `keyAt` on, into `out`. */
+  private entries(out: Record<string, unknown>, firstEntry: number, keyAt: number, indent: number, depth: number): Record<string, unknown> {
     for (;;) {
-      this.entry(out, firstEntry, keyAt, indent, depth);
-      if (!this.peek() || this.lineIndent < indent) break;
-      if (this.lineIndent > indent) decline(); // continuation of a scalar, or bad indentation
-      if (this.isSeqItem()) decline(); // a sequence item among keys is an error
+      const value = this.entry(firstEntry, keyAt, indent, depth);
+      out[this.entryKey] = value;
+      if (!this.moreEntries(indent)) return out;
       keyAt = this.lineContent;
     }
-    return out;
+  }
+
+  /** Whether the line just peeked holds the next key of a block mapping at `indent`. */
+  private moreEntries(indent: number): boolean {
+    if (!this.peek() || this.lineIndent < indent) return false;
+    if (this.lineIndent > indent) decline(); // continuation of a scalar, or bad indentation
+    if (this.isSeqItem()) decline(); // a sequence item among keys is an error
+    return true;
+  }
+
+  /**
+   * An item of the top-level `flows:` list that is a mapping starting at `at`: a ShorthandFlow when its
+   * only key is an arrow, else the mapping.
+   */
+  private flowsItem(at: number, depth: number): unknown {
+    if (depth > MAX_DEPTH) decline();
+    const indent = at - this.lineStart;
+    const firstEntry = this.index.size;
+    const value = this.entry(firstEntry, at, indent, depth);
+    const key = this.entryKey;
+    const more = this.moreEntries(indent);
+    const ends = more || !key.includes('->') ? undefined : splitFlowArrow(key);
+    if (ends !== undefined) return new ShorthandFlow(key, ends[0], ends[1], value);
+    const out: Record<string, unknown> = {};
+    out[key] = value;
+    return more ? this.entries(out, firstEntry, this.lineContent, indent, depth) : out;
   }
 
   /**
@@ -677,12 +727,17 @@ class YamlSubset {
     return key;
   }
 
-  /** One `key: value` whose key starts at `at`; consumes through the end of the value. */
-  private entry(out: Record<string, unknown>, firstEntry: number, at: number, indent: number, depth: number): void {
+  /**
+   * One `key: value` whose key starts at `at`; consumes through the end of the value and returns it, the
+   * key left in `entryKey`.
+   */
+  private entry(firstEntry: number, at: number, indent: number, depth: number): unknown {
     const t = this.text;
     const lineEnd = this.lineEnd; // every key of a block mapping is on the line last peeked
     const key = this.key(firstEntry, at, lineEnd, false);
     const id = this.index.open(key, at);
+    // The reader's depth is 1 for the top-level mapping.
+    this.flowsValue = this.shorthandFlows && depth === 1 && key === 'flows';
     let i = this.end;
     if (i < lineEnd && t.charCodeAt(i) !== 32) decline();
     while (i < lineEnd && t.charCodeAt(i) === 32) i++;
@@ -692,8 +747,10 @@ class YamlSubset {
       this.endOfLine(i, lineEnd);
       value = this.blockValue(indent, depth);
     } else value = this.inlineValue(i, lineEnd, indent, depth);
-    out[key] = value;
+    this.flowsValue = false;
     this.index.close(id);
+    this.entryKey = key;
+    return value;
   }
 
   /** The offset of the `:` that ends a plain implicit key starting at `at`, on this line. */
@@ -765,6 +822,8 @@ class YamlSubset {
     if (depth > MAX_DEPTH) decline();
     const t = this.text;
     const out: unknown[] = [];
+    const flows = this.flowsValue;
+    this.flowsValue = false;
     for (;;) {
       const lineEnd = this.lineEnd;
       let i = this.lineContent + 1;
@@ -778,7 +837,7 @@ class YamlSubset {
         out.push(this.blockNode(depth + 1));
       } else {
         id = this.index.open(undefined, i);
-        out.push(this.seqItem(i, indent, depth));
+        out.push(flows ? this.flowsListItem(i, indent, depth) : this.seqItem(i, indent, depth));
       }
       this.index.close(id);
       if (!this.peek() || this.lineIndent < indent) break;
@@ -797,6 +856,14 @@ class YamlSubset {
     if (c === 123 /* { */ || c === 91 /* [ */) return this.inlineValue(i, lineEnd, indent, depth); // (a flow key is not supported)
     if (this.startsMapping(i, lineEnd)) return this.blockMap(i - this.lineStart, i, depth + 1);
     return this.inlineValue(i, lineEnd, indent, depth);
+  }
+
+  /** An item of the top-level `flows:` list, as seqItem reads it but for the mappings (see flowsItem). */
+  private flowsListItem(i: number, indent: number, depth: number): unknown {
+    const t = this.text;
+    const c = t.charCodeAt(i);
+    if (c === 45 /* - */ || c === 123 /* { */ || c === 91 /* [ */ || !this.startsMapping(i, this.lineEnd)) return this.seqItem(i, indent, depth);
+    return this.flowsItem(i, depth + 1);
   }
 
   /** Whether the text at `i` is an implicit key followed by `:` (so the item is a mapping). */

@@ -15,7 +15,7 @@ export interface LoadResult {
 }
 
 export function loadModel(text: string, file: string): LoadResult {
-  const parsed = parseModelText(text, file);
+  const parsed = parseModelText(text, file, { shorthandFlows: true });
   if (parsed.raw === undefined || hasErrors(parsed.diagnostics)) {
     return { source: parsed.source, diagnostics: sortDiagnostics(parsed.diagnostics) };
   }

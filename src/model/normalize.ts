@@ -5,7 +5,8 @@ import {
   ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, type TechTrait, TECHNOLOGIES, TRUST_ALIASES,
   type TrustLevel, trustRank,
 } from './catalog.js';
-import { FLOW_ARROW, type RawElement, type RawFlowDetails, type RawModel } from './schema.js';
+import { ShorthandFlow } from './fast-parse.js';
+import { type RawElement, type RawFlowDetails, type RawModel, splitFlowArrow } from './schema.js';
 import type {
   Asset, Assumption, Boundary, Element, Endpoint, Flow, Model, SourceMap,
 } from './types.js';
@@ -54,6 +55,8 @@ export interface RawFlowRef {
   to?: string;
   /** The entry itself (full form) or its arrow's value (shorthand), when a map. */
   details: Record<string, unknown>;
+  /** The shorthand's value as written (a protocol, or the details); absent for the full form. */
+  value: unknown;
   /** The id it goes by, once validation has worked it out. */
   id?: string;
 }
@@ -70,25 +73,31 @@ export function readFlowRefs(flows: unknown): RawFlowRef[] {
   for (let index = 0; index < flows.length; index++) {
     const entry: unknown = flows[index];
     if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) continue;
+    if (entry instanceof ShorthandFlow) {
+      refs.push({ index, arrow: entry.arrow, from: entry.from, to: entry.to, details: detailsOf(entry.value), value: entry.value, id: undefined });
+      continue;
+    }
     const map = entry as Record<string, unknown>;
     let arrows = 0;
     for (const key in map) {
       if (!Object.hasOwn(map, key)) continue;
-      const m = key.includes('->') ? FLOW_ARROW.exec(key) : null;
-      if (m === null) continue;
+      const ends = key.includes('->') ? splitFlowArrow(key) : undefined;
+      if (ends === undefined) continue;
       arrows++;
       const value = map[key];
-      const details = typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : NO_DETAILS;
-      refs.push({ index, arrow: key, from: m[1], to: m[2], details, id: undefined });
+      refs.push({ index, arrow: key, from: ends[0], to: ends[1], details: detailsOf(value), value, id: undefined });
     }
     if (arrows === 0) {
       const from = typeof map.from === 'string' ? map.from : undefined;
       const to = typeof map.to === 'string' ? map.to : undefined;
-      refs.push({ index, arrow: undefined, from, to, details: map, id: undefined });
+      refs.push({ index, arrow: undefined, from, to, details: map, value: undefined, id: undefined });
     }
   }
   return refs;
 }
+
+const detailsOf = (value: unknown): Record<string, unknown> =>
+  (typeof value === 'object' && value !== null && !Array.isArray(value) ? value as Record<string, unknown> : NO_DETAILS);
 
 /**
  * Flows name their ends with strings cut from their own text: each end that names an element becomes the
@@ -283,9 +292,8 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
   for (let i = 0; i < elementIds.length; i++) elements.push(element(elementIds[i], raw.elements[elementIds[i]]));
 
   // Both forms: `{ from, to, ... }`, and the one-key shorthand `a -> b: https` (or `a -> b: { ... }`).
-  const rawFlows = (raw.flows ?? []) as Array<Record<string, unknown>>;
   const flow = (f: RawFlowRef): Flow => {
-    const value = f.arrow === undefined ? undefined : rawFlows[f.index][f.arrow];
+    const value = f.value;
     // `a -> b: https` has no details: one shared empty set of them stands in.
     const d = (typeof value === 'string' ? NO_DETAILS : f.details) as RawFlowDetails;
     const at = f.arrow === undefined ? ['flows', f.index] : ['flows', f.index, f.arrow];

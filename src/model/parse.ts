@@ -18,6 +18,14 @@ export const FILE_TOO_LARGE = 'file-too-large';
 
 export type ModelFormat = 'yaml' | 'json';
 
+export interface ParseOptions {
+  /**
+   * Shorthand flows of the top-level `flows:` list may come as ShorthandFlow objects, not maps: for
+   * loading, which reads them as flows (validate.ts and normalize.ts take both).
+   */
+  shorthandFlows?: boolean;
+}
+
 export interface ParseResult {
   /** The parsed data; absent when the text could not be parsed safely. */
   raw?: unknown;
@@ -128,7 +136,7 @@ export function detectFormat(text: string, file: string): ModelFormat {
   return first !== null && first[0] === '{' ? 'json' : 'yaml';
 }
 
-export function parseModelText(text: string, file: string): ParseResult {
+export function parseModelText(text: string, file: string, options: ParseOptions = {}): ParseResult {
   const format = detectFormat(text, file);
   const diagnostics: Diagnostic[] = [];
   const error = (code: string, message: string, loc: Loc, hint?: string): Diagnostic => ({
@@ -149,7 +157,10 @@ export function parseModelText(text: string, file: string): ParseResult {
   const strictJson = format === 'json' && /\.json$/i.test(file) && /^\s*[[{]/.test(text);
   // Most model files fit the subset the fast reader handles; the rest (and every error) take the full parser.
   if (fastPaths.enabled) {
-    const fast = format === 'json' ? (fastParseJson(text) ?? (strictJson ? undefined : fastParseYaml(text))) : fastParseYaml(text);
+    const shorthand = options.shorthandFlows === true;
+    const fast = format === 'json'
+      ? (fastParseJson(text) ?? (strictJson ? undefined : fastParseYaml(text, shorthand)))
+      : fastParseYaml(text, shorthand);
     if (fast) return { raw: fast.raw, source: new IndexedSourceMap(file, fast.offsets, new LineStarts(text)), diagnostics: [], format };
   }
   if (strictJson) {

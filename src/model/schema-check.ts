@@ -17,8 +17,13 @@ const internals = (s: Schema): Internals => s._zod as Internals;
 const isPlainObject = (v: unknown): v is Record<string, unknown> => z.util.isPlainObject(v);
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Compiles `schema` into a predicate; compiled once per schema, at module load of the caller. */
-export function compileCheck(schema: Schema): Check {
+/**
+ * Compiles `schema` into a predicate; compiled once per schema, at module load of the caller.
+ * `plainData`: the predicate will only see data as a parser makes it (objects and arrays whose properties
+ * are all their own, enumerable and string-keyed): it then reads a map's own keys rather than looking up
+ * every key of the shape, most of which a model leaves out.
+ */
+export function compileCheck(schema: Schema, plainData = false): Check {
   const zod = internals(schema);
   const def = zod.def;
   const checks = (def.checks as z.core.$ZodCheck[] | undefined) ?? [];
@@ -39,11 +44,11 @@ export function compileCheck(schema: Schema): Check {
       return withChecks((v) => values.has(v as never), checks, schema);
     }
     case 'optional': {
-      const inner = compileCheck(def.innerType as Schema);
+      const inner = compileCheck(def.innerType as Schema, plainData);
       return withChecks((v) => v === undefined || inner(v), checks, schema);
     }
     case 'array': {
-      const element = compileCheck(def.element as Schema);
+      const element = compileCheck(def.element as Schema, plainData);
       return withChecks((v) => {
         if (!Array.isArray(v)) return false;
         for (let i = 0; i < v.length; i++) if (!element(v[i])) return false;
@@ -51,7 +56,7 @@ export function compileCheck(schema: Schema): Check {
       }, checks, schema);
     }
     case 'union': {
-      const options = (def.options as Schema[]).map(compileCheck);
+      const options = (def.options as Schema[]).map((option) => compileCheck(option, plainData));
       return withChecks((v) => {
         for (let i = 0; i < options.length; i++) if (options[i](v)) return true;
         return false;
@@ -61,10 +66,10 @@ export function compileCheck(schema: Schema): Check {
       const keyType = def.keyType as Schema;
       // A record keyed by an enum must hold every key; not used by the model schema, so left to zod.
       if (internals(keyType).values !== undefined) return delegate(schema);
-      const key = compileCheck(keyType);
-      const value = compileCheck(def.valueType as Schema);
+      const key = compileCheck(keyType, plainData);
+      const value = compileCheck(def.valueType as Schema, plainData);
       return withChecks((v) => {
-        if (!isPlainObject(v) || Object.getOwnPropertySymbols(v).length > 0) return false;
+        if (!isPlainObject(v) || (!plainData && Object.getOwnPropertySymbols(v).length > 0)) return false;
         for (const k in v) {
           // Inherited keys (a null prototype's cannot exist) and __proto__ are zod's business.
           if (!Object.hasOwn(v, k) || k === '__proto__' || !key(k) || !value(v[k])) return false;
@@ -73,14 +78,14 @@ export function compileCheck(schema: Schema): Check {
       }, checks, schema);
     }
     case 'object':
-      return withChecks(compileObject(def), checks, schema);
+      return withChecks(compileObject(def, plainData), checks, schema);
     default:
       // Pipes, transforms, lazy schemas and the like: zod answers for the subtree.
       return delegate(schema);
   }
 }
 
-function compileObject(def: Record<string, unknown>): Check {
+function compileObject(def: Record<string, unknown>, plainData: boolean): Check {
   const catchall = def.catchall as Schema | undefined;
   const strict = catchall !== undefined && internals(catchall).def.type === 'never';
   if (catchall !== undefined && !strict) return () => false;
@@ -93,9 +98,9 @@ function compileObject(def: Record<string, unknown>): Check {
     const field = internals(shape[key]).def;
     // The loop below passes over an optional key's undefined itself: the wrapped type is the whole check.
     const bare = field.type === 'optional' && optional[i] && ((field.checks as unknown[] | undefined) ?? []).length === 0;
-    return compileCheck(bare ? field.innerType as Schema : shape[key]);
+    return compileCheck(bare ? field.innerType as Schema : shape[key], plainData);
   });
-  return (v) => {
+  const everyKey: Check = (v) => {
     if (!isObject(v)) return false;
     // zod reads every key of the shape (own or not, enumerable or not), then refuses any other key it enumerates.
     for (let i = 0; i < keys.length; i++) {
@@ -108,6 +113,31 @@ function compileObject(def: Record<string, unknown>): Check {
     }
     if (strict) for (const key in v) if (!known.has(key)) return false;
     return true;
+  };
+  // A key on Object.prototype would be read through it even when the map leaves it out.
+  if (!plainData || keys.some((key) => key in Object.prototype)) return everyKey;
+  const position = new Map(keys.map((key, i) => [key, i]));
+  const required = optional.filter((o) => !o).length;
+  return (v) => {
+    if (!isObject(v)) return false;
+    if (Object.getPrototypeOf(v) !== Object.prototype) return everyKey(v);
+    // Plain data has no other keys than those it enumerates, so a key of the shape not met is absent.
+    let present = 0;
+    for (const key in v) {
+      const i = position.get(key);
+      if (i === undefined) {
+        if (strict) return false;
+        continue;
+      }
+      const x = v[key];
+      if (x === undefined) {
+        if (optional[i]) continue;
+        return false;
+      }
+      if (!fields[i](x)) return false;
+      if (!optional[i]) present++;
+    }
+    return present === required;
   };
 }
 

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CONTROLS, ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
+import { ShorthandFlow } from './fast-parse.js';
 import {
   type RawFlowRef, impliedElementType, parseEndpointKey, readFlowRefs, resolveAssetRef,
 } from './normalize.js';
@@ -31,7 +32,8 @@ type Obj = Record<string, unknown>;
 // Flows are checked entry by entry below: as a union, zod can only say that neither form matched.
 const topSchema = modelSchema.extend({ flows: z.array(z.unknown()).optional() });
 
-const checkTop = compileCheck(topSchema);
+// validateModel is given what a parser made (see compileCheck).
+const checkTop = compileCheck(topSchema, true);
 /** Tests switch the quick checks off to compare with zod alone. */
 export const quickChecks = { enabled: true };
 
@@ -91,20 +93,29 @@ class Reporter {
   }
 }
 
+/** `raw`: data as a parser makes it (plain maps and lists; ShorthandFlow entries in `flows`). */
 export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   const r = new Reporter(source);
   // zod runs only when the quick check cannot vouch for the model; it then finds and words the problems.
-  const parsed = quickChecks.enabled && checkTop(raw) ? undefined : topSchema.safeParse(raw);
+  const quick = quickChecks.enabled && checkTop(raw);
+  // Problems are found and worded on the data as written (see plainFlows).
+  let asWritten = !quick;
+  if (asWritten) plainFlows(raw);
+  const parsed = quick ? undefined : topSchema.safeParse(raw);
   const valid = parsed === undefined || parsed.success;
   let flows: RawFlowRef[] | undefined;
   if (parsed?.success === false) {
     for (const issue of parsed.error.issues) convertIssue(r, raw, issue, [], topSchema);
   }
   if (isObj(raw)) {
-    if (Array.isArray(raw.flows)) {
-      raw.flows.forEach((entry, i) => {
-        if (!(quickChecks.enabled && flowIsValid(entry))) checkFlowEntry(r, raw, entry, i);
-      });
+    const list = raw.flows;
+    if (Array.isArray(list)) {
+      for (let i = 0; i < list.length; i++) {
+        if (quickChecks.enabled && flowIsValid(list[i])) continue;
+        if (!asWritten) plainFlows(raw);
+        asWritten = true;
+        checkFlowEntry(r, raw, list[i], i);
+      }
     }
     r.stopFlagging();
     flows = checkReferences(r, raw);
@@ -350,21 +361,36 @@ const FULL_FLOW_KEYS = Object.keys(fullFlowSchema.shape);
 /** FLOW_ARROW.test, skipped for the keys of the full form, which have no arrow. */
 const isArrow = (key: string): boolean => key.includes('->') && FLOW_ARROW.test(key);
 
-const checkFullFlow = compileCheck(fullFlowSchema);
-const checkProtocol = compileCheck(protocolSchema);
-const checkFlowDetails = compileCheck(flowDetailsSchema);
+const checkFullFlow = compileCheck(fullFlowSchema, true);
+const checkProtocol = compileCheck(protocolSchema, true);
+const checkFlowDetails = compileCheck(flowDetailsSchema, true);
 const FULL_FLOW_KEY_SET = new Set(FULL_FLOW_KEYS);
+
+/**
+ * The reader's ShorthandFlow entries (see parse.ts's shorthandFlows) replaced by the maps they stand for,
+ * in place: the checks that find and word problems read the data as written.
+ */
+function plainFlows(raw: unknown): void {
+  const list = isObj(raw) ? raw.flows : undefined;
+  if (!Array.isArray(list)) return;
+  for (let i = 0; i < list.length; i++) if (list[i] instanceof ShorthandFlow) list[i] = (list[i] as ShorthandFlow).toPlain();
+}
+
+/** Whether the value of a flow's arrow is a valid protocol or valid details. */
+const arrowValueIsValid = (value: unknown): boolean =>
+  (typeof value === 'string' ? checkProtocol(value) : isObj(value) && checkFlowDetails(value));
 
 /** True when checkFlowEntry would report nothing; false when it may (it then decides). */
 export function flowIsValid(entry: unknown): boolean {
+  // Its arrow is known to be one (FLOW_ARROW), and it is the only key.
+  if (entry instanceof ShorthandFlow) return arrowValueIsValid(entry.value);
   if (!isObj(entry)) return false;
   let arrows = 0;
   let details = false;
   for (const key in entry) {
     if (!Object.hasOwn(entry, key)) return false;
     if (isArrow(key)) {
-      const value = entry[key];
-      if (!(typeof value === 'string' ? checkProtocol(value) : isObj(value) && checkFlowDetails(value))) return false;
+      if (!arrowValueIsValid(entry[key])) return false;
       arrows++;
     } else if (FULL_FLOW_KEY_SET.has(key)) details = true;
     else return false;

@@ -122,6 +122,22 @@ describe('quick schema checks', () => {
     assert.ok(refused > 300 && refused < 900, `the damage should often, not always, break the schema: ${refused}`);
   });
 
+  it('read plain data by its own keys and answer as the full check does', () => {
+    const plain = compileCheck(flowDetailsSchema, true);
+    const full = compileCheck(flowDetailsSchema);
+    const cases: unknown[] = [
+      { protocol: 'https' }, { protocol: 'https', port: 443, data: ['a'] }, { port: 443 }, { protocol: 'https', zz: 1 },
+      { protocol: 'htps' }, { protocol: 'https', port: -1 }, { protocol: undefined }, { protocol: 'https', port: undefined },
+      JSON.parse('{"protocol": "https", "__proto__": 1}'), Object.assign(Object.create({ port: -1 }), { protocol: 'https' }),
+      ...ODD,
+    ];
+    for (const v of cases) {
+      assert.equal(plain(v), full(v), show(v));
+      if (plain(v)) assert.equal(flowDetailsSchema.safeParse(v).success, true, show(v));
+    }
+    for (const [name, raw] of models()) assert.equal(compileCheck(modelSchema, true)(raw), true, name);
+  });
+
   it('never vouch for what zod refuses, on odd values of every kind', () => {
     for (const schema of [modelSchema, fullFlowSchema, flowDetailsSchema, protocolSchema]) {
       const check = compileCheck(schema);
