@@ -34,13 +34,19 @@ export interface AnalyzeOptions {
  */
 function evidenceResolver(source: SourceMap | undefined): (fact: string, at: ModelPath) => Evidence {
   const cited = new Map<ModelPath, Evidence>();
+  // A threat's facts often sit at one path (an endpoint and what it lacks): the last path is at hand.
+  let lastAt: ModelPath | undefined;
+  let last: Evidence | undefined;
   return (fact, at) => {
-    const known = cited.get(at);
-    if (known !== undefined) return known.fact === fact ? known : { fact, path: known.path, line: known.line, col: known.col };
-    const loc = source?.locate(at);
-    const evidence = { fact, path: displayPath(at), line: loc?.line ?? 0, col: loc?.col ?? 0 };
-    cited.set(at, evidence);
-    return evidence;
+    let known = at === lastAt ? last : cited.get(at);
+    if (known === undefined) {
+      const loc = source?.locate(at);
+      known = { fact, path: displayPath(at), line: loc?.line ?? 0, col: loc?.col ?? 0 };
+      cited.set(at, known);
+    }
+    lastAt = at;
+    last = known;
+    return known.fact === fact ? known : { fact, path: known.path, line: known.line, col: known.col };
   };
 }
 
