@@ -248,11 +248,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
       // of cells for each such combination (a tree keyed by the cells in STRIDE order).
       type Level = Map<CoverageCell, Level | CoverageCell[]>;
       const sharedRows: Level = new Map();
-      // Neighbouring rows (the flows out of one element) often end alike: the last list is tried first.
-      let last: CoverageCell[] | undefined;
       const shared = (cells: readonly CoverageCell[]): CoverageCell[] => {
-        if (last !== undefined && last[0] === cells[0] && last[1] === cells[1] && last[2] === cells[2] &&
-          last[3] === cells[3] && last[4] === cells[4] && last[5] === cells[5]) return last;
         let level = sharedRows;
         for (let s = 0; s < width - 1; s++) {
           let next = level.get(cells[s]) as Level | undefined;
@@ -267,7 +263,6 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
           list = Object.freeze(cells.slice()) as CoverageCell[];
           level.set(cells[width - 1], list);
         }
-        last = list;
         return list;
       };
 
