@@ -24,13 +24,7 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
     const e = elements[i];
     const exposure = ctx.exposure(e.id);
     exposures[i] = exposure;
-    if (exposure === 'internet') {
-      const inbound = graph.inFlows(e.id).filter((f) => ctx.isUntrustedSource(f.from) || ctx.exposure(f.from) === 'internet');
-      const protocols = [...new Set(inbound.map((f) => f.port ? `${f.protocol}:${f.port}` : f.protocol))].sort();
-      const direct = inbound.some((f) => ctx.isUntrustedSource(f.from));
-      const via = direct ? '' : ` through ${[...new Set(inbound.map((f) => graph.elements.get(f.from)?.name ?? f.from))].sort().join(', ')}`;
-      add('Network', e.id, e.name, `reachable from the internet${via}${protocols.length ? ` over ${protocols.join(', ')}` : ''}`, 'internet', e.loc);
-    }
+    if (exposure === 'internet') add('Network', e.id, e.name, networkDetail(e), 'internet', e.loc);
     for (const ep of e.endpoints) addEndpoint(ep, e);
     if (e.kind === 'store') {
       const stored = e.stores.map((a) => graph.assets.get(a)?.name ?? a);
@@ -46,6 +40,23 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
         : 'the people behind it: phishing targets and account takeover';
       add('Human', e.id, e.name, detail, 'internet', e.loc);
     }
+  }
+
+  /** How the internet reaches an exposed element: straight, or through which neighbours, and over what. */
+  function networkDetail(e: Element): string {
+    // One pass over the inbound flows, without intermediate lists: thousands of elements are exposed.
+    const protocols = new Set<string>();
+    const sources = new Set<string>();
+    let direct = false;
+    for (const f of graph.inFlows(e.id)) {
+      const untrusted = ctx.isUntrustedSource(f.from);
+      if (!untrusted && ctx.exposure(f.from) !== 'internet') continue;
+      direct ||= untrusted;
+      protocols.add(f.port ? `${f.protocol}:${f.port}` : f.protocol);
+      if (!direct) sources.add(graph.elements.get(f.from)?.name ?? f.from);
+    }
+    const via = direct ? '' : ` through ${[...sources].sort().join(', ')}`;
+    return `reachable from the internet${via}${protocols.size ? ` over ${[...protocols].sort().join(', ')}` : ''}`;
   }
 
   function addEndpoint(ep: Endpoint, e: Element) {
