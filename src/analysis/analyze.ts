@@ -2,6 +2,7 @@
 // attack surface, recommendations. Pure: no I/O, deterministic for the same model.
 import { displayPath } from '../model/diagnostics.js';
 import { buildGraph } from '../model/graph.js';
+import type { ModelGraph } from '../model/graph.js';
 import type { Diagnostic, Model, ModelPath, SourceMap } from '../model/types.js';
 import { findCrossings } from './boundaries.js';
 import { buildContext } from './context.js';
@@ -15,7 +16,7 @@ import { ratingRank, riskOf, riskRank } from './risk.js';
 import { attackSurface } from './surface.js';
 import { fnv1a32, threatUidAfter } from '../track/uid.js';
 import {
-  type AnalysisResult, type Evidence, type RatedLevel, RATINGS, type Risk, RISKS, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
+  type AnalysisResult, type Evidence, type RatedLevel, type Rating, RATINGS, type Risk, RISKS, type Stride, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
 } from './types.js';
 
 export interface AnalyzeOptions {
@@ -33,29 +34,26 @@ export interface AnalyzeOptions {
  */
 function evidenceResolver(source: SourceMap | undefined): (fact: string, at: ModelPath) => Evidence {
   const cited = new Map<ModelPath, Evidence>();
+  // A threat's facts often sit at one path (an endpoint and what it lacks): the last path is at hand.
+  let lastAt: ModelPath | undefined;
+  let last: Evidence | undefined;
   return (fact, at) => {
-    const known = cited.get(at);
-    if (known !== undefined) return known.fact === fact ? known : { fact, path: known.path, line: known.line, col: known.col };
-    const loc = source?.locate(at);
-    const evidence = { fact, path: displayPath(at), line: loc?.line ?? 0, col: loc?.col ?? 0 };
-    cited.set(at, evidence);
-    return evidence;
+    let known = at === lastAt ? last : cited.get(at);
+    if (known === undefined) {
+      const loc = source?.locate(at);
+      known = { fact, path: displayPath(at), line: loc?.line ?? 0, col: loc?.col ?? 0 };
+      cited.set(at, known);
+    }
+    lastAt = at;
+    last = known;
+    return known.fact === fact ? known : { fact, path: known.path, line: known.line, col: known.col };
   };
 }
 
 /** Order keys run from 0 to ORDER_KEYS - 1 (see orderKey). */
 const ORDER_KEYS = RISKS.length * RATINGS.length * RATINGS.length * 8;
 
-/**
- * Report order as one number per finding: risk, then likelihood, impact (all highest first) and STRIDE
- * letter (in S-T-R-I-D-E order); the finding's key breaks ties.
- */
-function orderKey(f: RuleFinding, risk: Risk): number {
-  const stride = STRIDE_LETTERS.indexOf(f.rule.stride);
-  return ((riskRank(risk) * 3 + ratingRank(f.likelihood.level)) * 3 + ratingRank(f.impact.level)) * 8 + (6 - stride);
-}
-
-/** What all the findings of one rule share. */
+/** What all the findings of one rule share, read from the rule once rather than once per finding. */
 interface RuleShared {
   /** Where the rule's `ruleId@` sorts among the rules' (see reportOrder). */
   rank: number;
@@ -63,7 +61,27 @@ interface RuleShared {
   uidSeed: number;
   /** One frozen copy of the rule's references for all its threats (a large model has thousands per rule). */
   references: string[];
+  ruleId: string;
+  stride: Stride;
+  category: string;
+  mitigation: string;
+  /** The STRIDE letter's part of the order key: S-T-R-I-D-E order, S highest. */
+  strideOrder: number;
 }
+
+function ruleShared(rule: Rule): RuleShared {
+  return {
+    rank: 0, uidSeed: fnv1a32(`${rule.id}@`), references: Object.freeze([...rule.references]) as string[], ruleId: rule.id,
+    stride: rule.stride, category: STRIDE_NAMES[rule.stride], mitigation: rule.mitigation, strideOrder: 6 - STRIDE_LETTERS.indexOf(rule.stride),
+  };
+}
+
+/**
+ * Report order as one number per finding: risk, then likelihood, impact (all highest first) and STRIDE
+ * letter (in S-T-R-I-D-E order); the finding's key breaks ties.
+ */
+const orderKey = (risk: Risk, likelihood: Rating, impact: Rating, s: RuleShared): number =>
+  ((riskRank(risk) * 3 + ratingRank(likelihood)) * 3 + ratingRank(impact)) * 8 + s.strideOrder;
 
 /**
  * The findings' indexes in report order: order key, then key. A key is `ruleId@` and what the finding
@@ -73,12 +91,12 @@ interface RuleShared {
  * a bucket are strings compared, the short ids of what they concern rather than keys with long common
  * prefixes: a large model has tens of thousands of findings.
  */
-function reportOrder(found: readonly RuleFinding[], risks: readonly Risk[], shared: readonly RuleShared[], ranks: number, byKey: boolean): Int32Array {
+function reportOrder(found: readonly RuleFinding[], keys: Int32Array, shared: readonly RuleShared[], ranks: number, byKey: boolean): Int32Array {
   const n = found.length;
   const bucket = new Int32Array(n);
   const starts = new Int32Array(ORDER_KEYS * ranks + 1);
   for (let i = 0; i < n; i++) {
-    bucket[i] = (ORDER_KEYS - 1 - orderKey(found[i], risks[i])) * ranks + shared[i].rank;
+    bucket[i] = (ORDER_KEYS - 1 - keys[i]) * ranks + shared[i].rank;
     starts[bucket[i] + 1]++;
   }
   for (let b = 1; b < starts.length; b++) starts[b] += starts[b - 1];
@@ -99,24 +117,116 @@ function reportOrder(found: readonly RuleFinding[], risks: readonly Risk[], shar
 
 const NO_FLOWS: readonly string[] = Object.freeze([]);
 
-function threatOf(f: RuleFinding, id: string, uid: string, risk: Risk, componentName: string, evidence: Evidence[], references: string[]): Threat {
+function threatOf(f: RuleFinding, s: RuleShared, id: string, uid: string, risk: Risk, componentName: string, evidence: Evidence[]): Threat {
   // The finding's own list, not a copy: the engine copies an outcome's list before adding to it, and
   // nothing changes a threat's flows afterwards.
   const flows = (f.flows ?? NO_FLOWS) as string[];
-  const mitigation = f.mitigation ?? f.rule.mitigation;
-  const { rule } = f;
+  const mitigation = f.mitigation ?? s.mitigation;
   // Two literals rather than a conditional spread, as `endpoint` sits between the name and the flows.
   return f.endpoint
     ? {
-        id, key: f.key, uid, ruleId: rule.id, stride: rule.stride, category: STRIDE_NAMES[rule.stride],
+        id, key: f.key, uid, ruleId: s.ruleId, stride: s.stride, category: s.category,
         component: f.component, componentKind: f.componentKind, componentName, endpoint: f.endpoint, flows,
-        title: f.title, description: f.description, likelihood: f.likelihood, impact: f.impact, risk, mitigation, references, evidence,
+        title: f.title, description: f.description, likelihood: f.likelihood, impact: f.impact, risk, mitigation, references: s.references, evidence,
       }
     : {
-        id, key: f.key, uid, ruleId: rule.id, stride: rule.stride, category: STRIDE_NAMES[rule.stride],
+        id, key: f.key, uid, ruleId: s.ruleId, stride: s.stride, category: s.category,
         component: f.component, componentKind: f.componentKind, componentName, flows,
-        title: f.title, description: f.description, likelihood: f.likelihood, impact: f.impact, risk, mitigation, references, evidence,
+        title: f.title, description: f.description, likelihood: f.likelihood, impact: f.impact, risk, mitigation, references: s.references, evidence,
       };
+}
+
+/**
+ * The findings as threats in report order, and the findings in that order beside them (the punch list
+ * reads what threats do not keep).
+ */
+function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source: SourceMap | undefined): { threats: Threat[]; findings: RuleFinding[] } {
+  const n = found.length;
+  const byRule = new Map<Rule, RuleShared>();
+  const shared = new Array<RuleShared>(n);
+  const risks = new Array<Risk>(n);
+  const keys = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const f = found[i];
+    let s = byRule.get(f.rule);
+    if (s === undefined) {
+      s = ruleShared(f.rule);
+      byRule.set(f.rule, s);
+    }
+    shared[i] = s;
+    const likelihood = f.likelihood.level;
+    const impact = f.impact.level;
+    const risk = riskOf(likelihood, impact);
+    risks[i] = risk;
+    keys[i] = orderKey(risk, likelihood, impact, s);
+  }
+  // Rules of one id (should a rule set repeat one) share a rank: their keys compare by what they concern.
+  const prefixes = [...new Set(Array.from(byRule.values(), (s) => `${s.ruleId}@`))].sort();
+  const byKey = prefixes.some((p) => p.indexOf('@') < p.length - 1);
+  const rankOf = new Map(prefixes.map((p, i) => [p, byKey ? 0 : i]));
+  for (const s of byRule.values()) s.rank = rankOf.get(`${s.ruleId}@`)!;
+  const order = reportOrder(found, keys, shared, byKey ? 1 : prefixes.length, byKey);
+
+  const toEvidence = evidenceResolver(source);
+  const componentName = componentNamer(graph);
+  const keepLikelihood = ratingKeeper();
+  const keepImpact = ratingKeeper();
+  const threats = new Array<Threat>(n);
+  const findings = new Array<RuleFinding>(n);
+  for (let i = 0; i < n; i++) {
+    const k = order[i];
+    const f = found[k];
+    const s = shared[k];
+    f.likelihood = keepLikelihood(f.likelihood);
+    f.impact = keepImpact(f.impact);
+    const refs = f.evidence;
+    const evidence = new Array<Evidence>(refs.length);
+    for (let j = 0; j < refs.length; j++) evidence[j] = toEvidence(refs[j].fact, refs[j].at);
+    const uid = threatUidAfter(s.uidSeed, f.endpoint || f.component);
+    threats[i] = threatOf(f, s, `T${i + 1}`, uid, risks[k], componentName(f), evidence);
+    findings[i] = f;
+  }
+  return { threats, findings };
+}
+
+/** A threat on an endpoint is named after its element and route; endpoints have several threats each. */
+function componentNamer(graph: ModelGraph): (f: RuleFinding) => string {
+  const endpointNames = new Map<string, string>();
+  return (f) => {
+    if (f.endpoint) {
+      let name = endpointNames.get(f.endpoint);
+      if (name !== undefined) return name;
+      const ep = graph.endpoints.get(f.endpoint);
+      if (ep) {
+        name = `${graph.elements.get(ep.element)?.name ?? ep.element} ${ep.key}`;
+        endpointNames.set(f.endpoint, name);
+        return name;
+      }
+    }
+    return graph.elements.get(f.component)?.name ?? graph.boundaries.get(f.component)?.name ??
+      (f.componentKind === 'flow' ? f.component : f.component === 'system' ? graph.model.system.name : f.component);
+  };
+}
+
+/**
+ * Ratings repeat across threats (a likelihood reason is one of a few hundred in a 10,000-element model):
+ * one object for each level and reason, kept instead of one per outcome. Many ratings are shared objects
+ * already (see risk.ts), and neighbours in report order often carry the same one: it is recognised before
+ * its reason, which may need hashing, is looked up.
+ */
+function ratingKeeper(): (r: RatedLevel) => RatedLevel {
+  const byReason = new Map<string, RatedLevel>();
+  let last: RatedLevel | undefined;
+  let kept: RatedLevel | undefined;
+  return (r) => {
+    if (r !== last) {
+      last = r;
+      const known = byReason.get(r.reason);
+      if (known === undefined) byReason.set(r.reason, r);
+      kept = known !== undefined && known.level === r.level ? known : r;
+    }
+    return kept!;
+  };
 }
 
 export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisResult {
@@ -126,90 +236,10 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   // The model's own `rules:` section (custom rules, disabled and re-rated ones) applies on top of the rule set.
   const coverage = coverageMatrix(graph);
   const run = runRules(ctx, configureRules(options.rules ?? BUILTIN_RULES, model), (o, stride) => coverage.mitigated(o, stride));
+  const { threats, findings } = rankedThreats(run.findings, graph, options.source);
 
-  // A threat on an endpoint is named after its element and route; endpoints have several threats each.
-  const endpointNames = new Map<string, string>();
-  const componentName = (f: RuleFinding): string => {
-    if (f.endpoint) {
-      const ep = graph.endpoints.get(f.endpoint);
-      if (ep) {
-        let name = endpointNames.get(f.endpoint);
-        if (name === undefined) {
-          name = `${graph.elements.get(ep.element)?.name ?? ep.element} ${ep.key}`;
-          endpointNames.set(f.endpoint, name);
-        }
-        return name;
-      }
-    }
-    return graph.elements.get(f.component)?.name ?? graph.boundaries.get(f.component)?.name ??
-      (f.componentKind === 'flow' ? f.component : f.component === 'system' ? model.system.name : f.component);
-  };
-
-  const found = run.findings;
-  const n = found.length;
-  const byRule = new Map<Rule, RuleShared>();
-  const shared = new Array<RuleShared>(n);
-  const risks = new Array<Risk>(n);
-  for (let i = 0; i < n; i++) {
-    const f = found[i];
-    let s = byRule.get(f.rule);
-    if (s === undefined) {
-      s = { rank: 0, uidSeed: fnv1a32(`${f.rule.id}@`), references: Object.freeze([...f.rule.references]) as string[] };
-      byRule.set(f.rule, s);
-    }
-    shared[i] = s;
-    risks[i] = riskOf(f.likelihood.level, f.impact.level);
-  }
-  // Rules of one id (should a rule set repeat one) share a rank: their keys compare by what they concern.
-  const prefixes = [...new Set(Array.from(byRule.keys(), (r) => `${r.id}@`))].sort();
-  const byKey = prefixes.some((p) => p.indexOf('@') < p.length - 1);
-  const rankOf = new Map(prefixes.map((p, i) => [p, byKey ? 0 : i]));
-  for (const [rule, s] of byRule) s.rank = rankOf.get(`${rule.id}@`)!;
-  const order = reportOrder(found, risks, shared, byKey ? 1 : prefixes.length, byKey);
-
-  const toEvidence = evidenceResolver(options.source);
-  // Ratings repeat across threats (a likelihood reason is one of a few hundred in a 10,000-element model):
-  // one object for each level and reason, kept instead of one per outcome.
-  const ratings = new Map<string, RatedLevel>();
-  const keep = (r: RatedLevel): RatedLevel => {
-    const byReason = ratings.get(r.reason);
-    if (byReason !== undefined && byReason.level === r.level) return byReason;
-    if (byReason === undefined) ratings.set(r.reason, r);
-    return r;
-  };
-  // Many ratings are shared objects already (see risk.ts), and neighbours in report order often carry the
-  // same one: it is recognised before its reason, which may need hashing, is looked up.
-  const keeper = () => {
-    let last: RatedLevel | undefined;
-    let kept: RatedLevel | undefined;
-    return (r: RatedLevel): RatedLevel => {
-      if (r !== last) {
-        last = r;
-        kept = keep(r);
-      }
-      return kept!;
-    };
-  };
-  const keepLikelihood = keeper();
-  const keepImpact = keeper();
-  const threats = new Array<Threat>(n);
-  const findings = new Array<RuleFinding>(n);
   const threatCounts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
-  for (let i = 0; i < n; i++) {
-    const k = order[i];
-    const f = found[k];
-    const risk = risks[k];
-    const s = shared[k];
-    f.likelihood = keepLikelihood(f.likelihood);
-    f.impact = keepImpact(f.impact);
-    const evidence = new Array<Evidence>(f.evidence.length);
-    for (let j = 0; j < evidence.length; j++) evidence[j] = toEvidence(f.evidence[j].fact, f.evidence[j].at);
-    const uid = threatUidAfter(s.uidSeed, f.endpoint || f.component);
-    threats[i] = threatOf(f, `T${i + 1}`, uid, risk, componentName(f), evidence, s.references);
-    findings[i] = f;
-    threatCounts[risk]++;
-  }
-
+  for (let i = 0; i < threats.length; i++) threatCounts[threats[i].risk]++;
   const elements = { external: 0, process: 0, store: 0, total: model.elements.length };
   let endpoints = 0;
   for (const e of model.elements) {

@@ -201,17 +201,27 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
     },
 
     rows(threats, suppressions) {
-      // One threat (its index), or a list of the distinct ids once a second arrives: a threat lands on a
-      // cell only while it is being placed, so a repeat is always the last id. A list, even of one id,
-      // says `threats found`.
-      const threatsIn = new Array<number | string[] | undefined>(slots);
+      // One threat (its index + 1), or a list of the distinct ids once a second arrives (-1 - its place
+      // in `lists`): a threat lands on a cell only while it is being placed, so a repeat is always the
+      // last id. A list, even of one id, says `threats found`. Numbers in a typed array, as most of the
+      // matrix has none, and the garbage collector need not look through it.
+      const threatsIn = new Int32Array(slots);
+      const lists: string[][] = [];
       let threatIndex = 0;
       const addThreat = (slot: number) => {
         const known = threatsIn[slot];
+        if (known === 0) {
+          threatsIn[slot] = threatIndex + 1;
+          return;
+        }
         const id = threats[threatIndex].id;
-        if (known === undefined) threatsIn[slot] = threatIndex;
-        else if (typeof known === 'number') threatsIn[slot] = known === threatIndex ? [id] : [threats[known].id, id];
-        else if (known[known.length - 1] !== id) known.push(id);
+        if (known > 0) {
+          lists.push(known === threatIndex + 1 ? [id] : [threats[known - 1].id, id]);
+          threatsIn[slot] = -lists.length;
+          return;
+        }
+        const list = lists[-1 - known];
+        if (list[list.length - 1] !== id) list.push(id);
       };
       for (threatIndex = 0; threatIndex < threats.length; threatIndex++) {
         const t = threats[threatIndex];
@@ -266,12 +276,12 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
         let cells = scratch;
         for (let s = 0; s < width; s++) {
           const slot = index * width + s;
-          const ids = threatsIn[slot];
-          if (ids !== undefined) {
+          const placed = threatsIn[slot];
+          if (placed !== 0) {
             if (cells === scratch) cells = scratch.slice();
-            cells[s] = typeof ids === 'number'
-              ? ownCell(ids)
-              : { stride: STRIDE_LETTERS[s], status: 'threat', threats: ids, controls: NONE as string[], reason: 'threats found' };
+            cells[s] = placed > 0
+              ? ownCell(placed - 1)
+              : { stride: STRIDE_LETTERS[s], status: 'threat', threats: lists[-1 - placed], controls: NONE as string[], reason: 'threats found' };
             continue;
           }
           const list = controlsIn[slot];

@@ -1,6 +1,7 @@
 // The punch list: one action per fix, most severe first; threats fixed by the same action are merged.
 import type { RuleFinding } from './engine.js';
 import { riskRank } from './risk.js';
+import type { Rule } from './rules/types.js';
 import type { Recommendation, Risk, Threat } from './types.js';
 
 interface Group {
@@ -19,15 +20,21 @@ export function recommend(threats: readonly Threat[], findings: readonly RuleFin
   // One action per risk level: the punch list says first what is most urgent about it.
   const groups = new Map<string, Array<Group | undefined>>();
   const all: Group[] = [];
+  // Neighbours in report order mostly come from one rule: its action is looked up once for a run of them.
+  let rule: Rule | undefined;
+  let byRisk: Array<Group | undefined> = [];
   for (let i = 0; i < threats.length; i++) {
     const t = threats[i];
     const f = findings[i];
-    const action = f.rule.action.key ?? f.rule.id;
     const target = f.target ?? t.componentName;
-    let byRisk = groups.get(action);
-    if (byRisk === undefined) {
-      byRisk = [];
-      groups.set(action, byRisk);
+    if (f.rule !== rule) {
+      rule = f.rule;
+      const action = rule.action.key ?? rule.id;
+      const known = groups.get(action);
+      if (known === undefined) {
+        byRisk = [];
+        groups.set(action, byRisk);
+      } else byRisk = known;
     }
     const level = riskRank(t.risk);
     const g = byRisk[level];

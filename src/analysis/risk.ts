@@ -10,9 +10,15 @@ const MATRIX: Record<Rating, Record<Rating, Risk>> = {
   Low: { High: 'Medium', Medium: 'Low', Low: 'Low' },
 };
 
+const rankIn = <T extends string>(list: readonly T[]) => Object.fromEntries(list.map((x, i) => [x, i])) as Record<T, number>;
+// Tables rather than indexOf: the engine ranks ratings whenever two outcomes merge, and the analysis ranks
+// every threat, so one property load beats a search of the list.
+const RISK_RANK = rankIn(RISKS);
+const RATING_RANK = rankIn(RATINGS);
+
 export const riskOf = (likelihood: Rating, impact: Rating): Risk => MATRIX[likelihood][impact];
-export const riskRank = (risk: Risk): number => RISKS.indexOf(risk);
-export const ratingRank = (r: Rating): number => RATINGS.indexOf(r);
+export const riskRank = (risk: Risk): number => RISK_RANK[risk];
+export const ratingRank = (r: Rating): number => RATING_RANK[r];
 
 /** What each rating means, in the method's words; reasons in reports start from these. */
 export const LIKELIHOOD_MEANING: Record<Rating, string> = {

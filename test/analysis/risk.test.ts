@@ -1,7 +1,8 @@
-// Impact reasons name the assets at stake: each once, and a long list cut short.
+// Impact reasons name the assets at stake: each once, and a long list cut short. Ranks order ratings and risks.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { assetImpact, rated } from '../../src/analysis/risk.js';
+import { assetImpact, rated, ratingRank, riskOf, riskRank } from '../../src/analysis/risk.js';
+import { RATINGS, RISKS } from '../../src/analysis/types.js';
 import type { Asset } from '../../src/model/types.js';
 
 const asset = (name: string, confidentiality: Asset['confidentiality']) =>
@@ -25,5 +26,22 @@ describe('assetImpact', () => {
   });
   it('falls back when nothing is at stake', () => {
     assert.equal(assetImpact([], 'integrity', fallback), fallback);
+  });
+});
+
+describe('ranks', () => {
+  it('follow the order of RATINGS and RISKS, lowest first', () => {
+    assert.deepEqual(RATINGS.map(ratingRank), [0, 1, 2]);
+    assert.deepEqual(RISKS.map(riskRank), [0, 1, 2, 3]);
+  });
+  it('rise with likelihood and with impact through the risk matrix', () => {
+    for (const l of RATINGS) {
+      for (const i of RATINGS) {
+        const risk = riskRank(riskOf(l, i));
+        if (ratingRank(l) < 2) assert.ok(riskRank(riskOf(RATINGS[ratingRank(l) + 1], i)) >= risk);
+        if (ratingRank(i) < 2) assert.ok(riskRank(riskOf(l, RATINGS[ratingRank(i) + 1])) >= risk);
+      }
+    }
+    assert.equal(riskOf('High', 'High'), 'Critical');
   });
 });
