@@ -264,6 +264,7 @@ export const cacheStampede: ElementRule = {
   example: "cache: { tech: redis, stores: [catalog] }\ndb: { tech: postgres, stores: [catalog] }\nflows:\n  - api -> cache: rediss\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
+  types: ['cache'],
   check(element, ctx) {
     if (element.type !== 'cache' || element.stores.length === 0) return undefined;
     const cached = new Set(element.stores);
@@ -316,6 +317,7 @@ export const noTimeoutsExternal: FlowRule = {
   rating: 'Likelihood Medium (provider outages happen, or an attacker slows the provider); impact Medium (the caller stops responding).',
   example: 'mailer: { type: third-party }\nflows:\n  - api -> mailer: https',
   appliesTo: 'flow',
+  gate: { from: { kinds: ['process'] } },
   check(flow, ctx) {
     if (!flow.synchronous || flow.from === flow.to) return undefined;
     const source = ctx.graph.elements.get(flow.from);
