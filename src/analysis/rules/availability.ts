@@ -338,8 +338,7 @@ export const noTimeoutsExternal: FlowRule = {
 };
 
 /** Assets whose availability is rated high, found once per analysis (asked for every entry element). */
-const availabilityCritical = (ctx: AnalysisContext): Asset[] => perModel(ctx, findAvailabilityCritical);
-const findAvailabilityCritical = (ctx: AnalysisContext): Asset[] => ctx.graph.model.assets.filter((a) => a.availability === 'high');
+const availabilityCritical: (ctx: AnalysisContext) => Asset[] = perModel((ctx) => ctx.graph.model.assets.filter((a) => a.availability === 'high'));
 
 export const noDdosProtection: ElementRule = {
   id: 'no-ddos-protection',
