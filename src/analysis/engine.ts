@@ -245,9 +245,25 @@ export function runRules(
       for (let i = 0; i < list.length; i++) recordOne(state, list[i]);
     } else recordOne(state, result as Outcome);
   };
-  // Indexed loops (no iterators): this is the innermost loop of the analysis.
-  const NO_RULES: never[] = [];
-  const { elements, flows } = graph.model;
+  runElementRules(ctx, index, record);
+  runFlowRules(ctx, index.flow, record);
+  for (const state of index.model) {
+    const result = state.rule.check(ctx);
+    if (result !== undefined) record(state, result);
+  }
+
+  return { findings, mitigations, suppressions };
+}
+
+type Record = (state: RuleState, result: Outcome | readonly Outcome[]) => void;
+const NO_RULES: never[] = [];
+
+// The loops over elements and over flows are functions of their own: each is compiled (on the stack, as it
+// runs) with the feedback of its own loop, where one function holding both was compiled twice more when its
+// run reached the loop that had no feedback yet. Indexed loops (no iterators): these are the innermost
+// loops of the analysis.
+function runElementRules(ctx: AnalysisContext, index: RuleIndex, record: Record): void {
+  const { elements } = ctx.graph.model;
   const elementRules = rulesByType(index.element);
   for (let i = 0; i < elements.length; i++) {
     const element = elements[i];
@@ -270,9 +286,15 @@ export function runRules(
       }
     }
   }
-  // Most flow rules are about a few flows (unauthenticated, into stores, from partners): their gates are
-  // asked here, with the flow's ends as positions, instead of calling every rule on every flow.
-  const flowRules = index.flow;
+}
+
+/**
+ * Most flow rules are about a few flows (unauthenticated, into stores, from partners): their gates are
+ * asked here, with the flow's ends as positions, instead of calling every rule on every flow.
+ */
+function runFlowRules(ctx: AnalysisContext, flowRules: readonly RuleState<FlowRule>[], record: Record): void {
+  const { graph } = ctx;
+  const { flows } = graph.model;
   const { flowSource, flowTarget } = graph;
   for (let k = 0; k < flows.length; k++) {
     const flow = flows[k];
@@ -287,10 +309,4 @@ export function runRules(
       if (result !== undefined) record(state, result);
     }
   }
-  for (const state of index.model) {
-    const result = state.rule.check(ctx);
-    if (result !== undefined) record(state, result);
-  }
-
-  return { findings, mitigations, suppressions };
 }
