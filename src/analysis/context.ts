@@ -33,11 +33,10 @@ export interface AnalysisContext {
   isUntrustedSource(elementId: string): boolean;
   /** Flows into and out of every element, by position: for facts computed in one pass over the graph. */
   readonly adjacency: Adjacency;
-  /**
-   * Facts the rule families derive, kept with the context so that they die with it: by name (rules/facts.ts)
-   * or by the function that computes them (perModel in rules/family-shared.ts).
-   */
-  readonly memo: Map<string | ((ctx: AnalysisContext) => unknown), unknown>;
+  /** Facts the rule families derive by name (rules/facts.ts), kept with the context so that they die with it. */
+  readonly memo: Map<string, unknown>;
+  /** Facts about the whole model by the slot `perModel` (rules/family-shared.ts) gave them: an array read per question. */
+  readonly facts: unknown[];
 }
 
 /**
@@ -419,6 +418,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     isUntrustedSource,
     adjacency: { inStart, inFlow, outStart, outFlow },
     memo: new Map(),
+    facts: [],
   };
 }
 

@@ -1,9 +1,11 @@
 // Runs the rules over the graph. Rules are indexed by what they apply to, so each element, endpoint and
 // flow is offered only the rules about it; findings with the same cause collapse into one threat.
 import type { ElementKind, EndpointKind } from '../model/catalog.js';
-import type { Assumption, ModelPath } from '../model/types.js';
+import type { Assumption, Element, ModelPath } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
-import type { ElementRule, EndpointRule, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome } from './rules/types.js';
+import type {
+  ElementGate, ElementRule, EndpointRule, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome,
+} from './rules/types.js';
 import { ratingRank } from './risk.js';
 import type { Stride } from './types.js';
 
@@ -46,6 +48,10 @@ interface RuleState<R extends Rule = Rule> {
   found: Map<string, RuleFinding>;
   /** In model order; undefined for the many rules no assumption names. */
   assumptions: Assumption[] | undefined;
+  /** A flow rule's gate (see FlowRule): the auths it admits, and its sources and targets by element position. */
+  auths: readonly string[] | undefined;
+  from: Uint8Array | undefined;
+  to: Uint8Array | undefined;
 }
 
 interface RuleIndex {
@@ -56,7 +62,7 @@ interface RuleIndex {
   model: RuleState<ModelRule>[];
 }
 
-function indexRules(rules: readonly Rule[], assumptions: Map<string, Assumption[]>): RuleIndex {
+function indexRules(rules: readonly Rule[], assumptions: Map<string, Assumption[]>, elements: readonly Element[]): RuleIndex {
   const index: RuleIndex = { element: new Map(), endpointAny: [], endpointByKind: new Map(), flow: [], model: [] };
   const add = <K, V>(m: Map<K, V[]>, k: K, v: V) => {
     const list = m.get(k);
@@ -71,7 +77,11 @@ function indexRules(rules: readonly Rule[], assumptions: Map<string, Assumption[
       found = new Map();
       foundById.set(rule.id, found);
     }
-    const state = { rule, found, assumptions: assumptions.get(rule.id) };
+    const gate = rule.appliesTo === 'flow' ? rule.gate : undefined;
+    const state: RuleState = {
+      rule, found, assumptions: assumptions.get(rule.id),
+      auths: gate?.auth, from: gate?.from && admitted(gate.from, elements), to: gate?.to && admitted(gate.to, elements),
+    };
     switch (rule.appliesTo) {
       case 'element':
         for (const kind of rule.kinds) add(index.element, kind, state as RuleState<ElementRule>);
@@ -89,6 +99,39 @@ function indexRules(rules: readonly Rule[], assumptions: Map<string, Assumption[
     }
   }
   return index;
+}
+
+/** Which elements (by position) pass a gate: one pass per gated rule, so that each flow asks two array slots. */
+function admitted(gate: ElementGate, elements: readonly Element[]): Uint8Array {
+  const at = new Uint8Array(elements.length);
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    if (gate.kinds !== undefined && !gate.kinds.includes(e.kind)) continue;
+    if (gate.types !== undefined && (e.type === undefined || !gate.types.includes(e.type))) continue;
+    at[i] = 1;
+  }
+  return at;
+}
+
+/**
+ * The element rules for each kind and type, each list made once: a rule that names its types (most of
+ * those about backups, logs, pipelines and the like) is left out of the lists of every other type.
+ */
+function rulesByType(byKind: Map<ElementKind, RuleState<ElementRule>[]>) {
+  const lists = new Map<ElementKind, Map<string | undefined, RuleState<ElementRule>[]>>();
+  return (e: Element): readonly RuleState<ElementRule>[] => {
+    let byType = lists.get(e.kind);
+    if (byType === undefined) {
+      byType = new Map();
+      lists.set(e.kind, byType);
+    }
+    let list = byType.get(e.type);
+    if (list === undefined) {
+      list = (byKind.get(e.kind) ?? []).filter((s) => s.rule.types === undefined || (e.type !== undefined && s.rule.types.includes(e.type)));
+      byType.set(e.type, list);
+    }
+    return list;
+  };
 }
 
 /** Assumptions by the rules they rule out, in model order (most rules have none). */
@@ -116,7 +159,7 @@ export function runRules(
   onMitigated?: (o: MitigatedOutcome, stride: Stride) => void,
 ): RuleRun {
   const { graph } = ctx;
-  const index = indexRules(rules, assumptionsByRule(graph.model.assumptions));
+  const index = indexRules(rules, assumptionsByRule(graph.model.assumptions), graph.model.elements);
   const findings: RuleFinding[] = [];
   const mitigations: Mitigation[] = [];
   const mitigated = onMitigated ?? ((o: MitigatedOutcome, stride: Stride) => {
@@ -202,12 +245,29 @@ export function runRules(
       for (let i = 0; i < list.length; i++) recordOne(state, list[i]);
     } else recordOne(state, result as Outcome);
   };
-  // Indexed loops (no iterators): this is the innermost loop of the analysis.
-  const NO_RULES: never[] = [];
-  const { elements, flows } = graph.model;
+  runElementRules(ctx, index, record);
+  runFlowRules(ctx, index.flow, record);
+  for (const state of index.model) {
+    const result = state.rule.check(ctx);
+    if (result !== undefined) record(state, result);
+  }
+
+  return { findings, mitigations, suppressions };
+}
+
+type Record = (state: RuleState, result: Outcome | readonly Outcome[]) => void;
+const NO_RULES: never[] = [];
+
+// The loops over elements and over flows are functions of their own: each is compiled (on the stack, as it
+// runs) with the feedback of its own loop, where one function holding both was compiled twice more when its
+// run reached the loop that had no feedback yet. Indexed loops (no iterators): these are the innermost
+// loops of the analysis.
+function runElementRules(ctx: AnalysisContext, index: RuleIndex, record: Record): void {
+  const { elements } = ctx.graph.model;
+  const elementRules = rulesByType(index.element);
   for (let i = 0; i < elements.length; i++) {
     const element = elements[i];
-    const byKind = index.element.get(element.kind) ?? NO_RULES;
+    const byKind = elementRules(element);
     for (let r = 0; r < byKind.length; r++) {
       const result = byKind[r].rule.check(element, ctx);
       if (result !== undefined) record(byKind[r], result);
@@ -226,17 +286,27 @@ export function runRules(
       }
     }
   }
-  const flowRules = index.flow;
-  for (let i = 0; i < flows.length; i++) {
+}
+
+/**
+ * Most flow rules are about a few flows (unauthenticated, into stores, from partners): their gates are
+ * asked here, with the flow's ends as positions, instead of calling every rule on every flow.
+ */
+function runFlowRules(ctx: AnalysisContext, flowRules: readonly RuleState<FlowRule>[], record: Record): void {
+  const { graph } = ctx;
+  const { flows } = graph.model;
+  const { flowSource, flowTarget } = graph;
+  for (let k = 0; k < flows.length; k++) {
+    const flow = flows[k];
+    const s = flowSource[k];
+    const t = flowTarget[k];
     for (let r = 0; r < flowRules.length; r++) {
-      const result = flowRules[r].rule.check(flows[i], ctx);
-      if (result !== undefined) record(flowRules[r], result);
+      const state = flowRules[r];
+      if (state.auths !== undefined && !state.auths.includes(flow.auth)) continue;
+      if (state.from !== undefined && (s < 0 || state.from[s] === 0)) continue;
+      if (state.to !== undefined && (t < 0 || state.to[t] === 0)) continue;
+      const result = state.rule.check(flow, ctx);
+      if (result !== undefined) record(state, result);
     }
   }
-  for (const state of index.model) {
-    const result = state.rule.check(ctx);
-    if (result !== undefined) record(state, result);
-  }
-
-  return { findings, mitigations, suppressions };
 }

@@ -154,6 +154,7 @@ export const weakAuthentication: FlowRule = {
   rating: 'Likelihood High from the internet (password spraying with public tools), Medium otherwise; impact Medium, High when the target handles restricted data.',
   example: 'flows:\n  - partner -> api: { protocol: https, auth: basic }',
   appliesTo: 'flow',
+  gate: { auth: [...WEAK_AUTH] },
   check(flow, ctx) {
     if (!WEAK_AUTH.has(flow.auth) || !isNetworkFlow(flow)) return undefined;
     const fromRank = ctx.graph.trustRankOf(flow.from);
@@ -290,6 +291,7 @@ export const unauthenticatedStoreAccess: FlowRule = {
   rating: 'Likelihood Medium (needs network access to the store), High when the caller is in an untrusted zone; impact from the confidentiality of the stored data.',
   example: "assets:\n  pii: { classification: confidential }\nelements:\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - api -> db: mongodb",
   appliesTo: 'flow',
+  gate: { auth: ['none'], to: { kinds: ['store'] } },
   check(flow, ctx) {
     if (flow.auth !== 'none' || !isNetworkFlow(flow)) return undefined;
     const store = ctx.graph.elements.get(flow.to);
@@ -354,6 +356,7 @@ export const unauthenticatedDevice: FlowRule = {
   rating: 'Likelihood High (device protocols are easy to replay); impact from the integrity of the data the devices send, Medium by default.',
   example: 'sensor: { type: device }\nflows:\n  - sensor -> ingest: mqtts',
   appliesTo: 'flow',
+  gate: { auth: ['none'], from: { types: ['device'] } },
   check(flow, ctx) {
     if (flow.auth !== 'none') return undefined;
     const device = ctx.graph.elements.get(flow.from);
@@ -385,6 +388,7 @@ export const unauthenticatedPartnerCall: FlowRule = {
   rating: 'Likelihood High (anyone who finds the address); impact from the integrity of what the partner sends, Medium by default.',
   example: 'carrier: { type: third-party }\nflows:\n  - carrier -> api: https',
   appliesTo: 'flow',
+  gate: { auth: ['none'], from: {}, to: { kinds: ['process'] } },
   check(flow, ctx) {
     if (flow.auth !== 'none') return undefined;
     const src = ctx.graph.elements.get(flow.from);

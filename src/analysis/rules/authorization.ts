@@ -141,6 +141,7 @@ export const exposedAdminPanel: ElementRule = {
   example: 'backoffice: { type: admin-panel }\nflows:\n  - staff -> backoffice: https',
   appliesTo: 'element',
   kinds: ['process'],
+  types: ['admin-panel'],
   check(element, ctx) {
     if (element.type !== 'admin-panel') return undefined;
     const exposure = ctx.exposure(element.id);
@@ -279,6 +280,7 @@ export const overPrivilegedStoreAccess: FlowRule = {
   rating: 'Likelihood Medium when the service is reachable from an untrusted zone (its compromise is the first step), Low otherwise; impact from the confidentiality of the restricted data.',
   example: "assets:\n  cards: { classification: restricted }\nelements:\n  reports: { type: service }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - reports -> db: { protocol: sql+tls, auth: password }",
   appliesTo: 'flow',
+  gate: { from: { kinds: ['process'] }, to: { kinds: ['store'] } },
   check(flow, ctx) {
     if (flow.from === flow.to) return undefined;
     const source = ctx.graph.elements.get(flow.from);

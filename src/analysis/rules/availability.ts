@@ -264,6 +264,7 @@ export const cacheStampede: ElementRule = {
   example: "cache: { tech: redis, stores: [catalog] }\ndb: { tech: postgres, stores: [catalog] }\nflows:\n  - api -> cache: rediss\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
+  types: ['cache'],
   check(element, ctx) {
     if (element.type !== 'cache' || element.stores.length === 0) return undefined;
     const cached = new Set(element.stores);
@@ -316,6 +317,7 @@ export const noTimeoutsExternal: FlowRule = {
   rating: 'Likelihood Medium (provider outages happen, or an attacker slows the provider); impact Medium (the caller stops responding).',
   example: 'mailer: { type: third-party }\nflows:\n  - api -> mailer: https',
   appliesTo: 'flow',
+  gate: { from: { kinds: ['process'] } },
   check(flow, ctx) {
     if (!flow.synchronous || flow.from === flow.to) return undefined;
     const source = ctx.graph.elements.get(flow.from);
@@ -336,8 +338,7 @@ export const noTimeoutsExternal: FlowRule = {
 };
 
 /** Assets whose availability is rated high, found once per analysis (asked for every entry element). */
-const availabilityCritical = (ctx: AnalysisContext): Asset[] => perModel(ctx, findAvailabilityCritical);
-const findAvailabilityCritical = (ctx: AnalysisContext): Asset[] => ctx.graph.model.assets.filter((a) => a.availability === 'high');
+const availabilityCritical: (ctx: AnalysisContext) => Asset[] = perModel((ctx) => ctx.graph.model.assets.filter((a) => a.availability === 'high'));
 
 export const noDdosProtection: ElementRule = {
   id: 'no-ddos-protection',

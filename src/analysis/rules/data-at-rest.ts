@@ -31,6 +31,7 @@ export const unencryptedBackups: ElementRule = {
   example: "assets:\n  pii: { classification: confidential }\nelements:\n  snapshots: { type: backups, stores: [pii] }",
   appliesTo: 'element',
   kinds: ['store'],
+  types: ['backups'],
   check(element, ctx) {
     if (element.type !== 'backups') return undefined;
     const confidential = heldBy(ctx, element).filter((a) => a.confidentiality === 'high');
@@ -60,6 +61,7 @@ export const backupsNotIsolated: ElementRule = {
   example: "snapshots: { type: backups }\nflows:\n  - db -> snapshots: https",
   appliesTo: 'element',
   kinds: ['store'],
+  types: ['backups'],
   check(element, ctx) {
     if (element.type !== 'backups') return undefined;
     const writers = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && ctx.graph.elements.get(f.from)?.kind !== 'external');
@@ -91,6 +93,7 @@ export const noBackups: ElementRule = {
   example: "assets:\n  ledger: { integrity: high }\nelements:\n  db: { tech: postgres, stores: [ledger] }",
   appliesTo: 'element',
   kinds: ['store'],
+  types: [...BACKUP_TYPES],
   check(element, ctx) {
     if (!BACKUP_TYPES.has(element.type ?? '')) return undefined;
     const vital = assetList(ctx, element.stores).filter((a) => isData(a) && (a.integrity === 'high' || a.availability === 'high'));
@@ -125,6 +128,7 @@ export const sensitiveDataInLogs: ElementRule = {
   example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  logs: { type: logs }\nflows:\n  - api -> logs: { protocol: https, data: [pii] }",
   appliesTo: 'element',
   kinds: ['store'],
+  types: ['logs'],
   check(element, ctx) {
     if (element.type !== 'logs') return undefined;
     const logged = sensitive(heldBy(ctx, element));

@@ -186,6 +186,7 @@ export const apiKeyInClient: FlowRule = {
   rating: 'Likelihood High (the key is extracted with public tools); impact Medium (whatever the key allows), High when the target handles restricted data.',
   example: 'app: { tech: mobile-app }\nflows:\n  - app -> api: { protocol: https, auth: api-key }',
   appliesTo: 'flow',
+  gate: { auth: ['api-key'] },
   check(flow, ctx) {
     if (flow.auth !== 'api-key') return undefined;
     const src = ctx.graph.elements.get(flow.from);

@@ -5,18 +5,22 @@ import type { Asset, Element, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { isBrowser } from './facts.js';
 
+let slots = 0;
 /**
- * A fact about the whole model, computed once per analysis by `compute` (a module-level function, which
- * is also its key): asked for every element, so the question makes no closure and no key string.
+ * A fact about the whole model, computed once per analysis by `compute` and kept in the context's `facts`
+ * (so that a finished analysis can be collected) at a slot fixed when the module loads: asked for every
+ * element, the question is then an array read, with no key to look up.
  */
-export function perModel<T>(ctx: AnalysisContext, compute: (ctx: AnalysisContext) => T): T {
-  // In the context's memo, like every derived fact, so that a finished analysis can be collected.
-  let value = ctx.memo.get(compute) as T | undefined;
-  if (value === undefined) {
-    value = compute(ctx);
-    ctx.memo.set(compute, value);
-  }
-  return value;
+export function perModel<T>(compute: (ctx: AnalysisContext) => T): (ctx: AnalysisContext) => T {
+  const slot = slots++;
+  return (ctx) => {
+    let value = ctx.facts[slot] as T | undefined;
+    if (value === undefined) {
+      value = compute(ctx);
+      ctx.facts[slot] = value;
+    }
+    return value;
+  };
 }
 
 let collator: Intl.Collator | undefined;
@@ -27,7 +31,7 @@ let collator: Intl.Collator | undefined;
 export const byLocale = (a: string, b: string): number => (collator ??= new Intl.Collator()).compare(a, b);
 
 /** Whether each element (by its position in `model.elements`) is a browser: asked of the source of every flow. */
-export const browsersAt = (ctx: AnalysisContext): Uint8Array => perModel(ctx, findBrowsers);
+export const browsersAt: (ctx: AnalysisContext) => Uint8Array = perModel(findBrowsers);
 
 function findBrowsers(ctx: AnalysisContext): Uint8Array {
   const elements = ctx.graph.model.elements;
@@ -41,7 +45,7 @@ function findBrowsers(ctx: AnalysisContext): Uint8Array {
  * no particular order: the browsers among its origins (`originsOf`), found forwards from the few browsers
  * instead of backwards from every element. Undefined where no browser reaches.
  */
-const browserOriginsAt = (ctx: AnalysisContext): readonly (Element[] | undefined)[] => perModel(ctx, findBrowserOrigins);
+const browserOriginsAt: (ctx: AnalysisContext) => readonly (Element[] | undefined)[] = perModel(findBrowserOrigins);
 
 function findBrowserOrigins(ctx: AnalysisContext): (Element[] | undefined)[] {
   const { graph } = ctx;
@@ -138,7 +142,7 @@ type TargetTable = (Flow[] | undefined)[];
  * over the flows per analysis, with each kind asked once per element. Rules that ask every exposed
  * process about its targets of one kind then read a slot. Every such flow's target is a known element.
  */
-const targetTables = (ctx: AnalysisContext): Map<TargetKind, TargetTable> => perModel(ctx, findTargets);
+const targetTables: (ctx: AnalysisContext) => Map<TargetKind, TargetTable> = perModel(findTargets);
 
 function findTargets(ctx: AnalysisContext): Map<TargetKind, TargetTable> {
   const { graph } = ctx;

@@ -192,9 +192,7 @@ interface UploadIndex {
  * Indexed once per analysis (a scan of the whole model per upload endpoint made large models quadratic),
  * and only for assets some upload endpoint accepts: an upload then reads its assets' lists.
  */
-function uploadIndex(ctx: AnalysisContext): UploadIndex {
-  return perModel(ctx, indexUploads);
-}
+const uploadIndex: (ctx: AnalysisContext) => UploadIndex = perModel(indexUploads);
 
 function indexUploads(ctx: AnalysisContext): UploadIndex {
   const { graph } = ctx;

@@ -27,7 +27,7 @@ function llmUse(ctx: AnalysisContext, e: Element): LlmUse | undefined {
 const LLM_TARGETS = targetKind(isLlm);
 
 /** Every process's use of language models, by position, found once per analysis from its flows to LLMs. */
-const llmUses = (ctx: AnalysisContext): readonly (LlmUse | undefined)[] => perModel(ctx, findLlmUses);
+const llmUses: (ctx: AnalysisContext) => readonly (LlmUse | undefined)[] = perModel(findLlmUses);
 
 function findLlmUses(ctx: AnalysisContext): (LlmUse | undefined)[] {
   const { elements } = ctx.graph.model;

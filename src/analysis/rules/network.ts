@@ -214,7 +214,7 @@ export const flatNetwork: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (!element.boundary) return undefined;
-    const neighbours = perModel(ctx, internetFacingByZone).get(element.boundary);
+    const neighbours = internetFacing(ctx).get(element.boundary);
     if (neighbours === undefined) return undefined;
     const data = restricted(ctx.assetsOf(element.id).filter((a) => element.stores.includes(a.id)));
     if (data.length === 0) return undefined;
@@ -237,6 +237,7 @@ function internetFacingByZone(ctx: AnalysisContext): Map<string, Element[]> {
   }
   return byZone;
 }
+const internetFacing: (ctx: AnalysisContext) => Map<string, Element[]> = perModel(internetFacingByZone);
 
 const DEBUG_PERIMETER = ['ip-allowlist', 'vpn'] as const;
 

@@ -73,6 +73,7 @@ export const mutableLogs: ElementRule = {
   example: 'logs: { type: logs }\nflows:\n  - api -> logs: https',
   appliesTo: 'element',
   kinds: ['store'],
+  types: ['logs'],
   check(element, ctx) {
     if (element.type !== 'logs') return undefined;
     const writers = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((e) => e?.kind === 'process');
@@ -150,6 +151,7 @@ export const unsignedPartnerRequests: FlowRule = {
   rating: 'Likelihood Low (a dispute or a leaked key); impact Medium (disputed changes to integrity-critical data).',
   example: "assets:\n  orders: { integrity: high }\nelements:\n  supplier: { type: third-party }\nflows:\n  - supplier -> api: { protocol: https, auth: api-key, data: [orders] }",
   appliesTo: 'flow',
+  gate: { auth: [...SHARED_SECRET_AUTH], from: { types: ['third-party'] }, to: { kinds: ['process'] } },
   check(flow, ctx) {
     if (!SHARED_SECRET_AUTH.has(flow.auth)) return undefined;
     const src = ctx.graph.elements.get(flow.from);

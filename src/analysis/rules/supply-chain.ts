@@ -47,6 +47,7 @@ export const pipelinePoisoning: ElementRule = {
   example: 'ci: { tech: github-actions }\nflows:\n  - ci -> api: https',
   appliesTo: 'element',
   kinds: ['process'],
+  types: ['ci-cd'],
   check(element, ctx) {
     return deployingPipeline(element, ctx, ['protected-branches'], 'only reviewed changes deploy', (deploys, targets, missing) => ({
       title: `Unreviewed code can ship through ${element.name}`,
@@ -73,6 +74,7 @@ export const pipelineOverPrivileged: ElementRule = {
   example: 'ci: { tech: jenkins }\nflows:\n  - ci -> cloud: { protocol: cloud-api, auth: iam }',
   appliesTo: 'element',
   kinds: ['process'],
+  types: ['ci-cd'],
   check(element, ctx) {
     return deployingPipeline(element, ctx, ['least-privilege'], 'deployment credentials are scoped and short-lived', (deploys, targets, missing) => ({
       title: `${element.name} holds standing production access`,
@@ -99,6 +101,7 @@ export const secretsInCiCd: ElementRule = {
   example: 'ci: { tech: gitlab-ci }\nflows:\n  - ci -> server: { protocol: ssh, auth: ssh-key }',
   appliesTo: 'element',
   kinds: ['process'],
+  types: ['ci-cd'],
   check(element, ctx) {
     if (element.type !== 'ci-cd') return undefined;
     const flows = ctx.graph.outFlows(element.id).filter((f) => STATIC_SECRET_AUTH.has(f.auth));
@@ -128,6 +131,7 @@ export const unsignedImages: ElementRule = {
   example: 'registry: { tech: ecr }\nflows:\n  - ci -> registry: https\n  - registry -> cluster: https',
   appliesTo: 'element',
   kinds: ['store'],
+  types: ['container-registry'],
   check(element, ctx) {
     if (element.type !== 'container-registry') return undefined;
     const used = [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)].filter((f) => f.from !== f.to);
@@ -157,6 +161,7 @@ export const dependencyConfusion: ElementRule = {
   example: 'ci: { tech: github-actions }',
   appliesTo: 'element',
   kinds: ['process'],
+  types: ['ci-cd'],
   check(element, ctx) {
     if (element.type !== 'ci-cd') return undefined;
     return unlessControlled(ctx, { element }, ['dependency-pinning'], 'dependencies are pinned to a private registry', (missing) => ({
@@ -184,6 +189,7 @@ export const cloudConsoleWithoutMfa: ElementRule = {
   example: 'console: { tech: aws-console }\nops: { type: admin }\nflows:\n  - ops -> console: https',
   appliesTo: 'element',
   kinds: ['process'],
+  types: ['cloud-console'],
   check(element, ctx) {
     if (element.type !== 'cloud-console') return undefined;
     const people = ctx.graph.inFlows(element.id).filter((f) => isPerson(ctx.graph.elements.get(f.from)));

@@ -41,7 +41,7 @@ const OVER_INTERNET = rated('High', 'the traffic crosses the internet: intercept
 const INSIDE = rated('Medium', 'needs a position on the internal network: some skill or access');
 const notEncrypted = (f: Flow) => `${f.protocol} is not encrypted`;
 
-const cleartext = (ctx: AnalysisContext): Cleartext => perModel(ctx, sortCleartext);
+const cleartext: (ctx: AnalysisContext) => Cleartext = perModel(sortCleartext);
 
 function sortCleartext(ctx: AnalysisContext): Cleartext {
   const { graph } = ctx;
@@ -268,7 +268,7 @@ export const missingHsts: ElementRule = {
 };
 
 /** Elements receiving an encrypted flow from a browser, by position: found in one pass over the flows. */
-const browserHttpsTargetsAt = (ctx: AnalysisContext): Uint8Array => perModel(ctx, findBrowserHttpsTargets);
+const browserHttpsTargetsAt: (ctx: AnalysisContext) => Uint8Array = perModel(findBrowserHttpsTargets);
 
 function findBrowserHttpsTargets(ctx: AnalysisContext): Uint8Array {
   const { graph } = ctx;

@@ -69,6 +69,11 @@ export interface RuleMeta {
 export interface ElementRule extends RuleMeta {
   appliesTo: 'element';
   kinds: readonly ElementKind[];
+  /**
+   * Element types the rule is about, when its check ends at once for any other (absent: every type): the
+   * engine then offers it only those elements. The check still asks for itself, so that it holds alone.
+   */
+  types?: readonly string[];
   check(element: Element, ctx: AnalysisContext): CheckResult;
 }
 
@@ -79,8 +84,20 @@ export interface EndpointRule extends RuleMeta {
   check(endpoint: Endpoint, element: Element, ctx: AnalysisContext): CheckResult;
 }
 
+/** Elements by kind and type (an absent list allows every value); an element the model does not name never passes. */
+export interface ElementGate {
+  kinds?: readonly ElementKind[];
+  types?: readonly string[];
+}
+
 export interface FlowRule extends RuleMeta {
   appliesTo: 'flow';
+  /**
+   * What a flow must be for the check to get past its first lines (absent: anything): its auth, and its
+   * source and target elements. The engine offers the rule only flows that pass; as with `types` on
+   * element rules, the check still asks for itself.
+   */
+  gate?: { auth?: readonly string[]; from?: ElementGate; to?: ElementGate };
   check(flow: Flow, ctx: AnalysisContext): CheckResult;
 }
 
