@@ -11,51 +11,41 @@ export const CHUNK_CHARS = 1 << 16;
 const WHITESPACE = /\s/;
 
 /**
- * The LineWriter's pieces per chunk: about 40,000 characters of report rows, few enough writes, and small
- * enough that a chunk stays in the young generation and in cache until it is written.
- */
-export const CHUNK_PIECES = 1 << 12;
-
-/**
  * Text written line by line and taken in pieces whose concatenation is what joining the lines with `\n`,
  * collapsing every run of three or more line breaks to two and trimming the end to one `\n` would give:
- * a third line break in a row is never written, so there is no pass over the text afterwards.
- *
- * Lines are kept as their pieces and joined once per chunk: appending each line (and each cell of a row)
- * to a string made a rope node per piece, ~40 MB of nodes at 10,000 elements, all walked again to flatten
- * the rope when it was written. A join copies each piece once into one flat string.
+ * a third line break in a row is never written, so there is no pass over the text afterwards. Lines are
+ * appended to one string (V8 keeps it as a rope until it is written), with no array of lines: a rope
+ * node per line costs less than an array slot per line and a join.
  */
 export class LineWriter {
-  /**
-   * The text since the last take, in pieces. A section may push the pieces of whole lines straight in
-   * (a table row is one push of its cells and separators): the line's last piece ends with its `\n`, and
-   * none holds another line break, nor is the line empty (blank lines go through blank()).
-   */
-  readonly parts: string[] = [];
+  private text = '';
+  /** Line breaks that end the text so far (0, 1 or 2). */
+  private breaks = 0;
 
-  constructor(private readonly chunkPieces = CHUNK_PIECES) {}
+  constructor(private readonly chunkChars = CHUNK_CHARS) {}
 
   /** One line that holds no line break (escaped or fixed text). */
   line(s: string): void {
-    if (s.length === 0) this.blank();
-    else this.parts.push(s, '\n');
+    if (s.length === 0) {
+      this.blank();
+      return;
+    }
+    this.text += s;
+    this.text += '\n';
+    this.breaks = 1;
+  }
+
+  /** Whole lines, each ending with its `\n`, none of them empty: a table row written in one piece. */
+  add(rows: string): void {
+    this.text += rows;
+    this.breaks = 1;
   }
 
   blank(): void {
-    if (this.breaks() < 2) this.parts.push('\n');
-  }
-
-  /** Line breaks that end the text so far, up to 2: a take holds back trailing whitespace, so they are all still in the pieces. */
-  private breaks(): number {
-    const parts = this.parts;
-    let n = 0;
-    for (let i = parts.length - 1; i >= 0; i--) {
-      const s = parts[i];
-      for (let j = s.length - 1; j >= 0; j--) {
-        if (s.charCodeAt(j) !== 10 || ++n === 2) return n;
-      }
+    if (this.breaks < 2) {
+      this.text += '\n';
+      this.breaks++;
     }
-    return n;
   }
 
   /** Text that may hold line breaks (a diagram, model text written unescaped). */
@@ -66,22 +56,21 @@ export class LineWriter {
 
   /** A piece is ready. */
   get full(): boolean {
-    return this.parts.length >= this.chunkPieces;
+    return this.text.length >= this.chunkChars;
   }
 
   /** The text so far but its trailing whitespace, which is held back in case nothing but whitespace follows. */
   take(): string {
-    const text = this.parts.join('');
+    const text = this.text;
     let end = text.length;
     while (end > 0 && WHITESPACE.test(text[end - 1])) end--;
-    this.parts.length = 0;
-    if (end < text.length) this.parts.push(text.slice(end));
+    this.text = text.slice(end);
     return text.slice(0, end);
   }
 
   /** The last piece: the rest, its trailing whitespace trimmed (`\s`, as trimEnd), then one line break. */
   end(): string {
-    return `${this.parts.join('').trimEnd()}\n`;
+    return `${this.text.trimEnd()}\n`;
   }
 }
 

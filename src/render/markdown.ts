@@ -147,15 +147,14 @@ function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
  * of milliseconds of compiling while its rows ran unoptimised), and deoptimised at its first yield. Each
  * row function is small, so it is optimised quickly and on its own.
  */
-function* rows<T>(w: LineWriter, items: readonly T[], row: (out: string[], item: T) => void): Generator<string> {
+function* rows<T>(w: LineWriter, items: readonly T[], row: (w: LineWriter, item: T) => void): Generator<string> {
   for (let i = fill(w, items, 0, row); i < items.length; i = fill(w, items, i, row)) yield w.take();
 }
 
 /** Rows from item `i` until a piece is ready or the items end; returns the next item. */
-function fill<T>(w: LineWriter, items: readonly T[], i: number, row: (out: string[], item: T) => void): number {
-  const out = w.parts;
+function fill<T>(w: LineWriter, items: readonly T[], i: number, row: (w: LineWriter, item: T) => void): number {
   while (i < items.length) {
-    row(out, items[i++]);
+    row(w, items[i++]);
     if (w.full) break;
   }
   return i;
@@ -169,9 +168,9 @@ function* boundariesSection(w: LineWriter, r: AnalysisResult): Generator<string>
   if (r.boundaries.length) {
     const members = groupBy(r.elements, (e) => e.boundary);
     tableHead(w, ['Boundary', 'Trust', 'Kind', 'Inside', 'Elements']);
-    yield* rows(w, r.boundaries, (out, b) => {
-      out.push('| ', cell(b.name), ' | ', b.trust, ' | ', b.kind, ' | ', b.parent ? name(b.parent) : '-', ' | ',
-        cell(members.get(b.id)?.map((e) => e.name).join(', ') || '-'), ' |\n');
+    yield* rows(w, r.boundaries, (w, b) => {
+      const inside = b.parent ? name(b.parent) : '-';
+      w.add(`| ${cell(b.name)} | ${b.trust} | ${b.kind} | ${inside} | ${cell(members.get(b.id)?.map((e) => e.name).join(', ') || '-')} |\n`);
     });
     w.blank();
   }
@@ -180,11 +179,10 @@ function* boundariesSection(w: LineWriter, r: AnalysisResult): Generator<string>
     w.line('#### Boundary crossings');
     w.blank();
     tableHead(w, ['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth']);
-    yield* rows(w, r.crossings, (out, c) => {
+    yield* rows(w, r.crossings, (w, c) => {
       const f = flowOf(c);
       // Escaping the two names apart is escaping the pair: ` -> ` holds nothing to escape and ends any entity.
-      out.push('| ', name(c.from), ' -> ', name(c.to), ' | ', cell(c.label), ' | ', cell(f?.protocol ?? ''), ' | ',
-        f?.encrypted ? 'yes' : '**no**', ' | ', cell(f?.auth ?? ''), ' |\n');
+      w.add(`| ${name(c.from)} -> ${name(c.to)} | ${cell(c.label)} | ${cell(f?.protocol ?? '')} | ${f?.encrypted ? 'yes' : '**no**'} | ${cell(f?.auth ?? '')} |\n`);
     });
     w.blank();
   }
@@ -229,10 +227,10 @@ function* threatsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   tableHead(w, ['ID', 'STRIDE', 'Component', 'Threat', 'Risk', 'Mitigation']);
   // A rule's threats share its mitigation, a long text: escaped once each.
   const mitigations = new Map<string, string>();
-  yield* rows(w, r.threats, (out, t) => {
+  yield* rows(w, r.threats, (w, t) => {
     let mitigation = mitigations.get(t.mitigation);
     if (mitigation === undefined) mitigations.set(t.mitigation, (mitigation = cell(t.mitigation)));
-    out.push('| ', t.id, ' `', uidOf(t), '` | ', t.stride, ' | ', cell(t.componentName), ' | ', cell(t.title), ' | ', t.risk, ' | ', mitigation, ' |\n');
+    w.add(`| ${t.id} \`${uidOf(t)}\` | ${t.stride} | ${cell(t.componentName)} | ${cell(t.title)} | ${t.risk} | ${mitigation} |\n`);
   });
   w.blank();
 }
@@ -246,7 +244,7 @@ function* residualSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   w.line(`**Open (open or mitigating):** ${countsPhrase(tri.open)}. **Closed by decision:** ${countsPhrase(tri.closed)}.`);
   w.blank();
   let decided = false;
-  yield* rows(w, r.threats, (_, t) => {
+  yield* rows(w, r.threats, (w, t) => {
     if (isOpenThreat(t) && !t.triage?.declared && t.triage?.status !== 'mitigating') return;
     if (!decided) tableHead(w, ['ID', 'Threat', 'Risk', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires']);
     decided = true;
@@ -270,15 +268,15 @@ function* recommendationsSection(w: LineWriter, r: AnalysisResult): Generator<st
     w.blank();
     return;
   }
-  yield* rows(w, r.recommendations, (out, rec) => {
-    out.push(`${rec.rank}`, '. [', rec.risk, '] ', inline(rec.text), ' (', rec.threats.join(', '), ')\n');
+  yield* rows(w, r.recommendations, (w, rec) => {
+    w.line(`${rec.rank}. [${rec.risk}] ${inline(rec.text)} (${rec.threats.join(', ')})`);
   });
   w.blank();
 }
 
 /** One section per threat, with the reasons for its ratings and every piece of evidence. */
 function fullDetails(w: LineWriter, r: AnalysisResult): Generator<string> {
-  return rows(w, r.threats, (_, t) => {
+  return rows(w, r.threats, (w, t) => {
     w.line(`#### ${t.id}. ${inline(t.title)}`);
     w.blank();
     w.line(inline(t.description));
@@ -332,21 +330,19 @@ function titlePattern(threats: readonly Threat[]): string {
  * Each model line the evidence points at, once, in the order of the evidence, as `` `file:line` `` with
  * `at` the opening `` `file: ``.
  */
-function evidenceLines(out: string[], evidence: Threat['evidence'], at: string, seen: Set<number>): void {
-  if (evidence.length === 0) {
-    out.push('-');
-    return;
-  }
-  out.push(at, `${evidence[0].line}`, '`');
-  if (evidence.length === 1) return;
+function evidenceLines(evidence: Threat['evidence'], at: string, seen: Set<number>): string {
+  if (evidence.length === 0) return '-';
+  let out = `${at}${evidence[0].line}\``;
+  if (evidence.length === 1) return out;
   seen.clear();
   seen.add(evidence[0].line);
   for (let i = 1; i < evidence.length; i++) {
     const line = evidence[i].line;
     if (seen.has(line)) continue;
     seen.add(line);
-    out.push(', ', at, `${line}`, '`');
+    out += `, ${at}${line}\``;
   }
+  return out;
 }
 
 /**
@@ -364,16 +360,11 @@ function* groupedDetails(w: LineWriter, r: AnalysisResult, rules: readonly RuleM
     'then its threats in report order with the model lines that show them. Why each likelihood and impact was rated as it was is in the JSON output.');
   w.blank();
   // The two tables' rows: with the mitigation of each threat, or without when the rule's threats share one.
-  const row = (out: string[], t: Threat): void => {
-    out.push('| ', t.id, ' `', uidOf(t), '` | ', cell(t.componentName), ' | ', t.risk, ' | ', t.likelihood.level, ' | ', t.impact.level, ' | ');
-    evidenceLines(out, t.evidence, at, seen);
-    out.push(' |\n');
+  const row = (w: LineWriter, t: Threat): void => {
+    w.add(`| ${t.id} \`${uidOf(t)}\` | ${cell(t.componentName)} | ${t.risk} | ${t.likelihood.level} | ${t.impact.level} | ${evidenceLines(t.evidence, at, seen)} |\n`);
   };
-  const rowWithMitigation = (out: string[], t: Threat): void => {
-    out.push('| ', t.id, ' `', uidOf(t), '` | ', cell(t.componentName), ' | ', t.risk, ' | ', t.likelihood.level, ' | ', t.impact.level, ' | ',
-      cell(t.mitigation), ' | ');
-    evidenceLines(out, t.evidence, at, seen);
-    out.push(' |\n');
+  const rowWithMitigation = (w: LineWriter, t: Threat): void => {
+    w.add(`| ${t.id} \`${uidOf(t)}\` | ${cell(t.componentName)} | ${t.risk} | ${t.likelihood.level} | ${t.impact.level} | ${cell(t.mitigation)} | ${evidenceLines(t.evidence, at, seen)} |\n`);
   };
   for (const [ruleId, threats] of groups) {
     const shared = ruleHeading(w, ruleId, threats, metas.get(ruleId));
@@ -420,8 +411,8 @@ function* surfaceSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   w.blank();
   const byCategory = groupBy(r.attackSurface, (e) => e.category);
   const where = { internet: ' (internet-facing)', indirect: ' (reachable through other components)', internal: '' };
-  const row = (out: string[], e: SurfaceEntry): void => {
-    out.push('- ', inline(e.name), ': ', inline(e.detail), where[e.exposure], '\n');
+  const row = (w: LineWriter, e: SurfaceEntry): void => {
+    w.add(`- ${inline(e.name)}: ${inline(e.detail)}${where[e.exposure]}\n`);
   };
   for (const category of SURFACE_CATEGORIES) {
     const entries = byCategory.get(category) ?? [];
@@ -439,27 +430,22 @@ function* coverageSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   tableHead(w, ['Component', ...STRIDE_LETTERS]);
   // A mitigated cell's text is kept per list of controls (the analysis shares those lists).
   const mitigated = new Map<readonly string[], string>();
-  yield* rows(w, r.coverage, (out, row) => {
-    out.push('| ', cell(row.name));
+  yield* rows(w, r.coverage, (w, row) => {
+    let line = `| ${cell(row.name)}`;
     const cells = row.cells;
     for (let i = 0; i < cells.length; i++) {
       const c = cells[i];
       if (c.status === 'threat') {
-        const ids = c.threats;
-        out.push(' | ');
-        for (let j = 0; j < ids.length; j++) {
-          if (j > 0) out.push(' ');
-          out.push(ids[j]);
-        }
+        line += c.threats.length === 1 ? ` | ${c.threats[0]}` : ` | ${c.threats.join(' ')}`;
       } else if (c.status === 'mitigated') {
         let text = mitigated.get(c.controls);
         if (text === undefined) mitigated.set(c.controls, (text = ` | ok: ${cell(c.controls.join(', '))}`));
-        out.push(text);
+        line += text;
       } else {
-        out.push(' | -');
+        line += ' | -';
       }
     }
-    out.push(' |\n');
+    w.add(`${line} |\n`);
   });
   w.blank();
 }
