@@ -94,7 +94,8 @@ function threatCounts(r: AnalysisResult): string {
 /** Element and boundary names by id, escaped for a table cell once each (crossings repeat them). */
 const cellNameOf = (r: AnalysisResult) => {
   const names = new Map<string, string>();
-  for (const e of r.elements) names.set(e.id, cell(e.name));
+  const elements = r.elements;
+  for (let i = 0; i < elements.length; i++) names.set(elements[i].id, cell(elements[i].name));
   for (const b of r.boundaries) names.set(b.id, cell(b.name));
   return (id: string): string => names.get(id) ?? cell(id);
 };
@@ -209,9 +210,20 @@ function assetsSection(w: LineWriter, r: AnalysisResult): void {
 /** Where each asset is: the elements that store it (marked) or handle it, in model order. */
 function assetPlaces(elements: AnalysisResult['elements']): Map<string, string[]> {
   const where = new Map<string, string[]>();
-  for (const e of elements) {
-    for (const a of e.stores) (where.get(a) ?? where.set(a, []).get(a)!).push(`${e.name} (stored)`);
-    for (const a of e.handles) (where.get(a) ?? where.set(a, []).get(a)!).push(e.name);
+  const add = (asset: string, place: string): void => {
+    const list = where.get(asset);
+    if (list) list.push(place);
+    else where.set(asset, [place]);
+  };
+  // Indexed loops: this runs once over every element, so it is optimised while it runs, and array
+  // iterators make that a larger compile.
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    if (e.stores.length) {
+      const stored = `${e.name} (stored)`;
+      for (let j = 0; j < e.stores.length; j++) add(e.stores[j], stored);
+    }
+    for (let j = 0; j < e.handles.length; j++) add(e.handles[j], e.name);
   }
   return where;
 }
