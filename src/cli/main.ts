@@ -1,8 +1,20 @@
 #!/usr/bin/env node
 // The threatmap command line: a thin edge over load -> analyze -> render.
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { filterByRisk } from '../analysis/filter.js';
 import { RISKS, type Risk } from '../analysis/types.js';
+import { modelJsonSchema } from '../model/schema.js';
+import { renderJsonChunks } from '../render/json.js';
+import { DETAILS_THRESHOLD, markdownChunks } from '../render/markdown.js';
+import { registerCheck } from './check.js';
+import { registerDiagram } from './diagram.js';
+import { registerDiff } from './diff.js';
+import { registerGenerate } from './generate.js';
+import { EXPORT_FORMATS, registerExport, renderExport } from './export.js';
 import { emit, UserError } from './io.js';
+import { registerRules } from './rules.js';
+import { loadTracked, registerTriage } from './triage.js';
+import { registerValidate } from './validate.js';
 import { VERSION } from './version.js';
 
 export function parseRisk(value: string): Risk {
@@ -17,19 +29,20 @@ export function parseWidth(value: string): number {
   return n;
 }
 
-/**
- * The formats `analyze` writes: Markdown, JSON and export.ts's EXPORT_FORMATS, listed here so that the
- * export renderers load only when one is asked for (the CLI tests keep the two lists equal).
- */
-const ANALYZE_FORMATS = ['markdown', 'json', 'sarif', 'html', 'csv'];
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('threatmap')
+    .description('Threat modeling as code: STRIDE threats, trust boundaries, risk and reports from a model of your system.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride();
 
-async function defineAnalyze(program: Command): Promise<void> {
-  const { DETAILS_THRESHOLD, markdownChunks } = await import('../render/markdown.js');
   program
     .command('analyze')
     .description('Analyse a model and print the threat model report')
     .argument('<model>', 'model file (.yaml, .yml or .json)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(ANALYZE_FORMATS).default('markdown'))
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json', ...EXPORT_FORMATS]).default('markdown'))
     .option('--min-risk <level>', 'keep only threats at or above this risk (low, medium, high, critical)', parseRisk)
     .addOption(new Option('--diagram <kind>', 'how the report draws the data flow diagram').choices(['ascii', 'mermaid']).default('ascii'))
     .option('--width <columns>', 'maximum width of the ASCII diagram', parseWidth, 100)
@@ -43,63 +56,34 @@ async function defineAnalyze(program: Command): Promise<void> {
       format: string; minRisk?: Risk; diagram: 'ascii' | 'mermaid'; width: number; details: 'auto' | 'full' | 'grouped';
       output?: string; quiet?: boolean; triage?: string; rules?: string;
     }) => {
-      const { loadTracked } = await import('./triage.js');
       const { result, rules } = loadTracked(file, { quiet: opts.quiet, triage: opts.triage, rules: opts.rules });
-      const shown = opts.minRisk ? (await import('../analysis/filter.js')).filterByRisk(result, opts.minRisk) : result;
+      const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
       // Markdown and JSON are written in pieces: a large model's output exceeds what one string may hold.
-      const text = opts.format === 'json' ? (await import('../render/json.js')).renderJsonChunks(shown)
+      const text = opts.format === 'json' ? renderJsonChunks(shown)
         : opts.format === 'markdown' ? markdownChunks(shown, { diagram: opts.diagram, width: opts.width, details: opts.details, rules })
-        : await (await import('./export.js')).renderExport(opts.format, shown, { model: file });
+        : await renderExport(opts.format, shown, { model: file });
       emit(opts.output, text);
     });
-}
 
-function defineSchema(program: Command): void {
   program
     .command('schema')
     .description('Print the JSON Schema of model files (for editors and validators)')
-    .action(async () => emit(undefined, `${JSON.stringify((await import('../model/schema.js')).modelJsonSchema(), null, 2)}\n`));
-}
+    .action(() => emit(undefined, `${JSON.stringify(modelJsonSchema(), null, 2)}\n`));
 
-/**
- * Every command, in the order help lists them, with what defines it. A command's modules are imported
- * when it is defined: a run defines only the command it runs, so it reads and compiles only that code.
- */
-const COMMANDS: ReadonlyArray<readonly [name: string, define: (program: Command) => void | Promise<void>]> = [
-  ['analyze', defineAnalyze],
-  ['schema', defineSchema],
-  ['diagram', async (program) => (await import('./diagram.js')).registerDiagram(program, parseWidth)],
-  ['validate', async (program) => (await import('./validate.js')).registerValidate(program)],
-  ['rules', async (program) => (await import('./rules.js')).registerRules(program)],
-  ['generate', async (program) => (await import('./generate.js')).registerGenerate(program)],
-  ['triage', async (program) => (await import('./triage.js')).registerTriage(program)],
-  ['diff', async (program) => (await import('./diff.js')).registerDiff(program)],
-  ['check', async (program) => (await import('./check.js')).registerCheck(program)],
-  ['export', async (program) => (await import('./export.js')).registerExport(program)],
-];
-
-/**
- * The program for these arguments: with only the command they name first; with none for `--version`;
- * with every command otherwise (help, or a usage error, which prints help).
- */
-export async function buildProgram(argv: readonly string[]): Promise<Command> {
-  const program = new Command()
-    .name('threatmap')
-    .description('Threat modeling as code: STRIDE threats, trust boundaries, risk and reports from a model of your system.')
-    .version(VERSION)
-    .showHelpAfterError()
-    .configureOutput({ outputError: (str, write) => write(str) })
-    .exitOverride();
-  const first = argv[2];
-  const named = COMMANDS.filter(([name]) => name === first);
-  const needed = named.length ? named : first === '-V' || first === '--version' ? [] : COMMANDS;
-  for (const [, define] of needed) await define(program);
+  registerDiagram(program, parseWidth);
+  registerValidate(program);
+  registerRules(program);
+  registerGenerate(program);
+  registerTriage(program);
+  registerDiff(program);
+  registerCheck(program);
+  registerExport(program);
   return program;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
   try {
-    const program = await buildProgram(argv);
     await program.parseAsync(argv);
     return 0;
   } catch (err) {

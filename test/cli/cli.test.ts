@@ -100,7 +100,6 @@ describe('threatmap analyze', () => {
 });
 
 describe('threatmap commands', () => {
-  // A run defines only the command it names (main.ts), so these check what must not depend on that.
   it('lists every command in help and in a usage error, in order', () => {
     const names = (text: string) => [...text.split('Commands:\n')[1].matchAll(/^  (\w+)/gm)].map((m) => m[1]);
     const all = ['analyze', 'schema', 'diagram', 'validate', 'rules', 'generate', 'triage', 'diff', 'check', 'export', 'help'];
