@@ -1,6 +1,5 @@
 // File access for the CLI: reading models with a size guard, and atomic writes (a temporary file in the
 // same directory, then a rename) so that a failed run never leaves half-written output.
-import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
@@ -49,23 +48,40 @@ function isDeviceOrPipe(path: string): boolean {
   }
 }
 
+/**
+ * A new file beside `path` to write before renaming it over `path`. It is created exclusively (`wx`): an
+ * existing file or link of that name is never opened, so the name need not be unguessable, and a run does
+ * not load node:crypto (~3 ms of start-up) for one.
+ */
+function createTemporary(path: string): { fd: number; temporary: string } {
+  for (let attempt = 1; ; attempt++) {
+    const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2, 10)}.tmp`);
+    try {
+      return { fd: openSync(temporary, 'wx'), temporary };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt === 10) throw err;
+    }
+  }
+}
+
 export function writeFileAtomic(path: string, data: Output): void {
-  const inPlace = isDeviceOrPipe(path);
-  const target = inPlace ? path : join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   let fd: number | undefined;
+  // Set once the temporary file exists: it is removed if anything fails after.
+  let temporary: string | undefined;
   try {
-    fd = openSync(target, 'w');
+    if (isDeviceOrPipe(path)) fd = openSync(path, 'w');
+    else ({ fd, temporary } = createTemporary(path));
     if (isWhole(data)) writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     else writeChunks(fd, data);
-    if (!inPlace) fsyncSync(fd);
+    if (temporary !== undefined) fsyncSync(fd);
     closeSync(fd);
     fd = undefined;
-    if (!inPlace) renameSync(target, path);
+    if (temporary !== undefined) renameSync(temporary, path);
   } catch (err) {
     if (fd !== undefined) closeSync(fd);
-    if (!inPlace) {
+    if (temporary !== undefined) {
       try {
-        unlinkSync(target);
+        unlinkSync(temporary);
       } catch {
         // nothing to clean up
       }

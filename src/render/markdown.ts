@@ -4,7 +4,7 @@
 // report is written once, line by line, straight into pieces (chunks.ts): a 10,000-element model's is ~19 MB.
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
-import type { AnalysisResult, CoverageCell, Crossing, Risk, SurfaceCategory, SurfaceEntry, Threat } from '../analysis/types.js';
+import type { AnalysisResult, Crossing, Risk, SurfaceEntry, Threat } from '../analysis/types.js';
 import type { Flow } from '../model/types.js';
 import { RISKS, SURFACE_CATEGORIES, STRIDE_LETTERS } from '../analysis/types.js';
 // The renderers by their own modules: the diagram index also exports the SVG renderer, which loads Graphviz.
@@ -94,7 +94,8 @@ function threatCounts(r: AnalysisResult): string {
 /** Element and boundary names by id, escaped for a table cell once each (crossings repeat them). */
 const cellNameOf = (r: AnalysisResult) => {
   const names = new Map<string, string>();
-  for (const e of r.elements) names.set(e.id, cell(e.name));
+  const elements = r.elements;
+  for (let i = 0; i < elements.length; i++) names.set(elements[i].id, cell(elements[i].name));
   for (const b of r.boundaries) names.set(b.id, cell(b.name));
   return (id: string): string => names.get(id) ?? cell(id);
 };
@@ -125,7 +126,40 @@ const flowFinder = (flows: readonly Flow[]) => {
   };
 };
 
-// Sections write to the writer and hand over a piece whenever one is ready, inside their long loops.
+/**
+ * Items by key, in the order of each key's first item. A function of its own, away from the sections'
+ * generators: a long loop makes its function hot, and a generator optimised for it is a big compile.
+ */
+function groupBy<T, K>(items: readonly T[], key: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    const k = key(item);
+    const group = groups.get(k);
+    if (group) group.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
+/**
+ * Writes a row (or rows) per item, handing over a piece whenever one is ready. The loop itself is a plain
+ * function, entered once per piece: a section generator holding the loop had to be optimised whole (tens
+ * of milliseconds of compiling while its rows ran unoptimised), and deoptimised at its first yield. Each
+ * row function is small, so it is optimised quickly and on its own.
+ */
+function* rows<T>(w: LineWriter, items: readonly T[], row: (w: LineWriter, item: T) => void): Generator<string> {
+  for (let i = fill(w, items, 0, row); i < items.length; i = fill(w, items, i, row)) yield w.take();
+}
+
+/** Rows from item `i` until a piece is ready or the items end; returns the next item. */
+function fill<T>(w: LineWriter, items: readonly T[], i: number, row: (w: LineWriter, item: T) => void): number {
+  while (i < items.length) {
+    row(w, items[i++]);
+    if (w.full) break;
+  }
+  return i;
+}
 
 function* boundariesSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   if (r.boundaries.length === 0 && r.crossings.length === 0) return;
@@ -133,19 +167,12 @@ function* boundariesSection(w: LineWriter, r: AnalysisResult): Generator<string>
   w.line('### Trust Boundaries');
   w.blank();
   if (r.boundaries.length) {
-    const members = new Map<string, string[]>();
-    for (const e of r.elements) {
-      if (!e.boundary) continue;
-      const list = members.get(e.boundary);
-      if (list) list.push(e.name);
-      else members.set(e.boundary, [e.name]);
-    }
+    const members = groupBy(r.elements, (e) => e.boundary);
     tableHead(w, ['Boundary', 'Trust', 'Kind', 'Inside', 'Elements']);
-    for (const b of r.boundaries) {
+    yield* rows(w, r.boundaries, (w, b) => {
       const inside = b.parent ? name(b.parent) : '-';
-      w.line(`| ${cell(b.name)} | ${b.trust} | ${b.kind} | ${inside} | ${cell(members.get(b.id)?.join(', ') || '-')} |`);
-      if (w.full) yield w.take();
-    }
+      w.add(`| ${cell(b.name)} | ${b.trust} | ${b.kind} | ${inside} | ${cell(members.get(b.id)?.map((e) => e.name).join(', ') || '-')} |\n`);
+    });
     w.blank();
   }
   if (r.crossings.length) {
@@ -153,12 +180,11 @@ function* boundariesSection(w: LineWriter, r: AnalysisResult): Generator<string>
     w.line('#### Boundary crossings');
     w.blank();
     tableHead(w, ['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth']);
-    for (const c of r.crossings) {
+    yield* rows(w, r.crossings, (w, c) => {
       const f = flowOf(c);
       // Escaping the two names apart is escaping the pair: ` -> ` holds nothing to escape and ends any entity.
-      w.line(`| ${name(c.from)} -> ${name(c.to)} | ${cell(c.label)} | ${cell(f?.protocol ?? '')} | ${f?.encrypted ? 'yes' : '**no**'} | ${cell(f?.auth ?? '')} |`);
-      if (w.full) yield w.take();
-    }
+      w.add(`| ${name(c.from)} -> ${name(c.to)} | ${cell(c.label)} | ${cell(f?.protocol ?? '')} | ${f?.encrypted ? 'yes' : '**no**'} | ${cell(f?.auth ?? '')} |\n`);
+    });
     w.blank();
   }
 }
@@ -171,11 +197,7 @@ function assetsSection(w: LineWriter, r: AnalysisResult): void {
     w.blank();
     return;
   }
-  const where = new Map<string, string[]>();
-  for (const e of r.elements) {
-    for (const a of e.stores) (where.get(a) ?? where.set(a, []).get(a)!).push(`${e.name} (stored)`);
-    for (const a of e.handles) (where.get(a) ?? where.set(a, []).get(a)!).push(e.name);
-  }
+  const where = assetPlaces(r.elements);
   tableHead(w, ['Asset', 'Kind', 'Classification', 'C / I / A', 'Where']);
   for (const a of r.assets) {
     const name = cell(a.name + (a.description ? ` - ${a.description}` : ''));
@@ -183,6 +205,27 @@ function assetsSection(w: LineWriter, r: AnalysisResult): void {
     w.line(`| ${name} | ${kind} | ${a.classification} | ${a.confidentiality} / ${a.integrity} / ${a.availability} | ${cell(where.get(a.id)?.join(', ') || '-')} |`);
   }
   w.blank();
+}
+
+/** Where each asset is: the elements that store it (marked) or handle it, in model order. */
+function assetPlaces(elements: AnalysisResult['elements']): Map<string, string[]> {
+  const where = new Map<string, string[]>();
+  const add = (asset: string, place: string): void => {
+    const list = where.get(asset);
+    if (list) list.push(place);
+    else where.set(asset, [place]);
+  };
+  // Indexed loops: this runs once over every element, so it is optimised while it runs, and array
+  // iterators make that a larger compile.
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    if (e.stores.length) {
+      const stored = `${e.name} (stored)`;
+      for (let j = 0; j < e.stores.length; j++) add(e.stores[j], stored);
+    }
+    for (let j = 0; j < e.handles.length; j++) add(e.handles[j], e.name);
+  }
+  return where;
 }
 
 function* threatsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
@@ -196,12 +239,11 @@ function* threatsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   tableHead(w, ['ID', 'STRIDE', 'Component', 'Threat', 'Risk', 'Mitigation']);
   // A rule's threats share its mitigation, a long text: escaped once each.
   const mitigations = new Map<string, string>();
-  for (const t of r.threats) {
+  yield* rows(w, r.threats, (w, t) => {
     let mitigation = mitigations.get(t.mitigation);
     if (mitigation === undefined) mitigations.set(t.mitigation, (mitigation = cell(t.mitigation)));
-    w.line(`| ${t.id} \`${uidOf(t)}\` | ${t.stride} | ${cell(t.componentName)} | ${cell(t.title)} | ${t.risk} | ${mitigation} |`);
-    if (w.full) yield w.take();
-  }
+    w.add(`| ${t.id} \`${uidOf(t)}\` | ${t.stride} | ${cell(t.componentName)} | ${cell(t.title)} | ${t.risk} | ${mitigation} |\n`);
+  });
   w.blank();
 }
 
@@ -214,16 +256,15 @@ function* residualSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   w.line(`**Open (open or mitigating):** ${countsPhrase(tri.open)}. **Closed by decision:** ${countsPhrase(tri.closed)}.`);
   w.blank();
   let decided = false;
-  for (const t of r.threats) {
-    if (isOpenThreat(t) && !t.triage?.declared && t.triage?.status !== 'mitigating') continue;
+  yield* rows(w, r.threats, (w, t) => {
+    if (isOpenThreat(t) && !t.triage?.declared && t.triage?.status !== 'mitigating') return;
     if (!decided) tableHead(w, ['ID', 'Threat', 'Risk', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires']);
     decided = true;
     const d = t.triage!;
     const status = d.declared ? `${d.status} (${d.declared} expired)` : d.status;
     // Status and expiry date are written as the triage file gives them.
     w.lines(`| ${t.id} \`${uidOf(t)}\` | ${cell(t.title)} | ${t.risk} | ${status} | ${cell(d.reason ?? '')} | ${cell(d.owner ?? '')} | ${cell(d.ticket ?? '')} | ${d.expires ?? ''} |`);
-    if (w.full) yield w.take();
-  }
+  });
   if (decided) w.blank();
   if (tri.warnings.length) {
     for (const warning of tri.warnings) w.lines(`- \`${warning.file}:${warning.line}\` ${inline(warning.message)}`);
@@ -239,16 +280,15 @@ function* recommendationsSection(w: LineWriter, r: AnalysisResult): Generator<st
     w.blank();
     return;
   }
-  for (const rec of r.recommendations) {
+  yield* rows(w, r.recommendations, (w, rec) => {
     w.line(`${rec.rank}. [${rec.risk}] ${inline(rec.text)} (${rec.threats.join(', ')})`);
-    if (w.full) yield w.take();
-  }
+  });
   w.blank();
 }
 
 /** One section per threat, with the reasons for its ratings and every piece of evidence. */
-function* fullDetails(w: LineWriter, r: AnalysisResult): Generator<string> {
-  for (const t of r.threats) {
+function fullDetails(w: LineWriter, r: AnalysisResult): Generator<string> {
+  return rows(w, r.threats, (w, t) => {
     w.line(`#### ${t.id}. ${inline(t.title)}`);
     w.blank();
     w.line(inline(t.description));
@@ -263,8 +303,7 @@ function* fullDetails(w: LineWriter, r: AnalysisResult): Generator<string> {
     if (t.references.length) w.lines(`- **References:** ${t.references.join(', ')}`);
     w.lines(`- **Rule:** \`${t.ruleId}\`; **key:** \`${inline(t.key)}\`; **stable id:** \`${uidOf(t)}\``);
     w.blank();
-    if (w.full) yield w.take();
-  }
+  });
 }
 
 /**
@@ -299,16 +338,23 @@ function titlePattern(threats: readonly Threat[]): string {
   return prefix.trim() === '' && suffix.trim() === '' ? 'Threats found by this rule' : `${prefix}…${suffix}`;
 }
 
-/** Each model line the evidence points at, once, in the order of the evidence. */
-function evidenceLines(t: Threat, file: string, seen: Set<number>): string {
+/**
+ * Each model line the evidence points at, once, in the order of the evidence, as `` `file:line` `` with
+ * `at` the opening `` `file: ``.
+ */
+function evidenceLines(evidence: Threat['evidence'], at: string, seen: Set<number>): string {
+  if (evidence.length === 0) return '-';
+  let out = `${at}${evidence[0].line}\``;
+  if (evidence.length === 1) return out;
   seen.clear();
-  let out = '';
-  for (const e of t.evidence) {
-    if (seen.has(e.line)) continue;
-    seen.add(e.line);
-    out += out === '' ? `\`${file}:${e.line}\`` : `, \`${file}:${e.line}\``;
+  seen.add(evidence[0].line);
+  for (let i = 1; i < evidence.length; i++) {
+    const line = evidence[i].line;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    out += `, ${at}${line}\``;
   }
-  return out || '-';
+  return out;
 }
 
 /**
@@ -317,78 +363,75 @@ function evidenceLines(t: Threat, file: string, seen: Set<number>): string {
  */
 function* groupedDetails(w: LineWriter, r: AnalysisResult, rules: readonly RuleMeta[]): Generator<string> {
   // Rules in the order of their first threat, so the riskiest come first.
-  const groups = new Map<string, Threat[]>();
-  for (const t of r.threats) {
-    const group = groups.get(t.ruleId);
-    if (group) group.push(t);
-    else groups.set(t.ruleId, [t]);
-  }
+  const groups = groupBy(r.threats, (t) => t.ruleId);
   const metas = new Map<string, RuleMeta>();
   for (const m of rules) metas.set(m.id, m);
-  const file = cell(r.file);
+  const at = `\`${cell(r.file)}:`;
   const seen = new Set<number>();
   w.line(`${plural(r.threats.length, 'threat')} found by ${plural(groups.size, 'rule')}, grouped by rule: each rule is described once, ` +
     'then its threats in report order with the model lines that show them. Why each likelihood and impact was rated as it was is in the JSON output.');
   w.blank();
+  // The two tables' rows: with the mitigation of each threat, or without when the rule's threats share one.
+  const row = (w: LineWriter, t: Threat): void => {
+    w.add(`| ${t.id} \`${uidOf(t)}\` | ${cell(t.componentName)} | ${t.risk} | ${t.likelihood.level} | ${t.impact.level} | ${evidenceLines(t.evidence, at, seen)} |\n`);
+  };
+  const rowWithMitigation = (w: LineWriter, t: Threat): void => {
+    w.add(`| ${t.id} \`${uidOf(t)}\` | ${cell(t.componentName)} | ${t.risk} | ${t.likelihood.level} | ${t.impact.level} | ${cell(t.mitigation)} | ${evidenceLines(t.evidence, at, seen)} |\n`);
+  };
   for (const [ruleId, threats] of groups) {
-    const first = threats[0];
-    const meta = metas.get(ruleId);
-    const counts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
-    let shared = true;
-    for (const t of threats) {
-      counts[t.risk]++;
-      if (t.mitigation !== first.mitigation) shared = false;
-    }
-    w.line(`#### ${inline(meta?.title ?? titlePattern(threats))} (\`${inline(ruleId)}\`)`);
-    w.blank();
-    if (meta) {
-      w.line(inline(meta.description));
-      w.blank();
-    }
-    w.line(`- **STRIDE:** ${first.stride} (${first.category}); **threats:** ${threats.length} (${riskCounts(counts)})`);
-    // A mitigation that differs between threats goes in the table, one per threat.
-    if (shared) w.line(`- **Mitigation:** ${inline(first.mitigation)}`);
-    if (first.references.length) w.line(`- **References:** ${inline(first.references.join(', '))}`);
-    w.blank();
-    tableHead(w, shared ? ['ID', 'Component', 'Risk', 'Likelihood', 'Impact', 'Evidence']
-      : ['ID', 'Component', 'Risk', 'Likelihood', 'Impact', 'Mitigation', 'Evidence']);
-    for (const t of threats) {
-      const mitigation = shared ? '' : `${cell(t.mitigation)} | `;
-      w.line(`| ${t.id} \`${uidOf(t)}\` | ${cell(t.componentName)} | ${t.risk} | ${t.likelihood.level} | ${t.impact.level} | ${mitigation}${evidenceLines(t, file, seen)} |`);
-      if (w.full) yield w.take();
-    }
+    const shared = ruleHeading(w, ruleId, threats, metas.get(ruleId));
+    yield* rows(w, threats, shared ? row : rowWithMitigation);
     w.blank();
   }
+}
+
+/** A rule's threats by risk, and whether they all share the first one's mitigation. */
+function tally(threats: readonly Threat[]): { counts: Record<Risk, number>; shared: boolean } {
+  const counts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
+  const mitigation = threats[0].mitigation;
+  let shared = true;
+  for (let i = 0; i < threats.length; i++) {
+    const t = threats[i];
+    counts[t.risk]++;
+    if (t.mitigation !== mitigation) shared = false;
+  }
+  return { counts, shared };
+}
+
+/** A rule's part of the grouped details up to its table's rows; whether its threats share one mitigation. */
+function ruleHeading(w: LineWriter, ruleId: string, threats: readonly Threat[], meta: RuleMeta | undefined): boolean {
+  const first = threats[0];
+  const { counts, shared } = tally(threats);
+  w.line(`#### ${inline(meta?.title ?? titlePattern(threats))} (\`${inline(ruleId)}\`)`);
+  w.blank();
+  if (meta) {
+    w.line(inline(meta.description));
+    w.blank();
+  }
+  w.line(`- **STRIDE:** ${first.stride} (${first.category}); **threats:** ${threats.length} (${riskCounts(counts)})`);
+  // A mitigation that differs between threats goes in the table, one per threat.
+  if (shared) w.line(`- **Mitigation:** ${inline(first.mitigation)}`);
+  if (first.references.length) w.line(`- **References:** ${inline(first.references.join(', '))}`);
+  w.blank();
+  tableHead(w, shared ? ['ID', 'Component', 'Risk', 'Likelihood', 'Impact', 'Evidence']
+    : ['ID', 'Component', 'Risk', 'Likelihood', 'Impact', 'Mitigation', 'Evidence']);
+  return shared;
 }
 
 function* surfaceSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   w.line('### Attack Surface');
   w.blank();
-  const byCategory = new Map<SurfaceCategory, SurfaceEntry[]>();
-  for (const e of r.attackSurface) {
-    const list = byCategory.get(e.category);
-    if (list) list.push(e);
-    else byCategory.set(e.category, [e]);
-  }
+  const byCategory = groupBy(r.attackSurface, (e) => e.category);
   const where = { internet: ' (internet-facing)', indirect: ' (reachable through other components)', internal: '' };
+  const row = (w: LineWriter, e: SurfaceEntry): void => {
+    w.add(`- ${inline(e.name)}: ${inline(e.detail)}${where[e.exposure]}\n`);
+  };
   for (const category of SURFACE_CATEGORIES) {
     const entries = byCategory.get(category) ?? [];
     w.line(entries.length === 0 ? `**${category}:** none in the model.` : `**${category}:**`);
-    for (const e of entries) {
-      w.line(`- ${inline(e.name)}: ${inline(e.detail)}${where[e.exposure]}`);
-      if (w.full) yield w.take();
-    }
+    yield* rows(w, entries, row);
     w.blank();
   }
-}
-
-/** ` | ` and the cell; a mitigated cell's text is kept per list of controls (the analysis shares those lists). */
-function coverageCell(c: CoverageCell, mitigated: Map<readonly string[], string>): string {
-  if (c.status === 'threat') return c.threats.length === 1 ? ` | ${c.threats[0]}` : ` | ${c.threats.join(' ')}`;
-  if (c.status !== 'mitigated') return ' | -';
-  let text = mitigated.get(c.controls);
-  if (text === undefined) mitigated.set(c.controls, (text = ` | ok: ${cell(c.controls.join(', '))}`));
-  return text;
 }
 
 function* coverageSection(w: LineWriter, r: AnalysisResult): Generator<string> {
@@ -397,13 +440,25 @@ function* coverageSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   w.line('Every element and flow against every STRIDE category: threat ids found, `ok: control` where a control mitigates it, `-` where it does not apply (reasons in the JSON output).');
   w.blank();
   tableHead(w, ['Component', ...STRIDE_LETTERS]);
+  // A mitigated cell's text is kept per list of controls (the analysis shares those lists).
   const mitigated = new Map<readonly string[], string>();
-  for (const row of r.coverage) {
+  yield* rows(w, r.coverage, (w, row) => {
     let line = `| ${cell(row.name)}`;
-    for (const c of row.cells) line += coverageCell(c, mitigated);
-    w.line(`${line} |`);
-    if (w.full) yield w.take();
-  }
+    const cells = row.cells;
+    for (let i = 0; i < cells.length; i++) {
+      const c = cells[i];
+      if (c.status === 'threat') {
+        line += c.threats.length === 1 ? ` | ${c.threats[0]}` : ` | ${c.threats.join(' ')}`;
+      } else if (c.status === 'mitigated') {
+        let text = mitigated.get(c.controls);
+        if (text === undefined) mitigated.set(c.controls, (text = ` | ok: ${cell(c.controls.join(', '))}`));
+        line += text;
+      } else {
+        line += ' | -';
+      }
+    }
+    w.add(`${line} |\n`);
+  });
   w.blank();
 }
 

@@ -5,6 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { EXPORT_FORMATS } from '../../src/cli/export.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 function run(...args: string[]) {
@@ -95,6 +96,34 @@ describe('threatmap analyze', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /broken\.yaml:\d+:\d+/);
     noStack(r.stderr);
+  });
+});
+
+describe('threatmap commands', () => {
+  it('lists every command in help and in a usage error, in order', () => {
+    const names = (text: string) => [...text.split('Commands:\n')[1].matchAll(/^  (\w+)/gm)].map((m) => m[1]);
+    const all = ['analyze', 'schema', 'diagram', 'validate', 'rules', 'generate', 'triage', 'diff', 'check', 'export', 'help'];
+    const help = run('--help');
+    assert.equal(help.code, 0);
+    assert.deepEqual(names(help.stdout), all);
+    const unknown = run('analyse', 'examples/ecommerce.yaml');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command 'analyse'/);
+    assert.deepEqual(names(unknown.stderr), all);
+  });
+  it('prints the version without defining any command', () => {
+    for (const flag of ['--version', '-V']) {
+      const r = run(flag);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trim(), (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version);
+    }
+  });
+  it('analyze writes Markdown, JSON and every export format', () => {
+    const help = run('analyze', '--help');
+    assert.equal(help.code, 0);
+    // `(choices: "markdown", "json", ..., default: "markdown")`
+    const choices = help.stdout.replace(/\s+/g, ' ').match(/output format \(choices: ((?:"\w+", )+)default/)![1];
+    assert.deepEqual(choices.slice(0, -2).split(', ').map((c) => JSON.parse(c) as string), ['markdown', 'json', ...EXPORT_FORMATS]);
   });
 });
 
