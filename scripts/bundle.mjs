@@ -8,7 +8,8 @@
 // through node:vm, which runs CommonJS-shaped code, not ES modules: with the cache the parse and compile of
 // ~1 MB of code and of the functions a run needs (~40 ms of every start) become a read of the cache.
 // A cache that does not fit the running node (another version, other V8 flags) is rejected by V8, and the
-// bundle is then compiled as usual. dist/ from tsc stays the library (types, `import 'threatmap'`).
+// bundle is then compiled as usual and the cache made anew from that run where the package can be written.
+// dist/ from tsc stays the library (types, `import 'threatmap'`).
 // The two native/WebAssembly renderers stay outside the bundle and load only when an SVG or PNG is asked for.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -46,7 +47,7 @@ const BIN = `#!/usr/bin/env node
 // The threatmap bin: runs the bundled CLI (threatmap.cjs) from V8's code cache (threatmap.cache), both made
 // by scripts/bundle.mjs. The cache saves the compile of the bundle at every start; V8 checks that it fits
 // this node and its flags, and compiles the bundle as usual when it does not.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -61,15 +62,27 @@ if (!making) {
   try {
     cachedData = readFileSync(cacheFile);
   } catch {
-    // No cache (a build without one): compile as usual.
+    // No cache: compile as usual (and make one, below).
   }
 }
 const source = readFileSync(bundle, 'utf8');
 const script = new Script(${JSON.stringify(WRAP_START)} + source + ${JSON.stringify(WRAP_END)}, { filename: bundle, cachedData });
-if (making) {
+// A missing cache, or one that does not fit this node (installed with another version), is made anew from
+// this run where the package can be written, as Python writes its .pyc files; elsewhere runs go on without.
+if (making || cachedData === undefined || script.cachedDataRejected) {
   process.once('exit', () => {
-    writeFileSync(cacheFile + '.tmp', script.createCachedData());
-    renameSync(cacheFile + '.tmp', cacheFile);
+    const temporary = \`\${cacheFile}.\${process.pid}.tmp\`;
+    try {
+      writeFileSync(temporary, script.createCachedData());
+      renameSync(temporary, cacheFile);
+    } catch (err) {
+      try {
+        unlinkSync(temporary);
+      } catch {
+        // never written
+      }
+      if (making) throw err;
+    }
   });
 }
 const module = { exports: {} };
@@ -115,7 +128,7 @@ export async function bundleCli(outdir = join(ROOT, 'dist', 'cli')) {
 
 /**
  * Runs the CLI's main job on the bundled example, so that the cache holds the code a run compiles (V8
- * compiles most functions lazily, on first call). A run that fails leaves no cache: the CLI still works.
+ * compiles most functions lazily, on first call). Should that run fail, the bin makes a cache at its first run.
  */
 function makeCodeCache(bin) {
   const scratch = mkdtempSync(join(tmpdir(), 'threatmap-cache-'));
