@@ -15,6 +15,8 @@ interface Group {
   first: number;
 }
 
+const MAX_TARGETS = 10;
+
 /** `findings[i]` is the finding behind `threats[i]`. */
 export function recommend(threats: readonly Threat[], findings: readonly RuleFinding[]): Recommendation[] {
   // One action per risk level: the punch list says first what is most urgent about it.
@@ -50,8 +52,11 @@ export function recommend(threats: readonly Threat[], findings: readonly RuleFin
       g.targets.push(target);
     }
   }
+  // An action for thousands of targets names the first few: the threat ids list every one.
   const list = (items: string[]) =>
-    items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+    items.length > MAX_TARGETS
+      ? `${items.slice(0, MAX_TARGETS).join(', ')} and ${items.length - MAX_TARGETS} more`
+      : items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
   return all
     .sort((a, b) => riskRank(b.risk) - riskRank(a.risk) || b.threats.length - a.threats.length || a.first - b.first)
     .map((g, i) => ({

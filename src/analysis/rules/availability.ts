@@ -7,7 +7,7 @@ import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.j
 import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowIds as flowIdsOf,
   flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
-  unlessControlled,
+  namesAtMost, TEXT_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -113,7 +113,7 @@ export const noCircuitBreaker: ModelRule = {
         out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, RESILIENCE, 'every synchronous call has a timeout or circuit breaker'));
         continue;
       }
-      const callers = distinctSorted(names).join(', ');
+      const callers = namesAtMost(distinctSorted(names), TEXT_NAMES, 'other callers');
       out.push(threatOutcome(group.component, group.componentKind, undefined, fragile.length === flows.length ? flowIds : flowIdsOf(fragile), {
         title: `Cascading failure: no circuit breakers ${group.inBoundary ? `in ${group.name}` : `on calls from ${group.name}`}`,
         description: `${callers} make ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts their workers and the outage spreads.`,

@@ -7,7 +7,7 @@ import { assetList, assetNames, isData, SENSITIVE_TYPES, STATIC_SECRET_AUTH, sen
 import { AssetSet } from './family-shared.js';
 import {
   elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls,
-  runsAppCode, threat, unlessControlled,
+  namesAtMost, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, ModelRule, Outcome } from './types.js';
@@ -256,12 +256,12 @@ export const secretsInConfig: ModelRule = {
     const names = holders.map((e) => e.name).sort();
     out.push(threat({
       ...where,
-      title: `Secrets of ${names.join(', ')} kept in configuration`,
-      description: `${names.join(', ')} authenticate${holders.length === 1 ? 's' : ''} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
+      title: `Secrets of ${namesAtMost(names, TITLE_NAMES, 'other services')} kept in configuration`,
+      description: `${namesAtMost(names, TEXT_NAMES, 'other services')} authenticate${holders.length === 1 ? 's' : ''} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
       likelihood: rated('Low', 'needs access to a repository, image, host or log where the secrets leak'),
       impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', 'the secrets unlock databases and partner APIs')),
       evidence: [...flowEvidence(ctx, flows, (f) => `authenticates with ${f.auth}`), missingControlEvidence(['secrets-management'], holders[0])],
-      target: zone && holders.length > 1 ? `${names.join(', ')} (${zone.name})` : names.join(', '),
+      target: zone && holders.length > 1 ? `${namesAtMost(names, TITLE_NAMES, 'other services')} (${zone.name})` : namesAtMost(names, TITLE_NAMES, 'other services'),
     }));
     return out;
   },

@@ -110,6 +110,20 @@ export const flowLabel = (f: Flow, ctx: AnalysisContext) =>
 
 export type { Outcome };
 
+/**
+ * The first `max` names of a list, then how many more: a finding about a zone or the whole system can
+ * concern thousands of components, and a title naming them all is unreadable (the flows and evidence
+ * still name every one).
+ */
+export function namesAtMost(names: readonly string[], max: number, others: string): string {
+  if (names.length <= max) return names.join(', ');
+  return `${names.slice(0, max).join(', ')} and ${names.length - max} ${others}`;
+}
+
+/** How many names a title gives; a description gives more. */
+export const TITLE_NAMES = 3;
+export const TEXT_NAMES = 10;
+
 /** The mitigation reason of the perimeter rules: which of the perimeter controls stand in front. */
 export const onlyReachableThrough = (present: string[]): string =>
   (present.length === 1 ? REACHABLE_THROUGH.get(present[0]) : undefined) ?? `only reachable through ${present.join(' or ')}`;

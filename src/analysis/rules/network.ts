@@ -8,7 +8,7 @@ import { perModel } from './family-shared.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
   missingControlEvidence, mitigatedBy, mitigatedOutcome, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
-  threatOutcome, unlessControlled,
+  namesAtMost, TEXT_NAMES, threatOutcome, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
@@ -220,8 +220,8 @@ export const flatNetwork: ElementRule = {
     if (data.length === 0) return undefined;
     const zone = ctx.graph.boundaries.get(element.boundary)?.name ?? element.boundary;
     return unlessControlled(ctx, { element }, ['ip-allowlist'], 'only listed services may connect', () => ({
-      title: `${element.name} shares a zone with internet-facing ${neighbours.map((n) => n.name).join(', ')}`,
-      description: `${element.name} holds ${assetNames(data)} in ${zone}, next to ${neighbours.map((n) => n.name).join(', ')} which the internet reaches; a compromise moves laterally with no further barrier.`,
+      title: `${element.name} shares a zone with internet-facing ${namesAtMost(neighbours.map((n) => n.name), TITLE_NAMES, 'other applications')}`,
+      description: `${element.name} holds ${assetNames(data)} in ${zone}, next to ${namesAtMost(neighbours.map((n) => n.name), TEXT_NAMES, 'other applications')} which the internet reaches; a compromise moves laterally with no further barrier.`,
       likelihood: rated('Medium', 'needs the internet-facing code compromised first'),
       impact: rated('High', `${assetNames(data)} is restricted`),
       evidence: [evidence(`${element.name} is in ${zone}`, [...element.at, 'in']), evidence(`${neighbours[0].name} is in ${zone} and internet-facing`, neighbours[0].at)],

@@ -6,7 +6,8 @@ import type { ComponentKind, Stride } from '../types.js';
 import { assetNames, sensitive } from './facts.js';
 import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
 import {
-  evidence, flowComponent, flowLabel, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome, unlessControlled,
+  evidence, flowComponent, flowLabel, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome,
+  TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence, groupComponent, innermostShared, isSourceGroupKey, sourceGroupKey } from './service-identity.js';
 import type { ElementRule, EvidenceRef, FlowRule, ModelRule, Outcome } from './types.js';
@@ -94,19 +95,21 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
       sourceNames.add(elements[graph.flowSource[k]]?.name ?? f.from);
       protocolSet.add(f.protocol);
     }
-    const sources = [...sourceNames].sort().join(', ');
+    const sortedSources = [...sourceNames].sort();
+    const sources = namesAtMost(sortedSources, TEXT_NAMES, 'other sources');
+    const someSources = namesAtMost(sortedSources, TITLE_NAMES, 'other sources');
     const protocols = [...protocolSet].sort().join(', ');
     const many = n > 1;
     groups.push({
       component: group.component,
       componentKind: group.componentKind,
       flowIds,
-      titleTail: `${n} cleartext flow${many ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${sources})` : `from ${group.name}`}`,
+      titleTail: `${n} cleartext flow${many ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${someSources})` : `from ${group.name}`}`,
       descriptionHead: `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'use' : 'uses'} an unencrypted protocol (${protocols}); anyone on the network path can `,
       overInternet,
       assets: assets.list,
       evidence: flowEvidence(ctx, flows, notEncrypted),
-      target: group.inBoundary ? `${sources} (${group.name})` : group.name,
+      target: group.inBoundary ? `${someSources} (${group.name})` : group.name,
     });
   }
   return { encrypted, groups };
