@@ -58,8 +58,11 @@ const NO_FLOWS: readonly string[] = NONE;
 export interface CoverageMatrix {
   /** Takes in one mitigated outcome as the rules find it (see runRules' `onMitigated`). */
   mitigated(o: MitigatedOutcome, stride: Stride): void;
-  /** The matrix's rows, elements then flows, once the threats are known. */
-  rows(threats: readonly Threat[], suppressions: readonly Suppression[]): CoverageRow[];
+  /**
+   * The matrix's rows, elements then flows, once the threats are known. `elementAt`, when known, is each
+   * threat's component as a position in `model.elements` (-1 when it is no element), saving a lookup.
+   */
+  rows(threats: readonly Threat[], suppressions: readonly Suppression[], elementAt?: Int32Array): CoverageRow[];
 }
 
 /**
@@ -113,8 +116,8 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
       if (at >= 0) visit(at * width + s);
     }
   };
-  const eachTarget = (component: string, s: number, over: readonly string[], visit: (slot: number) => void) => {
-    const row = rowOf(component);
+  /** `row` is the component's (see rowOf). */
+  const eachTarget = (component: string, row: number, s: number, over: readonly string[], visit: (slot: number) => void) => {
     if (row >= 0 && row < elementRows) {
       visit(row * width + s);
       if (!FLOW_STRIDE[s]) return;
@@ -203,10 +206,10 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
     mitigated(o, stride) {
       controls = controlList(o.controls);
       reason = o.reason;
-      eachTarget(o.component, STRIDE_INDEX[stride], o.flows ?? NO_FLOWS, addMitigation);
+      eachTarget(o.component, rowOf(o.component), STRIDE_INDEX[stride], o.flows ?? NO_FLOWS, addMitigation);
     },
 
-    rows(threats, suppressions) {
+    rows(threats, suppressions, elementAt) {
       // One threat (its index + 1), or a list of the distinct ids once a second arrives (-1 - its place
       // in `lists`): a threat lands on a cell only while it is being placed, so a repeat is always the
       // last id. A list, even of one id, says `threats found`. Numbers in a typed array, as most of the
@@ -231,7 +234,8 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
       };
       for (threatIndex = 0; threatIndex < threats.length; threatIndex++) {
         const t = threats[threatIndex];
-        eachTarget(t.component, STRIDE_INDEX[t.stride], t.flows, addThreat);
+        const at = distinct && elementAt !== undefined ? elementAt[threatIndex] : -1;
+        eachTarget(t.component, at >= 0 ? at : rowOf(t.component), STRIDE_INDEX[t.stride], t.flows, addThreat);
       }
       // A threat alone in its cell reads the same wherever it lands (its element and its flows): one cell.
       const ownCells = new Array<CoverageCell | undefined>(threats.length);
