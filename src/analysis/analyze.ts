@@ -168,15 +168,16 @@ function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source:
   for (const s of byRule.values()) s.rank = rankOf.get(`${s.ruleId}@`)!;
   const order = reportOrder(found, keys, shared, byKey ? 1 : prefixes.length, byKey);
 
+  // Threats are built in the order found, which is the model's (a rule's findings by element), so that
+  // neighbours cite nearby evidence and positions (a large model's lookups miss the cache in report
+  // order); each is then given its number in report order.
   const toEvidence = evidenceResolver(source);
   const componentName = componentNamer(graph);
   const keepLikelihood = ratingKeeper();
   const keepImpact = ratingKeeper();
-  const threats = new Array<Threat>(n);
-  const findings = new Array<RuleFinding>(n);
-  const elementAt = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const k = order[i];
+  const built = new Array<Threat>(n);
+  const positions = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
     const f = found[k];
     const s = shared[k];
     f.likelihood = keepLikelihood(f.likelihood);
@@ -186,9 +187,19 @@ function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source:
     for (let j = 0; j < refs.length; j++) evidence[j] = toEvidence(refs[j].fact, refs[j].at);
     const uid = threatUidAfter(s.uidSeed, f.endpoint || f.component);
     const at = graph.positionOf(f.component);
-    elementAt[i] = at;
-    threats[i] = threatOf(f, s, `T${i + 1}`, uid, risks[k], componentName(f, at), evidence);
-    findings[i] = f;
+    positions[k] = at;
+    built[k] = threatOf(f, s, '', uid, risks[k], componentName(f, at), evidence);
+  }
+  const threats = new Array<Threat>(n);
+  const findings = new Array<RuleFinding>(n);
+  const elementAt = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = order[i];
+    const t = built[k];
+    t.id = `T${i + 1}`;
+    threats[i] = t;
+    findings[i] = found[k];
+    elementAt[i] = positions[k];
   }
   return { threats, findings, elementAt };
 }
