@@ -138,9 +138,10 @@ function threatOf(f: RuleFinding, s: RuleShared, id: string, uid: string, risk: 
 
 /**
  * The findings as threats in report order, and the findings in that order beside them (the punch list
- * reads what threats do not keep).
+ * reads what threats do not keep), and each threat's component as a position in `model.elements` (-1 when
+ * it is no element), looked up once for its name and its place in the coverage matrix.
  */
-function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source: SourceMap | undefined): { threats: Threat[]; findings: RuleFinding[] } {
+function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source: SourceMap | undefined): { threats: Threat[]; findings: RuleFinding[]; elementAt: Int32Array } {
   const n = found.length;
   const byRule = new Map<Rule, RuleShared>();
   const shared = new Array<RuleShared>(n);
@@ -167,14 +168,16 @@ function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source:
   for (const s of byRule.values()) s.rank = rankOf.get(`${s.ruleId}@`)!;
   const order = reportOrder(found, keys, shared, byKey ? 1 : prefixes.length, byKey);
 
+  // Threats are built in the order found, which is the model's (a rule's findings by element), so that
+  // neighbours cite nearby evidence and positions (a large model's lookups miss the cache in report
+  // order); each is then given its number in report order.
   const toEvidence = evidenceResolver(source);
   const componentName = componentNamer(graph);
   const keepLikelihood = ratingKeeper();
   const keepImpact = ratingKeeper();
-  const threats = new Array<Threat>(n);
-  const findings = new Array<RuleFinding>(n);
-  for (let i = 0; i < n; i++) {
-    const k = order[i];
+  const built = new Array<Threat>(n);
+  const positions = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
     const f = found[k];
     const s = shared[k];
     f.likelihood = keepLikelihood(f.likelihood);
@@ -183,16 +186,32 @@ function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source:
     const evidence = new Array<Evidence>(refs.length);
     for (let j = 0; j < refs.length; j++) evidence[j] = toEvidence(refs[j].fact, refs[j].at);
     const uid = threatUidAfter(s.uidSeed, f.endpoint || f.component);
-    threats[i] = threatOf(f, s, `T${i + 1}`, uid, risks[k], componentName(f), evidence);
-    findings[i] = f;
+    const at = graph.positionOf(f.component);
+    positions[k] = at;
+    built[k] = threatOf(f, s, '', uid, risks[k], componentName(f, at), evidence);
   }
-  return { threats, findings };
+  const threats = new Array<Threat>(n);
+  const findings = new Array<RuleFinding>(n);
+  const elementAt = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const k = order[i];
+    const t = built[k];
+    t.id = `T${i + 1}`;
+    threats[i] = t;
+    findings[i] = found[k];
+    elementAt[i] = positions[k];
+  }
+  return { threats, findings, elementAt };
 }
 
-/** A threat on an endpoint is named after its element and route; endpoints have several threats each. */
-function componentNamer(graph: ModelGraph): (f: RuleFinding) => string {
+/**
+ * A threat on an endpoint is named after its element and route; endpoints have several threats each.
+ * `at` is the component's position in `model.elements` (-1 when it is no element).
+ */
+function componentNamer(graph: ModelGraph): (f: RuleFinding, at: number) => string {
   const endpointNames = new Map<string, string>();
-  return (f) => {
+  const { elements } = graph.model;
+  return (f, at) => {
     if (f.endpoint) {
       let name = endpointNames.get(f.endpoint);
       if (name !== undefined) return name;
@@ -203,7 +222,8 @@ function componentNamer(graph: ModelGraph): (f: RuleFinding) => string {
         return name;
       }
     }
-    return graph.elements.get(f.component)?.name ?? graph.boundaries.get(f.component)?.name ??
+    if (at >= 0) return elements[at].name;
+    return graph.boundaries.get(f.component)?.name ??
       (f.componentKind === 'flow' ? f.component : f.component === 'system' ? graph.model.system.name : f.component);
   };
 }
@@ -236,7 +256,7 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   // The model's own `rules:` section (custom rules, disabled and re-rated ones) applies on top of the rule set.
   const coverage = coverageMatrix(graph);
   const run = runRules(ctx, configureRules(options.rules ?? BUILTIN_RULES, model), (o, stride) => coverage.mitigated(o, stride));
-  const { threats, findings } = rankedThreats(run.findings, graph, options.source);
+  const { threats, findings, elementAt } = rankedThreats(run.findings, graph, options.source);
 
   const threatCounts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
   for (let i = 0; i < threats.length; i++) threatCounts[threats[i].risk]++;
@@ -268,7 +288,7 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
     flows: model.flows,
     crossings,
     threats,
-    coverage: coverage.rows(threats, run.suppressions),
+    coverage: coverage.rows(threats, run.suppressions, elementAt),
     attackSurface: attackSurface(ctx),
     recommendations: recommend(threats, findings),
     diagnostics: [...(options.diagnostics ?? [])],

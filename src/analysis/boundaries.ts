@@ -53,44 +53,98 @@ function lowestCommon(a: readonly Boundary[], b: readonly Boundary[]): [number, 
   return [-1, -1];
 }
 
-const names = (list: readonly Boundary[]): string => {
-  let text = list[0].name;
-  for (let i = 1; i < list.length; i++) text += `, ${list[i].name}`;
-  return text;
-};
-const ids = (list: readonly Boundary[]): string[] => {
-  const out: string[] = new Array(list.length);
-  for (let i = 0; i < list.length; i++) out[i] = list[i].id;
-  return out;
-};
+/**
+ * The boundaries one end of a flow leaves (or enters) and what a label says of them. Elements of one
+ * boundary share its chain, so a large model's crossings have only a few hundred distinct sides: each is
+ * made once and shared, frozen, by all its crossings (JSON writes shared objects like any others).
+ */
+interface Side {
+  boundaries: readonly Boundary[];
+  ids: string[];
+  names: string;
+}
+
+function side(boundaries: readonly Boundary[]): Side {
+  const ids: string[] = new Array(boundaries.length);
+  for (let i = 0; i < boundaries.length; i++) ids[i] = boundaries[i].id;
+  // One flat string (a join) rather than a rope of `+=`: labels are kept in the result.
+  return { boundaries, ids: Object.freeze(ids) as string[], names: boundaries.map((b) => b.name).join(', ') };
+}
+
+/** The sides of the crossings of one analysis, by chain and where the chain is cut, and their labels. */
+class Sides {
+  private readonly left = new Map<readonly Boundary[], Array<Side | undefined>>();
+  private readonly entered = new Map<readonly Boundary[], Array<Side | undefined>>();
+  private readonly labels = new Map<Side, Map<Side, Map<CrossingKind, string>>>();
+
+  /** The first `n` boundaries of `chain`, innermost first. */
+  leftOf(chain: readonly Boundary[], n: number): Side {
+    return this.cut(this.left, chain, n, () => side(chain.slice(0, n)));
+  }
+
+  /** The first `n` boundaries of `chain`, outermost first. */
+  enteredOf(chain: readonly Boundary[], n: number): Side {
+    return this.cut(this.entered, chain, n, () => side(chain.slice(0, n).reverse()));
+  }
+
+  label(kind: CrossingKind, left: Side, entered: Side): string {
+    let byEntered = this.labels.get(left);
+    if (byEntered === undefined) {
+      byEntered = new Map();
+      this.labels.set(left, byEntered);
+    }
+    let byKind = byEntered.get(entered);
+    if (byKind === undefined) {
+      byKind = new Map();
+      byEntered.set(entered, byKind);
+    }
+    let label = byKind.get(kind);
+    if (label === undefined) {
+      label = KIND_LABELS[kind];
+      if (left.ids.length && entered.ids.length) label = [label, ' (leaves ', left.names, '; enters ', entered.names, ')'].join('');
+      else if (left.ids.length) label = [label, ' (leaves ', left.names, ')'].join('');
+      else if (entered.ids.length) label = [label, ' (enters ', entered.names, ')'].join('');
+      byKind.set(kind, label);
+    }
+    return label;
+  }
+
+  private cut(sides: Map<readonly Boundary[], Array<Side | undefined>>, chain: readonly Boundary[], n: number, make: () => Side): Side {
+    let byLength = sides.get(chain);
+    if (byLength === undefined) {
+      byLength = new Array<Side | undefined>(chain.length + 1);
+      sides.set(chain, byLength);
+    }
+    return (byLength[n] ??= make());
+  }
+}
 
 /** The crossing of the flow whose ends sit at element positions `s` and `t` (-1 when unknown). */
-function flowCrossing(graph: ModelGraph, flow: Flow, s: number, t: number): Crossing | undefined {
+function flowCrossing(graph: ModelGraph, sides: Sides, flow: Flow, s: number, t: number): Crossing | undefined {
   const a = graph.boundaryChainAt(s);
   const b = graph.boundaryChainAt(t);
   // Elements of one boundary share its chain: such a flow leaves and enters nothing, between equal trust.
   if (a === b && a.length > 0) return undefined;
   const [lcaIndexA, lcaIndexB] = lowestCommon(a, b);
-  const left = lcaIndexA < 0 ? a : a.slice(0, lcaIndexA);
-  const entered = b.slice(0, lcaIndexB < 0 ? b.length : lcaIndexB).reverse();
+  const left = sides.leftOf(a, lcaIndexA < 0 ? a.length : lcaIndexA);
+  const entered = sides.enteredOf(b, lcaIndexB < 0 ? b.length : lcaIndexB);
   const fromTrust = graph.trustAt(s);
   const toTrust = graph.trustAt(t);
   // Two elements outside every boundary still sit in different implicit zones when their trust differs
   // (a user on the internet calling our unzoned service).
-  if (left.length === 0 && entered.length === 0 && fromTrust === toTrust) return undefined;
-  const kind = classify(graph, s, t, entered);
-  let label = KIND_LABELS[kind];
-  if (left.length && entered.length) label += ` (leaves ${names(left)}; enters ${names(entered)})`;
-  else if (left.length) label += ` (leaves ${names(left)})`;
-  else if (entered.length) label += ` (enters ${names(entered)})`;
-  return { flow: flow.id, from: flow.from, to: flow.to, left: ids(left), entered: ids(entered), fromTrust, toTrust, kind, label };
+  if (left.ids.length === 0 && entered.ids.length === 0 && fromTrust === toTrust) return undefined;
+  const kind = classify(graph, s, t, entered.boundaries);
+  return {
+    flow: flow.id, from: flow.from, to: flow.to, left: left.ids, entered: entered.ids, fromTrust, toTrust, kind, label: sides.label(kind, left, entered),
+  };
 }
 
 export function findCrossings(graph: ModelGraph): Crossing[] {
   const out: Crossing[] = [];
   const { flows } = graph.model;
+  const sides = new Sides();
   for (let k = 0; k < flows.length; k++) {
-    const c = flowCrossing(graph, flows[k], graph.flowSource[k], graph.flowTarget[k]);
+    const c = flowCrossing(graph, sides, flows[k], graph.flowSource[k], graph.flowTarget[k]);
     if (c) out.push(c);
   }
   return out;

@@ -58,8 +58,11 @@ const NO_FLOWS: readonly string[] = NONE;
 export interface CoverageMatrix {
   /** Takes in one mitigated outcome as the rules find it (see runRules' `onMitigated`). */
   mitigated(o: MitigatedOutcome, stride: Stride): void;
-  /** The matrix's rows, elements then flows, once the threats are known. */
-  rows(threats: readonly Threat[], suppressions: readonly Suppression[]): CoverageRow[];
+  /**
+   * The matrix's rows, elements then flows, once the threats are known. `elementAt`, when known, is each
+   * threat's component as a position in `model.elements` (-1 when it is no element), saving a lookup.
+   */
+  rows(threats: readonly Threat[], suppressions: readonly Suppression[], elementAt?: Int32Array): CoverageRow[];
 }
 
 /**
@@ -89,31 +92,32 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
   const rowOf = (id: string): number => rowById.get(id) ?? -1;
   const width = STRIDE_LETTERS.length;
   const slots = (elementRows + flows.length) * width;
-  const controlsIn = new Array<string[] | undefined>(slots);
+  // A mitigated cell's place in `controlsAt` and `reasonsAt`, plus one (0: none). Few cells are mitigated:
+  // two lists as long as the matrix would be mostly empty slots the garbage collector copies and scans.
+  const mitigationIn = new Int32Array(slots);
+  const controlsAt: string[][] = [];
   // One reason, or the reasons in the order found (repeats are dropped when the cell is built).
-  const reasonsIn = new Array<string | string[] | undefined>(slots);
+  const reasonsAt: Array<string | string[]> = [];
 
   /**
    * Where a finding on a component lands in the matrix: the element, or each flow it covers. A threat on
    * an element that lists the flows it travels over (cleartext from one source) marks those flows too,
    * where the category applies to flows. A category that does not apply to flows lands on a flow's target.
+   * Each id is looked up once (`row` is the flow's), as a large model places hundreds of thousands.
    */
-  const at = (id: string, s: number, visit: (slot: number) => void) => {
-    const row = rowOf(id);
-    if (row >= 0) visit(row * width + s);
-  };
-  const flowCell = (flowId: string, s: number, visit: (slot: number) => void) => {
-    const row = rowOf(flowId);
+  const flowCell = (flowId: string, row: number, s: number, visit: (slot: number) => void) => {
     if (FLOW_STRIDE[s]) {
       if (row >= 0) visit(row * width + s);
     } else if (row >= elementRows) {
       if (targetRow[row] >= 0) visit(targetRow[row] * width + s);
     } else {
-      at(graph.flows.get(flowId)?.to ?? flowId, s, visit);
+      const to = graph.flows.get(flowId)?.to;
+      const at = to === undefined ? row : rowOf(to);
+      if (at >= 0) visit(at * width + s);
     }
   };
-  const eachTarget = (component: string, s: number, over: readonly string[], visit: (slot: number) => void) => {
-    const row = rowOf(component);
+  /** `row` is the component's (see rowOf). */
+  const eachTarget = (component: string, row: number, s: number, over: readonly string[], visit: (slot: number) => void) => {
     if (row >= 0 && row < elementRows) {
       visit(row * width + s);
       if (!FLOW_STRIDE[s]) return;
@@ -123,9 +127,9 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
         if (flowRow >= elementRows || (flowRow >= 0 && graph.flows.has(over[i]))) visit(flowRow * width + s);
       }
     } else if (row >= 0 && over.length <= 1) {
-      flowCell(component, s, visit);
+      flowCell(component, row, s, visit);
     } else {
-      for (let i = 0; i < over.length; i++) flowCell(over[i], s, visit);
+      for (let i = 0; i < over.length; i++) flowCell(over[i], over[i] === component ? row : rowOf(over[i]), s, visit);
     }
   };
 
@@ -163,12 +167,17 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
   let controls: string[] = NONE as string[];
   let reason = '';
   const addMitigation = (slot: number) => {
-    const known = controlsIn[slot];
-    controlsIn[slot] = known === undefined ? controls : union(known, controls);
-    const reasons = reasonsIn[slot];
-    if (reasons === undefined) reasonsIn[slot] = reason;
-    else if (typeof reasons === 'string') {
-      if (reasons !== reason) reasonsIn[slot] = [reasons, reason];
+    const known = mitigationIn[slot] - 1;
+    if (known < 0) {
+      controlsAt.push(controls);
+      reasonsAt.push(reason);
+      mitigationIn[slot] = controlsAt.length;
+      return;
+    }
+    controlsAt[known] = union(controlsAt[known], controls);
+    const reasons = reasonsAt[known];
+    if (typeof reasons === 'string') {
+      if (reasons !== reason) reasonsAt[known] = [reasons, reason];
     } else if (reasons[reasons.length - 1] !== reason) reasons.push(reason);
   };
 
@@ -197,10 +206,10 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
     mitigated(o, stride) {
       controls = controlList(o.controls);
       reason = o.reason;
-      eachTarget(o.component, STRIDE_INDEX[stride], o.flows ?? NO_FLOWS, addMitigation);
+      eachTarget(o.component, rowOf(o.component), STRIDE_INDEX[stride], o.flows ?? NO_FLOWS, addMitigation);
     },
 
-    rows(threats, suppressions) {
+    rows(threats, suppressions, elementAt) {
       // One threat (its index + 1), or a list of the distinct ids once a second arrives (-1 - its place
       // in `lists`): a threat lands on a cell only while it is being placed, so a repeat is always the
       // last id. A list, even of one id, says `threats found`. Numbers in a typed array, as most of the
@@ -225,7 +234,8 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
       };
       for (threatIndex = 0; threatIndex < threats.length; threatIndex++) {
         const t = threats[threatIndex];
-        eachTarget(t.component, STRIDE_INDEX[t.stride], t.flows, addThreat);
+        const at = distinct && elementAt !== undefined ? elementAt[threatIndex] : -1;
+        eachTarget(t.component, at >= 0 ? at : rowOf(t.component), STRIDE_INDEX[t.stride], t.flows, addThreat);
       }
       // A threat alone in its cell reads the same wherever it lands (its element and its flows): one cell.
       const ownCells = new Array<CoverageCell | undefined>(threats.length);
@@ -284,9 +294,10 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
               : { stride: STRIDE_LETTERS[s], status: 'threat', threats: lists[-1 - placed], controls: NONE as string[], reason: 'threats found' };
             continue;
           }
-          const list = controlsIn[slot];
-          if (list !== undefined && list.length > 0) {
-            const reasons = reasonsIn[slot]!;
+          const mitigation = mitigationIn[slot] - 1;
+          const list = mitigation < 0 ? (NONE as string[]) : controlsAt[mitigation];
+          if (list.length > 0) {
+            const reasons = reasonsAt[mitigation];
             cells[s] = mitigatedCell(s, list, typeof reasons === 'string' ? reasons : [...new Set(reasons)].join('; '));
             continue;
           }

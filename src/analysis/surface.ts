@@ -15,8 +15,17 @@ const GROUPS = SURFACE_CATEGORIES.length * 2;
 export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
   const { graph } = ctx;
   const out: SurfaceEntry[] = [];
-  const add = (category: SurfaceCategory, id: string, name: string, detail: string, exposure: Exposure, loc: Element['loc']) =>
-    out.push({ category, id, name, detail, exposed: exposure !== 'internal', exposure, loc });
+  // Details repeat (an endpoint's kind and auth, a store's type and assets): a large model has a few
+  // thousand distinct ones among tens of thousands of entries, and the result keeps one copy of each.
+  const details = new Map<string, string>();
+  const add = (category: SurfaceCategory, id: string, name: string, detail: string, exposure: Exposure, loc: Element['loc']) => {
+    let kept = details.get(detail);
+    if (kept === undefined) {
+      kept = detail;
+      details.set(detail, detail);
+    }
+    out.push({ category, id, name, detail: kept, exposed: exposure !== 'internal', exposure, loc });
+  };
 
   const { elements } = graph.model;
   const exposures = new Array<Exposure>(elements.length);
