@@ -44,6 +44,14 @@ export const findingKey = (ruleId: string, component: string, endpoint?: string)
 /** A rule and what the run keeps about it: its findings by what they concern, the assumptions about it. */
 interface RuleState<R extends Rule = Rule> {
   rule: R;
+  /**
+   * The rule's id, STRIDE letter and check, copied out of it: built-in rules come in half a dozen shapes
+   * (by what they apply to and which optional fields they have), and the loops and `recordOne` that read
+   * these for every check and outcome stay monomorphic on the one shape of this state.
+   */
+  id: string;
+  stride: Stride;
+  check: R['check'];
   /** By the model's own id strings (whose hashes are cached): a key string is built only for a new finding. */
   found: Map<string, RuleFinding>;
   /** In model order; undefined for the many rules no assumption names. */
@@ -79,7 +87,7 @@ function indexRules(rules: readonly Rule[], assumptions: Map<string, Assumption[
     }
     const gate = rule.appliesTo === 'flow' ? rule.gate : undefined;
     const state: RuleState = {
-      rule, found, assumptions: assumptions.get(rule.id),
+      rule, id: rule.id, stride: rule.stride, check: rule.check, found, assumptions: assumptions.get(rule.id),
       auths: gate?.auth, from: gate?.from && admitted(gate.from, elements), to: gate?.to && admitted(gate.to, elements),
     };
     switch (rule.appliesTo) {
@@ -191,14 +199,13 @@ export function runRules(
   };
 
   const recordOne = (state: RuleState, o: Outcome) => {
-    const rule = state.rule;
     if (o.outcome === 'mitigated') {
-      mitigated(o, rule.stride);
+      mitigated(o, state.stride);
       return;
     }
     const assumption = state.assumptions === undefined ? undefined : assumptionFor(state.assumptions, o);
     if (assumption) {
-      suppressions.push({ component: o.component, stride: rule.stride, reason: `assumption: ${assumption.text}`, at: assumption.at });
+      suppressions.push({ component: o.component, stride: state.stride, reason: `assumption: ${assumption.text}`, at: assumption.at });
       return;
     }
     const found = state.found;
@@ -208,7 +215,7 @@ export function runRules(
       const finding: RuleFinding = {
         outcome: 'threat', component: o.component, componentKind: o.componentKind, endpoint: o.endpoint,
         flows: o.flows ?? NO_FLOWS, title: o.title, description: o.description, likelihood: o.likelihood, impact: o.impact,
-        evidence: o.evidence, mitigation: o.mitigation, target: o.target, rule, key: findingKey(rule.id, o.component, o.endpoint),
+        evidence: o.evidence, mitigation: o.mitigation, target: o.target, rule: state.rule, key: findingKey(state.id, o.component, o.endpoint),
       };
       found.set(concerns, finding);
       findings.push(finding);
@@ -248,7 +255,7 @@ export function runRules(
   runElementRules(ctx, index, record);
   runFlowRules(ctx, index.flow, record);
   for (const state of index.model) {
-    const result = state.rule.check(ctx);
+    const result = state.check(ctx);
     if (result !== undefined) record(state, result);
   }
 
@@ -269,19 +276,19 @@ function runElementRules(ctx: AnalysisContext, index: RuleIndex, record: Record)
     const element = elements[i];
     const byKind = elementRules(element);
     for (let r = 0; r < byKind.length; r++) {
-      const result = byKind[r].rule.check(element, ctx);
+      const result = byKind[r].check(element, ctx);
       if (result !== undefined) record(byKind[r], result);
     }
     for (let j = 0; j < element.endpoints.length; j++) {
       const ep = element.endpoints[j];
       const any = index.endpointAny;
       for (let r = 0; r < any.length; r++) {
-        const result = any[r].rule.check(ep, element, ctx);
+        const result = any[r].check(ep, element, ctx);
         if (result !== undefined) record(any[r], result);
       }
       const byEndpoint = index.endpointByKind.get(ep.kind) ?? NO_RULES;
       for (let r = 0; r < byEndpoint.length; r++) {
-        const result = byEndpoint[r].rule.check(ep, element, ctx);
+        const result = byEndpoint[r].check(ep, element, ctx);
         if (result !== undefined) record(byEndpoint[r], result);
       }
     }
@@ -305,7 +312,7 @@ function runFlowRules(ctx: AnalysisContext, flowRules: readonly RuleState<FlowRu
       if (state.auths !== undefined && !state.auths.includes(flow.auth)) continue;
       if (state.from !== undefined && (s < 0 || state.from[s] === 0)) continue;
       if (state.to !== undefined && (t < 0 || state.to[t] === 0)) continue;
-      const result = state.rule.check(flow, ctx);
+      const result = state.check(flow, ctx);
       if (result !== undefined) record(state, result);
     }
   }
