@@ -4,7 +4,7 @@ import type { ElementKind, EndpointKind } from '../model/catalog.js';
 import type { Assumption, Element, ModelPath } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
 import type {
-  ElementGate, ElementRule, EndpointRule, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome,
+  ElementGate, ElementRule, EndpointRule, EvidenceRef, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome,
 } from './rules/types.js';
 import { ratingRank } from './risk.js';
 import type { Stride } from './types.js';
@@ -200,6 +200,7 @@ export function runRules(
 
   const recordOne = (state: RuleState, o: Outcome) => {
     if (o.outcome === 'mitigated') {
+      flat(o.reason);
       mitigated(o, state.stride);
       return;
     }
@@ -214,9 +215,12 @@ export function runRules(
     if (existing === undefined) {
       const finding: RuleFinding = {
         outcome: 'threat', component: o.component, componentKind: o.componentKind, endpoint: o.endpoint,
-        flows: o.flows ?? NO_FLOWS, title: o.title, description: o.description, likelihood: o.likelihood, impact: o.impact,
-        evidence: o.evidence, mitigation: o.mitigation, target: o.target, rule: state.rule, key: findingKey(state.id, o.component, o.endpoint),
+        flows: o.flows ?? NO_FLOWS, title: flat(o.title), description: flat(o.description), likelihood: o.likelihood, impact: o.impact,
+        evidence: o.evidence, mitigation: o.mitigation, target: o.target === undefined ? undefined : flat(o.target), rule: state.rule, key: flat(findingKey(state.id, o.component, o.endpoint)),
       };
+      flattenFacts(o.evidence);
+      flat(o.likelihood.reason);
+      flat(o.impact.reason);
       found.set(concerns, finding);
       findings.push(finding);
       return;
@@ -241,6 +245,7 @@ export function runRules(
       flows.push(f);
       seen?.add(f);
     }
+    flattenFacts(o.evidence);
     for (let i = 0; i < o.evidence.length; i++) existing.evidence.push(o.evidence[i]);
     if (ratingRank(o.likelihood.level) > ratingRank(existing.likelihood.level)) existing.likelihood = o.likelihood;
     if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = o.impact;
@@ -261,6 +266,21 @@ export function runRules(
 
   return { findings, mitigations, suppressions };
 }
+
+/**
+ * The texts of findings are templates: ropes of a few pieces each, hundreds of thousands of small objects
+ * that live to the end of a run and that the garbage collector copies and marks one by one. Reading a
+ * character makes V8 flatten a rope in place into one string (and the collector then drops the rope), while
+ * its pieces are still young. The code read goes to a module variable so that the compiler cannot drop it.
+ */
+let sink = 0;
+const flat = (s: string): string => {
+  sink ^= s.charCodeAt(0);
+  return s;
+};
+const flattenFacts = (evidence: readonly EvidenceRef[]) => {
+  for (let i = 0; i < evidence.length; i++) flat(evidence[i].fact);
+};
 
 type Record = (state: RuleState, result: Outcome | readonly Outcome[]) => void;
 const NO_RULES: never[] = [];
