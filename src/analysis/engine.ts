@@ -7,7 +7,7 @@ import type {
   ElementGate, ElementRule, EndpointRule, EvidenceRef, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome,
 } from './rules/types.js';
 import { ratingRank } from './risk.js';
-import type { Stride } from './types.js';
+import type { RatedLevel, Stride } from './types.js';
 
 export interface RuleFinding extends ThreatOutcome {
   rule: Rule;
@@ -198,6 +198,16 @@ export function runRules(
     return undefined;
   };
 
+  // Ratings repeat across findings (at 10,000 elements, 40,000 ratings have about 4,500 distinct reasons):
+  // a finding keeps the first rating of each level and reason, so that the others die young.
+  const ratings = new Map<string, RatedLevel>();
+  const kept = (r: RatedLevel): RatedLevel => {
+    const reason = flat(r.reason);
+    const known = ratings.get(reason);
+    if (known === undefined) ratings.set(reason, r);
+    return known !== undefined && known.level === r.level ? known : r;
+  };
+
   const recordOne = (state: RuleState, o: Outcome) => {
     if (o.outcome === 'mitigated') {
       flat(o.reason);
@@ -215,12 +225,10 @@ export function runRules(
     if (existing === undefined) {
       const finding: RuleFinding = {
         outcome: 'threat', component: o.component, componentKind: o.componentKind, endpoint: o.endpoint,
-        flows: o.flows ?? NO_FLOWS, title: flat(o.title), description: flat(o.description), likelihood: o.likelihood, impact: o.impact,
+        flows: o.flows ?? NO_FLOWS, title: flat(o.title), description: flat(o.description), likelihood: kept(o.likelihood), impact: kept(o.impact),
         evidence: o.evidence, mitigation: o.mitigation, target: o.target === undefined ? undefined : flat(o.target), rule: state.rule, key: flat(findingKey(state.id, o.component, o.endpoint)),
       };
       flattenFacts(o.evidence);
-      flat(o.likelihood.reason);
-      flat(o.impact.reason);
       found.set(concerns, finding);
       findings.push(finding);
       return;
@@ -247,8 +255,8 @@ export function runRules(
     }
     flattenFacts(o.evidence);
     for (let i = 0; i < o.evidence.length; i++) existing.evidence.push(o.evidence[i]);
-    if (ratingRank(o.likelihood.level) > ratingRank(existing.likelihood.level)) existing.likelihood = o.likelihood;
-    if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = o.impact;
+    if (ratingRank(o.likelihood.level) > ratingRank(existing.likelihood.level)) existing.likelihood = kept(o.likelihood);
+    if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = kept(o.impact);
   };
   /** Most checks find nothing (a result comes back from one in seven): the loops below call this only for a result. */
   const record = (state: RuleState, result: Outcome | readonly Outcome[]) => {
