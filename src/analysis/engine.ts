@@ -111,11 +111,14 @@ function indexRules(rules: readonly Rule[], assumptions: Map<string, Assumption[
 
 /** Which elements (by position) pass a gate: one pass per gated rule, so that each flow asks two array slots. */
 function admitted(gate: ElementGate, elements: readonly Element[]): Uint8Array {
+  // The lists are read out of the gate once: gates come in several shapes, and the loop, compiled as it
+  // runs, was compiled anew for each gate whose shape it had not seen.
+  const { kinds, types } = gate;
   const at = new Uint8Array(elements.length);
   for (let i = 0; i < elements.length; i++) {
     const e = elements[i];
-    if (gate.kinds !== undefined && !gate.kinds.includes(e.kind)) continue;
-    if (gate.types !== undefined && (e.type === undefined || !gate.types.includes(e.type))) continue;
+    if (kinds !== undefined && !kinds.includes(e.kind)) continue;
+    if (types !== undefined && (e.type === undefined || !types.includes(e.type))) continue;
     at[i] = 1;
   }
   return at;
