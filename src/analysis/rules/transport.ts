@@ -30,10 +30,15 @@ interface CleartextGroup {
   target: string;
 }
 
-/** Network flows sorted once for both cleartext rules: the encrypted ones as outcomes, and the groups of the others. */
+/** Network flows sorted once for both cleartext rules: the encrypted ones, and the groups of the others. */
 interface Cleartext {
-  /** One mitigated outcome per encrypted flow, the same for both rules. */
-  encrypted: Outcome[];
+  /**
+   * The encrypted flows and the reason each is mitigated (one string per protocol). Each rule makes their
+   * outcomes as it runs: the engine reads an outcome once, so one kept here for a whole analysis (one per
+   * flow, tens of thousands in a large model) would only be work for the garbage collector.
+   */
+  encrypted: Flow[];
+  reasons: string[];
   groups: CleartextGroup[];
 }
 
@@ -47,7 +52,8 @@ const cleartext: (ctx: AnalysisContext) => Cleartext = perModel(sortCleartext);
 function sortCleartext(ctx: AnalysisContext): Cleartext {
   const { graph } = ctx;
   const all = graph.model.flows;
-  const encrypted: Outcome[] = [];
+  const encrypted: Flow[] = [];
+  const reasons: string[] = [];
   const reasonByProtocol = new Map<string, string>();
   // Cleartext flows by position, with their common boundary and whether they touch the internet (found
   // from element positions, in one pass over the flows in model order).
@@ -70,7 +76,8 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
       reason = `${f.protocol} is encrypted in transit`;
       reasonByProtocol.set(f.protocol, reason);
     }
-    encrypted.push(mitigatedOutcome(f.id, 'flow', undefined, [f.id], TLS, reason));
+    encrypted.push(f);
+    reasons.push(reason);
   }
   const groups: CleartextGroup[] = [];
   const { elements } = graph.model;
@@ -112,7 +119,7 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
       target: group.inBoundary ? `${someSources} (${group.name})` : group.name,
     });
   }
-  return { encrypted, groups };
+  return { encrypted, reasons, groups };
 }
 
 /**
@@ -200,9 +207,12 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     example: 'flows:\n  - api -> orders: http',
     appliesTo: 'model',
     check(ctx) {
-      const { encrypted, groups } = cleartext(ctx);
+      const { encrypted, reasons, groups } = cleartext(ctx);
       const out: Outcome[] = new Array(encrypted.length + groups.length);
-      for (let i = 0; i < encrypted.length; i++) out[i] = encrypted[i];
+      for (let i = 0; i < encrypted.length; i++) {
+        const id = encrypted[i].id;
+        out[i] = mitigatedOutcome(id, 'flow', undefined, [id], TLS, reasons[i]);
+      }
       for (let i = 0; i < groups.length; i++) {
         const g = groups[i];
         out[encrypted.length + i] = threatOutcome(g.component, g.componentKind, undefined, g.flowIds, {
