@@ -1,20 +1,13 @@
 // `threatmap check`: the CI gate. Exit 1 when open threats at or above a risk level exist (with
 // `--new-only --base REV`, only those that did not fail at the base revision), 0 otherwise, 2 for invalid
 // input. Prints one screen: the verdict, the counts, the failing threats with file:line, what to do.
-import { type Command, InvalidArgumentError, Option } from 'commander';
-import { type AnalysisResult, type Risk, RISKS, type Threat } from '../analysis/types.js';
+import type { AnalysisResult, Risk, Threat } from '../analysis/types.js';
 import { failingThreats, newlyFailing, threatRef } from '../track/diff.js';
 import { countsPhrase, residualOf, uidOf } from '../track/triage.js';
 import { threatLocation } from '../render/sarif.js';
 import { loadAtRevision } from './diff.js';
 import { emit, UserError } from './io.js';
 import { loadTracked, term } from './triage.js';
-
-function parseLevel(value: string): Risk {
-  const risk = RISKS.find((r) => r.toLowerCase() === value.toLowerCase());
-  if (!risk) throw new InvalidArgumentError(`expected one of ${RISKS.map((r) => r.toLowerCase()).join(', ')}`);
-  return risk;
-}
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
@@ -75,42 +68,23 @@ function textSummary(r: AnalysisResult, o: CheckOutcome): string {
   return `${lines.join('\n')}\n`;
 }
 
-export function registerCheck(program: Command): void {
-  program
-    .command('check')
-    .description('CI gate: exit 1 when open threats at or above a risk level exist, 0 when none, 2 for invalid input')
-    .argument('<model>', 'model file')
-    .option('--fail-on <level>', 'the lowest risk that fails: low, medium, high, critical', parseLevel, 'High' as Risk)
-    .option('--new-only', 'fail only on threats that did not fail at the --base revision')
-    .option('-b, --base <rev>', 'the git revision to compare with (for --new-only)')
-    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
-    .option('--fail-on-stale', 'also fail when triage entries match no threat')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .option('-q, --quiet', 'do not print warnings')
-    .addHelpText('after', `
-Open means status open or mitigating: a risk the team still carries. To ship with one, accept it
-with an expiry date (threatmap triage MODEL ID --status accepted --reason ... --expires ...).
-Examples:
-  threatmap check shop.yaml --fail-on high
-  threatmap check shop.yaml --fail-on medium --new-only --base origin/main`)
-    .action((model: string, opts: CheckCliOptions) => {
-      if (opts.newOnly && opts.base === undefined) throw new UserError('--new-only compares with a revision: add --base REV (e.g. --base origin/main)');
-      const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
-      const base = opts.newOnly ? loadAtRevision(opts.base!, model, opts.triage) : undefined;
-      const failing = opts.newOnly ? newlyFailing(base!.result, result, opts.failOn) : failingThreats(result, opts.failOn);
-      const residual = residualOf(result);
-      const staleFailed = Boolean(opts.failOnStale && residual.stale.length > 0);
-      const outcome: CheckOutcome = {
-        model, failOn: opts.failOn, newOnly: Boolean(opts.newOnly), ...(opts.base ? { base: opts.base } : {}),
-        passed: failing.length === 0 && !staleFailed, failing, staleFailed,
-      };
-      if (opts.format === 'json') {
-        emit(undefined, `${JSON.stringify({
-          tool: 'threatmap', kind: 'check', model, failOn: outcome.failOn, newOnly: outcome.newOnly, base: opts.base ?? null,
-          passed: outcome.passed, failing: failing.map(threatRef), open: residual.open, closed: residual.closed,
-          stale: residual.stale,
-        }, null, 2)}\n`);
-      } else emit(undefined, textSummary(result, outcome));
-      if (!outcome.passed) throw new UserError('', 1);
-    });
+export function checkAction(model: string, opts: CheckCliOptions): void {
+  if (opts.newOnly && opts.base === undefined) throw new UserError('--new-only compares with a revision: add --base REV (e.g. --base origin/main)');
+  const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
+  const base = opts.newOnly ? loadAtRevision(opts.base!, model, opts.triage) : undefined;
+  const failing = opts.newOnly ? newlyFailing(base!.result, result, opts.failOn) : failingThreats(result, opts.failOn);
+  const residual = residualOf(result);
+  const staleFailed = Boolean(opts.failOnStale && residual.stale.length > 0);
+  const outcome: CheckOutcome = {
+    model, failOn: opts.failOn, newOnly: Boolean(opts.newOnly), ...(opts.base ? { base: opts.base } : {}),
+    passed: failing.length === 0 && !staleFailed, failing, staleFailed,
+  };
+  if (opts.format === 'json') {
+    emit(undefined, `${JSON.stringify({
+      tool: 'threatmap', kind: 'check', model, failOn: outcome.failOn, newOnly: outcome.newOnly, base: opts.base ?? null,
+      passed: outcome.passed, failing: failing.map(threatRef), open: residual.open, closed: residual.closed,
+      stale: residual.stale,
+    }, null, 2)}\n`);
+  } else emit(undefined, textSummary(result, outcome));
+  if (!outcome.passed) throw new UserError('', 1);
 }

@@ -1,5 +1,4 @@
 // `threatmap diagram`: the data flow diagram alone, in any of the supported formats.
-import { type Command, Option } from 'commander';
 import { emit, UserError } from './io.js';
 import { loadOrExit } from './load.js';
 
@@ -15,59 +14,42 @@ interface DiagramCliOptions {
   data?: boolean;
 }
 
-export function registerDiagram(program: Command, parseWidth: (v: string) => number): void {
-  program
-    .command('diagram')
-    .description('Draw the data flow diagram with trust boundaries')
-    .argument('<model>', 'model file')
-    .addOption(new Option('-f, --format <format>', 'diagram format').choices(['ascii', 'unicode', 'mermaid', 'dot', 'svg', 'png']).default('ascii'))
-    .option('-o, --output <file>', 'write to a file (atomically); required for png')
-    .option('--width <columns>', 'maximum width of ASCII diagrams', parseWidth)
-    .addOption(new Option('--direction <dir>', 'layout direction').choices(['LR', 'TD']))
-    .option('--focus <id>', 'only this element or boundary and its neighbours')
-    .addOption(new Option('--hide <kind...>', 'leave out data stores or external entities').choices(['store', 'external']))
-    .addOption(new Option('--detail <level>', 'elements, one box per trust boundary, or auto: elements while the diagram stays readable, else boundaries')
-      .choices(['auto', 'elements', 'boundaries']).default('auto'))
-    .option('--risk', 'colour elements and flows by their highest risk')
-    .option('--data', 'label flows with the data they carry')
-    .option('-q, --quiet', 'do not print model warnings')
-    .action(async (file: string, opts: DiagramCliOptions & { quiet?: boolean }) => {
-      const { result } = loadOrExit(file, { quiet: opts.quiet });
-      const diagram = await import('../render/diagram/index.js');
-      const common = {
-        direction: opts.direction, focus: opts.focus, hide: opts.hide, detail: opts.detail === 'auto' ? 'elements' as const : opts.detail,
-        colorByRisk: opts.risk ?? false, showData: opts.data ?? false,
-      };
-      try {
-        // Past its readable size a laid-out diagram is a wall of boxes that Graphviz takes minutes to place:
-        // auto draws the boundary overview instead, as the ASCII renderer does by itself.
-        if (opts.detail === 'auto' && opts.format !== 'ascii' && opts.format !== 'unicode') {
-          const elements = result.elements.length <= diagram.MAX_NODES ? diagram.buildDiagram(result, common) : undefined;
-          if (!elements || elements.nodes.length > diagram.MAX_NODES || elements.edges.length > diagram.MAX_EDGES) {
-            common.detail = 'boundaries';
-            if (!opts.quiet) {
-              process.stderr.write(`note: ${result.elements.length} elements and ${result.flows.length} flows are too many for a readable diagram: ` +
-                'drawing one box per trust boundary (--detail elements draws every element, --focus ID one part)\n');
-            }
-          }
+export async function diagramAction(file: string, opts: DiagramCliOptions & { quiet?: boolean }): Promise<void> {
+  const { result } = loadOrExit(file, { quiet: opts.quiet });
+  const diagram = await import('../render/diagram/index.js');
+  const common = {
+    direction: opts.direction, focus: opts.focus, hide: opts.hide, detail: opts.detail === 'auto' ? 'elements' as const : opts.detail,
+    colorByRisk: opts.risk ?? false, showData: opts.data ?? false,
+  };
+  try {
+    // Past its readable size a laid-out diagram is a wall of boxes that Graphviz takes minutes to place:
+    // auto draws the boundary overview instead, as the ASCII renderer does by itself.
+    if (opts.detail === 'auto' && opts.format !== 'ascii' && opts.format !== 'unicode') {
+      const elements = result.elements.length <= diagram.MAX_NODES ? diagram.buildDiagram(result, common) : undefined;
+      if (!elements || elements.nodes.length > diagram.MAX_NODES || elements.edges.length > diagram.MAX_EDGES) {
+        common.detail = 'boundaries';
+        if (!opts.quiet) {
+          process.stderr.write(`note: ${result.elements.length} elements and ${result.flows.length} flows are too many for a readable diagram: ` +
+            'drawing one box per trust boundary (--detail elements draws every element, --focus ID one part)\n');
         }
-        switch (opts.format) {
-          case 'ascii':
-          case 'unicode':
-            return emit(opts.output, diagram.renderAscii(result, { ...common, width: opts.width ?? 100, unicode: opts.format === 'unicode' }));
-          case 'mermaid':
-            return emit(opts.output, diagram.renderMermaid(result, common));
-          case 'dot':
-            return emit(opts.output, diagram.renderDot(result, common));
-          case 'svg':
-            return emit(opts.output, await diagram.renderSvg(result, common));
-          case 'png':
-            if (!opts.output) throw new UserError('a PNG needs --output FILE (it is binary)');
-            return emit(opts.output, await diagram.renderPng(result, common));
-        }
-      } catch (err) {
-        if (err instanceof diagram.DiagramError) throw new UserError(`${file}: ${err.message}`);
-        throw err;
       }
-    });
+    }
+    switch (opts.format) {
+      case 'ascii':
+      case 'unicode':
+        return emit(opts.output, diagram.renderAscii(result, { ...common, width: opts.width ?? 100, unicode: opts.format === 'unicode' }));
+      case 'mermaid':
+        return emit(opts.output, diagram.renderMermaid(result, common));
+      case 'dot':
+        return emit(opts.output, diagram.renderDot(result, common));
+      case 'svg':
+        return emit(opts.output, await diagram.renderSvg(result, common));
+      case 'png':
+        if (!opts.output) throw new UserError('a PNG needs --output FILE (it is binary)');
+        return emit(opts.output, await diagram.renderPng(result, common));
+    }
+  } catch (err) {
+    if (err instanceof diagram.DiagramError) throw new UserError(`${file}: ${err.message}`);
+    throw err;
+  }
 }

@@ -3,7 +3,6 @@
 // with `git show`; this module is the only place that runs git).
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, resolve } from 'node:path';
-import { type Command, Option } from 'commander';
 import { analyze } from '../analysis/analyze.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
@@ -72,39 +71,23 @@ interface DiffCliOptions {
   quiet?: boolean;
 }
 
-export function registerDiff(program: Command): void {
-  program
-    .command('diff')
-    .description('Compare two versions of a model: new, resolved and re-rated threats, new boundary crossings and entry points')
-    .argument('<old>', 'the earlier model file (or, with --base, the model)')
-    .argument('[new]', 'the later model file')
-    .option('-b, --base <rev>', 'compare <old> in the working tree with the same file at this git revision (e.g. main, origin/main, HEAD~1)')
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
-    .option('--triage <file>', 'the triage file of the later model (default: <model>.triage.yaml)')
-    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
-    .option('-q, --quiet', 'do not print warnings')
-    .addHelpText('after', `
-Examples:
-  threatmap diff shop-v1.yaml shop-v2.yaml
-  threatmap diff models/shop.yaml --base origin/main --format markdown -o threat-diff.md`)
-    .action((first: string, second: string | undefined, opts: DiffCliOptions) => {
-      let old: AnalysisResult | undefined;
-      let labels: { old: string; new: string };
-      let model: string;
-      if (opts.base !== undefined) {
-        if (second !== undefined) throw new UserError('with --base, give one model: threatmap diff MODEL --base REV');
-        model = first;
-        const base = loadAtRevision(opts.base, first, opts.triage);
-        old = base.result;
-        labels = { old: base.label, new: first };
-      } else {
-        if (second === undefined) throw new UserError('give two model files, or one model and --base REV');
-        old = loadTracked(first, { quiet: true }).result;
-        model = second;
-        labels = { old: first, new: second };
-      }
-      const next = loadTracked(model, { triage: opts.triage, quiet: opts.quiet }).result;
-      const diff = diffResults(old, next, labels);
-      emit(opts.output, opts.format === 'json' ? renderDiffJson(diff) : renderDiffMarkdown(diff));
-    });
+export function diffAction(first: string, second: string | undefined, opts: DiffCliOptions): void {
+  let old: AnalysisResult | undefined;
+  let labels: { old: string; new: string };
+  let model: string;
+  if (opts.base !== undefined) {
+    if (second !== undefined) throw new UserError('with --base, give one model: threatmap diff MODEL --base REV');
+    model = first;
+    const base = loadAtRevision(opts.base, first, opts.triage);
+    old = base.result;
+    labels = { old: base.label, new: first };
+  } else {
+    if (second === undefined) throw new UserError('give two model files, or one model and --base REV');
+    old = loadTracked(first, { quiet: true }).result;
+    model = second;
+    labels = { old: first, new: second };
+  }
+  const next = loadTracked(model, { triage: opts.triage, quiet: opts.quiet }).result;
+  const diff = diffResults(old, next, labels);
+  emit(opts.output, opts.format === 'json' ? renderDiffJson(diff) : renderDiffMarkdown(diff));
 }

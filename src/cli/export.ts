@@ -5,21 +5,18 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Command, InvalidArgumentError, Option } from 'commander';
 import { filterByRisk } from '../analysis/filter.js';
-import { type AnalysisResult, type Risk, RISKS } from '../analysis/types.js';
+import type { AnalysisResult, Risk } from '../analysis/types.js';
 import { renderCsvChunks } from '../render/csv.js';
 import { renderHtmlReportChunks } from '../render/html.js';
 import { renderJsonChunks } from '../render/json.js';
 import { renderSarifChunks } from '../render/sarif.js';
 import { emit, UserError, writeFileAtomic } from './io.js';
+import { ALL_FORMATS, EXPORT_FORMATS, type ExportFormat as Format } from './formats.js';
 import { loadTracked } from './triage.js';
 import { VERSION } from './version.js';
 
-/** Formats `analyze --format` gains from this module. */
-export const EXPORT_FORMATS = ['sarif', 'html', 'csv'] as const;
-const ALL_FORMATS = ['sarif', 'html', 'csv', 'json', 'pdf'] as const;
-type Format = (typeof ALL_FORMATS)[number];
+export { EXPORT_FORMATS };
 
 export interface ExportOptions {
   /** The model file as given on the command line (for SARIF locations). */
@@ -94,12 +91,6 @@ export function printPdf(html: Iterable<string>): Uint8Array {
   }
 }
 
-function parseLevel(value: string): Risk {
-  const risk = RISKS.find((r) => r.toLowerCase() === value.toLowerCase());
-  if (!risk) throw new InvalidArgumentError(`expected one of ${RISKS.map((r) => r.toLowerCase()).join(', ')}`);
-  return risk;
-}
-
 const EXTENSIONS: Record<string, Format> = { sarif: 'sarif', html: 'html', htm: 'html', csv: 'csv', json: 'json', pdf: 'pdf' };
 
 interface ExportCliOptions {
@@ -112,36 +103,17 @@ interface ExportCliOptions {
   quiet?: boolean;
 }
 
-export function registerExport(program: Command): void {
-  program
-    .command('export')
-    .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON or PDF')
-    .argument('<model>', 'model file')
-    .addOption(new Option('-f, --format <format>', 'output format (default: from the --output extension)').choices([...ALL_FORMATS]))
-    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
-    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
-    .option('--min-risk <level>', 'keep only threats at or above this risk', parseLevel)
-    .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)')
-    .option('--include-closed', 'SARIF: also emit triaged-away threats, as suppressed results')
-    .option('-q, --quiet', 'do not print warnings')
-    .addHelpText('after', `
-Examples:
-  threatmap export shop.yaml -o threatmap.sarif           for GitHub code scanning (github/codeql-action/upload-sarif)
-  threatmap export shop.yaml -o report.html               single file, no external requests, prints cleanly
-  threatmap export shop.yaml -o threats.csv --bom         for spreadsheets and issue trackers
-  threatmap export shop.yaml -o report.pdf                needs Chromium (THREATMAP_CHROMIUM or on PATH)`)
-    .action(async (model: string, opts: ExportCliOptions) => {
-      const ext = opts.output ? /\.([A-Za-z]+)$/.exec(opts.output)?.[1]?.toLowerCase() : undefined;
-      const format = opts.format ?? (ext ? EXTENSIONS[ext] : undefined);
-      if (!format) throw new UserError(`say which format: --format ${ALL_FORMATS.join('|')} (or an --output file ending in one of them)`);
-      if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
-      const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
-      const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
-      if (format === 'pdf') {
-        const html = await renderExport('html', shown, { model });
-        emit(opts.output, printPdf(html));
-        return;
-      }
-      emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed }));
-    });
+export async function exportAction(model: string, opts: ExportCliOptions): Promise<void> {
+  const ext = opts.output ? /\.([A-Za-z]+)$/.exec(opts.output)?.[1]?.toLowerCase() : undefined;
+  const format = opts.format ?? (ext ? EXTENSIONS[ext] : undefined);
+  if (!format) throw new UserError(`say which format: --format ${ALL_FORMATS.join('|')} (or an --output file ending in one of them)`);
+  if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
+  const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
+  const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
+  if (format === 'pdf') {
+    const html = await renderExport('html', shown, { model });
+    emit(opts.output, printPdf(html));
+    return;
+  }
+  emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed }));
 }

@@ -132,39 +132,28 @@ export function describeFacts(): string {
   ].join('\n');
 }
 
-export function registerRules(program: Command): void {
-  const rules = program
-    .command('rules')
-    .description('List the threat rules; `rules show ID` explains one, `rules facts` lists what custom rules can ask')
-    .option('--rules <dir>', 'also list the custom rules in this folder')
-    .action((opts: { rules?: string }) => {
-      const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules) : [])];
-      const width = Math.max(...all.map((r) => r.id.length));
-      const lines = [...all]
-        .sort((a, b) => a.id.localeCompare(b.id))
-        .map((r) => `${r.id.padEnd(width)}  ${r.stride}  ${(familyOf(r.id)?.id ?? 'custom').padEnd(16)}  ${r.title}`);
-      process.stdout.write(`${lines.join('\n')}\n`);
-    });
-  rules
-    .command('show')
-    .description('Explain one rule: condition, rating, mitigation, references, an example that triggers it')
-    .argument('<id>', 'rule id')
-    .option('--rules <dir>', 'look in this folder of custom rules too')
-    .action((id: string, _opts: unknown, command: Command) => {
-      // `--rules` may be parsed by `rules` itself when written after `show`.
-      const opts = command.optsWithGlobals<{ rules?: string }>();
-      const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules) : [])];
-      const rule = all.find((r) => r.id === id);
-      if (!rule) {
-        const hint = suggest(id, all.map((r) => r.id));
-        throw new UserError(`unknown rule '${id}'${hint ? `; did you mean '${hint}'?` : ''} (see \`threatmap rules\`)`);
-      }
-      process.stdout.write(explainRule(rule));
-    });
-  rules
-    .command('facts')
-    .description('List the facts, operators and keys of the custom rule language')
-    .action(() => {
-      process.stdout.write(describeFacts());
-    });
+/** `threatmap rules`: the library, sorted by id, one line each. */
+export function rulesAction(opts: { rules?: string }): void {
+  const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules) : [])];
+  const width = Math.max(...all.map((r) => r.id.length));
+  const lines = [...all]
+    .sort((a, b) => a.id.localeCompare(b.id))
+    .map((r) => `${r.id.padEnd(width)}  ${r.stride}  ${(familyOf(r.id)?.id ?? 'custom').padEnd(16)}  ${r.title}`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+export function ruleShowAction(id: string, _opts: unknown, command: Command): void {
+  // `--rules` may be parsed by `rules` itself when written after `show`.
+  const opts = command.optsWithGlobals<{ rules?: string }>();
+  const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules) : [])];
+  const rule = all.find((r) => r.id === id);
+  if (!rule) {
+    const hint = suggest(id, all.map((r) => r.id));
+    throw new UserError(`unknown rule '${id}'${hint ? `; did you mean '${hint}'?` : ''} (see \`threatmap rules\`)`);
+  }
+  process.stdout.write(explainRule(rule));
+}
+
+export function ruleFactsAction(): void {
+  process.stdout.write(describeFacts());
 }

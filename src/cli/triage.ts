@@ -2,7 +2,6 @@
 // the model (comments kept, written atomically). Also the CLI's shared step that applies triage after
 // analysis, with "today" read from the clock here, at the edge, and nowhere else.
 import { existsSync } from 'node:fs';
-import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { AnalysisResult, Threat } from '../analysis/types.js';
 import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
@@ -23,11 +22,6 @@ export function today(): string {
   const d = new Date();
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
-
-export function parseDate(value: string): string {
-  if (!isIsoDate(value)) throw new InvalidArgumentError('expected a date written YYYY-MM-DD');
-  return value;
 }
 
 /** Model text for a terminal: one line, no control characters (an escape sequence in a name must not drive the terminal). */
@@ -115,82 +109,48 @@ interface TriageCliOptions {
   quiet?: boolean;
 }
 
-const UNSETTABLE = ['reason', 'owner', 'ticket', 'expires', 'review'] as const;
-
-function parseUnset(value: string, previous: string[] = []): string[] {
-  const fields = value.split(',').map((f) => f.trim()).filter(Boolean);
-  for (const f of fields) {
-    if (!(UNSETTABLE as readonly string[]).includes(f)) throw new InvalidArgumentError(`expected some of ${UNSETTABLE.join(', ')}`);
+export function triageAction(model: string, id: string | undefined, opts: TriageCliOptions): void {
+  const tracked = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
+  const { result, triagePath } = tracked;
+  if (id === undefined) {
+    if (opts.status || opts.clear) throw new UserError('name the threat to triage: threatmap triage MODEL ID --status STATUS');
+    process.stdout.write(listThreats(result, triagePath));
+    return;
   }
-  return [...previous, ...fields];
-}
-
-export function registerTriage(program: Command): void {
-  program
-    .command('triage')
-    .description('List threats with their triage status, or record a decision about one in <model>.triage.yaml')
-    .argument('<model>', 'model file')
-    .argument('[id]', 'the threat: its stable id (TM-...), its key (rule@component) or its number in this report (T3)')
-    .addOption(new Option('-s, --status <status>', 'the decision').choices([...TRIAGE_STATUSES]))
-    .option('-r, --reason <text>', 'why (required in spirit for accepted, false-positive and transferred)')
-    .option('--owner <name>', 'who owns the decision or the fix')
-    .option('--ticket <ref>', 'where the work or the acceptance is tracked (URL or issue key)')
-    .option('--expires <date>', 'YYYY-MM-DD: after this day the decision lapses and the threat is open again', parseDate)
-    .option('--review <date>', 'YYYY-MM-DD: a reminder to review the decision', parseDate)
-    .option('--unset <fields>', `remove fields from the entry (comma-separated: ${UNSETTABLE.join(', ')})`, parseUnset)
-    .option('--clear', 'remove the entry for this threat (it is open again)')
-    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
-    .option('-q, --quiet', 'do not print warnings')
-    .addHelpText('after', `
-The triage file lives beside the model and is reviewed like code; this command rewrites it keeping
-comments and formatting, atomically. Examples:
-  threatmap triage shop.yaml                                   list threats and decisions
-  threatmap triage shop.yaml TM-3f9a2c1b --status accepted --reason "catalogue is public" --expires 2027-01-31
-  threatmap triage shop.yaml T4 --status mitigating --owner alice --ticket SEC-123
-  threatmap triage shop.yaml TM-3f9a2c1b --clear`)
-    .action((model: string, id: string | undefined, opts: TriageCliOptions) => {
-      const tracked = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
-      const { result, triagePath } = tracked;
-      if (id === undefined) {
-        if (opts.status || opts.clear) throw new UserError('name the threat to triage: threatmap triage MODEL ID --status STATUS');
-        process.stdout.write(listThreats(result, triagePath));
-        return;
-      }
-      const threat = findThreat(result, id);
-      const target: TriageTarget = { uid: uidOf(threat), key: threat.key, describe: describeThreat(threat) };
-      const label = `${target.uid} (${threat.id}, ${term(threat.title)})`;
-      let text: string;
-      if (opts.clear) {
-        if (opts.status) throw new UserError('--clear removes the decision; it cannot be combined with --status');
-        const removed = removeTriageEntry(tracked.triageText, model, target);
-        if (!removed.removed) {
-          process.stdout.write(`${triagePath}: ${label} has no entry; nothing to clear\n`);
-          return;
-        }
-        text = removed.text;
-      } else {
-        const status = opts.status ?? (threat.triage?.line !== undefined ? threat.triage.declared ?? threat.triage.status : undefined);
-        if (!status) throw new UserError(`say what to record: --status ${TRIAGE_STATUSES.join('|')}`);
-        const now = today();
-        if (opts.expires !== undefined && opts.expires < now) {
-          throw new UserError(`--expires ${opts.expires} is already past (today is ${now}); the decision would lapse at once`);
-        }
-        const update: TriageUpdate = { status };
-        for (const k of ['reason', 'owner', 'ticket', 'expires', 'review'] as const) if (opts[k] !== undefined) update[k] = opts[k];
-        if (opts.unset?.length) update.unset = opts.unset as TriageUpdate['unset'];
-        text = setTriageEntry(tracked.triageText, model, target, update);
-      }
-      // Never write a file this tool could not read back.
-      checkTriage(text, triagePath);
-      writeFileAtomic(triagePath, text);
-      const applied = applyTriage(tracked.result, checkTriage(text, triagePath), { today: today() });
-      const after = applied.threats.find((t) => t.key === threat.key)!;
-      const tr = after.triage!;
-      if (tr.status === 'accepted' && !tr.expires && !opts.quiet) {
-        process.stderr.write('hint: an acceptance without --expires never lapses; consider --expires YYYY-MM-DD so that it is reviewed\n');
-      }
-      process.stdout.write(opts.clear
-        ? `${triagePath}: cleared the decision on ${label}; it is open\n`
-        : `${triagePath}: ${label} is ${tr.status}${tr.declared ? ` (the ${tr.declared} decision has expired)` : ''}${tr.expires && !tr.declared ? ` until ${tr.expires}` : ''}\n`);
-    });
+  const threat = findThreat(result, id);
+  const target: TriageTarget = { uid: uidOf(threat), key: threat.key, describe: describeThreat(threat) };
+  const label = `${target.uid} (${threat.id}, ${term(threat.title)})`;
+  let text: string;
+  if (opts.clear) {
+    if (opts.status) throw new UserError('--clear removes the decision; it cannot be combined with --status');
+    const removed = removeTriageEntry(tracked.triageText, model, target);
+    if (!removed.removed) {
+      process.stdout.write(`${triagePath}: ${label} has no entry; nothing to clear\n`);
+      return;
+    }
+    text = removed.text;
+  } else {
+    const status = opts.status ?? (threat.triage?.line !== undefined ? threat.triage.declared ?? threat.triage.status : undefined);
+    if (!status) throw new UserError(`say what to record: --status ${TRIAGE_STATUSES.join('|')}`);
+    const now = today();
+    if (opts.expires !== undefined && opts.expires < now) {
+      throw new UserError(`--expires ${opts.expires} is already past (today is ${now}); the decision would lapse at once`);
+    }
+    const update: TriageUpdate = { status };
+    for (const k of ['reason', 'owner', 'ticket', 'expires', 'review'] as const) if (opts[k] !== undefined) update[k] = opts[k];
+    if (opts.unset?.length) update.unset = opts.unset as TriageUpdate['unset'];
+    text = setTriageEntry(tracked.triageText, model, target, update);
+  }
+  // Never write a file this tool could not read back.
+  checkTriage(text, triagePath);
+  writeFileAtomic(triagePath, text);
+  const applied = applyTriage(tracked.result, checkTriage(text, triagePath), { today: today() });
+  const after = applied.threats.find((t) => t.key === threat.key)!;
+  const tr = after.triage!;
+  if (tr.status === 'accepted' && !tr.expires && !opts.quiet) {
+    process.stderr.write('hint: an acceptance without --expires never lapses; consider --expires YYYY-MM-DD so that it is reviewed\n');
+  }
+  process.stdout.write(opts.clear
+    ? `${triagePath}: cleared the decision on ${label}; it is open\n`
+    : `${triagePath}: ${label} is ${tr.status}${tr.declared ? ` (the ${tr.declared} decision has expired)` : ''}${tr.expires && !tr.declared ? ` until ${tr.expires}` : ''}\n`);
 }

@@ -1,5 +1,4 @@
 // `threatmap validate`: check a model and print every problem with its position.
-import type { Command } from 'commander';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import { checkRuleSettings, ruleDiagnostics } from '../analysis/rules/settings.js';
 import { formatDiagnostics, hasErrors, sortDiagnostics } from '../model/diagnostics.js';
@@ -7,21 +6,15 @@ import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
 import { readModelFile, UserError } from './io.js';
 
-export function registerValidate(program: Command): void {
-  program
-    .command('validate')
-    .description('Check a model: every error and warning with file:line:column; exit 2 when invalid')
-    .argument('<model...>', 'model files')
-    .action((files: string[]) => {
-      let failed = false;
-      for (const file of files) {
-        const loaded = loadModel(readModelFile(file, MAX_MODEL_BYTES), file);
-        // Rule ids in `disable`/`override` can only be checked against the rule library.
-        if (loaded.model) loaded.diagnostics.push(...ruleDiagnostics(checkRuleSettings(loaded.model, BUILTIN_RULES), loaded.source));
-        if (loaded.diagnostics.length) process.stderr.write(formatDiagnostics(sortDiagnostics(loaded.diagnostics)));
-        if (hasErrors(loaded.diagnostics)) failed = true;
-        else process.stdout.write(`${file}: valid (${loaded.model?.elements.length ?? 0} elements, ${loaded.model?.flows.length ?? 0} flows)\n`);
-      }
-      if (failed) throw new UserError('', 2);
-    });
+export function validateAction(files: string[]): void {
+  let failed = false;
+  for (const file of files) {
+    const loaded = loadModel(readModelFile(file, MAX_MODEL_BYTES), file);
+    // Rule ids in `disable`/`override` can only be checked against the rule library.
+    if (loaded.model) loaded.diagnostics.push(...ruleDiagnostics(checkRuleSettings(loaded.model, BUILTIN_RULES), loaded.source));
+    if (loaded.diagnostics.length) process.stderr.write(formatDiagnostics(sortDiagnostics(loaded.diagnostics)));
+    if (hasErrors(loaded.diagnostics)) failed = true;
+    else process.stdout.write(`${file}: valid (${loaded.model?.elements.length ?? 0} elements, ${loaded.model?.flows.length ?? 0} flows)\n`);
+  }
+  if (failed) throw new UserError('', 2);
 }

@@ -133,6 +133,32 @@ export function joinChunks(chunks: Iterable<string>): string {
   return parts.join('');
 }
 
+/**
+ * The concatenation of `row(item, index)` over `items`, in chunks of about `chunkChars`. The loop is a
+ * plain function entered once per chunk: a generator holding a long loop is optimised whole (a large
+ * compile while its rows run unoptimised) and deoptimised at its first yield, where a small row function
+ * is optimised quickly and on its own.
+ */
+export function* rowChunks<T>(items: readonly T[], row: (item: T, index: number) => string, chunkChars = CHUNK_CHARS): Generator<string> {
+  const out = { text: '' };
+  for (let i = 0; i < items.length;) {
+    i = fillRows(out, items, i, row, chunkChars);
+    yield out.text;
+  }
+}
+
+/** Rows from item `i` into `out.text` until it holds `chunkChars` or the items end; returns the next item. */
+function fillRows<T>(out: { text: string }, items: readonly T[], i: number, row: (item: T, index: number) => string, chunkChars: number): number {
+  let text = '';
+  while (i < items.length) {
+    text += row(items[i], i);
+    i++;
+    if (text.length >= chunkChars) break;
+  }
+  out.text = text;
+  return i;
+}
+
 /** The concatenation of small `pieces` (a row, a result), in chunks of about CHUNK_CHARS characters. */
 export function* gatherChunks(pieces: Iterable<string>, chunkChars = CHUNK_CHARS): Generator<string> {
   let chunk = '';

@@ -4,7 +4,7 @@
 // return) gets a leading apostrophe, as OWASP advises against CSV injection.
 import type { AnalysisResult, Threat } from '../analysis/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
-import { gatherChunks, joinChunks } from './chunks.js';
+import { gatherChunks, joinChunks, rowChunks } from './chunks.js';
 
 export interface CsvOptions {
   /** Start with a UTF-8 byte order mark, so that Excel reads non-ASCII names correctly. */
@@ -17,40 +17,46 @@ export const CSV_COLUMNS = [
   'references', 'evidence', 'declared_status', 'reason', 'owner', 'ticket', 'expires', 'review',
 ] as const;
 
-const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
+
+/** A cell a spreadsheet would read as a formula starts with one of = + - @, tab or carriage return. */
+const formulaStart = (c: number): boolean => c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
 
 /** One field, safe for spreadsheets and quoted per RFC 4180. */
 export function csvField(value: string): string {
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
+  const safe = formulaStart(value.charCodeAt(0)) ? `'${value}` : value;
   return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-/** The row's values, in CSV_COLUMNS order. */
-function rowValues(t: Threat, file: string): string[] {
+/**
+ * One row, CRLF first, in CSV_COLUMNS order. Ids, stable ids and the fixed vocabularies (status, risk and
+ * ratings, STRIDE letter and category, component kind) never start like a formula nor hold a quote, comma
+ * or line break, so they are written as they are; a rule's mitigation is shared by its threats and made a
+ * field once (`fields`).
+ */
+function csvRow(t: Threat, file: string, fields: Map<string, string>): string {
   const tr = t.triage;
   let evidence = '';
   for (const e of t.evidence) evidence += `${evidence ? '; ' : ''}${e.fact} (${file}:${e.line})`;
-  return [
-    t.id, uidOf(t), t.key, statusOf(t), t.risk, t.likelihood.level, t.impact.level, t.stride, t.category, t.component,
-    t.componentKind, t.componentName, t.endpoint ?? '', t.flows.join('; '), t.title, t.description, t.mitigation,
-    t.likelihood.reason, t.impact.reason, t.ruleId, t.references.join('; '), evidence, tr?.declared ?? '', tr?.reason ?? '',
-    tr?.owner ?? '', tr?.ticket ?? '', tr?.expires ?? '', tr?.review ?? '',
-  ];
+  let mitigation = fields.get(t.mitigation);
+  if (mitigation === undefined) fields.set(t.mitigation, (mitigation = csvField(t.mitigation)));
+  return `\r\n${t.id},${uidOf(t)},${csvField(t.key)},${statusOf(t)},${t.risk},${t.likelihood.level},${t.impact.level},${t.stride},` +
+    `${t.category},${csvField(t.component)},${t.componentKind},${csvField(t.componentName)},${csvField(t.endpoint ?? '')},` +
+    `${csvField(t.flows.join('; '))},${csvField(t.title)},${csvField(t.description)},${mitigation},${csvField(t.likelihood.reason)},` +
+    `${csvField(t.impact.reason)},${csvField(t.ruleId)},${csvField(t.references.join('; '))},${csvField(evidence)},` +
+    `${csvField(tr?.declared ?? '')},${csvField(tr?.reason ?? '')},${csvField(tr?.owner ?? '')},${csvField(tr?.ticket ?? '')},` +
+    `${csvField(tr?.expires ?? '')},${csvField(tr?.review ?? '')}`;
 }
 
-function* csvPieces(r: AnalysisResult, options: CsvOptions): Generator<string> {
+function* csvChunks(r: AnalysisResult, options: CsvOptions): Generator<string> {
   yield `${options.bom ? '\uFEFF' : ''}${CSV_COLUMNS.join(',')}`;
-  for (const t of r.threats) {
-    const values = rowValues(t, r.file);
-    let line = '\r\n';
-    for (let i = 0; i < values.length; i++) line += i === 0 ? csvField(values[i]) : `,${csvField(values[i])}`;
-    yield line;
-  }
+  const fields = new Map<string, string>();
+  const file = r.file;
+  yield* rowChunks(r.threats, (t) => csvRow(t, file, fields));
   yield '\r\n';
 }
 
 /** renderCsv's text in pieces (of about CHUNK_CHARS), for results with hundreds of thousands of threats. */
-export const renderCsvChunks = (r: AnalysisResult, options: CsvOptions = {}): Iterable<string> => gatherChunks(csvPieces(r, options));
+export const renderCsvChunks = (r: AnalysisResult, options: CsvOptions = {}): Iterable<string> => gatherChunks(csvChunks(r, options));
 
 export const renderCsv = (r: AnalysisResult, options: CsvOptions = {}): string => joinChunks(renderCsvChunks(r, options));

@@ -9,7 +9,7 @@ import {
 } from '../analysis/types.js';
 import { countsPhrase, isOpenThreat, statusOf, uidOf } from '../track/triage.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
-import { gatherChunks, joinChunks } from './chunks.js';
+import { gatherChunks, joinChunks, rowChunks } from './chunks.js';
 // The diagram modules by name, not through diagram/index.js: that loads Graphviz, wanted only for an SVG.
 import { MAX_EDGES, MAX_NODES, renderAscii } from './diagram/ascii.js';
 import { dotFromModel } from './diagram/dot.js';
@@ -65,25 +65,24 @@ interface Section {
   body: Iterable<string>;
 }
 
-function* table(head: readonly string[], rows: Iterable<readonly string[]>): Generator<string> {
+/** A table with a row of `cells(item)` per item, made as the rows are written. */
+function* table<T>(head: readonly string[], items: readonly T[], cells: (item: T) => readonly string[]): Generator<string> {
   let open = '<table><thead><tr>';
   for (const h of head) open += `<th scope="col">${h}</th>`;
   yield `${open}</tr></thead><tbody>`;
-  for (const row of rows) {
-    let tr = '<tr>';
-    for (const c of row) tr += `<td>${c}</td>`;
-    yield `${tr}</tr>`;
-  }
+  yield* rowChunks(items, (item) => tableRow(cells(item)));
   yield '</tbody></table>';
 }
 
-function* mapped<T>(items: Iterable<T>, f: (item: T) => string, separator = ''): Generator<string> {
-  let first = true;
-  for (const item of items) {
-    yield first ? f(item) : `${separator}${f(item)}`;
-    first = false;
-  }
+function tableRow(cells: readonly string[]): string {
+  let tr = '<tr>';
+  for (let i = 0; i < cells.length; i++) tr += `<td>${cells[i]}</td>`;
+  return `${tr}</tr>`;
 }
+
+/** `f(item)` for each item, `separator` between them (see rowChunks). */
+const mapped = <T>(items: readonly T[], f: (item: T) => string, separator = ''): Iterable<string> =>
+  rowChunks(items, (item, i) => (i === 0 ? f(item) : `${separator}${f(item)}`));
 
 function summarySection(r: AnalysisResult): Section {
   const s = r.summary;
@@ -180,7 +179,7 @@ function* threatsBody(r: AnalysisResult): Generator<string> {
 <label>Risk<select id="tm-f-risk">${option('', 'All')}${[...RISKS].reverse().map((k) => option(k, k)).join('')}</select></label>
 <label>Status<select id="tm-f-status">${option('', 'All')}${option('unresolved', 'Open or mitigating')}${TRIAGE_STATUSES.map((s) => option(s, s)).join('')}</select></label>
 <label>Component<select id="tm-f-component">${option('', 'All')}`;
-  for (const [id, name] of components) yield option(id, name === id ? name : `${name} (${id})`);
+  yield* rowChunks(components, ([id, name]) => option(id, name === id ? name : `${name} (${id})`));
   const sortable = (key: string, label: string) => `<th scope="col"><button type="button" data-sort="${key}">${label}</button></th>`;
   yield `</select></label>
 <label>Search<input id="tm-f-text" type="search" placeholder="Text in any column" autocomplete="off"></label>
@@ -202,14 +201,14 @@ function residualSection(r: AnalysisResult): Section | undefined {
     const decided = r.threats.filter((t) => !isOpenThreat(t) || t.triage?.declared || t.triage?.status === 'mitigating');
     if (decided.length) {
       yield '\n';
-      yield* table(['ID', 'Risk', 'Threat', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires'], mappedRows(decided, (t) => {
+      yield* table(['ID', 'Risk', 'Threat', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires'], decided, (t) => {
         const tr = t.triage!;
         return [
           `<a href="#${anchor(t.id)}">${esc(t.id)}</a> <span class="mono muted">${esc(uidOf(t))}</span>`,
           badge(t.risk), esc(t.title), `${statusTag(tr.status)}${tr.declared ? ` <span class="muted">(${esc(tr.declared)} expired ${esc(tr.expires ?? '')})</span>` : ''}`,
           esc(tr.reason ?? ''), esc(tr.owner ?? ''), esc(tr.ticket ?? ''), esc(tr.expires ?? ''),
         ];
-      }));
+      });
     }
     if (tri!.warnings.length) {
       yield '\n<h3>Triage warnings</h3><ul class="warnings">';
@@ -256,7 +255,7 @@ function* surfaceBody(r: AnalysisResult): Generator<string> {
     if (!entries) yield '<p class="muted">None in the model.</p>';
     else {
       yield '<ul>';
-      for (const e of entries) yield `<li><strong>${esc(e.name)}</strong>: ${esc(e.detail)}${e.exposed ? ' <span class="exposed">exposed</span>' : ''}</li>`;
+      yield* rowChunks(entries, (e) => `<li><strong>${esc(e.name)}</strong>: ${esc(e.detail)}${e.exposed ? ' <span class="exposed">exposed</span>' : ''}</li>`);
       yield '</ul>';
     }
   }
@@ -280,37 +279,32 @@ function boundariesSection(r: AnalysisResult): Section | undefined {
         else members.set(e.boundary, [e.name]);
       }
       yield '\n';
-      yield* table(['Boundary', 'Trust', 'Kind', 'Inside', 'Elements'], mappedRows(r.boundaries, (b) => [
+      yield* table(['Boundary', 'Trust', 'Kind', 'Inside', 'Elements'], r.boundaries, (b) => [
         esc(b.name), esc(b.trust), esc(b.kind), b.parent ? esc(name(b.parent)) : '-',
         esc((members.get(b.id) ?? []).join(', ') || '-'),
-      ]));
+      ]);
     }
     if (r.crossings.length) {
       const flows = new Map<string, AnalysisResult['flows'][number]>();
       for (const f of r.flows) flows.set(f.id, f);
       yield '\n<h3>Boundary crossings</h3>\n';
-      yield* table(['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth'], mappedRows(r.crossings, (c) => {
+      yield* table(['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth'], r.crossings, (c) => {
         const f = flows.get(c.flow);
         return [esc(`${name(c.from)} -> ${name(c.to)}`), esc(c.label), esc(f?.protocol ?? ''), f?.encrypted ? 'yes' : '<strong>no</strong>', esc(f?.auth ?? '')];
-      }));
+      });
     }
     yield '\n</section>';
   }
   return { id: 'tm-boundaries', title: 'Trust boundaries', body: body() };
 }
 
-/** Rows made one at a time, as they are written, rather than all at once. */
-function* mappedRows<T>(items: Iterable<T>, f: (item: T) => readonly string[]): Generator<readonly string[]> {
-  for (const item of items) yield f(item);
-}
-
 function assetsSection(r: AnalysisResult): Section | undefined {
   if (r.assets.length === 0) return undefined;
   function* body(): Generator<string> {
-    yield* table(['Asset', 'Kind', 'Classification', 'C / I / A'], mappedRows(r.assets, (a) => [
+    yield* table(['Asset', 'Kind', 'Classification', 'C / I / A'], r.assets, (a) => [
       `${esc(a.name)}${a.description ? ` <span class="muted">${esc(a.description)}</span>` : ''}`,
       esc(a.type ? `${a.kind}: ${a.type}` : a.kind), esc(a.classification), esc(`${a.confidentiality} / ${a.integrity} / ${a.availability}`),
-    ]));
+    ]);
     yield '</section>';
   }
   return { id: 'tm-assets', title: 'Assets', body: body() };

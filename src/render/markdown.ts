@@ -12,9 +12,9 @@ import { renderAscii } from './diagram/ascii.js';
 import { renderMermaid } from './diagram/mermaid.js';
 import { countsPhrase, isOpenThreat, uidOf } from '../track/triage.js';
 import { joinChunks, LineWriter } from './chunks.js';
+import { DETAILS_THRESHOLD } from './details.js';
 
-/** Above this many threats, `details: 'auto'` groups the Threat Details by rule (one full section per threat is unreadable). */
-export const DETAILS_THRESHOLD = 200;
+export { DETAILS_THRESHOLD };
 
 export interface MarkdownOptions {
   /** How the Data Flow Diagram section is drawn: an ASCII code block (default) or a Mermaid block. */

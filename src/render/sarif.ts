@@ -11,7 +11,7 @@ import { STRIDE_NAMES } from '../analysis/types.js';
 import type { Loc } from '../model/types.js';
 import { isOpenThreat, statusOf, uidOf } from '../track/triage.js';
 import { keyFingerprint } from '../track/uid.js';
-import { gatherChunks, joinChunks } from './chunks.js';
+import { gatherChunks, joinChunks, rowChunks } from './chunks.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 /** Bumped only if the fingerprint's input changes: code scanning matches alerts across runs by it. */
@@ -314,7 +314,7 @@ function* sarifPieces(r: AnalysisResult, options: SarifOptions): Generator<strin
   if (reported.length === 0) yield '[]';
   else {
     const uriJson = str(uri);
-    for (let i = 0; i < reported.length; i++) yield `${i === 0 ? '[' : ','}${NL[4]}${resultJson(r, reported[i], uriJson, ruleIndex)}`;
+    yield* rowChunks(reported, (t, i) => `${i === 0 ? '[' : ','}${NL[4]}${resultJson(r, t, uriJson, ruleIndex)}`);
     yield `${NL[3]}]`;
   }
   yield `${frame.slice(hole + str(RESULTS_HOLE).length)}\n`;

@@ -43,6 +43,22 @@ describe('the bundled CLI', () => {
     assert.ok(bundle.includes('__threatmapImport("@hpcc-js/wasm-graphviz")'), 'Graphviz is loaded on demand');
     assert.ok(!/\bimport\(/.test(bundle.replaceAll('__threatmapImport(', '')), 'an import() the compiled bundle cannot run');
   });
+  it('defines the commands apart from what they do, which only a command that runs loads', () => {
+    const bundle = readFileSync(join(outdir, 'threatmap.cjs'), 'utf8');
+    const at = bundle.indexOf('function __threatmapCommands()');
+    assert.ok(at > 0, 'the commands are a function of the bundle');
+    const definitions = bundle.slice(0, at);
+    assert.ok(definitions.includes('--version') && definitions.includes('Promise.resolve().then(__threatmapCommands)'));
+    // The YAML parser, zod and the report renderers are in the commands' part only.
+    for (const text of ['YAMLParseError', 'ZodError', '## Threat Model: ']) {
+      assert.ok(!definitions.includes(text) && bundle.slice(at).includes(text), text);
+    }
+  });
+  it('prints its help without running any command', () => {
+    const r = run('--help');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /analyze \[options\] <model>/);
+  });
   const cacheFits = (): boolean => {
     const source = readFileSync(join(outdir, 'threatmap.cjs'), 'utf8');
     const script = new Script(wrapBundle(source), { filename: join(outdir, 'threatmap.cjs'), cachedData: readFileSync(join(outdir, 'threatmap.cache')) });

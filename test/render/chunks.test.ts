@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { generateModelText, seededRandom } from '../../src/model/generate.js';
 import { loadModel } from '../../src/model/load.js';
-import { joinChunks, jsonObjectChunks, LineWriter } from '../../src/render/chunks.js';
+import { joinChunks, jsonObjectChunks, LineWriter, rowChunks } from '../../src/render/chunks.js';
 import { renderJson, renderJsonChunks } from '../../src/render/json.js';
 import { markdownChunks, renderMarkdown } from '../../src/render/markdown.js';
 
@@ -54,6 +54,17 @@ describe('output in pieces', () => {
         assert.equal(joinChunks(jsonObjectChunks(value, size)), `${JSON.stringify(value, null, 2)}\n`, JSON.stringify(value));
       }
     }
+  });
+
+  it('writes rows in chunks of at least the asked size but the last, each row whole, with its index', () => {
+    const items = Array.from({ length: 50 }, (_, i) => 'x'.repeat(i % 7));
+    for (const size of [1, 4, 30, 1 << 20]) {
+      const chunks = [...rowChunks(items, (item, i) => `${i}:${item};`, size)];
+      assert.equal(chunks.join(''), items.map((item, i) => `${i}:${item};`).join(''));
+      for (const c of chunks.slice(0, -1)) assert.ok(c.length >= size, `${c.length} < ${size}`);
+      assert.ok(chunks.every((c) => c.endsWith(';')), 'a row is never cut');
+    }
+    assert.deepEqual([...rowChunks([], () => 'never')], []);
   });
 
   it('gives the same Markdown and JSON for real results', () => {

@@ -1,0 +1,60 @@
+// Parsers and choices of the command-line options: what the command definitions (program.ts) need before
+// any command runs, kept apart from the commands so that defining them loads nothing else.
+import { InvalidArgumentError } from 'commander';
+import { RISKS, type Risk } from '../analysis/types.js';
+import { MAX_GENERATED_ELEMENTS } from '../model/generate.js';
+
+/** Fields `triage --unset` may remove. */
+export const UNSETTABLE = ['reason', 'owner', 'ticket', 'expires', 'review'] as const;
+
+export function parseRisk(value: string): Risk {
+  const risk = RISKS.find((r) => r.toLowerCase() === value.toLowerCase());
+  if (!risk) throw new InvalidArgumentError(`expected one of ${RISKS.map((r) => r.toLowerCase()).join(', ')}`);
+  return risk;
+}
+
+export function parseWidth(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 40 || n > 1000) throw new InvalidArgumentError('expected a whole number from 40 to 1000');
+  return n;
+}
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * A real calendar day written YYYY-MM-DD, as track/triage.ts's isIsoDate checks it: that module loads the
+ * YAML parser, which a command line that only defines its options must not load.
+ */
+function isIsoDate(text: string): boolean {
+  const m = DATE.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+export function parseDate(value: string): string {
+  if (!isIsoDate(value)) throw new InvalidArgumentError('expected a date written YYYY-MM-DD');
+  return value;
+}
+
+export function parseUnset(value: string, previous: string[] = []): string[] {
+  const fields = value.split(',').map((f) => f.trim()).filter(Boolean);
+  for (const f of fields) {
+    if (!(UNSETTABLE as readonly string[]).includes(f)) throw new InvalidArgumentError(`expected some of ${UNSETTABLE.join(', ')}`);
+  }
+  return [...previous, ...fields];
+}
+
+export function parseElements(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_GENERATED_ELEMENTS) {
+    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_GENERATED_ELEMENTS}`);
+  }
+  return n;
+}
+
+export function parseSeed(value: string): number | string {
+  // Numbers and words both work; `1` and `01` are the same seed.
+  return /^\d+$/.test(value) ? Number(value) : value;
+}

@@ -1,0 +1,179 @@
+// The commands, their arguments, options and help: everything `threatmap --help` and `--version` need,
+// and nothing more. What a command does is in commands.ts, loaded by its first action (one import() of
+// one module): model loading, the analysis and the renderers are not even initialised for --version,
+// --help or a usage error.
+import { Command, Option } from 'commander';
+import type { Risk } from '../analysis/types.js';
+import { TRIAGE_STATUSES } from '../track/types.js';
+import { DETAILS_THRESHOLD } from '../render/details.js';
+import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
+import { parseDate, parseElements, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
+import { VERSION } from './version.js';
+
+/** The commands' actions: loaded by the first action that runs, once. */
+let loaded: typeof import('./commands.js') | undefined;
+const commands = async () => (loaded ??= await import('./commands.js'));
+
+/**
+ * The commands' module if an action has loaded it. An error of the user's own (UserError) can only come
+ * from there: the command line checks for one with it, without loading the commands for a usage error.
+ */
+export const loadedCommands = (): typeof import('./commands.js') | undefined => loaded;
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('threatmap')
+    .description('Threat modeling as code: STRIDE threats, trust boundaries, risk and reports from a model of your system.')
+    .version(VERSION)
+    .showHelpAfterError()
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .exitOverride();
+
+  program
+    .command('analyze')
+    .description('Analyse a model and print the threat model report')
+    .argument('<model>', 'model file (.yaml, .yml or .json)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json', ...EXPORT_FORMATS]).default('markdown'))
+    .option('--min-risk <level>', 'keep only threats at or above this risk (low, medium, high, critical)', parseRisk)
+    .addOption(new Option('--diagram <kind>', 'how the report draws the data flow diagram').choices(['ascii', 'mermaid']).default('ascii'))
+    .option('--width <columns>', 'maximum width of the ASCII diagram', parseWidth, 100)
+    .addOption(new Option('--details <mode>', `Markdown Threat Details: a section per threat (full), each rule once with a table of its threats (grouped), or grouped above ${DETAILS_THRESHOLD} threats (auto)`)
+      .choices(['auto', 'full', 'grouped']).default('auto'))
+    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
+    .option('-q, --quiet', 'do not print model warnings')
+    .option('--triage <file>', 'triage decisions to apply (default: <model>.triage.yaml when it exists)')
+    .option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)')
+    .action(async (...args: Parameters<typeof import('./commands.js').analyzeAction>) => (await commands()).analyzeAction(...args));
+
+  program
+    .command('schema')
+    .description('Print the JSON Schema of model files (for editors and validators)')
+    .action(async () => (await commands()).schemaAction());
+
+  program
+    .command('diagram')
+    .description('Draw the data flow diagram with trust boundaries')
+    .argument('<model>', 'model file')
+    .addOption(new Option('-f, --format <format>', 'diagram format').choices(['ascii', 'unicode', 'mermaid', 'dot', 'svg', 'png']).default('ascii'))
+    .option('-o, --output <file>', 'write to a file (atomically); required for png')
+    .option('--width <columns>', 'maximum width of ASCII diagrams', parseWidth)
+    .addOption(new Option('--direction <dir>', 'layout direction').choices(['LR', 'TD']))
+    .option('--focus <id>', 'only this element or boundary and its neighbours')
+    .addOption(new Option('--hide <kind...>', 'leave out data stores or external entities').choices(['store', 'external']))
+    .addOption(new Option('--detail <level>', 'elements, one box per trust boundary, or auto: elements while the diagram stays readable, else boundaries')
+      .choices(['auto', 'elements', 'boundaries']).default('auto'))
+    .option('--risk', 'colour elements and flows by their highest risk')
+    .option('--data', 'label flows with the data they carry')
+    .option('-q, --quiet', 'do not print model warnings')
+    .action(async (...args: Parameters<typeof import('./commands.js').diagramAction>) => (await commands()).diagramAction(...args));
+
+  program
+    .command('validate')
+    .description('Check a model: every error and warning with file:line:column; exit 2 when invalid')
+    .argument('<model...>', 'model files')
+    .action(async (...args: Parameters<typeof import('./commands.js').validateAction>) => (await commands()).validateAction(...args));
+
+  const rules = program
+    .command('rules')
+    .description('List the threat rules; `rules show ID` explains one, `rules facts` lists what custom rules can ask')
+    .option('--rules <dir>', 'also list the custom rules in this folder')
+    .action(async (...args: Parameters<typeof import('./commands.js').rulesAction>) => (await commands()).rulesAction(...args));
+  rules
+    .command('show')
+    .description('Explain one rule: condition, rating, mitigation, references, an example that triggers it')
+    .argument('<id>', 'rule id')
+    .option('--rules <dir>', 'look in this folder of custom rules too')
+    .action(async (...args: Parameters<typeof import('./commands.js').ruleShowAction>) => (await commands()).ruleShowAction(...args));
+  rules
+    .command('facts')
+    .description('List the facts, operators and keys of the custom rule language')
+    .action(async () => (await commands()).ruleFactsAction());
+
+  program
+    .command('generate')
+    .description('Write a synthetic model (seeded, reproducible) for benchmarks and scale tests')
+    .requiredOption('-n, --elements <count>', 'number of elements (flows: about 3 per element; boundaries: about 1 per 20)', parseElements)
+    .option('-s, --seed <seed>', 'random seed: the same seed gives the same model', parseSeed, 1)
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
+    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
+    .action(async (...args: Parameters<typeof import('./commands.js').generateAction>) => (await commands()).generateAction(...args));
+
+  program
+    .command('triage')
+    .description('List threats with their triage status, or record a decision about one in <model>.triage.yaml')
+    .argument('<model>', 'model file')
+    .argument('[id]', 'the threat: its stable id (TM-...), its key (rule@component) or its number in this report (T3)')
+    .addOption(new Option('-s, --status <status>', 'the decision').choices([...TRIAGE_STATUSES]))
+    .option('-r, --reason <text>', 'why (required in spirit for accepted, false-positive and transferred)')
+    .option('--owner <name>', 'who owns the decision or the fix')
+    .option('--ticket <ref>', 'where the work or the acceptance is tracked (URL or issue key)')
+    .option('--expires <date>', 'YYYY-MM-DD: after this day the decision lapses and the threat is open again', parseDate)
+    .option('--review <date>', 'YYYY-MM-DD: a reminder to review the decision', parseDate)
+    .option('--unset <fields>', `remove fields from the entry (comma-separated: ${UNSETTABLE.join(', ')})`, parseUnset)
+    .option('--clear', 'remove the entry for this threat (it is open again)')
+    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
+    .option('-q, --quiet', 'do not print warnings')
+    .addHelpText('after', `
+The triage file lives beside the model and is reviewed like code; this command rewrites it keeping
+comments and formatting, atomically. Examples:
+  threatmap triage shop.yaml                                   list threats and decisions
+  threatmap triage shop.yaml TM-3f9a2c1b --status accepted --reason "catalogue is public" --expires 2027-01-31
+  threatmap triage shop.yaml T4 --status mitigating --owner alice --ticket SEC-123
+  threatmap triage shop.yaml TM-3f9a2c1b --clear`)
+    .action(async (...args: Parameters<typeof import('./commands.js').triageAction>) => (await commands()).triageAction(...args));
+
+  program
+    .command('diff')
+    .description('Compare two versions of a model: new, resolved and re-rated threats, new boundary crossings and entry points')
+    .argument('<old>', 'the earlier model file (or, with --base, the model)')
+    .argument('[new]', 'the later model file')
+    .option('-b, --base <rev>', 'compare <old> in the working tree with the same file at this git revision (e.g. main, origin/main, HEAD~1)')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
+    .option('--triage <file>', 'the triage file of the later model (default: <model>.triage.yaml)')
+    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
+    .option('-q, --quiet', 'do not print warnings')
+    .addHelpText('after', `
+Examples:
+  threatmap diff shop-v1.yaml shop-v2.yaml
+  threatmap diff models/shop.yaml --base origin/main --format markdown -o threat-diff.md`)
+    .action(async (...args: Parameters<typeof import('./commands.js').diffAction>) => (await commands()).diffAction(...args));
+
+  program
+    .command('check')
+    .description('CI gate: exit 1 when open threats at or above a risk level exist, 0 when none, 2 for invalid input')
+    .argument('<model>', 'model file')
+    .option('--fail-on <level>', 'the lowest risk that fails: low, medium, high, critical', parseRisk, 'High' as Risk)
+    .option('--new-only', 'fail only on threats that did not fail at the --base revision')
+    .option('-b, --base <rev>', 'the git revision to compare with (for --new-only)')
+    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
+    .option('--fail-on-stale', 'also fail when triage entries match no threat')
+    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('-q, --quiet', 'do not print warnings')
+    .addHelpText('after', `
+Open means status open or mitigating: a risk the team still carries. To ship with one, accept it
+with an expiry date (threatmap triage MODEL ID --status accepted --reason ... --expires ...).
+Examples:
+  threatmap check shop.yaml --fail-on high
+  threatmap check shop.yaml --fail-on medium --new-only --base origin/main`)
+    .action(async (...args: Parameters<typeof import('./commands.js').checkAction>) => (await commands()).checkAction(...args));
+
+  program
+    .command('export')
+    .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON or PDF')
+    .argument('<model>', 'model file')
+    .addOption(new Option('-f, --format <format>', 'output format (default: from the --output extension)').choices([...ALL_FORMATS]))
+    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
+    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
+    .option('--min-risk <level>', 'keep only threats at or above this risk', parseRisk)
+    .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)')
+    .option('--include-closed', 'SARIF: also emit triaged-away threats, as suppressed results')
+    .option('-q, --quiet', 'do not print warnings')
+    .addHelpText('after', `
+Examples:
+  threatmap export shop.yaml -o threatmap.sarif           for GitHub code scanning (github/codeql-action/upload-sarif)
+  threatmap export shop.yaml -o report.html               single file, no external requests, prints cleanly
+  threatmap export shop.yaml -o threats.csv --bom         for spreadsheets and issue trackers
+  threatmap export shop.yaml -o report.pdf                needs Chromium (THREATMAP_CHROMIUM or on PATH)`)
+    .action(async (...args: Parameters<typeof import('./commands.js').exportAction>) => (await commands()).exportAction(...args));
+  return program;
+}
