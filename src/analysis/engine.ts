@@ -203,12 +203,18 @@ export function runRules(
 
   // Ratings repeat across findings (at 10,000 elements, 40,000 ratings have about 4,500 distinct reasons):
   // a finding keeps the first rating of each level and reason, so that the others die young.
+  // Many ratings are shared objects already (a rule's fixed ones): the last one is recognised without a lookup.
   const ratings = new Map<string, RatedLevel>();
+  let lastRating: RatedLevel | undefined;
+  let lastKept: RatedLevel | undefined;
   const kept = (r: RatedLevel): RatedLevel => {
+    if (r === lastRating) return lastKept!;
     const reason = flat(r.reason);
     const known = ratings.get(reason);
     if (known === undefined) ratings.set(reason, r);
-    return known !== undefined && known.level === r.level ? known : r;
+    lastRating = r;
+    lastKept = known !== undefined && known.level === r.level ? known : r;
+    return lastKept;
   };
 
   const recordOne = (state: RuleState, o: Outcome) => {
