@@ -266,26 +266,71 @@ function physicalJson(uriJson: string, line: number, col: number, d: number): st
     `${NL[d + 1]}"region": {${NL[d + 2]}"startLine": ${num(line)},${NL[d + 2]}"startColumn": ${num(Math.max(1, col))}${NL[d + 1]}}${NL[d]}}`;
 }
 
+/**
+ * A result's JSON in three parts, each a function of its own: one function holding all of it was a
+ * TurboFan compile of 35-105 ms, made up to three times as its property loads met new shapes.
+ */
 function resultJson(r: AnalysisResult, t: Threat, uriJson: string, ruleIndex: Map<string, number>): string {
-  const loc = threatLocation(r, t);
   const uid = uidOf(t);
-  const status = statusOf(t);
-  const [d5, d6, d7, d8, d9] = [NL[5], NL[6], NL[7], NL[8], NL[9]];
-  let out = `{${d5}"ruleId": ${str(t.ruleId)},${d5}"ruleIndex": ${num(ruleIndex.get(t.ruleId)!)},${d5}"level": ${str(LEVEL[t.risk])},` +
-    `${d5}"message": {${d6}"text": ${str(messageOf(t, uid))}${d5}},` +
+  const head = resultLocations(t, threatLocation(r, t), messageOf(t, uid), uriJson, ruleIndex);
+  return `${head}${relatedJson(t, uriJson)}${resultProperties(t, uid)}${NL[4]}}`;
+}
+
+/**
+ * The result up to its locations: rule, level, message, physical and logical location. Each property is
+ * read whatever the branch, so that the first threats give feedback for all (a load first met later deoptimised).
+ */
+function resultLocations(t: Threat, loc: Loc, message: string, uriJson: string, ruleIndex: Map<string, number>): string {
+  const endpoint = t.endpoint;
+  const component = t.component;
+  const kind = t.componentKind;
+  const d5 = NL[5];
+  const d6 = NL[6];
+  const d7 = NL[7];
+  const d8 = NL[8];
+  const d9 = NL[9];
+  // The level by a switch: a keyed load (LEVEL[risk]) meets a new key at each risk and deoptimised.
+  return `{${d5}"ruleId": ${str(t.ruleId)},${d5}"ruleIndex": ${num(ruleIndex.get(t.ruleId)!)},${d5}"level": "${levelOf(t.risk)}",` +
+    `${d5}"message": {${d6}"text": ${str(message)}${d5}},` +
     `${d5}"locations": [${d6}{${d7}"physicalLocation": ${physicalJson(uriJson, loc.line, loc.col, 7)},` +
-    `${d7}"logicalLocations": [${d8}{${d9}"name": ${str(t.componentName)},${d9}"fullyQualifiedName": ${str(t.endpoint ?? t.component)},` +
-    `${d9}"kind": ${str(t.endpoint ? 'endpoint' : t.componentKind)}${d8}}${d7}]${d6}}${d5}],`;
+    `${d7}"logicalLocations": [${d8}{${d9}"name": ${str(t.componentName)},${d9}"fullyQualifiedName": ${str(endpoint ?? component)},` +
+    `${d9}"kind": ${str(endpoint ? 'endpoint' : kind)}${d8}}${d7}]${d6}}${d5}],`;
+}
+
+function levelOf(risk: Risk): Result.level {
+  switch (risk) {
+    case 'Critical':
+    case 'High':
+      return 'error';
+    case 'Medium':
+      return 'warning';
+    default:
+      return 'note';
+  }
+}
+
+/** The evidence with a model line, as related locations (empty when none has one). */
+function relatedJson(t: Threat, uriJson: string): string {
+  const d6 = NL[6];
+  const d7 = NL[7];
   let related = '';
   let n = 0;
   for (const e of t.evidence) {
     if (!(e.line > 0)) continue;
     n++;
     related += `${n === 1 ? '' : ','}${d6}{${d7}"id": ${n},${d7}"physicalLocation": ${physicalJson(uriJson, e.line, e.col, 7)},` +
-      `${d7}"message": {${d8}"text": ${str(e.fact)}${d7}}${d6}}`;
+      `${d7}"message": {${NL[8]}"text": ${str(e.fact)}${d7}}${d6}}`;
   }
-  if (n > 0) out += `${d5}"relatedLocations": [${related}${d5}],`;
-  out += `${d5}"partialFingerprints": {${d6}${str(FINGERPRINT_NAME)}: ${str(keyFingerprint(t.key))}${d5}},` +
+  return n > 0 ? `${NL[5]}"relatedLocations": [${related}${NL[5]}],` : '';
+}
+
+/** The result from its fingerprint on: properties, flows and, for a closed threat, its suppression. */
+function resultProperties(t: Threat, uid: string): string {
+  const status = statusOf(t);
+  const d5 = NL[5];
+  const d6 = NL[6];
+  const d7 = NL[7];
+  let out = `${d5}"partialFingerprints": {${d6}${str(FINGERPRINT_NAME)}: ${str(keyFingerprint(t.key))}${d5}},` +
     `${d5}"properties": {${d6}"id": ${str(t.id)},${d6}"stableId": ${str(uid)},${d6}"key": ${str(t.key)},${d6}"stride": ${str(t.stride)},` +
     `${d6}"category": ${str(t.category)},${d6}"risk": ${str(t.risk)},${d6}"likelihood": ${str(t.likelihood.level)},` +
     `${d6}"impact": ${str(t.impact.level)},${d6}"status": ${str(status)}`;
@@ -298,7 +343,7 @@ function resultJson(r: AnalysisResult, t: Threat, uriJson: string, ruleIndex: Ma
   if (!isOpenThreat(t)) {
     out += `,${d5}"suppressions": [${d6}{${d7}"kind": "external",${d7}"status": "accepted",${d7}"justification": ${str(justificationOf(t, status))}${d6}}${d5}]`;
   }
-  return `${out}${NL[4]}}`;
+  return out;
 }
 
 const RESULTS_HOLE = '\u0000results';
