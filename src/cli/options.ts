@@ -3,6 +3,7 @@
 import { InvalidArgumentError } from 'commander';
 import { RISKS, type Risk } from '../analysis/types.js';
 import { MAX_GENERATED_ELEMENTS } from '../model/generate.js';
+import { isIsoDate } from '../track/dates.js';
 
 /** Fields `triage --unset` may remove. */
 export const UNSETTABLE = ['reason', 'owner', 'ticket', 'expires', 'review'] as const;
@@ -17,20 +18,6 @@ export function parseWidth(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 40 || n > 1000) throw new InvalidArgumentError('expected a whole number from 40 to 1000');
   return n;
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/**
- * A real calendar day written YYYY-MM-DD, as track/triage.ts's isIsoDate checks it: that module loads the
- * YAML parser, which a command line that only defines its options must not load.
- */
-function isIsoDate(text: string): boolean {
-  const m = DATE.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
 export function parseDate(value: string): string {

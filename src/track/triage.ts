@@ -9,6 +9,7 @@ import { displayPath, sortDiagnostics } from '../model/diagnostics.js';
 import { parseModelText } from '../model/parse.js';
 import { suggest } from '../model/suggest.js';
 import type { Diagnostic, Loc, ModelPath } from '../model/types.js';
+import { isIsoDate } from './dates.js';
 import {
   isUnresolved, type RiskCounts, type StaleEntry, type ThreatTriage, TRIAGE_STATUSES, type TriageReport, type TriageStatus,
   type TriageWarning,
@@ -52,17 +53,6 @@ export interface ParsedTriage {
 /** `<dir>/shop.yaml` -> `<dir>/shop.triage.yaml`: the default triage file of a model. */
 export function defaultTriagePath(modelPath: string): string {
   return `${modelPath.replace(/\.(ya?ml|json)$/i, '')}.triage.yaml`;
-}
-
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** A real calendar day written YYYY-MM-DD. */
-export function isIsoDate(text: string): boolean {
-  const m = DATE.exec(text);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
 /** An entry id is a stable id or a threat key (`rule@component`); stable ids are matched case-insensitively. */

@@ -2,7 +2,8 @@
 // rewriting the file with comments kept.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { applyTriage, defaultTriagePath, isIsoDate, parseTriage, residualOf, type TriageFile } from '../../src/track/triage.js';
+import { isIsoDate } from '../../src/track/dates.js';
+import { applyTriage, defaultTriagePath, parseTriage, residualOf, type TriageFile } from '../../src/track/triage.js';
 import { newTriageText, removeTriageEntry, setTriageEntry } from '../../src/track/triage-edit.js';
 import { analyzeExample, analyzeText, exampleText, replaceOnce } from '../helpers.js';
 
