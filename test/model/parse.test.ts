@@ -76,11 +76,10 @@ describe('parseModelText', () => {
     assert.deepEqual(r.diagnostics, []);
   });
 
-  it('refuses text over 50 MB quickly and without parsing', () => {
+  it('refuses text over 50 MB without parsing it', () => {
+    // Valid YAML: had it been parsed, `raw` would hold its data.
     const text = `threatmap: 1\nsystem: { name: big }\n# ${'x'.repeat(MAX_MODEL_BYTES)}\n`;
-    const started = Date.now();
     const r = parseModelText(text, 'big.yaml');
-    assert.ok(Date.now() - started < 2000);
     assert.equal(r.raw, undefined);
     assert.deepEqual(brief(r.diagnostics), [`error ${FILE_TOO_LARGE}@1:1`]);
     assert.match(r.diagnostics[0].message, /50 MB/);
@@ -168,15 +167,13 @@ describe('SourceMap', () => {
     assert.deepEqual(r.source.locate(['elements', 'api', 'endpoints', '/login', 'controls', 1]), { line: mfa, col: 13 });
   });
 
-  it('indexes large models in one pass and locates by hash lookup', () => {
+  it('indexes large models and locates every entry', () => {
     const n = 5000;
     let text = 'threatmap: 1\nsystem: { name: big }\nelements:\n';
     for (let i = 0; i < n; i++) text += `  e${i}:\n    kind: process\n    controls: [waf]\n`;
     const r = parseModelText(text, 'big.yaml');
     assert.deepEqual(r.diagnostics, []);
     assert.ok(r.source instanceof IndexedSourceMap);
-    const started = Date.now();
     for (let i = 0; i < n; i++) assert.equal(r.source.locate(['elements', `e${i}`, 'controls', 0]).line, 6 + 3 * i);
-    assert.ok(Date.now() - started < 1000, 'locate must not scan the YAML tree');
   });
 });
