@@ -10,15 +10,24 @@ import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
 import { parseDate, parseElements, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
+type Commands = typeof import('./commands.js');
+type ActionName = { [K in keyof Commands]: K extends `${string}Action` ? K : never }[keyof Commands];
+
 /** The commands' actions: loaded by the first action that runs, once. */
-let loaded: typeof import('./commands.js') | undefined;
-const commands = async () => (loaded ??= await import('./commands.js'));
+let loaded: Commands | undefined;
+
+/** A command's action, which loads the commands' module when it first runs. */
+const action = <K extends ActionName>(name: K) =>
+  async (...args: Parameters<Commands[K]>): Promise<void> => {
+    loaded ??= await import('./commands.js');
+    await (loaded[name] as (...a: Parameters<Commands[K]>) => unknown)(...args);
+  };
 
 /**
  * The commands' module if an action has loaded it. An error of the user's own (UserError) can only come
  * from there: the command line checks for one with it, without loading the commands for a usage error.
  */
-export const loadedCommands = (): typeof import('./commands.js') | undefined => loaded;
+export const loadedCommands = (): Commands | undefined => loaded;
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -43,12 +52,12 @@ export function buildProgram(): Command {
     .option('-q, --quiet', 'do not print model warnings')
     .option('--triage <file>', 'triage decisions to apply (default: <model>.triage.yaml when it exists)')
     .option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)')
-    .action(async (...args: Parameters<typeof import('./commands.js').analyzeAction>) => (await commands()).analyzeAction(...args));
+    .action(action('analyzeAction'));
 
   program
     .command('schema')
     .description('Print the JSON Schema of model files (for editors and validators)')
-    .action(async () => (await commands()).schemaAction());
+    .action(action('schemaAction'));
 
   program
     .command('diagram')
@@ -65,29 +74,29 @@ export function buildProgram(): Command {
     .option('--risk', 'colour elements and flows by their highest risk')
     .option('--data', 'label flows with the data they carry')
     .option('-q, --quiet', 'do not print model warnings')
-    .action(async (...args: Parameters<typeof import('./commands.js').diagramAction>) => (await commands()).diagramAction(...args));
+    .action(action('diagramAction'));
 
   program
     .command('validate')
     .description('Check a model: every error and warning with file:line:column; exit 2 when invalid')
     .argument('<model...>', 'model files')
-    .action(async (...args: Parameters<typeof import('./commands.js').validateAction>) => (await commands()).validateAction(...args));
+    .action(action('validateAction'));
 
   const rules = program
     .command('rules')
     .description('List the threat rules; `rules show ID` explains one, `rules facts` lists what custom rules can ask')
     .option('--rules <dir>', 'also list the custom rules in this folder')
-    .action(async (...args: Parameters<typeof import('./commands.js').rulesAction>) => (await commands()).rulesAction(...args));
+    .action(action('rulesAction'));
   rules
     .command('show')
     .description('Explain one rule: condition, rating, mitigation, references, an example that triggers it')
     .argument('<id>', 'rule id')
     .option('--rules <dir>', 'look in this folder of custom rules too')
-    .action(async (...args: Parameters<typeof import('./commands.js').ruleShowAction>) => (await commands()).ruleShowAction(...args));
+    .action(action('ruleShowAction'));
   rules
     .command('facts')
     .description('List the facts, operators and keys of the custom rule language')
-    .action(async () => (await commands()).ruleFactsAction());
+    .action(action('ruleFactsAction'));
 
   program
     .command('generate')
@@ -96,7 +105,7 @@ export function buildProgram(): Command {
     .option('-s, --seed <seed>', 'random seed: the same seed gives the same model', parseSeed, 1)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
-    .action(async (...args: Parameters<typeof import('./commands.js').generateAction>) => (await commands()).generateAction(...args));
+    .action(action('generateAction'));
 
   program
     .command('triage')
@@ -120,7 +129,7 @@ comments and formatting, atomically. Examples:
   threatmap triage shop.yaml TM-3f9a2c1b --status accepted --reason "catalogue is public" --expires 2027-01-31
   threatmap triage shop.yaml T4 --status mitigating --owner alice --ticket SEC-123
   threatmap triage shop.yaml TM-3f9a2c1b --clear`)
-    .action(async (...args: Parameters<typeof import('./commands.js').triageAction>) => (await commands()).triageAction(...args));
+    .action(action('triageAction'));
 
   program
     .command('diff')
@@ -136,7 +145,7 @@ comments and formatting, atomically. Examples:
 Examples:
   threatmap diff shop-v1.yaml shop-v2.yaml
   threatmap diff models/shop.yaml --base origin/main --format markdown -o threat-diff.md`)
-    .action(async (...args: Parameters<typeof import('./commands.js').diffAction>) => (await commands()).diffAction(...args));
+    .action(action('diffAction'));
 
   program
     .command('check')
@@ -155,7 +164,7 @@ with an expiry date (threatmap triage MODEL ID --status accepted --reason ... --
 Examples:
   threatmap check shop.yaml --fail-on high
   threatmap check shop.yaml --fail-on medium --new-only --base origin/main`)
-    .action(async (...args: Parameters<typeof import('./commands.js').checkAction>) => (await commands()).checkAction(...args));
+    .action(action('checkAction'));
 
   program
     .command('export')
@@ -174,6 +183,6 @@ Examples:
   threatmap export shop.yaml -o report.html               single file, no external requests, prints cleanly
   threatmap export shop.yaml -o threats.csv --bom         for spreadsheets and issue trackers
   threatmap export shop.yaml -o report.pdf                needs Chromium (THREATMAP_CHROMIUM or on PATH)`)
-    .action(async (...args: Parameters<typeof import('./commands.js').exportAction>) => (await commands()).exportAction(...args));
+    .action(action('exportAction'));
   return program;
 }
