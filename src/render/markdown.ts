@@ -281,10 +281,35 @@ function* recommendationsSection(w: LineWriter, r: AnalysisResult): Generator<st
     return;
   }
   yield* rows(w, r.recommendations, (w, rec) => {
-    w.line(`${rec.rank}. [${rec.risk}] ${inline(rec.text)} (${rec.threats.join(', ')})`);
+    w.line(`${rec.rank}. [${rec.risk}] ${inline(rec.text)} (${threatIdList(rec.threats)})`);
   });
   w.blank();
 }
+
+/** Past this many threats, an action's list gives runs of consecutive ids as ranges, and a count. */
+const LISTED_THREATS = 10;
+
+/**
+ * The threats of a punch-list action. In a large model one action covers hundreds of threats, mostly
+ * neighbours in report order: `T693 to T1123, T1130; 432 threats` says the same as 432 ids.
+ */
+export function threatIdList(ids: readonly string[]): string {
+  if (ids.length <= LISTED_THREATS) return ids.join(', ');
+  const parts: string[] = [];
+  let i = 0;
+  while (i < ids.length) {
+    const first = threatNumber(ids[i]);
+    let j = i;
+    while (first >= 0 && j + 1 < ids.length && threatNumber(ids[j + 1]) === first + (j + 1 - i)) j++;
+    if (j - i >= 2) parts.push(`${ids[i]} to ${ids[j]}`);
+    else for (let k = i; k <= j; k++) parts.push(ids[k]);
+    i = j + 1;
+  }
+  return `${parts.join(', ')}; ${ids.length} threats`;
+}
+
+/** The number of a report id `T<n>`, -1 for any other id. */
+const threatNumber = (id: string): number => (/^T\d+$/.test(id) ? Number(id.slice(1)) : -1);
 
 /** One section per threat, with the reasons for its ratings and every piece of evidence. */
 function fullDetails(w: LineWriter, r: AnalysisResult): Generator<string> {

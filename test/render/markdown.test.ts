@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { generateModelText } from '../../src/model/generate.js';
-import { DETAILS_THRESHOLD, renderMarkdown, type MarkdownOptions } from '../../src/render/markdown.js';
+import { DETAILS_THRESHOLD, renderMarkdown, threatIdList, type MarkdownOptions } from '../../src/render/markdown.js';
 import { uidOf } from '../../src/track/triage.js';
 import { analyzeExample, analyzeText } from '../helpers.js';
 
@@ -106,5 +106,33 @@ describe('Markdown Threat Details', () => {
       assert.ok(i > last, `${h} missing or out of order`);
       last = i;
     }
+  });
+});
+
+describe('punch-list threat ids', () => {
+  const ids = (...n: number[]) => n.map((i) => `T${i}`);
+
+  it('are listed one by one up to ten', () => {
+    assert.equal(threatIdList(ids(1, 2, 3)), 'T1, T2, T3');
+    assert.equal(threatIdList(ids(1, 2, 3, 4, 5, 6, 7, 8, 9, 10)), 'T1, T2, T3, T4, T5, T6, T7, T8, T9, T10');
+  });
+
+  it('past ten, give runs of three or more as ranges and the count', () => {
+    assert.equal(threatIdList(ids(4, 5, 6, 7, 9, 10, 12, 13, 14, 20, 31)), 'T4 to T7, T9, T10, T12 to T14, T20, T31; 11 threats');
+    assert.equal(threatIdList(Array.from({ length: 431 }, (_, i) => `T${693 + i}`)), 'T693 to T1123; 431 threats');
+  });
+
+  it('keep ids of another form as they are', () => {
+    const odd = ['T1', 'T2', 'T3', 'x', 'T5', 'T6', 'T7', 'T8', 'T9', 'T10', 'T11'];
+    assert.equal(threatIdList(odd), 'T1 to T3, x, T5 to T11; 11 threats');
+  });
+
+  it('shorten a large report\'s recommendations', () => {
+    const r = analyzeText(generateModelText({ elements: 1000, seed: 1 }));
+    const md = renderMarkdown(r);
+    const section = md.slice(md.indexOf('### Recommendations'), md.indexOf('###', md.indexOf('### Recommendations') + 5));
+    const long = r.recommendations.find((rec) => rec.threats.length > 10)!;
+    assert.ok(long, 'an action with more than ten threats');
+    assert.ok(section.includes(`; ${long.threats.length} threats)`), section.slice(0, 400));
   });
 });
