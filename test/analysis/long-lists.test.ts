@@ -32,6 +32,7 @@ describe('long lists of names', () => {
   it('name at most the given number, then count the others', () => {
     assert.equal(namesAtMost(['a', 'b'], 2, 'others'), 'a, b');
     assert.equal(namesAtMost(['a', 'b', 'c', 'd'], 2, 'other services'), 'a, b and 2 other services');
+    assert.equal(namesAtMost(['a', 'b', 'c'], 2, 'other services'), 'a, b, c', 'never "and 1 other"');
     assert.equal(namesAtMost([], 3, 'others'), '');
   });
 
@@ -54,6 +55,20 @@ describe('long lists of names', () => {
     assert.ok(t.title.includes(`(${names(1, TITLE_NAMES)} and ${SERVICES - TITLE_NAMES} other sources)`), t.title);
     assert.ok(t.description.includes(`from ${names(1, TEXT_NAMES)} and ${SERVICES - TEXT_NAMES} other sources use`), t.description);
     assert.equal(t.flows.length, SERVICES);
+  });
+
+  it('shorten lists of a component\'s many neighbours', () => {
+    // One queue consumed by 25 workers, and one administrator reaching 25 consoles with a password alone.
+    const lines = ['threatmap: 1', 'system: { name: Fan-in }', 'elements:', '  jobs: { tech: sqs }', '  ops: { type: admin, name: Operator }'];
+    for (let i = 1; i <= SERVICES; i++) lines.push(`  svc-${pad(i)}: { type: worker, name: Service ${pad(i)} }`);
+    lines.push('flows:');
+    for (let i = 1; i <= SERVICES; i++) lines.push(`  - jobs -> svc-${pad(i)}: { protocol: https, auth: iam }`, `  - ops -> svc-${pad(i)}: { protocol: https, auth: password }`);
+    const fanIn = analyzeText(`${lines.join('\n')}\n`);
+    const poison = only(fanIn, 'poison-message');
+    assert.ok(poison.description.startsWith(`${names(1, TEXT_NAMES)} and ${SERVICES - TEXT_NAMES} other consumers consume`), poison.description);
+    const phishing = only(fanIn, 'privileged-user-phishing');
+    assert.equal(phishing.title, `Phished Operator credentials open ${names(1, TITLE_NAMES)} and ${SERVICES - TITLE_NAMES} other systems`);
+    assert.equal(phishing.flows.length, SERVICES);
   });
 
   it('shorten punch-list actions that concern many targets, keeping every threat', () => {

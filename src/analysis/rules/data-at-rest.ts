@@ -6,8 +6,8 @@ import { assetImpact, rated } from '../risk.js';
 import { assetList, assetNames, isData, SENSITIVE_TYPES, STATIC_SECRET_AUTH, sensitive } from './facts.js';
 import { AssetSet } from './family-shared.js';
 import {
-  elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls,
-  namesAtMost, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
+  elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
+  namesAtMost, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, ModelRule, Outcome } from './types.js';
@@ -68,7 +68,7 @@ export const backupsNotIsolated: ElementRule = {
     if (writers.length === 0) return undefined;
     return unlessControlled(ctx, { element, flows: writers }, ['immutable-backups'], 'backups cannot be altered by their writers', (missing) => ({
       title: `${element.name} can be destroyed by the systems it backs up`,
-      description: `${element.name} is written by ${[...new Set(writers.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort().join(', ')}; whoever holds their access can delete or encrypt the backups too.`,
+      description: `${element.name} is written by ${namesAtMost([...new Set(writers.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort(), TEXT_NAMES, 'other systems')}; whoever holds their access can delete or encrypt the backups too.`,
       likelihood: rated('Low', 'needs production credentials first'),
       impact: rated('High', 'no recovery after ransomware or sabotage'),
       evidence: [evidence(`${flowLabel(writers[0], ctx)} writes backups`, writers[0].at), missing],

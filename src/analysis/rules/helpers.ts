@@ -116,7 +116,8 @@ export type { Outcome };
  * still name every one).
  */
 export function namesAtMost(names: readonly string[], max: number, others: string): string {
-  if (names.length <= max) return names.join(', ');
+  // One name more costs less than "and 1 other", which would also want a singular noun.
+  if (names.length <= max + 1) return names.join(', ');
   return `${names.slice(0, max).join(', ')} and ${names.length - max} ${others}`;
 }
 

@@ -2,7 +2,10 @@
 // can reach. Each rule needs a person in the model (an external element of a people type) and a flow.
 import { assetImpact, rated } from '../risk.js';
 import { assetNames, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
-import { elementComponent, evidence, flowLabel, missingControlEvidence, mitigatedBy, threat } from './helpers.js';
+import {
+  elementComponent, evidence, flowLabel, missingControlEvidence, mitigatedBy, namesAtMost, TEXT_NAMES, threat,
+  TITLE_NAMES,
+} from './helpers.js';
 import type { ElementRule } from './types.js';
 
 export const privilegedUserPhishing: ElementRule = {
@@ -36,14 +39,14 @@ export const privilegedUserPhishing: ElementRule = {
     return threat({
       ...elementComponent(person),
       flows: unprotected.map((f) => f.id),
-      title: `Phished ${person.name} credentials open ${targets.join(', ')}`,
-      description: `${person.name} (${person.type}) reaches ${targets.join(', ')} with a password alone; one phishing email is enough to take over that access.`,
+      title: `Phished ${person.name} credentials open ${namesAtMost(targets, TITLE_NAMES, 'other systems')}`,
+      description: `${person.name} (${person.type}) reaches ${namesAtMost(targets, TEXT_NAMES, 'other systems')} with a password alone; one phishing email is enough to take over that access.`,
       likelihood: rated('Medium', 'targeted phishing: some skill'),
       impact: person.type === 'support-staff'
         ? rated('Medium', 'the customer data support staff can see')
         : rated('High', `${person.type} access: full compromise`),
       evidence: [evidence(`${flowLabel(unprotected[0], ctx)} has no MFA`, unprotected[0].at)],
-      target: targets.join(', '),
+      target: namesAtMost(targets, TITLE_NAMES, 'other systems'),
     });
   },
 };

@@ -6,8 +6,8 @@ import { rated } from '../risk.js';
 import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, producersOf } from './facts.js';
 import { AssetSet } from './family-shared.js';
 import {
-  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, threat,
-  unlessControlled,
+  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
+  presentControls, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
@@ -74,7 +74,7 @@ export const unsignedEvents: ElementRule = {
     if (critical.length === 0) return undefined;
     return unlessControlled(ctx, { element }, EVENT_SIGNING, 'events are signed and verified', (missing) => ({
       title: `Forged events on ${element.name}`,
-      description: `${exposedProducers.map((p) => p.name).join(', ')} face untrusted zones and publish ${assetNames(critical)} to ${element.name}; ${consumers.map((c) => c.name).join(', ')} act on events without checking who produced them.`,
+      description: `${namesAtMost(exposedProducers.map((p) => p.name), TEXT_NAMES, 'other producers')} face untrusted zones and publish ${assetNames(critical)} to ${element.name}; ${namesAtMost(consumers.map((c) => c.name), TEXT_NAMES, 'other consumers')} act on events without checking who produced them.`,
       likelihood: rated('Medium', 'needs a compromised producer or publish access'),
       impact: rated('High', `consumers change ${assetNames(critical)}`),
       evidence: [evidence(`${exposedProducers[0].name} publishes to ${element.name} and faces an untrusted zone`, exposedProducers[0].at), missing],
@@ -108,7 +108,7 @@ export const poisonMessage: ElementRule = {
     return threat({
       ...elementComponent(element),
       title: `Poison messages can stall ${element.name}`,
-      description: `${consumers.map((c) => c.name).join(', ')} consume ${element.name} with no dead-letter queue; one message that always fails blocks processing.`,
+      description: `${namesAtMost(consumers.map((c) => c.name), TEXT_NAMES, 'other consumers')} consume ${element.name} with no dead-letter queue; one message that always fails blocks processing.`,
       likelihood: rated('Low', 'needs a malformed message or a bug'),
       impact: rated('Medium', 'message processing stops: downtime'),
       evidence: [evidence(`${consumers[0].name} consumes ${element.name}`, element.at), missingControlEvidence(['dead-letter-queue'], element)],
@@ -144,8 +144,8 @@ export const queueFlooding: ElementRule = {
     }
     return threat({
       ...elementComponent(element),
-      title: `${element.name} can be flooded through ${unthrottled.map((p) => p.name).join(', ')}`,
-      description: `${unthrottled.map((p) => p.name).join(', ')} enqueue work for internet requests with no rate limit, and ${element.name} is unbounded.`,
+      title: `${element.name} can be flooded through ${namesAtMost(unthrottled.map((p) => p.name), TITLE_NAMES, 'other producers')}`,
+      description: `${namesAtMost(unthrottled.map((p) => p.name), TEXT_NAMES, 'other producers')} enqueue work for internet requests with no rate limit, and ${element.name} is unbounded.`,
       likelihood: rated('Medium', 'needs sustained requests from the internet'),
       impact: rated('Medium', 'delayed processing and cost'),
       evidence: [evidence(`${unthrottled[0].name} produces to ${element.name}`, unthrottled[0].at), missingControlEvidence(FLOOD_CONTROLS, element)],

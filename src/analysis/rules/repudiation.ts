@@ -3,7 +3,8 @@ import type { Endpoint, Flow } from '../../model/types.js';
 import { rated } from '../risk.js';
 import { assetNames, endpointOfFlow, highIntegrity, isPerson } from './facts.js';
 import {
-  evidence, flowLabel, isExposed, mitigatedBy, presentControls, pushTo, runsAppCode, threat, unlessControlled,
+  evidence, flowLabel, isExposed, mitigatedBy, namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat,
+  unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -123,7 +124,7 @@ export const sharedAccount: ModelRule = {
       out.push(threat({
         ...where,
         title: `Account ${credential} shared by ${people.length} people`,
-        description: `${people.map((p) => ctx.graph.elements.get(p)?.name ?? p).join(', ')} all use ${credential}; what it does cannot be tied to a person.`,
+        description: `${namesAtMost(people.map((p) => ctx.graph.elements.get(p)?.name ?? p), TEXT_NAMES, 'other people')} all use ${credential}; what it does cannot be tied to a person.`,
         likelihood: rated('Medium', 'any holder or former holder can act unseen'),
         impact: admin ? rated('High', 'administrative actions cannot be attributed') : rated('Medium', 'actions cannot be attributed'),
         evidence: flowEvidence(ctx, flows, (f) => `uses credential ${f.credential}`),

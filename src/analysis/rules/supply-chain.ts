@@ -5,8 +5,8 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetNames, inContainer, isPerson, sensitive, STATIC_SECRET_AUTH } from './facts.js';
 import {
-  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, presentControls, pushTo,
-  runsAppCode, threat, type ThreatFacts, unlessControlled,
+  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
+  presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, type ThreatFacts, unlessControlled,
 } from './helpers.js';
 import type { CheckResult, ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
 
@@ -200,7 +200,7 @@ export const cloudConsoleWithoutMfa: ElementRule = {
     return threat({
       ...where,
       title: `${element.name} accessible without MFA`,
-      description: `${people.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from).join(', ')} sign in to ${element.name} with a password alone; phishing it yields the whole cloud account.`,
+      description: `${namesAtMost(people.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from), TEXT_NAMES, 'other people')} sign in to ${element.name} with a password alone; phishing it yields the whole cloud account.`,
       likelihood: rated('Medium', 'phishing and password reuse: some skill'),
       impact: rated('High', 'every resource in the cloud account'),
       evidence: [evidence(`${flowLabel(people[0], ctx)} signs in to the console`, people[0].at), missingControlEvidence(['mfa'], element)],

@@ -6,7 +6,8 @@ import { rated } from '../risk.js';
 import { changesState, perElement } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
 import {
-  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, runsAppCode, unlessControlled,
+  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, namesAtMost, runsAppCode, TEXT_NAMES,
+  unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule } from './types.js';
 
@@ -175,7 +176,7 @@ export const corsMisconfiguration: ElementRule = {
     const confidential = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && a.confidentiality === 'high');
     return unlessControlled(ctx, { element }, ['cors-policy'], 'cross-origin access is allow-listed', (missing) => ({
       title: `Cross-origin reads from ${element.name}`,
-      description: `${callers.map((c) => c.name).join(', ')} call ${element.name} from pages served by another origin; without a strict CORS allow-list another site can read signed-in users' data.`,
+      description: `${namesAtMost(callers.map((c) => c.name), TEXT_NAMES, 'other callers')} call ${element.name} from pages served by another origin; without a strict CORS allow-list another site can read signed-in users' data.`,
       likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
       impact: confidential.length
         ? rated('High', `${confidential.map((a) => a.name).sort().join(', ')} can be read`)
