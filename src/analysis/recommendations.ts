@@ -52,9 +52,10 @@ export function recommend(threats: readonly Threat[], findings: readonly RuleFin
       g.targets.push(target);
     }
   }
-  // An action for thousands of targets names the first few: the threat ids list every one.
+  // An action for thousands of targets names the first few: the threat ids list every one. As in the
+  // rules' texts (namesAtMost), a list is cut only when at least two names would be left out.
   const list = (items: string[]) =>
-    items.length > MAX_TARGETS
+    items.length > MAX_TARGETS + 1
       ? `${items.slice(0, MAX_TARGETS).join(', ')} and ${items.length - MAX_TARGETS} more`
       : items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
   return all

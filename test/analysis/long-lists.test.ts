@@ -9,13 +9,13 @@ import { analyzeText } from '../rules/harness.js';
 const SERVICES = 25;
 const pad = (i: number) => String(i).padStart(2, '0');
 
-/** 25 services in one internal zone, each calling the next over plain HTTP with a password, none with timeouts. */
-function zoneOfServices(): string {
+/** `count` services in one internal zone, each calling the next over plain HTTP with a password, none with timeouts. */
+function zoneOfServices(count = SERVICES): string {
   const lines = ['threatmap: 1', 'system: { name: Zone of services }', 'boundaries:', '  mesh: { trust: internal }', 'elements:'];
-  for (let i = 1; i <= SERVICES; i++) lines.push(`  svc-${pad(i)}: { type: service, name: Service ${pad(i)}, in: mesh }`);
+  for (let i = 1; i <= count; i++) lines.push(`  svc-${pad(i)}: { type: service, name: Service ${pad(i)}, in: mesh }`);
   lines.push('  db: { tech: postgres, in: mesh }', 'flows:');
-  for (let i = 1; i <= SERVICES; i++) {
-    lines.push(`  - svc-${pad(i)} -> ${i < SERVICES ? `svc-${pad(i + 1)}` : 'svc-01'}: { protocol: http }`);
+  for (let i = 1; i <= count; i++) {
+    lines.push(`  - svc-${pad(i)} -> ${i < count ? `svc-${pad(i + 1)}` : 'svc-01'}: { protocol: http }`);
     lines.push(`  - svc-${pad(i)} -> db: { protocol: sql+tls, auth: password }`);
   }
   return `${lines.join('\n')}\n`;
@@ -81,5 +81,9 @@ describe('long lists of names', () => {
     assert.equal(threats.length, SERVICES);
     assert.deepEqual(action.threats, threats.map((t) => t.id));
     assert.match(action.text, new RegExp(` and ${SERVICES - 10} more$`));
+    // Eleven targets are all named: never "and 1 more".
+    const eleven = analyzeText(zoneOfServices(11).replace(/, in: mesh \}/g, ' }'));
+    const all = eleven.recommendations.find((rec) => rec.text.startsWith('Add circuit breakers'))!;
+    assert.ok(all.text.endsWith(' and Service 11'), all.text);
   });
 });
