@@ -10,7 +10,7 @@ import { missingControlEvidence, onlyReachableThrough } from '../../src/analysis
 import { generateModelText } from '../../src/model/generate.js';
 import { buildGraph } from '../../src/model/graph.js';
 import type { Asset, Element } from '../../src/model/types.js';
-import { loadText } from './harness.js';
+import { analyzeText, loadText } from './harness.js';
 
 function contextOf(seed: number): AnalysisContext {
   const { model } = loadText(generateModelText({ elements: 400, seed }), `g${seed}.yaml`);
@@ -53,5 +53,23 @@ describe('rule facts', () => {
     assert.equal(onlyReachableThrough(['waf']), 'only reachable through waf');
     assert.equal(onlyReachableThrough(['my-own-control']), 'only reachable through my-own-control');
     assert.equal(onlyReachableThrough(['waf', 'vpn']), 'only reachable through waf or vpn');
+  });
+
+  it('cite a login control in place as present, never among the missing ones (credential stuffing)', () => {
+    const login = (controls: string) =>
+      analyzeText(`threatmap: 1\nsystem: { name: Login }\nelements:\n  visitor: { type: user, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /login: { public: true, controls: [${controls}] }\nflows:\n  - visitor -> api: https\n`)
+        .threats.find((t) => t.ruleId === 'credential-stuffing');
+    const one = login('account-lockout');
+    assert.ok(one);
+    assert.deepEqual(one.evidence.map((e) => e.fact), [
+      '/login is a login endpoint',
+      'only account-lockout protects /login',
+      'no rate-limiting or captcha or mfa on /login on api or in front of it',
+    ]);
+    assert.match(one.description, /with only account-lockout and no MFA/);
+    const none = login('');
+    assert.ok(none);
+    assert.deepEqual(none.evidence.map((e) => e.fact), ['/login is a login endpoint', 'no rate-limiting or account-lockout or captcha or mfa on /login on api or in front of it']);
+    assert.equal(login('account-lockout, rate-limiting'), undefined);
   });
 });

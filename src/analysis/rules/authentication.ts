@@ -90,7 +90,12 @@ export const credentialStuffing: EndpointRule = {
       impact: ctx.assetsOf(element.id).some((a) => a.classification === 'restricted')
         ? rated('High', 'accounts reach restricted data')
         : rated('Medium', 'takeover of individual accounts: partial exposure'),
-      evidence: [evidence(`${ep.key} is a login endpoint`, ep.at), missingControlEvidence(STUFFING_CONTROLS, element, ep)],
+      evidence: [
+        evidence(`${ep.key} is a login endpoint`, ep.at),
+        // A lone control in place is cited, and the missing ones are only the others, as the description says.
+        ...(present.length ? [evidence(`only ${present[0]} protects ${ep.key}`, ep.at)] : []),
+        missingControlEvidence(STUFFING_CONTROLS.filter((c) => !present.includes(c)), element, ep),
+      ],
       target: endpointTarget(ep, element),
     });
   },
