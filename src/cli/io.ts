@@ -10,24 +10,33 @@ export class UserError extends Error {
 }
 
 export function readModelFile(path: string, maxBytes: number): string {
-  let size: number;
+  return readModelSource(path, maxBytes).text;
+}
+
+/**
+ * A model file's text and its size in bytes, refused when larger than `maxBytes`. The size is the bytes
+ * read, so that a file growing after the check cannot slip past it, and the loader need not count them again.
+ */
+export function readModelSource(path: string, maxBytes: number): { text: string; bytes: number } {
+  const tooLarge = (size: number) =>
+    new UserError(`${path}:1:1: error[file-too-large]: the model is ${(size / 1048576).toFixed(1)} MB; the limit is ${maxBytes / 1048576} MB`);
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new UserError(`${path}: is a directory, expected a model file (.yaml, .yml or .json)`);
-    size = st.size;
+    if (st.size > maxBytes) throw tooLarge(st.size);
   } catch (err) {
     if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`}`);
   }
-  if (size > maxBytes) {
-    throw new UserError(`${path}:1:1: error[file-too-large]: the model is ${(size / 1048576).toFixed(1)} MB; the limit is ${maxBytes / 1048576} MB`);
-  }
+  let bytes: Buffer;
   try {
-    return readFileSync(path, 'utf8');
+    bytes = readFileSync(path);
   } catch (err) {
     throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  if (bytes.length > maxBytes) throw tooLarge(bytes.length);
+  return { text: bytes.toString('utf8'), bytes: bytes.length };
 }
 
 /** Output as one string or bytes, or as pieces written one after the other (a report too large for one string). */

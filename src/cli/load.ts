@@ -8,7 +8,7 @@ import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
 import type { Model, SourceMap } from '../model/types.js';
-import { readModelFile, UserError } from './io.js';
+import { readModelSource, UserError } from './io.js';
 import { loadRulesDirOrExit } from './rules.js';
 
 export interface Loaded {
@@ -22,8 +22,8 @@ export interface Loaded {
 /** `rules`: a folder of custom rule files (`--rules DIR`) to run with the built-in library. */
 export function loadOrExit(path: string, options: { quiet?: boolean; rules?: string } = {}): Loaded {
   const ruleSet = [...BUILTIN_RULES, ...(options.rules ? loadRulesDirOrExit(options.rules, options.quiet) : [])];
-  const text = readModelFile(path, MAX_MODEL_BYTES);
-  const loaded = loadModel(text, path);
+  const { text, bytes } = readModelSource(path, MAX_MODEL_BYTES);
+  const loaded = loadModel(text, path, { bytes });
   // The model's `rules:` section (conditions, rule ids) can only be checked against the rules in use.
   if (loaded.model) loaded.diagnostics.push(...ruleDiagnostics(checkRuleSettings(loaded.model, ruleSet), loaded.source));
   if (!loaded.model || hasErrors(loaded.diagnostics)) {

@@ -14,8 +14,9 @@ export interface LoadResult {
   diagnostics: Diagnostic[];
 }
 
-export function loadModel(text: string, file: string): LoadResult {
-  const parsed = parseModelText(text, file, { shorthandFlows: true });
+/** `bytes`: the text's size in UTF-8 when the caller knows it (it read the file), so that it is not counted again. */
+export function loadModel(text: string, file: string, options: { bytes?: number } = {}): LoadResult {
+  const parsed = parseModelText(text, file, { shorthandFlows: true, bytes: options.bytes });
   if (parsed.raw === undefined || hasErrors(parsed.diagnostics)) {
     return { source: parsed.source, diagnostics: sortDiagnostics(parsed.diagnostics) };
   }

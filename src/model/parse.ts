@@ -24,6 +24,8 @@ export interface ParseOptions {
    * loading, which reads them as flows (validate.ts and normalize.ts take both).
    */
   shorthandFlows?: boolean;
+  /** The text's size in UTF-8 when the caller knows it (a file it read): counting it is a pass over the text. */
+  bytes?: number;
 }
 
 export interface ParseResult {
@@ -143,10 +145,10 @@ export function parseModelText(text: string, file: string, options: ParseOptions
     severity: 'error', code, message, file, line: loc.line, col: loc.col, path: '', ...(hint ? { hint } : {}),
   });
 
-  // Counting bytes costs a pass over the text, so it is skipped when even 3 bytes per character fit.
-  if (text.length > MAX_MODEL_BYTES || (text.length * 3 > MAX_MODEL_BYTES && utf8Length(text) > MAX_MODEL_BYTES)) {
-    return { source: emptySourceMap(file), diagnostics: [fileTooLargeDiagnostic(file, utf8Length(text))], format };
-  }
+  // Counting bytes costs a pass over the text, so it is skipped when the caller counted them or when even
+  // 3 bytes per character fit.
+  const bytes = options.bytes ?? (text.length > MAX_MODEL_BYTES || text.length * 3 > MAX_MODEL_BYTES ? utf8Length(text) : text.length);
+  if (bytes > MAX_MODEL_BYTES) return { source: emptySourceMap(file), diagnostics: [fileTooLargeDiagnostic(file, bytes)], format };
 
   // Editors do not count a byte order mark as a column.
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
