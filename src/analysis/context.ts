@@ -31,6 +31,8 @@ export interface AnalysisContext {
   /** The assets a flow carries, in its order (shared: read only). */
   assetsOfFlow(flow: Flow): readonly Asset[];
   isUntrustedSource(elementId: string): boolean;
+  /** Who can reach an endpoint: its callers when the model restricts them, else whoever reaches the element. */
+  endpointExposure(endpoint: Endpoint, element: Element): Exposure;
   /** Flows into and out of every element, by position: for facts computed in one pass over the graph. */
   readonly adjacency: Adjacency;
   /** Facts the rule families derive by name (rules/facts.ts), kept with the context so that they die with it. */
@@ -393,12 +395,30 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     return list;
   };
 
+  const exposure = (id: string): Exposure => {
+    const i = indexOf(id);
+    return i === undefined ? 'internal' : EXPOSURE_LEVELS[level[i]];
+  };
+  // Every endpoint rule asks about the endpoint it is given, and the engine offers an endpoint to all its
+  // rules in a row: the last answer is kept, as a restricted endpoint's answer takes a lookup per caller.
+  let lastEndpoint: Endpoint | undefined;
+  let lastEndpointExposure: Exposure = 'internal';
+  const endpointExposure = (ep: Endpoint, element: Element): Exposure => {
+    if (ep === lastEndpoint) return lastEndpointExposure;
+    const callers = ep.callers;
+    let answer: Exposure = 'internal';
+    if (!callers) answer = exposure(element.id);
+    else if (callers.some(isUntrustedSource)) answer = 'internet';
+    else if (callers.some((id) => exposure(id) !== 'internal')) answer = 'indirect';
+    lastEndpoint = ep;
+    lastEndpointExposure = answer;
+    return answer;
+  };
+
   return {
     graph,
-    exposure: (id) => {
-      const i = indexOf(id);
-      return i === undefined ? 'internal' : EXPOSURE_LEVELS[level[i]];
-    },
+    exposure,
+    endpointExposure,
     perimeterControls: (id) => {
       let set = perimeterSets.get(id);
       if (set === undefined) {

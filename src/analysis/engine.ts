@@ -161,13 +161,21 @@ function assumptionsByRule(assumptions: readonly Assumption[]): Map<string, Assu
 const NO_FLOWS: string[] = Object.freeze([]) as unknown as string[];
 
 /**
+ * What the rule that found an outcome was checking: an element (or one of its endpoints) as its position
+ * in `model.elements`, a flow as `~k` for its position k in `model.flows` (a negative number), or
+ * NO_SUBJECT for a model rule. An outcome usually concerns its subject, whose position then needs no lookup.
+ */
+export type Subject = number;
+export const NO_SUBJECT: Subject = 0x3fffffff;
+
+/**
  * `onMitigated`, when given, takes each mitigated outcome as it is found instead of the run's list (the
  * coverage matrix does, in a large model there are hundreds of thousands and it is their only reader).
  */
 export function runRules(
   ctx: AnalysisContext,
   rules: readonly Rule[],
-  onMitigated?: (o: MitigatedOutcome, stride: Stride) => void,
+  onMitigated?: (o: MitigatedOutcome, stride: Stride, subject: Subject) => void,
 ): RuleRun {
   const { graph } = ctx;
   const index = indexRules(rules, assumptionsByRule(graph.model.assumptions), graph.model.elements);
@@ -217,10 +225,10 @@ export function runRules(
     return lastKept;
   };
 
-  const recordOne = (state: RuleState, o: Outcome) => {
+  const recordOne = (state: RuleState, o: Outcome, subject: Subject) => {
     if (o.outcome === 'mitigated') {
       flat(o.reason);
-      mitigated(o, state.stride);
+      mitigated(o, state.stride, subject);
       return;
     }
     const assumption = state.assumptions === undefined ? undefined : assumptionFor(state.assumptions, o);
@@ -268,17 +276,17 @@ export function runRules(
     if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = kept(o.impact);
   };
   /** Most checks find nothing (a result comes back from one in seven): the loops below call this only for a result. */
-  const record = (state: RuleState, result: Outcome | readonly Outcome[]) => {
+  const record = (state: RuleState, result: Outcome | readonly Outcome[], subject: Subject) => {
     if (Array.isArray(result)) {
       const list = result as readonly Outcome[];
-      for (let i = 0; i < list.length; i++) recordOne(state, list[i]);
-    } else recordOne(state, result as Outcome);
+      for (let i = 0; i < list.length; i++) recordOne(state, list[i], subject);
+    } else recordOne(state, result as Outcome, subject);
   };
   runElementRules(ctx, index, record);
   runFlowRules(ctx, index.flow, record);
   for (const state of index.model) {
     const result = state.check(ctx);
-    if (result !== undefined) record(state, result);
+    if (result !== undefined) record(state, result, NO_SUBJECT);
   }
 
   return { findings, mitigations, suppressions };
@@ -299,7 +307,7 @@ const flattenFacts = (evidence: readonly EvidenceRef[]) => {
   for (let i = 0; i < evidence.length; i++) flat(evidence[i].fact);
 };
 
-type Record = (state: RuleState, result: Outcome | readonly Outcome[]) => void;
+type Record = (state: RuleState, result: Outcome | readonly Outcome[], subject: Subject) => void;
 const NO_RULES: never[] = [];
 
 // The loops over elements and over flows are functions of their own: each is compiled (on the stack, as it
@@ -314,19 +322,19 @@ function runElementRules(ctx: AnalysisContext, index: RuleIndex, record: Record)
     const byKind = elementRules(element);
     for (let r = 0; r < byKind.length; r++) {
       const result = byKind[r].check(element, ctx);
-      if (result !== undefined) record(byKind[r], result);
+      if (result !== undefined) record(byKind[r], result, i);
     }
     for (let j = 0; j < element.endpoints.length; j++) {
       const ep = element.endpoints[j];
       const any = index.endpointAny;
       for (let r = 0; r < any.length; r++) {
         const result = any[r].check(ep, element, ctx);
-        if (result !== undefined) record(any[r], result);
+        if (result !== undefined) record(any[r], result, i);
       }
       const byEndpoint = index.endpointByKind.get(ep.kind) ?? NO_RULES;
       for (let r = 0; r < byEndpoint.length; r++) {
         const result = byEndpoint[r].check(ep, element, ctx);
-        if (result !== undefined) record(byEndpoint[r], result);
+        if (result !== undefined) record(byEndpoint[r], result, i);
       }
     }
   }
@@ -350,7 +358,7 @@ function runFlowRules(ctx: AnalysisContext, flowRules: readonly RuleState<FlowRu
       if (state.from !== undefined && (s < 0 || state.from[s] === 0)) continue;
       if (state.to !== undefined && (t < 0 || state.to[t] === 0)) continue;
       const result = state.check(flow, ctx);
-      if (result !== undefined) record(state, result);
+      if (result !== undefined) record(state, result, ~k);
     }
   }
 }

@@ -7,13 +7,7 @@ import type { ComponentKind, RatedLevel } from '../types.js';
 import type { EvidenceRef, MitigatedOutcome, Outcome, ThreatOutcome } from './types.js';
 
 /** Who can reach an endpoint: its callers when the model restricts them, else whoever reaches the element. */
-export function endpointExposure(ep: Endpoint, element: Element, ctx: AnalysisContext): Exposure {
-  const callers = ep.callers;
-  if (!callers) return ctx.exposure(element.id);
-  for (let i = 0; i < callers.length; i++) if (ctx.isUntrustedSource(callers[i])) return 'internet';
-  for (let i = 0; i < callers.length; i++) if (ctx.exposure(callers[i]) !== 'internal') return 'indirect';
-  return 'internal';
-}
+export const endpointExposure = (ep: Endpoint, element: Element, ctx: AnalysisContext): Exposure => ctx.endpointExposure(ep, element);
 
 export function endpointLikelihood(ep: Endpoint, element: Element, ctx: AnalysisContext): RatedLevel {
   const exposure = endpointExposure(ep, element, ctx);
