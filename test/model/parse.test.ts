@@ -91,6 +91,12 @@ describe('parseModelText', () => {
     assert.deepEqual(brief(parseModelText(text, 'big.yaml').diagnostics), [`error ${FILE_TOO_LARGE}@1:1`]);
   });
 
+  it('takes the size in bytes from the caller that read the file, when given', () => {
+    const text = 'threatmap: 1\nsystem: { name: small }\n';
+    assert.deepEqual(brief(parseModelText(text, 'm.yaml', { bytes: MAX_MODEL_BYTES + 1 }).diagnostics), [`error ${FILE_TOO_LARGE}@1:1`]);
+    assert.deepEqual(parseModelText(text, 'm.yaml', { bytes: text.length }).diagnostics, []);
+  });
+
   it('reports an empty file and several documents', () => {
     assert.deepEqual(brief(parseModelText('# nothing yet\n', 'm.yaml').diagnostics), ['error empty-model@1:1']);
     assert.deepEqual(brief(parseModelText('', 'm.yaml').diagnostics), ['error empty-model@1:1']);
