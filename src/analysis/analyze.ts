@@ -1,6 +1,7 @@
 // The analysis pipeline: model graph -> crossings -> rules -> threats rated and ordered -> coverage,
 // attack surface, recommendations. Pure: no I/O, deterministic for the same model.
 import { displayPath } from '../model/diagnostics.js';
+import { flat } from '../model/flat.js';
 import { buildGraph } from '../model/graph.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Diagnostic, Model, ModelPath, SourceMap } from '../model/types.js';
@@ -217,7 +218,7 @@ function componentNamer(graph: ModelGraph): (f: RuleFinding, at: number) => stri
       if (name !== undefined) return name;
       const ep = graph.endpoints.get(f.endpoint);
       if (ep) {
-        name = `${graph.elements.get(ep.element)?.name ?? ep.element} ${ep.key}`;
+        name = flat(`${graph.elements.get(ep.element)?.name ?? ep.element} ${ep.key}`);
         endpointNames.set(f.endpoint, name);
         return name;
       }

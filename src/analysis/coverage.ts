@@ -1,5 +1,6 @@
 // The STRIDE coverage matrix: every (element or flow, category) pair ends as threat, mitigated (by which
 // control) or not applicable (and why), so a reader sees that nothing was skipped.
+import { flat } from '../model/flat.js';
 import type { ElementKind } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Element } from '../model/types.js';
@@ -329,7 +330,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
         const from = graph.flowSource[k];
         const to = graph.flowTarget[k];
         const name = `${(from >= 0 ? elements[from].name : undefined) ?? f.from} -> ${(to >= 0 ? elements[to].name : undefined) ?? f.to}`;
-        out[elementRows + k] = row(flowRow(k), f.id, 'flow', name);
+        out[elementRows + k] = row(flowRow(k), f.id, 'flow', flat(name));
       }
       return out;
     },

@@ -6,6 +6,7 @@ import type { AnalysisContext } from './context.js';
 import type {
   ElementGate, ElementRule, EndpointRule, EvidenceRef, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome,
 } from './rules/types.js';
+import { flat } from '../model/flat.js';
 import { ratingRank } from './risk.js';
 import type { RatedLevel, Stride } from './types.js';
 
@@ -292,17 +293,7 @@ export function runRules(
   return { findings, mitigations, suppressions };
 }
 
-/**
- * The texts of findings are templates: ropes of a few pieces each, hundreds of thousands of small objects
- * that live to the end of a run and that the garbage collector copies and marks one by one. Reading a
- * character makes V8 flatten a rope in place into one string (and the collector then drops the rope), while
- * its pieces are still young. The code read goes to a module variable so that the compiler cannot drop it.
- */
-let sink = 0;
-const flat = (s: string): string => {
-  sink ^= s.charCodeAt(0);
-  return s;
-};
+// The texts of findings are templates, ropes of a few pieces each (see model/flat.ts).
 const flattenFacts = (evidence: readonly EvidenceRef[]) => {
   for (let i = 0; i < evidence.length; i++) flat(evidence[i].fact);
 };

@@ -1,4 +1,5 @@
 // The attack surface in the method's six categories, listing the model's own entry points in each.
+import { flat } from '../model/flat.js';
 import type { Element, Endpoint } from '../model/types.js';
 import type { AnalysisContext, Exposure } from './context.js';
 import { endpointExposure } from './rules/helpers.js';
@@ -21,8 +22,8 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
   const add = (category: SurfaceCategory, id: string, name: string, detail: string, exposure: Exposure, loc: Element['loc']) => {
     let kept = details.get(detail);
     if (kept === undefined) {
-      kept = detail;
-      details.set(detail, detail);
+      kept = flat(detail);
+      details.set(kept, kept);
     }
     out.push({ category, id, name, detail: kept, exposed: exposure !== 'internal', exposure, loc });
   };
@@ -73,8 +74,8 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
     const methods = ep.methods.length ? `${ep.methods.join('|')} ` : '';
     const who = ep.public ? 'public' : `auth: ${ep.auth}`;
     const category: SurfaceCategory = AUTH_ENDPOINTS.has(ep.kind) ? 'Authentication' : 'Application';
-    add(category, ep.id, `${methods}${ep.route} (${e.name})`, `${ep.kind} endpoint, ${who}`, exposure, ep.loc);
-    if (ep.kind === 'admin') add('Human', ep.id, `${ep.route} (${e.name})`, 'administrators using it are phishing targets', exposure, ep.loc);
+    add(category, ep.id, flat(`${methods}${ep.route} (${e.name})`), `${ep.kind} endpoint, ${who}`, exposure, ep.loc);
+    if (ep.kind === 'admin') add('Human', ep.id, flat(`${ep.route} (${e.name})`), 'administrators using it are phishing targets', exposure, ep.loc);
   }
 
   for (let i = 0; i < elements.length; i++) {

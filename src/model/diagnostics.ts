@@ -1,5 +1,6 @@
 // Diagnostics as people read them: `file:line:col: error[code]: message`, like a compiler, so that
 // editors and CI logs turn them into links.
+import { flat } from './flat.js';
 import type { Diagnostic, ModelPath } from './types.js';
 
 const PLAIN_SEGMENT = /^[A-Za-z_$][A-Za-z0-9_$-]*$/;
@@ -13,7 +14,7 @@ export function displayPath(path: ModelPath): string {
     else if (PLAIN_SEGMENT.test(seg)) out += out === '' ? seg : `.${seg}`;
     else out += `[${JSON.stringify(seg)}]`;
   }
-  return out;
+  return flat(out);
 }
 
 /** A short, single-line rendering of a value found in the model, for `found:` lines. */

@@ -1,5 +1,6 @@
 // Turns a validated raw model into the normalised model: defaults applied so that models stay short
 // (an https flow is encrypted, a postgres element is a store, /login is a login endpoint...).
+import { flat } from './flat.js';
 import {
   AUTH_ALIASES, type AuthMethod, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType,
   ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, type TechTrait, TECHNOLOGIES, TRUST_ALIASES,
@@ -232,7 +233,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
       const epAuth = ep?.public ? 'none' : (resolveAuth(ep?.auth) ?? auth ?? 'none');
       const at = ['elements', id, 'endpoints', key];
       const endpoint: Endpoint = {
-        id: `${id}:${key}`,
+        id: flat(`${id}:${key}`),
         element: id,
         key,
         route: parsed.route,
@@ -302,7 +303,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
     const protocol = typeof value === 'string' ? value : d.protocol;
     const info = PROTOCOLS[protocol];
     return {
-      id: f.id ?? d.id ?? `${from}->${to}`,
+      id: f.id ?? d.id ?? flat(`${from}->${to}`),
       name: d.name,
       description: d.description,
       from,

@@ -1,6 +1,7 @@
 // Checks a parsed model against the schema and its own references, reporting every problem at once with
 // the file position, the path, what was found and what was expected. zod's issues are rephrased for
 // people who write YAML: "unknown key `contrls` (did you mean `controls`?)", never "invalid union".
+import { flat } from './flat.js';
 import { z } from 'zod';
 import { CONTROLS, ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
@@ -548,7 +549,7 @@ function checkReferences(r: Reporter, raw: Obj): RawFlowRef[] {
     if (f.details.endpoint !== undefined) checkFlowEndpoint(r, f, elements, endpointNames);
     if (f.from === undefined || f.to === undefined) continue;
     const explicit = typeof f.details.id === 'string' ? f.details.id : undefined;
-    const id = explicit ?? `${f.from}->${f.to}`;
+    const id = explicit ?? flat(`${f.from}->${f.to}`);
     f.id = id;
     const first = flowIds.get(id);
     if (first === undefined) {
