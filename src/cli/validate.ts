@@ -1,7 +1,7 @@
 // `threatmap validate`: check a model and print every problem with its position.
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import { checkRuleSettings, ruleDiagnostics } from '../analysis/rules/settings.js';
-import { formatDiagnostics, hasErrors, sortDiagnostics } from '../model/diagnostics.js';
+import { formatDiagnostics, hasErrors, plural, sortDiagnostics } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
 import { readModelFile, UserError } from './io.js';
@@ -14,7 +14,7 @@ export function validateAction(files: string[]): void {
     if (loaded.model) loaded.diagnostics.push(...ruleDiagnostics(checkRuleSettings(loaded.model, BUILTIN_RULES), loaded.source));
     if (loaded.diagnostics.length) process.stderr.write(formatDiagnostics(sortDiagnostics(loaded.diagnostics)));
     if (hasErrors(loaded.diagnostics)) failed = true;
-    else process.stdout.write(`${file}: valid (${loaded.model?.elements.length ?? 0} elements, ${loaded.model?.flows.length ?? 0} flows)\n`);
+    else process.stdout.write(`${file}: valid (${plural(loaded.model?.elements.length ?? 0, 'element')}, ${plural(loaded.model?.flows.length ?? 0, 'flow')})\n`);
   }
   if (failed) throw new UserError('', 2);
 }

@@ -73,7 +73,8 @@ export function formatDiagnostic(d: Diagnostic): string {
   return lines.join('\n');
 }
 
-const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+/** `1 flow`, `2 flows`: a count and its noun, for every message and report. */
+export const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** All diagnostics in a stable order, then a count line (`2 errors, 1 warning`). */
 export function formatDiagnostics(list: readonly Diagnostic[]): string {

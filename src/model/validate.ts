@@ -551,6 +551,13 @@ function checkReferences(r: Reporter, raw: Obj): RawFlowRef[] {
     const explicit = typeof f.details.id === 'string' ? f.details.id : undefined;
     const id = explicit ?? flat(`${f.from}->${f.to}`);
     f.id = id;
+    // Findings, coverage rows and diagrams name flows and elements (and boundaries) side by side.
+    if (explicit !== undefined && (elementIds.has(id) || sets.boundary.has(id))) {
+      r.error('duplicate-id', [...flowAt(f), 'id'], `flow id \`${id}\` is also the id of ${elementIds.has(id) ? 'an element' : 'a boundary'}`, {
+        hint: 'findings and coverage name flows and elements by id; give the flow an id of its own',
+      });
+      continue;
+    }
     const first = flowIds.get(id);
     if (first === undefined) {
       flowIds.set(id, f);

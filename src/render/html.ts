@@ -16,6 +16,8 @@ import { dotFromModel } from './diagram/dot.js';
 import { buildDiagram, type DiagramModel } from './diagram/model.js';
 import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 import { contentSecurityPolicy } from './html-csp.js';
+import { threatIdRuns } from './threat-ids.js';
+import { plural } from '../model/diagnostics.js';
 
 export interface HtmlOptions {
   /** The diagram as SVG markup (from renderSvg); without it the ASCII diagram is shown. */
@@ -53,7 +55,6 @@ export function inlineSvg(svg: string): string {
     .trim();
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const badge = (risk: string) => `<span class="badge risk-${esc(risk)}">${esc(risk)}</span>`;
 const statusTag = (status: string) => `<span class="status status-${esc(status)}">${esc(status)}</span>`;
 
@@ -310,14 +311,22 @@ function assetsSection(r: AnalysisResult): Section | undefined {
   return { id: 'tm-assets', title: 'Assets', body: body() };
 }
 
+const threatLink = (id: string) => `<a href="#${anchor(id)}">${esc(id)}</a>`;
+
+/** Links to the threats of a punch-list action; runs of neighbours link their ends (see threat-ids.ts). */
+function threatLinks(ids: readonly string[]): string {
+  const runs = threatIdRuns(ids);
+  if (runs === undefined) return ids.map(threatLink).join(', ');
+  const parts = runs.map((r) => (r.last === undefined ? threatLink(r.first) : `${threatLink(r.first)} to ${threatLink(r.last)}`));
+  return `${parts.join(', ')}; ${ids.length} threats`;
+}
+
 function recommendationsSection(r: AnalysisResult): Section | undefined {
   if (r.recommendations.length === 0) return undefined;
   function* body(): Generator<string> {
     yield '<ol>';
     for (const rec of r.recommendations) {
-      let links = '';
-      for (const id of rec.threats) links += `${links ? ', ' : ''}<a href="#${anchor(id)}">${esc(id)}</a>`;
-      yield `<li>${badge(rec.risk)} ${esc(rec.text)} <span class="muted">(${links})</span></li>`;
+      yield `<li>${badge(rec.risk)} ${esc(rec.text)} <span class="muted">(${threatLinks(rec.threats)})</span></li>`;
     }
     yield '</ol></section>';
   }

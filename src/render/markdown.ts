@@ -13,6 +13,8 @@ import { renderMermaid } from './diagram/mermaid.js';
 import { countsPhrase, isOpenThreat, uidOf } from '../track/triage.js';
 import { joinChunks, LineWriter } from './chunks.js';
 import { DETAILS_THRESHOLD } from './details.js';
+import { threatIdRuns } from './threat-ids.js';
+import { plural } from '../model/diagnostics.js';
 
 export { DETAILS_THRESHOLD };
 
@@ -57,7 +59,6 @@ export function fence(body: string, info = ''): string {
   return `${f}${info}\n${body.replace(/\n$/, '')}\n${f}`;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** A table's header and separator lines. */
 function tableHead(w: LineWriter, columns: readonly string[]): void {
@@ -287,29 +288,12 @@ function* recommendationsSection(w: LineWriter, r: AnalysisResult): Generator<st
 }
 
 /** Past this many threats, an action's list gives runs of consecutive ids as ranges, and a count. */
-const LISTED_THREATS = 10;
-
-/**
- * The threats of a punch-list action. In a large model one action covers hundreds of threats, mostly
- * neighbours in report order: `T693 to T1123, T1130; 432 threats` says the same as 432 ids.
- */
+/** The threats of a punch-list action: their ids, or runs of them and a count in a large model. */
 export function threatIdList(ids: readonly string[]): string {
-  if (ids.length <= LISTED_THREATS) return ids.join(', ');
-  const parts: string[] = [];
-  let i = 0;
-  while (i < ids.length) {
-    const first = threatNumber(ids[i]);
-    let j = i;
-    while (first >= 0 && j + 1 < ids.length && threatNumber(ids[j + 1]) === first + (j + 1 - i)) j++;
-    if (j - i >= 2) parts.push(`${ids[i]} to ${ids[j]}`);
-    else for (let k = i; k <= j; k++) parts.push(ids[k]);
-    i = j + 1;
-  }
-  return `${parts.join(', ')}; ${ids.length} threats`;
+  const runs = threatIdRuns(ids);
+  if (runs === undefined) return ids.join(', ');
+  return `${runs.map((r) => (r.last === undefined ? r.first : `${r.first} to ${r.last}`)).join(', ')}; ${ids.length} threats`;
 }
-
-/** The number of a report id `T<n>`, -1 for any other id. */
-const threatNumber = (id: string): number => (/^T\d+$/.test(id) ? Number(id.slice(1)) : -1);
 
 /** One section per threat, with the reasons for its ratings and every piece of evidence. */
 function fullDetails(w: LineWriter, r: AnalysisResult): Generator<string> {

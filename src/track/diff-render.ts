@@ -3,11 +3,11 @@ import { cell, inline } from '../render/markdown.js';
 import type { CrossingRef, EntryPointRef, ResultDiff, ThreatRef } from './diff.js';
 import { countsPhrase } from './triage.js';
 import type { RiskCounts } from './types.js';
+import { plural } from '../model/diagnostics.js';
 
 /** The first line of the comment: CI jobs find their earlier comment by it and update it in place. */
 export const DIFF_MARKER = '<!-- threatmap-diff -->';
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const code = (text: string) => `\`${text.replace(/`/g, "'").replace(/[\r\n]+/g, ' ')}\``;
 
 function table(header: string[], rows: string[][]): string[] {

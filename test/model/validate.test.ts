@@ -116,6 +116,13 @@ describe('validateModel', () => {
     assert.match(find(r.diagnostics, 'unknown-kind', 11).hint ?? '', /kind: external\|process\|store/);
   });
 
+  it('reports a flow id that is also an element or boundary id', () => {
+    const r = check(minimal('  web: { kind: process }\n  api: { kind: process }', 'boundaries:\n  zone: {}\nflows:\n  - web -> api: { protocol: https, id: api }\n  - api -> web: { protocol: https, id: zone }\n'));
+    assert.deepEqual(brief(r.diagnostics), ['error duplicate-id@9:36', 'error duplicate-id@10:36']);
+    assert.equal(r.diagnostics[0].message, 'flow id `api` is also the id of an element');
+    assert.equal(r.diagnostics[1].message, 'flow id `zone` is also the id of a boundary');
+  });
+
   it('reports a boundary inside itself', () => {
     const r = check(minimal('  a: { kind: process }', 'boundaries:\n  b: { in: b }\n'));
     assert.deepEqual(brief(r.diagnostics), ['error boundary-cycle@6:8']);

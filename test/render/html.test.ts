@@ -99,6 +99,16 @@ describe('HTML report markup', () => {
     assert.equal([...await renderHtmlReportChunks(r)].join(''), html);
   });
 
+  it('links the threats of a large punch-list action as runs and a count, as the Markdown report lists them', () => {
+    const r = analyzeText(generateModelText({ elements: 200, seed: 1 }), 'generated.yaml');
+    const link = (id: string) => `<a href="#tm-t-${id}">${id}</a>`;
+    const few = r.recommendations.find((rec) => rec.threats.length <= 10)!;
+    const many = { ...r.recommendations[0], threats: ['T3', 'T4', 'T5', 'T6', 'T8', 'T9', 'T11', 'T12', 'T13', 'T14', 'T20'] };
+    const html = renderHtml({ ...r, recommendations: [many, few] });
+    assert.ok(html.includes(`(${link('T3')} to ${link('T6')}, ${link('T8')}, ${link('T9')}, ${link('T11')} to ${link('T14')}, ${link('T20')}; 11 threats)`));
+    assert.ok(html.includes(`(${few.threats.map(link).join(', ')})`));
+  });
+
   it('when even the overview is too large, shows the text overview, in pieces', async () => {
     const r = analyzeText(generateModelText({ elements: 1000, seed: 1 }), 'generated.yaml');
     const pieces = [...await renderHtmlReportChunks(r)];
