@@ -115,7 +115,8 @@ function diagramSection(r: AnalysisResult, options: HtmlOptions): Section {
   else {
     let ascii: string;
     try {
-      ascii = renderAscii(r, { width: options.width ?? 140 });
+      // The page's own note above says why the elements are not drawn.
+      ascii = renderAscii(r, { width: options.width ?? 140, note: !options.diagramNote });
     } catch (e) {
       ascii = `(the diagram could not be drawn: ${e instanceof Error ? e.message : String(e)})`;
     }

@@ -14,6 +14,8 @@ export interface AsciiOptions extends DiagramOptions {
   unicode?: boolean;
   /** A legend line under the diagram (default true). */
   legend?: boolean;
+  /** The note above an overview saying why the elements are not drawn (default true); off where the page says it. */
+  note?: boolean;
 }
 
 export interface AsciiBox {
@@ -143,12 +145,14 @@ export function layoutAscii(result: AnalysisResult, options: AsciiOptions = {}):
 function overviewInstead(
   result: AnalysisResult, options: AsciiOptions, cs: Charset, width: number, legend: boolean, nodes: number, edges: number,
 ): AsciiDiagram {
-  const note =
-    `Note: ${nodes} elements and ${edges} flows do not fit a readable diagram ` +
-    `${width} columns wide; showing one box per trust boundary, flows aggregated with counts.`;
   const over = buildDiagram(result, { ...options, detail: 'boundaries' });
   const overTooBig = over.nodes.length > MAX_NODES || over.edges.length > MAX_EDGES;
-  const drawn = (overTooBig ? undefined : attempt(over, options, cs, width)) ?? listing(over, cs, width);
+  const boxes = overTooBig ? undefined : attempt(over, options, cs, width);
+  const drawn = boxes ?? listing(over, cs, width);
+  // The note says what is shown instead: boundary boxes, or (when even those do not fit) a list of them.
+  const note = options.note === false ? undefined
+    : `Note: ${nodes} elements and ${edges} flows do not fit a readable diagram ${width} columns wide; ` +
+      (boxes ? 'showing one box per trust boundary, flows aggregated with counts.' : 'listing the trust boundaries and the flows between them, with counts.');
   return finish({ ...drawn, overview: true, note }, cs, width, legend && drawn.boxes.length > 0);
 }
 
