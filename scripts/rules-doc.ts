@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyze } from '../src/analysis/analyze.js';
+import { exampleText } from '../src/analysis/rules/example.js';
 import { RULE_FAMILIES, BUILTIN_RULES } from '../src/analysis/rules/index.js';
 import type { Rule } from '../src/analysis/rules/types.js';
 import { RISKS, STRIDE_NAMES, type Risk } from '../src/analysis/types.js';
@@ -187,7 +188,7 @@ function catalogueSection(): string[] {
         `- **References:** ${r.references.join(', ')}`,
         '',
         '```yaml',
-        ...r.example.split('\n'),
+        ...exampleText(r).split('\n'),
         '```',
         '',
       );

@@ -3,6 +3,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { exampleText } from '../analysis/rules/example.js';
 import { BUILTIN_RULES, familyOf } from '../analysis/rules/index.js';
 import { clashingIds, loadRulesText } from '../analysis/rules/settings.js';
 import type { Rule } from '../analysis/rules/types.js';
@@ -86,8 +87,8 @@ export function explainRule(rule: Rule): string {
     wrap('Punch list:', rule.action.text.replace('{targets}', '<what to fix>')),
     wrap('References:', rule.references.length ? rule.references.join(', ') : '(none)'),
     '',
-    'Example that triggers it:',
-    ...rule.example.split('\n').map((l) => `  ${l}`),
+    'Example that triggers it (a whole model):',
+    ...exampleText(rule).split('\n').map((l) => `  ${l}`),
     '',
     `Tune it per model:  rules: { disable: [${rule.id}] }   or   rules: { override: { ${rule.id}: { likelihood: low, reason: ... } } }`,
     '',

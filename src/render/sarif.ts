@@ -3,6 +3,7 @@
 // about, and partialFingerprints from the threat's stable key so that alerts persist across commits
 // (line moves and renumbering do not reopen them). Reads only the result and the rule metadata.
 import type { Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
+import { exampleText } from '../analysis/rules/example.js';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
 import { riskRank } from '../analysis/risk.js';
@@ -57,7 +58,8 @@ function ruleHelp(meta: RuleMeta | undefined, sample: Threat): { text: string; m
     '',
     `Run \`threatmap rules show ${sample.ruleId}\` for the rule in full.`,
   ].join('\n');
-  const fence = meta ? '`'.repeat(Math.max(3, ...[...meta.example.matchAll(/`+/g)].map((m) => m[0].length + 1))) : '```';
+  const example = meta ? exampleText(meta) : '';
+  const fence = '`'.repeat(Math.max(3, ...[...example.matchAll(/`+/g)].map((m) => m[0].length + 1)));
   const markdown = [
     `**${title}** (STRIDE: ${sample.stride}, ${STRIDE_NAMES[sample.stride]})`,
     '',
@@ -70,10 +72,10 @@ function ruleHelp(meta: RuleMeta | undefined, sample: Threat): { text: string; m
       '',
       `**Mitigated by the controls:** ${meta.mitigatedBy.map((c) => `\`${c}\``).join(', ')}`,
       '',
-      '**A model fragment that triggers it:**',
+      '**A model that triggers it:**',
       '',
       `${fence}yaml`,
-      meta.example,
+      example,
       fence,
     ] : []),
     ...(references.length ? ['', `**References:** ${references.join(', ')}`] : []),

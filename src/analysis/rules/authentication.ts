@@ -29,7 +29,7 @@ export const sessionHijacking: ElementRule = {
   mitigatedBy: SESSION_CONTROLS,
   references: ['CWE-384', 'CWE-614', 'CAPEC-593', 'OWASP ASVS V3'],
   rating: 'Likelihood Medium (needs XSS, a network position or a fixation bug); impact Medium (one user\'s account), High when the sessions reach restricted data.',
-  example: 'api: { kind: process, auth: session-cookie }\nflows: [ { browser -> api: https } ]',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api, auth: session-cookie }\nflows:\n  - visitor -> api: https',
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -72,7 +72,7 @@ export const credentialStuffing: EndpointRule = {
   mitigatedBy: STUFFING_CONTROLS,
   references: ['CWE-307', 'CAPEC-600', 'OWASP ASVS V2.2'],
   rating: 'Likelihood High when reachable from the internet (public tooling), Medium otherwise; impact Medium (individual accounts), High when accounts reach restricted data.',
-  example: "api:\n  kind: process\n  endpoints:\n    /login: { public: true }",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /login: { public: true }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['login'],
   check(ep, element, ctx) {
@@ -113,7 +113,7 @@ export const missingAuthentication: ElementRule = {
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CAPEC-115', 'OWASP Top 10 A07', 'OWASP ASVS V1.2'],
   rating: 'Likelihood High (anyone on the internet, no skill needed); impact from the confidentiality or integrity (the higher) of the data the service handles.',
-  example: "assets:\n  pii: { classification: confidential }\nelements:\n  app: { type: api, in: internal, handles: [pii] }\nflows:\n  - visitor -> app: https",
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  app: { type: api, handles: [pii] }\nflows:\n  - visitor -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -157,7 +157,7 @@ export const weakAuthentication: FlowRule = {
   mitigatedBy: ['mfa', 'ip-allowlist', 'vpn'],
   references: ['CWE-1390', 'CWE-521', 'CAPEC-49', 'OWASP ASVS V2.1'],
   rating: 'Likelihood High from the internet (password spraying with public tools), Medium otherwise; impact Medium, High when the target handles restricted data.',
-  example: 'flows:\n  - partner -> api: { protocol: https, auth: basic }',
+  example: 'elements:\n  partner: { type: third-party }\n  api: { type: api }\nflows:\n  - partner -> api: { protocol: https, auth: basic }',
   appliesTo: 'flow',
   gate: { auth: [...WEAK_AUTH] },
   check(flow, ctx) {
@@ -228,7 +228,7 @@ export const insecurePasswordReset: EndpointRule = {
   mitigatedBy: RESET_CONTROLS,
   references: ['CWE-640', 'CAPEC-50', 'OWASP ASVS V2.5'],
   rating: 'Likelihood Medium (needs a flaw in token handling or access to the victim\'s mail); impact Medium (one account), High when accounts reach restricted data.',
-  example: "api:\n  kind: process\n  endpoints:\n    /password/forgot: { public: true }",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /password/forgot: { public: true }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['password-reset'],
   check(ep, element, ctx) {
@@ -262,7 +262,7 @@ export const missingTokenValidation: ElementRule = {
   mitigatedBy: TOKEN_CONTROLS,
   references: ['CWE-347', 'CWE-287', 'CAPEC-196', 'OWASP ASVS V3.5'],
   rating: 'Likelihood Medium (forging needs a validation flaw, found with public tools); impact High (any identity, including admins).',
-  example: 'api: { type: api, auth: jwt }\nflows:\n  - client -> api: { protocol: https, auth: jwt }',
+  example: 'elements:\n  client: { type: third-party }\n  api: { type: api, auth: jwt }\nflows:\n  - client -> api: { protocol: https, auth: jwt }',
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -294,7 +294,7 @@ export const unauthenticatedStoreAccess: FlowRule = {
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-284', 'CAPEC-115'],
   rating: 'Likelihood Medium (needs network access to the store), High when the caller is in an untrusted zone; impact from the confidentiality of the stored data.',
-  example: "assets:\n  pii: { classification: confidential }\nelements:\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - api -> db: mongodb",
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - api -> db: mongodb+tls",
   appliesTo: 'flow',
   gate: { auth: ['none'], to: { kinds: ['store'] } },
   check(flow, ctx) {
@@ -359,7 +359,7 @@ export const unauthenticatedDevice: FlowRule = {
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
   rating: 'Likelihood High (device protocols are easy to replay); impact from the integrity of the data the devices send, Medium by default.',
-  example: 'sensor: { type: device }\nflows:\n  - sensor -> ingest: mqtts',
+  example: 'elements:\n  sensor: { type: device }\n  ingest: { type: service }\nflows:\n  - sensor -> ingest: mqtts',
   appliesTo: 'flow',
   gate: { auth: ['none'], from: { types: ['device'] } },
   check(flow, ctx) {
@@ -391,7 +391,7 @@ export const unauthenticatedPartnerCall: FlowRule = {
   mitigatedBy: ['authentication', 'ip-allowlist', 'signature-verification'],
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
   rating: 'Likelihood High (anyone who finds the address); impact from the integrity of what the partner sends, Medium by default.',
-  example: 'carrier: { type: third-party }\nflows:\n  - carrier -> api: https',
+  example: 'elements:\n  carrier: { type: third-party }\n  api: { type: api }\nflows:\n  - carrier -> api: https',
   appliesTo: 'flow',
   gate: { auth: ['none'], from: {}, to: { kinds: ['process'] } },
   check(flow, ctx) {
@@ -432,7 +432,7 @@ export const oauthStateMissing: EndpointRule = {
   mitigatedBy: ['csrf-protection'],
   references: ['CWE-352', 'CAPEC-62', 'OWASP ASVS V51.7'],
   rating: 'Likelihood Medium (needs luring the victim to a crafted link); impact Medium (the victim works in the attacker\'s account, or one account is taken over).',
-  example: "api:\n  kind: process\n  endpoints:\n    /oauth/callback: { public: true }",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /oauth/callback: { public: true }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['callback'],
   check(ep, element, ctx) {

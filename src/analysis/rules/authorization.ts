@@ -29,7 +29,7 @@ export const exposedAdmin: EndpointRule = {
   mitigatedBy: ADMIN_CONTROLS,
   references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
   rating: 'Likelihood High when reachable from the internet without MFA (scanners find admin paths), Medium with MFA or when reachable only indirectly; impact High (full compromise).',
-  example: "api:\n  kind: process\n  endpoints:\n    /admin: { auth: session-cookie }\nflows:\n  - browser -> api: https",
+  example: "elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: session-cookie }\nflows:\n  - ops -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['admin'],
   check(ep, element, ctx) {
@@ -61,7 +61,7 @@ export const sharedCredentials: ModelRule = {
   mitigatedBy: ['per-service credentials'],
   references: ['CWE-1391', 'CWE-250', 'CWE-522', 'CAPEC-560'],
   rating: 'Likelihood Medium (needs one of the services compromised first); impact from the confidentiality or integrity (the higher) of the data in the store.',
-  example: "flows:\n  - orders -> db: { protocol: sql+tls, credential: app-db }\n  - billing -> db: { protocol: sql+tls, credential: app-db }",
+  example: "elements:\n  orders: { type: service }\n  billing: { type: service }\n  db: { tech: postgres }\nflows:\n  - orders -> db: { protocol: sql+tls, credential: app-db }\n  - billing -> db: { protocol: sql+tls, credential: app-db }",
   appliesTo: 'model',
   check(ctx) {
     const byCredential = flowsByCredential(ctx);
@@ -138,7 +138,7 @@ export const exposedAdminPanel: ElementRule = {
   mitigatedBy: ADMIN_CONTROLS,
   references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
   rating: 'Likelihood High from the internet without MFA, Medium with MFA or when reachable only indirectly; impact High (administrative control).',
-  example: 'backoffice: { type: admin-panel }\nflows:\n  - staff -> backoffice: https',
+  example: 'elements:\n  staff: { type: admin, tech: browser }\n  backoffice: { type: admin-panel }\nflows:\n  - staff -> backoffice: https',
   appliesTo: 'element',
   kinds: ['process'],
   types: ['admin-panel'],
@@ -226,7 +226,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   mitigatedBy: OBJECT_CONTROLS,
   references: ['CWE-639', 'CWE-284', 'CAPEC-1', 'OWASP API1:2023', 'OWASP Top 10 A01'],
   rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium otherwise; impact from the confidentiality of the data (High for confidential data: every user\'s records).',
-  example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /profile: { auth: jwt, returns: [profile] }",
+  example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [profile] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
   check(ep, element, ctx) {
@@ -324,7 +324,7 @@ export const excessiveCloudPermissions: ElementRule = {
   mitigatedBy: ['least-privilege'],
   references: ['CWE-250', 'CWE-732', 'CAPEC-122', 'OWASP Top 10 A01'],
   rating: 'Likelihood Medium when the workload is reachable from an untrusted zone, Low otherwise; impact High (the cloud account).',
-  example: 'deployer: { type: service }\nflows:\n  - deployer -> cloud: { protocol: cloud-api, auth: iam }',
+  example: 'elements:\n  deployer: { type: service }\n  cloud: { type: third-party }\nflows:\n  - deployer -> cloud: { protocol: cloud-api, auth: iam }',
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -372,7 +372,7 @@ export const privilegedProcessExposed: ElementRule = {
   mitigatedBy: ['sandboxing', 'least-privilege'],
   references: ['CWE-250', 'CWE-269', 'CAPEC-69'],
   rating: 'Likelihood Medium (needs a code-execution flaw); impact High (the host).',
-  example: 'agent: { type: service, privileged: true }\nflows:\n  - visitor -> agent: https',
+  example: 'elements:\n  visitor: { tech: browser }\n  agent: { type: service, privileged: true }\nflows:\n  - visitor -> agent: https',
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {

@@ -28,7 +28,7 @@ export const noRateLimiting: EndpointRule = {
   mitigatedBy: RATE_CONTROLS,
   references: ['CWE-770', 'CWE-400', 'CAPEC-125', 'OWASP API4:2023'],
   rating: 'Likelihood High for unauthenticated endpoints reachable from the internet (a script suffices), Medium behind authentication or through other components; impact Medium (downtime).',
-  example: "api:\n  kind: process\n  endpoints:\n    /search: { public: true }\nflows:\n  - browser -> api: https",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /search: { public: true }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
   check(ep, element, ctx) {
@@ -67,7 +67,7 @@ export const noCircuitBreaker: ModelRule = {
   mitigatedBy: RESILIENCE_CONTROLS,
   references: ['CWE-400', 'CWE-1088', 'CAPEC-227'],
   rating: 'Likelihood Medium (a partial outage or deliberate load on one dependency); impact Medium (downtime of the callers).',
-  example: 'orders: { kind: process, in: internal }\npayments: { kind: process, in: internal }\nflows:\n  - orders -> payments: https',
+  example: 'elements:\n  orders: { type: service }\n  payments: { type: service }\nflows:\n  - orders -> payments: https',
   appliesTo: 'model',
   check(ctx) {
     const { graph } = ctx;
@@ -163,7 +163,7 @@ export const unboundedQuery: EndpointRule = {
   mitigatedBy: QUERY_CONTROLS,
   references: ['CWE-400', 'CWE-770', 'CAPEC-130', 'OWASP API4:2023'],
   rating: 'Likelihood High for public endpoints reachable from the internet, Medium otherwise; impact Medium (the service and its database slow down).',
-  example: "api:\n  kind: process\n  endpoints:\n    /graphql: { auth: jwt }",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /graphql: { auth: jwt }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['search', 'export', 'graphql'],
   check(ep, element, ctx) {
@@ -194,7 +194,7 @@ export const unboundedUpload: EndpointRule = {
   mitigatedBy: UPLOAD_SIZE,
   references: ['CWE-400', 'CWE-770', 'CAPEC-130', 'OWASP API4:2023'],
   rating: 'Likelihood High for public uploads from the internet, Medium behind authentication; impact Medium (storage and workers exhausted).',
-  example: "api:\n  kind: process\n  endpoints:\n    /upload: { auth: session-cookie }",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /upload: { auth: session-cookie }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['upload'],
   check(ep, element, ctx) {
@@ -226,7 +226,7 @@ export const singlePointOfFailure: ElementRule = {
   mitigatedBy: SPOF_CONTROLS,
   references: ['CWE-400', 'CWE-1088', 'CAPEC-607'],
   rating: 'Likelihood Low (a crash or an outage: luck); impact High when the component is internet-facing or three or more components depend on it, Medium otherwise.',
-  example: 'db: { tech: postgres, replicas: 1 }\nflows:\n  - api -> db: sql+tls',
+  example: 'elements:\n  api: { type: api }\n  db: { tech: postgres, replicas: 1 }\nflows:\n  - api -> db: sql+tls',
   appliesTo: 'element',
   kinds: ['process', 'store'],
   check(element, ctx) {
@@ -261,7 +261,7 @@ export const cacheStampede: ElementRule = {
   mitigatedBy: ['request-coalescing'],
   references: ['CWE-400', 'CAPEC-130'],
   rating: 'Likelihood Medium (happens under normal peak load); impact Medium (the database slows or falls over).',
-  example: "cache: { tech: redis, stores: [catalog] }\ndb: { tech: postgres, stores: [catalog] }\nflows:\n  - api -> cache: rediss\n  - api -> db: sql+tls",
+  example: "assets:\n  catalog: { classification: public }\nelements:\n  api: { type: api }\n  cache: { tech: redis, stores: [catalog] }\n  db: { tech: postgres, stores: [catalog] }\nflows:\n  - api -> cache: rediss\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
   types: ['cache'],
@@ -315,7 +315,7 @@ export const noTimeoutsExternal: FlowRule = {
   mitigatedBy: EXTERNAL_CALL_CONTROLS,
   references: ['CWE-400', 'CWE-1088', 'CAPEC-227'],
   rating: 'Likelihood Medium (provider outages happen, or an attacker slows the provider); impact Medium (the caller stops responding).',
-  example: 'mailer: { type: third-party }\nflows:\n  - api -> mailer: https',
+  example: 'elements:\n  api: { type: api }\n  mailer: { type: third-party }\nflows:\n  - api -> mailer: https',
   appliesTo: 'flow',
   gate: { from: { kinds: ['process'] } },
   check(flow, ctx) {
@@ -352,7 +352,7 @@ export const noDdosProtection: ElementRule = {
   mitigatedBy: ['ddos-protection'],
   references: ['CWE-400', 'CAPEC-125', 'CAPEC-482'],
   rating: 'Likelihood Medium (DDoS for hire is cheap, but someone must want it); impact High (the service is offline and availability is rated high).',
-  example: "assets:\n  uptime: { kind: resource, availability: high }\nelements:\n  web: { type: web-server }\nflows:\n  - visitor -> web: https",
+  example: "assets:\n  uptime: { kind: resource, availability: high }\nelements:\n  visitor: { tech: browser }\n  web: { type: web-server }\nflows:\n  - visitor -> web: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {

@@ -58,7 +58,7 @@ export const backupsNotIsolated: ElementRule = {
   mitigatedBy: ['immutable-backups'],
   references: ['CWE-1188', 'CAPEC-268', 'CAPEC-607'],
   rating: 'Likelihood Low (needs production credentials first); impact High (no way back after ransomware).',
-  example: "snapshots: { type: backups }\nflows:\n  - db -> snapshots: https",
+  example: "elements:\n  backup-job: { type: worker }\n  snapshots: { type: backups }\nflows:\n  - backup-job -> snapshots: https",
   appliesTo: 'element',
   kinds: ['store'],
   types: ['backups'],
@@ -125,7 +125,7 @@ export const sensitiveDataInLogs: ElementRule = {
   mitigatedBy: ['log-sanitization'],
   references: ['CWE-532', 'CWE-359', 'CAPEC-215', 'OWASP ASVS V7.1'],
   rating: 'Likelihood Medium (logs are widely readable); impact from the confidentiality of what is logged.',
-  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  logs: { type: logs }\nflows:\n  - api -> logs: { protocol: https, data: [pii] }",
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  api: { type: api }\n  logs: { type: logs }\nflows:\n  - api -> logs: { protocol: https, data: [pii] }",
   appliesTo: 'element',
   kinds: ['store'],
   types: ['logs'],
@@ -215,7 +215,7 @@ export const secretsInConfig: ModelRule = {
   mitigatedBy: ['secrets-management'],
   references: ['CWE-798', 'CWE-260', 'CWE-312', 'CAPEC-191', 'OWASP ASVS V14.1'],
   rating: 'Likelihood Low (needs access to a repository, image, host or log where they leak); impact from the confidentiality of the data the secrets unlock, High by default.',
-  example: 'api: { type: api }\ndb: { tech: postgres }\nflows:\n  - api -> db: { protocol: sql+tls, auth: password }',
+  example: 'elements:\n  api: { type: api }\n  db: { tech: postgres }\nflows:\n  - api -> db: { protocol: sql+tls, auth: password }',
   appliesTo: 'model',
   check(ctx) {
     const holders: Element[] = [];

@@ -19,7 +19,7 @@ export const verboseErrors: ElementRule = {
   mitigatedBy: ['generic-errors'],
   references: ['CWE-209', 'CWE-200', 'CAPEC-54', 'OWASP ASVS V7.4'],
   rating: 'Likelihood Medium (needs triggering specific failures); impact Medium (fragments of records, not bulk data).',
-  example: "assets:\n  pii: { classification: confidential }\nelements:\n  api: { kind: process, handles: [pii] }",
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api: { type: api, handles: [pii] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -55,7 +55,7 @@ export const accountEnumeration: EndpointRule = {
   mitigatedBy: ENUMERATION_CONTROLS,
   references: ['CWE-204', 'CWE-203', 'CAPEC-575', 'OWASP ASVS V2.2'],
   rating: 'Likelihood High when reachable from the internet (scriptable), Medium otherwise; impact Low (who has an account), Medium when registration of the address is itself sensitive.',
-  example: "api:\n  kind: process\n  endpoints:\n    /register: { public: true }",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /register: { public: true }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['register', 'login', 'password-reset'],
   check(ep, element, ctx) {
@@ -119,7 +119,7 @@ export const unauthenticatedSensitiveEndpoint: EndpointRule = {
   mitigatedBy: ['authentication', 'data-masking'],
   references: ['CWE-306', 'CWE-200', 'CAPEC-116', 'OWASP API3:2023'],
   rating: 'Likelihood High from the internet (no skill), Medium otherwise; impact from the confidentiality of the data returned.',
-  example: "assets:\n  pii: { classification: confidential }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /customers: { public: true, returns: [pii] }",
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /customers: { public: true, returns: [pii] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
   check(ep, element, ctx) {
@@ -152,7 +152,7 @@ export const excessiveDataExposure: EndpointRule = {
   mitigatedBy: ['data-masking'],
   references: ['CWE-213', 'CWE-359', 'CAPEC-116', 'OWASP API3:2023'],
   rating: 'Likelihood High for public endpoints from the internet, Medium otherwise (needs an account or a foothold); impact High (restricted data).',
-  example: "assets:\n  cards: { type: payment, classification: restricted }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /wallet: { auth: jwt, returns: [cards] }",
+  example: "assets:\n  cards: { type: payment, classification: restricted }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /wallet: { auth: jwt, returns: [cards] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
   check(ep, element, ctx) {
@@ -184,7 +184,7 @@ export const apiKeyInClient: FlowRule = {
   mitigatedBy: ['least-privilege'],
   references: ['CWE-798', 'CWE-522', 'CAPEC-191', 'OWASP MASVS-STORAGE'],
   rating: 'Likelihood High (the key is extracted with public tools); impact Medium (whatever the key allows), High when the target handles restricted data.',
-  example: 'app: { tech: mobile-app }\nflows:\n  - app -> api: { protocol: https, auth: api-key }',
+  example: 'elements:\n  app: { tech: mobile-app }\n  api: { type: api }\nflows:\n  - app -> api: { protocol: https, auth: api-key }',
   appliesTo: 'flow',
   gate: { auth: ['api-key'] },
   check(flow, ctx) {

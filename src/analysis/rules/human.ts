@@ -20,7 +20,7 @@ export const privilegedUserPhishing: ElementRule = {
   mitigatedBy: ['mfa'],
   references: ['CWE-308', 'CAPEC-98', 'CAPEC-163', 'OWASP Top 10 A07'],
   rating: 'Likelihood Medium (targeted phishing needs some skill); impact High for admins and developers, Medium for support staff (customer data).',
-  example: 'ops: { type: admin }\ntools: { type: service }\nflows:\n  - ops -> tools: https',
+  example: 'elements:\n  ops: { type: admin }\n  tools: { type: service }\nflows:\n  - ops -> tools: https',
   appliesTo: 'element',
   kinds: ['external'],
   check(person, ctx) {

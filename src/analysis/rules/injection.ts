@@ -27,7 +27,7 @@ export const sqlInjection: ElementRule = {
   mitigatedBy: SQL_CONTROLS,
   references: ['CWE-89', 'CAPEC-66', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
   rating: 'Likelihood High when reachable from the internet (automated with public tools), Medium otherwise; impact from the confidentiality of the data in the database.',
-  example: "api: { kind: process }\ndb: { tech: postgres }\nflows:\n  - browser -> api: https\n  - api -> db: sql+tls",
+  example: "elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -121,7 +121,7 @@ export const nosqlInjection = downstreamInjection({
   mitigation: 'Build queries with typed query builders, reject operator objects (`$ne`, `$where`) in input, validate input against a schema, and disable server-side JavaScript.',
   action: 'Validate input and build NoSQL queries safely in {targets}',
   references: ['CWE-943', 'CAPEC-676', 'OWASP Top 10 A03'],
-  example: "api: { type: api }\ndb: { tech: mongodb }\nflows:\n  - visitor -> api: https\n  - api -> db: mongodb+tls",
+  example: "elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: mongodb }\nflows:\n  - visitor -> api: https\n  - api -> db: mongodb+tls",
 });
 
 export const ldapInjection = downstreamInjection({
@@ -135,7 +135,7 @@ export const ldapInjection = downstreamInjection({
   mitigation: 'Escape every value placed in an LDAP filter or DN (RFC 4515), validate input against allow-lists, and bind with a read-only account.',
   action: 'Escape LDAP filters and validate input in {targets}',
   references: ['CWE-90', 'CAPEC-136', 'OWASP Top 10 A03'],
-  example: "portal: { type: web-app }\ndirectory: { tech: active-directory }\nflows:\n  - visitor -> portal: https\n  - portal -> directory: ldaps",
+  example: "elements:\n  visitor: { tech: browser }\n  portal: { type: web-app }\n  directory: { tech: active-directory }\nflows:\n  - visitor -> portal: https\n  - portal -> directory: ldaps",
 });
 
 /** Untrusted data reaches the element: it is exposed, or it consumes a broker fed by exposed producers. */
@@ -218,7 +218,7 @@ export const commandInjection = interpreterRule({
   action: 'Sandbox and allow-list the input of {targets}',
   references: ['CWE-78', 'CWE-88', 'CAPEC-88', 'OWASP Top 10 A03'],
   rating: 'Likelihood Medium (needs a crafted input matching a known flaw); impact High (code execution).',
-  example: 'thumbnails: { tech: imagemagick }\nflows:\n  - api -> thumbnails: https   # api is internet-facing',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  thumbnails: { tech: imagemagick }\nflows:\n  - visitor -> api: https\n  - api -> thumbnails: https',
   direct: { level: 'Medium', reason: 'crafted files and arguments for these tools are public: some skill' },
   verb: 'runs external commands or converters on its input',
   impact: () => rated('High', 'commands run on the host: full compromise'),
@@ -237,7 +237,7 @@ export const templateInjection = interpreterRule({
   action: 'Keep user input out of templates (sandboxed rendering) in {targets}',
   references: ['CWE-1336', 'CWE-94', 'CAPEC-242', 'OWASP Top 10 A03'],
   rating: 'Likelihood Low (needs a code path that renders input as a template); impact High (code execution).',
-  example: 'site: { tech: flask }\nflows:\n  - visitor -> site: https',
+  example: 'elements:\n  visitor: { tech: browser }\n  site: { tech: flask }\nflows:\n  - visitor -> site: https',
   verb: 'renders server-side templates',
   direct: { level: 'Low', reason: 'only where input becomes part of a template: needs a specific coding mistake' },
   internetOnly: true,
@@ -257,7 +257,7 @@ export const insecureDeserialization = interpreterRule({
   action: 'Replace native deserialisation of untrusted data in {targets}',
   references: ['CWE-502', 'CAPEC-586', 'OWASP Top 10 A08'],
   rating: 'Likelihood Medium when it consumes messages from exposed producers, Low when the only evidence is direct exposure (an endpoint must deserialise input); impact High (code execution).',
-  example: 'jobs: { tech: celery }\nqueue: { tech: rabbitmq }\nflows:\n  - api -> queue: amqps   # api is internet-facing\n  - queue -> jobs: amqps',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps',
   verb: 'deserialises objects natively',
   direct: { level: 'Low', reason: 'needs an endpoint that deserialises request data: gadget chains are public, the entry point is luck' },
   impact: () => rated('High', 'code runs in the process: full compromise'),
@@ -276,7 +276,7 @@ export const xxe = interpreterRule({
   action: 'Disable XML external entities in {targets}',
   references: ['CWE-611', 'CAPEC-221', 'OWASP Top 10 A05'],
   rating: 'Likelihood Low directly (needs an endpoint that parses XML), Medium when it consumes messages from exposed producers; impact from the confidentiality of what the process handles, High by default (local files and secrets).',
-  example: 'billing: { tech: spring }\nflows:\n  - partner -> billing: https',
+  example: 'elements:\n  partner: { type: third-party }\n  billing: { tech: spring }\nflows:\n  - partner -> billing: https',
   verb: 'parses XML',
   direct: { level: 'Low', reason: 'needs an endpoint that parses request XML: luck' },
   impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),
@@ -297,7 +297,7 @@ export const logInjection: ElementRule = {
   mitigatedBy: ['log-sanitization'],
   references: ['CWE-117', 'CAPEC-93', 'OWASP ASVS V7.3'],
   rating: 'Likelihood Medium (any input that is logged); impact Medium (the audit trail cannot be trusted).',
-  example: "api: { type: api }\nlogs: { type: logs }\nflows:\n  - visitor -> api: https\n  - api -> logs: https",
+  example: "elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  logs: { type: logs }\nflows:\n  - visitor -> api: https\n  - api -> logs: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -328,7 +328,7 @@ export const pathTraversal: EndpointRule = {
   mitigatedBy: PATH_CONTROLS,
   references: ['CWE-22', 'CAPEC-126', 'OWASP Top 10 A01'],
   rating: 'Likelihood High from the internet (scanners try it), Medium otherwise; impact from the confidentiality of the stored files, High by default.',
-  example: "api:\n  kind: process\n  endpoints:\n    /files: { auth: jwt }\nshare: { tech: nfs }\nflows:\n  - visitor -> api: https\n  - api -> share: nfs",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /files: { auth: jwt }\n  share: { tech: nfs }\nflows:\n  - visitor -> api: https\n  - api -> share: nfs",
   appliesTo: 'endpoint',
   endpointKinds: ['upload', 'export'],
   check(ep, element, ctx) {

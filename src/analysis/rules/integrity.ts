@@ -22,7 +22,7 @@ export const clientControlledValue: EndpointRule = {
   mitigatedBy: ['server-side-validation'],
   references: ['CWE-602', 'CWE-472', 'CAPEC-207', 'OWASP ASVS V11.1'],
   rating: 'Likelihood High when reachable from the internet (an intercepting proxy is enough), Medium behind authentication or inside; impact Medium (financial loss per transaction), High when the asset is restricted.',
-  example: "assets:\n  prices: { integrity: high }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /cart: { accepts: [prices] }",
+  example: "assets:\n  prices: { integrity: high }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      POST /cart: { accepts: [prices] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
   check(ep, element, ctx) {
@@ -70,7 +70,7 @@ export const unsignedWebhook: EndpointRule = {
   mitigatedBy: ['signature-verification', 'mtls', 'hmac'],
   references: ['CWE-345', 'CWE-347', 'CAPEC-94', 'OWASP ASVS V13.1'],
   rating: 'Likelihood High when the endpoint is public (a forged POST needs no skill), Medium otherwise; impact High when the events move money or integrity-critical data, Medium otherwise.',
-  example: "api:\n  kind: process\n  endpoints:\n    /hooks/billing: { public: true }",
+  example: "elements:\n  stripe: { tech: stripe }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true }\nflows:\n  - stripe -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['webhook'],
   check(ep, element, ctx) {
@@ -113,7 +113,7 @@ export const unsafeFileUpload: EndpointRule = {
   mitigatedBy: ['file-type-validation'],
   references: ['CWE-434', 'CWE-79', 'CAPEC-1', 'OWASP ASVS V12.1'],
   rating: 'Likelihood High when reachable from the internet, Medium otherwise; impact Medium (stored script runs in other users\' sessions), Low when uploads are served from a separate origin.',
-  example: "api:\n  kind: process\n  endpoints:\n    /upload: { auth: session-cookie }",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /upload: { auth: session-cookie }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['upload'],
   check(ep, element, ctx) {
@@ -151,7 +151,7 @@ export const webhookReplay: EndpointRule = {
   mitigatedBy: REPLAY_CONTROLS,
   references: ['CWE-294', 'CAPEC-60', 'OWASP ASVS V13.1'],
   rating: 'Likelihood Low (needs a captured event: TLS protects them in transit); impact High when events move money or integrity-critical data, Medium otherwise.',
-  example: "api:\n  kind: process\n  endpoints:\n    /hooks/billing: { public: true, controls: [signature-verification] }",
+  example: "elements:\n  stripe: { tech: stripe }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true, controls: [signature-verification] }\nflows:\n  - stripe -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['webhook'],
   check(ep, element, ctx) {
@@ -241,7 +241,7 @@ export const malwareUpload: EndpointRule = {
   mitigatedBy: MALWARE_CONTROLS,
   references: ['CWE-434', 'CWE-509', 'CAPEC-441'],
   rating: 'Likelihood Medium (needs a recipient to open the file); impact Medium (the recipients\' machines), High when staff open them.',
-  example: "assets:\n  docs: { classification: internal }\nelements:\n  api:\n    kind: process\n    endpoints:\n      /upload: { auth: jwt, accepts: [docs] }\n      /shared: { auth: jwt, returns: [docs] }",
+  example: "assets:\n  docs: { classification: internal }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /upload: { auth: jwt, accepts: [docs] }\n      /shared: { auth: jwt, returns: [docs] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['upload'],
   check(ep, element, ctx) {

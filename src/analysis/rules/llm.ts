@@ -58,7 +58,7 @@ export const promptInjection: ElementRule = {
   mitigatedBy: ['prompt-isolation'],
   references: ['OWASP LLM01:2025', 'CWE-1427', 'CAPEC-242'],
   rating: 'Likelihood High when reachable from the internet (public jailbreak and injection techniques), Medium otherwise; impact Medium (misleading output, leaked instructions), High when the model has tools or sensitive data.',
-  example: "assistant: { tech: llm-agent }\nflows:\n  - visitor -> assistant: https",
+  example: "elements:\n  visitor: { tech: browser }\n  assistant: { tech: llm-agent }\nflows:\n  - visitor -> assistant: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -99,7 +99,7 @@ export const llmExcessiveAgency: ElementRule = {
   mitigatedBy: AGENCY_CONTROLS,
   references: ['OWASP LLM06:2025', 'CWE-250', 'CWE-862'],
   rating: 'Likelihood Medium (needs the model manipulated or mistaken); impact from the integrity of the data its tools change, High by default.',
-  example: "agent: { tech: llm-agent }\ntickets: { tech: postgres }\nflows:\n  - agent -> tickets: sql+tls",
+  example: "elements:\n  agent: { tech: llm-agent }\n  tickets: { tech: postgres }\nflows:\n  - agent -> tickets: sql+tls",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -166,7 +166,7 @@ export const llmInsecureOutput: ElementRule = {
   mitigatedBy: ['output-encoding'],
   references: ['OWASP LLM05:2025', 'CWE-79', 'CWE-94'],
   rating: 'Likelihood Medium (needs the model steered, usually by prompt injection); impact Medium (script in users\' sessions or altered data).',
-  example: "chat: { type: api }\nmodel: { tech: openai }\nflows:\n  - browser -> chat: https\n  - chat -> model: https",
+  example: "elements:\n  visitor: { tech: browser }\n  chat: { type: api }\n  model: { tech: openai }\nflows:\n  - visitor -> chat: https\n  - chat -> model: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -200,7 +200,7 @@ export const llmUnboundedConsumption: ElementRule = {
   mitigatedBy: ['rate-limiting'],
   references: ['OWASP LLM10:2025', 'CWE-770', 'CWE-400'],
   rating: 'Likelihood High when reachable from the internet without authentication, Medium otherwise; impact Medium (cost and slowdown).',
-  example: "assistant: { tech: llm-agent }\nflows:\n  - visitor -> assistant: https",
+  example: "elements:\n  visitor: { tech: browser }\n  assistant: { tech: llm-agent }\nflows:\n  - visitor -> assistant: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {

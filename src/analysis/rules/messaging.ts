@@ -25,7 +25,7 @@ export const unauthenticatedBroker: ElementRule = {
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-284', 'CAPEC-151'],
   rating: 'Likelihood Medium (needs network access to the broker), High when a producer sits in an untrusted zone; impact Medium (forged and read messages), High when messages carry data of high integrity.',
-  example: 'events: { tech: kafka }\nflows:\n  - orders -> events: kafka+tls\n  - events -> billing: kafka+tls',
+  example: 'elements:\n  orders: { type: service }\n  billing: { type: service }\n  events: { tech: kafka }\nflows:\n  - orders -> events: kafka+tls\n  - events -> billing: kafka+tls',
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
@@ -58,7 +58,7 @@ export const unsignedEvents: ElementRule = {
   mitigatedBy: EVENT_SIGNING,
   references: ['CWE-345', 'CWE-346', 'CAPEC-94'],
   rating: 'Likelihood Medium (needs a compromised producer or publish access); impact High (consumers change integrity-critical data).',
-  example: "assets:\n  payments: { integrity: high }\nelements:\n  events: { tech: sns }\nflows:\n  - api -> events: { protocol: https, data: [payments] }   # api is internet-facing\n  - events -> ledger: { protocol: https, data: [payments] }",
+  example: "assets:\n  payments: { integrity: high }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  events: { tech: sns }\n  ledger: { type: service }\nflows:\n  - visitor -> api: https\n  - api -> events: { protocol: https, data: [payments] }\n  - events -> ledger: { protocol: https, data: [payments] }",
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
@@ -94,7 +94,7 @@ export const poisonMessage: ElementRule = {
   mitigatedBy: ['dead-letter-queue'],
   references: ['CWE-400', 'CWE-835', 'CAPEC-130'],
   rating: 'Likelihood Low (needs a malformed message or a bug); impact Medium (processing stops).',
-  example: 'jobs: { tech: sqs }\nflows:\n  - jobs -> worker: https',
+  example: 'elements:\n  jobs: { tech: sqs }\n  worker: { type: worker }\nflows:\n  - jobs -> worker: https',
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
@@ -130,7 +130,7 @@ export const queueFlooding: ElementRule = {
   mitigatedBy: FLOOD_CONTROLS,
   references: ['CWE-770', 'CWE-400', 'CAPEC-125'],
   rating: 'Likelihood Medium (needs sustained requests); impact Medium (delayed processing and cost).',
-  example: 'jobs: { tech: rabbitmq }\nflows:\n  - visitor -> api: https\n  - api -> jobs: amqps',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  jobs: { tech: rabbitmq }\nflows:\n  - visitor -> api: https\n  - api -> jobs: amqps',
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {

@@ -26,7 +26,7 @@ export const serverSideRequestForgery: EndpointRule = {
   mitigatedBy: SSRF_CONTROLS,
   references: ['CWE-918', 'CAPEC-664', 'OWASP Top 10 A10', 'OWASP API7:2023'],
   rating: 'Likelihood High from the internet (public payload lists), Medium otherwise; impact Medium (internal services reachable), High when internal stores hold confidential data.',
-  example: "api:\n  type: api\n  endpoints:\n    /preview: { auth: jwt }",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /preview: { auth: jwt }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['fetch'],
   check(ep, element, ctx) {
@@ -60,7 +60,7 @@ export const cloudMetadataExposure: ElementRule = {
   mitigatedBy: METADATA_CONTROLS,
   references: ['CWE-918', 'CWE-522', 'CAPEC-664', 'OWASP Top 10 A10'],
   rating: 'Likelihood High from the internet (well-known payloads), Medium otherwise; impact High (the workload\'s cloud credentials).',
-  example: "boundaries:\n  vpc: { kind: cloud }\nelements:\n  api:\n    type: api\n    in: vpc\n    endpoints:\n      /fetch: { auth: jwt }",
+  example: "boundaries:\n  vpc: { kind: cloud }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    in: vpc\n    endpoints:\n      /fetch: { auth: jwt }\nflows:\n  - visitor -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -147,7 +147,7 @@ export const missingWaf: ElementRule = {
   mitigatedBy: ['waf'],
   references: ['CWE-693', 'CAPEC-66', 'OWASP ASVS V1.14'],
   rating: 'Likelihood Medium (scanning is constant, exploiting needs a flaw); impact Low (a missing layer, not a flaw by itself).',
-  example: "assets:\n  pii: { classification: confidential }\nelements:\n  app: { type: web-app, handles: [pii] }\nflows:\n  - visitor -> app: https",
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  visitor: { tech: browser }\n  app: { type: web-app, handles: [pii] }\nflows:\n  - visitor -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -180,7 +180,7 @@ export const exposedManagementPort: FlowRule = {
   mitigatedBy: MANAGEMENT_PERIMETER,
   references: ['CWE-284', 'CWE-307', 'CAPEC-555', 'CAPEC-49'],
   rating: 'Likelihood High (scanned and brute-forced constantly); impact High (a shell on the host).',
-  example: 'flows:\n  - operator -> server: ssh',
+  example: 'elements:\n  operator: { type: admin }\n  server: { type: service }\nflows:\n  - operator -> server: ssh',
   appliesTo: 'flow',
   check(flow, ctx) {
     if (!MANAGEMENT_PROTOCOLS.has(flow.protocol) || !ctx.isUntrustedSource(flow.from)) return undefined;
@@ -209,7 +209,7 @@ export const flatNetwork: ElementRule = {
   mitigatedBy: ['ip-allowlist'],
   references: ['CWE-653', 'CWE-923', 'CAPEC-555'],
   rating: 'Likelihood Medium (needs the application compromised first); impact High (restricted data).',
-  example: "assets:\n  cards: { classification: restricted }\nboundaries:\n  net: { trust: internal }\nelements:\n  app: { type: web-app, in: net }\n  db: { tech: postgres, in: net, stores: [cards] }\nflows:\n  - visitor -> app: https\n  - app -> db: sql+tls",
+  example: "assets:\n  cards: { classification: restricted }\nboundaries:\n  net: { trust: internal }\nelements:\n  visitor: { tech: browser }\n  app: { type: web-app, in: net }\n  db: { tech: postgres, in: net, stores: [cards] }\nflows:\n  - visitor -> app: https\n  - app -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
@@ -253,7 +253,7 @@ export const exposedDebugEndpoint: EndpointRule = {
   mitigatedBy: DEBUG_PERIMETER,
   references: ['CWE-215', 'CWE-489', 'CAPEC-121', 'OWASP Top 10 A05'],
   rating: 'Likelihood High from the internet when public (scanners look for these paths), Medium otherwise; impact High (configuration, secrets and memory).',
-  example: "api:\n  type: api\n  endpoints:\n    /actuator: { public: true }",
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /actuator: { public: true }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['debug'],
   check(ep, element, ctx) {

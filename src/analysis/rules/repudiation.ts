@@ -71,7 +71,7 @@ export const mutableLogs: ElementRule = {
   mitigatedBy: TAMPER_CONTROLS,
   references: ['CWE-117', 'CWE-778', 'CAPEC-268', 'OWASP ASVS V7.3'],
   rating: 'Likelihood Low (needs the writers\' access first); impact High when a writer keeps an audit log (the audit trail itself), Medium otherwise.',
-  example: 'logs: { type: logs }\nflows:\n  - api -> logs: https',
+  example: 'elements:\n  api: { type: api }\n  logs: { type: logs }\nflows:\n  - api -> logs: https',
   appliesTo: 'element',
   kinds: ['store'],
   types: ['logs'],
@@ -102,7 +102,7 @@ export const sharedAccount: ModelRule = {
   mitigatedBy: ['personal accounts'],
   references: ['CWE-1391', 'CWE-778', 'CAPEC-560'],
   rating: 'Likelihood Medium (any of the holders, or a leaver); impact Medium (actions cannot be attributed), High for admin accounts.',
-  example: "flows:\n  - alice -> console: { protocol: https, credential: ops-root }\n  - bob -> console: { protocol: https, credential: ops-root }",
+  example: "elements:\n  alice: { type: admin }\n  bob: { type: admin }\n  console: { type: service }\nflows:\n  - alice -> console: { protocol: https, credential: ops-root }\n  - bob -> console: { protocol: https, credential: ops-root }",
   appliesTo: 'model',
   check(ctx) {
     const byCredential = new Map<string, Flow[]>();
@@ -150,7 +150,7 @@ export const unsignedPartnerRequests: FlowRule = {
   mitigatedBy: PARTNER_SIGNING,
   references: ['CWE-345', 'CWE-778', 'CAPEC-268'],
   rating: 'Likelihood Low (a dispute or a leaked key); impact Medium (disputed changes to integrity-critical data).',
-  example: "assets:\n  orders: { integrity: high }\nelements:\n  supplier: { type: third-party }\nflows:\n  - supplier -> api: { protocol: https, auth: api-key, data: [orders] }",
+  example: "assets:\n  orders: { integrity: high }\nelements:\n  supplier: { type: third-party }\n  api: { type: api }\nflows:\n  - supplier -> api: { protocol: https, auth: api-key, data: [orders] }",
   appliesTo: 'flow',
   gate: { auth: [...SHARED_SECRET_AUTH], from: { types: ['third-party'] }, to: { kinds: ['process'] } },
   check(flow, ctx) {

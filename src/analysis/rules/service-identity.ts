@@ -94,7 +94,7 @@ export const noMutualTls: ModelRule = {
   mitigatedBy: ['mtls'],
   references: ['CWE-306', 'CWE-295', 'CAPEC-151', 'OWASP ASVS V9.2'],
   rating: 'Likelihood Medium (needs a foothold inside the network); impact from the confidentiality of the data the calls carry.',
-  example: 'flows:\n  - orders -> payments: { protocol: http }  # both processes in an internal zone',
+  example: 'boundaries:\n  mesh: { trust: internal }\nelements:\n  orders: { type: service, in: mesh }\n  payments: { type: service, in: mesh }\nflows:\n  - orders -> payments: https',
   appliesTo: 'model',
   check(ctx) {
     const out: Outcome[] = [];

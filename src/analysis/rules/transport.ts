@@ -204,7 +204,7 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     references: spec.references,
     condition: 'network flows (not ipc, file or in-process) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share, else (between our own zones, from several sources) by the zone they enter, else by source element; each encrypted flow is reported as mitigated by TLS',
     rating: `Likelihood High when the flow crosses the internet, Medium inside our network (needs a foothold); impact from the ${property} of the data carried.`,
-    example: 'flows:\n  - api -> orders: http',
+    example: 'elements:\n  api: { type: api }\n  orders: { type: service }\nflows:\n  - api -> orders: http',
     appliesTo: 'model',
     check(ctx) {
       const { encrypted, reasons, groups } = cleartext(ctx);
@@ -261,7 +261,7 @@ export const missingHsts: ElementRule = {
   mitigatedBy: ['hsts'],
   references: ['CWE-319', 'CWE-523', 'CAPEC-94', 'OWASP ASVS V9.1'],
   rating: 'Likelihood Medium (needs a position on the victim\'s network, such as public Wi-Fi); impact Medium (one user\'s session).',
-  example: "app: { type: web-app, auth: session-cookie }\nflows:\n  - browser -> app: https",
+  example: "elements:\n  visitor: { tech: browser }\n  app: { type: web-app, auth: session-cookie }\nflows:\n  - visitor -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -319,7 +319,7 @@ export const mobileCertificatePinning: FlowRule = {
   mitigatedBy: ['certificate-pinning'],
   references: ['CWE-295', 'CAPEC-94', 'OWASP MASVS-NETWORK-2'],
   rating: 'Likelihood Low (needs a rogue CA on the device or a targeted network attack); impact from the confidentiality of the data carried.',
-  example: 'app: { tech: mobile-app }\nflows:\n  - app -> api: { protocol: https, auth: jwt }',
+  example: 'elements:\n  app: { tech: mobile-app }\n  api: { type: api }\nflows:\n  - app -> api: { protocol: https, auth: jwt }',
   appliesTo: 'flow',
   check(flow, ctx) {
     if (!flow.encrypted) return undefined;

@@ -60,7 +60,10 @@ export interface RuleMeta {
   references: readonly string[];
   /** How likelihood and impact are set, in words (for `rules show`). */
   rating: string;
-  /** A model fragment that triggers the rule. */
+  /**
+   * The sections of a model that trigger the rule (or, when elements alone do, the `elements:` map): as a
+   * whole model (example.ts) it loads and the rule reports a threat (test/rules/examples.test.ts).
+   */
   example: string;
   /** Where a rule that is not built in was defined (`rules.custom[0]` of a model, or a rules file). */
   origin?: string;

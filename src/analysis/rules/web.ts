@@ -33,7 +33,7 @@ export const crossSiteScripting: ElementRule = {
   mitigatedBy: XSS_CONTROLS,
   references: ['CWE-79', 'CAPEC-63', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
   rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium otherwise; impact High for admin panels, Medium where users sign in or confidential data is handled, Low otherwise.',
-  example: 'site: { type: web-app }\nflows:\n  - browser -> site: https',
+  example: 'elements:\n  visitor: { tech: browser }\n  site: { type: web-app }\nflows:\n  - visitor -> site: https',
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -75,7 +75,7 @@ export const crossSiteRequestForgery: ElementRule = {
   mitigatedBy: CSRF_CONTROLS,
   references: ['CWE-352', 'CAPEC-62', 'OWASP ASVS V4.2'],
   rating: 'Likelihood Medium (the victim must visit the attacker\'s page while signed in); impact Medium (actions in one user\'s name), High with admin endpoints.',
-  example: "app:\n  type: web-app\n  auth: session-cookie\n  endpoints:\n    POST /transfer: {}\nflows:\n  - browser -> app: https",
+  example: "elements:\n  visitor: { tech: browser }\n  app:\n    type: web-app\n    auth: session-cookie\n    endpoints:\n      POST /transfer: {}\nflows:\n  - visitor -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -164,7 +164,7 @@ export const corsMisconfiguration: ElementRule = {
   mitigatedBy: ['cors-policy'],
   references: ['CWE-942', 'CWE-346', 'CAPEC-111', 'OWASP ASVS V14.5'],
   rating: 'Likelihood Medium (the victim must visit a hostile page while signed in); impact from the confidentiality of what the API handles, Medium by default.',
-  example: "site: { type: web-server }\napi: { type: api, auth: jwt }\nflows:\n  - browser -> site: https\n  - browser -> api: https",
+  example: "elements:\n  visitor: { tech: browser }\n  site: { type: web-server }\n  api: { type: api, auth: jwt }\nflows:\n  - visitor -> site: https\n  - visitor -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -200,7 +200,7 @@ export const openRedirect: EndpointRule = {
   mitigatedBy: REDIRECT_CONTROLS,
   references: ['CWE-601', 'CAPEC-194', 'OWASP ASVS V5.1'],
   rating: 'Likelihood High from the internet (a link is enough), Medium otherwise; impact Low (phishing credibility), Medium when the element runs OAuth callbacks.',
-  example: "site:\n  type: web-app\n  endpoints:\n    /redirect: { public: true }",
+  example: "elements:\n  visitor: { tech: browser }\n  site:\n    type: web-app\n    endpoints:\n      /redirect: { public: true }\nflows:\n  - visitor -> site: https",
   appliesTo: 'endpoint',
   endpointKinds: ['redirect'],
   check(ep, element, ctx) {
