@@ -71,5 +71,26 @@ describe('rule facts', () => {
     assert.ok(none);
     assert.deepEqual(none.evidence.map((e) => e.fact), ['/login is a login endpoint', 'no rate-limiting or account-lockout or captcha or mfa on /login on api or in front of it']);
     assert.equal(login('account-lockout, rate-limiting'), undefined);
+    assert.match(none.description, /accepts passwords from the internet with no throttling/);
+    const behindWebApp = analyzeText('threatmap: 1\nsystem: { name: Login }\nelements:\n  visitor: { type: user, tech: browser }\n  web: { type: web-app }\n  api:\n    type: api\n    endpoints:\n      /login: { public: true }\nflows:\n  - visitor -> web: https\n  - web -> api: https\n')
+      .threats.find((t) => t.ruleId === 'credential-stuffing');
+    assert.ok(behindWebApp);
+    assert.match(behindWebApp.description, /accepts passwords from untrusted callers through other components with no throttling/);
+  });
+
+  it('rate a consumer behind a broker as the rating says: Medium, through the broker (insecure deserialization)', () => {
+    const head = 'threatmap: 1\nsystem: { name: Queue }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n';
+    const viaBroker = analyzeText(`${head}  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`)
+      .threats.find((t) => t.ruleId === 'insecure-deserialization' && t.component === 'jobs');
+    assert.ok(viaBroker);
+    assert.equal(viaBroker.likelihood.level, 'Medium');
+    assert.match(viaBroker.description, /through a message broker\.$/);
+    assert.ok(viaBroker.evidence.some((e) => e.fact === 'consumes messages produced by exposed components'));
+    // Reached through a service rather than a broker: the rule's own (direct) rating.
+    const viaService = analyzeText(`${head}  jobs: { tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> jobs: https\n`)
+      .threats.find((t) => t.ruleId === 'insecure-deserialization' && t.component === 'jobs');
+    assert.ok(viaService);
+    assert.equal(viaService.likelihood.level, 'Low');
+    assert.doesNotMatch(viaService.description, /broker/);
   });
 });

@@ -85,7 +85,7 @@ export const credentialStuffing: EndpointRule = {
     return threat({
       ...endpointComponent(ep),
       title: `Credential stuffing on ${ep.key}`,
-      description: `${ep.key} on ${element.name} accepts passwords from the internet${present.length ? ` with only ${present[0]}` : ' with no throttling'} and no MFA: leaked credential lists can be replayed against it.`,
+      description: `${ep.key} on ${element.name} accepts passwords ${exposure === 'internet' ? 'from the internet' : 'from untrusted callers through other components'}${present.length ? ` with only ${present[0]}` : ' with no throttling'} and no MFA: leaked credential lists can be replayed against it.`,
       likelihood: internetLikelihood(exposure, 'automated with public tools and leaked password lists'),
       impact: ctx.assetsOf(element.id).some((a) => a.classification === 'restricted')
         ? rated('High', 'accounts reach restricted data')

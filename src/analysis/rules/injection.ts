@@ -141,12 +141,14 @@ export const ldapInjection = downstreamInjection({
 /** Untrusted data reaches the element: it is exposed, or it consumes a broker fed by exposed producers. */
 function untrustedInput(ctx: AnalysisContext, element: Element): { level: 'internet' | 'indirect'; via?: Flow } | undefined {
   const exposure = ctx.exposure(element.id);
-  if (exposure !== 'internal') return { level: exposure };
+  if (exposure === 'internet') return { level: exposure };
+  // Exposure flows through brokers too, so a consumer behind one is `indirect` already: the broker is
+  // looked for first, as messages are what such a consumer parses (the rating says so).
   for (const f of ctx.graph.inFlows(element.id)) {
     const src = ctx.graph.elements.get(f.from);
     if (isBroker(src) && producersOf(ctx, src!).some((p) => isExposed(ctx.exposure(p.id)))) return { level: 'indirect', via: f };
   }
-  return undefined;
+  return exposure === 'indirect' ? { level: exposure } : undefined;
 }
 
 function interpreterRule(spec: {
