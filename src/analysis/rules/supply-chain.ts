@@ -65,7 +65,7 @@ export const pipelineOverPrivileged: ElementRule = {
   title: 'Pipeline holds standing production privileges',
   description:
     'A pipeline pushes into production (runtime services, stores or the cloud management plane) with its own standing credentials: whoever runs code in the pipeline inherits them.',
-  condition: 'an element of type `ci-cd` with flows to our processes, stores, a `cloud-console` or over `cloud-api`, without `least-privilege`',
+  condition: 'an element of type `ci-cd` with flows to our own processes or stores (a `cloud-console` included), without `least-privilege`; a cloud provider modelled as a third party and reached over `cloud-api` is reported by excessive-cloud-permissions instead',
   mitigation: 'Use short-lived, narrowly scoped deployment credentials (OIDC federation), separate build from deploy, and prefer pull-based deployment (GitOps) so the pipeline holds no production access.',
   action: { text: 'Scope and shorten the deployment credentials of {targets}' },
   mitigatedBy: ['least-privilege'],
