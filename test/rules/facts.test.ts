@@ -93,4 +93,11 @@ describe('rule facts', () => {
     assert.equal(viaService.likelihood.level, 'Low');
     assert.doesNotMatch(viaService.description, /broker/);
   });
+
+  it('report a synchronous call to a third party once, as no-timeouts-external, not also as a missing circuit breaker', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Calls }\nelements:\n  orders: { type: service }\n  payments: { type: service }\n  mailer: { type: third-party }\nflows:\n  - orders -> payments: https\n  - orders -> mailer: https\n');
+    const about = (ruleId: string) => r.threats.filter((t) => t.ruleId === ruleId).flatMap((t) => t.flows);
+    assert.deepEqual(about('no-timeouts-external'), ['orders->mailer']);
+    assert.deepEqual(about('no-circuit-breaker'), ['orders->payments']);
+  });
 });

@@ -61,7 +61,7 @@ export const noCircuitBreaker: ModelRule = {
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
-  condition: 'synchronous flows between a process in an internal or restricted zone and another non-store element, grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
+  condition: 'synchronous flows between a process in an internal or restricted zone and another non-store element outside untrusted zones (a call into one, to a third party, is no-timeouts-external\'s finding), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -79,7 +79,8 @@ export const noCircuitBreaker: ModelRule = {
       if (f.from === f.to || !f.synchronous) continue;
       const s = graph.flowSource[k];
       const t = graph.flowTarget[k];
-      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || graph.trustRankAt(s) < 2) continue;
+      // A call into an untrusted zone (a third party) is no-timeouts-external's finding, not a second one here.
+      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
       calls.push(k);
     }
     // Whether a calling process has either control itself, asked once per caller (by position; 0 unknown, 1 no, 2 yes).
