@@ -100,4 +100,13 @@ describe('rule facts', () => {
     assert.deepEqual(about('no-timeouts-external'), ['orders->mailer']);
     assert.deepEqual(about('no-circuit-breaker'), ['orders->payments']);
   });
+
+  it('leave JWT validation to what runs code or is a gateway: a load balancer passing tokens on is no finding', () => {
+    const jwtInto = (type: string) => analyzeText(`threatmap: 1\nsystem: { name: Tokens }\nelements:\n  client: { type: third-party }\n  edge: { type: ${type} }\nflows:\n  - client -> edge: { protocol: https, auth: jwt }\n`)
+      .threats.filter((t) => t.ruleId === 'missing-token-validation').map((t) => t.component);
+    assert.deepEqual(jwtInto('load-balancer'), []);
+    assert.deepEqual(jwtInto('cdn'), []);
+    assert.deepEqual(jwtInto('gateway'), ['edge']);
+    assert.deepEqual(jwtInto('api'), ['edge']);
+  });
 });

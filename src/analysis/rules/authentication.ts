@@ -266,6 +266,8 @@ export const missingTokenValidation: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
+    // A CDN, load balancer or reverse proxy passes tokens on to what validates them.
+    if (!runsAppCode(element) && element.type !== 'gateway') return undefined;
     if (!isExposed(ctx.exposure(element.id))) return undefined;
     const jwtFlow = ctx.graph.inFlows(element.id).find(byJwt);
     if (jwtFlow === undefined && element.auth !== 'jwt' && !element.endpoints.some(byJwt)) return undefined;
