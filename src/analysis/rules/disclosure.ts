@@ -12,7 +12,7 @@ export const verboseErrors: ElementRule = {
   stride: 'I',
   title: 'Sensitive data in error messages',
   description:
-    'A process reachable from an untrusted zone that handles confidential data and does not declare generic error responses: stack traces and failed records leak in error messages.',
+    'A process that takes requests straight from the internet, handles confidential data and does not declare generic error responses: stack traces and failed records leak in error messages.',
   condition: 'a process running application code with exposure `internet` (its errors reach the caller), handling data assets of high confidentiality, without `generic-errors`',
   mitigation: 'Return generic error messages with a correlation id; keep details in server-side logs with personal data masked.',
   action: { text: 'Return generic error pages and keep details in logs on {targets}' },
@@ -30,7 +30,7 @@ export const verboseErrors: ElementRule = {
     const names = confidential.map((a) => a.name).join(', ');
     return unlessControlled(ctx, { element }, ['generic-errors'], 'errors are generic; details stay in logs', (missing) => ({
       title: `${names} exposed in error messages from ${element.name}`,
-      description: `${element.name} handles ${names} and is reachable from an untrusted zone without generic error responses; exceptions and validation errors can echo records, queries and stack traces.`,
+      description: `${element.name} handles ${names} and takes requests straight from the internet without generic error responses; exceptions and validation errors can echo records, queries and stack traces.`,
       likelihood: rated('Medium', 'needs crafting requests that trigger specific failures: some skill'),
       impact: rated('Medium', 'fragments of records leak, not bulk data: partial exposure'),
       evidence: [
