@@ -256,7 +256,7 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   const ctx = buildContext(graph, crossings);
   // The model's own `rules:` section (custom rules, disabled and re-rated ones) applies on top of the rule set.
   const coverage = coverageMatrix(graph);
-  const run = runRules(ctx, configureRules(options.rules ?? BUILTIN_RULES, model), (o, stride, subject) => coverage.mitigated(o, stride, subject));
+  const run = runRules(ctx, configureRules(options.rules ?? BUILTIN_RULES, model), (o, stride) => coverage.mitigated(o, stride));
   const { threats, findings, elementAt } = rankedThreats(run.findings, graph, options.source);
 
   const threatCounts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };

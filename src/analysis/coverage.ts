@@ -4,7 +4,7 @@ import { flat } from '../model/flat.js';
 import type { ElementKind } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Element } from '../model/types.js';
-import { NO_SUBJECT, type Subject, type Suppression } from './engine.js';
+import type { Suppression } from './engine.js';
 import type { MitigatedOutcome } from './rules/types.js';
 import { type CoverageCell, type CoverageRow, STRIDE_LETTERS, STRIDE_NAMES, type Stride, type Threat } from './types.js';
 
@@ -57,8 +57,8 @@ const FLOW_STRIDE = STRIDE_LETTERS.map((s) => APPLICABLE.flow.includes(s));
 const NO_FLOWS: readonly string[] = NONE;
 
 export interface CoverageMatrix {
-  /** Takes in one mitigated outcome as the rules find it (see runRules' `onMitigated` and Subject). */
-  mitigated(o: MitigatedOutcome, stride: Stride, subject?: Subject): void;
+  /** Takes in one mitigated outcome as the rules find it (see runRules' `onMitigated`). */
+  mitigated(o: MitigatedOutcome, stride: Stride): void;
   /**
    * The matrix's rows, elements then flows, once the threats are known. `elementAt`, when known, is each
    * threat's component as a position in `model.elements` (-1 when it is no element), saving a lookup.
@@ -203,23 +203,11 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
     return cell;
   };
 
-  /**
-   * The component's row, from the subject the rule was checking when that is the component: most outcomes
-   * are about their subject, and in a large model a lookup by id is a cache miss.
-   */
-  const subjectRow = (component: string, subject: Subject): number => {
-    if (distinct) {
-      if (subject >= 0 && subject < elementRows && elements[subject].id === component) return subject;
-      if (subject < 0 && ~subject < flows.length && flows[~subject].id === component) return elementRows + ~subject;
-    }
-    return rowOf(component);
-  };
-
   return {
-    mitigated(o, stride, subject = NO_SUBJECT) {
+    mitigated(o, stride) {
       controls = controlList(o.controls);
       reason = o.reason;
-      eachTarget(o.component, subjectRow(o.component, subject), STRIDE_INDEX[stride], o.flows ?? NO_FLOWS, addMitigation);
+      eachTarget(o.component, rowOf(o.component), STRIDE_INDEX[stride], o.flows ?? NO_FLOWS, addMitigation);
     },
 
     rows(threats, suppressions, elementAt) {

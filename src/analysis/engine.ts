@@ -162,21 +162,13 @@ function assumptionsByRule(assumptions: readonly Assumption[]): Map<string, Assu
 const NO_FLOWS: string[] = Object.freeze([]) as unknown as string[];
 
 /**
- * What the rule that found an outcome was checking: an element (or one of its endpoints) as its position
- * in `model.elements`, a flow as `~k` for its position k in `model.flows` (a negative number), or
- * NO_SUBJECT for a model rule. An outcome usually concerns its subject, whose position then needs no lookup.
- */
-export type Subject = number;
-export const NO_SUBJECT: Subject = 0x3fffffff;
-
-/**
  * `onMitigated`, when given, takes each mitigated outcome as it is found instead of the run's list (the
  * coverage matrix does, in a large model there are hundreds of thousands and it is their only reader).
  */
 export function runRules(
   ctx: AnalysisContext,
   rules: readonly Rule[],
-  onMitigated?: (o: MitigatedOutcome, stride: Stride, subject: Subject) => void,
+  onMitigated?: (o: MitigatedOutcome, stride: Stride) => void,
 ): RuleRun {
   const { graph } = ctx;
   const index = indexRules(rules, assumptionsByRule(graph.model.assumptions), graph.model.elements);
@@ -226,10 +218,10 @@ export function runRules(
     return lastKept;
   };
 
-  const recordOne = (state: RuleState, o: Outcome, subject: Subject) => {
+  const recordOne = (state: RuleState, o: Outcome) => {
     if (o.outcome === 'mitigated') {
       flat(o.reason);
-      mitigated(o, state.stride, subject);
+      mitigated(o, state.stride);
       return;
     }
     const assumption = state.assumptions === undefined ? undefined : assumptionFor(state.assumptions, o);
@@ -277,17 +269,17 @@ export function runRules(
     if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = kept(o.impact);
   };
   /** Most checks find nothing (a result comes back from one in seven): the loops below call this only for a result. */
-  const record = (state: RuleState, result: Outcome | readonly Outcome[], subject: Subject) => {
+  const record = (state: RuleState, result: Outcome | readonly Outcome[]) => {
     if (Array.isArray(result)) {
       const list = result as readonly Outcome[];
-      for (let i = 0; i < list.length; i++) recordOne(state, list[i], subject);
-    } else recordOne(state, result as Outcome, subject);
+      for (let i = 0; i < list.length; i++) recordOne(state, list[i]);
+    } else recordOne(state, result as Outcome);
   };
   runElementRules(ctx, index, record);
   runFlowRules(ctx, index.flow, record);
   for (const state of index.model) {
     const result = state.check(ctx);
-    if (result !== undefined) record(state, result, NO_SUBJECT);
+    if (result !== undefined) record(state, result);
   }
 
   return { findings, mitigations, suppressions };
@@ -298,7 +290,7 @@ const flattenFacts = (evidence: readonly EvidenceRef[]) => {
   for (let i = 0; i < evidence.length; i++) flat(evidence[i].fact);
 };
 
-type Record = (state: RuleState, result: Outcome | readonly Outcome[], subject: Subject) => void;
+type Record = (state: RuleState, result: Outcome | readonly Outcome[]) => void;
 const NO_RULES: never[] = [];
 
 // The loops over elements and over flows are functions of their own: each is compiled (on the stack, as it
@@ -313,19 +305,19 @@ function runElementRules(ctx: AnalysisContext, index: RuleIndex, record: Record)
     const byKind = elementRules(element);
     for (let r = 0; r < byKind.length; r++) {
       const result = byKind[r].check(element, ctx);
-      if (result !== undefined) record(byKind[r], result, i);
+      if (result !== undefined) record(byKind[r], result);
     }
     for (let j = 0; j < element.endpoints.length; j++) {
       const ep = element.endpoints[j];
       const any = index.endpointAny;
       for (let r = 0; r < any.length; r++) {
         const result = any[r].check(ep, element, ctx);
-        if (result !== undefined) record(any[r], result, i);
+        if (result !== undefined) record(any[r], result);
       }
       const byEndpoint = index.endpointByKind.get(ep.kind) ?? NO_RULES;
       for (let r = 0; r < byEndpoint.length; r++) {
         const result = byEndpoint[r].check(ep, element, ctx);
-        if (result !== undefined) record(byEndpoint[r], result, i);
+        if (result !== undefined) record(byEndpoint[r], result);
       }
     }
   }
@@ -349,7 +341,7 @@ function runFlowRules(ctx: AnalysisContext, flowRules: readonly RuleState<FlowRu
       if (state.from !== undefined && (s < 0 || state.from[s] === 0)) continue;
       if (state.to !== undefined && (t < 0 || state.to[t] === 0)) continue;
       const result = state.check(flow, ctx);
-      if (result !== undefined) record(state, result, ~k);
+      if (result !== undefined) record(state, result);
     }
   }
 }
