@@ -109,4 +109,15 @@ describe('rule facts', () => {
     assert.deepEqual(jwtInto('gateway'), ['edge']);
     assert.deepEqual(jwtInto('api'), ['edge']);
   });
+
+  it('say an admin interface is reachable from the internet only when it is, and leave out of over-privilege the data a service returns', () => {
+    const admin = analyzeText('threatmap: 1\nsystem: { name: Admin }\nelements:\n  visitor: { tech: browser }\n  web: { type: web-app, auth: session-cookie }\n  api: { type: api, endpoints: { /admin: { auth: jwt } } }\nflows:\n  - visitor -> web: https\n  - web -> api: https\n')
+      .threats.find((t) => t.ruleId === 'exposed-admin-interface');
+    assert.ok(admin);
+    assert.match(admin.description, /reachable from an untrusted zone through other components behind jwt only/);
+    const stores = (returns: string) => analyzeText(`threatmap: 1\nsystem: { name: Store }\nassets:\n  cards: { classification: restricted }\nelements:\n  visitor: { tech: browser }\n  reports: { type: service, endpoints: { /cards: { auth: jwt, returns: [${returns}] } } }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - visitor -> reports: https\n  - reports -> db: { protocol: sql+tls, auth: password }\n`)
+      .threats.filter((t) => t.ruleId === 'over-privileged-store-access').length;
+    assert.equal(stores('cards'), 0);
+    assert.equal(stores(''), 1);
+  });
 });

@@ -38,7 +38,7 @@ export const exposedAdmin: EndpointRule = {
     const mfa = ctx.endpointHas(ep, 'mfa');
     return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_CONTROLS, onlyReachableThrough, (missing) => ({
       title: `Admin panel ${ep.key} reachable without VPN or IP allow-list`,
-      description: `${ep.key} on ${element.name} is an administrative interface reachable from the internet${ep.public ? ' without authentication' : ` behind ${ep.auth} only`}; a stolen credential, session or an unpatched flaw gives an attacker administrative control.`,
+      description: `${ep.key} on ${element.name} is an administrative interface reachable ${exposure === 'internet' ? 'from the internet' : 'from an untrusted zone through other components'}${ep.public ? ' without authentication' : ` behind ${ep.auth} only`}; a stolen credential, session or an unpatched flaw gives an attacker administrative control.`,
       likelihood: exposure === 'internet' && !mfa
         ? rated('High', 'admin paths are found by public scanners and attacked with stolen or guessed credentials')
         : rated('Medium', mfa ? 'MFA stands in the way: needs a phished second factor' : 'reachable only through other components'),
@@ -272,7 +272,7 @@ export const overPrivilegedStoreAccess: FlowRule = {
   title: 'Service account can reach data the service does not use',
   description:
     'A service logs in to a data store that also holds restricted data the service neither handles nor exchanges: if the service is compromised, its account reads that data too.',
-  condition: 'a flow from a process into a store that stores restricted assets which the process does not handle and the flow does not carry, where the credential is not shared with other services (that is `shared-credentials`), without `least-privilege` on the process',
+  condition: 'a flow from a process into a store that stores restricted assets the process never touches (it neither handles nor stores them, no endpoint of its takes or returns them, none of its flows carries them), where the credential is not shared with other services (that is `shared-credentials`), without `least-privilege` on the process',
   mitigation: 'Grant the service\'s database account only the schemas, tables or prefixes it needs (and read-only where it only reads); keep restricted data in a separate store.',
   action: { key: 'least-privilege-data', text: 'Narrow the store permissions of {targets} to the data they use' },
   mitigatedBy: ['least-privilege'],
@@ -289,10 +289,12 @@ export const overPrivilegedStoreAccess: FlowRule = {
     const stored = restrictedStored(ctx, store);
     if (stored.length === 0) return undefined;
     if (flow.credential && sharedCredentialNames(ctx).has(flow.credential)) return undefined;
+    // What the service uses: what it handles, stores, takes or returns at its endpoints, or carries on any flow.
+    const used = ctx.assetsOf(source.id);
     let beyond: Asset[] | undefined;
     for (let i = 0; i < stored.length; i++) {
       const a = stored[i];
-      if (!source.handles.includes(a.id) && !flow.data.includes(a.id)) (beyond ??= []).push(a);
+      if (!used.some((u) => u.id === a.id)) (beyond ??= []).push(a);
     }
     if (beyond === undefined) return undefined;
     return unlessControlled(ctx, { element: source, flows: [flow] }, ['least-privilege'], 'the service account is limited to what it uses', (missing) => ({
