@@ -120,4 +120,16 @@ describe('rule facts', () => {
     assert.equal(stores('cards'), 0);
     assert.equal(stores(''), 1);
   });
+
+  it('take traffic from an element of ours marked exposed as its own, not as the internet\'s', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Exposed }\nassets:\n  orders: { classification: confidential }\nelements:\n  api: { type: api, exposed: true }\n  db: { tech: postgres, stores: [orders] }\n  bastion: { type: service, exposed: true }\n  server: { type: service }\n  operator: { type: admin }\n  box: { type: service, exposed: true }\nflows:\n  - api -> db: sql+tls\n  - bastion -> server: ssh\n  - operator -> box: ssh\n');
+    const on = (ruleId: string) => r.threats.filter((t) => t.ruleId === ruleId).map((t) => t.component);
+    assert.deepEqual(on('exposed-data-store'), [], 'a database behind an exposed api is not reachable from the internet');
+    assert.deepEqual(on('exposed-management-port'), ['box'], 'SSH from a bastion is no finding; SSH from the internet to an exposed host is');
+  });
+
+  it('call no response to a browser or a person a call to a provider without timeouts', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Push }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  mailer: { type: third-party }\nflows:\n  - visitor -> api: https\n  - api -> visitor: wss\n  - api -> mailer: https\n');
+    assert.deepEqual(r.threats.filter((t) => t.ruleId === 'no-timeouts-external').map((t) => t.component), ['api->mailer']);
+  });
 });

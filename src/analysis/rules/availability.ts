@@ -2,11 +2,11 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
-import { assetList, assetNames } from './facts.js';
+import { assetList, assetNames, isPerson, isUserAgent } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowIds as flowIdsOf,
-  flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
+  flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
   namesAtMost, TEXT_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
@@ -310,7 +310,7 @@ export const noTimeoutsExternal: FlowRule = {
   title: 'Calls to third parties without timeouts',
   description:
     'A service makes synchronous calls to a third-party service without timeouts or a circuit breaker: when the provider slows down, every worker waits on it and the service stops answering.',
-  condition: 'a synchronous flow from a process to an element in an untrusted zone (a third party), where neither the flow nor the calling process has `timeouts` or `circuit-breaker`',
+  condition: 'a synchronous flow from a process to an element in an untrusted zone other than a person, browser or app (a third party), where neither the flow nor the calling process has `timeouts` or `circuit-breaker`',
   mitigation: 'Set connect and read timeouts on every outbound call, add a circuit breaker with a fallback, and queue non-urgent calls.',
   action: { text: 'Add timeouts and a circuit breaker to third-party calls from {targets}' },
   mitigatedBy: EXTERNAL_CALL_CONTROLS,
@@ -324,6 +324,9 @@ export const noTimeoutsExternal: FlowRule = {
     const source = ctx.graph.elements.get(flow.from);
     if (source?.kind !== 'process') return undefined;
     if (ctx.graph.trustRankOf(flow.to) !== 0 || ctx.graph.trustRankOf(flow.from) === 0) return undefined;
+    // A response or push to a browser, an app or a person is no call to a provider that can stall it.
+    const target = ctx.graph.elements.get(flow.to);
+    if (isPerson(target) || isUserAgent(target)) return undefined;
     const present = [...new Set([...presentControls(ctx, EXTERNAL_CALL_CONTROLS, source), ...EXTERNAL_CALL_CONTROLS.filter((c) => flow.controls.includes(c))])];
     if (present.length) return mitigatedBy(present, flowComponent(flow), 'the call is bounded in time');
     return threat({
@@ -360,7 +363,7 @@ export const noDdosProtection: ElementRule = {
     if (ctx.exposure(element.id) !== 'internet') return undefined;
     // Partners calling a webhook say where their events go, not where the public's traffic lands.
     const direct = element.exposed === true || ctx.graph.inFlows(element.id).some((f) =>
-      f.from !== element.id && ctx.isUntrustedSource(f.from) && ctx.graph.elements.get(f.from)?.type !== 'third-party');
+      f.from !== element.id && inUntrustedZone(ctx, f.from) && ctx.graph.elements.get(f.from)?.type !== 'third-party');
     if (!direct) return undefined;
     const critical = availabilityCritical(ctx);
     if (critical.length === 0) return undefined;

@@ -21,6 +21,13 @@ export function endpointLikelihood(ep: Endpoint, element: Element, ctx: Analysis
 
 export const isExposed = (exposure: Exposure) => exposure !== 'internal';
 
+/**
+ * Whether the element sits in an untrusted zone (the internet, a partner's network): traffic from it is
+ * untrusted. Unlike `ctx.isUntrustedSource`, an element of ours marked `exposed` (it has a public address)
+ * is not: what it sends on is its own traffic, not the internet's.
+ */
+export const inUntrustedZone = (ctx: AnalysisContext, elementId: string): boolean => ctx.graph.trustRankOf(elementId) === 0;
+
 /** High when the internet reaches the component directly (public tools, no foothold), Medium through other components. */
 export const internetLikelihood = (
   exposure: Exposure,

@@ -6,7 +6,7 @@ import { rated } from '../risk.js';
 import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, producersOf } from './facts.js';
 import { AssetSet } from './family-shared.js';
 import {
-  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
+  elementComponent, evidence, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
   presentControls, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
@@ -33,7 +33,7 @@ export const unauthenticatedBroker: ElementRule = {
     const open = ctx.graph.inFlows(element.id).filter(isOpen).concat(ctx.graph.outFlows(element.id).filter(isOpen));
     if (open.length === 0) return undefined;
     const critical = highIntegrity(open.flatMap((f) => ctx.assetsOfFlow(f)));
-    const untrusted = open.some((f) => ctx.isUntrustedSource(f.from));
+    const untrusted = open.some((f) => inUntrustedZone(ctx, f.from));
     return unlessControlled(ctx, { element, flows: open }, ['authentication'], 'clients authenticate to the broker', (missing) => ({
       title: `${element.name} accepts unauthenticated clients`,
       description: `${open.length} connection${open.length > 1 ? 's' : ''} to ${element.name} carry no credentials; anything that reaches the broker can publish or read messages.`,

@@ -6,7 +6,7 @@ import type { AnalysisContext } from '../context.js';
 import { assetNames, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
 import { perModel } from './family-shared.js';
 import {
-  elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
+  elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, inUntrustedZone, isExposed,
   missingControlEvidence, mitigatedBy, mitigatedOutcome, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
   namesAtMost, TEXT_NAMES, threatOutcome, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
@@ -93,7 +93,7 @@ function untrustedInFlows(ctx: AnalysisContext, element: Element): readonly Flow
   const inbound = ctx.graph.inFlows(element.id);
   for (let i = 0; i < inbound.length; i++) {
     const f = inbound[i];
-    if (f.from !== element.id && ctx.isUntrustedSource(f.from)) (direct ??= []).push(f);
+    if (f.from !== element.id && inUntrustedZone(ctx, f.from)) (direct ??= []).push(f);
   }
   return direct ?? NO_FLOWS;
 }
@@ -183,9 +183,9 @@ export const exposedManagementPort: FlowRule = {
   example: 'elements:\n  operator: { type: admin }\n  server: { type: service }\nflows:\n  - operator -> server: ssh',
   appliesTo: 'flow',
   check(flow, ctx) {
-    if (!MANAGEMENT_PROTOCOLS.has(flow.protocol) || !ctx.isUntrustedSource(flow.from)) return undefined;
+    if (!MANAGEMENT_PROTOCOLS.has(flow.protocol) || !inUntrustedZone(ctx, flow.from)) return undefined;
     const target = ctx.graph.elements.get(flow.to);
-    if (!target || ctx.isUntrustedSource(target.id)) return undefined;
+    if (!target || inUntrustedZone(ctx, target.id)) return undefined;
     return unlessControlled(ctx, { element: target, flows: [flow] }, MANAGEMENT_PERIMETER, onlyReachableThrough, (missing) => ({
       title: `${flow.protocol.toUpperCase()} to ${target.name} open to the internet`,
       description: `${flowLabel(flow, ctx)} reaches a remote administration port from an untrusted zone; it is brute-forced and exploited without pause.`,
