@@ -132,4 +132,26 @@ describe('rule facts', () => {
     const r = analyzeText('threatmap: 1\nsystem: { name: Push }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  mailer: { type: third-party }\nflows:\n  - visitor -> api: https\n  - api -> visitor: wss\n  - api -> mailer: https\n');
     assert.deepEqual(r.threats.filter((t) => t.ruleId === 'no-timeouts-external').map((t) => t.component), ['api->mailer']);
   });
+
+  it('report one problem once: a login\'s throttling, people sharing a login, a component named twice', () => {
+    const login = analyzeText('threatmap: 1\nsystem: { name: Login }\nelements:\n  visitor: { tech: browser }\n  api: { type: api, endpoints: { /login: { public: true } } }\nflows:\n  - visitor -> api: https\n');
+    const throttling = (r: typeof login) => r.threats.filter((t) => t.endpoint === 'api:/login').map((t) => t.ruleId).filter((id) => id === 'credential-stuffing' || id === 'no-rate-limiting');
+    assert.deepEqual(throttling(login), ['credential-stuffing']);
+    // With MFA there is no credential stuffing, but a flood of logins is still a finding.
+    assert.deepEqual(throttling(analyzeText('threatmap: 1\nsystem: { name: Login }\nelements:\n  visitor: { tech: browser }\n  api: { type: api, endpoints: { /login: { public: true, controls: [mfa] } } }\nflows:\n  - visitor -> api: https\n')), ['no-rate-limiting']);
+    const people = analyzeText('threatmap: 1\nsystem: { name: Shared }\nelements:\n  alice: { type: admin }\n  bob: { type: admin }\n  console: { type: service }\nflows:\n  - alice -> console: { protocol: https, credential: ops-root }\n  - bob -> console: { protocol: https, credential: ops-root }\n');
+    assert.deepEqual(people.threats.filter((t) => t.ruleId === 'shared-credentials' || t.ruleId === 'shared-account').map((t) => t.ruleId), ['shared-account']);
+    const twice = analyzeText('threatmap: 1\nsystem: { name: Queue }\nelements:\n  api: { type: api }\n  jobs: { tech: rabbitmq }\n  worker: { type: worker }\nflows:\n  - api -> jobs: amqps\n  - jobs -> worker: { protocol: amqps, id: a }\n  - jobs -> worker: { protocol: amqps, id: b }\n')
+      .threats.find((t) => t.ruleId === 'poison-message');
+    assert.ok(twice);
+    assert.match(twice.description, /^worker consume/);
+  });
+
+  it('take a producer in an untrusted zone, publishing straight into a queue, as untrusted input for its consumers', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Devices }\nelements:\n  sensor: { type: device }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\nflows:\n  - sensor -> queue: amqps\n  - queue -> jobs: amqps\n');
+    const t = r.threats.find((x) => x.ruleId === 'insecure-deserialization');
+    assert.ok(t);
+    assert.equal(t.likelihood.level, 'Medium');
+    assert.match(t.description, /through a message broker/);
+  });
 });

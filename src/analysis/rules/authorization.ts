@@ -67,7 +67,9 @@ export const sharedCredentials: ModelRule = {
     const byCredential = flowsByCredential(ctx);
     const out: Outcome[] = [];
     for (const credential of [...byCredential.keys()].sort((a, b) => a.localeCompare(b))) {
-      const flows = byCredential.get(credential)!;
+      // People sharing a login are shared-account's finding (repudiation): this one is about services.
+      const flows = byCredential.get(credential)!.filter((f) => !isPerson(ctx.graph.elements.get(f.from)));
+      if (flows.length === 0) continue;
       const sources = [...new Set(flows.map((f) => f.from))].sort();
       const targets = [...new Set(flows.map((f) => f.to))].sort();
       const component = targets[0];

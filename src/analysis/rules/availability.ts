@@ -2,6 +2,7 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
+import { credentialStuffing } from './authentication.js';
 import { assetList, assetNames, isPerson, isUserAgent } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
@@ -10,7 +11,7 @@ import {
   namesAtMost, TEXT_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
-import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
+import type { CheckResult, ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 const RATE_CONTROLS = ['rate-limiting'] as const;
 /** Endpoints whose every call costs real work (queries, storage, email), worth throttling even behind login. */
@@ -22,7 +23,7 @@ export const noRateLimiting: EndpointRule = {
   title: 'No rate limiting',
   description:
     'An endpoint reachable from an untrusted zone without rate limiting on it or in front of it: scripted requests exhaust the service, its database or its email budget.',
-  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset), not a health check, webhook or callback, without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
+  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset), not a health check, webhook or callback, nor a login that credential-stuffing reports, without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
   mitigation: 'Rate-limit per client and per account at the gateway or in the service, bound query cost and page size, and cache expensive results.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: RATE_CONTROLS,
@@ -34,6 +35,9 @@ export const noRateLimiting: EndpointRule = {
   check(ep, element, ctx) {
     // Health checks are cheap; webhooks and callbacks come from partners and are guarded by their signatures.
     if (ep.kind === 'health' || ep.kind === 'webhook' || ep.kind === 'callback') return undefined;
+    // A login that credential stuffing reports (no MFA, too few throttles) is that one finding, whose fix
+    // includes rate limiting; a login with MFA still wants rate limiting against floods, reported here.
+    if (ep.kind === 'login' && reportsThreat(credentialStuffing.check(ep, element, ctx))) return undefined;
     // An upload without size limits is one finding (unbounded-upload), whose fix includes rate limiting.
     if (ep.kind === 'upload' && !ctx.endpointHas(ep, 'size-limits')) return undefined;
     if (!ep.public && !EXPENSIVE.has(ep.kind)) return undefined;
@@ -146,8 +150,12 @@ const synchronousCall = (f: Flow) => `synchronous ${f.protocol} call`;
 
 /** Whether `no-rate-limiting` reports this endpoint (other rules defer to it rather than repeat it). */
 export function rateLimitGap(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
-  const outcome = noRateLimiting.check(ep, element, ctx);
-  return outcome !== undefined && !Array.isArray(outcome) && (outcome as Outcome).outcome === 'threat';
+  return reportsThreat(noRateLimiting.check(ep, element, ctx));
+}
+
+/** Whether a check's result reports a threat (one outcome, as endpoint rules give). */
+function reportsThreat(result: CheckResult): boolean {
+  return result !== undefined && !Array.isArray(result) && (result as Outcome).outcome === 'threat';
 }
 
 const QUERY_CONTROLS = ['pagination'] as const;

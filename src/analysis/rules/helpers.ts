@@ -117,9 +117,11 @@ export type { Outcome };
  * still name every one).
  */
 export function namesAtMost(names: readonly string[], max: number, others: string): string {
+  // Lists are often made per flow: a component with two flows is named once.
+  const distinct = [...new Set(names)];
   // One name more costs less than "and 1 other", which would also want a singular noun.
-  if (names.length <= max + 1) return names.join(', ');
-  return `${names.slice(0, max).join(', ')} and ${names.length - max} ${others}`;
+  if (distinct.length <= max + 1) return distinct.join(', ');
+  return `${distinct.slice(0, max).join(', ')} and ${distinct.length - max} ${others}`;
 }
 
 /** How many names a title gives; a description gives more. */

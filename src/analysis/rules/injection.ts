@@ -5,7 +5,7 @@ import { assetImpact, rated } from '../risk.js';
 import { highConfidentiality, isBroker, producersOf, sensitive } from './facts.js';
 import { targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
-  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, runsAppCode, unlessControlled,
+  endpointExposure, endpointTarget, evidence, internetLikelihood, inUntrustedZone, isExposed, runsAppCode, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef } from './types.js';
 
@@ -146,7 +146,8 @@ function untrustedInput(ctx: AnalysisContext, element: Element): { level: 'inter
   // looked for first, as messages are what such a consumer parses (the rating says so).
   for (const f of ctx.graph.inFlows(element.id)) {
     const src = ctx.graph.elements.get(f.from);
-    if (isBroker(src) && producersOf(ctx, src!).some((p) => isExposed(ctx.exposure(p.id)))) return { level: 'indirect', via: f };
+    // A producer in an untrusted zone itself (a device, a partner publishing straight into the queue) counts too.
+    if (isBroker(src) && producersOf(ctx, src!).some((p) => isExposed(ctx.exposure(p.id)) || inUntrustedZone(ctx, p.id))) return { level: 'indirect', via: f };
   }
   return exposure === 'indirect' ? { level: exposure } : undefined;
 }
