@@ -154,4 +154,15 @@ describe('rule facts', () => {
     assert.equal(t.likelihood.level, 'Medium');
     assert.match(t.description, /through a message broker/);
   });
+
+  it('rate an exposed store by what it holds, and speak of credentials, not passwords, where the model names none', () => {
+    const bucket = analyzeText('threatmap: 1\nsystem: { name: Bucket }\nassets:\n  brochure: { classification: public }\nelements:\n  bucket: { tech: s3, exposed: true, stores: [brochure] }\n')
+      .threats.find((t) => t.ruleId === 'exposed-data-store');
+    assert.ok(bucket);
+    assert.equal(bucket.impact.level, 'Low');
+    const admin = analyzeText('threatmap: 1\nsystem: { name: Admin }\nelements:\n  ops: { type: admin, tech: browser }\n  api: { type: api, endpoints: { /admin: { auth: mtls, controls: [vpn] } } }\nflows:\n  - ops -> api: https\n');
+    const texts = admin.threats.filter((t) => t.ruleId === 'admin-without-mfa' || t.ruleId === 'privileged-user-phishing').map((t) => `${t.description} ${t.likelihood.reason}`);
+    assert.ok(texts.length > 0);
+    for (const text of texts) assert.doesNotMatch(text, /password/);
+  });
 });

@@ -205,8 +205,8 @@ export const adminWithoutMfa: EndpointRule = {
     if (adminOpenToInternet(ep, element, ctx)) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_MFA, 'administrators use MFA', (missing) => ({
       title: `Admin login on ${ep.key} without MFA`,
-      description: `${ep.key} on ${element.name} is administrative and protected by ${ep.public ? 'nothing but network access' : `${ep.auth} alone`}; a phished or reused administrator password is enough for anyone who reaches it.`,
-      likelihood: rated('Medium', 'needs a phished or reused password and network access: some skill'),
+      description: `${ep.key} on ${element.name} is administrative and protected by ${ep.public ? 'nothing but network access' : `${ep.auth} alone`}; a phished or reused administrator credential is enough for anyone who reaches it.`,
+      likelihood: rated('Medium', 'needs a phished or reused credential and network access: some skill'),
       impact: rated('High', 'administrative control of the system: full compromise'),
       evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),

@@ -13,7 +13,7 @@ export const privilegedUserPhishing: ElementRule = {
   stride: 'S',
   title: 'Privileged staff can be phished',
   description:
-    'Administrators, developers and support staff reach internal systems with a password alone: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
+    'Administrators, developers and support staff reach internal systems with no second factor: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
   condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than admin endpoints, which `exposed-admin-interface` and `admin-without-mfa` cover), where the target has no `mfa` (on it, its boundary or the flow)',
   mitigation: 'Require phishing-resistant MFA (FIDO2/WebAuthn) for staff on every system, train them, and alert on unusual sign-ins.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
@@ -40,7 +40,7 @@ export const privilegedUserPhishing: ElementRule = {
       ...elementComponent(person),
       flows: unprotected.map((f) => f.id),
       title: `Phished ${person.name} credentials open ${namesAtMost(targets, TITLE_NAMES, 'other systems')}`,
-      description: `${person.name} (${person.type}) reaches ${namesAtMost(targets, TEXT_NAMES, 'other systems')} with a password alone; one phishing email is enough to take over that access.`,
+      description: `${person.name} (${person.type}) reaches ${namesAtMost(targets, TEXT_NAMES, 'other systems')} with no second factor; one phishing email is enough to take over that access.`,
       likelihood: rated('Medium', 'targeted phishing: some skill'),
       impact: person.type === 'support-staff'
         ? rated('Medium', 'the customer data support staff can see')

@@ -3,7 +3,7 @@
 import { assetImpact, rated } from '../risk.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
-import { assetNames, highConfidentiality, inCloud, publicPathsHave, restricted, sensitive } from './facts.js';
+import { assetNames, highConfidentiality, inCloud, publicPathsHave, restricted } from './facts.js';
 import { perModel } from './family-shared.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, inUntrustedZone, isExposed,
@@ -122,7 +122,8 @@ export const exposedDataStore: ElementRule = {
       title: `${element.name} is reachable from the internet`,
       description: `${element.name} accepts connections from an untrusted zone${held.length ? ` and holds ${assetNames(held)}` : ''}; scanners find such stores within hours.`,
       likelihood: rated('High', 'internet-wide scanners look for exposed stores'),
-      impact: assetImpact(sensitive(held), 'confidentiality', rated('High', 'everything in the store')),
+      // Rated by what the store holds, public data included (Low); High when the model does not say.
+      impact: assetImpact(held, 'confidentiality', rated('High', 'everything in the store')),
       evidence: [
         element.exposed ? evidence(`${element.name} is marked exposed`, [...element.at, 'exposed']) : evidence(`${flowLabel(direct[0], ctx)} comes from an untrusted zone`, direct[0].at),
         missing,

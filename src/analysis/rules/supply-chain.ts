@@ -200,7 +200,7 @@ export const cloudConsoleWithoutMfa: ElementRule = {
     return threat({
       ...where,
       title: `${element.name} accessible without MFA`,
-      description: `${namesAtMost(people.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from), TEXT_NAMES, 'other people')} sign in to ${element.name} with a password alone; phishing it yields the whole cloud account.`,
+      description: `${namesAtMost(people.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from), TEXT_NAMES, 'other people')} sign in to ${element.name} with no second factor; phishing one of them yields the whole cloud account.`,
       likelihood: rated('Medium', 'phishing and password reuse: some skill'),
       impact: rated('High', 'every resource in the cloud account'),
       evidence: [evidence(`${flowLabel(people[0], ctx)} signs in to the console`, people[0].at), missingControlEvidence(['mfa'], element)],
