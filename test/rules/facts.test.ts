@@ -165,4 +165,13 @@ describe('rule facts', () => {
     assert.ok(texts.length > 0);
     for (const text of texts) assert.doesNotMatch(text, /password/);
   });
+
+  it('count cloud identities, Kerberos and signed tokens as authenticating the calling service, as mutual TLS does', () => {
+    const calls = (auth: string) => analyzeText(`threatmap: 1\nsystem: { name: Mesh }\nboundaries:\n  mesh: { trust: internal }\nelements:\n  orders: { type: service, in: mesh }\n  payments: { type: service, in: mesh }\nflows:\n  - orders -> payments: { protocol: https, auth: ${auth} }\n`);
+    for (const auth of ['mtls', 'iam', 'kerberos', 'jwt']) assert.equal(calls(auth).threats.filter((t) => t.ruleId === 'no-mutual-tls').length, 0, auth);
+    for (const auth of ['none', 'api-key', 'basic']) assert.equal(calls(auth).threats.filter((t) => t.ruleId === 'no-mutual-tls').length, 1, auth);
+    const cell = calls('iam').coverage.find((row) => row.component === 'payments')?.cells.find((c) => c.stride === 'S');
+    assert.equal(cell?.status, 'mitigated');
+    assert.deepEqual(cell?.controls, ['iam']);
+  });
 });

@@ -8,7 +8,6 @@ import { evidence, flowIds as flowIdsOf, flowLabel, mitigatedOutcome, pushTo, th
 import type { ModelRule, Outcome } from './types.js';
 
 const MAX_EVIDENCE = 8;
-const MTLS: string[] = ['mtls'];
 const FOOTHOLD = rated('Medium', 'needs a foothold inside the internal network: some skill or access');
 const FALSE_IDENTITY = rated('Medium', 'internal services reached under a false identity');
 const authOf = (f: Flow) => `${f.protocol}, auth ${f.auth}`;
@@ -82,13 +81,16 @@ export function flowEvidence(ctx: AnalysisContext, flows: readonly Flow[], descr
   return shown;
 }
 
+/** Auth that identifies the calling workload: its certificate, cloud identity, Kerberos principal or a signed token. */
+const WORKLOAD_AUTH: ReadonlySet<string> = new Set(['mtls', 'iam', 'kerberos', 'jwt', 'oauth2']);
+
 export const noMutualTls: ModelRule = {
   id: 'no-mutual-tls',
   stride: 'S',
   title: 'No mutual TLS between services',
   description:
     'Internal service-to-service calls that do not authenticate the calling workload (mutual TLS or signed service tokens): any compromised or rogue workload inside the network can impersonate a service.',
-  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share, whose auth is not `mtls`; a group where every call uses mTLS is reported as mitigated',
+  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share, whose auth does not identify the calling workload (`mtls`, `iam`, `kerberos`, or signed tokens: `jwt`, `oauth2`); a group where every call does is reported as mitigated',
   mitigation: 'Authenticate every service call with mutual TLS (a service mesh issues and rotates the certificates) and authorise callers by service identity.',
   action: { text: 'Adopt a service mesh with mutual TLS for {targets}' },
   mitigatedBy: ['mtls'],
@@ -101,9 +103,11 @@ export const noMutualTls: ModelRule = {
     for (const [key, flows] of groupByCommonBoundary(ctx.graph, internalServiceCalls(ctx.graph))) {
       const group = groupComponent(ctx, key);
       const flowIds = flowIdsOf(flows);
-      const weak = flows.filter((f) => f.auth !== 'mtls');
+      const weak = flows.filter((f) => !WORKLOAD_AUTH.has(f.auth));
       if (weak.length === 0) {
-        out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, MTLS, `all ${flows.length} service calls use mutual TLS`));
+        const used = [...new Set(flows.map((f) => f.auth))].sort();
+        const how = used.length === 1 && used[0] === 'mtls' ? 'use mutual TLS' : `identify the calling workload (${used.join(', ')})`;
+        out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, used, `all ${flows.length} service calls ${how}`));
         continue;
       }
       // What the calls carry and what their targets hold, each asset once (many calls share a target).
