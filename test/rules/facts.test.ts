@@ -144,7 +144,7 @@ describe('rule facts', () => {
     const twice = analyzeText('threatmap: 1\nsystem: { name: Queue }\nelements:\n  api: { type: api }\n  jobs: { tech: rabbitmq }\n  worker: { type: worker }\nflows:\n  - api -> jobs: amqps\n  - jobs -> worker: { protocol: amqps, id: a }\n  - jobs -> worker: { protocol: amqps, id: b }\n')
       .threats.find((t) => t.ruleId === 'poison-message');
     assert.ok(twice);
-    assert.match(twice.description, /^worker consume/);
+    assert.match(twice.description, /^worker consumes jobs/);
   });
 
   it('take a producer in an untrusted zone, publishing straight into a queue, as untrusted input for its consumers', () => {
@@ -173,5 +173,17 @@ describe('rule facts', () => {
     const cell = calls('iam').coverage.find((row) => row.component === 'payments')?.cells.find((c) => c.stride === 'S');
     assert.equal(cell?.status, 'mitigated');
     assert.deepEqual(cell?.controls, ['iam']);
+  });
+
+  it('name only the people or consumers that lack the control', () => {
+    const console = analyzeText('threatmap: 1\nsystem: { name: Cloud }\nelements:\n  ops: { type: admin }\n  dev: { type: developer }\n  console: { tech: aws-console }\nflows:\n  - ops -> console: { protocol: https, auth: oidc, controls: [mfa] }\n  - dev -> console: { protocol: https, auth: oidc }\n')
+      .threats.find((t) => t.ruleId === 'cloud-console-without-mfa');
+    assert.ok(console);
+    assert.match(console.description, /^dev signs in to console/);
+    assert.ok(console.evidence.some((e) => e.fact.startsWith('dev -> console')));
+    const queue = analyzeText('threatmap: 1\nsystem: { name: Queue }\nelements:\n  api: { type: api }\n  jobs: { tech: rabbitmq }\n  w1: { type: worker, controls: [dead-letter-queue] }\n  w2: { type: worker }\nflows:\n  - api -> jobs: amqps\n  - jobs -> w1: amqps\n  - jobs -> w2: amqps\n')
+      .threats.find((t) => t.ruleId === 'poison-message');
+    assert.ok(queue);
+    assert.match(queue.description, /^w2 consumes jobs/);
   });
 });

@@ -102,16 +102,18 @@ export const poisonMessage: ElementRule = {
     const consumers = consumersOf(ctx, element).filter((c) => c.kind === 'process');
     if (consumers.length === 0) return undefined;
     const present = presentControls(ctx, ['dead-letter-queue'], element);
-    if (present.length || consumers.every((c) => ctx.elementHas(c, 'dead-letter-queue'))) {
+    // Consumers with a dead-letter queue of their own are not named among those without.
+    const without = consumers.filter((c) => !ctx.elementHas(c, 'dead-letter-queue'));
+    if (present.length || without.length === 0) {
       return mitigatedBy(['dead-letter-queue'], elementComponent(element), 'failing messages are moved aside');
     }
     return threat({
       ...elementComponent(element),
       title: `Poison messages can stall ${element.name}`,
-      description: `${namesAtMost(consumers.map((c) => c.name), TEXT_NAMES, 'other consumers')} consume ${element.name} with no dead-letter queue; one message that always fails blocks processing.`,
+      description: `${namesAtMost(without.map((c) => c.name), TEXT_NAMES, 'other consumers')} ${new Set(without).size === 1 ? 'consumes' : 'consume'} ${element.name} with no dead-letter queue; one message that always fails blocks processing.`,
       likelihood: rated('Low', 'needs a malformed message or a bug'),
       impact: rated('Medium', 'message processing stops: downtime'),
-      evidence: [evidence(`${consumers[0].name} consumes ${element.name}`, element.at), missingControlEvidence(['dead-letter-queue'], element)],
+      evidence: [evidence(`${without[0].name} consumes ${element.name}`, element.at), missingControlEvidence(['dead-letter-queue'], element)],
     });
   },
 };

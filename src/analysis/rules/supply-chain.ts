@@ -196,14 +196,17 @@ export const cloudConsoleWithoutMfa: ElementRule = {
     if (people.length === 0) return undefined;
     const where = { ...elementComponent(element), flows: people.map((f) => f.id) };
     const present = presentControls(ctx, ['mfa'], element);
-    if (present.length || people.every((f) => f.controls.includes('mfa'))) return mitigatedBy(['mfa'], where, 'console users sign in with MFA');
+    // Those who sign in with MFA are not named among those who do not.
+    const without = people.filter((f) => !f.controls.includes('mfa'));
+    if (present.length || without.length === 0) return mitigatedBy(['mfa'], where, 'console users sign in with MFA');
+    const names = without.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from);
     return threat({
       ...where,
       title: `${element.name} accessible without MFA`,
-      description: `${namesAtMost(people.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from), TEXT_NAMES, 'other people')} sign in to ${element.name} with no second factor; phishing one of them yields the whole cloud account.`,
+      description: `${namesAtMost(names, TEXT_NAMES, 'other people')} ${new Set(names).size === 1 ? 'signs' : 'sign'} in to ${element.name} with no second factor; phishing one of them yields the whole cloud account.`,
       likelihood: rated('Medium', 'phishing and password reuse: some skill'),
       impact: rated('High', 'every resource in the cloud account'),
-      evidence: [evidence(`${flowLabel(people[0], ctx)} signs in to the console`, people[0].at), missingControlEvidence(['mfa'], element)],
+      evidence: [evidence(`${flowLabel(without[0], ctx)} signs in to the console`, without[0].at), missingControlEvidence(['mfa'], element)],
     });
   },
 };
