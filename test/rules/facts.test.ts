@@ -186,4 +186,11 @@ describe('rule facts', () => {
     assert.ok(queue);
     assert.match(queue.description, /^w2 consumes jobs/);
   });
+
+  it('rate a forged webhook event by the data it carries, each name once', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Hooks }\nassets:\n  payments: { type: payment, classification: confidential }\n  cards: { type: payment, classification: restricted }\nelements:\n  stripe: { tech: stripe }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true, accepts: [payments] }\n      /wallet: { auth: jwt, returns: [cards] }\nflows:\n  - stripe -> api: https\n');
+    const forged = r.threats.find((t) => t.ruleId === 'unsigned-webhook');
+    assert.ok(forged);
+    assert.match(forged.description, /forged event that changes payments\.$/);
+  });
 });

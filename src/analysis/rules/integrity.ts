@@ -4,7 +4,7 @@ import {
   endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, internetLikelihood, isExposed,
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
-import type { Endpoint } from '../../model/types.js';
+import type { Asset, Element, Endpoint } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetList, assetNames } from './facts.js';
 import { perModel } from './family-shared.js';
@@ -58,6 +58,13 @@ export const clientControlledValue: EndpointRule = {
 
 const WEBHOOK_CONTROLS = ['signature-verification'] as const;
 
+/** What an event on a webhook can change: the data it accepts, or, when the model does not say, what the service holds. */
+function webhookAssets(ctx: AnalysisContext, ep: Endpoint, element: Element): readonly Asset[] {
+  const accepted = assetList(ctx, ep.accepts);
+  return accepted.length ? accepted : ctx.assetsOf(element.id);
+}
+const changesMoneyOrIntegrity = (a: Asset) => a.type === 'payment' || a.type === 'financial' || a.integrity === 'high';
+
 export const unsignedWebhook: EndpointRule = {
   id: 'unsigned-webhook',
   stride: 'T',
@@ -81,17 +88,16 @@ export const unsignedWebhook: EndpointRule = {
     if (ep.auth === 'mtls' || ep.auth === 'hmac') {
       return mitigatedBy([ep.auth], endpointComponent(ep), `the sender is authenticated by ${ep.auth}`);
     }
-    const assets = [...ctx.assetsOf(element.id), ...ep.accepts.map((a) => ctx.graph.assets.get(a)).filter((a) => a !== undefined)];
-    const valuable = assets.filter((a) => a.type === 'payment' || a.type === 'financial' || a.integrity === 'high');
+    const valuable = webhookAssets(ctx, ep, element).filter(changesMoneyOrIntegrity);
     return threat({
       ...endpointComponent(ep),
       title: `Forged events on ${ep.key} (no signature verification)`,
-      description: `${ep.key} on ${element.name} processes incoming events without checking a signature; an attacker can post a forged event${valuable.length ? ` that changes ${valuable.map((a) => a.name).sort().join(', ')}` : ''}.`,
+      description: `${ep.key} on ${element.name} processes incoming events without checking a signature; an attacker can post a forged event${valuable.length ? ` that changes ${assetNames(valuable)}` : ''}.`,
       likelihood: ep.public && exposure === 'internet'
         ? rated('High', 'the webhook URL is public and a forged POST needs only curl')
         : endpointLikelihood(ep, element, ctx),
       impact: valuable.length
-        ? rated('High', `forged events change ${[...new Set(valuable.map((a) => a.name))].sort().join(', ')}: fraud or full loss of integrity`)
+        ? rated('High', `forged events change ${assetNames(valuable)}: fraud or full loss of integrity`)
         : rated('Medium', 'forged events corrupt part of the data'),
       evidence: [evidence(`${ep.key} is a webhook endpoint`, ep.at), missingControlEvidence(['signature-verification'], element, ep)],
       target: endpointTarget(ep, element),
@@ -158,8 +164,7 @@ export const webhookReplay: EndpointRule = {
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
     const signed = ctx.endpointHas(ep, 'signature-verification') || ep.auth === 'mtls' || ep.auth === 'hmac';
     if (!signed) return undefined;
-    const assets = [...ctx.assetsOf(element.id), ...assetList(ctx, ep.accepts)];
-    const valuable = assets.filter((a) => a.type === 'payment' || a.type === 'financial' || a.integrity === 'high');
+    const valuable = webhookAssets(ctx, ep, element).filter(changesMoneyOrIntegrity);
     return unlessControlled(ctx, { element, endpoint: ep }, REPLAY_CONTROLS, 'stale and duplicate events are rejected', (missing) => ({
       title: `Replayed events on ${ep.key}`,
       description: `${ep.key} on ${element.name} verifies signatures but does not reject old or repeated events; a captured event can be processed again.`,
