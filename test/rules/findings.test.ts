@@ -1,0 +1,147 @@
+// What findings say and when rules fire, checked against the facts of small models: every sentence of a
+// finding must hold for the model that produced it (a control in place is never called missing, the
+// internet is named only when the element is reached from it), and one problem is one finding.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyzeText } from './harness.js';
+
+describe('findings', () => {
+  it('cite a login control in place as present, never among the missing ones (credential stuffing)', () => {
+    const login = (controls: string) =>
+      analyzeText(`threatmap: 1\nsystem: { name: Login }\nelements:\n  visitor: { type: user, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /login: { public: true, controls: [${controls}] }\nflows:\n  - visitor -> api: https\n`)
+        .threats.find((t) => t.ruleId === 'credential-stuffing');
+    const one = login('account-lockout');
+    assert.ok(one);
+    assert.deepEqual(one.evidence.map((e) => e.fact), [
+      '/login is a login endpoint',
+      'only account-lockout protects /login',
+      'no rate-limiting or captcha or mfa on /login on api or in front of it',
+    ]);
+    assert.match(one.description, /with only account-lockout and no MFA/);
+    const none = login('');
+    assert.ok(none);
+    assert.deepEqual(none.evidence.map((e) => e.fact), ['/login is a login endpoint', 'no rate-limiting or account-lockout or captcha or mfa on /login on api or in front of it']);
+    assert.equal(login('account-lockout, rate-limiting'), undefined);
+    assert.match(none.description, /accepts passwords from the internet with no throttling/);
+    const behindWebApp = analyzeText('threatmap: 1\nsystem: { name: Login }\nelements:\n  visitor: { type: user, tech: browser }\n  web: { type: web-app }\n  api:\n    type: api\n    endpoints:\n      /login: { public: true }\nflows:\n  - visitor -> web: https\n  - web -> api: https\n')
+      .threats.find((t) => t.ruleId === 'credential-stuffing');
+    assert.ok(behindWebApp);
+    assert.match(behindWebApp.description, /accepts passwords from untrusted callers through other components with no throttling/);
+  });
+
+  it('rate a consumer behind a broker as the rating says: Medium, through the broker (insecure deserialization)', () => {
+    const head = 'threatmap: 1\nsystem: { name: Queue }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n';
+    const viaBroker = analyzeText(`${head}  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`)
+      .threats.find((t) => t.ruleId === 'insecure-deserialization' && t.component === 'jobs');
+    assert.ok(viaBroker);
+    assert.equal(viaBroker.likelihood.level, 'Medium');
+    assert.match(viaBroker.description, /through a message broker\.$/);
+    assert.ok(viaBroker.evidence.some((e) => e.fact === 'consumes messages produced by exposed components'));
+    // Reached through a service rather than a broker: the rule's own (direct) rating.
+    const viaService = analyzeText(`${head}  jobs: { tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> jobs: https\n`)
+      .threats.find((t) => t.ruleId === 'insecure-deserialization' && t.component === 'jobs');
+    assert.ok(viaService);
+    assert.equal(viaService.likelihood.level, 'Low');
+    assert.doesNotMatch(viaService.description, /broker/);
+  });
+
+  it('report a synchronous call to a third party once, as no-timeouts-external, not also as a missing circuit breaker', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Calls }\nelements:\n  orders: { type: service }\n  payments: { type: service }\n  mailer: { type: third-party }\nflows:\n  - orders -> payments: https\n  - orders -> mailer: https\n');
+    const about = (ruleId: string) => r.threats.filter((t) => t.ruleId === ruleId).flatMap((t) => t.flows);
+    assert.deepEqual(about('no-timeouts-external'), ['orders->mailer']);
+    assert.deepEqual(about('no-circuit-breaker'), ['orders->payments']);
+  });
+
+  it('leave JWT validation to what runs code or is a gateway: a load balancer passing tokens on is no finding', () => {
+    const jwtInto = (type: string) => analyzeText(`threatmap: 1\nsystem: { name: Tokens }\nelements:\n  client: { type: third-party }\n  edge: { type: ${type} }\nflows:\n  - client -> edge: { protocol: https, auth: jwt }\n`)
+      .threats.filter((t) => t.ruleId === 'missing-token-validation').map((t) => t.component);
+    assert.deepEqual(jwtInto('load-balancer'), []);
+    assert.deepEqual(jwtInto('cdn'), []);
+    assert.deepEqual(jwtInto('gateway'), ['edge']);
+    assert.deepEqual(jwtInto('api'), ['edge']);
+  });
+
+  it('say an admin interface is reachable from the internet only when it is, and leave out of over-privilege the data a service returns', () => {
+    const admin = analyzeText('threatmap: 1\nsystem: { name: Admin }\nelements:\n  visitor: { tech: browser }\n  web: { type: web-app, auth: session-cookie }\n  api: { type: api, endpoints: { /admin: { auth: jwt } } }\nflows:\n  - visitor -> web: https\n  - web -> api: https\n')
+      .threats.find((t) => t.ruleId === 'exposed-admin-interface');
+    assert.ok(admin);
+    assert.match(admin.description, /reachable from an untrusted zone through other components behind jwt only/);
+    const stores = (returns: string) => analyzeText(`threatmap: 1\nsystem: { name: Store }\nassets:\n  cards: { classification: restricted }\nelements:\n  visitor: { tech: browser }\n  reports: { type: service, endpoints: { /cards: { auth: jwt, returns: [${returns}] } } }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - visitor -> reports: https\n  - reports -> db: { protocol: sql+tls, auth: password }\n`)
+      .threats.filter((t) => t.ruleId === 'over-privileged-store-access').length;
+    assert.equal(stores('cards'), 0);
+    assert.equal(stores(''), 1);
+  });
+
+  it('take traffic from an element of ours marked exposed as its own, not as the internet\'s', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Exposed }\nassets:\n  orders: { classification: confidential }\nelements:\n  api: { type: api, exposed: true }\n  db: { tech: postgres, stores: [orders] }\n  bastion: { type: service, exposed: true }\n  server: { type: service }\n  operator: { type: admin }\n  box: { type: service, exposed: true }\nflows:\n  - api -> db: sql+tls\n  - bastion -> server: ssh\n  - operator -> box: ssh\n');
+    const on = (ruleId: string) => r.threats.filter((t) => t.ruleId === ruleId).map((t) => t.component);
+    assert.deepEqual(on('exposed-data-store'), [], 'a database behind an exposed api is not reachable from the internet');
+    assert.deepEqual(on('exposed-management-port'), ['box'], 'SSH from a bastion is no finding; SSH from the internet to an exposed host is');
+  });
+
+  it('call no response to a browser or a person a call to a provider without timeouts', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Push }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  mailer: { type: third-party }\nflows:\n  - visitor -> api: https\n  - api -> visitor: wss\n  - api -> mailer: https\n');
+    assert.deepEqual(r.threats.filter((t) => t.ruleId === 'no-timeouts-external').map((t) => t.component), ['api->mailer']);
+  });
+
+  it('report one problem once: a login\'s throttling, people sharing a login, a component named twice', () => {
+    const login = analyzeText('threatmap: 1\nsystem: { name: Login }\nelements:\n  visitor: { tech: browser }\n  api: { type: api, endpoints: { /login: { public: true } } }\nflows:\n  - visitor -> api: https\n');
+    const throttling = (r: typeof login) => r.threats.filter((t) => t.endpoint === 'api:/login').map((t) => t.ruleId).filter((id) => id === 'credential-stuffing' || id === 'no-rate-limiting');
+    assert.deepEqual(throttling(login), ['credential-stuffing']);
+    // With MFA there is no credential stuffing, but a flood of logins is still a finding.
+    assert.deepEqual(throttling(analyzeText('threatmap: 1\nsystem: { name: Login }\nelements:\n  visitor: { tech: browser }\n  api: { type: api, endpoints: { /login: { public: true, controls: [mfa] } } }\nflows:\n  - visitor -> api: https\n')), ['no-rate-limiting']);
+    const people = analyzeText('threatmap: 1\nsystem: { name: Shared }\nelements:\n  alice: { type: admin }\n  bob: { type: admin }\n  console: { type: service }\nflows:\n  - alice -> console: { protocol: https, credential: ops-root }\n  - bob -> console: { protocol: https, credential: ops-root }\n');
+    assert.deepEqual(people.threats.filter((t) => t.ruleId === 'shared-credentials' || t.ruleId === 'shared-account').map((t) => t.ruleId), ['shared-account']);
+    const twice = analyzeText('threatmap: 1\nsystem: { name: Queue }\nelements:\n  api: { type: api }\n  jobs: { tech: rabbitmq }\n  worker: { type: worker }\nflows:\n  - api -> jobs: amqps\n  - jobs -> worker: { protocol: amqps, id: a }\n  - jobs -> worker: { protocol: amqps, id: b }\n')
+      .threats.find((t) => t.ruleId === 'poison-message');
+    assert.ok(twice);
+    assert.match(twice.description, /^worker consumes jobs/);
+  });
+
+  it('take a producer in an untrusted zone, publishing straight into a queue, as untrusted input for its consumers', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Devices }\nelements:\n  sensor: { type: device }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\nflows:\n  - sensor -> queue: amqps\n  - queue -> jobs: amqps\n');
+    const t = r.threats.find((x) => x.ruleId === 'insecure-deserialization');
+    assert.ok(t);
+    assert.equal(t.likelihood.level, 'Medium');
+    assert.match(t.description, /through a message broker/);
+  });
+
+  it('rate an exposed store by what it holds, and speak of credentials, not passwords, where the model names none', () => {
+    const bucket = analyzeText('threatmap: 1\nsystem: { name: Bucket }\nassets:\n  brochure: { classification: public }\nelements:\n  bucket: { tech: s3, exposed: true, stores: [brochure] }\n')
+      .threats.find((t) => t.ruleId === 'exposed-data-store');
+    assert.ok(bucket);
+    assert.equal(bucket.impact.level, 'Low');
+    const admin = analyzeText('threatmap: 1\nsystem: { name: Admin }\nelements:\n  ops: { type: admin, tech: browser }\n  api: { type: api, endpoints: { /admin: { auth: mtls, controls: [vpn] } } }\nflows:\n  - ops -> api: https\n');
+    const texts = admin.threats.filter((t) => t.ruleId === 'admin-without-mfa' || t.ruleId === 'privileged-user-phishing').map((t) => `${t.description} ${t.likelihood.reason}`);
+    assert.ok(texts.length > 0);
+    for (const text of texts) assert.doesNotMatch(text, /password/);
+  });
+
+  it('count cloud identities, Kerberos and signed tokens as authenticating the calling service, as mutual TLS does', () => {
+    const calls = (auth: string) => analyzeText(`threatmap: 1\nsystem: { name: Mesh }\nboundaries:\n  mesh: { trust: internal }\nelements:\n  orders: { type: service, in: mesh }\n  payments: { type: service, in: mesh }\nflows:\n  - orders -> payments: { protocol: https, auth: ${auth} }\n`);
+    for (const auth of ['mtls', 'iam', 'kerberos', 'jwt']) assert.equal(calls(auth).threats.filter((t) => t.ruleId === 'no-mutual-tls').length, 0, auth);
+    for (const auth of ['none', 'api-key', 'basic']) assert.equal(calls(auth).threats.filter((t) => t.ruleId === 'no-mutual-tls').length, 1, auth);
+    const cell = calls('iam').coverage.find((row) => row.component === 'payments')?.cells.find((c) => c.stride === 'S');
+    assert.equal(cell?.status, 'mitigated');
+    assert.deepEqual(cell?.controls, ['iam']);
+  });
+
+  it('name only the people or consumers that lack the control', () => {
+    const console = analyzeText('threatmap: 1\nsystem: { name: Cloud }\nelements:\n  ops: { type: admin }\n  dev: { type: developer }\n  console: { tech: aws-console }\nflows:\n  - ops -> console: { protocol: https, auth: oidc, controls: [mfa] }\n  - dev -> console: { protocol: https, auth: oidc }\n')
+      .threats.find((t) => t.ruleId === 'cloud-console-without-mfa');
+    assert.ok(console);
+    assert.match(console.description, /^dev signs in to console/);
+    assert.ok(console.evidence.some((e) => e.fact.startsWith('dev -> console')));
+    const queue = analyzeText('threatmap: 1\nsystem: { name: Queue }\nelements:\n  api: { type: api }\n  jobs: { tech: rabbitmq }\n  w1: { type: worker, controls: [dead-letter-queue] }\n  w2: { type: worker }\nflows:\n  - api -> jobs: amqps\n  - jobs -> w1: amqps\n  - jobs -> w2: amqps\n')
+      .threats.find((t) => t.ruleId === 'poison-message');
+    assert.ok(queue);
+    assert.match(queue.description, /^w2 consumes jobs/);
+  });
+
+  it('rate a forged webhook event by the data it carries, each name once', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Hooks }\nassets:\n  payments: { type: payment, classification: confidential }\n  cards: { type: payment, classification: restricted }\nelements:\n  stripe: { tech: stripe }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true, accepts: [payments] }\n      /wallet: { auth: jwt, returns: [cards] }\nflows:\n  - stripe -> api: https\n');
+    const forged = r.threats.find((t) => t.ruleId === 'unsigned-webhook');
+    assert.ok(forged);
+    assert.match(forged.description, /forged event that changes payments\.$/);
+  });
+});
