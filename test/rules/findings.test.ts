@@ -144,4 +144,11 @@ describe('findings', () => {
     assert.ok(forged);
     assert.match(forged.description, /forged event that changes payments\.$/);
   });
+
+  it('rate a missing audit trail High for admin actions and money, not for every webhook', () => {
+    const audit = (accepts: string) => analyzeText(`threatmap: 1\nsystem: { name: Hooks }\nassets:\n  payments: { type: payment, classification: confidential }\nelements:\n  github: { type: third-party }\n  ci: { type: service, endpoints: { /hooks: { public: true, accepts: [${accepts}] } } }\nflows:\n  - github -> ci: https\n`)
+      .threats.find((t) => t.ruleId === 'no-audit-log');
+    assert.equal(audit('')?.impact.level, 'Medium');
+    assert.equal(audit('payments')?.impact.level, 'High');
+  });
 });

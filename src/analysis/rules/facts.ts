@@ -65,6 +65,15 @@ export function assetList(ctx: AnalysisContext, ids: readonly string[]): Asset[]
   return out;
 }
 
+/** What an event on a webhook can change: the data it accepts, or, when the model does not say, what the service holds. */
+export function webhookAssets(ctx: AnalysisContext, ep: Endpoint, element: Element): readonly Asset[] {
+  const accepted = assetList(ctx, ep.accepts);
+  return accepted.length ? accepted : ctx.assetsOf(element.id);
+}
+
+/** Money, or data whose integrity the model rates high. */
+export const moneyOrHighIntegrity = (a: Asset): boolean => a.type === 'payment' || a.type === 'financial' || a.integrity === 'high';
+
 export const isData = (a: Asset) => a.kind === 'data';
 export const highConfidentiality = (assets: readonly Asset[]) => assets.filter((a) => isData(a) && a.confidentiality === 'high');
 export const highIntegrity = (assets: readonly Asset[]) => assets.filter((a) => isData(a) && a.integrity === 'high');

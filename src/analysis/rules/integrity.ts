@@ -4,9 +4,9 @@ import {
   endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, internetLikelihood, isExposed,
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
-import type { Asset, Element, Endpoint } from '../../model/types.js';
+import type { Endpoint } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
-import { assetList, assetNames } from './facts.js';
+import { assetList, assetNames, moneyOrHighIntegrity, webhookAssets } from './facts.js';
 import { perModel } from './family-shared.js';
 import type { EndpointRule } from './types.js';
 
@@ -58,12 +58,6 @@ export const clientControlledValue: EndpointRule = {
 
 const WEBHOOK_CONTROLS = ['signature-verification'] as const;
 
-/** What an event on a webhook can change: the data it accepts, or, when the model does not say, what the service holds. */
-function webhookAssets(ctx: AnalysisContext, ep: Endpoint, element: Element): readonly Asset[] {
-  const accepted = assetList(ctx, ep.accepts);
-  return accepted.length ? accepted : ctx.assetsOf(element.id);
-}
-const changesMoneyOrIntegrity = (a: Asset) => a.type === 'payment' || a.type === 'financial' || a.integrity === 'high';
 
 export const unsignedWebhook: EndpointRule = {
   id: 'unsigned-webhook',
@@ -88,7 +82,7 @@ export const unsignedWebhook: EndpointRule = {
     if (ep.auth === 'mtls' || ep.auth === 'hmac') {
       return mitigatedBy([ep.auth], endpointComponent(ep), `the sender is authenticated by ${ep.auth}`);
     }
-    const valuable = webhookAssets(ctx, ep, element).filter(changesMoneyOrIntegrity);
+    const valuable = webhookAssets(ctx, ep, element).filter(moneyOrHighIntegrity);
     return threat({
       ...endpointComponent(ep),
       title: `Forged events on ${ep.key} (no signature verification)`,
@@ -164,7 +158,7 @@ export const webhookReplay: EndpointRule = {
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
     const signed = ctx.endpointHas(ep, 'signature-verification') || ep.auth === 'mtls' || ep.auth === 'hmac';
     if (!signed) return undefined;
-    const valuable = webhookAssets(ctx, ep, element).filter(changesMoneyOrIntegrity);
+    const valuable = webhookAssets(ctx, ep, element).filter(moneyOrHighIntegrity);
     return unlessControlled(ctx, { element, endpoint: ep }, REPLAY_CONTROLS, 'stale and duplicate events are rejected', (missing) => ({
       title: `Replayed events on ${ep.key}`,
       description: `${ep.key} on ${element.name} verifies signatures but does not reject old or repeated events; a captured event can be processed again.`,

@@ -1,7 +1,7 @@
 // Repudiation: can someone deny an action because nothing recorded who did it?
 import type { Endpoint, Flow } from '../../model/types.js';
 import { rated } from '../risk.js';
-import { assetNames, endpointOfFlow, highIntegrity, isPerson } from './facts.js';
+import { assetNames, endpointOfFlow, highIntegrity, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
 import {
   evidence, flowLabel, isExposed, mitigatedBy, namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat,
   unlessControlled,
@@ -39,7 +39,8 @@ export const noAuditLog: ElementRule = {
       if (!signedIn || !isExposed(ctx.exposure(element.id))) return undefined;
       if (!ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.kind === 'external')) return undefined;
     }
-    const privileged = sensitive.some((ep) => ep.kind === 'admin' || ep.kind === 'webhook');
+    // Admin actions, and webhooks that move money or data whose integrity matters (as the rating says).
+    const privileged = sensitive.some((ep) => ep.kind === 'admin' || (ep.kind === 'webhook' && webhookAssets(ctx, ep, element).some(moneyOrHighIntegrity)));
     return unlessControlled(ctx, { element }, AUDIT_CONTROLS, 'actions are audit-logged', (missing) => ({
       title: `No audit trail of actions on ${element.name}`,
       description: `${element.name} takes ${sensitive.length ? sensitive.map((ep) => ep.key).join(', ') : 'requests from external entities'} without an audit log; who did what cannot be proven afterwards.`,
