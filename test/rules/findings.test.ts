@@ -151,4 +151,15 @@ describe('findings', () => {
     assert.equal(audit('')?.impact.level, 'Medium');
     assert.equal(audit('payments')?.impact.level, 'High');
   });
+
+  it('give cleartext over the internet its own impact reason, and leave resources out of unencrypted data', () => {
+    const cleartext = analyzeText('threatmap: 1\nsystem: { name: Web }\nelements:\n  visitor: { tech: browser }\n  web: { type: web-app }\nflows:\n  - visitor -> web: http\n')
+      .threats.find((t) => t.ruleId === 'cleartext-disclosure');
+    assert.ok(cleartext);
+    assert.doesNotMatch(cleartext.impact.reason, /internal/);
+    const store = (kind: string) => analyzeText(`threatmap: 1\nsystem: { name: Store }\nassets:\n  thing: { kind: ${kind}, classification: confidential }\nelements:\n  db: { tech: postgres, stores: [thing] }\n`)
+      .threats.filter((t) => t.ruleId === 'unencrypted-store').length;
+    assert.equal(store('data'), 1);
+    assert.equal(store('resource'), 0);
+  });
 });

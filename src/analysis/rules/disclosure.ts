@@ -4,7 +4,7 @@ import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, runsAppCode,
   unlessControlled,
 } from './helpers.js';
-import { assetList, assetNames, highConfidentiality, isUserAgent, restricted } from './facts.js';
+import { assetList, assetNames, highConfidentiality, isData, isUserAgent, restricted } from './facts.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
 export const verboseErrors: ElementRule = {
@@ -89,7 +89,7 @@ export const unencryptedStore: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (element.type === 'backups' || element.type === 'logs') return undefined;
-    const confidential = assetList(ctx, element.stores).filter((a) => a.confidentiality === 'high');
+    const confidential = assetList(ctx, element.stores).filter((a) => isData(a) && a.confidentiality === 'high');
     if (confidential.length === 0) return undefined;
     return unlessControlled(ctx, { element }, ['encryption-at-rest'], 'stored data is encrypted', (missing) => ({
       title: `${confidential.map((a) => a.name).join(', ')} stored unencrypted in ${element.name}`,

@@ -190,7 +190,9 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
   action: string;
   references: string[];
 }): ModelRule {
-  const fallback = rated('Medium', 'internal requests and responses: partial exposure');
+  // When the flows name no data: what any requests and responses hold, inside or across the internet.
+  const fallbackInside = rated('Medium', 'internal requests and responses: partial exposure');
+  const fallbackInternet = rated('Medium', 'requests and responses, with no data named: partial exposure');
   const titleHead = `${spec.title}: `;
   const descriptionTail = `${spec.verb} the traffic.`;
   return {
@@ -219,7 +221,7 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
           title: titleHead + g.titleTail,
           description: g.descriptionHead + descriptionTail,
           likelihood: g.overInternet ? OVER_INTERNET : INSIDE,
-          impact: assetImpact(g.assets, property, fallback),
+          impact: assetImpact(g.assets, property, g.overInternet ? fallbackInternet : fallbackInside),
           evidence: g.evidence,
           target: g.target,
         });
