@@ -162,4 +162,14 @@ describe('findings', () => {
     assert.equal(store('data'), 1);
     assert.equal(store('resource'), 0);
   });
+
+  it('take a control declared on a query flow as guarding that flow (SQL injection)', () => {
+    const sql = (controls: string) => analyzeText(`threatmap: 1\nsystem: { name: Db }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres }\n  reports: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> db: { protocol: sql+tls, controls: [parameterized-queries] }\n  - api -> reports: { protocol: sql+tls${controls} }\n`)
+      .threats.filter((t) => t.ruleId === 'sql-injection');
+    const [one] = sql('');
+    assert.ok(one);
+    assert.deepEqual(one.flows, ['api->reports'], 'only the flow without the control');
+    assert.match(one.title, /into reports$/);
+    assert.equal(sql(', controls: [parameterized-queries]').length, 0);
+  });
 });

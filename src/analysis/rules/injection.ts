@@ -5,12 +5,22 @@ import { assetImpact, rated } from '../risk.js';
 import { highConfidentiality, isBroker, producersOf, sensitive } from './facts.js';
 import { targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
-  endpointExposure, endpointTarget, evidence, internetLikelihood, inUntrustedZone, isExposed, runsAppCode, unlessControlled,
+  endpointExposure, endpointTarget, evidence, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy, runsAppCode, unlessControlled,
 } from './helpers.js';
-import type { ElementRule, EndpointRule, EvidenceRef } from './types.js';
+import type { ElementRule, EndpointRule, EvidenceRef, Outcome } from './types.js';
 
 const SQL_CONTROLS = ['parameterized-queries'] as const;
 const SQL_TARGETS = targetKind((t) => t.traits.includes('sql'), true);
+
+/** The flows that declare none of the controls themselves (a control on a query flow guards that flow). */
+const unguarded = (flows: readonly Flow[], controls: readonly string[]): Flow[] =>
+  flows.filter((f) => !controls.some((c) => f.controls.includes(c)));
+
+/** Every query flow declares a control: mitigated by the controls they declare. */
+function guardedOnEveryFlow(element: Element, flows: readonly Flow[], controls: readonly string[], reason: string | ((present: string[]) => string)): Outcome {
+  const present = controls.filter((c) => flows.some((f) => f.controls.includes(c)));
+  return mitigatedBy(present, { component: element.id, componentKind: 'element', flows: flowIds(flows) }, typeof reason === 'string' ? reason : reason(present));
+}
 const WHOLE_DATABASE = rated('High', 'the whole database can be read: data breach');
 /** Likelihood when untrusted input reaches the interpreter only through other components. */
 const SOME_SKILL = 'input arrives through other components: some skill';
@@ -21,7 +31,7 @@ export const sqlInjection: ElementRule = {
   title: 'SQL injection',
   description:
     'A process reachable from an untrusted zone that queries a SQL database and does not declare parameterized queries: crafted input rewrites its queries and reads or changes the whole database.',
-  condition: 'a process reachable from an untrusted zone with a flow to a store with the `sql` trait, without `parameterized-queries`',
+  condition: 'a process reachable from an untrusted zone with a flow to a store with the `sql` trait, without `parameterized-queries` on the process or on that flow',
   mitigation: 'Use parameterized queries or a query builder everywhere, validate input against allow-lists, and give the service a database account with least privilege.',
   action: { text: 'Use parameterized queries for every database access in {targets}' },
   mitigatedBy: SQL_CONTROLS,
@@ -33,8 +43,10 @@ export const sqlInjection: ElementRule = {
   check(element, ctx) {
     const exposure = ctx.exposure(element.id);
     if (!isExposed(exposure)) return undefined;
-    const sqlFlows = targetsOfKind(ctx, SQL_TARGETS, element);
-    if (sqlFlows === undefined) return undefined;
+    const found = targetsOfKind(ctx, SQL_TARGETS, element);
+    if (found === undefined) return undefined;
+    const sqlFlows = unguarded(found, SQL_CONTROLS);
+    if (sqlFlows.length === 0) return guardedOnEveryFlow(element, found, SQL_CONTROLS, 'queries are parameterized');
     return unlessControlled(ctx, { element, flows: sqlFlows }, SQL_CONTROLS, 'queries are parameterized', (missing) => {
       const targets = sqlFlows.map((f) => targetOf(ctx, f));
       // The databases once each, in id order (usually there is one).
@@ -80,7 +92,7 @@ function downstreamInjection(spec: {
     stride: spec.stride,
     title: spec.title,
     description: `A process reachable from an untrusted zone sends queries to ${spec.what} and does not declare ${spec.controls.join(' or ')}: crafted input changes the query and reads or changes data it should not.`,
-    condition: `a process reachable from an untrusted zone with a flow to ${spec.pickText}, without ${spec.controls.map((c) => `\`${c}\``).join(' or ')}`,
+    condition: `a process reachable from an untrusted zone with a flow to ${spec.pickText}, without ${spec.controls.map((c) => `\`${c}\``).join(' or ')} on the process or on that flow`,
     mitigation: spec.mitigation,
     action: { text: spec.action },
     mitigatedBy: spec.controls,
@@ -92,9 +104,11 @@ function downstreamInjection(spec: {
     check(element, ctx) {
       const exposure = ctx.exposure(element.id);
       if (!isExposed(exposure)) return undefined;
-      const hits = targetsOfKind(ctx, targets, element);
-      if (hits === undefined) return undefined;
+      const found = targetsOfKind(ctx, targets, element);
+      if (found === undefined) return undefined;
       const neutralised = (present: string[]) => `input is neutralised (${present.join(', ')})`;
+      const hits = unguarded(found, spec.controls);
+      if (hits.length === 0) return guardedOnEveryFlow(element, found, spec.controls, neutralised);
       return unlessControlled(ctx, { element, flows: hits }, spec.controls, neutralised, (missing) => {
         const names = [...new Set(hits.map((f) => targetOf(ctx, f).name))].sort().join(', ');
         const assets = hits.flatMap((f) => ctx.assetsOf(f.to));
