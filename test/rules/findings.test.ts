@@ -172,4 +172,14 @@ describe('findings', () => {
     assert.match(one.title, /into reports$/);
     assert.equal(sql(', controls: [parameterized-queries]').length, 0);
   });
+
+  it('count as an agent\'s tools only what the agent itself reaches, and report an admin panel once', () => {
+    const chat = analyzeText('threatmap: 1\nsystem: { name: Chat }\nelements:\n  visitor: { tech: browser }\n  assistant: { tech: llm-agent }\n  app: { type: api }\n  model: { tech: openai }\n  history: { tech: postgres }\nflows:\n  - visitor -> assistant: https\n  - assistant -> visitor: https\n  - visitor -> app: https\n  - app -> model: { protocol: https, auth: api-key }\n  - app -> history: sql+tls\n');
+    const injection = (id: string) => chat.threats.find((t) => t.ruleId === 'prompt-injection' && t.component === id);
+    assert.ok(injection('assistant') && injection('app'));
+    assert.doesNotMatch(injection('assistant')!.description, /tools/, 'a reply to the browser is no tool');
+    assert.doesNotMatch(injection('app')!.description, /tools/, 'the app\'s own database is no tool of the model');
+    const panel = analyzeText('threatmap: 1\nsystem: { name: Panel }\nelements:\n  staff: { type: admin, tech: browser }\n  backoffice: { type: admin-panel, endpoints: { /admin: { auth: session-cookie } } }\nflows:\n  - staff -> backoffice: https\n');
+    assert.deepEqual(panel.threats.filter((t) => t.ruleId === 'exposed-admin-panel' || t.ruleId === 'exposed-admin-interface').map((t) => t.ruleId), ['exposed-admin-panel']);
+  });
 });

@@ -23,7 +23,7 @@ export const exposedAdmin: EndpointRule = {
   title: 'Admin interface reachable from the internet',
   description:
     'An administrative endpoint reachable from the internet without a VPN or IP allow-list: anyone can attack it, and one stolen password, session or unpatched bug gives full control.',
-  condition: 'an endpoint of kind `admin` reachable from an untrusted zone, without `vpn` or `ip-allowlist` on it, its element, its boundary or every path in front',
+  condition: 'an endpoint of kind `admin` (on anything but an `admin-panel`, which exposed-admin-panel covers whole) reachable from an untrusted zone, without `vpn` or `ip-allowlist` on it, its element, its boundary or every path in front',
   mitigation: 'Put the admin interface behind a VPN or an IP allow-list (or an identity-aware proxy), require MFA for admins, and log every admin action.',
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
@@ -33,6 +33,8 @@ export const exposedAdmin: EndpointRule = {
   appliesTo: 'endpoint',
   endpointKinds: ['admin'],
   check(ep, element, ctx) {
+    // An admin panel's own admin pages are exposed-admin-panel's finding, for the same missing controls.
+    if (element.type === 'admin-panel') return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     const mfa = ctx.endpointHas(ep, 'mfa');

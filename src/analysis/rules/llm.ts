@@ -26,6 +26,17 @@ function llmUse(ctx: AnalysisContext, e: Element): LlmUse | undefined {
 
 const LLM_TARGETS = targetKind(isLlm);
 
+/**
+ * An agent's tools: its flows to anything but a model, people and their browsers (a reply is no tool).
+ * A process that only calls a model has none: its own database is the application's, not the model's.
+ */
+function agentTools(ctx: AnalysisContext, agent: Element): Flow[] {
+  return ctx.graph.outFlows(agent.id).filter((f) => {
+    const t = ctx.graph.elements.get(f.to);
+    return t !== undefined && f.to !== agent.id && !isLlm(t) && !(t.kind === 'external' && t.type !== 'third-party');
+  });
+}
+
 /** Every process's use of language models, by position, found once per analysis from its flows to LLMs. */
 const llmUses: (ctx: AnalysisContext) => readonly (LlmUse | undefined)[] = perModel(findLlmUses);
 
@@ -66,7 +77,7 @@ export const promptInjection: ElementRule = {
     const exposure = ctx.exposure(element.id);
     if (!use || !isExposed(exposure)) return undefined;
     return unlessControlled(ctx, { element }, ['prompt-isolation'], 'untrusted content is kept apart from instructions', (missing) => {
-      const tools = ctx.graph.outFlows(element.id).filter((f) => !isLlm(ctx.graph.elements.get(f.to)) && f.to !== element.id);
+      const tools = use.self ? agentTools(ctx, element) : [];
       const data = sensitive(ctx.assetsOf(element.id));
       return {
         title: `Prompt injection through ${element.name}`,
@@ -104,10 +115,7 @@ export const llmExcessiveAgency: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!(element.type === 'llm' || element.traits.includes('llm'))) return undefined;
-    const tools = ctx.graph.outFlows(element.id).filter((f) => {
-      const t = ctx.graph.elements.get(f.to);
-      return t !== undefined && f.to !== element.id && !isLlm(t) && !(t.kind === 'external' && t.type !== 'third-party');
-    });
+    const tools = agentTools(ctx, element);
     if (tools.length === 0) return undefined;
     const bounded = (present: string[]) => `the agent's actions are bounded by ${present.join(' and ')}`;
     return unlessControlled(ctx, { element, flows: tools }, AGENCY_CONTROLS, bounded, (missing) => {
