@@ -5,7 +5,7 @@ import type { RuleMeta } from './types.js';
 const SECTION = /^(boundaries|assets|elements|flows|assumptions|rules):/m;
 
 /** The example as the sections of a model: a bare elements map goes under `elements:`. */
-export function exampleSections(example: string): string {
+function exampleSections(example: string): string {
   return SECTION.test(example) ? example : `elements:\n${example.split('\n').map((l) => `  ${l}`).join('\n')}`;
 }
 
