@@ -3,7 +3,7 @@
 // (regions of cells, each an application zone with a data tier nested inside, an edge per region, users
 // and partners on the internet) with controls present only some of the time, so that rules both fire and
 // find mitigations. Pure: no Node APIs, the same output for the same options on every platform.
-import type { RawModel } from './schema.js';
+import { type RawModel, splitFlowArrow } from './schema.js';
 
 export interface GenerateOptions {
   /** Number of elements; flows are about three per element, boundaries about one per 20 elements. */
@@ -624,9 +624,23 @@ export function modelToYaml(raw: RawModel): string {
 }
 
 /**
+ * A flow in JSON's explicit form, `{"from", "to", ...}`: what a program writing JSON would write, and what
+ * JSON.parse reads fastest. A shorthand's arrow is a key of its own in every flow, and each new key gives
+ * JSON.parse a new object shape to make: 30,000 such flows took it 57 ms, against 15-22 ms with fixed keys.
+ */
+function explicitFlow(item: unknown): unknown {
+  if (!isPlainObject(item)) return item;
+  const keys = Object.keys(item);
+  const ends = keys.length === 1 ? splitFlowArrow(keys[0]) : undefined;
+  if (ends === undefined) return item;
+  const details = item[keys[0]];
+  return { from: ends[0], to: ends[1], ...(isPlainObject(details) ? details : { protocol: details }) };
+}
+
+/**
  * JSON with one line per boundary, asset, element and flow: still readable and diffable, with positions
  * that point somewhere useful, at half the size of fully indented JSON (100,000 elements stay under the
- * 50 MB a model file may have).
+ * 50 MB a model file may have). Flows are written in the explicit form (see explicitFlow).
  */
 export function modelToJson(raw: RawModel): string {
   const model = raw as unknown as Record<string, unknown>;
@@ -634,7 +648,8 @@ export function modelToJson(raw: RawModel): string {
   for (const [section, value] of Object.entries(model)) {
     const key = JSON.stringify(section);
     if (Array.isArray(value)) {
-      sections.push(value.length ? `  ${key}: [\n${value.map((v) => `    ${JSON.stringify(v)}`).join(',\n')}\n  ]` : `  ${key}: []`);
+      const items = section === 'flows' ? value.map(explicitFlow) : value;
+      sections.push(items.length ? `  ${key}: [\n${items.map((v) => `    ${JSON.stringify(v)}`).join(',\n')}\n  ]` : `  ${key}: []`);
     } else if (isPlainObject(value) && section !== 'system') {
       const entries = Object.entries(value).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
       sections.push(entries.length ? `  ${key}: {\n${entries.join(',\n')}\n  }` : `  ${key}: {}`);

@@ -64,7 +64,16 @@ describe('generateModel', () => {
     const fromJson = loadModel(modelToJson(raw), 'g.json');
     assert.deepEqual(fromYaml.diagnostics.filter((d) => d.severity === 'error'), []);
     assert.deepEqual(fromJson.model?.elements.map((e) => e.id), fromYaml.model?.elements.map((e) => e.id));
-    assert.deepEqual(fromJson.model?.flows.length, fromYaml.model?.flows.length);
+    const flowFacts = (m: typeof fromYaml.model) => m?.flows.map(({ id, from, to, protocol, auth, data, controls }) => ({ id, from, to, protocol, auth, data, controls }));
+    assert.deepEqual(flowFacts(fromJson.model), flowFacts(fromYaml.model));
+    const threats = (m: typeof fromYaml.model) => analyze(m!).threats.map((t) => `${t.key} ${t.risk} ${t.title}`);
+    assert.deepEqual(threats(fromJson.model), threats(fromYaml.model));
+  });
+
+  it('writes JSON flows in the explicit form, with `from` and `to` keys', () => {
+    const json = JSON.parse(modelToJson(generateModel({ elements: 300, seed: 4 }))) as { flows: Array<Record<string, unknown>> };
+    assert.ok(json.flows.length > 600);
+    for (const flow of json.flows) assert.ok(typeof flow.from === 'string' && typeof flow.to === 'string', JSON.stringify(flow));
   });
 
   for (const [n, seed] of [[10, 1], [100, 1], [1000, 1], [1000, 2], [3000, 5]] as const) {
