@@ -64,7 +64,7 @@ export const endpointSchema = z.strictObject({
   description: z.string().optional(),
   kind: z.enum(ENDPOINT_KINDS).optional().meta({ description: 'What the endpoint does; inferred from the path when omitted' }),
   methods: z.array(z.string().regex(/^[A-Za-z]+$/)).optional(),
-  public: z.boolean().optional().meta({ description: 'Callable without authentication (same as auth: none)' }),
+  public: z.boolean().optional().meta({ description: 'Callable without authentication (same as auth: none). Who can reach it is what reaches its element: the flows into it, or `exposed`' }),
   auth: authSchema.optional().meta({ description: 'How callers authenticate; default the element\'s auth' }),
   callers: z.array(idSchema).optional().meta({ description: 'Elements allowed to call it; default every element with a flow in' }),
   controls: controlsSchema.optional(),
