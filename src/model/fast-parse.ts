@@ -6,7 +6,7 @@
 // caller falls back to the `yaml` library, which then gives its exact results and messages.
 // JSON goes through JSON.parse plus a light scanner that records where each key and item starts.
 // Pure: no Node APIs.
-import { splitFlowArrow } from './schema.js';
+import { splitFlowArrow } from './flow-arrow.js';
 
 /** Must equal the separator parse.ts joins path segments with (a test checks it). */
 export const PATH_SEP = '\u001f';

@@ -3,7 +3,8 @@
 // (regions of cells, each an application zone with a data tier nested inside, an edge per region, users
 // and partners on the internet) with controls present only some of the time, so that rules both fire and
 // find mitigations. Pure: no Node APIs, the same output for the same options on every platform.
-import { type RawModel, splitFlowArrow } from './schema.js';
+import { splitFlowArrow } from './flow-arrow.js';
+import type { RawModel } from './schema.js';
 
 export interface GenerateOptions {
   /** Number of elements; flows are about three per element, boundaries about one per 20 elements. */

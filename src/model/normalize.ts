@@ -7,7 +7,8 @@ import {
   type TrustLevel, trustRank,
 } from './catalog.js';
 import { ShorthandFlow } from './fast-parse.js';
-import { type RawElement, type RawFlowDetails, type RawModel, splitFlowArrow } from './schema.js';
+import { splitFlowArrow } from './flow-arrow.js';
+import type { RawElement, RawFlowDetails, RawModel } from './schema.js';
 import type {
   Asset, Assumption, Boundary, Element, Endpoint, Flow, Model, SourceMap,
 } from './types.js';

@@ -5,6 +5,7 @@ import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS,
   ELEMENT_KINDS, ELEMENT_TYPES, ENDPOINT_KINDS, LEVELS, PROTOCOLS, TRUST_ALIASES, TRUST_LEVELS,
 } from './catalog.js';
+import { FLOW_ARROW } from './flow-arrow.js';
 import { rulesSectionSchema } from './rules-schema.js';
 
 const keys = <T extends object>(o: T) => Object.keys(o) as [string, ...string[]];
@@ -109,49 +110,6 @@ export const flowDetailsSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).optional(),
 });
 
-export const FLOW_ARROW = /^\s*(\S+)\s*->\s*(\S+)\s*$/;
-
-/** `\s` of a regular expression, by character code; only the rare non-ASCII ones ask the engine. */
-const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || (c >= 128 && /\s/.test(String.fromCharCode(c)));
-
-const arrowAt = (key: string, i: number): boolean => key.charCodeAt(i) === 45 && key.charCodeAt(i + 1) === 62;
-
-/**
- * FLOW_ARROW.exec's two ends, without running the expression: every flow key of a model goes through it,
- * and a match array per flow was most of the cost of reading flows. Worked out from the expression: with
- * the outer spaces trimmed, the key is one, two or three words, and the greedy first group takes the last
- * arrow it can.
- */
-export function splitFlowArrow(key: string): [string, string] | undefined {
-  let start = 0;
-  let end = key.length;
-  while (start < end && isSpace(key.charCodeAt(start))) start++;
-  while (end > start && isSpace(key.charCodeAt(end - 1))) end--;
-  // The words' bounds: a1..b1, a2..b2, a3..b3; a fourth word means no match.
-  let words = 0;
-  let a1 = 0, b1 = 0, a2 = 0, b2 = 0, a3 = 0;
-  for (let i = start; i < end;) {
-    const a = i;
-    while (i < end && !isSpace(key.charCodeAt(i))) i++;
-    words++;
-    if (words === 1) { a1 = a; b1 = i; } else if (words === 2) { a2 = a; b2 = i; } else if (words === 3) a3 = a;
-    else return undefined;
-    while (i < end && isSpace(key.charCodeAt(i))) i++;
-  }
-  if (words === 1) {
-    // `a->b`: the last arrow with a character on each side.
-    const at = key.lastIndexOf('->', b1 - 3);
-    return at > a1 ? [key.slice(a1, at), key.slice(at + 2, b1)] : undefined;
-  }
-  if (words === 2) {
-    // `a ->b`, else `a-> b`.
-    if (b2 - a2 > 2 && arrowAt(key, a2)) return [key.slice(a1, b1), key.slice(a2 + 2, b2)];
-    if (b1 - a1 > 2 && arrowAt(key, b1 - 2)) return [key.slice(a1, b1 - 2), key.slice(a2, b2)];
-    return undefined;
-  }
-  if (words === 3) return b2 - a2 === 2 && arrowAt(key, a2) ? [key.slice(a1, b1), key.slice(a3, end)] : undefined;
-  return undefined;
-}
 export const fullFlowSchema = flowDetailsSchema.extend({
   from: idSchema.meta({ description: 'Source element' }),
   to: idSchema.meta({ description: 'Target element' }),

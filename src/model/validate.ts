@@ -6,12 +6,13 @@ import { z } from 'zod';
 import { CONTROLS, ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
 import { ShorthandFlow } from './fast-parse.js';
+import { FLOW_ARROW } from './flow-arrow.js';
 import {
   type RawFlowRef, impliedElementType, parseEndpointKey, readFlowRefs, resolveAssetRef,
 } from './normalize.js';
 import { pathKey } from './parse.js';
 import {
-  CUSTOM_CONTROL_PATTERN, FLOW_ARROW, ID_PATTERN, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
+  CUSTOM_CONTROL_PATTERN, ID_PATTERN, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
   type RawModel,
 } from './schema.js';
 import { compileCheck } from './schema-check.js';

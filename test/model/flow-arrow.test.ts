@@ -6,7 +6,7 @@ import { ShorthandFlow, fastParseYaml } from '../../src/model/fast-parse.js';
 import { loadModel } from '../../src/model/load.js';
 import { readFlowRefs } from '../../src/model/normalize.js';
 import { parseModelText } from '../../src/model/parse.js';
-import { FLOW_ARROW, splitFlowArrow } from '../../src/model/schema.js';
+import { FLOW_ARROW, splitFlowArrow } from '../../src/model/flow-arrow.js';
 import { validateModel } from '../../src/model/validate.js';
 
 const byRegex = (key: string): [string, string] | undefined => {
