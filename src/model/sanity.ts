@@ -1,5 +1,6 @@
 // Warnings about a model that is valid but probably not what its author meant: the data flow diagram has
 // holes or odd shapes that would make the analysis miss threats.
+import { PROTOCOLS } from './catalog.js';
 import { displayPath } from './diagnostics.js';
 import { modelPositions } from './graph.js';
 import type { Diagnostic, Located, Model } from './types.js';
@@ -17,13 +18,19 @@ export function sanityWarnings(model: Model): Diagnostic[] {
   // element and flow, and the analysis reuses the positions.
   const { flowSource, flowTarget } = modelPositions(model);
   const inputs = new Int32Array(model.elements.length);
+  // Inputs that are requests: the answer travels back over the same flow (a protocol not in the catalogue
+  // is taken as one, so that an unknown protocol never raises a warning).
+  const requests = new Int32Array(model.elements.length);
   const outputs = new Int32Array(model.elements.length);
   for (let k = 0; k < model.flows.length; k++) {
     const f = model.flows[k];
     const from = flowSource[k];
     const to = flowTarget[k];
     if (from >= 0) outputs[from]++;
-    if (to >= 0) inputs[to]++;
+    if (to >= 0) {
+      inputs[to]++;
+      if (PROTOCOLS[f.protocol]?.synchronous !== false) requests[to]++;
+    }
     if (f.from === f.to) {
       warn('self-flow', f, `flow \`${f.id}\` goes from \`${f.from}\` to itself`,
         'a flow joins two elements; model the parts as separate elements, or remove the flow');
@@ -41,9 +48,11 @@ export function sanityWarnings(model: Model): Diagnostic[] {
     if (ins === 0 && outs === 0) {
       warn('isolated-element', e, `element \`${e.id}\` has no flows`,
         'connect it with a flow, or remove it; threats need flows to be found');
-    } else if (e.kind === 'process' && outs === 0) {
-      warn('process-without-outputs', e, `process \`${e.id}\` receives data but sends none`,
-        'a process usually answers or passes data on; add its outgoing flows (responses count as the caller\'s flow)');
+    } else if (e.kind === 'process' && outs === 0 && requests[i] === 0) {
+      // A process that answers requests sends its answers over its callers' flows: only one fed by messages
+      // alone (queues, streams) and sending nothing on is a hole in the diagram.
+      warn('process-without-outputs', e, `process \`${e.id}\` receives messages but sends nothing on`,
+        'a consumer usually passes its results on (to a store, a service, a provider); add those flows');
     } else if (e.kind === 'process' && ins === 0) {
       warn('process-without-inputs', e, `process \`${e.id}\` sends data but receives none`,
         'add the flows into it (who triggers or feeds it)');

@@ -34,7 +34,7 @@ describe('sanityWarnings', () => {
       '  db2: { kind: store }',
       '  loop: { kind: process }',
       'flows:',
-      '  - user -> sink: https',
+      '  - user -> sink: kafka',
       '  - source -> db1: sql',
       '  - db1 -> db2: sql',
       '  - loop -> loop: in-process',
@@ -47,5 +47,16 @@ describe('sanityWarnings', () => {
     ]);
     assert.equal(warnings.find((w) => w.code === 'isolated-element')?.path, 'elements.lonely');
     assert.equal(warnings.find((w) => w.code === 'self-flow')?.path, 'flows[3]["loop -> loop"]');
+  });
+
+  it('takes a process that answers requests as sending its answers: only one fed by messages alone and sending nothing on has a hole', () => {
+    const fed = (flows: string[]) => brief(sanityWarnings(model([
+      'threatmap: 1', 'system: { name: leaf }', 'elements:', '  user: { kind: external }', '  queue: { kind: store }', '  api: { kind: process }',
+      'flows:', ...flows.map((f) => `  - ${f}`),
+    ].join('\n')))).filter((w) => w.includes('process-without'));
+    assert.deepEqual(fed(['user -> api: https']), [], 'a leaf API answers over its caller\'s flow');
+    assert.deepEqual(fed(['user -> api: x-custom-rpc']), [], 'a protocol outside the catalogue is taken as a request');
+    assert.deepEqual(fed(['user -> queue: amqps', 'queue -> api: amqps']), ['warning process-without-outputs@6:3']);
+    assert.deepEqual(fed(['user -> queue: amqps', 'queue -> api: amqps', 'user -> api: https']), []);
   });
 });

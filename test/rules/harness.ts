@@ -28,6 +28,9 @@ export function analyzeText(text: string, options: Omit<AnalyzeOptions, 'source'
   return analyze(model, { ...options, source });
 }
 
+/** The threats of the given rules for a model written out in full. */
+export const threatsOf = (text: string, ...ruleIds: string[]) => analyzeText(text).threats.filter((t) => ruleIds.includes(t.ruleId));
+
 /** Runs only the given rules, keeping mitigations (which the result shows only through coverage). */
 export function runOnly(text: string, rules: readonly Rule[]): RuleRun {
   const { model } = loadText(text);

@@ -1,21 +1,30 @@
 // Spoofing: can an attacker pass for someone else?
-import type { Element, Endpoint } from '../../model/types.js';
+import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { adminOpenToInternet } from './authorization.js';
 import {
-  assetNames, authenticatedUpstream, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, perElement, restricted,
-  sensitiveAssetsOf,
+  assetList, assetNames, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, perElement, restricted,
+  sensitiveAssetsOf, untrustedPaths,
 } from './facts.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood,
-  isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, runsAppCode, threat, unlessControlled,
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
+  inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, runsAppCode,
+  TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.js';
 
 const SESSION_CONTROLS = ['secure-cookies', 'session-management'] as const;
 const bySessionCookie = (ep: Endpoint) => ep.auth === 'session-cookie';
+
+/** The assets in a session's traffic: what the element's endpoints return, and what the flows into it carry. */
+function sessionAssets(ctx: AnalysisContext, element: Element): Asset[] {
+  const ids = new Set<string>();
+  for (const ep of element.endpoints) for (const id of ep.returns) ids.add(id);
+  for (const f of ctx.graph.inFlows(element.id)) if (f.from !== element.id) for (const id of f.data) ids.add(id);
+  return assetList(ctx, [...ids]);
+}
 
 export const sessionHijacking: ElementRule = {
   id: 'session-hijacking',
@@ -41,15 +50,16 @@ export const sessionHijacking: ElementRule = {
       return mitigatedOutcome(element.id, 'element', undefined, undefined, present, 'session cookies are hardened and sessions rotated');
     }
     const missing = SESSION_CONTROLS.filter((c) => !present.includes(c));
-    // What a hijacked session can read: the restricted data its endpoints return.
-    const restricted = element.endpoints.some((ep) => ep.returns.some((a) => ctx.graph.assets.get(a)?.classification === 'restricted'));
+    // What a hijacked session reaches is the user's own traffic: what the service returns and what requests
+    // carry into it, not everything it handles (card numbers it only forwards to a provider stay out of reach).
+    const restrictedData = restricted(sessionAssets(ctx, element));
     return threat({
       ...elementComponent(element),
       title: `Session hijacking on ${element.name}`,
       description: `${element.name} identifies users by a session cookie and is reachable from an untrusted zone; without ${missing.join(' and ')} a stolen or fixed session id lets an attacker act as the user.`,
       likelihood: rated('Medium', 'needs XSS, a network position or a session fixation bug: some skill'),
-      impact: restricted
-        ? rated('High', 'hijacked sessions read restricted data')
+      impact: restrictedData.length
+        ? rated('High', `hijacked sessions reach ${assetNames(restrictedData)}: restricted data`)
         : rated('Medium', 'one user\'s account and data: partial exposure'),
       evidence: [
         evidence(`${element.name} authenticates callers with session-cookie`, element.auth === 'session-cookie' ? [...element.at, 'auth'] : sessionEndpoint!.at),
@@ -106,8 +116,8 @@ export const missingAuthentication: ElementRule = {
   stride: 'S',
   title: 'No authentication in front of a service',
   description:
-    'A service that runs application code and handles sensitive data is reachable from the internet, and neither it, the flows reaching it, nor an edge component in front authenticates callers: anyone can act as any user.',
-  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, every untrusted path into it unauthenticated (flow auth `none`, no authenticating gateway in front), handling data of high confidentiality or integrity',
+    'A service that runs application code and handles sensitive data is reachable from the internet, and on some path into it neither the service, the flow, nor an edge component in front authenticates callers: anyone can call it that way as any user.',
+  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, handling data of high confidentiality or integrity, with an untrusted path into it that is unauthenticated (flow auth `none`, no authenticating gateway in front); calls from partners and devices that `unauthenticated-partner-call` or `unauthenticated-device` judge are left to those rules',
   mitigation: 'Authenticate every request (OIDC/OAuth 2 tokens or sessions) in the service or at a gateway that every path crosses, and deny by default.',
   action: { text: 'Require authentication on {targets}' },
   mitigatedBy: ['authentication'],
@@ -123,21 +133,33 @@ export const missingAuthentication: ElementRule = {
     if (valuable.length === 0) return undefined;
     const present = presentControls(ctx, ['authentication'], element);
     if (present.length) return mitigatedBy(present, elementComponent(element), 'callers are authenticated');
-    if (authenticatedUpstream(ctx, element)) {
+    const { authenticated, open } = untrustedPaths(ctx, element);
+    if (authenticated.length > 0 && open.length === 0) {
       return mitigatedBy(['authentication'], elementComponent(element), 'every untrusted path is authenticated on the way in');
     }
+    // A partner's or a device's unauthenticated call is one problem, reported by the rule made for it.
+    const unauthenticated = open.filter((f) => partnerCall(f, ctx) === undefined && deviceCall(f, ctx) === undefined);
+    if (open.length > 0 && unauthenticated.length === 0) return undefined;
+    const callers = (flows: readonly Flow[], max: number) =>
+      namesAtMost([...new Set(flows.map((f) => ctx.graph.elements.get(f.from)!.name))].sort(), max, 'other callers');
     const confidentiality = assetImpact(valuable, 'confidentiality', rated('High', 'sensitive data'));
     const integrity = assetImpact(valuable, 'integrity', confidentiality);
+    const partial = authenticated.length > 0;
     return threat({
       ...elementComponent(element),
-      title: `No authentication in front of ${element.name}`,
-      description: `${element.name} handles ${assetNames(valuable)} and is reachable from the internet, but nothing on the way authenticates the caller: anyone can call it as anyone.`,
+      flows: unauthenticated.length ? flowIds(unauthenticated) : undefined,
+      title: partial
+        ? `No authentication on calls from ${callers(unauthenticated, TITLE_NAMES)} to ${element.name}`
+        : `No authentication in front of ${element.name}`,
+      description: partial
+        ? `${element.name} handles ${assetNames(valuable)} and is reachable from the internet; calls from ${callers(authenticated, TEXT_NAMES)} are authenticated, but calls from ${callers(unauthenticated, TEXT_NAMES)} carry no authentication on the way: anyone can call it that way, as anyone.`
+        : `${element.name} handles ${assetNames(valuable)} and is reachable from the internet, but nothing on the way authenticates the caller: anyone can call it as anyone.`,
       likelihood: rated('High', 'reachable from the internet without credentials: no skill needed'),
       impact: ratingRank(integrity.level) > ratingRank(confidentiality.level) ? integrity : confidentiality,
       evidence: [
         evidence(`${element.name} declares no auth and is reachable from the internet`, element.at),
-        ...ctx.graph.inFlows(element.id).filter((f) => f.auth === 'none').slice(0, 3)
-          .map((f) => evidence(`${flowLabel(f, ctx)} carries no authentication`, f.at)),
+        ...unauthenticated.map((f) => evidence(`${flowLabel(f, ctx)} carries no authentication`, f.at)),
+        ...authenticated.map((f) => evidence(`${flowLabel(f, ctx)} is authenticated on the way in`, f.at)),
       ],
     });
   },
@@ -148,15 +170,15 @@ const WEAK_AUTH = new Set(['basic']);
 export const weakAuthentication: FlowRule = {
   id: 'weak-authentication',
   stride: 'S',
-  title: 'Weak authentication from a less trusted zone',
+  title: 'Weak authentication from a less trusted or exposed caller',
   description:
-    'Callers from a less trusted zone authenticate with HTTP Basic: a static password sent with every request, with no lockout, no MFA and no expiry; one leaked or guessed password is a permanent login.',
-  condition: 'a flow with auth `basic` that enters a zone of higher trust (or comes from an untrusted source), into a target without `mfa`, `ip-allowlist` or `vpn`',
+    'Callers from a less trusted zone, or exposed to the internet, authenticate with HTTP Basic: a static password sent with every request, with no lockout, no MFA and no expiry; one leaked or guessed password is a permanent login.',
+  condition: 'a flow with auth `basic` that enters a zone of higher trust (or comes from an untrusted zone or an element marked `exposed`), into a target without `mfa`, `ip-allowlist` or `vpn`',
   mitigation: 'Replace Basic authentication with tokens from an identity provider (OAuth 2 / OIDC) or mutual TLS for machines; until then restrict the source addresses.',
   action: { text: 'Replace Basic authentication with tokens or mTLS on {targets}' },
   mitigatedBy: ['mfa', 'ip-allowlist', 'vpn'],
   references: ['CWE-1390', 'CWE-521', 'CAPEC-49', 'OWASP ASVS V2.1'],
-  rating: 'Likelihood High from the internet (password spraying with public tools), Medium otherwise; impact Medium, High when the target handles restricted data.',
+  rating: 'Likelihood High from an untrusted zone (password spraying with public tools), Medium otherwise (a foothold in the caller, exposed or not); impact Medium, High when the target handles restricted data.',
   example: 'elements:\n  partner: { type: third-party }\n  api: { type: api }\nflows:\n  - partner -> api: { protocol: https, auth: basic }',
   appliesTo: 'flow',
   gate: { auth: [...WEAK_AUTH] },
@@ -168,13 +190,20 @@ export const weakAuthentication: FlowRule = {
     const target = ctx.graph.elements.get(flow.to);
     if (!target) return undefined;
     const restrictedData = restricted(ctx.assetsOf(target.id));
+    // An exposed component of ours is an untrusted source, but the internet reaches only it, not this flow.
+    const fromInternet = inUntrustedZone(ctx, flow.from);
+    const lessTrusted = fromRank < toRank;
+    const caller = ctx.graph.elements.get(flow.from)?.name ?? flow.from;
+    const origin = fromInternet
+      ? (lessTrusted ? 'from a less trusted zone' : 'from an untrusted zone')
+      : `from ${caller}, which is exposed to the internet${lessTrusted ? ' and sits in a less trusted zone' : ''}`;
     const backed = (present: string[]) => `Basic authentication is backed by ${present.join(' and ')}`;
     return unlessControlled(ctx, { element: target, flows: [flow] }, ['mfa', 'ip-allowlist', 'vpn'], backed, () => ({
       title: `Basic authentication into ${target.name}`,
-      description: `${flowLabel(flow, ctx)} authenticates with HTTP Basic from a less trusted zone; the password travels with every request and can be sprayed, replayed or reused indefinitely.`,
-      likelihood: ctx.isUntrustedSource(flow.from)
+      description: `${flowLabel(flow, ctx)} authenticates with HTTP Basic ${origin}; the password travels with every request and can be sprayed, replayed or reused indefinitely.`,
+      likelihood: fromInternet
         ? rated('High', 'from the internet: password spraying needs only public tools')
-        : rated('Medium', 'needs a foothold in the calling zone'),
+        : rated('Medium', ctx.isUntrustedSource(flow.from) ? `needs a foothold in ${caller}, which is exposed to the internet` : 'needs a foothold in the calling zone'),
       impact: restrictedData.length
         ? rated('High', `${assetNames(restrictedData)} is restricted`)
         : rated('Medium', 'the caller\'s access: partial exposure'),
@@ -185,32 +214,64 @@ export const weakAuthentication: FlowRule = {
 };
 
 const ADMIN_MFA = ['mfa'] as const;
+/** Keys held on the administrator's device: stolen, not phished or reused. */
+const KEY_AUTH: ReadonlySet<string> = new Set(['mtls', 'ssh-key']);
+
+/** What one factor at an admin endpoint lets an attacker in with, and how likely that is. */
+function adminFactor(ep: Endpoint): { title: string; alone: string; enough: string; likelihood: RatedLevel } {
+  if (ep.public) {
+    return {
+      title: `Admin access to ${ep.key} without any credential or MFA`,
+      alone: 'nothing but network access',
+      enough: 'anyone who reaches it has administrative control without any credential',
+      likelihood: rated('Medium', 'needs only network access to it: some access'),
+    };
+  }
+  const title = `Admin login on ${ep.key} without MFA`;
+  if (KEY_AUTH.has(ep.auth)) {
+    return {
+      title,
+      alone: `${ep.auth} alone`,
+      enough: 'a stolen administrator key is enough for anyone who reaches it',
+      likelihood: rated('Medium', 'needs a stolen administrator key and network access: some skill'),
+    };
+  }
+  return {
+    title,
+    alone: `${ep.auth} alone`,
+    enough: 'a phished or reused administrator credential is enough for anyone who reaches it',
+    likelihood: rated('Medium', 'needs a phished or reused credential and network access: some skill'),
+  };
+}
 
 export const adminWithoutMfa: EndpointRule = {
   id: 'admin-without-mfa',
   stride: 'S',
   title: 'Administrative access without MFA',
   description:
-    'An administrative endpoint that is not open to the internet (a VPN or allow-list stands in front) but accepts a password alone: a phished or reused admin password plus network access is full control.',
+    'An administrative endpoint that is not open to the internet (a VPN or allow-list stands in front) but accepts one factor or none: a phished, reused or stolen admin credential (or, with no credential, network access alone) is full control.',
   condition: 'an endpoint of kind `admin` that is either not exposed or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa`',
   mitigation: 'Require phishing-resistant MFA (WebAuthn/FIDO2) for every administrative login, and re-authenticate for dangerous actions.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
   mitigatedBy: ADMIN_MFA,
   references: ['CWE-308', 'CAPEC-560', 'OWASP ASVS V2.8', 'OWASP Top 10 A07'],
-  rating: 'Likelihood Medium (a phished or reused password plus network access); impact High (administrative control).',
-  example: "api:\n  kind: process\n  endpoints:\n    /admin: { auth: password, controls: [vpn] }",
+  rating: 'Likelihood Medium (a phished, reused or stolen credential plus network access, or network access alone where the endpoint asks for no credential); impact High (administrative control).',
+  example: "elements:\n  ops: { type: admin, tech: browser }\n  api:\n    kind: process\n    endpoints:\n      /admin: { auth: password, controls: [vpn] }\nflows:\n  - ops -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['admin'],
   check(ep, element, ctx) {
     if (adminOpenToInternet(ep, element, ctx)) return undefined;
-    return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_MFA, 'administrators use MFA', (missing) => ({
-      title: `Admin login on ${ep.key} without MFA`,
-      description: `${ep.key} on ${element.name} is administrative and protected by ${ep.public ? 'nothing but network access' : `${ep.auth} alone`}; a phished or reused administrator credential is enough for anyone who reaches it.`,
-      likelihood: rated('Medium', 'needs a phished or reused credential and network access: some skill'),
-      impact: rated('High', 'administrative control of the system: full compromise'),
-      evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missing],
-      target: endpointTarget(ep, element),
-    }));
+    return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_MFA, 'administrators use MFA', (missing) => {
+      const factor = adminFactor(ep);
+      return {
+        title: factor.title,
+        description: `${ep.key} on ${element.name} is administrative and protected by ${factor.alone}; ${factor.enough}.`,
+        likelihood: factor.likelihood,
+        impact: rated('High', 'administrative control of the system: full compromise'),
+        evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missing],
+        target: endpointTarget(ep, element),
+      };
+    });
   },
 };
 
@@ -296,7 +357,7 @@ export const unauthenticatedStoreAccess: FlowRule = {
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-284', 'CAPEC-115'],
   rating: 'Likelihood Medium (needs network access to the store), High when the caller is in an untrusted zone; impact from the confidentiality of the stored data.',
-  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - api -> db: mongodb+tls",
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - visitor -> api: https\n  - api -> db: mongodb+tls",
   appliesTo: 'flow',
   gate: { auth: ['none'], to: { kinds: ['store'] } },
   check(flow, ctx) {
@@ -349,6 +410,15 @@ function heldSensitive(ctx: AnalysisContext, store: Element): HeldSensitive | un
   return facts ?? undefined;
 }
 
+/** An unauthenticated flow from a device: what `unauthenticated-device` judges (and `missing-authentication` leaves to it). */
+function deviceCall(flow: Flow, ctx: AnalysisContext): { device: Element; target: Element } | undefined {
+  if (flow.auth !== 'none') return undefined;
+  const device = ctx.graph.elements.get(flow.from);
+  if (device?.type !== 'device') return undefined;
+  const target = ctx.graph.elements.get(flow.to);
+  return target ? { device, target } : undefined;
+}
+
 export const unauthenticatedDevice: FlowRule = {
   id: 'unauthenticated-device',
   stride: 'S',
@@ -361,15 +431,13 @@ export const unauthenticatedDevice: FlowRule = {
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
   rating: 'Likelihood High (device protocols are easy to replay); impact from the integrity of the data the devices send, Medium by default.',
-  example: 'elements:\n  sensor: { type: device }\n  ingest: { type: service }\nflows:\n  - sensor -> ingest: mqtts',
+  example: 'elements:\n  sensor: { type: device }\n  ingest: { type: service }\n  db: { tech: postgres }\nflows:\n  - sensor -> ingest: mqtts\n  - ingest -> db: sql+tls',
   appliesTo: 'flow',
   gate: { auth: ['none'], from: { types: ['device'] } },
   check(flow, ctx) {
-    if (flow.auth !== 'none') return undefined;
-    const device = ctx.graph.elements.get(flow.from);
-    if (device?.type !== 'device') return undefined;
-    const target = ctx.graph.elements.get(flow.to);
-    if (!target) return undefined;
+    const call = deviceCall(flow, ctx);
+    if (call === undefined) return undefined;
+    const { device, target } = call;
     return unlessControlled(ctx, { element: target, flows: [flow] }, ['authentication'], 'devices authenticate', () => ({
       title: `Unauthenticated devices send data to ${target.name}`,
       description: `${flowLabel(flow, ctx)} carries no device identity; anyone can pose as ${device.name} and send forged data.`,
@@ -380,6 +448,25 @@ export const unauthenticatedDevice: FlowRule = {
     }));
   },
 };
+
+/**
+ * An unauthenticated call from a partner into a process, not aimed at an endpoint other rules cover nor
+ * at a target that authenticates: what `unauthenticated-partner-call` judges (and `missing-authentication`
+ * leaves to it).
+ */
+function partnerCall(flow: Flow, ctx: AnalysisContext): { src: Element; target: Element; ep: Endpoint | undefined } | undefined {
+  if (flow.auth !== 'none') return undefined;
+  const src = ctx.graph.elements.get(flow.from);
+  const target = ctx.graph.elements.get(flow.to);
+  if (!src || !target || target.kind !== 'process') return undefined;
+  const partner = src.type === 'third-party' ||
+    (src.kind !== 'store' && ctx.graph.trustRankOf(src.id) === 0 && !isPerson(src) && !isUserAgent(src) && src.type !== 'device');
+  if (!partner) return undefined;
+  const ep = endpointOfFlow(ctx, flow);
+  if (ep && (ep.public || ep.kind === 'webhook' || ep.kind === 'callback')) return undefined;
+  if (!ep && target.auth && target.auth !== 'none') return undefined;
+  return { src, target, ep };
+}
 
 export const unauthenticatedPartnerCall: FlowRule = {
   id: 'unauthenticated-partner-call',
@@ -397,16 +484,9 @@ export const unauthenticatedPartnerCall: FlowRule = {
   appliesTo: 'flow',
   gate: { auth: ['none'], from: {}, to: { kinds: ['process'] } },
   check(flow, ctx) {
-    if (flow.auth !== 'none') return undefined;
-    const src = ctx.graph.elements.get(flow.from);
-    const target = ctx.graph.elements.get(flow.to);
-    if (!src || !target || target.kind !== 'process') return undefined;
-    const partner = src.type === 'third-party' ||
-      (src.kind !== 'store' && ctx.graph.trustRankOf(src.id) === 0 && !isPerson(src) && !isUserAgent(src) && src.type !== 'device');
-    if (!partner) return undefined;
-    const ep = endpointOfFlow(ctx, flow);
-    if (ep && (ep.public || ep.kind === 'webhook' || ep.kind === 'callback')) return undefined;
-    if (!ep && target.auth && target.auth !== 'none') return undefined;
+    const call = partnerCall(flow, ctx);
+    if (call === undefined) return undefined;
+    const { src, target, ep } = call;
     const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
     const present = presentControls(ctx, ['authentication', 'ip-allowlist', 'signature-verification'], target, ep);
     if (present.length) return mitigatedBy(present, where, `the partner is checked by ${present.join(' and ')}`);

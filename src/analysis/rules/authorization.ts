@@ -8,6 +8,7 @@ import {
   onlyReachableThrough, presentControls, pushTo, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
+import { isDeploy } from './supply-chain.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 const ADMIN_CONTROLS = ['ip-allowlist', 'vpn'] as const;
@@ -63,7 +64,7 @@ export const sharedCredentials: ModelRule = {
   mitigatedBy: ['per-service credentials'],
   references: ['CWE-1391', 'CWE-250', 'CWE-522', 'CAPEC-560'],
   rating: 'Likelihood Medium (needs one of the services compromised first); impact from the confidentiality or integrity (the higher) of the data in the store.',
-  example: "elements:\n  orders: { type: service }\n  billing: { type: service }\n  db: { tech: postgres }\nflows:\n  - orders -> db: { protocol: sql+tls, credential: app-db }\n  - billing -> db: { protocol: sql+tls, credential: app-db }",
+  example: "elements:\n  visitor: { tech: browser }\n  orders: { type: service }\n  billing: { type: service }\n  db: { tech: postgres }\nflows:\n  - visitor -> orders: https\n  - orders -> billing: https\n  - orders -> db: { protocol: sql+tls, credential: app-db }\n  - billing -> db: { protocol: sql+tls, credential: app-db }",
   appliesTo: 'model',
   check(ctx) {
     const byCredential = flowsByCredential(ctx);
@@ -175,7 +176,7 @@ export const missingAuthorization: ElementRule = {
   mitigatedBy: ['authorization'],
   references: ['CWE-285', 'CWE-269', 'CAPEC-122', 'OWASP API5:2023', 'OWASP Top 10 A01'],
   rating: 'Likelihood Medium (needs an ordinary account and knowledge of admin routes); impact High (administrative powers).',
-  example: "app:\n  kind: process\n  endpoints:\n    /admin: { auth: session-cookie }\n    /orders: { auth: session-cookie }",
+  example: "elements:\n  visitor: { tech: browser }\n  app:\n    kind: process\n    endpoints:\n      /admin: { auth: session-cookie }\n      /orders: { auth: session-cookie }\nflows:\n  - visitor -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -238,14 +239,15 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     let writes = false;
-    for (let i = 0; i < ep.methods.length && !writes; i++) writes = ep.methods[i] !== 'POST' && STATE_CHANGING_METHODS.has(ep.methods[i]);
+    for (let i = 0; i < ep.methods.length && !writes; i++) writes = changesObject(ep.methods[i]);
     // Most endpoints return no such asset: a list is made only for one that does.
-    let perUser = perUserConfidential(ctx, ep.returns, undefined);
-    if (writes) perUser = perUserConfidential(ctx, ep.accepts, perUser);
-    if (perUser === undefined) return undefined;
+    const returned = perUserConfidential(ctx, ep.returns);
+    const changed = writes ? perUserConfidential(ctx, ep.accepts) : undefined;
+    if (returned === undefined && changed === undefined) return undefined;
+    const perUser = [...(returned ?? []), ...(changed ?? []).filter((a) => !returned?.includes(a))];
     return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
       title: `Other users' ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
-      description: `${ep.key} on ${element.name} ${writes ? 'reads or changes' : 'returns'} ${assetNames(perUser)} for the signed-in caller; without an ownership check, changing an id in the request reaches other users' records.`,
+      description: `${ep.key} on ${element.name} ${objectAccess(returned, changed)} for the signed-in caller; without an ownership check, changing an id in the request reaches other users' records.`,
       likelihood: internetLikelihood(
         exposure,
         'any user can change ids in requests with an intercepting proxy',
@@ -253,7 +255,8 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
       ),
       impact: assetImpact(perUser, 'confidentiality', rated('High', 'every user\'s records')),
       evidence: [
-        evidence(`${ep.key} returns ${assetNames(perUser)}`, [...ep.at, writes ? 'accepts' : 'returns']),
+        ...(returned ? [evidence(`${ep.key} returns ${assetNames(returned)}`, [...ep.at, 'returns'])] : []),
+        ...(changed ? [evidence(`${ep.key} accepts ${assetNames(changed)} with ${writeMethods(ep)}`, [...ep.at, 'accepts'])] : []),
         missing,
       ],
       target: endpointTarget(ep, element),
@@ -261,8 +264,21 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   },
 };
 
-/** Appends to `into` (started on the first hit) the per-user assets of high confidentiality among `ids`, in order. */
-function perUserConfidential(ctx: AnalysisContext, ids: readonly string[], into: Asset[] | undefined): Asset[] | undefined {
+/** What the endpoint does with the data, in the direction it flows: what it returns is read, what it accepts is changed. */
+function objectAccess(returned: Asset[] | undefined, changed: Asset[] | undefined): string {
+  if (!changed) return `returns ${assetNames(returned!)}`;
+  if (!returned) return `changes ${assetNames(changed)}`;
+  const [read, written] = [assetNames(returned), assetNames(changed)];
+  return read === written ? `returns and changes ${read}` : `returns ${read} and changes ${written}`;
+}
+
+/** A method that changes an existing object (POST creates one). */
+const changesObject = (method: string) => method !== 'POST' && STATE_CHANGING_METHODS.has(method);
+const writeMethods = (ep: Endpoint) => ep.methods.filter(changesObject).join(', ');
+
+/** The per-user assets of high confidentiality among `ids`, in order; undefined when there are none. */
+function perUserConfidential(ctx: AnalysisContext, ids: readonly string[]): Asset[] | undefined {
+  let into: Asset[] | undefined;
   for (let i = 0; i < ids.length; i++) {
     const a = ctx.graph.assets.get(ids[i]);
     if (a !== undefined && isData(a) && a.confidentiality === 'high' && PER_USER_TYPES.has(a.type ?? '')) (into ??= []).push(a);
@@ -282,7 +298,7 @@ export const overPrivilegedStoreAccess: FlowRule = {
   mitigatedBy: ['least-privilege'],
   references: ['CWE-250', 'CWE-269', 'CAPEC-122', 'OWASP ASVS V1.4'],
   rating: 'Likelihood Medium when the service is reachable from an untrusted zone (its compromise is the first step), Low otherwise; impact from the confidentiality of the restricted data.',
-  example: "assets:\n  cards: { classification: restricted }\nelements:\n  reports: { type: service }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - reports -> db: { protocol: sql+tls, auth: password }",
+  example: "assets:\n  cards: { classification: restricted }\nelements:\n  ops: { type: admin }\n  reports: { type: service }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - ops -> reports: https\n  - reports -> db: { protocol: sql+tls, auth: password }",
   appliesTo: 'flow',
   gate: { from: { kinds: ['process'] }, to: { kinds: ['store'] } },
   check(flow, ctx) {
@@ -324,19 +340,21 @@ export const excessiveCloudPermissions: ElementRule = {
   title: 'Workload can change cloud infrastructure',
   description:
     'A workload calls the cloud provider\'s management API (or the cloud console) with its own identity: unless its role is scoped to exactly what it needs, compromising the workload hands over the cloud account.',
-  condition: 'a process with a flow over protocol `cloud-api` or to an element of type `cloud-console`, without `least-privilege`',
+  condition: 'a process with a flow over protocol `cloud-api` or to an element of type `cloud-console`, without `least-privilege`; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead',
   mitigation: 'Scope the workload\'s role to the actions and resources it needs (no wildcards, no IAM changes), use permission boundaries, and alert on unusual API calls.',
   action: { text: 'Scope the cloud role of {targets} to least privilege' },
   mitigatedBy: ['least-privilege'],
   references: ['CWE-250', 'CWE-732', 'CAPEC-122', 'OWASP Top 10 A01'],
   rating: 'Likelihood Medium when the workload is reachable from an untrusted zone, Low otherwise; impact High (the cloud account).',
-  example: 'elements:\n  deployer: { type: service }\n  cloud: { type: third-party }\nflows:\n  - deployer -> cloud: { protocol: cloud-api, auth: iam }',
+  example: 'elements:\n  dev: { type: developer }\n  deployer: { type: service }\n  cloud: { type: third-party }\nflows:\n  - dev -> deployer: https\n  - deployer -> cloud: { protocol: cloud-api, auth: iam }',
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
     if (element.type === 'cloud-console' || !callsCloudManagement(ctx, element)) return undefined;
+    // A pipeline's standing access to what it deploys to is pipeline-over-privileged's, the specific finding for the same credentials.
+    const pipeline = element.type === 'ci-cd';
     const mgmt = ctx.graph.outFlows(element.id).filter((f) =>
-      f.protocol === 'cloud-api' || ctx.graph.elements.get(f.to)?.type === 'cloud-console');
+      (f.protocol === 'cloud-api' || ctx.graph.elements.get(f.to)?.type === 'cloud-console') && !(pipeline && isDeploy(ctx, element, f)));
     if (mgmt.length === 0) return undefined;
     return unlessControlled(ctx, { element, flows: mgmt }, ['least-privilege'], 'the workload\'s cloud role is scoped', (missing) => ({
       title: `${element.name} can change cloud infrastructure`,

@@ -8,7 +8,7 @@ import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.j
 import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowIds as flowIdsOf,
   flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
-  namesAtMost, TEXT_NAMES, unlessControlled,
+  namesAtMost, TEXT_NAMES, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { CheckResult, ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -71,7 +71,7 @@ export const noCircuitBreaker: ModelRule = {
   mitigatedBy: RESILIENCE_CONTROLS,
   references: ['CWE-400', 'CWE-1088', 'CAPEC-227'],
   rating: 'Likelihood Medium (a partial outage or deliberate load on one dependency); impact Medium (downtime of the callers).',
-  example: 'elements:\n  orders: { type: service }\n  payments: { type: service }\nflows:\n  - orders -> payments: https',
+  example: 'elements:\n  visitor: { tech: browser }\n  orders: { type: service }\n  payments: { type: service }\nflows:\n  - visitor -> orders: https\n  - orders -> payments: https',
   appliesTo: 'model',
   check(ctx) {
     const { graph } = ctx;
@@ -235,7 +235,7 @@ export const singlePointOfFailure: ElementRule = {
   mitigatedBy: SPOF_CONTROLS,
   references: ['CWE-400', 'CWE-1088', 'CAPEC-607'],
   rating: 'Likelihood Low (a crash or an outage: luck); impact High when the component is internet-facing or three or more components depend on it, Medium otherwise.',
-  example: 'elements:\n  api: { type: api }\n  db: { tech: postgres, replicas: 1 }\nflows:\n  - api -> db: sql+tls',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres, replicas: 1 }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls',
   appliesTo: 'element',
   kinds: ['process', 'store'],
   check(element, ctx) {
@@ -256,6 +256,7 @@ export const singlePointOfFailure: ElementRule = {
   },
 };
 
+const COALESCING = ['request-coalescing'];
 const DATABASES = targetKind((t) => t.type === 'database' || t.type === 'search-index', true);
 
 export const cacheStampede: ElementRule = {
@@ -264,49 +265,58 @@ export const cacheStampede: ElementRule = {
   title: 'Cache stampede on the database',
   description:
     'A cache holds copies of data that also lives in a database behind it: when a popular key expires (or the cache restarts), every request falls through to the database at once.',
-  condition: 'a store of type `cache` storing an asset that a database (or search index) also stores, both used by the same process, without `request-coalescing` on the cache or that process',
+  condition: 'a store of type `cache` storing an asset that a database (or search index) also stores, both used by the same process, without `request-coalescing` on the cache or on every such process (the finding names those without it)',
   mitigation: 'Coalesce concurrent misses for one key (single flight or locks), refresh popular keys early with jittered expiry, and protect the database with a connection limit.',
   action: { text: 'Coalesce cache misses and jitter expiry for {targets}' },
-  mitigatedBy: ['request-coalescing'],
+  mitigatedBy: COALESCING,
   references: ['CWE-400', 'CAPEC-130'],
   rating: 'Likelihood Medium (happens under normal peak load); impact Medium (the database slows or falls over).',
-  example: "assets:\n  catalog: { classification: public }\nelements:\n  api: { type: api }\n  cache: { tech: redis, stores: [catalog] }\n  db: { tech: postgres, stores: [catalog] }\nflows:\n  - api -> cache: rediss\n  - api -> db: sql+tls",
+  example: "assets:\n  catalog: { classification: public }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  cache: { tech: redis, stores: [catalog] }\n  db: { tech: postgres, stores: [catalog] }\nflows:\n  - visitor -> api: https\n  - api -> cache: rediss\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
   types: ['cache'],
   check(element, ctx) {
     if (element.type !== 'cache' || element.stores.length === 0) return undefined;
     const cached = new Set(element.stores);
+    // Each user of the cache that also reads a database holding some of what the cache holds, with those databases.
+    const users = new Map<Element, Element[]>();
     for (const f of ctx.graph.inFlows(element.id)) {
       const user = ctx.graph.elements.get(f.from);
-      if (user?.kind !== 'process') continue;
-      // The first database this user reads from that holds some of what the cache holds.
-      let db: Element | undefined;
+      if (user?.kind !== 'process' || users.has(user)) continue;
+      const dbs = new Set<Element>();
       for (const g of targetsOfKind(ctx, DATABASES, user) ?? []) {
         const target = targetOf(ctx, g);
-        if (target.stores.some((a) => cached.has(a))) {
-          db = target;
-          break;
-        }
+        if (target.stores.some((a) => cached.has(a))) dbs.add(target);
       }
-      if (db === undefined) continue;
-      const shared = assetList(ctx, db.stores.filter((a) => cached.has(a)));
-      const present = [...new Set([...presentControls(ctx, ['request-coalescing'], element), ...presentControls(ctx, ['request-coalescing'], user)])];
-      if (present.length) return mitigatedBy(present, elementComponent(element), 'concurrent misses are coalesced');
-      return threat({
-        ...elementComponent(element),
-        title: `Cache stampede from ${element.name} onto ${db.name}`,
-        description: `${element.name} caches ${assetNames(shared)} that ${user.name} otherwise reads from ${db.name}; an expiry or restart under load sends every request to ${db.name} at once.`,
-        likelihood: rated('Medium', 'happens under ordinary peak load'),
-        impact: rated('Medium', `${db.name} slows down or falls over: downtime`),
-        evidence: [
-          evidence(`${element.name} stores ${assetNames(shared)}`, [...element.at, 'stores']),
-          evidence(`${db.name} stores them too`, [...db.at, 'stores']),
-          missingControlEvidence(['request-coalescing'], element),
-        ],
-      });
+      if (dbs.size) users.set(user, [...dbs]);
     }
-    return undefined;
+    if (users.size === 0) return undefined;
+    const own = presentControls(ctx, COALESCING, element);
+    if (own.length) return mitigatedBy(own, elementComponent(element), `concurrent misses are coalesced by ${element.name}`);
+    // One user that coalesces its own misses does not protect the database from the others.
+    const coalescing = [...users.keys()].filter((u) => ctx.elementHas(u, 'request-coalescing'));
+    const without = [...users.keys()].filter((u) => !coalescing.includes(u));
+    const userNames = (list: readonly Element[]) => namesAtMost(list.map((u) => u.name).sort(), TEXT_NAMES, 'other services');
+    if (without.length === 0) {
+      return mitigatedBy(COALESCING, elementComponent(element), `concurrent misses are coalesced by every user of ${element.name}: ${userNames(coalescing)}`);
+    }
+    const dbs = [...new Set(without.flatMap((u) => users.get(u)!))].sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+    const dbNames = namesAtMost(dbs.map((d) => d.name), TEXT_NAMES, 'other databases');
+    const shared = assetList(ctx, element.stores.filter((a) => dbs.some((d) => d.stores.includes(a))));
+    const one = without.length === 1;
+    const who = userNames(without);
+    return threat({
+      ...elementComponent(element),
+      title: `Cache stampede from ${element.name} onto ${namesAtMost(dbs.map((d) => d.name), TITLE_NAMES, 'other databases')}`,
+      description: `${element.name} caches ${assetNames(shared)} that ${who} otherwise ${one ? 'reads' : 'read'} from ${dbNames}, and ${one ? `${who} does` : 'they do'} not coalesce misses${coalescing.length ? ` (${userNames(coalescing)} ${coalescing.length === 1 ? 'does' : 'do'})` : ''}; an expiry or restart under load sends every request from ${one ? who : 'them'} to ${dbNames} at once.`,
+      likelihood: rated('Medium', 'happens under ordinary peak load'),
+      impact: rated('Medium', `${dbNames} ${dbs.length === 1 ? 'slows' : 'slow'} down or ${dbs.length === 1 ? 'falls' : 'fall'} over: downtime`),
+      evidence: [
+        evidence(`${element.name} stores ${assetNames(shared)}`, [...element.at, 'stores']),
+        ...dbs.map((d) => evidence(`${d.name} stores them too`, [...d.at, 'stores'])),
+        evidence(`no request-coalescing on ${element.name} or ${who}`, without[0].at),
+      ],
+    });
   },
 };
 
@@ -324,7 +334,7 @@ export const noTimeoutsExternal: FlowRule = {
   mitigatedBy: EXTERNAL_CALL_CONTROLS,
   references: ['CWE-400', 'CWE-1088', 'CAPEC-227'],
   rating: 'Likelihood Medium (provider outages happen, or an attacker slows the provider); impact Medium (the caller stops responding).',
-  example: 'elements:\n  api: { type: api }\n  mailer: { type: third-party }\nflows:\n  - api -> mailer: https',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  mailer: { type: third-party }\nflows:\n  - visitor -> api: https\n  - api -> mailer: https',
   appliesTo: 'flow',
   gate: { from: { kinds: ['process'] } },
   check(flow, ctx) {

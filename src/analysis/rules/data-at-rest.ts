@@ -1,6 +1,6 @@
 // Data at rest beyond the primary store: backups, logs, stored passwords, and the secrets services keep
 // to reach each other.
-import type { Element, Flow } from '../../model/types.js';
+import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetList, assetNames, isData, SENSITIVE_TYPES, STATIC_SECRET_AUTH, sensitive } from './facts.js';
@@ -28,7 +28,7 @@ export const unencryptedBackups: ElementRule = {
   mitigatedBy: ['encryption-at-rest'],
   references: ['CWE-311', 'CWE-530', 'CAPEC-37', 'OWASP ASVS V6.1'],
   rating: 'Likelihood Medium (backups travel and are widely readable); impact from the confidentiality of the data copied.',
-  example: "assets:\n  pii: { classification: confidential }\nelements:\n  snapshots: { type: backups, stores: [pii] }",
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  ops: { type: admin }\n  snapshots: { type: backups, stores: [pii] }\nflows:\n  - ops -> snapshots: https",
   appliesTo: 'element',
   kinds: ['store'],
   types: ['backups'],
@@ -58,7 +58,7 @@ export const backupsNotIsolated: ElementRule = {
   mitigatedBy: ['immutable-backups'],
   references: ['CWE-1188', 'CAPEC-268', 'CAPEC-607'],
   rating: 'Likelihood Low (needs production credentials first); impact High (no way back after ransomware).',
-  example: "elements:\n  backup-job: { type: worker }\n  snapshots: { type: backups }\nflows:\n  - backup-job -> snapshots: https",
+  example: "elements:\n  ops: { type: admin }\n  backup-job: { type: worker }\n  snapshots: { type: backups }\nflows:\n  - ops -> backup-job: https\n  - backup-job -> snapshots: https",
   appliesTo: 'element',
   kinds: ['store'],
   types: ['backups'],
@@ -84,13 +84,13 @@ export const noBackups: ElementRule = {
   title: 'Data without backups',
   description:
     'A database or file store holds data whose integrity or availability is rated high, and nothing says it is backed up: corruption, deletion or ransomware is permanent.',
-  condition: 'a store of type database, object-storage or file-storage storing assets of high integrity or availability, without `backups` and without a flow to a store of type `backups`',
+  condition: 'a store of type database, object-storage or file-storage storing assets of high integrity or availability, without `backups` and without a copy to a store of type `backups`: a flow from the store to it, or a process with a flow to or from the store and a flow to it (naming no data, or some of those assets)',
   mitigation: 'Back the store up automatically (point-in-time recovery where available), keep copies off-account, and rehearse restores.',
   action: { text: 'Back up {targets} and test restores' },
   mitigatedBy: ['backups'],
   references: ['CWE-1188', 'CAPEC-607'],
   rating: 'Likelihood Low (an accident, a bug or ransomware: luck); impact High (permanent loss).',
-  example: "assets:\n  ledger: { integrity: high }\nelements:\n  db: { tech: postgres, stores: [ledger] }",
+  example: "assets:\n  ledger: { integrity: high }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres, stores: [ledger] }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
   types: [...BACKUP_TYPES],
@@ -100,12 +100,12 @@ export const noBackups: ElementRule = {
     if (vital.length === 0) return undefined;
     const present = presentControls(ctx, ['backups'], element);
     if (present.length) return mitigatedBy(present, elementComponent(element), 'the data is backed up');
-    const toBackups = ctx.graph.outFlows(element.id).find((f) => ctx.graph.elements.get(f.to)?.type === 'backups');
-    if (toBackups) return mitigatedBy(['backups'], { ...elementComponent(element), flows: [toBackups.id] }, `copied to ${ctx.graph.elements.get(toBackups.to)?.name}`);
+    const copy = backupCopy(ctx, element, vital);
+    if (copy) return mitigatedBy(['backups'], { ...elementComponent(element), flows: copy.flows }, copy.reason);
     return threat({
       ...elementComponent(element),
       title: `${assetNames(vital)} in ${element.name} has no backups`,
-      description: `${element.name} stores ${assetNames(vital)} and nothing in the model backs it up; deletion, corruption or ransomware cannot be undone.`,
+      description: `${element.name} stores ${assetNames(vital)}, is not declared backed up and no flow copies it to a backups store; deletion, corruption or ransomware cannot be undone.`,
       likelihood: rated('Low', 'needs an accident, a bug or an attack: luck'),
       impact: rated('High', 'permanent loss of data rated high'),
       evidence: [evidence(`${element.name} stores ${assetNames(vital)}`, [...element.at, 'stores']), missingControlEvidence(['backups'], element)],
@@ -113,19 +113,39 @@ export const noBackups: ElementRule = {
   },
 };
 
+const isBackupStore = (ctx: AnalysisContext, id: string) => ctx.graph.elements.get(id)?.type === 'backups';
+
+/**
+ * How the model copies a store into a backups store, if it does: a flow from the store itself, or a job
+ * that talks to the store (reading it, or fed by it) and writes a backups store. A job's write that names
+ * data must name some of the store's vital assets: otherwise it backs up something else.
+ */
+function backupCopy(ctx: AnalysisContext, store: Element, vital: readonly Asset[]): { flows: string[]; reason: string } | undefined {
+  const { graph } = ctx;
+  const direct = graph.outFlows(store.id).find((f) => isBackupStore(ctx, f.to));
+  if (direct) return { flows: [direct.id], reason: `copied to ${graph.elements.get(direct.to)!.name}` };
+  for (const read of [...graph.inFlows(store.id), ...graph.outFlows(store.id)]) {
+    const job = graph.elements.get(read.from === store.id ? read.to : read.from);
+    if (job === undefined || job.kind !== 'process') continue;
+    const write = graph.outFlows(job.id).find((f) => isBackupStore(ctx, f.to) && (f.data.length === 0 || vital.some((a) => f.data.includes(a.id))));
+    if (write !== undefined) return { flows: [read.id, write.id], reason: `copied to ${graph.elements.get(write.to)!.name} by ${job.name}` };
+  }
+  return undefined;
+}
+
 export const sensitiveDataInLogs: ElementRule = {
   id: 'sensitive-data-in-logs',
   stride: 'I',
   title: 'Personal data or secrets written to logs',
   description:
     'A log store receives or keeps personal data, credentials, tokens or payment data: logs are read by many people and tools, kept long and rarely encrypted, so they become an unprotected copy of the most sensitive data.',
-  condition: 'a store of type `logs` that stores or receives assets of a sensitive type (pii, credentials, secrets, session, payment, health, financial) or of high confidentiality, without `log-sanitization` on the store or on every writer',
+  condition: 'a store of type `logs` that stores or receives assets of a sensitive type (pii, credentials, secrets, session, payment, health, financial) or of high confidentiality, without `log-sanitization` on the store or on every writer that handles such an asset (in its flows, endpoints or `handles`; every writer for an asset only the store declares)',
   mitigation: 'Mask or drop sensitive fields before logging (allow-list what is logged), never log credentials or tokens, and restrict and expire log access.',
   action: { text: 'Mask personal data and secrets before they reach {targets}' },
   mitigatedBy: ['log-sanitization'],
   references: ['CWE-532', 'CWE-359', 'CAPEC-215', 'OWASP ASVS V7.1'],
   rating: 'Likelihood Medium (logs are widely readable); impact from the confidentiality of what is logged.',
-  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  api: { type: api }\n  logs: { type: logs }\nflows:\n  - api -> logs: { protocol: https, data: [pii] }",
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  logs: { type: logs }\nflows:\n  - visitor -> api: https\n  - api -> logs: { protocol: https, data: [pii] }",
   appliesTo: 'element',
   kinds: ['store'],
   types: ['logs'],
@@ -133,22 +153,53 @@ export const sensitiveDataInLogs: ElementRule = {
     if (element.type !== 'logs') return undefined;
     const logged = sensitive(heldBy(ctx, element));
     if (logged.length === 0) return undefined;
-    const writers = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((w) => w !== undefined && w.id !== element.id) as Element[];
     const own = presentControls(ctx, ['log-sanitization'], element);
-    if (own.length || (writers.length > 0 && writers.every((w) => ctx.elementHas(w, 'log-sanitization')))) {
-      return mitigatedBy(['log-sanitization'], elementComponent(element), 'sensitive fields are masked before logging');
-    }
-    const types = [...new Set(logged.map((a) => a.type).filter((t) => t && SENSITIVE_TYPES.has(t)))];
+    if (own.length) return mitigatedBy(own, elementComponent(element), 'sensitive fields are masked before logging');
+    const { unmasked, writers } = unmaskedWriters(ctx, element, logged);
+    if (unmasked.length === 0) return mitigatedBy(['log-sanitization'], elementComponent(element), 'sensitive fields are masked before logging');
+    const writes = ctx.graph.inFlows(element.id).filter((f) => writers.some((w) => w.id === f.from));
+    const names = writers.map((w) => w.name).sort();
+    const types = [...new Set(unmasked.map((a) => a.type).filter((t) => t && SENSITIVE_TYPES.has(t)))];
     return threat({
       ...elementComponent(element),
-      title: `${assetNames(logged)} written to ${element.name}`,
-      description: `${element.name} receives ${assetNames(logged)}${types.length ? ` (${types.join(', ')})` : ''} unmasked; everyone with log access reads it.`,
+      flows: writes.length ? flowIds(writes) : undefined,
+      title: `${assetNames(unmasked)} written to ${element.name}`,
+      description: `${element.name} holds ${assetNames(unmasked)}${types.length ? ` (${types.join(', ')})` : ''}${writers.length ? ` and ${namesAtMost(names, TEXT_NAMES, 'other writers')} write${names.length === 1 ? 's' : ''} to it without masking` : ' unmasked'}; everyone with log access reads it.`,
       likelihood: rated('Medium', 'logs are read by many people and tools'),
-      impact: assetImpact(logged, 'confidentiality', rated('Medium', 'copies of sensitive data')),
-      evidence: [evidence(`${element.name} holds ${assetNames(logged)}`, element.at), missingControlEvidence(['log-sanitization'], element)],
+      impact: assetImpact(unmasked, 'confidentiality', rated('Medium', 'copies of sensitive data')),
+      evidence: [
+        evidence(`${element.name} holds ${assetNames(unmasked)}`, element.at),
+        ...flowEvidence(ctx, writes, () => 'writes to the log store'),
+        writers.length
+          ? evidence(`no log-sanitization on ${element.name} or on ${namesAtMost(names, TEXT_NAMES, 'other writers')}`, element.at)
+          : missingControlEvidence(['log-sanitization'], element),
+      ],
     });
   },
 };
+
+/**
+ * The logged assets no writer masks, and the writers that leave them unmasked. An asset is a writer's
+ * concern when the writer handles it; one that only the store declares may come from any writer.
+ */
+function unmaskedWriters(ctx: AnalysisContext, store: Element, logged: readonly Asset[]): { unmasked: Asset[]; writers: Element[] } {
+  const writers: Element[] = [];
+  for (const f of ctx.graph.inFlows(store.id)) {
+    const w = ctx.graph.elements.get(f.from);
+    if (w !== undefined && w.id !== store.id && !writers.includes(w)) writers.push(w);
+  }
+  const unmasked: Asset[] = [];
+  const open = new Set<Element>();
+  for (const a of logged) {
+    const carriers = writers.filter((w) => ctx.assetsOf(w.id).includes(a));
+    const concerned = carriers.length ? carriers : writers;
+    const careless = concerned.filter((w) => !ctx.elementHas(w, 'log-sanitization'));
+    if (concerned.length > 0 && careless.length === 0) continue;
+    unmasked.push(a);
+    for (const w of careless) open.add(w);
+  }
+  return { unmasked, writers: writers.filter((w) => open.has(w)) };
+}
 
 export const unhashedPasswords: ElementRule = {
   id: 'unhashed-passwords',
@@ -162,7 +213,7 @@ export const unhashedPasswords: ElementRule = {
   mitigatedBy: ['password-hashing'],
   references: ['CWE-256', 'CWE-916', 'CAPEC-55', 'OWASP ASVS V2.4'],
   rating: 'Likelihood Medium when processes reachable from untrusted zones read the store (a leak needs one flaw), Low otherwise; impact High (every account, and others where passwords are reused).',
-  example: "assets:\n  logins: { type: credentials, classification: restricted }\nelements:\n  db: { tech: postgres, stores: [logins] }",
+  example: "assets:\n  logins: { type: credentials, classification: restricted }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres, stores: [logins] }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
@@ -215,7 +266,7 @@ export const secretsInConfig: ModelRule = {
   mitigatedBy: ['secrets-management'],
   references: ['CWE-798', 'CWE-260', 'CWE-312', 'CAPEC-191', 'OWASP ASVS V14.1'],
   rating: 'Likelihood Low (needs access to a repository, image, host or log where they leak); impact from the confidentiality of the data the secrets unlock, High by default.',
-  example: 'elements:\n  api: { type: api }\n  db: { tech: postgres }\nflows:\n  - api -> db: { protocol: sql+tls, auth: password }',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> db: { protocol: sql+tls, auth: password }',
   appliesTo: 'model',
   check(ctx) {
     const holders: Element[] = [];

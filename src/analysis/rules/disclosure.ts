@@ -1,4 +1,6 @@
 // Information disclosure from the application and its stores.
+import type { Endpoint } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, runsAppCode,
@@ -54,19 +56,27 @@ export const accountEnumeration: EndpointRule = {
   action: { text: 'Make {targets} answer identically for known and unknown accounts' },
   mitigatedBy: ENUMERATION_CONTROLS,
   references: ['CWE-204', 'CWE-203', 'CAPEC-575', 'OWASP ASVS V2.2'],
-  rating: 'Likelihood High when reachable from the internet (scriptable), Medium otherwise; impact Low (who has an account), Medium when registration of the address is itself sensitive.',
+  rating: 'Likelihood High when reachable from the internet (scriptable), Medium when reachable only through other components; impact Low (who has an account), Medium when registration of the address is itself sensitive (the service handles health data).',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /register: { public: true }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['register', 'login', 'password-reset'],
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
+    // Being known as a patient of the service is itself a disclosure, whatever the account holds.
+    const health = ctx.assetsOf(element.id).filter((a) => isData(a) && a.type === 'health');
     return unlessControlled(ctx, { element, endpoint: ep }, ENUMERATION_CONTROLS, 'responses do not reveal whether an account exists', (missing) => ({
       title: `Email enumeration on ${ep.key}`,
       description: `${ep.key} on ${element.name} can reveal whether an email address has an account (different messages or timing); attackers build target lists for phishing and credential stuffing.`,
       likelihood: internetLikelihood(exposure, 'a script comparing responses is enough'),
-      impact: rated('Low', 'reveals who has an account, not their data: minor exposure'),
-      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), missing],
+      impact: health.length
+        ? rated('Medium', `an account on ${element.name}, which handles ${assetNames(health)}, is itself sensitive`)
+        : rated('Low', 'reveals who has an account, not their data: minor exposure'),
+      evidence: [
+        evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at),
+        ...(health.length ? [evidence(`${element.name} handles ${assetNames(health)}`, element.at)] : []),
+        missing,
+      ],
       target: endpointTarget(ep, element),
     }));
   },
@@ -84,7 +94,7 @@ export const unencryptedStore: ElementRule = {
   mitigatedBy: ['encryption-at-rest'],
   references: ['CWE-311', 'CWE-312', 'CAPEC-37', 'OWASP ASVS V6.1'],
   rating: 'Likelihood Low (needs access to the disks, snapshots or backups); impact from the confidentiality of what is stored.',
-  example: "assets:\n  pii: { classification: confidential }\nelements:\n  db: { tech: postgres, stores: [pii] }",
+  example: "assets:\n  pii: { classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres, stores: [pii] }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
@@ -107,13 +117,22 @@ export const unencryptedStore: ElementRule = {
 /** Endpoints meant for anonymous callers by nature; their exposure is covered by their own rules. */
 const ANONYMOUS_KINDS = new Set(['login', 'register', 'password-reset', 'webhook', 'callback', 'health']);
 
+/** Whether anonymous callers get what the endpoint returns: a public endpoint with no `authentication` in front. */
+const servesAnonymous = (ep: Endpoint, ctx: AnalysisContext) => ep.public && !ctx.endpointHas(ep, 'authentication');
+
+/**
+ * Whether unauthenticated-sensitive-endpoint reports the endpoint's data of high confidentiality: a public
+ * endpoint not meant for anonymous callers, with no `authentication` in front (masking mitigates both rules).
+ */
+const anonymousReadReported = (ep: Endpoint, ctx: AnalysisContext) => !ANONYMOUS_KINDS.has(ep.kind) && servesAnonymous(ep, ctx);
+
 export const unauthenticatedSensitiveEndpoint: EndpointRule = {
   id: 'unauthenticated-sensitive-endpoint',
   stride: 'I',
   title: 'Confidential data served without authentication',
   description:
     'A public endpoint (no authentication) returns data of high confidentiality: anyone who finds or guesses the URL reads it, and scrapers collect it in bulk.',
-  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone, not of kind login, register, password-reset, webhook, callback or health, that returns assets of high confidentiality, without `authentication` or `data-masking`',
+  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone, not of kind login, register, password-reset, webhook, callback or health, that returns assets of high confidentiality (restricted ones included: excessive-data-exposure leaves them to this rule), without `authentication` or `data-masking`',
   mitigation: 'Require authentication for the endpoint, or return only masked or public fields to anonymous callers.',
   action: { text: 'Require authentication (or mask the data) on {targets}' },
   mitigatedBy: ['authentication', 'data-masking'],
@@ -146,25 +165,27 @@ export const excessiveDataExposure: EndpointRule = {
   title: 'Restricted data returned in full',
   description:
     'An endpoint returns restricted data (card numbers, credentials, health records) and the model does not declare masking: whole records reach clients, logs, caches and browser storage.',
-  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking`',
+  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking`; restricted data of high confidentiality that a public endpoint not meant for anonymous callers (not login, register, password-reset, webhook, callback or health) serves without `authentication` is reported by unauthenticated-sensitive-endpoint instead',
   mitigation: 'Return only the fields the client needs, mask restricted ones (last four digits), and never send secrets or hashes to clients.',
   action: { text: 'Mask restricted fields in responses of {targets}' },
   mitigatedBy: ['data-masking'],
   references: ['CWE-213', 'CWE-359', 'CAPEC-116', 'OWASP API3:2023'],
-  rating: 'Likelihood High for public endpoints from the internet, Medium otherwise (needs an account or a foothold); impact High (restricted data).',
+  rating: 'Likelihood High for public endpoints (no `authentication` in front) reachable from the internet, Medium otherwise (needs an account or a foothold); impact High (restricted data).',
   example: "assets:\n  cards: { type: payment, classification: restricted }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /wallet: { auth: jwt, returns: [cards] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
   check(ep, element, ctx) {
     if (ep.returns.length === 0) return undefined;
-    const data = restricted(assetList(ctx, ep.returns));
+    let data = restricted(assetList(ctx, ep.returns));
+    // Anyone reading them without an account is the graver finding, unauthenticated-sensitive-endpoint's: one problem, one finding.
+    if (data.length > 0 && anonymousReadReported(ep, ctx)) data = data.filter((a) => a.confidentiality !== 'high');
     if (data.length === 0) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, ['data-masking'], 'restricted fields are masked', (missing) => ({
       title: `${assetNames(data)} returned unmasked by ${ep.key}`,
       description: `${ep.key} on ${element.name} returns ${assetNames(data)} without masking; full records end up in clients, caches and logs.`,
-      likelihood: exposure === 'internet' && ep.public ? rated('High', 'public and reachable from the internet') : rated('Medium', 'needs an account or a foothold'),
+      likelihood: exposure === 'internet' && servesAnonymous(ep, ctx) ? rated('High', 'public and reachable from the internet') : rated('Medium', 'needs an account or a foothold'),
       impact: rated('High', `${assetNames(data)} is restricted: data breach`),
       evidence: [evidence(`${ep.key} returns ${assetNames(data)}`, [...ep.at, 'returns']), missing],
       target: endpointTarget(ep, element),

@@ -49,6 +49,9 @@ export const PER_USER_TYPES: ReadonlySet<string> = new Set(['pii', 'payment', 'f
 /** Asset types that must never reach logs or third parties unmasked. */
 export const SENSITIVE_TYPES: ReadonlySet<string> = new Set(['pii', 'credentials', 'secrets', 'session', 'payment', 'health', 'financial']);
 /** Authentication that rests on a static secret someone has to store (as opposed to mTLS, IAM roles, Kerberos). */
+/** Credentials a person signs in with: anyone who can open an account holds one (unlike an API key or a client certificate). */
+export const USER_CREDENTIALS: ReadonlySet<string> = new Set(['session-cookie', 'jwt', 'oauth2', 'oidc', 'saml', 'basic', 'password', 'kerberos']);
+
 export const STATIC_SECRET_AUTH: ReadonlySet<string> = new Set(['api-key', 'password', 'basic', 'hmac', 'ssh-key']);
 /** Calls that never leave the host. */
 export const LOCAL_PROTOCOLS: ReadonlySet<string> = new Set(['ipc', 'file', 'in-process']);
@@ -172,18 +175,44 @@ export function authenticatedUpstream(ctx: AnalysisContext, e: Element): boolean
     let inbound = 0;
     for (let i = 0; i < inFlows.length; i++) {
       const f = inFlows[i];
-      if (f.from === id) continue;
-      const src = ctx.graph.elements.get(f.from);
-      if (!ctx.isUntrustedSource(f.from) && !isPassThrough(src)) continue;
+      const src = bringsUntrusted(ctx, id, f);
+      if (src === false) continue;
       inbound++;
-      if (f.auth !== 'none') continue;
-      if (!src || !isPassThrough(src)) return false;
-      if ((src.auth && src.auth !== 'none') || src.controls.includes('authentication')) continue;
-      if (!walk(src.id, seen)) return false;
+      if (!authenticatedOnTheWay(f, src, (edge) => walk(edge.id, seen))) return false;
     }
     return inbound > 0;
   }
 }
+
+/**
+ * The flows into an element that bring untrusted requests, split by whether each is authenticated on the
+ * way: `authenticatedUpstream` flow by flow, for a finding that names the open paths.
+ */
+export function untrustedPaths(ctx: AnalysisContext, e: Element): { authenticated: Flow[]; open: Flow[] } {
+  const authenticated: Flow[] = [];
+  const open: Flow[] = [];
+  for (const f of ctx.graph.inFlows(e.id)) {
+    const src = bringsUntrusted(ctx, e.id, f);
+    if (src === false) continue;
+    (authenticatedOnTheWay(f, src, (edge) => authenticatedUpstream(ctx, edge)) ? authenticated : open).push(f);
+  }
+  return { authenticated, open };
+}
+
+/**
+ * A flow into `id` from an untrusted source or through an edge component: its source (undefined when the
+ * model has none by that id); false for any other flow (requests relayed by application code are that code's).
+ */
+function bringsUntrusted(ctx: AnalysisContext, id: string, f: Flow): Element | undefined | false {
+  if (f.from === id) return false;
+  const src = ctx.graph.elements.get(f.from);
+  return ctx.isUntrustedSource(f.from) || isPassThrough(src) ? src : false;
+}
+
+/** The flow carries credentials, or comes through an edge that authenticates or is itself reached only authenticated. */
+const authenticatedOnTheWay = (f: Flow, src: Element | undefined, upstream: (edge: Element) => boolean): boolean =>
+  f.auth !== 'none' ||
+  (src !== undefined && isPassThrough(src) && ((src.auth !== undefined && src.auth !== 'none') || src.controls.includes('authentication') || upstream(src)));
 
 /** Sources of flows into a broker (producers) and targets of its flows (consumers), one per flow (shared: read only). */
 export function producersOf(ctx: AnalysisContext, broker: Element): Element[] {

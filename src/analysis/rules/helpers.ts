@@ -53,6 +53,15 @@ export function missingControlEvidence(controls: readonly string[], element: Ele
   return evidence(`no ${controls.join(' or ')} on ${where} or in front of it`, ep ? ep.at : element.at);
 }
 
+/**
+ * Where the element or a boundary around it declares a control, by name: unlike `ctx.elementHas`, what
+ * stands in front of it does not count (an allow-list at the edge does not segment a store behind it).
+ */
+export function declaredAt(ctx: AnalysisContext, e: Element, control: string): string | undefined {
+  if (e.controls.includes(control)) return e.name;
+  return ctx.graph.boundaryChain(e.id).find((b) => b.controls.includes(control))?.name;
+}
+
 /** The controls from `anyOf` in place for an endpoint (or an element when no endpoint is given). */
 export function presentControls(ctx: AnalysisContext, anyOf: readonly string[], element: Element, ep?: Endpoint): string[] {
   const present: string[] = [];

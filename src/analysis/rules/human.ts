@@ -1,5 +1,6 @@
 // The human surface: people with privileged access are phished, talked into things, or misuse what they
 // can reach. Each rule needs a person in the model (an external element of a people type) and a flow.
+import type { Endpoint, Flow } from '../../model/types.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetNames, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
 import {
@@ -8,16 +9,18 @@ import {
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
+const isAdmin = (ep: Endpoint) => ep.kind === 'admin';
+
 export const privilegedUserPhishing: ElementRule = {
   id: 'privileged-user-phishing',
   stride: 'S',
   title: 'Privileged staff can be phished',
   description:
     'Administrators, developers and support staff reach internal systems with no second factor: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
-  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than admin endpoints, which `exposed-admin-interface` and `admin-without-mfa` cover), where the target has no `mfa` (on it, its boundary or the flow)',
+  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than flows to admin endpoints, named by the flow or the only endpoints of its target, which `exposed-admin-interface` and `admin-without-mfa` cover), where the flow does not authenticate with `mtls` and the target has no `mfa` (on it, its boundary or the flow)',
   mitigation: 'Require phishing-resistant MFA (FIDO2/WebAuthn) for staff on every system, train them, and alert on unusual sign-ins.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
-  mitigatedBy: ['mfa'],
+  mitigatedBy: ['mfa', 'mtls'],
   references: ['CWE-308', 'CAPEC-98', 'CAPEC-163', 'OWASP Top 10 A07'],
   rating: 'Likelihood Medium (targeted phishing needs some skill); impact High for admins and developers, Medium for support staff (customer data).',
   example: 'elements:\n  ops: { type: admin }\n  tools: { type: service }\nflows:\n  - ops -> tools: https',
@@ -29,12 +32,21 @@ export const privilegedUserPhishing: ElementRule = {
       const target = ctx.graph.elements.get(f.to);
       if (!target || target.kind !== 'process' || target.type === 'cloud-console') return false;
       const ep = endpointOfFlow(ctx, f);
-      return !(ep && ep.kind === 'admin');
+      // A flow naming no endpoint reaches all of its target's: when those are all admin endpoints, the admin rules own it.
+      return ep ? ep.kind !== 'admin' : !(target.endpoints.length > 0 && target.endpoints.every(isAdmin));
     });
     if (access.length === 0) return undefined;
-    const unprotected = access.filter((f) => !f.controls.includes('mfa') && !ctx.elementHas(ctx.graph.elements.get(f.to)!, 'mfa'));
+    const hasMfa = (f: Flow) => f.controls.includes('mfa') || ctx.elementHas(ctx.graph.elements.get(f.to)!, 'mfa');
+    // A client certificate's key never leaves the person's device: a phishing page cannot capture it.
+    const byCertificate = (f: Flow) => f.auth === 'mtls' && !hasMfa(f);
+    const unprotected = access.filter((f) => !hasMfa(f) && !byCertificate(f));
     const where = { ...elementComponent(person), flows: access.map((f) => f.id) };
-    if (unprotected.length === 0) return mitigatedBy(['mfa'], where, 'staff sign in with MFA');
+    if (unprotected.length === 0) {
+      const mfa = access.some(hasMfa);
+      const certificate = access.some(byCertificate);
+      const ways = [...(mfa ? ['MFA'] : []), ...(certificate ? ['a client certificate'] : [])];
+      return mitigatedBy([...(mfa ? ['mfa'] : []), ...(certificate ? ['mtls'] : [])], where, `staff sign in with ${ways.join(' or ')}`);
+    }
     const targets = [...new Set(unprotected.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
     return threat({
       ...elementComponent(person),

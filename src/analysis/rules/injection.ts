@@ -274,7 +274,7 @@ export const insecureDeserialization = interpreterRule({
   action: 'Replace native deserialisation of untrusted data in {targets}',
   references: ['CWE-502', 'CAPEC-586', 'OWASP Top 10 A08'],
   rating: 'Likelihood Medium when it consumes messages from exposed producers, Low when the only evidence is direct exposure (an endpoint must deserialise input); impact High (code execution).',
-  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n  - jobs -> db: sql+tls',
   verb: 'deserialises objects natively',
   direct: { level: 'Low', reason: 'needs an endpoint that deserialises request data: gadget chains are public, the entry point is luck' },
   impact: () => rated('High', 'code runs in the process: full compromise'),

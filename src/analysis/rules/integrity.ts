@@ -5,10 +5,22 @@ import {
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
 import type { Endpoint } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
-import { assetList, assetNames, moneyOrHighIntegrity, webhookAssets } from './facts.js';
+import type { AnalysisContext, Exposure } from '../context.js';
+import type { RatedLevel } from '../types.js';
+import { assetList, assetNames, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
 import { perModel } from './family-shared.js';
 import type { EndpointRule } from './types.js';
+
+/**
+ * The attacker is the caller: a customer who signs in edits their own requests as easily as an anonymous
+ * one. Only a credential that users cannot get (a partner's API key, a service's certificate) narrows who can.
+ */
+function tamperingLikelihood(ep: Endpoint, exposure: Exposure): RatedLevel {
+  if (exposure !== 'internet') return rated('Medium', 'the caller must first reach the endpoint through other components');
+  if (ep.public || ep.auth === 'none') return rated('High', 'anyone can edit requests with an intercepting proxy: public tools');
+  if (USER_CREDENTIALS.has(ep.auth)) return rated('High', `any user who signs in (${ep.auth}) can edit their own requests with an intercepting proxy: public tools`);
+  return rated('Medium', `callers need a service credential (${ep.auth}): partners or services, not any user`);
+}
 
 export const clientControlledValue: EndpointRule = {
   id: 'client-controlled-value',
@@ -21,7 +33,7 @@ export const clientControlledValue: EndpointRule = {
   action: { text: 'Recompute or verify integrity-critical values server-side in {targets}' },
   mitigatedBy: ['server-side-validation'],
   references: ['CWE-602', 'CWE-472', 'CAPEC-207', 'OWASP ASVS V11.1'],
-  rating: 'Likelihood High when reachable from the internet (an intercepting proxy is enough), Medium behind authentication or inside; impact Medium (financial loss per transaction), High when the asset is restricted.',
+  rating: 'Likelihood High when reachable from the internet, signed in or not (a customer edits their own requests with an intercepting proxy), Medium when callers need a service credential (API key, mutual TLS, IAM, HMAC) or come through other components; impact Medium (financial loss per transaction), High when an accepted asset is restricted.',
   example: "assets:\n  prices: { integrity: high }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      POST /cart: { accepts: [prices] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -35,20 +47,19 @@ export const clientControlledValue: EndpointRule = {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     const names = critical.map((a) => a!.name).join(', ');
+    const restricted = critical.filter((a) => a!.classification === 'restricted');
+    const restrictedNames = restricted.map((a) => a!.name).join(', ');
     return unlessControlled(ctx, { element, endpoint: ep }, ['server-side-validation'], 'values are recomputed or checked on the server', (missing) => ({
       title: `Manipulation of ${names} in ${ep.key} requests`,
       description: `${ep.key} on ${element.name} takes ${names} from the client; a user can change them in transit with an intercepting proxy (e.g. pay less than the price).`,
-      likelihood: internetLikelihood(
-        exposure,
-        'any user can edit requests with an intercepting proxy: public tools',
-        'the caller must first reach the endpoint through other components',
-      ),
-      impact: critical.some((a) => a!.classification === 'restricted')
-        ? rated('High', `${names} is restricted data`)
+      likelihood: tamperingLikelihood(ep, exposure),
+      impact: restricted.length
+        ? rated('High', `${restrictedNames} ${restricted.length === 1 ? 'is' : 'are'} restricted data`)
         : rated('Medium', 'financial or data-integrity loss per transaction, not a system compromise'),
       evidence: [
         evidence(`${ep.key} accepts ${names} from the caller`, [...ep.at, 'accepts']),
         ...critical.map((a) => evidence(`${a!.name} has integrity ${a!.integrity}`, a!.at)),
+        ...restricted.map((a) => evidence(`${a!.name} is classified restricted`, a!.at)),
         missing,
       ],
       target: endpointTarget(ep, element),

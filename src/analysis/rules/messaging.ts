@@ -1,12 +1,13 @@
 // Message queues and event buses: who may publish, whether consumers can trust what they read, and what
 // happens when messages pile up or keep failing. Producers are the sources of flows into a broker;
 // consumers are the targets of its flows.
-import type { Flow } from '../../model/types.js';
+import type { Element, Flow, ModelPath } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
-import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, producersOf } from './facts.js';
+import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, publicPathsHave } from './facts.js';
 import { AssetSet } from './family-shared.js';
 import {
-  elementComponent, evidence, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
+  declaredAt, elementComponent, evidence, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
   presentControls, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
@@ -24,8 +25,8 @@ export const unauthenticatedBroker: ElementRule = {
   action: { text: 'Require authentication and per-topic permissions on {targets}' },
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-284', 'CAPEC-151'],
-  rating: 'Likelihood Medium (needs network access to the broker), High when a producer sits in an untrusted zone; impact Medium (forged and read messages), High when messages carry data of high integrity.',
-  example: 'elements:\n  orders: { type: service }\n  billing: { type: service }\n  events: { tech: kafka }\nflows:\n  - orders -> events: kafka+tls\n  - events -> billing: kafka+tls',
+  rating: 'Likelihood Medium (needs network access to the broker), High when a client sits in an untrusted zone or the broker itself is reachable from the internet; impact Medium (forged and read messages), High when messages carry data of high integrity.',
+  example: 'elements:\n  visitor: { tech: browser }\n  orders: { type: service }\n  billing: { type: service }\n  events: { tech: kafka }\n  db: { tech: postgres }\nflows:\n  - visitor -> orders: https\n  - orders -> events: kafka+tls\n  - events -> billing: kafka+tls\n  - billing -> db: sql+tls',
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
@@ -33,11 +34,16 @@ export const unauthenticatedBroker: ElementRule = {
     const open = ctx.graph.inFlows(element.id).filter(isOpen).concat(ctx.graph.outFlows(element.id).filter(isOpen));
     if (open.length === 0) return undefined;
     const critical = highIntegrity(open.flatMap((f) => ctx.assetsOfFlow(f)));
-    const untrusted = open.some((f) => inUntrustedZone(ctx, f.from));
+    const untrusted = open.some((f) => inUntrustedZone(ctx, f.from) || inUntrustedZone(ctx, f.to));
+    const likelihood = untrusted
+      ? rated('High', 'a client sits in an untrusted zone')
+      : ctx.exposure(element.id) === 'internet'
+        ? rated('High', 'the broker is reachable from the internet')
+        : rated('Medium', 'needs network access to the broker');
     return unlessControlled(ctx, { element, flows: open }, ['authentication'], 'clients authenticate to the broker', (missing) => ({
       title: `${element.name} accepts unauthenticated clients`,
-      description: `${open.length} connection${open.length > 1 ? 's' : ''} to ${element.name} carry no credentials; anything that reaches the broker can publish or read messages.`,
-      likelihood: untrusted ? rated('High', 'a client sits in an untrusted zone') : rated('Medium', 'needs network access to the broker'),
+      description: `${open.length === 1 ? '1 connection' : `${open.length} connections`} to ${element.name} ${open.length === 1 ? 'carries' : 'carry'} no credentials; anything that reaches the broker can publish or read messages.`,
+      likelihood,
       impact: critical.length ? rated('High', `forged messages change ${assetNames(critical)}`) : rated('Medium', 'forged and disclosed messages'),
       evidence: [evidence(`${flowLabel(open[0], ctx)} uses auth none`, open[0].at), missing],
     }));
@@ -52,7 +58,7 @@ export const unsignedEvents: ElementRule = {
   title: 'Consumers trust unsigned events from exposed producers',
   description:
     'Events that change integrity-critical data pass through a broker from producers that face untrusted zones: a compromised producer, or anyone who can publish, forges events that consumers act on.',
-  condition: 'a queue or event bus with at least one producer reachable from an untrusted zone and at least one consumer, carrying assets of high integrity, without `request-signing` or `signature-verification` on the broker',
+  condition: 'a queue or event bus with at least one consumer and a producer reachable from an untrusted zone whose flows into it carry assets of high integrity, without `request-signing` or `signature-verification` on the broker',
   mitigation: 'Sign events at the producer (or use per-producer topics with publish permissions), verify signatures and schemas in consumers, and make handlers idempotent.',
   action: { text: 'Sign events and verify them in consumers of {targets}' },
   mitigatedBy: EVENT_SIGNING,
@@ -63,21 +69,45 @@ export const unsignedEvents: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (!isBroker(element)) return undefined;
-    const exposedProducers = producersOf(ctx, element).filter((p) => p.kind === 'process' && isExposed(ctx.exposure(p.id)));
-    const consumers = consumersOf(ctx, element);
-    if (exposedProducers.length === 0 || consumers.length === 0) return undefined;
-    // What the broker's flows carry, each asset once (only the names of the critical ones are shown).
-    const carried = new AssetSet();
-    for (const f of ctx.graph.inFlows(element.id)) carried.addFlow(ctx, f);
-    for (const f of ctx.graph.outFlows(element.id)) carried.addFlow(ctx, f);
-    const critical = highIntegrity(carried.list);
-    if (critical.length === 0) return undefined;
+    const consumers = [...new Set(consumersOf(ctx, element))];
+    if (consumers.length === 0) return undefined;
+    // What exposed producers publish, each asset once: what other producers send is not theirs to forge here.
+    const published = new AssetSet();
+    const feeds: Flow[] = [];
+    for (const f of ctx.graph.inFlows(element.id)) {
+      const p = ctx.graph.elements.get(f.from);
+      if (f.from === element.id || p?.kind !== 'process' || !isExposed(ctx.exposure(p.id))) continue;
+      const critical = highIntegrity(ctx.assetsOfFlow(f));
+      if (critical.length === 0) continue;
+      published.addAll(critical);
+      feeds.push(f);
+    }
+    if (feeds.length === 0) return undefined;
+    const producers = [...new Set(feeds.map((f) => ctx.graph.elements.get(f.from)!))];
+    const direct = producers.filter((p) => ctx.exposure(p.id) === 'internet');
+    const indirect = producers.filter((p) => ctx.exposure(p.id) !== 'internet');
+    const critical = published.list;
+    const names = (list: readonly Element[], others: string, singular: string, plural: string) =>
+      `${namesAtMost(list.map((e) => e.name), TEXT_NAMES, others)} ${list.length === 1 ? singular : plural}`;
+    const faces = direct.length ? names(direct, 'other producers', 'faces untrusted zones', 'face untrusted zones') : '';
+    const behind = indirect.length
+      ? names(indirect, 'other producers', 'is reached from untrusted zones through other components', 'are reached from untrusted zones through other components')
+      : '';
+    const publish = `${assetNames(critical)} to ${element.name}`;
+    const who = faces && behind
+      ? `${faces} and ${behind}; they publish ${publish}`
+      : `${faces || behind} and ${producers.length === 1 ? 'publishes' : 'publish'} ${publish}`;
+    const first = producers[0];
     return unlessControlled(ctx, { element }, EVENT_SIGNING, 'events are signed and verified', (missing) => ({
       title: `Forged events on ${element.name}`,
-      description: `${namesAtMost(exposedProducers.map((p) => p.name), TEXT_NAMES, 'other producers')} face untrusted zones and publish ${assetNames(critical)} to ${element.name}; ${namesAtMost(consumers.map((c) => c.name), TEXT_NAMES, 'other consumers')} act on events without checking who produced them.`,
+      description: `${who}; ${names(consumers, 'other consumers', 'acts', 'act')} on its events without checking who produced them.`,
       likelihood: rated('Medium', 'needs a compromised producer or publish access'),
-      impact: rated('High', `consumers change ${assetNames(critical)}`),
-      evidence: [evidence(`${exposedProducers[0].name} publishes to ${element.name} and faces an untrusted zone`, exposedProducers[0].at), missing],
+      impact: rated('High', `consumers act on forged ${assetNames(critical)}`),
+      evidence: [
+        evidence(`${first.name} publishes ${assetNames(highIntegrity(ctx.assetsOfFlow(feeds[0])))} to ${element.name}`, feeds[0].at),
+        evidence(ctx.exposure(first.id) === 'internet' ? `${first.name} faces an untrusted zone` : `${first.name} is reached from an untrusted zone through other components`, first.at),
+        missing,
+      ],
     }));
   },
 };
@@ -126,7 +156,7 @@ export const queueFlooding: ElementRule = {
   title: 'Queue flooding from exposed producers',
   description:
     'Producers that take requests from the internet enqueue work without limits: a burst of requests fills the queue, delays every other job and runs up cost.',
-  condition: 'a queue or event bus with a producer whose exposure is `internet`, without `rate-limiting` on that producer (or in front of it) and without `size-limits` on the broker',
+  condition: 'a queue or event bus fed by a producer whose exposure is `internet` over a flow without `rate-limiting` on the flow, on the producer (all its public endpoints) or on every path in front of the producer, and without `size-limits` or `rate-limiting` declared on the broker or its boundary (a size limit in front of the producer caps requests, not the queue)',
   mitigation: 'Rate-limit the producing endpoints per client, bound queue length and message size, and separate queues for untrusted and internal work.',
   action: { text: 'Bound queue length and rate-limit producers of {targets}' },
   mitigatedBy: FLOOD_CONTROLS,
@@ -137,20 +167,71 @@ export const queueFlooding: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (!isBroker(element)) return undefined;
-    const producers = producersOf(ctx, element).filter((p) => p.kind === 'process' && ctx.exposure(p.id) === 'internet');
-    if (producers.length === 0) return undefined;
-    const own = presentControls(ctx, ['size-limits'], element);
-    const unthrottled = producers.filter((p) => !ctx.elementHas(p, 'rate-limiting'));
-    if (own.length || unthrottled.length === 0) {
-      return mitigatedBy(own.length ? own : ['rate-limiting'], elementComponent(element), own.length ? 'the queue is bounded' : 'producers are rate-limited');
+    const feeds = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && isInternetProcess(ctx, f.from));
+    if (feeds.length === 0) return undefined;
+    // Only the broker's own limits bound the queue: what stands in front of it (a gateway's body size
+    // limit) caps requests, and reaches the broker through ctx.elementHas as a perimeter control.
+    const own = FLOOD_CONTROLS.filter((c) => declaredAt(ctx, element, c) !== undefined);
+    if (own.length) {
+      return mitigatedBy(own, elementComponent(element), `the queue itself is limited: ${own.map((c) => `${c} on ${declaredAt(ctx, element, c)}`).join(', ')}`);
     }
+    const throttles = new Set<string>();
+    const open: Flow[] = [];
+    for (const f of feeds) {
+      const at = rateLimitedAt(ctx, f);
+      if (at === undefined) open.push(f);
+      else for (const place of at) throttles.add(place);
+    }
+    const producers = (flows: readonly Flow[]) => [...new Set(flows.map((f) => ctx.graph.elements.get(f.from)!))];
+    if (open.length === 0) {
+      const names = producers(feeds).map((p) => p.name);
+      return mitigatedBy(['rate-limiting'], elementComponent(element), `rate-limiting at ${[...throttles].sort().join(', ')} throttles what ${namesAtMost(names, TEXT_NAMES, 'other producers')} ${names.length === 1 ? 'enqueues' : 'enqueue'}`);
+    }
+    const unthrottled = producers(open);
+    const names = unthrottled.map((p) => p.name);
+    const text = namesAtMost(names, TEXT_NAMES, 'other producers');
+    // A limit in front that does not bound the queue is named, so that the reader sees why it does not count.
+    const capped = ctx.elementHas(element, 'size-limits') ? ctx.controlSource(element, 'size-limits') : undefined;
     return threat({
       ...elementComponent(element),
-      title: `${element.name} can be flooded through ${namesAtMost(unthrottled.map((p) => p.name), TITLE_NAMES, 'other producers')}`,
-      description: `${namesAtMost(unthrottled.map((p) => p.name), TEXT_NAMES, 'other producers')} enqueue work for internet requests with no rate limit, and ${element.name} is unbounded.`,
+      title: `${element.name} can be flooded through ${namesAtMost(names, TITLE_NAMES, 'other producers')}`,
+      description: `${text} ${names.length === 1 ? 'enqueues' : 'enqueue'} work for internet requests with no rate limit on the way, and ${element.name} is unbounded${capped ? `; size-limits at ${placeOf(ctx, capped)} caps the size of requests, not the length of the queue` : ''}.`,
       likelihood: rated('Medium', 'needs sustained requests from the internet'),
       impact: rated('Medium', 'delayed processing and cost'),
-      evidence: [evidence(`${unthrottled[0].name} produces to ${element.name}`, unthrottled[0].at), missingControlEvidence(FLOOD_CONTROLS, element)],
+      evidence: [
+        evidence(`${unthrottled[0].name} produces to ${element.name}`, open[0].at),
+        evidence(`no rate-limiting on ${text} or in front of ${names.length === 1 ? 'it' : 'them'}`, unthrottled[0].at),
+        evidence(`no size-limits or rate-limiting declared on ${element.name}`, element.at),
+      ],
     });
   },
 };
+
+function isInternetProcess(ctx: AnalysisContext, id: string): boolean {
+  return ctx.graph.elements.get(id)?.kind === 'process' && ctx.exposure(id) === 'internet';
+}
+
+/**
+ * Where the requests that a producer turns into messages over this flow are rate-limited, by name: the
+ * flow, or the producer (itself, its boundary, its public endpoints or every path in front of it).
+ */
+function rateLimitedAt(ctx: AnalysisContext, f: Flow): string[] | undefined {
+  if (f.controls.includes('rate-limiting')) return [flowLabel(f, ctx)];
+  const producer = ctx.graph.elements.get(f.from)!;
+  if (!publicPathsHave(ctx, producer, 'rate-limiting')) return undefined;
+  const open = producer.endpoints.filter((ep) => !ep.callers);
+  const sources = open.length ? open.map((ep) => ctx.controlSource(producer, 'rate-limiting', ep)) : [ctx.controlSource(producer, 'rate-limiting')];
+  return sources.map((at) => (at ? placeOf(ctx, at) : `in front of ${producer.name}`));
+}
+
+/** The name of what a path from `ctx.controlSource` points at: a flow, a boundary, an endpoint or an element. */
+function placeOf(ctx: AnalysisContext, at: ModelPath): string {
+  const [section, key] = at;
+  if (section === 'flows') {
+    const f = ctx.graph.model.flows[key as number];
+    return f ? flowLabel(f, ctx) : String(key);
+  }
+  if (section === 'boundaries') return ctx.graph.boundaries.get(String(key))?.name ?? String(key);
+  const name = ctx.graph.elements.get(String(key))?.name ?? String(key);
+  return at[2] === 'endpoints' ? `${at[3]} on ${name}` : name;
+}

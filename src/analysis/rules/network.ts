@@ -6,7 +6,7 @@ import type { AnalysisContext } from '../context.js';
 import { assetNames, highConfidentiality, inCloud, publicPathsHave, restricted } from './facts.js';
 import { perModel } from './family-shared.js';
 import {
-  elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, inUntrustedZone, isExposed,
+  declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, inUntrustedZone, isExposed,
   missingControlEvidence, mitigatedBy, mitigatedOutcome, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
   namesAtMost, TEXT_NAMES, threatOutcome, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
@@ -110,7 +110,7 @@ export const exposedDataStore: ElementRule = {
   mitigatedBy: STORE_PERIMETER,
   references: ['CWE-284', 'CWE-668', 'CAPEC-116', 'OWASP Top 10 A05'],
   rating: 'Likelihood High (internet-wide scanners); impact from the confidentiality of what the store holds, High by default.',
-  example: 'bucket: { tech: s3, exposed: true }',
+  example: 'elements:\n  visitor: { tech: browser }\n  bucket: { tech: s3, exposed: true }\nflows:\n  - visitor -> bucket: https',
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
@@ -204,7 +204,7 @@ export const flatNetwork: ElementRule = {
   title: 'Restricted data in the same zone as internet-facing code',
   description:
     'A store holding restricted data sits in the same network zone as an internet-facing application: once the application is compromised nothing separates the attacker from the data (lateral movement).',
-  condition: 'a store holding restricted assets whose innermost boundary also directly holds a process running application code with exposure `internet`, without `ip-allowlist` on the store',
+  condition: 'a store holding restricted assets whose innermost boundary also directly holds a process running application code with exposure `internet`, without `ip-allowlist` declared on the store or a boundary around it (an allow-list in front of the application filters the internet, not the application)',
   mitigation: 'Move the store to its own data tier with network rules that admit only the services that need it, on the ports they need.',
   action: { text: 'Segment {targets} into a separate data tier' },
   mitigatedBy: ['ip-allowlist'],
@@ -220,15 +220,27 @@ export const flatNetwork: ElementRule = {
     const data = restricted(ctx.assetsOf(element.id).filter((a) => element.stores.includes(a.id)));
     if (data.length === 0) return undefined;
     const zone = ctx.graph.boundaries.get(element.boundary)?.name ?? element.boundary;
-    return unlessControlled(ctx, { element }, ['ip-allowlist'], 'only listed services may connect', () => ({
+    // Only an allow-list on the store or its zone keeps a compromised neighbour out: one in front of the
+    // application (which ctx.elementHas counts as a perimeter control) stops at the application.
+    const segmented = declaredAt(ctx, element, 'ip-allowlist');
+    if (segmented !== undefined) {
+      return mitigatedOutcome(element.id, 'element', undefined, undefined, ALLOWLIST, `only listed services may connect: ip-allowlist on ${segmented}`);
+    }
+    return threatOutcome(element.id, 'element', undefined, undefined, {
       title: `${element.name} shares a zone with internet-facing ${namesAtMost(neighbours.map((n) => n.name), TITLE_NAMES, 'other applications')}`,
       description: `${element.name} holds ${assetNames(data)} in ${zone}, next to ${namesAtMost(neighbours.map((n) => n.name), TEXT_NAMES, 'other applications')} which the internet reaches; a compromise moves laterally with no further barrier.`,
       likelihood: rated('Medium', 'needs the internet-facing code compromised first'),
       impact: rated('High', `${assetNames(data)} is restricted`),
-      evidence: [evidence(`${element.name} is in ${zone}`, [...element.at, 'in']), evidence(`${neighbours[0].name} is in ${zone} and internet-facing`, neighbours[0].at)],
-    }));
+      evidence: [
+        evidence(`${element.name} is in ${zone}`, [...element.at, 'in']),
+        evidence(`${neighbours[0].name} is in ${zone} and internet-facing`, neighbours[0].at),
+        evidence(`no ip-allowlist on ${[element.name, ...ctx.graph.boundaryChain(element.id).map((b) => b.name)].join(' or ')}`, element.at),
+      ],
+    });
   },
 };
+
+const ALLOWLIST: string[] = ['ip-allowlist'];
 
 /** Internet-facing application code by boundary, indexed once per analysis (a scan of every element per store made large models quadratic). */
 function internetFacingByZone(ctx: AnalysisContext): Map<string, Element[]> {

@@ -27,7 +27,7 @@ export const noAuditLog: ElementRule = {
   mitigatedBy: AUDIT_CONTROLS,
   references: ['CWE-778', 'CAPEC-93', 'OWASP ASVS V7.1', 'OWASP Top 10 A09'],
   rating: 'Likelihood Medium (a user or insider denying an action); impact Medium, High when admin actions or money are involved.',
-  example: "api:\n  kind: process\n  endpoints:\n    /admin: { auth: session-cookie }",
+  example: "elements:\n  ops: { type: admin, tech: browser }\n  api:\n    kind: process\n    endpoints:\n      /admin: { auth: session-cookie }\nflows:\n  - ops -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -72,7 +72,7 @@ export const mutableLogs: ElementRule = {
   mitigatedBy: TAMPER_CONTROLS,
   references: ['CWE-117', 'CWE-778', 'CAPEC-268', 'OWASP ASVS V7.3'],
   rating: 'Likelihood Low (needs the writers\' access first); impact High when a writer keeps an audit log (the audit trail itself), Medium otherwise.',
-  example: 'elements:\n  api: { type: api }\n  logs: { type: logs }\nflows:\n  - api -> logs: https',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  logs: { type: logs }\nflows:\n  - visitor -> api: https\n  - api -> logs: https',
   appliesTo: 'element',
   kinds: ['store'],
   types: ['logs'],

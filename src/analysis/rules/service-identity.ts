@@ -96,7 +96,7 @@ export const noMutualTls: ModelRule = {
   mitigatedBy: ['mtls'],
   references: ['CWE-306', 'CWE-295', 'CAPEC-151', 'OWASP ASVS V9.2'],
   rating: 'Likelihood Medium (needs a foothold inside the network); impact from the confidentiality of the data the calls carry.',
-  example: 'boundaries:\n  mesh: { trust: internal }\nelements:\n  orders: { type: service, in: mesh }\n  payments: { type: service, in: mesh }\nflows:\n  - orders -> payments: https',
+  example: 'boundaries:\n  mesh: { trust: internal }\nelements:\n  visitor: { tech: browser }\n  orders: { type: service, in: mesh }\n  payments: { type: service, in: mesh }\nflows:\n  - visitor -> orders: https\n  - orders -> payments: https',
   appliesTo: 'model',
   check(ctx) {
     const out: Outcome[] = [];

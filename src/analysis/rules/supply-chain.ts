@@ -10,12 +10,14 @@ import {
 } from './helpers.js';
 import type { CheckResult, ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
 
+/** Whether a pipeline's flow deploys to or publishes into one of our own elements (pipeline-over-privileged reports its credentials). */
+export function isDeploy(ctx: AnalysisContext, pipeline: Element, f: Flow): boolean {
+  const t = ctx.graph.elements.get(f.to);
+  return t !== undefined && f.to !== pipeline.id && t.kind !== 'external';
+}
+
 /** What a pipeline deploys to or publishes into: its outbound flows to our own elements. */
-const deployTargets = (ctx: AnalysisContext, pipeline: Element) =>
-  ctx.graph.outFlows(pipeline.id).filter((f) => {
-    const t = ctx.graph.elements.get(f.to);
-    return t !== undefined && f.to !== pipeline.id && t.kind !== 'external';
-  });
+const deployTargets = (ctx: AnalysisContext, pipeline: Element) => ctx.graph.outFlows(pipeline.id).filter((f) => isDeploy(ctx, pipeline, f));
 
 /** The deploy rules: a `ci-cd` element with deploy flows, mitigated by `controls`; `facts` gets those flows and their targets' names. */
 function deployingPipeline(
@@ -28,7 +30,8 @@ function deployingPipeline(
   if (element.type !== 'ci-cd') return undefined;
   const deploys = deployTargets(ctx, element);
   if (deploys.length === 0) return undefined;
-  const targets = deploys.map((f) => ctx.graph.elements.get(f.to)?.name ?? f.to).join(', ');
+  // Each target once: a pipeline often deploys to one element over several flows (HTTPS and SSH).
+  const targets = [...new Set(deploys.map((f) => ctx.graph.elements.get(f.to)?.name ?? f.to))].join(', ');
   return unlessControlled(ctx, { element, flows: deploys }, controls, mitigated, (missing) => facts(deploys, targets, missing));
 }
 
@@ -44,7 +47,7 @@ export const pipelinePoisoning: ElementRule = {
   mitigatedBy: ['protected-branches'],
   references: ['CWE-494', 'CWE-1395', 'CAPEC-438', 'OWASP CICD-SEC-1', 'OWASP CICD-SEC-4'],
   rating: 'Likelihood Medium (needs a developer account or a pull request that runs in the pipeline); impact High (code of the attacker\'s choice in production).',
-  example: 'elements:\n  ci: { tech: github-actions }\n  api: { type: api }\nflows:\n  - ci -> api: https',
+  example: 'elements:\n  dev: { type: developer }\n  ci: { tech: github-actions }\n  api: { type: api }\nflows:\n  - dev -> ci: https\n  - ci -> api: https',
   appliesTo: 'element',
   kinds: ['process'],
   types: ['ci-cd'],
@@ -71,18 +74,30 @@ export const pipelineOverPrivileged: ElementRule = {
   mitigatedBy: ['least-privilege'],
   references: ['CWE-250', 'CWE-269', 'CAPEC-122', 'OWASP CICD-SEC-2', 'OWASP CICD-SEC-5'],
   rating: 'Likelihood Low (needs code execution in the pipeline first); impact High (production and cloud access).',
-  example: 'elements:\n  ci: { tech: jenkins }\n  console: { tech: aws-console }\nflows:\n  - ci -> console: { protocol: cloud-api, auth: iam }',
+  example: 'elements:\n  dev: { type: developer }\n  ci: { tech: jenkins }\n  console: { tech: aws-console }\nflows:\n  - dev -> ci: https\n  - ci -> console: { protocol: cloud-api, auth: iam }',
   appliesTo: 'element',
   kinds: ['process'],
   types: ['ci-cd'],
   check(element, ctx) {
-    return deployingPipeline(element, ctx, ['least-privilege'], 'deployment credentials are scoped and short-lived', (deploys, targets, missing) => ({
-      title: `${element.name} holds standing production access`,
-      description: `${element.name} reaches ${targets} with its own credentials; anything that runs in the pipeline can use them.`,
-      likelihood: rated('Low', 'needs code execution in the pipeline first'),
-      impact: rated('High', 'production and cloud access: full compromise'),
-      evidence: [evidence(`${flowLabel(deploys[0], ctx)} uses the pipeline's credentials`, deploys[0].at), missing],
-    }));
+    return deployingPipeline(element, ctx, ['least-privilege'], 'deployment credentials are scoped and short-lived', (deploys, targets, missing) => {
+      // Only a flow that names its auth shows which credential the pipeline holds.
+      const credentialed = deploys.filter((f) => f.auth !== 'none');
+      const auths = [...new Set(credentialed.map((f) => f.auth))].join(', ');
+      return {
+        title: `${element.name} holds standing production access`,
+        description: credentialed.length
+          ? `${element.name} reaches ${targets} with its own credentials (${auths}); anything that runs in the pipeline can use them.`
+          : `${element.name} deploys to ${targets}; whatever access it deploys with, anything that runs in the pipeline can use it.`,
+        likelihood: rated('Low', 'needs code execution in the pipeline first'),
+        impact: rated('High', 'production and cloud access: full compromise'),
+        evidence: [
+          credentialed.length
+            ? evidence(`${flowLabel(credentialed[0], ctx)} authenticates with ${credentialed[0].auth}`, credentialed[0].at)
+            : evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at),
+          missing,
+        ],
+      };
+    });
   },
 };
 
@@ -98,7 +113,7 @@ export const secretsInCiCd: ElementRule = {
   mitigatedBy: ['secrets-management'],
   references: ['CWE-798', 'CWE-532', 'CAPEC-191', 'OWASP CICD-SEC-6'],
   rating: 'Likelihood Medium (build logs and forks leak secrets routinely); impact from the confidentiality of what the secrets reach, High by default.',
-  example: 'elements:\n  ci: { tech: gitlab-ci }\n  server: { type: service }\nflows:\n  - ci -> server: { protocol: ssh, auth: ssh-key }',
+  example: 'elements:\n  dev: { type: developer }\n  ci: { tech: gitlab-ci }\n  server: { type: service }\nflows:\n  - dev -> ci: https\n  - ci -> server: { protocol: ssh, auth: ssh-key }',
   appliesTo: 'element',
   kinds: ['process'],
   types: ['ci-cd'],
@@ -128,7 +143,7 @@ export const unsignedImages: ElementRule = {
   mitigatedBy: ['image-signing'],
   references: ['CWE-494', 'CWE-345', 'CAPEC-439', 'OWASP CICD-SEC-9'],
   rating: 'Likelihood Low (needs push access to the registry); impact High (code of the attacker\'s choice in production).',
-  example: 'elements:\n  ci: { tech: github-actions }\n  registry: { tech: ecr }\n  cluster: { tech: kubernetes }\nflows:\n  - ci -> registry: https\n  - registry -> cluster: https',
+  example: 'elements:\n  dev: { type: developer }\n  ci: { tech: github-actions }\n  registry: { tech: ecr }\n  cluster: { tech: kubernetes }\nflows:\n  - dev -> ci: https\n  - ci -> registry: https\n  - registry -> cluster: https',
   appliesTo: 'element',
   kinds: ['store'],
   types: ['container-registry'],
@@ -158,7 +173,7 @@ export const dependencyConfusion: ElementRule = {
   mitigatedBy: ['dependency-pinning'],
   references: ['CWE-1357', 'CWE-829', 'CAPEC-538', 'OWASP CICD-SEC-3', 'OWASP Top 10 A06'],
   rating: 'Likelihood Medium (squatting internal names is automated); impact High (code execution in the build and the product).',
-  example: 'ci: { tech: github-actions }',
+  example: 'elements:\n  dev: { type: developer }\n  ci: { tech: github-actions }\nflows:\n  - dev -> ci: https',
   appliesTo: 'element',
   kinds: ['process'],
   types: ['ci-cd'],
@@ -223,7 +238,7 @@ export const privilegedContainer: ElementRule = {
   mitigatedBy: ['sandboxing'],
   references: ['CWE-250', 'CWE-269', 'CAPEC-69', 'CIS Kubernetes 5.2'],
   rating: 'Likelihood Medium when the workload is reachable from an untrusted zone, Low otherwise; impact High (the node and its neighbours).',
-  example: "boundaries:\n  cluster: { kind: container }\nelements:\n  agent: { type: service, in: cluster, privileged: true }",
+  example: "boundaries:\n  cluster: { kind: container }\nelements:\n  visitor: { tech: browser }\n  agent: { type: service, in: cluster, privileged: true }\nflows:\n  - visitor -> agent: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
@@ -252,7 +267,7 @@ export const containerEscape: ModelRule = {
   mitigatedBy: ['sandboxing'],
   references: ['CWE-653', 'CWE-1189', 'CAPEC-69'],
   rating: 'Likelihood Low (a container escape needs a kernel or runtime flaw); impact High (restricted data).',
-  example: "assets:\n  cards: { classification: restricted }\nboundaries:\n  cluster: { kind: container }\nelements:\n  visitor: { tech: browser }\n  web: { type: web-app, in: cluster }\n  ledger: { type: service, in: cluster, handles: [cards] }\nflows:\n  - visitor -> web: https",
+  example: "assets:\n  cards: { classification: restricted }\nboundaries:\n  cluster: { kind: container }\nelements:\n  visitor: { tech: browser }\n  web: { type: web-app, in: cluster }\n  ledger: { type: service, in: cluster, handles: [cards] }\nflows:\n  - visitor -> web: https\n  - web -> ledger: https",
   appliesTo: 'model',
   check(ctx) {
     const out: Outcome[] = [];

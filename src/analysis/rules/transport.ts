@@ -3,7 +3,7 @@ import type { Asset, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { type AssetProperty, assetImpact, rated } from '../risk.js';
 import type { ComponentKind, Stride } from '../types.js';
-import { assetNames, sensitive } from './facts.js';
+import { assetNames, sensitive, USER_CREDENTIALS } from './facts.js';
 import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
 import {
   evidence, flowComponent, flowLabel, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome,
@@ -206,7 +206,7 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     references: spec.references,
     condition: 'network flows (not ipc, file or in-process) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share, else (between our own zones, from several sources) by the zone they enter, else by source element; each encrypted flow is reported as mitigated by TLS',
     rating: `Likelihood High when the flow crosses the internet, Medium inside our network (needs a foothold); impact from the ${property} of the data carried.`,
-    example: 'elements:\n  api: { type: api }\n  orders: { type: service }\nflows:\n  - api -> orders: http',
+    example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  orders: { type: service }\nflows:\n  - visitor -> api: https\n  - api -> orders: http',
     appliesTo: 'model',
     check(ctx) {
       const { encrypted, reasons, groups } = cleartext(ctx);
@@ -309,13 +309,17 @@ function usesCookies(ctx: AnalysisContext, id: string, seen: Set<string>): boole
   return ctx.graph.outFlows(id).some((f) => usesCookies(ctx, f.to, seen));
 }
 
+/**
+ * What a user signs in with, or the tokens standing for it: sent in every request, so a rogue CA reads it.
+ * An app's own API key ships inside the app anyway, and mtls, hmac and iam never send their secret.
+ */
 export const mobileCertificatePinning: FlowRule = {
   id: 'mobile-certificate-pinning',
   stride: 'S',
   title: 'Mobile app accepts any trusted certificate',
   description:
-    'A mobile app sends sensitive data or credentials over TLS without pinning the server\'s certificate: a user-installed or rogue CA, or a compromised device, lets an attacker impersonate the server.',
-  condition: 'an encrypted flow from an element with the `mobile` trait that carries sensitive assets or authenticates the user, without `certificate-pinning` on the flow or the app',
+    'A mobile app sends sensitive data or the user\'s credentials over TLS without pinning the server\'s certificate: a user-installed or rogue CA, or a compromised device, lets an attacker impersonate the server.',
+  condition: 'an encrypted flow from an element with the `mobile` trait that carries sensitive assets or sends the user\'s credentials (auth session-cookie, jwt, oauth2, oidc, saml, basic, password or kerberos; not the app\'s api-key, nor mtls, hmac or iam, which a rogue CA does not reveal), without `certificate-pinning` on the flow or the app',
   mitigation: 'Pin the server\'s public key (with a backup pin and a rotation plan) in the app, and disallow user-installed CAs for the app\'s traffic.',
   action: { text: 'Pin server certificates in {targets}' },
   mitigatedBy: ['certificate-pinning'],
@@ -328,17 +332,24 @@ export const mobileCertificatePinning: FlowRule = {
     const app = ctx.graph.elements.get(flow.from);
     if (!app?.traits.includes('mobile')) return undefined;
     const data = sensitive(ctx.assetsOfFlow(flow));
-    if (data.length === 0 && flow.auth === 'none') return undefined;
+    const credentials = USER_CREDENTIALS.has(flow.auth);
+    if (data.length === 0 && !credentials) return undefined;
     if (flow.controls.includes('certificate-pinning')) return mitigatedBy(['certificate-pinning'], flowComponent(flow), 'the app pins the server certificate');
     const present = presentControls(ctx, ['certificate-pinning'], app);
     if (present.length) return mitigatedBy(present, flowComponent(flow), 'the app pins the server certificate');
+    const label = flowLabel(flow, ctx);
+    const userCredentials = `the user's credentials (${flow.auth})`;
+    const read = [...(data.length ? [assetNames(data)] : []), ...(credentials ? [userCredentials] : [])].join(' and ');
     return threat({
       ...flowComponent(flow),
       title: `${app.name} does not pin ${ctx.graph.elements.get(flow.to)?.name ?? flow.to}'s certificate`,
-      description: `${flowLabel(flow, ctx)} trusts any certificate the device trusts; a rogue or user-installed CA lets an attacker read ${data.length ? assetNames(data) : 'the user\'s credentials'}.`,
+      description: `${label} trusts any certificate the device trusts; a rogue or user-installed CA lets an attacker read ${read}.`,
       likelihood: rated('Low', 'needs a rogue CA on the device or a targeted network attack'),
-      impact: assetImpact(data, 'confidentiality', rated('Medium', 'the user\'s credentials')),
-      evidence: [evidence(`${flowLabel(flow, ctx)} comes from a mobile app`, flow.at)],
+      impact: assetImpact(data, 'confidentiality', rated('Medium', userCredentials)),
+      evidence: [
+        evidence(`${label} comes from a mobile app`, flow.at),
+        ...(credentials ? [evidence(`${label} authenticates the user with ${flow.auth}`, flow.at)] : []),
+      ],
       target: app.name,
     });
   },

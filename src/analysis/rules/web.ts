@@ -5,6 +5,7 @@ import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated } from '../risk.js';
 import { changesState, perElement } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
+import { modelOutputReachesBrowsers } from './llm.js';
 import {
   endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, namesAtMost, runsAppCode, TEXT_NAMES,
   unlessControlled,
@@ -27,12 +28,12 @@ export const crossSiteScripting: ElementRule = {
   title: 'Cross-site scripting (XSS)',
   description:
     'A component renders HTML for browsers from data that users can influence, and declares neither context-aware output encoding nor a restrictive Content-Security-Policy: injected script runs in other users\' sessions.',
-  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, without `output-encoding` or `content-security-policy`',
+  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, without `output-encoding` or `content-security-policy` (when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding)',
   mitigation: 'Encode all output for its context (templates with auto-escaping, no raw HTML sinks), sanitise rich text with an allow-list, and add a strict Content-Security-Policy.',
   action: { text: 'Encode output and add a Content-Security-Policy in {targets}' },
   mitigatedBy: XSS_CONTROLS,
   references: ['CWE-79', 'CAPEC-63', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
-  rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium otherwise; impact High for admin panels, Medium where users sign in or confidential data is handled, Low otherwise.',
+  rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium through other components, Low when only browsers in trusted zones reach it; impact High for admin panels, Medium where users sign in or confidential data is handled, Low otherwise.',
   example: 'elements:\n  visitor: { tech: browser }\n  site: { type: web-app }\nflows:\n  - visitor -> site: https',
   appliesTo: 'element',
   kinds: ['process'],
@@ -41,12 +42,16 @@ export const crossSiteScripting: ElementRule = {
     const page = element.endpoints.find(isPage);
     if (!RENDERS_HTML.has(element.type ?? '') && page === undefined) return undefined;
     if (!browserReached(ctx, element)) return undefined;
+    // Model output in the pages is the specific cause and its fix the same encoding: one finding, the LLM rule's.
+    if (!XSS_CONTROLS.some((c) => ctx.elementHas(element, c)) && modelOutputReachesBrowsers(element, ctx)) return undefined;
     const exposure = ctx.exposure(element.id);
     const protectedBy = (present: string[]) => `output is protected by ${present.join(' and ')}`;
     return unlessControlled(ctx, { element }, XSS_CONTROLS, protectedBy, (missing) => ({
       title: `Cross-site scripting in ${element.name}`,
       description: `${element.name} renders pages for browsers and declares neither output encoding nor a Content-Security-Policy; injected script runs with the victim's session.`,
-      likelihood: internetLikelihood(exposure, 'reachable from the internet: scanners find injection points'),
+      likelihood: isExposed(exposure)
+        ? internetLikelihood(exposure, 'reachable from the internet: scanners find injection points')
+        : rated('Low', 'only browsers in trusted zones reach it: needs an insider'),
       impact: element.type === 'admin-panel'
         ? rated('High', 'script runs with an administrator\'s session')
         : signedIn(element) || ctx.assetsOf(element.id).some((a) => a.kind === 'data' && a.confidentiality === 'high')
