@@ -1,10 +1,10 @@
 // Reads and loads a model for a command, printing every diagnostic; invalid models end with exit code 2.
 import { analyze } from '../analysis/analyze.js';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
-import { checkRuleSettings, ruleDiagnostics } from '../analysis/rules/settings.js';
+import { ruleSettingDiagnostics } from '../analysis/rules/settings.js';
 import type { Rule } from '../analysis/rules/types.js';
 import type { AnalysisResult } from '../analysis/types.js';
-import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
+import { formatDiagnostics, hasErrors, sortDiagnostics } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
 import type { Model, SourceMap } from '../model/types.js';
@@ -25,12 +25,12 @@ export function loadOrExit(path: string, options: { quiet?: boolean; rules?: str
   const { text, bytes } = readModelSource(path, MAX_MODEL_BYTES);
   const loaded = loadModel(text, path, { bytes });
   // The model's `rules:` section (conditions, rule ids) can only be checked against the rules in use.
-  if (loaded.model) loaded.diagnostics.push(...ruleDiagnostics(checkRuleSettings(loaded.model, ruleSet), loaded.source));
-  if (!loaded.model || hasErrors(loaded.diagnostics)) {
-    throw new UserError(formatDiagnostics(loaded.diagnostics).trimEnd());
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...ruleSettingDiagnostics(loaded, ruleSet)]);
+  if (!loaded.model || hasErrors(diagnostics)) {
+    throw new UserError(formatDiagnostics(diagnostics).trimEnd());
   }
-  const warnings = loaded.diagnostics.filter((d) => d.severity === 'warning');
+  const warnings = diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length && !options.quiet) process.stderr.write(formatDiagnostics(warnings));
-  const result = analyze(loaded.model, { rules: ruleSet, source: loaded.source, diagnostics: loaded.diagnostics });
+  const result = analyze(loaded.model, { rules: ruleSet, source: loaded.source, diagnostics });
   return { model: loaded.model, source: loaded.source, result, rules: ruleSet };
 }

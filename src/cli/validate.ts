@@ -1,6 +1,6 @@
 // `threatmap validate`: check a model and print every problem with its position.
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
-import { checkRuleSettings, ruleDiagnostics } from '../analysis/rules/settings.js';
+import { ruleSettingDiagnostics } from '../analysis/rules/settings.js';
 import { formatDiagnostics, hasErrors, plural, sortDiagnostics } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
@@ -11,7 +11,7 @@ export function validateAction(files: string[]): void {
   for (const file of files) {
     const loaded = loadModel(readModelFile(file, MAX_MODEL_BYTES), file);
     // Rule ids in `disable`/`override` can only be checked against the rule library.
-    if (loaded.model) loaded.diagnostics.push(...ruleDiagnostics(checkRuleSettings(loaded.model, BUILTIN_RULES), loaded.source));
+    loaded.diagnostics.push(...ruleSettingDiagnostics(loaded, BUILTIN_RULES));
     if (loaded.diagnostics.length) process.stderr.write(formatDiagnostics(sortDiagnostics(loaded.diagnostics)));
     if (hasErrors(loaded.diagnostics)) failed = true;
     else process.stdout.write(`${file}: valid (${plural(loaded.model?.elements.length ?? 0, 'element')}, ${plural(loaded.model?.flows.length ?? 0, 'flow')})\n`);

@@ -10,6 +10,11 @@ import { validateModel } from './validate.js';
 export interface LoadResult {
   /** Present when the model has no errors (warnings allowed). */
   model?: Model;
+  /**
+   * The `rules:` section as written when the model has errors: the ids it names can only be checked against
+   * the rules in use (see ruleSettingDiagnostics), and should be in the same run as the other errors.
+   */
+  rules?: unknown;
   source: SourceMap;
   diagnostics: Diagnostic[];
 }
@@ -22,7 +27,10 @@ export function loadModel(text: string, file: string, options: { bytes?: number 
   }
   const validated = validateModel(parsed.raw, parsed.source);
   const diagnostics = [...parsed.diagnostics, ...validated.diagnostics];
-  if (!validated.model || hasErrors(diagnostics)) return { source: parsed.source, diagnostics: sortDiagnostics(diagnostics) };
+  if (!validated.model || hasErrors(diagnostics)) {
+    const rules = typeof parsed.raw === 'object' && parsed.raw !== null ? (parsed.raw as { rules?: unknown }).rules : undefined;
+    return { source: parsed.source, diagnostics: sortDiagnostics(diagnostics), ...(rules === undefined ? {} : { rules }) };
+  }
   const model = normalize(validated.model, parsed.source, file, validated.flows);
   for (const d of sanityWarnings(model)) diagnostics.push(d); // a loop: a spread of many warnings overflows the stack
   return { model, source: parsed.source, diagnostics: sortDiagnostics(diagnostics) };

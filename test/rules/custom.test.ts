@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUILTIN_RULES } from '../../src/analysis/rules/index.js';
-import { checkRuleSettings, configureRules, loadRulesText } from '../../src/analysis/rules/settings.js';
+import { checkRuleSettings, configureRules, loadRulesText, ruleSettingDiagnostics } from '../../src/analysis/rules/settings.js';
 import { CROSSING_KINDS } from '../../src/analysis/types.js';
 import { loadModel } from '../../src/model/load.js';
 import { CUSTOM_CONTROL_NAME } from '../../src/model/rule-conditions.js';
 import { FLOW_CROSSING_KINDS } from '../../src/model/rule-facts.js';
 import { CUSTOM_CONTROL_PATTERN } from '../../src/model/schema.js';
-import { analyzeText, loadText, runOnly } from './harness.js';
+import { analyzeText, loadText, runOnly, threatsOf } from './harness.js';
 
 const BASE = `threatmap: 1
 system: { name: Shop }
@@ -42,7 +42,6 @@ flows:
 `;
 
 const withRules = (rules: string, base = BASE) => `${base}rules:\n${rules}`;
-const threatsOf = (text: string, ruleId: string) => analyzeText(text).threats.filter((t) => t.ruleId === ruleId);
 
 const ELEMENT_RULE = `  custom:
     - id: payment-needs-waf
@@ -207,6 +206,16 @@ describe('mistakes in rules are reported at once, with their line and column', (
     assert.match(at('element.privileged: true, element.exposed')?.message ?? '', /exactly one key/);
     assert.match(at('wafx')?.message ?? '', /`wafx` is not a control; did you mean `waf`\?/);
     assert.equal(loaded.diagnostics.filter((d) => d.severity === 'error').length, 7);
+  });
+  it('reports unknown rule ids in the same run as the model\'s other errors, and as errors in the section itself', () => {
+    const text = withRules('  disable: [sql-injections, 42]\n  override:\n    no-rate-limit: { impact: extreme }\n', BASE.replace('type: api', 'type: apii'));
+    const loaded = loadModel(text, 'bad.yaml');
+    assert.equal(loaded.model, undefined);
+    const codes = [...loaded.diagnostics, ...ruleSettingDiagnostics(loaded, BUILTIN_RULES)].map((d) => `${d.code} ${d.path}`).sort();
+    assert.deepEqual(codes, [
+      'invalid-type rules.disable[1]', 'invalid-value elements.api.type', 'invalid-value rules.override.no-rate-limit.impact',
+      'unknown-rule rules.disable[0]', 'unknown-rule rules.override.no-rate-limit',
+    ]);
   });
 });
 

@@ -75,35 +75,65 @@ export function configureRules(base: readonly Rule[], model: Pick<Model, 'rules'
 export function checkRuleSettings(model: Pick<Model, 'rules' | 'file'>, base: readonly Rule[]): RuleIssue[] {
   const section = model.rules;
   if (!section) return [];
-  const { rules: custom, issues } = compileSection(section, ['rules'], model.file);
+  const { issues } = compileSection(section, ['rules'], model.file);
+  const idIssues = checkRuleIds(section, base);
+  issues.push(...idIssues);
+  // An unknown rule's override is that error alone.
+  const unknown = new Set(idIssues.filter((i) => i.code === 'unknown-rule' && i.at[1] === 'override').map((i) => i.at[2]));
+  for (const [id, o] of Object.entries(section.override ?? {})) {
+    if (!o.likelihood && !o.impact && !unknown.has(id)) {
+      issues.push({ at: ['rules', 'override', id], code: 'empty-override', severity: 'warning', message: `the override of \`${id}\` changes neither likelihood nor impact` });
+    }
+    if ((section.disable ?? []).includes(id)) {
+      issues.push({ at: ['rules', 'override', id], code: 'disabled-override', severity: 'warning', message: `\`${id}\` is both disabled and overridden; the override has no effect` });
+    }
+  }
+  return issues;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Unknown and clashing rule ids in a `rules:` section as written, whatever else is wrong with it or with the
+ * model (ids are checked against the rules in use, which the schema does not know): a model with other errors
+ * gets these reported in the same run. Entries that are not strings or maps are the schema's to report.
+ */
+export function checkRuleIds(section: unknown, base: readonly Rule[]): RuleIssue[] {
+  if (!isObject(section)) return [];
+  const issues: RuleIssue[] = [];
   const baseIds = base.map((r) => r.id);
+  const customIds: string[] = [];
   const seen = new Map<string, number>();
-  (section.custom ?? []).forEach((def, i) => {
+  (Array.isArray(section.custom) ? section.custom : []).forEach((def: unknown, i) => {
+    if (!isObject(def) || typeof def.id !== 'string') return;
     const at = ['rules', 'custom', i, 'id'];
     if (baseIds.includes(def.id)) {
       issues.push({ at, code: 'duplicate-rule', message: `rule \`${def.id}\` already exists`, hint: 'pick another id; to change a built-in rule, use `disable` or `override`' });
     } else if (seen.has(def.id)) {
       issues.push({ at, code: 'duplicate-rule', message: `rule \`${def.id}\` is defined twice (also at rules.custom[${seen.get(def.id)}])` });
     } else seen.set(def.id, i);
+    customIds.push(def.id);
   });
-  const known = [...baseIds, ...custom.map((r) => r.id)];
-  (section.disable ?? []).forEach((id, i) => {
-    if (!known.includes(id)) {
-      issues.push({ at: ['rules', 'disable', i], code: 'unknown-rule', message: `unknown rule \`${id}\``, found: describeValue(id), hint: didYouMean(id, known) ?? 'see `threatmap rules` for the ids' });
-    }
-  });
-  for (const [id, o] of Object.entries(section.override ?? {})) {
-    const at = ['rules', 'override', id];
+  const known = [...baseIds, ...customIds];
+  const unknown = (at: ModelPath, id: string) => {
     if (!known.includes(id)) {
       issues.push({ at, code: 'unknown-rule', message: `unknown rule \`${id}\``, found: describeValue(id), hint: didYouMean(id, known) ?? 'see `threatmap rules` for the ids' });
-    } else if (!o.likelihood && !o.impact) {
-      issues.push({ at, code: 'empty-override', severity: 'warning', message: `the override of \`${id}\` changes neither likelihood nor impact` });
     }
-    if ((section.disable ?? []).includes(id)) {
-      issues.push({ at, code: 'disabled-override', severity: 'warning', message: `\`${id}\` is both disabled and overridden; the override has no effect` });
-    }
-  }
+  };
+  (Array.isArray(section.disable) ? section.disable : []).forEach((id: unknown, i) => {
+    if (typeof id === 'string') unknown(['rules', 'disable', i], id);
+  });
+  if (isObject(section.override)) for (const id of Object.keys(section.override)) unknown(['rules', 'override', id], id);
   return issues;
+}
+
+/**
+ * The rule-settings diagnostics of a loaded model: all of them for a valid model; for one with errors, the
+ * unknown and clashing ids of its `rules:` section as written, so that they come in the same run as the rest.
+ */
+export function ruleSettingDiagnostics(loaded: { model?: Pick<Model, 'rules' | 'file'>; rules?: unknown; source: SourceMap }, base: readonly Rule[]): Diagnostic[] {
+  if (loaded.model) return ruleDiagnostics(checkRuleSettings(loaded.model, base), loaded.source);
+  return loaded.rules === undefined ? [] : ruleDiagnostics(checkRuleIds(loaded.rules, base), loaded.source);
 }
 
 /** Rule issues as diagnostics, positioned in the file the rules came from. */
