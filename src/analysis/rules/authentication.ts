@@ -1,12 +1,12 @@
 // Spoofing: can an attacker pass for someone else?
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
+import { type AnalysisContext, isPassThrough } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
-import { adminOpenToInternet } from './authorization.js';
+import { adminOpenToInternet, mfaOnEveryFlow } from './authorization.js';
 import {
-  assetList, assetNames, endpointOfFlow, isNetworkFlow, isPerson, isUserAgent, perElement, restricted,
-  sensitiveAssetsOf, untrustedPaths,
+  assetList, assetNames, endpointOfFlow, isBroker, isNetworkFlow, isOrAre, isPerson, isUserAgent, perElement,
+  restricted, sensitiveAssetsOf, untrustedPaths,
 } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
@@ -18,7 +18,7 @@ import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.j
 const SESSION_CONTROLS = ['secure-cookies', 'session-management'] as const;
 const bySessionCookie = (ep: Endpoint) => ep.auth === 'session-cookie';
 
-/** The assets in a session's traffic: what the element's endpoints return, and what the flows into it carry. */
+/** The assets in a session's or an account's traffic: what the element's endpoints return, and what the flows into it carry. */
 function sessionAssets(ctx: AnalysisContext, element: Element): Asset[] {
   const ids = new Set<string>();
   for (const ep of element.endpoints) for (const id of ep.returns) ids.add(id);
@@ -32,7 +32,7 @@ export const sessionHijacking: ElementRule = {
   title: 'Session hijacking',
   description:
     'A process that authenticates callers with session cookies and is reachable from an untrusted zone: a stolen or fixed session id lets an attacker act as the user.',
-  condition: 'a process whose callers authenticate with `session-cookie` (the element or one of its endpoints), reachable from an untrusted zone, without both `secure-cookies` and `session-management`',
+  condition: 'a process whose callers authenticate with `session-cookie` (the element or one of its endpoints), reachable from an untrusted zone, without both `secure-cookies` and `session-management` (on the element, its boundary, or every endpoint that takes the cookie)',
   mitigation: 'Set cookies HttpOnly, Secure and SameSite; rotate the session id at login; expire and revoke sessions server-side.',
   action: { text: 'Harden session management (HttpOnly/Secure/SameSite cookies, rotation at login, expiry) on {targets}' },
   mitigatedBy: SESSION_CONTROLS,
@@ -42,10 +42,13 @@ export const sessionHijacking: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    const sessionEndpoint = element.endpoints.find(bySessionCookie);
-    if (element.auth !== 'session-cookie' && sessionEndpoint === undefined) return undefined;
+    const sessionEndpoints = element.endpoints.filter(bySessionCookie);
+    if (element.auth !== 'session-cookie' && sessionEndpoints.length === 0) return undefined;
     if (!isExposed(ctx.exposure(element.id))) return undefined;
-    const present = presentControls(ctx, SESSION_CONTROLS, element);
+    // The cookie is hardened where it is issued and read: on the endpoints that take it, when the model has them.
+    const present = sessionEndpoints.length
+      ? SESSION_CONTROLS.filter((c) => sessionEndpoints.every((ep) => ctx.endpointHas(ep, c)))
+      : presentControls(ctx, SESSION_CONTROLS, element);
     if (present.length === SESSION_CONTROLS.length) {
       return mitigatedOutcome(element.id, 'element', undefined, undefined, present, 'session cookies are hardened and sessions rotated');
     }
@@ -62,7 +65,9 @@ export const sessionHijacking: ElementRule = {
         ? rated('High', `hijacked sessions reach ${assetNames(restrictedData)}: restricted data`)
         : rated('Medium', 'one user\'s account and data: partial exposure'),
       evidence: [
-        evidence(`${element.name} authenticates callers with session-cookie`, element.auth === 'session-cookie' ? [...element.at, 'auth'] : sessionEndpoint!.at),
+        element.auth === 'session-cookie'
+          ? evidence(`${element.name} authenticates callers with session-cookie`, [...element.at, 'auth'])
+          : evidence(`${sessionEndpoints[0].key} on ${element.name} authenticates callers with session-cookie`, sessionEndpoints[0].at),
         missingControlEvidence(missing, element),
       ],
     });
@@ -97,7 +102,8 @@ export const credentialStuffing: EndpointRule = {
       title: `Credential stuffing on ${ep.key}`,
       description: `${ep.key} on ${element.name} accepts passwords ${exposure === 'internet' ? 'from the internet' : 'from untrusted callers through other components'}${present.length ? ` with only ${present[0]}` : ' with no throttling'} and no MFA: leaked credential lists can be replayed against it.`,
       likelihood: internetLikelihood(exposure, 'automated with public tools and leaked password lists'),
-      impact: ctx.assetsOf(element.id).some((a) => a.classification === 'restricted')
+      // An account reaches its own traffic, not what the service only forwards (as a hijacked session).
+      impact: restricted(sessionAssets(ctx, element)).length
         ? rated('High', 'accounts reach restricted data')
         : rated('Medium', 'takeover of individual accounts: partial exposure'),
       evidence: [
@@ -138,7 +144,7 @@ export const missingAuthentication: ElementRule = {
       return mitigatedBy(['authentication'], elementComponent(element), 'every untrusted path is authenticated on the way in');
     }
     // A partner's or a device's unauthenticated call is one problem, reported by the rule made for it.
-    const unauthenticated = open.filter((f) => partnerCall(f, ctx) === undefined && deviceCall(f, ctx) === undefined);
+    const unauthenticated = open.filter((f) => !handedOff(f, ctx, new Set()));
     if (open.length > 0 && unauthenticated.length === 0) return undefined;
     const callers = (flows: readonly Flow[], max: number) =>
       namesAtMost([...new Set(flows.map((f) => ctx.graph.elements.get(f.from)!.name))].sort(), max, 'other callers');
@@ -166,6 +172,7 @@ export const missingAuthentication: ElementRule = {
 };
 
 const WEAK_AUTH = new Set(['basic']);
+const WEAK_AUTH_BACKING = ['mfa', 'ip-allowlist', 'vpn'] as const;
 
 export const weakAuthentication: FlowRule = {
   id: 'weak-authentication',
@@ -173,10 +180,10 @@ export const weakAuthentication: FlowRule = {
   title: 'Weak authentication from a less trusted or exposed caller',
   description:
     'Callers from a less trusted zone, or exposed to the internet, authenticate with HTTP Basic: a static password sent with every request, with no lockout, no MFA and no expiry; one leaked or guessed password is a permanent login.',
-  condition: 'a flow with auth `basic` that enters a zone of higher trust (or comes from an untrusted zone or an element marked `exposed`), into a target without `mfa`, `ip-allowlist` or `vpn`',
+  condition: 'a flow with auth `basic` that enters a zone of higher trust (or comes from an untrusted zone or an element marked `exposed`), into a target without `mfa`, `ip-allowlist` or `vpn` (on the target, its boundary, the flow, or every path in front)',
   mitigation: 'Replace Basic authentication with tokens from an identity provider (OAuth 2 / OIDC) or mutual TLS for machines; until then restrict the source addresses.',
   action: { text: 'Replace Basic authentication with tokens or mTLS on {targets}' },
-  mitigatedBy: ['mfa', 'ip-allowlist', 'vpn'],
+  mitigatedBy: WEAK_AUTH_BACKING,
   references: ['CWE-1390', 'CWE-521', 'CAPEC-49', 'OWASP ASVS V2.1'],
   rating: 'Likelihood High from an untrusted zone (password spraying with public tools), Medium otherwise (a foothold in the caller, exposed or not); impact Medium, High when the target handles restricted data.',
   example: 'elements:\n  partner: { type: third-party }\n  api: { type: api }\nflows:\n  - partner -> api: { protocol: https, auth: basic }',
@@ -194,22 +201,29 @@ export const weakAuthentication: FlowRule = {
     const fromInternet = inUntrustedZone(ctx, flow.from);
     const lessTrusted = fromRank < toRank;
     const caller = ctx.graph.elements.get(flow.from)?.name ?? flow.from;
+    const exposed = ctx.isUntrustedSource(flow.from);
     const origin = fromInternet
       ? (lessTrusted ? 'from a less trusted zone' : 'from an untrusted zone')
-      : `from ${caller}, which is exposed to the internet${lessTrusted ? ' and sits in a less trusted zone' : ''}`;
-    const backed = (present: string[]) => `Basic authentication is backed by ${present.join(' and ')}`;
-    return unlessControlled(ctx, { element: target, flows: [flow] }, ['mfa', 'ip-allowlist', 'vpn'], backed, () => ({
+      : exposed
+        ? `from ${caller}, which is exposed to the internet${lessTrusted ? ' and sits in a less trusted zone' : ''}`
+        : `from ${caller}, which sits in a less trusted zone`;
+    // An allow-list or MFA on this caller's flow backs its password as well as one on the target.
+    const present = WEAK_AUTH_BACKING.filter((c) => flow.controls.includes(c) || ctx.elementHas(target, c));
+    const where = { ...elementComponent(target), flows: [flow.id] };
+    if (present.length) return mitigatedBy(present, where, `Basic authentication is backed by ${present.join(' and ')}`);
+    return threat({
+      ...where,
       title: `Basic authentication into ${target.name}`,
       description: `${flowLabel(flow, ctx)} authenticates with HTTP Basic ${origin}; the password travels with every request and can be sprayed, replayed or reused indefinitely.`,
       likelihood: fromInternet
         ? rated('High', 'from the internet: password spraying needs only public tools')
-        : rated('Medium', ctx.isUntrustedSource(flow.from) ? `needs a foothold in ${caller}, which is exposed to the internet` : 'needs a foothold in the calling zone'),
+        : rated('Medium', exposed ? `needs a foothold in ${caller}, which is exposed to the internet` : 'needs a foothold in the calling zone'),
       impact: restrictedData.length
-        ? rated('High', `${assetNames(restrictedData)} is restricted`)
+        ? rated('High', `${assetNames(restrictedData)} ${isOrAre(restrictedData)} restricted`)
         : rated('Medium', 'the caller\'s access: partial exposure'),
       evidence: [evidence(`${flowLabel(flow, ctx)} uses auth basic`, flow.at)],
       target: target.name,
-    }));
+    });
   },
 };
 
@@ -250,7 +264,7 @@ export const adminWithoutMfa: EndpointRule = {
   title: 'Administrative access without MFA',
   description:
     'An administrative endpoint that is not open to the internet (a VPN or allow-list stands in front) but accepts one factor or none: a phished, reused or stolen admin credential (or, with no credential, network access alone) is full control.',
-  condition: 'an endpoint of kind `admin` that is either not exposed or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa`',
+  condition: 'an endpoint of kind `admin` that is either not exposed or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa` (on the endpoint, its element or boundary, or every flow that reaches it)',
   mitigation: 'Require phishing-resistant MFA (WebAuthn/FIDO2) for every administrative login, and re-authenticate for dangerous actions.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
   mitigatedBy: ADMIN_MFA,
@@ -261,6 +275,7 @@ export const adminWithoutMfa: EndpointRule = {
   endpointKinds: ['admin'],
   check(ep, element, ctx) {
     if (adminOpenToInternet(ep, element, ctx)) return undefined;
+    if (mfaOnEveryFlow(ep, element, ctx)) return mitigatedBy(['mfa'], endpointComponent(ep), 'administrators use MFA');
     return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_MFA, 'administrators use MFA', (missing) => {
       const factor = adminFactor(ep);
       return {
@@ -294,7 +309,7 @@ export const insecurePasswordReset: EndpointRule = {
   endpointKinds: ['password-reset'],
   check(ep, element, ctx) {
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
-    const restrictedData = restricted(ctx.assetsOf(element.id));
+    const restrictedData = restricted(sessionAssets(ctx, element));
     return unlessControlled(ctx, { element, endpoint: ep }, RESET_CONTROLS, 'reset tokens are single-use and short-lived', (missing) => ({
       title: `Account takeover through password reset on ${ep.key}`,
       description: `${ep.key} on ${element.name} resets passwords from an untrusted zone, and the model does not say its tokens are random, single-use and short-lived.`,
@@ -317,7 +332,7 @@ export const missingTokenValidation: ElementRule = {
   title: 'Bearer tokens accepted without full validation',
   description:
     'A component accepts JWT bearer tokens from callers without declaring that it validates them (signature with a pinned algorithm, issuer, audience, expiry): forged tokens (`alg: none`, key confusion) or tokens minted for another service are accepted.',
-  condition: 'a process (application code or an edge gateway) whose callers authenticate with `jwt` (its own auth, an endpoint\'s, or an inbound flow\'s) and that is reachable from an untrusted zone, without `token-validation`',
+  condition: 'a process (application code or an edge gateway) whose callers authenticate with `jwt` (its own auth, an endpoint\'s, or an inbound flow\'s) and that is reachable from an untrusted zone, without `token-validation` (on the element or its boundary, or on every endpoint that takes the tokens)',
   mitigation: 'Validate every token: signature with an allow-listed algorithm and pinned keys, issuer, audience, expiry and not-before; reject unsigned tokens.',
   action: { text: 'Validate JWT signature, issuer, audience and expiry on {targets}' },
   mitigatedBy: TOKEN_CONTROLS,
@@ -330,15 +345,26 @@ export const missingTokenValidation: ElementRule = {
     // A CDN, load balancer or reverse proxy passes tokens on to what validates them.
     if (!runsAppCode(element) && element.type !== 'gateway') return undefined;
     if (!isExposed(ctx.exposure(element.id))) return undefined;
-    const jwtFlow = ctx.graph.inFlows(element.id).find(byJwt);
-    if (jwtFlow === undefined && element.auth !== 'jwt' && !element.endpoints.some(byJwt)) return undefined;
+    const jwtFlows = ctx.graph.inFlows(element.id).filter(byJwt);
+    const jwtFlow = jwtFlows[0];
+    // The endpoints that take tokens: their own auth, or a jwt flow naming them.
+    const jwtEndpoints = element.endpoints.filter((ep) => byJwt(ep) || jwtFlows.some((f) => f.endpoint === ep.id));
+    if (jwtFlow === undefined && element.auth !== 'jwt' && jwtEndpoints.length === 0) return undefined;
+    // Validation declared where the tokens arrive counts: on every endpoint that takes them.
+    if (jwtEndpoints.length && jwtEndpoints.every((ep) => ctx.endpointHas(ep, 'token-validation'))) {
+      return mitigatedBy([...TOKEN_CONTROLS], elementComponent(element), 'tokens are fully validated');
+    }
     return unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
       title: `JWTs accepted without full validation by ${element.name}`,
       description: `${element.name} authenticates callers by JWT and does not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
       likelihood: VALIDATION_FLAW,
       impact: FORGED_IDENTITY,
       evidence: [
-        jwtFlow ? evidence(`${flowLabel(jwtFlow, ctx)} authenticates with jwt`, jwtFlow.at) : evidence(`${element.name} accepts jwt`, element.at),
+        jwtFlow
+          ? evidence(`${flowLabel(jwtFlow, ctx)} authenticates with jwt`, jwtFlow.at)
+          : element.auth === 'jwt'
+            ? evidence(`${element.name} accepts jwt`, element.at)
+            : evidence(`${jwtEndpoints[0].key} on ${element.name} accepts jwt`, jwtEndpoints[0].at),
         missing,
       ],
     }));
@@ -351,7 +377,7 @@ export const unauthenticatedStoreAccess: FlowRule = {
   title: 'Data store accepts unauthenticated connections',
   description:
     'A network connection into a data store that holds sensitive data carries no authentication: anything that can reach the store on the network can read and write it as if it were the application.',
-  condition: 'a network flow into a store (not local file or in-process access) with auth `none`, where the store holds data of high confidentiality or sensitive type, without `authentication` on the store',
+  condition: 'a network flow into a store (not local file or in-process access) with auth `none`, where the store declares no `auth` of its own and holds data of high confidentiality or sensitive type, without `authentication` on the store; a message broker\'s open connections are `unauthenticated-broker`\'s',
   mitigation: 'Require authentication on the store (per-service credentials or IAM), and restrict network access to the services that use it.',
   action: { text: 'Require authentication for connections to {targets}' },
   mitigatedBy: ['authentication'],
@@ -361,9 +387,8 @@ export const unauthenticatedStoreAccess: FlowRule = {
   appliesTo: 'flow',
   gate: { auth: ['none'], to: { kinds: ['store'] } },
   check(flow, ctx) {
-    if (flow.auth !== 'none' || !isNetworkFlow(flow)) return undefined;
     const store = ctx.graph.elements.get(flow.to);
-    if (!store || store.kind !== 'store') return undefined;
+    if (store === undefined || !openStoreFlow(flow, store)) return undefined;
     const held = heldSensitive(ctx, store);
     if (held === undefined) return undefined;
     return unlessControlled(ctx, { element: store, flows: [flow] }, AUTHENTICATION, 'the store requires authentication', () => {
@@ -371,14 +396,23 @@ export const unauthenticatedStoreAccess: FlowRule = {
       return {
         title: held.title,
         description: `${label} carries no credentials, so ${held.holding}`,
-        likelihood: ctx.isUntrustedSource(flow.from) ? UNTRUSTED_CALLER : NETWORK_ACCESS,
+        // An exposed component of ours is an untrusted source, but it is not in an untrusted zone.
+        likelihood: inUntrustedZone(ctx, flow.from) ? UNTRUSTED_CALLER : NETWORK_ACCESS,
         impact: held.impact,
-        evidence: [evidence(`${label} uses auth none`, flow.at), held.evidence],
+        // The open flows into one store make one finding: what the store holds is said with the first of them.
+        evidence: flow === held.first ? [evidence(`${label} uses auth none`, flow.at), held.evidence] : [evidence(`${label} uses auth none`, flow.at)],
         target: store.name,
       };
     });
   },
 };
+
+/**
+ * An unauthenticated network connection into a store that asks for no credential of its own: what
+ * `unauthenticated-store-access` judges (brokers are `unauthenticated-broker`'s, and `unauthenticated-device` leaves both).
+ */
+const openStoreFlow = (flow: Flow, store: Element): boolean =>
+  flow.auth === 'none' && isNetworkFlow(flow) && store.kind === 'store' && !isBroker(store) && !declaresAuth(store);
 
 const AUTHENTICATION = ['authentication'] as const;
 const UNTRUSTED_CALLER = rated('High', 'the caller sits in an untrusted zone');
@@ -391,6 +425,8 @@ interface HeldSensitive {
   holding: string;
   impact: RatedLevel;
   evidence: EvidenceRef;
+  /** The first open flow into the store, in model order. */
+  first: Flow | undefined;
 }
 
 function heldSensitive(ctx: AnalysisContext, store: Element): HeldSensitive | undefined {
@@ -404,20 +440,52 @@ function heldSensitive(ctx: AnalysisContext, store: Element): HeldSensitive | un
       holding: `${store.name} (holding ${names}) answers anyone who can reach it on the network.`,
       impact: assetImpact(held, 'confidentiality', STORED_DATA),
       evidence: evidence(`${store.name} stores ${names}`, store.at),
+      first: ctx.graph.inFlows(store.id).find((f) => openStoreFlow(f, store)),
     };
     table.set(store.id, facts);
   }
   return facts ?? undefined;
 }
 
-/** An unauthenticated flow from a device: what `unauthenticated-device` judges (and `missing-authentication` leaves to it). */
+/**
+ * An open path that only partners' or devices' unauthenticated calls take: theirs directly, or through edge
+ * components that only such calls reach (their rules report them at the first component they call).
+ */
+function handedOff(flow: Flow, ctx: AnalysisContext, seen: Set<string>): boolean {
+  if (partnerCall(flow, ctx) !== undefined || deviceCall(flow, ctx) !== undefined) return true;
+  const edge = ctx.graph.elements.get(flow.from);
+  if (edge === undefined || !isPassThrough(edge) || seen.has(edge.id)) return false;
+  seen.add(edge.id);
+  const { open } = untrustedPaths(ctx, edge);
+  return open.length > 0 && open.every((f) => handedOff(f, ctx, seen));
+}
+
+/**
+ * An unauthenticated flow from a device: what `unauthenticated-device` judges (and `missing-authentication` leaves
+ * to it), but for an open connection into a broker or a store holding sensitive data, which the broker's or the
+ * store's rule reports.
+ */
 function deviceCall(flow: Flow, ctx: AnalysisContext): { device: Element; target: Element } | undefined {
   if (flow.auth !== 'none') return undefined;
   const device = ctx.graph.elements.get(flow.from);
   if (device?.type !== 'device') return undefined;
   const target = ctx.graph.elements.get(flow.to);
-  return target ? { device, target } : undefined;
+  if (target === undefined || targetAuthenticates(flow, target, ctx) || reportedByStoreRules(flow, target, ctx)) return undefined;
+  return { device, target };
 }
+
+/** The target asks every caller for a credential: the endpoint the flow names (unless public), else its own `auth`. */
+function targetAuthenticates(flow: Flow, target: Element, ctx: AnalysisContext): boolean {
+  const ep = endpointOfFlow(ctx, flow);
+  return ep ? !ep.public : declaresAuth(target);
+}
+
+const declaresAuth = (e: Element) => e.auth !== undefined && e.auth !== 'none';
+
+/** An open connection that `unauthenticated-broker` or `unauthenticated-store-access` reports. */
+const reportedByStoreRules = (flow: Flow, target: Element, ctx: AnalysisContext): boolean =>
+  isNetworkFlow(flow) &&
+  (isBroker(target) || (openStoreFlow(flow, target) && heldSensitive(ctx, target) !== undefined));
 
 export const unauthenticatedDevice: FlowRule = {
   id: 'unauthenticated-device',
@@ -425,7 +493,7 @@ export const unauthenticatedDevice: FlowRule = {
   title: 'Devices are not authenticated',
   description:
     'A device sends data into the system without authenticating: anyone can impersonate a device and inject readings or commands, or enrol fake devices at scale.',
-  condition: 'a flow from an external element of type `device` with auth `none`, into a target without `authentication`',
+  condition: 'a flow from an external element of type `device` with auth `none`, into a target that asks for no credential of its own (the flow names a public endpoint, or names none and the target declares no `auth`), without `authentication`; a network connection into a broker, or into a store that `unauthenticated-store-access` judges, is left to `unauthenticated-broker` or that rule',
   mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) and revoke identities individually.',
   action: { text: 'Authenticate devices with per-device certificates (mTLS) on {targets}' },
   mitigatedBy: ['authentication'],
@@ -450,11 +518,10 @@ export const unauthenticatedDevice: FlowRule = {
 };
 
 /**
- * An unauthenticated call from a partner into a process, not aimed at an endpoint other rules cover nor
- * at a target that authenticates: what `unauthenticated-partner-call` judges (and `missing-authentication`
- * leaves to it).
+ * An unauthenticated call from a partner into a process, not aimed at an endpoint nor at a target that
+ * authenticates: what `unauthenticated-partner-call` judges (and `missing-authentication` leaves to it).
  */
-function partnerCall(flow: Flow, ctx: AnalysisContext): { src: Element; target: Element; ep: Endpoint | undefined } | undefined {
+function partnerCall(flow: Flow, ctx: AnalysisContext): { src: Element; target: Element } | undefined {
   if (flow.auth !== 'none') return undefined;
   const src = ctx.graph.elements.get(flow.from);
   const target = ctx.graph.elements.get(flow.to);
@@ -462,11 +529,13 @@ function partnerCall(flow: Flow, ctx: AnalysisContext): { src: Element; target: 
   const partner = src.type === 'third-party' ||
     (src.kind !== 'store' && ctx.graph.trustRankOf(src.id) === 0 && !isPerson(src) && !isUserAgent(src) && src.type !== 'device');
   if (!partner) return undefined;
-  const ep = endpointOfFlow(ctx, flow);
-  if (ep && (ep.public || ep.kind === 'webhook' || ep.kind === 'callback')) return undefined;
-  if (!ep && target.auth && target.auth !== 'none') return undefined;
-  return { src, target, ep };
+  // A public endpoint wants no partner identity (webhooks and callbacks have their own rules), and any other
+  // endpoint asks for its own auth, which a flow that does not restate it still has to present.
+  if (endpointOfFlow(ctx, flow) !== undefined || declaresAuth(target)) return undefined;
+  return { src, target };
 }
+
+const PARTNER_CHECKS = ['authentication', 'ip-allowlist', 'signature-verification'] as const;
 
 export const unauthenticatedPartnerCall: FlowRule = {
   id: 'unauthenticated-partner-call',
@@ -474,10 +543,10 @@ export const unauthenticatedPartnerCall: FlowRule = {
   title: 'Calls from a third party are not authenticated',
   description:
     'A third-party service calls into our application without any authentication (and not through a webhook or callback endpoint, which other rules cover): anyone can pose as the partner.',
-  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, not aimed at a public, webhook or callback endpoint, into a target without `authentication`, `ip-allowlist` or `signature-verification`',
+  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front)',
   mitigation: 'Authenticate the partner (mutual TLS, OAuth 2 client credentials, or signed requests) and restrict its source addresses.',
   action: { text: 'Authenticate partner calls (mTLS or signed requests) into {targets}' },
-  mitigatedBy: ['authentication', 'ip-allowlist', 'signature-verification'],
+  mitigatedBy: PARTNER_CHECKS,
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
   rating: 'Likelihood High (anyone who finds the address); impact from the integrity of what the partner sends, Medium by default.',
   example: 'elements:\n  carrier: { type: third-party }\n  api: { type: api }\nflows:\n  - carrier -> api: https',
@@ -486,9 +555,9 @@ export const unauthenticatedPartnerCall: FlowRule = {
   check(flow, ctx) {
     const call = partnerCall(flow, ctx);
     if (call === undefined) return undefined;
-    const { src, target, ep } = call;
+    const { src, target } = call;
     const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
-    const present = presentControls(ctx, ['authentication', 'ip-allowlist', 'signature-verification'], target, ep);
+    const present = PARTNER_CHECKS.filter((c) => flow.controls.includes(c) || ctx.elementHas(target, c));
     if (present.length) return mitigatedBy(present, where, `the partner is checked by ${present.join(' and ')}`);
     return threat({
       ...where,

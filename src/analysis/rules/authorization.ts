@@ -13,6 +13,24 @@ import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './
 
 const ADMIN_CONTROLS = ['ip-allowlist', 'vpn'] as const;
 
+/** MFA declared on every flow that reaches the endpoint (naming it or no endpoint, from its callers when it names them). */
+export function mfaOnEveryFlow(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
+  let reached = false;
+  for (const f of ctx.graph.inFlows(element.id)) {
+    if (f.from === element.id || (f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
+    if (!f.controls.includes('mfa')) return false;
+    reached = true;
+  }
+  return reached;
+}
+
+/** MFA on the element (its boundary) or on every flow into it. */
+const panelMfa = (element: Element, ctx: AnalysisContext): boolean => {
+  if (ctx.elementHas(element, 'mfa')) return true;
+  const inFlows = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id);
+  return inFlows.length > 0 && inFlows.every((f) => f.controls.includes('mfa'));
+};
+
 /** An admin endpoint anyone on the internet can reach: `exposed-admin-interface` owns that finding. */
 export function adminOpenToInternet(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
   return isExposed(endpointExposure(ep, element, ctx)) && presentControls(ctx, ADMIN_CONTROLS, element, ep).length === 0;
@@ -29,7 +47,7 @@ export const exposedAdmin: EndpointRule = {
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
   references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when reachable from the internet without MFA (scanners find admin paths), Medium with MFA or when reachable only indirectly; impact High (full compromise).',
+  rating: 'Likelihood High when reachable from the internet without MFA (scanners find admin paths), Medium with MFA (on the endpoint, its element or boundary, or every flow to it) or when reachable only indirectly; impact High (full compromise).',
   example: "elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: session-cookie }\nflows:\n  - ops -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['admin'],
@@ -38,10 +56,10 @@ export const exposedAdmin: EndpointRule = {
     if (element.type === 'admin-panel') return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const mfa = ctx.endpointHas(ep, 'mfa');
+    const mfa = ctx.endpointHas(ep, 'mfa') || mfaOnEveryFlow(ep, element, ctx);
     return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_CONTROLS, onlyReachableThrough, (missing) => ({
       title: `Admin panel ${ep.key} reachable without VPN or IP allow-list`,
-      description: `${ep.key} on ${element.name} is an administrative interface reachable ${exposure === 'internet' ? 'from the internet' : 'from an untrusted zone through other components'}${ep.public ? ' without authentication' : ` behind ${ep.auth} only`}; a stolen credential, session or an unpatched flaw gives an attacker administrative control.`,
+      description: `${ep.key} on ${element.name} is an administrative interface reachable ${exposure === 'internet' ? 'from the internet' : 'from an untrusted zone through other components'}${ep.public ? ' without authentication' : ` behind ${ep.auth}${mfa ? ' and MFA' : ' only'}`}; a stolen credential, session or an unpatched flaw gives an attacker administrative control.`,
       likelihood: exposure === 'internet' && !mfa
         ? rated('High', 'admin paths are found by public scanners and attacked with stolen or guessed credentials')
         : rated('Medium', mfa ? 'MFA stands in the way: needs a phished second factor' : 'reachable only through other components'),
@@ -142,7 +160,7 @@ export const exposedAdminPanel: ElementRule = {
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
   references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High from the internet without MFA, Medium with MFA or when reachable only indirectly; impact High (administrative control).',
+  rating: 'Likelihood High from the internet without MFA, Medium with MFA (on it, its boundary or every flow into it) or when reachable only indirectly; impact High (administrative control).',
   example: 'elements:\n  staff: { type: admin, tech: browser }\n  backoffice: { type: admin-panel }\nflows:\n  - staff -> backoffice: https',
   appliesTo: 'element',
   kinds: ['process'],
@@ -151,7 +169,7 @@ export const exposedAdminPanel: ElementRule = {
     if (element.type !== 'admin-panel') return undefined;
     const exposure = ctx.exposure(element.id);
     if (!isExposed(exposure)) return undefined;
-    const mfa = ctx.elementHas(element, 'mfa');
+    const mfa = panelMfa(element, ctx);
     return unlessControlled(ctx, { element }, ADMIN_CONTROLS, onlyReachableThrough, (missing) => ({
       title: `${element.name} reachable without VPN or IP allow-list`,
       description: `${element.name} is an administration application reachable from ${exposure === 'internet' ? 'the internet' : 'an untrusted zone through other components'}; a stolen credential or an unpatched flaw gives administrative control.`,
@@ -170,7 +188,7 @@ export const missingAuthorization: ElementRule = {
   title: 'Users can reach administrative functions (no role checks)',
   description:
     'One application serves both administrative endpoints and ordinary users, and does not declare checking each request against the caller\'s role: any signed-in user who calls an admin route gains its powers (broken function-level authorization).',
-  condition: 'a process running application code with at least one endpoint of kind `admin` and at least one other endpoint (or inbound flows from both admin and non-admin people), without `authorization`',
+  condition: 'a process running application code with at least one endpoint of kind `admin` and at least one endpoint for other callers (not `health`, `webhook` or `callback`), or with inbound flows from both people of type `admin` and people of type `user`, without `authorization`',
   mitigation: 'Check the caller\'s role on every request server-side (deny by default, one central policy), and keep admin routes on a separate host or service where possible.',
   action: { text: 'Enforce role checks on every request in {targets}' },
   mitigatedBy: ['authorization'],
@@ -286,6 +304,21 @@ function perUserConfidential(ctx: AnalysisContext, ids: readonly string[]): Asse
   return into;
 }
 
+/**
+ * Credentials that `shared-credentials` reports: named by two or more services. A login shared with a person
+ * is not (that is shared-account's), so the service's own over-privilege is still this rule's.
+ */
+function reportedShared(ctx: AnalysisContext): ReadonlySet<string> {
+  return cached(ctx, 'credentials-shared-by-services', () => {
+    const names = new Set<string>();
+    for (const [credential, flows] of flowsByCredential(ctx)) {
+      const services = new Set(flows.filter((f) => !isPerson(ctx.graph.elements.get(f.from))).map((f) => f.from));
+      if (services.size > 1) names.add(credential);
+    }
+    return names;
+  });
+}
+
 export const overPrivilegedStoreAccess: FlowRule = {
   id: 'over-privileged-store-access',
   stride: 'E',
@@ -308,7 +341,7 @@ export const overPrivilegedStoreAccess: FlowRule = {
     if (source?.kind !== 'process' || store?.kind !== 'store') return undefined;
     const stored = restrictedStored(ctx, store);
     if (stored.length === 0) return undefined;
-    if (flow.credential && sharedCredentialNames(ctx).has(flow.credential)) return undefined;
+    if (flow.credential && reportedShared(ctx).has(flow.credential)) return undefined;
     // What the service uses: what it handles, stores, takes or returns at its endpoints, or carries on any flow.
     const used = ctx.assetsOf(source.id);
     let beyond: Asset[] | undefined;

@@ -3,12 +3,12 @@ import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
 import { credentialStuffing } from './authentication.js';
-import { assetList, assetNames, isPerson, isUserAgent } from './facts.js';
+import { assetList, assetNames, isOrAre, isPerson, isUserAgent } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
-  anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent, flowIds as flowIdsOf,
-  flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, presentControls, threat, threatOutcome,
-  namesAtMost, TEXT_NAMES, TITLE_NAMES, unlessControlled,
+  anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent,
+  flowIds as flowIdsOf, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
+  namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome, TITLE_NAMES, unlessControlled, withArticle,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { CheckResult, ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -45,17 +45,19 @@ export const noRateLimiting: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, RATE_CONTROLS, 'requests are rate-limited', (missing) => ({
       title: `No rate limiting on ${ep.key}`,
-      description: `${ep.key} on ${element.name} can be called ${ep.public ? 'by anyone' : 'by any account'} as fast as they like${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? ': expensive queries exhaust the service and its database' : ''}.`,
+      description: `${ep.key} on ${element.name} can be called ${ep.public ? 'by anyone' : 'by any account'} as fast as they like${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? `: expensive queries exhaust the service${queriesDatabase(ctx, element) ? ' and its database' : ''}` : ''}.`,
       likelihood: anonymousInternetLikelihood(exposure, ep.public, 'unauthenticated and reachable from the internet: a simple script suffices'),
       impact: rated('Medium', `${element.name} slows down or stops: downtime`),
       evidence: [
-        evidence(`${ep.key} is ${ep.public ? 'public' : `a ${ep.kind} endpoint`} and reachable from an untrusted zone`, ep.at),
+        evidence(`${ep.key} is ${ep.public ? 'public' : `${withArticle(ep.kind)} endpoint`} and reachable from an untrusted zone`, ep.at),
         missing,
       ],
       target: ep.route,
     }));
   },
 };
+
+/** An endpoint's kind with its article: `an export`, `a search`. */
 
 const RESILIENCE_CONTROLS = ['circuit-breaker', 'timeouts'] as const;
 
@@ -118,10 +120,12 @@ export const noCircuitBreaker: ModelRule = {
         out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, RESILIENCE, 'every synchronous call has a timeout or circuit breaker'));
         continue;
       }
-      const callers = namesAtMost(distinctSorted(names), TEXT_NAMES, 'other callers');
+      const distinct = distinctSorted(names);
+      const callers = namesAtMost(distinct, TEXT_NAMES, 'other callers');
+      const one = distinct.length === 1;
       out.push(threatOutcome(group.component, group.componentKind, undefined, fragile.length === flows.length ? flowIds : flowIdsOf(fragile), {
         title: `Cascading failure: no circuit breakers ${group.inBoundary ? `in ${group.name}` : `on calls from ${group.name}`}`,
-        description: `${callers} make ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts their workers and the outage spreads.`,
+        description: `${callers} ${one ? 'makes' : 'make'} ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts ${one ? 'its' : 'their'} workers and the outage spreads.`,
         likelihood: rated('Medium', 'a partial outage or load on one dependency triggers it: some access'),
         impact: rated('Medium', 'callers stop responding: downtime'),
         evidence: [
@@ -178,12 +182,13 @@ export const unboundedQuery: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
+    const db = queriesDatabase(ctx, element);
     return unlessControlled(ctx, { element, endpoint: ep }, QUERY_CONTROLS, 'queries and results are bounded', (missing) => ({
       title: `Unbounded queries on ${ep.key}`,
-      description: `${ep.key} on ${element.name} lets a caller ask for ${ep.kind === 'graphql' ? 'arbitrarily deep and wide queries' : 'arbitrarily large result sets'}; a few requests exhaust the service and its database.`,
+      description: `${ep.key} on ${element.name} lets a caller ask for ${ep.kind === 'graphql' ? 'arbitrarily deep and wide queries' : 'arbitrarily large result sets'}; a few requests exhaust the service${db ? ' and its database' : ''}.`,
       likelihood: anonymousInternetLikelihood(exposure, ep.public, 'public and reachable from the internet: one crafted request'),
-      impact: rated('Medium', `${element.name} and its database slow down: downtime`),
-      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), missing],
+      impact: rated('Medium', `${element.name}${db ? ' and its database slow' : ' slows'} down: downtime`),
+      evidence: [evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
     }));
   },
@@ -258,6 +263,8 @@ export const singlePointOfFailure: ElementRule = {
 
 const COALESCING = ['request-coalescing'];
 const DATABASES = targetKind((t) => t.type === 'database' || t.type === 'search-index', true);
+/** Whether the element calls a database (or search index): only then do texts name one that queries exhaust. */
+const queriesDatabase = (ctx: AnalysisContext, e: Element) => targetsOfKind(ctx, DATABASES, e) !== undefined;
 
 export const cacheStampede: ElementRule = {
   id: 'cache-stampede',
@@ -313,7 +320,10 @@ export const cacheStampede: ElementRule = {
       impact: rated('Medium', `${dbNames} ${dbs.length === 1 ? 'slows' : 'slow'} down or ${dbs.length === 1 ? 'falls' : 'fall'} over: downtime`),
       evidence: [
         evidence(`${element.name} stores ${assetNames(shared)}`, [...element.at, 'stores']),
-        ...dbs.map((d) => evidence(`${d.name} stores them too`, [...d.at, 'stores'])),
+        ...dbs.map((d) => {
+          const held = shared.filter((a) => d.stores.includes(a.id));
+          return evidence(`${d.name} stores ${held.length === shared.length ? 'them' : assetNames(held)} too`, [...d.at, 'stores']);
+        }),
         evidence(`no request-coalescing on ${element.name} or ${who}`, without[0].at),
       ],
     });
@@ -389,7 +399,7 @@ export const noDdosProtection: ElementRule = {
       title: `${element.name} has no DDoS protection`,
       description: `${element.name} takes traffic straight from the internet, ${assetNames(critical)} must stay available, and nothing absorbs a volumetric attack.`,
       likelihood: rated('Medium', 'DDoS for hire is cheap, but needs a motivated attacker'),
-      impact: rated('High', `${assetNames(critical)} is rated availability high: the service goes offline`),
+      impact: rated('High', `${assetNames(critical)} ${isOrAre(critical)} rated availability high: the service goes offline`),
       evidence: [
         evidence(`${element.name} receives traffic directly from an untrusted zone`, element.at),
         evidence(`${critical[0].name} has availability high`, critical[0].at),

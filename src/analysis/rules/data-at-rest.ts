@@ -3,11 +3,11 @@
 import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { assetList, assetNames, isData, SENSITIVE_TYPES, STATIC_SECRET_AUTH, sensitive } from './facts.js';
+import { assetList, assetNames, hasOrHave, isData, sensitive, SENSITIVE_TYPES, STATIC_SECRET_AUTH } from './facts.js';
 import { AssetSet } from './family-shared.js';
 import {
   elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
-  namesAtMost, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
+  namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, ModelRule, Outcome } from './types.js';
@@ -104,7 +104,7 @@ export const noBackups: ElementRule = {
     if (copy) return mitigatedBy(['backups'], { ...elementComponent(element), flows: copy.flows }, copy.reason);
     return threat({
       ...elementComponent(element),
-      title: `${assetNames(vital)} in ${element.name} has no backups`,
+      title: `${assetNames(vital)} in ${element.name} ${hasOrHave(vital)} no backups`,
       description: `${element.name} stores ${assetNames(vital)}, is not declared backed up and no flow copies it to a backups store; deletion, corruption or ransomware cannot be undone.`,
       likelihood: rated('Low', 'needs an accident, a bug or an attack: luck'),
       impact: rated('High', 'permanent loss of data rated high'),
@@ -112,6 +112,8 @@ export const noBackups: ElementRule = {
     });
   },
 };
+
+/** The verb for a list of assets: several names take the plural. */
 
 const isBackupStore = (ctx: AnalysisContext, id: string) => ctx.graph.elements.get(id)?.type === 'backups';
 
@@ -139,7 +141,7 @@ export const sensitiveDataInLogs: ElementRule = {
   title: 'Personal data or secrets written to logs',
   description:
     'A log store receives or keeps personal data, credentials, tokens or payment data: logs are read by many people and tools, kept long and rarely encrypted, so they become an unprotected copy of the most sensitive data.',
-  condition: 'a store of type `logs` that stores or receives assets of a sensitive type (pii, credentials, secrets, session, payment, health, financial) or of high confidentiality, without `log-sanitization` on the store or on every writer that handles such an asset (in its flows, endpoints or `handles`; every writer for an asset only the store declares)',
+  condition: 'a store of type `logs` that stores or receives assets of a sensitive type (pii, credentials, secrets, session, payment, health, financial) or of high confidentiality, without `log-sanitization` on the store or on every writer that handles such an asset (in its flows, endpoints or `handles`; every writer for an asset only the store declares), on the writer itself or on each of its flows into the store',
   mitigation: 'Mask or drop sensitive fields before logging (allow-list what is logged), never log credentials or tokens, and restrict and expire log access.',
   action: { text: 'Mask personal data and secrets before they reach {targets}' },
   mitigatedBy: ['log-sanitization'],
@@ -180,20 +182,24 @@ export const sensitiveDataInLogs: ElementRule = {
 
 /**
  * The logged assets no writer masks, and the writers that leave them unmasked. An asset is a writer's
- * concern when the writer handles it; one that only the store declares may come from any writer.
+ * concern when the writer handles it; one that only the store declares may come from any writer. A writer
+ * masks when it declares so, or when each of its writes to the store does.
  */
 function unmaskedWriters(ctx: AnalysisContext, store: Element, logged: readonly Asset[]): { unmasked: Asset[]; writers: Element[] } {
-  const writers: Element[] = [];
+  const writes = new Map<Element, Flow[]>();
   for (const f of ctx.graph.inFlows(store.id)) {
     const w = ctx.graph.elements.get(f.from);
-    if (w !== undefined && w.id !== store.id && !writers.includes(w)) writers.push(w);
+    if (w !== undefined && w.id !== store.id) pushTo(writes, w, f);
   }
+  const writers = [...writes.keys()];
+  const masks = (w: Element) =>
+    ctx.elementHas(w, 'log-sanitization') || writes.get(w)!.every((f) => f.controls.includes('log-sanitization'));
   const unmasked: Asset[] = [];
   const open = new Set<Element>();
   for (const a of logged) {
     const carriers = writers.filter((w) => ctx.assetsOf(w.id).includes(a));
     const concerned = carriers.length ? carriers : writers;
-    const careless = concerned.filter((w) => !ctx.elementHas(w, 'log-sanitization'));
+    const careless = concerned.filter((w) => !masks(w));
     if (concerned.length > 0 && careless.length === 0) continue;
     unmasked.push(a);
     for (const w of careless) open.add(w);
@@ -212,14 +218,16 @@ export const unhashedPasswords: ElementRule = {
   action: { text: 'Hash stored passwords with argon2id or bcrypt in {targets}' },
   mitigatedBy: ['password-hashing'],
   references: ['CWE-256', 'CWE-916', 'CAPEC-55', 'OWASP ASVS V2.4'],
-  rating: 'Likelihood Medium when processes reachable from untrusted zones read the store (a leak needs one flaw), Low otherwise; impact High (every account, and others where passwords are reused).',
+  rating: 'Likelihood Medium when processes reachable from untrusted zones read the store (a flow between them, either way: a leak needs one flaw), Low otherwise; impact High (every account, and others where passwords are reused).',
   example: "assets:\n  logins: { type: credentials, classification: restricted }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres, stores: [logins] }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
     if (!element.stores.some((id) => ctx.graph.assets.get(id)?.type === 'credentials')) return undefined;
     const creds = assetList(ctx, element.stores).filter((a) => a.type === 'credentials');
-    const readers = ctx.graph.inFlows(element.id).filter((f) => isExposed(ctx.exposure(f.from)));
+    // A read may be drawn either way: the reader's query into the store, or the rows it sends back.
+    const readers = [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)]
+      .filter((f) => f.from !== f.to && isExposed(ctx.exposure(f.from === element.id ? f.to : f.from)));
     return unlessControlled(ctx, { element }, ['password-hashing'], 'passwords are stored as slow hashes', (missing) => ({
       title: `${assetNames(creds)} stored without a slow hash in ${element.name}`,
       description: `${element.name} stores ${assetNames(creds)} and the model does not say they are hashed with argon2, scrypt or bcrypt; a leak of the store reveals every password.`,
@@ -305,12 +313,13 @@ export const secretsInConfig: ModelRule = {
       unlocked.addAll(ctx.assetsOf(f.to));
     }
     const names = holders.map((e) => e.name).sort();
+    const opened = [...targets].map((id) => ctx.graph.elements.get(id)?.name ?? id).sort();
     out.push(threat({
       ...where,
       title: `Secrets of ${namesAtMost(names, TITLE_NAMES, 'other services')} kept in configuration`,
       description: `${namesAtMost(names, TEXT_NAMES, 'other services')} authenticate${holders.length === 1 ? 's' : ''} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
       likelihood: rated('Low', 'needs access to a repository, image, host or log where the secrets leak'),
-      impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', 'the secrets unlock databases and partner APIs')),
+      impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', `the secrets unlock ${namesAtMost(opened, TEXT_NAMES, 'other components')}`)),
       evidence: [...flowEvidence(ctx, flows, (f) => `authenticates with ${f.auth}`), missingControlEvidence(['secrets-management'], holders[0])],
       target: zone && holders.length > 1 ? `${namesAtMost(names, TITLE_NAMES, 'other services')} (${zone.name})` : namesAtMost(names, TITLE_NAMES, 'other services'),
     }));

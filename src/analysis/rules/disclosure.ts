@@ -1,12 +1,12 @@
 // Information disclosure from the application and its stores.
-import type { Endpoint } from '../../model/types.js';
+import type { Asset, Endpoint } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
-  endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, runsAppCode,
-  unlessControlled,
+  elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
+  mitigatedBy, runsAppCode, unlessControlled, withArticle,
 } from './helpers.js';
-import { assetList, assetNames, highConfidentiality, isData, isUserAgent, restricted } from './facts.js';
+import { assetList, assetNames, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, restricted } from './facts.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
 export const verboseErrors: ElementRule = {
@@ -15,7 +15,7 @@ export const verboseErrors: ElementRule = {
   title: 'Sensitive data in error messages',
   description:
     'A process that takes requests straight from the internet, handles confidential data and does not declare generic error responses: stack traces and failed records leak in error messages.',
-  condition: 'a process running application code with exposure `internet` (its errors reach the caller), handling data assets of high confidentiality, without `generic-errors`',
+  condition: 'a process running application code with exposure `internet` (its errors reach the caller), handling data assets of high confidentiality, without `generic-errors` on the process or on every one of its endpoints',
   mitigation: 'Return generic error messages with a correlation id; keep details in server-side logs with personal data masked.',
   action: { text: 'Return generic error pages and keep details in logs on {targets}' },
   mitigatedBy: ['generic-errors'],
@@ -29,8 +29,13 @@ export const verboseErrors: ElementRule = {
     if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
     const confidential = ctx.assetsOf(element.id).filter((a) => a.confidentiality === 'high' && a.kind === 'data');
     if (confidential.length === 0) return undefined;
-    const names = confidential.map((a) => a.name).join(', ');
-    return unlessControlled(ctx, { element }, ['generic-errors'], 'errors are generic; details stay in logs', (missing) => ({
+    const names = assetNames(confidential);
+    const generic = 'errors are generic; details stay in logs';
+    // Errors leave through the endpoints: generic on each of them is generic everywhere.
+    if (element.endpoints.length > 0 && element.endpoints.every((ep) => ctx.endpointHas(ep, 'generic-errors'))) {
+      return mitigatedBy(['generic-errors'], elementComponent(element), generic);
+    }
+    return unlessControlled(ctx, { element }, ['generic-errors'], generic, (missing) => ({
       title: `${names} exposed in error messages from ${element.name}`,
       description: `${element.name} handles ${names} and takes requests straight from the internet without generic error responses; exceptions and validation errors can echo records, queries and stack traces.`,
       likelihood: rated('Medium', 'needs crafting requests that trigger specific failures: some skill'),
@@ -73,7 +78,7 @@ export const accountEnumeration: EndpointRule = {
         ? rated('Medium', `an account on ${element.name}, which handles ${assetNames(health)}, is itself sensitive`)
         : rated('Low', 'reveals who has an account, not their data: minor exposure'),
       evidence: [
-        evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at),
+        evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at),
         ...(health.length ? [evidence(`${element.name} handles ${assetNames(health)}`, element.at)] : []),
         missing,
       ],
@@ -101,18 +106,21 @@ export const unencryptedStore: ElementRule = {
     if (element.type === 'backups' || element.type === 'logs') return undefined;
     const confidential = assetList(ctx, element.stores).filter((a) => isData(a) && a.confidentiality === 'high');
     if (confidential.length === 0) return undefined;
+    const names = assetNames(confidential);
     return unlessControlled(ctx, { element }, ['encryption-at-rest'], 'stored data is encrypted', (missing) => ({
-      title: `${confidential.map((a) => a.name).join(', ')} stored unencrypted in ${element.name}`,
-      description: `${element.name} stores ${confidential.map((a) => a.name).join(', ')} without encryption at rest; a copied disk, snapshot or backup exposes it all.`,
+      title: `${names} stored unencrypted in ${element.name}`,
+      description: `${element.name} stores ${names} without encryption at rest; a copied disk, snapshot or backup exposes it all.`,
       likelihood: rated('Low', 'needs access to the storage media, snapshots or backups: insider access or luck'),
       impact: assetImpact(confidential, 'confidentiality', rated('High', 'bulk exposure of stored data')),
       evidence: [
-        evidence(`${element.name} stores ${confidential.map((a) => a.name).join(', ')}`, [...element.at, 'stores']),
+        evidence(`${element.name} stores ${names}`, [...element.at, 'stores']),
         missing,
       ],
     }));
   },
 };
+
+/** The verb for a list of assets: several names take the plural. */
 
 /** Endpoints meant for anonymous callers by nature; their exposure is covered by their own rules. */
 const ANONYMOUS_KINDS = new Set(['login', 'register', 'password-reset', 'webhook', 'callback', 'health']);
@@ -186,7 +194,7 @@ export const excessiveDataExposure: EndpointRule = {
       title: `${assetNames(data)} returned unmasked by ${ep.key}`,
       description: `${ep.key} on ${element.name} returns ${assetNames(data)} without masking; full records end up in clients, caches and logs.`,
       likelihood: exposure === 'internet' && servesAnonymous(ep, ctx) ? rated('High', 'public and reachable from the internet') : rated('Medium', 'needs an account or a foothold'),
-      impact: rated('High', `${assetNames(data)} is restricted: data breach`),
+      impact: rated('High', `${assetNames(data)} ${isOrAre(data)} restricted: data breach`),
       evidence: [evidence(`${ep.key} returns ${assetNames(data)}`, [...ep.at, 'returns']), missing],
       target: endpointTarget(ep, element),
     }));
@@ -199,7 +207,7 @@ export const apiKeyInClient: FlowRule = {
   title: 'API key shipped in a client application',
   description:
     'A browser or mobile app authenticates to a service with an API key: the key is in the client\'s code, so every user (and every attacker) has it.',
-  condition: 'a flow with auth `api-key` whose source is a user agent (type `user-agent`, or the `browser` or `mobile` trait), into a target without `least-privilege` (a publishable key scoped to harmless operations)',
+  condition: 'a flow with auth `api-key` whose source is a user agent (type `user-agent`, or the `browser` or `mobile` trait), into a target without `least-privilege` (a publishable key scoped to harmless operations) on the target, on the flow or on the endpoint the flow names',
   mitigation: 'Authenticate users, not the app: use per-user tokens (OAuth 2 with PKCE); if a key must ship, make it publishable, scoped to harmless operations and rate-limited.',
   action: { text: 'Replace client-embedded API keys with per-user tokens for {targets}' },
   mitigatedBy: ['least-privilege'],
@@ -213,8 +221,14 @@ export const apiKeyInClient: FlowRule = {
     const src = ctx.graph.elements.get(flow.from);
     const target = ctx.graph.elements.get(flow.to);
     if (!isUserAgent(src) || !target) return undefined;
+    const scoped = 'the embedded key is scoped to harmless operations';
+    // The key's scope can be declared where it is used: on the call, or on the endpoint it calls.
+    const ep = endpointOfFlow(ctx, flow);
+    if (flow.controls.includes('least-privilege') || (ep !== undefined && ctx.endpointHas(ep, 'least-privilege'))) {
+      return mitigatedBy(['least-privilege'], { ...elementComponent(target), flows: [flow.id] }, scoped);
+    }
     const data = restricted(ctx.assetsOf(target.id));
-    return unlessControlled(ctx, { element: target, flows: [flow] }, ['least-privilege'], 'the embedded key is scoped to harmless operations', () => ({
+    return unlessControlled(ctx, { element: target, flows: [flow] }, ['least-privilege'], scoped, () => ({
       title: `API key for ${target.name} embedded in ${src!.name}`,
       description: `${flowLabel(flow, ctx)} authenticates with an API key, which ships inside the client; anyone can extract it and call ${target.name} directly.`,
       likelihood: rated('High', 'keys are extracted from apps and pages with public tools'),

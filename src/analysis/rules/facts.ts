@@ -131,6 +131,12 @@ export function assetNames(assets: readonly Asset[]): string {
   return names.join(', ');
 }
 
+/** More than one name as assetNames gives them (each once). */
+const severalNames = (assets: readonly Asset[]): boolean => assets.length > 1 && assets.some((a) => a.name !== assets[0].name);
+/** The verb agreeing with `assetNames(assets)`: "Card data is", "Card data, Keys are". */
+export const isOrAre = (assets: readonly Asset[]): string => (severalNames(assets) ? 'are' : 'is');
+export const hasOrHave = (assets: readonly Asset[]): string => (severalNames(assets) ? 'have' : 'has');
+
 export const isNetworkFlow = (f: Flow) => f.from !== f.to && !LOCAL_PROTOCOLS.has(f.protocol);
 
 export const isBroker = (e: Element | undefined) =>

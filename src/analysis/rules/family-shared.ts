@@ -181,3 +181,7 @@ export function targetsOfKind(ctx: AnalysisContext, kind: TargetKind, e: Element
 
 /** The element a flow of `targetsOfKind` reaches. */
 export const targetOf = (ctx: AnalysisContext, f: Flow): Element => ctx.graph.elements.get(f.to)!;
+
+/** The names of the flows' targets, each once, in order: several flows often reach one target. */
+export const targetNames = (ctx: AnalysisContext, flows: readonly Flow[]): string =>
+  [...new Set(flows.map((f) => ctx.graph.elements.get(f.to)?.name ?? f.to))].sort().join(', ');

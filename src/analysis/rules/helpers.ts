@@ -43,6 +43,9 @@ export const anonymousInternetLikelihood = (exposure: Exposure, anonymous: boole
 
 export const endpointTarget = (ep: Endpoint, element: Element) => `${ep.key} on ${element.name}`;
 
+/** `a` or `an` before a word of the catalogue (element types, endpoint kinds): "an upload", "a search". */
+export const withArticle = (word: string): string => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+
 export const evidence = (fact: string, at: EvidenceRef['at']): EvidenceRef => ({ fact, at });
 
 /** Evidence that a control is absent: points at where it would be declared. */

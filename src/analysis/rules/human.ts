@@ -1,6 +1,7 @@
 // The human surface: people with privileged access are phished, talked into things, or misuse what they
 // can reach. Each rule needs a person in the model (an external element of a people type) and a flow.
 import type { Endpoint, Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetNames, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
 import {
@@ -10,6 +11,18 @@ import {
 import type { ElementRule } from './types.js';
 
 const isAdmin = (ep: Endpoint) => ep.kind === 'admin';
+/** Keys that never leave the person's device, so a phishing page cannot capture them, by how a finding names them. */
+const UNPHISHABLE: ReadonlyMap<string, string> = new Map([['mtls', 'a client certificate'], ['ssh-key', 'an SSH key']]);
+
+/** MFA where the person signs in: the endpoint the flow names, else every endpoint of the target they sign in to, else the target. */
+function signInHasMfa(ctx: AnalysisContext, f: Flow): boolean {
+  const ep = endpointOfFlow(ctx, f);
+  if (ep) return ctx.endpointHas(ep, 'mfa');
+  const target = ctx.graph.elements.get(f.to)!;
+  // Admin endpoints are the admin rules' (see the access filter), and public ones take no sign-in.
+  const signIns = target.endpoints.filter((e) => !isAdmin(e) && !e.public);
+  return signIns.length ? signIns.every((e) => ctx.endpointHas(e, 'mfa')) : ctx.elementHas(target, 'mfa');
+}
 
 export const privilegedUserPhishing: ElementRule = {
   id: 'privileged-user-phishing',
@@ -17,7 +30,7 @@ export const privilegedUserPhishing: ElementRule = {
   title: 'Privileged staff can be phished',
   description:
     'Administrators, developers and support staff reach internal systems with no second factor: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
-  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than flows to admin endpoints, named by the flow or the only endpoints of its target, which `exposed-admin-interface` and `admin-without-mfa` cover), where the flow does not authenticate with `mtls` and the target has no `mfa` (on it, its boundary or the flow)',
+  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than flows to admin endpoints, named by the flow or the only endpoints of its target, which `exposed-admin-interface` and `admin-without-mfa` cover), where the flow does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target, else the target or its boundary)',
   mitigation: 'Require phishing-resistant MFA (FIDO2/WebAuthn) for staff on every system, train them, and alert on unusual sign-ins.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
   mitigatedBy: ['mfa', 'mtls'],
@@ -36,16 +49,14 @@ export const privilegedUserPhishing: ElementRule = {
       return ep ? ep.kind !== 'admin' : !(target.endpoints.length > 0 && target.endpoints.every(isAdmin));
     });
     if (access.length === 0) return undefined;
-    const hasMfa = (f: Flow) => f.controls.includes('mfa') || ctx.elementHas(ctx.graph.elements.get(f.to)!, 'mfa');
-    // A client certificate's key never leaves the person's device: a phishing page cannot capture it.
-    const byCertificate = (f: Flow) => f.auth === 'mtls' && !hasMfa(f);
-    const unprotected = access.filter((f) => !hasMfa(f) && !byCertificate(f));
+    const hasMfa = (f: Flow) => f.controls.includes('mfa') || signInHasMfa(ctx, f);
+    const unprotected = access.filter((f) => !hasMfa(f) && !UNPHISHABLE.has(f.auth));
     const where = { ...elementComponent(person), flows: access.map((f) => f.id) };
     if (unprotected.length === 0) {
       const mfa = access.some(hasMfa);
-      const certificate = access.some(byCertificate);
-      const ways = [...(mfa ? ['MFA'] : []), ...(certificate ? ['a client certificate'] : [])];
-      return mitigatedBy([...(mfa ? ['mfa'] : []), ...(certificate ? ['mtls'] : [])], where, `staff sign in with ${ways.join(' or ')}`);
+      const keys = [...new Set(access.filter((f) => !hasMfa(f)).map((f) => f.auth))].sort();
+      const ways = [...(mfa ? ['MFA'] : []), ...keys.map((k) => UNPHISHABLE.get(k)!)];
+      return mitigatedBy([...(mfa ? ['mfa'] : []), ...keys], where, `staff sign in with ${ways.join(' or ')}`);
     }
     const targets = [...new Set(unprotected.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
     return threat({
@@ -110,7 +121,7 @@ export const insiderDataAccess: ElementRule = {
   title: 'Insiders can read sensitive data directly',
   description:
     'People connect straight to a data store holding sensitive data, bypassing the application\'s checks: a malicious or compromised insider copies it in bulk and nothing records it.',
-  condition: 'a person (external element of a people type) with a flow directly into a store holding sensitive assets, where the store has none of `audit-logging`, `least-privilege`, `data-masking`',
+  condition: 'a person (external element of a people type) with a flow directly into a store holding sensitive assets, where neither the store (or its boundary) nor the flow has any of `audit-logging`, `least-privilege`, `data-masking`',
   mitigation: 'Remove standing direct access: use just-in-time, approved and logged access through a bastion, give read access to masked replicas, and review access regularly.',
   action: { text: 'Replace direct human access with logged, just-in-time access to {targets}' },
   mitigatedBy: INSIDER_CONTROLS,
@@ -126,9 +137,11 @@ export const insiderDataAccess: ElementRule = {
       return store?.kind === 'store' && sensitive(ctx.assetsOf(store.id)).length > 0;
     });
     if (direct.length === 0) return undefined;
-    const unguarded = direct.filter((f) => INSIDER_CONTROLS.every((c) => !ctx.elementHas(ctx.graph.elements.get(f.to)!, c)));
+    // A control on the person's own connection (a logging proxy, a masked view) guards it as well as one on the store.
+    const guards = (f: Flow, c: string) => f.controls.includes(c) || ctx.elementHas(ctx.graph.elements.get(f.to)!, c);
+    const unguarded = direct.filter((f) => INSIDER_CONTROLS.every((c) => !guards(f, c)));
     const where = { ...elementComponent(person), flows: direct.map((f) => f.id) };
-    if (unguarded.length === 0) return mitigatedBy([...INSIDER_CONTROLS].filter((c) => direct.some((f) => ctx.elementHas(ctx.graph.elements.get(f.to)!, c))), where, 'direct access is limited and recorded');
+    if (unguarded.length === 0) return mitigatedBy(INSIDER_CONTROLS.filter((c) => direct.some((f) => guards(f, c))), where, 'direct access is limited and recorded');
     const data = sensitive(unguarded.flatMap((f) => ctx.assetsOf(f.to)));
     const stores = [...new Set(unguarded.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
     return threat({

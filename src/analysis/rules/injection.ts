@@ -3,9 +3,10 @@ import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { highConfidentiality, isBroker, producersOf, sensitive } from './facts.js';
-import { targetKind, targetOf, targetsOfKind } from './family-shared.js';
+import { targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
 import {
-  endpointExposure, endpointTarget, evidence, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy, runsAppCode, unlessControlled,
+  endpointExposure, endpointTarget, evidence, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
+  runsAppCode, unlessControlled, withArticle,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef, Outcome } from './types.js';
 
@@ -55,9 +56,10 @@ export const sqlInjection: ElementRule = {
       if (dbs.length > 1) dbs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const assets = dbs.length === 1 ? ctx.assetsOf(dbs[0].id) : dbs.flatMap((d) => ctx.assetsOf(d.id));
       const dbNames = dbs.length === 1 ? dbs[0].name : dbs.map((d) => d.name).join(', ');
-      const evidenceList: EvidenceRef[] = new Array(sqlFlows.length + 1);
-      for (let i = 0; i < sqlFlows.length; i++) evidenceList[i] = evidence(`${element.name} queries ${targets[i].name} (SQL)`, sqlFlows[i].at);
-      evidenceList[sqlFlows.length] = missing;
+      // Each database once, at its first query flow.
+      const evidenceList: EvidenceRef[] = new Array(dbs.length + 1);
+      for (let i = 0; i < dbs.length; i++) evidenceList[i] = evidence(`${element.name} queries ${dbs[i].name} (SQL)`, sqlFlows[targets.indexOf(dbs[i])].at);
+      evidenceList[dbs.length] = missing;
       return {
         title: `SQL injection from ${element.name} into ${dbNames}`,
         description: `${element.name} takes input from an untrusted zone and queries ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
@@ -117,7 +119,8 @@ function downstreamInjection(spec: {
           description: `${element.name} takes input from an untrusted zone and queries ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
           likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found with public tools', SOME_SKILL),
           impact: assetImpact(assets, 'confidentiality', rated('High', 'the data behind the interpreter')),
-          evidence: [...hits.slice(0, 3).map((f) => evidence(`${element.name} queries ${targetOf(ctx, f).name}`, f.at)), missing],
+          // Each target once, at its first flow.
+          evidence: [...hits.filter((f, i) => hits.findIndex((g) => g.to === f.to) === i).slice(0, 3).map((f) => evidence(`${element.name} queries ${targetOf(ctx, f).name}`, f.at)), missing],
         };
       });
     },
@@ -152,18 +155,37 @@ export const ldapInjection = downstreamInjection({
   example: "elements:\n  visitor: { tech: browser }\n  portal: { type: web-app }\n  directory: { tech: active-directory }\nflows:\n  - visitor -> portal: https\n  - portal -> directory: ldaps",
 });
 
-/** Untrusted data reaches the element: it is exposed, or it consumes a broker fed by exposed producers. */
-function untrustedInput(ctx: AnalysisContext, element: Element): { level: 'internet' | 'indirect'; via?: Flow } | undefined {
-  const exposure = ctx.exposure(element.id);
-  if (exposure === 'internet') return { level: exposure };
-  // Exposure flows through brokers too, so a consumer behind one is `indirect` already: the broker is
-  // looked for first, as messages are what such a consumer parses (the rating says so).
+/** Where a broker-fed consumer's messages come from, in words: who produces them. */
+interface BrokerInput {
+  via: Flow;
+  producers: string;
+}
+
+/** A broker the element consumes that producers outside our trusted zones feed (exposed ones, or ones in an untrusted zone). */
+function brokerInput(ctx: AnalysisContext, element: Element): BrokerInput | undefined {
   for (const f of ctx.graph.inFlows(element.id)) {
     const src = ctx.graph.elements.get(f.from);
+    if (!isBroker(src)) continue;
+    const producers = producersOf(ctx, src!);
     // A producer in an untrusted zone itself (a device, a partner publishing straight into the queue) counts too.
-    if (isBroker(src) && producersOf(ctx, src!).some((p) => isExposed(ctx.exposure(p.id)) || inUntrustedZone(ctx, p.id))) return { level: 'indirect', via: f };
+    const outside = producers.some((p) => inUntrustedZone(ctx, p.id));
+    const exposed = producers.some((p) => isExposed(ctx.exposure(p.id)));
+    if (!outside && !exposed) continue;
+    const who = [...(outside ? ['components in an untrusted zone'] : []), ...(exposed ? ['exposed components'] : [])].join(' and ');
+    return { via: f, producers: who };
   }
-  return exposure === 'indirect' ? { level: exposure } : undefined;
+  return undefined;
+}
+
+/**
+ * Untrusted data reaches the element: it is exposed, or it consumes a broker fed from outside. The broker
+ * is looked for first, even for a component the internet also reaches, as messages are what such a
+ * consumer parses (the rating says so).
+ */
+function untrustedInput(ctx: AnalysisContext, element: Element): { via?: BrokerInput } | undefined {
+  const via = brokerInput(ctx, element);
+  if (via !== undefined) return { via };
+  return isExposed(ctx.exposure(element.id)) ? {} : undefined;
 }
 
 function interpreterRule(spec: {
@@ -202,19 +224,21 @@ function interpreterRule(spec: {
     kinds: ['process'],
     check(element, ctx) {
       if (!element.traits.includes(spec.trait as never)) return undefined;
-      const input = untrustedInput(ctx, element);
-      if (!input || (spec.internetOnly && input.level !== 'internet')) return undefined;
+      // Input straight from the internet only: what arrives through a broker is not what this rule is about.
+      const input = spec.internetOnly ? (ctx.exposure(element.id) === 'internet' ? {} : undefined) : untrustedInput(ctx, element);
+      if (!input) return undefined;
+      const { via } = input;
       const contained = (present: string[]) => `untrusted input is contained (${present.join(', ')})`;
       return unlessControlled(ctx, { element }, spec.controls, contained, (missing) => ({
         title: `${spec.title} in ${element.name}`,
-        description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${spec.verb}, and receives data from an untrusted zone${input.via ? ' through a message broker' : ''}.`,
-        likelihood: input.via
-          ? rated('Medium', 'it consumes messages that exposed components produce: crafted messages need some skill')
+        description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${spec.verb}, and receives data from an untrusted zone${via ? ' through a message broker' : ''}.`,
+        likelihood: via
+          ? rated('Medium', `it consumes messages that ${via.producers} produce: crafted messages need some skill`)
           : rated(spec.direct.level, spec.direct.reason),
         impact: spec.impact(ctx, element),
         evidence: [
           evidence(`${element.name} has the ${spec.trait} trait (${element.tech ?? element.type})`, element.at),
-          input.via ? evidence('consumes messages produced by exposed components', input.via.at) : evidence(`${element.name} is reachable from an untrusted zone`, element.at),
+          via ? evidence(`consumes messages produced by ${via.producers}`, via.via.at) : evidence(`${element.name} is reachable from an untrusted zone`, element.at),
           missing,
         ],
       }));
@@ -228,7 +252,7 @@ export const commandInjection = interpreterRule({
   title: 'OS command injection',
   description:
     'A component that runs operating-system commands or command-line tools on its input (image and document converters, shell-outs) processes untrusted data: crafted file names, options or file contents execute commands.',
-  condition: 'a process with the `os-command` trait that is reachable from an untrusted zone or consumes a broker fed by exposed producers, without `input-validation` or `sandboxing`',
+  condition: 'a process with the `os-command` trait that is reachable from an untrusted zone or consumes a broker fed by exposed producers or producers in an untrusted zone, without `input-validation` or `sandboxing`',
   trait: 'os-command',
   controls: ['input-validation', 'sandboxing'],
   mitigation: 'Never build shell commands from input: call programs with argument arrays, allow-list options and file types, disable dangerous coders/delegates, and run the tool in a sandbox without network.',
@@ -267,13 +291,13 @@ export const insecureDeserialization = interpreterRule({
   title: 'Insecure deserialisation',
   description:
     'A runtime with native object deserialisation (Java, .NET, PHP, pickle) receives untrusted data, directly or through a queue: a crafted serialized object runs code through gadget chains.',
-  condition: 'a process with the `object-deserialization` trait that is reachable from an untrusted zone or consumes a broker fed by exposed producers, without `safe-parsers`',
+  condition: 'a process with the `object-deserialization` trait that is reachable from an untrusted zone or consumes a broker fed by exposed producers or producers in an untrusted zone, without `safe-parsers`',
   trait: 'object-deserialization',
   controls: ['safe-parsers'],
   mitigation: 'Exchange plain data formats (JSON with a schema) instead of native objects; where native deserialisation remains, allow-list the classes and sign the payloads.',
   action: 'Replace native deserialisation of untrusted data in {targets}',
   references: ['CWE-502', 'CAPEC-586', 'OWASP Top 10 A08'],
-  rating: 'Likelihood Medium when it consumes messages from exposed producers, Low when the only evidence is direct exposure (an endpoint must deserialise input); impact High (code execution).',
+  rating: 'Likelihood Medium when it consumes messages from exposed or untrusted producers (even when the internet also reaches it), Low when the only evidence is exposure (an endpoint must deserialise input); impact High (code execution).',
   example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n  - jobs -> db: sql+tls',
   verb: 'deserialises objects natively',
   direct: { level: 'Low', reason: 'needs an endpoint that deserialises request data: gadget chains are public, the entry point is luck' },
@@ -286,13 +310,13 @@ export const xxe = interpreterRule({
   title: 'XML external entities (XXE)',
   description:
     'A component that parses XML takes untrusted input: external entities in a crafted document read local files (keys, configuration) or make the server send requests inside the network.',
-  condition: 'a process with the `xml` trait reachable from an untrusted zone or consuming a broker fed by exposed producers, without `safe-parsers`',
+  condition: 'a process with the `xml` trait reachable from an untrusted zone or consuming a broker fed by exposed producers or producers in an untrusted zone, without `safe-parsers`',
   trait: 'xml',
   controls: ['safe-parsers'],
   mitigation: 'Disable DTDs and external entities in every XML parser (or use a parser that has them off by default), and prefer JSON where possible.',
   action: 'Disable XML external entities in {targets}',
   references: ['CWE-611', 'CAPEC-221', 'OWASP Top 10 A05'],
-  rating: 'Likelihood Low directly (needs an endpoint that parses XML), Medium when it consumes messages from exposed producers; impact from the confidentiality of what the process handles, High by default (local files and secrets).',
+  rating: 'Likelihood Low directly (needs an endpoint that parses XML), Medium when it consumes messages from exposed or untrusted producers (even when the internet also reaches it); impact from the confidentiality of what the process handles, High by default (local files and secrets).',
   example: 'elements:\n  partner: { type: third-party }\n  billing: { tech: spring }\nflows:\n  - partner -> billing: https',
   verb: 'parses XML',
   direct: { level: 'Low', reason: 'needs an endpoint that parses request XML: luck' },
@@ -302,16 +326,20 @@ export const xxe = interpreterRule({
 const LOG_TARGETS = targetKind((t) => t.type === 'logs');
 const FILE_TARGETS = targetKind((t) => t.type === 'file-storage');
 
+const LOG_CONTROLS = ['log-sanitization'] as const;
+
+/** The names of the elements the flows reach, each once, sorted. */
+
 export const logInjection: ElementRule = {
   id: 'log-injection',
   stride: 'R',
   title: 'Log injection (forged log entries)',
   description:
     'A process that takes untrusted input writes to a log store without sanitising it: injected newlines and control characters forge entries, hide an attack, or attack the log viewer.',
-  condition: 'a process reachable from an untrusted zone with a flow to a store of type `logs`, without `log-sanitization` on the process',
+  condition: 'a process running application code, reachable from an untrusted zone, with a flow to a store of type `logs`, without `log-sanitization` on the process or on that flow',
   mitigation: 'Log structured records (JSON) with input in fields, encode CR/LF and control characters, and escape log output where it is displayed.',
   action: { text: 'Encode untrusted input in log records written by {targets}' },
-  mitigatedBy: ['log-sanitization'],
+  mitigatedBy: LOG_CONTROLS,
   references: ['CWE-117', 'CAPEC-93', 'OWASP ASVS V7.3'],
   rating: 'Likelihood Medium (any input that is logged); impact Medium (the audit trail cannot be trusted).',
   example: "elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  logs: { type: logs }\nflows:\n  - visitor -> api: https\n  - api -> logs: https",
@@ -319,11 +347,14 @@ export const logInjection: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element) || !isExposed(ctx.exposure(element.id))) return undefined;
-    const logs = targetsOfKind(ctx, LOG_TARGETS, element);
-    if (logs === undefined) return undefined;
-    return unlessControlled(ctx, { element, flows: logs }, ['log-sanitization'], 'input is encoded before logging', (missing) => ({
+    const found = targetsOfKind(ctx, LOG_TARGETS, element);
+    if (found === undefined) return undefined;
+    // Sanitising on one log flow (a logging library or shipper on that path) covers that flow only.
+    const logs = unguarded(found, LOG_CONTROLS);
+    if (logs.length === 0) return guardedOnEveryFlow(element, found, LOG_CONTROLS, 'input is encoded before logging');
+    return unlessControlled(ctx, { element, flows: logs }, LOG_CONTROLS, 'input is encoded before logging', (missing) => ({
       title: `Forged log entries from ${element.name}`,
-      description: `${element.name} logs requests from an untrusted zone to ${logs.map((f) => targetOf(ctx, f).name).join(', ')} without declaring that input is encoded; an attacker can forge or hide entries.`,
+      description: `${element.name} logs requests from an untrusted zone to ${targetNames(ctx, logs)} without declaring that input is encoded; an attacker can forge or hide entries.`,
       likelihood: rated('Medium', 'any logged input field will do'),
       impact: rated('Medium', 'the log can no longer prove what happened'),
       evidence: [evidence(`${element.name} writes to ${targetOf(ctx, logs[0]).name}`, logs[0].at), missing],
@@ -355,10 +386,11 @@ export const pathTraversal: EndpointRule = {
     if (fs === undefined) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, PATH_CONTROLS, 'file names are validated', (missing) => ({
       title: `Path traversal through ${ep.key}`,
-      description: `${ep.key} on ${element.name} handles files on ${fs.map((f) => targetOf(ctx, f).name).join(', ')}; a crafted file name can escape the intended folder.`,
+      description: `${ep.key} on ${element.name} handles files on ${targetNames(ctx, fs)}; a crafted file name can escape the intended folder.`,
       likelihood: internetLikelihood(exposure, 'scanners try traversal sequences automatically'),
       impact: assetImpact(sensitive(fs.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'arbitrary files on the server')),
-      evidence: [evidence(`${ep.key} is a ${ep.kind} endpoint`, ep.at), evidence(`${element.name} uses ${targetOf(ctx, fs[0]).name}`, fs[0].at), missing],
+      // Both kinds (upload, export) take `an`.
+      evidence: [evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at), evidence(`${element.name} uses ${targetOf(ctx, fs[0]).name}`, fs[0].at), missing],
       target: endpointTarget(ep, element),
     }));
   },

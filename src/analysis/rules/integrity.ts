@@ -1,13 +1,13 @@
 // Tampering with requests: values the client should not control, forged callbacks, hostile uploads.
 import { rated } from '../risk.js';
 import {
-  endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, internetLikelihood, isExposed,
+  endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
-import type { Endpoint } from '../../model/types.js';
+import type { Element, Endpoint } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import type { RatedLevel } from '../types.js';
-import { assetList, assetNames, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
+import { assetList, assetNames, isOrAre, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
 import { perModel } from './family-shared.js';
 import type { EndpointRule } from './types.js';
 
@@ -21,6 +21,8 @@ function tamperingLikelihood(ep: Endpoint, exposure: Exposure): RatedLevel {
   if (USER_CREDENTIALS.has(ep.auth)) return rated('High', `any user who signs in (${ep.auth}) can edit their own requests with an intercepting proxy: public tools`);
   return rated('Medium', `callers need a service credential (${ep.auth}): partners or services, not any user`);
 }
+
+const PRICED: ReadonlySet<string> = new Set(['pricing', 'payment', 'financial']);
 
 export const clientControlledValue: EndpointRule = {
   id: 'client-controlled-value',
@@ -40,26 +42,28 @@ export const clientControlledValue: EndpointRule = {
   check(ep, element, ctx) {
     // Partners' callbacks carry their own authoritative values; their authenticity is unsigned-webhook's concern.
     if (ep.kind === 'webhook' || ep.kind === 'callback' || !ep.accepts.some((id) => ctx.graph.assets.get(id)?.integrity === 'high')) return undefined;
-    const critical = ep.accepts
-      .map((id) => ctx.graph.assets.get(id))
-      .filter((a) => a !== undefined && a.integrity === 'high');
+    const critical = assetList(ctx, ep.accepts).filter((a) => a.integrity === 'high');
     if (critical.length === 0) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const names = critical.map((a) => a!.name).join(', ');
-    const restricted = critical.filter((a) => a!.classification === 'restricted');
-    const restrictedNames = restricted.map((a) => a!.name).join(', ');
+    const names = critical.map((a) => a.name).join(', ');
+    // Who edits the request: any user, unless a credential users cannot get narrows callers to its holders.
+    const who = ep.auth === 'none' || USER_CREDENTIALS.has(ep.auth) ? 'a user' : `a caller holding the ${ep.auth} credential`;
+    // The price example only where prices or money are at stake.
+    const example = critical.some((a) => PRICED.has(a.type ?? '')) ? ' (e.g. pay less than the price)' : '';
+    const restricted = critical.filter((a) => a.classification === 'restricted');
+    const restrictedNames = restricted.map((a) => a.name).join(', ');
     return unlessControlled(ctx, { element, endpoint: ep }, ['server-side-validation'], 'values are recomputed or checked on the server', (missing) => ({
       title: `Manipulation of ${names} in ${ep.key} requests`,
-      description: `${ep.key} on ${element.name} takes ${names} from the client; a user can change them in transit with an intercepting proxy (e.g. pay less than the price).`,
+      description: `${ep.key} on ${element.name} takes ${names} from the client; ${who} can change them in transit with an intercepting proxy${example}.`,
       likelihood: tamperingLikelihood(ep, exposure),
       impact: restricted.length
-        ? rated('High', `${restrictedNames} ${restricted.length === 1 ? 'is' : 'are'} restricted data`)
+        ? rated('High', `${restrictedNames} ${isOrAre(restricted)} restricted data`)
         : rated('Medium', 'financial or data-integrity loss per transaction, not a system compromise'),
       evidence: [
         evidence(`${ep.key} accepts ${names} from the caller`, [...ep.at, 'accepts']),
-        ...critical.map((a) => evidence(`${a!.name} has integrity ${a!.integrity}`, a!.at)),
-        ...restricted.map((a) => evidence(`${a!.name} is classified restricted`, a!.at)),
+        ...critical.map((a) => evidence(`${a.name} has integrity ${a.integrity}`, a.at)),
+        ...restricted.map((a) => evidence(`${a.name} is classified restricted`, a.at)),
         missing,
       ],
       target: endpointTarget(ep, element),
@@ -69,6 +73,28 @@ export const clientControlledValue: EndpointRule = {
 
 const WEBHOOK_CONTROLS = ['signature-verification'] as const;
 
+/** Webhook sender authentication that proves who sent an event. */
+const SENDER_AUTH: ReadonlySet<string> = new Set(['mtls', 'hmac']);
+
+/**
+ * How a webhook's senders are authenticated: a signature check in place for the endpoint, its own mtls or
+ * hmac, or else the same declared on every flow that can reach it (as `endpointHas` selects them: naming
+ * this endpoint or none, from a listed caller). Empty when some sender is not.
+ */
+function senderChecks(ctx: AnalysisContext, ep: Endpoint, element: Element): string[] {
+  const present = presentControls(ctx, WEBHOOK_CONTROLS, element, ep);
+  if (present.length) return present;
+  if (SENDER_AUTH.has(ep.auth)) return [ep.auth];
+  const means = new Set<string>();
+  for (const f of ctx.graph.inFlows(element.id)) {
+    if (f.from === element.id || (f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
+    if (f.controls.includes('signature-verification')) means.add('signature-verification');
+    else if (SENDER_AUTH.has(f.auth)) means.add(f.auth);
+    else return [];
+  }
+  return [...means].sort();
+}
+
 
 export const unsignedWebhook: EndpointRule = {
   id: 'unsigned-webhook',
@@ -76,7 +102,7 @@ export const unsignedWebhook: EndpointRule = {
   title: 'Webhook without signature verification',
   description:
     'A webhook endpoint that acts on incoming events without verifying the sender\'s signature: anyone who finds the URL can forge events (a payment marked as paid).',
-  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone, without `signature-verification` and not authenticated by `mtls` or `hmac`',
+  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone, without `signature-verification` and not authenticated by `mtls` or `hmac` (on the endpoint, or on every flow that reaches it)',
   mitigation: 'Verify the provider\'s signature (HMAC over the raw body with a shared secret, or the provider\'s public key) and reject stale timestamps before processing the event.',
   action: { text: 'Add webhook signature verification to {targets} before processing events' },
   mitigatedBy: ['signature-verification', 'mtls', 'hmac'],
@@ -88,10 +114,10 @@ export const unsignedWebhook: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, WEBHOOK_CONTROLS, element, ep);
-    if (present.length) return mitigatedBy(present, endpointComponent(ep), 'incoming events are signature-checked');
-    if (ep.auth === 'mtls' || ep.auth === 'hmac') {
-      return mitigatedBy([ep.auth], endpointComponent(ep), `the sender is authenticated by ${ep.auth}`);
+    const checks = senderChecks(ctx, ep, element);
+    if (checks.length) {
+      const reason = checks.every((c) => c === 'signature-verification') ? 'incoming events are signature-checked' : `the sender is authenticated by ${checks.join(', ')}`;
+      return mitigatedBy(checks, endpointComponent(ep), reason);
     }
     const valuable = webhookAssets(ctx, ep, element).filter(moneyOrHighIntegrity);
     return threat({
@@ -156,7 +182,7 @@ export const webhookReplay: EndpointRule = {
   title: 'Replayed webhook events',
   description:
     'A webhook checks the sender\'s signature but not freshness: a captured, validly signed event (a payment succeeded) can be sent again and processed twice.',
-  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone whose sender is authenticated (`signature-verification`, `mtls` or `hmac`), without `replay-protection`',
+  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone whose sender is authenticated (`signature-verification`, `mtls` or `hmac`, on the endpoint or on every flow that reaches it), without `replay-protection`',
   mitigation: 'Reject events whose signed timestamp is older than a few minutes, and process each event id once (idempotency keys).',
   action: { text: 'Reject stale and duplicate events on {targets}' },
   mitigatedBy: REPLAY_CONTROLS,
@@ -167,15 +193,21 @@ export const webhookReplay: EndpointRule = {
   endpointKinds: ['webhook'],
   check(ep, element, ctx) {
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
-    const signed = ctx.endpointHas(ep, 'signature-verification') || ep.auth === 'mtls' || ep.auth === 'hmac';
-    if (!signed) return undefined;
+    const checks = senderChecks(ctx, ep, element);
+    if (checks.length === 0) return undefined;
+    // Mutual TLS authenticates the connection, not the event: a replay must come over the sender's certificate.
+    const signed = checks.some((c) => c !== 'mtls');
     const valuable = webhookAssets(ctx, ep, element).filter(moneyOrHighIntegrity);
     return unlessControlled(ctx, { element, endpoint: ep }, REPLAY_CONTROLS, 'stale and duplicate events are rejected', (missing) => ({
       title: `Replayed events on ${ep.key}`,
-      description: `${ep.key} on ${element.name} verifies signatures but does not reject old or repeated events; a captured event can be processed again.`,
-      likelihood: rated('Low', 'needs a captured, validly signed event: insider access or luck'),
+      description: signed
+        ? `${ep.key} on ${element.name} verifies signatures but does not reject old or repeated events; a captured event can be processed again.`
+        : `${ep.key} on ${element.name} authenticates its sender by mutual TLS but does not reject old or repeated events; an event sent again over the sender's certificate is processed again.`,
+      likelihood: signed
+        ? rated('Low', 'needs a captured, validly signed event: insider access or luck')
+        : rated('Low', 'needs a captured event and the sender\'s certificate: insider access or luck'),
       impact: valuable.length ? rated('High', `replays change ${assetNames(valuable)}`) : rated('Medium', 'duplicated side effects'),
-      evidence: [evidence(`${ep.key} is a signed webhook`, ep.at), missing],
+      evidence: [evidence(signed ? `${ep.key} is a signed webhook` : `${ep.key} authenticates its sender by mutual TLS`, ep.at), missing],
       target: endpointTarget(ep, element),
     }));
   },
@@ -184,6 +216,7 @@ export const webhookReplay: EndpointRule = {
 const MALWARE_CONTROLS = ['malware-scanning'] as const;
 const STAFF_TYPES: readonly string[] = ['admin', 'support-staff', 'developer'];
 const NO_POSITIONS: readonly number[] = Object.freeze([]);
+const isStaff = (e: Element | undefined) => e !== undefined && STAFF_TYPES.includes(e.type ?? '');
 
 /** Endpoints returning and onward flows carrying each asset that some upload endpoint accepts. */
 interface UploadIndex {
@@ -196,6 +229,8 @@ interface UploadIndex {
    */
   onward: Map<string, number[]>;
   toStaff: Map<string, number[]>;
+  /** By position in `endpoints`, for those in `returning`: 1 where staff open what it returns (a listed caller, or a flow from staff names it). */
+  staffOpened: Uint8Array;
 }
 
 /**
@@ -224,19 +259,28 @@ function indexUploads(ctx: AnalysisContext): UploadIndex {
   }
   const onward = new Map<string, number[]>();
   const toStaff = new Map<string, number[]>();
+  const namedByStaff = new Set<string>();
   for (let k = 0; k < flows.length; k++) {
     const f = flows[k];
     const s = graph.flowSource[k];
     const t = graph.flowTarget[k];
+    if (s >= 0 && f.endpoint !== undefined && isStaff(elements[s])) namedByStaff.add(f.endpoint);
     if (f.from === f.to || s < 0 || t < 0 || elements[s].kind === 'external' || elements[t].kind === 'store') continue;
-    const staff = STAFF_TYPES.includes(elements[t].type ?? '');
+    const staff = isStaff(elements[t]);
     for (let a = 0; a < f.data.length; a++) {
       if (!uploadable.has(f.data[a])) continue;
       pushTo(onward, f.data[a], k);
       if (staff) pushTo(toStaff, f.data[a], k);
     }
   }
-  return { endpoints, returning, onward, toStaff };
+  const staffOpened = new Uint8Array(endpoints.length);
+  for (const positions of returning.values()) {
+    for (const i of positions) {
+      const other = endpoints[i];
+      if (namedByStaff.has(other.id) || other.callers?.some((id) => isStaff(graph.elements.get(id)))) staffOpened[i] = 1;
+    }
+  }
+  return { endpoints, returning, onward, toStaff, staffOpened };
 }
 
 export const malwareUpload: EndpointRule = {
@@ -257,32 +301,46 @@ export const malwareUpload: EndpointRule = {
   check(ep, element, ctx) {
     if (ep.accepts.length === 0 || !isExposed(endpointExposure(ep, element, ctx))) return undefined;
     const index = uploadIndex(ctx);
-    const at = new Set<number>();
-    for (const a of ep.accepts) for (const i of index.returning.get(a) ?? []) at.add(i);
-    const servedBy = [...at].sort((x, y) => x - y).map((i) => index.endpoints[i]).filter((other) => other.id !== ep.id);
-    // Onward flows of the uploaded data, never the uploader's own flow in: the first of them in model
-    // order, and whether any reaches staff.
+    // Per accepted asset: the other endpoints returning it, and its onward flows (never the uploader's own
+    // flow in), the first of them in model order; only the assets shared one of these ways are named.
     const flows = ctx.graph.model.flows;
+    const at = new Set<number>();
+    const shared: string[] = [];
     let firstShared = -1;
     let staff = false;
     for (const a of ep.accepts) {
+      let passed = false;
+      for (const i of index.returning.get(a) ?? NO_POSITIONS) {
+        if (index.endpoints[i].id === ep.id) continue;
+        at.add(i);
+        passed = true;
+        staff ||= index.staffOpened[i] === 1;
+      }
       for (const k of index.onward.get(a) ?? NO_POSITIONS) {
         if (flows[k].to === element.id) continue;
         if (firstShared < 0 || k < firstShared) firstShared = k;
+        passed = true;
         break;
       }
       staff ||= (index.toStaff.get(a) ?? NO_POSITIONS).some((k) => flows[k].to !== element.id);
+      if (passed) shared.push(a);
     }
-    if (servedBy.length === 0 && firstShared < 0) return undefined;
-    const names = assetNames(assetList(ctx, ep.accepts));
+    if (shared.length === 0) return undefined;
+    const servedBy = [...at].sort((x, y) => x - y).map((i) => index.endpoints[i]);
+    const sharedAssets = assetList(ctx, shared);
+    const names = assetNames(sharedAssets);
+    const verb = isOrAre(sharedAssets);
+    const sharedOf = (ids: readonly string[]) => assetNames(assetList(ctx, ids.filter((id) => shared.includes(id))));
     return unlessControlled(ctx, { element, endpoint: ep }, MALWARE_CONTROLS, 'uploads are scanned', (missing) => ({
       title: `Uploaded malware shared through ${ep.key}`,
-      description: `${names} uploaded through ${ep.key} on ${element.name} ${servedBy.length ? `is served again by ${servedBy.map((x) => x.key).join(', ')}` : 'is passed on to others'} without malware scanning.`,
+      description: `${names} uploaded through ${ep.key} on ${element.name} ${verb} ${servedBy.length ? `served again by ${[...new Set(servedBy.map((x) => x.key))].join(', ')}` : 'passed on to others'} without malware scanning.`,
       likelihood: rated('Medium', 'needs a recipient to open the file'),
       impact: staff ? rated('High', 'staff open the files: a foothold inside the organisation') : rated('Medium', 'recipients\' machines are infected'),
       evidence: [
         evidence(`${ep.key} accepts ${names}`, [...ep.at, 'accepts']),
-        servedBy.length ? evidence(`${servedBy[0].key} returns it`, [...servedBy[0].at, 'returns']) : evidence('a flow passes it on', flows[firstShared].at),
+        servedBy.length
+          ? evidence(`${servedBy[0].key} returns ${sharedOf(servedBy[0].returns)}`, [...servedBy[0].at, 'returns'])
+          : evidence(`${flowLabel(flows[firstShared], ctx)} carries ${sharedOf(flows[firstShared].data)}`, flows[firstShared].at),
         missing,
       ],
       target: endpointTarget(ep, element),

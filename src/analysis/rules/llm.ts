@@ -5,11 +5,11 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { rateLimitGap } from './availability.js';
-import { assetNames, isLlm, sensitive } from './facts.js';
+import { assetNames, authenticatedUpstream, isLlm, sensitive } from './facts.js';
 import { browserReached, perModel, targetKind, targetsByPosition } from './family-shared.js';
 import {
-  anonymousInternetLikelihood, endpointExposure, evidence, flowLabel, internetLikelihood, isExposed, missingControlEvidence,
-  mitigatedOutcome, namesAtMost, TEXT_NAMES, threatOutcome, TITLE_NAMES, unlessControlled,
+  anonymousInternetLikelihood, endpointExposure, evidence, flowIds, flowLabel, internetLikelihood, isExposed, missingControlEvidence,
+  mitigatedOutcome, namesAtMost, presentControls, TEXT_NAMES, threatOutcome, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, Outcome } from './types.js';
 
@@ -55,6 +55,16 @@ function findLlmUses(ctx: AnalysisContext): (LlmUse | undefined)[] {
   return uses;
 }
 
+/**
+ * The sensitive data in the prompts an element builds: all it handles when it is the model, else what its
+ * calls to models (all, or those given) carry; its own database is the application's, not the model's.
+ */
+const promptData = (ctx: AnalysisContext, e: Element, use: LlmUse, calls: readonly Flow[] = use.calls) =>
+  sensitive(use.self ? ctx.assetsOf(e.id) : calls.flatMap((f) => ctx.assetsOfFlow(f)));
+
+/** Whether a control is declared on every call a process (not a model itself) makes to a model: its prompts travel there. */
+const onEveryCall = (use: LlmUse, control: string) => !use.self && use.calls.every((f) => f.controls.includes(control));
+
 const llmEvidence = (ctx: AnalysisContext, e: Element, use: LlmUse) =>
   use.self ? evidence(`${e.name} is an LLM or agent`, e.at) : evidence(`${flowLabel(use.calls[0], ctx)} calls a language model`, use.calls[0].at);
 
@@ -64,7 +74,7 @@ export const promptInjection: ElementRule = {
   title: 'Prompt injection',
   description:
     'A component builds prompts for a language model from content that comes from an untrusted zone (user messages, web pages, documents, e-mails): instructions hidden in that content override the system\'s own and steer what the model says and does.',
-  condition: 'a process that is an LLM/agent or calls one, reachable from an untrusted zone, without `prompt-isolation`',
+  condition: 'a process that is an LLM/agent or calls one, reachable from an untrusted zone, without `prompt-isolation` (on it, or on every call it makes to a model)',
   mitigation: 'Keep untrusted content apart from instructions (delimited, labelled as data), constrain outputs to schemas, filter inputs and outputs, and never let model output alone authorise actions.',
   action: { text: 'Isolate untrusted content from instructions in prompts built by {targets}' },
   mitigatedBy: ['prompt-isolation'],
@@ -77,9 +87,12 @@ export const promptInjection: ElementRule = {
     const use = llmUse(ctx, element);
     const exposure = ctx.exposure(element.id);
     if (!use || !isExposed(exposure)) return undefined;
+    if (onEveryCall(use, 'prompt-isolation')) {
+      return mitigatedOutcome(element.id, 'element', undefined, flowIds(use.calls), ['prompt-isolation'], 'untrusted content is kept apart from instructions on every call to the model');
+    }
     return unlessControlled(ctx, { element }, ['prompt-isolation'], 'untrusted content is kept apart from instructions', (missing) => {
       const tools = use.self ? agentTools(ctx, element) : [];
-      const data = sensitive(ctx.assetsOf(element.id));
+      const data = promptData(ctx, element, use);
       return {
         title: `Prompt injection through ${element.name}`,
         description: `${element.name} puts content from an untrusted zone into prompts; instructions hidden in it can override the system prompt${tools.length ? ' and drive its tools' : ''}.`,
@@ -105,7 +118,7 @@ export const llmExcessiveAgency: ElementRule = {
   title: 'Agent acts without limits (excessive agency)',
   description:
     'An LLM agent calls tools, services or data stores on its own: a manipulated or mistaken model performs whatever those tools allow, with the agent\'s privileges.',
-  condition: 'a process of type `llm` (or with the `llm` trait) with flows to other processes, stores or third parties that are not language models, without `human-approval` or `least-privilege`',
+  condition: 'a process of type `llm` (or with the `llm` trait) with flows to other processes, stores or third parties that are not language models, without `human-approval` or `least-privilege` on it or on those flows (the finding names the tools whose flows have neither)',
   mitigation: 'Give the agent only the tools and permissions a task needs (read-only where possible), require a person to approve consequential actions, and log every tool call.',
   action: { text: 'Limit the tools of {targets} and require approval for consequential actions' },
   mitigatedBy: AGENCY_CONTROLS,
@@ -119,14 +132,21 @@ export const llmExcessiveAgency: ElementRule = {
     const tools = agentTools(ctx, element);
     if (tools.length === 0) return undefined;
     const bounded = (present: string[]) => `the agent's actions are bounded by ${present.join(' and ')}`;
+    // A tool whose flow declares an approval step or narrowed permissions is bounded there.
+    const unbounded = tools.filter((f) => !AGENCY_CONTROLS.some((c) => f.controls.includes(c)));
+    if (unbounded.length === 0 && presentControls(ctx, AGENCY_CONTROLS, element).length === 0) {
+      const present = AGENCY_CONTROLS.filter((c) => tools.some((f) => f.controls.includes(c)));
+      return mitigatedOutcome(element.id, 'element', undefined, flowIds(tools), present, `${bounded(present)} on every tool`);
+    }
     return unlessControlled(ctx, { element, flows: tools }, AGENCY_CONTROLS, bounded, (missing) => {
-      const names = [...new Set(tools.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
+      const names = [...new Set(unbounded.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
       return {
+        flows: flowIds(unbounded),
         title: `${element.name} acts on ${names.join(', ')} without limits`,
         description: `${element.name} can call ${names.join(', ')} on its own, with no approval step or narrowed permissions; a manipulated model uses them at will.`,
         likelihood: rated('Medium', 'needs the model manipulated (prompt injection) or mistaken'),
-        impact: assetImpact(tools.flatMap((f) => ctx.assetsOf(f.to)), 'integrity', rated('High', 'whatever the tools can change')),
-        evidence: [...tools.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} is a tool the agent calls`, f.at)), missing],
+        impact: assetImpact(unbounded.flatMap((f) => ctx.assetsOf(f.to)), 'integrity', rated('High', 'whatever the tools can change')),
+        evidence: [...unbounded.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} is a tool the agent calls`, f.at)), missing],
       };
     });
   },
@@ -138,7 +158,7 @@ export const llmDataLeakage: ElementRule = {
   title: 'Sensitive data sent to or exposed by a language model',
   description:
     'Personal or confidential data goes into prompts: it leaves to the model provider, may be retained or used for training, and can be drawn out of the model by other users\' prompts.',
-  condition: 'a process that is an LLM/agent or calls one, where the flows to the model carry (or the LLM process handles) sensitive assets, without `data-masking`',
+  condition: 'a process that is an LLM/agent or calls one, where the flows to the model carry (or the LLM process handles) sensitive assets, without `data-masking` (on it, or on the flows to the model that carry them)',
   mitigation: 'Send the model only what the task needs, mask or pseudonymise personal data, use providers with zero retention, and scope retrieval to the requesting user\'s data.',
   action: { text: 'Mask sensitive data before it reaches the model in {targets}' },
   mitigatedBy: ['data-masking'],
@@ -150,10 +170,16 @@ export const llmDataLeakage: ElementRule = {
   check(element, ctx) {
     const use = llmUse(ctx, element);
     if (!use) return undefined;
-    const data = sensitive(use.self ? ctx.assetsOf(element.id) : use.calls.flatMap((f) => ctx.assetsOfFlow(f)));
-    if (data.length === 0) return undefined;
+    // Masking declared on a call to the model covers what that call carries.
+    const calls = use.self ? use.calls : use.calls.filter((f) => !f.controls.includes('data-masking'));
+    const data = promptData(ctx, element, use, calls);
+    if (data.length === 0) {
+      return calls.length < use.calls.length && promptData(ctx, element, use).length
+        ? mitigatedOutcome(element.id, 'element', undefined, flowIds(use.calls), ['data-masking'], 'sensitive data is masked on the calls to the model that carry it')
+        : undefined;
+    }
     return unlessControlled(ctx, { element }, ['data-masking'], 'sensitive data is masked before prompting', (missing) => ({
-      ...(use.calls.length ? { flows: use.calls.map((f) => f.id) } : {}),
+      ...(calls.length ? { flows: calls.map((f) => f.id) } : {}),
       title: `${assetNames(data)} in prompts from ${element.name}`,
       description: `${element.name} sends ${assetNames(data)} to a language model; the data leaves to the provider and can be drawn out by other prompts.`,
       likelihood: rated('Medium', 'extraction prompts or provider retention: some skill'),
@@ -252,7 +278,8 @@ export const llmUnboundedConsumption: ElementRule = {
     const uses = use.self ? 'runs' : 'calls';
     const entries = element.endpoints.filter((ep) => !MODEL_FREE.has(ep.kind));
     if (entries.length === 0) {
-      const anonymous = !element.auth || element.auth === 'none';
+      // Credentials on every untrusted path in (or at a gateway in front) narrow callers to account holders.
+      const anonymous = (!element.auth || element.auth === 'none') && !authenticatedUpstream(ctx, element);
       return unlessControlled(ctx, { element }, ['rate-limiting'], 'model use is rate-limited', (missing) => ({
         title: `Unbounded model use through ${element.name}`,
         description: `${element.name} ${uses} a language model for requests from an untrusted zone with no rate limit; cost and latency grow with whatever callers send.`,

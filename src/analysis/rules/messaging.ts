@@ -20,7 +20,7 @@ export const unauthenticatedBroker: ElementRule = {
   title: 'Anyone on the network can publish or consume',
   description:
     'Clients connect to a message broker without authenticating: anything on the network can publish forged messages or read every topic.',
-  condition: 'a queue or event bus (type `queue`/`event-bus` or the `message-broker` trait) with network flows in or out whose auth is `none`, without `authentication` on the broker',
+  condition: 'a queue or event bus (type `queue`/`event-bus` or the `message-broker` trait) that declares no `auth` of its own (how its clients authenticate), with network flows in or out whose auth is `none`, without `authentication` on the broker',
   mitigation: 'Require authentication on the broker (per-service credentials, mTLS or IAM) and authorise each service to publish or consume only its own topics.',
   action: { text: 'Require authentication and per-topic permissions on {targets}' },
   mitigatedBy: ['authentication'],
@@ -30,7 +30,8 @@ export const unauthenticatedBroker: ElementRule = {
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
-    if (!isBroker(element)) return undefined;
+    // A broker's own auth is how its clients authenticate: flows that do not restate it are not open.
+    if (!isBroker(element) || (element.auth !== undefined && element.auth !== 'none')) return undefined;
     const open = ctx.graph.inFlows(element.id).filter(isOpen).concat(ctx.graph.outFlows(element.id).filter(isOpen));
     if (open.length === 0) return undefined;
     const critical = highIntegrity(open.flatMap((f) => ctx.assetsOfFlow(f)));
@@ -58,7 +59,7 @@ export const unsignedEvents: ElementRule = {
   title: 'Consumers trust unsigned events from exposed producers',
   description:
     'Events that change integrity-critical data pass through a broker from producers that face untrusted zones: a compromised producer, or anyone who can publish, forges events that consumers act on.',
-  condition: 'a queue or event bus with at least one consumer and a producer reachable from an untrusted zone whose flows into it carry assets of high integrity, without `request-signing` or `signature-verification` on the broker',
+  condition: 'a queue or event bus with at least one consumer that is not a store and a producer reachable from an untrusted zone whose flows into it carry assets of high integrity, without `request-signing` or `signature-verification` on the broker; a flow that declares either (or whose producer declares `request-signing`) is signed, and a consumer that declares `signature-verification` (itself or on its flow from the broker) checks what it reads: the finding names the unsigned flows\' producers and the consumers that do not check',
   mitigation: 'Sign events at the producer (or use per-producer topics with publish permissions), verify signatures and schemas in consumers, and make handlers idempotent.',
   action: { text: 'Sign events and verify them in consumers of {targets}' },
   mitigatedBy: EVENT_SIGNING,
@@ -69,20 +70,34 @@ export const unsignedEvents: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (!isBroker(element)) return undefined;
-    const consumers = [...new Set(consumersOf(ctx, element))];
+    // A store that keeps the events (an archive, another queue) acts on none of them.
+    const consumers = [...new Set(consumersOf(ctx, element))].filter((c) => c.kind !== 'store');
     if (consumers.length === 0) return undefined;
     // What exposed producers publish, each asset once: what other producers send is not theirs to forge here.
     const published = new AssetSet();
     const feeds: Flow[] = [];
+    // A feed signed on its flow or by its producer is not forged unnoticed; its controls name the mitigation.
+    const signedWith = new Set<string>();
     for (const f of ctx.graph.inFlows(element.id)) {
       const p = ctx.graph.elements.get(f.from);
       if (f.from === element.id || p?.kind !== 'process' || !isExposed(ctx.exposure(p.id))) continue;
       const critical = highIntegrity(ctx.assetsOfFlow(f));
       if (critical.length === 0) continue;
+      const signing = EVENT_SIGNING.filter((c) => f.controls.includes(c));
+      if (signing.length === 0 && ctx.elementHas(p, 'request-signing')) signing.push('request-signing');
+      if (signing.length) {
+        for (const c of signing) signedWith.add(c);
+        continue;
+      }
       published.addAll(critical);
       feeds.push(f);
     }
-    if (feeds.length === 0) return undefined;
+    if (feeds.length === 0 && signedWith.size === 0) return undefined;
+    const own = presentControls(ctx, EVENT_SIGNING, element);
+    if (own.length) return mitigatedBy(own, elementComponent(element), 'events are signed and verified');
+    if (feeds.length === 0) return mitigatedBy([...signedWith].sort(), elementComponent(element), 'exposed producers sign the events they publish');
+    const unchecked = consumers.filter((c) => !checksSignatures(ctx, element, c));
+    if (unchecked.length === 0) return mitigatedBy(['signature-verification'], elementComponent(element), 'every consumer verifies signatures');
     const producers = [...new Set(feeds.map((f) => ctx.graph.elements.get(f.from)!))];
     const direct = producers.filter((p) => ctx.exposure(p.id) === 'internet');
     const indirect = producers.filter((p) => ctx.exposure(p.id) !== 'internet');
@@ -98,19 +113,26 @@ export const unsignedEvents: ElementRule = {
       ? `${faces} and ${behind}; they publish ${publish}`
       : `${faces || behind} and ${producers.length === 1 ? 'publishes' : 'publish'} ${publish}`;
     const first = producers[0];
-    return unlessControlled(ctx, { element }, EVENT_SIGNING, 'events are signed and verified', (missing) => ({
+    return threat({
+      ...elementComponent(element),
       title: `Forged events on ${element.name}`,
-      description: `${who}; ${names(consumers, 'other consumers', 'acts', 'act')} on its events without checking who produced them.`,
+      description: `${who}; ${names(unchecked, 'other consumers', 'acts', 'act')} on its events without checking who produced them.`,
       likelihood: rated('Medium', 'needs a compromised producer or publish access'),
       impact: rated('High', `consumers act on forged ${assetNames(critical)}`),
       evidence: [
         evidence(`${first.name} publishes ${assetNames(highIntegrity(ctx.assetsOfFlow(feeds[0])))} to ${element.name}`, feeds[0].at),
         evidence(ctx.exposure(first.id) === 'internet' ? `${first.name} faces an untrusted zone` : `${first.name} is reached from an untrusted zone through other components`, first.at),
-        missing,
+        missingControlEvidence(EVENT_SIGNING, element),
       ],
-    }));
+    });
   },
 };
+
+/** Whether a consumer verifies what it reads from the broker: itself, or on every flow it reads over. */
+function checksSignatures(ctx: AnalysisContext, broker: Element, consumer: Element): boolean {
+  return ctx.elementHas(consumer, 'signature-verification') ||
+    ctx.graph.outFlows(broker.id).every((f) => f.to !== consumer.id || f.controls.includes('signature-verification'));
+}
 
 export const poisonMessage: ElementRule = {
   id: 'poison-message',
@@ -118,7 +140,7 @@ export const poisonMessage: ElementRule = {
   title: 'Poison messages block consumers',
   description:
     'A message that always fails (malformed, or triggering a bug) is redelivered forever: the consumer loops on it and the rest of the queue waits.',
-  condition: 'a queue or event bus with at least one consumer process, without `dead-letter-queue` on the broker or its consumers',
+  condition: 'a queue or event bus with at least one consumer process, without `dead-letter-queue` on the broker or its consumers (themselves, or on their flows from the broker)',
   mitigation: 'Cap redeliveries and move failing messages to a dead-letter queue with an alert; validate message schemas before processing.',
   action: { text: 'Add dead-letter queues and retry limits to {targets}' },
   mitigatedBy: ['dead-letter-queue'],
@@ -129,11 +151,12 @@ export const poisonMessage: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     if (!isBroker(element)) return undefined;
-    const consumers = consumersOf(ctx, element).filter((c) => c.kind === 'process');
-    if (consumers.length === 0) return undefined;
+    const reads = ctx.graph.outFlows(element.id).filter((f) => f.to !== element.id && ctx.graph.elements.get(f.to)?.kind === 'process');
+    if (reads.length === 0) return undefined;
     const present = presentControls(ctx, ['dead-letter-queue'], element);
-    // Consumers with a dead-letter queue of their own are not named among those without.
-    const without = consumers.filter((c) => !ctx.elementHas(c, 'dead-letter-queue'));
+    // Consumers with a dead-letter queue of their own, or on the flow they read over, are not named among those without.
+    const without = reads.filter((f) => !f.controls.includes('dead-letter-queue')).map((f) => ctx.graph.elements.get(f.to)!)
+      .filter((c) => !ctx.elementHas(c, 'dead-letter-queue'));
     if (present.length || without.length === 0) {
       return mitigatedBy(['dead-letter-queue'], elementComponent(element), 'failing messages are moved aside');
     }

@@ -3,10 +3,10 @@
 import { assetImpact, rated } from '../risk.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
-import { assetNames, highConfidentiality, inCloud, publicPathsHave, restricted } from './facts.js';
+import { assetNames, highConfidentiality, inCloud, isOrAre, publicPathsHave, restricted } from './facts.js';
 import { perModel } from './family-shared.js';
 import {
-  declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, inUntrustedZone, isExposed,
+  declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, inUntrustedZone, isExposed,
   missingControlEvidence, mitigatedBy, mitigatedOutcome, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
   namesAtMost, TEXT_NAMES, threatOutcome, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
@@ -104,7 +104,7 @@ export const exposedDataStore: ElementRule = {
   title: 'Data store reachable from the internet',
   description:
     'A data store accepts connections straight from an untrusted zone (a public bucket, a database with a public address): it is found by scanners within hours and every credential or misconfiguration is one step from a breach.',
-  condition: 'a store marked `exposed: true` or receiving a flow directly from an untrusted zone, without `ip-allowlist` or `vpn`',
+  condition: 'a store marked `exposed: true` or receiving a flow directly from an untrusted zone, without `ip-allowlist` or `vpn` declared on the store or a boundary around it, or (for a store not marked exposed) on each such flow or its source',
   mitigation: 'Take the store off the internet (private network, private endpoints), let only the application reach it, and block public access at the account level.',
   action: { text: 'Take {targets} off the internet (private network only)' },
   mitigatedBy: STORE_PERIMETER,
@@ -116,21 +116,49 @@ export const exposedDataStore: ElementRule = {
   check(element, ctx) {
     const direct = untrustedInFlows(ctx, element);
     if (element.exposed !== true && direct.length === 0) return undefined;
+    // A control counts where it guards the way in from the internet: on the store or its zone (which a public
+    // address also passes), or on a direct flow or its source. One in front of the application behind which
+    // the store also sits (which ctx.elementHas counts) stops at the application.
+    const declared = STORE_PERIMETER.filter((c) => declaredAt(ctx, element, c) !== undefined);
+    if (declared.length > 0) {
+      return mitigatedOutcome(element.id, 'element', undefined, direct.length ? flowIds(direct) : undefined, declared, onlyReachableThrough(declared));
+    }
+    const open = direct.filter((f) => guardsOf(ctx, f, STORE_PERIMETER).length === 0);
+    if (element.exposed !== true && open.length === 0) {
+      const guards = [...new Set(direct.flatMap((f) => guardsOf(ctx, f, STORE_PERIMETER)))].sort();
+      return mitigatedOutcome(element.id, 'element', undefined, flowIds(direct), guards, onlyReachableThrough(guards));
+    }
     const held = ctx.assetsOf(element.id);
-    return unlessControlled(ctx, { element }, STORE_PERIMETER, onlyReachableThrough, (missing) => ({
-      ...(direct.length ? { flows: direct.map((f) => f.id) } : {}),
+    return threatOutcome(element.id, 'element', undefined, open.length ? flowIds(open) : undefined, {
       title: `${element.name} is reachable from the internet`,
       description: `${element.name} accepts connections from an untrusted zone${held.length ? ` and holds ${assetNames(held)}` : ''}; scanners find such stores within hours.`,
       likelihood: rated('High', 'internet-wide scanners look for exposed stores'),
       // Rated by what the store holds, public data included (Low); High when the model does not say.
       impact: assetImpact(held, 'confidentiality', rated('High', 'everything in the store')),
       evidence: [
-        element.exposed ? evidence(`${element.name} is marked exposed`, [...element.at, 'exposed']) : evidence(`${flowLabel(direct[0], ctx)} comes from an untrusted zone`, direct[0].at),
-        missing,
+        element.exposed ? evidence(`${element.name} is marked exposed`, [...element.at, 'exposed']) : evidence(`${flowLabel(open[0], ctx)} comes from an untrusted zone`, open[0].at),
+        notDeclaredEvidence(ctx, STORE_PERIMETER, element, open),
       ],
-    }));
+    });
   },
 };
+
+/** The controls from `anyOf` guarding one flow from an untrusted zone: on the flow, or declared at its source or its target. */
+function guardsOf(ctx: AnalysisContext, f: Flow, anyOf: readonly string[]): string[] {
+  const source = ctx.graph.elements.get(f.from);
+  const target = ctx.graph.elements.get(f.to);
+  return anyOf.filter((c) =>
+    f.controls.includes(c) || (source !== undefined && declaredAt(ctx, source, c) !== undefined) || (target !== undefined && declaredAt(ctx, target, c) !== undefined));
+}
+
+/** Evidence that none of `controls` is declared where it would guard the element and its open flows. */
+function notDeclaredEvidence(ctx: AnalysisContext, controls: readonly string[], element: Element, open: readonly Flow[]) {
+  const where = [element.name, ...ctx.graph.boundaryChain(element.id).map((b) => b.name)].join(' or ');
+  const flows = open.length === 0
+    ? ''
+    : `, on ${namesAtMost(open.map((f) => flowLabel(f, ctx)), TEXT_NAMES, 'other flows')} or at ${open.length === 1 ? 'its source' : 'their sources'}`;
+  return evidence(`no ${controls.join(' or ')} on ${where}${flows}`, element.at);
+}
 
 const WAF: string[] = ['waf'];
 const SCANNING = rated('Medium', 'constant scanning; exploiting needs a flaw');
@@ -168,6 +196,7 @@ export const missingWaf: ElementRule = {
 
 const MANAGEMENT_PROTOCOLS = new Set(['ssh', 'rdp', 'vnc', 'telnet']);
 const MANAGEMENT_PERIMETER = ['vpn', 'ip-allowlist'] as const;
+const isManagementFromUntrusted = (ctx: AnalysisContext, f: Flow) => MANAGEMENT_PROTOCOLS.has(f.protocol) && inUntrustedZone(ctx, f.from);
 
 export const exposedManagementPort: FlowRule = {
   id: 'exposed-management-port',
@@ -175,7 +204,7 @@ export const exposedManagementPort: FlowRule = {
   title: 'Remote administration open to the internet',
   description:
     'SSH, RDP, VNC or Telnet is reachable from an untrusted zone: brute force, credential stuffing and the next pre-auth vulnerability are aimed straight at a shell.',
-  condition: 'a flow over `ssh`, `rdp`, `vnc` or `telnet` from an untrusted source into our element, without `vpn` or `ip-allowlist` on the target',
+  condition: 'a flow over `ssh`, `rdp`, `vnc` or `telnet` from an untrusted source into our element, without `vpn` or `ip-allowlist` on the flow, its source, or the target or a boundary around it; one finding per target',
   mitigation: 'Close the port to the internet; reach hosts through a VPN, a bastion with MFA or a cloud session manager, and allow-list source addresses.',
   action: { text: 'Close remote administration on {targets} to the internet (VPN or bastion)' },
   mitigatedBy: MANAGEMENT_PERIMETER,
@@ -184,17 +213,29 @@ export const exposedManagementPort: FlowRule = {
   example: 'elements:\n  operator: { type: admin }\n  server: { type: service }\nflows:\n  - operator -> server: ssh',
   appliesTo: 'flow',
   check(flow, ctx) {
-    if (!MANAGEMENT_PROTOCOLS.has(flow.protocol) || !inUntrustedZone(ctx, flow.from)) return undefined;
+    if (!isManagementFromUntrusted(ctx, flow)) return undefined;
     const target = ctx.graph.elements.get(flow.to);
     if (!target || inUntrustedZone(ctx, target.id)) return undefined;
-    return unlessControlled(ctx, { element: target, flows: [flow] }, MANAGEMENT_PERIMETER, onlyReachableThrough, (missing) => ({
-      title: `${flow.protocol.toUpperCase()} to ${target.name} open to the internet`,
-      description: `${flowLabel(flow, ctx)} reaches a remote administration port from an untrusted zone; it is brute-forced and exploited without pause.`,
+    // Each flow is its own way in: a VPN on one operator's connection says nothing of another's.
+    const present = guardsOf(ctx, flow, MANAGEMENT_PERIMETER);
+    if (present.length > 0) return mitigatedOutcome(target.id, 'element', undefined, [flow.id], present, onlyReachableThrough(present));
+    // One finding per target, made at its first open flow: the engine would merge one per flow under the first one's words.
+    const open = ctx.graph.inFlows(target.id).filter((f) => isManagementFromUntrusted(ctx, f) && guardsOf(ctx, f, MANAGEMENT_PERIMETER).length === 0);
+    if (open[0].id !== flow.id) return undefined;
+    const protocols = [...new Set(open.map((f) => f.protocol))].sort();
+    const labels = namesAtMost(open.map((f) => flowLabel(f, ctx)), TEXT_NAMES, 'other flows');
+    const ports = protocols.length === 1 ? 'a remote administration port' : 'remote administration ports';
+    return threatOutcome(target.id, 'element', undefined, flowIds(open), {
+      title: `${protocols.map((p) => p.toUpperCase()).join(', ')} to ${target.name} open to the internet`,
+      description: `${labels} ${open.length === 1 ? 'reaches' : 'reach'} ${ports} from an untrusted zone; ${protocols.length === 1 ? 'it is' : 'they are'} brute-forced and exploited without pause.`,
       likelihood: rated('High', 'scanned and brute-forced constantly with public tools'),
       impact: rated('High', 'a shell on the host: full compromise'),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses ${flow.protocol} from an untrusted zone`, flow.at), missing],
+      evidence: [
+        ...open.map((f) => evidence(`${flowLabel(f, ctx)} uses ${f.protocol} from an untrusted zone`, f.at)),
+        notDeclaredEvidence(ctx, MANAGEMENT_PERIMETER, target, open),
+      ],
       target: target.name,
-    }));
+    });
   },
 };
 
@@ -230,7 +271,7 @@ export const flatNetwork: ElementRule = {
       title: `${element.name} shares a zone with internet-facing ${namesAtMost(neighbours.map((n) => n.name), TITLE_NAMES, 'other applications')}`,
       description: `${element.name} holds ${assetNames(data)} in ${zone}, next to ${namesAtMost(neighbours.map((n) => n.name), TEXT_NAMES, 'other applications')} which the internet reaches; a compromise moves laterally with no further barrier.`,
       likelihood: rated('Medium', 'needs the internet-facing code compromised first'),
-      impact: rated('High', `${assetNames(data)} is restricted`),
+      impact: rated('High', `${assetNames(data)} ${isOrAre(data)} restricted`),
       evidence: [
         evidence(`${element.name} is in ${zone}`, [...element.at, 'in']),
         evidence(`${neighbours[0].name} is in ${zone} and internet-facing`, neighbours[0].at),

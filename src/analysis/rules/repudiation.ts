@@ -1,7 +1,7 @@
 // Repudiation: can someone deny an action because nothing recorded who did it?
 import type { Endpoint, Flow } from '../../model/types.js';
 import { rated } from '../risk.js';
-import { assetNames, endpointOfFlow, highIntegrity, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
+import { assetNames, endpointOfFlow, highIntegrity, isData, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
 import {
   evidence, flowLabel, isExposed, mitigatedBy, namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat,
   unlessControlled,
@@ -26,7 +26,7 @@ export const noAuditLog: ElementRule = {
   action: { text: 'Add audit logging of security-relevant actions to {targets}' },
   mitigatedBy: AUDIT_CONTROLS,
   references: ['CWE-778', 'CAPEC-93', 'OWASP ASVS V7.1', 'OWASP Top 10 A09'],
-  rating: 'Likelihood Medium (a user or insider denying an action); impact Medium, High when admin actions or money are involved.',
+  rating: 'Likelihood Medium (a user or insider denying an action); impact Medium, High when admin actions (an admin endpoint, an admin panel, requests from an admin) or money (payment or financial data, a webhook moving money or data of high integrity) are involved.',
   example: "elements:\n  ops: { type: admin, tech: browser }\n  api:\n    kind: process\n    endpoints:\n      /admin: { auth: session-cookie }\nflows:\n  - ops -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
@@ -39,8 +39,13 @@ export const noAuditLog: ElementRule = {
       if (!signedIn || !isExposed(ctx.exposure(element.id))) return undefined;
       if (!ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.kind === 'external')) return undefined;
     }
-    // Admin actions, and webhooks that move money or data whose integrity matters (as the rating says).
-    const privileged = sensitive.some((ep) => ep.kind === 'admin' || (ep.kind === 'webhook' && webhookAssets(ctx, ep, element).some(moneyOrHighIntegrity)));
+    // Admin actions (an admin endpoint, an admin panel, an administrator's requests), and money: webhooks
+    // that move money or data whose integrity matters, or payment and financial data the process handles.
+    const privileged =
+      element.type === 'admin-panel' ||
+      sensitive.some((ep) => ep.kind === 'admin' || (ep.kind === 'webhook' && webhookAssets(ctx, ep, element).some(moneyOrHighIntegrity))) ||
+      ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.type === 'admin') ||
+      ctx.assetsOf(element.id).some((a) => isData(a) && (a.type === 'payment' || a.type === 'financial'));
     return unlessControlled(ctx, { element }, AUDIT_CONTROLS, 'actions are audit-logged', (missing) => ({
       title: `No audit trail of actions on ${element.name}`,
       description: `${element.name} takes ${sensitive.length ? sensitive.map((ep) => ep.key).join(', ') : 'requests from external entities'} without an audit log; who did what cannot be proven afterwards.`,
@@ -113,23 +118,36 @@ export const sharedAccount: ModelRule = {
       if (f.credential && isPerson(ctx.graph.elements.get(f.from))) pushTo(byCredential, f.credential, f);
     }
     const out: Outcome[] = [];
+    // Shared accounts by the element their finding sits on: findings on one element merge into one, so
+    // each element gets one finding naming all of its shared accounts.
+    const sharedAt = new Map<string, { credential: string; flows: Flow[]; people: string[] }[]>();
     for (const [credential, flows] of [...byCredential].sort(([a], [b]) => a.localeCompare(b))) {
       const people = [...new Set(flows.map((f) => f.from))].sort();
       const target = flows[0].to;
-      const where = { component: target, componentKind: 'element' as const, flows: flows.map((f) => f.id) };
       if (people.length < 2) {
+        const where = { component: target, componentKind: 'element' as const, flows: flows.map((f) => f.id) };
         out.push(mitigatedBy(['personal accounts'], where, `credential ${credential} belongs to one person`));
         continue;
       }
-      const admin = people.some((p) => ctx.graph.elements.get(p)?.type === 'admin');
+      pushTo(sharedAt, target, { credential, flows, people });
+    }
+    const nameOf = (id: string) => ctx.graph.elements.get(id)?.name ?? id;
+    for (const [target, accounts] of sharedAt) {
+      const flows = accounts.flatMap((a) => a.flows);
+      const credentials = accounts.map((a) => a.credential).join(', ');
+      const people = new Set(accounts.flatMap((a) => a.people));
+      const admin = [...people].some((p) => ctx.graph.elements.get(p)?.type === 'admin');
+      const uses = accounts.map((a) => `${namesAtMost(a.people.map(nameOf), TEXT_NAMES, 'other people')} all use ${a.credential}`).join('; ');
       out.push(threat({
-        ...where,
-        title: `Account ${credential} shared by ${people.length} people`,
-        description: `${namesAtMost(people.map((p) => ctx.graph.elements.get(p)?.name ?? p), TEXT_NAMES, 'other people')} all use ${credential}; what it does cannot be tied to a person.`,
+        component: target,
+        componentKind: 'element',
+        flows: flows.map((f) => f.id),
+        title: accounts.length === 1 ? `Account ${credentials} shared by ${people.size} people` : `Accounts ${credentials} shared by ${people.size} people`,
+        description: `${uses}; what ${accounts.length === 1 ? 'it does' : 'each does'} cannot be tied to a person.`,
         likelihood: rated('Medium', 'any holder or former holder can act unseen'),
         impact: admin ? rated('High', 'administrative actions cannot be attributed') : rated('Medium', 'actions cannot be attributed'),
         evidence: flowEvidence(ctx, flows, (f) => `uses credential ${f.credential}`),
-        target: credential,
+        target: credentials,
       }));
     }
     return out;
@@ -145,7 +163,7 @@ export const unsignedPartnerRequests: FlowRule = {
   title: 'Partner requests cannot be proven',
   description:
     'A third party sends requests that change integrity-critical data, authenticated only by a shared secret (API key, password): if a request is disputed, neither side can prove who sent it, and a leaked key is indistinguishable from the partner.',
-  condition: 'a flow from an external element of type `third-party` into a process, with auth `api-key`, `basic` or `password`, carrying assets of high integrity, not aimed at a webhook endpoint, without `request-signing` or `signature-verification`',
+  condition: 'a flow from an external element of type `third-party` into a process, with auth `api-key`, `basic` or `password`, carrying assets of high integrity, not aimed at a webhook endpoint, without `request-signing` or `signature-verification` on the flow, the process or the endpoint the flow names, and without `request-signing` on the partner',
   mitigation: 'Have the partner sign requests with its own private key (or use mutual TLS), verify and keep the signatures with the records.',
   action: { text: 'Require signed requests from partners into {targets}' },
   mitigatedBy: PARTNER_SIGNING,
@@ -159,11 +177,14 @@ export const unsignedPartnerRequests: FlowRule = {
     const src = ctx.graph.elements.get(flow.from);
     const target = ctx.graph.elements.get(flow.to);
     if (src?.type !== 'third-party' || target?.kind !== 'process') return undefined;
-    if (endpointOfFlow(ctx, flow)?.kind === 'webhook') return undefined;
+    const ep = endpointOfFlow(ctx, flow);
+    if (ep?.kind === 'webhook') return undefined;
     const critical = highIntegrity(ctx.assetsOfFlow(flow));
     if (critical.length === 0) return undefined;
     const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
-    const present = [...new Set([...presentControls(ctx, PARTNER_SIGNING, target), ...PARTNER_SIGNING.filter((c) => flow.controls.includes(c))])];
+    // A partner that signs what it sends declares so itself.
+    const signs = ctx.elementHas(src, 'request-signing') ? ['request-signing'] : [];
+    const present = [...new Set([...presentControls(ctx, PARTNER_SIGNING, target, ep), ...PARTNER_SIGNING.filter((c) => flow.controls.includes(c)), ...signs])];
     if (present.length) return mitigatedBy(present, where, 'partner requests are signed');
     return threat({
       ...where,

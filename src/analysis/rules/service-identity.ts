@@ -90,12 +90,12 @@ export const noMutualTls: ModelRule = {
   title: 'No mutual TLS between services',
   description:
     'Internal service-to-service calls that do not authenticate the calling workload (mutual TLS or signed service tokens): any compromised or rogue workload inside the network can impersonate a service.',
-  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share, whose auth does not identify the calling workload (`mtls`, `iam`, `kerberos`, or signed tokens: `jwt`, `oauth2`); a group where every call does is reported as mitigated',
+  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share (else by the calling process), whose auth does not identify the calling workload (`mtls`, `iam`, `kerberos`, or signed tokens: `jwt`, `oauth2`); a group where every call does is reported as mitigated',
   mitigation: 'Authenticate every service call with mutual TLS (a service mesh issues and rotates the certificates) and authorise callers by service identity.',
   action: { text: 'Adopt a service mesh with mutual TLS for {targets}' },
   mitigatedBy: ['mtls'],
   references: ['CWE-306', 'CWE-295', 'CAPEC-151', 'OWASP ASVS V9.2'],
-  rating: 'Likelihood Medium (needs a foothold inside the network); impact from the confidentiality of the data the calls carry.',
+  rating: 'Likelihood Medium (needs a foothold inside the network); impact from the confidentiality of the data the calls carry or their targets hold.',
   example: 'boundaries:\n  mesh: { trust: internal }\nelements:\n  visitor: { tech: browser }\n  orders: { type: service, in: mesh }\n  payments: { type: service, in: mesh }\nflows:\n  - visitor -> orders: https\n  - orders -> payments: https',
   appliesTo: 'model',
   check(ctx) {
@@ -106,8 +106,9 @@ export const noMutualTls: ModelRule = {
       const weak = flows.filter((f) => !WORKLOAD_AUTH.has(f.auth));
       if (weak.length === 0) {
         const used = [...new Set(flows.map((f) => f.auth))].sort();
-        const how = used.length === 1 && used[0] === 'mtls' ? 'use mutual TLS' : `identify the calling workload (${used.join(', ')})`;
-        out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, used, `all ${flows.length} service calls ${how}`));
+        const one = flows.length === 1;
+        const how = used.length === 1 && used[0] === 'mtls' ? `${one ? 'uses' : 'use'} mutual TLS` : `${one ? 'identifies' : 'identify'} the calling workload (${used.join(', ')})`;
+        out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, used, `${one ? 'the service call' : `all ${flows.length} service calls`} ${how}`));
         continue;
       }
       // What the calls carry and what their targets hold, each asset once (many calls share a target).
@@ -119,9 +120,12 @@ export const noMutualTls: ModelRule = {
         targets.add(f.to);
         assets.addAll(ctx.assetsOf(f.to));
       }
+      // Calls between zones are grouped on the service they leave: they are not "in" it.
+      const where = group.inBoundary ? `in ${group.name}` : `from ${group.name}`;
+      const calls = weak.length === 1 && flows.length === 1 ? '1 service-to-service call' : `${weak.length} of ${flows.length} service-to-service calls`;
       out.push(threatOutcome(group.component, group.componentKind, undefined, weak.length === flows.length ? flowIds : flowIdsOf(weak), {
-        title: `No mutual TLS between services in ${group.name}`,
-        description: `${weak.length} of ${flows.length} service-to-service calls in ${group.name} do not authenticate the calling service; a compromised workload can impersonate any caller.`,
+        title: `No mutual TLS ${group.inBoundary ? 'between services in' : 'on service calls from'} ${group.name}`,
+        description: `${calls} ${where} ${weak.length === 1 ? 'does' : 'do'} not authenticate the calling service; a compromised workload can impersonate any caller.`,
         likelihood: FOOTHOLD,
         impact: assetImpact(assets.list, 'confidentiality', FALSE_IDENTITY),
         evidence: flowEvidence(ctx, weak, authOf),

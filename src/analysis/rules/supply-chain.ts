@@ -3,7 +3,8 @@
 import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { assetNames, inContainer, isPerson, sensitive, STATIC_SECRET_AUTH } from './facts.js';
+import { assetNames, inContainer, isOrAre, isPerson, sensitive, STATIC_SECRET_AUTH } from './facts.js';
+import { targetNames } from './family-shared.js';
 import {
   elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
   presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, type ThreatFacts, unlessControlled,
@@ -19,21 +20,29 @@ export function isDeploy(ctx: AnalysisContext, pipeline: Element, f: Flow): bool
 /** What a pipeline deploys to or publishes into: its outbound flows to our own elements. */
 const deployTargets = (ctx: AnalysisContext, pipeline: Element) => ctx.graph.outFlows(pipeline.id).filter((f) => isDeploy(ctx, pipeline, f));
 
-/** The deploy rules: a `ci-cd` element with deploy flows, mitigated by `controls`; `facts` gets those flows and their targets' names. */
+/** The names of the flows' targets, each once: a pipeline often deploys to one element over several flows (HTTPS and SSH). */
+
+/**
+ * The deploy rules: a `ci-cd` element with deploy flows (those `which` keeps), mitigated by `controls`;
+ * `facts` gets those flows and their targets' names.
+ */
 function deployingPipeline(
   element: Element,
   ctx: AnalysisContext,
   controls: readonly string[],
   mitigated: string,
   facts: (deploys: Flow[], targets: string, missing: EvidenceRef) => ThreatFacts,
+  which: (f: Flow) => boolean = () => true,
 ): CheckResult {
   if (element.type !== 'ci-cd') return undefined;
-  const deploys = deployTargets(ctx, element);
+  const deploys = deployTargets(ctx, element).filter(which);
   if (deploys.length === 0) return undefined;
-  // Each target once: a pipeline often deploys to one element over several flows (HTTPS and SSH).
-  const targets = [...new Set(deploys.map((f) => ctx.graph.elements.get(f.to)?.name ?? f.to))].join(', ');
-  return unlessControlled(ctx, { element, flows: deploys }, controls, mitigated, (missing) => facts(deploys, targets, missing));
+  return unlessControlled(ctx, { element, flows: deploys }, controls, mitigated, (missing) => facts(deploys, targetNames(ctx, deploys), missing));
 }
+
+/** Stores a pipeline reads its secrets from or writes its logs to: it ships no code into them. */
+const NO_CODE_TYPES: ReadonlySet<string> = new Set(['secrets-vault', 'logs']);
+const shipsCode = (ctx: AnalysisContext) => (f: Flow) => !NO_CODE_TYPES.has(ctx.graph.elements.get(f.to)?.type ?? '');
 
 export const pipelinePoisoning: ElementRule = {
   id: 'pipeline-poisoning',
@@ -41,7 +50,7 @@ export const pipelinePoisoning: ElementRule = {
   title: 'Unreviewed code reaches production through CI/CD',
   description:
     'A pipeline builds and deploys to production, and nothing says deployed code must pass review on a protected branch: one compromised developer account, a malicious pull request or a poisoned build script ships straight to production.',
-  condition: 'an element of type `ci-cd` with flows to our processes, stores or registries, without `protected-branches`',
+  condition: 'an element of type `ci-cd` with flows to our processes, stores or registries (a secrets vault or a log store excepted: no code ships there), without `protected-branches`',
   mitigation: 'Deploy only from protected branches with required reviews, run untrusted pull requests without secrets in isolated runners, and pin third-party pipeline actions by digest.',
   action: { text: 'Deploy only reviewed code from protected branches in {targets}' },
   mitigatedBy: ['protected-branches'],
@@ -58,7 +67,7 @@ export const pipelinePoisoning: ElementRule = {
       likelihood: rated('Medium', 'needs a developer account or a pull request that runs in the pipeline'),
       impact: rated('High', 'attacker-chosen code in production: full compromise'),
       evidence: [evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at), missing],
-    }));
+    }), shipsCode(ctx));
   },
 };
 
@@ -86,7 +95,7 @@ export const pipelineOverPrivileged: ElementRule = {
       return {
         title: `${element.name} holds standing production access`,
         description: credentialed.length
-          ? `${element.name} reaches ${targets} with its own credentials (${auths}); anything that runs in the pipeline can use them.`
+          ? `${element.name} reaches ${targetNames(ctx, credentialed)} with its own credentials (${auths}); anything that runs in the pipeline can use them.`
           : `${element.name} deploys to ${targets}; whatever access it deploys with, anything that runs in the pipeline can use it.`,
         likelihood: rated('Low', 'needs code execution in the pipeline first'),
         impact: rated('High', 'production and cloud access: full compromise'),
@@ -107,7 +116,7 @@ export const secretsInCiCd: ElementRule = {
   title: 'Long-lived secrets stored in the pipeline',
   description:
     'A pipeline authenticates to its targets with static secrets (keys, passwords) kept in its own settings: they leak through build logs, forks and compromised plugins, and outlive the people who created them.',
-  condition: 'an element of type `ci-cd` with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management`',
+  condition: 'an element of type `ci-cd` with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management`; a pipeline with a flow to a `secrets-vault` fetches its secrets there (as for secrets-in-config), so only a static secret that opens the vault itself counts',
   mitigation: 'Replace static secrets with short-lived federated credentials (OIDC), keep the rest in a secrets manager, mask them in logs, and never expose them to pull-request builds.',
   action: { text: 'Replace static pipeline secrets with short-lived credentials in {targets}' },
   mitigatedBy: ['secrets-management'],
@@ -119,8 +128,15 @@ export const secretsInCiCd: ElementRule = {
   types: ['ci-cd'],
   check(element, ctx) {
     if (element.type !== 'ci-cd') return undefined;
-    const flows = ctx.graph.outFlows(element.id).filter((f) => STATIC_SECRET_AUTH.has(f.auth));
-    if (flows.length === 0) return undefined;
+    const out = ctx.graph.outFlows(element.id);
+    const secret = out.filter((f) => STATIC_SECRET_AUTH.has(f.auth));
+    if (secret.length === 0) return undefined;
+    // With a vault, the secrets come from it: only the pipeline's own key to the vault stays in its settings.
+    const vault = out.some((f) => isVault(ctx, f));
+    const flows = vault ? secret.filter((f) => isVault(ctx, f)) : secret;
+    if (flows.length === 0) {
+      return mitigatedBy(['secrets-management'], { ...elementComponent(element), flows: secret.map((f) => f.id) }, 'pipeline secrets come from a secrets vault');
+    }
     return unlessControlled(ctx, { element, flows }, ['secrets-management'], 'pipeline secrets are managed and short-lived', (missing) => ({
       title: `Static secrets stored in ${element.name}`,
       description: `${element.name} authenticates with ${[...new Set(flows.map((f) => f.auth))].join(', ')} secrets kept in its settings; logs, forks and plugins can leak them.`,
@@ -130,6 +146,8 @@ export const secretsInCiCd: ElementRule = {
     }));
   },
 };
+
+const isVault = (ctx: AnalysisContext, f: Flow) => f.to !== f.from && ctx.graph.elements.get(f.to)?.type === 'secrets-vault';
 
 export const unsignedImages: ElementRule = {
   id: 'unsigned-images',
@@ -215,10 +233,11 @@ export const cloudConsoleWithoutMfa: ElementRule = {
     const without = people.filter((f) => !f.controls.includes('mfa'));
     if (present.length || without.length === 0) return mitigatedBy(['mfa'], where, 'console users sign in with MFA');
     const names = without.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from);
+    const one = new Set(names).size === 1;
     return threat({
       ...where,
       title: `${element.name} accessible without MFA`,
-      description: `${namesAtMost(names, TEXT_NAMES, 'other people')} ${new Set(names).size === 1 ? 'signs' : 'sign'} in to ${element.name} with no second factor; phishing one of them yields the whole cloud account.`,
+      description: `${namesAtMost(names, TEXT_NAMES, 'other people')} ${one ? 'signs' : 'sign'} in to ${element.name} with no second factor; phishing ${one ? names[0] : 'one of them'} yields the whole cloud account.`,
       likelihood: rated('Medium', 'phishing and password reuse: some skill'),
       impact: rated('High', 'every resource in the cloud account'),
       evidence: [evidence(`${flowLabel(without[0], ctx)} signs in to the console`, without[0].at), missingControlEvidence(['mfa'], element)],
@@ -261,7 +280,7 @@ export const containerEscape: ModelRule = {
   title: 'Internet-facing and sensitive workloads share a container platform',
   description:
     'A container boundary (a shared cluster or host) runs both internet-facing application code and workloads handling restricted data: one container escape from the exposed workload reaches the sensitive ones.',
-  condition: 'a boundary of kind `container` directly holding at least one process running application code with exposure `internet` and at least one other element handling or storing restricted assets, without `sandboxing` on the boundary',
+  condition: 'a boundary of kind `container` directly holding at least one process running application code with exposure `internet` and at least one other element handling or storing restricted assets, without `sandboxing` on the boundary or on every such internet-facing process',
   mitigation: 'Run sensitive workloads on separate nodes or clusters (taints, node pools), sandbox untrusted workloads (gVisor, Kata), and keep the runtime and kernel patched.',
   action: { text: 'Isolate sensitive workloads from internet-facing ones in {targets}' },
   mitigatedBy: ['sandboxing'],
@@ -287,14 +306,21 @@ export const containerEscape: ModelRule = {
         out.push(mitigatedBy(['sandboxing'], where, 'workloads are sandboxed'));
         continue;
       }
+      // A sandboxed internet-facing workload does not escape: only the others open the way.
+      const open = exposed.filter((e) => !ctx.elementHas(e, 'sandboxing'));
+      if (open.length === 0) {
+        out.push(mitigatedBy(['sandboxing'], where, 'internet-facing workloads are sandboxed'));
+        continue;
+      }
       const data = sensitiveMembers.flatMap((e) => ctx.assetsOf(e.id).filter((a) => a.classification === 'restricted'));
+      const restrictedData = assetNames(data);
       out.push(threat({
         ...where,
-        title: `Container escape from ${exposed.map((e) => e.name).join(', ')} to ${sensitiveMembers.map((e) => e.name).join(', ')} in ${b.name}`,
-        description: `${b.name} runs internet-facing ${exposed.map((e) => e.name).join(', ')} next to ${sensitiveMembers.map((e) => e.name).join(', ')} (${assetNames(data)}); a container escape crosses that line.`,
+        title: `Container escape from ${open.map((e) => e.name).join(', ')} to ${sensitiveMembers.map((e) => e.name).join(', ')} in ${b.name}`,
+        description: `${b.name} runs internet-facing ${open.map((e) => e.name).join(', ')} next to ${sensitiveMembers.map((e) => e.name).join(', ')} (${restrictedData}); a container escape crosses that line.`,
         likelihood: rated('Low', 'a container escape needs a kernel or runtime flaw'),
-        impact: rated('High', `${assetNames(data)} is restricted`),
-        evidence: [evidence(`${b.name} is a container boundary`, b.at), evidence(`${exposed[0].name} is internet-facing`, exposed[0].at), evidence(`${sensitiveMembers[0].name} handles restricted data`, sensitiveMembers[0].at)],
+        impact: rated('High', `${restrictedData} ${isOrAre(data)} restricted`),
+        evidence: [evidence(`${b.name} is a container boundary`, b.at), evidence(`${open[0].name} is internet-facing`, open[0].at), evidence(`${sensitiveMembers[0].name} handles restricted data`, sensitiveMembers[0].at)],
         target: b.name,
       }));
     }

@@ -1,13 +1,14 @@
 // Data in transit: cleartext flows can be read (I) and modified (T) by anyone on the path.
-import type { Asset, Flow } from '../../model/types.js';
+import { PROTOCOLS } from '../../model/catalog.js';
+import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { type AssetProperty, assetImpact, rated } from '../risk.js';
-import type { ComponentKind, Stride } from '../types.js';
+import type { ComponentKind, RatedLevel, Stride } from '../types.js';
 import { assetNames, sensitive, USER_CREDENTIALS } from './facts.js';
 import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
 import {
-  evidence, flowComponent, flowLabel, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome,
-  TITLE_NAMES, unlessControlled,
+  evidence, flowComponent, flowIds, flowLabel, mitigatedBy, mitigatedOutcome, missingControlEvidence, namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome,
+  TITLE_NAMES,
 } from './helpers.js';
 import { flowEvidence, groupComponent, innermostShared, isSourceGroupKey, sourceGroupKey } from './service-identity.js';
 import type { ElementRule, EvidenceRef, FlowRule, ModelRule, Outcome } from './types.js';
@@ -24,6 +25,7 @@ interface CleartextGroup {
   titleTail: string;
   descriptionHead: string;
   overInternet: boolean;
+  likelihood: RatedLevel;
   /** The assets the flows carry, each once. */
   assets: Asset[];
   evidence: EvidenceRef[];
@@ -45,7 +47,9 @@ interface Cleartext {
 const TLS: string[] = ['tls'];
 const OVER_INTERNET = rated('High', 'the traffic crosses the internet: interception needs only public tools');
 const INSIDE = rated('Medium', 'needs a position on the internal network: some skill or access');
-const notEncrypted = (f: Flow) => `${f.protocol} is not encrypted`;
+/** Whether the catalogue knows the protocol as encrypted: a flow of it that is not was marked so by the model. */
+const encryptedProtocol = (protocol: string) => PROTOCOLS[protocol]?.encrypted === true;
+const notEncrypted = (f: Flow) => (encryptedProtocol(f.protocol) ? `${f.protocol} is marked not encrypted` : `${f.protocol} is not encrypted`);
 
 const cleartext: (ctx: AnalysisContext) => Cleartext = perModel(sortCleartext);
 
@@ -73,7 +77,7 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
     }
     let reason = reasonByProtocol.get(f.protocol);
     if (reason === undefined) {
-      reason = `${f.protocol} is encrypted in transit`;
+      reason = encryptedProtocol(f.protocol) ? `${f.protocol} is encrypted in transit` : `${f.protocol} is marked encrypted in transit`;
       reasonByProtocol.set(f.protocol, reason);
     }
     encrypted.push(f);
@@ -90,14 +94,14 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
     const sourceNames = new Set<string>();
     const protocolSet = new Set<string>();
     let inside = group.inBoundary;
-    let overInternet = false;
+    let crossing = 0;
     for (let i = 0; i < n; i++) {
       const k = positions[i];
       const f = all[k];
       flows[i] = f;
       flowIds[i] = f.id;
       if (commonAt[k] !== group.component) inside = false;
-      if (touchesAt[k] === 1) overInternet = true;
+      crossing += touchesAt[k];
       assets.addFlow(ctx, f);
       sourceNames.add(elements[graph.flowSource[k]]?.name ?? f.from);
       protocolSet.add(f.protocol);
@@ -112,8 +116,12 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
       componentKind: group.componentKind,
       flowIds,
       titleTail: `${n} cleartext flow${many ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${someSources})` : `from ${group.name}`}`,
-      descriptionHead: `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'use' : 'uses'} an unencrypted protocol (${protocols}); anyone on the network path can `,
-      overInternet,
+      descriptionHead: [...protocolSet].some(encryptedProtocol)
+        ? `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'are' : 'is'} not encrypted (${protocols}); anyone on the network path can `
+        : `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'use' : 'uses'} an unencrypted protocol (${protocols}); anyone on the network path can `,
+      overInternet: crossing > 0,
+      // A group of flows from one source can mix flows across the internet with internal ones: it says how many cross.
+      likelihood: crossing === 0 ? INSIDE : crossing === n ? OVER_INTERNET : rated('High', `${crossing} of ${n} flows ${crossing === 1 ? 'crosses' : 'cross'} the internet: interception needs only public tools`),
       assets: assets.list,
       evidence: flowEvidence(ctx, flows, notEncrypted),
       target: group.inBoundary ? `${someSources} (${group.name})` : group.name,
@@ -220,7 +228,7 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
         out[encrypted.length + i] = threatOutcome(g.component, g.componentKind, undefined, g.flowIds, {
           title: titleHead + g.titleTail,
           description: g.descriptionHead + descriptionTail,
-          likelihood: g.overInternet ? OVER_INTERNET : INSIDE,
+          likelihood: g.likelihood,
           impact: assetImpact(g.assets, property, g.overInternet ? fallbackInternet : fallbackInside),
           evidence: g.evidence,
           target: g.target,
@@ -257,7 +265,7 @@ export const missingHsts: ElementRule = {
   title: 'TLS can be stripped (no HSTS)',
   description:
     'Browsers reach a component over HTTPS and authenticate with cookies, but the component does not send Strict-Transport-Security: on a hostile network the first plain-HTTP request is intercepted and the session downgraded (SSL stripping).',
-  condition: 'an element receiving encrypted flows directly from a browser, where the browser\'s session reaches a component authenticating with `session-cookie` (the element itself or one behind edge components), without `hsts`',
+  condition: 'an element receiving encrypted flows directly from a browser, where the browser\'s session reaches a component authenticating with `session-cookie` (the element itself or one behind edge components), without `hsts` on the element, its boundary or every such flow, nor (behind edge components) on every component keeping the session',
   mitigation: 'Send Strict-Transport-Security with a long max-age and includeSubDomains, redirect HTTP to HTTPS, and submit the domain to the HSTS preload list.',
   action: { text: 'Send HSTS (and preload) from {targets}' },
   mitigatedBy: ['hsts'],
@@ -271,16 +279,28 @@ export const missingHsts: ElementRule = {
     if (i < 0 || browserHttpsTargetsAt(ctx)[i] === 0) return undefined;
     const browsers = browsersAt(ctx);
     const fromBrowsers = ctx.graph.inFlows(element.id).filter((f) => f.encrypted && browsers[ctx.graph.positionOf(f.from)] === 1);
-    if (!usesCookies(ctx, element.id, new Set())) return undefined;
-    return unlessControlled(ctx, { element, flows: fromBrowsers }, ['hsts'], 'browsers are pinned to HTTPS', (missing) => ({
+    const keepers = sessionKeepers(ctx, element.id, new Set(), []);
+    if (keepers.length === 0) return undefined;
+    const open = fromBrowsers.filter((f) => !f.controls.includes('hsts'));
+    if (open.length === 0 || ctx.elementHas(element, 'hsts')) {
+      return mitigatedOutcome(element.id, 'element', undefined, flowIds(fromBrowsers), HSTS, 'browsers are pinned to HTTPS');
+    }
+    // Behind edge components the header comes from the component answering, and the edges pass it on.
+    if (keepers[0] !== element && keepers.every((k) => ctx.elementHas(k, 'hsts'))) {
+      const names = keepers.map((k) => k.name).sort().join(', ');
+      return mitigatedOutcome(element.id, 'element', undefined, flowIds(fromBrowsers), HSTS, `browsers are pinned to HTTPS: hsts on ${names}`);
+    }
+    return threatOutcome(element.id, 'element', undefined, flowIds(open), {
       title: `SSL stripping against ${element.name} (no HSTS)`,
       description: `Browsers reach ${element.name} over HTTPS with session cookies, but nothing tells them to refuse plain HTTP; an attacker on the network can downgrade the first request and capture the session.`,
       likelihood: rated('Medium', 'needs a position on the victim\'s network (public Wi-Fi)'),
       impact: rated('Medium', 'one user\'s session: partial exposure'),
-      evidence: [evidence(`${flowLabel(fromBrowsers[0], ctx)} comes from a browser`, fromBrowsers[0].at), missing],
-    }));
+      evidence: [evidence(`${flowLabel(open[0], ctx)} comes from a browser`, open[0].at), missingControlEvidence(HSTS, element)],
+    });
   },
 };
+
+const HSTS: string[] = ['hsts'];
 
 /** Elements receiving an encrypted flow from a browser, by position: found in one pass over the flows. */
 const browserHttpsTargetsAt: (ctx: AnalysisContext) => Uint8Array = perModel(findBrowserHttpsTargets);
@@ -298,15 +318,15 @@ function findBrowserHttpsTargets(ctx: AnalysisContext): Uint8Array {
   return at;
 }
 
-/** The element, or something behind it along forwarded requests, keeps sessions in cookies. */
-function usesCookies(ctx: AnalysisContext, id: string, seen: Set<string>): boolean {
-  if (seen.has(id)) return false;
+/** The components keeping sessions in cookies that requests to `id` reach: the element itself, or those behind it along forwarded requests. */
+function sessionKeepers(ctx: AnalysisContext, id: string, seen: Set<string>, out: Element[]): Element[] {
+  if (seen.has(id)) return out;
   seen.add(id);
   const e = ctx.graph.elements.get(id);
-  if (!e) return false;
-  if (e.auth === 'session-cookie' || e.endpoints.some((ep) => ep.auth === 'session-cookie')) return true;
-  if (!['cdn', 'load-balancer', 'reverse-proxy', 'gateway'].includes(e.type ?? '')) return false;
-  return ctx.graph.outFlows(id).some((f) => usesCookies(ctx, f.to, seen));
+  if (!e) return out;
+  if (e.auth === 'session-cookie' || e.endpoints.some((ep) => ep.auth === 'session-cookie')) out.push(e);
+  else if (['cdn', 'load-balancer', 'reverse-proxy', 'gateway'].includes(e.type ?? '')) for (const f of ctx.graph.outFlows(id)) sessionKeepers(ctx, f.to, seen, out);
+  return out;
 }
 
 /**

@@ -7,8 +7,8 @@ import { changesState, perElement } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
 import { modelOutputReachesBrowsers } from './llm.js';
 import {
-  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, namesAtMost, runsAppCode, TEXT_NAMES,
-  unlessControlled,
+  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, namesAtMost, runsAppCode,
+  TEXT_NAMES, unlessControlled, withArticle,
 } from './helpers.js';
 import type { ElementRule, EndpointRule } from './types.js';
 
@@ -22,13 +22,28 @@ const RENDERS_HTML = new Set(['web-app', 'web-server', 'admin-panel']);
 const XSS_CONTROLS = ['output-encoding', 'content-security-policy'] as const;
 const isPage = (ep: Endpoint) => ep.kind === 'page';
 
+/**
+ * The controls from `anyOf` in place on each of the endpoints (each may declare its own), in `anyOf`
+ * order; undefined when there are no endpoints or one has none of them.
+ */
+function onEveryEndpoint(ctx: AnalysisContext, endpoints: readonly Endpoint[], anyOf: readonly string[]): string[] | undefined {
+  if (endpoints.length === 0) return undefined;
+  const present = new Set<string>();
+  for (const ep of endpoints) {
+    const here = anyOf.filter((c) => ctx.endpointHas(ep, c));
+    if (here.length === 0) return undefined;
+    for (const c of here) present.add(c);
+  }
+  return anyOf.filter((c) => present.has(c));
+}
+
 export const crossSiteScripting: ElementRule = {
   id: 'cross-site-scripting',
   stride: 'T',
   title: 'Cross-site scripting (XSS)',
   description:
     'A component renders HTML for browsers from data that users can influence, and declares neither context-aware output encoding nor a restrictive Content-Security-Policy: injected script runs in other users\' sessions.',
-  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, without `output-encoding` or `content-security-policy` (when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding)',
+  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, without `output-encoding` or `content-security-policy` on it, its boundary or every endpoint that renders pages (all of a page-rendering type\'s endpoints, else its `page` ones); when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding',
   mitigation: 'Encode all output for its context (templates with auto-escaping, no raw HTML sinks), sanitise rich text with an allow-list, and add a strict Content-Security-Policy.',
   action: { text: 'Encode output and add a Content-Security-Policy in {targets}' },
   mitigatedBy: XSS_CONTROLS,
@@ -42,23 +57,36 @@ export const crossSiteScripting: ElementRule = {
     const page = element.endpoints.find(isPage);
     if (!RENDERS_HTML.has(element.type ?? '') && page === undefined) return undefined;
     if (!browserReached(ctx, element)) return undefined;
+    const protectedBy = (present: string[]) => `output is protected by ${present.join(' and ')}`;
+    // Controls declared on the endpoints that render pages (all of a page-rendering type's, else its page ones).
+    const pages = RENDERS_HTML.has(element.type ?? '') ? element.endpoints : element.endpoints.filter(isPage);
+    const onPages = onEveryEndpoint(ctx, pages, XSS_CONTROLS);
+    if (onPages !== undefined && !XSS_CONTROLS.some((c) => ctx.elementHas(element, c))) {
+      return mitigatedBy(onPages, { component: element.id, componentKind: 'element' }, protectedBy(onPages));
+    }
     // Model output in the pages is the specific cause and its fix the same encoding: one finding, the LLM rule's.
     if (!XSS_CONTROLS.some((c) => ctx.elementHas(element, c)) && modelOutputReachesBrowsers(element, ctx)) return undefined;
     const exposure = ctx.exposure(element.id);
-    const protectedBy = (present: string[]) => `output is protected by ${present.join(' and ')}`;
+    const sessions = element.type === 'admin-panel' || signedIn(element);
+    // Where some pages are protected, the finding is about the others.
+    const open = pages.filter((ep) => !XSS_CONTROLS.some((c) => ctx.endpointHas(ep, c)));
+    const where = open.length < pages.length ? ` on ${open.map((ep) => ep.key).join(', ')}` : '';
     return unlessControlled(ctx, { element }, XSS_CONTROLS, protectedBy, (missing) => ({
       title: `Cross-site scripting in ${element.name}`,
-      description: `${element.name} renders pages for browsers and declares neither output encoding nor a Content-Security-Policy; injected script runs with the victim's session.`,
+      description: `${element.name} renders pages for browsers and declares neither output encoding nor a Content-Security-Policy${where}; injected script runs ${sessions ? 'with the victim\'s session' : 'in the victim\'s browser'}.`,
       likelihood: isExposed(exposure)
         ? internetLikelihood(exposure, 'reachable from the internet: scanners find injection points')
         : rated('Low', 'only browsers in trusted zones reach it: needs an insider'),
       impact: element.type === 'admin-panel'
         ? rated('High', 'script runs with an administrator\'s session')
-        : signedIn(element) || ctx.assetsOf(element.id).some((a) => a.kind === 'data' && a.confidentiality === 'high')
+        : sessions
           ? rated('Medium', 'other users\' sessions and data: partial exposure')
-          : rated('Low', 'no sessions or confidential data to steal: defacement and phishing'),
+          : ctx.assetsOf(element.id).some((a) => a.kind === 'data' && a.confidentiality === 'high')
+            ? rated('Medium', 'the confidential data it handles can be read: partial exposure')
+            : rated('Low', 'no sessions or confidential data to steal: defacement and phishing'),
       evidence: [
-        page ? evidence(`${page.key} serves pages`, page.at) : evidence(`${element.name} is a ${element.type}`, element.at),
+        // The page-rendering types: web-app, web-server, admin-panel.
+        page ? evidence(`${page.key} serves pages`, page.at) : evidence(`${element.name} is ${withArticle(element.type!)}`, element.at),
         missing,
       ],
     }));
@@ -74,7 +102,7 @@ export const crossSiteRequestForgery: ElementRule = {
   title: 'Cross-site request forgery (CSRF)',
   description:
     'Browsers send session cookies automatically: a component that authenticates by cookie and changes state on request, without anti-CSRF tokens or SameSite cookies, acts on requests forged by any page the victim visits.',
-  condition: 'a process authenticating callers with `session-cookie`, reached by browsers, with a state-changing endpoint (POST/PUT/PATCH/DELETE, or kind upload, admin, register, password-reset, login) or no endpoints declared, without `csrf-protection` or `secure-cookies` (SameSite)',
+  condition: 'a process authenticating callers with `session-cookie`, reached by browsers, with a state-changing endpoint (POST/PUT/PATCH/DELETE, or kind upload, admin, register, password-reset, login) or no endpoints declared, without `csrf-protection` or `secure-cookies` (SameSite) on it, its boundary or each such endpoint',
   mitigation: 'Use SameSite=Lax or Strict session cookies and anti-CSRF tokens (or require a custom header) on every state-changing request.',
   action: { text: 'Add CSRF tokens and SameSite cookies to {targets}' },
   mitigatedBy: CSRF_CONTROLS,
@@ -87,11 +115,17 @@ export const crossSiteRequestForgery: ElementRule = {
     if (!runsAppCode(element)) return undefined;
     if (element.auth !== 'session-cookie' && !element.endpoints.some(bySessionCookie)) return undefined;
     const cookieEndpoints = element.endpoints.filter(bySessionCookie);
-    const stateful = (element.endpoints.length ? cookieEndpoints : []).filter(changesState);
-    if (element.endpoints.length > 0 && stateful.length === 0) return undefined;
+    const changing = (element.endpoints.length ? cookieEndpoints : []).filter(changesState);
+    if (element.endpoints.length > 0 && changing.length === 0) return undefined;
     if (!browserReached(ctx, element)) return undefined;
-    const admin = stateful.some((ep) => ep.kind === 'admin');
     const refused = (present: string[]) => `forged cross-site requests are refused (${present.join(', ')})`;
+    // Each endpoint may declare its own protection: the finding is about those that do not.
+    const stateful = changing.filter((ep) => !CSRF_CONTROLS.some((c) => ctx.endpointHas(ep, c)));
+    const onEndpoints = onEveryEndpoint(ctx, changing, CSRF_CONTROLS);
+    if (onEndpoints !== undefined && !CSRF_CONTROLS.some((c) => ctx.elementHas(element, c))) {
+      return mitigatedBy(onEndpoints, { component: element.id, componentKind: 'element' }, refused(onEndpoints));
+    }
+    const admin = stateful.some((ep) => ep.kind === 'admin');
     return unlessControlled(ctx, { element }, CSRF_CONTROLS, refused, (missing) => ({
       title: `Cross-site request forgery against ${element.name}`,
       description: `${element.name} authenticates browsers by cookie and changes state${stateful.length ? ` on ${stateful.map((ep) => ep.key).join(', ')}` : ''} without anti-CSRF tokens or SameSite cookies; any page the user visits can act in their name.`,
@@ -157,16 +191,18 @@ function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
   return callers.length > 1 ? callers.sort((x, y) => x.id.localeCompare(y.id)) : callers;
 }
 
+const CORS_CONTROLS = ['cors-policy'] as const;
+
 export const corsMisconfiguration: ElementRule = {
   id: 'cors-misconfiguration',
   stride: 'I',
   title: 'Cross-origin reads of authenticated data (CORS)',
   description:
     'An API called from browsers on another origin (the pages come from a different component) must send CORS headers; without a strict allow-list, a reflected Origin with credentials lets any site read the user\'s data.',
-  condition: 'a process running application code (not a page-serving type) that authenticates callers, reached by browsers that load their pages from another component (a web-app, web-server or CDN that does not forward to it), without `cors-policy`',
+  condition: 'a process running application code (not a page-serving type) that authenticates callers, reached by browsers that load their pages from another component (a web-app, web-server or CDN that does not forward to it), without `cors-policy` on it, its boundary or every endpoint',
   mitigation: 'Allow-list exact origins (never reflect Origin, never `null`), send Access-Control-Allow-Credentials only to those, and keep cookies SameSite.',
   action: { text: 'Restrict CORS to an exact origin allow-list on {targets}' },
-  mitigatedBy: ['cors-policy'],
+  mitigatedBy: CORS_CONTROLS,
   references: ['CWE-942', 'CWE-346', 'CAPEC-111', 'OWASP ASVS V14.5'],
   rating: 'Likelihood Medium (the victim must visit a hostile page while signed in); impact from the confidentiality of what the API handles, Medium by default.',
   example: "elements:\n  visitor: { tech: browser }\n  site: { type: web-server }\n  api: { type: api, auth: jwt }\nflows:\n  - visitor -> site: https\n  - visitor -> api: https",
@@ -178,10 +214,13 @@ export const corsMisconfiguration: ElementRule = {
     if (!authenticated) return undefined;
     const callers = crossOriginCallers(ctx, element);
     if (callers.length === 0) return undefined;
+    const allowed = 'cross-origin access is allow-listed';
+    const onEndpoints = onEveryEndpoint(ctx, element.endpoints, CORS_CONTROLS);
+    if (onEndpoints !== undefined && !ctx.elementHas(element, 'cors-policy')) return mitigatedBy(onEndpoints, { component: element.id, componentKind: 'element' }, allowed);
     const confidential = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && a.confidentiality === 'high');
-    return unlessControlled(ctx, { element }, ['cors-policy'], 'cross-origin access is allow-listed', (missing) => ({
+    return unlessControlled(ctx, { element }, CORS_CONTROLS, allowed, (missing) => ({
       title: `Cross-origin reads from ${element.name}`,
-      description: `${namesAtMost(callers.map((c) => c.name), TEXT_NAMES, 'other callers')} call ${element.name} from pages served by another origin; without a strict CORS allow-list another site can read signed-in users' data.`,
+      description: `${namesAtMost(callers.map((c) => c.name), TEXT_NAMES, 'other callers')} ${new Set(callers.map((c) => c.name)).size === 1 ? 'calls' : 'call'} ${element.name} from pages served by another origin; without a strict CORS allow-list another site can read signed-in users' data.`,
       likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
       impact: confidential.length
         ? rated('High', `${confidential.map((a) => a.name).sort().join(', ')} can be read`)
