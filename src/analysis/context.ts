@@ -220,6 +220,8 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     pending.push(i);
   }
   const recompute = (i: number): number => {
+    // A public address of its own is a path into it with nothing in front.
+    if (nodes[i].exposed === true) return ownMask[i];
     let meet = -1; // no inbound path counted yet
     for (let j = inStart[i]; j < inStart[i + 1]; j++) {
       const k = inFlow[j];
@@ -295,7 +297,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
       reached = true;
       if (!f.controls.includes(control) && !guardedAt(s, bit)) return false;
     }
-    return reached || (perimeter[i] & bit) !== 0;
+    return reached ? !(e.exposed === true && !ep.callers) : (perimeter[i] & bit) !== 0;
   };
 
   const controlSource = (e: Element, control: string, ep?: Endpoint): ModelPath | undefined => {
@@ -399,6 +401,30 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     const i = indexOf(id);
     return i === undefined ? 'internal' : EXPOSURE_LEVELS[level[i]];
   };
+  /**
+   * Who reaches an endpoint through the flows that can reach it: a flow that names another endpoint of the
+   * element does not (a partner calling /export does not put /login on the internet). The element's own
+   * answer when no flow into it names an endpoint, or when it has a public address of its own.
+   */
+  const reachOf = (ep: Endpoint, element: Element): Exposure => {
+    const whole = exposure(element.id);
+    const i = indexOf(element.id);
+    if (whole === 'internal' || i === undefined || element.exposed === true) return whole;
+    const elsewhere = (k: number) => flows[k].endpoint !== undefined && flows[k].endpoint !== ep.id;
+    let named = false;
+    for (let j = inStart[i]; !named && j < inStart[i + 1]; j++) named = elsewhere(inFlow[j]);
+    if (!named) return whole;
+    let reached = false;
+    for (let j = inStart[i]; j < inStart[i + 1]; j++) {
+      const k = inFlow[j];
+      const s = src[k];
+      if (s === i || elsewhere(k)) continue;
+      // As the exposure search goes: straight from an untrusted zone, or forwarded by an edge the internet reaches.
+      if (zoneUntrusted[s] === 1 || (level[s] === INTERNET && isPassThrough(nodes[s]))) return 'internet';
+      if (level[s] !== 0) reached = true;
+    }
+    return reached ? 'indirect' : 'internal';
+  };
   // Every endpoint rule asks about the endpoint it is given, and the engine offers an endpoint to all its
   // rules in a row: the last answer is kept, as a restricted endpoint's answer takes a lookup per caller.
   let lastEndpoint: Endpoint | undefined;
@@ -407,7 +433,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     if (ep === lastEndpoint) return lastEndpointExposure;
     const callers = ep.callers;
     let answer: Exposure = 'internal';
-    if (!callers) answer = exposure(element.id);
+    if (!callers) answer = reachOf(ep, element);
     else if (callers.some(isUntrustedSource)) answer = 'internet';
     else if (callers.some((id) => exposure(id) !== 'internal')) answer = 'indirect';
     lastEndpoint = ep;

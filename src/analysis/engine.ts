@@ -179,6 +179,7 @@ export function runRules(
   });
   const suppressions: Suppression[] = [];
   const flowSets = new Map<RuleFinding, Set<string>>();
+  const evidenceSets = new Map<RuleFinding, Set<string>>();
   // A finding keeps its first outcome's flow and evidence lists until a second outcome merges into it.
   const owned = new Set<RuleFinding>();
 
@@ -264,7 +265,20 @@ export function runRules(
       seen?.add(f);
     }
     flattenFacts(o.evidence);
-    for (let i = 0; i < o.evidence.length; i++) existing.evidence.push(o.evidence[i]);
+    // The same fact at the same place is cited once (two flows to one store both lack its control); a set
+    // of keys beside a long list, as with flows.
+    const cited = existing.evidence;
+    let keys = evidenceSets.get(existing);
+    if (keys === undefined && cited.length + o.evidence.length > 16) {
+      keys = new Set(cited.map(evidenceKey));
+      evidenceSets.set(existing, keys);
+    }
+    for (let i = 0; i < o.evidence.length; i++) {
+      const e = o.evidence[i];
+      if (keys === undefined ? citedAlready(cited, e) : keys.has(evidenceKey(e))) continue;
+      cited.push(e);
+      keys?.add(evidenceKey(e));
+    }
     if (ratingRank(o.likelihood.level) > ratingRank(existing.likelihood.level)) existing.likelihood = kept(o.likelihood);
     if (ratingRank(o.impact.level) > ratingRank(existing.impact.level)) existing.impact = kept(o.impact);
   };
@@ -283,6 +297,21 @@ export function runRules(
   }
 
   return { findings, mitigations, suppressions };
+}
+
+const evidenceKey = (e: EvidenceRef): string => `${e.fact}\u0000${e.at.join('\u0000')}`;
+
+/** Whether the list cites this fact at this path already (paths compared by their segments). */
+function citedAlready(cited: readonly EvidenceRef[], e: EvidenceRef): boolean {
+  for (let i = 0; i < cited.length; i++) {
+    const c = cited[i];
+    if (c === e) return true;
+    if (c.fact !== e.fact || c.at.length !== e.at.length) continue;
+    let same = true;
+    for (let j = 0; same && j < c.at.length; j++) same = c.at[j] === e.at[j];
+    if (same) return true;
+  }
+  return false;
 }
 
 // The texts of findings are templates, ropes of a few pieces each (see model/flat.ts).

@@ -182,4 +182,27 @@ describe('findings', () => {
     const panel = analyzeText('threatmap: 1\nsystem: { name: Panel }\nelements:\n  staff: { type: admin, tech: browser }\n  backoffice: { type: admin-panel, endpoints: { /admin: { auth: session-cookie } } }\nflows:\n  - staff -> backoffice: https\n');
     assert.deepEqual(panel.threats.filter((t) => t.ruleId === 'exposed-admin-panel' || t.ruleId === 'exposed-admin-interface').map((t) => t.ruleId), ['exposed-admin-panel']);
   });
+
+  it('take an endpoint as reached only by the flows that can reach it: a partner calling /export does not put /login on the internet', () => {
+    const model = (endpoint: string) => analyzeText(`threatmap: 1\nsystem: { name: X }\nelements:\n  partner: { type: third-party }\n  web: { type: web-app }\n  api:\n    type: api\n    endpoints:\n      /export: { auth: api-key }\n      /login: { public: true }\nflows:\n  - partner -> api: { protocol: https, auth: api-key${endpoint} }\n  - web -> api: https\n`);
+    const onLogin = (r: ReturnType<typeof analyzeText>) => r.threats.filter((t) => t.endpoint === 'api:/login').map((t) => t.ruleId);
+    assert.deepEqual(onLogin(model(', endpoint: /export')), []);
+    assert.ok(onLogin(model('')).includes('credential-stuffing'), 'a call naming no endpoint reaches them all');
+  });
+
+  it('take a public address of its own as a path with nothing in front: a WAF at the gateway does not guard an exposed API', () => {
+    const waf = (exposed: string) => analyzeText(`threatmap: 1\nsystem: { name: X }\nassets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  gw: { type: gateway, controls: [waf] }\n  api: { type: api, handles: [pii]${exposed} }\nflows:\n  - visitor -> gw: https\n  - gw -> api: https\n`)
+      .threats.filter((t) => t.ruleId === 'missing-waf').map((t) => t.component);
+    assert.deepEqual(waf(''), []);
+    assert.deepEqual(waf(', exposed: true'), ['api']);
+  });
+
+  it('cite a fact at one place once when a finding merges several outcomes, and say "in front of it" only of controls that count from there', () => {
+    const [t] = analyzeText('threatmap: 1\nsystem: { name: X }\nassets:\n  cards: { classification: restricted }\nelements:\n  visitor: { tech: browser }\n  reports: { type: service }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - visitor -> reports: https\n  - reports -> db: { id: read, protocol: sql+tls, auth: password }\n  - reports -> db: { id: write, protocol: sql+tls, auth: password }\n')
+      .threats.filter((t) => t.ruleId === 'over-privileged-store-access');
+    assert.ok(t);
+    assert.deepEqual(t.evidence.map((e) => `${e.fact} @${e.line}`), [
+      'reports -> db logs in to db @11', 'db stores cards @8', 'no least-privilege on reports @7', 'reports -> db logs in to db @12',
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 // Small building blocks shared by rule families, so each rule reads as its facts and nothing else.
 import { CONTROLS } from '../../model/catalog.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
-import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
+import { type AnalysisContext, type Exposure, isPassThrough, PERIMETER_CONTROLS } from '../context.js';
 import { rated } from '../risk.js';
 import type { ComponentKind, RatedLevel } from '../types.js';
 import type { EvidenceRef, MitigatedOutcome, Outcome, ThreatOutcome } from './types.js';
@@ -48,12 +48,15 @@ export const withArticle = (word: string): string => `${/^[aeiou]/i.test(word) ?
 
 export const evidence = (fact: string, at: EvidenceRef['at']): EvidenceRef => ({ fact, at });
 
+const PERIMETER: ReadonlySet<string> = new Set(PERIMETER_CONTROLS);
+
 /** Evidence that a control is absent: points at where it would be declared. */
 export function missingControlEvidence(controls: readonly string[], element: Element, ep?: Endpoint): EvidenceRef {
   const where = ep ? `${ep.key} on ${element.name}` : element.name;
   // No cache of the joined lists: many are literals made per call, and a weak map of them costs the
-  // collector more than the join.
-  return evidence(`no ${controls.join(' or ')} on ${where} or in front of it`, ep ? ep.at : element.at);
+  // collector more than the join. Only perimeter controls count from in front (see context.ts).
+  const fromInFront = controls.some((c) => PERIMETER.has(c));
+  return evidence(`no ${controls.join(' or ')} on ${where}${fromInFront ? ' or in front of it' : ''}`, ep ? ep.at : element.at);
 }
 
 /**
