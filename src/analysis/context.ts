@@ -401,6 +401,10 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     const i = indexOf(id);
     return i === undefined ? 'internal' : EXPOSURE_LEVELS[level[i]];
   };
+  const forwardsInternet = (id: string): boolean => {
+    const i = indexOf(id);
+    return i !== undefined && level[i] === INTERNET && isPassThrough(nodes[i]);
+  };
   /**
    * Who reaches an endpoint through the flows that can reach it: a flow that names another endpoint of the
    * element does not (a partner calling /export does not put /login on the internet). The element's own
@@ -434,7 +438,8 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     const callers = ep.callers;
     let answer: Exposure = 'internal';
     if (!callers) answer = reachOf(ep, element);
-    else if (callers.some(isUntrustedSource)) answer = 'internet';
+    // A caller that is an edge the internet reaches (a gateway) forwards the internet's requests as they are.
+    else if (callers.some((id) => isUntrustedSource(id) || forwardsInternet(id))) answer = 'internet';
     else if (callers.some((id) => exposure(id) !== 'internal')) answer = 'indirect';
     lastEndpoint = ep;
     lastEndpointExposure = answer;

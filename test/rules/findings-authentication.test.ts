@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { privilegedUserPhishing } from '../../src/analysis/rules/human.js';
-import { analyzeText, runOnly, threatsOf } from './harness.js';
+import { runOnly, threatsOf } from './harness.js';
 
 const model = (body: string) => `threatmap: 1\nsystem: { name: Auth }\n${body}`;
 const PII = 'assets:\n  pii: { type: pii, classification: confidential }\n';

@@ -3,10 +3,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { cacheStampede } from '../../src/analysis/rules/availability.js';
-import { queueFlooding, unsignedEvents } from '../../src/analysis/rules/messaging.js';
+import { queueFlooding } from '../../src/analysis/rules/messaging.js';
 import { flatNetwork } from '../../src/analysis/rules/network.js';
 import type { Rule } from '../../src/analysis/rules/types.js';
-import { analyzeText, runOnly, threatsOf } from './harness.js';
+import { runOnly, threatsOf } from './harness.js';
 
 const head = 'threatmap: 1\nsystem: { name: X }\n';
 const reasonsOf = (text: string, rule: Rule) => runOnly(text, [rule]).mitigations.map((m) => `${m.controls.join(',')}: ${m.reason}`);

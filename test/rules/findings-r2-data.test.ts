@@ -17,13 +17,13 @@ describe('findings, second round (data at rest, repudiation, disclosure, supply 
     const both = threatsIn(people + ops + deploy, 'shared-account');
     assert.equal(both.length, 1);
     assert.equal(both[0].title, 'Accounts deploy-key, ops-root shared by 4 people');
-    assert.equal(both[0].description, 'carol, dave all use deploy-key; alice, bob all use ops-root; what each does cannot be tied to a person.');
+    assert.equal(both[0].description, 'carol, dave both use deploy-key; alice, bob both use ops-root; what each does cannot be tied to a person.');
     assert.equal(both[0].impact.level, 'High');
     // One shared account keeps its own words, and developers sharing one are not administrators.
     const [one] = threatsIn(people + deploy, 'shared-account');
     assert.ok(one);
     assert.equal(one.title, 'Account deploy-key shared by 2 people');
-    assert.equal(one.description, 'carol, dave all use deploy-key; what it does cannot be tied to a person.');
+    assert.equal(one.description, 'carol, dave both use deploy-key; what it does cannot be tied to a person.');
     assert.deepEqual(one.impact, { level: 'Medium', reason: 'actions cannot be attributed' });
   });
 
@@ -35,7 +35,7 @@ describe('findings, second round (data at rest, repudiation, disclosure, supply 
     assert.deepEqual(titles(model('', ', controls: [request-signing]')), ['Requests from carrier to api cannot be proven']);
     const [open] = threatsIn(model(''), 'unsigned-partner-requests');
     assert.ok(open);
-    assert.equal(open.title, 'Requests from supplier to api cannot be proven');
+    assert.equal(open.title, 'Requests from carrier, supplier to api cannot be proven');
     assert.deepEqual(open.flows, ['supplier->api', 'carrier->api']);
   });
 
@@ -129,7 +129,7 @@ describe('findings, second round (data at rest, repudiation, disclosure, supply 
     const [ships] = threatsIn(pipeline('  - ci -> registry: https\n'), 'pipeline-poisoning');
     assert.equal(ships?.description, 'ci deploys to registry and nothing requires a reviewed change on a protected branch.');
     const [holds] = threatsIn(pipeline(''), 'pipeline-over-privileged');
-    assert.equal(holds?.description, 'ci reaches vault with its own credentials (oidc); anything that runs in the pipeline can use them.');
+    assert.equal(holds?.description, 'ci reaches vault with short-lived federated credentials (oidc) not declared scoped to the deployment; anything that runs in the pipeline can use them while a job runs.');
   });
 
   it('speak of the one person who signs in without MFA by name, of several as "one of them" (cloud-console-without-mfa)', () => {

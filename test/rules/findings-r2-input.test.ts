@@ -178,12 +178,12 @@ describe('second-round findings on injection, browsers and request integrity', (
   const ccv = (role = '') => new Map(threatsIn(ccvModel(role), 'client-controlled-value').map((t) => [t.endpoint, t.description]));
 
   it('say that holders of a service credential, not any user, can edit the values (client-controlled-value)', () => {
-    assert.equal(ccv().get('api:POST /orders'), 'POST /orders on api takes Prices from the client; a caller holding the api-key credential can change them in transit with an intercepting proxy (e.g. pay less than the price).');
-    assert.ok(ccv().get('api:POST /profile')?.includes('; a user can change them'));
+    assert.equal(ccv().get('api:POST /orders'), 'POST /orders on api takes Prices from the client; a caller holding the api-key credential can change it in transit with an intercepting proxy (e.g. pay less than the price).');
+    assert.ok(ccv().get('api:POST /profile')?.includes('; a user can change it'));
   });
 
   it('give the price example only where prices or money are at stake (client-controlled-value)', () => {
-    assert.equal(ccv().get('api:POST /profile'), 'POST /profile on api takes Account role from the client; a user can change them in transit with an intercepting proxy.');
+    assert.equal(ccv().get('api:POST /profile'), 'POST /profile on api takes Account role from the client; a user can change it in transit with an intercepting proxy.');
     assert.ok(ccv(', type: financial').get('api:POST /profile')?.endsWith('with an intercepting proxy (e.g. pay less than the price).'));
   });
 

@@ -205,4 +205,18 @@ describe('findings', () => {
       'reports -> db logs in to db @11', 'db stores cards @8', 'no least-privilege on reports @7', 'reports -> db logs in to db @12',
     ]);
   });
+
+  it('count an endpoint whose callers are people or their browsers among the public paths a WAF must cover', () => {
+    const waf = (callers: string) => analyzeText(`threatmap: 1\nsystem: { name: X }\nassets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  partner: { type: third-party }\n  api:\n    type: api\n    handles: [pii]\n    endpoints:\n      /shop: { callers: [${callers}] }\n      /other: { controls: [waf] }\nflows:\n  - visitor -> api: https\n  - partner -> api: { protocol: https, auth: api-key }\n`)
+      .threats.filter((t) => t.ruleId === 'missing-waf').map((t) => t.component);
+    assert.deepEqual(waf('visitor'), ['api']);
+    assert.deepEqual(waf('partner'), [], 'a partner-only endpoint arrives its own way');
+  });
+
+  it('take an endpoint whose callers are an edge the internet reaches as reached from the internet', () => {
+    const search = (edge: string) => analyzeText(`threatmap: 1\nsystem: { name: X }\nelements:\n  visitor: { tech: browser }\n  gw: { type: ${edge} }\n  api:\n    type: api\n    endpoints:\n      /search: { public: true, callers: [gw] }\nflows:\n  - visitor -> gw: https\n  - gw -> api: https\n`)
+      .threats.find((t) => t.ruleId === 'no-rate-limiting');
+    assert.equal(search('gateway')?.likelihood.level, 'High', 'a gateway passes the internet\'s requests on as they are');
+    assert.equal(search('service')?.likelihood.level, 'Medium', 'application code in between: reached only through it');
+  });
 });

@@ -32,7 +32,7 @@ export const sessionHijacking: ElementRule = {
   title: 'Session hijacking',
   description:
     'A process that authenticates callers with session cookies and is reachable from an untrusted zone: a stolen or fixed session id lets an attacker act as the user.',
-  condition: 'a process whose callers authenticate with `session-cookie` (the element or one of its endpoints), reachable from an untrusted zone, without both `secure-cookies` and `session-management` (on the element, its boundary, or every endpoint that takes the cookie)',
+  condition: 'a process whose callers authenticate with `session-cookie` (the element, or one of its endpoints that an untrusted zone reaches), reachable from an untrusted zone, without both `secure-cookies` and `session-management` (on the element, its boundary, or every such endpoint that takes the cookie)',
   mitigation: 'Set cookies HttpOnly, Secure and SameSite; rotate the session id at login; expire and revoke sessions server-side.',
   action: { text: 'Harden session management (HttpOnly/Secure/SameSite cookies, rotation at login, expiry) on {targets}' },
   mitigatedBy: SESSION_CONTROLS,
@@ -42,9 +42,12 @@ export const sessionHijacking: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    const sessionEndpoints = element.endpoints.filter(bySessionCookie);
-    if (element.auth !== 'session-cookie' && sessionEndpoints.length === 0) return undefined;
+    const cookieEndpoints = element.endpoints.filter(bySessionCookie);
+    if (element.auth !== 'session-cookie' && cookieEndpoints.length === 0) return undefined;
     if (!isExposed(ctx.exposure(element.id))) return undefined;
+    // A back-office page only internal callers reach is not where an attacker from outside gets a session.
+    const sessionEndpoints = cookieEndpoints.filter((ep) => isExposed(endpointExposure(ep, element, ctx)));
+    if (cookieEndpoints.length > 0 && sessionEndpoints.length === 0) return undefined;
     // The cookie is hardened where it is issued and read: on the endpoints that take it, when the model has them.
     const present = sessionEndpoints.length
       ? SESSION_CONTROLS.filter((c) => sessionEndpoints.every((ep) => ctx.endpointHas(ep, c)))
@@ -332,7 +335,7 @@ export const missingTokenValidation: ElementRule = {
   title: 'Bearer tokens accepted without full validation',
   description:
     'A component accepts JWT bearer tokens from callers without declaring that it validates them (signature with a pinned algorithm, issuer, audience, expiry): forged tokens (`alg: none`, key confusion) or tokens minted for another service are accepted.',
-  condition: 'a process (application code or an edge gateway) whose callers authenticate with `jwt` (its own auth, an endpoint\'s, or an inbound flow\'s) and that is reachable from an untrusted zone, without `token-validation` (on the element or its boundary, or on every endpoint that takes the tokens)',
+  condition: 'a process (application code or an edge gateway) whose callers authenticate with `jwt` (its own auth, an endpoint\'s, or an inbound flow\'s) and that is reachable from an untrusted zone, without `token-validation` (on the element or its boundary, on every endpoint that takes the tokens, or on a gateway or other edge component that every untrusted path into it crosses, which rejects forged tokens before they arrive)',
   mitigation: 'Validate every token: signature with an allow-listed algorithm and pinned keys, issuer, audience, expiry and not-before; reject unsigned tokens.',
   action: { text: 'Validate JWT signature, issuer, audience and expiry on {targets}' },
   mitigatedBy: TOKEN_CONTROLS,
@@ -354,6 +357,10 @@ export const missingTokenValidation: ElementRule = {
     if (jwtEndpoints.length && jwtEndpoints.every((ep) => ctx.endpointHas(ep, 'token-validation'))) {
       return mitigatedBy([...TOKEN_CONTROLS], elementComponent(element), 'tokens are fully validated');
     }
+    const validators = validatedInFront(ctx, element, new Set());
+    if (validators?.size) {
+      return mitigatedBy([...TOKEN_CONTROLS], elementComponent(element), `tokens are validated by ${[...validators].sort().join(', ')} on every untrusted path`);
+    }
     return unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
       title: `JWTs accepted without full validation by ${element.name}`,
       description: `${element.name} authenticates callers by JWT and does not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
@@ -370,6 +377,32 @@ export const missingTokenValidation: ElementRule = {
     }));
   },
 };
+
+/**
+ * The edge components that validate tokens on every untrusted path into the element (undefined when one
+ * path arrives unchecked): a forged token from outside is rejected before it gets here. A public address
+ * of its own is a path with nothing in front, and a flow from application code relays that code's requests.
+ */
+function validatedInFront(ctx: AnalysisContext, element: Element, seen: Set<string>): Set<string> | undefined {
+  if (element.exposed === true) return undefined;
+  seen.add(element.id);
+  const validators = new Set<string>();
+  for (const f of ctx.graph.inFlows(element.id)) {
+    if (f.from === element.id || seen.has(f.from)) continue;
+    const src = ctx.graph.elements.get(f.from);
+    const edge = isPassThrough(src) && isExposed(ctx.exposure(f.from));
+    if (!edge && !ctx.isUntrustedSource(f.from)) continue;
+    if (!edge) return undefined;
+    if (ctx.elementHas(src!, 'token-validation')) {
+      validators.add(src!.name);
+      continue;
+    }
+    const behind = validatedInFront(ctx, src!, seen);
+    if (behind === undefined) return undefined;
+    for (const name of behind) validators.add(name);
+  }
+  return validators;
+}
 
 export const unauthenticatedStoreAccess: FlowRule = {
   id: 'unauthenticated-store-access',

@@ -2,7 +2,9 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
-import { assetNames, cached, inContainer, isData, isPerson, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS } from './facts.js';
+import {
+  assetNames, cached, inContainer, isData, isPerson, isUserAgent, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS,
+} from './facts.js';
 import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
   onlyReachableThrough, presentControls, pushTo, runsAppCode, threat, unlessControlled,
@@ -107,7 +109,7 @@ export const sharedCredentials: ModelRule = {
       out.push(threat({
         ...where,
         title: `Credential ${credential} shared by ${sources.length} services on ${targetNames.join(', ')}`,
-        description: `${names.join(', ')} all use credential ${credential} for ${targetNames.join(', ')}; compromising any one of them grants the access of all, and access cannot be revoked or audited per service.`,
+        description: `${names.join(', ')} ${names.length === 2 ? 'both' : 'all'} use credential ${credential} for ${targetNames.join(', ')}; compromising ${names.length === 2 ? 'either' : 'any one of them'} grants the access of ${names.length === 2 ? 'both' : 'all'}, and access cannot be revoked or audited per service.`,
         likelihood: rated('Medium', 'needs one of the services compromised first: some skill or access'),
         // The shared login reads and writes: the worse of disclosure and tampering.
         impact: ratingRank(integrity.level) > ratingRank(confidentiality.level) ? integrity : confidentiality,
@@ -248,7 +250,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   action: { text: 'Check object ownership on every request to {targets}' },
   mitigatedBy: OBJECT_CONTROLS,
   references: ['CWE-639', 'CWE-284', 'CAPEC-1', 'OWASP API1:2023', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium otherwise; impact from the confidentiality of the data (High for confidential data: every user\'s records).',
+  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices (needs their credential); impact from the confidentiality of the data (High for confidential data: every user\'s records).',
   example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [profile] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -263,24 +265,57 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     const changed = writes ? perUserConfidential(ctx, ep.accepts) : undefined;
     if (returned === undefined && changed === undefined) return undefined;
     const perUser = [...(returned ?? []), ...(changed ?? []).filter((a) => !returned?.includes(a))];
+    const callers = machineCallers(ep, element, ctx);
+    const clients = callers?.join(', ');
+    const one = callers?.length === 1;
     return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
-      title: `Other users' ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
-      description: `${ep.key} on ${element.name} ${objectAccess(returned, changed)} for the signed-in caller; without an ownership check, changing an id in the request reaches other users' records.`,
-      likelihood: internetLikelihood(
-        exposure,
-        'any user can change ids in requests with an intercepting proxy',
-        'needs access through other components',
-      ),
+      ...(clients === undefined
+        ? {
+          title: `Other users' ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
+          description: `${ep.key} on ${element.name} ${objectAccess(returned, changed)} for the signed-in caller; without an ownership check, changing an id in the request reaches other users' records.`,
+          likelihood: internetLikelihood(
+            exposure,
+            'any user can change ids in requests with an intercepting proxy',
+            'needs access through other components',
+          ),
+        }
+        : {
+          title: `Any user's ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
+          description: `${ep.key} on ${element.name} ${objectAccess(returned, changed)} for ${clients}, which ${one ? 'authenticates' : 'authenticate'} with ${ep.auth}; without an ownership check, changing an id in the request reaches any user's records.`,
+          likelihood: rated('Medium', `needs the credential of ${clients}: some access`),
+        }),
       impact: assetImpact(perUser, 'confidentiality', rated('High', 'every user\'s records')),
       evidence: [
         ...(returned ? [evidence(`${ep.key} returns ${assetNames(returned)}`, [...ep.at, 'returns'])] : []),
         ...(changed ? [evidence(`${ep.key} accepts ${assetNames(changed)} with ${writeMethods(ep)}`, [...ep.at, 'accepts'])] : []),
+        ...(clients === undefined ? [] : [evidence(`only ${clients} ${one ? 'calls' : 'call'} ${ep.key}`, ep.callers ? [...ep.at, 'callers'] : ep.at)]),
         missing,
       ],
       target: endpointTarget(ep, element),
     }));
   },
 };
+
+/**
+ * The names of the endpoint's callers when they are all partners or devices (external, neither people nor
+ * their browsers): no one can open an account and try ids, it takes their credential. Undefined when a
+ * person, a browser or one of our components (which may relay users' requests) calls it, or anyone can
+ * (a public address of the element's own, open to every caller).
+ */
+function machineCallers(ep: Endpoint, element: Element, ctx: AnalysisContext): string[] | undefined {
+  if (element.exposed === true && ep.callers === undefined) return undefined;
+  const ids = ep.callers ?? ctx.graph.inFlows(element.id)
+    .filter((f) => f.from !== element.id && (f.endpoint === undefined || f.endpoint === ep.id))
+    .map((f) => f.from);
+  if (ids.length === 0) return undefined;
+  const names = new Set<string>();
+  for (const id of ids) {
+    const caller = ctx.graph.elements.get(id);
+    if (caller === undefined || caller.kind !== 'external' || isPerson(caller) || isUserAgent(caller)) return undefined;
+    names.add(caller.name);
+  }
+  return [...names].sort();
+}
 
 /** What the endpoint does with the data, in the direction it flows: what it returns is read, what it accepts is changed. */
 function objectAccess(returned: Asset[] | undefined, changed: Asset[] | undefined): string {

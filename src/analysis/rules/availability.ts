@@ -1,6 +1,6 @@
 // Denial of service: exhausting what the system has, or letting one failure take down the rest.
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
+import type { AnalysisContext, Exposure } from '../context.js';
 import { rated } from '../risk.js';
 import { credentialStuffing } from './authentication.js';
 import { assetList, assetNames, isOrAre, isPerson, isUserAgent } from './facts.js';
@@ -45,7 +45,7 @@ export const noRateLimiting: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, RATE_CONTROLS, 'requests are rate-limited', (missing) => ({
       title: `No rate limiting on ${ep.key}`,
-      description: `${ep.key} on ${element.name} can be called ${ep.public ? 'by anyone' : 'by any account'} as fast as they like${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? `: expensive queries exhaust the service${queriesDatabase(ctx, element) ? ' and its database' : ''}` : ''}.`,
+      description: `${ep.key} on ${element.name} can be called ${callers(exposure, ep.public)}${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? `: expensive queries exhaust the service${queriesDatabase(ctx, element) ? ' and its database' : ''}` : ''}.`,
       likelihood: anonymousInternetLikelihood(exposure, ep.public, 'unauthenticated and reachable from the internet: a simple script suffices'),
       impact: rated('Medium', `${element.name} slows down or stops: downtime`),
       evidence: [
@@ -57,7 +57,11 @@ export const noRateLimiting: EndpointRule = {
   },
 };
 
-/** An endpoint's kind with its article: `an export`, `a search`. */
+/** Who calls an endpoint at will: anyone on the internet directly, or only as fast as the components in front forward. */
+const callers = (exposure: Exposure, anonymous: boolean) => {
+  const who = anonymous ? 'anyone' : 'any account';
+  return exposure === 'internet' ? `by ${who} as fast as they like` : `as fast as other components forward requests from ${who}`;
+};
 
 const RESILIENCE_CONTROLS = ['circuit-breaker', 'timeouts'] as const;
 
@@ -67,7 +71,7 @@ export const noCircuitBreaker: ModelRule = {
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
-  condition: 'synchronous flows between a process in an internal or restricted zone and another non-store element outside untrusted zones (a call into one, to a third party, is no-timeouts-external\'s finding), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
+  condition: 'synchronous flows between a process in an internal or restricted zone and another element outside untrusted zones that is not a store, person, browser or app (a call into one, to a third party, is no-timeouts-external\'s finding), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -85,8 +89,9 @@ export const noCircuitBreaker: ModelRule = {
       if (f.from === f.to || !f.synchronous) continue;
       const s = graph.flowSource[k];
       const t = graph.flowTarget[k];
-      // A call into an untrusted zone (a third party) is no-timeouts-external's finding, not a second one here.
-      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
+      // A call into an untrusted zone (a third party) is no-timeouts-external's finding, not a second one here;
+      // a response or push to a person or their browser is no call to a dependency.
+      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || isClient(elements[t]) || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
       calls.push(k);
     }
     // Whether a calling process has either control itself, asked once per caller (by position; 0 unknown, 1 no, 2 yes).
@@ -140,6 +145,8 @@ export const noCircuitBreaker: ModelRule = {
 };
 
 const RESILIENCE: string[] = [...RESILIENCE_CONTROLS];
+/** A person or the browser or app acting for one: what a service answers or pushes to, not a dependency it waits on. */
+const isClient = (e: Element | undefined) => isPerson(e) || isUserAgent(e);
 
 /** Sorts in place and drops repeats (two callers may share a name). */
 function distinctSorted(names: string[]): string[] {
@@ -248,13 +255,18 @@ export const singlePointOfFailure: ElementRule = {
     const dependents = [...new Set(ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id)
       .filter((f) => ctx.graph.elements.get(f.from)?.kind === 'process' || ctx.isUntrustedSource(f.from)).map((f) => f.from))];
     if (dependents.length === 0) return undefined;
-    const critical = ctx.exposure(element.id) === 'internet' || dependents.length >= 3;
+    // People, browsers and third parties calling in are no components of the system: they count as callers.
+    const components = dependents.filter((id) => ctx.graph.elements.get(id)?.kind !== 'external').length;
+    const outside = components < dependents.length;
+    const critical = ctx.exposure(element.id) === 'internet' || components >= 3;
+    const counted = components ? `${components} component${components > 1 ? 's' : ''}` : '';
+    const who = `${counted}${counted && outside ? ' and ' : ''}${outside ? 'callers from untrusted zones' : ''}`;
     return unlessControlled(ctx, { element }, SPOF_CONTROLS, 'capacity is redundant', () => ({
       title: `${element.name} is a single point of failure`,
-      description: `${element.name} runs as ${element.replicas === 0 ? 'no declared instance' : 'one instance'} and ${dependents.length} component${dependents.length > 1 ? 's depend' : ' depends'} on it; its failure stops them.`,
+      description: `${element.name} runs as ${element.replicas === 0 ? 'no declared instance' : 'one instance'} and ${who} ${components === 1 && !outside ? 'depends' : 'depend'} on it; its failure stops them.`,
       likelihood: rated('Low', 'needs a crash, a bad deploy or an outage: luck'),
       impact: critical
-        ? rated('High', ctx.exposure(element.id) === 'internet' ? 'the internet-facing path stops' : `${dependents.length} components stop`)
+        ? rated('High', ctx.exposure(element.id) === 'internet' ? 'the internet-facing path stops' : `${components} components stop`)
         : rated('Medium', 'its callers stop: downtime'),
       evidence: [evidence(`${element.name} has replicas: ${element.replicas}`, [...element.at, 'replicas'])],
     }));
@@ -338,7 +350,7 @@ export const noTimeoutsExternal: FlowRule = {
   title: 'Calls to third parties without timeouts',
   description:
     'A service makes synchronous calls to a third-party service without timeouts or a circuit breaker: when the provider slows down, every worker waits on it and the service stops answering.',
-  condition: 'a synchronous flow from a process to an element in an untrusted zone other than a person, browser or app (a third party), where neither the flow nor the calling process has `timeouts` or `circuit-breaker`',
+  condition: 'a synchronous flow from a process to an element in an untrusted zone other than a person, browser, app or device (a third party), where neither the flow nor the calling process has `timeouts` or `circuit-breaker`',
   mitigation: 'Set connect and read timeouts on every outbound call, add a circuit breaker with a fallback, and queue non-urgent calls.',
   action: { text: 'Add timeouts and a circuit breaker to third-party calls from {targets}' },
   mitigatedBy: EXTERNAL_CALL_CONTROLS,
@@ -352,9 +364,9 @@ export const noTimeoutsExternal: FlowRule = {
     const source = ctx.graph.elements.get(flow.from);
     if (source?.kind !== 'process') return undefined;
     if (ctx.graph.trustRankOf(flow.to) !== 0 || ctx.graph.trustRankOf(flow.from) === 0) return undefined;
-    // A response or push to a browser, an app or a person is no call to a provider that can stall it.
+    // A response or push to a browser, an app, a device or a person is no call to a provider that can stall it.
     const target = ctx.graph.elements.get(flow.to);
-    if (isPerson(target) || isUserAgent(target)) return undefined;
+    if (isClient(target) || target?.type === 'device') return undefined;
     const present = [...new Set([...presentControls(ctx, EXTERNAL_CALL_CONTROLS, source), ...EXTERNAL_CALL_CONTROLS.filter((c) => flow.controls.includes(c))])];
     if (present.length) return mitigatedBy(present, flowComponent(flow), 'the call is bounded in time');
     return threat({

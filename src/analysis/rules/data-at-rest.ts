@@ -180,20 +180,29 @@ export const sensitiveDataInLogs: ElementRule = {
   },
 };
 
+/** The flows into a store, by the element writing them. */
+function writesInto(ctx: AnalysisContext, store: Element): Map<Element, Flow[]> {
+  const byWriter = new Map<Element, Flow[]>();
+  for (const f of ctx.graph.inFlows(store.id)) {
+    const w = ctx.graph.elements.get(f.from);
+    if (w !== undefined && w.id !== store.id) pushTo(byWriter, w, f);
+  }
+  return byWriter;
+}
+
+/** A writer does what a control says to what it writes: it declares the control, or each of its writes does. */
+const declaredByWriter = (ctx: AnalysisContext, w: Element, writes: readonly Flow[], control: string): boolean =>
+  ctx.elementHas(w, control) || writes.every((f) => f.controls.includes(control));
+
 /**
  * The logged assets no writer masks, and the writers that leave them unmasked. An asset is a writer's
  * concern when the writer handles it; one that only the store declares may come from any writer. A writer
  * masks when it declares so, or when each of its writes to the store does.
  */
 function unmaskedWriters(ctx: AnalysisContext, store: Element, logged: readonly Asset[]): { unmasked: Asset[]; writers: Element[] } {
-  const writes = new Map<Element, Flow[]>();
-  for (const f of ctx.graph.inFlows(store.id)) {
-    const w = ctx.graph.elements.get(f.from);
-    if (w !== undefined && w.id !== store.id) pushTo(writes, w, f);
-  }
+  const writes = writesInto(ctx, store);
   const writers = [...writes.keys()];
-  const masks = (w: Element) =>
-    ctx.elementHas(w, 'log-sanitization') || writes.get(w)!.every((f) => f.controls.includes('log-sanitization'));
+  const masks = (w: Element) => declaredByWriter(ctx, w, writes.get(w)!, 'log-sanitization');
   const unmasked: Asset[] = [];
   const open = new Set<Element>();
   for (const a of logged) {
@@ -213,7 +222,7 @@ export const unhashedPasswords: ElementRule = {
   title: 'Passwords not stored with a slow hash',
   description:
     'A store keeps credentials without declaring a slow, salted password hash: one database leak (injection, backup, insider) reveals every password, and users reuse them elsewhere.',
-  condition: 'a store that stores an asset of type `credentials`, without `password-hashing`',
+  condition: 'a store that stores an asset of type `credentials`, without `password-hashing` on the store or on every writer of the credentials (an element with a flow into the store that handles such an asset; every writer when none does), declared on the writer or on each of its flows into the store',
   mitigation: 'Store passwords only as argon2id, scrypt or bcrypt hashes with per-user salts (and a pepper in a vault); rehash on login when parameters change.',
   action: { text: 'Hash stored passwords with argon2id or bcrypt in {targets}' },
   mitigatedBy: ['password-hashing'],
@@ -228,21 +237,47 @@ export const unhashedPasswords: ElementRule = {
     // A read may be drawn either way: the reader's query into the store, or the rows it sends back.
     const readers = [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)]
       .filter((f) => f.from !== f.to && isExposed(ctx.exposure(f.from === element.id ? f.to : f.from)));
-    return unlessControlled(ctx, { element }, ['password-hashing'], 'passwords are stored as slow hashes', (missing) => ({
+    const hashed = 'passwords are stored as slow hashes';
+    const own = presentControls(ctx, ['password-hashing'], element);
+    if (own.length) return mitigatedBy(own, elementComponent(element), hashed);
+    const { writes, unhashed } = passwordWriters(ctx, element, creds);
+    if (writes.length > 0 && unhashed.length === 0) return mitigatedBy(['password-hashing'], { ...elementComponent(element), flows: flowIds(writes) }, hashed);
+    const names = unhashed.map((w) => w.name).sort();
+    return threat({
+      ...elementComponent(element),
       title: `${assetNames(creds)} stored without a slow hash in ${element.name}`,
       description: `${element.name} stores ${assetNames(creds)} and the model does not say they are hashed with argon2, scrypt or bcrypt; a leak of the store reveals every password.`,
       likelihood: readers.length
         ? rated('Medium', 'components reachable from untrusted zones read the store: one flaw leaks it')
         : rated('Low', 'needs insider access to the store'),
       impact: rated('High', 'every account, and accounts elsewhere where passwords are reused'),
-      evidence: [evidence(`${element.name} stores ${assetNames(creds)}`, [...element.at, 'stores']), missing],
-    }));
+      evidence: [
+        evidence(`${element.name} stores ${assetNames(creds)}`, [...element.at, 'stores']),
+        names.length
+          ? evidence(`no password-hashing on ${element.name} or on ${namesAtMost(names, TEXT_NAMES, 'other writers')}`, element.at)
+          : missingControlEvidence(['password-hashing'], element),
+      ],
+    });
   },
 };
 
 /**
+ * The flows writing the credentials into a store, and the writers among them that do not hash. The
+ * application hashes before it writes: a writer that handles the credentials hashes when it declares so,
+ * or when each of its writes to the store does; when no writer handles them, any writer may be the one.
+ */
+function passwordWriters(ctx: AnalysisContext, store: Element, creds: readonly Asset[]): { writes: Flow[]; unhashed: Element[] } {
+  const byWriter = writesInto(ctx, store);
+  const all = [...byWriter.keys()];
+  const carriers = all.filter((w) => ctx.assetsOf(w.id).some((a) => creds.includes(a)));
+  const writers = carriers.length ? carriers : all;
+  const hashes = (w: Element) => declaredByWriter(ctx, w, byWriter.get(w)!, 'password-hashing');
+  return { writes: writers.flatMap((w) => byWriter.get(w)!), unhashed: writers.filter((w) => !hashes(w)) };
+}
+
+/**
  * Per element (by position): its outbound flows authenticated by a secret it must keep somewhere (not an
- * identity the platform provides), and whether it calls a secrets vault. One pass over the flows.
+ * identity the platform provides), and whether it exchanges a flow with a secrets vault. One pass over the flows.
  */
 function secretsUse(ctx: AnalysisContext): { secretFlows: (Flow[] | undefined)[]; vault: Uint8Array } {
   const { graph } = ctx;
@@ -255,7 +290,9 @@ function secretsUse(ctx: AnalysisContext): { secretFlows: (Flow[] | undefined)[]
     const t = graph.flowTarget[k];
     const f = flows[k];
     if (s !== t && STATIC_SECRET_AUTH.has(f.auth)) (secretFlows[s] ??= []).push(f);
+    // A vault may be drawn either way: the service fetching its secrets, or the vault (its agent) pushing them.
     if (t >= 0 && elements[t].type === 'secrets-vault') vault[s] = 1;
+    if (t >= 0 && elements[s].type === 'secrets-vault') vault[t] = 1;
   }
   return { secretFlows, vault };
 }
@@ -268,7 +305,7 @@ export const secretsInConfig: ModelRule = {
   title: 'Service secrets kept in configuration or images',
   description:
     'Services authenticate to databases and APIs with static secrets (passwords, API keys) and nothing says where those live: secrets in config files, environment variables, images and repositories leak through source control, image registries, crash dumps and CI logs.',
-  condition: 'processes running application code (not CI/CD, which `secrets-in-ci-cd` covers) with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management` and without a flow to a `secrets-vault`; one finding for all of them (the fix is a platform decision)',
+  condition: 'processes running application code (not CI/CD, which `secrets-in-ci-cd` covers) with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management` and without a flow to or from a `secrets-vault`; one finding for all of them (the fix is a platform decision)',
   mitigation: 'Fetch secrets at runtime from a secrets manager with per-service identities, never bake them into images or repositories, rotate them, and scan repositories and images for leaks.',
   action: { text: 'Move service secrets into a secrets manager for {targets}' },
   mitigatedBy: ['secrets-management'],

@@ -1,12 +1,15 @@
 // Information disclosure from the application and its stores.
-import type { Asset, Endpoint } from '../../model/types.js';
+import type { Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
-  elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
-  mitigatedBy, runsAppCode, unlessControlled, withArticle,
+  elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, isExposed,
+  mitigatedBy, namesAtMost, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled, withArticle,
 } from './helpers.js';
-import { assetList, assetNames, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, restricted } from './facts.js';
+import {
+  assetList, assetNames, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, restricted,
+} from './facts.js';
+import { openFlowsInto } from './family-shared.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
 export const verboseErrors: ElementRule = {
@@ -93,7 +96,7 @@ export const unencryptedStore: ElementRule = {
   title: 'Sensitive data stored unencrypted',
   description:
     'A data store that holds confidential data without encryption at rest: disks, snapshots and backups expose it to whoever obtains them.',
-  condition: 'a store (other than backups and logs, which have their own rules) that stores data of high confidentiality, without `encryption-at-rest`',
+  condition: 'a store (other than backups and logs, which have their own rules, and secrets vaults, which encrypt what they keep by design) that stores data of high confidentiality, without `encryption-at-rest`',
   mitigation: 'Encrypt the store at rest with keys in a KMS, encrypt its backups, and restrict who can read snapshots.',
   action: { text: 'Encrypt data at rest in {targets}' },
   mitigatedBy: ['encryption-at-rest'],
@@ -103,7 +106,7 @@ export const unencryptedStore: ElementRule = {
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
-    if (element.type === 'backups' || element.type === 'logs') return undefined;
+    if (element.type === 'backups' || element.type === 'logs' || element.type === 'secrets-vault') return undefined;
     const confidential = assetList(ctx, element.stores).filter((a) => isData(a) && a.confidentiality === 'high');
     if (confidential.length === 0) return undefined;
     const names = assetNames(confidential);
@@ -207,7 +210,7 @@ export const apiKeyInClient: FlowRule = {
   title: 'API key shipped in a client application',
   description:
     'A browser or mobile app authenticates to a service with an API key: the key is in the client\'s code, so every user (and every attacker) has it.',
-  condition: 'a flow with auth `api-key` whose source is a user agent (type `user-agent`, or the `browser` or `mobile` trait), into a target without `least-privilege` (a publishable key scoped to harmless operations) on the target, on the flow or on the endpoint the flow names',
+  condition: 'a flow with auth `api-key` whose source is a user agent (type `user-agent`, or the `browser` or `mobile` trait), into a target without `least-privilege` (a publishable key scoped to harmless operations) on the target, on the flow or on the endpoint the flow names; one finding per target, naming every client',
   mitigation: 'Authenticate users, not the app: use per-user tokens (OAuth 2 with PKCE); if a key must ship, make it publishable, scoped to harmless operations and rate-limited.',
   action: { text: 'Replace client-embedded API keys with per-user tokens for {targets}' },
   mitigatedBy: ['least-privilege'],
@@ -217,24 +220,39 @@ export const apiKeyInClient: FlowRule = {
   appliesTo: 'flow',
   gate: { auth: ['api-key'] },
   check(flow, ctx) {
-    if (flow.auth !== 'api-key') return undefined;
-    const src = ctx.graph.elements.get(flow.from);
-    const target = ctx.graph.elements.get(flow.to);
-    if (!isUserAgent(src) || !target) return undefined;
+    if (!clientKeyFlow(ctx, flow)) return undefined;
+    const target = ctx.graph.elements.get(flow.to)!;
+    const where = { ...elementComponent(target), flows: [flow.id] };
     const scoped = 'the embedded key is scoped to harmless operations';
-    // The key's scope can be declared where it is used: on the call, or on the endpoint it calls.
-    const ep = endpointOfFlow(ctx, flow);
-    if (flow.controls.includes('least-privilege') || (ep !== undefined && ctx.endpointHas(ep, 'least-privilege'))) {
-      return mitigatedBy(['least-privilege'], { ...elementComponent(target), flows: [flow.id] }, scoped);
-    }
+    const present = presentControls(ctx, ['least-privilege'], target);
+    if (present.length || keyScopedAtCall(ctx, flow)) return mitigatedBy(['least-privilege'], where, scoped);
+    const open = openFlowsInto(ctx, 'api-key-in-client', target.id, (f) => clientKeyFlow(ctx, f) && !keyScopedAtCall(ctx, f));
+    if (open[0].id !== flow.id) return undefined;
+    const clients = [...new Set(open.map((f) => ctx.graph.elements.get(f.from)!.name))].sort();
+    const labels = [...new Set(open.map((f) => flowLabel(f, ctx)))].sort();
     const data = restricted(ctx.assetsOf(target.id));
-    return unlessControlled(ctx, { element: target, flows: [flow] }, ['least-privilege'], scoped, () => ({
-      title: `API key for ${target.name} embedded in ${src!.name}`,
-      description: `${flowLabel(flow, ctx)} authenticates with an API key, which ships inside the client; anyone can extract it and call ${target.name} directly.`,
+    return threat({
+      ...where,
+      flows: flowIds(open),
+      title: `API key for ${target.name} embedded in ${namesAtMost(clients, TITLE_NAMES, 'other clients')}`,
+      description: labels.length === 1
+        ? `${labels[0]} authenticates with an API key, which ships inside the client; anyone can extract it and call ${target.name} directly.`
+        : `${namesAtMost(labels, TEXT_NAMES, 'other flows')} authenticate with API keys, which ship inside the clients; anyone can extract them and call ${target.name} directly.`,
       likelihood: rated('High', 'keys are extracted from apps and pages with public tools'),
       impact: data.length ? rated('High', `${target.name} handles ${assetNames(data)}`) : rated('Medium', 'whatever the key allows'),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth api-key`, flow.at)],
+      evidence: open.map((f) => evidence(`${flowLabel(f, ctx)} uses auth api-key`, f.at)),
       target: target.name,
-    }));
+    });
   },
 };
+
+/** A flow from a user agent authenticating with an API key: the key ships in the client. */
+const clientKeyFlow = (ctx: AnalysisContext, f: Flow): boolean =>
+  f.auth === 'api-key' && isUserAgent(ctx.graph.elements.get(f.from)) && ctx.graph.elements.has(f.to);
+
+/** The key's scope can be declared where it is used: on the call, or on the endpoint it calls. */
+function keyScopedAtCall(ctx: AnalysisContext, f: Flow): boolean {
+  const ep = endpointOfFlow(ctx, f);
+  return f.controls.includes('least-privilege') || (ep !== undefined && ctx.endpointHas(ep, 'least-privilege'));
+}
+

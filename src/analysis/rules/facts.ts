@@ -260,14 +260,16 @@ export const endpointOfFlow = (ctx: AnalysisContext, f: Flow): Endpoint | undefi
 
 /**
  * Whether a control is in place on the paths the public uses: for an element with endpoints, every
- * endpoint open to any caller (partner-only endpoints with `callers` arrive their own way); otherwise
- * the element itself.
+ * endpoint open to any caller or to people and their browsers (endpoints whose `callers` are partners'
+ * or services' arrive their own way); otherwise the element itself.
  */
+const publicCaller = (e: Element | undefined): boolean => isPerson(e) || isUserAgent(e);
+
 export function publicPathsHave(ctx: AnalysisContext, e: Element, control: string): boolean {
   let open = 0;
   for (let i = 0; i < e.endpoints.length; i++) {
     const ep = e.endpoints[i];
-    if (ep.callers) continue;
+    if (ep.callers && !ep.callers.some((id) => publicCaller(ctx.graph.elements.get(id)))) continue;
     open++;
     if (!ctx.endpointHas(ep, control)) return false;
   }

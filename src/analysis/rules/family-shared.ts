@@ -3,7 +3,7 @@
 // or a list. Only these families use them (facts.ts holds the facts all rules share).
 import type { Asset, Element, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
-import { isBrowser } from './facts.js';
+import { isBrowser, perElement } from './facts.js';
 
 let slots = 0;
 /**
@@ -181,6 +181,21 @@ export function targetsOfKind(ctx: AnalysisContext, kind: TargetKind, e: Element
 
 /** The element a flow of `targetsOfKind` reaches. */
 export const targetOf = (ctx: AnalysisContext, f: Flow): Element => ctx.graph.elements.get(f.to)!;
+
+/**
+ * The flows into a target that a flow rule reports (`open`), in model order, found once per target and rule:
+ * such a rule makes one finding per target at the first of them, naming them all (findings made per flow
+ * would be merged by the engine under the first one's words).
+ */
+export function openFlowsInto(ctx: AnalysisContext, ruleId: string, target: string, open: (f: Flow) => boolean): readonly Flow[] {
+  const table = perElement<readonly Flow[]>(ctx, `open-flows:${ruleId}`);
+  let flows = table.get(target);
+  if (flows === undefined) {
+    flows = ctx.graph.inFlows(target).filter(open);
+    table.set(target, flows);
+  }
+  return flows;
+}
 
 /** The names of the flows' targets, each once, in order: several flows often reach one target. */
 export const targetNames = (ctx: AnalysisContext, flows: readonly Flow[]): string =>

@@ -1,12 +1,13 @@
 // The human surface: people with privileged access are phished, talked into things, or misuse what they
 // can reach. Each rule needs a person in the model (an external element of a people type) and a flow.
-import type { Endpoint, Flow } from '../../model/types.js';
+import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
+import { mfaOnEveryFlow } from './authorization.js';
 import { assetNames, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
 import {
-  elementComponent, evidence, flowLabel, missingControlEvidence, mitigatedBy, namesAtMost, TEXT_NAMES, threat,
-  TITLE_NAMES,
+  elementComponent, evidence, flowLabel, inUntrustedZone, missingControlEvidence, mitigatedBy, namesAtMost, TEXT_NAMES,
+  threat, TITLE_NAMES,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
@@ -14,14 +15,26 @@ const isAdmin = (ep: Endpoint) => ep.kind === 'admin';
 /** Keys that never leave the person's device, so a phishing page cannot capture them, by how a finding names them. */
 const UNPHISHABLE: ReadonlyMap<string, string> = new Map([['mtls', 'a client certificate'], ['ssh-key', 'an SSH key']]);
 
+/** The endpoints staff sign in to that are this rule's: admin endpoints are the admin rules', and public ones take no sign-in. */
+const staffSignIns = (target: Element) => target.endpoints.filter((e) => !isAdmin(e) && !e.public);
+
 /** MFA where the person signs in: the endpoint the flow names, else every endpoint of the target they sign in to, else the target. */
 function signInHasMfa(ctx: AnalysisContext, f: Flow): boolean {
   const ep = endpointOfFlow(ctx, f);
   if (ep) return ctx.endpointHas(ep, 'mfa');
   const target = ctx.graph.elements.get(f.to)!;
-  // Admin endpoints are the admin rules' (see the access filter), and public ones take no sign-in.
-  const signIns = target.endpoints.filter((e) => !isAdmin(e) && !e.public);
-  return signIns.length ? signIns.every((e) => ctx.endpointHas(e, 'mfa')) : ctx.elementHas(target, 'mfa');
+  return target.endpoints.length ? staffSignIns(target).every((e) => ctx.endpointHas(e, 'mfa')) : ctx.elementHas(target, 'mfa');
+}
+
+/**
+ * What a phished credential opens through the flow: its target, or the target's sign-ins without MFA when the
+ * flow names no endpoint and also reaches admin endpoints without MFA (which the admin rules report).
+ */
+function phishedAccess(ctx: AnalysisContext, f: Flow): string {
+  const target = ctx.graph.elements.get(f.to)!;
+  const adminOpen = target.endpoints.some((e) => isAdmin(e) && !ctx.endpointHas(e, 'mfa') && !mfaOnEveryFlow(e, target, ctx));
+  if (f.endpoint !== undefined || !adminOpen) return target.name;
+  return `${staffSignIns(target).filter((e) => !ctx.endpointHas(e, 'mfa')).map((e) => e.key).join(', ')} on ${target.name}`;
 }
 
 export const privilegedUserPhishing: ElementRule = {
@@ -30,7 +43,7 @@ export const privilegedUserPhishing: ElementRule = {
   title: 'Privileged staff can be phished',
   description:
     'Administrators, developers and support staff reach internal systems with no second factor: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
-  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than flows to admin endpoints, named by the flow or the only endpoints of its target, which `exposed-admin-interface` and `admin-without-mfa` cover), where the flow does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target, else the target or its boundary)',
+  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than flows to admin endpoints, named by the flow or the only endpoints of its target that take a sign-in, which `exposed-admin-interface` and `admin-without-mfa` cover, and flows to public endpoints, which take no credential; a flow naming no endpoint to a target that also has admin endpoints without MFA concerns only its other endpoints), where the flow does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target, else the target or its boundary)',
   mitigation: 'Require phishing-resistant MFA (FIDO2/WebAuthn) for staff on every system, train them, and alert on unusual sign-ins.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
   mitigatedBy: ['mfa', 'mtls'],
@@ -45,8 +58,8 @@ export const privilegedUserPhishing: ElementRule = {
       const target = ctx.graph.elements.get(f.to);
       if (!target || target.kind !== 'process' || target.type === 'cloud-console') return false;
       const ep = endpointOfFlow(ctx, f);
-      // A flow naming no endpoint reaches all of its target's: when those are all admin endpoints, the admin rules own it.
-      return ep ? ep.kind !== 'admin' : !(target.endpoints.length > 0 && target.endpoints.every(isAdmin));
+      // A flow naming no endpoint reaches all of its target's: when none but admin ones takes a sign-in, the admin rules own it.
+      return ep ? !isAdmin(ep) && !ep.public : target.endpoints.length === 0 || staffSignIns(target).length > 0;
     });
     if (access.length === 0) return undefined;
     const hasMfa = (f: Flow) => f.controls.includes('mfa') || signInHasMfa(ctx, f);
@@ -58,7 +71,7 @@ export const privilegedUserPhishing: ElementRule = {
       const ways = [...(mfa ? ['MFA'] : []), ...keys.map((k) => UNPHISHABLE.get(k)!)];
       return mitigatedBy([...(mfa ? ['mfa'] : []), ...keys], where, `staff sign in with ${ways.join(' or ')}`);
     }
-    const targets = [...new Set(unprotected.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
+    const targets = [...new Set(unprotected.map((f) => phishedAccess(ctx, f)))].sort();
     return threat({
       ...elementComponent(person),
       flows: unprotected.map((f) => f.id),
@@ -115,13 +128,17 @@ export const supportSocialEngineering: ElementRule = {
 
 const INSIDER_CONTROLS = ['audit-logging', 'least-privilege', 'data-masking'] as const;
 
+/** Staff, or any person outside an untrusted zone: a customer is no insider (a store they reach from the internet is exposed-data-store's). */
+const isInsider = (person: Element, ctx: AnalysisContext): boolean =>
+  isPrivilegedPerson(person) || (isPerson(person) && !inUntrustedZone(ctx, person.id));
+
 export const insiderDataAccess: ElementRule = {
   id: 'insider-data-access',
   stride: 'I',
   title: 'Insiders can read sensitive data directly',
   description:
     'People connect straight to a data store holding sensitive data, bypassing the application\'s checks: a malicious or compromised insider copies it in bulk and nothing records it.',
-  condition: 'a person (external element of a people type) with a flow directly into a store holding sensitive assets, where neither the store (or its boundary) nor the flow has any of `audit-logging`, `least-privilege`, `data-masking`',
+  condition: 'an insider (a person of type admin, developer or support-staff, or any person outside an untrusted zone; a `user` in one is a customer, whose direct connection is `exposed-data-store`\'s) with a flow directly into a store holding sensitive assets, where neither the store (or its boundary) nor the flow has any of `audit-logging`, `least-privilege`, `data-masking`',
   mitigation: 'Remove standing direct access: use just-in-time, approved and logged access through a bastion, give read access to masked replicas, and review access regularly.',
   action: { text: 'Replace direct human access with logged, just-in-time access to {targets}' },
   mitigatedBy: INSIDER_CONTROLS,
@@ -131,7 +148,7 @@ export const insiderDataAccess: ElementRule = {
   appliesTo: 'element',
   kinds: ['external'],
   check(person, ctx) {
-    if (!isPerson(person)) return undefined;
+    if (!isInsider(person, ctx)) return undefined;
     const direct = ctx.graph.outFlows(person.id).filter((f) => {
       const store = ctx.graph.elements.get(f.to);
       return store?.kind === 'store' && sensitive(ctx.assetsOf(store.id)).length > 0;

@@ -5,7 +5,7 @@ import { assetImpact, rated } from '../risk.js';
 import { highConfidentiality, isBroker, producersOf, sensitive } from './facts.js';
 import { targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
 import {
-  endpointExposure, endpointTarget, evidence, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
+  endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
   runsAppCode, unlessControlled, withArticle,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef, Outcome } from './types.js';
@@ -328,8 +328,6 @@ const FILE_TARGETS = targetKind((t) => t.type === 'file-storage');
 
 const LOG_CONTROLS = ['log-sanitization'] as const;
 
-/** The names of the elements the flows reach, each once, sorted. */
-
 export const logInjection: ElementRule = {
   id: 'log-injection',
   stride: 'R',
@@ -370,7 +368,7 @@ export const pathTraversal: EndpointRule = {
   title: 'Path traversal in file access',
   description:
     'An upload or download endpoint on a service that reads and writes a file system: a file name such as `../../etc/passwd` escapes the intended folder.',
-  condition: 'an endpoint of kind `upload` or `export` reachable from an untrusted zone, on a process with a flow to a store of type `file-storage`, without `input-validation`',
+  condition: 'an endpoint of kind `upload` or `export` reachable from an untrusted zone, on a process with a flow to a store of type `file-storage`, without `input-validation` on the endpoint, its element, its boundary or that flow',
   mitigation: 'Never build paths from user input: generate server-side names, resolve and check the canonical path stays inside the base folder, and run with a file-system sandbox.',
   action: { text: 'Generate server-side file names and confine paths in {targets}' },
   mitigatedBy: PATH_CONTROLS,
@@ -384,13 +382,16 @@ export const pathTraversal: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     const fs = targetsOfKind(ctx, FILE_TARGETS, element);
     if (fs === undefined) return undefined;
+    // Validation declared on a flow to a file store guards the paths built for that store.
+    const open = unguarded(fs, PATH_CONTROLS);
+    if (open.length === 0) return mitigatedBy([...PATH_CONTROLS], { ...endpointComponent(ep), flows: flowIds(fs) }, 'file names are validated on every flow to the file store');
     return unlessControlled(ctx, { element, endpoint: ep }, PATH_CONTROLS, 'file names are validated', (missing) => ({
       title: `Path traversal through ${ep.key}`,
-      description: `${ep.key} on ${element.name} handles files on ${targetNames(ctx, fs)}; a crafted file name can escape the intended folder.`,
+      description: `${ep.key} on ${element.name} handles files on ${targetNames(ctx, open)}; a crafted file name can escape the intended folder.`,
       likelihood: internetLikelihood(exposure, 'scanners try traversal sequences automatically'),
-      impact: assetImpact(sensitive(fs.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'arbitrary files on the server')),
+      impact: assetImpact(sensitive(open.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'arbitrary files on the server')),
       // Both kinds (upload, export) take `an`.
-      evidence: [evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at), evidence(`${element.name} uses ${targetOf(ctx, fs[0]).name}`, fs[0].at), missing],
+      evidence: [evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at), evidence(`${element.name} uses ${targetOf(ctx, open[0]).name}`, open[0].at), missing],
       target: endpointTarget(ep, element),
     }));
   },

@@ -8,7 +8,7 @@ import type { Element, Endpoint } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import type { RatedLevel } from '../types.js';
 import { assetList, assetNames, isOrAre, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
-import { perModel } from './family-shared.js';
+import { browserReached, perModel } from './family-shared.js';
 import type { EndpointRule } from './types.js';
 
 /**
@@ -55,7 +55,7 @@ export const clientControlledValue: EndpointRule = {
     const restrictedNames = restricted.map((a) => a.name).join(', ');
     return unlessControlled(ctx, { element, endpoint: ep }, ['server-side-validation'], 'values are recomputed or checked on the server', (missing) => ({
       title: `Manipulation of ${names} in ${ep.key} requests`,
-      description: `${ep.key} on ${element.name} takes ${names} from the client; ${who} can change them in transit with an intercepting proxy${example}.`,
+      description: `${ep.key} on ${element.name} takes ${names} from the client; ${who} can change ${isOrAre(critical) === 'are' ? 'them' : 'it'} in transit with an intercepting proxy${example}.`,
       likelihood: tamperingLikelihood(ep, exposure),
       impact: restricted.length
         ? rated('High', `${restrictedNames} ${isOrAre(restricted)} restricted data`)
@@ -149,25 +149,32 @@ export const unsafeFileUpload: EndpointRule = {
   action: { text: 'Validate file upload types and serve uploads from a separate domain for {targets}' },
   mitigatedBy: ['file-type-validation'],
   references: ['CWE-434', 'CWE-79', 'CAPEC-1', 'OWASP ASVS V12.1'],
-  rating: 'Likelihood High when reachable from the internet, Medium otherwise; impact Medium (stored script runs in other users\' sessions), Low when uploads are served from a separate origin.',
+  rating: 'Likelihood High when reachable from the internet, Medium otherwise; impact Medium (stored script runs in other users\' sessions), Low when no browser reaches the element or uploads are served from a separate origin.',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /upload: { auth: session-cookie }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['upload'],
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
+    // Stored script needs browsers loading the element's origin: without them, what remains is the file itself.
+    const browsers = browserReached(ctx, element);
     const separate = ctx.endpointHas(ep, 'separate-origin');
+    const harm = !browsers
+      ? `no browser reaches ${element.name} to run script from an uploaded file, but executables or polyglots can still reach whoever opens them`
+      : `an uploaded HTML or SVG file ${separate ? 'is served from a separate origin, but can still carry malware' : 'served back from the same origin runs script in other users\' sessions (stored XSS)'}`;
     return unlessControlled(ctx, { element, endpoint: ep }, UPLOAD_CONTROLS, 'uploads are type-checked', (missing) => ({
       title: `Malicious file upload on ${ep.key} (no type validation)`,
-      description: `${ep.key} on ${element.name} accepts files of any type; an uploaded HTML or SVG file ${separate ? 'is served from a separate origin, but can still carry malware' : 'served back from the same origin runs script in other users\' sessions (stored XSS)'}.`,
+      description: `${ep.key} on ${element.name} accepts files of any type; ${harm}.`,
       likelihood: internetLikelihood(
         exposure,
         'anyone who can reach the endpoint can upload a crafted file',
         'needs access through other components',
       ),
-      impact: separate
-        ? rated('Low', 'uploads are served from a separate origin: little reaches users')
-        : rated('Medium', 'script runs in other users\' sessions: partial exposure'),
+      impact: !browsers
+        ? rated('Low', 'no browser reaches it: no script in users\' sessions')
+        : separate
+          ? rated('Low', 'uploads are served from a separate origin: little reaches users')
+          : rated('Medium', 'script runs in other users\' sessions: partial exposure'),
       evidence: [evidence(`${ep.key} is an upload endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
     }));

@@ -223,7 +223,7 @@ export const queueFlooding: ElementRule = {
       impact: rated('Medium', 'delayed processing and cost'),
       evidence: [
         evidence(`${unthrottled[0].name} produces to ${element.name}`, open[0].at),
-        evidence(`no rate-limiting on ${text} or in front of ${names.length === 1 ? 'it' : 'them'}`, unthrottled[0].at),
+        evidence(`no rate-limiting on ${namesAtMost(unthrottled.map((p) => unlimitedPart(ctx, p)), TEXT_NAMES, 'other producers')} or in front of ${names.length === 1 ? 'it' : 'them'}`, unthrottled[0].at),
         evidence(`no size-limits or rate-limiting declared on ${element.name}`, element.at),
       ],
     });
@@ -245,6 +245,13 @@ function rateLimitedAt(ctx: AnalysisContext, f: Flow): string[] | undefined {
   const open = producer.endpoints.filter((ep) => !ep.callers);
   const sources = open.length ? open.map((ep) => ctx.controlSource(producer, 'rate-limiting', ep)) : [ctx.controlSource(producer, 'rate-limiting')];
   return sources.map((at) => (at ? placeOf(ctx, at) : `in front of ${producer.name}`));
+}
+
+/** What of a producer lacks rate-limiting: the open endpoints without it when others have it, else the producer. */
+function unlimitedPart(ctx: AnalysisContext, producer: Element): string {
+  const open = producer.endpoints.filter((ep) => !ep.callers);
+  const without = open.filter((ep) => !ctx.endpointHas(ep, 'rate-limiting'));
+  return without.length && without.length < open.length ? `${without.map((ep) => ep.key).sort().join(', ')} on ${producer.name}` : producer.name;
 }
 
 /** The name of what a path from `ctx.controlSource` points at: a flow, a boundary, an endpoint or an element. */

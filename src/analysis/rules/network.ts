@@ -4,7 +4,7 @@ import { assetImpact, rated } from '../risk.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetNames, highConfidentiality, inCloud, isOrAre, publicPathsHave, restricted } from './facts.js';
-import { perModel } from './family-shared.js';
+import { openFlowsInto, perModel } from './family-shared.js';
 import {
   declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, inUntrustedZone, isExposed,
   missingControlEvidence, mitigatedBy, mitigatedOutcome, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
@@ -104,7 +104,7 @@ export const exposedDataStore: ElementRule = {
   title: 'Data store reachable from the internet',
   description:
     'A data store accepts connections straight from an untrusted zone (a public bucket, a database with a public address): it is found by scanners within hours and every credential or misconfiguration is one step from a breach.',
-  condition: 'a store marked `exposed: true` or receiving a flow directly from an untrusted zone, without `ip-allowlist` or `vpn` declared on the store or a boundary around it, or (for a store not marked exposed) on each such flow or its source',
+  condition: 'a store of ours (not in an untrusted zone) marked `exposed: true` or receiving a flow directly from an untrusted zone, without `ip-allowlist` or `vpn` declared on the store or a boundary around it, or (for a store not marked exposed) on each such flow or its source',
   mitigation: 'Take the store off the internet (private network, private endpoints), let only the application reach it, and block public access at the account level.',
   action: { text: 'Take {targets} off the internet (private network only)' },
   mitigatedBy: STORE_PERIMETER,
@@ -114,6 +114,8 @@ export const exposedDataStore: ElementRule = {
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
+    // A store the model places in an untrusted zone is someone else's to guard.
+    if (inUntrustedZone(ctx, element.id)) return undefined;
     const direct = untrustedInFlows(ctx, element);
     if (element.exposed !== true && direct.length === 0) return undefined;
     // A control counts where it guards the way in from the internet: on the store or its zone (which a public
@@ -219,8 +221,7 @@ export const exposedManagementPort: FlowRule = {
     // Each flow is its own way in: a VPN on one operator's connection says nothing of another's.
     const present = guardsOf(ctx, flow, MANAGEMENT_PERIMETER);
     if (present.length > 0) return mitigatedOutcome(target.id, 'element', undefined, [flow.id], present, onlyReachableThrough(present));
-    // One finding per target, made at its first open flow: the engine would merge one per flow under the first one's words.
-    const open = ctx.graph.inFlows(target.id).filter((f) => isManagementFromUntrusted(ctx, f) && guardsOf(ctx, f, MANAGEMENT_PERIMETER).length === 0);
+    const open = openFlowsInto(ctx, 'exposed-management-port', target.id, (f) => isManagementFromUntrusted(ctx, f) && guardsOf(ctx, f, MANAGEMENT_PERIMETER).length === 0);
     if (open[0].id !== flow.id) return undefined;
     const protocols = [...new Set(open.map((f) => f.protocol))].sort();
     const labels = namesAtMost(open.map((f) => flowLabel(f, ctx)), TEXT_NAMES, 'other flows');

@@ -1,10 +1,12 @@
 // Repudiation: can someone deny an action because nothing recorded who did it?
 import type { Endpoint, Flow } from '../../model/types.js';
+import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
 import { assetNames, endpointOfFlow, highIntegrity, isData, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
+import { openFlowsInto } from './family-shared.js';
 import {
   evidence, flowLabel, isExposed, mitigatedBy, namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat,
-  unlessControlled,
+  TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -137,7 +139,7 @@ export const sharedAccount: ModelRule = {
       const credentials = accounts.map((a) => a.credential).join(', ');
       const people = new Set(accounts.flatMap((a) => a.people));
       const admin = [...people].some((p) => ctx.graph.elements.get(p)?.type === 'admin');
-      const uses = accounts.map((a) => `${namesAtMost(a.people.map(nameOf), TEXT_NAMES, 'other people')} all use ${a.credential}`).join('; ');
+      const uses = accounts.map((a) => `${namesAtMost(a.people.map(nameOf), TEXT_NAMES, 'other people')} ${a.people.length === 2 ? 'both' : 'all'} use ${a.credential}`).join('; ');
       out.push(threat({
         component: target,
         componentKind: 'element',
@@ -157,13 +159,30 @@ export const sharedAccount: ModelRule = {
 const PARTNER_SIGNING = ['request-signing', 'signature-verification'] as const;
 const SHARED_SECRET_AUTH: ReadonlySet<string> = new Set(['api-key', 'basic', 'password']);
 
+/**
+ * A partner's request that changes integrity-critical data with a shared secret, and the signing controls
+ * in place for it (on the flow, the process or the endpoint it names, or declared by the partner itself).
+ */
+function partnerRequest(ctx: AnalysisContext, flow: Flow): { present: string[] } | undefined {
+  if (!SHARED_SECRET_AUTH.has(flow.auth)) return undefined;
+  const src = ctx.graph.elements.get(flow.from);
+  const target = ctx.graph.elements.get(flow.to);
+  if (src?.type !== 'third-party' || target?.kind !== 'process') return undefined;
+  const ep = endpointOfFlow(ctx, flow);
+  if (ep?.kind === 'webhook') return undefined;
+  if (highIntegrity(ctx.assetsOfFlow(flow)).length === 0) return undefined;
+  // A partner that signs what it sends declares so itself.
+  const signs = ctx.elementHas(src, 'request-signing') ? ['request-signing'] : [];
+  return { present: [...new Set([...presentControls(ctx, PARTNER_SIGNING, target, ep), ...PARTNER_SIGNING.filter((c) => flow.controls.includes(c)), ...signs])] };
+}
+
 export const unsignedPartnerRequests: FlowRule = {
   id: 'unsigned-partner-requests',
   stride: 'R',
   title: 'Partner requests cannot be proven',
   description:
     'A third party sends requests that change integrity-critical data, authenticated only by a shared secret (API key, password): if a request is disputed, neither side can prove who sent it, and a leaked key is indistinguishable from the partner.',
-  condition: 'a flow from an external element of type `third-party` into a process, with auth `api-key`, `basic` or `password`, carrying assets of high integrity, not aimed at a webhook endpoint, without `request-signing` or `signature-verification` on the flow, the process or the endpoint the flow names, and without `request-signing` on the partner',
+  condition: 'a flow from an external element of type `third-party` into a process, with auth `api-key`, `basic` or `password`, carrying assets of high integrity, not aimed at a webhook endpoint, without `request-signing` or `signature-verification` on the flow, the process or the endpoint the flow names, and without `request-signing` on the partner; one finding per target, naming every partner',
   mitigation: 'Have the partner sign requests with its own private key (or use mutual TLS), verify and keep the signatures with the records.',
   action: { text: 'Require signed requests from partners into {targets}' },
   mitigatedBy: PARTNER_SIGNING,
@@ -173,26 +192,27 @@ export const unsignedPartnerRequests: FlowRule = {
   appliesTo: 'flow',
   gate: { auth: [...SHARED_SECRET_AUTH], from: { types: ['third-party'] }, to: { kinds: ['process'] } },
   check(flow, ctx) {
-    if (!SHARED_SECRET_AUTH.has(flow.auth)) return undefined;
-    const src = ctx.graph.elements.get(flow.from);
-    const target = ctx.graph.elements.get(flow.to);
-    if (src?.type !== 'third-party' || target?.kind !== 'process') return undefined;
-    const ep = endpointOfFlow(ctx, flow);
-    if (ep?.kind === 'webhook') return undefined;
-    const critical = highIntegrity(ctx.assetsOfFlow(flow));
-    if (critical.length === 0) return undefined;
-    const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
-    // A partner that signs what it sends declares so itself.
-    const signs = ctx.elementHas(src, 'request-signing') ? ['request-signing'] : [];
-    const present = [...new Set([...presentControls(ctx, PARTNER_SIGNING, target, ep), ...PARTNER_SIGNING.filter((c) => flow.controls.includes(c)), ...signs])];
-    if (present.length) return mitigatedBy(present, where, 'partner requests are signed');
+    const request = partnerRequest(ctx, flow);
+    if (request === undefined) return undefined;
+    const target = ctx.graph.elements.get(flow.to)!;
+    if (request.present.length) {
+      return mitigatedBy(request.present, { component: target.id, componentKind: 'element', flows: [flow.id] }, 'partner requests are signed');
+    }
+    const open = openFlowsInto(ctx, 'unsigned-partner-requests', target.id, (f) => partnerRequest(ctx, f)?.present.length === 0);
+    if (open[0].id !== flow.id) return undefined;
+    const critical = [...new Set(open.flatMap((f) => highIntegrity(ctx.assetsOfFlow(f))))];
+    const partners = [...new Set(open.map((f) => ctx.graph.elements.get(f.from)!.name))].sort();
+    const auths = [...new Set(open.map((f) => f.auth))].sort();
+    const labels = [...new Set(open.map((f) => flowLabel(f, ctx)))].sort();
     return threat({
-      ...where,
-      title: `Requests from ${src.name} to ${target.name} cannot be proven`,
-      description: `${flowLabel(flow, ctx)} changes ${assetNames(critical)} with only a shared ${flow.auth}; a disputed or forged request cannot be attributed.`,
+      component: target.id,
+      componentKind: 'element',
+      flows: open.map((f) => f.id),
+      title: `Requests from ${namesAtMost(partners, TITLE_NAMES, 'other partners')} to ${target.name} cannot be proven`,
+      description: `${namesAtMost(labels, TEXT_NAMES, 'other flows')} ${labels.length === 1 ? 'changes' : 'change'} ${assetNames(critical)} with only ${open.length === 1 ? `a shared ${auths[0]}` : `shared secrets (${auths.join(', ')})`}; a disputed or forged request cannot be attributed.`,
       likelihood: rated('Low', 'needs a dispute or a leaked key'),
       impact: rated('Medium', `disputed changes to ${assetNames(critical)}`),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth ${flow.auth} and carries ${assetNames(critical)}`, flow.at)],
+      evidence: open.map((f) => evidence(`${flowLabel(f, ctx)} uses auth ${f.auth} and carries ${assetNames(highIntegrity(ctx.assetsOfFlow(f)))}`, f.at)),
       target: target.name,
     });
   },

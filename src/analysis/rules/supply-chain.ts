@@ -71,12 +71,15 @@ export const pipelinePoisoning: ElementRule = {
   },
 };
 
+/** Auth that hands the pipeline a token per job (OIDC federation) instead of a credential it keeps. */
+const FEDERATED_AUTH: ReadonlySet<string> = new Set(['oidc']);
+
 export const pipelineOverPrivileged: ElementRule = {
   id: 'pipeline-over-privileged',
   stride: 'E',
-  title: 'Pipeline holds standing production privileges',
+  title: 'Pipeline holds unscoped production privileges',
   description:
-    'A pipeline pushes into production (runtime services, stores or the cloud management plane) with its own standing credentials: whoever runs code in the pipeline inherits them.',
+    'A pipeline pushes into production (runtime services, stores or the cloud management plane) with its own credentials, standing ones or short-lived ones not scoped to the deployment: whoever runs code in the pipeline inherits them.',
   condition: 'an element of type `ci-cd` with flows to our own processes or stores (a `cloud-console` included), without `least-privilege`; a cloud provider modelled as a third party and reached over `cloud-api` is reported by excessive-cloud-permissions instead',
   mitigation: 'Use short-lived, narrowly scoped deployment credentials (OIDC federation), separate build from deploy, and prefer pull-based deployment (GitOps) so the pipeline holds no production access.',
   action: { text: 'Scope and shorten the deployment credentials of {targets}' },
@@ -92,16 +95,22 @@ export const pipelineOverPrivileged: ElementRule = {
       // Only a flow that names its auth shows which credential the pipeline holds.
       const credentialed = deploys.filter((f) => f.auth !== 'none');
       const auths = [...new Set(credentialed.map((f) => f.auth))].join(', ');
+      // Federated credentials expire with the job: only their scope is in question, and the rest are standing.
+      const standing = credentialed.filter((f) => !FEDERATED_AUTH.has(f.auth));
+      const federatedOnly = credentialed.length > 0 && standing.length === 0;
+      const shown = standing[0] ?? credentialed[0];
       return {
-        title: `${element.name} holds standing production access`,
-        description: credentialed.length
-          ? `${element.name} reaches ${targetNames(ctx, credentialed)} with its own credentials (${auths}); anything that runs in the pipeline can use them.`
-          : `${element.name} deploys to ${targets}; whatever access it deploys with, anything that runs in the pipeline can use it.`,
+        title: federatedOnly ? `${element.name} holds unscoped production access` : `${element.name} holds standing production access`,
+        description: federatedOnly
+          ? `${element.name} reaches ${targetNames(ctx, credentialed)} with short-lived federated credentials (${auths}) not declared scoped to the deployment; anything that runs in the pipeline can use them while a job runs.`
+          : credentialed.length
+            ? `${element.name} reaches ${targetNames(ctx, credentialed)} with its own credentials (${auths}); anything that runs in the pipeline can use them.`
+            : `${element.name} deploys to ${targets}; whatever access it deploys with, anything that runs in the pipeline can use it.`,
         likelihood: rated('Low', 'needs code execution in the pipeline first'),
         impact: rated('High', 'production and cloud access: full compromise'),
         evidence: [
-          credentialed.length
-            ? evidence(`${flowLabel(credentialed[0], ctx)} authenticates with ${credentialed[0].auth}`, credentialed[0].at)
+          shown
+            ? evidence(`${flowLabel(shown, ctx)} authenticates with ${shown.auth}`, shown.at)
             : evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at),
           missing,
         ],

@@ -3,9 +3,9 @@
 import type { Element, Endpoint } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated } from '../risk.js';
-import { changesState, perElement } from './facts.js';
+import { changesState, isPerson, isUserAgent, perElement } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
-import { modelOutputReachesBrowsers } from './llm.js';
+import { modelOutputReachesBrowsers, pageEndpoints, RENDERS_HTML } from './llm.js';
 import {
   endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, namesAtMost, runsAppCode,
   TEXT_NAMES, unlessControlled, withArticle,
@@ -15,9 +15,6 @@ import type { ElementRule, EndpointRule } from './types.js';
 const isPrivate = (ep: Endpoint) => !ep.public;
 /** Users sign in to it: script in its pages acts with their session. */
 const signedIn = (e: Element) => (e.auth !== undefined && e.auth !== 'none') || e.endpoints.some(isPrivate);
-
-/** Element types that render HTML for browsers (as opposed to JSON APIs). */
-const RENDERS_HTML = new Set(['web-app', 'web-server', 'admin-panel']);
 
 const XSS_CONTROLS = ['output-encoding', 'content-security-policy'] as const;
 const isPage = (ep: Endpoint) => ep.kind === 'page';
@@ -59,7 +56,7 @@ export const crossSiteScripting: ElementRule = {
     if (!browserReached(ctx, element)) return undefined;
     const protectedBy = (present: string[]) => `output is protected by ${present.join(' and ')}`;
     // Controls declared on the endpoints that render pages (all of a page-rendering type's, else its page ones).
-    const pages = RENDERS_HTML.has(element.type ?? '') ? element.endpoints : element.endpoints.filter(isPage);
+    const pages = pageEndpoints(element);
     const onPages = onEveryEndpoint(ctx, pages, XSS_CONTROLS);
     if (onPages !== undefined && !XSS_CONTROLS.some((c) => ctx.elementHas(element, c))) {
       return mitigatedBy(onPages, { component: element.id, componentKind: 'element' }, protectedBy(onPages));
@@ -243,7 +240,7 @@ export const openRedirect: EndpointRule = {
   action: { text: 'Allow-list redirect targets on {targets}' },
   mitigatedBy: REDIRECT_CONTROLS,
   references: ['CWE-601', 'CAPEC-194', 'OWASP ASVS V5.1'],
-  rating: 'Likelihood High from the internet (a link is enough), Medium otherwise; impact Low (phishing credibility), Medium when the element runs OAuth callbacks.',
+  rating: 'Likelihood High from the internet (a link is enough), Medium otherwise or when its `callers` are all partners or services that no browser reaches (no link from the public reaches it); impact Low (phishing credibility), Medium when the element runs OAuth callbacks.',
   example: "elements:\n  visitor: { tech: browser }\n  site:\n    type: web-app\n    endpoints:\n      /redirect: { public: true }\nflows:\n  - visitor -> site: https",
   appliesTo: 'endpoint',
   endpointKinds: ['redirect'],
@@ -251,10 +248,19 @@ export const openRedirect: EndpointRule = {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     const oauth = element.endpoints.some((x) => x.kind === 'callback');
+    // A link works through the people and browsers who follow it (and what browsers send requests through):
+    // callers that are none of these take no link from the public.
+    const restricted = ep.callers?.some((id) => {
+      const caller = ctx.graph.elements.get(id)!;
+      return isPerson(caller) || isUserAgent(caller) || browserReached(ctx, caller);
+    }) === false;
+    const callers = restricted ? namesAtMost(ep.callers!.map((id) => ctx.graph.elements.get(id)!.name).sort(), TEXT_NAMES, 'other callers') : '';
     return unlessControlled(ctx, { element, endpoint: ep }, REDIRECT_CONTROLS, 'redirect targets are allow-listed', (missing) => ({
       title: `Open redirect on ${ep.key}`,
-      description: `${ep.key} on ${element.name} redirects to a destination from the request; phishing links can start on the trusted domain${oauth ? ' and OAuth codes can leak' : ''}.`,
-      likelihood: internetLikelihood(exposure, 'a crafted link is enough'),
+      description: `${ep.key} on ${element.name} redirects to a destination from the request; ${restricted ? `links sent to ${callers}` : 'phishing links'} can start on the trusted domain${oauth ? ' and OAuth codes can leak' : ''}.`,
+      likelihood: restricted
+        ? rated('Medium', `only ${callers} may call it, not anyone a crafted link reaches`)
+        : internetLikelihood(exposure, 'a crafted link is enough'),
       impact: oauth ? rated('Medium', 'OAuth codes or tokens can leak to the attacker') : rated('Low', 'lends credibility to phishing: minor'),
       evidence: [evidence(`${ep.key} is a redirect endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
