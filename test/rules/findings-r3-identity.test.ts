@@ -76,7 +76,7 @@ describe('missing-token-validation', () => {
 
   it('still fires when a path bypasses the gateway, or the service has a public address of its own', () => {
     const bypass = threatsOf(text('  - visitor -> api: { protocol: https, auth: jwt }\n'), 'missing-token-validation');
-    assert.deepEqual(bypass.map((t) => facts(t)), [['gw -> api authenticates with jwt', 'no token-validation on api']]);
+    assert.deepEqual(bypass.map((t) => facts(t)), [['visitor -> api authenticates with jwt', 'visitor -> api bypasses gw', 'no token-validation on api']]);
     const exposed = threatsOf(text('', '{ type: api, auth: jwt, exposed: true }'), 'missing-token-validation');
     assert.deepEqual(exposed.map((t) => t.title), ['JWTs accepted without full validation by api']);
   });

@@ -26,7 +26,7 @@ describe('third-round findings on browsers, model output, uploads and request in
     ]);
     // Encoded pages do not cover what the model output changes in a database.
     const sink = threatsIn(model('controls: [output-encoding]', true), 'llm-insecure-output');
-    assert.deepEqual(sink.map((t) => [t.description, t.impact.reason]), [['site passes model output to db without validating or encoding it.', 'altered data']]);
+    assert.deepEqual(sink.map((t) => [t.description, t.impact.reason]), [['site calls a language model and writes to db; nothing declared validates or neutralises model output it sends there.', 'altered data']]);
   });
 
   it('rate an open redirect only partners may call Medium, not "a crafted link is enough" (open-redirect)', () => {

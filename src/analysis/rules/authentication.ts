@@ -26,6 +26,21 @@ function sessionAssets(ctx: AnalysisContext, element: Element): Asset[] {
   return assetList(ctx, [...ids]);
 }
 
+/**
+ * The assets in the traffic of some of the element's endpoints: what they return, and what the flows that
+ * reach them carry (a flow naming one of them, or naming none and from a caller they allow).
+ */
+function endpointSessionAssets(ctx: AnalysisContext, element: Element, endpoints: readonly Endpoint[]): Asset[] {
+  const ids = new Set<string>();
+  for (const ep of endpoints) for (const id of ep.returns) ids.add(id);
+  for (const f of ctx.graph.inFlows(element.id)) {
+    if (f.from === element.id) continue;
+    const reaches = endpoints.some((ep) => (f.endpoint === undefined ? !ep.callers || ep.callers.includes(f.from) : f.endpoint === ep.id));
+    if (reaches) for (const id of f.data) ids.add(id);
+  }
+  return assetList(ctx, [...ids]);
+}
+
 export const sessionHijacking: ElementRule = {
   id: 'session-hijacking',
   stride: 'S',
@@ -57,8 +72,9 @@ export const sessionHijacking: ElementRule = {
     }
     const missing = SESSION_CONTROLS.filter((c) => !present.includes(c));
     // What a hijacked session reaches is the user's own traffic: what the service returns and what requests
-    // carry into it, not everything it handles (card numbers it only forwards to a provider stay out of reach).
-    const restrictedData = restricted(sessionAssets(ctx, element));
+    // carry into it, not everything it handles (card numbers it only forwards to a provider stay out of reach);
+    // with cookie endpoints, only theirs (what an endpoint taking another credential returns is not in it).
+    const restrictedData = restricted(sessionEndpoints.length ? endpointSessionAssets(ctx, element, sessionEndpoints) : sessionAssets(ctx, element));
     return threat({
       ...elementComponent(element),
       title: `Session hijacking on ${element.name}`,
@@ -357,51 +373,86 @@ export const missingTokenValidation: ElementRule = {
     if (jwtEndpoints.length && jwtEndpoints.every((ep) => ctx.endpointHas(ep, 'token-validation'))) {
       return mitigatedBy([...TOKEN_CONTROLS], elementComponent(element), 'tokens are fully validated');
     }
-    const validators = validatedInFront(ctx, element, new Set());
-    if (validators?.size) {
-      return mitigatedBy([...TOKEN_CONTROLS], elementComponent(element), `tokens are validated by ${[...validators].sort().join(', ')} on every untrusted path`);
+    const front = validationInFront(ctx, element, new Map());
+    const validated = front.validators.size > 0;
+    if (validated && front.origins.size === 0) {
+      return mitigatedBy([...TOKEN_CONTROLS], elementComponent(element), `tokens are validated by ${[...front.validators].sort().join(', ')} on every untrusted path`);
     }
+    // Where a validator covers some paths, the tokens in question are those on the others.
+    const shownFlow = (validated ? jwtFlows.find((f) => front.bypasses.some((b) => b.flow === f)) : undefined) ?? jwtFlow;
     return unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
       title: `JWTs accepted without full validation by ${element.name}`,
       description: `${element.name} authenticates callers by JWT and does not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
       likelihood: VALIDATION_FLAW,
       impact: FORGED_IDENTITY,
       evidence: [
-        jwtFlow
-          ? evidence(`${flowLabel(jwtFlow, ctx)} authenticates with jwt`, jwtFlow.at)
+        shownFlow
+          ? evidence(`${flowLabel(shownFlow, ctx)} authenticates with jwt`, shownFlow.at)
           : element.auth === 'jwt'
             ? evidence(`${element.name} accepts jwt`, element.at)
             : evidence(`${jwtEndpoints[0].key} on ${element.name} accepts jwt`, jwtEndpoints[0].at),
+        ...(validated ? bypassEvidence(ctx, element, front) : []),
         missing,
       ],
     }));
   },
 };
 
+/** Token validation in front of an element: the edge components that validate, and the ways in that pass none of them. */
+interface FrontValidation {
+  validators: Set<string>;
+  /** The untrusted sources whose calls arrive unchecked (`the internet` for a public address of its own). */
+  origins: Set<string>;
+  /** The flows into the element that bring unchecked calls, with the sources of those calls when an edge forwards them. */
+  bypasses: { flow: Flow; forwarded?: Set<string> }[];
+}
+
 /**
- * The edge components that validate tokens on every untrusted path into the element (undefined when one
- * path arrives unchecked): a forged token from outside is rejected before it gets here. A public address
+ * The edge components that validate tokens on untrusted paths into the element, and the paths that arrive
+ * unchecked: a forged token from outside is rejected before it gets here only on the former. A public address
  * of its own is a path with nothing in front, and a flow from application code relays that code's requests.
+ * `walked` keeps each edge's answer for the walk (an edge on a cycle is asked again before it has one: nothing).
  */
-function validatedInFront(ctx: AnalysisContext, element: Element, seen: Set<string>): Set<string> | undefined {
-  if (element.exposed === true) return undefined;
-  seen.add(element.id);
-  const validators = new Set<string>();
+function validationInFront(ctx: AnalysisContext, element: Element, walked: Map<string, FrontValidation | null>): FrontValidation {
+  const known = walked.get(element.id);
+  if (known !== undefined) return known ?? { validators: new Set(), origins: new Set(), bypasses: [] };
+  walked.set(element.id, null);
+  const front: FrontValidation = { validators: new Set(), origins: new Set(), bypasses: [] };
+  if (element.exposed === true) front.origins.add('the internet');
   for (const f of ctx.graph.inFlows(element.id)) {
-    if (f.from === element.id || seen.has(f.from)) continue;
+    if (f.from === element.id) continue;
     const src = ctx.graph.elements.get(f.from);
     const edge = isPassThrough(src) && isExposed(ctx.exposure(f.from));
     if (!edge && !ctx.isUntrustedSource(f.from)) continue;
-    if (!edge) return undefined;
-    if (ctx.elementHas(src!, 'token-validation')) {
-      validators.add(src!.name);
+    if (!edge) {
+      front.origins.add(src?.name ?? f.from);
+      front.bypasses.push({ flow: f });
       continue;
     }
-    const behind = validatedInFront(ctx, src!, seen);
-    if (behind === undefined) return undefined;
-    for (const name of behind) validators.add(name);
+    if (ctx.elementHas(src!, 'token-validation')) {
+      front.validators.add(src!.name);
+      continue;
+    }
+    const behind = validationInFront(ctx, src!, walked);
+    for (const name of behind.validators) front.validators.add(name);
+    for (const name of behind.origins) front.origins.add(name);
+    if (behind.origins.size > 0) front.bypasses.push({ flow: f, forwarded: behind.origins });
   }
-  return validators;
+  walked.set(element.id, front);
+  return front;
+}
+
+/** Where calls reach the element without passing the validators in front: its public address, and each open flow. */
+function bypassEvidence(ctx: AnalysisContext, element: Element, front: FrontValidation): EvidenceRef[] {
+  const validators = [...front.validators].sort().join(', ');
+  const facts: EvidenceRef[] = [];
+  if (element.exposed === true) facts.push(evidence(`${element.name} has a public address of its own, which bypasses ${validators}`, element.at));
+  for (const { flow, forwarded } of front.bypasses) {
+    facts.push(forwarded
+      ? evidence(`${flowLabel(flow, ctx)} forwards calls from ${namesAtMost([...forwarded].sort(), TEXT_NAMES, 'other callers')} that bypass ${validators}`, flow.at)
+      : evidence(`${flowLabel(flow, ctx)} bypasses ${validators}`, flow.at));
+  }
+  return facts;
 }
 
 export const unauthenticatedStoreAccess: FlowRule = {

@@ -2,6 +2,7 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
+import type { RatedLevel } from '../types.js';
 import {
   assetNames, cached, inContainer, isData, isPerson, isUserAgent, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS,
 } from './facts.js';
@@ -250,7 +251,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   action: { text: 'Check object ownership on every request to {targets}' },
   mitigatedBy: OBJECT_CONTROLS,
   references: ['CWE-639', 'CWE-284', 'CAPEC-1', 'OWASP API1:2023', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices (needs their credential); impact from the confidentiality of the data (High for confidential data: every user\'s records).',
+  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices (needs their credential); impact from the confidentiality of the data returned or the integrity of the data changed (the higher; an endpoint that only changes data is rated by its integrity).',
   example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [profile] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -284,7 +285,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
           description: `${ep.key} on ${element.name} ${objectAccess(returned, changed)} for ${clients}, which ${one ? 'authenticates' : 'authenticate'} with ${ep.auth}; without an ownership check, changing an id in the request reaches any user's records.`,
           likelihood: rated('Medium', `needs the credential of ${clients}: some access`),
         }),
-      impact: assetImpact(perUser, 'confidentiality', rated('High', 'every user\'s records')),
+      impact: objectImpact(returned, changed),
       evidence: [
         ...(returned ? [evidence(`${ep.key} returns ${assetNames(returned)}`, [...ep.at, 'returns'])] : []),
         ...(changed ? [evidence(`${ep.key} accepts ${assetNames(changed)} with ${writeMethods(ep)}`, [...ep.at, 'accepts'])] : []),
@@ -324,6 +325,18 @@ function objectAccess(returned: Asset[] | undefined, changed: Asset[] | undefine
   const [read, written] = [assetNames(returned), assetNames(changed)];
   return read === written ? `returns and changes ${read}` : `returns ${read} and changes ${written}`;
 }
+
+/**
+ * What another user's objects are worth to the caller: reading what the endpoint returns discloses them,
+ * changing what it accepts tampers with them; the worse of the two.
+ */
+function objectImpact(returned: Asset[] | undefined, changed: Asset[] | undefined): RatedLevel {
+  const read = returned ? assetImpact(returned, 'confidentiality', EVERY_RECORD) : undefined;
+  const written = changed ? assetImpact(changed, 'integrity', EVERY_RECORD) : undefined;
+  if (read === undefined) return written!;
+  return written !== undefined && ratingRank(written.level) > ratingRank(read.level) ? written : read;
+}
+const EVERY_RECORD = rated('High', 'every user\'s records');
 
 /** A method that changes an existing object (POST creates one). */
 const changesObject = (method: string) => method !== 'POST' && STATE_CHANGING_METHODS.has(method);

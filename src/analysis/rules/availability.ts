@@ -3,7 +3,7 @@ import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { rated } from '../risk.js';
 import { credentialStuffing } from './authentication.js';
-import { assetList, assetNames, isOrAre, isPerson, isUserAgent } from './facts.js';
+import { assetList, assetNames, isOrAre, isPersonOrAgent } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent,
@@ -49,7 +49,7 @@ export const noRateLimiting: EndpointRule = {
       likelihood: anonymousInternetLikelihood(exposure, ep.public, 'unauthenticated and reachable from the internet: a simple script suffices'),
       impact: rated('Medium', `${element.name} slows down or stops: downtime`),
       evidence: [
-        evidence(`${ep.key} is ${ep.public ? 'public' : `${withArticle(ep.kind)} endpoint`} and reachable from an untrusted zone`, ep.at),
+        evidence(`${ep.key} is ${ep.public ? 'public' : `${withArticle(ep.kind)} endpoint`} and reachable from an untrusted zone${exposure === 'internet' ? '' : ' through other components'}`, ep.at),
         missing,
       ],
       target: ep.route,
@@ -91,7 +91,7 @@ export const noCircuitBreaker: ModelRule = {
       const t = graph.flowTarget[k];
       // A call into an untrusted zone (a third party) is no-timeouts-external's finding, not a second one here;
       // a response or push to a person or their browser is no call to a dependency.
-      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || isClient(elements[t]) || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
+      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
       calls.push(k);
     }
     // Whether a calling process has either control itself, asked once per caller (by position; 0 unknown, 1 no, 2 yes).
@@ -146,7 +146,6 @@ export const noCircuitBreaker: ModelRule = {
 
 const RESILIENCE: string[] = [...RESILIENCE_CONTROLS];
 /** A person or the browser or app acting for one: what a service answers or pushes to, not a dependency it waits on. */
-const isClient = (e: Element | undefined) => isPerson(e) || isUserAgent(e);
 
 /** Sorts in place and drops repeats (two callers may share a name). */
 function distinctSorted(names: string[]): string[] {
@@ -259,15 +258,17 @@ export const singlePointOfFailure: ElementRule = {
     const components = dependents.filter((id) => ctx.graph.elements.get(id)?.kind !== 'external').length;
     const outside = components < dependents.length;
     const critical = ctx.exposure(element.id) === 'internet' || components >= 3;
+    // A single component that depends on it is named: "1 component ... stops them" says less, and wrongly.
+    const only = components === 1 && !outside ? ctx.graph.elements.get(dependents[0])!.name : undefined;
     const counted = components ? `${components} component${components > 1 ? 's' : ''}` : '';
     const who = `${counted}${counted && outside ? ' and ' : ''}${outside ? 'callers from untrusted zones' : ''}`;
     return unlessControlled(ctx, { element }, SPOF_CONTROLS, 'capacity is redundant', () => ({
       title: `${element.name} is a single point of failure`,
-      description: `${element.name} runs as ${element.replicas === 0 ? 'no declared instance' : 'one instance'} and ${who} ${components === 1 && !outside ? 'depends' : 'depend'} on it; its failure stops them.`,
+      description: `${element.name} runs as ${element.replicas === 0 ? 'no declared instance' : 'one instance'} and ${only ? `${only} depends on it; its failure stops ${only}` : `${who} depend on it; its failure stops them`}.`,
       likelihood: rated('Low', 'needs a crash, a bad deploy or an outage: luck'),
       impact: critical
         ? rated('High', ctx.exposure(element.id) === 'internet' ? 'the internet-facing path stops' : `${components} components stop`)
-        : rated('Medium', 'its callers stop: downtime'),
+        : rated('Medium', `${only ? `${only} stops` : 'its callers stop'}: downtime`),
       evidence: [evidence(`${element.name} has replicas: ${element.replicas}`, [...element.at, 'replicas'])],
     }));
   },
@@ -366,7 +367,7 @@ export const noTimeoutsExternal: FlowRule = {
     if (ctx.graph.trustRankOf(flow.to) !== 0 || ctx.graph.trustRankOf(flow.from) === 0) return undefined;
     // A response or push to a browser, an app, a device or a person is no call to a provider that can stall it.
     const target = ctx.graph.elements.get(flow.to);
-    if (isClient(target) || target?.type === 'device') return undefined;
+    if (isPersonOrAgent(target) || target?.type === 'device') return undefined;
     const present = [...new Set([...presentControls(ctx, EXTERNAL_CALL_CONTROLS, source), ...EXTERNAL_CALL_CONTROLS.filter((c) => flow.controls.includes(c))])];
     if (present.length) return mitigatedBy(present, flowComponent(flow), 'the call is bounded in time');
     return threat({

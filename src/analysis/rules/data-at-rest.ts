@@ -3,7 +3,7 @@
 import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { assetList, assetNames, hasOrHave, isData, sensitive, SENSITIVE_TYPES, STATIC_SECRET_AUTH } from './facts.js';
+import { assetList, assetNames, cached, hasOrHave, isData, sensitive, SENSITIVE_TYPES, STATIC_SECRET_AUTH } from './facts.js';
 import { AssetSet } from './family-shared.js';
 import {
   elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
@@ -84,7 +84,7 @@ export const noBackups: ElementRule = {
   title: 'Data without backups',
   description:
     'A database or file store holds data whose integrity or availability is rated high, and nothing says it is backed up: corruption, deletion or ransomware is permanent.',
-  condition: 'a store of type database, object-storage or file-storage storing assets of high integrity or availability, without `backups` and without a copy to a store of type `backups`: a flow from the store to it, or a process with a flow to or from the store and a flow to it (naming no data, or some of those assets)',
+  condition: 'a store of type database, object-storage or file-storage storing assets of high integrity or availability, without `backups` and without a copy to a store of type `backups`: a flow from the store to it, or a process with a flow to or from the store and a flow to it (naming no data, or some of those assets); assets a store of type `backups` declares in `stores` are kept there, and only the others are reported',
   mitigation: 'Back the store up automatically (point-in-time recovery where available), keep copies off-account, and rehearse restores.',
   action: { text: 'Back up {targets} and test restores' },
   mitigatedBy: ['backups'],
@@ -102,18 +102,37 @@ export const noBackups: ElementRule = {
     if (present.length) return mitigatedBy(present, elementComponent(element), 'the data is backed up');
     const copy = backupCopy(ctx, element, vital);
     if (copy) return mitigatedBy(['backups'], { ...elementComponent(element), flows: copy.flows }, copy.reason);
+    // A backups store that declares an asset keeps a copy of it, though the model draws no flow there.
+    const kept = keptInBackups(ctx);
+    const lost = vital.filter((a) => !kept.has(a.id));
+    const keepers = (assets: readonly Asset[]) => [...new Set(assets.flatMap((a) => kept.get(a.id) ?? []))];
+    const names = (stores: readonly Element[]) => [...new Set(stores.map((e) => e.name))].sort();
+    if (lost.length === 0) return mitigatedBy(['backups'], elementComponent(element), `copies kept in ${names(keepers(vital)).join(', ')}`);
+    const saved = vital.filter((a) => kept.has(a.id));
+    const savedIn = keepers(saved);
+    const keeping = names(savedIn);
     return threat({
       ...elementComponent(element),
-      title: `${assetNames(vital)} in ${element.name} ${hasOrHave(vital)} no backups`,
-      description: `${element.name} stores ${assetNames(vital)}, is not declared backed up and no flow copies it to a backups store; deletion, corruption or ransomware cannot be undone.`,
+      title: `${assetNames(lost)} in ${element.name} ${hasOrHave(lost)} no backups`,
+      description: `${element.name} stores ${assetNames(lost)}, is not declared backed up and no flow copies it to a backups store; deletion, corruption or ransomware cannot be undone.`,
       likelihood: rated('Low', 'needs an accident, a bug or an attack: luck'),
       impact: rated('High', 'permanent loss of data rated high'),
-      evidence: [evidence(`${element.name} stores ${assetNames(vital)}`, [...element.at, 'stores']), missingControlEvidence(['backups'], element)],
+      evidence: [
+        evidence(`${element.name} stores ${assetNames(lost)}`, [...element.at, 'stores']),
+        ...(saved.length ? [evidence(`${keeping.join(', ')} ${keeping.length === 1 ? 'keeps' : 'keep'} ${assetNames(saved)}, but not ${assetNames(lost)}`, [...savedIn[0].at, 'stores'])] : []),
+        missingControlEvidence(['backups'], element),
+      ],
     });
   },
 };
 
-/** The verb for a list of assets: several names take the plural. */
+/** The stores of type `backups` that declare each asset, by asset id, in model order (computed once). */
+const keptInBackups = (ctx: AnalysisContext): ReadonlyMap<string, readonly Element[]> =>
+  cached(ctx, 'kept-in-backups', () => {
+    const kept = new Map<string, Element[]>();
+    for (const e of ctx.graph.model.elements) if (e.type === 'backups') for (const id of new Set(e.stores)) pushTo(kept, id, e);
+    return kept;
+  });
 
 const isBackupStore = (ctx: AnalysisContext, id: string) => ctx.graph.elements.get(id)?.type === 'backups';
 

@@ -159,12 +159,12 @@ export const unauthenticatedSensitiveEndpoint: EndpointRule = {
     const secret = highConfidentiality(assetList(ctx, ep.returns));
     if (secret.length === 0) return undefined;
     const handled = (present: string[]) => `anonymous callers are handled by ${present.join(' and ')}`;
-    return unlessControlled(ctx, { element, endpoint: ep }, ['authentication', 'data-masking'], handled, () => ({
+    return unlessControlled(ctx, { element, endpoint: ep }, ['authentication', 'data-masking'], handled, (missing) => ({
       title: `${assetNames(secret)} served without authentication by ${ep.key}`,
       description: `${ep.key} on ${element.name} is public and returns ${assetNames(secret)}; anyone can read and scrape it.`,
       likelihood: internetLikelihood(exposure, 'public and reachable from the internet: no skill needed'),
       impact: assetImpact(secret, 'confidentiality', rated('High', 'confidential data')),
-      evidence: [evidence(`${ep.key} is public and returns ${assetNames(secret)}`, [...ep.at, 'returns'])],
+      evidence: [evidence(`${ep.key} is public and returns ${assetNames(secret)}`, [...ep.at, 'returns']), missing],
       target: endpointTarget(ep, element),
     }));
   },

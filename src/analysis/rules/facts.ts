@@ -149,6 +149,8 @@ export const isBrowser = (e: Element | undefined) =>
   e !== undefined && (e.traits.includes('browser') || (e.type === 'user-agent' && !e.traits.includes('mobile')));
 export const isUserAgent = (e: Element | undefined) =>
   e !== undefined && (e.type === 'user-agent' || e.traits.includes('browser') || e.traits.includes('mobile'));
+/** A person or what a person uses (browser, app): a client, never a dependency, and the public on a path. */
+export const isPersonOrAgent = (e: Element | undefined): boolean => isPerson(e) || isUserAgent(e);
 
 const inBoundaryOfKind = (ctx: AnalysisContext, e: Element, kind: string): boolean => {
   const chain = ctx.graph.boundaryChain(e.id);
@@ -263,13 +265,15 @@ export const endpointOfFlow = (ctx: AnalysisContext, f: Flow): Endpoint | undefi
  * endpoint open to any caller or to people and their browsers (endpoints whose `callers` are partners'
  * or services' arrive their own way); otherwise the element itself.
  */
-const publicCaller = (e: Element | undefined): boolean => isPerson(e) || isUserAgent(e);
+/** An endpoint the public uses: open to any caller, or to people and their browsers among its `callers`. */
+export const openToPublic = (ctx: AnalysisContext, ep: Endpoint): boolean =>
+  !ep.callers || ep.callers.some((id) => isPersonOrAgent(ctx.graph.elements.get(id)));
 
 export function publicPathsHave(ctx: AnalysisContext, e: Element, control: string): boolean {
   let open = 0;
   for (let i = 0; i < e.endpoints.length; i++) {
     const ep = e.endpoints[i];
-    if (ep.callers && !ep.callers.some((id) => publicCaller(ctx.graph.elements.get(id)))) continue;
+    if (!openToPublic(ctx, ep)) continue;
     open++;
     if (!ctx.endpointHas(ep, control)) return false;
   }

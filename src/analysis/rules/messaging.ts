@@ -4,7 +4,7 @@
 import type { Element, Flow, ModelPath } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
-import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, publicPathsHave } from './facts.js';
+import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, openToPublic, publicPathsHave } from './facts.js';
 import { AssetSet } from './family-shared.js';
 import {
   declaredAt, elementComponent, evidence, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
@@ -215,15 +215,19 @@ export const queueFlooding: ElementRule = {
     const text = namesAtMost(names, TEXT_NAMES, 'other producers');
     // A limit in front that does not bound the queue is named, so that the reader sees why it does not count.
     const capped = ctx.elementHas(element, 'size-limits') ? ctx.controlSource(element, 'size-limits') : undefined;
+    // Where some endpoints of a producer are rate-limited, the way without a limit is through the others: named.
+    const parts = unthrottled.map((p) => unlimitedPart(ctx, p));
+    const partly = parts.some((part, i) => part !== names[i]);
+    const unlimited = namesAtMost(parts, TEXT_NAMES, 'other producers');
     return threat({
       ...elementComponent(element),
       title: `${element.name} can be flooded through ${namesAtMost(names, TITLE_NAMES, 'other producers')}`,
-      description: `${text} ${names.length === 1 ? 'enqueues' : 'enqueue'} work for internet requests with no rate limit on the way, and ${element.name} is unbounded${capped ? `; size-limits at ${placeOf(ctx, capped)} caps the size of requests, not the length of the queue` : ''}.`,
+      description: `${text} ${names.length === 1 ? 'enqueues' : 'enqueue'} work for internet requests with no rate limit on the way${partly ? ` to ${unlimited}` : ''}, and ${element.name} is unbounded${capped ? `; size-limits at ${placeOf(ctx, capped)} caps the size of requests, not the length of the queue` : ''}.`,
       likelihood: rated('Medium', 'needs sustained requests from the internet'),
       impact: rated('Medium', 'delayed processing and cost'),
       evidence: [
         evidence(`${unthrottled[0].name} produces to ${element.name}`, open[0].at),
-        evidence(`no rate-limiting on ${namesAtMost(unthrottled.map((p) => unlimitedPart(ctx, p)), TEXT_NAMES, 'other producers')} or in front of ${names.length === 1 ? 'it' : 'them'}`, unthrottled[0].at),
+        evidence(`no rate-limiting on ${unlimited} or in front of ${names.length === 1 ? 'it' : 'them'}`, unthrottled[0].at),
         evidence(`no size-limits or rate-limiting declared on ${element.name}`, element.at),
       ],
     });
@@ -247,9 +251,12 @@ function rateLimitedAt(ctx: AnalysisContext, f: Flow): string[] | undefined {
   return sources.map((at) => (at ? placeOf(ctx, at) : `in front of ${producer.name}`));
 }
 
-/** What of a producer lacks rate-limiting: the open endpoints without it when others have it, else the producer. */
+/**
+ * What of a producer lacks rate-limiting: the open endpoints without it when others have it, else the producer.
+ * Open as `publicPathsHave` counts them (openToPublic).
+ */
 function unlimitedPart(ctx: AnalysisContext, producer: Element): string {
-  const open = producer.endpoints.filter((ep) => !ep.callers);
+  const open = producer.endpoints.filter((ep) => openToPublic(ctx, ep));
   const without = open.filter((ep) => !ctx.endpointHas(ep, 'rate-limiting'));
   return without.length && without.length < open.length ? `${without.map((ep) => ep.key).sort().join(', ')} on ${producer.name}` : producer.name;
 }

@@ -125,7 +125,7 @@ export const secretsInCiCd: ElementRule = {
   title: 'Long-lived secrets stored in the pipeline',
   description:
     'A pipeline authenticates to its targets with static secrets (keys, passwords) kept in its own settings: they leak through build logs, forks and compromised plugins, and outlive the people who created them.',
-  condition: 'an element of type `ci-cd` with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management`; a pipeline with a flow to a `secrets-vault` fetches its secrets there (as for secrets-in-config), so only a static secret that opens the vault itself counts',
+  condition: 'an element of type `ci-cd` with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management`; a pipeline with a flow to or from a `secrets-vault` gets its secrets there (as for secrets-in-config), so only a static secret that opens the vault itself counts',
   mitigation: 'Replace static secrets with short-lived federated credentials (OIDC), keep the rest in a secrets manager, mask them in logs, and never expose them to pull-request builds.',
   action: { text: 'Replace static pipeline secrets with short-lived credentials in {targets}' },
   mitigatedBy: ['secrets-management'],
@@ -140,8 +140,9 @@ export const secretsInCiCd: ElementRule = {
     const out = ctx.graph.outFlows(element.id);
     const secret = out.filter((f) => STATIC_SECRET_AUTH.has(f.auth));
     if (secret.length === 0) return undefined;
-    // With a vault, the secrets come from it: only the pipeline's own key to the vault stays in its settings.
-    const vault = out.some((f) => isVault(ctx, f));
+    // With a vault, the secrets come from it (fetched, or pushed by the vault): only the pipeline's own key to
+    // the vault stays in its settings.
+    const vault = out.some((f) => isVault(ctx, f)) || ctx.graph.inFlows(element.id).some((f) => fromVault(ctx, f));
     const flows = vault ? secret.filter((f) => isVault(ctx, f)) : secret;
     if (flows.length === 0) {
       return mitigatedBy(['secrets-management'], { ...elementComponent(element), flows: secret.map((f) => f.id) }, 'pipeline secrets come from a secrets vault');
@@ -157,6 +158,7 @@ export const secretsInCiCd: ElementRule = {
 };
 
 const isVault = (ctx: AnalysisContext, f: Flow) => f.to !== f.from && ctx.graph.elements.get(f.to)?.type === 'secrets-vault';
+const fromVault = (ctx: AnalysisContext, f: Flow) => f.to !== f.from && ctx.graph.elements.get(f.from)?.type === 'secrets-vault';
 
 export const unsignedImages: ElementRule = {
   id: 'unsigned-images',
