@@ -42,13 +42,15 @@ describe('authentication findings', () => {
     const device = threatsOf(model('assets:\n  readings: { classification: restricted }\nelements:\n  sensor: { type: device }\n  ingest: { type: service, handles: [readings] }\nflows:\n  - sensor -> ingest: { protocol: https, data: [readings] }\n'),
       'missing-authentication', 'unauthenticated-device');
     assert.deepEqual(device.map((t) => `${t.ruleId}: ${t.title}`), ['unauthenticated-device: Unauthenticated devices send data to ingest']);
-    // The browser's path is no partner's or device's: it stays, and only it is named.
+    // A service that authenticates nobody, the browser included: one finding, which names the partner and the device too.
     const mixed = threatsOf(model(`${PII}elements:\n  visitor: { tech: browser }\n  carrier: { type: third-party }\n  sensor: { type: device }\n  api: { type: api, handles: [pii] }\nflows:\n  - visitor -> api: https\n  - carrier -> api: https\n  - sensor -> api: https\n`),
       'missing-authentication', 'unauthenticated-partner-call', 'unauthenticated-device');
-    assert.deepEqual(mixed.map((t) => t.ruleId).sort(), ['missing-authentication', 'unauthenticated-device', 'unauthenticated-partner-call']);
-    const own = mixed.find((t) => t.ruleId === 'missing-authentication')!;
-    assert.deepEqual(own.flows, ['visitor->api']);
-    assert.deepEqual(own.evidence.map((e) => e.fact), ['api declares no auth and is reachable from the internet', 'visitor -> api carries no authentication']);
+    assert.deepEqual(mixed.map((t) => t.ruleId), ['missing-authentication']);
+    assert.deepEqual(mixed[0].flows, ['visitor->api', 'carrier->api', 'sensor->api']);
+    assert.deepEqual(mixed[0].evidence.map((e) => e.fact), [
+      'api declares no auth and is reachable from the internet',
+      'visitor -> api carries no authentication', 'carrier -> api carries no authentication', 'sensor -> api carries no authentication',
+    ]);
   });
 
   it('report an admin without MFA once: the admin endpoint\'s rule owns flows that reach only admin endpoints', () => {

@@ -4,6 +4,7 @@ import { type AnalysisContext, isPassThrough } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { adminOpenToInternet, mfaOnEveryFlow } from './authorization.js';
+import { endpointOfUnnamedCall } from './integrity.js';
 import {
   assetList, assetNames, endpointOfFlow, isBroker, isNetworkFlow, isOrAre, isPerson, isUserAgent, perElement,
   restricted, sensitiveAssetsOf, untrustedPaths,
@@ -142,7 +143,7 @@ export const missingAuthentication: ElementRule = {
   title: 'No authentication in front of a service',
   description:
     'A service that runs application code and handles sensitive data is reachable from the internet, and on some path into it neither the service, the flow, nor an edge component in front authenticates callers: anyone can call it that way as any user.',
-  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, handling data of high confidentiality or integrity, with an untrusted path into it that is unauthenticated (flow auth `none`, no authenticating gateway in front); calls from partners and devices that `unauthenticated-partner-call` or `unauthenticated-device` judge are left to those rules',
+  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, handling data of high confidentiality or integrity, with an untrusted path into it that is unauthenticated (flow auth `none`, no authenticating gateway in front); when partners\' and devices\' calls are the only such paths (directly or through edge components) they are left to `unauthenticated-partner-call` and `unauthenticated-device`, otherwise their direct calls (a partner\'s unless `ip-allowlist` or `signature-verification` covers it) are reported here with the others (one missing control, one finding)',
   mitigation: 'Authenticate every request (OIDC/OAuth 2 tokens or sessions) in the service or at a gateway that every path crosses, and deny by default.',
   action: { text: 'Require authentication on {targets}' },
   mitigatedBy: ['authentication'],
@@ -152,21 +153,21 @@ export const missingAuthentication: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
-    if ((element.auth && element.auth !== 'none') || element.endpoints.length > 0) return undefined;
-    const valuable = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && (a.confidentiality === 'high' || a.integrity === 'high'));
-    if (valuable.length === 0) return undefined;
-    const present = presentControls(ctx, ['authentication'], element);
+    const valuable = openServiceData(ctx, element);
+    if (valuable === undefined) return undefined;
+    const present = presentControls(ctx, AUTHENTICATION, element);
     if (present.length) return mitigatedBy(present, elementComponent(element), 'callers are authenticated');
     const { authenticated, open } = untrustedPaths(ctx, element);
     if (authenticated.length > 0 && open.length === 0) {
       return mitigatedBy(['authentication'], elementComponent(element), 'every untrusted path is authenticated on the way in');
     }
-    // A partner's or a device's unauthenticated call is one problem, reported by the rule made for it.
-    const unauthenticated = open.filter((f) => !handedOff(f, ctx, new Set()));
-    if (open.length > 0 && unauthenticated.length === 0) return undefined;
-    const callers = (flows: readonly Flow[], max: number) =>
-      namesAtMost([...new Set(flows.map((f) => ctx.graph.elements.get(f.from)!.name))].sort(), max, 'other callers');
+    const unauthenticated = missingAuthCalls(ctx, element);
+    if (unauthenticated === undefined) return undefined;
+    const names = (flows: readonly Flow[]) => [...new Set(flows.map((f) => ctx.graph.elements.get(f.from)!.name))].sort();
+    const callers = (flows: readonly Flow[], max: number) => namesAtMost(names(flows), max, 'other callers');
+    // The partners and devices whose calls are reported here are the identities anyone can take.
+    const posed = names(unauthenticated.filter((f) => partnerFlow(f, ctx) !== undefined || deviceFlow(f, ctx) !== undefined));
+    const posing = posed.length === 0 ? '' : `, or pose as ${posed.length === 1 ? posed[0] : `any of ${namesAtMost(posed, TEXT_NAMES, 'others')}`}`;
     const confidentiality = assetImpact(valuable, 'confidentiality', rated('High', 'sensitive data'));
     const integrity = assetImpact(valuable, 'integrity', confidentiality);
     const partial = authenticated.length > 0;
@@ -177,8 +178,8 @@ export const missingAuthentication: ElementRule = {
         ? `No authentication on calls from ${callers(unauthenticated, TITLE_NAMES)} to ${element.name}`
         : `No authentication in front of ${element.name}`,
       description: partial
-        ? `${element.name} handles ${assetNames(valuable)} and is reachable from the internet; calls from ${callers(authenticated, TEXT_NAMES)} are authenticated, but calls from ${callers(unauthenticated, TEXT_NAMES)} carry no authentication on the way: anyone can call it that way, as anyone.`
-        : `${element.name} handles ${assetNames(valuable)} and is reachable from the internet, but nothing on the way authenticates the caller: anyone can call it as anyone.`,
+        ? `${element.name} handles ${assetNames(valuable)} and is reachable from the internet; calls from ${callers(authenticated, TEXT_NAMES)} are authenticated, but calls from ${callers(unauthenticated, TEXT_NAMES)} carry no authentication on the way: anyone can call it that way, as anyone${posing}.`
+        : `${element.name} handles ${assetNames(valuable)} and is reachable from the internet, but nothing on the way authenticates the caller: anyone can call it as anyone${posing}.`,
       likelihood: rated('High', 'reachable from the internet without credentials: no skill needed'),
       impact: ratingRank(integrity.level) > ratingRank(confidentiality.level) ? integrity : confidentiality,
       evidence: [
@@ -189,6 +190,46 @@ export const missingAuthentication: ElementRule = {
     });
   },
 };
+
+/**
+ * The data that makes a service `missing-authentication` judges worth calling unauthenticated: a process running
+ * application code, reachable from the internet, with no `auth` and no endpoints, handling data of high
+ * confidentiality or integrity. Undefined for any other element.
+ */
+function openServiceData(ctx: AnalysisContext, element: Element): Asset[] | undefined {
+  if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
+  if (declaresAuth(element) || element.endpoints.length > 0) return undefined;
+  const valuable = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && (a.confidentiality === 'high' || a.integrity === 'high'));
+  return valuable.length ? valuable : undefined;
+}
+
+/**
+ * The unauthenticated flows `missing-authentication` reports into a service, or undefined when it reports none.
+ * A partner's or a device's call is one problem, reported by the rule made for it, while such calls are the
+ * only open paths; once another path is open too, the service authenticates nobody, and their direct calls are
+ * that same missing control: they join it here, and `partnerCall` and `deviceCall` leave them.
+ */
+function missingAuthCalls(ctx: AnalysisContext, element: Element): readonly Flow[] | undefined {
+  const table = perElement<readonly Flow[] | null>(ctx, 'missing-authentication');
+  let calls = table.get(element.id);
+  if (calls === undefined) {
+    calls = null;
+    if (openServiceData(ctx, element) !== undefined && presentControls(ctx, AUTHENTICATION, element).length === 0) {
+      const { authenticated, open } = untrustedPaths(ctx, element);
+      const own = open.filter((f) => !handedOff(f, ctx, new Set()));
+      if (own.length > 0 || (open.length === 0 && authenticated.length === 0)) {
+        // A partner's call its own checks already cover stays that rule's (mitigated), not an open door here.
+        calls = open.filter((f) => own.includes(f) || deviceFlow(f, ctx) !== undefined ||
+          (partnerFlow(f, ctx) !== undefined && partnerChecks(f, element, ctx).length === 0));
+      }
+    }
+    table.set(element.id, calls);
+  }
+  return calls ?? undefined;
+}
+
+const reportedByMissingAuth = (flow: Flow, target: Element, ctx: AnalysisContext): boolean =>
+  missingAuthCalls(ctx, target)?.includes(flow) === true;
 
 const WEAK_AUTH = new Set(['basic']);
 const WEAK_AUTH_BACKING = ['mfa', 'ip-allowlist', 'vpn'] as const;
@@ -536,7 +577,7 @@ function heldSensitive(ctx: AnalysisContext, store: Element): HeldSensitive | un
  * components that only such calls reach (their rules report them at the first component they call).
  */
 function handedOff(flow: Flow, ctx: AnalysisContext, seen: Set<string>): boolean {
-  if (partnerCall(flow, ctx) !== undefined || deviceCall(flow, ctx) !== undefined) return true;
+  if (partnerFlow(flow, ctx) !== undefined || deviceFlow(flow, ctx) !== undefined) return true;
   const edge = ctx.graph.elements.get(flow.from);
   if (edge === undefined || !isPassThrough(edge) || seen.has(edge.id)) return false;
   seen.add(edge.id);
@@ -544,12 +585,17 @@ function handedOff(flow: Flow, ctx: AnalysisContext, seen: Set<string>): boolean
   return open.length > 0 && open.every((f) => handedOff(f, ctx, seen));
 }
 
-/**
- * An unauthenticated flow from a device: what `unauthenticated-device` judges (and `missing-authentication` leaves
- * to it), but for an open connection into a broker or a store holding sensitive data, which the broker's or the
- * store's rule reports.
- */
+/** An unauthenticated flow from a device: what `unauthenticated-device` judges, but for a call `missing-authentication` reports. */
 function deviceCall(flow: Flow, ctx: AnalysisContext): { device: Element; target: Element } | undefined {
+  const call = deviceFlow(flow, ctx);
+  return call && !reportedByMissingAuth(flow, call.target, ctx) ? call : undefined;
+}
+
+/**
+ * An unauthenticated flow from a device into a target that asks for no credential, but for an open connection
+ * into a broker or a store holding sensitive data, which the broker's or the store's rule reports.
+ */
+function deviceFlow(flow: Flow, ctx: AnalysisContext): { device: Element; target: Element } | undefined {
   if (flow.auth !== 'none') return undefined;
   const device = ctx.graph.elements.get(flow.from);
   if (device?.type !== 'device') return undefined;
@@ -577,7 +623,7 @@ export const unauthenticatedDevice: FlowRule = {
   title: 'Devices are not authenticated',
   description:
     'A device sends data into the system without authenticating: anyone can impersonate a device and inject readings or commands, or enrol fake devices at scale.',
-  condition: 'a flow from an external element of type `device` with auth `none`, into a target that asks for no credential of its own (the flow names a public endpoint, or names none and the target declares no `auth`), without `authentication`; a network connection into a broker, or into a store that `unauthenticated-store-access` judges, is left to `unauthenticated-broker` or that rule',
+  condition: 'a flow from an external element of type `device` with auth `none`, into a target that asks for no credential of its own (the flow names a public endpoint, or names none and the target declares no `auth`), without `authentication`; a network connection into a broker, or into a store that `unauthenticated-store-access` judges, is left to `unauthenticated-broker` or that rule, and a call into a service that `missing-authentication` reports for other open paths too is reported there',
   mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) and revoke identities individually.',
   action: { text: 'Authenticate devices with per-device certificates (mTLS) on {targets}' },
   mitigatedBy: ['authentication'],
@@ -602,10 +648,20 @@ export const unauthenticatedDevice: FlowRule = {
 };
 
 /**
- * An unauthenticated call from a partner into a process, not aimed at an endpoint nor at a target that
- * authenticates: what `unauthenticated-partner-call` judges (and `missing-authentication` leaves to it).
+ * An unauthenticated call from a partner: what `unauthenticated-partner-call` judges, but for one that lands on a
+ * webhook or an OAuth callback (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge those)
+ * and for one `missing-authentication` reports.
  */
 function partnerCall(flow: Flow, ctx: AnalysisContext): { src: Element; target: Element } | undefined {
+  const call = partnerFlow(flow, ctx);
+  if (call === undefined || endpointOfUnnamedCall(ctx, flow, OWN_RULE_ENDPOINTS) !== undefined) return undefined;
+  return reportedByMissingAuth(flow, call.target, ctx) ? undefined : call;
+}
+
+const OWN_RULE_ENDPOINTS: readonly Endpoint['kind'][] = ['webhook', 'callback'];
+
+/** An unauthenticated call from a partner into a process, not aimed at an endpoint nor at a target that authenticates. */
+function partnerFlow(flow: Flow, ctx: AnalysisContext): { src: Element; target: Element } | undefined {
   if (flow.auth !== 'none') return undefined;
   const src = ctx.graph.elements.get(flow.from);
   const target = ctx.graph.elements.get(flow.to);
@@ -621,13 +677,17 @@ function partnerCall(flow: Flow, ctx: AnalysisContext): { src: Element; target: 
 
 const PARTNER_CHECKS = ['authentication', 'ip-allowlist', 'signature-verification'] as const;
 
+/** The checks in place for a partner's call: on the flow or on its target. */
+const partnerChecks = (flow: Flow, target: Element, ctx: AnalysisContext): string[] =>
+  PARTNER_CHECKS.filter((c) => flow.controls.includes(c) || ctx.elementHas(target, c));
+
 export const unauthenticatedPartnerCall: FlowRule = {
   id: 'unauthenticated-partner-call',
   stride: 'S',
   title: 'Calls from a third party are not authenticated',
   description:
     'A third-party service calls into our application without any authentication (and not through a webhook or callback endpoint, which other rules cover): anyone can pose as the partner.',
-  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front)',
+  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); a call into a service that `missing-authentication` reports for other open paths too is reported there',
   mitigation: 'Authenticate the partner (mutual TLS, OAuth 2 client credentials, or signed requests) and restrict its source addresses.',
   action: { text: 'Authenticate partner calls (mTLS or signed requests) into {targets}' },
   mitigatedBy: PARTNER_CHECKS,
@@ -641,7 +701,7 @@ export const unauthenticatedPartnerCall: FlowRule = {
     if (call === undefined) return undefined;
     const { src, target } = call;
     const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
-    const present = PARTNER_CHECKS.filter((c) => flow.controls.includes(c) || ctx.elementHas(target, c));
+    const present = partnerChecks(flow, target, ctx);
     if (present.length) return mitigatedBy(present, where, `the partner is checked by ${present.join(' and ')}`);
     return threat({
       ...where,

@@ -4,7 +4,7 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
-  assetNames, cached, inContainer, isData, isPerson, isUserAgent, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS,
+  assetNames, cached, inContainer, isData, isLlm, isPerson, isUserAgent, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
@@ -367,13 +367,57 @@ function reportedShared(ctx: AnalysisContext): ReadonlySet<string> {
   });
 }
 
+/**
+ * The restricted data a store holds that a process never touches (it neither handles nor stores it, takes or
+ * returns it at an endpoint, nor carries it on a flow): its account there reads it all the same. Undefined
+ * when there is none.
+ */
+export function unusedRestricted(ctx: AnalysisContext, source: Element, store: Element): Asset[] | undefined {
+  const stored = restrictedStored(ctx, store);
+  if (stored.length === 0) return undefined;
+  const used = ctx.assetsOf(source.id);
+  let beyond: Asset[] | undefined;
+  for (let i = 0; i < stored.length; i++) {
+    const a = stored[i];
+    if (!used.some((u) => u.id === a.id)) (beyond ??= []).push(a);
+  }
+  return beyond;
+}
+
+/** The controls that bound what an LLM agent does through its tools: llm-excessive-agency's. */
+export const AGENCY_CONTROLS = ['human-approval', 'least-privilege'] as const;
+
+/** Whether a flow of an agent is one of its tools: to anything but a model, people and their browsers (a reply is no tool). */
+function isAgentTool(ctx: AnalysisContext, agent: Element, f: Flow): boolean {
+  const t = ctx.graph.elements.get(f.to);
+  return t !== undefined && f.to !== agent.id && !isLlm(t) && !(t.kind === 'external' && t.type !== 'third-party');
+}
+
+/**
+ * An agent's tools (see `isAgentTool`). A process that only calls a model has none: its own database is the
+ * application's, not the model's.
+ */
+export const agentTools = (ctx: AnalysisContext, agent: Element): Flow[] => ctx.graph.outFlows(agent.id).filter((f) => isAgentTool(ctx, agent, f));
+
+/**
+ * Whether llm-excessive-agency reports the flow as a tool its agent uses without limits: neither the flow nor
+ * the agent declares an agency control. The agent's privileges on that flow are that finding, so the rules
+ * here about a workload's own privileges (on the cloud, on a store) leave it to it. Kept in this file, not in
+ * llm.ts, because llm.ts reaches this one through its imports: the other way round would close a cycle.
+ */
+export function unboundedAgentTool(ctx: AnalysisContext, f: Flow): boolean {
+  const agent = ctx.graph.elements.get(f.from);
+  return agent !== undefined && agent.kind === 'process' && isLlm(agent) && isAgentTool(ctx, agent, f) &&
+    !AGENCY_CONTROLS.some((c) => f.controls.includes(c)) && presentControls(ctx, AGENCY_CONTROLS, agent).length === 0;
+}
+
 export const overPrivilegedStoreAccess: FlowRule = {
   id: 'over-privileged-store-access',
   stride: 'E',
   title: 'Service account can reach data the service does not use',
   description:
     'A service logs in to a data store that also holds restricted data the service neither handles nor exchanges: if the service is compromised, its account reads that data too.',
-  condition: 'a flow from a process into a store that stores restricted assets the process never touches (it neither handles nor stores them, no endpoint of its takes or returns them, none of its flows carries them), where the credential is not shared with other services (that is `shared-credentials`), without `least-privilege` on the process',
+  condition: 'a flow from a process into a store that stores restricted assets the process never touches (it neither handles nor stores them, no endpoint of its takes or returns them, none of its flows carries them), where the credential is not shared with other services (that is `shared-credentials`), without `least-privilege` on the process; the flows of a `ci-cd` pipeline are reported by pipeline-over-privileged, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
   mitigation: 'Grant the service\'s database account only the schemas, tables or prefixes it needs (and read-only where it only reads); keep restricted data in a separate store.',
   action: { key: 'least-privilege-data', text: 'Narrow the store permissions of {targets} to the data they use' },
   mitigatedBy: ['least-privilege'],
@@ -387,17 +431,12 @@ export const overPrivilegedStoreAccess: FlowRule = {
     const source = ctx.graph.elements.get(flow.from);
     const store = ctx.graph.elements.get(flow.to);
     if (source?.kind !== 'process' || store?.kind !== 'store') return undefined;
-    const stored = restrictedStored(ctx, store);
-    if (stored.length === 0) return undefined;
     if (flow.credential && reportedShared(ctx).has(flow.credential)) return undefined;
-    // What the service uses: what it handles, stores, takes or returns at its endpoints, or carries on any flow.
-    const used = ctx.assetsOf(source.id);
-    let beyond: Asset[] | undefined;
-    for (let i = 0; i < stored.length; i++) {
-      const a = stored[i];
-      if (!used.some((u) => u.id === a.id)) (beyond ??= []).push(a);
-    }
+    const beyond = unusedRestricted(ctx, source, store);
     if (beyond === undefined) return undefined;
+    // The account is a pipeline's deploy credential (pipeline-over-privileged) or an agent's unbounded tool
+    // (llm-excessive-agency, which names this data): the specific finding for it.
+    if ((source.type === 'ci-cd' && isDeploy(ctx, source, flow)) || unboundedAgentTool(ctx, flow)) return undefined;
     return unlessControlled(ctx, { element: source, flows: [flow] }, ['least-privilege'], 'the service account is limited to what it uses', (missing) => ({
       title: `${source.name} can read ${assetNames(beyond)} in ${store.name}`,
       description: `${source.name} connects to ${store.name}, which also stores ${assetNames(beyond)}; the service never uses that data, but its account can read it.`,
@@ -421,7 +460,7 @@ export const excessiveCloudPermissions: ElementRule = {
   title: 'Workload can change cloud infrastructure',
   description:
     'A workload calls the cloud provider\'s management API (or the cloud console) with its own identity: unless its role is scoped to exactly what it needs, compromising the workload hands over the cloud account.',
-  condition: 'a process with a flow over protocol `cloud-api` or to an element of type `cloud-console`, without `least-privilege`; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead',
+  condition: 'a process with a flow over protocol `cloud-api` or to an element of type `cloud-console`, without `least-privilege`; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
   mitigation: 'Scope the workload\'s role to the actions and resources it needs (no wildcards, no IAM changes), use permission boundaries, and alert on unusual API calls.',
   action: { text: 'Scope the cloud role of {targets} to least privilege' },
   mitigatedBy: ['least-privilege'],
@@ -432,10 +471,11 @@ export const excessiveCloudPermissions: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (element.type === 'cloud-console' || !callsCloudManagement(ctx, element)) return undefined;
-    // A pipeline's standing access to what it deploys to is pipeline-over-privileged's, the specific finding for the same credentials.
+    // A pipeline's standing access to what it deploys to is pipeline-over-privileged's, and an agent's unbounded
+    // tool llm-excessive-agency's: the specific findings for the same credentials.
     const pipeline = element.type === 'ci-cd';
     const mgmt = ctx.graph.outFlows(element.id).filter((f) =>
-      (f.protocol === 'cloud-api' || ctx.graph.elements.get(f.to)?.type === 'cloud-console') && !(pipeline && isDeploy(ctx, element, f)));
+      managesCloud(ctx, f) && !(pipeline && isDeploy(ctx, element, f)) && !unboundedAgentTool(ctx, f));
     if (mgmt.length === 0) return undefined;
     return unlessControlled(ctx, { element, flows: mgmt }, ['least-privilege'], 'the workload\'s cloud role is scoped', (missing) => ({
       title: `${element.name} can change cloud infrastructure`,
@@ -448,6 +488,9 @@ export const excessiveCloudPermissions: ElementRule = {
     }));
   },
 };
+
+/** Whether a flow acts on the cloud management plane: over its API, or to the provider's console. */
+export const managesCloud = (ctx: AnalysisContext, f: Flow): boolean => f.protocol === 'cloud-api' || ctx.graph.elements.get(f.to)?.type === 'cloud-console';
 
 /** Whether the element has a flow to the cloud management plane: one pass over the flows marks every such source. */
 function callsCloudManagement(ctx: AnalysisContext, element: Element): boolean {

@@ -8,10 +8,11 @@ import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.j
 import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent,
   flowIds as flowIdsOf, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
-  namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome, TITLE_NAMES, unlessControlled, withArticle,
+  namesAtMost, presentControls, reportsThreat, TEXT_NAMES, threat, threatOutcome, TITLE_NAMES, unlessControlled,
+  withArticle,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
-import type { CheckResult, ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
+import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 const RATE_CONTROLS = ['rate-limiting'] as const;
 /** Endpoints whose every call costs real work (queries, storage, email), worth throttling even behind login. */
@@ -163,10 +164,6 @@ export function rateLimitGap(ep: Endpoint, element: Element, ctx: AnalysisContex
   return reportsThreat(noRateLimiting.check(ep, element, ctx));
 }
 
-/** Whether a check's result reports a threat (one outcome, as endpoint rules give). */
-function reportsThreat(result: CheckResult): boolean {
-  return result !== undefined && !Array.isArray(result) && (result as Outcome).outcome === 'threat';
-}
 
 const QUERY_CONTROLS = ['pagination'] as const;
 

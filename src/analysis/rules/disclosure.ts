@@ -1,15 +1,17 @@
 // Information disclosure from the application and its stores.
-import type { Endpoint, Flow } from '../../model/types.js';
+import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, isExposed,
-  mitigatedBy, namesAtMost, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled, withArticle,
+  mitigatedBy, namesAtMost, onlyReachableThrough, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
+  withArticle,
 } from './helpers.js';
 import {
   assetList, assetNames, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, restricted,
 } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
+import { debugEndpointReported } from './network.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
 export const verboseErrors: ElementRule = {
@@ -123,8 +125,6 @@ export const unencryptedStore: ElementRule = {
   },
 };
 
-/** The verb for a list of assets: several names take the plural. */
-
 /** Endpoints meant for anonymous callers by nature; their exposure is covered by their own rules. */
 const ANONYMOUS_KINDS = new Set(['login', 'register', 'password-reset', 'webhook', 'callback', 'health']);
 
@@ -137,18 +137,23 @@ const servesAnonymous = (ep: Endpoint, ctx: AnalysisContext) => ep.public && !ct
  */
 const anonymousReadReported = (ep: Endpoint, ctx: AnalysisContext) => !ANONYMOUS_KINDS.has(ep.kind) && servesAnonymous(ep, ctx);
 
+const CALLER_PERIMETER = ['ip-allowlist', 'vpn'] as const;
+
+/** The perimeter controls on or in front of an endpoint: its anonymous callers are then whoever they admit, not anyone. */
+const admittingControls = (ep: Endpoint, element: Element, ctx: AnalysisContext) => presentControls(ctx, CALLER_PERIMETER, element, ep);
+
 export const unauthenticatedSensitiveEndpoint: EndpointRule = {
   id: 'unauthenticated-sensitive-endpoint',
   stride: 'I',
   title: 'Confidential data served without authentication',
   description:
-    'A public endpoint (no authentication) returns data of high confidentiality: anyone who finds or guesses the URL reads it, and scrapers collect it in bulk.',
-  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone, not of kind login, register, password-reset, webhook, callback or health, that returns assets of high confidentiality (restricted ones included: excessive-data-exposure leaves them to this rule), without `authentication` or `data-masking`',
+    'A public endpoint (no authentication) returns data of high confidentiality: anyone who reaches it and finds or guesses the URL reads it, and scrapers collect it in bulk.',
+  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone, not of kind login, register, password-reset, webhook, callback or health, nor a debug endpoint that exposed-debug-endpoint reports (that finding names the data), that returns assets of high confidentiality (restricted ones included: excessive-data-exposure leaves them to this rule), without `authentication` or `data-masking`',
   mitigation: 'Require authentication for the endpoint, or return only masked or public fields to anonymous callers.',
   action: { text: 'Require authentication (or mask the data) on {targets}' },
   mitigatedBy: ['authentication', 'data-masking'],
   references: ['CWE-306', 'CWE-200', 'CAPEC-116', 'OWASP API3:2023'],
-  rating: 'Likelihood High from the internet (no skill), Medium otherwise; impact from the confidentiality of the data returned.',
+  rating: 'Likelihood High from the internet (no skill), Medium otherwise (through other components, or only for callers an `ip-allowlist` or `vpn` admits); impact from the confidentiality of the data returned.',
   example: "assets:\n  pii: { classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /customers: { public: true, returns: [pii] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -158,15 +163,25 @@ export const unauthenticatedSensitiveEndpoint: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     const secret = highConfidentiality(assetList(ctx, ep.returns));
     if (secret.length === 0) return undefined;
+    // An open debug endpoint leaks this and more: one finding, exposed-debug-endpoint's, which names the data.
+    if (debugEndpointReported(ep, element, ctx)) return undefined;
     const handled = (present: string[]) => `anonymous callers are handled by ${present.join(' and ')}`;
-    return unlessControlled(ctx, { element, endpoint: ep }, ['authentication', 'data-masking'], handled, (missing) => ({
-      title: `${assetNames(secret)} served without authentication by ${ep.key}`,
-      description: `${ep.key} on ${element.name} is public and returns ${assetNames(secret)}; anyone can read and scrape it.`,
-      likelihood: internetLikelihood(exposure, 'public and reachable from the internet: no skill needed'),
-      impact: assetImpact(secret, 'confidentiality', rated('High', 'confidential data')),
-      evidence: [evidence(`${ep.key} is public and returns ${assetNames(secret)}`, [...ep.at, 'returns']), missing],
-      target: endpointTarget(ep, element),
-    }));
+    return unlessControlled(ctx, { element, endpoint: ep }, ['authentication', 'data-masking'], handled, (missing) => {
+      const admitting = admittingControls(ep, element, ctx);
+      const admitted = admitting.length ? `admitted by ${admitting.join(' and ')}` : undefined;
+      return {
+        title: `${assetNames(secret)} served without authentication by ${ep.key}`,
+        description: `${ep.key} on ${element.name} is public and returns ${assetNames(secret)}; ${admitted ? `anyone ${admitted} can read it without signing in` : 'anyone can read and scrape it'}.`,
+        likelihood: admitted ? rated('Medium', `only callers ${admitted} reach it`) : internetLikelihood(exposure, 'public and reachable from the internet: no skill needed'),
+        impact: assetImpact(secret, 'confidentiality', rated('High', 'confidential data')),
+        evidence: [
+          evidence(`${ep.key} is public and returns ${assetNames(secret)}`, [...ep.at, 'returns']),
+          ...(admitted ? [evidence(`${ep.key} is ${onlyReachableThrough(admitting)}`, ep.at)] : []),
+          missing,
+        ],
+        target: endpointTarget(ep, element),
+      };
+    });
   },
 };
 
@@ -176,12 +191,12 @@ export const excessiveDataExposure: EndpointRule = {
   title: 'Restricted data returned in full',
   description:
     'An endpoint returns restricted data (card numbers, credentials, health records) and the model does not declare masking: whole records reach clients, logs, caches and browser storage.',
-  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking`; restricted data of high confidentiality that a public endpoint not meant for anonymous callers (not login, register, password-reset, webhook, callback or health) serves without `authentication` is reported by unauthenticated-sensitive-endpoint instead',
+  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking`; restricted data of high confidentiality that a public endpoint not meant for anonymous callers (not login, register, password-reset, webhook, callback or health) serves without `authentication` is reported by unauthenticated-sensitive-endpoint instead, and what a debug endpoint that exposed-debug-endpoint reports returns, by that rule',
   mitigation: 'Return only the fields the client needs, mask restricted ones (last four digits), and never send secrets or hashes to clients.',
   action: { text: 'Mask restricted fields in responses of {targets}' },
   mitigatedBy: ['data-masking'],
   references: ['CWE-213', 'CWE-359', 'CAPEC-116', 'OWASP API3:2023'],
-  rating: 'Likelihood High for public endpoints (no `authentication` in front) reachable from the internet, Medium otherwise (needs an account or a foothold); impact High (restricted data).',
+  rating: 'Likelihood High for public endpoints (no `authentication` in front) reachable from the internet without `ip-allowlist` or `vpn`, Medium otherwise (needs an account or a foothold); impact High (restricted data).',
   example: "assets:\n  cards: { type: payment, classification: restricted }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /wallet: { auth: jwt, returns: [cards] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -193,10 +208,14 @@ export const excessiveDataExposure: EndpointRule = {
     if (data.length === 0) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
+    // An open debug endpoint leaks this and more: one finding, exposed-debug-endpoint's, which names the data.
+    if (debugEndpointReported(ep, element, ctx)) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, ['data-masking'], 'restricted fields are masked', (missing) => ({
       title: `${assetNames(data)} returned unmasked by ${ep.key}`,
       description: `${ep.key} on ${element.name} returns ${assetNames(data)} without masking; full records end up in clients, caches and logs.`,
-      likelihood: exposure === 'internet' && servesAnonymous(ep, ctx) ? rated('High', 'public and reachable from the internet') : rated('Medium', 'needs an account or a foothold'),
+      likelihood: exposure === 'internet' && servesAnonymous(ep, ctx) && admittingControls(ep, element, ctx).length === 0
+        ? rated('High', 'public and reachable from the internet')
+        : rated('Medium', 'needs an account or a foothold'),
       impact: rated('High', `${assetNames(data)} ${isOrAre(data)} restricted: data breach`),
       evidence: [evidence(`${ep.key} returns ${assetNames(data)}`, [...ep.at, 'returns']), missing],
       target: endpointTarget(ep, element),

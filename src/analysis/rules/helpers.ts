@@ -4,7 +4,7 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, type Exposure, isPassThrough, PERIMETER_CONTROLS } from '../context.js';
 import { rated } from '../risk.js';
 import type { ComponentKind, RatedLevel } from '../types.js';
-import type { EvidenceRef, MitigatedOutcome, Outcome, ThreatOutcome } from './types.js';
+import type { CheckResult, EvidenceRef, MitigatedOutcome, Outcome, ThreatOutcome } from './types.js';
 
 /** Who can reach an endpoint: its callers when the model restricts them, else whoever reaches the element. */
 export const endpointExposure = (ep: Endpoint, element: Element, ctx: AnalysisContext): Exposure => ctx.endpointExposure(ep, element);
@@ -111,6 +111,14 @@ export function threatOutcome(
 
 export function threat(t: Omit<ThreatOutcome, 'outcome'>): ThreatOutcome {
   return threatOutcome(t.component, t.componentKind, t.endpoint, t.flows, t);
+}
+
+/**
+ * Whether a check's one outcome reports a threat: a rule asks whether another reports a case before it steps
+ * aside for it (one problem, one finding).
+ */
+export function reportsThreat(result: CheckResult): boolean {
+  return result !== undefined && !Array.isArray(result) && (result as Outcome).outcome === 'threat';
 }
 
 export const elementComponent = (e: Element) => ({ component: e.id, componentKind: 'element' as const });

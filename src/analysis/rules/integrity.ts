@@ -4,7 +4,7 @@ import {
   endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
-import type { Element, Endpoint } from '../../model/types.js';
+import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import type { RatedLevel } from '../types.js';
 import { assetList, assetNames, isOrAre, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
@@ -72,6 +72,18 @@ export const clientControlledValue: EndpointRule = {
 };
 
 const WEBHOOK_CONTROLS = ['signature-verification'] as const;
+
+/**
+ * The exposed endpoint of one of `kinds` that a flow naming none of its target's endpoints can land on (one with
+ * no `callers`, or with the flow's source among them). A partner's call that lands on a webhook is judged as
+ * one, by `unsigned-webhook` and, once signed, `webhook-replay`: the partner rules leave it to them.
+ */
+export function endpointOfUnnamedCall(ctx: AnalysisContext, flow: Flow, kinds: readonly Endpoint['kind'][]): Endpoint | undefined {
+  if (flow.endpoint !== undefined) return undefined;
+  const target = ctx.graph.elements.get(flow.to);
+  return target?.endpoints.find((ep) =>
+    kinds.includes(ep.kind) && (!ep.callers || ep.callers.includes(flow.from)) && isExposed(endpointExposure(ep, target, ctx)));
+}
 
 /** Webhook sender authentication that proves who sent an event. */
 const SENDER_AUTH: ReadonlySet<string> = new Set(['mtls', 'hmac']);

@@ -1,17 +1,20 @@
 // LLM and agent components (OWASP Top 10 for LLM applications): untrusted text steering the model,
 // models acting with too much power, data leaking into or out of prompts, model output used unchecked,
 // and unbounded use of a paid model.
-import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
-import { assetImpact, rated } from '../risk.js';
+import { assetImpact, rated, ratingRank } from '../risk.js';
+import type { RatedLevel } from '../types.js';
+import { AGENCY_CONTROLS, agentTools, managesCloud, unboundedAgentTool, unusedRestricted } from './authorization.js';
 import { rateLimitGap } from './availability.js';
 import { assetNames, authenticatedUpstream, isLlm, sensitive } from './facts.js';
 import { browserReached, perModel, targetKind, targetNames, targetsByPosition } from './family-shared.js';
 import {
-  anonymousInternetLikelihood, endpointExposure, evidence, flowIds, flowLabel, internetLikelihood, isExposed, missingControlEvidence,
-  mitigatedOutcome, namesAtMost, presentControls, TEXT_NAMES, threatOutcome, TITLE_NAMES, unlessControlled,
+  anonymousInternetLikelihood, endpointExposure, evidence, flowIds, flowLabel, internetLikelihood, isExposed,
+  missingControlEvidence, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, TEXT_NAMES, threatOutcome,
+  TITLE_NAMES, unlessControlled,
 } from './helpers.js';
-import type { ElementRule, Outcome } from './types.js';
+import type { ElementRule } from './types.js';
 
 interface LlmUse {
   self: boolean;
@@ -26,17 +29,6 @@ function llmUse(ctx: AnalysisContext, e: Element): LlmUse | undefined {
 }
 
 const LLM_TARGETS = targetKind(isLlm);
-
-/**
- * An agent's tools: its flows to anything but a model, people and their browsers (a reply is no tool).
- * A process that only calls a model has none: its own database is the application's, not the model's.
- */
-function agentTools(ctx: AnalysisContext, agent: Element): Flow[] {
-  return ctx.graph.outFlows(agent.id).filter((f) => {
-    const t = ctx.graph.elements.get(f.to);
-    return t !== undefined && f.to !== agent.id && !isLlm(t) && !(t.kind === 'external' && t.type !== 'third-party');
-  });
-}
 
 /** Every process's use of language models, by position, found once per analysis from its flows to LLMs. */
 const llmUses: (ctx: AnalysisContext) => readonly (LlmUse | undefined)[] = perModel(findLlmUses);
@@ -110,7 +102,28 @@ export const promptInjection: ElementRule = {
   },
 };
 
-const AGENCY_CONTROLS = ['human-approval', 'least-privilege'] as const;
+/**
+ * What an agent's unbounded tools reach besides the data they change, as the rules that leave those flows to
+ * llm-excessive-agency would say: the cloud account through its management plane (excessive-cloud-permissions)
+ * and restricted data in its stores that it never uses (over-privileged-store-access), with the first store
+ * holding such data.
+ */
+function agencyReach(ctx: AnalysisContext, agent: Element, tools: readonly Flow[]) {
+  const cloud = tools.some((f) => managesCloud(ctx, f));
+  const unused = new Map<string, Asset>();
+  let held: { store: Element; assets: Asset[] } | undefined;
+  for (const f of tools) {
+    const t = ctx.graph.elements.get(f.to)!;
+    const beyond = t.kind === 'store' ? unusedRestricted(ctx, agent, t) : undefined;
+    if (beyond === undefined) continue;
+    held ??= { store: t, assets: beyond };
+    for (const a of beyond) unused.set(a.id, a);
+  }
+  return { cloud, unused: [...unused.values()], held };
+}
+
+/** The highest of the ratings, the first on a tie. */
+const worst = (ratings: readonly RatedLevel[]) => ratings.reduce((a, b) => (ratingRank(b.level) > ratingRank(a.level) ? b : a));
 
 export const llmExcessiveAgency: ElementRule = {
   id: 'llm-excessive-agency',
@@ -118,35 +131,46 @@ export const llmExcessiveAgency: ElementRule = {
   title: 'Agent acts without limits (excessive agency)',
   description:
     'An LLM agent calls tools, services or data stores on its own: a manipulated or mistaken model performs whatever those tools allow, with the agent\'s privileges.',
-  condition: 'a process of type `llm` (or with the `llm` trait) with flows to other processes, stores or third parties that are not language models, without `human-approval` or `least-privilege` on it or on those flows (the finding names the tools whose flows have neither)',
+  condition: 'a process of type `llm` (or with the `llm` trait) with flows to other processes, stores or third parties that are not language models, without `human-approval` or `least-privilege` on it or on those flows (the finding names the tools whose flows have neither, what they reach on the cloud management plane and the restricted data in their stores that the agent never uses: excessive-cloud-permissions and over-privileged-store-access leave those flows to it)',
   mitigation: 'Give the agent only the tools and permissions a task needs (read-only where possible), require a person to approve consequential actions, and log every tool call.',
   action: { text: 'Limit the tools of {targets} and require approval for consequential actions' },
   mitigatedBy: AGENCY_CONTROLS,
   references: ['OWASP LLM06:2025', 'CWE-250', 'CWE-862'],
-  rating: 'Likelihood Medium (needs the model manipulated or mistaken); impact from the integrity of the data its tools change, High by default.',
+  rating: 'Likelihood Medium (needs the model manipulated or mistaken); impact the highest of High for a tool on the cloud management plane, the integrity of the data its tools change (High by default) and the confidentiality of restricted data in its stores that it never uses.',
   example: "elements:\n  visitor: { tech: browser }\n  agent: { tech: llm-agent }\n  tickets: { tech: postgres }\nflows:\n  - visitor -> agent: https\n  - agent -> tickets: sql+tls",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (!(element.type === 'llm' || element.traits.includes('llm'))) return undefined;
+    if (!isLlm(element)) return undefined;
     const tools = agentTools(ctx, element);
     if (tools.length === 0) return undefined;
     const bounded = (present: string[]) => `the agent's actions are bounded by ${present.join(' and ')}`;
-    // A tool whose flow declares an approval step or narrowed permissions is bounded there.
-    const unbounded = tools.filter((f) => !AGENCY_CONTROLS.some((c) => f.controls.includes(c)));
+    // A tool whose flow declares an approval step or narrowed permissions is bounded there; the rules that
+    // defer to this one ask the same question of each flow.
+    const unbounded = tools.filter((f) => unboundedAgentTool(ctx, f));
     if (unbounded.length === 0 && presentControls(ctx, AGENCY_CONTROLS, element).length === 0) {
       const present = AGENCY_CONTROLS.filter((c) => tools.some((f) => f.controls.includes(c)));
       return mitigatedOutcome(element.id, 'element', undefined, flowIds(tools), present, `${bounded(present)} on every tool`);
     }
     return unlessControlled(ctx, { element, flows: tools }, AGENCY_CONTROLS, bounded, (missing) => {
       const names = [...new Set(unbounded.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
+      const { cloud, unused, held } = agencyReach(ctx, element, unbounded);
+      const gains = [...(cloud ? ['changing cloud infrastructure'] : []), ...(unused.length ? [`reading ${assetNames(unused)} it never uses`] : [])];
       return {
         flows: flowIds(unbounded),
         title: `${element.name} acts on ${names.join(', ')} without limits`,
-        description: `${element.name} can call ${names.join(', ')} on its own, with no approval step or narrowed permissions; a manipulated model uses them at will.`,
+        description: `${element.name} can call ${names.join(', ')} on its own, with no approval step or narrowed permissions; a manipulated model uses them at will${gains.length ? `, including ${gains.join(' and ')}` : ''}.`,
         likelihood: rated('Medium', 'needs the model manipulated (prompt injection) or mistaken'),
-        impact: assetImpact(unbounded.flatMap((f) => ctx.assetsOf(f.to)), 'integrity', rated('High', 'whatever the tools can change')),
-        evidence: [...unbounded.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} is a tool the agent calls`, f.at)), missing],
+        impact: worst([
+          ...(cloud ? [rated('High', 'control of cloud resources: full compromise')] : []),
+          assetImpact(unbounded.flatMap((f) => ctx.assetsOf(f.to)), 'integrity', rated('High', 'whatever the tools can change')),
+          ...(unused.length ? [assetImpact(unused, 'confidentiality', rated('High', 'restricted data'))] : []),
+        ]),
+        evidence: [
+          ...unbounded.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} is a tool the agent calls`, f.at)),
+          ...(held ? [evidence(`${held.store.name} stores ${assetNames(held.assets)}`, [...held.store.at, 'stores'])] : []),
+          missing,
+        ],
       };
     });
   },
@@ -312,8 +336,7 @@ export const llmInsecureOutput: ElementRule = {
  */
 export function modelOutputReachesBrowsers(element: Element, ctx: AnalysisContext): boolean {
   if (!browserReached(ctx, element) || browserOutputEncoded(ctx, element)) return false;
-  const result = llmInsecureOutput.check(element, ctx);
-  return result !== undefined && !Array.isArray(result) && (result as Outcome).outcome === 'threat';
+  return reportsThreat(llmInsecureOutput.check(element, ctx));
 }
 
 /**

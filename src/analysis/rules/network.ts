@@ -3,12 +3,13 @@
 import { assetImpact, rated } from '../risk.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
-import { assetNames, highConfidentiality, inCloud, isOrAre, publicPathsHave, restricted } from './facts.js';
+import { assetList, assetNames, highConfidentiality, inCloud, isData, isOrAre, publicPathsHave, restricted } from './facts.js';
 import { openFlowsInto, perModel } from './family-shared.js';
 import {
-  declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, inUntrustedZone, isExposed,
-  missingControlEvidence, mitigatedBy, mitigatedOutcome, onlyReachableThrough, presentControls, pushTo, runsAppCode, threat,
-  namesAtMost, TEXT_NAMES, threatOutcome, TITLE_NAMES, unlessControlled,
+  declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
+  inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost,
+  onlyReachableThrough, presentControls, pushTo, reportsThreat, runsAppCode, TEXT_NAMES, threat, threatOutcome,
+  TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
@@ -20,7 +21,7 @@ export const serverSideRequestForgery: EndpointRule = {
   title: 'Server-side request forgery (SSRF)',
   description:
     'An endpoint makes the server fetch a URL the caller chooses (previews, imports, proxies): the attacker reaches internal services, admin interfaces and anything the server can reach.',
-  condition: 'an endpoint of kind `fetch` reachable from an untrusted zone, without `egress-filtering`',
+  condition: 'an endpoint of kind `fetch` reachable from an untrusted zone, without `egress-filtering`; one that cloud-metadata-exposure reports (on a process in the cloud, without `metadata-protection`) is left to that rule',
   mitigation: 'Allow-list destinations (scheme, host, port), resolve and re-check addresses to refuse private and link-local ranges, disable redirects, and fetch from an isolated egress proxy.',
   action: { key: 'egress-filtering', text: 'Allow-list outbound destinations for {targets}' },
   mitigatedBy: SSRF_CONTROLS,
@@ -32,8 +33,9 @@ export const serverSideRequestForgery: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const internal = ctx.graph.outFlows(element.id).map((f) => ctx.graph.elements.get(f.to)).filter((t) => t !== undefined && ctx.graph.trustRankOf(t.id) >= 2);
-    const valuable = highConfidentiality(internal.flatMap((t) => ctx.assetsOf(t!.id)));
+    // The metadata service is one of the internal targets: one finding, the cloud rule's, which names the others.
+    if (metadataReachableThrough(ep, element, ctx)) return undefined;
+    const valuable = internalData(ctx, element);
     return unlessControlled(ctx, { element, endpoint: ep }, SSRF_CONTROLS, 'outbound destinations are allow-listed', (missing) => ({
       title: `Server-side request forgery through ${ep.key}`,
       description: `${ep.key} on ${element.name} fetches URLs chosen by the caller; requests can be aimed at internal services${valuable.length ? ` holding ${assetNames(valuable)}` : ''}.`,
@@ -45,21 +47,35 @@ export const serverSideRequestForgery: EndpointRule = {
   },
 };
 
+/** Data of high confidentiality held by the trusted services the element calls: what a forged request can reach. */
+function internalData(ctx: AnalysisContext, element: Element) {
+  const internal = ctx.graph.outFlows(element.id).map((f) => ctx.graph.elements.get(f.to)).filter((t) => t !== undefined && ctx.graph.trustRankOf(t.id) >= 2);
+  return highConfidentiality(internal.flatMap((t) => ctx.assetsOf(t!.id)));
+}
+
 const METADATA_CONTROLS = ['metadata-protection', 'egress-filtering'] as const;
 const isFetch = (ep: Endpoint) => ep.kind === 'fetch';
+
+/**
+ * A fetch endpoint through which cloud-metadata-exposure reports its element: exposed, on a process in the cloud,
+ * with neither control (server-side-request-forgery leaves such an endpoint to it).
+ */
+const metadataReachableThrough = (ep: Endpoint, element: Element, ctx: AnalysisContext): boolean =>
+  element.kind === 'process' && isFetch(ep) && presentControls(ctx, METADATA_CONTROLS, element, ep).length === 0 &&
+  inCloud(ctx, element) && isExposed(endpointExposure(ep, element, ctx));
 
 export const cloudMetadataExposure: ElementRule = {
   id: 'cloud-metadata-exposure',
   stride: 'E',
   title: 'Cloud credentials reachable through the metadata service',
   description:
-    'A cloud workload that fetches caller-chosen URLs can be pointed at the instance metadata service (169.254.169.254), which hands out the workload\'s cloud credentials.',
-  condition: 'a process running in the cloud (the `cloud` or `serverless` trait, or a boundary of kind `cloud`) with an endpoint of kind `fetch` reachable from an untrusted zone, without `metadata-protection` or `egress-filtering`',
-  mitigation: 'Require session tokens for the metadata service (IMDSv2, hop limit 1) or block it from the application, and scope the workload\'s role to least privilege.',
-  action: { text: 'Protect the cloud metadata service from {targets} (IMDSv2)' },
+    'A cloud workload that fetches caller-chosen URLs can be pointed at the instance metadata service (169.254.169.254), which hands out the workload\'s cloud credentials, or at any internal service it reaches.',
+  condition: 'a process running in the cloud (the `cloud` or `serverless` trait, or a boundary of kind `cloud`) with an endpoint of kind `fetch` reachable from an untrusted zone, without `metadata-protection` or `egress-filtering` (server-side-request-forgery leaves such endpoints to this rule, and reports them once `metadata-protection` is declared)',
+  mitigation: 'Allow-list outbound destinations (scheme, host, port) and refuse private and link-local addresses, the metadata service\'s among them; require session tokens for the metadata service (IMDSv2, hop limit 1) or block it from the application, and scope the workload\'s role to least privilege.',
+  action: { text: 'Allow-list outbound destinations of {targets} and require IMDSv2 for the metadata service' },
   mitigatedBy: METADATA_CONTROLS,
   references: ['CWE-918', 'CWE-522', 'CAPEC-664', 'OWASP Top 10 A10'],
-  rating: 'Likelihood High from the internet (well-known payloads), Medium otherwise; impact High (the workload\'s cloud credentials).',
+  rating: 'Likelihood High from the internet (well-known payloads), Medium otherwise; impact High (the workload\'s cloud credentials, and what the internal services it calls hold).',
   example: "boundaries:\n  vpc: { kind: cloud }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    in: vpc\n    endpoints:\n      /fetch: { auth: jwt }\nflows:\n  - visitor -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
@@ -68,17 +84,20 @@ export const cloudMetadataExposure: ElementRule = {
     if (!element.endpoints.some(isFetch) || !inCloud(ctx, element)) return undefined;
     const fetchers = element.endpoints.filter((ep) => ep.kind === 'fetch' && isExposed(endpointExposure(ep, element, ctx)));
     if (fetchers.length === 0) return undefined;
-    const unprotected = fetchers.filter((ep) => presentControls(ctx, METADATA_CONTROLS, element, ep).length === 0);
+    const unprotected = fetchers.filter((ep) => metadataReachableThrough(ep, element, ctx));
     if (unprotected.length === 0) {
       return mitigatedBy(presentControls(ctx, METADATA_CONTROLS, element, fetchers[0]), elementComponent(element), 'the metadata service is out of reach');
     }
     const fromInternet = unprotected.some((ep) => endpointExposure(ep, element, ctx) === 'internet');
+    // server-side-request-forgery leaves these endpoints to this finding: what else they reach is said here.
+    const valuable = internalData(ctx, element);
+    const names = valuable.length ? assetNames(valuable) : undefined;
     return threat({
       ...elementComponent(element),
       title: `Cloud credentials of ${element.name} reachable via the metadata service`,
-      description: `${element.name} runs in the cloud and fetches caller-chosen URLs (${unprotected.map((ep) => ep.key).join(', ')}); pointed at the metadata service, it hands out its own cloud credentials.`,
+      description: `${element.name} runs in the cloud and fetches caller-chosen URLs (${unprotected.map((ep) => ep.key).join(', ')}); pointed at the metadata service, it hands out its own cloud credentials, and requests can also be aimed at internal services${names ? ` holding ${names}` : ''}.`,
       likelihood: fromInternet ? rated('High', 'well-known payloads from the internet') : rated('Medium', 'reachable only through other components'),
-      impact: rated('High', 'the workload\'s cloud credentials: control of cloud resources'),
+      impact: rated('High', `the workload's cloud credentials: control of cloud resources${names ? `; internal services hold ${names}` : ''}`),
       evidence: [evidence(`${unprotected[0].key} fetches caller-supplied URLs`, unprotected[0].at), evidence(`${element.name} runs in the cloud`, element.at), missingControlEvidence(METADATA_CONTROLS, element)],
     });
   },
@@ -302,25 +321,36 @@ export const exposedDebugEndpoint: EndpointRule = {
   title: 'Debug or diagnostics endpoint reachable from outside',
   description:
     'A debug or diagnostics endpoint (actuator, pprof, phpinfo, heap dumps) reachable from an untrusted zone: it leaks configuration, secrets and memory, and some let callers change the running system.',
-  condition: 'an endpoint of kind `debug` reachable from an untrusted zone, without `ip-allowlist` or `vpn`',
+  condition: 'an endpoint of kind `debug` reachable from an untrusted zone, without `ip-allowlist` or `vpn`; the finding also names the data of high confidentiality or restricted data the endpoint returns, which unauthenticated-sensitive-endpoint and excessive-data-exposure leave to it',
   mitigation: 'Disable debug endpoints in production, or serve them on a separate management port reachable only from the operations network.',
   action: { text: 'Remove or firewall debug endpoints {targets}' },
   mitigatedBy: DEBUG_PERIMETER,
   references: ['CWE-215', 'CWE-489', 'CAPEC-121', 'OWASP Top 10 A05'],
-  rating: 'Likelihood High from the internet when public (scanners look for these paths), Medium otherwise; impact High (configuration, secrets and memory).',
+  rating: 'Likelihood High from the internet when public (scanners look for these paths), Medium otherwise; impact High (configuration, secrets and memory, and the sensitive data it returns).',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /actuator: { public: true }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['debug'],
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    return unlessControlled(ctx, { element, endpoint: ep }, DEBUG_PERIMETER, onlyReachableThrough, (missing) => ({
-      title: `Debug endpoint ${ep.key} reachable from outside`,
-      description: `${ep.key} on ${element.name} exposes diagnostics to an untrusted zone; configuration, secrets and memory contents leak.`,
-      likelihood: exposure === 'internet' && ep.public ? rated('High', 'scanners probe these paths') : rated('Medium', ep.public ? 'reachable only through other components' : 'needs a valid credential'),
-      impact: rated('High', 'configuration, secrets and memory contents: full compromise possible'),
-      evidence: [evidence(`${ep.key} is a debug endpoint`, ep.at), missing],
-      target: endpointTarget(ep, element),
-    }));
+    return unlessControlled(ctx, { element, endpoint: ep }, DEBUG_PERIMETER, onlyReachableThrough, (missing) => {
+      // The data rules leave this endpoint to this finding: what it returns is said here.
+      const returned = assetList(ctx, ep.returns).filter((a) => isData(a) && (a.confidentiality === 'high' || a.classification === 'restricted'));
+      const names = returned.length ? assetNames(returned) : undefined;
+      return {
+        title: `Debug endpoint ${ep.key} reachable from outside`,
+        description: `${ep.key} on ${element.name} exposes diagnostics to an untrusted zone; configuration, secrets and memory contents leak${names ? `, and it returns ${names}` : ''}.`,
+        likelihood: exposure === 'internet' && ep.public ? rated('High', 'scanners probe these paths') : rated('Medium', ep.public ? 'reachable only through other components' : 'needs a valid credential'),
+        impact: rated('High', `configuration, secrets and memory contents${names ? `, and ${names}` : ''}: full compromise possible`),
+        evidence: [evidence(`${ep.key} is a debug endpoint`, ep.at), ...(names ? [evidence(`${ep.key} returns ${names}`, [...ep.at, 'returns'])] : []), missing],
+        target: endpointTarget(ep, element),
+      };
+    });
   },
 };
+
+/** Whether exposed-debug-endpoint reports the endpoint (unauthenticated-sensitive-endpoint and excessive-data-exposure leave it to that finding). */
+export function debugEndpointReported(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
+  if (ep.kind !== 'debug') return false;
+  return reportsThreat(exposedDebugEndpoint.check(ep, element, ctx));
+}

@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
 import { assetNames, endpointOfFlow, highIntegrity, isData, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
+import { endpointOfUnnamedCall } from './integrity.js';
 import {
   evidence, flowLabel, isExposed, mitigatedBy, namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat,
   TITLE_NAMES, unlessControlled,
@@ -157,11 +158,13 @@ export const sharedAccount: ModelRule = {
 };
 
 const PARTNER_SIGNING = ['request-signing', 'signature-verification'] as const;
+const WEBHOOK: readonly Endpoint['kind'][] = ['webhook'];
 const SHARED_SECRET_AUTH: ReadonlySet<string> = new Set(['api-key', 'basic', 'password']);
 
 /**
  * A partner's request that changes integrity-critical data with a shared secret, and the signing controls
  * in place for it (on the flow, the process or the endpoint it names, or declared by the partner itself).
+ * A request to a webhook, named or where a flow naming none lands, is a webhook event: the webhook rules'.
  */
 function partnerRequest(ctx: AnalysisContext, flow: Flow): { present: string[] } | undefined {
   if (!SHARED_SECRET_AUTH.has(flow.auth)) return undefined;
@@ -169,7 +172,7 @@ function partnerRequest(ctx: AnalysisContext, flow: Flow): { present: string[] }
   const target = ctx.graph.elements.get(flow.to);
   if (src?.type !== 'third-party' || target?.kind !== 'process') return undefined;
   const ep = endpointOfFlow(ctx, flow);
-  if (ep?.kind === 'webhook') return undefined;
+  if (ep?.kind === 'webhook' || endpointOfUnnamedCall(ctx, flow, WEBHOOK) !== undefined) return undefined;
   if (highIntegrity(ctx.assetsOfFlow(flow)).length === 0) return undefined;
   // A partner that signs what it sends declares so itself.
   const signs = ctx.elementHas(src, 'request-signing') ? ['request-signing'] : [];
@@ -182,7 +185,7 @@ export const unsignedPartnerRequests: FlowRule = {
   title: 'Partner requests cannot be proven',
   description:
     'A third party sends requests that change integrity-critical data, authenticated only by a shared secret (API key, password): if a request is disputed, neither side can prove who sent it, and a leaked key is indistinguishable from the partner.',
-  condition: 'a flow from an external element of type `third-party` into a process, with auth `api-key`, `basic` or `password`, carrying assets of high integrity, not aimed at a webhook endpoint, without `request-signing` or `signature-verification` on the flow, the process or the endpoint the flow names, and without `request-signing` on the partner; one finding per target, naming every partner',
+  condition: 'a flow from an external element of type `third-party` into a process, with auth `api-key`, `basic` or `password`, carrying assets of high integrity, not aimed at a webhook endpoint (named by the flow, or an exposed one the partner may call when the flow names none: `unsigned-webhook` or `webhook-replay` judge those requests), without `request-signing` or `signature-verification` on the flow, the process or the endpoint the flow names, and without `request-signing` on the partner; one finding per target, naming every partner',
   mitigation: 'Have the partner sign requests with its own private key (or use mutual TLS), verify and keep the signatures with the records.',
   action: { text: 'Require signed requests from partners into {targets}' },
   mitigatedBy: PARTNER_SIGNING,
