@@ -219,4 +219,9 @@ describe('findings', () => {
     assert.equal(search('gateway')?.likelihood.level, 'High', 'a gateway passes the internet\'s requests on as they are');
     assert.equal(search('service')?.likelihood.level, 'Medium', 'application code in between: reached only through it');
   });
+
+  it('take a cloud provider\'s console as the provider\'s code: no missing authentication, WAF or error pages of ours, only the sign-in without MFA', () => {
+    const r = analyzeText('threatmap: 1\nsystem: { name: Console }\nboundaries:\n  internet: { trust: untrusted }\nassets:\n  infra: { name: Infrastructure state, type: secrets, classification: confidential }\nelements:\n  ops: { type: admin, in: internet }\n  console: { tech: aws-console, handles: [infra] }\nflows:\n  - ops -> console: https\n');
+    assert.deepEqual(r.threats.map((t) => t.ruleId), ['cloud-console-without-mfa']);
+  });
 });

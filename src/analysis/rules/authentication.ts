@@ -143,7 +143,7 @@ export const missingAuthentication: ElementRule = {
   title: 'No authentication in front of a service',
   description:
     'A service that runs application code and handles sensitive data is reachable from the internet, and on some path into it neither the service, the flow, nor an edge component in front authenticates callers: anyone can call it that way as any user.',
-  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, handling data of high confidentiality or integrity, with an untrusted path into it that is unauthenticated (flow auth `none`, no authenticating gateway in front); when partners\' and devices\' calls are the only such paths (directly or through edge components) they are left to `unauthenticated-partner-call` and `unauthenticated-device`, otherwise their direct calls (a partner\'s unless `ip-allowlist` or `signature-verification` covers it) are reported here with the others (one missing control, one finding)',
+  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, handling data of high confidentiality or integrity, with an untrusted path into it that is unauthenticated (flow auth `none`, no authenticating gateway in front); when partners\' and devices\' calls are the only such paths (directly or through edge components) they are left to `unauthenticated-partner-call` and `unauthenticated-device`, otherwise their direct calls from any zone (a partner\'s unless `ip-allowlist` or `signature-verification` covers it) are reported here with the others (one missing control, one finding)',
   mitigation: 'Authenticate every request (OIDC/OAuth 2 tokens or sessions) in the service or at a gateway that every path crosses, and deny by default.',
   action: { text: 'Require authentication on {targets}' },
   mitigatedBy: ['authentication'],
@@ -218,9 +218,10 @@ function missingAuthCalls(ctx: AnalysisContext, element: Element): readonly Flow
       const { authenticated, open } = untrustedPaths(ctx, element);
       const own = open.filter((f) => !handedOff(f, ctx, new Set()));
       if (own.length > 0 || (open.length === 0 && authenticated.length === 0)) {
-        // A partner's call its own checks already cover stays that rule's (mitigated), not an open door here.
-        calls = open.filter((f) => own.includes(f) || deviceFlow(f, ctx) !== undefined ||
-          (partnerFlow(f, ctx) !== undefined && partnerChecks(f, element, ctx).length === 0));
+        // A partner's call its own checks already cover stays that rule's (mitigated), not an open door here. A
+        // partner or device inside our zones (no untrusted path) calls the same open service: named here too.
+        calls = ctx.graph.inFlows(element.id).filter((f) => own.includes(f) || (f.from !== element.id && (deviceFlow(f, ctx) !== undefined ||
+          (partnerFlow(f, ctx) !== undefined && partnerChecks(f, element, ctx).length === 0))));
       }
     }
     table.set(element.id, calls);

@@ -210,5 +210,8 @@ export function pushTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
   else groups.set(key, [value]);
 }
 
-/** Application code (not an edge component that only forwards requests). */
-export const runsAppCode = (e: Element) => e.kind === 'process' && !isPassThrough(e);
+/**
+ * Our application code: not an edge component that only forwards requests, nor a cloud provider's console,
+ * whose sign-in, firewall and errors are the provider's (cloud-console-without-mfa is about using it).
+ */
+export const runsAppCode = (e: Element) => e.kind === 'process' && !isPassThrough(e) && e.type !== 'cloud-console';
