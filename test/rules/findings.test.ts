@@ -3,6 +3,7 @@
 // internet is named only when the element is reached from it), and one problem is one finding.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { withArticle } from '../../src/analysis/rules/helpers.js';
 import { analyzeText } from './harness.js';
 
 describe('findings', () => {
@@ -223,5 +224,21 @@ describe('findings', () => {
   it('take a cloud provider\'s console as the provider\'s code: no missing authentication, WAF or error pages of ours, only the sign-in without MFA', () => {
     const r = analyzeText('threatmap: 1\nsystem: { name: Console }\nboundaries:\n  internet: { trust: untrusted }\nassets:\n  infra: { name: Infrastructure state, type: secrets, classification: confidential }\nelements:\n  ops: { type: admin, in: internet }\n  console: { tech: aws-console, handles: [infra] }\nflows:\n  - ops -> console: https\n');
     assert.deepEqual(r.threats.map((t) => t.ruleId), ['cloud-console-without-mfa']);
+  });
+
+  it('put a or an before catalogue words by their sound', () => {
+    assert.deepEqual(['upload', 'user', 'user-agent', 'admin-panel', 'export', 'search', 'health'].map(withArticle),
+      ['an upload', 'a user', 'a user-agent', 'an admin-panel', 'an export', 'a search', 'a health']);
+  });
+
+  it('take least-privilege declared on the connection as limiting that account (over-privileged-store-access, excessive-cloud-permissions)', () => {
+    const store = (controls: string) => analyzeText(`threatmap: 1\nsystem: { name: X }\nassets:\n  cards: { classification: restricted }\nelements:\n  visitor: { tech: browser }\n  reports: { type: service }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - visitor -> reports: https\n  - reports -> db: { protocol: sql+tls, auth: password${controls} }\n`)
+      .threats.filter((t) => t.ruleId === 'over-privileged-store-access').length;
+    assert.equal(store(''), 1);
+    assert.equal(store(', controls: [least-privilege]'), 0);
+    const cloud = (controls: string) => analyzeText(`threatmap: 1\nsystem: { name: X }\nelements:\n  visitor: { tech: browser }\n  deployer: { type: service }\n  aws: { type: third-party }\nflows:\n  - visitor -> deployer: https\n  - deployer -> aws: { protocol: cloud-api, auth: iam${controls} }\n`)
+      .threats.filter((t) => t.ruleId === 'excessive-cloud-permissions').length;
+    assert.equal(cloud(''), 1);
+    assert.equal(cloud(', controls: [least-privilege]'), 0);
   });
 });

@@ -417,7 +417,7 @@ export const overPrivilegedStoreAccess: FlowRule = {
   title: 'Service account can reach data the service does not use',
   description:
     'A service logs in to a data store that also holds restricted data the service neither handles nor exchanges: if the service is compromised, its account reads that data too.',
-  condition: 'a flow from a process into a store that stores restricted assets the process never touches (it neither handles nor stores them, no endpoint of its takes or returns them, none of its flows carries them), where the credential is not shared with other services (that is `shared-credentials`), without `least-privilege` on the process; the flows of a `ci-cd` pipeline are reported by pipeline-over-privileged, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
+  condition: 'a flow from a process into a store that stores restricted assets the process never touches (it neither handles nor stores them, no endpoint of its takes or returns them, none of its flows carries them), where the credential is not shared with other services (that is `shared-credentials`), without `least-privilege` on the process or the flow; the flows of a `ci-cd` pipeline are reported by pipeline-over-privileged, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
   mitigation: 'Grant the service\'s database account only the schemas, tables or prefixes it needs (and read-only where it only reads); keep restricted data in a separate store.',
   action: { key: 'least-privilege-data', text: 'Narrow the store permissions of {targets} to the data they use' },
   mitigatedBy: ['least-privilege'],
@@ -437,6 +437,10 @@ export const overPrivilegedStoreAccess: FlowRule = {
     // The account is a pipeline's deploy credential (pipeline-over-privileged) or an agent's unbounded tool
     // (llm-excessive-agency, which names this data): the specific finding for it.
     if ((source.type === 'ci-cd' && isDeploy(ctx, source, flow)) || unboundedAgentTool(ctx, flow)) return undefined;
+    // The account is the connection's: a least-privilege login declared on the flow limits it as well.
+    if (flow.controls.includes('least-privilege')) {
+      return mitigatedBy(['least-privilege'], { component: source.id, componentKind: 'element', flows: [flow.id] }, 'the service account is limited to what it uses');
+    }
     return unlessControlled(ctx, { element: source, flows: [flow] }, ['least-privilege'], 'the service account is limited to what it uses', (missing) => ({
       title: `${source.name} can read ${assetNames(beyond)} in ${store.name}`,
       description: `${source.name} connects to ${store.name}, which also stores ${assetNames(beyond)}; the service never uses that data, but its account can read it.`,
@@ -460,7 +464,7 @@ export const excessiveCloudPermissions: ElementRule = {
   title: 'Workload can change cloud infrastructure',
   description:
     'A workload calls the cloud provider\'s management API (or the cloud console) with its own identity: unless its role is scoped to exactly what it needs, compromising the workload hands over the cloud account.',
-  condition: 'a process with a flow over protocol `cloud-api` or to an element of type `cloud-console`, without `least-privilege`; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
+  condition: 'a process with a flow over protocol `cloud-api` or to an element of type `cloud-console`, without `least-privilege` on the process or on that flow; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
   mitigation: 'Scope the workload\'s role to the actions and resources it needs (no wildcards, no IAM changes), use permission boundaries, and alert on unusual API calls.',
   action: { text: 'Scope the cloud role of {targets} to least privilege' },
   mitigatedBy: ['least-privilege'],
@@ -474,9 +478,14 @@ export const excessiveCloudPermissions: ElementRule = {
     // A pipeline's standing access to what it deploys to is pipeline-over-privileged's, and an agent's unbounded
     // tool llm-excessive-agency's: the specific findings for the same credentials.
     const pipeline = element.type === 'ci-cd';
-    const mgmt = ctx.graph.outFlows(element.id).filter((f) =>
+    const calls = ctx.graph.outFlows(element.id).filter((f) =>
       managesCloud(ctx, f) && !(pipeline && isDeploy(ctx, element, f)) && !unboundedAgentTool(ctx, f));
-    if (mgmt.length === 0) return undefined;
+    if (calls.length === 0) return undefined;
+    // A role scoped on the call itself (least-privilege on the flow) limits that call.
+    const mgmt = calls.filter((f) => !f.controls.includes('least-privilege'));
+    if (mgmt.length === 0) {
+      return mitigatedBy(['least-privilege'], { component: element.id, componentKind: 'element', flows: calls.map((f) => f.id) }, 'the workload\'s cloud role is scoped');
+    }
     return unlessControlled(ctx, { element, flows: mgmt }, ['least-privilege'], 'the workload\'s cloud role is scoped', (missing) => ({
       title: `${element.name} can change cloud infrastructure`,
       description: `${element.name} calls the cloud management plane with its own identity and declares no least-privilege role; whoever compromises it can act on the cloud account.`,

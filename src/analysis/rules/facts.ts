@@ -48,10 +48,9 @@ export const PRIVILEGED_PEOPLE: ReadonlySet<string> = new Set(['admin', 'support
 export const PER_USER_TYPES: ReadonlySet<string> = new Set(['pii', 'payment', 'financial', 'health', 'credentials', 'session', 'business']);
 /** Asset types that must never reach logs or third parties unmasked. */
 export const SENSITIVE_TYPES: ReadonlySet<string> = new Set(['pii', 'credentials', 'secrets', 'session', 'payment', 'health', 'financial']);
-/** Authentication that rests on a static secret someone has to store (as opposed to mTLS, IAM roles, Kerberos). */
 /** Credentials a person signs in with: anyone who can open an account holds one (unlike an API key or a client certificate). */
 export const USER_CREDENTIALS: ReadonlySet<string> = new Set(['session-cookie', 'jwt', 'oauth2', 'oidc', 'saml', 'basic', 'password', 'kerberos']);
-
+/** Authentication that rests on a static secret someone has to store (as opposed to mTLS, IAM roles, Kerberos). */
 export const STATIC_SECRET_AUTH: ReadonlySet<string> = new Set(['api-key', 'password', 'basic', 'hmac', 'ssh-key']);
 /** Calls that never leave the host. */
 export const LOCAL_PROTOCOLS: ReadonlySet<string> = new Set(['ipc', 'file', 'in-process']);
@@ -260,15 +259,15 @@ export function changesState(ep: Endpoint): boolean {
 export const endpointOfFlow = (ctx: AnalysisContext, f: Flow): Endpoint | undefined =>
   f.endpoint ? ctx.graph.endpoints.get(f.endpoint) : undefined;
 
-/**
- * Whether a control is in place on the paths the public uses: for an element with endpoints, every
- * endpoint open to any caller or to people and their browsers (endpoints whose `callers` are partners'
- * or services' arrive their own way); otherwise the element itself.
- */
 /** An endpoint the public uses: open to any caller, or to people and their browsers among its `callers`. */
 export const openToPublic = (ctx: AnalysisContext, ep: Endpoint): boolean =>
   !ep.callers || ep.callers.some((id) => isPersonOrAgent(ctx.graph.elements.get(id)));
 
+/**
+ * Whether a control is in place on the paths the public uses: for an element with endpoints, every
+ * endpoint open to the public (openToPublic; endpoints whose `callers` are partners' or services' arrive
+ * their own way); otherwise the element itself.
+ */
 export function publicPathsHave(ctx: AnalysisContext, e: Element, control: string): boolean {
   let open = 0;
   for (let i = 0; i < e.endpoints.length; i++) {

@@ -43,8 +43,11 @@ export const anonymousInternetLikelihood = (exposure: Exposure, anonymous: boole
 
 export const endpointTarget = (ep: Endpoint, element: Element) => `${ep.key} on ${element.name}`;
 
-/** `a` or `an` before a word of the catalogue (element types, endpoint kinds): "an upload", "a search". */
-export const withArticle = (word: string): string => `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`;
+/**
+ * `a` or `an` before a word of the catalogue (element types, endpoint kinds): "an upload", "a search", and
+ * "a user" (a `u` that sounds like "you": us-, uni-).
+ */
+export const withArticle = (word: string): string => `${/^(?:[aeio]|u(?!s|ni))/i.test(word) ? 'an' : 'a'} ${word}`;
 
 export const evidence = (fact: string, at: EvidenceRef['at']): EvidenceRef => ({ fact, at });
 
