@@ -241,4 +241,15 @@ describe('findings', () => {
     assert.equal(cloud(''), 1);
     assert.equal(cloud(', controls: [least-privilege]'), 0);
   });
+
+  it('take authentication declared on a flow as authenticating that flow (missing-authentication, unauthenticated-device)', () => {
+    const service = (controls: string) => analyzeText(`threatmap: 1\nsystem: { name: X }\nassets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api: { type: api, handles: [pii] }\nflows:\n  - visitor -> api: { protocol: https${controls} }\n`)
+      .threats.filter((t) => t.ruleId === 'missing-authentication').length;
+    assert.equal(service(''), 1);
+    assert.equal(service(', controls: [authentication]'), 0);
+    const device = (controls: string) => analyzeText(`threatmap: 1\nsystem: { name: X }\nassets:\n  readings: { integrity: high }\nelements:\n  sensor: { type: device }\n  ingest: { type: service }\n  db: { tech: postgres }\nflows:\n  - sensor -> ingest: { protocol: mqtts, data: [readings]${controls} }\n  - ingest -> db: sql+tls\n`)
+      .threats.filter((t) => t.ruleId === 'unauthenticated-device').length;
+    assert.equal(device(''), 1);
+    assert.equal(device(', controls: [authentication]'), 0);
+  });
 });

@@ -220,7 +220,7 @@ function missingAuthCalls(ctx: AnalysisContext, element: Element): readonly Flow
       if (own.length > 0 || (open.length === 0 && authenticated.length === 0)) {
         // A partner's call its own checks already cover stays that rule's (mitigated), not an open door here. A
         // partner or device inside our zones (no untrusted path) calls the same open service: named here too.
-        calls = ctx.graph.inFlows(element.id).filter((f) => own.includes(f) || (f.from !== element.id && (deviceFlow(f, ctx) !== undefined ||
+        calls = ctx.graph.inFlows(element.id).filter((f) => own.includes(f) || (f.from !== element.id && !f.controls.includes('authentication') && (deviceFlow(f, ctx) !== undefined ||
           (partnerFlow(f, ctx) !== undefined && partnerChecks(f, element, ctx).length === 0))));
       }
     }
@@ -624,7 +624,7 @@ export const unauthenticatedDevice: FlowRule = {
   title: 'Devices are not authenticated',
   description:
     'A device sends data into the system without authenticating: anyone can impersonate a device and inject readings or commands, or enrol fake devices at scale.',
-  condition: 'a flow from an external element of type `device` with auth `none`, into a target that asks for no credential of its own (the flow names a public endpoint, or names none and the target declares no `auth`), without `authentication`; a network connection into a broker, or into a store that `unauthenticated-store-access` judges, is left to `unauthenticated-broker` or that rule, and a call into a service that `missing-authentication` reports for other open paths too is reported there',
+  condition: 'a flow from an external element of type `device` with auth `none`, into a target that asks for no credential of its own (the flow names a public endpoint, or names none and the target declares no `auth`), without `authentication` on the target or the flow; a network connection into a broker, or into a store that `unauthenticated-store-access` judges, is left to `unauthenticated-broker` or that rule, and a call into a service that `missing-authentication` reports for other open paths too is reported there',
   mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) and revoke identities individually.',
   action: { text: 'Authenticate devices with per-device certificates (mTLS) on {targets}' },
   mitigatedBy: ['authentication'],
@@ -637,6 +637,10 @@ export const unauthenticatedDevice: FlowRule = {
     const call = deviceCall(flow, ctx);
     if (call === undefined) return undefined;
     const { device, target } = call;
+    // Authentication declared on the connection itself covers it (as on the target).
+    if (flow.controls.includes('authentication')) {
+      return mitigatedBy(['authentication'], { component: target.id, componentKind: 'element', flows: [flow.id] }, 'devices authenticate');
+    }
     return unlessControlled(ctx, { element: target, flows: [flow] }, ['authentication'], 'devices authenticate', () => ({
       title: `Unauthenticated devices send data to ${target.name}`,
       description: `${flowLabel(flow, ctx)} carries no device identity; anyone can pose as ${device.name} and send forged data.`,

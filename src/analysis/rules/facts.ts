@@ -216,9 +216,12 @@ function bringsUntrusted(ctx: AnalysisContext, id: string, f: Flow): Element | u
   return ctx.isUntrustedSource(f.from) || isPassThrough(src) ? src : false;
 }
 
-/** The flow carries credentials, or comes through an edge that authenticates or is itself reached only authenticated. */
+/**
+ * The flow carries credentials (or declares `authentication`), or comes through an edge that authenticates
+ * or is itself reached only authenticated.
+ */
 const authenticatedOnTheWay = (f: Flow, src: Element | undefined, upstream: (edge: Element) => boolean): boolean =>
-  f.auth !== 'none' ||
+  f.auth !== 'none' || f.controls.includes('authentication') ||
   (src !== undefined && isPassThrough(src) && ((src.auth !== undefined && src.auth !== 'none') || src.controls.includes('authentication') || upstream(src)));
 
 /** Sources of flows into a broker (producers) and targets of its flows (consumers), one per flow (shared: read only). */
