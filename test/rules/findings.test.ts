@@ -252,4 +252,13 @@ describe('findings', () => {
     assert.equal(device(''), 1);
     assert.equal(device(', controls: [authentication]'), 0);
   });
+
+  it('name the restricted data of a store a pipeline deploys into, which over-privileged-store-access leaves to it (pipeline-over-privileged)', () => {
+    const [t, ...more] = analyzeText('threatmap: 1\nsystem: { name: X }\nassets:\n  cards: { name: Card data, type: payment, classification: restricted }\nelements:\n  dev: { type: developer }\n  ci: { tech: github-actions }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - dev -> ci: https\n  - ci -> db: { protocol: sql+tls, auth: password }\n')
+      .threats.filter((x) => x.ruleId === 'pipeline-over-privileged' || x.ruleId === 'over-privileged-store-access');
+    assert.deepEqual(more, []);
+    assert.equal(t?.ruleId, 'pipeline-over-privileged');
+    assert.equal(t?.impact.reason, 'production and cloud access, and Card data in db: full compromise');
+    assert.ok(t?.evidence.some((e) => e.fact === 'db stores Card data'));
+  });
 });

@@ -98,7 +98,7 @@ export const cloudMetadataExposure: ElementRule = {
       description: `${element.name} runs in the cloud and fetches caller-chosen URLs (${unprotected.map((ep) => ep.key).join(', ')}); pointed at the metadata service, it hands out its own cloud credentials, and requests can also be aimed at internal services${names ? ` holding ${names}` : ''}.`,
       likelihood: fromInternet ? rated('High', 'well-known payloads from the internet') : rated('Medium', 'reachable only through other components'),
       impact: rated('High', `the workload's cloud credentials: control of cloud resources${names ? `; internal services hold ${names}` : ''}`),
-      evidence: [evidence(`${unprotected[0].key} fetches caller-supplied URLs`, unprotected[0].at), evidence(`${element.name} runs in the cloud`, element.at), missingControlEvidence(METADATA_CONTROLS, element)],
+      evidence: [evidence(`${unprotected[0].key} fetches caller-supplied URLs`, unprotected[0].at), evidence(`${element.name} runs in the cloud`, element.at), missingControlEvidence(METADATA_CONTROLS, element, unprotected[0])],
     });
   },
 };

@@ -3,7 +3,7 @@
 import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { assetNames, inContainer, isOrAre, isPerson, sensitive, STATIC_SECRET_AUTH } from './facts.js';
+import { assetNames, inContainer, isOrAre, isPerson, restricted, sensitive, STATIC_SECRET_AUTH } from './facts.js';
 import { targetNames } from './family-shared.js';
 import {
   elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
@@ -99,6 +99,11 @@ export const pipelineOverPrivileged: ElementRule = {
       const standing = credentialed.filter((f) => !FEDERATED_AUTH.has(f.auth));
       const federatedOnly = credentialed.length > 0 && standing.length === 0;
       const shown = standing[0] ?? credentialed[0];
+      // The restricted data of the stores it deploys into (over-privileged-store-access leaves them to this finding).
+      const stores = [...new Set(deploys.map((f) => ctx.graph.elements.get(f.to)!))]
+        .filter((t) => t.kind === 'store' && restricted(ctx.assetsOf(t.id)).length > 0);
+      const exposedData = [...new Set(stores.flatMap((st) => restricted(ctx.assetsOf(st.id))))];
+      const storeNames = stores.map((st) => st.name).sort().join(', ');
       return {
         title: federatedOnly ? `${element.name} holds unscoped production access` : `${element.name} holds standing production access`,
         description: federatedOnly
@@ -107,11 +112,12 @@ export const pipelineOverPrivileged: ElementRule = {
             ? `${element.name} reaches ${targetNames(ctx, credentialed)} with its own credentials (${auths}); anything that runs in the pipeline can use them.`
             : `${element.name} deploys to ${targets}; whatever access it deploys with, anything that runs in the pipeline can use it.`,
         likelihood: rated('Low', 'needs code execution in the pipeline first'),
-        impact: rated('High', 'production and cloud access: full compromise'),
+        impact: rated('High', exposedData.length ? `production and cloud access, and ${assetNames(exposedData)} in ${storeNames}: full compromise` : 'production and cloud access: full compromise'),
         evidence: [
           shown
             ? evidence(`${flowLabel(shown, ctx)} authenticates with ${shown.auth}`, shown.at)
             : evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at),
+          ...stores.map((st) => evidence(`${st.name} stores ${assetNames(restricted(ctx.assetsOf(st.id)))}`, [...st.at, 'stores'])),
           missing,
         ],
       };
