@@ -3,12 +3,8 @@
 // rules' own rating texts, and only a user's credentials make a mobile flow worth pinning.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeText, threatsOf } from './harness.js';
+import { coverageCell as reasonOf, threatsIn } from './harness.js';
 
-const HEAD = 'threatmap: 1\nsystem: { name: X }\n';
-const threatsIn = (text: string, ruleId: string) => threatsOf(HEAD + text, ruleId);
-const reasonOf = (text: string, component: string, stride: string) =>
-  analyzeText(HEAD + text).coverage.find((row) => row.component === component)!.cells.find((c) => c.stride === stride)!;
 
 describe('findings on data at rest, request integrity and transport', () => {
   it('ask only the log writers that handle the sensitive data for log-sanitization, and name only them (sensitive-data-in-logs)', () => {

@@ -6,9 +6,8 @@ import { describe, it } from 'node:test';
 import { llmDataLeakage, llmExcessiveAgency, promptInjection } from '../../src/analysis/rules/llm.js';
 import { poisonMessage, unsignedEvents } from '../../src/analysis/rules/messaging.js';
 import type { Rule } from '../../src/analysis/rules/types.js';
-import { runOnly, threatsOf } from './harness.js';
+import { MODEL_HEAD as head, runOnly, threatsOf } from './harness.js';
 
-const head = 'threatmap: 1\nsystem: { name: X }\n';
 const reasonsOf = (text: string, rule: Rule) => runOnly(text, [rule]).mitigations.map((m) => `${m.controls.join(',')}: ${m.reason}`);
 
 describe('no-circuit-breaker', () => {

@@ -2,12 +2,8 @@
 // the model (grammar included), a control counts where the model declares it, and one cause is one finding.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { analyzeText, threatsOf } from './harness.js';
+import { coverageCell as cellOf, threatsIn } from './harness.js';
 
-const HEAD = 'threatmap: 1\nsystem: { name: X }\n';
-const threatsIn = (text: string, ruleId: string) => threatsOf(HEAD + text, ruleId);
-const cellOf = (text: string, component: string, stride: string) =>
-  analyzeText(HEAD + text).coverage.find((row) => row.component === component)!.cells.find((c) => c.stride === stride)!;
 
 describe('findings, second round (data at rest, repudiation, disclosure, supply chain)', () => {
   it('name every account shared on one element in one finding, rated by who shares which (shared-account)', () => {

@@ -6,10 +6,8 @@ import { describe, it } from 'node:test';
 import { crossSiteRequestForgery, crossSiteScripting, corsMisconfiguration } from '../../src/analysis/rules/web.js';
 import { logInjection } from '../../src/analysis/rules/injection.js';
 import { unsignedWebhook } from '../../src/analysis/rules/integrity.js';
-import { runOnly, threatsOf } from './harness.js';
+import { MODEL_HEAD as HEAD, runOnly, threatsIn } from './harness.js';
 
-const HEAD = 'threatmap: 1\nsystem: { name: X }\n';
-const threatsIn = (text: string, ...ruleIds: string[]) => threatsOf(HEAD + text, ...ruleIds);
 const facts = (t: { evidence: { fact: string }[] }) => t.evidence.map((e) => e.fact);
 
 describe('second-round findings on injection, browsers and request integrity', () => {

@@ -7,9 +7,8 @@ import { exposedDataStore, exposedManagementPort } from '../../src/analysis/rule
 import { noMutualTls } from '../../src/analysis/rules/service-identity.js';
 import { cleartextDisclosure, missingHsts } from '../../src/analysis/rules/transport.js';
 import type { Rule } from '../../src/analysis/rules/types.js';
-import { runOnly, threatsOf } from './harness.js';
+import { MODEL_HEAD as head, runOnly, threatsOf } from './harness.js';
 
-const head = 'threatmap: 1\nsystem: { name: X }\n';
 const reasonsOf = (text: string, rule: Rule) => runOnly(text, [rule]).mitigations.map((m) => `${m.controls.join(',')}: ${m.reason}`);
 
 describe('exposed-data-store', () => {

@@ -3,9 +3,8 @@
 // clients (people, browsers, devices) are no calls to a provider or dependency.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { threatsOf } from './harness.js';
+import { MODEL_HEAD as head, threatsOf } from './harness.js';
 
-const head = 'threatmap: 1\nsystem: { name: X }\n';
 
 describe('no-rate-limiting', () => {
   const api = (front: string) =>

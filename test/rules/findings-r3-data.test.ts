@@ -2,10 +2,8 @@
 // follow the model, a control counts where the model declares it, and one cause is one finding naming all of it.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { threatsOf } from './harness.js';
+import { threatsIn } from './harness.js';
 
-const HEAD = 'threatmap: 1\nsystem: { name: X }\n';
-const threatsIn = (text: string, ruleId: string) => threatsOf(HEAD + text, ruleId);
 
 describe('findings, third round (data at rest, repudiation, disclosure, network, supply chain)', () => {
   it('call a pipeline\'s federated (oidc) credentials short-lived, not standing (pipeline-over-privileged)', () => {

@@ -5,10 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pathTraversal } from '../../src/analysis/rules/injection.js';
 import { llmInsecureOutput } from '../../src/analysis/rules/llm.js';
-import { runOnly, threatsOf } from './harness.js';
+import { MODEL_HEAD as HEAD, runOnly, threatsIn } from './harness.js';
 
-const HEAD = 'threatmap: 1\nsystem: { name: X }\n';
-const threatsIn = (text: string, ...ruleIds: string[]) => threatsOf(HEAD + text, ...ruleIds);
 
 describe('third-round findings on browsers, model output, uploads and request integrity', () => {
   it('take output-encoding on every page as encoding the model output shown there, as cross-site-scripting does (llm-insecure-output)', () => {

@@ -5,9 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { llmInsecureOutput } from '../../src/analysis/rules/llm.js';
-import { runOnly, threatsOf } from './harness.js';
+import { MODEL_HEAD as head, runOnly, threatsOf } from './harness.js';
 
-const head = 'threatmap: 1\nsystem: { name: X }\n';
 
 describe('single-point-of-failure', () => {
   const spof = (callers: string, flows: string) =>

@@ -3,9 +3,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { unauthenticatedPartnerCall } from '../../src/analysis/rules/authentication.js';
-import { runOnly, threatsOf } from './harness.js';
+import { MODEL_HEAD as head, runOnly, threatsOf } from './harness.js';
 
-const head = 'threatmap: 1\nsystem: { name: X }\n';
 const rulesOf = (text: string, ...ids: string[]) => threatsOf(text, ...ids).map((t) => t.ruleId).sort();
 
 describe('missing-authentication owns a service that authenticates nobody', () => {

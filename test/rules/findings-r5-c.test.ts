@@ -5,9 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { excessiveCloudPermissions } from '../../src/analysis/rules/authorization.js';
 import { llmExcessiveAgency } from '../../src/analysis/rules/llm.js';
-import { runOnly, threatsOf } from './harness.js';
+import { MODEL_HEAD as head, runOnly, threatsOf } from './harness.js';
 
-const head = 'threatmap: 1\nsystem: { name: X }\n';
 const summary = (text: string, ...rules: string[]) => threatsOf(text, ...rules).map((t) => `${t.ruleId}: ${t.title}`);
 
 describe('excessive-cloud-permissions and llm-excessive-agency', () => {

@@ -4,9 +4,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { llmUnboundedConsumption } from '../../src/analysis/rules/llm.js';
-import { analyzeText, runOnly } from './harness.js';
+import { analyzeText, MODEL_HEAD as HEAD, runOnly } from './harness.js';
 
-const HEAD = 'threatmap: 1\nsystem: { name: X }\n';
 
 describe('web and LLM findings', () => {
   it('report model output shown unencoded in pages once, as llm-insecure-output, not also as cross-site-scripting', () => {

@@ -28,8 +28,18 @@ export function analyzeText(text: string, options: Omit<AnalyzeOptions, 'source'
   return analyze(model, { ...options, source });
 }
 
+/** The start every small model of the rule tests shares: format version and a system name. */
+export const MODEL_HEAD = 'threatmap: 1\nsystem: { name: X }\n';
+
+/** The coverage cell of a component for one STRIDE letter, for a model body written after MODEL_HEAD. */
+export const coverageCell = (body: string, component: string, stride: string) =>
+  analyzeText(MODEL_HEAD + body).coverage.find((row) => row.component === component)!.cells.find((c) => c.stride === stride)!;
+
 /** The threats of the given rules for a model written out in full. */
 export const threatsOf = (text: string, ...ruleIds: string[]) => analyzeText(text).threats.filter((t) => ruleIds.includes(t.ruleId));
+
+/** threatsOf for a model body written after MODEL_HEAD. */
+export const threatsIn = (body: string, ...ruleIds: string[]) => threatsOf(MODEL_HEAD + body, ...ruleIds);
 
 /** Runs only the given rules, keeping mitigations (which the result shows only through coverage). */
 export function runOnly(text: string, rules: readonly Rule[]): RuleRun {

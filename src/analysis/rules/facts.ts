@@ -136,6 +136,11 @@ const severalNames = (assets: readonly Asset[]): boolean => assets.length > 1 &&
 export const isOrAre = (assets: readonly Asset[]): string => (severalNames(assets) ? 'are' : 'is');
 export const hasOrHave = (assets: readonly Asset[]): string => (severalNames(assets) ? 'have' : 'has');
 
+/** A SQL database: queries built from input are SQL injection's concern. */
+export const isSqlStore = (t: Element) => t.traits.includes('sql');
+/** A NoSQL database or search index: queries built from input are NoSQL injection's concern. */
+export const isNoSqlStore = (t: Element) => t.traits.includes('nosql') && (t.type === 'database' || t.type === 'search-index');
+
 export const isNetworkFlow = (f: Flow) => f.from !== f.to && !LOCAL_PROTOCOLS.has(f.protocol);
 
 export const isBroker = (e: Element | undefined) =>

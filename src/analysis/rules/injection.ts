@@ -2,7 +2,7 @@
 import type { Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { highConfidentiality, isBroker, producersOf, sensitive } from './facts.js';
+import { highConfidentiality, isBroker, isNoSqlStore, isSqlStore, producersOf, sensitive } from './facts.js';
 import { targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
 import {
   endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
@@ -11,7 +11,7 @@ import {
 import type { ElementRule, EndpointRule, EvidenceRef, Outcome } from './types.js';
 
 const SQL_CONTROLS = ['parameterized-queries'] as const;
-const SQL_TARGETS = targetKind((t) => t.traits.includes('sql'), true);
+const SQL_TARGETS = targetKind(isSqlStore, true);
 
 /** The flows that declare none of the controls themselves (a control on a query flow guards that flow). */
 const unguarded = (flows: readonly Flow[], controls: readonly string[]): Flow[] =>
@@ -132,7 +132,7 @@ export const nosqlInjection = downstreamInjection({
   title: 'NoSQL injection',
   stride: 'I',
   what: 'a NoSQL database or search index',
-  picks: (t) => t.traits.includes('nosql') && (t.type === 'database' || t.type === 'search-index'),
+  picks: isNoSqlStore,
   pickText: 'a database or search index with the `nosql` trait',
   controls: ['parameterized-queries', 'input-validation'],
   mitigation: 'Build queries with typed query builders, reject operator objects (`$ne`, `$where`) in input, validate input against a schema, and disable server-side JavaScript.',

@@ -7,7 +7,7 @@ import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { AGENCY_CONTROLS, agentTools, managesCloud, unboundedAgentTool, unusedRestricted } from './authorization.js';
 import { rateLimitGap } from './availability.js';
-import { assetNames, authenticatedUpstream, isLlm, sensitive } from './facts.js';
+import { assetNames, authenticatedUpstream, isLlm, isNoSqlStore, isSqlStore, sensitive } from './facts.js';
 import { browserReached, perModel, targetKind, targetNames, targetsByPosition } from './family-shared.js';
 import {
   anonymousInternetLikelihood, endpointExposure, evidence, flowIds, flowLabel, internetLikelihood, isExposed,
@@ -243,8 +243,8 @@ function browserOutputEncoded(ctx: AnalysisContext, e: Element): boolean {
  * every query), schema validation on the flow for anything but SQL, and encoding on the flow for any target.
  */
 function sinkControls(target: Element): string[] {
-  const sql = target.traits.includes('sql');
-  const queries = sql || (target.traits.includes('nosql') && (target.type === 'database' || target.type === 'search-index'));
+  const sql = isSqlStore(target);
+  const queries = sql || isNoSqlStore(target);
   return [
     'output-encoding',
     ...(queries ? ['parameterized-queries'] : []),
