@@ -43,9 +43,9 @@ describe('findings on data at rest, request integrity and transport', () => {
     const signedIn = cart('{ auth: jwt, accepts: [prices, roles] }');
     assert.ok(signedIn);
     assert.deepEqual([signedIn.likelihood.level, signedIn.likelihood.reason], ['High', 'any user who signs in (jwt) can edit their own requests with an intercepting proxy: public tools']);
-    assert.deepEqual([signedIn.impact.level, signedIn.impact.reason], ['High', 'roles is restricted data']);
-    assert.ok(signedIn.evidence.some((e) => e.fact === 'roles is classified restricted'));
-    assert.ok(!signedIn.evidence.some((e) => e.fact === 'prices is classified restricted'));
+    assert.deepEqual([signedIn.impact.level, signedIn.impact.reason], ['High', 'roles are restricted data']);
+    assert.ok(signedIn.evidence.some((e) => e.fact === 'roles are classified restricted'));
+    assert.ok(!signedIn.evidence.some((e) => e.fact === 'prices are classified restricted'));
     const partner = cart('{ auth: api-key, accepts: [prices] }');
     assert.ok(partner);
     assert.deepEqual([partner.likelihood.level, partner.likelihood.reason], ['Medium', 'callers need a service credential (api-key): partners or services, not any user']);

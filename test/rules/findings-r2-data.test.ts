@@ -79,7 +79,7 @@ describe('findings, second round (data at rest, repudiation, disclosure, supply 
     const wallet = (returns: string) =>
       threatsIn(`assets:\n  cards: { type: payment, classification: restricted }\n  ssn: { type: pii, classification: restricted }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /wallet: { auth: jwt, returns: [${returns}] }\nflows:\n  - visitor -> api: https\n`, 'excessive-data-exposure')[0]?.impact.reason;
     assert.equal(wallet('cards, ssn'), 'cards, ssn are restricted: data breach');
-    assert.equal(wallet('cards'), 'cards is restricted: data breach');
+    assert.equal(wallet('cards'), 'cards are restricted: data breach');
   });
 
   it('count sandboxing on the internet-facing workloads, and name only those without it (container-escape)', () => {

@@ -25,7 +25,7 @@ describe('weak-authentication', () => {
   });
 
   it('agrees the verb with the number of restricted assets', () => {
-    assert.deepEqual(threatsOf(basic(CARDS, ''), 'weak-authentication')[0]?.impact, { level: 'High', reason: 'cards is restricted' });
+    assert.deepEqual(threatsOf(basic(CARDS, ''), 'weak-authentication')[0]?.impact, { level: 'High', reason: 'cards are restricted' });
     assert.deepEqual(threatsOf(basic(BOTH, ''), 'weak-authentication')[0]?.impact, { level: 'High', reason: 'cards, ssn are restricted' });
   });
 

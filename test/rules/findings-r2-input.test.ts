@@ -176,7 +176,7 @@ describe('second-round findings on injection, browsers and request integrity', (
   const ccv = (role = '') => new Map(threatsIn(ccvModel(role), 'client-controlled-value').map((t) => [t.endpoint, t.description]));
 
   it('say that holders of a service credential, not any user, can edit the values (client-controlled-value)', () => {
-    assert.equal(ccv().get('api:POST /orders'), 'POST /orders on api takes Prices from the client; a caller holding the api-key credential can change it in transit with an intercepting proxy (e.g. pay less than the price).');
+    assert.equal(ccv().get('api:POST /orders'), 'POST /orders on api takes Prices from the client; a caller holding the api-key credential can change them in transit with an intercepting proxy (e.g. pay less than the price).');
     assert.ok(ccv().get('api:POST /profile')?.includes('; a user can change it'));
   });
 
@@ -223,7 +223,7 @@ describe('second-round findings on injection, browsers and request integrity', (
     const byKey = new Map(threatsIn(uploads(', callers: [clerk]'), 'malware-upload').map((t) => [t.endpoint, t]));
     const upload = byKey.get('api:POST /upload');
     assert.ok(upload);
-    assert.equal(upload.description, 'Documents uploaded through POST /upload on api is served again by /shared without malware scanning.');
+    assert.equal(upload.description, 'Documents uploaded through POST /upload on api are served again by /shared without malware scanning.');
     assert.deepEqual(facts(upload).slice(0, 2), ['POST /upload accepts Documents', '/shared returns Documents']);
     const invoices = byKey.get('api:POST /invoices/upload');
     assert.ok(invoices);
@@ -238,7 +238,7 @@ describe('second-round findings on injection, browsers and request integrity', (
     // Staff are neither listed callers nor callers by flow of what returns the invoices: Medium.
     const [medium] = threatsIn(uploads('').replace('  - clerk -> api: { protocol: https, endpoint: /shared }\n', '').replace('accepts: [inv, docs]', 'accepts: [inv]'), 'malware-upload').filter((t) => t.endpoint === 'api:POST /invoices/upload');
     assert.ok(medium);
-    assert.deepEqual([medium.impact.level, medium.description], ['Medium', 'Invoices uploaded through POST /invoices/upload on api is served again by /invoices without malware scanning.']);
+    assert.deepEqual([medium.impact.level, medium.description], ['Medium', 'Invoices uploaded through POST /invoices/upload on api are served again by /invoices without malware scanning.']);
     const [listed] = threatsIn(uploads(', callers: [clerk]').replace('  - clerk -> api: { protocol: https, endpoint: /shared }\n', '').replace('accepts: [inv, docs]', 'accepts: [inv]'), 'malware-upload').filter((t) => t.endpoint === 'api:POST /invoices/upload');
     assert.ok(listed);
     assert.deepEqual([listed.impact.level, listed.impact.reason], ['High', 'staff open the files: a foothold inside the organisation']);

@@ -87,7 +87,7 @@ describe('no-backups', () => {
 
   it('reports only the assets no backups store keeps, and says which are kept', () => {
     const [t] = threatsOf(text('ledger'), 'no-backups');
-    assert.equal(t?.title, 'orders in db has no backups');
+    assert.equal(t?.title, 'orders in db have no backups');
     assert.equal(t.description, 'db stores orders, is not declared backed up and no flow copies it to a backups store; deletion, corruption or ransomware cannot be undone.');
     assert.deepEqual(facts(t), ['db stores orders', 'snapshots keeps ledger, but not orders', 'no backups on db']);
     assert.equal(threatsOf(text(''), 'no-backups')[0]?.title, 'ledger, orders in db have no backups');

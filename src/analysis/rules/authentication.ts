@@ -9,6 +9,7 @@ import {
   assetList, assetNames, endpointOfFlow, isBroker, isNetworkFlow, isOrAre, isPerson, isUserAgent, perElement,
   restricted, sensitiveAssetsOf, untrustedPaths,
 } from './facts.js';
+import { its, itObject, says, verbFor } from './grammar.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, runsAppCode,
@@ -79,14 +80,14 @@ export const sessionHijacking: ElementRule = {
     return threat({
       ...elementComponent(element),
       title: `Session hijacking on ${element.name}`,
-      description: `${element.name} identifies users by a session cookie and is reachable from an untrusted zone; without ${missing.join(' and ')} a stolen or fixed session id lets an attacker act as the user.`,
+      description: `${says(element.name, 'identifies')} users by a session cookie and ${verbFor(element.name, 'is')} reachable from an untrusted zone; without ${missing.join(' and ')} a stolen or fixed session id lets an attacker act as the user.`,
       likelihood: rated('Medium', 'needs XSS, a network position or a session fixation bug: some skill'),
       impact: restrictedData.length
         ? rated('High', `hijacked sessions reach ${assetNames(restrictedData)}: restricted data`)
         : rated('Medium', 'one user\'s account and data: partial exposure'),
       evidence: [
         element.auth === 'session-cookie'
-          ? evidence(`${element.name} authenticates callers with session-cookie`, [...element.at, 'auth'])
+          ? evidence(`${says(element.name, 'authenticates')} callers with session-cookie`, [...element.at, 'auth'])
           : evidence(`${sessionEndpoints[0].key} on ${element.name} authenticates callers with session-cookie`, sessionEndpoints[0].at),
         missingControlEvidence(missing, element),
       ],
@@ -178,12 +179,12 @@ export const missingAuthentication: ElementRule = {
         ? `No authentication on calls from ${callers(unauthenticated, TITLE_NAMES)} to ${element.name}`
         : `No authentication in front of ${element.name}`,
       description: partial
-        ? `${element.name} handles ${assetNames(valuable)} and is reachable from the internet; calls from ${callers(authenticated, TEXT_NAMES)} are authenticated, but calls from ${callers(unauthenticated, TEXT_NAMES)} carry no authentication on the way: anyone can call it that way, as anyone${posing}.`
-        : `${element.name} handles ${assetNames(valuable)} and is reachable from the internet, but nothing on the way authenticates the caller: anyone can call it as anyone${posing}.`,
+        ? `${says(element.name, 'handles')} ${assetNames(valuable)} and ${verbFor(element.name, 'is')} reachable from the internet; calls from ${callers(authenticated, TEXT_NAMES)} are authenticated, but calls from ${callers(unauthenticated, TEXT_NAMES)} carry no authentication on the way: anyone can call ${itObject(element.name)} that way, as anyone${posing}.`
+        : `${says(element.name, 'handles')} ${assetNames(valuable)} and ${verbFor(element.name, 'is')} reachable from the internet, but nothing on the way authenticates the caller: anyone can call ${itObject(element.name)} as anyone${posing}.`,
       likelihood: rated('High', 'reachable from the internet without credentials: no skill needed'),
       impact: ratingRank(integrity.level) > ratingRank(confidentiality.level) ? integrity : confidentiality,
       evidence: [
-        evidence(`${element.name} declares no auth and is reachable from the internet`, element.at),
+        evidence(`${says(element.name, 'declares')} no auth and ${verbFor(element.name, 'is')} reachable from the internet`, element.at),
         ...unauthenticated.map((f) => evidence(`${flowLabel(f, ctx)} carries no authentication`, f.at)),
         ...authenticated.map((f) => evidence(`${flowLabel(f, ctx)} is authenticated on the way in`, f.at)),
       ],
@@ -266,8 +267,8 @@ export const weakAuthentication: FlowRule = {
     const origin = fromInternet
       ? (lessTrusted ? 'from a less trusted zone' : 'from an untrusted zone')
       : exposed
-        ? `from ${caller}, which is exposed to the internet${lessTrusted ? ' and sits in a less trusted zone' : ''}`
-        : `from ${caller}, which sits in a less trusted zone`;
+        ? `from ${caller}, which ${verbFor(caller, 'is')} exposed to the internet${lessTrusted ? ` and ${verbFor(caller, 'sits')} in a less trusted zone` : ''}`
+        : `from ${caller}, which ${verbFor(caller, 'sits')} in a less trusted zone`;
     // An allow-list or MFA on this caller's flow backs its password as well as one on the target.
     const present = WEAK_AUTH_BACKING.filter((c) => flow.controls.includes(c) || ctx.elementHas(target, c));
     const where = { ...elementComponent(target), flows: [flow.id] };
@@ -278,7 +279,7 @@ export const weakAuthentication: FlowRule = {
       description: `${flowLabel(flow, ctx)} authenticates with HTTP Basic ${origin}; the password travels with every request and can be sprayed, replayed or reused indefinitely.`,
       likelihood: fromInternet
         ? rated('High', 'from the internet: password spraying needs only public tools')
-        : rated('Medium', exposed ? `needs a foothold in ${caller}, which is exposed to the internet` : 'needs a foothold in the calling zone'),
+        : rated('Medium', exposed ? `needs a foothold in ${caller}, which ${verbFor(caller, 'is')} exposed to the internet` : 'needs a foothold in the calling zone'),
       impact: restrictedData.length
         ? rated('High', `${assetNames(restrictedData)} ${isOrAre(restrictedData)} restricted`)
         : rated('Medium', 'the caller\'s access: partial exposure'),
@@ -424,14 +425,14 @@ export const missingTokenValidation: ElementRule = {
     const shownFlow = (validated ? jwtFlows.find((f) => front.bypasses.some((b) => b.flow === f)) : undefined) ?? jwtFlow;
     return unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
       title: `JWTs accepted without full validation by ${element.name}`,
-      description: `${element.name} authenticates callers by JWT and does not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
+      description: `${says(element.name, 'authenticates')} callers by JWT and ${verbFor(element.name, 'does')} not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
       likelihood: VALIDATION_FLAW,
       impact: FORGED_IDENTITY,
       evidence: [
         shownFlow
           ? evidence(`${flowLabel(shownFlow, ctx)} authenticates with jwt`, shownFlow.at)
           : element.auth === 'jwt'
-            ? evidence(`${element.name} accepts jwt`, element.at)
+            ? evidence(`${says(element.name, 'accepts')} jwt`, element.at)
             : evidence(`${jwtEndpoints[0].key} on ${element.name} accepts jwt`, jwtEndpoints[0].at),
         ...(validated ? bypassEvidence(ctx, element, front) : []),
         missing,
@@ -488,7 +489,7 @@ function validationInFront(ctx: AnalysisContext, element: Element, walked: Map<s
 function bypassEvidence(ctx: AnalysisContext, element: Element, front: FrontValidation): EvidenceRef[] {
   const validators = [...front.validators].sort().join(', ');
   const facts: EvidenceRef[] = [];
-  if (element.exposed === true) facts.push(evidence(`${element.name} has a public address of its own, which bypasses ${validators}`, element.at));
+  if (element.exposed === true) facts.push(evidence(`${says(element.name, 'has')} a public address of ${its(element.name)} own, which bypasses ${validators}`, element.at));
   for (const { flow, forwarded } of front.bypasses) {
     facts.push(forwarded
       ? evidence(`${flowLabel(flow, ctx)} forwards calls from ${namesAtMost([...forwarded].sort(), TEXT_NAMES, 'other callers')} that bypass ${validators}`, flow.at)
@@ -562,10 +563,10 @@ function heldSensitive(ctx: AnalysisContext, store: Element): HeldSensitive | un
     const held = sensitiveAssetsOf(ctx, store.id);
     const names = held.length === 0 ? '' : assetNames(held);
     facts = held.length === 0 ? null : {
-      title: `${store.name} accepts unauthenticated connections`,
-      holding: `${store.name} (holding ${names}) answers anyone who can reach it on the network.`,
+      title: `${says(store.name, 'accepts')} unauthenticated connections`,
+      holding: `${store.name} (holding ${names}) ${verbFor(store.name, 'answers')} anyone who can reach ${itObject(store.name)} on the network.`,
       impact: assetImpact(held, 'confidentiality', STORED_DATA),
-      evidence: evidence(`${store.name} stores ${names}`, store.at),
+      evidence: evidence(`${says(store.name, 'stores')} ${names}`, store.at),
       first: ctx.graph.inFlows(store.id).find((f) => openStoreFlow(f, store)),
     };
     table.set(store.id, facts);

@@ -10,6 +10,7 @@ import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
   onlyReachableThrough, presentControls, pushTo, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
+import { agreeing, its, itObject, says, verbFor } from './grammar.js';
 import { flowEvidence } from './service-identity.js';
 import { isDeploy } from './supply-chain.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -175,12 +176,12 @@ export const exposedAdminPanel: ElementRule = {
     const mfa = panelMfa(element, ctx);
     return unlessControlled(ctx, { element }, ADMIN_CONTROLS, onlyReachableThrough, (missing) => ({
       title: `${element.name} reachable without VPN or IP allow-list`,
-      description: `${element.name} is an administration application reachable from ${exposure === 'internet' ? 'the internet' : 'an untrusted zone through other components'}; a stolen credential or an unpatched flaw gives administrative control.`,
+      description: `${says(element.name, 'is')} an administration application reachable from ${exposure === 'internet' ? 'the internet' : 'an untrusted zone through other components'}; a stolen credential or an unpatched flaw gives administrative control.`,
       likelihood: exposure === 'internet' && !mfa
         ? rated('High', 'admin applications are found by scanners and attacked with stolen or guessed credentials')
         : rated('Medium', mfa ? 'MFA stands in the way: needs a phished second factor' : 'reachable only through other components'),
       impact: rated('High', 'administrative control of the system: full compromise'),
-      evidence: [evidence(`${element.name} is an admin panel`, element.at), missing],
+      evidence: [evidence(`${says(element.name, 'is')} an admin panel`, element.at), missing],
     }));
   },
 };
@@ -209,12 +210,12 @@ export const missingAuthorization: ElementRule = {
     const others = element.endpoints.filter(servesOrdinaryCallers);
     return unlessControlled(ctx, { element }, ['authorization'], 'every request is checked against the caller\'s role', (missing) => ({
       title: `Privilege escalation to admin functions on ${element.name}`,
-      description: `${element.name} serves administrative ${admin.length ? `endpoints (${admin.map((e) => e.key).join(', ')})` : 'users'} next to ordinary users and declares no per-request authorization; a signed-in user calling an admin route may get its powers.`,
+      description: `${says(element.name, 'serves')} administrative ${admin.length ? `endpoints (${admin.map((e) => e.key).join(', ')})` : 'users'} next to ordinary users and ${verbFor(element.name, 'declares')} no per-request authorization; a signed-in user calling an admin route may get its powers.`,
       likelihood: rated('Medium', 'needs an ordinary account and the admin routes: some skill'),
       impact: rated('High', 'administrative powers: full compromise'),
       evidence: [
-        admin.length ? evidence(`${admin[0].key} is an admin endpoint`, admin[0].at) : evidence(`${element.name} is used by administrators`, element.at),
-        others.length ? evidence(`${others[0].key} serves ordinary callers`, others[0].at) : evidence(`${element.name} is used by ordinary users`, element.at),
+        admin.length ? evidence(`${admin[0].key} is an admin endpoint`, admin[0].at) : evidence(`${says(element.name, 'is')} used by administrators`, element.at),
+        others.length ? evidence(`${others[0].key} serves ordinary callers`, others[0].at) : evidence(`${says(element.name, 'is')} used by ordinary users`, element.at),
         missing,
       ],
     }));
@@ -268,7 +269,6 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     const perUser = [...(returned ?? []), ...(changed ?? []).filter((a) => !returned?.includes(a))];
     const callers = machineCallers(ep, element, ctx);
     const clients = callers?.join(', ');
-    const one = callers?.length === 1;
     return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
       ...(clients === undefined
         ? {
@@ -282,14 +282,14 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
         }
         : {
           title: `Any user's ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
-          description: `${ep.key} on ${element.name} ${objectAccess(returned, changed)} for ${clients}, which ${one ? 'authenticates' : 'authenticate'} with ${ep.auth}; without an ownership check, changing an id in the request reaches any user's records.`,
+          description: `${ep.key} on ${element.name} ${objectAccess(returned, changed)} for ${clients}, which ${agreeing(callers!, 'authenticates', 'authenticate')} with ${ep.auth}; without an ownership check, changing an id in the request reaches any user's records.`,
           likelihood: rated('Medium', `needs the credential of ${clients}: some access`),
         }),
       impact: objectImpact(returned, changed),
       evidence: [
         ...(returned ? [evidence(`${ep.key} returns ${assetNames(returned)}`, [...ep.at, 'returns'])] : []),
         ...(changed ? [evidence(`${ep.key} accepts ${assetNames(changed)} with ${writeMethods(ep)}`, [...ep.at, 'accepts'])] : []),
-        ...(clients === undefined ? [] : [evidence(`only ${clients} ${one ? 'calls' : 'call'} ${ep.key}`, ep.callers ? [...ep.at, 'callers'] : ep.at)]),
+        ...(clients === undefined ? [] : [evidence(`only ${clients} ${agreeing(callers!, 'calls', 'call')} ${ep.key}`, ep.callers ? [...ep.at, 'callers'] : ep.at)]),
         missing,
       ],
       target: endpointTarget(ep, element),
@@ -443,14 +443,14 @@ export const overPrivilegedStoreAccess: FlowRule = {
     }
     return unlessControlled(ctx, { element: source, flows: [flow] }, ['least-privilege'], 'the service account is limited to what it uses', (missing) => ({
       title: `${source.name} can read ${assetNames(beyond)} in ${store.name}`,
-      description: `${source.name} connects to ${store.name}, which also stores ${assetNames(beyond)}; the service never uses that data, but its account can read it.`,
+      description: `${says(source.name, 'connects')} to ${store.name}, which also ${verbFor(store.name, 'stores')} ${assetNames(beyond)}; the service never uses that data, but its account can read it.`,
       likelihood: isExposed(ctx.exposure(source.id))
-        ? rated('Medium', `${source.name} is reachable from an untrusted zone: its compromise is the first step`)
-        : rated('Low', `${source.name} is internal: needs an insider or a prior foothold`),
+        ? rated('Medium', `${says(source.name, 'is')} reachable from an untrusted zone: ${its(source.name)} compromise is the first step`)
+        : rated('Low', `${says(source.name, 'is')} internal: needs an insider or a prior foothold`),
       impact: assetImpact(beyond, 'confidentiality', rated('High', 'restricted data')),
       evidence: [
         evidence(`${flowLabel(flow, ctx)} logs in to ${store.name}`, flow.at),
-        evidence(`${store.name} stores ${assetNames(beyond)}`, [...store.at, 'stores']),
+        evidence(`${says(store.name, 'stores')} ${assetNames(beyond)}`, [...store.at, 'stores']),
         missing,
       ],
       target: source.name,
@@ -488,7 +488,7 @@ export const excessiveCloudPermissions: ElementRule = {
     }
     return unlessControlled(ctx, { element, flows: mgmt }, ['least-privilege'], 'the workload\'s cloud role is scoped', (missing) => ({
       title: `${element.name} can change cloud infrastructure`,
-      description: `${element.name} calls the cloud management plane with its own identity and declares no least-privilege role; whoever compromises it can act on the cloud account.`,
+      description: `${says(element.name, 'calls')} the cloud management plane with ${its(element.name)} own identity and ${verbFor(element.name, 'declares')} no least-privilege role; whoever compromises ${itObject(element.name)} can act on the cloud account.`,
       likelihood: isExposed(ctx.exposure(element.id))
         ? rated('Medium', 'the workload is reachable from an untrusted zone')
         : rated('Low', 'needs a foothold on an internal workload'),
@@ -535,11 +535,11 @@ export const privilegedProcessExposed: ElementRule = {
   check(element, ctx) {
     if (!element.privileged || inContainer(ctx, element) || !isExposed(ctx.exposure(element.id))) return undefined;
     return unlessControlled(ctx, { element }, ['sandboxing', 'least-privilege'], 'privileges are contained', (missing) => ({
-      title: `${element.name} runs privileged on untrusted input`,
-      description: `${element.name} runs with administrative privileges and is reachable from an untrusted zone; a single code-execution flaw yields the whole host.`,
+      title: `${says(element.name, 'runs')} privileged on untrusted input`,
+      description: `${says(element.name, 'runs')} with administrative privileges and ${verbFor(element.name, 'is')} reachable from an untrusted zone; a single code-execution flaw yields the whole host.`,
       likelihood: rated('Medium', 'needs a code-execution flaw in the process'),
       impact: rated('High', 'root on the host: full compromise'),
-      evidence: [evidence(`${element.name} is privileged`, [...element.at, 'privileged']), missing],
+      evidence: [evidence(`${says(element.name, 'is')} privileged`, [...element.at, 'privileged']), missing],
     }));
   },
 };

@@ -3,8 +3,9 @@ import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { rated } from '../risk.js';
 import { credentialStuffing } from './authentication.js';
-import { assetList, assetNames, isOrAre, isPersonOrAgent } from './facts.js';
+import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
+import { itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent,
   flowIds as flowIdsOf, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
@@ -48,7 +49,7 @@ export const noRateLimiting: EndpointRule = {
       title: `No rate limiting on ${ep.key}`,
       description: `${ep.key} on ${element.name} can be called ${callers(exposure, ep.public)}${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? `: expensive queries exhaust the service${queriesDatabase(ctx, element) ? ' and its database' : ''}` : ''}.`,
       likelihood: anonymousInternetLikelihood(exposure, ep.public, 'unauthenticated and reachable from the internet: a simple script suffices'),
-      impact: rated('Medium', `${element.name} slows down or stops: downtime`),
+      impact: rated('Medium', `${says(element.name, 'slows')} down or ${verbFor(element.name, 'stops')}: downtime`),
       evidence: [
         evidence(`${ep.key} is ${ep.public ? 'public' : `${withArticle(ep.kind)} endpoint`} and reachable from an untrusted zone${exposure === 'internet' ? '' : ' through other components'}`, ep.at),
         missing,
@@ -131,7 +132,7 @@ export const noCircuitBreaker: ModelRule = {
       const one = distinct.length === 1;
       out.push(threatOutcome(group.component, group.componentKind, undefined, fragile.length === flows.length ? flowIds : flowIdsOf(fragile), {
         title: `Cascading failure: no circuit breakers ${group.inBoundary ? `in ${group.name}` : `on calls from ${group.name}`}`,
-        description: `${callers} ${one ? 'makes' : 'make'} ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts ${one ? 'its' : 'their'} workers and the outage spreads.`,
+        description: `${callers} ${one ? verbFor(callers, 'makes') : 'make'} ${fragile.length} synchronous call${fragile.length > 1 ? 's' : ''} without circuit breakers or timeouts; one slow dependency exhausts ${one ? its(callers) : 'their'} workers and the outage spreads.`,
         likelihood: rated('Medium', 'a partial outage or load on one dependency triggers it: some access'),
         impact: rated('Medium', 'callers stop responding: downtime'),
         evidence: [
@@ -190,7 +191,7 @@ export const unboundedQuery: EndpointRule = {
       title: `Unbounded queries on ${ep.key}`,
       description: `${ep.key} on ${element.name} lets a caller ask for ${ep.kind === 'graphql' ? 'arbitrarily deep and wide queries' : 'arbitrarily large result sets'}; a few requests exhaust the service${db ? ' and its database' : ''}.`,
       likelihood: anonymousInternetLikelihood(exposure, ep.public, 'public and reachable from the internet: one crafted request'),
-      impact: rated('Medium', `${element.name}${db ? ' and its database slow' : ' slows'} down: downtime`),
+      impact: rated('Medium', `${db ? `${element.name} and ${its(element.name)} database slow` : says(element.name, 'slows')} down: downtime`),
       evidence: [evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at), missing],
       target: endpointTarget(ep, element),
     }));
@@ -260,13 +261,13 @@ export const singlePointOfFailure: ElementRule = {
     const counted = components ? `${components} component${components > 1 ? 's' : ''}` : '';
     const who = `${counted}${counted && outside ? ' and ' : ''}${outside ? 'callers from untrusted zones' : ''}`;
     return unlessControlled(ctx, { element }, SPOF_CONTROLS, 'capacity is redundant', () => ({
-      title: `${element.name} is a single point of failure`,
-      description: `${element.name} runs as ${element.replicas === 0 ? 'no declared instance' : 'one instance'} and ${only ? `${only} depends on it; its failure stops ${only}` : `${who} depend on it; its failure stops them`}.`,
+      title: `${says(element.name, 'is')} a single point of failure`,
+      description: `${says(element.name, 'runs')} as ${element.replicas === 0 ? 'no declared instance' : 'one instance'} and ${only ? says(only, 'depends') : `${who} depend`} on ${itObject(element.name)}; ${its(element.name)} failure stops ${only ?? 'them'}.`,
       likelihood: rated('Low', 'needs a crash, a bad deploy or an outage: luck'),
       impact: critical
         ? rated('High', ctx.exposure(element.id) === 'internet' ? 'the internet-facing path stops' : `${components} components stop`)
-        : rated('Medium', `${only ? `${only} stops` : 'its callers stop'}: downtime`),
-      evidence: [evidence(`${element.name} has replicas: ${element.replicas}`, [...element.at, 'replicas'])],
+        : rated('Medium', `${only ? says(only, 'stops') : `${its(element.name)} callers stop`}: downtime`),
+      evidence: [evidence(`${says(element.name, 'has')} replicas: ${element.replicas}`, [...element.at, 'replicas'])],
     }));
   },
 };
@@ -325,14 +326,14 @@ export const cacheStampede: ElementRule = {
     return threat({
       ...elementComponent(element),
       title: `Cache stampede from ${element.name} onto ${namesAtMost(dbs.map((d) => d.name), TITLE_NAMES, 'other databases')}`,
-      description: `${element.name} caches ${assetNames(shared)} that ${who} otherwise ${one ? 'reads' : 'read'} from ${dbNames}, and ${one ? `${who} does` : 'they do'} not coalesce misses${coalescing.length ? ` (${userNames(coalescing)} ${coalescing.length === 1 ? 'does' : 'do'})` : ''}; an expiry or restart under load sends every request from ${one ? who : 'them'} to ${dbNames} at once.`,
+      description: `${says(element.name, 'caches')} ${assetNames(shared)} that ${who} otherwise ${one ? verbFor(who, 'reads') : 'read'} from ${dbNames}, and ${one ? says(who, 'does') : 'they do'} not coalesce misses${coalescing.length ? ` (${userNames(coalescing)} ${coalescing.length === 1 ? verbFor(coalescing[0].name, 'does') : 'do'})` : ''}; an expiry or restart under load sends every request from ${one ? who : 'them'} to ${dbNames} at once.`,
       likelihood: rated('Medium', 'happens under ordinary peak load'),
-      impact: rated('Medium', `${dbNames} ${dbs.length === 1 ? 'slows' : 'slow'} down or ${dbs.length === 1 ? 'falls' : 'fall'} over: downtime`),
+      impact: rated('Medium', `${dbNames} ${dbs.length === 1 ? verbFor(dbNames, 'slows') : 'slow'} down or ${dbs.length === 1 ? verbFor(dbNames, 'falls') : 'fall'} over: downtime`),
       evidence: [
-        evidence(`${element.name} stores ${assetNames(shared)}`, [...element.at, 'stores']),
+        evidence(`${says(element.name, 'stores')} ${assetNames(shared)}`, [...element.at, 'stores']),
         ...dbs.map((d) => {
           const held = shared.filter((a) => d.stores.includes(a.id));
-          return evidence(`${d.name} stores ${held.length === shared.length ? 'them' : assetNames(held)} too`, [...d.at, 'stores']);
+          return evidence(`${says(d.name, 'stores')} ${held.length === shared.length ? 'them' : assetNames(held)} too`, [...d.at, 'stores']);
         }),
         evidence(`no request-coalescing on ${element.name} or ${who}`, without[0].at),
       ],
@@ -341,6 +342,7 @@ export const cacheStampede: ElementRule = {
 };
 
 const EXTERNAL_CALL_CONTROLS = ['timeouts', 'circuit-breaker'] as const;
+
 
 export const noTimeoutsExternal: FlowRule = {
   id: 'no-timeouts-external',
@@ -369,10 +371,10 @@ export const noTimeoutsExternal: FlowRule = {
     if (present.length) return mitigatedBy(present, flowComponent(flow), 'the call is bounded in time');
     return threat({
       ...flowComponent(flow),
-      title: `${source.name} waits without limit on ${ctx.graph.elements.get(flow.to)?.name ?? flow.to}`,
-      description: `${flowLabel(flow, ctx)} is synchronous with no timeout or circuit breaker; a slow provider ties up ${source.name}'s workers.`,
+      title: `${says(source.name, 'waits')} without limit on ${ctx.graph.elements.get(flow.to)?.name ?? flow.to}`,
+      description: `${flowLabel(flow, ctx)} is synchronous with no timeout or circuit breaker; a slow provider ties up ${possessive(source.name)} workers.`,
       likelihood: rated('Medium', 'provider slowdowns happen and can be provoked'),
-      impact: rated('Medium', `${source.name} stops responding: downtime`),
+      impact: rated('Medium', `${says(source.name, 'stops')} responding: downtime`),
       evidence: [evidence(`${flowLabel(flow, ctx)} is a synchronous ${flow.protocol} call`, flow.at), missingControlEvidence(EXTERNAL_CALL_CONTROLS, source)],
       target: source.name,
     });
@@ -406,13 +408,13 @@ export const noDdosProtection: ElementRule = {
     const critical = availabilityCritical(ctx);
     if (critical.length === 0) return undefined;
     return unlessControlled(ctx, { element }, ['ddos-protection'], 'volumetric attacks are absorbed', (missing) => ({
-      title: `${element.name} has no DDoS protection`,
-      description: `${element.name} takes traffic straight from the internet, ${assetNames(critical)} must stay available, and nothing absorbs a volumetric attack.`,
+      title: `${says(element.name, 'has')} no DDoS protection`,
+      description: `${says(element.name, 'takes')} traffic straight from the internet, ${assetNames(critical)} must stay available, and nothing absorbs a volumetric attack.`,
       likelihood: rated('Medium', 'DDoS for hire is cheap, but needs a motivated attacker'),
       impact: rated('High', `${assetNames(critical)} ${isOrAre(critical)} rated availability high: the service goes offline`),
       evidence: [
-        evidence(`${element.name} receives traffic directly from an untrusted zone`, element.at),
-        evidence(`${critical[0].name} has availability high`, critical[0].at),
+        evidence(`${says(element.name, 'receives')} traffic directly from an untrusted zone`, element.at),
+        evidence(`${critical[0].name} ${hasOrHave([critical[0]])} availability high`, critical[0].at),
         missing,
       ],
     }));

@@ -3,14 +3,16 @@
 import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { assetList, assetNames, cached, hasOrHave, isData, sensitive, SENSITIVE_TYPES, STATIC_SECRET_AUTH } from './facts.js';
+import { assetList, assetNames, cached, hasOrHave, isData, isOrAre, itOrThem, itOrThey, sensitive, SENSITIVE_TYPES, STATIC_SECRET_AUTH } from './facts.js';
 import { AssetSet } from './family-shared.js';
+import { agreeing, it, itObject, says, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
   namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, ModelRule, Outcome } from './types.js';
+
 
 /** What a store holds: what it declares, and what flows bring into it. */
 const heldBy = (ctx: AnalysisContext, e: Element) =>
@@ -38,10 +40,10 @@ export const unencryptedBackups: ElementRule = {
     if (confidential.length === 0) return undefined;
     return unlessControlled(ctx, { element }, ['encryption-at-rest'], 'backups are encrypted', (missing) => ({
       title: `${assetNames(confidential)} in unencrypted backups (${element.name})`,
-      description: `${element.name} keeps copies of ${assetNames(confidential)} unencrypted; a leaked or mis-shared backup exposes all of it.`,
+      description: `${says(element.name, 'keeps')} copies of ${assetNames(confidential)} unencrypted; a leaked or mis-shared backup exposes all of ${itOrThem(confidential)}.`,
       likelihood: rated('Medium', 'backups are copied, retained and shared widely: some access'),
       impact: assetImpact(confidential, 'confidentiality', rated('High', 'bulk copies of the data')),
-      evidence: [evidence(`${element.name} holds ${assetNames(confidential)}`, element.at), missing],
+      evidence: [evidence(`${says(element.name, 'holds')} ${assetNames(confidential)}`, element.at), missing],
     }));
   },
 };
@@ -66,9 +68,10 @@ export const backupsNotIsolated: ElementRule = {
     if (element.type !== 'backups') return undefined;
     const writers = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && ctx.graph.elements.get(f.from)?.kind !== 'external');
     if (writers.length === 0) return undefined;
+    const writerNames = [...new Set(writers.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort();
     return unlessControlled(ctx, { element, flows: writers }, ['immutable-backups'], 'backups cannot be altered by their writers', (missing) => ({
-      title: `${element.name} can be destroyed by the systems it backs up`,
-      description: `${element.name} is written by ${namesAtMost([...new Set(writers.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))].sort(), TEXT_NAMES, 'other systems')}; whoever holds their access can delete or encrypt the backups too.`,
+      title: `${element.name} can be destroyed by the systems ${it(element.name)} ${verbFor(element.name, 'backs')} up`,
+      description: `${says(element.name, 'is')} written by ${namesAtMost(writerNames, TEXT_NAMES, 'other systems')}; whoever holds their access can delete or encrypt the backups too.`,
       likelihood: rated('Low', 'needs production credentials first'),
       impact: rated('High', 'no recovery after ransomware or sabotage'),
       evidence: [evidence(`${flowLabel(writers[0], ctx)} writes backups`, writers[0].at), missing],
@@ -114,12 +117,12 @@ export const noBackups: ElementRule = {
     return threat({
       ...elementComponent(element),
       title: `${assetNames(lost)} in ${element.name} ${hasOrHave(lost)} no backups`,
-      description: `${element.name} stores ${assetNames(lost)}, is not declared backed up and no flow copies it to a backups store; deletion, corruption or ransomware cannot be undone.`,
+      description: `${says(element.name, 'stores')} ${assetNames(lost)}, ${verbFor(element.name, 'is')} not declared backed up and no flow copies ${itObject(element.name)} to a backups store; deletion, corruption or ransomware cannot be undone.`,
       likelihood: rated('Low', 'needs an accident, a bug or an attack: luck'),
       impact: rated('High', 'permanent loss of data rated high'),
       evidence: [
-        evidence(`${element.name} stores ${assetNames(lost)}`, [...element.at, 'stores']),
-        ...(saved.length ? [evidence(`${keeping.join(', ')} ${keeping.length === 1 ? 'keeps' : 'keep'} ${assetNames(saved)}, but not ${assetNames(lost)}`, [...savedIn[0].at, 'stores'])] : []),
+        evidence(`${says(element.name, 'stores')} ${assetNames(lost)}`, [...element.at, 'stores']),
+        ...(saved.length ? [evidence(`${keeping.join(', ')} ${agreeing(keeping, 'keeps', 'keep')} ${assetNames(saved)}, but not ${assetNames(lost)}`, [...savedIn[0].at, 'stores'])] : []),
         missingControlEvidence(['backups'], element),
       ],
     });
@@ -185,11 +188,11 @@ export const sensitiveDataInLogs: ElementRule = {
       ...elementComponent(element),
       flows: writes.length ? flowIds(writes) : undefined,
       title: `${assetNames(unmasked)} written to ${element.name}`,
-      description: `${element.name} holds ${assetNames(unmasked)}${types.length ? ` (${types.join(', ')})` : ''}${writers.length ? ` and ${namesAtMost(names, TEXT_NAMES, 'other writers')} write${names.length === 1 ? 's' : ''} to it without masking` : ' unmasked'}; everyone with log access reads it.`,
+      description: `${says(element.name, 'holds')} ${assetNames(unmasked)}${types.length ? ` (${types.join(', ')})` : ''}${writers.length ? ` and ${namesAtMost(names, TEXT_NAMES, 'other writers')} ${agreeing(names, 'writes', 'write')} to ${itObject(element.name)} without masking` : ' unmasked'}; everyone with log access reads ${itOrThem(unmasked)}.`,
       likelihood: rated('Medium', 'logs are read by many people and tools'),
       impact: assetImpact(unmasked, 'confidentiality', rated('Medium', 'copies of sensitive data')),
       evidence: [
-        evidence(`${element.name} holds ${assetNames(unmasked)}`, element.at),
+        evidence(`${says(element.name, 'holds')} ${assetNames(unmasked)}`, element.at),
         ...flowEvidence(ctx, writes, () => 'writes to the log store'),
         writers.length
           ? evidence(`no log-sanitization on ${element.name} or on ${namesAtMost(names, TEXT_NAMES, 'other writers')}`, element.at)
@@ -265,13 +268,13 @@ export const unhashedPasswords: ElementRule = {
     return threat({
       ...elementComponent(element),
       title: `${assetNames(creds)} stored without a slow hash in ${element.name}`,
-      description: `${element.name} stores ${assetNames(creds)} and the model does not say they are hashed with argon2, scrypt or bcrypt; a leak of the store reveals every password.`,
+      description: `${says(element.name, 'stores')} ${assetNames(creds)} and the model does not say ${itOrThey(creds)} ${isOrAre(creds)} hashed with argon2, scrypt or bcrypt; a leak of the store reveals every password.`,
       likelihood: readers.length
         ? rated('Medium', 'components reachable from untrusted zones read the store: one flaw leaks it')
         : rated('Low', 'needs insider access to the store'),
       impact: rated('High', 'every account, and accounts elsewhere where passwords are reused'),
       evidence: [
-        evidence(`${element.name} stores ${assetNames(creds)}`, [...element.at, 'stores']),
+        evidence(`${says(element.name, 'stores')} ${assetNames(creds)}`, [...element.at, 'stores']),
         names.length
           ? evidence(`no password-hashing on ${element.name} or on ${namesAtMost(names, TEXT_NAMES, 'other writers')}`, element.at)
           : missingControlEvidence(['password-hashing'], element),
@@ -373,7 +376,7 @@ export const secretsInConfig: ModelRule = {
     out.push(threat({
       ...where,
       title: `Secrets of ${namesAtMost(names, TITLE_NAMES, 'other services')} kept in configuration`,
-      description: `${namesAtMost(names, TEXT_NAMES, 'other services')} authenticate${holders.length === 1 ? 's' : ''} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
+      description: `${namesAtMost(names, TEXT_NAMES, 'other services')} ${agreeing(names, 'authenticates', 'authenticate')} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
       likelihood: rated('Low', 'needs access to a repository, image, host or log where the secrets leak'),
       impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', `the secrets unlock ${namesAtMost(opened, TEXT_NAMES, 'other components')}`)),
       evidence: [...flowEvidence(ctx, flows, (f) => `authenticates with ${f.auth}`), missingControlEvidence(['secrets-management'], holders[0])],

@@ -8,9 +8,10 @@ import {
   withArticle,
 } from './helpers.js';
 import {
-  assetList, assetNames, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, restricted,
+  assetList, assetNames, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, itOrThem, restricted,
 } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
+import { says, verbFor } from './grammar.js';
 import { debugEndpointReported } from './network.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
@@ -42,11 +43,11 @@ export const verboseErrors: ElementRule = {
     }
     return unlessControlled(ctx, { element }, ['generic-errors'], generic, (missing) => ({
       title: `${names} exposed in error messages from ${element.name}`,
-      description: `${element.name} handles ${names} and takes requests straight from the internet without generic error responses; exceptions and validation errors can echo records, queries and stack traces.`,
+      description: `${says(element.name, 'handles')} ${names} and ${verbFor(element.name, 'takes')} requests straight from the internet without generic error responses; exceptions and validation errors can echo records, queries and stack traces.`,
       likelihood: rated('Medium', 'needs crafting requests that trigger specific failures: some skill'),
       impact: rated('Medium', 'fragments of records leak, not bulk data: partial exposure'),
       evidence: [
-        evidence(`${element.name} handles ${names}`, element.at),
+        evidence(`${says(element.name, 'handles')} ${names}`, element.at),
         missing,
       ],
     }));
@@ -80,11 +81,11 @@ export const accountEnumeration: EndpointRule = {
       description: `${ep.key} on ${element.name} can reveal whether an email address has an account (different messages or timing); attackers build target lists for phishing and credential stuffing.`,
       likelihood: internetLikelihood(exposure, 'a script comparing responses is enough'),
       impact: health.length
-        ? rated('Medium', `an account on ${element.name}, which handles ${assetNames(health)}, is itself sensitive`)
+        ? rated('Medium', `an account on ${element.name}, which ${verbFor(element.name, 'handles')} ${assetNames(health)}, is itself sensitive`)
         : rated('Low', 'reveals who has an account, not their data: minor exposure'),
       evidence: [
         evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at),
-        ...(health.length ? [evidence(`${element.name} handles ${assetNames(health)}`, element.at)] : []),
+        ...(health.length ? [evidence(`${says(element.name, 'handles')} ${assetNames(health)}`, element.at)] : []),
         missing,
       ],
       target: endpointTarget(ep, element),
@@ -114,11 +115,11 @@ export const unencryptedStore: ElementRule = {
     const names = assetNames(confidential);
     return unlessControlled(ctx, { element }, ['encryption-at-rest'], 'stored data is encrypted', (missing) => ({
       title: `${names} stored unencrypted in ${element.name}`,
-      description: `${element.name} stores ${names} without encryption at rest; a copied disk, snapshot or backup exposes it all.`,
+      description: `${says(element.name, 'stores')} ${names} without encryption at rest; a copied disk, snapshot or backup exposes ${itOrThem(confidential)} all.`,
       likelihood: rated('Low', 'needs access to the storage media, snapshots or backups: insider access or luck'),
       impact: assetImpact(confidential, 'confidentiality', rated('High', 'bulk exposure of stored data')),
       evidence: [
-        evidence(`${element.name} stores ${names}`, [...element.at, 'stores']),
+        evidence(`${says(element.name, 'stores')} ${names}`, [...element.at, 'stores']),
         missing,
       ],
     }));
@@ -171,7 +172,7 @@ export const unauthenticatedSensitiveEndpoint: EndpointRule = {
       const admitted = admitting.length ? `admitted by ${admitting.join(' and ')}` : undefined;
       return {
         title: `${assetNames(secret)} served without authentication by ${ep.key}`,
-        description: `${ep.key} on ${element.name} is public and returns ${assetNames(secret)}; ${admitted ? `anyone ${admitted} can read it without signing in` : 'anyone can read and scrape it'}.`,
+        description: `${ep.key} on ${element.name} is public and returns ${assetNames(secret)}; ${admitted ? `anyone ${admitted} can read ${itOrThem(secret)} without signing in` : `anyone can read and scrape ${itOrThem(secret)}`}.`,
         likelihood: admitted ? rated('Medium', `only callers ${admitted} reach it`) : internetLikelihood(exposure, 'public and reachable from the internet: no skill needed'),
         impact: assetImpact(secret, 'confidentiality', rated('High', 'confidential data')),
         evidence: [
@@ -258,7 +259,7 @@ export const apiKeyInClient: FlowRule = {
         ? `${labels[0]} authenticates with an API key, which ships inside the client; anyone can extract it and call ${target.name} directly.`
         : `${namesAtMost(labels, TEXT_NAMES, 'other flows')} authenticate with API keys, which ship inside the clients; anyone can extract them and call ${target.name} directly.`,
       likelihood: rated('High', 'keys are extracted from apps and pages with public tools'),
-      impact: data.length ? rated('High', `${target.name} handles ${assetNames(data)}`) : rated('Medium', 'whatever the key allows'),
+      impact: data.length ? rated('High', `${says(target.name, 'handles')} ${assetNames(data)}`) : rated('Medium', 'whatever the key allows'),
       evidence: open.map((f) => evidence(`${flowLabel(f, ctx)} uses auth api-key`, f.at)),
       target: target.name,
     });

@@ -3,6 +3,7 @@
 // so a rule asking about every element stays linear in the size of the model.
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
+import { isPluralName } from './grammar.js';
 
 // The memo lives on the context, so a finished analysis (the model and every derived fact) can be collected:
 // a process that analyses many times, like an editor or the web UI, must not keep the previous model alive.
@@ -130,11 +131,15 @@ export function assetNames(assets: readonly Asset[]): string {
   return names.join(', ');
 }
 
-/** More than one name as assetNames gives them (each once). */
-const severalNames = (assets: readonly Asset[]): boolean => assets.length > 1 && assets.some((a) => a.name !== assets[0].name);
-/** The verb agreeing with `assetNames(assets)`: "Card data is", "Card data, Keys are". */
-export const isOrAre = (assets: readonly Asset[]): string => (severalNames(assets) ? 'are' : 'is');
-export const hasOrHave = (assets: readonly Asset[]): string => (severalNames(assets) ? 'have' : 'has');
+/** More than one name as assetNames gives them (each once), or one name in the plural ("Orders"). */
+const pluralNames = (assets: readonly Asset[]): boolean =>
+  assets.length > 0 && (assets.some((a) => a.name !== assets[0].name) || isPluralName(assets[0].name));
+/** The verb agreeing with `assetNames(assets)`: "Card data is", "Card data, Keys are", "Orders are". */
+export const isOrAre = (assets: readonly Asset[]): string => (pluralNames(assets) ? 'are' : 'is');
+export const hasOrHave = (assets: readonly Asset[]): string => (pluralNames(assets) ? 'have' : 'has');
+/** The pronouns standing for `assetNames(assets)`: "it" for Card data, they/them for Orders or several names. */
+export const itOrThey = (assets: readonly Asset[]): string => (pluralNames(assets) ? 'they' : 'it');
+export const itOrThem = (assets: readonly Asset[]): string => (pluralNames(assets) ? 'them' : 'it');
 
 /** A SQL database: queries built from input are SQL injection's concern. */
 export const isSqlStore = (t: Element) => t.traits.includes('sql');

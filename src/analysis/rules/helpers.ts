@@ -4,6 +4,7 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, type Exposure, isPassThrough, PERIMETER_CONTROLS } from '../context.js';
 import { rated } from '../risk.js';
 import type { ComponentKind, RatedLevel } from '../types.js';
+import { itObject } from './grammar.js';
 import type { CheckResult, EvidenceRef, MitigatedOutcome, Outcome, ThreatOutcome } from './types.js';
 
 /** Who can reach an endpoint: its callers when the model restricts them, else whoever reaches the element. */
@@ -59,7 +60,7 @@ export function missingControlEvidence(controls: readonly string[], element: Ele
   // No cache of the joined lists: many are literals made per call, and a weak map of them costs the
   // collector more than the join. Only perimeter controls count from in front (see context.ts).
   const fromInFront = controls.some((c) => PERIMETER.has(c));
-  return evidence(`no ${controls.join(' or ')} on ${where}${fromInFront ? ' or in front of it' : ''}`, ep ? ep.at : element.at);
+  return evidence(`no ${controls.join(' or ')} on ${where}${fromInFront ? ` or in front of ${ep ? 'it' : itObject(element.name)}` : ''}`, ep ? ep.at : element.at);
 }
 
 /**

@@ -5,6 +5,7 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { mfaOnEveryFlow } from './authorization.js';
 import { assetNames, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
+import { isGroupName, possessive, says, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, flowLabel, inUntrustedZone, missingControlEvidence, mitigatedBy, namesAtMost, TEXT_NAMES,
   threat, TITLE_NAMES,
@@ -36,6 +37,9 @@ function phishedAccess(ctx: AnalysisContext, f: Flow): string {
   if (f.endpoint !== undefined || !adminOpen) return target.name;
   return `${staffSignIns(target).filter((e) => !ctx.endpointHas(e, 'mfa')).map((e) => e.key).join(', ')} on ${target.name}`;
 }
+
+/** Whose credentials: a singular name stays attributive ("Operator credentials"), a plural one owns them ("Operators' credentials"). */
+const owner = (name: string): string => (isGroupName(name) ? possessive(name) : name);
 
 export const privilegedUserPhishing: ElementRule = {
   id: 'privileged-user-phishing',
@@ -75,8 +79,8 @@ export const privilegedUserPhishing: ElementRule = {
     return threat({
       ...elementComponent(person),
       flows: unprotected.map((f) => f.id),
-      title: `Phished ${person.name} credentials open ${namesAtMost(targets, TITLE_NAMES, 'other systems')}`,
-      description: `${person.name} (${person.type}) reaches ${namesAtMost(targets, TEXT_NAMES, 'other systems')} with no second factor; one phishing email is enough to take over that access.`,
+      title: `Phished ${owner(person.name)} credentials open ${namesAtMost(targets, TITLE_NAMES, 'other systems')}`,
+      description: `${person.name} (${person.type}) ${verbFor(person.name, 'reaches')} ${namesAtMost(targets, TEXT_NAMES, 'other systems')} with no second factor; one phishing email is enough to take over that access.`,
       likelihood: rated('Medium', 'targeted phishing: some skill'),
       impact: person.type === 'support-staff'
         ? rated('Medium', 'the customer data support staff can see')
@@ -165,7 +169,7 @@ export const insiderDataAccess: ElementRule = {
       ...elementComponent(person),
       flows: unguarded.map((f) => f.id),
       title: `${person.name} can copy ${assetNames(data)} from ${stores.join(', ')}`,
-      description: `${person.name} connects directly to ${stores.join(', ')}, bypassing the application; nothing limits or records what they read.`,
+      description: `${says(person.name, 'connects')} directly to ${stores.join(', ')}, bypassing the application; nothing limits or records what they read.`,
       likelihood: rated('Low', 'needs a malicious insider or a compromised staff account'),
       impact: assetImpact(data, 'confidentiality', rated('Medium', 'the data in the store')),
       evidence: [evidence(`${flowLabel(unguarded[0], ctx)} bypasses the application`, unguarded[0].at), missingControlEvidence(INSIDER_CONTROLS, ctx.graph.elements.get(unguarded[0].to)!)],

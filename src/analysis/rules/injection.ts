@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { highConfidentiality, isBroker, isNoSqlStore, isSqlStore, producersOf, sensitive } from './facts.js';
 import { targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
+import { it, its, says, verbFor } from './grammar.js';
 import {
   endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
   runsAppCode, unlessControlled, withArticle,
@@ -58,11 +59,11 @@ export const sqlInjection: ElementRule = {
       const dbNames = dbs.length === 1 ? dbs[0].name : dbs.map((d) => d.name).join(', ');
       // Each database once, at its first query flow.
       const evidenceList: EvidenceRef[] = new Array(dbs.length + 1);
-      for (let i = 0; i < dbs.length; i++) evidenceList[i] = evidence(`${element.name} queries ${dbs[i].name} (SQL)`, sqlFlows[targets.indexOf(dbs[i])].at);
+      for (let i = 0; i < dbs.length; i++) evidenceList[i] = evidence(`${says(element.name, 'queries')} ${dbs[i].name} (SQL)`, sqlFlows[targets.indexOf(dbs[i])].at);
       evidenceList[dbs.length] = missing;
       return {
         title: `SQL injection from ${element.name} into ${dbNames}`,
-        description: `${element.name} takes input from an untrusted zone and queries ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
+        description: `${says(element.name, 'takes')} input from an untrusted zone and ${verbFor(element.name, 'queries')} ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
         likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found and exploited with public tools', SOME_SKILL),
         impact: assetImpact(assets, 'confidentiality', WHOLE_DATABASE),
         evidence: evidenceList,
@@ -116,11 +117,11 @@ function downstreamInjection(spec: {
         const assets = hits.flatMap((f) => ctx.assetsOf(f.to));
         return {
           title: `${spec.title} from ${element.name} into ${names}`,
-          description: `${element.name} takes input from an untrusted zone and queries ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
+          description: `${says(element.name, 'takes')} input from an untrusted zone and ${verbFor(element.name, 'queries')} ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
           likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found with public tools', SOME_SKILL),
           impact: assetImpact(assets, 'confidentiality', rated('High', 'the data behind the interpreter')),
           // Each target once, at its first flow.
-          evidence: [...hits.filter((f, i) => hits.findIndex((g) => g.to === f.to) === i).slice(0, 3).map((f) => evidence(`${element.name} queries ${targetOf(ctx, f).name}`, f.at)), missing],
+          evidence: [...hits.filter((f, i) => hits.findIndex((g) => g.to === f.to) === i).slice(0, 3).map((f) => evidence(`${says(element.name, 'queries')} ${targetOf(ctx, f).name}`, f.at)), missing],
         };
       });
     },
@@ -206,7 +207,8 @@ function interpreterRule(spec: {
   /** Only input straight from the internet counts (not through other components or brokers). */
   internetOnly?: boolean;
   impact: (ctx: AnalysisContext, e: Element) => ReturnType<typeof rated>;
-  verb: string;
+  /** What the process does with its input, agreeing with its name as the subject. */
+  does: (name: string) => string;
 }): ElementRule {
   return {
     id: spec.id,
@@ -231,14 +233,14 @@ function interpreterRule(spec: {
       const contained = (present: string[]) => `untrusted input is contained (${present.join(', ')})`;
       return unlessControlled(ctx, { element }, spec.controls, contained, (missing) => ({
         title: `${spec.title} in ${element.name}`,
-        description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${spec.verb}, and receives data from an untrusted zone${via ? ' through a message broker' : ''}.`,
+        description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${spec.does(element.name)}, and ${verbFor(element.name, 'receives')} data from an untrusted zone${via ? ' through a message broker' : ''}.`,
         likelihood: via
-          ? rated('Medium', `it consumes messages that ${via.producers} produce: crafted messages need some skill`)
+          ? rated('Medium', `${it(element.name)} ${verbFor(element.name, 'consumes')} messages that ${via.producers} produce: crafted messages need some skill`)
           : rated(spec.direct.level, spec.direct.reason),
         impact: spec.impact(ctx, element),
         evidence: [
-          evidence(`${element.name} has the ${spec.trait} trait (${element.tech ?? element.type})`, element.at),
-          via ? evidence(`consumes messages produced by ${via.producers}`, via.via.at) : evidence(`${element.name} is reachable from an untrusted zone`, element.at),
+          evidence(`${says(element.name, 'has')} the ${spec.trait} trait (${element.tech ?? element.type})`, element.at),
+          via ? evidence(`consumes messages produced by ${via.producers}`, via.via.at) : evidence(`${says(element.name, 'is')} reachable from an untrusted zone`, element.at),
           missing,
         ],
       }));
@@ -261,7 +263,7 @@ export const commandInjection = interpreterRule({
   rating: 'Likelihood Medium (needs a crafted input matching a known flaw); impact High (code execution).',
   example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  thumbnails: { tech: imagemagick }\nflows:\n  - visitor -> api: https\n  - api -> thumbnails: https',
   direct: { level: 'Medium', reason: 'crafted files and arguments for these tools are public: some skill' },
-  verb: 'runs external commands or converters on its input',
+  does: (name) => `${verbFor(name, 'runs')} external commands or converters on ${its(name)} input`,
   impact: () => rated('High', 'commands run on the host: full compromise'),
 });
 
@@ -279,7 +281,7 @@ export const templateInjection = interpreterRule({
   references: ['CWE-1336', 'CWE-94', 'CAPEC-242', 'OWASP Top 10 A03'],
   rating: 'Likelihood Low (needs a code path that renders input as a template); impact High (code execution).',
   example: 'elements:\n  visitor: { tech: browser }\n  site: { tech: flask }\nflows:\n  - visitor -> site: https',
-  verb: 'renders server-side templates',
+  does: (name) => `${verbFor(name, 'renders')} server-side templates`,
   direct: { level: 'Low', reason: 'only where input becomes part of a template: needs a specific coding mistake' },
   internetOnly: true,
   impact: () => rated('High', 'code runs on the server: full compromise'),
@@ -299,7 +301,7 @@ export const insecureDeserialization = interpreterRule({
   references: ['CWE-502', 'CAPEC-586', 'OWASP Top 10 A08'],
   rating: 'Likelihood Medium when it consumes messages from exposed or untrusted producers (even when the internet also reaches it), Low when the only evidence is exposure (an endpoint must deserialise input); impact High (code execution).',
   example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n  - jobs -> db: sql+tls',
-  verb: 'deserialises objects natively',
+  does: (name) => `${verbFor(name, 'deserialises')} objects natively`,
   direct: { level: 'Low', reason: 'needs an endpoint that deserialises request data: gadget chains are public, the entry point is luck' },
   impact: () => rated('High', 'code runs in the process: full compromise'),
 });
@@ -318,7 +320,7 @@ export const xxe = interpreterRule({
   references: ['CWE-611', 'CAPEC-221', 'OWASP Top 10 A05'],
   rating: 'Likelihood Low directly (needs an endpoint that parses XML), Medium when it consumes messages from exposed or untrusted producers (even when the internet also reaches it); impact from the confidentiality of what the process handles, High by default (local files and secrets).',
   example: 'elements:\n  partner: { type: third-party }\n  billing: { tech: spring }\nflows:\n  - partner -> billing: https',
-  verb: 'parses XML',
+  does: (name) => `${verbFor(name, 'parses')} XML`,
   direct: { level: 'Low', reason: 'needs an endpoint that parses request XML: luck' },
   impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),
 });
@@ -352,10 +354,10 @@ export const logInjection: ElementRule = {
     if (logs.length === 0) return guardedOnEveryFlow(element, found, LOG_CONTROLS, 'input is encoded before logging');
     return unlessControlled(ctx, { element, flows: logs }, LOG_CONTROLS, 'input is encoded before logging', (missing) => ({
       title: `Forged log entries from ${element.name}`,
-      description: `${element.name} logs requests from an untrusted zone to ${targetNames(ctx, logs)} without declaring that input is encoded; an attacker can forge or hide entries.`,
+      description: `${says(element.name, 'logs')} requests from an untrusted zone to ${targetNames(ctx, logs)} without declaring that input is encoded; an attacker can forge or hide entries.`,
       likelihood: rated('Medium', 'any logged input field will do'),
       impact: rated('Medium', 'the log can no longer prove what happened'),
-      evidence: [evidence(`${element.name} writes to ${targetOf(ctx, logs[0]).name}`, logs[0].at), missing],
+      evidence: [evidence(`${says(element.name, 'writes')} to ${targetOf(ctx, logs[0]).name}`, logs[0].at), missing],
     }));
   },
 };
@@ -391,7 +393,7 @@ export const pathTraversal: EndpointRule = {
       likelihood: internetLikelihood(exposure, 'scanners try traversal sequences automatically'),
       impact: assetImpact(sensitive(open.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'arbitrary files on the server')),
       // Both kinds (upload, export) take `an`.
-      evidence: [evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at), evidence(`${element.name} uses ${targetOf(ctx, open[0]).name}`, open[0].at), missing],
+      evidence: [evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at), evidence(`${says(element.name, 'uses')} ${targetOf(ctx, open[0]).name}`, open[0].at), missing],
       target: endpointTarget(ep, element),
     }));
   },

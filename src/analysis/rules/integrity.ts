@@ -7,8 +7,9 @@ import {
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import type { RatedLevel } from '../types.js';
-import { assetList, assetNames, isOrAre, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
+import { assetList, assetNames, hasOrHave, isOrAre, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
 import { browserReached, perModel } from './family-shared.js';
+import { itObject } from './grammar.js';
 import type { EndpointRule } from './types.js';
 
 /**
@@ -62,8 +63,8 @@ export const clientControlledValue: EndpointRule = {
         : rated('Medium', 'financial or data-integrity loss per transaction, not a system compromise'),
       evidence: [
         evidence(`${ep.key} accepts ${names} from the caller`, [...ep.at, 'accepts']),
-        ...critical.map((a) => evidence(`${a.name} has integrity ${a.integrity}`, a.at)),
-        ...restricted.map((a) => evidence(`${a.name} is classified restricted`, a.at)),
+        ...critical.map((a) => evidence(`${a.name} ${hasOrHave([a])} integrity ${a.integrity}`, a.at)),
+        ...restricted.map((a) => evidence(`${a.name} ${isOrAre([a])} classified restricted`, a.at)),
         missing,
       ],
       target: endpointTarget(ep, element),
@@ -183,7 +184,7 @@ export const unsafeFileUpload: EndpointRule = {
         'needs access through other components',
       ),
       impact: !browsers
-        ? rated('Low', 'no browser reaches it: no script in users\' sessions')
+        ? rated('Low', `no browser reaches ${itObject(element.name)}: no script in users' sessions`)
         : separate
           ? rated('Low', 'uploads are served from a separate origin: little reaches users')
           : rated('Medium', 'script runs in other users\' sessions: partial exposure'),

@@ -9,6 +9,7 @@ import { AGENCY_CONTROLS, agentTools, managesCloud, unboundedAgentTool, unusedRe
 import { rateLimitGap } from './availability.js';
 import { assetNames, authenticatedUpstream, isLlm, isNoSqlStore, isSqlStore, sensitive } from './facts.js';
 import { browserReached, perModel, targetKind, targetNames, targetsByPosition } from './family-shared.js';
+import { it, its, says, verbFor } from './grammar.js';
 import {
   anonymousInternetLikelihood, endpointExposure, evidence, flowIds, flowLabel, internetLikelihood, isExposed,
   missingControlEvidence, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, TEXT_NAMES, threatOutcome,
@@ -58,7 +59,7 @@ const promptData = (ctx: AnalysisContext, e: Element, use: LlmUse, calls: readon
 const onEveryCall = (use: LlmUse, control: string) => !use.self && use.calls.every((f) => f.controls.includes(control));
 
 const llmEvidence = (ctx: AnalysisContext, e: Element, use: LlmUse) =>
-  use.self ? evidence(`${e.name} is an LLM or agent`, e.at) : evidence(`${flowLabel(use.calls[0], ctx)} calls a language model`, use.calls[0].at);
+  use.self ? evidence(`${says(e.name, 'is')} an LLM or agent`, e.at) : evidence(`${flowLabel(use.calls[0], ctx)} calls a language model`, use.calls[0].at);
 
 export const promptInjection: ElementRule = {
   id: 'prompt-injection',
@@ -87,7 +88,7 @@ export const promptInjection: ElementRule = {
       const data = promptData(ctx, element, use);
       return {
         title: `Prompt injection through ${element.name}`,
-        description: `${element.name} puts content from an untrusted zone into prompts; instructions hidden in it can override the system prompt${tools.length ? ' and drive its tools' : ''}.`,
+        description: `${says(element.name, 'puts')} content from an untrusted zone into prompts; instructions hidden in it can override the system prompt${tools.length ? ` and drive ${its(element.name)} tools` : ''}.`,
         likelihood: internetLikelihood(
           exposure,
           'injection techniques are public and need no access',
@@ -155,11 +156,11 @@ export const llmExcessiveAgency: ElementRule = {
     return unlessControlled(ctx, { element, flows: tools }, AGENCY_CONTROLS, bounded, (missing) => {
       const names = [...new Set(unbounded.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
       const { cloud, unused, held } = agencyReach(ctx, element, unbounded);
-      const gains = [...(cloud ? ['changing cloud infrastructure'] : []), ...(unused.length ? [`reading ${assetNames(unused)} it never uses`] : [])];
+      const gains = [...(cloud ? ['changing cloud infrastructure'] : []), ...(unused.length ? [`reading ${assetNames(unused)} ${it(element.name)} never ${verbFor(element.name, 'uses')}`] : [])];
       return {
         flows: flowIds(unbounded),
-        title: `${element.name} acts on ${names.join(', ')} without limits`,
-        description: `${element.name} can call ${names.join(', ')} on its own, with no approval step or narrowed permissions; a manipulated model uses them at will${gains.length ? `, including ${gains.join(' and ')}` : ''}.`,
+        title: `${says(element.name, 'acts')} on ${names.join(', ')} without limits`,
+        description: `${element.name} can call ${names.join(', ')} on ${its(element.name)} own, with no approval step or narrowed permissions; a manipulated model uses them at will${gains.length ? `, including ${gains.join(' and ')}` : ''}.`,
         likelihood: rated('Medium', 'needs the model manipulated (prompt injection) or mistaken'),
         impact: worst([
           ...(cloud ? [rated('High', 'control of cloud resources: full compromise')] : []),
@@ -168,7 +169,7 @@ export const llmExcessiveAgency: ElementRule = {
         ]),
         evidence: [
           ...unbounded.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} is a tool the agent calls`, f.at)),
-          ...(held ? [evidence(`${held.store.name} stores ${assetNames(held.assets)}`, [...held.store.at, 'stores'])] : []),
+          ...(held ? [evidence(`${says(held.store.name, 'stores')} ${assetNames(held.assets)}`, [...held.store.at, 'stores'])] : []),
           missing,
         ],
       };
@@ -205,7 +206,7 @@ export const llmDataLeakage: ElementRule = {
     return unlessControlled(ctx, { element }, ['data-masking'], 'sensitive data is masked before prompting', (missing) => ({
       ...(calls.length ? { flows: calls.map((f) => f.id) } : {}),
       title: `${assetNames(data)} in prompts from ${element.name}`,
-      description: `${element.name} sends ${assetNames(data)} to a language model; the data leaves to the provider and can be drawn out by other prompts.`,
+      description: `${says(element.name, 'sends')} ${assetNames(data)} to a language model; the data leaves to the provider and can be drawn out by other prompts.`,
       likelihood: rated('Medium', 'extraction prompts or provider retention: some skill'),
       impact: assetImpact(data, 'confidentiality', rated('Medium', 'data in prompts')),
       evidence: [llmEvidence(ctx, element, use), missing],
@@ -300,22 +301,24 @@ export const llmInsecureOutput: ElementRule = {
       const controls = OUTPUT_CONTROLS.filter((c) => (c === 'output-encoding' && encoded) || covering.has(c));
       if (controls.length === 0) return undefined;
       const shown = encoded ? [`model output is encoded on every ${pageEndpoints(element).length ? 'page that shows it' : 'endpoint browsers call'}`] : [];
-      const sent = sinks.length ? [`what it sends to ${targetNames(ctx, sinks)} is neutralised there`] : [];
+      const sent = sinks.length ? [`what ${it(element.name)} ${verbFor(element.name, 'sends')} to ${targetNames(ctx, sinks)} is neutralised there`] : [];
       return mitigatedOutcome(element.id, 'element', undefined, sinks.length ? flowIds(sinks) : undefined, controls, [...shown, ...sent].join('; '));
     }
     const stores = open.filter((f) => ctx.graph.elements.get(f.to)!.kind === 'store');
     const services = open.filter((f) => ctx.graph.elements.get(f.to)!.kind !== 'store');
     const sends = [
-      ...(stores.length ? [`writes to ${targetNames(ctx, stores)}`] : []),
-      ...(services.length ? [`calls ${targetNames(ctx, services)}`] : []),
+      ...(stores.length ? [`${verbFor(element.name, 'writes')} to ${targetNames(ctx, stores)}`] : []),
+      ...(services.length ? [`${verbFor(element.name, 'calls')} ${targetNames(ctx, services)}`] : []),
     ].join(' and ');
-    const passes = browsers ? 'passes model output to browsers without validating or encoding it' : `${use.self ? 'runs' : 'calls'} a language model`;
+    const passes = browsers
+      ? `${verbFor(element.name, 'passes')} model output to browsers without validating or encoding it`
+      : `${verbFor(element.name, use.self ? 'runs' : 'calls')} a language model`;
     return unlessControlled(ctx, { element }, ['output-encoding'], 'model output is validated and encoded', (missing) => ({
       title: `Unvalidated model output from ${element.name}`,
       // The model shows what the element sends where, not that model output is in it: said as such.
-      description: `${element.name} ${passes}${sends ? `${browsers ? ',' : ''} and ${sends}; nothing declared validates or neutralises model output it sends there` : ''}.`,
+      description: `${element.name} ${passes}${sends ? `${browsers ? ',' : ''} and ${sends}; nothing declared validates or neutralises model output ${it(element.name)} ${verbFor(element.name, 'sends')} there` : ''}.`,
       likelihood: steerableFromInternet(ctx, element, use)
-        ? rated('High', 'the internet reaches its prompts: public injection techniques steer the model')
+        ? rated('High', `the internet reaches ${its(element.name)} prompts: public injection techniques steer the model`)
         : rated('Medium', 'needs the model steered, usually by prompt injection'),
       impact: browsers && element.type === 'admin-panel'
         ? rated('High', 'script runs with an administrator\'s session')
@@ -377,7 +380,7 @@ export const llmUnboundedConsumption: ElementRule = {
     const use = llmUse(ctx, element);
     const exposure = ctx.exposure(element.id);
     if (!use || !isExposed(exposure)) return undefined;
-    const uses = use.self ? 'runs' : 'calls';
+    const uses = verbFor(element.name, use.self ? 'runs' : 'calls');
     const entries = element.endpoints.filter((ep) => !MODEL_FREE.has(ep.kind));
     if (entries.length === 0) {
       // Credentials on every untrusted path in (or at a gateway in front) narrow callers to account holders.

@@ -6,6 +6,7 @@ import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
 import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, openToPublic, publicPathsHave } from './facts.js';
 import { AssetSet } from './family-shared.js';
+import { agreeing, its, says } from './grammar.js';
 import {
   declaredAt, elementComponent, evidence, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
   presentControls, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
@@ -42,7 +43,7 @@ export const unauthenticatedBroker: ElementRule = {
         ? rated('High', 'the broker is reachable from the internet')
         : rated('Medium', 'needs network access to the broker');
     return unlessControlled(ctx, { element, flows: open }, ['authentication'], 'clients authenticate to the broker', (missing) => ({
-      title: `${element.name} accepts unauthenticated clients`,
+      title: `${says(element.name, 'accepts')} unauthenticated clients`,
       description: `${open.length === 1 ? '1 connection' : `${open.length} connections`} to ${element.name} ${open.length === 1 ? 'carries' : 'carry'} no credentials; anything that reaches the broker can publish or read messages.`,
       likelihood,
       impact: critical.length ? rated('High', `forged messages change ${assetNames(critical)}`) : rated('Medium', 'forged and disclosed messages'),
@@ -103,7 +104,7 @@ export const unsignedEvents: ElementRule = {
     const indirect = producers.filter((p) => ctx.exposure(p.id) !== 'internet');
     const critical = published.list;
     const names = (list: readonly Element[], others: string, singular: string, plural: string) =>
-      `${namesAtMost(list.map((e) => e.name), TEXT_NAMES, others)} ${list.length === 1 ? singular : plural}`;
+      `${namesAtMost(list.map((e) => e.name), TEXT_NAMES, others)} ${agreeing(list.map((e) => e.name), singular, plural)}`;
     const faces = direct.length ? names(direct, 'other producers', 'faces untrusted zones', 'face untrusted zones') : '';
     const behind = indirect.length
       ? names(indirect, 'other producers', 'is reached from untrusted zones through other components', 'are reached from untrusted zones through other components')
@@ -111,17 +112,17 @@ export const unsignedEvents: ElementRule = {
     const publish = `${assetNames(critical)} to ${element.name}`;
     const who = faces && behind
       ? `${faces} and ${behind}; they publish ${publish}`
-      : `${faces || behind} and ${producers.length === 1 ? 'publishes' : 'publish'} ${publish}`;
+      : `${faces || behind} and ${agreeing(producers.map((p) => p.name), 'publishes', 'publish')} ${publish}`;
     const first = producers[0];
     return threat({
       ...elementComponent(element),
       title: `Forged events on ${element.name}`,
-      description: `${who}; ${names(unchecked, 'other consumers', 'acts', 'act')} on its events without checking who produced them.`,
+      description: `${who}; ${names(unchecked, 'other consumers', 'acts', 'act')} on ${its(element.name)} events without checking who produced them.`,
       likelihood: rated('Medium', 'needs a compromised producer or publish access'),
       impact: rated('High', `consumers act on forged ${assetNames(critical)}`),
       evidence: [
-        evidence(`${first.name} publishes ${assetNames(highIntegrity(ctx.assetsOfFlow(feeds[0])))} to ${element.name}`, feeds[0].at),
-        evidence(ctx.exposure(first.id) === 'internet' ? `${first.name} faces an untrusted zone` : `${first.name} is reached from an untrusted zone through other components`, first.at),
+        evidence(`${says(first.name, 'publishes')} ${assetNames(highIntegrity(ctx.assetsOfFlow(feeds[0])))} to ${element.name}`, feeds[0].at),
+        evidence(ctx.exposure(first.id) === 'internet' ? `${says(first.name, 'faces')} an untrusted zone` : `${says(first.name, 'is')} reached from an untrusted zone through other components`, first.at),
         missingControlEvidence(EVENT_SIGNING, element),
       ],
     });
@@ -163,10 +164,10 @@ export const poisonMessage: ElementRule = {
     return threat({
       ...elementComponent(element),
       title: `Poison messages can stall ${element.name}`,
-      description: `${namesAtMost(without.map((c) => c.name), TEXT_NAMES, 'other consumers')} ${new Set(without).size === 1 ? 'consumes' : 'consume'} ${element.name} with no dead-letter queue; one message that always fails blocks processing.`,
+      description: `${namesAtMost(without.map((c) => c.name), TEXT_NAMES, 'other consumers')} ${agreeing(without.map((c) => c.name), 'consumes', 'consume')} ${element.name} with no dead-letter queue; one message that always fails blocks processing.`,
       likelihood: rated('Low', 'needs a malformed message or a bug'),
       impact: rated('Medium', 'message processing stops: downtime'),
-      evidence: [evidence(`${without[0].name} consumes ${element.name}`, element.at), missingControlEvidence(['dead-letter-queue'], element)],
+      evidence: [evidence(`${says(without[0].name, 'consumes')} ${element.name}`, element.at), missingControlEvidence(['dead-letter-queue'], element)],
     });
   },
 };
@@ -208,7 +209,7 @@ export const queueFlooding: ElementRule = {
     const producers = (flows: readonly Flow[]) => [...new Set(flows.map((f) => ctx.graph.elements.get(f.from)!))];
     if (open.length === 0) {
       const names = producers(feeds).map((p) => p.name);
-      return mitigatedBy(['rate-limiting'], elementComponent(element), `rate-limiting at ${[...throttles].sort().join(', ')} throttles what ${namesAtMost(names, TEXT_NAMES, 'other producers')} ${names.length === 1 ? 'enqueues' : 'enqueue'}`);
+      return mitigatedBy(['rate-limiting'], elementComponent(element), `rate-limiting at ${[...throttles].sort().join(', ')} throttles what ${namesAtMost(names, TEXT_NAMES, 'other producers')} ${agreeing(names, 'enqueues', 'enqueue')}`);
     }
     const unthrottled = producers(open);
     const names = unthrottled.map((p) => p.name);
@@ -222,12 +223,12 @@ export const queueFlooding: ElementRule = {
     return threat({
       ...elementComponent(element),
       title: `${element.name} can be flooded through ${namesAtMost(names, TITLE_NAMES, 'other producers')}`,
-      description: `${text} ${names.length === 1 ? 'enqueues' : 'enqueue'} work for internet requests with no rate limit on the way${partly ? ` to ${unlimited}` : ''}, and ${element.name} is unbounded${capped ? `; size-limits at ${placeOf(ctx, capped)} caps the size of requests, not the length of the queue` : ''}.`,
+      description: `${text} ${agreeing(names, 'enqueues', 'enqueue')} work for internet requests with no rate limit on the way${partly ? ` to ${unlimited}` : ''}, and ${says(element.name, 'is')} unbounded${capped ? `; size-limits at ${placeOf(ctx, capped)} caps the size of requests, not the length of the queue` : ''}.`,
       likelihood: rated('Medium', 'needs sustained requests from the internet'),
       impact: rated('Medium', 'delayed processing and cost'),
       evidence: [
-        evidence(`${unthrottled[0].name} produces to ${element.name}`, open[0].at),
-        evidence(`no rate-limiting on ${unlimited} or in front of ${names.length === 1 ? 'it' : 'them'}`, unthrottled[0].at),
+        evidence(`${says(unthrottled[0].name, 'produces')} to ${element.name}`, open[0].at),
+        evidence(`no rate-limiting on ${unlimited} or in front of ${agreeing(names, 'it', 'them')}`, unthrottled[0].at),
         evidence(`no size-limits or rate-limiting declared on ${element.name}`, element.at),
       ],
     });

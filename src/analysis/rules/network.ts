@@ -5,6 +5,7 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetList, assetNames, highConfidentiality, inCloud, isData, isOrAre, publicPathsHave, restricted } from './facts.js';
 import { openFlowsInto, perModel } from './family-shared.js';
+import { it, its, says, verbFor } from './grammar.js';
 import {
   declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost,
@@ -95,10 +96,10 @@ export const cloudMetadataExposure: ElementRule = {
     return threat({
       ...elementComponent(element),
       title: `Cloud credentials of ${element.name} reachable via the metadata service`,
-      description: `${element.name} runs in the cloud and fetches caller-chosen URLs (${unprotected.map((ep) => ep.key).join(', ')}); pointed at the metadata service, it hands out its own cloud credentials, and requests can also be aimed at internal services${names ? ` holding ${names}` : ''}.`,
+      description: `${says(element.name, 'runs')} in the cloud and ${verbFor(element.name, 'fetches')} caller-chosen URLs (${unprotected.map((ep) => ep.key).join(', ')}); pointed at the metadata service, ${it(element.name)} ${verbFor(element.name, 'hands')} out ${its(element.name)} own cloud credentials, and requests can also be aimed at internal services${names ? ` holding ${names}` : ''}.`,
       likelihood: fromInternet ? rated('High', 'well-known payloads from the internet') : rated('Medium', 'reachable only through other components'),
       impact: rated('High', `the workload's cloud credentials: control of cloud resources${names ? `; internal services hold ${names}` : ''}`),
-      evidence: [evidence(`${unprotected[0].key} fetches caller-supplied URLs`, unprotected[0].at), evidence(`${element.name} runs in the cloud`, element.at), missingControlEvidence(METADATA_CONTROLS, element, unprotected[0])],
+      evidence: [evidence(`${unprotected[0].key} fetches caller-supplied URLs`, unprotected[0].at), evidence(`${says(element.name, 'runs')} in the cloud`, element.at), missingControlEvidence(METADATA_CONTROLS, element, unprotected[0])],
     });
   },
 };
@@ -151,13 +152,13 @@ export const exposedDataStore: ElementRule = {
     }
     const held = ctx.assetsOf(element.id);
     return threatOutcome(element.id, 'element', undefined, open.length ? flowIds(open) : undefined, {
-      title: `${element.name} is reachable from the internet`,
-      description: `${element.name} accepts connections from an untrusted zone${held.length ? ` and holds ${assetNames(held)}` : ''}; scanners find such stores within hours.`,
+      title: `${says(element.name, 'is')} reachable from the internet`,
+      description: `${says(element.name, 'accepts')} connections from an untrusted zone${held.length ? ` and ${verbFor(element.name, 'holds')} ${assetNames(held)}` : ''}; scanners find such stores within hours.`,
       likelihood: rated('High', 'internet-wide scanners look for exposed stores'),
       // Rated by what the store holds, public data included (Low); High when the model does not say.
       impact: assetImpact(held, 'confidentiality', rated('High', 'everything in the store')),
       evidence: [
-        element.exposed ? evidence(`${element.name} is marked exposed`, [...element.at, 'exposed']) : evidence(`${flowLabel(open[0], ctx)} comes from an untrusted zone`, open[0].at),
+        element.exposed ? evidence(`${says(element.name, 'is')} marked exposed`, [...element.at, 'exposed']) : evidence(`${flowLabel(open[0], ctx)} comes from an untrusted zone`, open[0].at),
         notDeclaredEvidence(ctx, STORE_PERIMETER, element, open),
       ],
     });
@@ -207,10 +208,10 @@ export const missingWaf: ElementRule = {
     if (publicPathsHave(ctx, element, 'waf')) return mitigatedOutcome(element.id, 'element', undefined, undefined, WAF, 'requests are filtered by a WAF');
     return threatOutcome(element.id, 'element', undefined, undefined, {
       title: `No WAF in front of ${element.name}`,
-      description: `${element.name} handles ${assetNames(confidential)} and takes internet traffic with no web application firewall on the way; exploit attempts reach its code unfiltered.`,
+      description: `${says(element.name, 'handles')} ${assetNames(confidential)} and ${verbFor(element.name, 'takes')} internet traffic with no web application firewall on the way; exploit attempts reach ${its(element.name)} code unfiltered.`,
       likelihood: SCANNING,
       impact: MISSING_LAYER,
-      evidence: [evidence(`${element.name} is reachable from the internet`, element.at), missingControlEvidence(WAF, element)],
+      evidence: [evidence(`${says(element.name, 'is')} reachable from the internet`, element.at), missingControlEvidence(WAF, element)],
     });
   },
 };
@@ -288,13 +289,13 @@ export const flatNetwork: ElementRule = {
       return mitigatedOutcome(element.id, 'element', undefined, undefined, ALLOWLIST, `only listed services may connect: ip-allowlist on ${segmented}`);
     }
     return threatOutcome(element.id, 'element', undefined, undefined, {
-      title: `${element.name} shares a zone with internet-facing ${namesAtMost(neighbours.map((n) => n.name), TITLE_NAMES, 'other applications')}`,
-      description: `${element.name} holds ${assetNames(data)} in ${zone}, next to ${namesAtMost(neighbours.map((n) => n.name), TEXT_NAMES, 'other applications')} which the internet reaches; a compromise moves laterally with no further barrier.`,
+      title: `${says(element.name, 'shares')} a zone with internet-facing ${namesAtMost(neighbours.map((n) => n.name), TITLE_NAMES, 'other applications')}`,
+      description: `${says(element.name, 'holds')} ${assetNames(data)} in ${zone}, next to ${namesAtMost(neighbours.map((n) => n.name), TEXT_NAMES, 'other applications')} which the internet reaches; a compromise moves laterally with no further barrier.`,
       likelihood: rated('Medium', 'needs the internet-facing code compromised first'),
       impact: rated('High', `${assetNames(data)} ${isOrAre(data)} restricted`),
       evidence: [
-        evidence(`${element.name} is in ${zone}`, [...element.at, 'in']),
-        evidence(`${neighbours[0].name} is in ${zone} and internet-facing`, neighbours[0].at),
+        evidence(`${says(element.name, 'is')} in ${zone}`, [...element.at, 'in']),
+        evidence(`${says(neighbours[0].name, 'is')} in ${zone} and internet-facing`, neighbours[0].at),
         evidence(`no ip-allowlist on ${[element.name, ...ctx.graph.boundaryChain(element.id).map((b) => b.name)].join(' or ')}`, element.at),
       ],
     });

@@ -4,6 +4,7 @@ import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
 import { assetNames, endpointOfFlow, highIntegrity, isData, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
+import { says } from './grammar.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
   evidence, flowLabel, isExposed, mitigatedBy, namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat,
@@ -51,15 +52,15 @@ export const noAuditLog: ElementRule = {
       ctx.assetsOf(element.id).some((a) => isData(a) && (a.type === 'payment' || a.type === 'financial'));
     return unlessControlled(ctx, { element }, AUDIT_CONTROLS, 'actions are audit-logged', (missing) => ({
       title: `No audit trail of actions on ${element.name}`,
-      description: `${element.name} takes ${sensitive.length ? sensitive.map((ep) => ep.key).join(', ') : 'requests from external entities'} without an audit log; who did what cannot be proven afterwards.`,
+      description: `${says(element.name, 'takes')} ${sensitive.length ? sensitive.map((ep) => ep.key).join(', ') : 'requests from external entities'} without an audit log; who did what cannot be proven afterwards.`,
       likelihood: rated('Medium', 'a user or insider can deny an action; an attacker can act unseen'),
       impact: privileged
         ? rated('High', 'administrative or payment actions cannot be attributed')
         : rated('Medium', 'disputed actions and incidents cannot be reconstructed'),
       evidence: [
         sensitive.length
-          ? evidence(`${element.name} exposes ${sensitive.map((ep) => ep.key).join(', ')}`, sensitive[0].at)
-          : evidence(`${element.name} receives requests from external entities`, element.at),
+          ? evidence(`${says(element.name, 'exposes')} ${sensitive.map((ep) => ep.key).join(', ')}`, sensitive[0].at)
+          : evidence(`${says(element.name, 'receives')} requests from external entities`, element.at),
         missing,
       ],
     }));
@@ -91,10 +92,10 @@ export const mutableLogs: ElementRule = {
     const audit = writers.some((w) => ctx.elementHas(w!, 'audit-logging'));
     return unlessControlled(ctx, { element }, TAMPER_CONTROLS, 'log entries cannot be altered unnoticed', (missing) => ({
       title: `${element.name} can be altered or deleted`,
-      description: `${element.name} is not append-only or signed; whoever gains a writer's access can erase the record of what they did.`,
+      description: `${says(element.name, 'is')} not append-only or signed; whoever gains a writer's access can erase the record of what they did.`,
       likelihood: rated('Low', 'needs the writers\' access first: insider or prior compromise'),
       impact: audit ? rated('High', 'the audit trail itself can be rewritten') : rated('Medium', 'incidents cannot be reconstructed'),
-      evidence: [evidence(`${element.name} is a log store`, element.at), missing],
+      evidence: [evidence(`${says(element.name, 'is')} a log store`, element.at), missing],
     }));
   },
 };

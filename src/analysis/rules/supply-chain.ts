@@ -5,6 +5,7 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { assetNames, inContainer, isOrAre, isPerson, restricted, sensitive, STATIC_SECRET_AUTH } from './facts.js';
 import { targetNames } from './family-shared.js';
+import { isGroupName, it, itObject, its, says, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
   presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, type ThreatFacts, unlessControlled,
@@ -63,7 +64,7 @@ export const pipelinePoisoning: ElementRule = {
   check(element, ctx) {
     return deployingPipeline(element, ctx, ['protected-branches'], 'only reviewed changes deploy', (deploys, targets, missing) => ({
       title: `Unreviewed code can ship through ${element.name}`,
-      description: `${element.name} deploys to ${targets} and nothing requires a reviewed change on a protected branch.`,
+      description: `${says(element.name, 'deploys')} to ${targets} and nothing requires a reviewed change on a protected branch.`,
       likelihood: rated('Medium', 'needs a developer account or a pull request that runs in the pipeline'),
       impact: rated('High', 'attacker-chosen code in production: full compromise'),
       evidence: [evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at), missing],
@@ -105,19 +106,19 @@ export const pipelineOverPrivileged: ElementRule = {
       const exposedData = [...new Set(stores.flatMap((st) => restricted(ctx.assetsOf(st.id))))];
       const storeNames = stores.map((st) => st.name).sort().join(', ');
       return {
-        title: federatedOnly ? `${element.name} holds unscoped production access` : `${element.name} holds standing production access`,
+        title: `${says(element.name, 'holds')} ${federatedOnly ? 'unscoped' : 'standing'} production access`,
         description: federatedOnly
-          ? `${element.name} reaches ${targetNames(ctx, credentialed)} with short-lived federated credentials (${auths}) not declared scoped to the deployment; anything that runs in the pipeline can use them while a job runs.`
+          ? `${says(element.name, 'reaches')} ${targetNames(ctx, credentialed)} with short-lived federated credentials (${auths}) not declared scoped to the deployment; anything that runs in the pipeline can use them while a job runs.`
           : credentialed.length
-            ? `${element.name} reaches ${targetNames(ctx, credentialed)} with its own credentials (${auths}); anything that runs in the pipeline can use them.`
-            : `${element.name} deploys to ${targets}; whatever access it deploys with, anything that runs in the pipeline can use it.`,
+            ? `${says(element.name, 'reaches')} ${targetNames(ctx, credentialed)} with ${its(element.name)} own credentials (${auths}); anything that runs in the pipeline can use them.`
+            : `${says(element.name, 'deploys')} to ${targets}; whatever access ${it(element.name)} ${verbFor(element.name, 'deploys')} with, anything that runs in the pipeline can use it.`,
         likelihood: rated('Low', 'needs code execution in the pipeline first'),
         impact: rated('High', exposedData.length ? `production and cloud access, and ${assetNames(exposedData)} in ${storeNames}: full compromise` : 'production and cloud access: full compromise'),
         evidence: [
           shown
             ? evidence(`${flowLabel(shown, ctx)} authenticates with ${shown.auth}`, shown.at)
             : evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at),
-          ...stores.map((st) => evidence(`${st.name} stores ${assetNames(restricted(ctx.assetsOf(st.id)))}`, [...st.at, 'stores'])),
+          ...stores.map((st) => evidence(`${says(st.name, 'stores')} ${assetNames(restricted(ctx.assetsOf(st.id)))}`, [...st.at, 'stores'])),
           missing,
         ],
       };
@@ -155,7 +156,7 @@ export const secretsInCiCd: ElementRule = {
     }
     return unlessControlled(ctx, { element, flows }, ['secrets-management'], 'pipeline secrets are managed and short-lived', (missing) => ({
       title: `Static secrets stored in ${element.name}`,
-      description: `${element.name} authenticates with ${[...new Set(flows.map((f) => f.auth))].join(', ')} secrets kept in its settings; logs, forks and plugins can leak them.`,
+      description: `${says(element.name, 'authenticates')} with ${[...new Set(flows.map((f) => f.auth))].join(', ')} secrets kept in ${its(element.name)} settings; logs, forks and plugins can leak them.`,
       likelihood: rated('Medium', 'pipeline logs and forks leak secrets routinely'),
       impact: assetImpact(sensitive(flows.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'the secrets reach production')),
       evidence: [evidence(`${flowLabel(flows[0], ctx)} uses ${flows[0].auth}`, flows[0].at), missing],
@@ -191,7 +192,7 @@ export const unsignedImages: ElementRule = {
       description: `Images in ${element.name} are not signed and verified before they run; a tampered image deploys like a real one.`,
       likelihood: rated('Low', 'needs push access to the registry'),
       impact: rated('High', 'attacker-chosen code in production'),
-      evidence: [evidence(`${element.name} is a container registry in use`, element.at), missing],
+      evidence: [evidence(`${says(element.name, 'is')} a container registry in use`, element.at), missing],
     }));
   },
 };
@@ -216,10 +217,10 @@ export const dependencyConfusion: ElementRule = {
     if (element.type !== 'ci-cd') return undefined;
     return unlessControlled(ctx, { element }, ['dependency-pinning'], 'dependencies are pinned to a private registry', (missing) => ({
       title: `${element.name} can pull malicious packages`,
-      description: `${element.name} builds code whose dependencies are not declared pinned to hashes and a private registry; a look-alike or hijacked package runs in the build.`,
+      description: `${says(element.name, 'builds')} code whose dependencies are not declared pinned to hashes and a private registry; a look-alike or hijacked package runs in the build.`,
       likelihood: rated('Medium', 'squatting internal package names is automated'),
       impact: rated('High', 'code execution in the build and in what it ships'),
-      evidence: [evidence(`${element.name} is a build pipeline`, element.at), missing],
+      evidence: [evidence(`${says(element.name, 'is')} a build pipeline`, element.at), missing],
     }));
   },
 };
@@ -251,10 +252,12 @@ export const cloudConsoleWithoutMfa: ElementRule = {
     if (present.length || without.length === 0) return mitigatedBy(['mfa'], where, 'console users sign in with MFA');
     const names = without.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from);
     const one = new Set(names).size === 1;
+    // A plural name is a group of people: one of them is phished, not the whole group.
+    const phished = one && !isGroupName(names[0]) ? names[0] : 'one of them';
     return threat({
       ...where,
       title: `${element.name} accessible without MFA`,
-      description: `${namesAtMost(names, TEXT_NAMES, 'other people')} ${one ? 'signs' : 'sign'} in to ${element.name} with no second factor; phishing ${one ? names[0] : 'one of them'} yields the whole cloud account.`,
+      description: `${namesAtMost(names, TEXT_NAMES, 'other people')} ${one ? verbFor(names[0], 'signs') : 'sign'} in to ${element.name} with no second factor; phishing ${phished} yields the whole cloud account.`,
       likelihood: rated('Medium', 'phishing and password reuse: some skill'),
       impact: rated('High', 'every resource in the cloud account'),
       evidence: [evidence(`${flowLabel(without[0], ctx)} signs in to the console`, without[0].at), missingControlEvidence(['mfa'], element)],
@@ -280,13 +283,13 @@ export const privilegedContainer: ElementRule = {
   check(element, ctx) {
     if (!element.privileged || !inContainer(ctx, element)) return undefined;
     return unlessControlled(ctx, { element }, ['sandboxing'], 'the container is sandboxed', (missing) => ({
-      title: `${element.name} runs as a privileged container`,
-      description: `${element.name} is a privileged container; escaping it gives the node and every workload on it.`,
+      title: `${says(element.name, 'runs')} as a privileged container`,
+      description: `${says(element.name, 'is')} a privileged container; escaping ${itObject(element.name)} gives the node and every workload on it.`,
       likelihood: isExposed(ctx.exposure(element.id))
         ? rated('Medium', 'reachable from an untrusted zone: one application flaw is the way in')
         : rated('Low', 'internal: needs a prior foothold'),
       impact: rated('High', 'the node and every workload on it'),
-      evidence: [evidence(`${element.name} is privileged`, [...element.at, 'privileged']), missing],
+      evidence: [evidence(`${says(element.name, 'is')} privileged`, [...element.at, 'privileged']), missing],
     }));
   },
 };
@@ -334,10 +337,10 @@ export const containerEscape: ModelRule = {
       out.push(threat({
         ...where,
         title: `Container escape from ${open.map((e) => e.name).join(', ')} to ${sensitiveMembers.map((e) => e.name).join(', ')} in ${b.name}`,
-        description: `${b.name} runs internet-facing ${open.map((e) => e.name).join(', ')} next to ${sensitiveMembers.map((e) => e.name).join(', ')} (${restrictedData}); a container escape crosses that line.`,
+        description: `${says(b.name, 'runs')} internet-facing ${open.map((e) => e.name).join(', ')} next to ${sensitiveMembers.map((e) => e.name).join(', ')} (${restrictedData}); a container escape crosses that line.`,
         likelihood: rated('Low', 'a container escape needs a kernel or runtime flaw'),
         impact: rated('High', `${restrictedData} ${isOrAre(data)} restricted`),
-        evidence: [evidence(`${b.name} is a container boundary`, b.at), evidence(`${open[0].name} is internet-facing`, open[0].at), evidence(`${sensitiveMembers[0].name} handles restricted data`, sensitiveMembers[0].at)],
+        evidence: [evidence(`${says(b.name, 'is')} a container boundary`, b.at), evidence(`${says(open[0].name, 'is')} internet-facing`, open[0].at), evidence(`${says(sensitiveMembers[0].name, 'handles')} restricted data`, sensitiveMembers[0].at)],
         target: b.name,
       }));
     }

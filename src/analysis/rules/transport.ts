@@ -6,6 +6,7 @@ import { type AssetProperty, assetImpact, rated } from '../risk.js';
 import type { ComponentKind, RatedLevel, Stride } from '../types.js';
 import { assetNames, sensitive, USER_CREDENTIALS } from './facts.js';
 import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
+import { possessive, says } from './grammar.js';
 import {
   evidence, flowComponent, flowIds, flowLabel, mitigatedBy, mitigatedOutcome, missingControlEvidence, namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome,
   TITLE_NAMES,
@@ -362,7 +363,7 @@ export const mobileCertificatePinning: FlowRule = {
     const read = [...(data.length ? [assetNames(data)] : []), ...(credentials ? [userCredentials] : [])].join(' and ');
     return threat({
       ...flowComponent(flow),
-      title: `${app.name} does not pin ${ctx.graph.elements.get(flow.to)?.name ?? flow.to}'s certificate`,
+      title: `${says(app.name, 'does')} not pin ${possessive(ctx.graph.elements.get(flow.to)?.name ?? flow.to)} certificate`,
       description: `${label} trusts any certificate the device trusts; a rogue or user-installed CA lets an attacker read ${read}.`,
       likelihood: rated('Low', 'needs a rogue CA on the device or a targeted network attack'),
       impact: assetImpact(data, 'confidentiality', rated('Medium', userCredentials)),

@@ -5,6 +5,7 @@ import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated } from '../risk.js';
 import { changesState, isPerson, isUserAgent, perElement } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
+import { agreeing, it, itObject, says, verbFor } from './grammar.js';
 import { modelOutputReachesBrowsers, pageEndpoints, RENDERS_HTML } from './llm.js';
 import {
   endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, namesAtMost, runsAppCode,
@@ -70,20 +71,20 @@ export const crossSiteScripting: ElementRule = {
     const where = open.length < pages.length ? ` on ${open.map((ep) => ep.key).join(', ')}` : '';
     return unlessControlled(ctx, { element }, XSS_CONTROLS, protectedBy, (missing) => ({
       title: `Cross-site scripting in ${element.name}`,
-      description: `${element.name} renders pages for browsers and declares neither output encoding nor a Content-Security-Policy${where}; injected script runs ${sessions ? 'with the victim\'s session' : 'in the victim\'s browser'}.`,
+      description: `${says(element.name, 'renders')} pages for browsers and ${verbFor(element.name, 'declares')} neither output encoding nor a Content-Security-Policy${where}; injected script runs ${sessions ? 'with the victim\'s session' : 'in the victim\'s browser'}.`,
       likelihood: isExposed(exposure)
         ? internetLikelihood(exposure, 'reachable from the internet: scanners find injection points')
-        : rated('Low', 'only browsers in trusted zones reach it: needs an insider'),
+        : rated('Low', `only browsers in trusted zones reach ${itObject(element.name)}: needs an insider`),
       impact: element.type === 'admin-panel'
         ? rated('High', 'script runs with an administrator\'s session')
         : sessions
           ? rated('Medium', 'other users\' sessions and data: partial exposure')
           : ctx.assetsOf(element.id).some((a) => a.kind === 'data' && a.confidentiality === 'high')
-            ? rated('Medium', 'the confidential data it handles can be read: partial exposure')
+            ? rated('Medium', `the confidential data ${it(element.name)} ${verbFor(element.name, 'handles')} can be read: partial exposure`)
             : rated('Low', 'no sessions or confidential data to steal: defacement and phishing'),
       evidence: [
         // The page-rendering types: web-app, web-server, admin-panel.
-        page ? evidence(`${page.key} serves pages`, page.at) : evidence(`${element.name} is ${withArticle(element.type!)}`, element.at),
+        page ? evidence(`${page.key} serves pages`, page.at) : evidence(`${says(element.name, 'is')} ${withArticle(element.type!)}`, element.at),
         missing,
       ],
     }));
@@ -125,11 +126,11 @@ export const crossSiteRequestForgery: ElementRule = {
     const admin = stateful.some((ep) => ep.kind === 'admin');
     return unlessControlled(ctx, { element }, CSRF_CONTROLS, refused, (missing) => ({
       title: `Cross-site request forgery against ${element.name}`,
-      description: `${element.name} authenticates browsers by cookie and changes state${stateful.length ? ` on ${stateful.map((ep) => ep.key).join(', ')}` : ''} without anti-CSRF tokens or SameSite cookies; any page the user visits can act in their name.`,
+      description: `${says(element.name, 'authenticates')} browsers by cookie and ${verbFor(element.name, 'changes')} state${stateful.length ? ` on ${stateful.map((ep) => ep.key).join(', ')}` : ''} without anti-CSRF tokens or SameSite cookies; any page the user visits can act in their name.`,
       likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
       impact: admin ? rated('High', 'administrative actions can be forged') : rated('Medium', 'actions in one user\'s name'),
       evidence: [
-        stateful.length ? evidence(`${stateful[0].key} changes state with a session cookie`, stateful[0].at) : evidence(`${element.name} authenticates with session-cookie`, element.at),
+        stateful.length ? evidence(`${stateful[0].key} changes state with a session cookie`, stateful[0].at) : evidence(`${says(element.name, 'authenticates')} with session-cookie`, element.at),
         missing,
       ],
     }));
@@ -190,6 +191,13 @@ function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
 
 const CORS_CONTROLS = ['cors-policy'] as const;
 
+/** The cross-origin callers with their verb: one name agrees with it ("Visitor calls", "Visitors call"), several call. */
+function callersCall(callers: readonly Element[]): string {
+  const names = callers.map((c) => c.name);
+  const list = namesAtMost(names, TEXT_NAMES, 'other callers');
+  return `${list} ${agreeing(names, 'calls', 'call')}`;
+}
+
 export const corsMisconfiguration: ElementRule = {
   id: 'cors-misconfiguration',
   stride: 'I',
@@ -217,12 +225,12 @@ export const corsMisconfiguration: ElementRule = {
     const confidential = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && a.confidentiality === 'high');
     return unlessControlled(ctx, { element }, CORS_CONTROLS, allowed, (missing) => ({
       title: `Cross-origin reads from ${element.name}`,
-      description: `${namesAtMost(callers.map((c) => c.name), TEXT_NAMES, 'other callers')} ${new Set(callers.map((c) => c.name)).size === 1 ? 'calls' : 'call'} ${element.name} from pages served by another origin; without a strict CORS allow-list another site can read signed-in users' data.`,
+      description: `${callersCall(callers)} ${element.name} from pages served by another origin; without a strict CORS allow-list another site can read signed-in users' data.`,
       likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
       impact: confidential.length
         ? rated('High', `${confidential.map((a) => a.name).sort().join(', ')} can be read`)
         : rated('Medium', 'the signed-in user\'s data'),
-      evidence: [evidence(`${callers[0].name} calls ${element.name} cross-origin`, callers[0].at), missing],
+      evidence: [evidence(`${says(callers[0].name, 'calls')} ${element.name} cross-origin`, callers[0].at), missing],
     }));
   },
 };

@@ -1,0 +1,99 @@
+// Findings read as sentences whose subjects are the model's names, and models name things in the plural
+// ("API servers", "Orders"). Each rule's example and positive fixture is analysed with every element and
+// asset renamed to a plural name; no finding may then pair such a name with a singular verb.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { analyze } from '../../src/analysis/analyze.js';
+import { exampleModel } from '../../src/analysis/rules/example.js';
+import { agreeing, isGroupName, isPluralName, possessive, says, verbFor } from '../../src/analysis/rules/grammar.js';
+import { BUILTIN_RULES } from '../../src/analysis/rules/index.js';
+import type { Threat } from '../../src/analysis/types.js';
+import { FIXTURES } from './fixtures.js';
+import { loadText } from './harness.js';
+
+describe('grammar', () => {
+  it('tells plural names from singular ones', () => {
+    for (const name of ['API servers', 'Workers', 'Orders', 'Prices and order totals', 'Session tokens', 'VMs', 'Workers (EU)', 'S3 access logs']) {
+      assert.equal(isPluralName(name), true, name);
+    }
+    for (const name of ['API server', 'Card data', 'Orders database', 'Redis', 'Postgres', 'DNS', 'Express', 'Prometheus', 'Analytics', 'Customer PII', 'ops', 'Kubernetes']) {
+      assert.equal(isPluralName(name), false, name);
+    }
+  });
+  it('reads a one-word plural as one component named after its domain, unless it names a group', () => {
+    for (const name of ['API servers', 'Workers', 'Customers', 'Celery workers', 'VMs', 'Order events']) assert.equal(isGroupName(name), true, name);
+    for (const name of ['Orders', 'payments', 'events', 'jobs', 'Card data', 'Redis']) assert.equal(isGroupName(name), false, name);
+    assert.equal(says('orders', 'makes'), 'orders makes');
+    assert.equal(possessive('API servers'), "API servers'");
+    assert.equal(possessive('API gateway'), "API gateway's");
+    assert.equal(agreeing(['api', 'api'], 'calls', 'call'), 'calls');
+    assert.equal(agreeing(['api', 'web'], 'calls', 'call'), 'call');
+    assert.equal(agreeing(['Workers'], 'calls', 'call'), 'call');
+  });
+  it('makes verbs agree', () => {
+    assert.equal(says('API servers', 'handles'), 'API servers handle');
+    assert.equal(says('API server', 'handles'), 'API server handles');
+    assert.equal(verbFor('Workers', 'is'), 'are');
+    assert.equal(verbFor('Workers', 'has'), 'have');
+    assert.equal(verbFor('Workers', 'carries'), 'carry');
+    assert.equal(verbFor('Workers', 'reaches'), 'reach');
+    assert.equal(verbFor('Workers', 'passes'), 'pass');
+    assert.equal(verbFor('Workers', 'stays'), 'stay');
+  });
+});
+
+/** Words that may follow a name without being its verb. */
+const NOT_VERBS = new Set(['as', 'its', 'this', 'across', 'plus', 'thus', 'us', 'was']);
+/** Words before a name that make it the object of a preposition, not the subject of what follows. */
+const PREPOSITIONS = /(?:\b(?:on|of|to|from|in|into|by|behind|with|for|through|than|at|via|between|before|after|reach|reaches|call|calls)|->)\s+$/;
+
+/** Sentences in which a plural name is followed by a third-person singular verb. */
+function disagreements(t: Threat, names: readonly string[]): string[] {
+  const texts = [t.title, t.description, t.likelihood.reason, t.impact.reason, ...t.evidence.map((e) => e.fact)];
+  const found: string[] = [];
+  for (const text of texts) {
+    for (const name of names) {
+      let at = text.indexOf(name);
+      while (at >= 0) {
+        const next = /^ ([A-Za-z']+)/.exec(text.slice(at + name.length))?.[1];
+        const before = text.slice(0, at);
+        if (next !== undefined && /^(?:is|has|does|[a-z]*[^su's]s)$/.test(next) && !NOT_VERBS.has(next) && !PREPOSITIONS.test(before)) {
+          found.push(`${name} ${next}: "${text}"`);
+        }
+        at = text.indexOf(name, at + name.length);
+      }
+    }
+  }
+  return found;
+}
+
+/** The model with every element and asset given a plural name ("api workers", "pii records"). */
+function pluralised(text: string, file: string) {
+  const { model, source } = loadText(text, file);
+  const names: string[] = [];
+  for (const e of model.elements) {
+    e.name = `${e.id} workers`;
+    names.push(e.name);
+  }
+  for (const a of model.assets) {
+    a.name = `${a.id} records`;
+    names.push(a.name);
+  }
+  return { result: analyze(model, { source }), names };
+}
+
+describe('verb agreement with plural names', () => {
+  const models = new Map<string, string[]>();
+  for (const rule of BUILTIN_RULES) models.set(rule.id, [exampleModel(rule.example)]);
+  for (const f of FIXTURES) models.get(f.rule)?.push(f.fill !== undefined ? f.model.replace('$C', f.fill) : f.model.replace(', $C', '').replace('$C', ''));
+  for (const [ruleId, texts] of models) {
+    it(`${ruleId}: its findings agree with plural names`, () => {
+      const problems: string[] = [];
+      for (const [i, text] of texts.entries()) {
+        const { result, names } = pluralised(text, `${ruleId}-${i}.yaml`);
+        for (const t of result.threats) if (t.ruleId === ruleId) problems.push(...disagreements(t, names));
+      }
+      assert.deepEqual([...new Set(problems)], []);
+    });
+  }
+});
