@@ -43,9 +43,10 @@ const CLASSIFICATIONS: readonly NonNullable<RawAsset['classification']>[] = ['pu
 /**
  * Display names for some elements and assets, drawn without repeats (two parts with one name would make the
  * texts repeat it, which the text lint reports), written as models write them: capitals, spaces, and many
- * starting with a vowel, so that an article before a name is put to the test.
+ * starting with a vowel, so that an article before a name is put to the test; some in the plural, for groups
+ * ("Edge servers", "Workers") and for a component named after its domain ("Payments"), so that verbs are too.
  */
-const ELEMENT_NAMES = ['Atlas', 'Echo', 'Orion', 'Iris', 'Umbra', 'Nova', 'Vega', 'Apollo', 'Blue Harbor', 'Red Kite'];
+const ELEMENT_NAMES = ['Atlas', 'Echo', 'Orion', 'Iris', 'Umbra', 'Nova', 'Vega', 'Apollo', 'Blue Harbor', 'Red Kite', 'Edge servers', 'Workers', 'Payments'];
 const ASSET_NAMES = ['Card data', 'Orders', 'API keys', 'Email addresses', 'Invoices', 'Health records', 'Audit trail', 'Sessions'];
 const WEB_PROTOCOLS = ['https', 'https', 'http', 'wss', 'grpc', 'grpcs', 'mtls'];
 const STORE_PROTOCOLS = ['sql', 'sql+tls', 'postgres+tls', 'mongodb', 'redis', 'rediss', 'amqps', 'kafka', 's3', 'https', 'nfs', 'file'];

@@ -9,7 +9,9 @@ import type { AnalysisResult, Threat } from '../../src/analysis/types.js';
 import { hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import type { Endpoint, Model } from '../../src/model/types.js';
+import { isGroupName, isPluralName } from '../../src/analysis/rules/grammar.js';
 import { fuzzModelText } from './fuzz-models.js';
+import { disagreements, threatTexts } from './harness.js';
 
 /**
  * Enough models to reach every rule and most hand-offs in about three seconds on two cores (each model is
@@ -233,6 +235,16 @@ describe(`fuzz: ${SEEDS} random small models`, () => {
           for (const problem of lint(text, lists)) violations.push(`seed ${seed} ${t.ruleId} ${field} (${problem}): ${text}`);
         }
       }
+    }
+    assert.deepEqual(violations, []);
+  });
+
+  it('makes verbs agree with names of groups and of data in the plural', () => {
+    const violations: string[] = [];
+    for (const { seed, model, result } of analysed) {
+      const plural = [...model.elements.filter((e) => isGroupName(e.name)), ...model.assets.filter((a) => isPluralName(a.name))].map((x) => x.name);
+      if (plural.length === 0) continue;
+      for (const t of result.threats) for (const problem of disagreements(threatTexts(t), plural)) violations.push(`seed ${seed} ${t.ruleId}: ${problem}`);
     }
     assert.deepEqual(violations, []);
   });

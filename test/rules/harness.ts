@@ -4,7 +4,7 @@ import { findCrossings } from '../../src/analysis/boundaries.js';
 import { buildContext } from '../../src/analysis/context.js';
 import { type RuleRun, runRules } from '../../src/analysis/engine.js';
 import type { Rule } from '../../src/analysis/rules/types.js';
-import type { AnalysisResult } from '../../src/analysis/types.js';
+import type { AnalysisResult, Threat } from '../../src/analysis/types.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { buildGraph } from '../../src/model/graph.js';
 import { loadModel } from '../../src/model/load.js';
@@ -46,4 +46,37 @@ export function runOnly(text: string, rules: readonly Rule[]): RuleRun {
   const { model } = loadText(text);
   const graph = buildGraph(model);
   return runRules(buildContext(graph, findCrossings(graph)), rules);
+}
+
+/** Words that may follow a name without being its verb. */
+const NOT_VERBS = new Set(['as', 'its', 'this', 'across', 'plus', 'thus', 'us', 'was']);
+/**
+ * Words before a name that make it the object of a preposition, not the subject of what follows, also as a
+ * later item of a list ("of Card data, Orders is").
+ */
+const PREPOSITIONS = /(?:\b(?:on|of|to|from|in|into|by|behind|with|for|through|than|at|via|between|before|after|reach|reaches|call|calls)|->)\s+(?:[^;:.()]*(?:, | and ))?$/;
+
+/** The texts a finding shows in sentences (its mitigation is the rule's). */
+export const threatTexts = (t: Threat): string[] => [t.title, t.description, t.likelihood.reason, t.impact.reason, ...t.evidence.map((e) => e.fact)];
+
+/**
+ * Where one of `names` (plural names) is followed by a verb in the third person singular ("workers handles"),
+ * unless the name is the object of a preposition or the end of a flow label ("on Workers is", "a -> Workers is").
+ */
+export function disagreements(texts: readonly string[], names: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const text of texts) {
+    for (const name of names) {
+      let at = text.indexOf(name);
+      while (at >= 0) {
+        const next = /^ ([A-Za-z']+)/.exec(text.slice(at + name.length))?.[1];
+        const before = text.slice(0, at);
+        if (next !== undefined && /^(?:is|has|does|[a-z]*[^su's]s)$/.test(next) && !NOT_VERBS.has(next) && !PREPOSITIONS.test(before)) {
+          found.push(`${name} ${next}: "${text}"`);
+        }
+        at = text.indexOf(name, at + name.length);
+      }
+    }
+  }
+  return found;
 }
