@@ -88,9 +88,28 @@ describe('no-backups', () => {
   it('reports only the assets no backups store keeps, and says which are kept', () => {
     const [t] = threatsOf(text('ledger'), 'no-backups');
     assert.equal(t?.title, 'orders in db have no backups');
-    assert.equal(t.description, 'db stores orders, is not declared backed up and no flow copies it to a backups store; deletion, corruption or ransomware cannot be undone.');
+    assert.equal(t.description, 'db stores orders, is not declared backed up and no flow copies them to a backups store; deletion, corruption or ransomware cannot be undone.');
     assert.deepEqual(facts(t), ['db stores orders', 'snapshots keeps ledger, but not orders', 'no backups on db']);
     assert.equal(threatsOf(text(''), 'no-backups')[0]?.title, 'ledger, orders in db have no backups');
+  });
+
+  // A job copying the store into a backups store keeps what its write names (all of it when it names nothing).
+  const job = (...writes: string[]) => model(`assets:\n  ledger: { integrity: high }\n  orders: { integrity: high }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres, stores: [ledger, orders] }\n  dump: { type: worker }\n  vault: { type: backups }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls\n  - dump -> db: sql+tls\n${writes.map((w) => `  - dump -> vault: ${w}\n`).join('')}`);
+
+  it('counts a job\'s copy only for the assets its write names', () => {
+    const [t] = threatsOf(job('{ protocol: s3, data: [ledger] }'), 'no-backups');
+    assert.equal(t?.title, 'orders in db have no backups');
+    assert.deepEqual(facts(t), ['db stores orders', 'dump -> vault carries ledger, not orders', 'no backups on db']);
+  });
+
+  it('counts a job\'s copy that names no data, or copies that together name every asset, as backing the store up', () => {
+    assert.deepEqual(threatsOf(job('s3'), 'no-backups'), []);
+    assert.equal(runOnly(job('s3'), [noBackups]).mitigations.find((m) => m.component === 'db')?.reason, 'copied to vault by dump');
+    const both = job('{ protocol: s3, data: [ledger, orders] }');
+    assert.deepEqual(threatsOf(both, 'no-backups'), []);
+    const split = model(`assets:\n  ledger: { integrity: high }\n  orders: { integrity: high }\nelements:\n  db: { tech: postgres, stores: [ledger, orders] }\n  dump: { type: worker }\n  vault: { type: backups }\n  archive: { type: backups, stores: [orders] }\nflows:\n  - dump -> db: sql+tls\n  - dump -> vault: { protocol: s3, data: [ledger] }\n`);
+    assert.deepEqual(threatsOf(split, 'no-backups'), []);
+    assert.equal(runOnly(split, [noBackups]).mitigations.find((m) => m.component === 'db')?.reason, 'copied to vault by dump; copies kept in archive');
   });
 });
 

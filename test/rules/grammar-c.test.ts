@@ -27,7 +27,7 @@ describe('verb agreement with plural names (data at rest)', () => {
     assert.equal(plural.description, 'Ledger databases store Ledger entries, are not declared backed up and no flow copies them to a backups store; deletion, corruption or ransomware cannot be undone.');
     assert.equal(facts(plural)[1], 'Nightly snapshots keep Audit trail, but not Ledger entries');
     const singular = backups('Ledger database', 'Nightly snapshot');
-    assert.equal(singular.description, 'Ledger database stores Ledger entries, is not declared backed up and no flow copies it to a backups store; deletion, corruption or ransomware cannot be undone.');
+    assert.equal(singular.description, 'Ledger database stores Ledger entries, is not declared backed up and no flow copies them to a backups store; deletion, corruption or ransomware cannot be undone.');
     assert.equal(facts(singular)[1], 'Nightly snapshot keeps Audit trail, but not Ledger entries');
   });
 

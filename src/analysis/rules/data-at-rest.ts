@@ -87,7 +87,7 @@ export const noBackups: ElementRule = {
   title: 'Data without backups',
   description:
     'A database or file store holds data whose integrity or availability is rated high, and nothing says it is backed up: corruption, deletion or ransomware is permanent.',
-  condition: 'a store of type database, object-storage or file-storage storing assets of high integrity or availability, without `backups` and without a copy to a store of type `backups`: a flow from the store to it, or a process with a flow to or from the store and a flow to it (naming no data, or some of those assets); assets a store of type `backups` declares in `stores` are kept there, and only the others are reported',
+  condition: 'a store of type database, object-storage or file-storage storing assets of high integrity or availability, without `backups` and without a copy to a store of type `backups`: a flow from the store to it, or a process with a flow to or from the store and a flow to it (a copy naming data keeps only the assets it names; one naming none keeps them all); assets a store of type `backups` declares in `stores` are kept there; only the assets no copy keeps are reported',
   mitigation: 'Back the store up automatically (point-in-time recovery where available), keep copies off-account, and rehearse restores.',
   action: { text: 'Back up {targets} and test restores' },
   mitigatedBy: ['backups'],
@@ -103,26 +103,31 @@ export const noBackups: ElementRule = {
     if (vital.length === 0) return undefined;
     const present = presentControls(ctx, ['backups'], element);
     if (present.length) return mitigatedBy(present, elementComponent(element), 'the data is backed up');
-    const copy = backupCopy(ctx, element, vital);
-    if (copy) return mitigatedBy(['backups'], { ...elementComponent(element), flows: copy.flows }, copy.reason);
-    // A backups store that declares an asset keeps a copy of it, though the model draws no flow there.
+    // Each vital asset is kept by a copy that names it (or names no data), or by a backups store declaring it.
+    const copies = backupCopies(ctx, element, vital);
     const kept = keptInBackups(ctx);
-    const lost = vital.filter((a) => !kept.has(a.id));
+    const lost = vital.filter((a) => !kept.has(a.id) && !copies.some((c) => c.covers(a)));
     const keepers = (assets: readonly Asset[]) => [...new Set(assets.flatMap((a) => kept.get(a.id) ?? []))];
     const names = (stores: readonly Element[]) => [...new Set(stores.map((e) => e.name))].sort();
-    if (lost.length === 0) return mitigatedBy(['backups'], elementComponent(element), `copies kept in ${names(keepers(vital)).join(', ')}`);
-    const saved = vital.filter((a) => kept.has(a.id));
-    const savedIn = keepers(saved);
-    const keeping = names(savedIn);
+    const keptHere = vital.filter((a) => kept.has(a.id));
+    if (lost.length === 0) {
+      const whole = copies.find((c) => vital.every(c.covers));
+      if (whole) return mitigatedBy(['backups'], { ...elementComponent(element), flows: whole.flows }, whole.reason);
+      const reasons = [...copies.map((c) => c.reason), ...(keptHere.length ? [`copies kept in ${names(keepers(keptHere)).join(', ')}`] : [])];
+      return mitigatedBy(['backups'], { ...elementComponent(element), flows: copies.flatMap((c) => c.flows) }, reasons.join('; '));
+    }
+    const keeping = names(keepers(keptHere));
+    const partly = keptHere.length > 0 || copies.length > 0;
     return threat({
       ...elementComponent(element),
       title: `${assetNames(lost)} in ${element.name} ${hasOrHave(lost)} no backups`,
-      description: `${says(element.name, 'stores')} ${assetNames(lost)}, ${verbFor(element.name, 'is')} not declared backed up and no flow copies ${itObject(element.name)} to a backups store; deletion, corruption or ransomware cannot be undone.`,
+      description: `${says(element.name, 'stores')} ${assetNames(lost)}, ${verbFor(element.name, 'is')} not declared backed up and no flow copies ${partly ? itOrThem(lost) : itObject(element.name)} to a backups store; deletion, corruption or ransomware cannot be undone.`,
       likelihood: rated('Low', 'needs an accident, a bug or an attack: luck'),
       impact: rated('High', 'permanent loss of data rated high'),
       evidence: [
         evidence(`${says(element.name, 'stores')} ${assetNames(lost)}`, [...element.at, 'stores']),
-        ...(saved.length ? [evidence(`${keeping.join(', ')} ${agreeing(keeping, 'keeps', 'keep')} ${assetNames(saved)}, but not ${assetNames(lost)}`, [...savedIn[0].at, 'stores'])] : []),
+        ...copies.map((c) => evidence(`${c.label} carries ${assetNames(vital.filter(c.covers))}, not ${assetNames(lost)}`, c.at)),
+        ...(keptHere.length ? [evidence(`${keeping.join(', ')} ${agreeing(keeping, 'keeps', 'keep')} ${assetNames(keptHere)}, but not ${assetNames(lost)}`, [...keepers(keptHere)[0].at, 'stores'])] : []),
         missingControlEvidence(['backups'], element),
       ],
     });
@@ -139,22 +144,41 @@ const keptInBackups = (ctx: AnalysisContext): ReadonlyMap<string, readonly Eleme
 
 const isBackupStore = (ctx: AnalysisContext, id: string) => ctx.graph.elements.get(id)?.type === 'backups';
 
+/** A copy of a store into a backups store, and which of the store's assets it keeps. */
+interface BackupCopy {
+  flows: string[];
+  reason: string;
+  /** Keeps the asset: the copy names it, or names no data at all. */
+  covers: (a: Asset) => boolean;
+  /** The flow that writes the copy, as `a -> b`. */
+  label: string;
+  at: Flow['at'];
+}
+
 /**
- * How the model copies a store into a backups store, if it does: a flow from the store itself, or a job
- * that talks to the store (reading it, or fed by it) and writes a backups store. A job's write that names
- * data must name some of the store's vital assets: otherwise it backs up something else.
+ * How the model copies a store into a backups store: flows from the store itself, and jobs that talk to the
+ * store (reading it, or fed by it) and write a backups store. A copy that names data keeps only what it names,
+ * so one that names none of the store's vital assets backs up something else.
  */
-function backupCopy(ctx: AnalysisContext, store: Element, vital: readonly Asset[]): { flows: string[]; reason: string } | undefined {
+function backupCopies(ctx: AnalysisContext, store: Element, vital: readonly Asset[]): BackupCopy[] {
   const { graph } = ctx;
-  const direct = graph.outFlows(store.id).find((f) => isBackupStore(ctx, f.to));
-  if (direct) return { flows: [direct.id], reason: `copied to ${graph.elements.get(direct.to)!.name}` };
+  const copies: BackupCopy[] = [];
+  const keeps = (f: Flow) => (a: Asset) => f.data.length === 0 || f.data.includes(a.id);
+  for (const f of graph.outFlows(store.id)) {
+    if (!isBackupStore(ctx, f.to) || !vital.some(keeps(f))) continue;
+    const to = graph.elements.get(f.to)!.name;
+    copies.push({ flows: [f.id], reason: `copied to ${to}`, covers: keeps(f), label: `${store.name} -> ${to}`, at: f.at });
+  }
   for (const read of [...graph.inFlows(store.id), ...graph.outFlows(store.id)]) {
     const job = graph.elements.get(read.from === store.id ? read.to : read.from);
     if (job === undefined || job.kind !== 'process') continue;
-    const write = graph.outFlows(job.id).find((f) => isBackupStore(ctx, f.to) && (f.data.length === 0 || vital.some((a) => f.data.includes(a.id))));
-    if (write !== undefined) return { flows: [read.id, write.id], reason: `copied to ${graph.elements.get(write.to)!.name} by ${job.name}` };
+    for (const write of graph.outFlows(job.id)) {
+      if (!isBackupStore(ctx, write.to) || !vital.some(keeps(write))) continue;
+      const to = graph.elements.get(write.to)!.name;
+      copies.push({ flows: [read.id, write.id], reason: `copied to ${to} by ${job.name}`, covers: keeps(write), label: `${job.name} -> ${to}`, at: write.at });
+    }
   }
-  return undefined;
+  return copies;
 }
 
 export const sensitiveDataInLogs: ElementRule = {
