@@ -13,6 +13,7 @@ export { renderMarkdown, type MarkdownOptions } from './render/markdown.js';
 export { renderCsv } from './render/csv.js';
 export { renderHtml, renderHtmlReport } from './render/html.js';
 export { renderSarif } from './render/sarif.js';
+export { renderOtm, renderOtmYaml } from './render/otm.js';
 export { renderAscii, renderDot, renderMermaid, renderPng, renderSvg } from './render/diagram/index.js';
 export { applyTriage, parseTriage } from './track/triage.js';
 export { diffResults } from './track/diff.js';

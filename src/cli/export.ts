@@ -1,5 +1,6 @@
-// `threatmap export`: the analysis (with triage applied) as SARIF, HTML, CSV, JSON or PDF. PDF is the
-// HTML report printed by a locally installed Chromium; nothing is downloaded.
+// `threatmap export`: the analysis (with triage applied) as SARIF, HTML, CSV, JSON, PDF or OTM. PDF is the
+// HTML report printed by a locally installed Chromium; nothing is downloaded. OTM (Open Threat Model) is
+// JSON, or YAML when the output file ends in .yaml or .yml.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +11,7 @@ import type { AnalysisResult, Risk } from '../analysis/types.js';
 import { renderCsvChunks } from '../render/csv.js';
 import { renderHtmlReportChunks } from '../render/html.js';
 import { renderJsonChunks } from '../render/json.js';
+import { renderOtmChunks, renderOtmYaml } from '../render/otm.js';
 import { renderSarifChunks } from '../render/sarif.js';
 import { emit, UserError, writeFileAtomic } from './io.js';
 import { ALL_FORMATS, EXPORT_FORMATS, type ExportFormat as Format } from './formats.js';
@@ -23,7 +25,12 @@ export interface ExportOptions {
   model: string;
   bom?: boolean;
   includeClosed?: boolean;
+  /** The output file, when there is one: for OTM, a .yaml or .yml ending asks for YAML rather than JSON. */
+  output?: string;
 }
+
+/** OTM is written as YAML for an output file ending in .yaml or .yml (`model.otm.yaml`), else as JSON. */
+export const otmAsYaml = (output: string | undefined): boolean => output !== undefined && /\.ya?ml$/i.test(output);
 
 /**
  * The model's path relative to the repository root, as code scanning wants it; relative to the current
@@ -48,6 +55,8 @@ export async function renderExport(format: string, result: AnalysisResult, optio
       return renderCsvChunks(result, { bom: options.bom });
     case 'json':
       return renderJsonChunks(result);
+    case 'otm':
+      return otmAsYaml(options.output) ? [renderOtmYaml(result)] : renderOtmChunks(result);
     default:
       throw new UserError(`unknown format '${format}'`);
   }
@@ -91,7 +100,18 @@ export function printPdf(html: Iterable<string>): Uint8Array {
   }
 }
 
-const EXTENSIONS: Record<string, Format> = { sarif: 'sarif', html: 'html', htm: 'html', csv: 'csv', json: 'json', pdf: 'pdf' };
+const EXTENSIONS: Record<string, Format> = { sarif: 'sarif', html: 'html', htm: 'html', csv: 'csv', json: 'json', pdf: 'pdf', otm: 'otm' };
+
+/**
+ * The format an output file's name asks for: `.otm`, `.otm.json`, `.otm.yaml` and `.otm.yml` are OTM (the
+ * second extension says how it is written, not what it is), otherwise the last extension.
+ */
+export function formatOfOutput(output: string | undefined): Format | undefined {
+  if (!output) return undefined;
+  if (/\.otm(\.(json|ya?ml))?$/i.test(output)) return 'otm';
+  const ext = /\.([A-Za-z]+)$/.exec(output)?.[1]?.toLowerCase();
+  return ext ? EXTENSIONS[ext] : undefined;
+}
 
 interface ExportCliOptions {
   format?: Format;
@@ -104,8 +124,7 @@ interface ExportCliOptions {
 }
 
 export async function exportAction(model: string, opts: ExportCliOptions): Promise<void> {
-  const ext = opts.output ? /\.([A-Za-z]+)$/.exec(opts.output)?.[1]?.toLowerCase() : undefined;
-  const format = opts.format ?? (ext ? EXTENSIONS[ext] : undefined);
+  const format = opts.format ?? formatOfOutput(opts.output);
   if (!format) throw new UserError(`say which format: --format ${ALL_FORMATS.join('|')} (or an --output file ending in one of them)`);
   if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
   const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
@@ -115,5 +134,5 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
     emit(opts.output, printPdf(html));
     return;
   }
-  emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed }));
+  emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed, output: opts.output }));
 }

@@ -1,6 +1,11 @@
 // The export formats, named by the command definitions (program.ts) and by the export command itself.
 
-/** Formats `analyze --format` gains from `export`. */
-export const EXPORT_FORMATS = ['sarif', 'html', 'csv'] as const;
-export const ALL_FORMATS = ['sarif', 'html', 'csv', 'json', 'pdf'] as const;
+/**
+ * Formats `analyze --format` gains from `export`. OTM is one of them: its renderer, like SARIF's, needs
+ * nothing but the result, so `analyze --format otm` costs no more than `export -f otm` (it writes JSON;
+ * only `export` knows its output file, whose .yaml/.yml ending asks for YAML).
+ */
+export const EXPORT_FORMATS = ['sarif', 'html', 'csv', 'otm'] as const;
+/** `otm`: Open Threat Model 0.2.0 (src/render/otm.ts), for IriusRisk, StartLeft and OWASP Threat Dragon. */
+export const ALL_FORMATS = ['sarif', 'html', 'csv', 'json', 'pdf', 'otm'] as const;
 export type ExportFormat = (typeof ALL_FORMATS)[number];
