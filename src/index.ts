@@ -17,4 +17,6 @@ export { renderOtm, renderOtmYaml } from './render/otm.js';
 export { renderAscii, renderDot, renderMermaid, renderPng, renderSvg } from './render/diagram/index.js';
 export { applyTriage, parseTriage } from './track/triage.js';
 export { diffResults } from './track/diff.js';
+export { discoverCompose } from './import/compose.js';
+export { draftToYaml, mergeDrafts, type Draft } from './import/draft.js';
 export { renderDiffMarkdown } from './track/diff-render.js';

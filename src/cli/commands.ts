@@ -13,6 +13,7 @@ export { checkAction } from './check.js';
 export { UserError } from './io.js';
 export { diagramAction } from './diagram.js';
 export { diffAction } from './diff.js';
+export { discoverAction } from './discover.js';
 export { exportAction } from './export.js';
 export { generateAction } from './generate.js';
 export { ruleFactsAction, rulesAction, ruleShowAction } from './rules.js';
@@ -37,7 +38,7 @@ export async function analyzeAction(file: string, opts: AnalyzeCliOptions): Prom
   // Markdown and JSON are written in pieces: a large model's output exceeds what one string may hold.
   const text = opts.format === 'json' ? renderJsonChunks(shown)
     : opts.format === 'markdown' ? markdownChunks(shown, { diagram: opts.diagram, width: opts.width, details: opts.details, rules })
-    : await renderExport(opts.format, shown, { model: file });
+    : await renderExport(opts.format, shown, { model: file, output: opts.output });
   emit(opts.output, text);
 }
 

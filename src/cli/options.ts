@@ -45,3 +45,11 @@ export function parseSeed(value: string): number | string {
   // Numbers and words both work; `1` and `01` are the same seed.
   return /^\d+$/.test(value) ? Number(value) : value;
 }
+
+/** `--profile a --profile b`: names as Compose allows them, or `*` for every profile. */
+export function parseProfile(value: string, previous: string[] = []): string[] {
+  if (value !== '*' && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(value)) {
+    throw new InvalidArgumentError('expected a Compose profile name (letters, digits, . _ -), or * for every profile');
+  }
+  return [...previous, value];
+}

@@ -7,7 +7,7 @@ import type { Risk } from '../analysis/types.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
 import { DETAILS_THRESHOLD } from '../render/details.js';
 import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
-import { parseDate, parseElements, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
+import { parseDate, parseElements, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
 type Commands = typeof import('./commands.js');
@@ -53,6 +53,24 @@ export function buildProgram(): Command {
     .option('--triage <file>', 'triage decisions to apply (default: <model>.triage.yaml when it exists)')
     .option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)')
     .action(action('analyzeAction'));
+
+  program
+    .command('discover')
+    .description('Draft a model from the Docker Compose files in a folder, to review and then analyse')
+    .argument('[dir]', 'the folder to search (subfolders too), or one compose file', '.')
+    .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
+    .option('--force', 'overwrite the output file if it exists')
+    .option('--profile <name>', 'also include the services of this Compose profile (repeatable; * for all)', parseProfile)
+    .addHelpText('after', `
+Reads compose.yaml, docker-compose*.yml, *.docker-compose.yml and docker-stack*.yml files. Each service
+becomes an element; each published port, a flow from outside clients; each depends_on, link or
+environment value naming another service, a flow to it. Every element and flow says where it was found
+(file:line). Compose files cannot say what data flows, how callers authenticate, which controls are in
+place or whom to trust: the model's header lists what to add. Examples:
+  threatmap discover . -o threatmap.yaml
+  threatmap discover deploy/docker-compose.yml --profile debug
+  threatmap analyze threatmap.yaml`)
+    .action(action('discoverAction'));
 
   program
     .command('schema')
@@ -168,7 +186,7 @@ Examples:
 
   program
     .command('export')
-    .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON or PDF')
+    .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON, PDF or Open Threat Model')
     .argument('<model>', 'model file')
     .addOption(new Option('-f, --format <format>', 'output format (default: from the --output extension)').choices([...ALL_FORMATS]))
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
@@ -182,7 +200,8 @@ Examples:
   threatmap export shop.yaml -o threatmap.sarif           for GitHub code scanning (github/codeql-action/upload-sarif)
   threatmap export shop.yaml -o report.html               single file, no external requests, prints cleanly
   threatmap export shop.yaml -o threats.csv --bom         for spreadsheets and issue trackers
-  threatmap export shop.yaml -o report.pdf                needs Chromium (THREATMAP_CHROMIUM or on PATH)`)
+  threatmap export shop.yaml -o report.pdf                needs Chromium (THREATMAP_CHROMIUM or on PATH)
+  threatmap export shop.yaml -o shop.otm.json             Open Threat Model 0.2.0 for IriusRisk, StartLeft, Threat Dragon (.otm.yaml: YAML)`)
     .action(action('exportAction'));
   return program;
 }

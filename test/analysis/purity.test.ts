@@ -1,4 +1,4 @@
-// src/model and src/analysis must run in a browser: no Node APIs, no eval. Rules must not know the examples.
+// src/model, src/analysis and src/import must run in a browser: no Node APIs, no eval. Rules must not know the examples.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ function files(dir: string): string[] {
 }
 
 describe('code boundaries', () => {
-  for (const dir of ['src/model', 'src/analysis']) {
+  for (const dir of ['src/model', 'src/analysis', 'src/import']) {
     it(`${dir} uses no Node APIs`, () => {
       for (const f of files(dir)) {
         const text = readFileSync(f, 'utf8');

@@ -1,0 +1,688 @@
+// Docker Compose files -> a Draft: each runtime service an element, published ports calls from outside,
+// and a flow wherever a service names another (depends_on, links, an environment value holding its host
+// name). Compose files say what runs and who connects to whom; what they cannot say (assets,
+// authentication, controls, trust) the header of the drafted model asks the reader to add. Pure: the
+// caller reads the file and passes its text.
+import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import { sortDiagnostics } from '../model/diagnostics.js';
+import type { Diagnostic, ModelPath } from '../model/types.js';
+import { commandRequiresPassword, type EnvSetting, hostMentions, imageTech, passwordSetting } from './containers.js';
+import {
+  addBoundary, addElement, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity,
+  type Provenance, resolveReferences, settleFlows,
+} from './draft.js';
+import { portProtocol } from './protocols.js';
+import { describeNode, type Entry, YamlSource } from './yaml-source.js';
+
+export interface ComposeOptions {
+  /** Profiles to include, as `docker compose --profile` does; `*` includes every profile. */
+  profiles?: readonly string[];
+  /** The project's name when the file has no `name:`: Compose uses the name of the file's folder. */
+  project?: string;
+}
+
+export interface ComposeResult {
+  draft: Draft;
+  diagnostics: Diagnostic[];
+  /** The project the file belongs to (its boundary). */
+  project: string;
+  /** The file names its project (`name:`), rather than taking its folder's name. */
+  projectStated: boolean;
+  /** Every profile the file names, so that a --profile naming none can be reported. */
+  profiles: string[];
+}
+
+export const COMPOSE_FORMAT = 'Docker Compose';
+
+/** What a compose file cannot say, for the drafted model's header. */
+export const COMPOSE_LIMITS: readonly string[] = [
+  'Compose files say what runs and who connects to whom. They cannot say, so add:',
+  '  assets: the data each service handles and stores (`assets:`, then `handles:` and `stores:`)',
+  '  authentication: how callers prove who they are (`auth:` on elements and flows)',
+  '  controls: rate limiting, input validation, audit logging, encryption at rest... (`controls:`)',
+  '  trust: each Compose project is one internal boundary, and published ports are calls from',
+  '    untrusted outside clients; networks are not trust boundaries by themselves',
+  '  endpoints: which paths are public, log people in or take uploads (`endpoints:`)',
+  'Variables are read as unset (`${VAR:-default}` gives its default); env_file and .env are not read.',
+];
+
+/** Top-level keys of the Compose specification: a file with none of them is something else. */
+const COMPOSE_KEYS = new Set(['version', 'name', 'services', 'networks', 'volumes', 'configs', 'secrets', 'include', 'models']);
+
+// --- Variables ---------------------------------------------------------------------------------------
+
+const VARIABLE_NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const MAX_NESTING = 16;
+
+/** The index of the `}` closing a `${` whose body starts at `from`, or -1. */
+function closingBrace(text: string, from: number): number {
+  let level = 0;
+  for (let j = from; j < text.length; j++) {
+    if (text[j] === '$' && text[j + 1] === '{') {
+      level++;
+      j++;
+    } else if (text[j] === '}') {
+      if (level === 0) return j;
+      level--;
+    }
+  }
+  return -1;
+}
+
+function substitute(body: string, depth: number): string {
+  const m = /^[A-Za-z_][A-Za-z0-9_]*(?:(:?[-?+])([\s\S]*))?$/.exec(body);
+  // Only a default survives: `${VAR:?message}` and `${VAR:+alternative}` give nothing for an unset variable.
+  return m && (m[1] === ':-' || m[1] === '-') && depth < MAX_NESTING ? interpolate(m[2], depth + 1) : '';
+}
+
+/**
+ * Compose's variable substitution with every variable unset: `${VAR:-default}` and `${VAR-default}` give
+ * their default (itself substituted), `${VAR}` and `$VAR` nothing, `$$` a dollar. The real values come
+ * from the shell and .env files of whoever runs Compose; reading them would make the draft depend on
+ * the machine it was made on.
+ */
+export function interpolate(text: string, depth = 0): string {
+  if (!text.includes('$')) return text;
+  let out = '';
+  for (let i = 0; i < text.length;) {
+    const c = text[i];
+    if (c !== '$') {
+      out += c;
+      i++;
+    } else if (text[i + 1] === '$') {
+      out += '$';
+      i += 2;
+    } else if (text[i + 1] === '{') {
+      const end = closingBrace(text, i + 2);
+      if (end < 0) return out + text.slice(i);
+      out += substitute(text.slice(i + 2, end), depth);
+      i = end + 1;
+    } else {
+      VARIABLE_NAME.lastIndex = i + 1;
+      const name = VARIABLE_NAME.exec(text);
+      if (name) i += 1 + name[0].length;
+      else {
+        out += c;
+        i++;
+      }
+    }
+  }
+  return out;
+}
+
+// --- Names -------------------------------------------------------------------------------------------
+
+/** Compose's own rule for project names: lower case letters, digits, `-` and `_`, starting with a letter or digit. */
+export function projectName(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9_-]+/g, '').replace(/^[^a-z0-9]+/, '');
+}
+
+/** A service name as a model id (ID_PATTERN); Compose's names mostly are ids already. */
+export function serviceId(name: string, taken: ReadonlySet<string>): string {
+  const id = name.replace(/[^A-Za-z0-9_.:-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') || 'service';
+  let unique = id;
+  for (let n = 2; taken.has(unique); n++) unique = `${id}-${n}`;
+  return unique;
+}
+
+// --- Ports -------------------------------------------------------------------------------------------
+
+export interface PortMapping {
+  hostIp?: string;
+  /** The host port or range; empty for a port Docker picks. */
+  published: string;
+  /** The container port or range. */
+  target: string;
+  transport?: string;
+  appProtocol?: string;
+}
+
+const PORT_OR_RANGE = /^\d{1,5}(?:-\d{1,5})?$/;
+
+/** `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`, HOST_IP possibly `[::1]`; undefined when it is not one. */
+export function parsePortSpec(spec: string): PortMapping | undefined {
+  let rest = spec.trim();
+  let transport: string | undefined;
+  const slash = rest.lastIndexOf('/');
+  if (slash >= 0) {
+    transport = rest.slice(slash + 1).toLowerCase();
+    rest = rest.slice(0, slash);
+  }
+  let hostIp: string | undefined;
+  if (rest.startsWith('[')) {
+    const end = rest.indexOf(']:');
+    if (end < 0) return undefined;
+    hostIp = rest.slice(1, end);
+    rest = rest.slice(end + 2);
+  }
+  const parts = rest.split(':');
+  if (hostIp === undefined && parts.length === 3) hostIp = parts.shift();
+  if (parts.length > 2) return undefined;
+  const target = parts.pop()!;
+  const published = parts.pop() ?? '';
+  if (!PORT_OR_RANGE.test(target) || (published !== '' && !PORT_OR_RANGE.test(published))) return undefined;
+  return { ...(hostIp ? { hostIp } : {}), published, target, ...(transport ? { transport } : {}) };
+}
+
+const firstPort = (range: string): number | undefined => {
+  const n = Number(range.split('-')[0]);
+  return range !== '' && Number.isInteger(n) && n <= 65535 ? n : undefined;
+};
+const singlePort = (range: string): number | undefined => (range.includes('-') ? undefined : firstPort(range));
+const isLoopback = (ip: string | undefined): boolean => ip !== undefined && (/^127\./.test(ip) || ip === '::1' || ip === 'localhost');
+
+/** What a published port says about the connections to it. */
+function portEvidence(port: PortMapping, provenance: Provenance): FlowEvidence {
+  const targetPort = firstPort(port.target);
+  const published = singlePort(port.published);
+  // A UDP port is not HTTP whatever its number, except DNS.
+  const udp = port.transport === 'udp' ? (portProtocol(targetPort) === 'dns' ? 'dns' : 'udp') : undefined;
+  return {
+    provenance,
+    ...(targetPort !== undefined ? { targetPort } : {}),
+    ...(published !== undefined ? { port: published } : {}),
+    ...(port.appProtocol !== undefined ? { protocol: port.appProtocol } : udp ? { protocol: udp } : {}),
+  };
+}
+
+function portNote(port: PortMapping, text: string): string {
+  const where = isLoopback(port.hostIp) ? ' (loopback: reachable from this host only)' : port.published === '' ? ' (a host port Docker picks)' : '';
+  return `ports ${text}${where}`;
+}
+
+// --- Reading a file ----------------------------------------------------------------------------------
+
+/** One service as the file states it, its `extends` applied. */
+interface Service {
+  name: string;
+  id: string;
+  offset: number;
+  path: ModelPath;
+  settings: Map<string, Entry>;
+  /** Where `extends` took settings from, for its comment. */
+  extendsNote?: string;
+  profiles: string[];
+  /** The names other containers reach it by: its name, container_name, network aliases. */
+  hostNames: string[];
+}
+
+type Located = { text: string; offset: number };
+
+const NOT_INHERITED = new Set(['depends_on', 'links', 'volumes_from', 'extends', 'profiles']);
+
+class ComposeReader {
+  readonly draft = emptyDraft();
+  readonly profilesSeen = new Set<string>();
+  project = 'compose';
+  projectStated = false;
+
+  constructor(readonly src: YamlSource, readonly file: string, readonly options: ComposeOptions) {
+    this.draft.sources.push({ file, format: COMPOSE_FORMAT });
+    this.draft.limits.push(...COMPOSE_LIMITS);
+  }
+
+  private line(offset: number): number {
+    return this.src.lineOf(offset);
+  }
+
+  private provenance(offset: number, note?: string): Provenance {
+    return { file: this.file, line: this.line(offset), ...(note ? { note } : {}) };
+  }
+
+  private fields(entry: Entry | undefined): Map<string, Entry> {
+    return entry && isMap(entry.value) ? new Map(this.src.entries(entry.value, entry.path).map((e) => [e.key, e])) : new Map();
+  }
+
+  /** A string setting, variables substituted; undefined (with an error for a list or map) otherwise. */
+  private text(entry: Entry | undefined, expected = 'a string'): string | undefined {
+    if (!entry) return undefined;
+    const t = this.src.text(entry.value, entry.offset, entry.path, expected);
+    return typeof t === 'string' ? interpolate(t) : undefined;
+  }
+
+  /** The items of a list setting, as entries (their key is their index). */
+  private items(entry: Entry | undefined, expected: string): Entry[] {
+    if (!entry) return [];
+    return (this.src.listItems(entry.value, entry.offset, entry.path, expected) ?? [])
+      .map((item) => ({ key: String(item.path[item.path.length - 1]), offset: item.offset, value: item.node, path: item.path }));
+  }
+
+  /** The strings of a list setting, variables substituted. */
+  private strings(entry: Entry | undefined, expected: string): Located[] {
+    if (!entry) return [];
+    const items = this.src.listItems(entry.value, entry.offset, entry.path, expected) ?? [];
+    const out: Located[] = [];
+    for (const item of items) {
+      const t = this.src.text(item.node, item.offset, item.path, 'a string');
+      if (typeof t === 'string') out.push({ text: interpolate(t), offset: item.offset });
+    }
+    return out;
+  }
+
+  read(): void {
+    const root = this.src.root;
+    const rootOffset = this.src.offsetOf(root);
+    if (root === null || (isScalar(root) && root.value === null)) {
+      this.notCompose(rootOffset, 'the file is empty', 'nothing');
+      return;
+    }
+    if (!isMap(root)) {
+      this.notCompose(rootOffset, 'this is not a Docker Compose file', describeNode(root));
+      return;
+    }
+    const top = new Map(this.src.entries(root, []).map((e) => [e.key, e]));
+    const services = top.get('services');
+    if (!services && ![...top.keys()].some((k) => COMPOSE_KEYS.has(k) || k.startsWith('x-'))) {
+      this.noServices(top, rootOffset);
+      return;
+    }
+    this.setProject(top.get('name'));
+    // A file without services (networks only, `include:` only) is valid Compose and drafts nothing.
+    if (!services) return;
+    const entries = this.src.mapEntries(services.value, services.offset, services.path, 'a map of services (name: settings)');
+    if (entries) this.readServices(entries);
+  }
+
+  private notCompose(offset: number, message: string, found: string): void {
+    this.src.problem('error', 'not-compose', offset, [], `${message}: a Docker Compose file is a map with \`services:\``,
+      { expected: 'a map with `services:`', found });
+  }
+
+  private noServices(top: Map<string, Entry>, offset: number): void {
+    // The version 1 format had the services at the top level; Compose no longer reads it.
+    const v1 = [...top.values()].some((e) => isMap(e.value) && e.value.items.some((p) => isScalar(p.key) && (p.key.value === 'image' || p.key.value === 'build')));
+    this.src.problem('error', 'not-compose', offset, [], 'this is not a Docker Compose file: it has no `services:`', {
+      expected: 'a map with `services:`',
+      found: `a map with keys ${[...top.keys()].slice(0, 6).join(', ')}`,
+      hint: v1
+        ? 'this looks like the version 1 format (services at the top level), which Compose no longer reads; put them under `services:`'
+        : 'a compose file lists its containers under `services:`',
+    });
+  }
+
+  private setProject(entry: Entry | undefined): void {
+    const stated = this.text(entry);
+    const name = projectName(stated ?? '') || projectName(this.options.project ?? '') || 'compose';
+    this.project = name;
+    this.projectStated = projectName(stated ?? '') !== '';
+    this.draft.name = name;
+    addBoundary(this.draft, {
+      key: name,
+      id: name,
+      fallbackId: `${name}-project`,
+      name: `Compose project ${name}`,
+      trust: 'internal',
+      kind: 'container',
+      provenance: entry ? [this.provenance(entry.offset, `name: ${name}`)] : [],
+      comment: `One host's containers and their networks${entry ? '' : ' (the project is named after its folder)'}`,
+    });
+  }
+
+  private readServices(entries: readonly Entry[]): void {
+    const raw = new Map<string, Entry>();
+    for (const e of entries) {
+      if (isMap(e.value)) raw.set(e.key, e);
+      else {
+        this.src.problem('error', 'invalid-service', this.src.offsetOf(e.value, e.offset), e.path, `service \`${e.key}\` is not a map of settings`,
+          { expected: 'a map of settings (image, build, ports, environment...)', found: describeNode(e.value) });
+      }
+    }
+    const taken = new Set<string>();
+    const services: Service[] = [];
+    for (const [name, entry] of raw) {
+      const id = serviceId(name, taken);
+      taken.add(id);
+      const { settings, extendsNote } = this.withExtends(name, entry, raw);
+      const profiles = this.strings(settings.get('profiles'), 'a list of profile names').map((p) => p.text);
+      for (const p of profiles) this.profilesSeen.add(p);
+      services.push({
+        name, id, offset: entry.offset, path: entry.path, settings, profiles, hostNames: this.hostNames(name, settings),
+        ...(extendsNote ? { extendsNote } : {}),
+      });
+    }
+    const wanted = this.options.profiles ?? [];
+    const isActive = (s: Service) => s.profiles.length === 0 || wanted.includes('*') || s.profiles.some((p) => wanted.includes(p));
+    const inactive = new Set<string>();
+    for (const s of services) {
+      if (isActive(s)) continue;
+      this.omit(s);
+      for (const n of s.hostNames) inactive.add(n.toLowerCase());
+    }
+    for (const s of services) if (isActive(s)) this.addService(s, inactive);
+    resolveReferences(this.draft);
+    settleFlows(this.draft);
+  }
+
+  /** `extends: base` or `extends: { service: base, file: other.yml }`. */
+  private extendsTarget(entry: Entry): { service?: string; file?: string } {
+    if (isMap(entry.value)) {
+      const f = this.fields(entry);
+      const service = this.text(f.get('service'));
+      const file = this.text(f.get('file'));
+      return { ...(service ? { service } : {}), ...(file ? { file } : {}) };
+    }
+    const service = this.text(entry, 'a service name, or a map with `service:`');
+    return service ? { service } : {};
+  }
+
+  /**
+   * A service's settings with `extends` of a service in the same file applied: the base's settings it does
+   * not set itself (Compose merges deeper, but the settings read here are mostly whole values). As in
+   * Compose, dependencies are not inherited; nor are profiles, since a base kept out of the default run
+   * by a profile is a template whose children run. A base in another file is not read (noted in the comment).
+   */
+  private withExtends(name: string, entry: Entry, raw: Map<string, Entry>): { settings: Map<string, Entry>; extendsNote?: string } {
+    const settings = this.fields(entry);
+    const ext = settings.get('extends');
+    if (!ext) return { settings };
+    const first = this.extendsTarget(ext);
+    if (first.file) return { settings, extendsNote: `extends ${first.service ?? '?'} in ${first.file} (not read)` };
+    const seen = new Set([name]);
+    for (let current = first.service; current !== undefined && !seen.has(current);) {
+      seen.add(current);
+      const parent = raw.get(current);
+      if (!parent) {
+        this.src.problem('warning', 'unknown-service', ext.offset, ext.path, `\`${name}\` extends \`${current}\`, which this file does not define`);
+        break;
+      }
+      const inherited = this.fields(parent);
+      for (const [key, value] of inherited) {
+        if (!settings.has(key) && !NOT_INHERITED.has(key)) settings.set(key, value);
+      }
+      const next = inherited.get('extends');
+      current = next ? this.extendsTarget(next).service : undefined;
+    }
+    return { settings, extendsNote: `extends ${first.service ?? '?'}` };
+  }
+
+  private omit(s: Service): void {
+    const list = s.profiles.map((p) => `"${p}"`).join(', ');
+    this.draft.omitted.push({
+      key: s.id,
+      reason: `only in profile${s.profiles.length > 1 ? 's' : ''} ${list}, not started by default`,
+      provenance: this.provenance(s.offset),
+      hint: `add --profile ${s.profiles[0]} to include it`,
+    });
+  }
+
+  private hostNames(name: string, settings: Map<string, Entry>): string[] {
+    const names = [name];
+    const container = this.text(settings.get('container_name'));
+    if (container) names.push(container);
+    const networks = settings.get('networks');
+    if (networks && isMap(networks.value)) {
+      for (const net of this.src.entries(networks.value, networks.path)) {
+        if (isMap(net.value)) for (const a of this.strings(this.fields(net).get('aliases'), 'a list of host names')) names.push(a.text);
+      }
+    }
+    return [...new Set(names)];
+  }
+
+  private identity(s: Service, notes: string[]): Identity | undefined {
+    const image = this.text(s.settings.get('image'));
+    const build = s.settings.get('build');
+    if (build) {
+      const context = isMap(build.value) ? this.text(this.fields(build).get('context')) : this.text(build, 'a folder, or a map with `context:`');
+      notes.push(context ? `build ${context}` : 'build');
+    }
+    if (image) notes.push(`image ${image}`);
+    // An image the catalogue knows says what the service is, even when it is built here (the tag names it).
+    const tech = image ? imageTech(image) : undefined;
+    if (tech) return { tech };
+    return image || build ? { type: 'service' } : undefined;
+  }
+
+  /** Networks, network_mode and env_file, for the element's comment; returns the network mode. */
+  private networkNotes(s: Service, notes: string[]): string | undefined {
+    const networks = s.settings.get('networks');
+    if (networks) {
+      const names = isMap(networks.value)
+        ? this.src.entries(networks.value, networks.path).map((e) => e.key)
+        : this.strings(networks, 'a list of networks, or a map of them').map((n) => n.text);
+      if (names.length) notes.push(`network${names.length > 1 ? 's' : ''} ${names.join(', ')}`);
+    }
+    const mode = this.text(s.settings.get('network_mode'));
+    if (mode) notes.push(`network_mode ${mode}`);
+    const envFile = s.settings.get('env_file');
+    if (envFile) {
+      // `env_file: .env`, or a list of files and `{ path: ... }` maps.
+      const files = isSeq(envFile.value)
+        ? this.items(envFile, 'a list of files').map((item) => this.text(isMap(item.value) ? this.fields(item).get('path') : item, 'a file'))
+        : [this.text(envFile, 'a file, or a list of files')];
+      notes.push(`env_file ${files.map((f) => f ?? '?').join(', ')} (not read)`);
+    }
+    return mode;
+  }
+
+  /** Settings that hand the container the host: `privileged`, SYS_ADMIN or ALL capabilities, the Docker socket. */
+  private privilege(s: Service): Provenance | undefined {
+    const privileged = s.settings.get('privileged');
+    if (privileged && isScalar(privileged.value) && (privileged.value.value === true || privileged.value.value === 'true')) {
+      return this.provenance(privileged.offset, 'privileged: true');
+    }
+    for (const cap of this.strings(s.settings.get('cap_add'), 'a list of capabilities')) {
+      const name = cap.text.toUpperCase().replace(/^CAP_/, '');
+      if (name === 'ALL' || name === 'SYS_ADMIN') return this.provenance(cap.offset, `cap_add ${name}`);
+    }
+    // `/var/run/docker.sock:/var/run/docker.sock`, or `{ type: bind, source: /var/run/docker.sock, ... }`.
+    for (const item of this.items(s.settings.get('volumes'), 'a list of volumes')) {
+      const source = isMap(item.value) ? this.text(this.fields(item).get('source')) : this.text(item, 'a volume, or a map with `source:`')?.split(':')[0];
+      if (source && /(?:^|\/)docker\.sock$/.test(source)) return this.provenance(item.offset, 'mounts the Docker socket (control of the host)');
+    }
+    return undefined;
+  }
+
+  private replicas(s: Service): number | undefined {
+    const fromDeploy = this.fields(s.settings.get('deploy')).get('replicas');
+    for (const entry of [fromDeploy, s.settings.get('scale')]) {
+      if (!entry) continue;
+      const t = this.text(entry, 'a whole number');
+      if (t !== undefined && /^\d+$/.test(t.trim())) return Number(t);
+      if (t !== undefined) this.src.wrongType(entry.value, entry.offset, entry.path, 'a whole number');
+    }
+    return undefined;
+  }
+
+  private command(s: Service): string[] {
+    const command = s.settings.get('command');
+    if (!command) return [];
+    if (isScalar(command.value)) return [this.text(command) ?? ''];
+    return this.strings(command, 'a command line, or a list of its words').map((w) => w.text);
+  }
+
+  private environment(s: Service): EnvSetting[] {
+    const env = s.settings.get('environment');
+    if (!env) return [];
+    if (isMap(env.value)) {
+      return this.src.entries(env.value, env.path).flatMap((e) => {
+        const raw = this.src.text(e.value, e.offset, e.path, 'a string, number or boolean');
+        if (raw === null) return [];
+        return [{ key: e.key, line: this.line(e.offset), ...(raw === undefined ? {} : { raw, value: interpolate(raw) }) }];
+      });
+    }
+    const items = this.src.listItems(env.value, env.offset, env.path, 'a map of variables, or a list of KEY=value') ?? [];
+    return items.flatMap((item) => {
+      const t = this.src.text(item.node, item.offset, item.path, 'a string KEY=value');
+      if (typeof t !== 'string') return [];
+      const eq = t.indexOf('=');
+      const line = this.line(item.offset);
+      if (eq < 0) return [{ key: t.trim(), line }];
+      const raw = t.slice(eq + 1);
+      return [{ key: t.slice(0, eq).trim(), raw, value: interpolate(raw), line }];
+    });
+  }
+
+  /** The service's element, the calls into its published ports, and the hosts it names. */
+  private addService(s: Service, inactive: ReadonlySet<string>): void {
+    const notes: string[] = [];
+    const identity = this.identity(s, notes);
+    const networkMode = this.networkNotes(s, notes);
+    if (s.extendsNote) notes.push(s.extendsNote);
+    const env = this.environment(s);
+    const password = passwordSetting(env);
+    const command = s.settings.get('command');
+    const requiresPassword = command && commandRequiresPassword(this.command(s)) ? this.provenance(command.offset, 'command --requirepass') : undefined;
+    const privileged = this.privilege(s);
+    const replicas = this.replicas(s);
+    addElement(this.draft, {
+      key: s.id,
+      id: s.id,
+      ...(s.id !== s.name ? { name: s.name } : {}),
+      ...(identity ? { identity } : {}),
+      boundary: this.project,
+      aliases: s.hostNames.filter((n) => n !== s.id),
+      ...(privileged ? { privileged } : {}),
+      ...(replicas !== undefined ? { replicas } : {}),
+      ...(password ? { passwordSetting: { file: this.file, line: password.line, note: `environment ${password.key}` } } : {}),
+      ...(requiresPassword ? { requiresPassword } : {}),
+      provenance: [this.provenance(s.offset, notes.join('; '))],
+    });
+    this.addPublished(s, networkMode);
+    this.addReferences(s, env, inactive);
+  }
+
+  private addPublished(s: Service, networkMode: string | undefined): void {
+    for (const item of this.items(s.settings.get('ports'), 'a list of port mappings')) {
+      const port = this.portMapping(item.value, item.offset, item.path);
+      if (port) addOutsideCaller(this.draft, s.id, portEvidence(port.mapping, this.provenance(item.offset, portNote(port.mapping, port.text))));
+    }
+    if (networkMode === 'host') {
+      const mode = s.settings.get('network_mode')!;
+      addOutsideCaller(this.draft, s.id, { provenance: this.provenance(mode.offset, 'network_mode host: every port it listens on is a port of the host') });
+    }
+  }
+
+  private portMapping(node: YamlNode | null, offset: number, path: ModelPath): { mapping: PortMapping; text: string } | undefined {
+    const expected = 'a port mapping such as "8080:80" or "127.0.0.1:8080:80/tcp", or a map with `target:`';
+    if (isMap(node)) return this.longPortMapping(node, offset, path);
+    const raw = this.src.text(node, offset, path, expected);
+    if (typeof raw !== 'string') {
+      if (raw === undefined) this.src.wrongType(node, offset, path, expected);
+      return undefined;
+    }
+    const text = interpolate(raw);
+    const mapping = parsePortSpec(text);
+    if (mapping) return { mapping, text };
+    if (raw.includes('$')) {
+      this.src.problem('warning', 'unreadable-port', this.src.offsetOf(node, offset), path,
+        `port mapping \`${raw}\` reads \`${text}\` with its variables unset, which is not a port mapping; left out`);
+    } else {
+      this.src.problem('error', 'invalid-value', this.src.offsetOf(node, offset), path, `\`${raw}\` is not a port mapping`, { expected, found: describeNode(node) });
+    }
+    return undefined;
+  }
+
+  /** `{ target: 80, published: "8080", host_ip: 127.0.0.1, protocol: tcp, app_protocol: http }`. */
+  private longPortMapping(node: YamlNode, offset: number, path: ModelPath): { mapping: PortMapping; text: string } | undefined {
+    const fields = this.fields({ key: '', offset, value: node, path });
+    const targetEntry = fields.get('target');
+    const target = this.text(targetEntry, 'a port number')?.trim();
+    if (target === undefined || !PORT_OR_RANGE.test(target)) {
+      if (!targetEntry || target !== undefined) {
+        this.src.problem('error', 'invalid-value', this.src.offsetOf(targetEntry?.value ?? node, targetEntry?.offset ?? offset), [...path, 'target'],
+          'a port mapping needs the container port as `target:`', { expected: 'a port number', found: describeNode(targetEntry?.value ?? null) });
+      }
+      return undefined;
+    }
+    const published = this.text(fields.get('published'))?.trim() ?? '';
+    const hostIp = this.text(fields.get('host_ip'));
+    const transport = this.text(fields.get('protocol'))?.toLowerCase();
+    const appProtocol = this.text(fields.get('app_protocol'))?.toLowerCase();
+    const mapping: PortMapping = {
+      published: PORT_OR_RANGE.test(published) ? published : '',
+      target,
+      ...(hostIp ? { hostIp } : {}),
+      ...(transport ? { transport } : {}),
+      ...(appProtocol ? { appProtocol } : {}),
+    };
+    return { mapping, text: `${hostIp ? `${hostIp}:` : ''}${mapping.published ? `${mapping.published}:` : ''}${target}${transport ? `/${transport}` : ''}` };
+  }
+
+  // --- References ----------------------------------------------------------------------------------
+
+  /** Hosts the service names; they become flows once matched to an element (in this file or another). */
+  private addReferences(s: Service, env: readonly EnvSetting[], inactive: ReadonlySet<string>): void {
+    const own = new Set(s.hostNames.map((n) => n.toLowerCase()));
+    const linkAliases = new Map<string, string>();
+    const refer = (host: string, evidence: FlowEvidence, explicit: boolean) => {
+      const target = linkAliases.get(host.toLowerCase()) ?? host;
+      // A service calling itself is not a flow; one left out by its profile is not in the model.
+      if (own.has(target.toLowerCase()) || inactive.has(target.toLowerCase())) return;
+      this.draft.references.push({ from: s.id, host: target, evidence, ...(explicit ? { explicit } : {}) });
+    };
+    for (const dep of this.dependencies(s)) {
+      if (dep.alias) linkAliases.set(dep.alias.toLowerCase(), dep.name);
+      refer(dep.name, { provenance: this.provenance(dep.offset, dep.how) }, true);
+    }
+    for (const setting of env) {
+      // A secret's value names no host, and must not travel on as one.
+      if (setting.value === undefined || SECRET_KEY.test(setting.key)) continue;
+      const siblingPort = companionPort(env, setting.key);
+      for (const m of hostMentions(setting.value)) {
+        const port = m.port ?? siblingPort;
+        refer(m.host, {
+          provenance: { file: this.file, line: setting.line, note: `environment ${setting.key}` },
+          ...(m.scheme ? { scheme: m.scheme } : {}),
+          ...(m.query ? { query: m.query } : {}),
+          ...(port !== undefined ? { port, targetPort: port } : {}),
+          ...(m.credentials ? { credentials: true } : {}),
+        }, false);
+      }
+    }
+  }
+
+  /** depends_on (list or map form) and links (`service` or `service:alias`). */
+  private dependencies(s: Service): Array<{ name: string; offset: number; how: string; alias?: string }> {
+    const out: Array<{ name: string; offset: number; how: string; alias?: string }> = [];
+    const depends = s.settings.get('depends_on');
+    if (depends && isMap(depends.value)) {
+      for (const e of this.src.entries(depends.value, depends.path)) out.push({ name: e.key, offset: e.offset, how: 'depends_on' });
+    } else {
+      for (const d of this.strings(depends, 'a list of services, or a map of them')) out.push({ name: d.text, offset: d.offset, how: 'depends_on' });
+    }
+    for (const link of this.strings(s.settings.get('links'), 'a list of services (`service` or `service:alias`)')) {
+      const [name, alias] = link.text.split(':');
+      out.push({ name, offset: link.offset, how: 'links', ...(alias ? { alias } : {}) });
+    }
+    return out;
+  }
+}
+
+const SECRET_KEY = /(?:^|_)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY|APIKEY)(?:_|$)/i;
+
+/**
+ * `MAILHOG_HOST=mailhog` with `MAILHOG_PORT=1025` in the same environment: the port completes the address,
+ * and may name the protocol (1025 is SMTP) when the target's image does not.
+ */
+function companionPort(env: readonly EnvSetting[], key: string): number | undefined {
+  const m = /^(.*?)_?(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/i.exec(key);
+  if (!m) return undefined;
+  const portKey = m[1] === '' ? 'PORT' : `${m[1]}_PORT`;
+  const value = env.find((e) => e.key.toUpperCase() === portKey.toUpperCase())?.value?.trim();
+  return value !== undefined && /^\d{1,5}$/.test(value) && Number(value) <= 65535 ? Number(value) : undefined;
+}
+
+/**
+ * Reads one compose file. Problems come back as diagnostics with their positions, never as exceptions;
+ * with an error the draft may be incomplete and should not be written.
+ */
+export function discoverCompose(text: string, file: string, options: ComposeOptions = {}): ComposeResult {
+  try {
+    const src = new YamlSource(text, file);
+    const reader = new ComposeReader(src, file, options);
+    if (!src.failed) reader.read();
+    return {
+      draft: reader.draft, diagnostics: sortDiagnostics(src.diagnostics), project: reader.project, projectStated: reader.projectStated,
+      profiles: [...reader.profilesSeen].sort(),
+    };
+  } catch (err) {
+    // Whatever the input, the caller gets a diagnostic: hostile nesting can still overflow the stack.
+    if (!(err instanceof RangeError)) throw err;
+    const draft = emptyDraft();
+    draft.sources.push({ file, format: COMPOSE_FORMAT });
+    return {
+      draft, project: projectName(options.project ?? '') || 'compose', projectStated: false, profiles: [],
+      diagnostics: [{ severity: 'error', code: 'too-deep', message: 'the file nests too deeply to read', file, line: 1, col: 1, path: '' }],
+    };
+  }
+}

@@ -1,0 +1,175 @@
+// Facts about a container that every container format states the same way (Docker Compose now, Kubernetes
+// manifests later): which technology an image is, which hosts an environment value names, whether the
+// container's own settings make its clients log in with a password. Pure.
+import { ELEMENT_TYPES, TECHNOLOGIES } from '../model/catalog.js';
+
+/** Image names that are not the catalogue's name for their technology. */
+const IMAGE_ALIASES: Record<string, string> = {
+  mongo: 'mongodb',
+  postgresql: 'postgres',
+  postgis: 'postgres',
+  timescaledb: 'postgres',
+  pgvector: 'postgres',
+  'mysql-server': 'mysql',
+  'percona-server': 'mysql',
+  httpd: 'apache',
+  'cp-kafka': 'kafka',
+  // Redis forks and bundles speak the Redis protocol.
+  'redis-stack': 'redis',
+  'redis-stack-server': 'redis',
+  valkey: 'redis',
+  keydb: 'redis',
+  'nginx-unprivileged': 'nginx',
+  openresty: 'nginx',
+  'azure-sql-edge': 'mssql',
+  'oracle-xe': 'oracle',
+  'oracle-free': 'oracle',
+  'activemq-artemis': 'activemq',
+  'activemq-classic': 'activemq',
+  artemis: 'activemq',
+  scylla: 'cassandra',
+  // Docker's own registry image is called `registry`.
+  registry: 'docker-registry',
+  openldap: 'ldap',
+  'kong-gateway': 'kong',
+  golang: 'go',
+  openjdk: 'java',
+  'eclipse-temurin': 'java',
+  amazoncorretto: 'java',
+};
+
+/** Images known by their whole repository path, where the last part alone says nothing (`mssql/server`). */
+const IMAGE_PATHS: Record<string, string> = {
+  'mssql/server': 'mssql',
+  'dotnet/aspnet': 'dotnet',
+  'dotnet/runtime': 'dotnet',
+};
+
+/**
+ * A container runs in the system, so it is never an external entity (an image called `smtp` is a relay
+ * you run, not a mail provider), nor a managed cloud service (an image cannot be S3).
+ */
+function runsInContainer(tech: string): boolean {
+  const info = TECHNOLOGIES[tech];
+  return info !== undefined && ELEMENT_TYPES[info.type].kind !== 'external' && !info.traits?.includes('cloud');
+}
+
+/**
+ * `docker.io/library/postgres:15-alpine@sha256:...` -> ['library', 'postgres']: the repository path
+ * without registry, tag or digest. A first part with a dot or a port, or `localhost`, is a registry.
+ */
+export function imageRepository(image: string): string[] {
+  let ref = image.trim().toLowerCase();
+  const digest = ref.indexOf('@');
+  if (digest >= 0) ref = ref.slice(0, digest);
+  const parts = ref.split('/').filter((p) => p !== '');
+  if (parts.length === 0) return [];
+  const last = parts[parts.length - 1];
+  const tag = last.indexOf(':');
+  if (tag >= 0) parts[parts.length - 1] = last.slice(0, tag);
+  if (parts.length > 1 && (parts[0].includes('.') || parts[0].includes(':') || parts[0] === 'localhost')) parts.shift();
+  return parts.filter((p) => p !== '');
+}
+
+/** The catalogue technology an image is, when its name says so exactly (`mongo-express` is not MongoDB). */
+export function imageTech(image: string): string | undefined {
+  const parts = imageRepository(image);
+  if (parts.length === 0) return undefined;
+  const lastTwo = parts.slice(-2).join('/');
+  const name = parts[parts.length - 1];
+  const tech = IMAGE_PATHS[lastTwo] ?? IMAGE_ALIASES[name] ?? name;
+  return runsInContainer(tech) ? tech : undefined;
+}
+
+/** A host named in a setting, with what the setting says about the connection. */
+export interface HostMention {
+  /** As written; names are matched without regard to case, as DNS does. */
+  host: string;
+  port?: number;
+  scheme?: string;
+  /** The URL's path, query and parameters, for TLS switches (`?sslmode=require`). */
+  query?: string;
+  /** The value holds a password (`user:secret@host`). */
+  credentials: boolean;
+}
+
+const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/;
+const URL_START = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/([^/?#;]*)(.*)$/s;
+
+function parsePort(text: string | undefined): number | undefined | null {
+  if (text === undefined) return undefined;
+  if (!/^\d{1,5}$/.test(text)) return null;
+  const n = Number(text);
+  return n <= 65535 ? n : null;
+}
+
+/** `user:secret@host:port` -> the host and port, and whether a password came with them. */
+function hostAndPort(authority: string): { host: string; port?: number; credentials: boolean } | undefined {
+  const at = authority.lastIndexOf('@');
+  const userinfo = at >= 0 ? authority.slice(0, at) : '';
+  const rest = at >= 0 ? authority.slice(at + 1) : authority;
+  const colon = userinfo.indexOf(':');
+  const credentials = colon >= 0 && colon < userinfo.length - 1;
+  // IPv6 literals name no service.
+  if (rest.startsWith('[')) return undefined;
+  const parts = rest.split(':');
+  if (parts.length > 2) return undefined;
+  const port = parsePort(parts[1]);
+  if (port === null || !HOST.test(parts[0]) || !/[A-Za-z]/.test(parts[0])) return undefined;
+  return port === undefined ? { host: parts[0], credentials } : { host: parts[0], port, credentials };
+}
+
+/**
+ * The hosts an environment value names: a bare name (`db`), `host:port`, a comma-separated list of them
+ * (`kafka1:9092,kafka2:9092`), or a URL (`postgres://user:pw@db:5432/app`, `mongodb://a,b/x`, a `jdbc:`
+ * URL). A value with spaces is prose, not an address. Whether a name is a service is for the caller to say.
+ */
+export function hostMentions(value: string): HostMention[] {
+  const text = value.trim().replace(/^jdbc:/i, '');
+  const url = URL_START.exec(text);
+  if (url) {
+    const [, scheme, authority, tail] = url;
+    return authority.split(',').flatMap((part) => {
+      const hp = hostAndPort(part);
+      return hp ? [{ ...hp, scheme, ...(tail ? { query: tail } : {}) }] : [];
+    });
+  }
+  if (text === '' || /\s/.test(text)) return [];
+  return text.split(',').flatMap((part) => {
+    // `mongodb:27017/test`: a path after the address is allowed, as in a URL.
+    const hp = hostAndPort(part.trim().split('/')[0]);
+    return hp ? [hp] : [];
+  });
+}
+
+/** One environment variable as a container sets it. */
+export interface EnvSetting {
+  key: string;
+  /** Undefined when the value comes from the environment of whoever starts the container. */
+  value?: string;
+  /** The value before variables were substituted: `${DB_PASSWORD}` still sets a password. */
+  raw?: string;
+  line: number;
+}
+
+const PASSWORD_KEY = /(?:^|_)(?:PASSWORD|PASSWD|PASS)(?:_FILE)?$/i;
+/** Settings that turn passwords off, whatever else is set (bitnami's images, MySQL, PostgreSQL). */
+const NO_PASSWORD: ReadonlyArray<[RegExp, RegExp]> = [
+  [/(?:^|_)ALLOW_EMPTY(?:_ROOT)?_PASSWORD$/i, /^(?:yes|true|1)$/i],
+  [/^POSTGRES_HOST_AUTH_METHOD$/i, /^trust$/i],
+];
+
+/**
+ * The setting by which a server container makes its clients log in with a password (`POSTGRES_PASSWORD`,
+ * `MYSQL_ROOT_PASSWORD`, `RABBITMQ_DEFAULT_PASS`...), or undefined. Only meaningful for servers: in an
+ * application's environment a `*_PASSWORD` is the password it uses to call something else.
+ */
+export function passwordSetting(env: readonly EnvSetting[]): EnvSetting | undefined {
+  const off = env.some((e) => e.value !== undefined && NO_PASSWORD.some(([key, value]) => key.test(e.key) && value.test(e.value!.trim())));
+  if (off) return undefined;
+  return env.find((e) => PASSWORD_KEY.test(e.key) && !/ALLOW_EMPTY/i.test(e.key) && (e.raw ?? e.value ?? 'x') !== '');
+}
+
+/** A Redis server started with `--requirepass` asks every client for that password. */
+export const commandRequiresPassword = (args: readonly string[]): boolean =>
+  args.some((a) => /(?:^|\s)--requirepass(?:\s|=|$)/.test(a));

@@ -1,0 +1,161 @@
+// What a drafted flow's protocol is, from the evidence a deployment file gives: a URL's scheme, the
+// target's technology, a well-known port. Shared by every source of `threatmap discover`, so that a
+// Kubernetes manifest and a compose file naming the same database draw the same flow. Pure.
+import { PROTOCOLS } from '../model/catalog.js';
+
+/**
+ * How much a protocol guess is worth. A scheme or a stated protocol is the caller's own word; a port the
+ * table knows names the listener (RabbitMQ answers AMQP on 5672 and HTTP on 15672); the technology names
+ * its usual protocol; a bare `tcp://` says only "not HTTP".
+ */
+export const Certainty = { Fallback: 0, UnknownScheme: 1, Transport: 2, Tech: 3, Port: 4, Stated: 5 } as const;
+export type Certainty = (typeof Certainty)[keyof typeof Certainty];
+
+export interface ProtocolGuess {
+  protocol: string;
+  certainty: Certainty;
+}
+
+/**
+ * URL schemes that are not catalogue protocols but name one. `mongodb+srv` turns TLS on by default (the
+ * MongoDB driver specification), so it is the encrypted protocol; SQLAlchemy-style `dialect+driver`
+ * schemes are handled by schemeProtocol.
+ */
+const SCHEME_ALIASES: Record<string, string> = {
+  postgresql: 'postgres',
+  pg: 'postgres',
+  mariadb: 'mysql',
+  'mongodb+srv': 'mongodb+tls',
+  sqlserver: 'sql',
+  mssql: 'sql',
+  oracle: 'sql',
+  'redis+tls': 'rediss',
+  'amqp+ssl': 'amqps',
+};
+
+/** The protocol a URL scheme names, or undefined when it names none the catalogue knows. */
+export function schemeProtocol(scheme: string): string | undefined {
+  const s = scheme.toLowerCase();
+  if (PROTOCOLS[s] !== undefined) return s;
+  if (SCHEME_ALIASES[s] !== undefined) return SCHEME_ALIASES[s];
+  // `postgresql+asyncpg`, `mysql+pymysql`: the part before `+` is the wire protocol, the rest a client library.
+  const base = s.split('+')[0];
+  return PROTOCOLS[base] !== undefined ? base : SCHEME_ALIASES[base];
+}
+
+/**
+ * Query parameters that turn TLS on (libpq's `sslmode=require`, MySQL's `useSSL=true` or
+ * `sslMode=REQUIRED`, MongoDB's `tls=true`, SQL Server's `encrypt=true`): the wire protocol then has its
+ * `+tls` variant. `sslmode=prefer` (libpq's default) falls back to plain text, so it does not count.
+ */
+export function withTlsFromQuery(protocol: string, query: string): string {
+  const tlsOn = /(?:^|[?&;])(?:ssl-?mode=(?:required?|verify[-_](?:ca|full|identity))|(?:use)?ssl=(?:true|1)|tls=(?:true|1)|encrypt=true)(?:[&;#]|$)/i.test(query);
+  const secure = `${protocol}+tls`;
+  return tlsOn && PROTOCOLS[secure] !== undefined ? secure : protocol;
+}
+
+/** The protocol clients speak to a technology; technologies missing here are reached over HTTP. */
+const TECH_PROTOCOLS: Record<string, string> = {
+  postgres: 'postgres',
+  mysql: 'mysql',
+  mariadb: 'mysql',
+  mssql: 'sql',
+  oracle: 'sql',
+  mongodb: 'mongodb',
+  redis: 'redis',
+  memcached: 'memcached',
+  kafka: 'kafka',
+  rabbitmq: 'amqp',
+  // ActiveMQ (OpenWire), NATS and Cassandra (CQL) have wire protocols of their own the catalogue does not
+  // name: plain TCP says as much about them (unencrypted, not HTTP).
+  activemq: 'tcp',
+  nats: 'tcp',
+  cassandra: 'tcp',
+  ldap: 'ldap',
+  'active-directory': 'ldap',
+};
+
+export const techProtocol = (tech: string | undefined): string | undefined =>
+  tech === undefined ? undefined : TECH_PROTOCOLS[tech];
+
+/**
+ * IANA and de-facto ports. HTTP is the default anyway, but 80 and 8080 say it as surely as 443 says
+ * HTTPS: a service published on both is reached over each, and the first one listed is not outranked.
+ */
+const PORT_PROTOCOLS: Record<number, string> = {
+  21: 'ftp',
+  22: 'ssh',
+  23: 'telnet',
+  25: 'smtp',
+  53: 'dns',
+  80: 'http',
+  389: 'ldap',
+  443: 'https',
+  445: 'smb',
+  465: 'smtps',
+  587: 'smtp',
+  636: 'ldaps',
+  // MailHog, Mailpit and MailDev listen for SMTP on 1025: the port of development mail catchers.
+  1025: 'smtp',
+  1433: 'sql',
+  1521: 'sql',
+  1883: 'mqtt',
+  2049: 'nfs',
+  2525: 'smtp',
+  3306: 'mysql',
+  3389: 'rdp',
+  5432: 'postgres',
+  5671: 'amqps',
+  5672: 'amqp',
+  5900: 'vnc',
+  6379: 'redis',
+  8080: 'http',
+  8443: 'https',
+  8883: 'mqtts',
+  9092: 'kafka',
+  11211: 'memcached',
+  // RabbitMQ's management interface.
+  15672: 'http',
+  27017: 'mongodb',
+  50051: 'grpc',
+};
+
+export const portProtocol = (port: number | undefined): string | undefined =>
+  port === undefined ? undefined : PORT_PROTOCOLS[port];
+
+/** What a caller says about one connection. */
+export interface ConnectionFacts {
+  /** A URL's scheme as written (`https`, `postgresql+asyncpg`). */
+  scheme?: string;
+  /** A URL's query, for TLS switches. */
+  query?: string;
+  /** A protocol stated outright (compose's `app_protocol`, a `/udp` port). */
+  protocol?: string;
+  /** The port the target listens on. */
+  targetPort?: number;
+}
+
+/** `tcp://db:5432` says less than the target being PostgreSQL does. */
+const TRANSPORTS = new Set(['tcp', 'udp']);
+
+/**
+ * The protocol of one connection, strongest evidence first: a stated protocol or URL scheme, a port the
+ * table knows, the target's technology, then TCP for a scheme that says only "not HTTP", else HTTP, what
+ * services in containers mostly speak.
+ */
+export function guessProtocol(facts: ConnectionFacts, targetTech: string | undefined): ProtocolGuess {
+  if (facts.protocol !== undefined && PROTOCOLS[facts.protocol] !== undefined) {
+    return { protocol: facts.protocol, certainty: Certainty.Stated };
+  }
+  const fromScheme = facts.scheme === undefined ? undefined : schemeProtocol(facts.scheme);
+  if (fromScheme !== undefined && !TRANSPORTS.has(fromScheme)) {
+    return { protocol: withTlsFromQuery(fromScheme, facts.query ?? ''), certainty: Certainty.Stated };
+  }
+  const fromPort = portProtocol(facts.targetPort);
+  if (fromPort !== undefined) return { protocol: fromPort, certainty: Certainty.Port };
+  const fromTech = techProtocol(targetTech);
+  if (fromTech !== undefined) return { protocol: withTlsFromQuery(fromTech, facts.query ?? ''), certainty: Certainty.Tech };
+  if (fromScheme !== undefined) return { protocol: fromScheme, certainty: Certainty.Transport };
+  if (facts.scheme !== undefined) return { protocol: 'tcp', certainty: Certainty.UnknownScheme };
+  return { protocol: 'http', certainty: Certainty.Fallback };
+}

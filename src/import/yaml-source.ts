@@ -1,0 +1,217 @@
+// Reading a deployment file's YAML with positions: every value comes with its line, and every problem is a
+// Diagnostic (file, line, column, what was expected), the same as the model loader's. Shared by the
+// discover sources that read YAML (Docker Compose now, Kubernetes manifests later). Pure.
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import type { Document, Node as YamlNode, YAMLError, YAMLMap } from 'yaml';
+import { displayPath } from '../model/diagnostics.js';
+import type { Diagnostic, ModelPath } from '../model/types.js';
+
+/** A map entry with its key's position; values are already followed through aliases. */
+export interface Entry {
+  key: string;
+  /** Offset of the key in the text. */
+  offset: number;
+  value: YamlNode | null;
+  path: ModelPath;
+}
+
+/** Merge keys nest (`<<: *a`, where a merges b...): far deeper is a mistake or an attack. */
+const MAX_MERGE_DEPTH = 32;
+
+export interface ProblemDetails {
+  expected?: string;
+  found?: string;
+  hint?: string;
+}
+
+export class YamlSource {
+  readonly diagnostics: Diagnostic[] = [];
+  readonly doc: Document.Parsed;
+  private readonly source: string;
+  private readonly lines = new LineCounter();
+  /** Anchors by name, in text order: an alias refers to the last one defined before it. */
+  private readonly anchors = new Map<string, Array<[number, YamlNode]>>();
+  private readonly entryCache = new Map<YAMLMap, Entry[]>();
+  private readonly inProgress = new Set<YAMLMap>();
+  private readonly reportedAliases = new Set<number>();
+  private readonly reported = new Set<string>();
+
+  constructor(text: string, readonly file: string) {
+    // Editors do not count a byte order mark as a column.
+    this.source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+    this.doc = parseDocument(this.source, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    for (const e of this.doc.errors) this.yamlProblem(e, 'error');
+    for (const e of this.doc.warnings) this.yamlProblem(e, 'warning');
+    visit(this.doc, {
+      Node: (_, node) => {
+        if (node.anchor === undefined || node.range == null) return;
+        const list = this.anchors.get(node.anchor) ?? [];
+        list.push([node.range[0], node]);
+        this.anchors.set(node.anchor, list);
+      },
+    });
+  }
+
+  /** True when the text could not be read as one YAML document. */
+  get failed(): boolean {
+    return this.doc.errors.length > 0;
+  }
+
+  get root(): YamlNode | null {
+    return this.resolve(this.doc.contents as YamlNode | null);
+  }
+
+  position(offset: number): { line: number; col: number } {
+    const { line, col } = this.lines.linePos(offset);
+    return { line: Math.max(line, 1), col: Math.max(col, 1) };
+  }
+
+  lineOf(offset: number): number {
+    return this.position(offset).line;
+  }
+
+  offsetOf(node: YamlNode | null, fallback = 0): number {
+    return node?.range?.[0] ?? fallback;
+  }
+
+  problem(severity: 'error' | 'warning', code: string, offset: number, path: ModelPath, message: string, details: ProblemDetails = {}): void {
+    // A setting read twice (a service's own, and inherited by another through `extends`) is one problem.
+    const key = `${offset}\u0000${code}\u0000${message}`;
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    const { line, col } = this.position(offset);
+    this.diagnostics.push({
+      severity, code, message, file: this.file, line, col, path: displayPath(path),
+      ...(details.found !== undefined ? { found: details.found } : {}),
+      ...(details.expected !== undefined ? { expected: details.expected } : {}),
+      ...(details.hint !== undefined ? { hint: details.hint } : {}),
+    });
+  }
+
+  private yamlProblem(e: YAMLError, severity: 'error' | 'warning'): void {
+    const message = e.code === 'MULTIPLE_DOCS'
+      ? 'the file holds more than one YAML document (a `---` line); a compose file is one document'
+      : /maximum call stack/i.test(e.message) ? 'the file nests too deeply to read'
+      : e.code === 'DUPLICATE_KEY' ? `key \`${keyAt(this.source, e.pos[0])}\` appears twice in the same map` : e.message;
+    this.problem(severity, severity === 'error' ? 'syntax-error' : 'yaml-warning', e.pos[0], [], message);
+  }
+
+  /** An alias's target (the last anchor of its name before it), or the node itself. */
+  resolve(node: YamlNode | null | undefined): YamlNode | null {
+    if (node == null) return null;
+    if (!isAlias(node)) return node;
+    const offset = node.range?.[0] ?? 0;
+    let target: YamlNode | null = null;
+    for (const [at, anchored] of this.anchors.get(node.source) ?? []) if (at < offset) target = anchored;
+    if (target === null && !this.reportedAliases.has(offset)) {
+      this.reportedAliases.add(offset);
+      this.problem('error', 'unknown-anchor', offset, [], `alias \`*${node.source}\` refers to no anchor \`&${node.source}\` defined before it`);
+    }
+    return target;
+  }
+
+  /**
+   * A map's entries with merge keys (`<<: *defaults`) applied as Compose applies them: the map's own keys
+   * win, then earlier merged maps over later ones. Each map is worked out once, so merges that fan out
+   * cannot blow up.
+   */
+  entries(map: YAMLMap, path: ModelPath, depth = 0): Entry[] {
+    const cached = this.entryCache.get(map);
+    if (cached) return cached.map((e) => ({ ...e, path: [...path, e.key] }));
+    if (this.inProgress.has(map) || depth > MAX_MERGE_DEPTH) return [];
+    this.inProgress.add(map);
+    const own: Entry[] = [];
+    const merged: Entry[] = [];
+    for (const pair of map.items) {
+      const keyNode = pair.key as YamlNode | null;
+      if (!isScalar(keyNode) || keyNode.value === null || typeof keyNode.value === 'object') continue;
+      const key = String(keyNode.value);
+      const offset = this.offsetOf(keyNode);
+      const value = this.resolve(pair.value as YamlNode | null);
+      if (key === '<<' && keyNode.type === 'PLAIN') merged.push(...this.mergeSources(value, offset, path, depth));
+      else own.push({ key, offset, value, path: [...path, key] });
+    }
+    this.inProgress.delete(map);
+    const seen = new Set(own.map((e) => e.key));
+    const all = [...own];
+    for (const e of merged) {
+      if (seen.has(e.key)) continue;
+      seen.add(e.key);
+      all.push(e);
+    }
+    this.entryCache.set(map, all);
+    return all;
+  }
+
+  private mergeSources(value: YamlNode | null, offset: number, path: ModelPath, depth: number): Entry[] {
+    const sources = isSeq(value) ? value.items.map((i) => this.resolve(i as YamlNode | null)) : [value];
+    const out: Entry[] = [];
+    for (const source of sources) {
+      if (isMap(source)) out.push(...this.entries(source, path, depth + 1));
+      // An alias without its anchor is reported where it is resolved.
+      else if (source !== null) {
+        this.problem('error', 'invalid-value', this.offsetOf(source, offset), path, 'a merge key (`<<`) must name maps',
+          { expected: 'an alias of a map, or a list of them', found: describeNode(source) });
+      }
+    }
+    return out;
+  }
+
+  /** The entries of a map at `path`, or undefined (with an error) when the value is something else. Null is an empty map. */
+  mapEntries(value: YamlNode | null, offset: number, path: ModelPath, expected: string): Entry[] | undefined {
+    if (value === null || (isScalar(value) && value.value === null)) return [];
+    if (isMap(value)) return this.entries(value, path);
+    this.wrongType(value, offset, path, expected);
+    return undefined;
+  }
+
+  /** The items of a list with their offsets; null is an empty list. */
+  listItems(value: YamlNode | null, offset: number, path: ModelPath, expected: string): Array<{ node: YamlNode | null; offset: number; path: ModelPath }> | undefined {
+    if (value === null || (isScalar(value) && value.value === null)) return [];
+    if (!isSeq(value)) {
+      this.wrongType(value, offset, path, expected);
+      return undefined;
+    }
+    return value.items.map((item, i) => {
+      const node = this.resolve(item as YamlNode | null);
+      return { node, offset: this.offsetOf(item as YamlNode | null, this.offsetOf(node, offset)), path: [...path, i] };
+    });
+  }
+
+  /** A scalar as text (numbers and booleans as written in YAML 1.2); undefined for null, an error for a collection. */
+  text(value: YamlNode | null, offset: number, path: ModelPath, expected: string): string | undefined | null {
+    if (value === null) return undefined;
+    if (isScalar(value)) {
+      if (value.value === null) return undefined;
+      if (typeof value.value === 'object') return null;
+      return typeof value.source === 'string' && typeof value.value !== 'string' ? value.source : String(value.value);
+    }
+    this.wrongType(value, offset, path, expected);
+    return null;
+  }
+
+  wrongType(value: YamlNode | null, offset: number, path: ModelPath, expected: string): void {
+    this.problem('error', 'invalid-value', this.offsetOf(value, offset), path, `\`${displayPath(path)}\` should be ${expected}`,
+      { expected, found: describeNode(value) });
+  }
+}
+
+/** What a node is, in the words of the model loader's messages. */
+export function describeNode(node: YamlNode | null): string {
+  if (node === null) return 'nothing';
+  if (isMap(node)) return 'a map';
+  if (isSeq(node)) return 'a list';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null) return 'null (empty value)';
+    if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 39)}…` : v)}`;
+    return `${typeof v} ${String(v)}`;
+  }
+  return 'an alias';
+}
+
+/** The key written at `offset`, for messages; quotes dropped. */
+function keyAt(text: string, offset: number): string {
+  const m = /^(?:"((?:[^"\\\n]|\\.)*)"|'([^'\n]*)'|([^:\n#]*[^\s:#]))/.exec(text.slice(offset, offset + 200));
+  return (m?.[1] ?? m?.[2] ?? m?.[3] ?? '').trim();
+}

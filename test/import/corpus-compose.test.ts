@@ -1,0 +1,150 @@
+// `discover` on real compose files from public projects (the shared corpus, see its README for origins and
+// licences): the facts a correct reading recovers. The corpus sits beside the repository and may be absent
+// (a clean clone in CI): then these tests are skipped, and test/import/compose.test.ts covers the same
+// rules on fixtures of our own.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { analyze } from '../../src/analysis/analyze.js';
+import { discoverCompose } from '../../src/import/compose.js';
+import { type Draft, draftToYaml, mergeDrafts, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
+import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
+import { loadModel } from '../../src/model/load.js';
+
+const CORPUS = [join('..', 'shared', 'corpus', 'compose'), '/work/shared/corpus/compose'].find((dir) => existsSync(dir));
+
+/** The drafted file, or undefined after skipping the test when the corpus is not there. */
+function draftOf(t: TestContext, ...files: string[]): Draft | undefined {
+  if (CORPUS === undefined) {
+    t.skip('the shared corpus (../shared/corpus/compose) is not here');
+    return undefined;
+  }
+  const results = files.map((file) => discoverCompose(readFileSync(join(CORPUS, file), 'utf8'), file, { project: 'compose' }));
+  for (const r of results) assert.ok(!hasErrors(r.diagnostics), formatDiagnostics(r.diagnostics));
+  return mergeDrafts(results.map((r) => r.draft));
+}
+
+const name = (key: string) => (key === OUTSIDE_CLIENTS ? 'clients' : key);
+const flowSet = (draft: Draft) => draft.flows.map((f) => `${name(f.from)} -> ${f.to}`).sort();
+const flow = (draft: Draft, from: string, to: string) => {
+  const f = draft.flows.find((x) => name(x.from) === from && x.to === to);
+  assert.ok(f, `no flow ${from} -> ${to}`);
+  return f;
+};
+
+/** Loads the drafted text as `analyze` would, and runs the analysis on it. */
+function analyzeDraft(draft: Draft) {
+  const text = draftToYaml(draft, { output: 'threatmap.yaml' });
+  const loaded = loadModel(text, 'threatmap.yaml');
+  assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
+  const result = analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics });
+  return { text, loaded, model: loaded.model, result };
+}
+
+const kinds = (model: { elements: Array<{ id: string; kind: string }> }) => Object.fromEntries(model.elements.map((e) => [e.id, e.kind]));
+
+describe('corpus: example-voting-app docker-compose.yml', () => {
+  it('5 runtime services, seed left out by its profile', (t) => {
+    const draft = draftOf(t, 'voting-app.docker-compose.yml');
+    if (!draft) return;
+    assert.deepEqual(draft.elements.filter((e) => !e.madeUp).map((e) => e.key), ['vote', 'result', 'worker', 'redis', 'db']);
+    assert.deepEqual(draft.omitted.map((o) => [o.key, o.provenance.line]), [['seed', 81]]);
+  });
+
+  it('flows vote->redis, worker->redis, worker->db, result->db; vote and result published to the host', (t) => {
+    const draft = draftOf(t, 'voting-app.docker-compose.yml');
+    if (!draft) return;
+    assert.deepEqual(flowSet(draft), ['clients -> result', 'clients -> vote', 'result -> db', 'vote -> redis', 'worker -> db', 'worker -> redis']);
+    assert.deepEqual([flow(draft, 'vote', 'redis').protocol, flow(draft, 'worker', 'db').protocol], ['redis', 'postgres']);
+    assert.equal(flow(draft, 'result', 'db').auth, 'password');      // POSTGRES_PASSWORD on db
+    assert.equal(flow(draft, 'vote', 'redis').auth, undefined);
+    const vote = flow(draft, 'clients', 'vote');
+    assert.deepEqual([vote.protocol, vote.port, vote.evidence[0].provenance.line], ['http', 8080, 22]);
+    const result = flow(draft, 'clients', 'result');
+    assert.deepEqual([result.port, result.evidence.map((e) => e.provenance.line)], [8081, [37, 38]]);
+    assert.match(result.evidence[1].provenance.note!, /127\.0\.0\.1:9229:9229 \(loopback/);
+  });
+
+  it('two networks in the comments, one project boundary; the model loads and is analysed', (t) => {
+    const draft = draftOf(t, 'voting-app.docker-compose.yml');
+    if (!draft) return;
+    const { text, loaded, model, result } = analyzeDraft(draft);
+    assert.match(text, /# voting-app\.docker-compose\.yml:6 build \.\/vote; networks front-tier, back-tier\n {2}vote: \{ type: service, in: compose \}/);
+    assert.deepEqual(model.boundaries.map((b) => [b.id, b.trust]), [['outside', 'untrusted'], ['compose', 'internal']]);
+    assert.deepEqual(kinds(model), { clients: 'external', vote: 'process', result: 'process', worker: 'process', redis: 'store', db: 'store' });
+    // The one warning: nothing in the file says what feeds the worker.
+    assert.deepEqual(loaded.diagnostics.map((d) => `${d.code} ${d.path}`), ['process-without-inputs elements.worker']);
+    assert.ok(result.threats.length > 0);
+    assert.ok(result.threats.some((t) => t.title.includes('cleartext') && t.title.includes('Outside clients')), result.threats.map((x) => x.title).join('\n'));
+  });
+});
+
+describe('corpus: example-voting-app docker-stack.yml', () => {
+  it('the same 5 services, vote and result published; Swarm replicas kept; no file names the calls between them', (t) => {
+    const draft = draftOf(t, 'voting-app.docker-stack.yml');
+    if (!draft) return;
+    assert.deepEqual(draft.elements.filter((e) => !e.madeUp).map((e) => e.key).sort(), ['db', 'redis', 'result', 'vote', 'worker']);
+    assert.deepEqual(flowSet(draft), ['clients -> result', 'clients -> vote']);
+    assert.deepEqual(draft.elements.filter((e) => e.replicas !== undefined).map((e) => [e.key, e.replicas]), [['vote', 2], ['worker', 2]]);
+    const { model } = analyzeDraft(draft);
+    assert.deepEqual(kinds(model), { clients: 'external', redis: 'store', db: 'store', vote: 'process', result: 'process', worker: 'process' });
+  });
+
+  it('read with the compose file, it adds its facts to the same elements', (t) => {
+    const draft = draftOf(t, 'voting-app.docker-compose.yml', 'voting-app.docker-stack.yml');
+    if (!draft) return;
+    assert.equal(draft.elements.filter((e) => !e.madeUp).length, 5);
+    assert.equal(draft.flows.length, 6);
+    assert.equal(draft.elements.find((e) => e.key === 'vote')?.replicas, 2);
+    assert.deepEqual(draft.elements.find((e) => e.key === 'vote')?.provenance.map((p) => `${p.file}:${p.line}`),
+      ['voting-app.docker-compose.yml:6', 'voting-app.docker-stack.yml:24']);
+    analyzeDraft(draft);
+  });
+});
+
+describe('corpus: OWASP crAPI docker-compose.yml', () => {
+  it('8 services; the databases are stores; the gateway named like a host keeps its name as id', (t) => {
+    const draft = draftOf(t, 'crapi.docker-compose.yml');
+    if (!draft) return;
+    assert.deepEqual(draft.elements.filter((e) => !e.madeUp).map((e) => e.key),
+      ['crapi-identity', 'crapi-community', 'crapi-workshop', 'crapi-web', 'postgresdb', 'mongodb', 'mailhog', 'api.mypremiumdealership.com']);
+    const { model } = analyzeDraft(draft);
+    assert.deepEqual(kinds(model), {
+      clients: 'external', 'crapi-identity': 'process', 'crapi-community': 'process', 'crapi-workshop': 'process', 'crapi-web': 'process',
+      postgresdb: 'store', mongodb: 'store', mailhog: 'process', 'api.mypremiumdealership.com': 'process',
+    });
+  });
+
+  it('flows come from environment values naming other services (DB_HOST, *_SERVICE, URLs), with their protocols', (t) => {
+    const draft = draftOf(t, 'crapi.docker-compose.yml');
+    if (!draft) return;
+    const note = (from: string, to: string) => flow(draft, from, to).evidence[0].provenance.note;
+    assert.equal(note('crapi-identity', 'postgresdb'), 'environment DB_HOST');
+    assert.deepEqual([flow(draft, 'crapi-identity', 'postgresdb').protocol, flow(draft, 'crapi-identity', 'postgresdb').auth], ['postgres', 'password']);
+    assert.equal(note('crapi-community', 'crapi-identity'), 'environment IDENTITY_SERVICE');
+    assert.equal(flow(draft, 'crapi-community', 'crapi-identity').port, 8080); // ${IDENTITY_SERVER_PORT:-8080}
+    assert.equal(note('crapi-community', 'mongodb'), 'environment MONGO_DB_HOST');
+    for (const target of ['crapi-community', 'crapi-identity', 'crapi-workshop']) assert.equal(note('crapi-web', target), `environment ${target.replace('crapi-', '').toUpperCase()}_SERVICE`);
+    assert.deepEqual([flow(draft, 'crapi-identity', 'mailhog').protocol, flow(draft, 'crapi-identity', 'mailhog').port], ['smtp', 1025]); // MAILHOG_HOST + MAILHOG_PORT
+    assert.equal(flow(draft, 'crapi-identity', 'api.mypremiumdealership.com').protocol, 'https'); // API_GATEWAY_URL
+    assert.equal(flow(draft, 'mailhog', 'mongodb').auth, 'password');          // admin:...@mongodb:27017
+    // An application's own DB_PASSWORD is not how its callers log in.
+    assert.equal(flow(draft, 'crapi-web', 'crapi-identity').auth, undefined);
+    assert.equal(draft.flows.length, 19);
+    assert.ok(!draft.flows.some((f) => f.to.includes('example.com')));       // SMTP_HOST=smtp.example.com is no service
+  });
+
+  it('crapi-web and mailhog are published (on the loopback address by default); no secret reaches the model', (t) => {
+    const draft = draftOf(t, 'crapi.docker-compose.yml');
+    if (!draft) return;
+    assert.deepEqual(flowSet(draft).filter((f) => f.startsWith('clients')), ['clients -> crapi-web', 'clients -> mailhog']);
+    const web = flow(draft, 'clients', 'crapi-web');
+    assert.deepEqual([web.protocol, web.port], ['http', 8888]);
+    assert.ok(web.evidence.every((e) => e.provenance.note!.includes('loopback')));
+    const { text, loaded, result } = analyzeDraft(draft);
+    for (const secret of ['crapisecretpassword', 'passw0rd', 'xxxxxxxxxxxxxx']) assert.ok(!text.includes(secret), secret);
+    assert.deepEqual(loaded.diagnostics, []);
+    assert.ok(result.threats.some((x) => x.stride === 'I' && /injection/i.test(x.title)));
+  });
+});
