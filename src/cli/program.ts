@@ -56,16 +56,19 @@ export function buildProgram(): Command {
 
   program
     .command('discover')
-    .description('Draft a model from the Docker Compose files in a folder, to review and then analyse')
-    .argument('[dir]', 'the folder to search (subfolders too), or one compose file', '.')
+    .description('Draft a model from the Docker Compose files and Kubernetes manifests in a folder, to review and then analyse')
+    .argument('[dir]', 'the folder to search (subfolders too), or one compose file or manifest', '.')
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
     .option('--profile <name>', 'also include the services of this Compose profile (repeatable; * for all)', parseProfile)
     .addHelpText('after', `
-Reads compose.yaml, docker-compose*.yml, *.docker-compose.yml and docker-stack*.yml files. Each service
-becomes an element; each published port, a flow from outside clients; each depends_on, link or
-environment value naming another service, a flow to it. Every element and flow says where it was found
-(file:line). Compose files cannot say what data flows, how callers authenticate, which controls are in
+Reads compose.yaml, docker-compose*.yml, *.docker-compose.yml and docker-stack*.yml files, and Kubernetes
+manifests (*.yaml and *.yml files with top-level apiVersion and kind; Helm chart templates/ folders are
+skipped, not rendered). Each compose service or Kubernetes workload becomes an element; each published
+port, NodePort or LoadBalancer Service, externalIPs or Ingress backend, a flow from outside clients; each
+depends_on, link or environment value naming another service (a Kubernetes Service's name too), a flow
+to it. The same service in both is one element. Every element and flow says where it was found
+(file:line). These files cannot say what data flows, how callers authenticate, which controls are in
 place or whom to trust: the model's header lists what to add. Examples:
   threatmap discover . -o threatmap.yaml
   threatmap discover deploy/docker-compose.yml --profile debug

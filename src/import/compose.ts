@@ -6,10 +6,12 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
-import { commandRequiresPassword, type EnvSetting, hostMentions, imageTech, passwordSetting } from './containers.js';
+import {
+  commandRequiresPassword, companionPort, type EnvSetting, hostMentions, imageTech, passwordSetting, SECRET_KEY,
+} from './containers.js';
 import {
   addBoundary, addElement, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity,
-  type Provenance, resolveReferences, settleFlows,
+  type Provenance, resolveReferences, reviewLimits, settleFlows,
 } from './draft.js';
 import { portProtocol } from './protocols.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
@@ -35,16 +37,14 @@ export interface ComposeResult {
 export const COMPOSE_FORMAT = 'Docker Compose';
 
 /** What a compose file cannot say, for the drafted model's header. */
-export const COMPOSE_LIMITS: readonly string[] = [
+export const COMPOSE_LIMITS: readonly string[] = reviewLimits(
   'Compose files say what runs and who connects to whom. They cannot say, so add:',
-  '  assets: the data each service handles and stores (`assets:`, then `handles:` and `stores:`)',
-  '  authentication: how callers prove who they are (`auth:` on elements and flows)',
-  '  controls: rate limiting, input validation, audit logging, encryption at rest... (`controls:`)',
-  '  trust: each Compose project is one internal boundary, and published ports are calls from',
-  '    untrusted outside clients; networks are not trust boundaries by themselves',
-  '  endpoints: which paths are public, log people in or take uploads (`endpoints:`)',
-  'Variables are read as unset (`${VAR:-default}` gives its default); env_file and .env are not read.',
-];
+  [
+    '  trust: each Compose project is one internal boundary, and published ports are calls from',
+    '    untrusted outside clients; networks are not trust boundaries by themselves',
+  ],
+  ['Variables are read as unset (`${VAR:-default}` gives its default); env_file and .env are not read.'],
+);
 
 /** Top-level keys of the Compose specification: a file with none of them is something else. */
 const COMPOSE_KEYS = new Set(['version', 'name', 'services', 'networks', 'volumes', 'configs', 'secrets', 'include', 'models']);
@@ -171,8 +171,8 @@ const firstPort = (range: string): number | undefined => {
 const singlePort = (range: string): number | undefined => (range.includes('-') ? undefined : firstPort(range));
 const isLoopback = (ip: string | undefined): boolean => ip !== undefined && (/^127\./.test(ip) || ip === '::1' || ip === 'localhost');
 
-/** What a published port says about the connections to it. */
-function portEvidence(port: PortMapping, provenance: Provenance): FlowEvidence {
+/** What a published port says about the connections to it (a Kubernetes Service's port says the same). */
+export function portEvidence(port: PortMapping, provenance: Provenance): FlowEvidence {
   const targetPort = firstPort(port.target);
   const published = singlePort(port.published);
   // A UDP port is not HTTP whatever its number, except DNS.
@@ -646,20 +646,6 @@ class ComposeReader {
     }
     return out;
   }
-}
-
-const SECRET_KEY = /(?:^|_)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY|APIKEY)(?:_|$)/i;
-
-/**
- * `MAILHOG_HOST=mailhog` with `MAILHOG_PORT=1025` in the same environment: the port completes the address,
- * and may name the protocol (1025 is SMTP) when the target's image does not.
- */
-function companionPort(env: readonly EnvSetting[], key: string): number | undefined {
-  const m = /^(.*?)_?(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/i.exec(key);
-  if (!m) return undefined;
-  const portKey = m[1] === '' ? 'PORT' : `${m[1]}_PORT`;
-  const value = env.find((e) => e.key.toUpperCase() === portKey.toUpperCase())?.value?.trim();
-  return value !== undefined && /^\d{1,5}$/.test(value) && Number(value) <= 65535 ? Number(value) : undefined;
 }
 
 /**

@@ -173,3 +173,18 @@ export function passwordSetting(env: readonly EnvSetting[]): EnvSetting | undefi
 /** A Redis server started with `--requirepass` asks every client for that password. */
 export const commandRequiresPassword = (args: readonly string[]): boolean =>
   args.some((a) => /(?:^|\s)--requirepass(?:\s|=|$)/.test(a));
+
+/** Settings whose values are secrets: they name no host, and must not travel on as one. */
+export const SECRET_KEY = /(?:^|_)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY|APIKEY)(?:_|$)/i;
+
+/**
+ * `MAILHOG_HOST=mailhog` with `MAILHOG_PORT=1025` in the same environment: the port completes the address,
+ * and may name the protocol (1025 is SMTP) when the target's image does not.
+ */
+export function companionPort(env: readonly EnvSetting[], key: string): number | undefined {
+  const m = /^(.*?)_?(?:HOST|HOSTNAME|SERVER|ADDR|ADDRESS)$/i.exec(key);
+  if (!m) return undefined;
+  const portKey = m[1] === '' ? 'PORT' : `${m[1]}_PORT`;
+  const value = env.find((e) => e.key.toUpperCase() === portKey.toUpperCase())?.value?.trim();
+  return value !== undefined && /^\d{1,5}$/.test(value) && Number(value) <= 65535 ? Number(value) : undefined;
+}

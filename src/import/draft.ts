@@ -119,6 +119,22 @@ export interface Draft {
   limits: string[];
 }
 
+/**
+ * The header's list of what a source's files cannot say, for a reviewer to add: the same four facts for
+ * every deployment format, with the source's own first line, trust line(s) and closing notes.
+ */
+export function reviewLimits(intro: string, trust: readonly string[], notes: readonly string[]): string[] {
+  return [
+    intro,
+    '  assets: the data each service handles and stores (`assets:`, then `handles:` and `stores:`)',
+    '  authentication: how callers prove who they are (`auth:` on elements and flows)',
+    '  controls: rate limiting, input validation, audit logging, encryption at rest... (`controls:`)',
+    ...trust,
+    '  endpoints: which paths are public, log people in or take uploads (`endpoints:`)',
+    ...notes,
+  ];
+}
+
 export const emptyDraft = (): Draft => ({
   sources: [], boundaries: [], elements: [], flows: [], references: [], omitted: [], limits: [],
 });

@@ -1,7 +1,7 @@
 // Reading a deployment file's YAML with positions: every value comes with its line, and every problem is a
 // Diagnostic (file, line, column, what was expected), the same as the model loader's. Shared by the
 // discover sources that read YAML (Docker Compose now, Kubernetes manifests later). Pure.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit } from 'yaml';
 import type { Document, Node as YamlNode, YAMLError, YAMLMap } from 'yaml';
 import { displayPath } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
@@ -28,7 +28,7 @@ export class YamlSource {
   readonly diagnostics: Diagnostic[] = [];
   readonly doc: Document.Parsed;
   private readonly source: string;
-  private readonly lines = new LineCounter();
+  private readonly lines: LineCounter;
   /** Anchors by name, in text order: an alias refers to the last one defined before it. */
   private readonly anchors = new Map<string, Array<[number, YamlNode]>>();
   private readonly entryCache = new Map<YAMLMap, Entry[]>();
@@ -36,10 +36,15 @@ export class YamlSource {
   private readonly reportedAliases = new Set<number>();
   private readonly reported = new Set<string>();
 
-  constructor(text: string, readonly file: string) {
+  /**
+   * One YAML document. `parsed` is one document of a stream that `YamlSource.stream` read: positions are
+   * still offsets in the whole text, so lines and columns name the file's own.
+   */
+  constructor(text: string, readonly file: string, parsed?: { doc: Document.Parsed; lines: LineCounter }) {
     // Editors do not count a byte order mark as a column.
-    this.source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-    this.doc = parseDocument(this.source, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.source = withoutBom(text);
+    this.lines = parsed?.lines ?? new LineCounter();
+    this.doc = parsed?.doc ?? parseDocument(this.source, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
     for (const e of this.doc.errors) this.yamlProblem(e, 'error');
     for (const e of this.doc.warnings) this.yamlProblem(e, 'warning');
     visit(this.doc, {
@@ -50,6 +55,16 @@ export class YamlSource {
         this.anchors.set(node.anchor, list);
       },
     });
+  }
+
+  /**
+   * Every document of a stream (`---` between them), each with its own anchors and problems: Kubernetes
+   * manifests hold several objects in one file. A stream of comments only has no document.
+   */
+  static stream(text: string, file: string): YamlSource[] {
+    const lines = new LineCounter();
+    const docs = parseAllDocuments(withoutBom(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+    return docs.map((doc) => new YamlSource(text, file, { doc, lines }));
   }
 
   /** True when the text could not be read as one YAML document. */
@@ -195,6 +210,8 @@ export class YamlSource {
       { expected, found: describeNode(value) });
   }
 }
+
+const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
 
 /** What a node is, in the words of the model loader's messages. */
 export function describeNode(node: YamlNode | null): string {

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { discoverCompose } from '../../src/import/compose.js';
-import { type Draft, draftToYaml, mergeDrafts, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
+import { type Draft, draftToYaml, mergeDrafts } from '../../src/import/draft.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
+import { flowOf, flowSet } from './draft-helpers.js';
 
 const CORPUS = [join('..', 'shared', 'corpus', 'compose'), '/work/shared/corpus/compose'].find((dir) => existsSync(dir));
 
@@ -25,13 +26,7 @@ function draftOf(t: TestContext, ...files: string[]): Draft | undefined {
   return mergeDrafts(results.map((r) => r.draft));
 }
 
-const name = (key: string) => (key === OUTSIDE_CLIENTS ? 'clients' : key);
-const flowSet = (draft: Draft) => draft.flows.map((f) => `${name(f.from)} -> ${f.to}`).sort();
-const flow = (draft: Draft, from: string, to: string) => {
-  const f = draft.flows.find((x) => name(x.from) === from && x.to === to);
-  assert.ok(f, `no flow ${from} -> ${to}`);
-  return f;
-};
+const flow = flowOf;
 
 /** Loads the drafted text as `analyze` would, and runs the analysis on it. */
 function analyzeDraft(draft: Draft) {

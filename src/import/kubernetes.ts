@@ -1,0 +1,636 @@
+// Kubernetes manifests -> a Draft: each workload (Deployment, StatefulSet, Job...) an element, the Services
+// that select it the names other pods reach it by, NodePort, LoadBalancer, externalIPs and Ingress backends
+// calls from outside, and a flow wherever a container's environment names another Service. Objects that
+// draw nothing on a data flow diagram (ConfigMaps, RBAC, autoscalers...) are skipped. A Service and the
+// Deployment it selects usually sit in different files, so the files applied together are read together
+// (discoverKubernetesFiles). Pure: the caller reads the files and passes their text.
+import { isMap, isScalar } from 'yaml';
+import { sortDiagnostics } from '../model/diagnostics.js';
+import type { Diagnostic, ModelPath } from '../model/types.js';
+import { portEvidence, serviceId } from './compose.js';
+import {
+  commandRequiresPassword, companionPort, type EnvSetting, hostMentions, imageRepository, imageTech, passwordSetting, SECRET_KEY,
+} from './containers.js';
+import {
+  addBoundary, addElement, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity, type Provenance,
+  resolveReferences, reviewLimits, settleFlows,
+} from './draft.js';
+import { describeNode, type Entry, YamlSource } from './yaml-source.js';
+
+export interface KubernetesOptions {
+  /** The namespace of objects that state none, as `kubectl apply -n` gives it; default `default`. */
+  namespace?: string;
+}
+
+export interface KubernetesResult {
+  draft: Draft;
+  diagnostics: Diagnostic[];
+  /** Objects read (every document that is an object, and every item of a `List`). */
+  objects: number;
+  /** Kinds skipped because they draw nothing on the diagram, sorted. */
+  skippedKinds: string[];
+}
+
+export interface ManifestFile {
+  text: string;
+  file: string;
+}
+
+export const KUBERNETES_FORMAT = 'Kubernetes';
+
+/** What manifests cannot say, for the drafted model's header. */
+export const KUBERNETES_LIMITS: readonly string[] = reviewLimits(
+  'Kubernetes manifests say what runs, which Services name it and what is published. They cannot say, so add:',
+  [
+    '  trust: each namespace is one internal boundary, and NodePort, LoadBalancer, externalIPs and Ingress',
+    '    backends are calls from untrusted outside clients; NetworkPolicies are not read as trust boundaries',
+  ],
+  ['envFrom and ConfigMap values are not read (a secretKeyRef is "a secret", never its value); Helm templates are not rendered.'],
+);
+
+/** Kinds whose pods run the system's code, and where their pod template is. */
+const WORKLOADS: Record<string, ModelPath> = {
+  Deployment: ['spec', 'template'],
+  StatefulSet: ['spec', 'template'],
+  DaemonSet: ['spec', 'template'],
+  ReplicaSet: ['spec', 'template'],
+  ReplicationController: ['spec', 'template'],
+  Job: ['spec', 'template'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template'],
+  Pod: [],
+};
+
+/** Kinds with a replica count in `spec.replicas`. */
+const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
+
+/**
+ * Containers that ride along with the main one (service meshes, log shippers, secret agents, database
+ * proxies): the workload is what its main container is, not its proxy. Matched by container name or
+ * the last part of the image's repository.
+ */
+const SIDECARS = new Set([
+  'istio-proxy', 'proxyv2', 'linkerd-proxy', 'envoy', 'envoyproxy', 'cloud-sql-proxy', 'cloudsql-proxy', 'gce-proxy',
+  'vault-agent', 'consul-connect-envoy', 'fluent-bit', 'fluentd', 'filebeat', 'promtail', 'vector', 'jaeger-agent',
+  'otel-collector', 'opentelemetry-collector', 'opentelemetry-collector-contrib', 'daprd', 'oauth2-proxy', 'datadog-agent',
+]);
+
+/** Host paths that hand a container the node: the container runtime's socket, or the node's root. */
+const HOST_CONTROL = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/?$|^\/run\/containerd\/?$|^\/$/;
+
+// --- Reading objects ---------------------------------------------------------------------------------
+
+interface ObjectRef {
+  src: YamlSource;
+  file: string;
+  kind: string;
+  name: string;
+  namespace: string;
+  offset: number;
+  path: ModelPath;
+  fields: Map<string, Entry>;
+}
+
+interface Container {
+  name: string;
+  image?: string;
+  offset: number;
+  fields: Map<string, Entry>;
+  init: boolean;
+}
+
+interface Workload {
+  obj: ObjectRef;
+  id: string;
+  labels: Map<string, string>;
+  pod: Map<string, Entry>;
+  containers: Container[];
+  main?: Container;
+  sidecars: Container[];
+  /** Names other pods reach it by, from the Services that select it. */
+  aliases: string[];
+  /** The Services that select it, for its comment. */
+  services: Provenance[];
+  published: FlowEvidence[];
+}
+
+const isTrue = (entry: Entry | undefined): boolean =>
+  entry !== undefined && isScalar(entry.value) && (entry.value.value === true || entry.value.value === 'true');
+
+class KubernetesReader {
+  readonly draft = emptyDraft();
+  readonly diagnostics: Diagnostic[] = [];
+  readonly skipped = new Set<string>();
+  objects = 0;
+  private readonly workloads: Workload[] = [];
+  private readonly byNamespacedName = new Map<string, Workload>();
+  private readonly services: ObjectRef[] = [];
+  private readonly ingresses: ObjectRef[] = [];
+  private readonly taken = new Set<string>();
+
+  constructor(readonly options: KubernetesOptions) {
+    this.draft.limits.push(...KUBERNETES_LIMITS);
+  }
+
+  // Small readers over one document's YAML.
+
+  private fields(src: YamlSource, entry: Entry | undefined): Map<string, Entry> {
+    return entry && isMap(entry.value) ? new Map(src.entries(entry.value, entry.path).map((e) => [e.key, e])) : new Map();
+  }
+
+  /** The entry at a path of maps below `start`, or undefined. */
+  private at(src: YamlSource, start: Map<string, Entry>, path: readonly (string | number)[]): Entry | undefined {
+    let fields = start;
+    let entry: Entry | undefined;
+    for (const key of path) {
+      entry = fields.get(String(key));
+      if (!entry) return undefined;
+      fields = this.fields(src, entry);
+    }
+    return entry;
+  }
+
+  private text(src: YamlSource, entry: Entry | undefined, expected = 'a string'): string | undefined {
+    if (!entry) return undefined;
+    const t = src.text(entry.value, entry.offset, entry.path, expected);
+    return typeof t === 'string' ? t : undefined;
+  }
+
+  private items(src: YamlSource, entry: Entry | undefined, expected: string): Entry[] {
+    if (!entry) return [];
+    return (src.listItems(entry.value, entry.offset, entry.path, expected) ?? [])
+      .map((item) => ({ key: String(item.path[item.path.length - 1]), offset: item.offset, value: item.node, path: item.path }));
+  }
+
+  private stringMap(src: YamlSource, entry: Entry | undefined, expected: string): Map<string, string> {
+    const out = new Map<string, string>();
+    if (!entry) return out;
+    for (const e of src.mapEntries(entry.value, entry.offset, entry.path, expected) ?? []) {
+      const v = this.text(src, e, 'a string');
+      if (v !== undefined) out.set(e.key, v);
+    }
+    return out;
+  }
+
+  private provenance(obj: { src: YamlSource; file: string }, offset: number, note?: string): Provenance {
+    return { file: obj.file, line: obj.src.lineOf(offset), ...(note ? { note } : {}) };
+  }
+
+  // Documents and objects.
+
+  readFile(text: string, file: string): void {
+    this.draft.sources.push({ file, format: KUBERNETES_FORMAT });
+    let sources: YamlSource[] = [];
+    try {
+      sources = YamlSource.stream(text, file);
+      for (const src of sources) if (!src.failed) this.readDocument(src, file);
+    } catch (err) {
+      // Whatever the input, the caller gets a diagnostic: hostile nesting can still overflow the stack.
+      if (!(err instanceof RangeError)) throw err;
+      this.diagnostics.push({ severity: 'error', code: 'too-deep', message: 'the file nests too deeply to read', file, line: 1, col: 1, path: '' });
+    }
+    for (const src of sources) this.diagnostics.push(...src.diagnostics);
+  }
+
+  private readDocument(src: YamlSource, file: string): void {
+    const root = src.root;
+    // An empty document (a `---` at the end, a file of comments) holds no object.
+    if (root === null || (isScalar(root) && root.value === null)) return;
+    const offset = src.offsetOf(root);
+    if (!isMap(root)) {
+      src.problem('error', 'not-kubernetes', offset, [], 'this document is not a Kubernetes object: expected a map with `apiVersion` and `kind`',
+        { expected: 'a map with `apiVersion` and `kind`', found: describeNode(root) });
+      return;
+    }
+    const top = new Map(src.entries(root, []).map((e) => [e.key, e]));
+    this.readObject(src, file, top, offset, []);
+  }
+
+  private readObject(src: YamlSource, file: string, top: Map<string, Entry>, offset: number, path: ModelPath): void {
+    const kind = this.text(src, top.get('kind'));
+    const apiVersion = this.text(src, top.get('apiVersion'));
+    if (!kind || !apiVersion) {
+      src.problem('error', 'invalid-object', offset, path, 'a Kubernetes object needs `apiVersion` and `kind`', {
+        expected: 'a map with `apiVersion` and `kind`',
+        found: `a map with keys ${[...top.keys()].slice(0, 6).join(', ') || '(none)'}`,
+      });
+      return;
+    }
+    // `kubectl get -o yaml` writes a List of objects.
+    if (kind === 'List' || (kind.endsWith('List') && top.has('items'))) {
+      for (const item of this.items(src, top.get('items'), 'a list of objects')) {
+        if (isMap(item.value)) this.readObject(src, file, new Map(src.entries(item.value, item.path).map((e) => [e.key, e])), item.offset, item.path);
+        else src.wrongType(item.value, item.offset, item.path, 'a Kubernetes object (a map with `apiVersion` and `kind`)');
+      }
+      return;
+    }
+    this.objects++;
+    const isWorkload = WORKLOADS[kind] !== undefined;
+    if (!isWorkload && kind !== 'Service' && kind !== 'Ingress') {
+      this.skipped.add(kind);
+      return;
+    }
+    const metadata = this.fields(src, top.get('metadata'));
+    const name = this.text(src, metadata.get('name'));
+    if (!name) {
+      const generated = this.text(src, metadata.get('generateName'));
+      if (!generated) {
+        src.problem('error', 'invalid-object', offset, [...path, 'metadata'], `this ${kind} has no \`metadata.name\``,
+          { expected: 'a name under `metadata:`', found: describeNode(top.get('metadata')?.value ?? null) });
+        return;
+      }
+    }
+    const namespace = this.text(src, metadata.get('namespace')) ?? this.options.namespace ?? 'default';
+    const obj: ObjectRef = {
+      src, file, kind, namespace, offset, path, fields: top,
+      // `generateName: migrate-` names a fresh object each time; its prefix is the name to show.
+      name: name ?? this.text(src, metadata.get('generateName'))!.replace(/-+$/, ''),
+    };
+    if (isWorkload) this.readWorkload(obj);
+    else if (kind === 'Service') this.services.push(obj);
+    else this.ingresses.push(obj);
+  }
+
+  private readWorkload(obj: ObjectRef): void {
+    const { src } = obj;
+    const templatePath = WORKLOADS[obj.kind];
+    const template = templatePath.length ? this.at(src, obj.fields, templatePath) : { key: '', offset: obj.offset, value: null, path: obj.path };
+    const templateFields = templatePath.length ? this.fields(src, template) : obj.fields;
+    const spec = templateFields.get('spec');
+    if (!template || !spec || !isMap(spec.value)) {
+      const where = [...obj.path, ...templatePath, 'spec'];
+      src.problem('error', 'invalid-object', template?.offset ?? obj.offset, where,
+        `${obj.kind} \`${obj.name}\` has no pod spec (\`${[...templatePath, 'spec'].join('.')}\` with \`containers:\`)`,
+        { expected: 'a map with `containers:`', found: describeNode(spec?.value ?? null) });
+      return;
+    }
+    const pod = this.fields(src, spec);
+    const labels = this.stringMap(src, this.fields(src, templateFields.get('metadata')).get('labels'), 'a map of labels');
+    const containers = [
+      ...this.containers(obj, pod.get('initContainers'), true),
+      ...this.containers(obj, pod.get('containers'), false),
+    ];
+    if (!pod.has('containers')) {
+      src.problem('error', 'invalid-object', spec.offset, spec.path, `${obj.kind} \`${obj.name}\` runs no containers`,
+        { expected: 'a pod spec with `containers:`', found: `a map with keys ${[...pod.keys()].slice(0, 6).join(', ') || '(none)'}` });
+      return;
+    }
+    const regular = containers.filter((c) => !c.init);
+    const isSidecar = (c: Container) => SIDECARS.has(c.name.toLowerCase()) || (c.image !== undefined && SIDECARS.has(imageRepository(c.image).at(-1) ?? ''));
+    const main = regular.find((c) => !isSidecar(c)) ?? regular[0];
+    // The same object in two files (a base and an overlay) is one element; another object of the same
+    // name in another namespace gets an id of its own.
+    const nsKey = `${obj.namespace}/${obj.name}`;
+    const existing = this.byNamespacedName.get(nsKey);
+    const id = existing?.id ?? serviceId(this.taken.has(serviceId(obj.name, new Set())) ? `${obj.name}.${obj.namespace}` : obj.name, this.taken);
+    this.taken.add(id);
+    const workload: Workload = {
+      obj, id, labels, pod, containers, ...(main ? { main } : {}), sidecars: regular.filter((c) => c !== main && isSidecar(c)),
+      aliases: [], services: [], published: [],
+    };
+    this.byNamespacedName.set(nsKey, workload);
+    this.workloads.push(workload);
+  }
+
+  private containers(obj: ObjectRef, entry: Entry | undefined, init: boolean): Container[] {
+    const out: Container[] = [];
+    for (const item of this.items(obj.src, entry, 'a list of containers')) {
+      if (!isMap(item.value)) {
+        obj.src.wrongType(item.value, item.offset, item.path, 'a container (a map with `name:` and `image:`)');
+        continue;
+      }
+      const fields = this.fields(obj.src, item);
+      const image = this.text(obj.src, fields.get('image'));
+      const name = this.text(obj.src, fields.get('name')) ?? image ?? `container ${item.key}`;
+      if (!image && !init) {
+        obj.src.problem('warning', 'no-image', item.offset, item.path, `container \`${name}\` of ${obj.kind} \`${obj.name}\` names no image`);
+      }
+      out.push({ name, ...(image ? { image } : {}), offset: item.offset, fields, init });
+    }
+    return out;
+  }
+
+  // Building the draft.
+
+  finish(): void {
+    for (const service of this.services) this.readService(service);
+    for (const ingress of this.ingresses) this.readIngress(ingress);
+    for (const w of this.workloads) this.addWorkload(w);
+    for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, ev);
+    for (const w of this.workloads) this.addReferences(w);
+    resolveReferences(this.draft);
+    settleFlows(this.draft);
+  }
+
+  private omit(obj: ObjectRef, reason: string, hint?: string): void {
+    this.draft.omitted.push({ key: obj.name, reason, provenance: this.provenance(obj, obj.offset, `${obj.kind} ${obj.name}`), ...(hint ? { hint } : {}) });
+  }
+
+  /** The workloads a Service's selector matches: pods in its namespace with every label it asks for. */
+  private selected(service: ObjectRef, selector: Map<string, string>): Workload[] {
+    return this.workloads.filter((w) => w.obj.namespace === service.namespace
+      && [...selector].every(([k, v]) => w.labels.get(k) === v));
+  }
+
+  private readService(service: ObjectRef): void {
+    const { src } = service;
+    const spec = this.fields(src, service.fields.get('spec'));
+    const type = this.text(src, spec.get('type')) ?? 'ClusterIP';
+    if (type === 'ExternalName') {
+      const host = this.text(src, spec.get('externalName')) ?? '?';
+      this.omit(service, `an ExternalName Service for ${host}, a system outside the cluster`, `add ${host} as an external element if it matters`);
+      return;
+    }
+    const selector = this.stringMap(src, spec.get('selector'), 'a map of labels');
+    if (selector.size === 0) {
+      this.omit(service, 'a Service without a selector: its endpoints are set by hand or by an operator', 'add what it points at by hand');
+      return;
+    }
+    const targets = this.selected(service, selector);
+    if (targets.length === 0) {
+      const wanted = [...selector].map(([k, v]) => `${k}=${v}`).join(',');
+      this.omit(service, `a Service selecting ${wanted}, which no workload in these manifests matches`, 'discover the folder that holds its workload too');
+      return;
+    }
+    // Cluster DNS: `name` within the namespace, then ever longer names from anywhere in the cluster.
+    const { name, namespace } = service;
+    const names = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
+    for (const w of targets) {
+      for (const n of names) if (!w.aliases.includes(n)) w.aliases.push(n);
+      w.services.push(this.provenance(service, service.offset, `Service ${name} (${type})`));
+    }
+    const externalIPs = this.items(src, spec.get('externalIPs'), 'a list of addresses').map((e) => this.text(src, e)).filter((t) => t !== undefined);
+    const publishedBy = type === 'NodePort' || type === 'LoadBalancer' ? type : externalIPs.length ? 'externalIPs' : undefined;
+    if (!publishedBy) return;
+    const internal = type === 'LoadBalancer' && this.internalLoadBalancer(service);
+    for (const item of this.items(src, spec.get('ports'), 'a list of ports')) {
+      const port = this.fields(src, item);
+      const number = (key: string) => {
+        const t = this.text(src, port.get(key), 'a port number')?.trim();
+        return t !== undefined && /^\d{1,5}$/.test(t) ? t : undefined;
+      };
+      const servicePort = number('port');
+      const targetText = this.text(src, port.get('targetPort'), 'a port number or name')?.trim();
+      const transport = this.text(src, port.get('protocol'))?.toLowerCase();
+      const appProtocol = this.text(src, port.get('appProtocol'))?.toLowerCase();
+      for (const w of targets) {
+        const target = targetText === undefined ? servicePort : /^\d+$/.test(targetText) ? targetText : this.namedPort(w, targetText);
+        // Clients reach a NodePort on the node's port (one Kubernetes picks when none is stated), the
+        // others on the Service's port.
+        const published = publishedBy === 'NodePort' ? number('nodePort') ?? '' : servicePort ?? '';
+        const where = publishedBy === 'externalIPs' ? `externalIPs ${externalIPs.join(', ')} port ${servicePort ?? '?'}`
+          : `${type} ${published || '(a node port Kubernetes picks)'}`;
+        const note = `Service ${name} ${where}${target !== undefined && target !== published ? ` -> ${target}` : ''}${internal ? ' (an internal load balancer: reachable from the cloud network only)' : ''}`;
+        w.published.push(portEvidence({
+          published, target: target ?? '', ...(transport ? { transport } : {}), ...(appProtocol ? { appProtocol } : {}),
+        }, this.provenance(service, item.offset, note)));
+      }
+    }
+  }
+
+  /** Cloud annotations that keep a load balancer off the internet (AWS, GCP, Azure). */
+  private internalLoadBalancer(service: ObjectRef): boolean {
+    const annotations = this.stringMap(service.src, this.at(service.src, service.fields, ['metadata', 'annotations']), 'a map of annotations');
+    return [...annotations].some(([k, v]) => /load-balancer-internal$|load-balancer-type$|load-balancer-scheme$/.test(k)
+      && /^(?:true|internal)$/i.test(v.trim()));
+  }
+
+  /** A container port by name (`targetPort: http`), as Kubernetes looks it up in the pod. */
+  private namedPort(w: Workload, name: string): string | undefined {
+    for (const c of w.containers) {
+      for (const item of this.items(w.obj.src, c.fields.get('ports'), 'a list of container ports')) {
+        const port = this.fields(w.obj.src, item);
+        if (this.text(w.obj.src, port.get('name')) === name) return this.text(w.obj.src, port.get('containerPort'))?.trim();
+      }
+    }
+    return undefined;
+  }
+
+  private readIngress(ingress: ObjectRef): void {
+    const { src } = ingress;
+    const spec = this.fields(src, ingress.fields.get('spec'));
+    // TLS on the Ingress means its clients speak HTTPS to it, whatever the backends speak behind it.
+    const tls = this.items(src, spec.get('tls'), 'a list of TLS settings').length > 0;
+    const backendName = (backend: Entry | undefined) => {
+      const f = this.fields(src, backend);
+      return this.text(src, this.fields(src, f.get('service')).get('name')) ?? this.text(src, f.get('serviceName'));
+    };
+    const route = (backend: Entry | undefined, offset: number, where: string) => {
+      const service = backendName(backend);
+      if (service === undefined) return;
+      const target = this.services.find((s) => s.name === service && s.namespace === ingress.namespace);
+      const selector = target ? this.stringMap(target.src, this.at(target.src, target.fields, ['spec', 'selector']), 'a map of labels') : new Map<string, string>();
+      const workloads = target && selector.size ? this.selected(target, selector) : [];
+      if (workloads.length === 0) {
+        this.draft.omitted.push({
+          key: service,
+          reason: `Ingress ${ingress.name} routes to Service ${service}, which selects no workload in these manifests`,
+          provenance: this.provenance(ingress, offset),
+        });
+        return;
+      }
+      for (const w of workloads) {
+        w.published.push({
+          protocol: tls ? 'https' : 'http', port: tls ? 443 : 80,
+          provenance: this.provenance(ingress, offset, `Ingress ${ingress.name}${where} -> Service ${service}${tls ? ' (TLS)' : ''}`),
+        });
+      }
+    };
+    for (const key of ['defaultBackend', 'backend']) {
+      const backend = spec.get(key);
+      if (backend) route(backend, backend.offset, ' default backend');
+    }
+    for (const rule of this.items(src, spec.get('rules'), 'a list of rules')) {
+      const fields = this.fields(src, rule);
+      const host = this.text(src, fields.get('host'));
+      for (const path of this.items(src, this.at(src, fields, ['http', 'paths']), 'a list of paths')) {
+        const p = this.fields(src, path);
+        const pathText = this.text(src, p.get('path'));
+        route(p.get('backend'), rule.offset, `${host ? ` host ${host}` : ''}${pathText ? ` path ${pathText}` : ''}`);
+      }
+    }
+  }
+
+  private addWorkload(w: Workload): void {
+    const { obj } = w;
+    const notes = [`${obj.kind} ${obj.name}${obj.namespace !== 'default' ? ` in ${obj.namespace}` : ''}`];
+    if (w.main) {
+      notes.push(`container ${w.main.name}${w.main.image ? ` image ${w.main.image}` : ''}`);
+      if (w.sidecars.length) notes.push(`sidecar${w.sidecars.length > 1 ? 's' : ''} ${w.sidecars.map((c) => c.name).join(', ')} not counted`);
+      const others = w.containers.filter((c) => !c.init && c !== w.main && !w.sidecars.includes(c));
+      if (others.length) notes.push(`also runs ${others.map((c) => c.name).join(', ')}`);
+    }
+    const tech = w.main?.image ? imageTech(w.main.image) : undefined;
+    // A Job or CronJob runs to completion: a worker, not a service waiting for calls.
+    const identity: Identity = tech ? { tech } : { type: obj.kind === 'Job' || obj.kind === 'CronJob' ? 'worker' : 'service' };
+    const env = w.main ? this.environment(w, w.main) : [];
+    const password = passwordSetting(env.map((e) => e.setting));
+    const passwordNote = password && env.find((e) => e.setting === password)?.fromSecret ? ' (from a secret)' : '';
+    const requiresPassword = w.main && commandRequiresPassword(this.commandLine(w, w.main)) ? this.provenance(obj, w.main.offset, 'command --requirepass') : undefined;
+    const privileged = this.privilege(w);
+    const replicas = this.replicas(w);
+    const namespace = obj.namespace;
+    addBoundary(this.draft, {
+      key: `namespace:${namespace}`,
+      id: namespace,
+      fallbackId: `${namespace}-namespace`,
+      name: `Namespace ${namespace}`,
+      trust: 'internal',
+      kind: 'container',
+      provenance: [],
+      comment: 'A Kubernetes namespace: its pods reach each other and the rest of the cluster unless NetworkPolicies (not read) say otherwise',
+    });
+    addElement(this.draft, {
+      key: w.id,
+      id: w.id,
+      ...(w.id !== obj.name ? { name: obj.name } : {}),
+      identity,
+      boundary: `namespace:${namespace}`,
+      aliases: w.aliases.filter((a) => a !== w.id),
+      ...(privileged ? { privileged } : {}),
+      ...(replicas !== undefined ? { replicas } : {}),
+      ...(password ? { passwordSetting: { file: obj.file, line: password.line, note: `env ${password.key}${passwordNote}` } } : {}),
+      ...(requiresPassword ? { requiresPassword } : {}),
+      provenance: [this.provenance(obj, obj.offset, notes.join('; ')), ...w.services],
+    });
+    // A pod on the node's network, or a container port bound on the node, is reached from outside as
+    // compose's `network_mode: host` and published ports are.
+    if (isTrue(w.pod.get('hostNetwork'))) {
+      addOutsideCaller(this.draft, w.id, { provenance: this.provenance(obj, w.pod.get('hostNetwork')!.offset, 'hostNetwork: every port it listens on is a port of the node') });
+    }
+    for (const c of w.containers) {
+      for (const item of this.items(obj.src, c.fields.get('ports'), 'a list of container ports')) {
+        const port = this.fields(obj.src, item);
+        const hostPort = this.text(obj.src, port.get('hostPort'))?.trim();
+        if (hostPort === undefined || !/^\d{1,5}$/.test(hostPort)) continue;
+        const target = this.text(obj.src, port.get('containerPort'))?.trim() ?? '';
+        const transport = this.text(obj.src, port.get('protocol'))?.toLowerCase();
+        addOutsideCaller(this.draft, w.id, portEvidence({ published: hostPort, target, ...(transport ? { transport } : {}) },
+          this.provenance(obj, item.offset, `hostPort ${hostPort} -> ${target}`)));
+      }
+    }
+  }
+
+  private replicas(w: Workload): number | undefined {
+    if (!REPLICATED.has(w.obj.kind)) return undefined;
+    const entry = this.at(w.obj.src, w.obj.fields, ['spec', 'replicas']);
+    const t = this.text(w.obj.src, entry, 'a whole number')?.trim();
+    if (t !== undefined && /^\d+$/.test(t)) return Number(t);
+    if (entry && t !== undefined) w.obj.src.wrongType(entry.value, entry.offset, entry.path, 'a whole number');
+    return undefined;
+  }
+
+  /** Settings that hand a pod the node: privileged containers, SYS_ADMIN or ALL, the node's namespaces, the runtime socket. */
+  private privilege(w: Workload): Provenance | undefined {
+    const { obj } = w;
+    for (const c of w.containers) {
+      const security = this.fields(obj.src, c.fields.get('securityContext'));
+      const privileged = security.get('privileged');
+      if (isTrue(privileged)) return this.provenance(obj, privileged!.offset, `container ${c.name} securityContext.privileged: true`);
+      for (const cap of this.items(obj.src, this.fields(obj.src, security.get('capabilities')).get('add'), 'a list of capabilities')) {
+        const name = this.text(obj.src, cap)?.toUpperCase().replace(/^CAP_/, '');
+        if (name === 'ALL' || name === 'SYS_ADMIN') return this.provenance(obj, cap.offset, `container ${c.name} capabilities add ${name}`);
+      }
+    }
+    for (const key of ['hostPID', 'hostIPC', 'hostNetwork']) {
+      const entry = w.pod.get(key);
+      if (isTrue(entry)) return this.provenance(obj, entry!.offset, `${key}: true (shares the node's ${key === 'hostPID' ? 'processes' : key === 'hostIPC' ? 'IPC' : 'network'})`);
+    }
+    for (const volume of this.items(obj.src, w.pod.get('volumes'), 'a list of volumes')) {
+      const path = this.text(obj.src, this.at(obj.src, this.fields(obj.src, volume), ['hostPath', 'path']))?.trim();
+      if (path && HOST_CONTROL.test(path)) return this.provenance(obj, volume.offset, `hostPath ${path} (control of the node's containers)`);
+    }
+    return undefined;
+  }
+
+  private commandLine(w: Workload, c: Container): string[] {
+    const words: string[] = [];
+    for (const key of ['command', 'args']) {
+      for (const item of this.items(w.obj.src, c.fields.get(key), 'a list of words')) {
+        const t = this.text(w.obj.src, item);
+        if (t !== undefined) words.push(t);
+      }
+    }
+    return words;
+  }
+
+  /**
+   * A container's `env`, with `$(VAR)` expanded from the variables set before it, as the kubelet does.
+   * A value from a Secret or ConfigMap is not in the manifest: it is read as unset (and a Secret's
+   * setting still counts as a password setting).
+   */
+  private environment(w: Workload, c: Container): Array<{ setting: EnvSetting; fromSecret: boolean }> {
+    const { src } = w.obj;
+    const known = new Map<string, string>();
+    const out: Array<{ setting: EnvSetting; fromSecret: boolean }> = [];
+    for (const item of this.items(src, c.fields.get('env'), 'a list of variables (`name:` with `value:` or `valueFrom:`)')) {
+      const f = this.fields(src, item);
+      const key = this.text(src, f.get('name'));
+      if (key === undefined) {
+        src.problem('error', 'invalid-value', item.offset, item.path, 'an environment variable needs `name:`', { expected: 'a map with `name:`', found: describeNode(item.value) });
+        continue;
+      }
+      const line = src.lineOf(item.offset);
+      const raw = this.text(src, f.get('value'), 'a string');
+      if (raw === undefined) {
+        const fromSecret = this.fields(src, f.get('valueFrom')).has('secretKeyRef');
+        out.push({ setting: { key, line }, fromSecret });
+        continue;
+      }
+      const value = raw.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (name === undefined ? '$' : known.get(name) ?? m));
+      known.set(key, value);
+      out.push({ setting: { key, raw, value, line }, fromSecret: false });
+    }
+    return out;
+  }
+
+  /** Hosts named in any container's environment; they become flows once matched to a Service's workload. */
+  private addReferences(w: Workload): void {
+    const own = new Set([w.id, w.obj.name, ...w.aliases].map((n) => n.toLowerCase()));
+    for (const c of w.containers) {
+      const env = this.environment(w, c).map((e) => e.setting);
+      for (const setting of env) {
+        // A secret's value names no host, and must not travel on as one.
+        if (setting.value === undefined || SECRET_KEY.test(setting.key)) continue;
+        const siblingPort = companionPort(env, setting.key);
+        for (const m of hostMentions(setting.value)) {
+          if (own.has(m.host.toLowerCase())) continue;
+          const port = m.port ?? siblingPort;
+          this.draft.references.push({
+            from: w.id,
+            host: m.host,
+            evidence: {
+              provenance: { file: w.obj.file, line: setting.line, note: `env ${setting.key}${c !== w.main ? ` (container ${c.name})` : ''}` },
+              ...(m.scheme ? { scheme: m.scheme } : {}),
+              ...(m.query ? { query: m.query } : {}),
+              ...(port !== undefined ? { port, targetPort: port } : {}),
+              ...(m.credentials ? { credentials: true } : {}),
+            },
+          });
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Reads manifests applied together (a folder's files, in the order given): a Service selects workloads
+ * from any of them. Problems come back as diagnostics with file:line:col, never as exceptions; with an
+ * error the draft may be incomplete and should not be written.
+ */
+export function discoverKubernetesFiles(files: readonly ManifestFile[], options: KubernetesOptions = {}): KubernetesResult {
+  const reader = new KubernetesReader(options);
+  for (const f of files) reader.readFile(f.text, f.file);
+  const failed = reader.diagnostics.some((d) => d.severity === 'error');
+  try {
+    if (!failed) reader.finish();
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    reader.diagnostics.push({ severity: 'error', code: 'too-deep', message: 'the manifests nest too deeply to read', file: files[0]?.file ?? '', line: 1, col: 1, path: '' });
+  }
+  return { draft: reader.draft, diagnostics: sortDiagnostics(reader.diagnostics), objects: reader.objects, skippedKinds: [...reader.skipped].sort() };
+}
+
+/** Reads one manifest file (any number of `---` documents). */
+export function discoverKubernetes(text: string, file: string, options: KubernetesOptions = {}): KubernetesResult {
+  return discoverKubernetesFiles([{ text, file }], options);
+}

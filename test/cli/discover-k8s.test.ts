@@ -1,0 +1,69 @@
+// `threatmap discover` on Kubernetes manifests: a folder of them, a Helm chart's templates skipped with a
+// note, and a folder with both compose files and manifests drafting one model.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { findKubernetesFiles, looksLikeManifest } from '../../src/cli/discover.js';
+
+const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('threatmap discover: Kubernetes manifests', () => {
+  it('drafts a folder of manifests, and names them in the summary', () => {
+    const r = run('discover', 'test/fixtures/discover/k8s-shop');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^# {3}app\.yaml \(Kubernetes\)$/m);
+    assert.match(r.stdout, /# app\.yaml:41 Service web LoadBalancer 443 -> 8443\n {2}- clients -> web: \{ protocol: https, port: 443 \}/);
+    assert.match(r.stdout, /node-agent: \{ type: service, in: monitoring, privileged: true \}/);
+    assert.match(r.stderr, /^threatmap discover: read 2 Kubernetes manifests: test\/fixtures\/discover\/k8s-shop\/app\.yaml, test\/fixtures\/discover\/k8s-shop\/data\.yaml$/m);
+    assert.match(r.stderr, /drafted 5 services \(and outside clients for the published ports\), 5 flows, 3 trust boundaries/);
+    assert.match(r.stderr, /skipped objects that draw no data flow: ConfigMap, Namespace/);
+    assert.match(r.stderr, /left out metrics: a Service selecting app=metrics/);
+    assert.equal(run('discover', 'test/fixtures/discover/k8s-shop').stdout, r.stdout);
+  });
+
+  it('skips a Helm chart\'s templates folder with a note', () => {
+    const r = run('discover', 'test/fixtures/discover/k8s-helm');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /chart\/templates\/: Helm chart templates, not rendered; skipped/);
+    assert.match(r.stderr, /read 1 Kubernetes manifest: test\/fixtures\/discover\/k8s-helm\/manifests\/worker\.yaml$/m);
+    assert.match(r.stdout, /report: \{ type: worker, in: default \}/);
+    const notes: string[] = [];
+    assert.deepEqual(findKubernetesFiles('test/fixtures/discover/k8s-helm', (m) => notes.push(m)), ['manifests/worker.yaml']);
+    assert.equal(notes.length, 1);
+  });
+
+  it('a folder with compose files and manifests drafts one model', () => {
+    const r = run('discover', 'test/fixtures/discover/k8s-mixed');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /read 1 compose file, 1 Kubernetes manifest: test\/fixtures\/discover\/k8s-mixed\/docker-compose\.yml, test\/fixtures\/discover\/k8s-mixed\/k8s\/web\.yaml/);
+    assert.match(r.stdout, /# {3}docker-compose\.yml \(Docker Compose\)\n# {3}k8s\/web\.yaml \(Kubernetes\)/);
+    // The same service in both is one element, with both files' provenance; the manifests' facts come last and win.
+    assert.match(r.stdout, /# docker-compose\.yml:2 build \.\/web\n {2}# k8s\/web\.yaml:1 Deployment web; container web image example\/web:1; :20 Service web \(NodePort\)\n {2}web: \{ type: service, in: default, replicas: 2 \}/);
+    assert.match(r.stdout, /- web -> cache: \{ protocol: redis, port: 6379 \}/);
+    assert.match(r.stdout, /docker-compose\.yml:5 ports 8080:80; k8s\/web\.yaml:28 Service web NodePort 30080 -> 80/);
+    assert.equal((r.stdout.match(/^ {2}web:/gm) ?? []).length, 1);
+  });
+
+  it('a manifest given by name; broken manifests: file:line:col and exit 2; sniffing', () => {
+    const one = run('discover', 'test/fixtures/discover/k8s-mixed/k8s/web.yaml');
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stderr, /read 1 Kubernetes manifest/);
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-k8s-'));
+    mkdirSync(join(dir, 'deploy'));
+    writeFileSync(join(dir, 'deploy', 'app.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: [broken\n');
+    writeFileSync(join(dir, 'notes.yaml'), 'title: not a manifest\n');
+    const broken = run('discover', dir);
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /deploy\/app\.yaml:\d+:\d+: error\[syntax-error\]/);
+    assert.equal(broken.stdout, '');
+    assert.ok(looksLikeManifest('apiVersion: v1\nkind: Pod\n'));
+    assert.ok(!looksLikeManifest('spec:\n  apiVersion: v1\n  kind: Pod\n'));
+  });
+});

@@ -1,0 +1,21 @@
+// What the import tests ask of a draft: its flows as `from -> to` with the made-up outside clients called
+// `clients`, and one flow or element that must be there.
+import assert from 'node:assert/strict';
+import { type Draft, type DraftElement, type DraftFlow, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
+
+const shown = (key: string) => (key === OUTSIDE_CLIENTS ? 'clients' : key);
+
+export const flowSet = (draft: Draft): string[] => draft.flows.map((f) => `${shown(f.from)} -> ${f.to}`).sort();
+
+/** The flow from `from` (`clients` for the outside clients) to `to`; fails the test when there is none. */
+export function flowOf(draft: Draft, from: string, to: string): DraftFlow {
+  const f = draft.flows.find((x) => shown(x.from) === from && x.to === to);
+  assert.ok(f, `no flow ${from} -> ${to} in ${flowSet(draft).join(', ')}`);
+  return f;
+}
+
+export function elementOf(draft: Draft, key: string): DraftElement {
+  const e = draft.elements.find((x) => x.key === key);
+  assert.ok(e, `no element ${key} in ${draft.elements.map((x) => x.key).join(', ')}`);
+  return e;
+}
