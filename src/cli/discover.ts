@@ -1,11 +1,12 @@
-// `threatmap discover [dir]`: drafts a model from the repository's Docker Compose files and Kubernetes
-// manifests. The file access
+// `threatmap discover [dir]`: drafts a model from the repository's Docker Compose files, Kubernetes
+// manifests and OpenAPI specs. The file access
 // lives here (finding and reading the files, writing the model); what the files mean is src/import's.
-import { lstatSync, readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { discoverCompose, type ComposeResult } from '../import/compose.js';
-import { type Draft, draftToYaml, mergeDrafts, usedBoundaries } from '../import/draft.js';
+import { assignIds, type Draft, draftToYaml, mergeDrafts, usedBoundaries } from '../import/draft.js';
 import { discoverKubernetesFiles, type KubernetesResult } from '../import/kubernetes.js';
+import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import type { Diagnostic } from '../model/types.js';
@@ -28,6 +29,27 @@ const MANIFEST_KEYS = [/^apiVersion[ \t]*:/m, /^kind[ \t]*:/m];
 
 export const looksLikeManifest = (text: string): boolean => MANIFEST_KEYS.every((re) => re.test(text));
 
+/**
+ * An OpenAPI 3.x or Swagger 2.0 spec says so in a top-level key: `openapi: 3.0.1` at the start of a line
+ * of YAML, `"openapi": "3.0.1"` near the start of JSON (read only that far, since a repository has many
+ * JSON files that are not specs).
+ */
+const SPEC_YAML = /^(?:openapi[ \t]*:[ \t]*["']?3\.|swagger[ \t]*:[ \t]*["']?2\.0)/m;
+const SPEC_JSON = /"(?:openapi"\s*:\s*"3\.|swagger"\s*:\s*"2\.0")/;
+const JSON_SNIFF_BYTES = 2048;
+
+export const looksLikeSpec = (name: string, head: string): boolean => (/\.json$/i.test(name) ? SPEC_JSON.test(head.slice(0, JSON_SNIFF_BYTES)) : SPEC_YAML.test(head));
+
+function readHead(path: string, bytes: number): string {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(bytes);
+    return buf.subarray(0, readSync(fd, buf, 0, bytes, 0)).toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** Folders that hold other people's code or build output, never the repository's own deployment. */
 const SKIPPED_DIRS = new Set(['node_modules', 'vendor', 'dist', 'build']);
 
@@ -49,13 +71,23 @@ function fileRank(name: string): number {
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
+/** What `discover` reads in a repository, as paths relative to the folder searched with `/` separators. */
+export interface Found {
+  compose: string[];
+  manifests: string[];
+  specs: string[];
+}
+
 /**
- * Compose files under `root`, as paths relative to it with `/` separators, in a fixed order: a folder's
- * files (base, variants, overrides), then its subfolders by name. Hidden folders, dependency and build
- * folders are skipped, and symbolic links are not followed (they could leave the repository or loop).
+ * The compose files, Kubernetes manifests and OpenAPI specs under `root`, in one walk and a fixed order: a
+ * folder's compose files (base, variants, overrides), its other files by name, then its subfolders by name.
+ * Compose files are known by their names; other YAML and JSON files by what they say at the top (a file is
+ * a manifest or a spec, never both: manifests first). Hidden, dependency and build folders are skipped, as
+ * is a Helm chart's `templates/` folder (beside its Chart.yaml: `{{ }}` templates, not manifests), with a
+ * note; symbolic links are not followed (they could leave the repository or loop).
  */
-export function findComposeFiles(root: string, warn: (message: string) => void): string[] {
-  const out: string[] = [];
+export function scanRepository(root: string, warn: (message: string) => void): Found {
+  const found: Found = { compose: [], manifests: [], specs: [] };
   const walk = (dir: string, rel: string): void => {
     let entries: Dirent[];
     try {
@@ -64,59 +96,48 @@ export function findComposeFiles(root: string, warn: (message: string) => void):
       warn(`${dir}: cannot read this folder (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
       return;
     }
-    const files = entries.filter((e) => e.isFile() && COMPOSE_FILE.test(e.name)).map((e) => e.name)
-      .sort((a, b) => fileRank(a) - fileRank(b) || byCodeUnits(a, b));
-    for (const f of files) out.push(rel ? `${rel}/${f}` : f);
+    const at = (name: string) => (rel ? `${rel}/${name}` : name);
+    const names = entries.filter((e) => e.isFile()).map((e) => e.name);
+    const compose = names.filter((n) => COMPOSE_FILE.test(n)).sort((a, b) => fileRank(a) - fileRank(b) || byCodeUnits(a, b));
+    for (const f of compose) found.compose.push(at(f));
+    for (const f of names.filter((n) => !COMPOSE_FILE.test(n) && /\.(?:ya?ml|json)$/i.test(n)).sort(byCodeUnits)) {
+      const kind = classify(join(dir, f), f, at(f), warn);
+      if (kind) found[kind].push(at(f));
+    }
+    const chart = names.some((n) => /^Chart\.ya?ml$/.test(n));
     const dirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)).map((e) => e.name).sort(byCodeUnits);
-    for (const d of dirs) walk(join(dir, d), rel ? `${rel}/${d}` : d);
+    for (const d of dirs) {
+      if (chart && d === 'templates') {
+        warn(`${at(d)}/: Helm chart templates, not rendered; skipped (render them with \`helm template\` into a folder and discover that)`);
+        continue;
+      }
+      walk(join(dir, d), at(d));
+    }
   };
   walk(root, '');
-  return out;
+  return found;
 }
 
 /**
- * Kubernetes manifests under `root`: YAML files that are not compose files and whose text has top-level
- * `apiVersion` and `kind`, in the same fixed order and with the same folders skipped as compose files.
- * A Helm chart's `templates/` folder (beside its Chart.yaml) holds `{{ }}` templates, not manifests: it
- * is skipped with a note, as are files too large to be manifests.
+ * Whether a YAML or JSON file that is not named like a compose file is a manifest or a spec. A JSON file is
+ * judged by its first bytes (a repository has many JSON files that are not specs); a YAML file is read whole.
  */
-export function findKubernetesFiles(root: string, warn: (message: string) => void): string[] {
-  const out: string[] = [];
-  const walk = (dir: string, rel: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      // findComposeFiles has said so already.
-      return;
+function classify(path: string, name: string, shown: string, warn: (message: string) => void): 'manifests' | 'specs' | undefined {
+  try {
+    const json = /\.json$/i.test(name);
+    if (json && !looksLikeSpec(name, readHead(path, JSON_SNIFF_BYTES))) return undefined;
+    if (statSync(path).size > MAX_COMPOSE_BYTES) {
+      warn(`${shown}: larger than ${MAX_COMPOSE_BYTES / 1048576} MB, not read as a Kubernetes manifest or an OpenAPI spec`);
+      return undefined;
     }
-    const files = entries.filter((e) => e.isFile() && /\.ya?ml$/i.test(e.name) && !COMPOSE_FILE.test(e.name)).map((e) => e.name).sort(byCodeUnits);
-    for (const f of files) {
-      const path = join(dir, f);
-      const shown = rel ? `${rel}/${f}` : f;
-      try {
-        if (statSync(path).size > MAX_COMPOSE_BYTES) {
-          warn(`${shown}: larger than ${MAX_COMPOSE_BYTES / 1048576} MB, not read as a Kubernetes manifest`);
-          continue;
-        }
-        if (looksLikeManifest(readFileSync(path, 'utf8'))) out.push(shown);
-      } catch (err) {
-        warn(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
-      }
-    }
-    const chart = entries.some((e) => e.isFile() && /^Chart\.ya?ml$/.test(e.name));
-    const dirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)).map((e) => e.name).sort(byCodeUnits);
-    for (const d of dirs) {
-      const sub = rel ? `${rel}/${d}` : d;
-      if (chart && d === 'templates') {
-        warn(`${sub}/: Helm chart templates, not rendered; skipped (render them with \`helm template\` into a folder and discover that)`);
-        continue;
-      }
-      walk(join(dir, d), sub);
-    }
-  };
-  walk(root, '');
-  return out;
+    if (json) return 'specs';
+    const text = readFileSync(path, 'utf8');
+    if (looksLikeManifest(text)) return 'manifests';
+    return looksLikeSpec(name, text) ? 'specs' : undefined;
+  } catch (err) {
+    warn(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
+    return undefined;
+  }
 }
 
 interface ComposeFile {
@@ -131,6 +152,7 @@ interface ComposeFile {
 interface Located {
   compose: ComposeFile[];
   manifests: ComposeFile[];
+  specs: ComposeFile[];
 }
 
 function locate(root: string): Located {
@@ -144,8 +166,11 @@ function locate(root: string): Located {
   if (st.isFile()) {
     const file = { shown: root, name: basename(root), folder: basename(dirname(resolve(root))) };
     // A file given by name is a compose file unless it is named otherwise and reads as a manifest.
+    if (!COMPOSE_FILE.test(file.name) && /\.(?:ya?ml|json)$/i.test(file.name) && looksLikeSpec(file.name, readCompose(file))) {
+      return { compose: [], manifests: [], specs: [file] };
+    }
     const manifest = !COMPOSE_FILE.test(file.name) && /\.ya?ml$/i.test(file.name) && looksLikeManifest(readCompose(file));
-    return manifest ? { compose: [], manifests: [file] } : { compose: [file], manifests: [] };
+    return manifest ? { compose: [], manifests: [file], specs: [] } : { compose: [file], manifests: [], specs: [] };
   }
   const warn = (m: string) => process.stderr.write(`threatmap discover: ${m}\n`);
   const toFile = (rel: string): ComposeFile => ({
@@ -153,7 +178,8 @@ function locate(root: string): Located {
     name: rel,
     folder: basename(dirname(resolve(root, ...rel.split('/')))),
   });
-  return { compose: findComposeFiles(root, warn).map(toFile), manifests: findKubernetesFiles(root, warn).map(toFile) };
+  const found = scanRepository(root, warn);
+  return { compose: found.compose.map(toFile), manifests: found.manifests.map(toFile), specs: found.specs.map(toFile) };
 }
 
 function readCompose(file: ComposeFile): string {
@@ -211,23 +237,27 @@ const shownAs = (d: Diagnostic, files: readonly ComposeFile[]): Diagnostic => ({
 export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions): void {
   const root = dir ?? '.';
   checkOutput(opts.output, opts.force);
-  const { compose: files, manifests } = locate(root);
-  if (files.length === 0 && manifests.length === 0) {
+  const { compose: files, manifests, specs } = locate(root);
+  if (files.length === 0 && manifests.length === 0 && specs.length === 0) {
     throw new UserError(`threatmap discover: no Docker Compose files in ${root} (looked for compose.yaml, docker-compose*.yml, `
       + '*.docker-compose.yml and docker-stack*.yml) and no Kubernetes manifests (*.yaml and *.yml files with top-level '
-      + '`apiVersion` and `kind`), outside hidden, node_modules, vendor, dist and build folders');
+      + '`apiVersion` and `kind`), outside hidden, node_modules, vendor, dist and build folders, and no OpenAPI specs '
+      + '(*.yaml, *.yml and *.json files with top-level `openapi: 3.x` or `swagger: "2.0"`)');
   }
   const profiles = opts.profile ?? [];
   const results = readProjects(files, profiles);
   // Manifests are applied together: a Service in one file selects the Deployment in another.
   const kubernetes = manifests.length ? discoverKubernetesFiles(manifests.map((f) => ({ text: readCompose(f), file: f.name }))) : undefined;
-  const all = [...files, ...manifests];
-  const diagnostics = [...results.flatMap((r) => r.diagnostics), ...(kubernetes?.diagnostics ?? [])].map((d) => shownAs(d, all));
+  const apis = specs.map((f) => discoverOpenApi(readCompose(f), f.name));
+  const all = [...files, ...manifests, ...specs];
+  const diagnostics = [...results.flatMap((r) => r.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics)].map((d) => shownAs(d, all));
   if (diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics));
   if (hasErrors(diagnostics)) throw new UserError(`threatmap discover: nothing written; fix the ${plural(diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
 
   // Compose files first, then the manifests: where both define a service, the manifests' facts win.
-  const draft = mergeDrafts([...results.map((r) => r.draft), ...(kubernetes ? [kubernetes.draft] : [])]);
+  const draft = mergeDrafts([...results.map((r) => r.draft), ...(kubernetes ? [kubernetes.draft] : []), ...apis.map((a) => a.draft)]);
+  // Specs go on the elements the other files drafted, so they are placed after the merge, in file order.
+  const placements = apis.map((a, i) => placeApi(draft, a, specs[i].name.split('/').slice(0, -1)));
   const systemName = draft.name ?? (basename(resolve(root)) || 'System');
   const text = draftToYaml(draft, { systemName, ...(opts.output ? { output: opts.output } : {}) });
   // The draft is checked as `analyze` will read it: a model that does not load is our bug, not the user's.
@@ -236,7 +266,8 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
     throw new Error(`the drafted model does not load:\n${formatDiagnostics(loaded.diagnostics)}`);
   }
   emit(opts.output, text);
-  process.stderr.write(summary(draft, { compose: files, manifests }, results, kubernetes, profiles, loaded.diagnostics, opts.output));
+  const placed = specs.map((f, i) => ({ file: f, result: apis[i], placement: placements[i] }));
+  process.stderr.write(summary(draft, { compose: files, manifests, specs }, results, kubernetes, placed, profiles, loaded.diagnostics, opts.output));
 }
 
 /** Services of the same name in different projects, which the merge makes one element. */
@@ -260,20 +291,34 @@ function whereFound(draft: Draft, w: Diagnostic): string | undefined {
   return p && `${p.file}:${p.line}`;
 }
 
+interface PlacedSpec {
+  file: ComposeFile;
+  result: OpenApiResult;
+  placement: Placement | undefined;
+}
+
 function summary(draft: Draft, read: Located, results: readonly ComposeResult[], kubernetes: KubernetesResult | undefined,
-  profiles: readonly string[], warnings: readonly Diagnostic[], output: string | undefined): string {
+  placed: readonly PlacedSpec[], profiles: readonly string[], warnings: readonly Diagnostic[], output: string | undefined): string {
   const services = draft.elements.filter((e) => !e.madeUp).length;
   const outside = draft.elements.length - services;
-  const files = [...read.compose, ...read.manifests];
+  const files = [...read.compose, ...read.manifests, ...read.specs];
   const counts = [
     ...(read.compose.length ? [plural(read.compose.length, 'compose file')] : []),
     ...(read.manifests.length ? [plural(read.manifests.length, 'Kubernetes manifest')] : []),
+    ...(read.specs.length ? [plural(read.specs.length, 'OpenAPI spec')] : []),
   ];
   const lines = [
     `threatmap discover: read ${counts.join(', ')}: ${files.slice(0, 8).map((f) => f.shown).join(', ')}${files.length > 8 ? ` and ${files.length - 8} more` : ''}`,
     `  drafted ${plural(services, 'service')}${outside ? ' (and outside clients for the published ports)' : ''}, `
       + `${plural(draft.flows.length, 'flow')}, ${plural(usedBoundaries(draft).length, 'trust boundary', 'trust boundaries')}`,
   ];
+  const ids = assignIds(draft).elements;
+  for (const { file, result, placement } of placed) {
+    if (!placement) continue;
+    const endpoints = result.api?.endpoints ?? [];
+    const open = endpoints.filter((e) => e.public).length;
+    lines.push(`  ${file.shown}: ${plural(endpoints.length, 'endpoint')} (${open} public) on ${ids.get(placement.key) ?? placement.key}: ${placement.reason}`);
+  }
   if (kubernetes?.skippedKinds.length) lines.push(`  skipped objects that draw no data flow: ${kubernetes.skippedKinds.join(', ')}`);
   for (const o of draft.omitted) lines.push(`  left out ${o.key}: ${o.reason}; ${o.hint ?? ''}`.trimEnd());
   const seen = new Set(results.flatMap((r) => r.profiles));
@@ -285,7 +330,7 @@ function summary(draft: Draft, read: Located, results: readonly ComposeResult[],
     if (ref.explicit) lines.push(`  ${ref.from} ${ref.evidence.provenance.note ?? 'names'} ${ref.host}, which no compose file defines (${ref.evidence.provenance.file}:${ref.evidence.provenance.line})`);
   }
   for (const w of warnings) lines.push(`  check: ${w.message} (${whereFound(draft, w) ?? (output ? `${output}:${w.line}` : `line ${w.line} of the model`)})`);
-  lines.push(`  review: ${read.manifests.length ? 'these files' : 'compose files'} cannot say what data flows, how callers authenticate, which controls are in place`);
+  lines.push(`  review: ${read.manifests.length || read.specs.length ? 'these files' : 'compose files'} cannot say what data flows, how callers authenticate, which controls are in place`);
   lines.push('    or whom to trust; the comments at the top of the model say what to add');
   lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
     : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');

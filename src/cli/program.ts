@@ -56,8 +56,8 @@ export function buildProgram(): Command {
 
   program
     .command('discover')
-    .description('Draft a model from the Docker Compose files and Kubernetes manifests in a folder, to review and then analyse')
-    .argument('[dir]', 'the folder to search (subfolders too), or one compose file or manifest', '.')
+    .description('Draft a model from the Docker Compose files, Kubernetes manifests and OpenAPI specs in a folder, to review and then analyse')
+    .argument('[dir]', 'the folder to search (subfolders too), or one compose file, manifest or OpenAPI spec', '.')
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
     .option('--profile <name>', 'also include the services of this Compose profile (repeatable; * for all)', parseProfile)
@@ -67,7 +67,9 @@ manifests (*.yaml and *.yml files with top-level apiVersion and kind; Helm chart
 skipped, not rendered). Each compose service or Kubernetes workload becomes an element; each published
 port, NodePort or LoadBalancer Service, externalIPs or Ingress backend, a flow from outside clients; each
 depends_on, link or environment value naming another service (a Kubernetes Service's name too), a flow
-to it. The same service in both is one element. Every element and flow says where it was found
+to it. The same service in both is one element. OpenAPI 3.x and Swagger 2.0 specs (*.yaml, *.yml,
+*.json with top-level openapi or swagger) add one endpoint per operation, with its auth, to the element
+their server host (or published localhost port, or folder) names, else to a new element. Every element and flow says where it was found
 (file:line). These files cannot say what data flows, how callers authenticate, which controls are in
 place or whom to trust: the model's header lists what to add. Examples:
   threatmap discover . -o threatmap.yaml

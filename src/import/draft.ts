@@ -5,7 +5,7 @@
 // files (a flow's protocol follows its target's technology, which an override file may change) are made
 // again after every merge. Pure: no Node APIs.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { ELEMENT_TYPES, type ElementKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
+import { ELEMENT_TYPES, type ElementKind, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
 import { type ConnectionFacts, guessProtocol } from './protocols.js';
 
 /** Where a fact was found: `docker-compose.yml:12`, with a few words on what is there. */
@@ -48,6 +48,22 @@ export interface DraftElement {
   provenance: Provenance[];
   /** For a made-up element: why it is there. */
   comment?: string;
+  /** Operations an API spec states, by key (`POST /login`), in spec order. */
+  endpoints?: DraftEndpoint[];
+}
+
+/** One operation of an API: only what the spec says beyond its key (the model infers a kind from the path). */
+export interface DraftEndpoint {
+  /** `METHOD /path`, the model's endpoint key. */
+  key: string;
+  /** Only when the spec says more than the path does (a multipart body is an upload). */
+  kind?: EndpointKind;
+  /** Callable without authentication. */
+  public?: boolean;
+  /** An AUTH value, for an operation that needs authentication. */
+  auth?: string;
+  /** Every place it was stated; a later spec stating the same key adds its place. */
+  provenance: Provenance[];
 }
 
 export interface DraftBoundary {
@@ -177,7 +193,22 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   existing.comment = element.comment ?? existing.comment;
   for (const alias of element.aliases) if (!existing.aliases.includes(alias)) existing.aliases.push(alias);
   existing.provenance.push(...element.provenance);
+  if (element.endpoints) addEndpoints(existing, element.endpoints);
   return existing;
+}
+
+/**
+ * Endpoints join an element's: a key it has already takes the later statement's facts (the later spec
+ * wins) and keeps both places; new keys follow in order.
+ */
+export function addEndpoints(element: DraftElement, endpoints: readonly DraftEndpoint[]): void {
+  const list = (element.endpoints ??= []);
+  for (const ep of endpoints) {
+    const copy: DraftEndpoint = { ...ep, provenance: cloneProvenance(ep.provenance) };
+    const i = list.findIndex((x) => x.key === ep.key);
+    if (i < 0) list.push(copy);
+    else list[i] = { ...copy, provenance: [...list[i].provenance, ...copy.provenance] };
+  }
 }
 
 /** One flow per pair of elements: more evidence for a pair joins its flow. */
@@ -305,7 +336,11 @@ export function mergeDrafts(drafts: readonly Draft[]): Draft {
     for (const s of d.sources) if (!out.sources.some((o) => o.file === s.file)) out.sources.push({ ...s });
     for (const line of d.limits) if (!out.limits.includes(line)) out.limits.push(line);
     for (const b of d.boundaries) addBoundary(out, { ...b, provenance: cloneProvenance(b.provenance) });
-    for (const e of d.elements) addElement(out, { ...e, aliases: [...e.aliases], provenance: cloneProvenance(e.provenance) });
+    for (const e of d.elements) {
+      const { endpoints, ...rest } = e;
+      const copy = addElement(out, { ...rest, aliases: [...e.aliases], provenance: cloneProvenance(e.provenance) });
+      if (endpoints) addEndpoints(copy, endpoints);
+    }
     for (const f of d.flows) addEvidence(out, f.from, f.to, f.evidence.map((ev) => ({ ...ev, provenance: { ...ev.provenance } })));
     for (const r of d.references) out.references.push({ ...r, evidence: { ...r.evidence, provenance: { ...r.evidence.provenance } } });
     for (const o of d.omitted) out.omitted.push({ ...o, provenance: { ...o.provenance } });
@@ -407,6 +442,46 @@ function elementValue(e: DraftElement, boundaries: Map<string, string>): Record<
   return value;
 }
 
+/**
+ * The auth most operations that need one share, for the element: each endpoint then says only how it
+ * differs (`public: true`, another scheme), which keeps a spec of forty operations forty short lines.
+ * None when an operation's auth is unknown, which would otherwise inherit the element's.
+ */
+export function sharedAuth(endpoints: readonly DraftEndpoint[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const ep of endpoints) {
+    if (ep.public) continue;
+    if (ep.auth === undefined) return undefined;
+    counts.set(ep.auth, (counts.get(ep.auth) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  // Ties go to the first in spec order: Map keeps insertion order, and only a larger count replaces.
+  for (const [auth, n] of counts) if (best === undefined || n > counts.get(best)!) best = auth;
+  return best;
+}
+
+/** An element with endpoints, written as a block: its facts, then one line per endpoint with its provenance. */
+function endpointElement(doc: Document, e: DraftElement, boundaries: Map<string, string>): YAMLMap {
+  const endpoints = e.endpoints ?? [];
+  const value = elementValue(e, boundaries);
+  const auth = sharedAuth(endpoints);
+  if (auth !== undefined) value.auth = auth;
+  const map = doc.createNode(value) as YAMLMap;
+  const list = new YAMLMap();
+  for (const ep of endpoints) {
+    const details: Record<string, unknown> = {};
+    if (ep.kind !== undefined) details.kind = ep.kind;
+    if (ep.public) details.public = true;
+    else if (ep.auth !== undefined && ep.auth !== auth) details.auth = ep.auth;
+    const key = new Scalar(ep.key);
+    key.commentBefore = ` ${oneLine(formatProvenance(ep.provenance))}`;
+    // An endpoint with nothing to add is `null` to the schema: the shortest valid form.
+    list.items.push(new Pair(key, Object.keys(details).length ? flowMap(doc, details) : new Scalar(null)));
+  }
+  map.items.push(new Pair(new Scalar('endpoints'), list));
+  return map;
+}
+
 function elementComment(e: DraftElement): string {
   const lines = e.comment !== undefined ? [e.comment] : [];
   // One line per file, so that a base file and its override read apart.
@@ -489,7 +564,7 @@ export function draftToYaml(draft: Draft, options: DraftYamlOptions = {}): strin
     const key = new Scalar(ids.elements.get(e.key)!);
     const comment = elementComment(e);
     if (comment) key.commentBefore = comment;
-    elements.items.push(new Pair(key, flowMap(doc, elementValue(e, ids.boundaries))));
+    elements.items.push(new Pair(key, e.endpoints?.length ? endpointElement(doc, e, ids.boundaries) : flowMap(doc, elementValue(e, ids.boundaries))));
   }
   section(root, 'elements', elements);
 

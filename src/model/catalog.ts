@@ -345,7 +345,7 @@ export const ENDPOINT_PATH_HINTS: ReadonlyArray<readonly [RegExp, EndpointKind]>
   [/(^|\/)(admin|backoffice|back-office|manage|console)(\/|$)/i, 'admin'],
   [/(^|\/)(login|signin|sign-in|auth|token|session)s?(\/|$)/i, 'login'],
   [/(^|\/)(register|registration|signup|sign-up|join)(\/|$)/i, 'register'],
-  [/(^|\/)(password|reset|forgot|recover)[\w-]*(\/|$)/i, 'password-reset'],
+  [/(^|\/)(password|reset|forgot|forget|recover)[\w-]*(\/|$)/i, 'password-reset'],
   [/(^|\/)(search|find|query)(\/|$)/i, 'search'],
   [/(^|\/)(upload|uploads|files|attachments|import)(\/|$)/i, 'upload'],
   [/(^|\/)(webhook|webhooks|hooks|notify|ipn)(\/|$)/i, 'webhook'],

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { findKubernetesFiles, looksLikeManifest } from '../../src/cli/discover.js';
+import { looksLikeManifest, scanRepository } from '../../src/cli/discover.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 function run(...args: string[]) {
@@ -35,7 +35,7 @@ describe('threatmap discover: Kubernetes manifests', () => {
     assert.match(r.stderr, /read 1 Kubernetes manifest: test\/fixtures\/discover\/k8s-helm\/manifests\/worker\.yaml$/m);
     assert.match(r.stdout, /report: \{ type: worker, in: default \}/);
     const notes: string[] = [];
-    assert.deepEqual(findKubernetesFiles('test/fixtures/discover/k8s-helm', (m) => notes.push(m)), ['manifests/worker.yaml']);
+    assert.deepEqual(scanRepository('test/fixtures/discover/k8s-helm', (m) => notes.push(m)).manifests, ['manifests/worker.yaml']);
     assert.equal(notes.length, 1);
   });
 

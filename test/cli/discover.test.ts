@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { findComposeFiles } from '../../src/cli/discover.js';
+import { scanRepository } from '../../src/cli/discover.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 function run(...args: string[]) {
@@ -170,7 +170,7 @@ describe('finding compose files', () => {
     symlinkSync(join(root, 'elsewhere'), join(root, 'linked'));
     symlinkSync(join(root, 'docker-compose.yml'), join(root, 'linked.docker-compose.yml'));
     const warnings: string[] = [];
-    assert.deepEqual(findComposeFiles(root, (m) => warnings.push(m)), [
+    assert.deepEqual(scanRepository(root, (m) => warnings.push(m)).compose, [
       'docker-compose.yml',
       'app.docker-compose.yaml', 'compose.prod.yaml', 'docker-compose.dev.yml', 'docker-stack.yml', 'web.docker-stack.yml',
       'docker-compose.override.yml',

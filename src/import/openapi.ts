@@ -1,0 +1,398 @@
+// Reading an OpenAPI 3.0/3.1 or Swagger 2.0 spec (YAML or JSON) for `threatmap discover`: the API's
+// operations become endpoints (`POST /login`) with the authentication the spec requires of each, so the
+// rules that key on endpoints (login, upload, public, admin...) name real operations. Which element gets
+// them depends on the other files (a compose service the servers name), so reading and placing are two
+// steps: discoverOpenApi reads one spec, placeApi adds it to the merged draft. Pure: no Node APIs.
+import { isMap, isScalar } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { type EndpointKind } from '../model/catalog.js';
+import { sortDiagnostics } from '../model/diagnostics.js';
+import { inferEndpointKind } from '../model/normalize.js';
+import type { Diagnostic, ModelPath } from '../model/types.js';
+import {
+  addElement, addEndpoints, addOutsideCaller, type Draft, type DraftElement, type DraftEndpoint, emptyDraft, OUTSIDE_CLIENTS,
+  type Provenance, settleFlows,
+} from './draft.js';
+import { type Entry, YamlSource } from './yaml-source.js';
+
+export const OPENAPI_FORMAT = 'OpenAPI';
+
+/** Where the spec says the API is served: a URL's scheme, host, port and base path. */
+export interface ApiServer {
+  url: string;
+  scheme?: string;
+  host?: string;
+  port?: number;
+  basePath: string;
+  provenance: Provenance;
+}
+
+export interface OpenApiResult {
+  /** Its source and the header's limits; the API's element is placed by placeApi. */
+  draft: Draft;
+  diagnostics: Diagnostic[];
+  /** The API: its id from the title, `type: api`, its endpoints. Absent when the spec could not be read. */
+  api?: DraftElement;
+  servers: ApiServer[];
+  /** `OpenAPI 3.0.1` or `Swagger 2.0`. */
+  version?: string;
+}
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
+
+/** Bodies that carry files: an operation taking one is an upload whatever its path says. */
+const UPLOAD_TYPES = new Set(['multipart/form-data', 'application/octet-stream']);
+
+/** What a spec cannot say, for the header. */
+const LIMITS = [
+  'An OpenAPI spec cannot say:',
+  '  who calls the API: the flows into its element (the spec names servers, not callers)',
+  '  the data behind it: which assets requests carry and responses return (`accepts:`, `returns:`, `handles:`)',
+  '  its controls: rate limiting, input validation, audit logging... (`controls:` on the element or an endpoint)',
+  '  whether the code enforces the security the spec states: each endpoint\'s auth is the spec\'s word',
+];
+
+/** `OWASP crAPI API` -> `owasp-crapi-api`: an id the model accepts. */
+export function apiId(title: string | undefined, fallback: string): string {
+  const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const id = slug(title ?? '') || slug(fallback) || 'api';
+  return /^[a-z]/.test(id) ? id : `api-${id}`;
+}
+
+/** `https://api.example.com:8443/v1` in parts; `{var}` already replaced. Relative URLs have no host. */
+export function parseServerUrl(url: string): { scheme?: string; host?: string; port?: number; basePath: string } {
+  const m = /^([a-z][a-z0-9+.-]*):\/\/(?:[^@/?#]*@)?(\[[^\]]*\]|[^/:?#]*)(?::(\d+))?([^?#]*)/i.exec(url.trim());
+  if (!m) return { basePath: url.trim().replace(/[?#].*$/, '').replace(/\/+$/, '') };
+  const port = m[3] ? Number(m[3]) : undefined;
+  return {
+    scheme: m[1].toLowerCase(), host: m[2].toLowerCase() || undefined, basePath: m[4].replace(/\/+$/, ''),
+    ...(port !== undefined && port > 0 && port < 65536 ? { port } : {}),
+  };
+}
+
+/** A host the internet can reach: not loopback, not a private or link-local address, not a one-label or cluster-internal name. */
+export function isPublicHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost') || h === '0.0.0.0' || h === '::1' || h === '::') return false;
+  if (/^(?:fc|fd|fe80)[0-9a-f]*:/i.test(h)) return false;
+  const ip = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(h);
+  if (ip) {
+    const [a, b] = [Number(ip[1]), Number(ip[2])];
+    return !(a === 10 || a === 127 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254));
+  }
+  if (!h.includes('.')) return false;
+  return !/\.(?:local|internal|svc|cluster\.local|lan|home|test|example|invalid)$/.test(h);
+}
+
+class OpenApiReader {
+  readonly draft = emptyDraft();
+  readonly servers: ApiServer[] = [];
+  api?: DraftElement;
+  version?: string;
+  private schemes = new Map<string, Entry>();
+  private tokenPaths = new Set<string>();
+
+  constructor(private readonly src: YamlSource, private readonly file: string) {
+    this.draft.sources.push({ file, format: OPENAPI_FORMAT });
+    this.draft.limits.push(...LIMITS);
+  }
+
+  private line(offset: number): number {
+    return this.src.lineOf(offset);
+  }
+
+  private map(node: YamlNode | null, offset: number, path: ModelPath, expected = 'a map'): Map<string, Entry> {
+    const entries = this.src.mapEntries(node, offset, path, expected) ?? [];
+    return new Map(entries.map((e) => [e.key, e]));
+  }
+
+  private str(entry: Entry | undefined): string | undefined {
+    if (!entry) return undefined;
+    const v = this.src.text(entry.value, entry.offset, entry.path, 'a string');
+    return v ?? undefined;
+  }
+
+  /** A local `$ref` (`#/components/requestBodies/Upload`), followed a few times; other refs are left unread. */
+  private deref(entry: Entry | undefined): Entry | undefined {
+    let current = entry;
+    for (let i = 0; i < 8 && current && isMap(current.value); i++) {
+      const ref = this.str(this.map(current.value, current.offset, current.path).get('$ref'));
+      if (ref === undefined) return current;
+      if (!ref.startsWith('#/')) return undefined;
+      let at: Entry | undefined = { key: '#', offset: 0, value: this.src.root, path: [] };
+      for (const part of ref.slice(2).split('/')) {
+        const key = part.replace(/~1/g, '/').replace(/~0/g, '~');
+        at = at && isMap(at.value) ? this.map(at.value, at.offset, at.path).get(key) : undefined;
+      }
+      current = at;
+    }
+    return current;
+  }
+
+  read(): void {
+    const root = this.src.root;
+    if (!isMap(root)) {
+      this.src.problem('error', 'not-openapi', this.src.offsetOf(root), [], 'an OpenAPI spec is a map with `openapi: 3.x` or `swagger: "2.0"` at its top');
+      return;
+    }
+    const top = this.map(root, 0, []);
+    const openapi = this.str(top.get('openapi'));
+    const swagger = this.str(top.get('swagger'));
+    const v3 = openapi !== undefined && /^3\./.test(openapi);
+    if (!v3 && swagger !== '2.0') {
+      const e = top.get('openapi') ?? top.get('swagger');
+      this.src.problem('error', 'not-openapi', e?.value ? this.src.offsetOf(e.value) : 0, e?.path ?? [],
+        'not an OpenAPI 3.x or Swagger 2.0 spec', { expected: '`openapi: 3.x` or `swagger: "2.0"`', found: openapi ?? swagger ?? 'neither key' });
+      return;
+    }
+    this.version = v3 ? `OpenAPI ${openapi}` : 'Swagger 2.0';
+    const info = top.get('info');
+    const infoMap = info ? this.map(info.value, info.offset, info.path) : new Map<string, Entry>();
+    const titleEntry = infoMap.get('title');
+    const title = this.str(titleEntry);
+    this.readServers(top, v3);
+    this.readSchemes(top, v3);
+    const id = apiId(title, this.file.replace(/^.*\//, '').replace(/\.[^.]*$/, ''));
+    const at = titleEntry ?? info ?? { offset: 0 };
+    this.api = {
+      key: id, id, identity: { type: 'api' }, aliases: [],
+      provenance: [{ file: this.file, line: this.line(at.offset), note: `${this.version}${title !== undefined ? ` "${title}"` : ''}` }],
+      endpoints: [],
+    };
+    const paths = top.get('paths');
+    if (!paths) {
+      this.src.problem('warning', 'no-paths', 0, [], 'the spec has no `paths`: no endpoints drafted');
+      return;
+    }
+    const globalSecurity = top.get('security');
+    const globalConsumes = v3 ? [] : this.strings(top.get('consumes'));
+    for (const [route, item] of this.map(paths.value, paths.offset, paths.path)) {
+      if (!route.startsWith('/')) {
+        this.src.problem('warning', 'invalid-path', item.offset, item.path, `path \`${route}\` does not start with \`/\`; skipped`);
+        continue;
+      }
+      for (const [method, op] of this.map(item.value, item.offset, item.path, 'a path item (a map of operations)')) {
+        if (!METHODS.includes(method)) continue;
+        const ep = this.operation(route, method, op, globalSecurity, globalConsumes, v3);
+        if (ep) addEndpoints(this.api, [ep]);
+      }
+    }
+  }
+
+  private strings(entry: Entry | undefined): string[] {
+    if (!entry) return [];
+    const items = this.src.listItems(entry.value, entry.offset, entry.path, 'a list of strings') ?? [];
+    return items.map((i) => this.src.text(i.node, i.offset, i.path, 'a string')).filter((s): s is string => typeof s === 'string');
+  }
+
+  private readServers(top: Map<string, Entry>, v3: boolean): void {
+    if (v3) {
+      const servers = top.get('servers');
+      if (!servers) return;
+      for (const item of this.src.listItems(servers.value, servers.offset, servers.path, 'a list of servers') ?? []) {
+        const server = this.map(item.node, item.offset, item.path);
+        let url = this.str(server.get('url'));
+        if (url === undefined) continue;
+        // `{region}` placeholders take their defaults, so the host can still name an element.
+        const vars = server.get('variables');
+        const defaults = vars ? this.map(vars.value, vars.offset, vars.path) : new Map<string, Entry>();
+        url = url.replace(/\{([^}]*)\}/g, (whole, name: string) => {
+          const v = defaults.get(name);
+          const d = v ? this.str(this.map(v.value, v.offset, v.path).get('default')) : undefined;
+          return d ?? whole;
+        });
+        this.servers.push({ url, ...parseServerUrl(url), provenance: { file: this.file, line: this.line(item.offset), note: `server ${url}` } });
+      }
+      return;
+    }
+    const hostEntry = top.get('host');
+    const host = this.str(hostEntry);
+    const basePath = this.str(top.get('basePath')) ?? '';
+    const schemes = this.strings(top.get('schemes'));
+    if (host === undefined) return;
+    const scheme = schemes.includes('https') ? 'https' : schemes[0] ?? 'https';
+    const url = `${scheme}://${host}${basePath}`;
+    this.servers.push({ url, ...parseServerUrl(url), provenance: { file: this.file, line: this.line(hostEntry!.offset), note: `host ${host}` } });
+  }
+
+  private readSchemes(top: Map<string, Entry>, v3: boolean): void {
+    let holder = top.get('securityDefinitions');
+    if (v3) {
+      const components = top.get('components');
+      holder = components ? this.map(components.value, components.offset, components.path).get('securitySchemes') : undefined;
+    }
+    if (!holder) return;
+    for (const [name, entry] of this.map(holder.value, holder.offset, holder.path)) {
+      const scheme = this.deref(entry);
+      if (!scheme) continue;
+      this.schemes.set(name, scheme);
+      // An operation at an OAuth2 token or authorization URL is where people log in.
+      const s = this.map(scheme.value, scheme.offset, scheme.path);
+      const urls: Array<string | undefined> = [this.str(s.get('tokenUrl')), this.str(s.get('authorizationUrl'))];
+      const flows = s.get('flows');
+      for (const [, flow] of flows ? this.map(flows.value, flows.offset, flows.path) : []) {
+        const f = this.map(flow.value, flow.offset, flow.path);
+        urls.push(this.str(f.get('tokenUrl')), this.str(f.get('authorizationUrl')));
+      }
+      for (const url of urls) if (url !== undefined) this.tokenPaths.add(parseServerUrl(url).basePath || '/');
+    }
+  }
+
+  /** The AUTH value of a security scheme (see AUTH_METHODS and AUTH_ALIASES in the catalog). */
+  private authOf(name: string, at: Entry): string | undefined {
+    const scheme = this.schemes.get(name);
+    if (!scheme) {
+      this.src.problem('warning', 'unknown-security-scheme', at.offset, at.path, `security scheme \`${name}\` is not defined; its endpoints get no auth`);
+      return undefined;
+    }
+    const s = this.map(scheme.value, scheme.offset, scheme.path);
+    const type = this.str(s.get('type'))?.toLowerCase();
+    const httpScheme = this.str(s.get('scheme'))?.toLowerCase();
+    const format = this.str(s.get('bearerFormat'))?.toLowerCase();
+    switch (type) {
+      case 'http':
+        if (httpScheme === 'bearer') return format?.includes('jwt') ? 'jwt' : 'bearer';
+        if (httpScheme === 'basic') return 'basic';
+        if (httpScheme === 'digest') return 'password';
+        if (httpScheme === 'negotiate') return 'kerberos';
+        if (httpScheme !== undefined && /jwt/.test(httpScheme)) return 'jwt';
+        return 'bearer';
+      case 'basic': return 'basic';
+      case 'apikey': return 'api-key';
+      case 'oauth2': return 'oauth2';
+      case 'openidconnect': return 'oidc';
+      case 'mutualtls': return 'mtls';
+      default:
+        this.src.problem('warning', 'unknown-security-type', scheme.offset, scheme.path, `security scheme \`${name}\` has type \`${type ?? 'none'}\`; its endpoints get no auth`);
+        return undefined;
+    }
+  }
+
+  /**
+   * No `security` at all, `security: []`, or an empty requirement `{}` among the alternatives, means callable without
+   * authentication; otherwise the first scheme of the first requirement names the auth (a model endpoint
+   * has one).
+   */
+  private security(entry: Entry | undefined): { public?: boolean; auth?: string } {
+    // No requirement on the operation or the spec: the spec says it needs no authentication.
+    if (!entry) return { public: true };
+    const items = this.src.listItems(entry.value, entry.offset, entry.path, 'a list of security requirements') ?? [];
+    if (items.length === 0) return { public: true };
+    const requirements = items.map((i) => ({ item: i, schemes: [...this.map(i.node, i.offset, i.path, 'a security requirement (a map)')] }));
+    if (requirements.some((r) => r.schemes.length === 0)) return { public: true };
+    const [name, at] = requirements[0].schemes[0];
+    const auth = this.authOf(name, at);
+    return auth === undefined ? {} : { auth };
+  }
+
+  private isUpload(op: Map<string, Entry>, globalConsumes: readonly string[], v3: boolean): boolean {
+    if (v3) {
+      const body = this.deref(op.get('requestBody'));
+      if (!body) return false;
+      const content = this.map(body.value, body.offset, body.path).get('content');
+      return content !== undefined && [...this.map(content.value, content.offset, content.path).keys()].some((t) => UPLOAD_TYPES.has(t.toLowerCase().split(';')[0].trim()));
+    }
+    const consumes = op.has('consumes') ? this.strings(op.get('consumes')) : globalConsumes;
+    if (consumes.some((t) => UPLOAD_TYPES.has(t.toLowerCase()))) return true;
+    const params = op.get('parameters');
+    for (const p of params ? this.src.listItems(params.value, params.offset, params.path, 'a list of parameters') ?? [] : []) {
+      const param = this.map(p.node, p.offset, p.path);
+      if (this.str(param.get('in')) === 'formData' && this.str(param.get('type')) === 'file') return true;
+    }
+    return false;
+  }
+
+  private operation(route: string, method: string, entry: Entry, globalSecurity: Entry | undefined, globalConsumes: readonly string[], v3: boolean): DraftEndpoint | undefined {
+    if (!isMap(entry.value)) {
+      this.src.wrongType(entry.value, entry.offset, entry.path, 'an operation (a map)');
+      return undefined;
+    }
+    const op = this.map(entry.value, entry.offset, entry.path);
+    const sec = this.security(op.get('security') ?? globalSecurity);
+    let kind: EndpointKind | undefined;
+    if (this.isUpload(op, globalConsumes, v3)) kind = 'upload';
+    else if (this.tokenPaths.has(route) || this.servers.some((s) => s.basePath && this.tokenPaths.has(s.basePath + route))) kind = 'login';
+    // The model infers a kind from the path: only a kind the path does not imply is written.
+    if (kind !== undefined && kind === inferEndpointKind(route)) kind = undefined;
+    const deprecated = op.get('deprecated');
+    const isDeprecated = deprecated !== undefined && isScalar(deprecated.value) && deprecated.value.value === true;
+    const provenance: Provenance = { file: this.file, line: this.line(entry.offset), ...(isDeprecated ? { note: 'deprecated' } : {}) };
+    return {
+      key: `${method.toUpperCase()} ${route}`, provenance: [provenance],
+      ...(kind !== undefined ? { kind } : {}), ...(sec.public ? { public: true } : {}), ...(sec.auth !== undefined ? { auth: sec.auth } : {}),
+    };
+  }
+}
+
+/** Reads one spec. Never throws: whatever the text, problems are diagnostics with file, line and column. */
+export function discoverOpenApi(text: string, file: string): OpenApiResult {
+  try {
+    const src = new YamlSource(text, file);
+    const reader = new OpenApiReader(src, file);
+    if (!src.failed) reader.read();
+    const failed = src.diagnostics.some((d) => d.severity === 'error');
+    return {
+      draft: reader.draft, diagnostics: sortDiagnostics(src.diagnostics), servers: reader.servers,
+      ...(reader.api && !failed ? { api: reader.api } : {}), ...(reader.version ? { version: reader.version } : {}),
+    };
+  } catch (err) {
+    // Hostile nesting can still overflow the stack: the caller gets a diagnostic, not an exception.
+    if (!(err instanceof RangeError)) throw err;
+    const draft = emptyDraft();
+    draft.sources.push({ file, format: OPENAPI_FORMAT });
+    return { draft, servers: [], diagnostics: [{ severity: 'error', code: 'too-deep', message: 'the file nests too deeply to read', file, line: 1, col: 1, path: '' }] };
+  }
+}
+
+export interface Placement {
+  /** The element's key in the draft. */
+  key: string;
+  reason: string;
+}
+
+const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
+
+/**
+ * Adds a spec's API to the merged draft, on the element it describes: the element a server's host names
+ * (a compose service, a Kubernetes Service name); for a loopback server, the element whose published port
+ * it is; else the element named like a folder the spec is in (innermost first); else a new element named
+ * after the spec, called by the outside clients when a server has a public host.
+ */
+export function placeApi(draft: Draft, result: OpenApiResult, folders: readonly string[]): Placement | undefined {
+  const api = result.api;
+  if (!api) return undefined;
+  const real = draft.elements.filter((e) => !e.madeUp);
+  const byName = (name: string) => real.find((e) => [e.key, e.name, ...e.aliases].some((n) => n !== undefined && n.toLowerCase() === name.toLowerCase()));
+  const attach = (target: DraftElement, reason: string): Placement => {
+    target.provenance.push(...api.provenance.map((p) => ({ ...p })));
+    addEndpoints(target, api.endpoints ?? []);
+    return { key: target.key, reason };
+  };
+  for (const s of result.servers) {
+    const target = s.host !== undefined ? byName(s.host) : undefined;
+    if (target) return attach(target, `its server ${s.url} names it`);
+  }
+  for (const s of result.servers) {
+    if (s.host === undefined || !LOOPBACK.has(s.host) || s.port === undefined) continue;
+    // The spec was written against a local deployment: the service publishing that port serves it.
+    const published = draft.flows.filter((f) => f.from === OUTSIDE_CLIENTS && f.evidence.some((ev) => ev.port === s.port));
+    const targets = [...new Set(published.map((f) => f.to))];
+    const target = targets.length === 1 ? real.find((e) => e.key === targets[0]) : undefined;
+    if (target) return attach(target, `its server ${s.url} is the port ${s.port} it publishes`);
+  }
+  for (const folder of [...folders].reverse()) {
+    const target = real.find((e) => e.key === folder);
+    if (target) return attach(target, `the spec is in its folder ${folder}/`);
+  }
+  const existing = draft.elements.find((e) => e.key === api.key);
+  const element = addElement(draft, { ...api, aliases: [], provenance: api.provenance.map((p) => ({ ...p })), endpoints: [] });
+  addEndpoints(element, api.endpoints ?? []);
+  const publicServer = result.servers.find((s) => isPublicHost(s.host));
+  if (publicServer) {
+    addOutsideCaller(draft, element.key, { provenance: { ...publicServer.provenance }, ...(publicServer.scheme ? { scheme: publicServer.scheme } : {}), ...(publicServer.port !== undefined ? { port: publicServer.port } : {}) });
+    settleFlows(draft);
+  }
+  const why = existing ? 'another spec of the same title' : 'no file names its host';
+  return { key: element.key, reason: `a new element named after the spec (${why})${publicServer ? `; called by outside clients at ${publicServer.url}` : ''}` };
+}

@@ -1,0 +1,96 @@
+// The real specs in the shared corpus: OWASP crAPI's (44 operations, bearer JWT) and the Swagger
+// petstore's (OAuth2 and an API key), alone and with crAPI's compose file. The corpus is not in the
+// repository (a clean clone in CI): then these tests are skipped, and test/import/openapi.test.ts covers
+// the same reading on small specs.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, type TestContext } from 'node:test';
+import { analyze } from '../../src/analysis/analyze.js';
+import { discoverCompose } from '../../src/import/compose.js';
+import { draftToYaml, emptyDraft, mergeDrafts } from '../../src/import/draft.js';
+import { discoverOpenApi, type OpenApiResult, placeApi } from '../../src/import/openapi.js';
+import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
+import { loadModel } from '../../src/model/load.js';
+
+const CORPUS = [join('..', 'shared', 'corpus'), '/work/shared/corpus'].find((dir) => existsSync(join(dir, 'openapi')));
+
+function read(t: TestContext, file: string): string | undefined {
+  if (CORPUS === undefined) {
+    t.skip('the shared corpus (../shared/corpus/openapi) is not here');
+    return undefined;
+  }
+  return readFileSync(join(CORPUS, file), 'utf8');
+}
+
+function spec(t: TestContext, file: string): OpenApiResult | undefined {
+  const text = read(t, file);
+  if (text === undefined) return undefined;
+  const r = discoverOpenApi(text, file.replace(/^.*\//, ''));
+  assert.deepEqual(r.diagnostics, [], formatDiagnostics(r.diagnostics));
+  return r;
+}
+
+describe('corpus: crAPI openapi spec', () => {
+  it('44 endpoints, 10 public, jwt on the rest', (t) => {
+    const r = spec(t, 'openapi/crapi-openapi-spec.json');
+    if (!r) return;
+    const eps = r.api?.endpoints ?? [];
+    assert.equal(eps.length, 44);
+    // 9 operations say `security: []`; GET /workshop/api/shop/return_qr_code says `security: [{}]`, an
+    // empty requirement, which OpenAPI reads as "no authentication needed" too: 10 public in all.
+    assert.deepEqual(eps.filter((e) => e.public).map((e) => e.key), [
+      'POST /identity/api/auth/signup', 'POST /identity/api/auth/login', 'POST /identity/api/auth/forget-password',
+      'POST /identity/api/auth/v3/check-otp', 'POST /identity/api/auth/v2/check-otp',
+      'POST /identity/api/auth/v4.0/user/login-with-token', 'POST /identity/api/auth/v2.7/user/login-with-token',
+      'GET /workshop/api/shop/return_qr_code', 'GET /workshop/api/mechanic/receive_report', 'POST /workshop/api/mechanic/signup',
+    ]);
+    assert.ok(eps.filter((e) => !e.public).every((e) => e.auth === 'jwt'));
+    assert.deepEqual(eps.filter((e) => e.kind).map((e) => `${e.key} ${e.kind}`), ['POST /identity/api/v2/user/pictures upload', 'POST /identity/api/v2/user/videos upload']);
+    assert.equal(r.servers[0].url, 'http://localhost:8888');
+  });
+
+  it('with the crAPI compose file: the endpoints land on crapi-web, the service publishing port 8888; analyze finds endpoint threats', (t) => {
+    const r = spec(t, 'openapi/crapi-openapi-spec.json');
+    const compose = read(t, 'compose/crapi.docker-compose.yml');
+    if (!r || compose === undefined) return;
+    // The spec's only server is http://localhost:8888: no service is named localhost, but crapi-web
+    // publishes 127.0.0.1:8888:80 and is the gateway in front of identity, community and workshop.
+    const c = discoverCompose(compose, 'crapi.docker-compose.yml', { project: 'crapi' });
+    const draft = mergeDrafts([c.draft, r.draft]);
+    const placed = placeApi(draft, r, ['openapi']);
+    assert.deepEqual(placed, { key: 'crapi-web', reason: 'its server http://localhost:8888 is the port 8888 it publishes' });
+    const text = draftToYaml(draft, { output: 'threatmap.yaml' });
+    assert.match(text, /crapi-web:\n {4}type: service\n {4}in: crapi\n {4}auth: jwt\n {4}endpoints:\n/);
+    const loaded = loadModel(text, 'threatmap.yaml');
+    assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
+    const web = loaded.model.elements.find((e) => e.id === 'crapi-web')!;
+    assert.equal(web.endpoints.length, 44);
+    assert.equal(web.endpoints.filter((e) => e.public).length, 10);
+    const result = analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics });
+    const stuffing = result.threats.filter((th) => th.ruleId === 'credential-stuffing').map((th) => th.endpoint ?? th.component);
+    assert.ok(stuffing.some((s) => String(s).includes('POST /identity/api/auth/login')), JSON.stringify(stuffing));
+  });
+});
+
+describe('corpus: petstore3 openapi spec', () => {
+  it('19 operations: oauth2 mostly, api-key on two, the store and user operations public', (t) => {
+    const r = spec(t, 'openapi/petstore3-openapi.yaml');
+    if (!r) return;
+    const eps = r.api?.endpoints ?? [];
+    assert.equal(r.api?.key, 'swagger-petstore-openapi-3-0');
+    assert.equal(eps.length, 19);
+    assert.deepEqual(eps.filter((e) => e.auth === 'api-key').map((e) => e.key), ['GET /pet/{petId}', 'GET /store/inventory']);
+    assert.equal(eps.filter((e) => e.auth === 'oauth2').length, 7);
+    assert.equal(eps.filter((e) => e.public).length, 10);
+    assert.equal(eps.find((e) => e.key === 'POST /pet/{petId}/uploadImage')?.kind, 'upload');
+    const draft = mergeDrafts([emptyDraft(), r.draft]);
+    const placed = placeApi(draft, r, ['openapi']);
+    assert.match(placed!.reason, /^a new element named after the spec .*called by outside clients at https:\/\/petstore3\.swagger\.io\/api\/v3$/);
+    const text = draftToYaml(draft);
+    assert.match(text, /- clients -> swagger-petstore-openapi-3-0: https/);
+    assert.match(text, /auth: oauth2\n/);
+    const loaded = loadModel(text, 'threatmap.yaml');
+    assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
+  });
+});

@@ -1,0 +1,20 @@
+// Endpoint kinds inferred from paths: the last path word first, then the whole path.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { inferEndpointKind } from '../../src/model/normalize.js';
+
+describe('inferEndpointKind', () => {
+  it('reads the last path word before the whole path', () => {
+    assert.equal(inferEndpointKind('/api/auth/signup'), 'register');
+    assert.equal(inferEndpointKind('/identity/api/auth/login'), 'login');
+    assert.equal(inferEndpointKind('/webhooks/payment'), 'webhook');
+  });
+  it('knows "forget" and "forgot" password as a reset, under an auth path too', () => {
+    assert.equal(inferEndpointKind('/identity/api/auth/forget-password'), 'password-reset');
+    assert.equal(inferEndpointKind('/forgot-password'), 'password-reset');
+    assert.equal(inferEndpointKind('/identity/api/v2/user/reset-password'), 'password-reset');
+  });
+  it('falls back to api', () => {
+    assert.equal(inferEndpointKind('/orders/{id}'), 'api');
+  });
+});
