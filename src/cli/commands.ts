@@ -16,6 +16,7 @@ export { diffAction } from './diff.js';
 export { discoverAction } from './discover.js';
 export { exportAction } from './export.js';
 export { generateAction } from './generate.js';
+export { importAction } from './import.js';
 export { ruleFactsAction, rulesAction, ruleShowAction } from './rules.js';
 export { triageAction } from './triage.js';
 export { validateAction } from './validate.js';

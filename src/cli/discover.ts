@@ -217,7 +217,7 @@ function readProjects(files: readonly ComposeFile[], profiles: readonly string[]
 }
 
 /** An existing file is kept unless --force; a folder or a device is never a file to overwrite by mistake. */
-function checkOutput(output: string | undefined, force: boolean | undefined): void {
+export function checkOutput(output: string | undefined, force: boolean | undefined): void {
   if (output === undefined) return;
   let st;
   try {

@@ -78,6 +78,22 @@ place or whom to trust: the model's header lists what to add. Examples:
     .action(action('discoverAction'));
 
   program
+    .command('import')
+    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json) for now')
+    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion)')
+    .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
+    .option('--force', 'overwrite the output file if it exists')
+    .addHelpText('after', `
+Reads Open Threat Model (.otm.yaml/.otm.json, OTM 0.1.0 and 0.2.0, as IriusRisk, StartLeft and threatmap
+export write it). Trust zones become boundaries (trust from the rating, or untrusted for zones named
+like Internet or Public), components elements, dataflows flows (bidirectional: one each way), assets
+assets. The file's threats are listed in the model's header, not imported: threatmap analyze derives its
+own. Every boundary, element and flow says which line of the OTM file it came from. Examples:
+  threatmap import system.otm.yaml -o threatmap.yaml
+  threatmap analyze threatmap.yaml`)
+    .action(action('importAction'));
+
+  program
     .command('schema')
     .description('Print the JSON Schema of model files (for editors and validators)')
     .action(action('schemaAction'));

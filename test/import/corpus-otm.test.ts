@@ -1,0 +1,104 @@
+// The OTM files of the shared corpus (shared/corpus/README.md: origin and licence), read where they are:
+// the spec's example (whose under-indented line our YAML parser rejects), StartLeft's hand-written model
+// (0.1.0) and its conversion of a Microsoft Threat Modeling Tool model (nested zones, 43 threats,
+// placeholder numbers). Skipped, with the reason, when the corpus is not there.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { importOtm } from '../../src/import/otm.js';
+import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
+import { loadModel } from '../../src/model/load.js';
+
+const DIRS = [join('..', 'shared', 'corpus', 'otm'), '/work/shared/corpus/otm'];
+const dir = DIRS.find((d) => existsSync(join(d, 'startleft-mtmt_example.otm.yaml')));
+const skip = dir ? false : `the OTM corpus is not in ${DIRS.join(' or ')}`;
+const read = (name: string) => readFileSync(join(dir!, name), 'utf8');
+
+function load(text: string, file: string) {
+  const r = importOtm(text, file);
+  assert.ok(r.text && r.summary, formatDiagnostics(r.diagnostics));
+  const loaded = loadModel(r.text, 'imported.yaml');
+  assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
+  return { ...r, model: loaded.model, summary: r.summary };
+}
+
+describe('OTM corpus: the spec\'s EXAMPLE.yaml', { skip }, () => {
+  it('its under-indented closing quote is a YAML error with file:line:col', () => {
+    const r = importOtm(read('otm-spec-EXAMPLE.yaml'), 'EXAMPLE.yaml');
+    assert.equal(r.text, undefined);
+    const first = r.diagnostics[0];
+    assert.deepEqual([first.file, first.line, first.col, first.severity, first.code], ['EXAMPLE.yaml', 132, 62, 'error', 'syntax-error']);
+    assert.ok(r.diagnostics.some((d) => d.line === 133 && d.code === 'syntax-error'));
+    // The message stays one readable line, not the rest of the file.
+    for (const d of r.diagnostics) assert.ok(d.message.length < 200 && !d.message.includes('\n'), d.message);
+  });
+  it('with that line indented: 2 zones, 4 components, 2 bidirectional dataflows as 4 flows, 1 threat listed', () => {
+    const lines = read('otm-spec-EXAMPLE.yaml').split('\n');
+    assert.equal(lines[132], "        }'");
+    lines[132] = `  ${lines[132]}`;
+    const r = load(lines.join('\n'), 'EXAMPLE.yaml');
+    assert.deepEqual(r.model.boundaries.map((b) => [b.id, b.trust]), [['internet', 'untrusted'], ['private', 'restricted']]);
+    assert.deepEqual(r.model.elements.map((e) => [e.id, e.kind, e.type ?? null, e.tech ?? null, e.boundary]), [
+      ['web-client', 'external', 'user-agent', 'browser', 'internet'],
+      ['web-service', 'process', 'api', null, 'private'],
+      ['customer-database', 'store', 'database', 'postgres', 'private'],
+      ['class-customerdatabase', 'process', null, null, 'private'],
+    ]);
+    assert.deepEqual(r.model.flows.map((f) => `${f.from} -> ${f.to}`), [
+      'web-client -> web-service', 'web-service -> web-client', 'web-service -> customer-database', 'customer-database -> web-service',
+    ]);
+    assert.deepEqual(r.model.assets.map((a) => [a.id, a.confidentiality, a.integrity, a.availability]), [
+      ['cc-data', 'high', 'high', 'high'], ['public-info', 'low', 'high', 'medium'],
+    ]);
+    assert.equal(r.summary.threats.length, 1);
+    assert.equal(r.summary.mitigations, 2);
+    assert.deepEqual(r.summary.threats[0].on, ['web-service', 'web-service -> customer-database']);
+    // Its implemented mitigation names no catalog control: a comment, not a control.
+    assert.deepEqual(r.model.elements[1].controls, []);
+    assert.match(r.text!, /mitigation fd6136f4-e2ff-11eb-ba80-0242ac130004 "This is the name of mitigation 1" is implemented here/);
+    assert.equal(r.model.system.owner, 'John Doe');
+  });
+});
+
+describe('OTM corpus: StartLeft manual_threat_model (0.1.0)', { skip }, () => {
+  it('3 zones, 3 components, 2 dataflows; Internet and Public untrusted', () => {
+    const r = load(read('startleft-manual_threat_model.otm.yaml'), 'manual.otm.yaml');
+    assert.deepEqual(r.model.boundaries.map((b) => [b.id, b.trust]), [['internet', 'untrusted'], ['public', 'untrusted'], ['private-secured', 'restricted']]);
+    assert.deepEqual(r.model.elements.map((e) => [e.id, e.kind, e.boundary]), [
+      ['user', 'external', 'internet'], ['web-server', 'process', 'public'], ['database', 'store', 'private-secured'],
+    ]);
+    assert.deepEqual(r.model.flows.map((f) => `${f.from} -> ${f.to}: ${f.protocol}`), ['user -> web-server: http', 'web-server -> database: postgres']);
+    assert.equal(r.summary.otmVersion, '0.1.0');
+  });
+});
+
+describe('OTM corpus: StartLeft\'s conversion of a Microsoft TMT model', { skip }, () => {
+  const r = dir ? load(read('startleft-mtmt_example.otm.yaml'), 'mtmt.otm.yaml') : undefined;
+  it('nested zones; the placeholder trustRating 10 is not read as a number', () => {
+    assert.deepEqual(r!.model.boundaries.map((b) => [b.id, b.trust, b.parent ?? null]), [
+      ['internet', 'untrusted', null],
+      ['private-secured-cloud', 'internal', null],
+      ['sandbox-environment', 'untrusted', 'internet'],
+    ]);
+    assert.match(r!.text!, /every trust zone has trustRating 10: a placeholder/);
+  });
+  it('4 components with readable ids in place of UUIDs, 6 one-way flows', () => {
+    assert.deepEqual(r!.model.elements.map((e) => [e.id, e.kind, e.boundary]), [
+      ['accounting-postgresql', 'store', 'private-secured-cloud'],
+      ['mobile-client', 'external', 'internet'],
+      ['public-api-v2', 'process', 'private-secured-cloud'],
+      ['azure-file-storage', 'store', 'private-secured-cloud'],
+    ]);
+    assert.equal(r!.model.flows.length, 6);
+    assert.match(r!.text!, /# mtmt\.otm\.yaml:60 component 53245f54-0656-4ede-a393-357aeaa2e20f\n {2}accounting-postgresql:/);
+  });
+  it('43 threats listed (the first 10 by title with their component), none imported', () => {
+    assert.equal(r!.summary.threats.length, 43);
+    assert.match(r!.text!, /^# The file lists 43 threats and 43 mitigations/m);
+    assert.match(r!.text!, /^# {3}55: An adversary can gain unauthorized access to Azure Postgres DB instances due to weak network security configuration \(on accounting-postgresql\)$/m);
+    assert.match(r!.text!, /^# {3}\.\.\. and 33 more$/m);
+    // RECOMMENDED mitigations are not implemented ones: no controls.
+    assert.ok(r!.model.elements.every((e) => e.controls.length === 0));
+  });
+});
