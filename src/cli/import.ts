@@ -1,9 +1,11 @@
-// `threatmap import FILE`: a model from another tool's file. Open Threat Model (.otm.yaml/.otm.json) only
-// for now: the content decides (importOtm reports a file without `otmVersion` and `project`), not the
-// name. The file access lives here; what the file means is src/import/otm.ts's.
+// `threatmap import FILE`: a model from another tool's file: Open Threat Model (.otm.yaml/.otm.json) or
+// OWASP Threat Dragon v2 (.json). The content decides, not the name: tools save both as plain .json. The
+// file access lives here; what a file means is src/import/otm.ts's and src/import/threat-dragon.ts's.
+import { parseDocument } from 'yaml';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
+import { importThreatDragon, type TdImportSummary } from '../import/threat-dragon.js';
 import { checkOutput } from './discover.js';
 import { emit, readModelFile, UserError } from './io.js';
 
@@ -18,7 +20,15 @@ const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 export function importAction(file: string, opts: ImportCliOptions): void {
   checkOutput(opts.output, opts.force);
   const text = readModelFile(file, MAX_IMPORT_BYTES);
-  const result = importOtm(text, file, opts.output ? { output: opts.output } : {});
+  const format = formatOf(text);
+  if (format === 'unknown') {
+    process.stderr.write(formatDiagnostics([{
+      severity: 'error', code: 'unknown-format', message: 'not a file threatmap import reads', file, line: 1, col: 1, path: '', expected: FORMATS_READ,
+    }]));
+    throw new UserError('threatmap import: nothing written');
+  }
+  const options = opts.output ? { output: opts.output } : {};
+  const result = format === 'threat-dragon' ? importThreatDragon(text, file, options) : importOtm(text, file, options);
   if (result.diagnostics.length) process.stderr.write(formatDiagnostics(result.diagnostics));
   if (!result.text || !result.summary || hasErrors(result.diagnostics)) {
     throw new UserError(`threatmap import: nothing written; fix the ${plural(result.diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
@@ -27,7 +37,41 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   const loaded = loadModel(result.text, opts.output ?? 'model');
   if (!loaded.model || hasErrors(loaded.diagnostics)) throw new Error(`the imported model does not load:\n${formatDiagnostics(loaded.diagnostics)}`);
   emit(opts.output, result.text);
-  process.stderr.write(summary(file, result.summary, opts.output));
+  process.stderr.write('otmVersion' in result.summary ? summary(file, result.summary, opts.output) : tdSummary(file, result.summary, opts.output));
+}
+
+export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`)';
+
+/**
+ * Which importer reads the text. Threat Dragon: `summary` and `detail.diagrams` (v1 too, so that its
+ * importer can say v1 is not read). OTM: a top-level `otmVersion`. A file that does not parse goes to the
+ * importer its words suggest, which reports the syntax error with its position; the rest to OTM. Anything
+ * else is in no format read here.
+ */
+export function formatOf(text: string): 'otm' | 'threat-dragon' | 'unknown' {
+  const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length) return /"summary"\s*:/.test(text) && /"diagrams"\s*:/.test(text) && !/otmVersion/.test(text) ? 'threat-dragon' : 'otm';
+  const root: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (typeof root !== 'object' || root === null || Array.isArray(root)) return 'unknown';
+  const top = root as Record<string, unknown>;
+  if ('otmVersion' in top) return 'otm';
+  const detail = top.detail;
+  if ('summary' in top && typeof detail === 'object' && detail !== null && 'diagrams' in detail) return 'threat-dragon';
+  return 'unknown';
+}
+
+function tdSummary(file: string, s: TdImportSummary, output: string | undefined): string {
+  const lines = [
+    `threatmap import: read ${file} (OWASP Threat Dragon ${s.version}, "${s.system}"; ${plural(s.diagrams.length, 'diagram')}: ${s.diagrams.map((d) => `"${d}"`).join(', ')})`,
+    `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}; ${plural(s.curves, 'boundary curve')} placed no element`,
+    `  the file's ${plural(s.threats.length, 'threat')} are not model input: threatmap analyze derives its own threats`,
+  ];
+  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.severity}, ${t.status}, on ${t.on})`);
+  if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+  for (const n of s.notes) lines.push(`  check: ${n}`);
+  lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
+    : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');
+  return `${lines.join('\n')}\n`;
 }
 
 function summary(file: string, s: OtmImportSummary, output: string | undefined): string {

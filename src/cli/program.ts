@@ -79,8 +79,8 @@ place or whom to trust: the model's header lists what to add. Examples:
 
   program
     .command('import')
-    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json) for now')
-    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion)')
+    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json) or OWASP Threat Dragon v2 (.json)')
+    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams)')
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
     .addHelpText('after', `
@@ -88,8 +88,14 @@ Reads Open Threat Model (.otm.yaml/.otm.json, OTM 0.1.0 and 0.2.0, as IriusRisk,
 export write it). Trust zones become boundaries (trust from the rating, or untrusted for zones named
 like Internet or Public), components elements, dataflows flows (bidirectional: one each way), assets
 assets. The file's threats are listed in the model's header, not imported: threatmap analyze derives its
-own. Every boundary, element and flow says which line of the OTM file it came from. Examples:
+own. Every boundary, element and flow says which line of the OTM file it came from.
+Reads OWASP Threat Dragon v2 (.json; v1 files are refused with a message): actors, processes and stores
+become elements, flows flows (protocol from the flow, else https when encrypted, else http); boundary
+boxes become boundaries holding the elements drawn inside them; boundary curves place no element (a line
+has no inside) and are noted on the flows that cross them; actors in no box go into an untrusted
+\`outside\` boundary. Examples:
   threatmap import system.otm.yaml -o threatmap.yaml
+  threatmap import model.json -o threatmap.yaml
   threatmap analyze threatmap.yaml`)
     .action(action('importAction'));
 

@@ -13,7 +13,8 @@
 //   asset                        -> asset (C/I/A from risk 0-100 in three bands; classification from attributes)
 //   threat                       -> header comment only: `threatmap analyze` derives its own threats
 //   mitigation (implemented)     -> a control when it names one catalog control unambiguously, else a comment
-import { Document, isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { clipped, comment, type ImportResult, flowItem, flowMap, hasError, headerTail, modelId, oneLine, section, slug, startModel, UNTRUSTED_NAME } from './import-common.js';
 import type { Node as YamlNode } from 'yaml';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS, ELEMENT_KINDS,
@@ -21,14 +22,14 @@ import {
 } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import { CUSTOM_CONTROL_PATTERN, ID_PATTERN } from '../model/schema.js';
-import type { Diagnostic, ModelPath } from '../model/types.js';
+import type { ModelPath } from '../model/types.js';
 import { techProtocol } from './protocols.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
 export const OTM_FORMAT = 'Open Threat Model';
 
-/** How many threat titles the header and the summary list; the rest are counted. */
-export const THREAT_TITLES_SHOWN = 10;
+// Shared with the other importers; re-exported where callers have always found it.
+export { THREAT_TITLES_SHOWN } from './import-common.js';
 
 export interface OtmThreatNote {
   id: string;
@@ -53,12 +54,8 @@ export interface OtmImportSummary {
   notes: string[];
 }
 
-export interface OtmImportResult {
-  /** The model as YAML; absent when the file has errors. */
-  text?: string;
-  diagnostics: Diagnostic[];
-  summary?: OtmImportSummary;
-}
+/** The model as YAML (absent when the file has errors), its problems and the summary. */
+export type OtmImportResult = ImportResult<OtmImportSummary>;
 
 // --- Scales ------------------------------------------------------------------------------------------
 
@@ -73,12 +70,6 @@ export function trustFromRating(rating: number): TrustLevel {
   if (rating < 84) return 'internal';
   return 'restricted';
 }
-
-/**
- * A zone named for the outside world is untrusted whatever number it carries: the OTM spec's own example
- * rates its "Internet" zone 20, StartLeft's conversions give every zone the same placeholder.
- */
-const UNTRUSTED_NAME = /\b(internet|public|external|untrusted|outside|third[- ]party)\b/i;
 
 /**
  * OTM risk (0-100) -> low/medium/high. Our exporter writes 25/50/75; the bands split at the midpoints
@@ -170,26 +161,10 @@ function identityOf(type: string | undefined, tags: readonly string[]): { identi
 
 // --- Helpers -----------------------------------------------------------------------------------------
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
-const oneLine = (text: string): string => text.replace(/[\r\n\u2028\u2029]+/g, ' ').trimEnd();
 const isAuth = (s: string): boolean => (AUTH_METHODS as readonly string[]).includes(s) || Object.prototype.hasOwnProperty.call(AUTH_ALIASES, s);
 const isControl = (s: string): boolean => Object.prototype.hasOwnProperty.call(CONTROLS, s) || CUSTOM_CONTROL_PATTERN.test(s);
 const isProtocol = (s: string): boolean => Object.prototype.hasOwnProperty.call(PROTOCOLS, s) || /^x-[a-z0-9][a-z0-9+.-]*$/.test(s);
 const splitList = (s: string | undefined): string[] => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : []);
-
-/**
- * A model id for an OTM id: kept when the model accepts it and a person can read it (our exporter's ids
- * come back unchanged); a UUID or an id the model rejects gives way to the name as a slug. Unique across
- * elements, boundaries and flows, which share one namespace in threatmap.
- */
-function modelId(raw: string, name: string | undefined, fallback: string, taken: Set<string>): string {
-  const base = ID_PATTERN.test(raw) && !UUID.test(raw) ? raw : slug(name ?? '') || slug(raw) || fallback;
-  let id = base;
-  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
-  taken.add(id);
-  return id;
-}
 
 /** A value read from the file: its node and where it is. */
 interface Field { value: YamlNode | null; offset: number; path: ModelPath }
@@ -340,14 +315,14 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
   const rootOffset = src.offsetOf(root);
   if (!isMap(root)) {
     src.problem('error', 'not-otm', rootOffset, [], 'not an Open Threat Model document: expected a map with `otmVersion` and `project`',
-      { hint: 'threatmap import reads Open Threat Model files only, for now' });
+      { hint: 'threatmap import reads Open Threat Model and OWASP Threat Dragon v2 files' });
     return done();
   }
   const top = r.fields(root, rootOffset, []);
   const version = r.str(top.get('otmVersion'));
   if (version === undefined || !top.has('project')) {
     src.problem('error', 'not-otm', rootOffset, [], `not an Open Threat Model document: no ${version === undefined ? '`otmVersion`' : '`project`'}`,
-      { expected: 'top-level `otmVersion` (e.g. 0.2.0) and `project` (name, id)', hint: 'threatmap import reads Open Threat Model files only, for now' });
+      { expected: 'top-level `otmVersion` (e.g. 0.2.0) and `project` (name, id)', hint: 'threatmap import reads Open Threat Model and OWASP Threat Dragon v2 files' });
     return done();
   }
   const line = (offset: number) => src.lineOf(offset);
@@ -692,39 +667,12 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
   return { text: modelText, diagnostics: sortDiagnostics(src.diagnostics), summary };
 }
 
-/**
- * The YAML parser quotes the whole rest of the file in some messages (an unclosed quote swallows it):
- * the quoted token is cut to its first line and 40 characters, so the message stays one readable line.
- */
-function clipped(d: Diagnostic): Diagnostic {
-  const m = /^(.*?: )"([\s\S]*)"$/.exec(d.message);
-  if (!m) return d;
-  const token = m[2].split(/\\n|\n/)[0];
-  return { ...d, message: `${m[1]}"${token.length > 40 ? `${token.slice(0, 39)}…` : token}${token !== m[2] ? '…' : ''}"` };
-}
-
-const hasError = (list: readonly Diagnostic[]) => list.some((d) => d.severity === 'error');
-
 // --- Writing -----------------------------------------------------------------------------------------
 
 interface Parts {
   file: string; version: string; system: Record<string, string>; zones: Zone[]; components: Component[];
   flows: DataFlow[]; assets: AssetOut[]; threats: OtmThreatNote[]; mitigations: number; notes: string[];
 }
-
-function flowMap(doc: Document, value: Record<string, unknown>): YAMLMap {
-  const map = doc.createNode(value) as YAMLMap;
-  map.flow = true;
-  return map;
-}
-
-function section(root: YAMLMap, key: string, value: YAMLMap | YAMLSeq): void {
-  const k = new Scalar(key);
-  k.spaceBefore = true;
-  root.items.push(new Pair(k, value));
-}
-
-const comment = (lines: readonly string[]): string => lines.map((l) => ` ${oneLine(l)}`).join('\n');
 
 function header(p: Parts, options: OtmImportOptions): string[] {
   const lines = [
@@ -733,22 +681,11 @@ function header(p: Parts, options: OtmImportOptions): string[] {
     `The file lists ${p.threats.length} threat${p.threats.length === 1 ? '' : 's'} and ${p.mitigations} mitigation${p.mitigations === 1 ? '' : 's'}; threats are not model input:`,
     '`threatmap analyze` derives its own from this model. Implemented mitigations that name one threatmap control became `controls`.',
   ];
-  for (const t of p.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`  ${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}`);
-  if (p.threats.length > THREAT_TITLES_SHOWN) lines.push(`  ... and ${p.threats.length - THREAT_TITLES_SHOWN} more`);
-  if (p.notes.length) {
-    lines.push('Check:');
-    for (const n of p.notes) lines.push(`  ${n}`);
-  }
-  lines.push(`Review it, then run: threatmap analyze ${options.output ?? '<this file>'}`);
-  return lines;
+  return [...lines, ...headerTail(p.threats.map((t) => `${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}`), p.threats.length, p.notes, options.output)];
 }
 
 function writeModel(p: Parts, options: OtmImportOptions): string {
-  const doc = new Document({});
-  doc.commentBefore = comment(header(p, options));
-  const root = doc.contents as YAMLMap;
-  root.set('threatmap', 1);
-  root.set('system', doc.createNode(p.system));
+  const { doc, root } = startModel(header(p, options), p.system);
   const where = (lineNo: number, what: string, otmId: string) => `${p.file}:${lineNo} ${what} ${otmId}`;
 
   const kept = p.zones.filter((z) => !z.dropped);
@@ -820,14 +757,10 @@ function writeModel(p: Parts, options: OtmImportOptions): string {
       if (f.controls.length) details.controls = f.controls;
       if (f.port !== undefined) details.port = f.port;
       if (f.description) details.description = f.description;
-      const item = new YAMLMap();
-      const arrow = `${f.from} -> ${f.to}`;
-      item.items.push(new Pair(new Scalar(arrow), Object.keys(details).length === 1 ? new Scalar(f.protocol) : flowMap(doc, details)));
-      item.commentBefore = comment([
+      seq.items.push(flowItem(doc, f.from, f.to, details, [
         `${where(f.line, 'dataflow', f.otmId || '(no id)')}${f.reverse ? ' (bidirectional: the reply)' : ''}`,
         ...(f.protocolStated ? [] : [`no protocol in the OTM file: ${f.protocol} assumed`]),
-      ]);
-      seq.items.push(item);
+      ]));
     }
     section(root, 'flows', seq);
   }

@@ -65,8 +65,8 @@ describe('threatmap import', () => {
     noStack(bad.stderr);
     const other = run('import', 'test/fixtures/otm-import/not-otm.yaml');
     assert.equal(other.code, 2);
-    assert.match(other.stderr, /not-otm\.yaml:1:1: error\[not-otm\]: not an Open Threat Model document: no `otmVersion`/);
-    assert.match(other.stderr, /hint: threatmap import reads Open Threat Model files only, for now/);
+    assert.match(other.stderr, /not-otm\.yaml:1:1: error\[unknown-format\]: not a file threatmap import reads/);
+    assert.match(other.stderr, /expected: Open Threat Model \(a top-level `otmVersion`\) and OWASP Threat Dragon v2/);
     const missing = run('import', join(dir, 'nope.otm.yaml'));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.otm\.yaml: no such file/);

@@ -1,0 +1,113 @@
+// What the importers of other tools' threat models (otm.ts, threat-dragon.ts) share: the result shape, ids
+// made from names, one-line comments, and the YAML writing helpers. Pure: no Node APIs.
+import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { ID_PATTERN } from '../model/schema.js';
+import type { Diagnostic } from '../model/types.js';
+
+/** How many threat titles the header and the summary list; the rest are counted. */
+export const THREAT_TITLES_SHOWN = 10;
+
+/** An importer's answer: the model as YAML (absent when the file has errors), problems, and a summary. */
+export interface ImportResult<S> {
+  text?: string;
+  diagnostics: Diagnostic[];
+  summary?: S;
+}
+
+export interface ImportOptions {
+  /** The file the model will be written to, for the header's next step. */
+  output?: string;
+}
+
+/**
+ * A zone named for the outside world is untrusted whatever number it carries: the OTM spec's own example
+ * rates its "Internet" zone 20, StartLeft's conversions give every zone the same placeholder; Threat Dragon
+ * gives its boxes no trust at all, so there the name is all there is.
+ */
+export const UNTRUSTED_NAME = /\b(internet|public|external|untrusted|outside|third[- ]party)\b/i;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const slug = (s: string): string => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+export const oneLine = (text: string): string => text.replace(/[\r\n\u2028\u2029]+/g, ' ').trimEnd();
+
+/**
+ * A model id for a tool's id: kept when the model accepts it and a person can read it (our exporter's ids
+ * come back unchanged); a UUID or an id the model rejects gives way to the name as a slug. Unique across
+ * elements, boundaries and flows, which share one namespace in threatmap.
+ */
+export function modelId(raw: string, name: string | undefined, fallback: string, taken: Set<string>): string {
+  const base = ID_PATTERN.test(raw) && !UUID.test(raw) ? raw : slug(name ?? '') || slug(raw) || fallback;
+  let id = base;
+  for (let n = 2; taken.has(id); n++) id = `${base}-${n}`;
+  taken.add(id);
+  return id;
+}
+
+/**
+ * The YAML parser quotes the whole rest of the file in some messages (an unclosed quote swallows it):
+ * the quoted token is cut to its first line and 40 characters, so the message stays one readable line.
+ */
+export function clipped(d: Diagnostic): Diagnostic {
+  const m = /^(.*?: )"([\s\S]*)"$/.exec(d.message);
+  if (!m) return d;
+  const token = m[2].split(/\\n|\n/)[0];
+  return { ...d, message: `${m[1]}"${token.length > 40 ? `${token.slice(0, 39)}…` : token}${token !== m[2] ? '…' : ''}"` };
+}
+
+export const hasError = (list: readonly Diagnostic[]) => list.some((d) => d.severity === 'error');
+
+/** A bug of ours must not surface as a stack trace in place of a diagnostic: one error at 1:1 instead. */
+export function internalError(file: string, err: unknown): Diagnostic {
+  return {
+    severity: 'error', code: 'internal-error', file, line: 1, col: 1, path: '',
+    message: `could not import this file: ${oneLine(err instanceof Error ? err.message : String(err))}`,
+  };
+}
+
+// --- Writing -----------------------------------------------------------------------------------------
+
+export function flowMap(doc: Document, value: Record<string, unknown>): YAMLMap {
+  const map = doc.createNode(value) as YAMLMap;
+  map.flow = true;
+  return map;
+}
+
+export function section(root: YAMLMap, key: string, value: YAMLMap | YAMLSeq): void {
+  const k = new Scalar(key);
+  k.spaceBefore = true;
+  root.items.push(new Pair(k, value));
+}
+
+export const comment = (lines: readonly string[]): string => lines.map((l) => ` ${oneLine(l)}`).join('\n');
+
+/**
+ * The end of an imported model's header: the file's own threats (not model input), what to check, and the
+ * next step. `threats` are the lines to show, one per threat, of `total`.
+ */
+export function headerTail(threats: readonly string[], total: number, notes: readonly string[], output: string | undefined): string[] {
+  const lines = threats.slice(0, THREAT_TITLES_SHOWN).map((t) => `  ${t}`);
+  if (total > THREAT_TITLES_SHOWN) lines.push(`  ... and ${total - THREAT_TITLES_SHOWN} more`);
+  if (notes.length) lines.push('Check:', ...notes.map((n) => `  ${n}`));
+  lines.push(`Review it, then run: threatmap analyze ${output ?? '<this file>'}`);
+  return lines;
+}
+
+/** A model document with its header comment, format version and system, for the sections to follow. */
+export function startModel(header: readonly string[], system: Record<string, unknown>): { doc: Document; root: YAMLMap } {
+  const doc = new Document({});
+  doc.commentBefore = comment(header);
+  const root = doc.contents as YAMLMap;
+  root.set('threatmap', 1);
+  root.set('system', doc.createNode(system));
+  return { doc, root };
+}
+
+/** One flow of the model: `a -> b: protocol`, or its details when it has more to say than its protocol. */
+export function flowItem(doc: Document, from: string, to: string, details: Record<string, unknown>, commentLines: readonly string[]): YAMLMap {
+  const keys = Object.keys(details);
+  const value = keys.length === 1 && keys[0] === 'protocol' ? new Scalar(details.protocol) : flowMap(doc, details);
+  const item = new YAMLMap();
+  item.items.push(new Pair(new Scalar(`${from} -> ${to}`), value));
+  item.commentBefore = comment(commentLines);
+  return item;
+}

@@ -1,0 +1,73 @@
+// The Threat Dragon v2 files of the shared corpus (shared/corpus/README.md: origin and licence), read where
+// they are: the demo model (1 actor, 2 processes, 4 stores, 10 flows of which one has a loose end, 3 boundary
+// curves, 14 threats) and the IoT device (1 actor, 9 processes, 1 store, 14 flows, 1 curve, 4 threats).
+// Skipped, with the reason, when the corpus is not there.
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { importThreatDragon } from '../../src/import/threat-dragon.js';
+import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
+import { loadModel } from '../../src/model/load.js';
+import { analyzeText } from '../helpers.js';
+
+const DIRS = [join('..', 'shared', 'corpus', 'threat-dragon'), '/work/shared/corpus/threat-dragon'];
+const dir = DIRS.find((d) => existsSync(join(d, 'demo-threat-model.td-v2.json')));
+const skip = dir ? false : `the Threat Dragon corpus is not in ${DIRS.join(' or ')}`;
+const read = (name: string) => readFileSync(join(dir!, name), 'utf8');
+
+function load(name: string) {
+  const r = importThreatDragon(read(name), name);
+  assert.ok(r.text && r.summary, formatDiagnostics(r.diagnostics));
+  const loaded = loadModel(r.text, 'imported.yaml');
+  assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
+  return { ...r, text: r.text, model: loaded.model, summary: r.summary };
+}
+const count = <T>(list: readonly T[], f: (x: T) => unknown) => list.filter(f).length;
+
+describe('Threat Dragon corpus: the demo threat model', { skip }, () => {
+  it('1 actor, 2 processes, 4 stores; 9 of the 10 flows (one has a loose end, warned with its position)', () => {
+    const r = load('demo-threat-model.td-v2.json');
+    const m = r.model;
+    assert.deepEqual([count(m.elements, (e) => e.kind === 'external'), count(m.elements, (e) => e.kind === 'process'), count(m.elements, (e) => e.kind === 'store')], [1, 2, 4]);
+    assert.equal(m.flows.length, 9);
+    assert.deepEqual(r.diagnostics.map((d) => `${d.severity} ${d.code}`), ['warning missing-reference']);
+    assert.ok(r.diagnostics[0].line > 1 && r.diagnostics[0].col > 1);
+    assert.ok(!m.flows.some((f) => f.name === 'Web Request'));
+  });
+
+  it('3 curves place no element, crossings noted; the actor is outside; flags read', () => {
+    const r = load('demo-threat-model.td-v2.json');
+    assert.equal(r.summary.curves, 3);
+    assert.deepEqual(r.model.boundaries.map((b) => [b.id, b.trust]), [['outside', 'untrusted']]);
+    assert.equal(r.model.elements.find((e) => e.kind === 'external')!.boundary, 'outside');
+    assert.ok((r.text.match(/# crosses boundary curve/g) ?? []).length >= 3);
+    assert.deepEqual(r.model.elements.filter((e) => e.stores.includes('credentials')).map((e) => e.id), ['worker-config', 'web-application-config']);
+    assert.equal(r.model.flows.find((f) => f.name === 'Web Response')!.protocol, 'https');
+  });
+
+  it('14 threats listed (8 High, 4 Medium, 2 Low), not imported; analyze runs', () => {
+    const r = load('demo-threat-model.td-v2.json');
+    const sev = (s: string) => count(r.summary.threats, (t) => t.severity === s);
+    assert.deepEqual([r.summary.threats.length, sev('High'), sev('Medium'), sev('Low')], [14, 8, 4, 2]);
+    assert.match(r.text, /^# The file records 14 threats/m);
+    assert.match(r.text, /^# {3}\.\.\. and 4 more$/m);
+    const result = analyzeText(r.text, 'demo.yaml');
+    assert.ok(result.threats.length > 0);
+  });
+});
+
+describe('Threat Dragon corpus: the IoT device', { skip }, () => {
+  it('1 actor, 9 processes, 1 store, 14 flows, 1 curve, 4 threats; loads and analyze runs', () => {
+    const r = load('iot-device.td-v2.json');
+    const m = r.model;
+    assert.deepEqual([count(m.elements, (e) => e.kind === 'external'), count(m.elements, (e) => e.kind === 'process'), count(m.elements, (e) => e.kind === 'store')], [1, 9, 1]);
+    assert.equal(m.flows.length, 14);
+    assert.deepEqual(r.diagnostics, []);
+    assert.equal(r.summary.curves, 1);
+    assert.match(r.text, /crosses boundary curve "Internet"/);
+    assert.equal(r.summary.threats.length, 4);
+    assert.deepEqual(r.summary.threats.map((t) => t.on), ['iot-device', 'local-api', 'local-api', 'cloud-api']);
+    assert.ok(analyzeText(r.text, 'iot.yaml').threats.length > 0);
+  });
+});
