@@ -19,4 +19,8 @@ export { applyTriage, parseTriage } from './track/triage.js';
 export { diffResults } from './track/diff.js';
 export { discoverCompose } from './import/compose.js';
 export { draftToYaml, mergeDrafts, type Draft } from './import/draft.js';
+export { discoverKubernetesFiles } from './import/kubernetes.js';
+export { discoverOpenApi } from './import/openapi.js';
+export { importOtm } from './import/otm.js';
+export { importThreatDragon } from './import/threat-dragon.js';
 export { renderDiffMarkdown } from './track/diff-render.js';
