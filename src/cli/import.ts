@@ -1,10 +1,11 @@
 // `threatmap import FILE`: a model from another tool's file: Open Threat Model (.otm.yaml/.otm.json) or
-// OWASP Threat Dragon v2 (.json). The content decides, not the name: tools save both as plain .json. The
-// file access lives here; what a file means is src/import/otm.ts's and src/import/threat-dragon.ts's.
+// OWASP Threat Dragon v2 (.json) or Threagile (.yaml). The content decides, not the name: tools save OTM and Threat Dragon both as plain .json. The
+// file access lives here; what a file means is src/import/otm.ts's, threat-dragon.ts's and threagile.ts's.
 import { parseDocument } from 'yaml';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
+import { importThreagile, type ThreagileImportSummary } from '../import/threagile.js';
 import { importThreatDragon, type TdImportSummary } from '../import/threat-dragon.js';
 import { checkOutput } from './discover.js';
 import { emit, readModelFile, UserError } from './io.js';
@@ -28,7 +29,8 @@ export function importAction(file: string, opts: ImportCliOptions): void {
     throw new UserError('threatmap import: nothing written');
   }
   const options = opts.output ? { output: opts.output } : {};
-  const result = format === 'threat-dragon' ? importThreatDragon(text, file, options) : importOtm(text, file, options);
+  const result = format === 'threat-dragon' ? importThreatDragon(text, file, options)
+    : format === 'threagile' ? importThreagile(text, file, options) : importOtm(text, file, options);
   if (result.diagnostics.length) process.stderr.write(formatDiagnostics(result.diagnostics));
   if (!result.text || !result.summary || hasErrors(result.diagnostics)) {
     throw new UserError(`threatmap import: nothing written; fix the ${plural(result.diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
@@ -37,27 +39,46 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   const loaded = loadModel(result.text, opts.output ?? 'model');
   if (!loaded.model || hasErrors(loaded.diagnostics)) throw new Error(`the imported model does not load:\n${formatDiagnostics(loaded.diagnostics)}`);
   emit(opts.output, result.text);
-  process.stderr.write('otmVersion' in result.summary ? summary(file, result.summary, opts.output) : tdSummary(file, result.summary, opts.output));
+  const s = result.summary;
+  process.stderr.write('otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output) : tdSummary(file, s, opts.output));
 }
 
-export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`)';
+export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`)';
 
 /**
  * Which importer reads the text. Threat Dragon: `summary` and `detail.diagrams` (v1 too, so that its
- * importer can say v1 is not read). OTM: a top-level `otmVersion`. A file that does not parse goes to the
+ * importer can say v1 is not read). OTM: a top-level `otmVersion`. Threagile: top-level `threagile_version`
+ * and `technical_assets` (the version alone could be a fragment; the assets are what is imported). A file that does not parse goes to the
  * importer its words suggest, which reports the syntax error with its position; the rest to OTM. Anything
  * else is in no format read here.
  */
-export function formatOf(text: string): 'otm' | 'threat-dragon' | 'unknown' {
+export function formatOf(text: string): 'otm' | 'threat-dragon' | 'threagile' | 'unknown' {
   const doc = parseDocument(text, { prettyErrors: false });
+  if (doc.errors.length && /^threagile_version\s*:/m.test(text)) return 'threagile';
   if (doc.errors.length) return /"summary"\s*:/.test(text) && /"diagrams"\s*:/.test(text) && !/otmVersion/.test(text) ? 'threat-dragon' : 'otm';
   const root: unknown = doc.toJS({ maxAliasCount: 100 });
   if (typeof root !== 'object' || root === null || Array.isArray(root)) return 'unknown';
   const top = root as Record<string, unknown>;
   if ('otmVersion' in top) return 'otm';
+  if ('threagile_version' in top && 'technical_assets' in top) return 'threagile';
   const detail = top.detail;
   if ('summary' in top && typeof detail === 'object' && detail !== null && 'diagrams' in detail) return 'threat-dragon';
   return 'unknown';
+}
+
+function threagileSummary(file: string, s: ThreagileImportSummary, output: string | undefined): string {
+  const lines = [
+    `threatmap import: read ${file} (Threagile ${s.version}, "${s.system}")`,
+    `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}, ${plural(s.assets, 'asset')}`,
+    `  ${plural(s.sharedRuntimes.length, 'shared runtime')} not imported (threatmap has no shared host)${s.sharedRuntimes.length ? `: ${s.sharedRuntimes.join('; ')}` : ''}`,
+    `  the file's ${plural(s.riskTracking.length, 'risk-tracking entry', 'risk-tracking entries')} are triage of Threagile's own risks, not model input: threatmap analyze derives its own threats`,
+  ];
+  for (const r of s.riskTracking.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${r.id}: ${r.status}`);
+  if (s.riskTracking.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.riskTracking.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+  for (const n of s.notes) lines.push(`  check: ${n}`);
+  lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
+    : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');
+  return `${lines.join('\n')}\n`;
 }
 
 function tdSummary(file: string, s: TdImportSummary, output: string | undefined): string {

@@ -79,8 +79,8 @@ place or whom to trust: the model's header lists what to add. Examples:
 
   program
     .command('import')
-    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json) or OWASP Threat Dragon v2 (.json)')
-    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams)')
+    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json) or Threagile (.yaml)')
+    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams; Threagile: threagile_version and technical_assets)')
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
     .addHelpText('after', `
@@ -93,9 +93,16 @@ Reads OWASP Threat Dragon v2 (.json; v1 files are refused with a message): actor
 become elements, flows flows (protocol from the flow, else https when encrypted, else http); boundary
 boxes become boundaries holding the elements drawn inside them; boundary curves place no element (a line
 has no inside) and are noted on the flows that cross them; actors in no box go into an untrusted
-\`outside\` boundary. Examples:
+\`outside\` boundary.
+Reads Threagile models (.yaml): technical assets become elements (kind from type, type from technology,
+internet: exposed), communication links flows from the asset they are in (protocol, authentication,
+vpn/ip_filtered as controls, data sent and received), trust boundaries boundaries (nesting and members
+kept; an execution environment is a container boundary; trust internal unless named DMZ or outside),
+data assets assets; external entities in no boundary go into an untrusted \`outside\` boundary. Shared
+runtimes and risk tracking are listed, not imported. Examples:
   threatmap import system.otm.yaml -o threatmap.yaml
   threatmap import model.json -o threatmap.yaml
+  threatmap import threagile.yaml -o threatmap.yaml
   threatmap analyze threatmap.yaml`)
     .action(action('importAction'));
 

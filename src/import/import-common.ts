@@ -1,4 +1,4 @@
-// What the importers of other tools' threat models (otm.ts, threat-dragon.ts) share: the result shape, ids
+// What the importers of other tools' threat models (otm.ts, threat-dragon.ts, threagile.ts) share: the result shape, ids
 // made from names, one-line comments, and the YAML writing helpers. Pure: no Node APIs.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { ID_PATTERN } from '../model/schema.js';
@@ -56,12 +56,18 @@ export function clipped(d: Diagnostic): Diagnostic {
 
 export const hasError = (list: readonly Diagnostic[]) => list.some((d) => d.severity === 'error');
 
-/** A bug of ours must not surface as a stack trace in place of a diagnostic: one error at 1:1 instead. */
-export function internalError(file: string, err: unknown): Diagnostic {
-  return {
-    severity: 'error', code: 'internal-error', file, line: 1, col: 1, path: '',
-    message: `could not import this file: ${oneLine(err instanceof Error ? err.message : String(err))}`,
-  };
+/** Runs an importer so that a bug of ours never surfaces as a stack trace in place of a diagnostic: one error at 1:1 instead. */
+export function neverThrows<S>(file: string, importer: () => ImportResult<S>): ImportResult<S> {
+  try {
+    return importer();
+  } catch (err) {
+    return {
+      diagnostics: [{
+        severity: 'error', code: 'internal-error', file, line: 1, col: 1, path: '',
+        message: `could not import this file: ${oneLine(err instanceof Error ? err.message : String(err))}`,
+      }],
+    };
+  }
 }
 
 // --- Writing -----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@
 //   threat                       -> header comment only: `threatmap analyze` derives its own threats
 //   mitigation (implemented)     -> a control when it names one catalog control unambiguously, else a comment
 import { isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { clipped, comment, type ImportResult, flowItem, flowMap, hasError, headerTail, modelId, oneLine, section, slug, startModel, UNTRUSTED_NAME } from './import-common.js';
+import { clipped, comment, type ImportResult, flowItem, flowMap, hasError, headerTail, modelId, neverThrows, oneLine, section, slug, startModel, UNTRUSTED_NAME } from './import-common.js';
 import type { Node as YamlNode } from 'yaml';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS, ELEMENT_KINDS,
@@ -293,17 +293,7 @@ export interface OtmImportOptions {
  * the part that needs them is left out or placed nowhere). Deterministic: the file's order throughout.
  */
 export function importOtm(text: string, file: string, options: OtmImportOptions = {}): OtmImportResult {
-  try {
-    return importUnsafe(text, file, options);
-  } catch (err) {
-    // A bug of ours must not surface as a stack trace in place of a diagnostic.
-    return {
-      diagnostics: [{
-        severity: 'error', code: 'internal-error', file, line: 1, col: 1, path: '',
-        message: `could not import this file: ${oneLine(err instanceof Error ? err.message : String(err))}`,
-      }],
-    };
-  }
+  return neverThrows(file, () => importUnsafe(text, file, options));
 }
 
 function importUnsafe(text: string, file: string, options: OtmImportOptions): OtmImportResult {

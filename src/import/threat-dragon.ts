@@ -16,7 +16,7 @@ import type { Node as YamlNode } from 'yaml';
 import { type ElementKind, type ElementType, PROTOCOLS, type TrustLevel } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import {
-  clipped, comment, flowItem, flowMap, hasError, headerTail, type ImportOptions, type ImportResult, internalError, modelId, oneLine, section,
+  clipped, comment, flowItem, flowMap, hasError, headerTail, type ImportOptions, type ImportResult, modelId, neverThrows, oneLine, section,
   startModel, UNTRUSTED_NAME,
 } from './import-common.js';
 import { YamlSource } from './yaml-source.js';
@@ -117,11 +117,7 @@ function catalogProtocol(text: string | undefined): string | undefined {
  * no text; a cell that cannot be used is a warning and is left out). Deterministic: the file's order.
  */
 export function importThreatDragon(text: string, file: string, options: ImportOptions = {}): TdImportResult {
-  try {
-    return importUnsafe(text, file, options);
-  } catch (err) {
-    return { diagnostics: [internalError(file, err)] };
-  }
+  return neverThrows(file, () => importUnsafe(text, file, options));
 }
 
 function importUnsafe(text: string, file: string, options: ImportOptions): TdImportResult {

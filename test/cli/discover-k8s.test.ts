@@ -1,18 +1,13 @@
 // `threatmap discover` on Kubernetes manifests: a folder of them, a Helm chart's templates skipped with a
 // note, and a folder with both compose files and manifests drafting one model.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { looksLikeManifest, scanRepository } from '../../src/cli/discover.js';
+import { run } from './run-cli.js';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('threatmap discover: Kubernetes manifests', () => {
   it('drafts a folder of manifests, and names them in the summary', () => {

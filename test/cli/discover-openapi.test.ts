@@ -1,15 +1,10 @@
 // `threatmap discover` with OpenAPI specs: found by their top-level key, placed on the element their
 // server host or folder names, and said so in the summary.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { looksLikeSpec, scanRepository } from '../../src/cli/discover.js';
+import { run } from './run-cli.js';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 const DIR = 'test/fixtures/discover/openapi-shop';
 
 describe('threatmap discover: OpenAPI specs', () => {

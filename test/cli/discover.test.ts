@@ -2,19 +2,13 @@
 // existing one without --force), a summary on standard error, exit 2 with file:line:col for a broken
 // compose file or none at all, and the folder walk (sorted, skipping what is not the repository's own).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanRepository } from '../../src/cli/discover.js';
+import { noStack, run } from './run-cli.js';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const noStack = (text: string) => assert.ok(!/\n\s+at .+:\d+:\d+\)?/.test(text), `stack trace in output:\n${text}`);
 const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-discover-'));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

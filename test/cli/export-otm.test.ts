@@ -2,19 +2,14 @@
 // JSON on standard output; the format and its JSON or YAML form picked from the output file's name; the
 // triage file applied; `analyze --format otm` printing the same document.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { formatOfOutput, otmAsYaml } from '../../src/cli/export.js';
+import { run } from './run-cli.js';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 interface Otm {
   otmVersion: string;

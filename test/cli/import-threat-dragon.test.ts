@@ -2,19 +2,13 @@
 // the model on standard output or in a file, a summary on standard error, exit 2 with file:line:col for a
 // broken or v1 file, and a clear message for a file in no format it reads.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatOf } from '../../src/cli/import.js';
+import { noStack, run } from './run-cli.js';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const noStack = (text: string) => assert.ok(!/\n\s+at .+:\d+:\d+\)?/.test(text), `stack trace in output:\n${text}`);
 const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-td-'));
 const SHOP = 'test/fixtures/td-import/shop.td.json';
 

@@ -2,18 +2,12 @@
 // an existing one without --force), a summary on standard error, and exit 2 with file:line:col for a
 // file that is broken or not OTM.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { noStack, run } from './run-cli.js';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
-function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-const noStack = (text: string) => assert.ok(!/\n\s+at .+:\d+:\d+\)?/.test(text), `stack trace in output:\n${text}`);
 const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-'));
 const SMALL = 'test/fixtures/otm-import/small.otm.yaml';
 

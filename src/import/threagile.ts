@@ -1,0 +1,541 @@
+// Reading a Threagile model (YAML) for `threatmap import`: its technical assets, communication links, trust
+// boundaries and data assets become a threatmap model to review. Pure: no Node APIs; the CLI reads and writes.
+//
+// Mapping, Threagile -> threatmap (each choice is explained where it is made below):
+//   title, description / business_overview.description, author.name -> system (name, description, owner)
+//   data_assets (keyed by title)       -> assets: id from `id`; confidentiality -> classification and a level;
+//                                         integrity/availability criticality -> low/medium/high bands
+//   technical_assets (keyed by title)  -> elements: id from `id`, kind from `type`, type from `technology`,
+//                                         internet -> exposed, processed/stored data -> handles/stores,
+//                                         encryption on a datastore -> encryption-at-rest
+//   communication_links (in the source) -> flows: protocol, authentication, vpn/ip_filtered -> controls,
+//                                         data sent and received -> the flow's data (one flow, the caller's)
+//   trust_boundaries                   -> boundaries: members from technical_assets_inside, nesting from
+//                                         trust_boundaries_nested; kind and trust from `type` and the name
+//   shared_runtimes, risk_tracking     -> header and summary only: not model input
+import { isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Node as YamlNode } from 'yaml';
+import { type BoundaryKind, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType, type Level, type TrustLevel } from '../model/catalog.js';
+import { sortDiagnostics } from '../model/diagnostics.js';
+import type { ModelPath } from '../model/types.js';
+import {
+  clipped, comment, flowItem, flowMap, hasError, headerTail, type ImportOptions, type ImportResult, modelId, neverThrows, oneLine, section,
+  slug, startModel, UNTRUSTED_NAME,
+} from './import-common.js';
+import { type Entry, YamlSource } from './yaml-source.js';
+
+export const THREAGILE_FORMAT = 'Threagile';
+
+export interface ThreagileRiskNote {
+  /** Threagile's synthetic risk id (`category@asset...`, wildcards allowed). */
+  id: string;
+  status: string;
+}
+
+export interface ThreagileImportSummary {
+  version: string;
+  system: string;
+  elements: number;
+  flows: number;
+  boundaries: number;
+  assets: number;
+  /** Shared runtimes by title: listed, not imported (threatmap has no shared-host concept). */
+  sharedRuntimes: string[];
+  /** Triage decisions on Threagile's own risks: listed, never imported. */
+  riskTracking: ThreagileRiskNote[];
+  notes: string[];
+}
+
+export type ThreagileImportResult = ImportResult<ThreagileImportSummary>;
+
+type Plain = Record<string, unknown>;
+/** A one-line text; Threagile's free texts may carry HTML (`<b>`, `<i>`), which a model's text does not render. */
+const str = (v: unknown): string | undefined => {
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  const t = oneLine(String(v).replace(/<[^>]*>/g, '').replace(/\s*[\r\n]+\s*/g, ' ')).trim();
+  return t || undefined;
+};
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : []);
+
+// --- Vocabulary ---------------------------------------------------------------------------------------
+
+const KINDS: Record<string, ElementKind> = { 'external-entity': 'external', process: 'process', datastore: 'store' };
+
+/**
+ * Threagile's confidentiality scale is public < internal < restricted < confidential < strictly-confidential;
+ * ours is public < internal < confidential < restricted. Mapping by name would turn Threagile's
+ * `restricted` (below confidential there) into our highest class, so the map keeps the order instead:
+ * restricted and confidential are both our confidential, strictly-confidential our restricted.
+ */
+const CLASSIFICATION: Record<string, [Classification, Level]> = {
+  public: ['public', 'low'], internal: ['internal', 'low'], restricted: ['confidential', 'medium'],
+  confidential: ['confidential', 'medium'], 'strictly-confidential': ['restricted', 'high'],
+};
+/** Threagile's criticality (integrity, availability) in three bands: the bottom two low, important medium, the top two high. */
+const CRITICALITY: Record<string, Level> = { archive: 'low', operational: 'low', important: 'medium', critical: 'high', 'mission-critical': 'high' };
+
+/**
+ * Threagile technologies -> a catalog type (or technology) where one fits. A type is written only when the
+ * DFD kind it implies is the asset's own Threagile type (the model rejects `kind` contradicting `type`);
+ * otherwise the kind stays and a note names the technology.
+ */
+const TECH: Record<string, { type?: ElementType; tech?: string }> = {
+  'client-system': { type: 'user-agent' }, browser: { tech: 'browser' }, desktop: { type: 'user-agent' }, 'mobile-app': { tech: 'mobile-app' },
+  'devops-client': { type: 'developer' }, 'web-server': { type: 'web-server' }, 'web-application': { type: 'web-app' },
+  'application-server': { type: 'service' }, database: { type: 'database' }, 'file-server': { type: 'file-storage' },
+  'local-file-system': { type: 'file-storage' }, 'block-storage': { type: 'file-storage' }, erp: { type: 'service' }, cms: { type: 'web-app' },
+  'web-service-rest': { type: 'api' }, 'web-service-soap': { type: 'api' }, ejb: { type: 'service' }, 'search-index': { type: 'search-index' },
+  'search-engine': { type: 'service' }, 'service-registry': { type: 'service' }, 'reverse-proxy': { type: 'reverse-proxy' },
+  'load-balancer': { type: 'load-balancer' }, 'build-pipeline': { type: 'ci-cd' }, 'sourcecode-repository': { type: 'service' },
+  'artifact-registry': { type: 'container-registry' }, 'code-inspection-platform': { type: 'service' }, monitoring: { type: 'service' },
+  'ldap-server': { tech: 'ldap' }, 'container-platform': { type: 'service' }, 'batch-processing': { type: 'worker' },
+  'event-listener': { type: 'worker' }, 'identity-provider': { type: 'identity-provider' }, 'identity-store-ldap': { type: 'database' },
+  'identity-store-database': { type: 'database' }, tool: { type: 'service' }, cli: { type: 'service' }, task: { type: 'worker' },
+  function: { type: 'function' }, gateway: { type: 'gateway' }, 'iot-device': { type: 'device' }, 'message-queue': { type: 'queue' },
+  'stream-processing': { type: 'worker' }, 'service-mesh': { type: 'gateway' }, 'data-lake': { type: 'object-storage' },
+  'big-data-platform': { type: 'service' }, 'report-engine': { type: 'service' }, ai: { type: 'llm' }, 'mail-server': { type: 'service' },
+  vault: { type: 'secrets-vault' }, hsm: { type: 'secrets-vault' }, waf: { type: 'gateway' }, ids: { type: 'service' }, ips: { type: 'service' },
+  scheduler: { type: 'worker' }, mainframe: { type: 'service' }, 'block-chain': { type: 'service' }, library: { type: 'service' },
+};
+/** The kind a technology hint implies (ldap is an identity provider, a process; browser a user agent). */
+const TECH_KIND: Record<string, ElementKind> = { browser: 'external', 'mobile-app': 'external', ldap: 'process' };
+
+/**
+ * Threagile's protocols -> catalog protocols. Where none fits, the nearest transport with the same
+ * encryption is taken and noted; an unknown protocol is taken as unencrypted TCP, the safe assumption
+ * (threatmap then asks for TLS rather than assuming it).
+ */
+const PROTOCOL: Record<string, { protocol: string; encrypted?: boolean; note?: boolean }> = {
+  http: { protocol: 'http' }, https: { protocol: 'https' }, ws: { protocol: 'ws' }, wss: { protocol: 'wss' },
+  'reverse-proxy-web-protocol': { protocol: 'http' }, 'reverse-proxy-web-protocol-encrypted': { protocol: 'https' },
+  mqtt: { protocol: 'mqtt' }, jdbc: { protocol: 'sql' }, 'jdbc-encrypted': { protocol: 'sql+tls' }, odbc: { protocol: 'sql' },
+  'odbc-encrypted': { protocol: 'sql+tls' }, 'sql-access-protocol': { protocol: 'sql' }, 'sql-access-protocol-encrypted': { protocol: 'sql+tls' },
+  'nosql-access-protocol': { protocol: 'tcp', note: true }, 'nosql-access-protocol-encrypted': { protocol: 'tls', note: true },
+  binary: { protocol: 'tcp' }, 'binary-encrypted': { protocol: 'tls' }, text: { protocol: 'tcp' }, 'text-encrypted': { protocol: 'tls' },
+  ssh: { protocol: 'ssh' }, 'ssh-tunnel': { protocol: 'ssh' }, smtp: { protocol: 'smtp' }, 'smtp-encrypted': { protocol: 'smtps' },
+  pop3: { protocol: 'tcp', note: true }, 'pop3-encrypted': { protocol: 'tls', note: true }, imap: { protocol: 'tcp', note: true },
+  'imap-encrypted': { protocol: 'tls', note: true }, ftp: { protocol: 'ftp' }, ftps: { protocol: 'ftp', encrypted: true }, sftp: { protocol: 'sftp' },
+  scp: { protocol: 'ssh' }, ldap: { protocol: 'ldap' }, ldaps: { protocol: 'ldaps' }, jms: { protocol: 'tcp', note: true },
+  nfs: { protocol: 'nfs' }, smb: { protocol: 'smb' }, 'smb-encrypted': { protocol: 'smb', encrypted: true }, 'local-file-access': { protocol: 'file' },
+  nrpe: { protocol: 'tcp', note: true }, xmpp: { protocol: 'tcp', note: true }, iiop: { protocol: 'tcp', note: true },
+  'iiop-encrypted': { protocol: 'tls', note: true }, jrmp: { protocol: 'tcp', note: true }, 'jrmp-encrypted': { protocol: 'tls', note: true },
+  'in-process-library-call': { protocol: 'in-process' }, 'container-spawning': { protocol: 'ipc', note: true },
+  'unknown-protocol': { protocol: 'tcp', note: true },
+};
+
+/**
+ * Threagile's authentication -> our auth values. `token` is a bearer token (our jwt), `client-certificate`
+ * mutual TLS. `two-factor` is a password plus a second factor: password and the mfa control. `externalized`
+ * means another party authenticates (SSO, a gateway): which method is not said, so no auth is written
+ * (threatmap then treats the flow as unauthenticated, the safe side) and a note says so.
+ */
+const AUTH: Record<string, string | undefined> = {
+  none: 'none', credentials: 'password', 'session-id': 'session-cookie', token: 'jwt', 'client-certificate': 'mtls',
+  'two-factor': 'password', externalized: undefined,
+};
+
+/**
+ * Boundary types -> kind and default trust. Networks are network boundaries (a cloud provider's network is
+ * `cloud`); a namespace isolation policy separates containers; an execution environment (a VM, a runtime)
+ * is not a network boundary at all: it isolates execution, our `container` kind. Threagile rates no trust,
+ * so every zone is internal (a zone of one's own) unless its name says DMZ or the outside.
+ */
+const BOUNDARY: Record<string, BoundaryKind> = {
+  'network-on-prem': 'network', 'network-dedicated-hoster': 'network', 'network-virtual-lan': 'network',
+  'network-cloud-provider': 'cloud', 'network-cloud-security-group': 'network', 'network-policy-namespace-isolation': 'container',
+  'execution-environment': 'container',
+};
+
+// --- The parts, as read --------------------------------------------------------------------------------
+
+interface AssetOut { id: string; tgId: string; title: string; line: number; v: Record<string, unknown>; notes: string[] }
+interface ElementOut {
+  id: string; tgId: string; title: string; line: number; kind: ElementKind; type?: ElementType; tech?: string; in?: string;
+  exposed?: boolean; internet: boolean; handles: string[]; stores: string[]; controls: string[]; description?: string; notes: string[];
+}
+interface BoundaryOut { id: string; tgId: string; title: string; line: number; kind: BoundaryKind; trust: TrustLevel; in?: string; description?: string; notes: string[] }
+interface FlowOut {
+  from: string; to: string; line: number; title: string; id?: string; description?: string; protocol: string; encrypted?: boolean;
+  auth?: string; controls: string[]; data: string[]; notes: string[];
+}
+
+/**
+ * A Threagile model as a threatmap model. Never throws: YAML errors, a file that is not Threagile's, and
+ * entries of the wrong shape are diagnostics with file:line:col (errors leave no text; an entry that cannot
+ * be used is a warning and is left out). Deterministic: the file's order.
+ */
+export function importThreagile(text: string, file: string, options: ImportOptions = {}): ThreagileImportResult {
+  return neverThrows(file, () => importUnsafe(text, file, options));
+}
+
+function importUnsafe(text: string, file: string, options: ImportOptions): ThreagileImportResult {
+  const src = new YamlSource(text, file);
+  const done = (): ThreagileImportResult => ({ diagnostics: sortDiagnostics(src.diagnostics.map(clipped)) });
+  if (src.failed) return done();
+  const root = src.root;
+  const top = isMap(root) ? src.entries(root, []) : [];
+  const get = (list: readonly Entry[], key: string) => list.find((e) => e.key === key);
+  const versionE = get(top, 'threagile_version');
+  const assetsE = get(top, 'technical_assets');
+  if (!isMap(root) || !versionE || !assetsE) {
+    src.problem('error', 'not-threagile', src.offsetOf(root), [], 'not a Threagile model: expected a map with `threagile_version` and `technical_assets`',
+      { hint: 'threatmap import reads Open Threat Model, OWASP Threat Dragon v2 and Threagile files' });
+    return done();
+  }
+  const version = (isScalar(versionE.value) ? str(versionE.value.value) : undefined) ?? '?';
+  const plainOf = (n: YamlNode | null): Plain => (isMap(n) ? (n.toJSON() as Plain) : {});
+  const line = (offset: number) => src.lineOf(offset);
+  const notes: string[] = [];
+  /** A collection keyed by title (Threagile's way): its entries, each a map, else a warning and left out. */
+  const records = (e: Entry | undefined, what: string): Array<Entry & { plain: Plain }> => {
+    if (!e) return [];
+    const list = src.mapEntries(e.value, e.offset, e.path, `a map of ${what} keyed by title`) ?? [];
+    const out: Array<Entry & { plain: Plain }> = [];
+    for (const r of list) {
+      if (!isMap(r.value)) {
+        src.problem('warning', 'bad-entry', src.offsetOf(r.value, r.offset), r.path, `\`${r.key}\` is not a map of fields; left out`, { expected: `one of the ${what}, a map` });
+        continue;
+      }
+      out.push({ ...r, plain: plainOf(r.value) });
+    }
+    return out;
+  };
+  /** Where a field of a record is, for diagnostics: its key, else the record's title. */
+  const fieldAt = (r: Entry, key: string): { offset: number; path: ModelPath } => {
+    const f = isMap(r.value) ? get(src.entries(r.value, r.path), key) : undefined;
+    return { offset: f?.offset ?? r.offset, path: f?.path ?? [...r.path, key] };
+  };
+
+  // title, description -> system. Threagile's `business_overview.description` is the system's description
+  // when the file has no top-level one; the author is the nearest thing to an owner.
+  const plainRoot = root.toJSON() as Plain;
+  let systemName = str(plainRoot.title);
+  if (!systemName) {
+    systemName = 'System';
+    src.problem('warning', 'missing-name', src.offsetOf(root), ['title'], 'the model has no title; the system is called `System`');
+  }
+  const system: Record<string, string> = { name: systemName };
+  const overview = plainRoot.business_overview;
+  const description = str(plainRoot.description) ?? (typeof overview === 'object' && overview !== null ? str((overview as Plain).description) : undefined);
+  if (description) system.description = description;
+  const author = plainRoot.author;
+  const owner = typeof author === 'object' && author !== null ? str((author as Plain).name) : undefined;
+  if (owner) system.owner = owner;
+
+  // data_assets -> assets. Their own namespace in threatmap, so ids are unique among assets only.
+  const assets: AssetOut[] = [];
+  const assetIds = new Map<string, string>();
+  const assetTaken = new Set<string>();
+  for (const r of records(get(top, 'data_assets'), 'data assets')) {
+    const p = r.plain;
+    const tgId = str(p.id) ?? slug(r.key);
+    const id = modelId(tgId, r.key, 'asset', assetTaken);
+    const v: Record<string, unknown> = {};
+    if (r.key !== id) v.name = r.key;
+    const desc = str(p.description);
+    if (desc) v.description = desc;
+    const type = assetType(`${r.key} ${tgId}`);
+    if (type) v.type = type;
+    const a: AssetOut = { id, tgId, title: r.key, line: line(r.offset), v, notes: [] };
+    const conf = str(p.confidentiality);
+    if (conf && CLASSIFICATION[conf]) [v.classification, v.confidentiality] = CLASSIFICATION[conf];
+    else if (conf) src.problem('warning', 'unknown-value', fieldAt(r, 'confidentiality').offset, fieldAt(r, 'confidentiality').path, `confidentiality \`${conf}\` is not one of Threagile's; left out`, { expected: Object.keys(CLASSIFICATION).join(', ') });
+    for (const key of ['integrity', 'availability'] as const) {
+      const c = str(p[key]);
+      if (c && CRITICALITY[c]) v[key] = CRITICALITY[c];
+      else if (c) src.problem('warning', 'unknown-value', fieldAt(r, key).offset, fieldAt(r, key).path, `${key} \`${c}\` is not one of Threagile's; left out`, { expected: Object.keys(CRITICALITY).join(', ') });
+    }
+    if (type) a.notes.push(`type ${type}: guessed from the title; check it`);
+    if (assetIds.has(tgId)) src.problem('warning', 'duplicate-id', r.offset, r.path, `data asset id \`${tgId}\` appears twice; references go to the first`);
+    else assetIds.set(tgId, id);
+    assets.push(a);
+  }
+  const assetRefs = (list: string[], r: Entry, key: string): string[] => {
+    const out: string[] = [];
+    for (const ref of list) {
+      const id = assetIds.get(ref);
+      if (!id) src.problem('warning', 'unknown-reference', fieldAt(r, key).offset, fieldAt(r, key).path, `no data asset has id \`${ref}\`; left out`);
+      else if (!out.includes(id)) out.push(id);
+    }
+    return out;
+  };
+
+  // technical_assets -> elements (ids shared with boundaries and flows, as threatmap requires).
+  const taken = new Set<string>();
+  const elements: ElementOut[] = [];
+  const byTg = new Map<string, ElementOut>();
+  const assetRecords = records(assetsE, 'technical assets');
+  for (const r of assetRecords) {
+    const p = r.plain;
+    const tgId = str(p.id) ?? slug(r.key);
+    const e: ElementOut = {
+      id: modelId(tgId, r.key, 'element', taken), tgId, title: r.key, line: line(r.offset), kind: 'process', internet: p.internet === true,
+      handles: [], stores: [], controls: [], notes: [], description: str(p.description),
+    };
+    const type = str(p.type);
+    if (type && KINDS[type]) e.kind = KINDS[type];
+    else {
+      const at = fieldAt(r, 'type');
+      src.problem('warning', 'unknown-value', at.offset, at.path, `technical asset type \`${type ?? ''}\` is not one of Threagile's; imported as a process`, { expected: Object.keys(KINDS).join(', ') });
+      e.notes.push('no Threagile type: imported as a process');
+    }
+    const technology = str(p.technology);
+    const t = technology ? TECH[technology] : undefined;
+    const impliedKind = t?.type ? ELEMENT_TYPES[t.type].kind : t?.tech ? TECH_KIND[t.tech] : undefined;
+    if (t && impliedKind === e.kind) {
+      if (t.type) e.type = t.type;
+      if (t.tech) e.tech = t.tech;
+    } else if (technology && technology !== 'unknown-technology') {
+      e.notes.push(`technology "${technology}": ${t ? `fits no ${e.kind} type` : 'not one threatmap knows'}; set \`type\` or \`tech\``);
+    } else e.notes.push('technology unknown in Threagile; set `type` or `tech`');
+    // Threagile's `internet: true`: the asset is reachable from the internet. For a process or store that
+    // is exactly threatmap's `exposed`; for an external entity it says the party is out on the internet,
+    // which the untrusted `outside` boundary says (below), not `exposed`.
+    if (e.internet && e.kind !== 'external') e.exposed = true;
+    e.handles = assetRefs(strings(p.data_assets_processed), r, 'data_assets_processed');
+    e.stores = assetRefs(strings(p.data_assets_stored), r, 'data_assets_stored');
+    // Any encryption but `none` on a datastore (transparent, or with shared or per-user keys) encrypts data
+    // at rest; on a process it would say nothing of stored data.
+    const enc = str(p.encryption);
+    if (enc && enc !== 'none') {
+      if (e.kind === 'store') e.controls.push('encryption-at-rest');
+      else e.notes.push(`encryption "${enc}" on a ${e.kind}: no control for it`);
+    }
+    if (p.out_of_scope === true) {
+      e.notes.push(`out of scope in Threagile${str(p.justification_out_of_scope) ? `: ${str(p.justification_out_of_scope)}` : ''}; imported all the same, remove it if it does not belong`);
+    }
+    if (byTg.has(tgId)) src.problem('warning', 'duplicate-id', r.offset, r.path, `technical asset id \`${tgId}\` appears twice; references go to the first`);
+    else byTg.set(tgId, e);
+    elements.push(e);
+  }
+
+  // trust_boundaries -> boundaries.
+  const boundaries: BoundaryOut[] = [];
+  const boundaryByTg = new Map<string, BoundaryOut>();
+  const boundaryRecords = records(get(top, 'trust_boundaries'), 'trust boundaries');
+  for (const r of boundaryRecords) {
+    const p = r.plain;
+    const tgId = str(p.id) ?? slug(r.key);
+    const type = str(p.type);
+    const b: BoundaryOut = { id: modelId(tgId, r.key, 'boundary', taken), tgId, title: r.key, line: line(r.offset), kind: 'network', trust: 'internal', notes: [], description: str(p.description) };
+    if (type && BOUNDARY[type]) b.kind = BOUNDARY[type];
+    else {
+      const at = fieldAt(r, 'type');
+      src.problem('warning', 'unknown-value', at.offset, at.path, `trust boundary type \`${type ?? ''}\` is not one of Threagile's; a network boundary assumed`, { expected: Object.keys(BOUNDARY).join(', ') });
+    }
+    const untrusted = UNTRUSTED_NAME.test(r.key);
+    const dmz = /\bdmz\b/i.test(r.key);
+    b.trust = untrusted ? 'untrusted' : dmz ? 'dmz' : 'internal';
+    b.notes.push(`${type ?? 'no type'}: ${b.kind}; ${untrusted ? 'untrusted: its name says it is outside' : dmz ? 'dmz: its name says so' : 'internal assumed: Threagile states no trust; check it'}`);
+    if (boundaryByTg.has(tgId)) src.problem('warning', 'duplicate-id', r.offset, r.path, `trust boundary id \`${tgId}\` appears twice; references go to the first`);
+    else boundaryByTg.set(tgId, b);
+    boundaries.push(b);
+  }
+  // Members and nesting, after all boundaries are known (a boundary may name one defined later).
+  boundaryRecords.forEach((r, i) => {
+    const b = boundaries[i];
+    for (const ref of strings(r.plain.technical_assets_inside)) {
+      const e = byTg.get(ref);
+      const at = fieldAt(r, 'technical_assets_inside');
+      if (!e) src.problem('warning', 'unknown-reference', at.offset, at.path, `no technical asset has id \`${ref}\`; left out of \`${b.id}\``);
+      else if (e.in && e.in !== b.id) src.problem('warning', 'two-boundaries', at.offset, at.path, `\`${ref}\` is already inside \`${e.in}\`; it stays there`);
+      else e.in = b.id;
+    }
+    for (const ref of strings(r.plain.trust_boundaries_nested)) {
+      const child = boundaryByTg.get(ref);
+      const at = fieldAt(r, 'trust_boundaries_nested');
+      if (!child) src.problem('warning', 'unknown-reference', at.offset, at.path, `no trust boundary has id \`${ref}\`; not nested`);
+      else if (child === b || encloses(child, b, boundaries)) src.problem('warning', 'nesting-cycle', at.offset, at.path, `nesting \`${ref}\` in \`${b.id}\` would make a cycle; not nested`);
+      else if (child.in && child.in !== b.id) src.problem('warning', 'two-parents', at.offset, at.path, `\`${ref}\` is already nested in \`${child.in}\`; it stays there`);
+      else child.in = b.id;
+    }
+  });
+
+  // communication_links (nested in their source) -> flows.
+  const flows: FlowOut[] = [];
+  const pairs = new Set<string>();
+  assetRecords.forEach((r, i) => {
+    const from = elements[i];
+    const linksE = isMap(r.value) ? get(src.entries(r.value, r.path), 'communication_links') : undefined;
+    for (const l of records(linksE, 'communication links')) {
+      const p = l.plain;
+      const target = str(p.target);
+      const to = target ? byTg.get(target) : undefined;
+      const at = fieldAt(l, 'target');
+      if (!to) {
+        src.problem('warning', target ? 'unknown-reference' : 'missing-reference', at.offset, at.path,
+          target ? `no technical asset has id \`${target}\`; this link is left out` : 'a link without a `target` is left out');
+        continue;
+      }
+      if (to === from) {
+        src.problem('warning', 'self-flow', l.offset, l.path, `a link from \`${from.id}\` to itself is left out`);
+        continue;
+      }
+      const f: FlowOut = { from: from.id, to: to.id, line: line(l.offset), title: l.key, protocol: 'tcp', controls: [], data: [], notes: [], description: str(p.description) };
+      const proto = str(p.protocol);
+      const mapped = proto ? PROTOCOL[proto] : undefined;
+      if (mapped) {
+        f.protocol = mapped.protocol;
+        if (mapped.encrypted) f.encrypted = true;
+        if (mapped.note) f.notes.push(`protocol "${proto}": no catalog protocol; ${mapped.protocol} is the nearest`);
+      } else {
+        const pa = fieldAt(l, 'protocol');
+        src.problem('warning', 'unknown-value', pa.offset, pa.path, `protocol \`${proto ?? ''}\` is not one of Threagile's; unencrypted tcp assumed`);
+        f.notes.push('protocol unknown: unencrypted tcp assumed');
+      }
+      const authText = str(p.authentication);
+      if (authText && authText in AUTH) {
+        f.auth = AUTH[authText];
+        if (authText === 'two-factor') f.controls.push('mfa');
+        if (authText === 'externalized') f.notes.push('authentication externalized in Threagile (another party authenticates): set `auth`');
+      } else if (authText) {
+        const aa = fieldAt(l, 'authentication');
+        src.problem('warning', 'unknown-value', aa.offset, aa.path, `authentication \`${authText}\` is not one of Threagile's; left out`, { expected: Object.keys(AUTH).join(', ') });
+      }
+      // vpn: the link runs through a VPN; ip_filtered: only listed addresses may connect. Both catalog controls.
+      if (p.vpn === true) f.controls.push('vpn');
+      if (p.ip_filtered === true) f.controls.push('ip-allowlist');
+      // A Threagile link is one connection opened by its source; what it receives is the response. threatmap's
+      // flow is that connection and its data what travels on it either way, so sent and received data are one
+      // list on the one flow: a reverse flow would claim the target opens connections to the source.
+      f.data = [...new Set([...assetRefs(strings(p.data_assets_sent), l, 'data_assets_sent'), ...assetRefs(strings(p.data_assets_received), l, 'data_assets_received')])];
+      // The model has no read-only flag: said in the comment, for a reviewer weighing tampering threats.
+      if (p.readonly === true) f.notes.push('readonly in Threagile: the source only reads');
+      const pair = `${f.from}\u0000${f.to}`;
+      if (pairs.has(pair)) f.id = modelId('', l.key, 'flow', taken);
+      pairs.add(pair);
+      flows.push(f);
+    }
+  });
+
+  // External entities outside every boundary, and assets Threagile puts on the internet that no boundary
+  // holds, are outside the system: one untrusted boundary, `outside`, so that threatmap sees the flows
+  // that cross into it. Processes and stores in no boundary otherwise stay in none (the internal default).
+  const outside = elements.filter((e) => !e.in && (e.kind === 'external' || e.internet));
+  let outsideId: string | undefined;
+  if (outside.length) {
+    outsideId = modelId('outside', undefined, 'outside', taken);
+    for (const e of outside) e.in = outsideId;
+    notes.push(`${outside.map((e) => e.id).join(', ')}: in no trust boundary; placed in \`${outsideId}\` (untrusted) as external entities or on the internet; check it`);
+  }
+  const unplaced = elements.filter((e) => !e.in).length;
+  if (unplaced) notes.push(`${unplaced} element${unplaced === 1 ? '' : 's'} in no boundary (threatmap's internal default)`);
+  for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
+
+  const sharedRuntimes = records(get(top, 'shared_runtimes'), 'shared runtimes').map((r) => {
+    const running = strings(r.plain.technical_assets_running);
+    return `${r.key}${running.length ? ` (runs ${running.join(', ')})` : ''}`;
+  });
+  const riskTracking = records(get(top, 'risk_tracking'), 'risk tracking entries').map((r) => ({ id: r.key, status: str(r.plain.status) ?? 'no status' }));
+
+  const summary: ThreagileImportSummary = {
+    version, system: systemName, elements: elements.length, flows: flows.length, boundaries: boundaries.length + (outsideId ? 1 : 0),
+    assets: assets.length, sharedRuntimes, riskTracking, notes,
+  };
+  if (hasError(src.diagnostics)) return done();
+  const modelText = writeModel({ file, version, system, assets, elements, boundaries, outsideId, flows, sharedRuntimes, riskTracking, notes }, options);
+  return { text: modelText, diagnostics: sortDiagnostics(src.diagnostics), summary };
+}
+
+/** Whether `outer` already encloses `inner` through the `in` chain (nesting it inside would loop). */
+function encloses(outer: BoundaryOut, inner: BoundaryOut, all: readonly BoundaryOut[]): boolean {
+  const seen = new Set<string>();
+  for (let b: BoundaryOut | undefined = inner; b?.in && !seen.has(b.id); b = all.find((x) => x.id === b!.in)) {
+    seen.add(b.id);
+    if (b.in === outer.id) return true;
+  }
+  return false;
+}
+
+/** An asset's type from words in its title or id, where they clearly say one (a reviewer confirms). */
+function assetType(words: string): string | undefined {
+  const w = words.toLowerCase();
+  if (/credential|password/.test(w)) return 'credentials';
+  if (/secret|\bkeys?\b/.test(w)) return 'secrets';
+  if (/payment|card/.test(w)) return 'payment';
+  if (/\blogs?\b/.test(w)) return 'logs';
+  if (/\bcode\b/.test(w)) return 'source-code';
+  return undefined;
+}
+
+// --- Writing -------------------------------------------------------------------------------------------
+
+interface Parts {
+  file: string; version: string; system: Record<string, string>; assets: AssetOut[]; elements: ElementOut[]; boundaries: BoundaryOut[];
+  outsideId?: string; flows: FlowOut[]; sharedRuntimes: string[]; riskTracking: ThreagileRiskNote[]; notes: string[];
+}
+
+function header(p: Parts, options: ImportOptions): string[] {
+  const lines = [
+    `Imported by \`threatmap import\` from ${p.file} (${THREAGILE_FORMAT} ${p.version}).`,
+    'A model to review: each boundary, element, flow and asset says which line of the Threagile file it is on.',
+    `Shared runtimes (not imported: threatmap has no shared host): ${p.sharedRuntimes.join('; ') || 'none'}.`,
+    `The file tracks ${p.riskTracking.length} of Threagile's own risk${p.riskTracking.length === 1 ? '' : 's'} (triage decisions, not model input: \`threatmap analyze\` derives its own threats):`,
+  ];
+  return [...lines, ...headerTail(p.riskTracking.map((r) => `${r.id}: ${r.status}`), p.riskTracking.length, p.notes, options.output)];
+}
+
+function writeModel(p: Parts, options: ImportOptions): string {
+  const { doc, root } = startModel(header(p, options), p.system);
+  const keyed = (id: string, lines: string[], v: Record<string, unknown>) => {
+    const k = new Scalar(id);
+    k.commentBefore = comment(lines);
+    return new Pair(k, flowMap(doc, v));
+  };
+
+  if (p.boundaries.length || p.outsideId) {
+    const map = new YAMLMap();
+    if (p.outsideId) map.items.push(keyed(p.outsideId, ['not in the file: the external entities and internet-facing assets that no trust boundary holds'], { name: 'Outside', trust: 'untrusted' }));
+    for (const b of p.boundaries) {
+      const v: Record<string, unknown> = {};
+      if (b.title !== b.id) v.name = b.title;
+      if (b.description) v.description = b.description;
+      v.trust = b.trust;
+      v.kind = b.kind;
+      if (b.in) v.in = b.in;
+      map.items.push(keyed(b.id, [`${p.file}:${b.line} trust boundary ${b.tgId}`, ...b.notes], v));
+    }
+    section(root, 'boundaries', map);
+  }
+
+  if (p.assets.length) {
+    const map = new YAMLMap();
+    for (const a of p.assets) map.items.push(keyed(a.id, [`${p.file}:${a.line} data asset ${a.tgId}`, ...a.notes], a.v));
+    section(root, 'assets', map);
+  }
+
+  const elements = new YAMLMap();
+  for (const e of p.elements) {
+    const v: Record<string, unknown> = {};
+    if (e.title !== e.id) v.name = e.title;
+    if (e.type) v.type = e.type;
+    else if (!e.tech) v.kind = e.kind;
+    if (e.tech) v.tech = e.tech;
+    if (e.in) v.in = e.in;
+    if (e.description) v.description = e.description;
+    if (e.exposed) v.exposed = true;
+    if (e.handles.length) v.handles = e.handles;
+    if (e.stores.length) v.stores = e.stores;
+    if (e.controls.length) v.controls = e.controls;
+    elements.items.push(keyed(e.id, [`${p.file}:${e.line} technical asset ${e.tgId}`, ...e.notes], v));
+  }
+  section(root, 'elements', elements);
+
+  if (p.flows.length) {
+    const seq = new YAMLSeq();
+    for (const f of p.flows) {
+      const details: Record<string, unknown> = {};
+      if (f.id) details.id = f.id;
+      details.name = f.title;
+      details.protocol = f.protocol;
+      if (f.encrypted !== undefined) details.encrypted = f.encrypted;
+      if (f.auth) details.auth = f.auth;
+      if (f.data.length) details.data = f.data;
+      if (f.controls.length) details.controls = f.controls;
+      if (f.description) details.description = f.description;
+      seq.items.push(flowItem(doc, f.from, f.to, details, [`${p.file}:${f.line} communication link "${f.title}"`, ...f.notes]));
+    }
+    section(root, 'flows', seq);
+  }
+  return doc.toString({ lineWidth: 0 });
+}
