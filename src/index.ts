@@ -23,4 +23,5 @@ export { discoverKubernetesFiles } from './import/kubernetes.js';
 export { discoverOpenApi } from './import/openapi.js';
 export { importOtm } from './import/otm.js';
 export { importThreatDragon } from './import/threat-dragon.js';
+export { importThreagile } from './import/threagile.js';
 export { renderDiffMarkdown } from './track/diff-render.js';
