@@ -117,3 +117,10 @@ export function flowItem(doc: Document, from: string, to: string, details: Recor
   item.commentBefore = comment(commentLines);
   return item;
 }
+
+/** One keyed entry of a section (`api: { ... }`), its comment (where it came from) above it. */
+export function keyedEntry(doc: Document, id: string, commentLines: readonly string[], value: Record<string, unknown>): Pair {
+  const key = new Scalar(id);
+  key.commentBefore = comment(commentLines);
+  return new Pair(key, flowMap(doc, value));
+}

@@ -13,8 +13,8 @@
 //   asset                        -> asset (C/I/A from risk 0-100 in three bands; classification from attributes)
 //   threat                       -> header comment only: `threatmap analyze` derives its own threats
 //   mitigation (implemented)     -> a control when it names one catalog control unambiguously, else a comment
-import { isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { clipped, comment, type ImportResult, flowItem, flowMap, hasError, headerTail, modelId, neverThrows, oneLine, section, slug, startModel, UNTRUSTED_NAME } from './import-common.js';
+import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
+import { clipped, type ImportResult, flowItem, hasError, headerTail, keyedEntry, modelId, neverThrows, oneLine, section, slug, startModel, UNTRUSTED_NAME } from './import-common.js';
 import type { Node as YamlNode } from 'yaml';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS, ELEMENT_KINDS,
@@ -682,8 +682,6 @@ function writeModel(p: Parts, options: OtmImportOptions): string {
   if (kept.length) {
     const map = new YAMLMap();
     for (const z of kept) {
-      const key = new Scalar(z.id);
-      key.commentBefore = comment([where(z.line, 'trust zone', z.otmId), ...(z.trustNote ? [z.trustNote] : [])]);
       const v: Record<string, unknown> = {};
       if (z.name !== undefined && z.name !== z.id) v.name = z.name;
       if (z.description) v.description = z.description;
@@ -691,7 +689,7 @@ function writeModel(p: Parts, options: OtmImportOptions): string {
       if (z.kind) v.kind = z.kind;
       if (z.parent) v.in = z.parent;
       if (z.controls.length) v.controls = z.controls;
-      map.items.push(new Pair(key, flowMap(doc, v)));
+      map.items.push(keyedEntry(doc, z.id, [where(z.line, 'trust zone', z.otmId), ...(z.trustNote ? [z.trustNote] : [])], v));
     }
     section(root, 'boundaries', map);
   }
@@ -699,8 +697,6 @@ function writeModel(p: Parts, options: OtmImportOptions): string {
   if (p.assets.length) {
     const map = new YAMLMap();
     for (const a of p.assets) {
-      const key = new Scalar(a.id);
-      key.commentBefore = comment([where(a.line, 'asset', a.otmId)]);
       const v: Record<string, unknown> = {};
       if (a.name !== undefined && a.name !== a.id) v.name = a.name;
       if (a.description) v.description = a.description;
@@ -710,15 +706,13 @@ function writeModel(p: Parts, options: OtmImportOptions): string {
       if (a.c) v.confidentiality = a.c;
       if (a.i) v.integrity = a.i;
       if (a.a) v.availability = a.a;
-      map.items.push(new Pair(key, flowMap(doc, v)));
+      map.items.push(keyedEntry(doc, a.id, [where(a.line, 'asset', a.otmId)], v));
     }
     section(root, 'assets', map);
   }
 
   const elements = new YAMLMap();
   for (const c of p.components) {
-    const key = new Scalar(c.id);
-    key.commentBefore = comment([where(c.line, 'component', c.otmId), ...c.notes]);
     const v: Record<string, unknown> = {};
     if (c.name !== undefined && c.name !== c.id) v.name = c.name;
     if (c.identity.kind) v.kind = c.identity.kind;
@@ -730,7 +724,7 @@ function writeModel(p: Parts, options: OtmImportOptions): string {
     if (c.handles.length) v.handles = c.handles;
     if (c.stores.length) v.stores = c.stores;
     if (c.controls.length) v.controls = c.controls;
-    elements.items.push(new Pair(key, flowMap(doc, v)));
+    elements.items.push(keyedEntry(doc, c.id, [where(c.line, 'component', c.otmId), ...c.notes], v));
   }
   section(root, 'elements', elements);
 

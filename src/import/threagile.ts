@@ -13,13 +13,13 @@
 //   trust_boundaries                   -> boundaries: members from technical_assets_inside, nesting from
 //                                         trust_boundaries_nested; kind and trust from `type` and the name
 //   shared_runtimes, risk_tracking     -> header and summary only: not model input
-import { isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { type BoundaryKind, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType, type Level, type TrustLevel } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { ModelPath } from '../model/types.js';
 import {
-  clipped, comment, flowItem, flowMap, hasError, headerTail, type ImportOptions, type ImportResult, modelId, neverThrows, oneLine, section,
+  clipped, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, oneLine, section,
   slug, startModel, UNTRUSTED_NAME,
 } from './import-common.js';
 import { type Entry, YamlSource } from './yaml-source.js';
@@ -477,15 +477,10 @@ function header(p: Parts, options: ImportOptions): string[] {
 
 function writeModel(p: Parts, options: ImportOptions): string {
   const { doc, root } = startModel(header(p, options), p.system);
-  const keyed = (id: string, lines: string[], v: Record<string, unknown>) => {
-    const k = new Scalar(id);
-    k.commentBefore = comment(lines);
-    return new Pair(k, flowMap(doc, v));
-  };
 
   if (p.boundaries.length || p.outsideId) {
     const map = new YAMLMap();
-    if (p.outsideId) map.items.push(keyed(p.outsideId, ['not in the file: the external entities and internet-facing assets that no trust boundary holds'], { name: 'Outside', trust: 'untrusted' }));
+    if (p.outsideId) map.items.push(keyedEntry(doc, p.outsideId, ['not in the file: the external entities and internet-facing assets that no trust boundary holds'], { name: 'Outside', trust: 'untrusted' }));
     for (const b of p.boundaries) {
       const v: Record<string, unknown> = {};
       if (b.title !== b.id) v.name = b.title;
@@ -493,14 +488,14 @@ function writeModel(p: Parts, options: ImportOptions): string {
       v.trust = b.trust;
       v.kind = b.kind;
       if (b.in) v.in = b.in;
-      map.items.push(keyed(b.id, [`${p.file}:${b.line} trust boundary ${b.tgId}`, ...b.notes], v));
+      map.items.push(keyedEntry(doc, b.id, [`${p.file}:${b.line} trust boundary ${b.tgId}`, ...b.notes], v));
     }
     section(root, 'boundaries', map);
   }
 
   if (p.assets.length) {
     const map = new YAMLMap();
-    for (const a of p.assets) map.items.push(keyed(a.id, [`${p.file}:${a.line} data asset ${a.tgId}`, ...a.notes], a.v));
+    for (const a of p.assets) map.items.push(keyedEntry(doc, a.id, [`${p.file}:${a.line} data asset ${a.tgId}`, ...a.notes], a.v));
     section(root, 'assets', map);
   }
 
@@ -517,7 +512,7 @@ function writeModel(p: Parts, options: ImportOptions): string {
     if (e.handles.length) v.handles = e.handles;
     if (e.stores.length) v.stores = e.stores;
     if (e.controls.length) v.controls = e.controls;
-    elements.items.push(keyed(e.id, [`${p.file}:${e.line} technical asset ${e.tgId}`, ...e.notes], v));
+    elements.items.push(keyedEntry(doc, e.id, [`${p.file}:${e.line} technical asset ${e.tgId}`, ...e.notes], v));
   }
   section(root, 'elements', elements);
 

@@ -11,12 +11,12 @@
 //   trust-boundary-curve         -> no boundary: a line says nothing of sides; flows that cross it are noted
 //   threats on cells             -> header comment only: `threatmap analyze` derives its own threats
 // Threat Dragon v1 files (`detail.diagrams[].diagramJson`) are not read: an error says so.
-import { isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { type ElementKind, type ElementType, PROTOCOLS, type TrustLevel } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import {
-  clipped, comment, flowItem, flowMap, hasError, headerTail, type ImportOptions, type ImportResult, modelId, neverThrows, oneLine, section,
+  clipped, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, oneLine, section,
   startModel, UNTRUSTED_NAME,
 } from './import-common.js';
 import { YamlSource } from './yaml-source.js';
@@ -447,35 +447,28 @@ function writeModel(p: Parts, options: ImportOptions): string {
   if (p.boxes.length || p.outsideId) {
     const map = new YAMLMap();
     if (p.outsideId) {
-      const k = new Scalar(p.outsideId);
-      k.commentBefore = comment(['not in the file: the actors, and ends of public-network flows, that no box holds']);
-      map.items.push(new Pair(k, flowMap(doc, { name: 'Outside', trust: 'untrusted' })));
+      map.items.push(keyedEntry(doc, p.outsideId, ['not in the file: the actors, and ends of public-network flows, that no box holds'], { name: 'Outside', trust: 'untrusted' }));
     }
     for (const b of p.boxes) {
-      const k = new Scalar(b.id);
-      k.commentBefore = comment([where(b), b.trustNote]);
       const v: Record<string, unknown> = {};
       if (b.name !== undefined && b.name !== b.id) v.name = b.name;
       if (typeof b.data.description === 'string' && b.data.description.trim()) v.description = b.data.description.trim();
       v.trust = b.trust;
       if (b.in) v.in = b.in;
-      map.items.push(new Pair(k, flowMap(doc, v)));
+      map.items.push(keyedEntry(doc, b.id, [where(b), b.trustNote], v));
     }
     section(root, 'boundaries', map);
   }
 
   if (p.credentials) {
     const map = new YAMLMap();
-    const k = new Scalar('credentials');
-    k.commentBefore = comment(['not in the file: the stores Threat Dragon marks storesCredentials keep it']);
-    map.items.push(new Pair(k, flowMap(doc, { name: 'Credentials', type: 'credentials', classification: 'restricted', confidentiality: 'high' })));
+    map.items.push(keyedEntry(doc, 'credentials', ['not in the file: the stores Threat Dragon marks storesCredentials keep it'],
+      { name: 'Credentials', type: 'credentials', classification: 'restricted', confidentiality: 'high' }));
     section(root, 'assets', map);
   }
 
   const elements = new YAMLMap();
   for (const e of p.elements) {
-    const k = new Scalar(e.id);
-    k.commentBefore = comment([where(e), ...e.notes]);
     const v: Record<string, unknown> = {};
     if (e.name !== undefined && e.name !== e.id) v.name = e.name;
     if (e.type) v.type = e.type;
@@ -485,7 +478,7 @@ function writeModel(p: Parts, options: ImportOptions): string {
     if (e.privileged) v.privileged = true;
     if (e.stores.length) v.stores = e.stores;
     if (e.controls.length) v.controls = e.controls;
-    elements.items.push(new Pair(k, flowMap(doc, v)));
+    elements.items.push(keyedEntry(doc, e.id, [where(e), ...e.notes], v));
   }
   section(root, 'elements', elements);
 
