@@ -1,12 +1,13 @@
 // `threatmap import FILE`: a model from another tool's file: Open Threat Model (.otm.yaml/.otm.json) or
 // OWASP Threat Dragon v2 (.json) or Threagile (.yaml). The content decides, not the name: tools save OTM and Threat Dragon both as plain .json. The
 // file access lives here; what a file means is src/import/otm.ts's, threat-dragon.ts's and threagile.ts's.
-import { parseDocument } from 'yaml';
+import { isMap } from 'yaml';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
 import { importThreagile, type ThreagileImportSummary } from '../import/threagile.js';
 import { importThreatDragon, type TdImportSummary } from '../import/threat-dragon.js';
+import { YamlSource } from '../import/yaml-source.js';
 import { checkOutput } from './discover.js';
 import { emit, readModelFile, UserError } from './io.js';
 
@@ -21,14 +22,16 @@ const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 export function importAction(file: string, opts: ImportCliOptions): void {
   checkOutput(opts.output, opts.force);
   const text = readModelFile(file, MAX_IMPORT_BYTES);
-  const format = formatOf(text);
+  // Parsed once: to tell the format, then by the importer that reads it.
+  const source = new YamlSource(text, file);
+  const format = formatOfSource(source, text);
   if (format === 'unknown') {
     process.stderr.write(formatDiagnostics([{
       severity: 'error', code: 'unknown-format', message: 'not a file threatmap import reads', file, line: 1, col: 1, path: '', expected: FORMATS_READ,
     }]));
     throw new UserError('threatmap import: nothing written');
   }
-  const options = opts.output ? { output: opts.output } : {};
+  const options = { source, ...(opts.output ? { output: opts.output } : {}) };
   const result = format === 'threat-dragon' ? importThreatDragon(text, file, options)
     : format === 'threagile' ? importThreagile(text, file, options) : importOtm(text, file, options);
   if (result.diagnostics.length) process.stderr.write(formatDiagnostics(result.diagnostics));
@@ -45,6 +48,8 @@ export function importAction(file: string, opts: ImportCliOptions): void {
 
 export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`)';
 
+type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'unknown';
+
 /**
  * Which importer reads the text. Threat Dragon: `summary` and `detail.diagrams` (v1 too, so that its
  * importer can say v1 is not read). OTM: a top-level `otmVersion`. Threagile: top-level `threagile_version`
@@ -52,17 +57,19 @@ export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OW
  * importer its words suggest, which reports the syntax error with its position; the rest to OTM. Anything
  * else is in no format read here.
  */
-export function formatOf(text: string): 'otm' | 'threat-dragon' | 'threagile' | 'unknown' {
-  const doc = parseDocument(text, { prettyErrors: false });
-  if (doc.errors.length && /^threagile_version\s*:/m.test(text)) return 'threagile';
-  if (doc.errors.length) return /"summary"\s*:/.test(text) && /"diagrams"\s*:/.test(text) && !/otmVersion/.test(text) ? 'threat-dragon' : 'otm';
-  const root: unknown = doc.toJS({ maxAliasCount: 100 });
-  if (typeof root !== 'object' || root === null || Array.isArray(root)) return 'unknown';
-  const top = root as Record<string, unknown>;
-  if ('otmVersion' in top) return 'otm';
-  if ('threagile_version' in top && 'technical_assets' in top) return 'threagile';
-  const detail = top.detail;
-  if ('summary' in top && typeof detail === 'object' && detail !== null && 'diagrams' in detail) return 'threat-dragon';
+export const formatOf = (text: string): ImportFormat => formatOfSource(new YamlSource(text, ''), text);
+
+function formatOfSource(src: YamlSource, text: string): ImportFormat {
+  if (src.failed && /^threagile_version\s*:/m.test(text)) return 'threagile';
+  if (src.failed) return /"summary"\s*:/.test(text) && /"diagrams"\s*:/.test(text) && !/otmVersion/.test(text) ? 'threat-dragon' : 'otm';
+  const root = src.root;
+  if (!isMap(root)) return 'unknown';
+  const top = src.entries(root, []);
+  const has = (key: string) => top.some((e) => e.key === key);
+  if (has('otmVersion')) return 'otm';
+  if (has('threagile_version') && has('technical_assets')) return 'threagile';
+  const detail = top.find((e) => e.key === 'detail')?.value ?? null;
+  if (has('summary') && isMap(detail) && src.entries(detail, ['detail']).some((e) => e.key === 'diagrams')) return 'threat-dragon';
   return 'unknown';
 }
 

@@ -3,6 +3,7 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { ID_PATTERN } from '../model/schema.js';
 import type { Diagnostic } from '../model/types.js';
+import type { YamlSource } from './yaml-source.js';
 
 /** How many threat titles the header and the summary list; the rest are counted. */
 export const THREAT_TITLES_SHOWN = 10;
@@ -17,6 +18,8 @@ export interface ImportResult<S> {
 export interface ImportOptions {
   /** The file the model will be written to, for the header's next step. */
   output?: string;
+  /** The text already parsed by the caller (the CLI parses it once to tell its format): not parsed again. */
+  source?: YamlSource;
 }
 
 /**

@@ -14,7 +14,7 @@
 //   threat                       -> header comment only: `threatmap analyze` derives its own threats
 //   mitigation (implemented)     -> a control when it names one catalog control unambiguously, else a comment
 import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
-import { clipped, type ImportResult, flowItem, hasError, headerTail, keyedEntry, modelId, neverThrows, oneLine, section, slug, startModel, UNTRUSTED_NAME } from './import-common.js';
+import { clipped, type ImportOptions, type ImportResult, flowItem, hasError, headerTail, keyedEntry, modelId, neverThrows, oneLine, section, slug, startModel, UNTRUSTED_NAME } from './import-common.js';
 import type { Node as YamlNode } from 'yaml';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS, ELEMENT_KINDS,
@@ -282,10 +282,7 @@ export function controlOfMitigation(name: string | undefined, attrs: Record<stri
 
 // --- Import ------------------------------------------------------------------------------------------
 
-export interface OtmImportOptions {
-  /** The file the model will be written to, for the header's next step. */
-  output?: string;
-}
+export type OtmImportOptions = ImportOptions;
 
 /**
  * An OTM file as a threatmap model. Never throws: syntax errors, a file that is not OTM and references to
@@ -297,7 +294,7 @@ export function importOtm(text: string, file: string, options: OtmImportOptions 
 }
 
 function importUnsafe(text: string, file: string, options: OtmImportOptions): OtmImportResult {
-  const src = new YamlSource(text, file);
+  const src = options.source ?? new YamlSource(text, file);
   const done = (): OtmImportResult => ({ diagnostics: sortDiagnostics(src.diagnostics.map(clipped)) });
   if (src.failed) return done();
   const r = new Reader(src);

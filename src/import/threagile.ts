@@ -169,7 +169,7 @@ export function importThreagile(text: string, file: string, options: ImportOptio
 }
 
 function importUnsafe(text: string, file: string, options: ImportOptions): ThreagileImportResult {
-  const src = new YamlSource(text, file);
+  const src = options.source ?? new YamlSource(text, file);
   const done = (): ThreagileImportResult => ({ diagnostics: sortDiagnostics(src.diagnostics.map(clipped)) });
   if (src.failed) return done();
   const root = src.root;

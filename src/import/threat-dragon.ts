@@ -122,7 +122,7 @@ export function importThreatDragon(text: string, file: string, options: ImportOp
 
 function importUnsafe(text: string, file: string, options: ImportOptions): TdImportResult {
   // JSON is YAML: the YAML reader gives every value its line and column, which JSON.parse would not.
-  const src = new YamlSource(text, file);
+  const src = options.source ?? new YamlSource(text, file);
   const done = (): TdImportResult => ({ diagnostics: sortDiagnostics(src.diagnostics.map(clipped)) });
   if (src.failed) return done();
   const root = src.root;
