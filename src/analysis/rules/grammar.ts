@@ -31,13 +31,18 @@ interface NameNumber {
   group: boolean;
 }
 
+/**
+ * Names read so far. The module outlives an analysis (an editor or the web UI analyses model after model),
+ * so the memo is bounded, as coverage.ts bounds its shared cells: past the bound a name is read again.
+ */
 const numbers = new Map<string, NameNumber>();
+const MAX_NAMES_KEPT = 10_000;
 
 function numberOf(name: string): NameNumber {
   let known = numbers.get(name);
   if (known === undefined) {
     known = readNumber(name);
-    numbers.set(name, known);
+    if (numbers.size < MAX_NAMES_KEPT) numbers.set(name, known);
   }
   return known;
 }
