@@ -4,7 +4,7 @@
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { discoverCompose, type ComposeResult } from '../import/compose.js';
-import { assignIds, type Draft, draftToYaml, mergeDrafts, usedBoundaries } from '../import/draft.js';
+import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { discoverKubernetesFiles, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
@@ -300,7 +300,11 @@ interface PlacedSpec {
 function summary(draft: Draft, read: Located, results: readonly ComposeResult[], kubernetes: KubernetesResult | undefined,
   placed: readonly PlacedSpec[], profiles: readonly string[], warnings: readonly Diagnostic[], output: string | undefined): string {
   const services = draft.elements.filter((e) => !e.madeUp).length;
-  const outside = draft.elements.length - services;
+  const madeUp = (key: string) => draft.elements.some((e) => e.key === key);
+  const callers = [
+    ...(madeUp(OUTSIDE_CLIENTS) ? ['outside clients for the published ports'] : []),
+    ...(madeUp(HOST_CLIENTS) ? ['local clients for the loopback-only ports'] : []),
+  ];
   const files = [...read.compose, ...read.manifests, ...read.specs];
   const counts = [
     ...(read.compose.length ? [plural(read.compose.length, 'compose file')] : []),
@@ -309,7 +313,7 @@ function summary(draft: Draft, read: Located, results: readonly ComposeResult[],
   ];
   const lines = [
     `threatmap discover: read ${counts.join(', ')}: ${files.slice(0, 8).map((f) => f.shown).join(', ')}${files.length > 8 ? ` and ${files.length - 8} more` : ''}`,
-    `  drafted ${plural(services, 'service')}${outside ? ' (and outside clients for the published ports)' : ''}, `
+    `  drafted ${plural(services, 'service')}${callers.length ? ` (and ${callers.join(', and ')})` : ''}, `
       + `${plural(draft.flows.length, 'flow')}, ${plural(usedBoundaries(draft).length, 'trust boundary', 'trust boundaries')}`,
   ];
   const ids = assignIds(draft).elements;

@@ -41,7 +41,8 @@ export const COMPOSE_LIMITS: readonly string[] = reviewLimits(
   'Compose files say what runs and who connects to whom. They cannot say, so add:',
   [
     '  trust: each Compose project is one internal boundary, and published ports are calls from',
-    '    untrusted outside clients; networks are not trust boundaries by themselves',
+    '    untrusted outside clients (from local clients on this host when bound to 127.0.0.1);',
+    '    networks are not trust boundaries by themselves',
   ],
   ['Variables are read as unset (`${VAR:-default}` gives its default); env_file and .env are not read.'],
 );
@@ -129,6 +130,8 @@ export function serviceId(name: string, taken: ReadonlySet<string>): string {
 
 export interface PortMapping {
   hostIp?: string;
+  /** The variable the host address comes from (`${LISTEN_IP:-127.0.0.1}`): a deployment may set it otherwise. */
+  hostIpVariable?: string;
   /** The host port or range; empty for a port Docker picks. */
   published: string;
   /** The container port or range. */
@@ -170,6 +173,8 @@ const firstPort = (range: string): number | undefined => {
 };
 const singlePort = (range: string): number | undefined => (range.includes('-') ? undefined : firstPort(range));
 const isLoopback = (ip: string | undefined): boolean => ip !== undefined && (/^127\./.test(ip) || ip === '::1' || ip === 'localhost');
+/** Bound to the loopback address whatever the deployment sets: only the host itself can call it. */
+const hostOnly = (port: PortMapping): boolean => isLoopback(port.hostIp) && port.hostIpVariable === undefined;
 
 /** What a published port says about the connections to it (a Kubernetes Service's port says the same). */
 export function portEvidence(port: PortMapping, provenance: Provenance): FlowEvidence {
@@ -186,7 +191,9 @@ export function portEvidence(port: PortMapping, provenance: Provenance): FlowEvi
 }
 
 function portNote(port: PortMapping, text: string): string {
-  const where = isLoopback(port.hostIp) ? ' (loopback: reachable from this host only)' : port.published === '' ? ' (a host port Docker picks)' : '';
+  const where = hostOnly(port) ? ' (loopback: reachable from this host only)'
+    : isLoopback(port.hostIp) ? ` (loopback unless ${port.hostIpVariable} is set: a deployment may publish it)`
+    : port.published === '' ? ' (a host port Docker picks)' : '';
   return `ports ${text}${where}`;
 }
 
@@ -544,7 +551,9 @@ class ComposeReader {
   private addPublished(s: Service, networkMode: string | undefined): void {
     for (const item of this.items(s.settings.get('ports'), 'a list of port mappings')) {
       const port = this.portMapping(item.value, item.offset, item.path);
-      if (port) addOutsideCaller(this.draft, s.id, portEvidence(port.mapping, this.provenance(item.offset, portNote(port.mapping, port.text))));
+      if (!port) continue;
+      const evidence = portEvidence(port.mapping, this.provenance(item.offset, portNote(port.mapping, port.text)));
+      addOutsideCaller(this.draft, s.id, evidence, hostOnly(port.mapping) ? 'host' : 'outside');
     }
     if (networkMode === 'host') {
       const mode = s.settings.get('network_mode')!;
@@ -562,7 +571,9 @@ class ComposeReader {
     }
     const text = interpolate(raw);
     const mapping = parsePortSpec(text);
-    if (mapping) return { mapping, text };
+    // The host address is the mapping's first part: a mapping that starts with a variable takes it from there.
+    const variable = /^\s*\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(raw)?.[1];
+    if (mapping) return { mapping: mapping.hostIp !== undefined && variable ? { ...mapping, hostIpVariable: variable } : mapping, text };
     if (raw.includes('$')) {
       this.src.problem('warning', 'unreadable-port', this.src.offsetOf(node, offset), path,
         `port mapping \`${raw}\` reads \`${text}\` with its variables unset, which is not a port mapping; left out`);

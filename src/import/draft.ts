@@ -160,6 +160,8 @@ export const emptyDraft = (): Draft => ({
 /** Keys that no element id can be (ids have no spaces or parentheses), so made-up parts never meet real ones. */
 export const OUTSIDE_BOUNDARY = '(outside)';
 export const OUTSIDE_CLIENTS = '(outside clients)';
+export const HOST_BOUNDARY = '(host)';
+export const HOST_CLIENTS = '(host clients)';
 
 export function addBoundary(draft: Draft, boundary: DraftBoundary): DraftBoundary {
   const existing = draft.boundaries.find((b) => b.key === boundary.key);
@@ -222,34 +224,47 @@ export function addEvidence(draft: Draft, from: string, to: string, evidence: re
   return flow;
 }
 
+/** The made-up callers of published ports: one for anyone who can reach the host, one for the host itself. */
+const CALLERS = {
+  outside: {
+    boundary: {
+      key: OUTSIDE_BOUNDARY, id: 'outside', fallbackId: 'outside-zone', name: 'Outside', trust: 'untrusted',
+      comment: 'Untrusted until you know better: who can reach the published ports (internet, office network)?',
+    },
+    element: {
+      key: OUTSIDE_CLIENTS, id: 'clients', fallbackId: 'outside-clients', name: 'Outside clients',
+      comment: 'Made up for the published ports: browsers, other systems, people. Split it into the real callers.',
+    },
+  },
+  // A port published on the loopback address is not reachable from the network: its callers are the
+  // host's own processes and users (and, through them, a browser on that host), so they are not rated
+  // as the internet.
+  host: {
+    boundary: {
+      key: HOST_BOUNDARY, id: 'host', fallbackId: 'host-zone', name: 'This host', trust: 'internal',
+      comment: 'Ports published on the loopback address only: reachable from the host itself, not from the network.',
+    },
+    element: {
+      key: HOST_CLIENTS, id: 'host-clients', fallbackId: 'local-clients', name: 'Local clients',
+      comment: 'Made up for the loopback-only ports: processes and people on the host (a browser there too). Trusted as the host is.',
+    },
+  },
+} as const satisfies Record<string, {
+  boundary: Pick<DraftBoundary, 'key' | 'id' | 'fallbackId' | 'name' | 'trust' | 'comment'>;
+  element: Pick<DraftElement, 'key' | 'id' | 'fallbackId' | 'name' | 'comment'>;
+}>;
+
 /**
- * Something outside calls `target` (a published port, a public load balancer): one made-up element for
- * all outside callers, in an untrusted boundary, with a flow to each target. Who those callers are (the
- * internet, a company network, the host's own users) no deployment file says, so it stays one element.
+ * Something calls `target` through a published port or a public load balancer: `outside`, anyone who can
+ * reach the host (an untrusted boundary), or `host`, the host alone (a port bound to its loopback address).
+ * One made-up element stands for all such callers, with a flow to each target: who they are (the internet,
+ * a company network, the host's own users) no deployment file says, so it stays one element to split.
  */
-export function addOutsideCaller(draft: Draft, target: string, evidence: FlowEvidence): void {
-  addBoundary(draft, {
-    key: OUTSIDE_BOUNDARY,
-    id: 'outside',
-    fallbackId: 'outside-zone',
-    name: 'Outside',
-    trust: 'untrusted',
-    provenance: [],
-    comment: 'Untrusted until you know better: who can reach the published ports (internet, office network, this host only)?',
-  });
-  addElement(draft, {
-    key: OUTSIDE_CLIENTS,
-    id: 'clients',
-    fallbackId: 'outside-clients',
-    madeUp: true,
-    name: 'Outside clients',
-    identity: { kind: 'external' },
-    boundary: OUTSIDE_BOUNDARY,
-    aliases: [],
-    provenance: [],
-    comment: 'Made up for the published ports: browsers, other systems, people. Split it into the real callers.',
-  });
-  addEvidence(draft, OUTSIDE_CLIENTS, target, [evidence]);
+export function addOutsideCaller(draft: Draft, target: string, evidence: FlowEvidence, from: keyof typeof CALLERS = 'outside'): void {
+  const { boundary, element } = CALLERS[from];
+  addBoundary(draft, { ...boundary, provenance: [] });
+  addElement(draft, { ...element, madeUp: true, identity: { kind: 'external' }, boundary: boundary.key, aliases: [], provenance: [] });
+  addEvidence(draft, element.key, target, [evidence]);
 }
 
 // --- Settling ----------------------------------------------------------------------------------------
@@ -545,7 +560,8 @@ export function draftToYaml(draft: Draft, options: DraftYamlOptions = {}): strin
   const used = usedBoundaries(draft);
   if (used.length) {
     const boundaries = new YAMLMap();
-    const order = [...used.filter((b) => b.key === OUTSIDE_BOUNDARY), ...used.filter((b) => b.key !== OUTSIDE_BOUNDARY)];
+    const madeUp = [OUTSIDE_BOUNDARY, HOST_BOUNDARY];
+    const order = [...madeUp.flatMap((key) => used.filter((b) => b.key === key)), ...used.filter((b) => !madeUp.includes(b.key))];
     for (const b of order) {
       const key = new Scalar(ids.boundaries.get(b.key)!);
       const notes = [...(b.comment ? [b.comment] : []), ...(b.provenance.length ? [formatProvenance(b.provenance)] : [])];

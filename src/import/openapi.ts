@@ -10,7 +10,7 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import { inferEndpointKind } from '../model/normalize.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
-  addElement, addEndpoints, addOutsideCaller, type Draft, type DraftElement, type DraftEndpoint, emptyDraft, OUTSIDE_CLIENTS,
+  addElement, addEndpoints, addOutsideCaller, type Draft, type DraftElement, type DraftEndpoint, emptyDraft, HOST_CLIENTS, OUTSIDE_CLIENTS,
   type Provenance, settleFlows,
 } from './draft.js';
 import { type Entry, YamlSource } from './yaml-source.js';
@@ -376,7 +376,7 @@ export function placeApi(draft: Draft, result: OpenApiResult, folders: readonly 
   for (const s of result.servers) {
     if (s.host === undefined || !LOOPBACK.has(s.host) || s.port === undefined) continue;
     // The spec was written against a local deployment: the service publishing that port serves it.
-    const published = draft.flows.filter((f) => f.from === OUTSIDE_CLIENTS && f.evidence.some((ev) => ev.port === s.port));
+    const published = draft.flows.filter((f) => (f.from === OUTSIDE_CLIENTS || f.from === HOST_CLIENTS) && f.evidence.some((ev) => ev.port === s.port));
     const targets = [...new Set(published.map((f) => f.to))];
     const target = targets.length === 1 ? real.find((e) => e.key === targets[0]) : undefined;
     if (target) return attach(target, `its server ${s.url} is the port ${s.port} it publishes`);

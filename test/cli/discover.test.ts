@@ -20,7 +20,7 @@ describe('threatmap discover', () => {
     assert.match(r.stdout, /^threatmap: 1$/m);
     assert.match(r.stdout, /# docker-compose\.yml:11 ports 5000:80; docker-stack\.yml:8 ports 5000:80\n {2}- clients -> ballot: \{ protocol: http, port: 5000 \}/);
     assert.match(r.stderr, /^threatmap discover: read 2 compose files: test\/fixtures\/discover\/voting\/docker-compose\.yml, test\/fixtures\/discover\/voting\/docker-stack\.yml$/m);
-    assert.match(r.stderr, /drafted 5 services \(and outside clients for the published ports\), 6 flows, 2 trust boundaries/);
+    assert.match(r.stderr, /drafted 5 services \(and outside clients for the published ports, and local clients for the loopback-only ports\), 7 flows, 3 trust boundaries/);
     assert.match(r.stderr, /left out loader: only in profile "seed", not started by default; add --profile seed to include it/);
     // A warning about the drafted model points at where its element was found in the compose files.
     assert.match(r.stderr, /check: process `counter` sends data but receives none \(docker-compose\.yml:24\)/);
@@ -177,7 +177,7 @@ describe('finding compose files', () => {
     const r = run('discover', 'test/fixtures/discover/shop');
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^ {2}audit: \{ type: service, in: shop \}$/m);
-    assert.ok(!/in: (?!shop|outside)/.test(r.stdout), r.stdout);
-    assert.match(r.stderr, /drafted 10 services .*, 2 trust boundaries/);
+    assert.ok(!/in: (?!shop|outside|host)/.test(r.stdout), r.stdout);
+    assert.match(r.stderr, /drafted 10 services .*, 3 trust boundaries/);
   });
 });

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { discoverCompose, interpolate, parsePortSpec, projectName, serviceId, type ComposeOptions } from '../../src/import/compose.js';
 import { hostMentions, imageTech, passwordSetting } from '../../src/import/containers.js';
-import { type Draft, draftToYaml, type DraftFlow, OUTSIDE_BOUNDARY, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
+import { type Draft, draftToYaml, type DraftFlow, HOST_BOUNDARY, HOST_CLIENTS, OUTSIDE_BOUNDARY, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
 import { guessProtocol } from '../../src/import/protocols.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
@@ -29,7 +29,8 @@ const flow = (draft: Draft, from: string, to: string): DraftFlow => {
   assert.ok(f, `no flow ${from} -> ${to} in ${pairs(draft).join(', ')}`);
   return f;
 };
-const pairs = (draft: Draft) => draft.flows.map((f) => `${f.from === OUTSIDE_CLIENTS ? 'clients' : f.from}->${f.to}`);
+const shown = (key: string) => (key === OUTSIDE_CLIENTS ? 'clients' : key === HOST_CLIENTS ? 'local' : key);
+const pairs = (draft: Draft) => draft.flows.map((f) => `${shown(f.from)}->${f.to}`);
 const lines = (f: DraftFlow) => f.evidence.map((ev) => ev.provenance.line);
 
 /** Inline compose text, for rules a whole fixture would hide. */
@@ -39,7 +40,7 @@ describe('compose services -> elements', () => {
   it('each runtime service is an element named by its service, in file order, in one internal container boundary for the project', () => {
     const { draft, project } = read('shop/docker-compose.yml');
     assert.equal(project, 'shop');
-    assert.deepEqual(ids(draft).filter((k) => k !== OUTSIDE_CLIENTS), ['proxy', 'web', 'api', 'worker', 'db', 'cache', 'search', 'queue', 'mail']);
+    assert.deepEqual(draft.elements.filter((e) => !e.madeUp).map((e) => e.key), ['proxy', 'web', 'api', 'worker', 'db', 'cache', 'search', 'queue', 'mail']);
     const shop = draft.boundaries.find((b) => b.key === 'shop');
     assert.deepEqual({ id: shop?.id, trust: shop?.trust, kind: shop?.kind }, { id: 'shop', trust: 'internal', kind: 'container' });
     for (const e of draft.elements) if (!e.madeUp) assert.equal(e.boundary, 'shop', e.key);
@@ -80,7 +81,7 @@ describe('compose services -> elements', () => {
     const loaded = loadModel(draftToYaml(read('shop/docker-compose.yml').draft), 'model.yaml');
     const kinds = Object.fromEntries(loaded.model!.elements.map((e) => [e.id, `${e.kind}/${e.type}`]));
     assert.deepEqual(kinds, {
-      clients: 'external/undefined', proxy: 'process/reverse-proxy', web: 'process/service', api: 'process/service', worker: 'process/service',
+      clients: 'external/undefined', 'host-clients': 'external/undefined', proxy: 'process/reverse-proxy', web: 'process/service', api: 'process/service', worker: 'process/service',
       db: 'store/database', cache: 'store/cache', search: 'store/search-index', queue: 'store/queue', mail: 'process/service',
     });
   });
@@ -114,7 +115,7 @@ describe('compose services -> elements', () => {
 
   it('networks are named in the element comments, never made trust boundaries', () => {
     const { draft } = read('voting/docker-compose.yml');
-    assert.deepEqual(draft.boundaries.map((b) => b.key), ['compose', OUTSIDE_BOUNDARY]);
+    assert.deepEqual(draft.boundaries.map((b) => b.key), ['compose', OUTSIDE_BOUNDARY, HOST_BOUNDARY]);
     assert.match(element(draft, 'ballot').provenance[0].note!, /networks front, back/);
     assert.match(element(draft, 'counter').provenance[0].note!, /network back$/);
     // A network given through a merge key (`<<: *defaults`) counts too.
@@ -152,7 +153,7 @@ describe('compose services -> elements', () => {
 describe('compose flows', () => {
   it('depends_on (list and map form) and links are flows from the service that depends', () => {
     const voting = read('voting/docker-compose.yml').draft;
-    assert.deepEqual(pairs(voting).filter((p) => !p.startsWith('clients')),
+    assert.deepEqual(pairs(voting).filter((p) => !p.startsWith('clients') && !p.startsWith('local')),
       ['ballot->queue', 'tally->store', 'counter->queue', 'counter->store']);
     assert.deepEqual(flow(voting, 'counter', 'store').evidence.map((e) => [e.provenance.line, e.provenance.note]), [[28, 'depends_on']]);
     const shop = read('shop/docker-compose.yml').draft;
@@ -275,15 +276,28 @@ describe('compose published ports', () => {
     const clients = element(draft, OUTSIDE_CLIENTS);
     assert.deepEqual([clients.id, clients.identity, clients.boundary], ['clients', { kind: 'external' }, OUTSIDE_BOUNDARY]);
     assert.deepEqual(draft.boundaries.find((b) => b.key === OUTSIDE_BOUNDARY)?.trust, 'untrusted');
-    assert.deepEqual(pairs(draft).filter((p) => p.startsWith('clients')), ['clients->proxy', 'clients->queue']);
+    assert.deepEqual(pairs(draft).filter((p) => p.startsWith('clients')), ['clients->proxy']);
     const proxy = flow(draft, OUTSIDE_CLIENTS, 'proxy');
     assert.deepEqual(proxy.evidence.map((e) => [e.provenance.line, e.provenance.note]), [[12, 'ports 80:80'], [13, 'ports 443:443/tcp']]);
     assert.deepEqual([proxy.protocol, proxy.port], ['http', 80]);
-    const queue = flow(draft, OUTSIDE_CLIENTS, 'queue');
+    // A port bound to the loopback address is called from the host alone, never from the network.
+    assert.deepEqual(pairs(draft).filter((p) => p.startsWith('local')), ['local->queue']);
+    const local = element(draft, HOST_CLIENTS);
+    assert.deepEqual([local.id, local.name, local.identity, local.boundary], ['host-clients', 'Local clients', { kind: 'external' }, HOST_BOUNDARY]);
+    assert.deepEqual(draft.boundaries.find((b) => b.key === HOST_BOUNDARY)?.trust, 'internal');
+    const queue = flow(draft, HOST_CLIENTS, 'queue');
     assert.deepEqual([queue.protocol, queue.port, queue.evidence[0].provenance.note], ['http', 15672, 'ports 127.0.0.1:15672:15672 (loopback: reachable from this host only)']);
     const exposed = compose('services:\n  a:\n    image: x\n    expose: ["3000"]\n').draft;
     assert.deepEqual(exposed.flows, []);
     assert.ok(!exposed.elements.some((e) => e.madeUp));
+  });
+
+  it('a loopback address from a variable (`${LISTEN_IP:-127.0.0.1}`) may be set otherwise: outside clients, with a note saying so', () => {
+    const { draft } = compose('services:\n  web:\n    image: nginx\n    ports:\n      - "${LISTEN_IP:-127.0.0.1}:8888:80"\n      - "127.0.0.1:9229:9229"\n');
+    assert.deepEqual(pairs(draft), ['clients->web', 'local->web']);
+    assert.deepEqual(flow(draft, OUTSIDE_CLIENTS, 'web').evidence.map((e) => e.provenance.note),
+      ['ports 127.0.0.1:8888:80 (loopback unless LISTEN_IP is set: a deployment may publish it)']);
+    assert.deepEqual(flow(draft, HOST_CLIENTS, 'web').evidence.map((e) => e.provenance.note), ['ports 127.0.0.1:9229:9229 (loopback: reachable from this host only)']);
   });
 
   it('the port or the target says the protocol: app_protocol, udp, a store published as itself', () => {
@@ -450,8 +464,8 @@ describe('compose determinism', () => {
   it('elements follow the file, flows their source then their line', () => {
     const text = draftToYaml(read('voting/docker-compose.yml').draft);
     const elementOrder = [...text.matchAll(/^ {2}([\w.-]+): \{/gm)].map((m) => m[1]);
-    assert.deepEqual(elementOrder, ['outside', 'compose', 'clients', 'ballot', 'tally', 'counter', 'queue', 'store']);
+    assert.deepEqual(elementOrder, ['outside', 'host', 'compose', 'clients', 'host-clients', 'ballot', 'tally', 'counter', 'queue', 'store']);
     const flowOrder = [...text.matchAll(/^ {2}- (\S+ -> \S+):/gm)].map((m) => m[1]);
-    assert.deepEqual(flowOrder, ['clients -> ballot', 'clients -> tally', 'ballot -> queue', 'tally -> store', 'counter -> queue', 'counter -> store']);
+    assert.deepEqual(flowOrder, ['clients -> ballot', 'clients -> tally', 'host-clients -> tally', 'ballot -> queue', 'tally -> store', 'counter -> queue', 'counter -> store']);
   });
 });

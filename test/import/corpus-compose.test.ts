@@ -47,18 +47,20 @@ describe('corpus: example-voting-app docker-compose.yml', () => {
     assert.deepEqual(draft.omitted.map((o) => [o.key, o.provenance.line]), [['seed', 81]]);
   });
 
-  it('flows vote->redis, worker->redis, worker->db, result->db; vote and result published to the host', (t) => {
+  it('flows vote->redis, worker->redis, worker->db, result->db; vote and result published to the host, result\'s debugger to the host alone', (t) => {
     const draft = draftOf(t, 'voting-app.docker-compose.yml');
     if (!draft) return;
-    assert.deepEqual(flowSet(draft), ['clients -> result', 'clients -> vote', 'result -> db', 'vote -> redis', 'worker -> db', 'worker -> redis']);
+    assert.deepEqual(flowSet(draft), ['clients -> result', 'clients -> vote', 'local -> result', 'result -> db', 'vote -> redis', 'worker -> db', 'worker -> redis']);
     assert.deepEqual([flow(draft, 'vote', 'redis').protocol, flow(draft, 'worker', 'db').protocol], ['redis', 'postgres']);
     assert.equal(flow(draft, 'result', 'db').auth, 'password');      // POSTGRES_PASSWORD on db
     assert.equal(flow(draft, 'vote', 'redis').auth, undefined);
     const vote = flow(draft, 'clients', 'vote');
     assert.deepEqual([vote.protocol, vote.port, vote.evidence[0].provenance.line], ['http', 8080, 22]);
     const result = flow(draft, 'clients', 'result');
-    assert.deepEqual([result.port, result.evidence.map((e) => e.provenance.line)], [8081, [37, 38]]);
-    assert.match(result.evidence[1].provenance.note!, /127\.0\.0\.1:9229:9229 \(loopback/);
+    assert.deepEqual([result.port, result.evidence.map((e) => e.provenance.line)], [8081, [37]]);
+    const debug = flow(draft, 'local', 'result');
+    assert.deepEqual([debug.port, debug.evidence.map((e) => e.provenance.line)], [9229, [38]]);
+    assert.match(debug.evidence[0].provenance.note!, /127\.0\.0\.1:9229:9229 \(loopback/);
   });
 
   it('two networks in the comments, one project boundary; the model loads and is analysed', (t) => {
@@ -66,8 +68,8 @@ describe('corpus: example-voting-app docker-compose.yml', () => {
     if (!draft) return;
     const { text, loaded, model, result } = analyzeDraft(draft);
     assert.match(text, /# voting-app\.docker-compose\.yml:6 build \.\/vote; networks front-tier, back-tier\n {2}vote: \{ type: service, in: compose \}/);
-    assert.deepEqual(model.boundaries.map((b) => [b.id, b.trust]), [['outside', 'untrusted'], ['compose', 'internal']]);
-    assert.deepEqual(kinds(model), { clients: 'external', vote: 'process', result: 'process', worker: 'process', redis: 'store', db: 'store' });
+    assert.deepEqual(model.boundaries.map((b) => [b.id, b.trust]), [['outside', 'untrusted'], ['host', 'internal'], ['compose', 'internal']]);
+    assert.deepEqual(kinds(model), { clients: 'external', 'host-clients': 'external', vote: 'process', result: 'process', worker: 'process', redis: 'store', db: 'store' });
     // The one warning: nothing in the file says what feeds the worker.
     assert.deepEqual(loaded.diagnostics.map((d) => `${d.code} ${d.path}`), ['process-without-inputs elements.worker']);
     assert.ok(result.threats.length > 0);
@@ -90,7 +92,7 @@ describe('corpus: example-voting-app docker-stack.yml', () => {
     const draft = draftOf(t, 'voting-app.docker-compose.yml', 'voting-app.docker-stack.yml');
     if (!draft) return;
     assert.equal(draft.elements.filter((e) => !e.madeUp).length, 5);
-    assert.equal(draft.flows.length, 6);
+    assert.equal(draft.flows.length, 7);
     assert.equal(draft.elements.find((e) => e.key === 'vote')?.replicas, 2);
     assert.deepEqual(draft.elements.find((e) => e.key === 'vote')?.provenance.map((p) => `${p.file}:${p.line}`),
       ['voting-app.docker-compose.yml:6', 'voting-app.docker-stack.yml:24']);
@@ -130,13 +132,13 @@ describe('corpus: OWASP crAPI docker-compose.yml', () => {
     assert.ok(!draft.flows.some((f) => f.to.includes('example.com')));       // SMTP_HOST=smtp.example.com is no service
   });
 
-  it('crapi-web and mailhog are published (on the loopback address by default); no secret reaches the model', (t) => {
+  it('crapi-web and mailhog are published on the loopback address unless LISTEN_IP says otherwise, so from outside; no secret reaches the model', (t) => {
     const draft = draftOf(t, 'crapi.docker-compose.yml');
     if (!draft) return;
-    assert.deepEqual(flowSet(draft).filter((f) => f.startsWith('clients')), ['clients -> crapi-web', 'clients -> mailhog']);
+    assert.deepEqual(flowSet(draft).filter((f) => f.startsWith('clients') || f.startsWith('local')), ['clients -> crapi-web', 'clients -> mailhog']);
     const web = flow(draft, 'clients', 'crapi-web');
     assert.deepEqual([web.protocol, web.port], ['http', 8888]);
-    assert.ok(web.evidence.every((e) => e.provenance.note!.includes('loopback')));
+    assert.ok(web.evidence.every((e) => e.provenance.note!.includes('loopback unless LISTEN_IP is set')), web.evidence.map((e) => e.provenance.note).join());
     const { text, loaded, result } = analyzeDraft(draft);
     for (const secret of ['crapisecretpassword', 'passw0rd', 'xxxxxxxxxxxxxx']) assert.ok(!text.includes(secret), secret);
     assert.deepEqual(loaded.diagnostics, []);

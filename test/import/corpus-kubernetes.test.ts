@@ -51,8 +51,8 @@ describe('corpus: example-voting-app Kubernetes manifests', () => {
     assert.ok(!hasErrors(compose.diagnostics), formatDiagnostics(compose.diagnostics));
     const merged = mergeDrafts([compose.draft, k8s]);
     assert.deepEqual(realKeys(merged), ['db', 'redis', 'result', 'vote', 'worker']);
-    assert.equal(merged.elements.filter((e) => e.madeUp).length, 1);
-    assert.deepEqual(flowSet(merged), ['clients -> result', 'clients -> vote', 'result -> db', 'vote -> redis', 'worker -> db', 'worker -> redis']);
+    assert.equal(merged.elements.filter((e) => e.madeUp).length, 2);
+    assert.deepEqual(flowSet(merged), ['clients -> result', 'clients -> vote', 'local -> result', 'result -> db', 'vote -> redis', 'worker -> db', 'worker -> redis']);
     // Both files are the element's provenance, and both published ports the flow's evidence.
     const vote = merged.elements.find((e) => e.key === 'vote')!;
     assert.deepEqual([...new Set(vote.provenance.map((p) => p.file))], ['voting-app.docker-compose.yml', 'k8s/vote-deployment.yaml', 'k8s/vote-service.yaml']);

@@ -1,13 +1,13 @@
 // What the import tests ask of a draft: its flows as `from -> to` with the made-up outside clients called
-// `clients`, and one flow or element that must be there.
+// `clients` (and the local clients of loopback-only ports `local`), and one flow or element that must be there.
 import assert from 'node:assert/strict';
-import { type Draft, type DraftElement, type DraftFlow, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
+import { type Draft, type DraftElement, type DraftFlow, HOST_CLIENTS, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
 
-const shown = (key: string) => (key === OUTSIDE_CLIENTS ? 'clients' : key);
+const shown = (key: string) => (key === OUTSIDE_CLIENTS ? 'clients' : key === HOST_CLIENTS ? 'local' : key);
 
 export const flowSet = (draft: Draft): string[] => draft.flows.map((f) => `${shown(f.from)} -> ${f.to}`).sort();
 
-/** The flow from `from` (`clients` for the outside clients) to `to`; fails the test when there is none. */
+/** The flow from `from` (`clients` for the outside clients, `local` for the local ones) to `to`; fails the test when there is none. */
 export function flowOf(draft: Draft, from: string, to: string): DraftFlow {
   const f = draft.flows.find((x) => shown(x.from) === from && x.to === to);
   assert.ok(f, `no flow ${from} -> ${to} in ${flowSet(draft).join(', ')}`);
