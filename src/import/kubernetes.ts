@@ -586,6 +586,11 @@ class KubernetesReader {
   /** Hosts named in any container's environment; they become flows once matched to a Service's workload. */
   private addReferences(w: Workload): void {
     const own = new Set([w.id, w.obj.name, ...w.aliases].map((n) => n.toLowerCase()));
+    // Cluster DNS reads a one-label name in the pod's own namespace: `db` from `shop` is `db.shop`, never the
+    // `db` of another namespace. A name no Service of these manifests has stays as written (it may be a
+    // compose service read with them, or a host outside).
+    const scoped = (host: string): string =>
+      !host.includes('.') && this.services.some((s) => s.name.toLowerCase() === host.toLowerCase()) ? `${host}.${w.obj.namespace}` : host;
     for (const c of w.containers) {
       const env = this.environment(w, c).map((e) => e.setting);
       for (const setting of env) {
@@ -597,7 +602,7 @@ class KubernetesReader {
           const port = m.port ?? siblingPort;
           this.draft.references.push({
             from: w.id,
-            host: m.host,
+            host: scoped(m.host),
             evidence: {
               provenance: { file: w.obj.file, line: setting.line, note: `env ${setting.key}${c !== w.main ? ` (container ${c.name})` : ''}` },
               ...(m.scheme ? { scheme: m.scheme } : {}),

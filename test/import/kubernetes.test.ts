@@ -112,6 +112,24 @@ describe('discoverKubernetes: Services', () => {
     assert.ok(!draftToYaml(draft).includes('db-credentials'));
   });
 
+  it('a one-label name is read in the pod\'s own namespace, as cluster DNS reads it; `name.namespace` reaches another', () => {
+    const objects = (ns: string, dbHost: string) => [
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: db, namespace: ${ns} }\nspec:\n  selector: { matchLabels: { app: db } }\n  template:\n    metadata: { labels: { app: db } }\n    spec:\n      containers: [{ name: main, image: postgres:16 }]\n`,
+      `apiVersion: v1\nkind: Service\nmetadata: { name: db, namespace: ${ns} }\nspec:\n  selector: { app: db }\n  ports: [{ port: 5432 }]\n`,
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: api-${ns}, namespace: ${ns} }\nspec:\n  selector: { matchLabels: { app: api } }\n  template:\n    metadata: { labels: { app: api } }\n    spec:\n      containers:\n        - name: main\n          image: example/api:1\n          env: [{ name: DB_HOST, value: ${dbHost} }]\n`,
+    ].join('---\n');
+    const { draft, diagnostics } = discoverKubernetesFiles([{ file: 'a.yaml', text: objects('alpha', 'db') }, { file: 'b.yaml', text: objects('beta', 'db.alpha') }]);
+    assert.deepEqual(diagnostics, []);
+    const ids = Object.fromEntries(draft.elements.map((e) => [e.key, e.id]));
+    const pairs = draft.flows.map((f) => `${ids[f.from]} -> ${ids[f.to]}`).sort();
+    // Both namespaces have a `db`: alpha's api reaches its own, and beta's api names alpha's in full.
+    assert.deepEqual(pairs, ['api-alpha -> db', 'api-beta -> db']);
+    assert.equal(draft.elements.find((e) => e.id === 'db')?.boundary, 'namespace:alpha');
+    const { draft: other } = discoverKubernetesFiles([{ file: 'a.yaml', text: objects('alpha', 'db') }, { file: 'b.yaml', text: objects('beta', 'db') }]);
+    const otherIds = Object.fromEntries(other.elements.map((e) => [e.key, e.id]));
+    assert.deepEqual(other.flows.map((f) => `${otherIds[f.from]} -> ${otherIds[f.to]}`).sort(), ['api-alpha -> db', 'api-beta -> db.beta']);
+  });
+
   it('NodePort, LoadBalancer and externalIPs publish the workload; ClusterIP does not', () => {
     const { draft } = shop();
     const web = flow(draft, 'clients', 'web');
