@@ -50,8 +50,10 @@ export function inlineSvg(svg: string): string {
     .replace(/<!--[\s\S]*?-->/g, '')
     .replace(/<(script|foreignObject|iframe|object|embed)\b[\s\S]*?<\/\1\s*>/gi, '')
     .replace(/<(script|foreignObject|iframe|object|embed)\b[^>]*>/gi, '')
-    .replace(/\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
-    .replace(/\s(?:xlink:)?href\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, (m, v: string) => (/^["']?#/.test(v) ? m : ''))
+    // Attributes are cut inside tags only: a label's text (`&lt;img onerror=...&gt;`, escaped) is left whole.
+    .replace(/<[^<>"']*(?:(?:"[^"]*"|'[^']*')[^<>"']*)*>/g, (tag) => tag
+      .replace(/\son[a-z]+\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, '')
+      .replace(/\s(?:xlink:)?href\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)/gi, (m, v: string) => (/^["']?#/.test(v) ? m : '')))
     .trim();
 }
 

@@ -77,6 +77,9 @@ describe('HTML report markup', () => {
     const inlined = inlineSvg(svg);
     assert.ok(inlined.startsWith('<svg'));
     assert.equal(inlineSvg('<svg><script>x()</script><a xlink:href="javascript:x()" onclick="y()"><text>t</text></a><foreignObject><div/></foreignObject></svg>'), '<svg><a><text>t</text></a></svg>');
+    // A label's escaped text is left whole; an attribute whose quoted value holds `>` is still read as one.
+    assert.equal(inlineSvg('<svg><text x="1">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;User</text></svg>'), '<svg><text x="1">&lt;img src=x onerror=&quot;alert(1)&quot;&gt;User</text></svg>');
+    assert.equal(inlineSvg('<svg><a title="a > b" onclick="y()"><text>t</text></a></svg>'), '<svg><a title="a > b"><text>t</text></a></svg>');
     const html = await renderHtmlReport(analyzeExample('ecommerce'));
     assert.match(html, /<figure class="diagram" role="img" aria-label="Data flow diagram"><svg/);
     const fallback = renderHtml(analyzeExample('ecommerce'), { diagramNote: 'no SVG here' });
