@@ -1,5 +1,5 @@
 // The analysis pipeline: model graph -> crossings -> rules -> threats rated and ordered -> coverage,
-// attack surface, recommendations. Pure: no I/O, deterministic for the same model.
+// attack surface, attack paths, recommendations. Pure: no I/O, deterministic for the same model.
 import { displayPath } from '../model/diagnostics.js';
 import { flat } from '../model/flat.js';
 import { buildGraph } from '../model/graph.js';
@@ -14,6 +14,7 @@ import { BUILTIN_RULES } from './rules/index.js';
 import { configureRules } from './rules/settings.js';
 import type { Rule } from './rules/types.js';
 import { ratingRank, riskOf, riskRank } from './risk.js';
+import { attackPaths } from './paths.js';
 import { attackSurface } from './surface.js';
 import { fnv1a32, threatUidAfter } from '../track/uid.js';
 import {
@@ -291,6 +292,7 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
     threats,
     coverage: coverage.rows(threats, run.suppressions, elementAt),
     attackSurface: attackSurface(ctx),
+    attackPaths: attackPaths(ctx, threats, elementAt),
     recommendations: recommend(threats, findings),
     diagnostics: [...(options.diagnostics ?? [])],
   };

@@ -1,7 +1,9 @@
 // Focus a result on the highest risks (`--min-risk high`): the threats below the level and the
-// recommendations that only fix those are dropped; everything else is kept as analysed.
+// recommendations that only fix those are dropped, and so are their ids on the attack paths, whose risk is
+// what the threats kept make it; everything else is kept as analysed.
+import { orderPaths } from './paths.js';
 import { riskRank } from './risk.js';
-import type { AnalysisResult, Risk } from './types.js';
+import { type AnalysisResult, type AttackPath, type AttackPathHop, type Risk, RISKS } from './types.js';
 
 export function filterByRisk(result: AnalysisResult, minRisk: Risk): AnalysisResult {
   const min = riskRank(minRisk);
@@ -11,5 +13,31 @@ export function filterByRisk(result: AnalysisResult, minRisk: Risk): AnalysisRes
     .map((r) => ({ ...r, threats: r.threats.filter((id) => kept.has(id)) }))
     .filter((r) => r.threats.length > 0)
     .map((r, i) => ({ ...r, rank: i + 1 }));
-  return { ...result, threats, recommendations };
+  return { ...result, threats, recommendations, attackPaths: { ...result.attackPaths, paths: keptOnPaths(result, kept) } };
+}
+
+/** The paths with only the kept threats, each risk the highest of those left, in report order again. */
+function keptOnPaths(result: AnalysisResult, kept: ReadonlySet<string>): AttackPath[] {
+  const risks = new Map(result.threats.map((t) => [t.id, t.risk]));
+  // Paths share hops: each is copied once.
+  const hops = new Map<AttackPathHop, AttackPathHop>();
+  const hopOf = (hop: AttackPathHop): AttackPathHop => {
+    let copy = hops.get(hop);
+    if (copy === undefined) {
+      copy = { ...hop, threats: hop.threats.filter((id) => kept.has(id)) };
+      hops.set(hop, copy);
+    }
+    return copy;
+  };
+  const paths = result.attackPaths.paths.map((p) => {
+    const onPath = p.threats.filter((id) => kept.has(id));
+    const entryThreats = p.entryThreats.filter((id) => kept.has(id));
+    const path: AttackPath = { ...p, entryThreats, hops: p.hops.map(hopOf), threats: onPath };
+    let highest = -1;
+    for (const id of onPath) highest = Math.max(highest, riskRank(risks.get(id)!));
+    if (highest >= 0) path.risk = RISKS[highest];
+    else delete path.risk;
+    return path;
+  });
+  return orderPaths(paths, result.assets);
 }

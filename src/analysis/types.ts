@@ -1,6 +1,6 @@
 // The analysis result: a plain, serialisable object. `threatmap analyze --format json` prints exactly this,
 // and every renderer reads only this (renderers never re-analyse).
-import type { TrustLevel } from '../model/catalog.js';
+import type { AuthMethod, TrustLevel } from '../model/catalog.js';
 import type { Asset, Boundary, Diagnostic, Element, Flow, Loc, System } from '../model/types.js';
 import type { ThreatTriage, TriageReport } from '../track/types.js';
 
@@ -122,6 +122,73 @@ export interface SurfaceEntry {
   loc: Loc;
 }
 
+/**
+ * One step of an attack path: a flow followed in its direction. A flow `a -> b` lets whoever controls `a`
+ * reach `b`; going on from `b` means compromising (or abusing) `b` to make its own calls.
+ */
+export interface AttackPathHop {
+  flow: string;
+  from: string;
+  to: string;
+  protocol: string;
+  encrypted: boolean;
+  /** The flow's own `auth`. */
+  auth: AuthMethod;
+  /** The endpoint of `to` the flow names (`element:key`). */
+  endpoint?: string;
+  /**
+   * Whether the call demands a credential: the flow's `auth`, or the endpoint it names, or (naming none)
+   * the target and every endpoint the flow can reach (see src/analysis/paths.ts).
+   */
+  authenticated: boolean;
+  /** The label of the trust boundary crossing, when the flow crosses one. */
+  crossing?: string;
+  crossingKind?: CrossingKind;
+  /** Threats on this step, in report order: the flow's, and those of `to` (its endpoints': those the flow can reach). */
+  threats: string[];
+}
+
+/** The easiest way from an entry point to an element where an asset lives (see src/analysis/paths.ts). */
+export interface AttackPath {
+  asset: string;
+  assetName: string;
+  /** The element the attacker starts from: in an untrusted zone, or marked `exposed`. */
+  entry: string;
+  /** Where the path ends: an element where the asset lives. */
+  target: string;
+  /**
+   * How the asset lives at `target`: the element stores it; handles it (when none stores it); or receives it
+   * over a flow (when none stores or handles it).
+   */
+  held: 'stored' | 'handled' | 'received';
+  /** Threats on the entry element itself, in report order: what an attacker standing there, or in front of it, can use. */
+  entryThreats: string[];
+  /** Empty when the entry is where the asset lives. */
+  hops: AttackPathHop[];
+  unauthenticatedHops: number;
+  /** Every threat on the path (the entry's and the hops'), once each, in report order. */
+  threats: string[];
+  /** The highest risk of `threats`; absent when there is none. */
+  risk?: Risk;
+}
+
+/** An asset no entry point reaches. */
+export interface UnreachableAsset {
+  asset: string;
+  assetName: string;
+  /** The elements where it lives, in model order: empty when no element stores or handles it and no flow carries it. */
+  at: string[];
+}
+
+export interface AttackPaths {
+  /** The entry points' ids, sorted. */
+  entries: string[];
+  /** One per asset some entry point reaches: by risk (Critical first, none last), asset value, hops, asset id. */
+  paths: AttackPath[];
+  /** In the same order of asset value, then id. */
+  unreachable: UnreachableAsset[];
+}
+
 export interface Recommendation {
   rank: number;
   risk: Risk;
@@ -155,6 +222,8 @@ export interface AnalysisResult {
   threats: Threat[];
   coverage: CoverageRow[];
   attackSurface: SurfaceEntry[];
+  /** For every asset, the easiest way in from an entry point (src/analysis/paths.ts). */
+  attackPaths: AttackPaths;
   recommendations: Recommendation[];
   /** Warnings found while loading (sanity checks); errors stop before analysis. */
   diagnostics: Diagnostic[];

@@ -68,6 +68,7 @@ th[aria-sort="descending"] button::after { content: " \\2193"; color: var(--fg);
 .cov-mitigated { background: var(--low-bg); }
 .cov-not-applicable { color: var(--muted); }
 .surface ul { margin: 4px 0 12px; padding-left: 20px; }
+.paths li { margin: 6px 0; }
 .exposed { color: var(--critical); font-weight: 600; font-size: 0.85rem; }
 .warnings li { margin: 3px 0; }
 footer { margin-top: 48px; color: var(--muted); font-size: 0.85rem; border-top: 1px solid var(--line); padding-top: 8px; }

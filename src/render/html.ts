@@ -1,11 +1,12 @@
 // A single-file HTML report: summary and residual risk, the diagram as inline SVG, the threats table
 // (sortable; filtered by STRIDE, risk, status, component and text), the STRIDE coverage matrix, the
-// attack surface, boundaries, assets and recommendations. No external requests; every piece of model
-// text is escaped; a strict CSP allows only the report's own script and style (by hash). Printing it
-// ("print to PDF") gives a clean document: controls hidden, every threat's details shown.
+// attack surface and attack paths, boundaries, assets and recommendations. No external requests; every
+// piece of model text is escaped; a strict CSP allows only the report's own script and style (by hash).
+// Printing it ("print to PDF") gives a clean document: controls hidden, every threat's details shown.
+import { crossingLabel } from '../analysis/boundaries.js';
 import { riskRank } from '../analysis/risk.js';
 import {
-  type AnalysisResult, type CoverageCell, RISKS, STRIDE_LETTERS, STRIDE_NAMES, SURFACE_CATEGORIES, type Threat,
+  type AnalysisResult, type AttackPathHop, type CoverageCell, RISKS, STRIDE_LETTERS, STRIDE_NAMES, SURFACE_CATEGORIES, type Threat,
 } from '../analysis/types.js';
 import { countsPhrase, isOpenThreat, statusOf, uidOf } from '../track/triage.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
@@ -18,6 +19,7 @@ import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 import { contentSecurityPolicy } from './html-csp.js';
 import { threatIdRuns } from './threat-ids.js';
 import { plural } from '../model/diagnostics.js';
+import { HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
 
 export interface HtmlOptions {
   /** The diagram as SVG markup (from renderSvg); without it the ASCII diagram is shown. */
@@ -266,6 +268,65 @@ function* surfaceBody(r: AnalysisResult): Generator<string> {
   yield '\n</section>';
 }
 
+/** A hop's protocol, what it lacks or demands, the endpoint it names and the boundary it crosses (the full crossing on hover). */
+function hopNotes(hop: AttackPathHop): string {
+  const notes = [esc(hop.protocol)];
+  if (!hop.encrypted) notes.push('<strong>unencrypted</strong>');
+  if (hop.auth !== 'none') notes.push(esc(hop.auth));
+  else if (hop.authenticated) notes.push('authenticated');
+  if (hop.endpoint !== undefined) notes.push(`<code>${esc(hop.endpoint.slice(hop.to.length + 1))}</code>`);
+  if (hop.crossingKind !== undefined) notes.push(`<span title="${esc(hop.crossing ?? '')}">${esc(crossingLabel(hop.crossingKind))}</span>`);
+  return notes.join(', ');
+}
+
+function* pathsBody(r: AnalysisResult): Generator<string> {
+  const { entries, paths, unreachable } = r.attackPaths;
+  const none = noDataAssets(r);
+  if (none !== undefined) {
+    yield `\n<p class="muted">${esc(none)}</p></section>`;
+    return;
+  }
+  yield `\n<p class="muted">${esc(PATHS_INTRO)}</p>`;
+  if (entries.length === 0) yield `\n<p>${esc(NO_ENTRY_POINT)}</p>`;
+  const names = new Map<string, string>();
+  for (const e of r.elements) names.set(e.id, e.name);
+  const nameOf = (id: string) => esc(names.get(id) ?? id);
+  const classification = new Map<string, string>();
+  for (const a of r.assets) classification.set(a.id, a.classification);
+  // Only a decided threat carries its status along the path.
+  const decided = new Map<string, string>();
+  if (r.triage) for (const t of r.threats) if (statusOf(t) !== 'open') decided.set(t.id, statusOf(t));
+  const links = (ids: readonly string[]): string => {
+    if (ids.length === 0) return '';
+    if (!ids.some((id) => decided.has(id))) return ` [${threatLinks(ids)}]`;
+    return ` [${ids.map((id) => (decided.has(id) ? `${threatLink(id)} ${statusTag(decided.get(id)!)}` : threatLink(id))).join(', ')}]`;
+  };
+  const listed = paths.length > LISTED_PATHS ? paths.slice(0, LISTED_PATHS) : paths;
+  if (listed.length) {
+    yield '\n<ul class="paths">';
+    yield* rowChunks(listed, (p) => {
+      let li = `\n<li>${p.risk ? badge(p.risk) : '<span class="muted">no threats on the way</span>'} <strong>${esc(p.assetName)}</strong> ` +
+        `<span class="muted">(${esc(classification.get(p.asset) ?? 'unknown')})</span>: ${nameOf(p.entry)}${links(p.entryThreats)}`;
+      for (const hop of p.hops) li += ` → ${nameOf(hop.to)} <span class="muted">(${hopNotes(hop)})</span>${links(hop.threats)}`;
+      const authenticated = p.hops.length - p.unauthenticatedHops;
+      li += p.hops.length === 0
+        ? `<span class="muted">; ${HELD[p.held]}, at the entry point itself</span>`
+        : `<span class="muted">; ${authenticated} of ${plural(p.hops.length, 'hop')} authenticated, ${HELD[p.held]}</span>`;
+      return `${li}</li>`;
+    });
+    yield '\n</ul>';
+  }
+  if (listed.length < paths.length) yield `\n<p class="muted">… and ${plural(paths.length - listed.length, 'more path')}: <code>--format json</code> lists them all.</p>`;
+  const nowhere = unreachable.filter((u) => u.at.length === 0).map((u) => esc(u.assetName));
+  const cut = unreachable.filter((u) => u.at.length > 0).map((u) => {
+    const at = u.at.slice(0, 3).map(nameOf).join(', ');
+    return `${esc(u.assetName)} (${u.at.length > 3 ? `${at} and ${u.at.length - 3} more` : at})`;
+  });
+  if (cut.length) yield `\n<p><strong>Not reachable from any entry point through the model's flows:</strong> ${cut.join('; ')}.</p>`;
+  if (nowhere.length) yield `\n<p><strong>Held nowhere in the model</strong> (no element stores or handles it, no flow carries it): ${nowhere.join(', ')}.</p>`;
+  yield '\n</section>';
+}
+
 function boundariesSection(r: AnalysisResult): Section | undefined {
   if (r.boundaries.length === 0 && r.crossings.length === 0) return undefined;
   function* body(): Generator<string> {
@@ -361,6 +422,7 @@ function* pieces(r: AnalysisResult, options: HtmlOptions): Generator<string> {
     recommendationsSection(r),
     { id: 'tm-coverage', title: 'STRIDE coverage', body: coverageBody(r) },
     { id: 'tm-surface', title: 'Attack surface', cls: 'surface', body: surfaceBody(r) },
+    { id: 'tm-paths', title: 'Attack paths', body: pathsBody(r) },
     boundariesSection(r),
     assetsSection(r),
     warningsSection(r),

@@ -1,20 +1,23 @@
 // The Markdown report in the method's Output Format: Threat Model, System Description, Data Flow Diagram,
 // Assets, Threats (ID, STRIDE, Component, Threat, Risk, Mitigation), Recommendations; extra sections
-// (boundaries and crossings, threat details, attack surface, STRIDE coverage) come between or after. The
-// report is written once, line by line, straight into pieces (chunks.ts): a 10,000-element model's is ~19 MB.
+// (boundaries and crossings, threat details, attack surface and paths, STRIDE coverage) come between or
+// after. The report is written once, line by line, straight into pieces (chunks.ts): a 10,000-element
+// model's is ~19 MB.
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
-import type { AnalysisResult, Crossing, Risk, SurfaceEntry, Threat } from '../analysis/types.js';
+import { crossingLabel } from '../analysis/boundaries.js';
+import type { AnalysisResult, AttackPath, AttackPathHop, Crossing, Risk, SurfaceEntry, Threat } from '../analysis/types.js';
 import type { Flow } from '../model/types.js';
 import { RISKS, SURFACE_CATEGORIES, STRIDE_LETTERS } from '../analysis/types.js';
 // The renderers by their own modules: the diagram index also exports the SVG renderer, which loads Graphviz.
 import { renderAscii } from './diagram/ascii.js';
 import { renderMermaid } from './diagram/mermaid.js';
-import { countsPhrase, isOpenThreat, uidOf } from '../track/triage.js';
+import { countsPhrase, isOpenThreat, statusOf, uidOf } from '../track/triage.js';
 import { joinChunks, LineWriter } from './chunks.js';
 import { DETAILS_THRESHOLD } from './details.js';
 import { threatIdRuns } from './threat-ids.js';
 import { plural } from '../model/diagnostics.js';
+import { HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
 
 export { DETAILS_THRESHOLD };
 
@@ -443,6 +446,68 @@ function* surfaceSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   }
 }
 
+/** What a hop shows between parentheses: protocol, what it lacks or demands, the endpoint it names, the boundary it crosses. */
+function hopNotes(hop: AttackPathHop): string {
+  const notes = [inline(hop.protocol)];
+  if (!hop.encrypted) notes.push('unencrypted');
+  if (hop.auth !== 'none') notes.push(hop.auth);
+  else if (hop.authenticated) notes.push('authenticated');
+  if (hop.endpoint !== undefined) notes.push(inline(hop.endpoint.slice(hop.to.length + 1)));
+  if (hop.crossingKind !== undefined) notes.push(crossingLabel(hop.crossingKind));
+  return notes.join(', ');
+}
+
+function* pathsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
+  w.line('### Attack Paths');
+  w.blank();
+  const { entries, paths, unreachable } = r.attackPaths;
+  const none = noDataAssets(r);
+  if (none !== undefined) {
+    w.line(none);
+    w.blank();
+    return;
+  }
+  w.line(PATHS_INTRO);
+  w.blank();
+  if (entries.length === 0) {
+    w.line(NO_ENTRY_POINT);
+    w.blank();
+  }
+  const names = new Map<string, string>();
+  for (const e of r.elements) names.set(e.id, inline(e.name));
+  const nameOf = (id: string) => names.get(id) ?? inline(id);
+  const classification = new Map<string, string>();
+  for (const a of r.assets) classification.set(a.id, a.classification);
+  // Only a decided threat carries its status along the path.
+  const status = new Map<string, string>();
+  if (r.triage) for (const t of r.threats) if (statusOf(t) !== 'open') status.set(t.id, statusOf(t));
+  const ids = (list: readonly string[]): string => {
+    if (list.length === 0) return '';
+    const decided = list.some((id) => status.has(id));
+    return ` [${decided ? list.map((id) => (status.has(id) ? `${id} (${status.get(id)})` : id)).join(', ') : threatIdList(list)}]`;
+  };
+  const listed = paths.length > LISTED_PATHS ? paths.slice(0, LISTED_PATHS) : paths;
+  yield* rows(w, listed, (w, p: AttackPath) => {
+    let line = `- **${inline(p.assetName)}** (${classification.get(p.asset) ?? 'unknown'}) — ${p.risk ?? 'no threats on the way'}: ${nameOf(p.entry)}${ids(p.entryThreats)}`;
+    for (const hop of p.hops) line += ` → ${nameOf(hop.to)} (${hopNotes(hop)})${ids(hop.threats)}`;
+    const authenticated = p.hops.length - p.unauthenticatedHops;
+    line += p.hops.length === 0
+      ? `; ${HELD[p.held]}, at the entry point itself.`
+      : `; ${authenticated} of ${plural(p.hops.length, 'hop')} authenticated, ${HELD[p.held]}.`;
+    w.line(line);
+  });
+  if (listed.length < paths.length) w.line(`… and ${plural(paths.length - listed.length, 'more path')}: \`--format json\` lists them all.`);
+  w.blank();
+  const nowhere = unreachable.filter((u) => u.at.length === 0).map((u) => inline(u.assetName));
+  const cut = unreachable.filter((u) => u.at.length > 0).map((u) => {
+    const at = u.at.slice(0, 3).map(nameOf).join(', ');
+    return `${inline(u.assetName)} (${u.at.length > 3 ? `${at} and ${u.at.length - 3} more` : at})`;
+  });
+  if (cut.length) w.line(`**Not reachable from any entry point through the model's flows:** ${cut.join('; ')}.`);
+  if (nowhere.length) w.line(`**Held nowhere in the model** (no element stores or handles it, no flow carries it): ${nowhere.join(', ')}.`);
+  if (cut.length || nowhere.length) w.blank();
+}
+
 function* coverageSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   w.line('### STRIDE Coverage');
   w.blank();
@@ -529,6 +594,7 @@ export function* markdownChunks(r: AnalysisResult, options: MarkdownOptions = {}
     }
   }
   yield* surfaceSection(w, r);
+  yield* pathsSection(w, r);
   yield* coverageSection(w, r);
   warningsSection(w, r);
   yield w.end();

@@ -7,6 +7,7 @@ import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { buildContext } from '../../src/analysis/context.js';
 import { findCrossings } from '../../src/analysis/boundaries.js';
+import { attackPaths } from '../../src/analysis/paths.js';
 import { BUILTIN_RULES } from '../../src/analysis/rules/index.js';
 import type { Rule } from '../../src/analysis/rules/types.js';
 import type { AnalysisResult } from '../../src/analysis/types.js';
@@ -106,6 +107,23 @@ describe('work grows linearly with the model', () => {
     });
   }
 
+  it('finds the attack paths in linear work (reads of the model\'s lists and of the threats)', () => {
+    const measure = (model: Model) => {
+      const { threats } = analyze(model);
+      const { counter, watch } = reads();
+      const graph = buildGraph(watchedModel(model, watch));
+      const ctx = buildContext(graph, findCrossings(graph));
+      const elementAt = Int32Array.from(threats, (t) => graph.positionOf(t.component));
+      counter.n = 0;
+      const { paths } = attackPaths(ctx, watch([...threats]), elementAt);
+      assert.ok(paths.length > 0);
+      return counter.n;
+    };
+    const small = measure(cached(SMALL));
+    const large = measure(cached(LARGE));
+    assert.ok(large / small < MAX_GROWTH, `reads grew ${small} -> ${large} (x${(large / small).toFixed(1)})`);
+  });
+
   it('renders the report, JSON, SARIF, HTML, CSV and the diagram model in linear work', () => {
     const measure = (model: Model) => {
       const result = analyze(model);
@@ -120,6 +138,11 @@ describe('work grows linearly with the model', () => {
         threats: watch(result.threats),
         coverage: watch(result.coverage),
         attackSurface: watch(result.attackSurface),
+        attackPaths: {
+          entries: watch(result.attackPaths.entries),
+          paths: watch(result.attackPaths.paths),
+          unreachable: watch(result.attackPaths.unreachable),
+        },
         recommendations: watch(result.recommendations),
       };
       renderMarkdown(watched);

@@ -1,0 +1,450 @@
+// Attack paths: for every asset, the easiest way an attacker gets from an entry point to where the asset
+// lives, hop by hop, with what stands in the way and the report's threats on the way. It turns a list of
+// threats into a route a team can cut ("fix T3 and the card data has no unauthenticated way in").
+//
+// - Entry points are the untrusted sources: elements in an untrusted zone, where an attacker stands, and
+//   elements the model marks `exposed`, whose public address puts the attacker right in front of them.
+// - Hops follow flows in their direction: a flow `a -> b` lets whoever controls `a` reach `b`, and going on
+//   from `b` means compromising or abusing `b` to make its own calls. Flows with an end that names no
+//   element are not followed.
+// - Paths lead to data assets: a resource asset (availability, capacity) is lost where an element stops,
+//   which the denial-of-service threats say, not by being reached.
+// - An asset lives at the elements that store it; when none does, at those that handle it (`handles`, or
+//   an endpoint that accepts or returns it); when none does either, at those that receive a flow carrying
+//   it, so that a path to an asset only ever carried ends at the first element it reaches over a flow. An
+//   entry point can be such a place: its path has no hops.
+// - The easiest path has the fewest hops that demand a credential (see demandsCredential), then the fewest
+//   hops, then starts at the entry point an attacker most readily stands at (see entryPreference), then at
+//   the one with the smallest id; stepping back from where it ends, each hop
+//   comes from the caller with the smallest id (of parallel flows from one caller, the first in the model).
+//   Of several places where an asset lives, the path ends at the one reached most easily (on a tie, the
+//   smallest id).
+// - The threats on a hop are those about its flow (a threat on the flow, or a boundary's or the system's
+//   threat that lists it), and those about the element it reaches: about the element as a whole, or about
+//   an endpoint the flow can reach (see flowReaches). The entry point's own threats, all of them, come first.
+//
+// One search from all the entry points at once labels every element with its easiest path, and every
+// asset's path is read off those labels: O(elements + flows) for the search (see search), O(threats) to
+// place the threats, and each path's length to write it.
+import { CLASSIFICATIONS, type Level } from '../model/catalog.js';
+import type { ModelGraph } from '../model/graph.js';
+import type { Asset, Element, Endpoint, Flow } from '../model/types.js';
+import type { AnalysisContext } from './context.js';
+import { riskRank } from './risk.js';
+import { isPersonOrAgent } from './rules/facts.js';
+import { type AttackPath, type AttackPathHop, type AttackPaths, RISKS, type Threat } from './types.js';
+
+/** Controls that make a caller prove who it is: callers must authenticate, or messages are signature-checked. */
+const hasCredentialControl = (controls: readonly string[]): boolean =>
+  controls.length > 0 && (controls.includes('authentication') || controls.includes('signature-verification'));
+
+/** A verified signature authenticates the sender, as the webhook rules count it. */
+const endpointDemands = (ep: Endpoint): boolean => ep.auth !== 'none' || hasCredentialControl(ep.controls);
+
+/** Whether a flow can reach an endpoint of its target: the one it names; naming none, any whose callers (if listed) include its source. */
+const flowReaches = (f: Flow, ep: Endpoint): boolean =>
+  f.endpoint !== undefined ? f.endpoint === ep.id : ep.callers === undefined || ep.callers.includes(f.from);
+
+/**
+ * Whether the caller must present a credential to make the call over flow `k`: the flow declares an `auth`
+ * other than `none` (or the `authentication` or `signature-verification` control); or the endpoint it names
+ * demands one (its `auth`, or either control); or, naming none, its target asks every caller for one (its
+ * `auth`, or `authentication` declared on it or on a boundary around it) and so does every endpoint of it
+ * the flow can reach, since a call that names no endpoint can land on a public one.
+ */
+function demandsCredential(ctx: AnalysisContext, k: number, gates: Int8Array): boolean {
+  const { graph } = ctx;
+  const f = graph.model.flows[k];
+  if (f.auth !== 'none' || hasCredentialControl(f.controls)) return true;
+  if (f.endpoint !== undefined) {
+    const ep = graph.endpoints.get(f.endpoint);
+    return ep !== undefined && endpointDemands(ep);
+  }
+  const t = graph.flowTarget[k];
+  if (gates[t] === UNKNOWN) gates[t] = gate(ctx, graph.model.elements[t]);
+  if (gates[t] !== BY_CALLER) return gates[t] === GUARDED;
+  for (const ep of graph.model.elements[t].endpoints) if (flowReaches(f, ep) && !endpointDemands(ep)) return false;
+  return true;
+}
+
+/** How a call that names no endpoint fares at an element, worked out once per element (UNKNOWN before). */
+const UNKNOWN = -1;
+/** The element does not ask every caller for a credential, or has an endpoint that any caller may reach without one. */
+const OPEN = 0;
+/** It asks every caller for a credential, and so does every endpoint of it. */
+const GUARDED = 1;
+/** It asks every caller, but an endpoint open to listed callers only lets those in without one. */
+const BY_CALLER = 2;
+
+function gate(ctx: AnalysisContext, e: Element): number {
+  if ((e.auth === undefined || e.auth === 'none') && !ctx.elementHas(e, 'authentication')) return OPEN;
+  let answer = GUARDED;
+  for (const ep of e.endpoints) {
+    if (endpointDemands(ep)) continue;
+    if (ep.callers === undefined) return OPEN;
+    answer = BY_CALLER;
+  }
+  return answer;
+}
+
+const compareIds = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Where an attacker most readily stands, lowest first: anyone can be a person or their browser or app on
+ * the internet (0); another outside system or an exposed element has to be reached first (1); a partner's
+ * service has to be impersonated or compromised (2). So of two equally easy routes the report shows the
+ * one an anonymous attacker takes.
+ */
+const entryPreference = (e: Element): number => (isPersonOrAgent(e) ? 0 : e.type === 'third-party' ? 2 : 1);
+
+const LEVEL_RANK: Record<Level, number> = { low: 0, medium: 1, high: 2 };
+
+/** An asset's worth to an attacker: the higher of its confidentiality and integrity, then the lower, then its classification. */
+function assetValue(a: Asset): number {
+  const c = LEVEL_RANK[a.confidentiality];
+  const i = LEVEL_RANK[a.integrity];
+  return (Math.max(c, i) * 3 + Math.min(c, i)) * CLASSIFICATIONS.length + CLASSIFICATIONS.indexOf(a.classification);
+}
+
+/**
+ * Sorts paths in place into report order: risk (Critical first, none last), then the asset's value (highest
+ * first), then fewest hops, then asset id. `assets` gives the values; an asset it lacks counts as the least.
+ */
+export function orderPaths(paths: AttackPath[], assets: readonly Asset[]): AttackPath[] {
+  const value = new Map<string, number>();
+  for (const a of assets) value.set(a.id, assetValue(a));
+  const riskOf = (p: AttackPath) => (p.risk === undefined ? -1 : riskRank(p.risk));
+  return paths.sort((a, b) => riskOf(b) - riskOf(a) || (value.get(b.asset) ?? -1) - (value.get(a.asset) ?? -1)
+    || a.hops.length - b.hops.length || compareIds(a.asset, b.asset));
+}
+
+const UNREACHED = 0x7fffffff;
+
+/** Each element's label, by position: the easiest path to it, as found by `search`. */
+interface Labels {
+  /** Hops on the path that demand a credential (UNREACHED when no entry point reaches the element). */
+  authHops: Int32Array;
+  hops: Int32Array;
+  /** The rank of the entry point the path starts from, in order of preference, then of id. */
+  entryRank: Int32Array;
+  /** The flow into the element on its path (-1 at an entry point, and where nothing reaches). */
+  via: Int32Array;
+}
+
+/** Whether element `a`'s label comes before `b`'s: fewer hops demanding a credential, then fewer hops, then an earlier entry. */
+const before = (l: Labels, a: number, b: number): boolean =>
+  l.authHops[a] !== l.authHops[b] ? l.authHops[a] < l.authHops[b]
+    : l.hops[a] !== l.hops[b] ? l.hops[a] < l.hops[b] : l.entryRank[a] < l.entryRank[b];
+
+/**
+ * The easiest path to every element from all the entry points (positions, in order of preference, then of id) at once, without a
+ * priority queue: a breadth-first search per count of hops demanding a credential. Round `a` takes the
+ * elements whose easiest path has `a` such hops, in order of hops, merging two queues that each stay in
+ * that order: the round's seeds, reached over a credential by round `a - 1` (which takes its elements in
+ * order of hops, so hands them over in order), and the elements the round itself reaches over flows that
+ * demand none. So every element is taken once and every flow followed once: O(elements + flows).
+ *
+ * Every hop adds one to the hop count, so an element's best callers are all taken before it is: its label
+ * is final when it is taken, cycles included. Of callers with equal labels the one with the smallest id is
+ * kept (of parallel flows from one caller, the first in the model).
+ */
+function search(graph: ModelGraph, entries: readonly number[], credential: Int8Array, outStart: Int32Array, outFlow: Int32Array): Labels {
+  const { elements } = graph.model;
+  const n = elements.length;
+  const src = graph.flowSource;
+  const dst = graph.flowTarget;
+  const authHops = new Int32Array(n).fill(UNREACHED);
+  const hops = new Int32Array(n);
+  const entryRank = new Int32Array(n);
+  const via = new Int32Array(n).fill(-1);
+  const taken = new Uint8Array(n);
+  // The round's own queue: it takes elements in order of hops, so the first of an element's callers it
+  // takes gives it its fewest hops, and the element joins the queue at most once per round.
+  const round = new Int32Array(n);
+  let seeds = [...entries];
+  let next: number[] = [];
+  for (let r = 0; r < entries.length; r++) {
+    authHops[entries[r]] = 0;
+    entryRank[entries[r]] = r;
+  }
+  for (let a = 0; seeds.length > 0; a++) {
+    let s = 0;
+    let head = 0;
+    let tail = 0;
+    for (;;) {
+      // The next element in order of hops, from the seeds or the round's own queue; stale entries are skipped.
+      while (s < seeds.length && (taken[seeds[s]] === 1 || authHops[seeds[s]] !== a)) s++;
+      let u: number;
+      if (s < seeds.length && (head === tail || hops[seeds[s]] <= hops[round[head]])) u = seeds[s++];
+      else if (head < tail) u = round[head++];
+      else break;
+      if (taken[u] === 1) continue;
+      taken[u] = 1;
+      for (let j = outStart[u]; j < outStart[u + 1]; j++) {
+        const k = outFlow[j];
+        const v = dst[k];
+        if (taken[v] === 1) continue;
+        const av = a + credential[k];
+        const hv = hops[u] + 1;
+        const rv = entryRank[u];
+        if (av !== authHops[v] ? av < authHops[v] : hv !== hops[v] ? hv < hops[v] : rv < entryRank[v]) {
+          const requeue = av !== authHops[v] || hv !== hops[v];
+          authHops[v] = av;
+          hops[v] = hv;
+          entryRank[v] = rv;
+          via[v] = k;
+          if (!requeue) continue;
+          if (av === a) round[tail++] = v;
+          else next.push(v);
+        } else if (av === authHops[v] && hv === hops[v] && rv === entryRank[v] && src[via[v]] !== u
+          && compareIds(elements[u].id, elements[src[via[v]]].id) < 0) {
+          via[v] = k;
+        }
+      }
+    }
+    seeds = next;
+    next = [];
+  }
+  return { authHops, hops, entryRank, via };
+}
+
+/** How an asset lives at an element, most telling first: a path ends where the highest tier found puts it. */
+const STORED = 3;
+const HANDLED = 2;
+const RECEIVED = 1;
+const HELD = ['', 'received', 'handled', 'stored'] as const;
+
+/**
+ * Where each asset lives, by its position in `model.assets`: its highest tier (0 when none) and the elements
+ * of that tier, in model order, repeats included.
+ */
+interface Places {
+  tier: Uint8Array;
+  at: number[][];
+}
+
+/** The elements where each asset is stored or handled: one pass over the elements. */
+function placesOnElements(graph: ModelGraph, assetAt: ReadonlyMap<string, number>): Places {
+  const { elements } = graph.model;
+  const places: Places = { tier: new Uint8Array(graph.model.assets.length), at: graph.model.assets.map(() => []) };
+  for (let i = 0; i < elements.length; i++) {
+    const e = elements[i];
+    if (e.stores.length) place(places, assetAt, e.stores, i, STORED);
+    if (e.handles.length) place(places, assetAt, e.handles, i, HANDLED);
+    for (const ep of e.endpoints) {
+      if (ep.accepts.length) place(places, assetAt, ep.accepts, i, HANDLED);
+      if (ep.returns.length) place(places, assetAt, ep.returns, i, HANDLED);
+    }
+  }
+  return places;
+}
+
+/** Notes that element `i` holds the assets `ids` at `level`: a higher tier replaces what was found before. */
+function place(places: Places, assetAt: ReadonlyMap<string, number>, ids: readonly string[], i: number, level: number): void {
+  for (let d = 0; d < ids.length; d++) {
+    const a = assetAt.get(ids[d]);
+    if (a === undefined || places.tier[a] > level) continue;
+    if (places.tier[a] < level) {
+      places.tier[a] = level;
+      places.at[a] = [];
+    }
+    places.at[a].push(i);
+  }
+}
+
+/**
+ * One pass over the flows, in model order (the order they lie in memory, where the search takes them by
+ * their source): whether each demands a credential (1) or not (0; -1 when an end names no element), and
+ * where it brings the assets that no element stores or handles.
+ */
+function readFlows(ctx: AnalysisContext, places: Places, assetAt: ReadonlyMap<string, number>): Int8Array {
+  const { graph } = ctx;
+  const { flows } = graph.model;
+  const credential = new Int8Array(flows.length).fill(-1);
+  const gates = new Int8Array(graph.model.elements.length).fill(UNKNOWN);
+  const carried = places.tier.includes(0);
+  for (let k = 0; k < flows.length; k++) {
+    const t = graph.flowTarget[k];
+    if (graph.flowSource[k] < 0 || t < 0) continue;
+    credential[k] = demandsCredential(ctx, k, gates) ? 1 : 0;
+    if (carried && flows[k].data.length) place(places, assetAt, flows[k].data, t, RECEIVED);
+  }
+  return credential;
+}
+
+/** Sorts indexes and drops repeats, in place: by insertion for the few a hop or a path usually has. */
+function sortUnique(list: number[]): number[] {
+  if (list.length > 16) list.sort((a, b) => a - b);
+  else {
+    for (let i = 1; i < list.length; i++) {
+      const v = list[i];
+      let j = i - 1;
+      for (; j >= 0 && list[j] > v; j--) list[j + 1] = list[j];
+      list[j + 1] = v;
+    }
+  }
+  let w = 0;
+  for (let r = 0; r < list.length; r++) if (r === 0 || list[r] !== list[w - 1]) list[w++] = list[r];
+  list.length = w;
+  return list;
+}
+
+/** The report ids of threats given by index. */
+function idsOf(threats: readonly Threat[], list: readonly number[]): string[] {
+  const ids = new Array<string>(list.length);
+  for (let i = 0; i < list.length; i++) ids[i] = threats[list[i]].id;
+  return ids;
+}
+
+/**
+ * The attack paths of an analysis. `threats` are in report order, and `elementAt` gives each one's
+ * component as a position in `model.elements` (-1 when it is no element).
+ */
+export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], elementAt: Int32Array): AttackPaths {
+  const { graph } = ctx;
+  const { elements, flows, assets } = graph.model;
+  const src = graph.flowSource;
+  const dst = graph.flowTarget;
+
+  const entries: number[] = [];
+  for (let i = 0; i < elements.length; i++) if (ctx.isUntrustedSource(elements[i].id)) entries.push(i);
+  entries.sort((a, b) => entryPreference(elements[a]) - entryPreference(elements[b]) || compareIds(elements[a].id, elements[b].id));
+  const assetAt = new Map<string, number>();
+  for (let a = 0; a < assets.length; a++) assetAt.set(assets[a].id, a);
+  const places = placesOnElements(graph, assetAt);
+  const credential = readFlows(ctx, places, assetAt);
+  const labels = search(graph, entries, credential, ctx.adjacency.outStart, ctx.adjacency.outFlow);
+  const { tier } = places;
+
+  // The place where each asset lives that the search reached most easily (-1 when it reached none; on a
+  // tie, the smallest id).
+  const best = new Int32Array(assets.length).fill(-1);
+  for (let a = 0; a < assets.length; a++) {
+    for (const i of places.at[a]) {
+      const j = best[a];
+      if (labels.authHops[i] !== UNREACHED
+        && (j < 0 || before(labels, i, j) || (!before(labels, j, i) && compareIds(elements[i].id, elements[j].id) < 0))) best[a] = i;
+    }
+  }
+
+  // Each asset's hops; the flows and elements on the paths get a slot each, by which their threats are gathered.
+  const steps = new Array<number[]>(assets.length);
+  const flowSlot = new Int32Array(flows.length).fill(-1);
+  const slotFlows: number[] = [];
+  const elementSlot = new Int32Array(elements.length).fill(-1);
+  let elementSlots = 0;
+  for (let a = 0; a < assets.length; a++) {
+    if (best[a] < 0 || assets[a].kind === 'resource') continue;
+    const list: number[] = [];
+    let i = best[a];
+    for (; labels.via[i] >= 0; i = src[labels.via[i]]) {
+      const k = labels.via[i];
+      list.push(k);
+      if (flowSlot[k] < 0) {
+        flowSlot[k] = slotFlows.length;
+        slotFlows.push(k);
+      }
+      if (elementSlot[dst[k]] < 0) elementSlot[dst[k]] = elementSlots++;
+    }
+    if (elementSlot[i] < 0) elementSlot[i] = elementSlots++;
+    steps[a] = list.reverse();
+  }
+
+  // The threats on the paths' elements (their endpoints' included) and on their hops: first those of the
+  // flow (its own, and a boundary's or the system's that list it), in report order, from one pass over the
+  // threats; then, once the hop is made, those of the element it reaches that it can reach.
+  const onElement = Array.from({ length: elementSlots }, (): number[] => []);
+  const onHop = Array.from({ length: slotFlows.length }, (): number[] => []);
+  const slotOf = new Map<string, number>();
+  for (let s = 0; s < slotFlows.length; s++) slotOf.set(flows[slotFlows[s]].id, s);
+  // Validation keeps the ids of elements, boundaries and flows apart, so a threat at an element's position
+  // is about that element (read only when it is on a path), unless it is the system's and an element is
+  // named `system`.
+  const systemAt = graph.positionOf('system');
+  for (let t = 0; t < threats.length; t++) {
+    const at = elementAt[t];
+    if (at >= 0 && at !== systemAt) {
+      if (elementSlot[at] >= 0) onElement[elementSlot[at]].push(t);
+      continue;
+    }
+    const th = threats[t];
+    if (at >= 0 && th.componentKind === 'element') {
+      if (elementSlot[at] >= 0) onElement[elementSlot[at]].push(t);
+      continue;
+    }
+    // A flow's threat concerns its flow (which its list normally holds); a boundary's or the system's, the flows it lists.
+    const on = th.componentKind === 'flow' && !th.flows.includes(th.component) ? [th.component, ...th.flows] : th.flows;
+    for (let j = 0; j < on.length; j++) {
+      const s = slotOf.get(on[j]);
+      if (s !== undefined && onHop[s][onHop[s].length - 1] !== t) onHop[s].push(t);
+    }
+  }
+
+  // Paths share hops: each is made once.
+  const hopAt = new Array<AttackPathHop | undefined>(slotFlows.length);
+  const hopOf = (k: number): AttackPathHop => {
+    const s = flowSlot[k];
+    const made = hopAt[s];
+    if (made !== undefined) return made;
+    const f = flows[k];
+    const list = onHop[s];
+    for (const t of onElement[elementSlot[dst[k]]]) {
+      const ep = threats[t].endpoint;
+      const endpoint = ep === undefined ? undefined : graph.endpoints.get(ep);
+      if (ep === undefined || (endpoint !== undefined && flowReaches(f, endpoint))) list.push(t);
+    }
+    sortUnique(list);
+    const crossing = ctx.crossing(f.id);
+    const hop: AttackPathHop = {
+      flow: f.id, from: f.from, to: f.to, protocol: f.protocol, encrypted: f.encrypted, auth: f.auth,
+      ...(f.endpoint === undefined ? {} : { endpoint: f.endpoint }),
+      authenticated: credential[k] === 1,
+      ...(crossing === undefined ? {} : { crossing: crossing.label, crossingKind: crossing.kind }),
+      threats: idsOf(threats, list),
+    };
+    hopAt[s] = hop;
+    return hop;
+  };
+
+  const paths: AttackPath[] = [];
+  const unreachable: number[] = [];
+  for (let a = 0; a < assets.length; a++) {
+    const asset = assets[a];
+    if (asset.kind === 'resource') continue;
+    if (best[a] < 0) {
+      unreachable.push(a);
+      continue;
+    }
+    const entry = steps[a].length ? src[steps[a][0]] : best[a];
+    const own = onElement[elementSlot[entry]];
+    const onPath = [...own];
+    const pathHops: AttackPathHop[] = [];
+    let unauthenticated = 0;
+    for (const k of steps[a]) {
+      const hop = hopOf(k);
+      pathHops.push(hop);
+      if (!hop.authenticated) unauthenticated++;
+      for (const t of onHop[flowSlot[k]]) onPath.push(t);
+    }
+    sortUnique(onPath);
+    const path: AttackPath = {
+      asset: asset.id, assetName: asset.name, entry: elements[entry].id, target: elements[best[a]].id,
+      held: HELD[tier[a]] as AttackPath['held'], entryThreats: idsOf(threats, own), hops: pathHops,
+      unauthenticatedHops: unauthenticated, threats: idsOf(threats, onPath),
+    };
+    let highest = -1;
+    for (const t of onPath) highest = Math.max(highest, riskRank(threats[t].risk));
+    if (highest >= 0) path.risk = RISKS[highest];
+    paths.push(path);
+  }
+
+  const value = assets.map(assetValue);
+  unreachable.sort((x, y) => value[y] - value[x] || compareIds(assets[x].id, assets[y].id));
+  return {
+    entries: entries.map((i) => elements[i].id).sort(compareIds),
+    paths: orderPaths(paths, assets),
+    unreachable: unreachable.map((a) => ({
+      asset: assets[a].id, assetName: assets[a].name, at: sortUnique(places.at[a]).map((i) => elements[i].id),
+    })),
+  };
+}
