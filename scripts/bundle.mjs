@@ -23,7 +23,7 @@ const EXTERNAL = ['@hpcc-js/wasm-graphviz', '@resvg/resvg-js'];
 
 /** zod's classic entry re-exports all ~45 of its message locales (a quarter of the bundle); threatmap uses
  * only English, which zod imports on its own, so the re-export is replaced by an empty module. */
-const zodWithoutLocales = {
+export const zodWithoutLocales = {
   name: 'zod-without-locales',
   setup(b) {
     b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>

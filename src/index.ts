@@ -5,6 +5,7 @@ export { BUILTIN_RULES } from './analysis/rules/index.js';
 export type { Rule } from './analysis/rules/types.js';
 export * from './analysis/types.js';
 export { formatDiagnostic, formatDiagnostics } from './model/diagnostics.js';
+export { applyModelEdit, type EditTarget, type ModelEdit } from './model/edit.js';
 export { loadModel, type LoadResult } from './model/load.js';
 export { modelJsonSchema } from './model/schema.js';
 export type { Diagnostic, Model, SourceMap } from './model/types.js';

@@ -18,6 +18,7 @@ export { exportAction } from './export.js';
 export { generateAction } from './generate.js';
 export { importAction } from './import.js';
 export { ruleFactsAction, rulesAction, ruleShowAction } from './rules.js';
+export { serveAction } from './serve.js';
 export { triageAction } from './triage.js';
 export { validateAction } from './validate.js';
 

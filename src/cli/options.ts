@@ -20,6 +20,12 @@ export function parseWidth(value: string): number {
   return n;
 }
 
+export function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
+  return n;
+}
+
 export function parseDate(value: string): string {
   if (!isIsoDate(value)) throw new InvalidArgumentError('expected a date written YYYY-MM-DD');
   return value;

@@ -99,7 +99,13 @@ internet: exposed), communication links flows from the asset they are in (protoc
 vpn/ip_filtered as controls, data sent and received), trust boundaries boundaries (nesting and members
 kept; an execution environment is a container boundary; trust internal unless named DMZ or outside),
 data assets assets; external entities in no boundary go into an untrusted \`outside\` boundary. Shared
-runtimes and risk tracking are listed, not imported. Examples:
+runtimes and risk tracking are listed, not imported.
+Reads Microsoft Threat Modeling Tool models (.tm7): every diagram's stencils become elements (kind from
+the generic type, a catalog type or technology from the template's stencil, template properties such as
+Running As, Sanitizes Input or Encrypted as facts), flows flows (protocol from the flow's stencil, else the
+server end's technology, else http), boundary boxes boundaries by geometry (nested boxes nest; trust from
+the name); boundary lines place no element and are noted on the flows that cross them; external
+interactors in no box go into an untrusted \`outside\` boundary. Threats are listed, not imported. Examples:
   threatmap import system.otm.yaml -o threatmap.yaml
   threatmap import model.json -o threatmap.yaml
   threatmap import threagile.yaml -o threatmap.yaml
@@ -107,6 +113,24 @@ runtimes and risk tracking are listed, not imported. Examples:
     .action(action('importAction'));
 
   program
+  program
+    .command('serve')
+    .description('Open a local web page to explore and edit a model and its triage; edits are written back keeping comments')
+    .argument('<model>', 'model file (.yaml, .yml or .json)')
+    .option('-p, --port <port>', 'the port to listen on (0: any free port)', parsePort, 0)
+    .option('--host <address>', 'the address to listen on; anything but 127.0.0.1 lets other machines reach the page', '127.0.0.1')
+    .option('--triage <file>', 'the triage file (default: <model>.triage.yaml, created at the first decision)')
+    .option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)')
+    .addHelpText('after', `
+Prints the page's address (with a token in it) and serves until Ctrl-C. The page shows the report, the
+diagram and the threats as you edit; saving writes the model, and triage decisions the triage file,
+atomically and keeping comments. A file changed elsewhere meanwhile is not overwritten: the page says
+so. Only this machine can connect (unless --host says otherwise), only with the printed address's
+token, and nothing is sent anywhere else. Examples:
+  threatmap serve shop.yaml
+  threatmap serve shop.yaml --port 8080 --triage security/shop.triage.yaml`)
+    .action(action('serveAction'));
+
     .command('schema')
     .description('Print the JSON Schema of model files (for editors and validators)')
     .action(action('schemaAction'));

@@ -96,7 +96,7 @@ describe('threatmap analyze', () => {
 describe('threatmap commands', () => {
   it('lists every command in help and in a usage error, in order', () => {
     const names = (text: string) => [...text.split('Commands:\n')[1].matchAll(/^  (\w+)/gm)].map((m) => m[1]);
-    const all = ['analyze', 'discover', 'import', 'schema', 'diagram', 'validate', 'rules', 'generate', 'triage', 'diff', 'check', 'export', 'help'];
+    const all = ['analyze', 'discover', 'import', 'serve', 'schema', 'diagram', 'validate', 'rules', 'generate', 'triage', 'diff', 'check', 'export', 'help'];
     const help = run('--help');
     assert.equal(help.code, 0);
     assert.deepEqual(names(help.stdout), all);

@@ -1,0 +1,231 @@
+// The page of `threatmap serve` in a real browser (Debian's Chromium, driven by playwright-core), against
+// the real server in-process on temp copies of the models: it opens with no console errors and no requests
+// elsewhere, shows the CLI's count of threats, re-analyses as the text is edited, points at syntax errors,
+// adds a control from a threat's details, saves without losing a comment, writes triage decisions, follows
+// outside changes, draws the diagram, and runs nothing from a model whose names are script and image
+// payloads. Skipped when Chromium is absent, unless THREATMAP_BROWSER_TESTS=1 (CI), where that is a failure.
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { loadOrExit } from '../../src/cli/load.js';
+import { loadModel } from '../../src/model/load.js';
+import { type RunningServer, startServer } from '../../src/server/server.js';
+import { replaceOnce } from '../helpers.js';
+
+const CHROMIUM = process.env.THREATMAP_CHROMIUM ?? '/usr/bin/chromium';
+const REQUIRED = process.env.THREATMAP_BROWSER_TESTS === '1';
+const available = existsSync(CHROMIUM);
+if (!available && REQUIRED) throw new Error(`THREATMAP_BROWSER_TESTS=1 but there is no Chromium at ${CHROMIUM}; install it: apt-get install -y chromium fonts-liberation`);
+const skip = available ? false : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium fonts-liberation); set THREATMAP_BROWSER_TESTS=1 to make this a failure`;
+if (skip) process.stderr.write(`browser tests skipped: ${skip}\n`);
+
+// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
+interface PageElement {
+  attributes: ArrayLike<{ name: string }> & Iterable<{ name: string }>;
+}
+declare const document: { querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement> };
+declare const window: unknown;
+type EditorElement = { selectionStart: number };
+
+type BundleScript = { bundleWeb: (outdir: string) => Promise<Record<string, number>> };
+
+const ORIGINAL = readFileSync('examples/ecommerce.yaml', 'utf8');
+const SEARCH_LINE = '      /search:   { public: true, returns: [catalog] }       # no rate limiting';
+const NO_RATE_LIMIT = 'no-rate-limiting@api:/search';
+
+interface Opened {
+  page: Page;
+  problems: string[];
+  /** Requests to anywhere but the server. */
+  elsewhere: string[];
+}
+
+describe('the web UI of threatmap serve in Chromium', { skip }, () => {
+  let browser: Browser;
+  const dir = mkdtempSync(join(tmpdir(), 'threatmap-web-'));
+  const assets = join(dir, 'web');
+  const shop = join(dir, 'shop.yaml');
+  const shopTriage = join(dir, 'shop.triage.yaml');
+  const servers: RunningServer[] = [];
+  let server: RunningServer;
+
+  before(async () => {
+    const script = (await import(pathToFileURL(resolve('scripts', 'bundle-web.mjs')).href)) as BundleScript;
+    await script.bundleWeb(assets);
+    writeFileSync(shop, ORIGINAL);
+    server = await startServer({ model: shop, assets });
+    servers.push(server);
+    const { chromium } = await import('playwright-core');
+    browser = await chromium.launch({
+      executablePath: CHROMIUM, headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+  });
+  after(async () => {
+    await browser?.close();
+    for (const s of servers) await s.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function open(on = server): Promise<Opened> {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const problems: string[] = [];
+    const elsewhere: string[] = [];
+    const origin = new URL(on.url).origin;
+    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
+    page.on('request', (r) => { if (new URL(r.url()).origin !== origin) elsewhere.push(r.url()); });
+    await page.goto(on.url);
+    await page.waitForSelector('#threat-total');
+    return { page, problems, elsewhere };
+  }
+
+  const threatRows = (page: Page, key: string) => page.locator(`tr.threat[data-key="${key}"]`);
+  const total = async (page: Page) => Number(await page.textContent('#threat-total'));
+
+  it('opens with no console errors and no requests elsewhere, the token out of the address, and the CLI\'s threat count', async () => {
+    const { page, problems, elsewhere } = await open();
+    const cli = loadOrExit(shop, { quiet: true }).result;
+    assert.equal(await total(page), cli.threats.length);
+    assert.equal(await page.textContent('#system-name'), cli.system.name);
+    assert.equal(await page.locator('tr.threat').count(), cli.threats.length);
+    assert.equal(new URL(page.url()).hash, '', 'the token is removed from the address bar');
+    assert.equal(await page.getAttribute('#save-state', 'data-state'), 'saved');
+    assert.deepEqual(problems, []);
+    assert.deepEqual(elsewhere, []);
+    await page.close();
+  });
+
+  it('re-analyses as the text changes: rate limiting on /search removes its threat', async () => {
+    const { page, problems } = await open();
+    const before = await total(page);
+    assert.equal(await threatRows(page, NO_RATE_LIMIT).count(), 1);
+    await page.fill('#editor', replaceOnce(ORIGINAL, SEARCH_LINE, SEARCH_LINE.replace('returns: [catalog]', 'returns: [catalog], controls: [rate-limiting]')));
+    await threatRows(page, NO_RATE_LIMIT).waitFor({ state: 'detached' });
+    assert.equal(await total(page), before - 1);
+    assert.equal(await page.getAttribute('#save-state', 'data-state'), 'dirty');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('shows a syntax error with its line, greys the last result, and a click on it moves the caret there', async () => {
+    const { page, problems } = await open();
+    const broken = replaceOnce(ORIGINAL, SEARCH_LINE, '      /search:   { public: true, returns: [catalog]');
+    const expected = loadModel(broken, shop).diagnostics.find((d) => d.severity === 'error')!;
+    await page.fill('#editor', broken);
+    const first = page.locator('#diagnostics .diag.error button').first();
+    await first.waitFor();
+    assert.equal(await first.locator('.loc').textContent(), `${expected.line}:${expected.col}`);
+    assert.equal(await page.isVisible('#stale-note'), true);
+    assert.equal(await page.locator('#views.stale').count(), 1);
+    await first.click();
+    const lines = broken.split('\n');
+    const offset = lines.slice(0, expected.line - 1).reduce((n, l) => n + l.length + 1, 0) + expected.col - 1;
+    assert.equal(await page.$eval('#editor', (el) => (el as unknown as EditorElement).selectionStart), offset);
+    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id), 'editor');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('adds a control from the threat\'s details, and saves the file with every comment kept', async () => {
+    const { page, problems } = await open();
+    await threatRows(page, NO_RATE_LIMIT).locator('button.title').click();
+    const add = page.locator('.detail button.fix', { hasText: 'Add rate-limiting to API servers /search' });
+    await add.click();
+    await threatRows(page, NO_RATE_LIMIT).waitFor({ state: 'detached' });
+    const edited = await page.inputValue('#editor');
+    assert.match(edited, /\/search: {3}\{ public: true, returns: \[catalog\], controls: \[rate-limiting\] \} {7}# no rate limiting/);
+    await page.keyboard.press('Control+s');
+    await page.waitForSelector('#save-state[data-state="saved"]');
+    const saved = readFileSync(shop, 'utf8');
+    assert.equal(saved, edited);
+    const comments = (text: string) => text.split('\n').filter((l) => l.includes('#')).map((l) => l.slice(l.indexOf('#')));
+    assert.deepEqual(comments(saved), comments(ORIGINAL));
+    assert.equal(loadOrExit(shop, { quiet: true }).result.threats.some((t) => t.key === NO_RATE_LIMIT), false);
+    assert.deepEqual(problems, []);
+    await page.close();
+    writeFileSync(shop, ORIGINAL);
+  });
+
+  it('writes a triage decision to the triage file', async () => {
+    const { page, problems } = await open();
+    const key = 'cleartext-tampering@lb';
+    const threat = loadOrExit(shop, { quiet: true }).result.threats.find((t) => t.key === key)!;
+    await threatRows(page, key).locator('button.title').click();
+    await page.selectOption('#triage-status', 'accepted');
+    await page.fill('#triage-reason', 'TLS inside the VPC is planned');
+    await page.fill('#triage-expires', '2099-12-31');
+    await page.click('form.triage button[type="submit"]');
+    await page.waitForSelector(`tr.threat[data-key="${key}"] .status-accepted`);
+    const text = readFileSync(shopTriage, 'utf8');
+    assert.match(text, new RegExp(`${threat.uid}:\\n {4}threat: .*\\(${key}\\)"?\\n {4}status: accepted\\n {4}reason: TLS inside the VPC is planned\\n {4}expires: 2099-12-31`));
+    assert.equal(await page.textContent('.detail-note'), 'Decision saved.');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('reloads a clean editor when the file changes on disk', async () => {
+    const { page, problems } = await open();
+    const changed = replaceOnce(ORIGINAL, 'name: Acme Shop', 'name: Acme Shop (edited elsewhere)');
+    writeFileSync(shop, changed);
+    await page.waitForFunction((name) => (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } } })
+      .document.getElementById('system-name').textContent === name, 'Acme Shop (edited elsewhere)');
+    assert.equal(await page.inputValue('#editor'), changed);
+    assert.equal(await page.getAttribute('#save-state', 'data-state'), 'saved');
+    assert.equal(await page.isVisible('#banner'), false);
+    assert.deepEqual(problems, []);
+    await page.close();
+    writeFileSync(shop, ORIGINAL);
+  });
+
+  it('draws the diagram, with the tabs reached by the arrow keys', async () => {
+    const { page, problems, elsewhere } = await open();
+    await page.focus('#tab-threats');
+    await page.keyboard.press('ArrowRight');
+    assert.equal(await page.getAttribute('#tab-diagram', 'aria-selected'), 'true');
+    await page.waitForSelector('#diagram-figure svg', { timeout: 20_000 });
+    assert.equal(await page.isVisible('#panel-threats'), false);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(elsewhere, []);
+    await page.close();
+  });
+
+  it('runs no script from a model whose names are script and image payloads', async () => {
+    const hostileDir = join(dir, 'hostile');
+    mkdirSync(hostileDir);
+    const hostile = join(hostileDir, 'hostile.yaml');
+    copyFileSync('test/fixtures/track/hostile.yaml', hostile);
+    const evil = await startServer({ model: hostile, assets });
+    servers.push(evil);
+    const { page, problems, elsewhere } = await open(evil);
+    await page.locator('tr.threat button.title').first().click();
+    for (const tab of ['#tab-diagram', '#tab-surface', '#tab-coverage', '#tab-paths', '#tab-threats']) {
+      await page.click(tab);
+      if (tab === '#tab-diagram') await page.waitForSelector('#diagram-figure svg', { timeout: 20_000 });
+    }
+    await page.fill('#f-text', 'pwned');
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => (window as { __pwned?: string }).__pwned), undefined);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(elsewhere, []);
+    const counts = await page.evaluate(() => ({
+      scripts: document.querySelectorAll('script').length,
+      images: document.querySelectorAll('img').length,
+      iframes: document.querySelectorAll('iframe').length,
+      styles: document.querySelectorAll('style').length,
+      handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+    }));
+    assert.deepEqual(counts, { scripts: 1, images: 0, iframes: 0, styles: 0, handlers: 0 });
+    // The payloads are shown as text.
+    assert.equal(await page.textContent('#system-name'), "<script>window.__pwned = 'system'</script>Evil shop");
+    assert.match(await page.title(), /^<script>window.__pwned = 'system'<\/script>Evil shop - threatmap$/);
+    await page.fill('#f-text', '');
+    assert.match(await page.textContent('#threat-table') ?? '', /<script>window.__pwned='api'<\/script>API/);
+    await page.close();
+  });
+});

@@ -1,0 +1,141 @@
+// `threatmap serve` as a person runs it: one line with the address, an API that answers with the token,
+// a clean exit 0 on SIGTERM; and exit 2 with a message (no stack) for a missing or invalid model, a bad
+// port, a port in use or a page that is not built.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { exampleText } from '../helpers.js';
+import { noStack, run } from './run-cli.js';
+
+function scratch(): { dir: string; model: string; web: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'threatmap-serve-cli-'));
+  const web = join(dir, 'web');
+  mkdirSync(web);
+  for (const f of ['index.html', 'app.js', 'app.css', 'worker.js']) writeFileSync(join(web, f), `stub ${f}\n`);
+  const model = join(dir, 'shop.yaml');
+  writeFileSync(model, exampleText('ecommerce'));
+  return { dir, model, web };
+}
+
+/** Runs `threatmap serve`, resolves with its address once printed, and with its exit once it ends. */
+function serve(args: string[], web: string) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], {
+    env: { ...process.env, THREATMAP_WEB_DIR: web },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+  const exited = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })));
+  const url = new Promise<string>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (c: string) => {
+      stdout += c;
+      if (stdout.includes('\n')) resolve(stdout.split('\n')[0]);
+    });
+    void exited.then((r) => reject(new Error(`serve ended before printing its address: ${r.stderr}`)));
+  });
+  // A run expected to fail is awaited through `exited` alone.
+  url.catch(() => undefined);
+  return { child, url, exited, stderr: () => stderr };
+}
+
+const FREE_PORT_LINE = /^threatmap serve: (http:\/\/127\.0\.0\.1:(\d+)\/)#token=([0-9a-f]{64})$/;
+
+describe('threatmap serve', () => {
+  it('prints the address, answers with the token, and exits 0 on SIGTERM', async () => {
+    const { dir, model, web } = scratch();
+    // A triage file named but not made yet: the page makes it at its first decision.
+    const triage = join(dir, 'decisions.yaml');
+    const server = serve([model, '--port', '0', '--triage', triage], web);
+    const line = await server.url;
+    const m = FREE_PORT_LINE.exec(line);
+    assert.ok(m, line);
+    const [, base, , token] = m;
+    const state = await fetch(`${base}api/state`, { headers: { 'X-Threatmap-Token': token } });
+    assert.equal(state.status, 200);
+    const body = (await state.json()) as { text: string; triage: { file: string; text: string | null } };
+    assert.equal(body.text, exampleText('ecommerce'));
+    assert.deepEqual([body.triage.file, body.triage.text], [triage, null]);
+    assert.equal((await fetch(`${base}api/state`)).status, 401);
+    assert.equal(await (await fetch(base)).text(), 'stub index.html\n');
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    assert.equal(exit.code, 0, exit.stderr);
+    assert.equal(exit.stdout, `${line}\n`);
+    assert.doesNotMatch(exit.stderr, /warning/);
+    noStack(exit.stderr);
+  });
+
+  it('warns when listening on another address than 127.0.0.1', async () => {
+    const { model, web } = scratch();
+    const server = serve([model, '--host', 'localhost'], web);
+    assert.match(await server.url, /^threatmap serve: http:\/\/localhost:\d+\/#token=/);
+    assert.match(server.stderr(), /warning: listening on localhost, not 127\.0\.0\.1: anyone who can reach it/);
+    server.child.kill('SIGINT');
+    const exit = await server.exited;
+    assert.equal(exit.code, 0, JSON.stringify(exit));
+  });
+
+  it('exits 2 for a missing model, with a message and no stack', () => {
+    const { dir } = scratch();
+    const missing = join(dir, 'nope.yaml');
+    const r = run('serve', missing);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `${missing}: no such file\n`);
+    noStack(r.stderr);
+  });
+
+  it('exits 2 for an invalid model, with file:line:col', () => {
+    const { model, web } = scratch();
+    writeFileSync(model, exampleText('ecommerce').replace('    tech: alb\n', '    tech: alb\n    tehc: alb\n'));
+    const r = spawnRun(['serve', model], web);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:5: error\\[`, 'm'));
+    noStack(r.stderr);
+  });
+
+  it('exits 2 for a port that is not one, or in use', async () => {
+    const { model, web } = scratch();
+    for (const port of ['65536', '-1', 'abc', '80.5']) {
+      const r = run('serve', model, '--port', port);
+      assert.equal(r.code, 2, port);
+      assert.match(r.stderr, /expected a port number from 0 to 65535/);
+    }
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const r = await serve([model, '--port', String(port)], web).exited;
+      assert.equal(r.code, 2);
+      assert.equal(r.stderr, `threatmap serve: port ${port} is in use; choose another with --port, or --port 0 for any free one\n`);
+    } finally {
+      taken.close();
+    }
+  });
+
+  it('exits 2 when the page is not built', () => {
+    const { dir, model } = scratch();
+    const r = spawnRun(['serve', model], join(dir, 'nothing-here'));
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /the web page is not built \(.*index\.html is missing\); run npm run build\n$/);
+    noStack(r.stderr);
+  });
+});
+
+/** run() with the page's folder set. */
+function spawnRun(args: string[], web: string) {
+  const previous = process.env.THREATMAP_WEB_DIR;
+  process.env.THREATMAP_WEB_DIR = web;
+  try {
+    return run(...args);
+  } finally {
+    if (previous === undefined) delete process.env.THREATMAP_WEB_DIR;
+    else process.env.THREATMAP_WEB_DIR = previous;
+  }
+}

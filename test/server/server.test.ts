@@ -1,0 +1,309 @@
+// The web UI's server over real sockets, against temporary copies of a model and a stub page: every
+// status of the contract, the security headers, the Host, token and Origin checks, writes that keep
+// comments, conflicts, and the event stream's `changed` after a write from outside.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request, type IncomingHttpHeaders } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { applyModelEdit } from '../../src/model/edit.js';
+import { MAX_BODY_BYTES, type RunningServer, startServer } from '../../src/server/server.js';
+import { SECURITY_HEADERS } from '../../src/server/security.js';
+import { uidOf } from '../../src/track/triage.js';
+import { analyzeExample, exampleText } from '../helpers.js';
+
+const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+const HAND_COMMENT = '# kept by hand: the shop model under review\n';
+const MODEL_TEXT = HAND_COMMENT + exampleText('ecommerce');
+
+interface Reply {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+  json: Record<string, unknown>;
+}
+
+interface Ask {
+  method?: string;
+  headers?: Record<string, string | number>;
+  /** A JSON body (sent with Content-Type: application/json unless headers say otherwise). */
+  json?: unknown;
+  /** A raw body. */
+  body?: string | Buffer;
+  /** No X-Threatmap-Token header. */
+  anonymous?: boolean;
+}
+
+let server: RunningServer;
+let dir: string;
+let modelPath: string;
+let triagePath: string;
+
+function ask(path: string, options: Ask = {}): Promise<Reply> {
+  const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
+  const headers: Record<string, string | number> = {
+    ...(options.anonymous ? {} : { 'X-Threatmap-Token': server.token }),
+    ...(options.json !== undefined ? { 'Content-Type': 'application/json' } : {}),
+    ...options.headers,
+  };
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        const json = /^application\/json/.test(res.headers['content-type'] ?? '') ? JSON.parse(text) as Record<string, unknown> : {};
+        resolve({ status: res.statusCode!, headers: res.headers, body: text, json });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const state = async () => (await ask('/api/state')).json as { text: string; version: string; triage: { text: string | null; version: string | null } };
+
+function assertSecurityHeaders(reply: Reply): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.equal(reply.headers[name.toLowerCase()], value, name);
+}
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'threatmap-serve-'));
+  const assets = join(dir, 'web');
+  mkdirSync(assets);
+  for (const f of ['index.html', 'app.js', 'app.css', 'worker.js']) writeFileSync(join(assets, f), `stub ${f}\n`);
+  modelPath = join(dir, 'shop.yaml');
+  triagePath = join(dir, 'shop.triage.yaml');
+  writeFileSync(modelPath, MODEL_TEXT);
+  server = await startServer({ model: modelPath, assets });
+});
+
+after(async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('threatmap serve: the page and the checks on every request', () => {
+  it('prints an address with the token in its fragment', () => {
+    assert.match(server.token, /^[0-9a-f]{64}$/);
+    assert.equal(server.url, `http://127.0.0.1:${server.port}/#token=${server.token}`);
+  });
+
+  it('serves the four files of the page, with the security headers', async () => {
+    for (const [path, file, type] of [['/', 'index.html', 'text/html'], ['/app.js', 'app.js', 'text/javascript'], ['/app.css', 'app.css', 'text/css'], ['/worker.js', 'worker.js', 'text/javascript']]) {
+      const r = await ask(path, { anonymous: true });
+      assert.equal(r.status, 200, path);
+      assert.equal(r.body, `stub ${file}\n`);
+      assert.equal(r.headers['content-type'], `${type}; charset=utf-8`);
+      assertSecurityHeaders(r);
+    }
+  });
+
+  it('404 for any other path, traversals included', async () => {
+    for (const path of ['/index.html', '/app.js/', '/../package.json', '/%2e%2e/', '/%2e%2e/package.json', '/web/app.js', '/api', '/api/nope']) {
+      const r = await ask(path, { anonymous: true });
+      assert.equal(r.status, 404, path);
+      assert.equal(typeof r.json.error, 'string');
+      assertSecurityHeaders(r);
+    }
+  });
+
+  it('403 for a Host header that is not its own (DNS rebinding)', async () => {
+    for (const host of [`evil.example:${server.port}`, '127.0.0.1', `127.0.0.1:${server.port + 1}`, `localhost.evil.example:${server.port}`]) {
+      for (const path of ['/', '/api/state']) {
+        const r = await ask(path, { headers: { Host: host } });
+        assert.equal(r.status, 403, `${host} ${path}`);
+        assertSecurityHeaders(r);
+      }
+    }
+    for (const host of [`localhost:${server.port}`, `[::1]:${server.port}`, `LOCALHOST:${server.port}`]) {
+      assert.equal((await ask('/api/state', { headers: { Host: host } })).status, 200, host);
+    }
+  });
+
+  it('401 without the right token', async () => {
+    const wrong = server.token.replace(/^./, (c) => (c === '0' ? '1' : '0'));
+    const tokens: Array<Record<string, string>> = [{}, { 'X-Threatmap-Token': wrong }, { 'X-Threatmap-Token': server.token.slice(1) }, { 'X-Threatmap-Token': `${server.token}0` }];
+    for (const headers of tokens) {
+      const r = await ask('/api/state', { anonymous: true, headers });
+      assert.equal(r.status, 401);
+      assertSecurityHeaders(r);
+    }
+    // The token in the query counts only for the event stream, which cannot send headers.
+    assert.equal((await ask(`/api/state?token=${server.token}`, { anonymous: true })).status, 401);
+    assert.equal((await ask(`/api/events?token=${wrong}`, { anonymous: true })).status, 401);
+    assert.equal((await ask('/api/model', { method: 'PUT', anonymous: true, json: { text: MODEL_TEXT, base: sha(MODEL_TEXT) } })).status, 401);
+  });
+
+  it('405 for another method on a known path', async () => {
+    const cases: Array<[string, string, string]> = [['POST', '/', 'GET, HEAD'], ['GET', '/api/model', 'PUT'], ['PUT', '/api/triage', 'POST'], ['GET', '/api/diagram', 'POST'], ['DELETE', '/api/state', 'GET']];
+    for (const [method, path, allow] of cases) {
+      const r = await ask(path, { method });
+      assert.equal(r.status, 405, `${method} ${path}`);
+      assert.equal(r.headers.allow, allow);
+      assertSecurityHeaders(r);
+    }
+  });
+
+  it('403 for a body from another origin, 415 for one that is not JSON, 400 for bad JSON', async () => {
+    const put = (headers: Record<string, string>, body: string) => ask('/api/model', { method: 'PUT', headers, body });
+    const json = JSON.stringify({ text: MODEL_TEXT, base: sha(MODEL_TEXT) });
+    assert.equal((await put({ 'Content-Type': 'application/json', Origin: 'http://evil.example' }, json)).status, 403);
+    assert.equal((await put({ 'Content-Type': 'application/json', Origin: `http://localhost:${server.port}` }, json)).status, 403);
+    assert.equal((await put({ 'Content-Type': 'text/plain' }, json)).status, 415);
+    assert.equal((await put({}, json)).status, 415);
+    assert.equal((await put({ 'Content-Type': 'application/x-www-form-urlencoded' }, json)).status, 415);
+    const bad = await put({ 'Content-Type': 'application/json' }, '{"text": ');
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.json, { error: 'the request body is not JSON' });
+    assert.equal((await put({ 'Content-Type': 'application/json; charset=utf-8' }, '{"text": 1}')).status, 400);
+    // The page's own origin passes.
+    assert.equal((await put({ 'Content-Type': 'application/json', Origin: `http://127.0.0.1:${server.port}` }, json)).status, 200);
+    assert.equal(readFileSync(modelPath, 'utf8'), MODEL_TEXT);
+  });
+
+  it('413 for a body past 16 MiB, declared or sent', async () => {
+    const declared = await new Promise<number>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1', port: server.port, path: '/api/diagram', method: 'POST',
+        headers: { 'X-Threatmap-Token': server.token, 'Content-Type': 'application/json', 'Content-Length': MAX_BODY_BYTES + 1 },
+      }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.on('error', reject);
+      req.write('{');
+    });
+    assert.equal(declared, 413);
+    const sent = await ask('/api/diagram', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: Buffer.alloc(MAX_BODY_BYTES + 1, 32) });
+    assert.equal(sent.status, 413);
+    assertSecurityHeaders(sent);
+  });
+});
+
+describe('threatmap serve: the API', () => {
+  it('GET /api/state: the files, their versions and the generator', async () => {
+    const r = await ask('/api/state');
+    assert.equal(r.status, 200);
+    assertSecurityHeaders(r);
+    assert.deepEqual(r.json, {
+      file: modelPath, text: MODEL_TEXT, version: sha(MODEL_TEXT), triage: { file: triagePath, text: null, version: null },
+      generator: r.json.generator,
+    });
+    assert.match(r.json.generator as string, /^threatmap \d+\.\d+\.\d+/);
+  });
+
+  it('PUT /api/model writes the edited text, comments and all; 422 with line and column writes nothing', async () => {
+    const before = await state();
+    const edit = applyModelEdit(before.text, { op: 'add-control', target: { element: 'lb' }, control: 'waf' });
+    assert.ok('text' in edit);
+    const r = await ask('/api/model', { method: 'PUT', json: { text: edit.text, base: before.version } });
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.json, { version: sha(edit.text) });
+    const disk = readFileSync(modelPath, 'utf8');
+    assert.equal(disk, edit.text);
+    assert.ok(disk.startsWith(HAND_COMMENT));
+    assert.ok(disk.includes('    auth: session-cookie          # the shop keeps a server-side session per customer\n'));
+
+    const broken = edit.text.replace('    tech: alb\n', '    tech: alb\n    tehc: alb\n');
+    const bad = await ask('/api/model', { method: 'PUT', json: { text: broken, base: sha(edit.text) } });
+    assert.equal(bad.status, 422);
+    assert.equal(bad.json.error, 'the model has errors');
+    const diagnostics = bad.json.diagnostics as Array<{ severity: string; file: string; line: number; col: number }>;
+    const error = diagnostics.find((d) => d.severity === 'error')!;
+    assert.deepEqual([error.file, error.line, error.col], [modelPath, broken.split('\n').indexOf('    tehc: alb') + 1, 5]);
+    assert.equal(readFileSync(modelPath, 'utf8'), edit.text);
+  });
+
+  it('PUT /api/model: 409 with the text on disk when the file was edited elsewhere', async () => {
+    const before = await state();
+    const outside = `${before.text}# edited in another editor\n`;
+    writeFileSync(modelPath, outside);
+    const r = await ask('/api/model', { method: 'PUT', json: { text: before.text, base: before.version } });
+    assert.equal(r.status, 409);
+    assert.deepEqual({ version: r.json.version, text: r.json.text }, { version: sha(outside), text: outside });
+    assert.equal(readFileSync(modelPath, 'utf8'), outside);
+  });
+
+  it('POST /api/triage creates the file, then updates it keeping a comment written by hand', async () => {
+    const t = analyzeExample('ecommerce').threats.find((x) => x.key === 'no-rate-limiting@api:/search')!;
+    const threat = { uid: uidOf(t), key: t.key, describe: `${t.title} (${t.key})` };
+    const created = await ask('/api/triage', { method: 'POST', json: { threat, update: { status: 'accepted', reason: 'the catalogue is public' }, base: null } });
+    assert.equal(created.status, 200);
+    const text = readFileSync(triagePath, 'utf8');
+    assert.deepEqual(created.json, { version: sha(text), text });
+    assert.match(text, new RegExp(`^  ${threat.uid}:\n    threat: .*\n    status: accepted\n    reason: the catalogue is public\n`, 'm'));
+
+    // A second "create" finds the file there: 409.
+    const again = await ask('/api/triage', { method: 'POST', json: { threat, update: { status: 'mitigating' }, base: null } });
+    assert.equal(again.status, 409);
+    assert.deepEqual({ version: again.json.version, text: again.json.text }, { version: sha(text), text });
+
+    const commented = text.replace('    reason:', '    # agreed with the product owner\n    reason:');
+    writeFileSync(triagePath, commented);
+    const updated = await ask('/api/triage', { method: 'POST', json: { threat, update: { status: 'mitigating', owner: 'alice' }, base: sha(commented) } });
+    assert.equal(updated.status, 200);
+    const after = readFileSync(triagePath, 'utf8');
+    assert.match(after, /    status: mitigating\n    # agreed with the product owner\n    reason: the catalogue is public\n    owner: alice\n/);
+    assert.equal((await state()).triage.version, sha(after));
+  });
+
+  it('POST /api/diagram: the report\'s SVG for the text in the page; 422 when it does not load', async () => {
+    const { text } = await state();
+    const r = await ask('/api/diagram', { method: 'POST', json: { text, triage: readFileSync(triagePath, 'utf8') } });
+    assert.equal(r.status, 200);
+    assert.match(r.json.svg as string, /^<svg/);
+    assert.doesNotMatch(r.json.svg as string, /<\?xml|<!DOCTYPE|<script/i);
+    const bad = await ask('/api/diagram', { method: 'POST', json: { text: 'threatmap: 1\nelements: [\n' } });
+    assert.equal(bad.status, 422);
+    const [d] = bad.json.diagnostics as Array<{ line: number; col: number }>;
+    assert.ok(d.line > 0 && d.col > 0);
+  });
+
+  it('GET /api/events: `changed` after a write from outside, with the new version', async () => {
+    // The stream's blocks as they come; each `changed` the test waits for is awaited by its exact text
+    // (a change of an earlier test may still be on its way, and pings come between).
+    const events = await new Promise<{ changed(what: string, version: string): Promise<void>; close(): void }>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path: `/api/events?token=${server.token}` }, (res) => {
+        assert.equal(res.statusCode, 200);
+        assert.match(res.headers['content-type'] ?? '', /^text\/event-stream/);
+        assert.equal(res.headers['cache-control'], 'no-store');
+        res.setEncoding('utf8');
+        let stream = '';
+        const waiting = new Map<string, () => void>();
+        const deliver = (): void => {
+          for (const [block, done] of waiting) {
+            if (stream.includes(`${block}\n\n`)) {
+              waiting.delete(block);
+              done();
+            }
+          }
+        };
+        res.on('data', (chunk: string) => {
+          stream += chunk;
+          deliver();
+        });
+        resolve({
+          changed: (what, version) => new Promise((done) => {
+            waiting.set(`event: changed\ndata: ${JSON.stringify({ what, version })}`, done);
+            deliver();
+          }),
+          close: () => req.destroy(),
+        });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    const model = `${readFileSync(modelPath, 'utf8')}# another change from outside\n`;
+    const modelChanged = events.changed('model', sha(model));
+    writeFileSync(modelPath, model);
+    await modelChanged;
+    const triage = `${readFileSync(triagePath, 'utf8')}# a note\n`;
+    const triageChanged = events.changed('triage', sha(triage));
+    writeFileSync(triagePath, triage);
+    await triageChanged;
+    events.close();
+  });
+});

@@ -1,0 +1,30 @@
+// The messages between the page and its analysis worker (worker.ts). Structured-clone data only.
+import type { AnalysisResult } from '../src/analysis/types.js';
+import type { Diagnostic } from '../src/model/types.js';
+
+export interface AnalysisRequest {
+  /** Rises with every request: the page keeps only the answer to its latest. */
+  seq: number;
+  text: string;
+  /** The model's name as the server gives it, so that diagnostics and evidence name the same file. */
+  file: string;
+  /** The triage file's text, or null when there is none yet. */
+  triage: string | null;
+  triageFile: string;
+  /** YYYY-MM-DD: the day triage decisions are judged against (the page's local date, as the CLI's). */
+  today: string;
+}
+
+export type AnalysisAnswer =
+  | {
+    seq: number;
+    ok: true;
+    result: AnalysisResult;
+    /** Warnings of the model (the result carries them too, but they are listed with the editor's). */
+    diagnostics: Diagnostic[];
+    /** Per rule id with a threat in the result: the controls that mitigate it (the rule's `mitigatedBy`). */
+    mitigatedBy: Record<string, readonly string[]>;
+    /** Problems of the triage file: its decisions are then left out of the result. */
+    triageDiagnostics: Diagnostic[];
+  }
+  | { seq: number; ok: false; diagnostics: Diagnostic[]; error?: string };
