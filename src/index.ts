@@ -25,4 +25,5 @@ export { discoverOpenApi } from './import/openapi.js';
 export { importOtm } from './import/otm.js';
 export { importThreatDragon } from './import/threat-dragon.js';
 export { importThreagile } from './import/threagile.js';
+export { importTm7 } from './import/tm7.js';
 export { renderDiffMarkdown } from './track/diff-render.js';

@@ -1,12 +1,14 @@
 // `threatmap import FILE`: a model from another tool's file: Open Threat Model (.otm.yaml/.otm.json) or
-// OWASP Threat Dragon v2 (.json) or Threagile (.yaml). The content decides, not the name: tools save OTM and Threat Dragon both as plain .json. The
-// file access lives here; what a file means is src/import/otm.ts's, threat-dragon.ts's and threagile.ts's.
+// OWASP Threat Dragon v2 (.json) or Threagile (.yaml) or Microsoft Threat Modeling Tool (.tm7). The content
+// decides, not the name: tools save OTM and Threat Dragon both as plain .json. The file access lives here;
+// what a file means is src/import/otm.ts's, threat-dragon.ts's, threagile.ts's and tm7.ts's.
 import { isMap } from 'yaml';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
 import { importThreagile, type ThreagileImportSummary } from '../import/threagile.js';
 import { importThreatDragon, type TdImportSummary } from '../import/threat-dragon.js';
+import { importTm7, threatStateCounts, type Tm7ImportSummary, tm7Version } from '../import/tm7.js';
 import { YamlSource } from '../import/yaml-source.js';
 import { checkOutput } from './discover.js';
 import { emit, readModelFile, UserError } from './io.js';
@@ -22,17 +24,18 @@ const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 export function importAction(file: string, opts: ImportCliOptions): void {
   checkOutput(opts.output, opts.force);
   const text = readModelFile(file, MAX_IMPORT_BYTES);
-  // Parsed once: to tell the format, then by the importer that reads it.
-  const source = new YamlSource(text, file);
-  const format = formatOfSource(source, text);
+  // Parsed once: to tell the format, then by the importer that reads it. A .tm7 is XML, told by its root
+  // before the YAML parser would read its megabyte as one scalar.
+  const source = isTm7(text) ? undefined : new YamlSource(text, file);
+  const format = source ? formatOfSource(source, text) : 'tm7';
   if (format === 'unknown') {
     process.stderr.write(formatDiagnostics([{
       severity: 'error', code: 'unknown-format', message: 'not a file threatmap import reads', file, line: 1, col: 1, path: '', expected: FORMATS_READ,
     }]));
     throw new UserError('threatmap import: nothing written');
   }
-  const options = { source, ...(opts.output ? { output: opts.output } : {}) };
-  const result = format === 'threat-dragon' ? importThreatDragon(text, file, options)
+  const options = { ...(source ? { source } : {}), ...(opts.output ? { output: opts.output } : {}) };
+  const result = format === 'tm7' ? importTm7(text, file, options) : format === 'threat-dragon' ? importThreatDragon(text, file, options)
     : format === 'threagile' ? importThreagile(text, file, options) : importOtm(text, file, options);
   if (result.diagnostics.length) process.stderr.write(formatDiagnostics(result.diagnostics));
   if (!result.text || !result.summary || hasErrors(result.diagnostics)) {
@@ -43,21 +46,30 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   if (!loaded.model || hasErrors(loaded.diagnostics)) throw new Error(`the imported model does not load:\n${formatDiagnostics(loaded.diagnostics)}`);
   emit(opts.output, result.text);
   const s = result.summary;
-  process.stderr.write('otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output) : tdSummary(file, s, opts.output));
+  process.stderr.write('otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output)
+    : 'threatStates' in s ? tm7Summary(file, s, opts.output) : tdSummary(file, s, opts.output));
 }
 
-export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`)';
+export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`), and Microsoft Threat Modeling Tool (.tm7: XML with a `ThreatModel` root in the ThreatModeling namespace)';
 
-type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'unknown';
+type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'tm7' | 'unknown';
 
 /**
- * Which importer reads the text. Threat Dragon: `summary` and `detail.diagrams` (v1 too, so that its
- * importer can say v1 is not read). OTM: a top-level `otmVersion`. Threagile: top-level `threagile_version`
+ * A .tm7: a `ThreatModel` root element in the tool's namespace, after an optional byte order mark, XML
+ * declaration and whitespace. Only the start tag is looked at, so that telling the format costs nothing
+ * however large the file; whether the rest is well-formed is the importer's to say, with its position.
+ */
+const TM7_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?<ThreatModel[\s>][^>]*\bxmlns=(["'])http:\/\/schemas\.datacontract\.org\/2004\/07\/ThreatModeling\.Model\1/;
+const isTm7 = (text: string) => TM7_ROOT.test(text.slice(0, 4096));
+
+/**
+ * Which importer reads the text. A .tm7: its root element (above). Threat Dragon: `summary` and
+ * `detail.diagrams` (v1 too, so that its importer can say v1 is not read). OTM: a top-level `otmVersion`. Threagile: top-level `threagile_version`
  * and `technical_assets` (the version alone could be a fragment; the assets are what is imported). A file that does not parse goes to the
  * importer its words suggest, which reports the syntax error with its position; the rest to OTM. Anything
  * else is in no format read here.
  */
-export const formatOf = (text: string): ImportFormat => formatOfSource(new YamlSource(text, ''), text);
+export const formatOf = (text: string): ImportFormat => (isTm7(text) ? 'tm7' : formatOfSource(new YamlSource(text, ''), text));
 
 function formatOfSource(src: YamlSource, text: string): ImportFormat {
   if (src.failed && /^threagile_version\s*:/m.test(text)) return 'threagile';
@@ -82,6 +94,20 @@ function threagileSummary(file: string, s: ThreagileImportSummary, output: strin
   ];
   for (const r of s.riskTracking.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${r.id}: ${r.status}`);
   if (s.riskTracking.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.riskTracking.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+  for (const n of s.notes) lines.push(`  check: ${n}`);
+  lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
+    : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');
+  return `${lines.join('\n')}\n`;
+}
+
+function tm7Summary(file: string, s: Tm7ImportSummary, output: string | undefined): string {
+  const lines = [
+    `threatmap import: read ${file} (Microsoft Threat Modeling Tool ${tm7Version(s)}, "${s.system}"; ${plural(s.diagrams.length, 'diagram')}: ${s.diagrams.map((d) => `"${d}"`).join(', ')})`,
+    `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}; ${plural(s.lines, 'boundary line')} placed no element`,
+    `  the file's ${plural(s.threats.length, 'threat')}${s.threats.length ? ` (${threatStateCounts(s.threatStates)})` : ''} are not model input: threatmap analyze derives its own threats`,
+  ];
+  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.priority}, ${t.state}, ${t.category}, on ${t.on})`);
+  if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   for (const n of s.notes) lines.push(`  check: ${n}`);
   lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
     : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');

@@ -7,7 +7,7 @@ import type { Risk } from '../analysis/types.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
 import { DETAILS_THRESHOLD } from '../render/details.js';
 import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
-import { parseDate, parseElements, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
+import { parseDate, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
 type Commands = typeof import('./commands.js');
@@ -79,8 +79,8 @@ place or whom to trust: the model's header lists what to add. Examples:
 
   program
     .command('import')
-    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json) or Threagile (.yaml)')
-    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams; Threagile: threagile_version and technical_assets)')
+    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json), Threagile (.yaml) or Microsoft Threat Modeling Tool (.tm7)')
+    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams; Threagile: threagile_version and technical_assets; .tm7: a ThreatModel XML root)')
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
     .addHelpText('after', `
@@ -109,10 +109,10 @@ interactors in no box go into an untrusted \`outside\` boundary. Threats are lis
   threatmap import system.otm.yaml -o threatmap.yaml
   threatmap import model.json -o threatmap.yaml
   threatmap import threagile.yaml -o threatmap.yaml
+  threatmap import model.tm7 -o threatmap.yaml
   threatmap analyze threatmap.yaml`)
     .action(action('importAction'));
 
-  program
   program
     .command('serve')
     .description('Open a local web page to explore and edit a model and its triage; edits are written back keeping comments')
@@ -131,6 +131,7 @@ token, and nothing is sent anywhere else. Examples:
   threatmap serve shop.yaml --port 8080 --triage security/shop.triage.yaml`)
     .action(action('serveAction'));
 
+  program
     .command('schema')
     .description('Print the JSON Schema of model files (for editors and validators)')
     .action(action('schemaAction'));
