@@ -1,6 +1,6 @@
 // The diff as Markdown for a pull-request comment (short, most important first) and as JSON.
 import { cell, inline } from '../render/markdown.js';
-import type { CrossingRef, EntryPointRef, ResultDiff, ThreatRef } from './diff.js';
+import type { CrossingRef, EntryPointRef, PathChange, PathRef, ResultDiff, ThreatRef } from './diff.js';
 import { countsPhrase } from './triage.js';
 import type { RiskCounts } from './types.js';
 import { plural } from '../model/diagnostics.js';
@@ -31,8 +31,15 @@ const crossingRow = (c: CrossingRef): string[] => [cell(`${c.fromName} -> ${c.to
 const entryRow = (e: EntryPointRef): string[] =>
   [cell(e.name), e.category, cell(e.detail), e.exposed ? (e.newlyExposed ? '**newly exposed**' : '**yes**') : 'no'];
 
+/** How hard a path is, in words: `2 of 4 hops authenticated` (or that there is none). */
+const hardnessOf = (p: PathRef | undefined): string =>
+  p === undefined ? 'no path' : `${p.authenticatedHops} of ${plural(p.hops, 'hop')} authenticated${p.risk ? `, ${p.risk}` : ''}`;
+
+const pathRow = (c: PathChange): string[] =>
+  [cell(c.assetName), hardnessOf(c.before), `**${hardnessOf(c.after)}**`, c.after ? cell(c.after.route.join(' → ')) : cell(c.before!.route.join(' → '))];
+
 export function diffHeadline(d: ResultDiff): string {
-  if (!d.changed) return 'no change to threats, boundary crossings or entry points';
+  if (!d.changed) return 'no change to threats, boundary crossings, entry points or attack paths';
   const parts: string[] = [];
   if (d.newThreats.length) parts.push(`${plural(d.newThreats.length, 'new threat')} (${countsPhrase(byRisk(d.newThreats))})`);
   if (d.resolvedThreats.length) parts.push(`${d.resolvedThreats.length} resolved`);
@@ -42,6 +49,8 @@ export function diffHeadline(d: ResultDiff): string {
   if (d.removedCrossings.length) parts.push(`${plural(d.removedCrossings.length, 'boundary crossing')} removed`);
   if (d.newEntryPoints.length) parts.push(plural(d.newEntryPoints.length, 'new entry point'));
   if (d.removedEntryPoints.length) parts.push(`${plural(d.removedEntryPoints.length, 'entry point')} removed`);
+  if (d.easierPaths.length) parts.push(plural(d.easierPaths.length, 'easier attack path'));
+  if (d.harderPaths.length) parts.push(plural(d.harderPaths.length, 'harder attack path'));
   return parts.join(', ');
 }
 
@@ -73,6 +82,15 @@ export function renderDiffMarkdown(d: ResultDiff): string {
     ? table(['ID', 'Stable id', 'Threat', 'Status'], d.statusChanges.map((s) => [
       s.threat.id, code(s.threat.uid), cell(`${s.threat.title} (${s.threat.componentName})`), `${s.from} -> **${s.to}**`,
     ]))
+    : []);
+  const pathHead = ['Asset', 'Before', 'Now', 'Route'];
+  section('Easier attack paths', d.easierPaths.length
+    ? ['An entry point now reaches these assets with fewer credentials to present or fewer hops (or at all); the route is the easiest now:', '',
+      ...table(pathHead, d.easierPaths.map(pathRow))]
+    : []);
+  section('Harder attack paths', d.harderPaths.length
+    ? ['These assets now ask more of an attacker (or no entry point reaches them); the route is the easiest now, or the one closed:', '',
+      ...table(pathHead, d.harderPaths.map(pathRow))]
     : []);
   section('New boundary crossings', d.newCrossings.length ? table(['Flow', 'Crossing', 'Flow id'], d.newCrossings.map(crossingRow)) : []);
   section('Removed boundary crossings', d.removedCrossings.length ? table(['Flow', 'Crossing', 'Flow id'], d.removedCrossings.map(crossingRow)) : []);

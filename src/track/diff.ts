@@ -1,5 +1,6 @@
 // What changed between two analyses of a model (two files, or one model at two git revisions): new,
-// resolved and re-rated threats, triage changes, new boundary crossings and entry points. Threats are
+// resolved and re-rated threats, triage changes, new boundary crossings and entry points, and attack paths
+// that got easier or harder. Threats are
 // matched by their stable key, so renumbering (T1, T2...) is never reported as a change. Pure.
 import { riskRank } from '../analysis/risk.js';
 import type { AnalysisResult, Crossing, CrossingKind, Rating, Risk, Stride, SurfaceEntry, Threat } from '../analysis/types.js';
@@ -55,6 +56,24 @@ export interface EntryPointRef {
   newlyExposed?: boolean;
 }
 
+/** An asset's easiest attack path on one side, as a reviewer reads it. */
+export interface PathRef {
+  /** Element names, from the entry point to where the asset lives. */
+  route: string[];
+  hops: number;
+  /** Hops that demand a credential. */
+  authenticatedHops: number;
+  risk?: Risk;
+}
+
+/** An asset whose easiest path changed in how hard it is: `before` or `after` absent when there was or is none. */
+export interface PathChange {
+  asset: string;
+  assetName: string;
+  before?: PathRef;
+  after?: PathRef;
+}
+
 export interface DiffSideInfo {
   file: string;
   /** How the side was read, e.g. `main:examples/shop.yaml`, or the file name. */
@@ -79,6 +98,10 @@ export interface ResultDiff {
   removedCrossings: CrossingRef[];
   newEntryPoints: EntryPointRef[];
   removedEntryPoints: EntryPointRef[];
+  /** Assets an entry point now reaches with fewer credentials to present (or fewer hops), or reaches at all. */
+  easierPaths: PathChange[];
+  /** Assets whose easiest path now asks for more credentials (or hops), or that no entry point reaches any more. */
+  harderPaths: PathChange[];
   /** True when anything above is non-empty. */
   changed: boolean;
 }
@@ -119,6 +142,49 @@ function entryPoints(r: AnalysisResult | undefined): Map<string, EntryPointRef> 
     if (!out.has(key)) out.set(key, { id: e.id, category: e.category, name: e.name, detail: e.detail, exposed: e.exposed, line: e.loc.line });
   }
   return out;
+}
+
+function pathRefs(r: AnalysisResult | undefined): Map<string, { name: string; path: PathRef }> {
+  const out = new Map<string, { name: string; path: PathRef }>();
+  // A result from before attack paths existed has none: its paths are unknown, not absent, so none are compared.
+  if (!r?.attackPaths) return out;
+  const names = new Map<string, string>(r.elements.map((e) => [e.id, e.name]));
+  const nameOf = (id: string) => names.get(id) ?? id;
+  for (const p of r.attackPaths.paths) {
+    out.set(p.asset, {
+      name: p.assetName,
+      path: {
+        route: [nameOf(p.entry), ...p.hops.map((h) => nameOf(h.to))], hops: p.hops.length,
+        authenticatedHops: p.hops.length - p.unauthenticatedHops, ...(p.risk ? { risk: p.risk } : {}),
+      },
+    });
+  }
+  return out;
+}
+
+/** How hard a path is: credentials to present first, then hops; a missing path is the hardest of all. */
+const hardness = (p: PathRef | undefined): number => (p === undefined ? Infinity : p.authenticatedHops * 1e6 + p.hops);
+
+/**
+ * Paths compared by how hard they are, not by their route: a path that goes another way at the same cost is
+ * no change a reviewer needs to see. In the new result's order (riskiest first), then the assets gone.
+ */
+function pathChanges(old: AnalysisResult | undefined, next: AnalysisResult): { easier: PathChange[]; harder: PathChange[] } {
+  const easier: PathChange[] = [];
+  const harder: PathChange[] = [];
+  if (!old?.attackPaths || !next.attackPaths) return { easier, harder };
+  const before = pathRefs(old);
+  const after = pathRefs(next);
+  const compare = (asset: string, assetName: string, b: PathRef | undefined, a: PathRef | undefined) => {
+    const change: PathChange = { asset, assetName, ...(b ? { before: b } : {}), ...(a ? { after: a } : {}) };
+    if (hardness(a) < hardness(b)) easier.push(change);
+    else if (hardness(a) > hardness(b)) harder.push(change);
+  };
+  for (const [asset, { name, path }] of after) compare(asset, name, before.get(asset)?.path, path);
+  // Assets still modelled but reached no more (an asset removed from the model is no path closed).
+  const assets = new Map(next.assets.map((a) => [a.id, a.name]));
+  for (const [asset, { path }] of before) if (!after.has(asset) && assets.has(asset)) compare(asset, assets.get(asset)!, path, undefined);
+  return { easier, harder };
 }
 
 export interface DiffLabels {
@@ -166,8 +232,9 @@ export function diffResults(old: AnalysisResult | undefined, next: AnalysisResul
   }
   const removedEntryPoints = [...oldEntries].filter(([k]) => !nextEntries.has(k)).map(([, e]) => e);
 
-  const changed = [newThreats, resolvedThreats, rerated, statusChanges, newCrossings, removedCrossings, newEntryPoints, removedEntryPoints]
-    .some((list) => list.length > 0);
+  const paths = pathChanges(old, next);
+  const changed = [newThreats, resolvedThreats, rerated, statusChanges, newCrossings, removedCrossings, newEntryPoints, removedEntryPoints,
+    paths.easier, paths.harder].some((list) => list.length > 0);
   return {
     tool: 'threatmap',
     kind: 'diff',
@@ -183,6 +250,8 @@ export function diffResults(old: AnalysisResult | undefined, next: AnalysisResul
     removedCrossings,
     newEntryPoints,
     removedEntryPoints,
+    easierPaths: paths.easier,
+    harderPaths: paths.harder,
     changed,
   };
 }

@@ -1,7 +1,7 @@
 // Diffs between two analyses: threats matched by their stable key, so renumbering is never a change.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { diffResults, failingThreats, newlyFailing } from '../../src/track/diff.js';
+import { diffResults, failingThreats, newlyFailing, type PathChange } from '../../src/track/diff.js';
 import { DIFF_MARKER, renderDiffJson, renderDiffMarkdown } from '../../src/track/diff-render.js';
 import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { analyzeExample, analyzeText, exampleText, replaceOnce } from '../helpers.js';
@@ -39,7 +39,7 @@ describe('diff', () => {
     const renamed = edit((t) => replaceOnce(t, 'name: API servers', 'name: Storefront API'));
     const d = diffResults(analyzeExample('ecommerce'), renamed);
     assert.equal(d.changed, false);
-    assert.match(renderDiffMarkdown(d), /no change to threats, boundary crossings or entry points/);
+    assert.match(renderDiffMarkdown(d), /no change to threats, boundary crossings, entry points or attack paths/);
   });
 
   it('treats a model that did not exist at the base as all new', () => {
@@ -67,6 +67,29 @@ describe('diff', () => {
     const json = JSON.parse(renderDiffJson(d));
     assert.equal(json.kind, 'diff');
     assert.equal(json.newThreats.length, 2);
+  });
+
+  it('lists the assets whose easiest attack path got easier or harder, not those reached another way at the same cost', () => {
+    const noDbPassword = (t: string) => replaceOnce(t, 'protocol: postgres+tls, auth: password,', 'protocol: postgres+tls,');
+    const mtlsToApi = (t: string) => replaceOnce(t, '  - lb -> api: { protocol: http,', '  - lb -> api: { protocol: http, auth: mtls,');
+    const show = (list: readonly PathChange[]) => list.map((c) => [c.asset, c.before?.authenticatedHops, c.after?.authenticatedHops]);
+    // The load balancer now presents a certificate: every way in through the browser asks for one more credential.
+    const mtls = diffResults(analyzeExample('ecommerce'), edit(mtlsToApi));
+    assert.deepEqual(show(mtls.easierPaths), []);
+    assert.deepEqual(show(mtls.harderPaths), [['card', 0, 1], ['pii', 1, 2], ['sessions', 1, 2], ['orders', 1, 2], ['prices', 1, 2], ['catalog', 0, 1]]);
+    // Encrypting a hop changes no credential and no hop: no path change.
+    const tls = diffResults(analyzeExample('ecommerce'), edit(tlsToApi));
+    assert.deepEqual([tls.easierPaths, tls.harderPaths], [[], []]);
+    const dbOnly = diffResults(analyzeExample('ecommerce'), edit(noDbPassword));
+    assert.deepEqual(show(dbOnly.easierPaths), [['pii', 1, 0], ['orders', 1, 0], ['prices', 1, 0]]);
+    assert.deepEqual(dbOnly.easierPaths[0].after?.route, ['Customer browser', 'CDN', 'Load balancer', 'API servers', 'Orders database']);
+    const md = renderDiffMarkdown(dbOnly);
+    assert.match(md, /3 easier attack paths/);
+    assert.ok(md.includes('| Customer PII | 1 of 4 hops authenticated, High | **0 of 4 hops authenticated, High** | Customer browser → CDN → Load balancer → API servers → Orders database |'), md);
+    // Without the browser's way in, only the payment provider's signed webhook leads inside.
+    const noBrowser = diffResults(analyzeExample('ecommerce'), edit((t) => replaceOnce(t, '  - browser -> cdn: { protocol: https, data: [pii, card, prices] }\n', '')));
+    assert.ok(noBrowser.harderPaths.length > 0 && noBrowser.harderPaths.every((c) => c.after === undefined || c.after.route[0] === 'Payment gateway'));
+    assert.match(renderDiffMarkdown(noBrowser), /### Harder attack paths/);
   });
 
   it('escapes model text in the Markdown', () => {
