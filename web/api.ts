@@ -1,6 +1,7 @@
-// The page's calls to `threatmap serve` (the contract: /work/prompts/webui-contract.md). The access token
+// The page's calls to `threatmap serve` (its handlers: src/server/api.ts). The access token
 // arrives in the URL's fragment, which never reaches a server log or a Referer; it is kept in memory only
 // and sent as a header on every call.
+import type { RuleFile } from '../src/analysis/rules/settings.js';
 import type { Diagnostic } from '../src/model/types.js';
 import type { TriageTarget, TriageUpdate } from '../src/track/triage-edit.js';
 
@@ -29,6 +30,10 @@ export interface ServerState {
   version: string;
   triage: FileState;
   generator: string;
+  /** The custom rules' files (`--rules DIR`), compiled by the worker as the server compiles them. */
+  rules: RuleFile[];
+  /** The server's day, YYYY-MM-DD, against which triage decisions are judged. */
+  today: string;
 }
 
 /** A 200 answer of the server, or its error (status 0 when it could not be reached). */

@@ -6,7 +6,7 @@ import { applyModelEdit, type EditTarget } from '../src/model/edit.js';
 import type { Diagnostic } from '../src/model/types.js';
 import { uidOf } from '../src/track/triage.js';
 import type { TriageUpdate } from '../src/track/triage-edit.js';
-import { type ChangedEvent, type FileState, getState, postTriage, putModel, takeToken, watchFiles } from './api.js';
+import { type ChangedEvent, type FileState, getState, postTriage, putModel, type ServerState, takeToken, watchFiles } from './api.js';
 import { DiagramView } from './diagram.js';
 import { showDiagnostics } from './diagnostics.js';
 import { badge, button, byId, fill, h } from './dom.js';
@@ -21,6 +21,8 @@ const ANALYSE_AFTER_MS = 250;
 
 const model = { file: '', version: '', saved: '' };
 let triage: FileState = { file: '', text: null, version: null };
+/** What the server says of every analysis: its custom rules' files, and its day (for triage expiry). */
+let server: Pick<ServerState, 'rules' | 'today'> = { rules: [], today: '' };
 let saving = false;
 let saveError: string | undefined;
 /**
@@ -66,7 +68,9 @@ function analyseSoon(): void {
 /** One request at a time: the worker cannot be interrupted, so only the latest text waits its turn. */
 function analyse(): void {
   clearTimeout(analyseTimer);
-  const request: AnalysisRequest = { seq: ++seq, text: editor.text, file: model.file, triage: triage.text, triageFile: triage.file, today: today() };
+  const request: AnalysisRequest = {
+    seq: ++seq, text: editor.text, file: model.file, triage: triage.text, triageFile: triage.file, today: server.today, rules: server.rules,
+  };
   if (inFlight) pending = request;
   else send(request);
 }
@@ -88,13 +92,6 @@ worker.addEventListener('error', (e) => {
   inFlight = false;
   showStale(`The analysis stopped: ${e.message || 'the worker could not start'}`);
 });
-
-/** The day triage decisions are judged against: the local date, as the CLI takes it. */
-function today(): string {
-  const d = new Date();
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-}
 
 function showAnswer(answer: AnalysisAnswer): void {
   showDiagnostics(byId('diagnostics'), byId('diagnostics-summary'), answer.diagnostics, goTo);
@@ -236,7 +233,8 @@ function sync(): Promise<void> {
     }
     const s = state.body;
     if (!conflictShown) hideBanner();
-    let analyseNow = false;
+    let analyseNow = s.today !== server.today;
+    server = { rules: s.rules, today: s.today };
     if (s.triage.version !== triage.version) {
       triage = s.triage;
       analyseNow = true;
@@ -327,6 +325,7 @@ async function start(): Promise<void> {
   const s = state.body;
   Object.assign(model, { file: s.file, version: s.version, saved: s.text });
   triage = s.triage;
+  server = { rules: s.rules, today: s.today };
   byId('model-file').textContent = s.file;
   editor.load(s.text);
   updateSaveState();

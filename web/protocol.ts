@@ -1,5 +1,6 @@
 // The messages between the page and its analysis worker (worker.ts). Structured-clone data only.
 import type { AnalysisResult } from '../src/analysis/types.js';
+import type { RuleFile } from '../src/analysis/rules/settings.js';
 import type { Diagnostic } from '../src/model/types.js';
 
 export interface AnalysisRequest {
@@ -11,8 +12,10 @@ export interface AnalysisRequest {
   /** The triage file's text, or null when there is none yet. */
   triage: string | null;
   triageFile: string;
-  /** YYYY-MM-DD: the day triage decisions are judged against (the page's local date, as the CLI's). */
+  /** YYYY-MM-DD: the day triage decisions are judged against (the server's, as the CLI's). */
   today: string;
+  /** The custom rules' files (`--rules DIR`), run with the built-in ones. */
+  rules: RuleFile[];
 }
 
 export type AnalysisAnswer =

@@ -2,7 +2,8 @@
 // triage as src/cli/triage.ts loadTracked applies it), on the editor's text instead of a file.
 import { analyze } from '../src/analysis/analyze.js';
 import { BUILTIN_RULES } from '../src/analysis/rules/index.js';
-import { configureRules, ruleSettingDiagnostics } from '../src/analysis/rules/settings.js';
+import { configureRules, loadRulesText, type RuleFile, ruleSettingDiagnostics } from '../src/analysis/rules/settings.js';
+import type { Rule } from '../src/analysis/rules/types.js';
 import { hasErrors, sortDiagnostics } from '../src/model/diagnostics.js';
 import { loadModel } from '../src/model/load.js';
 import { applyTriage, parseTriage } from '../src/track/triage.js';
@@ -14,17 +15,29 @@ const scope = self as unknown as {
   postMessage(message: AnalysisAnswer): void;
 };
 
+/** The rule set for the custom rules' files: compiled once, as they stay the same for the page's life. */
+let compiled: { key: string; rules: readonly Rule[] } | undefined;
+function ruleSet(files: readonly RuleFile[]): readonly Rule[] {
+  const key = JSON.stringify(files);
+  if (compiled?.key !== key) {
+    // The server loaded these files without errors before it started, so what they hold are rules.
+    compiled = { key, rules: [...BUILTIN_RULES, ...files.flatMap((f) => loadRulesText(f.text, f.file).rules)] };
+  }
+  return compiled.rules;
+}
+
 function analyseRequest(req: AnalysisRequest): AnalysisAnswer {
+  const rules = ruleSet(req.rules);
   const loaded = loadModel(req.text, req.file);
-  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...ruleSettingDiagnostics(loaded, BUILTIN_RULES)]);
+  const diagnostics = sortDiagnostics([...loaded.diagnostics, ...ruleSettingDiagnostics(loaded, rules)]);
   if (!loaded.model || hasErrors(diagnostics)) return { seq: req.seq, ok: false, diagnostics };
-  const analysed = analyze(loaded.model, { rules: BUILTIN_RULES, source: loaded.source, diagnostics });
+  const analysed = analyze(loaded.model, { rules, source: loaded.source, diagnostics });
   const parsed = req.triage === null ? undefined : parseTriage(req.triage, req.triageFile);
   // A triage file with errors is left out, as if absent, and its problems shown: the model's view stays live.
   const result = applyTriage(analysed, parsed?.triage, { today: req.today });
-  const rules = new Map(configureRules(BUILTIN_RULES, loaded.model).map((r) => [r.id, r.mitigatedBy]));
+  const controls = new Map(configureRules(rules, loaded.model).map((r) => [r.id, r.mitigatedBy]));
   const mitigatedBy: Record<string, readonly string[]> = {};
-  for (const t of result.threats) mitigatedBy[t.ruleId] ??= rules.get(t.ruleId) ?? [];
+  for (const t of result.threats) mitigatedBy[t.ruleId] ??= controls.get(t.ruleId) ?? [];
   return { seq: req.seq, ok: true, result, diagnostics, mitigatedBy, triageDiagnostics: parsed?.diagnostics ?? [] };
 }
 

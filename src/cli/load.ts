@@ -1,7 +1,7 @@
 // Reads and loads a model for a command, printing every diagnostic; invalid models end with exit code 2.
 import { analyze } from '../analysis/analyze.js';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
-import { ruleSettingDiagnostics } from '../analysis/rules/settings.js';
+import { type RuleFile, ruleSettingDiagnostics } from '../analysis/rules/settings.js';
 import type { Rule } from '../analysis/rules/types.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { formatDiagnostics, hasErrors, sortDiagnostics } from '../model/diagnostics.js';
@@ -17,11 +17,14 @@ export interface Loaded {
   result: AnalysisResult;
   /** The rules that ran (built-in and `--rules DIR`), for reports that describe them. */
   rules: readonly Rule[];
+  /** The `--rules DIR` files as read (none without it). */
+  ruleFiles: readonly RuleFile[];
 }
 
 /** `rules`: a folder of custom rule files (`--rules DIR`) to run with the built-in library. */
 export function loadOrExit(path: string, options: { quiet?: boolean; rules?: string } = {}): Loaded {
-  const ruleSet = [...BUILTIN_RULES, ...(options.rules ? loadRulesDirOrExit(options.rules, options.quiet) : [])];
+  const custom = options.rules ? loadRulesDirOrExit(options.rules, options.quiet) : { rules: [], files: [] };
+  const ruleSet = [...BUILTIN_RULES, ...custom.rules];
   const { text, bytes } = readModelSource(path, MAX_MODEL_BYTES);
   const loaded = loadModel(text, path, { bytes });
   // The model's `rules:` section (conditions, rule ids) can only be checked against the rules in use.
@@ -32,5 +35,5 @@ export function loadOrExit(path: string, options: { quiet?: boolean; rules?: str
   const warnings = diagnostics.filter((d) => d.severity === 'warning');
   if (warnings.length && !options.quiet) process.stderr.write(formatDiagnostics(warnings));
   const result = analyze(loaded.model, { rules: ruleSet, source: loaded.source, diagnostics });
-  return { model: loaded.model, source: loaded.source, result, rules: ruleSet };
+  return { model: loaded.model, source: loaded.source, result, rules: ruleSet, ruleFiles: custom.files };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { exampleText } from '../analysis/rules/example.js';
 import { BUILTIN_RULES, familyOf } from '../analysis/rules/index.js';
-import { clashingIds, loadRulesText } from '../analysis/rules/settings.js';
+import { clashingIds, loadRulesText, type RuleFile } from '../analysis/rules/settings.js';
 import type { Rule } from '../analysis/rules/types.js';
 import { STRIDE_NAMES } from '../analysis/types.js';
 import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
@@ -19,8 +19,13 @@ import { readModelFile, UserError } from './io.js';
 
 const RULE_FILE = /\.(ya?ml|json)$/i;
 
+export interface LoadedRules {
+  rules: Rule[];
+  files: RuleFile[];
+}
+
 /** Reads every rules file in a folder (sorted, not recursive). Problems come back as diagnostics. */
-export function loadRulesDir(dir: string): { rules: Rule[]; diagnostics: Diagnostic[] } {
+export function loadRulesDir(dir: string): LoadedRules & { diagnostics: Diagnostic[] } {
   let names: string[];
   try {
     if (!statSync(dir).isDirectory()) throw new UserError(`${dir}: not a folder; --rules expects a folder of rule files (.yaml, .yml, .json)`);
@@ -31,10 +36,13 @@ export function loadRulesDir(dir: string): { rules: Rule[]; diagnostics: Diagnos
     throw new UserError(`${dir}: ${code === 'ENOENT' ? 'no such folder' : `cannot read (${code ?? 'error'})`}`);
   }
   const rules: Rule[] = [];
+  const files: RuleFile[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const name of names) {
     const file = join(dir, name);
-    const loaded = loadRulesText(readModelFile(file, MAX_MODEL_BYTES), file);
+    const text = readModelFile(file, MAX_MODEL_BYTES);
+    files.push({ file, text });
+    const loaded = loadRulesText(text, file);
     rules.push(...loaded.rules);
     diagnostics.push(...loaded.diagnostics);
   }
@@ -45,15 +53,15 @@ export function loadRulesDir(dir: string): { rules: Rule[]; diagnostics: Diagnos
       file: origin.split(':')[0], line: 1, col: 1, path: '', hint: 'give custom rules their own ids; to change a built-in rule use `disable` or `override` in the model',
     });
   }
-  return { rules, diagnostics };
+  return { rules, files, diagnostics };
 }
 
 /** Loads a rules folder for a command, or stops with every problem (exit code 2). */
-export function loadRulesDirOrExit(dir: string, quiet = false): Rule[] {
-  const { rules, diagnostics } = loadRulesDir(dir);
+export function loadRulesDirOrExit(dir: string, quiet = false): LoadedRules {
+  const { rules, files, diagnostics } = loadRulesDir(dir);
   if (hasErrors(diagnostics)) throw new UserError(formatDiagnostics(diagnostics).trimEnd());
   if (diagnostics.length && !quiet) process.stderr.write(formatDiagnostics(diagnostics));
-  return rules;
+  return { rules, files };
 }
 
 const appliesTo = (rule: Rule): string => {
@@ -135,7 +143,7 @@ export function describeFacts(): string {
 
 /** `threatmap rules`: the library, sorted by id, one line each. */
 export function rulesAction(opts: { rules?: string }): void {
-  const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules) : [])];
+  const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules).rules : [])];
   const width = Math.max(...all.map((r) => r.id.length));
   const lines = [...all]
     .sort((a, b) => a.id.localeCompare(b.id))
@@ -146,7 +154,7 @@ export function rulesAction(opts: { rules?: string }): void {
 export function ruleShowAction(id: string, _opts: unknown, command: Command): void {
   // `--rules` may be parsed by `rules` itself when written after `show`.
   const opts = command.optsWithGlobals<{ rules?: string }>();
-  const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules) : [])];
+  const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules).rules : [])];
   const rule = all.find((r) => r.id === id);
   if (!rule) {
     const hint = suggest(id, all.map((r) => r.id));

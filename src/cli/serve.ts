@@ -23,13 +23,13 @@ export async function serveAction(model: string, opts: ServeCliOptions): Promise
   // as `analyze` reports them, and the rules folder is read once. A triage file not there yet is made at
   // the page's first decision.
   const triagePath = opts.triage ?? defaultTriagePath(model);
-  const { rules } = existsSync(triagePath) ? loadTracked(model, { triage: triagePath, rules: opts.rules }) : loadOrExit(model, { rules: opts.rules });
+  const { rules, ruleFiles } = existsSync(triagePath) ? loadTracked(model, { triage: triagePath, rules: opts.rules }) : loadOrExit(model, { rules: opts.rules });
   // THREATMAP_WEB_DIR: a folder of the page's files other than the built one (the tests' stub page, or a page in development).
   const assets = process.env.THREATMAP_WEB_DIR || DEFAULT_ASSETS;
   if (!existsSync(join(assets, 'index.html'))) {
     throw new UserError(`threatmap serve: the web page is not built (${join(assets, 'index.html')} is missing); run npm run build`);
   }
-  const server = await listen({ model, triage: triagePath, host: opts.host, port: opts.port, rules, assets });
+  const server = await listen({ model, triage: triagePath, host: opts.host, port: opts.port, rules, ruleFiles, assets });
   const closed = new Promise<void>((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

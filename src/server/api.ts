@@ -1,7 +1,7 @@
 // The web UI's API, one function per route: JSON in (already parsed), a status and JSON out. File access
 // and the day are handed in, so that the handlers run on text in memory in tests; HTTP is server.ts's.
 import { analyze } from '../analysis/analyze.js';
-import { ruleSettingDiagnostics } from '../analysis/rules/settings.js';
+import { type RuleFile, ruleSettingDiagnostics } from '../analysis/rules/settings.js';
 import type { Rule } from '../analysis/rules/types.js';
 import { UNSETTABLE } from '../cli/options.js';
 import { hasErrors, sortDiagnostics } from '../model/diagnostics.js';
@@ -23,6 +23,8 @@ export interface ApiContext {
   generator: string;
   /** The rules in use: built-in and `--rules DIR`. */
   rules: readonly Rule[];
+  /** The `--rules DIR` files, for the page to compile the same rules for its live analysis. */
+  ruleFiles: readonly RuleFile[];
   files: FileAccess;
   /** The day triage decisions are judged against, YYYY-MM-DD. */
   today: () => string;
@@ -59,6 +61,9 @@ export function getState(ctx: ApiContext): ApiResponse {
     version: versionOf(model),
     triage: { file: ctx.triage, text: triage.text, version: triage.version },
     generator: ctx.generator,
+    rules: ctx.ruleFiles,
+    // The page judges triage decisions on the server's day, as the CLI does (THREATMAP_TODAY included).
+    today: ctx.today(),
   });
 }
 

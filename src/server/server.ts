@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
+import type { RuleFile } from '../analysis/rules/settings.js';
 import type { Rule } from '../analysis/rules/types.js';
 import { today } from '../cli/triage.js';
 import { VERSION } from '../cli/version.js';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   port?: number;
   /** The rules in use; default the built-in library. */
   rules?: readonly Rule[];
+  /** The files of the custom rules among them (`--rules DIR`), which the page compiles for itself. */
+  ruleFiles?: readonly RuleFile[];
   /** The folder holding index.html, app.js, app.css and worker.js; default DEFAULT_ASSETS. */
   assets?: string;
 }
@@ -100,6 +103,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     triage: options.triage ?? defaultTriagePath(options.model),
     generator: `threatmap ${VERSION}`,
     rules: options.rules ?? BUILTIN_RULES,
+    ruleFiles: options.ruleFiles ?? [],
     files: diskFiles,
     today,
   };

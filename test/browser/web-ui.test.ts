@@ -195,6 +195,26 @@ describe('the web UI of threatmap serve in Chromium', { skip }, () => {
     await page.close();
   });
 
+  it('runs the custom rules of --rules DIR in the live analysis, as the CLI does', async () => {
+    const rulesDir = join(dir, 'org-rules');
+    mkdirSync(rulesDir);
+    const ruleFile = join(rulesDir, 'org.yaml');
+    writeFileSync(ruleFile, 'rules:\n  custom:\n    - id: no-plain-http\n      title: "{source} calls {target} over plain HTTP"\n      stride: I\n'
+      + '      applies-to: flow\n      when: { flow.protocol: http }\n      likelihood: high\n      impact: medium\n      mitigation: Use HTTPS.\n');
+    const customDir = join(dir, 'custom');
+    mkdirSync(customDir);
+    const model = join(customDir, 'shop.yaml');
+    writeFileSync(model, ORIGINAL);
+    const loaded = loadOrExit(model, { quiet: true, rules: rulesDir });
+    const custom = await startServer({ model, assets, rules: loaded.rules, ruleFiles: loaded.ruleFiles });
+    servers.push(custom);
+    const { page, problems } = await open(custom);
+    await threatRows(page, 'no-plain-http@lb->api').waitFor();
+    assert.equal(await total(page), loaded.result.threats.length);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
   it('runs no script from a model whose names are script and image payloads', async () => {
     const hostileDir = join(dir, 'hostile');
     mkdirSync(hostileDir);

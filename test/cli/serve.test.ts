@@ -70,6 +70,21 @@ describe('threatmap serve', () => {
     noStack(exit.stderr);
   });
 
+  it('hands the page the --rules DIR files, for its live analysis to run them too', async () => {
+    const { dir, model, web } = scratch();
+    const rules = join(dir, 'rules');
+    mkdirSync(rules);
+    const text = 'rules:\n  custom:\n    - id: no-ftp\n      title: FTP\n      stride: I\n      applies-to: flow\n      when: { flow.protocol: ftp }\n      likelihood: high\n      impact: low\n      mitigation: Use SFTP.\n';
+    writeFileSync(join(rules, 'org.yaml'), text);
+    const server = serve([model, '--rules', rules], web);
+    const [, base, , token] = FREE_PORT_LINE.exec(await server.url)!;
+    const body = (await (await fetch(`${base}api/state`, { headers: { 'X-Threatmap-Token': token } })).json()) as { rules: unknown; today: string };
+    assert.deepEqual(body.rules, [{ file: join(rules, 'org.yaml'), text }]);
+    assert.match(body.today, /^\d{4}-\d{2}-\d{2}$/);
+    server.child.kill('SIGTERM');
+    assert.equal((await server.exited).code, 0);
+  });
+
   it('warns when listening on another address than 127.0.0.1', async () => {
     const { model, web } = scratch();
     const server = serve([model, '--host', 'localhost'], web);

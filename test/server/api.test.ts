@@ -25,7 +25,7 @@ function memory(files: Record<string, string>): FileAccess & { files: Record<str
 
 function context(files: Record<string, string> = { [MODEL]: exampleText('ecommerce') }) {
   const disk = memory(files);
-  const ctx: ApiContext = { model: MODEL, triage: TRIAGE, generator: 'threatmap 9.9.9', rules: BUILTIN_RULES, files: disk, today: () => '2026-06-01' };
+  const ctx: ApiContext = { model: MODEL, triage: TRIAGE, generator: 'threatmap 9.9.9', rules: BUILTIN_RULES, ruleFiles: [], files: disk, today: () => '2026-06-01' };
   return { ctx, disk };
 }
 
@@ -38,7 +38,7 @@ describe('API handlers', () => {
     const text = exampleText('ecommerce');
     assert.deepEqual(getState(ctx), {
       status: 200,
-      body: { file: MODEL, text, version: sha(text), triage: { file: TRIAGE, text: null, version: null }, generator: 'threatmap 9.9.9' },
+      body: { file: MODEL, text, version: sha(text), triage: { file: TRIAGE, text: null, version: null }, generator: 'threatmap 9.9.9', rules: [], today: '2026-06-01' },
     });
   });
 

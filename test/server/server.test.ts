@@ -190,9 +190,10 @@ describe('threatmap serve: the API', () => {
     assertSecurityHeaders(r);
     assert.deepEqual(r.json, {
       file: modelPath, text: MODEL_TEXT, version: sha(MODEL_TEXT), triage: { file: triagePath, text: null, version: null },
-      generator: r.json.generator,
+      generator: r.json.generator, rules: [], today: r.json.today,
     });
     assert.match(r.json.generator as string, /^threatmap \d+\.\d+\.\d+/);
+    assert.match(r.json.today as string, /^\d{4}-\d{2}-\d{2}$/);
   });
 
   it('PUT /api/model writes the edited text, comments and all; 422 with line and column writes nothing', async () => {

@@ -150,6 +150,13 @@ export function ruleDiagnostics(issues: readonly RuleIssue[], source: SourceMap)
   });
 }
 
+/** A rules file's name and text, as a folder of custom rules (`--rules DIR`) holds it: the CLI reads the
+ * folder, and the web page compiles the same texts for its live analysis. */
+export interface RuleFile {
+  file: string;
+  text: string;
+}
+
 /**
  * A rules file: the same `rules:` section a model has (only `custom:` rules), as YAML or JSON. Its
  * structure is checked by the model validator, its conditions by the rule checker; every problem comes
