@@ -127,3 +127,18 @@ export function keyedEntry(doc: Document, id: string, commentLines: readonly str
   key.commentBefore = comment(commentLines);
   return new Pair(key, flowMap(doc, value));
 }
+
+/** The untrusted boundary an importer adds for what no zone of the file holds; `note` says what it holds. */
+export const outsideEntry = (doc: Document, id: string, note: string): Pair =>
+  keyedEntry(doc, id, [`not in the file: ${note}`], { name: 'Outside', trust: 'untrusted' });
+
+/**
+ * The assets section with the one asset an importer adds: the credentials that the stores a tool flags as
+ * storing credentials keep (`flag`: the tool's own words for it).
+ */
+export function credentialsSection(doc: Document, root: YAMLMap, flag: string): void {
+  const map = new YAMLMap();
+  map.items.push(keyedEntry(doc, 'credentials', [`not in the file: the stores ${flag} keep it`],
+    { name: 'Credentials', type: 'credentials', classification: 'restricted', confidentiality: 'high' }));
+  section(root, 'assets', map);
+}

@@ -19,8 +19,8 @@ import { type BoundaryKind, type Classification, ELEMENT_TYPES, type ElementKind
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { ModelPath } from '../model/types.js';
 import {
-  clipped, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, oneLine, section,
-  slug, startModel, UNTRUSTED_NAME,
+  clipped, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, oneLine, outsideEntry,
+  section, slug, startModel, UNTRUSTED_NAME,
 } from './import-common.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
@@ -480,7 +480,7 @@ function writeModel(p: Parts, options: ImportOptions): string {
 
   if (p.boundaries.length || p.outsideId) {
     const map = new YAMLMap();
-    if (p.outsideId) map.items.push(keyedEntry(doc, p.outsideId, ['not in the file: the external entities and internet-facing assets that no trust boundary holds'], { name: 'Outside', trust: 'untrusted' }));
+    if (p.outsideId) map.items.push(outsideEntry(doc, p.outsideId, 'the external entities and internet-facing assets that no trust boundary holds'));
     for (const b of p.boundaries) {
       const v: Record<string, unknown> = {};
       if (b.title !== b.id) v.name = b.title;

@@ -16,9 +16,10 @@ import type { Node as YamlNode } from 'yaml';
 import { type ElementKind, type ElementType, PROTOCOLS, type TrustLevel } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import {
-  clipped, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, oneLine, section,
-  startModel, UNTRUSTED_NAME,
+  clipped, credentialsSection, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, oneLine,
+  outsideEntry, section, startModel, UNTRUSTED_NAME,
 } from './import-common.js';
+import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { YamlSource } from './yaml-source.js';
 
 export const THREAT_DRAGON_FORMAT = 'OWASP Threat Dragon';
@@ -47,26 +48,6 @@ export interface TdImportSummary {
 }
 
 export type TdImportResult = ImportResult<TdImportSummary>;
-
-// --- Geometry ----------------------------------------------------------------------------------------
-
-interface Point { x: number; y: number }
-interface Rect { x: number; y: number; w: number; h: number }
-
-const inside = (p: Point, r: Rect) => p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h;
-const within = (a: Rect, b: Rect) => a !== b && a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
-const cross = (o: Point, a: Point, b: Point) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-/** Two segments intersect (touching counts): the usual orientation test. */
-function segmentsMeet(p1: Point, p2: Point, q1: Point, q2: Point): boolean {
-  const d1 = cross(q1, q2, p1), d2 = cross(q1, q2, p2), d3 = cross(p1, p2, q1), d4 = cross(p1, p2, q2);
-  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
-  const on = (a: Point, b: Point, c: Point) => Math.min(a.x, b.x) <= c.x && c.x <= Math.max(a.x, b.x) && Math.min(a.y, b.y) <= c.y && c.y <= Math.max(a.y, b.y);
-  return (d1 === 0 && on(q1, q2, p1)) || (d2 === 0 && on(q1, q2, p2)) || (d3 === 0 && on(p1, p2, q1)) || (d4 === 0 && on(p1, p2, q2));
-}
-function polylinesMeet(a: readonly Point[], b: readonly Point[]): boolean {
-  for (let i = 1; i < a.length; i++) for (let j = 1; j < b.length; j++) if (segmentsMeet(a[i - 1], a[i], b[j - 1], b[j])) return true;
-  return false;
-}
 
 // --- The parts, as read ------------------------------------------------------------------------------
 
@@ -447,7 +428,7 @@ function writeModel(p: Parts, options: ImportOptions): string {
   if (p.boxes.length || p.outsideId) {
     const map = new YAMLMap();
     if (p.outsideId) {
-      map.items.push(keyedEntry(doc, p.outsideId, ['not in the file: the actors, and ends of public-network flows, that no box holds'], { name: 'Outside', trust: 'untrusted' }));
+      map.items.push(outsideEntry(doc, p.outsideId, 'the actors, and ends of public-network flows, that no box holds'));
     }
     for (const b of p.boxes) {
       const v: Record<string, unknown> = {};
@@ -460,12 +441,7 @@ function writeModel(p: Parts, options: ImportOptions): string {
     section(root, 'boundaries', map);
   }
 
-  if (p.credentials) {
-    const map = new YAMLMap();
-    map.items.push(keyedEntry(doc, 'credentials', ['not in the file: the stores Threat Dragon marks storesCredentials keep it'],
-      { name: 'Credentials', type: 'credentials', classification: 'restricted', confidentiality: 'high' }));
-    section(root, 'assets', map);
-  }
+  if (p.credentials) credentialsSection(doc, root, 'Threat Dragon marks storesCredentials');
 
   const elements = new YAMLMap();
   for (const e of p.elements) {

@@ -40,9 +40,10 @@ import { ELEMENT_TYPES, type BoundaryKind, type ElementKind, type ElementType, P
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, Severity } from '../model/types.js';
 import {
-  flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, section, startModel,
-  UNTRUSTED_NAME,
+  credentialsSection, flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, outsideEntry, section,
+  startModel, UNTRUSTED_NAME,
 } from './import-common.js';
+import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { techProtocol } from './protocols.js';
 
 export const TM7_FORMAT = 'Microsoft Threat Modeling Tool';
@@ -255,8 +256,6 @@ interface Stencil {
   name?: string;
   values: Map<string, string>;
 }
-interface Rect { x: number; y: number; w: number; h: number }
-interface Point { x: number; y: number }
 interface Element extends Stencil {
   id: string; kind: ElementKind; type?: ElementType; tech?: string; rect?: Rect; in?: string;
   exposed?: boolean; privileged?: boolean; controls: string[]; stores: string[];
@@ -419,8 +418,6 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Tm7Im
     });
   }
   // A box drawn inside another (same diagram) nests in the smallest one that holds it.
-  const within = (a: Rect, b: Rect) => a !== b && a.x >= b.x && a.y >= b.y && a.x + a.w <= b.x + b.w && a.y + a.h <= b.y + b.h;
-  const inside = (p: Point, r: Rect) => p.x >= r.x && p.x <= r.x + r.w && p.y >= r.y && p.y <= r.y + r.h;
   const smallest = <T extends { rect: Rect }>(list: T[]) => list.sort((a, b) => a.rect.w * a.rect.h - b.rect.w * b.rect.h)[0];
   for (const b of boxes) b.in = smallest(boxes.filter((o) => o.diagram === b.diagram && within(b.rect, o.rect)))?.id;
   // An element is in the smallest box that holds its centre: where a reader sees the shape.
@@ -667,21 +664,6 @@ function flowProtocol(f: FlowOut, s: Stencil, from: Element, to: Element): void 
   }
 }
 
-// --- Geometry --------------------------------------------------------------------------------------------
-
-const cross = (o: Point, a: Point, b: Point) => (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x);
-/** Two segments intersect (touching counts): the usual orientation test. */
-function segmentsMeet(p1: Point, p2: Point, q1: Point, q2: Point): boolean {
-  const d1 = cross(q1, q2, p1), d2 = cross(q1, q2, p2), d3 = cross(p1, p2, q1), d4 = cross(p1, p2, q2);
-  if (((d1 > 0 && d2 < 0) || (d1 < 0 && d2 > 0)) && ((d3 > 0 && d4 < 0) || (d3 < 0 && d4 > 0))) return true;
-  const on = (a: Point, b: Point, c: Point) => Math.min(a.x, b.x) <= c.x && c.x <= Math.max(a.x, b.x) && Math.min(a.y, b.y) <= c.y && c.y <= Math.max(a.y, b.y);
-  return (d1 === 0 && on(q1, q2, p1)) || (d2 === 0 && on(q1, q2, p2)) || (d3 === 0 && on(p1, p2, q1)) || (d4 === 0 && on(p1, p2, q2));
-}
-function polylinesMeet(a: readonly Point[], b: readonly Point[]): boolean {
-  for (let i = 1; i < a.length; i++) for (let j = 1; j < b.length; j++) if (segmentsMeet(a[i - 1], a[i], b[j - 1], b[j])) return true;
-  return false;
-}
-
 // --- Writing ---------------------------------------------------------------------------------------------
 
 interface Parts {
@@ -711,7 +693,7 @@ function writeModel(p: Parts, options: ImportOptions): string {
 
   if (p.boxes.length || p.outsideId) {
     const map = new YAMLMap();
-    if (p.outsideId) map.items.push(keyedEntry(doc, p.outsideId, ['not in the file: the external interactors that no box holds'], { name: 'Outside', trust: 'untrusted' }));
+    if (p.outsideId) map.items.push(outsideEntry(doc, p.outsideId, 'the external interactors that no box holds'));
     for (const b of p.boxes) {
       const v: Record<string, unknown> = {};
       const label = b.name ?? b.stencil;
@@ -724,12 +706,7 @@ function writeModel(p: Parts, options: ImportOptions): string {
     section(root, 'boundaries', map);
   }
 
-  if (p.credentials) {
-    const map = new YAMLMap();
-    map.items.push(keyedEntry(doc, 'credentials', ['not in the file: the stores TMT marks Stores Credentials keep it'],
-      { name: 'Credentials', type: 'credentials', classification: 'restricted', confidentiality: 'high' }));
-    section(root, 'assets', map);
-  }
+  if (p.credentials) credentialsSection(doc, root, 'TMT marks Stores Credentials');
 
   const elements = new YAMLMap();
   for (const e of p.elements) {

@@ -3,29 +3,24 @@
 // model whose names are script and image payloads runs nothing. Skipped when Chromium is absent, unless
 // THREATMAP_BROWSER_TESTS=1 (CI), where a missing browser is a failure.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { activeContent, browserSkip, launchChromium } from './chromium.js';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { renderHtmlReport } from '../../src/render/html.js';
 import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { analyzeExample, analyzeText } from '../helpers.js';
 
-const CHROMIUM = process.env.THREATMAP_CHROMIUM ?? '/usr/bin/chromium';
-const REQUIRED = process.env.THREATMAP_BROWSER_TESTS === '1';
-const available = existsSync(CHROMIUM);
-if (!available && REQUIRED) throw new Error(`THREATMAP_BROWSER_TESTS=1 but there is no Chromium at ${CHROMIUM}; install it: apt-get install -y chromium fonts-liberation`);
-const skip = available ? false : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium fonts-liberation); set THREATMAP_BROWSER_TESTS=1 to make this a failure`;
-if (skip) process.stderr.write(`browser tests skipped: ${skip}\n`);
+const skip = browserSkip('HTML report browser tests');
 
 // The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
 interface PageElement {
   id: string;
   hidden: boolean;
-  attributes: ArrayLike<{ name: string }> & Iterable<{ name: string }>;
   classList: { contains(name: string): boolean };
 }
 declare const document: { documentElement: PageElement; querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement> };
@@ -42,11 +37,7 @@ describe('HTML report in Chromium', { skip }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'threatmap-html-'));
 
   before(async () => {
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -153,13 +144,7 @@ describe('HTML report in Chromium', { skip }, () => {
     assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned), undefined);
     assert.deepEqual(problems, []);
     assert.deepEqual(requests, []);
-    const counts = await page.evaluate(() => ({
-      scripts: document.querySelectorAll('script').length,
-      images: document.querySelectorAll('img').length,
-      iframes: document.querySelectorAll('iframe').length,
-      styles: document.querySelectorAll('style').length,
-      handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
-    }));
+    const counts = await activeContent(page);
     assert.deepEqual(counts, { scripts: 1, images: 0, iframes: 0, styles: 1, handlers: 0 });
     // The payloads are shown as text.
     assert.match(await page.title(), /^Threat model: <script>window.__pwned = 'system'<\/script>Evil shop$/);

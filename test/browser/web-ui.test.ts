@@ -5,29 +5,21 @@
 // outside changes, draws the diagram, and runs nothing from a model whose names are script and image
 // payloads. Skipped when Chromium is absent, unless THREATMAP_BROWSER_TESTS=1 (CI), where that is a failure.
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { activeContent, browserSkip, launchChromium } from './chromium.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { loadModel } from '../../src/model/load.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
 import { replaceOnce } from '../helpers.js';
 
-const CHROMIUM = process.env.THREATMAP_CHROMIUM ?? '/usr/bin/chromium';
-const REQUIRED = process.env.THREATMAP_BROWSER_TESTS === '1';
-const available = existsSync(CHROMIUM);
-if (!available && REQUIRED) throw new Error(`THREATMAP_BROWSER_TESTS=1 but there is no Chromium at ${CHROMIUM}; install it: apt-get install -y chromium fonts-liberation`);
-const skip = available ? false : `Chromium not found at ${CHROMIUM} (apt-get install -y chromium fonts-liberation); set THREATMAP_BROWSER_TESTS=1 to make this a failure`;
-if (skip) process.stderr.write(`browser tests skipped: ${skip}\n`);
+const skip = browserSkip('web UI browser tests');
 
 // The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
-interface PageElement {
-  attributes: ArrayLike<{ name: string }> & Iterable<{ name: string }>;
-}
-declare const document: { querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement> };
 declare const window: unknown;
 type EditorElement = { selectionStart: number };
 
@@ -59,11 +51,7 @@ describe('the web UI of threatmap serve in Chromium', { skip }, () => {
     writeFileSync(shop, ORIGINAL);
     server = await startServer({ model: shop, assets });
     servers.push(server);
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
   });
   after(async () => {
     await browser?.close();
@@ -233,13 +221,7 @@ describe('the web UI of threatmap serve in Chromium', { skip }, () => {
     assert.equal(await page.evaluate(() => (window as { __pwned?: string }).__pwned), undefined);
     assert.deepEqual(problems, []);
     assert.deepEqual(elsewhere, []);
-    const counts = await page.evaluate(() => ({
-      scripts: document.querySelectorAll('script').length,
-      images: document.querySelectorAll('img').length,
-      iframes: document.querySelectorAll('iframe').length,
-      styles: document.querySelectorAll('style').length,
-      handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
-    }));
+    const counts = await activeContent(page);
     assert.deepEqual(counts, { scripts: 1, images: 0, iframes: 0, styles: 0, handlers: 0 });
     // The payloads are shown as text.
     assert.equal(await page.textContent('#system-name'), "<script>window.__pwned = 'system'</script>Evil shop");

@@ -1,0 +1,39 @@
+// What every browser test needs: Debian's Chromium driven by playwright-core (never a downloaded browser),
+// the skip when it is absent (a failure under THREATMAP_BROWSER_TESTS=1, as in CI), and the count of what
+// could run or load in a page a hostile model was rendered into.
+import { existsSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.THREATMAP_CHROMIUM ?? '/usr/bin/chromium';
+const REQUIRED = process.env.THREATMAP_BROWSER_TESTS === '1';
+
+/** The `skip` of a browser suite: false, or why it is skipped. Throws when Chromium is required and missing. */
+export function browserSkip(suite: string): string | false {
+  if (existsSync(CHROMIUM)) return false;
+  if (REQUIRED) throw new Error(`THREATMAP_BROWSER_TESTS=1 but there is no Chromium at ${CHROMIUM}; install it: apt-get install -y chromium fonts-liberation`);
+  const why = `Chromium not found at ${CHROMIUM} (apt-get install -y chromium fonts-liberation); set THREATMAP_BROWSER_TESTS=1 to make this a failure`;
+  process.stderr.write(`${suite} skipped: ${why}\n`);
+  return why;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}
+
+// The page's globals, typed just enough for the callback that runs in the browser (the project's lib has no DOM).
+declare const document: { querySelectorAll(selector: string): ArrayLike<{ attributes: Iterable<{ name: string }> }> & Iterable<{ attributes: Iterable<{ name: string }> }> };
+
+/** What in the page could run or load: scripts, images, frames, style elements and `on*` attributes. */
+export function activeContent(page: Page): Promise<{ scripts: number; images: number; iframes: number; styles: number; handlers: number }> {
+  return page.evaluate(() => ({
+    scripts: document.querySelectorAll('script').length,
+    images: document.querySelectorAll('img').length,
+    iframes: document.querySelectorAll('iframe').length,
+    styles: document.querySelectorAll('style').length,
+    handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
+  }));
+}
