@@ -197,3 +197,25 @@ describe('missing-authorization', () => {
     assert.deepEqual(threatsOf(text('other: { type: user }'), 'missing-authorization').map((t) => t.title), ['Privilege escalation to admin functions on app']);
   });
 });
+
+describe('unauthenticated-partner-call from a caller of no type', () => {
+  it('asks who the caller is instead of calling it a partner, with advice for people and systems', () => {
+    const model = (caller: string) => `threatmap: 1
+system: { name: Votes }
+boundaries:
+  outside: { trust: untrusted }
+  app: { trust: internal }
+elements:
+  ${caller}
+  ballot: { type: service, in: app }
+flows:
+  - clients -> ballot: http
+`;
+    const [unknown] = threatsOf(model('clients: { name: Outside clients, kind: external, in: outside }'), 'unauthenticated-partner-call');
+    assert.equal(unknown.description, 'Outside clients -> ballot carries no authentication, and the model does not say who Outside clients are: anyone who reaches the address is served as they are.');
+    assert.match(unknown.mitigation, /^Say who Outside clients are \(a `type`: people, user agents, partners' services\), then authenticate them: people by a login, systems by mutual TLS/);
+    const [partner] = threatsOf(model('clients: { name: Carrier, type: third-party, in: outside }'), 'unauthenticated-partner-call');
+    assert.match(partner.description, /anyone who learns the address can pose as Carrier\.$/);
+    assert.match(partner.mitigation, /^Authenticate the partner/);
+  });
+});

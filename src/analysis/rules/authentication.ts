@@ -9,7 +9,7 @@ import {
   assetList, assetNames, endpointOfFlow, isBroker, isNetworkFlow, isOrAre, isPerson, isUserAgent, perElement,
   restricted, sensitiveAssetsOf, untrustedPaths,
 } from './facts.js';
-import { its, itObject, says, verbFor } from './grammar.js';
+import { it, its, itObject, says, verbFor } from './grammar.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, runsAppCode,
@@ -698,7 +698,7 @@ export const unauthenticatedPartnerCall: FlowRule = {
   action: { text: 'Authenticate partner calls (mTLS or signed requests) into {targets}' },
   mitigatedBy: PARTNER_CHECKS,
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
-  rating: 'Likelihood High (anyone who finds the address); impact from the integrity of what the partner sends, Medium by default.',
+  rating: 'Likelihood High (anyone who finds the address); impact from the integrity of what the partner sends, Medium by default. A caller of no `type` is not called a partner: the finding asks who it is, and its advice covers people and systems.',
   example: 'elements:\n  carrier: { type: third-party }\n  api: { type: api }\nflows:\n  - carrier -> api: https',
   appliesTo: 'flow',
   gate: { auth: ['none'], from: {}, to: { kinds: ['process'] } },
@@ -709,13 +709,19 @@ export const unauthenticatedPartnerCall: FlowRule = {
     const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
     const present = partnerChecks(flow, target, ctx);
     if (present.length) return mitigatedBy(present, where, `the partner is checked by ${present.join(' and ')}`);
+    // A caller the model gives no type may be people as well as systems (a drafted model's outside clients):
+    // the finding does not call it a partner, and its advice covers both.
+    const unknown = src.type === undefined;
     return threat({
       ...where,
       title: `Unauthenticated calls from ${src.name} to ${target.name}`,
-      description: `${flowLabel(flow, ctx)} carries no authentication; anyone who learns the address can pose as ${src.name}.`,
-      likelihood: rated('High', 'the partner-facing address is reachable and needs no credential'),
-      impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', 'forged partner requests')),
+      description: unknown
+        ? `${flowLabel(flow, ctx)} carries no authentication, and the model does not say who ${says(src.name, 'is')}: anyone who reaches the address is served as ${it(src.name)} ${verbFor(src.name, 'is')}.`
+        : `${flowLabel(flow, ctx)} carries no authentication; anyone who learns the address can pose as ${src.name}.`,
+      likelihood: rated('High', unknown ? 'the address is reachable from an untrusted zone and needs no credential' : 'the partner-facing address is reachable and needs no credential'),
+      impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', unknown ? 'forged requests' : 'forged partner requests')),
       evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at)],
+      ...(unknown ? { mitigation: `Say who ${says(src.name, 'is')} (a \`type\`: people, user agents, partners' services), then authenticate ${itObject(src.name)}: people by a login, systems by mutual TLS, OAuth 2 client credentials or signed requests; or restrict source addresses.` } : {}),
       target: target.name,
     });
   },
