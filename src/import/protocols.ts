@@ -73,6 +73,19 @@ const TECH_PROTOCOLS: Record<string, string> = {
   cassandra: 'tcp',
   ldap: 'ldap',
   'active-directory': 'ldap',
+  // Managed cloud services are reached through their provider's HTTPS API, whatever they store or carry.
+  s3: 's3',
+  gcs: 'cloud-api',
+  'azure-blob': 'cloud-api',
+  dynamodb: 'cloud-api',
+  sqs: 'cloud-api',
+  sns: 'cloud-api',
+  eventbridge: 'cloud-api',
+  'pub-sub': 'cloud-api',
+  'secrets-manager': 'cloud-api',
+  cloudwatch: 'cloud-api',
+  ecr: 'cloud-api',
+  lambda: 'cloud-api',
 };
 
 export const techProtocol = (tech: string | undefined): string | undefined =>
