@@ -26,4 +26,5 @@ export { importOtm } from './import/otm.js';
 export { importThreatDragon } from './import/threat-dragon.js';
 export { importThreagile } from './import/threagile.js';
 export { importTm7 } from './import/tm7.js';
+export { importDrawio } from './import/drawio.js';
 export { renderDiffMarkdown } from './track/diff-render.js';

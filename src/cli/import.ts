@@ -1,10 +1,13 @@
 // `threatmap import FILE`: a model from another tool's file: Open Threat Model (.otm.yaml/.otm.json) or
-// OWASP Threat Dragon v2 (.json) or Threagile (.yaml) or Microsoft Threat Modeling Tool (.tm7). The content
-// decides, not the name: tools save OTM and Threat Dragon both as plain .json. The file access lives here;
-// what a file means is src/import/otm.ts's, threat-dragon.ts's, threagile.ts's and tm7.ts's.
+// OWASP Threat Dragon v2 (.json) or Threagile (.yaml) or Microsoft Threat Modeling Tool (.tm7) or a draw.io
+// diagram (.drawio). The content decides, not the name: tools save OTM and Threat Dragon both as plain
+// .json. The file access lives here, and so does zlib for draw.io's compressed pages; what a file means is
+// src/import/otm.ts's, threat-dragon.ts's, threagile.ts's, tm7.ts's and drawio.ts's.
+import { inflateRawSync } from 'node:zlib';
 import { isMap } from 'yaml';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
+import { DRAWIO_FORMAT, type DrawioImportSummary, importDrawio } from '../import/drawio.js';
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
 import { importThreagile, type ThreagileImportSummary } from '../import/threagile.js';
 import { importThreatDragon, type TdImportSummary } from '../import/threat-dragon.js';
@@ -20,14 +23,18 @@ export interface ImportCliOptions {
 
 /** OTM files of real systems are tens of kilobytes; anything near this is not one. */
 const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
+/** A page of a real diagram is at most a few megabytes of XML: one that inflates beyond this is a deflate bomb. */
+const MAX_PAGE_BYTES = 64 * 1024 * 1024;
+const inflate = (data: Uint8Array): Uint8Array => inflateRawSync(data, { maxOutputLength: MAX_PAGE_BYTES });
 
 export function importAction(file: string, opts: ImportCliOptions): void {
   checkOutput(opts.output, opts.force);
   const text = readModelFile(file, MAX_IMPORT_BYTES);
-  // Parsed once: to tell the format, then by the importer that reads it. A .tm7 is XML, told by its root
-  // before the YAML parser would read its megabyte as one scalar.
-  const source = isTm7(text) ? undefined : new YamlSource(text, file);
-  const format = source ? formatOfSource(source, text) : 'tm7';
+  // Parsed once: to tell the format, then by the importer that reads it. A .tm7 or a draw.io file is XML,
+  // told by its root before the YAML parser would read its megabyte as one scalar.
+  const xml = xmlFormat(text);
+  const source = xml ? undefined : new YamlSource(text, file);
+  const format = xml ?? formatOfSource(source!, text);
   if (format === 'unknown') {
     process.stderr.write(formatDiagnostics([{
       severity: 'error', code: 'unknown-format', message: 'not a file threatmap import reads', file, line: 1, col: 1, path: '', expected: FORMATS_READ,
@@ -35,7 +42,8 @@ export function importAction(file: string, opts: ImportCliOptions): void {
     throw new UserError('threatmap import: nothing written');
   }
   const options = { ...(source ? { source } : {}), ...(opts.output ? { output: opts.output } : {}) };
-  const result = format === 'tm7' ? importTm7(text, file, options) : format === 'threat-dragon' ? importThreatDragon(text, file, options)
+  const result = format === 'drawio' ? importDrawio(text, file, { ...options, inflate }) : format === 'tm7' ? importTm7(text, file, options)
+    : format === 'threat-dragon' ? importThreatDragon(text, file, options)
     : format === 'threagile' ? importThreagile(text, file, options) : importOtm(text, file, options);
   if (result.diagnostics.length) process.stderr.write(formatDiagnostics(result.diagnostics));
   if (!result.text || !result.summary || hasErrors(result.diagnostics)) {
@@ -47,12 +55,12 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   emit(opts.output, result.text);
   const s = result.summary;
   process.stderr.write('otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output)
-    : 'threatStates' in s ? tm7Summary(file, s, opts.output) : tdSummary(file, s, opts.output));
+    : 'threatStates' in s ? tm7Summary(file, s, opts.output) : 'pages' in s ? drawioSummary(file, s, opts.output) : tdSummary(file, s, opts.output));
 }
 
-export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`), and Microsoft Threat Modeling Tool (.tm7: XML with a `ThreatModel` root in the ThreatModeling namespace)';
+export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`), and Microsoft Threat Modeling Tool (.tm7: XML with a `ThreatModel` root in the ThreatModeling namespace), and draw.io / diagrams.net (.drawio: XML with an `mxfile` or `mxGraphModel` root)';
 
-type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'tm7' | 'unknown';
+type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'tm7' | 'drawio' | 'unknown';
 
 /**
  * A .tm7: a `ThreatModel` root element in the tool's namespace, after an optional byte order mark, XML
@@ -60,16 +68,21 @@ type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'tm7' | 'unknown';
  * however large the file; whether the rest is well-formed is the importer's to say, with its position.
  */
 const TM7_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?<ThreatModel[\s>][^>]*\bxmlns=(["'])http:\/\/schemas\.datacontract\.org\/2004\/07\/ThreatModeling\.Model\1/;
-const isTm7 = (text: string) => TM7_ROOT.test(text.slice(0, 4096));
+/** A draw.io diagram: an `mxfile` (pages) or a bare `mxGraphModel` root, told the same way. */
+const DRAWIO_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?<(?:mxfile|mxGraphModel)[\s>/]/;
+const xmlFormat = (text: string): 'tm7' | 'drawio' | undefined => {
+  const head = text.slice(0, 4096);
+  return TM7_ROOT.test(head) ? 'tm7' : DRAWIO_ROOT.test(head) ? 'drawio' : undefined;
+};
 
 /**
- * Which importer reads the text. A .tm7: its root element (above). Threat Dragon: `summary` and
- * `detail.diagrams` (v1 too, so that its importer can say v1 is not read). OTM: a top-level `otmVersion`. Threagile: top-level `threagile_version`
+ * Which importer reads the text. A .tm7 or a draw.io diagram: its root element (above). Threat Dragon:
+ * `summary` and `detail.diagrams` (v1 too, so that its importer can say v1 is not read). OTM: a top-level `otmVersion`. Threagile: top-level `threagile_version`
  * and `technical_assets` (the version alone could be a fragment; the assets are what is imported). A file that does not parse goes to the
  * importer its words suggest, which reports the syntax error with its position; the rest to OTM. Anything
  * else is in no format read here.
  */
-export const formatOf = (text: string): ImportFormat => (isTm7(text) ? 'tm7' : formatOfSource(new YamlSource(text, ''), text));
+export const formatOf = (text: string): ImportFormat => xmlFormat(text) ?? formatOfSource(new YamlSource(text, ''), text);
 
 function formatOfSource(src: YamlSource, text: string): ImportFormat {
   if (src.failed && /^threagile_version\s*:/m.test(text)) return 'threagile';
@@ -85,6 +98,14 @@ function formatOfSource(src: YamlSource, text: string): ImportFormat {
   return 'unknown';
 }
 
+function drawioSummary(file: string, s: DrawioImportSummary, output: string | undefined): string {
+  const lines = [
+    `threatmap import: read ${file} (${DRAWIO_FORMAT}${s.version ? ` ${s.version}` : ''}; ${plural(s.pages.length, 'page')}: ${s.pages.map((p) => `"${p}"`).join(', ')})`,
+    `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}`,
+  ];
+  return finish(lines, s.notes, output);
+}
+
 function threagileSummary(file: string, s: ThreagileImportSummary, output: string | undefined): string {
   const lines = [
     `threatmap import: read ${file} (Threagile ${s.version}, "${s.system}")`,
@@ -94,10 +115,7 @@ function threagileSummary(file: string, s: ThreagileImportSummary, output: strin
   ];
   for (const r of s.riskTracking.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${r.id}: ${r.status}`);
   if (s.riskTracking.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.riskTracking.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
-  for (const n of s.notes) lines.push(`  check: ${n}`);
-  lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
-    : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');
-  return `${lines.join('\n')}\n`;
+  return finish(lines, s.notes, output);
 }
 
 function tm7Summary(file: string, s: Tm7ImportSummary, output: string | undefined): string {
@@ -108,10 +126,7 @@ function tm7Summary(file: string, s: Tm7ImportSummary, output: string | undefine
   ];
   for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.priority}, ${t.state}, ${t.category}, on ${t.on})`);
   if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
-  for (const n of s.notes) lines.push(`  check: ${n}`);
-  lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
-    : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');
-  return `${lines.join('\n')}\n`;
+  return finish(lines, s.notes, output);
 }
 
 function tdSummary(file: string, s: TdImportSummary, output: string | undefined): string {
@@ -122,10 +137,7 @@ function tdSummary(file: string, s: TdImportSummary, output: string | undefined)
   ];
   for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.severity}, ${t.status}, on ${t.on})`);
   if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
-  for (const n of s.notes) lines.push(`  check: ${n}`);
-  lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
-    : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');
-  return `${lines.join('\n')}\n`;
+  return finish(lines, s.notes, output);
 }
 
 function summary(file: string, s: OtmImportSummary, output: string | undefined): string {
@@ -137,7 +149,12 @@ function summary(file: string, s: OtmImportSummary, output: string | undefined):
   for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}`);
   if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   for (const c of s.controls) lines.push(`  control from an implemented mitigation: ${c}`);
-  for (const n of s.notes) lines.push(`  check: ${n}`);
+  return finish(lines, s.notes, output);
+}
+
+/** The end of every summary: what to check, where the model went, and the next step. */
+function finish(lines: string[], notes: readonly string[], output: string | undefined): string {
+  for (const n of notes) lines.push(`  check: ${n}`);
   lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
     : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');
   return `${lines.join('\n')}\n`;

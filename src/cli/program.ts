@@ -79,8 +79,8 @@ place or whom to trust: the model's header lists what to add. Examples:
 
   program
     .command('import')
-    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json), Threagile (.yaml) or Microsoft Threat Modeling Tool (.tm7)')
-    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams; Threagile: threagile_version and technical_assets; .tm7: a ThreatModel XML root)')
+    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json), Threagile (.yaml), Microsoft Threat Modeling Tool (.tm7) or a draw.io / diagrams.net diagram (.drawio)')
+    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams; Threagile: threagile_version and technical_assets; .tm7: a ThreatModel XML root; draw.io: an mxfile or mxGraphModel XML root)')
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
     .addHelpText('after', `
@@ -105,11 +105,18 @@ the generic type, a catalog type or technology from the template's stencil, temp
 Running As, Sanitizes Input or Encrypted as facts), flows flows (protocol from the flow's stencil, else the
 server end's technology, else http), boundary boxes boundaries by geometry (nested boxes nest; trust from
 the name); boundary lines place no element and are noted on the flows that cross them; external
-interactors in no box go into an untrusted \`outside\` boundary. Threats are listed, not imported. Examples:
+interactors in no box go into an untrusted \`outside\` boundary. Threats are listed, not imported.
+Reads draw.io / diagrams.net diagrams (.drawio, .drawio.xml; compressed pages too): every page's shapes
+become elements (kind, type and technology from the style: AWS, Azure and GCP icons, DFD shapes; a shape
+not read is a process, noted), arrows flows (direction from the arrowheads; protocol from the label, else
+the target's technology, else http), containers and AWS groups boundaries (nested by parent, or by where
+a shape is drawn; trust from the AWS group or the name); external shapes in no box go into an untrusted
+\`outside\` boundary. Examples:
   threatmap import system.otm.yaml -o threatmap.yaml
   threatmap import model.json -o threatmap.yaml
   threatmap import threagile.yaml -o threatmap.yaml
   threatmap import model.tm7 -o threatmap.yaml
+  threatmap import diagram.drawio -o threatmap.yaml
   threatmap analyze threatmap.yaml`)
     .action(action('importAction'));
 

@@ -20,6 +20,12 @@ export interface ImportOptions {
   output?: string;
   /** The text already parsed by the caller (the CLI parses it once to tell its format): not parsed again. */
   source?: YamlSource;
+  /**
+   * Raw-deflate decompression for draw.io's compressed pages, kept out of the importers so that they stay
+   * pure: the CLI passes node:zlib's inflateRawSync (with a cap on its output), a browser its own. Without
+   * it a compressed page is an error.
+   */
+  inflate?: (data: Uint8Array) => Uint8Array;
 }
 
 /**

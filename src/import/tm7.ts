@@ -34,7 +34,6 @@
 //   flow protocol: the flow stencil's (HTTP, HTTPS, SMB, UDP, Named Pipe...), else the server end's
 //                  technology's (postgres), else http; a Response stencil's server end is its source
 //   ThreatInstances                              -> header and summary only (count by state): not model input
-import { SaxesParser } from 'saxes';
 import { YAMLMap, YAMLSeq } from 'yaml';
 import { ELEMENT_TYPES, type BoundaryKind, type ElementKind, type ElementType, PROTOCOLS, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
@@ -45,6 +44,9 @@ import {
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { techProtocol } from './protocols.js';
+import { kid, kids, parseXml, type XmlFormat, type XNode } from './xml.js';
+
+export { MAX_XML_DEPTH, MAX_XML_ELEMENTS } from './xml.js';
 
 export const TM7_FORMAT = 'Microsoft Threat Modeling Tool';
 /** The namespace of a .tm7's root element, as the tool writes it. */
@@ -83,90 +85,15 @@ export type Tm7ImportResult = ImportResult<Tm7ImportSummary>;
 
 // --- XML -----------------------------------------------------------------------------------------------
 
-/** An element as the importer keeps it: local names only (the tool's namespaces carry no meaning here). */
-interface XNode {
-  name: string;
-  uri: string;
-  /** Attributes by local name (`i:type` is `type`); namespace declarations left out. */
-  attrs: Record<string, string>;
-  children: XNode[];
-  text: string;
-  line: number;
-  col: number;
-}
-
-interface XmlProblem { code: string; message: string; line: number; col: number; hint?: string }
-
-/** The tool writes about 10 levels: a file nested much deeper is not one of its files, whatever else it is. */
-export const MAX_XML_DEPTH = 64;
-/** A 1.2 MB .tm7 holds about 13,000 elements, one of 10 MB (the CLI's limit) about 110,000. */
-export const MAX_XML_ELEMENTS = 250_000;
 /**
  * Subtrees never read: the template's threat rules, icons and validation results are most of a .tm7's bytes,
  * so they are parsed (for well-formedness and the limits) but not kept.
  */
-const UNREAD = new Set(['ThreatTypes', 'ThreatCategories', 'ThreatMetaData', 'Validations', 'ImageSource', 'ImageStream', 'Attributes', 'StencilConstraints']);
-const STOP = Symbol('stop');
+const TM7_XML: XmlFormat = {
+  doctype: 'a .tm7 has none', doctypeHint: 'the Threat Modeling Tool never writes one', tooDeep: 'not a .tm7 the Threat Modeling Tool writes (about 10 deep)',
+  unread: new Set(['ThreatTypes', 'ThreatCategories', 'ThreatMetaData', 'Validations', 'ImageSource', 'ImageStream', 'Attributes', 'StencilConstraints']),
+};
 
-/**
- * The text as a tree of elements, or the first problem with its line and column. saxes expands only XML's
- * five predefined entities and character references: it reads no DTD (an entity a DOCTYPE declares is an
- * "undefined entity" error) and fetches nothing, so entity expansion cannot blow up; a DOCTYPE is refused
- * outright, since the tool never writes one. Depth and element count are capped.
- */
-function parseXml(text: string): { root: XNode } | { problem: XmlProblem } {
-  const parser = new SaxesParser<{ xmlns: true; position: true }>({ xmlns: true, position: true });
-  const stack: XNode[] = [];
-  let root: XNode | undefined;
-  let problem: XmlProblem | undefined;
-  let depth = 0;
-  let count = 0;
-  /** The depth at which an unread subtree began, 0 when none is being skipped. */
-  let skipFrom = 0;
-  let start = { line: 1, col: 1 };
-  const stop = (code: string, message: string, at = { line: parser.line, col: parser.column }, hint?: string): never => {
-    problem = { code, message, line: Math.max(1, at.line), col: Math.max(1, at.col), ...(hint ? { hint } : {}) };
-    throw STOP;
-  };
-  parser.on('error', (err) => stop('syntax-error', `XML syntax: ${err.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '')}`));
-  parser.on('doctype', () => stop('xml-doctype', 'a DOCTYPE declaration: a .tm7 has none, and no DTD or entity declaration is read',
-    undefined, 'remove the DOCTYPE; the Threat Modeling Tool never writes one'));
-  // saxes reports an open tag once its `>` is read; where it began is known only when its name is.
-  parser.on('opentagstart', (tag) => { start = { line: parser.line, col: parser.column - tag.name.length - 1 }; });
-  parser.on('opentag', (tag) => {
-    depth++;
-    if (depth > MAX_XML_DEPTH) stop('too-deep', `elements nested more than ${MAX_XML_DEPTH} deep: not a .tm7 the Threat Modeling Tool writes (about 10 deep)`, start);
-    if (++count > MAX_XML_ELEMENTS) stop('too-large', `more than ${MAX_XML_ELEMENTS.toLocaleString('en-US')} XML elements: too large to import`, start);
-    if (skipFrom) return;
-    if (UNREAD.has(tag.local)) {
-      skipFrom = depth;
-      return;
-    }
-    const attrs: Record<string, string> = {};
-    for (const a of Object.values(tag.attributes)) if (a.prefix !== 'xmlns' && a.name !== 'xmlns') attrs[a.local] = a.value;
-    const node: XNode = { name: tag.local, uri: tag.uri, attrs, children: [], text: '', line: start.line, col: start.col };
-    if (stack.length) stack[stack.length - 1].children.push(node);
-    else root = node;
-    stack.push(node);
-  });
-  parser.on('text', (t) => { if (!skipFrom && stack.length) stack[stack.length - 1].text += t; });
-  parser.on('cdata', (t) => { if (!skipFrom && stack.length) stack[stack.length - 1].text += t; });
-  parser.on('closetag', () => {
-    if (skipFrom === depth) skipFrom = 0;
-    else if (!skipFrom) stack.pop();
-    depth--;
-  });
-  try {
-    parser.write(text).close();
-  } catch (err) {
-    if (err !== STOP) throw err;
-  }
-  if (problem) return { problem };
-  return root ? { root } : { problem: { code: 'syntax-error', message: 'XML syntax: no root element', line: 1, col: 1 } };
-}
-
-const kid = (n: XNode | undefined, name: string) => n?.children.find((c) => c.name === name);
-const kids = (n: XNode | undefined, name?: string) => (n ? n.children.filter((c) => name === undefined || c.name === name) : []);
 /** An element's own text on one line, or undefined when empty or `i:nil`. */
 function textOf(n: XNode | undefined): string | undefined {
   if (!n || n.attrs.nil === 'true') return undefined;
@@ -285,7 +212,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Tm7Im
     diagnostics.push({ severity, code, message, file, line: at.line, col: at.col, path: '', ...extra });
   const done = (): Tm7ImportResult => ({ diagnostics: sortDiagnostics(diagnostics) });
 
-  const parsed = parseXml(text);
+  const parsed = parseXml(text, TM7_XML);
   if ('problem' in parsed) {
     const { code, message, hint, ...at } = parsed.problem;
     problem('error', code, at, message, hint ? { hint } : {});

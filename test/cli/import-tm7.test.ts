@@ -21,7 +21,7 @@ describe('threatmap import: Microsoft Threat Modeling Tool', () => {
     assert.equal(formatOf(`<ThreatModel xmlns="${NS}"><Dra`), 'tm7');
     assert.equal(formatOf('<ThreatModel><DrawingSurfaceList/></ThreatModel>'), 'unknown');
     assert.equal(formatOf(`<ThreatModel xmlns="${NS}.Abstracts">`), 'unknown');
-    assert.equal(formatOf('<mxfile host="drawio"/>'), 'unknown');
+    assert.equal(formatOf('<svg xmlns="http://www.w3.org/2000/svg"/>'), 'unknown');
     assert.equal(formatOf('otmVersion: 0.2.0\nproject: {name: x, id: x}\n'), 'otm');
   });
 
@@ -69,7 +69,7 @@ describe('threatmap import: Microsoft Threat Modeling Tool', () => {
     assert.match(d.stderr, /doctype\.tm7:2:\d+: error\[syntax-error\]/);
     noStack(d.stderr);
     const other = join(dir, 'diagram.xml');
-    writeFileSync(other, '<?xml version="1.0"?>\n<mxfile host="drawio"/>\n');
+    writeFileSync(other, '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg"/>\n');
     const none = run('import', other, '-o', out);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /diagram\.xml:1:1: error\[unknown-format\]: not a file threatmap import reads\n {4}expected: [^\n]*Microsoft Threat Modeling Tool \(\.tm7: XML with a `ThreatModel` root/);

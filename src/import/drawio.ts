@@ -1,0 +1,814 @@
+// Reading a draw.io / diagrams.net diagram (.drawio, .drawio.xml) for `threatmap import`: the shapes and
+// arrows of its pages become a threatmap model to review. Pure: no Node APIs; the CLI reads the file and
+// hands over an inflater for compressed pages (options.inflate), which a browser caller supplies itself.
+//
+// Mapping, draw.io -> threatmap (each choice is explained where it is made below):
+//   mxfile > diagram[] (pages)            -> one model: every page's cells merged, ids unique across them; a
+//                                            compressed page (base64 of raw deflate of URI-encoded XML) is
+//                                            inflated by options.inflate; a bare <mxGraphModel> is one page
+//   vertex holding other shapes (parent),  -> boundary (nested ones nest); a top-level box drawn around other
+//     container=1, swimlane, AWS group      shapes without grouping is one too. Trust and kind: AWS groups by
+//                                            icon (public subnet dmz; VPC, private subnet, security group,
+//                                            AZ internal network; AWS cloud, region internal cloud), else the
+//                                            name: Internet/Public/External untrusted, DMZ dmz, else internal
+//   other vertex                           -> element, in the smallest box that holds its centre among its
+//                                            own container and the boxes drawn inside it; kind, type and
+//                                            technology from its style (SHAPES, AWS, AZURE, GCP below); a
+//                                            style not read: a process, with a comment naming the shape
+//   part=1 child, list rows (stackLayout)  -> part of its parent shape (a GCP card's icon names the card)
+//   text cells, edge labels, unlabelled    -> no element; an edge's labels name its flow and its protocol
+//     shapes no arrow touches (decoration)    (HTTPS, gRPC/TLS, 5432); decorations are counted in a note
+//   edge source -> target                  -> flow; arrowhead only at the start: target -> source; at both
+//                                            ends: a flow each way; at neither: as drawn, noted. Protocol:
+//                                            the label's, else the target technology's, else http, noted.
+//                                            A loose end, or an end on a boundary or a text: a warning, left out
+//   external elements in no box            -> an untrusted `outside` boundary
+import { YAMLMap, YAMLSeq } from 'yaml';
+import { type BoundaryKind, ELEMENT_TYPES, type ElementKind, type ElementType, PROTOCOLS, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
+import { sortDiagnostics } from '../model/diagnostics.js';
+import type { Diagnostic } from '../model/types.js';
+import {
+  flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, outsideEntry, section, startModel, UNTRUSTED_NAME,
+} from './import-common.js';
+import { inside, type Rect, within } from './geometry.js';
+import { Certainty, guessProtocol, portProtocol, schemeProtocol } from './protocols.js';
+import { kid, kids, parseXml, type XmlFormat, type XNode } from './xml.js';
+
+export const DRAWIO_FORMAT = 'draw.io';
+
+export interface DrawioImportSummary {
+  /** The draw.io version that saved the file, when the file says. */
+  version?: string;
+  system: string;
+  pages: string[];
+  boundaries: number;
+  elements: number;
+  flows: number;
+  /** Things a reviewer should check, one line each. */
+  notes: string[];
+}
+
+export type DrawioImportResult = ImportResult<DrawioImportSummary>;
+
+const DRAWIO_XML: XmlFormat = { doctype: 'a draw.io file has none', doctypeHint: 'draw.io never writes one', tooDeep: 'not a diagram draw.io writes (about 8 deep)' };
+
+// --- Styles and labels -------------------------------------------------------------------------------------
+
+interface Style {
+  /** Named styles (`ellipse`, `text`, `swimlane`...): the tokens without `=`. */
+  names: string[];
+  props: Map<string, string>;
+}
+
+function parseStyle(text: string | undefined): Style {
+  const names: string[] = [];
+  const props = new Map<string, string>();
+  for (const token of (text ?? '').split(';')) {
+    const t = token.trim();
+    const eq = t.indexOf('=');
+    if (eq > 0) props.set(t.slice(0, eq).trim(), t.slice(eq + 1).trim());
+    else if (t) names.push(t);
+  }
+  return { names, props };
+}
+
+/** The shape drawn: `shape=` when set, else the named style that stands for one (`ellipse;...`, `text;...`). */
+const shapeOf = (s: Style): string | undefined => s.props.get('shape') ?? s.names[0];
+
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+function entity(all: string, name: string): string {
+  if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? all;
+  const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+  return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : all;
+}
+
+/**
+ * A label as text on one line. With `html=1` the value is HTML (`<div>API<br>gateway</div>`): line breaks
+ * and block ends become spaces, other tags go, entities are decoded. Without it the value is the text itself,
+ * `<` included.
+ */
+function labelText(value: string | undefined, style: Style): string | undefined {
+  if (value === undefined) return undefined;
+  const text = style.props.get('html') === '1'
+    ? value.replace(/<(?:br|\/?(?:div|p|li|tr|h[1-6]))\b[^>]*>/gi, ' ').replace(/<[^>]*>/g, '').replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, entity)
+    : value;
+  return text.replace(/\s+/g, ' ').trim() || undefined;
+}
+
+// --- Shapes -> kinds, types and technologies ----------------------------------------------------------------
+
+type Hint = { tech?: string; type?: ElementType; kind?: ElementKind; note?: string };
+const hintKind = (h: Hint): ElementKind => h.kind ?? ELEMENT_TYPES[h.type ?? TECHNOLOGIES[h.tech!].type].kind;
+const FIREWALL: Hint = { kind: 'process', note: 'a firewall in the path: threatmap has no firewall element; put the `waf` control on what it guards, or remove it' };
+const INTERNET: Hint = { kind: 'external', note: 'the internet: whoever reaches the system from it' };
+
+/**
+ * AWS service names (the `resIcon` of a resource icon, else the shape: `mxgraph.aws4.<name>`, aws3 alike) ->
+ * catalog. First match wins: the specific engines before the families that hold them.
+ */
+const AWS: ReadonlyArray<readonly [RegExp, Hint]> = [
+  [/postgres/, { tech: 'postgres' }],
+  [/mysql/, { tech: 'mysql' }],
+  [/mariadb/, { tech: 'mariadb' }],
+  [/sql_server/, { tech: 'mssql' }],
+  [/oracle/, { tech: 'oracle' }],
+  [/aurora/, { type: 'database', note: 'Aurora is MySQL- or PostgreSQL-compatible, and the icon does not say which: set `tech`' }],
+  [/dynamo_?db/, { tech: 'dynamodb' }],
+  [/redis/, { tech: 'redis' }],
+  [/memcached/, { tech: 'memcached' }],
+  [/elasticache/, { type: 'cache' }],
+  [/^rds|documentdb|neptune|timestream|keyspaces|quantum_ledger|redshift|database|(^|_)db(_|$)/, { type: 'database' }],
+  [/(^|_)s3(_|$)|simple_storage_service|bucket/, { tech: 's3' }],
+  [/glacier/, { type: 'object-storage' }],
+  [/^backup/, { type: 'backups' }],
+  [/(^|_)efs(_|$)|elastic_file_system|fsx/, { type: 'file-storage' }],
+  [/sqs|simple_queue_service|queue/, { tech: 'sqs' }],
+  [/sns|simple_notification_service|topic/, { tech: 'sns' }],
+  [/eventbridge|event_bus/, { tech: 'eventbridge' }],
+  [/managed_streaming_for_kafka|(^|_)msk(_|$)/, { tech: 'kafka' }],
+  [/kinesis/, { type: 'event-bus' }],
+  [/^mq$/, { type: 'queue' }],
+  [/lambda/, { tech: 'lambda' }],
+  [/(^|_)eks(_|$)|elastic_kubernetes/, { tech: 'kubernetes' }],
+  [/(^|_)ecs(_|$)|elastic_container_service|fargate/, { tech: 'docker' }],
+  [/(^|_)ecr(_|$)|elastic_container_registry/, { tech: 'ecr' }],
+  [/api_gateway/, { tech: 'api-gateway' }],
+  [/cloudfront/, { tech: 'cloudfront' }],
+  [/application_load_balancer/, { tech: 'alb' }],
+  [/load_balanc/, { tech: 'elb' }],
+  [/cognito/, { tech: 'cognito' }],
+  [/secrets_manager/, { tech: 'secrets-manager' }],
+  [/key_management|(^|_)kms(_|$)|hsm/, { type: 'secrets-vault' }],
+  [/identity_and_access|(^|_)iam(_|$)|single_sign_on|identity_center|directory_service/, { type: 'identity-provider' }],
+  [/cloudwatch/, { tech: 'cloudwatch' }],
+  [/cloudtrail|(^|_)logs?$/, { type: 'logs' }],
+  [/(^|_)ses(_|$)|simple_email_service/, { tech: 'ses' }],
+  [/opensearch/, { tech: 'opensearch' }],
+  [/elasticsearch/, { tech: 'elasticsearch' }],
+  [/codepipeline|codebuild|codedeploy/, { type: 'ci-cd' }],
+  [/management_console/, { tech: 'aws-console' }],
+  [/bedrock/, { type: 'llm' }],
+  [/appsync/, { type: 'api' }],
+  [/(^|_)waf(_|$)|shield|firewall/, FIREWALL],
+  [/mobile/, { tech: 'mobile-app' }],
+  [/user/, { type: 'user' }],
+  [/client|desktop|laptop/, { type: 'user-agent' }],
+  [/^(internet(_alt\d+)?|globe)$/, INTERNET],
+  [/ec2|instance|server|elastic_beanstalk|lightsail|batch/, { type: 'service' }],
+];
+
+/** Azure icons (`img/lib/azure2/<group>/<Name>.svg`, older `mscae` images, `mxgraph.azure.*`) -> catalog. */
+const AZURE: ReadonlyArray<readonly [RegExp, Hint]> = [
+  [/postgres/, { tech: 'postgres' }],
+  [/mysql/, { tech: 'mysql' }],
+  [/mariadb/, { tech: 'mariadb' }],
+  [/redis/, { tech: 'redis' }],
+  [/(^|_)sql/, { tech: 'mssql' }],
+  [/cosmos|table_service|database/, { type: 'database' }],
+  [/storage_accounts?$/, { tech: 'azure-blob', note: 'a storage account holds blobs, files, queues or tables: blob storage assumed; set `type` if it is another' }],
+  [/blob|data_lake_storage/, { tech: 'azure-blob' }],
+  [/file_?share|file_service|netapp/, { type: 'file-storage' }],
+  [/queue|service_bus/, { type: 'queue' }],
+  [/event_hub|event_grid/, { type: 'event-bus' }],
+  [/function/, { type: 'function' }],
+  [/kubernetes|(^|_)aks(_|$)/, { tech: 'kubernetes' }],
+  [/container_instances|container_apps/, { tech: 'docker' }],
+  [/container_registr/, { type: 'container-registry' }],
+  [/api_management/, { type: 'gateway' }],
+  [/application_gateway|load_balancer|traffic_manager/, { type: 'load-balancer' }],
+  [/front_door|cdn/, { type: 'cdn' }],
+  [/key_vault/, { type: 'secrets-vault' }],
+  [/active_directory|entra|(^|_)b2c(_|$)/, { type: 'identity-provider' }],
+  [/log_analytics|application_insights|monitor/, { type: 'logs' }],
+  [/firewall|(^|_)waf(_|$)|ddos/, FIREWALL],
+  [/logic_app|data_factory|batch/, { type: 'worker' }],
+  [/app_service|virtual_machine|(^|_)vm(_|$)|scale_set|cloud_service/, { type: 'service' }],
+  [/browser/, { tech: 'browser' }],
+  [/mobile|phone/, { tech: 'mobile-app' }],
+  [/user/, { type: 'user' }],
+  [/computer|laptop|desktop/, { type: 'user-agent' }],
+  [/iot|device/, { type: 'device' }],
+];
+
+/** Google Cloud icons (`mxgraph.gcp2.hexIcon;prIcon=<name>`, `mxgraph.gcp2.<name>`) -> catalog. */
+const GCP: ReadonlyArray<readonly [RegExp, Hint]> = [
+  [/cloud_sql/, { type: 'database', note: 'Cloud SQL runs MySQL, PostgreSQL or SQL Server, and the icon does not say which: set `tech`' }],
+  [/memorystore|memcache/, { type: 'cache' }],
+  [/spanner|bigtable|datastore|firestore|bigquery|database/, { type: 'database' }],
+  [/cloud_storage|bucket/, { tech: 'gcs' }],
+  [/filestore|persistent_disk|file_system/, { type: 'file-storage' }],
+  [/pubsub/, { tech: 'pub-sub' }],
+  [/cloud_tasks|task_queues/, { type: 'queue' }],
+  [/cloud_functions/, { tech: 'cloud-functions' }],
+  [/kubernetes|container_engine|gke/, { tech: 'kubernetes' }],
+  [/cloud_run/, { tech: 'docker' }],
+  [/load_balanc/, { type: 'load-balancer' }],
+  [/cloud_cdn|edge_cache/, { type: 'cdn' }],
+  [/endpoints|apigee/, { type: 'gateway' }],
+  [/key_management|secret_manager/, { type: 'secrets-vault' }],
+  [/cloud_iam|identity_platform/, { type: 'identity-provider' }],
+  [/logging|logs/, { type: 'logs' }],
+  [/container_registry|artifact_registry/, { type: 'container-registry' }],
+  [/container_builder|cloud_build/, { type: 'ci-cd' }],
+  [/cloud_armor|firewall/, FIREWALL],
+  [/compute_engine|app_engine|application_system|gpu/, { type: 'service' }],
+  [/mobile|phone/, { tech: 'mobile-app' }],
+  [/user/, { type: 'user' }],
+  [/laptop|desktop/, { type: 'user-agent' }],
+];
+
+/** draw.io's own shapes, as the data flow diagram notation reads them. */
+const SHAPES: Record<string, Hint> = {
+  actor: { type: 'user' }, umlActor: { type: 'user' },
+  cloud: { kind: 'external', note: 'a cloud shape: a system outside, which the drawing does not name; set `type` (third-party...)' },
+  'mxgraph.dfd.externalEntity': { kind: 'external' },
+  ellipse: { kind: 'process' }, doubleEllipse: { kind: 'process' },
+  cylinder: { kind: 'store' }, cylinder2: { kind: 'store' }, cylinder3: { kind: 'store' }, datastore: { kind: 'store' },
+  'mxgraph.flowchart.database': { kind: 'store' }, 'mxgraph.flowchart.stored_data': { kind: 'store' },
+  'mxgraph.dfd.dataStoreID': { kind: 'store' }, 'mxgraph.dfd.archive': { kind: 'store' },
+};
+/** A box and nothing more: read as a process (draw.io's DFD palette offers it for processes and entities alike). */
+const PLAIN = new Set(['rect', 'rectangle', 'label', 'process', 'mxgraph.flowchart.process', 'mxgraph.basic.rect', 'swimlane']);
+const own = <T>(table: Record<string, T>, word: string): T | undefined => (Object.hasOwn(table, word) ? table[word] : undefined);
+
+interface ShapeRead {
+  /** How a note names it: `AWS ec2`, `Azure SQL_Database`, `cylinder3`, `box`. */
+  label: string;
+  /** A name for an unlabelled shape. */
+  name: string;
+  kind: ElementKind; type?: ElementType; tech?: string;
+  /** A plain box: a process by default, said once in the header rather than on each. */
+  plain?: boolean;
+  notes: string[];
+}
+
+/** The cloud vendor's icon a style draws: the service as written (`raw`) and lower-case with underscores. */
+function vendorIcon(s: Style): { vendor: 'AWS' | 'Azure' | 'GCP'; service: string; raw: string } | undefined {
+  const shape = s.props.get('shape') ?? '';
+  const norm = (t: string) => t.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '');
+  const aws = /^mxgraph\.aws\d*\.(.+)$/.exec(shape);
+  if (aws) {
+    const icon = /^(resourceIcon|productIcon)$/.test(aws[1]) ? (s.props.get('resIcon') ?? s.props.get('prIcon') ?? '').replace(/^mxgraph\.aws\d*\./, '') : aws[1];
+    return { vendor: 'AWS', service: norm(icon), raw: icon };
+  }
+  const image = /img\/lib\/(?:azure2|mscae)\/(?:.*\/)?([^/]+?)\.svg$/i.exec(s.props.get('image') ?? '');
+  const azure = image?.[1] ?? /^mxgraph\.(?:azure|mscae)\d*\.(.+)$/.exec(shape)?.[1];
+  if (azure) return { vendor: 'Azure', service: norm(azure), raw: azure };
+  const gcp = /^mxgraph\.gcp\d*\.(.+)$/.exec(shape)?.[1];
+  if (gcp) {
+    const icon = gcp === 'hexIcon' ? (s.props.get('prIcon') ?? gcp) : gcp;
+    return { vendor: 'GCP', service: norm(icon), raw: icon };
+  }
+  return undefined;
+}
+
+/**
+ * What a shape's style says of the element: a catalog technology where the icon names one the catalog has,
+ * else a type, else a kind. Never a technology the catalog lacks: that would be a warning in every model.
+ */
+function readShape(s: Style): ShapeRead {
+  const icon = vendorIcon(s);
+  if (icon) {
+    const table = icon.vendor === 'AWS' ? AWS : icon.vendor === 'Azure' ? AZURE : GCP;
+    const hint = table.find(([re]) => re.test(icon.service))?.[1];
+    const label = `${icon.vendor} ${icon.raw}`;
+    const name = icon.raw.replace(/_/g, ' ');
+    if (!hint) return { label, name, kind: 'process', notes: [`${label}: a shape threatmap does not read; a process assumed, set \`kind\` or \`type\``] };
+    const notes = hint.note ? [hint.note] : !hint.tech && hint.type ? [`${label}: the catalog has no technology for it; type ${hint.type} from the icon`] : [];
+    return { label, name, kind: hintKind(hint), ...(hint.type ? { type: hint.type } : {}), ...(hint.tech ? { tech: hint.tech } : {}), notes };
+  }
+  const shape = shapeOf(s);
+  // DFD data store: two lines, an open rectangle.
+  if (shape === 'partialRectangle' && (s.props.get('left') === '0' || s.props.get('right') === '0')) {
+    return { label: 'data store (open rectangle)', name: 'store', kind: 'store', notes: [] };
+  }
+  const hint = shape === undefined ? undefined : own(SHAPES, shape);
+  if (hint) return { label: shape!, name: hintKind(hint), kind: hintKind(hint), ...(hint.type ? { type: hint.type } : {}), notes: hint.note ? [hint.note] : [] };
+  if (shape === undefined || PLAIN.has(shape) || (shape === 'image' && !s.props.get('image'))) {
+    return { label: 'box', name: 'process', kind: 'process', plain: true, notes: [] };
+  }
+  const label = shape === 'image' ? `image ${(s.props.get('image') ?? '').replace(/^data:([^;,]*)[;,].*$/, 'data:$1')}` : shape;
+  return { label, name: 'process', kind: 'process', notes: [`shape ${label}: not one threatmap reads; a process assumed, set \`kind\` or \`type\``] };
+}
+
+// --- Containers -> boundaries ------------------------------------------------------------------------------
+
+/** AWS group icons (`grIcon=mxgraph.aws4.group_*`) -> the zone they draw. */
+const AWS_GROUPS: Record<string, { kind: BoundaryKind; trust: TrustLevel; what: string }> = {
+  group_public_subnet: { kind: 'network', trust: 'dmz', what: 'an AWS public subnet' },
+  group_private_subnet: { kind: 'network', trust: 'internal', what: 'an AWS private subnet' },
+  group_security_group: { kind: 'network', trust: 'internal', what: 'an AWS security group' },
+  group_vpc: { kind: 'network', trust: 'internal', what: 'an AWS VPC' },
+  group_vpc2: { kind: 'network', trust: 'internal', what: 'an AWS VPC' },
+  group_subnet: { kind: 'network', trust: 'internal', what: 'an AWS subnet' },
+  group_availability_zone: { kind: 'network', trust: 'internal', what: 'an AWS availability zone' },
+  group_aws_cloud: { kind: 'cloud', trust: 'internal', what: 'the AWS cloud' },
+  group_aws_cloud_alt: { kind: 'cloud', trust: 'internal', what: 'the AWS cloud' },
+  group_region: { kind: 'cloud', trust: 'internal', what: 'an AWS region' },
+  group_account: { kind: 'cloud', trust: 'internal', what: 'an AWS account' },
+};
+/** draw.io's AWS palette draws both subnets with the security-group icon; their fill colour tells them apart. */
+const PUBLIC_SUBNET_FILL = /^#(E9F3E6|F2F6E8)$/i;
+const PRIVATE_SUBNET_FILL = /^#(E6F2F8|E6F6F7)$/i;
+/** "Public subnet" is the DMZ of a VPC and "public cloud" where one's own services run: neither is the internet. */
+const outsideName = (name: string) => UNTRUSTED_NAME.test(name.replace(/\bpublic[- ](cloud|subnet)\b/gi, ''));
+
+/** A box's trust and kind, the note that says why, and what it is called when it has no name of its own. */
+function zoneOf(s: Style, name: string | undefined): { kind: BoundaryKind; trust: TrustLevel; note: string; label: string; unnamed: string } {
+  const icon = (s.props.get('grIcon') ?? '').replace(/^mxgraph\.aws\d*\./, '');
+  const fill = s.props.get('fillColor') ?? '';
+  const subnet = icon === 'group_security_group' && (/\bpublic\b/i.test(name ?? '') || PUBLIC_SUBNET_FILL.test(fill)) ? 'group_public_subnet'
+    : icon === 'group_security_group' && (/\bprivate\b/i.test(name ?? '') || PRIVATE_SUBNET_FILL.test(fill)) ? 'group_private_subnet' : icon;
+  const aws = own(AWS_GROUPS, subnet);
+  const label = icon ? `AWS ${icon}` : shapeOf(s) ?? 'box';
+  const unnamed = aws?.what.replace(/^(an?|the) /, '') ?? 'boundary';
+  const words = name ?? '';
+  if (aws?.trust === 'dmz' || /\bpublic[- ]subnet\b|\bdmz\b/i.test(words)) {
+    return { kind: 'network', trust: 'dmz', note: `dmz: ${aws?.trust === 'dmz' ? aws.what : 'its name says so'}`, label, unnamed };
+  }
+  if (outsideName(words)) return { kind: aws?.kind ?? 'network', trust: 'untrusted', note: 'untrusted: its name says it is outside', label, unnamed };
+  if (aws) return { kind: aws.kind, trust: aws.trust, note: `${aws.trust}: ${aws.what}`, label, unnamed };
+  // A box's name is all there is: a provider's zone is a cloud one, a cluster's a container one.
+  const kind: BoundaryKind = /\b(aws|azure|gcp|google cloud|cloud|region|account|subscription|tenant|project)\b/i.test(words) ? 'cloud'
+    : /\b(kubernetes|k8s|cluster|namespace|pod|containers?|docker)\b/i.test(words) ? 'container' : 'network';
+  const why = icon ? `${label} is not an AWS group threatmap knows` : 'draw.io states no trust';
+  return { kind, trust: 'internal', note: `internal assumed: ${why}; check it`, label, unnamed };
+}
+
+// --- The parts, as read ------------------------------------------------------------------------------------
+
+interface Page {
+  name: string;
+  /** Its <diagram> in the file: where diagnostics about a compressed page point. */
+  at: { line: number; col: number };
+  compressed: boolean;
+}
+
+type Role = 'layer' | 'edge' | 'label' | 'part' | 'text' | 'group' | 'box' | 'element' | 'decoration';
+interface Cell {
+  id: string; page: Page; node: XNode; style: Style; parent?: string; source?: string; target?: string;
+  vertex: boolean; edge: boolean; label?: string;
+  /** Geometry relative to the parent, for vertices placed absolutely within it. */
+  geo?: Rect;
+  role: Role;
+  /** Geometry on the page. */
+  abs?: Rect;
+}
+interface Element {
+  cell: Cell; id: string; name?: string; shape: ShapeRead; in?: Box; notes: string[];
+}
+interface Box {
+  cell: Cell; id: string; name?: string; rect?: Rect; kind: BoundaryKind; trust: TrustLevel; notes: string[]; label: string; in?: Box;
+}
+interface FlowOut { cell: Cell; from: Element; to: Element; name?: string; protocol: string; notes: string[]; id?: string; reverse?: boolean }
+
+const num = (v: string | undefined, fallback: number) => {
+  const n = v === undefined ? NaN : Number(v);
+  return Number.isFinite(n) ? n : fallback;
+};
+
+// --- Import ------------------------------------------------------------------------------------------------
+
+/**
+ * A draw.io diagram as a threatmap model. Never throws: XML errors, a file that is not a draw.io diagram and a
+ * compressed page that cannot be read are errors (no text); cells that cannot be used are warnings with
+ * their line:col and are left out. Deterministic: the file's order.
+ */
+export function importDrawio(text: string, file: string, options: ImportOptions = {}): DrawioImportResult {
+  return neverThrows(file, () => importUnsafe(text, file, options));
+}
+
+function importUnsafe(text: string, file: string, options: ImportOptions): DrawioImportResult {
+  const diagnostics: Diagnostic[] = [];
+  const problem = (severity: 'error' | 'warning', code: string, at: { line: number; col: number }, message: string, hint?: string) =>
+    diagnostics.push({ severity, code, message, file, line: at.line, col: at.col, path: '', ...(hint ? { hint } : {}) });
+  const done = (): DrawioImportResult => ({ diagnostics: sortDiagnostics(diagnostics) });
+
+  const parsed = parseXml(text, DRAWIO_XML);
+  if ('problem' in parsed) {
+    const { code, message, hint, ...at } = parsed.problem;
+    problem('error', code, at, message, hint);
+    return done();
+  }
+  const root = parsed.root;
+  if (root.name !== 'mxfile' && root.name !== 'mxGraphModel') {
+    problem('error', 'not-drawio', root, `not a draw.io diagram: expected an \`mxfile\` or \`mxGraphModel\` root element, found \`${root.name}\``,
+      'threatmap import reads .drawio files as draw.io and diagrams.net save them');
+    return done();
+  }
+
+  // Pages: each <diagram> holds its graph inline or compressed; a bare <mxGraphModel> is a page of its own.
+  const pages: Array<{ page: Page; model?: XNode }> = [];
+  if (root.name === 'mxGraphModel') pages.push({ page: { name: 'page 1', at: root, compressed: false }, model: root });
+  kids(root, 'diagram').forEach((d, i) => {
+    const page: Page = { name: d.attrs.name?.trim() || `page ${i + 1}`, at: d, compressed: false };
+    const inline = kid(d, 'mxGraphModel');
+    const data = d.text.trim();
+    if (inline || !data) {
+      pages.push({ page, ...(inline ? { model: inline } : {}) });
+      return;
+    }
+    page.compressed = true;
+    if (!options.inflate) {
+      problem('error', 'compressed-page', d, `page "${page.name}" is compressed (deflate and base64) and nothing was given to inflate it`,
+        'the threatmap CLI inflates compressed pages; a library caller passes options.inflate (raw deflate), '
+        + 'or saves the file uncompressed in draw.io (File > Properties > Compressed off)');
+      return;
+    }
+    const xml = inflatePage(data, options.inflate);
+    if ('error' in xml) {
+      problem('error', 'bad-compressed-page', d, `page "${page.name}": ${xml.error}`);
+      return;
+    }
+    const inner = parseXml(xml.text, DRAWIO_XML);
+    if ('problem' in inner) {
+      const { code, message, line, col, hint } = inner.problem;
+      problem('error', code, d, `page "${page.name}" (compressed), ${line}:${col} of its XML: ${message}`, hint);
+      return;
+    }
+    if (inner.root.name !== 'mxGraphModel') {
+      problem('error', 'not-drawio', d, `page "${page.name}" (compressed): expected an \`mxGraphModel\`, found \`${inner.root.name}\``);
+      return;
+    }
+    pages.push({ page, model: inner.root });
+  });
+  if (root.name === 'mxfile' && !kids(root, 'diagram').length) {
+    problem('error', 'no-pages', root, 'an `mxfile` without any `diagram`: nothing to import');
+  }
+  if (diagnostics.length) return done();
+
+  // Positions: in the file for a page stored inline; for a compressed one, in its own XML, and a diagnostic
+  // points at its <diagram> in the file and names the position inside.
+  const at = (c: Cell) => (c.page.compressed ? c.page.at : c.node);
+  const inPage = (c: Cell) => (c.page.compressed ? `page "${c.page.name}" (compressed), ${c.node.line}:${c.node.col} of its XML` : `page "${c.page.name}"`);
+  const where = (c: Cell, what: string) => (c.page.compressed
+    ? `${file} page "${c.page.name}" (compressed) ${c.node.line}:${c.node.col} cell ${c.id} ${what}`
+    : `${file}:${c.node.line}:${c.node.col} page "${c.page.name}" cell ${c.id} ${what}`);
+  const warn = (c: Cell, code: string, message: string) => problem('warning', code, at(c), `${inPage(c)}: ${message}`);
+
+  // Cells, in file order. A cell with properties of its own is wrapped in <object> or <UserObject>, which
+  // then carries its id and label.
+  const cells: Cell[] = [];
+  const pageCells = new Map<Page, Map<string, Cell>>();
+  for (const { page, model } of pages) {
+    const byId = new Map<string, Cell>();
+    pageCells.set(page, byId);
+    for (const n of kids(kid(model, 'root'))) {
+      const wrapped = n.name === 'object' || n.name === 'UserObject';
+      const m = wrapped ? kid(n, 'mxCell') : n.name === 'mxCell' ? n : undefined;
+      if (!m) continue;
+      const style = parseStyle(m.attrs.style);
+      const id = n.attrs.id;
+      const c: Cell = {
+        id: id ?? '', page, node: n, style, vertex: m.attrs.vertex === '1', edge: m.attrs.edge === '1', role: 'layer',
+        ...(m.attrs.parent ? { parent: m.attrs.parent } : {}), ...(m.attrs.source ? { source: m.attrs.source } : {}),
+        ...(m.attrs.target ? { target: m.attrs.target } : {}),
+      };
+      const value = wrapped ? n.attrs.label : m.attrs.value;
+      // Placeholders (`%name%`) take the object's own properties.
+      const filled = wrapped && n.attrs.placeholders === '1' ? value?.replace(/%([\w-]+)%/g, (all, k: string) => (Object.hasOwn(n.attrs, k) ? n.attrs[k] : all)) : value;
+      const label = labelText(filled, style);
+      if (label) c.label = label;
+      const g = kid(m, 'mxGeometry');
+      if (g && g.attrs.relative !== '1') c.geo = { x: num(g.attrs.x, 0), y: num(g.attrs.y, 0), w: num(g.attrs.width, 0), h: num(g.attrs.height, 0) };
+      if (!id) {
+        if (c.vertex || c.edge) warn(c, 'missing-id', 'a cell without an id is left out: no arrow can refer to it');
+        continue;
+      }
+      if (byId.has(id)) {
+        warn(c, 'duplicate-id', `cell \`${id}\` appears twice in one page; the second is left out`);
+        continue;
+      }
+      byId.set(id, c);
+      cells.push(c);
+    }
+  }
+
+  // Roles. An edge's own vertices are its labels; `part=1` children and the rows of a list (a UML class, a
+  // table) are pieces of their shape; text cells annotate; a group (draw.io's Group) only gathers.
+  const cellOf = (c: Cell, id: string | undefined) => (id === undefined ? undefined : pageCells.get(c.page)!.get(id));
+  const parentOf = (c: Cell) => cellOf(c, c.parent);
+  const children = new Map<Cell, Cell[]>();
+  for (const c of cells) {
+    const p = parentOf(c);
+    if (p) children.set(p, [...(children.get(p) ?? []), c]);
+  }
+  const isList = (c: Cell) => /^(stackLayout|tableLayout)$/.test(c.style.props.get('childLayout') ?? '') || /^table(Row)?$/.test(shapeOf(c.style) ?? '');
+  for (const c of cells) {
+    const p = parentOf(c);
+    const shape = shapeOf(c.style);
+    if (c.edge) c.role = 'edge';
+    else if (!c.vertex) c.role = 'layer';
+    else if (p?.edge) c.role = 'label';
+    else if (p?.vertex && (c.style.props.get('part') === '1' || isList(p))) c.role = 'part';
+    else if (shape === 'text' || shape === 'edgeLabel') c.role = 'text';
+    else if (shape === 'group') c.role = 'group';
+    else c.role = 'element';
+  }
+  const touched = new Set<Cell>();
+  const ownerOf = (c: Cell): Cell => {
+    for (let o = c, n = 0; n < 64; n++) {
+      const p = parentOf(o);
+      if (o.role !== 'part' || !p) return o;
+      o = p;
+    }
+    return c;
+  };
+  for (const c of cells) {
+    if (c.role !== 'edge') continue;
+    for (const end of [cellOf(c, c.source), cellOf(c, c.target)]) if (end) touched.add(ownerOf(end));
+  }
+  // A shape that holds shapes is a container; so is one styled as a container. An unlabelled shape that no
+  // arrow touches and that holds nothing is decoration (a logo in a corner), not part of the system.
+  const holds = (c: Cell, seen = 0): boolean => seen < 64 && (children.get(c) ?? []).some((k) =>
+    (k.role === 'element' || k.role === 'box' || k.role === 'group') && (k.label !== undefined || touched.has(k) || holds(k, seen + 1)));
+  const zoneStyled = (c: Cell) => !isList(c) && (c.style.props.get('container') === '1' || /^(swimlane|mxgraph\.aws\d*\.group(Center)?)$/.test(shapeOf(c.style) ?? ''));
+  const partLabel = (c: Cell) => (children.get(c) ?? []).find((k) => k.role === 'part' && k.label)?.label;
+  for (const c of cells) {
+    if (c.role !== 'element') continue;
+    if (zoneStyled(c) || holds(c)) c.role = 'box';
+    else if (!c.label && !partLabel(c) && !touched.has(c)) c.role = 'decoration';
+  }
+  // Geometry on the page: a child's is relative to its parent's top-left corner.
+  const absOf = (c: Cell, depth = 0): Rect | undefined => {
+    if (c.abs || !c.geo || depth > 64) return c.abs ?? undefined;
+    const p = parentOf(c);
+    const base = p?.vertex ? absOf(p, depth + 1) : { x: 0, y: 0, w: 0, h: 0 };
+    if (base) c.abs = { x: base.x + c.geo.x, y: base.y + c.geo.y, w: c.geo.w, h: c.geo.h };
+    return c.abs;
+  };
+  for (const c of cells) absOf(c);
+  // A top-level plain box drawn around other top-level shapes, not grouped with them: a zone all the same.
+  const topLevel = cells.filter((c) => c.abs && !parentOf(c)?.vertex && (c.role === 'element' || c.role === 'box'));
+  const drawnAround = new Set<Cell>();
+  for (const c of topLevel) {
+    if (c.role === 'element' && readShape(c.style).plain && topLevel.some((o) => o !== c && o.page === c.page && within(o.abs!, c.abs!))) drawnAround.add(c);
+  }
+  for (const c of drawnAround) c.role = 'box';
+
+  const taken = new Set<string>();
+  const notes: string[] = [];
+  const nameOf = (c: Cell) => c.label ?? partLabel(c);
+
+  // Elements first: they keep the names they were drawn with; boxes give way (the namespace is shared).
+  const elements: Element[] = [];
+  const elementOf = new Map<Cell, Element>();
+  for (const c of cells) {
+    if (c.role !== 'element') continue;
+    const shape = readShape(c.style);
+    // A card whose own style says nothing (a GCP card's white box) is what its icon part says.
+    const part = shape.plain ? (children.get(c) ?? []).find((k) => k.role === 'part' && vendorIcon(k.style)) : undefined;
+    const read = part ? readShape(part.style) : shape;
+    const name = nameOf(c);
+    const e: Element = { cell: c, id: modelId('', name ?? read.name, read.kind, taken), shape: read, notes: [...read.notes], ...(name ? { name } : {}) };
+    elements.push(e);
+    elementOf.set(c, e);
+  }
+  const boxes: Box[] = [];
+  const boxOf = new Map<Cell, Box>();
+  for (const c of cells) {
+    if (c.role !== 'box') continue;
+    const name = nameOf(c);
+    const zone = zoneOf(c.style, name);
+    const b: Box = {
+      cell: c, id: modelId('', name ?? zone.unnamed, 'boundary', taken), kind: zone.kind, trust: zone.trust, label: zone.label,
+      notes: [zone.note, ...(drawnAround.has(c) ? ['a box drawn around other shapes without holding them: read as a boundary'] : [])],
+      ...(name ? { name } : {}), ...(c.abs ? { rect: c.abs } : {}),
+    };
+    boxes.push(b);
+    boxOf.set(c, b);
+  }
+
+  // Where a shape is: the box that holds it in the file (its parent, through groups), or, when the drawing
+  // was not grouped, the smallest box drawn inside that one (or on the page, for a top-level shape) that
+  // holds it: its centre for an element, all of it for a box. A reader sees a shape where it is drawn.
+  const boxAbove = (c: Cell): Box | undefined => {
+    for (let p = parentOf(c), n = 0; p && n < 64; p = parentOf(p), n++) {
+      const b = boxOf.get(p);
+      if (b) return b;
+      if (p.role !== 'group') return undefined;
+    }
+    return undefined;
+  };
+  const isUnder = (c: Cell, ancestor: Cell) => {
+    for (let p = parentOf(c), n = 0; p && n < 64; p = parentOf(p), n++) if (p === ancestor) return true;
+    return false;
+  };
+  const holder = (c: Cell, fits: (r: Rect) => boolean): { box?: Box; drawn: boolean } => {
+    const structural = boxAbove(c);
+    const candidates = c.abs ? boxes.filter((b) => b.cell !== c && b.cell.page === c.page && b.rect && fits(b.rect) && !isUnder(b.cell, c)
+      && (!structural || b === structural || isUnder(b.cell, structural.cell))) : [];
+    const box = candidates.reduce<Box | undefined>((s, b) => (!s || b.rect!.w * b.rect!.h < s.rect!.w * s.rect!.h ? b : s), undefined) ?? structural;
+    return { ...(box ? { box } : {}), drawn: box !== structural };
+  };
+  // A box in a strictly larger one: two boxes drawn one on the other do not hold each other.
+  for (const b of boxes) b.in = holder(b.cell, (r) => within(b.rect!, r) && r.w * r.h > b.rect!.w * b.rect!.h).box;
+  // Only a file whose cells are their own ancestors nests boxes in a ring; the ring is cut where it closes.
+  for (const b of boxes) {
+    const seen = new Set<Box>([b]);
+    for (let p = b.in; p; p = p.in) {
+      if (seen.has(p)) {
+        warn(b.cell, 'parent-cycle', `cell \`${b.cell.id}\` is inside itself through its parents; \`${b.id}\` is placed in no boundary`);
+        b.in = undefined;
+        break;
+      }
+      seen.add(p);
+    }
+  }
+  for (const e of elements) {
+    const r = e.cell.abs;
+    const placed = holder(e.cell, (box) => !!r && inside({ x: r.x + r.w / 2, y: r.y + r.h / 2 }, box));
+    e.in = placed.box;
+    if (placed.drawn && placed.box) e.notes.push(`drawn inside \`${placed.box.id}\` without being grouped into it: placed there by where it is drawn`);
+  }
+
+  // Edges -> flows.
+  const labelsOf = new Map<Cell, string[]>();
+  for (const c of cells) {
+    const p = parentOf(c);
+    if (c.role === 'label' && p && c.label) labelsOf.set(p, [...(labelsOf.get(p) ?? []), c.label]);
+  }
+  const flows: FlowOut[] = [];
+  const pairs = new Set<string>();
+  for (const c of cells) {
+    if (c.role !== 'edge') continue;
+    const end = (which: 'source' | 'target'): Element | undefined => {
+      const ref = c[which];
+      if (ref === undefined) {
+        warn(c, 'missing-reference', `an arrow whose ${which} is attached to no shape (a loose end) is left out`);
+        return undefined;
+      }
+      const t = cellOf(c, ref);
+      if (!t) {
+        warn(c, 'unknown-reference', `no cell of this page has id \`${ref}\`; this arrow is left out`);
+        return undefined;
+      }
+      const o = ownerOf(t);
+      const e = elementOf.get(o);
+      if (e) return e;
+      const b = boxOf.get(o);
+      if (b) warn(c, 'edge-to-boundary', `an arrow whose ${which} is the boundary \`${b.id}\`, not a shape in it, is left out: a flow runs between elements`);
+      else warn(c, 'edge-to-non-element', `an arrow whose ${which} is ${NOT_SHAPES[o.role] ?? 'not a shape'} (cell ${o.id}) is left out: a flow runs between elements`);
+      return undefined;
+    };
+    const source = end('source');
+    const target = end('target');
+    if (!source || !target) continue;
+    if (source === target) {
+      warn(c, 'self-flow', `an arrow from \`${source.id}\` to itself is left out`);
+      continue;
+    }
+    const arrow = (key: string, unset: string) => !/^(none|)$/.test(c.style.props.get(key) ?? unset);
+    const head = arrow('endArrow', 'classic');
+    const tail = arrow('startArrow', 'none');
+    const label = [c.label, ...(labelsOf.get(c) ?? [])].filter((l) => l !== undefined).join(' ') || undefined;
+    const flow = (from: Element, to: Element, reverse?: boolean): FlowOut => {
+      const f: FlowOut = { cell: c, from, to, protocol: 'http', notes: [], ...(reverse ? { reverse } : {}) };
+      readProtocol(f, label);
+      if (head && tail) f.notes.push('arrowheads at both ends: a flow each way');
+      if (!head && !tail) f.notes.push(`a line without arrowheads: read from where it was drawn from (\`${from.id}\`) to \`${to.id}\`; check the direction`);
+      return f;
+    };
+    // The arrowhead says which way the data goes; draw.io's default line has one at its target.
+    const list = head && tail ? [flow(source, target), flow(target, source, true)] : [tail ? flow(target, source) : flow(source, target)];
+    for (const x of list) {
+      const pair = `${x.from.id}\u0000${x.to.id}`;
+      // A second flow between the same pair needs an id of its own (the model requires it).
+      if (pairs.has(pair)) x.id = modelId('', x.name ?? 'flow', 'flow', taken);
+      pairs.add(pair);
+      flows.push(x);
+    }
+  }
+
+  // External elements in no box are outside the system by the DFD's own definition: one untrusted boundary,
+  // `outside`, so that threatmap sees the flows that cross into the system; processes and stores in no box
+  // stay in none (threatmap's internal default), since nothing says where they are.
+  const outside = elements.filter((e) => !e.in && e.shape.kind === 'external');
+  let outsideId: string | undefined;
+  if (outside.length) {
+    outsideId = modelId('outside', undefined, 'outside', taken);
+    notes.push(`${outside.map((e) => e.id).join(', ')}: in no box; placed in \`${outsideId}\` (untrusted) as external; check it`);
+  }
+  const plain = elements.filter((e) => e.shape.plain);
+  if (plain.length) notes.push(`${plain.map((e) => e.id).join(', ')}: plain boxes, read as processes; set \`type\` (or \`kind: external\` / \`store\`) where one is not`);
+  const unboxed = elements.filter((e) => !e.in && e.shape.kind !== 'external').length;
+  if (unboxed) notes.push(`${unboxed} element${unboxed === 1 ? '' : 's'} in no boundary (threatmap's internal default)`);
+  const decorations = cells.filter((c) => c.role === 'decoration');
+  if (decorations.length) {
+    const list = decorations.map((c) => `${readShape(c.style).label} (cell ${c.id})`).join(', ');
+    notes.push(`left out ${decorations.length} unlabelled shape${decorations.length === 1 ? '' : 's'} that no arrow touches (decoration): ${list}`);
+  }
+  for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
+
+  const systemName = file.replace(/^.*[\\/]/, '').replace(/(\.drawio)?(\.xml)?$/i, '') || 'System';
+  const version = root.attrs.version;
+  const summary: DrawioImportSummary = {
+    ...(version ? { version } : {}), system: systemName, pages: pages.map((p) => p.page.name),
+    boundaries: boxes.length + (outsideId ? 1 : 0), elements: elements.length, flows: flows.length, notes,
+  };
+  const texts = cells.filter((c) => c.role === 'text').length;
+  const header = [
+    `Imported by \`threatmap import\` from ${file} (${DRAWIO_FORMAT}${version ? ` ${version}` : ''}).`,
+    `Pages merged into this model: ${summary.pages.map((p) => `"${p}"`).join(', ')}.`,
+    'A model to review: each boundary, element and flow says where its cell is (page, line:column) and its cell id;',
+    'kinds, types and technologies come from the shapes\' styles; a draw.io file names no system, so it is named after the file.',
+    ...(texts ? [`${texts} text cell${texts === 1 ? '' : 's'} (annotations on the canvas) not imported.`] : []),
+    ...headerTail([], 0, notes, options.output),
+  ];
+  const { doc, root: out } = startModel(header, { name: systemName });
+
+  if (boxes.length || outsideId) {
+    const map = new YAMLMap();
+    if (outsideId) map.items.push(outsideEntry(doc, outsideId, 'the external shapes that no box holds'));
+    for (const b of boxes) {
+      const v: Record<string, unknown> = {};
+      if (b.name !== undefined && b.name !== b.id) v.name = b.name;
+      v.trust = b.trust;
+      if (b.kind !== 'network') v.kind = b.kind;
+      if (b.in) v.in = b.in.id;
+      map.items.push(keyedEntry(doc, b.id, [where(b.cell, `(${b.label})`), ...b.notes], v));
+    }
+    section(out, 'boundaries', map);
+  }
+
+  const elementMap = new YAMLMap();
+  for (const e of elements) {
+    const v: Record<string, unknown> = {};
+    if (e.name !== undefined && e.name !== e.id) v.name = e.name;
+    if (e.shape.tech) v.tech = e.shape.tech;
+    else if (e.shape.type) v.type = e.shape.type;
+    else v.kind = e.shape.kind;
+    const box = e.in?.id ?? (e.shape.kind === 'external' ? outsideId : undefined);
+    if (box) v.in = box;
+    elementMap.items.push(keyedEntry(doc, e.id, [where(e.cell, `(${e.shape.label})`), ...e.notes], v));
+  }
+  section(out, 'elements', elementMap);
+
+  if (flows.length) {
+    const seq = new YAMLSeq();
+    for (const f of flows) {
+      const details: Record<string, unknown> = {};
+      if (f.id) details.id = f.id;
+      if (f.name) details.name = f.name;
+      details.protocol = f.protocol;
+      seq.items.push(flowItem(doc, f.from.id, f.to.id, details, [where(f.cell, f.reverse ? '(arrow, the way back)' : '(arrow)'), ...f.notes]));
+    }
+    section(out, 'flows', seq);
+  }
+  // Past the XML, nothing is an error: what cannot be used was left out with a warning.
+  return { text: doc.toString({ lineWidth: 0 }), diagnostics: sortDiagnostics(diagnostics), summary };
+}
+
+/** draw.io's compression: base64 of raw deflate of the URI-encoded XML. */
+function inflatePage(data: string, inflate: (data: Uint8Array) => Uint8Array): { text: string } | { error: string } {
+  let bytes: Uint8Array;
+  try {
+    bytes = Uint8Array.from(atob(data.replace(/\s+/g, '')), (ch) => ch.charCodeAt(0));
+  } catch {
+    return { error: 'its content is neither a graph nor base64 (how draw.io stores a compressed page)' };
+  }
+  let raw: string;
+  try {
+    raw = new TextDecoder().decode(inflate(bytes));
+  } catch (err) {
+    return { error: `its content does not inflate (raw deflate): ${err instanceof Error ? err.message : String(err)}` };
+  }
+  try {
+    return { text: decodeURIComponent(raw) };
+  } catch {
+    return { error: 'its inflated content is not URI-encoded text, as draw.io writes it' };
+  }
+}
+
+/** What an arrow ends on when it is no shape, for the warning. */
+const NOT_SHAPES: Partial<Record<Role, string>> = { edge: 'another arrow', group: 'a group', text: 'a text', label: 'an arrow\'s label', layer: 'a layer' };
+
+/** Words in a label that name a protocol but are also everyday words: "upload file" names no protocol. */
+const NOT_PROTOCOLS = new Set(['file', 'in-process']);
+/** Words a label adds around a protocol (`HTTPS over port 443`) that make it no more than the protocol. */
+const FILLER = new Set(['over', 'via', 'on', 'port', 'and', 'tls', 'ssl']);
+
+/**
+ * The flow's name and protocol from its arrow's labels: a protocol the catalog knows (`HTTPS`, `gRPC`,
+ * `HTTP/S`), a port it knows (`5432`), and TLS or SSL to make it its encrypted form (`gRPC/TLS`: grpcs);
+ * else the target's technology's protocol, else http, each said in a note. A label that is no more than
+ * its protocol is not the flow's name.
+ */
+function readProtocol(f: FlowOut, label: string | undefined): void {
+  const words = (label ?? '').toLowerCase().replace(/\bhttp\s*(?:\/s|\(s\))/g, 'https').match(/[a-z0-9][a-z0-9+-]*/g) ?? [];
+  const named = words.map((w) => (NOT_PROTOCOLS.has(w) ? undefined : schemeProtocol(w))).find((p) => p !== undefined && p !== 'tls');
+  const port = words.map((w) => (/^\d{1,5}$/.test(w) ? Number(w) : undefined)).find((n) => portProtocol(n) !== undefined);
+  const tls = words.some((w) => w === 'tls' || w === 'ssl');
+  const guess = guessProtocol({ ...(named ? { scheme: named } : {}), ...(port === undefined ? {} : { targetPort: port }) }, f.to.shape.tech);
+  f.protocol = guess.protocol;
+  // TLS alone is TCP over TLS; with a protocol, that protocol's encrypted form (http -> https, postgres -> postgres+tls).
+  if (tls && !PROTOCOLS[guess.protocol].encrypted) {
+    f.protocol = guess.certainty === Certainty.Fallback ? 'tls'
+      : [`${guess.protocol}s`, `${guess.protocol}+tls`].find((p) => PROTOCOLS[p]?.encrypted) ?? (guess.protocol === 'tcp' ? 'tls' : guess.protocol);
+  }
+  const fromLabel = named !== undefined || port !== undefined || tls;
+  const onlyProtocol = words.length > 0 && words.every((w) => FILLER.has(w) || /^\d+$/.test(w) || (!NOT_PROTOCOLS.has(w) && schemeProtocol(w) !== undefined));
+  if (label && !onlyProtocol) f.name = label;
+  if (fromLabel) return;
+  f.notes.push(`no protocol on the arrow: ${guess.certainty === Certainty.Tech ? `${guess.protocol}, \`${f.to.id}\`'s technology's,` : 'http'} assumed`);
+}
