@@ -1,8 +1,10 @@
 // `threatmap check`: the CI gate. Exit 1 when open threats at or above a risk level exist (with
-// `--new-only --base REV`, only those that did not fail at the base revision), 0 otherwise, 2 for invalid
-// input. Prints one screen: the verdict, the counts, the failing threats with file:line, what to do.
+// `--new-only --base REV`, only those that did not fail at the base revision), or with
+// `--fail-on-easier-paths --base REV` when a change makes an asset easier to reach; 0 otherwise, 2 for
+// invalid input. Prints one screen: the verdict, the counts, the failing threats with file:line, what to do.
 import type { AnalysisResult, Risk, Threat } from '../analysis/types.js';
-import { failingThreats, newlyFailing, threatRef } from '../track/diff.js';
+import { failingThreats, newlyFailing, type PathChange, pathChanges, threatRef } from '../track/diff.js';
+import { hardnessOf } from '../track/diff-render.js';
 import { countsPhrase, residualOf, uidOf } from '../track/triage.js';
 import { threatLocation } from '../render/sarif.js';
 import { loadAtRevision } from './diff.js';
@@ -21,6 +23,7 @@ interface CheckCliOptions {
   triage?: string;
   format: 'text' | 'json';
   failOnStale?: boolean;
+  failOnEasierPaths?: boolean;
   quiet?: boolean;
 }
 
@@ -32,6 +35,10 @@ export interface CheckOutcome {
   passed: boolean;
   failing: Threat[];
   staleFailed: boolean;
+  /** --fail-on-easier-paths: the attack paths were compared with the base. */
+  pathsChecked: boolean;
+  /** The assets an entry point reaches more easily than at the base (none unless compared). */
+  easierPaths: PathChange[];
 }
 
 function textSummary(r: AnalysisResult, o: CheckOutcome): string {
@@ -39,10 +46,12 @@ function textSummary(r: AnalysisResult, o: CheckOutcome): string {
   const scope = o.newOnly ? `new open threat${o.failing.length === 1 ? '' : 's'} (not failing at ${o.base})` : `open threat${o.failing.length === 1 ? '' : 's'}`;
   const lines = [
     o.passed
-      ? `threatmap check ${r.file}: PASS, no ${o.newOnly ? 'new ' : ''}open threat at or above ${o.failOn}`
-      : o.failing.length === 0
-        ? `threatmap check ${r.file}: FAIL, stale triage entries (--fail-on-stale)`
-        : `threatmap check ${r.file}: FAIL, ${o.failing.length} ${scope} at or above ${o.failOn}`,
+      ? `threatmap check ${r.file}: PASS, no ${o.newOnly ? 'new ' : ''}open threat at or above ${o.failOn}${o.pathsChecked ? `, no asset easier to reach than at ${o.base}` : ''}`
+      : o.failing.length > 0
+        ? `threatmap check ${r.file}: FAIL, ${o.failing.length} ${scope} at or above ${o.failOn}`
+        : o.easierPaths.length > 0
+          ? `threatmap check ${r.file}: FAIL, ${o.easierPaths.length} asset${o.easierPaths.length === 1 ? '' : 's'} easier to reach than at ${o.base} (--fail-on-easier-paths)`
+          : `threatmap check ${r.file}: FAIL, stale triage entries (--fail-on-stale)`,
     `  ${r.threats.length} threats; open: ${countsPhrase(tri.open)}; closed by decision: ${countsPhrase(tri.closed)}`,
   ];
   if (o.failing.length) {
@@ -54,6 +63,13 @@ function textSummary(r: AnalysisResult, o: CheckOutcome): string {
       lines.push(`  ${t.id.padEnd(w)}  ${uidOf(t)}  ${t.risk.padEnd(8)}  ${clip(term(t.title), 70)} [${clip(term(t.componentName), 30)}]  ${r.file}:${loc.line}`);
     }
     if (o.failing.length > shown.length) lines.push(`  ... and ${o.failing.length - shown.length} more (threatmap analyze ${r.file} --min-risk ${o.failOn.toLowerCase()})`);
+  }
+  if (o.easierPaths.length) {
+    lines.push('', `  easier attack paths than at ${o.base}:`);
+    for (const c of o.easierPaths.slice(0, MAX_LISTED)) {
+      lines.push(`  ${clip(term(c.assetName), 30)}: ${hardnessOf(c.before)} -> ${hardnessOf(c.after)}: ${clip(term(c.after!.route.join(' -> ')), 90)}`);
+    }
+    if (o.easierPaths.length > MAX_LISTED) lines.push(`  ... and ${o.easierPaths.length - MAX_LISTED} more (threatmap diff ${r.file} --base ${o.base})`);
   }
   const notes: string[] = [];
   const expired = tri.warnings.filter((w) => w.code === 'expired').length;
@@ -70,20 +86,24 @@ function textSummary(r: AnalysisResult, o: CheckOutcome): string {
 
 export function checkAction(model: string, opts: CheckCliOptions): void {
   if (opts.newOnly && opts.base === undefined) throw new UserError('--new-only compares with a revision: add --base REV (e.g. --base origin/main)');
+  if (opts.failOnEasierPaths && opts.base === undefined) throw new UserError('--fail-on-easier-paths compares with a revision: add --base REV (e.g. --base origin/main)');
   const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
-  const base = opts.newOnly ? loadAtRevision(opts.base!, model, opts.triage) : undefined;
+  const base = opts.newOnly || opts.failOnEasierPaths ? loadAtRevision(opts.base!, model, opts.triage) : undefined;
+  // A model new at this revision has no paths to compare with: its paths are all new, not easier.
+  const easierPaths = opts.failOnEasierPaths && base?.result ? pathChanges(base.result, result).easier : [];
   const failing = opts.newOnly ? newlyFailing(base!.result, result, opts.failOn) : failingThreats(result, opts.failOn);
   const residual = residualOf(result);
   const staleFailed = Boolean(opts.failOnStale && residual.stale.length > 0);
   const outcome: CheckOutcome = {
     model, failOn: opts.failOn, newOnly: Boolean(opts.newOnly), ...(opts.base ? { base: opts.base } : {}),
-    passed: failing.length === 0 && !staleFailed, failing, staleFailed,
+    passed: failing.length === 0 && !staleFailed && easierPaths.length === 0, failing, staleFailed, easierPaths,
+    pathsChecked: Boolean(opts.failOnEasierPaths),
   };
   if (opts.format === 'json') {
     emit(undefined, `${JSON.stringify({
       tool: 'threatmap', kind: 'check', model, failOn: outcome.failOn, newOnly: outcome.newOnly, base: opts.base ?? null,
       passed: outcome.passed, failing: failing.map(threatRef), open: residual.open, closed: residual.closed,
-      stale: residual.stale,
+      stale: residual.stale, ...(opts.failOnEasierPaths ? { easierPaths } : {}),
     }, null, 2)}\n`);
   } else emit(undefined, textSummary(result, outcome));
   if (!outcome.passed) throw new UserError('', 1);

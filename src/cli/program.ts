@@ -240,6 +240,7 @@ Examples:
     .option('-b, --base <rev>', 'the git revision to compare with (for --new-only)')
     .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
     .option('--fail-on-stale', 'also fail when triage entries match no threat')
+    .option('--fail-on-easier-paths', 'also fail when an asset is easier to reach than at the --base revision (fewer credentials or hops on its easiest attack path, or reached at all)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'do not print warnings')
     .addHelpText('after', `
@@ -247,7 +248,8 @@ Open means status open or mitigating: a risk the team still carries. To ship wit
 with an expiry date (threatmap triage MODEL ID --status accepted --reason ... --expires ...).
 Examples:
   threatmap check shop.yaml --fail-on high
-  threatmap check shop.yaml --fail-on medium --new-only --base origin/main`)
+  threatmap check shop.yaml --fail-on medium --new-only --base origin/main
+  threatmap check shop.yaml --new-only --fail-on-easier-paths --base origin/main`)
     .action(action('checkAction'));
 
   program

@@ -32,7 +32,7 @@ const entryRow = (e: EntryPointRef): string[] =>
   [cell(e.name), e.category, cell(e.detail), e.exposed ? (e.newlyExposed ? '**newly exposed**' : '**yes**') : 'no'];
 
 /** How hard a path is, in words: `2 of 4 hops authenticated` (or that there is none). */
-const hardnessOf = (p: PathRef | undefined): string =>
+export const hardnessOf = (p: PathRef | undefined): string =>
   p === undefined ? 'no path' : `${p.authenticatedHops} of ${plural(p.hops, 'hop')} authenticated${p.risk ? `, ${p.risk}` : ''}`;
 
 const pathRow = (c: PathChange): string[] =>

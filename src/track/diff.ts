@@ -169,7 +169,7 @@ const hardness = (p: PathRef | undefined): number => (p === undefined ? Infinity
  * Paths compared by how hard they are, not by their route: a path that goes another way at the same cost is
  * no change a reviewer needs to see. In the new result's order (riskiest first), then the assets gone.
  */
-function pathChanges(old: AnalysisResult | undefined, next: AnalysisResult): { easier: PathChange[]; harder: PathChange[] } {
+export function pathChanges(old: AnalysisResult | undefined, next: AnalysisResult): { easier: PathChange[]; harder: PathChange[] } {
   const easier: PathChange[] = [];
   const harder: PathChange[] = [];
   if (!old?.attackPaths || !next.attackPaths) return { easier, harder };

@@ -155,6 +155,30 @@ describe('threatmap check', () => {
   });
 });
 
+describe('threatmap check --fail-on-easier-paths', () => {
+  it('fails when a change lets an entry point reach an asset with fewer credentials, and names the route', () => {
+    const { dir, model } = workspace();
+    git(dir, 'init', '-q', '-b', 'main');
+    git(dir, 'add', 'shop.yaml');
+    git(dir, 'commit', '-q', '-m', 'model');
+    const gate = ['check', model, '--fail-on', 'critical', '--new-only', '--fail-on-easier-paths', '--base', 'main'];
+    let r = run(gate);
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /PASS, no new open threat at or above Critical, no asset easier to reach than at main/);
+    // The database stops asking the API servers for a password.
+    writeFileSync(model, replaceOnce(readFileSync(model, 'utf8'), 'protocol: postgres+tls, auth: password,', 'protocol: postgres+tls,'));
+    r = run(gate);
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /FAIL, 3 assets easier to reach than at main \(--fail-on-easier-paths\)/);
+    assert.match(r.stdout, /  Customer PII: 1 of 4 hops authenticated, High -> 0 of 4 hops authenticated, High: Customer browser -> CDN -> Load balancer -> API servers -> Orders database/);
+    const json = JSON.parse(run([...gate, '--format', 'json']).stdout);
+    assert.deepEqual(json.easierPaths.map((c: { asset: string }) => c.asset), ['pii', 'orders', 'prices']);
+    const usage = run(['check', model, '--fail-on-easier-paths']);
+    assert.equal(usage.code, 2);
+    assert.match(usage.stderr, /--fail-on-easier-paths compares with a revision: add --base REV/);
+  });
+});
+
 describe('threatmap diff', () => {
   it('compares two files, and a file with itself at a git revision', () => {
     const { dir, model } = workspace();
