@@ -58,7 +58,7 @@ export function importAction(file: string, opts: ImportCliOptions): void {
     : 'threatStates' in s ? tm7Summary(file, s, opts.output) : 'pages' in s ? drawioSummary(file, s, opts.output) : tdSummary(file, s, opts.output));
 }
 
-export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`), and Microsoft Threat Modeling Tool (.tm7: XML with a `ThreatModel` root in the ThreatModeling namespace), and draw.io / diagrams.net (.drawio: XML with an `mxfile` or `mxGraphModel` root)';
+export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`), and Microsoft Threat Modeling Tool (.tm7: XML with a `ThreatModel` root in the ThreatModeling namespace), and draw.io / diagrams.net (.drawio: XML with an `mxfile` or `mxGraphModel` root; .drawio.svg: an SVG with the diagram in its `content`)';
 
 type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'tm7' | 'drawio' | 'unknown';
 
@@ -68,8 +68,11 @@ type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'tm7' | 'drawio' | '
  * however large the file; whether the rest is well-formed is the importer's to say, with its position.
  */
 const TM7_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?<ThreatModel[\s>][^>]*\bxmlns=(["'])http:\/\/schemas\.datacontract\.org\/2004\/07\/ThreatModeling\.Model\1/;
-/** A draw.io diagram: an `mxfile` (pages) or a bare `mxGraphModel` root, told the same way. */
-const DRAWIO_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?<(?:mxfile|mxGraphModel)[\s>/]/;
+/**
+ * A draw.io diagram: an `mxfile` (pages) or a bare `mxGraphModel` root, told the same way; or draw.io's
+ * editable SVG, whose root keeps the diagram in its `content` attribute (after a comment and SVG's DOCTYPE).
+ */
+const DRAWIO_ROOT = /^\uFEFF?\s*(?:<\?xml[^>]*\?>\s*)?(?:<(?:mxfile|mxGraphModel)[\s>/]|(?:<!--[\s\S]*?-->\s*|<!DOCTYPE[^>[]*>\s*)*<svg\b[^>]*\scontent=["']\s*(?:&lt;\?xml[^>]*?\?&gt;\s*)?&lt;mxfile)/;
 const xmlFormat = (text: string): 'tm7' | 'drawio' | undefined => {
   const head = text.slice(0, 4096);
   return TM7_ROOT.test(head) ? 'tm7' : DRAWIO_ROOT.test(head) ? 'drawio' : undefined;

@@ -79,7 +79,7 @@ place or whom to trust: the model's header lists what to add. Examples:
 
   program
     .command('import')
-    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json), Threagile (.yaml), Microsoft Threat Modeling Tool (.tm7) or a draw.io / diagrams.net diagram (.drawio)')
+    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json), Threagile (.yaml), Microsoft Threat Modeling Tool (.tm7) or a draw.io / diagrams.net diagram (.drawio, .drawio.svg)')
     .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams; Threagile: threagile_version and technical_assets; .tm7: a ThreatModel XML root; draw.io: an mxfile or mxGraphModel XML root)')
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
@@ -106,7 +106,7 @@ Running As, Sanitizes Input or Encrypted as facts), flows flows (protocol from t
 server end's technology, else http), boundary boxes boundaries by geometry (nested boxes nest; trust from
 the name); boundary lines place no element and are noted on the flows that cross them; external
 interactors in no box go into an untrusted \`outside\` boundary. Threats are listed, not imported.
-Reads draw.io / diagrams.net diagrams (.drawio, .drawio.xml; compressed pages too): every page's shapes
+Reads draw.io / diagrams.net diagrams (.drawio, .drawio.xml, editable .drawio.svg; compressed pages too): every page's shapes
 become elements (kind, type and technology from the style: AWS, Azure and GCP icons, DFD shapes; a shape
 not read is a process, noted), arrows flows (direction from the arrowheads; protocol from the label, else
 the target's technology, else http), containers and AWS groups boundaries (nested by parent, or by where

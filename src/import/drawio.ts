@@ -50,7 +50,14 @@ export interface DrawioImportSummary {
 
 export type DrawioImportResult = ImportResult<DrawioImportSummary>;
 
-const DRAWIO_XML: XmlFormat = { doctype: 'a draw.io file has none', doctypeHint: 'draw.io never writes one', tooDeep: 'not a diagram draw.io writes (about 8 deep)' };
+const DRAWIO_XML: XmlFormat = {
+  doctype: 'a draw.io file has none (an SVG export only SVG 1.1\'s public one)', doctypeHint: 'draw.io never writes one', tooDeep: 'not a diagram draw.io writes (about 8 deep)',
+  // draw.io's SVG exports start with SVG 1.1's DOCTYPE.
+  doctypeAllowed: /^\s*svg\s+PUBLIC\s+"-\/\/W3C\/\/DTD SVG 1\.1\/\/EN"\s+"http:\/\/www\.w3\.org\/Graphics\/SVG\/1\.1\/DTD\/svg11\.dtd"\s*$/,
+};
+
+/** The start of a diagram kept in an SVG's `content` (draw.io writes no XML declaration there; a hand-made file may). */
+const EMBEDDED_MXFILE = /^\s*(?:<\?xml[^>]*\?>\s*)?<mxfile[\s>]/;
 
 // --- Styles and labels -------------------------------------------------------------------------------------
 
@@ -339,9 +346,10 @@ function zoneOf(s: Style, name: string | undefined): { kind: BoundaryKind; trust
 
 interface Page {
   name: string;
-  /** Its <diagram> in the file: where diagnostics about a compressed page point. */
+  /** Its <diagram> in the file (the <svg> of an SVG export): where diagnostics about a page read apart point. */
   at: { line: number; col: number };
-  compressed: boolean;
+  /** Read apart from the file's own text, so positions are in the page's XML: `compressed`, or `in the SVG`. */
+  apart?: string;
 }
 
 type Role = 'layer' | 'edge' | 'label' | 'part' | 'text' | 'group' | 'box' | 'element' | 'decoration';
@@ -390,25 +398,34 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
     problem('error', code, at, message, hint);
     return done();
   }
-  const root = parsed.root;
+  // A .drawio.svg (draw.io's "editable SVG") keeps the whole diagram, escaped, in its root's `content`.
+  const svg = parsed.root.name === 'svg' && EMBEDDED_MXFILE.test(parsed.root.attrs.content ?? '') ? parsed.root : undefined;
+  const embedded = svg && parseXml(svg.attrs.content, DRAWIO_XML);
+  if (embedded && 'problem' in embedded) {
+    const { code, message, line, col, hint } = embedded.problem;
+    problem('error', code, svg, `the diagram in the SVG's content attribute, ${line}:${col} of its XML: ${message}`, hint);
+    return done();
+  }
+  const root = embedded ? embedded.root : parsed.root;
   if (root.name !== 'mxfile' && root.name !== 'mxGraphModel') {
     problem('error', 'not-drawio', root, `not a draw.io diagram: expected an \`mxfile\` or \`mxGraphModel\` root element, found \`${root.name}\``,
-      'threatmap import reads .drawio files as draw.io and diagrams.net save them');
+      'threatmap import reads .drawio files as draw.io and diagrams.net save them, and .drawio.svg files saved with the diagram in them');
     return done();
   }
 
   // Pages: each <diagram> holds its graph inline or compressed; a bare <mxGraphModel> is a page of its own.
   const pages: Array<{ page: Page; model?: XNode }> = [];
-  if (root.name === 'mxGraphModel') pages.push({ page: { name: 'page 1', at: root, compressed: false }, model: root });
+  const apart = svg ? 'in the SVG' : undefined;
+  if (root.name === 'mxGraphModel') pages.push({ page: { name: 'page 1', at: root, ...(apart ? { apart } : {}) }, model: root });
   kids(root, 'diagram').forEach((d, i) => {
-    const page: Page = { name: d.attrs.name?.trim() || `page ${i + 1}`, at: d, compressed: false };
+    const page: Page = { name: d.attrs.name?.trim() || `page ${i + 1}`, at: svg ?? d, ...(apart ? { apart } : {}) };
     const inline = kid(d, 'mxGraphModel');
     const data = d.text.trim();
     if (inline || !data) {
       pages.push({ page, ...(inline ? { model: inline } : {}) });
       return;
     }
-    page.compressed = true;
+    page.apart = svg ? 'compressed, in the SVG' : 'compressed';
     if (!options.inflate) {
       problem('error', 'compressed-page', d, `page "${page.name}" is compressed (deflate and base64) and nothing was given to inflate it`,
         'the threatmap CLI inflates compressed pages; a library caller passes options.inflate (raw deflate), '
@@ -437,12 +454,12 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
   }
   if (diagnostics.length) return done();
 
-  // Positions: in the file for a page stored inline; for a compressed one, in its own XML, and a diagnostic
-  // points at its <diagram> in the file and names the position inside.
-  const at = (c: Cell) => (c.page.compressed ? c.page.at : c.node);
-  const inPage = (c: Cell) => (c.page.compressed ? `page "${c.page.name}" (compressed), ${c.node.line}:${c.node.col} of its XML` : `page "${c.page.name}"`);
-  const where = (c: Cell, what: string) => (c.page.compressed
-    ? `${file} page "${c.page.name}" (compressed) ${c.node.line}:${c.node.col} cell ${c.id} ${what}`
+  // Positions: in the file for a page stored inline; for one read apart (compressed, or in an SVG), in its
+  // own XML, and a diagnostic points at its <diagram> (or the <svg>) in the file and names the position inside.
+  const at = (c: Cell) => (c.page.apart ? c.page.at : c.node);
+  const inPage = (c: Cell) => (c.page.apart ? `page "${c.page.name}" (${c.page.apart}), ${c.node.line}:${c.node.col} of its XML` : `page "${c.page.name}"`);
+  const where = (c: Cell, what: string) => (c.page.apart
+    ? `${file} page "${c.page.name}" (${c.page.apart}) ${c.node.line}:${c.node.col} cell ${c.id} ${what}`
     : `${file}:${c.node.line}:${c.node.col} page "${c.page.name}" cell ${c.id} ${what}`);
   const warn = (c: Cell, code: string, message: string) => problem('warning', code, at(c), `${inPage(c)}: ${message}`);
 

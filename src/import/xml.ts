@@ -31,6 +31,11 @@ export interface XmlFormat {
   tooDeep: string;
   /** Elements whose subtrees are parsed (for well-formedness and the limits) but not kept. */
   unread?: ReadonlySet<string>;
+  /**
+   * A DOCTYPE the format's files do carry (SVG's public one): allowed when it matches and declares nothing
+   * itself (no internal subset), since the DTD it names is never fetched or read.
+   */
+  doctypeAllowed?: RegExp;
 }
 
 const STOP = Symbol('stop');
@@ -39,7 +44,7 @@ const STOP = Symbol('stop');
  * The text as a tree of elements, or the first problem with its line and column. saxes expands only XML's
  * five predefined entities and character references: it reads no DTD (an entity a DOCTYPE declares is an
  * "undefined entity" error) and fetches nothing, so entity expansion cannot blow up; a DOCTYPE is refused
- * outright, since none of the tools writes one. Depth and element count are capped.
+ * unless the format names it (and then only without declarations of its own). Depth and element count are capped.
  */
 export function parseXml(text: string, format: XmlFormat): { root: XNode } | { problem: XmlProblem } {
   const parser = new SaxesParser<{ xmlns: true; position: true }>({ xmlns: true, position: true });
@@ -56,8 +61,10 @@ export function parseXml(text: string, format: XmlFormat): { root: XNode } | { p
     throw STOP;
   };
   parser.on('error', (err) => stop('syntax-error', `XML syntax: ${err.message.replace(/^\d+:\d+: /, '').replace(/\.$/, '')}`));
-  parser.on('doctype', () => stop('xml-doctype', `a DOCTYPE declaration: ${format.doctype}, and no DTD or entity declaration is read`,
-    undefined, `remove the DOCTYPE; ${format.doctypeHint}`));
+  parser.on('doctype', (doctype) => {
+    if (format.doctypeAllowed?.test(doctype) && !doctype.includes('[')) return;
+    stop('xml-doctype', `a DOCTYPE declaration: ${format.doctype}, and no DTD or entity declaration is read`, undefined, `remove the DOCTYPE; ${format.doctypeHint}`);
+  });
   // saxes reports an open tag once its `>` is read; where it began is known only when its name is.
   parser.on('opentagstart', (tag) => { start = { line: parser.line, col: parser.column - tag.name.length - 1 }; });
   parser.on('opentag', (tag) => {
