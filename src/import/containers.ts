@@ -2,6 +2,7 @@
 // manifests later): which technology an image is, which hosts an environment value names, whether the
 // container's own settings make its clients log in with a password. Pure.
 import { ELEMENT_TYPES, TECHNOLOGIES } from '../model/catalog.js';
+import { lookup } from './import-common.js';
 
 /** Image names that are not the catalogue's name for their technology. */
 const IMAGE_ALIASES: Record<string, string> = {
@@ -50,7 +51,7 @@ const IMAGE_PATHS: Record<string, string> = {
  * you run, not a mail provider), nor a managed cloud service (an image cannot be S3).
  */
 function runsInContainer(tech: string): boolean {
-  const info = TECHNOLOGIES[tech];
+  const info = lookup(TECHNOLOGIES, tech);
   return info !== undefined && ELEMENT_TYPES[info.type].kind !== 'external' && !info.traits?.includes('cloud');
 }
 
@@ -77,7 +78,7 @@ export function imageTech(image: string): string | undefined {
   if (parts.length === 0) return undefined;
   const lastTwo = parts.slice(-2).join('/');
   const name = parts[parts.length - 1];
-  const tech = IMAGE_PATHS[lastTwo] ?? IMAGE_ALIASES[name] ?? name;
+  const tech = lookup(IMAGE_PATHS, lastTwo) ?? lookup(IMAGE_ALIASES, name) ?? name;
   return runsInContainer(tech) ? tech : undefined;
 }
 

@@ -148,3 +148,10 @@ export function credentialsSection(doc: Document, root: YAMLMap, flag: string): 
     { name: 'Credentials', type: 'credentials', classification: 'restricted', confidentiality: 'high' }));
   section(root, 'assets', map);
 }
+
+/**
+ * A file's word looked up in one of an importer's tables: own keys only, so that `constructor`, `toString` or
+ * `__proto__` in a file reads as the unknown word it is, not as a property every object has.
+ */
+export const lookup = <T>(table: Readonly<Record<string, T>>, word: unknown): T | undefined =>
+  typeof word === 'string' && Object.hasOwn(table, word) ? table[word] : undefined;

@@ -15,6 +15,7 @@ import {
   addBoundary, addElement, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity, type Provenance,
   resolveReferences, reviewLimits, settleFlows,
 } from './draft.js';
+import { lookup } from './import-common.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
 
 export interface KubernetesOptions {
@@ -224,7 +225,7 @@ class KubernetesReader {
       return;
     }
     this.objects++;
-    const isWorkload = WORKLOADS[kind] !== undefined;
+    const isWorkload = lookup(WORKLOADS, kind) !== undefined;
     if (!isWorkload && kind !== 'Service' && kind !== 'Ingress') {
       this.skipped.add(kind);
       return;
@@ -252,7 +253,7 @@ class KubernetesReader {
 
   private readWorkload(obj: ObjectRef): void {
     const { src } = obj;
-    const templatePath = WORKLOADS[obj.kind];
+    const templatePath = lookup(WORKLOADS, obj.kind) ?? [];
     const template = templatePath.length ? this.at(src, obj.fields, templatePath) : { key: '', offset: obj.offset, value: null, path: obj.path };
     const templateFields = templatePath.length ? this.fields(src, template) : obj.fields;
     const spec = templateFields.get('spec');

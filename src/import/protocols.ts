@@ -2,6 +2,7 @@
 // target's technology, a well-known port. Shared by every source of `threatmap discover`, so that a
 // Kubernetes manifest and a compose file naming the same database draw the same flow. Pure.
 import { PROTOCOLS } from '../model/catalog.js';
+import { lookup } from './import-common.js';
 
 /**
  * How much a protocol guess is worth. A scheme or a stated protocol is the caller's own word; a port the
@@ -36,11 +37,11 @@ const SCHEME_ALIASES: Record<string, string> = {
 /** The protocol a URL scheme names, or undefined when it names none the catalogue knows. */
 export function schemeProtocol(scheme: string): string | undefined {
   const s = scheme.toLowerCase();
-  if (PROTOCOLS[s] !== undefined) return s;
-  if (SCHEME_ALIASES[s] !== undefined) return SCHEME_ALIASES[s];
+  if (lookup(PROTOCOLS, s) !== undefined) return s;
+  if (lookup(SCHEME_ALIASES, s) !== undefined) return SCHEME_ALIASES[s];
   // `postgresql+asyncpg`, `mysql+pymysql`: the part before `+` is the wire protocol, the rest a client library.
   const base = s.split('+')[0];
-  return PROTOCOLS[base] !== undefined ? base : SCHEME_ALIASES[base];
+  return lookup(PROTOCOLS, base) !== undefined ? base : lookup(SCHEME_ALIASES, base);
 }
 
 /**
@@ -89,7 +90,7 @@ const TECH_PROTOCOLS: Record<string, string> = {
 };
 
 export const techProtocol = (tech: string | undefined): string | undefined =>
-  tech === undefined ? undefined : TECH_PROTOCOLS[tech];
+  lookup(TECH_PROTOCOLS, tech);
 
 /**
  * IANA and de-facto ports. HTTP is the default anyway, but 80 and 8080 say it as surely as 443 says
@@ -157,7 +158,7 @@ const TRANSPORTS = new Set(['tcp', 'udp']);
  * services in containers mostly speak.
  */
 export function guessProtocol(facts: ConnectionFacts, targetTech: string | undefined): ProtocolGuess {
-  if (facts.protocol !== undefined && PROTOCOLS[facts.protocol] !== undefined) {
+  if (facts.protocol !== undefined && lookup(PROTOCOLS, facts.protocol) !== undefined) {
     return { protocol: facts.protocol, certainty: Certainty.Stated };
   }
   const fromScheme = facts.scheme === undefined ? undefined : schemeProtocol(facts.scheme);

@@ -19,7 +19,7 @@ import { type BoundaryKind, type Classification, ELEMENT_TYPES, type ElementKind
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { ModelPath } from '../model/types.js';
 import {
-  clipped, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, oneLine, outsideEntry,
+  clipped, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, oneLine, outsideEntry,
   section, slug, startModel, UNTRUSTED_NAME,
 } from './import-common.js';
 import { type Entry, YamlSource } from './yaml-source.js';
@@ -238,11 +238,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     if (type) v.type = type;
     const a: AssetOut = { id, tgId, title: r.key, line: line(r.offset), v, notes: [] };
     const conf = str(p.confidentiality);
-    if (conf && CLASSIFICATION[conf]) [v.classification, v.confidentiality] = CLASSIFICATION[conf];
+    const classified = lookup(CLASSIFICATION, conf);
+    if (classified) [v.classification, v.confidentiality] = classified;
     else if (conf) src.problem('warning', 'unknown-value', fieldAt(r, 'confidentiality').offset, fieldAt(r, 'confidentiality').path, `confidentiality \`${conf}\` is not one of Threagile's; left out`, { expected: Object.keys(CLASSIFICATION).join(', ') });
     for (const key of ['integrity', 'availability'] as const) {
       const c = str(p[key]);
-      if (c && CRITICALITY[c]) v[key] = CRITICALITY[c];
+      const level = lookup(CRITICALITY, c);
+      if (level) v[key] = level;
       else if (c) src.problem('warning', 'unknown-value', fieldAt(r, key).offset, fieldAt(r, key).path, `${key} \`${c}\` is not one of Threagile's; left out`, { expected: Object.keys(CRITICALITY).join(', ') });
     }
     if (type) a.notes.push(`type ${type}: guessed from the title; check it`);
@@ -273,15 +275,16 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       handles: [], stores: [], controls: [], notes: [], description: str(p.description),
     };
     const type = str(p.type);
-    if (type && KINDS[type]) e.kind = KINDS[type];
+    const kind = lookup(KINDS, type);
+    if (kind) e.kind = kind;
     else {
       const at = fieldAt(r, 'type');
       src.problem('warning', 'unknown-value', at.offset, at.path, `technical asset type \`${type ?? ''}\` is not one of Threagile's; imported as a process`, { expected: Object.keys(KINDS).join(', ') });
       e.notes.push('no Threagile type: imported as a process');
     }
     const technology = str(p.technology);
-    const t = technology ? TECH[technology] : undefined;
-    const impliedKind = t?.type ? ELEMENT_TYPES[t.type].kind : t?.tech ? TECH_KIND[t.tech] : undefined;
+    const t = lookup(TECH, technology);
+    const impliedKind = t?.type ? ELEMENT_TYPES[t.type].kind : lookup(TECH_KIND, t?.tech);
     if (t && impliedKind === e.kind) {
       if (t.type) e.type = t.type;
       if (t.tech) e.tech = t.tech;
@@ -318,7 +321,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     const tgId = str(p.id) ?? slug(r.key);
     const type = str(p.type);
     const b: BoundaryOut = { id: modelId(tgId, r.key, 'boundary', taken), tgId, title: r.key, line: line(r.offset), kind: 'network', trust: 'internal', notes: [], description: str(p.description) };
-    if (type && BOUNDARY[type]) b.kind = BOUNDARY[type];
+    const boundaryKind = lookup(BOUNDARY, type);
+    if (boundaryKind) b.kind = boundaryKind;
     else {
       const at = fieldAt(r, 'type');
       src.problem('warning', 'unknown-value', at.offset, at.path, `trust boundary type \`${type ?? ''}\` is not one of Threagile's; a network boundary assumed`, { expected: Object.keys(BOUNDARY).join(', ') });
@@ -373,7 +377,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       }
       const f: FlowOut = { from: from.id, to: to.id, line: line(l.offset), title: l.key, protocol: 'tcp', controls: [], data: [], notes: [], description: str(p.description) };
       const proto = str(p.protocol);
-      const mapped = proto ? PROTOCOL[proto] : undefined;
+      const mapped = lookup(PROTOCOL, proto);
       if (mapped) {
         f.protocol = mapped.protocol;
         if (mapped.encrypted) f.encrypted = true;
@@ -384,7 +388,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
         f.notes.push('protocol unknown: unencrypted tcp assumed');
       }
       const authText = str(p.authentication);
-      if (authText && authText in AUTH) {
+      if (authText && Object.hasOwn(AUTH, authText)) {
         f.auth = AUTH[authText];
         if (authText === 'two-factor') f.controls.push('mfa');
         if (authText === 'externalized') f.notes.push('authentication externalized in Threagile (another party authenticates): set `auth`');

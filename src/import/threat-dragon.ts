@@ -16,8 +16,8 @@ import type { Node as YamlNode } from 'yaml';
 import { type ElementKind, type ElementType, PROTOCOLS, type TrustLevel } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import {
-  clipped, credentialsSection, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, oneLine,
-  outsideEntry, section, startModel, UNTRUSTED_NAME,
+  clipped, credentialsSection, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows,
+  oneLine, outsideEntry, section, startModel, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { YamlSource } from './yaml-source.js';
@@ -171,7 +171,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       }
       const raw = c.node.toJSON() as Plain;
       const data = isObj(raw.data) ? raw.data : {};
-      const shape = (typeof raw.shape === 'string' ? SHAPES[raw.shape] : undefined) ?? (typeof data.type === 'string' ? DATA_TYPES[data.type] : undefined);
+      const shape = lookup(SHAPES, raw.shape) ?? lookup(DATA_TYPES, data.type);
       const tdId = typeof raw.id === 'string' && raw.id ? raw.id : undefined;
       if (!shape || !tdId) {
         src.problem('warning', 'unknown-cell', c.offset, c.path,

@@ -153,6 +153,16 @@ describe('Threat Dragon import: bad input', () => {
     assert.deepEqual(r.model.elements.map((e) => e.id), ['fine']);
   });
 
+  it('a shape named after an object\'s own properties (constructor, __proto__) is an unknown shape, warned, not dropped silently', () => {
+    const cell = (shape: string, id: string) => `{"shape": "${shape}", "id": "${id}", "position": {"x": 0, "y": 0}, "size": {"width": 10, "height": 10}, "data": {"name": "${id}"}}`;
+    const text = `{"summary": {"title": "T"}, "detail": {"diagrams": [{"title": "D", "cells": [${cell('constructor', 'c')}, ${cell('__proto__', 'p')}, ${cell('process', 'fine')}]}]}}`;
+    const r = importThreatDragon(text, 'proto.json');
+    assert.deepEqual(r.diagnostics.map((d) => [d.code, d.message]), [
+      ['unknown-cell', 'a cell of shape `constructor` is not one threatmap reads; left out'],
+      ['unknown-cell', 'a cell of shape `__proto__` is not one threatmap reads; left out'],
+    ]);
+  });
+
   it('never throws, whatever the input', () => {
     const shop = fixture('shop.td.json');
     const inputs = ['null', '"x"', '{"summary": 1, "detail": {"diagrams": 3}}', '{"summary": {}, "detail": {"diagrams": [null, 1, {"cells": {}}]}}',
