@@ -128,9 +128,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     if (!hostAllowed(hostHeader, allowed)) return refuse(res, 403, 'this server answers only requests addressed to it (the Host header is not its own)');
     // The path exactly as sent: no decoding, no resolving of `..`, so that only the paths below match.
     const [path, query = ''] = (req.url ?? '').split('?', 2);
-    const page = PAGE[path];
+    // Own keys only: no request path may name a property every object has.
+    const page = Object.hasOwn(PAGE, path) ? PAGE[path] : undefined;
     if (page) return servePage(req, res, page);
-    const route = API[path];
+    const route = Object.hasOwn(API, path) ? API[path] : undefined;
     if (route === undefined) return refuse(res, 404, 'not found');
     const given = path === '/api/events' ? new URLSearchParams(query).get('token') ?? undefined : req.headers['x-threatmap-token'];
     if (!tokenMatches(typeof given === 'string' ? given : undefined, token)) {
