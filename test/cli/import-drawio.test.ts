@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { formatOf } from '../../src/cli/import.js';
-import { noStack, run } from './run-cli.js';
+import { importThenAnalyze, noStack, run } from './run-cli.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-drawio-'));
 const SHOP = 'test/fixtures/drawio-import/shop.drawio';
@@ -32,22 +32,13 @@ describe('threatmap import: draw.io', () => {
   });
 
   it('-o writes the model; a summary on standard error; validate and analyze run on it', () => {
-    const dir = scratch();
-    const out = join(dir, 'threatmap.yaml');
-    const r = run('import', SHOP, '-o', out);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, '');
-    assert.deepEqual(readdirSync(dir), ['threatmap.yaml']);
-    assert.match(r.stderr, /^threatmap import: read test\/fixtures\/drawio-import\/shop\.drawio \(draw\.io 24\.7\.8; 2 pages: "Shop", "Operations"\)$/m);
-    assert.match(r.stderr, /^ {2}imported 15 elements, 14 flows, 6 trust boundaries$/m);
-    assert.match(r.stderr, /shop\.drawio:\d+:9: warning\[missing-reference\]: page "Shop": an arrow whose target is attached to no shape/);
-    assert.match(r.stderr, /^ {2}check: payment-provider, operator-on-call: in no box; placed in `outside`/m);
-    assert.match(r.stderr, new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; next: review it, then run: threatmap analyze`));
-    assert.match(readFileSync(out, 'utf8'), /^ {2}orders-api: \{ name: Orders API, tech: lambda, in: aws-private-subnet \}$/m);
-    assert.equal(run('validate', out).code, 0);
-    const analyze = run('analyze', out, '--quiet');
-    assert.equal(analyze.code, 0, analyze.stderr);
-    assert.match(analyze.stdout, /^## Threat Model: shop/);
+    const { out, stderr, text } = importThenAnalyze(SHOP, 'shop');
+    assert.match(stderr, /^threatmap import: read test\/fixtures\/drawio-import\/shop\.drawio \(draw\.io 24\.7\.8; 2 pages: "Shop", "Operations"\)$/m);
+    assert.match(stderr, /^ {2}imported 15 elements, 14 flows, 6 trust boundaries$/m);
+    assert.match(stderr, /shop\.drawio:\d+:9: warning\[missing-reference\]: page "Shop": an arrow whose target is attached to no shape/);
+    assert.match(stderr, /^ {2}check: payment-provider, operator-on-call: in no box; placed in `outside`/m);
+    assert.match(stderr, new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; next: review it, then run: threatmap analyze`));
+    assert.match(text, /^ {2}orders-api: \{ name: Orders API, tech: lambda, in: aws-private-subnet \}$/m);
   });
 
   it('inflates a compressed page itself', () => {

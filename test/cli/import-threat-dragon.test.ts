@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatOf } from '../../src/cli/import.js';
-import { noStack, run } from './run-cli.js';
+import { importThenAnalyze, noStack, run } from './run-cli.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-td-'));
 const SHOP = 'test/fixtures/td-import/shop.td.json';
@@ -33,16 +33,7 @@ describe('threatmap import: Threat Dragon', () => {
   });
 
   it('-o writes the file; validate and analyze run on it', () => {
-    const dir = scratch();
-    const out = join(dir, 'threatmap.yaml');
-    const r = run('import', SHOP, '-o', out);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, '');
-    assert.deepEqual(readdirSync(dir), ['threatmap.yaml']);
-    assert.equal(run('validate', out).code, 0);
-    const analyze = run('analyze', out, '--quiet');
-    assert.equal(analyze.code, 0, analyze.stderr);
-    assert.match(analyze.stdout, /^## Threat Model: Shop/);
+    importThenAnalyze(SHOP, 'Shop');
   });
 
   it('a v1 file, a broken file, a file of no format: exit 2, positions, nothing written', () => {

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatOf } from '../../src/cli/import.js';
-import { noStack, run } from './run-cli.js';
+import { importThenAnalyze, noStack, run } from './run-cli.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-tm7-'));
 const SHOP = 'test/fixtures/tm7-import/shop.tm7';
@@ -37,17 +37,8 @@ describe('threatmap import: Microsoft Threat Modeling Tool', () => {
   });
 
   it('-o writes the file; validate and analyze run on it', () => {
-    const dir = scratch();
-    const out = join(dir, 'threatmap.yaml');
-    const r = run('import', SHOP, '-o', out);
-    assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, '');
-    assert.deepEqual(readdirSync(dir), ['threatmap.yaml']);
-    assert.match(readFileSync(out, 'utf8'), /^ {2}web-app: \{ name: Web App, type: web-app, in: public-cloud, privileged: true/m);
-    assert.equal(run('validate', out).code, 0);
-    const analyze = run('analyze', out, '--quiet');
-    assert.equal(analyze.code, 0, analyze.stderr);
-    assert.match(analyze.stdout, /^## Threat Model: Shop/);
+    const { text } = importThenAnalyze(SHOP, 'Shop');
+    assert.match(text, /^ {2}web-app: \{ name: Web App, type: web-app, in: public-cloud, privileged: true/m);
   });
 
   it('broken XML, XML of another root, a DOCTYPE: exit 2, positions, no stack, nothing written', () => {

@@ -1,6 +1,9 @@
 // The CLI as the tests run it: from source through tsx, in a child process, as a person would.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 
@@ -11,3 +14,22 @@ export function run(...args: string[]): { code: number | null; stdout: string; s
 
 /** Fails when the text holds a stack trace: bad input gets a message, never a trace. */
 export const noStack = (text: string): void => assert.ok(!/\n\s+at .+:\d+:\d+\)?/.test(text), `stack trace in output:\n${text}`);
+
+/**
+ * `threatmap import FILE -o` into a folder of its own, as every importer must behave: exit 0, nothing on
+ * standard output, the model the only file written; then `validate` and `analyze` run on it and the report
+ * is that of `system` (its name as the import gives it).
+ */
+export function importThenAnalyze(file: string, system: string): { out: string; stderr: string; text: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'threatmap-import-'));
+  const out = join(dir, 'threatmap.yaml');
+  const r = run('import', file, '-o', out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, '');
+  assert.deepEqual(readdirSync(dir), ['threatmap.yaml']);
+  assert.equal(run('validate', out).code, 0);
+  const analyze = run('analyze', out, '--quiet');
+  assert.equal(analyze.code, 0, analyze.stderr);
+  assert.ok(analyze.stdout.startsWith(`## Threat Model: ${system}\n`), analyze.stdout.slice(0, 200));
+  return { out, stderr: r.stderr, text: readFileSync(out, 'utf8') };
+}
