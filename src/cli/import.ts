@@ -21,7 +21,11 @@ export interface ImportCliOptions {
   force?: boolean;
 }
 
-/** OTM files of real systems are tens of kilobytes; anything near this is not one. */
+/**
+ * Another tool's file of a real system: OTM, Threat Dragon and Threagile files are tens of kilobytes, draw.io
+ * diagrams hundreds; a .tm7 carries its template (about 1 MB) and some 2.6 KB per threat, so this admits
+ * models of about 3,000 threats (the XML reader's element cap, src/import/xml.ts, is of the same order).
+ */
 const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 /** A page of a real diagram is at most a few megabytes of XML: one that inflates beyond this is a deflate bomb. */
 const MAX_PAGE_BYTES = 64 * 1024 * 1024;
