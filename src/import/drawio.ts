@@ -28,7 +28,7 @@ import { type BoundaryKind, ELEMENT_TYPES, type ElementKind, type ElementType, P
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import {
-  flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, modelId, neverThrows, outsideEntry, section, startModel, UNTRUSTED_NAME,
+  flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, section, startModel, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Rect, within } from './geometry.js';
 import { Certainty, guessProtocol, portProtocol, schemeProtocol } from './protocols.js';
@@ -236,7 +236,36 @@ const SHAPES: Record<string, Hint> = {
 };
 /** A box and nothing more: read as a process (draw.io's DFD palette offers it for processes and entities alike). */
 const PLAIN = new Set(['rect', 'rectangle', 'label', 'process', 'mxgraph.flowchart.process', 'mxgraph.basic.rect', 'swimlane']);
-const own = <T>(table: Record<string, T>, word: string): T | undefined => (Object.hasOwn(table, word) ? table[word] : undefined);
+
+/** Words of a label that name a catalog technology by another name. */
+const LABEL_TECHS: Record<string, string> = {
+  postgresql: 'postgres', mongo: 'mongodb', 'sql-server': 'mssql', 'node.js': 'node', nodejs: 'node', golang: 'go',
+  elastic: 'elasticsearch', 'hashicorp-vault': 'vault',
+};
+/** Technologies whose names are also everyday words on a diagram ("node 1", "Docker host", "SMTP"): not read from a label. */
+const PLAIN_WORDS = new Set(['node', 'go', 'docker', 'kubernetes', 'smtp', 'llm-agent', 'elk']);
+
+/**
+ * The one catalog technology a label names (`Orders DB (PostgreSQL)`, `Redis cache`, `API Gateway`), when the
+ * shape allows it: a plain box takes any, another shape only one of its own kind and type. Two named, or
+ * none: undefined, and the shape's reading stands.
+ */
+function labelTech(label: string | undefined, read: ShapeRead): string | undefined {
+  if (label === undefined) return undefined;
+  const words = label.toLowerCase().split(/[^a-z0-9.]+/).map((w) => w.replace(/^\.+|\.+$/g, '')).filter(Boolean);
+  const found = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    for (const word of i + 1 < words.length ? [words[i], `${words[i]}-${words[i + 1]}`] : [words[i]]) {
+      const tech = lookup(LABEL_TECHS, word) ?? (lookup(TECHNOLOGIES, word) !== undefined && !PLAIN_WORDS.has(word) ? word : undefined);
+      if (tech !== undefined) found.add(tech);
+    }
+  }
+  if (found.size !== 1) return undefined;
+  const [tech] = found;
+  const type = TECHNOLOGIES[tech].type;
+  if (read.plain) return tech;
+  return ELEMENT_TYPES[type].kind === read.kind && (read.type === undefined || read.type === type) ? tech : undefined;
+}
 
 interface ShapeRead {
   /** How a note names it: `AWS ec2`, `Azure SQL_Database`, `cylinder3`, `box`. */
@@ -289,7 +318,7 @@ function readShape(s: Style): ShapeRead {
   if (shape === 'partialRectangle' && (s.props.get('left') === '0' || s.props.get('right') === '0')) {
     return { label: 'data store (open rectangle)', name: 'store', kind: 'store', notes: [] };
   }
-  const hint = shape === undefined ? undefined : own(SHAPES, shape);
+  const hint = shape === undefined ? undefined : lookup(SHAPES, shape);
   if (hint) return { label: shape!, name: hintKind(hint), kind: hintKind(hint), ...(hint.type ? { type: hint.type } : {}), notes: hint.note ? [hint.note] : [] };
   if (shape === undefined || PLAIN.has(shape) || (shape === 'image' && !s.props.get('image'))) {
     return { label: 'box', name: 'process', kind: 'process', plain: true, notes: [] };
@@ -326,7 +355,7 @@ function zoneOf(s: Style, name: string | undefined): { kind: BoundaryKind; trust
   const fill = s.props.get('fillColor') ?? '';
   const subnet = icon === 'group_security_group' && (/\bpublic\b/i.test(name ?? '') || PUBLIC_SUBNET_FILL.test(fill)) ? 'group_public_subnet'
     : icon === 'group_security_group' && (/\bprivate\b/i.test(name ?? '') || PRIVATE_SUBNET_FILL.test(fill)) ? 'group_private_subnet' : icon;
-  const aws = own(AWS_GROUPS, subnet);
+  const aws = lookup(AWS_GROUPS, subnet);
   const label = icon ? `AWS ${icon}` : shapeOf(s) ?? 'box';
   const unnamed = aws?.what.replace(/^(an?|the) /, '') ?? 'boundary';
   const words = name ?? '';
@@ -575,8 +604,14 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
     const shape = readShape(c.style);
     // A card whose own style says nothing (a GCP card's white box) is what its icon part says.
     const part = shape.plain ? (children.get(c) ?? []).find((k) => k.role === 'part' && vendorIcon(k.style)) : undefined;
-    const read = part ? readShape(part.style) : shape;
+    const drawn = part ? readShape(part.style) : shape;
     const name = nameOf(c);
+    // The label may name what the shape cannot (a cylinder labelled PostgreSQL; Aurora's engine).
+    const named = drawn.tech === undefined ? labelTech(name, drawn) : undefined;
+    const read: ShapeRead = named === undefined ? drawn : {
+      ...drawn, tech: named, type: undefined, kind: ELEMENT_TYPES[TECHNOLOGIES[named].type].kind, plain: false,
+      notes: [`${named} from the label`, ...drawn.notes.filter((n) => !/set `tech`|the catalog has no technology|a process assumed|engine/.test(n))],
+    };
     const e: Element = { cell: c, id: modelId('', name ?? read.name, read.kind, taken), shape: read, notes: [...read.notes], ...(name ? { name } : {}) };
     elements.push(e);
     elementOf.set(c, e);

@@ -345,3 +345,33 @@ describe('drawio import: editable SVG (.drawio.svg)', () => {
     assert.match(broken.diagnostics[0].message, /^the diagram in the SVG's content attribute, 1:\d+ of its XML: XML syntax/);
   });
 });
+
+describe('drawio import: a technology from the label', () => {
+  const shapes = (...cells: string[]) => imported(page(cells.join(''))).model.elements.map((e) => [e.name, e.kind, e.type ?? null, e.tech ?? null]);
+
+  it('takes the one catalog technology a label names, when the shape allows it', () => {
+    assert.deepEqual(shapes(
+      vertex('a', 'Orders DB (PostgreSQL)', 'shape=cylinder3;whiteSpace=wrap;html=1;', [0, 0, 60, 80]),
+      vertex('b', 'Redis cache', 'rounded=0;whiteSpace=wrap;html=1;', [100, 0, 120, 60]),
+      vertex('c', 'Bookings (PostgreSQL)', 'shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.aurora;', [200, 0, 78, 78]),
+      vertex('d', 'API Gateway', 'rounded=0;whiteSpace=wrap;html=1;', [300, 0, 120, 60]),
+    ), [
+      ['Orders DB (PostgreSQL)', 'store', 'database', 'postgres'],
+      ['Redis cache', 'store', 'cache', 'redis'],
+      ['Bookings (PostgreSQL)', 'store', 'database', 'postgres'],
+      ['API Gateway', 'process', 'gateway', 'api-gateway'],
+    ]);
+  });
+
+  it('reads none from two technologies, a shape of another kind, or an everyday word', () => {
+    assert.deepEqual(shapes(
+      vertex('a', 'Kafka to Postgres bridge', 'rounded=0;whiteSpace=wrap;html=1;', [0, 0, 120, 60]),
+      vertex('b', 'PostgreSQL adapter', 'ellipse;whiteSpace=wrap;html=1;', [150, 0, 80, 80]),
+      vertex('c', 'Node 1', 'rounded=0;whiteSpace=wrap;html=1;', [300, 0, 120, 60]),
+    ), [
+      ['Kafka to Postgres bridge', 'process', null, null],
+      ['PostgreSQL adapter', 'process', null, null],
+      ['Node 1', 'process', null, null],
+    ]);
+  });
+});
