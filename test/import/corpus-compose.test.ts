@@ -3,7 +3,7 @@
 // (a clean clone in CI): then these tests are skipped, and test/import/compose.test.ts covers the same
 // rules on fixtures of our own.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
@@ -12,13 +12,14 @@ import { type Draft, draftToYaml, mergeDrafts } from '../../src/import/draft.js'
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import { flowOf, flowSet } from './draft-helpers.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 
-const CORPUS = [join('..', 'shared', 'corpus', 'compose'), '/work/shared/corpus/compose'].find((dir) => existsSync(dir));
+const CORPUS = corpusDir('compose');
 
 /** The drafted file, or undefined after skipping the test when the corpus is not there. */
 function draftOf(t: TestContext, ...files: string[]): Draft | undefined {
   if (CORPUS === undefined) {
-    t.skip('the shared corpus (../shared/corpus/compose) is not here');
+    t.skip(corpusMissing('compose/'));
     return undefined;
   }
   const results = files.map((file) => discoverCompose(readFileSync(join(CORPUS, file), 'utf8'), file, { project: 'compose' }));

@@ -4,7 +4,7 @@
 // "Bookings" and an Aurora database "DDBB" in VPC 3; arrows Availability -> Messaging -> Bookings -> DDBB.
 // Skipped, with the reason, when the file is not there.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { describe, it } from 'node:test';
@@ -12,11 +12,11 @@ import { importDrawio } from '../../src/import/drawio.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import { analyzeText } from '../helpers.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 
 const FILE = join('drawio', 'startleft-drawio-basic-example.drawio');
-const DIRS = [join('..', 'shared', 'corpus'), '/work/shared/corpus'];
-const dir = DIRS.find((d) => existsSync(join(d, FILE)));
-const skip = dir ? false : `the StartLeft draw.io example is not in ${DIRS.join(' or ')}`;
+const dir = corpusDir('', FILE);
+const skip = dir ? false : corpusMissing(`the StartLeft draw.io example (${FILE})`);
 const inflate = (d: Uint8Array) => inflateRawSync(d);
 
 function load() {

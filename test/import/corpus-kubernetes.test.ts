@@ -2,7 +2,7 @@
 // alone and together with the same app's compose file. Skipped, with the reason, when the corpus is not
 // there (a clean clone in CI); test/import/kubernetes.test.ts covers the same rules on our own fixtures.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { discoverCompose } from '../../src/import/compose.js';
@@ -11,12 +11,13 @@ import { discoverKubernetesFiles } from '../../src/import/kubernetes.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import { flowSet } from './draft-helpers.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 
-const CORPUS = [join('..', 'shared', 'corpus'), '/work/shared/corpus'].find((dir) => existsSync(join(dir, 'kubernetes', 'voting-app')));
+const CORPUS = corpusDir('', join('kubernetes', 'voting-app'));
 
 function kubernetesDraft(t: TestContext): Draft | undefined {
   if (CORPUS === undefined) {
-    t.skip('the shared corpus (../shared/corpus/kubernetes/voting-app) is not here');
+    t.skip(corpusMissing('kubernetes/voting-app/'));
     return undefined;
   }
   const dir = join(CORPUS, 'kubernetes', 'voting-app');

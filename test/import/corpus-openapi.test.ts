@@ -3,7 +3,7 @@
 // repository (a clean clone in CI): then these tests are skipped, and test/import/openapi.test.ts covers
 // the same reading on small specs.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
@@ -12,12 +12,13 @@ import { draftToYaml, emptyDraft, mergeDrafts } from '../../src/import/draft.js'
 import { discoverOpenApi, type OpenApiResult, placeApi } from '../../src/import/openapi.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 
-const CORPUS = [join('..', 'shared', 'corpus'), '/work/shared/corpus'].find((dir) => existsSync(join(dir, 'openapi')));
+const CORPUS = corpusDir('', 'openapi');
 
 function read(t: TestContext, file: string): string | undefined {
   if (CORPUS === undefined) {
-    t.skip('the shared corpus (../shared/corpus/openapi) is not here');
+    t.skip(corpusMissing('openapi/'));
     return undefined;
   }
   return readFileSync(join(CORPUS, file), 'utf8');

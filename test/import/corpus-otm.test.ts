@@ -3,16 +3,16 @@
 // (0.1.0) and its conversion of a Microsoft Threat Modeling Tool model (nested zones, 43 threats,
 // placeholder numbers). Skipped, with the reason, when the corpus is not there.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { importOtm } from '../../src/import/otm.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 
-const DIRS = [join('..', 'shared', 'corpus', 'otm'), '/work/shared/corpus/otm'];
-const dir = DIRS.find((d) => existsSync(join(d, 'startleft-mtmt_example.otm.yaml')));
-const skip = dir ? false : `the OTM corpus is not in ${DIRS.join(' or ')}`;
+const dir = corpusDir('otm', 'startleft-mtmt_example.otm.yaml');
+const skip = dir ? false : corpusMissing('the OTM corpus (otm/)');
 const read = (name: string) => readFileSync(join(dir!, name), 'utf8');
 
 function load(text: string, file: string) {

@@ -2,18 +2,18 @@
 // entities, 7 processes, 3 datastores), 20 communication links, 12 data assets, 5 trust boundaries (4
 // nested in one), 1 shared runtime, 6 risk-tracking entries. Skipped, with the reason, when it is not there.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { importThreagile } from '../../src/import/threagile.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import { analyzeText } from '../helpers.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 
 const NAME = 'threagile-example-model.yaml';
-const DIRS = [join('..', 'shared', 'corpus', 'threagile'), '/work/shared/corpus/threagile'];
-const dir = DIRS.find((d) => existsSync(join(d, NAME)));
-const skip = dir ? false : `the Threagile corpus is not in ${DIRS.join(' or ')}`;
+const dir = corpusDir('threagile', NAME);
+const skip = dir ? false : corpusMissing('the Threagile corpus (threagile/)');
 
 function load() {
   const r = importThreagile(readFileSync(join(dir!, NAME), 'utf8'), NAME);

@@ -3,17 +3,17 @@
 // curves, 14 threats) and the IoT device (1 actor, 9 processes, 1 store, 14 flows, 1 curve, 4 threats).
 // Skipped, with the reason, when the corpus is not there.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { importThreatDragon } from '../../src/import/threat-dragon.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import { analyzeText } from '../helpers.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 
-const DIRS = [join('..', 'shared', 'corpus', 'threat-dragon'), '/work/shared/corpus/threat-dragon'];
-const dir = DIRS.find((d) => existsSync(join(d, 'demo-threat-model.td-v2.json')));
-const skip = dir ? false : `the Threat Dragon corpus is not in ${DIRS.join(' or ')}`;
+const dir = corpusDir('threat-dragon', 'demo-threat-model.td-v2.json');
+const skip = dir ? false : corpusMissing('the Threat Dragon corpus (threat-dragon/)');
 const read = (name: string) => readFileSync(join(dir!, name), 'utf8');
 
 function load(name: string) {

@@ -4,7 +4,7 @@
 // as the .tm7 holds them, plus what threatmap reads that the OTM conversion could not say (catalog types
 // and technologies, a cloud zone, the flows' protocols). Skipped, with the reason, when it is not there.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
@@ -12,12 +12,12 @@ import { importTm7 } from '../../src/import/tm7.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import { analyzeText } from '../helpers.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 
 const TM7 = join('mtmt', 'MTMT_example.tm7');
 const OTM = join('otm', 'startleft-mtmt_example.otm.yaml');
-const DIRS = [join('..', 'shared', 'corpus'), '/work/shared/corpus'];
-const dir = DIRS.find((d) => existsSync(join(d, TM7)) && existsSync(join(d, OTM)));
-const skip = dir ? false : `the MTMT example and its OTM conversion are not in ${DIRS.join(' or ')}`;
+const dir = corpusDir('', TM7, OTM);
+const skip = dir ? false : corpusMissing('the MTMT example and its OTM conversion');
 
 interface OtmNamed { id: string; name: string }
 interface OtmZone extends OtmNamed { parent?: { trustZone: string } }

@@ -15,6 +15,7 @@ import {
 import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { TRIAGE_STATUSES } from '../../src/track/types.js';
 import { analyzeExample, analyzeText } from '../helpers.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 
 const require = createRequire(import.meta.url);
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -22,10 +23,12 @@ type Validator = ((data: unknown) => boolean) & { errors?: unknown };
 const SCHEMA_NAME = 'otm_schema-0.2.0.json';
 /** The committed fixture (test/fixtures/otm/README.md: origin and licence), else the shared corpus copy. */
 const FIXTURE = join('test', 'fixtures', 'otm', SCHEMA_NAME);
-const CORPUS_DIRS = [join('..', 'shared', 'corpus', 'otm'), '/work/shared/corpus/otm'];
-const corpusFile = (name: string): string | undefined => CORPUS_DIRS.map((d) => join(d, name)).find((p) => existsSync(p));
+const corpusFile = (name: string): string | undefined => {
+  const dir = corpusDir('otm', name);
+  return dir && join(dir, name);
+};
 const schemaPath = existsSync(FIXTURE) ? FIXTURE : corpusFile(SCHEMA_NAME);
-const NO_SCHEMA = `the OTM schema is neither at ${FIXTURE} nor in the shared corpus (${CORPUS_DIRS.join(', ')})`;
+const NO_SCHEMA = `the OTM schema is not at ${FIXTURE}, and ${corpusMissing(`otm/${SCHEMA_NAME}`)}`;
 
 function otmValidator(path: string): Validator {
   // The OTM schema is JSON Schema draft-07, Ajv 8's default draft; strict mode stays on (the schema passes it).
