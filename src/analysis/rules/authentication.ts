@@ -695,7 +695,7 @@ export const unauthenticatedPartnerCall: FlowRule = {
     'A third-party service calls into our application without any authentication (and not through a webhook or callback endpoint, which other rules cover): anyone can pose as the partner.',
   condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); a call into a service that `missing-authentication` reports for other open paths too is reported there',
   mitigation: 'Authenticate the partner (mutual TLS, OAuth 2 client credentials, or signed requests) and restrict its source addresses.',
-  action: { text: 'Authenticate partner calls (mTLS or signed requests) into {targets}' },
+  action: { text: 'Authenticate outside callers (a login for people, mTLS or signed requests for systems) into {targets}' },
   mitigatedBy: PARTNER_CHECKS,
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
   rating: 'Likelihood High (anyone who finds the address); impact from the integrity of what the partner sends, Medium by default. A caller of no `type` is not called a partner: the finding asks who it is, and its advice covers people and systems.',
