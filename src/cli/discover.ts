@@ -1,5 +1,5 @@
 // `threatmap discover [dir]`: drafts a model from the repository's Docker Compose files, Kubernetes
-// manifests and OpenAPI specs. The file access
+// manifests, OpenAPI specs and Terraform configurations. The file access
 // lives here (finding and reading the files, writing the model); what the files mean is src/import's.
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -7,6 +7,7 @@ import { discoverCompose, type ComposeResult } from '../import/compose.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { discoverKubernetesFiles, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
+import { discoverTerraform, type TerraformResult } from '../import/terraform.js';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import type { Diagnostic } from '../model/types.js';
@@ -76,6 +77,7 @@ export interface Found {
   compose: string[];
   manifests: string[];
   specs: string[];
+  terraform: string[];
 }
 
 /**
@@ -87,7 +89,7 @@ export interface Found {
  * note; symbolic links are not followed (they could leave the repository or loop).
  */
 export function scanRepository(root: string, warn: (message: string) => void): Found {
-  const found: Found = { compose: [], manifests: [], specs: [] };
+  const found: Found = { compose: [], manifests: [], specs: [], terraform: [] };
   const walk = (dir: string, rel: string): void => {
     let entries: Dirent[];
     try {
@@ -104,6 +106,7 @@ export function scanRepository(root: string, warn: (message: string) => void): F
       const kind = classify(join(dir, f), f, at(f), warn);
       if (kind) found[kind].push(at(f));
     }
+    for (const f of names.filter((n) => /\.tf$/i.test(n)).sort(byCodeUnits)) found.terraform.push(at(f));
     const chart = names.some((n) => /^Chart\.ya?ml$/.test(n));
     const dirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)).map((e) => e.name).sort(byCodeUnits);
     for (const d of dirs) {
@@ -153,6 +156,7 @@ interface Located {
   compose: ComposeFile[];
   manifests: ComposeFile[];
   specs: ComposeFile[];
+  terraform: ComposeFile[];
 }
 
 function locate(root: string): Located {
@@ -165,12 +169,14 @@ function locate(root: string): Located {
   }
   if (st.isFile()) {
     const file = { shown: root, name: basename(root), folder: basename(dirname(resolve(root))) };
+    const none = { compose: [], manifests: [], specs: [], terraform: [] };
+    if (/\.tf$/i.test(file.name)) return { ...none, terraform: [file] };
     // A file given by name is a compose file unless it is named otherwise and reads as a manifest.
     if (!COMPOSE_FILE.test(file.name) && /\.(?:ya?ml|json)$/i.test(file.name) && looksLikeSpec(file.name, readCompose(file))) {
-      return { compose: [], manifests: [], specs: [file] };
+      return { ...none, specs: [file] };
     }
     const manifest = !COMPOSE_FILE.test(file.name) && /\.ya?ml$/i.test(file.name) && looksLikeManifest(readCompose(file));
-    return manifest ? { compose: [], manifests: [file], specs: [] } : { compose: [file], manifests: [], specs: [] };
+    return manifest ? { ...none, manifests: [file] } : { ...none, compose: [file] };
   }
   const warn = (m: string) => process.stderr.write(`threatmap discover: ${m}\n`);
   const toFile = (rel: string): ComposeFile => ({
@@ -179,14 +185,16 @@ function locate(root: string): Located {
     folder: basename(dirname(resolve(root, ...rel.split('/')))),
   });
   const found = scanRepository(root, warn);
-  return { compose: found.compose.map(toFile), manifests: found.manifests.map(toFile), specs: found.specs.map(toFile) };
+  return {
+    compose: found.compose.map(toFile), manifests: found.manifests.map(toFile), specs: found.specs.map(toFile), terraform: found.terraform.map(toFile),
+  };
 }
 
 function readCompose(file: ComposeFile): string {
   try {
     const st = statSync(file.shown);
     if (st.size > MAX_COMPOSE_BYTES) {
-      throw new UserError(`${file.shown}:1:1: error[file-too-large]: ${(st.size / 1048576).toFixed(1)} MB is too large for a compose file or manifest (limit ${MAX_COMPOSE_BYTES / 1048576} MB)`);
+      throw new UserError(`${file.shown}:1:1: error[file-too-large]: ${(st.size / 1048576).toFixed(1)} MB is too large for a compose file, manifest, spec or .tf file (limit ${MAX_COMPOSE_BYTES / 1048576} MB)`);
     }
     return readFileSync(file.shown, 'utf8');
   } catch (err) {
@@ -237,25 +245,29 @@ const shownAs = (d: Diagnostic, files: readonly ComposeFile[]): Diagnostic => ({
 export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions): void {
   const root = dir ?? '.';
   checkOutput(opts.output, opts.force);
-  const { compose: files, manifests, specs } = locate(root);
-  if (files.length === 0 && manifests.length === 0 && specs.length === 0) {
+  const { compose: files, manifests, specs, terraform } = locate(root);
+  if (files.length === 0 && manifests.length === 0 && specs.length === 0 && terraform.length === 0) {
     throw new UserError(`threatmap discover: no Docker Compose files in ${root} (looked for compose.yaml, docker-compose*.yml, `
       + '*.docker-compose.yml and docker-stack*.yml) and no Kubernetes manifests (*.yaml and *.yml files with top-level '
       + '`apiVersion` and `kind`), outside hidden, node_modules, vendor, dist and build folders, and no OpenAPI specs '
-      + '(*.yaml, *.yml and *.json files with top-level `openapi: 3.x` or `swagger: "2.0"`)');
+      + '(*.yaml, *.yml and *.json files with top-level `openapi: 3.x` or `swagger: "2.0"`), and no Terraform (*.tf)');
   }
   const profiles = opts.profile ?? [];
   const results = readProjects(files, profiles);
   // Manifests are applied together: a Service in one file selects the Deployment in another.
   const kubernetes = manifests.length ? discoverKubernetesFiles(manifests.map((f) => ({ text: readCompose(f), file: f.name }))) : undefined;
   const apis = specs.map((f) => discoverOpenApi(readCompose(f), f.name));
-  const all = [...files, ...manifests, ...specs];
-  const diagnostics = [...results.flatMap((r) => r.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics)].map((d) => shownAs(d, all));
+  // Configurations are read together: one names another's remote-state outputs and local modules.
+  const tf = terraform.length ? discoverTerraform(terraform.map((f) => ({ text: readCompose(f), file: f.name }))) : undefined;
+  const all = [...files, ...manifests, ...specs, ...terraform];
+  const diagnostics = [
+    ...results.flatMap((r) => r.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics), ...(tf?.diagnostics ?? []),
+  ].map((d) => shownAs(d, all));
   if (diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics));
   if (hasErrors(diagnostics)) throw new UserError(`threatmap discover: nothing written; fix the ${plural(diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
 
   // Compose files first, then the manifests: where both define a service, the manifests' facts win.
-  const draft = mergeDrafts([...results.map((r) => r.draft), ...(kubernetes ? [kubernetes.draft] : []), ...apis.map((a) => a.draft)]);
+  const draft = mergeDrafts([...results.map((r) => r.draft), ...(kubernetes ? [kubernetes.draft] : []), ...(tf ? [tf.draft] : []), ...apis.map((a) => a.draft)]);
   // Specs go on the elements the other files drafted, so they are placed after the merge, in file order.
   const placements = apis.map((a, i) => placeApi(draft, a, specs[i].name.split('/').slice(0, -1)));
   const systemName = draft.name ?? (basename(resolve(root)) || 'System');
@@ -267,7 +279,7 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   }
   emit(opts.output, text);
   const placed = specs.map((f, i) => ({ file: f, result: apis[i], placement: placements[i] }));
-  process.stderr.write(summary(draft, { compose: files, manifests, specs }, results, kubernetes, placed, profiles, loaded.diagnostics, opts.output));
+  process.stderr.write(summary(draft, { compose: files, manifests, specs, terraform }, { compose: results, kubernetes, terraform: tf }, placed, profiles, loaded.diagnostics, opts.output));
 }
 
 /** Services of the same name in different projects, which the merge makes one element. */
@@ -297,7 +309,13 @@ interface PlacedSpec {
   placement: Placement | undefined;
 }
 
-function summary(draft: Draft, read: Located, results: readonly ComposeResult[], kubernetes: KubernetesResult | undefined,
+interface SourceResults {
+  compose: readonly ComposeResult[];
+  kubernetes: KubernetesResult | undefined;
+  terraform: TerraformResult | undefined;
+}
+
+function summary(draft: Draft, read: Located, { compose: results, kubernetes, terraform }: SourceResults,
   placed: readonly PlacedSpec[], profiles: readonly string[], warnings: readonly Diagnostic[], output: string | undefined): string {
   const services = draft.elements.filter((e) => !e.madeUp).length;
   const madeUp = (key: string) => draft.elements.some((e) => e.key === key);
@@ -305,11 +323,12 @@ function summary(draft: Draft, read: Located, results: readonly ComposeResult[],
     ...(madeUp(OUTSIDE_CLIENTS) ? ['outside clients for the published ports'] : []),
     ...(madeUp(HOST_CLIENTS) ? ['local clients for the loopback-only ports'] : []),
   ];
-  const files = [...read.compose, ...read.manifests, ...read.specs];
+  const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform];
   const counts = [
     ...(read.compose.length ? [plural(read.compose.length, 'compose file')] : []),
     ...(read.manifests.length ? [plural(read.manifests.length, 'Kubernetes manifest')] : []),
     ...(read.specs.length ? [plural(read.specs.length, 'OpenAPI spec')] : []),
+    ...(read.terraform.length ? [plural(read.terraform.length, 'Terraform file')] : []),
   ];
   const lines = [
     `threatmap discover: read ${counts.join(', ')}: ${files.slice(0, 8).map((f) => f.shown).join(', ')}${files.length > 8 ? ` and ${files.length - 8} more` : ''}`,
@@ -324,6 +343,7 @@ function summary(draft: Draft, read: Located, results: readonly ComposeResult[],
     lines.push(`  ${file.shown}: ${plural(endpoints.length, 'endpoint')} (${open} public) on ${ids.get(placement.key) ?? placement.key}: ${placement.reason}`);
   }
   if (kubernetes?.skippedKinds.length) lines.push(`  skipped objects that draw no data flow: ${kubernetes.skippedKinds.join(', ')}`);
+  if (terraform?.skippedTypes.length) lines.push(`  skipped Terraform resource types that draw no data flow: ${terraform.skippedTypes.join(', ')}`);
   for (const o of draft.omitted) lines.push(`  left out ${o.key}: ${o.reason}; ${o.hint ?? ''}`.trimEnd());
   const seen = new Set(results.flatMap((r) => r.profiles));
   for (const p of profiles) if (p !== '*' && !seen.has(p)) lines.push(`  no service is in profile "${p}"`);
@@ -334,7 +354,7 @@ function summary(draft: Draft, read: Located, results: readonly ComposeResult[],
     if (ref.explicit) lines.push(`  ${ref.from} ${ref.evidence.provenance.note ?? 'names'} ${ref.host}, which no compose file defines (${ref.evidence.provenance.file}:${ref.evidence.provenance.line})`);
   }
   for (const w of warnings) lines.push(`  check: ${w.message} (${whereFound(draft, w) ?? (output ? `${output}:${w.line}` : `line ${w.line} of the model`)})`);
-  lines.push(`  review: ${read.manifests.length || read.specs.length ? 'these files' : 'compose files'} cannot say what data flows, how callers authenticate, which controls are in place`);
+  lines.push(`  review: ${read.manifests.length || read.specs.length || read.terraform.length ? 'these files' : 'compose files'} cannot say what data flows, how callers authenticate, which controls are in place`);
   lines.push('    or whom to trust; the comments at the top of the model say what to add');
   lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
     : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');

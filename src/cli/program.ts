@@ -56,8 +56,8 @@ export function buildProgram(): Command {
 
   program
     .command('discover')
-    .description('Draft a model from the Docker Compose files, Kubernetes manifests and OpenAPI specs in a folder, to review and then analyse')
-    .argument('[dir]', 'the folder to search (subfolders too), or one compose file, manifest or OpenAPI spec', '.')
+    .description('Draft a model from the Docker Compose files, Kubernetes manifests, OpenAPI specs and Terraform in a folder, to review and then analyse')
+    .argument('[dir]', 'the folder to search (subfolders too), or one compose file, manifest, OpenAPI spec or .tf file', '.')
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
     .option('--profile <name>', 'also include the services of this Compose profile (repeatable; * for all)', parseProfile)
@@ -69,7 +69,11 @@ port, NodePort or LoadBalancer Service, externalIPs or Ingress backend, a flow f
 depends_on, link or environment value naming another service (a Kubernetes Service's name too), a flow
 to it. The same service in both is one element. OpenAPI 3.x and Swagger 2.0 specs (*.yaml, *.yml,
 *.json with top-level openapi or swagger) add one endpoint per operation, with its auth, to the element
-their server host (or published localhost port, or folder) names, else to a new element. Every element and flow says where it was found
+their server host (or published localhost port, or folder) names, else to a new element. Terraform (*.tf,
+each folder one configuration, all read together): AWS compute, load balancers, CDNs, API gateways, databases,
+buckets and queues become elements in their VPC; listeners, origins, integrations, subscriptions and
+settings naming another resource become flows; internet-facing load balancers, security groups open to
+0.0.0.0/0 and public endpoints, flows from outside clients. Every element and flow says where it was found
 (file:line). These files cannot say what data flows, how callers authenticate, which controls are in
 place or whom to trust: the model's header lists what to add. Examples:
   threatmap discover . -o threatmap.yaml

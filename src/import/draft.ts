@@ -1,11 +1,11 @@
 // A draft model, as `threatmap discover` reads it from a repository's own files: elements, flows and
-// boundaries, each with where it was found. Every source (Docker Compose now; Kubernetes, OpenAPI and
-// Terraform later) produces a Draft; drafts are merged, then written as a model to review. A draft holds
+// boundaries, each with where it was found. Every source (Docker Compose, Kubernetes, OpenAPI,
+// Terraform) produces a Draft; drafts are merged, then written as a model to review. A draft holds
 // facts as the files state them (an image, a host named in a setting); decisions that depend on other
 // files (a flow's protocol follows its target's technology, which an override file may change) are made
 // again after every merge. Pure: no Node APIs.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { ELEMENT_TYPES, type ElementKind, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
+import { type Control, ELEMENT_TYPES, type ElementKind, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
 import { type ConnectionFacts, guessProtocol } from './protocols.js';
 
 /** Where a fact was found: `docker-compose.yml:12`, with a few words on what is there. */
@@ -50,6 +50,13 @@ export interface DraftElement {
   comment?: string;
   /** Operations an API spec states, by key (`POST /login`), in spec order. */
   endpoints?: DraftEndpoint[];
+  /** Controls a file states outright (encryption switched on, a web ACL attached), each with where. */
+  controls?: DraftControl[];
+}
+
+export interface DraftControl {
+  control: Control;
+  provenance: Provenance;
 }
 
 /** One operation of an API: only what the spec says beyond its key (the model infers a kind from the path). */
@@ -73,6 +80,8 @@ export interface DraftBoundary {
   name: string;
   trust: TrustLevel;
   kind?: 'network' | 'container' | 'cloud';
+  /** The key of the enclosing boundary (a VPC in its cloud account). */
+  parent?: string;
   description?: string;
   provenance: Provenance[];
   comment?: string;
@@ -172,9 +181,12 @@ export function addBoundary(draft: Draft, boundary: DraftBoundary): DraftBoundar
   existing.name = boundary.name;
   existing.trust = boundary.trust;
   existing.kind = boundary.kind ?? existing.kind;
+  existing.parent = boundary.parent ?? existing.parent;
   existing.description = boundary.description ?? existing.description;
   existing.comment = boundary.comment ?? existing.comment;
-  existing.provenance.push(...boundary.provenance);
+  // A boundary every element of a configuration names once is found at one place, not once per element.
+  const same = (a: Provenance, b: Provenance) => a.file === b.file && a.line === b.line && a.note === b.note;
+  for (const p of boundary.provenance) if (!existing.provenance.some((q) => same(p, q))) existing.provenance.push(p);
   return existing;
 }
 
@@ -196,6 +208,7 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   for (const alias of element.aliases) if (!existing.aliases.includes(alias)) existing.aliases.push(alias);
   existing.provenance.push(...element.provenance);
   if (element.endpoints) addEndpoints(existing, element.endpoints);
+  if (element.controls) addControls(existing, element.controls);
   return existing;
 }
 
@@ -211,6 +224,12 @@ export function addEndpoints(element: DraftElement, endpoints: readonly DraftEnd
     if (i < 0) list.push(copy);
     else list[i] = { ...copy, provenance: [...list[i].provenance, ...copy.provenance] };
   }
+}
+
+/** Controls join an element's: one entry per control, with the first place that states it. */
+export function addControls(element: DraftElement, controls: readonly DraftControl[]): void {
+  const list = (element.controls ??= []);
+  for (const c of controls) if (!list.some((x) => x.control === c.control)) list.push({ control: c.control, provenance: { ...c.provenance } });
 }
 
 /** One flow per pair of elements: more evidence for a pair joins its flow. */
@@ -352,9 +371,10 @@ export function mergeDrafts(drafts: readonly Draft[]): Draft {
     for (const line of d.limits) if (!out.limits.includes(line)) out.limits.push(line);
     for (const b of d.boundaries) addBoundary(out, { ...b, provenance: cloneProvenance(b.provenance) });
     for (const e of d.elements) {
-      const { endpoints, ...rest } = e;
+      const { endpoints, controls, ...rest } = e;
       const copy = addElement(out, { ...rest, aliases: [...e.aliases], provenance: cloneProvenance(e.provenance) });
       if (endpoints) addEndpoints(copy, endpoints);
+      if (controls) addControls(copy, controls);
     }
     for (const f of d.flows) addEvidence(out, f.from, f.to, f.evidence.map((ev) => ({ ...ev, provenance: { ...ev.provenance } })));
     for (const r of d.references) out.references.push({ ...r, evidence: { ...r.evidence, provenance: { ...r.evidence.provenance } } });
@@ -380,8 +400,19 @@ export interface DraftYamlOptions {
   output?: string;
 }
 
-/** The boundaries some element is in: one nothing is in (a compose file of networks only) is only noise. */
-export const usedBoundaries = (draft: Draft): DraftBoundary[] => draft.boundaries.filter((b) => draft.elements.some((e) => e.boundary === b.key));
+/**
+ * The boundaries some element is in, and those enclosing them: one nothing is in (a compose file of networks
+ * only) is only noise.
+ */
+export function usedBoundaries(draft: Draft): DraftBoundary[] {
+  const byKey = new Map(draft.boundaries.map((b) => [b.key, b]));
+  const used = new Set<string>();
+  for (const e of draft.elements) {
+    // The walk stops at a boundary already counted, so a loop of parents cannot run forever.
+    for (let key = e.boundary; key !== undefined && !used.has(key) && byKey.has(key); key = byKey.get(key)!.parent) used.add(key);
+  }
+  return draft.boundaries.filter((b) => used.has(b.key));
+}
 
 /** Model ids for every element and boundary: real elements keep theirs, made-up ones and boundaries give way. */
 export function assignIds(draft: Draft): { elements: Map<string, string>; boundaries: Map<string, string> } {
@@ -454,6 +485,7 @@ function elementValue(e: DraftElement, boundaries: Map<string, string>): Record<
   if (e.boundary !== undefined && boundaries.has(e.boundary)) value.in = boundaries.get(e.boundary);
   if (e.privileged) value.privileged = true;
   if (e.replicas !== undefined) value.replicas = e.replicas;
+  if (e.controls?.length) value.controls = e.controls.map((c) => c.control);
   return value;
 }
 
@@ -504,6 +536,7 @@ function elementComment(e: DraftElement): string {
   for (const p of e.provenance) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
   for (const list of byFile.values()) lines.push(formatProvenance(list));
   if (e.privileged) lines.push(`privileged: ${formatProvenance([e.privileged])}`);
+  for (const c of e.controls ?? []) lines.push(`${c.control}: ${formatProvenance([c.provenance])}`);
   return lines.map((l) => ` ${oneLine(l)}`).join('\n');
 }
 
@@ -568,6 +601,7 @@ export function draftToYaml(draft: Draft, options: DraftYamlOptions = {}): strin
       if (notes.length) key.commentBefore = notes.map((n) => ` ${oneLine(n)}`).join('\n');
       const value: Record<string, unknown> = { name: b.name, trust: b.trust };
       if (b.kind) value.kind = b.kind;
+      if (b.parent !== undefined && ids.boundaries.has(b.parent)) value.in = ids.boundaries.get(b.parent);
       if (b.description) value.description = b.description;
       boundaries.items.push(new Pair(key, flowMap(doc, value)));
     }

@@ -1,0 +1,891 @@
+// Terraform configurations -> a Draft. Each AWS resource that draws on a data flow diagram (instances and
+// auto-scaling groups, functions, load balancers, CDNs, API gateways, databases, buckets, queues...) is an
+// element; VPCs are boundaries inside the account; a flow is drawn wherever the configuration wires one
+// thing to another: a compute resource's settings naming a database (user data, environment), a load
+// balancer's listeners forwarding to a target group, a CDN's origins, an API's integrations, event
+// subscriptions. Internet-facing load balancers, security groups open to the world and public endpoints
+// are calls from outside clients. A configuration is a folder of .tf files; folders read together resolve
+// each other's module calls and remote-state outputs. Pure: the caller reads the files and passes their text.
+import { type Control } from '../model/catalog.js';
+import { sortDiagnostics } from '../model/diagnostics.js';
+import type { Diagnostic } from '../model/types.js';
+import {
+  addBoundary, addElement, addEvidence, addOutsideCaller, type Draft, type DraftControl, emptyDraft, type FlowEvidence,
+  type Identity, type Provenance, reviewLimits, settleFlows,
+} from './draft.js';
+import {
+  type HclBlock, type HclBody, type HclExpression, HclSyntaxError, type HclValue, literalValue, objectItems, parseHcl, referencesIn,
+} from './hcl.js';
+import { lookup, slug } from './import-common.js';
+
+export interface TerraformFile {
+  text: string;
+  /** Relative to the folder searched, with `/` separators: its folder is its configuration. */
+  file: string;
+}
+
+export interface TerraformResult {
+  draft: Draft;
+  diagnostics: Diagnostic[];
+  /** Resources and data sources read. */
+  resources: number;
+  /** Resource types read but not drawn (IAM, DNS, other providers'...), sorted. */
+  skippedTypes: string[];
+}
+
+export const TERRAFORM_FORMAT = 'Terraform';
+
+/** What Terraform cannot say, for the drafted model's header. */
+export const TERRAFORM_LIMITS: readonly string[] = reviewLimits(
+  'Terraform says what is deployed, where, and who may connect to it. It cannot say, so add:',
+  [
+    '  trust: each VPC is one internal boundary in its AWS account; internet-facing load balancers, security groups',
+    '    open to 0.0.0.0/0 and public endpoints are calls from untrusted outside clients',
+  ],
+  ['Only AWS resources are drawn; variables take their defaults; registry modules are not read, local ones are.'],
+);
+
+// --- What each resource type is --------------------------------------------------------------------------
+
+type Role = 'compute' | 'edge' | 'service' | 'store';
+
+interface Kind {
+  identity: (body: Values) => Identity;
+  /** Added to a generic resource name (`example`) to make its id. */
+  short: string;
+  role: Role;
+  /** Lives in a VPC: in the region's default VPC when no subnet is given. */
+  vpc?: boolean;
+}
+
+const fixed = (identity: Identity) => () => identity;
+
+const DB_ENGINES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^aurora-postgresql|^postgres/, 'postgres'],
+  [/^aurora(?:-mysql)?$|^mysql/, 'mysql'],
+  [/^mariadb/, 'mariadb'],
+  [/^sqlserver/, 'mssql'],
+  [/^oracle/, 'oracle'],
+];
+
+function engineTech(engine: HclValue | undefined, table: ReadonlyArray<readonly [RegExp, string]>, fallback: Identity): Identity {
+  if (typeof engine !== 'string') return fallback;
+  const found = table.find(([re]) => re.test(engine.toLowerCase()));
+  return found ? { tech: found[1] } : fallback;
+}
+
+const ELEMENTS: Record<string, Kind> = {
+  aws_instance: { identity: fixed({ type: 'service' }), short: 'instance', role: 'compute', vpc: true },
+  aws_autoscaling_group: { identity: fixed({ type: 'service' }), short: 'asg', role: 'compute', vpc: true },
+  aws_launch_configuration: { identity: fixed({ type: 'service' }), short: 'launch-config', role: 'compute', vpc: true },
+  aws_launch_template: { identity: fixed({ type: 'service' }), short: 'launch-template', role: 'compute', vpc: true },
+  aws_ecs_service: { identity: fixed({ type: 'service' }), short: 'ecs', role: 'compute', vpc: true },
+  aws_lambda_function: { identity: fixed({ tech: 'lambda' }), short: 'fn', role: 'compute' },
+  aws_eks_cluster: { identity: fixed({ tech: 'kubernetes' }), short: 'eks', role: 'service', vpc: true },
+  aws_lb: { identity: (v) => (v.get('load_balancer_type') === 'network' || v.get('load_balancer_type') === 'gateway' ? { type: 'load-balancer' } : { tech: 'alb' }), short: 'lb', role: 'edge', vpc: true },
+  aws_alb: { identity: fixed({ tech: 'alb' }), short: 'lb', role: 'edge', vpc: true },
+  aws_elb: { identity: fixed({ tech: 'elb' }), short: 'elb', role: 'edge', vpc: true },
+  aws_cloudfront_distribution: { identity: fixed({ tech: 'cloudfront' }), short: 'cdn', role: 'edge' },
+  aws_api_gateway_rest_api: { identity: fixed({ tech: 'api-gateway' }), short: 'api', role: 'edge' },
+  aws_apigatewayv2_api: { identity: fixed({ tech: 'api-gateway' }), short: 'api', role: 'edge' },
+  aws_db_instance: { identity: (v) => engineTech(v.get('engine'), DB_ENGINES, { type: 'database' }), short: 'db', role: 'store', vpc: true },
+  aws_rds_cluster: { identity: (v) => engineTech(v.get('engine'), DB_ENGINES, { tech: 'mysql' }), short: 'db', role: 'store', vpc: true },
+  aws_dynamodb_table: { identity: fixed({ tech: 'dynamodb' }), short: 'table', role: 'store' },
+  aws_s3_bucket: { identity: fixed({ tech: 's3' }), short: 'bucket', role: 'store' },
+  aws_elasticache_cluster: { identity: (v) => engineTech(v.get('engine'), [[/^memcached/, 'memcached'], [/^(?:redis|valkey)/, 'redis']], { type: 'cache' }), short: 'cache', role: 'store', vpc: true },
+  aws_elasticache_replication_group: { identity: fixed({ tech: 'redis' }), short: 'cache', role: 'store', vpc: true },
+  aws_sqs_queue: { identity: fixed({ tech: 'sqs' }), short: 'queue', role: 'store' },
+  aws_sns_topic: { identity: fixed({ tech: 'sns' }), short: 'topic', role: 'service' },
+  aws_cloudwatch_event_bus: { identity: fixed({ tech: 'eventbridge' }), short: 'bus', role: 'service' },
+  aws_secretsmanager_secret: { identity: fixed({ tech: 'secrets-manager' }), short: 'secret', role: 'store' },
+  aws_opensearch_domain: { identity: fixed({ tech: 'opensearch' }), short: 'search', role: 'store' },
+  aws_elasticsearch_domain: { identity: fixed({ tech: 'elasticsearch' }), short: 'search', role: 'store' },
+  aws_cognito_user_pool: { identity: fixed({ tech: 'cognito' }), short: 'users', role: 'service' },
+  aws_mq_broker: { identity: (v) => engineTech(v.get('engine_type'), [[/^rabbitmq/, 'rabbitmq'], [/^activemq/, 'activemq']], { type: 'queue' }), short: 'mq', role: 'store', vpc: true },
+  aws_msk_cluster: { identity: fixed({ tech: 'kafka' }), short: 'kafka', role: 'store', vpc: true },
+  aws_efs_file_system: { identity: fixed({ type: 'file-storage' }), short: 'efs', role: 'store' },
+  aws_ecr_repository: { identity: fixed({ tech: 'ecr' }), short: 'ecr', role: 'store' },
+};
+
+/** Configuration of an element that another resource holds (a bucket's encryption) or wiring between two. */
+const WIRING = new Set([
+  'aws_vpc', 'aws_subnet', 'aws_subnets', 'aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule',
+  'aws_vpc_security_group_egress_rule', 'aws_lb_listener', 'aws_alb_listener', 'aws_lb_listener_rule', 'aws_alb_listener_rule',
+  'aws_lb_target_group', 'aws_alb_target_group', 'aws_lb_target_group_attachment', 'aws_alb_target_group_attachment',
+  'aws_autoscaling_attachment', 'aws_autoscaling_policy', 'aws_ecs_task_definition', 'aws_db_subnet_group',
+  'aws_elasticache_subnet_group', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning',
+  'aws_s3_bucket_public_access_block', 'aws_s3_bucket_acl', 'aws_s3_bucket_policy', 'aws_s3_bucket_notification',
+  'aws_api_gateway_integration', 'aws_apigatewayv2_integration', 'aws_lambda_function_url', 'aws_lambda_event_source_mapping',
+  'aws_sns_topic_subscription', 'aws_wafv2_web_acl_association', 'terraform_remote_state',
+]);
+
+/** Words so general that an id made of them alone says nothing: `example` becomes `example-db`. */
+const GENERIC_NAMES = new Set(['example', 'this', 'main', 'default', 'primary', 'test', 'resource', 'public', 'private', 'internal', 'external', 'shared']);
+
+/** Meta-arguments: they order or repeat a resource, they do not connect it to anything. */
+const META = new Set(['depends_on', 'lifecycle', 'provider', 'providers', 'count', 'for_each', 'tags', 'tags_all']);
+
+const WORLD = new Set(['0.0.0.0/0', '::/0']);
+
+// --- Reading the files -----------------------------------------------------------------------------------
+
+/** The attributes of a body that have values known without running Terraform (variables at their defaults). */
+type Values = Map<string, HclValue>;
+
+interface Resource {
+  config: Config;
+  mode: 'resource' | 'data';
+  type: string;
+  name: string;
+  /** `aws_lb.example`, `data.aws_vpc.default`: how the configuration refers to it. */
+  address: string;
+  /** Unique among all configurations read. */
+  key: string;
+  body: HclBody;
+  file: string;
+  line: number;
+}
+
+interface Output {
+  value: HclExpression;
+  file: string;
+  line: number;
+}
+
+interface ModuleCall {
+  /** The called configuration's folder. */
+  dir: string;
+  body: HclBody;
+  file: string;
+}
+
+/** One folder of .tf files: a root configuration or a local module. */
+interface Config {
+  dir: string;
+  files: string[];
+  resources: Map<string, Resource>;
+  variables: Map<string, HclExpression>;
+  locals: Map<string, HclExpression>;
+  outputs: Map<string, Output>;
+  calls: Map<string, ModuleCall>;
+  /** Calls of this folder by others, for its variables' values. */
+  callers: Array<{ config: Config; call: ModuleCall }>;
+  /** The aws provider's region, read once every file of the folder is (it may name a variable declared later). */
+  region?: HclExpression;
+}
+
+const folderOf = (file: string): string => file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+
+/** `a/b` + `../c` -> `a/c`; undefined when the path leaves the folder searched. */
+function joinPath(dir: string, rel: string): string | undefined {
+  const parts = dir ? dir.split('/') : [];
+  for (const p of rel.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') {
+      if (!parts.length) return undefined;
+      parts.pop();
+    } else parts.push(p);
+  }
+  return parts.join('/');
+}
+
+const attribute = (body: HclBody, name: string): HclExpression | undefined => {
+  let found: HclExpression | undefined;
+  for (const a of body.attributes) if (a.name === name) found = a.value;
+  return found;
+};
+
+const attributeLine = (body: HclBody, name: string): number | undefined => body.attributes.find((a) => a.name === name)?.pos.line;
+
+const blocksOf = (body: HclBody, type: string): HclBlock[] => body.blocks.filter((b) => b.type === type);
+
+class TerraformReader {
+  readonly draft = emptyDraft();
+  readonly diagnostics: Diagnostic[] = [];
+  readonly configs = new Map<string, Config>();
+  readonly skipped = new Set<string>();
+  resources = 0;
+  /** Element key of each resource that is an element or part of one (a launch configuration of its group). */
+  private readonly elementOf = new Map<string, string>();
+  /** Each element's resources: itself first, then its parts. */
+  private readonly members = new Map<string, Resource[]>();
+  /** Who refers to each resource in a top-level attribute: a bucket's encryption configuration, a policy's group. */
+  private readonly pointers = new Map<string, Array<{ from: Resource; attr: string }>>();
+  private all: Resource[] = [];
+
+  readFile(text: string, file: string): void {
+    let body: HclBody;
+    try {
+      body = parseHcl(text);
+    } catch (err) {
+      if (!(err instanceof HclSyntaxError)) throw err;
+      this.diagnostics.push({ severity: 'error', code: 'invalid-hcl', message: err.message, file, line: err.line, col: err.column, path: '' });
+      return;
+    }
+    const dir = folderOf(file);
+    let config = this.configs.get(dir);
+    if (!config) {
+      config = { dir, files: [], resources: new Map(), variables: new Map(), locals: new Map(), outputs: new Map(), calls: new Map(), callers: [] };
+      this.configs.set(dir, config);
+    }
+    config.files.push(file);
+    this.draft.sources.push({ file, format: TERRAFORM_FORMAT });
+    for (const block of body.blocks) this.readBlock(config, block, file);
+  }
+
+  private readBlock(config: Config, block: HclBlock, file: string): void {
+    const [first, second] = block.labels;
+    switch (block.type) {
+      case 'resource':
+      case 'data': {
+        if (first === undefined || second === undefined) return;
+        this.resources++;
+        const address = block.type === 'data' ? `data.${first}.${second}` : `${first}.${second}`;
+        const r: Resource = { config, mode: block.type, type: first, name: second, address, key: `${config.dir}|${address}`, body: block.body, file, line: block.pos.line };
+        config.resources.set(address, r);
+        return;
+      }
+      case 'variable': {
+        const value = first === undefined ? undefined : attribute(block.body, 'default');
+        if (first !== undefined && value !== undefined) config.variables.set(first, value);
+        return;
+      }
+      case 'locals':
+        for (const a of block.body.attributes) config.locals.set(a.name, a.value);
+        return;
+      case 'output': {
+        const value = attribute(block.body, 'value');
+        if (first !== undefined && value !== undefined) config.outputs.set(first, { value, file, line: block.pos.line });
+        return;
+      }
+      case 'module': {
+        const source = this.value(config, attribute(block.body, 'source'));
+        const dir = typeof source === 'string' && /^\.\.?\//.test(source) ? joinPath(config.dir, source) : undefined;
+        if (first !== undefined && dir !== undefined) config.calls.set(first, { dir, body: block.body, file });
+        return;
+      }
+      case 'provider':
+        // The first aws provider is the default one; aliased providers deploy elsewhere on request only.
+        if (first === 'aws' && config.region === undefined && attribute(block.body, 'alias') === undefined) config.region = attribute(block.body, 'region');
+    }
+  }
+
+  // --- Values and references ------------------------------------------------------------------------------
+
+  /** The value of an expression when the configuration states it: literals, variables' defaults, locals. */
+  value(config: Config, expr: HclExpression | undefined, depth = 0): HclValue | undefined {
+    if (expr === undefined || depth > 8) return undefined;
+    const known = literalValue(expr);
+    if (known !== undefined) return known;
+    if (expr.kind === 'traversal' && expr.steps.length === 1 && expr.steps[0].kind === 'attr') {
+      const name = expr.steps[0].name;
+      if (expr.root === 'var') return this.variableValue(config, name, depth);
+      if (expr.root === 'local') return this.value(config, config.locals.get(name), depth + 1);
+    }
+    if (expr.kind === 'template') {
+      let text = '';
+      for (const part of expr.parts) {
+        const v = this.value(config, part, depth + 1);
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+        text += String(v);
+      }
+      return text;
+    }
+    if (expr.kind === 'parens') return this.value(config, expr.expression, depth + 1);
+    return undefined;
+  }
+
+  /** A variable's value: what its only caller passes, else its default. */
+  private variableValue(config: Config, name: string, depth: number): HclValue | undefined {
+    const passed = config.callers.map(({ config: parent, call }) => ({ parent, expr: attribute(call.body, name) })).filter((p) => p.expr !== undefined);
+    if (passed.length === 1) return this.value(passed[0].parent, passed[0].expr, depth + 1);
+    return passed.length ? undefined : this.value(config, config.variables.get(name), depth + 1);
+  }
+
+  values(r: Resource, body: HclBody = r.body): Values {
+    const out: Values = new Map();
+    for (const a of body.attributes) {
+      const v = this.value(r.config, a.value);
+      if (v !== undefined) out.set(a.name, v);
+    }
+    return out;
+  }
+
+  /**
+   * The resources an expression refers to, following locals, module variables and outputs, and remote-state
+   * outputs of the other configurations read, each with the chain of places it went through.
+   */
+  targets(config: Config, expr: HclExpression, depth = 0): Array<{ resource: Resource; via: Provenance[]; attr?: string }> {
+    if (depth > 8) return [];
+    const out: Array<{ resource: Resource; via: Provenance[]; attr?: string }> = [];
+    for (const ref of referencesIn(expr)) {
+      const [root, a, b, c, d] = ref.parts;
+      if (root === 'var' && a !== undefined) {
+        for (const { config: parent, call } of config.callers) {
+          const passed = attribute(call.body, a);
+          if (passed) out.push(...this.targets(parent, passed, depth + 1).map((t) => ({ ...t, via: [{ file: call.file, line: passed.pos.line, note: `module input ${a}` }, ...t.via] })));
+        }
+      } else if (root === 'local' && a !== undefined) {
+        const local = config.locals.get(a);
+        if (local) out.push(...this.targets(config, local, depth + 1));
+      } else if (root === 'module' && a !== undefined && b !== undefined) {
+        const call = config.calls.get(a);
+        const child = call && this.configs.get(call.dir);
+        const output = child?.outputs.get(b);
+        if (child && output) out.push(...this.targets(child, output.value, depth + 1).map((t) => ({ ...t, via: [{ file: output.file, line: output.line, note: `output ${b}` }, ...t.via] })));
+      } else if (root === 'data' && a === 'terraform_remote_state' && c === 'outputs' && d !== undefined) {
+        out.push(...this.remoteOutput(config, d, depth));
+      } else if (root === 'data' && a !== undefined && b !== undefined) {
+        const r = config.resources.get(`data.${a}.${b}`);
+        if (r) out.push({ resource: r, via: [], attr: c });
+      } else if (a !== undefined) {
+        const r = config.resources.get(`${root}.${a}`);
+        if (r) out.push({ resource: r, via: [], attr: b });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A remote state's output, found among the other configurations read: the state's bucket and key are rarely
+   * literal, so the output's name decides, when exactly one other configuration has an output of that name.
+   */
+  private remoteOutput(config: Config, name: string, depth: number): Array<{ resource: Resource; via: Provenance[]; attr?: string }> {
+    const found = [...this.configs.values()].filter((c) => c !== config && c.outputs.has(name));
+    if (found.length !== 1) return [];
+    const output = found[0].outputs.get(name)!;
+    return this.targets(found[0], output.value, depth + 1).map((t) => ({ ...t, via: [{ file: output.file, line: output.line, note: `output ${name}` }, ...t.via] }));
+  }
+
+  // --- Elements -------------------------------------------------------------------------------------------
+
+  finish(): void {
+    this.linkModuleCalls();
+    this.all = [...this.configs.values()].flatMap((c) => [...c.resources.values()]);
+    for (const from of this.all) {
+      for (const a of from.body.attributes) {
+        for (const t of this.targets(from.config, a.value)) {
+          const list = this.pointers.get(t.resource.key) ?? [];
+          list.push({ from, attr: a.name });
+          this.pointers.set(t.resource.key, list);
+        }
+      }
+    }
+    const elements = this.all.filter((r) => r.mode === 'resource' && lookup(ELEMENTS, r.type) !== undefined);
+    // A launch configuration or template is part of the group that launches it, a task definition part of its service.
+    const parts = new Map<string, Resource[]>();
+    for (const owner of elements) {
+      const own = this.partsOf(owner).filter((p) => !this.elementOf.has(p.key));
+      for (const part of own) this.elementOf.set(part.key, owner.key);
+      parts.set(owner.key, own);
+    }
+    const standalone = elements.filter((r) => !this.elementOf.has(r.key));
+    for (const r of standalone) {
+      this.elementOf.set(r.key, r.key);
+      this.members.set(r.key, [r, ...(parts.get(r.key) ?? [])]);
+    }
+    const ids = this.chooseIds(standalone);
+    for (const r of standalone) this.addResourceElement(r, ids.get(r.key)!);
+    for (const r of this.all) {
+      if (r.mode === 'resource' && lookup(ELEMENTS, r.type) === undefined && !WIRING.has(r.type)) this.skipped.add(r.type);
+    }
+    for (const r of standalone) this.referenceFlows(r);
+    this.loadBalancerFlows();
+    this.edgeFlows();
+    this.eventFlows();
+    this.exposure(standalone);
+    settleFlows(this.draft);
+  }
+
+  /** An element's parts: the launch configuration of a group, the task definition of a service. */
+  private partsOfElement(r: Resource): Resource[] {
+    return (this.members.get(r.key) ?? [r]).slice(1);
+  }
+
+  private linkModuleCalls(): void {
+    for (const config of this.configs.values()) {
+      for (const call of config.calls.values()) this.configs.get(call.dir)?.callers.push({ config, call });
+    }
+  }
+
+  private partsOf(owner: Resource): Resource[] {
+    const names = owner.type === 'aws_autoscaling_group' ? ['launch_configuration', 'launch_template', 'mixed_instances_policy']
+      : owner.type === 'aws_ecs_service' ? ['task_definition'] : [];
+    const parts: Resource[] = [];
+    for (const name of names) {
+      for (const expr of this.expressionsUnder(owner.body, name)) {
+        for (const t of this.targets(owner.config, expr)) {
+          if (['aws_launch_configuration', 'aws_launch_template', 'aws_ecs_task_definition'].includes(t.resource.type)) parts.push(t.resource);
+        }
+      }
+    }
+    return parts;
+  }
+
+  /** Every expression of an attribute or block of that name, nested blocks included. */
+  private expressionsUnder(body: HclBody, name: string): HclExpression[] {
+    const out: HclExpression[] = [];
+    for (const a of body.attributes) if (a.name === name) out.push(a.value);
+    for (const b of body.blocks) {
+      if (b.type === name) out.push(...allExpressions(b.body));
+      else out.push(...this.expressionsUnder(b.body, name));
+    }
+    return out;
+  }
+
+  private chooseIds(resources: readonly Resource[]): Map<string, string> {
+    const counts = new Map<string, number>();
+    for (const r of resources) counts.set(slug(r.name), (counts.get(slug(r.name)) ?? 0) + 1);
+    const taken = new Set<string>();
+    const ids = new Map<string, string>();
+    for (const r of resources) {
+      const base = slug(r.name) || ELEMENTS[r.type].short;
+      const plain = !GENERIC_NAMES.has(base) && counts.get(base) === 1;
+      const wanted = plain ? base : `${base}-${ELEMENTS[r.type].short}`;
+      let id = wanted;
+      for (let n = 2; taken.has(id); n++) id = `${wanted}-${n}`;
+      taken.add(id);
+      ids.set(r.key, id);
+    }
+    return ids;
+  }
+
+  private provenance(r: Resource): Provenance {
+    return { file: r.file, line: r.line, note: `${r.mode} "${r.type}" "${r.name}"` };
+  }
+
+  private addResourceElement(r: Resource, id: string): void {
+    const kind = ELEMENTS[r.type];
+    const parts = this.partsOfElement(r);
+    const values = this.values(r);
+    const controls: DraftControl[] = [];
+    const control = (name: Control, file: string, line: number, note: string) => controls.push({ control: name, provenance: { file, line, note } });
+    this.controlsOf(r, values, control);
+    for (const p of [r, ...parts]) {
+      const meta = blocksOf(p.body, 'metadata_options')[0];
+      const tokens = meta && this.value(p.config, attribute(meta.body, 'http_tokens'));
+      if (meta && tokens === 'required') control('metadata-protection', p.file, attributeLine(meta.body, 'http_tokens') ?? meta.pos.line, 'metadata_options http_tokens = "required" (IMDSv2)');
+    }
+    const replicas = r.type === 'aws_autoscaling_group' ? values.get('desired_capacity') ?? values.get('min_size')
+      : r.type === 'aws_ecs_service' ? values.get('desired_count') : undefined;
+    const vpc = this.placeOf(r, parts);
+    addElement(this.draft, {
+      key: r.key,
+      id,
+      name: r.address,
+      identity: kind.identity(values),
+      ...(vpc ? { boundary: vpc } : {}),
+      aliases: [],
+      provenance: [this.provenance(r), ...parts.map((p) => this.provenance(p))],
+      ...(typeof replicas === 'number' ? { replicas } : {}),
+      ...(this.passwordOf(r) ? { passwordSetting: this.passwordOf(r) } : {}),
+      ...(controls.length ? { controls } : {}),
+      ...(r.body.attributes.some((a) => a.name === 'for_each' || a.name === 'count') ? { comment: 'One element for every instance `count` or `for_each` makes.' } : {}),
+    });
+  }
+
+  /** A setting that gives clients a password to log in with (a database's master password, a cache's token). */
+  private passwordOf(r: Resource): Provenance | undefined {
+    for (const name of ['password', 'master_password', 'manage_master_user_password', 'auth_token']) {
+      const line = attributeLine(r.body, name);
+      if (line !== undefined) return { file: r.file, line, note: name };
+    }
+    for (const user of blocksOf(r.body, 'user')) {
+      const line = attributeLine(user.body, 'password');
+      if (line !== undefined) return { file: r.file, line, note: 'user password' };
+    }
+    return undefined;
+  }
+
+  /** Controls the resource or the configuration resources that point at it switch on. */
+  private controlsOf(r: Resource, values: Values, control: (name: Control, file: string, line: number, note: string) => void): void {
+    const at = (name: string) => attributeLine(r.body, name) ?? r.line;
+    if (values.get('storage_encrypted') === true) control('encryption-at-rest', r.file, at('storage_encrypted'), 'storage_encrypted = true');
+    if (values.get('at_rest_encryption_enabled') === true) control('encryption-at-rest', r.file, at('at_rest_encryption_enabled'), 'at_rest_encryption_enabled = true');
+    if (typeof values.get('backup_retention_period') === 'number' && (values.get('backup_retention_period') as number) > 0) {
+      control('backups', r.file, at('backup_retention_period'), `backup_retention_period = ${values.get('backup_retention_period') as number}`);
+    }
+    if (values.get('multi_az') === true) control('redundancy', r.file, at('multi_az'), 'multi_az = true');
+    const pitr = blocksOf(r.body, 'point_in_time_recovery')[0];
+    if (pitr && this.value(r.config, attribute(pitr.body, 'enabled')) === true) control('backups', r.file, pitr.pos.line, 'point_in_time_recovery enabled');
+    // S3 has encrypted new objects since January 2023 and DynamoDB every table since 2018, whatever the file says.
+    if (r.type === 'aws_s3_bucket') {
+      const sse = this.pointingAt(r, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket')[0];
+      if (sse) control('encryption-at-rest', sse.file, sse.line, `${sse.address}`);
+      else control('encryption-at-rest', r.file, r.line, 'S3 encrypts new objects by default (SSE-S3)');
+    }
+    if (r.type === 'aws_dynamodb_table') control('encryption-at-rest', r.file, r.line, 'DynamoDB encrypts every table at rest');
+    const policy = this.pointingAt(r, 'aws_autoscaling_policy', 'autoscaling_group_name')[0] ?? this.pointingAt(r, 'aws_appautoscaling_target', 'resource_id')[0];
+    if (policy) control('autoscaling', policy.file, policy.line, policy.address);
+    for (const waf of this.pointingAt(r, 'aws_wafv2_web_acl_association', 'resource_arn')) control('waf', waf.file, waf.line, waf.address);
+    if (r.type === 'aws_cloudfront_distribution' && attribute(r.body, 'web_acl_id')) control('waf', r.file, at('web_acl_id'), 'web_acl_id');
+  }
+
+  /** Resources of a type whose attribute refers to `target` (a bucket's encryption configuration). */
+  private pointingAt(target: Resource, type: string, attr: string): Resource[] {
+    return [...new Set((this.pointers.get(target.key) ?? []).filter((p) => p.from.type === type && p.attr === attr).map((p) => p.from))];
+  }
+
+  // --- Boundaries -----------------------------------------------------------------------------------------
+
+  private accountBoundary(config: Config): string {
+    const region = this.regionOf(config);
+    const key = `aws:${region ?? ''}`;
+    addBoundary(this.draft, {
+      key, id: region ? `aws-${slug(region)}` : 'aws', name: region ? `AWS account (${region})` : 'AWS account', trust: 'internal', kind: 'cloud',
+      comment: 'The AWS account the configurations deploy to; managed services (S3, DynamoDB, SQS...) are reached through its API.',
+      provenance: [],
+    });
+    return key;
+  }
+
+  /** A module without a provider block deploys where its caller does. */
+  private regionOf(config: Config, depth = 0): string | undefined {
+    const own = this.value(config, config.region);
+    if (typeof own === 'string' || depth > 8) return typeof own === 'string' ? own : undefined;
+    for (const { config: parent } of config.callers) {
+      const region = this.regionOf(parent, depth + 1);
+      if (region !== undefined) return region;
+    }
+    return undefined;
+  }
+
+  private vpcBoundary(vpc: Resource): string {
+    const account = this.accountBoundary(vpc.config);
+    const isDefault = vpc.mode === 'data' && this.value(vpc.config, attribute(vpc.body, 'default')) === true;
+    if (isDefault) return this.defaultVpc(vpc.config, [this.provenance(vpc)]);
+    const tags = objectItems(attribute(vpc.body, 'tags') ?? { kind: 'literal', value: null, pos: { line: 1, column: 1, offset: 0 } });
+    const tagName = tags?.get('Name');
+    const named = tagName ? this.value(vpc.config, tagName) : undefined;
+    addBoundary(this.draft, {
+      key: vpc.key, id: `${slug(vpc.name)}-vpc`, name: typeof named === 'string' ? named : vpc.address, trust: 'internal', kind: 'network', parent: account,
+      provenance: [this.provenance(vpc)],
+    });
+    return vpc.key;
+  }
+
+  private defaultVpc(config: Config, provenance: Provenance[]): string {
+    const account = this.accountBoundary(config);
+    const region = this.regionOf(config);
+    const key = `default-vpc:${region ?? ''}`;
+    addBoundary(this.draft, {
+      key, id: 'default-vpc', name: region ? `Default VPC (${region})` : 'Default VPC', trust: 'internal', kind: 'network', parent: account,
+      comment: 'The region\'s default VPC: its subnets give every instance a public address.',
+      provenance,
+    });
+    return key;
+  }
+
+  /** The VPC a resource is in, from the subnets, subnet groups or VPC it names; the default VPC when it names none. */
+  private placeOf(r: Resource, parts: readonly Resource[]): string | undefined {
+    for (const res of [r, ...parts]) {
+      const vpc = this.vpcOf(res);
+      if (vpc) return this.vpcBoundary(vpc);
+    }
+    if (ELEMENTS[r.type].vpc) return this.defaultVpc(r.config, []);
+    return this.accountBoundary(r.config);
+  }
+
+  private static readonly PLACEMENT = ['subnet_id', 'subnet_ids', 'subnets', 'vpc_zone_identifier', 'vpc_id', 'db_subnet_group_name', 'subnet_group_name', 'vpc_config', 'network_configuration', 'subnet_mapping', 'vpc_options', 'broker_node_group_info', 'network_interfaces', 'values', 'filter'];
+
+  private vpcOf(r: Resource, depth = 0): Resource | undefined {
+    if (r.type === 'aws_vpc') return r;
+    if (depth > 6) return undefined;
+    for (const name of TerraformReader.PLACEMENT) {
+      for (const expr of this.expressionsUnder(r.body, name)) {
+        for (const t of this.targets(r.config, expr)) {
+          if (t.resource === r) continue;
+          if (t.resource.type === 'aws_vpc') return t.resource;
+          if (/^aws_(?:subnets?|db_subnet_group|elasticache_subnet_group|security_group)$/.test(t.resource.type)) {
+            const vpc = this.vpcOf(t.resource, depth + 1);
+            if (vpc) return vpc;
+          }
+        }
+      }
+    }
+    return undefined;
+  }
+
+  // --- Flows ----------------------------------------------------------------------------------------------
+
+  private flow(from: string, to: string, evidence: FlowEvidence): void {
+    if (from !== to) addEvidence(this.draft, from, to, [evidence]);
+  }
+
+  /** A compute resource whose settings name another element calls it (a database address in its user data). */
+  private referenceFlows(r: Resource): void {
+    if (ELEMENTS[r.type].role !== 'compute') return;
+    for (const res of this.members.get(r.key) ?? []) {
+      walkBody(res.body, [], (expr, path) => {
+        for (const t of this.targets(res.config, expr)) {
+          const to = this.elementOf.get(t.resource.key);
+          if (to === undefined || to === r.key) continue;
+          const via = t.via.length ? ` (via ${t.via.map((v) => `${v.file}:${v.line} ${v.note ?? ''}`.trimEnd()).join(', ')})` : '';
+          this.flow(r.key, to, { provenance: { file: res.file, line: expr.pos.line, note: `${path.join(' ')} -> ${t.resource.address}${via}` } });
+        }
+      });
+    }
+  }
+
+  /** Resources of `type`s in every configuration. */
+  private ofType(...types: string[]): Resource[] {
+    return this.all.filter((r) => types.includes(r.type));
+  }
+
+  private targetsOf(r: Resource, name: string): Resource[] {
+    return this.expressionsUnder(r.body, name).flatMap((e) => this.targets(r.config, e).map((t) => t.resource));
+  }
+
+  /** Listener -> target group -> what the group's attachments, groups and services put in it. */
+  private loadBalancerFlows(): void {
+    const groupsOfListener = new Map<Resource, Resource[]>();
+    const addGroups = (listener: Resource, from: Resource) => {
+      const groups = this.targetsOf(from, 'target_group_arn').concat(this.targetsOf(from, 'arn')).filter((g) => /_target_group$/.test(g.type));
+      groupsOfListener.set(listener, [...(groupsOfListener.get(listener) ?? []), ...groups]);
+    };
+    const listeners = this.ofType('aws_lb_listener', 'aws_alb_listener');
+    for (const l of listeners) addGroups(l, l);
+    for (const rule of this.ofType('aws_lb_listener_rule', 'aws_alb_listener_rule')) {
+      for (const l of this.targetsOf(rule, 'listener_arn')) if (listeners.includes(l)) addGroups(l, rule);
+    }
+    const members = new Map<Resource, Resource[]>();
+    const addMember = (group: Resource, member: Resource) => members.set(group, [...(members.get(group) ?? []), member]);
+    for (const g of this.ofType('aws_autoscaling_group')) for (const tg of this.targetsOf(g, 'target_group_arns')) addMember(tg, g);
+    for (const s of this.ofType('aws_ecs_service')) for (const tg of this.targetsOf(s, 'target_group_arn')) addMember(tg, s);
+    for (const a of this.ofType('aws_lb_target_group_attachment', 'aws_alb_target_group_attachment', 'aws_autoscaling_attachment')) {
+      const groups = this.targetsOf(a, 'target_group_arn').concat(this.targetsOf(a, 'lb_target_group_arn'));
+      const targets = this.targetsOf(a, 'target_id').concat(this.targetsOf(a, 'autoscaling_group_name'));
+      for (const tg of groups) for (const t of targets) addMember(tg, t);
+    }
+    for (const l of listeners) {
+      const lb = this.targetsOf(l, 'load_balancer_arn').find((x) => this.elementOf.has(x.key));
+      if (!lb) continue;
+      const lbKey = this.elementOf.get(lb.key)!;
+      const values = this.values(l);
+      const protocol = listenerProtocol(values.get('protocol'));
+      const port = typeof values.get('port') === 'number' ? values.get('port') as number : undefined;
+      const redirectOnly = blocksOf(l.body, 'default_action').every((a) => this.value(l.config, attribute(a.body, 'type')) === 'redirect')
+        && !(groupsOfListener.get(l)?.length);
+      if (this.value(lb.config, attribute(lb.body, 'internal')) !== true && !redirectOnly) {
+        addOutsideCaller(this.draft, lbKey, {
+          provenance: { file: l.file, line: l.line, note: `listener ${l.address}${port !== undefined ? ` port ${port}` : ''}${protocol ? ` ${protocol.toUpperCase()}` : ''}` },
+          ...(protocol ? { protocol } : {}), ...(port !== undefined ? { port, targetPort: port } : {}),
+        });
+      }
+      for (const tg of new Set(groupsOfListener.get(l) ?? [])) {
+        const tgValues = this.values(tg);
+        const tgProtocol = listenerProtocol(tgValues.get('protocol'));
+        const tgPort = typeof tgValues.get('port') === 'number' ? tgValues.get('port') as number : undefined;
+        for (const m of new Set(members.get(tg) ?? [])) {
+          const to = this.elementOf.get(m.key);
+          if (to === undefined) continue;
+          this.flow(lbKey, to, {
+            provenance: { file: tg.file, line: tg.line, note: `target group ${tg.address}${tgPort !== undefined ? ` port ${tgPort}` : ''}` },
+            ...(tgProtocol ? { protocol: tgProtocol } : {}), ...(tgPort !== undefined ? { port: tgPort, targetPort: tgPort } : {}),
+          });
+        }
+      }
+    }
+  }
+
+  /** CDN origins and API gateway integrations: the edge calls what they name. */
+  private edgeFlows(): void {
+    for (const cdn of this.ofType('aws_cloudfront_distribution')) {
+      const cdnKey = this.elementOf.get(cdn.key)!;
+      const behaviour = blocksOf(cdn.body, 'default_cache_behavior')[0];
+      const viewer = behaviour && this.value(cdn.config, attribute(behaviour.body, 'viewer_protocol_policy'));
+      addOutsideCaller(this.draft, cdnKey, {
+        provenance: { file: cdn.file, line: behaviour?.pos.line ?? cdn.line, note: `viewer_protocol_policy ${typeof viewer === 'string' ? viewer : 'unknown'}` },
+        protocol: viewer === 'allow-all' ? 'http' : 'https',
+      });
+      for (const origin of blocksOf(cdn.body, 'origin')) {
+        const custom = blocksOf(origin.body, 'custom_origin_config')[0];
+        const policy = custom && this.value(cdn.config, attribute(custom.body, 'origin_protocol_policy'));
+        for (const t of this.targets(cdn.config, attribute(origin.body, 'domain_name') ?? origin.body.attributes[0]?.value ?? nothing)) {
+          const to = this.elementOf.get(t.resource.key);
+          if (to === undefined) continue;
+          const protocol = t.resource.type === 'aws_s3_bucket' ? 's3' : policy === 'http-only' ? 'http' : policy === 'https-only' ? 'https' : undefined;
+          this.flow(cdnKey, to, { provenance: { file: cdn.file, line: origin.pos.line, note: `origin -> ${t.resource.address}${typeof policy === 'string' ? ` (${policy})` : ''}` }, ...(protocol ? { protocol } : {}) });
+        }
+      }
+    }
+    for (const api of this.ofType('aws_api_gateway_rest_api', 'aws_apigatewayv2_api')) {
+      addOutsideCaller(this.draft, this.elementOf.get(api.key)!, { provenance: { file: api.file, line: api.line, note: `${api.address}: a public API endpoint` }, protocol: 'https' });
+    }
+    for (const integration of this.ofType('aws_api_gateway_integration', 'aws_apigatewayv2_integration')) {
+      const apis = this.targetsOf(integration, 'rest_api_id').concat(this.targetsOf(integration, 'api_id'));
+      const backends = this.targetsOf(integration, 'uri').concat(this.targetsOf(integration, 'integration_uri'));
+      for (const api of apis) {
+        for (const b of backends) {
+          const from = this.elementOf.get(api.key);
+          const to = this.elementOf.get(b.key);
+          if (from !== undefined && to !== undefined) this.flow(from, to, { provenance: { file: integration.file, line: integration.line, note: `integration ${integration.address}` }, ...(b.type === 'aws_lambda_function' ? { protocol: 'https' } : {}) });
+        }
+      }
+    }
+    for (const url of this.ofType('aws_lambda_function_url')) {
+      const fn = this.targetsOf(url, 'function_name')[0];
+      const key = fn && this.elementOf.get(fn.key);
+      if (key === undefined) continue;
+      const auth = this.value(url.config, attribute(url.body, 'authorization_type'));
+      addOutsideCaller(this.draft, key, { provenance: { file: url.file, line: url.line, note: `function URL, authorization_type ${typeof auth === 'string' ? auth : 'unknown'}` }, protocol: 'https' });
+    }
+  }
+
+  /** Subscriptions and event sources: who delivers to or polls whom. */
+  private eventFlows(): void {
+    const link = (r: Resource, fromAttr: string, toAttr: string, note: string, reverse = false) => {
+      for (const a of this.targetsOf(r, fromAttr)) {
+        for (const b of this.targetsOf(r, toAttr)) {
+          const from = this.elementOf.get(a.key);
+          const to = this.elementOf.get(b.key);
+          if (from === undefined || to === undefined) continue;
+          if (reverse) this.flow(to, from, { provenance: { file: r.file, line: r.line, note } });
+          else this.flow(from, to, { provenance: { file: r.file, line: r.line, note } });
+        }
+      }
+    };
+    for (const s of this.ofType('aws_sns_topic_subscription')) link(s, 'topic_arn', 'endpoint', `subscription ${s.address}`);
+    // The function polls its source (a queue, a stream): the flow goes from the function.
+    for (const m of this.ofType('aws_lambda_event_source_mapping')) link(m, 'event_source_arn', 'function_name', `event source ${m.address}`, true);
+    for (const n of this.ofType('aws_s3_bucket_notification')) {
+      link(n, 'bucket', 'lambda_function_arn', `notification ${n.address}`);
+      link(n, 'bucket', 'queue_arn', `notification ${n.address}`);
+      link(n, 'bucket', 'topic_arn', `notification ${n.address}`);
+    }
+  }
+
+  // --- Exposure -------------------------------------------------------------------------------------------
+
+  /**
+   * Security groups open to the whole internet on an element that has a public address (compute in the default
+   * VPC or with a public IP, a database with `publicly_accessible`) make it a target of outside clients;
+   * a public bucket too. An internet-facing load balancer is reached through its listeners (above).
+   */
+  private exposure(elements: readonly Resource[]): void {
+    for (const r of elements) {
+      const kind = ELEMENTS[r.type];
+      const parts = this.partsOfElement(r);
+      const values = this.values(r);
+      const publicDb = values.get('publicly_accessible') === true;
+      if (kind.role === 'edge') continue;
+      if (kind.role === 'compute' && this.privateAddress(r, parts)) continue;
+      if (kind.role !== 'compute' && !publicDb) {
+        if (r.type === 'aws_s3_bucket') this.publicBucket(r);
+        continue;
+      }
+      const groups = [r, ...parts].flatMap((res) => ['security_groups', 'vpc_security_group_ids', 'security_group_ids']
+        .flatMap((name) => this.targetsOf(res, name))).filter((g) => g.type === 'aws_security_group');
+      const openings = [...new Set(groups)].flatMap((g) => this.worldIngress(g));
+      for (const o of openings) {
+        addOutsideCaller(this.draft, r.key, {
+          provenance: { file: o.file, line: o.line, note: `${o.group} allows ${o.cidr}${o.port !== undefined ? ` on port ${o.port}` : ' on every port'}` },
+          ...(o.port !== undefined ? { port: o.port, targetPort: o.port } : {}),
+        });
+      }
+      if (publicDb && !openings.length) {
+        addOutsideCaller(this.draft, r.key, { provenance: { file: r.file, line: attributeLine(r.body, 'publicly_accessible') ?? r.line, note: 'publicly_accessible = true' } });
+      }
+    }
+  }
+
+  /** An instance told not to take a public address, or placed in subnets that give none. */
+  private privateAddress(r: Resource, parts: readonly Resource[]): boolean {
+    for (const res of [r, ...parts]) {
+      const exprs = [...this.expressionsUnder(res.body, 'associate_public_ip_address'), ...this.expressionsUnder(res.body, 'assign_public_ip')];
+      if (exprs.some((e) => this.value(res.config, e) === false)) return true;
+      if (exprs.some((e) => this.value(res.config, e) === true)) return false;
+    }
+    const vpc = [r, ...parts].map((res) => this.vpcOf(res)).find((v) => v !== undefined);
+    if (!vpc || vpc.mode === 'data') return false;
+    const subnets = [r, ...parts].flatMap((res) => ['subnet_id', 'subnet_ids', 'subnets', 'vpc_zone_identifier'].flatMap((n) => this.targetsOf(res, n))).filter((s) => s.type === 'aws_subnet');
+    return subnets.length > 0 && subnets.every((s) => this.value(s.config, attribute(s.body, 'map_public_ip_on_launch')) !== true);
+  }
+
+  private worldIngress(group: Resource): Array<{ group: string; cidr: string; port?: number; file: string; line: number }> {
+    const out: Array<{ group: string; cidr: string; port?: number; file: string; line: number }> = [];
+    const check = (res: Resource, body: HclBody, line: number) => {
+      const values = this.values(res, body);
+      const cidrs = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => {
+        const v = values.get(n);
+        return Array.isArray(v) ? v : v === undefined ? [] : [v];
+      });
+      const world = cidrs.find((c): c is string => typeof c === 'string' && WORLD.has(c));
+      if (world === undefined) return;
+      const from = values.get('from_port');
+      const to = values.get('to_port');
+      const protocol = values.get('protocol') ?? values.get('ip_protocol');
+      const single = typeof from === 'number' && from === to && from > 0 && protocol !== '-1' && protocol !== 'all';
+      out.push({ group: group.address, cidr: world, ...(single ? { port: from } : {}), file: res.file, line });
+    };
+    for (const b of blocksOf(group.body, 'ingress')) check(group, b.body, b.pos.line);
+    const rules = [...this.pointingAt(group, 'aws_security_group_rule', 'security_group_id'), ...this.pointingAt(group, 'aws_vpc_security_group_ingress_rule', 'security_group_id')];
+    for (const rule of rules) {
+      if (rule.type === 'aws_security_group_rule' && this.value(rule.config, attribute(rule.body, 'type')) !== 'ingress') continue;
+      check(rule, rule.body, rule.line);
+    }
+    return out;
+  }
+
+  /** A bucket with a public ACL (and no public access block that overrides it) is read by anyone. */
+  private publicBucket(bucket: Resource): void {
+    const block = this.pointingAt(bucket, 'aws_s3_bucket_public_access_block', 'bucket')[0];
+    if (block && this.value(block.config, attribute(block.body, 'ignore_public_acls')) === true) return;
+    const acls = [{ res: bucket, expr: attribute(bucket.body, 'acl') }, ...this.pointingAt(bucket, 'aws_s3_bucket_acl', 'bucket').map((a) => ({ res: a, expr: attribute(a.body, 'acl') }))];
+    for (const { res, expr } of acls) {
+      const acl = this.value(res.config, expr);
+      if (acl === 'public-read' || acl === 'public-read-write') {
+        addOutsideCaller(this.draft, bucket.key, { provenance: { file: res.file, line: expr?.pos.line ?? res.line, note: `acl = "${acl}"` }, protocol: 'https' });
+      }
+    }
+  }
+}
+
+const nothing: HclExpression = { kind: 'literal', value: null, pos: { line: 1, column: 1, offset: 0 } };
+
+function listenerProtocol(value: HclValue | undefined): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const p = value.toLowerCase();
+  return ['http', 'https', 'tcp', 'tls', 'udp'].includes(p) ? p : undefined;
+}
+
+function allExpressions(body: HclBody): HclExpression[] {
+  return [...body.attributes.map((a) => a.value), ...body.blocks.flatMap((b) => allExpressions(b.body))];
+}
+
+/** Every attribute value in a body, with its path of block types, attribute name and object keys. */
+function walkBody(body: HclBody, path: readonly string[], visit: (expr: HclExpression, path: readonly string[]) => void): void {
+  for (const a of body.attributes) if (!META.has(a.name)) walkExpression(a.value, [...path, a.name], visit);
+  for (const b of body.blocks) if (!META.has(b.type)) walkBody(b.body, [...path, b.type], visit);
+}
+
+function walkExpression(expr: HclExpression, path: readonly string[], visit: (expr: HclExpression, path: readonly string[]) => void): void {
+  if (expr.kind === 'object') {
+    // `{ name = "DB_HOST", value = ... }` (ECS environment, Kubernetes-style lists) is named by its name.
+    const named = expr.items.find((i) => literalValue(i.key) === 'name');
+    const name = named ? literalValue(named.value) : undefined;
+    for (const item of expr.items) {
+      const key = literalValue(item.key);
+      const label = key === 'value' && typeof name === 'string' ? name : key;
+      walkExpression(item.value, typeof label === 'string' ? [...path, label] : path, visit);
+    }
+  } else if (expr.kind === 'call' || expr.kind === 'tuple') {
+    for (const e of expr.kind === 'call' ? expr.args : expr.items) walkExpression(e, path, visit);
+  } else {
+    visit(expr, path);
+  }
+}
+
+/**
+ * Reads the configurations (each folder of .tf files one configuration; local modules and remote states
+ * resolved among them). Problems come back as diagnostics with file:line:col, never as exceptions.
+ */
+export function discoverTerraform(files: readonly TerraformFile[]): TerraformResult {
+  const reader = new TerraformReader();
+  for (const f of files) reader.readFile(f.text, f.file);
+  if (!reader.diagnostics.some((d) => d.severity === 'error')) {
+    reader.finish();
+    reader.draft.limits.push(...TERRAFORM_LIMITS);
+  }
+  return { draft: reader.draft, diagnostics: sortDiagnostics(reader.diagnostics), resources: reader.resources, skippedTypes: [...reader.skipped].sort() };
+}

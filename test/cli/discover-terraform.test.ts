@@ -1,0 +1,35 @@
+// `threatmap discover` with Terraform: *.tf files found in every folder, read together, drafted into a
+// model that loads, with the summary naming what was read and what was skipped.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { scanRepository } from '../../src/cli/discover.js';
+import { run } from './run-cli.js';
+
+const DIR = 'test/fixtures/discover/terraform-shop';
+
+describe('threatmap discover: Terraform', () => {
+  it('finds .tf files in every folder', () => {
+    assert.deepEqual(scanRepository(DIR, () => {}).terraform, ['main.tf', 'modules/worker/main.tf']);
+  });
+
+  it('drafts the configuration and its local module, and says what it skipped', () => {
+    const r = run('discover', DIR);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}# modules\/worker\/main\.tf:9 user_data -> aws_db_instance\.orders \(via main\.tf:187 module input database_url\)\n {2}- worker -> orders-db: \{ protocol: postgres, auth: password \}$/m);
+    assert.match(r.stdout, /^ {2}main-vpc: \{ name: shop-vpc, trust: internal, kind: network, in: aws-eu-west-1 \}$/m);
+    assert.match(r.stderr, /read 2 Terraform files: /);
+    assert.match(r.stderr, /drafted 9 services \(and outside clients for the published ports\), 11 flows, 4 trust boundaries/);
+    assert.match(r.stderr, /skipped Terraform resource types that draw no data flow: aws_iam_role/);
+    assert.equal(run('discover', DIR).stdout, r.stdout);
+  });
+
+  it('one .tf file given by name; a broken one is an error with file:line:col and nothing written', () => {
+    const one = run('discover', `${DIR}/modules/worker/main.tf`);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /^ {2}worker: \{ name: aws_instance\.worker, type: service, in: default-vpc, controls: \[ metadata-protection \] \}$/m);
+    const bad = run('discover', 'test/fixtures/discover/terraform-broken');
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /terraform-broken\/main\.tf:4:1: error\[invalid-hcl\]: /);
+    assert.equal(bad.stdout, '');
+  });
+});
