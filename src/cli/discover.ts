@@ -2,7 +2,7 @@
 // manifests, OpenAPI specs and Terraform configurations. The file access
 // lives here (finding and reading the files, writing the model); what the files mean is src/import's.
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { discoverCompose, type ComposeResult } from '../import/compose.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { discoverKubernetesFiles, type KubernetesResult } from '../import/kubernetes.js';
@@ -208,9 +208,10 @@ function readCompose(file: ComposeFile): string {
  * a file there that names none (an override) belongs to that project, not to one named after the folder.
  * When the files of a folder name different projects, each keeps its own and the rest take the folder's.
  */
-function readProjects(files: readonly ComposeFile[], profiles: readonly string[]): ComposeResult[] {
+function readProjects(files: readonly ComposeFile[], profiles: readonly string[], root: string): ComposeResult[] {
   const texts = files.map(readCompose);
-  const results = files.map((f, i) => discoverCompose(texts[i], f.name, { profiles, project: f.folder }));
+  const options = (f: ComposeFile, project: string) => ({ profiles, project, readEnvFile: envFileReader(f, root) });
+  const results = files.map((f, i) => discoverCompose(texts[i], f.name, options(f, f.folder)));
   const folderOf = (f: ComposeFile) => dirname(resolve(f.shown));
   for (const folder of new Set(files.map(folderOf))) {
     const members = files.map((_, i) => i).filter((i) => folderOf(files[i]) === folder);
@@ -218,10 +219,34 @@ function readProjects(files: readonly ComposeFile[], profiles: readonly string[]
     if (stated.size !== 1) continue;
     const [project] = stated;
     for (const i of members) {
-      if (!results[i].projectStated) results[i] = discoverCompose(texts[i], files[i].name, { profiles, project });
+      if (!results[i].projectStated) results[i] = discoverCompose(texts[i], files[i].name, options(files[i], project));
     }
   }
   return results;
+}
+
+/** An env file is a few lines of settings: anything near this is not one. */
+const MAX_ENV_FILE_BYTES = 1024 * 1024;
+
+/**
+ * Reads the env files a compose file names, relative to its folder, inside the folder searched (a compose file
+ * could name any file on the machine; only the repository's own are the repository's facts), cited relative to
+ * that folder as the compose files are.
+ */
+function envFileReader(compose: ComposeFile, root: string): (path: string) => { text: string; file: string } | undefined {
+  const top = resolve(statSync(root).isFile() ? dirname(root) : root);
+  return (path) => {
+    const full = resolve(dirname(resolve(compose.shown)), path);
+    const rel = relative(top, full);
+    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return undefined;
+    try {
+      const st = statSync(full);
+      if (!st.isFile() || st.size > MAX_ENV_FILE_BYTES) return undefined;
+      return { text: readFileSync(full, 'utf8'), file: rel.split(sep).join('/') };
+    } catch {
+      return undefined;
+    }
+  };
 }
 
 /** An existing file is kept unless --force; a folder or a device is never a file to overwrite by mistake. */
@@ -253,7 +278,7 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
       + '(*.yaml, *.yml and *.json files with top-level `openapi: 3.x` or `swagger: "2.0"`), and no Terraform (*.tf)');
   }
   const profiles = opts.profile ?? [];
-  const results = readProjects(files, profiles);
+  const results = readProjects(files, profiles, root);
   // Manifests are applied together: a Service in one file selects the Deployment in another.
   const kubernetes = manifests.length ? discoverKubernetesFiles(manifests.map((f) => ({ text: readCompose(f), file: f.name }))) : undefined;
   const apis = specs.map((f) => discoverOpenApi(readCompose(f), f.name));

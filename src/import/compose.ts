@@ -21,6 +21,12 @@ export interface ComposeOptions {
   profiles?: readonly string[];
   /** The project's name when the file has no `name:`: Compose uses the name of the file's folder. */
   project?: string;
+  /**
+   * Reads a service's `env_file` (the path as written, relative to the compose file's folder): its text and
+   * the name to cite it by, or undefined when it is missing or may not be read. Without it env files are noted,
+   * not read.
+   */
+  readEnvFile?: (path: string) => { text: string; file: string } | undefined;
 }
 
 export interface ComposeResult {
@@ -44,7 +50,7 @@ export const COMPOSE_LIMITS: readonly string[] = reviewLimits(
     '    untrusted outside clients (from local clients on this host when bound to 127.0.0.1);',
     '    networks are not trust boundaries by themselves',
   ],
-  ['Variables are read as unset (`${VAR:-default}` gives its default); env_file and .env are not read.'],
+  ['Variables are read as unset (`${VAR:-default}` gives its default; .env is not read); env_file files are read, never their secrets.'],
 );
 
 /** Top-level keys of the Compose specification: a file with none of them is something else. */
@@ -217,8 +223,44 @@ type Located = { text: string; offset: number };
 
 const NOT_INHERITED = new Set(['depends_on', 'links', 'volumes_from', 'extends', 'profiles']);
 
+interface EnvFile {
+  path: string | undefined;
+  required: boolean;
+  read?: { text: string; file: string };
+}
+
+/**
+ * An env file as Compose reads it: `KEY=value` lines (an `export ` prefix allowed), `#` comments, values in
+ * single quotes taken as they are, in double quotes with `\n`-style escapes, unquoted ones up to a ` #`
+ * comment; variables substituted (unset, as everywhere here); `KEY` alone passes the caller's value, unknown.
+ */
+export function parseEnvFile(text: string, file: string): EnvSetting[] {
+  const out: EnvSetting[] = [];
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i].replace(/^\uFEFF/, '').trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const m = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*(?:=\s*(.*))?$/.exec(line);
+    if (!m) continue;
+    const [, key, rest] = m;
+    if (rest === undefined) {
+      out.push({ key, file, line: i + 1 });
+      continue;
+    }
+    let raw: string;
+    if (rest.startsWith("'")) raw = rest.slice(1, rest.indexOf("'", 1) < 0 ? undefined : rest.indexOf("'", 1));
+    else if (rest.startsWith('"')) {
+      const end = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
+      raw = (end ? end[1] : rest.slice(1)).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
+    } else raw = rest.replace(/\s+#.*$/, '');
+    out.push({ key, file, line: i + 1, raw, value: rest.startsWith("'") ? raw : interpolate(raw) });
+  }
+  return out;
+}
+
 class ComposeReader {
   readonly draft = emptyDraft();
+  private readonly envFileCache = new Map<Service, EnvFile[]>();
   readonly profilesSeen = new Set<string>();
   project = 'compose';
   projectStated = false;
@@ -450,15 +492,33 @@ class ComposeReader {
     }
     const mode = this.text(s.settings.get('network_mode'));
     if (mode) notes.push(`network_mode ${mode}`);
-    const envFile = s.settings.get('env_file');
-    if (envFile) {
-      // `env_file: .env`, or a list of files and `{ path: ... }` maps.
-      const files = isSeq(envFile.value)
-        ? this.items(envFile, 'a list of files').map((item) => this.text(isMap(item.value) ? this.fields(item).get('path') : item, 'a file'))
-        : [this.text(envFile, 'a file, or a list of files')];
-      notes.push(`env_file ${files.map((f) => f ?? '?').join(', ')} (not read)`);
+    const files = this.envFiles(s);
+    if (files.length) {
+      const state = (f: EnvFile) => (!this.options.readEnvFile ? ' (not read)' : f.read ? '' : f.required ? ' (not read: missing, or outside the folder searched)' : ' (optional, not there)');
+      notes.push(`env_file ${files.map((f) => `${f.path ?? '?'}${state(f)}`).join(', ')}`);
     }
     return mode;
+  }
+
+  /** `env_file: .env`, or a list of files and `{ path: ..., required: false }` maps, each read once. */
+  private envFiles(s: Service): EnvFile[] {
+    const cached = this.envFileCache.get(s);
+    if (cached) return cached;
+    const entry = s.settings.get('env_file');
+    const listed = !entry ? [] : isSeq(entry.value)
+      ? this.items(entry, 'a list of files').map((item) => {
+        if (!isMap(item.value)) return { path: this.text(item, 'a file'), required: true };
+        const fields = this.fields(item);
+        return { path: this.text(fields.get('path'), 'a file'), required: this.text(fields.get('required'))?.toLowerCase() !== 'false' };
+      })
+      : [{ path: this.text(entry, 'a file, or a list of files'), required: true }];
+    const files = listed.map((f) => {
+      const read = f.path !== undefined ? this.options.readEnvFile?.(f.path) : undefined;
+      if (read && !this.draft.sources.some((x) => x.file === read.file)) this.draft.sources.push({ file: read.file, format: 'env file' });
+      return { ...f, ...(read ? { read } : {}) };
+    });
+    this.envFileCache.set(s, files);
+    return files;
   }
 
   /** Settings that hand the container the host: `privileged`, SYS_ADMIN or ALL capabilities, the Docker socket. */
@@ -497,7 +557,19 @@ class ComposeReader {
     return this.strings(command, 'a command line, or a list of its words').map((w) => w.text);
   }
 
+  /** The env files' settings, then `environment:`, which wins for a key both set (as in Compose). */
   private environment(s: Service): EnvSetting[] {
+    const own = this.ownEnvironment(s);
+    const keys = new Set(own.map((e) => e.key));
+    const fromFiles = new Map<string, EnvSetting>();
+    for (const f of this.envFiles(s)) {
+      // A later file's setting replaces an earlier one's.
+      if (f.read) for (const e of parseEnvFile(f.read.text, f.read.file)) if (!keys.has(e.key)) fromFiles.set(e.key, e);
+    }
+    return [...fromFiles.values(), ...own];
+  }
+
+  private ownEnvironment(s: Service): EnvSetting[] {
     const env = s.settings.get('environment');
     if (!env) return [];
     if (isMap(env.value)) {
@@ -540,7 +612,7 @@ class ComposeReader {
       aliases: s.hostNames.filter((n) => n !== s.id),
       ...(privileged ? { privileged } : {}),
       ...(replicas !== undefined ? { replicas } : {}),
-      ...(password ? { passwordSetting: { file: this.file, line: password.line, note: `environment ${password.key}` } } : {}),
+      ...(password ? { passwordSetting: { file: password.file ?? this.file, line: password.line, note: `${password.file ? 'env_file' : 'environment'} ${password.key}` } } : {}),
       ...(requiresPassword ? { requiresPassword } : {}),
       provenance: [this.provenance(s.offset, notes.join('; '))],
     });
@@ -632,7 +704,7 @@ class ComposeReader {
       for (const m of hostMentions(setting.value)) {
         const port = m.port ?? siblingPort;
         refer(m.host, {
-          provenance: { file: this.file, line: setting.line, note: `environment ${setting.key}` },
+          provenance: { file: setting.file ?? this.file, line: setting.line, note: `${setting.file ? 'env_file' : 'environment'} ${setting.key}` },
           ...(m.scheme ? { scheme: m.scheme } : {}),
           ...(m.query ? { query: m.query } : {}),
           ...(port !== undefined ? { port, targetPort: port } : {}),

@@ -146,6 +146,8 @@ export function hostMentions(value: string): HostMention[] {
 /** One environment variable as a container sets it. */
 export interface EnvSetting {
   key: string;
+  /** The env file it comes from (Compose's `env_file`), when not the file being read. */
+  file?: string;
   /** Undefined when the value comes from the environment of whoever starts the container. */
   value?: string;
   /** The value before variables were substituted: `${DB_PASSWORD}` still sets a password. */
