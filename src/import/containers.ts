@@ -146,8 +146,10 @@ export function hostMentions(value: string): HostMention[] {
 /** One environment variable as a container sets it. */
 export interface EnvSetting {
   key: string;
-  /** The env file it comes from (Compose's `env_file`), when not the file being read. */
+  /** The env file it comes from (Compose's `env_file`), or the ConfigMap's file, when not the file being read. */
   file?: string;
+  /** Where the value was taken from, for notes: `ConfigMap app-config`. */
+  from?: string;
   /** Undefined when the value comes from the environment of whoever starts the container. */
   value?: string;
   /** The value before variables were substituted: `${DB_PASSWORD}` still sets a password. */

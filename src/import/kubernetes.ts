@@ -1,9 +1,9 @@
 // Kubernetes manifests -> a Draft: each workload (Deployment, StatefulSet, Job...) an element, the Services
 // that select it the names other pods reach it by, NodePort, LoadBalancer, externalIPs and Ingress backends
-// calls from outside, and a flow wherever a container's environment names another Service. Objects that
-// draw nothing on a data flow diagram (ConfigMaps, RBAC, autoscalers...) are skipped. A Service and the
-// Deployment it selects usually sit in different files, so the files applied together are read together
-// (discoverKubernetesFiles). Pure: the caller reads the files and passes their text.
+// calls from outside, and a flow wherever a container's environment (its ConfigMap values too) names another
+// Service. Objects that draw nothing on a data flow diagram (Secrets, RBAC, autoscalers...) are skipped. A
+// Service and the Deployment it selects usually sit in different files, so the files applied together are
+// read together (discoverKubernetesFiles). Pure: the caller reads the files and passes their text.
 import { isMap, isScalar } from 'yaml';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
@@ -46,7 +46,7 @@ export const KUBERNETES_LIMITS: readonly string[] = reviewLimits(
     '  trust: each namespace is one internal boundary, and NodePort, LoadBalancer, externalIPs and Ingress',
     '    backends are calls from untrusted outside clients; NetworkPolicies are not read as trust boundaries',
   ],
-  ['envFrom and ConfigMap values are not read (a secretKeyRef is "a secret", never its value); Helm templates are not rendered.'],
+  ['ConfigMap values are read (env valueFrom and envFrom); Secrets never are (a secretKeyRef is "a secret", never its value); Helm templates are not rendered.'],
 );
 
 /** Kinds whose pods run the system's code, and where their pod template is. */
@@ -125,6 +125,8 @@ class KubernetesReader {
   private readonly workloads: Workload[] = [];
   private readonly byNamespacedName = new Map<string, Workload>();
   private readonly services: ObjectRef[] = [];
+  /** ConfigMaps' `data` by `namespace/name`: the values pods take into their environment. */
+  private readonly configMaps = new Map<string, { file: string; name: string; data: Map<string, { value: string; line: number }> }>();
   private readonly ingresses: ObjectRef[] = [];
   private readonly taken = new Set<string>();
 
@@ -225,6 +227,10 @@ class KubernetesReader {
       return;
     }
     this.objects++;
+    if (kind === 'ConfigMap') {
+      this.readConfigMap(src, file, top);
+      return;
+    }
     const isWorkload = lookup(WORKLOADS, kind) !== undefined;
     if (!isWorkload && kind !== 'Service' && kind !== 'Ingress') {
       this.skipped.add(kind);
@@ -249,6 +255,20 @@ class KubernetesReader {
     if (isWorkload) this.readWorkload(obj);
     else if (kind === 'Service') this.services.push(obj);
     else this.ingresses.push(obj);
+  }
+
+  private readConfigMap(src: YamlSource, file: string, top: Map<string, Entry>): void {
+    const metadata = this.fields(src, top.get('metadata'));
+    const name = this.text(src, metadata.get('name'));
+    if (!name) return;
+    const namespace = this.text(src, metadata.get('namespace')) ?? this.options.namespace ?? 'default';
+    const data = new Map<string, { value: string; line: number }>();
+    const entry = top.get('data');
+    for (const e of entry ? src.mapEntries(entry.value, entry.offset, entry.path, 'a map of keys to strings') ?? [] : []) {
+      const value = this.text(src, e, 'a string');
+      if (value !== undefined) data.set(e.key, { value, line: src.lineOf(e.offset) });
+    }
+    this.configMaps.set(`${namespace}/${name}`, { file, name, data });
   }
 
   private readWorkload(obj: ObjectRef): void {
@@ -489,7 +509,7 @@ class KubernetesReader {
       aliases: w.aliases.filter((a) => a !== w.id),
       ...(privileged ? { privileged } : {}),
       ...(replicas !== undefined ? { replicas } : {}),
-      ...(password ? { passwordSetting: { file: obj.file, line: password.line, note: `env ${password.key}${passwordNote}` } } : {}),
+      ...(password ? { passwordSetting: { file: password.file ?? obj.file, line: password.line, note: `env ${password.key}${password.from ? ` (${password.from})` : passwordNote}` } } : {}),
       ...(requiresPassword ? { requiresPassword } : {}),
       provenance: [this.provenance(obj, obj.offset, notes.join('; ')), ...w.services],
     });
@@ -555,14 +575,30 @@ class KubernetesReader {
   }
 
   /**
-   * A container's `env`, with `$(VAR)` expanded from the variables set before it, as the kubelet does.
-   * A value from a Secret or ConfigMap is not in the manifest: it is read as unset (and a Secret's
-   * setting still counts as a password setting).
+   * A container's `envFrom` and `env`, with `$(VAR)` expanded from the variables set before it, as the
+   * kubelet does. ConfigMap values come from the ConfigMaps read with the manifests (one not among them
+   * is unset); a Secret's value is never read, though its setting still counts as a password setting.
    */
   private environment(w: Workload, c: Container): Array<{ setting: EnvSetting; fromSecret: boolean }> {
     const { src } = w.obj;
     const known = new Map<string, string>();
+    const sourced: Array<{ setting: EnvSetting; fromSecret: boolean }> = [];
     const out: Array<{ setting: EnvSetting; fromSecret: boolean }> = [];
+    const fromMap = (map: { file: string; name: string }, key: string, value: string, line: number): EnvSetting =>
+      ({ key, raw: value, value, line, file: map.file, from: `ConfigMap ${map.name}` });
+    // envFrom comes first: a variable `env` sets again replaces it, as the kubelet does.
+    for (const item of this.items(src, c.fields.get('envFrom'), 'a list of sources (`configMapRef:` or `secretRef:`)')) {
+      const f = this.fields(src, item);
+      const name = this.text(src, this.fields(src, f.get('configMapRef')).get('name'));
+      const map = name === undefined ? undefined : this.configMaps.get(`${w.obj.namespace}/${name}`);
+      if (!map) continue;
+      const prefix = this.text(src, f.get('prefix')) ?? '';
+      for (const [key, { value, line }] of map.data) {
+        known.set(prefix + key, value);
+        sourced.push({ setting: fromMap(map, prefix + key, value, line), fromSecret: false });
+      }
+    }
+    const fromEnv = new Set<string>();
     for (const item of this.items(src, c.fields.get('env'), 'a list of variables (`name:` with `value:` or `valueFrom:`)')) {
       const f = this.fields(src, item);
       const key = this.text(src, f.get('name'));
@@ -571,17 +607,26 @@ class KubernetesReader {
         continue;
       }
       const line = src.lineOf(item.offset);
+      fromEnv.add(key);
       const raw = this.text(src, f.get('value'), 'a string');
       if (raw === undefined) {
-        const fromSecret = this.fields(src, f.get('valueFrom')).has('secretKeyRef');
-        out.push({ setting: { key, line }, fromSecret });
+        const valueFrom = this.fields(src, f.get('valueFrom'));
+        const ref = this.fields(src, valueFrom.get('configMapKeyRef'));
+        const mapName = this.text(src, ref.get('name'));
+        const mapKey = this.text(src, ref.get('key'));
+        const map = mapName === undefined ? undefined : this.configMaps.get(`${w.obj.namespace}/${mapName}`);
+        const entry = map && mapKey !== undefined ? map.data.get(mapKey) : undefined;
+        if (map && entry) {
+          known.set(key, entry.value);
+          out.push({ setting: fromMap(map, key, entry.value, entry.line), fromSecret: false });
+        } else out.push({ setting: { key, line }, fromSecret: valueFrom.has('secretKeyRef') });
         continue;
       }
       const value = raw.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (name === undefined ? '$' : known.get(name) ?? m));
       known.set(key, value);
       out.push({ setting: { key, raw, value, line }, fromSecret: false });
     }
-    return out;
+    return [...sourced.filter((e) => !fromEnv.has(e.setting.key)), ...out];
   }
 
   /** Hosts named in any container's environment; they become flows once matched to a Service's workload. */
@@ -605,7 +650,7 @@ class KubernetesReader {
             from: w.id,
             host: scoped(m.host),
             evidence: {
-              provenance: { file: w.obj.file, line: setting.line, note: `env ${setting.key}${c !== w.main ? ` (container ${c.name})` : ''}` },
+              provenance: { file: setting.file ?? w.obj.file, line: setting.line, note: `env ${setting.key}${setting.from ? ` (${setting.from})` : ''}${c !== w.main ? ` (container ${c.name})` : ''}` },
               ...(m.scheme ? { scheme: m.scheme } : {}),
               ...(m.query ? { query: m.query } : {}),
               ...(port !== undefined ? { port, targetPort: port } : {}),

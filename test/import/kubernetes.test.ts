@@ -39,7 +39,7 @@ describe('discoverKubernetes: workloads', () => {
   it('reads every document of a multi-document file; skips kinds that draw nothing', () => {
     const r = shop();
     assert.deepEqual(r.draft.elements.filter((e) => !e.madeUp).map((e) => e.key), ['web', 'api', 'db', 'cache', 'node-agent']);
-    assert.deepEqual(r.skippedKinds, ['ConfigMap', 'Namespace']);
+    assert.deepEqual(r.skippedKinds, ['Namespace']);
     assert.equal(r.objects, 13);
   });
 
