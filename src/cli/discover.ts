@@ -2,7 +2,8 @@
 // manifests, OpenAPI specs and Terraform configurations. The file access
 // lives here (finding and reading the files, writing the model); what the files mean is src/import's.
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { parse as parseYaml } from 'yaml';
 import { discoverCompose, type ComposeResult } from '../import/compose.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { discoverKubernetesFiles, type KubernetesResult } from '../import/kubernetes.js';
@@ -50,6 +51,8 @@ function readHead(path: string, bytes: number): string {
     closeSync(fd);
   }
 }
+
+const KUSTOMIZATION = /^(?:kustomization\.ya?ml|Kustomization)$/;
 
 /** Folders that hold other people's code or build output, never the repository's own deployment. */
 const SKIPPED_DIRS = new Set(['node_modules', 'vendor', 'dist', 'build']);
@@ -102,11 +105,14 @@ export function scanRepository(root: string, warn: (message: string) => void): F
     const names = entries.filter((e) => e.isFile()).map((e) => e.name);
     const compose = names.filter((n) => COMPOSE_FILE.test(n)).sort((a, b) => fileRank(a) - fileRank(b) || byCodeUnits(a, b));
     for (const f of compose) found.compose.push(at(f));
-    for (const f of names.filter((n) => !COMPOSE_FILE.test(n) && /\.(?:ya?ml|json)$/i.test(n)).sort(byCodeUnits)) {
+    // A kustomization is kustomize's recipe, not an object in the cluster.
+    for (const f of names.filter((n) => !COMPOSE_FILE.test(n) && !KUSTOMIZATION.test(n) && /\.(?:ya?ml|json)$/i.test(n)).sort(byCodeUnits)) {
       const kind = classify(join(dir, f), f, at(f), warn);
       if (kind) found[kind].push(at(f));
     }
     for (const f of names.filter((n) => /\.tf$/i.test(n)).sort(byCodeUnits)) found.terraform.push(at(f));
+    const kustomization = names.find((n) => KUSTOMIZATION.test(n));
+    if (kustomization) for (const p of kustomizePatches(join(dir, kustomization), rel)) patches.add(p);
     const chart = names.some((n) => /^Chart\.ya?ml$/.test(n));
     const dirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)).map((e) => e.name).sort(byCodeUnits);
     for (const d of dirs) {
@@ -117,8 +123,40 @@ export function scanRepository(root: string, warn: (message: string) => void): F
       walk(join(dir, d), at(d));
     }
   };
+  // Patches are read after the walk: a kustomization may name a patch in a folder walked before it.
+  const patches = new Set<string>();
   walk(root, '');
+  const isPatch = (f: string) => {
+    if (!patches.has(f)) return false;
+    warn(`${f}: a kustomize patch, not a whole manifest; skipped (run \`kubectl kustomize\` into a folder and discover that for the overlay as deployed)`);
+    return true;
+  };
+  found.manifests = found.manifests.filter((f) => !isPatch(f));
   return found;
+}
+
+/**
+ * The files a kustomization applies as patches (`patches[].path`, `patchesStrategicMerge`,
+ * `patchesJson6902[].path`), relative to the folder searched: partial objects that would read as broken
+ * manifests. A kustomization that does not parse names none (kustomize reports it, not us).
+ */
+function kustomizePatches(path: string, rel: string): string[] {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(path, 'utf8'));
+  } catch {
+    return [];
+  }
+  if (doc === null || typeof doc !== 'object') return [];
+  const fields = doc as Record<string, unknown>;
+  const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+  const named = [
+    ...list(fields.patches).map((p) => (p !== null && typeof p === 'object' ? (p as Record<string, unknown>).path : undefined)),
+    ...list(fields.patchesStrategicMerge),
+    ...list(fields.patchesJson6902).map((p) => (p !== null && typeof p === 'object' ? (p as Record<string, unknown>).path : undefined)),
+  ];
+  return named.filter((p): p is string => typeof p === 'string' && !p.includes('\n'))
+    .map((p) => posix.normalize(rel ? `${rel}/${p}` : p));
 }
 
 /**

@@ -61,4 +61,17 @@ describe('threatmap discover: Kubernetes manifests', () => {
     assert.ok(looksLikeManifest('apiVersion: v1\nkind: Pod\n'));
     assert.ok(!looksLikeManifest('spec:\n  apiVersion: v1\n  kind: Pod\n'));
   });
+
+  it('kustomize: kustomizations and the patches they name are not read as manifests, and say so', () => {
+    const notes: string[] = [];
+    const found = scanRepository('test/fixtures/discover/k8s-kustomize', (m) => notes.push(m));
+    assert.deepEqual(found.manifests, ['base/deployment.yaml']);
+    assert.deepEqual(notes, [
+      'overlays/prod/replicas.yaml: a kustomize patch, not a whole manifest; skipped (run `kubectl kustomize` into a folder and discover that for the overlay as deployed)',
+      'overlays/staging/patches/env.yaml: a kustomize patch, not a whole manifest; skipped (run `kubectl kustomize` into a folder and discover that for the overlay as deployed)',
+    ]);
+    const r = run('discover', 'test/fixtures/discover/k8s-kustomize');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /read 1 Kubernetes manifest: /);
+  });
 });
