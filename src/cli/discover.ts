@@ -407,6 +407,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
   }
   if (kubernetes?.skippedKinds.length) lines.push(`  skipped objects that draw no data flow: ${kubernetes.skippedKinds.join(', ')}`);
   if (terraform?.skippedTypes.length) lines.push(`  skipped Terraform resource types that draw no data flow: ${terraform.skippedTypes.join(', ')}`);
+  if (terraform?.unreadModules.length) lines.push(`  Terraform modules not read (not local, not a known terraform-aws-modules module): ${terraform.unreadModules.join(', ')}`);
   for (const o of draft.omitted) lines.push(`  left out ${o.key}: ${o.reason}; ${o.hint ?? ''}`.trimEnd());
   const seen = new Set(results.flatMap((r) => r.profiles));
   for (const p of profiles) if (p !== '*' && !seen.has(p)) lines.push(`  no service is in profile "${p}"`);

@@ -31,6 +31,8 @@ export interface TerraformResult {
   resources: number;
   /** Resource types read but not drawn (IAM, DNS, other providers'...), sorted. */
   skippedTypes: string[];
+  /** Module calls whose source is neither a local folder nor a module read as its resource, as `name (source)`. */
+  unreadModules: string[];
 }
 
 export const TERRAFORM_FORMAT = 'Terraform';
@@ -119,6 +121,44 @@ const WIRING = new Set([
   'aws_sns_topic_subscription', 'aws_wafv2_web_acl_association', 'terraform_remote_state',
 ]);
 
+/**
+ * Modules of the terraform-aws-modules collection (the registry's most used AWS modules) stand for the
+ * resource they create: their inputs are named after its arguments (`engine`, `publicly_accessible`,
+ * `min_size`), so a module call reads as that resource.
+ */
+const REGISTRY_MODULES: Record<string, string> = {
+  rds: 'aws_db_instance',
+  'rds-aurora': 'aws_rds_cluster',
+  's3-bucket': 'aws_s3_bucket',
+  alb: 'aws_lb',
+  elb: 'aws_elb',
+  'ec2-instance': 'aws_instance',
+  autoscaling: 'aws_autoscaling_group',
+  eks: 'aws_eks_cluster',
+  lambda: 'aws_lambda_function',
+  sqs: 'aws_sqs_queue',
+  sns: 'aws_sns_topic',
+  'dynamodb-table': 'aws_dynamodb_table',
+  elasticache: 'aws_elasticache_replication_group',
+  cloudfront: 'aws_cloudfront_distribution',
+  'apigateway-v2': 'aws_apigatewayv2_api',
+  'secrets-manager': 'aws_secretsmanager_secret',
+  vpc: 'aws_vpc',
+  'security-group': 'aws_security_group',
+};
+
+/** `terraform-aws-modules/rds/aws`, `...//modules/x`, or its git source `github.com/terraform-aws-modules/terraform-aws-rds`. */
+function registryType(source: string): string | undefined {
+  const m = /terraform-aws-modules\/(?:terraform-aws-)?([a-z0-9-]+?)(?:\.git)?(?:\/aws)?(?:\/\/|[?/]|$)/.exec(source);
+  return m ? lookup(REGISTRY_MODULES, m[1]) : undefined;
+}
+
+/** Inputs of registry modules whose defaults differ from the resource's. */
+const MODULE_DEFAULTS: Record<string, Record<string, HclValue>> = {
+  // The bucket module blocks public ACLs and policies unless told otherwise.
+  aws_s3_bucket: { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true },
+};
+
 /** Words so general that an id made of them alone says nothing: `example` becomes `example-db`. */
 const GENERIC_NAMES = new Set(['example', 'this', 'main', 'default', 'primary', 'test', 'resource', 'public', 'private', 'internal', 'external', 'shared']);
 
@@ -126,6 +166,9 @@ const GENERIC_NAMES = new Set(['example', 'this', 'main', 'default', 'primary', 
 const META = new Set(['depends_on', 'lifecycle', 'provider', 'providers', 'count', 'for_each', 'tags', 'tags_all']);
 
 const WORLD = new Set(['0.0.0.0/0', '::/0']);
+
+/** Settings that put a compute resource behind a load balancer's target group. */
+const REGISTRATION = new Set(['target_group_arns', 'traffic_source_attachments', 'load_balancer', 'load_balancers', 'target_group_arn', 'lb_target_group_arn']);
 
 // --- Reading the files -----------------------------------------------------------------------------------
 
@@ -144,6 +187,8 @@ interface Resource {
   body: HclBody;
   file: string;
   line: number;
+  /** A registry module's source, when the resource is a module call standing for what it creates. */
+  module?: string;
 }
 
 interface Output {
@@ -204,6 +249,7 @@ class TerraformReader {
   readonly diagnostics: Diagnostic[] = [];
   readonly configs = new Map<string, Config>();
   readonly skipped = new Set<string>();
+  readonly unreadModules: string[] = [];
   resources = 0;
   /** Element key of each resource that is an element or part of one (a launch configuration of its group). */
   private readonly elementOf = new Map<string, string>();
@@ -260,8 +306,17 @@ class TerraformReader {
       }
       case 'module': {
         const source = this.value(config, attribute(block.body, 'source'));
-        const dir = typeof source === 'string' && /^\.\.?\//.test(source) ? joinPath(config.dir, source) : undefined;
-        if (first !== undefined && dir !== undefined) config.calls.set(first, { dir, body: block.body, file });
+        if (first === undefined || typeof source !== 'string') return;
+        const dir = /^\.\.?\//.test(source) ? joinPath(config.dir, source) : undefined;
+        if (dir !== undefined) config.calls.set(first, { dir, body: block.body, file });
+        const type = registryType(source);
+        if (type === undefined) {
+          if (dir === undefined) this.unreadModules.push(`${first} (${source})`);
+          return;
+        }
+        this.resources++;
+        const address = `module.${first}`;
+        config.resources.set(address, { config, mode: 'resource', type, name: first, address, key: `${config.dir}|${address}`, body: block.body, file, line: block.pos.line, module: source });
         return;
       }
       case 'provider':
@@ -303,7 +358,7 @@ class TerraformReader {
   }
 
   values(r: Resource, body: HclBody = r.body): Values {
-    const out: Values = new Map();
+    const out: Values = new Map(r.module !== undefined && body === r.body ? Object.entries(lookup(MODULE_DEFAULTS, r.type) ?? {}) : []);
     for (const a of body.attributes) {
       const v = this.value(r.config, a.value);
       if (v !== undefined) out.set(a.name, v);
@@ -328,6 +383,8 @@ class TerraformReader {
       } else if (root === 'local' && a !== undefined) {
         const local = config.locals.get(a);
         if (local) out.push(...this.targets(config, local, depth + 1));
+      } else if (root === 'module' && a !== undefined && config.resources.has(`module.${a}`)) {
+        out.push({ resource: config.resources.get(`module.${a}`)!, via: [], ...(b !== undefined ? { attr: b } : {}) });
       } else if (root === 'module' && a !== undefined && b !== undefined) {
         const call = config.calls.get(a);
         const child = call && this.configs.get(call.dir);
@@ -391,6 +448,7 @@ class TerraformReader {
     }
     for (const r of standalone) this.referenceFlows(r);
     this.loadBalancerFlows();
+    this.moduleLoadBalancers();
     this.edgeFlows();
     this.eventFlows();
     this.exposure(standalone);
@@ -451,7 +509,7 @@ class TerraformReader {
   }
 
   private provenance(r: Resource): Provenance {
-    return { file: r.file, line: r.line, note: `${r.mode} "${r.type}" "${r.name}"` };
+    return { file: r.file, line: r.line, note: r.module !== undefined ? `module "${r.name}" (${r.module})` : `${r.mode} "${r.type}" "${r.name}"` };
   }
 
   private addResourceElement(r: Resource, id: string): void {
@@ -494,6 +552,8 @@ class TerraformReader {
       const line = attributeLine(user.body, 'password');
       if (line !== undefined) return { file: r.file, line, note: 'user password' };
     }
+    // An RDS database always has a master user with a password (IAM authentication comes on top).
+    if (r.type === 'aws_db_instance' || r.type === 'aws_rds_cluster') return { file: r.file, line: r.line, note: 'RDS master user password' };
     return undefined;
   }
 
@@ -554,11 +614,11 @@ class TerraformReader {
     const account = this.accountBoundary(vpc.config);
     const isDefault = vpc.mode === 'data' && this.value(vpc.config, attribute(vpc.body, 'default')) === true;
     if (isDefault) return this.defaultVpc(vpc.config, [this.provenance(vpc)]);
-    const tags = objectItems(attribute(vpc.body, 'tags') ?? { kind: 'literal', value: null, pos: { line: 1, column: 1, offset: 0 } });
-    const tagName = tags?.get('Name');
-    const named = tagName ? this.value(vpc.config, tagName) : undefined;
+    const tagName = objectItems(attribute(vpc.body, 'tags') ?? nothing)?.get('Name');
+    // The VPC module names its VPC by its `name` input.
+    const named = tagName ? this.value(vpc.config, tagName) : vpc.module !== undefined ? this.value(vpc.config, attribute(vpc.body, 'name')) : undefined;
     addBoundary(this.draft, {
-      key: vpc.key, id: `${slug(vpc.name)}-vpc`, name: typeof named === 'string' ? named : vpc.address, trust: 'internal', kind: 'network', parent: account,
+      key: vpc.key, id: /(?:^|-)vpc$/.test(slug(vpc.name)) ? slug(vpc.name) : `${slug(vpc.name)}-vpc`, name: typeof named === 'string' ? named : vpc.address, trust: 'internal', kind: 'network', parent: account,
       provenance: [this.provenance(vpc)],
     });
     return vpc.key;
@@ -621,7 +681,10 @@ class TerraformReader {
           const to = this.elementOf.get(t.resource.key);
           if (to === undefined || to === r.key) continue;
           const via = t.via.length ? ` (via ${t.via.map((v) => `${v.file}:${v.line} ${v.note ?? ''}`.trimEnd()).join(', ')})` : '';
-          this.flow(r.key, to, { provenance: { file: res.file, line: expr.pos.line, note: `${path.join(' ')} -> ${t.resource.address}${via}` } });
+          // Registering behind a load balancer (its target groups) means the balancer calls in, not out.
+          const behind = path.some((p) => REGISTRATION.has(p));
+          if (behind) this.flow(to, r.key, { provenance: { file: res.file, line: expr.pos.line, note: `${path.join(' ')} -> ${t.resource.address}${via}` } });
+          else this.flow(r.key, to, { provenance: { file: res.file, line: expr.pos.line, note: `${path.join(' ')} -> ${t.resource.address}${via}` } });
         }
       });
     }
@@ -685,6 +748,31 @@ class TerraformReader {
           });
         }
       }
+    }
+  }
+
+  /**
+   * An internet-facing load balancer made by the ALB or ELB module: its listeners are objects in its inputs
+   * (`listeners` by name, or `http_tcp_listeners` and `https_listeners` lists) with a port and a protocol.
+   */
+  private moduleLoadBalancers(): void {
+    for (const lb of this.ofType('aws_lb', 'aws_elb').filter((r) => r.module !== undefined)) {
+      if (this.value(lb.config, attribute(lb.body, 'internal')) === true) continue;
+      const listeners = ['listeners', 'http_tcp_listeners', 'https_listeners', 'listener']
+        .flatMap((name) => body(lb, name)).flatMap(({ expr, name }) => listenerObjects(expr).map((l) => ({ ...l, name })));
+      const evidence = listeners.length ? listeners : [{ line: lb.line, name: 'internal not set', port: undefined, protocol: undefined }];
+      for (const l of evidence) {
+        const protocol = listenerProtocol(typeof l.protocol === 'string' ? l.protocol : undefined);
+        const port = typeof l.port === 'number' ? l.port : undefined;
+        addOutsideCaller(this.draft, this.elementOf.get(lb.key)!, {
+          provenance: { file: lb.file, line: l.line, note: `${l.name}${port !== undefined ? ` port ${port}` : ''}${protocol ? ` ${protocol.toUpperCase()}` : ''}` },
+          ...(protocol ? { protocol } : {}), ...(port !== undefined ? { port, targetPort: port } : {}),
+        });
+      }
+    }
+    function body(lb: Resource, name: string): Array<{ expr: HclExpression; name: string }> {
+      const expr = attribute(lb.body, name);
+      return expr ? [{ expr, name }] : [];
     }
   }
 
@@ -768,6 +856,7 @@ class TerraformReader {
       const parts = this.partsOfElement(r);
       const values = this.values(r);
       const publicDb = values.get('publicly_accessible') === true;
+      if (r.type === 'aws_eks_cluster') this.publicClusterEndpoint(r);
       if (kind.role === 'edge') continue;
       if (kind.role === 'compute' && this.privateAddress(r, parts)) continue;
       if (kind.role !== 'compute' && !publicDb) {
@@ -789,6 +878,23 @@ class TerraformReader {
     }
   }
 
+  /**
+   * An EKS cluster's Kubernetes API is public unless `endpoint_public_access = false` (the EKS module keeps it
+   * private unless `cluster_endpoint_public_access = true`).
+   */
+  private publicClusterEndpoint(r: Resource): void {
+    const vpcConfig = blocksOf(r.body, 'vpc_config')[0];
+    const flag = r.module !== undefined ? this.value(r.config, attribute(r.body, 'cluster_endpoint_public_access'))
+      : vpcConfig ? this.value(r.config, attribute(vpcConfig.body, 'endpoint_public_access')) : undefined;
+    const open = r.module !== undefined ? flag === true : flag !== false;
+    if (!open) return;
+    const line = (r.module !== undefined ? attributeLine(r.body, 'cluster_endpoint_public_access') : vpcConfig && attributeLine(vpcConfig.body, 'endpoint_public_access')) ?? vpcConfig?.pos.line ?? r.line;
+    const cidrs = r.module !== undefined ? this.value(r.config, attribute(r.body, 'cluster_endpoint_public_access_cidrs'))
+      : vpcConfig ? this.value(r.config, attribute(vpcConfig.body, 'public_access_cidrs')) : undefined;
+    const from = Array.isArray(cidrs) && cidrs.length ? ` from ${cidrs.join(', ')}` : '';
+    addOutsideCaller(this.draft, r.key, { provenance: { file: r.file, line, note: `public Kubernetes API endpoint${from}` }, protocol: 'https', port: 443, targetPort: 443 });
+  }
+
   /** An instance told not to take a public address, or placed in subnets that give none. */
   private privateAddress(r: Resource, parts: readonly Resource[]): boolean {
     for (const res of [r, ...parts]) {
@@ -798,8 +904,16 @@ class TerraformReader {
     }
     const vpc = [r, ...parts].map((res) => this.vpcOf(res)).find((v) => v !== undefined);
     if (!vpc || vpc.mode === 'data') return false;
-    const subnets = [r, ...parts].flatMap((res) => ['subnet_id', 'subnet_ids', 'subnets', 'vpc_zone_identifier'].flatMap((n) => this.targetsOf(res, n))).filter((s) => s.type === 'aws_subnet');
-    return subnets.length > 0 && subnets.every((s) => this.value(s.config, attribute(s.body, 'map_public_ip_on_launch')) !== true);
+    const subnets = [r, ...parts].flatMap((res) => ['subnet_id', 'subnet_ids', 'subnets', 'vpc_zone_identifier']
+      .flatMap((n) => this.expressionsUnder(res.body, n).flatMap((e) => this.targets(res.config, e))));
+    const isPrivate = (t: { resource: Resource; attr?: string }): boolean | undefined => {
+      if (t.resource.type === 'aws_subnet') return this.value(t.resource.config, attribute(t.resource.body, 'map_public_ip_on_launch')) !== true;
+      // The VPC module's subnets by their outputs: `private_subnets`, `database_subnets`... give no public address.
+      if (t.resource.type === 'aws_vpc' && t.resource.module !== undefined && t.attr !== undefined) return !/^public_subnets?$/.test(t.attr);
+      return undefined;
+    };
+    const known = subnets.map(isPrivate).filter((x) => x !== undefined);
+    return known.length > 0 && known.every((x) => x);
   }
 
   private worldIngress(group: Resource): Array<{ group: string; cidr: string; port?: number; file: string; line: number }> {
@@ -819,6 +933,7 @@ class TerraformReader {
       out.push({ group: group.address, cidr: world, ...(single ? { port: from } : {}), file: res.file, line });
     };
     for (const b of blocksOf(group.body, 'ingress')) check(group, b.body, b.pos.line);
+    if (group.module !== undefined) out.push(...this.moduleIngress(group));
     const rules = [...this.pointingAt(group, 'aws_security_group_rule', 'security_group_id'), ...this.pointingAt(group, 'aws_vpc_security_group_ingress_rule', 'security_group_id')];
     for (const rule of rules) {
       if (rule.type === 'aws_security_group_rule' && this.value(rule.config, attribute(rule.body, 'type')) !== 'ingress') continue;
@@ -827,10 +942,40 @@ class TerraformReader {
     return out;
   }
 
+  /**
+   * The security-group module's openings: `ingress_cidr_blocks` with named `ingress_rules` (`http-80-tcp`,
+   * `all-all`), and `ingress_with_cidr_blocks` items whose `cidr_blocks` is one comma-separated string.
+   */
+  private moduleIngress(group: Resource): Array<{ group: string; cidr: string; port?: number; file: string; line: number }> {
+    const out: Array<{ group: string; cidr: string; port?: number; file: string; line: number }> = [];
+    const values = this.values(group);
+    const cidrs = values.get('ingress_cidr_blocks');
+    const world = Array.isArray(cidrs) ? cidrs.find((c): c is string => typeof c === 'string' && WORLD.has(c)) : undefined;
+    const rules = values.get('ingress_rules');
+    if (world !== undefined && Array.isArray(rules)) {
+      for (const rule of rules) {
+        if (typeof rule !== 'string') continue;
+        const port = /-(\d+)-(?:tcp|udp)$/.exec(rule);
+        out.push({ group: group.address, cidr: world, ...(port ? { port: Number(port[1]) } : {}), file: group.file, line: attributeLine(group.body, 'ingress_rules') ?? group.line });
+      }
+    }
+    const items = values.get('ingress_with_cidr_blocks');
+    for (const item of Array.isArray(items) ? items : []) {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+      const blocks = typeof item.cidr_blocks === 'string' ? item.cidr_blocks.split(',').map((c) => c.trim()) : [];
+      const open = blocks.find((c) => WORLD.has(c));
+      if (open === undefined) continue;
+      const single = typeof item.from_port === 'number' && item.from_port === item.to_port && item.from_port > 0;
+      out.push({ group: group.address, cidr: open, ...(single ? { port: item.from_port as number } : {}), file: group.file, line: attributeLine(group.body, 'ingress_with_cidr_blocks') ?? group.line });
+    }
+    return out;
+  }
+
   /** A bucket with a public ACL (and no public access block that overrides it) is read by anyone. */
   private publicBucket(bucket: Resource): void {
     const block = this.pointingAt(bucket, 'aws_s3_bucket_public_access_block', 'bucket')[0];
     if (block && this.value(block.config, attribute(block.body, 'ignore_public_acls')) === true) return;
+    if (bucket.module !== undefined && this.values(bucket).get('ignore_public_acls') !== false) return;
     const acls = [{ res: bucket, expr: attribute(bucket.body, 'acl') }, ...this.pointingAt(bucket, 'aws_s3_bucket_acl', 'bucket').map((a) => ({ res: a, expr: attribute(a.body, 'acl') }))];
     for (const { res, expr } of acls) {
       const acl = this.value(res.config, expr);
@@ -847,6 +992,17 @@ function listenerProtocol(value: HclValue | undefined): string | undefined {
   if (typeof value !== 'string') return undefined;
   const p = value.toLowerCase();
   return ['http', 'https', 'tcp', 'tls', 'udp'].includes(p) ? p : undefined;
+}
+
+/** Objects with a `port` among a module input's items (a map of listeners or a list of them), with their line. */
+function listenerObjects(expr: HclExpression): Array<{ line: number; port: HclValue | undefined; protocol: HclValue | undefined }> {
+  const items = expr.kind === 'object' ? expr.items.map((i) => i.value) : expr.kind === 'tuple' ? expr.items : [];
+  const own = objectItems(expr);
+  if (own?.has('port')) return [{ line: expr.pos.line, port: literalValue(own.get('port')!), protocol: own.has('protocol') ? literalValue(own.get('protocol')!) : undefined }];
+  return items.flatMap((item) => {
+    const fields = objectItems(item);
+    return fields?.has('port') ? [{ line: item.pos.line, port: literalValue(fields.get('port')!), protocol: fields.has('protocol') ? literalValue(fields.get('protocol')!) : undefined }] : [];
+  });
 }
 
 function allExpressions(body: HclBody): HclExpression[] {
@@ -887,5 +1043,6 @@ export function discoverTerraform(files: readonly TerraformFile[]): TerraformRes
     reader.finish();
     reader.draft.limits.push(...TERRAFORM_LIMITS);
   }
-  return { draft: reader.draft, diagnostics: sortDiagnostics(reader.diagnostics), resources: reader.resources, skippedTypes: [...reader.skipped].sort() };
+  return { draft: reader.draft, diagnostics: sortDiagnostics(reader.diagnostics), resources: reader.resources, skippedTypes: [...reader.skipped].sort(),
+    unreadModules: [...reader.unreadModules].sort() };
 }

@@ -147,7 +147,7 @@ resource "aws_instance" "bastion" {
 
   it('a public bucket unless a public access block ignores its ACL; a publicly accessible database', () => {
     const open = draftOf({ 'main.tf': 'resource "aws_s3_bucket" "site" {\n  acl = "public-read"\n}\nresource "aws_db_instance" "db" {\n  engine = "mysql"\n  publicly_accessible = true\n}\n' });
-    assert.deepEqual(flowsById(open), ['clients -> db: mysql', 'clients -> site: https']);
+    assert.deepEqual(flowsById(open), ['clients -> db: mysql (password)', 'clients -> site: https']);
     const blocked = draftOf({
       'main.tf': 'resource "aws_s3_bucket" "site" {\n  acl = "public-read"\n}\nresource "aws_s3_bucket_public_access_block" "b" {\n  bucket = aws_s3_bucket.site.id\n  ignore_public_acls = true\n}\n',
     });
@@ -195,6 +195,28 @@ resource "aws_s3_bucket_notification" "n" {
       'uploads -> handler: cloud-api',
     ]);
     assert.equal(flowOf(draft, 'clients', '|aws_lambda_function.hook').evidence[0].provenance.note, 'function URL, authorization_type NONE');
+  });
+
+  it('terraform-aws-modules calls read as the resources they create: VPC, security groups, ALB, EC2, autoscaling, RDS, S3, EKS', () => {
+    const r = discoverTerraform([{ file: 'main.tf', text: readFileSync('test/fixtures/discover/terraform-modules/main.tf', 'utf8') }]);
+    assert.deepEqual(r.unreadModules, ['acm (terraform-aws-modules/acm/aws)']);
+    const draft = mergeDrafts([r.draft]);
+    assert.deepEqual(draft.elements.filter((e) => !e.madeUp).map((e) => `${e.id} ${e.identity?.tech ?? e.identity?.type} in ${e.boundary}`), [
+      'alb alb in |module.vpc', 'bastion service in |module.vpc', 'app service in |module.vpc', 'db postgres in |module.vpc',
+      'uploads s3 in aws:us-west-2', 'eks kubernetes in |module.vpc',
+    ]);
+    assert.equal(draft.boundaries.find((b) => b.key === '|module.vpc')?.name, 'platform');
+    assert.deepEqual(flowsById(draft), [
+      // The autoscaling group registers with the ALB's target group: the balancer calls it.
+      'alb -> app: http',
+      'app -> db: postgres (password)',
+      'clients -> alb: https:443',
+      // Port 22 is open to the world on the bastion in a public subnet; the app's open group sits in private subnets.
+      'clients -> bastion: ssh:22',
+      // The EKS module's public endpoint; the bucket module blocks public ACLs by default.
+      'clients -> eks: https:443',
+    ]);
+    assert.deepEqual(elementOf(draft, '|module.db').passwordSetting, { file: 'main.tf', line: 66, note: 'RDS master user password' });
   });
 
   it('a remote-state output two configurations define is not guessed', () => {
