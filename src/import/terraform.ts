@@ -44,7 +44,7 @@ export const TERRAFORM_LIMITS: readonly string[] = reviewLimits(
     '  trust: each VPC is one internal boundary in its AWS account; internet-facing load balancers, security groups',
     '    open to 0.0.0.0/0 and public endpoints are calls from untrusted outside clients',
   ],
-  ['Only AWS resources are drawn; variables take their defaults; registry modules are not read, local ones are.'],
+  ['Only AWS resources are drawn; variables take their defaults; local modules and terraform-aws-modules are read, other registry modules are not.'],
 );
 
 // --- What each resource type is --------------------------------------------------------------------------
