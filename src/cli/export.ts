@@ -1,6 +1,6 @@
-// `threatmap export`: the analysis (with triage applied) as SARIF, HTML, CSV, JSON, PDF or OTM. PDF is the
-// HTML report printed by a locally installed Chromium; nothing is downloaded. OTM (Open Threat Model) is
-// JSON, or YAML when the output file ends in .yaml or .yml.
+// `threatmap export`: the analysis (with triage applied) as SARIF, HTML, CSV, JSON, PDF, OTM or a Threat
+// Dragon model. PDF is the HTML report printed by a locally installed Chromium; nothing is downloaded. OTM
+// (Open Threat Model) is JSON, or YAML when the output file ends in .yaml or .yml.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { renderHtmlReportChunks } from '../render/html.js';
 import { renderJsonChunks } from '../render/json.js';
 import { renderOtmChunks, renderOtmYaml } from '../render/otm.js';
 import { renderSarifChunks } from '../render/sarif.js';
+import { renderThreatDragonChunks } from '../render/threat-dragon.js';
 import { emit, UserError, writeFileAtomic } from './io.js';
 import { ALL_FORMATS, EXPORT_FORMATS, type ExportFormat as Format } from './formats.js';
 import { loadTracked } from './triage.js';
@@ -57,6 +58,8 @@ export async function renderExport(format: string, result: AnalysisResult, optio
       return renderJsonChunks(result);
     case 'otm':
       return otmAsYaml(options.output) ? [renderOtmYaml(result)] : renderOtmChunks(result);
+    case 'threat-dragon':
+      return renderThreatDragonChunks(result);
     default:
       throw new UserError(`unknown format '${format}'`);
   }
@@ -104,11 +107,13 @@ const EXTENSIONS: Record<string, Format> = { sarif: 'sarif', html: 'html', htm: 
 
 /**
  * The format an output file's name asks for: `.otm`, `.otm.json`, `.otm.yaml` and `.otm.yml` are OTM (the
- * second extension says how it is written, not what it is), otherwise the last extension.
+ * second extension says how it is written, not what it is), `.td.json` and `.td-v2.json` Threat Dragon,
+ * otherwise the last extension.
  */
 export function formatOfOutput(output: string | undefined): Format | undefined {
   if (!output) return undefined;
   if (/\.otm(\.(json|ya?ml))?$/i.test(output)) return 'otm';
+  if (/\.td(?:-v2)?\.json$/i.test(output)) return 'threat-dragon';
   const ext = /\.([A-Za-z]+)$/.exec(output)?.[1]?.toLowerCase();
   return ext ? EXTENSIONS[ext] : undefined;
 }

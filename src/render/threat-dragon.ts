@@ -1,0 +1,702 @@
+// OWASP Threat Dragon v2 (the JSON that Threat Dragon 2.x desktop and web open and save): the analysis
+// result as one STRIDE diagram, with each threat on the cell it concerns, so that a threatmap model can be
+// opened, drawn and reviewed in Threat Dragon. Pure (no Node APIs): reads only the result, never re-analyses.
+//
+// Mapping, threatmap -> Threat Dragon (every choice is explained where it is made below):
+//   system                 -> summary (title, owner, description) and the one diagram's title
+//   boundary               -> trust-boundary-box (data.type tm.BoundaryBox) around its elements and nested
+//                             boundaries; trust, kind and controls in its description (a box has no trust)
+//   element                -> actor (external) / process / store, with Threat Dragon's flags from the model's
+//                             facts; id, type, tech, controls, assets and endpoints in its description
+//   flow                   -> flow edge (source.cell, target.cell), protocol, isEncrypted, isPublicNetwork
+//   threat                 -> a threat on the cell of its element (endpoints included) or flow; a boundary's
+//                             or the system's on each flow it covers, else a boundary's on the elements
+//                             directly in it (else on its box); title, STRIDE type, severity from the risk,
+//                             status from triage, uid, risk, likelihood, impact and evidence in its description
+//   asset                  -> no cell: named in the descriptions of the elements that handle or store it
+//
+// Threat Dragon places nothing by reference: which box holds an element is geometry (and our importer reads
+// it so), so the layout below draws each boundary's box around exactly its own members. Output is
+// deterministic: ids are UUID-shaped hashes of the model's ids, cells in a fixed order, no timestamps.
+import type { AnalysisResult, Risk, Stride, Threat } from '../analysis/types.js';
+import { TRUST_LEVELS, type TrustLevel } from '../model/catalog.js';
+import { defaultTrust } from '../model/graph.js';
+import type { Boundary, Element, Flow } from '../model/types.js';
+import { statusOf, uidOf } from '../track/triage.js';
+import type { TriageStatus } from '../track/types.js';
+import { fnv1a32 } from '../track/uid.js';
+import { gatherChunks, joinChunks } from './chunks.js';
+
+/**
+ * The version written, top-level and on the diagram: the version of the samples we check against (Threat
+ * Dragon 2.3 demo models). Later 2.x releases open 2.3 files as they are.
+ */
+export const TD_VERSION = '2.3.0';
+
+// --- Shapes written -------------------------------------------------------------------------------------
+
+export type TdStatus = 'Open' | 'Mitigated' | 'NotApplicable';
+export type TdSeverity = 'High' | 'Medium' | 'Low';
+
+export interface TdThreat {
+  id: string; title: string; status: TdStatus; severity: TdSeverity; type: string; description: string;
+  mitigation: string; modelType: 'STRIDE'; new: false; number: number; score: string;
+}
+interface Point { x: number; y: number }
+interface Size { width: number; height: number }
+type Attrs = Record<string, Record<string, unknown>>;
+interface Ports {
+  groups: Record<string, { position: string; attrs: { circle: Record<string, unknown> } }>;
+  items: Array<{ group: string; id: string }>;
+}
+export interface TdNodeData {
+  type: 'tm.Actor' | 'tm.Process' | 'tm.Store' | 'tm.BoundaryBox';
+  name: string;
+  description: string;
+  isTrustBoundary: boolean;
+  hasOpenThreats: boolean;
+  threats: TdThreat[];
+  [flag: string]: unknown;
+}
+export interface TdNode {
+  position: Point; size: Size; attrs: Attrs; visible: true; shape: 'actor' | 'process' | 'store' | 'trust-boundary-box';
+  zIndex: number; ports?: Ports; id: string; data: TdNodeData;
+}
+export interface TdFlowData {
+  type: 'tm.Flow'; name: string; description: string; outOfScope: false; reasonOutOfScope: ''; hasOpenThreats: boolean;
+  isBidirectional: false; isEncrypted: boolean; isPublicNetwork: boolean; protocol: string; isTrustBoundary: false; threats: TdThreat[];
+}
+export interface TdEdge {
+  shape: 'flow'; attrs: Attrs; width: number; height: number; zIndex: number; labels: unknown[]; connector: 'smooth';
+  data: TdFlowData; id: string; source: { cell: string }; target: { cell: string }; vertices: Point[];
+}
+export type TdCell = TdNode | TdEdge;
+export interface TdDiagram {
+  version: string; title: string; description: string; thumbnail: string; diagramType: 'STRIDE'; id: 0; cells: TdCell[];
+}
+export interface TdDocument {
+  version: string;
+  summary: { title: string; owner: string; description: string; id: 0 };
+  detail: { contributors: Array<{ name: string }>; diagrams: [TdDiagram]; diagramTop: 1; reviewer: string; threatTop: number };
+}
+
+// --- Vocabularies ---------------------------------------------------------------------------------------
+
+/** STRIDE categories as Threat Dragon spells them (its English labels, which it stores as the type). */
+export const TD_THREAT_TYPE: Record<Stride, string> = {
+  S: 'Spoofing',
+  T: 'Tampering',
+  R: 'Repudiation',
+  I: 'Information disclosure',
+  D: 'Denial of service',
+  E: 'Elevation of privilege',
+};
+
+/**
+ * Risk -> severity. Threat Dragon 2.3 offers High, Medium and Low (its schema: "the threat severity as High,
+ * Medium or Low"; Critical and TBD came in later 2.x releases), so Critical is written as High, the most a
+ * 2.3 reader can show; the risk word itself is kept in `score` and in the description.
+ */
+export const TD_SEVERITY: Record<Risk, TdSeverity> = { Critical: 'High', High: 'High', Medium: 'Medium', Low: 'Low' };
+
+/**
+ * Triage status -> Threat Dragon's three statuses. Open and being-mitigated threats still carry the risk:
+ * Open. A decided risk (mitigated, accepted, transferred) is Mitigated, as Threat Dragon's own demo models
+ * record accepted and transferred risks, with the decision in the mitigation text; a false positive is
+ * NotApplicable. The exact status is in the description.
+ */
+export const TD_STATUS: Record<TriageStatus, TdStatus> = {
+  open: 'Open',
+  mitigating: 'Open',
+  mitigated: 'Mitigated',
+  accepted: 'Mitigated',
+  transferred: 'Mitigated',
+  'false-positive': 'NotApplicable',
+};
+
+// --- Ids ------------------------------------------------------------------------------------------------
+
+const SEEDS = [0x811c9dc5, 0x050c5d1f, 0x1b873593, 0x27d4eb2f];
+const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+
+/**
+ * A UUID-shaped id from a stable key: four FNV-1a passes with different seeds give 128 bits, marked as an
+ * RFC 9562 version 8 (custom) UUID. A clash with an id already given (vanishingly rare) takes the next
+ * `key#n`, in the document's fixed order, so the output stays deterministic.
+ */
+function uuidFor(key: string, taken: Set<string>): string {
+  for (let n = 0; ; n++) {
+    const k = n === 0 ? key : `${key}#${n}`;
+    const h = SEEDS.map((seed) => hex8(fnv1a32(k, seed))).join('');
+    const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+    const id = `${h.slice(0, 8)}-${h.slice(8, 12)}-8${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+    if (!taken.has(id)) {
+      taken.add(id);
+      return id;
+    }
+  }
+}
+
+// --- Layout ---------------------------------------------------------------------------------------------
+
+/** Each element sits centred in a slot of the grid of its box; the shapes are Threat Dragon's usual sizes. */
+const SLOT = { width: 220, height: 150 };
+const SHAPE_SIZE: Record<Element['kind'], Size> = {
+  external: { width: 160, height: 80 },
+  process: { width: 100, height: 100 },
+  store: { width: 160, height: 80 },
+};
+/** Inside a box: room for its name above the contents, and a margin on the other sides. */
+const HEADER = 50;
+const PAD = 30;
+/** Between sibling boxes, and between a box's elements and its nested boxes. */
+const GAP = 60;
+const MARGIN = 40;
+const MIN_BOX: Size = { width: 200, height: 120 };
+
+/**
+ * A region of the diagram: a boundary's box, or (no boundary) the elements of one default trust level that
+ * sit in no boundary, laid out the same way but with no box drawn, so that no box holds them.
+ */
+interface Group {
+  boundary?: Boundary;
+  trustRank: number;
+  depth: number;
+  elements: Element[];
+  children: Group[];
+  cols: number;
+  size: Size;
+  at: Point;
+}
+
+const newGroup = (trustRank: number, boundary?: Boundary): Group =>
+  ({ boundary, trustRank, depth: 0, elements: [], children: [], cols: 0, size: { width: 0, height: 0 }, at: { x: 0, y: 0 } });
+
+/** Untrusted first, left to right; the model's order within a trust level (Array.prototype.sort is stable). */
+const byTrust = (a: Group, b: Group): number => a.trustRank - b.trustRank;
+
+interface Layout {
+  /** Top-level groups in drawing order, then every group below them (parents before children). */
+  groups: Group[];
+  position: Map<string, Point>;
+  /** Boxes nest this deep at most (1: no nesting). */
+  maxDepth: number;
+}
+
+/**
+ * Where every box and element goes, in one pass down and one up the boundary tree. A box holds a grid of
+ * its own elements (about square) and, below it, its nested boxes side by side, each ordered by trust;
+ * sizes are computed children first, positions parents first. Sibling regions never overlap, so the
+ * smallest box that holds an element's centre is its own boundary's, and a nested box lies inside its parent.
+ */
+function layout(r: AnalysisResult): Layout {
+  const top = topGroups(r);
+  // Parents before children, without recursion (nesting may be deep).
+  const order: Group[] = [...top];
+  for (let i = 0; i < order.length; i++) {
+    const g = order[i];
+    g.children.sort(byTrust);
+    for (const c of g.children) {
+      c.depth = g.depth + 1;
+      order.push(c);
+    }
+  }
+  let maxDepth = 0;
+  for (let i = order.length - 1; i >= 0; i--) {
+    measure(order[i]);
+    maxDepth = Math.max(maxDepth, order[i].depth + 1);
+  }
+  let x = MARGIN;
+  for (const g of top) {
+    g.at = { x, y: MARGIN };
+    x += g.size.width + GAP;
+  }
+  const position = new Map<string, Point>();
+  for (const g of order) place(g, position);
+  return { groups: order, position, maxDepth };
+}
+
+/** The boundary tree's roots, by trust: top-level boxes, and a loose group per default trust in use. */
+function topGroups(r: AnalysisResult): Group[] {
+  const byId = new Map<string, Group>();
+  for (const b of r.boundaries) byId.set(b.id, newGroup(b.trustRank, b));
+  const loose = new Map<TrustLevel, Group>();
+  for (const e of r.elements) {
+    let g = e.boundary === undefined ? undefined : byId.get(e.boundary);
+    if (!g) {
+      const trust = defaultTrust(e);
+      g = loose.get(trust);
+      if (!g) loose.set(trust, (g = newGroup(TRUST_LEVELS.indexOf(trust))));
+    }
+    g.elements.push(e);
+  }
+  // Loose groups first: at equal trust, what lies outside every box is drawn on the outer side.
+  const top: Group[] = [];
+  for (const t of TRUST_LEVELS) if (loose.has(t)) top.push(loose.get(t)!);
+  for (const b of r.boundaries) {
+    const parent = b.parent === undefined ? undefined : byId.get(b.parent);
+    (parent ? parent.children : top).push(byId.get(b.id)!);
+  }
+  return top.sort(byTrust);
+}
+
+const gridRows = (g: Group): number => (g.elements.length ? Math.ceil(g.elements.length / g.cols) : 0);
+
+/** A group's size, its children's being known: the grid of its elements above the row of its nested boxes. */
+function measure(g: Group): void {
+  g.cols = Math.ceil(Math.sqrt(g.elements.length));
+  let childWidth = 0;
+  let childHeight = 0;
+  for (const c of g.children) {
+    childWidth += (childWidth ? GAP : 0) + c.size.width;
+    childHeight = Math.max(childHeight, c.size.height);
+  }
+  const between = g.elements.length && g.children.length ? GAP : 0;
+  g.size = {
+    width: Math.max(MIN_BOX.width, Math.max(g.cols * SLOT.width, childWidth) + 2 * PAD),
+    height: Math.max(MIN_BOX.height, HEADER + gridRows(g) * SLOT.height + between + childHeight + PAD),
+  };
+}
+
+/** A group's elements and nested boxes, its own place being known. */
+function place(g: Group, position: Map<string, Point>): void {
+  g.elements.forEach((e, i) => {
+    const size = SHAPE_SIZE[e.kind];
+    position.set(e.id, {
+      x: g.at.x + PAD + (i % g.cols) * SLOT.width + (SLOT.width - size.width) / 2,
+      y: g.at.y + HEADER + Math.floor(i / g.cols) * SLOT.height + (SLOT.height - size.height) / 2,
+    });
+  });
+  let x = g.at.x + PAD;
+  const y = g.at.y + HEADER + (g.elements.length ? gridRows(g) * SLOT.height + GAP : 0);
+  for (const c of g.children) {
+    c.at = { x, y };
+    x += c.size.width + GAP;
+  }
+}
+
+// --- Threats --------------------------------------------------------------------------------------------
+
+const list = (items: readonly string[]): string => items.join(', ');
+
+/** The triage decision as one line: the status and, when given, why, who, where and until when. */
+function triageLine(t: Threat): string {
+  const tr = t.triage;
+  const status = statusOf(t);
+  const details = [
+    tr?.reason, tr?.owner && `owner ${tr.owner}`, tr?.ticket && `ticket ${tr.ticket}`, tr?.expires && `expires ${tr.expires}`,
+    tr?.review && `review ${tr.review}`, tr?.declared && `declared ${tr.declared} (lapsed)`,
+  ].filter((d): d is string => !!d);
+  return `Triage: ${status}${details.length ? ` (${details.join('; ')})` : ''}`;
+}
+
+/**
+ * What Threat Dragon has no field for, in the description under threatmap's own text: the stable id (to
+ * find the threat again in reports and the triage file), the risk with its likelihood and impact and their
+ * reasons, the triage decision, the evidence with its lines in the model, and the references.
+ */
+function threatDescription(t: Threat, file: string): string {
+  const severity = TD_SEVERITY[t.risk];
+  const lines = [
+    t.description,
+    '',
+    `threatmap ${uidOf(t)} (${t.id}, rule ${t.ruleId}, on ${t.componentName})`,
+    `Risk: ${t.risk}${severity !== t.risk ? ` (severity ${severity}: Threat Dragon 2.3 has no ${t.risk})` : ''}`,
+    `Likelihood: ${t.likelihood.level}: ${t.likelihood.reason}`,
+    `Impact: ${t.impact.level}: ${t.impact.reason}`,
+    triageLine(t),
+  ];
+  if (t.evidence.length) lines.push(`Evidence: ${t.evidence.map((e) => `${e.fact} (${file}:${e.line})`).join('; ')}`);
+  if (t.references.length) lines.push(`References: ${list(t.references)}`);
+  return lines.join('\n');
+}
+
+/** The rule's mitigation; a decided risk says first what was decided, as Threat Dragon's demos do. */
+function mitigationText(t: Threat): string {
+  const status = statusOf(t);
+  if (status === 'open' || status === 'mitigating' || status === 'mitigated') return t.mitigation;
+  const what = status === 'accepted' ? 'Risk accepted' : status === 'transferred' ? 'Risk transferred' : 'Not applicable (false positive)';
+  const reason = t.triage?.reason;
+  return `${what}${reason ? `: ${reason}` : ''}.\n\n${t.mitigation}`;
+}
+
+/**
+ * Where each threat goes, by cell key (element, flow or boundary id: one namespace in threatmap). An
+ * element's threat (endpoint threats included) sits on that element; a flow's on that flow. A boundary's
+ * or the system's threat has no cell of its own kind, so it sits on each flow it covers, where Threat
+ * Dragon shows and counts it; else a boundary's sits on the elements directly in that boundary, and on its
+ * box only when the boundary holds no element of its own. What is left (a system threat covering no flow)
+ * has no cell and is listed in the diagram's description.
+ */
+function placeThreats(r: AnalysisResult): { on: Map<string, Threat[]>; nowhere: Threat[] } {
+  const on = new Map<string, Threat[]>();
+  const nowhere: Threat[] = [];
+  const put = (key: string, t: Threat) => {
+    const l = on.get(key);
+    if (l) l.push(t);
+    else on.set(key, [t]);
+  };
+  const elementIds = new Set(r.elements.map((e) => e.id));
+  const flowIds = new Set(r.flows.map((f) => f.id));
+  const boundaryIds = new Set(r.boundaries.map((b) => b.id));
+  let members: Map<string, string[]> | undefined;
+  const membersOf = (boundary: string): string[] => {
+    if (!members) {
+      members = new Map();
+      for (const e of r.elements) {
+        if (e.boundary === undefined) continue;
+        const l = members.get(e.boundary);
+        if (l) l.push(e.id);
+        else members.set(e.boundary, [e.id]);
+      }
+    }
+    return members.get(boundary) ?? [];
+  };
+  for (const t of r.threats) {
+    if (t.componentKind === 'flow' && flowIds.has(t.component)) put(t.component, t);
+    else if (t.componentKind !== 'boundary' && t.componentKind !== 'system' && elementIds.has(t.component)) put(t.component, t);
+    else if (t.flows.some((f) => flowIds.has(f))) {
+      for (const f of new Set(t.flows)) if (flowIds.has(f)) put(f, t);
+    } else if (t.componentKind === 'boundary' && boundaryIds.has(t.component)) {
+      const own = membersOf(t.component);
+      for (const e of own.length ? own : [t.component]) put(e, t);
+    } else nowhere.push(t);
+  }
+  return { on, nowhere };
+}
+
+// --- Cells ----------------------------------------------------------------------------------------------
+
+interface Ctx {
+  taken: Set<string>;
+  cellId: Map<string, string>;
+  threatsOn: Map<string, Threat[]>;
+  number: Map<Threat, number>;
+  file: string;
+  assetType: Map<string, string | undefined>;
+  trustOf: Map<string, TrustLevel>;
+}
+
+function tdThreats(ctx: Ctx, key: string): TdThreat[] {
+  return (ctx.threatsOn.get(key) ?? []).map((t) => ({
+    // One id per threat and cell: a threat drawn on several flows is one threat (same number) in several places.
+    id: uuidFor(`threat:${uidOf(t)}@${key}`, ctx.taken),
+    title: t.title,
+    status: TD_STATUS[statusOf(t)],
+    severity: TD_SEVERITY[t.risk],
+    type: TD_THREAT_TYPE[t.stride],
+    description: threatDescription(t, ctx.file),
+    mitigation: mitigationText(t),
+    modelType: 'STRIDE',
+    new: false,
+    number: ctx.number.get(t)!,
+    // Threat Dragon's free "custom score/risk": threatmap's risk, Critical included.
+    score: t.risk,
+  }));
+}
+
+const hasOpen = (threats: readonly TdThreat[]): boolean => threats.some((x) => x.status === 'Open');
+
+/** Threat Dragon draws a cell with open threats in red, as it does on every change. */
+const stroke = (open: boolean): Record<string, unknown> =>
+  open ? { stroke: 'red', strokeWidth: 2.5, strokeDasharray: null } : { stroke: '#333333', strokeWidth: 1, strokeDasharray: null };
+
+const PORT_SIDES = ['top', 'right', 'bottom', 'left'] as const;
+const PORT_CIRCLE = { r: 4, magnet: true, stroke: '#5F95FF', strokeWidth: 1, fill: '#fff', style: { visibility: 'hidden' } };
+
+/** The four connection ports Threat Dragon gives every element and saves with it. */
+function ports(elementId: string, taken: Set<string>): Ports {
+  return {
+    groups: Object.fromEntries(PORT_SIDES.map((side) => [side, { position: side, attrs: { circle: { ...PORT_CIRCLE, style: { ...PORT_CIRCLE.style } } } }])),
+    items: PORT_SIDES.map((side) => ({ group: side, id: uuidFor(`port:${elementId}:${side}`, taken) })),
+  };
+}
+
+/** The model's facts Threat Dragon has no field for, one line each, under the element's own description. */
+function elementDescription(e: Element): string {
+  const what = [e.kind, e.type && `type ${e.type}`, e.tech && `tech ${e.tech}`, e.auth && `auth ${e.auth}`].filter(Boolean).join('; ');
+  const lines = [`threatmap element ${e.id} (${what})`];
+  if (e.controls.length) lines.push(`Controls: ${list(e.controls)}`);
+  if (e.handles.length) lines.push(`Handles: ${list(e.handles)}`);
+  if (e.stores.length) lines.push(`Stores: ${list(e.stores)}`);
+  if (e.endpoints.length) lines.push(`Endpoints: ${list(e.endpoints.map((ep) => ep.key))}`);
+  if (e.exposed !== undefined) lines.push(`Exposed: ${e.exposed}`);
+  return [...(e.description ? [e.description, ''] : []), ...lines].join('\n');
+}
+
+/**
+ * Threat Dragon's flags, each from the fact it names. Actors and processes that issue identities provide
+ * authentication; a process whose type is web-app is a web application; one that handles or stores payment
+ * data handles card payment; privileged processes say so in the free-text privilege level. A store is a log
+ * by type; encrypted when the model names encryption at rest; signed when a log is tamper-evident; holds
+ * credentials when it stores credentials or secrets. Nothing in the model says goods or services, or inventory.
+ */
+function flags(e: Element, ctx: Ctx): Record<string, unknown> {
+  const identity = e.type === 'identity-provider' || e.traits.includes('identity');
+  const assetTypes = [...e.handles, ...e.stores].map((a) => ctx.assetType.get(a));
+  if (e.kind === 'external') return { providesAuthentication: identity };
+  if (e.kind === 'process') {
+    return {
+      handlesCardPayment: assetTypes.includes('payment'),
+      handlesGoodsOrServices: false,
+      isWebApplication: e.type === 'web-app',
+      privilegeLevel: e.privileged ? 'privileged' : '',
+      providesAuthentication: identity,
+    };
+  }
+  const log = e.type === 'logs';
+  return {
+    isALog: log,
+    isEncrypted: e.controls.includes('encryption-at-rest'),
+    isSigned: log && e.controls.includes('tamper-evident-logs'),
+    storesCredentials: e.stores.some((a) => ['credentials', 'secrets'].includes(ctx.assetType.get(a) ?? '')),
+    storesInventory: false,
+  };
+}
+
+const SHAPE = { external: ['actor', 'tm.Actor'], process: ['process', 'tm.Process'], store: ['store', 'tm.Store'] } as const;
+
+function elementCell(e: Element, at: Point, ctx: Ctx): TdNode {
+  const [shape, type] = SHAPE[e.kind];
+  const threats = tdThreats(ctx, e.id);
+  const open = hasOpen(threats);
+  // A store is drawn as two lines (top and bottom), the others as a body.
+  const attrs: Attrs = e.kind === 'store'
+    ? { text: { text: e.name }, topLine: stroke(open), bottomLine: stroke(open) }
+    : { text: { text: e.name }, body: stroke(open) };
+  return {
+    position: at,
+    size: { ...SHAPE_SIZE[e.kind] },
+    attrs,
+    visible: true,
+    shape,
+    zIndex: 1,
+    ports: ports(e.id, ctx.taken),
+    id: ctx.cellId.get(e.id)!,
+    data: {
+      type,
+      name: e.name,
+      description: elementDescription(e),
+      isTrustBoundary: false,
+      outOfScope: false,
+      reasonOutOfScope: '',
+      hasOpenThreats: open,
+      ...flags(e, ctx),
+      threats,
+    },
+  };
+}
+
+/** A box has no trust in Threat Dragon: the boundary's trust, kind and controls go in its description. */
+function boxDescription(b: Boundary): string {
+  const lines = [`threatmap boundary ${b.id} (trust ${b.trust}; kind ${b.kind})`];
+  if (b.controls.length) lines.push(`Controls: ${list(b.controls)}`);
+  return [...(b.description ? [b.description, ''] : []), ...lines].join('\n');
+}
+
+function boxCell(g: Group, b: Boundary, maxDepth: number, ctx: Ctx): TdNode {
+  const threats = tdThreats(ctx, b.id);
+  return {
+    position: { ...g.at },
+    size: { ...g.size },
+    // `label` is where Threat Dragon 2.3 draws a box's name, `headerText` where later 2.x releases do.
+    attrs: { label: { text: b.name }, headerText: { text: b.name }, body: { stroke: '#333333', strokeWidth: 3, strokeDasharray: '5 5' } },
+    visible: true,
+    shape: 'trust-boundary-box',
+    // Behind everything, and a nested box in front of the box around it, so that each can be selected.
+    zIndex: g.depth - maxDepth - 1,
+    id: ctx.cellId.get(b.id)!,
+    data: {
+      type: 'tm.BoundaryBox',
+      name: b.name,
+      description: boxDescription(b),
+      isTrustBoundary: true,
+      hasOpenThreats: hasOpen(threats),
+      threats,
+    },
+  };
+}
+
+/**
+ * Threat Dragon's "public network" flag: said when the flow's outer end (the external entity, else the
+ * caller) sits in an untrusted zone, which is how the flag is read back: that end is on the internet's side.
+ */
+function publicNetwork(f: Flow, ctx: Ctx, kindOf: Map<string, Element['kind']>): boolean {
+  const far = kindOf.get(f.from) === 'external' ? f.from : kindOf.get(f.to) === 'external' ? f.to : f.from;
+  return ctx.trustOf.get(far) === 'untrusted';
+}
+
+/**
+ * Flows between the same two elements (a call and its reply) would be drawn on one line, labels on top of
+ * each other: each gets a bend to its own side, further out for each further flow in the same direction.
+ */
+function bends(flows: readonly Flow[], position: Map<string, Point>, kindOf: Map<string, Element['kind']>): Map<Flow, Point[]> {
+  const pair = (a: string, b: string) => (a < b ? `${a}\u0000${b}` : `${b}\u0000${a}`);
+  const count = new Map<string, number>();
+  for (const f of flows) count.set(pair(f.from, f.to), (count.get(pair(f.from, f.to)) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  const out = new Map<Flow, Point[]>();
+  const centre = (id: string): Point | undefined => {
+    const p = position.get(id);
+    const s = SHAPE_SIZE[kindOf.get(id) ?? 'process'];
+    return p && { x: p.x + s.width / 2, y: p.y + s.height / 2 };
+  };
+  for (const f of flows) {
+    if ((count.get(pair(f.from, f.to)) ?? 0) < 2) continue;
+    const a = centre(f.from);
+    const b = centre(f.to);
+    if (!a || !b) continue;
+    const k = (seen.get(`${f.from}\u0000${f.to}`) ?? 0) + 1;
+    seen.set(`${f.from}\u0000${f.to}`, k);
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const len = Math.hypot(dx, dy) || 1;
+    const off = 30 * k;
+    out.set(f, [{ x: Math.round((a.x + b.x) / 2 - (dy / len) * off), y: Math.round((a.y + b.y) / 2 + (dx / len) * off) }]);
+  }
+  return out;
+}
+
+function flowCell(f: Flow, ctx: Ctx, kindOf: Map<string, Element['kind']>, vertices: Point[]): TdEdge {
+  const threats = tdThreats(ctx, f.id);
+  const open = hasOpen(threats);
+  // Labelled by its name, else its protocol, as Threat Dragon's own models label their flows (HTTPS, MQTT).
+  const name = f.name ?? f.protocol;
+  return {
+    shape: 'flow',
+    attrs: { line: { ...stroke(open), targetMarker: { name: 'block' }, sourceMarker: { name: '' } } },
+    width: 200,
+    height: 100,
+    zIndex: 10,
+    labels: [{
+      markup: [{ tagName: 'ellipse', selector: 'labelBody' }, { tagName: 'text', selector: 'labelText' }],
+      attrs: {
+        labelText: { text: name, textAnchor: 'middle', textVerticalAnchor: 'middle' },
+        labelBody: { ref: 'labelText', refRx: '50%', refRy: '60%', fill: '#fff', strokeWidth: 0 },
+      },
+      position: 0.5,
+    }],
+    connector: 'smooth',
+    data: {
+      type: 'tm.Flow',
+      name,
+      description: flowDescription(f),
+      outOfScope: false,
+      reasonOutOfScope: '',
+      hasOpenThreats: open,
+      isBidirectional: false,
+      isEncrypted: f.encrypted,
+      isPublicNetwork: publicNetwork(f, ctx, kindOf),
+      protocol: f.protocol,
+      isTrustBoundary: false,
+      threats,
+    },
+    id: ctx.cellId.get(f.id)!,
+    source: { cell: ctx.cellId.get(f.from)! },
+    target: { cell: ctx.cellId.get(f.to)! },
+    vertices,
+  };
+}
+
+function flowDescription(f: Flow): string {
+  const lines = [`threatmap flow ${f.id} (${f.protocol}; auth ${f.auth}${f.port !== undefined ? `; port ${f.port}` : ''})`];
+  if (f.data.length) lines.push(`Data: ${list(f.data)}`);
+  if (f.endpoint) lines.push(`Endpoint: ${f.endpoint}`);
+  if (f.controls.length) lines.push(`Controls: ${list(f.controls)}`);
+  return [...(f.description ? [f.description, ''] : []), ...lines].join('\n');
+}
+
+// --- The document ---------------------------------------------------------------------------------------
+
+function diagramDescription(r: AnalysisResult, nowhere: readonly Threat[]): string {
+  const lines = [r.system.description ?? ''];
+  if (nowhere.length) {
+    lines.push('', 'Threats on no element or flow:');
+    for (const t of nowhere) lines.push(`- ${uidOf(t)} ${t.title} (${t.risk}, ${statusOf(t)})`);
+  }
+  return lines.join('\n').trim();
+}
+
+export function buildThreatDragon(r: AnalysisResult): TdDocument {
+  const taken = new Set<string>();
+  // Cell ids first, in the model's order, so that each keeps its id whatever threats are added.
+  const cellId = new Map<string, string>();
+  for (const b of r.boundaries) cellId.set(b.id, uuidFor(`boundary:${b.id}`, taken));
+  for (const e of r.elements) cellId.set(e.id, uuidFor(`element:${e.id}`, taken));
+  for (const f of r.flows) cellId.set(f.id, uuidFor(`flow:${f.id}`, taken));
+
+  const { on, nowhere } = placeThreats(r);
+  const boundaryTrust = new Map(r.boundaries.map((b) => [b.id, b.trust]));
+  const ctx: Ctx = {
+    taken, cellId, threatsOn: on, file: r.file,
+    number: new Map(r.threats.map((t, i) => [t, i + 1])),
+    assetType: new Map(r.assets.map((a) => [a.id, a.type])),
+    trustOf: new Map(r.elements.map((e) => [e.id, (e.boundary !== undefined && boundaryTrust.get(e.boundary)) || defaultTrust(e)])),
+  };
+  const kindOf = new Map(r.elements.map((e) => [e.id, e.kind]));
+  const { groups, position, maxDepth } = layout(r);
+  const bent = bends(r.flows, position, kindOf);
+
+  // Boxes first (behind), then elements, then flows: every flow's ends exist before it, as Threat Dragon saves.
+  const cells: TdCell[] = [];
+  for (const g of groups) if (g.boundary) cells.push(boxCell(g, g.boundary, maxDepth, ctx));
+  for (const e of r.elements) cells.push(elementCell(e, position.get(e.id)!, ctx));
+  for (const f of r.flows) cells.push(flowCell(f, ctx, kindOf, bent.get(f) ?? []));
+
+  return {
+    version: TD_VERSION,
+    summary: { title: r.system.name, owner: r.system.owner ?? '', description: r.system.description ?? '', id: 0 },
+    detail: {
+      contributors: [],
+      diagrams: [{
+        version: TD_VERSION,
+        title: r.system.name,
+        description: diagramDescription(r, nowhere),
+        thumbnail: './public/content/images/thumbnail.stride.jpg',
+        diagramType: 'STRIDE',
+        id: 0,
+        cells,
+      }],
+      diagramTop: 1,
+      reviewer: '',
+      // The highest threat number given: Threat Dragon numbers new threats from here.
+      threatTop: r.threats.length,
+    },
+  };
+}
+
+/**
+ * Where the cells go in the document's JSON: an empty `cells` array, written with its key. Model text
+ * cannot produce this sequence: inside a JSON string every quote is escaped.
+ */
+const CELLS_MARK = '"cells": []';
+/** The indentation of a cell in the whole document: root, detail, diagrams, the diagram, cells. */
+const CELL_INDENT = ' '.repeat(10);
+
+/**
+ * The document as JSON (`JSON.stringify(buildThreatDragon(r), null, 2)` and a line break), in pieces: the
+ * cells of a large model are most of the text, so they are written a few at a time, each re-indented to
+ * its depth, and never held as one string with the rest.
+ */
+export function* renderThreatDragonChunks(r: AnalysisResult): Generator<string> {
+  const doc = buildThreatDragon(r);
+  const [diagram] = doc.detail.diagrams;
+  const frame = JSON.stringify({ ...doc, detail: { ...doc.detail, diagrams: [{ ...diagram, cells: [] }] } }, null, 2);
+  const at = frame.indexOf(CELLS_MARK);
+  if (!diagram.cells.length) {
+    yield `${frame}\n`;
+    return;
+  }
+  yield* gatherChunks(pieces(frame, at, diagram.cells));
+}
+
+function* pieces(frame: string, at: number, cells: readonly TdCell[]): Generator<string> {
+  yield `${frame.slice(0, at)}"cells": [`;
+  for (let i = 0; i < cells.length; i++) {
+    yield `${i ? ',' : ''}\n${CELL_INDENT}${JSON.stringify(cells[i], null, 2).replace(/\n/g, `\n${CELL_INDENT}`)}`;
+  }
+  yield `\n${CELL_INDENT.slice(2)}]${frame.slice(at + CELLS_MARK.length)}\n`;
+}
+
+/** The Threat Dragon v2 document as pretty JSON with a trailing line break. */
+export const renderThreatDragon = (r: AnalysisResult): string => joinChunks(renderThreatDragonChunks(r));
