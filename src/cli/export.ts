@@ -1,6 +1,6 @@
-// `threatmap export`: the analysis (with triage applied) as SARIF, HTML, CSV, JSON, PDF, OTM or a Threat
-// Dragon model. PDF is the HTML report printed by a locally installed Chromium; nothing is downloaded. OTM
-// (Open Threat Model) is JSON, or YAML when the output file ends in .yaml or .yml.
+// `threatmap export`: the analysis (with triage applied) as SARIF, HTML, CSV, JSON, PDF, OTM, a Threat
+// Dragon or a Threagile model. PDF is the HTML report printed by a locally installed Chromium; nothing is
+// downloaded. OTM (Open Threat Model) is JSON, or YAML when the output file ends in .yaml or .yml.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +13,7 @@ import { renderHtmlReportChunks } from '../render/html.js';
 import { renderJsonChunks } from '../render/json.js';
 import { renderOtmChunks, renderOtmYaml } from '../render/otm.js';
 import { renderSarifChunks } from '../render/sarif.js';
+import { renderThreagile } from '../render/threagile.js';
 import { renderThreatDragonChunks } from '../render/threat-dragon.js';
 import { emit, UserError, writeFileAtomic } from './io.js';
 import { ALL_FORMATS, EXPORT_FORMATS, type ExportFormat as Format } from './formats.js';
@@ -60,6 +61,8 @@ export async function renderExport(format: string, result: AnalysisResult, optio
       return otmAsYaml(options.output) ? [renderOtmYaml(result)] : renderOtmChunks(result);
     case 'threat-dragon':
       return renderThreatDragonChunks(result);
+    case 'threagile':
+      return [renderThreagile(result)];
     default:
       throw new UserError(`unknown format '${format}'`);
   }
@@ -108,12 +111,13 @@ const EXTENSIONS: Record<string, Format> = { sarif: 'sarif', html: 'html', htm: 
 /**
  * The format an output file's name asks for: `.otm`, `.otm.json`, `.otm.yaml` and `.otm.yml` are OTM (the
  * second extension says how it is written, not what it is), `.td.json` and `.td-v2.json` Threat Dragon,
- * otherwise the last extension.
+ * `threagile.yaml` and `.threagile.yaml` Threagile, otherwise the last extension.
  */
 export function formatOfOutput(output: string | undefined): Format | undefined {
   if (!output) return undefined;
   if (/\.otm(\.(json|ya?ml))?$/i.test(output)) return 'otm';
   if (/\.td(?:-v2)?\.json$/i.test(output)) return 'threat-dragon';
+  if (/(?:^|[/\\.])threagile\.ya?ml$/i.test(output)) return 'threagile';
   const ext = /\.([A-Za-z]+)$/.exec(output)?.[1]?.toLowerCase();
   return ext ? EXTENSIONS[ext] : undefined;
 }

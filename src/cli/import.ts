@@ -117,8 +117,8 @@ function threagileSummary(file: string, s: ThreagileImportSummary, output: strin
   const lines = [
     `threatmap import: read ${file} (Threagile ${s.version}, "${s.system}")`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}, ${plural(s.assets, 'asset')}`,
-    `  ${plural(s.sharedRuntimes.length, 'shared runtime')} not imported (threatmap has no shared host)${s.sharedRuntimes.length ? `: ${s.sharedRuntimes.join('; ')}` : ''}`,
-    `  the file's ${plural(s.riskTracking.length, 'risk-tracking entry', 'risk-tracking entries')} are triage of Threagile's own risks, not model input: threatmap analyze derives its own threats`,
+    ...(s.sharedRuntimes.length ? [`  ${plural(s.sharedRuntimes.length, 'shared runtime')} not imported (threatmap has no shared host): ${s.sharedRuntimes.join('; ')}`] : []),
+    ...(s.riskTracking.length ? [`  the file's ${plural(s.riskTracking.length, 'risk-tracking entry', 'risk-tracking entries')} triage its risks, not model input: threatmap analyze derives its own threats`] : []),
   ];
   for (const r of s.riskTracking.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${r.id}: ${r.status}`);
   if (s.riskTracking.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.riskTracking.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);

@@ -258,7 +258,7 @@ Examples:
 
   program
     .command('export')
-    .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON, PDF, Open Threat Model or an OWASP Threat Dragon model')
+    .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON, PDF, Open Threat Model, an OWASP Threat Dragon or a Threagile model')
     .argument('<model>', 'model file')
     .addOption(new Option('-f, --format <format>', 'output format (default: from the --output extension)').choices([...ALL_FORMATS]))
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
@@ -274,7 +274,8 @@ Examples:
   threatmap export shop.yaml -o threats.csv --bom         for spreadsheets and issue trackers
   threatmap export shop.yaml -o report.pdf                needs Chromium (THREATMAP_CHROMIUM or on PATH)
   threatmap export shop.yaml -o shop.otm.json             Open Threat Model 0.2.0 for IriusRisk, StartLeft, Threat Dragon (.otm.yaml: YAML)
-  threatmap export shop.yaml -o shop.td.json              an OWASP Threat Dragon 2.x model: the diagram laid out, threats on their cells`)
+  threatmap export shop.yaml -o shop.td.json              an OWASP Threat Dragon 2.x model: the diagram laid out, threats on their cells
+  threatmap export shop.yaml -o threagile.yaml            a Threagile model; our threats are its individual risk categories`)
     .action(action('exportAction'));
   return program;
 }

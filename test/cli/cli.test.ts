@@ -116,7 +116,7 @@ describe('threatmap commands', () => {
     const help = run('analyze', '--help');
     assert.equal(help.code, 0);
     // `(choices: "markdown", "json", ..., default: "markdown")`
-    const choices = help.stdout.replace(/\s+/g, ' ').match(/output format \(choices: ((?:"\w+", )+)default/)![1];
+    const choices = help.stdout.replace(/\s+/g, ' ').match(/output format \(choices: ((?:"[\w-]+", )+)default/)![1];
     assert.deepEqual(choices.slice(0, -2).split(', ').map((c) => JSON.parse(c) as string), ['markdown', 'json', ...EXPORT_FORMATS]);
   });
 });

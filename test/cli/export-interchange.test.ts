@@ -31,3 +31,25 @@ describe('threatmap export: Threat Dragon', () => {
     assert.equal(run('export', 'examples/ecommerce.yaml', '-f', 'threat-dragon').stdout, readFileSync(out, 'utf8'));
   });
 });
+
+describe('threatmap export: Threagile', () => {
+  it('threagile.yaml and x.threagile.yml ask for Threagile', () => {
+    assert.equal(formatOfOutput('threagile.yaml'), 'threagile');
+    assert.equal(formatOfOutput('models/shop.threagile.yml'), 'threagile');
+    assert.equal(formatOfOutput('notthreagile.yaml'), undefined);
+  });
+
+  it('writes a model whose individual risks are our threats, and `import` reads it back', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-threagile-'));
+    const out = join(dir, 'threagile.yaml');
+    const r = run('export', 'examples/ecommerce.yaml', '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    const text = readFileSync(out, 'utf8');
+    const json = JSON.parse(run('analyze', 'examples/ecommerce.yaml', '-f', 'json').stdout) as { threats: Array<{ uid: string }>; elements: unknown[]; flows: unknown[] };
+    for (const t of json.threats) assert.ok(text.includes(`(${t.uid})`), `risk for ${t.uid}`);
+    const back = run('import', out, '-o', join(dir, 'back.yaml'));
+    assert.equal(back.code, 0, back.stderr);
+    assert.match(back.stderr, new RegExp(`imported ${json.elements.length} elements, ${json.flows.length} flows`));
+    assert.doesNotMatch(back.stderr, /0 shared runtimes/);
+  });
+});
