@@ -567,16 +567,26 @@ class Parser {
       if (this.eat('"')) break;
       if (j >= t.length || t[j] === '\n' || t.startsWith('\r\n', j)) this.fail(`unterminated string (started at ${this.where(start)})`);
       if (t[j] === '\\') text += this.escape(start);
-      else if (this.eat('$${') || this.eat('%%{')) text += `${t[j]}{`;
-      else if (this.at('${') || this.at('%{')) {
+      else if (this.atMarkup()) {
         if (text) tokens.push({ t: 'text', value: text, offset: textAt });
         tokens.push(this.parseMarkup());
         text = '';
         textAt = this.i;
-      } else text += t[this.i++];
+      } else text += this.templateChar();
     }
     if (text) tokens.push({ t: 'text', value: text, offset: textAt });
     return this.template(tokens, start);
+  }
+
+  /** `${` or `%{` opening an interpolation or a directive (not their `$${` and `%%{` escapes). */
+  private atMarkup(): boolean {
+    return this.at('${') || this.at('%{');
+  }
+
+  /** The next character of template text: `$${` and `%%{` stand for `${` and `%{`. */
+  private templateChar(): string {
+    const c = this.text[this.i];
+    return this.eat('$${') || this.eat('%%{') ? `${c}{` : this.text[this.i++];
   }
 
   private escape(start: number): string {
@@ -672,13 +682,12 @@ class Parser {
         break;
       }
       if (j >= t.length) break;
-      if (this.eat('$${') || this.eat('%%{')) text += `${t[j]}{`;
-      else if (this.at('${') || this.at('%{')) {
+      if (this.atMarkup()) {
         if (text) tokens.push({ t: 'text', value: text, offset: textAt });
         tokens.push(this.parseMarkup());
         text = '';
         textAt = this.i;
-      } else text += t[this.i++];
+      } else text += this.templateChar();
     }
     if (text) tokens.push({ t: 'text', value: text, offset: textAt });
   }

@@ -16,6 +16,7 @@ import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { TRIAGE_STATUSES } from '../../src/track/types.js';
 import { analyzeExample, analyzeText } from '../helpers.js';
 import { corpusDir, corpusMissing } from '../corpus.js';
+import { BOUNDARY_THREAT_WITHOUT_FLOWS } from './interchange-models.js';
 
 const require = createRequire(import.meta.url);
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -259,13 +260,7 @@ describe('OTM export', () => {
   });
 
   it('a boundary threat without flows sits on the components directly in that boundary', () => {
-    const r = analyzeText([
-      'threatmap: 1', 'system: { name: Cluster }',
-      'assets:', '  cards: { classification: restricted }',
-      'boundaries:', '  cluster: { kind: container }',
-      'elements:', '  visitor: { tech: browser }', '  web: { type: web-app, in: cluster }', '  ledger: { type: service, in: cluster, handles: [cards] }',
-      'flows:', '  - visitor -> web: https', '  - web -> ledger: https', '',
-    ].join('\n'));
+    const r = analyzeText(BOUNDARY_THREAT_WITHOUT_FLOWS);
     const t = r.threats.find((x) => x.componentKind === 'boundary' && x.flows.length === 0)!;
     assert.ok(t, 'the model has a boundary threat without flows');
     const doc = parseOtm(r);
