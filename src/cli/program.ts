@@ -70,10 +70,10 @@ depends_on, link or environment value naming another service (a Kubernetes Servi
 to it. The same service in both is one element. OpenAPI 3.x and Swagger 2.0 specs (*.yaml, *.yml,
 *.json with top-level openapi or swagger) add one endpoint per operation, with its auth, to the element
 their server host (or published localhost port, or folder) names, else to a new element. Terraform (*.tf,
-each folder one configuration, all read together): AWS compute, load balancers, CDNs, API gateways, databases,
-buckets and queues become elements in their VPC; listeners, origins, integrations, subscriptions and
-settings naming another resource become flows; internet-facing load balancers, security groups open to
-0.0.0.0/0 and public endpoints, flows from outside clients. Every element and flow says where it was found
+each folder one configuration, all read together): AWS, Google Cloud and Azure compute, load balancers, CDNs,
+API gateways, databases, buckets and queues become elements in their network; listeners, origins, integrations, subscriptions and
+settings naming another resource become flows; internet-facing load balancers, firewall and security group
+rules open to 0.0.0.0/0 and public endpoints, flows from outside clients. Every element and flow says where it was found
 (file:line). These files cannot say what data flows, how callers authenticate, which controls are in
 place or whom to trust: the model's header lists what to add. Examples:
   threatmap discover . -o threatmap.yaml

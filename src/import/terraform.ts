@@ -1,6 +1,7 @@
-// Terraform configurations -> a Draft. Each AWS resource that draws on a data flow diagram (instances and
-// auto-scaling groups, functions, load balancers, CDNs, API gateways, databases, buckets, queues...) is an
-// element; VPCs are boundaries inside the account; a flow is drawn wherever the configuration wires one
+// Terraform configurations -> a Draft. Each AWS, Google Cloud or Azure resource that draws on a data flow
+// diagram (instances and groups, functions, load balancers, CDNs, API gateways, databases, buckets,
+// queues...) is an element (src/import/terraform-kinds.ts says which); networks are boundaries inside the
+// account, project or resource group; a flow is drawn wherever the configuration wires one
 // thing to another: a compute resource's settings naming a database (user data, environment), a load
 // balancer's listeners forwarding to a target group, a CDN's origins, an API's integrations, event
 // subscriptions. Internet-facing load balancers, security groups open to the world and public endpoints
@@ -11,12 +12,15 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import {
   addBoundary, addElement, addEvidence, addOutsideCaller, type Draft, type DraftControl, emptyDraft, type FlowEvidence,
-  type Identity, type Provenance, reviewLimits, settleFlows,
+  type Provenance, reviewLimits, settleFlows,
 } from './draft.js';
 import {
   type HclBlock, type HclBody, type HclExpression, HclSyntaxError, type HclValue, literalValue, objectItems, parseHcl, referencesIn,
 } from './hcl.js';
 import { lookup, slug } from './import-common.js';
+import {
+  ELEMENTS, GENERIC_NAMES, META, MODULE_DEFAULTS, REGISTRATION, registryType, type Values, WIRING, WORLD,
+} from './terraform-kinds.js';
 
 export interface TerraformFile {
   text: string;
@@ -41,139 +45,15 @@ export const TERRAFORM_FORMAT = 'Terraform';
 export const TERRAFORM_LIMITS: readonly string[] = reviewLimits(
   'Terraform says what is deployed, where, and who may connect to it. It cannot say, so add:',
   [
-    '  trust: each VPC is one internal boundary in its AWS account; internet-facing load balancers, security groups',
-    '    open to 0.0.0.0/0 and public endpoints are calls from untrusted outside clients',
+    '  trust: each network (AWS VPC, Google VPC network, Azure virtual network) is one internal boundary in its',
+    '    account, project or resource group; public load balancers and endpoints, and firewall or security group',
+    '    rules open to the whole internet, are calls from untrusted outside clients',
   ],
-  ['Only AWS resources are drawn; variables take their defaults; local modules and terraform-aws-modules are read, other registry modules are not.'],
+  ['AWS, Google Cloud and Azure resources are drawn; variables take their defaults; local modules and terraform-aws-modules are read, other registry modules are not.'],
 );
-
-// --- What each resource type is --------------------------------------------------------------------------
-
-type Role = 'compute' | 'edge' | 'service' | 'store';
-
-interface Kind {
-  identity: (body: Values) => Identity;
-  /** Added to a generic resource name (`example`) to make its id. */
-  short: string;
-  role: Role;
-  /** Lives in a VPC: in the region's default VPC when no subnet is given. */
-  vpc?: boolean;
-}
-
-const fixed = (identity: Identity) => () => identity;
-
-const DB_ENGINES: ReadonlyArray<readonly [RegExp, string]> = [
-  [/^aurora-postgresql|^postgres/, 'postgres'],
-  [/^aurora(?:-mysql)?$|^mysql/, 'mysql'],
-  [/^mariadb/, 'mariadb'],
-  [/^sqlserver/, 'mssql'],
-  [/^oracle/, 'oracle'],
-];
-
-function engineTech(engine: HclValue | undefined, table: ReadonlyArray<readonly [RegExp, string]>, fallback: Identity): Identity {
-  if (typeof engine !== 'string') return fallback;
-  const found = table.find(([re]) => re.test(engine.toLowerCase()));
-  return found ? { tech: found[1] } : fallback;
-}
-
-const ELEMENTS: Record<string, Kind> = {
-  aws_instance: { identity: fixed({ type: 'service' }), short: 'instance', role: 'compute', vpc: true },
-  aws_autoscaling_group: { identity: fixed({ type: 'service' }), short: 'asg', role: 'compute', vpc: true },
-  aws_launch_configuration: { identity: fixed({ type: 'service' }), short: 'launch-config', role: 'compute', vpc: true },
-  aws_launch_template: { identity: fixed({ type: 'service' }), short: 'launch-template', role: 'compute', vpc: true },
-  aws_ecs_service: { identity: fixed({ type: 'service' }), short: 'ecs', role: 'compute', vpc: true },
-  aws_lambda_function: { identity: fixed({ tech: 'lambda' }), short: 'fn', role: 'compute' },
-  aws_eks_cluster: { identity: fixed({ tech: 'kubernetes' }), short: 'eks', role: 'service', vpc: true },
-  aws_lb: { identity: (v) => (v.get('load_balancer_type') === 'network' || v.get('load_balancer_type') === 'gateway' ? { type: 'load-balancer' } : { tech: 'alb' }), short: 'lb', role: 'edge', vpc: true },
-  aws_alb: { identity: fixed({ tech: 'alb' }), short: 'lb', role: 'edge', vpc: true },
-  aws_elb: { identity: fixed({ tech: 'elb' }), short: 'elb', role: 'edge', vpc: true },
-  aws_cloudfront_distribution: { identity: fixed({ tech: 'cloudfront' }), short: 'cdn', role: 'edge' },
-  aws_api_gateway_rest_api: { identity: fixed({ tech: 'api-gateway' }), short: 'api', role: 'edge' },
-  aws_apigatewayv2_api: { identity: fixed({ tech: 'api-gateway' }), short: 'api', role: 'edge' },
-  aws_db_instance: { identity: (v) => engineTech(v.get('engine'), DB_ENGINES, { type: 'database' }), short: 'db', role: 'store', vpc: true },
-  aws_rds_cluster: { identity: (v) => engineTech(v.get('engine'), DB_ENGINES, { tech: 'mysql' }), short: 'db', role: 'store', vpc: true },
-  aws_dynamodb_table: { identity: fixed({ tech: 'dynamodb' }), short: 'table', role: 'store' },
-  aws_s3_bucket: { identity: fixed({ tech: 's3' }), short: 'bucket', role: 'store' },
-  aws_elasticache_cluster: { identity: (v) => engineTech(v.get('engine'), [[/^memcached/, 'memcached'], [/^(?:redis|valkey)/, 'redis']], { type: 'cache' }), short: 'cache', role: 'store', vpc: true },
-  aws_elasticache_replication_group: { identity: fixed({ tech: 'redis' }), short: 'cache', role: 'store', vpc: true },
-  aws_sqs_queue: { identity: fixed({ tech: 'sqs' }), short: 'queue', role: 'store' },
-  aws_sns_topic: { identity: fixed({ tech: 'sns' }), short: 'topic', role: 'service' },
-  aws_cloudwatch_event_bus: { identity: fixed({ tech: 'eventbridge' }), short: 'bus', role: 'service' },
-  aws_secretsmanager_secret: { identity: fixed({ tech: 'secrets-manager' }), short: 'secret', role: 'store' },
-  aws_opensearch_domain: { identity: fixed({ tech: 'opensearch' }), short: 'search', role: 'store' },
-  aws_elasticsearch_domain: { identity: fixed({ tech: 'elasticsearch' }), short: 'search', role: 'store' },
-  aws_cognito_user_pool: { identity: fixed({ tech: 'cognito' }), short: 'users', role: 'service' },
-  aws_mq_broker: { identity: (v) => engineTech(v.get('engine_type'), [[/^rabbitmq/, 'rabbitmq'], [/^activemq/, 'activemq']], { type: 'queue' }), short: 'mq', role: 'store', vpc: true },
-  aws_msk_cluster: { identity: fixed({ tech: 'kafka' }), short: 'kafka', role: 'store', vpc: true },
-  aws_efs_file_system: { identity: fixed({ type: 'file-storage' }), short: 'efs', role: 'store' },
-  aws_ecr_repository: { identity: fixed({ tech: 'ecr' }), short: 'ecr', role: 'store' },
-};
-
-/** Configuration of an element that another resource holds (a bucket's encryption) or wiring between two. */
-const WIRING = new Set([
-  'aws_vpc', 'aws_subnet', 'aws_subnets', 'aws_security_group', 'aws_security_group_rule', 'aws_vpc_security_group_ingress_rule',
-  'aws_vpc_security_group_egress_rule', 'aws_lb_listener', 'aws_alb_listener', 'aws_lb_listener_rule', 'aws_alb_listener_rule',
-  'aws_lb_target_group', 'aws_alb_target_group', 'aws_lb_target_group_attachment', 'aws_alb_target_group_attachment',
-  'aws_autoscaling_attachment', 'aws_autoscaling_policy', 'aws_ecs_task_definition', 'aws_db_subnet_group',
-  'aws_elasticache_subnet_group', 'aws_s3_bucket_server_side_encryption_configuration', 'aws_s3_bucket_versioning',
-  'aws_s3_bucket_public_access_block', 'aws_s3_bucket_acl', 'aws_s3_bucket_policy', 'aws_s3_bucket_notification',
-  'aws_api_gateway_integration', 'aws_apigatewayv2_integration', 'aws_lambda_function_url', 'aws_lambda_event_source_mapping',
-  'aws_sns_topic_subscription', 'aws_wafv2_web_acl_association', 'terraform_remote_state',
-]);
-
-/**
- * Modules of the terraform-aws-modules collection (the registry's most used AWS modules) stand for the
- * resource they create: their inputs are named after its arguments (`engine`, `publicly_accessible`,
- * `min_size`), so a module call reads as that resource.
- */
-const REGISTRY_MODULES: Record<string, string> = {
-  rds: 'aws_db_instance',
-  'rds-aurora': 'aws_rds_cluster',
-  's3-bucket': 'aws_s3_bucket',
-  alb: 'aws_lb',
-  elb: 'aws_elb',
-  'ec2-instance': 'aws_instance',
-  autoscaling: 'aws_autoscaling_group',
-  eks: 'aws_eks_cluster',
-  lambda: 'aws_lambda_function',
-  sqs: 'aws_sqs_queue',
-  sns: 'aws_sns_topic',
-  'dynamodb-table': 'aws_dynamodb_table',
-  elasticache: 'aws_elasticache_replication_group',
-  cloudfront: 'aws_cloudfront_distribution',
-  'apigateway-v2': 'aws_apigatewayv2_api',
-  'secrets-manager': 'aws_secretsmanager_secret',
-  vpc: 'aws_vpc',
-  'security-group': 'aws_security_group',
-};
-
-/** `terraform-aws-modules/rds/aws`, `...//modules/x`, or its git source `github.com/terraform-aws-modules/terraform-aws-rds`. */
-function registryType(source: string): string | undefined {
-  const m = /terraform-aws-modules\/(?:terraform-aws-)?([a-z0-9-]+?)(?:\.git)?(?:\/aws)?(?:\/\/|[?/]|$)/.exec(source);
-  return m ? lookup(REGISTRY_MODULES, m[1]) : undefined;
-}
-
-/** Inputs of registry modules whose defaults differ from the resource's. */
-const MODULE_DEFAULTS: Record<string, Record<string, HclValue>> = {
-  // The bucket module blocks public ACLs and policies unless told otherwise.
-  aws_s3_bucket: { block_public_acls: true, ignore_public_acls: true, block_public_policy: true, restrict_public_buckets: true },
-};
-
-/** Words so general that an id made of them alone says nothing: `example` becomes `example-db`. */
-const GENERIC_NAMES = new Set(['example', 'this', 'main', 'default', 'primary', 'test', 'resource', 'public', 'private', 'internal', 'external', 'shared']);
-
-/** Meta-arguments: they order or repeat a resource, they do not connect it to anything. */
-const META = new Set(['depends_on', 'lifecycle', 'provider', 'providers', 'count', 'for_each', 'tags', 'tags_all']);
-
-const WORLD = new Set(['0.0.0.0/0', '::/0']);
-
-/** Settings that put a compute resource behind a load balancer's target group. */
-const REGISTRATION = new Set(['target_group_arns', 'traffic_source_attachments', 'load_balancer', 'load_balancers', 'target_group_arn', 'lb_target_group_arn']);
 
 // --- Reading the files -----------------------------------------------------------------------------------
 
-/** The attributes of a body that have values known without running Terraform (variables at their defaults). */
-type Values = Map<string, HclValue>;
 
 interface Resource {
   config: Config;
@@ -217,6 +97,8 @@ interface Config {
   callers: Array<{ config: Config; call: ModuleCall }>;
   /** The aws provider's region, read once every file of the folder is (it may name a variable declared later). */
   region?: HclExpression;
+  /** The google provider's project, likewise. */
+  project?: HclExpression;
 }
 
 const folderOf = (file: string): string => file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
@@ -322,6 +204,7 @@ class TerraformReader {
       case 'provider':
         // The first aws provider is the default one; aliased providers deploy elsewhere on request only.
         if (first === 'aws' && config.region === undefined && attribute(block.body, 'alias') === undefined) config.region = attribute(block.body, 'region');
+        if (first === 'google' && config.project === undefined && attribute(block.body, 'alias') === undefined) config.project = attribute(block.body, 'project');
     }
   }
 
@@ -451,6 +334,7 @@ class TerraformReader {
     this.moduleLoadBalancers();
     this.edgeFlows();
     this.eventFlows();
+    this.chainFlows();
     this.exposure(standalone);
     settleFlows(this.draft);
   }
@@ -468,16 +352,15 @@ class TerraformReader {
 
   private partsOf(owner: Resource): Resource[] {
     const names = owner.type === 'aws_autoscaling_group' ? ['launch_configuration', 'launch_template', 'mixed_instances_policy']
-      : owner.type === 'aws_ecs_service' ? ['task_definition'] : [];
+      : owner.type === 'aws_ecs_service' ? ['task_definition']
+        : /^google_compute_(?:region_)?instance_group_manager$/.test(owner.type) ? ['version', 'instance_template'] : [];
     const parts: Resource[] = [];
     for (const name of names) {
       for (const expr of this.expressionsUnder(owner.body, name)) {
-        for (const t of this.targets(owner.config, expr)) {
-          if (['aws_launch_configuration', 'aws_launch_template', 'aws_ecs_task_definition'].includes(t.resource.type)) parts.push(t.resource);
-        }
+        for (const t of this.targets(owner.config, expr)) if (PART_TYPES.has(t.resource.type)) parts.push(t.resource);
       }
     }
-    return parts;
+    return [...new Set(parts)];
   }
 
   /** Every expression of an attribute or block of that name, nested blocks included. */
@@ -552,8 +435,9 @@ class TerraformReader {
       const line = attributeLine(user.body, 'password');
       if (line !== undefined) return { file: r.file, line, note: 'user password' };
     }
-    // An RDS database always has a master user with a password (IAM authentication comes on top).
-    if (r.type === 'aws_db_instance' || r.type === 'aws_rds_cluster') return { file: r.file, line: r.line, note: 'RDS master user password' };
+    // Managed SQL servers always have an administrator with a password (IAM or Entra ID logins come on top).
+    const admin = lookup(SQL_ADMIN, r.type);
+    if (admin !== undefined) return { file: r.file, line: attributeLine(r.body, 'administrator_login_password') ?? r.line, note: admin };
     return undefined;
   }
 
@@ -638,12 +522,94 @@ class TerraformReader {
 
   /** The VPC a resource is in, from the subnets, subnet groups or VPC it names; the default VPC when it names none. */
   private placeOf(r: Resource, parts: readonly Resource[]): string | undefined {
+    if (r.type.startsWith('google_')) return this.googlePlace(r, parts);
+    if (r.type.startsWith('azurerm_')) return this.azurePlace(r, parts);
     for (const res of [r, ...parts]) {
       const vpc = this.vpcOf(res);
       if (vpc) return this.vpcBoundary(vpc);
     }
     if (ELEMENTS[r.type].vpc) return this.defaultVpc(r.config, []);
     return this.accountBoundary(r.config);
+  }
+
+  /** A Google resource's VPC network (from `network`, `subnetwork`, a template's or a cluster's), else its project. */
+  private googlePlace(r: Resource, parts: readonly Resource[]): string {
+    const project = this.value(r.config, attribute(r.body, 'project')) ?? this.projectOf(r.config);
+    const projectKey = `gcp:${typeof project === 'string' ? project : ''}`;
+    addBoundary(this.draft, {
+      key: projectKey, id: typeof project === 'string' ? `gcp-${slug(project)}` : 'gcp', name: typeof project === 'string' ? `GCP project (${project})` : 'GCP project',
+      trust: 'internal', kind: 'cloud', comment: 'The Google Cloud project the configurations deploy to; managed services are reached through its APIs.', provenance: [],
+    });
+    for (const res of [r, ...parts]) {
+      for (const name of ['network', 'subnetwork', 'authorized_network', 'network_interface', 'vpc_access', 'private_network', 'ip_configuration', 'settings']) {
+        for (const expr of this.expressionsUnder(res.body, name)) {
+          const literal = this.value(res.config, expr);
+          if (name === 'network' && literal === 'default') return this.googleNetwork(undefined, projectKey, res);
+          for (const t of this.targets(res.config, expr)) {
+            if (t.resource.type === 'google_compute_network') return this.googleNetwork(t.resource, projectKey, res);
+            if (t.resource.type === 'google_compute_subnetwork') {
+              const net = this.targetsOf(t.resource, 'network').find((n) => n.type === 'google_compute_network');
+              if (net) return this.googleNetwork(net, projectKey, res);
+            }
+          }
+        }
+      }
+    }
+    // An instance or cluster that names no network is in the project's `default` network.
+    return ELEMENTS[r.type].vpc ? this.googleNetwork(undefined, projectKey, r) : projectKey;
+  }
+
+  private googleNetwork(net: Resource | undefined, projectKey: string, at: Resource): string {
+    const key = net ? net.key : `${projectKey}|default-network`;
+    const name = net ? this.value(net.config, attribute(net.body, 'name')) : undefined;
+    addBoundary(this.draft, {
+      key, id: net ? `${slug(net.name)}-network` : 'default-network', name: typeof name === 'string' ? `VPC network ${name}` : net ? net.address : 'VPC network default',
+      trust: 'internal', kind: 'network', parent: projectKey,
+      ...(net ? {} : { comment: 'The project\'s default network: its firewall rules allow SSH, RDP and ICMP from anywhere unless they were removed.' }),
+      provenance: net ? [this.provenance(net)] : [{ file: at.file, line: at.line, note: 'network "default"' }],
+    });
+    return key;
+  }
+
+  private projectOf(config: Config, depth = 0): string | undefined {
+    const own = this.value(config, config.project);
+    if (typeof own === 'string' || depth > 8) return typeof own === 'string' ? own : undefined;
+    for (const { config: parent } of config.callers) {
+      const project = this.projectOf(parent, depth + 1);
+      if (project !== undefined) return project;
+    }
+    return undefined;
+  }
+
+  /** An Azure resource's virtual network (through its subnet or network interfaces), else its resource group. */
+  private azurePlace(r: Resource, parts: readonly Resource[]): string {
+    const group = this.targetsOf(r, 'resource_group_name').find((g) => g.type === 'azurerm_resource_group');
+    const groupName = group ? this.value(group.config, attribute(group.body, 'name')) : this.value(r.config, attribute(r.body, 'resource_group_name'));
+    const groupKey = group ? group.key : `azure-rg:${typeof groupName === 'string' ? groupName : ''}`;
+    addBoundary(this.draft, {
+      key: groupKey, id: group ? `${slug(group.name)}-rg` : typeof groupName === 'string' ? `${slug(groupName)}-rg` : 'azure',
+      name: typeof groupName === 'string' ? `Resource group ${groupName}` : group ? group.address : 'Azure subscription',
+      trust: 'internal', kind: 'cloud', provenance: group ? [this.provenance(group)] : [],
+    });
+    for (const res of [r, ...parts]) {
+      const subnets = [...this.subnetsOf(res), ...this.targetsOf(res, 'network_interface_ids').flatMap((nic) => this.subnetsOf(nic))];
+      for (const subnet of subnets) {
+        const vnet = this.targetsOf(subnet, 'virtual_network_name').find((v) => v.type === 'azurerm_virtual_network');
+        if (!vnet) continue;
+        const vnetName = this.value(vnet.config, attribute(vnet.body, 'name'));
+        addBoundary(this.draft, {
+          key: vnet.key, id: `${slug(vnet.name)}-vnet`, name: typeof vnetName === 'string' ? `Virtual network ${vnetName}` : vnet.address,
+          trust: 'internal', kind: 'network', parent: groupKey, provenance: [this.provenance(vnet)],
+        });
+        return vnet.key;
+      }
+    }
+    return groupKey;
+  }
+
+  private subnetsOf(r: Resource): Resource[] {
+    return ['subnet_id', 'virtual_network_subnet_id', 'delegated_subnet_id', 'vnet_subnet_id', 'infrastructure_subnet_id', 'subnet_ids']
+      .flatMap((n) => this.targetsOf(r, n)).filter((x) => x.type === 'azurerm_subnet');
   }
 
   private static readonly PLACEMENT = ['subnet_id', 'subnet_ids', 'subnets', 'vpc_zone_identifier', 'vpc_id', 'db_subnet_group_name', 'subnet_group_name', 'vpc_config', 'network_configuration', 'subnet_mapping', 'vpc_options', 'broker_node_group_info', 'network_interfaces', 'values', 'filter'];
@@ -854,6 +820,14 @@ class TerraformReader {
     for (const r of elements) {
       const kind = ELEMENTS[r.type];
       const parts = this.partsOfElement(r);
+      if (r.type.startsWith('google_')) {
+        this.googleExposure(r, parts);
+        continue;
+      }
+      if (r.type.startsWith('azurerm_')) {
+        this.azureExposure(r);
+        continue;
+      }
       const values = this.values(r);
       const publicDb = values.get('publicly_accessible') === true;
       if (r.type === 'aws_eks_cluster') this.publicClusterEndpoint(r);
@@ -893,6 +867,200 @@ class TerraformReader {
       : vpcConfig ? this.value(r.config, attribute(vpcConfig.body, 'public_access_cidrs')) : undefined;
     const from = Array.isArray(cidrs) && cidrs.length ? ` from ${cidrs.join(', ')}` : '';
     addOutsideCaller(this.draft, r.key, { provenance: { file: r.file, line, note: `public Kubernetes API endpoint${from}` }, protocol: 'https', port: 443, targetPort: 443 });
+  }
+
+  /**
+   * Google and Azure load balancers, gateways and CDNs reach their backends through chains of resources (a
+   * forwarding rule's proxy, URL map and backend service; a Front Door origin in an origin group; a load
+   * balancer's address pool that a scale set joins): followed both ways through those resources only, each
+   * element met at the end of a chain is called by the edge.
+   */
+  private chainFlows(): void {
+    for (const edge of this.all.filter((r) => /^(?:google|azurerm)_/.test(r.type) && lookup(ELEMENTS, r.type)?.role === 'edge' && this.elementOf.get(r.key) === r.key)) {
+      const seen = new Set<Resource>([edge]);
+      const queue: Resource[] = [edge];
+      for (let depth = 0; queue.length && depth < 8; depth++) {
+        for (const res of queue.splice(0)) {
+          const forward = allExpressions(res.body).flatMap((e) => this.targets(res.config, e).map((t) => t.resource));
+          const backward = (this.pointers.get(res.key) ?? []).map((p) => p.from);
+          for (const next of [...forward, ...backward]) {
+            if (seen.has(next)) continue;
+            seen.add(next);
+            const to = this.elementOf.get(next.key);
+            if (to !== undefined && next.mode === 'resource') {
+              // A backend service states its protocol; Front Door reaches origins over HTTPS unless told otherwise.
+              const stated = listenerProtocol(this.values(res).get('protocol') as HclValue | undefined);
+              const protocol = stated ?? (edge.type === 'azurerm_cdn_frontdoor_profile' ? 'https' : undefined);
+              this.flow(edge.key, to, {
+                provenance: { file: res.file, line: res.line, note: `${res === edge ? 'backend' : res.address} -> ${next.address}` }, ...(protocol ? { protocol } : {}),
+              });
+            } else if (CHAIN.has(next.type)) queue.push(next);
+          }
+        }
+      }
+    }
+  }
+
+  /** Google: external forwarding rules, instances with an external address behind open firewall rules, public SQL, allUsers IAM, public GKE endpoints. */
+  private googleExposure(r: Resource, parts: readonly Resource[]): void {
+    const values = this.values(r);
+    const outside = (line: number, note: string, facts: Omit<FlowEvidence, 'provenance'> = {}) =>
+      addOutsideCaller(this.draft, r.key, { provenance: { file: r.file, line, note }, ...facts });
+    if (/forwarding_rule$/.test(r.type)) {
+      const scheme = values.get('load_balancing_scheme');
+      if (typeof scheme === 'string' && scheme.startsWith('INTERNAL')) return;
+      const range = values.get('port_range');
+      const port = typeof range === 'string' || typeof range === 'number' ? Number(String(range).split('-')[0]) : undefined;
+      const proxy = this.targetsOf(r, 'target')[0];
+      const protocol = proxy?.type === 'google_compute_target_https_proxy' ? 'https' : proxy?.type === 'google_compute_target_http_proxy' ? 'http' : undefined;
+      outside(r.line, `external forwarding rule${port !== undefined && Number.isFinite(port) ? ` port ${port}` : ''}`, {
+        ...(protocol ? { protocol } : {}), ...(port !== undefined && Number.isFinite(port) ? { port, targetPort: port } : {}),
+      });
+      return;
+    }
+    if (r.type === 'google_compute_instance' || /instance_group_manager$/.test(r.type)) {
+      const external = [r, ...parts].some((res) => blocksOf(res.body, 'network_interface').some((ni) => blocksOf(ni.body, 'access_config').length > 0));
+      if (!external) return;
+      const tags = [r, ...parts].flatMap((res) => {
+        const v = this.values(res).get('tags');
+        return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
+      });
+      const network = this.draft.elements.find((e) => e.key === r.key)?.boundary;
+      for (const fw of this.ofType('google_compute_firewall')) {
+        const fv = this.values(fw);
+        if (fv.get('direction') === 'EGRESS') continue;
+        const ranges = fv.get('source_ranges');
+        const world = Array.isArray(ranges) ? ranges.find((c): c is string => typeof c === 'string' && WORLD.has(c)) : undefined;
+        if (world === undefined) continue;
+        const targetTags = fv.get('target_tags');
+        if (Array.isArray(targetTags) && !targetTags.some((t) => typeof t === 'string' && tags.includes(t))) continue;
+        const fwNet = this.targetsOf(fw, 'network').find((n) => n.type === 'google_compute_network');
+        const sameNetwork = fwNet ? network === fwNet.key : fv.get('network') === 'default' && network?.endsWith('|default-network');
+        if (!sameNetwork) continue;
+        for (const allow of blocksOf(fw.body, 'allow')) {
+          const ports = this.values(fw, allow.body).get('ports');
+          const first = Array.isArray(ports) && ports.length ? Number(String(ports[0]).split('-')[0]) : undefined;
+          addOutsideCaller(this.draft, r.key, {
+            provenance: { file: fw.file, line: allow.pos.line, note: `firewall ${fw.address} allows ${world}${first !== undefined ? ` on port ${String(ports && Array.isArray(ports) ? ports[0] : first)}` : ' on every port'}` },
+            ...(first !== undefined && Number.isFinite(first) ? { port: first, targetPort: first } : {}),
+          });
+        }
+      }
+      return;
+    }
+    if (r.type === 'google_sql_database_instance') {
+      const ip = blocksOf(blocksOf(r.body, 'settings')[0]?.body ?? { attributes: [], blocks: [] }, 'ip_configuration')[0];
+      if (!ip || this.value(r.config, attribute(ip.body, 'ipv4_enabled')) === false) return;
+      for (const net of blocksOf(ip.body, 'authorized_networks')) {
+        const value = this.value(r.config, attribute(net.body, 'value'));
+        if (typeof value === 'string' && WORLD.has(value)) outside(net.pos.line, `authorized_networks ${value} on the public IP`);
+      }
+      return;
+    }
+    if (r.type === 'google_container_cluster') {
+      const priv = blocksOf(r.body, 'private_cluster_config')[0];
+      if (priv && this.value(r.config, attribute(priv.body, 'enable_private_endpoint')) === true) return;
+      outside(priv?.pos.line ?? r.line, 'public Kubernetes API endpoint', { protocol: 'https', port: 443, targetPort: 443 });
+      return;
+    }
+    // Buckets, Cloud Run services and functions whose IAM grants anyone (allUsers) access.
+    for (const grant of (this.pointers.get(r.key) ?? []).map((p) => p.from).filter((g) => /_iam_(?:member|binding)$/.test(g.type))) {
+      const gv = this.values(grant);
+      const members = [gv.get('member'), ...(Array.isArray(gv.get('members')) ? gv.get('members') as HclValue[] : [])];
+      const anyone = members.find((m): m is string => m === 'allUsers' || m === 'allAuthenticatedUsers');
+      if (anyone) addOutsideCaller(this.draft, r.key, { provenance: { file: grant.file, line: grant.line, note: `${grant.address}: ${anyone} ${String(gv.get('role') ?? '')}`.trimEnd() }, protocol: 'https' });
+    }
+  }
+
+  /** Azure: public web and function apps, container ingress, AKS API, VMs with public IPs behind open NSG rules, database firewalls open to all, public containers, public edges. */
+  private azureExposure(r: Resource): void {
+    const values = this.values(r);
+    const outside = (line: number, note: string, facts: Omit<FlowEvidence, 'provenance'> = {}) =>
+      addOutsideCaller(this.draft, r.key, { provenance: { file: r.file, line, note }, ...facts });
+    if (/_(?:web|function)_app$|^azurerm_(?:app_service|function_app)$/.test(r.type)) {
+      if (values.get('public_network_access_enabled') === false) return;
+      const https = values.get('https_only') === true;
+      outside(attributeLine(r.body, 'https_only') ?? r.line, https ? 'public app endpoint, https_only' : 'public app endpoint; https_only not set, so plain HTTP is served too', { protocol: https ? 'https' : 'http' });
+      return;
+    }
+    if (r.type === 'azurerm_container_app') {
+      const ingress = blocksOf(r.body, 'ingress')[0];
+      if (ingress && this.value(r.config, attribute(ingress.body, 'external_enabled')) === true) outside(ingress.pos.line, 'external ingress', { protocol: 'https' });
+      return;
+    }
+    if (r.type === 'azurerm_container_group') {
+      if (String(values.get('ip_address_type') ?? 'Public').toLowerCase() === 'public') outside(attributeLine(r.body, 'ip_address_type') ?? r.line, 'public IP address');
+      return;
+    }
+    if (r.type === 'azurerm_kubernetes_cluster') {
+      if (values.get('private_cluster_enabled') === true) return;
+      outside(attributeLine(r.body, 'private_cluster_enabled') ?? r.line, 'public Kubernetes API endpoint', { protocol: 'https', port: 443, targetPort: 443 });
+      return;
+    }
+    if (/_virtual_machine(?:_scale_set)?$/.test(r.type)) {
+      this.azureOpenPorts(r);
+      return;
+    }
+    if (r.type === 'azurerm_storage_account') {
+      if (values.get('allow_nested_items_to_be_public') === false) return;
+      for (const c of (this.pointers.get(r.key) ?? []).map((p) => p.from).filter((x) => x.type === 'azurerm_storage_container')) {
+        const access = this.values(c).get('container_access_type');
+        if (access === 'blob' || access === 'container') addOutsideCaller(this.draft, r.key, { provenance: { file: c.file, line: c.line, note: `${c.address}: container_access_type = "${access}"` }, protocol: 'https' });
+      }
+      return;
+    }
+    const rules = (this.pointers.get(r.key) ?? []).map((p) => p.from).filter((x) => /_firewall_rule$/.test(x.type));
+    for (const rule of rules) {
+      const rv = this.values(rule);
+      if (rv.get('start_ip_address') === '0.0.0.0' && rv.get('end_ip_address') === '255.255.255.255') {
+        addOutsideCaller(this.draft, r.key, { provenance: { file: rule.file, line: rule.line, note: `${rule.address} allows every address` } });
+      }
+    }
+    if (ELEMENTS[r.type].role !== 'edge') return;
+    const publicFrontend = blocksOf(r.body, 'frontend_ip_configuration').some((f) => attribute(f.body, 'public_ip_address_id') !== undefined);
+    if (r.type === 'azurerm_cdn_frontdoor_profile' || publicFrontend || (r.type === 'azurerm_api_management' && values.get('virtual_network_type') !== 'Internal')) {
+      outside(r.line, r.type === 'azurerm_cdn_frontdoor_profile' ? 'Front Door endpoint' : publicFrontend ? 'public frontend IP' : 'public API Management gateway', r.type === 'azurerm_lb' ? {} : { protocol: 'https' });
+    }
+  }
+
+  /** A VM or scale set with a public IP: the inbound rules of its NSGs open to the internet, or every port when no NSG guards it. */
+  private azureOpenPorts(r: Resource): void {
+    const nics = this.targetsOf(r, 'network_interface_ids').filter((n) => n.type === 'azurerm_network_interface');
+    const ownConfigs = blocksOf(r.body, 'network_interface').flatMap((ni) => blocksOf(ni.body, 'ip_configuration'));
+    const publicIp = nics.some((nic) => blocksOf(nic.body, 'ip_configuration').some((c) => attribute(c.body, 'public_ip_address_id') !== undefined))
+      || ownConfigs.some((c) => blocksOf(c.body, 'public_ip_address').length > 0);
+    if (!publicIp) return;
+    const subnets = [...nics.flatMap((nic) => this.subnetsOf(nic)), ...this.subnetsOf(r)];
+    const viaAssociation = (target: Resource, type: string, attr: string) => this.pointingAt(target, type, attr)
+      .flatMap((a) => this.targetsOf(a, 'network_security_group_id')).filter((g) => g.type === 'azurerm_network_security_group');
+    const groups = new Set([
+      ...nics.flatMap((nic) => viaAssociation(nic, 'azurerm_network_interface_security_group_association', 'network_interface_id')),
+      ...subnets.flatMap((sn) => viaAssociation(sn, 'azurerm_subnet_network_security_group_association', 'subnet_id')),
+      ...blocksOf(r.body, 'network_interface').flatMap((ni) => this.expressionsUnder(ni.body, 'network_security_group_id'))
+        .flatMap((e) => this.targets(r.config, e).map((t) => t.resource)),
+    ]);
+    if (!groups.size) {
+      addOutsideCaller(this.draft, r.key, { provenance: { file: r.file, line: r.line, note: 'a public IP and no network security group: every port is reachable' } });
+      return;
+    }
+    for (const nsg of groups) {
+      const rules = [
+        ...blocksOf(nsg.body, 'security_rule').map((b) => ({ res: nsg, body: b.body, line: b.pos.line })),
+        ...this.pointingAt(nsg, 'azurerm_network_security_rule', 'network_security_group_name').map((x) => ({ res: x, body: x.body, line: x.line })),
+      ];
+      for (const rule of rules) {
+        const v = this.values(rule.res, rule.body);
+        const source = String(v.get('source_address_prefix') ?? '');
+        if (String(v.get('direction')).toLowerCase() !== 'inbound' || String(v.get('access')).toLowerCase() !== 'allow') continue;
+        if (!['*', 'internet', 'any', '0.0.0.0/0'].includes(source.toLowerCase())) continue;
+        const range = v.get('destination_port_range');
+        const port = typeof range === 'string' && /^\d+$/.test(range) ? Number(range) : typeof range === 'number' ? range : undefined;
+        addOutsideCaller(this.draft, r.key, {
+          provenance: { file: rule.res.file, line: rule.line, note: `${nsg.address} allows ${source} on ${port !== undefined ? `port ${port}` : `ports ${String(range ?? '*')}`}` },
+          ...(port !== undefined ? { port, targetPort: port } : {}),
+        });
+      }
+    }
   }
 
   /** An instance told not to take a public address, or placed in subnets that give none. */
@@ -986,6 +1154,28 @@ class TerraformReader {
   }
 }
 
+const SQL_ADMIN: Record<string, string> = {
+  aws_db_instance: 'RDS master user password',
+  aws_rds_cluster: 'RDS master user password',
+  google_sql_database_instance: 'Cloud SQL users log in with passwords',
+  azurerm_mssql_server: 'administrator login password',
+  azurerm_postgresql_flexible_server: 'administrator login password',
+  azurerm_postgresql_server: 'administrator login password',
+  azurerm_mysql_flexible_server: 'administrator login password',
+};
+
+/** Resources between a Google or Azure edge and its backends, followed by chainFlows. */
+const CHAIN = new Set([
+  'google_compute_target_http_proxy', 'google_compute_target_https_proxy', 'google_compute_url_map', 'google_compute_backend_service',
+  'google_compute_region_backend_service', 'google_compute_region_network_endpoint_group', 'azurerm_lb_backend_address_pool',
+  'azurerm_lb_rule', 'azurerm_cdn_frontdoor_origin_group', 'azurerm_cdn_frontdoor_origin', 'azurerm_cdn_frontdoor_endpoint', 'azurerm_cdn_frontdoor_route',
+]);
+
+/** Resources that describe how another runs: a group's launch template, a service's task definition. */
+const PART_TYPES = new Set([
+  'aws_launch_configuration', 'aws_launch_template', 'aws_ecs_task_definition', 'google_compute_instance_template', 'google_compute_region_instance_template',
+]);
+
 const nothing: HclExpression = { kind: 'literal', value: null, pos: { line: 1, column: 1, offset: 0 } };
 
 function listenerProtocol(value: HclValue | undefined): string | undefined {
@@ -1011,7 +1201,12 @@ function allExpressions(body: HclBody): HclExpression[] {
 
 /** Every attribute value in a body, with its path of block types, attribute name and object keys. */
 function walkBody(body: HclBody, path: readonly string[], visit: (expr: HclExpression, path: readonly string[]) => void): void {
-  for (const a of body.attributes) if (!META.has(a.name)) walkExpression(a.value, [...path, a.name], visit);
+  // `env { name = "DB_HOST", value = ... }` (Cloud Run, Kubernetes-style blocks) is named by its name.
+  const named = attribute(body, 'name');
+  const name = named ? literalValue(named) : undefined;
+  for (const a of body.attributes) {
+    if (!META.has(a.name)) walkExpression(a.value, [...path, a.name === 'value' && typeof name === 'string' ? name : a.name], visit);
+  }
   for (const b of body.blocks) if (!META.has(b.type)) walkBody(b.body, [...path, b.type], visit);
 }
 
