@@ -22,6 +22,9 @@ describe('grammar', () => {
   it('reads a one-word plural as one component named after its domain, unless it names a group', () => {
     for (const name of ['API servers', 'Workers', 'Customers', 'Celery workers', 'VMs', 'Order events']) assert.equal(isGroupName(name), true, name);
     for (const name of ['Orders', 'payments', 'events', 'jobs', 'Card data', 'Redis']) assert.equal(isGroupName(name), false, name);
+    // Identifiers drafted from Terraform name one resource each.
+    for (const name of ['aws_db_instance.orders', 'azurerm_mssql_server.orders', 'module.app_servers']) assert.equal(isGroupName(name), false, name);
+    assert.equal(says('azurerm_mssql_server.orders', 'is'), 'azurerm_mssql_server.orders is');
     assert.equal(says('orders', 'makes'), 'orders makes');
     assert.equal(possessive('API servers'), "API servers'");
     assert.equal(possessive('API gateway'), "API gateway's");

@@ -70,7 +70,9 @@ function readNumber(name: string): NameNumber {
   const lower = word.toLowerCase();
   const plural = word.length >= 4 && word !== word.toUpperCase() && lower.endsWith('s')
     && !/(?:ss|us|is|['’]s)$/.test(lower) && !SINGULAR_WORDS.has(lower);
-  return { plural, group: plural && (words.length > 1 || GROUP_WORDS.has(lower)) };
+  // An identifier (`aws_db_instance.orders`, drafted from Terraform) names one resource, whatever its last word.
+  const identifier = !/\s/.test(name) && /[._]/.test(name);
+  return { plural, group: plural && !identifier && (words.length > 1 || GROUP_WORDS.has(lower)) };
 }
 
 const IRREGULAR: Record<string, string> = { is: 'are', has: 'have', does: 'do', was: 'were', "doesn't": "don't", "isn't": "aren't", "hasn't": "haven't" };
