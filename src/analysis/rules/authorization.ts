@@ -464,7 +464,7 @@ export const excessiveCloudPermissions: ElementRule = {
   title: 'Workload can change cloud infrastructure',
   description:
     'A workload calls the cloud provider\'s management API (or the cloud console) with its own identity: unless its role is scoped to exactly what it needs, compromising the workload hands over the cloud account.',
-  condition: 'a process with a flow over protocol `cloud-api` or to an element of type `cloud-console`, without `least-privilege` on the process or on that flow; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
+  condition: 'a process with a flow over protocol `cloud-api` to an external element (the provider; not to one of the system\'s own managed services, whose data plane that is) or to an element of type `cloud-console`, without `least-privilege` on the process or on that flow; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
   mitigation: 'Scope the workload\'s role to the actions and resources it needs (no wildcards, no IAM changes), use permission boundaries, and alert on unusual API calls.',
   action: { text: 'Scope the cloud role of {targets} to least privilege' },
   mitigatedBy: ['least-privilege'],
@@ -498,8 +498,15 @@ export const excessiveCloudPermissions: ElementRule = {
   },
 };
 
-/** Whether a flow acts on the cloud management plane: over its API, or to the provider's console. */
-export const managesCloud = (ctx: AnalysisContext, f: Flow): boolean => f.protocol === 'cloud-api' || ctx.graph.elements.get(f.to)?.type === 'cloud-console';
+/**
+ * Whether a flow acts on the cloud management plane: over the provider's API to the provider itself (an
+ * external element), or to its console. A cloud-api call to one of the system's own managed services drawn
+ * as an element (a DynamoDB table, a queue, a function) uses its data plane: that is not the account.
+ */
+export const managesCloud = (ctx: AnalysisContext, f: Flow): boolean => {
+  const target = ctx.graph.elements.get(f.to);
+  return target?.type === 'cloud-console' || (f.protocol === 'cloud-api' && (target === undefined || target.kind === 'external'));
+};
 
 /** Whether the element has a flow to the cloud management plane: one pass over the flows marks every such source. */
 function callsCloudManagement(ctx: AnalysisContext, element: Element): boolean {
@@ -510,7 +517,8 @@ function callsCloudManagement(ctx: AnalysisContext, element: Element): boolean {
     const found = new Uint8Array(model.elements.length);
     for (let k = 0; k < model.flows.length; k++) {
       if (src[k] < 0) continue;
-      if (model.flows[k].protocol === 'cloud-api' || (dst[k] >= 0 && model.elements[dst[k]].type === 'cloud-console')) found[src[k]] = 1;
+      const target = dst[k] >= 0 ? model.elements[dst[k]] : undefined;
+      if (target?.type === 'cloud-console' || (model.flows[k].protocol === 'cloud-api' && (target === undefined || target.kind === 'external'))) found[src[k]] = 1;
     }
     return found;
   });
