@@ -5,7 +5,7 @@
 // files (a flow's protocol follows its target's technology, which an override file may change) are made
 // again after every merge. Pure: no Node APIs.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { type Control, ELEMENT_TYPES, type ElementKind, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
+import { type AuthMethod, type Control, ELEMENT_TYPES, type ElementKind, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
 import { type ConnectionFacts, guessProtocol } from './protocols.js';
 
 /** Where a fact was found: `docker-compose.yml:12`, with a few words on what is there. */
@@ -94,6 +94,8 @@ export interface FlowEvidence extends ConnectionFacts {
   port?: number;
   /** The setting carries a password. */
   credentials?: boolean;
+  /** How callers authenticate, where the file or the service says so (a managed Kubernetes API takes cloud identities). */
+  auth?: AuthMethod;
 }
 
 export interface DraftFlow {
@@ -103,7 +105,7 @@ export interface DraftFlow {
   evidence: FlowEvidence[];
   /** Worked out from the evidence and the target by settleFlows. */
   protocol: string;
-  auth?: 'password';
+  auth?: AuthMethod;
   port?: number;
 }
 
@@ -347,7 +349,7 @@ export function settleFlows(draft: Draft): void {
     const password = flow.evidence.some((ev) => ev.credentials)
       || target?.requiresPassword !== undefined
       || (target !== undefined && isServer(target) && target.passwordSetting !== undefined);
-    flow.auth = password ? 'password' : undefined;
+    flow.auth = flow.evidence.find((ev) => ev.auth !== undefined)?.auth ?? (password ? 'password' : undefined);
     // The port goes with the protocol: 8888 is the HTTP port of a service published on 8888 and 8443.
     flow.port = best?.evidence.port ?? flow.evidence.find((ev) => ev.port !== undefined)?.port;
   }

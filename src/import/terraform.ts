@@ -866,7 +866,7 @@ class TerraformReader {
     const cidrs = r.module !== undefined ? this.value(r.config, attribute(r.body, 'cluster_endpoint_public_access_cidrs'))
       : vpcConfig ? this.value(r.config, attribute(vpcConfig.body, 'public_access_cidrs')) : undefined;
     const from = Array.isArray(cidrs) && cidrs.length ? ` from ${cidrs.join(', ')}` : '';
-    addOutsideCaller(this.draft, r.key, { provenance: { file: r.file, line, note: `public Kubernetes API endpoint${from}` }, protocol: 'https', port: 443, targetPort: 443 });
+    addOutsideCaller(this.draft, r.key, { provenance: { file: r.file, line, note: `public Kubernetes API endpoint${from} (IAM identities)` }, protocol: 'https', port: 443, targetPort: 443, auth: 'iam' });
   }
 
   /**
@@ -960,7 +960,7 @@ class TerraformReader {
     if (r.type === 'google_container_cluster') {
       const priv = blocksOf(r.body, 'private_cluster_config')[0];
       if (priv && this.value(r.config, attribute(priv.body, 'enable_private_endpoint')) === true) return;
-      outside(priv?.pos.line ?? r.line, 'public Kubernetes API endpoint', { protocol: 'https', port: 443, targetPort: 443 });
+      outside(priv?.pos.line ?? r.line, 'public Kubernetes API endpoint (Google identities)', { protocol: 'https', port: 443, targetPort: 443, auth: 'iam' });
       return;
     }
     // Buckets, Cloud Run services and functions whose IAM grants anyone (allUsers) access.
@@ -994,7 +994,7 @@ class TerraformReader {
     }
     if (r.type === 'azurerm_kubernetes_cluster') {
       if (values.get('private_cluster_enabled') === true) return;
-      outside(attributeLine(r.body, 'private_cluster_enabled') ?? r.line, 'public Kubernetes API endpoint', { protocol: 'https', port: 443, targetPort: 443 });
+      outside(attributeLine(r.body, 'private_cluster_enabled') ?? r.line, 'public Kubernetes API endpoint (Entra ID or client certificates)', { protocol: 'https', port: 443, targetPort: 443, auth: 'iam' });
       return;
     }
     if (/_virtual_machine(?:_scale_set)?$/.test(r.type)) {

@@ -39,7 +39,7 @@ describe('discover: Terraform on Google Cloud', () => {
     assert.deepEqual(flows(draftOf('terraform-gcp')), [
       'api -> media: cloud-api',
       'clients -> api: https',
-      'clients -> gke: https:443',
+      'clients -> gke: https:443 (iam)',
       'clients -> media: https',
       'clients -> orders: postgres (password)',
       'clients -> web-lb: https:443',

@@ -214,7 +214,7 @@ resource "aws_s3_bucket_notification" "n" {
       // Port 22 is open to the world on the bastion in a public subnet; the app's open group sits in private subnets.
       'clients -> bastion: ssh:22',
       // The EKS module's public endpoint; the bucket module blocks public ACLs by default.
-      'clients -> eks: https:443',
+      'clients -> eks: https:443 (iam)',
     ]);
     assert.deepEqual(elementOf(draft, '|module.db').passwordSetting, { file: 'main.tf', line: 66, note: 'RDS master user password' });
   });
