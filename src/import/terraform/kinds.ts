@@ -1,9 +1,9 @@
 // What each Terraform resource type is to a data flow diagram: an element (with its technology, its role in
 // the drafting rules, and whether it lives in a network), configuration of an element or wiring between two,
 // or nothing drawn. Tables only: src/import/terraform.ts reads the files with them. Pure.
-import type { Identity } from './draft.js';
-import type { HclValue } from './hcl.js';
-import { lookup } from './import-common.js';
+import type { Identity } from '../draft.js';
+import type { HclValue } from '../hcl.js';
+import { lookup } from '../import-common.js';
 
 /** The attributes of a body that have values known without running Terraform (variables at their defaults). */
 export type Values = Map<string, HclValue>;
@@ -211,3 +211,24 @@ export const WORLD = new Set(['0.0.0.0/0', '::/0']);
 /** Settings that put a compute resource behind a load balancer's target group. */
 export const REGISTRATION = new Set(['target_group_arns', 'traffic_source_attachments', 'load_balancer', 'load_balancers', 'target_group_arn', 'lb_target_group_arn']);
 
+export const SQL_ADMIN: Record<string, string> = {
+  aws_db_instance: 'RDS master user password',
+  aws_rds_cluster: 'RDS master user password',
+  google_sql_database_instance: 'Cloud SQL users log in with passwords',
+  azurerm_mssql_server: 'administrator login password',
+  azurerm_postgresql_flexible_server: 'administrator login password',
+  azurerm_postgresql_server: 'administrator login password',
+  azurerm_mysql_flexible_server: 'administrator login password',
+};
+
+/** Resources between a Google or Azure edge and its backends, followed by chainFlows. */
+export const CHAIN = new Set([
+  'google_compute_target_http_proxy', 'google_compute_target_https_proxy', 'google_compute_url_map', 'google_compute_backend_service',
+  'google_compute_region_backend_service', 'google_compute_region_network_endpoint_group', 'azurerm_lb_backend_address_pool',
+  'azurerm_lb_rule', 'azurerm_cdn_frontdoor_origin_group', 'azurerm_cdn_frontdoor_origin', 'azurerm_cdn_frontdoor_endpoint', 'azurerm_cdn_frontdoor_route',
+]);
+
+/** Resources that describe how another runs: a group's launch template, a service's task definition. */
+export const PART_TYPES = new Set([
+  'aws_launch_configuration', 'aws_launch_template', 'aws_ecs_task_definition', 'google_compute_instance_template', 'google_compute_region_instance_template',
+]);

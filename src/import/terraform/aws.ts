@@ -1,0 +1,349 @@
+// AWS in Terraform: the account and VPC boundaries (the default VPC when no subnet is named), load balancer
+// listeners, target groups and their members, CloudFront origins, API Gateway integrations, event
+// subscriptions, and what the internet reaches (internet-facing listeners, security groups open to the world
+// on compute with a public address, publicly accessible databases, public buckets, public EKS endpoints). Pure.
+import { addBoundary, addOutsideCaller, type Provenance } from '../draft.js';
+import { type HclBody, type HclExpression, objectItems } from '../hcl.js';
+import { slug } from '../import-common.js';
+import { attribute, attributeLine, blocksOf, listenerObjects, listenerProtocol, nothing } from './hcl-body.js';
+import { ELEMENTS, WORLD } from './kinds.js';
+import type { Config, Resource, TerraformReader } from './reader.js';
+
+export function accountBoundary(tf: TerraformReader, config: Config): string {
+  const region = tf.providerSetting(config, (c) => c.region);
+  const key = `aws:${region ?? ''}`;
+  addBoundary(tf.draft, {
+    key, id: region ? `aws-${slug(region)}` : 'aws', name: region ? `AWS account (${region})` : 'AWS account', trust: 'internal', kind: 'cloud',
+    comment: 'The AWS account the configurations deploy to; managed services (S3, DynamoDB, SQS...) are reached through its API.',
+    provenance: [],
+  });
+  return key;
+}
+
+
+export function vpcBoundary(tf: TerraformReader, vpc: Resource): string {
+  const account = accountBoundary(tf, vpc.config);
+  const isDefault = vpc.mode === 'data' && tf.value(vpc.config, attribute(vpc.body, 'default')) === true;
+  if (isDefault) return defaultVpc(tf, vpc.config, [tf.provenance(vpc)]);
+  const tagName = objectItems(attribute(vpc.body, 'tags') ?? nothing)?.get('Name');
+  // The VPC module names its VPC by its `name` input.
+  const named = tagName ? tf.value(vpc.config, tagName) : vpc.module !== undefined ? tf.value(vpc.config, attribute(vpc.body, 'name')) : undefined;
+  addBoundary(tf.draft, {
+    key: vpc.key, id: /(?:^|-)vpc$/.test(slug(vpc.name)) ? slug(vpc.name) : `${slug(vpc.name)}-vpc`, name: typeof named === 'string' ? named : vpc.address, trust: 'internal', kind: 'network', parent: account,
+    provenance: [tf.provenance(vpc)],
+  });
+  return vpc.key;
+}
+
+export function defaultVpc(tf: TerraformReader, config: Config, provenance: Provenance[]): string {
+  const account = accountBoundary(tf, config);
+  const region = tf.providerSetting(config, (c) => c.region);
+  const key = `default-vpc:${region ?? ''}`;
+  addBoundary(tf.draft, {
+    key, id: 'default-vpc', name: region ? `Default VPC (${region})` : 'Default VPC', trust: 'internal', kind: 'network', parent: account,
+    comment: 'The region\'s default VPC: its subnets give every instance a public address.',
+    provenance,
+  });
+  return key;
+}
+
+const PLACEMENT = ['subnet_id', 'subnet_ids', 'subnets', 'vpc_zone_identifier', 'vpc_id', 'db_subnet_group_name', 'subnet_group_name', 'vpc_config', 'network_configuration', 'subnet_mapping', 'vpc_options', 'broker_node_group_info', 'network_interfaces', 'values', 'filter'];
+
+export function vpcOf(tf: TerraformReader, r: Resource, depth = 0): Resource | undefined {
+  if (r.type === 'aws_vpc') return r;
+  if (depth > 6) return undefined;
+  for (const name of PLACEMENT) {
+    for (const expr of tf.expressionsUnder(r.body, name)) {
+      for (const t of tf.targets(r.config, expr)) {
+        if (t.resource === r) continue;
+        if (t.resource.type === 'aws_vpc') return t.resource;
+        if (/^aws_(?:subnets?|db_subnet_group|elasticache_subnet_group|security_group)$/.test(t.resource.type)) {
+          const vpc = vpcOf(tf, t.resource, depth + 1);
+          if (vpc) return vpc;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Listener -> target group -> what the group's attachments, groups and services put in it. */
+export function loadBalancerFlows(tf: TerraformReader): void {
+  const groupsOfListener = new Map<Resource, Resource[]>();
+  const addGroups = (listener: Resource, from: Resource) => {
+    const groups = tf.targetsOf(from, 'target_group_arn').concat(tf.targetsOf(from, 'arn')).filter((g) => /_target_group$/.test(g.type));
+    groupsOfListener.set(listener, [...(groupsOfListener.get(listener) ?? []), ...groups]);
+  };
+  const listeners = tf.ofType('aws_lb_listener', 'aws_alb_listener');
+  for (const l of listeners) addGroups(l, l);
+  for (const rule of tf.ofType('aws_lb_listener_rule', 'aws_alb_listener_rule')) {
+    for (const l of tf.targetsOf(rule, 'listener_arn')) if (listeners.includes(l)) addGroups(l, rule);
+  }
+  const members = new Map<Resource, Resource[]>();
+  const addMember = (group: Resource, member: Resource) => members.set(group, [...(members.get(group) ?? []), member]);
+  for (const g of tf.ofType('aws_autoscaling_group')) for (const tg of tf.targetsOf(g, 'target_group_arns')) addMember(tg, g);
+  for (const s of tf.ofType('aws_ecs_service')) for (const tg of tf.targetsOf(s, 'target_group_arn')) addMember(tg, s);
+  for (const a of tf.ofType('aws_lb_target_group_attachment', 'aws_alb_target_group_attachment', 'aws_autoscaling_attachment')) {
+    const groups = tf.targetsOf(a, 'target_group_arn').concat(tf.targetsOf(a, 'lb_target_group_arn'));
+    const targets = tf.targetsOf(a, 'target_id').concat(tf.targetsOf(a, 'autoscaling_group_name'));
+    for (const tg of groups) for (const t of targets) addMember(tg, t);
+  }
+  for (const l of listeners) {
+    const lb = tf.targetsOf(l, 'load_balancer_arn').find((x) => tf.elementOf.has(x.key));
+    if (!lb) continue;
+    const lbKey = tf.elementOf.get(lb.key)!;
+    const values = tf.values(l);
+    const protocol = listenerProtocol(values.get('protocol'));
+    const port = typeof values.get('port') === 'number' ? values.get('port') as number : undefined;
+    const redirectOnly = blocksOf(l.body, 'default_action').every((a) => tf.value(l.config, attribute(a.body, 'type')) === 'redirect')
+      && !(groupsOfListener.get(l)?.length);
+    if (tf.value(lb.config, attribute(lb.body, 'internal')) !== true && !redirectOnly) {
+      addOutsideCaller(tf.draft, lbKey, {
+        provenance: { file: l.file, line: l.line, note: `listener ${l.address}${port !== undefined ? ` port ${port}` : ''}${protocol ? ` ${protocol.toUpperCase()}` : ''}` },
+        ...(protocol ? { protocol } : {}), ...(port !== undefined ? { port, targetPort: port } : {}),
+      });
+    }
+    for (const tg of new Set(groupsOfListener.get(l) ?? [])) {
+      const tgValues = tf.values(tg);
+      const tgProtocol = listenerProtocol(tgValues.get('protocol'));
+      const tgPort = typeof tgValues.get('port') === 'number' ? tgValues.get('port') as number : undefined;
+      for (const m of new Set(members.get(tg) ?? [])) {
+        const to = tf.elementOf.get(m.key);
+        if (to === undefined) continue;
+        tf.flow(lbKey, to, {
+          provenance: { file: tg.file, line: tg.line, note: `target group ${tg.address}${tgPort !== undefined ? ` port ${tgPort}` : ''}` },
+          ...(tgProtocol ? { protocol: tgProtocol } : {}), ...(tgPort !== undefined ? { port: tgPort, targetPort: tgPort } : {}),
+        });
+      }
+    }
+  }
+}
+
+/**
+ * An internet-facing load balancer made by the ALB or ELB module: its listeners are objects in its inputs
+ * (`listeners` by name, or `http_tcp_listeners` and `https_listeners` lists) with a port and a protocol.
+ */
+export function moduleLoadBalancers(tf: TerraformReader): void {
+  for (const lb of tf.ofType('aws_lb', 'aws_elb').filter((r) => r.module !== undefined)) {
+    if (tf.value(lb.config, attribute(lb.body, 'internal')) === true) continue;
+    const listeners = ['listeners', 'http_tcp_listeners', 'https_listeners', 'listener']
+      .flatMap((name) => body(lb, name)).flatMap(({ expr, name }) => listenerObjects(expr).map((l) => ({ ...l, name })));
+    const evidence = listeners.length ? listeners : [{ line: lb.line, name: 'internal not set', port: undefined, protocol: undefined }];
+    for (const l of evidence) {
+      const protocol = listenerProtocol(typeof l.protocol === 'string' ? l.protocol : undefined);
+      const port = typeof l.port === 'number' ? l.port : undefined;
+      addOutsideCaller(tf.draft, tf.elementOf.get(lb.key)!, {
+        provenance: { file: lb.file, line: l.line, note: `${l.name}${port !== undefined ? ` port ${port}` : ''}${protocol ? ` ${protocol.toUpperCase()}` : ''}` },
+        ...(protocol ? { protocol } : {}), ...(port !== undefined ? { port, targetPort: port } : {}),
+      });
+    }
+  }
+  function body(lb: Resource, name: string): Array<{ expr: HclExpression; name: string }> {
+    const expr = attribute(lb.body, name);
+    return expr ? [{ expr, name }] : [];
+  }
+}
+
+/** CDN origins and API gateway integrations: the edge calls what they name. */
+export function edgeFlows(tf: TerraformReader): void {
+  for (const cdn of tf.ofType('aws_cloudfront_distribution')) {
+    const cdnKey = tf.elementOf.get(cdn.key)!;
+    const behaviour = blocksOf(cdn.body, 'default_cache_behavior')[0];
+    const viewer = behaviour && tf.value(cdn.config, attribute(behaviour.body, 'viewer_protocol_policy'));
+    addOutsideCaller(tf.draft, cdnKey, {
+      provenance: { file: cdn.file, line: behaviour?.pos.line ?? cdn.line, note: `viewer_protocol_policy ${typeof viewer === 'string' ? viewer : 'unknown'}` },
+      protocol: viewer === 'allow-all' ? 'http' : 'https',
+    });
+    for (const origin of blocksOf(cdn.body, 'origin')) {
+      const custom = blocksOf(origin.body, 'custom_origin_config')[0];
+      const policy = custom && tf.value(cdn.config, attribute(custom.body, 'origin_protocol_policy'));
+      for (const t of tf.targets(cdn.config, attribute(origin.body, 'domain_name') ?? origin.body.attributes[0]?.value ?? nothing)) {
+        const to = tf.elementOf.get(t.resource.key);
+        if (to === undefined) continue;
+        const protocol = t.resource.type === 'aws_s3_bucket' ? 's3' : policy === 'http-only' ? 'http' : policy === 'https-only' ? 'https' : undefined;
+        tf.flow(cdnKey, to, { provenance: { file: cdn.file, line: origin.pos.line, note: `origin -> ${t.resource.address}${typeof policy === 'string' ? ` (${policy})` : ''}` }, ...(protocol ? { protocol } : {}) });
+      }
+    }
+  }
+  for (const api of tf.ofType('aws_api_gateway_rest_api', 'aws_apigatewayv2_api')) {
+    addOutsideCaller(tf.draft, tf.elementOf.get(api.key)!, { provenance: { file: api.file, line: api.line, note: `${api.address}: a public API endpoint` }, protocol: 'https' });
+  }
+  for (const integration of tf.ofType('aws_api_gateway_integration', 'aws_apigatewayv2_integration')) {
+    const apis = tf.targetsOf(integration, 'rest_api_id').concat(tf.targetsOf(integration, 'api_id'));
+    const backends = tf.targetsOf(integration, 'uri').concat(tf.targetsOf(integration, 'integration_uri'));
+    for (const api of apis) {
+      for (const b of backends) {
+        const from = tf.elementOf.get(api.key);
+        const to = tf.elementOf.get(b.key);
+        if (from !== undefined && to !== undefined) tf.flow(from, to, { provenance: { file: integration.file, line: integration.line, note: `integration ${integration.address}` }, ...(b.type === 'aws_lambda_function' ? { protocol: 'https' } : {}) });
+      }
+    }
+  }
+  for (const url of tf.ofType('aws_lambda_function_url')) {
+    const fn = tf.targetsOf(url, 'function_name')[0];
+    const key = fn && tf.elementOf.get(fn.key);
+    if (key === undefined) continue;
+    const auth = tf.value(url.config, attribute(url.body, 'authorization_type'));
+    addOutsideCaller(tf.draft, key, { provenance: { file: url.file, line: url.line, note: `function URL, authorization_type ${typeof auth === 'string' ? auth : 'unknown'}` }, protocol: 'https' });
+  }
+}
+
+/** Subscriptions and event sources: who delivers to or polls whom. */
+export function eventFlows(tf: TerraformReader): void {
+  const link = (r: Resource, fromAttr: string, toAttr: string, note: string, reverse = false) => {
+    for (const a of tf.targetsOf(r, fromAttr)) {
+      for (const b of tf.targetsOf(r, toAttr)) {
+        const from = tf.elementOf.get(a.key);
+        const to = tf.elementOf.get(b.key);
+        if (from === undefined || to === undefined) continue;
+        if (reverse) tf.flow(to, from, { provenance: { file: r.file, line: r.line, note } });
+        else tf.flow(from, to, { provenance: { file: r.file, line: r.line, note } });
+      }
+    }
+  };
+  for (const s of tf.ofType('aws_sns_topic_subscription')) link(s, 'topic_arn', 'endpoint', `subscription ${s.address}`);
+  // The function polls its source (a queue, a stream): the flow goes from the function.
+  for (const m of tf.ofType('aws_lambda_event_source_mapping')) link(m, 'event_source_arn', 'function_name', `event source ${m.address}`, true);
+  for (const n of tf.ofType('aws_s3_bucket_notification')) {
+    link(n, 'bucket', 'lambda_function_arn', `notification ${n.address}`);
+    link(n, 'bucket', 'queue_arn', `notification ${n.address}`);
+    link(n, 'bucket', 'topic_arn', `notification ${n.address}`);
+  }
+}
+
+/**
+ * An EKS cluster's Kubernetes API is public unless `endpoint_public_access = false` (the EKS module keeps it
+ * private unless `cluster_endpoint_public_access = true`).
+ */
+export function publicClusterEndpoint(tf: TerraformReader, r: Resource): void {
+  const vpcConfig = blocksOf(r.body, 'vpc_config')[0];
+  const flag = r.module !== undefined ? tf.value(r.config, attribute(r.body, 'cluster_endpoint_public_access'))
+    : vpcConfig ? tf.value(r.config, attribute(vpcConfig.body, 'endpoint_public_access')) : undefined;
+  const open = r.module !== undefined ? flag === true : flag !== false;
+  if (!open) return;
+  const line = (r.module !== undefined ? attributeLine(r.body, 'cluster_endpoint_public_access') : vpcConfig && attributeLine(vpcConfig.body, 'endpoint_public_access')) ?? vpcConfig?.pos.line ?? r.line;
+  const cidrs = r.module !== undefined ? tf.value(r.config, attribute(r.body, 'cluster_endpoint_public_access_cidrs'))
+    : vpcConfig ? tf.value(r.config, attribute(vpcConfig.body, 'public_access_cidrs')) : undefined;
+  const from = Array.isArray(cidrs) && cidrs.length ? ` from ${cidrs.join(', ')}` : '';
+  addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line, note: `public Kubernetes API endpoint${from} (IAM identities)` }, protocol: 'https', port: 443, targetPort: 443, auth: 'iam' });
+}
+
+/** An instance told not to take a public address, or placed in subnets that give none. */
+export function privateAddress(tf: TerraformReader, r: Resource, parts: readonly Resource[]): boolean {
+  for (const res of [r, ...parts]) {
+    const exprs = [...tf.expressionsUnder(res.body, 'associate_public_ip_address'), ...tf.expressionsUnder(res.body, 'assign_public_ip')];
+    if (exprs.some((e) => tf.value(res.config, e) === false)) return true;
+    if (exprs.some((e) => tf.value(res.config, e) === true)) return false;
+  }
+  const vpc = [r, ...parts].map((res) => vpcOf(tf, res)).find((v) => v !== undefined);
+  if (!vpc || vpc.mode === 'data') return false;
+  const subnets = [r, ...parts].flatMap((res) => ['subnet_id', 'subnet_ids', 'subnets', 'vpc_zone_identifier']
+    .flatMap((n) => tf.expressionsUnder(res.body, n).flatMap((e) => tf.targets(res.config, e))));
+  const isPrivate = (t: { resource: Resource; attr?: string }): boolean | undefined => {
+    if (t.resource.type === 'aws_subnet') return tf.value(t.resource.config, attribute(t.resource.body, 'map_public_ip_on_launch')) !== true;
+    // The VPC module's subnets by their outputs: `private_subnets`, `database_subnets`... give no public address.
+    if (t.resource.type === 'aws_vpc' && t.resource.module !== undefined && t.attr !== undefined) return !/^public_subnets?$/.test(t.attr);
+    return undefined;
+  };
+  const known = subnets.map(isPrivate).filter((x) => x !== undefined);
+  return known.length > 0 && known.every((x) => x);
+}
+
+export function worldIngress(tf: TerraformReader, group: Resource): Array<{ group: string; cidr: string; port?: number; file: string; line: number }> {
+  const out: Array<{ group: string; cidr: string; port?: number; file: string; line: number }> = [];
+  const check = (res: Resource, body: HclBody, line: number) => {
+    const values = tf.values(res, body);
+    const cidrs = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => {
+      const v = values.get(n);
+      return Array.isArray(v) ? v : v === undefined ? [] : [v];
+    });
+    const world = cidrs.find((c): c is string => typeof c === 'string' && WORLD.has(c));
+    if (world === undefined) return;
+    const from = values.get('from_port');
+    const to = values.get('to_port');
+    const protocol = values.get('protocol') ?? values.get('ip_protocol');
+    const single = typeof from === 'number' && from === to && from > 0 && protocol !== '-1' && protocol !== 'all';
+    out.push({ group: group.address, cidr: world, ...(single ? { port: from } : {}), file: res.file, line });
+  };
+  for (const b of blocksOf(group.body, 'ingress')) check(group, b.body, b.pos.line);
+  if (group.module !== undefined) out.push(...moduleIngress(tf, group));
+  const rules = [...tf.pointingAt(group, 'aws_security_group_rule', 'security_group_id'), ...tf.pointingAt(group, 'aws_vpc_security_group_ingress_rule', 'security_group_id')];
+  for (const rule of rules) {
+    if (rule.type === 'aws_security_group_rule' && tf.value(rule.config, attribute(rule.body, 'type')) !== 'ingress') continue;
+    check(rule, rule.body, rule.line);
+  }
+  return out;
+}
+
+/**
+ * The security-group module's openings: `ingress_cidr_blocks` with named `ingress_rules` (`http-80-tcp`,
+ * `all-all`), and `ingress_with_cidr_blocks` items whose `cidr_blocks` is one comma-separated string.
+ */
+export function moduleIngress(tf: TerraformReader, group: Resource): Array<{ group: string; cidr: string; port?: number; file: string; line: number }> {
+  const out: Array<{ group: string; cidr: string; port?: number; file: string; line: number }> = [];
+  const values = tf.values(group);
+  const cidrs = values.get('ingress_cidr_blocks');
+  const world = Array.isArray(cidrs) ? cidrs.find((c): c is string => typeof c === 'string' && WORLD.has(c)) : undefined;
+  const rules = values.get('ingress_rules');
+  if (world !== undefined && Array.isArray(rules)) {
+    for (const rule of rules) {
+      if (typeof rule !== 'string') continue;
+      const port = /-(\d+)-(?:tcp|udp)$/.exec(rule);
+      out.push({ group: group.address, cidr: world, ...(port ? { port: Number(port[1]) } : {}), file: group.file, line: attributeLine(group.body, 'ingress_rules') ?? group.line });
+    }
+  }
+  const items = values.get('ingress_with_cidr_blocks');
+  for (const item of Array.isArray(items) ? items : []) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) continue;
+    const blocks = typeof item.cidr_blocks === 'string' ? item.cidr_blocks.split(',').map((c) => c.trim()) : [];
+    const open = blocks.find((c) => WORLD.has(c));
+    if (open === undefined) continue;
+    const single = typeof item.from_port === 'number' && item.from_port === item.to_port && item.from_port > 0;
+    out.push({ group: group.address, cidr: open, ...(single ? { port: item.from_port as number } : {}), file: group.file, line: attributeLine(group.body, 'ingress_with_cidr_blocks') ?? group.line });
+  }
+  return out;
+}
+
+/** A bucket with a public ACL (and no public access block that overrides it) is read by anyone. */
+export function publicBucket(tf: TerraformReader, bucket: Resource): void {
+  const block = tf.pointingAt(bucket, 'aws_s3_bucket_public_access_block', 'bucket')[0];
+  if (block && tf.value(block.config, attribute(block.body, 'ignore_public_acls')) === true) return;
+  if (bucket.module !== undefined && tf.values(bucket).get('ignore_public_acls') !== false) return;
+  const acls = [{ res: bucket, expr: attribute(bucket.body, 'acl') }, ...tf.pointingAt(bucket, 'aws_s3_bucket_acl', 'bucket').map((a) => ({ res: a, expr: attribute(a.body, 'acl') }))];
+  for (const { res, expr } of acls) {
+    const acl = tf.value(res.config, expr);
+    if (acl === 'public-read' || acl === 'public-read-write') {
+      addOutsideCaller(tf.draft, bucket.key, { provenance: { file: res.file, line: expr?.pos.line ?? res.line, note: `acl = "${acl}"` }, protocol: 'https' });
+    }
+  }
+}
+
+/**
+ * Security groups open to the whole internet on an element that has a public address (compute in the default
+ * VPC or with a public IP, a database with `publicly_accessible`) make it a target of outside clients;
+ * a public bucket too. An internet-facing load balancer is reached through its listeners (above).
+ */
+export function awsExposure(tf: TerraformReader, r: Resource, parts: readonly Resource[]): void {
+  const kind = ELEMENTS[r.type];
+  const values = tf.values(r);
+  const publicDb = values.get('publicly_accessible') === true;
+  if (r.type === 'aws_eks_cluster') publicClusterEndpoint(tf, r);
+  if (kind.role === 'edge') return;
+  if (kind.role === 'compute' && privateAddress(tf, r, parts)) return;
+  if (kind.role !== 'compute' && !publicDb) {
+    if (r.type === 'aws_s3_bucket') publicBucket(tf, r);
+    return;
+  }
+  const groups = [r, ...parts].flatMap((res) => ['security_groups', 'vpc_security_group_ids', 'security_group_ids']
+    .flatMap((name) => tf.targetsOf(res, name))).filter((g) => g.type === 'aws_security_group');
+  const openings = [...new Set(groups)].flatMap((g) => worldIngress(tf, g));
+  for (const o of openings) {
+    addOutsideCaller(tf.draft, r.key, {
+      provenance: { file: o.file, line: o.line, note: `${o.group} allows ${o.cidr}${o.port !== undefined ? ` on port ${o.port}` : ' on every port'}` },
+      ...(o.port !== undefined ? { port: o.port, targetPort: o.port } : {}),
+    });
+  }
+  if (publicDb && !openings.length) {
+    addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line: attributeLine(r.body, 'publicly_accessible') ?? r.line, note: 'publicly_accessible = true' } });
+  }
+}

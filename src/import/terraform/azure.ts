@@ -1,0 +1,131 @@
+// Azure in Terraform: resource group and virtual network boundaries, and what the internet reaches: App
+// Service and Function apps, external container ingress, AKS API endpoints that are not private, VMs with a
+// public IP and the inbound NSG rules from the internet (every port without an NSG), SQL firewalls open to
+// every address, public blob containers, public gateways and Front Door. Pure.
+import { addBoundary, addOutsideCaller, type FlowEvidence } from '../draft.js';
+import { slug } from '../import-common.js';
+import { attribute, attributeLine, blocksOf } from './hcl-body.js';
+import { ELEMENTS } from './kinds.js';
+import type { Resource, TerraformReader } from './reader.js';
+
+/** An Azure resource's virtual network (through its subnet or network interfaces), else its resource group. */
+export function azurePlace(tf: TerraformReader, r: Resource, parts: readonly Resource[]): string {
+  const group = tf.targetsOf(r, 'resource_group_name').find((g) => g.type === 'azurerm_resource_group');
+  const groupName = group ? tf.value(group.config, attribute(group.body, 'name')) : tf.value(r.config, attribute(r.body, 'resource_group_name'));
+  const groupKey = group ? group.key : `azure-rg:${typeof groupName === 'string' ? groupName : ''}`;
+  addBoundary(tf.draft, {
+    key: groupKey, id: group ? `${slug(group.name)}-rg` : typeof groupName === 'string' ? `${slug(groupName)}-rg` : 'azure',
+    name: typeof groupName === 'string' ? `Resource group ${groupName}` : group ? group.address : 'Azure subscription',
+    trust: 'internal', kind: 'cloud', provenance: group ? [tf.provenance(group)] : [],
+  });
+  for (const res of [r, ...parts]) {
+    const subnets = [...subnetsOf(tf, res), ...tf.targetsOf(res, 'network_interface_ids').flatMap((nic) => subnetsOf(tf, nic))];
+    for (const subnet of subnets) {
+      const vnet = tf.targetsOf(subnet, 'virtual_network_name').find((v) => v.type === 'azurerm_virtual_network');
+      if (!vnet) continue;
+      const vnetName = tf.value(vnet.config, attribute(vnet.body, 'name'));
+      addBoundary(tf.draft, {
+        key: vnet.key, id: `${slug(vnet.name)}-vnet`, name: typeof vnetName === 'string' ? `Virtual network ${vnetName}` : vnet.address,
+        trust: 'internal', kind: 'network', parent: groupKey, provenance: [tf.provenance(vnet)],
+      });
+      return vnet.key;
+    }
+  }
+  return groupKey;
+}
+
+export function subnetsOf(tf: TerraformReader, r: Resource): Resource[] {
+  return ['subnet_id', 'virtual_network_subnet_id', 'delegated_subnet_id', 'vnet_subnet_id', 'infrastructure_subnet_id', 'subnet_ids']
+    .flatMap((n) => tf.targetsOf(r, n)).filter((x) => x.type === 'azurerm_subnet');
+}
+
+/** Azure: public web and function apps, container ingress, AKS API, VMs with public IPs behind open NSG rules, database firewalls open to all, public containers, public edges. */
+export function azureExposure(tf: TerraformReader, r: Resource): void {
+  const values = tf.values(r);
+  const outside = (line: number, note: string, facts: Omit<FlowEvidence, 'provenance'> = {}) =>
+    addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line, note }, ...facts });
+  if (/_(?:web|function)_app$|^azurerm_(?:app_service|function_app)$/.test(r.type)) {
+    if (values.get('public_network_access_enabled') === false) return;
+    const https = values.get('https_only') === true;
+    outside(attributeLine(r.body, 'https_only') ?? r.line, https ? 'public app endpoint, https_only' : 'public app endpoint; https_only not set, so plain HTTP is served too', { protocol: https ? 'https' : 'http' });
+    return;
+  }
+  if (r.type === 'azurerm_container_app') {
+    const ingress = blocksOf(r.body, 'ingress')[0];
+    if (ingress && tf.value(r.config, attribute(ingress.body, 'external_enabled')) === true) outside(ingress.pos.line, 'external ingress', { protocol: 'https' });
+    return;
+  }
+  if (r.type === 'azurerm_container_group') {
+    if (String(values.get('ip_address_type') ?? 'Public').toLowerCase() === 'public') outside(attributeLine(r.body, 'ip_address_type') ?? r.line, 'public IP address');
+    return;
+  }
+  if (r.type === 'azurerm_kubernetes_cluster') {
+    if (values.get('private_cluster_enabled') === true) return;
+    outside(attributeLine(r.body, 'private_cluster_enabled') ?? r.line, 'public Kubernetes API endpoint (Entra ID or client certificates)', { protocol: 'https', port: 443, targetPort: 443, auth: 'iam' });
+    return;
+  }
+  if (/_virtual_machine(?:_scale_set)?$/.test(r.type)) {
+    azureOpenPorts(tf, r);
+    return;
+  }
+  if (r.type === 'azurerm_storage_account') {
+    if (values.get('allow_nested_items_to_be_public') === false) return;
+    for (const c of (tf.pointers.get(r.key) ?? []).map((p) => p.from).filter((x) => x.type === 'azurerm_storage_container')) {
+      const access = tf.values(c).get('container_access_type');
+      if (access === 'blob' || access === 'container') addOutsideCaller(tf.draft, r.key, { provenance: { file: c.file, line: c.line, note: `${c.address}: container_access_type = "${access}"` }, protocol: 'https' });
+    }
+    return;
+  }
+  const rules = (tf.pointers.get(r.key) ?? []).map((p) => p.from).filter((x) => /_firewall_rule$/.test(x.type));
+  for (const rule of rules) {
+    const rv = tf.values(rule);
+    if (rv.get('start_ip_address') === '0.0.0.0' && rv.get('end_ip_address') === '255.255.255.255') {
+      addOutsideCaller(tf.draft, r.key, { provenance: { file: rule.file, line: rule.line, note: `${rule.address} allows every address` } });
+    }
+  }
+  if (ELEMENTS[r.type].role !== 'edge') return;
+  const publicFrontend = blocksOf(r.body, 'frontend_ip_configuration').some((f) => attribute(f.body, 'public_ip_address_id') !== undefined);
+  if (r.type === 'azurerm_cdn_frontdoor_profile' || publicFrontend || (r.type === 'azurerm_api_management' && values.get('virtual_network_type') !== 'Internal')) {
+    outside(r.line, r.type === 'azurerm_cdn_frontdoor_profile' ? 'Front Door endpoint' : publicFrontend ? 'public frontend IP' : 'public API Management gateway', r.type === 'azurerm_lb' ? {} : { protocol: 'https' });
+  }
+}
+
+/** A VM or scale set with a public IP: the inbound rules of its NSGs open to the internet, or every port when no NSG guards it. */
+export function azureOpenPorts(tf: TerraformReader, r: Resource): void {
+  const nics = tf.targetsOf(r, 'network_interface_ids').filter((n) => n.type === 'azurerm_network_interface');
+  const ownConfigs = blocksOf(r.body, 'network_interface').flatMap((ni) => blocksOf(ni.body, 'ip_configuration'));
+  const publicIp = nics.some((nic) => blocksOf(nic.body, 'ip_configuration').some((c) => attribute(c.body, 'public_ip_address_id') !== undefined))
+    || ownConfigs.some((c) => blocksOf(c.body, 'public_ip_address').length > 0);
+  if (!publicIp) return;
+  const subnets = [...nics.flatMap((nic) => subnetsOf(tf, nic)), ...subnetsOf(tf, r)];
+  const viaAssociation = (target: Resource, type: string, attr: string) => tf.pointingAt(target, type, attr)
+    .flatMap((a) => tf.targetsOf(a, 'network_security_group_id')).filter((g) => g.type === 'azurerm_network_security_group');
+  const groups = new Set([
+    ...nics.flatMap((nic) => viaAssociation(nic, 'azurerm_network_interface_security_group_association', 'network_interface_id')),
+    ...subnets.flatMap((sn) => viaAssociation(sn, 'azurerm_subnet_network_security_group_association', 'subnet_id')),
+    ...blocksOf(r.body, 'network_interface').flatMap((ni) => tf.expressionsUnder(ni.body, 'network_security_group_id'))
+      .flatMap((e) => tf.targets(r.config, e).map((t) => t.resource)),
+  ]);
+  if (!groups.size) {
+    addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line: r.line, note: 'a public IP and no network security group: every port is reachable' } });
+    return;
+  }
+  for (const nsg of groups) {
+    const rules = [
+      ...blocksOf(nsg.body, 'security_rule').map((b) => ({ res: nsg, body: b.body, line: b.pos.line })),
+      ...tf.pointingAt(nsg, 'azurerm_network_security_rule', 'network_security_group_name').map((x) => ({ res: x, body: x.body, line: x.line })),
+    ];
+    for (const rule of rules) {
+      const v = tf.values(rule.res, rule.body);
+      const source = String(v.get('source_address_prefix') ?? '');
+      if (String(v.get('direction')).toLowerCase() !== 'inbound' || String(v.get('access')).toLowerCase() !== 'allow') continue;
+      if (!['*', 'internet', 'any', '0.0.0.0/0'].includes(source.toLowerCase())) continue;
+      const range = v.get('destination_port_range');
+      const port = typeof range === 'string' && /^\d+$/.test(range) ? Number(range) : typeof range === 'number' ? range : undefined;
+      addOutsideCaller(tf.draft, r.key, {
+        provenance: { file: rule.res.file, line: rule.line, note: `${nsg.address} allows ${source} on ${port !== undefined ? `port ${port}` : `ports ${String(range ?? '*')}`}` },
+        ...(port !== undefined ? { port, targetPort: port } : {}),
+      });
+    }
+  }
+}

@@ -1,0 +1,532 @@
+// Terraform configurations as the drafting reads them: each folder of .tf files one configuration, its
+// resources, variables (at their defaults, or what the only caller passes), locals, outputs and module calls,
+// and the references between resources followed through locals, module inputs and outputs, and remote-state
+// outputs of the other configurations read. The reader then drafts elements, boundaries and flows; what is
+// particular to a provider (networks, load-balancer wiring, what the internet reaches) is in aws.ts,
+// google.ts and azure.ts. Pure.
+import { type Control } from '../../model/catalog.js';
+import type { Diagnostic } from '../../model/types.js';
+import {
+  addElement, addEvidence, type DraftControl, emptyDraft, type FlowEvidence, type Provenance, settleFlows,
+} from '../draft.js';
+import { type HclBlock, type HclBody, type HclExpression, HclSyntaxError, type HclValue, literalValue, parseHcl, referencesIn } from '../hcl.js';
+import { lookup, slug } from '../import-common.js';
+import {
+  awsExposure, accountBoundary, defaultVpc, edgeFlows, eventFlows, loadBalancerFlows, moduleLoadBalancers, vpcBoundary, vpcOf,
+} from './aws.js';
+import { azureExposure, azurePlace } from './azure.js';
+import { googleExposure, googlePlace } from './google.js';
+import { allExpressions, attribute, attributeLine, blocksOf, listenerProtocol, walkBody } from './hcl-body.js';
+import {
+  CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, type Values, WIRING,
+} from './kinds.js';
+
+export const TERRAFORM_FORMAT = 'Terraform';
+
+export interface Resource {
+  config: Config;
+  mode: 'resource' | 'data';
+  type: string;
+  name: string;
+  /** `aws_lb.example`, `data.aws_vpc.default`: how the configuration refers to it. */
+  address: string;
+  /** Unique among all configurations read. */
+  key: string;
+  body: HclBody;
+  file: string;
+  line: number;
+  /** A registry module's source, when the resource is a module call standing for what it creates. */
+  module?: string;
+}
+
+export interface Output {
+  value: HclExpression;
+  file: string;
+  line: number;
+}
+
+export interface ModuleCall {
+  /** The called configuration's folder. */
+  dir: string;
+  body: HclBody;
+  file: string;
+}
+
+/** One folder of .tf files: a root configuration or a local module. */
+export interface Config {
+  dir: string;
+  files: string[];
+  resources: Map<string, Resource>;
+  variables: Map<string, HclExpression>;
+  locals: Map<string, HclExpression>;
+  outputs: Map<string, Output>;
+  calls: Map<string, ModuleCall>;
+  /** Calls of this folder by others, for its variables' values. */
+  callers: Array<{ config: Config; call: ModuleCall }>;
+  /** The aws provider's region, read once every file of the folder is (it may name a variable declared later). */
+  region?: HclExpression;
+  /** The google provider's project, likewise. */
+  project?: HclExpression;
+}
+
+export const folderOf = (file: string): string => file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
+
+/** `a/b` + `../c` -> `a/c`; undefined when the path leaves the folder searched. */
+export function joinPath(dir: string, rel: string): string | undefined {
+  const parts = dir ? dir.split('/') : [];
+  for (const p of rel.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') {
+      if (!parts.length) return undefined;
+      parts.pop();
+    } else parts.push(p);
+  }
+  return parts.join('/');
+}
+
+export class TerraformReader {
+  readonly draft = emptyDraft();
+  readonly diagnostics: Diagnostic[] = [];
+  readonly configs = new Map<string, Config>();
+  readonly skipped = new Set<string>();
+  readonly unreadModules: string[] = [];
+  resources = 0;
+  /** Element key of each resource that is an element or part of one (a launch configuration of its group). */
+  readonly elementOf = new Map<string, string>();
+  /** Each element's resources: itself first, then its parts. */
+  readonly members = new Map<string, Resource[]>();
+  /** Who refers to each resource in a top-level attribute: a bucket's encryption configuration, a policy's group. */
+  readonly pointers = new Map<string, Array<{ from: Resource; attr: string }>>();
+  all: Resource[] = [];
+
+  readFile(text: string, file: string): void {
+    let body: HclBody;
+    try {
+      body = parseHcl(text);
+    } catch (err) {
+      if (!(err instanceof HclSyntaxError)) throw err;
+      this.diagnostics.push({ severity: 'error', code: 'invalid-hcl', message: err.message, file, line: err.line, col: err.column, path: '' });
+      return;
+    }
+    const dir = folderOf(file);
+    let config = this.configs.get(dir);
+    if (!config) {
+      config = { dir, files: [], resources: new Map(), variables: new Map(), locals: new Map(), outputs: new Map(), calls: new Map(), callers: [] };
+      this.configs.set(dir, config);
+    }
+    config.files.push(file);
+    this.draft.sources.push({ file, format: TERRAFORM_FORMAT });
+    for (const block of body.blocks) this.readBlock(config, block, file);
+  }
+
+  readBlock(config: Config, block: HclBlock, file: string): void {
+    const [first, second] = block.labels;
+    switch (block.type) {
+      case 'resource':
+      case 'data': {
+        if (first === undefined || second === undefined) return;
+        this.resources++;
+        const address = block.type === 'data' ? `data.${first}.${second}` : `${first}.${second}`;
+        const r: Resource = { config, mode: block.type, type: first, name: second, address, key: `${config.dir}|${address}`, body: block.body, file, line: block.pos.line };
+        config.resources.set(address, r);
+        return;
+      }
+      case 'variable': {
+        const value = first === undefined ? undefined : attribute(block.body, 'default');
+        if (first !== undefined && value !== undefined) config.variables.set(first, value);
+        return;
+      }
+      case 'locals':
+        for (const a of block.body.attributes) config.locals.set(a.name, a.value);
+        return;
+      case 'output': {
+        const value = attribute(block.body, 'value');
+        if (first !== undefined && value !== undefined) config.outputs.set(first, { value, file, line: block.pos.line });
+        return;
+      }
+      case 'module': {
+        const source = this.value(config, attribute(block.body, 'source'));
+        if (first === undefined || typeof source !== 'string') return;
+        const dir = /^\.\.?\//.test(source) ? joinPath(config.dir, source) : undefined;
+        if (dir !== undefined) config.calls.set(first, { dir, body: block.body, file });
+        const type = registryType(source);
+        if (type === undefined) {
+          if (dir === undefined) this.unreadModules.push(`${first} (${source})`);
+          return;
+        }
+        this.resources++;
+        const address = `module.${first}`;
+        config.resources.set(address, { config, mode: 'resource', type, name: first, address, key: `${config.dir}|${address}`, body: block.body, file, line: block.pos.line, module: source });
+        return;
+      }
+      case 'provider':
+        // The first aws provider is the default one; aliased providers deploy elsewhere on request only.
+        if (first === 'aws' && config.region === undefined && attribute(block.body, 'alias') === undefined) config.region = attribute(block.body, 'region');
+        if (first === 'google' && config.project === undefined && attribute(block.body, 'alias') === undefined) config.project = attribute(block.body, 'project');
+    }
+  }
+
+  // --- Values and references ------------------------------------------------------------------------------
+
+  /** The value of an expression when the configuration states it: literals, variables' defaults, locals. */
+  value(config: Config, expr: HclExpression | undefined, depth = 0): HclValue | undefined {
+    if (expr === undefined || depth > 8) return undefined;
+    const known = literalValue(expr);
+    if (known !== undefined) return known;
+    if (expr.kind === 'traversal' && expr.steps.length === 1 && expr.steps[0].kind === 'attr') {
+      const name = expr.steps[0].name;
+      if (expr.root === 'var') return this.variableValue(config, name, depth);
+      if (expr.root === 'local') return this.value(config, config.locals.get(name), depth + 1);
+    }
+    if (expr.kind === 'template') {
+      let text = '';
+      for (const part of expr.parts) {
+        const v = this.value(config, part, depth + 1);
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') return undefined;
+        text += String(v);
+      }
+      return text;
+    }
+    if (expr.kind === 'parens') return this.value(config, expr.expression, depth + 1);
+    return undefined;
+  }
+
+  /** A variable's value: what its only caller passes, else its default. */
+  variableValue(config: Config, name: string, depth: number): HclValue | undefined {
+    const passed = config.callers.map(({ config: parent, call }) => ({ parent, expr: attribute(call.body, name) })).filter((p) => p.expr !== undefined);
+    if (passed.length === 1) return this.value(passed[0].parent, passed[0].expr, depth + 1);
+    return passed.length ? undefined : this.value(config, config.variables.get(name), depth + 1);
+  }
+
+  values(r: Resource, body: HclBody = r.body): Values {
+    const out: Values = new Map(r.module !== undefined && body === r.body ? Object.entries(lookup(MODULE_DEFAULTS, r.type) ?? {}) : []);
+    for (const a of body.attributes) {
+      const v = this.value(r.config, a.value);
+      if (v !== undefined) out.set(a.name, v);
+    }
+    return out;
+  }
+
+  /**
+   * The resources an expression refers to, following locals, module variables and outputs, and remote-state
+   * outputs of the other configurations read, each with the chain of places it went through.
+   */
+  targets(config: Config, expr: HclExpression, depth = 0): Array<{ resource: Resource; via: Provenance[]; attr?: string }> {
+    if (depth > 8) return [];
+    const out: Array<{ resource: Resource; via: Provenance[]; attr?: string }> = [];
+    for (const ref of referencesIn(expr)) {
+      const [root, a, b, c, d] = ref.parts;
+      if (root === 'var' && a !== undefined) {
+        for (const { config: parent, call } of config.callers) {
+          const passed = attribute(call.body, a);
+          if (passed) out.push(...this.targets(parent, passed, depth + 1).map((t) => ({ ...t, via: [{ file: call.file, line: passed.pos.line, note: `module input ${a}` }, ...t.via] })));
+        }
+      } else if (root === 'local' && a !== undefined) {
+        const local = config.locals.get(a);
+        if (local) out.push(...this.targets(config, local, depth + 1));
+      } else if (root === 'module' && a !== undefined && config.resources.has(`module.${a}`)) {
+        out.push({ resource: config.resources.get(`module.${a}`)!, via: [], ...(b !== undefined ? { attr: b } : {}) });
+      } else if (root === 'module' && a !== undefined && b !== undefined) {
+        const call = config.calls.get(a);
+        const child = call && this.configs.get(call.dir);
+        const output = child?.outputs.get(b);
+        if (child && output) out.push(...this.targets(child, output.value, depth + 1).map((t) => ({ ...t, via: [{ file: output.file, line: output.line, note: `output ${b}` }, ...t.via] })));
+      } else if (root === 'data' && a === 'terraform_remote_state' && c === 'outputs' && d !== undefined) {
+        out.push(...this.remoteOutput(config, d, depth));
+      } else if (root === 'data' && a !== undefined && b !== undefined) {
+        const r = config.resources.get(`data.${a}.${b}`);
+        if (r) out.push({ resource: r, via: [], attr: c });
+      } else if (a !== undefined) {
+        const r = config.resources.get(`${root}.${a}`);
+        if (r) out.push({ resource: r, via: [], attr: b });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A remote state's output, found among the other configurations read: the state's bucket and key are rarely
+   * literal, so the output's name decides, when exactly one other configuration has an output of that name.
+   */
+  remoteOutput(config: Config, name: string, depth: number): Array<{ resource: Resource; via: Provenance[]; attr?: string }> {
+    const found = [...this.configs.values()].filter((c) => c !== config && c.outputs.has(name));
+    if (found.length !== 1) return [];
+    const output = found[0].outputs.get(name)!;
+    return this.targets(found[0], output.value, depth + 1).map((t) => ({ ...t, via: [{ file: output.file, line: output.line, note: `output ${name}` }, ...t.via] }));
+  }
+
+  // --- Elements -------------------------------------------------------------------------------------------
+
+  finish(): void {
+    this.linkModuleCalls();
+    this.all = [...this.configs.values()].flatMap((c) => [...c.resources.values()]);
+    for (const from of this.all) {
+      for (const a of from.body.attributes) {
+        for (const t of this.targets(from.config, a.value)) {
+          const list = this.pointers.get(t.resource.key) ?? [];
+          list.push({ from, attr: a.name });
+          this.pointers.set(t.resource.key, list);
+        }
+      }
+    }
+    const elements = this.all.filter((r) => r.mode === 'resource' && lookup(ELEMENTS, r.type) !== undefined);
+    // A launch configuration or template is part of the group that launches it, a task definition part of its service.
+    const parts = new Map<string, Resource[]>();
+    for (const owner of elements) {
+      const own = this.partsOf(owner).filter((p) => !this.elementOf.has(p.key));
+      for (const part of own) this.elementOf.set(part.key, owner.key);
+      parts.set(owner.key, own);
+    }
+    const standalone = elements.filter((r) => !this.elementOf.has(r.key));
+    for (const r of standalone) {
+      this.elementOf.set(r.key, r.key);
+      this.members.set(r.key, [r, ...(parts.get(r.key) ?? [])]);
+    }
+    const ids = this.chooseIds(standalone);
+    for (const r of standalone) this.addResourceElement(r, ids.get(r.key)!);
+    for (const r of this.all) {
+      if (r.mode === 'resource' && lookup(ELEMENTS, r.type) === undefined && !WIRING.has(r.type)) this.skipped.add(r.type);
+    }
+    for (const r of standalone) this.referenceFlows(r);
+    loadBalancerFlows(this);
+    moduleLoadBalancers(this);
+    edgeFlows(this);
+    eventFlows(this);
+    this.chainFlows();
+    this.exposure(standalone);
+    settleFlows(this.draft);
+  }
+
+  /** An element's parts: the launch configuration of a group, the task definition of a service. */
+  partsOfElement(r: Resource): Resource[] {
+    return (this.members.get(r.key) ?? [r]).slice(1);
+  }
+
+  linkModuleCalls(): void {
+    for (const config of this.configs.values()) {
+      for (const call of config.calls.values()) this.configs.get(call.dir)?.callers.push({ config, call });
+    }
+  }
+
+  partsOf(owner: Resource): Resource[] {
+    const names = owner.type === 'aws_autoscaling_group' ? ['launch_configuration', 'launch_template', 'mixed_instances_policy']
+      : owner.type === 'aws_ecs_service' ? ['task_definition']
+        : /^google_compute_(?:region_)?instance_group_manager$/.test(owner.type) ? ['version', 'instance_template'] : [];
+    const parts: Resource[] = [];
+    for (const name of names) {
+      for (const expr of this.expressionsUnder(owner.body, name)) {
+        for (const t of this.targets(owner.config, expr)) if (PART_TYPES.has(t.resource.type)) parts.push(t.resource);
+      }
+    }
+    return [...new Set(parts)];
+  }
+
+  /** A provider setting (AWS region, Google project): a module without a provider block deploys where its caller does. */
+  providerSetting(config: Config, setting: (c: Config) => HclExpression | undefined, depth = 0): string | undefined {
+    const own = this.value(config, setting(config));
+    if (typeof own === 'string' || depth > 8) return typeof own === 'string' ? own : undefined;
+    for (const { config: parent } of config.callers) {
+      const inherited = this.providerSetting(parent, setting, depth + 1);
+      if (inherited !== undefined) return inherited;
+    }
+    return undefined;
+  }
+
+  /** Every expression of an attribute or block of that name, nested blocks included. */
+  expressionsUnder(body: HclBody, name: string): HclExpression[] {
+    const out: HclExpression[] = [];
+    for (const a of body.attributes) if (a.name === name) out.push(a.value);
+    for (const b of body.blocks) {
+      if (b.type === name) out.push(...allExpressions(b.body));
+      else out.push(...this.expressionsUnder(b.body, name));
+    }
+    return out;
+  }
+
+  chooseIds(resources: readonly Resource[]): Map<string, string> {
+    const counts = new Map<string, number>();
+    for (const r of resources) counts.set(slug(r.name), (counts.get(slug(r.name)) ?? 0) + 1);
+    const taken = new Set<string>();
+    const ids = new Map<string, string>();
+    for (const r of resources) {
+      const base = slug(r.name) || ELEMENTS[r.type].short;
+      const plain = !GENERIC_NAMES.has(base) && counts.get(base) === 1;
+      const wanted = plain ? base : `${base}-${ELEMENTS[r.type].short}`;
+      let id = wanted;
+      for (let n = 2; taken.has(id); n++) id = `${wanted}-${n}`;
+      taken.add(id);
+      ids.set(r.key, id);
+    }
+    return ids;
+  }
+
+  provenance(r: Resource): Provenance {
+    return { file: r.file, line: r.line, note: r.module !== undefined ? `module "${r.name}" (${r.module})` : `${r.mode} "${r.type}" "${r.name}"` };
+  }
+
+  addResourceElement(r: Resource, id: string): void {
+    const kind = ELEMENTS[r.type];
+    const parts = this.partsOfElement(r);
+    const values = this.values(r);
+    const controls: DraftControl[] = [];
+    const control = (name: Control, file: string, line: number, note: string) => controls.push({ control: name, provenance: { file, line, note } });
+    this.controlsOf(r, values, control);
+    for (const p of [r, ...parts]) {
+      const meta = blocksOf(p.body, 'metadata_options')[0];
+      const tokens = meta && this.value(p.config, attribute(meta.body, 'http_tokens'));
+      if (meta && tokens === 'required') control('metadata-protection', p.file, attributeLine(meta.body, 'http_tokens') ?? meta.pos.line, 'metadata_options http_tokens = "required" (IMDSv2)');
+    }
+    const replicas = r.type === 'aws_autoscaling_group' ? values.get('desired_capacity') ?? values.get('min_size')
+      : r.type === 'aws_ecs_service' ? values.get('desired_count') : undefined;
+    const vpc = this.placeOf(r, parts);
+    addElement(this.draft, {
+      key: r.key,
+      id,
+      name: r.address,
+      identity: kind.identity(values),
+      ...(vpc ? { boundary: vpc } : {}),
+      aliases: [],
+      provenance: [this.provenance(r), ...parts.map((p) => this.provenance(p))],
+      ...(typeof replicas === 'number' ? { replicas } : {}),
+      ...(this.passwordOf(r) ? { passwordSetting: this.passwordOf(r) } : {}),
+      ...(controls.length ? { controls } : {}),
+      ...(r.body.attributes.some((a) => a.name === 'for_each' || a.name === 'count') ? { comment: 'One element for every instance `count` or `for_each` makes.' } : {}),
+    });
+  }
+
+  /** A setting that gives clients a password to log in with (a database's master password, a cache's token). */
+  passwordOf(r: Resource): Provenance | undefined {
+    for (const name of ['password', 'master_password', 'manage_master_user_password', 'auth_token']) {
+      const line = attributeLine(r.body, name);
+      if (line !== undefined) return { file: r.file, line, note: name };
+    }
+    for (const user of blocksOf(r.body, 'user')) {
+      const line = attributeLine(user.body, 'password');
+      if (line !== undefined) return { file: r.file, line, note: 'user password' };
+    }
+    // Managed SQL servers always have an administrator with a password (IAM or Entra ID logins come on top).
+    const admin = lookup(SQL_ADMIN, r.type);
+    if (admin !== undefined) return { file: r.file, line: attributeLine(r.body, 'administrator_login_password') ?? r.line, note: admin };
+    return undefined;
+  }
+
+  /** Controls the resource or the configuration resources that point at it switch on. */
+  controlsOf(r: Resource, values: Values, control: (name: Control, file: string, line: number, note: string) => void): void {
+    const at = (name: string) => attributeLine(r.body, name) ?? r.line;
+    if (values.get('storage_encrypted') === true) control('encryption-at-rest', r.file, at('storage_encrypted'), 'storage_encrypted = true');
+    if (values.get('at_rest_encryption_enabled') === true) control('encryption-at-rest', r.file, at('at_rest_encryption_enabled'), 'at_rest_encryption_enabled = true');
+    if (typeof values.get('backup_retention_period') === 'number' && (values.get('backup_retention_period') as number) > 0) {
+      control('backups', r.file, at('backup_retention_period'), `backup_retention_period = ${values.get('backup_retention_period') as number}`);
+    }
+    if (values.get('multi_az') === true) control('redundancy', r.file, at('multi_az'), 'multi_az = true');
+    const pitr = blocksOf(r.body, 'point_in_time_recovery')[0];
+    if (pitr && this.value(r.config, attribute(pitr.body, 'enabled')) === true) control('backups', r.file, pitr.pos.line, 'point_in_time_recovery enabled');
+    // S3 has encrypted new objects since January 2023 and DynamoDB every table since 2018, whatever the file says.
+    if (r.type === 'aws_s3_bucket') {
+      const sse = this.pointingAt(r, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket')[0];
+      if (sse) control('encryption-at-rest', sse.file, sse.line, `${sse.address}`);
+      else control('encryption-at-rest', r.file, r.line, 'S3 encrypts new objects by default (SSE-S3)');
+    }
+    if (r.type === 'aws_dynamodb_table') control('encryption-at-rest', r.file, r.line, 'DynamoDB encrypts every table at rest');
+    const policy = this.pointingAt(r, 'aws_autoscaling_policy', 'autoscaling_group_name')[0] ?? this.pointingAt(r, 'aws_appautoscaling_target', 'resource_id')[0];
+    if (policy) control('autoscaling', policy.file, policy.line, policy.address);
+    for (const waf of this.pointingAt(r, 'aws_wafv2_web_acl_association', 'resource_arn')) control('waf', waf.file, waf.line, waf.address);
+    if (r.type === 'aws_cloudfront_distribution' && attribute(r.body, 'web_acl_id')) control('waf', r.file, at('web_acl_id'), 'web_acl_id');
+  }
+
+  /** Resources of a type whose attribute refers to `target` (a bucket's encryption configuration). */
+  pointingAt(target: Resource, type: string, attr: string): Resource[] {
+    return [...new Set((this.pointers.get(target.key) ?? []).filter((p) => p.from.type === type && p.attr === attr).map((p) => p.from))];
+  }
+
+  // --- Boundaries -----------------------------------------------------------------------------------------
+
+  /** The boundary a resource sits in, by its provider's rules: its network, else its account, project or resource group. */
+  placeOf(r: Resource, parts: readonly Resource[]): string | undefined {
+    if (r.type.startsWith('google_')) return googlePlace(this, r, parts);
+    if (r.type.startsWith('azurerm_')) return azurePlace(this, r, parts);
+    for (const res of [r, ...parts]) {
+      const vpc = vpcOf(this, res);
+      if (vpc) return vpcBoundary(this, vpc);
+    }
+    if (ELEMENTS[r.type].vpc) return defaultVpc(this, r.config, []);
+    return accountBoundary(this, r.config);
+  }
+
+  // --- Flows ----------------------------------------------------------------------------------------------
+
+  flow(from: string, to: string, evidence: FlowEvidence): void {
+    if (from !== to) addEvidence(this.draft, from, to, [evidence]);
+  }
+
+  /** A compute resource whose settings name another element calls it (a database address in its user data). */
+  referenceFlows(r: Resource): void {
+    if (ELEMENTS[r.type].role !== 'compute') return;
+    for (const res of this.members.get(r.key) ?? []) {
+      walkBody(res.body, [], (expr, path) => {
+        for (const t of this.targets(res.config, expr)) {
+          const to = this.elementOf.get(t.resource.key);
+          if (to === undefined || to === r.key) continue;
+          const via = t.via.length ? ` (via ${t.via.map((v) => `${v.file}:${v.line} ${v.note ?? ''}`.trimEnd()).join(', ')})` : '';
+          // Registering behind a load balancer (its target groups) means the balancer calls in, not out.
+          const behind = path.some((p) => REGISTRATION.has(p));
+          if (behind) this.flow(to, r.key, { provenance: { file: res.file, line: expr.pos.line, note: `${path.join(' ')} -> ${t.resource.address}${via}` } });
+          else this.flow(r.key, to, { provenance: { file: res.file, line: expr.pos.line, note: `${path.join(' ')} -> ${t.resource.address}${via}` } });
+        }
+      });
+    }
+  }
+
+  /** Resources of `type`s in every configuration. */
+  ofType(...types: string[]): Resource[] {
+    return this.all.filter((r) => types.includes(r.type));
+  }
+
+  targetsOf(r: Resource, name: string): Resource[] {
+    return this.expressionsUnder(r.body, name).flatMap((e) => this.targets(r.config, e).map((t) => t.resource));
+  }
+
+  // --- Exposure -------------------------------------------------------------------------------------------
+
+  /** Who reaches each element from outside, by the rules of its provider. */
+  exposure(elements: readonly Resource[]): void {
+    for (const r of elements) {
+      const parts = this.partsOfElement(r);
+      if (r.type.startsWith('google_')) googleExposure(this, r, parts);
+      else if (r.type.startsWith('azurerm_')) azureExposure(this, r);
+      else awsExposure(this, r, parts);
+    }
+  }
+
+  /**
+   * Google and Azure load balancers, gateways and CDNs reach their backends through chains of resources (a
+   * forwarding rule's proxy, URL map and backend service; a Front Door origin in an origin group; a load
+   * balancer's address pool that a scale set joins): followed both ways through those resources only, each
+   * element met at the end of a chain is called by the edge.
+   */
+  chainFlows(): void {
+    for (const edge of this.all.filter((r) => /^(?:google|azurerm)_/.test(r.type) && lookup(ELEMENTS, r.type)?.role === 'edge' && this.elementOf.get(r.key) === r.key)) {
+      const seen = new Set<Resource>([edge]);
+      const queue: Resource[] = [edge];
+      for (let depth = 0; queue.length && depth < 8; depth++) {
+        for (const res of queue.splice(0)) {
+          const forward = allExpressions(res.body).flatMap((e) => this.targets(res.config, e).map((t) => t.resource));
+          const backward = (this.pointers.get(res.key) ?? []).map((p) => p.from);
+          for (const next of [...forward, ...backward]) {
+            if (seen.has(next)) continue;
+            seen.add(next);
+            const to = this.elementOf.get(next.key);
+            if (to !== undefined && next.mode === 'resource') {
+              // A backend service states its protocol; Front Door reaches origins over HTTPS unless told otherwise.
+              const stated = listenerProtocol(this.values(res).get('protocol') as HclValue | undefined);
+              const protocol = stated ?? (edge.type === 'azurerm_cdn_frontdoor_profile' ? 'https' : undefined);
+              this.flow(edge.key, to, {
+                provenance: { file: res.file, line: res.line, note: `${res === edge ? 'backend' : res.address} -> ${next.address}` }, ...(protocol ? { protocol } : {}),
+              });
+            } else if (CHAIN.has(next.type)) queue.push(next);
+          }
+        }
+      }
+    }
+  }
+}
