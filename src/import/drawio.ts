@@ -384,6 +384,8 @@ interface Page {
 type Role = 'layer' | 'edge' | 'label' | 'part' | 'text' | 'group' | 'box' | 'element' | 'decoration';
 interface Cell {
   id: string; page: Page; node: XNode; style: Style; parent?: string; source?: string; target?: string;
+  /** `visible="0"`: a hidden layer or shape. */
+  hidden?: boolean;
   vertex: boolean; edge: boolean; label?: string;
   /** Geometry relative to the parent, for vertices placed absolutely within it. */
   geo?: Rect;
@@ -508,7 +510,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
       const c: Cell = {
         id: id ?? '', page, node: n, style, vertex: m.attrs.vertex === '1', edge: m.attrs.edge === '1', role: 'layer',
         ...(m.attrs.parent ? { parent: m.attrs.parent } : {}), ...(m.attrs.source ? { source: m.attrs.source } : {}),
-        ...(m.attrs.target ? { target: m.attrs.target } : {}),
+        ...(m.attrs.target ? { target: m.attrs.target } : {}), ...(m.attrs.visible === '0' ? { hidden: true } : {}),
       };
       const value = wrapped ? n.attrs.label : m.attrs.value;
       // Placeholders (`%name%`) take the object's own properties.
@@ -534,6 +536,18 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
   // table) are pieces of their shape; text cells annotate; a group (draw.io's Group) only gathers.
   const cellOf = (c: Cell, id: string | undefined) => (id === undefined ? undefined : pageCells.get(c.page)!.get(id));
   const parentOf = (c: Cell) => cellOf(c, c.parent);
+  // A hidden layer (or shape) and all it holds are not in the drawing people see: left out, and said so.
+  const isHidden = (c: Cell): boolean => {
+    for (let x: Cell | undefined = c, n = 0; x && n < 64; x = parentOf(x), n++) if (x.hidden) return true;
+    return false;
+  };
+  const hiddenCells = cells.filter(isHidden);
+  const hiddenLayers = hiddenCells.filter((c) => !c.vertex && !c.edge && c.hidden).map((c) => `${c.label ?? c.id} (${c.page.name})`);
+  const hiddenShapes = hiddenCells.filter((c) => c.vertex || c.edge).length;
+  for (const c of hiddenCells) pageCells.get(c.page)!.delete(c.id);
+  const shown = cells.filter((c) => !c.hidden && !hiddenCells.includes(c));
+  cells.length = 0;
+  cells.push(...shown);
   const children = new Map<Cell, Cell[]>();
   for (const c of cells) {
     const p = parentOf(c);
@@ -745,6 +759,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
   if (plain.length) notes.push(`${plain.map((e) => e.id).join(', ')}: plain boxes, read as processes; set \`type\` (or \`kind: external\` / \`store\`) where one is not`);
   const unboxed = elements.filter((e) => !e.in && e.shape.kind !== 'external').length;
   if (unboxed) notes.push(`${unboxed} element${unboxed === 1 ? '' : 's'} in no boundary (threatmap's internal default)`);
+  if (hiddenShapes) {
+    notes.push(`left out ${hiddenShapes} shape${hiddenShapes === 1 ? '' : 's'} and arrow${hiddenShapes === 1 ? '' : 's'} that are hidden${hiddenLayers.length ? ` (hidden layer${hiddenLayers.length === 1 ? '' : 's'} ${hiddenLayers.join(', ')})` : ''}; show ${hiddenLayers.length ? 'the layer' : 'them'} in draw.io to import ${hiddenShapes === 1 ? 'it' : 'them'}`);
+  }
   const decorations = cells.filter((c) => c.role === 'decoration');
   if (decorations.length) {
     const list = decorations.map((c) => `${readShape(c.style).label} (cell ${c.id})`).join(', ');

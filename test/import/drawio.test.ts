@@ -374,4 +374,20 @@ describe('drawio import: a technology from the label', () => {
       ['Node 1', 'process', null, null],
     ]);
   });
+
+  it('leaves out what hidden layers and hidden shapes hold, and says so', () => {
+    const text = page([
+      vertex('web', 'Web app', 'rounded=0;', [0, 0, 100, 60]),
+      vertex('db', 'Orders DB', 'shape=cylinder3;', [200, 0, 80, 80]),
+      edge('e1', 'web', 'db'),
+      '<mxCell id="draft" value="Ideas" parent="0" visible="0"/>\n',
+      vertex('queue', 'Future queue', 'rounded=0;', [0, 200, 100, 60], 'draft'),
+      edge('e2', 'web', 'queue').replace('parent="1"', 'parent="draft"'),
+      vertex('old', 'Old cache', 'rounded=0;', [300, 200, 100, 60]).replace('vertex="1"', 'vertex="1" visible="0"'),
+    ].join(''));
+    const r = imported(text, 'hidden.drawio');
+    assert.deepEqual(Object.keys(r.raw.elements), ['web-app', 'orders-db']);
+    assert.deepEqual(r.raw.flows.map((f: Record<string, unknown>) => Object.keys(f)[0]), ['web-app -> orders-db']);
+    assert.ok(r.summary.notes.includes('left out 3 shapes and arrows that are hidden (hidden layer Ideas (P)); show the layer in draw.io to import them'), r.summary.notes.join('\n'));
+  });
 });
