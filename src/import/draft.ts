@@ -5,7 +5,8 @@
 // files (a flow's protocol follows its target's technology, which an override file may change) are made
 // again after every merge. Pure: no Node APIs.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { type AuthMethod, type Control, ELEMENT_TYPES, type ElementKind, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
+import { type AuthMethod, type Control, ELEMENT_TYPES, type ElementKind, PROTOCOLS, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
+import { lookup } from './import-common.js';
 import { type ConnectionFacts, guessProtocol } from './protocols.js';
 
 /** Where a fact was found: `docker-compose.yml:12`, with a few words on what is there. */
@@ -45,6 +46,8 @@ export interface DraftElement {
   passwordSetting?: Provenance;
   /** Its command line asks every client for a password, whatever it is. */
   requiresPassword?: Provenance;
+  /** The server refuses connections without TLS (a managed database's default, a setting): clients speak its TLS protocol. */
+  requiresTls?: Provenance;
   provenance: Provenance[];
   /** For a made-up element: why it is there. */
   comment?: string;
@@ -206,6 +209,7 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   existing.replicas = element.replicas ?? existing.replicas;
   existing.passwordSetting = element.passwordSetting ?? existing.passwordSetting;
   existing.requiresPassword = element.requiresPassword ?? existing.requiresPassword;
+  existing.requiresTls = element.requiresTls ?? existing.requiresTls;
   existing.comment = element.comment ?? existing.comment;
   for (const alias of element.aliases) if (!existing.aliases.includes(alias)) existing.aliases.push(alias);
   existing.provenance.push(...element.provenance);
@@ -345,7 +349,8 @@ export function settleFlows(draft: Draft): void {
       const guess = guessProtocol(ev, target?.identity?.tech);
       if (best === undefined || guess.certainty > best.guess.certainty) best = { guess, evidence: ev };
     }
-    flow.protocol = best?.guess.protocol ?? 'http';
+    const protocol = best?.guess.protocol ?? 'http';
+    flow.protocol = target?.requiresTls ? tlsVariant(protocol) : protocol;
     const password = flow.evidence.some((ev) => ev.credentials)
       || target?.requiresPassword !== undefined
       || (target !== undefined && isServer(target) && target.passwordSetting !== undefined);
@@ -354,6 +359,13 @@ export function settleFlows(draft: Draft): void {
     flow.port = best?.evidence.port ?? flow.evidence.find((ev) => ev.port !== undefined)?.port;
   }
 }
+
+/** Protocols whose TLS form has a name of its own rather than `+tls`. */
+const TLS_NAMES: Record<string, string> = { http: 'https', redis: 'rediss', amqp: 'amqps', mqtt: 'mqtts', ldap: 'ldaps', smtp: 'smtps' };
+
+/** The protocol's TLS form (`postgres+tls`, `rediss`), or the protocol itself when the catalogue has none. */
+const tlsVariant = (protocol: string): string =>
+  lookup(TLS_NAMES, protocol) ?? (PROTOCOLS[`${protocol}+tls`] !== undefined ? `${protocol}+tls` : protocol);
 
 // --- Merging -----------------------------------------------------------------------------------------
 
@@ -538,6 +550,7 @@ function elementComment(e: DraftElement): string {
   for (const p of e.provenance) byFile.set(p.file, [...(byFile.get(p.file) ?? []), p]);
   for (const list of byFile.values()) lines.push(formatProvenance(list));
   if (e.privileged) lines.push(`privileged: ${formatProvenance([e.privileged])}`);
+  if (e.requiresTls) lines.push(`TLS required: ${formatProvenance([e.requiresTls])}`);
   for (const c of e.controls ?? []) lines.push(`${c.control}: ${formatProvenance([c.provenance])}`);
   return lines.map((l) => ` ${oneLine(l)}`).join('\n');
 }

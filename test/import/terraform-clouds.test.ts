@@ -49,6 +49,12 @@ describe('discover: Terraform on Google Cloud', () => {
     ]);
   });
 
+  it('Cloud SQL that requires TLS is reached over its TLS protocol, and says where', () => {
+    const d = draftOf('terraform-gcp', (t) => t.replace('      ipv4_enabled    = true\n', '      ipv4_enabled    = true\n      ssl_mode        = "ENCRYPTED_ONLY"\n'));
+    assert.ok(flows(d).includes('web-mig -> orders: postgres+tls (password)'), flows(d).join('\n'));
+    assert.deepEqual(d.elements.find((e) => e.id === 'orders')?.requiresTls, { file: 'main.tf', line: 73, note: 'ssl_mode = "ENCRYPTED_ONLY"' });
+  });
+
   it('no external address, other tags, private endpoints and no allUsers: nothing from outside', () => {
     const d = draftOf('terraform-gcp', (t) => t
       .replace('    access_config {}\n', '')
@@ -72,11 +78,11 @@ describe('discover: Terraform on Azure', () => {
       'clients -> edge: https',
       'clients -> jump: rdp:3389',
       'clients -> media: https',
-      'clients -> orders: sql (password)',
+      'clients -> orders: sql+tls (password)',
       'clients -> shop: http',
       'edge -> shop: https',
       'shop -> media: cloud-api',
-      'shop -> orders: sql (password)',
+      'shop -> orders: sql+tls (password)',
     ]);
   });
 

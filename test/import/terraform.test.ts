@@ -219,6 +219,14 @@ resource "aws_s3_bucket_notification" "n" {
     assert.deepEqual(elementOf(draft, '|module.db').passwordSetting, { file: 'main.tf', line: 66, note: 'RDS master user password' });
   });
 
+  it('an RDS parameter group forcing SSL and ElastiCache transit encryption make their clients speak TLS', () => {
+    const draft = draftOf({
+      'main.tf': 'resource "aws_db_parameter_group" "pg" {\n  family = "postgres15"\n  parameter {\n    name  = "rds.force_ssl"\n    value = "1"\n  }\n}\nresource "aws_db_instance" "db" {\n  engine = "postgres"\n  parameter_group_name = aws_db_parameter_group.pg.name\n}\nresource "aws_elasticache_replication_group" "cache" {\n  transit_encryption_enabled = true\n}\nresource "aws_instance" "app" {\n  associate_public_ip_address = false\n  user_data = "${aws_db_instance.db.address} ${aws_elasticache_replication_group.cache.primary_endpoint_address}"\n}\n',
+    });
+    assert.deepEqual(flowsById(draft), ['app -> cache: rediss', 'app -> db: postgres+tls (password)']);
+    assert.equal(elementOf(draft, '|aws_db_instance.db').requiresTls?.note, 'aws_db_parameter_group.pg: rds.force_ssl = 1');
+  });
+
   it('a remote-state output two configurations define is not guessed', () => {
     const draft = draftOf({
       'a/main.tf': 'resource "aws_db_instance" "one" {\n  engine = "postgres"\n}\noutput "address" {\n  value = aws_db_instance.one.address\n}\n',

@@ -389,6 +389,7 @@ export class TerraformReader {
       provenance: [this.provenance(r), ...parts.map((p) => this.provenance(p))],
       ...(typeof replicas === 'number' ? { replicas } : {}),
       ...(this.passwordOf(r) ? { passwordSetting: this.passwordOf(r) } : {}),
+      ...(this.tlsOf(r) ? { requiresTls: this.tlsOf(r) } : {}),
       ...(controls.length ? { controls } : {}),
       ...(r.body.attributes.some((a) => a.name === 'for_each' || a.name === 'count') ? { comment: 'One element for every instance `count` or `for_each` makes.' } : {}),
     });
@@ -407,6 +408,46 @@ export class TerraformReader {
     // Managed SQL servers always have an administrator with a password (IAM or Entra ID logins come on top).
     const admin = lookup(SQL_ADMIN, r.type);
     if (admin !== undefined) return { file: r.file, line: attributeLine(r.body, 'administrator_login_password') ?? r.line, note: admin };
+    return undefined;
+  }
+
+  /**
+   * Where a database or cache refuses connections without TLS: Azure SQL always; Azure's flexible PostgreSQL
+   * and MySQL servers unless a configuration turns `require_secure_transport` off; a Cloud SQL `ssl_mode` that
+   * requires it; an RDS parameter group forcing SSL; ElastiCache with transit encryption.
+   */
+  tlsOf(r: Resource): Provenance | undefined {
+    const at = (line: number | undefined, note: string): Provenance => ({ file: r.file, line: line ?? r.line, note });
+    if (r.type === 'azurerm_mssql_server') return at(attributeLine(r.body, 'minimum_tls_version'), 'Azure SQL accepts encrypted connections only');
+    if (r.type === 'azurerm_postgresql_flexible_server' || r.type === 'azurerm_mysql_flexible_server') {
+      const off = (this.pointers.get(r.key) ?? []).map((p) => p.from).find((c) => /_flexible_server_configuration$/.test(c.type)
+        && this.values(c).get('name') === 'require_secure_transport' && String(this.values(c).get('value')).toLowerCase() === 'off');
+      return off ? undefined : at(undefined, 'require_secure_transport is on by default');
+    }
+    if (r.type === 'azurerm_postgresql_server' && this.values(r).get('ssl_enforcement_enabled') === true) return at(attributeLine(r.body, 'ssl_enforcement_enabled'), 'ssl_enforcement_enabled = true');
+    if (r.type === 'google_sql_database_instance') {
+      for (const settings of blocksOf(r.body, 'settings')) {
+        for (const ip of blocksOf(settings.body, 'ip_configuration')) {
+          const v = this.values(r, ip.body);
+          const mode = v.get('ssl_mode');
+          if (v.get('require_ssl') === true || mode === 'ENCRYPTED_ONLY' || mode === 'TRUSTED_CLIENT_CERTIFICATE_REQUIRED') {
+            return at(attributeLine(ip.body, 'ssl_mode') ?? attributeLine(ip.body, 'require_ssl'), typeof mode === 'string' ? `ssl_mode = "${mode}"` : 'require_ssl = true');
+          }
+        }
+      }
+    }
+    if (r.type === 'aws_elasticache_replication_group' && this.values(r).get('transit_encryption_enabled') === true) {
+      return at(attributeLine(r.body, 'transit_encryption_enabled'), 'transit_encryption_enabled = true');
+    }
+    for (const group of this.targetsOf(r, 'parameter_group_name').concat(this.targetsOf(r, 'db_cluster_parameter_group_name'))) {
+      for (const param of blocksOf(group.body, 'parameter')) {
+        const v = this.values(group, param.body);
+        const on = ['1', 'on', 'true'].includes(String(v.get('value')).toLowerCase());
+        if (on && (v.get('name') === 'rds.force_ssl' || v.get('name') === 'require_secure_transport')) {
+          return { file: group.file, line: param.pos.line, note: `${group.address}: ${String(v.get('name'))} = ${String(v.get('value'))}` };
+        }
+      }
+    }
     return undefined;
   }
 
