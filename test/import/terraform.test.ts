@@ -227,6 +227,15 @@ resource "aws_s3_bucket_notification" "n" {
     assert.equal(elementOf(draft, '|aws_db_instance.db').requiresTls?.note, 'aws_db_parameter_group.pg: rds.force_ssl = 1');
   });
 
+  it('subnets named through something not read leave a resource in the account, not the default VPC; Aurora counts its instances', () => {
+    const draft = draftOf({
+      'main.tf': 'variable "private_subnets" {}\nresource "aws_db_subnet_group" "db" {\n  subnet_ids = var.private_subnets\n}\nresource "aws_rds_cluster" "db" {\n  engine = "aurora-postgresql"\n  db_subnet_group_name = aws_db_subnet_group.db.name\n}\nresource "aws_rds_cluster_instance" "db" {\n  count = 3\n  cluster_identifier = aws_rds_cluster.db.id\n}\nresource "aws_instance" "legacy" {}\n',
+    });
+    assert.deepEqual(draft.elements.map((e) => `${e.id} ${e.identity?.tech ?? e.identity?.type} in ${e.boundary} replicas ${e.replicas}`), [
+      'db postgres in aws: replicas 3', 'legacy service in default-vpc: replicas undefined',
+    ]);
+  });
+
   it('a remote-state output two configurations define is not guessed', () => {
     const draft = draftOf({
       'a/main.tf': 'resource "aws_db_instance" "one" {\n  engine = "postgres"\n}\noutput "address" {\n  value = aws_db_instance.one.address\n}\n',

@@ -49,6 +49,13 @@ export function defaultVpc(tf: TerraformReader, config: Config, provenance: Prov
 
 const PLACEMENT = ['subnet_id', 'subnet_ids', 'subnets', 'vpc_zone_identifier', 'vpc_id', 'db_subnet_group_name', 'subnet_group_name', 'vpc_config', 'network_configuration', 'subnet_mapping', 'vpc_options', 'broker_node_group_info', 'network_interfaces', 'values', 'filter'];
 
+/** Whether a resource or one of its parts names its subnets or VPC at all (resolved or not). */
+export const namesPlacement = (r: Resource, parts: readonly Resource[]): boolean =>
+  [r, ...parts].some((res) => PLACEMENT.some((name) => name !== 'values' && name !== 'filter' && hasSetting(res.body, name)));
+
+const hasSetting = (body: HclBody, name: string): boolean =>
+  body.attributes.some((a) => a.name === name) || body.blocks.some((b) => b.type === name || hasSetting(b.body, name));
+
 export function vpcOf(tf: TerraformReader, r: Resource, depth = 0): Resource | undefined {
   if (r.type === 'aws_vpc') return r;
   if (depth > 6) return undefined;

@@ -12,7 +12,7 @@ import {
 import { type HclBlock, type HclBody, type HclExpression, HclSyntaxError, type HclValue, literalValue, parseHcl, referencesIn } from '../hcl.js';
 import { lookup, slug } from '../import-common.js';
 import {
-  awsExposure, accountBoundary, defaultVpc, edgeFlows, eventFlows, loadBalancerFlows, moduleLoadBalancers, vpcBoundary, vpcOf,
+  awsExposure, accountBoundary, defaultVpc, edgeFlows, eventFlows, loadBalancerFlows, moduleLoadBalancers, namesPlacement, vpcBoundary, vpcOf,
 } from './aws.js';
 import { azureExposure, azurePlace } from './azure.js';
 import { googleExposure, googlePlace } from './google.js';
@@ -377,7 +377,9 @@ export class TerraformReader {
       if (meta && tokens === 'required') control('metadata-protection', p.file, attributeLine(meta.body, 'http_tokens') ?? meta.pos.line, 'metadata_options http_tokens = "required" (IMDSv2)');
     }
     const replicas = r.type === 'aws_autoscaling_group' ? values.get('desired_capacity') ?? values.get('min_size')
-      : r.type === 'aws_ecs_service' ? values.get('desired_count') : undefined;
+      : r.type === 'aws_ecs_service' ? values.get('desired_count')
+        : /_instance_group_manager$/.test(r.type) ? values.get('target_size')
+          : r.type === 'aws_rds_cluster' ? this.clusterInstances(r) : undefined;
     const vpc = this.placeOf(r, parts);
     addElement(this.draft, {
       key: r.key,
@@ -393,6 +395,18 @@ export class TerraformReader {
       ...(controls.length ? { controls } : {}),
       ...(r.body.attributes.some((a) => a.name === 'for_each' || a.name === 'count') ? { comment: 'One element for every instance `count` or `for_each` makes.' } : {}),
     });
+  }
+
+  /** An Aurora cluster's instances: each `aws_rds_cluster_instance` naming it, times its literal `count`. */
+  clusterInstances(cluster: Resource): number | undefined {
+    const instances = this.pointingAt(cluster, 'aws_rds_cluster_instance', 'cluster_identifier');
+    let total = 0;
+    for (const i of instances) {
+      const count = i.body.attributes.some((a) => a.name === 'for_each') ? undefined : this.values(i).get('count') ?? 1;
+      if (typeof count !== 'number') return undefined;
+      total += count;
+    }
+    return instances.length ? total : undefined;
   }
 
   /** A setting that gives clients a password to log in with (a database's master password, a cache's token). */
@@ -490,7 +504,9 @@ export class TerraformReader {
       const vpc = vpcOf(this, res);
       if (vpc) return vpcBoundary(this, vpc);
     }
-    if (ELEMENTS[r.type].vpc) return defaultVpc(this, r.config, []);
+    // Subnets named through something not read (a module elsewhere, a variable without a default) are in
+    // some VPC, not necessarily the default one.
+    if (ELEMENTS[r.type].vpc && !namesPlacement(r, parts)) return defaultVpc(this, r.config, []);
     return accountBoundary(this, r.config);
   }
 
