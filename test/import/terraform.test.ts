@@ -236,6 +236,57 @@ resource "aws_s3_bucket_notification" "n" {
     ]);
   });
 
+  it('dynamic ingress blocks open to the world: a port per item of a list Terraform states, else ports unknown', () => {
+    const draft = draftOf({
+      'main.tf': `
+variable "rules" {
+  default = [{ port = 22, description = "SSH" }, { port = 443, description = "HTTPS" }]
+}
+resource "aws_security_group" "web" {
+  dynamic "ingress" {
+    for_each = var.rules
+    content {
+      from_port   = ingress.value.port
+      to_port     = ingress.value.port
+      protocol    = "tcp"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+  dynamic "ingress" {
+    iterator = port
+    for_each = ["8080"]
+    content {
+      from_port   = port.value
+      to_port     = port.value
+      protocol    = "tcp"
+      cidr_blocks = ["::/0"]
+    }
+  }
+}
+resource "aws_security_group" "db" {
+  dynamic "ingress" {
+    for_each = var.unknown
+    content {
+      from_port   = ingress.value
+      to_port     = ingress.value
+      protocol    = "tcp"
+      cidr_blocks = ["0.0.0.0/0"]
+    }
+  }
+}
+resource "aws_instance" "web" {
+  vpc_security_group_ids = [aws_security_group.web.id]
+}
+resource "aws_instance" "db" {
+  vpc_security_group_ids = [aws_security_group.db.id]
+}
+`,
+    });
+    assert.deepEqual(flowsById(draft), ['clients -> db: http', 'clients -> web: ssh:22']);
+    const web = flowOf(draft, 'clients', '|aws_instance.web');
+    assert.deepEqual(web.evidence.map((e) => e.port), [22, 443, 8080]);
+  });
+
   it('a remote-state output two configurations define is not guessed', () => {
     const draft = draftOf({
       'a/main.tf': 'resource "aws_db_instance" "one" {\n  engine = "postgres"\n}\noutput "address" {\n  value = aws_db_instance.one.address\n}\n',

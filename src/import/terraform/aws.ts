@@ -3,7 +3,7 @@
 // subscriptions, and what the internet reaches (internet-facing listeners, security groups open to the world
 // on compute with a public address, publicly accessible databases, public buckets, public EKS endpoints). Pure.
 import { addBoundary, addOutsideCaller, type Provenance } from '../draft.js';
-import { type HclBody, type HclExpression, objectItems } from '../hcl.js';
+import { type HclBlock, type HclBody, type HclExpression, type HclValue, objectItems } from '../hcl.js';
 import { slug } from '../import-common.js';
 import { attribute, attributeLine, blocksOf, listenerObjects, listenerProtocol, nothing } from './hcl-body.js';
 import { ELEMENTS, WORLD } from './kinds.js';
@@ -256,8 +256,11 @@ export function privateAddress(tf: TerraformReader, r: Resource, parts: readonly
   return known.length > 0 && known.every((x) => x);
 }
 
-export function worldIngress(tf: TerraformReader, group: Resource): Array<{ group: string; cidr: string; port?: number; file: string; line: number }> {
-  const out: Array<{ group: string; cidr: string; port?: number; file: string; line: number }> = [];
+/** A security group's rule open to the whole internet, on one port or (no port) on several. */
+interface Opening { group: string; cidr: string; port?: number; file: string; line: number }
+
+export function worldIngress(tf: TerraformReader, group: Resource): Opening[] {
+  const out: Opening[] = [];
   const check = (res: Resource, body: HclBody, line: number) => {
     const values = tf.values(res, body);
     const cidrs = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6'].flatMap((n) => {
@@ -273,6 +276,7 @@ export function worldIngress(tf: TerraformReader, group: Resource): Array<{ grou
     out.push({ group: group.address, cidr: world, ...(single ? { port: from } : {}), file: res.file, line });
   };
   for (const b of blocksOf(group.body, 'ingress')) check(group, b.body, b.pos.line);
+  for (const d of blocksOf(group.body, 'dynamic').filter((b) => b.labels[0] === 'ingress')) out.push(...dynamicIngress(tf, group, d));
   if (group.module !== undefined) out.push(...moduleIngress(tf, group));
   const rules = [...tf.pointingAt(group, 'aws_security_group_rule', 'security_group_id'), ...tf.pointingAt(group, 'aws_vpc_security_group_ingress_rule', 'security_group_id')];
   for (const rule of rules) {
@@ -283,11 +287,35 @@ export function worldIngress(tf: TerraformReader, group: Resource): Array<{ grou
 }
 
 /**
+ * A `dynamic "ingress"` block open to the world: one opening per port when its `for_each` is a list Terraform
+ * states (literal, or a variable's default) and `from_port` takes the iterator's value (`ingress.value`, or a
+ * field of it: `ingress.value.port`); else one opening, ports unknown.
+ */
+function dynamicIngress(tf: TerraformReader, group: Resource, d: HclBlock): Opening[] {
+  const content = blocksOf(d.body, 'content')[0];
+  if (!content) return [];
+  const values = tf.values(group, content.body);
+  const cidrs = values.get('cidr_blocks');
+  const world = Array.isArray(cidrs) ? cidrs.find((c): c is string => typeof c === 'string' && WORLD.has(c)) : undefined;
+  if (world === undefined) return [];
+  const iterator = tf.value(group.config, attribute(d.body, 'iterator')) ?? d.labels[0];
+  const items = tf.value(group.config, attribute(d.body, 'for_each'));
+  const from = attribute(content.body, 'from_port');
+  const step = from?.kind === 'traversal' && from.root === iterator && from.steps[0]?.kind === 'attr' && from.steps[0].name === 'value'
+    ? from.steps.slice(1).map((x) => (x.kind === 'attr' ? x.name : undefined)) : undefined;
+  const ports = Array.isArray(items) && step !== undefined && !step.includes(undefined)
+    ? items.map((item) => step.reduce<HclValue | undefined>((v, k) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v[k!] : undefined), item))
+      .map((p) => (typeof p === 'number' ? p : typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : undefined))
+    : [undefined];
+  return ports.map((port) => ({ group: group.address, cidr: world, ...(port !== undefined && port > 0 ? { port } : {}), file: group.file, line: content.pos.line }));
+}
+
+/**
  * The security-group module's openings: `ingress_cidr_blocks` with named `ingress_rules` (`http-80-tcp`,
  * `all-all`), and `ingress_with_cidr_blocks` items whose `cidr_blocks` is one comma-separated string.
  */
-export function moduleIngress(tf: TerraformReader, group: Resource): Array<{ group: string; cidr: string; port?: number; file: string; line: number }> {
-  const out: Array<{ group: string; cidr: string; port?: number; file: string; line: number }> = [];
+export function moduleIngress(tf: TerraformReader, group: Resource): Opening[] {
+  const out: Opening[] = [];
   const values = tf.values(group);
   const cidrs = values.get('ingress_cidr_blocks');
   const world = Array.isArray(cidrs) ? cidrs.find((c): c is string => typeof c === 'string' && WORLD.has(c)) : undefined;
