@@ -259,7 +259,7 @@ resource "aws_security_group" "web" {
       from_port   = port.value
       to_port     = port.value
       protocol    = "tcp"
-      cidr_blocks = ["::/0"]
+      ipv6_cidr_blocks = ["::/0"]
     }
   }
 }

@@ -295,10 +295,12 @@ function dynamicIngress(tf: TerraformReader, group: Resource, d: HclBlock): Open
   const content = blocksOf(d.body, 'content')[0];
   if (!content) return [];
   const values = tf.values(group, content.body);
-  const cidrs = values.get('cidr_blocks');
-  const world = Array.isArray(cidrs) ? cidrs.find((c): c is string => typeof c === 'string' && WORLD.has(c)) : undefined;
+  const cidrs = [values.get('cidr_blocks'), values.get('ipv6_cidr_blocks')].flatMap((v) => (Array.isArray(v) ? v : []));
+  const world = cidrs.find((c): c is string => typeof c === 'string' && WORLD.has(c));
   if (world === undefined) return [];
-  const iterator = tf.value(group.config, attribute(d.body, 'iterator')) ?? d.labels[0];
+  // `iterator = port` names the variable by a bare word.
+  const named = attribute(d.body, 'iterator');
+  const iterator = named?.kind === 'traversal' && named.steps.length === 0 ? named.root : d.labels[0];
   const items = tf.value(group.config, attribute(d.body, 'for_each'));
   const from = attribute(content.body, 'from_port');
   const step = from?.kind === 'traversal' && from.root === iterator && from.steps[0]?.kind === 'attr' && from.steps[0].name === 'value'
