@@ -2,7 +2,7 @@
 // on disk stays the source of truth: the page edits its text, analyses every change in a worker, and
 // writes it back only when the user saves, refusing to overwrite a file changed elsewhere unless asked.
 import { type AnalysisResult, RISKS, type Threat } from '../src/analysis/types.js';
-import { applyModelEdit, type EditTarget } from '../src/model/edit.js';
+import { applyModelEdit, type EditTarget, type ModelEdit } from '../src/model/edit.js';
 import type { Diagnostic } from '../src/model/types.js';
 import { uidOf } from '../src/track/triage.js';
 import type { TriageUpdate } from '../src/track/triage-edit.js';
@@ -12,6 +12,7 @@ import { showDiagnostics } from './diagnostics.js';
 import { badge, button, byId, fill, h } from './dom.js';
 import { Editor } from './editor.js';
 import type { AnalysisAnswer, AnalysisRequest } from './protocol.js';
+import { renderStructure, type StructureContext, StructureForms } from './structure.js';
 import { renderCoverage, renderPaths, renderSurface, type TablesContext } from './tables.js';
 import { Tabs } from './tabs.js';
 import { ThreatsView } from './threats.js';
@@ -50,7 +51,9 @@ const tablesContext: TablesContext = {
     threats.reveal(id);
   },
 };
-const threats = new ThreatsView(byId('panel-threats'), { goTo, addControl, saveTriage });
+const threats = new ThreatsView(byId('panel-threats'), { goTo, addControl, removeComponent, saveTriage });
+const structureContext: StructureContext = { goTo, prepare: prepareEdit };
+const forms = new StructureForms(structureContext, () => result);
 
 // ---- analysis in the worker ----
 
@@ -108,6 +111,7 @@ function showAnswer(answer: AnalysisAnswer): void {
   renderHeader(result);
   tabs.setAvailable('tab-paths', result.attackPaths !== undefined);
   threats.show(result, mitigatedBy);
+  forms.update();
   renderTab();
   if (tabs.current === 'tab-diagram') diagram.refresh(editor.text, triage.text);
 }
@@ -150,7 +154,10 @@ function renderTab(): void {
   if (current === 'tab-surface') renderSurface(byId('panel-surface'), result, tablesContext);
   else if (current === 'tab-coverage') renderCoverage(byId('panel-coverage'), result, tablesContext);
   else if (current === 'tab-paths' && result.attackPaths) renderPaths(byId('panel-paths'), result, result.attackPaths, tablesContext);
-  else if (current === 'tab-diagram') diagram.refresh(editor.text, triage.text, true);
+  else if (current === 'tab-diagram') {
+    renderStructure(byId('structure'), result, structureContext);
+    diagram.refresh(editor.text, triage.text, true);
+  }
 }
 
 // ---- saving, and the files changing on disk ----
@@ -175,6 +182,7 @@ async function save(base = model.version): Promise<void> {
   if (answer.ok) {
     model.version = answer.body.version;
     model.saved = text;
+    byId('edit-note').textContent = '';
     hideBanner();
   } else if (answer.status === 409 && typeof answer.body.text === 'string' && typeof answer.body.version === 'string') {
     saveError = 'the file changed on disk';
@@ -271,7 +279,28 @@ function onChanged(event: ChangedEvent): void {
   else void sync();
 }
 
-// ---- edits from the threat details ----
+// ---- edits of the model's text: controls from the threat details, elements and flows ----
+
+/**
+ * A structured edit (src/model/edit.ts) of the editor's text: why it cannot be made, or the function that
+ * makes it as the user's own edit (Ctrl+Z takes it back, the analysis follows, and Save writes it like any
+ * other change, a file changed on disk meanwhile getting the conflict banner) and says `done` in the header.
+ */
+function prepareEdit(edit: ModelEdit, done?: string): string | (() => void) {
+  const edited = applyModelEdit(editor.text, edit);
+  if ('error' in edited) return edited.error;
+  return () => {
+    editor.edit(edited.text);
+    byId('edit-note').textContent = done ?? '';
+  };
+}
+
+function editModel(edit: ModelEdit, done?: string): string | undefined {
+  const outcome = prepareEdit(edit, done);
+  if (typeof outcome === 'string') return outcome;
+  outcome();
+  return undefined;
+}
 
 function targetOf(t: Threat): EditTarget | undefined {
   if (t.endpoint !== undefined) return { endpoint: t.endpoint };
@@ -287,10 +316,14 @@ function targetOf(t: Threat): EditTarget | undefined {
 function addControl(t: Threat, control: string): string | undefined {
   const target = targetOf(t);
   if (!target) return 'the threat is about the whole system, not one part of it';
-  const edited = applyModelEdit(editor.text, { op: 'add-control', target, control });
-  if ('error' in edited) return edited.error;
-  editor.edit(edited.text);
-  return undefined;
+  return editModel({ op: 'add-control', target, control });
+}
+
+/** The threat's element or flow out of the model; its details close with it, so the header says it was done. */
+function removeComponent(t: Threat): string | undefined {
+  if (t.componentKind === 'element') return editModel({ op: 'remove-element', id: t.component }, `Removed element ${t.component} in the editor: save the model to keep the change.`);
+  if (t.componentKind === 'flow') return editModel({ op: 'remove-flow', flow: t.component }, `Removed the flow ${t.component} in the editor: save the model to keep the change.`);
+  return 'only an element or a flow is removed from here';
 }
 
 async function saveTriage(t: Threat, update: TriageUpdate | null): Promise<string | undefined> {
@@ -334,6 +367,8 @@ async function start(): Promise<void> {
 }
 
 byId('save').addEventListener('click', () => void save());
+byId('add-element').addEventListener('click', (e) => forms.openElement(e.currentTarget as HTMLElement));
+byId('add-flow').addEventListener('click', (e) => forms.openFlow(e.currentTarget as HTMLElement));
 document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 's') {
     e.preventDefault();

@@ -11,11 +11,15 @@ export interface DetailsContext {
   goTo(line: number, col: number): void;
   /** Adds a control to the threat's component in the editor's text; an error message when it cannot. */
   addControl(threat: Threat, control: string): string | undefined;
+  /** Removes the threat's element or flow (and an element's flows) from the editor's text; an error message when it cannot. */
+  removeComponent(threat: Threat): string | undefined;
   /** Saves a decision (null removes it); an error message when it was not saved. */
   saveTriage(threat: Threat, update: TriageUpdate | null): Promise<string | undefined>;
 }
 
-const FIELDS = ['reason', 'owner', 'ticket', 'expires'] as const;
+const FIELDS = ['reason', 'owner', 'ticket', 'expires', 'review'] as const;
+const DATES: readonly Field[] = ['expires', 'review'];
+const LABELS: Record<Field, string> = { reason: 'Reason', owner: 'Owner', ticket: 'Ticket', expires: 'Expires', review: 'Review on' };
 type Field = (typeof FIELDS)[number];
 type Draft = Record<'status' | Field, string>;
 
@@ -41,6 +45,7 @@ export class ThreatDetails {
         ...(t.flows.length ? entry('Flows', ...t.flows.flatMap((f, i) => [i ? ', ' : '', h('code', {}, f)])) : []),
         ...entry('Mitigation', t.mitigation)),
       this.fixes(t, controls),
+      this.removal(t),
       h('p', { class: 'detail-note', role: 'status' }, this.notes.get(t.key) ?? ''),
       this.triageForm(t),
       h('dl', {},
@@ -71,16 +76,30 @@ export class ThreatDetails {
       }, `Add ${control} to ${t.componentName}`)));
   }
 
+  /** The threat's element or flow, out of the model: for a part that should not be there at all. */
+  private removal(t: Threat): HTMLElement | null {
+    // An endpoint's threat names its element too: removing the whole element is not what it asks for.
+    if ((t.componentKind !== 'element' && t.componentKind !== 'flow') || t.endpoint !== undefined) return null;
+    const what = t.componentKind === 'element' ? 'element' : 'flow';
+    return h('p', { class: 'removal' }, button({ class: 'remove' }, () => {
+      const error = this.ctx.removeComponent(t);
+      if (!error) return;
+      const note = `Not removed: ${error}`;
+      this.notes.set(t.key, note);
+      this.setNote(note);
+    }, `Remove ${what} ${t.componentName} from the model`), what === 'element' ? ' (with its flows)' : '');
+  }
+
   private triageForm(t: Threat): HTMLFormElement {
     const tr = t.triage;
     const draft = this.drafts.get(t.key) ?? {
-      status: tr?.declared ?? tr?.status ?? 'open', reason: tr?.reason ?? '', owner: tr?.owner ?? '', ticket: tr?.ticket ?? '', expires: tr?.expires ?? '',
+      status: tr?.declared ?? tr?.status ?? 'open', reason: tr?.reason ?? '', owner: tr?.owner ?? '', ticket: tr?.ticket ?? '', expires: tr?.expires ?? '', review: tr?.review ?? '',
     };
     const id = (name: string) => `triage-${name}`;
     const status = h('select', { name: 'status', id: id('status') }, ...TRIAGE_STATUSES.map((s) => h('option', { value: s }, s)));
     status.value = draft.status;
     const inputs = FIELDS.map((f) => {
-      const input = h('input', { name: f, id: id(f), type: f === 'expires' ? 'date' : 'text', autocomplete: 'off' });
+      const input = h('input', { name: f, id: id(f), type: DATES.includes(f) ? 'date' : 'text', autocomplete: 'off' });
       input.value = draft[f];
       return input;
     });
@@ -94,9 +113,9 @@ export class ThreatDetails {
         tr?.declared ? h('p', { class: 'note' }, `Declared ${tr.declared}, lapsed on ${tr.expires ?? ''}: the threat is open again.`) : null,
         h('div', { class: 'grid' },
           label('Status', status), status,
-          ...FIELDS.flatMap((f, i) => [label(f === 'expires' ? 'Expires' : f[0].toUpperCase() + f.slice(1), inputs[i]), inputs[i]])),
+          ...FIELDS.flatMap((f, i) => [label(LABELS[f], inputs[i]), inputs[i]])),
         h('div', { class: 'actions' }, save, remove)));
-    const read = (): Draft => ({ status: status.value, reason: inputs[0].value, owner: inputs[1].value, ticket: inputs[2].value, expires: inputs[3].value });
+    const read = (): Draft => ({ status: status.value, ...Object.fromEntries(FIELDS.map((f, i) => [f, inputs[i].value])) as Record<Field, string> });
     form.addEventListener('input', () => {
       this.drafts.set(t.key, read());
       this.notes.delete(t.key);

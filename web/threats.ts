@@ -27,11 +27,15 @@ const SORT: Record<SortKey, (a: Threat, b: Threat) => number> = {
 
 const option = (value: string, label: string) => h('option', { value }, label);
 
+/** The Status filter's choice of the decisions past their review date. */
+const REVIEW_DUE = 'review-due';
+
 export class ThreatsView {
   private readonly text = h('input', { type: 'search', id: 'f-text', placeholder: 'Text in any column', autocomplete: 'off' });
   private readonly risk = h('select', { id: 'f-risk' }, option('', 'All'), ...[...RISKS].reverse().map((r) => option(r, r)));
   private readonly stride = h('select', { id: 'f-stride' }, option('', 'All'), ...STRIDE_LETTERS.map((s) => option(s, `${s} - ${STRIDE_NAMES[s]}`)));
-  private readonly status = h('select', { id: 'f-status' }, option('', 'All'), option('unresolved', 'Open or mitigating'), ...TRIAGE_STATUSES.map((s) => option(s, s)));
+  private readonly status = h('select', { id: 'f-status' }, option('', 'All'), option('unresolved', 'Open or mitigating'), ...TRIAGE_STATUSES.map((s) => option(s, s)),
+    option(REVIEW_DUE, 'Review due'));
   private readonly count = h('span', { id: 'threat-count', class: 'count', role: 'status', 'aria-live': 'polite' });
   private readonly head = h('tr');
   private readonly body = h('tbody');
@@ -40,6 +44,8 @@ export class ThreatsView {
   private ascending = true;
   private result: AnalysisResult | undefined;
   private mitigatedBy: Record<string, readonly string[]> = {};
+  /** The stable ids of the threats whose decision is due for review, as applyTriage warns of them (src/track/triage.ts). */
+  private reviewDue = new Set<string>();
   /** The key of the threat whose details are open. */
   private selected: string | undefined;
 
@@ -65,6 +71,7 @@ export class ThreatsView {
   show(result: AnalysisResult, mitigatedBy: Record<string, readonly string[]>): void {
     this.result = result;
     this.mitigatedBy = mitigatedBy;
+    this.reviewDue = new Set((result.triage?.warnings ?? []).flatMap((w) => (w.code === 'review-due' && w.uid !== undefined ? [w.uid] : [])));
     this.render();
   }
 
@@ -92,7 +99,7 @@ export class ThreatsView {
     return threats.filter((t) =>
       (!this.risk.value || t.risk === this.risk.value) &&
       (!this.stride.value || t.stride === this.stride.value) &&
-      (status === 'unresolved' ? isOpenThreat(t) : !status || statusOf(t) === status) &&
+      (status === 'unresolved' ? isOpenThreat(t) : status === REVIEW_DUE ? this.reviewDue.has(uidOf(t)) : !status || statusOf(t) === status) &&
       (!q || [t.id, uidOf(t), t.risk, t.stride, t.category, t.componentName, t.title, statusOf(t)].some((s) => s.toLowerCase().includes(q))))
       .sort((a, b) => sign * (compare(a, b) || idNumber(a) - idNumber(b)));
   }
@@ -146,7 +153,8 @@ export class ThreatsView {
       h('td', { title: t.category }, t.stride),
       h('td', {}, t.componentName),
       h('td', {}, button({ class: 'title', 'aria-expanded': String(open) }, toggle, t.title)),
-      h('td', {}, statusTag(status), t.triage?.declared ? h('span', { class: 'muted' }, ` (${t.triage.declared} expired)`) : null));
+      h('td', {}, statusTag(status), t.triage?.declared ? h('span', { class: 'muted' }, ` (${t.triage.declared} expired)`) : null,
+        this.reviewDue.has(uidOf(t)) ? h('span', { class: 'review-due', title: `To be reviewed since ${t.triage?.review ?? ''}` }, 'review due') : null));
     // The whole row opens the details, for the mouse; the title button is the keyboard's way in.
     tr.addEventListener('click', (e) => {
       if (!(e.target instanceof Element && e.target.closest('button'))) toggle();

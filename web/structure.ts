@@ -1,0 +1,202 @@
+// The model's structure, edited from the page: a dialog to add an element, one to add a flow, and the lists
+// of elements and flows (in the Diagram tab) with a Remove button each. Every change is an edit of the
+// editor's text (src/model/edit.ts), as adding a control is: the analysis follows it live, Ctrl+Z takes it
+// back, and Save writes it. What the model accepts is edit.ts's to say: its refusals are shown as they come.
+import type { AnalysisResult } from '../src/analysis/types.js';
+import { AUTH_METHODS, ELEMENT_TYPES, PROTOCOLS, TECHNOLOGIES } from '../src/model/catalog.js';
+import type { ElementFields, FlowFields, ModelEdit } from '../src/model/edit.js';
+import { button, fill, h } from './dom.js';
+
+/** Rows drawn at most per list, as in the other tabs. */
+const MAX_ROWS = 1000;
+
+export interface StructureContext {
+  /**
+   * The edit worked out on the editor's text: why it cannot be made, or the function that puts it in the
+   * editor and says so (`done`). Run it once no modal dialog makes the editor inert: the editor takes the
+   * change as typing, which goes where the focus is.
+   */
+  prepare(edit: ModelEdit, done: string): string | (() => void);
+  goTo(line: number, col: number): void;
+}
+
+const option = (value: string, label: string) => h('option', { value }, label);
+
+/** A labelled control on a row of the dialog's grid, with an optional hint under it. */
+function field(label: string, control: HTMLElement, hint?: string): HTMLElement[] {
+  const hintId = hint === undefined ? undefined : `${control.id}-hint`;
+  if (hintId) control.setAttribute('aria-describedby', hintId);
+  return [h('label', { for: control.id }, label), h('div', {}, control, hint ? h('p', { class: 'hint muted', id: hintId }, hint) : null)];
+}
+
+/**
+ * A modal dialog holding one form: Escape or Cancel closes it, and the focus goes back to what opened it.
+ * `submit` answers an error message to show in the dialog (which stays open), or what to do once it is closed.
+ */
+class EditDialog {
+  readonly dialog: HTMLDialogElement;
+  readonly form: HTMLFormElement;
+  private readonly error = h('p', { class: 'error', role: 'alert' });
+  private opener: HTMLElement | null = null;
+
+  constructor(id: string, title: string, rows: HTMLElement[], action: string, submit: () => string | (() => void)) {
+    const titleId = `${id}-title`;
+    this.form = h('form', { class: 'edit-form' },
+      h('div', { class: 'grid' }, ...rows),
+      this.error,
+      h('div', { class: 'actions' }, h('button', { type: 'submit' }, action), button({}, () => this.dialog.close(), 'Cancel')));
+    this.dialog = h('dialog', { id, class: 'edit-dialog', 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), this.form);
+    this.form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      const outcome = submit();
+      if (typeof outcome === 'string') {
+        this.error.textContent = outcome;
+        return;
+      }
+      // Closed first: the page behind a modal dialog is inert, and the editor must take the change.
+      this.dialog.close();
+      outcome();
+    });
+    this.dialog.addEventListener('close', () => {
+      this.opener?.focus();
+      this.opener = null;
+    });
+    document.body.append(this.dialog);
+  }
+
+  open(opener: HTMLElement): void {
+    this.opener = opener;
+    this.error.textContent = '';
+    this.dialog.showModal();
+    this.form.querySelector<HTMLElement>('input, select')?.focus();
+  }
+}
+
+/** The two dialogs; the choices they offer (elements, boundaries, assets) are those of the latest analysis. */
+export class StructureForms {
+  private readonly element: EditDialog;
+  private readonly flow: EditDialog;
+  private readonly id = h('input', { id: 'new-element-id', name: 'id', required: true, autocomplete: 'off', spellcheck: 'false' });
+  private readonly name = h('input', { id: 'new-element-name', name: 'name', autocomplete: 'off' });
+  private readonly tech = h('input', { id: 'new-element-tech', name: 'tech', list: 'tech-options', autocomplete: 'off', spellcheck: 'false' });
+  private readonly type = h('select', { id: 'new-element-type', name: 'type' },
+    option('', '(as the technology says)'), ...Object.entries(ELEMENT_TYPES).map(([t, info]) => option(t, `${t} (${info.kind})`)));
+  private readonly boundary = h('select', { id: 'new-element-in', name: 'in' });
+  private readonly from = h('select', { id: 'new-flow-from', name: 'from', required: true });
+  private readonly to = h('select', { id: 'new-flow-to', name: 'to', required: true });
+  private readonly protocol = h('input', { id: 'new-flow-protocol', name: 'protocol', list: 'protocol-options', required: true, autocomplete: 'off', spellcheck: 'false' });
+  private readonly auth = h('select', { id: 'new-flow-auth', name: 'auth' }, option('', '(what the protocol gives)'), ...AUTH_METHODS.map((a) => option(a, a)));
+  private readonly data = h('select', { id: 'new-flow-data', name: 'data', multiple: true, size: 4 });
+
+  constructor(private readonly ctx: StructureContext, private readonly current: () => AnalysisResult | undefined) {
+    document.body.append(
+      h('datalist', { id: 'tech-options' }, ...Object.entries(TECHNOLOGIES).map(([t, info]) => option(t, info.type))),
+      h('datalist', { id: 'protocol-options' }, ...Object.entries(PROTOCOLS).map(([p, info]) => option(p, info.description))));
+    this.element = new EditDialog('add-element-dialog', 'Add an element', [
+      ...field('Id', this.id, 'How flows and reports name it: letters, digits and . _ : -'),
+      ...field('Name', this.name),
+      ...field('Technology', this.tech, 'postgres, nginx, browser... (the list suggests the known ones)'),
+      ...field('Type', this.type),
+      ...field('Boundary', this.boundary),
+    ], 'Add element', () => this.addElement());
+    this.flow = new EditDialog('add-flow-dialog', 'Add a flow', [
+      ...field('From', this.from),
+      ...field('To', this.to),
+      ...field('Protocol', this.protocol, 'https, postgres+tls, amqps... (custom ones start with x-)'),
+      ...field('Authentication', this.auth),
+      ...field('Data', this.data, 'The assets it carries (Ctrl or Shift to pick several)'),
+    ], 'Add flow', () => this.addFlow());
+  }
+
+  openElement(opener: HTMLElement): void {
+    this.element.form.reset();
+    this.fillChoices();
+    this.element.open(opener);
+  }
+
+  openFlow(opener: HTMLElement): void {
+    this.flow.form.reset();
+    this.fillChoices();
+    // A flow joins two elements: the second one is offered first as its end.
+    if (this.to.options.length > 1) this.to.selectedIndex = 1;
+    this.flow.open(opener);
+  }
+
+  /** A new analysis while a dialog is open (the element just added, say): its choices follow, the ones made kept. */
+  update(): void {
+    if (this.element.dialog.open || this.flow.dialog.open) this.fillChoices();
+  }
+
+  private fillChoices(): void {
+    const r = this.current();
+    const choose = (select: HTMLSelectElement, options: HTMLOptionElement[]) => {
+      const chosen = new Set([...select.selectedOptions].map((o) => o.value));
+      fill(select, ...options);
+      for (const o of select.options) o.selected = chosen.has(o.value);
+      if (!select.multiple && select.selectedIndex < 0 && select.options.length > 0) select.selectedIndex = 0;
+    };
+    choose(this.boundary, [option('', '(none)'), ...(r?.boundaries ?? []).map((b) => option(b.id, `${b.name} (${b.id})`))]);
+    const elements = (r?.elements ?? []).map((e) => [e.id, `${e.name} (${e.id})`] as const);
+    choose(this.from, elements.map(([id, label]) => option(id, label)));
+    choose(this.to, elements.map(([id, label]) => option(id, label)));
+    choose(this.data, (r?.assets ?? []).map((a) => option(a.id, `${a.name} (${a.id})`)));
+  }
+
+  private addElement(): string | (() => void) {
+    const fields: ElementFields = {};
+    for (const [key, control] of [['name', this.name], ['tech', this.tech], ['type', this.type], ['in', this.boundary]] as const) {
+      const value = control.value.trim();
+      if (value) fields[key] = value;
+    }
+    const id = this.id.value.trim();
+    return this.ctx.prepare({ op: 'add-element', id, fields }, `Added element ${id} in the editor: save the model to keep it.`);
+  }
+
+  private addFlow(): string | (() => void) {
+    const fields: FlowFields = { protocol: this.protocol.value.trim() };
+    if (this.auth.value) fields.auth = this.auth.value;
+    const data = [...this.data.selectedOptions].map((o) => o.value);
+    if (data.length) fields.data = data;
+    const [from, to] = [this.from.value, this.to.value];
+    return this.ctx.prepare({ op: 'add-flow', from, to, fields }, `Added the flow ${from} -> ${to} in the editor: save the model to keep it.`);
+  }
+}
+
+/** The last refusal of a Remove button, shown until the next one is pressed (the lists are redrawn on every analysis). */
+let note = '';
+
+/** The elements and flows of the result, each with its place in the model and a Remove button. */
+export function renderStructure(root: HTMLElement, r: AnalysisResult, ctx: StructureContext): void {
+  const names = new Map(r.elements.map((e) => [e.id, e.name]));
+  const status = h('p', { class: 'note structure-note', role: 'status' }, note);
+  const remove = (what: string, id: string, edit: ModelEdit) => button({ class: 'remove', 'aria-label': `Remove ${what} ${id}` }, () => {
+    const outcome = ctx.prepare(edit, `Removed ${what} ${id} in the editor: save the model to keep the change.`);
+    note = typeof outcome === 'string' ? `Not removed: ${outcome}` : '';
+    status.textContent = note;
+    if (typeof outcome !== 'string') outcome();
+  }, 'Remove');
+  const place = (loc: { line: number; col: number }) => (loc.line > 0 ? button({ class: 'loc mono', title: 'Go to it in the model' }, () => ctx.goTo(loc.line, loc.col), `${loc.line}:${loc.col}`) : '');
+  const rows = <T>(items: readonly T[], row: (item: T) => HTMLTableRowElement, columns: number) => [
+    ...items.slice(0, MAX_ROWS).map(row),
+    items.length > MAX_ROWS ? h('tr', { class: 'empty-row' }, h('td', { colspan: columns }, `The first ${MAX_ROWS} of ${items.length} are shown.`)) : null,
+  ];
+  const table = (caption: string, head: readonly string[], body: (HTMLTableRowElement | null)[]) =>
+    h('table', { class: 'structure' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...body));
+  fill(root,
+    h('h2', { id: 'structure-title' }, 'Elements and flows'),
+    h('p', { class: 'muted' }, 'Removing an element removes its flows too; it is refused while an endpoint\'s callers or an assumption still name it. The change is made in the editor: save to keep it.'),
+    status,
+    table('Elements', ['Element', 'Kind', 'Technology', 'Boundary', 'In the model', ''], rows(r.elements, (e) => h('tr', { 'data-element': e.id },
+      h('td', {}, h('strong', {}, e.name), ' ', h('code', {}, e.id)),
+      h('td', {}, e.type ? `${e.kind} (${e.type})` : e.kind),
+      h('td', {}, e.tech ?? ''),
+      h('td', {}, e.boundary ?? ''),
+      h('td', {}, place(e.loc)),
+      h('td', {}, remove('element', e.id, { op: 'remove-element', id: e.id }))), 6)),
+    table('Flows', ['Flow', 'From, to', 'Protocol', 'In the model', ''], rows(r.flows, (f) => h('tr', { 'data-flow': f.id },
+      h('td', {}, h('code', {}, f.id)),
+      h('td', {}, names.get(f.from) ?? f.from, ' \u2192 ', names.get(f.to) ?? f.to),
+      h('td', {}, f.protocol, f.auth === 'none' ? '' : `, ${f.auth}`),
+      h('td', {}, place(f.loc)),
+      h('td', {}, remove('flow', f.id, { op: 'remove-flow', flow: f.id }))), 5)));
+}
