@@ -23,9 +23,12 @@ export interface ImportCliOptions {
 
 /**
  * Another tool's file of a real system: OTM, Threat Dragon and Threagile files are tens of kilobytes, draw.io
- * diagrams hundreds; a .tm7 carries its template (about 1 MB) and some 2.6 KB per threat, so this admits
- * models of about 3,000 threats (the XML reader's element cap, src/import/xml.ts, is of the same order).
+ * diagrams hundreds. A .tm7 carries its template (about 1 MB) and some 2.6 KB per threat, and the tool writes
+ * a threat for every flow and category, so large estates reach tens of megabytes: XML files may be up to
+ * 64 MB (about 23,000 threats; 5 s and 470 MB to import), read by a streaming parser; the others, parsed as
+ * YAML with positions, up to 10 MB.
  */
+const MAX_XML_IMPORT_BYTES = 64 * 1024 * 1024;
 const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 /** A page of a real diagram is at most a few megabytes of XML: one that inflates beyond this is a deflate bomb. */
 const MAX_PAGE_BYTES = 64 * 1024 * 1024;
@@ -33,10 +36,14 @@ const inflate = (data: Uint8Array): Uint8Array => inflateRawSync(data, { maxOutp
 
 export function importAction(file: string, opts: ImportCliOptions): void {
   checkOutput(opts.output, opts.force);
-  const text = readModelFile(file, MAX_IMPORT_BYTES);
+  const text = readModelFile(file, MAX_XML_IMPORT_BYTES);
   // Parsed once: to tell the format, then by the importer that reads it. A .tm7 or a draw.io file is XML,
   // told by its root before the YAML parser would read its megabyte as one scalar.
   const xml = xmlFormat(text);
+  const bytes = xml ? 0 : Buffer.byteLength(text, 'utf8');
+  if (bytes > MAX_IMPORT_BYTES) {
+    throw new UserError(`${file}:1:1: error[file-too-large]: the file is ${(bytes / 1048576).toFixed(1)} MB; the limit is ${MAX_IMPORT_BYTES / 1048576} MB for YAML and JSON files (${MAX_XML_IMPORT_BYTES / 1048576} MB for .tm7 and draw.io)`);
+  }
   const source = xml ? undefined : new YamlSource(text, file);
   const format = xml ?? formatOfSource(source!, text);
   if (format === 'unknown') {

@@ -18,8 +18,8 @@ export interface XmlProblem { code: string; message: string; line: number; col: 
 
 /** The tools write about 10 levels: a file nested much deeper is not one of their files, whatever else it is. */
 export const MAX_XML_DEPTH = 64;
-/** A 1.2 MB .tm7 holds about 13,000 elements, one of 10 MB (the CLI's limit) about 110,000. */
-export const MAX_XML_ELEMENTS = 250_000;
+/** A 1.2 MB .tm7 holds about 13,000 elements, one of 64 MB (the CLI's limit) about 1.5 million. */
+export const MAX_XML_ELEMENTS = 2_000_000;
 
 /** What the messages say of the format the file should be in, and what it need not keep. */
 export interface XmlFormat {
