@@ -1,0 +1,119 @@
+// The text side of model edits (src/model/edit.ts): parsing with positions, finding entries and flows, and
+// splices that change `[start, end)` of the text and nothing else, with the lines and columns they need. Pure.
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import { splitFlowArrow } from './flow-arrow.js';
+
+/** A change of the text: `[start, end)` replaced by `insert`. */
+export interface Splice {
+  start: number;
+  end: number;
+  insert: string;
+}
+
+/** How new text is written: JSON models get quoted keys and values; line breaks follow the file's. */
+export interface Style {
+  json: boolean;
+  eol: string;
+}
+
+export interface Parsed {
+  doc: Document;
+  lines: LineCounter;
+}
+
+export function parse(text: string): Parsed | string {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, keepSourceTokens: false });
+  const error = doc.errors[0];
+  if (error === undefined) return { doc, lines };
+  const at = lines.linePos(error.pos[0]);
+  return `the model does not parse (line ${at.line}, column ${at.col}): ${error.message.split('\n')[0]}`;
+}
+
+export const keyText = (node: unknown): string | undefined => (isScalar(node) && node.value !== null && typeof node.value !== 'object' ? String(node.value) : undefined);
+
+export function pairOf(map: unknown, key: string): Pair | undefined {
+  if (!isMap(map)) return undefined;
+  return map.items.find((p) => keyText(p.key) === key);
+}
+
+/** One flow as written, read as normalize.ts reads them: each arrow of a shorthand item is a flow of its own. */
+export interface FlowRef {
+  /** The item of `flows:` and its index there. */
+  item: YAMLMap;
+  index: number;
+  /** The shorthand's `a -> b` entry; absent for the full form (`from:`, `to:`). */
+  pair?: Pair;
+  from?: string;
+  to?: string;
+  /** The id the analysis gives it: its own `id`, else `from->to`. */
+  id: string;
+}
+
+export function flowRefs(root: unknown): FlowRef[] {
+  const flows = pairOf(root, 'flows')?.value;
+  const refs: FlowRef[] = [];
+  (isSeq(flows) ? flows.items : []).forEach((item, index) => {
+    if (!isMap(item)) return;
+    let arrows = 0;
+    for (const pair of item.items) {
+      const key = keyText(pair.key);
+      const ends = key !== undefined && key.includes('->') ? splitFlowArrow(key) : undefined;
+      if (ends === undefined) continue;
+      arrows++;
+      const [from, to] = ends;
+      refs.push({ item, index, pair, from, to, id: keyText(pairOf(pair.value, 'id')?.value) ?? `${from}->${to}` });
+    }
+    if (arrows > 0) return;
+    const from = keyText(pairOf(item, 'from')?.value);
+    const to = keyText(pairOf(item, 'to')?.value);
+    refs.push({ item, index, from, to, id: keyText(pairOf(item, 'id')?.value) ?? `${from}->${to}` });
+  });
+  return refs;
+}
+
+/** A control as YAML: plain when it reads back as the same string, else double-quoted (JSON's quoting is YAML's). */
+export function scalar(value: string, style: Style): string {
+  const plain = !style.json && /^[A-Za-z][A-Za-z0-9_./+-]*$/.test(value) && !/^(?:true|false|null|yes|no|on|off|y|n)$/i.test(value);
+  return plain ? value : JSON.stringify(value);
+}
+
+export function rangeOf(node: unknown): [number, number] {
+  const range = (node as YamlNode).range!;
+  return [range[0], range[1]];
+}
+
+export const rangeSplice = (node: unknown): { start: number; end: number } => {
+  const [start, end] = rangeOf(node);
+  return { start, end };
+};
+
+/**
+ * Where a node's own text ends: a block collection's range runs on over the comments and blank lines after
+ * it (which belong to what follows), so its end is its last item's.
+ */
+export function contentEnd(node: unknown): number {
+  if (isMap(node) && !node.flow && node.items.length > 0) {
+    const last = node.items.at(-1)!;
+    return contentEnd(last.value ?? last.key);
+  }
+  if (isSeq(node) && !node.flow && node.items.length > 0) return contentEnd(node.items.at(-1));
+  return rangeOf(node)[1];
+}
+
+export const lineStart = (text: string, at: number): number => text.lastIndexOf('\n', at - 1) + 1;
+
+export const column = (text: string, at: number): number => at - lineStart(text, at);
+
+/** The start of the line after the one that holds the text ending at `end` (the text's end on its last line). */
+export function nextLineStart(text: string, end: number): number {
+  if (end > 0 && text[end - 1] === '\n') return end;
+  const newline = text.indexOf('\n', end);
+  return newline === -1 ? text.length : newline + 1;
+}
+
+export function insertLines(text: string, at: number, lines: readonly string[], style: Style): Splice {
+  const body = lines.join(style.eol);
+  const insert = at === text.length && !text.endsWith('\n') ? `${style.eol}${body}` : `${body}${style.eol}`;
+  return { start: at, end: at, insert };
+}
