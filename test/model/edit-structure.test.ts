@@ -5,10 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { applyModelEdit, type ModelEdit } from '../../src/model/edit.js';
-import { loadModel } from '../../src/model/load.js';
 import { ID_PATTERN } from '../../src/model/schema.js';
-import type { Model } from '../../src/model/types.js';
 import { analyzeText, replaceOnce } from '../helpers.js';
+import { edited, load, refused } from './edit-helpers.js';
 
 const SHOP = readFileSync('examples/ecommerce.yaml', 'utf8');
 
@@ -47,24 +46,6 @@ flows:
     protocol: postgres+tls
     # the last comment
 `;
-
-function edited(text: string, edit: ModelEdit): string {
-  const out = applyModelEdit(text, edit);
-  assert.ok('text' in out, `expected a text, got ${JSON.stringify(out)}`);
-  return out.text;
-}
-
-function refused(text: string, edit: unknown): string {
-  const out = applyModelEdit(text, edit as ModelEdit);
-  assert.ok('error' in out, `expected a refusal, got ${JSON.stringify(out).slice(0, 200)}`);
-  return out.error;
-}
-
-function load(text: string, file = 'model.yaml'): Model {
-  const loaded = loadModel(text, file);
-  assert.ok(loaded.model, JSON.stringify(loaded.diagnostics.filter((d) => d.severity === 'error'), null, 2));
-  return loaded.model;
-}
 
 /** Each edit in turn, then each one's undoing in reverse: the texts on the way, and the input given back. */
 function roundTrip(text: string, steps: readonly [ModelEdit, ModelEdit][]): string[] {

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { applyModelEdit, type EditTarget, type ModelEdit } from '../../src/model/edit.js';
-import { loadModel } from '../../src/model/load.js';
+import { applyModelEdit, type EditTarget } from '../../src/model/edit.js';
 import type { Model } from '../../src/model/types.js';
+import { edited, load } from './edit-helpers.js';
 
 const SHOP = readFileSync('examples/ecommerce.yaml', 'utf8');
 
@@ -50,18 +50,6 @@ flows:
     protocol: postgres+tls
     # the last comment
 `;
-
-function edited(text: string, edit: ModelEdit): string {
-  const out = applyModelEdit(text, edit);
-  assert.ok('text' in out, `expected a text, got ${JSON.stringify(out)}`);
-  return out.text;
-}
-
-function load(text: string): Model {
-  const loaded = loadModel(text, 'model.yaml');
-  assert.ok(loaded.model, JSON.stringify(loaded.diagnostics.filter((d) => d.severity === 'error'), null, 2));
-  return loaded.model;
-}
 
 function controlsOf(model: Model, target: EditTarget): readonly string[] {
   if ('element' in target) return model.elements.find((e) => e.id === target.element)!.controls;
