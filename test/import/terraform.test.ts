@@ -287,6 +287,69 @@ resource "aws_instance" "db" {
     assert.deepEqual(web.evidence.map((e) => e.port), [22, 443, 8080]);
   });
 
+  it('API Gateway methods and routes become endpoints with their authorization; an IAM function URL is authenticated', () => {
+    const draft = draftOf({
+      'main.tf': `
+resource "aws_api_gateway_rest_api" "shop" {
+  name = "shop"
+}
+resource "aws_api_gateway_resource" "orders" {
+  rest_api_id = aws_api_gateway_rest_api.shop.id
+  parent_id   = aws_api_gateway_rest_api.shop.root_resource_id
+  path_part   = "orders"
+}
+resource "aws_api_gateway_resource" "order" {
+  rest_api_id = aws_api_gateway_rest_api.shop.id
+  parent_id   = aws_api_gateway_resource.orders.id
+  path_part   = "{id}"
+}
+resource "aws_api_gateway_method" "list" {
+  rest_api_id   = aws_api_gateway_rest_api.shop.id
+  resource_id   = aws_api_gateway_resource.orders.id
+  http_method   = "GET"
+  authorization = "NONE"
+}
+resource "aws_api_gateway_method" "get" {
+  rest_api_id   = aws_api_gateway_rest_api.shop.id
+  resource_id   = aws_api_gateway_resource.order.id
+  http_method   = "GET"
+  authorization = "COGNITO_USER_POOLS"
+}
+resource "aws_api_gateway_method" "admin" {
+  rest_api_id      = aws_api_gateway_rest_api.shop.id
+  resource_id      = aws_api_gateway_resource.order.id
+  http_method      = "DELETE"
+  authorization    = "NONE"
+  api_key_required = true
+}
+resource "aws_apigatewayv2_api" "events" {
+  protocol_type = "HTTP"
+}
+resource "aws_apigatewayv2_route" "ingest" {
+  api_id             = aws_apigatewayv2_api.events.id
+  route_key          = "POST /ingest"
+  authorization_type = "AWS_IAM"
+}
+resource "aws_apigatewayv2_route" "fallback" {
+  api_id    = aws_apigatewayv2_api.events.id
+  route_key = "$default"
+}
+resource "aws_lambda_function" "hook" {}
+resource "aws_lambda_function_url" "hook" {
+  function_name      = aws_lambda_function.hook.function_name
+  authorization_type = "AWS_IAM"
+}
+`,
+    });
+    const endpoints = (id: string) => draft.elements.find((e) => e.id === id)?.endpoints?.map((e) => `${e.key} ${e.public ? 'public' : e.auth ?? '?'}`);
+    assert.deepEqual(endpoints('shop'), ['GET /orders public', 'GET /orders/{id} jwt', 'DELETE /orders/{id} api-key']);
+    assert.deepEqual(endpoints('events'), ['POST /ingest iam']);
+    assert.deepEqual(flowsById(draft), ['clients -> events: https', 'clients -> hook: https (iam)', 'clients -> shop: https']);
+    const text = draftToYaml(draft);
+    const loaded = loadModel(text, 'threatmap.yaml');
+    assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
+  });
+
   it('a remote-state output two configurations define is not guessed', () => {
     const draft = draftOf({
       'a/main.tf': 'resource "aws_db_instance" "one" {\n  engine = "postgres"\n}\noutput "address" {\n  value = aws_db_instance.one.address\n}\n',

@@ -2,9 +2,10 @@
 // listeners, target groups and their members, CloudFront origins, API Gateway integrations, event
 // subscriptions, and what the internet reaches (internet-facing listeners, security groups open to the world
 // on compute with a public address, publicly accessible databases, public buckets, public EKS endpoints). Pure.
-import { addBoundary, addOutsideCaller, type Provenance } from '../draft.js';
+import { addBoundary, addEndpoints, addOutsideCaller, type DraftEndpoint, type Provenance } from '../draft.js';
+import type { AuthMethod } from '../../model/catalog.js';
 import { type HclBlock, type HclBody, type HclExpression, type HclValue, objectItems } from '../hcl.js';
-import { slug } from '../import-common.js';
+import { lookup, slug } from '../import-common.js';
 import { attribute, attributeLine, blocksOf, listenerObjects, listenerProtocol, nothing } from './hcl-body.js';
 import { ELEMENTS, WORLD } from './kinds.js';
 import type { Config, Resource, TerraformReader } from './reader.js';
@@ -173,7 +174,11 @@ export function edgeFlows(tf: TerraformReader): void {
     }
   }
   for (const api of tf.ofType('aws_api_gateway_rest_api', 'aws_apigatewayv2_api')) {
-    addOutsideCaller(tf.draft, tf.elementOf.get(api.key)!, { provenance: { file: api.file, line: api.line, note: `${api.address}: a public API endpoint` }, protocol: 'https' });
+    const key = tf.elementOf.get(api.key)!;
+    addOutsideCaller(tf.draft, key, { provenance: { file: api.file, line: api.line, note: `${api.address}: a public API endpoint` }, protocol: 'https' });
+    const endpoints = apiEndpoints(tf, api);
+    const element = tf.draft.elements.find((e) => e.key === key);
+    if (element && endpoints.length) addEndpoints(element, endpoints);
   }
   for (const integration of tf.ofType('aws_api_gateway_integration', 'aws_apigatewayv2_integration')) {
     const apis = tf.targetsOf(integration, 'rest_api_id').concat(tf.targetsOf(integration, 'api_id'));
@@ -191,8 +196,54 @@ export function edgeFlows(tf: TerraformReader): void {
     const key = fn && tf.elementOf.get(fn.key);
     if (key === undefined) continue;
     const auth = tf.value(url.config, attribute(url.body, 'authorization_type'));
-    addOutsideCaller(tf.draft, key, { provenance: { file: url.file, line: url.line, note: `function URL, authorization_type ${typeof auth === 'string' ? auth : 'unknown'}` }, protocol: 'https' });
+    addOutsideCaller(tf.draft, key, {
+      provenance: { file: url.file, line: url.line, note: `function URL, authorization_type ${typeof auth === 'string' ? auth : 'unknown'}` }, protocol: 'https',
+      ...(auth === 'AWS_IAM' ? { auth: 'iam' as const } : {}),
+    });
   }
+}
+
+/**
+ * API Gateway authorizers as the model's auth: IAM signatures, Cognito and JWT authorizers' tokens, and a
+ * custom (Lambda) authorizer, most often checking a bearer token; NONE is public.
+ */
+const API_AUTH: Record<string, AuthMethod> = { AWS_IAM: 'iam', COGNITO_USER_POOLS: 'jwt', JWT: 'jwt', CUSTOM: 'jwt' };
+
+/**
+ * An API's operations as endpoints with their authorization: REST API methods on their resources' paths
+ * (parent by parent up to the root), HTTP and WebSocket API routes by their route keys. `ANY` is every method.
+ */
+function apiEndpoints(tf: TerraformReader, api: Resource): DraftEndpoint[] {
+  const endpoint = (method: string, path: string, authorization: unknown, apiKey: boolean, at: Resource): DraftEndpoint => {
+    const auth = typeof authorization === 'string' ? lookup(API_AUTH, authorization.toUpperCase()) : undefined;
+    const key = method === 'ANY' || method === '' ? path : `${method} ${path}`;
+    return {
+      key, provenance: [{ file: at.file, line: at.line, note: `${at.address} authorization ${typeof authorization === 'string' ? authorization : 'unknown'}` }],
+      ...(auth ? { auth } : apiKey ? { auth: 'api-key' } : authorization === 'NONE' ? { public: true } : {}),
+    };
+  };
+  const pathOf = (resource: Resource | undefined, depth = 0): string | undefined => {
+    if (resource === undefined || depth > 32) return undefined;
+    if (resource.type === 'aws_api_gateway_rest_api') return '';
+    const part = tf.values(resource).get('path_part');
+    const parent = pathOf(tf.targetsOf(resource, 'parent_id')[0], depth + 1);
+    return typeof part === 'string' && parent !== undefined ? `${parent}/${part}` : undefined;
+  };
+  const out: DraftEndpoint[] = [];
+  for (const method of tf.pointingAt(api, 'aws_api_gateway_method', 'rest_api_id')) {
+    const v = tf.values(method);
+    const path = pathOf(tf.targetsOf(method, 'resource_id')[0]);
+    if (path === undefined || typeof v.get('http_method') !== 'string') continue;
+    out.push(endpoint(String(v.get('http_method')).toUpperCase(), path || '/', v.get('authorization'), v.get('api_key_required') === true, method));
+  }
+  for (const route of tf.pointingAt(api, 'aws_apigatewayv2_route', 'api_id')) {
+    const v = tf.values(route);
+    const routeKey = v.get('route_key');
+    const m = typeof routeKey === 'string' ? /^([A-Z]+)\s+(\/\S*)$/.exec(routeKey) : null;
+    if (!m) continue;
+    out.push(endpoint(m[1], m[2], v.get('authorization_type') ?? 'NONE', v.get('api_key_required') === true, route));
+  }
+  return out;
 }
 
 /** Subscriptions and event sources: who delivers to or polls whom. */
