@@ -111,6 +111,13 @@ export function scanRepository(root: string, warn: (message: string) => void): F
       if (kind) found[kind].push(at(f));
     }
     for (const f of names.filter((n) => /\.tf$/i.test(n)).sort(byCodeUnits)) found.terraform.push(at(f));
+    // The variable files Terraform loads by itself, in its order (later ones win); others are chosen per run.
+    const autoVars = names.filter((n) => /\.auto\.tfvars$/i.test(n)).sort(byCodeUnits);
+    if (names.includes('terraform.tfvars')) found.terraform.push(at('terraform.tfvars'));
+    for (const f of autoVars) found.terraform.push(at(f));
+    for (const f of names.filter((n) => /\.tfvars$/i.test(n) && n !== 'terraform.tfvars' && !autoVars.includes(n)).sort(byCodeUnits)) {
+      warn(`${at(f)}: not read (Terraform loads it only with -var-file); variables take terraform.tfvars, *.auto.tfvars or their defaults`);
+    }
     const kustomization = names.find((n) => KUSTOMIZATION.test(n));
     if (kustomization) for (const p of kustomizePatches(join(dir, kustomization), rel)) patches.add(p);
     const chart = names.some((n) => /^Chart\.ya?ml$/.test(n));

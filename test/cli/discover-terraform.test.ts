@@ -1,6 +1,9 @@
 // `threatmap discover` with Terraform: *.tf files found in every folder, read together, drafted into a
 // model that loads, with the summary naming what was read and what was skipped.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanRepository } from '../../src/cli/discover.js';
 import { run } from './run-cli.js';
@@ -31,5 +34,20 @@ describe('threatmap discover: Terraform', () => {
     assert.equal(bad.code, 2, bad.stderr);
     assert.match(bad.stderr, /terraform-broken\/main\.tf:4:1: error\[invalid-hcl\]: /);
     assert.equal(bad.stdout, '');
+  });
+
+  it('reads terraform.tfvars and *.auto.tfvars in Terraform\'s order, and says other variable files are not read', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tfvars-'));
+    writeFileSync(join(dir, 'main.tf'), 'variable "open" {\n  default = false\n}\nresource "aws_db_instance" "db" {\n  engine = "mysql"\n  publicly_accessible = var.open\n}\n');
+    writeFileSync(join(dir, 'b.auto.tfvars'), 'open = true\n');
+    writeFileSync(join(dir, 'a.auto.tfvars'), 'open = false\n');
+    writeFileSync(join(dir, 'terraform.tfvars'), 'open = false\n');
+    writeFileSync(join(dir, 'prod.tfvars'), 'open = false\n');
+    const notes: string[] = [];
+    assert.deepEqual(scanRepository(dir, (m) => notes.push(m)).terraform, ['main.tf', 'terraform.tfvars', 'a.auto.tfvars', 'b.auto.tfvars']);
+    assert.deepEqual(notes, ['prod.tfvars: not read (Terraform loads it only with -var-file); variables take terraform.tfvars, *.auto.tfvars or their defaults']);
+    const r = run('discover', dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /- clients -> db: \{ protocol: mysql, auth: password \}/);
   });
 });

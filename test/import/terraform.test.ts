@@ -350,6 +350,18 @@ resource "aws_lambda_function_url" "hook" {
     assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
   });
 
+  it('terraform.tfvars and *.auto.tfvars set variables (the last read wins), ahead of defaults', () => {
+    const main = 'variable "open" {\n  default = false\n}\nvariable "port" {\n  default = 80\n}\nresource "aws_db_instance" "db" {\n  engine = "mysql"\n  publicly_accessible = var.open\n}\nresource "aws_lb" "web" {}\nresource "aws_lb_listener" "l" {\n  load_balancer_arn = aws_lb.web.arn\n  port = var.port\n  protocol = "HTTP"\n}\n';
+    const r = discoverTerraform([
+      { file: 'main.tf', text: main },
+      { file: 'terraform.tfvars', text: 'open = true\nport = 8080\n' },
+      { file: 'z.auto.tfvars', text: 'port = 8081\n' },
+    ]);
+    const draft = mergeDrafts([r.draft]);
+    assert.deepEqual(flowsById(draft), ['clients -> db: mysql (password)', 'clients -> web: http:8081']);
+    assert.deepEqual(draft.sources.map((x) => `${x.file} ${x.format}`), ['main.tf Terraform', 'terraform.tfvars Terraform variables', 'z.auto.tfvars Terraform variables']);
+  });
+
   it('a remote-state output two configurations define is not guessed', () => {
     const draft = draftOf({
       'a/main.tf': 'resource "aws_db_instance" "one" {\n  engine = "postgres"\n}\noutput "address" {\n  value = aws_db_instance.one.address\n}\n',

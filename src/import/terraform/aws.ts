@@ -103,7 +103,8 @@ export function loadBalancerFlows(tf: TerraformReader): void {
     const values = tf.values(l);
     const protocol = listenerProtocol(values.get('protocol'));
     const port = typeof values.get('port') === 'number' ? values.get('port') as number : undefined;
-    const redirectOnly = blocksOf(l.body, 'default_action').every((a) => tf.value(l.config, attribute(a.body, 'type')) === 'redirect')
+    const actions = blocksOf(l.body, 'default_action');
+    const redirectOnly = actions.length > 0 && actions.every((a) => tf.value(l.config, attribute(a.body, 'type')) === 'redirect')
       && !(groupsOfListener.get(l)?.length);
     if (tf.value(lb.config, attribute(lb.body, 'internal')) !== true && !redirectOnly) {
       addOutsideCaller(tf.draft, lbKey, {

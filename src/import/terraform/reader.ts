@@ -57,7 +57,10 @@ export interface Config {
   dir: string;
   files: string[];
   resources: Map<string, Resource>;
+  /** Variables' defaults. */
   variables: Map<string, HclExpression>;
+  /** Values `terraform.tfvars` and `*.auto.tfvars` give (Terraform loads them itself; the last read wins). */
+  assigned: Map<string, HclExpression>;
   locals: Map<string, HclExpression>;
   outputs: Map<string, Output>;
   calls: Map<string, ModuleCall>;
@@ -111,10 +114,17 @@ export class TerraformReader {
     const dir = folderOf(file);
     let config = this.configs.get(dir);
     if (!config) {
-      config = { dir, files: [], resources: new Map(), variables: new Map(), locals: new Map(), outputs: new Map(), calls: new Map(), callers: [] };
+      config = {
+        dir, files: [], resources: new Map(), variables: new Map(), assigned: new Map(), locals: new Map(), outputs: new Map(), calls: new Map(), callers: [],
+      };
       this.configs.set(dir, config);
     }
     config.files.push(file);
+    if (/\.tfvars$/i.test(file)) {
+      this.draft.sources.push({ file, format: 'Terraform variables' });
+      for (const a of body.attributes) config.assigned.set(a.name, a.value);
+      return;
+    }
     this.draft.sources.push({ file, format: TERRAFORM_FORMAT });
     for (const block of body.blocks) this.readBlock(config, block, file);
   }
@@ -192,10 +202,12 @@ export class TerraformReader {
   }
 
   /** A variable's value: what its only caller passes, else its default. */
+  /** A variable's value: what its only caller passes, else what a tfvars file of its folder assigns, else its default. */
   variableValue(config: Config, name: string, depth: number): HclValue | undefined {
     const passed = config.callers.map(({ config: parent, call }) => ({ parent, expr: attribute(call.body, name) })).filter((p) => p.expr !== undefined);
     if (passed.length === 1) return this.value(passed[0].parent, passed[0].expr, depth + 1);
-    return passed.length ? undefined : this.value(config, config.variables.get(name), depth + 1);
+    if (passed.length) return undefined;
+    return this.value(config, config.assigned.get(name) ?? config.variables.get(name), depth + 1);
   }
 
   values(r: Resource, body: HclBody = r.body): Values {
