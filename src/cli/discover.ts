@@ -53,6 +53,8 @@ function readHead(path: string, bytes: number): string {
 }
 
 const KUSTOMIZATION = /^(?:kustomization\.ya?ml|Kustomization)$/;
+/** Terraform in its native syntax, or in JSON (what CDK for Terraform writes). */
+const TERRAFORM_FILE = /\.tf(?:\.json)?$/i;
 
 /** Folders that hold other people's code or build output, never the repository's own deployment. */
 const SKIPPED_DIRS = new Set(['node_modules', 'vendor', 'dist', 'build']);
@@ -106,11 +108,11 @@ export function scanRepository(root: string, warn: (message: string) => void): F
     const compose = names.filter((n) => COMPOSE_FILE.test(n)).sort((a, b) => fileRank(a) - fileRank(b) || byCodeUnits(a, b));
     for (const f of compose) found.compose.push(at(f));
     // A kustomization is kustomize's recipe, not an object in the cluster.
-    for (const f of names.filter((n) => !COMPOSE_FILE.test(n) && !KUSTOMIZATION.test(n) && /\.(?:ya?ml|json)$/i.test(n)).sort(byCodeUnits)) {
+    for (const f of names.filter((n) => !COMPOSE_FILE.test(n) && !KUSTOMIZATION.test(n) && !TERRAFORM_FILE.test(n) && /\.(?:ya?ml|json)$/i.test(n)).sort(byCodeUnits)) {
       const kind = classify(join(dir, f), f, at(f), warn);
       if (kind) found[kind].push(at(f));
     }
-    for (const f of names.filter((n) => /\.tf$/i.test(n)).sort(byCodeUnits)) found.terraform.push(at(f));
+    for (const f of names.filter((n) => TERRAFORM_FILE.test(n)).sort(byCodeUnits)) found.terraform.push(at(f));
     // The variable files Terraform loads by itself, in its order (later ones win); others are chosen per run.
     const autoVars = names.filter((n) => /\.auto\.tfvars$/i.test(n)).sort(byCodeUnits);
     if (names.includes('terraform.tfvars')) found.terraform.push(at('terraform.tfvars'));
@@ -215,7 +217,7 @@ function locate(root: string): Located {
   if (st.isFile()) {
     const file = { shown: root, name: basename(root), folder: basename(dirname(resolve(root))) };
     const none = { compose: [], manifests: [], specs: [], terraform: [] };
-    if (/\.tf$/i.test(file.name)) return { ...none, terraform: [file] };
+    if (TERRAFORM_FILE.test(file.name)) return { ...none, terraform: [file] };
     // A file given by name is a compose file unless it is named otherwise and reads as a manifest.
     if (!COMPOSE_FILE.test(file.name) && /\.(?:ya?ml|json)$/i.test(file.name) && looksLikeSpec(file.name, readCompose(file))) {
       return { ...none, specs: [file] };

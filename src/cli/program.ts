@@ -69,7 +69,7 @@ port, NodePort or LoadBalancer Service, externalIPs or Ingress backend, a flow f
 depends_on, link or environment value naming another service (a Kubernetes Service's name too), a flow
 to it. The same service in both is one element. OpenAPI 3.x and Swagger 2.0 specs (*.yaml, *.yml,
 *.json with top-level openapi or swagger) add one endpoint per operation, with its auth, to the element
-their server host (or published localhost port, or folder) names, else to a new element. Terraform (*.tf,
+their server host (or published localhost port, or folder) names, else to a new element. Terraform (*.tf, *.tf.json,
 each folder one configuration, all read together): AWS, Google Cloud and Azure compute, load balancers, CDNs,
 API gateways, databases, buckets and queues become elements in their network; listeners, origins, integrations, subscriptions and
 settings naming another resource become flows; internet-facing load balancers, firewall and security group

@@ -50,4 +50,20 @@ describe('threatmap discover: Terraform', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /- clients -> db: \{ protocol: mysql, auth: password \}/);
   });
+
+  it('reads Terraform JSON (cdk.tf.json, as CDK for Terraform writes it)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tfjson-'));
+    writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify({
+      '//': { metadata: { backend: 'local' } },
+      resource: {
+        aws_db_instance: { orders: { engine: 'postgres', publicly_accessible: true } },
+        aws_instance: { app: { associate_public_ip_address: false, user_data: 'DB=${aws_db_instance.orders.address}' } },
+      },
+    }, null, 2));
+    assert.deepEqual(scanRepository(dir, () => {}).terraform, ['cdk.tf.json']);
+    const r = run('discover', dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}# cdk\.tf\.json:\d+ user_data -> aws_db_instance\.orders\n {2}- app -> orders: \{ protocol: postgres, auth: password \}$/m);
+    assert.match(r.stdout, /- clients -> orders: \{ protocol: postgres, auth: password \}/);
+  });
 });

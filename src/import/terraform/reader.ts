@@ -17,6 +17,7 @@ import {
 import { azureExposure, azurePlace } from './azure.js';
 import { googleExposure, googlePlace } from './google.js';
 import { allExpressions, attribute, attributeLine, blocksOf, listenerProtocol, walkBody } from './hcl-body.js';
+import { parseTerraformJson } from './json-syntax.js';
 import {
   CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, type Values, WIRING,
 } from './kinds.js';
@@ -105,7 +106,7 @@ export class TerraformReader {
   readFile(text: string, file: string): void {
     let body: HclBody;
     try {
-      body = parseHcl(text);
+      body = /\.tf\.json$/i.test(file) ? parseTerraformJson(text) : parseHcl(text);
     } catch (err) {
       if (!(err instanceof HclSyntaxError)) throw err;
       this.diagnostics.push({ severity: 'error', code: 'invalid-hcl', message: err.message, file, line: err.line, col: err.column, path: '' });
