@@ -9,6 +9,7 @@ import {
   type HclBlock, type HclBody, type HclExpression, HclSyntaxError, literalValue, MAX_HCL_DEPTH, objectItems, parseHcl, referencesIn,
 } from '../../src/import/hcl.js';
 import { corpusDir, corpusMissing } from '../corpus.js';
+import { mutations } from './mutations.js';
 
 const LAYOUT = join('terraform', 'tfupandrunning-file-layout');
 const WEBSERVER = join('stage', 'services', 'webserver-cluster', 'main.tf');
@@ -463,34 +464,16 @@ describe('HCL: errors, each with its line and column and what was expected', () 
   });
 });
 
-/** A small seeded PRNG (mulberry32), so that a failure can be run again. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('HCL: robustness', () => {
   it('2,000 random mutations of real files parse or throw HclSyntaxError, nothing else', () => {
     const sources = [FIXTURE, ...(CORPUS ? tfFiles(CORPUS) : [])].map((f) => readFileSync(f, 'utf8'));
     const chars = '{}[]()"$%<>=#/*\n';
-    const next = random(20_240_601);
-    const pick = (n: number) => Math.floor(next() * n);
     let parsed = 0;
     let failed = 0;
-    for (let n = 0; n < 2000; n++) {
-      let text = sources[pick(sources.length)];
-      for (let m = 1 + pick(3); m > 0; m--) {
-        const i = pick(text.length);
-        const op = pick(3);
-        if (op === 0) text = text.slice(0, i) + text.slice(i + 1);
-        else if (op === 1) text = text.slice(0, i + 1) + text.slice(i);
-        else text = text.slice(0, i) + chars[pick(chars.length)] + text.slice(i);
-      }
+    let n = 0;
+    for (const text of mutations(sources, chars, 20_240_601, 2000)) {
+      n++;
       try {
         parseHcl(text);
         parsed++;

@@ -10,6 +10,7 @@ import { type HclBlock, type HclBody, type HclExpression, HclSyntaxError, litera
 import { discoverTerraform } from '../../src/import/terraform.js';
 import { ATTRIBUTE_KEYS, MAX_JSON_DEPTH, parseTerraformJson } from '../../src/import/terraform/json-syntax.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
+import { mutations } from './mutations.js';
 
 const attr = (body: HclBody, name: string): HclExpression => {
   const found = body.attributes.find((a) => a.name === name);
@@ -720,19 +721,11 @@ describe('Terraform JSON: hostile input', () => {
   it('1,000 seeded mutations parse or throw HclSyntaxError, nothing else', () => {
     const sources = [CDKTF, MAIN_JSON, WORKER_JSON];
     const chars = '{}[]":,\\${}%~\n0-eu/';
-    const next = random(20_251_129);
-    const pick = (n: number) => Math.floor(next() * n);
     let parsed = 0;
     let failed = 0;
-    for (let n = 0; n < 1000; n++) {
-      let text = sources[pick(sources.length)];
-      for (let m = 1 + pick(3); m > 0; m--) {
-        const i = pick(text.length);
-        const op = pick(3);
-        if (op === 0) text = text.slice(0, i) + text.slice(i + 1);
-        else if (op === 1) text = text.slice(0, i + 1) + text.slice(i);
-        else text = text.slice(0, i) + chars[pick(chars.length)] + text.slice(i);
-      }
+    let n = 0;
+    for (const text of mutations(sources, chars, 20_251_129, 1000)) {
+      n++;
       try {
         parseTerraformJson(text);
         parsed++;
@@ -747,13 +740,3 @@ describe('Terraform JSON: hostile input', () => {
   });
 });
 
-/** A small seeded PRNG (mulberry32), so that a failure can be run again. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
