@@ -287,6 +287,56 @@ resource "aws_instance" "db" {
     assert.deepEqual(web.evidence.map((e) => e.port), [22, 443, 8080]);
   });
 
+  it('a bucket policy allowing anyone makes the bucket public, in any of its forms, unless public policies are blocked', () => {
+    const bucket = (name: string) => `resource "aws_s3_bucket" "${name}" {}\n`;
+    const draft = draftOf({
+      'main.tf': `${bucket('encoded')}${bucket('heredoc')}${bucket('document')}${bucket('scoped')}${bucket('blocked')}
+resource "aws_s3_bucket_policy" "encoded" {
+  bucket = aws_s3_bucket.encoded.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Resource = "\${aws_s3_bucket.encoded.arn}/*" }]
+  })
+}
+resource "aws_s3_bucket_policy" "heredoc" {
+  bucket = aws_s3_bucket.heredoc.id
+  policy = <<POLICY
+{"Statement": [{"Effect": "Allow", "Principal": {"AWS": "*"}, "Action": "s3:GetObject", "Resource": "\${aws_s3_bucket.heredoc.arn}/*"}]}
+POLICY
+}
+data "aws_iam_policy_document" "anyone" {
+  statement {
+    actions   = ["s3:GetObject"]
+    resources = ["\${aws_s3_bucket.document.arn}/*"]
+    principals {
+      type        = "*"
+      identifiers = ["*"]
+    }
+  }
+}
+resource "aws_s3_bucket_policy" "document" {
+  bucket = aws_s3_bucket.document.id
+  policy = data.aws_iam_policy_document.anyone.json
+}
+resource "aws_s3_bucket_policy" "scoped" {
+  bucket = aws_s3_bucket.scoped.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject", Condition = { IpAddress = { "aws:SourceIp" = "203.0.113.0/24" } } }] })
+}
+resource "aws_s3_bucket_policy" "blocked" {
+  bucket = aws_s3_bucket.blocked.id
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Principal = "*", Action = "s3:GetObject" }] })
+}
+resource "aws_s3_bucket_public_access_block" "blocked" {
+  bucket                  = aws_s3_bucket.blocked.id
+  block_public_policy     = true
+  restrict_public_buckets = true
+}
+`,
+    });
+    assert.deepEqual(flowsById(draft), ['clients -> document: https', 'clients -> encoded: https', 'clients -> heredoc: https']);
+    assert.equal(flowOf(draft, 'clients', '|aws_s3_bucket.encoded').evidence[0].provenance.note, 'bucket policy allows Principal "*"');
+  });
+
   it('API Gateway methods and routes become endpoints with their authorization; an IAM function URL is authenticated', () => {
     const draft = draftOf({
       'main.tf': `

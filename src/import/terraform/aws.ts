@@ -396,8 +396,17 @@ export function moduleIngress(tf: TerraformReader, group: Resource): Opening[] {
 /** A bucket with a public ACL (and no public access block that overrides it) is read by anyone. */
 export function publicBucket(tf: TerraformReader, bucket: Resource): void {
   const block = tf.pointingAt(bucket, 'aws_s3_bucket_public_access_block', 'bucket')[0];
-  if (block && tf.value(block.config, attribute(block.body, 'ignore_public_acls')) === true) return;
-  if (bucket.module !== undefined && tf.values(bucket).get('ignore_public_acls') !== false) return;
+  const blocks = (setting: string) => (block !== undefined && tf.value(block.config, attribute(block.body, setting)) === true)
+    || (bucket.module !== undefined && tf.values(bucket).get(setting) !== false);
+  if (!blocks('restrict_public_buckets') && !blocks('block_public_policy')) {
+    const policies = [{ res: bucket, expr: attribute(bucket.body, 'policy') }, ...tf.pointingAt(bucket, 'aws_s3_bucket_policy', 'bucket').map((x) => ({ res: x, expr: attribute(x.body, 'policy') }))];
+    for (const { res, expr } of policies) {
+      if (expr && allowsAnyone(tf, res, expr)) {
+        addOutsideCaller(tf.draft, bucket.key, { provenance: { file: res.file, line: expr.pos.line, note: 'bucket policy allows Principal "*"' }, protocol: 'https' });
+      }
+    }
+  }
+  if (blocks('ignore_public_acls')) return;
   const acls = [{ res: bucket, expr: attribute(bucket.body, 'acl') }, ...tf.pointingAt(bucket, 'aws_s3_bucket_acl', 'bucket').map((a) => ({ res: a, expr: attribute(a.body, 'acl') }))];
   for (const { res, expr } of acls) {
     const acl = tf.value(res.config, expr);
@@ -405,6 +414,59 @@ export function publicBucket(tf: TerraformReader, bucket: Resource): void {
       addOutsideCaller(tf.draft, bucket.key, { provenance: { file: res.file, line: expr?.pos.line ?? res.line, note: `acl = "${acl}"` }, protocol: 'https' });
     }
   }
+}
+
+/**
+ * Whether a resource policy has an unconditioned Allow for anyone (`"Principal": "*"`, `{"AWS": "*"}`), written
+ * as `jsonencode({...})`, as JSON text (a heredoc; interpolations stand for ARNs), or as an
+ * `aws_iam_policy_document` data source.
+ */
+function allowsAnyone(tf: TerraformReader, res: Resource, expr: HclExpression): boolean {
+  const open = (statement: unknown): boolean => {
+    if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) return false;
+    const st = statement as Record<string, unknown>;
+    const anyone = (p: unknown): boolean => p === '*' || (Array.isArray(p) && p.includes('*'))
+      || (p !== null && typeof p === 'object' && !Array.isArray(p) && Object.values(p).some(anyone));
+    return (st.Effect ?? 'Allow') === 'Allow' && st.Condition === undefined && anyone(st.Principal);
+  };
+  const statements = (doc: unknown): unknown[] => {
+    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return [];
+    const list = (doc as Record<string, unknown>).Statement;
+    return Array.isArray(list) ? list : list === undefined ? [] : [list];
+  };
+  if (expr.kind === 'call' && expr.name === 'jsonencode' && expr.args[0]) return statements(policyObject(expr.args[0])).some(open);
+  const text = expr.kind === 'literal' && typeof expr.value === 'string' ? expr.value
+    : expr.kind === 'template' ? expr.parts.map((p) => (p.kind === 'literal' ? String(p.value) : 'x')).join('') : undefined;
+  if (text !== undefined) {
+    try {
+      return statements(JSON.parse(text)).some(open);
+    } catch {
+      return false;
+    }
+  }
+  // A policy document data source: statements whose principals are anyone.
+  return tf.targets(res.config, expr).some((t) => t.resource.type === 'aws_iam_policy_document' && blocksOf(t.resource.body, 'statement').some((st) => {
+    const effect = tf.value(t.resource.config, attribute(st.body, 'effect')) ?? 'Allow';
+    return effect === 'Allow' && blocksOf(st.body, 'condition').length === 0 && blocksOf(st.body, 'principals').some((p) => {
+      const ids = tf.value(t.resource.config, attribute(p.body, 'identifiers'));
+      return Array.isArray(ids) && ids.includes('*');
+    });
+  }));
+}
+
+/** An HCL object as plain data, with interpolated values as placeholders (a policy's ARNs do not matter here). */
+function policyObject(expr: HclExpression): unknown {
+  if (expr.kind === 'literal') return expr.value;
+  if (expr.kind === 'tuple') return expr.items.map(policyObject);
+  if (expr.kind === 'object') {
+    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+    for (const item of expr.items) {
+      const key = item.key.kind === 'literal' ? item.key.value : undefined;
+      if (typeof key === 'string') out[key] = policyObject(item.value);
+    }
+    return out;
+  }
+  return 'x';
 }
 
 /**
