@@ -337,6 +337,33 @@ resource "aws_s3_bucket_public_access_block" "blocked" {
     assert.equal(flowOf(draft, 'clients', '|aws_s3_bucket.encoded').evidence[0].provenance.note, 'bucket policy allows Principal "*"');
   });
 
+  it('queues, topics and search domains whose resource policy lets anyone in are reached from outside', () => {
+    const anyone = 'jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "*" }, Action = "*" }] })';
+    const draft = draftOf({
+      'main.tf': `
+resource "aws_sqs_queue" "jobs" {}
+resource "aws_sqs_queue_policy" "jobs" {
+  queue_url = aws_sqs_queue.jobs.id
+  policy    = ${anyone}
+}
+resource "aws_sns_topic" "news" {
+  policy = ${anyone}
+}
+resource "aws_sns_topic" "quiet" {}
+resource "aws_opensearch_domain" "logs" {
+  access_policies = ${anyone}
+}
+resource "aws_opensearch_domain" "inner" {
+  access_policies = ${anyone}
+  vpc_options {
+    subnet_ids = ["subnet-1"]
+  }
+}
+`,
+    });
+    assert.deepEqual(flowsById(draft), ['clients -> jobs: https', 'clients -> logs: https', 'clients -> news: https']);
+  });
+
   it('API Gateway methods and routes become endpoints with their authorization; an IAM function URL is authenticated', () => {
     const draft = draftOf({
       'main.tf': `

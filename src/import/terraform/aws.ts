@@ -417,6 +417,34 @@ export function publicBucket(tf: TerraformReader, bucket: Resource): void {
 }
 
 /**
+ * Where a queue, topic or search domain's resource policy lets anyone in: the policy resource that names it
+ * (`aws_sqs_queue_policy`, `aws_sns_topic_policy`) or its own `policy` / `access_policies` (an OpenSearch
+ * domain outside a VPC is reached on its public endpoint).
+ */
+const RESOURCE_POLICIES: Record<string, { type?: string; attr: string; own?: string }> = {
+  aws_sqs_queue: { type: 'aws_sqs_queue_policy', attr: 'queue_url', own: 'policy' },
+  aws_sns_topic: { type: 'aws_sns_topic_policy', attr: 'arn', own: 'policy' },
+  aws_opensearch_domain: { type: 'aws_opensearch_domain_policy', attr: 'domain_name', own: 'access_policies' },
+  aws_elasticsearch_domain: { type: 'aws_elasticsearch_domain_policy', attr: 'domain_name', own: 'access_policies' },
+};
+
+function publicByPolicy(tf: TerraformReader, r: Resource): void {
+  const how = lookup(RESOURCE_POLICIES, r.type);
+  if (how === undefined) return;
+  if (/search_domain$/.test(r.type) && blocksOf(r.body, 'vpc_options').length) return;
+  const own = how.own === undefined ? undefined : attribute(r.body, how.own);
+  const policies = [
+    ...(own ? [{ res: r, expr: own }] : []),
+    ...(how.type ? tf.pointingAt(r, how.type, how.attr).map((x) => ({ res: x, expr: attribute(x.body, how.own === 'access_policies' ? 'access_policies' : 'policy') })) : []),
+  ];
+  for (const { res, expr } of policies) {
+    if (expr && allowsAnyone(tf, res, expr)) {
+      addOutsideCaller(tf.draft, r.key, { provenance: { file: res.file, line: expr.pos.line, note: 'resource policy allows Principal "*"' }, protocol: 'https' });
+    }
+  }
+}
+
+/**
  * Whether a resource policy has an unconditioned Allow for anyone (`"Principal": "*"`, `{"AWS": "*"}`), written
  * as `jsonencode({...})`, as JSON text (a heredoc; interpolations stand for ARNs), or as an
  * `aws_iam_policy_document` data source.
@@ -483,6 +511,7 @@ export function awsExposure(tf: TerraformReader, r: Resource, parts: readonly Re
   if (kind.role === 'compute' && privateAddress(tf, r, parts)) return;
   if (kind.role !== 'compute' && !publicDb) {
     if (r.type === 'aws_s3_bucket') publicBucket(tf, r);
+    else publicByPolicy(tf, r);
     return;
   }
   const groups = [r, ...parts].flatMap((res) => ['security_groups', 'vpc_security_group_ids', 'security_group_ids']

@@ -159,7 +159,8 @@ export const WIRING = new Set([
   'azurerm_subnet_network_security_group_association', 'azurerm_service_plan', 'azurerm_app_service_plan', 'azurerm_mssql_database',
   'azurerm_mssql_firewall_rule', 'azurerm_postgresql_flexible_server_firewall_rule', 'azurerm_postgresql_firewall_rule',
   'azurerm_mysql_flexible_server_firewall_rule', 'azurerm_postgresql_flexible_server_configuration', 'azurerm_mysql_flexible_server_configuration',
-  'aws_iam_policy_document', 'aws_db_parameter_group', 'aws_rds_cluster_parameter_group', 'aws_rds_cluster_instance', 'aws_ecs_cluster', 'azurerm_storage_container', 'azurerm_servicebus_queue', 'azurerm_servicebus_topic',
+  'aws_iam_policy_document', 'aws_sqs_queue_policy', 'aws_sns_topic_policy', 'aws_opensearch_domain_policy', 'aws_elasticsearch_domain_policy',
+  'aws_db_parameter_group', 'aws_rds_cluster_parameter_group', 'aws_rds_cluster_instance', 'aws_ecs_cluster', 'azurerm_storage_container', 'azurerm_servicebus_queue', 'azurerm_servicebus_topic',
   'azurerm_eventhub', 'azurerm_lb_backend_address_pool', 'azurerm_lb_rule', 'azurerm_cdn_frontdoor_origin_group', 'azurerm_cdn_frontdoor_origin',
   'azurerm_cdn_frontdoor_endpoint', 'azurerm_cdn_frontdoor_route',
 ]);
