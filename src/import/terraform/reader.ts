@@ -394,6 +394,8 @@ export class TerraformReader {
         : /_instance_group_manager$/.test(r.type) ? values.get('target_size')
           : r.type === 'aws_rds_cluster' ? this.clusterInstances(r) : undefined;
     const vpc = this.placeOf(r, parts);
+    const password = this.passwordOf(r);
+    const tls = this.tlsOf(r);
     addElement(this.draft, {
       key: r.key,
       id,
@@ -403,8 +405,8 @@ export class TerraformReader {
       aliases: [],
       provenance: [this.provenance(r), ...parts.map((p) => this.provenance(p))],
       ...(typeof replicas === 'number' ? { replicas } : {}),
-      ...(this.passwordOf(r) ? { passwordSetting: this.passwordOf(r) } : {}),
-      ...(this.tlsOf(r) ? { requiresTls: this.tlsOf(r) } : {}),
+      ...(password ? { passwordSetting: password } : {}),
+      ...(tls ? { requiresTls: tls } : {}),
       ...(controls.length ? { controls } : {}),
       ...(r.body.attributes.some((a) => a.name === 'for_each' || a.name === 'count') ? { comment: 'One element for every instance `count` or `for_each` makes.' } : {}),
     });
