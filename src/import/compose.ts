@@ -7,7 +7,8 @@ import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
-  commandRequiresPassword, companionPort, type EnvSetting, hostMentions, imageTech, passwordSetting, SECRET_KEY,
+  commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, hostMentions, imageTech,
+  passwordSetting, SECRET_KEY, withDebugger,
 } from './containers.js';
 import {
   addBoundary, addElement, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity,
@@ -550,8 +551,8 @@ class ComposeReader {
     return undefined;
   }
 
-  private command(s: Service): string[] {
-    const command = s.settings.get('command');
+  private command(s: Service, key = 'command'): string[] {
+    const command = s.settings.get(key);
     if (!command) return [];
     if (isScalar(command.value)) return [this.text(command) ?? ''];
     return this.strings(command, 'a command line, or a list of its words').map((w) => w.text);
@@ -603,6 +604,7 @@ class ComposeReader {
     const requiresPassword = command && commandRequiresPassword(this.command(s)) ? this.provenance(command.offset, 'command --requirepass') : undefined;
     const privileged = this.privilege(s);
     const replicas = this.replicas(s);
+    const debuggerListener = this.debuggerOf(s, env, notes);
     addElement(this.draft, {
       key: s.id,
       id: s.id,
@@ -616,15 +618,22 @@ class ComposeReader {
       ...(requiresPassword ? { requiresPassword } : {}),
       provenance: [this.provenance(s.offset, notes.join('; '))],
     });
-    this.addPublished(s, networkMode);
+    this.addPublished(s, networkMode, debuggerListener);
     this.addReferences(s, env, inactive);
   }
 
-  private addPublished(s: Service, networkMode: string | undefined): void {
+  /** The remote debugger the service starts, with a note on the element when it listens on every interface. */
+  private debuggerOf(s: Service, env: readonly EnvSetting[], notes: string[]): DebuggerListener | undefined {
+    const listener = debuggerListener(['entrypoint', 'command'].map((key) => ({ where: key, args: this.command(s, key) })), env);
+    if (listener?.bind === 'all') notes.push(`${debuggerNote(listener)} listens on every interface: services on its networks can attach`);
+    return listener;
+  }
+
+  private addPublished(s: Service, networkMode: string | undefined, debuggerListener: DebuggerListener | undefined): void {
     for (const item of this.items(s.settings.get('ports'), 'a list of port mappings')) {
       const port = this.portMapping(item.value, item.offset, item.path);
       if (!port) continue;
-      const evidence = portEvidence(port.mapping, this.provenance(item.offset, portNote(port.mapping, port.text)));
+      const evidence = withDebugger(portEvidence(port.mapping, this.provenance(item.offset, portNote(port.mapping, port.text))), debuggerListener);
       addOutsideCaller(this.draft, s.id, evidence, hostOnly(port.mapping) ? 'host' : 'outside');
     }
     if (networkMode === 'host') {

@@ -193,3 +193,123 @@ export function companionPort(env: readonly EnvSetting[], key: string): number |
   const value = env.find((e) => e.key.toUpperCase() === portKey.toUpperCase())?.value?.trim();
   return value !== undefined && /^\d{1,5}$/.test(value) && Number(value) <= 65535 ? Number(value) : undefined;
 }
+
+/** Where a debugger listens: on every interface, on the loopback address only, or where the runtime's version decides. */
+export type DebuggerBind = 'all' | 'loopback' | 'unknown';
+
+/** A remote debugger a container starts, from its command line or the environment its runtime reads. */
+export interface DebuggerListener {
+  /** `the Node.js inspector`, `JDWP`... */
+  tool: string;
+  port: number;
+  bind: DebuggerBind;
+  /** The words that start it, as written (`--inspect=0.0.0.0`), and where: `entrypoint`, `command`, `env NODE_OPTIONS`. */
+  setting: string;
+  where: string;
+  /** The env setting's line (and file), when an environment variable starts it. */
+  env?: EnvSetting;
+}
+
+/** Variables a runtime reads its own options from. */
+const RUNTIME_OPTIONS = /^(?:NODE_OPTIONS|JAVA_TOOL_OPTIONS|JDK_JAVA_OPTIONS|_JAVA_OPTIONS|JAVA_OPTS|CATALINA_OPTS)$/;
+
+function bindOf(host: string | undefined, missing: DebuggerBind): DebuggerBind {
+  if (host === undefined || host === '') return missing;
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127\./.test(h) ? 'loopback' : 'all';
+}
+
+/** `[host:]port` -> its parts; the host may be `[::]`. */
+function hostPort(text: string): { host?: string; port?: number } {
+  const m = /^(?:(\[[^\]]*\]|[^:]*):)?(\d{1,5})$/.exec(text);
+  if (m) return { ...(m[1] !== undefined ? { host: m[1] } : {}), port: Number(m[2]) };
+  return { host: text };
+}
+
+const inRange = (port: number | undefined): port is number => port !== undefined && port > 0 && port <= 65535;
+
+/** The debugger one word starts, if any; `next` is the word after it (for `--listen 0.0.0.0:5678`). */
+function debuggerWord(word: string, words: readonly string[], i: number): Omit<DebuggerListener, 'where' | 'env'> | undefined {
+  // Node.js: --inspect[=[host:]port] (and -brk, -wait); the default is 127.0.0.1:9229.
+  let m = /^--inspect(?:-brk|-wait)?(?:=(.+))?$/.exec(word);
+  if (m) {
+    const { host, port } = m[1] === undefined ? {} : hostPort(m[1]);
+    return { tool: 'the Node.js inspector', port: port ?? 9229, bind: bindOf(host, 'loopback'), setting: word };
+  }
+  // JDWP: -agentlib:jdwp=...,server=y,address=[host:]port (-Xrunjdwp: too). A bare port is the loopback
+  // address since JDK 9 and every interface before it.
+  m = /^-(?:agentlib:jdwp=|Xrunjdwp:)(.*)$/.exec(word);
+  if (m) {
+    const options = new Map(m[1].split(',').map((kv) => [kv.split('=')[0], kv.slice(kv.indexOf('=') + 1)] as [string, string]));
+    if (options.get('server') !== 'y') return undefined;
+    const { host, port } = hostPort(options.get('address') ?? '');
+    if (!inRange(port)) return undefined;
+    return { tool: 'JDWP (the Java debugger)', port, bind: host === '*' ? 'all' : bindOf(host, 'unknown'), setting: word };
+  }
+  // debugpy: python -m debugpy --listen [host:]port; the default host is 127.0.0.1.
+  if (word === '--listen' && words.slice(0, i).some((w) => /(?:^|[/.])debugpy$/.test(w))) {
+    const { host, port } = hostPort(words[i + 1] ?? '');
+    if (!inRange(port)) return undefined;
+    return { tool: 'debugpy (the Python debugger)', port, bind: bindOf(host, 'loopback'), setting: `--listen ${words[i + 1]}` };
+  }
+  // Delve: dlv --headless --listen=[host]:port (`:2345` is every interface).
+  m = /^--listen=(.*)$/.exec(word);
+  if (m && words.some((w) => /(?:^|\/)dlv$/.test(w))) {
+    const { host, port } = hostPort(m[1]);
+    if (!inRange(port)) return undefined;
+    return { tool: 'Delve (the Go debugger)', port, bind: host === '' ? 'all' : bindOf(host, 'loopback'), setting: word };
+  }
+  // Chromium: --remote-debugging-port with --remote-debugging-address (default 127.0.0.1).
+  m = /^--remote-debugging-port=(\d{1,5})$/.exec(word);
+  if (m && inRange(Number(m[1]))) {
+    const address = words.map((w) => /^--remote-debugging-address=(.*)$/.exec(w)?.[1]).find((a) => a !== undefined);
+    return { tool: 'the Chrome DevTools protocol', port: Number(m[1]), bind: bindOf(address, 'loopback'), setting: word };
+  }
+  return undefined;
+}
+
+/** A command line's words: list items as given, a shell string split on blanks with its quotes dropped. */
+const wordsOf = (args: readonly string[]): string[] =>
+  args.flatMap((a) => a.split(/\s+/)).map((w) => w.replace(/^(['"])(.*)\1$/, '$2')).filter((w) => w !== '');
+
+/**
+ * The remote debugger a container starts, from its command line (`where` names it: `command`,
+ * `entrypoint`) or from the variables its runtime reads (NODE_OPTIONS, JAVA_TOOL_OPTIONS...), or undefined.
+ */
+export function debuggerListener(commandLines: ReadonlyArray<{ where: string; args: readonly string[] }>, env: readonly EnvSetting[]): DebuggerListener | undefined {
+  for (const { where, args } of commandLines) {
+    const words = wordsOf(args);
+    for (let i = 0; i < words.length; i++) {
+      const found = debuggerWord(words[i], words, i);
+      if (found) return { ...found, where };
+    }
+  }
+  for (const e of env) {
+    if (!RUNTIME_OPTIONS.test(e.key) || e.value === undefined) continue;
+    const words = wordsOf([e.value]);
+    for (let i = 0; i < words.length; i++) {
+      const found = debuggerWord(words[i], words, i);
+      if (found) return { ...found, where: `env ${e.key}`, env: e };
+    }
+  }
+  return undefined;
+}
+
+/** How a debugger's listening address reads in a note. */
+export function debuggerNote(d: DebuggerListener): string {
+  return `${d.tool} (${d.where} ${d.setting})`;
+}
+
+/**
+ * A published port's evidence, as the debugger it reaches when it forwards to the debugger's port and the
+ * debugger listens beyond the container's loopback address (a port forwarded to a loopback listener
+ * reaches nothing).
+ */
+export function withDebugger<E extends { targetPort?: number; protocol?: string; provenance: { note?: string } }>(evidence: E, d: DebuggerListener | undefined): E {
+  if (d === undefined || evidence.targetPort !== d.port) return evidence;
+  const note = evidence.provenance.note;
+  if (d.bind === 'loopback') {
+    return { ...evidence, provenance: { ...evidence.provenance, note: `${note ? `${note}; ` : ''}${debuggerNote(d)} listens on the container's loopback address only: this port reaches nothing` } };
+  }
+  return { ...evidence, protocol: 'debugger', provenance: { ...evidence.provenance, note: `${note ? `${note}; ` : ''}${debuggerNote(d)}` } };
+}

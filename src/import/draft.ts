@@ -239,14 +239,17 @@ export function addControls(element: DraftElement, controls: readonly DraftContr
 }
 
 /** One flow per pair of elements: more evidence for a pair joins its flow. */
-export function addEvidence(draft: Draft, from: string, to: string, evidence: readonly FlowEvidence[]): DraftFlow {
-  let flow = draft.flows.find((f) => f.from === from && f.to === to);
-  if (!flow) {
-    flow = { from, to, evidence: [], protocol: 'http' };
-    draft.flows.push(flow);
+export function addEvidence(draft: Draft, from: string, to: string, evidence: readonly FlowEvidence[]): void {
+  for (const ev of evidence) {
+    // A debugger's port is a way in of its own beside the application's ports: a flow apart, never merged into theirs.
+    const debugger_ = ev.protocol === 'debugger';
+    let flow = draft.flows.find((f) => f.from === from && f.to === to && (f.evidence[0]?.protocol === 'debugger') === debugger_);
+    if (!flow) {
+      flow = { from, to, evidence: [], protocol: 'http' };
+      draft.flows.push(flow);
+    }
+    flow.evidence.push(ev);
   }
-  flow.evidence.push(...evidence);
-  return flow;
 }
 
 /** The made-up callers of published ports: one for anyone who can reach the host, one for the host itself. */
@@ -571,9 +574,26 @@ function flowOrder(draft: Draft, order: readonly DraftElement[]): DraftFlow[] {
   });
 }
 
-function flowItem(doc: Document, flow: DraftFlow, ids: Map<string, string>): YAMLMap {
+/** An id for each flow that shares its pair of elements with another (a debugger's port beside the application's). */
+function flowIds(draft: Draft, ids: Map<string, string>): Map<DraftFlow, string> {
+  const pairs = new Map<string, number>();
+  const pair = (f: DraftFlow) => `${f.from}\u0000${f.to}`;
+  for (const f of draft.flows) pairs.set(pair(f), (pairs.get(pair(f)) ?? 0) + 1);
+  const out = new Map<DraftFlow, string>();
+  const taken = new Set<string>();
+  for (const f of draft.flows) {
+    if (pairs.get(pair(f))! < 2 || f.protocol !== 'debugger') continue;
+    const short = `${ids.get(f.to)}-debugger`;
+    const id = taken.has(short) ? `${ids.get(f.from)}-${short}` : short;
+    taken.add(id);
+    out.set(f, id);
+  }
+  return out;
+}
+
+function flowItem(doc: Document, flow: DraftFlow, ids: Map<string, string>, id: string | undefined): YAMLMap {
   const arrow = `${ids.get(flow.from)} -> ${ids.get(flow.to)}`;
-  const details: Record<string, unknown> = { protocol: flow.protocol };
+  const details: Record<string, unknown> = { ...(id ? { id } : {}), protocol: flow.protocol };
   if (flow.auth) details.auth = flow.auth;
   if (flow.port !== undefined) details.port = flow.port;
   const value = Object.keys(details).length === 1 ? new Scalar(flow.protocol) : flowMap(doc, details);
@@ -635,7 +655,8 @@ export function draftToYaml(draft: Draft, options: DraftYamlOptions = {}): strin
 
   if (draft.flows.length) {
     const flows = new YAMLSeq();
-    for (const f of flowOrder(draft, order)) flows.items.push(flowItem(doc, f, ids.elements));
+    const flowId = flowIds(draft, ids.elements);
+    for (const f of flowOrder(draft, order)) flows.items.push(flowItem(doc, f, ids.elements, flowId.get(f)));
     section(root, 'flows', flows);
   }
   return doc.toString({ lineWidth: 0 });

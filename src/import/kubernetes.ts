@@ -9,7 +9,8 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId } from './compose.js';
 import {
-  commandRequiresPassword, companionPort, type EnvSetting, hostMentions, imageRepository, imageTech, passwordSetting, SECRET_KEY,
+  commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, hostMentions, imageRepository,
+  imageTech, passwordSetting, SECRET_KEY, withDebugger,
 } from './containers.js';
 import {
   addBoundary, addElement, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity, type Provenance,
@@ -112,6 +113,8 @@ interface Workload {
   /** The Services that select it, for its comment. */
   services: Provenance[];
   published: FlowEvidence[];
+  /** The remote debugger its main container starts (set when the workload is drafted). */
+  debugger?: DebuggerListener;
 }
 
 const isTrue = (entry: Entry | undefined): boolean =>
@@ -336,7 +339,7 @@ class KubernetesReader {
     for (const service of this.services) this.readService(service);
     for (const ingress of this.ingresses) this.readIngress(ingress);
     for (const w of this.workloads) this.addWorkload(w);
-    for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, ev);
+    for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger));
     for (const w of this.workloads) this.addReferences(w);
     resolveReferences(this.draft);
     settleFlows(this.draft);
@@ -487,6 +490,8 @@ class KubernetesReader {
     const password = passwordSetting(env.map((e) => e.setting));
     const passwordNote = password && env.find((e) => e.setting === password)?.fromSecret ? ' (from a secret)' : '';
     const requiresPassword = w.main && commandRequiresPassword(this.commandLine(w, w.main)) ? this.provenance(obj, w.main.offset, 'command --requirepass') : undefined;
+    w.debugger = w.main ? debuggerListener([{ where: 'command', args: this.commandLine(w, w.main) }], env.map((e) => e.setting)) : undefined;
+    if (w.debugger?.bind === 'all') notes.push(`${debuggerNote(w.debugger)} listens on every interface: pods that reach it can attach`);
     const privileged = this.privilege(w);
     const replicas = this.replicas(w);
     const namespace = obj.namespace;
@@ -525,8 +530,8 @@ class KubernetesReader {
         if (hostPort === undefined || !/^\d{1,5}$/.test(hostPort)) continue;
         const target = this.text(obj.src, port.get('containerPort'))?.trim() ?? '';
         const transport = this.text(obj.src, port.get('protocol'))?.toLowerCase();
-        addOutsideCaller(this.draft, w.id, portEvidence({ published: hostPort, target, ...(transport ? { transport } : {}) },
-          this.provenance(obj, item.offset, `hostPort ${hostPort} -> ${target}`)));
+        addOutsideCaller(this.draft, w.id, withDebugger(portEvidence({ published: hostPort, target, ...(transport ? { transport } : {}) },
+          this.provenance(obj, item.offset, `hostPort ${hostPort} -> ${target}`)), c === w.main ? w.debugger : undefined));
       }
     }
   }

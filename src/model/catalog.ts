@@ -224,6 +224,7 @@ export const PROTOCOLS: Record<string, ProtocolInfo> = {
   smtp: { encrypted: false, synchronous: false, description: 'SMTP without TLS' },
   smtps: { encrypted: true, synchronous: false, description: 'SMTP over TLS' },
   ssh: { encrypted: true, synchronous: true, description: 'SSH' },
+  debugger: { encrypted: false, synchronous: true, description: 'a remote debugger (Node.js inspector, JDWP, debugpy, Delve): whoever attaches runs code in the process' },
   rdp: { encrypted: true, synchronous: true, description: 'Remote Desktop Protocol' },
   vnc: { encrypted: false, synchronous: true, description: 'VNC remote desktop' },
   telnet: { encrypted: false, synchronous: true, description: 'Telnet' },

@@ -313,7 +313,7 @@ export const PROTOCOL: Record<string, string> = {
   memcached: 'nosql-access-protocol', amqp: 'binary', amqps: 'binary-encrypted', kafka: 'binary', 'kafka+tls': 'binary-encrypted',
   mqtt: 'mqtt', mqtts: 'binary-encrypted', smtp: 'smtp', smtps: 'smtp-encrypted', ssh: 'ssh', rdp: 'binary-encrypted', vnc: 'binary',
   telnet: 'text', sftp: 'sftp', ftp: 'ftp', ldap: 'ldap', ldaps: 'ldaps', dns: 'binary', nfs: 'nfs', smb: 'smb', s3: 'https',
-  'cloud-api': 'https', ipc: 'binary', file: 'local-file-access', 'in-process': 'in-process-library-call',
+  'cloud-api': 'https', ipc: 'binary', file: 'local-file-access', 'in-process': 'in-process-library-call', debugger: 'binary',
 };
 
 /** The encrypted form of each plain Threagile protocol that has one. */

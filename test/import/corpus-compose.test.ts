@@ -62,6 +62,9 @@ describe('corpus: example-voting-app docker-compose.yml', () => {
     const debug = flow(draft, 'local', 'result');
     assert.deepEqual([debug.port, debug.evidence.map((e) => e.provenance.line)], [9229, [38]]);
     assert.match(debug.evidence[0].provenance.note!, /127\.0\.0\.1:9229:9229 \(loopback/);
+    // `entrypoint: nodemon --inspect=0.0.0.0 server.js`: the port is the Node.js inspector's.
+    assert.equal(debug.protocol, 'debugger');
+    assert.match(debug.evidence[0].provenance.note!, /the Node\.js inspector \(entrypoint --inspect=0\.0\.0\.0\)$/);
   });
 
   it('two networks in the comments, one project boundary; the model loads and is analysed', (t) => {

@@ -219,6 +219,14 @@ export const FIXTURES: RuleFixture[] = [
     model: m('elements:\n  operator: { type: admin }\n  server: { type: service, controls: [$C] }\nflows:\n  - operator -> server: ssh\n'),
   },
   {
+    rule: 'exposed-debugger', component: 'api', control: 'ip-allowlist',
+    model: m(`elements:\n${BROWSER}  api: { type: api, tech: node, controls: [$C] }\nflows:\n  - visitor -> api: https\n  - visitor -> api: { id: inspector, protocol: debugger, port: 9229 }\n`),
+    negatives: [{
+      name: 'the debugger is not published (only the application port is)',
+      model: m(`elements:\n${BROWSER}  api: { type: api, tech: node }\nflows:\n  - visitor -> api: { protocol: http, port: 9229 }\n`),
+    }],
+  },
+  {
     rule: 'exposed-debug-endpoint', component: 'api', endpoint: 'api:/actuator', control: 'ip-allowlist',
     model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /actuator: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
   },

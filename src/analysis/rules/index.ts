@@ -65,7 +65,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   {
     id: 'network', title: 'Network and perimeter', description: 'What the internet can reach, what the server can be made to reach, and missing layers.',
     rules: [
-      network.serverSideRequestForgery, network.cloudMetadataExposure, network.exposedDataStore, network.exposedManagementPort,
+      network.serverSideRequestForgery, network.cloudMetadataExposure, network.exposedDataStore, network.exposedManagementPort, network.exposedDebugger,
       network.exposedDebugEndpoint, network.flatNetwork, network.missingWaf,
     ],
   },

@@ -260,6 +260,56 @@ export const exposedManagementPort: FlowRule = {
   },
 };
 
+const DEBUGGER_PERIMETER = MANAGEMENT_PERIMETER;
+const isOpenDebugger = (ctx: AnalysisContext, f: Flow) => f.protocol === 'debugger' && f.from !== f.to && guardsOf(ctx, f, DEBUGGER_PERIMETER).length === 0;
+/** Who can attach, by the least trusted zone an open debugger flow comes from. */
+const DEBUGGER_LIKELIHOOD = [
+  rated('High', 'debuggers ask for no credentials, and scanners look for their ports'),
+  rated('Medium', 'anyone in the DMZ attaches without credentials'),
+  rated('Low', 'needs a foothold in a trusted zone or on the host first'),
+] as const;
+
+export const exposedDebugger: FlowRule = {
+  id: 'exposed-debugger',
+  stride: 'E',
+  title: 'Remote debugger can be attached',
+  description:
+    'A remote debugger (the Node.js inspector, JDWP, debugpy, Delve) listens where other machines reach it: debuggers ask for no credentials, and whoever attaches runs code in the process with its privileges, secrets and data.',
+  condition: 'a flow over `debugger` from another element into our element, without `vpn` or `ip-allowlist` on the flow, its source, or the target or a boundary around it; one finding per target',
+  mitigation: 'Start debuggers only in development, bound to the loopback address (`--inspect=127.0.0.1`, `address=localhost:5005`), and reach them through an SSH tunnel or `kubectl port-forward`; never publish their ports.',
+  action: { text: 'Turn off or firewall the remote debugger on {targets}' },
+  mitigatedBy: DEBUGGER_PERIMETER,
+  references: ['CWE-489', 'CWE-306', 'CAPEC-121'],
+  rating: 'Likelihood High when an open flow comes from an untrusted zone, Medium from a DMZ, Low from trusted zones (a foothold first); impact High (code execution in the process).',
+  example: "elements:\n  visitor: { tech: browser }\n  api: { type: api, tech: node }\nflows:\n  - visitor -> api: https\n  - visitor -> api: { id: inspector, protocol: debugger, port: 9229 }",
+  appliesTo: 'flow',
+  check(flow, ctx) {
+    if (flow.protocol !== 'debugger' || flow.from === flow.to) return undefined;
+    const target = ctx.graph.elements.get(flow.to);
+    if (!target || inUntrustedZone(ctx, target.id)) return undefined;
+    // Each flow is its own way in: an allow-list on one caller's connection says nothing of another's.
+    const present = guardsOf(ctx, flow, DEBUGGER_PERIMETER);
+    if (present.length > 0) return mitigatedOutcome(target.id, 'element', undefined, [flow.id], present, onlyReachableThrough(present));
+    const open = openFlowsInto(ctx, 'exposed-debugger', target.id, (f) => isOpenDebugger(ctx, f));
+    if (open[0].id !== flow.id) return undefined;
+    let least = Infinity;
+    for (const f of open) least = Math.min(least, ctx.graph.trustRankOf(f.from));
+    const labels = namesAtMost(open.map((f) => flowLabel(f, ctx)), TEXT_NAMES, 'other flows');
+    const zone = least === 0 ? 'an untrusted zone' : least === 1 ? 'the DMZ' : 'a trusted zone';
+    return threatOutcome(target.id, 'element', undefined, flowIds(open), {
+      title: `Remote debugger on ${target.name} can be attached from ${zone}`,
+      description: `${labels} ${open.length === 1 ? 'reaches' : 'reach'} the debugger of ${target.name}; it asks for no credentials, and whoever attaches runs code in ${target.name} with ${its(target.name)} privileges, secrets and data.`,
+      likelihood: DEBUGGER_LIKELIHOOD[Math.min(least, 2)],
+      impact: rated('High', 'code execution in the process: its secrets, its data and every system it can call'),
+      evidence: [
+        ...open.map((f) => evidence(`${flowLabel(f, ctx)} reaches a debugger${f.port === undefined ? '' : ` on port ${f.port}`}`, f.at)),
+        notDeclaredEvidence(ctx, DEBUGGER_PERIMETER, target, open),
+      ],
+      target: target.name,
+    });
+  },
+};
+
 export const flatNetwork: ElementRule = {
   id: 'flat-network',
   stride: 'E',
