@@ -55,6 +55,7 @@ function readHead(path: string, bytes: number): string {
 const KUSTOMIZATION = /^(?:kustomization\.ya?ml|Kustomization)$/;
 /** Terraform in its native syntax, or in JSON (what CDK for Terraform writes). */
 const TERRAFORM_FILE = /\.tf(?:\.json)?$/i;
+const TFVARS_FILE = /\.tfvars(?:\.json)?$/i;
 
 /** Folders that hold other people's code or build output, never the repository's own deployment. */
 const SKIPPED_DIRS = new Set(['node_modules', 'vendor', 'dist', 'build']);
@@ -108,17 +109,17 @@ export function scanRepository(root: string, warn: (message: string) => void): F
     const compose = names.filter((n) => COMPOSE_FILE.test(n)).sort((a, b) => fileRank(a) - fileRank(b) || byCodeUnits(a, b));
     for (const f of compose) found.compose.push(at(f));
     // A kustomization is kustomize's recipe, not an object in the cluster.
-    for (const f of names.filter((n) => !COMPOSE_FILE.test(n) && !KUSTOMIZATION.test(n) && !TERRAFORM_FILE.test(n) && /\.(?:ya?ml|json)$/i.test(n)).sort(byCodeUnits)) {
+    for (const f of names.filter((n) => !COMPOSE_FILE.test(n) && !KUSTOMIZATION.test(n) && !TERRAFORM_FILE.test(n) && !TFVARS_FILE.test(n) && /\.(?:ya?ml|json)$/i.test(n)).sort(byCodeUnits)) {
       const kind = classify(join(dir, f), f, at(f), warn);
       if (kind) found[kind].push(at(f));
     }
     for (const f of names.filter((n) => TERRAFORM_FILE.test(n)).sort(byCodeUnits)) found.terraform.push(at(f));
-    // The variable files Terraform loads by itself, in its order (later ones win); others are chosen per run.
-    const autoVars = names.filter((n) => /\.auto\.tfvars$/i.test(n)).sort(byCodeUnits);
-    if (names.includes('terraform.tfvars')) found.terraform.push(at('terraform.tfvars'));
-    for (const f of autoVars) found.terraform.push(at(f));
-    for (const f of names.filter((n) => /\.tfvars$/i.test(n) && n !== 'terraform.tfvars' && !autoVars.includes(n)).sort(byCodeUnits)) {
-      warn(`${at(f)}: not read (Terraform loads it only with -var-file); variables take terraform.tfvars, *.auto.tfvars or their defaults`);
+    // The variable files Terraform loads by itself, in its order (later ones win): terraform.tfvars, then
+    // terraform.tfvars.json, then *.auto.tfvars(.json) by name. Others are chosen per run with -var-file.
+    const autoVars = names.filter((n) => /\.auto\.tfvars(?:\.json)?$/i.test(n)).sort(byCodeUnits);
+    for (const f of ['terraform.tfvars', 'terraform.tfvars.json', ...autoVars]) if (names.includes(f)) found.terraform.push(at(f));
+    for (const f of names.filter((n) => TFVARS_FILE.test(n) && !/^terraform\.tfvars(?:\.json)?$/.test(n) && !autoVars.includes(n)).sort(byCodeUnits)) {
+      warn(`${at(f)}: not read (Terraform loads it only with -var-file); variables take terraform.tfvars(.json), *.auto.tfvars(.json) or their defaults`);
     }
     const kustomization = names.find((n) => KUSTOMIZATION.test(n));
     if (kustomization) for (const p of kustomizePatches(join(dir, kustomization), rel)) patches.add(p);
@@ -417,7 +418,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
   if (kubernetes?.skippedKinds.length) lines.push(`  skipped objects that draw no data flow: ${kubernetes.skippedKinds.join(', ')}`);
   if (terraform?.skippedTypes.length) lines.push(`  skipped Terraform resource types that draw no data flow: ${terraform.skippedTypes.join(', ')}`);
   if (terraform?.unreadModules.length) lines.push(`  Terraform modules not read (not local, not a known terraform-aws-modules module): ${terraform.unreadModules.join(', ')}`);
-  for (const o of draft.omitted) lines.push(`  left out ${o.key}: ${o.reason}; ${o.hint ?? ''}`.trimEnd());
+  for (const o of draft.omitted) lines.push(`  left out ${o.key}: ${o.reason}${o.hint ? `; ${o.hint}` : ''}`);
   const seen = new Set(results.flatMap((r) => r.profiles));
   for (const p of profiles) if (p !== '*' && !seen.has(p)) lines.push(`  no service is in profile "${p}"`);
   for (const [key, projects] of sharedNames(results)) {

@@ -40,7 +40,7 @@ export const TERRAFORM_LIMITS: readonly string[] = reviewLimits(
     '    account, project or resource group; public load balancers and endpoints, and firewall or security group',
     '    rules open to the whole internet, are calls from untrusted outside clients',
   ],
-  ['AWS, Google Cloud and Azure resources are drawn; variables take terraform.tfvars and *.auto.tfvars, else their defaults; local modules and terraform-aws-modules are read, other registry modules are not.'],
+  ['AWS, Google Cloud and Azure resources are drawn; variables take terraform.tfvars(.json) and *.auto.tfvars(.json), else their defaults; local modules and terraform-aws-modules are read, other registry modules are not.'],
 );
 
 /**

@@ -45,10 +45,32 @@ describe('threatmap discover: Terraform', () => {
     writeFileSync(join(dir, 'prod.tfvars'), 'open = false\n');
     const notes: string[] = [];
     assert.deepEqual(scanRepository(dir, (m) => notes.push(m)).terraform, ['main.tf', 'terraform.tfvars', 'a.auto.tfvars', 'b.auto.tfvars']);
-    assert.deepEqual(notes, ['prod.tfvars: not read (Terraform loads it only with -var-file); variables take terraform.tfvars, *.auto.tfvars or their defaults']);
+    assert.deepEqual(notes, ['prod.tfvars: not read (Terraform loads it only with -var-file); variables take terraform.tfvars(.json), *.auto.tfvars(.json) or their defaults']);
     const r = run('discover', dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /- clients -> db: \{ protocol: mysql, auth: password \}/);
+  });
+
+  it('reads terraform.tfvars.json after terraform.tfvars and *.auto.tfvars.json among the .auto files; a broken one is an error with its position', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tfvars-json-'));
+    writeFileSync(join(dir, 'main.tf'), 'variable "open" {\n  default = false\n}\nvariable "n" {\n  default = 1\n}\nresource "aws_db_instance" "db" {\n  engine = "mysql"\n  publicly_accessible = var.open\n}\nresource "aws_instance" "app" {\n  count = var.n\n  user_data = "DB=${aws_db_instance.db.address}"\n}\n');
+    writeFileSync(join(dir, 'terraform.tfvars'), 'open = false\n');
+    writeFileSync(join(dir, 'terraform.tfvars.json'), '{\n  "open": true,\n  "n": 2\n}\n');
+    writeFileSync(join(dir, 'a.auto.tfvars.json'), '{ "n": 3 }');
+    writeFileSync(join(dir, 'b.auto.tfvars'), 'n = 4\n');
+    writeFileSync(join(dir, 'staging.tfvars.json'), '{}');
+    const notes: string[] = [];
+    assert.deepEqual(scanRepository(dir, (m) => notes.push(m)).terraform, ['main.tf', 'terraform.tfvars', 'terraform.tfvars.json', 'a.auto.tfvars.json', 'b.auto.tfvars']);
+    assert.deepEqual(notes, ['staging.tfvars.json: not read (Terraform loads it only with -var-file); variables take terraform.tfvars(.json), *.auto.tfvars(.json) or their defaults']);
+    const r = run('discover', dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /- clients -> db: \{ protocol: mysql, auth: password \}/, 'terraform.tfvars.json wins over terraform.tfvars');
+    assert.match(r.stdout, /app: \{ name: aws_instance\.app, type: service, in: default-vpc, replicas: 4 \}/, 'b.auto.tfvars comes last');
+    writeFileSync(join(dir, 'a.auto.tfvars.json'), '{ "n": 3,, }');
+    const bad = run('discover', dir);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /a\.auto\.tfvars\.json:1:10: error\[invalid-hcl\]: /);
+    assert.ok(!bad.stderr.includes('    at '), bad.stderr);
   });
 
   it('reads Terraform JSON (cdk.tf.json, as CDK for Terraform writes it)', () => {

@@ -392,6 +392,12 @@ class Mapper {
     throw new HclSyntaxError(message, this.pos(offset));
   }
 
+  /** A `.tfvars.json` file: variable names to plain values, whose strings Terraform does not evaluate. */
+  variables(root: JsonNode): HclBody {
+    if (root.t !== 'object') this.fail(`expected an object of variable values at the root of a .tfvars.json file, found ${kindOf(root)}`, root.at);
+    return { attributes: root.members.map(({ key, value }) => ({ name: key.value, value: this.expression(value, 'literal'), pos: this.pos(key.at) })), blocks: [] };
+  }
+
   file(root: JsonNode): HclBody {
     if (root.t !== 'object') this.fail(`expected an object at the root of a Terraform JSON file, found ${kindOf(root)}`, root.at);
     return this.body(root, ROOT);
@@ -602,4 +608,11 @@ export function parseTerraformJson(text: string): HclBody {
   const scanner = new Scanner(text);
   const root = scanner.parse();
   return new Mapper(text, scanner.lines).file(root);
+}
+
+/** `terraform.tfvars.json`, `*.auto.tfvars.json`: the values as attributes of one body, with their positions. */
+export function parseTfvarsJson(text: string): HclBody {
+  const scanner = new Scanner(text);
+  const root = scanner.parse();
+  return new Mapper(text, scanner.lines).variables(root);
 }

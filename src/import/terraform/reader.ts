@@ -17,7 +17,7 @@ import {
 import { azureExposure, azurePlace } from './azure.js';
 import { googleExposure, googlePlace } from './google.js';
 import { allExpressions, attribute, attributeLine, blocksOf, listenerProtocol, walkBody } from './hcl-body.js';
-import { parseTerraformJson } from './json-syntax.js';
+import { parseTerraformJson, parseTfvarsJson } from './json-syntax.js';
 import {
   CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, type Values, WIRING,
 } from './kinds.js';
@@ -60,7 +60,7 @@ export interface Config {
   resources: Map<string, Resource>;
   /** Variables' defaults. */
   variables: Map<string, HclExpression>;
-  /** Values `terraform.tfvars` and `*.auto.tfvars` give (Terraform loads them itself; the last read wins). */
+  /** Values `terraform.tfvars(.json)` and `*.auto.tfvars(.json)` give (Terraform loads them itself; the last read wins). */
   assigned: Map<string, HclExpression>;
   locals: Map<string, HclExpression>;
   outputs: Map<string, Output>;
@@ -106,7 +106,7 @@ export class TerraformReader {
   readFile(text: string, file: string): void {
     let body: HclBody;
     try {
-      body = /\.tf\.json$/i.test(file) ? parseTerraformJson(text) : parseHcl(text);
+      body = /\.tfvars\.json$/i.test(file) ? parseTfvarsJson(text) : /\.tf\.json$/i.test(file) ? parseTerraformJson(text) : parseHcl(text);
     } catch (err) {
       if (!(err instanceof HclSyntaxError)) throw err;
       this.diagnostics.push({ severity: 'error', code: 'invalid-hcl', message: err.message, file, line: err.line, col: err.column, path: '' });
@@ -121,7 +121,7 @@ export class TerraformReader {
       this.configs.set(dir, config);
     }
     config.files.push(file);
-    if (/\.tfvars$/i.test(file)) {
+    if (/\.tfvars(?:\.json)?$/i.test(file)) {
       this.draft.sources.push({ file, format: 'Terraform variables' });
       for (const a of body.attributes) config.assigned.set(a.name, a.value);
       return;
@@ -199,10 +199,56 @@ export class TerraformReader {
       return text;
     }
     if (expr.kind === 'parens') return this.value(config, expr.expression, depth + 1);
+    if (expr.kind === 'tuple') {
+      const items = expr.items.map((item) => this.value(config, item, depth + 1));
+      return items.every((v) => v !== undefined) ? items as HclValue[] : undefined;
+    }
+    if (expr.kind === 'operation') return this.operationValue(config, expr.operator, expr.operands, depth);
+    if (expr.kind === 'call') return this.callValue(config, expr.name, expr.args, depth);
     return undefined;
   }
 
-  /** A variable's value: what its only caller passes, else its default. */
+  /** The operations `count` and feature switches are written with: `var.ha ? 3 : 1`, `var.env == "prod"`, `!var.x`. */
+  private operationValue(config: Config, operator: string, operands: readonly HclExpression[], depth: number): HclValue | undefined {
+    const [a, b, c] = operands.map((o) => this.value(config, o, depth + 1));
+    switch (operator) {
+      case '?:': return typeof a === 'boolean' ? (a ? b : c) : undefined;
+      case '!': return typeof a === 'boolean' ? !a : undefined;
+      case '==': case '!=': {
+        const scalar = (v: HclValue | undefined) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+        if (!scalar(a) || !scalar(b)) return undefined;
+        return (a === b) === (operator === '==');
+      }
+      case '&&': return typeof a === 'boolean' && typeof b === 'boolean' ? a && b : undefined;
+      case '||': return typeof a === 'boolean' && typeof b === 'boolean' ? a || b : undefined;
+      default: return undefined;
+    }
+  }
+
+  /** Conversions that keep a value as it is, and `length`: what a `for_each` or `count` is built with. */
+  private callValue(config: Config, name: string, args: readonly HclExpression[], depth: number): HclValue | undefined {
+    if (args.length !== 1) return undefined;
+    const v = this.value(config, args[0], depth + 1);
+    if (v === undefined) return undefined;
+    if (name === 'toset') return Array.isArray(v) ? [...new Set(v.map((x) => JSON.stringify(x)))].map((x) => JSON.parse(x) as HclValue) : undefined;
+    if (name === 'tolist' || name === 'tomap') return v;
+    if (name === 'length') return Array.isArray(v) ? v.length : typeof v === 'string' ? [...v].length : v !== null && typeof v === 'object' ? Object.keys(v).length : undefined;
+    return undefined;
+  }
+
+  /** How many instances `count` or `for_each` makes, when the configuration says; undefined for one without either. */
+  instances(r: Resource): number | undefined {
+    const count = attribute(r.body, 'count');
+    if (count) {
+      const n = this.value(r.config, count);
+      return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+    }
+    const each = attribute(r.body, 'for_each');
+    if (!each) return undefined;
+    const v = this.value(r.config, each);
+    return Array.isArray(v) ? v.length : v !== null && typeof v === 'object' ? Object.keys(v).length : undefined;
+  }
+
   /** A variable's value: what its only caller passes, else what a tfvars file of its folder assigns, else its default. */
   variableValue(config: Config, name: string, depth: number): HclValue | undefined {
     const passed = config.callers.map(({ config: parent, call }) => ({ parent, expr: attribute(call.body, name) })).filter((p) => p.expr !== undefined);
@@ -282,7 +328,7 @@ export class TerraformReader {
         }
       }
     }
-    const elements = this.all.filter((r) => r.mode === 'resource' && lookup(ELEMENTS, r.type) !== undefined);
+    const elements = this.all.filter((r) => r.mode === 'resource' && lookup(ELEMENTS, r.type) !== undefined && this.created(r));
     // A launch configuration or template is part of the group that launches it, a task definition part of its service.
     const parts = new Map<string, Resource[]>();
     for (const owner of elements) {
@@ -377,6 +423,15 @@ export class TerraformReader {
     return { file: r.file, line: r.line, note: r.module !== undefined ? `module "${r.name}" (${r.module})` : `${r.mode} "${r.type}" "${r.name}"` };
   }
 
+  /** Whether the resource exists once applied: `count = 0` (a switched-off feature, `var.enabled ? 1 : 0`) makes none. */
+  created(r: Resource): boolean {
+    if (this.instances(r) !== 0) return true;
+    const line = attributeLine(r.body, 'count') ?? attributeLine(r.body, 'for_each') ?? r.line;
+    const what = attribute(r.body, 'count') ? 'count is 0' : 'for_each is empty';
+    this.draft.omitted.push({ key: r.address, reason: `${what} with the values read, so Terraform creates none`, provenance: { file: r.file, line } });
+    return false;
+  }
+
   addResourceElement(r: Resource, id: string): void {
     const kind = ELEMENTS[r.type];
     const parts = this.partsOfElement(r);
@@ -392,7 +447,9 @@ export class TerraformReader {
     const replicas = r.type === 'aws_autoscaling_group' ? values.get('desired_capacity') ?? values.get('min_size')
       : r.type === 'aws_ecs_service' ? values.get('desired_count')
         : /_instance_group_manager$/.test(r.type) ? values.get('target_size')
-          : r.type === 'aws_rds_cluster' ? this.clusterInstances(r) : undefined;
+          : r.type === 'aws_rds_cluster' ? this.clusterInstances(r)
+            // Instances of one compute resource behind one role are its replicas; `count` stores are separate stores.
+            : kind.role === 'compute' ? this.instances(r) : undefined;
     const vpc = this.placeOf(r, parts);
     const password = this.passwordOf(r);
     const tls = this.tlsOf(r);
