@@ -481,8 +481,27 @@ function removeFlows(ctx: Ctx, refs: readonly FlowRef[]): Splice[] | string {
     if (typeof parts === 'string') return parts;
     splices.push(...parts);
   }
+  if (splices.length === 0 && whole.length === seq.items.length) {
+    const bare = bareSection(ctx, section);
+    if (bare !== undefined) return [{ start: bare, end: blockEntry(ctx.text, seq.items.at(-1)).end, insert: '' }];
+  }
   const items = removeEntries(ctx, section, seq, whole);
   return typeof items === 'string' ? items : [...splices, ...items];
+}
+
+/**
+ * Where a block `flows:` section starts when it goes with its last flow: a key on a line of its own, with no
+ * comment above it or beside it (as the section is written when a flow is added to a model without flows),
+ * so that removing every flow gives back the file without them rather than `flows: []`.
+ */
+function bareSection(ctx: Ctx, section: Pair): number | undefined {
+  const { text } = ctx;
+  if (ctx.style.json || ctx.root.flow === true || (section.value as YAMLSeq).flow) return undefined;
+  const key = rangeOf(section.key)[0];
+  const start = lineStart(text, key);
+  const colon = text.indexOf(':', rangeOf(section.key)[1]);
+  if (start !== key || leadingComments(text, start, 0) !== start || text.slice(colon + 1, lineEnd(text, colon)).trim() !== '') return undefined;
+  return start;
 }
 
 /**
@@ -618,9 +637,12 @@ function flowList(flows: unknown): unknown {
   });
 }
 
+/** The model as one string to compare; no flows and an empty `flows:` list are the same model. */
 function canonical(model: unknown): string {
-  if (!isJsonMap(model)) return JSON.stringify(model);
-  return JSON.stringify('flows' in model ? { ...model, flows: flowList(model.flows) } : model);
+  if (!isJsonMap(model) || !('flows' in model)) return JSON.stringify(model);
+  const { flows, ...rest } = model;
+  const list = flowList(flows);
+  return JSON.stringify(Array.isArray(list) && list.length === 0 ? rest : { ...rest, flows: list });
 }
 
 const mapOf = (fields: Fields): Json => Object.fromEntries(fields.map(([k, v]) => [k, isFields(v) ? mapOf(v) : v]));

@@ -244,17 +244,22 @@ describe('add and remove in other styles of file', () => {
     const withFlow = edited(element, { op: 'add-flow', from: 'api', to: 'db', fields: { protocol: 'postgres+tls' } });
     assert.equal(withFlow, `${element}flows:\r\n  - api -> db: postgres+tls\r\n`);
     assert.equal(load(withFlow).flows[0].id, 'api->db');
-    assert.equal(edited(withFlow, { op: 'remove-flow', flow: 'api->db' }), `${element}flows: []\r\n`);
+    assert.equal(edited(withFlow, { op: 'remove-flow', flow: 'api->db' }), element);
   });
 
-  it('creates a missing or empty section, and leaves `{}` and `[]` where the last entry went', () => {
+  it('creates a missing or empty section; the last entry gone leaves `{}`, and a bare `flows:` goes with its last flow', () => {
     const empty = 'threatmap: 1\nsystem: { name: E }\nelements: {}\n';
     const one = edited(empty, { op: 'add-element', id: 'a', fields: { tech: 'node' } });
     assert.equal(one, 'threatmap: 1\nsystem: { name: E }\nelements:\n  a:\n    tech: node\n');
     const two = edited(one, { op: 'add-element', id: 'b', fields: { tech: 'node' } });
     const flows = edited(two, { op: 'add-flow', from: 'a', to: 'b', fields: { protocol: 'https' } });
     assert.equal(flows, `${two}flows:\n  - a -> b: https\n`);
-    assert.equal(edited(flows, { op: 'remove-element', id: 'b' }), `${one}flows: []\n`);
+    assert.equal(edited(flows, { op: 'remove-element', id: 'b' }), one);
+    assert.equal(edited(flows, { op: 'remove-flow', flow: 'a->b' }), two);
+    // A section with a comment of its own, or written in flow style, stays as `flows: []`.
+    assert.equal(edited(flows.replace('flows:', '# who talks to whom\nflows:'), { op: 'remove-flow', flow: 'a->b' }), `${two}# who talks to whom\nflows: []\n`);
+    assert.equal(edited(flows.replace('flows:', 'flows:  # none yet'), { op: 'remove-flow', flow: 'a->b' }), `${two}flows: []  # none yet\n`);
+    assert.equal(edited(`${two}flows: [ a -> b: https ]\n`, { op: 'remove-flow', flow: 'a->b' }), `${two}flows: []\n`);
     assert.equal(edited(one, { op: 'remove-element', id: 'a' }), empty);
     assert.equal(edited('threatmap: 1\nsystem: { name: M }', { op: 'add-element', id: 'a', fields: { kind: 'external' } }), 'threatmap: 1\nsystem: { name: M }\nelements:\n  a:\n    kind: external');
     // A comment after an empty value stays on its line.
