@@ -9,6 +9,7 @@ import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_
 import { discoverKubernetesFiles, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { discoverTerraform, type TerraformResult } from '../import/terraform.js';
+import { AWS_MANAGEMENT_API } from '../import/terraform/iam.js';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import type { Diagnostic } from '../model/types.js';
@@ -395,6 +396,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
   const callers = [
     ...(madeUp(OUTSIDE_CLIENTS) ? ['outside clients for the published ports'] : []),
     ...(madeUp(HOST_CLIENTS) ? ['local clients for the loopback-only ports'] : []),
+    ...(madeUp(AWS_MANAGEMENT_API) ? ['the AWS management API for the workloads whose IAM role can change the account'] : []),
   ];
   const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform];
   const counts = [

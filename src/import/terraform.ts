@@ -24,7 +24,7 @@ export interface TerraformResult {
   diagnostics: Diagnostic[];
   /** Resources and data sources read. */
   resources: number;
-  /** Resource types read but not drawn (IAM, DNS, other providers'...), sorted. */
+  /** Resource types read but not drawn (DNS, KMS, other providers'...), sorted. */
   skippedTypes: string[];
   /** Module calls whose source is neither a local folder nor a module read as its resource, as `name (source)`. */
   unreadModules: string[];

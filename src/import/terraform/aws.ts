@@ -8,6 +8,7 @@ import { type HclBlock, type HclBody, type HclExpression, type HclValue, objectI
 import { lookup, slug } from '../import-common.js';
 import { attribute, attributeLine, blocksOf, listenerObjects, listenerProtocol, nothing } from './hcl-body.js';
 import { ELEMENTS, WORLD } from './kinds.js';
+import { policyStatements } from './policy.js';
 import type { Config, Resource, TerraformReader } from './reader.js';
 
 export function accountBoundary(tf: TerraformReader, config: Config): string {
@@ -449,53 +450,8 @@ function publicByPolicy(tf: TerraformReader, r: Resource): void {
  * as `jsonencode({...})`, as JSON text (a heredoc; interpolations stand for ARNs), or as an
  * `aws_iam_policy_document` data source.
  */
-function allowsAnyone(tf: TerraformReader, res: Resource, expr: HclExpression): boolean {
-  const open = (statement: unknown): boolean => {
-    if (statement === null || typeof statement !== 'object' || Array.isArray(statement)) return false;
-    const st = statement as Record<string, unknown>;
-    const anyone = (p: unknown): boolean => p === '*' || (Array.isArray(p) && p.includes('*'))
-      || (p !== null && typeof p === 'object' && !Array.isArray(p) && Object.values(p).some(anyone));
-    return (st.Effect ?? 'Allow') === 'Allow' && st.Condition === undefined && anyone(st.Principal);
-  };
-  const statements = (doc: unknown): unknown[] => {
-    if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) return [];
-    const list = (doc as Record<string, unknown>).Statement;
-    return Array.isArray(list) ? list : list === undefined ? [] : [list];
-  };
-  if (expr.kind === 'call' && expr.name === 'jsonencode' && expr.args[0]) return statements(policyObject(expr.args[0])).some(open);
-  const text = expr.kind === 'literal' && typeof expr.value === 'string' ? expr.value
-    : expr.kind === 'template' ? expr.parts.map((p) => (p.kind === 'literal' ? String(p.value) : 'x')).join('') : undefined;
-  if (text !== undefined) {
-    try {
-      return statements(JSON.parse(text)).some(open);
-    } catch {
-      return false;
-    }
-  }
-  // A policy document data source: statements whose principals are anyone.
-  return tf.targets(res.config, expr).some((t) => t.resource.type === 'aws_iam_policy_document' && blocksOf(t.resource.body, 'statement').some((st) => {
-    const effect = tf.value(t.resource.config, attribute(st.body, 'effect')) ?? 'Allow';
-    return effect === 'Allow' && blocksOf(st.body, 'condition').length === 0 && blocksOf(st.body, 'principals').some((p) => {
-      const ids = tf.value(t.resource.config, attribute(p.body, 'identifiers'));
-      return Array.isArray(ids) && ids.includes('*');
-    });
-  }));
-}
-
-/** An HCL object as plain data, with interpolated values as placeholders (a policy's ARNs do not matter here). */
-function policyObject(expr: HclExpression): unknown {
-  if (expr.kind === 'literal') return expr.value;
-  if (expr.kind === 'tuple') return expr.items.map(policyObject);
-  if (expr.kind === 'object') {
-    const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
-    for (const item of expr.items) {
-      const key = item.key.kind === 'literal' ? item.key.value : undefined;
-      if (typeof key === 'string') out[key] = policyObject(item.value);
-    }
-    return out;
-  }
-  return 'x';
-}
+const allowsAnyone = (tf: TerraformReader, res: Resource, expr: HclExpression): boolean =>
+  policyStatements(tf, res, expr).some((st) => st.allow && st.anyone && !st.conditioned);
 
 /**
  * Security groups open to the whole internet on an element that has a public address (compute in the default

@@ -17,6 +17,7 @@ import {
 import { azureExposure, azurePlace } from './azure.js';
 import { googleExposure, googlePlace } from './google.js';
 import { allExpressions, attribute, attributeLine, blocksOf, listenerProtocol, walkBody } from './hcl-body.js';
+import { IAM_TYPES, managementAccess } from './iam.js';
 import { parseTerraformJson, parseTfvarsJson } from './json-syntax.js';
 import {
   CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, type Values, WIRING,
@@ -344,9 +345,10 @@ export class TerraformReader {
     const ids = this.chooseIds(standalone);
     for (const r of standalone) this.addResourceElement(r, ids.get(r.key)!);
     for (const r of this.all) {
-      if (r.mode === 'resource' && lookup(ELEMENTS, r.type) === undefined && !WIRING.has(r.type)) this.skipped.add(r.type);
+      if (r.mode === 'resource' && lookup(ELEMENTS, r.type) === undefined && !WIRING.has(r.type) && !IAM_TYPES.includes(r.type)) this.skipped.add(r.type);
     }
     for (const r of standalone) this.referenceFlows(r);
+    for (const r of standalone) if (r.type.startsWith('aws_') && ELEMENTS[r.type].role === 'compute') managementAccess(this, r, this.partsOfElement(r));
     loadBalancerFlows(this);
     moduleLoadBalancers(this);
     edgeFlows(this);
