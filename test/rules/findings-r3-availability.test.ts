@@ -102,4 +102,9 @@ describe('no-circuit-breaker', () => {
     assert.equal(t?.description, 'intranet makes 1 synchronous call without circuit breakers or timeouts; one slow dependency exhausts its workers and the outage spreads.');
     assert.deepEqual(t?.evidence.map((e) => e.fact), ['intranet -> hr: synchronous https call', 'no circuit-breaker or timeouts on intranet']);
   });
+
+  it('does not count acting on a cloud management plane as a call to a dependency', () => {
+    const text = office('  - intranet -> aws: { protocol: cloud-api, auth: iam }\n').replace('elements:\n', 'elements:\n  aws: { tech: aws-console, in: office }\n');
+    assert.deepEqual(threatsOf(text, 'no-circuit-breaker'), []);
+  });
 });

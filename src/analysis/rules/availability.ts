@@ -73,7 +73,7 @@ export const noCircuitBreaker: ModelRule = {
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
-  condition: 'synchronous flows between a process in an internal or restricted zone and another element outside untrusted zones that is not a store, person, browser or app (a call into one, to a third party, is no-timeouts-external\'s finding), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
+  condition: 'synchronous flows between a process in an internal or restricted zone and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -92,8 +92,10 @@ export const noCircuitBreaker: ModelRule = {
       const s = graph.flowSource[k];
       const t = graph.flowTarget[k];
       // A call into an untrusted zone (a third party) is no-timeouts-external's finding, not a second one here;
-      // a response or push to a person or their browser is no call to a dependency.
-      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
+      // a response or push to a person or their browser is no call to a dependency, nor is acting on a cloud
+      // management plane (what it may do there is excessive-cloud-permissions' finding).
+      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || elements[t].type === 'cloud-console'
+        || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
       calls.push(k);
     }
     // Whether a calling process has either control itself, asked once per caller (by position; 0 unknown, 1 no, 2 yes).

@@ -100,7 +100,8 @@ export function managementAccess(tf: TerraformReader, r: Resource, parts: readon
       comment: 'Made up for the workloads whose IAM role can change the account (IAM, new compute, stacks): what their credentials reach.',
     });
     const line = attributeLine(r.body, 'iam_instance_profile') ?? attributeLine(r.body, 'role') ?? attributeLine(r.body, 'task_role_arn') ?? r.line;
-    addEvidence(tf.draft, r.key, AWS_MANAGEMENT_API, [{ provenance: grant, protocol: 'cloud-api' }, { provenance: { file: r.file, line, note: `runs as ${role.address}` } }]);
+    // The role's credentials sign every call (SigV4): the workload's cloud identity.
+    addEvidence(tf.draft, r.key, AWS_MANAGEMENT_API, [{ provenance: grant, protocol: 'cloud-api', auth: 'iam' }, { provenance: { file: r.file, line, note: `runs as ${role.address}` } }]);
     return;
   }
 }
