@@ -82,7 +82,7 @@ export interface DraftBoundary {
   fallbackId?: string;
   name: string;
   trust: TrustLevel;
-  kind?: 'network' | 'container' | 'cloud';
+  kind?: 'network' | 'container' | 'cloud' | 'service';
   /** The key of the enclosing boundary (a VPC in its cloud account). */
   parent?: string;
   description?: string;

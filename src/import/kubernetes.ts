@@ -13,10 +13,11 @@ import {
   imageTech, passwordSetting, SECRET_KEY, withDebugger,
 } from './containers.js';
 import {
-  addBoundary, addElement, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity, type Provenance,
+  addBoundary, addElement, addEvidence, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity, type Provenance,
   resolveReferences, reviewLimits, settleFlows,
 } from './draft.js';
 import { lookup } from './import-common.js';
+import { type RbacBinding, rbacGrant, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
 
 export interface KubernetesOptions {
@@ -39,6 +40,12 @@ export interface ManifestFile {
 }
 
 export const KUBERNETES_FORMAT = 'Kubernetes';
+
+/** Objects read for what workloads' service accounts may do, not drawn. */
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+/** Made-up parts for the API server (keys no id can be). */
+export const KUBERNETES_API = '(kubernetes api)';
+const CONTROL_PLANE = '(control plane)';
 
 /** What manifests cannot say, for the drafted model's header. */
 export const KUBERNETES_LIMITS: readonly string[] = reviewLimits(
@@ -132,6 +139,11 @@ class KubernetesReader {
   private readonly configMaps = new Map<string, { file: string; name: string; data: Map<string, { value: string; line: number }> }>();
   private readonly ingresses: ObjectRef[] = [];
   private readonly taken = new Set<string>();
+  /** RBAC, for what each workload's service account may do to the cluster. */
+  private readonly roles: RbacRole[] = [];
+  private readonly bindings: RbacBinding[] = [];
+  /** `automountServiceAccountToken` of the service accounts that state it, by `namespace/name`. */
+  private readonly automount = new Map<string, boolean>();
 
   constructor(readonly options: KubernetesOptions) {
     this.draft.limits.push(...KUBERNETES_LIMITS);
@@ -234,6 +246,10 @@ class KubernetesReader {
       this.readConfigMap(src, file, top);
       return;
     }
+    if (RBAC_KINDS.has(kind) || kind === 'ServiceAccount') {
+      this.readRbac(src, file, top, kind);
+      return;
+    }
     const isWorkload = lookup(WORKLOADS, kind) !== undefined;
     if (!isWorkload && kind !== 'Service' && kind !== 'Ingress') {
       this.skipped.add(kind);
@@ -272,6 +288,71 @@ class KubernetesReader {
       if (value !== undefined) data.set(e.key, { value, line: src.lineOf(e.offset) });
     }
     this.configMaps.set(`${namespace}/${name}`, { file, name, data });
+  }
+
+  private strings(src: YamlSource, entry: Entry | undefined): string[] {
+    return this.items(src, entry, 'a list of strings').flatMap((item) => this.text(src, item) ?? []);
+  }
+
+  private readRbac(src: YamlSource, file: string, top: Map<string, Entry>, kind: string): void {
+    const metadata = this.fields(src, top.get('metadata'));
+    const name = this.text(src, metadata.get('name'));
+    if (!name) return;
+    const cluster = kind.startsWith('Cluster');
+    const namespace = cluster ? undefined : this.text(src, metadata.get('namespace')) ?? this.options.namespace ?? 'default';
+    if (kind === 'ServiceAccount') {
+      const automount = top.get('automountServiceAccountToken');
+      if (automount) this.automount.set(`${namespace}/${name}`, isTrue(automount));
+      return;
+    }
+    if (kind === 'Role' || kind === 'ClusterRole') {
+      const rules = this.items(src, top.get('rules'), 'a list of rules').map((item): RbacRule => {
+        const f = this.fields(src, item);
+        return {
+          apiGroups: this.strings(src, f.get('apiGroups')), resources: this.strings(src, f.get('resources')), verbs: this.strings(src, f.get('verbs')),
+          resourceNames: this.strings(src, f.get('resourceNames')), line: src.lineOf(item.offset),
+        };
+      });
+      this.roles.push({ kind, ...(namespace ? { namespace } : {}), name, rules, file });
+      return;
+    }
+    const ref = this.fields(src, top.get('roleRef'));
+    const subjects = this.items(src, top.get('subjects'), 'a list of subjects').map((item) => {
+      const f = this.fields(src, item);
+      const ns = this.text(src, f.get('namespace'));
+      return { kind: this.text(src, f.get('kind')) ?? '', name: this.text(src, f.get('name')) ?? '', ...(ns ? { namespace: ns } : {}) };
+    });
+    this.bindings.push({
+      kind: kind as RbacBinding['kind'], ...(namespace ? { namespace } : {}), name, file, line: src.lineOf(top.get('roleRef')?.offset ?? 0),
+      roleRef: { kind: this.text(src, ref.get('kind')) ?? '', name: this.text(src, ref.get('name')) ?? '' }, subjects,
+    });
+  }
+
+  /**
+   * A workload whose service account can take over the cluster or its namespace calls the API server's
+   * management plane (a made-up element), cited by the binding; a pod that mounts no token reaches nothing.
+   */
+  private addApiAccess(w: Workload): void {
+    const { obj } = w;
+    const account = this.text(obj.src, w.pod.get('serviceAccountName')) ?? this.text(obj.src, w.pod.get('serviceAccount')) ?? 'default';
+    const own = w.pod.get('automountServiceAccountToken');
+    if (own ? !isTrue(own) : this.automount.get(`${obj.namespace}/${account}`) === false) return;
+    const grant = rbacGrant(obj.namespace, account, this.roles, this.bindings);
+    if (grant === undefined) return;
+    addBoundary(this.draft, {
+      key: CONTROL_PLANE, id: 'control-plane', fallbackId: 'kubernetes-control-plane', name: 'Kubernetes control plane', trust: 'restricted', kind: 'service',
+      provenance: [], comment: 'The cluster\'s API server: what a service account may do there is what its pods may do to the cluster.',
+    });
+    addElement(this.draft, {
+      key: KUBERNETES_API, id: 'kubernetes-api', fallbackId: 'kube-apiserver', name: 'Kubernetes API', madeUp: true, identity: { tech: 'kubernetes-api' },
+      boundary: CONTROL_PLANE, aliases: [], provenance: [],
+      comment: 'Made up for the workloads whose service account can take over the cluster or a namespace: what their token reaches.',
+    });
+    const line = w.pod.get('serviceAccountName') ?? w.pod.get('serviceAccount');
+    addEvidence(this.draft, w.id, KUBERNETES_API, [
+      { provenance: grant, protocol: 'https', auth: 'jwt' },
+      { provenance: this.provenance(obj, line?.offset ?? obj.offset, `runs as service account ${account}`) },
+    ]);
   }
 
   private readWorkload(obj: ObjectRef): void {
@@ -339,6 +420,7 @@ class KubernetesReader {
     for (const service of this.services) this.readService(service);
     for (const ingress of this.ingresses) this.readIngress(ingress);
     for (const w of this.workloads) this.addWorkload(w);
+    for (const w of this.workloads) this.addApiAccess(w);
     for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger));
     for (const w of this.workloads) this.addReferences(w);
     resolveReferences(this.draft);

@@ -172,6 +172,7 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   'aws-console': { type: 'cloud-console', traits: ['cloud'] },
   'gcp-console': { type: 'cloud-console', traits: ['cloud'] },
   'azure-portal': { type: 'cloud-console', traits: ['cloud'] },
+  'kubernetes-api': { type: 'cloud-console' },
   jenkins: { type: 'ci-cd' },
   'github-actions': { type: 'ci-cd', traits: ['cloud'] },
   'gitlab-ci': { type: 'ci-cd' },

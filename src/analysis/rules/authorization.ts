@@ -464,7 +464,7 @@ export const excessiveCloudPermissions: ElementRule = {
   title: 'Workload can change cloud infrastructure',
   description:
     'A workload calls the cloud provider\'s management API (or the cloud console) with its own identity: unless its role is scoped to exactly what it needs, compromising the workload hands over the cloud account.',
-  condition: 'a process with a flow over protocol `cloud-api` to an external element (the provider; not to one of the system\'s own managed services, whose data plane that is) or to an element of type `cloud-console`, without `least-privilege` on the process or on that flow; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
+  condition: 'a process with a flow over protocol `cloud-api` to an external element (the provider; not to one of the system\'s own managed services, whose data plane that is) or to an element of type `cloud-console` (a Kubernetes API server, `tech: kubernetes-api`, is the cluster\'s), without `least-privilege` on the process or on that flow; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
   mitigation: 'Scope the workload\'s role to the actions and resources it needs (no wildcards, no IAM changes), use permission boundaries, and alert on unusual API calls.',
   action: { text: 'Scope the cloud role of {targets} to least privilege' },
   mitigatedBy: ['least-privilege'],
@@ -486,13 +486,17 @@ export const excessiveCloudPermissions: ElementRule = {
     if (mgmt.length === 0) {
       return mitigatedBy(['least-privilege'], { component: element.id, componentKind: 'element', flows: calls.map((f) => f.id) }, 'the workload\'s cloud role is scoped');
     }
+    // A Kubernetes API server is the cluster's management plane: the same finding, in the cluster's words.
+    const cluster = mgmt.every((f) => ctx.graph.elements.get(f.to)?.tech === 'kubernetes-api');
     return unlessControlled(ctx, { element, flows: mgmt }, ['least-privilege'], 'the workload\'s cloud role is scoped', (missing) => ({
-      title: `${element.name} can change cloud infrastructure`,
-      description: `${says(element.name, 'calls')} the cloud management plane with ${its(element.name)} own identity and ${verbFor(element.name, 'declares')} no least-privilege role; whoever compromises ${itObject(element.name)} can act on the cloud account.`,
+      title: cluster ? `${element.name} can take over the Kubernetes cluster` : `${element.name} can change cloud infrastructure`,
+      description: cluster
+        ? `${says(element.name, 'calls')} the Kubernetes API with ${its(element.name)} service account and ${verbFor(element.name, 'declares')} no least-privilege role; whoever compromises ${itObject(element.name)} can act on the cluster.`
+        : `${says(element.name, 'calls')} the cloud management plane with ${its(element.name)} own identity and ${verbFor(element.name, 'declares')} no least-privilege role; whoever compromises ${itObject(element.name)} can act on the cloud account.`,
       likelihood: isExposed(ctx.exposure(element.id))
         ? rated('Medium', 'the workload is reachable from an untrusted zone')
         : rated('Low', 'needs a foothold on an internal workload'),
-      impact: rated('High', 'control of cloud resources: full compromise'),
+      impact: cluster ? rated('High', 'control of the cluster: its workloads, their secrets and service accounts') : rated('High', 'control of cloud resources: full compromise'),
       evidence: [...mgmt.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} uses the management API`, f.at)), missing],
     }));
   },

@@ -1,0 +1,96 @@
+// Kubernetes RBAC: which workloads run as a service account that can take over the cluster or a namespace
+// (start pods with any service account, read every Secret, grant itself more, exec into pods, impersonate).
+// Such a workload reaches the API server's management plane whatever else it does. Pure: the manifests'
+// Roles, ClusterRoles and bindings come in as data.
+import type { Provenance } from './draft.js';
+
+export interface RbacRule {
+  apiGroups: string[];
+  resources: string[];
+  verbs: string[];
+  resourceNames: string[];
+  line: number;
+}
+
+export interface RbacRole {
+  kind: 'Role' | 'ClusterRole';
+  /** A Role's namespace; a ClusterRole has none. */
+  namespace?: string;
+  name: string;
+  rules: RbacRule[];
+  file: string;
+}
+
+export interface RbacBinding {
+  kind: 'RoleBinding' | 'ClusterRoleBinding';
+  namespace?: string;
+  name: string;
+  roleRef: { kind: string; name: string };
+  subjects: Array<{ kind: string; name: string; namespace?: string }>;
+  file: string;
+  line: number;
+}
+
+/** ClusterRoles every cluster has, and what makes each dangerous (`view` reads no Secrets, so it is left out). */
+const BUILT_IN: Record<string, string> = {
+  'cluster-admin': 'do anything (cluster-admin)',
+  admin: 'read Secrets, start pods and grant roles (admin)',
+  edit: 'read Secrets and start pods (edit)',
+};
+
+const WORKLOAD_RESOURCES = ['pods', 'deployments', 'daemonsets', 'statefulsets', 'replicasets', 'jobs', 'cronjobs', 'replicationcontrollers'];
+const RBAC_RESOURCES = ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'];
+const WRITE = ['create', 'update', 'patch'];
+
+/** What one rule lets its holder do that hands over what it applies to, or undefined. */
+function dangerous(rule: RbacRule): string | undefined {
+  const verbs = rule.verbs.map((v) => v.toLowerCase());
+  const can = (...wanted: string[]) => verbs.includes('*') || wanted.some((v) => verbs.includes(v));
+  const on = (...names: string[]) => rule.resources.includes('*') || names.some((n) => rule.resources.includes(n));
+  if (verbs.includes('*') && rule.resources.includes('*')) return 'do anything ("*" on "*")';
+  if (can('escalate', 'bind') && on(...RBAC_RESOURCES)) return 'grant roles beyond its own (escalate, bind)';
+  if (can('impersonate')) return 'impersonate other users and service accounts';
+  // Naming the objects (resourceNames) scopes reads and writes to those objects.
+  if (rule.resourceNames.length > 0) return undefined;
+  if (can('get', 'list', 'watch') && on('secrets')) return 'read every Secret';
+  if (can(...WRITE) && on(...WORKLOAD_RESOURCES)) return 'start pods, with any service account and its rights';
+  if (can('create', 'get') && on('pods/exec', 'pods/attach')) return 'run commands in other pods (pods/exec)';
+  if (can(...WRITE) && on(...RBAC_RESOURCES)) return 'grant itself roles';
+  if (can('create') && on('serviceaccounts/token')) return 'issue tokens for other service accounts';
+  if (can('get', 'create') && on('nodes/proxy')) return 'reach every kubelet (nodes/proxy)';
+  return undefined;
+}
+
+/** A binding's subjects that are this service account: itself, or a group of service accounts that holds it. */
+function names(binding: RbacBinding, namespace: string, account: string): boolean {
+  return binding.subjects.some((s) => {
+    if (s.kind === 'ServiceAccount') return s.name === account && (s.namespace ?? binding.namespace ?? 'default') === namespace;
+    if (s.kind === 'Group') return s.name === 'system:serviceaccounts' || s.name === `system:serviceaccounts:${namespace}`;
+    return false;
+  });
+}
+
+/**
+ * The first grant that lets a workload's service account take over the cluster or a namespace: where it is
+ * written, and what it allows. Bindings and roles are in manifest order, so the answer does not depend on
+ * which file was read first.
+ */
+export function rbacGrant(namespace: string, account: string, roles: readonly RbacRole[], bindings: readonly RbacBinding[]): Provenance | undefined {
+  for (const binding of bindings) {
+    if (binding.kind === 'RoleBinding' && binding.namespace !== namespace) continue;
+    if (!names(binding, namespace, account)) continue;
+    const scope = binding.kind === 'ClusterRoleBinding' ? 'in every namespace' : `in namespace ${namespace}`;
+    const cite = (what: string): Provenance => ({ file: binding.file, line: binding.line, note: `service account ${account} may ${what} ${scope} (${binding.kind} ${binding.name})` });
+    const { kind, name } = binding.roleRef;
+    const role = roles.find((r) => r.kind === kind && r.name === name && (kind === 'ClusterRole' || r.namespace === binding.namespace));
+    if (role === undefined) {
+      if (kind === 'ClusterRole' && BUILT_IN[name] !== undefined) return cite(BUILT_IN[name]);
+      continue;
+    }
+    for (const rule of role.rules) {
+      const what = dangerous(rule);
+      if (what !== undefined) return { ...cite(what), note: `${cite(what).note}, ${role.kind} ${role.name} (${role.file}:${rule.line})` };
+    }
+  }
+  return undefined;
+}
