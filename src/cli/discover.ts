@@ -6,7 +6,7 @@ import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } fr
 import { parse as parseYaml } from 'yaml';
 import { discoverCompose, type ComposeResult } from '../import/compose.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
-import { discoverKubernetesFiles, type KubernetesResult } from '../import/kubernetes.js';
+import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { discoverTerraform, type TerraformResult } from '../import/terraform.js';
 import { AWS_MANAGEMENT_API } from '../import/terraform/iam.js';
@@ -397,6 +397,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     ...(madeUp(OUTSIDE_CLIENTS) ? ['outside clients for the published ports'] : []),
     ...(madeUp(HOST_CLIENTS) ? ['local clients for the loopback-only ports'] : []),
     ...(madeUp(AWS_MANAGEMENT_API) ? ['the AWS management API for the workloads whose IAM role can change the account'] : []),
+    ...(madeUp(KUBERNETES_API) ? ['the Kubernetes API for the workloads whose service account can take over the cluster or a namespace'] : []),
   ];
   const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform];
   const counts = [
