@@ -15,7 +15,8 @@ function draftOf(text: string): Draft {
   return mergeDrafts([r.draft]);
 }
 
-const management = (draft: Draft) => draft.flows.filter((f) => f.to === AWS_MANAGEMENT_API)
+const PLANES = [AWS_MANAGEMENT_API, '(gcp management api)', '(azure resource manager)'];
+const management = (draft: Draft) => draft.flows.filter((f) => PLANES.includes(f.to))
   .map((f) => [draft.elements.find((e) => e.key === f.from)?.name, f.protocol, f.evidence.map((e) => `${e.provenance.line} ${e.provenance.note}`)]);
 
 const instanceWith = (policies: string) => `provider "aws" {
@@ -79,6 +80,36 @@ describe('discover: Terraform IAM', () => {
     }
     const readOnly = draftOf(instanceWith('resource "aws_iam_role_policy_attachment" "ro" {\n  role = aws_iam_role.app.name\n  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"\n}\n'));
     assert.deepEqual(management(readOnly), []);
+  });
+
+  it('Google: a service account with a project role, and the default compute account with the cloud-platform scope', () => {
+    const vm = (serviceAccount: string, extra = '') => draftOf(`provider "google" {\n  project = "shop"\n}\n${extra}resource "google_compute_instance" "vm" {\n  name = "vm"\n  machine_type = "e2-small"\n  network_interface {\n    network = "default"\n  }\n${serviceAccount}}\n`);
+    const account = 'resource "google_service_account" "app" {\n  account_id = "app"\n}\nresource "google_project_iam_member" "app" {\n  project = "shop"\n  role = "ROLE"\n  member = "serviceAccount:${google_service_account.app.email}"\n}\n';
+    const own = '  service_account {\n    email = google_service_account.app.email\n    scopes = ["cloud-platform"]\n  }\n';
+    assert.deepEqual(management(vm(own, account.replace('ROLE', 'roles/editor'))), [['google_compute_instance.vm', 'cloud-api', [
+      '9 google_service_account.app has roles/editor (google_project_iam_member.app)',
+      '18 runs as google_service_account.app',
+    ]]]);
+    assert.deepEqual(management(vm(own, account.replace('ROLE', 'roles/storage.objectViewer'))), []);
+    const defaultAccount = vm('  service_account {\n    scopes = ["https://www.googleapis.com/auth/cloud-platform"]\n  }\n');
+    assert.match(String(management(defaultAccount)[0]?.[2]), /the default compute service account \(Editor on the project by default\) with the cloud-platform scope/);
+    assert.equal(defaultAccount.elements.find((e) => e.id === 'gcp-api')?.boundary, 'gcp:shop');
+    assert.deepEqual(management(vm('  service_account {\n    scopes = ["storage-ro"]\n  }\n')), []);
+    const run = draftOf(`${account.replace('ROLE', 'roles/owner')}resource "google_cloud_run_v2_service" "api" {\n  name = "api"\n  location = "europe-west1"\n  template {\n    service_account = google_service_account.app.email\n    containers {\n      image = "gcr.io/shop/api"\n    }\n  }\n}\n`);
+    assert.deepEqual(management(run).map((m) => m[0]), ['google_cloud_run_v2_service.api']);
+  });
+
+  it('Azure: a managed identity (system- or user-assigned) that is Owner or Contributor', () => {
+    const app = (identity: string, role: string, principal: string) => draftOf(`resource "azurerm_resource_group" "rg" {\n  name = "shop"\n  location = "westeurope"\n}\nresource "azurerm_user_assigned_identity" "ops" {\n  name = "ops"\n  resource_group_name = azurerm_resource_group.rg.name\n}\nresource "azurerm_linux_web_app" "api" {\n  name = "api"\n  resource_group_name = azurerm_resource_group.rg.name\n${identity}}\nresource "azurerm_role_assignment" "api" {\n  scope = azurerm_resource_group.rg.id\n  role_definition_name = "${role}"\n  principal_id = ${principal}\n}\n`);
+    const system = '  identity {\n    type = "SystemAssigned"\n  }\n';
+    assert.deepEqual(management(app(system, 'Contributor', 'azurerm_linux_web_app.api.identity[0].principal_id')), [['azurerm_linux_web_app.api', 'cloud-api', [
+      '12 system-assigned identity',
+      '18 azurerm_linux_web_app.api\'s identity is Contributor on azurerm_resource_group.rg (azurerm_role_assignment.api)',
+    ]]]);
+    const user = '  identity {\n    type = "UserAssigned"\n    identity_ids = [azurerm_user_assigned_identity.ops.id]\n  }\n';
+    assert.match(String(management(app(user, 'Owner', 'azurerm_user_assigned_identity.ops.principal_id'))[0]?.[2]), /runs as azurerm_user_assigned_identity\.ops/);
+    assert.deepEqual(management(app(system, 'Reader', 'azurerm_linux_web_app.api.identity[0].principal_id')), []);
+    assert.deepEqual(management(app('', 'Owner', 'azurerm_linux_web_app.api.identity[0].principal_id')), [], 'no identity: nothing signs in as the app');
   });
 
   it('IAM resources are read, not listed as skipped', () => {

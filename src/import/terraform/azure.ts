@@ -8,8 +8,8 @@ import { attribute, attributeLine, blocksOf } from './hcl-body.js';
 import { ELEMENTS } from './kinds.js';
 import type { Resource, TerraformReader } from './reader.js';
 
-/** An Azure resource's virtual network (through its subnet or network interfaces), else its resource group. */
-export function azurePlace(tf: TerraformReader, r: Resource, parts: readonly Resource[]): string {
+/** The boundary of an Azure resource's resource group. */
+export function azureGroup(tf: TerraformReader, r: Resource): string {
   const group = tf.targetsOf(r, 'resource_group_name').find((g) => g.type === 'azurerm_resource_group');
   const groupName = group ? tf.value(group.config, attribute(group.body, 'name')) : tf.value(r.config, attribute(r.body, 'resource_group_name'));
   const groupKey = group ? group.key : `azure-rg:${typeof groupName === 'string' ? groupName : ''}`;
@@ -18,6 +18,12 @@ export function azurePlace(tf: TerraformReader, r: Resource, parts: readonly Res
     name: typeof groupName === 'string' ? `Resource group ${groupName}` : group ? group.address : 'Azure subscription',
     trust: 'internal', kind: 'cloud', provenance: group ? [tf.provenance(group)] : [],
   });
+  return groupKey;
+}
+
+/** An Azure resource's virtual network (through its subnet or network interfaces), else its resource group. */
+export function azurePlace(tf: TerraformReader, r: Resource, parts: readonly Resource[]): string {
+  const groupKey = azureGroup(tf, r);
   for (const res of [r, ...parts]) {
     const subnets = [...subnetsOf(tf, res), ...tf.targetsOf(res, 'network_interface_ids').flatMap((nic) => subnetsOf(tf, nic))];
     for (const subnet of subnets) {

@@ -9,14 +9,20 @@ import { attribute, blocksOf } from './hcl-body.js';
 import { ELEMENTS, WORLD } from './kinds.js';
 import type { Resource, TerraformReader } from './reader.js';
 
-/** A Google resource's VPC network (from `network`, `subnetwork`, a template's or a cluster's), else its project. */
-export function googlePlace(tf: TerraformReader, r: Resource, parts: readonly Resource[]): string {
+/** The boundary of a Google resource's project (its own `project`, else the provider's). */
+export function googleProject(tf: TerraformReader, r: Resource): string {
   const project = tf.value(r.config, attribute(r.body, 'project')) ?? tf.providerSetting(r.config, (c) => c.project);
   const projectKey = `gcp:${typeof project === 'string' ? project : ''}`;
   addBoundary(tf.draft, {
     key: projectKey, id: typeof project === 'string' ? `gcp-${slug(project)}` : 'gcp', name: typeof project === 'string' ? `GCP project (${project})` : 'GCP project',
     trust: 'internal', kind: 'cloud', comment: 'The Google Cloud project the configurations deploy to; managed services are reached through its APIs.', provenance: [],
   });
+  return projectKey;
+}
+
+/** A Google resource's VPC network (from `network`, `subnetwork`, a template's or a cluster's), else its project. */
+export function googlePlace(tf: TerraformReader, r: Resource, parts: readonly Resource[]): string {
+  const projectKey = googleProject(tf, r);
   for (const res of [r, ...parts]) {
     for (const name of ['network', 'subnetwork', 'authorized_network', 'network_interface', 'vpc_access', 'private_network', 'ip_configuration', 'settings']) {
       for (const expr of tf.expressionsUnder(res.body, name)) {

@@ -348,7 +348,7 @@ export class TerraformReader {
       if (r.mode === 'resource' && lookup(ELEMENTS, r.type) === undefined && !WIRING.has(r.type) && !IAM_TYPES.includes(r.type)) this.skipped.add(r.type);
     }
     for (const r of standalone) this.referenceFlows(r);
-    for (const r of standalone) if (r.type.startsWith('aws_') && ELEMENTS[r.type].role === 'compute') managementAccess(this, r, this.partsOfElement(r));
+    for (const r of standalone) if (ELEMENTS[r.type].role === 'compute') managementAccess(this, r, this.partsOfElement(r));
     loadBalancerFlows(this);
     moduleLoadBalancers(this);
     edgeFlows(this);
