@@ -9,7 +9,7 @@ import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_
 import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { discoverTerraform, type TerraformResult } from '../import/terraform.js';
-import { AWS_MANAGEMENT_API } from '../import/terraform/iam.js';
+import { MANAGEMENT_PLANES } from '../import/terraform/iam.js';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import type { Diagnostic } from '../model/types.js';
@@ -396,7 +396,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
   const callers = [
     ...(madeUp(OUTSIDE_CLIENTS) ? ['outside clients for the published ports'] : []),
     ...(madeUp(HOST_CLIENTS) ? ['local clients for the loopback-only ports'] : []),
-    ...(madeUp(AWS_MANAGEMENT_API) ? ['the AWS management API for the workloads whose IAM role can change the account'] : []),
+    ...Object.values(MANAGEMENT_PLANES).filter((p) => madeUp(p.key)).map((p) => `the ${p.name} for the workloads whose ${p.what}`),
     ...(madeUp(KUBERNETES_API) ? ['the Kubernetes API for the workloads whose service account can take over the cluster or a namespace'] : []),
   ];
   const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform];

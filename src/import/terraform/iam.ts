@@ -91,7 +91,7 @@ function roleGrant(tf: TerraformReader, role: Resource): Provenance | undefined 
 }
 
 /** The made-up management plane of each provider: the element a workload with a broad identity reaches. */
-const MANAGEMENT_PLANES = {
+export const MANAGEMENT_PLANES = {
   aws: { key: AWS_MANAGEMENT_API, id: 'aws-api', fallbackId: 'aws-management-api', name: 'AWS management API', tech: 'aws-console', what: 'IAM role can change the account (IAM, new compute, stacks)' },
   google: { key: '(gcp management api)', id: 'gcp-api', fallbackId: 'gcp-management-api', name: 'Google Cloud management API', tech: 'gcp-console', what: 'service account can change the project (owner, editor, IAM admin)' },
   azure: { key: '(azure resource manager)', id: 'azure-arm', fallbackId: 'azure-resource-manager', name: 'Azure Resource Manager', tech: 'azure-portal', what: 'managed identity can change the subscription or resource group (Owner, Contributor)' },
