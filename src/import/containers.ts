@@ -206,8 +206,6 @@ export interface DebuggerListener {
   /** The words that start it, as written (`--inspect=0.0.0.0`), and where: `entrypoint`, `command`, `env NODE_OPTIONS`. */
   setting: string;
   where: string;
-  /** The env setting's line (and file), when an environment variable starts it. */
-  env?: EnvSetting;
 }
 
 /** Variables a runtime reads its own options from. */
@@ -228,8 +226,8 @@ function hostPort(text: string): { host?: string; port?: number } {
 
 const inRange = (port: number | undefined): port is number => port !== undefined && port > 0 && port <= 65535;
 
-/** The debugger one word starts, if any; `next` is the word after it (for `--listen 0.0.0.0:5678`). */
-function debuggerWord(word: string, words: readonly string[], i: number): Omit<DebuggerListener, 'where' | 'env'> | undefined {
+/** The debugger the word at `i` of a command line starts, if any (some tools need the words around it). */
+function debuggerWord(word: string, words: readonly string[], i: number): Omit<DebuggerListener, 'where'> | undefined {
   // Node.js: --inspect[=[host:]port] (and -brk, -wait); the default is 127.0.0.1:9229.
   let m = /^--inspect(?:-brk|-wait)?(?:=(.+))?$/.exec(word);
   if (m) {
@@ -277,19 +275,12 @@ const wordsOf = (args: readonly string[]): string[] =>
  * `entrypoint`) or from the variables its runtime reads (NODE_OPTIONS, JAVA_TOOL_OPTIONS...), or undefined.
  */
 export function debuggerListener(commandLines: ReadonlyArray<{ where: string; args: readonly string[] }>, env: readonly EnvSetting[]): DebuggerListener | undefined {
-  for (const { where, args } of commandLines) {
+  const options = env.filter((e) => RUNTIME_OPTIONS.test(e.key) && e.value !== undefined).map((e) => ({ where: `env ${e.key}`, args: [e.value!] }));
+  for (const { where, args } of [...commandLines, ...options]) {
     const words = wordsOf(args);
     for (let i = 0; i < words.length; i++) {
       const found = debuggerWord(words[i], words, i);
       if (found) return { ...found, where };
-    }
-  }
-  for (const e of env) {
-    if (!RUNTIME_OPTIONS.test(e.key) || e.value === undefined) continue;
-    const words = wordsOf([e.value]);
-    for (let i = 0; i < words.length; i++) {
-      const found = debuggerWord(words[i], words, i);
-      if (found) return { ...found, where: `env ${e.key}`, env: e };
     }
   }
   return undefined;
