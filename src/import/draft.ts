@@ -238,12 +238,14 @@ export function addControls(element: DraftElement, controls: readonly DraftContr
   for (const c of controls) if (!list.some((x) => x.control === c.control)) list.push({ control: c.control, provenance: { ...c.provenance } });
 }
 
-/** One flow per pair of elements: more evidence for a pair joins its flow. */
+/**
+ * One flow per pair of elements: more evidence for a pair joins its flow. A debugger's port is a way in of its
+ * own beside the application's ports: a flow apart, never merged into theirs.
+ */
 export function addEvidence(draft: Draft, from: string, to: string, evidence: readonly FlowEvidence[]): void {
   for (const ev of evidence) {
-    // A debugger's port is a way in of its own beside the application's ports: a flow apart, never merged into theirs.
-    const debugger_ = ev.protocol === 'debugger';
-    let flow = draft.flows.find((f) => f.from === from && f.to === to && (f.evidence[0]?.protocol === 'debugger') === debugger_);
+    const attaches = ev.protocol === 'debugger';
+    let flow = draft.flows.find((f) => f.from === from && f.to === to && (f.evidence[0]?.protocol === 'debugger') === attaches);
     if (!flow) {
       flow = { from, to, evidence: [], protocol: 'http' };
       draft.flows.push(flow);
