@@ -3,9 +3,10 @@
 // lives here (finding and reading the files, writing the model); what the files mean is src/import's.
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { discoverCompose, type ComposeResult } from '../import/compose.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
+import { type HelmResult, renderHelmChart } from '../import/helm.js';
 import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { discoverTerraform, type TerraformResult } from '../import/terraform.js';
@@ -19,6 +20,8 @@ export interface DiscoverCliOptions {
   output?: string;
   force?: boolean;
   profile?: string[];
+  /** Helm values files, applied over every chart's values.yaml in this order. */
+  values?: string[];
 }
 
 /** Compose files are a few kilobytes; anything near this is not one. */
@@ -53,6 +56,8 @@ function readHead(path: string, bytes: number): string {
   }
 }
 
+/** How a template's rendered manifests are listed among the draft's sources. */
+const HELM_FORMAT = 'Helm template, rendered';
 const KUSTOMIZATION = /^(?:kustomization\.ya?ml|Kustomization)$/;
 /** Terraform in its native syntax, or in JSON (what CDK for Terraform writes). */
 const TERRAFORM_FILE = /\.tf(?:\.json)?$/i;
@@ -85,18 +90,20 @@ export interface Found {
   manifests: string[];
   specs: string[];
   terraform: string[];
+  /** Helm charts: the folders that hold a Chart.yaml (their templates and subcharts are the renderer's). */
+  charts: string[];
 }
 
 /**
  * The compose files, Kubernetes manifests and OpenAPI specs under `root`, in one walk and a fixed order: a
  * folder's compose files (base, variants, overrides), its other files by name, then its subfolders by name.
  * Compose files are known by their names; other YAML and JSON files by what they say at the top (a file is
- * a manifest or a spec, never both: manifests first). Hidden, dependency and build folders are skipped, as
- * is a Helm chart's `templates/` folder (beside its Chart.yaml: `{{ }}` templates, not manifests), with a
- * note; symbolic links are not followed (they could leave the repository or loop).
+ * a manifest or a spec, never both: manifests first). Hidden, dependency and build folders are skipped; a
+ * folder with a Chart.yaml is a Helm chart, whose `templates/` and `charts/` are rendered with it rather than
+ * read; symbolic links are not followed (they could leave the repository or loop).
  */
 export function scanRepository(root: string, warn: (message: string) => void): Found {
-  const found: Found = { compose: [], manifests: [], specs: [], terraform: [] };
+  const found: Found = { compose: [], manifests: [], specs: [], terraform: [], charts: [] };
   const walk = (dir: string, rel: string): void => {
     let entries: Dirent[];
     try {
@@ -125,14 +132,10 @@ export function scanRepository(root: string, warn: (message: string) => void): F
     const kustomization = names.find((n) => KUSTOMIZATION.test(n));
     if (kustomization) for (const p of kustomizePatches(join(dir, kustomization), rel)) patches.add(p);
     const chart = names.some((n) => /^Chart\.ya?ml$/.test(n));
+    if (chart) found.charts.push(rel);
     const dirs = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.') && !SKIPPED_DIRS.has(e.name)).map((e) => e.name).sort(byCodeUnits);
-    for (const d of dirs) {
-      if (chart && d === 'templates') {
-        warn(`${at(d)}/: Helm chart templates, not rendered; skipped (render them with \`helm template\` into a folder and discover that)`);
-        continue;
-      }
-      walk(join(dir, d), at(d));
-    }
+    // A chart's templates and subcharts are rendered with it, not read as manifests.
+    for (const d of dirs) if (!(chart && (d === 'templates' || d === 'charts'))) walk(join(dir, d), at(d));
   };
   // Patches are read after the walk: a kustomization may name a patch in a folder walked before it.
   const patches = new Set<string>();
@@ -206,6 +209,7 @@ interface Located {
   manifests: ComposeFile[];
   specs: ComposeFile[];
   terraform: ComposeFile[];
+  charts: ComposeFile[];
 }
 
 function locate(root: string): Located {
@@ -218,7 +222,7 @@ function locate(root: string): Located {
   }
   if (st.isFile()) {
     const file = { shown: root, name: basename(root), folder: basename(dirname(resolve(root))) };
-    const none = { compose: [], manifests: [], specs: [], terraform: [] };
+    const none = { compose: [], manifests: [], specs: [], terraform: [], charts: [] };
     if (TERRAFORM_FILE.test(file.name)) return { ...none, terraform: [file] };
     // A file given by name is a compose file unless it is named otherwise and reads as a manifest.
     if (!COMPOSE_FILE.test(file.name) && /\.(?:ya?ml|json)$/i.test(file.name) && looksLikeSpec(file.name, readCompose(file))) {
@@ -236,7 +240,55 @@ function locate(root: string): Located {
   const found = scanRepository(root, warn);
   return {
     compose: found.compose.map(toFile), manifests: found.manifests.map(toFile), specs: found.specs.map(toFile), terraform: found.terraform.map(toFile),
+    charts: found.charts.map((rel) => ({ shown: rel ? join(root, ...rel.split('/')) : root, name: rel, folder: basename(resolve(root, ...rel.split('/'))) })),
   };
+}
+
+/** A --values file: the user's own input, so a YAML error in it stops the run with its position. */
+function readValues(file: string): string {
+  const text = readCompose({ shown: file, name: file, folder: '' });
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
+  const [error] = doc.errors;
+  if (error) {
+    const { line, col } = lines.linePos(error.pos[0]);
+    throw new UserError(`${file}:${line}:${col}: error[invalid-yaml]: ${error.message.split('\n')[0]}; expected a Helm values file (YAML)`);
+  }
+  return text;
+}
+
+/** What one chart may hold: a chart is templates, values and a few files for `.Files`, never megabytes. */
+const CHART_LIMITS = { files: 2000, bytes: 20 * 1024 * 1024 };
+
+/**
+ * A chart's files, with paths relative to its folder: Chart.yaml, values, templates, unpacked subcharts and
+ * the files templates may read through `.Files` (hidden files and folders left out, as `.helmignore` usually does).
+ */
+function readChart(chart: ComposeFile): Array<{ path: string; text: string }> {
+  const out: Array<{ path: string; text: string }> = [];
+  let bytes = 0;
+  const walk = (dir: string, rel: string): void => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of [...entries].sort((a, b) => byCodeUnits(a.name, b.name))) {
+      if (e.name.startsWith('.')) continue;
+      const path = rel ? `${rel}/${e.name}` : e.name;
+      if (e.isDirectory()) walk(join(dir, e.name), path);
+      if (!e.isFile()) continue;
+      const size = statSync(join(dir, e.name)).size;
+      if (out.length >= CHART_LIMITS.files || bytes + size > CHART_LIMITS.bytes) {
+        throw new UserError(`${chart.shown}: the chart holds more than ${CHART_LIMITS.files} files or ${CHART_LIMITS.bytes / 1048576} MB; not read`);
+      }
+      bytes += size;
+      out.push({ path, text: readFileSync(join(dir, e.name), 'utf8') });
+    }
+  };
+  walk(chart.shown, '');
+  return out;
 }
 
 function readCompose(file: ComposeFile): string {
@@ -319,29 +371,47 @@ const shownAs = (d: Diagnostic, files: readonly ComposeFile[]): Diagnostic => ({
 export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions): void {
   const root = dir ?? '.';
   checkOutput(opts.output, opts.force);
-  const { compose: files, manifests, specs, terraform } = locate(root);
-  if (files.length === 0 && manifests.length === 0 && specs.length === 0 && terraform.length === 0) {
+  const { compose: files, manifests, specs, terraform, charts } = locate(root);
+  if (files.length === 0 && manifests.length === 0 && specs.length === 0 && terraform.length === 0 && charts.length === 0) {
     throw new UserError(`threatmap discover: no Docker Compose files in ${root} (looked for compose.yaml, docker-compose*.yml, `
       + '*.docker-compose.yml and docker-stack*.yml) and no Kubernetes manifests (*.yaml and *.yml files with top-level '
       + '`apiVersion` and `kind`), outside hidden, node_modules, vendor, dist and build folders, and no OpenAPI specs '
-      + '(*.yaml, *.yml and *.json files with top-level `openapi: 3.x` or `swagger: "2.0"`), and no Terraform (*.tf)');
+      + '(*.yaml, *.yml and *.json files with top-level `openapi: 3.x` or `swagger: "2.0"`), no Terraform (*.tf) and no Helm chart (Chart.yaml)');
   }
   const profiles = opts.profile ?? [];
   const results = readProjects(files, profiles, root);
+  // Charts render as `helm template` would (the release named after the chart); their manifests are read with the others.
+  if (opts.values?.length && charts.length === 0) throw new UserError(`threatmap discover: --values is for Helm charts, and ${root} holds none (no Chart.yaml)`);
+  const valuesTexts = (opts.values ?? []).map((file) => ({ file, text: readValues(file) }));
+  const helm = charts.map((c) => renderHelmChart({ dir: c.name, files: readChart(c) }, { valuesTexts }));
+  const rendered = helm.flatMap((h) => h.manifests);
   // Manifests are applied together: a Service in one file selects the Deployment in another.
-  const kubernetes = manifests.length ? discoverKubernetesFiles(manifests.map((f) => ({ text: readCompose(f), file: f.name }))) : undefined;
+  const kubernetes = manifests.length || rendered.length
+    ? discoverKubernetesFiles([
+      ...manifests.map((f) => ({ text: readCompose(f), file: f.name })),
+      ...rendered.map((m) => ({ text: m.text, file: m.file, sourceLines: m.sourceLines, format: HELM_FORMAT })),
+    ])
+    : undefined;
   const apis = specs.map((f) => discoverOpenApi(readCompose(f), f.name));
   // Configurations are read together: one names another's remote-state outputs and local modules.
   const tf = terraform.length ? discoverTerraform(terraform.map((f) => ({ text: readCompose(f), file: f.name }))) : undefined;
-  const all = [...files, ...manifests, ...specs, ...terraform];
+  // A chart's files are named relative to the folder searched; --values files as they were given.
+  const templates = [...new Set([...rendered.map((m) => m.file), ...helm.flatMap((h) => h.diagnostics.map((d) => d.file))])]
+    .filter((name) => !valuesTexts.some((v) => v.file === name))
+    .map((name) => ({ shown: join(root, ...name.split('/')), name, folder: '' }));
+  const all = [...files, ...manifests, ...specs, ...terraform, ...templates];
   const diagnostics = [
-    ...results.flatMap((r) => r.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics), ...(tf?.diagnostics ?? []),
+    ...results.flatMap((r) => r.diagnostics), ...helm.flatMap((h) => h.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics),
+    ...(tf?.diagnostics ?? []),
   ].map((d) => shownAs(d, all));
   if (diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics));
   if (hasErrors(diagnostics)) throw new UserError(`threatmap discover: nothing written; fix the ${plural(diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
 
   // Compose files first, then the manifests: where both define a service, the manifests' facts win.
   const draft = mergeDrafts([...results.map((r) => r.draft), ...(kubernetes ? [kubernetes.draft] : []), ...(tf ? [tf.draft] : []), ...apis.map((a) => a.draft)]);
+  if (draft.sources.length === 0) {
+    throw new UserError('threatmap discover: nothing written: the Helm charts rendered no manifests (the warnings above say why) and no other file was found');
+  }
   // Specs go on the elements the other files drafted, so they are placed after the merge, in file order.
   const placements = apis.map((a, i) => placeApi(draft, a, specs[i].name.split('/').slice(0, -1)));
   const systemName = draft.name ?? (basename(resolve(root)) || 'System');
@@ -353,7 +423,7 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   }
   emit(opts.output, text);
   const placed = specs.map((f, i) => ({ file: f, result: apis[i], placement: placements[i] }));
-  process.stderr.write(summary(draft, { compose: files, manifests, specs, terraform }, { compose: results, kubernetes, terraform: tf }, placed, profiles, loaded.diagnostics, opts.output));
+  process.stderr.write(summary(draft, { compose: files, manifests, specs, terraform, charts }, { compose: results, kubernetes, terraform: tf, helm }, placed, profiles, loaded.diagnostics, opts.output));
 }
 
 /** Services of the same name in different projects, which the merge makes one element. */
@@ -387,9 +457,10 @@ interface SourceResults {
   compose: readonly ComposeResult[];
   kubernetes: KubernetesResult | undefined;
   terraform: TerraformResult | undefined;
+  helm: readonly HelmResult[];
 }
 
-function summary(draft: Draft, read: Located, { compose: results, kubernetes, terraform }: SourceResults,
+function summary(draft: Draft, read: Located, { compose: results, kubernetes, terraform, helm }: SourceResults,
   placed: readonly PlacedSpec[], profiles: readonly string[], warnings: readonly Diagnostic[], output: string | undefined): string {
   const services = draft.elements.filter((e) => !e.madeUp).length;
   const madeUp = (key: string) => draft.elements.some((e) => e.key === key);
@@ -399,12 +470,13 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     ...Object.values(MANAGEMENT_PLANES).filter((p) => madeUp(p.key)).map((p) => `the ${p.name} for the workloads whose ${p.what}`),
     ...(madeUp(KUBERNETES_API) ? ['the Kubernetes API for the workloads whose service account can take over the cluster or a namespace'] : []),
   ];
-  const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform];
+  const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform, ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` }))];
   const counts = [
     ...(read.compose.length ? [plural(read.compose.length, 'compose file')] : []),
     ...(read.manifests.length ? [plural(read.manifests.length, 'Kubernetes manifest')] : []),
     ...(read.specs.length ? [plural(read.specs.length, 'OpenAPI spec')] : []),
     ...(read.terraform.length ? [plural(read.terraform.length, 'Terraform file')] : []),
+    ...(read.charts.length ? [`${plural(read.charts.length, 'Helm chart')} (${plural(helm.reduce((n, h) => n + h.manifests.length, 0), 'template')} rendered)`] : []),
   ];
   const lines = [
     `threatmap discover: read ${counts.join(', ')}: ${files.slice(0, 8).map((f) => f.shown).join(', ')}${files.length > 8 ? ` and ${files.length - 8} more` : ''}`,
@@ -420,6 +492,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
   }
   if (kubernetes?.skippedKinds.length) lines.push(`  skipped objects that draw no data flow: ${kubernetes.skippedKinds.join(', ')}`);
   if (terraform?.skippedTypes.length) lines.push(`  skipped Terraform resource types that draw no data flow: ${terraform.skippedTypes.join(', ')}`);
+  for (const note of helm.flatMap((h) => h.notes)) lines.push(`  helm: ${note}`);
   if (terraform?.unreadModules.length) lines.push(`  Terraform modules not read (not local, not a known terraform-aws-modules module): ${terraform.unreadModules.join(', ')}`);
   for (const o of draft.omitted) lines.push(`  left out ${o.key}: ${o.reason}${o.hint ? `; ${o.hint}` : ''}`);
   const seen = new Set(results.flatMap((r) => r.profiles));
@@ -431,7 +504,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     if (ref.explicit) lines.push(`  ${ref.from} ${ref.evidence.provenance.note ?? 'names'} ${ref.host}, which no compose file defines (${ref.evidence.provenance.file}:${ref.evidence.provenance.line})`);
   }
   for (const w of warnings) lines.push(`  check: ${w.message} (${whereFound(draft, w) ?? (output ? `${output}:${w.line}` : `line ${w.line} of the model`)})`);
-  lines.push(`  review: ${read.manifests.length || read.specs.length || read.terraform.length ? 'these files' : 'compose files'} cannot say what data flows, how callers authenticate, which controls are in place`);
+  lines.push(`  review: ${read.manifests.length || read.specs.length || read.terraform.length || read.charts.length ? 'these files' : 'compose files'} cannot say what data flows, how callers authenticate, which controls are in place`);
   lines.push('    or whom to trust; the comments at the top of the model say what to add');
   lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
     : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');

@@ -59,3 +59,9 @@ export function parseProfile(value: string, previous: string[] = []): string[] {
   }
   return [...previous, value];
 }
+
+/** A repeatable file option: each occurrence added to the list, in the order given. */
+export function collectValues(value: string, previous: string[] = []): string[] {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a values file');
+  return [...previous, value];
+}

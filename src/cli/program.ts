@@ -7,7 +7,7 @@ import type { Risk } from '../analysis/types.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
 import { DETAILS_THRESHOLD } from '../render/details.js';
 import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
-import { parseDate, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
+import { collectValues, parseDate, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
 type Commands = typeof import('./commands.js');
@@ -61,10 +61,12 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')
     .option('--profile <name>', 'also include the services of this Compose profile (repeatable; * for all)', parseProfile)
+    .option('--values <file>', 'Helm: a values file to render the charts with, over their values.yaml (repeatable, later ones win)', collectValues)
     .addHelpText('after', `
-Reads compose.yaml, docker-compose*.yml, *.docker-compose.yml and docker-stack*.yml files, and Kubernetes
-manifests (*.yaml and *.yml files with top-level apiVersion and kind; Helm chart templates/ folders are
-skipped, not rendered). Each compose service or Kubernetes workload becomes an element; each published
+Reads compose.yaml, docker-compose*.yml, *.docker-compose.yml and docker-stack*.yml files, Kubernetes
+manifests (*.yaml and *.yml files with top-level apiVersion and kind) and Helm charts (a folder with a
+Chart.yaml, rendered as \`helm template\` would, with values.yaml and any --values files; each rendered line
+is cited by its template's line). Each compose service or Kubernetes workload becomes an element; each published
 port, NodePort or LoadBalancer Service, externalIPs or Ingress backend, a flow from outside clients; each
 depends_on, link or environment value naming another service (a Kubernetes Service's name too), a flow
 to it. The same service in both is one element. OpenAPI 3.x and Swagger 2.0 specs (*.yaml, *.yml,
@@ -78,6 +80,7 @@ rules open to 0.0.0.0/0 and public endpoints, flows from outside clients. Every 
 place or whom to trust: the model's header lists what to add. Examples:
   threatmap discover . -o threatmap.yaml
   threatmap discover deploy/docker-compose.yml --profile debug
+  threatmap discover . --values deploy/values-prod.yaml -o threatmap.yaml
   threatmap analyze threatmap.yaml`)
     .action(action('discoverAction'));
 

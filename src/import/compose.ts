@@ -710,7 +710,7 @@ class ComposeReader {
       // A secret's value names no host, and must not travel on as one.
       if (setting.value === undefined || SECRET_KEY.test(setting.key)) continue;
       const siblingPort = companionPort(env, setting.key);
-      for (const m of hostMentions(setting.value)) {
+      for (const m of hostMentions(setting.value, setting.key)) {
         const port = m.port ?? siblingPort;
         refer(m.host, {
           provenance: { file: setting.file ?? this.file, line: setting.line, note: `${setting.file ? 'env_file' : 'environment'} ${setting.key}` },

@@ -121,11 +121,18 @@ function hostAndPort(authority: string): { host: string; port?: number; credenti
 }
 
 /**
+ * Settings whose bare value is a name of something else than a host: a database, a user, a schema
+ * (`POSTGRES_DB=app`, `POSTGRES_USER=app` name a database and its owner, even when a service is called `app`).
+ */
+const NAME_KEY = /(?:_DB|(?:^|_)(?:DATABASE|DBNAME|DB_NAME|USER|USERNAME|LOGIN|OWNER|NAME|SCHEMA|TABLE|COLLECTION|INDEX|BUCKET|NAMESPACE|REALM|ROLE|GROUP|ENV|ENVIRONMENT|PROFILE|MODE|LEVEL|REGION|ZONE|CLUSTER))$/i;
+
+/**
  * The hosts an environment value names: a bare name (`db`), `host:port`, a comma-separated list of them
  * (`kafka1:9092,kafka2:9092`), or a URL (`postgres://user:pw@db:5432/app`, `mongodb://a,b/x`, a `jdbc:`
- * URL). A value with spaces is prose, not an address. Whether a name is a service is for the caller to say.
+ * URL). A value with spaces is prose, not an address; a bare name under a key that names a database, user
+ * or the like (`POSTGRES_DB`) is that name, not a host. Whether a name is a service is for the caller to say.
  */
-export function hostMentions(value: string): HostMention[] {
+export function hostMentions(value: string, key = ''): HostMention[] {
   const text = value.trim().replace(/^jdbc:/i, '');
   const url = URL_START.exec(text);
   if (url) {
@@ -135,7 +142,7 @@ export function hostMentions(value: string): HostMention[] {
       return hp ? [{ ...hp, scheme, ...(tail ? { query: tail } : {}) }] : [];
     });
   }
-  if (text === '' || /\s/.test(text)) return [];
+  if (text === '' || /\s/.test(text) || (NAME_KEY.test(key) && !text.includes(':'))) return [];
   return text.split(',').flatMap((part) => {
     // `mongodb:27017/test`: a path after the address is allowed, as in a URL.
     const hp = hostAndPort(part.trim().split('/')[0]);

@@ -37,6 +37,10 @@ export interface KubernetesResult {
 export interface ManifestFile {
   text: string;
   file: string;
+  /** For a manifest rendered from a template (a Helm chart's): the template's line of each line of `text`. */
+  sourceLines?: readonly number[];
+  /** What the file is, for the draft's list of sources; default `Kubernetes`. */
+  format?: string;
 }
 
 export const KUBERNETES_FORMAT = 'Kubernetes';
@@ -54,7 +58,7 @@ export const KUBERNETES_LIMITS: readonly string[] = reviewLimits(
     '  trust: each namespace is one internal boundary, and NodePort, LoadBalancer, externalIPs and Ingress',
     '    backends are calls from untrusted outside clients; NetworkPolicies are not read as trust boundaries',
   ],
-  ['ConfigMap values are read (env valueFrom and envFrom); Secrets never are (a secretKeyRef is "a secret", never its value); Helm templates are not rendered.'],
+  ['ConfigMap values are read (env valueFrom and envFrom); Secrets never are (a secretKeyRef is "a secret", never its value); Helm charts are rendered as `helm template` would, with values.yaml and --values files, the release named after the chart.'],
 );
 
 /** Kinds whose pods run the system's code, and where their pod template is. */
@@ -195,11 +199,11 @@ class KubernetesReader {
 
   // Documents and objects.
 
-  readFile(text: string, file: string): void {
-    this.draft.sources.push({ file, format: KUBERNETES_FORMAT });
+  readFile(text: string, file: string, sourceLines?: readonly number[], format = KUBERNETES_FORMAT): void {
+    if (!this.draft.sources.some((s) => s.file === file)) this.draft.sources.push({ file, format });
     let sources: YamlSource[] = [];
     try {
-      sources = YamlSource.stream(text, file);
+      sources = YamlSource.stream(text, file, sourceLines);
       for (const src of sources) if (!src.failed) this.readDocument(src, file);
     } catch (err) {
       // Whatever the input, the caller gets a diagnostic: hostile nesting can still overflow the stack.
@@ -266,6 +270,12 @@ class KubernetesReader {
       }
     }
     const namespace = this.text(src, metadata.get('namespace')) ?? this.options.namespace ?? 'default';
+    // `helm test` runs these, never an install: a chart's test Pod is no part of the system.
+    const hook = this.text(src, this.fields(src, metadata.get('annotations')).get('helm.sh/hook'));
+    if (hook !== undefined && hook.split(',').some((h) => /^test(?:-success|-failure)?$/.test(h.trim()))) {
+      this.draft.omitted.push({ key: name ?? kind, reason: `a Helm test hook (helm.sh/hook: ${hook}), run by \`helm test\` only`, provenance: this.provenance({ src, file }, offset) });
+      return;
+    }
     const obj: ObjectRef = {
       src, file, kind, namespace, offset, path, fields: top,
       // `generateName: migrate-` names a fresh object each time; its prefix is the name to show.
@@ -730,7 +740,7 @@ class KubernetesReader {
         // A secret's value names no host, and must not travel on as one.
         if (setting.value === undefined || SECRET_KEY.test(setting.key)) continue;
         const siblingPort = companionPort(env, setting.key);
-        for (const m of hostMentions(setting.value)) {
+        for (const m of hostMentions(setting.value, setting.key)) {
           if (own.has(m.host.toLowerCase())) continue;
           const port = m.port ?? siblingPort;
           this.draft.references.push({
@@ -757,7 +767,7 @@ class KubernetesReader {
  */
 export function discoverKubernetesFiles(files: readonly ManifestFile[], options: KubernetesOptions = {}): KubernetesResult {
   const reader = new KubernetesReader(options);
-  for (const f of files) reader.readFile(f.text, f.file);
+  for (const f of files) reader.readFile(f.text, f.file, f.sourceLines, f.format);
   const failed = reader.diagnostics.some((d) => d.severity === 'error');
   try {
     if (!failed) reader.finish();

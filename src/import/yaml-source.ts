@@ -40,7 +40,11 @@ export class YamlSource {
    * One YAML document. `parsed` is one document of a stream that `YamlSource.stream` read: positions are
    * still offsets in the whole text, so lines and columns name the file's own.
    */
-  constructor(text: string, readonly file: string, parsed?: { doc: Document.Parsed; lines: LineCounter }) {
+  /**
+   * `sourceLines`, for text made from a template (a rendered Helm chart): the template's line for each line of
+   * the text, so that positions name the line a reader can open; columns are then the line's start.
+   */
+  constructor(text: string, readonly file: string, parsed?: { doc: Document.Parsed; lines: LineCounter }, private readonly sourceLines?: readonly number[]) {
     // Editors do not count a byte order mark as a column.
     this.source = withoutBom(text);
     this.lines = parsed?.lines ?? new LineCounter();
@@ -61,10 +65,10 @@ export class YamlSource {
    * Every document of a stream (`---` between them), each with its own anchors and problems: Kubernetes
    * manifests hold several objects in one file. A stream of comments only has no document.
    */
-  static stream(text: string, file: string): YamlSource[] {
+  static stream(text: string, file: string, sourceLines?: readonly number[]): YamlSource[] {
     const lines = new LineCounter();
     const docs = parseAllDocuments(withoutBom(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    return docs.map((doc) => new YamlSource(text, file, { doc, lines }));
+    return docs.map((doc) => new YamlSource(text, file, { doc, lines }, sourceLines));
   }
 
   /** True when the text could not be read as one YAML document. */
@@ -78,6 +82,10 @@ export class YamlSource {
 
   position(offset: number): { line: number; col: number } {
     const { line, col } = this.lines.linePos(offset);
+    if (this.sourceLines !== undefined) {
+      const source = this.sourceLines[Math.max(line, 1) - 1] ?? this.sourceLines.at(-1);
+      if (source !== undefined) return { line: source, col: 1 };
+    }
     return { line: Math.max(line, 1), col: Math.max(col, 1) };
   }
 

@@ -1,5 +1,5 @@
-// `threatmap discover` on Kubernetes manifests: a folder of them, a Helm chart's templates skipped with a
-// note, and a folder with both compose files and manifests drafting one model.
+// `threatmap discover` on Kubernetes manifests: a folder of them, a Helm chart rendered beside them, and a
+// folder with both compose files and manifests drafting one model.
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,15 +23,15 @@ describe('threatmap discover: Kubernetes manifests', () => {
     assert.equal(run('discover', 'test/fixtures/discover/k8s-shop').stdout, r.stdout);
   });
 
-  it('skips a Helm chart\'s templates folder with a note', () => {
+  it('renders a Helm chart beside the manifests; a template that cannot render is a warning with its position', () => {
     const r = run('discover', 'test/fixtures/discover/k8s-helm');
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stderr, /chart\/templates\/: Helm chart templates, not rendered; skipped/);
-    assert.match(r.stderr, /read 1 Kubernetes manifest: test\/fixtures\/discover\/k8s-helm\/manifests\/worker\.yaml$/m);
+    assert.match(r.stderr, /^test\/fixtures\/discover\/k8s-helm\/chart\/templates\/deployment\.yaml:4:12: warning\[helm-template\]: this template is not rendered: at <include "demo\.fullname" \.>: error calling include: no template "demo\.fullname"$/m);
+    assert.match(r.stderr, /read 1 Kubernetes manifest, 1 Helm chart \(0 templates rendered\): test\/fixtures\/discover\/k8s-helm\/manifests\/worker\.yaml, test\/fixtures\/discover\/k8s-helm\/chart\/ \(chart\)$/m);
     assert.match(r.stdout, /report: \{ type: worker, in: default \}/);
     const notes: string[] = [];
-    assert.deepEqual(scanRepository('test/fixtures/discover/k8s-helm', (m) => notes.push(m)).manifests, ['manifests/worker.yaml']);
-    assert.equal(notes.length, 1);
+    const found = scanRepository('test/fixtures/discover/k8s-helm', (m) => notes.push(m));
+    assert.deepEqual([found.manifests, found.charts, notes], [['manifests/worker.yaml'], ['chart'], []]);
   });
 
   it('a folder with compose files and manifests drafts one model', () => {

@@ -1,0 +1,56 @@
+// `threatmap discover` on a Helm chart: rendered as `helm template` would (the release named after the chart),
+// each element and flow cited by its template's line, test hooks left out, --values files applied on top.
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { run } from './run-cli.js';
+
+const CHART = 'test/fixtures/discover/helm-app';
+
+describe('threatmap discover: Helm charts', () => {
+  it('drafts the chart and its subchart, cited by template lines; the test Pod is left out; the model analyses', () => {
+    const r = run('discover', CHART);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^# {3}templates\/deployment\.yaml \(Helm template, rendered\)$/m);
+    assert.match(r.stdout, /^ {2}# templates\/deployment\.yaml:1 Deployment app; container app image nginx:1\.16\.0\n {2}# templates\/service\.yaml:1 Service app \(ClusterIP\)\n {2}app: \{ tech: nginx, in: default, replicas: 1 \}$/m);
+    assert.match(r.stdout, /^ {2}# templates\/deployment\.yaml:41 env DATABASE_URL\n {2}- app -> app-postgresql: \{ protocol: postgres, auth: password, port: 5432 \}$/m);
+    // POSTGRES_DB and POSTGRES_USER name the database and its owner, not the service that shares their name.
+    assert.doesNotMatch(r.stdout, /app-postgresql -> app/);
+    assert.match(r.stderr, /read 1 Helm chart \(7 templates rendered\): test\/fixtures\/discover\/helm-app\/ \(chart\)/);
+    assert.match(r.stderr, /left out app-test-connection: a Helm test hook \(helm\.sh\/hook: test\), run by `helm test` only/);
+    assert.equal(run('discover', CHART).stdout, r.stdout, 'deterministic');
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-'));
+    writeFileSync(join(dir, 'model.yaml'), r.stdout);
+    const analysed = run('analyze', join(dir, 'model.yaml'));
+    assert.equal(analysed.code, 0, analysed.stderr);
+  });
+
+  it('--values files apply over values.yaml, later ones winning', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-values-'));
+    writeFileSync(join(dir, 'public.yaml'), 'service:\n  type: LoadBalancer\n');
+    writeFileSync(join(dir, 'private.yaml'), 'service:\n  type: ClusterIP\n');
+    const open = run('discover', CHART, '--values', join(dir, 'public.yaml'));
+    assert.equal(open.code, 0, open.stderr);
+    assert.match(open.stdout, /^ {2}# templates\/service\.yaml:10 Service app LoadBalancer 80\n {2}- clients -> app: \{ protocol: http, port: 80 \}$/m);
+    const closed = run('discover', CHART, '--values', join(dir, 'public.yaml'), '--values', join(dir, 'private.yaml'));
+    assert.doesNotMatch(closed.stdout, /clients -> app/);
+  });
+
+  it('bad --values: a file that is not there, one that is not YAML, a folder without charts', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-bad-'));
+    const missing = run('discover', CHART, '--values', join(dir, 'nope.yaml'));
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /nope\.yaml: cannot read \(ENOENT\)/);
+    writeFileSync(join(dir, 'broken.yaml'), 'service: [unclosed\n');
+    const broken = run('discover', CHART, '--values', join(dir, 'broken.yaml'));
+    assert.equal(broken.code, 2);
+    assert.match(broken.stderr, /broken\.yaml:2:1: error\[invalid-yaml\]: .*; expected a Helm values file \(YAML\)/);
+    assert.equal(broken.stdout, '');
+    assert.ok(!broken.stderr.includes('    at '), broken.stderr);
+    const none = run('discover', 'test/fixtures/discover/k8s-shop', '--values', join(dir, 'broken.yaml'));
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /--values is for Helm charts, and test\/fixtures\/discover\/k8s-shop holds none \(no Chart\.yaml\)/);
+  });
+});
