@@ -4,6 +4,7 @@
 // straight on the characters, linear in the input, with nesting capped so hostile input cannot overflow the
 // stack. It reads syntax only: what functions, variables and blocks mean is the caller's business.
 // Pure: no Node APIs.
+import { LineIndex } from './line-index.js';
 
 /** `line` and `column` count from 1, `column` in UTF-16 code units; `offset` indexes the text as given (a BOM included). */
 export interface HclPosition { line: number; column: number; offset: number }
@@ -91,13 +92,12 @@ interface Sequence { parts: HclExpression[]; markup: boolean; stop: Markup | und
 class Parser {
   private i: number;
   private depth = 0;
-  private readonly lineStarts: number[];
+  private readonly lines: LineIndex;
 
   constructor(private readonly text: string) {
     this.i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
     // The first line starts after a BOM, so that its columns are those an editor shows.
-    this.lineStarts = [this.i];
-    for (let j = text.indexOf('\n'); j >= 0; j = text.indexOf('\n', j + 1)) this.lineStarts.push(j + 1);
+    this.lines = new LineIndex(text, this.i);
   }
 
   parseFile(): HclBody {
@@ -107,14 +107,8 @@ class Parser {
   // ---- positions and errors
 
   private pos(offset = this.i): HclPosition {
-    let lo = 0;
-    let hi = this.lineStarts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.lineStarts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.lineStarts[lo] + 1, offset };
+    const { line, col } = this.lines.at(offset);
+    return { line, column: col, offset };
   }
 
   private where(offset: number): string {

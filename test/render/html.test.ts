@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { renderSvg } from '../../src/render/diagram/index.js';
 import { REPORT_CSS, REPORT_JS } from '../../src/render/html-assets.js';
-import { base64, cspHash, sha256 } from '../../src/render/html-csp.js';
+import { cspHash } from '../../src/render/html-csp.js';
+import { base64Encode, sha256, utf8Bytes } from '../../src/model/digest.js';
 import { generateModelText } from '../../src/model/generate.js';
 import { MAX_EDGES, MAX_NODES } from '../../src/render/diagram/index.js';
 import { esc, inlineSvg, renderHtml, renderHtmlChunks, renderHtmlReport, renderHtmlReportChunks } from '../../src/render/html.js';
@@ -19,10 +20,10 @@ const nodeHash = (text: string) => `'sha256-${createHash('sha256').update(text, 
 describe('HTML report markup', () => {
   it('computes SHA-256 and base64 exactly as node:crypto does', () => {
     for (const text of ['', 'abc', 'a'.repeat(55), 'a'.repeat(56), 'a'.repeat(64), 'é€𝄞', REPORT_JS, REPORT_CSS]) {
-      assert.equal(Buffer.from(sha256(text)).toString('hex'), createHash('sha256').update(text, 'utf8').digest('hex'));
+      assert.equal(Buffer.from(sha256(utf8Bytes(text))).toString('hex'), createHash('sha256').update(text, 'utf8').digest('hex'));
       assert.equal(cspHash(text), nodeHash(text));
     }
-    assert.equal(base64(new Uint8Array([1, 2])), Buffer.from([1, 2]).toString('base64'));
+    assert.equal(base64Encode(new Uint8Array([1, 2])), Buffer.from([1, 2]).toString('base64'));
   });
 
   it('has a strict CSP naming exactly its inline script and style', () => {

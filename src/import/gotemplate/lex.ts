@@ -2,6 +2,7 @@
 // between `{{` and `}}`, trim markers that eat the whitespace next to an action, comments, and the words
 // inside actions. It runs to the end at once (Go's runs beside the parser, but its tokens never depend on
 // it), stopping at the first problem with an `error` token that the parser reports where it meets it.
+import { LineIndex } from '../line-index.js';
 
 export type TokenType =
   | 'text' | 'leftDelim' | 'rightDelim' | 'space' | 'identifier' | 'keyword' | 'field' | 'variable' | 'dot'
@@ -30,25 +31,6 @@ export const isAlphaNumeric = (c: string): boolean => c !== '' && ALPHANUMERIC.t
 const hasLeftTrimMarker = (s: string, at: number): boolean => s[at] === '-' && isSpace(s[at + 1] ?? '');
 const hasRightTrimMarker = (s: string, at: number): boolean => isSpace(s[at] ?? '') && s[at + 1] === '-';
 
-/** Maps offsets to 1-based lines and columns. */
-export class Positions {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
-  }
-
-  at(offset: number): { line: number; col: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, col: offset - this.starts[lo] + 1 };
-  }
-}
 
 class Lexer {
   readonly tokens: Token[] = [];
@@ -57,10 +39,10 @@ class Lexer {
   private parenDepth = 0;
   /** Where the open action began, for an action never closed. */
   private actionStart = 0;
-  private readonly positions: Positions;
+  private readonly positions: LineIndex;
 
   constructor(private readonly input: string) {
-    this.positions = new Positions(input);
+    this.positions = new LineIndex(input);
   }
 
   run(): Token[] {

@@ -1,7 +1,7 @@
 // Sprig's string, regex and encoding functions, with Sprig's argument order (`contains "foo" .s` asks if .s
 // contains foo) and its parameter types (`upper 3` is a type error, as in Helm).
 import { FuncError, type GoFunction, sprintf, toGoString } from '../gotemplate/index.js';
-import { base32Decode, base32Encode, base64Decode, base64Encode, adler32, sha1Hex, sha256Hex, utf8Bytes, utf8Text } from './digest.js';
+import { base32Decode, base32Encode, base64Decode, base64Encode, adler32, sha1Hex, sha256Hex, utf8Bytes, utf8Text } from '../../model/digest.js';
 import { allMatches, goRegExp, replaceAll, testMatch } from './regex.js';
 
 export const fn = (params: GoFunction['params'], call: (args: any[]) => unknown, variadic?: GoFunction['variadic']): GoFunction =>

@@ -2,7 +2,7 @@
 // .Chart, .Capabilities (Kubernetes 1.29, as `helm template` assumes without a cluster), .Template, .Files.
 import { FuncError, type GoFunction, GoStruct, sortedKeys, toGoString } from '../gotemplate/index.js';
 import { deepCopy } from './convert.js';
-import { base64Encode, utf8Bytes } from './digest.js';
+import { base64Encode, utf8Bytes } from '../../model/digest.js';
 import { fn } from './sprig-strings.js';
 import { toYaml } from './yaml.js';
 

@@ -19,6 +19,7 @@
 // value (`tags`) it is a key like any other, as in Terraform.
 // Errors are HclSyntaxError at the first problem, never anything else. Pure: no Node APIs.
 import { type HclBlock, type HclBody, type HclExpression, type HclPosition, HclSyntaxError, MAX_HCL_DEPTH, parseHcl } from '../hcl.js';
+import { LineIndex } from '../line-index.js';
 
 /**
  * Keys whose object values are attributes (maps, or values of any shape), not nested blocks, in any body read
@@ -65,29 +66,22 @@ const WORD = /[\p{L}\p{N}_$.+-]+/uy;
 const PRINTABLE = /[\p{L}\p{N}\p{P}\p{S}]/u;
 const ESCAPES = new Map([['"', '"'], ['\\', '\\'], ['/', '/'], ['b', '\b'], ['f', '\f'], ['n', '\n'], ['r', '\r'], ['t', '\t']]);
 
-/** Offsets to 1-based lines and UTF-16 columns; line 1 starts after a BOM, as in hcl.ts. */
+/** Offsets to positions as hcl.ts gives them; line 1 starts after a BOM, as in hcl.ts. */
 class Lines {
-  private readonly starts: number[];
+  private readonly index: LineIndex;
 
   constructor(text: string, first = 0) {
-    this.starts = [first];
-    for (let j = text.indexOf('\n'); j >= 0; j = text.indexOf('\n', j + 1)) this.starts.push(j + 1);
+    this.index = new LineIndex(text, first);
   }
 
   pos(offset: number): HclPosition {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return { line: lo + 1, column: offset - this.starts[lo] + 1, offset };
+    const { line, col } = this.index.at(offset);
+    return { line, column: col, offset };
   }
 
   /** The offset of a 1-based line and column (as hcl.ts writes them into messages). */
   offset(line: number, column: number): number {
-    return (this.starts[Math.min(line, this.starts.length) - 1] ?? 0) + column - 1;
+    return this.index.offset(line, column);
   }
 }
 

@@ -1,5 +1,6 @@
-// The encodings and digests Sprig offers (b64enc/b64dec, b32enc/b32dec, sha256sum, sha1sum, adler32sum),
-// written out here because src/import must run in a browser, where the only digests are asynchronous.
+// Encodings and digests written out in TypeScript: the HTML report's CSP hashes and Sprig's b64enc, b32enc,
+// sha256sum, sha1sum and adler32sum. Renderers and importers also run in the browser, where WebCrypto's
+// digests are asynchronous and node:crypto does not exist.
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -96,7 +97,17 @@ const K256 = [
 const rotr = (x: number, n: number): number => (x >>> n) | (x << (32 - n));
 const rotl = (x: number, n: number): number => (x << n) | (x >>> (32 - n));
 
-export function sha256Hex(bytes: Uint8Array): string {
+/** SHA-256 of the bytes, as 32 bytes. */
+export function sha256(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(32);
+  const view = new DataView(out.buffer);
+  sha256Words(bytes).forEach((word, i) => view.setUint32(i * 4, word >>> 0));
+  return out;
+}
+
+export const sha256Hex = (bytes: Uint8Array): string => hex(sha256Words(bytes));
+
+function sha256Words(bytes: Uint8Array): number[] {
   const view = padded(bytes);
   const h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
   const w = new Array<number>(64);
@@ -115,7 +126,7 @@ export function sha256Hex(bytes: Uint8Array): string {
     }
     [a, b, c, d, e, f, g, hh].forEach((x, i) => { h[i] = (h[i] + x) | 0; });
   }
-  return hex(h);
+  return h;
 }
 
 export function sha1Hex(bytes: Uint8Array): string {
