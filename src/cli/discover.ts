@@ -14,6 +14,7 @@ import { MANAGEMENT_PLANES } from '../import/terraform/iam.js';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import type { Diagnostic } from '../model/types.js';
+import { readChart } from './chart-files.js';
 import { emit, UserError } from './io.js';
 
 export interface DiscoverCliOptions {
@@ -257,40 +258,6 @@ function readValues(file: string): string {
   return text;
 }
 
-/** What one chart may hold: a chart is templates, values and a few files for `.Files`, never megabytes. */
-const CHART_LIMITS = { files: 2000, bytes: 20 * 1024 * 1024 };
-
-/**
- * A chart's files, with paths relative to its folder: Chart.yaml, values, templates, unpacked subcharts and
- * the files templates may read through `.Files` (hidden files and folders left out, as `.helmignore` usually does).
- */
-function readChart(chart: ComposeFile): Array<{ path: string; text: string }> {
-  const out: Array<{ path: string; text: string }> = [];
-  let bytes = 0;
-  const walk = (dir: string, rel: string): void => {
-    let entries: Dirent[];
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const e of [...entries].sort((a, b) => byCodeUnits(a.name, b.name))) {
-      if (e.name.startsWith('.')) continue;
-      const path = rel ? `${rel}/${e.name}` : e.name;
-      if (e.isDirectory()) walk(join(dir, e.name), path);
-      if (!e.isFile()) continue;
-      const size = statSync(join(dir, e.name)).size;
-      if (out.length >= CHART_LIMITS.files || bytes + size > CHART_LIMITS.bytes) {
-        throw new UserError(`${chart.shown}: the chart holds more than ${CHART_LIMITS.files} files or ${CHART_LIMITS.bytes / 1048576} MB; not read`);
-      }
-      bytes += size;
-      out.push({ path, text: readFileSync(join(dir, e.name), 'utf8') });
-    }
-  };
-  walk(chart.shown, '');
-  return out;
-}
-
 function readCompose(file: ComposeFile): string {
   try {
     const st = statSync(file.shown);
@@ -383,7 +350,8 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   // Charts render as `helm template` would (the release named after the chart); their manifests are read with the others.
   if (opts.values?.length && charts.length === 0) throw new UserError(`threatmap discover: --values is for Helm charts, and ${root} holds none (no Chart.yaml)`);
   const valuesTexts = (opts.values ?? []).map((file) => ({ file, text: readValues(file) }));
-  const helm = charts.map((c) => renderHelmChart({ dir: c.name, files: readChart(c) }, { valuesTexts }));
+  const chartFiles = charts.map((c) => readChart(c.shown, c.shown));
+  const helm = charts.map((c, i) => renderHelmChart({ dir: c.name, files: chartFiles[i].files }, { valuesTexts }));
   const rendered = helm.flatMap((h) => h.manifests);
   // Manifests are applied together: a Service in one file selects the Deployment in another.
   const kubernetes = manifests.length || rendered.length
@@ -400,8 +368,11 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
     .filter((name) => !valuesTexts.some((v) => v.file === name))
     .map((name) => ({ shown: join(root, ...name.split('/')), name, folder: '' }));
   const all = [...files, ...manifests, ...specs, ...terraform, ...templates];
+  const archives = chartFiles.flatMap((c) => c.unreadable).map(({ file, reason }): Diagnostic => ({
+    severity: 'warning', code: 'helm-archive', message: `a packaged subchart that cannot be opened (${reason}); its templates are not rendered`, file, line: 1, col: 1, path: '',
+  }));
   const diagnostics = [
-    ...results.flatMap((r) => r.diagnostics), ...helm.flatMap((h) => h.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics),
+    ...results.flatMap((r) => r.diagnostics), ...archives, ...helm.flatMap((h) => h.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics),
     ...(tf?.diagnostics ?? []),
   ].map((d) => shownAs(d, all));
   if (diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics));
