@@ -23,6 +23,8 @@ export interface DiscoverCliOptions {
   profile?: string[];
   /** Helm values files, applied over every chart's values.yaml in this order. */
   values?: string[];
+  releaseName?: string;
+  namespace?: string;
 }
 
 /** Compose files are a few kilobytes; anything near this is not one. */
@@ -351,14 +353,15 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   if (opts.values?.length && charts.length === 0) throw new UserError(`threatmap discover: --values is for Helm charts, and ${root} holds none (no Chart.yaml)`);
   const valuesTexts = (opts.values ?? []).map((file) => ({ file, text: readValues(file) }));
   const chartFiles = charts.map((c) => readChart(c.shown, c.shown));
-  const helm = charts.map((c, i) => renderHelmChart({ dir: c.name, files: chartFiles[i].files }, { valuesTexts }));
+  const release = { ...(opts.releaseName ? { releaseName: opts.releaseName } : {}), ...(opts.namespace ? { namespace: opts.namespace } : {}) };
+  const helm = charts.map((c, i) => renderHelmChart({ dir: c.name, files: chartFiles[i].files }, { valuesTexts, ...release }));
   const rendered = helm.flatMap((h) => h.manifests);
   // Manifests are applied together: a Service in one file selects the Deployment in another.
   const kubernetes = manifests.length || rendered.length
     ? discoverKubernetesFiles([
       ...manifests.map((f) => ({ text: readCompose(f), file: f.name })),
       ...rendered.map((m) => ({ text: m.text, file: m.file, sourceLines: m.sourceLines, format: HELM_FORMAT })),
-    ])
+    ], opts.namespace ? { namespace: opts.namespace } : {})
     : undefined;
   const apis = specs.map((f) => discoverOpenApi(readCompose(f), f.name));
   // Configurations are read together: one names another's remote-state outputs and local modules.

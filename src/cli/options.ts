@@ -65,3 +65,15 @@ export function collectValues(value: string, previous: string[] = []): string[] 
   if (value.trim() === '') throw new InvalidArgumentError('expected a values file');
   return [...previous, value];
 }
+
+/** A Kubernetes namespace: a DNS label (RFC 1123), as kubectl and helm accept one. */
+export function parseNamespace(value: string): string {
+  if (!/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(value)) throw new InvalidArgumentError('expected a namespace: lower-case letters, digits and -, at most 63');
+  return value;
+}
+
+/** A Helm release name: lower-case letters, digits, - and ., at most 53 characters, as helm install requires. */
+export function parseReleaseName(value: string): string {
+  if (!/^[a-z0-9](?:[a-z0-9.-]{0,51}[a-z0-9])?$/.test(value)) throw new InvalidArgumentError('expected a release name: lower-case letters, digits, - and ., at most 53');
+  return value;
+}

@@ -7,7 +7,7 @@ import type { Risk } from '../analysis/types.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
 import { DETAILS_THRESHOLD } from '../render/details.js';
 import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
-import { collectValues, parseDate, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
+import { collectValues, parseDate, parseNamespace, parseReleaseName, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
 type Commands = typeof import('./commands.js');
@@ -62,6 +62,8 @@ export function buildProgram(): Command {
     .option('--force', 'overwrite the output file if it exists')
     .option('--profile <name>', 'also include the services of this Compose profile (repeatable; * for all)', parseProfile)
     .option('--values <file>', 'Helm: a values file to render the charts with, over their values.yaml (repeatable, later ones win)', collectValues)
+    .option('--release-name <name>', 'Helm: the release name the charts are rendered with (default: each chart\'s name)', parseReleaseName)
+    .option('-n, --namespace <name>', 'the namespace of manifests that state none, and of Helm releases (default: default)', parseNamespace)
     .addHelpText('after', `
 Reads compose.yaml, docker-compose*.yml, *.docker-compose.yml and docker-stack*.yml files, Kubernetes
 manifests (*.yaml and *.yml files with top-level apiVersion and kind) and Helm charts (a folder with a

@@ -58,7 +58,7 @@ export const KUBERNETES_LIMITS: readonly string[] = reviewLimits(
     '  trust: each namespace is one internal boundary, and NodePort, LoadBalancer, externalIPs and Ingress',
     '    backends are calls from untrusted outside clients; NetworkPolicies are not read as trust boundaries',
   ],
-  ['ConfigMap values are read (env valueFrom and envFrom); Secrets never are (a secretKeyRef is "a secret", never its value); Helm charts are rendered as `helm template` would, with values.yaml and --values files, the release named after the chart.'],
+  ['ConfigMap values are read (env valueFrom and envFrom); Secrets never are (a secretKeyRef is "a secret", never its value); Helm charts are rendered as `helm template` would, with values.yaml and --values files, the release named after the chart unless --release-name names it.'],
 );
 
 /** Kinds whose pods run the system's code, and where their pod template is. */

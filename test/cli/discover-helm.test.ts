@@ -38,6 +38,16 @@ describe('threatmap discover: Helm charts', () => {
     assert.doesNotMatch(closed.stdout, /clients -> app/);
   });
 
+  it('--release-name and --namespace render the release as helm template --namespace would', () => {
+    const r = run('discover', CHART, '--release-name', 'prod', '--namespace', 'shop');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}prod-app: \{ tech: nginx, in: shop, replicas: 1 \}$/m);
+    assert.match(r.stdout, /- prod-app -> prod-postgresql: \{ protocol: postgres/);
+    const bad = run('discover', CHART, '--release-name', 'Prod_1');
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /expected a release name: lower-case letters, digits, - and \., at most 53/);
+  });
+
   it('bad --values: a file that is not there, one that is not YAML, a folder without charts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-bad-'));
     const missing = run('discover', CHART, '--values', join(dir, 'nope.yaml'));
