@@ -166,13 +166,27 @@ describe('renderHelmChart: values', () => {
 });
 
 describe('renderHelmChart: templates that cannot render', () => {
-  it('an unknown function is a warning at file:line:col naming it; the other templates render', () => {
+  it('an unsupported function (genCA) is a warning at file:line:col naming it; the other templates render', () => {
     const files = withFile('templates/certs.yaml', 'apiVersion: v1\nkind: Secret\ndata:\n  {{- $ca := genCA "app-ca" 365 }}\n  ca.crt: {{ $ca.Cert | b64enc }}\n');
     const r = render({}, files);
     assert.deepEqual(r.diagnostics.map((d) => `${d.file}:${d.line}:${d.col}: ${d.severity}[${d.code}] ${d.message}`), [
-      'chart/templates/certs.yaml:4:14: warning[helm-template] this template is not rendered: function "genCA" not defined',
+      'chart/templates/certs.yaml:4:14: warning[helm-template] this template is not rendered: at <genCA "app-ca" 365>: '
+        + 'error calling genCA: genCA makes a certificate authority: not supported when rendering without Helm',
     ]);
     assert.equal(r.manifests.length, 7);
+  });
+
+  it('a certificate function in a branch not taken, or in a partial, is no warning: Helm parses it and never calls it', () => {
+    const files = [
+      ...FILES,
+      { path: 'templates/_certs.tpl', text: '{{- define "app.ca" -}}\n{{- $ca := genCA "app-ca" 365 -}}\n{{ $ca.Cert }}\n{{- end -}}\n{{- define "app.host" }}host{{ end -}}\n' },
+      { path: 'templates/ingress-tls.yaml', text: '{{- if .Values.nope }}\n{{- $ca := genCA "x" 365 }}\n{{- $cert := genSignedCert "x" nil nil 365 $ca }}\nkind: Secret\n{{- end }}\n' },
+      { path: 'templates/host.yaml', text: 'kind: ConfigMap\ndata:\n  host: {{ include "app.host" . }}\n' },
+    ];
+    const r = render({}, files);
+    assert.deepEqual(r.diagnostics, []);
+    assert.ok(r.manifests.every((m) => m.file !== 'chart/templates/ingress-tls.yaml'));
+    assert.match(manifest(r.manifests, 'chart/templates/host.yaml').text, /host: host/);
   });
 
   it('`required` on a missing value, `fail`, and Helm\'s nil pointer are warnings at the call', () => {

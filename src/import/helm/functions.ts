@@ -1,8 +1,9 @@
 // The function table Helm gives a chart: Sprig (minus env/expandenv, as Helm removes them) plus Helm's own
 // include, tpl, required, fail, toYaml, fromYaml, toJson, fromJson and lookup. Random values are fixed
 // placeholders, reported through the hooks so the caller can say that they are not real. Functions that
-// need keys or the network (genCA, genSelfSignedCert, derivePassword, getHostByName...) are absent, so a
-// template that calls one fails to parse and is reported naming the function.
+// need keys or the network (genCA, genSelfSignedCert, derivePassword, getHostByName...) are known to the
+// parser, as in Helm, but fail when called: only a template that runs one is reported, naming it; one that
+// holds the call in a branch it does not take (or a partial that defines it) renders as Helm renders it.
 import { FuncError, type GoFunction } from '../gotemplate/index.js';
 import { semverCompare } from './semver.js';
 import { DATA_FUNCTIONS } from './sprig-data.js';
@@ -43,6 +44,20 @@ const mustJson = (v: unknown, indent = ''): string => {
   if (text === undefined) throw new FuncError('json: unsupported value');
   return text;
 };
+
+/** Sprig and Helm functions that make keys, certificates or hashes at random, or ask the network. */
+const UNSUPPORTED: Record<string, string> = {
+  genCA: 'makes a certificate authority', genCAWithKey: 'makes a certificate authority',
+  genSelfSignedCert: 'makes a certificate', genSelfSignedCertWithKey: 'makes a certificate',
+  genSignedCert: 'makes a certificate', genSignedCertWithKey: 'makes a certificate', buildCustomCert: 'reads a certificate',
+  genPrivateKey: 'makes a private key', derivePassword: 'derives a password', encryptAES: 'encrypts', decryptAES: 'decrypts',
+  htpasswd: 'hashes a password', bcrypt: 'hashes a password', randBytes: 'makes random bytes', getHostByName: 'asks DNS',
+};
+
+const unsupported = (name: string, what: string): [string, GoFunction] =>
+  [name, fn([], () => {
+    throw new FuncError(`${name} ${what}: not supported when rendering without Helm`);
+  }, 'any')];
 
 function helmFunctions(hooks: HelmFunctionHooks): Array<[string, GoFunction]> {
   const standIn = (name: string, value: (args: any[]) => unknown, params: GoFunction['params']): [string, GoFunction] =>
@@ -95,6 +110,7 @@ function helmFunctions(hooks: HelmFunctionHooks): Array<[string, GoFunction]> {
     standIn('randInt', ([min]) => min, ['int', 'int']),
     standIn('uuidv4', () => '00000000-0000-4000-8000-000000000000', []),
     standIn('shuffle', ([s]) => s, ['string']),
+    ...Object.entries(UNSUPPORTED).map(([name, what]) => unsupported(name, what)),
   ];
 }
 
