@@ -48,13 +48,13 @@ export function tarEntries(tar: Uint8Array): Array<{ name: string; data: Uint8Ar
  * Reads a chart folder. A packaged subchart `charts/x-1.0.0.tgz` holds `x/...`: its files join as
  * `charts/x/...` (nested archives too, a few levels deep), unless an unpacked `charts/x/` is there already.
  */
-export function readChart(dir: string, shown: string): ChartFiles {
+export function readChart(dir: string): ChartFiles {
   const files: Array<{ path: string; text: string }> = [];
   const unreadable: ChartFiles['unreadable'] = [];
   let bytes = 0;
   const add = (path: string, data: Uint8Array) => {
     if (files.length >= CHART_LIMITS.files || bytes + data.length > CHART_LIMITS.bytes) {
-      throw new UserError(`${shown}: the chart holds more than ${CHART_LIMITS.files} files or ${CHART_LIMITS.bytes / 1048576} MB (subcharts unpacked); not read`);
+      throw new UserError(`${dir}: the chart holds more than ${CHART_LIMITS.files} files or ${CHART_LIMITS.bytes / 1048576} MB (subcharts unpacked); not read`);
     }
     bytes += data.length;
     files.push({ path, text: new TextDecoder().decode(data) });
@@ -72,7 +72,7 @@ export function readChart(dir: string, shown: string): ChartFiles {
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(join(folder, e.name), path);
       if (!e.isFile()) continue;
-      if (statSync(join(folder, e.name)).size > CHART_LIMITS.bytes) throw new UserError(`${shown}/${path}: larger than a chart may be; not read`);
+      if (statSync(join(folder, e.name)).size > CHART_LIMITS.bytes) throw new UserError(`${dir}/${path}: larger than a chart may be; not read`);
       const data = readFileSync(join(folder, e.name));
       if (ARCHIVE.test(e.name) && /(?:^|\/)charts$/.test(rel)) archives.push({ at: path, data, depth: 1 });
       else add(path, data);
@@ -86,7 +86,7 @@ export function readChart(dir: string, shown: string): ChartFiles {
     try {
       entries = tarEntries(gunzipSync(data, { maxOutputLength: CHART_LIMITS.bytes }));
     } catch (err) {
-      unreadable.push({ file: `${shown}/${at}`, reason: (err as Error).message.replace(/\.$/, '') });
+      unreadable.push({ file: `${dir}/${at}`, reason: (err as Error).message.replace(/\.$/, '') });
       continue;
     }
     const top = entries[0]?.name.split('/')[0];

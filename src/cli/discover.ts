@@ -352,7 +352,7 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   // Charts render as `helm template` would (the release named after the chart); their manifests are read with the others.
   if (opts.values?.length && charts.length === 0) throw new UserError(`threatmap discover: --values is for Helm charts, and ${root} holds none (no Chart.yaml)`);
   const valuesTexts = (opts.values ?? []).map((file) => ({ file, text: readValues(file) }));
-  const chartFiles = charts.map((c) => readChart(c.shown, c.shown));
+  const chartFiles = charts.map((c) => readChart(c.shown));
   const release = { ...(opts.releaseName ? { releaseName: opts.releaseName } : {}), ...(opts.namespace ? { namespace: opts.namespace } : {}) };
   const helm = charts.map((c, i) => renderHelmChart({ dir: c.name, files: chartFiles[i].files }, { valuesTexts, ...release }));
   const rendered = helm.flatMap((h) => h.manifests);

@@ -80,13 +80,13 @@ describe('packaged subcharts', () => {
     mkdirSync(join(dir, 'lib', 'templates'), { recursive: true });
     for (const [name, text] of Object.entries(LIBRARY)) writeFileSync(join(dir, name), text);
     execFileSync('tar', ['czf', join(dir, 'lib.tgz'), '-C', dir, 'lib']);
-    const { files } = readChart(dir, dir);
+    const { files } = readChart(dir);
     assert.deepEqual(files.map((f) => f.path).sort(), ['lib.tgz', 'lib/Chart.yaml', 'lib/templates/_names.tpl'], 'an archive outside charts/ is a plain file');
   });
 
   it('a library chart packaged under charts/ renders into the parent\'s templates', () => {
     const dir = chartWith(gzipSync(tar(LIBRARY)));
-    assert.deepEqual(readChart(dir, dir).files.map((f) => f.path), ['Chart.yaml', 'templates/deployment.yaml', 'values.yaml', 'charts/lib/Chart.yaml', 'charts/lib/templates/_names.tpl']);
+    assert.deepEqual(readChart(dir).files.map((f) => f.path), ['Chart.yaml', 'templates/deployment.yaml', 'values.yaml', 'charts/lib/Chart.yaml', 'charts/lib/templates/_names.tpl']);
     const r = run('discover', dir);
     assert.equal(r.code, 0, r.stderr);
     assert.doesNotMatch(r.stderr, /warning/);
