@@ -39,7 +39,8 @@ function measure(root: string): Count[] {
       const file = `${dir}/${n}`;
       const loaded = loadModel(readFileSync(join(root, file), 'utf8'), file);
       if (!loaded.model || hasErrors(loaded.diagnostics)) throw new Error(`${file} does not load`);
-      const result = analyze(loaded.model, { source: loaded.source });
+      // The library's noise: threats the model writes by hand are its authors', not the rules'.
+      const result = analyze({ ...loaded.model, threats: [] }, { source: loaded.source });
       out.push({
         file, name: result.system.name, elements: result.summary.elements.total,
         byRisk: Object.fromEntries(RISKS.map((r) => [r, result.summary.threats[r]])) as Record<Risk, number>,

@@ -3,6 +3,7 @@
 import { analyze } from '../src/analysis/analyze.js';
 import { BUILTIN_RULES } from '../src/analysis/rules/index.js';
 import { configureRules, loadRulesText, type RuleFile, ruleSettingDiagnostics } from '../src/analysis/rules/settings.js';
+import { writtenThreatRules } from '../src/analysis/rules/written.js';
 import type { Rule } from '../src/analysis/rules/types.js';
 import { hasErrors, sortDiagnostics } from '../src/model/diagnostics.js';
 import { loadModel } from '../src/model/load.js';
@@ -35,7 +36,7 @@ function analyseRequest(req: AnalysisRequest): AnalysisAnswer {
   const parsed = req.triage === null ? undefined : parseTriage(req.triage, req.triageFile);
   // A triage file with errors is left out, as if absent, and its problems shown: the model's view stays live.
   const result = applyTriage(analysed, parsed?.triage, { today: req.today });
-  const controls = new Map(configureRules(rules, loaded.model).map((r) => [r.id, r.mitigatedBy]));
+  const controls = new Map([...configureRules(rules, loaded.model), ...writtenThreatRules(loaded.model.threats)].map((r) => [r.id, r.mitigatedBy]));
   const mitigatedBy: Record<string, readonly string[]> = {};
   for (const t of result.threats) mitigatedBy[t.ruleId] ??= controls.get(t.ruleId) ?? [];
   return { seq: req.seq, ok: true, result, diagnostics, mitigatedBy, triageDiagnostics: parsed?.diagnostics ?? [] };

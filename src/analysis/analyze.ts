@@ -12,6 +12,7 @@ import { type RuleFinding, runRules } from './engine.js';
 import { recommend } from './recommendations.js';
 import { BUILTIN_RULES } from './rules/index.js';
 import { configureRules } from './rules/settings.js';
+import { writtenThreatRules } from './rules/written.js';
 import type { Rule } from './rules/types.js';
 import { ratingRank, riskOf, riskRank } from './risk.js';
 import { attackPaths } from './paths.js';
@@ -255,9 +256,11 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   const graph = buildGraph(model);
   const crossings = findCrossings(graph);
   const ctx = buildContext(graph, crossings);
-  // The model's own `rules:` section (custom rules, disabled and re-rated ones) applies on top of the rule set.
   const coverage = coverageMatrix(graph);
-  const run = runRules(ctx, configureRules(options.rules ?? BUILTIN_RULES, model), (o, stride) => coverage.mitigated(o, stride));
+  // The model's own `rules:` section (custom rules, disabled and re-rated ones) applies on top of the rule set.
+  // Threats written in the model run as rules of their own, after the library's.
+  const rules = [...configureRules(options.rules ?? BUILTIN_RULES, model), ...writtenThreatRules(model.threats)];
+  const run = runRules(ctx, rules, (o, stride) => coverage.mitigated(o, stride));
   const { threats, findings, elementAt } = rankedThreats(run.findings, graph, options.source);
 
   const threatCounts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };

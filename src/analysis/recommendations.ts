@@ -63,7 +63,8 @@ export function recommend(threats: readonly Threat[], findings: readonly RuleFin
     .map((g, i) => ({
       rank: i + 1,
       risk: g.risk,
-      text: g.template.replace('{targets}', list(g.targets)),
+      // A function, so that a `$` in a name is not read as a replacement pattern.
+      text: g.template.replace('{targets}', () => list(g.targets)),
       threats: g.threats.map((t) => t.id),
     }));
 }

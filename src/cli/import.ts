@@ -14,7 +14,8 @@ import { importThreatDragon, type TdImportSummary } from '../import/threat-drago
 import { importTm7, threatStateCounts, type Tm7ImportSummary, tm7Version } from '../import/tm7.js';
 import { YamlSource } from '../import/yaml-source.js';
 import { checkOutput } from './discover.js';
-import { emit, readModelFile, UserError } from './io.js';
+import { defaultTriagePath } from '../track/triage.js';
+import { emit, readModelFile, UserError, writeFileAtomic } from './io.js';
 
 export interface ImportCliOptions {
   output?: string;
@@ -36,6 +37,9 @@ const inflate = (data: Uint8Array): Uint8Array => inflateRawSync(data, { maxOutp
 
 export function importAction(file: string, opts: ImportCliOptions): void {
   checkOutput(opts.output, opts.force);
+  // The decisions go beside the model, under the name analyze looks for: checked before anything is written.
+  const triagePath = opts.output ? defaultTriagePath(opts.output) : undefined;
+  checkOutput(triagePath, opts.force);
   const text = readModelFile(file, MAX_XML_IMPORT_BYTES);
   // Parsed once: to tell the format, then by the importer that reads it. A .tm7 or a draw.io file is XML,
   // told by its root before the YAML parser would read its megabyte as one scalar.
@@ -64,9 +68,23 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   const loaded = loadModel(result.text, opts.output ?? 'model');
   if (!loaded.model || hasErrors(loaded.diagnostics)) throw new Error(`the imported model does not load:\n${formatDiagnostics(loaded.diagnostics)}`);
   emit(opts.output, result.text);
+  if (result.triage && triagePath) writeFileAtomic(triagePath, result.triage.text);
   const s = result.summary;
-  process.stderr.write('otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output)
-    : 'threatStates' in s ? tm7Summary(file, s, opts.output) : 'pages' in s ? drawioSummary(file, s, opts.output) : tdSummary(file, s, opts.output));
+  const report = 'otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output)
+    : 'threatStates' in s ? tm7Summary(file, s, opts.output) : 'pages' in s ? drawioSummary(file, s, opts.output) : tdSummary(file, s, opts.output);
+  process.stderr.write(result.triage ? beforeNextStep(report, triageLine(result.triage.decisions, triagePath)) : report);
+}
+
+function triageLine(decisions: number, triagePath: string | undefined): string {
+  const these = `the file's ${plural(decisions, 'decision')} about its threats`;
+  return triagePath ? `  wrote ${triagePath}: ${these}, which analyze applies`
+    : `  ${these} ${decisions === 1 ? 'is' : 'are'} not written: give -o FILE to write ${decisions === 1 ? 'it' : 'them'} to FILE's triage file too`;
+}
+
+/** A line placed above a summary's last one, so that the summary still ends with what was written and what to run next. */
+function beforeNextStep(summaryText: string, line: string): string {
+  const last = summaryText.lastIndexOf('\n', summaryText.length - 2) + 1;
+  return `${summaryText.slice(0, last)}${line}\n${summaryText.slice(last)}`;
 }
 
 export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`), and Microsoft Threat Modeling Tool (.tm7: XML with a `ThreatModel` root in the ThreatModeling namespace), and draw.io / diagrams.net (.drawio: XML with an `mxfile` or `mxGraphModel` root; .drawio.svg: an SVG with the diagram in its `content`)';
@@ -125,9 +143,11 @@ function threagileSummary(file: string, s: ThreagileImportSummary, output: strin
     `threatmap import: read ${file} (Threagile ${s.version}, "${s.system}")`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}, ${plural(s.assets, 'asset')}`,
     ...(s.sharedRuntimes.length ? [`  ${plural(s.sharedRuntimes.length, 'shared runtime')} not imported (threatmap has no shared host): ${s.sharedRuntimes.join('; ')}`] : []),
-    ...(s.riskTracking.length ? [`  the file's ${plural(s.riskTracking.length, 'risk-tracking entry', 'risk-tracking entries')} triage its risks, not model input: threatmap analyze derives its own threats`] : []),
+    ...(s.individualRisks ? [`  the file's ${plural(s.individualRisks, 'risk')} identified by hand written under \`threats:\`, beside those threatmap analyze derives`] : []),
+    ...(s.exportedRisks ? [`  ${plural(s.exportedRisks, 'risk')} of threatmap's own rules, exported earlier, only as decisions: analyze finds them again`] : []),
+    ...(s.riskTracking.length ? [`  the file's ${plural(s.riskTracking.length, 'risk-tracking entry', 'risk-tracking entries')}: those about the risks written are decisions in the triage file; those about Threagile's own rules are listed only (threatmap's threats differ)`] : []),
   ];
-  for (const r of s.riskTracking.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${r.id}: ${r.status}`);
+  for (const r of s.riskTracking.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${r.id}: ${r.status}${r.matches ? ` (decides ${plural(r.matches, 'written risk')})` : ''}`);
   if (s.riskTracking.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.riskTracking.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   return finish(lines, s.notes, output);
 }
@@ -136,9 +156,9 @@ function tm7Summary(file: string, s: Tm7ImportSummary, output: string | undefine
   const lines = [
     `threatmap import: read ${file} (Microsoft Threat Modeling Tool ${tm7Version(s)}, "${s.system}"; ${plural(s.diagrams.length, 'diagram')}: ${s.diagrams.map((d) => `"${d}"`).join(', ')})`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}; ${plural(s.lines, 'boundary line')} placed no element`,
-    `  the file's ${plural(s.threats.length, 'threat')}${s.threats.length ? ` (${threatStateCounts(s.threatStates)})` : ''} are not model input: threatmap analyze derives its own threats`,
+    `  the file's ${plural(s.threats.length, 'threat')}${s.threats.length ? ` (${threatStateCounts(s.threatStates)})` : ''}: the ${s.threats.filter((t) => t.written).length} the team worked on (a state, a justification, added by hand) written under \`threats:\`; the generated ones left as they were are listed only, as threatmap analyze derives its own`,
   ];
-  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.priority}, ${t.state}, ${t.category}, on ${t.on})`);
+  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.priority}, ${t.state}, ${t.category}, on ${t.on})${t.written ? ' written' : ''}`);
   if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   return finish(lines, s.notes, output);
 }
@@ -147,7 +167,7 @@ function tdSummary(file: string, s: TdImportSummary, output: string | undefined)
   const lines = [
     `threatmap import: read ${file} (OWASP Threat Dragon ${s.version}, "${s.system}"; ${plural(s.diagrams.length, 'diagram')}: ${s.diagrams.map((d) => `"${d}"`).join(', ')})`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}; ${plural(s.curves, 'boundary curve')} placed no element`,
-    `  the file's ${plural(s.threats.length, 'threat')} are not model input: threatmap analyze derives its own threats`,
+    `  the file's ${plural(s.threats.length, 'threat')} written under \`threats:\`, beside those threatmap analyze derives (threatmap's own, exported earlier, only as decisions):`,
   ];
   for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.severity}, ${t.status}, on ${t.on})`);
   if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
@@ -158,9 +178,11 @@ function summary(file: string, s: OtmImportSummary, output: string | undefined):
   const lines = [
     `threatmap import: read ${file} (Open Threat Model ${s.otmVersion}, project "${s.system}")`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}, ${plural(s.assets, 'asset')}`,
-    `  the file's ${plural(s.threats.length, 'threat')} and ${plural(s.mitigations, 'mitigation')} are not model input: threatmap analyze derives its own threats`,
+    `  the file's ${plural(s.threats.length, 'threat')} written under \`threats:\` (${s.written} in the model), beside those threatmap analyze derives (threatmap's own, exported earlier, only as decisions):`,
   ];
-  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}`);
+  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) {
+    lines.push(`    ${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}${t.derived ? " (threatmap's own)" : ''}${t.decisions?.length ? ` [${t.decisions.join(', ')}]` : ''}`);
+  }
   if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   for (const c of s.controls) lines.push(`  control from an implemented mitigation: ${c}`);
   return finish(lines, s.notes, output);

@@ -1,8 +1,11 @@
 // What the importers of other tools' threat models (otm.ts, threat-dragon.ts, threagile.ts) share: the result shape, ids
 // made from names, one-line comments, and the YAML writing helpers. Pure: no Node APIs.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import type { Level } from '../model/catalog.js';
 import { ID_PATTERN } from '../model/schema.js';
 import type { Diagnostic } from '../model/types.js';
+import { TRIAGE_VERSION, TRIAGE_VERSION_KEY } from '../track/triage.js';
+import type { TriageDecision } from '../track/types.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** How many threat titles the header and the summary list; the rest are counted. */
@@ -11,6 +14,8 @@ export const THREAT_TITLES_SHOWN = 10;
 /** An importer's answer: the model as YAML (absent when the file has errors), problems, and a summary. */
 export interface ImportResult<S> {
   text?: string;
+  /** The file's decisions about its threats, as the model's triage file (absent when it made none). */
+  triage?: ImportedTriage;
   diagnostics: Diagnostic[];
   summary?: S;
 }
@@ -155,3 +160,123 @@ export function credentialsSection(doc: Document, root: YAMLMap, flag: string): 
  */
 export const lookup = <T>(table: Readonly<Record<string, T>>, word: unknown): T | undefined =>
   typeof word === 'string' && Object.hasOwn(table, word) ? table[word] : undefined;
+
+// --- Threats the file holds ----------------------------------------------------------------------------
+
+/** What a threat applies to, written twice: as its `on:` names it, and as its triage key names it. */
+export interface ImportedTarget {
+  /** In `on:`: an element or boundary id, `a -> b`, or a flow's id. */
+  ref: string;
+  /** The component of its threat key: the element, boundary or flow id as the model will have it (`a->b`). */
+  component: string;
+}
+
+/** A threat from another tool's file, for the model's `threats:` section, with the file's decision about it. */
+export interface ImportedThreat {
+  /** The id it would like (from the tool's id or its title); made unique when written. */
+  wanted: string;
+  title: string;
+  stride: Stride;
+  /** Empty: the whole system. */
+  on: ImportedTarget[];
+  description?: string;
+  likelihood?: Level;
+  impact?: Level;
+  mitigation?: string;
+  references?: string[];
+  /** Where it is in the file, for the comment above it. */
+  comment: string[];
+  /** What the file decided about it, as triage; absent: still open. */
+  decision?: ImportedDecisionFields;
+}
+
+export type ImportedDecisionFields = TriageDecision;
+
+type Stride = 'S' | 'T' | 'R' | 'I' | 'D' | 'E';
+
+/**
+ * A tool's name for a threat category as a STRIDE letter. STRIDE words in any spelling (`Elevation of
+ * Privileges`, `Denial Of Service`, `information-disclosure`), and the categories of Threat Dragon's other
+ * methods: CIA by the property at stake, LINDDUN's privacy threats as disclosure (what each one ends in).
+ */
+export function strideOfWord(word: unknown): Stride | undefined {
+  if (typeof word !== 'string') return undefined;
+  const w = word.toLowerCase().replace(/[^a-z]/g, '');
+  if (/^[stride]$/.test(w)) return w.toUpperCase() as Stride;
+  if (w.startsWith('spoof')) return 'S';
+  if (w.startsWith('tamper') || w === 'integrity') return 'T';
+  if (w === 'repudiation') return 'R';
+  if (w.startsWith('informationdisclosure') || w === 'confidentiality' || w === 'disclosureofinformation' ||
+    ['linkability', 'identifiability', 'nonrepudiation', 'detectability', 'unawareness', 'noncompliance'].includes(w)) return 'I';
+  if (w.startsWith('denialofservice') || w === 'availability') return 'D';
+  if (w.startsWith('elevationofprivilege')) return 'E';
+  return undefined;
+}
+
+/** A tool's High/Medium/Low (any case) as a model level. */
+export const levelOfWord = (word: unknown): Level | undefined => {
+  const w = typeof word === 'string' ? word.trim().toLowerCase() : '';
+  return w === 'high' || w === 'medium' || w === 'low' ? w : undefined;
+};
+
+/**
+ * The model's `threats:` section, each threat under an id of its own, its origin in a comment above it.
+ * Returns the decisions to keep in the model's triage file, keyed by threat key (`threat:<id>@<component>`).
+ */
+export function threatsSection(doc: Document, root: YAMLMap, threats: readonly ImportedThreat[]): ImportedDecision[] {
+  const decisions: ImportedDecision[] = [];
+  if (threats.length === 0) return decisions;
+  const map = new YAMLMap();
+  const taken = new Set<string>();
+  for (const t of threats) {
+    const id = modelId(t.wanted, t.title, 'threat', taken);
+    const v: Record<string, unknown> = { title: t.title, stride: t.stride };
+    if (t.on.length === 1) v.on = t.on[0].ref;
+    else if (t.on.length > 1) v.on = t.on.map((o) => o.ref);
+    if (t.description) v.description = t.description;
+    if (t.likelihood) v.likelihood = t.likelihood;
+    if (t.impact) v.impact = t.impact;
+    if (t.mitigation) v.mitigation = t.mitigation;
+    if (t.references?.length) v.references = t.references;
+    const key = new Scalar(id);
+    key.commentBefore = comment(t.comment);
+    map.items.push(new Pair(key, doc.createNode(v)));
+    if (!t.decision) continue;
+    const components = t.on.length === 0 ? ['system'] : t.on.map((o) => o.component);
+    for (const c of components) decisions.push({ key: `threat:${id}@${c}`, title: t.title, ...t.decision });
+  }
+  section(root, 'threats', map);
+  return decisions;
+}
+
+/** A decision of the triage file: under a threat key (`threat:<id>@<component>`, `rule@component`) or a stable id. */
+export interface ImportedDecision extends ImportedDecisionFields {
+  key: string;
+  title: string;
+}
+
+export interface ImportedTriage {
+  text: string;
+  decisions: number;
+}
+
+/** The triage file beside the imported model: the file's decisions, so that none is lost on the way. */
+export function importedTriage(header: readonly string[], decisions: readonly ImportedDecision[]): ImportedTriage | undefined {
+  if (decisions.length === 0) return undefined;
+  const doc = new Document({});
+  doc.commentBefore = comment(header);
+  const root = doc.contents as YAMLMap;
+  root.set(TRIAGE_VERSION_KEY, TRIAGE_VERSION);
+  const threats = new YAMLMap();
+  for (const d of decisions) {
+    const v: Record<string, unknown> = { threat: d.title, status: d.status };
+    if (d.reason) v.reason = d.reason;
+    if (d.owner) v.owner = d.owner;
+    if (d.ticket) v.ticket = d.ticket;
+    if (d.expires) v.expires = d.expires;
+    if (d.review) v.review = d.review;
+    threats.items.push(new Pair(new Scalar(d.key), doc.createNode(v)));
+  }
+  root.set('threats', threats);
+  return { text: doc.toString({ lineWidth: 0 }), decisions: decisions.length };
+}

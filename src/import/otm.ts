@@ -11,11 +11,24 @@
 //                                   and tags; handles/stores from assets.processed/stored)
 //   dataflow                     -> flow (bidirectional -> two flows; protocol/auth from our tags, else http)
 //   asset                        -> asset (C/I/A from risk 0-100 in three bands; classification from attributes)
-//   threat                       -> header comment only: `threatmap analyze` derives its own threats
+//   threat + its instances       -> `threats:` on the elements and flows its instances sit on (none: the whole
+//                                   system); categories -> STRIDE, cwes -> references, risk 0-100 -> levels
+//   instance state, mitigations  -> the model's triage file (mitigated, mitigating, accepted, false-positive)
+//   threat of our own export     -> written back when the model wrote it (ruleId `threat:<id>`); one a rule
+//                                   derives is not (analyze derives it again): only its decision is kept
+//   mitigation                   -> the mitigation text of the threats whose instances reference it
 //   mitigation (implemented)     -> a control when it names one catalog control unambiguously, else a comment
+//                                   (not in our own export, whose components carry their controls exactly)
 import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
-import { clipped, type ImportOptions, type ImportResult, flowItem, hasError, headerTail, keyedEntry, modelId, neverThrows, oneLine, section, slug, startModel, UNTRUSTED_NAME } from './import-common.js';
+import {
+  clipped, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget, type ImportedThreat, type ImportOptions,
+  type ImportResult, flowItem, hasError, headerTail, keyedEntry, levelOfWord, lookup, modelId, neverThrows, oneLine, section, slug, startModel, strideOfWord,
+  threatsSection, UNTRUSTED_NAME,
+} from './import-common.js';
 import type { Node as YamlNode } from 'yaml';
+import { NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
+import { isIsoDate } from '../track/dates.js';
+import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS, ELEMENT_KINDS,
   ELEMENT_TYPES, type ElementKind, type ElementType, type Level, PROTOCOLS, TECHNOLOGIES, TRUST_LEVELS, type TrustLevel,
@@ -36,6 +49,10 @@ export interface OtmThreatNote {
   name: string;
   /** Model ids of the elements and flows whose instances name it. */
   on: string[];
+  /** One of threatmap's own rules found it (our export): analyze derives it again, so it is not written. */
+  derived?: true;
+  /** The decisions it became in the triage file, one per status, in the order met (none: open). */
+  decisions?: TriageStatus[];
 }
 
 export interface OtmImportSummary {
@@ -45,8 +62,12 @@ export interface OtmImportSummary {
   elements: number;
   flows: number;
   assets: number;
-  /** The file's threats in file order, with where their instances sit: listed, never imported. */
+  /** The file's threats in file order, with where their instances sit. */
   threats: OtmThreatNote[];
+  /** Threats written under the model's `threats:` (an OTM threat whose instances differ is several). */
+  written: number;
+  /** Decisions written to the triage file beside the model. */
+  decisions: number;
   mitigations: number;
   /** `element: control (mitigation id)` for each implemented mitigation that became a control. */
   controls: string[];
@@ -78,6 +99,17 @@ export function trustFromRating(rating: number): TrustLevel {
 export function levelFromRisk(value: number): Level {
   if (value < 37.5) return 'low';
   if (value < 62.5) return 'medium';
+  return 'high';
+}
+
+/**
+ * A threat's likelihood or impact (0-100) -> low/medium/high: the range in thirds, [0, 33] low, (33, 66]
+ * medium, (66, 100] high. A threat's numbers are the file's own judgement rather than the inverse of a
+ * scale of ours, and our exporter's 25/50/75 fall in the thirds they came from all the same.
+ */
+export function levelFromScore(value: number): Level {
+  if (value <= 33) return 'low';
+  if (value <= 66) return 'medium';
   return 'high';
 }
 
@@ -244,16 +276,42 @@ interface Zone {
 interface Component {
   otmId: string; id: string; line: number; name?: string; description?: string; identity: Identity; notes: string[];
   zoneOtm?: string; componentOtm?: string; parentOffset: number; in?: string; handles: string[]; stores: string[];
-  controls: string[]; auth?: string; threats: Array<{ threat: string; mitigations: Array<{ id: string; state: string }> }>;
+  controls: string[]; auth?: string; threats: Instance[];
 }
 interface DataFlow {
   from: string; to: string; line: number; otmId: string; name?: string; description?: string; protocol: string;
   protocolStated: boolean; encrypted?: boolean; auth?: string; data: string[]; controls: string[]; port?: number;
-  reverse?: boolean; id?: string; threats: string[];
+  reverse?: boolean; id?: string; threats: Instance[];
+}
+/** A threat instance as read: the threat it names, its state (as written) and its mitigations. */
+interface Instance {
+  threat: string; offset: number; path: ModelPath; line: number; state?: string;
+  mitigations: Array<{ id: string; state: string; offset: number; path: ModelPath }>;
 }
 interface AssetOut {
   otmId: string; id: string; line: number; name?: string; description?: string; kind?: string; type?: string;
   classification?: string; c?: Level; i?: Level; a?: Level;
+}
+
+interface MitigationInfo { name?: string; description?: string; reduction?: number; control?: string; ruleId?: string }
+
+/** A state as a word to look up: `NOT_APPLICABLE`, `not-applicable` and `NotApplicable` alike. */
+const stateWord = (s: string | undefined): string => (s ?? '').toLowerCase().replace(/[^a-z]/g, '');
+
+/** The threat instances of a component or dataflow (its `threats`); one that names no threat is skipped. */
+function instancesOf(r: Reader, f: Field | undefined): Instance[] {
+  return r.records(f, 'threat instances').flatMap((t) => {
+    const tf = t.fields.get('threat');
+    const threat = r.str(tf);
+    if (!threat) return [];
+    const mitigations = r.records(t.fields.get('mitigations'), 'mitigation instances').flatMap((m) => {
+      const mf = m.fields.get('mitigation');
+      const id = r.str(mf);
+      return id ? [{ id, state: r.str(m.fields.get('state')) ?? '', offset: mf?.offset ?? m.offset, path: [...m.path, 'mitigation'] }] : [];
+    });
+    const offset = tf?.offset ?? t.offset;
+    return [{ threat, offset, path: [...t.path, 'threat'], line: r.src.lineOf(t.offset), state: r.str(t.fields.get('state')), mitigations }];
+  });
 }
 
 /** Our exporter's zone for elements in no boundary (render/otm.ts defaultZones): no boundary of the model. */
@@ -384,14 +442,19 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
   const compRecords = r.records(top.get('components'), 'components');
   const components: Component[] = [];
   const compByOtm = new Map<string, Component>();
+  // Threat instances on a component or dataflow that is left out: still the file's findings about the
+  // system, so they are kept, on the whole system (see the threats below).
+  const orphans: Instance[] = [];
   for (const rec of compRecords) {
     const otmId = r.str(rec.fields.get('id'));
     if (!otmId) {
       src.problem('warning', 'missing-id', rec.offset, rec.path, 'a component without an `id` is left out: no dataflow can refer to it');
+      orphans.push(...instancesOf(r, rec.fields.get('threats')));
       continue;
     }
     if (compByOtm.has(otmId)) {
       src.problem('warning', 'duplicate-id', rec.offset, [...rec.path, 'id'], `component \`${otmId}\` is defined twice; the second is left out`);
+      orphans.push(...instancesOf(r, rec.fields.get('threats')));
       continue;
     }
     const name = r.str(rec.fields.get('name'));
@@ -418,15 +481,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
       c.handles = assetRefs(r.strings(af.get('processed')), [...assetsField.path, 'processed']);
       c.stores = assetRefs(r.strings(af.get('stored')), [...assetsField.path, 'stored']);
     }
-    for (const t of r.records(rec.fields.get('threats'), 'threat instances')) {
-      const threat = r.str(t.fields.get('threat'));
-      if (!threat) continue;
-      const mitigations = r.records(t.fields.get('mitigations'), 'mitigation instances').flatMap((m) => {
-        const id = r.str(m.fields.get('mitigation'));
-        return id ? [{ id, state: (r.str(m.fields.get('state')) ?? '').toLowerCase() }] : [];
-      });
-      c.threats.push({ threat, mitigations });
-    }
+    c.threats = instancesOf(r, rec.fields.get('threats'));
     components.push(c);
     compByOtm.set(otmId, c);
   }
@@ -544,18 +599,27 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
 
   // mitigations: implemented ones on a component become controls when they name one control.
   const mitigationRecords = r.records(top.get('mitigations'), 'mitigations');
-  const mitigationInfo = new Map<string, { name?: string; control?: string }>();
+  const mitigationInfo = new Map<string, MitigationInfo>();
   for (const m of mitigationRecords) {
     const id = r.str(m.fields.get('id'));
     if (!id) continue;
     const name = r.str(m.fields.get('name'));
-    mitigationInfo.set(id, { name, control: controlOfMitigation(name, r.attributes(m.fields.get('attributes'))) });
+    const description = r.str(m.fields.get('description'));
+    const reduction = r.num(m.fields.get('riskReduction'));
+    const attrs = r.attributes(m.fields.get('attributes'));
+    mitigationInfo.set(id, {
+      ...(name ? { name } : {}), ...(description ? { description } : {}), ...(reduction !== undefined ? { reduction } : {}),
+      ...(attrs.ruleId ? { ruleId: attrs.ruleId } : {}), control: controlOfMitigation(name, attrs),
+    });
   }
   const controlsMade: string[] = [];
-  for (const c of components) {
+  // Our own export says a threat's mitigation is implemented when the team triaged it mitigated, and names
+  // the rule's controls: the components' controls come back exactly from their attributes, and adding the
+  // rule's control as well would make analyze stop reporting the threat whose decision is being kept.
+  for (const c of fromThreatmap ? [] : components) {
     for (const t of c.threats) {
       for (const m of t.mitigations) {
-        if (m.state !== 'implemented') continue;
+        if (stateWord(m.state) !== 'implemented') continue;
         const info = mitigationInfo.get(m.id);
         if (info?.control) {
           if (!c.controls.includes(info.control)) c.controls.push(info.control);
@@ -584,9 +648,13 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     const dstF = rec.fields.get('destination');
     const from = elementOf(r.str(srcF), srcF?.offset ?? rec.offset, [...rec.path, 'source'], 'source');
     const to = elementOf(r.str(dstF), dstF?.offset ?? rec.offset, [...rec.path, 'destination'], 'destination');
-    if (!from || !to) continue;
+    if (!from || !to) {
+      orphans.push(...instancesOf(r, rec.fields.get('threats')));
+      continue;
+    }
     if (from === to) {
       src.problem('warning', 'self-flow', rec.offset, rec.path, `a dataflow from \`${from.otmId}\` to itself is left out`);
+      orphans.push(...instancesOf(r, rec.fields.get('threats')));
       continue;
     }
     const otmId = r.str(rec.fields.get('id')) ?? '';
@@ -603,7 +671,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     const encrypted = tag('encrypted');
     const name = r.str(rec.fields.get('name'));
     const port = attrs.port !== undefined && /^\d+$/.test(attrs.port) && Number(attrs.port) < 65536 ? Number(attrs.port) : undefined;
-    const threats: string[] = r.records(rec.fields.get('threats'), 'threat instances').flatMap((t) => { const x = r.str(t.fields.get('threat')); return x ? [x] : []; });
+    const threats = instancesOf(r, rec.fields.get('threats'));
     const base: DataFlow = {
       from: from.id, to: to.id, line: line(rec.offset), otmId, protocol: protocol ?? techProtocol(to.identity.tech) ?? 'http', protocolStated: stated,
       data: assetRefs(r.strings(rec.fields.get('assets')), [...rec.path, 'assets']),
@@ -630,48 +698,401 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     }
   }
 
-  // threats: listed, not imported.
-  const threatRecords = r.records(top.get('threats'), 'threats');
-  const threatOn = new Map<string, string[]>();
-  const on = (threat: string, where: string) => { const l = threatOn.get(threat) ?? []; if (!l.includes(where)) l.push(where); threatOn.set(threat, l); };
-  for (const c of components) for (const t of c.threats) on(t.threat, c.id);
-  for (const f of flows) if (!f.reverse) for (const t of f.threats) on(t, f.id ?? `${f.from} -> ${f.to}`);
-  const threats: OtmThreatNote[] = threatRecords.flatMap((t) => {
-    const id = r.str(t.fields.get('id')) ?? '';
-    const name = r.str(t.fields.get('name')) ?? id;
-    return [{ id, name: oneLine(name).trim(), on: threatOn.get(id) ?? [] }];
-  });
-
-  const summary: OtmImportSummary = {
-    otmVersion: version, system: systemName, boundaries: zones.filter((z) => !z.dropped).length, elements: components.length,
-    flows: flows.length, assets: assets.length, threats, mitigations: mitigationRecords.length, controls: controlsMade, notes,
-  };
   for (const c of components) for (const n of c.notes) notes.push(`${c.id}: ${n}`);
   const unstated = flows.filter((f) => !f.protocolStated).length;
   if (unstated) notes.push(`${unstated} of ${flows.length} flows state no protocol: their targets' (or http) assumed; set the real one`);
+
+  // threats -> the model's threats, their instances' states -> the triage file beside it.
+  const found = fileThreats({
+    r, file, records: readThreats(r, top.get('threats')), components, flows, orphans, compByOtm, zoneByOtm, mitigations: mitigationInfo, notes,
+  });
+  const summary: OtmImportSummary = {
+    otmVersion: version, system: systemName, boundaries: zones.filter((z) => !z.dropped).length, elements: components.length,
+    flows: flows.length, assets: assets.length, threats: found.list, written: found.written.length, decisions: 0,
+    mitigations: mitigationRecords.length, controls: controlsMade, notes,
+  };
   if (hasError(src.diagnostics)) return done();
-  const modelText = writeModel({ file, version, system, zones, components, flows, assets, threats, mitigations: mitigationRecords.length, notes }, options);
-  return { text: modelText, diagnostics: sortDiagnostics(src.diagnostics), summary };
+  const { text: modelText, decisions } = writeModel({
+    file, version, system, zones, components, flows, assets, threats: found.list, written: found.written, own: found.decisions,
+    derived: found.derived, mitigations: mitigationRecords.length, notes,
+  }, options);
+  const triage = importedTriage([
+    `Decisions imported by \`threatmap import\` from ${file} (${OTM_FORMAT} ${version}): the state of each threat instance that is a`,
+    'decision (mitigated, partly mitigated, accepted, not applicable, or every mitigation implemented), and the decisions',
+    'our own export recorded. They apply to the threats of the same keys when `threatmap analyze` reads the model.',
+  ], decisions);
+  summary.decisions = triage?.decisions ?? 0;
+  return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
+}
+
+// --- Threats -----------------------------------------------------------------------------------------
+
+/** A threat of the file's `threats`, as read. */
+interface ThreatRec {
+  id?: string; line: number; name?: string; description?: string; categories: string[]; cwes: string[];
+  likelihood?: Level; impact?: Level; likelihoodText?: string; impactText?: string;
+  likelihoodComment?: string; impactComment?: string; attrs: Record<string, string>;
+}
+
+/**
+ * A threat's likelihood or impact: a number from 0 to 100 (in thirds), or the word some tools write (High).
+ * Anything else is a warning, not an error: one odd rating should not cost the whole model.
+ */
+function riskLevel(r: Reader, f: Field | undefined): { level?: Level; text?: string } {
+  if (!f || f.value === null) return {};
+  const v = isScalar(f.value) ? f.value.value : undefined;
+  if (v === null) return {};
+  const word = levelOfWord(v);
+  if (word) return { level: word, text: word };
+  if (typeof v === 'number' || (typeof v === 'string' && /^\s*-?\d+(\.\d+)?\s*$/.test(v))) return { level: levelFromScore(Number(v)), text: String(Number(v)) };
+  r.src.problem('warning', 'invalid-value', f.offset, f.path, 'a threat\'s likelihood and impact are numbers from 0 to 100: this one is left out, and analyze rates it from the model');
+  return {};
+}
+
+function readThreats(r: Reader, field: Field | undefined): ThreatRec[] {
+  const seen = new Set<string>();
+  const out: ThreatRec[] = [];
+  for (const rec of r.records(field, 'threats')) {
+    const id = r.str(rec.fields.get('id'));
+    if (id !== undefined && seen.has(id)) {
+      r.src.problem('warning', 'duplicate-id', rec.offset, [...rec.path, 'id'], `threat \`${id}\` is defined twice; the second is left out`);
+      continue;
+    }
+    if (id !== undefined) seen.add(id);
+    const risk = rec.fields.get('risk');
+    const rf = risk && isMap(risk.value) ? r.fields(risk.value, risk.offset, risk.path) : new Map<string, Field>();
+    const likelihood = riskLevel(r, rf.get('likelihood'));
+    const impact = riskLevel(r, rf.get('impact'));
+    out.push({
+      id, line: r.src.lineOf(rec.offset), name: r.str(rec.fields.get('name')), description: r.str(rec.fields.get('description')),
+      categories: r.strings(rec.fields.get('categories')).map((x) => x.text), cwes: r.strings(rec.fields.get('cwes')).map((x) => x.text),
+      likelihood: likelihood.level, likelihoodText: likelihood.text, impact: impact.level, impactText: impact.text,
+      likelihoodComment: r.str(rf.get('likelihoodComment')), impactComment: r.str(rf.get('impactComment')),
+      attrs: r.attributes(rec.fields.get('attributes')),
+    });
+  }
+  return out;
+}
+
+/**
+ * A threat instance's `state` -> a triage status; null: still open (no decision). The spec leaves the
+ * state a free string and shows `exposed` and `mitigated`; the rest are IriusRisk's threat states (expose,
+ * mitigate, partly-mitigate, accept, not-applicable) in either form, the past participles our exporter
+ * writes (render/otm.ts THREAT_STATE), and the Microsoft Threat Modeling Tool states that StartLeft's
+ * conversion passes through (AutoGenerated, NotStarted, NeedsInvestigation: nothing decided yet).
+ */
+const THREAT_STATES: Readonly<Record<string, TriageStatus | null>> = {
+  '': null, exposed: null, expose: null, open: null, new: null, autogenerated: null, notstarted: null, needsinvestigation: null,
+  mitigated: 'mitigated', mitigate: 'mitigated',
+  partlymitigated: 'mitigating', partlymitigate: 'mitigating', partiallymitigated: 'mitigating', mitigating: 'mitigating',
+  accepted: 'accepted', accept: 'accepted',
+  transferred: 'transferred', transfer: 'transferred',
+  // The threat does not apply here: what threatmap calls a false positive (and our exporter writes so).
+  notapplicable: 'false-positive', falsepositive: 'false-positive',
+};
+
+/**
+ * A mitigation instance's `state`: implemented (the spec's word; IriusRisk's and StartLeft's IMPLEMENTED),
+ * not applicable or rejected (it does not count either way), or anything else (required, recommended:
+ * not in place yet, which is also the safe reading of a word we do not know).
+ */
+const MITIGATION_STATES: Readonly<Record<string, 'implemented' | 'void'>> = {
+  implemented: 'implemented', mitigated: 'implemented', notapplicable: 'void', rejected: 'void',
+};
+
+/** Text as a line for the model: MTMT's knowledge base writes HTML links into its descriptions. */
+const plain = (text: string): string => oneLine(text
+  .replace(/<a\s[^>]*href="([^"]*)"[^>]*>([^<]*)<\/a>/gi, (_, href: string, label: string) => (!label.trim() || label.trim() === href ? href : `${label.trim()} (${href})`))
+  .replace(/<[^>]+>/g, '').replace(/\s+/g, ' ')).trim();
+
+/** `CWE-79` from `CWE-79`, `cwe-79` or `79`; anything else as written. */
+const cweRef = (text: string): string => {
+  const m = /^\s*(?:cwe[-_ ]?)?(\d+)\s*$/i.exec(text);
+  return m ? `CWE-${m[1]}` : text.trim();
+};
+
+/** A slug short enough for an id: MTMT's titles are whole sentences. */
+const shortSlug = (text: string): string => {
+  const s = slug(text);
+  if (s.length <= 48) return s;
+  const cut = s.slice(0, 48);
+  return cut.slice(0, cut.lastIndexOf('-') > 20 ? cut.lastIndexOf('-') : 48).replace(/-+$/, '');
+};
+
+const mitigationLabel = (id: string, info: MitigationInfo | undefined): string => {
+  const name = info?.name ? plain(info.name) : `mitigation ${id}`;
+  return info?.reduction !== undefined && info.reduction < 100 ? `${name} (riskReduction ${info.reduction})` : name;
+};
+
+/** A mitigation as the model's text: its description, led by its name when the description does not start with it. */
+function mitigationText(id: string, info: MitigationInfo | undefined): string {
+  const name = info?.name ? plain(info.name) : undefined;
+  const description = info?.description ? plain(info.description) : undefined;
+  if (!description || description === name) return name ?? `mitigation ${id}`;
+  if (!name || description.toLowerCase().startsWith(name.toLowerCase().replace(/[.…\s]+$/, ''))) return description;
+  return `${name}: ${description}`;
+}
+
+/**
+ * What the file decided about one instance. Its state when that is a decision; else its mitigations: every
+ * one that counts implemented is mitigated, some of them is mitigating (partly mitigated, the risk still
+ * carried). `unknown`: a state we do not read, for a note.
+ */
+function instanceDecision(inst: Instance, info: ReadonlyMap<string, MitigationInfo>): { decision?: ImportedDecisionFields; unknown?: string } {
+  const word = stateWord(inst.state);
+  const stated = lookup(THREAT_STATES, word);
+  const counted = inst.mitigations.filter((m) => lookup(MITIGATION_STATES, stateWord(m.state)) !== 'void');
+  const done = counted.filter((m) => lookup(MITIGATION_STATES, stateWord(m.state)) === 'implemented').map((m) => mitigationLabel(m.id, info.get(m.id)));
+  const pending = counted.filter((m) => lookup(MITIGATION_STATES, stateWord(m.state)) !== 'implemented').map((m) => mitigationLabel(m.id, info.get(m.id)));
+  const inFile = `in the ${OTM_FORMAT} file`;
+  if (stated) {
+    const implemented = stated !== 'false-positive' && done.length ? `; implemented: ${done.join('; ')}` : '';
+    const notYet = stated === 'mitigating' && pending.length ? `; not yet: ${pending.join('; ')}` : '';
+    return { decision: { status: stated, reason: `state "${inst.state}" ${inFile}${implemented}${notYet}` } };
+  }
+  const unknown = stated === undefined ? inst.state : undefined;
+  if (counted.length && !pending.length) {
+    return { decision: { status: 'mitigated', reason: `every mitigation it references is implemented ${inFile}: ${done.join('; ')}` }, unknown };
+  }
+  if (done.length) {
+    return { decision: { status: 'mitigating', reason: `partly mitigated ${inFile}: implemented ${done.join('; ')}; not yet ${pending.join('; ')}` }, unknown };
+  }
+  return { unknown };
+}
+
+/**
+ * The decision our exporter recorded for one of threatmap's threats: its attributes carry the triage entry
+ * exactly (status, reason, owner, ticket), which the instance state only approximates (transferred is
+ * written `accepted`). An expired decision was exported open: it stays open, and a note says so.
+ */
+function exportedDecision(t: ThreatRec, notes: string[]): ImportedDecisionFields | undefined {
+  const a = t.attrs;
+  const status = (TRIAGE_STATUSES as readonly string[]).includes(a.status ?? '') ? (a.status as TriageStatus) : 'open';
+  if (status === 'open') {
+    if (a.declaredStatus && a.declaredStatus !== 'open') {
+      notes.push(`${a.key}: its \`${a.declaredStatus}\` decision had expired${a.expires ? ` (${a.expires})` : ''} when it was exported: left open; renew it in the triage file if it still holds`);
+    }
+    return undefined;
+  }
+  const date = (d: string | undefined) => (d !== undefined && isIsoDate(d) ? d : undefined);
+  return {
+    status, ...(a.reason ? { reason: a.reason } : {}), ...(a.owner ? { owner: a.owner } : {}), ...(a.ticket ? { ticket: a.ticket } : {}),
+    ...(date(a.expires) ? { expires: date(a.expires) } : {}), ...(date(a.review) ? { review: date(a.review) } : {}),
+  };
+}
+
+/** Where a threat instance lands: an element or flow, or (no target) the whole system; `where` for comments. */
+interface Placed { inst: Instance; target?: ImportedTarget; where: string }
+
+interface ThreatInput {
+  r: Reader; file: string; records: ThreatRec[]; components: Component[]; flows: DataFlow[]; orphans: Instance[];
+  compByOtm: ReadonlyMap<string, Component>; zoneByOtm: ReadonlyMap<string, Zone>; mitigations: ReadonlyMap<string, MitigationInfo>;
+  notes: string[];
+}
+
+interface FileThreats {
+  /** For the model's `threats:`, ours (written in the model we exported) first, so that their ids are theirs. */
+  written: ImportedThreat[];
+  /** Decisions about threatmap's own threats, under the keys our exporter gave them. */
+  decisions: ImportedDecision[];
+  list: OtmThreatNote[];
+  derived: number;
+}
+
+const flowTarget = (f: DataFlow): ImportedTarget => (f.id ? { ref: f.id, component: f.id } : { ref: `${f.from} -> ${f.to}`, component: `${f.from}->${f.to}` });
+
+function fileThreats(p: ThreatInput): FileThreats {
+  const { r, file, notes } = p;
+  const known = new Set(p.records.flatMap((t) => (t.id !== undefined ? [t.id] : [])));
+  const placed = new Map<string, Placed[]>();
+  const place = (inst: Instance, target: ImportedTarget | undefined, where: string) => {
+    if (!known.has(inst.threat)) {
+      r.src.problem('warning', 'unknown-reference', inst.offset, inst.path, `no threat has id \`${inst.threat}\`; this threat instance is left out`);
+      return;
+    }
+    for (const m of inst.mitigations) {
+      if (!p.mitigations.has(m.id)) r.src.problem('warning', 'unknown-reference', m.offset, m.path, `no mitigation has id \`${m.id}\`; named by its id`);
+    }
+    const l = placed.get(inst.threat) ?? [];
+    l.push({ inst, target, where });
+    placed.set(inst.threat, l);
+  };
+  for (const c of p.components) for (const i of c.threats) place(i, { ref: c.id, component: c.id }, `component ${c.otmId}`);
+  // A bidirectional dataflow is one thing in the file: its threats go on the flow that carries its id, not on the reply too.
+  const flowByOtm = new Map<string, ImportedTarget>();
+  for (const f of p.flows) {
+    if (f.reverse) continue;
+    if (f.otmId && !flowByOtm.has(f.otmId)) flowByOtm.set(f.otmId, flowTarget(f));
+    for (const i of f.threats) place(i, flowTarget(f), `dataflow ${f.otmId || '(no id)'}`);
+  }
+  for (const i of p.orphans) place(i, undefined, 'a component or dataflow left out');
+  for (const l of placed.values()) l.sort((a, b) => a.inst.offset - b.inst.offset);
+
+  const ours = (t: ThreatRec) => t.attrs.ruleId !== undefined && t.attrs.key !== undefined && t.attrs.key.includes('@');
+  // Converters write one pair of numbers on every threat (StartLeft: likelihood 100, impact 100): that is no
+  // rating, and written as one it would make every threat High; left out, analyze rates each from the model.
+  const theirs = p.records.filter((t) => !ours(t));
+  const pairOf = (t: ThreatRec) => `${t.likelihoodText ?? ''}/${t.impactText ?? ''}`;
+  const placeholder = theirs.length > 1 && theirs.every((t) => t.likelihood && t.impact && pairOf(t) === pairOf(theirs[0]));
+  if (placeholder) {
+    notes.push(`every threat has likelihood ${theirs[0].likelihoodText} and impact ${theirs[0].impactText}: a converter's placeholder, not a rating, so both are left out and analyze rates each threat from the model`);
+  }
+
+  const own = new Map<string, ImportedThreat>();
+  const written: ImportedThreat[] = [];
+  const decisions: ImportedDecision[] = [];
+  const list: OtmThreatNote[] = [];
+  let derived = 0;
+  for (const t of p.records) {
+    const here = t.id !== undefined ? placed.get(t.id) ?? [] : [];
+    const title = oneLine(t.name ?? '').trim() || t.id || '(untitled)';
+    const note: OtmThreatNote = { id: t.id ?? '', name: title, on: [...new Set(here.flatMap((x) => (x.target ? [x.target.ref] : [])))] };
+    list.push(note);
+    const decided = (status: TriageStatus) => { if (!(note.decisions ??= []).includes(status)) note.decisions.push(status); };
+
+    if (ours(t)) {
+      const { ruleId, key, endpoint } = t.attrs;
+      const decision = exportedDecision(t, endpoint ? [] : notes);
+      // The import makes no endpoints (our export lists their keys, not what they are): a decision about
+      // one would match no threat, so it is noted rather than written.
+      if (decision && endpoint) {
+        notes.push(`${key}: its \`${decision.status}\` decision is about endpoint ${endpoint}, which the import does not recreate: not kept; decide it again once the endpoint is in the model`);
+      } else if (decision) {
+        decisions.push({ key, title, ...decision });
+        decided(decision.status);
+      }
+      if (!ruleId.startsWith(WRITTEN_RULE_PREFIX)) {
+        note.derived = true;
+        derived++;
+        continue;
+      }
+      // A threat the model wrote: one per target in the export (each its own OTM threat), one again here.
+      const id = ruleId.slice(WRITTEN_RULE_PREFIX.length);
+      let w = own.get(id);
+      if (!w) {
+        w = ownThreat(t, id, title, p);
+        own.set(id, w);
+      }
+      w.comment.push(`${file}:${t.line} threat ${t.id ?? '(no id)'}: ${key}`);
+      const target = ownTarget(t.attrs, p, flowByOtm);
+      if (target && endpoint) notes.push(`threats.${id}: on endpoint ${endpoint} in the exported model; written on its element \`${target.ref}\`, as the import makes no endpoints`);
+      if (target && !w.on.some((o) => o.component === target.component)) w.on.push(target);
+      continue;
+    }
+
+    let stride = t.categories.map(strideOfWord).find((s) => s !== undefined);
+    if (!stride) {
+      stride = 'T';
+      notes.push(`threat ${t.id ?? '(no id)'} "${title}": ${t.categories.length ? `its categories (${t.categories.join(', ')}) name` : 'it has'} no STRIDE category; written as T (tampering): correct it`);
+    }
+    const base = {
+      title, stride,
+      ...(t.description && plain(t.description) ? { description: plain(t.description) } : {}),
+      ...(!placeholder && t.likelihood ? { likelihood: t.likelihood } : {}),
+      ...(!placeholder && t.impact ? { impact: t.impact } : {}),
+      ...(t.cwes.length ? { references: [...new Set(t.cwes.map(cweRef).filter(Boolean))] } : {}),
+    };
+    const wanted = modelId(t.id ?? '', shortSlug(title), 'threat', new Set());
+    const origin = `${file}:${t.line} threat ${t.id ?? '(no id)'}${t.likelihoodText || t.impactText ? ` (likelihood ${t.likelihoodText ?? 'none'}, impact ${t.impactText ?? 'none'})` : ''}`;
+    if (here.length === 0) {
+      written.push({ ...base, wanted, on: [], comment: [`${origin}: no component or dataflow names it, so the whole system`] });
+      continue;
+    }
+    // One model threat per OTM threat, on every element and flow its instances name, when the instances agree
+    // (same decision, same mitigations): the file's one finding stays one. Instances that differ are split,
+    // one model threat per way they differ, since a model threat carries one mitigation text and one decision
+    // per import; the keys stay one per target either way, so triage matches each instance.
+    const groups = new Map<string, { placed: Placed[]; decision?: ImportedDecisionFields; mitigation?: string }>();
+    for (const x of here) {
+      const { decision, unknown } = instanceDecision(x.inst, p.mitigations);
+      if (unknown !== undefined) notes.push(`threat ${t.id} on ${x.where}: state "${unknown}" is not one threatmap reads: ${decision ? decision.status : 'left open'}`);
+      const texts = [...new Set(x.inst.mitigations.map((m) => mitigationText(m.id, p.mitigations.get(m.id))))];
+      const mitigation = texts.length ? texts.join('; ') : undefined;
+      const sig = JSON.stringify([x.target === undefined, decision ?? null, mitigation ?? null]);
+      const g = groups.get(sig);
+      if (g) g.placed.push(x);
+      else groups.set(sig, { placed: [x], ...(decision ? { decision } : {}), ...(mitigation ? { mitigation } : {}) });
+    }
+    for (const g of groups.values()) {
+      const on: ImportedTarget[] = [];
+      for (const x of g.placed) if (x.target && !on.some((o) => o.component === x.target!.component)) on.push(x.target);
+      const states = g.placed.map((x) => `on ${x.where} (line ${x.inst.line}): state ${x.inst.state ?? '(none)'}${x.inst.mitigations.length
+        ? `; mitigations ${x.inst.mitigations.map((m) => `${m.id} ${m.state || '(no state)'}`).join(', ')}` : ''}`);
+      written.push({
+        ...base,
+        wanted: groups.size > 1 ? `${wanted}-${slug(on[0]?.component ?? 'system') || 'flow'}` : wanted,
+        on,
+        ...(g.mitigation ? { mitigation: g.mitigation } : {}),
+        comment: [`${origin}${groups.size > 1 ? `: its instances differ, so one threat per kind of instance` : ''}${on.length ? '' : ': on a component or dataflow left out, so the whole system'}`, ...states],
+        ...(g.decision ? { decision: g.decision } : {}),
+      });
+      if (g.decision) decided(g.decision.status);
+    }
+  }
+  return { written: [...own.values(), ...written], decisions, list, derived };
+}
+
+/**
+ * A threat the model wrote, as our exporter gave it: the rule's title, description, STRIDE letter and
+ * references; its likelihood and impact only when the model stated them (analysis says "as written in the
+ * model" in the comment beside the number; the others it rated from the model and will again); its
+ * mitigation from the mitigation our exporter made for the rule.
+ */
+function ownThreat(t: ThreatRec, id: string, title: string, p: ThreatInput): ImportedThreat {
+  const a = t.attrs;
+  const stride = /^[STRIDE]$/.test(a.stride ?? '') ? (a.stride as ImportedThreat['stride']) : t.categories.map(strideOfWord).find((s) => s !== undefined) ?? 'T';
+  const stated = (comment: string | undefined) => comment !== undefined && /as written in the model/.test(comment);
+  const texts = [...p.mitigations.values()].filter((m) => m.ruleId === a.ruleId && m.description && m.description !== NO_MITIGATION_WRITTEN);
+  const references = a.references ? splitList(a.references) : t.cwes.map(cweRef);
+  return {
+    wanted: id, title, stride, on: [],
+    ...(t.description && t.description !== NO_DESCRIPTION_WRITTEN ? { description: t.description } : {}),
+    ...(stated(t.likelihoodComment) && t.likelihood ? { likelihood: t.likelihood } : {}),
+    ...(stated(t.impactComment) && t.impact ? { impact: t.impact } : {}),
+    ...(texts.length === 1 ? { mitigation: texts[0].description } : {}),
+    ...(references.length ? { references } : {}),
+    comment: [`written in the model that was exported (rule ${a.ruleId}); analyze reports it again`],
+  };
+}
+
+/** Where our exporter's threat was: its component, as the key names it and as the model (imported back) calls it. */
+function ownTarget(a: Record<string, string>, p: ThreatInput, flowByOtm: ReadonlyMap<string, ImportedTarget>): ImportedTarget | undefined {
+  const keyed = a.key.slice(a.key.indexOf('@') + 1);
+  const same = (id: string): ImportedTarget => ({ ref: id, component: id });
+  switch (a.componentKind) {
+    case 'system': return undefined;
+    case 'flow': return flowByOtm.get(a.component ?? '') ?? same(keyed);
+    case 'boundary': return same(p.zoneByOtm.get(a.component ?? '')?.id ?? keyed);
+    // An endpoint's threat goes on its element: the import makes no endpoints for it to name.
+    default: return same(p.compByOtm.get(a.component ?? '')?.id ?? keyed.replace(/:.*$/, ''));
+  }
 }
 
 // --- Writing -----------------------------------------------------------------------------------------
 
 interface Parts {
   file: string; version: string; system: Record<string, string>; zones: Zone[]; components: Component[];
-  flows: DataFlow[]; assets: AssetOut[]; threats: OtmThreatNote[]; mitigations: number; notes: string[];
+  flows: DataFlow[]; assets: AssetOut[]; threats: OtmThreatNote[]; written: ImportedThreat[]; own: ImportedDecision[];
+  derived: number; mitigations: number; notes: string[];
 }
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 function header(p: Parts, options: OtmImportOptions): string[] {
   const lines = [
     `Imported by \`threatmap import\` from ${p.file} (${OTM_FORMAT} ${p.version}).`,
-    'A model to review: each boundary, element and flow says which line of the OTM file it came from.',
-    `The file lists ${p.threats.length} threat${p.threats.length === 1 ? '' : 's'} and ${p.mitigations} mitigation${p.mitigations === 1 ? '' : 's'}; threats are not model input:`,
-    '`threatmap analyze` derives its own from this model. Implemented mitigations that name one threatmap control became `controls`.',
+    'A model to review: each boundary, element, flow and threat says which line of the OTM file it came from.',
+    `The file lists ${plural(p.threats.length, 'threat')} and ${plural(p.mitigations, 'mitigation')}. Its threats are under \`threats:\` below (${p.written.length} written),`,
+    'on the elements and flows their instances name, beside those `threatmap analyze` derives; the states that are',
+    'decisions are in the triage file written beside this model.',
+    ...(p.derived ? [`${p.derived} of them are threatmap's own (an export of a model): analyze derives them again, so only their decisions are kept.`] : []),
+    'Implemented mitigations that name one threatmap control became `controls`.',
   ];
-  return [...lines, ...headerTail(p.threats.map((t) => `${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}`), p.threats.length, p.notes, options.output)];
+  const shown = p.threats.map((t) => `${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}${t.derived ? ' (threatmap\'s own)' : ''}${t.decisions ? ` [${t.decisions.join(', ')}]` : ''}`);
+  return [...lines, ...headerTail(shown, p.threats.length, p.notes, options.output)];
 }
 
-function writeModel(p: Parts, options: OtmImportOptions): string {
+function writeModel(p: Parts, options: OtmImportOptions): { text: string; decisions: ImportedDecision[] } {
   const { doc, root } = startModel(header(p, options), p.system);
   const where = (lineNo: number, what: string, otmId: string) => `${p.file}:${lineNo} ${what} ${otmId}`;
 
@@ -745,5 +1166,14 @@ function writeModel(p: Parts, options: OtmImportOptions): string {
     }
     section(root, 'flows', seq);
   }
-  return doc.toString({ lineWidth: 0 });
+  // A key decided twice (two threats of one file under one key) would be a duplicate entry, which the
+  // triage file rejects: the first decision stands.
+  const decisions: ImportedDecision[] = [];
+  const keys = new Set<string>();
+  for (const d of [...threatsSection(doc, root, p.written), ...p.own]) {
+    if (keys.has(d.key)) continue;
+    keys.add(d.key);
+    decisions.push(d);
+  }
+  return { text: doc.toString({ lineWidth: 0 }), decisions };
 }

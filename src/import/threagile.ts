@@ -12,15 +12,24 @@
 //                                         data sent and received -> the flow's data (one flow, the caller's)
 //   trust_boundaries                   -> boundaries: members from technical_assets_inside, nesting from
 //                                         trust_boundaries_nested; kind and trust from `type` and the name
-//   shared_runtimes, risk_tracking     -> header and summary only: not model input
+//   individual_risk_categories         -> `threats:`, one per identified risk: title, stride, description,
+//     (risks identified by hand)          mitigation, CWE/ASVS/cheat sheet from its category; on its most relevant
+//                                         link, else technical asset, else trust boundary, else the system;
+//                                         exploitation likelihood and impact -> likelihood and impact
+//   risk_tracking of those risks       -> the triage file (matched by Threagile's synthetic risk ids, wildcards
+//                                         too): status, justification -> reason, ticket, checked_by -> owner
+//   risk_tracking of Threagile's own rules, shared_runtimes -> header and summary only: not model input
 import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
+import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import { type BoundaryKind, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType, type Level, type TrustLevel } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { ModelPath } from '../model/types.js';
+import type { TriageStatus } from '../track/types.js';
 import {
-  clipped, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, oneLine, outsideEntry,
-  section, slug, startModel, UNTRUSTED_NAME,
+  clipped, flowItem, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget,
+  type ImportedThreat, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, oneLine, outsideEntry, section, slug,
+  startModel, strideOfWord, threatsSection, UNTRUSTED_NAME,
 } from './import-common.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
@@ -30,6 +39,11 @@ export interface ThreagileRiskNote {
   /** Threagile's synthetic risk id (`category@asset...`, wildcards allowed). */
   id: string;
   status: string;
+  /**
+   * How many of the risks the file identifies by hand it tracks (their decisions go to the triage file).
+   * 0: a risk of Threagile's own rules, which threatmap's threats do not match; listed only.
+   */
+  matches: number;
 }
 
 export interface ThreagileImportSummary {
@@ -41,8 +55,15 @@ export interface ThreagileImportSummary {
   assets: number;
   /** Shared runtimes by title: listed, not imported (threatmap has no shared-host concept). */
   sharedRuntimes: string[];
-  /** Triage decisions on Threagile's own risks: listed, never imported. */
+  /** The file's risk tracking, in file order: decisions on the risks identified by hand are imported, the rest listed. */
   riskTracking: ThreagileRiskNote[];
+  /** Risks identified by hand (individual_risk_categories), each written under `threats:`. */
+  individualRisks: number;
+  /**
+   * Risks that are threatmap's own threats, exported earlier (`threatmap analyze -f threagile`): not written,
+   * since analysis derives them again; their risk tracking comes back under their stable ids.
+   */
+  exportedRisks: number;
   notes: string[];
 }
 
@@ -146,6 +167,18 @@ const BOUNDARY: Record<string, BoundaryKind> = {
   'execution-environment': 'container',
 };
 
+/** Exploitation likelihood in three levels: unlikely low, likely medium, the top two high. */
+const LIKELIHOOD: Record<string, Level> = { unlikely: 'low', likely: 'medium', 'very-likely': 'high', frequent: 'high' };
+/** Exploitation impact in three levels: the top two high. */
+const IMPACT: Record<string, Level> = { low: 'low', medium: 'medium', high: 'high', 'very-high': 'high' };
+/**
+ * Risk-tracking statuses -> triage. `unchecked` decides nothing; in discussion is still open; in progress is
+ * being mitigated. The others are the same decisions.
+ */
+const TRACKING: Record<string, TriageStatus | undefined> = {
+  unchecked: undefined, 'in-discussion': 'open', accepted: 'accepted', 'in-progress': 'mitigating', mitigated: 'mitigated', 'false-positive': 'false-positive',
+};
+
 // --- The parts, as read --------------------------------------------------------------------------------
 
 interface AssetOut { id: string; tgId: string; title: string; line: number; v: Record<string, unknown>; notes: string[] }
@@ -157,6 +190,8 @@ interface BoundaryOut { id: string; tgId: string; title: string; line: number; k
 interface FlowOut {
   from: string; to: string; line: number; title: string; id?: string; description?: string; protocol: string; encrypted?: boolean;
   auth?: string; controls: string[]; data: string[]; notes: string[];
+  /** Threagile's id of the link: its source's id and its title as a slug (`web>database-traffic`). */
+  tgId: string;
 }
 
 /**
@@ -375,7 +410,10 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
         src.problem('warning', 'self-flow', l.offset, l.path, `a link from \`${from.id}\` to itself is left out`);
         continue;
       }
-      const f: FlowOut = { from: from.id, to: to.id, line: line(l.offset), title: l.key, protocol: 'tcp', controls: [], data: [], notes: [], description: str(p.description) };
+      const f: FlowOut = {
+        from: from.id, to: to.id, line: line(l.offset), title: l.key, protocol: 'tcp', controls: [], data: [], notes: [], description: str(p.description),
+        tgId: `${from.tgId}>${slug(l.key)}`,
+      };
       const proto = str(p.protocol);
       const mapped = lookup(PROTOCOL, proto);
       if (mapped) {
@@ -430,15 +468,183 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     const running = strings(r.plain.technical_assets_running);
     return `${r.key}${running.length ? ` (runs ${running.join(', ')})` : ''}`;
   });
-  const riskTracking = records(get(top, 'risk_tracking'), 'risk tracking entries').map((r) => ({ id: r.key, status: str(r.plain.status) ?? 'no status' }));
+  // risk_tracking: each entry may decide risks identified by hand (below); the others are listed only.
+  const tracking: Tracking[] = records(get(top, 'risk_tracking'), 'risk tracking entries').map((r) => ({
+    id: r.key, status: str(r.plain.status) ?? 'no status', matches: 0, plain: r.plain, statusAt: fieldAt(r, 'status'),
+  }));
 
+  // individual_risk_categories -> threats: each identified risk on what it names, with its tracked decision.
+  const written: ImportedThreat[] = [];
+  const rederived: ImportedDecision[] = [];
+  let exportedRisks = 0;
+  const flowByTg = new Map(flows.map((f) => [f.tgId, f] as const));
+  for (const c of records(get(top, 'individual_risk_categories'), 'individual risk categories')) {
+    const cp = c.plain;
+    const categoryId = str(cp.id) ?? slug(c.key);
+    // `threatmap analyze -f threagile` writes each rule as a category (`threatmap rule <id>: ...` its detection
+    // logic) and each threat as a risk titled with its stable id (src/render/threagile.ts).
+    const exportedRule = EXPORTED_CATEGORY.exec(str(cp.detection_logic) ?? '')?.[1];
+    let stride = strideOfWord(cp.stride);
+    if (!stride) {
+      const at = fieldAt(c, 'stride');
+      src.problem('warning', 'unknown-value', at.offset, at.path,
+        `individual risk category \`${c.key}\`: ${cp.stride === undefined ? 'no `stride`' : `stride \`${str(cp.stride) ?? ''}\` is not one of Threagile's`}; its risks are written as T (tampering): correct them`,
+        { expected: 'spoofing, tampering, repudiation, information-disclosure, denial-of-service, elevation-of-privilege' });
+      stride = 'T';
+    }
+    const cwe = str(cp.cwe);
+    const references = [...(cwe && /^[1-9]\d*$/.test(cwe) ? [`CWE-${cwe}`] : []), ...[str(cp.asvs), str(cp.cheat_sheet)].filter((x): x is string => x !== undefined)];
+    // A written threat exported without a description or mitigation carries the analysis' placeholders: not its own text.
+    const description = exportedRule && str(cp.description) === NO_DESCRIPTION_WRITTEN ? undefined : str(cp.description);
+    const mitigation = exportedRule && str(cp.mitigation) === NO_MITIGATION_WRITTEN ? undefined : str(cp.mitigation);
+    const risksE = isMap(c.value) ? get(src.entries(c.value, c.path), 'risks_identified') : undefined;
+    for (const r of records(risksE, 'identified risks')) {
+      const p = r.plain;
+      const field = (key: string) => str(p[key]);
+      // Threagile's id for the risk: the category's, then each most relevant thing named, in its order.
+      const syntheticId = [categoryId, ...['most_relevant_technical_asset', 'most_relevant_communication_link', 'most_relevant_trust_boundary',
+        'most_relevant_shared_runtime', 'most_relevant_data_asset'].map(field).filter((x): x is string => x !== undefined)].join('@');
+      const stable = exportedRule ? EXPORTED_RISK.exec(r.key) : null;
+      if (stable && exportedRule && !isWrittenRule(exportedRule)) {
+        // One of threatmap's own, exported: analysis derives it again, so only its tracking comes back, by stable id.
+        exportedRisks++;
+        const decision = trackedDecision(syntheticId, []);
+        if (decision) rederived.push({ key: stable[1], title: r.key.slice(0, stable.index), ...decision });
+        continue;
+      }
+      const comment = [
+        `${file}:${line(r.offset)} risk "${str(r.key) ?? r.key}" (${syntheticId}) of individual risk category "${c.key}"`,
+        `Threagile: severity ${field('severity') ?? 'none'}, exploitation likelihood ${field('exploitation_likelihood') ?? 'none'}, impact ${field('exploitation_impact') ?? 'none'}`,
+      ];
+      const on = riskTarget(r, comment);
+      const rating = riskRating(r);
+      const decision = trackedDecision(syntheticId, comment);
+      written.push({
+        // A threat written in a threatmap model and exported comes back under its own id and title.
+        wanted: stable && exportedRule ? exportedRule.slice(WRITTEN_RULE_PREFIX.length) : categoryId,
+        title: stable ? r.key.slice(0, stable.index) : c.key, stride, on: on ? [on] : [], comment,
+        ...(description ? { description } : {}), ...rating, ...(mitigation ? { mitigation } : {}), ...(references.length ? { references } : {}),
+        ...(decision ? { decision } : {}),
+      });
+    }
+  }
+
+  /**
+   * The one thing a risk is on: its most relevant communication link (the narrowest: one connection), else
+   * technical asset, else trust boundary, else the whole system. What else it names is said in the comment.
+   */
+  function riskTarget(r: Entry & { plain: Plain }, comment: string[]): ImportedTarget | undefined {
+    const ref = (key: string) => str(r.plain[key]);
+    const named: Array<{ key: string; what: string; id: string; target?: ImportedTarget }> = [];
+    const link = ref('most_relevant_communication_link');
+    const flow = link === undefined ? undefined : flowByTg.get(link);
+    if (link) named.push({ key: 'most_relevant_communication_link', what: 'communication link', id: link, ...(flow ? { target: flowTarget(flow, flows) } : {}) });
+    const asset = ref('most_relevant_technical_asset');
+    const element = asset === undefined ? undefined : byTg.get(asset);
+    if (asset) named.push({ key: 'most_relevant_technical_asset', what: 'technical asset', id: asset, ...(element ? { target: { ref: element.id, component: element.id } } : {}) });
+    const boundaryTg = ref('most_relevant_trust_boundary');
+    const boundary = boundaryTg === undefined ? undefined : boundaryByTg.get(boundaryTg);
+    if (boundaryTg) named.push({ key: 'most_relevant_trust_boundary', what: 'trust boundary', id: boundaryTg, ...(boundary ? { target: { ref: boundary.id, component: boundary.id } } : {}) });
+    for (const n of named) {
+      if (n.target) continue;
+      const at = fieldAt(r, n.key);
+      src.problem('warning', 'unknown-reference', at.offset, at.path, `no ${n.what} has id \`${n.id}\`; the risk is not placed on it`);
+    }
+    const chosen = named.find((n) => n.target);
+    const others = named.filter((n) => n !== chosen && n.target).map((n) => `${n.what} ${n.id}`);
+    const elsewhere = [['most_relevant_shared_runtime', 'shared runtime'], ['most_relevant_data_asset', 'data asset']]
+      .filter(([key]) => ref(key)).map(([key, what]) => `${what} ${ref(key)}`);
+    if (!chosen) comment.push('names no technical asset, link or trust boundary of the model: on the whole system');
+    if (others.length) comment.push(`also names ${others.join(' and ')}: the narrower one is its target`);
+    if (elsewhere.length) comment.push(`also names ${elsewhere.join(' and ')}: not something a threatmap threat is on`);
+    return chosen?.target;
+  }
+
+  /** Exploitation likelihood and impact, each in three levels; an unknown word is warned about and left out (rated from the model). */
+  function riskRating(r: Entry & { plain: Plain }): Pick<ImportedThreat, 'likelihood' | 'impact'> {
+    const out: Pick<ImportedThreat, 'likelihood' | 'impact'> = {};
+    for (const [key, table, field] of [['exploitation_likelihood', LIKELIHOOD, 'likelihood'], ['exploitation_impact', IMPACT, 'impact']] as const) {
+      const word = str(r.plain[key]);
+      const level = lookup(table, word);
+      if (level) out[field] = level;
+      else if (word) {
+        const at = fieldAt(r, key);
+        src.problem('warning', 'unknown-value', at.offset, at.path, `${key} \`${word}\` is not one of Threagile's; left out (rated from the model)`, { expected: Object.keys(table).join(', ') });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The decision risk tracking holds for a risk: the entry of its very id, else the first entry whose
+   * wildcards match it (Threagile's own precedence: a direct entry wins over wildcards).
+   */
+  function trackedDecision(syntheticId: string, comment: string[]): ImportedDecisionFields | undefined {
+    const direct = tracking.find((t) => t.id === syntheticId);
+    const wild = direct ? [] : tracking.filter((t) => t.id.includes('*') && wildcardMatch(t.id, syntheticId));
+    const entry = direct ?? wild[0];
+    if (!entry) return undefined;
+    entry.matches++;
+    comment.push(`tracked in Threagile as ${entry.id}: ${entry.status}${wild.length > 1 ? ` (also matched by ${wild.slice(1).map((t) => t.id).join(', ')}; the first one applies)` : ''}`);
+    const status = lookup(TRACKING, entry.status);
+    if (status === undefined) {
+      if (!Object.hasOwn(TRACKING, entry.status)) {
+        src.problem('warning', 'unknown-value', entry.statusAt.offset, entry.statusAt.path, `risk tracking status \`${entry.status}\` is not one of Threagile's; no decision imported`,
+          { expected: Object.keys(TRACKING).join(', ') });
+      }
+      return undefined;
+    }
+    const justification = str(entry.plain.justification);
+    const ticket = str(entry.plain.ticket);
+    const owner = str(entry.plain.checked_by);
+    return {
+      status, reason: justification ?? `marked ${entry.status} in Threagile's risk tracking`, ...(ticket ? { ticket } : {}), ...(owner ? { owner } : {}),
+    };
+  }
+
+  const riskTracking: ThreagileRiskNote[] = tracking.map((t) => ({ id: t.id, status: t.status, matches: t.matches }));
   const summary: ThreagileImportSummary = {
     version, system: systemName, elements: elements.length, flows: flows.length, boundaries: boundaries.length + (outsideId ? 1 : 0),
-    assets: assets.length, sharedRuntimes, riskTracking, notes,
+    assets: assets.length, sharedRuntimes, riskTracking, individualRisks: written.length, exportedRisks, notes,
   };
   if (hasError(src.diagnostics)) return done();
-  const modelText = writeModel({ file, version, system, assets, elements, boundaries, outsideId, flows, sharedRuntimes, riskTracking, notes }, options);
-  return { text: modelText, diagnostics: sortDiagnostics(src.diagnostics), summary };
+  const { text: modelText, decisions } = writeModel({
+    file, version, system, assets, elements, boundaries, outsideId, flows, sharedRuntimes, riskTracking, written, exportedRisks, notes,
+  }, options);
+  const triage = importedTriage([
+    `Decisions imported by \`threatmap import\` from ${file} (${THREAGILE_FORMAT} ${version}): the risk tracking of the risks it identifies`,
+    'by hand (individual_risk_categories), matched by Threagile\'s risk ids. They apply to the threats of the same keys in the model\'s',
+    '`threats:` section, or, for threatmap\'s own threats exported earlier, to the threats of the same stable ids. The tracking of',
+    'Threagile\'s own rules is listed in the model\'s header only.',
+  ], [...decisions, ...rederived]);
+  return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
+}
+
+/** What `threatmap analyze -f threagile` writes: a category's detection logic, and a risk's title ending in its stable id. */
+const EXPORTED_CATEGORY = /^threatmap rule (\S+?)(?:: |$)/;
+const EXPORTED_RISK = /\s*\((TM-[0-9a-f]{8})\)$/;
+
+/** A risk-tracking entry as read, and how many of the file's hand-identified risks it decides. */
+interface Tracking { id: string; status: string; matches: number; plain: Plain; statusAt: { offset: number; path: ModelPath } }
+
+/**
+ * Threagile's wildcard ids: each `*` stands for one @-delimited part. Threagile tests its pattern unanchored
+ * (`strange@*` would also match `something-strange@db`); here the whole id must match, so that an entry
+ * never decides a risk of another category.
+ */
+function wildcardMatch(pattern: string, id: string): boolean {
+  const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^@]+')}$`);
+  return re.test(id);
+}
+
+/**
+ * A flow as a threat's `on:` names it: its id when it has one, else `a -> b`; when another flow joins the
+ * same two elements the arrow would be ambiguous, so its default id (`a->b`) is named instead.
+ */
+function flowTarget(f: FlowOut, flows: readonly FlowOut[]): ImportedTarget {
+  if (f.id) return { ref: f.id, component: f.id };
+  const shared = flows.some((o) => o !== f && o.from === f.from && o.to === f.to);
+  return { ref: shared ? `${f.from}->${f.to}` : `${f.from} -> ${f.to}`, component: `${f.from}->${f.to}` };
 }
 
 /** Whether `outer` already encloses `inner` through the `in` chain (nesting it inside would loop). */
@@ -466,20 +672,29 @@ function assetType(words: string): string | undefined {
 
 interface Parts {
   file: string; version: string; system: Record<string, string>; assets: AssetOut[]; elements: ElementOut[]; boundaries: BoundaryOut[];
-  outsideId?: string; flows: FlowOut[]; sharedRuntimes: string[]; riskTracking: ThreagileRiskNote[]; notes: string[];
+  outsideId?: string; flows: FlowOut[]; sharedRuntimes: string[]; riskTracking: ThreagileRiskNote[]; written: ImportedThreat[]; exportedRisks: number;
+  notes: string[];
 }
 
 function header(p: Parts, options: ImportOptions): string[] {
+  const n = p.written.length;
+  const own = p.riskTracking.filter((r) => r.matches === 0);
+  const deciding = p.riskTracking.length - own.length;
   const lines = [
     `Imported by \`threatmap import\` from ${p.file} (${THREAGILE_FORMAT} ${p.version}).`,
     'A model to review: each boundary, element, flow and asset says which line of the Threagile file it is on.',
     `Shared runtimes (not imported: threatmap has no shared host): ${p.sharedRuntimes.join('; ') || 'none'}.`,
-    `The file tracks ${p.riskTracking.length} of Threagile's own risk${p.riskTracking.length === 1 ? '' : 's'} (triage decisions, not model input: \`threatmap analyze\` derives its own threats):`,
+    n ? `The file identifies ${n} risk${n === 1 ? '' : 's'} by hand (individual_risk_categories): written under \`threats:\` below.`
+      : 'The file identifies no risk by hand (individual_risk_categories).',
+    ...(p.exportedRisks ? [`${p.exportedRisks} of its risks are threatmap's own threats, exported earlier: \`threatmap analyze\` derives them again,`
+      + ' so only their risk tracking comes back, under their stable ids.'] : []),
+    ...(deciding ? [`${deciding} risk-tracking entr${deciding === 1 ? 'y decides' : 'ies decide'} these risks: decisions in the triage file written beside this model.`] : []),
+    `It tracks ${own.length} risk${own.length === 1 ? '' : 's'} of Threagile's own rules (triage decisions, not model input: \`threatmap analyze\` derives its own threats):`,
   ];
-  return [...lines, ...headerTail(p.riskTracking.map((r) => `${r.id}: ${r.status}`), p.riskTracking.length, p.notes, options.output)];
+  return [...lines, ...headerTail(own.map((r) => `${r.id}: ${r.status}`), own.length, p.notes, options.output)];
 }
 
-function writeModel(p: Parts, options: ImportOptions): string {
+function writeModel(p: Parts, options: ImportOptions): { text: string; decisions: ImportedDecision[] } {
   const { doc, root } = startModel(header(p, options), p.system);
 
   if (p.boundaries.length || p.outsideId) {
@@ -536,5 +751,6 @@ function writeModel(p: Parts, options: ImportOptions): string {
     }
     section(root, 'flows', seq);
   }
-  return doc.toString({ lineWidth: 0 });
+  const decisions = threatsSection(doc, root, p.written);
+  return { text: doc.toString({ lineWidth: 0 }), decisions };
 }

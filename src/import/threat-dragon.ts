@@ -9,15 +9,21 @@
 //                                   https when isEncrypted, else http); a flow with a loose end is left out
 //   trust-boundary-box           -> boundary holding the elements whose centre lies inside it (nested boxes nest)
 //   trust-boundary-curve         -> no boundary: a line says nothing of sides; flows that cross it are noted
-//   threats on cells             -> header comment only: `threatmap analyze` derives its own threats
+//   threats on cells             -> `threats:` on the element or flow (type -> STRIDE, severity -> impact);
+//                                   statuses Mitigated / NotApplicable -> the model's triage file
 // Threat Dragon v1 files (`detail.diagrams[].diagramJson`) are not read: an error says so.
 import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { type ElementKind, type ElementType, PROTOCOLS, type TrustLevel } from '../model/catalog.js';
+import { type ElementKind, ELEMENT_TYPES, type ElementType, type Level, PROTOCOLS, type TrustLevel } from '../model/catalog.js';
+import { isControlName } from '../model/rule-conditions.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
+import { isWrittenRule, NO_DESCRIPTION_WRITTEN, STATED, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
+import { TD_STATUS } from '../render/threat-dragon.js';
+import type { TriageStatus } from '../track/types.js';
 import {
-  clipped, credentialsSection, flowItem, hasError, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows,
-  oneLine, outsideEntry, section, startModel, UNTRUSTED_NAME,
+  clipped, credentialsSection, flowItem, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget, type ImportedThreat,
+  type ImportOptions, type ImportResult, keyedEntry, levelOfWord, lookup, modelId, neverThrows, oneLine, outsideEntry, section, slug, startModel,
+  strideOfWord, threatsSection, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { YamlSource } from './yaml-source.js';
@@ -41,7 +47,7 @@ export interface TdImportSummary {
   flows: number;
   /** Boundary curves, which become no boundary (see below). */
   curves: number;
-  /** The file's threats in file order: listed, never imported. */
+  /** The file's threats in file order (each also written under `threats:`). */
   threats: TdThreatNote[];
   /** Things a reviewer should check, one line each. */
   notes: string[];
@@ -59,7 +65,7 @@ const point = (v: unknown): Point | undefined => (isObj(v) && num(v.x) && num(v.
 
 interface Cell { tdId: string; shape: string; line: number; offset: number; diagram: number; data: Plain; raw: Plain; node: YAMLMap }
 interface Element extends Cell {
-  id: string; kind: ElementKind; name?: string; type?: ElementType; rect?: Rect; in?: string;
+  id: string; kind: ElementKind; name?: string; type?: ElementType; tech?: string; rect?: Rect; in?: string;
   controls: string[]; stores: string[]; privileged?: boolean; notes: string[];
 }
 interface Box extends Cell { id: string; name?: string; rect: Rect; trust: TrustLevel; trustNote: string; in?: string }
@@ -209,7 +215,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     }
     const name = nameOf(c);
     const kind: ElementKind = c.shape === 'actor' ? 'external' : c.shape;
-    const e: Element = { ...c, id: modelId('', name, c.shape, taken), kind, name, rect: rectOf(c), controls: [], stores: [], notes: [] };
+    const own = exportedFacts(c.data, 'element');
+    const e: Element = { ...c, id: modelId(own?.id ?? '', name, c.shape, taken), kind, name, rect: rectOf(c), controls: [], stores: [], notes: [] };
     const d = c.data;
     if (!e.rect) e.notes.push('no position and size in the file: placed in no box');
     if (d.outOfScope === true) e.notes.push(`out of scope in Threat Dragon${str(d.reasonOutOfScope) ? `: ${str(d.reasonOutOfScope)}` : ''}; imported all the same, remove it if it does not belong`);
@@ -244,6 +251,10 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
         credentials = true;
       }
     }
+    // A cell threatmap exported says what Threat Dragon has no field for: its type, technology and controls.
+    if (own?.type) e.type = own.type;
+    if (own?.tech) e.tech = own.tech;
+    for (const control of own?.controls ?? []) if (!e.controls.includes(control)) e.controls.push(control);
     elements.push(e);
     byCell.set(key(c.diagram, c.tdId), e);
   }
@@ -262,7 +273,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     const untrusted = name !== undefined && UNTRUSTED_NAME.test(name);
     const dmz = name !== undefined && /\bdmz\b/i.test(name);
     boxes.push({
-      ...c, id: modelId('', name, 'boundary', taken), name, rect, trust: untrusted ? 'untrusted' : dmz ? 'dmz' : 'internal',
+      ...c, id: modelId(exportedFacts(c.data, 'boundary')?.id ?? '', name, 'boundary', taken), name, rect, trust: untrusted ? 'untrusted' : dmz ? 'dmz' : 'internal',
       trustNote: untrusted ? 'untrusted: its name says it is outside' : dmz ? 'dmz: its name says so' : 'internal assumed: Threat Dragon states no trust; check it',
     });
   }
@@ -351,15 +362,18 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     }
     const base: FlowOut = {
       from: from.id, to: to.id, line: c.line, tdId: c.tdId, name: str(d.name), protocol, controls, notes,
-      ...(typeof d.description === 'string' && d.description.trim() ? { description: d.description.trim() } : {}),
+      ...(ownDescription(d) ? { description: ownDescription(d) } : {}),
       ...(encrypted ? { encrypted } : {}),
     };
+    // A flow threatmap exported under an id of its own gets it back (one named by its ends needs none).
+    const ownId = exportedFacts(d, 'flow')?.id;
+    if (ownId !== undefined && ownId !== `${from.id}->${to.id}` && d.isBidirectional !== true) base.id = modelId(ownId, undefined, 'flow', taken);
     const list = d.isBidirectional === true
       ? [base, { ...base, from: to.id, to: from.id, reverse: true, name: base.name ? `${base.name} (reply)` : undefined }] : [base];
     for (const f of list) {
       const pair = `${f.from}\u0000${f.to}`;
       // A second flow between the same pair needs an id of its own (the model requires it).
-      if (pairs.has(pair)) f.id = modelId('', `${f.name ?? 'flow'}${f.reverse ? ' reply' : ''}`, 'flow', taken);
+      if (pairs.has(pair) && f.id === undefined) f.id = modelId('', `${f.name ?? 'flow'}${f.reverse ? ' reply' : ''}`, 'flow', taken);
       pairs.add(pair);
       flows.push(f);
     }
@@ -383,15 +397,28 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   if (unboxed) notes.push(`${unboxed} element${unboxed === 1 ? '' : 's'} in no boundary (threatmap's internal default)`);
   for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
 
-  // Threats: listed with where they were recorded, not imported.
+  // Threats: written into the model on the element or flow they were recorded on, with their status as triage.
   const threats: TdThreatNote[] = [];
-  const flowIdOf = new Map(flows.filter((f) => !f.reverse).map((f) => [f.tdId, f.id ?? `${f.from} -> ${f.to}`] as const));
+  const written: ImportedThreat[] = [];
+  const rederived: ImportedDecision[] = [];
+  const flowTargets = new Map(flows.filter((f) => !f.reverse).map((f) => [f.tdId, f.id
+    ? { ref: f.id, component: f.id } : { ref: `${f.from} -> ${f.to}`, component: `${f.from}->${f.to}` }] as const));
   for (const c of cells) {
     const list = Array.isArray(c.data.threats) ? c.data.threats : [];
-    const on = byCell.get(key(c.diagram, c.tdId))?.id ?? flowIdOf.get(c.tdId) ?? `cell ${c.tdId}`;
+    const element = byCell.get(key(c.diagram, c.tdId))?.id;
+    const target = element !== undefined ? { ref: element, component: element } : flowTargets.get(c.tdId);
     for (const t of list) {
       if (!isObj(t)) continue;
-      threats.push({ title: str(t.title) ?? '(untitled)', severity: str(t.severity) ?? 'no severity', status: str(t.status) ?? 'no status', on });
+      const title = str(t.title) ?? '(untitled)';
+      threats.push({ title, severity: str(t.severity) ?? 'no severity', status: str(t.status) ?? 'no status', on: target?.ref ?? `cell ${c.tdId}` });
+      const exported = exportedByThreatmap(t);
+      if (exported && !isWrittenRule(exported.ruleId)) {
+        // One of threatmap's own, exported to Threat Dragon: analysis derives it again, so only its decision comes back.
+        const decision = exportedDecision(t, exported);
+        if (decision) rederived.push({ key: exported.uid, title, ...decision });
+        continue;
+      }
+      written.push(tdThreat(t, title, c, target, file, notes, exported));
     }
   }
 
@@ -400,15 +427,147 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     flows: flows.length, curves: curves.length, threats, notes,
   };
   if (hasError(src.diagnostics)) return done();
-  const modelText = writeModel({ file, version, system, diagrams, elements, boxes, outsideId, flows, threats, notes, credentials }, options);
-  return { text: modelText, diagnostics: sortDiagnostics(src.diagnostics), summary };
+  const { text: modelText, decisions } = writeModel({ file, version, system, diagrams, elements, boxes, outsideId, flows, threats, written, notes, credentials }, options);
+  const triage = importedTriage([
+    `Decisions imported by \`threatmap import\` from ${file} (${THREAT_DRAGON_FORMAT} ${version}): the status of each of its threats that is`,
+    'not Open. They apply to the threats of the same keys in the model\'s `threats:` section.',
+  ], [...decisions, ...rederived]);
+  return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
+}
+
+/** The lines `threatmap analyze -f threat-dragon` writes under a cell's own description (src/render/threat-dragon.ts). */
+const EXPORTED_CELL = /^threatmap (element|boundary|flow) (\S+) \(([^)\n]*)\)$/m;
+
+interface ExportedFacts {
+  id: string;
+  type?: ElementType;
+  tech?: string;
+  controls: string[];
+}
+
+/** The model's own id and facts of a cell threatmap exported; undefined for a cell drawn in Threat Dragon. */
+function exportedFacts(data: Plain, shape: 'element' | 'boundary' | 'flow'): ExportedFacts | undefined {
+  if (typeof data.description !== 'string') return undefined;
+  const m = EXPORTED_CELL.exec(data.description);
+  if (!m || m[1] !== shape) return undefined;
+  const facts = m[3].split('; ');
+  const fact = (name: string) => facts.find((f) => f.startsWith(`${name} `))?.slice(name.length + 1);
+  const type = fact('type');
+  const controls = /^Controls: (.+)$/m.exec(data.description.slice(m.index))?.[1].split(', ').filter(isControlName) ?? [];
+  return {
+    id: m[2], controls, ...(type && Object.hasOwn(ELEMENT_TYPES, type) ? { type: type as ElementType } : {}),
+    ...(fact('tech') ? { tech: fact('tech') } : {}),
+  };
+}
+
+/** A cell's description without the lines threatmap added when it exported the cell. */
+function ownDescription(data: Plain): string | undefined {
+  if (typeof data.description !== 'string') return undefined;
+  const m = EXPORTED_CELL.exec(data.description);
+  const text = (m ? data.description.slice(0, m.index) : data.description).trim();
+  return text || undefined;
+}
+
+/** What `threatmap export --format threat-dragon` writes under a threat's own description (src/render/threat-dragon.ts). */
+const EXPORTED_LINE = /^threatmap (TM-[0-9a-f]{8}) \(T\d+, rule (\S+), on .*\)$/m;
+const TRIAGE_LINE = /^Triage: (open|mitigating|mitigated|accepted|false-positive|transferred)(?: \((.*)\))?$/m;
+const RATING_LINE = (what: string) => new RegExp(`^${what}: (High|Medium|Low): .*, ${STATED} \\(threats\\.[^)]*\\)$`, 'm');
+const STATED_LIKELIHOOD = RATING_LINE('Likelihood');
+const STATED_IMPACT = RATING_LINE('Impact');
+
+interface Exported {
+  uid: string;
+  ruleId: string;
+  /** The description above threatmap's lines. */
+  description: string;
+  /** The decision as exported, when the export recorded one. */
+  triage?: { status: TriageStatus; details?: string };
+  /** The ratings the model stated (a written threat's); absent: they were rated from the model. */
+  likelihood?: Level;
+  impact?: Level;
+}
+
+function exportedByThreatmap(t: Plain): Exported | undefined {
+  if (typeof t.description !== 'string') return undefined;
+  const m = EXPORTED_LINE.exec(t.description);
+  if (!m) return undefined;
+  const rest = t.description.slice(m.index);
+  const triage = TRIAGE_LINE.exec(rest);
+  const likelihood = levelOfWord(STATED_LIKELIHOOD.exec(rest)?.[1]);
+  const impact = levelOfWord(STATED_IMPACT.exec(rest)?.[1]);
+  const description = t.description.slice(0, m.index).trim();
+  return {
+    uid: m[1], ruleId: m[2], description: description === NO_DESCRIPTION_WRITTEN ? '' : description,
+    ...(likelihood ? { likelihood } : {}), ...(impact ? { impact } : {}),
+    ...(triage ? { triage: { status: triage[1] as TriageStatus, ...(triage[2] ? { details: triage[2] } : {}) } } : {}),
+  };
+}
+
+/**
+ * The decision about an exported threat: the one the export recorded while Threat Dragon still shows the status
+ * it was exported with (an acceptance shows as Mitigated there, and keeps its reason); the status set in Threat
+ * Dragon once someone has changed it.
+ */
+function exportedDecision(t: Plain, exported: Exported): ImportedDecisionFields | undefined {
+  const status = (str(t.status) ?? '').toLowerCase().replace(/[^a-z]/g, '');
+  const recorded = exported.triage;
+  if (recorded && TD_STATUS[recorded.status].toLowerCase() === status) {
+    if (recorded.status === 'open') return undefined;
+    return { status: recorded.status, ...(recorded.details ? { reason: recorded.details } : {}) };
+  }
+  const decided = TD_DECISIONS[status];
+  return decided ? { status: decided.status, reason: `marked ${decided.words} in ${THREAT_DRAGON_FORMAT}` } : undefined;
+}
+
+/** Threat Dragon's statuses that are decisions; `Open` is none. */
+const TD_DECISIONS: Readonly<Record<string, { status: TriageStatus; words: string }>> = {
+  mitigated: { status: 'mitigated', words: 'Mitigated' },
+  notapplicable: { status: 'false-positive', words: 'Not Applicable' },
+};
+
+/**
+ * One threat of a cell as the model's: its category as a STRIDE letter, its severity as the impact (Threat
+ * Dragon rates nothing else; the likelihood is then rated from the model, as for every threat), its status
+ * as a triage decision. A threat on a cell that is not imported (a boundary curve) concerns the whole system.
+ */
+function tdThreat(t: Plain, title: string, c: Cell, target: ImportedTarget | undefined, file: string, notes: string[], exported?: Exported): ImportedThreat {
+  const type = str(t.type);
+  let stride = strideOfWord(type);
+  if (!stride) {
+    stride = 'T';
+    notes.push(`threat "${title}" (${file}:${c.line}): its type ${type ? `"${type}"` : '(none)'} is no STRIDE category; written as T (tampering): correct it`);
+  }
+  const status = TD_DECISIONS[(str(t.status) ?? '').toLowerCase().replace(/[^a-z]/g, '')];
+  const mitigation = typeof t.mitigation === 'string' && t.mitigation.trim() ? t.mitigation.trim() : undefined;
+  const text = exported ? exported.description : t.description;
+  const description = typeof text === 'string' && text.trim() ? text.trim() : undefined;
+  const severity = str(t.severity);
+  const decision = exported ? exportedDecision(t, exported)
+    : status && { status: status.status, reason: `marked ${status.words} in ${THREAT_DRAGON_FORMAT}${status.status === 'mitigated' && mitigation ? `: ${oneLine(mitigation)}` : ''}` };
+  return {
+    // A threat written in a threatmap model and exported comes back under its own id.
+    wanted: exported ? exported.ruleId.slice(WRITTEN_RULE_PREFIX.length) : slug(title) || 'threat',
+    title,
+    stride,
+    on: target ? [target] : [],
+    ...(description ? { description } : {}),
+    // Exported by threatmap: the ratings the model stated; else Threat Dragon's severity, its only rating.
+    ...(exported ? { ...(exported.likelihood ? { likelihood: exported.likelihood } : {}), ...(exported.impact ? { impact: exported.impact } : {}) }
+      : levelOfWord(severity) ? { impact: levelOfWord(severity) } : {}),
+    ...(mitigation ? { mitigation } : {}),
+    comment: [
+      `${file}:${c.line} threat${str(t.id) ? ` ${str(t.id)}` : ''} on ${c.shape} ${c.tdId}${target ? '' : ' (a cell not imported: the whole system)'}`,
+      `Threat Dragon: ${str(t.status) ?? 'no status'}, severity ${severity ?? 'none'}${t.score !== undefined && t.score !== '' ? `, score ${String(t.score)}` : ''}`,
+    ],
+    ...(decision ? { decision } : {}),
+  };
 }
 
 // --- Writing -----------------------------------------------------------------------------------------
 
 interface Parts {
   file: string; version: string; system: Record<string, string>; diagrams: string[]; elements: Element[]; boxes: Box[];
-  outsideId?: string; flows: FlowOut[]; threats: TdThreatNote[]; notes: string[]; credentials: boolean;
+  outsideId?: string; flows: FlowOut[]; threats: TdThreatNote[]; written: ImportedThreat[]; notes: string[]; credentials: boolean;
 }
 
 function header(p: Parts, options: ImportOptions): string[] {
@@ -416,12 +575,13 @@ function header(p: Parts, options: ImportOptions): string[] {
     `Imported by \`threatmap import\` from ${p.file} (${THREAT_DRAGON_FORMAT} ${p.version}).`,
     `Diagrams merged into this model: ${p.diagrams.map((d) => `"${d}"`).join(', ') || 'none'}.`,
     'A model to review: each boundary, element and flow says which line of the Threat Dragon file its cell is on.',
-    `The file records ${p.threats.length} threat${p.threats.length === 1 ? '' : 's'}; threats are not model input: \`threatmap analyze\` derives its own.`,
+    `The file records ${p.threats.length} threat${p.threats.length === 1 ? '' : 's'}, written under \`threats:\` below (severity as impact), beside those \`threatmap analyze\` derives;`,
+    'their statuses other than Open are decisions in the triage file written beside this model:',
   ];
   return [...lines, ...headerTail(p.threats.map((t) => `${t.title} (${t.severity}, ${t.status}, on ${t.on})`), p.threats.length, p.notes, options.output)];
 }
 
-function writeModel(p: Parts, options: ImportOptions): string {
+function writeModel(p: Parts, options: ImportOptions): { text: string; decisions: ImportedDecision[] } {
   const { doc, root } = startModel(header(p, options), p.system);
   const where = (c: Cell) => `${p.file}:${c.line} ${c.shape === 'box' ? 'trust-boundary-box' : c.shape} ${c.tdId}`;
 
@@ -433,7 +593,8 @@ function writeModel(p: Parts, options: ImportOptions): string {
     for (const b of p.boxes) {
       const v: Record<string, unknown> = {};
       if (b.name !== undefined && b.name !== b.id) v.name = b.name;
-      if (typeof b.data.description === 'string' && b.data.description.trim()) v.description = b.data.description.trim();
+      const description = ownDescription(b.data);
+      if (description) v.description = description;
       v.trust = b.trust;
       if (b.in) v.in = b.in;
       map.items.push(keyedEntry(doc, b.id, [where(b), b.trustNote], v));
@@ -449,8 +610,10 @@ function writeModel(p: Parts, options: ImportOptions): string {
     if (e.name !== undefined && e.name !== e.id) v.name = e.name;
     if (e.type) v.type = e.type;
     else v.kind = e.kind;
+    if (e.tech) v.tech = e.tech;
     if (e.in) v.in = e.in;
-    if (typeof e.data.description === 'string' && e.data.description.trim()) v.description = e.data.description.trim();
+    const description = ownDescription(e.data);
+    if (description) v.description = description;
     if (e.privileged) v.privileged = true;
     if (e.stores.length) v.stores = e.stores;
     if (e.controls.length) v.controls = e.controls;
@@ -472,5 +635,6 @@ function writeModel(p: Parts, options: ImportOptions): string {
     }
     section(root, 'flows', seq);
   }
-  return doc.toString({ lineWidth: 0 });
+  const decisions = threatsSection(doc, root, p.written);
+  return { text: doc.toString({ lineWidth: 0 }), decisions };
 }

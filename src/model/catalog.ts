@@ -14,6 +14,11 @@ export const BOUNDARY_KINDS = ['network', 'container', 'data-tier', 'service', '
 export type BoundaryKind = (typeof BOUNDARY_KINDS)[number];
 
 export const LEVELS = ['low', 'medium', 'high'] as const;
+
+/** STRIDE categories as a written threat may name them: the letter, or the category in words. */
+export const STRIDE_WORDS = {
+  S: 'spoofing', T: 'tampering', R: 'repudiation', I: 'information-disclosure', D: 'denial-of-service', E: 'elevation-of-privilege',
+} as const;
 export type Level = (typeof LEVELS)[number];
 
 export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;

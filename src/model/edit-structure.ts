@@ -451,6 +451,27 @@ function mentions(ctx: Ctx, id: string): string[] {
     const list = pairOf(assumption, 'elements');
     if (list && listed(list.value)) found.push(`the \`elements\` of assumption ${i + 1} (line ${lineAt(ctx, list)})`);
   });
+  // A written threat on the element, one of its endpoints or a flow to or from it would name nothing.
+  const touching = new Set(flowRefs(ctx.root).filter((f) => f.from === id || f.to === id).map((f) => f.id));
+  found.push(...threatsNaming(ctx, (ref) => {
+    const ends = splitFlowArrow(ref);
+    return ref === id || ref.startsWith(`${id}:`) || touching.has(ref) || (ends !== undefined && (ends[0] === id || ends[1] === id));
+  }));
+  return found;
+}
+
+/** The written threats whose `on:` names something `names` recognises, as `the \`on\` of threat \`x\` (line N)`. */
+function threatsNaming(ctx: Ctx, names: (ref: string) => boolean): string[] {
+  const found: string[] = [];
+  const threats = pairOf(ctx.root, 'threats')?.value;
+  for (const threat of isMap(threats) ? threats.items : []) {
+    const on = pairOf(threat.value, 'on');
+    if (!on) continue;
+    const refs = isSeq(on.value) ? on.value.items : [on.value];
+    if (refs.some((r) => isScalar(r) && typeof r.value === 'string' && names(r.value.trim()))) {
+      found.push(`the \`on\` of threat \`${keyText(threat.key)}\` (line ${lineAt(ctx, on)})`);
+    }
+  }
   return found;
 }
 
@@ -459,6 +480,11 @@ function removeFlow(ctx: Ctx, id: string): Splice[] | string {
   if (bad) return bad;
   const ref = flowRefs(ctx.root).find((f) => f.id === id);
   if (ref === undefined) return `no flow \`${id}\` in the model`;
+  const named = threatsNaming(ctx, (r) => {
+    const ends = splitFlowArrow(r);
+    return r === id || (ends !== undefined && ends[0] === ref.from && ends[1] === ref.to);
+  });
+  if (named.length > 0) return `flow \`${id}\` is still named in ${named.join(', ')}; take it out there first`;
   return removeFlows(ctx, [ref]);
 }
 

@@ -3,14 +3,15 @@
 import { flat } from './flat.js';
 import {
   AUTH_ALIASES, type AuthMethod, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType,
-  ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, type TechTrait, TECHNOLOGIES, TRUST_ALIASES,
+  ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, STRIDE_WORDS, type TechTrait, TECHNOLOGIES, TRUST_ALIASES,
   type TrustLevel, trustRank,
 } from './catalog.js';
 import { ShorthandFlow } from './fast-parse.js';
 import { splitFlowArrow } from './flow-arrow.js';
-import type { RawElement, RawFlowDetails, RawModel } from './schema.js';
+import type { RawElement, RawFlowDetails, RawModel, RawWrittenThreat } from './schema.js';
+import { resolveThreatTarget, targetIndex, targetRefs } from './threat-targets.js';
 import type {
-  Asset, Assumption, Boundary, Element, Endpoint, Flow, Model, SourceMap,
+  Asset, Assumption, Boundary, Element, Endpoint, Flow, Model, SourceMap, ThreatTarget, WrittenThreat,
 } from './types.js';
 
 const CLASSIFICATION_DEFAULTS: Record<Classification, { c: Level; i: Level; a: Level }> = {
@@ -337,6 +338,8 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
     };
   });
 
+  const threats = raw.threats ? writtenThreats(raw.threats, source, boundaries, elements, flows) : none<WrittenThreat>();
+
   return {
     file,
     system: { ...raw.system },
@@ -345,6 +348,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
     elements,
     flows,
     assumptions,
+    threats,
     ...(raw.rules ? { rules: raw.rules } : {}),
   };
 }
@@ -385,3 +389,36 @@ function traitsOf(traits: readonly TechTrait[]): TechTrait[] {
 
 /** A model's own copy of a list from the raw data (which YAML aliases may share between places). */
 const copy = <T>(list: readonly T[] | undefined): T[] => (list === undefined || list.length === 0 ? none() : list.slice());
+
+const STRIDE_BY_WORD = new Map<string, WrittenThreat['stride']>(
+  (Object.entries(STRIDE_WORDS) as Array<[WrittenThreat['stride'], string]>).flatMap(([letter, word]) => [[letter, letter], [word, letter]]),
+);
+
+/** The `threats:` section, with each `on:` resolved (validation has checked that every reference resolves). */
+function writtenThreats(raw: Record<string, RawWrittenThreat>, source: SourceMap, boundaries: Boundary[], elements: Element[], flows: Flow[]): WrittenThreat[] {
+  const index = targetIndex({ elements, boundaries: boundaries.map((b) => b.id), flows });
+  return Object.keys(raw).map((id): WrittenThreat => {
+    const t = raw[id];
+    const at = ['threats', id];
+    const on: ThreatTarget[] = [];
+    for (const ref of targetRefs(t.on)) {
+      const found = resolveThreatTarget(String(ref), index);
+      if ('target' in found && !on.some((o) => o.id === found.target.id && o.kind === found.target.kind)) on.push(found.target);
+    }
+    if (on.length === 0) on.push({ kind: 'system', id: 'system' });
+    return {
+      id,
+      title: t.title,
+      stride: STRIDE_BY_WORD.get(t.stride)!,
+      on,
+      description: t.description,
+      likelihood: t.likelihood === 'exposure' ? undefined : t.likelihood,
+      impact: t.impact === 'assets' ? undefined : t.impact,
+      mitigation: t.mitigation,
+      mitigatedBy: copy(t['mitigated-by']),
+      references: copy(t.references),
+      at,
+      loc: source.locate(at),
+    };
+  });
+}

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS,
-  ELEMENT_KINDS, ELEMENT_TYPES, ENDPOINT_KINDS, LEVELS, PROTOCOLS, TRUST_ALIASES, TRUST_LEVELS,
+  ELEMENT_KINDS, ELEMENT_TYPES, ENDPOINT_KINDS, LEVELS, PROTOCOLS, STRIDE_WORDS, TRUST_ALIASES, TRUST_LEVELS,
 } from './catalog.js';
 import { FLOW_ARROW } from './flow-arrow.js';
 import { rulesSectionSchema } from './rules-schema.js';
@@ -130,6 +130,30 @@ export const assumptionSchema = z.union([
   }),
 ]);
 
+export const strideSchema = z.enum([...Object.keys(STRIDE_WORDS), ...Object.values(STRIDE_WORDS)] as [string, ...string[]]).meta({
+  description: 'The STRIDE category: S, T, R, I, D, E, or spoofing, tampering, repudiation, information-disclosure, denial-of-service, elevation-of-privilege',
+});
+
+export const writtenThreatSchema = z.strictObject({
+  title: z.string().min(1).meta({ description: 'What can go wrong, in a line' }),
+  stride: strideSchema,
+  on: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]).optional().meta({
+    description: 'What it threatens: element, boundary, flow (its id or `a -> b`) or endpoint (`element:key`) ids; default the whole system',
+  }),
+  description: z.string().optional().meta({ description: 'How it happens and why it matters' }),
+  likelihood: z.union([levelSchema, z.literal('exposure')]).optional().meta({
+    description: 'low, medium, high, or exposure (from who can reach what it threatens; the default)',
+  }),
+  impact: z.union([levelSchema, z.literal('assets')]).optional().meta({
+    description: 'low, medium, high, or assets (from the most valuable asset at stake for its STRIDE category; the default)',
+  }),
+  mitigation: z.string().optional().meta({ description: 'What to do about it' }),
+  'mitigated-by': z.array(controlSchema).optional().meta({
+    description: 'Controls that, once in place on what it threatens, report it as mitigated',
+  }),
+  references: z.array(z.string()).optional().meta({ description: 'CWE, CAPEC, OWASP ids, tickets, links' }),
+}).meta({ description: 'A threat written by hand: found in a review, or imported from another tool' });
+
 export const modelSchema = z.strictObject({
   $schema: z.string().optional(),
   threatmap: z.literal(1).meta({ description: 'Model format version' }),
@@ -139,6 +163,9 @@ export const modelSchema = z.strictObject({
   elements: z.record(idSchema, elementSchema),
   flows: z.array(flowSchema).optional(),
   assumptions: z.array(assumptionSchema).optional(),
+  threats: z.record(idSchema, writtenThreatSchema).optional().meta({
+    description: 'Threats written by hand (threat id -> threat), analysed and reported beside the ones the rules find',
+  }),
   rules: rulesSectionSchema.optional(),
 });
 
@@ -149,6 +176,7 @@ export type RawBoundary = z.infer<typeof boundarySchema>;
 export type RawAsset = z.infer<typeof assetSchema>;
 export type RawFlowDetails = z.infer<typeof flowDetailsSchema>;
 export type RawFlow = z.infer<typeof flowSchema>;
+export type RawWrittenThreat = z.infer<typeof writtenThreatSchema>;
 
 export function modelJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(modelSchema, { target: 'draft-2020-12', unrepresentable: 'any' }) as Record<string, unknown>;

@@ -129,6 +129,29 @@ export interface Assumption extends Located {
   elements: string[];
 }
 
+/** What a written threat is about, resolved from its `on:` list. */
+export interface ThreatTarget {
+  kind: 'element' | 'boundary' | 'flow' | 'endpoint' | 'system';
+  /** The element, boundary, flow or endpoint id (`element:key`); `system` for the whole system. */
+  id: string;
+}
+
+/** A threat written in the model's `threats:` section (src/analysis/rules/written.ts makes it a finding). */
+export interface WrittenThreat extends Located {
+  id: string;
+  title: string;
+  stride: 'S' | 'T' | 'R' | 'I' | 'D' | 'E';
+  /** In the order written, each once. */
+  on: ThreatTarget[];
+  description?: string;
+  /** Stated ratings; absent: rated from the model like the rules' threats. */
+  likelihood?: Level;
+  impact?: Level;
+  mitigation?: string;
+  mitigatedBy: string[];
+  references: string[];
+}
+
 export interface Model {
   file: string;
   system: System;
@@ -137,6 +160,8 @@ export interface Model {
   elements: Element[];
   flows: Flow[];
   assumptions: Assumption[];
+  /** The threats written by hand in the model's `threats:` section. */
+  threats: WrittenThreat[];
   /** The model's `rules:` section as written (disable, override, custom rules); paths start at ['rules']. */
   rules?: RawRulesSection;
 }

@@ -17,6 +17,7 @@ import {
 } from './schema.js';
 import { compileCheck } from './schema-check.js';
 import { didYouMean } from './suggest.js';
+import { resolveThreatTarget, targetIndex, targetNames, targetRefs } from './threat-targets.js';
 import type { Diagnostic, ModelPath, Severity, SourceMap } from './types.js';
 
 export interface ValidateResult {
@@ -578,7 +579,45 @@ function checkReferences(r: Reporter, raw: Obj): RawFlowRef[] {
       if (isObj(a)) refList(['assumptions', i, 'elements'], a.elements, 'element');
     });
   }
+  if (isObj(raw.threats)) checkThreatTargets(r, raw.threats, elements, ids.boundary, flowIds);
   return flows;
+}
+
+/** Each written threat's `on:` names something in the model, unambiguously. */
+function checkThreatTargets(r: Reporter, threats: Obj, elements: Obj, boundaries: string[], flows: ReadonlyMap<string, RawFlowRef>): void {
+  const index = targetIndex({
+    elements: Object.keys(elements).map((id) => {
+      const e = elements[id];
+      const keys = isObj(e) && isObj(e.endpoints) ? Object.keys(e.endpoints) : [];
+      return { id, endpoints: keys.map((key) => ({ key, route: parseEndpointKey(key).route })) };
+    }),
+    boundaries,
+    flows: [...flows.values()].map((f) => ({ id: f.id!, from: f.from!, to: f.to! })),
+  });
+  let names: string[] | undefined;
+  for (const id of Object.keys(threats)) {
+    const t = threats[id];
+    if (!isObj(t)) continue;
+    const refs = targetRefs(t.on);
+    refs.forEach((ref, i) => {
+      if (typeof ref !== 'string') return;
+      const path = Array.isArray(t.on) ? ['threats', id, 'on', i] : ['threats', id, 'on'];
+      if (r.isFlagged(path)) return;
+      const found = resolveThreatTarget(ref, index);
+      if ('target' in found) return;
+      if (found.problem === 'ambiguous-flow') {
+        r.error('ambiguous-reference', path, `${found.flows.length} flows join these elements: \`${ref}\` could be any of them`, {
+          expected: `one flow id: ${listValues([...found.flows], 8)}`,
+        });
+        return;
+      }
+      names ??= targetNames(index);
+      r.error('unknown-reference', path, `\`${ref}\` names nothing in the model`, {
+        expected: 'an element, boundary, flow (`a -> b` or its id) or endpoint (`element:key`) id, or `system`',
+        hint: didYouMean(ref, names),
+      });
+    });
+  }
 }
 
 function checkBoundaryCycles(r: Reporter, boundaries: Obj): void {

@@ -416,8 +416,11 @@ function ruleHeading(w: LineWriter, ruleId: string, threats: readonly Threat[], 
   const { counts, shared } = tally(threats);
   w.line(`#### ${inline(meta?.title ?? titlePattern(threats))} (\`${inline(ruleId)}\`)`);
   w.blank();
-  if (meta) {
-    w.line(inline(meta.description));
+  // A rule the report was not given (a model's own rule, a threat written in the model) is described by its
+  // threats' words when they share them.
+  const description = meta?.description ?? (threats.every((t) => t.description === first.description) ? first.description : undefined);
+  if (description) {
+    w.line(inline(description));
     w.blank();
   }
   w.line(`- **STRIDE:** ${first.stride} (${first.category}); **threats:** ${threats.length} (${riskCounts(counts)})`);

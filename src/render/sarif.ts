@@ -2,6 +2,7 @@
 // text, one result per open threat located at the line of the model element, flow or endpoint it is
 // about, and partialFingerprints from the threat's stable key so that alerts persist across commits
 // (line moves and renumbering do not reopen them). Reads only the result and the rule metadata.
+import { isWrittenRule, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import type { Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { exampleText } from '../analysis/rules/example.js';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
@@ -56,7 +57,7 @@ function ruleHelp(meta: RuleMeta | undefined, sample: Threat): { text: string; m
     ...(meta ? ['', `Rating: ${meta.rating}`, '', `Mitigated by the controls: ${meta.mitigatedBy.join(', ')}`] : []),
     ...(references.length ? ['', `References: ${references.join(', ')}`] : []),
     '',
-    `Run \`threatmap rules show ${sample.ruleId}\` for the rule in full.`,
+    whereDefined(sample.ruleId, '`'),
   ].join('\n');
   const example = meta ? exampleText(meta) : '';
   const fence = '`'.repeat(Math.max(3, ...[...example.matchAll(/`+/g)].map((m) => m[0].length + 1)));
@@ -80,10 +81,15 @@ function ruleHelp(meta: RuleMeta | undefined, sample: Threat): { text: string; m
     ] : []),
     ...(references.length ? ['', `**References:** ${references.join(', ')}`] : []),
     '',
-    `Run \`threatmap rules show ${sample.ruleId}\` for the rule in full.`,
+    whereDefined(sample.ruleId, '`'),
   ].join('\n');
   return { text, markdown };
 }
+
+/** Where to read the rule in full: `threatmap rules show`, or the model for a threat written in it. */
+const whereDefined = (ruleId: string, code: string): string => (isWrittenRule(ruleId)
+  ? `Written in the model under ${code}threats.${ruleId.slice(WRITTEN_RULE_PREFIX.length)}${code}.`
+  : `Run ${code}threatmap rules show ${ruleId}${code} for the rule in full.`);
 
 interface Locations {
   endpoints: Map<string, Loc>;

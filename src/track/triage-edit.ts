@@ -2,7 +2,7 @@
 // comments, blank lines, key order and flow/block styles survive. Text in, text out: the CLI does the
 // reading and the atomic write.
 import { Document, isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
-import type { TriageStatus } from './types.js';
+import type { TriageDecision } from './types.js';
 import { normalizeRef, TRIAGE_VERSION, TRIAGE_VERSION_KEY } from './triage.js';
 
 export interface TriageTarget {
@@ -14,13 +14,7 @@ export interface TriageTarget {
   describe: string;
 }
 
-export interface TriageUpdate {
-  status: TriageStatus;
-  reason?: string;
-  owner?: string;
-  ticket?: string;
-  expires?: string;
-  review?: string;
+export interface TriageUpdate extends TriageDecision {
   /** Fields to remove from the entry (e.g. an expiry that no longer applies). */
   unset?: readonly ('reason' | 'owner' | 'ticket' | 'expires' | 'review')[];
 }

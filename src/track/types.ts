@@ -8,6 +8,18 @@ export type TriageStatus = (typeof TRIAGE_STATUSES)[number];
 export const UNRESOLVED_STATUSES: readonly TriageStatus[] = ['open', 'mitigating'];
 export const isUnresolved = (status: TriageStatus): boolean => UNRESOLVED_STATUSES.includes(status);
 
+/** A decision as a triage file entry states it. */
+export interface TriageDecision {
+  status: TriageStatus;
+  reason?: string;
+  owner?: string;
+  ticket?: string;
+  /** YYYY-MM-DD: after this day the decision lapses and the threat is open again. */
+  expires?: string;
+  /** YYYY-MM-DD: when the decision should be looked at again. */
+  review?: string;
+}
+
 /** One threat's triage, as applied to it (every threat has one once triage is applied). */
 export interface ThreatTriage {
   /** The status in force: `open` when untriaged, or when the decision has expired. */

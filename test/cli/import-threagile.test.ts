@@ -28,7 +28,7 @@ describe('threatmap import: Threagile', () => {
     assert.match(r.stderr, /^threatmap import: read test\/fixtures\/threagile-import\/shop\.threagile\.yaml \(Threagile 1\.0\.0, "Shop"\)$/m);
     assert.match(r.stderr, /imported 5 elements, 6 flows, 4 trust boundaries, 3 assets/);
     assert.match(r.stderr, /1 shared runtime not imported \(threatmap has no shared host\): Shared VM \(runs web, db\)/);
-    assert.match(r.stderr, /the file's 2 risk-tracking entries triage its risks, not model input[^\n]*\n {4}sql-nosql-injection@web@db: mitigated/);
+    assert.match(r.stderr, /the file's 2 risk-tracking entries: those about the risks written are decisions in the triage file; those about Threagile's own rules are listed only[^\n]*\n {4}sql-nosql-injection@web@db: mitigated\n/);
     assert.match(r.stderr, /shop\.threagile\.yaml:76:9: warning\[unknown-reference\]/);
   });
 

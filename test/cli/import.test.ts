@@ -19,7 +19,7 @@ describe('threatmap import', () => {
     assert.match(r.stdout, /^threatmap: 1$/m);
     assert.match(r.stderr, /^threatmap import: read test\/fixtures\/otm-import\/small\.otm\.yaml \(Open Threat Model 0\.2\.0, project "Small shop"\)$/m);
     assert.match(r.stderr, /imported 6 elements, 4 flows, 5 trust boundaries, 2 assets/);
-    assert.match(r.stderr, /the file's 1 threat and 3 mitigations are not model input: threatmap analyze derives its own threats\n {4}T1: Brute force of the API \(on shop-api\)/);
+    assert.match(r.stderr, /the file's 1 threat written under `threats:` \(1 in the model\), beside those threatmap analyze derives[^\n]*\n {4}T1: Brute force of the API \(on shop-api\) \[mitigated\]/);
     assert.match(r.stderr, /control from an implemented mitigation: shop-api: rate-limiting \(mitigation M-rate\)/);
     // Unknown references are warnings with positions; the model is still written.
     assert.match(r.stderr, /small\.otm\.yaml:88:5: warning\[unknown-reference\]: no component has id `nobody`/);
@@ -32,7 +32,9 @@ describe('threatmap import', () => {
     const r = run('import', SMALL, '-o', out);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');
-    assert.deepEqual(readdirSync(dir), ['threatmap.yaml']);
+    // The file mitigated its threat: the decision goes into the model's triage file.
+    assert.deepEqual(readdirSync(dir).sort(), ['threatmap.triage.yaml', 'threatmap.yaml']);
+    assert.match(readFileSync(join(dir, 'threatmap.triage.yaml'), 'utf8'), /status: mitigated/);
     assert.match(readFileSync(out, 'utf8'), new RegExp(`# Review it, then run: threatmap analyze ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
     assert.equal(run('validate', out).code, 0);
     const analyze = run('analyze', out, '--quiet');

@@ -9,7 +9,9 @@ import { describe, it } from 'node:test';
 import { importOtm } from '../../src/import/otm.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
+import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { corpusDir, corpusMissing } from '../corpus.js';
+import { analyzeText } from '../helpers.js';
 
 const dir = corpusDir('otm', 'startleft-mtmt_example.otm.yaml');
 const skip = dir ? false : corpusMissing('the OTM corpus (otm/)');
@@ -23,6 +25,13 @@ function load(text: string, file: string) {
   return { ...r, model: loaded.model, summary: r.summary };
 }
 
+/** The imported model analysed with the triage file written beside it, as `threatmap analyze` reads them. */
+function analysed(r: { text?: string; triage?: { text: string } }) {
+  const parsed = r.triage ? parseTriage(r.triage.text, 'imported.triage.yaml') : undefined;
+  assert.ok(!parsed || parsed.triage, parsed ? formatDiagnostics(parsed.diagnostics) : '');
+  return applyTriage(analyzeText(r.text!, 'imported.yaml'), parsed?.triage, { today: '2026-11-28' });
+}
+
 describe('OTM corpus: the spec\'s EXAMPLE.yaml', { skip }, () => {
   it('its under-indented closing quote is a YAML error with file:line:col', () => {
     const r = importOtm(read('otm-spec-EXAMPLE.yaml'), 'EXAMPLE.yaml');
@@ -33,7 +42,7 @@ describe('OTM corpus: the spec\'s EXAMPLE.yaml', { skip }, () => {
     // The message stays one readable line, not the rest of the file.
     for (const d of r.diagnostics) assert.ok(d.message.length < 200 && !d.message.includes('\n'), d.message);
   });
-  it('with that line indented: 2 zones, 4 components, 2 bidirectional dataflows as 4 flows, 1 threat listed', () => {
+  it('with that line indented: 2 zones, 4 components, 2 bidirectional dataflows as 4 flows, 1 threat', () => {
     const lines = read('otm-spec-EXAMPLE.yaml').split('\n');
     assert.equal(lines[132], "        }'");
     lines[132] = `  ${lines[132]}`;
@@ -59,6 +68,25 @@ describe('OTM corpus: the spec\'s EXAMPLE.yaml', { skip }, () => {
     assert.match(r.text!, /mitigation fd6136f4-e2ff-11eb-ba80-0242ac130004 "This is the name of mitigation 1" is implemented here/);
     assert.equal(r.model.system.owner, 'John Doe');
   });
+  it('its one threat sits on a component with its mitigation implemented and on a dataflow with it required: two threats, one decided', () => {
+    const lines = read('otm-spec-EXAMPLE.yaml').split('\n');
+    lines[132] = `  ${lines[132]}`;
+    const r = load(lines.join('\n'), 'EXAMPLE.yaml');
+    // The UUID gives way to the title; the instances differ (implemented / required), so one threat each.
+    assert.deepEqual(r.model.threats.map((t) => [t.id, t.title, t.stride, t.on.map((o) => `${o.kind} ${o.id}`), t.likelihood, t.impact, t.references]), [
+      ['threat-1-web-service', 'Threat 1', 'S', ['element web-service'], 'medium', 'high', ['CWE-79', 'CWE-787']],
+      ['threat-1-web-service-customer-database', 'Threat 1', 'S', ['flow web-service->customer-database'], 'medium', 'high', ['CWE-79', 'CWE-787']],
+    ]);
+    assert.equal(r.model.threats[0].mitigation, 'This is the name of mitigation 1: Description for mitigation 1');
+    assert.deepEqual([r.summary.written, r.summary.decisions], [2, 1]);
+    assert.match(r.triage!.text, /threat:threat-1-web-service@web-service:\n {4}threat: Threat 1\n {4}status: mitigated\n/);
+    const result = analysed(r);
+    assert.deepEqual(result.triage!.stale, []);
+    assert.deepEqual(result.threats.filter((t) => t.ruleId.startsWith('threat:')).map((t) => [t.key, t.triage?.status]), [
+      ['threat:threat-1-web-service-customer-database@web-service->customer-database', 'open'],
+      ['threat:threat-1-web-service@web-service', 'mitigated'],
+    ]);
+  });
 });
 
 describe('OTM corpus: StartLeft manual_threat_model (0.1.0)', { skip }, () => {
@@ -70,6 +98,8 @@ describe('OTM corpus: StartLeft manual_threat_model (0.1.0)', { skip }, () => {
     ]);
     assert.deepEqual(r.model.flows.map((f) => `${f.from} -> ${f.to}: ${f.protocol}`), ['user -> web-server: http', 'web-server -> database: postgres']);
     assert.equal(r.summary.otmVersion, '0.1.0');
+    // No threats in the file: none written, no triage file.
+    assert.deepEqual([r.model.threats.length, r.summary.written, r.triage], [0, 0, undefined]);
   });
 });
 
@@ -93,11 +123,35 @@ describe('OTM corpus: StartLeft\'s conversion of a Microsoft TMT model', { skip 
     assert.equal(r!.model.flows.length, 6);
     assert.match(r!.text!, /# mtmt\.otm\.yaml:60 component 53245f54-0656-4ede-a393-357aeaa2e20f\n {2}accounting-postgresql:/);
   });
-  it('43 threats listed (the first 10 by title with their component), none imported', () => {
+  it('43 threats written on the components StartLeft put them on, the first 10 listed by title', () => {
     assert.equal(r!.summary.threats.length, 43);
-    assert.match(r!.text!, /^# The file lists 43 threats and 43 mitigations/m);
+    assert.match(r!.text!, /^# The file lists 43 threats and 43 mitigations\. Its threats are under `threats:` below \(43 written\),$/m);
     assert.match(r!.text!, /^# {3}55: An adversary can gain unauthorized access to Azure Postgres DB instances due to weak network security configuration \(on accounting-postgresql\)$/m);
     assert.match(r!.text!, /^# {3}\.\.\. and 33 more$/m);
+    const threats = r!.model.threats;
+    assert.equal(threats.length, 43);
+    assert.ok(threats.every((t) => t.on.length === 1 && t.on[0].kind === 'element'), 'each on its one component');
+    // (The model reads its ids as a map's keys, so `55` is not first there: found by id.)
+    const first = threats.find((t) => t.id === '55')!;
+    assert.deepEqual([first.id, first.stride, first.on[0].id], ['55', 'E', 'accounting-postgresql']);
+    // The knowledge base's HTML link is plain text in the model.
+    assert.equal(first.mitigation, 'Restrict access to Azure Postgres DB instances by configuring server-level firewall rules to only permit connections from selected IP addresses where possible. Refer: https://aka.ms/tmt-th153');
+    // The STRIDE spellings of the conversion (Elevation of Privileges...) all map.
+    const strides: Record<string, number> = {};
+    for (const t of threats) strides[t.stride] = (strides[t.stride] ?? 0) + 1;
+    assert.deepEqual(strides, { E: 13, T: 8, I: 12, S: 6, R: 4 });
+    assert.ok(!r!.summary.notes.some((n) => n.includes('no STRIDE category')));
+  });
+  it('likelihood 100 and impact 100 on every threat is a placeholder: left for analyze to rate, and noted', () => {
+    assert.ok(r!.model.threats.every((t) => t.likelihood === undefined && t.impact === undefined));
+    assert.ok(r!.summary.notes.includes('every threat has likelihood 100 and impact 100: a converter\'s placeholder, not a rating, so both are left out and analyze rates each threat from the model'));
+    const result = analysed(r!);
+    assert.equal(result.threats.filter((t) => t.ruleId.startsWith('threat:')).length, 43);
+    assert.ok(result.threats.some((t) => t.ruleId.startsWith('threat:') && t.likelihood.level !== 'High'), 'rated from the model, not all High');
+  });
+  it('AutoGenerated threats with RECOMMENDED mitigations decide nothing: no triage file, no controls', () => {
+    assert.deepEqual([r!.summary.decisions, r!.triage], [0, undefined]);
+    assert.ok(r!.summary.threats.every((t) => t.decisions === undefined));
     // RECOMMENDED mitigations are not implemented ones: no controls.
     assert.ok(r!.model.elements.every((e) => e.controls.length === 0));
   });

@@ -36,6 +36,24 @@ describe('Threat Dragon corpus: the demo threat model', { skip }, () => {
     assert.ok(!m.flows.some((f) => f.name === 'Web Request'));
   });
 
+  it('its 14 threats are written into the model (one, on the flow with a loose end, on the system), its 4 Mitigated ones triaged', () => {
+    const r = load('demo-threat-model.td-v2.json');
+    const threats = r.model.threats;
+    assert.equal(threats.length, 14);
+    assert.deepEqual(threats.filter((t) => t.on[0].kind === 'system').map((t) => t.title), ['Data flow should use HTTP/S']);
+    assert.deepEqual(Object.fromEntries(['S', 'T', 'I', 'D'].map((s) => [s, count(threats, (t) => t.stride === s)])), { S: 1, T: 1, I: 10, D: 2 });
+    const credentials = threats.find((t) => t.id === 'accessing-db-credentials')!;
+    assert.deepEqual(credentials.on, [{ kind: 'element', id: 'worker-config' }]);
+    assert.equal(credentials.impact, 'high');
+    assert.equal(credentials.likelihood, undefined);
+    assert.match(credentials.mitigation!, /^Encrypt the DB credentials/);
+    assert.equal(r.triage?.decisions, 4);
+    assert.match(r.triage!.text, /^ {2}threat:unauthorised-access@database:\n {4}threat: Unauthorised access\n {4}status: mitigated\n {4}reason: "marked Mitigated in OWASP Threat Dragon: Require all queries to be authenticated\."$/m);
+    // Every decision is about a threat the analysis reports.
+    const keys = new Set(analyzeText(r.text, 'imported.yaml').threats.map((t) => t.key));
+    for (const [, key] of r.triage!.text.matchAll(/^ {2}(\S+):$/gm)) assert.ok(keys.has(key), key);
+  });
+
   it('3 curves place no element, crossings noted; the actor is outside; flags read', () => {
     const r = load('demo-threat-model.td-v2.json');
     assert.equal(r.summary.curves, 3);

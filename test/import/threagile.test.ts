@@ -1,7 +1,9 @@
 // `threatmap import` of Threagile models: the mapping on a small fixture (test/fixtures/threagile-import:
 // shop.threagile.yaml has every kind, nested boundaries with an execution environment, encrypted and
 // unknown protocols, each authentication, vpn/ip_filtered, readonly, a link to nowhere, a shared runtime and
-// risk tracking), bad input as diagnostics with positions, never a throw, and byte-stable output.
+// risk tracking), risks identified by hand with the risk tracking that decides them (and a file threatmap
+// exported, whose own threats come back only as decisions), bad input as diagnostics with positions, never a
+// throw, and byte-stable output.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -9,6 +11,9 @@ import { parse as parseYaml } from 'yaml';
 import { importThreagile } from '../../src/import/threagile.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
+import { renderThreagile } from '../../src/render/threagile.js';
+import { applyTriage, parseTriage } from '../../src/track/triage.js';
+import { analyzeText } from '../helpers.js';
 
 const FILE = 'test/fixtures/threagile-import/shop.threagile.yaml';
 const text = readFileSync(FILE, 'utf8');
@@ -142,11 +147,14 @@ describe('Threagile import: links and boundaries', () => {
     assert.equal(alone.raw.elements.api.exposed, true);
   });
 
-  it('shared runtimes and risk tracking: listed in the header and summary, not imported', () => {
+  it('shared runtimes, and risk tracking of Threagile\'s own rules: listed in the header and summary, not imported', () => {
     assert.deepEqual(r.summary.sharedRuntimes, ['Shared VM (runs web, db)']);
-    assert.deepEqual(r.summary.riskTracking, [{ id: 'sql-nosql-injection@web@db', status: 'mitigated' }, { id: 'missing-waf@web', status: 'accepted' }]);
+    assert.deepEqual(r.summary.riskTracking, [{ id: 'sql-nosql-injection@web@db', status: 'mitigated', matches: 0 }, { id: 'missing-waf@web', status: 'accepted', matches: 0 }]);
     assert.match(r.text, /^# Shared runtimes \(not imported: threatmap has no shared host\): Shared VM \(runs web, db\)\.$/m);
+    assert.match(r.text, /^# The file identifies no risk by hand \(individual_risk_categories\)\.\n# It tracks 2 risks of Threagile's own rules/m);
     assert.match(r.text, /^# {3}missing-waf@web: accepted$/m);
+    assert.equal(r.raw.threats, undefined);
+    assert.equal(r.triage, undefined);
     assert.deepEqual([r.summary.elements, r.summary.flows, r.summary.boundaries, r.summary.assets], [5, 6, 4, 3]);
   });
 
@@ -157,6 +165,175 @@ describe('Threagile import: links and boundaries', () => {
     assert.equal(x.raw.boundaries.a.in, undefined);
     const d = x.diagnostics.find((y) => y.code === 'nesting-cycle')!;
     assert.equal(d.line, 12);
+  });
+});
+
+/** The fixture with risks identified by hand, and risk tracking for them (appended to its `risk_tracking:`, the last section). */
+const WITH_RISKS = `${text}  weak-session@web@browser>shop-traffic:
+    status: mitigated
+    justification: Sessions expire after 15 minutes
+    ticket: SHOP-1
+    checked_by: Ann
+  weak-session@*:
+    status: in-discussion
+  cloud-takeover@*@*:
+    status: false-positive
+    justification: No cloud console access
+  odd@nowhere:
+    status: unchecked
+  session@*:
+    status: accepted
+individual_risk_categories:
+  Weak Session Handling:
+    id: weak-session
+    description: Sessions <b>never</b> expire.
+    mitigation: Expire sessions.
+    stride: spoofing
+    cwe: 613
+    asvs: V3 - Session Management
+    cheat_sheet: https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html
+    risks_identified:
+      <b>Weak Session</b> at <b>Shop Traffic</b>:
+        severity: high
+        exploitation_likelihood: very-likely
+        exploitation_impact: high
+        most_relevant_technical_asset: web
+        most_relevant_communication_link: browser>shop-traffic
+      Weak Session at Database Traffic:
+        exploitation_likelihood: unlikely
+        exploitation_impact: low
+        most_relevant_communication_link: web>database-traffic
+      Weak Session at Catalog Read:
+        exploitation_likelihood: likely
+        exploitation_impact: very-high
+        most_relevant_communication_link: web>catalog-read
+  Cloud Account Takeover:
+    id: cloud-takeover
+    stride: elevation-of-privilege
+    risks_identified:
+      Takeover of the cloud:
+        exploitation_likelihood: frequent
+        exploitation_impact: medium
+        most_relevant_trust_boundary: cloud
+        most_relevant_data_asset: customer-data
+  Odd Things:
+    id: odd
+    stride: sneaking
+    risks_identified:
+      Odd everywhere:
+        exploitation_likelihood: sometimes
+        most_relevant_technical_asset: nowhere
+`;
+
+describe('Threagile import: risks identified by hand and their risk tracking', () => {
+  const r = imported(WITH_RISKS);
+
+  it('each identified risk a threat: category title, stride, description, mitigation, references; ids from the category\'s', () => {
+    assert.deepEqual(Object.keys(r.raw.threats), ['weak-session', 'weak-session-2', 'weak-session-3', 'cloud-takeover', 'odd']);
+    assert.deepEqual(r.raw.threats['weak-session'], {
+      title: 'Weak Session Handling', stride: 'S', on: 'browser -> web', description: 'Sessions never expire.', likelihood: 'high', impact: 'high',
+      mitigation: 'Expire sessions.',
+      references: ['CWE-613', 'V3 - Session Management', 'https://cheatsheetseries.owasp.org/cheatsheets/Session_Management_Cheat_Sheet.html'],
+    });
+    assert.equal(r.summary.individualRisks, 5);
+    assert.match(r.text, new RegExp(`# shop\\.threagile\\.yaml:${lineOf(WITH_RISKS, 'Weak Session</b> at')} risk "Weak Session at Shop Traffic" \\(weak-session@web@browser>shop-traffic\\) of individual risk category "Weak Session Handling"\\n`
+      + ' {2}# Threagile: severity high, exploitation likelihood very-likely, impact high\\n {2}# also names technical asset web: the narrower one is its target\\n'));
+  });
+
+  it('targets: the link (the first of two between one pair by its id), else the boundary; likelihood and impact in three levels', () => {
+    const t = r.raw.threats;
+    assert.deepEqual([t['weak-session-2'].on, t['weak-session-2'].likelihood, t['weak-session-2'].impact], ['web->db', 'low', 'low']);
+    assert.deepEqual([t['weak-session-3'].on, t['weak-session-3'].likelihood, t['weak-session-3'].impact], ['catalog-read', 'medium', 'high']);
+    assert.deepEqual([t['cloud-takeover'].on, t['cloud-takeover'].stride, t['cloud-takeover'].likelihood], ['cloud', 'E', 'high']);
+    assert.match(r.text, /# also names data asset customer-data: not something a threatmap threat is on\n/);
+  });
+
+  it('what cannot be read is warned about where it is written: an unknown asset (the whole system), stride and likelihood', () => {
+    assert.deepEqual([r.raw.threats.odd.on, r.raw.threats.odd.stride, r.raw.threats.odd.likelihood], [undefined, 'T', undefined]);
+    const at = (needle: string, after: string) => lineOf(WITH_RISKS, needle, after);
+    const warned = r.diagnostics.filter((d) => d.line > at('individual_risk_categories', '')).map((d) => `${d.code} ${d.line}`);
+    assert.deepEqual(warned, [`unknown-value ${at('stride: sneaking', '')}`, `unknown-value ${at('sometimes', '')}`, `unknown-reference ${at('nowhere', 'Odd everywhere')}`]);
+    assert.match(r.text, /# names no technical asset, link or trust boundary of the model: on the whole system\n/);
+  });
+
+  it('risk tracking: direct ids and wildcards (the whole id must match), statuses mapped; Threagile\'s own rules listed only', () => {
+    assert.deepEqual(r.summary.riskTracking.map((t) => [t.id, t.matches]), [
+      ['sql-nosql-injection@web@db', 0], ['missing-waf@web', 0], ['weak-session@web@browser>shop-traffic', 1], ['weak-session@*', 2],
+      ['cloud-takeover@*@*', 1], ['odd@nowhere', 1],
+      // `session@*` would match `weak-session@...` unanchored, as Threagile tests it: here it decides nothing.
+      ['session@*', 0],
+    ]);
+    assert.match(r.text, /^# It tracks 3 risks of Threagile's own rules[^\n]*\n# {3}sql-nosql-injection@web@db: mitigated\n# {3}missing-waf@web: accepted\n# {3}session@\*: accepted\n/m);
+    assert.equal(r.triage?.decisions, 4);
+    const parsed = parseTriage(r.triage!.text, 'imported.triage.yaml');
+    assert.ok(parsed.triage, formatDiagnostics(parsed.diagnostics));
+    assert.deepEqual(parsed.diagnostics, []);
+    const applied = applyTriage(analyzeText(r.text, 'imported.yaml'), parsed.triage, { today: '2026-01-01' });
+    assert.deepEqual(applied.triage!.stale, []);
+    const decided = applied.threats.filter((t) => t.ruleId.startsWith('threat:')).map((t) => [t.key, t.triage?.status, t.triage?.reason ?? null, t.triage?.ticket ?? null, t.triage?.owner ?? null]);
+    assert.deepEqual(decided.sort(), [
+      ['threat:cloud-takeover@cloud', 'false-positive', 'No cloud console access', null, null],
+      // `unchecked`: no decision.
+      ['threat:odd@system', 'open', null, null, null],
+      ['threat:weak-session-2@web->db', 'open', 'marked in-discussion in Threagile\'s risk tracking', null, null],
+      ['threat:weak-session-3@catalog-read', 'open', 'marked in-discussion in Threagile\'s risk tracking', null, null],
+      // The direct entry wins over the wildcard that also matches it.
+      ['threat:weak-session@browser->web', 'mitigated', 'Sessions expire after 15 minutes', 'SHOP-1', 'Ann'],
+    ]);
+  });
+
+  it('in-progress is mitigating; the same file gives the same bytes, model and triage', () => {
+    const inProgress = imported(WITH_RISKS.replace('status: in-discussion', 'status: in-progress'));
+    assert.match(inProgress.triage!.text, /^ {2}threat:weak-session-2@web->db:\n {4}threat: Weak Session Handling\n {4}status: mitigating$/m);
+    const again = importThreagile(WITH_RISKS, 'shop.threagile.yaml');
+    assert.deepEqual([again.text, again.triage?.text], [r.text, r.triage!.text]);
+  });
+});
+
+describe('Threagile import: a file threatmap exported (threatmap analyze -f threagile)', () => {
+  const MODEL = [
+    'threatmap: 1', 'system: { name: Shop }',
+    'elements:', '  user: { type: user }', '  web: { type: web-app, exposed: true }', '  db: { type: database }',
+    'flows:', '  - user -> web: http', '  - web -> db: postgres',
+    'threats:', '  coupon-stacking: { title: Coupons stack, stride: T, on: web, impact: high }', '',
+  ].join('\n');
+  const analysed = analyzeText(MODEL, 'shop.yaml');
+  const own = analysed.threats.find((t) => t.ruleId === 'cleartext-tampering' && t.component === 'web')!;
+  const decided = parseTriage([
+    'threats:', `  ${own.uid}: { status: accepted, reason: internal network only, owner: Ann }`,
+    '  threat:coupon-stacking@web: { status: mitigating, reason: fix under way, ticket: SHOP-7 }', '',
+  ].join('\n'), 'shop.triage.yaml').triage!;
+  const exported = renderThreagile(applyTriage(analysed, decided, { today: '2026-01-01' }));
+
+  it('threatmap\'s own threats are not written back (analysis derives them); the written one comes back under its id and title', () => {
+    const r = imported(exported, 'shop.threagile.yaml');
+    assert.deepEqual(r.raw.threats, {
+      // Its ratings as the analysis gave them (the web app is exposed); the analysis' placeholder texts left behind.
+      'coupon-stacking': { title: 'Coupons stack', stride: 'T', on: 'web', likelihood: 'high', impact: 'high' },
+    });
+    assert.equal(r.summary.individualRisks, 1);
+    assert.equal(r.summary.exportedRisks, analysed.threats.length - 1);
+    assert.match(r.text, /^# 4 of its risks are threatmap's own threats, exported earlier: `threatmap analyze` derives them again/m);
+  });
+
+  it('the risk tracking comes back: by stable id for threatmap\'s own, by key for the written one; none stale', () => {
+    const r = imported(exported, 'shop.threagile.yaml');
+    assert.equal(r.triage?.decisions, 2);
+    const parsed = parseTriage(r.triage!.text, 'imported.triage.yaml');
+    assert.ok(parsed.triage, formatDiagnostics(parsed.diagnostics));
+    const applied = applyTriage(analyzeText(r.text, 'imported.yaml'), parsed.triage, { today: '2026-01-01' });
+    assert.deepEqual(applied.triage!.stale, []);
+    const status = (key: string) => applied.threats.find((t) => t.key === key)?.triage;
+    assert.deepEqual(status('cleartext-tampering@web'), { status: 'accepted', reason: 'internal network only', owner: 'Ann', line: status('cleartext-tampering@web')!.line });
+    assert.equal(status('threat:coupon-stacking@web')?.status, 'mitigating');
+    assert.equal(status('threat:coupon-stacking@web')?.ticket, 'SHOP-7');
+    assert.equal(status('cleartext-disclosure@web')?.status, 'open');
+  });
+
+  it('a risk titled with a stable id in a category threatmap did not write is the file\'s own: written', () => {
+    const r = imported(exported.replace(/detection_logic: "?threatmap rule threat:coupon-stacking[^\n]*/, 'detection_logic: found in a review'), 'shop.threagile.yaml');
+    assert.deepEqual(Object.keys(r.raw.threats), ['threat-coupon-stacking']);
+    assert.equal(r.raw.threats['threat-coupon-stacking'].title, 'threat:coupon-stacking');
   });
 });
 

@@ -201,6 +201,18 @@ describe('add and remove in a block-style model with comments', () => {
     const text = `${BLOCK}assumptions:\n  - text: the worker runs alone\n    elements: [worker]\n`;
     assert.equal(refused(text, { op: 'remove-element', id: 'worker' }), 'element `worker` is still named in the `elements` of assumption 1 (line 36); take it out there first');
   });
+
+  it('refuses to remove what a written threat names: the element, its endpoint, a flow of it, the flow itself', () => {
+    const threats = (on: string) => `${BLOCK}threats:\n  t:\n    title: T\n    stride: T\n    on: ${on}\n`;
+    assert.equal(refused(threats('api'), { op: 'remove-element', id: 'api' }), 'element `api` is still named in the `on` of threat `t` (line 38); take it out there first');
+    assert.match(refused(threats('"api:/search"'), { op: 'remove-element', id: 'api' }), /the `on` of threat `t`/);
+    assert.match(refused(threats('[db-reply]'), { op: 'remove-element', id: 'api' }), /the `on` of threat `t`/);
+    assert.match(refused(threats('worker -> db'), { op: 'remove-element', id: 'db' }), /the `on` of threat `t`/);
+    assert.equal(refused(threats('api -> db'), { op: 'remove-flow', flow: 'api->db' }), 'flow `api->db` is still named in the `on` of threat `t` (line 38); take it out there first');
+    // Threats on other things leave the removal alone.
+    const other = threats('worker');
+    assert.equal(edited(other, { op: 'remove-flow', flow: 'api->db' }), other.replace('  # the flows\n  - api -> db: postgres+tls   # no details yet\n', ''));
+  });
 });
 
 describe('add and remove in other styles of file', () => {
