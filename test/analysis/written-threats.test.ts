@@ -149,6 +149,18 @@ describe('threats written in the model', () => {
     assert.equal(errorsOf(`${text}threats:\n  t: { title: X, stride: T, on: writes }\n`), 'no problems found\n');
   });
 
+  it('are not rules to disable or re-rate: the model is told what to do instead; an assumption can rule one out', async () => {
+    const { ruleSettingDiagnostics } = await import('../../src/analysis/rules/settings.js');
+    const { BUILTIN_RULES } = await import('../../src/analysis/rules/index.js');
+    const text = `${BASE}threats:\n  outage: { title: The region goes down, stride: D }\n`;
+    const loaded = loadModel(`${text}rules:\n  disable: [threat:outage]\n`, 'm.yaml');
+    const [d] = ruleSettingDiagnostics(loaded, BUILTIN_RULES);
+    assert.equal(d.code, 'unknown-rule');
+    assert.match(d.hint!, /a threat written in the model: to drop it, delete threats\.outage/);
+    const assumed = analyzeText(`${text}assumptions:\n  - text: one region is accepted\n    rules: [threat:outage]\n`);
+    assert.equal(written(assumed).length, 0);
+  });
+
   it('a model without them analyses as before', () => {
     assert.equal(written(analyzeText(BASE)).length, 0);
   });

@@ -9,6 +9,7 @@ import type { Diagnostic, Model, ModelPath, SourceMap } from '../../model/types.
 import { validateModel } from '../../model/validate.js';
 import { rated } from '../risk.js';
 import { compileCustomRule, type RuleIssue } from './custom.js';
+import { isWrittenRule, WRITTEN_RULE_PREFIX } from './written.js';
 import type { CheckResult, ElementRule, EndpointRule, FlowRule, ModelRule, Outcome, Rule } from './types.js';
 
 const RATING = { low: 'Low', medium: 'Medium', high: 'High' } as const;
@@ -116,9 +117,12 @@ export function checkRuleIds(section: unknown, base: readonly Rule[]): RuleIssue
   });
   const known = [...baseIds, ...customIds];
   const unknown = (at: ModelPath, id: string) => {
-    if (!known.includes(id)) {
-      issues.push({ at, code: 'unknown-rule', message: `unknown rule \`${id}\``, found: describeValue(id), hint: didYouMean(id, known) ?? 'see `threatmap rules` for the ids' });
-    }
+    if (known.includes(id)) return;
+    // A written threat is the model's own words, not a rule to tune: its own entry says what to do instead.
+    const hint = isWrittenRule(id)
+      ? `\`${id}\` is a threat written in the model: to drop it, delete threats.${id.slice(WRITTEN_RULE_PREFIX.length)}; to rate it, give it \`likelihood\` and \`impact\`; to decide it, use the triage file`
+      : didYouMean(id, known) ?? 'see `threatmap rules` for the ids';
+    issues.push({ at, code: 'unknown-rule', message: `unknown rule \`${id}\``, found: describeValue(id), hint });
   };
   (Array.isArray(section.disable) ? section.disable : []).forEach((id: unknown, i) => {
     if (typeof id === 'string') unknown(['rules', 'disable', i], id);
