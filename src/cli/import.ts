@@ -1,8 +1,9 @@
 // `threatmap import FILE`: a model from another tool's file: Open Threat Model (.otm.yaml/.otm.json) or
-// OWASP Threat Dragon v2 (.json) or Threagile (.yaml) or Microsoft Threat Modeling Tool (.tm7) or a draw.io
-// diagram (.drawio). The content decides, not the name: tools save OTM and Threat Dragon both as plain
-// .json. The file access lives here, and so does zlib for draw.io's compressed pages; what a file means is
-// src/import/otm.ts's, threat-dragon.ts's, threagile.ts's, tm7.ts's and drawio.ts's.
+// OWASP Threat Dragon v2 (.json) or Threagile (.yaml) or AWS Threat Composer (.tc.json) or Microsoft Threat
+// Modeling Tool (.tm7) or a draw.io diagram (.drawio). The content decides, not the name: tools save OTM,
+// Threat Dragon and Threat Composer files all as plain .json. The file access lives here, and so does zlib for
+// draw.io's compressed pages; what a file means is src/import/otm.ts's, threat-dragon.ts's, threagile.ts's,
+// threat-composer.ts's, tm7.ts's and drawio.ts's.
 import { inflateRawSync } from 'node:zlib';
 import { isMap } from 'yaml';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
@@ -10,6 +11,7 @@ import { loadModel } from '../model/load.js';
 import { DRAWIO_FORMAT, type DrawioImportSummary, importDrawio } from '../import/drawio.js';
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
 import { importThreagile, type ThreagileImportSummary } from '../import/threagile.js';
+import { importThreatComposer, THREAT_COMPOSER_FORMAT, type TcImportSummary } from '../import/threat-composer.js';
 import { importThreatDragon, type TdImportSummary } from '../import/threat-dragon.js';
 import { importTm7, threatStateCounts, type Tm7ImportSummary, tm7Version } from '../import/tm7.js';
 import { YamlSource } from '../import/yaml-source.js';
@@ -59,7 +61,8 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   const options = { ...(source ? { source } : {}), ...(opts.output ? { output: opts.output } : {}) };
   const result = format === 'drawio' ? importDrawio(text, file, { ...options, inflate }) : format === 'tm7' ? importTm7(text, file, options)
     : format === 'threat-dragon' ? importThreatDragon(text, file, options)
-    : format === 'threagile' ? importThreagile(text, file, options) : importOtm(text, file, options);
+    : format === 'threagile' ? importThreagile(text, file, options)
+    : format === 'threat-composer' ? importThreatComposer(text, file, options) : importOtm(text, file, options);
   if (result.diagnostics.length) process.stderr.write(formatDiagnostics(result.diagnostics));
   if (!result.text || !result.summary || hasErrors(result.diagnostics)) {
     throw new UserError(`threatmap import: nothing written; fix the ${plural(result.diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
@@ -71,6 +74,7 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   if (result.triage && triagePath) writeFileAtomic(triagePath, result.triage.text);
   const s = result.summary;
   const report = 'otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output)
+    : 'schema' in s ? tcSummary(file, s, opts.output)
     : 'threatStates' in s ? tm7Summary(file, s, opts.output) : 'pages' in s ? drawioSummary(file, s, opts.output) : tdSummary(file, s, opts.output);
   process.stderr.write(result.triage ? beforeNextStep(report, triageLine(result.triage.decisions, triagePath)) : report);
 }
@@ -87,9 +91,9 @@ function beforeNextStep(summaryText: string, line: string): string {
   return `${summaryText.slice(0, last)}${line}\n${summaryText.slice(last)}`;
 }
 
-export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`), and Microsoft Threat Modeling Tool (.tm7: XML with a `ThreatModel` root in the ThreatModeling namespace), and draw.io / diagrams.net (.drawio: XML with an `mxfile` or `mxGraphModel` root; .drawio.svg: an SVG with the diagram in its `content`)';
+export const FORMATS_READ = 'Open Threat Model (a top-level `otmVersion`) and OWASP Threat Dragon v2 (`summary` and `detail.diagrams` with `cells`), and Threagile (top-level `threagile_version` and `technical_assets`), and AWS Threat Composer (`schema` and `threats`, `mitigations`, `assumptions` or `applicationInfo`), and Microsoft Threat Modeling Tool (.tm7: XML with a `ThreatModel` root in the ThreatModeling namespace), and draw.io / diagrams.net (.drawio: XML with an `mxfile` or `mxGraphModel` root; .drawio.svg: an SVG with the diagram in its `content`)';
 
-type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'tm7' | 'drawio' | 'unknown';
+type ImportFormat = 'otm' | 'threat-dragon' | 'threagile' | 'threat-composer' | 'tm7' | 'drawio' | 'unknown';
 
 /**
  * A .tm7: a `ThreatModel` root element in the tool's namespace, after an optional byte order mark, XML
@@ -118,6 +122,7 @@ export const formatOf = (text: string): ImportFormat => xmlFormat(text) ?? forma
 
 function formatOfSource(src: YamlSource, text: string): ImportFormat {
   if (src.failed && /^threagile_version\s*:/m.test(text)) return 'threagile';
+  if (src.failed && /"schema"\s*:/.test(text) && /"(?:threats|applicationInfo|mitigationLinks)"\s*:/.test(text) && !/"(?:otmVersion|summary)"\s*:/.test(text)) return 'threat-composer';
   if (src.failed) return /"summary"\s*:/.test(text) && /"diagrams"\s*:/.test(text) && !/otmVersion/.test(text) ? 'threat-dragon' : 'otm';
   const root = src.root;
   if (!isMap(root)) return 'unknown';
@@ -127,6 +132,7 @@ function formatOfSource(src: YamlSource, text: string): ImportFormat {
   if (has('threagile_version') && has('technical_assets')) return 'threagile';
   const detail = top.find((e) => e.key === 'detail')?.value ?? null;
   if (has('summary') && isMap(detail) && src.entries(detail, ['detail']).some((e) => e.key === 'diagrams')) return 'threat-dragon';
+  if (has('schema') && ['threats', 'applicationInfo', 'mitigations', 'assumptions'].some(has)) return 'threat-composer';
   return 'unknown';
 }
 
@@ -160,6 +166,15 @@ function tm7Summary(file: string, s: Tm7ImportSummary, output: string | undefine
   ];
   for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.priority}, ${t.state}, ${t.category}, on ${t.on})${t.written ? ' written' : ''}`);
   if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+  return finish(lines, s.notes, output);
+}
+
+function tcSummary(file: string, s: TcImportSummary, output: string | undefined): string {
+  const lines = [
+    `threatmap import: read ${file} (${THREAT_COMPOSER_FORMAT}, schema ${s.schema}, "${s.system}")`,
+    `  ${plural(s.threats, 'threat statement')} written under \`threats:\` on the whole system, ${plural(s.mitigations, 'mitigation')} as their mitigations, ${plural(s.assumptions, 'assumption')}`,
+    '  no elements: Threat Composer has no system model; add the elements and flows, then move each threat to what it threatens (on:)',
+  ];
   return finish(lines, s.notes, output);
 }
 

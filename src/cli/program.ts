@@ -88,7 +88,7 @@ place or whom to trust: the model's header lists what to add. Examples:
 
   program
     .command('import')
-    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json), Threagile (.yaml), Microsoft Threat Modeling Tool (.tm7) or a draw.io / diagrams.net diagram (.drawio, .drawio.svg)')
+    .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json), Threagile (.yaml), AWS Threat Composer (.tc.json), Microsoft Threat Modeling Tool (.tm7) or a draw.io / diagrams.net diagram (.drawio, .drawio.svg)')
     .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams; Threagile: threagile_version and technical_assets; .tm7: a ThreatModel XML root; draw.io: an mxfile or mxGraphModel XML root)')
     .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
     .option('--force', 'overwrite the output file if it exists')

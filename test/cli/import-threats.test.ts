@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AnalysisResult } from '../../src/analysis/types.js';
-import { run } from './run-cli.js';
+import { importThenAnalyze, run } from './run-cli.js';
 
 const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-threats-'));
 const SHOP = 'test/fixtures/td-import/shop.td.json';
@@ -43,6 +43,14 @@ describe('threatmap import keeps the file\'s threats and decisions', () => {
     assert.equal(spoofed.impact.level, 'High');
     assert.doesNotMatch(spoofed.likelihood.reason, /as written in the model/);
     assert.equal(result.triage?.byStatus.mitigated, 1);
+  });
+
+  it('AWS Threat Composer: told from its content; threat statements, decisions and assumptions come over', () => {
+    const { out, stderr } = importThenAnalyze('test/fixtures/tc-import/shop.tc.json', 'Gift card shop');
+    assert.match(stderr, /^threatmap import: read test\/fixtures\/tc-import\/shop\.tc\.json \(AWS Threat Composer, schema 1, "Gift card shop"\)\n {2}3 threat statements written under `threats:` on the whole system/m);
+    assert.match(stderr, /wrote .*threatmap\.triage\.yaml: the file's 3 decisions about its threats, which analyze applies/);
+    const result = analyzeJson(out);
+    assert.deepEqual(result.threats.map((t) => t.triage?.status), ['mitigated', 'false-positive', 'mitigating']);
   });
 
   it('to standard output, the decisions are not lost silently: the summary says how to keep them', () => {
