@@ -3,6 +3,7 @@
 // writes it back only when the user saves, refusing to overwrite a file changed elsewhere unless asked.
 import { type AnalysisResult, RISKS, type Threat } from '../src/analysis/types.js';
 import { applyModelEdit, type EditTarget, type ModelEdit } from '../src/model/edit.js';
+import { type WrittenThreatEntry, writtenThreatsIn } from '../src/model/edit-threats.js';
 import type { Diagnostic } from '../src/model/types.js';
 import { uidOf } from '../src/track/triage.js';
 import type { TriageUpdate } from '../src/track/triage-edit.js';
@@ -36,6 +37,9 @@ let conflictShown = false;
 let syncing: Promise<void> | undefined;
 let result: AnalysisResult | undefined;
 let mitigatedBy: Record<string, readonly string[]> = {};
+/** The text of the latest request to the worker, and the one `result` is the analysis of. */
+let requestedText = '';
+let resultText = '';
 
 const editor = new Editor(byId<HTMLTextAreaElement>('editor'), byId('gutter'), () => {
   updateSaveState();
@@ -53,7 +57,13 @@ const tablesContext: TablesContext = {
 };
 const threats = new ThreatsView(byId('panel-threats'), { goTo, addControl, removeComponent, saveTriage });
 const structureContext: StructureContext = { goTo, prepare: prepareEdit };
-const forms = new StructureForms(structureContext, () => result);
+let written: { text: string; threats: WrittenThreatEntry[] } | undefined;
+/** The threats written in the text of the result shown, read once per text: a large model's takes a while to parse. */
+function writtenThreats(): WrittenThreatEntry[] {
+  if (written?.text !== resultText) written = { text: resultText, threats: writtenThreatsIn(resultText) };
+  return written.threats;
+}
+const forms = new StructureForms(structureContext, () => result, writtenThreats);
 
 // ---- analysis in the worker ----
 
@@ -74,6 +84,7 @@ function analyse(): void {
   const request: AnalysisRequest = {
     seq: ++seq, text: editor.text, file: model.file, triage: triage.text, triageFile: triage.file, today: server.today, rules: server.rules,
   };
+  requestedText = request.text;
   if (inFlight) pending = request;
   else send(request);
 }
@@ -106,6 +117,8 @@ function showAnswer(answer: AnalysisAnswer): void {
   }
   showStale(undefined);
   result = answer.result;
+  // Only the latest request's answer is shown.
+  resultText = requestedText;
   mitigatedBy = answer.mitigatedBy;
   showTriageProblems(answer.triageDiagnostics, result);
   renderHeader(result);
@@ -155,7 +168,7 @@ function renderTab(): void {
   else if (current === 'tab-coverage') renderCoverage(byId('panel-coverage'), result, tablesContext);
   else if (current === 'tab-paths' && result.attackPaths) renderPaths(byId('panel-paths'), result, result.attackPaths, tablesContext);
   else if (current === 'tab-diagram') {
-    renderStructure(byId('structure'), result, structureContext);
+    renderStructure(byId('structure'), result, writtenThreats(), structureContext);
     diagram.refresh(editor.text, triage.text, true);
   }
 }
@@ -279,7 +292,7 @@ function onChanged(event: ChangedEvent): void {
   else void sync();
 }
 
-// ---- edits of the model's text: controls from the threat details, elements and flows ----
+// ---- edits of the model's text: controls from the threat details, elements, flows and written threats ----
 
 /**
  * A structured edit (src/model/edit.ts) of the editor's text: why it cannot be made, or the function that
@@ -369,6 +382,7 @@ async function start(): Promise<void> {
 byId('save').addEventListener('click', () => void save());
 byId('add-element').addEventListener('click', (e) => forms.openElement(e.currentTarget as HTMLElement));
 byId('add-flow').addEventListener('click', (e) => forms.openFlow(e.currentTarget as HTMLElement));
+byId('add-threat').addEventListener('click', (e) => forms.openThreat(e.currentTarget as HTMLElement));
 document.addEventListener('keydown', (e) => {
   if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && e.key.toLowerCase() === 's') {
     e.preventDefault();

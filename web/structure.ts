@@ -1,10 +1,12 @@
-// The model's structure, edited from the page: a dialog to add an element, one to add a flow, and the lists
-// of elements and flows (in the Diagram tab) with a Remove button each. Every change is an edit of the
-// editor's text (src/model/edit.ts), as adding a control is: the analysis follows it live, Ctrl+Z takes it
-// back, and Save writes it. What the model accepts is edit.ts's to say: its refusals are shown as they come.
-import type { AnalysisResult } from '../src/analysis/types.js';
-import { AUTH_METHODS, ELEMENT_TYPES, PROTOCOLS, TECHNOLOGIES } from '../src/model/catalog.js';
-import type { ElementFields, FlowFields, ModelEdit } from '../src/model/edit.js';
+// The model's structure, edited from the page: dialogs to add an element, a flow or a written threat, and
+// the lists of elements, flows and written threats (in the Diagram tab) with a Remove button each. Every
+// change is an edit of the editor's text (src/model/edit.ts), as adding a control is: the analysis follows it
+// live, Ctrl+Z takes it back, and Save writes it. What the model accepts is edit.ts's to say: its refusals
+// are shown as they come.
+import { type AnalysisResult, STRIDE_LETTERS, STRIDE_NAMES } from '../src/analysis/types.js';
+import { AUTH_METHODS, ELEMENT_TYPES, LEVELS, PROTOCOLS, STRIDE_WORDS, TECHNOLOGIES } from '../src/model/catalog.js';
+import type { ElementFields, FlowFields, ModelEdit, ThreatFields } from '../src/model/edit.js';
+import type { WrittenThreatEntry } from '../src/model/edit-threats.js';
 import { button, fill, h } from './dom.js';
 
 /** Rows drawn at most per list, as in the other tabs. */
@@ -21,6 +23,25 @@ export interface StructureContext {
 }
 
 const option = (value: string, label: string) => h('option', { value }, label);
+
+/** A labelled group of options, left out when it has none. */
+const group = (label: string, options: readonly HTMLOptionElement[]) => (options.length === 0 ? [] : [h('optgroup', { label }, ...options)]);
+
+/** Longer slugs make keys (`threat:<id>@component`) and triage entries hard to read. */
+const MAX_SLUG = 48;
+
+/**
+ * A threat's id made from its title: its letters and digits in lower case, the rest as single `-` (accents
+ * dropped, so that `Données` gives `donnees`), numbered `-2`, `-3`... past the ids `taken`.
+ */
+export function threatSlug(title: string, taken: ReadonlySet<string>): string {
+  const words = title.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-');
+  const base = words.replace(/^-+/, '').slice(0, MAX_SLUG).replace(/-+$/, '') || 'threat';
+  if (!taken.has(base)) return base;
+  let n = 2;
+  while (taken.has(`${base}-${n}`)) n++;
+  return `${base}-${n}`;
+}
 
 /** A labelled control on a row of the dialog's grid, with an optional hint under it. */
 function field(label: string, control: HTMLElement, hint?: string): HTMLElement[] {
@@ -72,10 +93,14 @@ class EditDialog {
   }
 }
 
-/** The two dialogs; the choices they offer (elements, boundaries, assets) are those of the latest analysis. */
+/**
+ * The three dialogs; the choices they offer (elements, endpoints, flows, boundaries, assets) are those of the
+ * latest analysis, and the threat ids taken those of the threats written in its text.
+ */
 export class StructureForms {
   private readonly element: EditDialog;
   private readonly flow: EditDialog;
+  private readonly threat: EditDialog;
   private readonly id = h('input', { id: 'new-element-id', name: 'id', required: true, autocomplete: 'off', spellcheck: 'false' });
   private readonly name = h('input', { id: 'new-element-name', name: 'name', autocomplete: 'off' });
   private readonly tech = h('input', { id: 'new-element-tech', name: 'tech', list: 'tech-options', autocomplete: 'off', spellcheck: 'false' });
@@ -87,8 +112,23 @@ export class StructureForms {
   private readonly protocol = h('input', { id: 'new-flow-protocol', name: 'protocol', list: 'protocol-options', required: true, autocomplete: 'off', spellcheck: 'false' });
   private readonly auth = h('select', { id: 'new-flow-auth', name: 'auth' }, option('', '(what the protocol gives)'), ...AUTH_METHODS.map((a) => option(a, a)));
   private readonly data = h('select', { id: 'new-flow-data', name: 'data', multiple: true, size: 4 });
+  private readonly threatTitle = h('input', { id: 'new-threat-title', name: 'title', required: true, autocomplete: 'off' });
+  private readonly threatId = h('input', { id: 'new-threat-id', name: 'id', required: true, autocomplete: 'off', spellcheck: 'false' });
+  private readonly stride = h('select', { id: 'new-threat-stride', name: 'stride', required: true },
+    ...STRIDE_LETTERS.map((s) => option(STRIDE_WORDS[s], `${s} - ${STRIDE_NAMES[s]}`)));
+  private readonly on = h('select', { id: 'new-threat-on', name: 'on' });
+  private readonly description = h('input', { id: 'new-threat-description', name: 'description', autocomplete: 'off' });
+  private readonly mitigation = h('input', { id: 'new-threat-mitigation', name: 'mitigation', autocomplete: 'off' });
+  private readonly likelihood = h('select', { id: 'new-threat-likelihood', name: 'likelihood' }, option('', '(rate from the model)'), ...LEVELS.map((l) => option(l, l)));
+  private readonly impact = h('select', { id: 'new-threat-impact', name: 'impact' }, option('', '(rate from the model)'), ...LEVELS.map((l) => option(l, l)));
+  /** The id was typed (or changed) by hand: the title no longer makes it. */
+  private idEdited = false;
 
-  constructor(private readonly ctx: StructureContext, private readonly current: () => AnalysisResult | undefined) {
+  constructor(
+    private readonly ctx: StructureContext,
+    private readonly current: () => AnalysisResult | undefined,
+    private readonly written: () => readonly WrittenThreatEntry[],
+  ) {
     document.body.append(
       h('datalist', { id: 'tech-options' }, ...Object.entries(TECHNOLOGIES).map(([t, info]) => option(t, info.type))),
       h('datalist', { id: 'protocol-options' }, ...Object.entries(PROTOCOLS).map(([p, info]) => option(p, info.description))));
@@ -106,6 +146,23 @@ export class StructureForms {
       ...field('Authentication', this.auth),
       ...field('Data', this.data, 'The assets it carries (Ctrl or Shift to pick several)'),
     ], 'Add flow', () => this.addFlow());
+    this.threat = new EditDialog('add-threat-dialog', 'Add a threat', [
+      ...field('Title', this.threatTitle, 'What can go wrong, in a line'),
+      ...field('Id', this.threatId, 'How reports and triage name it; made from the title: letters, digits and . _ : -'),
+      ...field('STRIDE', this.stride),
+      ...field('On', this.on, 'What it threatens'),
+      ...field('Description', this.description, 'How it happens and why it matters'),
+      ...field('Mitigation', this.mitigation, 'What to do about it'),
+      ...field('Likelihood', this.likelihood),
+      ...field('Impact', this.impact),
+    ], 'Add threat', () => this.addThreat());
+    this.threatTitle.addEventListener('input', () => {
+      if (!this.idEdited) this.threatId.value = threatSlug(this.threatTitle.value, new Set(this.written().map((t) => t.id)));
+    });
+    // Emptied, the id is the title's again.
+    this.threatId.addEventListener('input', () => {
+      this.idEdited = this.threatId.value !== '';
+    });
   }
 
   openElement(opener: HTMLElement): void {
@@ -122,14 +179,21 @@ export class StructureForms {
     this.flow.open(opener);
   }
 
+  openThreat(opener: HTMLElement): void {
+    this.threat.form.reset();
+    this.idEdited = false;
+    this.fillChoices();
+    this.threat.open(opener);
+  }
+
   /** A new analysis while a dialog is open (the element just added, say): its choices follow, the ones made kept. */
   update(): void {
-    if (this.element.dialog.open || this.flow.dialog.open) this.fillChoices();
+    if (this.element.dialog.open || this.flow.dialog.open || this.threat.dialog.open) this.fillChoices();
   }
 
   private fillChoices(): void {
     const r = this.current();
-    const choose = (select: HTMLSelectElement, options: HTMLOptionElement[]) => {
+    const choose = (select: HTMLSelectElement, options: (HTMLOptionElement | HTMLOptGroupElement)[]) => {
       const chosen = new Set([...select.selectedOptions].map((o) => o.value));
       fill(select, ...options);
       for (const o of select.options) o.selected = chosen.has(o.value);
@@ -140,6 +204,15 @@ export class StructureForms {
     choose(this.from, elements.map(([id, label]) => option(id, label)));
     choose(this.to, elements.map(([id, label]) => option(id, label)));
     choose(this.data, (r?.assets ?? []).map((a) => option(a.id, `${a.name} (${a.id})`)));
+    // Each by the id `on:` names it with: an endpoint as `element:key`, a flow by its id (`a->b` unless it has one).
+    const names = new Map((r?.elements ?? []).map((e) => [e.id, e.name]));
+    choose(this.on, [
+      option('', '(the whole system)'),
+      ...group('Elements', elements.map(([id, label]) => option(id, label))),
+      ...group('Endpoints', (r?.elements ?? []).flatMap((e) => e.endpoints.map((ep) => option(ep.id, `${ep.key} on ${e.name} (${ep.id})`)))),
+      ...group('Flows', (r?.flows ?? []).map((f) => option(f.id, `${names.get(f.from) ?? f.from} \u2192 ${names.get(f.to) ?? f.to} (${f.id})`))),
+      ...group('Boundaries', (r?.boundaries ?? []).map((b) => option(b.id, `${b.name} (${b.id})`))),
+    ]);
   }
 
   private addElement(): string | (() => void) {
@@ -160,13 +233,26 @@ export class StructureForms {
     const [from, to] = [this.from.value, this.to.value];
     return this.ctx.prepare({ op: 'add-flow', from, to, fields }, `Added the flow ${from} -> ${to} in the editor: save the model to keep it.`);
   }
+
+  private addThreat(): string | (() => void) {
+    const fields: ThreatFields = { title: this.threatTitle.value.trim(), stride: this.stride.value, on: this.on.value ? [this.on.value] : [] };
+    for (const [key, control] of [['description', this.description], ['likelihood', this.likelihood], ['impact', this.impact], ['mitigation', this.mitigation]] as const) {
+      const value = control.value.trim();
+      if (value) fields[key] = value;
+    }
+    const id = this.threatId.value.trim();
+    return this.ctx.prepare({ op: 'add-threat', id, fields }, `Added threat ${id} in the editor: save the model to keep it.`);
+  }
 }
 
 /** The last refusal of a Remove button, shown until the next one is pressed (the lists are redrawn on every analysis). */
 let note = '';
 
-/** The elements and flows of the result, each with its place in the model and a Remove button. */
-export function renderStructure(root: HTMLElement, r: AnalysisResult, ctx: StructureContext): void {
+/**
+ * The elements and flows of the result and the threats written in its text (`written`: mitigated ones
+ * included, which the result does not list), each with its place in the model and a Remove button.
+ */
+export function renderStructure(root: HTMLElement, r: AnalysisResult, written: readonly WrittenThreatEntry[], ctx: StructureContext): void {
   const names = new Map(r.elements.map((e) => [e.id, e.name]));
   const status = h('p', { class: 'note structure-note', role: 'status' }, note);
   const remove = (what: string, id: string, edit: ModelEdit) => button({ class: 'remove', 'aria-label': `Remove ${what} ${id}` }, () => {
@@ -183,8 +269,8 @@ export function renderStructure(root: HTMLElement, r: AnalysisResult, ctx: Struc
   const table = (caption: string, head: readonly string[], body: (HTMLTableRowElement | null)[]) =>
     h('table', { class: 'structure' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...body));
   fill(root,
-    h('h2', { id: 'structure-title' }, 'Elements and flows'),
-    h('p', { class: 'muted' }, 'Removing an element removes its flows too; it is refused while an endpoint\'s callers or an assumption still name it. The change is made in the editor: save to keep it.'),
+    h('h2', { id: 'structure-title' }, 'Elements, flows and written threats'),
+    h('p', { class: 'muted' }, 'Removing an element removes its flows too; it is refused while an endpoint\'s callers, an assumption or a written threat still name it. The change is made in the editor: save to keep it.'),
     status,
     table('Elements', ['Element', 'Kind', 'Technology', 'Boundary', 'In the model', ''], rows(r.elements, (e) => h('tr', { 'data-element': e.id },
       h('td', {}, h('strong', {}, e.name), ' ', h('code', {}, e.id)),
@@ -198,5 +284,12 @@ export function renderStructure(root: HTMLElement, r: AnalysisResult, ctx: Struc
       h('td', {}, names.get(f.from) ?? f.from, ' \u2192 ', names.get(f.to) ?? f.to),
       h('td', {}, f.protocol, f.auth === 'none' ? '' : `, ${f.auth}`),
       h('td', {}, place(f.loc)),
-      h('td', {}, remove('flow', f.id, { op: 'remove-flow', flow: f.id }))), 5)));
+      h('td', {}, remove('flow', f.id, { op: 'remove-flow', flow: f.id }))), 5)),
+    table('Written threats', ['Threat', 'On', 'In the model', ''], written.length === 0
+      ? [h('tr', { class: 'empty-row' }, h('td', { colspan: 4 }, 'No threat is written in the model: Add threat writes one.'))]
+      : rows(written, (t) => h('tr', { 'data-threat': t.id },
+        h('td', {}, h('strong', {}, t.title), ' ', h('code', {}, t.id)),
+        h('td', {}, ...(t.on.length === 0 ? ['the whole system'] : t.on.flatMap((ref, i) => [i > 0 ? ', ' : '', h('code', {}, ref)]))),
+        h('td', {}, place(t.loc)),
+        h('td', {}, remove('threat', t.id, { op: 'remove-threat', id: t.id }))), 4)));
 }

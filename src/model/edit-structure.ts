@@ -1,10 +1,12 @@
 // Adding and removing elements and flows: a new entry at the end of its section in the style of the ones
 // around it, an entry removed with its own lines (and, for an element, its flows), each result checked by
-// parsing it again against the model the edit intends. Pure.
+// parsing it again against the model the edit intends. Written threats (edit-threats.ts) are added, removed
+// and checked with the same means. Pure.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import { AUTH_ALIASES, AUTH_METHODS, ELEMENT_KINDS, ELEMENT_TYPES, PROTOCOLS, TECHNOLOGIES } from './catalog.js';
 import type { EditResult, ModelEdit } from './edit.js';
 import type { ControlEdit } from './edit-controls.js';
+import type { ThreatEdit } from './edit-threats.js';
 import {
   column, contentEnd, type FlowRef, flowRefs, insertLines, keyText, lineStart, nextLineStart, pairOf, parse, rangeOf, rangeSplice, type Splice, type Style,
 } from './edit-text.js';
@@ -17,7 +19,7 @@ const FLOW_FIELDS = ['protocol', 'auth', 'data'] as const;
 // ---------------------------------------------------------------------------------------------------
 // Elements and flows: added at the end of their section, removed with their own lines.
 
-export type StructureEdit = Exclude<ModelEdit, ControlEdit>;
+export type StructureEdit = Exclude<ModelEdit, ControlEdit | ThreatEdit>;
 
 /** The schema's ID_PATTERN (schema.ts), which cannot be imported here without bringing zod into the page. */
 const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
@@ -25,7 +27,7 @@ const ID = /^[A-Za-z0-9][A-Za-z0-9_.:-]*$/;
 const WORD = /^[A-Za-z0-9][A-Za-z0-9_.:/+-]*$/;
 const CUSTOM_PROTOCOL = /^x-[a-z0-9][a-z0-9+.-]*$/;
 
-interface Ctx {
+export interface Ctx {
   text: string;
   root: YAMLMap;
   lines: LineCounter;
@@ -33,26 +35,35 @@ interface Ctx {
 }
 
 /** A map's entries as written: a value is a scalar, a list of scalars, or a map of its own. */
-type Value = string | readonly string[] | Fields;
-type Fields = readonly (readonly [string, Value])[];
+export type Value = string | readonly string[] | Fields;
+export type Fields = readonly (readonly [string, Value])[];
 
 export function structureEdit(text: string, edit: StructureEdit, style: Style): EditResult {
+  return checkedEdit(text, style, (ctx) => (edit.op === 'add-element' ? addElement(ctx, edit)
+    : edit.op === 'remove-element' ? removeElement(ctx, edit.id)
+      : edit.op === 'add-flow' ? addFlow(ctx, edit)
+        : edit.op === 'remove-flow' ? removeFlow(ctx, edit.flow)
+          : `unknown edit \`${String((edit as { op: unknown }).op)}\``), (model) => expected(model, edit));
+}
+
+/**
+ * The text with the splices `plan` works out made, checked by parsing it again: it must read as the model
+ * read before with `change` made to it as data (`change` gets the model as the text held it).
+ */
+export function checkedEdit(text: string, style: Style, plan: (ctx: Ctx) => Splice[] | string, change: (model: Json) => unknown): EditResult {
   const parsed = parse(text);
   if (typeof parsed === 'string') return { error: parsed };
   const root = parsed.doc.contents;
   if (!isMap(root)) return { error: 'the model is not a map of sections (`threatmap:`, `system:`, `elements:`...)' };
   const ctx: Ctx = { text, root, lines: parsed.lines, style };
-  const splices = edit.op === 'add-element' ? addElement(ctx, edit)
-    : edit.op === 'remove-element' ? removeElement(ctx, edit.id)
-      : edit.op === 'add-flow' ? addFlow(ctx, edit)
-        : edit.op === 'remove-flow' ? removeFlow(ctx, edit.flow)
-          : `unknown edit \`${String((edit as { op: unknown }).op)}\``;
+  const splices = plan(ctx);
   if (typeof splices === 'string') return { error: splices };
   const out = applySplices(text, splices);
   const after = parse(out);
   if (typeof after === 'string') return { error: `the edit would break the model's text (${after}); please report this` };
   // The text read back must be the model read before with just this change: nothing else moved or went.
-  if (canonical(after.doc.toJS()) !== canonical(expected(parsed.doc.toJS(), edit))) {
+  const before: unknown = parsed.doc.toJS();
+  if (canonical(after.doc.toJS()) !== canonical(isJsonMap(before) ? change(before) : before)) {
     return { error: 'the edit would change more of the model than asked; please report this' };
   }
   return { text: out };
@@ -70,33 +81,33 @@ function applySplices(text: string, splices: readonly Splice[]): string {
   return out;
 }
 
-const lineAt = (ctx: Ctx, node: unknown): number => ctx.lines.linePos(rangeOf(isPair(node) ? node.key : node)[0]).line;
+export const lineAt = (ctx: Ctx, node: unknown): number => ctx.lines.linePos(rangeOf(isPair(node) ? node.key : node)[0]).line;
 
 // ---- checks of what is asked ----
 
 /** A value on one line with no control characters, or the reason it is not. */
-function oneLine(key: string, value: unknown): string | undefined {
+export function oneLine(key: string, value: unknown): string | undefined {
   if (typeof value !== 'string') return `\`${key}\` must be text`;
   if (value.trim() === '') return `\`${key}\` is empty`;
   if (/[\u0000-\u001f\u007f\u2028\u2029]/.test(value)) return `\`${key}\` must be one line of text`;
   return undefined;
 }
 
-function checkId(what: string, id: unknown): string | undefined {
+export function checkId(what: string, id: unknown): string | undefined {
   const problem = oneLine(what, id);
   if (problem) return problem;
   if (!ID.test(id as string)) return `\`${id as string}\` is not an id: use letters, digits and . _ : - (starting with a letter or digit)`;
   return undefined;
 }
 
-function unknownKeys(fields: object, known: readonly string[], what: string): string | undefined {
+export function unknownKeys(fields: object, known: readonly string[], what: string): string | undefined {
   const extra = Object.keys(fields).find((k) => !known.includes(k));
   return extra === undefined ? undefined : `${what} has no \`${extra}\` here: give ${known.map((k) => `\`${k}\``).join(', ')}, and write the rest in the text`;
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-function notOneOf(what: string, value: string, known: readonly string[]): string {
+export function notOneOf(what: string, value: string, known: readonly string[]): string {
   const near = didYouMean(value, known);
   return `unknown ${what} \`${value}\`${near ? `; ${near}` : ''}`;
 }
@@ -196,11 +207,11 @@ function addElement(ctx: Ctx, edit: Extract<ModelEdit, { op: 'add-element' }>): 
   if (flow) return `\`${id}\` is the id of a flow (line ${lineAt(ctx, flow.pair ?? flow.item)}); an element needs an id of its own`;
   const inside = fields.find(([k]) => k === 'in')?.[1] as string | undefined;
   if (inside !== undefined && !pairOf(boundaries, inside)) return `no boundary \`${inside}\` in the model`;
-  return appendElement(ctx, section, elements, id, fields, valueLayout(ctx.text, isMap(elements) ? elements.items : []));
+  return appendEntry(ctx, 'elements', section, elements, id, fields, valueLayout(ctx.text, isMap(elements) ? elements.items : []));
 }
 
 /** How the values of a section's entries are written, for a new one to look like them. */
-interface ValueLayout {
+export interface ValueLayout {
   /** A flow map (`{ a: b }`), else block lines. */
   flow: boolean;
   /** A flow map over several lines, one entry a line (JSON as JSON.stringify writes it). */
@@ -210,7 +221,7 @@ interface ValueLayout {
 }
 
 /** `entries`: a map's pairs or a list's items, whose values (the items themselves) are looked at. */
-function valueLayout(text: string, entries: readonly unknown[]): ValueLayout {
+export function valueLayout(text: string, entries: readonly unknown[]): ValueLayout {
   const owned = entries.map((e) => (isPair(e) ? { value: e.value, owner: rangeOf(e.key)[0] } : { value: e, owner: dashOf(text, e) ?? rangeOf(e)[0] }))
     .filter((e): e is { value: YAMLMap; owner: number } => isMap(e.value) && e.value.items.length > 0);
   const flows = owned.filter((e) => e.value.flow);
@@ -258,22 +269,33 @@ const BLOCK: ValueLayout = { flow: false, multiline: false, step: 2 };
 const ONE_LINE: ValueLayout = { flow: true, multiline: false, step: 2 };
 
 const spaces = (n: number): string => ' '.repeat(Math.max(0, n));
-const isNull = (node: unknown): boolean => node === null || node === undefined || (isScalar(node) && node.value === null);
+export const isNull = (node: unknown): boolean => node === null || node === undefined || (isScalar(node) && node.value === null);
 
-/** A scalar as YAML: plain when it reads back as the same string in a block and in a flow collection, else double-quoted. */
-function scalarText(value: string, style: Style): string {
-  return !style.json && readsBack(value) ? value : JSON.stringify(value);
+/**
+ * A scalar as YAML: plain when it reads back as the same string in a block and in a flow collection (or, for
+ * a value written on its key's line in a block, `block`, there only), else double-quoted.
+ */
+function scalarText(value: string, style: Style, block = false): string {
+  return !style.json && readsBack(value, block) ? value : JSON.stringify(value);
 }
 
-function readsBack(value: string): boolean {
-  // Words that YAML 1.1 readers take for booleans or null stay quoted too, as `scalar` has it for controls.
-  if (value.trim() !== value || value === '' || /^(?:true|false|null|yes|no|on|off|y|n|~)$/i.test(value)) return false;
-  return [`- ${value}\n`, `[${value}]`].every((probe) => {
+function readsBack(value: string, block: boolean): boolean {
+  // Words that YAML 1.1 readers take for booleans or null stay quoted too, as `scalar` has it for controls; so
+  // does any `:`, as in `api:POST /cart`, which those readers refuse inside a flow collection.
+  if (value.trim() !== value || value === '' || value.includes(':') || /^(?:true|false|null|yes|no|on|off|y|n|~)$/i.test(value)) return false;
+  // `, ` and brackets inside, as a mitigation may have them, change only what a flow collection reads.
+  return (block ? [`- ${value}\n`] : [`- ${value}\n`, `[${value}]`]).every((probe) => {
     const doc = parseDocument(probe);
     const seq = doc.contents;
     return doc.errors.length === 0 && isSeq(seq) && seq.items.length === 1 && isScalar(seq.items[0]) && seq.items[0].value === value;
   });
 }
+
+/**
+ * A key as YAML: a written threat's `on` plain, as the README and the schema write it (quoting it against
+ * YAML 1.1's boolean would make every threat look unlike the ones written by hand), the rest as scalars.
+ */
+const keyName = (key: string, style: Style): string => (key === 'on' && !style.json ? key : scalarText(key, style));
 
 const isFields = (value: Value): value is Fields => typeof value !== 'string' && value.length > 0 && typeof value[0] !== 'string';
 
@@ -284,12 +306,12 @@ function valueText(value: Value, style: Style): string {
 }
 
 const flowMapText = (fields: Fields, style: Style): string =>
-  (fields.length === 0 ? '{}' : `{ ${fields.map(([k, v]) => `${scalarText(k, style)}: ${valueText(v, style)}`).join(', ')} }`);
+  (fields.length === 0 ? '{}' : `{ ${fields.map(([k, v]) => `${keyName(k, style)}: ${valueText(v, style)}`).join(', ')} }`);
 
 /** A flow map over lines, one entry a line: `{`, the entries at `column + step`, and `}` at `column`. */
 const flowMapLines = (fields: Fields, column: number, step: number, style: Style): string[] => [
   '{',
-  ...fields.map(([k, v], i) => `${spaces(column + step)}${scalarText(k, style)}: ${valueText(v, style)}${i < fields.length - 1 ? ',' : ''}`),
+  ...fields.map(([k, v], i) => `${spaces(column + step)}${keyName(k, style)}: ${valueText(v, style)}${i < fields.length - 1 ? ',' : ''}`),
   `${spaces(column)}}`,
 ];
 
@@ -298,7 +320,8 @@ const flowMapLines = (fields: Fields, column: number, step: number, style: Style
  * `layout` says: on the key's line as a flow map, over lines as a multi-line flow map, or as block lines.
  */
 function pairLines(key: string, value: Value, column: number, layout: ValueLayout, style: Style): string[] {
-  const head = `${spaces(column)}${scalarText(key, style)}:`;
+  const head = `${spaces(column)}${keyName(key, style)}:`;
+  if (typeof value === 'string') return [`${head} ${scalarText(value, style, true)}`];
   if (!isFields(value) || (layout.flow && !layout.multiline)) return [`${head} ${valueText(value, style)}`];
   if (layout.flow) {
     const [open, ...rest] = flowMapLines(value, column, layout.step, style);
@@ -307,10 +330,14 @@ function pairLines(key: string, value: Value, column: number, layout: ValueLayou
   return [head, ...value.flatMap(([k, v]) => pairLines(k, v, column + layout.step, ONE_LINE, style))];
 }
 
-/** A new entry of a section: `block(column)` its block lines, the first at `column`; `inline` on one line. */
+/**
+ * A new entry of a section: `block(column)` its block lines, the first at `column`; `inline` on one line;
+ * `lines(column)`, if given, its lines inside braces that hold one entry a line (JSON), the first at `column`.
+ */
 interface NewEntry {
   block(column: number): string[];
   inline: string;
+  lines?(column: number): string[];
 }
 
 /** The first entry of a section that is missing, empty (`{}`, `[]`) or null: as a block, or in the file's braces. */
@@ -321,7 +348,7 @@ function newSection(ctx: Ctx, section: Pair | undefined, value: unknown, name: s
     if (!flowFile) return [insertLines(text, text.length, [`${name}:`, ...entry.block(2)], style)];
     return addEntryToFlow(text, ctx.root, (col) => (col === undefined
       ? `${scalarText(name, style)}: ${open} ${entry.inline} ${close}`
-      : [`${scalarText(name, style)}: ${open}`, `${spaces(col + 2)}${entry.inline}`, `${spaces(col)}${close}`].join(style.eol)), style);
+      : [`${scalarText(name, style)}: ${open}`, ...(entry.lines?.(col + 2) ?? [`${spaces(col + 2)}${entry.inline}`]), `${spaces(col)}${close}`].join(style.eol)), style);
   }
   const colon = text.indexOf(':', rangeOf(section.key)[1]);
   const node = value as YamlNode | null;
@@ -353,12 +380,18 @@ function addEntryToFlow(text: string, collection: YAMLMap | YAMLSeq, entry: (col
   return [{ start: at, end: at, insert: `, ${entry(undefined)}` }];
 }
 
-/** A new element `key: {...}` at the end of `elements:`, written as `layout` says the others are. */
-function appendElement(ctx: Ctx, section: Pair | undefined, map: unknown, key: string, fields: Fields, layout: ValueLayout): Splice[] {
+/**
+ * A new entry `key: {...}` at the end of the map section `name` (`elements:`, `threats:`), written as `layout`
+ * says the others are. The first one is a block, YAML's default, or goes in JSON's braces: on one line, or
+ * laid out as `first` says when the braces hold one entry a line.
+ */
+export function appendEntry(ctx: Ctx, name: string, section: Pair | undefined, map: unknown, key: string, fields: Fields, layout: ValueLayout, first?: ValueLayout): Splice[] {
   const { text, style } = ctx;
   const inline = `${scalarText(key, style)}: ${flowMapText(fields, style)}`;
-  // The first element: a block, YAML's default (or in JSON's braces).
-  if (!isMap(map) || map.items.length === 0) return newSection(ctx, section, map, 'elements', { block: (col) => pairLines(key, fields, col, BLOCK, style), inline }, ['{', '}']);
+  if (!isMap(map) || map.items.length === 0) {
+    const lines = first && ((col: number) => pairLines(key, fields, col, first, style));
+    return newSection(ctx, section, map, name, { block: (col) => pairLines(key, fields, col, BLOCK, style), inline, lines }, ['{', '}']);
+  }
   if (map.flow) {
     return addEntryToFlow(text, map, (col) => (col === undefined ? inline : pairLines(key, fields, col, layout, style).join(style.eol).trimStart()), style);
   }
@@ -508,21 +541,21 @@ function removeFlows(ctx: Ctx, refs: readonly FlowRef[]): Splice[] | string {
     splices.push(...parts);
   }
   if (splices.length === 0 && whole.length === seq.items.length) {
-    const bare = bareSection(ctx, section);
-    if (bare !== undefined) return [{ start: bare, end: blockEntry(ctx.text, seq.items.at(-1)).end, insert: '' }];
+    const bare = bareSectionSplice(ctx, section);
+    if (bare !== undefined) return [bare];
   }
   const items = removeEntries(ctx, section, seq, whole);
   return typeof items === 'string' ? items : [...splices, ...items];
 }
 
 /**
- * Where a block `flows:` section starts when it goes with its last flow: a key on a line of its own, with no
- * comment above it or beside it (as the section is written when a flow is added to a model without flows),
- * so that removing every flow gives back the file without them rather than `flows: []`.
+ * Where a block section (`flows:`, `threats:`) starts when it goes with its last entry: a key on a line of its
+ * own, with no comment above it or beside it (as the section is written when an entry is added to a model
+ * without one), so that removing every entry gives back the file without the section rather than `flows: []`.
  */
 function bareSection(ctx: Ctx, section: Pair): number | undefined {
   const { text } = ctx;
-  if (ctx.style.json || ctx.root.flow === true || (section.value as YAMLSeq).flow) return undefined;
+  if (ctx.style.json || ctx.root.flow === true || (section.value as YAMLMap | YAMLSeq).flow) return undefined;
   const key = rangeOf(section.key)[0];
   const start = lineStart(text, key);
   const colon = text.indexOf(':', rangeOf(section.key)[1]);
@@ -530,12 +563,23 @@ function bareSection(ctx: Ctx, section: Pair): number | undefined {
   return start;
 }
 
+/** The removal of a bare section (see bareSection) and all its entries; undefined when it is not bare. */
+export function bareSectionSplice(ctx: Ctx, section: Pair): Splice | undefined {
+  const { text } = ctx;
+  const start = bareSection(ctx, section);
+  if (start === undefined) return undefined;
+  const end = blockEntry(text, (section.value as YAMLMap | YAMLSeq).items.at(-1)).end;
+  // Added to a file that did not end its last line, the section came with the line break before it.
+  if (end === text.length && !text.endsWith('\n') && start > 0) return { start: start - (text.slice(start - 2, start) === '\r\n' ? 2 : 1), end, insert: '' };
+  return { start, end, insert: '' };
+}
+
 /**
  * Removes entries of a map or items of a list with their own text: in a block collection their lines
  * (leading comment lines included); in a flow collection the entry and the comma that joins it to the next
  * (or, for the last, to the one before). A section left empty becomes `{}` or `[]`, which load.
  */
-function removeEntries(ctx: Ctx, section: Pair | undefined, collection: YAMLMap | YAMLSeq, indices: readonly number[]): Splice[] | string {
+export function removeEntries(ctx: Ctx, section: Pair | undefined, collection: YAMLMap | YAMLSeq, indices: readonly number[]): Splice[] | string {
   const { text } = ctx;
   if (indices.length === 0) return [];
   const empty = isMap(collection) ? '{}' : '[]';
@@ -645,8 +689,8 @@ function dashOf(text: string, item: unknown): number | undefined {
 
 // ---- the check of the result ----
 
-type Json = Record<string, unknown>;
-const isJsonMap = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export type Json = Record<string, unknown>;
+export const isJsonMap = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A flow as one map whatever its form: `a -> b: https` and `{ from: a, to: b, protocol: https }` read the same. */
 function flowList(flows: unknown): unknown {
@@ -665,13 +709,19 @@ function flowList(flows: unknown): unknown {
 
 /** The model as one string to compare; no flows and an empty `flows:` list are the same model. */
 function canonical(model: unknown): string {
-  if (!isJsonMap(model) || !('flows' in model)) return JSON.stringify(model);
+  if (!isJsonMap(model)) return JSON.stringify(model);
+  // Nor are no written threats and an empty `threats:` map, which the last threat's removal may leave.
+  if (isJsonMap(model.threats) && Object.keys(model.threats).length === 0) {
+    const { threats: _, ...rest } = model;
+    return canonical(rest);
+  }
+  if (!('flows' in model)) return JSON.stringify(model);
   const { flows, ...rest } = model;
   const list = flowList(flows);
   return JSON.stringify(Array.isArray(list) && list.length === 0 ? rest : { ...rest, flows: list });
 }
 
-const mapOf = (fields: Fields): Json => Object.fromEntries(fields.map(([k, v]) => [k, isFields(v) ? mapOf(v) : v]));
+export const mapOf = (fields: Fields): Json => Object.fromEntries(fields.map(([k, v]) => [k, isFields(v) ? mapOf(v) : v]));
 
 /** The model read before the edit, with the edit made to it as data. */
 function expected(model: unknown, edit: StructureEdit): unknown {

@@ -1,12 +1,13 @@
 // Pure, comment-preserving edits of a model's text, for the web UI: add or remove a control on an element,
-// flow, endpoint or boundary, and add or remove an element or a flow. The `yaml` Document API finds the
-// entries and the positions of their parts; the change is then spliced into the text at those positions, so
-// that every other character stays as written (re-serialising the whole document would realign columns,
-// respace `[a, b]` and move trailing comments on lines the edit never touched). New entries are written in
-// the style of the ones around them. No Node APIs: this runs in the browser as well.
+// flow, endpoint or boundary, and add or remove an element, a flow or a written threat. The `yaml` Document
+// API finds the entries and the positions of their parts; the change is then spliced into the text at those
+// positions, so that every other character stays as written (re-serialising the whole document would realign
+// columns, respace `[a, b]` and move trailing comments on lines the edit never touched). New entries are
+// written in the style of the ones around them. No Node APIs: this runs in the browser as well.
 import { controlEdit } from './edit-controls.js';
 import { structureEdit } from './edit-structure.js';
 import type { Style } from './edit-text.js';
+import { threatEdit } from './edit-threats.js';
 
 export type EditTarget = { element: string } | { flow: string } | { endpoint: string } | { boundary: string };
 
@@ -28,6 +29,20 @@ export interface FlowFields {
   data?: readonly string[];
 }
 
+/** A threat written by hand (README "A written threat"); the rest (mitigated-by, references) is written in the text. */
+export interface ThreatFields {
+  title: string;
+  /** S, T, R, I, D, E, or the category's name (spoofing ... elevation-of-privilege). */
+  stride: string;
+  /** What it threatens: element, boundary or flow ids, `a -> b`, `element:key`; none: the whole system. */
+  on: readonly string[];
+  description?: string;
+  /** low, medium or high; left out, it is rated from the model. */
+  likelihood?: string;
+  impact?: string;
+  mitigation?: string;
+}
+
 export type ModelEdit =
   | { op: 'add-control'; target: EditTarget; control: string }
   | { op: 'remove-control'; target: EditTarget; control: string }
@@ -38,7 +53,11 @@ export type ModelEdit =
   /** Appended at the end of `flows:`; refused for unknown ends and for a second flow between the same ends. */
   | { op: 'add-flow'; from: string; to: string; fields: FlowFields }
   /** `flow` is the id the analysis gives it: its own `id`, else `from->to`. */
-  | { op: 'remove-flow'; flow: string };
+  | { op: 'remove-flow'; flow: string }
+  /** Appended at the end of `threats:` (created at the end of the file); refused for an `on` that names nothing. */
+  | { op: 'add-threat'; id: string; fields: ThreatFields }
+  /** The threat and its leading comment lines; a bare `threats:` left empty goes with it. */
+  | { op: 'remove-threat'; id: string };
 
 export type EditResult = { text: string } | { error: string };
 
@@ -52,6 +71,7 @@ export function applyModelEdit(text: string, edit: ModelEdit): EditResult {
   try {
     const style: Style = { json: /^\s*\{/.test(text.replace(/^\ufeff/, '')), eol: text.includes('\r\n') ? '\r\n' : '\n' };
     if (edit.op === 'add-control' || edit.op === 'remove-control') return controlEdit(text, edit, style);
+    if (edit.op === 'add-threat' || edit.op === 'remove-threat') return threatEdit(text, edit, style);
     return structureEdit(text, edit, style);
   } catch (e) {
     // A bug, or an edit of the wrong shape from untyped JavaScript: a message like any other refusal.

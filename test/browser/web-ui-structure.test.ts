@@ -1,8 +1,9 @@
 // The page of `threatmap serve` changing the model's structure, in a real browser (Debian's Chromium through
 // playwright-core) against the real server on a temp copy of the e-commerce example: an element and a flow
 // added through their dialogs (keyboard and focus included), the threat count following as the CLI counts
-// it, both removed again from the Diagram tab and the file saved back byte for byte; refusals shown where
-// they were asked for; and a triage decision's review date written and flagged once it is past.
+// it, both removed again from the Diagram tab and the file saved back byte for byte; a written threat added
+// through its dialog, seen in the Threats tab and the Diagram tab's list, and removed from there; refusals
+// shown where they were asked for; and a triage decision's review date written and flagged once it is past.
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -159,6 +160,84 @@ describe('the web UI edits the model\'s structure', { skip }, () => {
     assert.equal(await page.inputValue('#editor'), ORIGINAL);
     assert.equal(await page.getAttribute('#save-state', 'data-state'), 'saved');
     assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('adds a written threat through its dialog, shows it in the Threats tab and the list of written threats, and removes it', async () => {
+    const { page, problems, elsewhere } = await open();
+    const before = await total(page);
+    const id = 'coupons-stacked-without-limit';
+    await page.focus('#add-threat');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('#add-threat-dialog[open]');
+    assert.equal(await focused(page), 'new-threat-title');
+    // The id follows the title as it is typed.
+    await page.keyboard.type('Coupons: stacked without limit');
+    assert.equal(await page.inputValue('#new-threat-id'), id);
+    await page.selectOption('#new-threat-stride', 'tampering');
+    // What it may be on: the analysis's elements, endpoints, flows and boundaries, and the whole system first.
+    const shown = loadOrExit(shop, { quiet: true }).result;
+    assert.equal(await page.locator('#new-threat-on option').count(),
+      1 + shown.elements.length + shown.elements.reduce((n, e) => n + e.endpoints.length, 0) + shown.flows.length + shown.boundaries.length);
+    assert.equal(await page.inputValue('#new-threat-on'), '');
+    await page.selectOption('#new-threat-on', 'api:POST /cart');
+    await page.fill('#new-threat-description', 'The cart applies every coupon code it is given.');
+    await page.fill('#new-threat-mitigation', 'Allow one coupon per order, checked on the server.');
+    assert.equal(await page.inputValue('#new-threat-likelihood'), '');
+    await page.selectOption('#new-threat-impact', 'high');
+    await page.click('#add-threat-dialog button[type="submit"]');
+    await page.waitForSelector('#add-threat-dialog', { state: 'hidden' });
+    assert.equal(await focused(page), 'add-threat');
+    const withThreat = edited(ORIGINAL, { op: 'add-threat', id, fields: {
+      title: 'Coupons: stacked without limit', stride: 'tampering', on: ['api:POST /cart'], description: 'The cart applies every coupon code it is given.',
+      impact: 'high', mitigation: 'Allow one coupon per order, checked on the server.',
+    } });
+    assert.equal(await page.inputValue('#editor'), withThreat);
+    assert.ok(withThreat.endsWith(`  ${id}:\n    title: "Coupons: stacked without limit"\n    stride: tampering\n    on: "api:POST /cart"\n`
+      + '    description: The cart applies every coupon code it is given.\n    impact: high\n    mitigation: Allow one coupon per order, checked on the server.\n'));
+    assert.equal(await page.textContent('#edit-note'), `Added threat ${id} in the editor: save the model to keep it.`);
+
+    // In the Threats tab under its title, counted as the CLI counts it once saved.
+    const row = page.locator(`tr.threat[data-key="threat:${id}@api:POST /cart"]`);
+    await row.waitFor();
+    assert.equal(await row.locator('button.title').textContent(), 'Coupons: stacked without limit');
+    await page.keyboard.press('Control+s');
+    await page.waitForSelector('#save-state[data-state="saved"]');
+    assert.equal(readFileSync(shop, 'utf8'), withThreat);
+    assert.equal(cliCount(), before + 1);
+    assert.equal(await total(page), before + 1);
+
+    // In the Diagram tab's list of written threats, with where it is written.
+    await page.click('#tab-diagram');
+    const listed = page.locator(`#structure tr[data-threat="${id}"]`);
+    await listed.waitFor();
+    assert.deepEqual(await listed.locator('td').allTextContents(), [`Coupons: stacked without limit ${id}`, 'api:POST /cart', '80:3', 'Remove']);
+
+    // The same title again: a numbered id; a taken one typed by hand is refused in the dialog.
+    await page.click('#add-threat');
+    await page.fill('#new-threat-title', 'Coupons: stacked without limit');
+    assert.equal(await page.inputValue('#new-threat-id'), `${id}-2`);
+    await page.fill('#new-threat-id', id);
+    await page.click('#add-threat-dialog button[type="submit"]');
+    assert.equal(await page.textContent('#add-threat-dialog [role="alert"]'), `threat \`${id}\` is already in the model (line 80)`);
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('#add-threat-dialog', { state: 'hidden' });
+    assert.equal(await focused(page), 'add-threat');
+    assert.equal(await page.inputValue('#editor'), withThreat);
+
+    // Removed from the list: the file as it was, byte for byte.
+    await page.click(`button[aria-label="Remove threat ${id}"]`);
+    await listed.waitFor({ state: 'detached' });
+    assert.equal(await page.inputValue('#editor'), ORIGINAL);
+    assert.equal(await page.textContent('#edit-note'), `Removed threat ${id} in the editor: save the model to keep the change.`);
+    assert.equal(await page.textContent('#structure tr.empty-row'), 'No threat is written in the model: Add threat writes one.');
+    await totalBecomes(page, before);
+    await page.click('#save');
+    await page.waitForSelector('#save-state[data-state="saved"]');
+    assert.equal(readFileSync(shop, 'utf8'), ORIGINAL);
+    assert.equal(cliCount(), before);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(elsewhere, []);
     await page.close();
   });
 

@@ -1,6 +1,6 @@
-// Structured edits of a model's text (the web UI's add/remove element and flow): the exact text each one
-// writes in the style of the file, every other byte kept, the result loading as the model asked for, the
-// removals giving back the input byte for byte, and each refusal's message.
+// Structured edits of a model's text (the web UI's add/remove element, flow and written threat): the exact
+// text each one writes in the style of the file, every other byte kept, the result loading as the model asked
+// for, the removals giving back the input byte for byte, and each refusal's message.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
@@ -291,10 +291,156 @@ describe('add and remove in other styles of file', () => {
   });
 });
 
+const COUPONS: ModelEdit = {
+  op: 'add-threat', id: 'coupon-stacking', fields: {
+    title: 'Coupons: stacked without limit', stride: 'tampering', on: ['api:POST /cart'], description: 'The cart applies every coupon code it is given.',
+    impact: 'high', mitigation: 'Allow one coupon per order, checked on the server.',
+  },
+};
+const REPLAY: ModelEdit = { op: 'add-threat', id: 'webhook-replay', fields: { title: 'Webhook #2 replayed', stride: 'S', on: ['payments -> api', 'api'], likelihood: 'low' } };
+const INSIDER: ModelEdit = { op: 'add-threat', id: 'insider', fields: { title: 'An insider exports the orders', stride: 'information-disclosure', on: [] } };
+const removeThreat = (id: string): ModelEdit => ({ op: 'remove-threat', id });
+
+const COUPONS_TEXT = 'threats:\n  coupon-stacking:\n    title: "Coupons: stacked without limit"\n    stride: tampering\n    on: "api:POST /cart"\n'
+  + '    description: The cart applies every coupon code it is given.\n    impact: high\n    mitigation: Allow one coupon per order, checked on the server.\n';
+
+/** BLOCK with written threats: one in block style under a comment, one flow map with a comment above it. */
+const WRITTEN = `${BLOCK}threats:
+  # found in the review
+  scraping:
+    title: Search results scraped
+    stride: I
+    on: "api:/search"
+    mitigation: Rate-limit the search.   # SHOP-12
+  # the worker's own
+  worker-dos: { title: Worker flooded, stride: D, on: worker }
+`;
+
+describe('add and remove written threats', () => {
+  it('creates `threats:` at the end of a block model, appends after the last threat, and removing them gives the file back', () => {
+    const [, coupons, replay, insider] = roundTrip(SHOP, [[COUPONS, removeThreat('coupon-stacking')], [REPLAY, removeThreat('webhook-replay')], [INSIDER, removeThreat('insider')]]);
+    assert.equal(coupons, `${SHOP}${COUPONS_TEXT}`);
+    assert.equal(replay, `${coupons}  webhook-replay:\n    title: "Webhook #2 replayed"\n    stride: S\n    on: [payments -> api, api]\n    likelihood: low\n`);
+    // The whole system: no `on`.
+    assert.equal(insider, `${replay}  insider:\n    title: An insider exports the orders\n    stride: information-disclosure\n`);
+    assert.deepEqual(load(insider).threats.map((t) => [t.id, t.stride, t.on.map((o) => `${o.kind} ${o.id}`), t.likelihood, t.impact, t.mitigation]), [
+      ['coupon-stacking', 'T', ['endpoint api:POST /cart'], undefined, 'high', 'Allow one coupon per order, checked on the server.'],
+      ['webhook-replay', 'S', ['flow payments->api', 'element api'], 'low', undefined, undefined],
+      ['insider', 'I', ['system system'], undefined, undefined, undefined],
+    ]);
+    // The analysis reports each on what it names, under the rule `threat:<id>`, as written.
+    assert.deepEqual(analyzeText(insider).threats.filter((t) => t.ruleId.startsWith('threat:')).map((t) => [t.key, t.title, t.likelihood.level, t.impact.level]).sort(), [
+      ['threat:coupon-stacking@api:POST /cart', 'Coupons: stacked without limit', 'Medium', 'High'],
+      ['threat:insider@system', 'An insider exports the orders', 'Medium', 'High'],
+      ['threat:webhook-replay@api', 'Webhook #2 replayed', 'Low', 'High'],
+      ['threat:webhook-replay@payments->api', 'Webhook #2 replayed', 'Low', 'Medium'],
+    ]);
+    // What a threat added here names cannot then be removed from under it.
+    assert.match(refused(coupons, { op: 'remove-element', id: 'api' }), /the `on` of threat `coupon-stacking` \(line 83\)/);
+  });
+
+  it('writes a block model\'s threats as the others are, and removes one with its leading comments', () => {
+    const [, added] = roundTrip(WRITTEN, [[{ op: 'add-threat', id: 'queue', fields: { title: 'Jobs replayed', stride: 'R', on: ['worker -> db'] } }, removeThreat('queue')]]);
+    assert.equal(added, `${WRITTEN}  queue:\n    title: Jobs replayed\n    stride: R\n    on: worker -> db\n`);
+    assert.equal(edited(WRITTEN, removeThreat('scraping')),
+      WRITTEN.replace('  # found in the review\n  scraping:\n    title: Search results scraped\n    stride: I\n    on: "api:/search"\n    mitigation: Rate-limit the search.   # SHOP-12\n', ''));
+    assert.equal(edited(WRITTEN, removeThreat('worker-dos')), WRITTEN.replace('  # the worker\'s own\n  worker-dos: { title: Worker flooded, stride: D, on: worker }\n', ''));
+    // Both gone: the bare `threats:` goes too.
+    assert.equal(edited(edited(WRITTEN, removeThreat('scraping')), removeThreat('worker-dos')), BLOCK);
+    assert.deepEqual(load(added).threats.map((t) => [t.id, t.on.map((o) => o.id)]), [['scraping', ['api:/search']], ['worker-dos', ['worker']], ['queue', ['worker->db']]]);
+  });
+
+  it('writes flow-style threats in flow style: in the braces of `threats: {...}`, or aligned as the others are', () => {
+    const flow = 'threatmap: 1\nsystem: { name: F }\nelements: { a: { tech: node }, b: { tech: node } }\nthreats: { t: { title: T, stride: S } }\n';
+    const [, withU] = roundTrip(flow, [[{ op: 'add-threat', id: 'u', fields: { title: 'U: one', stride: 'D', on: ['a', 'b'] } }, removeThreat('u')]]);
+    assert.equal(withU, flow.replace('stride: S } }', 'stride: S }, u: { title: "U: one", stride: D, on: [a, b] } }'));
+    assert.equal(edited(withU, removeThreat('t')), flow.replace('t: { title: T, stride: S }', 'u: { title: "U: one", stride: D, on: [a, b] }'));
+    // The last one out of braces leaves `{}`: the section was written so, and stays.
+    assert.equal(edited(flow, removeThreat('t')), flow.replace('{ t: { title: T, stride: S } }', '{}'));
+    const aligned = 'threatmap: 1\nsystem: { name: F }\nelements: { a: { tech: node } }\nthreats:\n  t:   { title: T, stride: S }\n  dos: { title: Flooded, stride: D, on: a }\n';
+    const [, withX] = roundTrip(aligned, [[{ op: 'add-threat', id: 'x', fields: { title: 'X', stride: 'E', on: ['a'], impact: 'low' } }, removeThreat('x')]]);
+    assert.equal(withX, `${aligned}  x:   { title: X, stride: E, on: a, impact: low }\n`);
+  });
+
+  it('writes JSON into a JSON model, the first threat as JSON.stringify lays out its elements, and removes the section with its last threat', () => {
+    const json = `${JSON.stringify({ threatmap: 1, system: { name: 'J' }, elements: { api: { tech: 'node' }, db: { tech: 'postgres' } }, flows: [{ from: 'api', to: 'db', protocol: 'postgres+tls' }] }, null, 2)}\n`;
+    const [, one, two] = roundTrip(json, [
+      [{ op: 'add-threat', id: 't1', fields: { title: 'Rows: altered', stride: 'T', on: ['api->db'], likelihood: 'low' } }, removeThreat('t1')],
+      [{ op: 'add-threat', id: 't2', fields: { title: 'Z', stride: 'E', on: ['api', 'db'] } }, removeThreat('t2')],
+    ]);
+    assert.equal(one, json.replace('\n  ]\n}\n', '\n  ],\n  "threats": {\n    "t1": {\n      "title": "Rows: altered",\n      "stride": "T",\n      "on": "api->db",\n      "likelihood": "low"\n    }\n  }\n}\n'));
+    assert.equal(two, one.replace('"likelihood": "low"\n    }\n', '"likelihood": "low"\n    },\n    "t2": {\n      "title": "Z",\n      "stride": "E",\n      "on": ["api", "db"]\n    }\n'));
+    assert.deepEqual(JSON.parse(two).threats, { t1: { title: 'Rows: altered', stride: 'T', on: 'api->db', likelihood: 'low' }, t2: { title: 'Z', stride: 'E', on: ['api', 'db'] } });
+    assert.deepEqual(load(two, 'model.json').threats.map((t) => t.id), ['t1', 't2']);
+    assert.equal(edited(one, removeThreat('t1')), json);
+  });
+
+  it('quotes a title or an `on` only when YAML would read it as something else, or a YAML 1.1 reader would stumble on a `:`', () => {
+    for (const [title, written] of [
+      ['Coupons stack', 'Coupons stack'], ['Coupons: stack', '"Coupons: stack"'], ['Stack #1', '"Stack #1"'], ['yes', '"yes"'], ['say "hi"', 'say "hi"'], ['[draft] stack', '"[draft] stack"'],
+    ]) {
+      const out = edited(SHOP, { op: 'add-threat', id: 'x', fields: { title, stride: 'T', on: [] } });
+      assert.equal(out, `${SHOP}threats:\n  x:\n    title: ${written}\n    stride: T\n`, title);
+      assert.equal(load(out).threats[0].title, title);
+    }
+    for (const [on, written] of [
+      [['api:POST /cart'], '"api:POST /cart"'], [['lb -> api'], 'lb -> api'], [['api->db', 'dmz'], '[api->db, dmz]'], [['api:/search', 'cdn'], '["api:/search", cdn]'],
+    ] as const) {
+      const out = edited(SHOP, { op: 'add-threat', id: 'x', fields: { title: 'X', stride: 'T', on } });
+      assert.equal(out, `${SHOP}threats:\n  x:\n    title: X\n    stride: T\n    on: ${written}\n`, on.join());
+      assert.equal(load(out).threats[0].on.length, on.length);
+    }
+  });
+
+  it('refuses a bad or taken id, a missing or empty title, an unknown STRIDE category, a bad rating, and an `on` that names nothing or two flows', () => {
+    const add = (id: string, fields: Record<string, unknown>, text = SHOP) => refused(text, { op: 'add-threat', id, fields });
+    const base = { title: 'T', stride: 'T', on: [] };
+    assert.equal(add('two words', base), '`two words` is not an id: use letters, digits and . _ : - (starting with a letter or digit)');
+    assert.equal(add('-x', base), '`-x` is not an id: use letters, digits and . _ : - (starting with a letter or digit)');
+    assert.equal(add('coupon-stacking', base, `${SHOP}${COUPONS_TEXT}`), 'threat `coupon-stacking` is already in the model (line 80)');
+    assert.equal(add('x', { ...base, title: '  ' }), '`title` is empty');
+    assert.equal(add('x', { ...base, title: 'two\nlines' }), '`title` must be one line of text');
+    assert.equal(add('x', { stride: 'T', on: [] }), 'a threat needs its `title`: what can go wrong, in a line');
+    assert.equal(add('x', { title: 'T', on: [] }), 'a threat needs its `stride`: S, T, R, I, D, E, or the category\'s name');
+    const categories = '(S, T, R, I, D, E, or spoofing, tampering, repudiation, information-disclosure, denial-of-service, elevation-of-privilege)';
+    assert.equal(add('x', { ...base, stride: 'tamper' }), `unknown STRIDE category \`tamper\`; did you mean \`tampering\`? ${categories}`);
+    assert.equal(add('x', { ...base, stride: 'X' }), `unknown STRIDE category \`X\` ${categories}`);
+    assert.equal(add('x', { ...base, on: ['apx'] }), '`apx` names nothing in the model; did you mean `api`?');
+    assert.equal(add('x', { ...base, on: ['api', 'api:/nowhere-at-all'] }),
+      '`api:/nowhere-at-all` names nothing in the model; name an element, boundary, flow (`a -> b` or its id) or endpoint (`element:key`), or `system`');
+    assert.equal(add('x', { ...base, on: ['api:/serch'] }), '`api:/serch` names nothing in the model; did you mean `api:/search`?');
+    const twice = 'threatmap: 1\nsystem: { name: D }\nelements: { a: { tech: node }, b: { tech: node } }\nflows:\n  - { id: f1, from: a, to: b, protocol: https }\n  - { id: f2, from: a, to: b, protocol: https }\n';
+    assert.equal(add('x', { ...base, on: ['a -> b'] }, twice), '2 flows join these elements: `a -> b` could be any of them; name one by its id: `f1`, `f2`');
+    assert.equal(add('x', { ...base, likelihood: 'hi' }), '`likelihood` is low, medium, high (or left out, to rate it from the model), not `hi`');
+    assert.equal(add('x', { ...base, impact: 'assets' }), '`impact` is low, medium, high (or left out, to rate it from the model), not `assets`');
+    assert.equal(add('x', { ...base, on: 'api' }), '`on` is a list of what the threat is on (an empty list: the whole system)');
+    assert.equal(add('x', { ...base, 'mitigated-by': ['x-coupons'] }),
+      'a new threat has no `mitigated-by` here: give `title`, `stride`, `on`, `description`, `likelihood`, `impact`, `mitigation`, and write the rest in the text');
+    assert.equal(add('x', base, `${SHOP}threats: [a]\n`), '`threats:` is not written as a map');
+    assert.equal(refused(SHOP, removeThreat('nope')), 'no threat `nope` in the model');
+    assert.equal(refused(WRITTEN, removeThreat('scrapping')), 'no threat `scrapping` in the model');
+  });
+
+  it('keeps a `threats:` with a comment of its own as `{}`, and gives back a file without a final line break or with Windows line endings', () => {
+    const one = (text: string) => edited(text, { op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } });
+    const commented = one(SHOP).replace('threats:\n', '# the review\nthreats:\n');
+    assert.equal(edited(commented, removeThreat('t')), `${SHOP}# the review\nthreats: {}\n`);
+    const beside = one(SHOP).replace('threats:\n', 'threats:   # the review\n');
+    assert.equal(edited(beside, removeThreat('t')), `${SHOP}threats: {}   # the review\n`);
+    const open = 'threatmap: 1\nsystem: { name: M }\nelements: { a: { tech: node } }';
+    const [, added] = roundTrip(open, [[{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: ['a'] } }, removeThreat('t')]]);
+    assert.equal(added, `${open}\nthreats:\n  t:\n    title: T\n    stride: S\n    on: a`);
+    const crlf = 'threatmap: 1\r\nsystem: { name: W }\r\nelements:\r\n  api:\r\n    tech: node\r\n';
+    const [, windows] = roundTrip(crlf, [[{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: ['api'] } }, removeThreat('t')]]);
+    assert.equal(windows, `${crlf}threats:\r\n  t:\r\n    title: T\r\n    stride: S\r\n    on: api\r\n`);
+  });
+});
+
 describe('applyModelEdit never throws', () => {
   it('answers edits of the wrong shape and texts that do not parse with a message', () => {
     for (const edit of [{ op: 'rename' }, { op: 'add-element' }, { op: 'add-element', id: 'x', fields: 'tech' }, { op: 'add-flow', from: 1, to: 'x', fields: {} },
-      { op: 'remove-flow' }, { op: 'add-flow', from: 'a', to: 'b', fields: { protocol: 'https', data: 'pii' } }, { op: 'add-control', target: null, control: 'waf' }]) {
+      { op: 'remove-flow' }, { op: 'add-flow', from: 'a', to: 'b', fields: { protocol: 'https', data: 'pii' } }, { op: 'add-control', target: null, control: 'waf' },
+      { op: 'add-threat' }, { op: 'add-threat', id: 'x', fields: 'T' }, { op: 'add-threat', id: 'x', fields: { title: 'T', stride: 'S', on: [7] } }, { op: 'remove-threat' }]) {
       assert.equal(typeof refused(SHOP, edit), 'string', JSON.stringify(edit));
     }
     assert.equal(refused(SHOP, { op: 'rename' }), 'unknown edit `rename`');
