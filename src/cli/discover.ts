@@ -23,6 +23,9 @@ export interface DiscoverCliOptions {
   profile?: string[];
   /** Helm values files, applied over every chart's values.yaml in this order. */
   values?: string[];
+  /** --set and --set-string arguments, checked when parsed; applied over the values files. */
+  set?: string[];
+  setString?: string[];
   releaseName?: string;
   namespace?: string;
 }
@@ -350,11 +353,13 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   const profiles = opts.profile ?? [];
   const results = readProjects(files, profiles, root);
   // Charts render as `helm template` would (the release named after the chart); their manifests are read with the others.
-  if (opts.values?.length && charts.length === 0) throw new UserError(`threatmap discover: --values is for Helm charts, and ${root} holds none (no Chart.yaml)`);
+  const chartOption = opts.values?.length ? '--values' : opts.set?.length ? '--set' : opts.setString?.length ? '--set-string' : undefined;
+  if (chartOption && charts.length === 0) throw new UserError(`threatmap discover: ${chartOption} is for Helm charts, and ${root} holds none (no Chart.yaml)`);
   const valuesTexts = (opts.values ?? []).map((file) => ({ file, text: readValues(file) }));
   const chartFiles = charts.map((c) => readChart(c.shown));
   const release = { ...(opts.releaseName ? { releaseName: opts.releaseName } : {}), ...(opts.namespace ? { namespace: opts.namespace } : {}) };
-  const helm = charts.map((c, i) => renderHelmChart({ dir: c.name, files: chartFiles[i].files }, { valuesTexts, ...release }));
+  const sets = { set: opts.set ?? [], setString: opts.setString ?? [] };
+  const helm = charts.map((c, i) => renderHelmChart({ dir: c.name, files: chartFiles[i].files }, { valuesTexts, ...sets, ...release }));
   const rendered = helm.flatMap((h) => h.manifests);
   // Manifests are applied together: a Service in one file selects the Deployment in another.
   const kubernetes = manifests.length || rendered.length
@@ -366,9 +371,10 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   const apis = specs.map((f) => discoverOpenApi(readCompose(f), f.name));
   // Configurations are read together: one names another's remote-state outputs and local modules.
   const tf = terraform.length ? discoverTerraform(terraform.map((f) => ({ text: readCompose(f), file: f.name }))) : undefined;
-  // A chart's files are named relative to the folder searched; --values files as they were given.
+  // A chart's files are named relative to the folder searched; --values files as they were given, and a
+  // --set that cannot apply by its option's name.
   const templates = [...new Set([...rendered.map((m) => m.file), ...helm.flatMap((h) => h.diagnostics.map((d) => d.file))])]
-    .filter((name) => !valuesTexts.some((v) => v.file === name))
+    .filter((name) => !valuesTexts.some((v) => v.file === name) && name !== '--set' && name !== '--set-string')
     .map((name) => ({ shown: join(root, ...name.split('/')), name, folder: '' }));
   const all = [...files, ...manifests, ...specs, ...terraform, ...templates];
   const archives = chartFiles.flatMap((c) => c.unreadable).map(({ file, reason }): Diagnostic => ({

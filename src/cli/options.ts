@@ -2,6 +2,7 @@
 // any command runs, kept apart from the commands so that defining them loads nothing else.
 import { InvalidArgumentError } from 'commander';
 import { RISKS, type Risk } from '../analysis/types.js';
+import { parseSetValues, SetValuesError } from '../import/helm/set-values.js';
 import { MAX_GENERATED_ELEMENTS } from '../model/generate.js';
 import { isIsoDate } from '../track/dates.js';
 
@@ -63,6 +64,30 @@ export function parseProfile(value: string, previous: string[] = []): string[] {
 /** A repeatable file option: each occurrence added to the list, in the order given. */
 export function collectValues(value: string, previous: string[] = []): string[] {
   if (value.trim() === '') throw new InvalidArgumentError('expected a values file');
+  return [...previous, value];
+}
+
+/**
+ * `--set a=1,b.c=x` (repeatable): each argument checked on its own as Helm reads it, so that a typing
+ * mistake is a usage error before any file is read; how it applies over the values files is the renderer's.
+ */
+export function collectSet(value: string, previous: string[] = []): string[] {
+  return checkSet(value, previous, false);
+}
+
+/** `--set-string`: as --set, every value kept a string. */
+export function collectSetString(value: string, previous: string[] = []): string[] {
+  return checkSet(value, previous, true);
+}
+
+function checkSet(value: string, previous: string[], asString: boolean): string[] {
+  if (value.trim() === '') throw new InvalidArgumentError('expected KEY=VALUE[,KEY=VALUE...]');
+  try {
+    parseSetValues(value, asString);
+  } catch (err) {
+    if (err instanceof SetValuesError) throw new InvalidArgumentError(err.message);
+    throw err;
+  }
   return [...previous, value];
 }
 

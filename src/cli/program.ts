@@ -7,7 +7,7 @@ import type { Risk } from '../analysis/types.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
 import { DETAILS_THRESHOLD } from '../render/details.js';
 import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
-import { collectValues, parseDate, parseNamespace, parseReleaseName, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
+import { collectSet, collectSetString, collectValues, parseDate, parseNamespace, parseReleaseName, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
 type Commands = typeof import('./commands.js');
@@ -62,12 +62,14 @@ export function buildProgram(): Command {
     .option('--force', 'overwrite the output file if it exists')
     .option('--profile <name>', 'also include the services of this Compose profile (repeatable; * for all)', parseProfile)
     .option('--values <file>', 'Helm: a values file to render the charts with, over their values.yaml (repeatable, later ones win)', collectValues)
+    .option('--set <key=value>', 'Helm: values over the --values files, as helm --set reads them: a.b=1,list={x,y},list[0].port=80, \\. for a dot in a key (repeatable, later ones win)', collectSet)
+    .option('--set-string <key=value>', 'Helm: as --set, every value a string; applied after every --set, as Helm applies them (repeatable)', collectSetString)
     .option('--release-name <name>', 'Helm: the release name the charts are rendered with (default: each chart\'s name)', parseReleaseName)
     .option('-n, --namespace <name>', 'the namespace of manifests that state none, and of Helm releases (default: default)', parseNamespace)
     .addHelpText('after', `
 Reads compose.yaml, docker-compose*.yml, *.docker-compose.yml and docker-stack*.yml files, Kubernetes
 manifests (*.yaml and *.yml files with top-level apiVersion and kind) and Helm charts (a folder with a
-Chart.yaml, rendered as \`helm template\` would, with values.yaml and any --values files; each rendered line
+Chart.yaml, rendered as \`helm template\` would, with values.yaml, any --values files, then --set; each rendered line
 is cited by its template's line). Each compose service or Kubernetes workload becomes an element; each published
 port, NodePort or LoadBalancer Service, externalIPs or Ingress backend, a flow from outside clients; each
 depends_on, link or environment value naming another service (a Kubernetes Service's name too), a flow
@@ -83,6 +85,7 @@ place or whom to trust: the model's header lists what to add. Examples:
   threatmap discover . -o threatmap.yaml
   threatmap discover deploy/docker-compose.yml --profile debug
   threatmap discover . --values deploy/values-prod.yaml -o threatmap.yaml
+  threatmap discover charts/app --set service.type=LoadBalancer,postgresql.enabled=false
   threatmap analyze threatmap.yaml`)
     .action(action('discoverAction'));
 

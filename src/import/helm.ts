@@ -6,6 +6,7 @@ import type { Diagnostic } from '../model/types.js';
 import { GoTemplateError, TemplateSet } from './gotemplate/index.js';
 import { ChartLoader, type ChartToRender, chartsToRender } from './helm/chart.js';
 import { createHelmFunctions } from './helm/functions.js';
+import { applySetValues, SetValuesError } from './helm/set-values.js';
 import { capabilities, chartMetadata, filesObject, release, templateObject, type Values } from './helm/values.js';
 
 export interface HelmChart {
@@ -22,6 +23,10 @@ export interface HelmOptions {
   namespace?: string;
   /** Values files merged over values.yaml in order, as `helm template -f a.yaml -f b.yaml`. */
   valuesTexts?: Array<{ file: string; text: string }>;
+  /** `--set` arguments (`a.b=1,c={x,y}`), applied in order over the values files. */
+  set?: string[];
+  /** `--set-string` arguments, every value kept a string: applied after every `set`, the order Helm applies them in. */
+  setString?: string[];
 }
 
 export interface RenderedManifest {
@@ -167,6 +172,20 @@ export function renderHelmChart(chart: HelmChart, options: HelmOptions = {}): He
     loader.diagnostics.push(...external.diagnostics);
     if (!read) return fail(loaded.name);
     overrides = mergeUserValues(overrides, read);
+  }
+  const sets = [
+    ...(options.set ?? []).map((text) => ({ option: '--set', text, asString: false })),
+    ...(options.setString ?? []).map((text) => ({ option: '--set-string', text, asString: true })),
+  ];
+  for (const { option, text, asString } of sets) {
+    try {
+      overrides = applySetValues(overrides, text, asString);
+    } catch (err) {
+      if (!(err instanceof SetValuesError)) throw err;
+      // An error, not a warning: Helm refuses to render, and a render without the value asked for would mislead.
+      loader.diagnostics.push({ severity: 'error', code: 'helm-set', message: `${option} ${JSON.stringify(text)}: ${err.message}`, file: option, line: 1, col: 1, path: '' });
+      return fail(loaded.name);
+    }
   }
   const notes: string[] = [...loader.notes];
   const charts = chartsToRender(loaded, loaded.name, overrides, notes);

@@ -1,7 +1,7 @@
 // `threatmap discover` on a Helm chart: rendered as `helm template` would (the release named after the chart),
-// each element and flow cited by its template's line, test hooks left out, --values files applied on top.
+// each element and flow cited by its template's line, test hooks left out, --values files and --set applied on top.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -36,6 +36,44 @@ describe('threatmap discover: Helm charts', () => {
     assert.match(open.stdout, /^ {2}# templates\/service\.yaml:10 Service app LoadBalancer 80\n {2}- clients -> app: \{ protocol: http, port: 80 \}$/m);
     const closed = run('discover', CHART, '--values', join(dir, 'public.yaml'), '--values', join(dir, 'private.yaml'));
     assert.doesNotMatch(closed.stdout, /clients -> app/);
+  });
+
+  it('--set applies over the --values files as helm template --set does; --set-string after it', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-set-'));
+    writeFileSync(join(dir, 'private.yaml'), 'service:\n  type: ClusterIP\n');
+    const r = run('discover', CHART, '--values', join(dir, 'private.yaml'), '--set', 'service.type=LoadBalancer,postgresql.enabled=false', '--set', 'replicaCount=3');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^ {2}# templates\/service\.yaml:10 Service app LoadBalancer 80\n {2}- clients -> app: \{ protocol: http, port: 80 \}$/m);
+    assert.match(r.stdout, /^ {2}app: \{ tech: nginx, in: default, replicas: 3 \}$/m);
+    assert.doesNotMatch(r.stdout, /postgresql/);
+    assert.match(r.stderr, /helm: subchart postgresql is switched off by postgresql\.enabled and is not rendered/);
+    const strings = run('discover', CHART, '--set-string', 'replicaCount=5', '--set', 'replicaCount=3');
+    assert.equal(strings.code, 0, strings.stderr);
+    assert.match(strings.stdout, /^ {2}app: \{ tech: nginx, in: default, replicas: 5 \}$/m);
+  });
+
+  it('a malformed --set is a usage error naming it and what was expected; nothing is written', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-set-bad-'));
+    const out = join(dir, 'model.yaml');
+    for (const [arg, expected] of [
+      ['service.type', /option '--set <key=value>' argument 'service\.type' is invalid\. service\.type has no value; expected service\.type=VALUE/],
+      ['ports[x]=80', /argument 'ports\[x\]=80' is invalid\. ports\[x\]: the index is not a whole number; expected ports\[0\], ports\[1\]\.\.\./],
+      ['hosts={a,b', /argument 'hosts=\{a,b' is invalid\. the list \{a,b has no closing "\}"; expected \{A,B,\.\.\.\}/],
+    ] as const) {
+      const bad = run('discover', CHART, '--set', arg, '-o', out);
+      assert.equal(bad.code, 2, arg);
+      assert.match(bad.stderr, expected);
+      assert.equal(bad.stdout, '');
+      assert.ok(!existsSync(out), `${arg}: wrote ${out}`);
+    }
+    const conflict = run('discover', CHART, '--set', 'image=nginx', '--set', 'image.tag=2', '-o', out);
+    assert.equal(conflict.code, 2);
+    assert.match(conflict.stderr, /^--set:1:1: error\[helm-set\]: --set "image\.tag=2": cannot set keys under image: it is already the string "nginx", not a map$/m);
+    assert.match(conflict.stderr, /nothing written; fix the 1 error above/);
+    assert.ok(!existsSync(out));
+    const none = run('discover', 'test/fixtures/discover/k8s-shop', '--set', 'a=1');
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /--set is for Helm charts, and test\/fixtures\/discover\/k8s-shop holds none \(no Chart\.yaml\)/);
   });
 
   it('--release-name and --namespace render the release as helm template --namespace would', () => {
