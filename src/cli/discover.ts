@@ -9,7 +9,7 @@ import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_
 import { type HelmResult, renderHelmChart } from '../import/helm.js';
 import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
-import { discoverTerraform, type TerraformResult } from '../import/terraform.js';
+import { type CliVariable, discoverTerraform, type TerraformResult } from '../import/terraform.js';
 import { MANAGEMENT_PLANES } from '../import/terraform/iam.js';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
@@ -28,6 +28,10 @@ export interface DiscoverCliOptions {
   setString?: string[];
   releaseName?: string;
   namespace?: string;
+  /** Terraform -var-file files, applied to the root configurations in this order, over their own variable files. */
+  varFile?: string[];
+  /** Terraform -var arguments, checked and split when parsed; applied after every --var-file. */
+  var?: CliVariable[];
 }
 
 /** Compose files are a few kilobytes; anything near this is not one. */
@@ -106,9 +110,10 @@ export interface Found {
  * Compose files are known by their names; other YAML and JSON files by what they say at the top (a file is
  * a manifest or a spec, never both: manifests first). Hidden, dependency and build folders are skipped; a
  * folder with a Chart.yaml is a Helm chart, whose `templates/` and `charts/` are rendered with it rather than
- * read; symbolic links are not followed (they could leave the repository or loop).
+ * read; symbolic links are not followed (they could leave the repository or loop). `varFiles`: the --var-file
+ * files inside `root`, relative to it, which are read and so not warned about as left out.
  */
-export function scanRepository(root: string, warn: (message: string) => void): Found {
+export function scanRepository(root: string, warn: (message: string) => void, varFiles: ReadonlySet<string> = new Set()): Found {
   const found: Found = { compose: [], manifests: [], specs: [], terraform: [], charts: [] };
   const walk = (dir: string, rel: string): void => {
     let entries: Dirent[];
@@ -132,7 +137,9 @@ export function scanRepository(root: string, warn: (message: string) => void): F
     // terraform.tfvars.json, then *.auto.tfvars(.json) by name. Others are chosen per run with -var-file.
     const autoVars = names.filter((n) => /\.auto\.tfvars(?:\.json)?$/i.test(n)).sort(byCodeUnits);
     for (const f of ['terraform.tfvars', 'terraform.tfvars.json', ...autoVars]) if (names.includes(f)) found.terraform.push(at(f));
-    for (const f of names.filter((n) => TFVARS_FILE.test(n) && !/^terraform\.tfvars(?:\.json)?$/.test(n) && !autoVars.includes(n)).sort(byCodeUnits)) {
+    // A file given with --var-file is read, just not as this folder's own.
+    const chosen = (n: string) => varFiles.has(at(n));
+    for (const f of names.filter((n) => TFVARS_FILE.test(n) && !/^terraform\.tfvars(?:\.json)?$/.test(n) && !autoVars.includes(n) && !chosen(n)).sort(byCodeUnits)) {
       warn(`${at(f)}: not read (Terraform loads it only with -var-file); variables take terraform.tfvars(.json), *.auto.tfvars(.json) or their defaults`);
     }
     const kustomization = names.find((n) => KUSTOMIZATION.test(n));
@@ -216,9 +223,23 @@ interface Located {
   specs: ComposeFile[];
   terraform: ComposeFile[];
   charts: ComposeFile[];
+  /** Given with --var-file, wherever they are. */
+  varFiles?: ComposeFile[];
 }
 
-function locate(root: string): Located {
+/**
+ * The --var-file files, each named relative to the folder searched when it is inside it (as the files found
+ * there are, so that the model does not depend on where it was made), else as given.
+ */
+function varFilesOf(top: string, given: readonly string[]): Array<ComposeFile & { inside: boolean }> {
+  return given.map((file) => {
+    const rel = relative(top, resolve(file));
+    const inside = rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
+    return { shown: file, name: inside ? rel.split(sep).join('/') : file, folder: '', inside };
+  });
+}
+
+function locate(root: string, varFilePaths: readonly string[]): Located & { varFiles: Array<ComposeFile & { inside: boolean }> } {
   let st;
   try {
     st = statSync(root);
@@ -226,9 +247,10 @@ function locate(root: string): Located {
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${root}: ${code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code ?? 'error'})`}`);
   }
+  const varFiles = varFilesOf(resolve(st.isFile() ? dirname(root) : root), varFilePaths);
   if (st.isFile()) {
     const file = { shown: root, name: basename(root), folder: basename(dirname(resolve(root))) };
-    const none = { compose: [], manifests: [], specs: [], terraform: [], charts: [] };
+    const none = { compose: [], manifests: [], specs: [], terraform: [], charts: [], varFiles };
     if (TERRAFORM_FILE.test(file.name)) return { ...none, terraform: [file] };
     // A file given by name is a compose file unless it is named otherwise and reads as a manifest.
     if (!COMPOSE_FILE.test(file.name) && /\.(?:ya?ml|json)$/i.test(file.name) && looksLikeSpec(file.name, readCompose(file))) {
@@ -243,8 +265,9 @@ function locate(root: string): Located {
     name: rel,
     folder: basename(dirname(resolve(root, ...rel.split('/')))),
   });
-  const found = scanRepository(root, warn);
+  const found = scanRepository(root, warn, new Set(varFiles.filter((f) => f.inside).map((f) => f.name)));
   return {
+    varFiles,
     compose: found.compose.map(toFile), manifests: found.manifests.map(toFile), specs: found.specs.map(toFile), terraform: found.terraform.map(toFile),
     charts: found.charts.map((rel) => ({ shown: rel ? join(root, ...rel.split('/')) : root, name: rel, folder: basename(resolve(root, ...rel.split('/'))) })),
   };
@@ -343,7 +366,7 @@ const shownAs = (d: Diagnostic, files: readonly ComposeFile[]): Diagnostic => ({
 export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions): void {
   const root = dir ?? '.';
   checkOutput(opts.output, opts.force);
-  const { compose: files, manifests, specs, terraform, charts } = locate(root);
+  const { compose: files, manifests, specs, terraform, charts, varFiles } = locate(root, opts.varFile ?? []);
   if (files.length === 0 && manifests.length === 0 && specs.length === 0 && terraform.length === 0 && charts.length === 0) {
     throw new UserError(`threatmap discover: no Docker Compose files in ${root} (looked for compose.yaml, docker-compose*.yml, `
       + '*.docker-compose.yml and docker-stack*.yml) and no Kubernetes manifests (*.yaml and *.yml files with top-level '
@@ -356,6 +379,11 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   const chartOption = opts.values?.length ? '--values' : opts.set?.length ? '--set' : opts.setString?.length ? '--set-string' : undefined;
   if (chartOption && charts.length === 0) throw new UserError(`threatmap discover: ${chartOption} is for Helm charts, and ${root} holds none (no Chart.yaml)`);
   const valuesTexts = (opts.values ?? []).map((file) => ({ file, text: readValues(file) }));
+  const terraformOption = opts.varFile?.length ? '--var-file' : opts.var?.length ? '--var' : undefined;
+  // A folder of variable files alone is no configuration for them to set.
+  if (terraformOption && !terraform.some((f) => TERRAFORM_FILE.test(f.name))) {
+    throw new UserError(`threatmap discover: ${terraformOption} is for Terraform, and ${root} holds none (no *.tf or *.tf.json)`);
+  }
   const chartFiles = charts.map((c) => readChart(c.shown));
   const release = { ...(opts.releaseName ? { releaseName: opts.releaseName } : {}), ...(opts.namespace ? { namespace: opts.namespace } : {}) };
   const sets = { set: opts.set ?? [], setString: opts.setString ?? [] };
@@ -370,13 +398,16 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
     : undefined;
   const apis = specs.map((f) => discoverOpenApi(readCompose(f), f.name));
   // Configurations are read together: one names another's remote-state outputs and local modules.
-  const tf = terraform.length ? discoverTerraform(terraform.map((f) => ({ text: readCompose(f), file: f.name }))) : undefined;
+  // --var-file and --var set the root configurations' variables, as terraform plan does.
+  const tf = terraform.length
+    ? discoverTerraform(terraform.map((f) => ({ text: readCompose(f), file: f.name })), { varFiles: varFiles.map((f) => ({ text: readCompose(f), file: f.name })), vars: opts.var ?? [] })
+    : undefined;
   // A chart's files are named relative to the folder searched; --values files as they were given, and a
   // --set that cannot apply by its option's name.
   const templates = [...new Set([...rendered.map((m) => m.file), ...helm.flatMap((h) => h.diagnostics.map((d) => d.file))])]
     .filter((name) => !valuesTexts.some((v) => v.file === name) && name !== '--set' && name !== '--set-string')
     .map((name) => ({ shown: join(root, ...name.split('/')), name, folder: '' }));
-  const all = [...files, ...manifests, ...specs, ...terraform, ...templates];
+  const all = [...files, ...manifests, ...specs, ...terraform, ...varFiles, ...templates];
   const archives = chartFiles.flatMap((c) => c.unreadable).map(({ file, reason }): Diagnostic => ({
     severity: 'warning', code: 'helm-archive', message: `a packaged subchart that cannot be opened (${reason}); its templates are not rendered`, file, line: 1, col: 1, path: '',
   }));
@@ -403,7 +434,7 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   }
   emit(opts.output, text);
   const placed = specs.map((f, i) => ({ file: f, result: apis[i], placement: placements[i] }));
-  process.stderr.write(summary(draft, { compose: files, manifests, specs, terraform, charts }, { compose: results, kubernetes, terraform: tf, helm }, placed, profiles, loaded.diagnostics, opts.output));
+  process.stderr.write(summary(draft, { compose: files, manifests, specs, terraform, charts, varFiles }, { compose: results, kubernetes, terraform: tf, helm }, placed, profiles, loaded.diagnostics, opts.output));
 }
 
 /** Services of the same name in different projects, which the merge makes one element. */
@@ -450,12 +481,13 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     ...Object.values(MANAGEMENT_PLANES).filter((p) => madeUp(p.key)).map((p) => `the ${p.name} for the workloads whose ${p.what}`),
     ...(madeUp(KUBERNETES_API) ? ['the Kubernetes API for the workloads whose service account can take over the cluster or a namespace'] : []),
   ];
-  const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform, ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` }))];
+  const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform, ...read.varFiles ?? [], ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` }))];
   const counts = [
     ...(read.compose.length ? [plural(read.compose.length, 'compose file')] : []),
     ...(read.manifests.length ? [plural(read.manifests.length, 'Kubernetes manifest')] : []),
     ...(read.specs.length ? [plural(read.specs.length, 'OpenAPI spec')] : []),
     ...(read.terraform.length ? [plural(read.terraform.length, 'Terraform file')] : []),
+    ...(read.varFiles?.length ? [plural(read.varFiles.length, '--var-file')] : []),
     ...(read.charts.length ? [`${plural(read.charts.length, 'Helm chart')} (${plural(helm.reduce((n, h) => n + h.manifests.length, 0), 'template')} rendered)`] : []),
   ];
   const lines = [

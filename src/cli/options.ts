@@ -67,6 +67,26 @@ export function collectValues(value: string, previous: string[] = []): string[] 
   return [...previous, value];
 }
 
+/** `--var-file FILE` (repeatable), in the order given. */
+export function collectVarFile(value: string, previous: string[] = []): string[] {
+  if (value.trim() === '') throw new InvalidArgumentError('expected a Terraform variables file (.tfvars, or .tfvars.json)');
+  return [...previous, value];
+}
+
+/**
+ * `--var NAME=VALUE` (repeatable), split at the first `=` as terraform -var does (the value may hold more); how
+ * the value reads (a string, or HCL for a variable of another type) depends on the declaration, so is the reader's.
+ */
+export function collectVar(value: string, previous: Array<{ name: string; value: string }> = []): Array<{ name: string; value: string }> {
+  const eq = value.indexOf('=');
+  if (eq < 0) throw new InvalidArgumentError('expected NAME=VALUE: a variable name and its value separated by =, as terraform -var takes it');
+  const name = value.slice(0, eq);
+  if (name === '') throw new InvalidArgumentError('expected NAME=VALUE: the variable name before = is empty');
+  // Terraform's own check: `--var "name =x"` is a mistake for `--var "name=x"`, not a name with a space.
+  if (/\s$/.test(name)) throw new InvalidArgumentError(`expected NAME=VALUE: the name "${name}" ends in a space (did you mean ${name.trimEnd()}=${value.slice(eq + 1).trimStart()}?)`);
+  return [...previous, { name, value: value.slice(eq + 1) }];
+}
+
 /**
  * `--set a=1,b.c=x` (repeatable): each argument checked on its own as Helm reads it, so that a typing
  * mistake is a usage error before any file is read; how it applies over the values files is the renderer's.

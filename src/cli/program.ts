@@ -7,7 +7,7 @@ import type { Risk } from '../analysis/types.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
 import { DETAILS_THRESHOLD } from '../render/details.js';
 import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
-import { collectSet, collectSetString, collectValues, parseDate, parseNamespace, parseReleaseName, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
+import { collectSet, collectSetString, collectValues, collectVar, collectVarFile, parseDate, parseNamespace, parseReleaseName, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
 type Commands = typeof import('./commands.js');
@@ -66,6 +66,8 @@ export function buildProgram(): Command {
     .option('--set-string <key=value>', 'Helm: as --set, every value a string; applied after every --set, as Helm applies them (repeatable)', collectSetString)
     .option('--release-name <name>', 'Helm: the release name the charts are rendered with (default: each chart\'s name)', parseReleaseName)
     .option('-n, --namespace <name>', 'the namespace of manifests that state none, and of Helm releases (default: default)', parseNamespace)
+    .option('--var-file <file>', 'Terraform: a variables file (.tfvars, or JSON when named .json) for the root configurations, over terraform.tfvars and *.auto.tfvars (repeatable, later ones win)', collectVarFile)
+    .option('--var <name=value>', 'Terraform: a root variable, after every --var-file (repeatable, later ones win); the value is a string unless the variable\'s type is not string, then HCL: --var \'zones=["a","b"]\'', collectVar)
     .addHelpText('after', `
 Reads compose.yaml, docker-compose*.yml, *.docker-compose.yml and docker-stack*.yml files, Kubernetes
 manifests (*.yaml and *.yml files with top-level apiVersion and kind) and Helm charts (a folder with a
@@ -79,13 +81,16 @@ their server host (or published localhost port, or folder) names, else to a new 
 each folder one configuration, all read together): AWS, Google Cloud and Azure compute, load balancers, CDNs,
 API gateways, databases, buckets and queues become elements in their network; listeners, origins, integrations, subscriptions and
 settings naming another resource become flows; internet-facing load balancers, firewall and security group
-rules open to 0.0.0.0/0 and public endpoints, flows from outside clients. Every element and flow says where it was found
+rules open to 0.0.0.0/0 and public endpoints, flows from outside clients. Variables take terraform.tfvars(.json)
+and *.auto.tfvars(.json), then, in every root configuration (a folder no other one calls as a module), each
+--var-file in order and then each --var (all --var-file before any --var), else their defaults. Every element and flow says where it was found
 (file:line). These files cannot say what data flows, how callers authenticate, which controls are in
 place or whom to trust: the model's header lists what to add. Examples:
   threatmap discover . -o threatmap.yaml
   threatmap discover deploy/docker-compose.yml --profile debug
   threatmap discover . --values deploy/values-prod.yaml -o threatmap.yaml
   threatmap discover charts/app --set service.type=LoadBalancer,postgresql.enabled=false
+  threatmap discover infra --var-file envs/prod.tfvars --var enabled=true -o threatmap.yaml
   threatmap analyze threatmap.yaml`)
     .action(action('discoverAction'));
 

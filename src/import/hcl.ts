@@ -104,6 +104,15 @@ class Parser {
     return this.parseBody(undefined);
   }
 
+  /** The whole text as one expression: newlines are mere space, as within brackets. */
+  parseLoneExpression(): HclExpression {
+    this.skipAll();
+    const expr = this.parseExpression(false);
+    this.skipAll();
+    if (this.i < this.text.length) this.expected('the end of the value');
+    return expr;
+  }
+
   // ---- positions and errors
 
   private pos(offset = this.i): HclPosition {
@@ -799,6 +808,14 @@ function stripMarks(tokens: TemplateToken[]): void {
 /** The file's top-level body; an HclSyntaxError at the first problem, and never any other error. */
 export function parseHcl(text: string): HclBody {
   return new Parser(text).parseFile();
+}
+
+/**
+ * One expression and nothing else, as Terraform reads a `-var NAME=VALUE` value for a variable whose type is
+ * not string (hclsyntax.ParseExpression); an HclSyntaxError at the first problem.
+ */
+export function parseHclExpression(text: string): HclExpression {
+  return new Parser(text).parseLoneExpression();
 }
 
 /** An object key as the string it stands for: HCL converts numbers and booleans; null or an expression is none. */

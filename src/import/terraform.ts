@@ -11,13 +11,23 @@
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import { type Draft, reviewLimits } from './draft.js';
-import { TERRAFORM_FORMAT, TerraformReader } from './terraform/reader.js';
+import { type CliVariable, TERRAFORM_FORMAT, TerraformReader } from './terraform/reader.js';
 
 export interface TerraformFile {
   text: string;
   /** Relative to the folder searched, with `/` separators: its folder is its configuration. */
   file: string;
 }
+
+/** What `terraform plan` takes on its command line to set root variables. */
+export interface TerraformInputs {
+  /** `-var-file` files (HCL, or JSON when named `.json`), in the order given: each over the folders' own and the ones before it. */
+  varFiles?: readonly TerraformFile[];
+  /** `-var NAME=VALUE`, in the order given, over every var file. */
+  vars?: readonly CliVariable[];
+}
+
+export type { CliVariable };
 
 export interface TerraformResult {
   draft: Draft;
@@ -43,16 +53,26 @@ export const TERRAFORM_LIMITS: readonly string[] = reviewLimits(
   ['AWS, Google Cloud and Azure resources are drawn; variables take terraform.tfvars(.json) and *.auto.tfvars(.json), else their defaults; local modules and terraform-aws-modules are read, other registry modules are not.'],
 );
 
+/** The header's note of the values given on the command line, which the files alone would not reproduce. */
+function inputsNote({ varFiles = [], vars = [] }: TerraformInputs): string[] {
+  const given = [...varFiles.map((f) => `--var-file ${f.file}`), ...vars.map((v) => `--var ${v.name}`)];
+  return given.length ? [`The root configurations' variables were also set with ${given.join(', ')} (in that order): run discover with them again to redraft.`] : [];
+}
+
 /**
  * Reads the configurations (each folder of .tf files one configuration; local modules and remote states
- * resolved among them). Problems come back as diagnostics with file:line:col, never as exceptions.
+ * resolved among them), with `inputs` over the root configurations' variables as `terraform plan -var-file
+ * -var` sets them. Problems come back as diagnostics with file:line:col, never as exceptions.
  */
-export function discoverTerraform(files: readonly TerraformFile[]): TerraformResult {
+export function discoverTerraform(files: readonly TerraformFile[], inputs: TerraformInputs = {}): TerraformResult {
   const reader = new TerraformReader();
   for (const f of files) reader.readFile(f.text, f.file);
+  for (const f of inputs.varFiles ?? []) reader.readVarFile(f.text, f.file);
+  // Which configurations are roots is known only once every file is read.
+  if (!reader.diagnostics.some((d) => d.severity === 'error')) reader.applyRootVariables(inputs.vars ?? []);
   if (!reader.diagnostics.some((d) => d.severity === 'error')) {
     reader.finish();
-    reader.draft.limits.push(...TERRAFORM_LIMITS);
+    reader.draft.limits.push(...TERRAFORM_LIMITS, ...inputsNote(inputs));
   }
   return { draft: reader.draft, diagnostics: sortDiagnostics(reader.diagnostics), resources: reader.resources, skippedTypes: [...reader.skipped].sort(),
     unreadModules: [...reader.unreadModules].sort() };

@@ -9,7 +9,9 @@ import type { Diagnostic } from '../../model/types.js';
 import {
   addElement, addEvidence, type DraftControl, emptyDraft, type FlowEvidence, type Provenance, settleFlows,
 } from '../draft.js';
-import { type HclBlock, type HclBody, type HclExpression, HclSyntaxError, type HclValue, literalValue, parseHcl, referencesIn } from '../hcl.js';
+import {
+  type HclAttribute, type HclBlock, type HclBody, type HclExpression, HclSyntaxError, type HclValue, literalValue, parseHcl, parseHclExpression, referencesIn,
+} from '../hcl.js';
 import { lookup, slug } from '../import-common.js';
 import {
   awsExposure, accountBoundary, defaultVpc, edgeFlows, eventFlows, loadBalancerFlows, moduleLoadBalancers, namesPlacement, vpcBoundary, vpcOf,
@@ -61,7 +63,12 @@ export interface Config {
   resources: Map<string, Resource>;
   /** Variables' defaults. */
   variables: Map<string, HclExpression>;
-  /** Values `terraform.tfvars(.json)` and `*.auto.tfvars(.json)` give (Terraform loads them itself; the last read wins). */
+  /** Every variable declared, with its `type` when it states one: how a `-var` value is read depends on it. */
+  declared: Map<string, HclExpression | undefined>;
+  /**
+   * Values `terraform.tfvars(.json)` and `*.auto.tfvars(.json)` give (Terraform loads them itself; the last read
+   * wins), then, in a root configuration, each `-var-file` and each `-var` over them.
+   */
   assigned: Map<string, HclExpression>;
   locals: Map<string, HclExpression>;
   outputs: Map<string, Output>;
@@ -73,6 +80,22 @@ export interface Config {
   /** The google provider's project, likewise. */
   project?: HclExpression;
 }
+
+/** A `-var NAME=VALUE` argument, split at its first `=`. */
+export interface CliVariable {
+  name: string;
+  value: string;
+}
+
+/**
+ * A condition as Terraform converts it: a variable of no type set with `-var enabled=false` holds the string
+ * "false", which `var.enabled ? 1 : 0` reads as false.
+ */
+const asBool = (v: HclValue | undefined): boolean | undefined => (v === 'true' ? true : v === 'false' ? false : typeof v === 'boolean' ? v : undefined);
+
+/** `type = string` (or the old quoted `"string"`): a `-var` value for it is taken as it is written. */
+const isStringType = (type: HclExpression): boolean =>
+  (type.kind === 'traversal' && type.root === 'string' && type.steps.length === 0) || (type.kind === 'literal' && type.value === 'string');
 
 export const folderOf = (file: string): string => file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
 
@@ -103,6 +126,8 @@ export class TerraformReader {
   /** Who refers to each resource in a top-level attribute: a bucket's encryption configuration, a policy's group. */
   readonly pointers = new Map<string, Array<{ from: Resource; attr: string }>>();
   all: Resource[] = [];
+  /** The `-var-file` files read, in the order given, with what each sets. */
+  readonly varFiles: Array<{ file: string; attributes: HclAttribute[] }> = [];
 
   readFile(text: string, file: string): void {
     let body: HclBody;
@@ -117,7 +142,7 @@ export class TerraformReader {
     let config = this.configs.get(dir);
     if (!config) {
       config = {
-        dir, files: [], resources: new Map(), variables: new Map(), assigned: new Map(), locals: new Map(), outputs: new Map(), calls: new Map(), callers: [],
+        dir, files: [], resources: new Map(), variables: new Map(), declared: new Map(), assigned: new Map(), locals: new Map(), outputs: new Map(), calls: new Map(), callers: [],
       };
       this.configs.set(dir, config);
     }
@@ -129,6 +154,99 @@ export class TerraformReader {
     }
     this.draft.sources.push({ file, format: TERRAFORM_FORMAT });
     for (const block of body.blocks) this.readBlock(config, block, file);
+  }
+
+  /**
+   * A `-var-file`: HCL, or JSON when its name ends in `.json`, as Terraform reads one. It belongs to no folder:
+   * what it sets goes to the root configurations, once every file is read (see applyRootVariables).
+   */
+  readVarFile(text: string, file: string): void {
+    let body: HclBody;
+    try {
+      body = /\.json$/i.test(file) ? parseTfvarsJson(text) : parseHcl(text);
+    } catch (err) {
+      if (!(err instanceof HclSyntaxError)) throw err;
+      this.diagnostics.push({ severity: 'error', code: 'invalid-hcl', message: err.message, file, line: err.line, col: err.column, path: '' });
+      return;
+    }
+    this.draft.sources.push({ file, format: 'Terraform variables, given with --var-file' });
+    this.varFiles.push({ file, attributes: body.attributes });
+  }
+
+  /** The folders no other folder read calls as a module: what `-var` and `-var-file` set, as in Terraform. */
+  roots(): Config[] {
+    const called = new Set([...this.configs.values()].flatMap((c) => [...c.calls.values()].filter((call) => call.dir !== c.dir).map((call) => call.dir)));
+    return [...this.configs.values()].filter((c) => !called.has(c.dir));
+  }
+
+  /**
+   * Every `-var-file` in order, then every `-var` in order, over the values the root configurations' own
+   * variable files assign: the later one wins. A root that does not declare a variable takes no value for it.
+   */
+  applyRootVariables(vars: readonly CliVariable[]): void {
+    const roots = this.roots();
+    const declaring = (name: string) => roots.filter((c) => c.declared.has(name));
+    const rootNames = roots.map((c) => c.dir || '.').join(', ');
+    for (const { file, attributes } of this.varFiles) {
+      for (const a of attributes) {
+        const into = declaring(a.name);
+        // Terraform only warns: one var file often serves several configurations.
+        if (!into.length) {
+          this.diagnostics.push({
+            severity: 'warning', code: 'undeclared-variable', file, line: a.pos.line, col: a.pos.column, path: '',
+            message: `a value for undeclared variable "${a.name}": no root configuration (${rootNames}) declares it, so it sets nothing`,
+          });
+        }
+        for (const c of into) c.assigned.set(a.name, a.value);
+      }
+    }
+    for (const v of vars) {
+      const into = declaring(v.name);
+      // Terraform refuses a -var it cannot apply: a misspelt name would otherwise draft the default silently.
+      if (!into.length) {
+        this.diagnostics.push({
+          severity: 'error', code: 'undeclared-variable', file: '--var', line: 1, col: 1, path: '',
+          message: `--var ${JSON.stringify(`${v.name}=${v.value}`)}: no root configuration (${rootNames}) declares a variable "${v.name}"`,
+        });
+      }
+      for (const c of into) {
+        const value = this.cliValue(v, c.declared.get(v.name));
+        if (value === undefined) break;
+        c.assigned.set(v.name, value);
+      }
+    }
+  }
+
+  /**
+   * A `-var` value as Terraform reads it: the text itself for a variable of type string or of no type, else
+   * an HCL expression of constants (`3`, `false`, `["a", "b"]`, `{ port = 80 }`). An error when it is not one.
+   */
+  private cliValue(v: CliVariable, type: HclExpression | undefined): HclExpression | undefined {
+    // Positions count in the whole argument, NAME= included, so that a column points where the user typed it.
+    const shift = v.name.length + 1;
+    if (type === undefined || isStringType(type)) return { kind: 'literal', value: v.value, pos: { line: 1, column: shift + 1, offset: shift } };
+    const fail = (message: string, line: number, column: number): undefined => {
+      this.diagnostics.push({
+        severity: 'error', code: 'invalid-var', file: '--var', line, col: line === 1 ? column + shift : column, path: '',
+        message: `--var ${JSON.stringify(`${v.name}=${v.value}`)}: variable "${v.name}" is not of type string, so its value is read as an HCL expression: ${message}`,
+      });
+      return undefined;
+    };
+    let expr: HclExpression;
+    try {
+      expr = parseHclExpression(v.value);
+    } catch (err) {
+      if (!(err instanceof HclSyntaxError)) throw err;
+      return fail(err.message, err.line, err.column);
+    }
+    const ref = referencesIn(expr)[0];
+    if (ref) return fail(`variables are not allowed here (${ref.parts.join('.')}); write a string in double quotes`, ref.pos.line, ref.pos.column);
+    // Terraform refuses a value its type cannot take; the value would otherwise decide the draft wrongly.
+    const primitive = type.kind === 'traversal' && type.steps.length === 0 ? type.root : undefined;
+    const value = literalValue(expr);
+    if (primitive === 'bool' && value !== undefined && asBool(value) === undefined) return fail('expected true or false', 1, 1);
+    if (primitive === 'number' && value !== undefined && typeof value !== 'number' && !(typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value))) return fail('expected a number', 1, 1);
+    return expr;
   }
 
   readBlock(config: Config, block: HclBlock, file: string): void {
@@ -144,8 +262,10 @@ export class TerraformReader {
         return;
       }
       case 'variable': {
-        const value = first === undefined ? undefined : attribute(block.body, 'default');
-        if (first !== undefined && value !== undefined) config.variables.set(first, value);
+        if (first === undefined) return;
+        const value = attribute(block.body, 'default');
+        if (value !== undefined) config.variables.set(first, value);
+        config.declared.set(first, attribute(block.body, 'type'));
         return;
       }
       case 'locals':
@@ -212,16 +332,17 @@ export class TerraformReader {
   /** The operations `count` and feature switches are written with: `var.ha ? 3 : 1`, `var.env == "prod"`, `!var.x`. */
   private operationValue(config: Config, operator: string, operands: readonly HclExpression[], depth: number): HclValue | undefined {
     const [a, b, c] = operands.map((o) => this.value(config, o, depth + 1));
+    const [p, q] = [asBool(a), asBool(b)];
     switch (operator) {
-      case '?:': return typeof a === 'boolean' ? (a ? b : c) : undefined;
-      case '!': return typeof a === 'boolean' ? !a : undefined;
+      case '?:': return p === undefined ? undefined : p ? b : c;
+      case '!': return p === undefined ? undefined : !p;
       case '==': case '!=': {
         const scalar = (v: HclValue | undefined) => v === null || ['string', 'number', 'boolean'].includes(typeof v);
         if (!scalar(a) || !scalar(b)) return undefined;
         return (a === b) === (operator === '==');
       }
-      case '&&': return typeof a === 'boolean' && typeof b === 'boolean' ? a && b : undefined;
-      case '||': return typeof a === 'boolean' && typeof b === 'boolean' ? a || b : undefined;
+      case '&&': return p === undefined || q === undefined ? undefined : p && q;
+      case '||': return p === undefined || q === undefined ? undefined : p || q;
       default: return undefined;
     }
   }
@@ -241,7 +362,9 @@ export class TerraformReader {
   instances(r: Resource): number | undefined {
     const count = attribute(r.body, 'count');
     if (count) {
-      const n = this.value(r.config, count);
+      const value = this.value(r.config, count);
+      // As Terraform converts it: a variable of no type given `-var n=2` holds the string "2".
+      const n = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
       return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
     }
     const each = attribute(r.body, 'for_each');
