@@ -37,6 +37,15 @@ const RULES = {
   }],
 };
 
+const THREATS = {
+  'coupon-stacking': {
+    title: 'Coupons can be stacked', stride: 'tampering', on: 'api:POST /checkout', impact: 'high',
+    description: 'Every coupon in the request applies.', mitigation: 'One coupon per order.', 'mitigated-by': ['x-coupon-rules'], references: ['CWE-840'],
+  },
+  outage: { title: 'The region goes down', stride: 'D', likelihood: 'exposure', impact: 'assets' },
+  insider: { title: 'An operator copies the orders', stride: 'I', on: ['db', 'api -> db', 'data'], likelihood: 'low' },
+};
+
 function models(): Array<[string, Record<string, unknown>]> {
   const out: Array<[string, Record<string, unknown>]> = [];
   for (const name of ['ecommerce', 'microservices', 'prelaunch']) {
@@ -46,6 +55,7 @@ function models(): Array<[string, Record<string, unknown>]> {
     out.push([`generated ${n}`, generateModel({ elements: n, seed }) as unknown as Record<string, unknown>]);
   }
   out.push(['with rules', { ...out[3][1], rules: RULES }]);
+  out.push(['with written threats', { ...out[0][1], threats: THREATS }]);
   return out;
 }
 
