@@ -5,6 +5,7 @@ import type { Level } from '../model/catalog.js';
 import { ID_PATTERN } from '../model/schema.js';
 import type { Diagnostic } from '../model/types.js';
 import { TRIAGE_VERSION, TRIAGE_VERSION_KEY } from '../track/triage.js';
+import { TRIAGE_FILE_GUIDE } from '../track/triage-edit.js';
 import type { TriageDecision } from '../track/types.js';
 import type { YamlSource } from './yaml-source.js';
 
@@ -264,7 +265,8 @@ export interface ImportedTriage {
 export function importedTriage(header: readonly string[], decisions: readonly ImportedDecision[]): ImportedTriage | undefined {
   if (decisions.length === 0) return undefined;
   const doc = new Document({});
-  doc.commentBefore = comment(header);
+  // Written as `threatmap triage` writes one, so that the team keeps it up the same way.
+  doc.commentBefore = comment([...header, ...TRIAGE_FILE_GUIDE]);
   const root = doc.contents as YAMLMap;
   root.set(TRIAGE_VERSION_KEY, TRIAGE_VERSION);
   const threats = new YAMLMap();

@@ -19,16 +19,21 @@ export interface TriageUpdate extends TriageDecision {
   unset?: readonly ('reason' | 'owner' | 'ticket' | 'expires' | 'review')[];
 }
 
+/** How a triage file is written, for the comment at its top (without the comment marks). */
+export const TRIAGE_FILE_GUIDE: readonly string[] = [
+  'One entry per threat, under its stable id (TM-..., shown in every report) or its key (rule@component).',
+  '  status: open | mitigating | mitigated | accepted | false-positive | transferred',
+  '  reason, owner, ticket: why, who, where it is tracked',
+  '  expires: YYYY-MM-DD - the decision lapses after this day and the threat is open again',
+  '  review: YYYY-MM-DD - a reminder to look at the decision again',
+  '`threat:` only says what the entry is about; threatmap refreshes it when it writes the entry.',
+];
+
 /** The text of a new triage file: a header saying what it is and how to write it. */
 export function newTriageText(modelFile: string): string {
   return [
     `# Triage of the threats threatmap finds in ${modelFile.replace(/[\r\n]/g, ' ')}: the team's decisions, reviewed like code.`,
-    '# One entry per threat, under its stable id (TM-..., shown in every report) or its key (rule@component).',
-    '#   status: open | mitigating | mitigated | accepted | false-positive | transferred',
-    '#   reason, owner, ticket: why, who, where it is tracked',
-    '#   expires: YYYY-MM-DD - the decision lapses after this day and the threat is open again',
-    '#   review: YYYY-MM-DD - a reminder to look at the decision again',
-    '# `threat:` only says what the entry is about; threatmap refreshes it when it writes the entry.',
+    ...TRIAGE_FILE_GUIDE.map((line) => `# ${line}`),
     `${TRIAGE_VERSION_KEY}: ${TRIAGE_VERSION}`,
     'threats: {}',
     '',
