@@ -4,10 +4,13 @@
 // Threat Dragon and Threat Composer files all as plain .json. The file access lives here, and so does zlib for
 // draw.io's compressed pages; what a file means is src/import/otm.ts's, threat-dragon.ts's, threagile.ts's,
 // threat-composer.ts's, tm7.ts's and drawio.ts's.
+import { existsSync, statSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { isMap } from 'yaml';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
+import { MAX_MODEL_BYTES } from '../model/parse.js';
+import { mergeImportedThreats, mergeTriageTexts } from '../import/merge-threats.js';
 import { DRAWIO_FORMAT, type DrawioImportSummary, importDrawio } from '../import/drawio.js';
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
 import { importThreagile, type ThreagileImportSummary } from '../import/threagile.js';
@@ -17,10 +20,12 @@ import { importTm7, threatStateCounts, type Tm7ImportSummary, tm7Version } from 
 import { YamlSource } from '../import/yaml-source.js';
 import { checkOutput } from './discover.js';
 import { defaultTriagePath } from '../track/triage.js';
-import { emit, readModelFile, UserError, writeFileAtomic } from './io.js';
+import { emit, readModelFile, readModelSource, UserError, writeFileAtomic } from './io.js';
 
 export interface ImportCliOptions {
   output?: string;
+  /** A model to add the file's threats (and their decisions) to, instead of writing a new one. */
+  into?: string;
   force?: boolean;
 }
 
@@ -38,10 +43,13 @@ const MAX_PAGE_BYTES = 64 * 1024 * 1024;
 const inflate = (data: Uint8Array): Uint8Array => inflateRawSync(data, { maxOutputLength: MAX_PAGE_BYTES });
 
 export function importAction(file: string, opts: ImportCliOptions): void {
+  if (opts.into !== undefined && opts.output !== undefined) throw new UserError('threatmap import: give -o FILE (a new model) or --into MODEL (an existing one), not both');
+  // Read before anything else: a model that cannot be read stops the run before the file is imported.
+  const into = opts.into === undefined ? undefined : readInto(opts.into);
   checkOutput(opts.output, opts.force);
-  // The decisions go beside the model, under the name analyze looks for: checked before anything is written.
+  // The decisions go beside the model, under the name analyze looks for; one already there is added to, not replaced.
   const triagePath = opts.output ? defaultTriagePath(opts.output) : undefined;
-  checkOutput(triagePath, opts.force);
+  const triageBefore = triagePath === undefined ? undefined : readExistingTriage(triagePath);
   const text = readModelFile(file, MAX_XML_IMPORT_BYTES);
   // Parsed once: to tell the format, then by the importer that reads it. A .tm7 or a draw.io file is XML,
   // told by its root before the YAML parser would read its megabyte as one scalar.
@@ -70,13 +78,56 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   // The model is checked as `analyze` will read it: one that does not load is our bug, not the user's.
   const loaded = loadModel(result.text, opts.output ?? 'model');
   if (!loaded.model || hasErrors(loaded.diagnostics)) throw new Error(`the imported model does not load:\n${formatDiagnostics(loaded.diagnostics)}`);
+  if (into) {
+    mergeInto(file, into, { text: result.text, ...(result.triage ? { triage: result.triage.text } : {}) });
+    return;
+  }
   emit(opts.output, result.text);
-  if (result.triage && triagePath) writeFileAtomic(triagePath, result.triage.text);
+  let triageNote = result.triage && triageLine(result.triage.decisions, triagePath);
+  if (result.triage && triagePath) {
+    if (triageBefore === undefined) writeFileAtomic(triagePath, result.triage.text);
+    else {
+      const merged = mergeTriageTexts(triageBefore, result.triage.text, opts.output!);
+      if (merged.added) writeFileAtomic(triagePath, merged.text);
+      triageNote = `  added ${plural(merged.added, 'decision')} of the file's to ${triagePath}${merged.kept ? `; kept its own decision on ${plural(merged.kept, 'threat')} the file also decides` : ''}`;
+    }
+  }
   const s = result.summary;
   const report = 'otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output)
     : 'schema' in s ? tcSummary(file, s, opts.output)
     : 'threatStates' in s ? tm7Summary(file, s, opts.output) : 'pages' in s ? drawioSummary(file, s, opts.output) : tdSummary(file, s, opts.output);
-  process.stderr.write(result.triage ? beforeNextStep(report, triageLine(result.triage.decisions, triagePath)) : report);
+  process.stderr.write(triageNote ? beforeNextStep(report, triageNote) : report);
+}
+
+/** The model's triage file when there is one, to add to; a folder in its place is an error before anything is written. */
+function readExistingTriage(path: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  if (statSync(path).isDirectory()) throw new UserError(`${path}: is a folder; the model's triage file goes there`);
+  return readModelFile(path, MAX_MODEL_BYTES);
+}
+
+interface IntoModel { file: string; text: string; triagePath: string; triage?: string }
+
+function readInto(model: string): IntoModel {
+  const { text } = readModelSource(model, MAX_MODEL_BYTES);
+  const triagePath = defaultTriagePath(model);
+  return { file: model, text, triagePath, ...(existsSync(triagePath) ? { triage: readModelFile(triagePath, MAX_MODEL_BYTES) } : {}) };
+}
+
+/** `--into MODEL`: the imported threats and decisions added to the model and its triage file, each written atomically. */
+function mergeInto(file: string, into: IntoModel, imported: { text: string; triage?: string }): void {
+  const merged = mergeImportedThreats({ model: { text: into.text, file: into.file, ...(into.triage !== undefined ? { triage: into.triage } : {}) }, imported });
+  if ('error' in merged) throw new UserError(`threatmap import: ${merged.error}`);
+  if (merged.added.length) writeFileAtomic(into.file, merged.text);
+  if (merged.triage !== undefined) writeFileAtomic(into.triagePath, merged.triage);
+  const lines = [
+    `threatmap import: read ${file}; added ${plural(merged.added.length, 'threat')} to ${into.file}${merged.added.length ? `: ${merged.added.slice(0, THREAT_TITLES_SHOWN).map((t) => t.id).join(', ')}${merged.added.length > THREAT_TITLES_SHOWN ? ` and ${merged.added.length - THREAT_TITLES_SHOWN} more` : ''}` : ''}`,
+    ...(merged.already.length ? [`  ${plural(merged.already.length, 'threat')} the model already writes (same title and STRIDE category) left as ${merged.already.length === 1 ? 'it is' : 'they are'}`] : []),
+    ...(merged.decisions ? [`  added ${plural(merged.decisions, 'decision')} to ${into.triagePath}`] : []),
+    ...merged.notes.map((n) => `  check: ${n}`),
+    `  next: review them, then run: threatmap analyze ${into.file}`,
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
 }
 
 function triageLine(decisions: number, triagePath: string | undefined): string {

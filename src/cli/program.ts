@@ -97,15 +97,21 @@ place or whom to trust: the model's header lists what to add. Examples:
   program
     .command('import')
     .description('Make a model from another tool\'s threat model file: Open Threat Model (.otm.yaml/.otm.json), OWASP Threat Dragon v2 (.json), Threagile (.yaml), AWS Threat Composer (.tc.json), Microsoft Threat Modeling Tool (.tm7) or a draw.io / diagrams.net diagram (.drawio, .drawio.svg)')
-    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams; Threagile: threagile_version and technical_assets; .tm7: a ThreatModel XML root; draw.io: an mxfile or mxGraphModel XML root)')
-    .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output')
-    .option('--force', 'overwrite the output file if it exists')
+    .argument('<file>', 'the file to import; its format is told from its content (OTM: a top-level otmVersion; Threat Dragon: summary and detail.diagrams; Threagile: threagile_version and technical_assets; Threat Composer: schema and threats; .tm7: a ThreatModel XML root; draw.io: an mxfile or mxGraphModel XML root)')
+    .option('-o, --output <file>', 'write the model to a file (atomically) instead of standard output, and the file\'s decisions to its triage file')
+    .option('--into <model>', 'add the file\'s threats to this model instead (comments kept), and their decisions to its triage file')
+    .option('--force', 'overwrite the output file (and its triage file) if they exist')
     .addHelpText('after', `
+The threats a file holds are written under the model's \`threats:\` (analysed beside the ones threatmap
+derives), and its decisions about them (mitigated, not applicable, accepted...) in the model's triage file;
+a file threatmap exported brings its own threats back only as decisions. With --into, they are added to a
+model you already keep: each on what it threatens when the model has it (else on the whole system, noted),
+none twice (a threat of the same title and STRIDE category stays as the model writes it), and no decision
+over one the triage file already holds.
 Reads Open Threat Model (.otm.yaml/.otm.json, OTM 0.1.0 and 0.2.0, as IriusRisk, StartLeft and threatmap
 export write it). Trust zones become boundaries (trust from the rating, or untrusted for zones named
 like Internet or Public), components elements, dataflows flows (bidirectional: one each way), assets
-assets. The file's threats are listed in the model's header, not imported: threatmap analyze derives its
-own. Every boundary, element and flow says which line of the OTM file it came from.
+assets. Every boundary, element, flow and threat says which line of the OTM file it came from.
 Reads OWASP Threat Dragon v2 (.json; v1 files are refused with a message): actors, processes and stores
 become elements, flows flows (protocol from the flow, else https when encrypted, else http); boundary
 boxes become boundaries holding the elements drawn inside them; boundary curves place no element (a line
@@ -115,14 +121,18 @@ Reads Threagile models (.yaml): technical assets become elements (kind from type
 internet: exposed), communication links flows from the asset they are in (protocol, authentication,
 vpn/ip_filtered as controls, data sent and received), trust boundaries boundaries (nesting and members
 kept; an execution environment is a container boundary; trust internal unless named DMZ or outside),
-data assets assets; external entities in no boundary go into an untrusted \`outside\` boundary. Shared
-runtimes and risk tracking are listed, not imported.
+data assets assets; external entities in no boundary go into an untrusted \`outside\` boundary. Risks
+identified by hand are threats, and their risk tracking decisions; shared runtimes and the tracking of
+Threagile's own rules are listed.
+Reads AWS Threat Composer exports (.tc.json): threat statements become threats on the whole system (no
+elements: Threat Composer has no system model), linked mitigations their mitigation text, statuses decisions.
 Reads Microsoft Threat Modeling Tool models (.tm7): every diagram's stencils become elements (kind from
 the generic type, a catalog type or technology from the template's stencil, template properties such as
 Running As, Sanitizes Input or Encrypted as facts), flows flows (protocol from the flow's stencil, else the
 server end's technology, else http), boundary boxes boundaries by geometry (nested boxes nest; trust from
 the name); boundary lines place no element and are noted on the flows that cross them; external
-interactors in no box go into an untrusted \`outside\` boundary. Threats are listed, not imported.
+interactors in no box go into an untrusted \`outside\` boundary. The threats the team worked on (a state, a
+justification, added by hand) are imported with their states; the generated ones left as they were are listed.
 Reads draw.io / diagrams.net diagrams (.drawio, .drawio.xml, editable .drawio.svg; compressed pages too): every page's shapes
 become elements (kind, type and technology from the style: AWS, Azure and GCP icons, DFD shapes; a shape
 not read is a process, noted), arrows flows (direction from the arrowheads; protocol from the label, else
@@ -134,6 +144,7 @@ a shape is drawn; trust from the AWS group or the name); external shapes in no b
   threatmap import threagile.yaml -o threatmap.yaml
   threatmap import model.tm7 -o threatmap.yaml
   threatmap import diagram.drawio -o threatmap.yaml
+  threatmap import workspace.tc.json --into threatmap.yaml
   threatmap analyze threatmap.yaml`)
     .action(action('importAction'));
 

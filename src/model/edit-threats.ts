@@ -11,6 +11,7 @@ import {
 } from './edit-structure.js';
 import { flowRefs, keyText, pairOf, parse, rangeOf, type Splice, type Style } from './edit-text.js';
 import { parseEndpointKey } from './normalize.js';
+import { isControlName } from './rule-conditions.js';
 import { didYouMean } from './suggest.js';
 import { resolveThreatTarget, type TargetIndex, targetIndex, targetNames } from './threat-targets.js';
 import type { Loc } from './types.js';
@@ -18,7 +19,9 @@ import type { Loc } from './types.js';
 export type ThreatEdit = Extract<ModelEdit, { op: 'add-threat' | 'remove-threat' }>;
 
 /** In the order they are written: what the threat is, how it is rated, what to do about it. */
-const THREAT_FIELDS = ['title', 'stride', 'on', 'description', 'likelihood', 'impact', 'mitigation'] as const;
+const THREAT_FIELDS = ['title', 'stride', 'on', 'description', 'likelihood', 'impact', 'mitigation', 'mitigated-by', 'references'] as const;
+/** Fields that are lists of one-line texts, left out when empty. */
+const LIST_FIELDS: ReadonlySet<string> = new Set(['mitigated-by', 'references']);
 const STRIDE = [...Object.keys(STRIDE_WORDS), ...Object.values(STRIDE_WORDS)];
 
 export function threatEdit(text: string, edit: ThreatEdit, style: Style): EditResult {
@@ -64,6 +67,19 @@ function threatFields(given: unknown): Fields | string {
         if (problem) return problem;
       }
       if (value.length > 0) out.push(['on', value.length === 1 ? value[0] as string : value as string[]]);
+      continue;
+    }
+    if (LIST_FIELDS.has(key)) {
+      if (!Array.isArray(value)) return `\`${key}\` is a list`;
+      for (const item of value) {
+        const problem = oneLine(key, item);
+        if (problem) return problem;
+      }
+      if (key === 'mitigated-by') {
+        const bad = (value as string[]).find((c) => !isControlName(c));
+        if (bad !== undefined) return `\`${bad}\` is not a control: a built-in one, or a name of your own starting with x-`;
+      }
+      if (value.length > 0) out.push([key, value as string[]]);
       continue;
     }
     const problem = oneLine(key, value);

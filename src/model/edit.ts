@@ -41,6 +41,9 @@ export interface ThreatFields {
   likelihood?: string;
   impact?: string;
   mitigation?: string;
+  /** Controls that, once in place, report it as mitigated. */
+  'mitigated-by'?: readonly string[];
+  references?: readonly string[];
 }
 
 export type ModelEdit =

@@ -6,7 +6,7 @@ import type { TriageDecision } from './types.js';
 import { normalizeRef, TRIAGE_VERSION, TRIAGE_VERSION_KEY } from './triage.js';
 
 export interface TriageTarget {
-  /** The threat's stable id: new entries are written under it. */
+  /** The threat's stable id: new entries are written under it (a written threat's under its key). */
   uid: string;
   /** The threat's key: an existing entry written under the key is updated in place. */
   key: string;
@@ -84,7 +84,8 @@ export function setTriageEntry(text: string | undefined, modelFile: string, targ
     if (v !== undefined) fields[k] = v;
   }
   if (key === undefined) {
-    map.add(doc.createPair(target.uid, fields));
+    // A written threat's key names it by its id, which a decision can follow when its `on:` changes (triage.ts).
+    map.add(doc.createPair(target.key.startsWith('threat:') ? target.key : target.uid, fields));
     return serialise(doc);
   }
   const entry = map.get(key, true);

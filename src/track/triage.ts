@@ -219,8 +219,20 @@ export function applyTriage(result: AnalysisResult, triage: TriageFile | undefin
 
   const decided = new Map<string, { entry: TriageEntry }>();
   const stale: StaleEntry[] = [];
+  // A written threat moved to something else (its `on:` edited) is the same threat under a new key: a decision
+  // under its old key follows it while the threat has one key, with a warning to update the entry.
+  const writtenKeys = new Map<string, string[]>();
+  for (const t of result.threats) {
+    const id = writtenThreatId(t.key);
+    if (id !== undefined) writtenKeys.set(id, [...(writtenKeys.get(id) ?? []), t.key]);
+  }
   for (const entry of triage?.entries ?? []) {
-    const matches = UID_PATTERN.test(entry.ref) ? byUid.get(entry.ref) ?? [] : byKey.has(entry.ref) ? [byKey.get(entry.ref)!] : [];
+    let matches = UID_PATTERN.test(entry.ref) ? byUid.get(entry.ref) ?? [] : byKey.has(entry.ref) ? [byKey.get(entry.ref)!] : [];
+    const moved = matches.length === 0 ? writtenKeys.get(writtenThreatId(entry.ref) ?? '') : undefined;
+    if (moved?.length === 1) {
+      matches = [byKey.get(moved[0])!];
+      warn('moved-entry', `\`${entry.ref}\`: the written threat is now reported as \`${moved[0]}\` (its \`on:\` changed); the decision applies to it — write the entry under that key`, entry.loc, uidOf(matches[0]));
+    }
     if (matches.length === 0) {
       const hint = staleHint(entry, result.threats);
       stale.push({
@@ -290,7 +302,15 @@ function summarizeTriage(threats: readonly Threat[], file: string, stale: StaleE
 /** The residual risk of a result: its triage report, or (untriaged) every threat open. */
 export const residualOf = (r: AnalysisResult): TriageReport => r.triage ?? summarizeTriage(r.threats, '', [], []);
 
+/** The id of the written threat a key is about (`threat:<id>@...`), else undefined. */
+const writtenThreatId = (key: string): string | undefined => /^threat:([^@]+)@/.exec(key)?.[1];
+
 function staleHint(entry: TriageEntry, threats: readonly Threat[]): string | undefined {
+  const written = writtenThreatId(entry.ref);
+  if (written !== undefined) {
+    const now = threats.filter((t) => writtenThreatId(t.key) === written).map((t) => `\`${t.key}\``);
+    if (now.length) return `the written threat \`${written}\` is now reported as ${now.join(', ')}: move the decision to the one it is about`;
+  }
   if (UID_PATTERN.test(entry.ref)) {
     return 'the threat is no longer reported (fixed, suppressed by an assumption, or its element, flow or endpoint id changed); delete the entry or move the decision to the new id';
   }

@@ -51,7 +51,7 @@ export interface StaleEntry {
 }
 
 export interface TriageWarning {
-  code: 'expired' | 'review-due' | 'stale-entry' | 'ambiguous-id' | 'missing-reason';
+  code: 'expired' | 'review-due' | 'stale-entry' | 'moved-entry' | 'ambiguous-id' | 'missing-reason';
   message: string;
   file: string;
   line: number;

@@ -126,6 +126,19 @@ describe('threats written in the model', () => {
     assert.deepEqual(applied.triage?.stale, []);
   });
 
+  it('a decision under an old key follows a threat moved to one other thing, and names the keys when it now has several', () => {
+    const at = (on: string) => {
+      const loaded = loadModel(`${BASE}threats:\n  dump: { title: An operator copies the orders, stride: I, on: ${on} }\n`, 'm.yaml');
+      const triage = parseTriage('threats:\n  threat:dump@system: { status: accepted, reason: audited }\n', 'm.triage.yaml');
+      return applyTriage(analyze(loaded.model!, { source: loaded.source }), triage.triage, { today: '2026-11-29' });
+    };
+    const moved = at('db');
+    assert.equal(moved.threats.find((t) => t.key === 'threat:dump@db')?.triage?.status, 'accepted');
+    assert.deepEqual(moved.triage!.warnings.map((w) => w.code), ['moved-entry']);
+    const split = at('[db, api]');
+    assert.deepEqual(split.triage!.stale.map((e) => e.hint), ['the written threat `dump` is now reported as `threat:dump@db`, `threat:dump@api`: move the decision to the one it is about']);
+  });
+
   it('name what they threaten; a wrong name is an error with its position and a suggestion', () => {
     const errors = errorsOf(`${BASE}threats:
   a: { title: X, stride: S, on: apii }

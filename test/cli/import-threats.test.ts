@@ -60,16 +60,33 @@ describe('threatmap import keeps the file\'s threats and decisions', () => {
     assert.match(r.stderr, /the file's 1 decision about its threats is not written: give -o FILE to write it to FILE's triage file too\n {2}next:/);
   });
 
-  it('an existing triage file is not overwritten without --force, and then nothing is written', () => {
+  it('an existing triage file is added to, never replaced: the team\'s decisions stay, comments too', () => {
     const dir = scratch();
     const out = join(dir, 'shop.yaml');
-    writeFileSync(join(dir, 'shop.triage.yaml'), 'threats: {}\n');
+    const mine = '# ours\nthreats:\n  threat:xss@web-app: { status: accepted, reason: the CSP stops it }   # reviewed in March\n';
+    writeFileSync(join(dir, 'shop.triage.yaml'), mine);
     const r = run('import', SHOP, '-o', out);
-    assert.equal(r.code, 2);
-    assert.match(r.stderr, /shop\.triage\.yaml: already exists; not overwriting it \(add --force to replace it\)/);
-    assert.equal(existsSync(out), false);
-    assert.equal(run('import', SHOP, '-o', out, '--force').code, 0);
-    assert.match(readFileSync(join(dir, 'shop.triage.yaml'), 'utf8'), /threat:xss@web-app/);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /added 0 decisions of the file's to .*shop\.triage\.yaml; kept its own decision on 1 threat the file also decides/);
+    assert.equal(readFileSync(join(dir, 'shop.triage.yaml'), 'utf8'), mine);
+    // A file with decisions the triage file lacks adds them, and keeps what was there.
+    writeFileSync(join(dir, 'shop.triage.yaml'), '# ours\nthreats:\n  threat:sniffing@customer->web-app: { status: mitigating }   # TLS next sprint\n');
+    const again = run('import', SHOP, '-o', out, '--force');
+    assert.equal(again.code, 0, again.stderr);
+    const text = readFileSync(join(dir, 'shop.triage.yaml'), 'utf8');
+    assert.match(text, /^# ours\n/);
+    assert.match(text, /threat:sniffing@customer->web-app: \{ status: mitigating \} +# TLS next sprint/);
+    assert.match(text, /threat:xss@web-app:\n {4}threat: XSS\n {4}status: mitigated/);
+    assert.equal(analyzeJson(out).triage?.byStatus.mitigated, 1);
+  });
+
+  it('a file with no decisions leaves a triage file alone, and is not refused for it', () => {
+    const dir = scratch();
+    const out = join(dir, 'm.yaml');
+    writeFileSync(join(dir, 'm.triage.yaml'), 'threats: {}\n');
+    const r = run('import', 'test/fixtures/drawio-import/shop.drawio', '-o', out);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(readFileSync(join(dir, 'm.triage.yaml'), 'utf8'), 'threats: {}\n');
   });
 
   it('a model exported to Threat Dragon and imported again keeps its written threats and every decision', () => {
@@ -115,5 +132,76 @@ threats:
     assert.equal(after.threats.find((t) => t.uid === derived.uid)?.triage?.reason, 'reviewed with the team');
     // Threat Dragon shows `mitigating` as Open: the export's record of the decision comes back.
     assert.equal(after.threats.find((t) => t.key === 'threat:coupon-abuse@api')?.triage?.status, 'mitigating');
+  });
+});
+
+describe('threatmap import --into MODEL', () => {
+  const model = (dir: string) => {
+    const path = join(dir, 'shop.yaml');
+    writeFileSync(path, readFileSync('examples/ecommerce.yaml', 'utf8'));
+    return path;
+  };
+
+  it('adds the file\'s threats to the model, comments kept, and their decisions to its triage file; twice adds nothing more', () => {
+    const dir = scratch();
+    const path = model(dir);
+    const before = readFileSync(path, 'utf8');
+    const r = run('import', 'test/fixtures/tc-import/shop.tc.json', '--into', path);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /added 3 threats to .*shop\.yaml: tc-1, tc-2, tc-3\n {2}added 3 decisions to .*shop\.triage\.yaml\n/);
+    const after = readFileSync(path, 'utf8');
+    // The model as it was, to the byte, then the threats.
+    assert.ok(after.startsWith(before), 'the model text before the threats is unchanged');
+    assert.match(after.slice(before.length), /^threats:\n {2}tc-1:\n {4}title: Redeem the same card twice in parallel requests\n/);
+    const result = analyzeJson(path);
+    assert.deepEqual(result.threats.filter((t) => t.ruleId.startsWith('threat:')).map((t) => [t.key, t.triage?.status]).sort(), [
+      ['threat:tc-1@system', 'mitigated'], ['threat:tc-2@system', 'mitigating'], ['threat:tc-3@system', 'false-positive'],
+    ]);
+    const triage = readFileSync(join(dir, 'shop.triage.yaml'), 'utf8');
+    assert.match(triage, /^ {2}threat:tc-1@system:\n {4}threat: Redeem the same card twice in parallel requests\n {4}status: mitigated\n/m);
+
+    const again = run('import', 'test/fixtures/tc-import/shop.tc.json', '--into', path);
+    assert.equal(again.code, 0, again.stderr);
+    assert.match(again.stderr, /added 0 threats to .*\n {2}3 threats the model already writes \(same title and STRIDE category\) left as they are/);
+    assert.equal(readFileSync(path, 'utf8'), after);
+    assert.equal(readFileSync(join(dir, 'shop.triage.yaml'), 'utf8'), triage);
+  });
+
+  it('keeps a threat on what it threatens when the model has it, else puts it on the system with a note; a moved threat keeps its decision', () => {
+    const dir = scratch();
+    const path = model(dir);
+    // A Threat Dragon file whose cells are named as the model's elements.
+    const td = join(dir, 'shop.td.json');
+    writeFileSync(td, readFileSync(SHOP, 'utf8').replaceAll('"name": "Web\\nApp"', '"name": "api"'));
+    const r = run('import', td, '--into', path);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /check: threats\.sniffing: `customer -> [^`]+` names nothing in .*shop\.yaml: written on the whole system; move it to what it threatens/);
+    const result = analyzeJson(path);
+    const keys = result.threats.filter((t) => t.ruleId.startsWith('threat:')).map((t) => t.key).sort();
+    assert.ok(keys.includes('threat:sniffing@system'), keys.join());
+    // Moving a threat (its on: edited) keeps its decision, with a warning to update the key.
+    const xss = keys.find((k) => k.startsWith('threat:xss@'))!;
+    assert.equal(xss, 'threat:xss@api');
+    const moved = readFileSync(path, 'utf8').replace(/(\n {2}xss:\n(?: {4}.*\n)*? {4}on: )api\n/, '$1db\n');
+    writeFileSync(path, moved);
+    const after = run('analyze', path, '-f', 'json');
+    assert.equal(after.code, 0, after.stderr);
+    assert.match(after.stderr, new RegExp(`warning\\[moved-entry\\]: \`${xss.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\`: the written threat is now reported as \`threat:xss@db\``));
+    const parsed = JSON.parse(after.stdout) as AnalysisResult;
+    assert.equal(parsed.threats.find((t) => t.key === 'threat:xss@db')?.triage?.status, 'mitigated');
+  });
+
+  it('a model that does not load, or -o with --into: exit 2, nothing written', () => {
+    const dir = scratch();
+    const path = join(dir, 'broken.yaml');
+    writeFileSync(path, 'threatmap: 1\nsystem: { name: X }\nelements:\n  a: { tech: nosuch, kind: wrong }\n');
+    const r = run('import', 'test/fixtures/tc-import/shop.tc.json', '--into', path);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /broken\.yaml does not load, so nothing was added to it:\n.*broken\.yaml:4:\d+: error/);
+    assert.equal(readFileSync(path, 'utf8'), 'threatmap: 1\nsystem: { name: X }\nelements:\n  a: { tech: nosuch, kind: wrong }\n');
+    assert.equal(existsSync(join(dir, 'broken.triage.yaml')), false);
+    const both = run('import', 'test/fixtures/tc-import/shop.tc.json', '--into', path, '-o', join(dir, 'x.yaml'));
+    assert.equal(both.code, 2);
+    assert.match(both.stderr, /give -o FILE \(a new model\) or --into MODEL \(an existing one\), not both/);
   });
 });

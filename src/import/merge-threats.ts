@@ -1,0 +1,194 @@
+// `threatmap import FILE --into MODEL`: the threats another tool's file holds, and the decisions about them,
+// added to a model the team already keeps (drafted by `discover`, or written by hand) instead of a new one.
+// The model's text is edited as the web page edits it (comments and layout kept), and its triage file as
+// `threatmap triage` writes it. Pure: the CLI reads and writes the files.
+import { parse } from 'yaml';
+import { analyze } from '../analysis/analyze.js';
+import { STRIDE_WORDS } from '../model/catalog.js';
+import { applyModelEdit, type ThreatFields } from '../model/edit.js';
+import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
+import { loadModel } from '../model/load.js';
+import { resolveThreatTarget, targetIndex, targetRefs } from '../model/threat-targets.js';
+import type { Model } from '../model/types.js';
+import { parseTriage, type TriageEntry } from '../track/triage.js';
+import { newTriageText, setTriageEntry, type TriageUpdate } from '../track/triage-edit.js';
+import { threatUid, UID_PATTERN } from '../track/uid.js';
+
+export interface MergeInput {
+  /** The model to add to, its file name, and its triage file's text when it has one. */
+  model: { text: string; file: string; triage?: string };
+  /** What the importer made of the other tool's file: a model, and its decisions as a triage file. */
+  imported: { text: string; triage?: string };
+}
+
+export interface MergeResult {
+  text: string;
+  /** The triage file with the decisions added; absent when none was added. */
+  triage?: string;
+  added: Array<{ id: string; title: string }>;
+  /** Titles of the imported threats the model already writes (same title and STRIDE category): left as they are. */
+  already: string[];
+  decisions: number;
+  notes: string[];
+}
+
+const RAW_TEXT = /[\r\n\u2028\u2029]+/g;
+/** The page's edits write one line per value: paragraphs of an imported text are joined. */
+const oneLine = (text: unknown): string | undefined => (typeof text === 'string' && text.trim() ? text.replace(RAW_TEXT, ' ').replace(/\s{2,}/g, ' ').trim() : undefined);
+
+type Raw = Record<string, unknown>;
+const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+/** The imported threats and decisions added to the model; an error when the model does not load. */
+export function mergeImportedThreats(input: MergeInput): MergeResult | { error: string } {
+  const loaded = loadModel(input.model.text, input.model.file);
+  if (!loaded.model || hasErrors(loaded.diagnostics)) {
+    return { error: `${input.model.file} does not load, so nothing was added to it:\n${formatDiagnostics(loaded.diagnostics.filter((d) => d.severity === 'error')).trimEnd()}` };
+  }
+  const model = loaded.model;
+  const importedRaw = parse(input.imported.text) as Raw;
+  const importedThreats = isObj(importedRaw.threats) ? importedRaw.threats : {};
+  const index = targetIndex({ elements: model.elements, boundaries: model.boundaries.map((b) => b.id), flows: model.flows });
+  const written = new Map(model.threats.map((t) => [sameThreat(t.stride, t.title), t.id]));
+  const taken = new Set(model.threats.map((t) => t.id));
+  const notes: string[] = [];
+  const added: MergeResult['added'] = [];
+  const already: string[] = [];
+  /** Imported id -> the id it has in the model and the components of its keys there. */
+  const placed = new Map<string, { id: string; title: string; components: string[] }>();
+  let text = input.model.text;
+
+  for (const [oldId, value] of Object.entries(importedThreats)) {
+    if (!isObj(value) || typeof value.title !== 'string' || typeof value.stride !== 'string') continue;
+    const title = oneLine(value.title)!;
+    const stride = strideLetter(value.stride);
+    if (written.has(sameThreat(stride, title))) {
+      already.push(title);
+      continue;
+    }
+    // What the file's threat is on, where the model has it too; else the whole system, with a note to place it.
+    const kept: string[] = [];
+    const components: string[] = [];
+    const missing: string[] = [];
+    for (const ref of targetRefs(value.on).filter((r): r is string => typeof r === 'string')) {
+      const found = resolveThreatTarget(ref, index);
+      if ('target' in found) {
+        kept.push(ref);
+        components.push(found.target.id);
+      } else missing.push(ref);
+    }
+    const id = freeId(oldId, taken);
+    if (missing.length) {
+      notes.push(`threats.${id}: ${missing.map((m) => `\`${m}\``).join(', ')} ${missing.length === 1 ? 'names' : 'name'} nothing in ${input.model.file}: ${kept.length ? 'left out of its `on:`' : 'written on the whole system'}; move it to what it threatens`);
+    }
+    const fields: ThreatFields = {
+      title, stride, on: kept,
+      ...optional('description', oneLine(value.description)), ...optional('mitigation', oneLine(value.mitigation)),
+      ...optional('likelihood', typeof value.likelihood === 'string' && value.likelihood !== 'exposure' ? value.likelihood : undefined),
+      ...optional('impact', typeof value.impact === 'string' && value.impact !== 'assets' ? value.impact : undefined),
+      ...(strings(value['mitigated-by']).length ? { 'mitigated-by': strings(value['mitigated-by']) } : {}),
+      ...(strings(value.references).length ? { references: strings(value.references).map((r) => oneLine(r) ?? r) } : {}),
+    };
+    const edit = applyModelEdit(text, { op: 'add-threat', id, fields });
+    if ('error' in edit) {
+      notes.push(`threat "${title}" not added: ${edit.error}`);
+      taken.delete(id);
+      continue;
+    }
+    text = edit.text;
+    added.push({ id, title });
+    placed.set(oldId, { id, title, components: components.length ? components : ['system'] });
+  }
+
+  const merged = loadModel(text, input.model.file);
+  if (!merged.model || hasErrors(merged.diagnostics)) {
+    // The edits check what they write: a model that no longer loads is our bug, not the user's.
+    return { error: `the threats could not be added to ${input.model.file}:\n${formatDiagnostics(merged.diagnostics).trimEnd()}` };
+  }
+  const triage = mergeDecisions(input, merged.model, placed, notes);
+  return { text, ...(triage.decisions ? { triage: triage.text } : {}), added, already, decisions: triage.decisions, notes };
+}
+
+/**
+ * The imported decisions that are about a threat the merged model reports, under that threat's key, added
+ * to the model's triage file; a threat it already decides keeps its decision.
+ */
+function mergeDecisions(input: MergeInput, model: Model, placed: ReadonlyMap<string, { id: string; title: string; components: string[] }>, notes: string[]): { text: string; decisions: number } {
+  const entries = input.imported.triage ? parseTriage(input.imported.triage, 'imported').triage?.entries ?? [] : [];
+  const existing = input.model.triage ? parseTriage(input.model.triage, 'triage').triage?.entries ?? [] : [];
+  const decided = new Set(existing.map((e) => e.ref));
+  const threats = analyze(model).threats;
+  const byKey = new Map(threats.map((t) => [t.key, t]));
+  const byUid = new Map(threats.map((t) => [t.uid ?? threatUid(t.key), t]));
+  let text = input.model.triage ?? newTriageText(input.model.file);
+  let decisions = 0;
+  for (const entry of entries) {
+    const written = /^threat:([^@]+)@(.+)$/.exec(entry.ref);
+    let keys: string[];
+    if (written) {
+      const to = placed.get(written[1]);
+      if (!to) continue;
+      keys = to.components.includes(written[2]) ? [`threat:${to.id}@${written[2]}`] : to.components.map((c) => `threat:${to.id}@${c}`);
+    } else keys = [byUid.get(entry.ref)?.key ?? entry.ref];
+    for (const key of keys) {
+      const threat = byKey.get(key);
+      if (!threat) {
+        // A decision about a rule's threat from an export of another model: this model does not report it.
+        if (!written) notes.push(`the decision \`${entry.status}\` about ${entry.ref}${entry.threat ? ` (${entry.threat})` : ''} matches no threat of ${input.model.file}: not added`);
+        continue;
+      }
+      const uid = threat.uid ?? threatUid(threat.key);
+      if (decided.has(uid) || decided.has(threat.key)) {
+        notes.push(`${uid} (${threat.title}) is already decided in the triage file: its decision is kept`);
+        continue;
+      }
+      text = setTriageEntry(text, input.model.file, { uid, key: threat.key, describe: threat.title }, updateOf(entry));
+      decided.add(uid);
+      decisions++;
+    }
+  }
+  return { text, decisions };
+}
+
+const sameThreat = (stride: string, title: string) => `${stride}\u0000${title.trim().toLowerCase()}`;
+
+const STRIDE_OF: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(STRIDE_WORDS).map(([letter, word]) => [word, letter]));
+const strideLetter = (stride: string): string => STRIDE_OF[stride] ?? stride;
+
+function freeId(wanted: string, taken: Set<string>): string {
+  let id = wanted;
+  for (let n = 2; taken.has(id); n++) id = `${wanted}-${n}`;
+  taken.add(id);
+  return id;
+}
+
+const optional = <K extends string>(key: K, value: string | undefined): { [P in K]?: string } => (value === undefined ? {} : { [key]: value } as { [P in K]?: string });
+
+const updateOf = (entry: TriageEntry): TriageUpdate => {
+  const update: TriageUpdate = { status: entry.status };
+  for (const field of ['reason', 'owner', 'ticket', 'expires', 'review'] as const) if (entry[field] !== undefined) update[field] = entry[field];
+  return update;
+};
+
+/**
+ * An imported triage file's decisions added to the model's existing one (`import -o` over a model the team
+ * has been triaging): a threat the file already decides keeps its decision, and comments stay.
+ */
+export function mergeTriageTexts(existing: string, imported: string, modelFile: string): { text: string; added: number; kept: number } {
+  const have = parseTriage(existing, modelFile).triage?.entries ?? [];
+  const decided = new Set(have.map((e) => e.ref));
+  let text = existing;
+  let added = 0;
+  let kept = 0;
+  for (const entry of parseTriage(imported, 'imported').triage?.entries ?? []) {
+    const uid = UID_PATTERN.test(entry.ref) ? entry.ref : threatUid(entry.ref);
+    if (decided.has(entry.ref) || decided.has(uid)) {
+      kept++;
+      continue;
+    }
+    text = setTriageEntry(text, modelFile, { uid, key: entry.ref, describe: entry.threat ?? entry.ref }, updateOf(entry));
+    added++;
+  }
+  return { text, added, kept };
+}
