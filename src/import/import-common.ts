@@ -170,7 +170,22 @@ export interface ImportedTarget {
   ref: string;
   /** The component of its threat key: the element, boundary or flow id as the model will have it (`a->b`). */
   component: string;
+  /** The file's decision about the threat on this one thing, when it differs per thing (else the threat's). */
+  decision?: ImportedDecisionFields;
 }
+
+/**
+ * How a written threat names an imported flow: its own id; else `a -> b`, unless another flow joins the same
+ * ends, when only the flow's default id (`a->b`, the first of them) names it without ambiguity.
+ */
+export function flowTarget(f: { id?: string; from: string; to: string }, flows: ReadonlyArray<{ from: string; to: string }>): ImportedTarget {
+  if (f.id) return { ref: f.id, component: f.id };
+  const shared = flows.some((o) => o !== f && o.from === f.from && o.to === f.to);
+  return { ref: shared ? `${f.from}->${f.to}` : `${f.from} -> ${f.to}`, component: `${f.from}->${f.to}` };
+}
+
+/** The whole system as a threat's target, beside other things it threatens (alone, `on:` is left out). */
+export const SYSTEM_TARGET: Readonly<ImportedTarget> = Object.freeze({ ref: 'system', component: 'system' });
 
 /** A threat from another tool's file, for the model's `threats:` section, with the file's decision about it. */
 export interface ImportedThreat {
@@ -232,8 +247,10 @@ export function threatsSection(doc: Document, root: YAMLMap, threats: readonly I
   for (const t of threats) {
     const id = modelId(t.wanted, t.title, 'threat', taken);
     const v: Record<string, unknown> = { title: t.title, stride: t.stride };
-    if (t.on.length === 1) v.on = t.on[0].ref;
-    else if (t.on.length > 1) v.on = t.on.map((o) => o.ref);
+    // The whole system alone is what no `on:` says.
+    const named = t.on.length === 1 && t.on[0].component === SYSTEM_TARGET.component ? [] : t.on;
+    if (named.length === 1) v.on = named[0].ref;
+    else if (named.length > 1) v.on = named.map((o) => o.ref);
     if (t.description) v.description = t.description;
     if (t.likelihood) v.likelihood = t.likelihood;
     if (t.impact) v.impact = t.impact;
@@ -242,9 +259,11 @@ export function threatsSection(doc: Document, root: YAMLMap, threats: readonly I
     const key = new Scalar(id);
     key.commentBefore = comment(t.comment);
     map.items.push(new Pair(key, doc.createNode(v)));
-    if (!t.decision) continue;
-    const components = t.on.length === 0 ? ['system'] : t.on.map((o) => o.component);
-    for (const c of components) decisions.push({ key: `threat:${id}@${c}`, title: t.title, ...t.decision });
+    const targets = t.on.length === 0 ? [{ component: 'system', decision: undefined }] : t.on;
+    for (const o of targets) {
+      const decision = o.decision ?? t.decision;
+      if (decision) decisions.push({ key: `threat:${id}@${o.component}`, title: t.title, ...decision });
+    }
   }
   section(root, 'threats', map);
   return decisions;

@@ -21,6 +21,7 @@
 //                                   (not in our own export, whose components carry their controls exactly)
 import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import {
+  flowTarget, SYSTEM_TARGET,
   clipped, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget, type ImportedThreat, type ImportOptions,
   type ImportResult, flowItem, hasError, headerTail, keyedEntry, levelOfWord, lookup, modelId, neverThrows, oneLine, section, slug, startModel, strideOfWord,
   threatsSection, UNTRUSTED_NAME,
@@ -899,7 +900,6 @@ interface FileThreats {
   derived: number;
 }
 
-const flowTarget = (f: DataFlow): ImportedTarget => (f.id ? { ref: f.id, component: f.id } : { ref: `${f.from} -> ${f.to}`, component: `${f.from}->${f.to}` });
 
 function fileThreats(p: ThreatInput): FileThreats {
   const { r, file, notes } = p;
@@ -922,8 +922,8 @@ function fileThreats(p: ThreatInput): FileThreats {
   const flowByOtm = new Map<string, ImportedTarget>();
   for (const f of p.flows) {
     if (f.reverse) continue;
-    if (f.otmId && !flowByOtm.has(f.otmId)) flowByOtm.set(f.otmId, flowTarget(f));
-    for (const i of f.threats) place(i, flowTarget(f), `dataflow ${f.otmId || '(no id)'}`);
+    if (f.otmId && !flowByOtm.has(f.otmId)) flowByOtm.set(f.otmId, flowTarget(f, p.flows));
+    for (const i of f.threats) place(i, flowTarget(f, p.flows), `dataflow ${f.otmId || '(no id)'}`);
   }
   for (const i of p.orphans) place(i, undefined, 'a component or dataflow left out');
   for (const l of placed.values()) l.sort((a, b) => a.inst.offset - b.inst.offset);
@@ -1060,7 +1060,7 @@ function ownTarget(a: Record<string, string>, p: ThreatInput, flowByOtm: Readonl
   const keyed = a.key.slice(a.key.indexOf('@') + 1);
   const same = (id: string): ImportedTarget => ({ ref: id, component: id });
   switch (a.componentKind) {
-    case 'system': return undefined;
+    case 'system': return SYSTEM_TARGET;
     case 'flow': return flowByOtm.get(a.component ?? '') ?? same(keyed);
     case 'boundary': return same(p.zoneByOtm.get(a.component ?? '')?.id ?? keyed);
     // An endpoint's threat goes on its element: the import makes no endpoints for it to name.

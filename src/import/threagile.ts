@@ -27,6 +27,7 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { ModelPath } from '../model/types.js';
 import type { TriageStatus } from '../track/types.js';
 import {
+  flowTarget,
   clipped, flowItem, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget,
   type ImportedThreat, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, oneLine, outsideEntry, section, slug,
   startModel, strideOfWord, threatsSection, UNTRUSTED_NAME,
@@ -635,16 +636,6 @@ interface Tracking { id: string; status: string; matches: number; plain: Plain; 
 function wildcardMatch(pattern: string, id: string): boolean {
   const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^@]+')}$`);
   return re.test(id);
-}
-
-/**
- * A flow as a threat's `on:` names it: its id when it has one, else `a -> b`; when another flow joins the
- * same two elements the arrow would be ambiguous, so its default id (`a->b`) is named instead.
- */
-function flowTarget(f: FlowOut, flows: readonly FlowOut[]): ImportedTarget {
-  if (f.id) return { ref: f.id, component: f.id };
-  const shared = flows.some((o) => o !== f && o.from === f.from && o.to === f.to);
-  return { ref: shared ? `${f.from}->${f.to}` : `${f.from} -> ${f.to}`, component: `${f.from}->${f.to}` };
 }
 
 /** Whether `outer` already encloses `inner` through the `in` chain (nesting it inside would loop). */

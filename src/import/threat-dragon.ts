@@ -17,10 +17,12 @@ import type { Node as YamlNode } from 'yaml';
 import { type ElementKind, ELEMENT_TYPES, type ElementType, type Level, PROTOCOLS, type TrustLevel } from '../model/catalog.js';
 import { isControlName } from '../model/rule-conditions.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
-import { isWrittenRule, NO_DESCRIPTION_WRITTEN, STATED, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
+import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, STATED, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
+import { isIsoDate } from '../track/dates.js';
 import { TD_STATUS } from '../render/threat-dragon.js';
 import type { TriageStatus } from '../track/types.js';
 import {
+  flowTarget,
   clipped, credentialsSection, flowItem, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget, type ImportedThreat,
   type ImportOptions, type ImportResult, keyedEntry, levelOfWord, lookup, modelId, neverThrows, oneLine, outsideEntry, section, slug, startModel,
   strideOfWord, threatsSection, UNTRUSTED_NAME,
@@ -156,6 +158,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   // Cells of every diagram, in file order. A diagram is one view of the system: merging them gives the one
   // model threatmap analyses; a cell id is looked up within its own diagram (ids may repeat across copies).
   const diagrams: string[] = [];
+  const diagramDescriptions: string[] = [];
   const cells: Cell[] = [];
   diagramItems.forEach((d, di) => {
     if (!isMap(d.node)) {
@@ -164,6 +167,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     }
     const plain = d.node.toJSON() as Plain;
     diagrams.push(str(plain.title) ?? `diagram ${di + 1}`);
+    if (typeof plain.description === 'string') diagramDescriptions.push(plain.description);
     const cellsE = entry(d.node, 'cells');
     if (!cellsE) {
       src.problem('warning', 'missing-cells', d.offset, d.path, 'a diagram without `cells` adds nothing');
@@ -401,8 +405,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   const threats: TdThreatNote[] = [];
   const written: ImportedThreat[] = [];
   const rederived: ImportedDecision[] = [];
-  const flowTargets = new Map(flows.filter((f) => !f.reverse).map((f) => [f.tdId, f.id
-    ? { ref: f.id, component: f.id } : { ref: `${f.from} -> ${f.to}`, component: `${f.from}->${f.to}` }] as const));
+  const flowTargets = new Map(flows.filter((f) => !f.reverse).map((f) => [f.tdId, flowTarget(f, flows)] as const));
   for (const c of cells) {
     const list = Array.isArray(c.data.threats) ? c.data.threats : [];
     const element = byCell.get(key(c.diagram, c.tdId))?.id;
@@ -418,8 +421,24 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
         if (decision) rederived.push({ key: exported.uid, title, ...decision });
         continue;
       }
-      written.push(tdThreat(t, title, c, target, file, notes, exported));
+      const threat = tdThreat(t, title, c, target, file, notes, exported);
+      // A written threat on several things was exported once per cell: it comes back as one, on all of them.
+      const same = exported && written.find((w) => w.wanted === threat.wanted && w.title === threat.title);
+      if (same && target && !same.on.some((o) => o.component === target.component)) {
+        // Each cell's copy carries the decision about the threat there: it moves onto its target.
+        if (same.decision) same.on = same.on.map((o) => ({ ...o, decision: o.decision ?? same.decision }));
+        delete same.decision;
+        same.on.push({ ...target, ...(threat.decision ? { decision: threat.decision } : {}) });
+        same.comment.push(...threat.comment.slice(0, 1));
+        continue;
+      }
+      written.push(threat);
     }
+  }
+  // The export lists a threat on no element or flow (one on the whole system covering no flow) in the diagram's
+  // description, by title only: named here, to write again if it still holds.
+  for (const [, title] of diagramDescriptions.join('\n').matchAll(/^- TM-[0-9a-f]{8} (.+) \([A-Z][a-z]+, [a-z-]+\)$/gm)) {
+    notes.push(`"${title}": exported on no element or flow (listed in the diagram's description), so not imported; write it under \`threats:\` again if it still holds`);
   }
 
   const summary: TdImportSummary = {
@@ -513,7 +532,7 @@ function exportedDecision(t: Plain, exported: Exported): ImportedDecisionFields 
   const recorded = exported.triage;
   if (recorded && TD_STATUS[recorded.status].toLowerCase() === status) {
     if (recorded.status === 'open') return undefined;
-    return { status: recorded.status, ...(recorded.details ? { reason: recorded.details } : {}) };
+    return { status: recorded.status, ...(recorded.details ? decisionDetails(recorded.details) : {}) };
   }
   const decided = TD_DECISIONS[status];
   return decided ? { status: decided.status, reason: `marked ${decided.words} in ${THREAT_DRAGON_FORMAT}` } : undefined;
@@ -538,7 +557,7 @@ function tdThreat(t: Plain, title: string, c: Cell, target: ImportedTarget | und
     notes.push(`threat "${title}" (${file}:${c.line}): its type ${type ? `"${type}"` : '(none)'} is no STRIDE category; written as T (tampering): correct it`);
   }
   const status = TD_DECISIONS[(str(t.status) ?? '').toLowerCase().replace(/[^a-z]/g, '')];
-  const mitigation = typeof t.mitigation === 'string' && t.mitigation.trim() ? t.mitigation.trim() : undefined;
+  const mitigation = ownMitigation(t.mitigation, exported !== undefined);
   const text = exported ? exported.description : t.description;
   const description = typeof text === 'string' && text.trim() ? text.trim() : undefined;
   const severity = str(t.severity);
@@ -637,4 +656,37 @@ function writeModel(p: Parts, options: ImportOptions): { text: string; decisions
   }
   const decisions = threatsSection(doc, root, p.written);
   return { text: doc.toString({ lineWidth: 0 }), decisions };
+}
+
+/**
+ * The details the export writes after a decision (`reason; owner alice; ticket SHOP-9; expires 2027-01-01;
+ * review 2026-12-01`, src/render/threat-dragon.ts) back in their fields: read from the end, as a reason may
+ * itself hold `; `. A lapsed declaration (`declared accepted (lapsed)`) is the export's remark, not a field.
+ */
+function decisionDetails(details: string): Partial<ImportedDecisionFields> {
+  const parts = details.split('; ');
+  const out: Partial<ImportedDecisionFields> = {};
+  while (parts.length) {
+    const last = parts[parts.length - 1];
+    const m = /^(owner|ticket|expires|review) (.+)$/.exec(last);
+    if (m && ((m[1] !== 'expires' && m[1] !== 'review') || isIsoDate(m[2]))) out[m[1] as 'owner' | 'ticket' | 'expires' | 'review'] = m[2];
+    else if (!/^declared [a-z-]+ \(lapsed\)$/.test(last)) break;
+    parts.pop();
+  }
+  const reason = parts.join('; ').trim();
+  return reason ? { reason, ...out } : out;
+}
+
+/**
+ * A threat's mitigation as its team wrote it. The export writes a decided threat's decision above the rule's
+ * mitigation, and a placeholder where the model has none: neither is a mitigation to keep.
+ */
+function ownMitigation(text: unknown, exported: boolean): string | undefined {
+  if (typeof text !== 'string' || !text.trim()) return undefined;
+  let own = text.trim();
+  if (exported) {
+    own = own.replace(/^(?:Risk accepted|Risk transferred|Not applicable \(false positive\))(?:: [^\n]*)?\.\n\n/, '').trim();
+    if (own === NO_MITIGATION_WRITTEN) return undefined;
+  }
+  return own || undefined;
 }

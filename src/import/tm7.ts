@@ -46,6 +46,7 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, Severity } from '../model/types.js';
 import type { TriageStatus } from '../track/types.js';
 import {
+  flowTarget,
   credentialsSection, flowItem, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget,
   type ImportedThreat, type ImportOptions, type ImportResult, keyedEntry, levelOfWord, modelId, neverThrows, outsideEntry, section, slug,
   startModel, strideOfWord, threatsSection, UNTRUSTED_NAME,
@@ -608,11 +609,6 @@ function decisionOf(t: ThreatRead, state: { words: string; status?: TriageStatus
  * A flow as a threat's `on:` names it: its id when it has one, else `a -> b`; when another flow joins the
  * same two elements the arrow would be ambiguous, so its default id (`a->b`) is named instead.
  */
-function flowTarget(f: FlowOut, flows: readonly FlowOut[]): ImportedTarget {
-  if (f.id) return { ref: f.id, component: f.id };
-  const shared = flows.some((o) => o !== f && o.from === f.from && o.to === f.to);
-  return { ref: shared ? `${f.from}->${f.to}` : `${f.from} -> ${f.to}`, component: `${f.from}->${f.to}` };
-}
 
 /**
  * A stencil's properties: the heading the tool gives them (the stencil's name in its template) and each

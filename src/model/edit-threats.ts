@@ -13,7 +13,7 @@ import { flowRefs, keyText, pairOf, parse, rangeOf, type Splice, type Style } fr
 import { parseEndpointKey } from './normalize.js';
 import { isControlName } from './rule-conditions.js';
 import { didYouMean } from './suggest.js';
-import { resolveThreatTarget, type TargetIndex, targetIndex, targetNames } from './threat-targets.js';
+import { ambiguity, resolveThreatTarget, type TargetIndex, targetIndex, targetNames } from './threat-targets.js';
 import type { Loc } from './types.js';
 
 export type ThreatEdit = Extract<ModelEdit, { op: 'add-threat' | 'remove-threat' }>;
@@ -101,8 +101,8 @@ function unresolved(ctx: Ctx, refs: readonly string[]): string | undefined {
   for (const ref of refs) {
     const found = resolveThreatTarget(ref, index);
     if ('target' in found) continue;
-    if (found.problem === 'ambiguous-flow') {
-      return `${found.flows.length} flows join these elements: \`${ref}\` could be any of them; name one by its id: ${found.flows.map((f) => `\`${f}\``).join(', ')}`;
+    if (found.problem === 'ambiguous') {
+      return `${ambiguity(ref, found)}; name one ${found.what === 'flows' ? 'by its id' : 'by its method and route'}: ${found.candidates.map((f) => `\`${f}\``).join(', ')}`;
     }
     const near = didYouMean(ref, targetNames(index));
     return `\`${ref}\` names nothing in the model; ${near ?? 'name an element, boundary, flow (`a -> b` or its id) or endpoint (`element:key`), or `system`'}`;

@@ -10,8 +10,8 @@ export interface TargetIndex {
   flows: ReadonlySet<string>;
   /** `from->to` -> the ids of the flows joining them, in model order. */
   flowsBetween: ReadonlyMap<string, readonly string[]>;
-  /** Element id -> its endpoints' keys, each also under its route (`/reset` for `POST /reset`). */
-  endpoints: ReadonlyMap<string, ReadonlyMap<string, string>>;
+  /** Element id -> its endpoints' keys by key, and by route (`/reset` for `POST /reset`: every key on it). */
+  endpoints: ReadonlyMap<string, ReadonlyMap<string, readonly string[]>>;
 }
 
 export interface TargetSource {
@@ -21,12 +21,14 @@ export interface TargetSource {
 }
 
 export function targetIndex(source: TargetSource): TargetIndex {
-  const endpoints = new Map<string, Map<string, string>>();
+  const endpoints = new Map<string, Map<string, string[]>>();
   for (const e of source.elements) {
     if (e.endpoints.length === 0) continue;
-    const byName = new Map<string, string>();
-    for (const ep of e.endpoints) byName.set(ep.key, ep.key);
-    for (const ep of e.endpoints) if (!byName.has(ep.route)) byName.set(ep.route, ep.key);
+    const byName = new Map<string, string[]>();
+    for (const ep of e.endpoints) byName.set(ep.key, [ep.key]);
+    const byRoute = new Map<string, string[]>();
+    for (const ep of e.endpoints) if (!byName.has(ep.route)) byRoute.set(ep.route, [...(byRoute.get(ep.route) ?? []), ep.key]);
+    for (const [route, keys] of byRoute) byName.set(route, keys);
     endpoints.set(e.id, byName);
   }
   const flowsBetween = new Map<string, string[]>();
@@ -48,7 +50,8 @@ export function targetIndex(source: TargetSource): TargetIndex {
 export type TargetResolution =
   | { target: ThreatTarget }
   | { problem: 'unknown' }
-  | { problem: 'ambiguous-flow'; flows: readonly string[] };
+  /** A name several flows (`a -> b`) or endpoints (`element:/route`) answer to: the ids that tell them apart. */
+  | { problem: 'ambiguous'; what: 'flows' | 'endpoints'; candidates: readonly string[] };
 
 /**
  * Ids first (element, boundary, flow), then `a -> b` for the one flow joining them, then `element:key` or
@@ -63,12 +66,13 @@ export function resolveThreatTarget(ref: string, index: TargetIndex): TargetReso
   if (ends) {
     const flows = index.flowsBetween.get(`${ends[0]}->${ends[1]}`);
     if (flows?.length === 1) return { target: { kind: 'flow', id: flows[0] } };
-    if (flows) return { problem: 'ambiguous-flow', flows };
+    if (flows) return { problem: 'ambiguous', what: 'flows', candidates: flows };
   }
   for (let colon = r.indexOf(':'); colon > 0; colon = r.indexOf(':', colon + 1)) {
     const element = r.slice(0, colon);
-    const key = index.endpoints.get(element)?.get(r.slice(colon + 1).trim());
-    if (key !== undefined) return { target: { kind: 'endpoint', id: `${element}:${key}` } };
+    const keys = index.endpoints.get(element)?.get(r.slice(colon + 1).trim());
+    if (keys?.length === 1) return { target: { kind: 'endpoint', id: `${element}:${keys[0]}` } };
+    if (keys) return { problem: 'ambiguous', what: 'endpoints', candidates: keys.map((k) => `${element}:${k}`) };
   }
   if (r === 'system') return { target: { kind: 'system', id: 'system' } };
   return { problem: 'unknown' };
@@ -77,9 +81,14 @@ export function resolveThreatTarget(ref: string, index: TargetIndex): TargetReso
 /** Every id `on:` may name, for suggestions. */
 export function targetNames(index: TargetIndex): string[] {
   const names = [...index.elements, ...index.boundaries, ...index.flows];
-  for (const [element, keys] of index.endpoints) for (const key of new Set(keys.values())) names.push(`${element}:${key}`);
+  for (const [element, byName] of index.endpoints) for (const key of new Set([...byName.values()].flat())) names.push(`${element}:${key}`);
   return names;
 }
 
 /** The `on:` of a written threat as a list (a single id may be written alone). */
 export const targetRefs = (on: unknown): unknown[] => (on === undefined ? [] : Array.isArray(on) ? on : [on]);
+
+/** Why a name is ambiguous, in validation's and the page's words. */
+export const ambiguity = (ref: string, found: { what: 'flows' | 'endpoints'; candidates: readonly string[] }): string => (found.what === 'flows'
+  ? `${found.candidates.length} flows join these elements: \`${ref}\` could be any of them`
+  : `${found.candidates.length} endpoints share this route: \`${ref}\` could be any of them`);

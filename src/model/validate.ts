@@ -17,7 +17,7 @@ import {
 } from './schema.js';
 import { compileCheck } from './schema-check.js';
 import { didYouMean } from './suggest.js';
-import { resolveThreatTarget, targetIndex, targetNames, targetRefs } from './threat-targets.js';
+import { ambiguity, resolveThreatTarget, targetIndex, targetNames, targetRefs } from './threat-targets.js';
 import type { Diagnostic, ModelPath, Severity, SourceMap } from './types.js';
 
 export interface ValidateResult {
@@ -605,9 +605,9 @@ function checkThreatTargets(r: Reporter, threats: Obj, elements: Obj, boundaries
       if (r.isFlagged(path)) return;
       const found = resolveThreatTarget(ref, index);
       if ('target' in found) return;
-      if (found.problem === 'ambiguous-flow') {
-        r.error('ambiguous-reference', path, `${found.flows.length} flows join these elements: \`${ref}\` could be any of them`, {
-          expected: `one flow id: ${listValues([...found.flows], 8)}`,
+      if (found.problem === 'ambiguous') {
+        r.error('ambiguous-reference', path, ambiguity(ref, found), {
+          expected: found.what === 'flows' ? `one flow id: ${listValues([...found.candidates], 8)}` : `one endpoint: ${listValues([...found.candidates], 8)}`,
         });
         return;
       }

@@ -105,12 +105,20 @@ threats:
     title: The cloud region goes down
     stride: D
     on: lb -> api
+  shared-admin:
+    title: Operators share one admin account
+    stride: R
+    on: [api, db]
+  vendor-exit:
+    title: The payment provider ends the contract
+    stride: D
 `);
     const before = analyzeJson(model);
     const derived = before.threats.find((t) => !t.ruleId.startsWith('threat:') && t.componentKind === 'element' && !t.endpoint)!;
     writeFileSync(join(dir, 'shop.triage.yaml'), `threats:
-  ${derived.uid}: { status: accepted, reason: reviewed with the team }
+  ${derived.uid}: { status: accepted, reason: reviewed with the team; twice, owner: alice, ticket: SHOP-9, expires: 2099-01-01, review: 2098-06-01 }
   threat:coupon-abuse@api: { status: mitigating, owner: shop-team }
+  threat:shared-admin@db: { status: false-positive, reason: each operator has an account }
 `);
     const exported = run('analyze', model, '-f', 'threat-dragon', '-o', join(dir, 'shop.td.json'));
     assert.equal(exported.code, 0, exported.stderr);
@@ -124,12 +132,21 @@ threats:
     assert.doesNotMatch(text, new RegExp(`title: ${derived.title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
     assert.match(text, /^ {2}coupon-abuse:\n {4}title: Coupons can be stacked without limit\n {4}stride: T\n {4}on: api\n {4}description: The checkout applies every coupon code it is given\.\n {4}impact: high\n {4}mitigation: Allow one coupon per order\.\n/m);
 
+    // A threat on two things comes back as one; the export's placeholder is not a mitigation.
+    assert.match(text, /^ {2}shared-admin:\n {4}title: Operators share one admin account\n {4}stride: R\n {4}on:\n {6}- api\n {6}- db\n(?! {4}mitigation)/m);
+    // A threat on no element or flow is listed by the export only by title: named in the header.
+    assert.match(imported.stderr, /check: "The payment provider ends the contract": exported on no element or flow/);
     const after = analyzeJson(back);
-    assert.deepEqual(written(after).map((t) => t.key).sort(), ['threat:coupon-abuse@api', 'threat:region-outage@lb->api']);
+    assert.deepEqual(written(after).map((t) => t.key).sort(), [
+      'threat:coupon-abuse@api', 'threat:region-outage@lb->api', 'threat:shared-admin@api', 'threat:shared-admin@db',
+    ]);
+    // Every field of a decision comes back in its place, not folded into the reason.
+    const accepted = after.threats.find((t) => t.uid === derived.uid)!.triage!;
+    assert.deepEqual([accepted.reason, accepted.owner, accepted.ticket, accepted.expires, accepted.review], ['reviewed with the team; twice', 'alice', 'SHOP-9', '2099-01-01', '2098-06-01']);
+    assert.equal(after.threats.find((t) => t.key === 'threat:shared-admin@db')?.triage?.status, 'false-positive');
     const keys = after.threats.map((t) => t.key);
     assert.equal(new Set(keys).size, keys.length);
     assert.equal(after.threats.find((t) => t.uid === derived.uid)?.triage?.status, 'accepted');
-    assert.equal(after.threats.find((t) => t.uid === derived.uid)?.triage?.reason, 'reviewed with the team');
     // Threat Dragon shows `mitigating` as Open: the export's record of the decision comes back.
     assert.equal(after.threats.find((t) => t.key === 'threat:coupon-abuse@api')?.triage?.status, 'mitigating');
   });

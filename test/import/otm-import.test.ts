@@ -326,7 +326,7 @@ threats:
   replay:
     title: Replay of checkout requests
     stride: T
-    on: [api, "api:/search", lb -> api, data]
+    on: [api, "api:/search", lb -> api, data, system]
     description: A captured checkout request is sent again.
     likelihood: high
     mitigation: Sign each checkout request
@@ -357,7 +357,7 @@ threats:
       // on every target it had (its endpoint's on the endpoint's element: the import makes no endpoints).
       assert.deepEqual(back.raw.threats, {
         replay: {
-          title: 'Replay of checkout requests', stride: 'T', on: ['api', 'lb -> api', 'data'], description: 'A captured checkout request is sent again.',
+          title: 'Replay of checkout requests', stride: 'T', on: ['api', 'lb -> api', 'system', 'data'], description: 'A captured checkout request is sent again.',
           likelihood: 'high', mitigation: 'Sign each checkout request', references: ['CWE-294'],
         },
         // Its likelihood and impact were rated from the model, not written: left for analyze to rate again.
@@ -368,7 +368,7 @@ threats:
       assert.deepEqual(stale, []);
       const keys = result.threats.map((t) => t.key);
       assert.equal(new Set(keys).size, keys.length, `a threat appears twice: ${keys.join(', ')}`);
-      assert.deepEqual(keys.filter((k) => k.startsWith('threat:')).sort(), ['threat:insider@system', 'threat:replay@api', 'threat:replay@data', 'threat:replay@lb->api']);
+      assert.deepEqual(keys.filter((k) => k.startsWith('threat:')).sort(), ['threat:insider@system', 'threat:replay@api', 'threat:replay@data', 'threat:replay@lb->api', 'threat:replay@system']);
       // Every decision comes back exactly (transferred too, which the instance state writes as accepted)...
       const decidedBefore = Object.fromEntries(before.threats.filter((t) => kept(t) && !t.endpoint).map((t) => [t.key, kept(t)]));
       const decidedAfter = Object.fromEntries(result.threats.filter((t) => kept(t)).map((t) => [t.key, kept(t)]));
@@ -384,6 +384,30 @@ threats:
     assert.equal(back.raw.threats, undefined);
     assert.equal(back.triage, undefined);
     assert.ok(back.summary!.threats.length > 0 && back.summary!.threats.every((t) => t.derived && !t.decisions));
+  });
+});
+
+describe('OTM import: threats on one of two flows between the same elements', () => {
+  it('name the flow by its id, where the arrow would be ambiguous, and the decision applies to it', () => {
+    const otm = [
+      'otmVersion: 0.2.0',
+      'project: { name: Two, id: two }',
+      'trustZones: [{ id: z, name: Internal, risk: { trustRating: 80 } }]',
+      'components:',
+      '  - { id: web, name: web, type: web-service, parent: { trustZone: z } }',
+      '  - { id: db, name: db, type: postgresql, parent: { trustZone: z } }',
+      'dataflows:',
+      '  - { id: f1, name: reads, source: web, destination: db, threats: [{ threat: T1, state: mitigated }] }',
+      '  - { id: f2, name: writes, source: web, destination: db }',
+      'threats:',
+      '  - { id: T1, name: Reads go unencrypted, categories: [Information Disclosure], risk: { likelihood: 50, impact: 80 } }',
+      '',
+    ].join('\n');
+    const r = imported(otm);
+    assert.equal(r.raw.threats.T1.on, 'web->db');
+    const { decided, stale } = analysed(r);
+    assert.deepEqual(stale, []);
+    assert.deepEqual(decided, { 'threat:T1@web->db': 'mitigated' });
   });
 });
 

@@ -317,6 +317,13 @@ const WRITTEN = `${BLOCK}threats:
 `;
 
 describe('add and remove written threats', () => {
+  it('writes the controls that mitigate a threat and its references as lists, and the model reads them', () => {
+    const text = edited(BLOCK, { op: 'add-threat', id: 'dump', fields: { title: 'DB dump', stride: 'I', on: ['db'], 'mitigated-by': ['x-db-audit'], references: ['CWE-200', 'SHOP-1'] } });
+    assert.ok(text.endsWith('threats:\n  dump:\n    title: DB dump\n    stride: I\n    on: db\n    mitigated-by: [x-db-audit]\n    references: [CWE-200, SHOP-1]\n'), text.slice(-200));
+    const threat = load(text).threats[0];
+    assert.deepEqual([threat.mitigatedBy, threat.references], [['x-db-audit'], ['CWE-200', 'SHOP-1']]);
+  });
+
   it('creates `threats:` at the end of a block model, appends after the last threat, and removing them gives the file back', () => {
     const [, coupons, replay, insider] = roundTrip(SHOP, [[COUPONS, removeThreat('coupon-stacking')], [REPLAY, removeThreat('webhook-replay')], [INSIDER, removeThreat('insider')]]);
     assert.equal(coupons, `${SHOP}${COUPONS_TEXT}`);
@@ -414,8 +421,9 @@ describe('add and remove written threats', () => {
     assert.equal(add('x', { ...base, likelihood: 'hi' }), '`likelihood` is low, medium, high (or left out, to rate it from the model), not `hi`');
     assert.equal(add('x', { ...base, impact: 'assets' }), '`impact` is low, medium, high (or left out, to rate it from the model), not `assets`');
     assert.equal(add('x', { ...base, on: 'api' }), '`on` is a list of what the threat is on (an empty list: the whole system)');
-    assert.equal(add('x', { ...base, 'mitigated-by': ['x-coupons'] }),
-      'a new threat has no `mitigated-by` here: give `title`, `stride`, `on`, `description`, `likelihood`, `impact`, `mitigation`, and write the rest in the text');
+    assert.equal(add('x', { ...base, 'mitigated-by': ['firewal'] }), '`firewal` is not a control: a built-in one, or a name of your own starting with x-');
+    assert.equal(add('x', { ...base, owner: 'shop' } as never),
+      'a new threat has no `owner` here: give `title`, `stride`, `on`, `description`, `likelihood`, `impact`, `mitigation`, `mitigated-by`, `references`, and write the rest in the text');
     assert.equal(add('x', base, `${SHOP}threats: [a]\n`), '`threats:` is not written as a map');
     assert.equal(refused(SHOP, removeThreat('nope')), 'no threat `nope` in the model');
     assert.equal(refused(WRITTEN, removeThreat('scrapping')), 'no threat `scrapping` in the model');
