@@ -15,7 +15,7 @@ import { DRAWIO_FORMAT, type DrawioImportSummary, importDrawio } from '../import
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
 import { importThreagile, type ThreagileImportSummary } from '../import/threagile.js';
 import { importThreatComposer, THREAT_COMPOSER_FORMAT, type TcImportSummary } from '../import/threat-composer.js';
-import { importThreatDragon, type TdImportSummary } from '../import/threat-dragon.js';
+import { importThreatDragon, type TdImportSummary, type TdThreatNote } from '../import/threat-dragon.js';
 import { importTm7, threatStateCounts, type Tm7ImportSummary, tm7Version } from '../import/tm7.js';
 import { YamlSource } from '../import/yaml-source.js';
 import { checkOutput } from './discover.js';
@@ -229,13 +229,19 @@ function tcSummary(file: string, s: TcImportSummary, output: string | undefined)
   return finish(lines, s.notes, output);
 }
 
+function tdThreatsLine(threats: readonly TdThreatNote[]): string {
+  const own = threats.filter((t) => t.own).length;
+  const written = threats.length - own;
+  return `  the file's ${plural(threats.length, 'threat')}: ${written} written under \`threats:\`, beside those threatmap analyze derives${own ? `; ${own} threatmap's own, exported earlier, only as their decisions` : ''}:`;
+}
+
 function tdSummary(file: string, s: TdImportSummary, output: string | undefined): string {
   const lines = [
     `threatmap import: read ${file} (OWASP Threat Dragon ${s.version}, "${s.system}"; ${plural(s.diagrams.length, 'diagram')}: ${s.diagrams.map((d) => `"${d}"`).join(', ')})`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}; ${plural(s.curves, 'boundary curve')} placed no element`,
-    `  the file's ${plural(s.threats.length, 'threat')} written under \`threats:\`, beside those threatmap analyze derives (threatmap's own, exported earlier, only as decisions):`,
+    tdThreatsLine(s.threats),
   ];
-  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.severity}, ${t.status}, on ${t.on})`);
+  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.severity}, ${t.status}, on ${t.on})${t.own ? " (threatmap's own)" : ''}`);
   if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   return finish(lines, s.notes, output);
 }

@@ -38,6 +38,8 @@ export interface TdThreatNote {
   status: string;
   /** The model id of the element or flow it was recorded on. */
   on: string;
+  /** One of threatmap's own, exported earlier: only its decision is imported (analysis finds it again). */
+  own?: boolean;
 }
 
 export interface TdImportSummary {
@@ -413,8 +415,11 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     for (const t of list) {
       if (!isObj(t)) continue;
       const title = str(t.title) ?? '(untitled)';
-      threats.push({ title, severity: str(t.severity) ?? 'no severity', status: str(t.status) ?? 'no status', on: target?.ref ?? `cell ${c.tdId}` });
       const exported = exportedByThreatmap(t);
+      threats.push({
+        title, severity: str(t.severity) ?? 'no severity', status: str(t.status) ?? 'no status', on: target?.ref ?? `cell ${c.tdId}`,
+        ...(exported && !isWrittenRule(exported.ruleId) ? { own: true } : {}),
+      });
       if (exported && !isWrittenRule(exported.ruleId)) {
         // One of threatmap's own, exported to Threat Dragon: analysis derives it again, so only its decision comes back.
         const decision = exportedDecision(t, exported);

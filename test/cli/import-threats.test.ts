@@ -134,6 +134,7 @@ threats:
 
     // A threat on two things comes back as one; the export's placeholder is not a mitigation.
     assert.match(text, /^ {2}shared-admin:\n {4}title: Operators share one admin account\n {4}stride: R\n {4}on:\n {6}- api\n {6}- db\n(?! {4}mitigation)/m);
+    assert.match(imported.stderr, /the file's \d+ threats: 4 written under `threats:`, beside those threatmap analyze derives; \d+ threatmap's own, exported earlier, only as their decisions:/);
     // A threat on no element or flow is listed by the export only by title: named in the header.
     assert.match(imported.stderr, /check: "The payment provider ends the contract": exported on no element or flow/);
     const after = analyzeJson(back);
