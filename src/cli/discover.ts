@@ -400,7 +400,7 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   // Configurations are read together: one names another's remote-state outputs and local modules.
   // --var-file and --var set the root configurations' variables, as terraform plan does.
   const tf = terraform.length
-    ? discoverTerraform(terraform.map((f) => ({ text: readCompose(f), file: f.name })), { varFiles: varFiles.map((f) => ({ text: readCompose(f), file: f.name })), vars: opts.var ?? [] })
+    ? discoverTerraform(terraform.map((f) => ({ text: readCompose(f), file: f.name })), { varFiles: varFiles.map((f) => ({ text: readCompose(f), file: f.name })), vars: inCommandLineOrder(opts.var ?? [], process.argv) })
     : undefined;
   // A chart's files are named relative to the folder searched; --values files as they were given, and a
   // --set that cannot apply by its option's name.
@@ -521,4 +521,24 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
   lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`
     : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * Each --var with the number of --var-file options before it on the command line: Terraform applies -var and
+ * -var-file in the order given, and the option parser keeps each kind's own order only.
+ */
+export function inCommandLineOrder(vars: readonly CliVariable[], argv: readonly string[]): CliVariable[] {
+  const positions: number[] = [];
+  let files = 0;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--') break;
+    if (a === '--var-file' || a.startsWith('--var-file=')) files++;
+    else if (a === '--var' || a.startsWith('--var=')) positions.push(files);
+    // An option's value is not an option of its own (`--values --var-file.yaml` would be one value).
+    if (/^--(?:var-file|var|values|set|set-string|release-name|namespace|output|profile)$|^-[no]$/.test(a)) i++;
+  }
+  // Should the two disagree (an option spelt otherwise), every --var stays after every var file.
+  if (positions.length !== vars.length) return [...vars];
+  return vars.map((v, i) => ({ ...v, afterVarFiles: positions[i] }));
 }

@@ -67,7 +67,7 @@ export function buildProgram(): Command {
     .option('--release-name <name>', 'Helm: the release name the charts are rendered with (default: each chart\'s name)', parseReleaseName)
     .option('-n, --namespace <name>', 'the namespace of manifests that state none, and of Helm releases (default: default)', parseNamespace)
     .option('--var-file <file>', 'Terraform: a variables file (.tfvars, or JSON when named .json) for the root configurations, over terraform.tfvars and *.auto.tfvars (repeatable, later ones win)', collectVarFile)
-    .option('--var <name=value>', 'Terraform: a root variable, after every --var-file (repeatable, later ones win); the value is a string unless the variable\'s type is not string, then HCL: --var \'zones=["a","b"]\'', collectVar)
+    .option('--var <name=value>', 'Terraform: a root variable, applied with the --var-file options in command-line order, as terraform plan does (repeatable, later ones win); the value is a string unless the variable\'s type is not string, then HCL: --var \'zones=["a","b"]\'', collectVar)
     .addHelpText('after', `
 Reads compose.yaml, docker-compose*.yml, *.docker-compose.yml and docker-stack*.yml files, Kubernetes
 manifests (*.yaml and *.yml files with top-level apiVersion and kind) and Helm charts (a folder with a
@@ -83,7 +83,7 @@ API gateways, databases, buckets and queues become elements in their network; li
 settings naming another resource become flows; internet-facing load balancers, firewall and security group
 rules open to 0.0.0.0/0 and public endpoints, flows from outside clients. Variables take terraform.tfvars(.json)
 and *.auto.tfvars(.json), then, in every root configuration (a folder no other one calls as a module), each
---var-file in order and then each --var (all --var-file before any --var), else their defaults. Every element and flow says where it was found
+--var-file and --var in command-line order, else their defaults. Every element and flow says where it was found
 (file:line). These files cannot say what data flows, how callers authenticate, which controls are in
 place or whom to trust: the model's header lists what to add. Examples:
   threatmap discover . -o threatmap.yaml

@@ -55,7 +55,11 @@ export const TERRAFORM_LIMITS: readonly string[] = reviewLimits(
 
 /** The header's note of the values given on the command line, which the files alone would not reproduce. */
 function inputsNote({ varFiles = [], vars = [] }: TerraformInputs): string[] {
-  const given = [...varFiles.map((f) => `--var-file ${f.file}`), ...vars.map((v) => `--var ${v.name}`)];
+  const after = (v: CliVariable) => v.afterVarFiles ?? varFiles.length;
+  const given = [
+    ...varFiles.flatMap((f, i) => [...vars.filter((v) => after(v) === i).map((v) => `--var ${v.name}`), `--var-file ${f.file}`]),
+    ...vars.filter((v) => after(v) >= varFiles.length).map((v) => `--var ${v.name}`),
+  ];
   return given.length ? [`The root configurations' variables were also set with ${given.join(', ')} (in that order): run discover with them again to redraft.`] : [];
 }
 

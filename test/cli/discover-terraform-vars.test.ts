@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { inCommandLineOrder } from '../../src/cli/discover.js';
 import { noStack, run } from './run-cli.js';
 
 const MAIN = 'variable "enabled" {\n  type = bool\n  default = true\n}\nvariable "open" {\n  default = false\n}\n'
@@ -25,6 +26,27 @@ function repository(): { dir: string; infra: string; outside: string } {
 }
 
 const NOT_READ = 'prod.tfvars: not read (Terraform loads it only with -var-file)';
+
+describe('--var and --var-file in command-line order', () => {
+  it('counts the var files before each --var, whatever the spelling, and skips option values', () => {
+    const vars = [{ name: 'a', value: '1' }, { name: 'b', value: '2' }, { name: 'c', value: '3' }];
+    const argv = ['node', 'threatmap', 'discover', '.', '--var', 'a=1', '--var-file', 'x.tfvars', '--values', '--var-file.yaml', '--var=b=2', '--var-file=y.tfvars', '--var', 'c=3'];
+    assert.deepEqual(inCommandLineOrder(vars, argv).map((v) => v.afterVarFiles), [0, 1, 2]);
+    // When the two cannot be matched, every --var stays after every var file.
+    assert.deepEqual(inCommandLineOrder(vars, ['node', 'threatmap', 'discover']).map((v) => v.afterVarFiles), [undefined, undefined, undefined]);
+  });
+
+  it('a --var given before a var file gives way to it, as in terraform plan', () => {
+    const { infra } = repository();
+    writeFileSync(join(infra, 'open.tfvars'), 'open = true\n');
+    const before = run('discover', infra, '--var', 'open=false', '--var-file', join(infra, 'open.tfvars'));
+    assert.equal(before.code, 0, before.stderr);
+    assert.match(before.stdout, /- clients -> db/);
+    const after = run('discover', infra, '--var-file', join(infra, 'open.tfvars'), '--var', 'open=false');
+    assert.equal(after.code, 0, after.stderr);
+    assert.doesNotMatch(after.stdout, /- clients -> db/);
+  });
+});
 
 describe('threatmap discover: Terraform --var-file and --var', () => {
   it('a var file changes the draft; one inside the folder is no longer named as not read', () => {

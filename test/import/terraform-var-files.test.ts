@@ -49,6 +49,10 @@ describe('discover: Terraform --var-file and --var', () => {
     ]);
     assert.ok(withVars.limits.includes('The root configurations\' variables were also set with --var-file envs/a.tfvars, --var-file envs/b.tfvars, --var port, --var port, --var open (in that order): run discover with them again to redraft.'));
     assert.ok(!draftOf(config).limits.some((l) => l.includes('--var')), 'no note without command-line values');
+    // In command-line order, as Terraform applies -var and -var-file: a --var before a var file gives way to it.
+    const interleaved = draftOf(config, { ...a, ...b }, [{ ...v('port', '9300'), afterVarFiles: 0 }, { ...v('port', '9400'), afterVarFiles: 1 }]);
+    assert.equal(listenerPort(interleaved), 9002, '--var port=9400 --var-file b: the file, given later, wins');
+    assert.ok(interleaved.limits.includes('The root configurations\' variables were also set with --var port, --var-file envs/a.tfvars, --var port, --var-file envs/b.tfvars (in that order): run discover with them again to redraft.'));
   });
 
   it('a JSON var file (named .json) is read as terraform.tfvars.json is; a broken one is an error with its position', () => {

@@ -85,6 +85,8 @@ export interface Config {
 export interface CliVariable {
   name: string;
   value: string;
+  /** How many var files came before it on the command line (Terraform applies both in that order); absent: after them all. */
+  afterVarFiles?: number;
 }
 
 /**
@@ -180,14 +182,16 @@ export class TerraformReader {
   }
 
   /**
-   * Every `-var-file` in order, then every `-var` in order, over the values the root configurations' own
+   * Every `-var-file` and `-var` in command-line order, over the values the root configurations' own
    * variable files assign: the later one wins. A root that does not declare a variable takes no value for it.
    */
   applyRootVariables(vars: readonly CliVariable[]): void {
     const roots = this.roots();
     const declaring = (name: string) => roots.filter((c) => c.declared.has(name));
     const rootNames = roots.map((c) => c.dir || '.').join(', ');
-    for (const { file, attributes } of this.varFiles) {
+    const varsAfter = (files: number) => vars.filter((v) => (v.afterVarFiles ?? this.varFiles.length) === files);
+    this.varFiles.forEach(({ file, attributes }, i) => {
+      this.applyCliVariables(varsAfter(i), roots, rootNames);
       for (const a of attributes) {
         const into = declaring(a.name);
         // Terraform only warns: one var file often serves several configurations.
@@ -199,7 +203,12 @@ export class TerraformReader {
         }
         for (const c of into) c.assigned.set(a.name, a.value);
       }
-    }
+    });
+    this.applyCliVariables(vars.filter((v) => (v.afterVarFiles ?? this.varFiles.length) >= this.varFiles.length), roots, rootNames);
+  }
+
+  private applyCliVariables(vars: readonly CliVariable[], roots: readonly Config[], rootNames: string): void {
+    const declaring = (name: string) => roots.filter((c) => c.declared.has(name));
     for (const v of vars) {
       const into = declaring(v.name);
       // Terraform refuses a -var it cannot apply: a misspelt name would otherwise draft the default silently.
