@@ -69,7 +69,7 @@ export function resolveThreatTarget(ref: string, index: TargetIndex): TargetReso
     if (flows) return { problem: 'ambiguous', what: 'flows', candidates: flows };
   }
   for (let colon = r.indexOf(':'); colon > 0; colon = r.indexOf(':', colon + 1)) {
-    const element = r.slice(0, colon);
+    const element = r.slice(0, colon).trimEnd();
     const keys = index.endpoints.get(element)?.get(r.slice(colon + 1).trim());
     if (keys?.length === 1) return { target: { kind: 'endpoint', id: `${element}:${keys[0]}` } };
     if (keys) return { problem: 'ambiguous', what: 'endpoints', candidates: keys.map((k) => `${element}:${k}`) };

@@ -107,7 +107,7 @@ describe('threatmap discover: Terraform --var-file and --var', () => {
     assert.ok(!existsSync(out));
     const typed = run('discover', infra, '--var', 'enabled=maybe', '-o', out);
     assert.equal(typed.code, 2);
-    assert.match(typed.stderr, /--var:1:9: error\[invalid-var\]: --var "enabled=maybe": variable "enabled" is not of type string, so its value is read as an HCL expression/);
+    assert.match(typed.stderr, /--var:1:9: error\[invalid-var\]: --var "enabled=maybe": variable "enabled" is not of type string, but bool: expected true or false/);
     assert.ok(!existsSync(out));
   });
 

@@ -234,13 +234,20 @@ export class TerraformReader {
     // Positions count in the whole argument, NAME= included, so that a column points where the user typed it.
     const shift = v.name.length + 1;
     if (type === undefined || isStringType(type)) return { kind: 'literal', value: v.value, pos: { line: 1, column: shift + 1, offset: shift } };
-    const fail = (message: string, line: number, column: number): undefined => {
+    const primitive = type.kind === 'traversal' && type.steps.length === 0 ? type.root : undefined;
+    const fail = (message: string, line: number, column: number, read = 'so its value is read as an HCL expression'): undefined => {
       this.diagnostics.push({
         severity: 'error', code: 'invalid-var', file: '--var', line, col: line === 1 ? column + shift : column, path: '',
-        message: `--var ${JSON.stringify(`${v.name}=${v.value}`)}: variable "${v.name}" is not of type string, so its value is read as an HCL expression: ${message}`,
+        message: `--var ${JSON.stringify(`${v.name}=${v.value}`)}: variable "${v.name}" is not of type string, ${read}: ${message}`,
       });
       return undefined;
     };
+    // Terraform reads a number's or a bool's -var as text and converts it: `3` and `true`, not HCL (`"3"` is refused).
+    if (primitive === 'number' || primitive === 'bool') {
+      const pos = { line: 1, column: shift + 1, offset: shift };
+      if (primitive === 'bool') return v.value === 'true' || v.value === 'false' ? { kind: 'literal', value: v.value === 'true', pos } : fail('expected true or false', 1, 1, `but ${primitive}`);
+      return /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/.test(v.value) ? { kind: 'literal', value: Number(v.value), pos } : fail('expected a number', 1, 1, `but ${primitive}`);
+    }
     let expr: HclExpression;
     try {
       expr = parseHclExpression(v.value);
@@ -250,11 +257,6 @@ export class TerraformReader {
     }
     const ref = referencesIn(expr)[0];
     if (ref) return fail(`variables are not allowed here (${ref.parts.join('.')}); write a string in double quotes`, ref.pos.line, ref.pos.column);
-    // Terraform refuses a value its type cannot take; the value would otherwise decide the draft wrongly.
-    const primitive = type.kind === 'traversal' && type.steps.length === 0 ? type.root : undefined;
-    const value = literalValue(expr);
-    if (primitive === 'bool' && value !== undefined && asBool(value) === undefined) return fail('expected true or false', 1, 1);
-    if (primitive === 'number' && value !== undefined && typeof value !== 'number' && !(typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value))) return fail('expected a number', 1, 1);
     return expr;
   }
 
