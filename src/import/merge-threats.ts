@@ -4,7 +4,7 @@
 // `threatmap triage` writes it. Pure: the CLI reads and writes the files.
 import { parse } from 'yaml';
 import { analyze } from '../analysis/analyze.js';
-import { STRIDE_WORDS } from '../model/catalog.js';
+import { strideLetter } from '../model/catalog.js';
 import { applyModelEdit, type ThreatFields } from '../model/edit.js';
 import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
@@ -62,7 +62,7 @@ export function mergeImportedThreats(input: MergeInput): MergeResult | { error: 
   for (const [oldId, value] of Object.entries(importedThreats)) {
     if (!isObj(value) || typeof value.title !== 'string' || typeof value.stride !== 'string') continue;
     const title = oneLine(value.title)!;
-    const stride = strideLetter(value.stride);
+    const stride = strideLetter(value.stride) ?? value.stride;
     if (written.has(sameThreat(stride, title))) {
       already.push(title);
       continue;
@@ -153,8 +153,6 @@ function mergeDecisions(input: MergeInput, model: Model, placed: ReadonlyMap<str
 
 const sameThreat = (stride: string, title: string) => `${stride}\u0000${title.trim().toLowerCase()}`;
 
-const STRIDE_OF: Readonly<Record<string, string>> = Object.fromEntries(Object.entries(STRIDE_WORDS).map(([letter, word]) => [word, letter]));
-const strideLetter = (stride: string): string => STRIDE_OF[stride] ?? stride;
 
 function freeId(wanted: string, taken: Set<string>): string {
   let id = wanted;

@@ -19,6 +19,14 @@ export const LEVELS = ['low', 'medium', 'high'] as const;
 export const STRIDE_WORDS = {
   S: 'spoofing', T: 'tampering', R: 'repudiation', I: 'information-disclosure', D: 'denial-of-service', E: 'elevation-of-privilege',
 } as const;
+export type StrideLetter = keyof typeof STRIDE_WORDS;
+/** Every name a written threat's `stride` may take: the letters, then the words. */
+export const STRIDE_NAMES_WRITTEN: readonly string[] = [...Object.keys(STRIDE_WORDS), ...Object.values(STRIDE_WORDS)];
+const STRIDE_LETTER_OF = new Map<string, StrideLetter>(
+  (Object.entries(STRIDE_WORDS) as Array<[StrideLetter, string]>).flatMap(([letter, word]) => [[letter, letter], [word, letter]]),
+);
+/** A `stride` as written (a letter or a word) as its letter; undefined for a name that is neither. */
+export const strideLetter = (name: string): StrideLetter | undefined => STRIDE_LETTER_OF.get(name);
 export type Level = (typeof LEVELS)[number];
 
 export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;

@@ -3,7 +3,7 @@
 // checked as elements and flows are (edit-structure.ts). And the threats as written, for the page to list
 // the ones it can remove: the analysis reports a threat only where it is not mitigated. Pure.
 import { isMap, isSeq } from 'yaml';
-import { LEVELS, STRIDE_WORDS } from './catalog.js';
+import { LEVELS, STRIDE_NAMES_WRITTEN } from './catalog.js';
 import type { EditResult, ModelEdit } from './edit.js';
 import {
   appendEntry, bareSectionSplice, checkedEdit, checkId, type Ctx, type Fields, isJsonMap, isNull, isPlainObject, type Json, lineAt, mapOf,
@@ -22,7 +22,7 @@ export type ThreatEdit = Extract<ModelEdit, { op: 'add-threat' | 'remove-threat'
 const THREAT_FIELDS = ['title', 'stride', 'on', 'description', 'likelihood', 'impact', 'mitigation', 'mitigated-by', 'references'] as const;
 /** Fields that are lists of one-line texts, left out when empty. */
 const LIST_FIELDS: ReadonlySet<string> = new Set(['mitigated-by', 'references']);
-const STRIDE = [...Object.keys(STRIDE_WORDS), ...Object.values(STRIDE_WORDS)];
+const STRIDE = STRIDE_NAMES_WRITTEN;
 
 export function threatEdit(text: string, edit: ThreatEdit, style: Style): EditResult {
   return checkedEdit(text, style, (ctx) => (edit.op === 'add-threat' ? addThreat(ctx, edit) : removeThreat(ctx, edit.id)), (model) => expected(model, edit));

@@ -3,7 +3,7 @@
 import { flat } from './flat.js';
 import {
   AUTH_ALIASES, type AuthMethod, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType,
-  ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, STRIDE_WORDS, type TechTrait, TECHNOLOGIES, TRUST_ALIASES,
+  ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, strideLetter, type TechTrait, TECHNOLOGIES, TRUST_ALIASES,
   type TrustLevel, trustRank,
 } from './catalog.js';
 import { ShorthandFlow } from './fast-parse.js';
@@ -390,9 +390,6 @@ function traitsOf(traits: readonly TechTrait[]): TechTrait[] {
 /** A model's own copy of a list from the raw data (which YAML aliases may share between places). */
 const copy = <T>(list: readonly T[] | undefined): T[] => (list === undefined || list.length === 0 ? none() : list.slice());
 
-const STRIDE_BY_WORD = new Map<string, WrittenThreat['stride']>(
-  (Object.entries(STRIDE_WORDS) as Array<[WrittenThreat['stride'], string]>).flatMap(([letter, word]) => [[letter, letter], [word, letter]]),
-);
 
 /** The `threats:` section, with each `on:` resolved (validation has checked that every reference resolves). */
 function writtenThreats(raw: Record<string, RawWrittenThreat>, source: SourceMap, boundaries: Boundary[], elements: Element[], flows: Flow[]): WrittenThreat[] {
@@ -409,7 +406,7 @@ function writtenThreats(raw: Record<string, RawWrittenThreat>, source: SourceMap
     return {
       id,
       title: t.title,
-      stride: STRIDE_BY_WORD.get(t.stride)!,
+      stride: strideLetter(t.stride)!,
       on,
       description: t.description,
       likelihood: t.likelihood === 'exposure' ? undefined : t.likelihood,

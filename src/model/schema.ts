@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS,
-  ELEMENT_KINDS, ELEMENT_TYPES, ENDPOINT_KINDS, LEVELS, PROTOCOLS, STRIDE_WORDS, TRUST_ALIASES, TRUST_LEVELS,
+  ELEMENT_KINDS, ELEMENT_TYPES, ENDPOINT_KINDS, LEVELS, PROTOCOLS, STRIDE_NAMES_WRITTEN, TRUST_ALIASES, TRUST_LEVELS,
 } from './catalog.js';
 import { FLOW_ARROW } from './flow-arrow.js';
 import { rulesSectionSchema } from './rules-schema.js';
@@ -130,7 +130,7 @@ export const assumptionSchema = z.union([
   }),
 ]);
 
-export const strideSchema = z.enum([...Object.keys(STRIDE_WORDS), ...Object.values(STRIDE_WORDS)] as [string, ...string[]]).meta({
+export const strideSchema = z.enum(STRIDE_NAMES_WRITTEN as [string, ...string[]]).meta({
   description: 'The STRIDE category: S, T, R, I, D, E, or spoofing, tampering, repudiation, information-disclosure, denial-of-service, elevation-of-privilege',
 });
 

@@ -47,7 +47,7 @@ import { BUILTIN_RULES, familyOf } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
 import type { AnalysisResult, Rating, Risk, Stride, Threat } from '../analysis/types.js';
 import type { AuthMethod, BoundaryKind, Classification, ElementType, Level } from '../model/catalog.js';
-import { CLASSIFICATIONS, LEVELS, PROTOCOLS } from '../model/catalog.js';
+import { CLASSIFICATIONS, LEVELS, PROTOCOLS, STRIDE_WORDS } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
 import type { Asset, Boundary, Element, Flow } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
@@ -151,9 +151,6 @@ export const LIKELIHOOD: Record<Rating, string> = { Low: 'unlikely', Medium: 'li
 /** Impact -> exploitation impact: the same word; `very-high` is beyond our scale, as `frequent` is. */
 export const IMPACT: Record<Rating, string> = { Low: 'low', Medium: 'medium', High: 'high' };
 
-export const STRIDE_WORDS: Record<Stride, string> = {
-  S: 'spoofing', T: 'tampering', R: 'repudiation', I: 'information-disclosure', D: 'denial-of-service', E: 'elevation-of-privilege',
-};
 
 /** What a category's threats lead to, for Threagile's `impact` text (each risk's rating says how much). */
 const STRIDE_IMPACT: Record<Stride, string> = {
