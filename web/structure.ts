@@ -117,8 +117,9 @@ export class StructureForms {
   private readonly stride = h('select', { id: 'new-threat-stride', name: 'stride', required: true },
     ...STRIDE_LETTERS.map((s) => option(STRIDE_WORDS[s], `${s} - ${STRIDE_NAMES[s]}`)));
   private readonly on = h('select', { id: 'new-threat-on', name: 'on' });
-  private readonly description = h('input', { id: 'new-threat-description', name: 'description', autocomplete: 'off' });
-  private readonly mitigation = h('input', { id: 'new-threat-mitigation', name: 'mitigation', autocomplete: 'off' });
+  // Several lines each: the model keeps them (a literal block in YAML).
+  private readonly description = h('textarea', { id: 'new-threat-description', name: 'description', rows: 3 });
+  private readonly mitigation = h('textarea', { id: 'new-threat-mitigation', name: 'mitigation', rows: 2 });
   private readonly likelihood = h('select', { id: 'new-threat-likelihood', name: 'likelihood' }, option('', '(rate from the model)'), ...LEVELS.map((l) => option(l, l)));
   private readonly impact = h('select', { id: 'new-threat-impact', name: 'impact' }, option('', '(rate from the model)'), ...LEVELS.map((l) => option(l, l)));
   /** The id was typed (or changed) by hand: the title no longer makes it. */

@@ -8,6 +8,7 @@ import { strideLetter } from '../model/catalog.js';
 import { applyModelEdit, type ThreatFields } from '../model/edit.js';
 import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
+import { splitFlowArrow } from '../model/flow-arrow.js';
 import { resolveThreatTarget, targetIndex, targetRefs } from '../model/threat-targets.js';
 import type { Model } from '../model/types.js';
 import { parseTriage, type TriageEntry } from '../track/triage.js';
@@ -33,8 +34,12 @@ export interface MergeResult {
 }
 
 const RAW_TEXT = /[\r\n\u2028\u2029]+/g;
-/** The page's edits write one line per value: paragraphs of an imported text are joined. */
+/** Titles and references are one line: the lines of an imported one are joined. */
 const oneLine = (text: unknown): string | undefined => (typeof text === 'string' && text.trim() ? text.replace(RAW_TEXT, ' ').replace(/\s{2,}/g, ' ').trim() : undefined);
+/** Descriptions and mitigations keep their lines (written as a literal block), other control characters dropped. */
+const paragraphText = (text: unknown): string | undefined => (typeof text === 'string' && text.trim()
+  ? text.replace(/\r\n?|[\u2028\u2029]/g, '\n').replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, '').replace(/[ \t]+$/gm, '').trim()
+  : undefined);
 
 type Raw = Record<string, unknown>;
 const isObj = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -50,6 +55,7 @@ export function mergeImportedThreats(input: MergeInput): MergeResult | { error: 
   const importedRaw = parse(input.imported.text) as Raw;
   const importedThreats = isObj(importedRaw.threats) ? importedRaw.threats : {};
   const index = targetIndex({ elements: model.elements, boundaries: model.boundaries.map((b) => b.id), flows: model.flows });
+  const byName = nameTranslation(importedRaw, model);
   const written = new Map(model.threats.map((t) => [sameThreat(t.stride, t.title), t.id]));
   const taken = new Set(model.threats.map((t) => t.id));
   const notes: string[] = [];
@@ -72,10 +78,13 @@ export function mergeImportedThreats(input: MergeInput): MergeResult | { error: 
     const components: string[] = [];
     const missing: string[] = [];
     for (const ref of targetRefs(value.on).filter((r): r is string => typeof r === 'string')) {
-      const found = resolveThreatTarget(ref, index);
+      const direct = resolveThreatTarget(ref, index);
+      const named = 'target' in direct ? undefined : byName(ref);
+      const found = named === undefined ? direct : resolveThreatTarget(named, index);
       if ('target' in found) {
-        kept.push(ref);
+        kept.push(named ?? ref);
         components.push(found.target.id);
+        if (named !== undefined) notes.push(`threats.${oldId}: \`${ref}\` placed on \`${named}\`, the model's component of the same name`);
       } else missing.push(ref);
     }
     const id = freeId(oldId, taken);
@@ -84,7 +93,7 @@ export function mergeImportedThreats(input: MergeInput): MergeResult | { error: 
     }
     const fields: ThreatFields = {
       title, stride, on: kept,
-      ...optional('description', oneLine(value.description)), ...optional('mitigation', oneLine(value.mitigation)),
+      ...optional('description', paragraphText(value.description)), ...optional('mitigation', paragraphText(value.mitigation)),
       ...optional('likelihood', typeof value.likelihood === 'string' && value.likelihood !== 'exposure' ? value.likelihood : undefined),
       ...optional('impact', typeof value.impact === 'string' && value.impact !== 'assets' ? value.impact : undefined),
       ...(strings(value['mitigated-by']).length ? { 'mitigated-by': strings(value['mitigated-by']) } : {}),
@@ -149,6 +158,44 @@ function mergeDecisions(input: MergeInput, model: Model, placed: ReadonlyMap<str
     }
   }
   return { text, decisions };
+}
+
+/**
+ * A reference of the imported file in the model's ids, through names: the file's element or boundary `web-app`
+ * named "Web App" is the model's one named so (or whose id is that name), when exactly one is; a flow's ends
+ * and an endpoint's element are translated alike. Undefined when some part has no such counterpart. The other
+ * tool names what a deployment file calls `web` as a person does, so ids rarely agree and names often do.
+ */
+function nameTranslation(importedRaw: Raw, model: Model): (ref: string) => string | undefined {
+  const key = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
+  const ours = new Map<string, string[]>();
+  for (const c of [...model.elements, ...model.boundaries]) {
+    for (const name of new Set([key(c.name), key(c.id)])) ours.set(name, [...(ours.get(name) ?? []), c.id]);
+  }
+  const theirs = new Map<string, string>();
+  for (const section of ['elements', 'boundaries']) {
+    const entries = importedRaw[section];
+    if (!isObj(entries)) continue;
+    for (const [id, value] of Object.entries(entries)) theirs.set(id, isObj(value) && typeof value.name === 'string' ? value.name : id);
+  }
+  const one = (id: string): string | undefined => {
+    const name = theirs.get(id.trim());
+    const matches = name === undefined ? undefined : ours.get(key(name));
+    return matches?.length === 1 ? matches[0] : undefined;
+  };
+  return (ref) => {
+    const ends = splitFlowArrow(ref);
+    if (ends) {
+      const [from, to] = ends.map(one);
+      return from !== undefined && to !== undefined ? `${from} -> ${to}` : undefined;
+    }
+    const colon = ref.indexOf(':');
+    if (colon > 0 && !theirs.has(ref.trim())) {
+      const element = one(ref.slice(0, colon));
+      return element === undefined ? undefined : `${element}:${ref.slice(colon + 1).trim()}`;
+    }
+    return one(ref);
+  };
 }
 
 const sameThreat = (stride: string, title: string) => `${stride}\u0000${title.trim().toLowerCase()}`;

@@ -93,6 +93,14 @@ export function oneLine(key: string, value: unknown): string | undefined {
   return undefined;
 }
 
+/** A text of one or more lines (`\n` or `\r\n` between them; tabs allowed) with no other control characters, or the reason it is not. */
+export function paragraphs(key: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return `\`${key}\` must be text`;
+  if (value.trim() === '') return `\`${key}\` is empty`;
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u2028\u2029]/.test(value)) return `\`${key}\` must be text without control characters (line breaks as \\n)`;
+  return undefined;
+}
+
 export function checkId(what: string, id: unknown): string | undefined {
   const problem = oneLine(what, id);
   if (problem) return problem;
@@ -319,9 +327,20 @@ const flowMapLines = (fields: Fields, column: number, step: number, style: Style
  * `key: value` as lines, the first at `column` (its indentation included). A map value is written as
  * `layout` says: on the key's line as a flow map, over lines as a multi-line flow map, or as block lines.
  */
+/**
+ * A text of several lines in a block as a literal block scalar (`key: |-` and its lines indented), as a person
+ * writes a long description; undefined for one line, in JSON, or when the literal would not read back the same.
+ */
+function literalLines(head: string, value: string, indent: number, style: Style): string[] | undefined {
+  if (style.json || !value.includes('\n')) return undefined;
+  const lines = [`${head} |-`, ...value.split('\n').map((line) => (line === '' ? '' : `${spaces(indent)}${line}`))];
+  const probe = parseDocument(`${lines.join('\n').trimStart()}\n`).contents;
+  return isMap(probe) && probe.items.length === 1 && isScalar(probe.items[0].value) && probe.items[0].value.value === value ? lines : undefined;
+}
+
 function pairLines(key: string, value: Value, column: number, layout: ValueLayout, style: Style): string[] {
   const head = `${spaces(column)}${keyName(key, style)}:`;
-  if (typeof value === 'string') return [`${head} ${scalarText(value, style, true)}`];
+  if (typeof value === 'string') return literalLines(head, value, column + 2, style) ?? [`${head} ${scalarText(value, style, true)}`];
   if (!isFields(value) || (layout.flow && !layout.multiline)) return [`${head} ${valueText(value, style)}`];
   if (layout.flow) {
     const [open, ...rest] = flowMapLines(value, column, layout.step, style);

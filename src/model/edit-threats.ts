@@ -7,7 +7,7 @@ import { LEVELS, STRIDE_NAMES_WRITTEN } from './catalog.js';
 import type { EditResult, ModelEdit } from './edit.js';
 import {
   appendEntry, bareSectionSplice, checkedEdit, checkId, type Ctx, type Fields, isJsonMap, isNull, isPlainObject, type Json, lineAt, mapOf,
-  notOneOf, oneLine, removeEntries, unknownKeys, type Value, valueLayout,
+  notOneOf, oneLine, paragraphs, removeEntries, unknownKeys, type Value, valueLayout,
 } from './edit-structure.js';
 import { flowRefs, keyText, pairOf, parse, rangeOf, type Splice, type Style } from './edit-text.js';
 import { parseEndpointKey } from './normalize.js';
@@ -22,6 +22,8 @@ export type ThreatEdit = Extract<ModelEdit, { op: 'add-threat' | 'remove-threat'
 const THREAT_FIELDS = ['title', 'stride', 'on', 'description', 'likelihood', 'impact', 'mitigation', 'mitigated-by', 'references'] as const;
 /** Fields that are lists of one-line texts, left out when empty. */
 const LIST_FIELDS: ReadonlySet<string> = new Set(['mitigated-by', 'references']);
+/** Texts that may run to several paragraphs, as an imported threat's or a reviewer's often do. */
+const PARAGRAPH_FIELDS: ReadonlySet<string> = new Set(['description', 'mitigation']);
 const STRIDE = STRIDE_NAMES_WRITTEN;
 
 export function threatEdit(text: string, edit: ThreatEdit, style: Style): EditResult {
@@ -82,9 +84,9 @@ function threatFields(given: unknown): Fields | string {
       if (value.length > 0) out.push([key, value as string[]]);
       continue;
     }
-    const problem = oneLine(key, value);
+    const problem = PARAGRAPH_FIELDS.has(key) ? paragraphs(key, value) : oneLine(key, value);
     if (problem) return problem;
-    const v = value as string;
+    const v = PARAGRAPH_FIELDS.has(key) ? (value as string).replace(/\r\n?/g, '\n') : value as string;
     if (key === 'stride' && !STRIDE.includes(v)) return `${notOneOf('STRIDE category', v, STRIDE)} (${STRIDE.slice(0, 6).join(', ')}, or ${STRIDE.slice(6).join(', ')})`;
     if ((key === 'likelihood' || key === 'impact') && !(LEVELS as readonly string[]).includes(v)) {
       return `\`${key}\` is ${LEVELS.join(', ')} (or left out, to rate it from the model), not \`${v}\``;

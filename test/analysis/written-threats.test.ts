@@ -174,6 +174,27 @@ describe('threats written in the model', () => {
     assert.equal(written(assumed).length, 0);
   });
 
+  it('an assumption naming a rule or written threat that does not exist is warned about, with a suggestion', async () => {
+    const { ruleSettingDiagnostics } = await import('../../src/analysis/rules/settings.js');
+    const { BUILTIN_RULES } = await import('../../src/analysis/rules/index.js');
+    const text = `${BASE}threats:\n  outage: { title: The region goes down, stride: D }\nassumptions:\n  - text: accepted\n    rules: [threat:outage, threat:outgae, no-rate-limting, missing-authentication]\n  - a plain one\n`;
+    const found = ruleSettingDiagnostics(loadModel(text, 'm.yaml'), BUILTIN_RULES);
+    assert.equal(formatDiagnostics(found), [
+      'm.yaml:23:28: warning[unknown-rule]: the assumption rules out `threat:outgae`, which is no rule: it rules nothing out',
+      '    at: assumptions[0].rules[1]',
+      '    found: "threat:outgae"',
+      '    hint: did you mean `threat:outage`?',
+      'm.yaml:23:43: warning[unknown-rule]: the assumption rules out `no-rate-limting`, which is no rule: it rules nothing out',
+      '    at: assumptions[0].rules[2]',
+      '    found: "no-rate-limting"',
+      '    hint: did you mean `no-rate-limiting`?',
+      '0 errors, 2 warnings',
+      '',
+    ].join('\n'));
+    const clean = text.replace('threat:outgae, no-rate-limting, ', '');
+    assert.deepEqual(ruleSettingDiagnostics(loadModel(clean, 'm.yaml'), BUILTIN_RULES), []);
+  });
+
   it('a route several endpoints share is ambiguous; a method and route, or a route alone on one endpoint, names it', () => {
     const text = BASE.replace('      POST /reset: {}\n', '      GET /cart: {}\n      POST /cart: {}\n      POST /reset: {}\n');
     const errors = errorsOf(`${text}threats:\n  t: { title: X, stride: T, on: "api:/cart" }\n`);

@@ -182,7 +182,7 @@ describe('the web UI edits the model\'s structure', { skip }, () => {
     assert.equal(await page.inputValue('#new-threat-on'), '');
     await page.selectOption('#new-threat-on', 'api:POST /cart');
     await page.fill('#new-threat-description', 'The cart applies every coupon code it is given.');
-    await page.fill('#new-threat-mitigation', 'Allow one coupon per order, checked on the server.');
+    await page.fill('#new-threat-mitigation', 'Allow one coupon per order,\nchecked on the server.');
     assert.equal(await page.inputValue('#new-threat-likelihood'), '');
     await page.selectOption('#new-threat-impact', 'high');
     await page.click('#add-threat-dialog button[type="submit"]');
@@ -190,11 +190,11 @@ describe('the web UI edits the model\'s structure', { skip }, () => {
     assert.equal(await focused(page), 'add-threat');
     const withThreat = edited(ORIGINAL, { op: 'add-threat', id, fields: {
       title: 'Coupons: stacked without limit', stride: 'tampering', on: ['api:POST /cart'], description: 'The cart applies every coupon code it is given.',
-      impact: 'high', mitigation: 'Allow one coupon per order, checked on the server.',
+      impact: 'high', mitigation: 'Allow one coupon per order,\nchecked on the server.',
     } });
     assert.equal(await page.inputValue('#editor'), withThreat);
     assert.ok(withThreat.endsWith(`  ${id}:\n    title: "Coupons: stacked without limit"\n    stride: tampering\n    on: "api:POST /cart"\n`
-      + '    description: The cart applies every coupon code it is given.\n    impact: high\n    mitigation: Allow one coupon per order, checked on the server.\n'));
+      + '    description: The cart applies every coupon code it is given.\n    impact: high\n    mitigation: |-\n      Allow one coupon per order,\n      checked on the server.\n'));
     assert.equal(await page.textContent('#edit-note'), `Added threat ${id} in the editor: save the model to keep it.`);
 
     // In the Threats tab under its title, counted as the CLI counts it once saved.

@@ -346,6 +346,25 @@ describe('add and remove written threats', () => {
     assert.match(refused(coupons, { op: 'remove-element', id: 'api' }), /the `on` of threat `coupon-stacking` \(line 83\)/);
   });
 
+  it('keeps the lines of a description or mitigation: a literal block in a block model, escaped in flow style and JSON', () => {
+    const description = 'The cart applies every coupon code.\n\n  Two codes: half price.\r\nThree: free';
+    const add: ModelEdit = { op: 'add-threat', id: 'c', fields: { title: 'Coupons', stride: 'T', on: ['api'], description, mitigation: 'One coupon.\nChecked on the server.' } };
+    const [, block] = roundTrip(SHOP, [[add, removeThreat('c')]]);
+    assert.ok(block.endsWith('  c:\n    title: Coupons\n    stride: T\n    on: api\n    description: |-\n      The cart applies every coupon code.\n\n'
+      + '        Two codes: half price.\n      Three: free\n    mitigation: |-\n      One coupon.\n      Checked on the server.\n'), block.slice(-300));
+    const written = load(block).threats[0];
+    assert.deepEqual([written.description, written.mitigation], [description.replace('\r\n', '\n'), 'One coupon.\nChecked on the server.']);
+    const flow = 'threatmap: 1\nsystem: { name: F }\nelements: { api: { tech: node } }\nthreats: { t: { title: T, stride: S } }\n';
+    const [, inBraces] = roundTrip(flow, [[add, removeThreat('c')]]);
+    assert.match(inBraces, /c: \{ title: Coupons, stride: T, on: api, description: "The cart applies every coupon code\.\\n\\n {2}Two codes: half price\.\\nThree: free", mitigation: "One coupon\.\\nChecked on the server\." \} \}\n$/);
+    assert.equal(load(inBraces).threats[1].description, description.replace('\r\n', '\n'));
+    // A line that would start a literal block's indentation wrongly, or other control characters, are refused or quoted.
+    assert.match(refused(SHOP, { op: 'add-threat', id: 'd', fields: { title: 'D', stride: 'D', on: [], description: 'bell\u0007' } }), /`description` must be text without control characters/);
+    assert.match(refused(SHOP, { op: 'add-threat', id: 'd', fields: { title: 'Two\nlines', stride: 'D', on: [] } }), /`title` must be one line of text/);
+    const leading = edited(SHOP, { op: 'add-threat', id: 'd', fields: { title: 'D', stride: 'D', on: [], description: ' indented first\nsecond' } });
+    assert.equal(load(leading).threats[0].description, ' indented first\nsecond');
+  });
+
   it('writes a block model\'s threats as the others are, and removes one with its leading comments', () => {
     const [, added] = roundTrip(WRITTEN, [[{ op: 'add-threat', id: 'queue', fields: { title: 'Jobs replayed', stride: 'R', on: ['worker -> db'] } }, removeThreat('queue')]]);
     assert.equal(added, `${WRITTEN}  queue:\n    title: Jobs replayed\n    stride: R\n    on: worker -> db\n`);

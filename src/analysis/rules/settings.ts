@@ -72,10 +72,15 @@ export function configureRules(base: readonly Rule[], model: Pick<Model, 'rules'
     .map((r) => (Object.hasOwn(overrides, r.id) ? withOverride(r, overrides[r.id]) : r));
 }
 
-/** Every problem in a model's `rules:` section that the schema cannot see: conditions, unknown and clashing ids. */
-export function checkRuleSettings(model: Pick<Model, 'rules' | 'file'>, base: readonly Rule[]): RuleIssue[] {
+type RuleSettingsModel = Pick<Model, 'rules' | 'file'> & Partial<Pick<Model, 'assumptions' | 'threats'>>;
+
+/**
+ * Every problem in a model's `rules:` section that the schema cannot see (conditions, unknown and clashing
+ * ids), and rule ids its assumptions name that no rule has.
+ */
+export function checkRuleSettings(model: RuleSettingsModel, base: readonly Rule[]): RuleIssue[] {
   const section = model.rules;
-  if (!section) return [];
+  if (!section) return checkAssumptionRules(model, base);
   const { issues } = compileSection(section, ['rules'], model.file);
   const idIssues = checkRuleIds(section, base);
   issues.push(...idIssues);
@@ -89,6 +94,33 @@ export function checkRuleSettings(model: Pick<Model, 'rules' | 'file'>, base: re
       issues.push({ at: ['rules', 'override', id], code: 'disabled-override', severity: 'warning', message: `\`${id}\` is both disabled and overridden; the override has no effect` });
     }
   }
+  issues.push(...checkAssumptionRules(model, base));
+  return issues;
+}
+
+/**
+ * An assumption that names a rule no rule set has rules nothing out, and its author believes it does (a typo,
+ * a renamed rule, a written threat since deleted): a warning, as the threats it meant stay reported.
+ */
+function checkAssumptionRules(model: RuleSettingsModel, base: readonly Rule[]): RuleIssue[] {
+  const assumptions = model.assumptions ?? [];
+  if (!assumptions.some((a) => a.rules.length > 0)) return [];
+  const known = [
+    ...base.map((r) => r.id),
+    ...(model.rules?.custom ?? []).map((def) => def.id),
+    ...(model.threats ?? []).map((t) => WRITTEN_RULE_PREFIX + t.id),
+  ];
+  const knownSet = new Set(known);
+  const issues: RuleIssue[] = [];
+  assumptions.forEach((a, i) => a.rules.forEach((id, j) => {
+    if (knownSet.has(id)) return;
+    issues.push({
+      at: ['assumptions', i, 'rules', j], code: 'unknown-rule', severity: 'warning',
+      message: `the assumption rules out \`${id}\`, which is no rule: it rules nothing out`,
+      found: describeValue(id),
+      hint: didYouMean(id, known) ?? (isWrittenRule(id) ? 'no threat of that id is written under `threats:`' : 'see `threatmap rules` for the ids'),
+    });
+  }));
   return issues;
 }
 
@@ -135,7 +167,7 @@ export function checkRuleIds(section: unknown, base: readonly Rule[]): RuleIssue
  * The rule-settings diagnostics of a loaded model: all of them for a valid model; for one with errors, the
  * unknown and clashing ids of its `rules:` section as written, so that they come in the same run as the rest.
  */
-export function ruleSettingDiagnostics(loaded: { model?: Pick<Model, 'rules' | 'file'>; rules?: unknown; source: SourceMap }, base: readonly Rule[]): Diagnostic[] {
+export function ruleSettingDiagnostics(loaded: { model?: RuleSettingsModel; rules?: unknown; source: SourceMap }, base: readonly Rule[]): Diagnostic[] {
   if (loaded.model) return ruleDiagnostics(checkRuleSettings(loaded.model, base), loaded.source);
   return loaded.rules === undefined ? [] : ruleDiagnostics(checkRuleIds(loaded.rules, base), loaded.source);
 }
