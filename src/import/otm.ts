@@ -10,6 +10,12 @@
 //   component                    -> element (`in` from parent; kind/type/tech from our tags, else OTM's type
 //                                   and tags; handles/stores from assets.processed/stored)
 //   dataflow                     -> flow (bidirectional -> two flows; protocol/auth from our tags, else http)
+//   our export's own data        -> what OTM has no field for, read only when project.attributes.source is
+//                                   threatmap: endpoints (`threatmap:endpoint:<key>`), exposed, privileged,
+//                                   replicas, owner and the model's tags; flows' credential and endpoint;
+//                                   assumptions and `rules:` (project attributes). OTM's own fields win where
+//                                   both say something (a name, a type, a protocol tag, a trust rating, a
+//                                   threat instance's state edited in another tool)
 //   asset                        -> asset (C/I/A from risk 0-100 in three bands; classification from attributes)
 //   threat + its instances       -> `threats:` on the elements and flows its instances sit on (none: the whole
 //                                   system); categories -> STRIDE, cwes -> references, risk 0-100 -> levels
@@ -32,11 +38,13 @@ import { isIsoDate } from '../track/dates.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS, ELEMENT_KINDS,
-  ELEMENT_TYPES, type ElementKind, type ElementType, type Level, PROTOCOLS, TECHNOLOGIES, TRUST_LEVELS, type TrustLevel,
+  ELEMENT_TYPES, ENDPOINT_KINDS, type ElementKind, type ElementType, type Level, PROTOCOLS, TECHNOLOGIES, TRUST_LEVELS, type TrustLevel,
 } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
-import { CUSTOM_CONTROL_PATTERN, ID_PATTERN } from '../model/schema.js';
+import { assumptionSchema, CUSTOM_CONTROL_PATTERN, ID_PATTERN } from '../model/schema.js';
+import { rulesSectionSchema } from '../model/rules-schema.js';
 import type { ModelPath } from '../model/types.js';
+import { ASSUMPTIONS_ATTRIBUTE, ENDPOINT_ATTRIBUTE, MITIGATION_STATE, RULES_ATTRIBUTE, THREAT_STATE, TRUST_RATING } from '../render/otm.js';
 import { techProtocol } from './protocols.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
@@ -278,11 +286,21 @@ interface Component {
   otmId: string; id: string; line: number; name?: string; description?: string; identity: Identity; notes: string[];
   zoneOtm?: string; componentOtm?: string; parentOffset: number; in?: string; handles: string[]; stores: string[];
   controls: string[]; auth?: string; threats: Instance[];
+  /** What only our own export carries (the model's facts OTM has no field for); empty for other files. */
+  own: OwnFacts;
+  /** The model's `endpoints:` entries by key, from `own` once every id is known. */
+  endpoints: Map<string, Record<string, unknown>>;
+}
+/** An element's facts as our exporter wrote them in its attributes and tags, for the model to state again. */
+interface OwnFacts {
+  /** Endpoints by key, in the file's order, with the details the model would write (references resolved later). */
+  endpoints: Array<{ key: string; details: Record<string, unknown> }>;
+  exposed?: boolean; privileged?: boolean; replicas?: number; owner?: string; tags: string[];
 }
 interface DataFlow {
   from: string; to: string; line: number; otmId: string; name?: string; description?: string; protocol: string;
   protocolStated: boolean; encrypted?: boolean; auth?: string; data: string[]; controls: string[]; port?: number;
-  reverse?: boolean; id?: string; threats: Instance[];
+  reverse?: boolean; id?: string; threats: Instance[]; credential?: string; endpoint?: string;
 }
 /** A threat instance as read: the threat it names, its state (as written) and its mitigations. */
 interface Instance {
@@ -337,6 +355,167 @@ export function controlOfMitigation(name: string | undefined, attrs: Record<stri
   const words = ` ${name.toLowerCase().replace(/[^a-z0-9]+/g, ' ')} `;
   const hits = Object.keys(CONTROLS).filter((c) => words.includes(` ${c.replace(/-/g, ' ')} `));
   return hits.length === 1 ? hits[0] : undefined;
+}
+
+// --- What our own export carries beyond OTM's fields -------------------------------------------------
+
+/**
+ * An element's facts that our exporter (render/otm.ts component) keeps in attributes and tags. Read only
+ * from a file of our export: another tool's `owner` or `exposed` attribute may mean something else.
+ */
+function ownFacts(attrs: Record<string, string>, tags: readonly string[], bad: (what: string) => void): OwnFacts {
+  const endpoints: OwnFacts['endpoints'] = [];
+  for (const [name, value] of Object.entries(attrs)) {
+    if (!name.startsWith(ENDPOINT_ATTRIBUTE) || name.length === ENDPOINT_ATTRIBUTE.length) continue;
+    const details = jsonObject(value);
+    if (details) endpoints.push({ key: name.slice(ENDPOINT_ATTRIBUTE.length), details });
+    else bad(`attribute \`${name}\` is not the JSON object our export writes: that endpoint is left out`);
+  }
+  return {
+    endpoints,
+    ...(attrs.exposed === 'true' || attrs.exposed === 'false' ? { exposed: attrs.exposed === 'true' } : {}),
+    ...(attrs.privileged === 'true' ? { privileged: true } : {}),
+    ...(/^\d{1,9}$/.test(attrs.replicas ?? '') ? { replicas: Number(attrs.replicas) } : {}),
+    ...(attrs.owner ? { owner: attrs.owner } : {}),
+    tags: modelTags(tags),
+  };
+}
+
+/** An element's facts when the file is not our export: none. */
+const noOwnFacts = (): OwnFacts => ({ endpoints: [], tags: [] });
+
+/** A JSON text's value; undefined when it is not JSON. */
+function jsonValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  const v = jsonValue(text);
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+/** The model's sections our export carries in project attributes (render/otm.ts modelSections). */
+interface ModelSections { assumptions?: unknown[]; rules?: unknown }
+
+/**
+ * The model's assumptions and `rules:` section, from our export's project attributes. What no longer has
+ * the model's shape is left out and noted, rather than making the model fail to load; so is an assumption
+ * about elements none of which is in the file any more (with no elements it would hold everywhere).
+ */
+function modelSectionsOf(attrs: Record<string, string>, element: (otmId: string) => string | undefined, notes: string[]): ModelSections {
+  const out: ModelSections = {};
+  const assumptions = attrs[ASSUMPTIONS_ATTRIBUTE];
+  if (assumptions !== undefined) {
+    const list = jsonValue(assumptions);
+    if (Array.isArray(list)) out.assumptions = list.flatMap((a) => assumptionOf(a, element, notes));
+    else notes.push(`project attribute \`${ASSUMPTIONS_ATTRIBUTE}\` is not the JSON list our export writes: the model's assumptions are left out`);
+  }
+  const rules = attrs[RULES_ATTRIBUTE];
+  if (rules !== undefined) {
+    const section = jsonValue(rules);
+    if (rulesSectionSchema.safeParse(section).success) out.rules = section;
+    else notes.push(`project attribute \`${RULES_ATTRIBUTE}\` is not a \`rules:\` section the model accepts: left out`);
+  }
+  return out;
+}
+
+function assumptionOf(a: unknown, element: (otmId: string) => string | undefined, notes: string[]): unknown[] {
+  const parsed = assumptionSchema.safeParse(a);
+  if (!parsed.success) {
+    notes.push(`an assumption of the exported model is not one the model accepts: left out (${oneLine(JSON.stringify(a) ?? '')})`);
+    return [];
+  }
+  const v = parsed.data;
+  if (typeof v === 'string' || v.elements === undefined) return [v];
+  const elements = v.elements.flatMap((id) => element(id) ?? []);
+  if (v.elements.length && !elements.length) {
+    notes.push(`assumption "${oneLine(v.text)}": none of its elements (${v.elements.join(', ')}) is in the file any more: left out`);
+    return [];
+  }
+  return [{ ...v, elements }];
+}
+
+/** The model's own tags: those after the `kind:`, `tech:` and `type:` tags our exporter puts first. */
+function modelTags(tags: readonly string[]): string[] {
+  let i = 0;
+  for (const prefix of ['kind:', 'tech:', 'type:']) if (tags[i]?.startsWith(prefix)) i++;
+  return tags.slice(i);
+}
+
+/** Whether a component's OTM type is not the one our exporter derived from the tags it wrote (tech, else type, else kind). */
+function typeEdited(type: string | undefined, tags: readonly string[]): boolean {
+  const tagged = (prefix: string) => tags.find((t) => t.startsWith(prefix))?.slice(prefix.length);
+  const exported = tagged('tech:') ?? tagged('type:') ?? tagged('kind:');
+  return type !== undefined && exported !== undefined && type !== exported;
+}
+
+/** How an endpoint's references are read: the ids the import gave the file's assets and components. */
+interface EndpointRefs { asset: (otmId: string) => string | undefined; element: (otmId: string) => string | undefined }
+
+/**
+ * An endpoint's details as the model's `endpoints:` entry, each value checked as the model's schema checks
+ * it: one that another tool (or a person) broke, or that names an asset or element no longer in the file,
+ * is left out and reported through `bad`, rather than making the whole model fail to load.
+ */
+function endpointValue(d: Record<string, unknown>, refs: EndpointRefs, bad: (what: string) => void): Record<string, unknown> {
+  const v: Record<string, unknown> = {};
+  const one = (k: string, ok: (x: unknown) => boolean) => {
+    if (d[k] === undefined) return;
+    if (ok(d[k])) v[k] = d[k];
+    else bad(`its \`${k}\` ${JSON.stringify(d[k])} is not one the model accepts: left out`);
+  };
+  const many = (k: string, map: (s: string) => string | undefined) => {
+    const x = d[k];
+    if (x === undefined) return;
+    const items = Array.isArray(x) ? x : [x];
+    const out: string[] = [];
+    for (const item of items) {
+      const m = typeof item === 'string' ? map(item) : undefined;
+      if (m === undefined) bad(`its \`${k}\` ${JSON.stringify(item)} names nothing the model has: left out`);
+      else out.push(m);
+    }
+    v[k] = out;
+  };
+  one('name', (x) => typeof x === 'string');
+  one('description', (x) => typeof x === 'string');
+  one('kind', (x) => typeof x === 'string' && (ENDPOINT_KINDS as readonly string[]).includes(x));
+  many('methods', (s) => (/^[A-Za-z]+$/.test(s) ? s : undefined));
+  one('public', (x) => typeof x === 'boolean');
+  one('auth', (x) => typeof x === 'string' && isAuth(x));
+  many('callers', refs.element);
+  many('controls', (s) => (isControl(s) ? s : undefined));
+  many('accepts', refs.asset);
+  many('returns', refs.asset);
+  return v;
+}
+
+/**
+ * A flow's facts our exporter keeps in attributes: the credential the caller uses, and the endpoint of the
+ * target it calls (its id `element:key`), kept while the target still has that endpoint.
+ */
+function ownFlowFacts(attrs: Record<string, string>, to: Component): { credential?: string; endpoint?: string } {
+  const prefix = `${to.otmId}:`;
+  const key = attrs.endpoint?.startsWith(prefix) ? attrs.endpoint.slice(prefix.length) : undefined;
+  return {
+    ...(attrs.credential && ID_PATTERN.test(attrs.credential) ? { credential: attrs.credential } : {}),
+    ...(key !== undefined && to.endpoints.has(key) ? { endpoint: key } : {}),
+  };
+}
+
+/**
+ * Our exporter writes a flow's protocol as a tag and as an attribute, and its `auth` and `encrypted` as
+ * tags, whatever the protocol implied. A protocol tag that differs from the attribute was edited in the
+ * other tool: the auth and encryption tags that only said what the old protocol implied (as strings, the
+ * way the tags say them) are to be implied by the new one, not kept. Undefined: no edit.
+ */
+function impliedByEditedProtocol(protocol: string | undefined, exported: string | undefined): { auth: string; encrypted: string } | undefined {
+  if (protocol === undefined || exported === undefined || protocol === exported) return undefined;
+  const old = lookup(PROTOCOLS, exported);
+  return { auth: old?.auth ?? 'none', encrypted: String(old?.encrypted ?? false) };
 }
 
 // --- Import ------------------------------------------------------------------------------------------
@@ -462,10 +641,12 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     const type = r.str(rec.fields.get('type'));
     const tags = r.strings(rec.fields.get('tags')).map((t) => t.text);
     const attrs = r.attributes(rec.fields.get('attributes'));
-    const { identity, note } = identityOf(type, tags);
+    // A type other than the one our exporter wrote was chosen in the other tool: it wins over our tags.
+    const { identity, note } = identityOf(type, fromThreatmap && typeEdited(type, tags) ? modelTags(tags) : tags);
     const c: Component = {
       otmId, id: modelId(otmId, name, 'component', taken), line: line(rec.offset), name, identity, notes: note ? [note] : [],
       parentOffset: rec.offset, handles: [], stores: [], controls: splitList(attrs.controls).filter(isControl), threats: [],
+      own: fromThreatmap ? ownFacts(attrs, tags, (what) => notes.push(`${otmId}: ${what}`)) : noOwnFacts(), endpoints: new Map(),
     };
     c.description = r.str(rec.fields.get('description'));
     if (attrs.auth && isAuth(attrs.auth)) c.auth = attrs.auth;
@@ -516,7 +697,9 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     // Our exporter's own word first (exact), then a name that says "outside", then the number (bands above).
     let trust: TrustLevel;
     let trustNote: string;
-    if ((TRUST_LEVELS as readonly string[]).includes(attrs.trust ?? '')) {
+    // A rating other than the one our exporter wrote for the trust it names was set in the other tool: it wins.
+    const ratingEdited = fromThreatmap && rating !== undefined && rating !== lookup(TRUST_RATING, attrs.trust);
+    if ((TRUST_LEVELS as readonly string[]).includes(attrs.trust ?? '') && !ratingEdited) {
       trust = attrs.trust as TrustLevel;
       trustNote = '';
     } else if (UNTRUSTED_NAME.test(`${name ?? ''} ${type ?? ''}`)) {
@@ -598,6 +781,14 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     c.in = zoneOfComponent(c, new Set());
   }
 
+  const refs: EndpointRefs = { asset: (id) => assetIds.get(id), element: (id) => compByOtm.get(id)?.id };
+  for (const c of components) {
+    for (const { key, details } of c.own.endpoints) {
+      c.endpoints.set(key, endpointValue(details, refs, (what) => notes.push(`${c.id}: endpoint \`${key}\`: ${what}`)));
+    }
+  }
+  const sections = fromThreatmap ? modelSectionsOf(pAttrs, refs.element, notes) : {};
+
   // mitigations: implemented ones on a component become controls when they name one control.
   const mitigationRecords = r.records(top.get('mitigations'), 'mitigations');
   const mitigationInfo = new Map<string, MitigationInfo>();
@@ -668,8 +859,9 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     let protocol: string | undefined = tag('protocol');
     if (!protocol || !isProtocol(protocol)) protocol = tags.map((t) => t.toLowerCase()).find((t) => Object.prototype.hasOwnProperty.call(PROTOCOLS, t));
     const stated = protocol !== undefined;
-    const auth = tag('auth');
-    const encrypted = tag('encrypted');
+    const implied = fromThreatmap ? impliedByEditedProtocol(protocol, attrs.protocol) : undefined;
+    const auth = implied && tag('auth') === implied.auth ? undefined : tag('auth');
+    const encrypted = implied && tag('encrypted') === implied.encrypted ? undefined : tag('encrypted');
     const name = r.str(rec.fields.get('name'));
     const port = attrs.port !== undefined && /^\d+$/.test(attrs.port) && Number(attrs.port) < 65536 ? Number(attrs.port) : undefined;
     const threats = instancesOf(r, rec.fields.get('threats'));
@@ -683,12 +875,15 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
       ...(port !== undefined ? { port } : {}),
     };
     base.description = r.str(rec.fields.get('description'));
+    if (fromThreatmap) Object.assign(base, ownFlowFacts(attrs, to));
     // Our exporter's id for a flow the model named itself (two flows between one pair need one).
     if (fromThreatmap && otmId && otmId !== `${from.otmId}->${to.otmId}` && ID_PATTERN.test(otmId)) base.id = otmId;
     const bidirectional = rec.fields.get('bidirectional');
     const both = isScalar(bidirectional?.value) && bidirectional.value.value === true;
     // A threatmap flow goes one way: a bidirectional dataflow is a flow each way, the reply named as such.
-    const list = both ? [base, { ...base, from: to.id, to: from.id, reverse: true, id: undefined, name: base.name ? `${base.name} (reply)` : undefined }] : [base];
+    // The caller's credential and the endpoint it calls are not the reply's.
+    const reply = { ...base, from: to.id, to: from.id, reverse: true, id: undefined, name: base.name ? `${base.name} (reply)` : undefined, credential: undefined, endpoint: undefined };
+    const list = both ? [base, reply] : [base];
     for (const f of list) {
       const pair = `${f.from}\u0000${f.to}`;
       // A second flow between the same pair needs an id of its own (the model requires it).
@@ -715,7 +910,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({
     file, version, system, zones, components, flows, assets, threats: found.list, written: found.written, own: found.decisions,
-    derived: found.derived, mitigations: mitigationRecords.length, notes,
+    derived: found.derived, mitigations: mitigationRecords.length, notes, sections,
   }, options);
   const triage = importedTriage([
     `Decisions imported by \`threatmap import\` from ${file} (${OTM_FORMAT} ${version}): the state of each threat instance that is a`,
@@ -861,25 +1056,47 @@ function instanceDecision(inst: Instance, info: ReadonlyMap<string, MitigationIn
   return { unknown };
 }
 
+/** A status our exporter wrote, or open when the file says none we know. */
+const statusWord = (s: string | undefined): TriageStatus =>
+  (TRIAGE_STATUSES as readonly string[]).includes(s ?? '') ? (s as TriageStatus) : 'open';
+
 /**
- * The decision our exporter recorded for one of threatmap's threats: its attributes carry the triage entry
- * exactly (status, reason, owner, ticket), which the instance state only approximates (transferred is
- * written `accepted`). An expired decision was exported open: it stays open, and a note says so.
+ * The decision about one of threatmap's threats. Our exporter wrote it twice: exactly in the threat's
+ * attributes, and approximately as the states of its instances (render/otm.ts THREAT_STATE and
+ * MITIGATION_STATE of the status in force). An instance whose states are no longer those was edited in the
+ * other tool, and its edit wins (read as any OTM file's states are); else the attributes give the entry back.
+ */
+function ownDecision(t: ThreatRec, here: readonly Placed[], info: ReadonlyMap<string, MitigationInfo>, notes: string[]): ImportedDecisionFields | undefined {
+  const written = statusWord(t.attrs.status);
+  const edited = here.find((x) => !statesAre(x.inst, written));
+  if (edited === undefined) return exportedDecision(t, notes);
+  const { decision } = instanceDecision(edited.inst, info);
+  notes.push(`${t.attrs.key}: ${edited.where} says ${edited.inst.state ?? '(no state)'} where the export said ${THREAT_STATE[written]} (${written}): ${decision?.status ?? 'open'}, as the file now says`);
+  return decision;
+}
+
+/** Whether an instance still has the states our exporter gave a threat of this status. */
+const statesAre = (inst: Instance, status: TriageStatus): boolean =>
+  stateWord(inst.state) === stateWord(THREAT_STATE[status]) &&
+  inst.mitigations.every((m) => stateWord(m.state) === stateWord(MITIGATION_STATE[status]));
+
+/**
+ * The triage entry our exporter recorded in a threat's attributes, exactly: status, reason, owner, ticket,
+ * dates (the instance state only approximates it: transferred is written `accepted`). An open threat has
+ * an entry when the team wrote something about it (a reason, an owner); a decision that had expired when it
+ * was exported is written as it was declared, so that it lapses again, and says so, rather than vanishing.
  */
 function exportedDecision(t: ThreatRec, notes: string[]): ImportedDecisionFields | undefined {
   const a = t.attrs;
-  const status = (TRIAGE_STATUSES as readonly string[]).includes(a.status ?? '') ? (a.status as TriageStatus) : 'open';
-  if (status === 'open') {
-    if (a.declaredStatus && a.declaredStatus !== 'open') {
-      notes.push(`${a.key}: its \`${a.declaredStatus}\` decision had expired${a.expires ? ` (${a.expires})` : ''} when it was exported: left open; renew it in the triage file if it still holds`);
-    }
-    return undefined;
-  }
+  const declared = a.declaredStatus !== undefined && statusWord(a.declaredStatus) !== 'open' ? statusWord(a.declaredStatus) : undefined;
+  const status = declared ?? statusWord(a.status);
+  if (declared) notes.push(`${a.key}: its \`${declared}\` decision had expired${a.expires ? ` (${a.expires})` : ''} when it was exported: kept as it was, so the threat is open until it is renewed`);
   const date = (d: string | undefined) => (d !== undefined && isIsoDate(d) ? d : undefined);
-  return {
-    status, ...(a.reason ? { reason: a.reason } : {}), ...(a.owner ? { owner: a.owner } : {}), ...(a.ticket ? { ticket: a.ticket } : {}),
+  const fields = {
+    ...(a.reason ? { reason: a.reason } : {}), ...(a.owner ? { owner: a.owner } : {}), ...(a.ticket ? { ticket: a.ticket } : {}),
     ...(date(a.expires) ? { expires: date(a.expires) } : {}), ...(date(a.review) ? { review: date(a.review) } : {}),
   };
+  return status === 'open' && Object.keys(fields).length === 0 ? undefined : { status, ...fields };
 }
 
 /** Where a threat instance lands: an element or flow, or (no target) the whole system; `where` for comments. */
@@ -952,14 +1169,15 @@ function fileThreats(p: ThreatInput): FileThreats {
 
     if (ours(t)) {
       const { ruleId, key, endpoint } = t.attrs;
-      const decision = exportedDecision(t, endpoint ? [] : notes);
-      // The import makes no endpoints (our export lists their keys, not what they are): a decision about
-      // one would match no threat, so it is noted rather than written.
-      if (decision && endpoint) {
-        notes.push(`${key}: its \`${decision.status}\` decision is about endpoint ${endpoint}, which the import does not recreate: not kept; decide it again once the endpoint is in the model`);
+      const decision = ownDecision(t, here, p.mitigations, notes);
+      // An endpoint removed in the other tool takes its threats with it: a decision about one would match
+      // no threat, so it is noted rather than written.
+      const gone = endpoint !== undefined && ownEndpoint(t.attrs, p) === undefined;
+      if (decision && gone) {
+        notes.push(`${key}: its \`${decision.status}\` decision is about endpoint ${endpoint}, which is not in the file any more: not kept`);
       } else if (decision) {
         decisions.push({ key, title, ...decision });
-        decided(decision.status);
+        if (decision.status !== 'open') decided(decision.status);
       }
       if (!ruleId.startsWith(WRITTEN_RULE_PREFIX)) {
         note.derived = true;
@@ -975,7 +1193,7 @@ function fileThreats(p: ThreatInput): FileThreats {
       }
       w.comment.push(`${file}:${t.line} threat ${t.id ?? '(no id)'}: ${key}`);
       const target = ownTarget(t.attrs, p, flowByOtm);
-      if (target && endpoint) notes.push(`threats.${id}: on endpoint ${endpoint} in the exported model; written on its element \`${target.ref}\`, as the import makes no endpoints`);
+      if (target && gone) notes.push(`threats.${id}: on endpoint ${endpoint} in the exported model, which is not in the file any more; written on its element \`${target.ref}\``);
       if (target && !w.on.some((o) => o.component === target.component)) w.on.push(target);
       continue;
     }
@@ -1063,9 +1281,18 @@ function ownTarget(a: Record<string, string>, p: ThreatInput, flowByOtm: Readonl
     case 'system': return SYSTEM_TARGET;
     case 'flow': return flowByOtm.get(a.component ?? '') ?? same(keyed);
     case 'boundary': return same(p.zoneByOtm.get(a.component ?? '')?.id ?? keyed);
-    // An endpoint's threat goes on its element: the import makes no endpoints for it to name.
-    default: return same(p.compByOtm.get(a.component ?? '')?.id ?? keyed.replace(/:.*$/, ''));
+    // An endpoint's threat goes on its endpoint, else (the endpoint removed in the other tool) on its element.
+    default: return same(ownEndpoint(a, p) ?? p.compByOtm.get(a.component ?? '')?.id ?? keyed.replace(/:.*$/, ''));
   }
+}
+
+/** The endpoint one of our threats is about, as the imported model names it (`element:key`), while its element still has it. */
+function ownEndpoint(a: Record<string, string>, p: ThreatInput): string | undefined {
+  const prefix = `${a.component}:`;
+  if (a.endpoint === undefined || a.component === undefined || !a.endpoint.startsWith(prefix)) return undefined;
+  const c = p.compByOtm.get(a.component);
+  const key = a.endpoint.slice(prefix.length);
+  return c?.endpoints.has(key) ? `${c.id}:${key}` : undefined;
 }
 
 // --- Writing -----------------------------------------------------------------------------------------
@@ -1073,7 +1300,7 @@ function ownTarget(a: Record<string, string>, p: ThreatInput, flowByOtm: Readonl
 interface Parts {
   file: string; version: string; system: Record<string, string>; zones: Zone[]; components: Component[];
   flows: DataFlow[]; assets: AssetOut[]; threats: OtmThreatNote[]; written: ImportedThreat[]; own: ImportedDecision[];
-  derived: number; mitigations: number; notes: string[];
+  derived: number; mitigations: number; notes: string[]; sections: ModelSections;
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -1090,6 +1317,19 @@ function header(p: Parts, options: OtmImportOptions): string[] {
   ];
   const shown = p.threats.map((t) => `${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}${t.derived ? ' (threatmap\'s own)' : ''}${t.decisions ? ` [${t.decisions.join(', ')}]` : ''}`);
   return [...lines, ...headerTail(shown, p.threats.length, p.notes, options.output)];
+}
+
+/** The element's fields only our own export carries, as the model writes them. */
+function ownElementFields(c: Component): Record<string, unknown> {
+  const o = c.own;
+  return {
+    ...(c.endpoints.size ? { endpoints: Object.fromEntries(c.endpoints) } : {}),
+    ...(o.exposed !== undefined ? { exposed: o.exposed } : {}),
+    ...(o.privileged ? { privileged: true } : {}),
+    ...(o.replicas !== undefined ? { replicas: o.replicas } : {}),
+    ...(o.owner ? { owner: o.owner } : {}),
+    ...(o.tags.length ? { tags: o.tags } : {}),
+  };
 }
 
 function writeModel(p: Parts, options: OtmImportOptions): { text: string; decisions: ImportedDecision[] } {
@@ -1142,6 +1382,7 @@ function writeModel(p: Parts, options: OtmImportOptions): { text: string; decisi
     if (c.handles.length) v.handles = c.handles;
     if (c.stores.length) v.stores = c.stores;
     if (c.controls.length) v.controls = c.controls;
+    Object.assign(v, ownElementFields(c));
     elements.items.push(keyedEntry(doc, c.id, [where(c.line, 'component', c.otmId), ...c.notes], v));
   }
   section(root, 'elements', elements);
@@ -1155,7 +1396,9 @@ function writeModel(p: Parts, options: OtmImportOptions): { text: string; decisi
       details.protocol = f.protocol;
       if (f.encrypted !== undefined && f.encrypted !== PROTOCOLS[f.protocol]?.encrypted) details.encrypted = f.encrypted;
       if (f.auth) details.auth = f.auth;
+      if (f.credential) details.credential = f.credential;
       if (f.data.length) details.data = f.data;
+      if (f.endpoint !== undefined) details.endpoint = f.endpoint;
       if (f.controls.length) details.controls = f.controls;
       if (f.port !== undefined) details.port = f.port;
       if (f.description) details.description = f.description;
@@ -1166,11 +1409,14 @@ function writeModel(p: Parts, options: OtmImportOptions): { text: string; decisi
     }
     section(root, 'flows', seq);
   }
+  if (p.sections.assumptions?.length) section(root, 'assumptions', doc.createNode(p.sections.assumptions) as YAMLSeq);
+  const written = threatsSection(doc, root, p.written);
+  if (p.sections.rules !== undefined) section(root, 'rules', doc.createNode(p.sections.rules) as YAMLMap);
   // A key decided twice (two threats of one file under one key) would be a duplicate entry, which the
   // triage file rejects: the first decision stands.
   const decisions: ImportedDecision[] = [];
   const keys = new Set<string>();
-  for (const d of [...threatsSection(doc, root, p.written), ...p.own]) {
+  for (const d of [...written, ...p.own]) {
     if (keys.has(d.key)) continue;
     keys.add(d.key);
     decisions.push(d);

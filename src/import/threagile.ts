@@ -19,18 +19,31 @@
 //   risk_tracking of those risks       -> the triage file (matched by Threagile's synthetic risk ids, wildcards
 //                                         too): status, justification -> reason, ticket, checked_by -> owner
 //   risk_tracking of Threagile's own rules, shared_runtimes -> header and summary only: not model input
-import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
+//   threatmap (our section, in a file  -> what Threagile's fields cannot say of each object (trust, endpoints,
+//     `threatmap analyze -f threagile` credentials, controls, exact types, protocols and names, each threat's
+//     wrote)                              decision...); a Threagile field changed since the export wins over it,
+//                                         and an object added in Threagile (no entry) is read as above
+import { isMap, isScalar, isSeq, type Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
-import { type BoundaryKind, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType, type Level, type TrustLevel } from '../model/catalog.js';
+import {
+  ASSET_KINDS, ASSET_TYPES, type AuthMethod, BOUNDARY_KINDS, type BoundaryKind, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType, type Level,
+  LEVELS, PROTOCOLS, TRUST_LEVELS, type TrustLevel,
+} from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
+import { impliedKind as kindImpliedBy } from '../model/normalize.js';
 import type { ModelPath } from '../model/types.js';
-import type { TriageStatus } from '../track/types.js';
+import {
+  authenticationOf, boundaryTypeOf, type CarriedAsset, type CarriedBoundary, type CarriedDecision, type CarriedElement, type CarriedEndpoint,
+  type CarriedFlow, type CarriedRisk, type CarriedSystem, type CarriedThreat, encryptionOf, lowerTags, protocolOf, redundantOf, referencesReadBack,
+  technologyOf, threagileText, THREATMAP_SECTION, type ThreagileRiskTracking, trackingOf,
+} from '../render/threagile.js';
+import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
   flowTarget,
   clipped, flowItem, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget,
-  type ImportedThreat, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, oneLine, outsideEntry, section, slug,
-  startModel, strideOfWord, threatsSection, UNTRUSTED_NAME,
+  type ImportedThreat, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, section, slug,
+  startModel, strideOfWord, SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
 } from './import-common.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
@@ -65,6 +78,8 @@ export interface ThreagileImportSummary {
    * since analysis derives them again; their risk tracking comes back under their stable ids.
    */
   exportedRisks: number;
+  /** Whether the file has our section (`threatmap:`, written by `threatmap analyze -f threagile`), which gave back what Threagile's fields cannot say. */
+  threatmapSection?: true;
   notes: string[];
 }
 
@@ -72,11 +87,7 @@ export type ThreagileImportResult = ImportResult<ThreagileImportSummary>;
 
 type Plain = Record<string, unknown>;
 /** A one-line text; Threagile's free texts may carry HTML (`<b>`, `<i>`), which a model's text does not render. */
-const str = (v: unknown): string | undefined => {
-  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
-  const t = oneLine(String(v).replace(/<[^>]*>/g, '').replace(/\s*[\r\n]+\s*/g, ' ')).trim();
-  return t || undefined;
-};
+const str = threagileText;
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '').map((x) => x.trim()) : []);
 
 // --- Vocabulary ---------------------------------------------------------------------------------------
@@ -184,13 +195,25 @@ const TRACKING: Record<string, TriageStatus | undefined> = {
 
 interface AssetOut { id: string; tgId: string; title: string; line: number; v: Record<string, unknown>; notes: string[] }
 interface ElementOut {
-  id: string; tgId: string; title: string; line: number; kind: ElementKind; type?: ElementType; tech?: string; in?: string;
+  id: string; tgId: string; title: string; name: string; line: number; kind: ElementKind; type?: ElementType; tech?: string; in?: string;
   exposed?: boolean; internet: boolean; handles: string[]; stores: string[]; controls: string[]; description?: string; notes: string[];
+  /** What our section carries of it: an element threatmap exported. */
+  carried?: CarriedElement;
+  auth?: string; endpoints?: CarriedEndpoint[]; privileged?: boolean; replicas?: number; owner?: string; tags?: string[];
 }
-interface BoundaryOut { id: string; tgId: string; title: string; line: number; kind: BoundaryKind; trust: TrustLevel; in?: string; description?: string; notes: string[] }
+interface BoundaryOut {
+  id: string; tgId: string; title: string; name: string; line: number; kind: BoundaryKind; trust: TrustLevel; in?: string; description?: string;
+  notes: string[]; controls?: string[];
+}
 interface FlowOut {
   from: string; to: string; line: number; title: string; id?: string; description?: string; protocol: string; encrypted?: boolean;
   auth?: string; controls: string[]; data: string[]; notes: string[];
+  /** Its own name: the title, unless ours had none (the title was made up). */
+  name?: string;
+  /** What our section carries of it (under `carriedKey`): a flow threatmap exported. */
+  carried?: CarriedFlow;
+  carriedKey?: string;
+  credential?: string; endpoint?: string; port?: number;
   /** Threagile's id of the link: its source's id and its title as a slug (`web>database-traffic`). */
   tgId: string;
 }
@@ -245,18 +268,21 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   // title, description -> system. Threagile's `business_overview.description` is the system's description
   // when the file has no top-level one; the author is the nearest thing to an owner.
   const plainRoot = root.toJSON() as Plain;
-  let systemName = str(plainRoot.title);
+  // A file threatmap exported: our section gives back what Threagile's fields cannot say.
+  const ours = readOurs(plainRoot[THREATMAP_SECTION]);
+  let systemName = carriedText(plainRoot.title, ours.system.name);
   if (!systemName) {
     systemName = 'System';
     src.problem('warning', 'missing-name', src.offsetOf(root), ['title'], 'the model has no title; the system is called `System`');
   }
   const system: Record<string, string> = { name: systemName };
   const overview = plainRoot.business_overview;
-  const description = str(plainRoot.description) ?? (typeof overview === 'object' && overview !== null ? str((overview as Plain).description) : undefined);
-  if (description) system.description = description;
+  const description = str(plainRoot.description) ?? carriedText(isPlain(overview) ? overview.description : undefined, ours.system.description);
+  if (description !== undefined) system.description = description;
   const author = plainRoot.author;
-  const owner = typeof author === 'object' && author !== null ? str((author as Plain).name) : undefined;
-  if (owner) system.owner = owner;
+  const owner = carriedText(isPlain(author) ? author.name : undefined, ours.system.owner);
+  if (owner !== undefined) system.owner = owner;
+  if (ours.system.version !== undefined) system.version = ours.system.version;
 
   // data_assets -> assets. Their own namespace in threatmap, so ids are unique among assets only.
   const assets: AssetOut[] = [];
@@ -265,17 +291,21 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   for (const r of records(get(top, 'data_assets'), 'data assets')) {
     const p = r.plain;
     const tgId = str(p.id) ?? slug(r.key);
-    const id = modelId(tgId, r.key, 'asset', assetTaken);
+    const c = ours.assets.get(tgId);
+    const id = modelId(c?.id ?? tgId, r.key, 'asset', assetTaken);
     const v: Record<string, unknown> = {};
-    if (r.key !== id) v.name = r.key;
-    const desc = str(p.description);
-    if (desc) v.description = desc;
-    const type = assetType(`${r.key} ${tgId}`);
+    const name = carriedName(r.key, c) ?? r.key;
+    if (name !== id) v.name = name;
+    const desc = carriedText(p.description, c?.description);
+    if (desc !== undefined) v.description = desc;
+    if (c?.kind) v.kind = c.kind;
+    // Ours: the type it had, else none; another's: guessed from its words.
+    const type = c ? c.type : assetType(`${r.key} ${tgId}`);
     if (type) v.type = type;
     const a: AssetOut = { id, tgId, title: r.key, line: line(r.offset), v, notes: [] };
     const conf = str(p.confidentiality);
     const classified = lookup(CLASSIFICATION, conf);
-    if (classified) [v.classification, v.confidentiality] = classified;
+    if (classified) [v.classification, v.confidentiality] = [classified[0], c?.confidentiality ?? classified[1]];
     else if (conf) src.problem('warning', 'unknown-value', fieldAt(r, 'confidentiality').offset, fieldAt(r, 'confidentiality').path, `confidentiality \`${conf}\` is not one of Threagile's; left out`, { expected: Object.keys(CLASSIFICATION).join(', ') });
     for (const key of ['integrity', 'availability'] as const) {
       const c = str(p[key]);
@@ -283,7 +313,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       if (level) v[key] = level;
       else if (c) src.problem('warning', 'unknown-value', fieldAt(r, key).offset, fieldAt(r, key).path, `${key} \`${c}\` is not one of Threagile's; left out`, { expected: Object.keys(CRITICALITY).join(', ') });
     }
-    if (type) a.notes.push(`type ${type}: guessed from the title; check it`);
+    if (type && !c) a.notes.push(`type ${type}: guessed from the title; check it`);
     if (assetIds.has(tgId)) src.problem('warning', 'duplicate-id', r.offset, r.path, `data asset id \`${tgId}\` appears twice; references go to the first`);
     else assetIds.set(tgId, id);
     assets.push(a);
@@ -306,9 +336,11 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   for (const r of assetRecords) {
     const p = r.plain;
     const tgId = str(p.id) ?? slug(r.key);
+    const c = ours.elements.get(tgId);
     const e: ElementOut = {
-      id: modelId(tgId, r.key, 'element', taken), tgId, title: r.key, line: line(r.offset), kind: 'process', internet: p.internet === true,
-      handles: [], stores: [], controls: [], notes: [], description: str(p.description),
+      id: modelId(c?.id ?? tgId, r.key, 'element', taken), tgId, title: r.key, name: carriedName(r.key, c) ?? r.key, line: line(r.offset),
+      kind: 'process', internet: p.internet === true, handles: [], stores: [], controls: [], notes: [], description: carriedText(p.description, c?.description),
+      ...(c ? { carried: c } : {}),
     };
     const type = str(p.type);
     const kind = lookup(KINDS, type);
@@ -321,7 +353,10 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     const technology = str(p.technology);
     const t = lookup(TECH, technology);
     const impliedKind = t?.type ? ELEMENT_TYPES[t.type].kind : lookup(TECH_KIND, t?.tech);
-    if (t && impliedKind === e.kind) {
+    if (c && carriesTechnology(c, e.kind, technology)) {
+      e.type = c.type;
+      e.tech = c.tech;
+    } else if (t && impliedKind === e.kind) {
       if (t.type) e.type = t.type;
       if (t.tech) e.tech = t.tech;
     } else if (technology && technology !== 'unknown-technology') {
@@ -334,9 +369,11 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     e.handles = assetRefs(strings(p.data_assets_processed), r, 'data_assets_processed');
     e.stores = assetRefs(strings(p.data_assets_stored), r, 'data_assets_stored');
     // Any encryption but `none` on a datastore (transparent, or with shared or per-user keys) encrypts data
-    // at rest; on a process it would say nothing of stored data.
+    // at rest; on a process it would say nothing of stored data. Ours: its own controls, as Threagile's
+    // encryption and redundancy now say.
     const enc = str(p.encryption);
-    if (enc && enc !== 'none') {
+    if (c) ourElement(e, c, p);
+    else if (enc && enc !== 'none') {
       if (e.kind === 'store') e.controls.push('encryption-at-rest');
       else e.notes.push(`encryption "${enc}" on a ${e.kind}: no control for it`);
     }
@@ -356,17 +393,23 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     const p = r.plain;
     const tgId = str(p.id) ?? slug(r.key);
     const type = str(p.type);
-    const b: BoundaryOut = { id: modelId(tgId, r.key, 'boundary', taken), tgId, title: r.key, line: line(r.offset), kind: 'network', trust: 'internal', notes: [], description: str(p.description) };
+    const c = ours.boundaries.get(tgId);
+    const b: BoundaryOut = {
+      id: modelId(c?.id ?? tgId, r.key, 'boundary', taken), tgId, title: r.key, name: carriedName(r.key, c) ?? r.key, line: line(r.offset),
+      kind: 'network', trust: 'internal', notes: [], description: carriedText(p.description, c?.description), ...(c?.controls?.length ? { controls: c.controls } : {}),
+    };
+    const untrusted = UNTRUSTED_NAME.test(r.key);
+    const dmz = /\bdmz\b/i.test(r.key);
+    // Threagile rates no trust: ours says it; for another's, the name is all there is.
+    b.trust = c?.trust ?? (untrusted ? 'untrusted' : dmz ? 'dmz' : 'internal');
     const boundaryKind = lookup(BOUNDARY, type);
-    if (boundaryKind) b.kind = boundaryKind;
+    if (c?.kind && boundaryTypeOf({ kind: c.kind, trust: b.trust }) === type) b.kind = c.kind;
+    else if (boundaryKind) b.kind = boundaryKind;
     else {
       const at = fieldAt(r, 'type');
       src.problem('warning', 'unknown-value', at.offset, at.path, `trust boundary type \`${type ?? ''}\` is not one of Threagile's; a network boundary assumed`, { expected: Object.keys(BOUNDARY).join(', ') });
     }
-    const untrusted = UNTRUSTED_NAME.test(r.key);
-    const dmz = /\bdmz\b/i.test(r.key);
-    b.trust = untrusted ? 'untrusted' : dmz ? 'dmz' : 'internal';
-    b.notes.push(`${type ?? 'no type'}: ${b.kind}; ${untrusted ? 'untrusted: its name says it is outside' : dmz ? 'dmz: its name says so' : 'internal assumed: Threagile states no trust; check it'}`);
+    if (!c?.trust) b.notes.push(`${type ?? 'no type'}: ${b.kind}; ${untrusted ? 'untrusted: its name says it is outside' : dmz ? 'dmz: its name says so' : 'internal assumed: Threagile states no trust; check it'}`);
     if (boundaryByTg.has(tgId)) src.problem('warning', 'duplicate-id', r.offset, r.path, `trust boundary id \`${tgId}\` appears twice; references go to the first`);
     else boundaryByTg.set(tgId, b);
     boundaries.push(b);
@@ -393,7 +436,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
 
   // communication_links (nested in their source) -> flows.
   const flows: FlowOut[] = [];
-  const pairs = new Set<string>();
+  const renamed = renamedLinks(elements.map((e, i) => ({ tgId: e.tgId, links: assetRecords[i].plain.communication_links })), ours.flows);
   assetRecords.forEach((r, i) => {
     const from = elements[i];
     const linksE = isMap(r.value) ? get(src.entries(r.value, r.path), 'communication_links') : undefined;
@@ -411,13 +454,24 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
         src.problem('warning', 'self-flow', l.offset, l.path, `a link from \`${from.id}\` to itself is left out`);
         continue;
       }
+      const tgId = `${from.tgId}>${slug(l.key)}`;
+      const carriedKey = ours.flows.has(tgId) ? tgId : renamed.get(tgId);
+      const c = carriedKey === undefined ? undefined : ours.flows.get(carriedKey);
       const f: FlowOut = {
-        from: from.id, to: to.id, line: line(l.offset), title: l.key, protocol: 'tcp', controls: [], data: [], notes: [], description: str(p.description),
-        tgId: `${from.tgId}>${slug(l.key)}`,
+        from: from.id, to: to.id, line: line(l.offset), title: l.key, name: carriedName(l.key, c), protocol: 'tcp', controls: [...(c?.controls ?? [])],
+        data: [], notes: [], description: carriedText(p.description, c?.description), tgId, ...(c ? { carried: c, carriedKey } : {}),
       };
+      if (c?.id !== undefined) f.id = modelId(c.id, l.key, 'flow', taken);
+      if (c?.credential !== undefined) f.credential = c.credential;
+      if (c?.endpoint !== undefined) f.endpoint = c.endpoint;
+      if (c?.port !== undefined) f.port = c.port;
       const proto = str(p.protocol);
       const mapped = lookup(PROTOCOL, proto);
-      if (mapped) {
+      const exact = c ? carriedProtocol(c, proto) : undefined;
+      if (exact) {
+        f.protocol = exact.protocol;
+        if (exact.encrypted !== undefined) f.encrypted = exact.encrypted;
+      } else if (mapped) {
         f.protocol = mapped.protocol;
         if (mapped.encrypted) f.encrypted = true;
         if (mapped.note) f.notes.push(`protocol "${proto}": no catalog protocol; ${mapped.protocol} is the nearest`);
@@ -427,40 +481,63 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
         f.notes.push('protocol unknown: unencrypted tcp assumed');
       }
       const authText = str(p.authentication);
-      if (authText && Object.hasOwn(AUTH, authText)) {
+      // Ours: the auth it had (none where not carried), while Threagile's authentication is still what it made of it.
+      const ourAuth = c ? { auth: c.auth ?? 'none', wrote: authenticationOf({ auth: (c.auth ?? 'none') as AuthMethod, protocol: f.protocol, controls: f.controls }) } : undefined;
+      if (ourAuth && ourAuth.wrote === authText) f.auth = ourAuth.auth;
+      else if (authText && Object.hasOwn(AUTH, authText)) {
         f.auth = AUTH[authText];
-        if (authText === 'two-factor') f.controls.push('mfa');
+        if (authText === 'two-factor' && !f.controls.includes('mfa')) f.controls.push('mfa');
+        // A second factor taken away in Threagile.
+        if (ourAuth?.wrote === 'two-factor' && authText !== 'two-factor') f.controls = f.controls.filter((x) => x !== 'mfa');
         if (authText === 'externalized') f.notes.push('authentication externalized in Threagile (another party authenticates): set `auth`');
       } else if (authText) {
         const aa = fieldAt(l, 'authentication');
         src.problem('warning', 'unknown-value', aa.offset, aa.path, `authentication \`${authText}\` is not one of Threagile's; left out`, { expected: Object.keys(AUTH).join(', ') });
       }
-      // vpn: the link runs through a VPN; ip_filtered: only listed addresses may connect. Both catalog controls.
-      if (p.vpn === true) f.controls.push('vpn');
-      if (p.ip_filtered === true) f.controls.push('ip-allowlist');
+      // vpn: the link runs through a VPN; ip_filtered: only listed addresses may connect. Both catalog controls,
+      // as the flags now say (ours may have had them).
+      for (const [flag, control] of [['vpn', 'vpn'], ['ip_filtered', 'ip-allowlist']] as const) {
+        if (p[flag] === true && !f.controls.includes(control)) f.controls.push(control);
+        else if (p[flag] !== true && f.controls.includes(control)) f.controls = f.controls.filter((x) => x !== control);
+      }
       // A Threagile link is one connection opened by its source; what it receives is the response. threatmap's
       // flow is that connection and its data what travels on it either way, so sent and received data are one
       // list on the one flow: a reverse flow would claim the target opens connections to the source.
       f.data = [...new Set([...assetRefs(strings(p.data_assets_sent), l, 'data_assets_sent'), ...assetRefs(strings(p.data_assets_received), l, 'data_assets_received')])];
       // The model has no read-only flag: said in the comment, for a reviewer weighing tampering threats.
       if (p.readonly === true) f.notes.push('readonly in Threagile: the source only reads');
-      const pair = `${f.from}\u0000${f.to}`;
-      if (pairs.has(pair)) f.id = modelId('', l.key, 'flow', taken);
-      pairs.add(pair);
       flows.push(f);
     }
   });
+  // Ours in the model's order (the file keeps each link in its source); links added in Threagile after them.
+  if (ours.flowOrder.length) {
+    const rank = new Map(ours.flowOrder.map((key, i) => [key, i]));
+    const ranked = flows.map((f, i) => ({ f, r: rank.get(f.carriedKey ?? '') ?? ours.flowOrder.length + i }));
+    flows.splice(0, flows.length, ...ranked.sort((a, b) => a.r - b.r).map((x) => x.f));
+  }
+  // Two links between one pair: one keeps the default id (`a->b`): ours that had it, else the first; the others get ids of their own.
+  const pairs = new Map<string, FlowOut[]>();
+  for (const f of flows) {
+    const pair = `${f.from}\u0000${f.to}`;
+    pairs.set(pair, [...(pairs.get(pair) ?? []), f]);
+  }
+  for (const group of pairs.values()) {
+    const keeper = group.find((f) => f.carried && f.id === undefined) ?? group.find((f) => f.id === undefined);
+    for (const f of group) if (f !== keeper && f.id === undefined) f.id = modelId('', f.title, 'flow', taken);
+  }
 
   // External entities outside every boundary, and assets Threagile puts on the internet that no boundary
   // holds, are outside the system: one untrusted boundary, `outside`, so that threatmap sees the flows
   // that cross into it. Processes and stores in no boundary otherwise stay in none (the internal default).
-  const outside = elements.filter((e) => !e.in && (e.kind === 'external' || e.internet));
+  // An element of ours in no boundary was in none in threatmap either.
+  const outside = elements.filter((e) => !e.carried && !e.in && (e.kind === 'external' || e.internet));
   let outsideId: string | undefined;
   if (outside.length) {
     outsideId = modelId('outside', undefined, 'outside', taken);
     for (const e of outside) e.in = outsideId;
     notes.push(`${outside.map((e) => e.id).join(', ')}: in no trust boundary; placed in \`${outsideId}\` (untrusted) as external entities or on the internet; check it`);
   }
+  for (const e of elements) if (e.carried) e.exposed = exposedOf(e, e.carried, boundaries.find((b) => b.id === e.in)?.trust);
   const unplaced = elements.filter((e) => !e.in).length;
   if (unplaced) notes.push(`${unplaced} element${unplaced === 1 ? '' : 's'} in no boundary (threatmap's internal default)`);
   for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
@@ -479,6 +556,10 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   const rederived: ImportedDecision[] = [];
   let exportedRisks = 0;
   const flowByTg = new Map(flows.map((f) => [f.tgId, f] as const));
+  // Risks of threatmap's own threats, exported: decided once all are read (several may share one tracking entry).
+  const pending: PendingRisk[] = [];
+  /** Ours: each written threat once, with the risks of its targets. */
+  const writtenOf = new Map<string, { threat: ImportedThreat; risks: PendingRisk[] }>();
   for (const c of records(get(top, 'individual_risk_categories'), 'individual risk categories')) {
     const cp = c.plain;
     const categoryId = str(cp.id) ?? slug(c.key);
@@ -509,8 +590,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       if (stable && exportedRule && !isWrittenRule(exportedRule)) {
         // One of threatmap's own, exported: analysis derives it again, so only its tracking comes back, by stable id.
         exportedRisks++;
-        const decision = trackedDecision(syntheticId, []);
-        if (decision) rederived.push({ key: stable[1], title: r.key.slice(0, stable.index), ...decision });
+        pending.push({ uid: stable[1], title: r.key.slice(0, stable.index), syntheticId, comment: [], written: false });
         continue;
       }
       const comment = [
@@ -519,6 +599,27 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       ];
       const on = riskTarget(r, comment);
       const rating = riskRating(r);
+      if (stable && exportedRule && ours.present) {
+        // A threat written in a threatmap model, exported: one threat again, on each target it had.
+        const carried = ours.risks.get(stable[1]);
+        const risk: PendingRisk = {
+          uid: stable[1], title: r.key.slice(0, stable.index), syntheticId, comment, written: true, target: endpointTarget(on, carried?.endpoint),
+          rating: ratingAsWritten(rating, p, carried?.derived),
+        };
+        pending.push(risk);
+        const ct = ours.threats.get(categoryId);
+        const group = writtenOf.get(exportedRule);
+        if (group) group.risks.push(risk);
+        else {
+          const threat: ImportedThreat = {
+            wanted: exportedRule.slice(WRITTEN_RULE_PREFIX.length), title: risk.title, stride, on: [], comment,
+            ...writtenTexts(description, mitigation, references, cp, ct),
+          };
+          writtenOf.set(exportedRule, { threat, risks: [risk] });
+          written.push(threat);
+        }
+        continue;
+      }
       const decision = trackedDecision(syntheticId, comment);
       written.push({
         // A threat written in a threatmap model and exported comes back under its own id and title.
@@ -528,6 +629,61 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
         ...(decision ? { decision } : {}),
       });
     }
+  }
+
+  decideExported(pending);
+  for (const r of pending) if (!r.written && r.decision) rederived.push({ key: r.uid, title: r.title, ...r.decision });
+  for (const { threat, risks } of writtenOf.values()) finishWritten(threat, risks);
+
+  /**
+   * The decisions on threatmap's threats, exported. Where our section has a risk's own decision, or several
+   * risks share one tracking entry, each one's decision comes from our section, while the entry is still
+   * the one the export wrote from them; an entry changed (or added, or removed) in Threagile decides them all.
+   * Otherwise the entry is read as Threagile's.
+   */
+  function decideExported(risks: readonly PendingRisk[]): void {
+    const groups = new Map<string, PendingRisk[]>();
+    for (const r of risks) groups.set(r.syntheticId, [...(groups.get(r.syntheticId) ?? []), r]);
+    for (const [syntheticId, group] of groups) {
+      const carried = group.map((r) => ours.risks.get(r.uid)?.decision);
+      if (ours.present && (group.length > 1 || carried.some((d) => d !== undefined))) {
+        const entry = trackingEntry(syntheticId).entry;
+        if (sameTracking(trackingOf(group.map((r, i) => ({ uid: r.uid, decision: carried[i] }))), entry)) {
+          if (entry) entry.matches += group.length;
+          group.forEach((r, i) => {
+            if (entry) r.comment.push(`tracked in Threagile as ${entry.id}: ${entry.status}; its own decision from threatmap's section`);
+            if (carried[i]) r.decision = triageDecision(carried[i]);
+          });
+          continue;
+        }
+      }
+      for (const r of group) r.decision = trackedDecision(syntheticId, r.comment);
+    }
+  }
+
+  /** A written threat of ours on all its targets, each with its decision; ratings the model left to the analysis left out again. */
+  function finishWritten(threat: ImportedThreat, risks: readonly PendingRisk[]): void {
+    const [first] = risks;
+    if (risks.length === 1 && !first.target) {
+      threat.on = [];
+      if (first.decision) threat.decision = first.decision;
+    } else threat.on = risks.map((r) => ({ ...(r.target ?? SYSTEM_TARGET), ...(r.decision ? { decision: r.decision } : {}) }));
+    for (const r of risks.slice(1)) threat.comment.push(...r.comment);
+    for (const key of ['likelihood', 'impact'] as const) {
+      const levels = risks.map((r) => r.rating?.[key]);
+      const level = levels.find((l) => l !== undefined);
+      if (level === undefined) continue;
+      threat[key] = level;
+      if (levels.some((l) => l !== level)) threat.comment.push(`${key} differs between its targets in Threagile: ${level} for all`);
+    }
+  }
+
+  /** A written threat's endpoint, from our section, while the risk is still on the endpoint's element. */
+  function endpointTarget(on: ImportedTarget | undefined, key: string | undefined): ImportedTarget | undefined {
+    if (on === undefined || key === undefined) return on;
+    const element = elements.find((e) => e.id === on.component);
+    if (!element?.endpoints?.some((ep) => ep.key === key)) return on;
+    return { ref: `${element.id}:${key}`, component: `${element.id}:${key}` };
   }
 
   /**
@@ -580,10 +736,15 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
    * The decision risk tracking holds for a risk: the entry of its very id, else the first entry whose
    * wildcards match it (Threagile's own precedence: a direct entry wins over wildcards).
    */
-  function trackedDecision(syntheticId: string, comment: string[]): ImportedDecisionFields | undefined {
+  function trackingEntry(syntheticId: string): { entry?: Tracking; wild: Tracking[] } {
     const direct = tracking.find((t) => t.id === syntheticId);
     const wild = direct ? [] : tracking.filter((t) => t.id.includes('*') && wildcardMatch(t.id, syntheticId));
-    const entry = direct ?? wild[0];
+    return { entry: direct ?? wild[0], wild };
+  }
+
+  /** That entry's decision for a risk, said in its comment; counted as one of the risks it tracks. */
+  function trackedDecision(syntheticId: string, comment: string[]): ImportedDecisionFields | undefined {
+    const { entry, wild } = trackingEntry(syntheticId);
     if (!entry) return undefined;
     entry.matches++;
     comment.push(`tracked in Threagile as ${entry.id}: ${entry.status}${wild.length > 1 ? ` (also matched by ${wild.slice(1).map((t) => t.id).join(', ')}; the first one applies)` : ''}`);
@@ -606,11 +767,11 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   const riskTracking: ThreagileRiskNote[] = tracking.map((t) => ({ id: t.id, status: t.status, matches: t.matches }));
   const summary: ThreagileImportSummary = {
     version, system: systemName, elements: elements.length, flows: flows.length, boundaries: boundaries.length + (outsideId ? 1 : 0),
-    assets: assets.length, sharedRuntimes, riskTracking, individualRisks: written.length, exportedRisks, notes,
+    assets: assets.length, sharedRuntimes, riskTracking, individualRisks: written.length, exportedRisks, ...(ours.present ? { threatmapSection: true as const } : {}), notes,
   };
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({
-    file, version, system, assets, elements, boundaries, outsideId, flows, sharedRuntimes, riskTracking, written, exportedRisks, notes,
+    file, version, system, assets, elements, boundaries, outsideId, flows, sharedRuntimes, riskTracking, written, exportedRisks, notes, ours: ours.present,
   }, options);
   const triage = importedTriage([
     `Decisions imported by \`threatmap import\` from ${file} (${THREAGILE_FORMAT} ${version}): the risk tracking of the risks it identifies`,
@@ -619,6 +780,43 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     'Threagile\'s own rules is listed in the model\'s header only.',
   ], [...decisions, ...rederived]);
   return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
+}
+
+type Ratings = Pick<ImportedThreat, 'likelihood' | 'impact'>;
+
+/** A risk of threatmap's own threats, exported, until its decision is known. */
+interface PendingRisk {
+  uid: string;
+  title: string;
+  syntheticId: string;
+  comment: string[];
+  /** A written threat's (else a rule's, which analysis derives again). */
+  written: boolean;
+  target?: ImportedTarget;
+  rating?: Ratings;
+  decision?: ImportedDecisionFields;
+}
+
+/**
+ * A written threat's ratings as its model wrote them: one the model left to the analysis (our section has
+ * the word exported for it) is left out again, unless Threagile's word was changed, which then states it.
+ */
+function ratingAsWritten(rating: Ratings, p: Plain, derived: CarriedRisk['derived']): Ratings {
+  const out = { ...rating };
+  if (derived?.exploitation_likelihood !== undefined && str(p.exploitation_likelihood) === derived.exploitation_likelihood) delete out.likelihood;
+  if (derived?.exploitation_impact !== undefined && str(p.exploitation_impact) === derived.exploitation_impact) delete out.impact;
+  return out;
+}
+
+/** A written threat's texts and references as read, ours exactly as our section carries them while the category's fields read the same. */
+function writtenTexts(description: string | undefined, mitigation: string | undefined, references: string[], cp: Plain, ct: CarriedThreat | undefined):
+  Pick<ImportedThreat, 'description' | 'mitigation' | 'references'> {
+  const text = (read: string | undefined, field: unknown, carried: string | undefined) =>
+    (carried !== undefined && str(carried) === str(field) ? carried : read);
+  const d = text(description, cp.description, ct?.description);
+  const m = text(mitigation, cp.mitigation, ct?.mitigation);
+  const refs = ct?.references !== undefined && sameList(referencesReadBack(ct.references), references) ? ct.references : references;
+  return { ...(d ? { description: d } : {}), ...(m ? { mitigation: m } : {}), ...(refs.length ? { references: refs } : {}) };
 }
 
 /** What `threatmap analyze -f threagile` writes: a category's detection logic, and a risk's title ending in its stable id. */
@@ -637,6 +835,99 @@ function wildcardMatch(pattern: string, id: string): boolean {
   const re = new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[^@]+')}$`);
   return re.test(id);
 }
+
+/**
+ * Whether the type and tech our section carries still stand: Threagile's type (the kind) and technology
+ * are still what they were written from. Else someone changed them in Threagile, and its words win.
+ */
+function carriesTechnology(c: CarriedElement, kind: ElementKind, technology: string | undefined): boolean {
+  if (c.type === undefined && c.tech === undefined) return false;
+  const type = c.type as ElementType | undefined;
+  return (type === undefined || ELEMENT_TYPES[type].kind === kind) && technologyOf({ type, tech: c.tech }) === technology;
+}
+
+/**
+ * An element of ours: what Threagile cannot say from our section, and what it says (owner, tags,
+ * encryption, redundancy) from its fields, our exact words kept where they still read the same.
+ */
+function ourElement(e: ElementOut, c: CarriedElement, p: Plain): void {
+  let controls = [...(c.controls ?? [])];
+  const encrypted = (str(p.encryption) ?? 'none') !== 'none';
+  if (encrypted !== (encryptionOf(controls) !== 'none')) {
+    controls = encrypted ? [...controls, 'encryption-at-rest'] : controls.filter((x) => x !== 'encryption-at-rest');
+  }
+  let replicas = c.replicas;
+  const redundant = p.redundant === true;
+  if (redundant !== redundantOf({ replicas, controls })) {
+    if (redundant) controls.push('redundancy');
+    else {
+      controls = controls.filter((x) => x !== 'redundancy');
+      if ((replicas ?? 1) > 1) replicas = undefined;
+    }
+  }
+  e.controls = controls;
+  if (replicas !== undefined) e.replicas = replicas;
+  if (c.auth !== undefined) e.auth = c.auth;
+  if (c.endpoints?.length) e.endpoints = c.endpoints;
+  if (c.privileged) e.privileged = true;
+  const owner = carriedText(p.owner, c.owner);
+  if (owner !== undefined) e.owner = owner;
+  const tags = strings(p.tags);
+  const ownTags = c.tags !== undefined && sameList(lowerTags(c.tags), tags) ? c.tags : tags;
+  if (ownTags.length) e.tags = ownTags;
+}
+
+/**
+ * Whether an element of ours is exposed: as it was, while Threagile's `internet` is still what the export
+ * made of it (its zone untrusted, or exposed); else as `internet` now says, where the model can say it.
+ */
+function exposedOf(e: ElementOut, c: CarriedElement, trust: TrustLevel | undefined): boolean | undefined {
+  const zone = trust ?? (e.kind === 'external' ? 'untrusted' : 'internal');
+  if (e.internet === (zone === 'untrusted' || c.exposed === true)) return c.exposed;
+  if (e.internet) return e.kind === 'external' ? c.exposed : true;
+  return c.exposed === true ? false : c.exposed;
+}
+
+/**
+ * The exact protocol (and encryption) our section carries of a flow, while Threagile's protocol is still
+ * what the export made of them; else undefined, and Threagile's word is read.
+ */
+function carriedProtocol(c: CarriedFlow, written: string | undefined): { protocol: string; encrypted?: boolean } | undefined {
+  if (c.protocol === undefined && c.encrypted === undefined) return undefined;
+  const protocol = c.protocol ?? lookup(PROTOCOL, written)?.protocol;
+  if (protocol === undefined) return undefined;
+  const encrypted = c.encrypted ?? (lookup(PROTOCOLS, protocol)?.encrypted ?? false);
+  return protocolOf({ protocol, encrypted }) === written ? { protocol, ...(c.encrypted !== undefined ? { encrypted: c.encrypted } : {}) } : undefined;
+}
+
+/**
+ * Links renamed in Threagile (a link's id is its source's and its title's): where a source has exactly one
+ * link that no entry of our section names and exactly one entry that names no link of it, that entry is
+ * the renamed link's. Link id -> the entry's key.
+ */
+function renamedLinks(sources: ReadonlyArray<{ tgId: string; links: unknown }>, carried: ReadonlyMap<string, CarriedFlow>): Map<string, string> {
+  const out = new Map<string, string>();
+  if (carried.size === 0) return out;
+  const linkIds = new Set<string>();
+  const unnamed = new Map<string, string[]>();
+  for (const { tgId, links } of sources) {
+    const ids = isPlain(links) ? Object.keys(links).map((title) => `${tgId}>${slug(title)}`) : [];
+    ids.forEach((id) => linkIds.add(id));
+    unnamed.set(tgId, ids.filter((id) => !carried.has(id)));
+  }
+  const orphans = new Map<string, string[]>();
+  for (const key of carried.keys()) {
+    const source = key.slice(0, key.indexOf('>'));
+    if (key.includes('>') && !linkIds.has(key)) orphans.set(source, [...(orphans.get(source) ?? []), key]);
+  }
+  for (const [source, keys] of orphans) {
+    const links = unnamed.get(source) ?? [];
+    if (keys.length === 1 && links.length === 1) out.set(links[0], keys[0]);
+  }
+  return out;
+}
+
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** Whether `outer` already encloses `inner` through the `in` chain (nesting it inside would loop). */
 function encloses(outer: BoundaryOut, inner: BoundaryOut, all: readonly BoundaryOut[]): boolean {
@@ -659,12 +950,143 @@ function assetType(words: string): string | undefined {
   return undefined;
 }
 
+// --- Our section, in a file threatmap exported --------------------------------------------------------
+
+/**
+ * `threatmap:`, the section our export writes (src/render/threagile.ts): what Threagile's fields cannot say
+ * of each object, keyed by its Threagile id (a link by its id, a risk by its threat's stable id). Absent in
+ * files threatmap did not write: every map is then empty and the file is read as Threagile's alone.
+ */
+interface Ours {
+  present: boolean;
+  system: CarriedSystem;
+  assets: Map<string, Partial<CarriedAsset>>;
+  elements: Map<string, CarriedElement>;
+  flows: Map<string, CarriedFlow>;
+  boundaries: Map<string, Partial<CarriedBoundary>>;
+  /** The model's order of its flows, by link id. */
+  flowOrder: string[];
+  threats: Map<string, CarriedThreat>;
+  risks: Map<string, CarriedRisk>;
+}
+
+type FieldType = 'string' | 'boolean' | 'number' | 'strings';
+const isPlain = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The fields of `v` of the type `spec` gives them; any other (an edit gone wrong) is left out, and the object's Threagile fields decide. */
+function typed<T>(v: unknown, spec: Readonly<Record<string, FieldType>>): T {
+  const out: Plain = {};
+  if (!isPlain(v)) return out as T;
+  for (const [key, type] of Object.entries(spec)) {
+    if (!Object.hasOwn(v, key)) continue;
+    const x = v[key];
+    if (type === 'strings' ? Array.isArray(x) && x.every((s) => typeof s === 'string') : typeof x === type) out[key] = Array.isArray(x) ? [...x] : x;
+  }
+  return out as T;
+}
+
+/** A word of one of the model's lists, else undefined (left to what the Threagile fields say). */
+const oneOf = <T extends string>(values: readonly T[], v: unknown): T | undefined =>
+  typeof v === 'string' && (values as readonly string[]).includes(v) ? (v as T) : undefined;
+
+const TEXT = 'string' as const;
+const LIST = 'strings' as const;
+const TITLED = { title: TEXT, name: TEXT } as const;
+const ENDPOINT_FIELDS = {
+  key: TEXT, name: TEXT, description: TEXT, kind: TEXT, methods: LIST, public: 'boolean', auth: TEXT, callers: LIST, controls: LIST, accepts: LIST, returns: LIST,
+} as const;
+const ELEMENT_FIELDS = {
+  ...TITLED, id: TEXT, type: TEXT, tech: TEXT, auth: TEXT, controls: LIST, exposed: 'boolean', privileged: 'boolean', replicas: 'number', tags: LIST,
+  owner: TEXT, description: TEXT,
+} as const;
+const FLOW_FIELDS = {
+  ...TITLED, id: TEXT, protocol: TEXT, encrypted: 'boolean', auth: TEXT, credential: TEXT, endpoint: TEXT, controls: LIST, port: 'number', description: TEXT,
+} as const;
+const BOUNDARY_FIELDS = { ...TITLED, id: TEXT, trust: TEXT, kind: TEXT, controls: LIST, description: TEXT } as const;
+const ASSET_FIELDS = { ...TITLED, id: TEXT, kind: TEXT, type: TEXT, confidentiality: TEXT, description: TEXT } as const;
+const DECISION_FIELDS = { status: TEXT, declared: TEXT, reason: TEXT, owner: TEXT, ticket: TEXT, expires: TEXT, review: TEXT } as const;
+const RATING_FIELDS = { exploitation_likelihood: TEXT, exploitation_impact: TEXT } as const;
+
+/** Each entry of one part of the section that is a map, read by `read`. */
+function part<T>(v: unknown, read: (entry: Plain) => T): Map<string, T> {
+  const out = new Map<string, T>();
+  if (isPlain(v)) for (const [key, entry] of Object.entries(v)) if (isPlain(entry)) out.set(key, read(entry));
+  return out;
+}
+
+function readElement(v: Plain): CarriedElement {
+  const e = typed<CarriedElement>(v, ELEMENT_FIELDS);
+  if (e.type !== undefined && !Object.hasOwn(ELEMENT_TYPES, e.type)) delete e.type;
+  if (Array.isArray(v.endpoints)) {
+    e.endpoints = v.endpoints.map((ep) => typed<CarriedEndpoint>(ep, ENDPOINT_FIELDS)).filter((ep) => typeof ep.key === 'string');
+  }
+  return e;
+}
+
+function readBoundary(v: Plain): Partial<CarriedBoundary> {
+  const b = typed<Partial<CarriedBoundary>>(v, BOUNDARY_FIELDS);
+  return { ...b, trust: oneOf(TRUST_LEVELS, b.trust), kind: oneOf(BOUNDARY_KINDS, b.kind) };
+}
+
+function readAsset(v: Plain): Partial<CarriedAsset> {
+  const a = typed<Partial<CarriedAsset>>(v, ASSET_FIELDS);
+  return { ...a, kind: oneOf(ASSET_KINDS, a.kind), type: oneOf(ASSET_TYPES, a.type), confidentiality: oneOf(LEVELS, a.confidentiality) };
+}
+
+function readRisk(v: Plain): CarriedRisk {
+  const out: CarriedRisk = typed<CarriedRisk>(v, { endpoint: TEXT });
+  if (isPlain(v.derived)) out.derived = typed(v.derived, RATING_FIELDS);
+  const d = typed<Partial<CarriedDecision>>(v.decision, DECISION_FIELDS);
+  const status = oneOf(TRIAGE_STATUSES, d.status);
+  if (status) out.decision = { ...d, status, declared: oneOf(TRIAGE_STATUSES, d.declared) };
+  return out;
+}
+
+function readOurs(v: unknown): Ours {
+  const s: Plain = isPlain(v) ? v : {};
+  return {
+    present: isPlain(v),
+    system: typed(s.system, { name: TEXT, description: TEXT, owner: TEXT, version: TEXT }),
+    assets: part(s.data_assets, readAsset),
+    elements: part(s.technical_assets, readElement),
+    flows: part(s.communication_links, (f) => typed<CarriedFlow>(f, FLOW_FIELDS)),
+    boundaries: part(s.trust_boundaries, readBoundary),
+    flowOrder: typed<{ flow_order?: string[] }>(s, { flow_order: LIST }).flow_order ?? [],
+    threats: part(s.threats, (t) => typed<CarriedThreat>(t, { description: TEXT, mitigation: TEXT, references: LIST })),
+    risks: part(s.risks, readRisk),
+  };
+}
+
+/**
+ * The name of an object of ours: the one our section carries while the object still has the key it was
+ * written under; a key changed in Threagile is a rename, and wins. Undefined: a flow without a name.
+ */
+const carriedName = (key: string, c: { title?: string; name?: string } | undefined): string | undefined =>
+  c?.title !== undefined && c.title === key ? c.name : key;
+
+/** A text the file holds, exactly as our section carries it while Threagile's field still reads the same. */
+const carriedText = (fileValue: unknown, carried: string | undefined): string | undefined =>
+  carried !== undefined && str(carried) === str(fileValue) ? carried : str(fileValue);
+
+/** A decision of our section as the triage file states it: the declared status of a lapsed one. */
+function triageDecision(d: CarriedDecision): ImportedDecisionFields {
+  const { status, declared, ...rest } = d;
+  return { status: declared ?? status, ...rest };
+}
+
+/** Whether a tracking entry is the one our export wrote from these decisions (else it was changed in Threagile). */
+function sameTracking(expected: ThreagileRiskTracking | undefined, entry: Tracking | undefined): boolean {
+  if (expected === undefined || entry === undefined) return expected === entry;
+  const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+  return (['status', 'justification', 'ticket', 'checked_by'] as const).every((k) => text(entry.plain[k]) === expected[k]);
+}
+
 // --- Writing -------------------------------------------------------------------------------------------
 
 interface Parts {
   file: string; version: string; system: Record<string, string>; assets: AssetOut[]; elements: ElementOut[]; boundaries: BoundaryOut[];
   outsideId?: string; flows: FlowOut[]; sharedRuntimes: string[]; riskTracking: ThreagileRiskNote[]; written: ImportedThreat[]; exportedRisks: number;
-  notes: string[];
+  notes: string[]; ours: boolean;
 }
 
 function header(p: Parts, options: ImportOptions): string[] {
@@ -674,6 +1096,8 @@ function header(p: Parts, options: ImportOptions): string[] {
   const lines = [
     `Imported by \`threatmap import\` from ${p.file} (${THREAGILE_FORMAT} ${p.version}).`,
     'A model to review: each boundary, element, flow and asset says which line of the Threagile file it is on.',
+    ...(p.ours ? ['Written by threatmap: its `threatmap:` section gave back what Threagile\'s fields cannot say (trust, endpoints, credentials,'
+      + ' controls, exact types and protocols, decisions); where a Threagile field was changed since, the change is taken.'] : []),
     `Shared runtimes (not imported: threatmap has no shared host): ${p.sharedRuntimes.join('; ') || 'none'}.`,
     n ? `The file identifies ${n} risk${n === 1 ? '' : 's'} by hand (individual_risk_categories): written under \`threats:\` below.`
       : 'The file identifies no risk by hand (individual_risk_categories).',
@@ -685,6 +1109,27 @@ function header(p: Parts, options: ImportOptions): string[] {
   return [...lines, ...headerTail(own.map((r) => `${r.id}: ${r.status}`), own.length, p.notes, options.output)];
 }
 
+/** An element's endpoints as the model writes them: by key, each with what it states besides. */
+function endpointsOf(list: readonly CarriedEndpoint[]): Record<string, unknown> {
+  // No prototype: a key such as `__proto__` is an endpoint like any other.
+  const out: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const { key, ...rest } of list) out[key] = Object.keys(rest).length ? rest : null;
+  return out;
+}
+
+/** An entry too long for one line (an element with endpoints): a block, each endpoint and list on a line of its own. */
+function unfolded(entry: Pair): void {
+  if (!isMap(entry.value)) return;
+  entry.value.flow = false;
+  for (const item of entry.value.items) {
+    if (isSeq(item.value)) item.value.flow = true;
+    if (isScalar(item.key) && item.key.value === 'endpoints' && isMap(item.value)) {
+      item.value.flow = false;
+      for (const ep of item.value.items) if (isMap(ep.value)) ep.value.flow = true;
+    }
+  }
+}
+
 function writeModel(p: Parts, options: ImportOptions): { text: string; decisions: ImportedDecision[] } {
   const { doc, root } = startModel(header(p, options), p.system);
 
@@ -693,11 +1138,12 @@ function writeModel(p: Parts, options: ImportOptions): { text: string; decisions
     if (p.outsideId) map.items.push(outsideEntry(doc, p.outsideId, 'the external entities and internet-facing assets that no trust boundary holds'));
     for (const b of p.boundaries) {
       const v: Record<string, unknown> = {};
-      if (b.title !== b.id) v.name = b.title;
-      if (b.description) v.description = b.description;
+      if (b.name !== b.id) v.name = b.name;
+      if (b.description !== undefined) v.description = b.description;
       v.trust = b.trust;
       v.kind = b.kind;
       if (b.in) v.in = b.in;
+      if (b.controls) v.controls = b.controls;
       map.items.push(keyedEntry(doc, b.id, [`${p.file}:${b.line} trust boundary ${b.tgId}`, ...b.notes], v));
     }
     section(root, 'boundaries', map);
@@ -712,17 +1158,26 @@ function writeModel(p: Parts, options: ImportOptions): { text: string; decisions
   const elements = new YAMLMap();
   for (const e of p.elements) {
     const v: Record<string, unknown> = {};
-    if (e.title !== e.id) v.name = e.title;
+    if (e.name !== e.id) v.name = e.name;
     if (e.type) v.type = e.type;
-    else if (!e.tech) v.kind = e.kind;
+    // Ours: the kind wherever type and tech do not imply it; another's: where neither is known.
+    if (e.carried ? (kindImpliedBy(e.type, e.tech) ?? 'process') !== e.kind : !e.type && !e.tech) v.kind = e.kind;
     if (e.tech) v.tech = e.tech;
     if (e.in) v.in = e.in;
-    if (e.description) v.description = e.description;
-    if (e.exposed) v.exposed = true;
+    if (e.description !== undefined) v.description = e.description;
+    if (e.exposed !== undefined) v.exposed = e.exposed;
+    if (e.privileged) v.privileged = true;
+    if (e.replicas !== undefined) v.replicas = e.replicas;
+    if (e.owner !== undefined) v.owner = e.owner;
+    if (e.tags) v.tags = e.tags;
+    if (e.auth) v.auth = e.auth;
     if (e.handles.length) v.handles = e.handles;
     if (e.stores.length) v.stores = e.stores;
     if (e.controls.length) v.controls = e.controls;
-    elements.items.push(keyedEntry(doc, e.id, [`${p.file}:${e.line} technical asset ${e.tgId}`, ...e.notes], v));
+    if (e.endpoints) v.endpoints = endpointsOf(e.endpoints);
+    const entry = keyedEntry(doc, e.id, [`${p.file}:${e.line} technical asset ${e.tgId}`, ...e.notes], v);
+    if (e.endpoints) unfolded(entry);
+    elements.items.push(entry);
   }
   section(root, 'elements', elements);
 
@@ -731,13 +1186,17 @@ function writeModel(p: Parts, options: ImportOptions): { text: string; decisions
     for (const f of p.flows) {
       const details: Record<string, unknown> = {};
       if (f.id) details.id = f.id;
-      details.name = f.title;
+      if (f.name !== undefined) details.name = f.name;
       details.protocol = f.protocol;
       if (f.encrypted !== undefined) details.encrypted = f.encrypted;
-      if (f.auth) details.auth = f.auth;
+      // Ours: `none` only where the protocol would otherwise imply a method (mutual TLS).
+      if (f.auth && !(f.carried && f.auth === 'none' && !lookup(PROTOCOLS, f.protocol)?.auth)) details.auth = f.auth;
+      if (f.credential !== undefined) details.credential = f.credential;
       if (f.data.length) details.data = f.data;
+      if (f.endpoint !== undefined) details.endpoint = f.endpoint;
       if (f.controls.length) details.controls = f.controls;
-      if (f.description) details.description = f.description;
+      if (f.port !== undefined) details.port = f.port;
+      if (f.description !== undefined) details.description = f.description;
       seq.items.push(flowItem(doc, f.from, f.to, details, [`${p.file}:${f.line} communication link "${f.title}"`, ...f.notes]));
     }
     section(root, 'flows', seq);

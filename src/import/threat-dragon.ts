@@ -12,20 +12,32 @@
 //   threats on cells             -> `threats:` on the element or flow (type -> STRIDE, severity -> impact);
 //                                   statuses Mitigated / NotApplicable -> the model's triage file
 // Threat Dragon v1 files (`detail.diagrams[].diagramJson`) are not read: an error says so.
-import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
+//
+// A file `threatmap export` wrote carries, under `data.threatmap` of its cells, what Threat Dragon has no
+// field for (src/render/threat-dragon.ts): the facts of each element, flow and boundary, the assets and the
+// system's version on the system's note (a text block), and what each threat is about and was decided. It
+// fills in what the file's own fields cannot say; where both say something (a name, a protocol, a status,
+// which box holds an element), the file's own field wins, as a person may have edited it in Threat Dragon.
+// A cell without that data (drawn in Threat Dragon) is read as any other file's.
+import { type Document, isCollection, isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { type ElementKind, ELEMENT_TYPES, type ElementType, type Level, PROTOCOLS, type TrustLevel } from '../model/catalog.js';
 import { isControlName } from '../model/rule-conditions.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, STATED, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
+import { impliedKind, parseEndpointKey } from '../model/normalize.js';
+import {
+  assetSchema, boundarySchema, elementSchema, endpointSchema, flowDetailsSchema, ID_PATTERN, protocolSchema, type RawAsset, type RawBoundary,
+  type RawElement, type RawEndpoint, type RawFlowDetails,
+} from '../model/schema.js';
 import { isIsoDate } from '../track/dates.js';
-import { TD_STATUS } from '../render/threat-dragon.js';
-import type { TriageStatus } from '../track/types.js';
+import { TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
+import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
   flowTarget,
-  clipped, credentialsSection, flowItem, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget, type ImportedThreat,
+  clipped, comment, credentialsSection, flowItem, flowMap, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget, type ImportedThreat,
   type ImportOptions, type ImportResult, keyedEntry, levelOfWord, lookup, modelId, neverThrows, oneLine, outsideEntry, section, slug, startModel,
-  strideOfWord, threatsSection, UNTRUSTED_NAME,
+  strideOfWord, SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { YamlSource } from './yaml-source.js';
@@ -65,19 +77,31 @@ type Plain = Record<string, unknown>;
 const isObj = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? oneLine(v.replace(/\s*[\r\n]+\s*/g, ' ')).trim() : undefined);
+/** Text as the model wrote it, which a cell threatmap exported carries unchanged: any text but a blank one. */
+const asWritten = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v : undefined);
 const point = (v: unknown): Point | undefined => (isObj(v) && num(v.x) && num(v.y) ? { x: v.x, y: v.y } : undefined);
 
 interface Cell { tdId: string; shape: string; line: number; offset: number; diagram: number; data: Plain; raw: Plain; node: YAMLMap }
 interface Element extends Cell {
   id: string; kind: ElementKind; name?: string; type?: ElementType; tech?: string; rect?: Rect; in?: string;
   controls: string[]; stores: string[]; privileged?: boolean; notes: string[];
+  /** Exported by threatmap: the model's facts Threat Dragon has no field for, beyond those above. */
+  own?: OwnElementRest;
 }
-interface Box extends Cell { id: string; name?: string; rect: Rect; trust: TrustLevel; trustNote: string; in?: string }
+interface Box extends Cell {
+  id: string; name?: string; rect: Rect; trust: TrustLevel; trustNote: string; in?: string;
+  /** Exported by threatmap: the boundary's kind and controls. */
+  own?: Pick<RawBoundary, 'kind' | 'controls'>;
+}
 interface Curve extends Cell { label: string; line2: Point[] }
 interface FlowOut {
   from: string; to: string; line: number; tdId: string; name?: string; description?: string; protocol: string;
   encrypted?: boolean; controls: string[]; notes: string[]; reverse?: boolean; id?: string;
+  /** Exported by threatmap: the flow's facts Threat Dragon has no field for, beyond its controls. */
+  own?: Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'port'>;
 }
+/** A threat written in the model, with the `mitigated-by` that import-common's threats cannot carry. */
+type WrittenThreat = ImportedThreat & { mitigatedBy?: string[] };
 
 const SHAPES: Record<string, string> = {
   actor: 'actor', process: 'process', store: 'store', flow: 'flow', 'trust-boundary-box': 'box',
@@ -98,6 +122,24 @@ function catalogProtocol(text: string | undefined): string | undefined {
   const t = text.toLowerCase().replace(/\s+/g, '');
   if (t === 'http/s' || t === 'http(s)' || t === 'tls/https') return 'https';
   return Object.prototype.hasOwnProperty.call(PROTOCOLS, t) ? t : undefined;
+}
+
+/**
+ * A flow's protocol and encryption. A protocol the file names wins; else isEncrypted says TLS (https, Threat
+ * Dragon's web default) or not (http): threatmap assumes cleartext until the model says otherwise. A flow
+ * threatmap exported may name one of the model's own protocols (x-...), and its isEncrypted is the model's
+ * `encrypted` wherever it differs from what the protocol implies.
+ */
+function flowProtocol(d: Plain, exported: boolean, notes: string[]): { protocol: string; encrypted?: boolean } {
+  const stated = str(d.protocol);
+  const named = catalogProtocol(stated) ?? (exported && stated && protocolSchema.safeParse(stated).success ? stated : undefined);
+  const protocol = named ?? (d.isEncrypted === true ? 'https' : 'http');
+  if (stated && !named) notes.push(`protocol "${stated}" is not one threatmap knows: ${protocol} assumed`);
+  if (!stated) notes.push(`no protocol in the file: ${protocol} assumed (isEncrypted ${d.isEncrypted === true})`);
+  const implied = Object.hasOwn(PROTOCOLS, protocol) && PROTOCOLS[protocol].encrypted;
+  if (exported) return typeof d.isEncrypted === 'boolean' && d.isEncrypted !== implied ? { protocol, encrypted: d.isEncrypted } : { protocol };
+  // A stated cleartext protocol with isEncrypted: encrypted overrides what the protocol implies.
+  return named && d.isEncrypted === true && !implied ? { protocol, encrypted: true } : { protocol };
 }
 
 // --- Import ------------------------------------------------------------------------------------------
@@ -191,7 +233,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
           { expected: 'shape actor, process, store, flow, trust-boundary-box or trust-boundary-curve, and an id' });
         continue;
       }
-      if (shape === 'text') continue; // a note on the canvas: nothing of the system
+      // A note on the canvas says nothing of the system, but for the one threatmap's export keeps the system's data on.
+      if (shape === 'text' && !ownOf(data)) continue;
       cells.push({ tdId, shape, line: line(c.offset), offset: c.offset, diagram: di, data, raw, node: c.node });
     }
   });
@@ -200,7 +243,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   const nameOf = (c: Cell): string | undefined => {
     const attrs = isObj(c.raw.attrs) ? c.raw.attrs : {};
     const label = isObj(attrs.text) ? attrs.text.text : isObj(attrs.label) ? attrs.label.text : undefined;
-    return str(c.data.name) ?? str(label);
+    // A cell threatmap exported keeps its model's name as it is, line breaks included.
+    return (ownOf(c.data) ? asWritten(c.data.name) : undefined) ?? str(c.data.name) ?? str(label);
   };
   const rectOf = (c: Cell): Rect | undefined => {
     const p = point(c.raw.position);
@@ -221,46 +265,20 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     }
     const name = nameOf(c);
     const kind: ElementKind = c.shape === 'actor' ? 'external' : c.shape;
-    const own = exportedFacts(c.data, 'element');
-    const e: Element = { ...c, id: modelId(own?.id ?? '', name, c.shape, taken), kind, name, rect: rectOf(c), controls: [], stores: [], notes: [] };
+    const mine = ownOf(c.data);
+    const legacy = mine ? undefined : exportedFacts(c.data, 'element');
+    const e: Element = { ...c, id: modelId((mine ? ownId(mine) : legacy?.id) ?? '', name, c.shape, taken), kind, name, rect: rectOf(c), controls: [], stores: [], notes: [] };
     const d = c.data;
     if (!e.rect) e.notes.push('no position and size in the file: placed in no box');
     if (d.outOfScope === true) e.notes.push(`out of scope in Threat Dragon${str(d.reasonOutOfScope) ? `: ${str(d.reasonOutOfScope)}` : ''}; imported all the same, remove it if it does not belong`);
-    if (c.shape === 'actor') {
-      // An actor that provides authentication is someone else's identity service (Auth0, Okta are third
-      // parties in the catalog); any other actor is a person, the DFD's usual external entity.
-      e.type = d.providesAuthentication === true ? 'third-party' : 'user';
-      if (d.providesAuthentication === true) e.notes.push('provides authentication: an external identity provider; set `tech` (auth0, okta...)');
-    } else if (c.shape === 'process') {
-      if (d.providesAuthentication === true) e.type = 'identity-provider';
-      else if (d.isWebApplication === true) e.type = 'web-app';
-      // privilegeLevel is free text in Threat Dragon; only words that mean administrative rights say privileged.
-      const level = str(d.privilegeLevel);
-      if (level && /\b(root|admin|administrator|system|privileged|elevated|high)\b/i.test(level)) e.privileged = true;
-      else if (level) e.notes.push(`privilege level "${level}": not read as privileged; set \`privileged: true\` if it is`);
-      if (d.handlesCardPayment === true) e.notes.push('handles card payment: add the payment data it handles as an asset');
-    } else {
-      if (d.isALog === true) e.type = 'logs';
-      // A store marked encrypted holds its data encrypted at rest: exactly the catalog's control.
-      if (d.isEncrypted === true) e.controls.push('encryption-at-rest');
-      // Signed stored data can only be altered detectably; for a log that is the catalog's tamper-evident-logs,
-      // for other data the catalog has no control, so it is a note.
-      if (d.isSigned === true) {
-        if (d.isALog === true) e.controls.push('tamper-evident-logs');
-        else e.notes.push('signed in Threat Dragon: threatmap has no control for signed data at rest');
-      }
-      // A store of credentials gets the `credentials` asset: the credential rules (theft, plaintext storage)
-      // read stored assets' types, and a flag alone would say nothing to them. One asset for all such stores:
-      // Threat Dragon does not say whose credentials they are; a reviewer can split it.
-      if (d.storesCredentials === true) {
-        e.stores.push('credentials');
-        credentials = true;
-      }
+    if (mine) withOwnFacts(e, ownElement(mine, e.notes), d);
+    else {
+      if (readFlags(e, d)) credentials = true;
+      // A cell an earlier threatmap exported with its facts in its description only: type, technology, controls.
+      if (legacy?.type) e.type = legacy.type;
+      if (legacy?.tech) e.tech = legacy.tech;
+      for (const control of legacy?.controls ?? []) if (!e.controls.includes(control)) e.controls.push(control);
     }
-    // A cell threatmap exported says what Threat Dragon has no field for: its type, technology and controls.
-    if (own?.type) e.type = own.type;
-    if (own?.tech) e.tech = own.tech;
-    for (const control of own?.controls ?? []) if (!e.controls.includes(control)) e.controls.push(control);
     elements.push(e);
     byCell.set(key(c.diagram, c.tdId), e);
   }
@@ -276,6 +294,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       continue;
     }
     const name = nameOf(c);
+    const mine = ownOf(c.data);
+    if (mine) {
+      const id = modelId(ownId(mine), name, 'boundary', taken);
+      const { trust, ...own } = ownBoundary(mine, id, notes);
+      boxes.push({ ...c, id, name, rect, trust: trust ?? 'internal', trustNote: `${trust ?? 'internal'}: as threatmap exported it`, own });
+      continue;
+    }
     const untrusted = name !== undefined && UNTRUSTED_NAME.test(name);
     const dmz = name !== undefined && /\bdmz\b/i.test(name);
     boxes.push({
@@ -338,17 +363,12 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     }
     const d = c.data;
     const notes: string[] = [];
-    const stated = str(d.protocol);
-    const named = catalogProtocol(stated);
-    // A protocol the file names wins; else isEncrypted says TLS (https, Threat Dragon's web default) or not
-    // (http): threatmap assumes cleartext until the model says otherwise.
-    const protocol = named ?? (d.isEncrypted === true ? 'https' : 'http');
-    if (stated && !named) notes.push(`protocol "${stated}" is not one threatmap knows: ${protocol} assumed`);
-    if (!stated) notes.push(`no protocol in the file: ${protocol} assumed (isEncrypted ${d.isEncrypted === true})`);
-    const encrypted = named && d.isEncrypted === true && !PROTOCOLS[named].encrypted ? true : undefined;
-    const controls: string[] = [];
+    const mine = ownOf(d);
+    const own = mine ? ownFlow(mine, notes) : undefined;
+    const { protocol, encrypted } = flowProtocol(d, mine !== undefined, notes);
+    const controls: string[] = [...(own?.controls ?? [])];
     // A signed flow's messages are signed by the sender: the catalog's request-signing.
-    if (d.isSigned === true) controls.push('request-signing');
+    if (d.isSigned === true && !controls.includes('request-signing')) controls.push('request-signing');
     if (d.outOfScope === true) notes.push(`out of scope in Threat Dragon${str(d.reasonOutOfScope) ? `: ${str(d.reasonOutOfScope)}` : ''}`);
     const path = [centreOf(from), ...(Array.isArray(c.raw.vertices) ? c.raw.vertices.map(point) : []), centreOf(to)];
     if (path.every((p) => p !== undefined)) {
@@ -366,16 +386,21 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       if (!far.in) publicEnds.push(far);
       else if (box?.trust !== 'untrusted') notes.push(`over a public network, but \`${far.id}\` is already in a box: check its trust`);
     }
+    // The export labels a flow with no name by its protocol, which is then no name of the model's.
+    const name = mine ? (str(d.name) === str(d.protocol) ? undefined : asWritten(d.name)) : str(d.name);
+    const { controls: _, ...facts } = own ?? {};
     const base: FlowOut = {
-      from: from.id, to: to.id, line: c.line, tdId: c.tdId, name: str(d.name), protocol, controls, notes,
+      from: from.id, to: to.id, line: c.line, tdId: c.tdId, name, protocol, controls, notes,
       ...(ownDescription(d) ? { description: ownDescription(d) } : {}),
-      ...(encrypted ? { encrypted } : {}),
+      ...(encrypted !== undefined ? { encrypted } : {}),
+      ...(own ? { own: facts } : {}),
     };
     // A flow threatmap exported under an id of its own gets it back (one named by its ends needs none).
-    const ownId = exportedFacts(d, 'flow')?.id;
-    if (ownId !== undefined && ownId !== `${from.id}->${to.id}` && d.isBidirectional !== true) base.id = modelId(ownId, undefined, 'flow', taken);
+    const exportedId = mine ? ownId(mine) : exportedFacts(d, 'flow')?.id;
+    if (exportedId && exportedId !== `${from.id}->${to.id}` && d.isBidirectional !== true) base.id = modelId(exportedId, undefined, 'flow', taken);
+    // A reply drawn in Threat Dragon (made bidirectional there) has none of the exported flow's facts.
     const list = d.isBidirectional === true
-      ? [base, { ...base, from: to.id, to: from.id, reverse: true, name: base.name ? `${base.name} (reply)` : undefined }] : [base];
+      ? [base, { ...base, from: to.id, to: from.id, reverse: true, name: base.name ? `${base.name} (reply)` : undefined, own: undefined }] : [base];
     for (const f of list) {
       const pair = `${f.from}\u0000${f.to}`;
       // A second flow between the same pair needs an id of its own (the model requires it).
@@ -389,7 +414,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   // reached over a public network is on the internet's side of that flow. Both go into one untrusted
   // boundary, `outside`, so that threatmap sees the flows that cross into the system; processes and
   // stores in no box stay in none (threatmap's internal default), since nothing says where they are.
-  const outside = elements.filter((e) => !e.in && (e.kind === 'external' || publicEnds.includes(e)));
+  // An element threatmap exported in no box was in no boundary in the model, and stays so.
+  const outside = elements.filter((e) => !e.in && !e.own && (e.kind === 'external' || publicEnds.includes(e)));
   let outsideId: string | undefined;
   if (outside.length) {
     outsideId = modelId('outside', undefined, 'outside', taken);
@@ -401,45 +427,24 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   }
   const unboxed = elements.filter((e) => !e.in).length;
   if (unboxed) notes.push(`${unboxed} element${unboxed === 1 ? '' : 's'} in no boundary (threatmap's internal default)`);
+  const note = cells.find((c) => c.shape === 'text');
+  const systemOwn = note ? ownSystem(ownOf(note.data)!, notes) : undefined;
+  if (systemOwn?.version !== undefined) system.version = systemOwn.version;
+  const assets = systemOwn?.assets ?? [];
+  dropDangling(elements, flows, new Set([...assets.map(([id]) => id), ...(credentials ? ['credentials'] : [])]));
   for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
 
-  // Threats: written into the model on the element or flow they were recorded on, with their status as triage.
-  const threats: TdThreatNote[] = [];
-  const written: ImportedThreat[] = [];
-  const rederived: ImportedDecision[] = [];
+  // Threats: written into the model on what they concern, with their status as triage.
   const flowTargets = new Map(flows.filter((f) => !f.reverse).map((f) => [f.tdId, flowTarget(f, flows)] as const));
-  for (const c of cells) {
-    const list = Array.isArray(c.data.threats) ? c.data.threats : [];
-    const element = byCell.get(key(c.diagram, c.tdId))?.id;
-    const target = element !== undefined ? { ref: element, component: element } : flowTargets.get(c.tdId);
-    for (const t of list) {
-      if (!isObj(t)) continue;
-      const title = str(t.title) ?? '(untitled)';
-      const exported = exportedByThreatmap(t);
-      threats.push({
-        title, severity: str(t.severity) ?? 'no severity', status: str(t.status) ?? 'no status', on: target?.ref ?? `cell ${c.tdId}`,
-        ...(exported && !isWrittenRule(exported.ruleId) ? { own: true } : {}),
-      });
-      if (exported && !isWrittenRule(exported.ruleId)) {
-        // One of threatmap's own, exported to Threat Dragon: analysis derives it again, so only its decision comes back.
-        const decision = exportedDecision(t, exported);
-        if (decision) rederived.push({ key: exported.uid, title, ...decision });
-        continue;
-      }
-      const threat = tdThreat(t, title, c, target, file, notes, exported);
-      // A written threat on several things was exported once per cell: it comes back as one, on all of them.
-      const same = exported && written.find((w) => w.wanted === threat.wanted && w.title === threat.title);
-      if (same && target && !same.on.some((o) => o.component === target.component)) {
-        // Each cell's copy carries the decision about the threat there: it moves onto its target.
-        if (same.decision) same.on = same.on.map((o) => ({ ...o, decision: o.decision ?? same.decision }));
-        delete same.decision;
-        same.on.push({ ...target, ...(threat.decision ? { decision: threat.decision } : {}) });
-        same.comment.push(...threat.comment.slice(0, 1));
-        continue;
-      }
-      written.push(threat);
-    }
-  }
+  const boxByCell = new Map(boxes.map((b) => [key(b.diagram, b.tdId), b.id]));
+  const { threats, written, rederived, exported } = readThreats(cells, {
+    of: (c) => {
+      const e = byCell.get(key(c.diagram, c.tdId));
+      return e ? { ref: e.id, component: e.id } : flowTargets.get(c.tdId);
+    },
+    box: (c) => boxByCell.get(key(c.diagram, c.tdId)),
+    named: new Set([...boxes.map((b) => b.id), ...elements.flatMap((e) => (e.own?.endpoints ?? []).map(([k]) => `${e.id}:${k}`))]),
+  }, file, notes);
   // The export lists a threat on no element or flow (one on the whole system covering no flow) in the diagram's
   // description, by title only: named here, to write again if it still holds.
   for (const [, title] of diagramDescriptions.join('\n').matchAll(/^- TM-[0-9a-f]{8} (.+) \([A-Z][a-z]+, [a-z-]+\)$/gm)) {
@@ -451,12 +456,88 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     flows: flows.length, curves: curves.length, threats, notes,
   };
   if (hasError(src.diagnostics)) return done();
-  const { text: modelText, decisions } = writeModel({ file, version, system, diagrams, elements, boxes, outsideId, flows, threats, written, notes, credentials }, options);
+  const { text: modelText, decisions } = writeModel({
+    file, version, system, diagrams, elements, boxes, outsideId, flows, threats, written, notes, credentials,
+    ...(note && assets.length ? { assets: { line: note.line, list: assets } } : {}),
+  }, options);
   const triage = importedTriage([
     `Decisions imported by \`threatmap import\` from ${file} (${THREAT_DRAGON_FORMAT} ${version}): the status of each of its threats that is`,
-    'not Open. They apply to the threats of the same keys in the model\'s `threats:` section.',
+    exported ? 'not Open, or the decision threatmap exported while that status is unchanged. They apply to the threats of the same'
+      : 'not Open. They apply to the threats of the same keys in the model\'s `threats:` section.',
+    ...(exported ? ['keys in the model\'s `threats:` section, and those analysis finds again under their stable ids.'] : []),
   ], [...decisions, ...rederived]);
   return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
+}
+
+// --- Elements ----------------------------------------------------------------------------------------
+
+/** privilegeLevel is free text in Threat Dragon; only words that mean administrative rights say privileged. */
+function readPrivilege(e: Element, d: Plain): void {
+  const level = str(d.privilegeLevel);
+  if (level && /\b(root|admin|administrator|system|privileged|elevated|high)\b/i.test(level)) e.privileged = true;
+  else if (level) e.notes.push(`privilege level "${level}": not read as privileged; set \`privileged: true\` if it is`);
+}
+
+/** What a cell drawn in Threat Dragon says by its flags. True when it stores credentials (the asset to add). */
+function readFlags(e: Element, d: Plain): boolean {
+  if (e.kind === 'external') {
+    // An actor that provides authentication is someone else's identity service (Auth0, Okta are third
+    // parties in the catalog); any other actor is a person, the DFD's usual external entity.
+    e.type = d.providesAuthentication === true ? 'third-party' : 'user';
+    if (d.providesAuthentication === true) e.notes.push('provides authentication: an external identity provider; set `tech` (auth0, okta...)');
+    return false;
+  }
+  if (e.kind === 'process') {
+    if (d.providesAuthentication === true) e.type = 'identity-provider';
+    else if (d.isWebApplication === true) e.type = 'web-app';
+    readPrivilege(e, d);
+    if (d.handlesCardPayment === true) e.notes.push('handles card payment: add the payment data it handles as an asset');
+    return false;
+  }
+  if (d.isALog === true) e.type = 'logs';
+  // A store marked encrypted holds its data encrypted at rest: exactly the catalog's control.
+  if (d.isEncrypted === true) e.controls.push('encryption-at-rest');
+  // Signed stored data can only be altered detectably; for a log that is the catalog's tamper-evident-logs,
+  // for other data the catalog has no control, so it is a note.
+  if (d.isSigned === true) {
+    if (d.isALog === true) e.controls.push('tamper-evident-logs');
+    else e.notes.push('signed in Threat Dragon: threatmap has no control for signed data at rest');
+  }
+  // A store of credentials gets the `credentials` asset: the credential rules (theft, plaintext storage)
+  // read stored assets' types, and a flag alone would say nothing to them. One asset for all such stores:
+  // Threat Dragon does not say whose credentials they are; a reviewer can split it.
+  if (d.storesCredentials === true) e.stores.push('credentials');
+  return d.storesCredentials === true;
+}
+
+/**
+ * An element threatmap exported: its facts from its own data, then the flags whose meaning is one fact, where
+ * the flag no longer says what the export wrote (a person changed it in Threat Dragon, so it wins): a process's
+ * privilege level and web application flag, a store's log, encrypted and signed flags. The other flags
+ * (authentication, card payment, credentials) follow from several facts at once and change none.
+ */
+function withOwnFacts(e: Element, own: OwnElement, d: Plain): void {
+  const { type, tech, controls, stores, privileged, ...rest } = own;
+  e.type = type as ElementType | undefined;
+  e.tech = tech;
+  e.controls = [...(controls ?? [])];
+  e.stores = [...(stores ?? [])];
+  e.own = rest;
+  if (e.kind === 'process') {
+    readPrivilege(e, d);
+    if (typeof d.isWebApplication === 'boolean' && d.isWebApplication !== (e.type === 'web-app')) e.type = d.isWebApplication ? 'web-app' : undefined;
+  } else if (privileged) e.privileged = true;
+  if (e.kind !== 'store') return;
+  if (typeof d.isALog === 'boolean' && d.isALog !== (e.type === 'logs')) e.type = d.isALog ? 'logs' : undefined;
+  flagControl(e.controls, 'encryption-at-rest', d.isEncrypted);
+  if (e.type === 'logs') flagControl(e.controls, 'tamper-evident-logs', d.isSigned);
+}
+
+/** A control a flag stands for: added when the flag is set, removed when it is cleared, kept when it says neither. */
+function flagControl(controls: string[], control: string, flag: unknown): void {
+  const at = controls.indexOf(control);
+  if (flag === true && at < 0) controls.push(control);
+  if (flag === false && at >= 0) controls.splice(at, 1);
 }
 
 /** The lines `threatmap analyze -f threat-dragon` writes under a cell's own description (src/render/threat-dragon.ts). */
@@ -499,18 +580,33 @@ const RATING_LINE = (what: string) => new RegExp(`^${what}: (High|Medium|Low): .
 const STATED_LIKELIHOOD = RATING_LINE('Likelihood');
 const STATED_IMPACT = RATING_LINE('Impact');
 
+/** A threat threatmap exported: what it is, and what the export recorded about it. */
 interface Exported {
   uid: string;
-  ruleId: string;
+  /** A threat written in the model's `threats:`: its id there. Absent: one of the rules', which analysis finds again. */
+  written?: string;
   /** The description above threatmap's lines. */
   description: string;
   /** The decision as exported, when the export recorded one. */
-  triage?: { status: TriageStatus; details?: string };
+  recorded?: TdOwnDecision;
   /** The ratings the model stated (a written threat's); absent: they were rated from the model. */
   likelihood?: Level;
   impact?: Level;
+  /** What it threatens, as `on:` names it, when that is not the cell it sits on (threatmap's own data only). */
+  on?: string;
+  mitigatedBy?: string[];
+  references?: string[];
 }
 
+/** The description a person reads above the lines threatmap adds: Threat Dragon's own field, edits included. */
+function describedAbove(description: unknown): string {
+  if (typeof description !== 'string') return '';
+  const m = EXPORTED_LINE.exec(description);
+  const text = (m ? description.slice(0, m.index) : description).trim();
+  return text === NO_DESCRIPTION_WRITTEN ? '' : text;
+}
+
+/** A threat of a file an earlier threatmap exported, read from the lines it wrote in the threat's description. */
 function exportedByThreatmap(t: Plain): Exported | undefined {
   if (typeof t.description !== 'string') return undefined;
   const m = EXPORTED_LINE.exec(t.description);
@@ -519,28 +615,32 @@ function exportedByThreatmap(t: Plain): Exported | undefined {
   const triage = TRIAGE_LINE.exec(rest);
   const likelihood = levelOfWord(STATED_LIKELIHOOD.exec(rest)?.[1]);
   const impact = levelOfWord(STATED_IMPACT.exec(rest)?.[1]);
-  const description = t.description.slice(0, m.index).trim();
   return {
-    uid: m[1], ruleId: m[2], description: description === NO_DESCRIPTION_WRITTEN ? '' : description,
+    uid: m[1], description: describedAbove(t.description),
+    ...(isWrittenRule(m[2]) ? { written: m[2].slice(WRITTEN_RULE_PREFIX.length) } : {}),
     ...(likelihood ? { likelihood } : {}), ...(impact ? { impact } : {}),
-    ...(triage ? { triage: { status: triage[1] as TriageStatus, ...(triage[2] ? { details: triage[2] } : {}) } } : {}),
+    ...(triage ? { recorded: { status: triage[1] as TriageStatus, ...(triage[2] ? decisionDetails(triage[2]) : {}) } } : {}),
   };
 }
+
+const tdStatusWord = (status: unknown): string => (str(status) ?? '').toLowerCase().replace(/[^a-z]/g, '');
 
 /**
  * The decision about an exported threat: the one the export recorded while Threat Dragon still shows the status
  * it was exported with (an acceptance shows as Mitigated there, and keeps its reason); the status set in Threat
- * Dragon once someone has changed it.
+ * Dragon once someone has changed it (`edited`).
  */
-function exportedDecision(t: Plain, exported: Exported): ImportedDecisionFields | undefined {
-  const status = (str(t.status) ?? '').toLowerCase().replace(/[^a-z]/g, '');
-  const recorded = exported.triage;
-  if (recorded && TD_STATUS[recorded.status].toLowerCase() === status) {
-    if (recorded.status === 'open') return undefined;
-    return { status: recorded.status, ...(recorded.details ? decisionDetails(recorded.details) : {}) };
+function exportedDecision(t: Plain, recorded: TdOwnDecision | undefined): { decision?: ImportedDecisionFields; edited: boolean } {
+  const status = tdStatusWord(t.status);
+  if (TD_STATUS[recorded?.status ?? 'open'].toLowerCase() === status) {
+    if (!recorded) return { edited: false };
+    const { status: inForce, declared, ...details } = recorded;
+    // An open threat with nothing said about it has no decision; one with a reason (why it stays open) has.
+    const said = Object.values(details).some((v) => v !== undefined);
+    return inForce === 'open' && !declared && !said ? { edited: false } : { decision: { status: declared ?? inForce, ...details }, edited: false };
   }
   const decided = TD_DECISIONS[status];
-  return decided ? { status: decided.status, reason: `marked ${decided.words} in ${THREAT_DRAGON_FORMAT}` } : undefined;
+  return { edited: true, ...(decided ? { decision: { status: decided.status, reason: `marked ${decided.words} in ${THREAT_DRAGON_FORMAT}` } } : {}) };
 }
 
 /** Threat Dragon's statuses that are decisions; `Open` is none. */
@@ -549,41 +649,138 @@ const TD_DECISIONS: Readonly<Record<string, { status: TriageStatus; words: strin
   notapplicable: { status: 'false-positive', words: 'Not Applicable' },
 };
 
+/** What the threats of a cell may concern. */
+interface Targets {
+  /** The element or flow a cell stands for. */
+  of(c: Cell): ImportedTarget | undefined;
+  /** The boundary a box stands for. */
+  box(c: Cell): string | undefined;
+  /** What an exported threat's `on` may name, of the model being written: its boundaries and endpoints (`element:key`). */
+  named: ReadonlySet<string>;
+}
+
+/**
+ * Where a threat threatmap exported comes back: what its own data names (an endpoint, a boundary, the whole
+ * system) while the model being written still has it, else the cell it sits on (a box: its boundary).
+ */
+function exportedTarget(exported: Exported, c: Cell, targets: Targets, notes: string[]): ImportedTarget | undefined {
+  const on = exported.on;
+  const cell = (): ImportedTarget | undefined => {
+    const box = c.shape === 'box' ? targets.box(c) : undefined;
+    return box !== undefined ? { ref: box, component: box } : c.shape === 'text' ? SYSTEM_TARGET : targets.of(c);
+  };
+  if (on === undefined) return cell();
+  if (targets.named.has(on)) return { ref: on, component: on };
+  if (on === SYSTEM_TARGET.ref) return SYSTEM_TARGET;
+  const instead = cell();
+  notes.push(`threat ${exported.uid}: \`${on}\`, which it was exported on, is no longer in the file; written on ${instead?.ref ?? 'the whole system'}`);
+  return instead;
+}
+
+interface ReadThreats {
+  threats: TdThreatNote[];
+  /** Those threatmap exported first, so that each keeps its id whatever a threat drawn in Threat Dragon is called. */
+  written: WrittenThreat[];
+  rederived: ImportedDecision[];
+  /** Some of the threats are threatmap's, exported earlier. */
+  exported: boolean;
+}
+
+/**
+ * The file's threats: each one drawn in Threat Dragon, and each threat written in the model, under `threats:`
+ * on what it concerns; of the rules' own threats, exported earlier, only their decisions (analysis derives
+ * them again). A threat exported on several cells (a threat on several things, or on a boundary's elements)
+ * comes back as one; where its copies' decisions differ, the one whose status was changed in Threat Dragon wins.
+ */
+function readThreats(cells: readonly Cell[], targets: Targets, file: string, notes: string[]): ReadThreats {
+  const threats: TdThreatNote[] = [];
+  const drawn: WrittenThreat[] = [];
+  const exportedWritten = new Map<string, WrittenThreat>();
+  let anyExported = false;
+  const edited = new WeakSet<ImportedTarget>();
+  const decided = new Map<string, { title: string; decision?: ImportedDecisionFields; edited: boolean }>();
+  for (const c of cells) {
+    const list = Array.isArray(c.data.threats) ? c.data.threats : [];
+    const cellOwn = ownOf(c.data);
+    for (const t of list) {
+      if (!isObj(t)) continue;
+      const title = (cellOwn ? asWritten(t.title) : undefined) ?? str(t.title) ?? '(untitled)';
+      const exported = ownThreat(cellOwn, t) ?? exportedByThreatmap(t);
+      const at = exported ? exportedTarget(exported, c, targets, notes) : targets.of(c);
+      threats.push({
+        title, severity: str(t.severity) ?? 'no severity', status: str(t.status) ?? 'no status', on: at?.ref ?? `cell ${c.tdId}`,
+        ...(exported && exported.written === undefined ? { own: true } : {}),
+      });
+      if (!exported) {
+        drawn.push(tdThreat(t, title, c, at, file, notes));
+        continue;
+      }
+      anyExported = true;
+      const { decision, edited: changed } = exportedDecision(t, exported.recorded);
+      if (exported.written === undefined) {
+        const there = decided.get(exported.uid);
+        if (!there || (changed && !there.edited)) decided.set(exported.uid, { title, ...(decision ? { decision } : {}), edited: changed });
+        continue;
+      }
+      const threat = tdThreat(t, title, c, at, file, notes, exported, decision);
+      const here = threat.on[0];
+      if (changed) edited.add(here);
+      const same = exportedWritten.get(threat.wanted);
+      if (!same) {
+        exportedWritten.set(threat.wanted, threat);
+        continue;
+      }
+      same.comment.push(threat.comment[0]);
+      const there = same.on.find((o) => o.component === here.component);
+      if (!there) same.on.push(here);
+      else if (changed && !edited.has(there)) same.on[same.on.indexOf(there)] = here;
+    }
+  }
+  const rederived = [...decided].flatMap(([uid, d]) => (d.decision ? [{ key: uid, title: d.title, ...d.decision }] : []));
+  return { threats, written: [...exportedWritten.values(), ...drawn], rederived, exported: anyExported };
+}
+
 /**
  * One threat of a cell as the model's: its category as a STRIDE letter, its severity as the impact (Threat
  * Dragon rates nothing else; the likelihood is then rated from the model, as for every threat), its status
  * as a triage decision. A threat on a cell that is not imported (a boundary curve) concerns the whole system.
+ * A threat threatmap exported comes back as the model wrote it, its decision (`decision`) on its target.
  */
-function tdThreat(t: Plain, title: string, c: Cell, target: ImportedTarget | undefined, file: string, notes: string[], exported?: Exported): ImportedThreat {
+function tdThreat(
+  t: Plain, title: string, c: Cell, target: ImportedTarget | undefined, file: string, notes: string[], exported?: Exported, decision?: ImportedDecisionFields,
+): WrittenThreat {
   const type = str(t.type);
   let stride = strideOfWord(type);
   if (!stride) {
     stride = 'T';
     notes.push(`threat "${title}" (${file}:${c.line}): its type ${type ? `"${type}"` : '(none)'} is no STRIDE category; written as T (tampering): correct it`);
   }
-  const status = TD_DECISIONS[(str(t.status) ?? '').toLowerCase().replace(/[^a-z]/g, '')];
+  const status = TD_DECISIONS[tdStatusWord(t.status)];
   const mitigation = ownMitigation(t.mitigation, exported !== undefined);
   const text = exported ? exported.description : t.description;
   const description = typeof text === 'string' && text.trim() ? text.trim() : undefined;
   const severity = str(t.severity);
-  const decision = exported ? exportedDecision(t, exported)
-    : status && { status: status.status, reason: `marked ${status.words} in ${THREAT_DRAGON_FORMAT}${status.status === 'mitigated' && mitigation ? `: ${oneLine(mitigation)}` : ''}` };
+  const drawn = !exported && status
+    ? { status: status.status, reason: `marked ${status.words} in ${THREAT_DRAGON_FORMAT}${status.status === 'mitigated' && mitigation ? `: ${oneLine(mitigation)}` : ''}` }
+    : undefined;
   return {
     // A threat written in a threatmap model and exported comes back under its own id.
-    wanted: exported ? exported.ruleId.slice(WRITTEN_RULE_PREFIX.length) : slug(title) || 'threat',
+    wanted: exported?.written ?? (slug(title) || 'threat'),
     title,
     stride,
-    on: target ? [target] : [],
+    on: exported ? [{ ...(target ?? SYSTEM_TARGET), ...(decision ? { decision } : {}) }] : target ? [target] : [],
     ...(description ? { description } : {}),
     // Exported by threatmap: the ratings the model stated; else Threat Dragon's severity, its only rating.
     ...(exported ? { ...(exported.likelihood ? { likelihood: exported.likelihood } : {}), ...(exported.impact ? { impact: exported.impact } : {}) }
       : levelOfWord(severity) ? { impact: levelOfWord(severity) } : {}),
     ...(mitigation ? { mitigation } : {}),
+    ...(exported?.references?.length ? { references: exported.references } : {}),
+    ...(exported?.mitigatedBy?.length ? { mitigatedBy: exported.mitigatedBy } : {}),
     comment: [
-      `${file}:${c.line} threat${str(t.id) ? ` ${str(t.id)}` : ''} on ${c.shape} ${c.tdId}${target ? '' : ' (a cell not imported: the whole system)'}`,
+      `${file}:${c.line} threat${str(t.id) ? ` ${str(t.id)}` : ''} on ${c.shape === 'text' ? "the system's note" : c.shape} ${c.tdId}${target ? '' : ' (a cell not imported: the whole system)'}`,
       `Threat Dragon: ${str(t.status) ?? 'no status'}, severity ${severity ?? 'none'}${t.score !== undefined && t.score !== '' ? `, score ${String(t.score)}` : ''}`,
     ],
-    ...(decision ? { decision } : {}),
+    ...(drawn ? { decision: drawn } : {}),
   };
 }
 
@@ -591,7 +788,9 @@ function tdThreat(t: Plain, title: string, c: Cell, target: ImportedTarget | und
 
 interface Parts {
   file: string; version: string; system: Record<string, string>; diagrams: string[]; elements: Element[]; boxes: Box[];
-  outsideId?: string; flows: FlowOut[]; threats: TdThreatNote[]; written: ImportedThreat[]; notes: string[]; credentials: boolean;
+  outsideId?: string; flows: FlowOut[]; threats: TdThreatNote[]; written: WrittenThreat[]; notes: string[]; credentials: boolean;
+  /** The assets threatmap's export kept on the system's note, with the line of the note. */
+  assets?: { line: number; list: Array<[string, RawAsset]> };
 }
 
 function header(p: Parts, options: ImportOptions): string[] {
@@ -614,53 +813,129 @@ function writeModel(p: Parts, options: ImportOptions): { text: string; decisions
     if (p.outsideId) {
       map.items.push(outsideEntry(doc, p.outsideId, 'the actors, and ends of public-network flows, that no box holds'));
     }
-    for (const b of p.boxes) {
-      const v: Record<string, unknown> = {};
-      if (b.name !== undefined && b.name !== b.id) v.name = b.name;
-      const description = ownDescription(b.data);
-      if (description) v.description = description;
-      v.trust = b.trust;
-      if (b.in) v.in = b.in;
-      map.items.push(keyedEntry(doc, b.id, [where(b), b.trustNote], v));
-    }
+    for (const b of p.boxes) map.items.push(keyedEntry(doc, b.id, [where(b), b.trustNote], boundaryValue(b)));
     section(root, 'boundaries', map);
   }
 
-  if (p.credentials) credentialsSection(doc, root, 'Threat Dragon marks storesCredentials');
+  assetsSection(doc, root, p);
 
   const elements = new YAMLMap();
-  for (const e of p.elements) {
-    const v: Record<string, unknown> = {};
-    if (e.name !== undefined && e.name !== e.id) v.name = e.name;
-    if (e.type) v.type = e.type;
-    else v.kind = e.kind;
-    if (e.tech) v.tech = e.tech;
-    if (e.in) v.in = e.in;
-    const description = ownDescription(e.data);
-    if (description) v.description = description;
-    if (e.privileged) v.privileged = true;
-    if (e.stores.length) v.stores = e.stores;
-    if (e.controls.length) v.controls = e.controls;
-    elements.items.push(keyedEntry(doc, e.id, [where(e), ...e.notes], v));
-  }
+  for (const e of p.elements) elements.items.push(unfolded(keyedEntry(doc, e.id, [where(e), ...e.notes], elementValue(doc, e))));
   section(root, 'elements', elements);
 
   if (p.flows.length) {
     const seq = new YAMLSeq();
     for (const f of p.flows) {
-      const details: Record<string, unknown> = {};
-      if (f.id) details.id = f.id;
-      if (f.name) details.name = f.name;
-      details.protocol = f.protocol;
-      if (f.encrypted !== undefined) details.encrypted = f.encrypted;
-      if (f.controls.length) details.controls = f.controls;
-      if (f.description) details.description = f.description;
-      seq.items.push(flowItem(doc, f.from, f.to, details, [`${p.file}:${f.line} flow ${f.tdId}${f.reverse ? ' (bidirectional: the reply)' : ''}`, ...f.notes]));
+      seq.items.push(flowItem(doc, f.from, f.to, flowDetails(f), [`${p.file}:${f.line} flow ${f.tdId}${f.reverse ? ' (bidirectional: the reply)' : ''}`, ...f.notes]));
     }
     section(root, 'flows', seq);
   }
   const decisions = threatsSection(doc, root, p.written);
+  withMitigatedBy(doc, root, p.written);
   return { text: doc.toString({ lineWidth: 0 }), decisions };
+}
+
+function boundaryValue(b: Box): Record<string, unknown> {
+  const v: Record<string, unknown> = {};
+  if (b.name !== undefined && b.name !== b.id) v.name = b.name;
+  const description = ownDescription(b.data);
+  if (description) v.description = description;
+  v.trust = b.trust;
+  if (b.own?.kind) v.kind = b.own.kind;
+  if (b.in) v.in = b.in;
+  if (b.own?.controls?.length) v.controls = b.own.controls;
+  return v;
+}
+
+/** The assets: those threatmap's export kept, and the one for the stores flagged as storing credentials. */
+function assetsSection(doc: Document, root: YAMLMap, p: Parts): void {
+  const kept = p.assets?.list ?? [];
+  if (p.credentials && !kept.some(([id]) => id === 'credentials')) credentialsSection(doc, root, 'Threat Dragon marks storesCredentials');
+  if (!kept.length) return;
+  const pairs = kept.map(([id, a]) => new Pair(new Scalar(id), flowMap(doc, a)));
+  (pairs[0].key as Scalar).commentBefore = comment([`${p.file}:${p.assets!.line} the assets, as threatmap's export keeps them on the system's note`]);
+  const added = root.items.find((i) => (i.key as Scalar).value === 'assets')?.value as YAMLMap | undefined;
+  if (added) added.items.unshift(...pairs);
+  else {
+    const map = new YAMLMap();
+    map.items.push(...pairs);
+    section(root, 'assets', map);
+  }
+}
+
+/** An element as the model writes it: the fields the file says, in the order the model file has them. */
+function elementValue(doc: Document, e: Element): Record<string, unknown> {
+  const v: Record<string, unknown> = {};
+  if (e.name !== undefined && e.name !== e.id) v.name = e.name;
+  if (e.type) v.type = e.type;
+  // A kind its type and technology do not imply (every kind, for a cell drawn in Threat Dragon with no type).
+  if (!e.type || impliedKind(e.type, e.tech) !== e.kind) v.kind = e.kind;
+  if (e.tech) v.tech = e.tech;
+  if (e.in) v.in = e.in;
+  const description = ownDescription(e.data);
+  if (description) v.description = description;
+  if (e.privileged) v.privileged = true;
+  if (e.stores.length) v.stores = e.stores;
+  if (e.controls.length) v.controls = e.controls;
+  const own = e.own;
+  if (!own) return v;
+  if (own.auth) v.auth = own.auth;
+  if (own.handles?.length) v.handles = own.handles;
+  if (own.endpoints?.length) v.endpoints = endpointsNode(doc, own.endpoints);
+  if (own.exposed !== undefined) v.exposed = own.exposed;
+  if (own.replicas !== undefined) v.replicas = own.replicas;
+  if (own.owner !== undefined) v.owner = own.owner;
+  if (own.tags?.length) v.tags = own.tags;
+  return v;
+}
+
+/** Endpoints keyed by their keys as written (a route, never an object's key: `__proto__` stays an endpoint). */
+function endpointsNode(doc: Document, endpoints: ReadonlyArray<[string, RawEndpoint]>): YAMLMap {
+  const map = new YAMLMap();
+  for (const [key, ep] of endpoints) map.items.push(new Pair(new Scalar(key), flowMap(doc, ep)));
+  return map;
+}
+
+/**
+ * An element with endpoints one field a line, each endpoint on a line of its own, as a person writes it: on
+ * one line it would run to hundreds of characters. Other elements stay on one line.
+ */
+function unfolded(entry: Pair): Pair {
+  const map = entry.value as YAMLMap;
+  if (!map.items.some((i) => (i.key as Scalar).value === 'endpoints')) return entry;
+  map.flow = false;
+  for (const item of map.items) {
+    if ((item.key as Scalar).value !== 'endpoints' && isCollection(item.value)) item.value.flow = true;
+  }
+  return entry;
+}
+
+function flowDetails(f: FlowOut): Record<string, unknown> {
+  const details: Record<string, unknown> = {};
+  if (f.id) details.id = f.id;
+  if (f.name) details.name = f.name;
+  details.protocol = f.protocol;
+  if (f.encrypted !== undefined) details.encrypted = f.encrypted;
+  if (f.own?.auth) details.auth = f.own.auth;
+  if (f.own?.credential) details.credential = f.own.credential;
+  if (f.own?.data?.length) details.data = f.own.data;
+  if (f.own?.endpoint) details.endpoint = f.own.endpoint;
+  if (f.controls.length) details.controls = f.controls;
+  if (f.own?.port !== undefined) details.port = f.own.port;
+  if (f.description) details.description = f.description;
+  return details;
+}
+
+/**
+ * A written threat's `mitigated-by`, which import-common's threats section has no field for: added to each
+ * threat's entry, in the order that section writes them (one entry per threat, in `written`'s order).
+ */
+function withMitigatedBy(doc: Document, root: YAMLMap, written: readonly WrittenThreat[]): void {
+  if (!written.some((t) => t.mitigatedBy?.length)) return;
+  const map = root.items.find((i) => (i.key as Scalar).value === 'threats')?.value as YAMLMap;
+  written.forEach((t, i) => {
+    if (t.mitigatedBy?.length) (map.items[i].value as YAMLMap).set('mitigated-by', doc.createNode(t.mitigatedBy));
+  });
 }
 
 /**
@@ -690,8 +965,149 @@ function ownMitigation(text: unknown, exported: boolean): string | undefined {
   if (typeof text !== 'string' || !text.trim()) return undefined;
   let own = text.trim();
   if (exported) {
-    own = own.replace(/^(?:Risk accepted|Risk transferred|Not applicable \(false positive\))(?:: [^\n]*)?\.\n\n/, '').trim();
+    own = own.replace(/^(?:Risk accepted|Risk transferred|Not applicable \(false positive\))(?:: [^\n]*)?[.!?]\n\n/, '').trim();
     if (own === NO_MITIGATION_WRITTEN) return undefined;
   }
   return own || undefined;
+}
+
+// --- threatmap's own data ------------------------------------------------------------------------------
+// What src/render/threat-dragon.ts keeps under `data.threatmap` of a cell. A file may have been edited by
+// hand: every value is checked by the model's own schema, and one the model would refuse is left out with a
+// note, so that the model written always loads.
+
+/** A cell's own data from threatmap's export, when it has some. */
+const ownOf = (data: Plain): Plain | undefined => (isObj(data[TD_OWN]) ? data[TD_OWN] : undefined);
+
+const ownId = (own: Plain): string => (typeof own.id === 'string' ? own.id : '');
+
+interface SchemaField {
+  safeParse(value: unknown): { success: boolean; data?: unknown };
+}
+
+/** The fields of `own` named by `keys` that the model's schema (`shape`) accepts; the others are noted and left out. */
+function schemaFields<K extends string>(own: Plain, shape: Record<K, SchemaField>, keys: readonly K[], notes: string[]): Partial<Record<K, unknown>> {
+  const out: Partial<Record<K, unknown>> = {};
+  for (const k of keys) {
+    if (!Object.hasOwn(own, k) || own[k] === undefined) continue;
+    const parsed = shape[k].safeParse(own[k]);
+    if (parsed.success) out[k] = parsed.data;
+    else notes.push(`its \`${k}\` in threatmap's data is not one the model accepts; left out`);
+  }
+  return out;
+}
+
+/** An element's facts beyond its type, technology, controls, stores and privilege (see Element). */
+type OwnElementRest = Pick<RawElement, 'auth' | 'handles' | 'exposed' | 'replicas' | 'owner' | 'tags'> & {
+  /** By key as written: a key is a route, and no route should become an object's key (`__proto__`). */
+  endpoints?: Array<[string, RawEndpoint]>;
+};
+type OwnElement = Pick<RawElement, 'type' | 'tech' | 'controls' | 'stores' | 'privileged'> & OwnElementRest;
+
+const ELEMENT_FIELDS = ['type', 'tech', 'controls', 'auth', 'handles', 'stores', 'exposed', 'privileged', 'replicas', 'owner', 'tags'] as const;
+
+function ownElement(own: Plain, notes: string[]): OwnElement {
+  const fields = schemaFields(own, elementSchema.shape, ELEMENT_FIELDS, notes) as OwnElement;
+  const endpoints: Array<[string, RawEndpoint]> = [];
+  for (const [key, value] of isObj(own.endpoints) ? Object.entries(own.endpoints) : []) {
+    const parsed = endpointSchema.safeParse(value ?? {});
+    if (key.trim() && parsed.success) endpoints.push([key, parsed.data]);
+    else notes.push(`endpoint \`${key}\` in threatmap's data is not one the model accepts; left out`);
+  }
+  return { ...fields, ...(endpoints.length ? { endpoints } : {}) };
+}
+
+type OwnFlow = Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'controls' | 'port'>;
+
+const ownFlow = (own: Plain, notes: string[]): OwnFlow =>
+  schemaFields(own, flowDetailsSchema.shape, ['auth', 'credential', 'data', 'endpoint', 'controls', 'port'] as const, notes) as OwnFlow;
+
+function ownBoundary(own: Plain, id: string, notes: string[]): Pick<RawBoundary, 'kind' | 'controls'> & { trust?: TrustLevel } {
+  const local: string[] = [];
+  const fields = schemaFields(own, boundarySchema.shape, ['trust', 'kind', 'controls'] as const, local);
+  for (const n of local) notes.push(`${id}: ${n}`);
+  // The export writes the trust levels themselves; an alias typed by hand is the model's to resolve.
+  return fields as Pick<RawBoundary, 'kind' | 'controls'> & { trust?: TrustLevel };
+}
+
+/** The system's note: the system's version and the model's assets (each id and asset as the model accepts them). */
+function ownSystem(own: Plain, notes: string[]): { version?: string; assets: Array<[string, RawAsset]> } {
+  const assets: Array<[string, RawAsset]> = [];
+  for (const [id, value] of isObj(own.assets) ? Object.entries(own.assets) : []) {
+    const parsed = assetSchema.safeParse(value ?? {});
+    if (ID_PATTERN.test(id) && parsed.success) assets.push([id, parsed.data]);
+    else notes.push(`asset \`${id}\` in threatmap's data on the system's note is not one the model accepts; left out`);
+  }
+  return { ...(typeof own.version === 'string' ? { version: own.version } : {}), assets };
+}
+
+const textList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v] : undefined);
+
+/** What the export recorded about one threat of a cell, by the threat's Threat Dragon id. */
+function ownThreat(cellOwn: Plain | undefined, t: Plain): Exported | undefined {
+  const all = cellOwn && isObj(cellOwn.threats) ? cellOwn.threats : undefined;
+  const own = all && typeof t.id === 'string' && Object.hasOwn(all, t.id) ? all[t.id] : undefined;
+  if (!isObj(own) || typeof own.uid !== 'string') return undefined;
+  const w = isObj(own.written) && typeof own.written.id === 'string' && ID_PATTERN.test(own.written.id) ? own.written : undefined;
+  const recorded = ownDecision(own.decision);
+  const mitigatedBy = textList(w?.['mitigated-by'])?.filter(isControlName);
+  const references = textList(w?.references);
+  return {
+    uid: own.uid, description: describedAbove(t.description),
+    ...(recorded ? { recorded } : {}),
+    ...(w ? {
+      written: w.id as string,
+      ...(levelOfWord(w.likelihood) ? { likelihood: levelOfWord(w.likelihood) } : {}),
+      ...(levelOfWord(w.impact) ? { impact: levelOfWord(w.impact) } : {}),
+      ...(typeof w.on === 'string' ? { on: w.on } : {}),
+      ...(mitigatedBy?.length ? { mitigatedBy } : {}),
+      ...(references?.length ? { references } : {}),
+    } : {}),
+  };
+}
+
+const isStatus = (v: unknown): v is TriageStatus => typeof v === 'string' && (TRIAGE_STATUSES as readonly string[]).includes(v);
+
+/** A recorded decision, its fields as triage accepts them (dates as YYYY-MM-DD). */
+function ownDecision(raw: unknown): TdOwnDecision | undefined {
+  if (!isObj(raw) || !isStatus(raw.status)) return undefined;
+  const text = (k: 'reason' | 'owner' | 'ticket') => (typeof raw[k] === 'string' && raw[k] ? { [k]: raw[k] } : {});
+  const date = (k: 'expires' | 'review') => (typeof raw[k] === 'string' && isIsoDate(raw[k]) ? { [k]: raw[k] } : {});
+  return {
+    status: raw.status, ...(isStatus(raw.declared) ? { declared: raw.declared } : {}),
+    ...text('reason'), ...text('owner'), ...text('ticket'), ...date('expires'), ...date('review'),
+  };
+}
+
+/**
+ * References the model would refuse, left out with a note: an asset, caller or endpoint that threatmap's
+ * data names but the file no longer has (the system's note or an element deleted in Threat Dragon, a flow
+ * drawn to another element).
+ */
+function dropDangling(elements: Element[], flows: FlowOut[], assets: ReadonlySet<string>): void {
+  const ids = new Set(elements.map((e) => e.id));
+  const keep = (list: string[] | undefined, known: ReadonlySet<string>, what: string, into: string[]) => {
+    const gone = (list ?? []).filter((x) => !known.has(x));
+    if (gone.length) into.push(`${what} ${gone.map((x) => `\`${x}\``).join(', ')} no longer in the file: left out`);
+    return list?.filter((x) => known.has(x));
+  };
+  for (const e of elements) {
+    if (!e.own) continue;
+    e.stores = keep(e.stores, assets, 'stored asset', e.notes) ?? [];
+    e.own.handles = keep(e.own.handles, assets, 'handled asset', e.notes);
+    for (const [key, ep] of e.own.endpoints ?? []) {
+      ep.accepts = keep(ep.accepts, assets, `${key}: accepted asset`, e.notes);
+      ep.returns = keep(ep.returns, assets, `${key}: returned asset`, e.notes);
+      ep.callers = keep(ep.callers, ids, `${key}: caller`, e.notes);
+    }
+  }
+  const endpointsOf = new Map(elements.map((e) => [e.id, (e.own?.endpoints ?? []).flatMap(([k]) => [k, parseEndpointKey(k).route])]));
+  for (const f of flows) {
+    if (!f.own) continue;
+    f.own.data = keep(f.own.data, assets, 'carried asset', f.notes);
+    if (f.own.endpoint !== undefined && !endpointsOf.get(f.to)?.includes(f.own.endpoint)) {
+      f.notes.push(`endpoint \`${f.own.endpoint}\` is not one of \`${f.to}\`'s in the file: left out`);
+      delete f.own.endpoint;
+    }
+  }
 }

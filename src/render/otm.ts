@@ -5,9 +5,13 @@
 //
 // Mapping, threatmap -> OTM (every choice is explained where it is made below):
 //   system                 -> project (name, id from the model's file name, description, owner)
+//   assumptions, `rules:`  -> project attributes `threatmap:assumptions`, `threatmap:rules` (JSON), when the
+//                             caller passes the model (the result holds neither)
 //   boundary               -> trustZone (risk.trustRating from the trust level, parent.trustZone when nested)
 //   (no boundary)          -> one extra trustZone per default zone that some element sits in
 //   element                -> component (type from tech/type/kind, parent trust zone, tags, assets)
+//   endpoint               -> attribute `threatmap:endpoint:<key>` of its component (JSON of what the model
+//                             would not infer), so that `threatmap import` makes it again
 //   flow                   -> dataflow (source, destination, bidirectional false, tags, assets)
 //   asset                  -> asset (risk confidentiality/integrity/availability on 0-100)
 //   threat                 -> threat (id = stable uid TM-xxxxxxxx) + a threat instance on its component,
@@ -22,10 +26,11 @@ import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
 import type { AnalysisResult, Rating, Threat } from '../analysis/types.js';
 import { STRIDE_NAMES } from '../analysis/types.js';
-import type { Level, TrustLevel } from '../model/catalog.js';
+import type { AuthMethod, Level, TrustLevel } from '../model/catalog.js';
 import { TRUST_LEVELS } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
-import type { Asset, Boundary, Element, Flow } from '../model/types.js';
+import { inferEndpointKind, parseEndpointKey } from '../model/normalize.js';
+import type { Asset, Assumption, Boundary, Element, Endpoint, Flow, Model } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
 import type { TriageStatus } from '../track/types.js';
 import { fnv1a32 } from '../track/uid.js';
@@ -40,6 +45,11 @@ export const OTM_VERSION = '0.2.0';
 export interface OtmOptions {
   /** Rule metadata, for each mitigation's controls; default the built-in library. */
   rules?: readonly RuleMeta[];
+  /**
+   * The model's sections that change its analysis but are not in the result (its assumptions and its
+   * `rules:` section), carried for `threatmap import` to give back; absent: not carried.
+   */
+  model?: Pick<Model, 'assumptions' | 'rules'>;
 }
 
 // The OTM shapes we write: a subset of the schema (no representations: threatmap has no diagram geometry).
@@ -174,6 +184,38 @@ function attributes(entries: Array<[string, string | undefined]>): OtmAttributes
 const list = (items: readonly string[]): string | undefined => (items.length ? items.join(', ') : undefined);
 
 /**
+ * The prefix of the attribute that carries one endpoint of a component, followed by the endpoint's key
+ * (`threatmap:endpoint:POST /cart`). OTM has no field for a component's entry points and its attributes are
+ * Map[string, string], so each endpoint is one attribute, namespaced as threatmap's own, whose value is a
+ * JSON object: what `threatmap import` reads back, one entry per endpoint in a tool's attribute table.
+ */
+export const ENDPOINT_ATTRIBUTE = 'threatmap:endpoint:';
+
+/**
+ * An endpoint's properties as its model would write them: only what the loader would not infer again from
+ * its key and its element (name = key, kind from the path, methods from the key, auth inherited), so that
+ * an element's auth changed in another tool still reaches the endpoints that inherited it.
+ */
+export function endpointDetails(ep: Endpoint, elementAuth: AuthMethod | undefined): Record<string, unknown> {
+  const inherited = elementAuth ?? 'none';
+  return {
+    ...(ep.name !== ep.key ? { name: ep.name } : {}),
+    ...(ep.description !== undefined ? { description: ep.description } : {}),
+    ...(ep.kind !== inferEndpointKind(ep.route) ? { kind: ep.kind } : {}),
+    ...(ep.methods.join() !== parseEndpointKey(ep.key).methods.join() ? { methods: ep.methods } : {}),
+    // A public endpoint is `auth: none`; `public: true` says it as people write it.
+    ...(ep.auth === inherited ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
+    ...(ep.callers !== undefined ? { callers: ep.callers } : {}),
+    ...(ep.controls.length ? { controls: ep.controls } : {}),
+    ...(ep.accepts.length ? { accepts: ep.accepts } : {}),
+    ...(ep.returns.length ? { returns: ep.returns } : {}),
+  };
+}
+
+const endpointAttributes = (e: Element): Array<[string, string]> =>
+  e.endpoints.map((ep) => [`${ENDPOINT_ATTRIBUTE}${ep.key}`, JSON.stringify(endpointDetails(ep, e.auth))]);
+
+/**
  * A mitigation's name from its text: OTM names are short titles, threatmap's mitigations are sentences.
  * The first sentence or clause (up to `.`, `:` or `;`), cut at a word to at most 80 characters with an
  * ellipsis; the whole text is the description.
@@ -188,7 +230,30 @@ export function mitigationName(text: string): string {
 
 // --- Parts --------------------------------------------------------------------------------------------
 
-function project(r: AnalysisResult): OtmProject {
+/** The project attribute that carries the model's assumptions, as the model writes them (a JSON array). */
+export const ASSUMPTIONS_ATTRIBUTE = 'threatmap:assumptions';
+/** The project attribute that carries the model's `rules:` section as written (a JSON object). */
+export const RULES_ATTRIBUTE = 'threatmap:rules';
+
+/** An assumption as the model writes it: its text alone when it rules out nothing in particular. */
+const rawAssumption = (a: Assumption): unknown =>
+  a.rules.length || a.elements.length
+    ? { text: a.text, ...(a.rules.length ? { rules: a.rules } : {}), ...(a.elements.length ? { elements: a.elements } : {}) }
+    : a.text;
+
+/**
+ * The model's sections OTM has no place for, as project attributes (OTM's free data about the whole
+ * model), namespaced and as JSON: they are threatmap's own input, which another tool shows but does not use.
+ */
+function modelSections(model: OtmOptions['model']): Array<[string, string | undefined]> {
+  if (!model) return [];
+  return [
+    [ASSUMPTIONS_ATTRIBUTE, model.assumptions.length ? JSON.stringify(model.assumptions.map(rawAssumption)) : undefined],
+    [RULES_ATTRIBUTE, model.rules && Object.keys(model.rules).length ? JSON.stringify(model.rules) : undefined],
+  ];
+}
+
+function project(r: AnalysisResult, model: OtmOptions['model']): OtmProject {
   // The id is the model file's name (what a team calls the model, stable across renames of the system),
   // else the system's name, else a fixed word: OTM requires one.
   const id = slug(fileStem(r.file)) || slug(r.system.name) || 'threatmap-model';
@@ -197,7 +262,7 @@ function project(r: AnalysisResult): OtmProject {
     id,
     ...(r.system.description ? { description: r.system.description } : {}),
     ...(r.system.owner ? { owner: r.system.owner } : {}),
-    attributes: attributes([['source', 'threatmap'], ['model', r.file || undefined], ['version', r.system.version]]),
+    attributes: attributes([['source', 'threatmap'], ['model', r.file || undefined], ['version', r.system.version], ...modelSections(model)]),
   };
 }
 
@@ -267,7 +332,7 @@ function component(e: Element, parent: string, threats: OtmThreatInstance[] | un
       ['kind', e.kind], ['type', e.type], ['tech', e.tech], ['auth', e.auth], ['controls', list(e.controls)],
       ['endpoints', list(e.endpoints.map((ep) => ep.key))], ['exposed', e.exposed === undefined ? undefined : String(e.exposed)],
       ['privileged', e.privileged ? 'true' : undefined], ['replicas', e.replicas === undefined ? undefined : String(e.replicas)],
-      ['owner', e.owner],
+      ['owner', e.owner], ...endpointAttributes(e),
     ]),
   };
 }
@@ -456,7 +521,7 @@ export function buildOtm(r: AnalysisResult, options: OtmOptions = {}): OtmDocume
 
   return {
     otmVersion: OTM_VERSION,
-    project: project(r),
+    project: project(r, options.model),
     assets: r.assets.map(asset),
     trustZones,
     components: r.elements.map((e) => component(e, zoneOf(e), onComponent.get(e.id))),

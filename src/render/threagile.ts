@@ -25,10 +25,19 @@
 //   threat                 -> risks_identified["<title> (<uid>)"] of its rule's category
 //   triage decision        -> risk_tracking["<synthetic risk id>"] (status, justification, ticket, checked_by)
 //
-// Not carried (Threagile has no place for them): trust levels (the importer guesses them from boundary
-// names), endpoints, credentials, ports, the controls that have no Threagile field (they only show as the
-// threats they mitigate being absent), boundary controls, and each threat's evidence and reasons (a
-// risk's title carries its stable uid, TM-xxxxxxxx, to look them up in threatmap's report).
+// What Threagile's fields cannot say goes into one top-level section of our own, `threatmap:` (Threagile
+// reads its model into fixed structures and ignores keys it does not know), so that `threatmap import`
+// gives back the model this file was written from: trust levels, boundary kinds and controls, endpoints,
+// credentials, ports, element and flow controls, auth, exact types, technologies and protocols where
+// Threagile's word is coarser than ours, ids and names that Threagile's forms changed, texts its reading
+// would change (HTML, line breaks), and each threat's own triage decision where risk tracking (one entry per
+// risk id, a few words) cannot hold it. One section rather than a key in every object: every object of
+// the file stays exactly Threagile's shape. It is keyed by Threagile ids, a link by its id, a risk by its
+// threat's stable id; an entry holds only what the object's Threagile fields do not already say, and an
+// empty entry marks an object as ours (one added in Threagile has none). Not carried: each threat's
+// evidence and reasons (a risk's title carries its stable uid, TM-xxxxxxxx, to look them up in
+// threatmap's report), and the model's assumptions and `rules:` section, which the analysis result this
+// renderer reads does not hold.
 //
 // Ids. Threagile allows letters, digits and `-` in ids, and its newest parser lowercases the ids listed in
 // a trust boundary: every id is written in lower case, other characters as `-`, with `-2`, `-3`... where
@@ -42,14 +51,16 @@
 //
 // Output is deterministic: the model's order for assets, elements, flows and boundaries, the report's
 // order for threats, and no timestamps.
-import { Document, isScalar, Scalar, visit } from 'yaml';
+import { Document, isMap, isScalar, isSeq, Scalar, visit } from 'yaml';
 import { BUILTIN_RULES, familyOf } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
+import { isWrittenRule, STATED } from '../analysis/rules/written.js';
 import type { AnalysisResult, Rating, Risk, Stride, Threat } from '../analysis/types.js';
-import type { AuthMethod, BoundaryKind, Classification, ElementType, Level } from '../model/catalog.js';
+import type { AssetKind, AssetType, AuthMethod, BoundaryKind, Classification, ElementType, Level, TrustLevel } from '../model/catalog.js';
 import { CLASSIFICATIONS, LEVELS, PROTOCOLS, STRIDE_WORDS } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
-import type { Asset, Boundary, Element, Flow } from '../model/types.js';
+import { inferEndpointKind, parseEndpointKey } from '../model/normalize.js';
+import type { Asset, Boundary, Element, Endpoint, Flow } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
 import type { TriageStatus } from '../track/types.js';
 
@@ -94,6 +105,56 @@ export interface ThreagileRiskCategory {
   model_failure_possible_reason: boolean; cwe?: number; risks_identified: Keyed<ThreagileRisk>;
 }
 export interface ThreagileRiskTracking { status: string; justification?: string; ticket?: string; checked_by?: string }
+
+// --- threatmap's own section: what Threagile's fields cannot say ---------------------------------------
+
+/** Names: `title` is the key the object was written under, `name` its own name when that key is not it (or none: a flow without a name). */
+interface CarriedTitle { title?: string; name?: string }
+export interface CarriedEndpoint {
+  key: string; name?: string; description?: string; kind?: string; methods?: string[]; public?: boolean; auth?: string;
+  callers?: string[]; controls?: string[]; accepts?: string[]; returns?: string[];
+}
+export interface CarriedElement extends CarriedTitle {
+  id?: string; type?: ElementType; tech?: string; auth?: string; controls?: string[]; endpoints?: CarriedEndpoint[]; exposed?: boolean;
+  privileged?: boolean; replicas?: number; tags?: string[]; owner?: string; description?: string;
+}
+export interface CarriedFlow extends CarriedTitle {
+  id?: string; protocol?: string; encrypted?: boolean; auth?: string; credential?: string; endpoint?: string; controls?: string[];
+  port?: number; description?: string;
+}
+export interface CarriedBoundary extends CarriedTitle { id?: string; trust: TrustLevel; kind: BoundaryKind; controls?: string[]; description?: string }
+export interface CarriedAsset extends CarriedTitle { id?: string; kind?: AssetKind; type?: AssetType; confidentiality: Level; description?: string }
+/** A decision as the exported analysis held it: `status` the one in force, `declared` the triage file's when it lapsed. */
+export interface CarriedDecision {
+  status: TriageStatus; declared?: TriageStatus; reason?: string; owner?: string; ticket?: string; expires?: string; review?: string;
+}
+export interface CarriedRisk {
+  /** A written threat on an endpoint: its key (the risk names the endpoint's element). */
+  endpoint?: string;
+  /** A written threat's ratings that the model does not state (rated from it), with the word exported for each. */
+  derived?: { exploitation_likelihood?: string; exploitation_impact?: string };
+  decision?: CarriedDecision;
+}
+/** A written threat's texts and references, where its category's fields do not read back as they are. */
+export interface CarriedThreat { description?: string; mitigation?: string; references?: string[] }
+export interface CarriedSystem { name?: string; description?: string; owner?: string; version?: string }
+export interface ThreatmapSection {
+  /** The version of this section's shape. */
+  format: 1;
+  system?: CarriedSystem;
+  data_assets: Keyed<CarriedAsset>;
+  technical_assets: Keyed<CarriedElement>;
+  communication_links: Keyed<CarriedFlow>;
+  trust_boundaries: Keyed<CarriedBoundary>;
+  /** The links' ids in the model's order of its flows, where that is not the file's (links sit in their sources). */
+  flow_order?: string[];
+  /** By risk category id. */
+  threats?: Keyed<CarriedThreat>;
+  /** By the threat's stable id (TM-...). */
+  risks?: Keyed<CarriedRisk>;
+}
+/** The top-level key of our section. */
+export const THREATMAP_SECTION = 'threatmap';
 export interface ThreagileModel {
   threagile_version: string;
   title: string;
@@ -108,9 +169,14 @@ export interface ThreagileModel {
   shared_runtimes: Keyed<never>;
   individual_risk_categories: Keyed<ThreagileRiskCategory>;
   risk_tracking: Keyed<ThreagileRiskTracking>;
+  threatmap: ThreatmapSection;
 }
 
 const keyed = <T>(): Keyed<T> => Object.create(null) as Keyed<T>;
+/** The object without its undefined fields: an entry of our section states only what it has. */
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+const nonEmpty = (list: readonly string[]): string[] | undefined => (list.length ? [...list] : undefined);
+const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);
 /** A table lookup that no word of the model (`__proto__`, `constructor`) can turn into a property of the table. */
 const own = <T>(table: Readonly<Record<string, T>>, key: string | undefined): T | undefined =>
   key !== undefined && Object.hasOwn(table, key) ? table[key] : undefined;
@@ -241,7 +307,7 @@ const THREAGILE_TECHNOLOGIES = new Set([
   'hsm', 'waf', 'ids', 'ips', 'scheduler', 'mainframe', 'block-storage', 'library',
 ]);
 
-function technologyOf(e: Element): string {
+export function technologyOf(e: Pick<Element, 'type' | 'tech'>): string {
   if (e.tech !== undefined) {
     const t = own(TECH_TECHNOLOGY, e.tech) ?? (THREAGILE_TECHNOLOGIES.has(e.tech) ? e.tech : undefined);
     if (t) return t;
@@ -330,7 +396,7 @@ const LOCAL = new Set(['in-process-library-call', 'local-file-access']);
  * protocol's default (`ftp` with `encrypted: true` is FTPS), and Threagile's unencrypted-communication rule
  * reads only the protocol. The counterpart of the other kind, else binary or binary-encrypted.
  */
-function protocolOf(f: Flow): string {
+export function protocolOf(f: Pick<Flow, 'protocol' | 'encrypted'>): string {
   const mapped = own(PROTOCOL, f.protocol) ?? 'unknown-protocol';
   if (LOCAL.has(mapped) || ENCRYPTED.has(mapped) === f.encrypted) return mapped;
   return f.encrypted ? own(ENCRYPTED_FORM, mapped) ?? 'binary-encrypted' : own(PLAIN_FORM, mapped) ?? 'binary';
@@ -381,7 +447,7 @@ const BOUNDARY_TYPE: Record<BoundaryKind, string> = {
   network: 'network-virtual-lan', 'data-tier': 'network-cloud-security-group', cloud: 'network-cloud-provider',
   container: 'execution-environment', privilege: 'execution-environment', service: 'network-policy-namespace-isolation',
 };
-const boundaryTypeOf = (b: Boundary): string =>
+export const boundaryTypeOf = (b: Pick<Boundary, 'kind' | 'trust'>): string =>
   b.kind === 'service' && b.trust === 'untrusted' ? 'network-dedicated-hoster' : BOUNDARY_TYPE[b.kind];
 
 // --- Helpers --------------------------------------------------------------------------------------------
@@ -434,7 +500,22 @@ function highest(assets: readonly Asset[]): { classification: Classification; c:
   };
 }
 
-const lowerTags = (tags: readonly string[]): string[] => [...new Set(tags.map((t) => t.trim().toLowerCase()))];
+export const lowerTags = (tags: readonly string[]): string[] => [...new Set(tags.map((t) => t.trim().toLowerCase()))];
+
+/**
+ * A Threagile text as `threatmap import` reads it: one line, HTML tags dropped (Threagile's free texts may
+ * carry `<b>`, `<i>`, which a model's text does not render); undefined when nothing is left. Beside the
+ * writing, so that the export knows which of our texts would not read back as they are.
+ */
+export function threagileText(v: unknown): string | undefined {
+  if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+  const t = String(v).replace(/<[^>]*>/g, '').replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\r\n\u2028\u2029]+/g, ' ').trim();
+  return t || undefined;
+}
+
+/** A text, when Threagile's field holding it would not read back as it is. */
+const unlessReadBack = (text: string | undefined): string | undefined =>
+  text !== undefined && threagileText(text) !== text ? text : undefined;
 
 // --- Parts ----------------------------------------------------------------------------------------------
 
@@ -473,15 +554,22 @@ function dataAsset(a: Asset, id: string): ThreagileDataAsset {
   };
 }
 
+/** The auth a link states: the flow's, else the one its protocol implies (mutual TLS). */
+const linkAuth = (f: Pick<Flow, 'auth' | 'protocol'>): AuthMethod => (f.auth !== 'none' ? f.auth : own(PROTOCOLS, f.protocol)?.auth ?? 'none');
+
+/** The link's authentication; the `mfa` control makes any of them two-factor. */
+export function authenticationOf(f: Pick<Flow, 'auth' | 'protocol' | 'controls'>): string {
+  const authentication = own(AUTHENTICATION, linkAuth(f)) ?? 'none';
+  return authentication !== 'none' && f.controls.includes('mfa') ? 'two-factor' : authentication;
+}
+
 function link(f: Flow, from: Element, to: Element, ids: Ids): ThreagileLink {
-  const auth = f.auth !== 'none' ? f.auth : own(PROTOCOLS, f.protocol)?.auth ?? 'none';
-  const authentication = AUTHENTICATION[auth];
   return {
     target: ids.element.get(f.to)!,
     description: f.description ?? '',
     protocol: protocolOf(f),
-    authentication: authentication !== 'none' && f.controls.includes('mfa') ? 'two-factor' : authentication,
-    authorization: authorizationOf(auth, from),
+    authentication: authenticationOf(f),
+    authorization: authorizationOf(linkAuth(f), from),
     tags: [],
     vpn: f.controls.includes('vpn'),
     ip_filtered: f.controls.includes('ip-allowlist'),
@@ -495,12 +583,16 @@ function link(f: Flow, from: Element, to: Element, ids: Ids): ThreagileLink {
   };
 }
 
+/** The key of the endpoint a flow calls, in its target's endpoints. */
+const endpointKeyOf = (f: Flow): string | undefined => (f.endpoint?.startsWith(`${f.to}:`) ? f.endpoint.slice(f.to.length + 1) : undefined);
+
 /**
  * A link's title: the flow's name, else `to <target name>` and the endpoint it calls; unique within its
  * source both as a key and as the link id Threagile derives from it.
  */
 function linkTitle(f: Flow, toName: string, sourceId: string, takenIds: Set<string>, takenTitles: Set<string>): string {
-  const endpoint = f.endpoint?.startsWith(`${f.to}:`) ? ` ${f.endpoint.slice(f.to.length + 1)}` : '';
+  const key = endpointKeyOf(f);
+  const endpoint = key !== undefined ? ` ${key}` : '';
   const base = f.name ?? `to ${toName}${endpoint}`;
   let title = base;
   for (let n = 2; takenTitles.has(title) || takenIds.has(threagileLinkId(sourceId, title)); n++) title = `${base} (${n})`;
@@ -508,6 +600,13 @@ function linkTitle(f: Flow, toName: string, sourceId: string, takenIds: Set<stri
   takenIds.add(threagileLinkId(sourceId, title));
   return title;
 }
+
+/**
+ * encryption-at-rest: the platform encrypts the stored data (a disk, a managed database), which is
+ * Threagile's `transparent`; keys per user or per partner are not something the model says.
+ */
+export const encryptionOf = (controls: readonly string[]): string => (controls.includes('encryption-at-rest') ? 'transparent' : 'none');
+export const redundantOf = (e: Pick<Element, 'replicas' | 'controls'>): boolean => (e.replicas ?? 1) > 1 || e.controls.includes('redundancy');
 
 function technicalAsset(e: Element, ids: Ids, ctx: ElementContext, links: Keyed<ThreagileLink>): ThreagileTechnicalAsset {
   const held = [...new Set([...e.handles, ...e.stores])].flatMap((id) => ctx.assets.get(id) ?? []);
@@ -527,9 +626,7 @@ function technicalAsset(e: Element, ids: Ids, ctx: ElementContext, links: Keyed<
     tags: lowerTags(e.tags),
     internet: ctx.internet,
     machine: machineOf(e, ctx.inContainer),
-    // encryption-at-rest: the platform encrypts the stored data (a disk, a managed database), which is
-    // Threagile's `transparent`; keys per user or per partner are not something the model says.
-    encryption: e.controls.includes('encryption-at-rest') ? 'transparent' : 'none',
+    encryption: encryptionOf(e.controls),
     owner: e.owner ?? '',
     // The CIA of the data it holds (Threagile's newest parser raises a technical asset to its data's
     // anyway); without assets, threatmap's default class (internal) and the lowest criticality we write.
@@ -540,7 +637,7 @@ function technicalAsset(e: Element, ids: Ids, ctx: ElementContext, links: Keyed<
       ? `the highest of the data it handles or stores: ${held.map((a) => a.name).join(', ')}`
       : 'it handles and stores no asset of the model',
     multi_tenant: false,
-    redundant: (e.replicas ?? 1) > 1 || e.controls.includes('redundancy'),
+    redundant: redundantOf(e),
     custom_developed_parts: e.kind === 'process' && ((e.type !== undefined && CUSTOM_TYPES.has(e.type)) || e.endpoints.length > 0),
     data_assets_processed: assetIds(e.handles),
     data_assets_stored: assetIds(e.stores),
@@ -608,15 +705,30 @@ function fallbackMeta(t: Threat): RuleMeta {
   };
 }
 
+/** A category's CWE number: its first CWE reference. */
+const cweOf = (references: readonly string[]): number | undefined => {
+  const cwe = references.find((x) => /^CWE-\d+$/.test(x));
+  return cwe ? Number(cwe.slice(4)) : undefined;
+};
+const asvsOf = (references: readonly string[]): string =>
+  references.filter((x) => x.startsWith('OWASP ASVS ')).map((x) => x.slice('OWASP ASVS '.length)).join(', ');
+
+/** The references a category written from these reads back as (its cwe and asvs, as the importer reads them). */
+export function referencesReadBack(references: readonly string[]): string[] {
+  const cwe = cweOf(references);
+  const asvs = threagileText(asvsOf(references));
+  return [...(cwe !== undefined ? [`CWE-${cwe}`] : []), ...(asvs !== undefined ? [asvs] : [])];
+}
+
 function category(meta: RuleMeta, id: string): ThreagileRiskCategory {
   // Bare words: Threagile's report is no Markdown. What makes the rule report the component as mitigated.
   const controls = meta.mitigatedBy.join(' or ');
-  const cwe = meta.references.find((x) => /^CWE-\d+$/.test(x));
+  const cwe = cweOf(meta.references);
   return {
     id,
     description: meta.description,
     impact: `${STRIDE_IMPACT[meta.stride]} Each risk's exploitation impact is rated from the assets at stake.`,
-    asvs: meta.references.filter((x) => x.startsWith('OWASP ASVS ')).map((x) => x.slice('OWASP ASVS '.length)).join(', '),
+    asvs: asvsOf(meta.references),
     // threatmap's rules name no cheat sheet (their references are CWE, CAPEC and OWASP ids).
     cheat_sheet: '',
     action: meta.action.text.replaceAll('{targets}', 'each affected component'),
@@ -632,7 +744,7 @@ function category(meta: RuleMeta, id: string): ThreagileRiskCategory {
     // Threagile's flag for risks that may come from a model's omission: every threatmap rule reads the
     // model, so the flag would be true of all and says nothing; false, as in Threagile's example.
     model_failure_possible_reason: false,
-    ...(cwe ? { cwe: Number(cwe.slice(4)) } : {}),
+    ...(cwe !== undefined ? { cwe } : {}),
     risks_identified: keyed(),
   };
 }
@@ -642,31 +754,43 @@ function category(meta: RuleMeta, id: string): ThreagileRiskCategory {
 /** A threat the team has decided on: a triage entry (an expired one too) or a status other than open. */
 const hasDecision = (t: Threat): boolean => t.triage?.line !== undefined || statusOf(t) !== 'open';
 
+/** A threat's stable id and its decision (none: nobody decided), as risk tracking and our section write them. */
+export interface TrackedThreat { uid: string; decision?: CarriedDecision }
+
+/** The decision a threat carries into the export; none when nobody decided on it. */
+export function decisionOf(t: Threat): CarriedDecision | undefined {
+  if (!hasDecision(t)) return undefined;
+  const tr = t.triage;
+  return defined({
+    status: statusOf(t), declared: tr?.declared, reason: tr?.reason, owner: tr?.owner, ticket: tr?.ticket, expires: tr?.expires, review: tr?.review,
+  });
+}
+
 /**
  * The decision in words: the status where the tracking status does not say it (transferred, an expired
  * decision, or several threats in one entry), until when it holds, and the reason.
  */
-function decisionNote(t: Threat, withStatus: boolean): string {
-  const tr = t.triage;
-  const status = statusOf(t);
-  const head = tr?.declared !== undefined ? `${tr.declared} expired on ${tr.expires}`
-    : [withStatus || status === 'transferred' ? status : '', tr?.expires ? `until ${tr.expires}` : ''].filter(Boolean).join(' ');
-  return [head, tr?.reason ?? ''].filter(Boolean).join(': ');
+function decisionNote(d: CarriedDecision | undefined, withStatus: boolean): string {
+  const status = d?.status ?? 'open';
+  const head = d?.declared !== undefined ? `${d.declared} expired on ${d.expires}`
+    : [withStatus || status === 'transferred' ? status : '', d?.expires ? `until ${d.expires}` : ''].filter(Boolean).join(' ');
+  return [head, d?.reason ?? ''].filter(Boolean).join(': ');
 }
 
 /**
  * One risk id's tracking. Threats that share a risk id (two endpoints of one element, found by one rule)
  * share its tracking: the least resolved status among them, so that a decision on one never closes the
- * other, and each one's decision in the justification. None when no threat of the id was triaged.
+ * other, and each one's decision in the justification. None when no threat of the id was triaged. The
+ * importer computes it again from our section's decisions, to tell whether someone changed it in Threagile.
  */
-function trackingOf(group: readonly Threat[]): ThreagileRiskTracking | undefined {
-  if (!group.some(hasDecision)) return undefined;
-  const least = group.map(statusOf).reduce((a, b) => (RESOLVED_RANK[b] < RESOLVED_RANK[a] ? b : a));
-  const justification = group.length === 1 ? decisionNote(group[0], false)
-    : group.map((t) => `${uidOf(t)} ${decisionNote(t, true)}`).join('; ');
+export function trackingOf(group: readonly TrackedThreat[]): ThreagileRiskTracking | undefined {
+  if (!group.some((t) => t.decision !== undefined)) return undefined;
+  const least = group.map((t) => t.decision?.status ?? 'open').reduce((a, b) => (RESOLVED_RANK[b] < RESOLVED_RANK[a] ? b : a));
+  const justification = group.length === 1 ? decisionNote(group[0].decision, false)
+    : group.map((t) => `${t.uid} ${decisionNote(t.decision, true)}`).join('; ');
   const joined = (values: Array<string | undefined>) => [...new Set(values.filter((v): v is string => !!v))].join(', ');
-  const ticket = joined(group.map((t) => t.triage?.ticket));
-  const checkedBy = joined(group.map((t) => t.triage?.owner));
+  const ticket = joined(group.map((t) => t.decision?.ticket));
+  const checkedBy = joined(group.map((t) => t.decision?.owner));
   return {
     status: RISK_STATUS[least],
     ...(justification ? { justification } : {}),
@@ -675,6 +799,149 @@ function trackingOf(group: readonly Threat[]): ThreagileRiskTracking | undefined
     // no `date`; the owner is who checked it.
     ...(checkedBy ? { checked_by: checkedBy } : {}),
   };
+}
+
+/** Statuses risk tracking names exactly (Threagile has no `transferred`, and `unchecked` decides nothing). */
+const TRACKED_EXACTLY: ReadonlySet<TriageStatus> = new Set(['mitigating', 'mitigated', 'accepted', 'false-positive']);
+
+/**
+ * Whether a risk's own tracking entry says all of a decision, as the importer reads it back: the status, the
+ * reason as the justification (without one the importer would write a reason of its own), the ticket and
+ * owner, and no date (expires, review), which Threagile's tracking has no field for.
+ */
+const tracksExactly = (d: CarriedDecision): boolean =>
+  TRACKED_EXACTLY.has(d.status) && d.declared === undefined && d.expires === undefined && d.review === undefined &&
+  d.reason !== undefined && [d.reason, d.owner, d.ticket].every((x) => x === undefined || threagileText(x) === x);
+
+// --- Our section: what each object's Threagile fields do not say ---------------------------------------
+
+/** The key an object is written under, and its own name when that key is not it (a repeated name, a flow's made-up title). */
+const carriedTitle = (key: string, name: string | undefined): CarriedTitle =>
+  (key === name ? {} : { title: key, ...(name !== undefined ? { name } : {}) });
+
+function carriedEndpoint(ep: Endpoint, e: Element): CarriedEndpoint {
+  const inherited = e.auth ?? 'none';
+  return defined({
+    key: ep.key,
+    name: ep.name !== ep.key ? ep.name : undefined,
+    description: ep.description,
+    kind: ep.kind !== inferEndpointKind(ep.route) ? ep.kind : undefined,
+    methods: sameList(ep.methods, parseEndpointKey(ep.key).methods) ? undefined : [...ep.methods],
+    // Its own auth where it does not inherit the element's: public, or another method.
+    public: ep.auth === 'none' && inherited !== 'none' ? true : undefined,
+    auth: ep.auth !== 'none' && ep.auth !== inherited ? ep.auth : undefined,
+    callers: ep.callers ? [...ep.callers] : undefined,
+    controls: nonEmpty(ep.controls),
+    accepts: nonEmpty(ep.accepts),
+    returns: nonEmpty(ep.returns),
+  });
+}
+
+/**
+ * Threagile's technology is one word for our type and tech: both are carried unless that word is the type
+ * itself and there is no tech (`type: database` is `technology: database`).
+ */
+function carriedElement(e: Element, tgId: string, key: string): CarriedElement {
+  const technology = technologyOf(e);
+  const stated = e.tech === undefined && (e.type === undefined || e.type === technology);
+  return defined({
+    id: e.id !== tgId ? e.id : undefined,
+    ...carriedTitle(key, e.name),
+    type: stated ? undefined : e.type,
+    tech: stated ? undefined : e.tech,
+    auth: e.auth,
+    controls: nonEmpty(e.controls),
+    endpoints: e.endpoints.length ? e.endpoints.map((ep) => carriedEndpoint(ep, e)) : undefined,
+    exposed: e.exposed,
+    privileged: e.privileged ? true : undefined,
+    replicas: e.replicas,
+    tags: sameList(lowerTags(e.tags), e.tags) ? undefined : [...e.tags],
+    owner: unlessReadBack(e.owner),
+    description: unlessReadBack(e.description),
+  });
+}
+
+/** Protocol and auth are carried where Threagile's word is not ours; encryption where the flow overrides its protocol's. */
+function carriedFlow(f: Flow, title: string, endpointKey: string | undefined): CarriedFlow {
+  return defined({
+    id: f.id !== `${f.from}->${f.to}` ? f.id : undefined,
+    ...carriedTitle(title, f.name),
+    protocol: f.protocol !== protocolOf(f) ? f.protocol : undefined,
+    encrypted: f.encrypted !== (own(PROTOCOLS, f.protocol)?.encrypted ?? false) ? f.encrypted : undefined,
+    auth: f.auth !== authenticationOf(f) ? f.auth : undefined,
+    credential: f.credential,
+    endpoint: endpointKey,
+    controls: nonEmpty(f.controls),
+    port: f.port,
+    description: unlessReadBack(f.description),
+  });
+}
+
+/** Threagile rates no trust, and its boundary types are not our kinds: both always carried. */
+const carriedBoundary = (b: Boundary, tgId: string, key: string): CarriedBoundary => defined({
+  id: b.id !== tgId ? b.id : undefined,
+  ...carriedTitle(key, b.name),
+  trust: b.trust,
+  kind: b.kind,
+  controls: nonEmpty(b.controls),
+  description: unlessReadBack(b.description),
+});
+
+/** Threagile's confidentiality is our classification: the level is ours alone, always carried. */
+const carriedAsset = (a: Asset, tgId: string, key: string): CarriedAsset => defined({
+  id: a.id !== tgId ? a.id : undefined,
+  ...carriedTitle(key, a.name),
+  kind: a.kind !== 'data' ? a.kind : undefined,
+  type: a.type,
+  confidentiality: a.confidentiality,
+  description: unlessReadBack(a.description),
+});
+
+function carriedSystem(r: AnalysisResult): CarriedSystem | undefined {
+  const s = r.system;
+  const out = defined({
+    name: unlessReadBack(s.name), description: unlessReadBack(s.description), owner: unlessReadBack(s.owner), version: s.version,
+  });
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** A written threat's texts and references where its category's fields would not give them back. */
+function carriedThreat(meta: RuleMeta): CarriedThreat | undefined {
+  const out = defined({
+    description: unlessReadBack(meta.description),
+    mitigation: unlessReadBack(meta.mitigation),
+    references: sameList(referencesReadBack(meta.references), meta.references) ? undefined : [...meta.references],
+  });
+  return Object.keys(out).length ? out : undefined;
+}
+
+/**
+ * What a risk's fields and its tracking do not say of its threat: a written threat's endpoint and the
+ * ratings the model leaves to the analysis, and the threat's decision unless its risk's own tracking entry
+ * says all of it.
+ */
+function carriedRisk(t: Threat, risk: ThreagileRisk, r: AnalysisResult, sharesTracking: boolean): CarriedRisk | undefined {
+  const written = isWrittenRule(t.ruleId);
+  const endpoint = written && t.endpoint !== undefined
+    ? r.elements.find((e) => e.id === t.component)?.endpoints.find((ep) => ep.id === t.endpoint)?.key : undefined;
+  const derived = written ? defined({
+    exploitation_likelihood: t.likelihood.reason.includes(STATED) ? undefined : risk.exploitation_likelihood,
+    exploitation_impact: t.impact.reason.includes(STATED) ? undefined : risk.exploitation_impact,
+  }) : {};
+  const decision = decisionOf(t);
+  const out = defined({
+    endpoint,
+    derived: Object.keys(derived).length ? derived : undefined,
+    decision: decision && (sharesTracking || !tracksExactly(decision)) ? decision : undefined,
+  });
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The links in the model's order of its flows, where that is not the file's: there each sits in its source, in element order. */
+function flowOrder(r: AnalysisResult, linkIds: ReadonlyMap<string, string>): string[] | undefined {
+  const inFile = r.elements.flatMap((e) => r.flows.filter((f) => f.from === e.id)).map((f) => linkIds.get(f.id)!);
+  const inModel = r.flows.map((f) => linkIds.get(f.id)!);
+  return sameList(inFile, inModel) ? undefined : inModel;
 }
 
 // --- The document ---------------------------------------------------------------------------------------
@@ -700,10 +967,19 @@ export function buildThreagile(r: AnalysisResult, options: ThreagileOptions = {}
   const elements = new Map(r.elements.map((e) => [e.id, e]));
   const boundaries = new Map(r.boundaries.map((b) => [b.id, b]));
   const flows = new Map(r.flows.map((f) => [f.id, f]));
+  const system = carriedSystem(r);
+  const section: ThreatmapSection = {
+    format: 1, ...(system ? { system } : {}), data_assets: keyed(), technical_assets: keyed(), communication_links: keyed(), trust_boundaries: keyed(),
+  };
 
   const data_assets = keyed<ThreagileDataAsset>();
   const assetTitles = new Set<string>();
-  for (const a of r.assets) data_assets[uniqueKey(a.name, a.id, assetTitles)] = dataAsset(a, ids.asset.get(a.id)!);
+  for (const a of r.assets) {
+    const id = ids.asset.get(a.id)!;
+    const key = uniqueKey(a.name, a.id, assetTitles);
+    data_assets[key] = dataAsset(a, id);
+    section.data_assets[id] = carriedAsset(a, id, key);
+  }
 
   // Links first: risks on flows name the links' ids.
   const linksOf = new Map<string, Keyed<ThreagileLink>>();
@@ -717,9 +993,14 @@ export function buildThreagile(r: AnalysisResult, options: ThreagileOptions = {}
     if (!titles) titlesOf.set(f.from, (titles = new Set()));
     const to = elements.get(f.to)!;
     const title = linkTitle(f, to.name, source, linkIds, titles);
-    ids.link.set(f.id, threagileLinkId(source, title));
+    const linkId = threagileLinkId(source, title);
+    ids.link.set(f.id, linkId);
     links[title] = link(f, elements.get(f.from)!, to, ids);
+    section.communication_links[linkId] = carriedFlow(f, title, endpointKeyOf(f));
   }
+
+  const order = flowOrder(r, ids.link);
+  if (order) section.flow_order = order;
 
   const inContainer = (e: Element): boolean => {
     const seen = new Set<string>();
@@ -734,13 +1015,17 @@ export function buildThreagile(r: AnalysisResult, options: ThreagileOptions = {}
   for (const e of r.elements) {
     const trust = e.boundary === undefined ? defaultTrust(e) : boundaries.get(e.boundary)?.trust;
     const ctx: ElementContext = { assets, internet: trust === 'untrusted' || e.exposed === true, inContainer: inContainer(e) };
-    technical_assets[uniqueKey(e.name, e.id, elementTitles)] = technicalAsset(e, ids, ctx, linksOf.get(e.id) ?? keyed());
+    const key = uniqueKey(e.name, e.id, elementTitles);
+    technical_assets[key] = technicalAsset(e, ids, ctx, linksOf.get(e.id) ?? keyed());
+    section.technical_assets[ids.element.get(e.id)!] = carriedElement(e, ids.element.get(e.id)!, key);
   }
 
   const trust_boundaries = keyed<ThreagileTrustBoundary>();
   const boundaryTitles = new Set<string>();
   for (const b of r.boundaries) {
-    trust_boundaries[uniqueKey(b.name, b.id, boundaryTitles)] = {
+    const key = uniqueKey(b.name, b.id, boundaryTitles);
+    section.trust_boundaries[ids.boundary.get(b.id)!] = carriedBoundary(b, ids.boundary.get(b.id)!, key);
+    trust_boundaries[key] = {
       id: ids.boundary.get(b.id)!,
       description: b.description ?? '',
       type: boundaryTypeOf(b),
@@ -762,24 +1047,33 @@ export function buildThreagile(r: AnalysisResult, options: ThreagileOptions = {}
     const c = category(meta, categoryIds.get(ruleId)!);
     categories.set(ruleId, c);
     individual_risk_categories[uniqueKey(meta.title, ruleId, categoryTitles)] = c;
+    const carried = isWrittenRule(ruleId) ? carriedThreat(meta) : undefined;
+    if (carried) (section.threats ??= keyed())[c.id] = carried;
   }
   const riskTitles = new Map<string, Set<string>>();
   const bySyntheticId = new Map<string, Threat[]>();
+  const risks = new Map<Threat, { written: ThreagileRisk; sid: string }>();
   for (const t of r.threats) {
     const c = categories.get(t.ruleId)!;
     const p = placementOf(t, r, ids, flows);
     let titles = riskTitles.get(t.ruleId);
     if (!titles) riskTitles.set(t.ruleId, (titles = new Set()));
-    c.risks_identified[uniqueKey(`${t.title} (${uidOf(t)})`, t.key, titles)] = risk(t, p);
+    const written = risk(t, p);
+    c.risks_identified[uniqueKey(`${t.title} (${uidOf(t)})`, t.key, titles)] = written;
     const sid = syntheticId(c.id, p);
+    risks.set(t, { written, sid });
     const group = bySyntheticId.get(sid);
     if (group) group.push(t);
     else bySyntheticId.set(sid, [t]);
   }
   const risk_tracking = keyed<ThreagileRiskTracking>();
   for (const [sid, group] of bySyntheticId) {
-    const tracking = trackingOf(group);
+    const tracking = trackingOf(group.map((t) => ({ uid: uidOf(t), decision: decisionOf(t) })));
     if (tracking) risk_tracking[sid] = tracking;
+  }
+  for (const [t, { written, sid }] of risks) {
+    const carried = carriedRisk(t, written, r, bySyntheticId.get(sid)!.length > 1);
+    if (carried) (section.risks ??= keyed())[uidOf(t)] = carried;
   }
 
   const top = highest(r.assets);
@@ -799,6 +1093,7 @@ export function buildThreagile(r: AnalysisResult, options: ThreagileOptions = {}
     shared_runtimes: keyed(),
     individual_risk_categories,
     risk_tracking,
+    threatmap: section,
   };
 }
 
@@ -821,6 +1116,22 @@ export function renderThreagile(r: AnalysisResult, options: ThreagileOptions = {
       }
     },
   });
+  const ours = isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === THREATMAP_SECTION) : undefined;
+  if (ours && isScalar(ours.key) && isMap(ours.value)) {
+    // For people who open the file: an entry of one-line values, and a list of words, on one line each.
+    const oneLine = (n: unknown): boolean => isScalar(n) && !(typeof n.value === 'string' && /[\r\n\u2028\u2029]/.test(n.value));
+    visit(ours.value, {
+      Seq(_, seq) {
+        if (seq.items.every(oneLine)) seq.flow = true;
+      },
+      Map(_, map) {
+        if (map.items.every((p) => oneLine(p.value) || (isSeq(p.value) && p.value.items.every(oneLine)))) map.flow = true;
+      },
+    });
+    ours.key.spaceBefore = true;
+    ours.key.commentBefore = ' threatmap\'s own data, for `threatmap import`: what the Threagile fields above cannot say (trust levels,\n' +
+      ' endpoints, credentials, controls, exact types and protocols, decisions). Threagile does not read it.';
+  }
   doc.commentBefore = ` Threagile model written by threatmap from ${(r.file || 'a model').replace(/[\r\n\u2028\u2029]+/g, ' ')}: run threagile on it.`;
   return doc.toString({ lineWidth: 0 });
 }

@@ -11,19 +11,28 @@
 //   flow                   -> flow edge (source.cell, target.cell), protocol, isEncrypted, isPublicNetwork
 //   threat                 -> a threat on the cell of its element (endpoints included) or flow; a boundary's
 //                             or the system's on each flow it covers, else a boundary's on the elements
-//                             directly in it (else on its box); title, STRIDE type, severity from the risk,
-//                             status from triage, uid, risk, likelihood, impact and evidence in its description
-//   asset                  -> no cell: named in the descriptions of the elements that handle or store it
+//                             directly in it (else on its box), a system's on the system's note; title, STRIDE
+//                             type, severity from the risk, status from triage, uid, risk, likelihood, impact
+//                             and evidence in its description
+//   asset, system version  -> the system's note (a text block, as Threat Dragon's demos title their diagrams)
+//
+// What Threat Dragon has no field for is also kept as data, under `threatmap` in a cell's `data` (see
+// TdOwnElement and the others below), in the model's own spelling, so that `threatmap import` gives the same
+// model back: Threat Dragon keeps a cell's data as it is, and its users never see it. The descriptions say
+// the same for people.
 //
 // Threat Dragon places nothing by reference: which box holds an element is geometry (and our importer reads
 // it so), so the layout below draws each boundary's box around exactly its own members. Output is
 // deterministic: ids are UUID-shaped hashes of the model's ids, cells in a fixed order, no timestamps.
-import type { AnalysisResult, Risk, Stride, Threat } from '../analysis/types.js';
-import { TRUST_LEVELS, type TrustLevel } from '../model/catalog.js';
+import { isWrittenRule, STATED, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
+import type { AnalysisResult, RatedLevel, Risk, Stride, Threat } from '../analysis/types.js';
+import { type Level, PROTOCOLS, TRUST_LEVELS, type TrustLevel } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
-import type { Boundary, Element, Flow } from '../model/types.js';
+import { inferEndpointKind, parseEndpointKey } from '../model/normalize.js';
+import type { RawAsset, RawBoundary, RawElement, RawEndpoint, RawFlowDetails } from '../model/schema.js';
+import type { Asset, Boundary, Element, Endpoint, Flow } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
-import type { TriageStatus } from '../track/types.js';
+import type { ThreatTriage, TriageStatus } from '../track/types.js';
 import { fnv1a32 } from '../track/uid.js';
 import { gatherChunks, joinChunks } from './chunks.js';
 
@@ -50,7 +59,7 @@ interface Ports {
   items: Array<{ group: string; id: string }>;
 }
 export interface TdNodeData {
-  type: 'tm.Actor' | 'tm.Process' | 'tm.Store' | 'tm.BoundaryBox';
+  type: 'tm.Actor' | 'tm.Process' | 'tm.Store' | 'tm.BoundaryBox' | 'tm.Text';
   name: string;
   description: string;
   isTrustBoundary: boolean;
@@ -59,12 +68,13 @@ export interface TdNodeData {
   [flag: string]: unknown;
 }
 export interface TdNode {
-  position: Point; size: Size; attrs: Attrs; visible: true; shape: 'actor' | 'process' | 'store' | 'trust-boundary-box';
+  position: Point; size: Size; attrs: Attrs; visible: true; shape: 'actor' | 'process' | 'store' | 'trust-boundary-box' | 'td-text-block';
   zIndex: number; ports?: Ports; id: string; data: TdNodeData;
 }
 export interface TdFlowData {
   type: 'tm.Flow'; name: string; description: string; outOfScope: false; reasonOutOfScope: ''; hasOpenThreats: boolean;
   isBidirectional: false; isEncrypted: boolean; isPublicNetwork: boolean; protocol: string; isTrustBoundary: false; threats: TdThreat[];
+  threatmap: TdOwnFlow;
 }
 export interface TdEdge {
   shape: 'flow'; attrs: Attrs; width: number; height: number; zIndex: number; labels: unknown[]; connector: 'smooth';
@@ -78,6 +88,56 @@ export interface TdDocument {
   version: string;
   summary: { title: string; owner: string; description: string; id: 0 };
   detail: { contributors: Array<{ name: string }>; diagrams: [TdDiagram]; diagramTop: 1; reviewer: string; threatTop: number };
+}
+
+// --- threatmap's own data -------------------------------------------------------------------------------
+// Under `data.threatmap` of a cell: what the model says and Threat Dragon has no field for, spelled as the
+// model file spells it. What a Threat Dragon field says (names, descriptions, kinds, protocols, encryption,
+// privilege, which box holds what, threat titles, types and statuses) is not repeated: there Threat Dragon's
+// field is the one a person edits, and the importer reads it.
+
+/** The key of threatmap's own data in a cell's `data`. */
+export const TD_OWN = 'threatmap';
+
+/** A decision as triage applied it (`declared`: the decision of the triage file when it has lapsed). */
+export type TdOwnDecision = Omit<ThreatTriage, 'line'>;
+
+/** A threat written in the model's `threats:` section: what its entry says that a Threat Dragon threat cannot. */
+export interface TdOwnWritten {
+  /** Its id under `threats:`. */
+  id: string;
+  /** What it threatens, as `on:` names it, when that is not the cell it sits on: an endpoint, a boundary, `system`. */
+  on?: string;
+  /** Ratings the model states (absent: rated from the model). */
+  likelihood?: Level;
+  impact?: Level;
+  'mitigated-by'?: string[];
+  references?: string[];
+}
+
+/** One threat of a cell, by its Threat Dragon id. A threat the rules find comes back by its uid alone. */
+export interface TdOwnThreat {
+  uid: string;
+  decision?: TdOwnDecision;
+  written?: TdOwnWritten;
+}
+
+interface TdOwnCell {
+  id: string;
+  threats?: Record<string, TdOwnThreat>;
+}
+/** An element less its name, description, kind, box and (a process's) privilege, which Threat Dragon's fields say. */
+export type TdOwnElement = TdOwnCell & Pick<RawElement,
+  'type' | 'tech' | 'controls' | 'auth' | 'handles' | 'stores' | 'endpoints' | 'exposed' | 'privileged' | 'replicas' | 'owner' | 'tags'>;
+/** A flow less its name, description, ends, protocol and encryption. */
+export type TdOwnFlow = TdOwnCell & Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'controls' | 'port'>;
+/** A boundary less its name, description and the box around it. */
+export type TdOwnBoundary = TdOwnCell & Pick<RawBoundary, 'trust' | 'kind' | 'controls'>;
+/** The system's note: the system's version, the assets, and the threats to the whole system that cover no flow. */
+export interface TdOwnSystem {
+  version?: string;
+  assets?: Record<string, RawAsset>;
+  threats?: Record<string, TdOwnThreat>;
 }
 
 // --- Vocabularies ---------------------------------------------------------------------------------------
@@ -181,6 +241,8 @@ interface Layout {
   position: Map<string, Point>;
   /** Boxes nest this deep at most (1: no nesting). */
   maxDepth: number;
+  /** Where the system's note goes: right of everything, clear of every box. */
+  noteAt: Point;
 }
 
 /**
@@ -213,7 +275,7 @@ function layout(r: AnalysisResult): Layout {
   }
   const position = new Map<string, Point>();
   for (const g of order) place(g, position);
-  return { groups: order, position, maxDepth };
+  return { groups: order, position, maxDepth, noteAt: { x, y: MARGIN } };
 }
 
 /** The boundary tree's roots, by trust: top-level boxes, and a loose group per default trust in use. */
@@ -279,6 +341,9 @@ function place(g: Group, position: Map<string, Point>): void {
 
 const list = (items: readonly string[]): string => items.join(', ');
 
+/** The system's note among the cell keys, which are model ids: no id is empty. */
+const SYSTEM_KEY = '';
+
 /** The triage decision as one line: the status and, when given, why, who, where and until when. */
 function triageLine(t: Threat): string {
   const tr = t.triage;
@@ -317,7 +382,8 @@ function mitigationText(t: Threat): string {
   if (status === 'open' || status === 'mitigating' || status === 'mitigated') return t.mitigation;
   const what = status === 'accepted' ? 'Risk accepted' : status === 'transferred' ? 'Risk transferred' : 'Not applicable (false positive)';
   const reason = t.triage?.reason;
-  return `${what}${reason ? `: ${reason}` : ''}.\n\n${t.mitigation}`;
+  // A reason that ends its own sentence gets no second full stop.
+  return `${what}${reason ? `: ${reason}` : ''}${reason && /[.!?]$/.test(reason) ? '' : '.'}\n\n${t.mitigation}`;
 }
 
 /**
@@ -326,11 +392,10 @@ function mitigationText(t: Threat): string {
  * or the system's threat has no cell of its own kind, so it sits on each flow it covers, where Threat
  * Dragon shows and counts it; else a boundary's sits on the elements directly in that boundary, and on its
  * box only when the boundary holds no element of its own. What is left (a system threat covering no flow)
- * has no cell and is listed in the diagram's description.
+ * sits on the system's note. Each threat's own data says what it concerns, wherever it sits.
  */
-function placeThreats(r: AnalysisResult): { on: Map<string, Threat[]>; nowhere: Threat[] } {
+function placeThreats(r: AnalysisResult): Map<string, Threat[]> {
   const on = new Map<string, Threat[]>();
-  const nowhere: Threat[] = [];
   const put = (key: string, t: Threat) => {
     const l = on.get(key);
     if (l) l.push(t);
@@ -360,9 +425,87 @@ function placeThreats(r: AnalysisResult): { on: Map<string, Threat[]>; nowhere: 
     } else if (t.componentKind === 'boundary' && boundaryIds.has(t.component)) {
       const own = membersOf(t.component);
       for (const e of own.length ? own : [t.component]) put(e, t);
-    } else nowhere.push(t);
+    } else put(SYSTEM_KEY, t);
   }
-  return { on, nowhere };
+  return on;
+}
+
+// --- Own data -------------------------------------------------------------------------------------------
+// Each value as the model file would write it, and only when it differs from the model's default, so that
+// the importer writes back a model that reads as the team wrote it.
+
+/** A list only when it says something: an empty list is the model's default. */
+const listed = <K extends string>(key: K, items: readonly string[]): Partial<Record<K, string[]>> =>
+  (items.length ? ({ [key]: [...items] } as Record<K, string[]>) : {});
+
+/** Only own keys of the model's `PROTOCOLS`, so that no protocol string reads an object's built-in property. */
+const protocolAuth = (protocol: string) => (Object.hasOwn(PROTOCOLS, protocol) ? PROTOCOLS[protocol].auth : undefined) ?? 'none';
+
+function ownElement(e: Element): TdOwnElement {
+  return {
+    id: e.id,
+    ...(e.type !== undefined ? { type: e.type } : {}),
+    ...(e.tech !== undefined ? { tech: e.tech } : {}),
+    ...listed('controls', e.controls),
+    ...(e.auth !== undefined ? { auth: e.auth } : {}),
+    ...listed('handles', e.handles),
+    ...listed('stores', e.stores),
+    ...(e.endpoints.length ? { endpoints: Object.fromEntries(e.endpoints.map((ep) => [ep.key, ownEndpoint(ep, e)])) } : {}),
+    ...(e.exposed !== undefined ? { exposed: e.exposed } : {}),
+    // A process's privilege is Threat Dragon's privilegeLevel; the other kinds have no field for it.
+    ...(e.privileged && e.kind !== 'process' ? { privileged: true } : {}),
+    ...(e.replicas !== undefined ? { replicas: e.replicas } : {}),
+    ...(e.owner !== undefined ? { owner: e.owner } : {}),
+    ...listed('tags', e.tags),
+  };
+}
+
+/** An endpoint less what its key and its element already say (methods, kind, auth). */
+function ownEndpoint(ep: Endpoint, e: Element): RawEndpoint {
+  const { methods, route } = parseEndpointKey(ep.key);
+  const elementAuth = e.auth ?? 'none';
+  return {
+    ...(ep.name !== ep.key ? { name: ep.name } : {}),
+    ...(ep.description !== undefined ? { description: ep.description } : {}),
+    ...(ep.kind !== inferEndpointKind(route) ? { kind: ep.kind } : {}),
+    ...(ep.methods.join(' ') !== methods.join(' ') ? { methods: [...ep.methods] } : {}),
+    ...(ep.auth === elementAuth ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
+    ...(ep.callers ? { callers: [...ep.callers] } : {}),
+    ...listed('controls', ep.controls),
+    ...listed('accepts', ep.accepts),
+    ...listed('returns', ep.returns),
+  };
+}
+
+function ownFlow(f: Flow): TdOwnFlow {
+  return {
+    id: f.id,
+    ...(f.auth !== protocolAuth(f.protocol) ? { auth: f.auth } : {}),
+    ...(f.credential !== undefined ? { credential: f.credential } : {}),
+    ...listed('data', f.data),
+    // As the model names it: the endpoint's key on the flow's target (its id is `target:key`).
+    ...(f.endpoint !== undefined ? { endpoint: f.endpoint.slice(f.to.length + 1) } : {}),
+    ...listed('controls', f.controls),
+    ...(f.port !== undefined ? { port: f.port } : {}),
+  };
+}
+
+function ownBoundary(b: Boundary): TdOwnBoundary {
+  return { id: b.id, trust: b.trust, ...(b.kind !== 'network' ? { kind: b.kind } : {}), ...listed('controls', b.controls) };
+}
+
+/** An asset with its three ratings stated: the same asset whatever defaults its classification implies. */
+function ownAsset(a: Asset): RawAsset {
+  return {
+    ...(a.name !== a.id ? { name: a.name } : {}),
+    ...(a.description !== undefined ? { description: a.description } : {}),
+    ...(a.kind !== 'data' ? { kind: a.kind } : {}),
+    ...(a.type !== undefined ? { type: a.type } : {}),
+    classification: a.classification,
+    confidentiality: a.confidentiality,
+    integrity: a.integrity,
+    availability: a.availability,
+  };
 }
 
 // --- Cells ----------------------------------------------------------------------------------------------
@@ -377,8 +520,24 @@ interface Ctx {
   trustOf: Map<string, TrustLevel>;
 }
 
-function tdThreats(ctx: Ctx, key: string): TdThreat[] {
-  return (ctx.threatsOn.get(key) ?? []).map((t) => ({
+/** The threats of one cell, and the own data of each by its Threat Dragon id (absent: the cell has none). */
+interface CellThreats {
+  threats: TdThreat[];
+  own?: Record<string, TdOwnThreat>;
+}
+
+function cellThreats(ctx: Ctx, key: string): CellThreats {
+  const out: CellThreats = { threats: [] };
+  for (const t of ctx.threatsOn.get(key) ?? []) {
+    const x = tdThreat(t, key, ctx);
+    out.threats.push(x);
+    (out.own ??= {})[x.id] = ownThreat(t, key);
+  }
+  return out;
+}
+
+function tdThreat(t: Threat, key: string, ctx: Ctx): TdThreat {
+  return {
     // One id per threat and cell: a threat drawn on several flows is one threat (same number) in several places.
     id: uuidFor(`threat:${uidOf(t)}@${key}`, ctx.taken),
     title: t.title,
@@ -392,7 +551,54 @@ function tdThreats(ctx: Ctx, key: string): TdThreat[] {
     number: ctx.number.get(t)!,
     // Threat Dragon's free "custom score/risk": threatmap's risk, Critical included.
     score: t.risk,
-  }));
+  };
+}
+
+function ownThreat(t: Threat, key: string): TdOwnThreat {
+  const decision = ownDecision(t);
+  return {
+    uid: uidOf(t),
+    ...(decision ? { decision } : {}),
+    ...(isWrittenRule(t.ruleId) ? { written: ownWritten(t, key) } : {}),
+  };
+}
+
+/** The decision, when triage made one: an open threat with nothing said about it has none. */
+function ownDecision(t: Threat): TdOwnDecision | undefined {
+  const tr = t.triage;
+  if (!tr) return undefined;
+  const { line: _line, ...decision } = tr;
+  const said = tr.declared ?? tr.reason ?? tr.owner ?? tr.ticket ?? tr.expires ?? tr.review;
+  return tr.status === 'open' && said === undefined ? undefined : decision;
+}
+
+/** What a written threat's entry says beyond the title, STRIDE, description and mitigation its Threat Dragon threat shows. */
+function ownWritten(t: Threat, key: string): TdOwnWritten {
+  const target = t.endpoint ?? t.component;
+  const stated = (l: RatedLevel): Level | undefined => (l.reason.includes(STATED) ? (l.level.toLowerCase() as Level) : undefined);
+  const likelihood = stated(t.likelihood);
+  const impact = stated(t.impact);
+  const mitigatedBy = writtenMitigatedBy(t);
+  return {
+    id: t.ruleId.slice(WRITTEN_RULE_PREFIX.length),
+    ...(target !== key ? { on: target } : {}),
+    ...(likelihood ? { likelihood } : {}),
+    ...(impact ? { impact } : {}),
+    ...(mitigatedBy.length ? { 'mitigated-by': mitigatedBy } : {}),
+    ...(t.references.length ? { references: [...t.references] } : {}),
+  };
+}
+
+/**
+ * A written threat's `mitigated-by`: the result has no field for it, but where the threat is still reported
+ * its evidence names the controls missing there (`no replay-protection on ...`, src/analysis/rules/written.ts).
+ */
+function writtenMitigatedBy(t: Threat): string[] {
+  for (const e of t.evidence) {
+    const m = /^(?:no|none of) ([a-z0-9-]+(?:, [a-z0-9-]+)*) on /.exec(e.fact);
+    if (m) return m[1].split(', ');
+  }
+  return [];
 }
 
 const hasOpen = (threats: readonly TdThreat[]): boolean => threats.some((x) => x.status === 'Open');
@@ -458,7 +664,7 @@ const SHAPE = { external: ['actor', 'tm.Actor'], process: ['process', 'tm.Proces
 
 function elementCell(e: Element, at: Point, ctx: Ctx): TdNode {
   const [shape, type] = SHAPE[e.kind];
-  const threats = tdThreats(ctx, e.id);
+  const { threats, own } = cellThreats(ctx, e.id);
   const open = hasOpen(threats);
   // A store is drawn as two lines (top and bottom), the others as a body.
   const attrs: Attrs = e.kind === 'store'
@@ -483,6 +689,7 @@ function elementCell(e: Element, at: Point, ctx: Ctx): TdNode {
       hasOpenThreats: open,
       ...flags(e, ctx),
       threats,
+      [TD_OWN]: { ...ownElement(e), ...(own ? { threats: own } : {}) },
     },
   };
 }
@@ -495,7 +702,7 @@ function boxDescription(b: Boundary): string {
 }
 
 function boxCell(g: Group, b: Boundary, maxDepth: number, ctx: Ctx): TdNode {
-  const threats = tdThreats(ctx, b.id);
+  const { threats, own } = cellThreats(ctx, b.id);
   return {
     position: { ...g.at },
     size: { ...g.size },
@@ -513,6 +720,7 @@ function boxCell(g: Group, b: Boundary, maxDepth: number, ctx: Ctx): TdNode {
       isTrustBoundary: true,
       hasOpenThreats: hasOpen(threats),
       threats,
+      [TD_OWN]: { ...ownBoundary(b), ...(own ? { threats: own } : {}) },
     },
   };
 }
@@ -558,7 +766,7 @@ function bends(flows: readonly Flow[], position: Map<string, Point>, kindOf: Map
 }
 
 function flowCell(f: Flow, ctx: Ctx, kindOf: Map<string, Element['kind']>, vertices: Point[]): TdEdge {
-  const threats = tdThreats(ctx, f.id);
+  const { threats, own } = cellThreats(ctx, f.id);
   const open = hasOpen(threats);
   // Labelled by its name, else its protocol, as Threat Dragon's own models label their flows (HTTPS, MQTT).
   const name = f.name ?? f.protocol;
@@ -590,6 +798,7 @@ function flowCell(f: Flow, ctx: Ctx, kindOf: Map<string, Element['kind']>, verti
       protocol: f.protocol,
       isTrustBoundary: false,
       threats,
+      [TD_OWN]: { ...ownFlow(f), ...(own ? { threats: own } : {}) },
     },
     id: ctx.cellId.get(f.id)!,
     source: { cell: ctx.cellId.get(f.from)! },
@@ -606,16 +815,49 @@ function flowDescription(f: Flow): string {
   return [...(f.description ? [f.description, ''] : []), ...lines].join('\n');
 }
 
-// --- The document ---------------------------------------------------------------------------------------
+/** The system's note: Threat Dragon's demos title their diagrams with a text block; ours is the system's. */
+const NOTE_SIZE: Size = { width: 220, height: 60 };
 
-function diagramDescription(r: AnalysisResult, nowhere: readonly Threat[]): string {
-  const lines = [r.system.description ?? ''];
-  if (nowhere.length) {
-    lines.push('', 'Threats on no element or flow:');
-    for (const t of nowhere) lines.push(`- ${uidOf(t)} ${t.title} (${t.risk}, ${statusOf(t)})`);
-  }
-  return lines.join('\n').trim();
+function systemDescription(r: AnalysisResult): string {
+  const lines = ['threatmap system (the whole system: its threats that concern no one element or flow sit on this note)'];
+  if (r.system.version !== undefined) lines.push(`Version: ${r.system.version}`);
+  if (r.assets.length) lines.push(`Assets: ${list(r.assets.map((a) => `${a.name} (${[a.type ?? a.kind, a.classification].join('; ')})`))}`);
+  return lines.join('\n');
 }
+
+/**
+ * The cell that stands for the whole system, when there is something to keep on it: threats on no element or
+ * flow, the assets (which have no cell of their own), the system's version (the summary has no field for it).
+ */
+function systemCell(r: AnalysisResult, at: Point, id: string, ctx: Ctx): TdNode | undefined {
+  const { threats, own } = cellThreats(ctx, SYSTEM_KEY);
+  if (!threats.length && !r.assets.length && r.system.version === undefined) return undefined;
+  const data: TdOwnSystem = {
+    ...(r.system.version !== undefined ? { version: r.system.version } : {}),
+    ...(r.assets.length ? { assets: Object.fromEntries(r.assets.map((a) => [a.id, ownAsset(a)])) } : {}),
+    ...(own ? { threats: own } : {}),
+  };
+  return {
+    position: at,
+    size: { ...NOTE_SIZE },
+    attrs: { text: { text: r.system.name } },
+    visible: true,
+    shape: 'td-text-block',
+    zIndex: 1,
+    id,
+    data: {
+      type: 'tm.Text',
+      name: r.system.name,
+      description: systemDescription(r),
+      isTrustBoundary: false,
+      hasOpenThreats: hasOpen(threats),
+      threats,
+      [TD_OWN]: data,
+    },
+  };
+}
+
+// --- The document ---------------------------------------------------------------------------------------
 
 export function buildThreatDragon(r: AnalysisResult): TdDocument {
   const taken = new Set<string>();
@@ -624,8 +866,9 @@ export function buildThreatDragon(r: AnalysisResult): TdDocument {
   for (const b of r.boundaries) cellId.set(b.id, uuidFor(`boundary:${b.id}`, taken));
   for (const e of r.elements) cellId.set(e.id, uuidFor(`element:${e.id}`, taken));
   for (const f of r.flows) cellId.set(f.id, uuidFor(`flow:${f.id}`, taken));
+  const noteId = uuidFor('system', taken);
 
-  const { on, nowhere } = placeThreats(r);
+  const on = placeThreats(r);
   const boundaryTrust = new Map(r.boundaries.map((b) => [b.id, b.trust]));
   const ctx: Ctx = {
     taken, cellId, threatsOn: on, file: r.file,
@@ -634,7 +877,7 @@ export function buildThreatDragon(r: AnalysisResult): TdDocument {
     trustOf: new Map(r.elements.map((e) => [e.id, (e.boundary !== undefined && boundaryTrust.get(e.boundary)) || defaultTrust(e)])),
   };
   const kindOf = new Map(r.elements.map((e) => [e.id, e.kind]));
-  const { groups, position, maxDepth } = layout(r);
+  const { groups, position, maxDepth, noteAt } = layout(r);
   const bent = bends(r.flows, position, kindOf);
 
   // Boxes first (behind), then elements, then flows: every flow's ends exist before it, as Threat Dragon saves.
@@ -642,6 +885,8 @@ export function buildThreatDragon(r: AnalysisResult): TdDocument {
   for (const g of groups) if (g.boundary) cells.push(boxCell(g, g.boundary, maxDepth, ctx));
   for (const e of r.elements) cells.push(elementCell(e, position.get(e.id)!, ctx));
   for (const f of r.flows) cells.push(flowCell(f, ctx, kindOf, bent.get(f) ?? []));
+  const note = systemCell(r, noteAt, noteId, ctx);
+  if (note) cells.push(note);
 
   return {
     version: TD_VERSION,
@@ -651,7 +896,7 @@ export function buildThreatDragon(r: AnalysisResult): TdDocument {
       diagrams: [{
         version: TD_VERSION,
         title: r.system.name,
-        description: diagramDescription(r, nowhere),
+        description: (r.system.description ?? '').trim(),
         thumbnail: './public/content/images/thumbnail.stride.jpg',
         diagramType: 'STRIDE',
         id: 0,

@@ -134,12 +134,12 @@ threats:
 
     // A threat on two things comes back as one; the export's placeholder is not a mitigation.
     assert.match(text, /^ {2}shared-admin:\n {4}title: Operators share one admin account\n {4}stride: R\n {4}on:\n {6}- api\n {6}- db\n(?! {4}mitigation)/m);
-    assert.match(imported.stderr, /the file's \d+ threats: 4 written under `threats:`, beside those threatmap analyze derives; \d+ threatmap's own, exported earlier, only as their decisions:/);
-    // A threat on no element or flow is listed by the export only by title: named in the header.
-    assert.match(imported.stderr, /check: "The payment provider ends the contract": exported on no element or flow/);
+    assert.match(imported.stderr, /the file's \d+ threats: 5 written under `threats:`, beside those threatmap analyze derives; \d+ threatmap's own, exported earlier, only as their decisions:/);
+    // A threat on no element or flow sits on the system's note, and comes back on the whole system.
+    assert.match(text, /^ {2}vendor-exit:\n {4}title: The payment provider ends the contract\n {4}stride: D\n(?! {4}on:)/m);
     const after = analyzeJson(back);
     assert.deepEqual(written(after).map((t) => t.key).sort(), [
-      'threat:coupon-abuse@api', 'threat:region-outage@lb->api', 'threat:shared-admin@api', 'threat:shared-admin@db',
+      'threat:coupon-abuse@api', 'threat:region-outage@lb->api', 'threat:shared-admin@api', 'threat:shared-admin@db', 'threat:vendor-exit@system',
     ]);
     // Every field of a decision comes back in its place, not folded into the reason.
     const accepted = after.threats.find((t) => t.uid === derived.uid)!.triage!;

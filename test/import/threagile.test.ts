@@ -308,8 +308,9 @@ describe('Threagile import: a file threatmap exported (threatmap analyze -f thre
   it('threatmap\'s own threats are not written back (analysis derives them); the written one comes back under its id and title', () => {
     const r = imported(exported, 'shop.threagile.yaml');
     assert.deepEqual(r.raw.threats, {
-      // Its ratings as the analysis gave them (the web app is exposed); the analysis' placeholder texts left behind.
-      'coupon-stacking': { title: 'Coupons stack', stride: 'T', on: 'web', likelihood: 'high', impact: 'high' },
+      // Its ratings as the model wrote them: the impact stated, the likelihood left to the analysis again (the
+      // export's section says it was derived); the analysis' placeholder texts left behind.
+      'coupon-stacking': { title: 'Coupons stack', stride: 'T', on: 'web', impact: 'high' },
     });
     assert.equal(r.summary.individualRisks, 1);
     assert.equal(r.summary.exportedRisks, analysed.threats.length - 1);
