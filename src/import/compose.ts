@@ -545,8 +545,9 @@ class ComposeReader {
     for (const entry of [fromDeploy, s.settings.get('scale')]) {
       if (!entry) continue;
       const t = this.text(entry, 'a whole number');
-      if (t !== undefined && /^\d+$/.test(t.trim())) return Number(t);
-      if (t !== undefined) this.src.wrongType(entry.value, entry.offset, entry.path, 'a whole number');
+      // The model counts in safe integers: a count past them is no number of containers anyone runs.
+      if (t !== undefined && /^\d+$/.test(t.trim()) && Number.isSafeInteger(Number(t))) return Number(t);
+      if (t !== undefined) this.src.wrongType(entry.value, entry.offset, entry.path, `a whole number up to ${Number.MAX_SAFE_INTEGER}`);
     }
     return undefined;
   }

@@ -457,31 +457,33 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
       return;
     }
     page.apart = svg ? 'compressed, in the SVG' : 'compressed';
+    // In an SVG, the <diagram> is in the content attribute's XML, not the file: the problem is the SVG's.
+    const at = page.at;
     if (!options.inflate) {
-      problem('error', 'compressed-page', d, `page "${page.name}" is compressed (deflate and base64) and nothing was given to inflate it`,
+      problem('error', 'compressed-page', at, `page "${page.name}" is compressed (deflate and base64) and nothing was given to inflate it`,
         'the threatmap CLI inflates compressed pages; a library caller passes options.inflate (raw deflate), '
         + 'or saves the file uncompressed in draw.io (File > Properties > Compressed off)');
       return;
     }
     const xml = inflatePage(data, options.inflate);
     if ('error' in xml) {
-      problem('error', 'bad-compressed-page', d, `page "${page.name}": ${xml.error}`);
+      problem('error', 'bad-compressed-page', at, `page "${page.name}": ${xml.error}`);
       return;
     }
     const inner = parseXml(xml.text, DRAWIO_XML);
     if ('problem' in inner) {
       const { code, message, line, col, hint } = inner.problem;
-      problem('error', code, d, `page "${page.name}" (compressed), ${line}:${col} of its XML: ${message}`, hint);
+      problem('error', code, at, `page "${page.name}" (compressed), ${line}:${col} of its XML: ${message}`, hint);
       return;
     }
     if (inner.root.name !== 'mxGraphModel') {
-      problem('error', 'not-drawio', d, `page "${page.name}" (compressed): expected an \`mxGraphModel\`, found \`${inner.root.name}\``);
+      problem('error', 'not-drawio', at, `page "${page.name}" (compressed): expected an \`mxGraphModel\`, found \`${inner.root.name}\``);
       return;
     }
     pages.push({ page, model: inner.root });
   });
   if (root.name === 'mxfile' && !kids(root, 'diagram').length) {
-    problem('error', 'no-pages', root, 'an `mxfile` without any `diagram`: nothing to import');
+    problem('error', 'no-pages', svg ?? root, `an \`mxfile\`${svg ? ' (in the SVG)' : ''} without any \`diagram\`: nothing to import`);
   }
   if (diagnostics.length) return done();
 

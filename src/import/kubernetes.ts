@@ -73,6 +73,9 @@ const WORKLOADS: Record<string, ModelPath> = {
   Pod: [],
 };
 
+/** A namespace's name, as Kubernetes requires it (an RFC 1123 label). */
+const NAMESPACE = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
 /** Kinds with a replica count in `spec.replicas`. */
 const REPLICATED = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
@@ -133,7 +136,10 @@ const isTrue = (entry: Entry | undefined): boolean =>
 
 class KubernetesReader {
   readonly draft = emptyDraft();
+  /** The reader's own problems; the documents' are read from their sources (see problems). */
   readonly diagnostics: Diagnostic[] = [];
+  /** Every document read: building the draft (finish) still reports problems in them, after the files are read. */
+  private readonly sources: YamlSource[] = [];
   readonly skipped = new Set<string>();
   objects = 0;
   private readonly workloads: Workload[] = [];
@@ -151,6 +157,11 @@ class KubernetesReader {
 
   constructor(readonly options: KubernetesOptions) {
     this.draft.limits.push(...KUBERNETES_LIMITS);
+  }
+
+  /** Every problem: the reader's own, and each document's, those found while the draft was built included. */
+  problems(): Diagnostic[] {
+    return [...this.diagnostics, ...this.sources.flatMap((src) => src.diagnostics)];
   }
 
   // Small readers over one document's YAML.
@@ -193,6 +204,22 @@ class KubernetesReader {
     return out;
   }
 
+  /**
+   * An object's namespace: its own, else the one it is applied to. `namespace: ""` states none, as kubectl
+   * reads it. One that Kubernetes would refuse is an error (undefined): it names the namespace's boundary,
+   * and a model id cannot be made of just anything.
+   */
+  private namespaceOf(src: YamlSource, metadata: Map<string, Entry>, path: ModelPath): string | undefined {
+    const entry = metadata.get('namespace');
+    const own = this.text(src, entry);
+    if (own === undefined || own === '') return this.options.namespace ?? 'default';
+    if (NAMESPACE.test(own) && own.length <= 63) return own;
+    src.problem('error', 'invalid-value', src.offsetOf(entry!.value, entry!.offset), [...path, 'metadata', 'namespace'], `namespace \`${own}\` is not a name Kubernetes accepts`, {
+      expected: 'lower-case letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters', found: JSON.stringify(own),
+    });
+    return undefined;
+  }
+
   private provenance(obj: { src: YamlSource; file: string }, offset: number, note?: string): Provenance {
     return { file: obj.file, line: obj.src.lineOf(offset), ...(note ? { note } : {}) };
   }
@@ -210,7 +237,7 @@ class KubernetesReader {
       if (!(err instanceof RangeError)) throw err;
       this.diagnostics.push({ severity: 'error', code: 'too-deep', message: 'the file nests too deeply to read', file, line: 1, col: 1, path: '' });
     }
-    for (const src of sources) this.diagnostics.push(...src.diagnostics);
+    this.sources.push(...sources);
   }
 
   private readDocument(src: YamlSource, file: string): void {
@@ -247,11 +274,11 @@ class KubernetesReader {
     }
     this.objects++;
     if (kind === 'ConfigMap') {
-      this.readConfigMap(src, file, top);
+      this.readConfigMap(src, file, top, path);
       return;
     }
     if (RBAC_KINDS.has(kind) || kind === 'ServiceAccount') {
-      this.readRbac(src, file, top, kind);
+      this.readRbac(src, file, top, kind, path);
       return;
     }
     const isWorkload = lookup(WORKLOADS, kind) !== undefined;
@@ -269,7 +296,8 @@ class KubernetesReader {
         return;
       }
     }
-    const namespace = this.text(src, metadata.get('namespace')) ?? this.options.namespace ?? 'default';
+    const namespace = this.namespaceOf(src, metadata, path);
+    if (namespace === undefined) return;
     // `helm test` runs these, never an install: a chart's test Pod is no part of the system.
     const hook = this.text(src, this.fields(src, metadata.get('annotations')).get('helm.sh/hook'));
     if (hook !== undefined && hook.split(',').some((h) => /^test(?:-success|-failure)?$/.test(h.trim()))) {
@@ -286,11 +314,11 @@ class KubernetesReader {
     else this.ingresses.push(obj);
   }
 
-  private readConfigMap(src: YamlSource, file: string, top: Map<string, Entry>): void {
+  private readConfigMap(src: YamlSource, file: string, top: Map<string, Entry>, path: ModelPath): void {
     const metadata = this.fields(src, top.get('metadata'));
     const name = this.text(src, metadata.get('name'));
-    if (!name) return;
-    const namespace = this.text(src, metadata.get('namespace')) ?? this.options.namespace ?? 'default';
+    const namespace = this.namespaceOf(src, metadata, path);
+    if (!name || namespace === undefined) return;
     const data = new Map<string, { value: string; line: number }>();
     const entry = top.get('data');
     for (const e of entry ? src.mapEntries(entry.value, entry.offset, entry.path, 'a map of keys to strings') ?? [] : []) {
@@ -304,12 +332,14 @@ class KubernetesReader {
     return this.items(src, entry, 'a list of strings').flatMap((item) => this.text(src, item) ?? []);
   }
 
-  private readRbac(src: YamlSource, file: string, top: Map<string, Entry>, kind: string): void {
+  private readRbac(src: YamlSource, file: string, top: Map<string, Entry>, kind: string, path: ModelPath): void {
     const metadata = this.fields(src, top.get('metadata'));
     const name = this.text(src, metadata.get('name'));
     if (!name) return;
     const cluster = kind.startsWith('Cluster');
-    const namespace = cluster ? undefined : this.text(src, metadata.get('namespace')) ?? this.options.namespace ?? 'default';
+    // A cluster-wide object has no namespace, whatever its metadata says.
+    const namespace = cluster ? undefined : this.namespaceOf(src, metadata, path);
+    if (!cluster && namespace === undefined) return;
     if (kind === 'ServiceAccount') {
       const automount = top.get('automountServiceAccountToken');
       if (automount) this.automount.set(`${namespace}/${name}`, isTrue(automount));
@@ -632,8 +662,9 @@ class KubernetesReader {
     if (!REPLICATED.has(w.obj.kind)) return undefined;
     const entry = this.at(w.obj.src, w.obj.fields, ['spec', 'replicas']);
     const t = this.text(w.obj.src, entry, 'a whole number')?.trim();
-    if (t !== undefined && /^\d+$/.test(t)) return Number(t);
-    if (entry && t !== undefined) w.obj.src.wrongType(entry.value, entry.offset, entry.path, 'a whole number');
+    // The model counts in safe integers: a count past them is no number of pods anyone runs.
+    if (t !== undefined && /^\d+$/.test(t) && Number.isSafeInteger(Number(t))) return Number(t);
+    if (entry && t !== undefined) w.obj.src.wrongType(entry.value, entry.offset, entry.path, `a whole number up to ${Number.MAX_SAFE_INTEGER}`);
     return undefined;
   }
 
@@ -768,14 +799,14 @@ class KubernetesReader {
 export function discoverKubernetesFiles(files: readonly ManifestFile[], options: KubernetesOptions = {}): KubernetesResult {
   const reader = new KubernetesReader(options);
   for (const f of files) reader.readFile(f.text, f.file, f.sourceLines, f.format);
-  const failed = reader.diagnostics.some((d) => d.severity === 'error');
+  const failed = reader.problems().some((d) => d.severity === 'error');
   try {
     if (!failed) reader.finish();
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     reader.diagnostics.push({ severity: 'error', code: 'too-deep', message: 'the manifests nest too deeply to read', file: files[0]?.file ?? '', line: 1, col: 1, path: '' });
   }
-  return { draft: reader.draft, diagnostics: sortDiagnostics(reader.diagnostics), objects: reader.objects, skippedKinds: [...reader.skipped].sort() };
+  return { draft: reader.draft, diagnostics: sortDiagnostics(reader.problems()), objects: reader.objects, skippedKinds: [...reader.skipped].sort() };
 }
 
 /** Reads one manifest file (any number of `---` documents). */

@@ -18,7 +18,7 @@ import type { Node as YamlNode } from 'yaml';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { TriageDecision } from '../track/types.js';
 import {
-  clipped, hasError, headerTail, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, levelOfWord, neverThrows, oneLine,
+  clipped, hasError, headerTail, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, levelOfWord, lookup, neverThrows, oneLine,
   section, slug, startModel, strideOfWord, threatsSection,
 } from './import-common.js';
 import { YamlSource } from './yaml-source.js';
@@ -43,6 +43,14 @@ type Plain = Record<string, unknown>;
 const isObj = (v: unknown): v is Plain => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim() : undefined);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x.trim() !== '') : []);
+
+/**
+ * A number or string from the file as text; undefined for anything else. Never String() on a value of the
+ * file's: an object whose `toString` key is no function makes it throw, and any other object reads `[object Object]`.
+ */
+const scalarText = (v: unknown): string | undefined => (typeof v === 'number' || typeof v === 'string' ? String(v) : undefined);
+/** How Threat Composer shows a record: its number, else its id (every record read has one, a string). */
+const shownNumber = (data: Plain): string => (typeof data.numericId === 'number' ? String(data.numericId) : data.id as string);
 
 /** A record of one of the file's lists, with the line it starts on. */
 interface Item { data: Plain; line: number; offset: number }
@@ -126,7 +134,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TcImp
   const assumptionLinks = new Map<string, string[]>();
   for (const [linkedId, ids] of linksOf('assumptionLinks', 'assumptionId')) {
     const mitigation = mitigations.get(linkedId);
-    const linked = idOf.get(linkedId) ?? (mitigation ? `mitigation ${String(mitigation.data.numericId ?? linkedId)}` : undefined);
+    const linked = idOf.get(linkedId) ?? (mitigation ? `mitigation ${shownNumber(mitigation.data)}` : undefined);
     if (linked) for (const id of ids) assumptionLinks.set(id, [...(assumptionLinks.get(id) ?? []), linked]);
   }
   const assumptionTexts = assumptions.flatMap((a) => {
@@ -137,7 +145,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TcImp
   });
 
   const summary: TcImportSummary = {
-    schema: String((entry('schema')?.value as YamlNode | null | undefined)?.toJSON() ?? '?'), system: system.name,
+    schema: scalarText((entry('schema')?.value as YamlNode | null | undefined)?.toJSON()) ?? '?', system: system.name,
     threats: written.length, mitigations: mitigations.size, assumptions: assumptionTexts.length,
     decisions: written.filter((t) => t.decision).length, notes,
   };
@@ -168,7 +176,8 @@ const STATUS: Readonly<Record<string, string>> = {
   threatIdentified: 'Identified', threatResolved: 'Resolved', threatResolvedNotUseful: 'Resolved - not useful',
   mitigationIdentified: 'Identified', mitigationInProgress: 'In progress', mitigationResolved: 'Resolved', mitigationResolvedWillNotAction: 'Will not action',
 };
-const statusWords = (status: unknown): string => (typeof status === 'string' ? STATUS[status] ?? status : 'no status');
+// Own keys only: a status of `toString` is a word the file wrote, not Object's function.
+const statusWords = (status: unknown): string => (typeof status === 'string' ? lookup(STATUS, status) ?? status : 'no status');
 
 /** One threat statement as the model's, with its decision. */
 function tcThreat(t: Item, linked: readonly Item[], file: string, notes: string[]): ImportedThreat {
@@ -200,7 +209,7 @@ function tcThreat(t: Item, linked: readonly Item[], file: string, notes: string[
     comment: [
       `${file}:${t.line} threat ${number === undefined ? '' : `${number} `}${d.id as string}`,
       `Threat Composer: ${statusWords(d.status)}, priority ${priority ?? 'none'}${letters.length > 1 ? `, STRIDE ${strings(meta(d, 'STRIDE')).join(', ')} (the first kept)` : ''}${tags.length ? `, tags ${tags.join(', ')}` : ''}`,
-      ...linked.map((m) => `mitigation ${String(m.data.numericId ?? m.data.id)}: ${statusWords(m.data.status)}`),
+      ...linked.map((m) => `mitigation ${shownNumber(m.data)}: ${statusWords(m.data.status)}`),
     ],
     ...decisionOf(d.status, linked),
   };

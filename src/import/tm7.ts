@@ -358,9 +358,11 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Tm7Im
         : `internal assumed: TMT states no trust${/\bpublic\b/i.test(label) ? ' ("public cloud" names where it is hosted, not the internet)' : ''}; check it`,
     });
   }
-  // A box drawn inside another (same diagram) nests in the smallest one that holds it.
-  const smallest = <T extends { rect: Rect }>(list: T[]) => list.sort((a, b) => a.rect.w * a.rect.h - b.rect.w * b.rect.h)[0];
-  for (const b of boxes) b.in = smallest(boxes.filter((o) => o.diagram === b.diagram && within(b.rect, o.rect)))?.id;
+  // A box drawn inside another (same diagram) nests in the smallest one that holds it. Only in a strictly
+  // larger one: two boxes drawn one on the other would each hold the other, a ring no model can load.
+  const area = (r: Rect) => r.w * r.h;
+  const smallest = <T extends { rect: Rect }>(list: T[]) => list.sort((a, b) => area(a.rect) - area(b.rect))[0];
+  for (const b of boxes) b.in = smallest(boxes.filter((o) => o.diagram === b.diagram && within(b.rect, o.rect) && area(o.rect) > area(b.rect)))?.id;
   // An element is in the smallest box that holds its centre: where a reader sees the shape.
   for (const e of elements) {
     if (!e.rect) continue;

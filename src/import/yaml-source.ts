@@ -1,7 +1,8 @@
 // Reading a deployment file's YAML with positions: every value comes with its line, and every problem is a
 // Diagnostic (file, line, column, what was expected), the same as the model loader's. Shared by the
 // discover sources that read YAML (Docker Compose now, Kubernetes manifests later). Pure.
-import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, parseDocument, visit } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from 'yaml';
+import { LineIndex } from './line-index.js';
 import type { Document, Node as YamlNode, YAMLError, YAMLMap } from 'yaml';
 import { displayPath } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
@@ -28,7 +29,7 @@ export class YamlSource {
   readonly diagnostics: Diagnostic[] = [];
   readonly doc: Document.Parsed;
   private readonly source: string;
-  private readonly lines: LineCounter;
+  private index?: LineIndex;
   /** Anchors by name, in text order: an alias refers to the last one defined before it. */
   private readonly anchors = new Map<string, Array<[number, YamlNode]>>();
   private readonly entryCache = new Map<YAMLMap, Entry[]>();
@@ -44,11 +45,10 @@ export class YamlSource {
    * `sourceLines`, for text made from a template (a rendered Helm chart): the template's line for each line of
    * the text, so that positions name the line a reader can open; columns are then the line's start.
    */
-  constructor(text: string, readonly file: string, parsed?: { doc: Document.Parsed; lines: LineCounter }, private readonly sourceLines?: readonly number[]) {
+  constructor(text: string, readonly file: string, parsed?: Document.Parsed, private readonly sourceLines?: readonly number[]) {
     // Editors do not count a byte order mark as a column.
     this.source = withoutBom(text);
-    this.lines = parsed?.lines ?? new LineCounter();
-    this.doc = parsed?.doc ?? parseDocument(this.source, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    this.doc = parsed ?? parseDocument(this.source, { prettyErrors: false, uniqueKeys: true });
     for (const e of this.doc.errors) this.yamlProblem(e, 'error');
     for (const e of this.doc.warnings) this.yamlProblem(e, 'warning');
     visit(this.doc, {
@@ -66,9 +66,8 @@ export class YamlSource {
    * manifests hold several objects in one file. A stream of comments only has no document.
    */
   static stream(text: string, file: string, sourceLines?: readonly number[]): YamlSource[] {
-    const lines = new LineCounter();
-    const docs = parseAllDocuments(withoutBom(text), { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    return docs.map((doc) => new YamlSource(text, file, { doc, lines }, sourceLines));
+    const docs = parseAllDocuments(withoutBom(text), { prettyErrors: false, uniqueKeys: true });
+    return docs.map((doc) => new YamlSource(text, file, doc, sourceLines));
   }
 
   /** True when the text could not be read as one YAML document. */
@@ -81,7 +80,10 @@ export class YamlSource {
   }
 
   position(offset: number): { line: number; col: number } {
-    const { line, col } = this.lines.linePos(offset);
+    // From the text itself: the parser's LineCounter misses line breaks after some syntax errors
+    // (`p:\n ] c: 80\n   d: r\n`), which put later problems on an earlier line, past its end.
+    this.index ??= new LineIndex(this.source);
+    const { line, col } = this.index.at(offset);
     if (this.sourceLines !== undefined) {
       const source = this.sourceLines[Math.max(line, 1) - 1] ?? this.sourceLines.at(-1);
       if (source !== undefined) return { line: source, col: 1 };
