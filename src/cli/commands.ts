@@ -35,12 +35,12 @@ export interface AnalyzeCliOptions {
 }
 
 export async function analyzeAction(file: string, opts: AnalyzeCliOptions): Promise<void> {
-  const { result, rules } = loadTracked(file, { quiet: opts.quiet, triage: opts.triage, rules: opts.rules });
+  const { result, rules, model } = loadTracked(file, { quiet: opts.quiet, triage: opts.triage, rules: opts.rules });
   const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
   // Markdown and JSON are written in pieces: a large model's output exceeds what one string may hold.
   const text = opts.format === 'json' ? renderJsonChunks(shown)
     : opts.format === 'markdown' ? markdownChunks(shown, { diagram: opts.diagram, width: opts.width, details: opts.details, rules })
-    : await renderExport(opts.format, shown, { model: file, output: opts.output });
+    : await renderExport(opts.format, shown, { model: file, output: opts.output, sections: model });
   emit(opts.output, text);
 }
 

@@ -8,6 +8,7 @@ import { delimiter, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { filterByRisk } from '../analysis/filter.js';
 import type { AnalysisResult, Risk } from '../analysis/types.js';
+import type { Model } from '../model/types.js';
 import { renderCsvChunks } from '../render/csv.js';
 import { renderHtmlReportChunks } from '../render/html.js';
 import { renderJsonChunks } from '../render/json.js';
@@ -29,6 +30,12 @@ export interface ExportOptions {
   includeClosed?: boolean;
   /** The output file, when there is one: for OTM, a .yaml or .yml ending asks for YAML rather than JSON. */
   output?: string;
+  /**
+   * The loaded model: the interchange formats (OTM, Threat Dragon, Threagile) carry what the analysis result
+   * does not hold (assumptions, `rules:`, the written threats as written), so that importing them gives the
+   * model back.
+   */
+  sections?: Pick<Model, 'assumptions' | 'rules' | 'threats'>;
 }
 
 /** OTM is written as YAML for an output file ending in .yaml or .yml (`model.otm.yaml`), else as JSON. */
@@ -58,11 +65,11 @@ export async function renderExport(format: string, result: AnalysisResult, optio
     case 'json':
       return renderJsonChunks(result);
     case 'otm':
-      return otmAsYaml(options.output) ? [renderOtmYaml(result)] : renderOtmChunks(result);
+      return otmAsYaml(options.output) ? [renderOtmYaml(result, { model: options.sections })] : renderOtmChunks(result, { model: options.sections });
     case 'threat-dragon':
-      return renderThreatDragonChunks(result);
+      return renderThreatDragonChunks(result, { model: options.sections });
     case 'threagile':
-      return [renderThreagile(result)];
+      return [renderThreagile(result, { model: options.sections })];
     default:
       throw new UserError(`unknown format '${format}'`);
   }
@@ -136,12 +143,12 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
   const format = opts.format ?? formatOfOutput(opts.output);
   if (!format) throw new UserError(`say which format: --format ${ALL_FORMATS.join('|')} (or an --output file ending in one of them)`);
   if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
-  const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
+  const { result, model: sections } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
   const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
   if (format === 'pdf') {
     const html = await renderExport('html', shown, { model });
     emit(opts.output, printPdf(html));
     return;
   }
-  emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed, output: opts.output }));
+  emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed, output: opts.output, sections }));
 }

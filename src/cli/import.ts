@@ -200,10 +200,16 @@ function threagileSummary(file: string, s: ThreagileImportSummary, output: strin
     `threatmap import: read ${file} (Threagile ${s.version}, "${s.system}")`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}, ${plural(s.assets, 'asset')}`,
     ...(s.sharedRuntimes.length ? [`  ${plural(s.sharedRuntimes.length, 'shared runtime')} not imported (threatmap has no shared host): ${s.sharedRuntimes.join('; ')}`] : []),
-    ...(s.individualRisks ? [`  the file's ${plural(s.individualRisks, 'risk')} identified by hand written under \`threats:\`, beside those threatmap analyze derives`] : []),
-    ...(s.exportedRisks ? [`  ${plural(s.exportedRisks, 'risk')} of threatmap's own rules, exported earlier, only as decisions: analyze finds them again`] : []),
-    ...(s.riskTracking.length ? [`  the file's ${plural(s.riskTracking.length, 'risk-tracking entry', 'risk-tracking entries')}: those about the risks written are decisions in the triage file; those about Threagile's own rules are listed only (threatmap's threats differ)`] : []),
   ];
+  if (s.threatmapSection) {
+    lines.push(exportLine(s.individualRisks, s.exportedRisks));
+    return finish(lines, s.notes, output);
+  }
+  if (s.individualRisks) lines.push(`  the file's ${plural(s.individualRisks, 'risk')} identified by hand written under \`threats:\`, beside those threatmap analyze derives`);
+  if (s.exportedRisks) lines.push(`  ${plural(s.exportedRisks, 'risk')} of threatmap's own rules, exported earlier, only as decisions: analyze finds them again`);
+  if (s.riskTracking.length) {
+    lines.push(`  the file's ${plural(s.riskTracking.length, 'risk-tracking entry', 'risk-tracking entries')}: those about the risks written are decisions in the triage file; those about Threagile's own rules are listed only (threatmap's threats differ)`);
+  }
   for (const r of s.riskTracking.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${r.id}: ${r.status}${r.matches ? ` (decides ${plural(r.matches, 'written risk')})` : ''}`);
   if (s.riskTracking.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.riskTracking.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   return finish(lines, s.notes, output);
@@ -239,10 +245,13 @@ function tdSummary(file: string, s: TdImportSummary, output: string | undefined)
   const lines = [
     `threatmap import: read ${file} (OWASP Threat Dragon ${s.version}, "${s.system}"; ${plural(s.diagrams.length, 'diagram')}: ${s.diagrams.map((d) => `"${d}"`).join(', ')})`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}; ${plural(s.curves, 'boundary curve')} placed no element`,
-    tdThreatsLine(s.threats),
   ];
-  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.severity}, ${t.status}, on ${t.on})${t.own ? " (threatmap's own)" : ''}`);
-  if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+  if (s.fromThreatmap) lines.push(exportLine(s.threats.length - s.threats.filter((t) => t.own).length, s.threats.filter((t) => t.own).length));
+  else {
+    lines.push(tdThreatsLine(s.threats));
+    for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.severity}, ${t.status}, on ${t.on})${t.own ? " (threatmap's own)" : ''}`);
+    if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+  }
   return finish(lines, s.notes, output);
 }
 
@@ -250,15 +259,25 @@ function summary(file: string, s: OtmImportSummary, output: string | undefined):
   const lines = [
     `threatmap import: read ${file} (Open Threat Model ${s.otmVersion}, project "${s.system}")`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}, ${plural(s.assets, 'asset')}`,
-    `  the file's ${plural(s.threats.length, 'threat')} written under \`threats:\` (${s.written} in the model), beside those threatmap analyze derives (threatmap's own, exported earlier, only as decisions):`,
   ];
-  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) {
-    lines.push(`    ${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}${t.derived ? " (threatmap's own)" : ''}${t.decisions?.length ? ` [${t.decisions.join(', ')}]` : ''}`);
+  if (s.fromThreatmap) lines.push(exportLine(s.written, s.threats.filter((t) => t.derived).length));
+  else {
+    lines.push(`  the file's ${plural(s.threats.length, 'threat')} written under \`threats:\` (${s.written} in the model), beside those threatmap analyze derives (threatmap's own, exported earlier, only as decisions):`);
+    for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) {
+      lines.push(`    ${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}${t.derived ? " (threatmap's own)" : ''}${t.decisions?.length ? ` [${t.decisions.join(', ')}]` : ''}`);
+    }
+    if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   }
-  if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   for (const c of s.controls) lines.push(`  control from an implemented mitigation: ${c}`);
   return finish(lines, s.notes, output);
 }
+
+/**
+ * A file threatmap exported comes back as the model it was made from (what the other tool changed in it wins,
+ * and the notes say where the file and the export disagree): one line instead of a list of its threats.
+ */
+const exportLine = (written: number, own: number): string =>
+  `  a threatmap export: the model comes back as it was exported, with edits made in the other tool; ${plural(written, 'written threat')} under \`threats:\`${own ? `, and ${plural(own, 'threat')} of threatmap's rules only as their decisions, as analyze finds them again` : ''}`;
 
 /** The end of every summary: what to check, where the model went, and the next step. */
 function finish(lines: string[], notes: readonly string[], output: string | undefined): string {

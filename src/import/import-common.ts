@@ -1,6 +1,6 @@
 // What the importers of other tools' threat models (otm.ts, threat-dragon.ts, threagile.ts) share: the result shape, ids
 // made from names, one-line comments, and the YAML writing helpers. Pure: no Node APIs.
-import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { Document, isScalar, isSeq, Pair, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import type { Level } from '../model/catalog.js';
 import { ID_PATTERN } from '../model/schema.js';
 import type { Diagnostic } from '../model/types.js';
@@ -199,6 +199,8 @@ export interface ImportedThreat {
   likelihood?: Level;
   impact?: Level;
   mitigation?: string;
+  /** Controls that, once in place on what it threatens, report it mitigated (a threatmap export carries them). */
+  mitigatedBy?: string[];
   references?: string[];
   /** Where it is in the file, for the comment above it. */
   comment: string[];
@@ -255,10 +257,14 @@ export function threatsSection(doc: Document, root: YAMLMap, threats: readonly I
     if (t.likelihood) v.likelihood = t.likelihood;
     if (t.impact) v.impact = t.impact;
     if (t.mitigation) v.mitigation = t.mitigation;
+    if (t.mitigatedBy?.length) v['mitigated-by'] = t.mitigatedBy;
     if (t.references?.length) v.references = t.references;
     const key = new Scalar(id);
     key.commentBefore = comment(t.comment);
-    map.items.push(new Pair(key, doc.createNode(v)));
+    const node = doc.createNode(v) as YAMLMap;
+    // Lists of ids and words on one line, as the README writes them: `on: [a, b]`, `mitigated-by: [waf]`.
+    for (const pair of node.items) if (isSeq(pair.value)) pair.value.flow = true;
+    map.items.push(new Pair(key, node));
     const targets = t.on.length === 0 ? [{ component: 'system', decision: undefined }] : t.on;
     for (const o of targets) {
       const decision = o.decision ?? t.decision;
@@ -267,6 +273,20 @@ export function threatsSection(doc: Document, root: YAMLMap, threats: readonly I
   }
   section(root, 'threats', map);
   return decisions;
+}
+
+/**
+ * The model's assumptions and `rules:` section as a threatmap export carried them, after `threats:` as a
+ * person writes them, lists of words on one line (`rules: [no-rate-limiting]`, `disable: [verbose-errors]`).
+ */
+export function modelSections(doc: Document, root: YAMLMap, assumptions: readonly unknown[], rules: unknown): void {
+  if (assumptions.length) section(root, 'assumptions', wordsOnOneLine(doc.createNode(assumptions) as YAMLSeq));
+  if (rules !== undefined) section(root, 'rules', wordsOnOneLine(doc.createNode(rules) as YAMLMap));
+}
+
+function wordsOnOneLine<T extends YAMLMap | YAMLSeq>(node: T): T {
+  visit(node, { Seq(key, seq) { if (key !== null && seq.items.every(isScalar)) seq.flow = true; } });
+  return node;
 }
 
 /** A decision of the triage file: under a threat key (`threat:<id>@<component>`, `rule@component`) or a stable id. */

@@ -13,7 +13,7 @@
 //   our export's own data        -> what OTM has no field for, read only when project.attributes.source is
 //                                   threatmap: endpoints (`threatmap:endpoint:<key>`), exposed, privileged,
 //                                   replicas, owner and the model's tags; flows' credential and endpoint;
-//                                   assumptions and `rules:` (project attributes). OTM's own fields win where
+//                                   assumptions, `rules:` and written threats (project attributes). OTM's own fields win where
 //                                   both say something (a name, a type, a protocol tag, a trust rating, a
 //                                   threat instance's state edited in another tool)
 //   asset                        -> asset (C/I/A from risk 0-100 in three bands; classification from attributes)
@@ -21,16 +21,18 @@
 //                                   system); categories -> STRIDE, cwes -> references, risk 0-100 -> levels
 //   instance state, mitigations  -> the model's triage file (mitigated, mitigating, accepted, false-positive)
 //   threat of our own export     -> written back when the model wrote it (ruleId `threat:<id>`); one a rule
-//                                   derives is not (analyze derives it again): only its decision is kept
+//                                   derives is not (analyze derives it again): only its decision is kept.
+//                                   A written threat our export carried comes back as written (its OTM
+//                                   threats say what was edited or deleted), also one reported nowhere
 //   mitigation                   -> the mitigation text of the threats whose instances reference it
 //   mitigation (implemented)     -> a control when it names one catalog control unambiguously, else a comment
 //                                   (not in our own export, whose components carry their controls exactly)
 import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import {
-  flowTarget, SYSTEM_TARGET,
-  clipped, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget, type ImportedThreat, type ImportOptions,
-  type ImportResult, flowItem, hasError, headerTail, keyedEntry, levelOfWord, lookup, modelId, neverThrows, oneLine, section, slug, startModel, strideOfWord,
-  threatsSection, UNTRUSTED_NAME,
+  clipped, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
+  levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, section, slug, startModel, strideOfWord,
+  SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
 } from './import-common.js';
 import type { Node as YamlNode } from 'yaml';
 import { NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
@@ -41,10 +43,13 @@ import {
   ELEMENT_TYPES, ENDPOINT_KINDS, type ElementKind, type ElementType, type Level, PROTOCOLS, TECHNOLOGIES, TRUST_LEVELS, type TrustLevel,
 } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
-import { assumptionSchema, CUSTOM_CONTROL_PATTERN, ID_PATTERN } from '../model/schema.js';
+import { assumptionSchema, CUSTOM_CONTROL_PATTERN, ID_PATTERN, type RawWrittenThreat, writtenThreatSchema } from '../model/schema.js';
 import { rulesSectionSchema } from '../model/rules-schema.js';
+import { targetRefs } from '../model/threat-targets.js';
 import type { ModelPath } from '../model/types.js';
-import { ASSUMPTIONS_ATTRIBUTE, ENDPOINT_ATTRIBUTE, MITIGATION_STATE, RULES_ATTRIBUTE, THREAT_STATE, TRUST_RATING } from '../render/otm.js';
+import {
+  ASSUMPTIONS_ATTRIBUTE, ENDPOINT_ATTRIBUTE, MITIGATION_STATE, RATING_SCORE, RULES_ATTRIBUTE, THREAT_STATE, THREATS_ATTRIBUTE, THREATS_REPORTED_ATTRIBUTE, TRUST_RATING,
+} from '../render/otm.js';
 import { techProtocol } from './protocols.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
@@ -82,6 +87,8 @@ export interface OtmImportSummary {
   controls: string[];
   /** Things a reviewer should check, one line each. */
   notes: string[];
+  /** The file is a threatmap export (its project's `source`), whose model comes back as it was exported. */
+  fromThreatmap: boolean;
 }
 
 /** The model as YAML (absent when the file has errors), its problems and the summary. */
@@ -399,7 +406,39 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
 }
 
 /** The model's sections our export carries in project attributes (render/otm.ts modelSections). */
-interface ModelSections { assumptions?: unknown[]; rules?: unknown }
+interface ModelSections { assumptions?: unknown[]; rules?: unknown; threats?: CarriedThreats }
+
+/**
+ * The model's written threats as our export carried them: each entry as written, in the model's order, and
+ * the targets on which the export put an OTM threat of it (absent: none, the analysis reported it nowhere).
+ */
+interface CarriedThreats { entries: Map<string, RawWrittenThreat>; reported: ReadonlyMap<string, readonly string[]> }
+
+/**
+ * The written threats of our export's project attributes, each checked as the model's schema checks it:
+ * one that no longer has the model's shape is left out and noted (then built from its OTM threats, if the
+ * file has any, as for an export made without the model).
+ */
+function carriedThreatsOf(attrs: Record<string, string>, notes: string[]): CarriedThreats | undefined {
+  const text = attrs[THREATS_ATTRIBUTE];
+  if (text === undefined) return undefined;
+  const all = jsonObject(text);
+  if (!all) {
+    notes.push(`project attribute \`${THREATS_ATTRIBUTE}\` is not the JSON object our export writes: the written threats come from the file's threats alone`);
+    return undefined;
+  }
+  const entries = new Map<string, RawWrittenThreat>();
+  for (const [id, entry] of Object.entries(all)) {
+    const parsed = writtenThreatSchema.safeParse(entry);
+    if (ID_PATTERN.test(id) && parsed.success) entries.set(id, parsed.data);
+    else notes.push(`threats.${id}: the exported model's entry is not one the model accepts: left out (${oneLine(JSON.stringify(entry) ?? '')})`);
+  }
+  const reported = new Map<string, string[]>();
+  for (const [id, targets] of Object.entries(jsonObject(attrs[THREATS_REPORTED_ATTRIBUTE] ?? '{}') ?? {})) {
+    if (Array.isArray(targets)) reported.set(id, targets.filter((x): x is string => typeof x === 'string'));
+  }
+  return { entries, reported };
+}
 
 /**
  * The model's assumptions and `rules:` section, from our export's project attributes. What no longer has
@@ -420,6 +459,8 @@ function modelSectionsOf(attrs: Record<string, string>, element: (otmId: string)
     if (rulesSectionSchema.safeParse(section).success) out.rules = section;
     else notes.push(`project attribute \`${RULES_ATTRIBUTE}\` is not a \`rules:\` section the model accepts: left out`);
   }
+  const threats = carriedThreatsOf(attrs, notes);
+  if (threats) out.threats = threats;
   return out;
 }
 
@@ -901,11 +942,12 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
   // threats -> the model's threats, their instances' states -> the triage file beside it.
   const found = fileThreats({
     r, file, records: readThreats(r, top.get('threats')), components, flows, orphans, compByOtm, zoneByOtm, mitigations: mitigationInfo, notes,
+    carried: sections.threats,
   });
   const summary: OtmImportSummary = {
     otmVersion: version, system: systemName, boundaries: zones.filter((z) => !z.dropped).length, elements: components.length,
     flows: flows.length, assets: assets.length, threats: found.list, written: found.written.length, decisions: 0,
-    mitigations: mitigationRecords.length, controls: controlsMade, notes,
+    mitigations: mitigationRecords.length, controls: controlsMade, notes, fromThreatmap,
   };
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({
@@ -1106,11 +1148,16 @@ interface ThreatInput {
   r: Reader; file: string; records: ThreatRec[]; components: Component[]; flows: DataFlow[]; orphans: Instance[];
   compByOtm: ReadonlyMap<string, Component>; zoneByOtm: ReadonlyMap<string, Zone>; mitigations: ReadonlyMap<string, MitigationInfo>;
   notes: string[];
+  /** The written threats our export carried (it was given the model); absent: built from the file's threats. */
+  carried?: CarriedThreats;
 }
+
+/** A threat for the model's `threats:`, with the controls that mitigate it when the model said so (ours only). */
+type WrittenOut = ImportedThreat;
 
 interface FileThreats {
   /** For the model's `threats:`, ours (written in the model we exported) first, so that their ids are theirs. */
-  written: ImportedThreat[];
+  written: WrittenOut[];
   /** Decisions about threatmap's own threats, under the keys our exporter gave them. */
   decisions: ImportedDecision[];
   list: OtmThreatNote[];
@@ -1156,6 +1203,8 @@ function fileThreats(p: ThreatInput): FileThreats {
   }
 
   const own = new Map<string, ImportedThreat>();
+  // The file's threats of each written threat our export carried, in file order.
+  const carriedRecords = new Map<string, ThreatRec[]>();
   const written: ImportedThreat[] = [];
   const decisions: ImportedDecision[] = [];
   const list: OtmThreatNote[] = [];
@@ -1186,6 +1235,13 @@ function fileThreats(p: ThreatInput): FileThreats {
       }
       // A threat the model wrote: one per target in the export (each its own OTM threat), one again here.
       const id = ruleId.slice(WRITTEN_RULE_PREFIX.length);
+      // Carried as written: its OTM threats only say what was edited and where it still is (below).
+      if (p.carried?.entries.has(id)) {
+        const l = carriedRecords.get(id);
+        if (l) l.push(t);
+        else carriedRecords.set(id, [t]);
+        continue;
+      }
       let w = own.get(id);
       if (!w) {
         w = ownThreat(t, id, title, p);
@@ -1247,7 +1303,17 @@ function fileThreats(p: ThreatInput): FileThreats {
       if (g.decision) decided(g.decision.status);
     }
   }
-  return { written: [...own.values(), ...written], decisions, list, derived };
+  const carried = p.carried ? carriedThreats(p.carried, carriedRecords, p, flowByOtm) : [];
+  // A decision about a written threat on something it is no longer on (deleted there, removed from the file)
+  // would be a stale entry: it goes with the target.
+  const keys = new Set(carried.flatMap((w) => (w.on.length ? w.on : [SYSTEM_TARGET]).map((o) => `${WRITTEN_RULE_PREFIX}${w.wanted}@${o.component}`)));
+  const kept = decisions.filter((d) => {
+    const id = d.key.startsWith(WRITTEN_RULE_PREFIX) ? d.key.slice(WRITTEN_RULE_PREFIX.length, d.key.indexOf('@')) : undefined;
+    if (id === undefined || !p.carried?.entries.has(id) || keys.has(d.key)) return true;
+    notes.push(`${d.key}: its \`${d.status}\` decision is about a target the threat is no longer on: not kept`);
+    return false;
+  });
+  return { written: [...carried, ...own.values(), ...written], decisions: kept, list, derived };
 }
 
 /**
@@ -1295,11 +1361,132 @@ function ownEndpoint(a: Record<string, string>, p: ThreatInput): string | undefi
   return c?.endpoints.has(key) ? `${c.id}:${key}` : undefined;
 }
 
+// --- Written threats our export carried ------------------------------------------------------------
+
+/**
+ * The written threats our export carried, in the model's order, each as written except where the other
+ * tool says otherwise. A threat that had OTM threats in the export and has none left was deleted there: it is
+ * gone. One the analysis reported nowhere (mitigated or ruled out wherever it applies) had none to delete,
+ * so it comes back whole. A target whose OTM threat was deleted, or that is no longer in the file, is no
+ * longer one of its targets; a threat left with none is gone rather than made the whole system's.
+ */
+function carriedThreats(c: CarriedThreats, records: ReadonlyMap<string, ThreatRec[]>, p: ThreatInput, flowByOtm: ReadonlyMap<string, ImportedTarget>): WrittenOut[] {
+  const out: WrittenOut[] = [];
+  for (const [id, entry] of c.entries) {
+    const here = records.get(id) ?? [];
+    const exported = c.reported.get(id) ?? [];
+    const present = new Set(here.map((t) => t.attrs.key.slice(t.attrs.key.indexOf('@') + 1)));
+    if (exported.length && !exported.some((x) => present.has(x))) {
+      p.notes.push(`threats.${id}: its threats were deleted in the other tool: left out`);
+      continue;
+    }
+    const on = carriedOn(id, entry, exported, present, p, flowByOtm);
+    if (on === undefined) continue;
+    out.push({ ...carriedFields(id, entry, here, p.mitigations), wanted: id, on, comment: carriedComment(id, here, p.file) });
+  }
+  return out;
+}
+
+/** A carried threat's targets as the imported model names them; undefined when none is left of those it had. */
+function carriedOn(
+  id: string, entry: RawWrittenThreat, exported: readonly string[], present: ReadonlySet<string>, p: ThreatInput, flowByOtm: ReadonlyMap<string, ImportedTarget>,
+): ImportedTarget[] | undefined {
+  const refs = targetRefs(entry.on).map(String);
+  const on: ImportedTarget[] = [];
+  for (const ref of refs) {
+    if (exported.includes(ref) && !present.has(ref)) {
+      p.notes.push(`threats.${id}: its threat on \`${ref}\` was deleted in the other tool: no longer on it`);
+      continue;
+    }
+    const found = carriedTarget(ref, p, flowByOtm);
+    if (!found) {
+      p.notes.push(`threats.${id}: \`${ref}\` is not in the file any more: no longer on it`);
+      continue;
+    }
+    if (found.moved) p.notes.push(`threats.${id}: on endpoint ${ref} in the exported model, which is not in the file any more; written on its element \`${found.target.ref}\``);
+    if (!on.some((o) => o.component === found.target.component)) on.push(found.target);
+  }
+  if (refs.length && !on.length) {
+    p.notes.push(`threats.${id}: none of what it threatens (${refs.join(', ')}) is in the file any more: left out`);
+    return undefined;
+  }
+  return on;
+}
+
+/**
+ * What a carried target names in the imported model, resolved as the model resolves `on:` (element,
+ * boundary, flow ids, then an endpoint `element:key`, then the system); an endpoint gone from an element
+ * still there: that element (`moved`).
+ */
+function carriedTarget(ref: string, p: ThreatInput, flowByOtm: ReadonlyMap<string, ImportedTarget>): { target: ImportedTarget; moved?: true } | undefined {
+  const same = (id: string): ImportedTarget => ({ ref: id, component: id });
+  const element = p.compByOtm.get(ref);
+  if (element) return { target: same(element.id) };
+  const zone = p.zoneByOtm.get(ref);
+  if (zone && !zone.dropped) return { target: same(zone.id) };
+  const flow = flowByOtm.get(ref);
+  if (flow) return { target: flow };
+  for (let colon = ref.indexOf(':'); colon > 0; colon = ref.indexOf(':', colon + 1)) {
+    const c = p.compByOtm.get(ref.slice(0, colon));
+    if (!c) continue;
+    const key = ref.slice(colon + 1);
+    return c.endpoints.has(key) ? { target: same(`${c.id}:${key}`) } : { target: same(c.id), moved: true };
+  }
+  return ref === SYSTEM_TARGET.ref ? { target: SYSTEM_TARGET } : undefined;
+}
+
+/** The rating word our exporter wrote at the start of a risk comment (`High: reachable from...`). */
+const ratingOfComment = (comment: string | undefined): number | undefined => {
+  const word = /^(Low|Medium|High):/.exec(comment ?? '')?.[1] as keyof typeof RATING_SCORE | undefined;
+  return word && RATING_SCORE[word];
+};
+
+/**
+ * A carried threat's fields: as written, except what a person changed in the other tool in one of its OTM
+ * threats (the first such in the file): the name, the STRIDE category, the description, a likelihood or
+ * impact number other than the one our exporter wrote for its level (then stated), the mitigation's text.
+ */
+function carriedFields(id: string, entry: RawWrittenThreat, here: readonly ThreatRec[], info: ReadonlyMap<string, MitigationInfo>): Omit<WrittenOut, 'wanted' | 'on' | 'comment'> {
+  const first = <T>(pick: (t: ThreatRec) => T | undefined): T | undefined => here.map(pick).find((x) => x !== undefined);
+  const stride = strideOfWord(entry.stride) ?? 'T';
+  const title = first((t) => { const n = oneLine(t.name ?? '').trim(); return n && n !== entry.title ? n : undefined; }) ?? entry.title;
+  const edited = {
+    stride: first((t) => { const s = t.categories.map(strideOfWord).find((x) => x !== undefined); return s !== stride ? s : undefined; }),
+    description: first((t) => (t.description !== undefined && t.description !== (entry.description ?? NO_DESCRIPTION_WRITTEN) ? t.description : undefined)),
+    likelihood: first((t) => (t.likelihoodText !== undefined && Number(t.likelihoodText) !== ratingOfComment(t.likelihoodComment) ? t.likelihood : undefined)),
+    impact: first((t) => (t.impactText !== undefined && Number(t.impactText) !== ratingOfComment(t.impactComment) ? t.impact : undefined)),
+  };
+  const texts = here.length ? [...info.values()].filter((m) => m.ruleId === `${WRITTEN_RULE_PREFIX}${id}` && m.description) : [];
+  const mitigation = texts.length === 1 && texts[0].description !== (entry.mitigation ?? NO_MITIGATION_WRITTEN) ? texts[0].description : entry.mitigation;
+  const description = edited.description ?? entry.description;
+  const likelihood = edited.likelihood ?? (entry.likelihood === 'exposure' ? undefined : entry.likelihood);
+  const impact = edited.impact ?? (entry.impact === 'assets' ? undefined : entry.impact);
+  return {
+    title, stride: edited.stride ?? stride,
+    ...(description !== undefined && description !== NO_DESCRIPTION_WRITTEN ? { description } : {}),
+    ...(likelihood ? { likelihood } : {}),
+    ...(impact ? { impact } : {}),
+    ...(mitigation !== undefined && mitigation !== NO_MITIGATION_WRITTEN ? { mitigation } : {}),
+    ...(entry['mitigated-by']?.length ? { mitigatedBy: entry['mitigated-by'] } : {}),
+    ...(entry.references?.length ? { references: entry.references } : {}),
+  };
+}
+
+function carriedComment(id: string, here: readonly ThreatRec[], file: string): string[] {
+  if (!here.length) {
+    return [`written in the model that was exported (rule ${WRITTEN_RULE_PREFIX}${id}), which reported it nowhere (mitigated or ruled out): carried in project attribute ${THREATS_ATTRIBUTE}`];
+  }
+  return [
+    `written in the model that was exported (rule ${WRITTEN_RULE_PREFIX}${id}), as carried in project attribute ${THREATS_ATTRIBUTE}; analyze reports it again`,
+    ...here.map((t) => `${file}:${t.line} threat ${t.id ?? '(no id)'}: ${t.attrs.key}`),
+  ];
+}
+
 // --- Writing -----------------------------------------------------------------------------------------
 
 interface Parts {
   file: string; version: string; system: Record<string, string>; zones: Zone[]; components: Component[];
-  flows: DataFlow[]; assets: AssetOut[]; threats: OtmThreatNote[]; written: ImportedThreat[]; own: ImportedDecision[];
+  flows: DataFlow[]; assets: AssetOut[]; threats: OtmThreatNote[]; written: WrittenOut[]; own: ImportedDecision[];
   derived: number; mitigations: number; notes: string[]; sections: ModelSections;
 }
 
@@ -1409,9 +1596,8 @@ function writeModel(p: Parts, options: OtmImportOptions): { text: string; decisi
     }
     section(root, 'flows', seq);
   }
-  if (p.sections.assumptions?.length) section(root, 'assumptions', doc.createNode(p.sections.assumptions) as YAMLSeq);
   const written = threatsSection(doc, root, p.written);
-  if (p.sections.rules !== undefined) section(root, 'rules', doc.createNode(p.sections.rules) as YAMLMap);
+  modelSections(doc, root, p.sections.assumptions ?? [], p.sections.rules);
   // A key decided twice (two threats of one file under one key) would be a duplicate entry, which the
   // triage file rejects: the first decision stands.
   const decisions: ImportedDecision[] = [];

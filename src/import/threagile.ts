@@ -22,28 +22,37 @@
 //   threatmap (our section, in a file  -> what Threagile's fields cannot say of each object (trust, endpoints,
 //     `threatmap analyze -f threagile` credentials, controls, exact types, protocols and names, each threat's
 //     wrote)                              decision...); a Threagile field changed since the export wins over it,
-//                                         and an object added in Threagile (no entry) is read as above
+//                                         and an object added in Threagile (no entry) is read as above;
+//                                         the model's assumptions and `rules:` section as they were; each
+//                                         written threat as written: its `on:` in order (a target whose risk
+//                                         was deleted in Threagile left out; one with no risk, where it was
+//                                         mitigated or ruled out, kept), its `mitigated-by`. A written threat
+//                                         every risk of which was deleted is gone; one that had no risk at all
+//                                         (mitigated or ruled out everywhere) comes back, as Threagile never
+//                                         showed it to delete
 import { isMap, isScalar, isSeq, type Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
+import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX, writtenRuleId } from '../analysis/rules/written.js';
 import {
   ASSET_KINDS, ASSET_TYPES, type AuthMethod, BOUNDARY_KINDS, type BoundaryKind, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType, type Level,
   LEVELS, PROTOCOLS, TRUST_LEVELS, type TrustLevel,
 } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import { impliedKind as kindImpliedBy } from '../model/normalize.js';
+import { isControlName } from '../model/rule-conditions.js';
+import { type RawRulesSection, rulesSectionSchema } from '../model/rules-schema.js';
 import type { ModelPath } from '../model/types.js';
 import {
-  authenticationOf, boundaryTypeOf, type CarriedAsset, type CarriedBoundary, type CarriedDecision, type CarriedElement, type CarriedEndpoint,
-  type CarriedFlow, type CarriedRisk, type CarriedSystem, type CarriedThreat, encryptionOf, lowerTags, protocolOf, redundantOf, referencesReadBack,
+  authenticationOf, boundaryTypeOf, type CarriedAssumption, type CarriedAsset, type CarriedBoundary, type CarriedDecision, type CarriedElement, type CarriedEndpoint,
+  type CarriedFlow, type CarriedRisk, type CarriedSystem, type CarriedTarget, type CarriedThreat, type CarriedWrittenThreat, encryptionOf, lowerTags, protocolOf, redundantOf, referencesReadBack,
   technologyOf, threagileText, THREATMAP_SECTION, type ThreagileRiskTracking, trackingOf,
 } from '../render/threagile.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
-  flowTarget,
-  clipped, flowItem, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget,
-  type ImportedThreat, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, section, slug,
-  startModel, strideOfWord, SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
+  clipped, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
+  lookup, modelId, modelSections, neverThrows, outsideEntry, section, slug, startModel, strideOfWord, SYSTEM_TARGET,
+  threatsSection, UNTRUSTED_NAME,
 } from './import-common.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
@@ -463,7 +472,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       };
       if (c?.id !== undefined) f.id = modelId(c.id, l.key, 'flow', taken);
       if (c?.credential !== undefined) f.credential = c.credential;
-      if (c?.endpoint !== undefined) f.endpoint = c.endpoint;
+      // The endpoint it called, while its target still has it: a link pointed at another asset in Threagile calls none.
+      if (c?.endpoint !== undefined && to.endpoints?.some((ep) => ep.key === c.endpoint)) f.endpoint = c.endpoint;
+      else if (c?.endpoint !== undefined) f.notes.push(`endpoint ${c.endpoint} left out: \`${to.id}\` has none such (its target changed in Threagile?)`);
       if (c?.port !== undefined) f.port = c.port;
       const proto = str(p.protocol);
       const mapped = lookup(PROTOCOL, proto);
@@ -552,14 +563,14 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   }));
 
   // individual_risk_categories -> threats: each identified risk on what it names, with its tracked decision.
-  const written: ImportedThreat[] = [];
+  const written: WrittenOut[] = [];
   const rederived: ImportedDecision[] = [];
   let exportedRisks = 0;
   const flowByTg = new Map(flows.map((f) => [f.tgId, f] as const));
   // Risks of threatmap's own threats, exported: decided once all are read (several may share one tracking entry).
   const pending: PendingRisk[] = [];
   /** Ours: each written threat once, with the risks of its targets. */
-  const writtenOf = new Map<string, { threat: ImportedThreat; risks: PendingRisk[] }>();
+  const writtenOf = new Map<string, { threat: WrittenOut; risks: PendingRisk[] }>();
   for (const c of records(get(top, 'individual_risk_categories'), 'individual risk categories')) {
     const cp = c.plain;
     const categoryId = str(cp.id) ?? slug(c.key);
@@ -611,7 +622,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
         const group = writtenOf.get(exportedRule);
         if (group) group.risks.push(risk);
         else {
-          const threat: ImportedThreat = {
+          const threat: WrittenOut = {
             wanted: exportedRule.slice(WRITTEN_RULE_PREFIX.length), title: risk.title, stride, on: [], comment,
             ...writtenTexts(description, mitigation, references, cp, ct),
           };
@@ -633,7 +644,113 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
 
   decideExported(pending);
   for (const r of pending) if (!r.written && r.decision) rederived.push({ key: r.uid, title: r.title, ...r.decision });
-  for (const { threat, risks } of writtenOf.values()) finishWritten(threat, risks);
+  for (const [ruleId, { threat, risks }] of writtenOf) finishWritten(threat, risks, ours.written.get(ruleId.slice(WRITTEN_RULE_PREFIX.length)));
+  const threats = withCarriedThreats(written);
+  const assumptions = ours.assumptions.map(assumptionOf);
+  if (ours.rulesRefused) notes.push('the `rules:` section threatmap\'s section carried is not one a model accepts (edited since?): left out');
+
+  /**
+   * The threats to write: the model's written threats first, in its order, each as the file now has it (one
+   * whose every risk was deleted in Threagile is gone; one the file never had a risk of, mitigated or ruled
+   * out everywhere, comes back, as Threagile held nothing of it to delete), then the file's others.
+   */
+  function withCarriedThreats(all: readonly WrittenOut[]): WrittenOut[] {
+    const ordered: WrittenOut[] = [];
+    for (const [id, c] of ours.written) {
+      const group = writtenOf.get(writtenRuleId(id));
+      if (group) ordered.push(group.threat);
+      else if (c.targets.some((t) => t.risk !== undefined)) notes.push(`written threat \`${id}\`: its risks were deleted in Threagile; left out`);
+      else {
+        const t = unreportedThreat(id, c);
+        if (t) ordered.push(t);
+      }
+    }
+    return [...ordered, ...all.filter((t) => !ordered.includes(t))];
+  }
+
+  /** A written threat the file has no risk of, as our section carries it, on what the file still has of its targets. */
+  function unreportedThreat(id: string, c: CarriedWrittenThreat): WrittenOut | undefined {
+    if (!c.title || c.stride === undefined) {
+      notes.push(`written threat \`${id}\`: threatmap's section has no title or STRIDE for it; left out`);
+      return undefined;
+    }
+    const comment = [`threatmap's section: threat ${id} as written in the model; no risk in Threagile (mitigated or ruled out wherever it is, when exported)`];
+    const on: ImportedTarget[] = [];
+    for (const t of c.targets) {
+      const target = carriedTarget(t);
+      if (target) on.push(target);
+      else comment.push(`no longer on ${describeTarget(t)}: gone from the file`);
+    }
+    if (c.targets.length && !on.length) {
+      notes.push(`written threat \`${id}\`: all it was on is gone from the file; left out`);
+      return undefined;
+    }
+    return defined({
+      wanted: id, title: c.title, stride: c.stride, on, comment, description: c.description, likelihood: c.likelihood, impact: c.impact,
+      mitigation: c.mitigation, references: c.references, mitigatedBy: c.mitigated_by,
+    });
+  }
+
+  /**
+   * A written threat's targets as its model wrote them, in its order: where the export had a risk, that
+   * risk as the file now has it (its place, its decision), none where it was deleted in Threagile; where it
+   * had none (mitigated or ruled out there), the target as carried while the file still has it. Risks of
+   * the threat beyond those (copied in Threagile) after them.
+   */
+  function targetsAsWritten(threat: WrittenOut, risks: readonly PendingRisk[], c: CarriedWrittenThreat): ImportedTarget[] {
+    const on: ImportedTarget[] = [];
+    const add = (target: ImportedTarget, decision: ImportedDecisionFields | undefined) => {
+      if (!on.some((o) => o.component === target.component)) on.push({ ...target, ...(decision ? { decision } : {}) });
+    };
+    const used = new Set<PendingRisk>();
+    for (const t of c.targets) {
+      const risk = t.risk === undefined ? undefined : risks.find((r) => r.uid === t.risk);
+      if (risk) used.add(risk);
+      const target = risk ? placedRisk(t, risk) : t.risk === undefined ? carriedTarget(t) : undefined;
+      if (target) add(target, risk?.decision);
+      else threat.comment.push(`no longer on ${describeTarget(t)}: ${t.risk === undefined || risk ? 'gone from the file' : `its risk ${t.risk} was deleted in Threagile`}`);
+    }
+    for (const r of risks) if (!used.has(r)) add(r.target ?? SYSTEM_TARGET, r.decision);
+    return on;
+  }
+
+  /**
+   * Where a risk of a written threat is now: where the file places it; placed nowhere, on the system when
+   * it was, or when the file still has its target (moved there in Threagile), else gone with its target.
+   */
+  function placedRisk(t: CarriedTarget, risk: PendingRisk): ImportedTarget | undefined {
+    return risk.target ?? (t.system === true || carriedTarget(t) ? SYSTEM_TARGET : undefined);
+  }
+
+  /** One target of a written threat, carried, in the model as imported; undefined when the file no longer has it. */
+  function carriedTarget(t: CarriedTarget): ImportedTarget | undefined {
+    if (t.system === true) return SYSTEM_TARGET;
+    if (t.communication_link !== undefined) {
+      const f = flows.find((x) => x.carriedKey === t.communication_link);
+      return f && flowTarget(f, flows);
+    }
+    if (t.trust_boundary !== undefined) {
+      const b = boundaryByTg.get(t.trust_boundary);
+      return b && { ref: b.id, component: b.id };
+    }
+    const e = t.technical_asset === undefined ? undefined : byTg.get(t.technical_asset);
+    if (!e || t.endpoint === undefined) return e && { ref: e.id, component: e.id };
+    return e.endpoints?.some((ep) => ep.key === t.endpoint) ? { ref: `${e.id}:${t.endpoint}`, component: `${e.id}:${t.endpoint}` } : undefined;
+  }
+
+  /**
+   * An assumption of the model, its elements by their ids here. One whose elements are all gone from the
+   * file keeps its text only: its rules would otherwise hold everywhere.
+   */
+  function assumptionOf(a: CarriedAssumption): string | CarriedAssumption {
+    const listed = a.elements ?? [];
+    const elements = listed.flatMap((tg) => byTg.get(tg)?.id ?? []);
+    const gone = listed.filter((tg) => !byTg.has(tg));
+    const nowhere = listed.length > 0 && elements.length === 0;
+    if (gone.length) notes.push(`assumption "${a.text}": ${gone.join(', ')} gone from the file${nowhere ? '; kept as text, ruling nothing out' : ''}`);
+    const rules = nowhere ? [] : a.rules ?? [];
+    return rules.length || elements.length ? defined({ text: a.text, rules: rules.length ? rules : undefined, elements: elements.length ? elements : undefined }) : a.text;
+  }
 
   /**
    * The decisions on threatmap's threats, exported. Where our section has a risk's own decision, or several
@@ -661,14 +778,20 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     }
   }
 
-  /** A written threat of ours on all its targets, each with its decision; ratings the model left to the analysis left out again. */
-  function finishWritten(threat: ImportedThreat, risks: readonly PendingRisk[]): void {
+  /**
+   * A written threat of ours on all its targets, each with its decision (as the model wrote them where our
+   * section carries it); ratings the model left to the analysis left out again.
+   */
+  function finishWritten(threat: WrittenOut, risks: readonly PendingRisk[], carried: CarriedWrittenThreat | undefined): void {
     const [first] = risks;
-    if (risks.length === 1 && !first.target) {
+    for (const r of risks.slice(1)) threat.comment.push(...r.comment);
+    if (carried) {
+      threat.on = targetsAsWritten(threat, risks, carried);
+      if (carried.mitigated_by) threat.mitigatedBy = carried.mitigated_by;
+    } else if (risks.length === 1 && !first.target) {
       threat.on = [];
       if (first.decision) threat.decision = first.decision;
     } else threat.on = risks.map((r) => ({ ...(r.target ?? SYSTEM_TARGET), ...(r.decision ? { decision: r.decision } : {}) }));
-    for (const r of risks.slice(1)) threat.comment.push(...r.comment);
     for (const key of ['likelihood', 'impact'] as const) {
       const levels = risks.map((r) => r.rating?.[key]);
       const level = levels.find((l) => l !== undefined);
@@ -771,7 +894,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   };
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({
-    file, version, system, assets, elements, boundaries, outsideId, flows, sharedRuntimes, riskTracking, written, exportedRisks, notes, ours: ours.present,
+    file, version, system, assets, elements, boundaries, outsideId, flows, sharedRuntimes, riskTracking, written: threats, exportedRisks, notes, ours: ours.present,
+    carriedOnly: threats.filter((t) => !written.includes(t)).length, assumptions, ...(ours.rules ? { rules: ours.rules } : {}),
   }, options);
   const triage = importedTriage([
     `Decisions imported by \`threatmap import\` from ${file} (${THREAGILE_FORMAT} ${version}): the risk tracking of the risks it identifies`,
@@ -783,6 +907,20 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
 }
 
 type Ratings = Pick<ImportedThreat, 'likelihood' | 'impact'>;
+
+/** A threat for the model's `threats:` section; one of ours also with its mitigating controls, which no other tool's file states. */
+type WrittenOut = ImportedThreat & { mitigatedBy?: string[] };
+
+/** The object without its undefined fields. */
+const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+
+/** A carried target in words, for a comment. */
+function describeTarget(t: CarriedTarget): string {
+  if (t.system === true) return 'the system';
+  if (t.communication_link !== undefined) return `communication link ${t.communication_link}`;
+  if (t.trust_boundary !== undefined) return `trust boundary ${t.trust_boundary}`;
+  return t.endpoint !== undefined ? `endpoint ${t.endpoint} of technical asset ${t.technical_asset ?? '?'}` : `technical asset ${t.technical_asset ?? '?'}`;
+}
 
 /** A risk of threatmap's own threats, exported, until its decision is known. */
 interface PendingRisk {
@@ -968,6 +1106,13 @@ interface Ours {
   flowOrder: string[];
   threats: Map<string, CarriedThreat>;
   risks: Map<string, CarriedRisk>;
+  /** The model's assumptions, elements by Threagile id. */
+  assumptions: CarriedAssumption[];
+  /** The model's `rules:` section, when it is still one the model accepts; `rulesRefused` when it no longer is. */
+  rules?: RawRulesSection;
+  rulesRefused?: true;
+  /** The model's written threats as written, by id, in the model's order. */
+  written: Map<string, CarriedWrittenThreat>;
 }
 
 type FieldType = 'string' | 'boolean' | 'number' | 'strings';
@@ -1042,6 +1187,29 @@ function readRisk(v: Plain): CarriedRisk {
   return out;
 }
 
+const TARGET_FIELDS = { technical_asset: TEXT, endpoint: TEXT, communication_link: TEXT, trust_boundary: TEXT, system: 'boolean', risk: TEXT } as const;
+const WRITTEN_FIELDS = { mitigated_by: LIST, title: TEXT, description: TEXT, mitigation: TEXT, references: LIST } as const;
+
+/** The `rules:` section carried, checked as the model will check it: one edited out of shape would stop the model from loading. */
+function readRules(v: unknown): Pick<Ours, 'rules' | 'rulesRefused'> {
+  if (v === undefined) return {};
+  return isPlain(v) && rulesSectionSchema.safeParse(v).success ? { rules: v as RawRulesSection } : { rulesRefused: true };
+}
+
+function readWritten(v: Plain): CarriedWrittenThreat {
+  const out = typed<CarriedWrittenThreat>(v, WRITTEN_FIELDS);
+  // Controls only: a word the model does not know as one would stop it from loading.
+  if (out.mitigated_by) out.mitigated_by = out.mitigated_by.filter(isControlName);
+  out.targets = Array.isArray(v.targets) ? v.targets.map((t) => typed<CarriedTarget>(t, TARGET_FIELDS)) : [];
+  const stride = strideOfWord(v.stride);
+  if (stride) out.stride = stride;
+  const likelihood = oneOf(LEVELS, v.likelihood);
+  if (likelihood) out.likelihood = likelihood;
+  const impact = oneOf(LEVELS, v.impact);
+  if (impact) out.impact = impact;
+  return out;
+}
+
 function readOurs(v: unknown): Ours {
   const s: Plain = isPlain(v) ? v : {};
   return {
@@ -1054,6 +1222,10 @@ function readOurs(v: unknown): Ours {
     flowOrder: typed<{ flow_order?: string[] }>(s, { flow_order: LIST }).flow_order ?? [],
     threats: part(s.threats, (t) => typed<CarriedThreat>(t, { description: TEXT, mitigation: TEXT, references: LIST })),
     risks: part(s.risks, readRisk),
+    assumptions: Array.isArray(s.assumptions)
+      ? s.assumptions.map((a) => typed<CarriedAssumption>(a, { text: TEXT, rules: LIST, elements: LIST })).filter((a) => typeof a.text === 'string') : [],
+    ...readRules(s.rules),
+    written: part(s.written_threats, readWritten),
   };
 }
 
@@ -1085,22 +1257,29 @@ function sameTracking(expected: ThreagileRiskTracking | undefined, entry: Tracki
 
 interface Parts {
   file: string; version: string; system: Record<string, string>; assets: AssetOut[]; elements: ElementOut[]; boundaries: BoundaryOut[];
-  outsideId?: string; flows: FlowOut[]; sharedRuntimes: string[]; riskTracking: ThreagileRiskNote[]; written: ImportedThreat[]; exportedRisks: number;
+  outsideId?: string; flows: FlowOut[]; sharedRuntimes: string[]; riskTracking: ThreagileRiskNote[]; written: WrittenOut[]; exportedRisks: number;
   notes: string[]; ours: boolean;
+  /** Of `written`, the threats of the model that come from our section alone (the file has no risk of them). */
+  carriedOnly: number;
+  assumptions: Array<string | CarriedAssumption>;
+  rules?: RawRulesSection;
 }
 
 function header(p: Parts, options: ImportOptions): string[] {
-  const n = p.written.length;
+  const n = p.written.length - p.carriedOnly;
   const own = p.riskTracking.filter((r) => r.matches === 0);
   const deciding = p.riskTracking.length - own.length;
   const lines = [
     `Imported by \`threatmap import\` from ${p.file} (${THREAGILE_FORMAT} ${p.version}).`,
     'A model to review: each boundary, element, flow and asset says which line of the Threagile file it is on.',
     ...(p.ours ? ['Written by threatmap: its `threatmap:` section gave back what Threagile\'s fields cannot say (trust, endpoints, credentials,'
-      + ' controls, exact types and protocols, decisions); where a Threagile field was changed since, the change is taken.'] : []),
+      + ' controls, exact types and protocols, decisions, assumptions, rule settings, written threats); where a Threagile field was changed'
+      + ' since, the change is taken.'] : []),
     `Shared runtimes (not imported: threatmap has no shared host): ${p.sharedRuntimes.join('; ') || 'none'}.`,
     n ? `The file identifies ${n} risk${n === 1 ? '' : 's'} by hand (individual_risk_categories): written under \`threats:\` below.`
       : 'The file identifies no risk by hand (individual_risk_categories).',
+    ...(p.carriedOnly ? [`${p.carriedOnly} threat${p.carriedOnly === 1 ? '' : 's'} written in the model came back from the \`threatmap:\` section alone:`
+      + ' no risk in Threagile, as the model mitigated or ruled them out wherever they are.'] : []),
     ...(p.exportedRisks ? [`${p.exportedRisks} of its risks are threatmap's own threats, exported earlier: \`threatmap analyze\` derives them again,`
       + ' so only their risk tracking comes back, under their stable ids.'] : []),
     ...(deciding ? [`${deciding} risk-tracking entr${deciding === 1 ? 'y decides' : 'ies decide'} these risks: decisions in the triage file written beside this model.`] : []),
@@ -1202,5 +1381,6 @@ function writeModel(p: Parts, options: ImportOptions): { text: string; decisions
     section(root, 'flows', seq);
   }
   const decisions = threatsSection(doc, root, p.written);
+  modelSections(doc, root, p.assumptions, p.rules);
   return { text: doc.toString({ lineWidth: 0 }), decisions };
 }

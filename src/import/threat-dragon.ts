@@ -15,7 +15,8 @@
 //
 // A file `threatmap export` wrote carries, under `data.threatmap` of its cells, what Threat Dragon has no
 // field for (src/render/threat-dragon.ts): the facts of each element, flow and boundary, the assets and the
-// system's version on the system's note (a text block), and what each threat is about and was decided. It
+// system's version on the system's note (a text block), and what each threat is about and was decided; and, on
+// the note, the model's assumptions, `rules:` section and each written threat's entry as written. It
 // fills in what the file's own fields cannot say; where both say something (a name, a protocol, a status,
 // which box holds an element), the file's own field wins, as a person may have edited it in Threat Dragon.
 // A cell without that data (drawn in Threat Dragon) is read as any other file's.
@@ -26,18 +27,20 @@ import { isControlName } from '../model/rule-conditions.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, STATED, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import { impliedKind, parseEndpointKey } from '../model/normalize.js';
+import { targetRefs } from '../model/threat-targets.js';
+import { type RawRulesSection, rulesSectionSchema } from '../model/rules-schema.js';
 import {
-  assetSchema, boundarySchema, elementSchema, endpointSchema, flowDetailsSchema, ID_PATTERN, protocolSchema, type RawAsset, type RawBoundary,
-  type RawElement, type RawEndpoint, type RawFlowDetails,
+  assetSchema, assumptionSchema, boundarySchema, elementSchema, endpointSchema, flowDetailsSchema, ID_PATTERN, protocolSchema, type RawAsset, type RawBoundary,
+  type RawElement, type RawEndpoint, type RawFlowDetails, type RawModel, type RawWrittenThreat, writtenThreatSchema,
 } from '../model/schema.js';
 import { isIsoDate } from '../track/dates.js';
 import { TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
-  flowTarget,
-  clipped, comment, credentialsSection, flowItem, flowMap, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget, type ImportedThreat,
-  type ImportOptions, type ImportResult, keyedEntry, levelOfWord, lookup, modelId, neverThrows, oneLine, outsideEntry, section, slug, startModel,
-  strideOfWord, SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
+  clipped, comment, credentialsSection, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
+  type ImportedDecisionFields, type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions,
+  type ImportResult, keyedEntry, levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, outsideEntry,
+  section, slug, startModel, strideOfWord, SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { YamlSource } from './yaml-source.js';
@@ -67,6 +70,8 @@ export interface TdImportSummary {
   threats: TdThreatNote[];
   /** Things a reviewer should check, one line each. */
   notes: string[];
+  /** The file is a threatmap export (its cells carry `data.threatmap`), whose model comes back as it was exported. */
+  fromThreatmap: boolean;
 }
 
 export type TdImportResult = ImportResult<TdImportSummary>;
@@ -101,7 +106,7 @@ interface FlowOut {
   own?: Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'port'>;
 }
 /** A threat written in the model, with the `mitigated-by` that import-common's threats cannot carry. */
-type WrittenThreat = ImportedThreat & { mitigatedBy?: string[] };
+type WrittenThreat = ImportedThreat;
 
 const SHAPES: Record<string, string> = {
   actor: 'actor', process: 'process', store: 'store', flow: 'flow', 'trust-boundary-box': 'box',
@@ -437,14 +442,26 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   // Threats: written into the model on what they concern, with their status as triage.
   const flowTargets = new Map(flows.filter((f) => !f.reverse).map((f) => [f.tdId, flowTarget(f, flows)] as const));
   const boxByCell = new Map(boxes.map((b) => [key(b.diagram, b.tdId), b.id]));
-  const { threats, written, rederived, exported } = readThreats(cells, {
+  const named = new Set([...boxes.map((b) => b.id), ...elements.flatMap((e) => (e.own?.endpoints ?? []).map(([k]) => `${e.id}:${k}`))]);
+  const { threats, exportedWritten, drawn, rederived, exported } = readThreats(cells, {
     of: (c) => {
       const e = byCell.get(key(c.diagram, c.tdId));
       return e ? { ref: e.id, component: e.id } : flowTargets.get(c.tdId);
     },
     box: (c) => boxByCell.get(key(c.diagram, c.tdId)),
-    named: new Set([...boxes.map((b) => b.id), ...elements.flatMap((e) => (e.own?.endpoints ?? []).map(([k]) => `${e.id}:${k}`))]),
+    named,
   }, file, notes);
+  // The written threats as the model wrote them, when the system's note keeps them; threatmap's own before
+  // those drawn in Threat Dragon, so that each keeps its id whatever a drawn one is called.
+  const entries = systemOwn?.written ?? [];
+  const elementIds = new Set(elements.map((e) => e.id));
+  const resolve = targetResolver(elementIds, named, flowTargets.values());
+  const fromModel = modelWritten(entries, exportedWritten, resolve, `${file}:${note?.line ?? 0}`, notes);
+  const written = [...fromModel, ...drawn];
+  // A drawn threat whose title makes the same id is no written threat of the model's: not kept by it.
+  const kept = new Set(fromModel.map((t) => t.wanted));
+  const gone = new Set(entries.map((e) => e.id).filter((id) => !kept.has(id)));
+  const assumptions = keptAssumptions(systemOwn?.assumptions ?? [], elementIds, gone, notes);
   // The export lists a threat on no element or flow (one on the whole system covering no flow) in the diagram's
   // description, by title only: named here, to write again if it still holds.
   for (const [, title] of diagramDescriptions.join('\n').matchAll(/^- TM-[0-9a-f]{8} (.+) \([A-Z][a-z]+, [a-z-]+\)$/gm)) {
@@ -453,12 +470,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
 
   const summary: TdImportSummary = {
     version, system: systemName, diagrams, boundaries: boxes.length + (outsideId ? 1 : 0), elements: elements.length,
-    flows: flows.length, curves: curves.length, threats, notes,
+    flows: flows.length, curves: curves.length, threats, notes, fromThreatmap: exported || systemOwn !== undefined || elements.some((e) => e.own !== undefined),
   };
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({
-    file, version, system, diagrams, elements, boxes, outsideId, flows, threats, written, notes, credentials,
+    file, version, system, diagrams, elements, boxes, outsideId, flows, threats, written, notes, credentials, assumptions,
     ...(note && assets.length ? { assets: { line: note.line, list: assets } } : {}),
+    ...(systemOwn?.rules ? { rules: systemOwn.rules } : {}),
   }, options);
   const triage = importedTriage([
     `Decisions imported by \`threatmap import\` from ${file} (${THREAT_DRAGON_FORMAT} ${version}): the status of each of its threats that is`,
@@ -679,8 +697,10 @@ function exportedTarget(exported: Exported, c: Cell, targets: Targets, notes: st
 
 interface ReadThreats {
   threats: TdThreatNote[];
-  /** Those threatmap exported first, so that each keeps its id whatever a threat drawn in Threat Dragon is called. */
-  written: WrittenThreat[];
+  /** The threats written in the model that threatmap exported, by their id there, as their copies in the file say. */
+  exportedWritten: Map<string, WrittenThreat>;
+  /** The threats drawn in Threat Dragon. */
+  drawn: WrittenThreat[];
   rederived: ImportedDecision[];
   /** Some of the threats are threatmap's, exported earlier. */
   exported: boolean;
@@ -737,7 +757,115 @@ function readThreats(cells: readonly Cell[], targets: Targets, file: string, not
     }
   }
   const rederived = [...decided].flatMap(([uid, d]) => (d.decision ? [{ key: uid, title: d.title, ...d.decision }] : []));
-  return { threats, written: [...exportedWritten.values(), ...drawn], rederived, exported: anyExported };
+  return { threats, exportedWritten, drawn, rederived, exported: anyExported };
+}
+
+// --- The model's own sections ----------------------------------------------------------------------------
+// What the system's note keeps of the model that its analysis does not hold: the written threats as written,
+// the assumptions and the `rules:` section (src/render/threat-dragon.ts TdOwnSystem).
+
+/** What a written threat's `on:` names (a model id), as the model being written names it; undefined: no longer in the file. */
+type TargetResolver = (id: string) => ImportedTarget | undefined;
+
+/** In the order the model resolves `on:` (src/model/threat-targets.ts): element, boundary, flow, endpoint, the system. */
+function targetResolver(elementIds: ReadonlySet<string>, named: ReadonlySet<string>, flowTargets: Iterable<ImportedTarget>): TargetResolver {
+  const flows = new Map<string, ImportedTarget>();
+  for (const f of flowTargets) flows.set(f.component, f);
+  return (id) => {
+    if (elementIds.has(id) || named.has(id)) return { ref: id, component: id };
+    return flows.get(id) ?? (id === SYSTEM_TARGET.ref ? SYSTEM_TARGET : undefined);
+  };
+}
+
+/**
+ * The written threats of the note's entries, in the model's order, then those exported without one (by a
+ * caller that had only the analysis, or the note was deleted), as their copies say. Each comes back as the
+ * model wrote it (its `on:` in order, its ratings, `mitigated-by`, references), with what Threat Dragon shows
+ * of it (title, type, description, mitigation, status) as its copies in the file now say, since a person may
+ * have edited them there.
+ */
+function modelWritten(
+  entries: readonly OwnWrittenEntry[], copies: ReadonlyMap<string, WrittenThreat>, resolve: TargetResolver, where: string, notes: string[],
+): WrittenThreat[] {
+  const out: WrittenThreat[] = [];
+  for (const e of entries) {
+    const t = fromEntry(e, copies.get(e.id), resolve, where, notes);
+    if (t) out.push(t);
+  }
+  const withEntry = new Set(entries.map((e) => e.id));
+  for (const [id, copy] of copies) if (!withEntry.has(id)) out.push(copy);
+  return out;
+}
+
+/**
+ * One written threat from its entry and its copies in the file. Deleted in Threat Dragon: every threat of it
+ * the export put in the file is gone, and so is it, with the targets on which nothing showed it; one copy of
+ * several deleted: that target is gone. A threat the file never showed (mitigated or ruled out wherever it is
+ * written) had nothing in Threat Dragon to delete, and comes back as written.
+ */
+function fromEntry(e: OwnWrittenEntry, copy: WrittenThreat | undefined, resolve: TargetResolver, where: string, notes: string[]): WrittenThreat | undefined {
+  const ids = targetRefs(e.entry.on).map(String);
+  if (!ids.length) ids.push(SYSTEM_TARGET.ref);
+  if (!copy && ids.some((id) => !e.unreported.has(id))) {
+    notes.push(`threats.${e.id}: deleted in ${THREAT_DRAGON_FORMAT} (no threat of it left in the file): left out`);
+    return undefined;
+  }
+  const on: ImportedTarget[] = [];
+  for (const id of ids) {
+    const target = resolve(id);
+    // The copy's own target keeps the decision read from the file.
+    const shown = target && copy?.on.find((o) => o.component === target.component);
+    if (shown) on.push(shown);
+    else if (target && e.unreported.has(id)) on.push(target);
+    else notes.push(`threats.${e.id}: ${target ? `its threat on \`${id}\` was deleted in ${THREAT_DRAGON_FORMAT}` : `\`${id}\` is no longer in the file`}; left out of its \`on:\``);
+  }
+  // A copy on what the entry does not name (its target gone, so it came back on its cell) stays where it is.
+  for (const o of copy?.on ?? []) if (!on.includes(o)) on.push(o);
+  if (!on.length) {
+    notes.push(`threats.${e.id}: nothing it was written on is in the file any more; left out`);
+    return undefined;
+  }
+  const w = e.entry;
+  // The ratings, `mitigated-by` and references as written: the copies' own are the same, or fewer.
+  const base: WrittenThreat = copy ?? {
+    wanted: e.id, title: w.title, stride: strideOfWord(w.stride) ?? 'T', on: [],
+    ...(w.description ? { description: w.description } : {}),
+    ...(w.mitigation ? { mitigation: w.mitigation } : {}),
+    comment: [`${where} threats.${e.id} as the model wrote it, kept on the system's note: reported nowhere when exported (mitigated or ruled out)`],
+  };
+  const { likelihood: _l, impact: _i, references: _r, mitigatedBy: _m, ...fields } = base;
+  return {
+    ...fields, wanted: e.id, on,
+    ...(levelOfWord(w.likelihood) ? { likelihood: levelOfWord(w.likelihood) } : {}),
+    ...(levelOfWord(w.impact) ? { impact: levelOfWord(w.impact) } : {}),
+    ...(w.references?.length ? { references: [...w.references] } : {}),
+    ...(w['mitigated-by']?.length ? { mitigatedBy: [...w['mitigated-by']] } : {}),
+  };
+}
+
+/**
+ * The model's assumptions, less what the file no longer has: an element deleted in Threat Dragon (an
+ * assumption about none of its elements any more is left out: with no elements it would hold everywhere), and
+ * a written threat deleted there (`gone`), which the assumption would otherwise name as no rule at all.
+ */
+function keptAssumptions(list: readonly RawAssumption[], elementIds: ReadonlySet<string>, gone: ReadonlySet<string>, notes: string[]): RawAssumption[] {
+  const out: RawAssumption[] = [];
+  for (const a of list) {
+    if (typeof a === 'string') {
+      out.push(a);
+      continue;
+    }
+    const elements = a.elements?.filter((id) => elementIds.has(id));
+    if (a.elements?.length && !elements?.length) {
+      notes.push(`assumption "${oneLine(a.text)}": none of its elements (${a.elements.join(', ')}) is in the file any more; left out`);
+      continue;
+    }
+    const rules = a.rules?.filter((id) => !(isWrittenRule(id) && gone.has(id.slice(WRITTEN_RULE_PREFIX.length))));
+    const lost = [...(a.rules ?? []).filter((id) => !rules?.includes(id)), ...(a.elements ?? []).filter((id) => !elements?.includes(id))];
+    if (lost.length) notes.push(`assumption "${oneLine(a.text)}": ${lost.map((id) => `\`${id}\``).join(', ')} no longer in the file: left out`);
+    out.push(rules?.length || elements?.length ? { text: a.text, ...(rules?.length ? { rules } : {}), ...(elements?.length ? { elements } : {}) } : a.text);
+  }
+  return out;
 }
 
 /**
@@ -791,6 +919,9 @@ interface Parts {
   outsideId?: string; flows: FlowOut[]; threats: TdThreatNote[]; written: WrittenThreat[]; notes: string[]; credentials: boolean;
   /** The assets threatmap's export kept on the system's note, with the line of the note. */
   assets?: { line: number; list: Array<[string, RawAsset]> };
+  /** The model's assumptions and `rules:` section, which threatmap's export kept on the system's note. */
+  assumptions: RawAssumption[];
+  rules?: RawRulesSection;
 }
 
 function header(p: Parts, options: ImportOptions): string[] {
@@ -831,7 +962,8 @@ function writeModel(p: Parts, options: ImportOptions): { text: string; decisions
     section(root, 'flows', seq);
   }
   const decisions = threatsSection(doc, root, p.written);
-  withMitigatedBy(doc, root, p.written);
+  // After the threats, as a model file has them: what the model assumes, then how it tunes the rules.
+  modelSections(doc, root, p.assumptions, p.rules);
   return { text: doc.toString({ lineWidth: 0 }), decisions };
 }
 
@@ -927,18 +1059,6 @@ function flowDetails(f: FlowOut): Record<string, unknown> {
 }
 
 /**
- * A written threat's `mitigated-by`, which import-common's threats section has no field for: added to each
- * threat's entry, in the order that section writes them (one entry per threat, in `written`'s order).
- */
-function withMitigatedBy(doc: Document, root: YAMLMap, written: readonly WrittenThreat[]): void {
-  if (!written.some((t) => t.mitigatedBy?.length)) return;
-  const map = root.items.find((i) => (i.key as Scalar).value === 'threats')?.value as YAMLMap;
-  written.forEach((t, i) => {
-    if (t.mitigatedBy?.length) (map.items[i].value as YAMLMap).set('mitigated-by', doc.createNode(t.mitigatedBy));
-  });
-}
-
-/**
  * The details the export writes after a decision (`reason; owner alice; ticket SHOP-9; expires 2027-01-01;
  * review 2026-12-01`, src/render/threat-dragon.ts) back in their fields: read from the end, as a reason may
  * itself hold `; `. A lapsed declaration (`declared accepted (lapsed)`) is the export's remark, not a field.
@@ -1030,15 +1150,62 @@ function ownBoundary(own: Plain, id: string, notes: string[]): Pick<RawBoundary,
   return fields as Pick<RawBoundary, 'kind' | 'controls'> & { trust?: TrustLevel };
 }
 
-/** The system's note: the system's version and the model's assets (each id and asset as the model accepts them). */
-function ownSystem(own: Plain, notes: string[]): { version?: string; assets: Array<[string, RawAsset]> } {
+/** An assumption as the model writes it: a text, or a text with the rules it rules out and where. */
+type RawAssumption = NonNullable<RawModel['assumptions']>[number];
+
+/** A written threat as the model wrote it, from the system's note (render's TdOwnWrittenEntry). */
+interface OwnWrittenEntry {
+  id: string;
+  entry: RawWrittenThreat;
+  /** The targets of its `on:` on which the export put no threat (mitigated or ruled out there). */
+  unreported: ReadonlySet<string>;
+}
+
+/** What the system's note keeps: the system's version, the assets, and the model's sections the result does not hold. */
+interface OwnSystem {
+  version?: string;
+  assets: Array<[string, RawAsset]>;
+  assumptions: RawAssumption[];
+  rules?: RawRulesSection;
+  written: OwnWrittenEntry[];
+}
+
+/** The system's note: each part as the model accepts it; one the model would refuse is left out with a note. */
+function ownSystem(own: Plain, notes: string[]): OwnSystem {
   const assets: Array<[string, RawAsset]> = [];
   for (const [id, value] of isObj(own.assets) ? Object.entries(own.assets) : []) {
     const parsed = assetSchema.safeParse(value ?? {});
     if (ID_PATTERN.test(id) && parsed.success) assets.push([id, parsed.data]);
     else notes.push(`asset \`${id}\` in threatmap's data on the system's note is not one the model accepts; left out`);
   }
-  return { ...(typeof own.version === 'string' ? { version: own.version } : {}), assets };
+  const rules = own.rules === undefined ? undefined : rulesSectionSchema.safeParse(own.rules);
+  if (rules && !rules.success) notes.push("the `rules` in threatmap's data on the system's note are not a `rules:` section the model accepts; left out");
+  return {
+    ...(typeof own.version === 'string' ? { version: own.version } : {}), assets,
+    assumptions: ownAssumptions(own.assumptions, notes),
+    ...(rules?.success ? { rules: rules.data } : {}),
+    written: ownWrittenEntries(own.written, notes),
+  };
+}
+
+function ownAssumptions(raw: unknown, notes: string[]): RawAssumption[] {
+  const out: RawAssumption[] = [];
+  for (const a of Array.isArray(raw) ? raw : []) {
+    const parsed = assumptionSchema.safeParse(a);
+    if (parsed.success) out.push(parsed.data);
+    else notes.push(`an assumption in threatmap's data on the system's note is not one the model accepts; left out (${oneLine(JSON.stringify(a) ?? '')})`);
+  }
+  return out;
+}
+
+function ownWrittenEntries(raw: unknown, notes: string[]): OwnWrittenEntry[] {
+  const out: OwnWrittenEntry[] = [];
+  for (const [id, value] of isObj(raw) ? Object.entries(raw) : []) {
+    const parsed = isObj(value) ? writtenThreatSchema.safeParse(value.entry) : undefined;
+    if (ID_PATTERN.test(id) && parsed?.success) out.push({ id, entry: parsed.data, unreported: new Set(textList((value as Plain).unreported) ?? []) });
+    else notes.push(`threat \`${id}\` in threatmap's data on the system's note is not one the model accepts; left out`);
+  }
+  return out;
 }
 
 const textList = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? [...v] : undefined);

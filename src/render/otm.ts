@@ -7,6 +7,10 @@
 //   system                 -> project (name, id from the model's file name, description, owner)
 //   assumptions, `rules:`  -> project attributes `threatmap:assumptions`, `threatmap:rules` (JSON), when the
 //                             caller passes the model (the result holds neither)
+//   written `threats:`     -> project attributes `threatmap:threats` (each entry as written, JSON) and
+//                             `threatmap:threats-reported` (where the export put an OTM threat of each), when
+//                             the caller passes the model: the result lacks a written threat's `mitigated-by`,
+//                             its targets where it is mitigated, and a threat mitigated everywhere
 //   boundary               -> trustZone (risk.trustRating from the trust level, parent.trustZone when nested)
 //   (no boundary)          -> one extra trustZone per default zone that some element sits in
 //   element                -> component (type from tech/type/kind, parent trust zone, tags, assets)
@@ -24,13 +28,15 @@
 import { stringify as stringifyYaml } from 'yaml';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
+import { isWrittenRule, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import type { AnalysisResult, Rating, Threat } from '../analysis/types.js';
 import { STRIDE_NAMES } from '../analysis/types.js';
 import type { AuthMethod, Level, TrustLevel } from '../model/catalog.js';
 import { TRUST_LEVELS } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
 import { inferEndpointKind, parseEndpointKey } from '../model/normalize.js';
-import type { Asset, Assumption, Boundary, Element, Endpoint, Flow, Model } from '../model/types.js';
+import { assumptionAsWritten, writtenThreatAsWritten } from '../model/as-written.js';
+import type { Asset, Boundary, Element, Endpoint, Flow, Model, WrittenThreat } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
 import type { TriageStatus } from '../track/types.js';
 import { fnv1a32 } from '../track/uid.js';
@@ -46,10 +52,11 @@ export interface OtmOptions {
   /** Rule metadata, for each mitigation's controls; default the built-in library. */
   rules?: readonly RuleMeta[];
   /**
-   * The model's sections that change its analysis but are not in the result (its assumptions and its
-   * `rules:` section), carried for `threatmap import` to give back; absent: not carried.
+   * The model's sections that change its analysis but are not in the result (its assumptions, its
+   * `rules:` section, and its written threats as written), carried for `threatmap import` to give back;
+   * absent: not carried.
    */
-  model?: Pick<Model, 'assumptions' | 'rules'>;
+  model?: Pick<Model, 'assumptions' | 'rules' | 'threats'>;
 }
 
 // The OTM shapes we write: a subset of the schema (no representations: threatmap has no diagram geometry).
@@ -235,21 +242,49 @@ export const ASSUMPTIONS_ATTRIBUTE = 'threatmap:assumptions';
 /** The project attribute that carries the model's `rules:` section as written (a JSON object). */
 export const RULES_ATTRIBUTE = 'threatmap:rules';
 
-/** An assumption as the model writes it: its text alone when it rules out nothing in particular. */
-const rawAssumption = (a: Assumption): unknown =>
-  a.rules.length || a.elements.length
-    ? { text: a.text, ...(a.rules.length ? { rules: a.rules } : {}), ...(a.elements.length ? { elements: a.elements } : {}) }
-    : a.text;
+/** The project attribute that carries the model's written threats, id -> entry as written (a JSON object). */
+export const THREATS_ATTRIBUTE = 'threatmap:threats';
+/**
+ * The project attribute that says, for each written threat, on which of its targets the export put an OTM
+ * threat (id -> target ids, as its keys name them; a JSON object). The import needs it to tell a threat
+ * deleted in the other tool (it was in the file and is not) from one the analysis did not report there
+ * (mitigated, ruled out: it never was in the file).
+ */
+export const THREATS_REPORTED_ATTRIBUTE = 'threatmap:threats-reported';
+
+/**
+ * Written threat id -> the targets (key components) of its threats in the result, for those it has any;
+ * in the model's order of threats and of each one's `on`, as the report's order is by risk.
+ */
+function reportedTargets(r: AnalysisResult, threats: readonly WrittenThreat[]): Record<string, string[]> {
+  const keys = new Set(r.threats.filter((t) => isWrittenRule(t.ruleId)).map((t) => t.key));
+  const out: Record<string, string[]> = {};
+  for (const t of threats) {
+    const on = t.on.map((o) => o.id).filter((target) => keys.has(`${WRITTEN_RULE_PREFIX}${t.id}@${target}`));
+    if (on.length) out[t.id] = on;
+  }
+  return out;
+}
+
+function writtenThreats(model: NonNullable<OtmOptions['model']>, r: AnalysisResult): Array<[string, string | undefined]> {
+  if (!model.threats.length) return [];
+  const reported = reportedTargets(r, model.threats);
+  return [
+    [THREATS_ATTRIBUTE, JSON.stringify(Object.fromEntries(model.threats.map((t) => [t.id, writtenThreatAsWritten(t)])))],
+    [THREATS_REPORTED_ATTRIBUTE, Object.keys(reported).length ? JSON.stringify(reported) : undefined],
+  ];
+}
 
 /**
  * The model's sections OTM has no place for, as project attributes (OTM's free data about the whole
  * model), namespaced and as JSON: they are threatmap's own input, which another tool shows but does not use.
  */
-function modelSections(model: OtmOptions['model']): Array<[string, string | undefined]> {
+function modelSections(model: OtmOptions['model'], r: AnalysisResult): Array<[string, string | undefined]> {
   if (!model) return [];
   return [
-    [ASSUMPTIONS_ATTRIBUTE, model.assumptions.length ? JSON.stringify(model.assumptions.map(rawAssumption)) : undefined],
+    [ASSUMPTIONS_ATTRIBUTE, model.assumptions.length ? JSON.stringify(model.assumptions.map(assumptionAsWritten)) : undefined],
     [RULES_ATTRIBUTE, model.rules && Object.keys(model.rules).length ? JSON.stringify(model.rules) : undefined],
+    ...writtenThreats(model, r),
   ];
 }
 
@@ -262,7 +297,7 @@ function project(r: AnalysisResult, model: OtmOptions['model']): OtmProject {
     id,
     ...(r.system.description ? { description: r.system.description } : {}),
     ...(r.system.owner ? { owner: r.system.owner } : {}),
-    attributes: attributes([['source', 'threatmap'], ['model', r.file || undefined], ['version', r.system.version], ...modelSections(model)]),
+    attributes: attributes([['source', 'threatmap'], ['model', r.file || undefined], ['version', r.system.version], ...modelSections(model, r)]),
   };
 }
 

@@ -34,10 +34,12 @@
 // risk id, a few words) cannot hold it. One section rather than a key in every object: every object of
 // the file stays exactly Threagile's shape. It is keyed by Threagile ids, a link by its id, a risk by its
 // threat's stable id; an entry holds only what the object's Threagile fields do not already say, and an
-// empty entry marks an object as ours (one added in Threagile has none). Not carried: each threat's
-// evidence and reasons (a risk's title carries its stable uid, TM-xxxxxxxx, to look them up in
-// threatmap's report), and the model's assumptions and `rules:` section, which the analysis result this
-// renderer reads does not hold.
+// empty entry marks an object as ours (one added in Threagile has none). Given the model (options.model),
+// the section also carries what its analysis does not hold: the assumptions, the `rules:` section as
+// written, and each written threat as written (everything it is on, in order, with the risk each target
+// became, its `mitigated-by`, and, for one the file has no risk of, its texts and ratings). Not carried:
+// each threat's evidence and reasons (a risk's title carries its stable uid, TM-xxxxxxxx, to look them up
+// in threatmap's report).
 //
 // Ids. Threagile allows letters, digits and `-` in ids, and its newest parser lowercases the ids listed in
 // a trust boundary: every id is written in lower case, other characters as `-`, with `-2`, `-3`... where
@@ -54,13 +56,14 @@
 import { Document, isMap, isScalar, isSeq, Scalar, visit } from 'yaml';
 import { BUILTIN_RULES, familyOf } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
-import { isWrittenRule, STATED } from '../analysis/rules/written.js';
+import { isWrittenRule, STATED, writtenRuleId } from '../analysis/rules/written.js';
 import type { AnalysisResult, Rating, Risk, Stride, Threat } from '../analysis/types.js';
 import type { AssetKind, AssetType, AuthMethod, BoundaryKind, Classification, ElementType, Level, TrustLevel } from '../model/catalog.js';
 import { CLASSIFICATIONS, LEVELS, PROTOCOLS, STRIDE_WORDS } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
 import { inferEndpointKind, parseEndpointKey } from '../model/normalize.js';
-import type { Asset, Boundary, Element, Endpoint, Flow } from '../model/types.js';
+import type { RawRulesSection } from '../model/rules-schema.js';
+import type { Asset, Boundary, Element, Endpoint, Flow, Model, ThreatTarget, WrittenThreat } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
 import type { TriageStatus } from '../track/types.js';
 
@@ -70,6 +73,13 @@ export const THREAGILE_VERSION = '1.0.0';
 export interface ThreagileOptions {
   /** Rule metadata for the risk categories; default the built-in library. */
   rules?: readonly RuleMeta[];
+  /**
+   * The model's sections that its analysis does not hold: the assumptions, the `rules:` section, and the
+   * threats written in it as written (where a written threat is mitigated or ruled out, the result has no
+   * threat, and so the file no risk). Given, our section carries them, so that the import gives them back;
+   * without it (a caller that has only the result) the file is as before.
+   */
+  model?: Pick<Model, 'assumptions' | 'rules' | 'threats'>;
 }
 
 // The Threagile shapes we write. Collections keyed by title are objects without a prototype, so that a
@@ -138,6 +148,26 @@ export interface CarriedRisk {
 /** A written threat's texts and references, where its category's fields do not read back as they are. */
 export interface CarriedThreat { description?: string; mitigation?: string; references?: string[] }
 export interface CarriedSystem { name?: string; description?: string; owner?: string; version?: string }
+/** An assumption of the model, its elements by their Threagile ids. */
+export interface CarriedAssumption { text: string; rules?: string[]; elements?: string[] }
+/**
+ * One thing a written threat is on, in Threagile ids (a technical asset, an endpoint of one, a link, a trust
+ * boundary, or the whole system), with the stable id of its risk where the export has one there (none: the
+ * threat was mitigated or ruled out there, and Threagile never saw it).
+ */
+export interface CarriedTarget {
+  technical_asset?: string; endpoint?: string; communication_link?: string; trust_boundary?: string; system?: true; risk?: string;
+}
+/**
+ * A written threat as the model writes it, beyond what its risks say: all it is on, in the model's order,
+ * and its mitigating controls; and, for one the file has no risk of, all the rest (no category says it).
+ */
+export interface CarriedWrittenThreat {
+  /** Its `on:` (a key `on` Threagile's YAML 1.1 would read as true). */
+  targets: CarriedTarget[];
+  mitigated_by?: string[];
+  title?: string; stride?: Stride; description?: string; likelihood?: Level; impact?: Level; mitigation?: string; references?: string[];
+}
 export interface ThreatmapSection {
   /** The version of this section's shape. */
   format: 1;
@@ -152,6 +182,12 @@ export interface ThreatmapSection {
   threats?: Keyed<CarriedThreat>;
   /** By the threat's stable id (TM-...). */
   risks?: Keyed<CarriedRisk>;
+  /** The model's assumptions (Threagile has no place for them). */
+  assumptions?: CarriedAssumption[];
+  /** The model's `rules:` section as written: its custom rules' risks come back from it, its disabled rules stay off. */
+  rules?: RawRulesSection;
+  /** Each threat written in the model, by its id, in the model's order. */
+  written_threats?: Keyed<CarriedWrittenThreat>;
 }
 /** The top-level key of our section. */
 export const THREATMAP_SECTION = 'threatmap';
@@ -944,6 +980,55 @@ function flowOrder(r: AnalysisResult, linkIds: ReadonlyMap<string, string>): str
   return sameList(inFile, inModel) ? undefined : inModel;
 }
 
+/** Each assumption as written, the elements it holds for by their Threagile ids. */
+const carriedAssumptions = (model: Pick<Model, 'assumptions'>, ids: Ids): CarriedAssumption[] =>
+  model.assumptions.map((a) => defined({
+    text: a.text, rules: nonEmpty(a.rules), elements: nonEmpty(a.elements.map((id) => ids.element.get(id) ?? id)),
+  }));
+
+/** Where a written threat's target is, in Threagile ids; undefined for one the result does not have (cannot happen for a valid model). */
+function carriedTarget(target: ThreatTarget, r: AnalysisResult, ids: Ids): CarriedTarget | undefined {
+  if (target.kind === 'system') return { system: true };
+  if (target.kind === 'boundary') return ids.boundary.has(target.id) ? { trust_boundary: ids.boundary.get(target.id)! } : undefined;
+  if (target.kind === 'flow') return ids.link.has(target.id) ? { communication_link: ids.link.get(target.id)! } : undefined;
+  if (target.kind === 'element') return ids.element.has(target.id) ? { technical_asset: ids.element.get(target.id)! } : undefined;
+  const e = r.elements.find((x) => x.endpoints.some((ep) => ep.id === target.id));
+  const key = e?.endpoints.find((ep) => ep.id === target.id)?.key;
+  return e && key !== undefined ? { technical_asset: ids.element.get(e.id)!, endpoint: key } : undefined;
+}
+
+/**
+ * A written threat as written: every target, the risk of each one the result reports (by the threat's key,
+ * `threat:<id>@<target>`), its controls; and all the rest when no target is reported (mitigated or ruled
+ * out everywhere, or left out by --min-risk), as no risk category then says it.
+ */
+function carriedWrittenThreat(t: WrittenThreat, r: AnalysisResult, ids: Ids, reported: ReadonlyMap<string, Threat>): CarriedWrittenThreat {
+  const targets = t.on.flatMap((target): CarriedTarget[] => {
+    const where = carriedTarget(target, r, ids);
+    const risk = reported.get(`${writtenRuleId(t.id)}@${target.id}`);
+    return where ? [risk ? { ...where, risk: uidOf(risk) } : where] : [];
+  });
+  const unreported = targets.every((target) => target.risk === undefined);
+  return defined({
+    targets,
+    mitigated_by: nonEmpty(t.mitigatedBy),
+    ...(unreported ? {
+      title: t.title, stride: t.stride, description: t.description, likelihood: t.likelihood, impact: t.impact, mitigation: t.mitigation,
+      references: nonEmpty(t.references),
+    } : {}),
+  });
+}
+
+/** The model's sections that the result does not hold, into our section. */
+function carryModel(section: ThreatmapSection, model: Pick<Model, 'assumptions' | 'rules' | 'threats'>, r: AnalysisResult, ids: Ids): void {
+  if (model.assumptions.length) section.assumptions = carriedAssumptions(model, ids);
+  if (model.rules !== undefined) section.rules = model.rules;
+  if (model.threats.length === 0) return;
+  const reported = new Map(r.threats.filter((t) => isWrittenRule(t.ruleId)).map((t) => [t.key, t]));
+  section.written_threats = keyed();
+  for (const t of model.threats) section.written_threats[t.id] = carriedWrittenThreat(t, r, ids, reported);
+}
+
 // --- The document ---------------------------------------------------------------------------------------
 
 function summaryComment(r: AnalysisResult): string {
@@ -1075,6 +1160,7 @@ export function buildThreagile(r: AnalysisResult, options: ThreagileOptions = {}
     const carried = carriedRisk(t, written, r, bySyntheticId.get(sid)!.length > 1);
     if (carried) (section.risks ??= keyed())[uidOf(t)] = carried;
   }
+  if (options.model) carryModel(section, options.model, r, ids);
 
   const top = highest(r.assets);
   return {
@@ -1130,7 +1216,8 @@ export function renderThreagile(r: AnalysisResult, options: ThreagileOptions = {
     });
     ours.key.spaceBefore = true;
     ours.key.commentBefore = ' threatmap\'s own data, for `threatmap import`: what the Threagile fields above cannot say (trust levels,\n' +
-      ' endpoints, credentials, controls, exact types and protocols, decisions). Threagile does not read it.';
+      ' endpoints, credentials, controls, exact types and protocols, decisions, assumptions, rule settings, written threats).\n' +
+      ' Threagile does not read it.';
   }
   doc.commentBefore = ` Threagile model written by threatmap from ${(r.file || 'a model').replace(/[\r\n\u2028\u2029]+/g, ' ')}: run threagile on it.`;
   return doc.toString({ lineWidth: 0 });

@@ -15,6 +15,9 @@
 //                             type, severity from the risk, status from triage, uid, risk, likelihood, impact
 //                             and evidence in its description
 //   asset, system version  -> the system's note (a text block, as Threat Dragon's demos title their diagrams)
+//   assumptions, `rules:`, -> the system's note too, when `threatmap export` passes the model (options.model):
+//   written threats           the result does not hold them, and they change the analysis of the model imported
+//                             again; each written threat's entry as written, including one reported nowhere
 //
 // What Threat Dragon has no field for is also kept as data, under `threatmap` in a cell's `data` (see
 // TdOwnElement and the others below), in the model's own spelling, so that `threatmap import` gives the same
@@ -29,8 +32,10 @@ import type { AnalysisResult, RatedLevel, Risk, Stride, Threat } from '../analys
 import { type Level, PROTOCOLS, TRUST_LEVELS, type TrustLevel } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
 import { inferEndpointKind, parseEndpointKey } from '../model/normalize.js';
-import type { RawAsset, RawBoundary, RawElement, RawEndpoint, RawFlowDetails } from '../model/schema.js';
-import type { Asset, Boundary, Element, Endpoint, Flow } from '../model/types.js';
+import type { RawRulesSection } from '../model/rules-schema.js';
+import type { RawAsset, RawBoundary, RawElement, RawEndpoint, RawFlowDetails, RawWrittenThreat } from '../model/schema.js';
+import { type AssumptionAsWritten, assumptionAsWritten, writtenThreatAsWritten } from '../model/as-written.js';
+import type { Asset, Boundary, Element, Endpoint, Flow, Model, WrittenThreat } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
 import type { ThreatTriage, TriageStatus } from '../track/types.js';
 import { fnv1a32 } from '../track/uid.js';
@@ -133,11 +138,40 @@ export type TdOwnElement = TdOwnCell & Pick<RawElement,
 export type TdOwnFlow = TdOwnCell & Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'controls' | 'port'>;
 /** A boundary less its name, description and the box around it. */
 export type TdOwnBoundary = TdOwnCell & Pick<RawBoundary, 'trust' | 'kind' | 'controls'>;
-/** The system's note: the system's version, the assets, and the threats to the whole system that cover no flow. */
+/** An assumption as the model writes it: its text alone when it rules out nothing in particular. */
+export type TdOwnAssumption = AssumptionAsWritten;
+
+/**
+ * A threat written in the model, its entry of `threats:` as written (each `on:` target by its id), so that a
+ * threat the analysis does not report (mitigated or ruled out everywhere) comes back, and one reported on
+ * some of its targets comes back on all of them, in their order.
+ */
+export interface TdOwnWrittenEntry {
+  entry: RawWrittenThreat;
+  /**
+   * The targets of `on:` on which no threat is in the file (mitigated there, or ruled out by an assumption):
+   * nothing there could be deleted in Threat Dragon, so the import keeps them; absent: none.
+   */
+  unreported?: string[];
+}
+
+/**
+ * The system's note: the system's version, the assets, the threats to the whole system that cover no flow,
+ * and the model's sections that the result does not hold (assumptions, `rules:`, the written threats as
+ * written), which change its analysis once it is imported and analysed again.
+ */
 export interface TdOwnSystem {
   version?: string;
   assets?: Record<string, RawAsset>;
   threats?: Record<string, TdOwnThreat>;
+  assumptions?: TdOwnAssumption[];
+  rules?: RawRulesSection;
+  written?: Record<string, TdOwnWrittenEntry>;
+}
+
+/** What `threatmap export` passes beside the result: the model's sections the result does not hold. */
+export interface ThreatDragonOptions {
+  model?: Pick<Model, 'assumptions' | 'rules' | 'threats'>;
 }
 
 // --- Vocabularies ---------------------------------------------------------------------------------------
@@ -508,6 +542,28 @@ function ownAsset(a: Asset): RawAsset {
   };
 }
 
+/** Each written threat as written, with the targets of its `on:` where the result reports it nowhere. */
+function ownWrittenEntries(threats: readonly WrittenThreat[], r: AnalysisResult): Record<string, TdOwnWrittenEntry> {
+  // Where each written threat is reported, as a target of `on:` names it (an endpoint by its id).
+  const reported = new Set(r.threats.filter((t) => isWrittenRule(t.ruleId)).map((t) => `${t.ruleId}\u0000${t.endpoint ?? t.component}`));
+  const out: Record<string, TdOwnWrittenEntry> = {};
+  for (const t of threats) {
+    const unreported = t.on.map((o) => o.id).filter((id) => !reported.has(`${WRITTEN_RULE_PREFIX}${t.id}\u0000${id}`));
+    out[t.id] = { entry: writtenThreatAsWritten(t), ...listed('unreported', unreported) };
+  }
+  return out;
+}
+
+/** The model's sections the result does not hold, for the system's note; none without the model. */
+function ownModelSections(model: ThreatDragonOptions['model'], r: AnalysisResult): Pick<TdOwnSystem, 'assumptions' | 'rules' | 'written'> {
+  if (!model) return {};
+  return {
+    ...(model.assumptions.length ? { assumptions: model.assumptions.map(assumptionAsWritten) } : {}),
+    ...(model.rules && Object.keys(model.rules).length ? { rules: model.rules } : {}),
+    ...(model.threats.length ? { written: ownWrittenEntries(model.threats, r) } : {}),
+  };
+}
+
 // --- Cells ----------------------------------------------------------------------------------------------
 
 interface Ctx {
@@ -818,10 +874,22 @@ function flowDescription(f: Flow): string {
 /** The system's note: Threat Dragon's demos title their diagrams with a text block; ours is the system's. */
 const NOTE_SIZE: Size = { width: 220, height: 60 };
 
-function systemDescription(r: AnalysisResult): string {
+/** A written threat unreported on every target of its `on:` (none: the whole system, one target). */
+const reportedNowhere = (w: TdOwnWrittenEntry): boolean => (w.unreported?.length ?? 0) === Math.max(1, w.entry.on?.length ?? 0);
+
+function systemDescription(r: AnalysisResult, sections: Pick<TdOwnSystem, 'assumptions' | 'rules' | 'written'>): string {
   const lines = ['threatmap system (the whole system: its threats that concern no one element or flow sit on this note)'];
   if (r.system.version !== undefined) lines.push(`Version: ${r.system.version}`);
   if (r.assets.length) lines.push(`Assets: ${list(r.assets.map((a) => `${a.name} (${[a.type ?? a.kind, a.classification].join('; ')})`))}`);
+  // What the model assumes and how it tunes the rules explain threats a reader would expect and does not find.
+  for (const a of sections.assumptions ?? []) lines.push(`Assumption: ${typeof a === 'string' ? a : a.text}`);
+  const rules = sections.rules;
+  if (rules?.disable?.length) lines.push(`Rules disabled: ${list(rules.disable)}`);
+  if (rules?.override && Object.keys(rules.override).length) lines.push(`Rules re-rated: ${list(Object.keys(rules.override))}`);
+  if (rules?.custom?.length) lines.push(`Rules of the model's own: ${list(rules.custom.map((c) => c.id))}`);
+  // Those have no threat in the diagram to say they were written at all.
+  const quiet = Object.values(sections.written ?? {}).filter(reportedNowhere);
+  if (quiet.length) lines.push(`Written threats reported nowhere (mitigated or ruled out): ${list(quiet.map((w) => w.entry.title))}`);
   return lines.join('\n');
 }
 
@@ -829,13 +897,15 @@ function systemDescription(r: AnalysisResult): string {
  * The cell that stands for the whole system, when there is something to keep on it: threats on no element or
  * flow, the assets (which have no cell of their own), the system's version (the summary has no field for it).
  */
-function systemCell(r: AnalysisResult, at: Point, id: string, ctx: Ctx): TdNode | undefined {
+function systemCell(r: AnalysisResult, at: Point, id: string, ctx: Ctx, model: ThreatDragonOptions['model']): TdNode | undefined {
   const { threats, own } = cellThreats(ctx, SYSTEM_KEY);
-  if (!threats.length && !r.assets.length && r.system.version === undefined) return undefined;
+  const sections = ownModelSections(model, r);
+  if (!threats.length && !r.assets.length && r.system.version === undefined && !Object.keys(sections).length) return undefined;
   const data: TdOwnSystem = {
     ...(r.system.version !== undefined ? { version: r.system.version } : {}),
     ...(r.assets.length ? { assets: Object.fromEntries(r.assets.map((a) => [a.id, ownAsset(a)])) } : {}),
     ...(own ? { threats: own } : {}),
+    ...sections,
   };
   return {
     position: at,
@@ -848,7 +918,7 @@ function systemCell(r: AnalysisResult, at: Point, id: string, ctx: Ctx): TdNode 
     data: {
       type: 'tm.Text',
       name: r.system.name,
-      description: systemDescription(r),
+      description: systemDescription(r, sections),
       isTrustBoundary: false,
       hasOpenThreats: hasOpen(threats),
       threats,
@@ -859,7 +929,7 @@ function systemCell(r: AnalysisResult, at: Point, id: string, ctx: Ctx): TdNode 
 
 // --- The document ---------------------------------------------------------------------------------------
 
-export function buildThreatDragon(r: AnalysisResult): TdDocument {
+export function buildThreatDragon(r: AnalysisResult, options: ThreatDragonOptions = {}): TdDocument {
   const taken = new Set<string>();
   // Cell ids first, in the model's order, so that each keeps its id whatever threats are added.
   const cellId = new Map<string, string>();
@@ -885,7 +955,7 @@ export function buildThreatDragon(r: AnalysisResult): TdDocument {
   for (const g of groups) if (g.boundary) cells.push(boxCell(g, g.boundary, maxDepth, ctx));
   for (const e of r.elements) cells.push(elementCell(e, position.get(e.id)!, ctx));
   for (const f of r.flows) cells.push(flowCell(f, ctx, kindOf, bent.get(f) ?? []));
-  const note = systemCell(r, noteAt, noteId, ctx);
+  const note = systemCell(r, noteAt, noteId, ctx, options.model);
   if (note) cells.push(note);
 
   return {
@@ -923,8 +993,8 @@ const CELL_INDENT = ' '.repeat(10);
  * cells of a large model are most of the text, so they are written a few at a time, each re-indented to
  * its depth, and never held as one string with the rest.
  */
-export function* renderThreatDragonChunks(r: AnalysisResult): Generator<string> {
-  const doc = buildThreatDragon(r);
+export function* renderThreatDragonChunks(r: AnalysisResult, options: ThreatDragonOptions = {}): Generator<string> {
+  const doc = buildThreatDragon(r, options);
   const [diagram] = doc.detail.diagrams;
   const frame = JSON.stringify({ ...doc, detail: { ...doc.detail, diagrams: [{ ...diagram, cells: [] }] } }, null, 2);
   const at = frame.indexOf(CELLS_MARK);
@@ -944,4 +1014,4 @@ function* pieces(frame: string, at: number, cells: readonly TdCell[]): Generator
 }
 
 /** The Threat Dragon v2 document as pretty JSON with a trailing line break. */
-export const renderThreatDragon = (r: AnalysisResult): string => joinChunks(renderThreatDragonChunks(r));
+export const renderThreatDragon = (r: AnalysisResult, options: ThreatDragonOptions = {}): string => joinChunks(renderThreatDragonChunks(r, options));

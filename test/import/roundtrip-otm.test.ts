@@ -1,15 +1,15 @@
 // The round trip through Open Threat Model: `threatmap export -f otm` (triage applied), then `threatmap
 // import`, must give back a model whose analysis is the same (test/import/roundtrip.ts compares them). What
 // OTM has no field for travels in attributes: an element's endpoints as `threatmap:endpoint:<key>` (a JSON
-// object each), the rest in the attributes and tags our export has always written (owner, replicas,
-// credential, endpoint, the triage entry of each threat). Also here: edits made in another tool win over
-// that data, and a file that is not our export ignores attributes that happen to have the same names.
+// object each), the model's assumptions, `rules:` and written threats as project attributes, the rest in the
+// attributes and tags our export has always written (owner, replicas, credential, endpoint, the triage entry
+// of each threat). Also here: edits made in another tool win over that data, and a file that is not our
+// export ignores attributes that happen to have the same names.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { importOtm } from '../../src/import/otm.js';
-import { loadModel } from '../../src/model/load.js';
 import { renderOtm, renderOtmYaml, type OtmDocument, type OtmThreatInstance } from '../../src/render/otm.js';
 import { analyseText, differences, roundTrip, snapshot } from './roundtrip.js';
 
@@ -17,6 +17,7 @@ const read = (file: string) => readFileSync(file, 'utf8');
 
 const INPUTS: Array<[model: string, triage?: string]> = [
   ['test/fixtures/roundtrip/shop.yaml', 'test/fixtures/roundtrip/shop.triage.yaml'],
+  ['test/fixtures/roundtrip/tuned.yaml', 'test/fixtures/roundtrip/tuned.triage.yaml'],
   ['examples/microservices.yaml'],
   ['examples/prelaunch.yaml'],
   ['examples/ecommerce.yaml'],
@@ -39,7 +40,7 @@ describe('OTM round trip: export, import, analyse', () => {
   it('the YAML form of the export comes back the same as the JSON form', () => {
     const [model, triage] = INPUTS[0];
     const original = analyseText(read(model), 'model.yaml', read(triage!));
-    const back = importOtm(renderOtmYaml(original), 'model.otm.yaml', { output: 'back.yaml' });
+    const back = importOtm(renderOtmYaml(original.result, { model: original.model }), 'model.otm.yaml', { output: 'back.yaml' });
     const after = analyseText(back.text!, 'back.yaml', back.triage?.text);
     const lines = differences(snapshot(original), snapshot(after));
     assert.deepEqual(lines, [], lines.join('\n'));
@@ -78,7 +79,7 @@ describe('OTM round trip: export, import, analyse', () => {
 
 describe('OTM round trip: the model\'s assumptions and rules, when the export is given the model', () => {
   // The analysis result holds neither, so the export carries them only when given the model
-  // (OtmOptions.model): roundTrip() exports the result alone, hence this test exports by hand.
+  // (OtmOptions.model). Here on ecommerce.yaml with sections of its own (tuned.yaml is one of the inputs above).
   const text = `${read('examples/ecommerce.yaml')}
 assumptions:
   - The CDN is configured by the provider's reviewed templates.
@@ -100,14 +101,13 @@ rules:
 `;
   const triage = 'threatmap-triage: 1\nthreats:\n  "store-without-backups@cache": { status: accepted, reason: a cache }\n';
   const original = analyseText(text, 'model.yaml', triage);
-  const model = loadModel(text, 'model.yaml').model!;
-  const exported = renderOtm(original, { model });
+  const exported = renderOtm(original.result, { model: original.model });
 
   it('they change this analysis (the test would show nothing otherwise)', () => {
     const plain = analyseText(read('examples/ecommerce.yaml'), 'model.yaml');
-    assert.ok(plain.threats.some((t) => t.key === 'unencrypted-store@cache' || t.ruleId === 'verbose-errors'));
-    assert.ok(!original.threats.some((t) => t.key === 'unencrypted-store@cache' || t.ruleId === 'verbose-errors'));
-    assert.ok(original.threats.some((t) => t.key === 'store-without-backups@cache'));
+    assert.ok(plain.result.threats.some((t) => t.key === 'unencrypted-store@cache' || t.ruleId === 'verbose-errors'));
+    assert.ok(!original.result.threats.some((t) => t.key === 'unencrypted-store@cache' || t.ruleId === 'verbose-errors'));
+    assert.ok(original.result.threats.some((t) => t.key === 'store-without-backups@cache'));
   });
 
   it('travel as project attributes and come back, with no difference in the analysis', () => {
@@ -133,14 +133,17 @@ rules:
   });
 
   it('without the model the export carries neither, as before', () => {
-    const project = (JSON.parse(renderOtm(original)) as OtmDocument).project.attributes!;
+    const project = (JSON.parse(renderOtm(original.result)) as OtmDocument).project.attributes!;
     assert.deepEqual(Object.keys(project).filter((k) => k.startsWith('threatmap:')), []);
   });
 });
 
 /** The shop exported, as the other tool would hold it: a document to edit. */
-function exportedShop() {
-  const r = roundTrip('otm', read(INPUTS[0][0]), read(INPUTS[0][1]!));
+const exportedShop = () => exportedText(read(INPUTS[0][0]), read(INPUTS[0][1]!));
+
+/** A model exported with its triage file (its sections carried), as the other tool would hold it. */
+function exportedText(model: string, triage?: string) {
+  const r = roundTrip('otm', model, triage);
   const doc = JSON.parse(r.exported) as OtmDocument;
   const uid = (key: string) => doc.threats.find((t) => t.attributes.key === key)!.id;
   const instances = (key: string): OtmThreatInstance[] =>
@@ -151,8 +154,8 @@ function exportedShop() {
 function reimported(doc: OtmDocument) {
   const back = importOtm(JSON.stringify(doc, null, 2), 'edited.otm.json', { output: 'back.yaml' });
   assert.ok(back.text, JSON.stringify(back.diagnostics));
-  const result = analyseText(back.text, 'back.yaml', back.triage?.text);
-  return { back, result, raw: parseYaml(back.text) as Record<string, any>, after: snapshot(result) };
+  const analysed = analyseText(back.text, 'back.yaml', back.triage?.text);
+  return { back, result: analysed.result, raw: parseYaml(back.text) as Record<string, any>, after: snapshot(analysed) };
 }
 
 describe('OTM round trip: what a person changed in the other tool wins', () => {
@@ -228,6 +231,126 @@ describe('OTM round trip: what a person changed in the other tool wins', () => {
   });
 });
 
+describe('OTM round trip: written threats travel as written', () => {
+  const TUNED = INPUTS[1];
+  const tuned = () => exportedText(read(TUNED[0]), read(TUNED[1]!));
+  /** Deletes, as a person would in the other tool, the OTM threat of a key and its instances. */
+  const deleteThreat = (doc: OtmDocument, key: string) => {
+    const id = doc.threats.find((t) => t.attributes.key === key)!.id;
+    doc.threats = doc.threats.filter((t) => t.id !== id);
+    for (const x of [...doc.components, ...doc.dataflows]) if (x.threats) x.threats = x.threats.filter((i) => i.threat !== id);
+  };
+
+  it('carries each entry of `threats:` as written, and the targets the export reported it on', () => {
+    const project = tuned().doc.project.attributes!;
+    const carried = JSON.parse(project['threatmap:threats']) as Record<string, unknown>;
+    assert.deepEqual(Object.keys(carried), ['coupon-stacking', 'insider-export', 'dmz-drift', 'replayed-webhook', 'cache-eviction', 'audit-gap']);
+    assert.deepEqual(carried['audit-gap'], {
+      title: 'Refunds leave no audit trail', stride: 'R', on: ['api', 'payments->api'], likelihood: 'low', 'mitigated-by': ['audit-logging'],
+    });
+    // audit-gap (mitigated everywhere) and cache-eviction (ruled out by an assumption) were reported nowhere.
+    assert.deepEqual(JSON.parse(project['threatmap:threats-reported']), {
+      'coupon-stacking': ['api:POST /checkout'], 'insider-export': ['system'], 'dmz-drift': ['dmz'], 'replayed-webhook': ['payments->api'],
+    });
+  });
+
+  it('writes them back in the model\'s order, with `mitigated-by` and the targets where they are mitigated', () => {
+    const { raw } = reimported(tuned().doc);
+    assert.deepEqual(Object.keys(raw.threats), ['coupon-stacking', 'insider-export', 'dmz-drift', 'replayed-webhook', 'cache-eviction', 'audit-gap']);
+    assert.deepEqual(raw.threats['replayed-webhook'], {
+      title: 'Payment webhook replayed after a refund', stride: 'S', on: ['payments -> api', 'api:/webhooks/payment'], 'mitigated-by': ['replay-protection'],
+    });
+    assert.deepEqual(raw.threats['audit-gap'], {
+      title: 'Refunds leave no audit trail', stride: 'R', on: ['api', 'payments -> api'], likelihood: 'low', 'mitigated-by': ['audit-logging'],
+    });
+  });
+
+  it('edited there wins: the title, the STRIDE category, a rating, the state; the rest stays as written', () => {
+    const { doc, instances, original } = tuned();
+    const otm = doc.threats.find((t) => t.attributes.key === 'threat:coupon-stacking@api:POST /checkout')!;
+    otm.name = 'Coupons stack at checkout';
+    otm.categories = ['Information Disclosure'];
+    otm.risk.likelihood = 80;
+    for (const i of instances('threat:coupon-stacking@api:POST /checkout')) {
+      Object.assign(i, { state: 'mitigated', mitigations: i.mitigations.map((m) => ({ ...m, state: 'implemented' })) });
+    }
+    const { raw, result, after } = reimported(doc);
+    assert.deepEqual(raw.threats['coupon-stacking'], {
+      title: 'Coupons stack at checkout', stride: 'I', on: 'api:POST /checkout',
+      description: 'A customer applies the same coupon twice\nby replaying the checkout request.',
+      likelihood: 'high', impact: 'high', mitigation: 'Accept one coupon per order.', references: ['CWE-840'],
+    });
+    const t = result.threats.find((x) => x.key === 'threat:coupon-stacking@api:POST /checkout')!;
+    assert.deepEqual([t.stride, t.likelihood.level, t.triage?.status], ['I', 'High', 'mitigated']);
+    // Nothing else moved.
+    const others = differences(original, after).filter((d) => !d.includes('coupon-stacking'));
+    assert.deepEqual(others, [], others.join('\n'));
+    assert.deepEqual(result.triage!.stale, []);
+  });
+
+  it('deleted there is gone, with its decisions; one reported nowhere comes back, as there was nothing to delete', () => {
+    const { doc } = tuned();
+    deleteThreat(doc, 'threat:dmz-drift@dmz');
+    // Its one reported target deleted: gone, although it was also written on an endpoint where it is mitigated.
+    deleteThreat(doc, 'threat:replayed-webhook@payments->api');
+    const { back, raw, result } = reimported(doc);
+    assert.equal(raw.threats['dmz-drift'], undefined);
+    assert.equal(raw.threats['replayed-webhook'], undefined);
+    assert.ok(back.summary!.notes.includes('threats.dmz-drift: its threats were deleted in the other tool: left out'), back.summary!.notes.join('\n'));
+    assert.ok(raw.threats['audit-gap'] && raw.threats['cache-eviction']);
+    assert.deepEqual(result.triage!.stale, []);
+  });
+
+  it('one of its reported targets deleted there: no longer on it; its targets where it was mitigated stay', () => {
+    const model = `threatmap: 1
+system: { name: Orders }
+elements:
+  web: { type: web-app }
+  api: { type: api, controls: [audit-logging] }
+  db: { type: database }
+flows:
+  - web -> api: https
+  - api -> db: postgres
+threats:
+  tampered-orders:
+    title: Orders tampered with
+    stride: T
+    on: [web, db, api]
+    mitigated-by: [audit-logging]
+`;
+    const triage = ['threatmap-triage: 1', 'threats:', '  "threat:tampered-orders@db": { status: accepted, reason: read-only replica }',
+      '  "threat:tampered-orders@web": { status: mitigating, reason: signed forms, ticket: WEB-7 }', ''].join('\n');
+    const { doc } = exportedText(model, triage);
+    assert.deepEqual(JSON.parse(doc.project.attributes!['threatmap:threats-reported']), { 'tampered-orders': ['web', 'db'] });
+    deleteThreat(doc, 'threat:tampered-orders@db');
+    const { back, raw, result } = reimported(doc);
+    assert.deepEqual(raw.threats['tampered-orders'].on, ['web', 'api']);
+    assert.ok(back.summary!.notes.includes('threats.tampered-orders: its threat on `db` was deleted in the other tool: no longer on it'), back.summary!.notes.join('\n'));
+    // The decision on the target it is still on stays; the one on db went with its threat.
+    assert.deepEqual(result.threats.filter((t) => t.triage && t.triage.status !== 'open').map((t) => [t.key, t.triage!.status]), [['threat:tampered-orders@web', 'mitigating']]);
+    assert.deepEqual(result.triage!.stale, []);
+  });
+
+  it('a target removed there (its component) is no longer one; a threat left with none is gone, not made global', () => {
+    const { doc } = tuned();
+    doc.components = doc.components.filter((c) => c.id !== 'cache');
+    doc.dataflows = doc.dataflows.filter((f) => f.destination !== 'cache');
+    const { back, raw } = reimported(doc);
+    assert.equal(raw.threats['cache-eviction'], undefined);
+    assert.ok(back.summary!.notes.includes('threats.cache-eviction: `cache` is not in the file any more: no longer on it'), back.summary!.notes.join('\n'));
+  });
+
+  it('without the model the export carries none, and the import builds them from the file\'s threats as before', () => {
+    const { model, result } = analyseText(read(TUNED[0]), 'model.yaml', read(TUNED[1]!));
+    const exported = renderOtm(result, { model: { assumptions: model.assumptions, rules: model.rules, threats: [] } });
+    assert.equal((JSON.parse(exported) as OtmDocument).project.attributes!['threatmap:threats'], undefined);
+    const raw = parseYaml(importOtm(renderOtm(result), 'model.otm.json').text!) as Record<string, any>;
+    // What the result holds: the threats it reports, on their reported targets, with no `mitigated-by`.
+    assert.deepEqual(Object.keys(raw.threats), ['replayed-webhook', 'coupon-stacking', 'dmz-drift', 'insider-export']);
+    assert.deepEqual(raw.threats['replayed-webhook'], { title: 'Payment webhook replayed after a refund', stride: 'S', on: 'payments -> api' });
+  });
+});
+
 describe('OTM round trip: a file that is not our export', () => {
   const foreign = (source: string) => `otmVersion: 0.2.0
 project: { name: Other, id: other${source} }
@@ -247,6 +370,11 @@ dataflows:
     const raw = parseYaml(importOtm(foreign(''), 'other.otm.yaml').text!) as Record<string, any>;
     assert.deepEqual(raw.elements.api, { name: 'API', kind: 'process', in: 'z' });
     assert.deepEqual(raw.flows, [{ 'api -> db': { name: 'f', protocol: 'postgres' } }]);
+  });
+  it('reads no written threats from project attributes of our names', () => {
+    const text = foreign('').replace('id: other }', `id: other, attributes: { "threatmap:threats": '{"x":{"title":"X","stride":"S"}}' } }`);
+    const raw = parseYaml(importOtm(text, 'other.otm.yaml').text!) as Record<string, any>;
+    assert.equal(raw.threats, undefined);
   });
   it('reads them only when the project says it is our export (source: threatmap)', () => {
     const raw = parseYaml(importOtm(foreign(', attributes: { source: threatmap }'), 'ours.otm.yaml').text!) as Record<string, any>;

@@ -1,12 +1,14 @@
 // Threagile round trip: `threatmap export -f threagile` then `threatmap import` gives back a model whose analysis
 // is the same (test/import/roundtrip.ts compares them), for the four inputs of the round-trip work and for a model
 // that uses every element type, technology, protocol, auth method and boundary kind. What Threagile's fields
-// cannot say travels in the file's `threatmap:` section; an edit made in Threagile wins over it; a file that has
-// no such section imports as Threagile's alone.
+// cannot say travels in the file's `threatmap:` section (with the model: its assumptions, `rules:` and written
+// threats as written, a written threat mitigated everywhere too); an edit made in Threagile wins over it (a
+// written threat whose risks were all deleted there is gone); a file that has no such section imports as
+// Threagile's alone.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { parse as parseYaml } from 'yaml';
+import { type Document, parse as parseYaml, parseDocument, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
 import { importThreagile } from '../../src/import/threagile.js';
 import { AUTH_METHODS, BOUNDARY_KINDS, ELEMENT_TYPES, PROTOCOLS, TECHNOLOGIES, TRUST_LEVELS } from '../../src/model/catalog.js';
 import { formatDiagnostics } from '../../src/model/diagnostics.js';
@@ -19,6 +21,7 @@ const read = (path: string) => readFileSync(path, 'utf8');
 /** The inputs that must come back the same; no difference is excepted for Threagile. */
 const INPUTS: Array<[string, string, string | undefined]> = [
   ['shop (written threats, decisions of every status)', 'test/fixtures/roundtrip/shop.yaml', 'test/fixtures/roundtrip/shop.triage.yaml'],
+  ['tuned (assumptions, rules:, a written threat mitigated everywhere)', 'test/fixtures/roundtrip/tuned.yaml', 'test/fixtures/roundtrip/tuned.triage.yaml'],
   ['microservices', 'examples/microservices.yaml', undefined],
   ['prelaunch', 'examples/prelaunch.yaml', undefined],
   ['ecommerce', 'examples/ecommerce.yaml', undefined],
@@ -73,7 +76,8 @@ describe('Threagile round trip', () => {
   it('exported again, an imported model gives the same Threagile file', () => {
     for (const [, model, triage] of INPUTS) {
       const r = roundTrip('threagile', read(model), triage === undefined ? undefined : read(triage));
-      const again = renderThreagile(analyseText(r.model, 'model.yaml', r.triage));
+      const back = analyseText(r.model, 'model.yaml', r.triage);
+      const again = renderThreagile(back.result, { model: back.model });
       // The header comment and summary name the file they came from.
       const body = (text: string) => text.split('\n').filter((l) => !/^# Threagile model written by|^management_summary_comment:/.test(l)).join('\n');
       assert.equal(body(again), body(r.exported), model);
@@ -129,6 +133,14 @@ describe('Threagile round trip: an edit made in Threagile wins', () => {
     assert.match(model, /^ {2}- api -> db: \{ name: Orders DB connection, protocol: postgres\+tls, auth: password, credential: shop-db,/m);
   });
 
+  it('a link pointed at another technical asset: the flow goes there, without the endpoint its old target had', () => {
+    const { changes, model } = afterEdit((t) =>
+      setField(t, ['  Payment gateway:', '    communication_links:', '      to API servers /webhooks/payment:'], 'target', 'api', 'db'));
+    assert.ok(about(changes).includes('model flow payments->db'), changes.join('\n'));
+    assert.match(model, /^ {2}# .*\n {2}# endpoint \/webhooks\/payment left out: `db` has none such/m);
+    assert.match(model, /^ {2}- payments -> db: \{ protocol: https, data: \[ orders \] \}$/m);
+  });
+
   it('technology, encryption, internet and a boundary type changed: each one from Threagile', () => {
     const technology = afterEdit((t) => setField(t, ['technical_assets:', '  Session cache:'], 'technology', 'database', 'message-queue'));
     assert.ok(about(technology.changes).includes('model element cache'));
@@ -182,6 +194,138 @@ describe('Threagile round trip: files without our section', () => {
   });
 });
 
+describe('Threagile round trip: what the analysis does not hold (assumptions, rules:, written threats as written)', () => {
+  const TUNED = read('test/fixtures/roundtrip/tuned.yaml');
+  const tuned = roundTrip('threagile', TUNED, read('test/fixtures/roundtrip/tuned.triage.yaml'));
+  const sectionOf = (text: string) => (parseYaml(text, { version: '1.1' }) as { threatmap: Record<string, unknown> }).threatmap;
+
+  it('our section carries them: assumptions (elements by Threagile id), `rules:` as written, each written threat in the model\'s order', () => {
+    const section = sectionOf(tuned.exported);
+    const { model } = analyseText(TUNED, 'tuned.yaml');
+    assert.deepEqual(section.rules, model.rules);
+    assert.deepEqual(section.assumptions, [
+      { text: 'The CDN provider\'s own staff are trusted.' },
+      { text: 'The CDN rate-limits /search per client address.', rules: ['no-rate-limiting'], elements: ['api'] },
+      { text: 'Cache eviction is handled by the session service.', rules: ['threat:cache-eviction'] },
+    ]);
+    const written = section.written_threats as Record<string, Record<string, unknown>>;
+    assert.deepEqual(Object.keys(written), model.threats.map((t) => t.id));
+    // A risk where the analysis reports it; none on the endpoint, where replay-protection mitigates it.
+    assert.deepEqual(written['replayed-webhook'], {
+      targets: [{ communication_link: 'payments>to-api-servers-webhooks-payment', risk: 'TM-b10fe487' }, { technical_asset: 'api', endpoint: '/webhooks/payment' }],
+      mitigated_by: ['replay-protection'],
+    });
+    // Reported everywhere: its risks and category say the rest.
+    assert.deepEqual(written['dmz-drift'], { targets: [{ trust_boundary: 'dmz', risk: 'TM-37cc646d' }] });
+    // Mitigated everywhere (audit-logging) or ruled out (an assumption): no risk in the file, so all of it here.
+    assert.deepEqual(written['audit-gap'], {
+      targets: [{ technical_asset: 'api' }, { communication_link: 'payments>to-api-servers-webhooks-payment' }], mitigated_by: ['audit-logging'],
+      title: 'Refunds leave no audit trail', stride: 'R', likelihood: 'low',
+    });
+    assert.deepEqual(written['cache-eviction'], {
+      targets: [{ technical_asset: 'cache' }], title: 'Session cache evicts under memory pressure and logs everyone out', stride: 'D', likelihood: 'medium', impact: 'low',
+    });
+  });
+
+  it('imported, they are written as a person writes them: in the model\'s order, after the threats', () => {
+    assert.match(tuned.model, /^ {2}replayed-webhook:\n(?: {4}.*\n)* {4}on: \[ payments -> api, api:\/webhooks\/payment \]\n {4}mitigated-by: \[ replay-protection \]\n/m);
+    assert.match(tuned.model, /^threats:\n(?:.*\n)*? {2}coupon-stacking:\n(?:.*\n)* {2}audit-gap:\n(?:.*\n)*\nassumptions:\n {2}- The CDN provider's own staff are trusted\.\n {2}- text: The CDN rate-limits \/search per client address\.\n {4}rules: \[ no-rate-limiting \]\n {4}elements: \[ api \]\n(?:.*\n)*\nrules:\n {2}disable: \[ verbose-errors \]\n/m);
+    assert.match(tuned.model, /^# 2 threats written in the model came back from the `threatmap:` section alone/m);
+  });
+
+  it('exported without the model (a caller with only the result): none of them in the file, which imports as the first round did', () => {
+    const { result } = analyseText(TUNED, 'tuned.yaml', read('test/fixtures/roundtrip/tuned.triage.yaml'));
+    const exported = renderThreagile(result);
+    const section = sectionOf(exported);
+    for (const key of ['assumptions', 'rules', 'written_threats']) assert.equal(section[key], undefined, key);
+    const r = importThreagile(exported, 'old.threagile.yaml');
+    assert.ok(r.text, formatDiagnostics(r.diagnostics));
+    assert.doesNotMatch(r.text, /^(assumptions|rules):|mitigated-by|audit-gap/m);
+    assert.match(r.text, /^ {2}replayed-webhook:\n(?: {4}.*\n)* {4}on: payments -> api\n/m);
+  });
+});
+
+describe('Threagile round trip: written threats edited in Threagile', () => {
+  // `wide` is reported on web and db; mitigated on api (input-validation) and ruled out on job and job -> db
+  // (the assumption); `gone` is mitigated on its one target, so the file has no risk of it.
+  const SMALL = [
+    'threatmap: 1', 'system: { name: Small }', 'boundaries:', '  zone: { name: Zone, trust: internal }', 'elements:',
+    '  web: { type: web-app, in: zone }', '  api: { type: api, in: zone, controls: [input-validation] }',
+    '  db: { type: database, in: zone, controls: [encryption-at-rest] }', '  job: { type: worker, in: zone, controls: [audit-logging] }',
+    'flows:', '  - web -> api: https', '  - api -> db: { protocol: postgres+tls, auth: password }', '  - job -> db: { protocol: postgres+tls, auth: password }',
+    'threats:',
+    '  wide: { title: Wide threat, stride: T, on: [web, api, job, db, "job -> db"], mitigated-by: [input-validation] }',
+    '  gone: { title: Mitigated everywhere, stride: R, on: job, mitigated-by: [audit-logging] }',
+    'assumptions:', '  - { text: Jobs run as a batch user., rules: ["threat:wide"], elements: [job] }', '',
+  ].join('\n');
+  const small = roundTrip('threagile', SMALL);
+
+  /** The export edited as a YAML document (as Threagile's editor would save it), imported: the model, its notes, and what differs. */
+  function edited(edit: (doc: Document) => void): { model: string; changes: string[] } {
+    const doc = parseDocument(small.exported, { version: '1.1' });
+    edit(doc);
+    const imported = importThreagile(doc.toString({ lineWidth: 0 }), 'edited.threagile.yaml', { output: 'back.yaml' });
+    assert.ok(imported.text, formatDiagnostics(imported.diagnostics));
+    return { model: imported.text, changes: differences(small.before, snapshot(analyseText(imported.text, 'back.yaml', imported.triage?.text))) };
+  }
+  const wideRisks = ['individual_risk_categories', 'threat:wide', 'risks_identified'];
+  const riskTitled = (doc: Document, uid: string) => (doc.getIn(wideRisks) as YAMLMap<Scalar<string>>).items.find((p) => p.key.value.endsWith(`(${uid})`))!.key.value;
+  const uids = () => (sectionOf(small.exported).written_threats as Record<string, { targets: Array<{ risk?: string }> }>).wide.targets.flatMap((t) => t.risk ?? []);
+  const sectionOf = (text: string) => (parseYaml(text, { version: '1.1' }) as { threatmap: Record<string, unknown> }).threatmap;
+
+  it('comes back whole, unedited: both threats, every target in order, the assumption', () => {
+    assert.deepEqual(small.differences, []);
+    assert.equal(uids().length, 2);
+  });
+
+  it('its title and STRIDE edited: Threagile\'s words; all it is on and its controls kept', () => {
+    const { model, changes } = edited((doc) => {
+      doc.setIn(['individual_risk_categories', 'threat:wide', 'stride'], 'repudiation');
+      const risks = doc.getIn(wideRisks) as YAMLMap<Scalar<string>>;
+      for (const p of risks.items) p.key.value = p.key.value.replace('Wide threat', 'Broad threat');
+    });
+    assert.deepEqual(about(changes), ['threat threat:wide@db', 'threat threat:wide@web', 'model written threat wide']);
+    assert.match(model, /^ {2}wide:\n {4}title: Broad threat\n {4}stride: R\n {4}on: \[ web, api, job, db, job -> db \]\n {4}mitigated-by: \[ input-validation \]\n/m);
+  });
+
+  it('one risk deleted: that target is gone; the targets Threagile never showed stay, in order', () => {
+    const { model, changes } = edited((doc) => doc.deleteIn([...wideRisks, riskTitled(doc, uids()[0])]));
+    assert.deepEqual(about(changes), ['threat threat:wide@web', 'model written threat wide']);
+    assert.match(model, /^ {2}wide:\n(?: {4}.*\n)* {4}on: \[ api, job, db, job -> db \]\n {4}mitigated-by/m);
+    assert.match(model, /^ {2}gone:\n/m);
+  });
+
+  it('every risk deleted (its category): the threat is gone, with the targets Threagile never showed; the one it had no risk of stays', () => {
+    const { model, changes } = edited((doc) => doc.deleteIn(['individual_risk_categories', 'threat:wide']));
+    assert.deepEqual(about(changes), ['threat threat:wide@db', 'threat threat:wide@web', 'model written threat wide']);
+    assert.doesNotMatch(model, /^ {2}wide:/m);
+    assert.match(model, /written threat `wide`: its risks were deleted in Threagile; left out/);
+    assert.match(model, /^ {2}gone:\n(?: {4}.*\n)* {4}mitigated-by: \[ audit-logging \]\n/m);
+  });
+
+  it('a technical asset deleted: a threat on it alone is gone, others lose it from `on:`, an assumption held only there keeps its text', () => {
+    const { model, changes } = edited((doc) => {
+      doc.deleteIn(['technical_assets', 'job']);
+      const inside = doc.getIn(['trust_boundaries', 'Zone', 'technical_assets_inside']) as YAMLSeq<Scalar<string>>;
+      inside.items = inside.items.filter((s) => s.value !== 'job');
+    });
+    assert.ok(about(changes).includes('model written threat gone') && about(changes).includes('model assumption 1'), changes.join('\n'));
+    assert.match(model, /written threat `gone`: all it was on is gone from the file; left out/);
+    assert.match(model, /^ {2}wide:\n(?: {4}.*\n)* {4}on: \[ web, api, db \]\n {4}mitigated-by/m);
+    assert.match(model, /^assumptions:\n {2}- Jobs run as a batch user\.\n/m);
+  });
+
+  it('a `rules:` section edited out of shape in our section: left out with a note, and the model still loads', () => {
+    const tuned = roundTrip('threagile', read('test/fixtures/roundtrip/tuned.yaml'));
+    const broken = replaceOnce(tuned.exported, '\n    disable: [ verbose-errors ]\n', '\n    disable: verbose-errors\n');
+    const r = importThreagile(broken, 'edited.threagile.yaml');
+    assert.ok(r.text, formatDiagnostics(r.diagnostics));
+    assert.doesNotMatch(r.text, /^rules:/m);
+    assert.match(r.text, /the `rules:` section threatmap's section carried is not one a model accepts/);
+    analyseText(r.text, 'back.yaml', r.triage?.text);
+  });
+});
+
 // --- A model that uses every part of the vocabulary ---------------------------------------------------
 
 /** Every element type and technology, protocol with and without an encryption override, auth with and without mfa, boundary kind and trust. */
@@ -225,9 +369,9 @@ function richModel(): string {
  * lines, none; three threats sharing one risk id (one element and two of its endpoints) decided differently.
  */
 function richTriage(): string {
-  const r = analyseText(richModel(), 'rich.yaml');
-  const keys = r.threats.map((t) => t.key);
-  const own = r.threats.filter((t) => !t.ruleId.startsWith('threat:')).map((t) => t.key);
+  const { result } = analyseText(richModel(), 'rich.yaml');
+  const keys = result.threats.map((t) => t.key);
+  const own = result.threats.filter((t) => !t.ruleId.startsWith('threat:')).map((t) => t.key);
   for (const key of ['threat:multi@dst', 'threat:multi@dst:/y', 'threat:multi@dst:GET|POST /x', 'threat:multi@system', 'threat:stated@src']) {
     assert.ok(keys.includes(key), key);
   }

@@ -1,7 +1,8 @@
 // The Threat Dragon round trip: `threatmap export -f threat-dragon` (triage applied), then `threatmap import`,
 // gives back a model whose analysis is the same (test/import/roundtrip.ts compares them), with what Threat
-// Dragon has no field for kept under `data.threatmap` of the cells. An edit made in Threat Dragon wins over
-// that data; a file Threat Dragon drew imports exactly as it did before threatmap kept any data of its own.
+// Dragon has no field for kept under `data.threatmap` of the cells, and the model's assumptions, `rules:` and
+// written threats as written on the system's note. An edit made in Threat Dragon wins over that data; a file
+// Threat Dragon drew imports exactly as it did before threatmap kept any data of its own.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -10,7 +11,7 @@ import { describe, it } from 'node:test';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { importThreatDragon, type TdImportResult } from '../../src/import/threat-dragon.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
-import { renderThreatDragon, TD_OWN, type TdCell, type TdDocument, type TdNode, type TdThreat } from '../../src/render/threat-dragon.js';
+import { renderThreatDragon, TD_OWN, type TdCell, type TdDocument, type TdNode, type TdOwnSystem, type TdThreat } from '../../src/render/threat-dragon.js';
 import { corpusDir, corpusMissing } from '../corpus.js';
 import { BOUNDARY_THREAT_WITHOUT_FLOWS } from '../render/interchange-models.js';
 import { analyseText, roundTrip } from './roundtrip.js';
@@ -19,10 +20,13 @@ const read = (path: string) => readFileSync(path, 'utf8');
 const SHOP = read('test/fixtures/roundtrip/shop.yaml');
 const SHOP_TRIAGE = read('test/fixtures/roundtrip/shop.triage.yaml');
 const MICROSERVICES = read('examples/microservices.yaml');
+const TUNED = read('test/fixtures/roundtrip/tuned.yaml');
+const TUNED_TRIAGE = read('test/fixtures/roundtrip/tuned.triage.yaml');
 
 /** The inputs that must round-trip, with their triage files. */
 const INPUTS: Array<[string, string, string | undefined]> = [
   ['test/fixtures/roundtrip/shop.yaml', SHOP, SHOP_TRIAGE],
+  ['test/fixtures/roundtrip/tuned.yaml', TUNED, TUNED_TRIAGE],
   ['examples/microservices.yaml', MICROSERVICES, undefined],
   ['examples/prelaunch.yaml', read('examples/prelaunch.yaml'), undefined],
   ['examples/ecommerce.yaml', read('examples/ecommerce.yaml'), undefined],
@@ -30,14 +34,18 @@ const INPUTS: Array<[string, string, string | undefined]> = [
 
 /**
  * Differences the format cannot avoid, by input, each with its reason. None: what Threat Dragon has no field
- * for travels as threatmap's own data, and a threat on the whole system sits on the system's note.
+ * for travels as threatmap's own data, and a threat on the whole system, the assumptions, `rules:` and each
+ * written threat as written (one reported nowhere included) sit on the system's note.
  */
 const UNAVOIDABLE: Record<string, Array<{ difference: string; why: string }>> = {};
 
 // --- Helpers -------------------------------------------------------------------------------------------
 
-const exportOf = (model: string, triage?: string): TdDocument =>
-  JSON.parse(renderThreatDragon(analyseText(model, 'model.yaml', triage))) as TdDocument;
+/** As `threatmap export` writes it: the result, and the model's sections the result does not hold. */
+function exportOf(model: string, triage?: string): TdDocument {
+  const analysed = analyseText(model, 'model.yaml', triage);
+  return JSON.parse(renderThreatDragon(analysed.result, { model: analysed.model })) as TdDocument;
+}
 
 interface Back {
   imported: TdImportResult;
@@ -49,7 +57,7 @@ interface Back {
 function importBack(doc: TdDocument): Back {
   const imported = importThreatDragon(JSON.stringify(doc, null, 2), 'model.td.json', { output: 'back.yaml' });
   assert.ok(imported.text && !hasErrors(imported.diagnostics), formatDiagnostics(imported.diagnostics));
-  return { imported, model: imported.text, result: analyseText(imported.text, 'back.yaml', imported.triage?.text) };
+  return { imported, model: imported.text, result: analyseText(imported.text, 'back.yaml', imported.triage?.text).result };
 }
 
 const cellsOf = (doc: TdDocument): TdCell[] => doc.detail.diagrams[0].cells;
@@ -93,7 +101,7 @@ describe('Threat Dragon round trip: export, then import, loses nothing', () => {
     ].join('\n'));
     assert.deepEqual(lapsed.differences, [], lapsed.differences.join('\n'));
     const model = `${BOUNDARY_THREAT_WITHOUT_FLOWS}threats:\n  wide: { title: Cluster wide, stride: T, on: cluster }\n`;
-    const escape = analyseText(model, 'model.yaml').threats.find((t) => t.componentKind === 'boundary' && t.flows.length === 0 && t.ruleId === 'container-escape')!;
+    const escape = analyseText(model, 'model.yaml').result.threats.find((t) => t.componentKind === 'boundary' && t.flows.length === 0 && t.ruleId === 'container-escape')!;
     const r = roundTrip('threat-dragon', model, `threats:\n  ${escape.key}: { status: accepted, reason: ok }\n  threat:wide@cluster: { status: false-positive, reason: nope }\n`);
     assert.deepEqual(r.differences, [], r.differences.join('\n'));
     assert.equal(r.triage?.match(/^ {4}status: /gm)?.length, 2);
@@ -135,8 +143,8 @@ describe('Threat Dragon round trip: export, then import, loses nothing', () => {
   });
 
   it("places the system's note clear of every box and element, and the same every time", () => {
-    const text = renderThreatDragon(analyseText(SHOP, 'model.yaml', SHOP_TRIAGE));
-    assert.equal(renderThreatDragon(analyseText(SHOP, 'model.yaml', SHOP_TRIAGE)), text);
+    const text = JSON.stringify(exportOf(SHOP, SHOP_TRIAGE));
+    assert.equal(JSON.stringify(exportOf(SHOP, SHOP_TRIAGE)), text);
     const doc = JSON.parse(text) as TdDocument;
     const note = noteOf(doc)!;
     const right = (c: TdNode) => c.position.x + c.size.width;
@@ -178,7 +186,7 @@ describe('Threat Dragon round trip: an edit made in Threat Dragon wins', () => {
     api.data.name = 'Shop API';
     api.attrs.text.text = 'Shop API';
     api.data.description = `Node.js behind the load balancer.\n\n${api.data.description}`;
-    const before = analyseText(SHOP, 'model.yaml', SHOP_TRIAGE);
+    const before = analyseText(SHOP, 'model.yaml', SHOP_TRIAGE).result;
     const { result } = importBack(doc);
     assert.equal(elementOf(result, 'api').name, 'Shop API');
     assert.equal(elementOf(result, 'api').description, 'Node.js behind the load balancer.');
@@ -209,7 +217,7 @@ describe('Threat Dragon round trip: an edit made in Threat Dragon wins', () => {
 
   it("a threat on many cells changed on one of them: that copy's status is the decision", () => {
     const doc = exportOf(MICROSERVICES);
-    const copies = copiesOf(doc, analyseText(MICROSERVICES, 'model.yaml').threats.find((t) => t.key === 'no-mutual-tls@mesh')!.title);
+    const copies = copiesOf(doc, analyseText(MICROSERVICES, 'model.yaml').result.threats.find((t) => t.key === 'no-mutual-tls@mesh')!.title);
     assert.ok(copies.length > 1);
     copies[copies.length - 1].status = 'Mitigated';
     const { result, imported } = importBack(doc);
@@ -298,6 +306,120 @@ describe('Threat Dragon round trip: an edit made in Threat Dragon wins', () => {
   });
 });
 
+// --- The model's own sections ------------------------------------------------------------------------------
+
+/** The system's note's own data: where the model's sections that the result does not hold are kept. */
+const noteOwn = (doc: TdDocument) => (noteOf(doc)!.data as unknown as Record<string, TdOwnSystem>)[TD_OWN];
+
+/** A model whose written threats are shown on some targets and ruled out on another by an assumption. */
+const PARTLY = [
+  'threatmap: 1',
+  'system: { name: Partly }',
+  'elements:',
+  '  web: { type: web-app }',
+  '  job: { type: worker }',
+  '  db: { type: database }',
+  'threats:',
+  '  both: { title: Both ways, stride: T, on: [web, job], impact: low }',
+  '  gone: { title: Gone soon, stride: D, on: [web, db] }',
+  'assumptions:',
+  '  - text: The database is a managed service.',
+  '    rules: [threat:gone]',
+  '    elements: [db]',
+  '',
+].join('\n');
+
+describe("Threat Dragon round trip: the model's assumptions, `rules:` and written threats as written", () => {
+  it("keeps them on the system's note, for people in its description and for the import under `threatmap`", () => {
+    const doc = exportOf(TUNED, TUNED_TRIAGE);
+    const own = noteOwn(doc);
+    assert.equal(own.assumptions?.length, 3);
+    assert.deepEqual(own.rules?.disable, ['verbose-errors']);
+    // Reported nowhere (mitigated on both its targets): only the note has it.
+    assert.deepEqual(copiesOf(doc, 'Refunds leave no audit trail'), []);
+    assert.deepEqual(own.written?.['audit-gap'], {
+      entry: { title: 'Refunds leave no audit trail', stride: 'R', on: ['api', 'payments->api'], likelihood: 'low', 'mitigated-by': ['audit-logging'] },
+      unreported: ['api', 'payments->api'],
+    });
+    // Mitigated on its endpoint, reported on its flow: the endpoint is the one target with nothing to show.
+    assert.deepEqual(own.written?.['replayed-webhook']?.unreported, ['api:/webhooks/payment']);
+    const description = noteOf(doc)!.data.description;
+    assert.match(description, /^Assumption: The CDN rate-limits \/search per client address\.$/m);
+    assert.match(description, /^Rules disabled: verbose-errors$/m);
+    assert.match(description, /^Written threats reported nowhere \(mitigated or ruled out\): Session cache evicts .*, Refunds leave no audit trail$/m);
+  });
+
+  it('without the model (a caller with only the result), the export and its import are as before', () => {
+    const { result } = analyseText(TUNED, 'model.yaml', TUNED_TRIAGE);
+    const doc = JSON.parse(renderThreatDragon(result)) as TdDocument;
+    assert.deepEqual(Object.keys(noteOwn(doc)).sort(), ['assets', 'threats']);
+    const { model } = importBack(doc);
+    assert.doesNotMatch(model, /^(assumptions|rules):/m);
+    assert.doesNotMatch(model, /^ {2}audit-gap:/m);
+    assert.match(model, /^ {2}replayed-webhook:\n(?: {4}.*\n)* {4}mitigated-by: \[ replay-protection \]\n/m);
+  });
+
+  it("a written threat's title, type, description and mitigation edited in Threat Dragon win; its entry keeps `on:` and its ratings", () => {
+    const doc = exportOf(TUNED, TUNED_TRIAGE);
+    const [copy] = copiesOf(doc, 'Payment webhook replayed after a refund');
+    Object.assign(copy, { title: 'Webhook replayed', type: 'Tampering', description: 'Replays a refund notice.', mitigation: 'Reject old nonces.' });
+    const { model, result } = importBack(doc);
+    assert.match(model, /^ {2}replayed-webhook:\n {4}title: Webhook replayed\n {4}stride: T\n {4}on: \[ payments -> api, api:\/webhooks\/payment \]\n {4}description: Replays a refund notice\.\n {4}mitigation: Reject old nonces\.\n {4}mitigated-by: \[ replay-protection \]\n/m);
+    assert.equal(threatOf(result, 'threat:replayed-webhook@payments->api').title, 'Webhook replayed');
+  });
+
+  it('deleted in Threat Dragon, a written threat is gone; one the file never showed comes back', () => {
+    const doc = exportOf(TUNED, TUNED_TRIAGE);
+    for (const title of ['Payment webhook replayed after a refund', 'DMZ firewall rules drift from the reviewed set']) {
+      for (const c of cellsOf(doc)) c.data.threats = c.data.threats.filter((t) => t.title !== title);
+    }
+    const { model, result, imported } = importBack(doc);
+    // Gone with the target nothing showed it on (its endpoint, where it was mitigated).
+    assert.doesNotMatch(model, /^ {2}(replayed-webhook|dmz-drift):/m);
+    assert.ok(imported.summary!.notes.includes('threats.replayed-webhook: deleted in OWASP Threat Dragon (no threat of it left in the file): left out'));
+    // Nothing of these was in the file to delete: as written.
+    assert.match(model, /^ {2}audit-gap:\n {4}title: Refunds leave no audit trail\n {4}stride: R\n {4}on: \[ api, payments -> api \]\n {4}likelihood: low\n {4}mitigated-by: \[ audit-logging \]\n/m);
+    assert.match(model, /^ {2}cache-eviction:\n/m);
+    assert.deepEqual(result.triage?.stale, []);
+  });
+
+  it("one copy deleted: that target is gone; an assumption loses the threat deleted, and keeps its text and elements", () => {
+    const before = exportOf(PARTLY);
+    assert.deepEqual(noteOwn(before).written?.gone?.unreported, ['db']);
+    const doc = exportOf(PARTLY);
+    const drop = (element: string, title: string) => {
+      const c = cellNamed(doc, element);
+      c.data.threats = c.data.threats.filter((t) => t.title !== title);
+    };
+    drop('job', 'Both ways');
+    drop('web', 'Gone soon');
+    const { model, result, imported } = importBack(doc);
+    assert.ok(imported.summary!.notes.includes('assumption "The database is a managed service.": `threat:gone` no longer in the file: left out'), imported.summary!.notes.join('\n'));
+    assert.match(model, /^ {2}both:\n {4}title: Both ways\n {4}stride: T\n {4}on: web\n {4}impact: low\n/m);
+    assert.doesNotMatch(model, /^ {2}gone:/m);
+    assert.match(model, /^assumptions:\n {2}- text: The database is a managed service\.\n {4}elements: \[ db \]\n/m);
+    assert.deepEqual(keys(result), ['threat:both@web']);
+    // Untouched, the same model comes back.
+    const r = roundTrip('threat-dragon', PARTLY);
+    assert.deepEqual(r.differences, [], r.differences.join('\n'));
+  });
+
+  it("the note's data edited by hand into something the model refuses is left out with a note", () => {
+    const doc = exportOf(TUNED, TUNED_TRIAGE);
+    const own = noteOwn(doc) as unknown as Record<string, unknown>;
+    own.rules = { disable: 'verbose-errors' };
+    (own.assumptions as unknown[]).push({ text: 'no', elsewhere: true });
+    (own.written as Record<string, unknown>)['audit-gap'] = { entry: { title: 'No stride' } };
+    const { model, imported } = importBack(doc);
+    assert.doesNotMatch(model, /^rules:|^ {2}audit-gap:/m);
+    assert.match(model, /^assumptions:\n(?:  - .*\n(?: {4}.*\n)*){3}(?!  - )/m);
+    for (const n of [
+      "the `rules` in threatmap's data on the system's note are not a `rules:` section the model accepts; left out",
+      "threat `audit-gap` in threatmap's data on the system's note is not one the model accepts; left out",
+    ]) assert.ok(imported.summary!.notes.includes(n), imported.summary!.notes.join('\n'));
+  });
+});
+
 // --- Files Threat Dragon drew ----------------------------------------------------------------------------
 
 /**
@@ -307,8 +429,11 @@ describe('Threat Dragon round trip: an edit made in Threat Dragon wins', () => {
  */
 function importDigest(path: string, file: string): string {
   const r = importThreatDragon(read(path), file, { output: 'model.yaml' });
+  assert.equal(r.summary?.fromThreatmap, false, `${file} is not a threatmap export`);
+  // The digests were taken before the summary said whether the file is a threatmap export.
   const outcome = JSON.stringify({
-    text: r.text, triage: r.triage?.text, diagnostics: r.diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code} ${d.message}`), summary: r.summary,
+    text: r.text, triage: r.triage?.text, diagnostics: r.diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code} ${d.message}`),
+    summary: { ...r.summary, fromThreatmap: undefined },
   });
   return createHash('sha256').update(outcome).digest('hex');
 }

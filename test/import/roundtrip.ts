@@ -5,7 +5,7 @@
 import { analyze } from '../../src/analysis/analyze.js';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { hasErrors } from '../../src/model/diagnostics.js';
-import type { Diagnostic } from '../../src/model/types.js';
+import type { Diagnostic, Model } from '../../src/model/types.js';
 import { loadModel } from '../../src/model/load.js';
 import { importOtm } from '../../src/import/otm.js';
 import { importThreagile } from '../../src/import/threagile.js';
@@ -28,32 +28,38 @@ export interface Snapshot {
   stale: string[];
 }
 
-/** The analysis of a model text with its triage text applied; throws on load or triage errors. */
-export function analyseText(text: string, file: string, triageText?: string): AnalysisResult {
+/** The model of a text and its analysis with its triage text applied; throws on load or triage errors. */
+export function analyseText(text: string, file: string, triageText?: string): { model: Model; result: AnalysisResult } {
   const loaded = loadModel(text, file);
   if (loaded.model === undefined || hasErrors(loaded.diagnostics)) {
     throw new Error(`${file} does not load:\n${describe(loaded.diagnostics)}\n--- the model ---\n${text}`);
   }
-  const result = analyze(loaded.model);
-  if (triageText === undefined) return result;
+  const model = loaded.model;
+  const result = analyze(model);
+  if (triageText === undefined) return { model, result };
   const parsed = parseTriage(triageText, `${file}.triage.yaml`);
   if (parsed.triage === undefined) throw new Error(`the triage file does not load:\n${describe(parsed.diagnostics)}\n${triageText}`);
-  return applyTriage(result, parsed.triage, { today: TODAY });
+  return { model, result: applyTriage(result, parsed.triage, { today: TODAY }) };
 }
 
 const describe = (diagnostics: readonly Diagnostic[]): string =>
   diagnostics.map((d) => `${d.line}:${d.col} ${d.severity}[${d.code}] ${d.message}`).join('\n');
 
-/** Source positions (`at`, `loc`) differ between any two files; everything else is the model as analysed. */
+/**
+ * Source positions (`at`, `loc`) differ between any two files, and the order of a map's keys is how a file
+ * happens to write them; everything else is the model as analysed.
+ */
 function withoutPositions(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutPositions);
   if (value === null || typeof value !== 'object') return value;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (k !== 'at' && k !== 'loc') out[k] = withoutPositions(v);
+  for (const k of Object.keys(value).sort()) if (k !== 'at' && k !== 'loc') out[k] = withoutPositions((value as Record<string, unknown>)[k]);
   return out;
 }
 
-export function snapshot(result: AnalysisResult): Snapshot {
+const json = (value: unknown): string => JSON.stringify(withoutPositions(value));
+
+export function snapshot({ model, result }: { model: Model; result: AnalysisResult }): Snapshot {
   const threats = new Map<string, string>();
   for (const t of result.threats) {
     const d = t.triage;
@@ -62,10 +68,14 @@ export function snapshot(result: AnalysisResult): Snapshot {
     threats.set(t.key, `${t.stride} likelihood ${t.likelihood.level} impact ${t.impact.level} risk ${t.risk}; ${decision}; "${t.title}"`);
   }
   const components = new Map<string, string>();
-  components.set('system', JSON.stringify(result.system));
-  for (const [kind, list] of [['element', result.elements], ['flow', result.flows], ['boundary', result.boundaries], ['asset', result.assets]] as const) {
-    for (const item of list) components.set(`${kind} ${item.id}`, JSON.stringify(withoutPositions(item)));
+  components.set('system', json(result.system));
+  for (const [kind, list] of [['element', result.elements], ['flow', result.flows], ['boundary', result.boundaries], ['asset', result.assets], ['written threat', model.threats]] as const) {
+    for (const item of list) components.set(`${kind} ${item.id}`, json(item));
   }
+  // What the model says beyond what its analysis shows: an assumption rules threats out, `rules:` tunes the
+  // library, and both change the analysis of the model once it is edited again.
+  model.assumptions.forEach((a, i) => components.set(`assumption ${i + 1}`, json(a)));
+  if (model.rules !== undefined) components.set('rules', json(model.rules));
   return { threats, components, stale: (result.triage?.stale ?? []).map((s) => `${s.ref} (${s.threat})`) };
 }
 
@@ -95,10 +105,11 @@ export interface RoundTrip {
   differences: string[];
 }
 
-function exportAs(format: RoundTripFormat, result: AnalysisResult): { text: string; file: string } {
-  if (format === 'otm') return { text: joinChunks(renderOtmChunks(result)), file: 'model.otm.json' };
-  if (format === 'threat-dragon') return { text: joinChunks(renderThreatDragonChunks(result)), file: 'model.td.json' };
-  return { text: renderThreagile(result), file: 'model.threagile.yaml' };
+/** As `threatmap export` renders it: the result, and the model's sections the result does not hold. */
+function exportAs(format: RoundTripFormat, model: Model, result: AnalysisResult): { text: string; file: string } {
+  if (format === 'otm') return { text: joinChunks(renderOtmChunks(result, { model })), file: 'model.otm.json' };
+  if (format === 'threat-dragon') return { text: joinChunks(renderThreatDragonChunks(result, { model })), file: 'model.td.json' };
+  return { text: renderThreagile(result, { model }), file: 'model.threagile.yaml' };
 }
 
 function importAs(format: RoundTripFormat, text: string, file: string) {
@@ -110,7 +121,7 @@ function importAs(format: RoundTripFormat, text: string, file: string) {
 /** `threatmap export -f FORMAT` (triage applied, as the CLI exports), then `threatmap import`, then analyse both. */
 export function roundTrip(format: RoundTripFormat, modelText: string, triageText?: string): RoundTrip {
   const original = analyseText(modelText, 'model.yaml', triageText);
-  const exported = exportAs(format, original);
+  const exported = exportAs(format, original.model, original.result);
   const imported = importAs(format, exported.text, exported.file);
   if (imported.text === undefined || hasErrors(imported.diagnostics)) {
     throw new Error(`the ${format} export does not import:\n${describe(imported.diagnostics)}`);
