@@ -17,6 +17,7 @@ import { TRIAGE_STATUSES } from '../../src/track/types.js';
 import { analyzeExample, analyzeText } from '../helpers.js';
 import { corpusDir, corpusMissing } from '../corpus.js';
 import { BOUNDARY_THREAT_WITHOUT_FLOWS } from './interchange-models.js';
+import { analyseText } from '../import/roundtrip.js';
 
 const require = createRequire(import.meta.url);
 type Validator = ((data: unknown) => boolean) & { errors?: unknown };
@@ -94,6 +95,17 @@ describe('OTM export', () => {
       assertValid(doc);
       assert.equal(doc.otmVersion, '0.2.0');
       assert.deepEqual(parseYaml(renderOtmYaml(r), { version: '1.1' }), doc, `${name}: YAML reads as the JSON`);
+    }
+  });
+
+  it('stays valid with the model\'s own sections carried for the round trip (assumptions, rules:, written threats)', (t) => {
+    if (!validate) return t.skip(NO_SCHEMA);
+    for (const name of ['shop', 'tuned']) {
+      const { model, result } = analyseText(readFileSync(`test/fixtures/roundtrip/${name}.yaml`, 'utf8'), `${name}.yaml`);
+      const doc = JSON.parse(renderOtm(result, { model })) as OtmDocument & { project: { attributes?: Record<string, string> } };
+      assertValid(doc);
+      assert.ok(Object.keys(doc.project.attributes ?? {}).includes('threatmap:threats'), name);
+      assert.deepEqual(parseYaml(renderOtmYaml(result, { model }), { version: '1.1' }), doc, `${name}: YAML reads as the JSON`);
     }
   });
 
