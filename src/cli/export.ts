@@ -38,6 +38,9 @@ export interface ExportOptions {
   sections?: Pick<Model, 'assumptions' | 'rules' | 'threats'>;
 }
 
+/** The formats another tool reads and `threatmap import` reads back. */
+const INTERCHANGE: ReadonlySet<string> = new Set(['otm', 'threat-dragon', 'threagile']);
+
 /** OTM is written as YAML for an output file ending in .yaml or .yml (`model.otm.yaml`), else as JSON. */
 export const otmAsYaml = (output: string | undefined): boolean => output !== undefined && /\.ya?ml$/i.test(output);
 
@@ -145,6 +148,11 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
   if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
   const { result, model: sections } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
   const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
+  const left = result.threats.length - shown.threats.length;
+  if (left > 0 && INTERCHANGE.has(format) && !opts.quiet) {
+    // The file is also how the model travels back (import): what --min-risk leaves out cannot come back.
+    process.stderr.write(`warning: --min-risk ${opts.minRisk.toLowerCase()} leaves ${left} of ${result.threats.length} threats out of the file: importing it again will not bring back their decisions or the written threats among them\n`);
+  }
   if (format === 'pdf') {
     const html = await renderExport('html', shown, { model });
     emit(opts.output, printPdf(html));
