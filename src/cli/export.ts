@@ -151,7 +151,7 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
   const left = result.threats.length - shown.threats.length;
   if (left > 0 && INTERCHANGE.has(format) && !opts.quiet) {
     // The file is also how the model travels back (import): what --min-risk leaves out cannot come back.
-    process.stderr.write(`warning: --min-risk ${opts.minRisk.toLowerCase()} leaves ${left} of ${result.threats.length} threats out of the file: importing it again will not bring back their decisions or the written threats among them\n`);
+    process.stderr.write(`warning: --min-risk ${String(opts.minRisk).toLowerCase()} leaves ${left} of ${result.threats.length} threats out of the file: importing it again will not bring back their decisions or the written threats among them\n`);
   }
   if (format === 'pdf') {
     const html = await renderExport('html', shown, { model });
