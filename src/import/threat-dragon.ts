@@ -34,7 +34,7 @@ import {
   type RawElement, type RawEndpoint, type RawFlowDetails, type RawModel, type RawWrittenThreat, writtenThreatSchema,
 } from '../model/schema.js';
 import { isIsoDate } from '../track/dates.js';
-import { TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
+import { decisionHead, TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
   clipped, comment, credentialsSection, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
@@ -657,7 +657,7 @@ function exportedDecision(t: Plain, recorded: TdOwnDecision | undefined): { deci
     const said = Object.values(details).some((v) => v !== undefined);
     return inForce === 'open' && !declared && !said ? { edited: false } : { decision: { status: declared ?? inForce, ...details }, edited: false };
   }
-  const decided = TD_DECISIONS[status];
+  const decided = tdDecision(status);
   return { edited: true, ...(decided ? { decision: { status: decided.status, reason: `marked ${decided.words} in ${THREAT_DRAGON_FORMAT}` } } : {}) };
 }
 
@@ -666,6 +666,13 @@ const TD_DECISIONS: Readonly<Record<string, { status: TriageStatus; words: strin
   mitigated: { status: 'mitigated', words: 'Mitigated' },
   notapplicable: { status: 'false-positive', words: 'Not Applicable' },
 };
+
+/**
+ * The decision a Threat Dragon status word (as tdStatusWord gives it) makes. An own key only: a status such as
+ * `constructor` must not find Object.prototype's members, which would make a decision with no status.
+ */
+const tdDecision = (word: string): { status: TriageStatus; words: string } | undefined =>
+  (Object.hasOwn(TD_DECISIONS, word) ? TD_DECISIONS[word] : undefined);
 
 /** What the threats of a cell may concern. */
 interface Targets {
@@ -883,8 +890,8 @@ function tdThreat(
     stride = 'T';
     notes.push(`threat "${title}" (${file}:${c.line}): its type ${type ? `"${type}"` : '(none)'} is no STRIDE category; written as T (tampering): correct it`);
   }
-  const status = TD_DECISIONS[tdStatusWord(t.status)];
-  const mitigation = ownMitigation(t.mitigation, exported !== undefined);
+  const status = tdDecision(tdStatusWord(t.status));
+  const mitigation = ownMitigation(t.mitigation, exported);
   const text = exported ? exported.description : t.description;
   const description = typeof text === 'string' && text.trim() ? text.trim() : undefined;
   const severity = str(t.severity);
@@ -1079,13 +1086,19 @@ function decisionDetails(details: string): Partial<ImportedDecisionFields> {
 
 /**
  * A threat's mitigation as its team wrote it. The export writes a decided threat's decision above the rule's
- * mitigation, and a placeholder where the model has none: neither is a mitigation to keep.
+ * mitigation, and a placeholder where the model has none: neither is a mitigation to keep. Only the head the
+ * export wrote for the decision it recorded is taken off (any reason, line breaks included, matched exactly,
+ * not by pattern): a mitigation of the team's own that merely starts like one (an open threat's), or a text
+ * edited in Threat Dragon so that it no longer starts with that head, is kept whole.
  */
-function ownMitigation(text: unknown, exported: boolean): string | undefined {
+function ownMitigation(text: unknown, exported: Exported | undefined): string | undefined {
   if (typeof text !== 'string' || !text.trim()) return undefined;
   let own = text.trim();
   if (exported) {
-    own = own.replace(/^(?:Risk accepted|Risk transferred|Not applicable \(false positive\))(?:: [^\n]*)?[.!?]\n\n/, '').trim();
+    const recorded = exported.recorded;
+    const head = recorded ? decisionHead(recorded.status, recorded.reason) : undefined;
+    // The head, then a blank line and the mitigation (which trim() may have left empty).
+    if (head !== undefined && (own === head || own.startsWith(`${head}\n\n`))) own = own.slice(head.length).trim();
     if (own === NO_MITIGATION_WRITTEN) return undefined;
   }
   return own || undefined;

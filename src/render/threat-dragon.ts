@@ -410,14 +410,21 @@ function threatDescription(t: Threat, file: string): string {
   return lines.join('\n');
 }
 
+/**
+ * What the export writes above a decided risk's mitigation (then a blank line), for a decision of this status
+ * and reason; undefined for a status it writes nothing for. The import strips exactly this, so both use it.
+ */
+export function decisionHead(status: TriageStatus, reason: string | undefined): string | undefined {
+  if (status === 'open' || status === 'mitigating' || status === 'mitigated') return undefined;
+  const what = status === 'accepted' ? 'Risk accepted' : status === 'transferred' ? 'Risk transferred' : 'Not applicable (false positive)';
+  // A reason that ends its own sentence gets no second full stop.
+  return `${what}${reason ? `: ${reason}` : ''}${reason && /[.!?]$/.test(reason) ? '' : '.'}`;
+}
+
 /** The rule's mitigation; a decided risk says first what was decided, as Threat Dragon's demos do. */
 function mitigationText(t: Threat): string {
-  const status = statusOf(t);
-  if (status === 'open' || status === 'mitigating' || status === 'mitigated') return t.mitigation;
-  const what = status === 'accepted' ? 'Risk accepted' : status === 'transferred' ? 'Risk transferred' : 'Not applicable (false positive)';
-  const reason = t.triage?.reason;
-  // A reason that ends its own sentence gets no second full stop.
-  return `${what}${reason ? `: ${reason}` : ''}${reason && /[.!?]$/.test(reason) ? '' : '.'}\n\n${t.mitigation}`;
+  const head = decisionHead(statusOf(t), t.triage?.reason);
+  return head === undefined ? t.mitigation : `${head}\n\n${t.mitigation}`;
 }
 
 /**

@@ -420,6 +420,83 @@ describe("Threat Dragon round trip: the model's assumptions, `rules:` and writte
   });
 });
 
+// --- Review fixes: what the export adds to a mitigation, and statuses that are no decision ---------------
+
+const COUPON = 'threat:coupon-stacking@api:POST /checkout';
+/** The shop's triage with the coupon decision's reason on two lines. */
+const TWO_LINE_REASON = SHOP_TRIAGE.replace(
+  '    reason: Marketing accepts the loss until the new coupon service ships.\n',
+  '    reason: |-\n      Marketing accepts the loss\n      until the new coupon service ships.\n',
+);
+/** The `coupon-stacking` entry of a model as the import wrote it. */
+const couponEntry = (model: string): string => {
+  const m = /^ {2}coupon-stacking:\n(?: {4}.*\n)*/m.exec(model);
+  assert.ok(m, model);
+  return m[0];
+};
+
+describe('Threat Dragon round trip: what the export writes above a mitigation is not the mitigation', () => {
+  it("a decision's reason with a line break stays out of the mitigation, however many times the model goes round", () => {
+    assert.notEqual(TWO_LINE_REASON, SHOP_TRIAGE);
+    let model = SHOP;
+    for (let i = 0; i < 2; i++) {
+      const { imported } = importBack(exportOf(model, TWO_LINE_REASON));
+      model = imported.text!;
+      assert.match(couponEntry(model), /^ {4}mitigation: Accept one coupon per order\.\n/m, `round ${i + 1}`);
+    }
+    const r = roundTrip('threat-dragon', SHOP, TWO_LINE_REASON);
+    assert.deepEqual(r.differences, [], r.differences.join('\n'));
+  });
+
+  it("a written threat with no mitigation and a decision with a two-line reason comes back with no mitigation, not the export's placeholder", () => {
+    const model = SHOP.replace('    mitigation: Accept one coupon per order.\n', '');
+    assert.notEqual(model, SHOP);
+    const doc = exportOf(model, TWO_LINE_REASON);
+    assert.match(copiesOf(doc, 'Coupons can be stacked on one order')[0].mitigation, /^Risk accepted: Marketing accepts the loss\nuntil/);
+    const { model: back } = importBack(doc);
+    assert.doesNotMatch(couponEntry(back), /mitigation|No mitigation is written/);
+  });
+
+  it("an open written threat whose own mitigation starts as a decision would comes back whole", () => {
+    const own = 'Risk accepted: the CFO signed off in Q3.\n\nReview it yearly.';
+    const model = SHOP.replace('    mitigation: Accept one coupon per order.\n', `    mitigation: ${JSON.stringify(own)}\n`);
+    const triage = SHOP_TRIAGE.replace(/^ {2}threat:coupon-stacking@.*\n(?: {4}.*\n)*/m, '');
+    assert.notEqual(triage, SHOP_TRIAGE);
+    const { result } = importBack(exportOf(model, triage));
+    assert.equal(threatOf(result, COUPON).mitigation, own);
+    assert.equal(threatOf(result, COUPON).triage?.status ?? 'open', 'open');
+  });
+
+  it('a mitigation edited in Threat Dragon that no longer starts with the decision the export wrote is taken whole', () => {
+    const doc = exportOf(SHOP, SHOP_TRIAGE);
+    const edited = 'Risk accepted: by the board instead.\n\nOne coupon per order.';
+    for (const t of copiesOf(doc, 'Coupons can be stacked on one order')) t.mitigation = edited;
+    const { result } = importBack(doc);
+    assert.equal(threatOf(result, COUPON).mitigation, edited);
+  });
+});
+
+describe('Threat Dragon round trip: a status that is no Threat Dragon decision', () => {
+  it('`constructor` (any case) on an exported or a drawn threat writes no decision, and the triage file loads', () => {
+    for (const word of ['constructor', 'Constructor', 'CONSTRUCTOR']) {
+      const doc = exportOf(SHOP, SHOP_TRIAGE);
+      // An exported rule's threat, an exported written threat (both: the status changed in Threat Dragon) and a drawn one.
+      for (const t of copiesOf(doc, 'Session hijacking on API servers')) t.status = word as TdThreat['status'];
+      for (const t of copiesOf(doc, 'Coupons can be stacked on one order')) t.status = word as TdThreat['status'];
+      (cellNamed(doc, 'API servers') as TdNode).data.threats.push({
+        id: 'drawn-threat', title: 'Feed floods the API', status: word as TdThreat['status'], severity: 'High', type: 'Denial of service',
+        description: 'Too many orders.', mitigation: '', modelType: 'STRIDE', new: false, number: 99, score: '',
+      });
+      // importBack analyses the model with the triage file written, which throws if that file does not load.
+      const { imported, result } = importBack(doc);
+      assert.doesNotMatch(imported.triage?.text ?? '', /undefined|constructor/i, word);
+      assert.equal(threatOf(result, 'session-hijacking@api').triage?.status ?? 'open', 'open', word);
+      assert.equal(threatOf(result, COUPON).triage?.status ?? 'open', 'open', word);
+      assert.equal(threatOf(result, 'threat:feed-floods-the-api@api').triage?.status ?? 'open', 'open', word);
+    }
+  });
+});
+
 // --- Files Threat Dragon drew ----------------------------------------------------------------------------
 
 /**
