@@ -202,7 +202,7 @@ function threagileSummary(file: string, s: ThreagileImportSummary, output: strin
     ...(s.sharedRuntimes.length ? [`  ${plural(s.sharedRuntimes.length, 'shared runtime')} not imported (threatmap has no shared host): ${s.sharedRuntimes.join('; ')}`] : []),
   ];
   if (s.threatmapSection) {
-    lines.push(exportLine(s.individualRisks, s.exportedRisks));
+    lines.push(exportLine(s.written));
     return finish(lines, s.notes, output);
   }
   if (s.individualRisks) lines.push(`  the file's ${plural(s.individualRisks, 'risk')} identified by hand written under \`threats:\`, beside those threatmap analyze derives`);
@@ -246,7 +246,7 @@ function tdSummary(file: string, s: TdImportSummary, output: string | undefined)
     `threatmap import: read ${file} (OWASP Threat Dragon ${s.version}, "${s.system}"; ${plural(s.diagrams.length, 'diagram')}: ${s.diagrams.map((d) => `"${d}"`).join(', ')})`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}; ${plural(s.curves, 'boundary curve')} placed no element`,
   ];
-  if (s.fromThreatmap) lines.push(exportLine(s.threats.length - s.threats.filter((t) => t.own).length, s.threats.filter((t) => t.own).length));
+  if (s.fromThreatmap) lines.push(exportLine(s.written));
   else {
     lines.push(tdThreatsLine(s.threats));
     for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.severity}, ${t.status}, on ${t.on})${t.own ? " (threatmap's own)" : ''}`);
@@ -260,7 +260,7 @@ function summary(file: string, s: OtmImportSummary, output: string | undefined):
     `threatmap import: read ${file} (Open Threat Model ${s.otmVersion}, project "${s.system}")`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}, ${plural(s.assets, 'asset')}`,
   ];
-  if (s.fromThreatmap) lines.push(exportLine(s.written, s.threats.filter((t) => t.derived).length));
+  if (s.fromThreatmap) lines.push(exportLine(s.written));
   else {
     lines.push(`  the file's ${plural(s.threats.length, 'threat')} written under \`threats:\` (${s.written} in the model), beside those threatmap analyze derives (threatmap's own, exported earlier, only as decisions):`);
     for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) {
@@ -276,8 +276,8 @@ function summary(file: string, s: OtmImportSummary, output: string | undefined):
  * A file threatmap exported comes back as the model it was made from (what the other tool changed in it wins,
  * and the notes say where the file and the export disagree): one line instead of a list of its threats.
  */
-const exportLine = (written: number, own: number): string =>
-  `  a threatmap export: the model comes back as it was exported, with edits made in the other tool; ${plural(written, 'written threat')} under \`threats:\`${own ? `, and ${plural(own, 'threat')} of threatmap's rules only as their decisions, as analyze finds them again` : ''}`;
+const exportLine = (written: number): string =>
+  `  a threatmap export: the model comes back as it was exported, with edits made in the other tool; ${plural(written, 'written threat')} under \`threats:\`, and the rules' threats only as their decisions, as analyze finds them again`;
 
 /** The end of every summary: what to check, where the model went, and the next step. */
 function finish(lines: string[], notes: readonly string[], output: string | undefined): string {

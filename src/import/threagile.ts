@@ -34,8 +34,8 @@ import { isMap, isScalar, isSeq, type Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX, writtenRuleId } from '../analysis/rules/written.js';
 import {
-  ASSET_KINDS, ASSET_TYPES, type AuthMethod, BOUNDARY_KINDS, type BoundaryKind, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType, type Level,
-  LEVELS, PROTOCOLS, TRUST_LEVELS, type TrustLevel,
+  ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, type AuthMethod, BOUNDARY_KINDS, type BoundaryKind, type Classification, ELEMENT_TYPES,
+  type ElementKind, type ElementType, ENDPOINT_KINDS, type Level, LEVELS, PROTOCOLS, TRUST_LEVELS, type TrustLevel,
 } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import { impliedKind as kindImpliedBy } from '../model/normalize.js';
@@ -82,6 +82,8 @@ export interface ThreagileImportSummary {
   riskTracking: ThreagileRiskNote[];
   /** Risks identified by hand (individual_risk_categories), each written under `threats:`. */
   individualRisks: number;
+  /** Threats written under the model's `threats:`: the risks identified by hand, and those our export carried alone. */
+  written: number;
   /**
    * Risks that are threatmap's own threats, exported earlier (`threatmap analyze -f threagile`): not written,
    * since analysis derives them again; their risk tracking comes back under their stable ids.
@@ -393,6 +395,11 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     else byTg.set(tgId, e);
     elements.push(e);
   }
+  // Our section's endpoints may name assets and elements deleted or renamed in Threagile since: only what
+  // the model as imported still has, or it would not load.
+  const elementIds = new Set(elements.map((e) => e.id));
+  const modelAssetIds = new Set(assets.map((a) => a.id));
+  for (const e of elements) if (e.endpoints) e.endpoints = e.endpoints.map((ep) => knownEndpoint(ep, elementIds, modelAssetIds, e.notes));
 
   // trust_boundaries -> boundaries.
   const boundaries: BoundaryOut[] = [];
@@ -645,6 +652,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   decideExported(pending);
   for (const r of pending) if (!r.written && r.decision) rederived.push({ key: r.uid, title: r.title, ...r.decision });
   for (const [ruleId, { threat, risks }] of writtenOf) finishWritten(threat, risks, ours.written.get(ruleId.slice(WRITTEN_RULE_PREFIX.length)));
+  /** The ids of the model's written threats written back (the others were deleted in Threagile). */
+  const writtenBack = new Set<string>();
   const threats = withCarriedThreats(written);
   const assumptions = ours.assumptions.map(assumptionOf);
   if (ours.rulesRefused) notes.push('the `rules:` section threatmap\'s section carried is not one a model accepts (edited since?): left out');
@@ -665,6 +674,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
         if (t) ordered.push(t);
       }
     }
+    for (const t of ordered) writtenBack.add(t.wanted);
     return [...ordered, ...all.filter((t) => !ordered.includes(t))];
   }
 
@@ -740,7 +750,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
 
   /**
    * An assumption of the model, its elements by their ids here. One whose elements are all gone from the
-   * file keeps its text only: its rules would otherwise hold everywhere.
+   * file keeps its text only: its rules would otherwise hold everywhere. A written threat of the model
+   * not written back (deleted in Threagile) is no rule any more: naming it would warn on load (as Threat
+   * Dragon's import, keptAssumptions).
    */
   function assumptionOf(a: CarriedAssumption): string | CarriedAssumption {
     const listed = a.elements ?? [];
@@ -748,7 +760,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     const gone = listed.filter((tg) => !byTg.has(tg));
     const nowhere = listed.length > 0 && elements.length === 0;
     if (gone.length) notes.push(`assumption "${a.text}": ${gone.join(', ')} gone from the file${nowhere ? '; kept as text, ruling nothing out' : ''}`);
-    const rules = nowhere ? [] : a.rules ?? [];
+    const deleted = (rule: string) => {
+      const id = isWrittenRule(rule) ? rule.slice(WRITTEN_RULE_PREFIX.length) : undefined;
+      return id !== undefined && ours.written.has(id) && !writtenBack.has(id);
+    };
+    const lostRules = nowhere ? [] : (a.rules ?? []).filter(deleted);
+    if (lostRules.length) notes.push(`assumption "${a.text}": ${lostRules.map((id) => `\`${id}\``).join(', ')} no longer in the file: left out`);
+    const rules = nowhere ? [] : (a.rules ?? []).filter((id) => !deleted(id));
     return rules.length || elements.length ? defined({ text: a.text, rules: rules.length ? rules : undefined, elements: elements.length ? elements : undefined }) : a.text;
   }
 
@@ -890,7 +908,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   const riskTracking: ThreagileRiskNote[] = tracking.map((t) => ({ id: t.id, status: t.status, matches: t.matches }));
   const summary: ThreagileImportSummary = {
     version, system: systemName, elements: elements.length, flows: flows.length, boundaries: boundaries.length + (outsideId ? 1 : 0),
-    assets: assets.length, sharedRuntimes, riskTracking, individualRisks: written.length, exportedRisks, ...(ours.present ? { threatmapSection: true as const } : {}), notes,
+    assets: assets.length, sharedRuntimes, riskTracking, individualRisks: written.length, written: threats.length, exportedRisks, ...(ours.present ? { threatmapSection: true as const } : {}), notes,
   };
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({
@@ -982,6 +1000,46 @@ function carriesTechnology(c: CarriedElement, kind: ElementKind, technology: str
   if (c.type === undefined && c.tech === undefined) return false;
   const type = c.type as ElementType | undefined;
   return (type === undefined || ELEMENT_TYPES[type].kind === kind) && technologyOf({ type, tech: c.tech }) === technology;
+}
+
+const isAuth = (s: string): boolean => (AUTH_METHODS as readonly string[]).includes(s) || Object.hasOwn(AUTH_ALIASES, s);
+
+/**
+ * One endpoint our section carries, as the model accepts it (as the OTM importer reads one): an asset or
+ * element it names that the imported model does not have (deleted or renamed in Threagile), and a word the
+ * catalog does not know (our section edited by hand), left out with a note.
+ */
+function knownEndpoint(ep: CarriedEndpoint, elementIds: ReadonlySet<string>, assetIds: ReadonlySet<string>, notes: string[]): CarriedEndpoint {
+  const out: CarriedEndpoint = { ...ep };
+  const lost = (what: string) => notes.push(`endpoint ${ep.key}: ${what}: left out`);
+  const keep = (key: 'methods' | 'callers' | 'controls' | 'accepts' | 'returns', ok: (s: string) => boolean, why = 'names nothing the model has') => {
+    const list = ep[key];
+    if (!list) return;
+    const kept = list.filter(ok);
+    for (const x of list) if (!kept.includes(x)) lost(`its \`${key}\` ${JSON.stringify(x)} ${why}`);
+    // One emptied here is left out: an empty list would say something the model never did.
+    if (kept.length || !list.length) out[key] = kept;
+    else delete out[key];
+  };
+  if (ep.kind !== undefined && !(ENDPOINT_KINDS as readonly string[]).includes(ep.kind)) {
+    delete out.kind;
+    lost(`its \`kind\` ${JSON.stringify(ep.kind)} is not one the model accepts`);
+  }
+  if (ep.auth !== undefined && !isAuth(ep.auth)) {
+    delete out.auth;
+    lost(`its \`auth\` ${JSON.stringify(ep.auth)} is not one the model accepts`);
+  }
+  keep('methods', (s) => /^[A-Za-z]+$/.test(s), 'is not a method');
+  keep('callers', (s) => elementIds.has(s));
+  keep('controls', isControlName, 'is not a control the model knows');
+  keep('accepts', (s) => assetIds.has(s));
+  keep('returns', (s) => assetIds.has(s));
+  // Callers all gone: an empty list would let no element call it, which the model never said; none listed
+  // lets every element with a flow in call it, the nearest to what it said.
+  if (ep.callers?.length && !out.callers) {
+    notes.push(`endpoint ${ep.key}: none of its callers is left, so \`callers\` is left out (any element with a flow in may call it); check it`);
+  }
+  return out;
 }
 
 /**
@@ -1339,8 +1397,9 @@ function writeModel(p: Parts, options: ImportOptions): { text: string; decisions
     const v: Record<string, unknown> = {};
     if (e.name !== e.id) v.name = e.name;
     if (e.type) v.type = e.type;
-    // Ours: the kind wherever type and tech do not imply it; another's: where neither is known.
-    if (e.carried ? (kindImpliedBy(e.type, e.tech) ?? 'process') !== e.kind : !e.type && !e.tech) v.kind = e.kind;
+    // Ours: the kind wherever type and tech do not imply it (none, or another); another's: where neither is
+    // known. The model has no default kind: an element whose type and tech imply none must say it.
+    if (e.carried ? kindImpliedBy(e.type, e.tech) !== e.kind : !e.type && !e.tech) v.kind = e.kind;
     if (e.tech) v.tech = e.tech;
     if (e.in) v.in = e.in;
     if (e.description !== undefined) v.description = e.description;

@@ -72,6 +72,8 @@ export interface TdImportSummary {
   notes: string[];
   /** The file is a threatmap export (its cells carry `data.threatmap`), whose model comes back as it was exported. */
   fromThreatmap: boolean;
+  /** Threats written under the model's `threats:` (drawn in Threat Dragon, or written in the model exported). */
+  written: number;
 }
 
 export type TdImportResult = ImportResult<TdImportSummary>;
@@ -470,7 +472,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
 
   const summary: TdImportSummary = {
     version, system: systemName, diagrams, boundaries: boxes.length + (outsideId ? 1 : 0), elements: elements.length,
-    flows: flows.length, curves: curves.length, threats, notes, fromThreatmap: exported || systemOwn !== undefined || elements.some((e) => e.own !== undefined),
+    flows: flows.length, curves: curves.length, threats, notes, written: written.length, fromThreatmap: exported || systemOwn !== undefined || elements.some((e) => e.own !== undefined),
   };
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({

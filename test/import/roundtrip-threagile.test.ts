@@ -12,6 +12,7 @@ import { type Document, parse as parseYaml, parseDocument, type Scalar, type YAM
 import { importThreagile } from '../../src/import/threagile.js';
 import { AUTH_METHODS, BOUNDARY_KINDS, ELEMENT_TYPES, PROTOCOLS, TECHNOLOGIES, TRUST_LEVELS } from '../../src/model/catalog.js';
 import { formatDiagnostics } from '../../src/model/diagnostics.js';
+import { loadModel } from '../../src/model/load.js';
 import { renderThreagile } from '../../src/render/threagile.js';
 import { replaceOnce } from '../helpers.js';
 import { analyseText, differences, roundTrip, snapshot } from './roundtrip.js';
@@ -297,7 +298,10 @@ describe('Threagile round trip: written threats edited in Threagile', () => {
 
   it('every risk deleted (its category): the threat is gone, with the targets Threagile never showed; the one it had no risk of stays', () => {
     const { model, changes } = edited((doc) => doc.deleteIn(['individual_risk_categories', 'threat:wide']));
-    assert.deepEqual(about(changes), ['threat threat:wide@db', 'threat threat:wide@web', 'model written threat wide']);
+    // The assumption that ruled it out on job rules out no more: a rule of no threat would warn on load.
+    assert.deepEqual(about(changes), ['threat threat:wide@db', 'threat threat:wide@web', 'model written threat wide', 'model assumption 1']);
+    assert.match(model, /assumption "Jobs run as a batch user\.": `threat:wide` no longer in the file: left out/);
+    assert.match(model, /^assumptions:\n {2}- text: Jobs run as a batch user\.\n {4}elements: \[ job \]\n/m);
     assert.doesNotMatch(model, /^ {2}wide:/m);
     assert.match(model, /written threat `wide`: its risks were deleted in Threagile; left out/);
     assert.match(model, /^ {2}gone:\n(?: {4}.*\n)* {4}mitigated-by: \[ audit-logging \]\n/m);
@@ -323,6 +327,70 @@ describe('Threagile round trip: written threats edited in Threagile', () => {
     assert.doesNotMatch(r.text, /^rules:/m);
     assert.match(r.text, /the `rules:` section threatmap's section carried is not one a model accepts/);
     analyseText(r.text, 'back.yaml', r.triage?.text);
+  });
+});
+
+describe('Threagile round trip: what the file no longer has is left out, and the model always loads', () => {
+  /** The diagnostics of loading an imported model: none may be an error (analyseText throws on one). */
+  const loaded = (text: string) => loadModel(text, 'back.yaml').diagnostics;
+
+  it('an element whose type and tech imply no kind (`kind: process`, an unknown tech, a type edited in Threagile) keeps its `kind`', () => {
+    // The model has no default kind: without `kind:` such an element does not load (unknown-kind).
+    const plain = roundTrip('threagile', [
+      'threatmap: 1', 'system: { name: K }', 'elements:', '  u: { kind: external }', '  worker: { kind: process }',
+      '  py: { kind: process, tech: python }', 'flows:', '  - u -> worker: https', '  - worker -> py: https', '',
+    ].join('\n'));
+    assert.deepEqual(plain.differences, [], plain.differences.join('\n'));
+    assert.match(plain.model, /^ {2}worker: \{ kind: process \}$/m);
+    assert.match(plain.model, /^ {2}py: \{ kind: process, tech: python \}$/m);
+    // A datastore made a process in Threagile: its technology (database) fits no process type, so nothing implies its kind.
+    const retyped = afterEdit((t) => setField(t, ['technical_assets:', '  Session cache:'], 'type', 'datastore', 'process'));
+    assert.match(retyped.model, /^ {2}cache: \{ name: Session cache, kind: process, in: data,/m);
+    assert.match(retyped.model, /technology "database": fits no process type/);
+    const unknown = afterEdit((t) => setField(t, ['technical_assets:', '  Load balancer:'], 'technology', 'load-balancer', 'unknown-technology'));
+    assert.match(unknown.model, /^ {2}lb: \{ name: Load balancer, kind: process, in: dmz \}$/m);
+  });
+
+  it('an endpoint naming an asset or element gone from the file, or a word the model does not know: that part left out, with a note', () => {
+    // The data asset deleted in Threagile: /search no longer returns it.
+    const deleted = afterEdit((t) => replaceOnce(t, t.slice(t.indexOf('\n  Product catalogue:\n'), t.indexOf('\n  Shop availability:\n')), ''));
+    assert.match(deleted.model, /^ {2}# endpoint \/search: its `returns` "catalog" names nothing the model has: left out\n {2}api:\n/m);
+    assert.match(deleted.model, /^ {6}\/search: \{ public: true \}$/m);
+    // Renamed there (its id, with every reference in Threagile's fields): the same, under the new id.
+    const renamed = afterEdit((t) => setField(t, ['data_assets:', '  Product catalogue:'], 'id', 'catalog', 'catalogue'));
+    assert.match(renamed.model, /^ {2}catalogue:/m);
+    assert.match(renamed.model, /endpoint \/search: its `returns` "catalog" names nothing the model has: left out/);
+    // A technical asset renamed: the endpoint's one caller is gone, so `callers` goes (an empty list would let no one call it).
+    const caller = afterEdit((t) => {
+      const at = t.indexOf('\n# threatmap\'s own data');
+      return t.slice(0, at).replace(/\bpayments\b/g, 'gateway') + t.slice(at);
+    });
+    assert.match(caller.model, /endpoint \/webhooks\/payment: its `callers` "payments" names nothing the model has: left out/);
+    assert.match(caller.model, /endpoint \/webhooks\/payment: none of its callers is left, so `callers` is left out/);
+    assert.match(caller.model, /^ {6}\/webhooks\/payment: \{ public: true, controls: \[ signature-verification, replay-protection \] \}$/m);
+    // Our section edited by hand: a control, an auth method and an endpoint kind the catalog does not have.
+    const words = afterEdit((t) => replaceOnce(t, '{ key: /login, public: true, controls: [ rate-limiting, mfa, generic-responses ] }',
+      '{ key: /login, kind: nonsense, auth: telepathy, controls: [ rate-limiting, not-a-control, mfa ] }'));
+    assert.match(words.model, /endpoint \/login: its `kind` "nonsense" is not one the model accepts: left out/);
+    assert.match(words.model, /endpoint \/login: its `auth` "telepathy" is not one the model accepts: left out/);
+    assert.match(words.model, /endpoint \/login: its `controls` "not-a-control" is not a control the model knows: left out/);
+    assert.match(words.model, /^ {6}\/login: \{ controls: \[ rate-limiting, mfa \] \}$/m);
+  });
+
+  it('an assumption naming a written threat deleted in Threagile: that rule left out, with a note; no warning on load', () => {
+    const tuned = roundTrip('threagile', read('test/fixtures/roundtrip/tuned.yaml'));
+    const doc = parseDocument(tuned.exported, { version: '1.1' });
+    // The technical asset the threat was on, and its link, deleted.
+    doc.deleteIn(['technical_assets', 'Session cache']);
+    doc.deleteIn(['technical_assets', 'API servers', 'communication_links', 'to Session cache']);
+    const inside = doc.getIn(['trust_boundaries', 'Data tier', 'technical_assets_inside']) as YAMLSeq<Scalar<string>>;
+    inside.items = inside.items.filter((s) => s.value !== 'cache');
+    const r = importThreagile(doc.toString({ lineWidth: 0 }), 'edited.threagile.yaml');
+    assert.ok(r.text, formatDiagnostics(r.diagnostics));
+    assert.doesNotMatch(r.text, /^ {4}rules: \[ threat:cache-eviction \]$|^ {2}cache-eviction:/m);
+    assert.match(r.text, /assumption "Cache eviction is handled by the session service\.": `threat:cache-eviction` no longer in the file: left out/);
+    assert.match(r.text, /^ {2}- Cache eviction is handled by the session service\.$/m);
+    assert.deepEqual(loaded(r.text), []);
   });
 });
 
