@@ -436,6 +436,10 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   if (unboxed) notes.push(`${unboxed} element${unboxed === 1 ? '' : 's'} in no boundary (threatmap's internal default)`);
   const note = cells.find((c) => c.shape === 'text');
   const systemOwn = note ? ownSystem(ownOf(note.data)!, notes) : undefined;
+  // Cells threatmap exported without the note that stood for the system: what only the note kept is lost.
+  if (!note && elements.some((e) => e.own !== undefined)) {
+    notes.push("the system's note threatmap's export drew is gone from the file: the assets, assumptions, `rules:` section and written threats it kept (those on no element or flow, and those reported nowhere) are not imported; add them again if they still hold");
+  }
   if (systemOwn?.version !== undefined) system.version = systemOwn.version;
   const assets = systemOwn?.assets ?? [];
   dropDangling(elements, flows, new Set([...assets.map(([id]) => id), ...(credentials ? ['credentials'] : [])]));

@@ -292,6 +292,8 @@ describe('Threat Dragon round trip: an edit made in Threat Dragon wins', () => {
     assert.deepEqual(result.assets, []);
     assert.deepEqual(elementOf(result, 'db').stores, []);
     assert.ok(imported.summary!.notes.some((n) => /^db: stored asset `pii`, `orders`, `prices` no longer in the file: left out$/.test(n)), imported.summary!.notes.join('\n'));
+    assert.ok(imported.summary!.notes.some((n) => n.startsWith("the system's note threatmap's export drew is gone from the file: the assets, assumptions, `rules:` section and written threats it kept")),
+      imported.summary!.notes.join('\n'));
   });
 
   it('threatmap data edited by hand into something the model refuses is left out with a note', () => {
