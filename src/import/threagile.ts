@@ -372,7 +372,10 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       if (t.tech) e.tech = t.tech;
     } else if (technology && technology !== 'unknown-technology') {
       e.notes.push(`technology "${technology}": ${t ? `fits no ${e.kind} type` : 'not one threatmap knows'}; set \`type\` or \`tech\``);
-    } else e.notes.push('technology unknown in Threagile; set `type` or `tech`');
+    } else if (!(c && c.type === undefined && c.tech === undefined)) {
+      // An element our export carried with neither type nor technology had none in the model: nothing to ask.
+      e.notes.push('technology unknown in Threagile; set `type` or `tech`');
+    }
     // Threagile's `internet: true`: the asset is reachable from the internet. For a process or store that
     // is exactly threatmap's `exposed`; for an external entity it says the party is out on the internet,
     // which the untrusted `outside` boundary says (below), not `exposed`.

@@ -343,6 +343,8 @@ describe('Threagile round trip: what the file no longer has is left out, and the
     assert.deepEqual(plain.differences, [], plain.differences.join('\n'));
     assert.match(plain.model, /^ {2}worker: \{ kind: process \}$/m);
     assert.match(plain.model, /^ {2}py: \{ kind: process, tech: python \}$/m);
+    // The model gave `u` and `worker` no technology: the import has none to ask for.
+    assert.doesNotMatch(plain.model, /technology unknown in Threagile/);
     // A datastore made a process in Threagile: its technology (database) fits no process type, so nothing implies its kind.
     const retyped = afterEdit((t) => setField(t, ['technical_assets:', '  Session cache:'], 'type', 'datastore', 'process'));
     assert.match(retyped.model, /^ {2}cache: \{ name: Session cache, kind: process, in: data,/m);
