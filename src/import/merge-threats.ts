@@ -77,9 +77,16 @@ export function mergeImportedThreats(input: MergeInput): MergeResult | { error: 
     const kept: string[] = [];
     const components: string[] = [];
     const missing: string[] = [];
+    /** A reference whose name several of the model's components have: which one is for a person to say. */
+    const ambiguous: Array<[string, string[]]> = [];
     for (const ref of targetRefs(value.on).filter((r): r is string => typeof r === 'string')) {
       const direct = resolveThreatTarget(ref, index);
-      const named = 'target' in direct ? undefined : byName(ref);
+      const translated = 'target' in direct ? undefined : byName(ref);
+      if (typeof translated === 'object') {
+        ambiguous.push([ref, translated.ambiguous]);
+        continue;
+      }
+      const named = translated;
       const found = named === undefined ? direct : resolveThreatTarget(named, index);
       if ('target' in found) {
         kept.push(named ?? ref);
@@ -88,8 +95,12 @@ export function mergeImportedThreats(input: MergeInput): MergeResult | { error: 
       } else missing.push(ref);
     }
     const id = freeId(oldId, taken);
+    const placement = kept.length ? 'left out of its `on:`' : 'written on the whole system';
+    for (const [ref, candidates] of ambiguous) {
+      notes.push(`threats.${id}: \`${ref}\` could be any of ${candidates.map((c) => `\`${c}\``).join(', ')}, which have its name in ${input.model.file}: ${placement}; move it to what it threatens`);
+    }
     if (missing.length) {
-      notes.push(`threats.${id}: ${missing.map((m) => `\`${m}\``).join(', ')} ${missing.length === 1 ? 'names' : 'name'} nothing in ${input.model.file}: ${kept.length ? 'left out of its `on:`' : 'written on the whole system'}; move it to what it threatens`);
+      notes.push(`threats.${id}: ${missing.map((m) => `\`${m}\``).join(', ')} ${missing.length === 1 ? 'names' : 'name'} nothing in ${input.model.file}: ${placement}; move it to what it threatens`);
     }
     const fields: ThreatFields = {
       title, stride, on: kept,
@@ -166,7 +177,7 @@ function mergeDecisions(input: MergeInput, model: Model, placed: ReadonlyMap<str
  * and an endpoint's element are translated alike. Undefined when some part has no such counterpart. The other
  * tool names what a deployment file calls `web` as a person does, so ids rarely agree and names often do.
  */
-function nameTranslation(importedRaw: Raw, model: Model): (ref: string) => string | undefined {
+function nameTranslation(importedRaw: Raw, model: Model): (ref: string) => string | { ambiguous: string[] } | undefined {
   const key = (name: string) => name.trim().toLowerCase().replace(/\s+/g, ' ');
   const ours = new Map<string, string[]>();
   for (const c of [...model.elements, ...model.boundaries]) {
@@ -178,21 +189,22 @@ function nameTranslation(importedRaw: Raw, model: Model): (ref: string) => strin
     if (!isObj(entries)) continue;
     for (const [id, value] of Object.entries(entries)) theirs.set(id, isObj(value) && typeof value.name === 'string' ? value.name : id);
   }
-  const one = (id: string): string | undefined => {
+  const one = (id: string): string | { ambiguous: string[] } | undefined => {
     const name = theirs.get(id.trim());
     const matches = name === undefined ? undefined : ours.get(key(name));
-    return matches?.length === 1 ? matches[0] : undefined;
+    return matches === undefined ? undefined : matches.length === 1 ? matches[0] : { ambiguous: matches };
   };
   return (ref) => {
     const ends = splitFlowArrow(ref);
     if (ends) {
       const [from, to] = ends.map(one);
+      if (typeof from === 'object' || typeof to === 'object') return typeof from === 'object' ? from : to as { ambiguous: string[] };
       return from !== undefined && to !== undefined ? `${from} -> ${to}` : undefined;
     }
     const colon = ref.indexOf(':');
     if (colon > 0 && !theirs.has(ref.trim())) {
       const element = one(ref.slice(0, colon));
-      return element === undefined ? undefined : `${element}:${ref.slice(colon + 1).trim()}`;
+      return typeof element === 'string' ? `${element}:${ref.slice(colon + 1).trim()}` : element;
     }
     return one(ref);
   };

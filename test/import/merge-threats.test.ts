@@ -77,4 +77,18 @@ threats:
       'threats.d: `nowhere` names nothing in shop.yaml: written on the whole system; move it to what it threatens',
     ]);
   });
+
+  it('a name several of the model\'s components have places nothing, and the note says which could be meant', () => {
+    const model = SHOP.replace('name: Orders database', 'name: Store').replace('name: Session cache', 'name: Store');
+    const imported = 'threatmap: 1\nsystem: { name: O }\nelements:\n  store: { name: store, tech: postgres }\n  api-servers: { name: API servers }\n'
+      + 'threats:\n  t: { title: T, stride: I, on: store }\n  u: { title: U, stride: I, on: [store, api-servers] }\n';
+    const merged = mergeImportedThreats({ model: { text: model, file: 'shop.yaml' }, imported: { text: imported } });
+    assert.ok(!('error' in merged), JSON.stringify(merged));
+    assert.deepEqual(loadModel(merged.text, 'shop.yaml').model!.threats.map((t) => [t.id, t.on.map((o) => o.id)]), [['t', ['system']], ['u', ['api']]]);
+    assert.deepEqual(merged.notes, [
+      'threats.t: `store` could be any of `db`, `cache`, which have its name in shop.yaml: written on the whole system; move it to what it threatens',
+      'threats.u: `api-servers` placed on `api`, the model\'s component of the same name',
+      'threats.u: `store` could be any of `db`, `cache`, which have its name in shop.yaml: left out of its `on:`; move it to what it threatens',
+    ]);
+  });
 });
