@@ -1050,7 +1050,10 @@ function knownEndpoint(ep: CarriedEndpoint, elementIds: ReadonlySet<string>, ass
  * encryption, redundancy) from its fields, our exact words kept where they still read the same.
  */
 function ourElement(e: ElementOut, c: CarriedElement, p: Plain): void {
-  let controls = [...(c.controls ?? [])];
+  // Our section edited by hand into words the model does not know would make a model that does not load.
+  const unknownControls = (c.controls ?? []).filter((x) => !isControlName(x));
+  if (unknownControls.length) e.notes.push(`its \`controls\` ${unknownControls.map((x) => JSON.stringify(x)).join(', ')} in threatmap's section: not controls the model knows; left out`);
+  let controls = (c.controls ?? []).filter(isControlName);
   const encrypted = (str(p.encryption) ?? 'none') !== 'none';
   if (encrypted !== (encryptionOf(controls) !== 'none')) {
     controls = encrypted ? [...controls, 'encryption-at-rest'] : controls.filter((x) => x !== 'encryption-at-rest');
@@ -1066,7 +1069,8 @@ function ourElement(e: ElementOut, c: CarriedElement, p: Plain): void {
   }
   e.controls = controls;
   if (replicas !== undefined) e.replicas = replicas;
-  if (c.auth !== undefined) e.auth = c.auth;
+  if (c.auth !== undefined && isAuth(c.auth)) e.auth = c.auth;
+  else if (c.auth !== undefined) e.notes.push(`its \`auth\` ${JSON.stringify(c.auth)} in threatmap's section is not one the model accepts; left out`);
   if (c.endpoints?.length) e.endpoints = c.endpoints;
   if (c.privileged) e.privileged = true;
   const owner = carriedText(p.owner, c.owner);

@@ -377,6 +377,12 @@ describe('Threagile round trip: what the file no longer has is left out, and the
     assert.match(words.model, /endpoint \/login: its `auth` "telepathy" is not one the model accepts: left out/);
     assert.match(words.model, /endpoint \/login: its `controls` "not-a-control" is not a control the model knows: left out/);
     assert.match(words.model, /^ {6}\/login: \{ controls: \[ rate-limiting, mfa \] \}$/m);
+    // The same for the element's own words in our section: left out, the model loads.
+    const element = afterEdit((t) => replaceOnce(replaceOnce(t, '      auth: session-cookie\n', '      auth: telepathy\n'),
+      'controls: [ parameterized-queries, audit-logging,', 'controls: [ parameterized-queries, no-such-control, audit-logging,'));
+    assert.match(element.model, /its `auth` "telepathy" in threatmap's section is not one the model accepts; left out/);
+    assert.match(element.model, /its `controls` "no-such-control" in threatmap's section: not controls the model knows; left out/);
+    assert.doesNotMatch(element.model, /no-such-control\]|no-such-control,|auth: telepathy/);
   });
 
   it('an assumption naming a written threat deleted in Threagile: that rule left out, with a note; no warning on load', () => {
