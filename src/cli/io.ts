@@ -1,7 +1,9 @@
 // File access for the CLI: reading models with a size guard, and atomic writes (a temporary file in the
 // same directory, then a rename) so that a failed run never leaves half-written output.
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import {
+  closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync,
+} from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export class UserError extends Error {
   constructor(message: string, readonly exitCode = 2) {
@@ -73,13 +75,56 @@ function createTemporary(path: string): { fd: number; temporary: string } {
   }
 }
 
-export function writeFileAtomic(path: string, data: Output): void {
+/**
+ * The file a write to `path` should replace: the end of its chain of symbolic links (a model kept elsewhere and
+ * linked into the repository stays a link, and the file it points to gets the new text), even when that file
+ * does not exist yet. A chain too long or circular is refused, as the system refuses to open it.
+ */
+function linkTarget(path: string): string {
+  let current = path;
+  for (let hops = 0; hops < 40; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(current).isSymbolicLink();
+    } catch {
+      return current;
+    }
+    if (!isLink) return current;
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw new UserError(`${path}: cannot write (ELOOP: too many levels of symbolic links)`);
+}
+
+/**
+ * The replaced file's permissions and owner go to the new one: a model readable only by its group stays so, and a
+ * file root rewrites keeps its owner. Ownership is best effort (only root may give a file away).
+ */
+function keepAccess(fd: number, path: string): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return;
+  }
+  fchmodSync(fd, st.mode & 0o7777);
+  try {
+    fchownSync(fd, st.uid, st.gid);
+  } catch {
+    // not ours to give away: the new file keeps the writer's owner
+  }
+}
+
+export function writeFileAtomic(given: string, data: Output): void {
+  const path = linkTarget(given);
   let fd: number | undefined;
   // Set once the temporary file exists: it is removed if anything fails after.
   let temporary: string | undefined;
   try {
     if (isDeviceOrPipe(path)) fd = openSync(path, 'w');
-    else ({ fd, temporary } = createTemporary(path));
+    else {
+      ({ fd, temporary } = createTemporary(path));
+      keepAccess(fd, path);
+    }
     if (isWhole(data)) writeAll(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
     else writeChunks(fd, data);
     if (temporary !== undefined) fsyncSync(fd);
@@ -97,7 +142,7 @@ export function writeFileAtomic(path: string, data: Output): void {
     }
     // A failure to render the pieces is not a failure to write: it keeps its own message.
     if (!isWhole(data) && (err as NodeJS.ErrnoException).code === undefined) throw err;
-    throw new UserError(`${path}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UserError(`${given}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
 

@@ -1,0 +1,57 @@
+// Atomic writes replace the file the user means: through symbolic links, with its permissions kept.
+import assert from 'node:assert/strict';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { UserError, writeFileAtomic } from '../../src/cli/io.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'threatmap-io-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('writeFileAtomic', () => {
+  it('writes through a symbolic link: the link stays, the file it points to gets the text', () => {
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'model.yaml'), 'old\n');
+    symlinkSync(join('real', 'model.yaml'), join(dir, 'link.yaml'));
+    writeFileAtomic(join(dir, 'link.yaml'), 'new\n');
+    assert.ok(lstatSync(join(dir, 'link.yaml')).isSymbolicLink());
+    assert.equal(readlinkSync(join(dir, 'link.yaml')), join('real', 'model.yaml'));
+    assert.equal(readFileSync(join(dir, 'real', 'model.yaml'), 'utf8'), 'new\n');
+    assert.deepEqual(readdirSync(join(dir, 'real')), ['model.yaml'], 'no temporary file left behind');
+  });
+
+  it('follows a chain of links, and creates the file a dangling link points to', () => {
+    symlinkSync('second.yaml', join(dir, 'first.yaml'));
+    symlinkSync(join('made', 'target.yaml'), join(dir, 'second.yaml'));
+    mkdirSync(join(dir, 'made'));
+    writeFileAtomic(join(dir, 'first.yaml'), 'text\n');
+    assert.ok(lstatSync(join(dir, 'first.yaml')).isSymbolicLink());
+    assert.ok(lstatSync(join(dir, 'second.yaml')).isSymbolicLink());
+    assert.equal(readFileSync(join(dir, 'made', 'target.yaml'), 'utf8'), 'text\n');
+  });
+
+  it('keeps the permissions of the file it replaces', () => {
+    const file = join(dir, 'private.yaml');
+    writeFileSync(file, 'old\n');
+    chmodSync(file, 0o640);
+    writeFileAtomic(file, 'new\n');
+    assert.equal(statSync(file).mode & 0o777, 0o640);
+    assert.equal(readFileSync(file, 'utf8'), 'new\n');
+  });
+
+  it('a plain file stays a plain file and a new file is created', () => {
+    const file = join(dir, 'plain.yaml');
+    writeFileAtomic(file, 'one\n');
+    writeFileAtomic(file, ['two', '\n']);
+    assert.ok(lstatSync(file).isFile());
+    assert.equal(readFileSync(file, 'utf8'), 'two\n');
+  });
+
+  it('a circular link is an error naming the path given, never a stack trace', () => {
+    symlinkSync('loop-b.yaml', join(dir, 'loop-a.yaml'));
+    symlinkSync('loop-a.yaml', join(dir, 'loop-b.yaml'));
+    assert.throws(() => writeFileAtomic(join(dir, 'loop-a.yaml'), 'x'), (err: unknown) =>
+      err instanceof UserError && err.message.startsWith(`${join(dir, 'loop-a.yaml')}: cannot write`));
+  });
+});
