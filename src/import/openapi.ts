@@ -3,7 +3,7 @@
 // rules that key on endpoints (login, upload, public, admin...) name real operations. Which element gets
 // them depends on the other files (a compose service the servers name), so reading and placing are two
 // steps: discoverOpenApi reads one spec, placeApi adds it to the merged draft. Pure: no Node APIs.
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { type EndpointKind } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
@@ -42,6 +42,19 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 
 /** Bodies that carry files: an operation taking one is an upload whatever its path says. */
 const UPLOAD_TYPES = new Set(['multipart/form-data', 'application/octet-stream']);
+
+/**
+ * A request field that takes an address is where the server may be made to call one (OWASP API7:2023: a
+ * profile picture "by URL", a webhook, a callback): its name says so (`callback_url`, `avatarUrl`), its
+ * format does, or an example value is one (`"mechanic_api": "http://localhost:8000/..."`).
+ */
+const URL_NAME = /(?:^|[_.-])(?:url|uri|href|webhook|callback)s?$|^(?:URL|URI)s?$|[a-z0-9](?:Url|URL|Uri|URI|Href|Webhook|Callback)s?$/;
+const URL_FORMATS = new Set(['uri', 'url', 'iri', 'uri-reference', 'iri-reference']);
+const URL_VALUE = /^(?:https?|ftp|gopher|file):\/\//i;
+/** Parameters the caller fills in with a value the server reads (headers and cookies are the client's own). */
+const INPUT_PARAMETERS = new Set(['query', 'formData', 'body', 'path']);
+/** How deep a request schema is searched for such a field (nested objects, allOf, arrays): bounds `$ref` cycles too. */
+const URL_SEARCH_DEPTH = 4;
 
 /** What a spec cannot say, for the header. */
 const LIMITS = [
@@ -172,9 +185,12 @@ class OpenApiReader {
         this.src.problem('warning', 'invalid-path', item.offset, item.path, `path \`${route}\` does not start with \`/\`; skipped`);
         continue;
       }
-      for (const [method, op] of this.map(item.value, item.offset, item.path, 'a path item (a map of operations)')) {
+      const operations = this.map(item.value, item.offset, item.path, 'a path item (a map of operations)');
+      // Parameters stated once for every operation of the path.
+      const shared = operations.get('parameters');
+      for (const [method, op] of operations) {
         if (!METHODS.includes(method)) continue;
-        const ep = this.operation(route, method, op, globalSecurity, globalConsumes, v3);
+        const ep = this.operation(route, method, op, shared, globalSecurity, globalConsumes, v3);
         if (ep) addEndpoints(this.api, [ep]);
       }
     }
@@ -303,7 +319,91 @@ class OpenApiReader {
     return false;
   }
 
-  private operation(route: string, method: string, entry: Entry, globalSecurity: Entry | undefined, globalConsumes: readonly string[], v3: boolean): DraftEndpoint | undefined {
+  /** A map's entries, or none for anything else: request schemas are searched, never checked (no diagnostics). */
+  private fields(entry: Entry | undefined): Map<string, Entry> {
+    return entry !== undefined && isMap(entry.value) ? this.map(entry.value, entry.offset, entry.path) : new Map<string, Entry>();
+  }
+
+  private items(entry: Entry | undefined): Entry[] {
+    if (entry === undefined || !isSeq(entry.value)) return [];
+    return (this.src.listItems(entry.value, entry.offset, entry.path, 'a list') ?? []).map((i, n) => ({ key: String(n), offset: i.offset, value: i.node, path: i.path }));
+  }
+
+  /** A scalar string, or undefined: never a diagnostic for an example of another type. */
+  private plain(entry: Entry | undefined): string | undefined {
+    const v = entry?.value;
+    return isScalar(v) && typeof v.value === 'string' ? v.value : undefined;
+  }
+
+  /** Whether an example (`example`, or each of `examples`' values) is an absolute URL. */
+  private urlExample(f: Map<string, Entry>): boolean {
+    if (URL_VALUE.test(this.plain(f.get('example')) ?? '')) return true;
+    const examples = f.get('examples');
+    const values = examples && isSeq(examples.value) ? this.items(examples) : [...this.fields(examples).values()].map((e) => this.fields(e).get('value') ?? e);
+    return values.some((e) => URL_VALUE.test(this.plain(e) ?? ''));
+  }
+
+  /** Whether a field (a property or a parameter, as `f`) named `name` takes an address. */
+  private takesUrl(name: string, f: Map<string, Entry>): boolean {
+    const schema = this.fields(this.deref(f.get('schema')));
+    const format = (this.plain(f.get('format')) ?? this.plain(schema.get('format')))?.toLowerCase();
+    return URL_NAME.test(name) || (format !== undefined && URL_FORMATS.has(format)) || this.urlExample(f) || this.urlExample(schema);
+  }
+
+  /** The first writable property of a request schema that takes an address, searched through nesting and compositions. */
+  private urlProperty(entry: Entry | undefined, depth = 0): string | undefined {
+    const schema = this.fields(this.deref(entry));
+    if (depth > URL_SEARCH_DEPTH || schema.size === 0) return undefined;
+    for (const [name, prop] of this.fields(schema.get('properties'))) {
+      const p = this.fields(this.deref(prop));
+      // The server writes a read-only property: the caller's value is not taken.
+      const readOnly = p.get('readOnly')?.value;
+      if (isScalar(readOnly) && readOnly.value === true) continue;
+      if (this.takesUrl(name, p)) return name;
+      const nested = this.urlProperty(prop, depth + 1);
+      if (nested !== undefined) return `${name}.${nested}`;
+    }
+    for (const part of [...['allOf', 'oneOf', 'anyOf'].flatMap((k) => this.items(schema.get(k))), schema.get('items')]) {
+      const found = part === undefined ? undefined : this.urlProperty(part, depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  /** A body's fields with a URL as their example value: `example: { callback: "https://..." }` states it without a schema. */
+  private urlInBodyExample(media: Map<string, Entry>): string | undefined {
+    const examples = [media.get('example'), ...[...this.fields(media.get('examples')).values()].map((e) => this.fields(e).get('value'))];
+    for (const example of examples) {
+      for (const [name, value] of this.fields(example)) if (URL_VALUE.test(this.plain(value) ?? '')) return name;
+    }
+    return undefined;
+  }
+
+  /**
+   * The first request field of an operation that takes an address (its parameters, the path item's, its body's
+   * properties and examples), by name; undefined when none does.
+   */
+  private urlField(op: Map<string, Entry>, shared: Entry | undefined, v3: boolean): string | undefined {
+    for (const p of [...this.items(op.get('parameters')), ...this.items(shared)]) {
+      const param = this.fields(this.deref(p));
+      const name = this.plain(param.get('name'));
+      const where = this.plain(param.get('in'));
+      if (name === undefined || where === undefined || !INPUT_PARAMETERS.has(where)) continue;
+      // A Swagger 2 body parameter is the whole body: its schema's properties are the fields.
+      const found = where === 'body' ? this.urlProperty(param.get('schema')) : this.takesUrl(name, param) ? name : undefined;
+      if (found !== undefined) return found;
+    }
+    if (!v3) return undefined;
+    const body = this.fields(this.deref(op.get('requestBody')));
+    for (const [, mediaEntry] of this.fields(body.get('content'))) {
+      const media = this.fields(mediaEntry);
+      const found = this.urlProperty(media.get('schema')) ?? this.urlInBodyExample(media);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+
+  private operation(route: string, method: string, entry: Entry, shared: Entry | undefined, globalSecurity: Entry | undefined, globalConsumes: readonly string[], v3: boolean): DraftEndpoint | undefined {
     if (!isMap(entry.value)) {
       this.src.wrongType(entry.value, entry.offset, entry.path, 'an operation (a map)');
       return undefined;
@@ -313,11 +413,16 @@ class OpenApiReader {
     let kind: EndpointKind | undefined;
     if (this.isUpload(op, globalConsumes, v3)) kind = 'upload';
     else if (this.tokenPaths.has(route) || this.servers.some((s) => s.basePath && this.tokenPaths.has(s.basePath + route))) kind = 'login';
+    // A field taking an address makes an operation whose path says nothing a fetch (SSRF); a path that names
+    // what it is (a login's `redirect_uri`, a webhook's callback) keeps its kind.
+    const url = kind === undefined && inferEndpointKind(route) === 'api' ? this.urlField(op, shared, v3) : undefined;
+    if (url !== undefined) kind = 'fetch';
     // The model infers a kind from the path: only a kind the path does not imply is written.
     if (kind !== undefined && kind === inferEndpointKind(route)) kind = undefined;
     const deprecated = op.get('deprecated');
     const isDeprecated = deprecated !== undefined && isScalar(deprecated.value) && deprecated.value.value === true;
-    const provenance: Provenance = { file: this.file, line: this.line(entry.offset), ...(isDeprecated ? { note: 'deprecated' } : {}) };
+    const notes = [...(isDeprecated ? ['deprecated'] : []), ...(url !== undefined ? [`takes a URL in \`${url}\``] : [])];
+    const provenance: Provenance = { file: this.file, line: this.line(entry.offset), ...(notes.length ? { note: notes.join('; ') } : {}) };
     return {
       key: `${method.toUpperCase()} ${route}`, provenance: [provenance],
       ...(kind !== undefined ? { kind } : {}), ...(sec.public ? { public: true } : {}), ...(sec.auth !== undefined ? { auth: sec.auth } : {}),

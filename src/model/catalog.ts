@@ -89,6 +89,9 @@ export const TECH_TRAITS = [
   'serverless', 'template-engine', 'xml', 'ldap', 'llm', 'cloud', 'identity',
   // rule library (issue 3): tools that run OS commands on their input, and runtimes that deserialise objects
   'os-command', 'object-deserialization',
+  // development mail servers that keep every mail and show it to whoever opens their web UI; and software run
+  // as shipped, whose queries are its vendor's code (its flaws are advisories to patch, not our injection bugs)
+  'mail-catcher', 'off-the-shelf',
 ] as const;
 export type TechTrait = (typeof TECH_TRAITS)[number];
 
@@ -177,6 +180,11 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   sendgrid: { type: 'third-party', traits: ['email'] },
   ses: { type: 'third-party', traits: ['email', 'cloud'] },
   smtp: { type: 'third-party', traits: ['email'] },
+  mailhog: { type: 'service', traits: ['mail-catcher', 'off-the-shelf'] },
+  mailpit: { type: 'service', traits: ['mail-catcher', 'off-the-shelf'] },
+  maildev: { type: 'service', traits: ['mail-catcher', 'off-the-shelf'] },
+  mailcatcher: { type: 'service', traits: ['mail-catcher', 'off-the-shelf'] },
+  smtp4dev: { type: 'service', traits: ['mail-catcher', 'off-the-shelf'] },
   openai: { type: 'third-party', traits: ['llm'] },
   anthropic: { type: 'third-party', traits: ['llm'] },
   'llm-agent': { type: 'llm', traits: ['llm'] },

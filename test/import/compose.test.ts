@@ -74,7 +74,8 @@ describe('compose services -> elements', () => {
     // Built from source, or an image the catalogue does not know: a process of type service.
     assert.deepEqual(element(draft, 'web').identity, { type: 'service' });
     assert.deepEqual(element(draft, 'api').identity, { type: 'service' });
-    assert.deepEqual(element(draft, 'mail').identity, { type: 'service' });
+    // A mail catcher the catalogue knows (axllent/mailpit): its rule reads every mail it shows.
+    assert.deepEqual(element(draft, 'mail').identity, { tech: 'mailpit' });
   });
 
   it('stores and brokers follow from the technology in the drafted model', () => {

@@ -47,7 +47,14 @@ describe('corpus: crAPI openapi spec', () => {
       'GET /workshop/api/shop/return_qr_code', 'GET /workshop/api/mechanic/receive_report', 'POST /workshop/api/mechanic/signup',
     ]);
     assert.ok(eps.filter((e) => !e.public).every((e) => e.auth === 'jwt'));
-    assert.deepEqual(eps.filter((e) => e.kind).map((e) => `${e.key} ${e.kind}`), ['POST /identity/api/v2/user/pictures upload', 'POST /identity/api/v2/user/videos upload']);
+    // Multipart bodies are uploads; a body field taking a URL makes a fetch (SSRF): `mechanic_api` by its example
+    // value (http://localhost:8000/...), `video_url` by its name, `image_url` by its `format: url`.
+    assert.deepEqual(eps.filter((e) => e.kind).map((e) => `${e.key} ${e.kind}`), [
+      'POST /identity/api/v2/user/pictures upload', 'POST /identity/api/v2/user/videos upload',
+      'PUT /identity/api/v2/user/videos/{video_id} fetch', 'POST /workshop/api/shop/products fetch',
+      'POST /workshop/api/merchant/contact_mechanic fetch',
+    ]);
+    assert.equal(eps.find((e) => e.key === 'POST /workshop/api/merchant/contact_mechanic')?.provenance[0].note, 'takes a URL in `mechanic_api`');
     assert.equal(r.servers[0].url, 'http://localhost:8888');
   });
 
@@ -85,6 +92,8 @@ describe('corpus: petstore3 openapi spec', () => {
     assert.equal(eps.filter((e) => e.auth === 'oauth2').length, 7);
     assert.equal(eps.filter((e) => e.public).length, 10);
     assert.equal(eps.find((e) => e.key === 'POST /pet/{petId}/uploadImage')?.kind, 'upload');
+    // A pet's `photoUrls` are addresses the caller chooses: where the server may be made to fetch (OWASP API7).
+    assert.deepEqual(eps.filter((e) => e.kind === 'fetch').map((e) => e.key), ['PUT /pet', 'POST /pet']);
     const draft = mergeDrafts([emptyDraft(), r.draft]);
     const placed = placeApi(draft, r, ['openapi']);
     assert.match(placed!.reason, /^a new element named after the spec .*called by outside clients at https:\/\/petstore3\.swagger\.io\/api\/v3$/);

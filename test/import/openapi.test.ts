@@ -89,6 +89,86 @@ describe('discoverOpenApi', () => {
     assert.deepEqual({ scheme: r.servers[0].scheme, host: r.servers[0].host, basePath: r.servers[0].basePath }, { scheme: 'https', host: 'old.example.com', basePath: '/v2' });
   });
 
+  it('an operation taking a URL is a fetch: by field name, format or example value, in a body or a parameter', () => {
+    const spec = `openapi: 3.0.3
+info: { title: Hooks, version: "1" }
+paths:
+  /subscriptions:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: { $ref: "#/components/schemas/Hook" }
+  /items/{id}:
+    parameters: [{ name: imageUrl, in: query, schema: { type: string } }]
+    put: {}
+  /diagnose:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: { type: object, properties: { target: { type: string } } }
+            example: { target: "http://internal:8000/api", count: 2 }
+  /nested:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              allOf:
+                - { type: object, properties: { name: { type: string } } }
+                - { type: object, properties: { source: { type: object, properties: { location: { type: string, format: uri } } } } }
+  /plain:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: { type: object, properties: { name: { type: string, example: 3 }, curl: { type: string }, url: { type: string, readOnly: true } } }
+  /plainquery:
+    get:
+      parameters: [{ name: X-Callback-Url, in: header, schema: { type: string } }, { name: q, in: query, example: "cats" }]
+  /oauth/callback:
+    get:
+      parameters: [{ name: redirect_uri, in: query, schema: { type: string } }]
+  /media:
+    post:
+      requestBody:
+        content:
+          multipart/form-data:
+            schema: { type: object, properties: { file: { type: string, format: binary }, source_url: { type: string } } }
+components:
+  schemas:
+    Hook: { type: object, properties: { events: { type: array }, callbackUrl: { type: string } } }
+`;
+    const r = discoverOpenApi(spec, 'hooks.yaml');
+    assert.deepEqual(r.diagnostics, []);
+    const eps = byKey(r);
+    const fetch = (key: string) => ({ kind: eps.get(key)?.kind, note: eps.get(key)?.provenance[0].note });
+    assert.deepEqual(fetch('POST /subscriptions'), { kind: 'fetch', note: 'takes a URL in `callbackUrl`' }, 'a property named for a URL, through $ref');
+    assert.deepEqual(fetch('PUT /items/{id}'), { kind: 'fetch', note: 'takes a URL in `imageUrl`' }, 'a query parameter of the path item');
+    assert.deepEqual(fetch('POST /diagnose'), { kind: 'fetch', note: 'takes a URL in `target`' }, 'the body example gives a URL');
+    assert.deepEqual(fetch('POST /nested'), { kind: 'fetch', note: 'takes a URL in `source.location`' }, 'format: uri, nested in allOf');
+    // No URL field: a name merely ending in `url`, a read-only `url`, a header, a numeric example.
+    assert.deepEqual(fetch('POST /plain'), { kind: undefined, note: undefined });
+    assert.deepEqual(fetch('GET /plainquery'), { kind: undefined, note: undefined });
+    // A path that says what it is keeps its kind: an OAuth callback's redirect_uri, an upload's source.
+    assert.equal(eps.get('GET /oauth/callback')?.kind, undefined);
+    assert.equal(eps.get('POST /media')?.kind, 'upload');
+  });
+
+  it('a Swagger 2 body parameter taking a URL is a fetch', () => {
+    const spec = JSON.stringify({
+      swagger: '2.0', info: { title: 'Old', version: '1' },
+      paths: {
+        '/feeds': { post: { parameters: [{ in: 'body', name: 'body', schema: { type: 'object', properties: { feed: { type: 'string', format: 'url' } } } }] } },
+        '/note': { post: { parameters: [{ in: 'body', name: 'body', schema: { type: 'object', properties: { text: { type: 'string' } } } }] } },
+      },
+    });
+    const eps = byKey(discoverOpenApi(spec, 'old.json'));
+    assert.equal(eps.get('POST /feeds')?.kind, 'fetch');
+    assert.equal(eps.get('POST /note')?.kind, undefined);
+  });
+
   it('an operation level `security` overrides the global one, and no security at all is public', () => {
     const r = discoverOpenApi('openapi: 3.0.0\ninfo: { title: t, version: "1" }\npaths:\n  /a:\n    get: {}\n', 'a.yaml');
     assert.equal(byKey(r).get('GET /a')?.public, true);

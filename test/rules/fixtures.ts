@@ -72,6 +72,10 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'unauthenticated-partner-call', component: 'api', control: 'ip-allowlist',
     model: m('elements:\n  carrier: { type: third-party }\n  api: { type: api, controls: [$C] }\nflows:\n  - carrier -> api: https\n'),
+    negatives: [{
+      name: 'a mail catcher\'s readers are exposed-mail-catcher\'s finding',
+      model: m('boundaries:\n  outside: { trust: untrusted }\nelements:\n  clients: { kind: external, in: outside }\n  mail: { tech: mailhog }\nflows:\n  - clients -> mail: http\n'),
+    }],
   },
   {
     rule: 'oauth-state-missing', component: 'api', endpoint: 'api:/oauth/callback', control: 'csrf-protection',
@@ -102,6 +106,15 @@ export const FIXTURES: RuleFixture[] = [
     negatives: [{ name: 'the data is public', model: m(`assets:\n  pii: { type: pii, classification: public }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [pii] }\nflows:\n  - visitor -> api: https\n`) }],
   },
   {
+    rule: 'broken-object-level-authorization', component: 'api', endpoint: 'api:GET /orders/{order_id}', control: 'object-level-authorization',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      GET /orders/{order_id}: { controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [
+      { name: 'no object id in the path', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      GET /stats/{year}: null\nflows:\n  - visitor -> api: https\n`) },
+      { name: 'an admin endpoint acts on any object by design', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      DELETE /admin/videos/{video_id}: null\nflows:\n  - visitor -> api: https\n`) },
+      { name: 'a public endpoint checks no caller at all', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      GET /orders/{order_id}: { public: true }\nflows:\n  - visitor -> api: https\n`) },
+    ],
+  },
+  {
     rule: 'shared-credentials', component: 'db', control: 'billing-db', fill: 'app-db', mitigatedBy: 'per-service credentials',
     model: m('elements:\n  orders: { type: service }\n  billing: { type: service }\n  db: { tech: postgres }\nflows:\n  - orders -> db: { protocol: sql+tls, auth: password, credential: app-db }\n  - billing -> db: { protocol: sql+tls, auth: password, credential: $C }\n'),
   },
@@ -122,11 +135,15 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'sql-injection', component: 'api', control: 'parameterized-queries',
     model: m(`elements:\n${BROWSER}  api: { type: api, controls: [$C] }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> db: postgres+tls\n`),
+    negatives: [{ name: 'off-the-shelf software writes its vendor\'s queries', model: m(`elements:\n${BROWSER}  mail: { tech: mailpit }\n  db: { tech: postgres }\nflows:\n  - visitor -> mail: https\n  - mail -> db: postgres+tls\n`) }],
   },
   {
     rule: 'nosql-injection', component: 'api', control: 'input-validation',
     model: m(`elements:\n${BROWSER}  api: { type: api, controls: [$C] }\n  db: { tech: mongodb }\nflows:\n  - visitor -> api: https\n  - api -> db: mongodb+tls\n`),
-    negatives: [{ name: 'a key-value cache is not a query language', model: m(`elements:\n${BROWSER}  api: { type: api }\n  cache: { tech: redis }\nflows:\n  - visitor -> api: https\n  - api -> cache: rediss\n`) }],
+    negatives: [
+      { name: 'a key-value cache is not a query language', model: m(`elements:\n${BROWSER}  api: { type: api }\n  cache: { tech: redis }\nflows:\n  - visitor -> api: https\n  - api -> cache: rediss\n`) },
+      { name: 'a mail catcher\'s queries are its vendor\'s', model: m(`elements:\n${BROWSER}  mail: { tech: mailhog }\n  db: { tech: mongodb }\nflows:\n  - visitor -> mail: http\n  - mail -> db: mongodb\n`) },
+    ],
   },
   {
     rule: 'ldap-injection', component: 'portal', control: 'output-encoding',
@@ -277,6 +294,15 @@ export const FIXTURES: RuleFixture[] = [
     model: m(`assets:\n  cards: { type: payment, classification: restricted }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /wallet: { auth: jwt, returns: [cards], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
   },
   {
+    rule: 'exposed-mail-catcher', component: 'mail', control: 'ip-allowlist',
+    model: m(`elements:\n${BROWSER}  mail: { tech: mailhog, controls: [$C] }\nflows:\n  - visitor -> mail: http\n`),
+    negatives: [
+      { name: 'not reachable from an untrusted zone', model: m('elements:\n  app: { type: service }\n  mail: { tech: mailpit }\nflows:\n  - app -> mail: smtp\n') },
+      { name: 'its web UI asks for a login', model: m(`elements:\n${BROWSER}  mail: { tech: mailhog, auth: basic }\nflows:\n  - visitor -> mail: http\n`) },
+      { name: 'a real mail service is no catcher', model: m(`elements:\n${BROWSER}  app: { type: service }\n  mail: { tech: smtp }\nflows:\n  - visitor -> app: https\n  - app -> mail: smtps\n`) },
+    ],
+  },
+  {
     rule: 'api-key-in-client', component: 'api', control: 'least-privilege',
     model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, controls: [$C] }\nflows:\n  - app -> api: { protocol: https, auth: api-key }\n'),
   },
@@ -331,6 +357,11 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'no-rate-limiting', component: 'api', endpoint: 'api:/search', control: 'rate-limiting',
     model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /search: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    rule: 'no-rate-limiting', component: 'api', endpoint: 'api:POST /diagnose', control: 'rate-limiting',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /diagnose: { kind: fetch, auth: jwt, controls: [egress-filtering, $C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [{ name: 'an ordinary endpoint behind login', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /diagnose: { auth: jwt }\nflows:\n  - visitor -> api: https\n`) }],
   },
   {
     rule: 'unbounded-query', component: 'api', endpoint: 'api:/search', control: 'pagination',

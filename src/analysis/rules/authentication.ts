@@ -693,7 +693,7 @@ export const unauthenticatedPartnerCall: FlowRule = {
   title: 'Calls from a third party are not authenticated',
   description:
     'A third-party service calls into our application without any authentication (and not through a webhook or callback endpoint, which other rules cover): anyone can pose as the partner.',
-  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); a call into a service that `missing-authentication` reports for other open paths too is reported there',
+  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); a call into a service that `missing-authentication` reports for other open paths too is reported there, and one into a `mail-catcher` by exposed-mail-catcher',
   mitigation: 'Authenticate the partner (mutual TLS, OAuth 2 client credentials, or signed requests) and restrict its source addresses.',
   action: { text: 'Authenticate outside callers (a login for people, mTLS or signed requests for systems) into {targets}' },
   mitigatedBy: PARTNER_CHECKS,
@@ -706,6 +706,8 @@ export const unauthenticatedPartnerCall: FlowRule = {
     const call = partnerCall(flow, ctx);
     if (call === undefined) return undefined;
     const { src, target } = call;
+    // Who reads a mail catcher is exposed-mail-catcher's finding: the mails, not forged requests, are at stake.
+    if (target.traits.includes('mail-catcher')) return undefined;
     const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
     const present = partnerChecks(flow, target, ctx);
     if (present.length) return mitigatedBy(present, where, `the partner is checked by ${present.join(' and ')}`);

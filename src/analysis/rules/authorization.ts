@@ -247,12 +247,12 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   title: 'Insecure direct object references (BOLA/IDOR)',
   description:
     'An authenticated endpoint returns (or changes) per-user data that is confidential, and the model does not declare that each object is checked against its owner: changing an id in the request reads or changes another user\'s data.',
-  condition: 'an endpoint reachable from an untrusted zone that requires authentication and returns per-user assets (pii, payment, financial, health, credentials, session, business) of high confidentiality, or accepts them with PUT, PATCH or DELETE, without `object-level-authorization`',
+  condition: 'an endpoint reachable from an untrusted zone that requires authentication and returns per-user assets (pii, payment, financial, health, credentials, session, business) of high confidentiality, or accepts them with PUT, PATCH or DELETE, or, when it names no such data, whose path takes an object id (`{id}`, `{order_id}`, `:userId`) and that is not of kind admin, login, register, password-reset, webhook, callback or health; without `object-level-authorization`',
   mitigation: 'Check on every request that the object belongs to (or is shared with) the caller, in one data-access layer; prefer ids the caller cannot enumerate.',
   action: { text: 'Check object ownership on every request to {targets}' },
   mitigatedBy: OBJECT_CONTROLS,
   references: ['CWE-639', 'CWE-284', 'CAPEC-1', 'OWASP API1:2023', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices (needs their credential); impact from the confidentiality of the data returned or the integrity of the data changed (the higher; an endpoint that only changes data is rated by its integrity).',
+  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices (needs their credential); impact from the confidentiality of the data returned or the integrity of the data changed (the higher; an endpoint that only changes data is rated by its integrity); Medium for an object id in the path when the model does not say what the object holds.',
   example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [profile] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -265,7 +265,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     // Most endpoints return no such asset: a list is made only for one that does.
     const returned = perUserConfidential(ctx, ep.returns);
     const changed = writes ? perUserConfidential(ctx, ep.accepts) : undefined;
-    if (returned === undefined && changed === undefined) return undefined;
+    if (returned === undefined && changed === undefined) return objectIdInPath(ep, element, ctx, exposure);
     const perUser = [...(returned ?? []), ...(changed ?? []).filter((a) => !returned?.includes(a))];
     const callers = machineCallers(ep, element, ctx);
     const clients = callers?.join(', ');
@@ -296,6 +296,44 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     }));
   },
 };
+
+/** Path parameters that name one object: `{id}`, `{order_id}`, `{vehicleId}`, `:uuid` (not `{version}` or `{lang}`). */
+const OBJECT_ID = /^(?:id|uuid|guid)$|[_-](?:id|uuid|guid)$|[a-z0-9](?:Id|ID|Uuid|UUID|Guid|GUID)$/i;
+/** Endpoints that act on any object by design, or before there is a user to own one. */
+const NOT_PER_OBJECT: ReadonlySet<string> = new Set(['admin', 'login', 'register', 'password-reset', 'webhook', 'callback', 'health']);
+
+/** The first path parameter of a route that names an object (OpenAPI `{x}`, Express `:x`, Flask `<int:x>`); undefined when none does. */
+export function objectIdParameter(route: string): string | undefined {
+  for (const segment of route.split('/')) {
+    const m = /^\{([^}]+)\}$|^:([A-Za-z_][\w-]*)$|^<(?:[^:>]+:)?([^>]+)>$/.exec(segment);
+    const name = m?.[1] ?? m?.[2] ?? m?.[3];
+    if (name !== undefined && OBJECT_ID.test(name)) return name;
+  }
+  return undefined;
+}
+
+/**
+ * An authenticated endpoint that takes an object id in its path, when the model names no data for it: the
+ * caller picks the object, and nothing says it is checked against its owner (OWASP API1). What the object holds
+ * is not stated, so the impact is Medium until `returns` or `accepts` say.
+ */
+function objectIdInPath(ep: Endpoint, element: Element, ctx: AnalysisContext, exposure: ReturnType<typeof endpointExposure>): Outcome | undefined {
+  if (NOT_PER_OBJECT.has(ep.kind)) return undefined;
+  const id = objectIdParameter(ep.route);
+  if (id === undefined) return undefined;
+  const callers = machineCallers(ep, element, ctx);
+  const clients = callers?.join(', ');
+  return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
+    title: `Other users' objects reachable through ${ep.key} (IDOR)`,
+    description: `${ep.key} on ${element.name} takes the id of the object it acts on (${id}) in its path${clients === undefined ? '' : `, called by ${clients} with ${ep.auth}`}; without an ownership check, a caller who changes the id ${ep.methods.some(changesObject) ? 'changes' : 'reaches'} another user's object.`,
+    likelihood: clients === undefined
+      ? internetLikelihood(exposure, 'any user can change the id in the path with an intercepting proxy', 'needs access through other components')
+      : rated('Medium', `needs the credential of ${clients}: some access`),
+    impact: rated('Medium', 'the model does not say what the object holds: name it in `returns` or `accepts` to rate it'),
+    evidence: [evidence(`${ep.key} takes the object id ${id} in its path and requires ${ep.auth}`, ep.at), missing],
+    target: endpointTarget(ep, element),
+  }));
+}
 
 /**
  * The names of the endpoint's callers when they are all partners or devices (external, neither people nor

@@ -16,8 +16,11 @@ import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-i
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 const RATE_CONTROLS = ['rate-limiting'] as const;
-/** Endpoints whose every call costs real work (queries, storage, email), worth throttling even behind login. */
-const EXPENSIVE = new Set(['search', 'upload', 'export', 'graphql', 'register', 'login', 'password-reset']);
+/**
+ * Endpoints whose every call costs real work (queries, storage, email, outbound requests a fetch sends and
+ * waits on), worth throttling even behind login.
+ */
+const EXPENSIVE = new Set(['search', 'upload', 'export', 'graphql', 'register', 'login', 'password-reset', 'fetch']);
 
 export const noRateLimiting: EndpointRule = {
   id: 'no-rate-limiting',
@@ -25,7 +28,7 @@ export const noRateLimiting: EndpointRule = {
   title: 'No rate limiting',
   description:
     'An endpoint reachable from an untrusted zone without rate limiting on it or in front of it: scripted requests exhaust the service, its database or its email budget.',
-  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset), not a health check, webhook or callback, nor a login that credential-stuffing reports, without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
+  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset, fetch), not a health check, webhook or callback, nor a login that credential-stuffing reports, without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
   mitigation: 'Rate-limit per client and per account at the gateway or in the service, bound query cost and page size, and cache expensive results.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: RATE_CONTROLS,
@@ -47,7 +50,7 @@ export const noRateLimiting: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, RATE_CONTROLS, 'requests are rate-limited', (missing) => ({
       title: `No rate limiting on ${ep.key}`,
-      description: `${ep.key} on ${element.name} can be called ${callers(exposure, ep.public)}${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? `: expensive queries exhaust the service${queriesDatabase(ctx, element) ? ' and its database' : ''}` : ''}.`,
+      description: `${ep.key} on ${element.name} can be called ${callers(exposure, ep.public)}${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? `: expensive queries exhaust the service${queriesDatabase(ctx, element) ? ' and its database' : ''}` : ep.kind === 'fetch' ? ': each call makes the server send requests of its own and wait on them' : ''}.`,
       likelihood: anonymousInternetLikelihood(exposure, ep.public, 'unauthenticated and reachable from the internet: a simple script suffices'),
       impact: rated('Medium', `${says(element.name, 'slows')} down or ${verbFor(element.name, 'stops')}: downtime`),
       evidence: [

@@ -11,7 +11,7 @@ import {
   assetList, assetNames, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, itOrThem, restricted,
 } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
-import { says, verbFor } from './grammar.js';
+import { its, says, verbFor } from './grammar.js';
 import { debugEndpointReported } from './network.js';
 import type { ElementRule, EndpointRule, FlowRule } from './types.js';
 
@@ -276,3 +276,39 @@ function keyScopedAtCall(ctx: AnalysisContext, f: Flow): boolean {
   return f.controls.includes('least-privilege') || (ep !== undefined && ctx.endpointHas(ep, 'least-privilege'));
 }
 
+
+const MAIL_CATCHER_CONTROLS = ['authentication', 'ip-allowlist', 'vpn'] as const;
+
+export const exposedMailCatcher: ElementRule = {
+  id: 'exposed-mail-catcher',
+  stride: 'I',
+  title: 'Mail catcher readable from an untrusted zone',
+  description:
+    'A development mail server (MailHog, Mailpit, MailDev) keeps every mail the system sends and shows them in a web UI and API that need no login: whoever reaches it reads every user\'s sign-up codes, one-time passwords and password reset links, and takes over their accounts.',
+  condition: 'a process with the `mail-catcher` trait reachable from an untrusted zone (directly or through other components), declaring no `auth`, without `authentication`, `ip-allowlist` or `vpn` (on it, its boundary, or every path in front)',
+  mitigation: 'Send mail through a real mail service outside development; where a mail catcher must run, publish its web port on localhost only, turn on its login, and keep it behind a VPN or an IP allow-list.',
+  action: { text: 'Take {targets} off untrusted networks or put a login in front' },
+  mitigatedBy: MAIL_CATCHER_CONTROLS,
+  references: ['CWE-200', 'CWE-306', 'CWE-640', 'CAPEC-118', 'OWASP Top 10 A01'],
+  rating: 'Likelihood High when reachable from the internet (its web UI and API answer anyone), Medium through other components; impact High (every user\'s one-time codes and reset links: account takeover).',
+  example: 'elements:\n  visitor: { tech: browser }\n  mail: { tech: mailhog }\nflows:\n  - visitor -> mail: http',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (!element.traits.includes('mail-catcher')) return undefined;
+    const exposure = ctx.exposure(element.id);
+    if (!isExposed(exposure)) return undefined;
+    // A login of its own (MailHog's and Mailpit's basic auth) stands between callers and the mails.
+    if (element.auth !== undefined && element.auth !== 'none') {
+      return mitigatedBy([element.auth], elementComponent(element), `its web UI asks for ${element.auth}`);
+    }
+    const guarded = (present: string[]) => `the mails are ${onlyReachableThrough(present)}`;
+    return unlessControlled(ctx, { element }, MAIL_CATCHER_CONTROLS, guarded, (missing) => ({
+      title: `Every mail in ${element.name} readable from an untrusted zone`,
+      description: `${says(element.name, 'catches')} the mails the system sends and ${verbFor(element.name, 'shows')} them to whoever opens ${its(element.name)} web UI or API${exposure === 'internet' ? ' from the internet' : ' through other components'}; sign-up codes, one-time passwords and password reset links of every user can be read and used to take over their accounts.`,
+      likelihood: internetLikelihood(exposure, 'its web UI and API answer anyone who reaches the port', 'reachable through other components'),
+      impact: rated('High', 'every user\'s one-time codes and reset links: account takeover'),
+      evidence: [evidence(`${says(element.name, 'is')} a mail catcher${element.tech ? ` (${element.tech})` : ''}`, element.at), missing],
+    }));
+  },
+};

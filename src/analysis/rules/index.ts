@@ -77,7 +77,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     id: 'disclosure', title: 'Information disclosure', description: 'Data the application gives away: errors, enumeration, unauthenticated or unmasked responses, keys in clients.',
     rules: [
       disclosure.verboseErrors, disclosure.accountEnumeration, disclosure.unauthenticatedSensitiveEndpoint,
-      disclosure.excessiveDataExposure, disclosure.apiKeyInClient,
+      disclosure.excessiveDataExposure, disclosure.apiKeyInClient, disclosure.exposedMailCatcher,
     ],
   },
   {

@@ -26,6 +26,11 @@ function guardedOnEveryFlow(element: Element, flows: readonly Flow[], controls: 
 const WHOLE_DATABASE = rated('High', 'the whole database can be read: data breach');
 /** Likelihood when untrusted input reaches the interpreter only through other components. */
 const SOME_SKILL = 'input arrives through other components: some skill';
+/**
+ * Software run as shipped (a mail catcher) builds its queries in its vendor's code: injection there is a
+ * vendor advisory to patch, not a flaw of ours the query rules could point at.
+ */
+const writesOwnQueries = (e: Element): boolean => !e.traits.includes('off-the-shelf');
 
 export const sqlInjection: ElementRule = {
   id: 'sql-injection',
@@ -33,7 +38,7 @@ export const sqlInjection: ElementRule = {
   title: 'SQL injection',
   description:
     'A process reachable from an untrusted zone that queries a SQL database and does not declare parameterized queries: crafted input rewrites its queries and reads or changes the whole database.',
-  condition: 'a process reachable from an untrusted zone with a flow to a store with the `sql` trait, without `parameterized-queries` on the process or on that flow',
+  condition: 'a process reachable from an untrusted zone (not `off-the-shelf` software, whose queries are its vendor\'s) with a flow to a store with the `sql` trait, without `parameterized-queries` on the process or on that flow',
   mitigation: 'Use parameterized queries or a query builder everywhere, validate input against allow-lists, and give the service a database account with least privilege.',
   action: { text: 'Use parameterized queries for every database access in {targets}' },
   mitigatedBy: SQL_CONTROLS,
@@ -43,6 +48,7 @@ export const sqlInjection: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
+    if (!writesOwnQueries(element)) return undefined;
     const exposure = ctx.exposure(element.id);
     if (!isExposed(exposure)) return undefined;
     const found = targetsOfKind(ctx, SQL_TARGETS, element);
@@ -95,7 +101,7 @@ function downstreamInjection(spec: {
     stride: spec.stride,
     title: spec.title,
     description: `A process reachable from an untrusted zone sends queries to ${spec.what} and does not declare ${spec.controls.join(' or ')}: crafted input changes the query and reads or changes data it should not.`,
-    condition: `a process reachable from an untrusted zone with a flow to ${spec.pickText}, without ${spec.controls.map((c) => `\`${c}\``).join(' or ')} on the process or on that flow`,
+    condition: `a process reachable from an untrusted zone (not \`off-the-shelf\` software, whose queries are its vendor's) with a flow to ${spec.pickText}, without ${spec.controls.map((c) => `\`${c}\``).join(' or ')} on the process or on that flow`,
     mitigation: spec.mitigation,
     action: { text: spec.action },
     mitigatedBy: spec.controls,
@@ -105,6 +111,7 @@ function downstreamInjection(spec: {
     appliesTo: 'element',
     kinds: ['process'],
     check(element, ctx) {
+      if (!writesOwnQueries(element)) return undefined;
       const exposure = ctx.exposure(element.id);
       if (!isExposed(exposure)) return undefined;
       const found = targetsOfKind(ctx, targets, element);
