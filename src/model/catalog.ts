@@ -365,7 +365,7 @@ export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
 /** Conventional path words imply an endpoint's kind, so `/login` needs no `kind: login`. */
 export const ENDPOINT_PATH_HINTS: ReadonlyArray<readonly [RegExp, EndpointKind]> = [
-  [/(^|\/)(admin|backoffice|back-office|manage|console)(\/|$)/i, 'admin'],
+  [/(^|\/)(admin|backoffice|back-office|manage|management|console)(\/|$)/i, 'admin'],
   [/(^|\/)(login|signin|sign-in|auth|token|session)s?(\/|$)/i, 'login'],
   [/(^|\/)(register|registration|signup|sign-up|join)(\/|$)/i, 'register'],
   [/(^|\/)(password|reset|forgot|forget|recover)[\w-]*(\/|$)/i, 'password-reset'],

@@ -14,6 +14,11 @@ describe('inferEndpointKind', () => {
     assert.equal(inferEndpointKind('/forgot-password'), 'password-reset');
     assert.equal(inferEndpointKind('/identity/api/v2/user/reset-password'), 'password-reset');
   });
+  it('knows management paths as admin, and not words that only start like it', () => {
+    assert.equal(inferEndpointKind('/workshop/api/management/users/all'), 'admin');
+    assert.equal(inferEndpointKind('/manage/users'), 'admin');
+    assert.equal(inferEndpointKind('/managers/{id}'), 'api');
+  });
   it('falls back to api', () => {
     assert.equal(inferEndpointKind('/orders/{id}'), 'api');
   });
