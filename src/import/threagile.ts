@@ -29,7 +29,9 @@
 //                                         mitigated or ruled out, kept), its `mitigated-by`. A written threat
 //                                         every risk of which was deleted is gone; one that had no risk at all
 //                                         (mitigated or ruled out everywhere) comes back, as Threagile never
-//                                         showed it to delete
+//                                         showed it to delete. A technical asset whose id was changed in
+//                                         Threagile is found by its title: the new id is its id (its threats'
+//                                         decisions re-keyed to it), its threatmap data kept
 import { isMap, isScalar, isSeq, type Pair, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX, writtenRuleId } from '../analysis/rules/written.js';
@@ -48,6 +50,7 @@ import {
   technologyOf, threagileText, THREATMAP_SECTION, type ThreagileRiskTracking, trackingOf,
 } from '../render/threagile.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
+import { threatUid } from '../track/uid.js';
 import {
   clipped, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
@@ -344,9 +347,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   const elements: ElementOut[] = [];
   const byTg = new Map<string, ElementOut>();
   const assetRecords = records(assetsE, 'technical assets');
+  const tgIdOf = (r: Entry & { plain: Plain }) => str(r.plain.id) ?? slug(r.key);
+  // Ids changed in Threagile: our section, keyed by the old ones, read as the file names things now.
+  const renamedIds = renamedAssets(assetRecords.map((r) => ({ tgId: tgIdOf(r), title: r.key })), ours.elements, notes);
+  underNewIds(ours, renamedIds);
   for (const r of assetRecords) {
     const p = r.plain;
-    const tgId = str(p.id) ?? slug(r.key);
+    const tgId = tgIdOf(r);
     const c = ours.elements.get(tgId);
     const e: ElementOut = {
       id: modelId(c?.id ?? tgId, r.key, 'element', taken), tgId, title: r.key, name: carriedName(r.key, c) ?? r.key, line: line(r.offset),
@@ -398,11 +405,28 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     else byTg.set(tgId, e);
     elements.push(e);
   }
+  // An element whose id was changed in Threagile: that id is its id in the model, as every other edit made
+  // there wins; endpoints name it as a caller by it.
+  const movedIds = new Map<string, string>();
+  for (const r of renamedIds) {
+    const e = byTg.get(r.now);
+    if (!e) continue;
+    if (e.id !== r.modelId) movedIds.set(r.modelId, e.id);
+    const exported = r.modelId === r.was ? '' : ` (\`${r.modelId}\` in the model exported)`;
+    e.notes.push(`its id was \`${r.was}\`${exported}, changed in Threagile: threatmap's section found by its title "${r.title}";`
+      + ` its threats and decisions follow it under \`${e.id}\``);
+  }
+  // An entry nothing found: its data is lost with it, which the summary says rather than leave silent.
+  for (const [key, c] of ours.elements) {
+    if (byTg.has(key)) continue;
+    notes.push(`threatmap's section has data for technical asset \`${key}\`${c.title !== undefined ? ` ("${c.title}")` : ''}, which the file no longer has`
+      + ' (deleted in Threagile, or its id and title both changed): its endpoints, controls and other threatmap data are left out');
+  }
   // Our section's endpoints may name assets and elements deleted or renamed in Threagile since: only what
   // the model as imported still has, or it would not load.
   const elementIds = new Set(elements.map((e) => e.id));
   const modelAssetIds = new Set(assets.map((a) => a.id));
-  for (const e of elements) if (e.endpoints) e.endpoints = e.endpoints.map((ep) => knownEndpoint(ep, elementIds, modelAssetIds, e.notes));
+  for (const e of elements) if (e.endpoints) e.endpoints = e.endpoints.map((ep) => knownEndpoint(callersNow(ep, movedIds), elementIds, modelAssetIds, e.notes));
 
   // trust_boundaries -> boundaries.
   const boundaries: BoundaryOut[] = [];
@@ -611,7 +635,11 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       if (stable && exportedRule && !isWrittenRule(exportedRule)) {
         // One of threatmap's own, exported: analysis derives it again, so only its tracking comes back, by stable id.
         exportedRisks++;
-        pending.push({ uid: stable[1], title: r.key.slice(0, stable.index), syntheticId, comment: [], written: false });
+        const link = field('most_relevant_communication_link');
+        pending.push({
+          uid: stable[1], rule: exportedRule, title: r.key.slice(0, stable.index), syntheticId, comment: [], written: false,
+          ...(link !== undefined && !flowByTg.has(link) ? { lostLink: link } : {}),
+        });
         continue;
       }
       const comment = [
@@ -624,7 +652,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
         // A threat written in a threatmap model, exported: one threat again, on each target it had.
         const carried = ours.risks.get(stable[1]);
         const risk: PendingRisk = {
-          uid: stable[1], title: r.key.slice(0, stable.index), syntheticId, comment, written: true, target: endpointTarget(on, carried?.endpoint),
+          uid: stable[1], rule: exportedRule, title: r.key.slice(0, stable.index), syntheticId, comment, written: true, target: endpointTarget(on, carried?.endpoint),
           rating: ratingAsWritten(rating, p, carried?.derived),
         };
         pending.push(risk);
@@ -653,7 +681,23 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   }
 
   decideExported(pending);
-  for (const r of pending) if (!r.written && r.decision) rederived.push({ key: r.uid, title: r.title, ...r.decision });
+  // A decision by the stable id of a threat on a renamed element: the threat's stable id now.
+  const moved = movedComponents(movedIds, elements, flows);
+  let rekeyedDecisions = 0;
+  for (const r of pending) {
+    if (r.written || !r.decision) continue;
+    const key = rekeyed(r.rule, r.uid, moved);
+    if (key !== r.uid) rekeyedDecisions++;
+    rederived.push({ key, title: r.title, ...r.decision });
+    if (r.lostLink !== undefined) {
+      notes.push(`decision on "${r.title}" (${r.uid}, ${r.decision.status}): its communication link ${r.lostLink} is gone from the file;`
+        + ' kept in the triage file, where `analyze` reports it stale if the threat went with the link');
+    }
+  }
+  if (rekeyedDecisions) {
+    notes.push(`${rekeyedDecisions} decision${rekeyedDecisions === 1 ? '' : 's'} on threatmap's own threats of ${[...movedIds.values()].map((id) => `\`${id}\``).join(', ')}`
+      + ' written under the stable ids the threats have with the ids changed in Threagile');
+  }
   for (const [ruleId, { threat, risks }] of writtenOf) finishWritten(threat, risks, ours.written.get(ruleId.slice(WRITTEN_RULE_PREFIX.length)));
   /** The ids of the model's written threats written back (the others were deleted in Threagile). */
   const writtenBack = new Set<string>();
@@ -720,11 +764,30 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       const risk = t.risk === undefined ? undefined : risks.find((r) => r.uid === t.risk);
       if (risk) used.add(risk);
       const target = risk ? placedRisk(t, risk) : t.risk === undefined ? carriedTarget(t) : undefined;
+      if (risk) noteMoved(threat.wanted, t, risk, target);
       if (target) add(target, risk?.decision);
       else threat.comment.push(`no longer on ${describeTarget(t)}: ${t.risk === undefined || risk ? 'gone from the file' : `its risk ${t.risk} was deleted in Threagile`}`);
     }
     for (const r of risks) if (!used.has(r)) add(r.target ?? SYSTEM_TARGET, r.decision);
     return on;
+  }
+
+  /**
+   * A written threat's target whose risk the file places elsewhere, said in the summary: what it was on is
+   * gone from the file (a communication link deleted in Threagile: its risk falls back to the link's source),
+   * or the risk was moved there in Threagile; or, placed nowhere, why it is no longer on it.
+   */
+  function noteMoved(id: string, t: CarriedTarget, risk: PendingRisk, target: ImportedTarget | undefined): void {
+    const was = carriedTarget(t);
+    if (was && target && was.component === target.component) return;
+    const decided = risk.decision ? `, with its decision (${risk.decision.status})` : '';
+    if (was) {
+      notes.push(`written threat \`${id}\`: its risk ${risk.uid} was moved in Threagile from \`${was.ref}\` to ${target ? `\`${target.ref}\`${decided}` : 'nothing the model has; left out there'}`);
+      return;
+    }
+    notes.push(`written threat \`${id}\`: ${describeTarget(t)} is gone from the file; ${target
+      ? `its risk ${risk.uid} is now on \`${target.ref}\`, where the risk places it${decided}`
+      : `its risk ${risk.uid} names nothing else the model has, so it is no longer on it${risk.decision ? ` (its decision, ${risk.decision.status}, left out)` : ''}`}`);
   }
 
   /**
@@ -855,7 +918,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     const others = named.filter((n) => n !== chosen && n.target).map((n) => `${n.what} ${n.id}`);
     const elsewhere = [['most_relevant_shared_runtime', 'shared runtime'], ['most_relevant_data_asset', 'data asset']]
       .filter(([key]) => ref(key)).map(([key, what]) => `${what} ${ref(key)}`);
+    const missing = named.filter((n) => !n.target).map((n) => `${n.what} ${n.id}`);
     if (!chosen) comment.push('names no technical asset, link or trust boundary of the model: on the whole system');
+    else if (missing.length) comment.push(`names ${missing.join(' and ')}, not in the file: on ${chosen.what} ${chosen.id} instead`);
     if (others.length) comment.push(`also names ${others.join(' and ')}: the narrower one is its target`);
     if (elsewhere.length) comment.push(`also names ${elsewhere.join(' and ')}: not something a threatmap threat is on`);
     return chosen?.target;
@@ -946,11 +1011,15 @@ function describeTarget(t: CarriedTarget): string {
 /** A risk of threatmap's own threats, exported, until its decision is known. */
 interface PendingRisk {
   uid: string;
+  /** The threatmap rule (from its category's detection logic). */
+  rule: string;
   title: string;
   syntheticId: string;
   comment: string[];
   /** A written threat's (else a rule's, which analysis derives again). */
   written: boolean;
+  /** A rule's risk whose most relevant communication link the file no longer has (deleted in Threagile). */
+  lostLink?: string;
   target?: ImportedTarget;
   rating?: Ratings;
   decision?: ImportedDecisionFields;
@@ -1128,6 +1197,88 @@ function renamedLinks(sources: ReadonlyArray<{ tgId: string; links: unknown }>, 
     if (keys.length === 1 && links.length === 1) out.set(links[0], keys[0]);
   }
   return out;
+}
+
+/** A technical asset whose id was changed in Threagile: the id our section keys it by, its id in the file, and in the model exported. */
+interface RenamedAsset { was: string; now: string; modelId: string; title: string }
+
+/**
+ * Technical assets whose id was changed in Threagile (with every Threagile reference to it): the file has
+ * an asset our section has no entry for, and our section an entry under an id the file no longer has. That
+ * entry is the asset's when it carries the asset's title and no other such entry does; otherwise the asset
+ * is read as Threagile's alone. (A title is unique among technical assets: the file keys them by it.)
+ */
+function renamedAssets(assets: ReadonlyArray<{ tgId: string; title: string }>, carried: ReadonlyMap<string, CarriedElement>, notes: string[]): RenamedAsset[] {
+  const inFile = new Set(assets.map((a) => a.tgId));
+  const unclaimed = [...carried].filter(([key]) => !inFile.has(key));
+  const out: RenamedAsset[] = [];
+  for (const a of assets) {
+    if (carried.has(a.tgId)) continue;
+    const matches = unclaimed.filter(([, c]) => c.title === a.title);
+    if (matches.length > 1) {
+      notes.push(`${a.tgId}: ${matches.map(([key]) => `\`${key}\``).join(', ')} of threatmap's section all have its title "${a.title}"; read as Threagile's alone`);
+    }
+    if (matches.length !== 1) continue;
+    const [[was, c]] = matches;
+    out.push({ was, now: a.tgId, modelId: c.id ?? was, title: a.title });
+  }
+  return out;
+}
+
+/**
+ * Our section as the file names things now: each renamed asset's entry (without the model id it carried:
+ * Threagile's new id wins), its links, and the written threats' targets and assumptions that name them,
+ * under its new id.
+ */
+function underNewIds(ours: Ours, renamed: readonly RenamedAsset[]): void {
+  if (!renamed.length) return;
+  const ids = new Map(renamed.map((r) => [r.was, r.now]));
+  const asset = (tg: string) => ids.get(tg) ?? tg;
+  // A link's id is its source's id, `>`, and its title.
+  const link = (key: string) => (key.includes('>') ? `${asset(key.slice(0, key.indexOf('>')))}${key.slice(key.indexOf('>'))}` : key);
+  for (const r of renamed) {
+    const { id: _exported, ...entry } = ours.elements.get(r.was)!;
+    ours.elements.delete(r.was);
+    ours.elements.set(r.now, entry);
+  }
+  ours.flows = new Map([...ours.flows].map(([key, f]) => [link(key), f]));
+  ours.flowOrder = ours.flowOrder.map(link);
+  for (const w of ours.written.values()) {
+    w.targets = w.targets.map((t) => defined({
+      ...t, technical_asset: t.technical_asset === undefined ? undefined : asset(t.technical_asset),
+      communication_link: t.communication_link === undefined ? undefined : link(t.communication_link),
+    }));
+  }
+  ours.assumptions = ours.assumptions.map((a) => (a.elements ? { ...a, elements: a.elements.map(asset) } : a));
+}
+
+/** An endpoint's callers under the ids their elements have now (model id -> id now). */
+const callersNow = (ep: CarriedEndpoint, moved: ReadonlyMap<string, string>): CarriedEndpoint =>
+  (ep.callers && moved.size ? { ...ep, callers: ep.callers.map((x) => moved.get(x) ?? x) } : ep);
+
+/**
+ * Each id of the model exported that changed with a renamed element, and its id now: the element's, its
+ * endpoints' (`element:key`), and its flows' named by their ends (`from->to`). A threat's stable id is a
+ * hash of its rule and one of these, so a decision by the old one is found by trying them.
+ */
+function movedComponents(moved: ReadonlyMap<string, string>, elements: readonly ElementOut[], flows: readonly FlowOut[]): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const before = new Map([...moved].map(([was, now]) => [now, was]));
+  for (const [was, now] of moved) {
+    out.push([was, now]);
+    for (const ep of elements.find((e) => e.id === now)?.endpoints ?? []) out.push([`${was}:${ep.key}`, `${now}:${ep.key}`]);
+  }
+  for (const f of flows) {
+    if (f.id !== undefined || !(before.has(f.from) || before.has(f.to))) continue;
+    out.push([`${before.get(f.from) ?? f.from}->${before.get(f.to) ?? f.to}`, `${f.from}->${f.to}`]);
+  }
+  return out;
+}
+
+/** The stable id of a rule's threat on a component whose id changed, from its old one; unchanged when none matches. */
+function rekeyed(rule: string, uid: string, moved: ReadonlyArray<[string, string]>): string {
+  const hit = moved.find(([was]) => threatUid(`${rule}@${was}`) === uid);
+  return hit ? threatUid(`${rule}@${hit[1]}`) : uid;
 }
 
 const sameList = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x, i) => x === b[i]);

@@ -18,7 +18,9 @@
 // system's version on the system's note (a text block), and what each threat is about and was decided; and, on
 // the note, the model's assumptions, `rules:` section and each written threat's entry as written. It
 // fills in what the file's own fields cannot say; where both say something (a name, a protocol, a status,
-// which box holds an element), the file's own field wins, as a person may have edited it in Threat Dragon.
+// which box holds an element), the file's own field wins, as a person may have edited it in Threat Dragon:
+// on whichever copy of a threat on several cells, and a flow's data only while its edge has the ends it was
+// exported with (reversed there, what went with its old ends is left out).
 // A cell without that data (drawn in Threat Dragon) is read as any other file's.
 import { type Document, isCollection, isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
@@ -369,19 +371,23 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       continue;
     }
     const d = c.data;
-    const notes: string[] = [];
+    const flowNotes: string[] = [];
     const mine = ownOf(d);
-    const own = mine ? ownFlow(mine, notes) : undefined;
-    const { protocol, encrypted } = flowProtocol(d, mine !== undefined, notes);
+    // Exported between other ends (reversed or re-attached in Threat Dragon): what was its old ends' is not its own.
+    const ends = mine ? exportedEnds(mine) : undefined;
+    const moved = ends !== undefined && (ends.from !== from.id || ends.to !== to.id);
+    const fitted = mine ? withEnds(ownFlow(mine, flowNotes), moved ? ends : undefined, to.id) : undefined;
+    const own = fitted?.own;
+    const { protocol, encrypted } = flowProtocol(d, mine !== undefined, flowNotes);
     const controls: string[] = [...(own?.controls ?? [])];
     // A signed flow's messages are signed by the sender: the catalog's request-signing.
     if (d.isSigned === true && !controls.includes('request-signing')) controls.push('request-signing');
-    if (d.outOfScope === true) notes.push(`out of scope in Threat Dragon${str(d.reasonOutOfScope) ? `: ${str(d.reasonOutOfScope)}` : ''}`);
+    if (d.outOfScope === true) flowNotes.push(`out of scope in Threat Dragon${str(d.reasonOutOfScope) ? `: ${str(d.reasonOutOfScope)}` : ''}`);
     const path = [centreOf(from), ...(Array.isArray(c.raw.vertices) ? c.raw.vertices.map(point) : []), centreOf(to)];
     if (path.every((p) => p !== undefined)) {
       for (const k of curves) {
         if (k.diagram === c.diagram && polylinesMeet(path as Point[], k.line2)) {
-          notes.push(`crosses boundary curve ${k.label}: a trust boundary in Threat Dragon; put its ends in boundaries`);
+          flowNotes.push(`crosses boundary curve ${k.label}: a trust boundary in Threat Dragon; put its ends in boundaries`);
           crossings++;
         }
       }
@@ -391,20 +397,31 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       const far = from.kind === 'external' ? from : to.kind === 'external' ? to : from;
       const box = boxes.find((b) => b.id === far.in);
       if (!far.in) publicEnds.push(far);
-      else if (box?.trust !== 'untrusted') notes.push(`over a public network, but \`${far.id}\` is already in a box: check its trust`);
+      else if (box?.trust !== 'untrusted') flowNotes.push(`over a public network, but \`${far.id}\` is already in a box: check its trust`);
     }
     // The export labels a flow with no name by its protocol, which is then no name of the model's.
     const name = mine ? (str(d.name) === str(d.protocol) ? undefined : asWritten(d.name)) : str(d.name);
     const { controls: _, ...facts } = own ?? {};
     const base: FlowOut = {
-      from: from.id, to: to.id, line: c.line, tdId: c.tdId, name, protocol, controls, notes,
+      from: from.id, to: to.id, line: c.line, tdId: c.tdId, name, protocol, controls, notes: flowNotes,
       ...(ownDescription(d) ? { description: ownDescription(d) } : {}),
       ...(encrypted !== undefined ? { encrypted } : {}),
       ...(own ? { own: facts } : {}),
     };
-    // A flow threatmap exported under an id of its own gets it back (one named by its ends needs none).
+    // A flow threatmap exported under an id of its own gets it back (one named by its ends needs none, nor
+    // does one named by the ends it no longer has).
     const exportedId = mine ? ownId(mine) : exportedFacts(d, 'flow')?.id;
-    if (exportedId && exportedId !== `${from.id}->${to.id}` && d.isBidirectional !== true) base.id = modelId(exportedId, undefined, 'flow', taken);
+    const endsId = moved && exportedId === `${ends.from}->${ends.to}`;
+    if (exportedId && !endsId && exportedId !== `${from.id}->${to.id}` && d.isBidirectional !== true) base.id = modelId(exportedId, undefined, 'flow', taken);
+    if (moved) {
+      const left = [...(endsId ? [`its id ${exportedId}`] : []), ...(fitted?.left ?? [])];
+      const how = ends.from === to.id && ends.to === from.id ? 'reversed' : 'its ends changed';
+      const note = `exported as ${ends.from} -> ${ends.to}, ${how} in ${THREAT_DRAGON_FORMAT}: `
+        + `${left.length ? `${left.join(', ')} left out, as ${left.length === 1 ? 'it goes' : 'they go'} with those ends` : 'nothing it carried goes with those ends'}`
+        + `${base.id !== undefined ? `; its id \`${base.id}\` kept (a name of its own): check it still fits` : ''}`;
+      flowNotes.push(note);
+      notes.push(`flow ${from.id} -> ${to.id} (cell ${c.tdId}): ${note}`);
+    }
     // A reply drawn in Threat Dragon (made bidirectional there) has none of the exported flow's facts.
     const list = d.isBidirectional === true
       ? [base, { ...base, from: to.id, to: from.id, reverse: true, name: base.name ? `${base.name} (reply)` : undefined, own: undefined }] : [base];
@@ -449,7 +466,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   const flowTargets = new Map(flows.filter((f) => !f.reverse).map((f) => [f.tdId, flowTarget(f, flows)] as const));
   const boxByCell = new Map(boxes.map((b) => [key(b.diagram, b.tdId), b.id]));
   const named = new Set([...boxes.map((b) => b.id), ...elements.flatMap((e) => (e.own?.endpoints ?? []).map(([k]) => `${e.id}:${k}`))]);
-  const { threats, exportedWritten, drawn, rederived, exported } = readThreats(cells, {
+  const { threats, exportedWritten, shown, drawn, rederived, exported } = readThreats(cells, {
     of: (c) => {
       const e = byCell.get(key(c.diagram, c.tdId));
       return e ? { ref: e.id, component: e.id } : flowTargets.get(c.tdId);
@@ -462,7 +479,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   const entries = systemOwn?.written ?? [];
   const elementIds = new Set(elements.map((e) => e.id));
   const resolve = targetResolver(elementIds, named, flowTargets.values());
-  const fromModel = modelWritten(entries, exportedWritten, resolve, `${file}:${note?.line ?? 0}`, notes);
+  const fromModel = modelWritten(entries, exportedWritten, shown, resolve, `${file}:${note?.line ?? 0}`, notes);
   const written = [...fromModel, ...drawn];
   // A drawn threat whose title makes the same id is no written threat of the model's: not kept by it.
   const kept = new Set(fromModel.map((t) => t.wanted));
@@ -620,6 +637,8 @@ interface Exported {
   on?: string;
   mitigatedBy?: string[];
   references?: string[];
+  /** A written threat's severity as exported (threatmap's own data only): one edited in Threat Dragon differs. */
+  severity?: string;
 }
 
 /** The description a person reads above the lines threatmap adds: Threat Dragon's own field, edits included. */
@@ -712,6 +731,8 @@ interface ReadThreats {
   threats: TdThreatNote[];
   /** The threats written in the model that threatmap exported, by their id there, as their copies in the file say. */
   exportedWritten: Map<string, WrittenThreat>;
+  /** What each copy of those shows, by the threat's id, in file order. */
+  shown: Map<string, Shown[]>;
   /** The threats drawn in Threat Dragon. */
   drawn: WrittenThreat[];
   rederived: ImportedDecision[];
@@ -729,6 +750,7 @@ function readThreats(cells: readonly Cell[], targets: Targets, file: string, not
   const threats: TdThreatNote[] = [];
   const drawn: WrittenThreat[] = [];
   const exportedWritten = new Map<string, WrittenThreat>();
+  const shown = new Map<string, Shown[]>();
   let anyExported = false;
   const edited = new WeakSet<ImportedTarget>();
   const decided = new Map<string, { title: string; decision?: ImportedDecisionFields; edited: boolean }>();
@@ -756,6 +778,7 @@ function readThreats(cells: readonly Cell[], targets: Targets, file: string, not
         continue;
       }
       const threat = tdThreat(t, title, c, at, file, notes, exported, decision);
+      shown.set(threat.wanted, [...(shown.get(threat.wanted) ?? []), shownBy(threat, t, exported, `${file}:${c.line}`)]);
       const here = threat.on[0];
       if (changed) edited.add(here);
       const same = exportedWritten.get(threat.wanted);
@@ -770,7 +793,7 @@ function readThreats(cells: readonly Cell[], targets: Targets, file: string, not
     }
   }
   const rederived = [...decided].flatMap(([uid, d]) => (d.decision ? [{ key: uid, title: d.title, ...d.decision }] : []));
-  return { threats, exportedWritten, drawn, rederived, exported: anyExported };
+  return { threats, exportedWritten, shown, drawn, rederived, exported: anyExported };
 }
 
 // --- The model's own sections ----------------------------------------------------------------------------
@@ -798,15 +821,62 @@ function targetResolver(elementIds: ReadonlySet<string>, named: ReadonlySet<stri
  * have edited them there.
  */
 function modelWritten(
-  entries: readonly OwnWrittenEntry[], copies: ReadonlyMap<string, WrittenThreat>, resolve: TargetResolver, where: string, notes: string[],
+  entries: readonly OwnWrittenEntry[], copies: ReadonlyMap<string, WrittenThreat>, shown: ReadonlyMap<string, readonly Shown[]>, resolve: TargetResolver,
+  where: string, notes: string[],
 ): WrittenThreat[] {
   const out: WrittenThreat[] = [];
   for (const e of entries) {
     const t = fromEntry(e, copies.get(e.id), resolve, where, notes);
-    if (t) out.push(t);
+    if (t) out.push({ ...t, ...shownFields(e.id, e.entry, shown.get(e.id) ?? [], notes) });
   }
   const withEntry = new Set(entries.map((e) => e.id));
-  for (const [id, copy] of copies) if (!withEntry.has(id)) out.push(copy);
+  for (const [id, copy] of copies) if (!withEntry.has(id)) out.push({ ...copy, ...shownFields(id, undefined, shown.get(id) ?? [], notes) });
+  return out;
+}
+
+/** What one copy of a written threat threatmap exported shows in Threat Dragon, where a person may edit it. */
+interface Shown {
+  title: string; stride: WrittenThreat['stride']; description?: string; mitigation?: string;
+  /** Its severity now, and as exported (absent: an export that did not record it). */
+  severity?: string; exportedSeverity?: string;
+  /** file:line of its cell, for a note. */
+  where: string;
+}
+
+const shownBy = (threat: WrittenThreat, t: Plain, exported: Exported, where: string): Shown => ({
+  title: threat.title, stride: threat.stride, description: threat.description, mitigation: threat.mitigation,
+  severity: str(t.severity), exportedSeverity: exported.severity, where,
+});
+
+type ShownField = 'title' | 'stride' | 'description' | 'mitigation' | 'impact';
+
+/**
+ * A written threat's title, type, description, mitigation and impact as Threat Dragon shows them on its
+ * copies (a threat on several things sits on each of their cells): a copy whose field differs from what was
+ * exported (the note's entry; for the severity, the copy's own record) was edited there, and its field wins
+ * over the entry, whichever copy it is; copies edited differently: the first in the file, with a note. An
+ * edited severity is the impact, as for a threat drawn in Threat Dragon. Without the entry (an export
+ * without the model), copies that differ cannot tell which was edited: the first, with a note.
+ */
+function shownFields(id: string, entry: RawWrittenThreat | undefined, shown: readonly Shown[], notes: string[]): Partial<Pick<WrittenThreat, ShownField>> {
+  const text = (v: string | undefined) => v?.trim() || undefined;
+  const out: Partial<Pick<WrittenThreat, ShownField>> = {};
+  const take = <K extends ShownField>(field: K, value: (s: Shown) => WrittenThreat[K] | undefined, edited: readonly Shown[]) => {
+    if (!edited.length) return;
+    const [first] = edited;
+    out[field] = value(first);
+    const others = edited.filter((s) => value(s) !== out[field]);
+    if (others.length) notes.push(`threats.${id}: its ${field} differs between its copies edited in ${THREAT_DRAGON_FORMAT} (${[first, ...others].map((s) => s.where).join(', ')}); the first is taken`);
+  };
+  /** The copies edited: those that differ from the entry; without it, all of them once any two differ. */
+  const editedFrom = <T>(now: (s: Shown) => T | undefined, exported: T | undefined): readonly Shown[] =>
+    (entry ? shown.filter((s) => now(s) !== exported) : shown.some((s) => now(s) !== now(shown[0])) ? shown : []);
+  take('title', (s) => s.title, editedFrom((s) => text(s.title), text(entry?.title)));
+  take('stride', (s) => s.stride, editedFrom((s) => s.stride, strideOfWord(entry?.stride)));
+  take('description', (s) => text(s.description), editedFrom((s) => text(s.description), text(entry?.description)));
+  take('mitigation', (s) => text(s.mitigation), editedFrom((s) => text(s.mitigation), text(entry?.mitigation)));
+  // Each copy's severity came from its own target's risk: an edit is against that copy's record.
+  take('impact', (s) => levelOfWord(s.severity), shown.filter((s) => s.exportedSeverity !== undefined && s.severity !== undefined && s.severity.toLowerCase() !== s.exportedSeverity.toLowerCase()));
   return out;
 }
 
@@ -1158,6 +1228,29 @@ function ownElement(own: Plain, notes: string[]): OwnElement {
 
 type OwnFlow = Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'controls' | 'port'>;
 
+/** The ends (model ids) a flow was exported with; undefined for an export whose data does not say them. */
+const exportedEnds = (own: Plain): { from: string; to: string } | undefined =>
+  (typeof own.from === 'string' && typeof own.to === 'string' ? { from: own.from, to: own.to } : undefined);
+
+/**
+ * A flow's own data on the ends its edge has now, given the ends it was exported with where they differ: its
+ * endpoint and port are its target's, kept while the target is the same; its auth and credential are how the
+ * source it had signed in to the target it had, which neither a new source nor a new target does; its data
+ * and controls hold for the connection either way. What is left out is listed, for a note.
+ */
+function withEnds(own: OwnFlow, was: { from: string; to: string } | undefined, to: string): { own: OwnFlow; left: string[] } {
+  if (!was) return { own, left: [] };
+  const out: OwnFlow = { ...own };
+  const left: string[] = [];
+  const theirs: Array<'endpoint' | 'port' | 'auth' | 'credential'> = [...(was.to !== to ? (['endpoint', 'port'] as const) : []), 'auth', 'credential'];
+  for (const k of theirs) {
+    if (out[k] === undefined) continue;
+    left.push(`its ${k} ${String(out[k])}`);
+    delete out[k];
+  }
+  return { own: out, left };
+}
+
 const ownFlow = (own: Plain, notes: string[]): OwnFlow =>
   schemaFields(own, flowDetailsSchema.shape, ['auth', 'credential', 'data', 'endpoint', 'controls', 'port'] as const, notes) as OwnFlow;
 
@@ -1241,6 +1334,7 @@ function ownThreat(cellOwn: Plain | undefined, t: Plain): Exported | undefined {
   return {
     uid: own.uid, description: describedAbove(t.description),
     ...(recorded ? { recorded } : {}),
+    ...(w && typeof own.severity === 'string' ? { severity: own.severity } : {}),
     ...(w ? {
       written: w.id as string,
       ...(levelOfWord(w.likelihood) ? { likelihood: levelOfWord(w.likelihood) } : {}),

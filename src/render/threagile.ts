@@ -34,12 +34,13 @@
 // risk id, a few words) cannot hold it. One section rather than a key in every object: every object of
 // the file stays exactly Threagile's shape. It is keyed by Threagile ids, a link by its id, a risk by its
 // threat's stable id; an entry holds only what the object's Threagile fields do not already say, and an
-// empty entry marks an object as ours (one added in Threagile has none). Given the model (options.model),
-// the section also carries what its analysis does not hold: the assumptions, the `rules:` section as
-// written, and each written threat as written (everything it is on, in order, with the risk each target
-// became, its `mitigated-by`, and, for one the file has no risk of, its texts and ratings). Not carried:
-// each threat's evidence and reasons (a risk's title carries its stable uid, TM-xxxxxxxx, to look them up
-// in threatmap's report).
+// empty entry marks an object as ours (one added in Threagile has none); a technical asset's entry also
+// names its title, by which the import finds it when the asset's id was changed in Threagile. Given the
+// model (options.model), the section also carries what its analysis does not hold: the assumptions, the
+// `rules:` section as written, and each written threat as written (everything it is on, in order, with the
+// risk each target became, its `mitigated-by`, and, for one the file has no risk of, its texts and
+// ratings). Not carried: each threat's evidence and reasons (a risk's title carries its stable uid,
+// TM-xxxxxxxx, to look them up in threatmap's report).
 //
 // Ids. Threagile allows letters, digits and `-` in ids, and its newest parser lowercases the ids listed in
 // a trust boundary: every id is written in lower case, other characters as `-`, with `-2`, `-3`... where
@@ -875,14 +876,17 @@ function carriedEndpoint(ep: Endpoint, e: Element): CarriedEndpoint {
 
 /**
  * Threagile's technology is one word for our type and tech: both are carried unless that word is the type
- * itself and there is no tech (`type: database` is `technology: database`).
+ * itself and there is no tech (`type: database` is `technology: database`). The title is always carried:
+ * an entry whose technical asset's id was changed in Threagile is found again by it (the importer's
+ * renamedAssets), as the entry's key no longer names the asset.
  */
 function carriedElement(e: Element, tgId: string, key: string): CarriedElement {
   const technology = technologyOf(e);
   const stated = e.tech === undefined && (e.type === undefined || e.type === technology);
   return defined({
     id: e.id !== tgId ? e.id : undefined,
-    ...carriedTitle(key, e.name),
+    title: key,
+    name: key !== e.name ? e.name : undefined,
     type: stated ? undefined : e.type,
     tech: stated ? undefined : e.tech,
     auth: e.auth,

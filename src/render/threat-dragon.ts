@@ -125,6 +125,8 @@ export interface TdOwnThreat {
   uid: string;
   decision?: TdOwnDecision;
   written?: TdOwnWritten;
+  /** A written threat's severity as exported (from its risk): one edited in Threat Dragon differs, and is then its impact. */
+  severity?: TdSeverity;
 }
 
 interface TdOwnCell {
@@ -134,8 +136,12 @@ interface TdOwnCell {
 /** An element less its name, description, kind, box and (a process's) privilege, which Threat Dragon's fields say. */
 export type TdOwnElement = TdOwnCell & Pick<RawElement,
   'type' | 'tech' | 'controls' | 'auth' | 'handles' | 'stores' | 'endpoints' | 'exposed' | 'privileged' | 'replicas' | 'owner' | 'tags'>;
-/** A flow less its name, description, ends, protocol and encryption. */
-export type TdOwnFlow = TdOwnCell & Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'controls' | 'port'>;
+/**
+ * A flow less its name, description, protocol and encryption; with the ids of the ends it was exported
+ * with, which the edge's own ends (cells) say in Threat Dragon: the rest holds only while they are still its
+ * ends (a flow reversed there is no longer the flow whose credential or endpoint this is).
+ */
+export type TdOwnFlow = TdOwnCell & { from: string; to: string } & Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'controls' | 'port'>;
 /** A boundary less its name, description and the box around it. */
 export type TdOwnBoundary = TdOwnCell & Pick<RawBoundary, 'trust' | 'kind' | 'controls'>;
 /** An assumption as the model writes it: its text alone when it rules out nothing in particular. */
@@ -521,6 +527,8 @@ function ownEndpoint(ep: Endpoint, e: Element): RawEndpoint {
 function ownFlow(f: Flow): TdOwnFlow {
   return {
     id: f.id,
+    from: f.from,
+    to: f.to,
     ...(f.auth !== protocolAuth(f.protocol) ? { auth: f.auth } : {}),
     ...(f.credential !== undefined ? { credential: f.credential } : {}),
     ...listed('data', f.data),
@@ -622,7 +630,7 @@ function ownThreat(t: Threat, key: string): TdOwnThreat {
   return {
     uid: uidOf(t),
     ...(decision ? { decision } : {}),
-    ...(isWrittenRule(t.ruleId) ? { written: ownWritten(t, key) } : {}),
+    ...(isWrittenRule(t.ruleId) ? { written: ownWritten(t, key), severity: TD_SEVERITY[t.risk] } : {}),
   };
 }
 

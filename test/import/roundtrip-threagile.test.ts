@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
-import { type Document, parse as parseYaml, parseDocument, type Scalar, type YAMLMap, type YAMLSeq } from 'yaml';
+import { type Document, isCollection, isScalar, parse as parseYaml, parseDocument, type Scalar, visit, type YAMLMap, type YAMLSeq } from 'yaml';
 import { importThreagile } from '../../src/import/threagile.js';
 import { AUTH_METHODS, BOUNDARY_KINDS, ELEMENT_TYPES, PROTOCOLS, TECHNOLOGIES, TRUST_LEVELS } from '../../src/model/catalog.js';
 import { formatDiagnostics } from '../../src/model/diagnostics.js';
@@ -95,8 +95,9 @@ describe('Threagile round trip', () => {
     assert.deepEqual(Object.keys(section.technical_assets), Object.values(m.technical_assets).map((a) => a.id));
     assert.deepEqual(Object.keys(section.trust_boundaries), Object.values(m.trust_boundaries).map((b) => b.id));
     assert.deepEqual(Object.keys(section.data_assets), Object.values(m.data_assets).map((a) => a.id));
-    // Only what the Threagile fields cannot say: a type that is Threagile's technology word is not repeated.
-    assert.deepEqual(section.technical_assets.db, { type: 'database', tech: 'postgres', controls: ['encryption-at-rest', 'backups'] });
+    // Only what the Threagile fields cannot say: a type that is Threagile's technology word is not repeated. The
+    // title too, by which the entry is found when the asset's id is changed in Threagile.
+    assert.deepEqual(section.technical_assets.db, { title: 'Orders database', type: 'database', tech: 'postgres', controls: ['encryption-at-rest', 'backups'] });
     assert.match(shop.exported, /^# threatmap's own data, for `threatmap import`/m);
   });
 });
@@ -167,6 +168,93 @@ describe('Threagile round trip: an edit made in Threagile wins', () => {
     // Threats it brings (a token now reaches the API from outside), none lost or changed.
     assert.ok(changes.every((c) => /^[^\n]*: new \(/.test(c)), changes.join('\n'));
     assert.match(model, /^ {2}partner: \{ name: Partner, kind: external, in: outside \}$/m);
+  });
+});
+
+describe('Threagile round trip: a technical asset\'s id changed, a link deleted in Threagile', () => {
+  /** The exported file with a technical asset's id changed as a Threagile user does it: `id:` and every reference, our section left alone. */
+  function withAssetId(text: string, from: string, to: string): string {
+    const doc = parseDocument(text, { version: '1.1' });
+    const renamed = (id: string) => (id === from ? to : id.startsWith(`${from}>`) ? `${to}${id.slice(from.length)}` : id);
+    for (const pair of (doc.contents as YAMLMap<Scalar<string>>).items) {
+      if (pair.key.value === 'threatmap' || !isCollection(pair.value)) continue;
+      visit(pair.value, {
+        Scalar(_, s) {
+          if (typeof s.value === 'string') s.value = renamed(s.value);
+        },
+        Pair(_, p) {
+          // Risk tracking is keyed by risk ids, which name the asset (`session-hijacking@api`).
+          if (pair.key.value === 'risk_tracking' && isScalar(p.key) && typeof p.key.value === 'string') p.key.value = p.key.value.split('@').map(renamed).join('@');
+        },
+      });
+    }
+    return doc.toString({ lineWidth: 0 });
+  }
+  /** A threat's key with the element's id changed: on it, one of its endpoints, or a flow named by its ends. */
+  const keyWith = (key: string, from: string, to: string) => key.replace(new RegExp(`(?<=@|->)${from}(?=$|:|->)`, 'g'), to);
+
+  it('its threatmap data is found by its title: the same threats with the same decisions under its new id, no stale entry', () => {
+    const edited = withAssetId(shop.exported, 'api', 'api-servers');
+    assert.match(edited, /^ {4}id: api-servers$/m);
+    assert.match(edited, /^ {2}session-hijacking@api-servers:$/m);
+    const imported = importThreagile(edited, 'edited.threagile.yaml', { output: 'back.yaml' });
+    assert.ok(imported.text, formatDiagnostics(imported.diagnostics));
+    assert.deepEqual(imported.diagnostics, []);
+    const after = snapshot(analyseText(imported.text, 'back.yaml', imported.triage?.text));
+    // Threagile's id wins, as its other edits do: each threat and decision as before, under the element's new id.
+    assert.equal(after.threats.size, shop.before.threats.size);
+    for (const [key, line] of shop.before.threats) assert.equal(after.threats.get(keyWith(key, 'api', 'api-servers')), line, key);
+    assert.deepEqual(after.stale, []);
+    const model = imported.text;
+    assert.match(model, /^ {2}api-servers:\n {4}name: API servers\n {4}type: api\n {4}tech: node\n(?: {4}.*\n)* {4}auth: session-cookie\n/m);
+    assert.match(model, /^ {6}POST \/checkout: \{ controls: \[ rate-limiting, server-side-validation \], accepts: \[ card, orders \] \}$/m);
+    assert.match(model, /^ {2}- api-servers -> db: \{ protocol: postgres\+tls, auth: password, credential: shop-db, data: \[ pii, orders \] \}$/m);
+    assert.match(model, /^ {2}- payments -> api-servers: \{ protocol: https, data: \[ orders \], endpoint: \/webhooks\/payment \}$/m);
+    assert.match(model, /^ {4}on: \[ payments -> api-servers, api-servers:\/webhooks\/payment \]$/m);
+    assert.ok(imported.summary?.notes.includes('api-servers: its id was `api`, changed in Threagile: threatmap\'s section found by its title "API servers"; its threats and decisions follow it under `api-servers`'),
+      imported.summary?.notes.join('\n'));
+    assert.ok(imported.summary?.notes.some((n) => /^3 decisions on threatmap's own threats of `api-servers` written under the stable ids/.test(n)), imported.summary?.notes.join('\n'));
+  });
+
+  it('an endpoint\'s caller renamed: the caller under its new id', () => {
+    const { model, changes } = afterEdit((t) => withAssetId(t, 'payments', 'gateway'));
+    assert.match(model, /^ {6}\/webhooks\/payment: \{ public: true, callers: \[ gateway \], controls: \[ signature-verification, replay-protection \] \}$/m);
+    assert.ok(!changes.some((c) => c.startsWith('triage:')), changes.join('\n'));
+  });
+
+  it('its title changed too: nothing says which entry is its, so it is read as Threagile\'s alone, and the entry left out is named', () => {
+    const r = importThreagile(replaceOnce(withAssetId(shop.exported, 'cache', 'sessions-cache'), '\n  Session cache:\n', '\n  Sessions:\n'), 'edited.threagile.yaml');
+    assert.ok(r.text, formatDiagnostics(r.diagnostics));
+    assert.match(r.text, /^ {2}sessions-cache: \{ name: Sessions, type: database, in: data, stores: \[ sessions \] \}$/m);
+    assert.ok(r.summary?.notes.some((n) => n.startsWith('threatmap\'s section has data for technical asset `cache` ("Session cache"), which the file no longer has')), r.summary?.notes.join('\n'));
+    assert.ok(!r.summary?.notes.some((n) => /changed in Threagile: threatmap's section found/.test(n)));
+  });
+
+  it('a link deleted: the written threat on it is where its risk now points, and the summary says so', () => {
+    const { model, changes } = afterEdit((t) => {
+      const doc = parseDocument(t, { version: '1.1' });
+      doc.deleteIn(['technical_assets', 'Payment gateway', 'communication_links', 'to API servers /webhooks/payment']);
+      return doc.toString({ lineWidth: 0 });
+    });
+    assert.ok(about(changes).includes('model written threat replayed-webhook'), changes.join('\n'));
+    assert.match(model, /^ {4}on: \[ payments, api:\/webhooks\/payment \]$/m);
+    assert.match(model, /^# {3}written threat `replayed-webhook`: communication link payments>to-api-servers-webhooks-payment is gone from the file; its risk TM-b10fe487 is now on `payments`, where the risk places it$/m);
+    // Untouched, no such note.
+    assert.doesNotMatch(shop.model, /is gone from the file|was moved in Threagile/);
+  });
+
+  it('a link deleted with a decision on a rule\'s threat of it: the decision is kept, and the summary says it may be stale', () => {
+    const model = replaceOnce(SHOP, 'audit-logging, timeouts,', 'audit-logging,');
+    const triage = `${SHOP_TRIAGE}  no-timeouts-external@api->payments: { status: accepted, reason: the gateway answers fast }\n`;
+    const r = roundTrip('threagile', model, triage);
+    assert.deepEqual(r.differences, [], r.differences.join('\n'));
+    const doc = parseDocument(r.exported, { version: '1.1' });
+    doc.deleteIn(['technical_assets', 'API servers', 'communication_links', 'to Payment gateway']);
+    const imported = importThreagile(doc.toString({ lineWidth: 0 }), 'edited.threagile.yaml');
+    assert.ok(imported.text, formatDiagnostics(imported.diagnostics));
+    assert.ok(imported.summary?.notes.includes('decision on "API servers wait without limit on Payment gateway" (TM-39cceaa3, accepted): its communication link api>to-payment-gateway'
+      + ' is gone from the file; kept in the triage file, where `analyze` reports it stale if the threat went with the link'), imported.summary?.notes.join('\n'));
+    assert.doesNotMatch(r.model, /is gone from the file/);
   });
 });
 
@@ -362,11 +450,13 @@ describe('Threagile round trip: what the file no longer has is left out, and the
     const renamed = afterEdit((t) => setField(t, ['data_assets:', '  Product catalogue:'], 'id', 'catalog', 'catalogue'));
     assert.match(renamed.model, /^ {2}catalogue:/m);
     assert.match(renamed.model, /endpoint \/search: its `returns` "catalog" names nothing the model has: left out/);
-    // A technical asset renamed: the endpoint's one caller is gone, so `callers` goes (an empty list would let no one call it).
+    // A technical asset whose id and title both changed: nothing finds its entry, so the endpoint's one caller is
+    // gone and `callers` goes (an empty list would let no one call it).
     const caller = afterEdit((t) => {
       const at = t.indexOf('\n# threatmap\'s own data');
-      return t.slice(0, at).replace(/\bpayments\b/g, 'gateway') + t.slice(at);
+      return replaceOnce(t.slice(0, at).replace(/\bpayments\b/g, 'gateway'), '\n  Payment gateway:\n', '\n  Card gateway:\n') + t.slice(at);
     });
+    assert.match(caller.model, /threatmap's section has data for technical asset `payments` \("Payment gateway"\), which the file no longer has/);
     assert.match(caller.model, /endpoint \/webhooks\/payment: its `callers` "payments" names nothing the model has: left out/);
     assert.match(caller.model, /endpoint \/webhooks\/payment: none of its callers is left, so `callers` is left out/);
     assert.match(caller.model, /^ {6}\/webhooks\/payment: \{ public: true, controls: \[ signature-verification, replay-protection \] \}$/m);

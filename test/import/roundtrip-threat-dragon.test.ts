@@ -422,6 +422,124 @@ describe("Threat Dragon round trip: the model's assumptions, `rules:` and writte
   });
 });
 
+// --- A flow's ends changed, a written threat's copies edited ----------------------------------------------
+
+/** A flow cell by the model id threatmap exported it under. */
+const flowCell = (doc: TdDocument, id: string) => {
+  const c = cellsOf(doc).find((x) => x.shape === 'flow' && (x.data as unknown as Record<string, { id?: string }>)[TD_OWN]?.id === id);
+  assert.ok(c && c.shape === 'flow', `no flow ${id}`);
+  return c;
+};
+const flowOf = (r: AnalysisResult, from: string, to: string) => r.flows.filter((f) => f.from === from && f.to === to);
+const endsNote = (imported: TdImportResult) => imported.summary!.notes.filter((n) => / \(cell [^)]+\): exported as /.test(n));
+
+describe('Threat Dragon round trip: a flow whose ends changed in Threat Dragon', () => {
+  it('reversed: its id, auth and credential went with the old direction and are left out, with a note; its data and protocol stay', () => {
+    const doc = exportOf(SHOP, SHOP_TRIAGE);
+    const cell = flowCell(doc, 'api->db');
+    assert.deepEqual([(cell.data.threatmap as { from: string }).from, (cell.data.threatmap as { to: string }).to], ['api', 'db']);
+    [cell.source, cell.target] = [cell.target, cell.source];
+    const { result, imported } = importBack(doc);
+    const [flow] = flowOf(result, 'db', 'api');
+    assert.deepEqual([flow.id, flow.protocol, flow.credential, flow.auth, flow.data], ['db->api', 'postgres+tls', undefined, 'none', ['pii', 'orders']]);
+    assert.deepEqual(flowOf(result, 'api', 'db'), []);
+    assert.deepEqual(endsNote(imported), [`flow db -> api (cell ${cell.id}): exported as api -> db, reversed in OWASP Threat Dragon: its id api->db, its auth password,`
+      + ' its credential shop-db left out, as they go with those ends']);
+  });
+
+  it('reversed onto a pair that has a flow already: its endpoint (its old target\'s) is left out too, and it gets an id of its own', () => {
+    const doc = exportOf(SHOP, SHOP_TRIAGE);
+    const cell = flowCell(doc, 'payments->api');
+    [cell.source, cell.target] = [cell.target, cell.source];
+    const { result, imported } = importBack(doc);
+    const flows = flowOf(result, 'api', 'payments');
+    assert.equal(flows.length, 2);
+    assert.ok(flows.every((f) => f.endpoint === undefined && f.id !== 'payments->api'), JSON.stringify(flows));
+    assert.match(endsNote(imported)[0], /: exported as payments -> api, reversed in OWASP Threat Dragon: its id payments->api, its endpoint \/webhooks\/payment left out/);
+  });
+
+  it('its source moved to another element: the endpoint is still its target\'s and stays; the id named by the old ends goes', () => {
+    const doc = exportOf(SHOP, SHOP_TRIAGE);
+    const cell = flowCell(doc, 'payments->api');
+    cell.source = { cell: cellNamed(doc, 'Customer browser').id };
+    const { result, imported } = importBack(doc);
+    const [flow] = flowOf(result, 'browser', 'api');
+    assert.deepEqual([flow.id, flow.endpoint], ['browser->api', 'api:/webhooks/payment']);
+    assert.match(endsNote(imported)[0], /: exported as payments -> api, its ends changed in OWASP Threat Dragon: its id payments->api left out/);
+  });
+
+  it('untouched, or exported before the ends were kept: the flow as exported, and no note', () => {
+    const doc = exportOf(SHOP, SHOP_TRIAGE);
+    assert.deepEqual(endsNote(importBack(doc).imported), []);
+    // An older export's data has no ends: nothing to check them against, so its data is read as before.
+    for (const c of cellsOf(doc)) {
+      if (c.shape !== 'flow') continue;
+      const own = (c.data as unknown as Record<string, Record<string, unknown>>)[TD_OWN];
+      delete own.from;
+      delete own.to;
+    }
+    const { result, imported } = importBack(doc);
+    assert.deepEqual(endsNote(imported), []);
+    assert.equal(flowOf(result, 'api', 'db')[0].credential, 'shop-db');
+  });
+});
+
+/** A written threat on three elements, so three copies in the file: web's, job's and db's, in that order. */
+const THREE = [
+  'threatmap: 1', 'system: { name: Three }', 'elements:', '  web: { type: web-app }', '  job: { type: worker }', '  db: { type: database }',
+  'threats:', '  wide: { title: Everywhere, stride: T, on: [web, job, db], impact: low, description: As written., mitigation: Check it. }', '',
+].join('\n');
+/** The copy of `wide` on the cell of this element. */
+const wideOn = (doc: TdDocument, element: string): TdThreat => {
+  const t = cellNamed(doc, element).data.threats.find((x) => x.title === 'Everywhere');
+  assert.ok(t, `no copy on ${element}`);
+  return t;
+};
+const wideEntry = (model: string): string => {
+  const m = /^ {2}wide:\n(?: {4}.*\n)*/m.exec(model);
+  assert.ok(m, model);
+  return m[0];
+};
+
+describe('Threat Dragon round trip: a written threat edited on one of its copies', () => {
+  it('untouched, the entry comes back as written', () => {
+    const r = roundTrip('threat-dragon', THREE);
+    assert.deepEqual(r.differences, [], r.differences.join('\n'));
+    assert.deepEqual(copiesOf(exportOf(THREE), 'Everywhere').map((t) => t.severity), ['Low', 'Low', 'Low']);
+  });
+
+  it('edited on a copy that is not the first: its title, type, description, mitigation and severity (as the impact) win', () => {
+    const doc = exportOf(THREE);
+    Object.assign(wideOn(doc, 'job'), { title: 'Everywhere at once', type: 'Spoofing', description: 'Edited there.', mitigation: 'Fix it.', severity: 'High' });
+    const { model, result, imported } = importBack(doc);
+    assert.equal(wideEntry(model), '  wide:\n    title: Everywhere at once\n    stride: S\n    on: [ web, job, db ]\n    description: Edited there.\n    impact: high\n    mitigation: Fix it.\n');
+    assert.deepEqual(keys(result), ['threat:wide@db', 'threat:wide@job', 'threat:wide@web']);
+    assert.ok(!imported.summary!.notes.some((n) => n.startsWith('threats.wide:')), imported.summary!.notes.join('\n'));
+  });
+
+  it('two copies edited differently: the first in the file wins, with a note; a copy left alone undoes neither', () => {
+    const doc = exportOf(THREE);
+    Object.assign(wideOn(doc, 'job'), { title: 'Job title' });
+    Object.assign(wideOn(doc, 'db'), { title: 'Store title', mitigation: 'Only here.' });
+    const { model, imported } = importBack(doc);
+    assert.match(wideEntry(model), /^ {4}title: Job title\n(?:.*\n)* {4}mitigation: Only here\.\n/m);
+    const conflicts = imported.summary!.notes.filter((n) => n.startsWith('threats.wide:'));
+    assert.equal(conflicts.length, 1, conflicts.join('\n'));
+    assert.match(conflicts[0], /^threats\.wide: its title differs between its copies edited in OWASP Threat Dragon \(model\.td\.json:\d+, model\.td\.json:\d+\); the first is taken$/);
+  });
+
+  it('one copy deleted and another edited: only that target goes, and the edit stays', () => {
+    const doc = exportOf(THREE);
+    const web = cellNamed(doc, 'web');
+    web.data.threats = web.data.threats.filter((t) => t.title !== 'Everywhere');
+    wideOn(doc, 'db').description = 'Edited on the store.';
+    const { model, result, imported } = importBack(doc);
+    assert.equal(wideEntry(model), '  wide:\n    title: Everywhere\n    stride: T\n    on: [ job, db ]\n    description: Edited on the store.\n    impact: low\n    mitigation: Check it.\n');
+    assert.deepEqual(keys(result), ['threat:wide@db', 'threat:wide@job']);
+    assert.ok(imported.summary!.notes.includes('threats.wide: its threat on `web` was deleted in OWASP Threat Dragon; left out of its `on:`'), imported.summary!.notes.join('\n'));
+  });
+});
+
 // --- Review fixes: what the export adds to a mitigation, and statuses that are no decision ---------------
 
 const COUPON = 'threat:coupon-stacking@api:POST /checkout';
