@@ -1,5 +1,5 @@
 // `threatmap export`: the analysis (with triage applied) as SARIF, HTML, CSV, JSON, PDF, OTM, a Threat
-// Dragon or a Threagile model. PDF is the HTML report printed by a locally installed Chromium; nothing is
+// Dragon or a Threagile model, or an AWS Threat Composer workspace. PDF is the HTML report printed by a locally installed Chromium; nothing is
 // downloaded. OTM (Open Threat Model) is JSON, or YAML when the output file ends in .yaml or .yml.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { renderJsonChunks } from '../render/json.js';
 import { renderOtmChunks, renderOtmYaml } from '../render/otm.js';
 import { renderSarifChunks } from '../render/sarif.js';
 import { renderThreagile } from '../render/threagile.js';
+import { renderThreatComposerChunks } from '../render/threat-composer.js';
 import { renderThreatDragonChunks } from '../render/threat-dragon.js';
 import { emit, UserError, writeFileAtomic } from './io.js';
 import { ALL_FORMATS, EXPORT_FORMATS, type ExportFormat as Format } from './formats.js';
@@ -31,15 +32,15 @@ export interface ExportOptions {
   /** The output file, when there is one: for OTM, a .yaml or .yml ending asks for YAML rather than JSON. */
   output?: string;
   /**
-   * The loaded model: the interchange formats (OTM, Threat Dragon, Threagile) carry what the analysis result
-   * does not hold (assumptions, `rules:`, the written threats as written), so that importing them gives the
-   * model back.
+   * The loaded model: the interchange formats (OTM, Threat Dragon, Threagile, Threat Composer) carry what the
+   * analysis result does not hold (assumptions, `rules:`, the written threats as written), so that importing
+   * them gives the model back (Threat Composer: the assumptions, and the decisions made there).
    */
   sections?: Pick<Model, 'assumptions' | 'rules' | 'threats'>;
 }
 
 /** The formats another tool reads and `threatmap import` reads back. */
-const INTERCHANGE: ReadonlySet<string> = new Set(['otm', 'threat-dragon', 'threagile']);
+const INTERCHANGE: ReadonlySet<string> = new Set(['otm', 'threat-dragon', 'threagile', 'threat-composer']);
 
 /** OTM is written as YAML for an output file ending in .yaml or .yml (`model.otm.yaml`), else as JSON. */
 export const otmAsYaml = (output: string | undefined): boolean => output !== undefined && /\.ya?ml$/i.test(output);
@@ -73,6 +74,8 @@ export async function renderExport(format: string, result: AnalysisResult, optio
       return renderThreatDragonChunks(result, { model: options.sections });
     case 'threagile':
       return [renderThreagile(result, { model: options.sections })];
+    case 'threat-composer':
+      return renderThreatComposerChunks(result, { model: options.sections });
     default:
       throw new UserError(`unknown format '${format}'`);
   }
@@ -121,13 +124,15 @@ const EXTENSIONS: Record<string, Format> = { sarif: 'sarif', html: 'html', htm: 
 /**
  * The format an output file's name asks for: `.otm`, `.otm.json`, `.otm.yaml` and `.otm.yml` are OTM (the
  * second extension says how it is written, not what it is), `.td.json` and `.td-v2.json` Threat Dragon,
- * `threagile.yaml` and `.threagile.yaml` Threagile, otherwise the last extension.
+ * `threagile.yaml` and `.threagile.yaml` Threagile, `.tc.json` Threat Composer (its own exports' ending),
+ * otherwise the last extension.
  */
 export function formatOfOutput(output: string | undefined): Format | undefined {
   if (!output) return undefined;
   if (/\.otm(\.(json|ya?ml))?$/i.test(output)) return 'otm';
   if (/\.td(?:-v2)?\.json$/i.test(output)) return 'threat-dragon';
   if (/(?:^|[/\\.])threagile\.ya?ml$/i.test(output)) return 'threagile';
+  if (/\.tc\.json$/i.test(output)) return 'threat-composer';
   const ext = /\.([A-Za-z]+)$/.exec(output)?.[1]?.toLowerCase();
   return ext ? EXTENSIONS[ext] : undefined;
 }

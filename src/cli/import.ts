@@ -70,7 +70,7 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   const result = format === 'drawio' ? importDrawio(text, file, { ...options, inflate }) : format === 'tm7' ? importTm7(text, file, options)
     : format === 'threat-dragon' ? importThreatDragon(text, file, options)
     : format === 'threagile' ? importThreagile(text, file, options)
-    : format === 'threat-composer' ? importThreatComposer(text, file, options) : importOtm(text, file, options);
+    : format === 'threat-composer' ? importThreatComposer(text, file, { ...options, ...(into ? { into: true } : {}) }) : importOtm(text, file, options);
   if (result.diagnostics.length) process.stderr.write(formatDiagnostics(result.diagnostics));
   if (!result.text || !result.summary || hasErrors(result.diagnostics)) {
     throw new UserError(`threatmap import: nothing written; fix the ${plural(result.diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
@@ -79,7 +79,9 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   const loaded = loadModel(result.text, opts.output ?? 'model');
   if (!loaded.model || hasErrors(loaded.diagnostics)) throw new Error(`the imported model does not load:\n${formatDiagnostics(loaded.diagnostics)}`);
   if (into) {
-    mergeInto(file, into, { text: result.text, ...(result.triage ? { triage: result.triage.text } : {}) });
+    // A Threat Composer workspace threatmap exported carries this model's threats: their statuses are merged three ways.
+    const tc = 'schema' in result.summary ? result.summary : undefined;
+    mergeInto(file, into, { text: result.text, ...(result.triage ? { triage: result.triage.text } : {}) }, tc);
     return;
   }
   emit(opts.output, result.text);
@@ -115,20 +117,29 @@ function readInto(model: string): IntoModel {
 }
 
 /** `--into MODEL`: the imported threats and decisions added to the model and its triage file, each written atomically. */
-function mergeInto(file: string, into: IntoModel, imported: { text: string; triage?: string }): void {
-  const merged = mergeImportedThreats({ model: { text: into.text, file: into.file, ...(into.triage !== undefined ? { triage: into.triage } : {}) }, imported });
+function mergeInto(file: string, into: IntoModel, imported: { text: string; triage?: string }, tc?: TcImportSummary): void {
+  const carried = tc?.threatmap?.carried;
+  const merged = mergeImportedThreats({
+    model: { text: into.text, file: into.file, ...(into.triage !== undefined ? { triage: into.triage } : {}) }, imported, ...(carried ? { carried } : {}),
+  });
   if ('error' in merged) throw new UserError(`threatmap import: ${merged.error}`);
   if (merged.added.length) writeFileAtomic(into.file, merged.text);
   if (merged.triage !== undefined) writeFileAtomic(into.triagePath, merged.triage);
   const lines = [
     `threatmap import: read ${file}; added ${plural(merged.added.length, 'threat')} to ${into.file}${merged.added.length ? `: ${merged.added.slice(0, THREAT_TITLES_SHOWN).map((t) => t.id).join(', ')}${merged.added.length > THREAT_TITLES_SHOWN ? ` and ${merged.added.length - THREAT_TITLES_SHOWN} more` : ''}` : ''}`,
     ...(merged.already.length ? [`  ${plural(merged.already.length, 'threat')} the model already writes (same title and STRIDE category) left as ${merged.already.length === 1 ? 'it is' : 'they are'}`] : []),
-    ...(merged.decisions ? [`  added ${plural(merged.decisions, 'decision')} to ${into.triagePath}`] : []),
+    ...(carried ? [tcCarriedLine(carried.length, merged.changed, into.triagePath)] : []),
+    ...(merged.decisions - merged.changed ? [`  added ${plural(merged.decisions - merged.changed, 'decision')} to ${into.triagePath}`] : []),
+    ...(tc?.threatmap ? tc.notes : []).map((n) => `  check: ${n}`),
     ...merged.notes.map((n) => `  check: ${n}`),
     `  next: review them, then run: threatmap analyze ${into.file}`,
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
 }
+
+/** What came back of the threats a threatmap export carried to Threat Composer. */
+const tcCarriedLine = (carried: number, changed: number, triagePath: string): string =>
+  `  ${plural(carried, 'threat statement')} threatmap exported from this model: ${changed ? `${plural(changed, 'status', 'statuses')} changed in ${THREAT_COMPOSER_FORMAT} written to ${triagePath}` : `no status changed in ${THREAT_COMPOSER_FORMAT}`}`;
 
 function triageLine(decisions: number, triagePath: string | undefined): string {
   const these = `the file's ${plural(decisions, 'decision')} about its threats`;
@@ -227,9 +238,11 @@ function tm7Summary(file: string, s: Tm7ImportSummary, output: string | undefine
 }
 
 function tcSummary(file: string, s: TcImportSummary, output: string | undefined): string {
+  const ours = s.threatmap;
   const lines = [
     `threatmap import: read ${file} (${THREAT_COMPOSER_FORMAT}, schema ${s.schema}, "${s.system}")`,
     `  ${plural(s.threats, 'threat statement')} written under \`threats:\` on the whole system, ${plural(s.mitigations, 'mitigation')} as their mitigations, ${plural(s.assumptions, 'assumption')}`,
+    ...(ours ? [`  a threatmap export: ${ours.written} of them written in the model it was exported from; ${plural(ours.rules, 'threat')} of threatmap's rules not written`] : []),
     '  no elements: Threat Composer has no system model; add the elements and flows, then move each threat to what it threatens (on:)',
   ];
   return finish(lines, s.notes, output);

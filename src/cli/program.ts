@@ -154,6 +154,8 @@ a shape is drawn; trust from the AWS group or the name); external shapes in no b
     .argument('<model>', 'model file (.yaml, .yml or .json)')
     .option('-p, --port <port>', 'the port to listen on (0: any free port)', parsePort, 0)
     .option('--host <address>', 'the address to listen on; anything but 127.0.0.1 lets other machines reach the page', '127.0.0.1')
+    .option('--allow-host <name>', 'also answer requests addressed to this name, NAME (any port) or NAME:PORT: a name in DNS, or a mapped port as Docker\'s -p (repeatable)',
+      (value: string, previous: string[] = []) => [...previous, value])
     .option('--triage <file>', 'the triage file (default: <model>.triage.yaml, created at the first decision)')
     .option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)')
     .addHelpText('after', `
@@ -161,9 +163,11 @@ Prints the page's address (with a token in it) and serves until Ctrl-C. The page
 diagram and the threats as you edit; saving writes the model, and triage decisions the triage file,
 atomically and keeping comments. A file changed elsewhere meanwhile is not overwritten: the page says
 so. Only this machine can connect (unless --host says otherwise), only with the printed address's
-token, and nothing is sent anywhere else. Examples:
+token, and nothing is sent anywhere else. Bound to another address (--host 0.0.0.0), it answers at the
+machine's own addresses and name, and at each --allow-host name; any other name is refused. Examples:
   threatmap serve shop.yaml
-  threatmap serve shop.yaml --port 8080 --triage security/shop.triage.yaml`)
+  threatmap serve shop.yaml --port 8080 --triage security/shop.triage.yaml
+  threatmap serve shop.yaml --host 0.0.0.0 --port 4000 --allow-host localhost:8080   # docker run -p 8080:4000`)
     .action(action('serveAction'));
 
   program
@@ -282,7 +286,7 @@ Examples:
 
   program
     .command('export')
-    .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON, PDF, Open Threat Model, an OWASP Threat Dragon or a Threagile model')
+    .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON, PDF, Open Threat Model, an OWASP Threat Dragon or a Threagile model, or an AWS Threat Composer workspace')
     .argument('<model>', 'model file')
     .addOption(new Option('-f, --format <format>', 'output format (default: from the --output extension)').choices([...ALL_FORMATS]))
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
@@ -299,7 +303,9 @@ Examples:
   threatmap export shop.yaml -o report.pdf                needs Chromium (THREATMAP_CHROMIUM or on PATH)
   threatmap export shop.yaml -o shop.otm.json             Open Threat Model 0.2.0 for IriusRisk, StartLeft, Threat Dragon (.otm.yaml: YAML)
   threatmap export shop.yaml -o shop.td.json              an OWASP Threat Dragon 2.x model: the diagram laid out, threats on their cells
-  threatmap export shop.yaml -o threagile.yaml            a Threagile model; our threats are its individual risk categories`)
+  threatmap export shop.yaml -o threagile.yaml            a Threagile model; our threats are its individual risk categories
+  threatmap export shop.yaml -o shop.tc.json              an AWS Threat Composer workspace; decisions made there come back
+                                                          with: threatmap import shop.tc.json --into shop.yaml`)
     .action(action('exportAction'));
   return program;
 }

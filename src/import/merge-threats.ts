@@ -11,8 +11,10 @@ import { loadModel } from '../model/load.js';
 import { splitFlowArrow } from '../model/flow-arrow.js';
 import { resolveThreatTarget, targetIndex, targetRefs } from '../model/threat-targets.js';
 import type { Model } from '../model/types.js';
+import type { Threat } from '../analysis/types.js';
 import { parseTriage, type TriageEntry } from '../track/triage.js';
 import { newTriageText, setTriageEntry, type TriageUpdate } from '../track/triage-edit.js';
+import type { TriageDecision, TriageStatus } from '../track/types.js';
 import { threatUid, UID_PATTERN } from '../track/uid.js';
 
 export interface MergeInput {
@@ -20,6 +22,28 @@ export interface MergeInput {
   model: { text: string; file: string; triage?: string };
   /** What the importer made of the other tool's file: a model, and its decisions as a triage file. */
   imported: { text: string; triage?: string };
+  /**
+   * The threats of a threatmap export the other tool's file still carries (their decisions go to the triage
+   * file by a three-way merge); absent for a file threatmap did not write.
+   */
+  carried?: readonly CarriedDecision[];
+}
+
+/**
+ * A threat of this model that a threatmap export carried to another tool and back: the status it was
+ * exported with (the base), and the other tool's decision when its status is no longer that one.
+ */
+export interface CarriedDecision {
+  /** The threat's key; absent when the file kept only its stable id. */
+  key?: string;
+  uid: string;
+  title: string;
+  /** The triage status when exported; absent when the file lost it. */
+  base?: TriageStatus;
+  /** The other tool's decision, when its status changed since the export. */
+  theirs?: TriageDecision;
+  /** The other tool's name for the status, for the notes. */
+  said: string;
 }
 
 export interface MergeResult {
@@ -30,6 +54,8 @@ export interface MergeResult {
   /** Titles of the imported threats the model already writes (same title and STRIDE category): left as they are. */
   already: string[];
   decisions: number;
+  /** Of `decisions`: statuses changed in the other tool on threats a threatmap export carried. */
+  changed: number;
   notes: string[];
 }
 
@@ -126,19 +152,57 @@ export function mergeImportedThreats(input: MergeInput): MergeResult | { error: 
     // The edits check what they write: a model that no longer loads is our bug, not the user's.
     return { error: `the threats could not be added to ${input.model.file}:\n${formatDiagnostics(merged.diagnostics).trimEnd()}` };
   }
-  const triage = mergeDecisions(input, merged.model, placed, notes);
-  return { text, ...(triage.decisions ? { triage: triage.text } : {}), added, already, decisions: triage.decisions, notes };
+  const threats = analyze(merged.model).threats;
+  const triage = mergeDecisions(input, threats, placed, notes);
+  const carried = mergeCarried(input.carried ?? [], threats, triage.text, input.model.file, notes);
+  const decisions = triage.decisions + carried.decisions;
+  return { text, ...(decisions ? { triage: carried.text } : {}), added, already, decisions, changed: carried.decisions, notes };
+}
+
+/**
+ * The other tool's status changes on the threats a threatmap export carried, into the triage file, by a
+ * three-way merge: base is the status exported, theirs the other tool's, ours the triage file's now. A
+ * status the other tool left as exported changes nothing; one it changed is written while the triage file
+ * still says what was exported (or says nothing, when the base was lost); when both changed it, differently,
+ * the triage file's decision is kept, with a note. A threat the model no longer reports is noted, not written.
+ */
+function mergeCarried(carried: readonly CarriedDecision[], threats: readonly Threat[], triageText: string, file: string, notes: string[]): { text: string; decisions: number } {
+  if (carried.length === 0) return { text: triageText, decisions: 0 };
+  const byKey = new Map(threats.map((t) => [t.key, t]));
+  const byUid = new Map(threats.map((t) => [t.uid ?? threatUid(t.key), t]));
+  const entries = parseTriage(triageText, 'triage').triage?.entries ?? [];
+  let text = triageText;
+  let decisions = 0;
+  for (const c of carried) {
+    const threat = (c.key === undefined ? undefined : byKey.get(c.key)) ?? byUid.get(c.uid);
+    if (threat === undefined) {
+      notes.push(`${c.uid} (${c.title}) is no longer reported by ${file}: ${c.theirs ? `its status in the file (${c.said}) is not written` : 'nothing to write'}`);
+      continue;
+    }
+    if (c.theirs === undefined) continue;
+    const uid = threat.uid ?? threatUid(threat.key);
+    const entry = entries.find((e) => e.ref === uid || e.ref === threat.key);
+    const ours = entry?.status ?? 'open';
+    if (ours === c.theirs.status) continue;
+    const oursChanged = c.base === undefined ? entry !== undefined : ours !== c.base;
+    if (oursChanged) {
+      notes.push(`${uid} (${threat.title}): ${c.said} in the file, but the triage file decides \`${ours}\`${c.base ? ` since it was exported as \`${c.base}\`` : ''}: the triage file's decision is kept`);
+      continue;
+    }
+    text = setTriageEntry(text, file, { uid, key: threat.key, describe: threat.title }, c.theirs);
+    decisions++;
+  }
+  return { text, decisions };
 }
 
 /**
  * The imported decisions that are about a threat the merged model reports, under that threat's key, added
  * to the model's triage file; a threat it already decides keeps its decision.
  */
-function mergeDecisions(input: MergeInput, model: Model, placed: ReadonlyMap<string, { id: string; title: string; components: string[] }>, notes: string[]): { text: string; decisions: number } {
+function mergeDecisions(input: MergeInput, threats: readonly Threat[], placed: ReadonlyMap<string, { id: string; title: string; components: string[] }>, notes: string[]): { text: string; decisions: number } {
   const entries = input.imported.triage ? parseTriage(input.imported.triage, 'imported').triage?.entries ?? [] : [];
   const existing = input.model.triage ? parseTriage(input.model.triage, 'triage').triage?.entries ?? [] : [];
   const decided = new Set(existing.map((e) => e.ref));
-  const threats = analyze(model).threats;
   const byKey = new Map(threats.map((t) => [t.key, t]));
   const byUid = new Map(threats.map((t) => [t.uid ?? threatUid(t.key), t]));
   let text = input.model.triage ?? newTriageText(input.model.file);
