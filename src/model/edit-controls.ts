@@ -1,20 +1,35 @@
 // Adding and removing a control on an element, flow, endpoint or boundary, as a splice of the list that holds
 // it (created where there is none), in the file's own style. Pure.
-import { isMap, isScalar, isSeq, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
 import type { EditResult, EditTarget, ModelEdit } from './edit.js';
+import { addEntryToFlow, applySplices, canonical, checkedText, isJsonMap, type Json } from './edit-structure.js';
 import {
-  column, contentEnd, flowRefs, insertLines, keyText, lineStart, nextLineStart, pairOf, parse, rangeOf, rangeSplice, scalar, type Splice, type Style,
+  column, contentEnd, detachAnchor, flowRefs, insertLines, keyText, lineStart, nextLineStart, pairOf, parse, rangeOf, rangeSplice, scalar, type Splice,
+  type Style,
 } from './edit-text.js';
 
 export type ControlEdit = Extract<ModelEdit, { op: 'add-control' | 'remove-control' }>;
 
 export function controlEdit(text: string, edit: ControlEdit, style: Style): EditResult {
   if (typeof edit.control !== 'string' || edit.control.trim() === '' || /[\r\n]/.test(edit.control)) return { error: 'a control is a name on one line' };
+  const parsed = parse(text);
+  if (typeof parsed === 'string') return { error: parsed };
+  const own = ownList(text, parsed.doc, edit, style);
+  if (typeof own === 'string') return { error: own };
+  const out = own.done ? { text: own.text } : spliceControl(own.text, own.text !== text, edit, style);
+  if ('error' in out) return out;
+  // Read back, the model must be the one before with this one control added or removed, and nothing else (an
+  // unchanged text too: a control that a YAML merge gives the target cannot be removed from its own text).
+  return checkedText(parsed, out.text, (model) => withControl(model, edit), (model) => withoutEmptyControls(model, edit.target));
+}
+
+/** The control spliced into (or out of) the target's list of `text`; `changed`: the text is already not the user's. */
+function spliceControl(text: string, changed: boolean, edit: ControlEdit, style: Style): EditResult {
   let current = text;
   for (let round = 0; ; round++) {
     const parsed = parse(current);
     // The text after a splice is parsed again: a splice that broke it is an error, never a result.
-    if (typeof parsed === 'string') return { error: round === 0 ? parsed : `the edit would break the model's text (${parsed}); please report this` };
+    if (typeof parsed === 'string') return { error: round === 0 && !changed ? parsed : `the edit would break the model's text (${parsed}); please report this` };
     // An addition is one splice; a removal repeats until the list no longer has the control (listed twice, it goes twice).
     if (round > 0 && edit.op === 'add-control') return { text: current };
     const entry = findEntry(parsed.doc, edit.target);
@@ -24,6 +39,97 @@ export function controlEdit(text: string, edit: ControlEdit, style: Style): Edit
     if (splice === undefined) return { text: current };
     current = current.slice(0, splice.start) + splice.insert + current.slice(splice.end);
   }
+}
+
+/**
+ * The target's controls made its own before they change, where they are shared: a list read through an alias
+ * (`controls: *std`) is written out with the change made (`done`); a list (or an entry) that aliases read
+ * elsewhere keeps its value for them, its anchor moved to the first of them (detachAnchor).
+ */
+function ownList(text: string, doc: Document, edit: ControlEdit, style: Style): { text: string; done: boolean } | string {
+  const entry = findEntry(doc, edit.target);
+  if (typeof entry === 'string' || !('map' in entry)) return { text, done: false };
+  const pair = pairOf(entry.map, 'controls');
+  const value = pair?.value;
+  if (pair && isAlias(value)) {
+    const written = aliasWritten(text, doc, entry, pair, edit, style);
+    return typeof written === 'string' ? written : { text: written ? applySplices(text, [written]) : text, done: true };
+  }
+  const listed = isSeq(value) && value.items.some((item) => keyText(item) === edit.control);
+  if (edit.op === 'add-control' ? listed : !listed) return { text, done: false };
+  const splices: Splice[] = [];
+  for (const node of [entry.map, value]) {
+    const moved = detachAnchor(text, doc, node, () => false);
+    if (typeof moved === 'string') return moved;
+    splices.push(...moved);
+  }
+  return { text: applySplices(text, splices), done: false };
+}
+
+/** `controls: *name` written out as the target's own list, with the control added or removed; undefined: no change. */
+function aliasWritten(text: string, doc: Document, entry: { map: YAMLMap; name: string }, pair: Pair, edit: ControlEdit, style: Style): Splice | undefined | string {
+  const alias = pair.value as YamlNode;
+  const list = isAlias(alias) ? alias.resolve(doc) : undefined;
+  const names: unknown = isSeq(list) ? list.toJS(doc) : undefined;
+  if (!Array.isArray(names) || !names.every((n): n is string => typeof n === 'string')) return `the controls of ${entry.name} are not written as a list`;
+  if (edit.op === 'add-control' ? names.includes(edit.control) : !names.includes(edit.control)) return undefined;
+  const next = edit.op === 'add-control' ? [...names, edit.control] : names.filter((n) => n !== edit.control);
+  if (next.length > 0) return { ...rangeSplice(alias), insert: `[${next.map((n) => scalar(n, style)).join(', ')}]` };
+  return removePair(text, entry.map, pair) ?? { ...rangeSplice(alias), insert: '[]' };
+}
+
+// ---- the change as data, to check the text against ----
+
+/** Where a target's value is in the model read as data (flows as `canonical` lists them): its owner and key there. */
+function located(model: unknown, target: EditTarget): { owner: Json | unknown[]; key: string | number } | undefined {
+  if (!isJsonMap(model)) return undefined;
+  if ('element' in target || 'boundary' in target) {
+    const [section, id] = 'element' in target ? ['elements', target.element] : ['boundaries', target.boundary];
+    const owner = model[section];
+    return isJsonMap(owner) && Object.hasOwn(owner, id) ? { owner, key: id } : undefined;
+  }
+  if ('endpoint' in target) {
+    const elements = isJsonMap(model.elements) ? model.elements : {};
+    for (const [id, element] of Object.entries(elements)) {
+      const endpoints = isJsonMap(element) ? element.endpoints : undefined;
+      const key = target.endpoint.slice(id.length + 1);
+      if (target.endpoint.startsWith(`${id}:`) && isJsonMap(endpoints) && Object.hasOwn(endpoints, key)) return { owner: endpoints, key };
+    }
+    return undefined;
+  }
+  const flows = Array.isArray(model.flows) ? model.flows as unknown[] : [];
+  const idOf = (f: unknown) => (isJsonMap(f) ? (typeof f.id === 'string' ? f.id : `${String(f.from)}->${String(f.to)}`) : undefined);
+  const index = flows.findIndex((f) => idOf(f) === target.flow);
+  return index === -1 ? undefined : { owner: flows, key: index };
+}
+
+function controlsOf(model: unknown, target: EditTarget, create: boolean): { entry: Json; list: unknown[] } | undefined {
+  const at = located(model, target);
+  if (at === undefined) return undefined;
+  const owner = at.owner as Record<string | number, unknown>;
+  // `api:` with nothing under it yet gains a map.
+  if (create && owner[at.key] === null) owner[at.key] = {};
+  const entry = owner[at.key];
+  if (!isJsonMap(entry)) return undefined;
+  return { entry, list: Array.isArray(entry.controls) ? entry.controls as unknown[] : [] };
+}
+
+/** The model read before, with the control added to (or removed from) the target's list. */
+function withControl(model: Json, edit: ControlEdit): unknown {
+  const copy = canonical(structuredClone(model));
+  const found = controlsOf(copy, edit.target, true);
+  if (found === undefined) return copy;
+  const { entry, list } = found;
+  if (edit.op === 'remove-control') entry.controls = list.filter((c) => c !== edit.control);
+  else if (!list.includes(edit.control)) entry.controls = [...list, edit.control];
+  return copy;
+}
+
+/** No controls, `controls: []` and `controls:` say the same of the target (the last control's removal leaves any of them). */
+function withoutEmptyControls(model: unknown, target: EditTarget): unknown {
+  const found = controlsOf(model, target, false);
+  if (found && found.list.length === 0) delete found.entry.controls;
+  return model;
 }
 
 /** What holds the controls: a map (the entry itself), or an entry whose value is not a map yet. */
@@ -73,7 +179,7 @@ function addControl(text: string, entry: Entry, control: string, style: Style): 
   const value = pair.value;
   if (isSeq(value)) {
     if (has(value, control)) return undefined;
-    return value.flow ? addToFlowSeq(value, control, style) : addToBlockSeq(text, value, control, style);
+    return value.flow ? addToFlowSeq(text, value, control, style) : addToBlockSeq(text, value, control, style);
   }
   if (value === null || (isScalar(value) && value.value === null)) return replaceValue(text, pair, `[${scalar(control, style)}]`);
   return `the controls of ${entry.name} are not written as a list`;
@@ -92,27 +198,15 @@ function addToBareEntry(text: string, entry: Extract<Entry, { pair: Pair }>, con
 }
 
 function addControlsPair(text: string, map: YAMLMap, control: string, style: Style): Splice {
-  if (map.flow) {
-    const last = map.items.at(-1);
-    if (last === undefined) {
-      const [start, end] = rangeOf(map);
-      return { start, end, insert: `{ ${flowControls(control, style)} }` };
-    }
-    const at = contentEnd(last.value ?? last.key);
-    return { start: at, end: at, insert: `, ${flowControls(control, style)}` };
-  }
+  // In braces: after the last entry, on a line of its own when the entries are (JSON as JSON.stringify writes it).
+  if (map.flow) return addEntryToFlow(text, map, () => flowControls(control, style), style)[0];
   const indent = ' '.repeat(column(text, rangeOf(map.items[0].key)[0]));
   return insertLines(text, nextLineStart(text, contentEnd(map)), [`${indent}controls:`, `${indent}  - ${scalar(control, style)}`], style);
 }
 
-function addToFlowSeq(seq: YAMLSeq, control: string, style: Style): Splice {
-  const last = seq.items.at(-1);
-  if (last === undefined) {
-    const [start, end] = rangeOf(seq);
-    return { start, end, insert: `[${scalar(control, style)}]` };
-  }
-  const at = contentEnd(last);
-  return { start: at, end: at, insert: `, ${scalar(control, style)}` };
+function addToFlowSeq(text: string, seq: YAMLSeq, control: string, style: Style): Splice {
+  if (seq.items.length === 0) return { ...rangeSplice(seq), insert: `[${scalar(control, style)}]` };
+  return addEntryToFlow(text, seq, () => scalar(control, style), style)[0];
 }
 
 function addToBlockSeq(text: string, seq: YAMLSeq, control: string, style: Style): Splice {

@@ -8,7 +8,8 @@ import type { EditResult, ModelEdit } from './edit.js';
 import type { ControlEdit } from './edit-controls.js';
 import type { ThreatEdit } from './edit-threats.js';
 import {
-  column, contentEnd, type FlowRef, flowRefs, insertLines, keyText, lineStart, nextLineStart, pairOf, parse, rangeOf, rangeSplice, type Splice, type Style,
+  column, contentEnd, type FlowRef, flowRefs, insertLines, keyText, lineStart, nextLineStart, pairOf, parse, type Parsed, rangeOf, rangeSplice, type Splice,
+  type Style,
 } from './edit-text.js';
 import { splitFlowArrow } from './flow-arrow.js';
 import { didYouMean } from './suggest.js';
@@ -58,18 +59,26 @@ export function checkedEdit(text: string, style: Style, plan: (ctx: Ctx) => Spli
   const ctx: Ctx = { text, root, lines: parsed.lines, style };
   const splices = plan(ctx);
   if (typeof splices === 'string') return { error: splices };
-  const out = applySplices(text, splices);
+  return checkedText(parsed, applySplices(text, splices), change);
+}
+
+/**
+ * `out`, the text an edit of the text `before` parses as wrote, when it reads as the model read before with
+ * `change` made to it as data; `same`, if given, takes out what does not matter of a model (on both sides, after `canonical`).
+ */
+export function checkedText(before: Parsed, out: string, change: (model: Json) => unknown, same: (model: unknown) => unknown = (m) => m): EditResult {
   const after = parse(out);
   if (typeof after === 'string') return { error: `the edit would break the model's text (${after}); please report this` };
   // The text read back must be the model read before with just this change: nothing else moved or went.
-  const before: unknown = parsed.doc.toJS();
-  if (canonical(after.doc.toJS()) !== canonical(isJsonMap(before) ? change(before) : before)) {
+  const model: unknown = before.doc.toJS();
+  const expected = isJsonMap(model) ? change(model) : model;
+  if (JSON.stringify(same(canonical(after.doc.toJS()))) !== JSON.stringify(same(canonical(expected)))) {
     return { error: 'the edit would change more of the model than asked; please report this' };
   }
   return { text: out };
 }
 
-function applySplices(text: string, splices: readonly Splice[]): string {
+export function applySplices(text: string, splices: readonly Splice[]): string {
   const sorted = [...splices].sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   let limit = Infinity;
@@ -262,8 +271,11 @@ function addFlow(ctx: Ctx, edit: Extract<ModelEdit, { op: 'add-flow' }>): Splice
   const flows = section?.value;
   if (section && !isSeq(flows) && !isNull(flows)) return '`flows:` is not written as a list';
   const layout = valueLayout(ctx.text, isSeq(flows) ? flows.items : []);
-  // The file's form: `- a -> b: ...` (shorthand) or `- { from, to, ... }`, whichever most of its flows use.
-  if (refs.filter((f) => f.pair).length * 2 < refs.length) return appendFlow(ctx, section, flows, [['from', from], ['to', to], ...fields], layout, undefined);
+  // The file's form: `- a -> b: ...` (shorthand) or `- { from, to, ... }`, whichever most of its flows use;
+  // JSON, whose shorthand is an object with one odd key, takes the shorthand only from a model that mostly uses it.
+  const arrows = refs.filter((f) => f.pair).length;
+  const full = ctx.style.json ? arrows * 2 <= refs.length : arrows * 2 < refs.length;
+  if (full) return appendFlow(ctx, section, flows, [['from', from], ['to', to], ...fields], layout, undefined);
   // `- a -> b: https` when the protocol is all there is to say, else the details under the arrow, written as
   // the file writes them (as a flow map when it has none yet).
   const withDetails = refs.filter((f) => f.pair && isMap(f.pair.value)).map((f) => f.pair!);
@@ -364,7 +376,11 @@ function newSection(ctx: Ctx, section: Pair | undefined, value: unknown, name: s
   const { text, style } = ctx;
   const flowFile = style.json || ctx.root.flow === true;
   if (section === undefined) {
-    if (!flowFile) return [insertLines(text, text.length, [`${name}:`, ...entry.block(2)], style)];
+    if (!flowFile) {
+      // Set apart by a blank line, as the file sets apart its other sections (or from a comment that ends it).
+      const gap = setApart(ctx, text.length) && !endsWithBlankLine(text) ? [''] : [];
+      return [insertLines(text, text.length, [...gap, `${name}:`, ...entry.block(2)], style)];
+    }
     return addEntryToFlow(text, ctx.root, (col) => (col === undefined
       ? `${scalarText(name, style)}: ${open} ${entry.inline} ${close}`
       : [`${scalarText(name, style)}: ${open}`, ...(entry.lines?.(col + 2) ?? [`${spaces(col + 2)}${entry.inline}`]), `${spaces(col)}${close}`].join(style.eol)), style);
@@ -383,7 +399,7 @@ function newSection(ctx: Ctx, section: Pair | undefined, value: unknown, name: s
 }
 
 /** A new last entry of a flow collection: on a line of its own when the entries are (JSON), else after `, `. */
-function addEntryToFlow(text: string, collection: YAMLMap | YAMLSeq, entry: (column: number | undefined) => string, style: Style): Splice[] {
+export function addEntryToFlow(text: string, collection: YAMLMap | YAMLSeq, entry: (column: number | undefined) => string, style: Style): Splice[] {
   const last = collection.items.at(-1);
   if (last === undefined) {
     const [start, end] = rangeOf(collection);
@@ -579,7 +595,39 @@ function bareSection(ctx: Ctx, section: Pair): number | undefined {
   const start = lineStart(text, key);
   const colon = text.indexOf(':', rangeOf(section.key)[1]);
   if (start !== key || leadingComments(text, start, 0) !== start || text.slice(colon + 1, lineEnd(text, colon)).trim() !== '') return undefined;
-  return start;
+  // The blank line that set it apart goes with it, as it came (newSection).
+  const blank = blankLineBefore(text, start);
+  return blank !== undefined && blankLineBefore(text, blank) === undefined && setApart(ctx, blank, section) ? blank : start;
+}
+
+/**
+ * Whether a section that starts at `at` (the text's end, for a new one) is set apart by a blank line: when
+ * most sections are, or the line above is a comment, which would otherwise read as the section's own.
+ */
+function setApart(ctx: Ctx, at: number, except?: Pair): boolean {
+  const before = ctx.text.slice(0, at).replace(/(?:\r?\n)+$/, '');
+  return spacedSections(ctx, except) || /^#/.test(before.slice(lineStart(before, before.length)));
+}
+
+/** The start of the line before the one starting at `start`, when that line is blank (and not the first). */
+function blankLineBefore(text: string, start: number): number | undefined {
+  if (start === 0) return undefined;
+  const previous = lineStart(text, start - 1);
+  return previous > 0 && /^[ \t]*\r?\n$/.test(text.slice(previous, start)) ? previous : undefined;
+}
+
+const endsWithBlankLine = (text: string): boolean => text === '' || /\n[ \t]*\r?\n$/.test(text);
+
+/** Whether most sections after the first (but `except`) have a blank line above them (or above their comments). */
+function spacedSections(ctx: Ctx, except?: Pair): boolean {
+  const { text } = ctx;
+  if (ctx.style.json || ctx.root.flow === true) return false;
+  const sections = ctx.root.items.slice(1).filter((pair) => pair !== except);
+  const spaced = sections.filter((pair) => {
+    const key = rangeOf(pair.key)[0];
+    return startsLine(text, key) && blankLineBefore(text, leadingComments(text, lineStart(text, key), 0)) !== undefined;
+  });
+  return spaced.length > 0 && spaced.length * 2 > sections.length;
 }
 
 /** The removal of a bare section (see bareSection) and all its entries; undefined when it is not bare. */
@@ -654,7 +702,7 @@ function flowEntryStart(text: string, start: number): number {
 }
 
 /** The lines of a block entry (a map's pair or a list's item): leading comment lines, its own, and the comment lines indented under it. */
-function blockEntry(text: string, item: unknown): { start: number; end: number } {
+export function blockEntry(text: string, item: unknown): { start: number; end: number } {
   const first = isPair(item) ? rangeOf(item.key)[0] : dashOf(text, item) ?? rangeOf(item)[0];
   const col = column(text, first);
   const start = leadingComments(text, lineStart(text, first), col);
@@ -720,24 +768,25 @@ function flowList(flows: unknown): unknown {
       const ends = key.includes('->') ? splitFlowArrow(key) : undefined;
       if (ends === undefined) return [];
       const value = item[key];
-      return [{ from: ends[0], to: ends[1], ...(isJsonMap(value) ? value : { protocol: value }) }];
+      // `a -> b:` with nothing after it is a flow with nothing said yet, as `a -> b: {}` is.
+      return [{ from: ends[0], to: ends[1], ...(isJsonMap(value) ? value : value === null ? {} : { protocol: value }) }];
     });
     return arrows.length > 0 ? arrows : [item];
   });
 }
 
-/** The model as one string to compare; no flows and an empty `flows:` list are the same model. */
-function canonical(model: unknown): string {
-  if (!isJsonMap(model)) return JSON.stringify(model);
+/** The model in one form to compare; no flows and an empty `flows:` list are the same model. */
+export function canonical(model: unknown): unknown {
+  if (!isJsonMap(model)) return model;
   // Nor are no written threats and an empty `threats:` map, which the last threat's removal may leave.
   if (isJsonMap(model.threats) && Object.keys(model.threats).length === 0) {
     const { threats: _, ...rest } = model;
     return canonical(rest);
   }
-  if (!('flows' in model)) return JSON.stringify(model);
+  if (!('flows' in model)) return model;
   const { flows, ...rest } = model;
   const list = flowList(flows);
-  return JSON.stringify(Array.isArray(list) && list.length === 0 ? rest : { ...rest, flows: list });
+  return Array.isArray(list) && list.length === 0 ? rest : { ...rest, flows: list };
 }
 
 export const mapOf = (fields: Fields): Json => Object.fromEntries(fields.map(([k, v]) => [k, isFields(v) ? mapOf(v) : v]));

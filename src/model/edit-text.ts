@@ -1,6 +1,8 @@
 // The text side of model edits (src/model/edit.ts): parsing with positions, finding entries and flows, and
 // splices that change `[start, end)` of the text and nothing else, with the lines and columns they need. Pure.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
+import {
+  type Alias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Document, type Node as YamlNode, type Pair, type YAMLMap,
+} from 'yaml';
 import { splitFlowArrow } from './flow-arrow.js';
 
 /** A change of the text: `[start, end)` replaced by `insert`. */
@@ -116,4 +118,63 @@ export function insertLines(text: string, at: number, lines: readonly string[], 
   const body = lines.join(style.eol);
   const insert = at === text.length && !text.endsWith('\n') ? `${style.eol}${body}` : `${body}${style.eol}`;
   return { start: at, end: at, insert };
+}
+
+// ---- anchors and aliases ----
+// A node written once with `&name` and read again through `*name` is one value in several places: changing
+// it in place would change every place that reads it. An edit of one place gives that place a value of its
+// own instead, and leaves the others reading what they read before.
+
+/** The aliases that read `node`, in the order of the text. */
+export function aliasesOf(doc: Document, node: unknown): Alias[] {
+  if (!isAnchored(node)) return [];
+  const found: Alias[] = [];
+  visit(doc, { Alias: (_, alias) => { if (alias.resolve(doc) === node) found.push(alias); } });
+  return found.sort((a, b) => rangeOf(a)[0] - rangeOf(b)[0]);
+}
+
+const isAnchored = (node: unknown): node is YamlNode & { anchor: string } =>
+  (isScalar(node) || isCollection(node)) && typeof node.anchor === 'string' && node.anchor !== '';
+
+/** Where the `&name` of an anchored node is written: before the node, with only spaces, line breaks or a tag between. */
+function anchorAt(text: string, node: YamlNode & { anchor: string }): number | undefined {
+  const mark = `&${node.anchor}`;
+  const at = text.lastIndexOf(mark, rangeOf(node)[0]);
+  if (at === -1) return undefined;
+  const between = text.slice(at + mark.length, rangeOf(node)[0]);
+  return /^(?:[ \t\r\n]+(?:![^ \t\r\n]*[ \t\r\n]+)?)?$/.test(between) ? at : undefined;
+}
+
+/**
+ * A node's value as text that reads the same where an alias stood: its own text when that is one line of a
+ * flow scalar or flow collection, else its value as JSON (which YAML reads as it is).
+ */
+function copyText(text: string, doc: Document, node: YamlNode): string {
+  const own = text.slice(...rangeOf(node)).replace(/[\r\n]+$/, '');
+  const flow = isCollection(node) ? node.flow === true : isScalar(node) && node.type !== Scalar.BLOCK_FOLDED && node.type !== Scalar.BLOCK_LITERAL;
+  if (flow && !/[\r\n]/.test(own) && !/(?:^|[ \t])#/.test(own)) return own;
+  return JSON.stringify(node.toJS(doc));
+}
+
+/**
+ * Before `node` is changed or removed: its anchor moved to the first alias that reads it from outside the text
+ * the edit rewrites (`inside`), which then holds the value as it was, so that every other alias still reads
+ * it. No splices when nothing outside reads it; a message when the anchor cannot be moved.
+ */
+export function detachAnchor(text: string, doc: Document, node: unknown, inside: (at: number) => boolean): Splice[] | string {
+  if (!isAnchored(node)) return [];
+  const readers = aliasesOf(doc, node).filter((alias) => !inside(rangeOf(alias)[0]));
+  if (readers.length === 0) return [];
+  const at = anchorAt(text, node);
+  if (at === undefined) return `the anchor \`&${node.anchor}\` cannot be found in the text; change the value in the text`;
+  const end = at + node.anchor.length + 1;
+  let start = at;
+  while (start > 0 && (text[start - 1] === ' ' || text[start - 1] === '\t')) start--;
+  // ` &name` goes with the space before it; `&name ` at the start of a line with the spaces after it.
+  const mark = start === lineStart(text, at) ? { start: at, end: end + /^[ \t]*/.exec(text.slice(end))![0].length } : { start, end };
+  const first = readers[0];
+  return [
+    { ...mark, insert: '' },
+    { ...rangeSplice(first), insert: `&${node.anchor} ${copyText(text, doc, node)}` },
+  ];
 }

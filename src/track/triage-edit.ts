@@ -1,7 +1,13 @@
-// Rewrites a triage file with one decision changed, through the `yaml` Document API so that the user's
-// comments, blank lines, key order and flow/block styles survive. Text in, text out: the CLI does the
-// reading and the atomic write.
-import { Document, isMap, isScalar, parseDocument, type YAMLMap } from 'yaml';
+// Rewrites a triage file with one decision changed, as a splice of that entry's text alone (as the model
+// edits of src/model/edit-structure.ts do), so that the user's comments, blank lines, line endings, key
+// order, quoting and flow/block styles survive, and every other entry stays as written to the byte. The
+// result is parsed again and must read as the file before with just that entry changed. Text in, text out:
+// the CLI does the reading and the atomic write.
+import {
+  isAlias, isCollection, isMap, isScalar, LineCounter, parseDocument, Scalar, visit, type Document, type Node as YamlNode, type Pair, type YAMLMap,
+} from 'yaml';
+import { addEntryToFlow, applySplices, blockEntry, type Ctx, isNull, removeEntries } from '../model/edit-structure.js';
+import { column, contentEnd, detachAnchor, insertLines, keyText, lineStart, nextLineStart, pairOf, rangeOf, rangeSplice, type Splice, type Style } from '../model/edit-text.js';
 import type { TriageDecision } from './types.js';
 import { normalizeRef, TRIAGE_VERSION, TRIAGE_VERSION_KEY } from './triage.js';
 
@@ -40,76 +46,416 @@ export function newTriageText(modelFile: string): string {
   ].join('\n');
 }
 
-function threatsMap(doc: Document): YAMLMap {
-  const node = doc.get('threats', true);
-  if (isMap(node)) {
-    // `threats: {}` from a new file reads better in block style once it has entries.
-    if (node.items.length === 0) node.flow = false;
-    return node;
-  }
-  const map = doc.createNode({}) as YAMLMap;
-  doc.set('threats', map);
-  return map;
+/** The fields of an entry, in the order a new entry writes them. */
+const FIELD_ORDER = ['threat', 'status', 'reason', 'owner', 'ticket', 'expires', 'review'] as const;
+type Field = (typeof FIELD_ORDER)[number];
+type Fields = readonly (readonly [string, string])[];
+
+/** A triage file's text read for editing. */
+interface Source {
+  ctx: Ctx;
+  style: TriageStyle;
+  doc: Document;
+  /** The top-level map; undefined for a file of comments alone. */
+  root: YAMLMap | undefined;
 }
 
-/** The key node of the entry deciding this threat: written under its stable id or its key. */
-function findEntryKey(map: YAMLMap, target: TriageTarget): unknown {
-  for (const pair of map.items) {
-    const raw = isScalar(pair.key) ? pair.key.value : pair.key;
-    if (typeof raw !== 'string') continue;
-    const ref = normalizeRef(raw);
-    if (ref === target.uid || ref === target.key) return pair.key;
-  }
-  return undefined;
+const refuse = (why: string): Error => new Error(`the triage file cannot be edited: ${why}`);
+
+function read(text: string): Source {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false });
+  if (doc.errors.length) throw refuse(doc.errors[0].message);
+  const root = doc.contents;
+  if (root !== null && !isMap(root)) throw new Error('the triage file is not a map');
+  const style: TriageStyle = {
+    json: /^\s*\{/.test(text.replace(/^\ufeff/, '')), eol: text.includes('\r\n') ? '\r\n' : '\n', yaml11: doc.directives?.yaml.version === '1.1',
+  };
+  // Ctx's root is only read by the model's own edits; a file of comments alone has none to give.
+  return { ctx: { text, root: root ?? doc.createNode({}), lines, style }, style, doc, root: root ?? undefined };
 }
 
-function parseExisting(text: string | undefined, modelFile: string): Document {
-  const doc = parseDocument(text && text.trim() !== '' ? text : newTriageText(modelFile), { keepSourceTokens: false });
-  if (doc.errors.length) throw new Error(`the triage file cannot be edited: ${doc.errors[0].message}`);
-  if (doc.contents !== null && !isMap(doc.contents)) throw new Error('the triage file is not a map');
-  if (doc.contents === null) (doc as Document).contents = doc.createNode({});
-  return doc;
+/** The `threats:` entry, and its map when it has one (undefined for `threats:` with nothing, or no section). */
+function threatsOf(src: Source): { section?: Pair; map?: YAMLMap } {
+  const section = pairOf(src.root, 'threats');
+  if (section === undefined) return {};
+  if (isMap(section.value)) return { section, map: section.value };
+  if (isNull(section.value)) return { section };
+  throw refuse('`threats:` is not a map from threat ids to decisions');
 }
 
-const serialise = (doc: Document): string => doc.toString({ lineWidth: 0 });
+/** The entry deciding this threat: written under its stable id or its key. */
+function findEntry(map: YAMLMap | undefined, target: TriageTarget): Pair | undefined {
+  return map?.items.find((pair) => {
+    const raw = keyText(pair.key);
+    const ref = raw === undefined ? undefined : normalizeRef(raw);
+    return ref !== undefined && (ref === target.uid || ref === target.key);
+  });
+}
 
 /** Sets the decision for one threat; fields not given in the update are left as they are. */
 export function setTriageEntry(text: string | undefined, modelFile: string, target: TriageTarget, update: TriageUpdate): string {
-  const doc = parseExisting(text, modelFile);
-  const map = threatsMap(doc);
-  const key = findEntryKey(map, target);
-  const fields: Record<string, string> = { threat: target.describe, status: update.status };
-  for (const k of ['reason', 'owner', 'ticket', 'expires', 'review'] as const) {
-    const v = update[k];
-    if (v !== undefined) fields[k] = v;
-  }
-  if (key === undefined) {
+  const base = text && text.trim() !== '' ? text : newTriageText(modelFile);
+  const src = read(base);
+  const unset: readonly string[] = update.unset ?? [];
+  const fields = FIELD_ORDER.flatMap((k): [Field, string][] => {
+    const value = k === 'threat' ? target.describe : update[k];
+    return value === undefined || unset.includes(k) ? [] : [[k, value]];
+  });
+  const { section, map } = threatsOf(src);
+  const pair = findEntry(map, target);
+  if (pair === undefined) {
     // A written threat's key names it by its id, which a decision can follow when its `on:` changes (triage.ts).
-    map.add(doc.createPair(target.key.startsWith('threat:') ? target.key : target.uid, fields));
-    return serialise(doc);
+    const key = target.key.startsWith('threat:') ? target.key : target.uid;
+    const out = spliced(base, addEntry(src, section, map, key, fields));
+    return checked(src, out, key, Object.fromEntries(fields));
   }
-  const entry = map.get(key, true);
-  if (!isMap(entry)) {
-    map.set(key, doc.createNode(fields));
-    return serialise(doc);
-  }
-  for (const [k, v] of Object.entries(fields)) {
-    const existing = entry.get(k, true);
-    // Editing the scalar in place keeps its comment and quoting style.
-    if (isScalar(existing)) existing.value = v;
-    else entry.set(k, v);
-  }
-  for (const k of update.unset ?? []) entry.delete(k);
-  return serialise(doc);
+  const key = String((pair.key as Scalar).value);
+  const before: unknown = pair.value === null ? null : (pair.value as YamlNode).toJS(src.doc);
+  const expected = { ...(isObject(before) ? before : {}), ...Object.fromEntries(fields) };
+  for (const k of unset) delete expected[k];
+  const out = spliced(base, changeEntry(src, pair, map!.flow === true, fields, unset));
+  return checked(src, out, key, expected);
 }
 
 /** Removes the entry for one threat, if there is one. */
-export function removeTriageEntry(text: string | undefined, modelFile: string, target: TriageTarget): { text: string; removed: boolean } {
-  const doc = parseExisting(text, modelFile);
-  const node = doc.get('threats', true);
-  if (!isMap(node)) return { text: text ?? '', removed: false };
-  const key = findEntryKey(node, target);
-  if (key === undefined) return { text: text ?? '', removed: false };
-  node.delete(key);
-  return { text: serialise(doc), removed: true };
+export function removeTriageEntry(text: string | undefined, _modelFile: string, target: TriageTarget): { text: string; removed: boolean } {
+  if (text === undefined || text.trim() === '') return { text: text ?? '', removed: false };
+  const src = read(text);
+  const { section, map } = threatsOf(src);
+  const pair = findEntry(map, target);
+  if (section === undefined || map === undefined || pair === undefined) return { text, removed: false };
+  const removal = removeEntries(src.ctx, section, map, [map.items.indexOf(pair)]);
+  if (typeof removal === 'string') throw refuse(removal);
+  const gone = (at: number) => removal.some((s) => s.insert === '' && at >= s.start && at < s.end);
+  // What the entry anchors and other entries read through aliases stays theirs (detachAnchor); the anchor's own mark goes with the entry.
+  const kept = anchorsIn(pair).flatMap((node) => orRefuse(detachAnchor(text, src.doc, node, gone))).filter((s) => !gone(s.start));
+  const key = String((pair.key as Scalar).value);
+  return { text: checked(src, spliced(text, [...removal, ...kept]), key, undefined), removed: true };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function spliced(text: string, splices: readonly Splice[]): string {
+  try {
+    return applySplices(text, splices);
+  } catch (e) {
+    // Two changes of one place: an alias and what it reads both changing, say.
+    throw refuse(`${(e as Error).message}; change the entry in the text`);
+  }
+}
+
+function orRefuse(splices: Splice[] | string): Splice[] {
+  if (typeof splices === 'string') throw refuse(splices);
+  return splices;
+}
+
+/** The anchored nodes of an entry (its key, its value and what is inside). */
+function anchorsIn(pair: Pair): YamlNode[] {
+  const found: YamlNode[] = [];
+  for (const node of [pair.key, pair.value]) {
+    if (!isScalar(node) && !isCollection(node)) continue;
+    visit(node, { Node: (_, n) => { if ((isScalar(n) || isCollection(n)) && n.anchor) found.push(n); } });
+  }
+  return found;
+}
+
+// ---- writing values ----
+
+/** YAML 1.1 readers take these for booleans or null: kept quoted, as the model edits have them. */
+const AMBIGUOUS = /^(?:true|false|null|yes|no|on|off|y|n|~)$/i;
+
+/** Where a scalar is written: in a block map, in braces, or in a JSON file (where every string is quoted). */
+interface Place {
+  in: 'block' | 'flow' | 'json';
+  /** A file that says `%YAML 1.1` reads more plain words as other things (dates, `yes`...). */
+  yaml11: boolean;
+}
+
+/** How new text is written: the model edits' style, and the YAML version the file declares. */
+interface TriageStyle extends Style {
+  yaml11: boolean;
+}
+
+const braces = (style: TriageStyle): Place => ({ in: style.json ? 'json' : 'flow', yaml11: style.yaml11 });
+const inBlock = (style: TriageStyle): Place => ({ in: 'block', yaml11: style.yaml11 });
+
+/** Whether `value` reads back as the same string written plain as a map's value (or key) at `place`. */
+function readsPlain(value: string, place: Place, asKey = false): boolean {
+  if (place.in === 'json' || value === '' || /[\r\n]/.test(value) || AMBIGUOUS.test(value)) return false;
+  const inFlow = place.in === 'flow';
+  const probe = asKey ? (inFlow ? `{${value}: x}` : `${value}: x\n`) : (inFlow ? `{k: ${value}}` : `k: ${value}\n`);
+  const doc = parseDocument(probe, { version: place.yaml11 ? '1.1' : '1.2' });
+  const map = doc.contents;
+  if (doc.errors.length > 0 || !isMap(map) || map.items.length !== 1) return false;
+  const node = asKey ? map.items[0].key : map.items[0].value;
+  return isScalar(node) && node.value === value;
+}
+
+/** A new value as YAML: in the quoting of the one it replaces when that holds it, else plain when it reads back, else double-quoted. */
+function scalarText(value: string, place: Place, old?: unknown): string {
+  const type = isScalar(old) ? old.type : undefined;
+  if (type === Scalar.QUOTE_DOUBLE) return JSON.stringify(value);
+  if (type === Scalar.QUOTE_SINGLE && !/[\r\n]/.test(value)) return `'${value.replace(/'/g, "''")}'`;
+  return readsPlain(value, place) ? value : JSON.stringify(value);
+}
+
+const keyName = (key: string, place: Place): string => (readsPlain(key, place, true) ? key : JSON.stringify(key));
+
+/** A value read from the file (a materialised alias) written back: strings as scalars, numbers and the like as they read. */
+function anyText(value: unknown, place: Place): string {
+  if (typeof value === 'string') return scalarText(value, place);
+  return typeof value === 'number' || typeof value === 'boolean' || value === null ? String(value) : JSON.stringify(value);
+}
+
+const flowMapText = (entries: readonly (readonly [string, unknown])[], place: Place): string =>
+  (entries.length === 0 ? '{}' : `{ ${entries.map(([k, v]) => `${keyName(k, place)}: ${anyText(v, place)}`).join(', ')} }`);
+
+const spaces = (n: number): string => ' '.repeat(Math.max(0, n));
+
+/** `key: value` lines of a block map at `col`. */
+const fieldLines = (fields: Fields, col: number, style: TriageStyle): string[] =>
+  fields.map(([k, v]) => `${spaces(col)}${keyName(k, inBlock(style))}: ${scalarText(v, inBlock(style))}`);
+
+/**
+ * A block scalar (`reason: >` and its lines) given a new value in its own style, its header line and comment
+ * kept; undefined when the value does not read back so (it is then written on the key's line).
+ */
+function blockScalarSplices(text: string, node: Scalar, value: string, eol: string): Splice[] | undefined {
+  const [start, end] = rangeOf(node);
+  const header = /^[|>][-+0-9]*/.exec(text.slice(start, end))?.[0];
+  const body = value.replace(/\n+$/, '');
+  const trailing = value.length - body.length;
+  if (header === undefined || body === '' || trailing > 1 || /^[ \t]/.test(body) || /\r/.test(value)) return undefined;
+  const contentStart = nextLineStart(text, start);
+  const content = text.slice(contentStart, end);
+  const indent = /^(?:[ \t]*\r?\n)*([ \t]*)/.exec(content)![1];
+  if (indent === '' || contentStart >= end) return undefined;
+  // Folded text reads one line break as a space: a value of several lines is written literal.
+  const indicator = `${header[0] === '>' && !body.includes('\n') ? '>' : '|'}${trailing === 1 ? '' : '-'}`;
+  const lines = body.split('\n').map((line) => (line === '' ? '' : `${indent}${line}`));
+  const probe = parseDocument(`k: ${indicator}\n${lines.join('\n')}\n`).contents;
+  if (!isMap(probe) || !isScalar(probe.items[0]?.value) || probe.items[0].value.value !== value) return undefined;
+  return [
+    { start, end: start + header.length, insert: indicator },
+    { start: contentStart, end: contentStart + content.replace(/\s+$/, '').length, insert: lines.join(eol) },
+  ];
+}
+
+/** Where a value's text starts, its tag (`!!int 412`) included: the new value is a string, whatever the old one was. */
+function tagStart(text: string, node: unknown): number {
+  const start = rangeOf(node)[0];
+  if (!isScalar(node) || node.tag === undefined) return start;
+  const tag = /![^\s,{}[\]]*[ \t]+$/.exec(text.slice(lineStart(text, start), start));
+  return tag ? start - tag[0].length : start;
+}
+
+/** The value of `pair` replaced by `value` written for `place`, and nothing else of the text. */
+function replaceValue(src: Source, pair: Pair, value: string, place: Place): Splice[] {
+  const { text } = src.ctx;
+  const { style } = src;
+  const node = pair.value;
+  if (isScalar(node) && (node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL)) {
+    const block = blockScalarSplices(text, node, value, style.eol);
+    if (block) return block;
+    const [start, end] = rangeOf(node);
+    return [{ start, end: start + text.slice(start, end).replace(/\s+$/, '').length, insert: scalarText(value, place) }];
+  }
+  const insert = scalarText(value, place, node);
+  if (node !== null && (node as YamlNode).range && rangeOf(node)[1] > rangeOf(node)[0]) return [{ start: tagStart(text, node), end: contentEnd(node), insert }];
+  // `reason:` with nothing after it (or a comment): the value just after the `:`.
+  const colon = text.indexOf(':', rangeOf(pair.key)[1]);
+  return [{ start: colon + 1, end: colon + 1, insert: ` ${insert}` }];
+}
+
+// ---- an entry changed ----
+
+/** `fields` set and `unset` removed in the entry `pair`, each field where it is; new ones after the others, `threat:` first. */
+function changeEntry(src: Source, pair: Pair, inFlowMap: boolean, fields: Fields, unset: readonly string[]): Splice[] {
+  const { doc } = src;
+  const entry = pair.value;
+  if (isAlias(entry)) {
+    // An entry that reads another's through an alias gets its own, written out with the change made.
+    const resolved = entry.resolve(doc);
+    const current: unknown = isMap(resolved) ? resolved.toJS(doc) : {};
+    return [{ ...rangeSplice(entry), insert: flowMapText(merged(isObject(current) ? Object.entries(current) : [], fields, unset), braces(src.style)) }];
+  }
+  if (!isMap(entry)) return newValue(src, pair, inFlowMap, fields);
+  const changed = fields.filter(([k, v]) => {
+    const node = pairOf(entry, k)?.value;
+    const value = isAlias(node) ? node.resolve(doc) : node;
+    return !(isScalar(value) && value.value === v);
+  });
+  const going = entry.items.map((p, i) => [keyText(p.key), i] as const).filter(([k]) => k !== undefined && unset.includes(k)).map(([, i]) => i);
+  if (changed.length === 0 && going.length === 0) return [];
+  const removal = removeEntries(src.ctx, undefined, entry, going);
+  if (typeof removal === 'string') throw refuse(removal);
+  const place = entry.flow ? braces(src.style) : inBlock(src.style);
+  const values = changed.flatMap(([k, v]) => {
+    const existing = pairOf(entry, k);
+    return existing ? replaceValue(src, existing, v, place) : [];
+  });
+  const missing = changed.filter(([k]) => pairOf(entry, k) === undefined);
+  return [...detachShared(src, entry, changed, going, removal), ...removal, ...values, ...newFields(src, entry, missing)];
+}
+
+/**
+ * Whatever reads, through an alias, this entry's map or a value about to change or go keeps reading it as it
+ * was (detachAnchor): all but aliases in the text rewritten anyway, and anchors' marks in the text that goes.
+ */
+function detachShared(src: Source, entry: YAMLMap, changed: Fields, going: readonly number[], removal: readonly Splice[]): Splice[] {
+  const gone = (at: number) => removal.some((s) => s.insert === '' && at >= s.start && at < s.end);
+  const replaced = changed.map(([k]) => pairOf(entry, k)?.value).filter((n): n is YamlNode => isScalar(n) || isAlias(n) || isCollection(n));
+  const rewritten = (at: number) => gone(at) || replaced.some((n) => at >= rangeOf(n)[0] && at < contentEnd(n));
+  const shared = [entry, ...replaced, ...going.map((i) => entry.items[i].value)];
+  return shared.flatMap((node) => orRefuse(detachAnchor(src.ctx.text, src.doc, node, rewritten))).filter((s) => !gone(s.start));
+}
+
+/** Fields the entry does not have yet: `threat:` first, where a new entry has it (it says what the entry is about), the rest after the last. */
+function newFields(src: Source, entry: YAMLMap, missing: Fields): Splice[] {
+  const { text } = src.ctx;
+  const first = missing.filter(([k]) => k === 'threat');
+  const last = missing.filter(([k]) => k !== 'threat');
+  return [
+    ...(first.length === 0 ? [] : [entry.flow ? flowFirst(text, entry, first, src.style) : blockFirst(src, entry, first)]),
+    ...(last.length === 0 ? [] : [entry.flow ? flowLast(text, entry, last, src.style) : blockLast(src, entry, last)]),
+  ];
+}
+
+/** The entries of a map read from the file with `fields` set (in place, new ones after, `threat` first) and `unset` gone. */
+function merged(current: readonly (readonly [string, unknown])[], fields: Fields, unset: readonly string[]): [string, unknown][] {
+  const given = new Map<string, unknown>(fields);
+  const out = current.filter(([k]) => !unset.includes(k)).map(([k, v]): [string, unknown] => [k, given.has(k) ? given.get(k) : v]);
+  const missing = fields.filter(([k]) => !current.some(([c]) => c === k)).map(([k, v]): [string, unknown] => [k, v]);
+  return [...missing.filter(([k]) => k === 'threat'), ...out, ...missing.filter(([k]) => k !== 'threat')];
+}
+
+/** An entry whose value is not a map (`TM-1:` with nothing, or a scalar) given the fields as its map. */
+function newValue(src: Source, pair: Pair, inFlowMap: boolean, fields: Fields): Splice[] {
+  const { text } = src.ctx;
+  const { style } = src;
+  const node = pair.value as YamlNode | null;
+  const keyStart = rangeOf(pair.key)[0];
+  const colon = text.indexOf(':', rangeOf(pair.key)[1]);
+  // `TM-1:` alone in a block: the fields under it; else a map in braces in the value's place.
+  if (!inFlowMap && (node === null || (isNull(node) && rangeOf(node)[1] === rangeOf(node)[0]))) {
+    return [insertLines(text, nextLineStart(text, colon), fieldLines(fields, column(text, keyStart) + 2, style), style)];
+  }
+  const insert = flowMapText(fields, braces(style));
+  return node !== null && rangeOf(node)[1] > rangeOf(node)[0] ? [{ ...rangeSplice(node), insert }] : [{ start: colon + 1, end: colon + 1, insert: ` ${insert}` }];
+}
+
+/** New fields before the first of a block map, above its leading comments. */
+function blockFirst(src: Source, entry: YAMLMap, fields: Fields): Splice {
+  const { text } = src.ctx;
+  const { style } = src;
+  const first = entry.items[0];
+  const col = column(text, rangeOf(first.key)[0]);
+  return insertLines(text, blockEntry(text, first).start, fieldLines(fields, col, style), style);
+}
+
+/** New fields after the last of a block map (and the comment lines under it). */
+function blockLast(src: Source, entry: YAMLMap, fields: Fields): Splice {
+  const { text } = src.ctx;
+  const { style } = src;
+  const last = entry.items.at(-1)!;
+  return insertLines(text, blockEntry(text, last).end, fieldLines(fields, column(text, rangeOf(last.key)[0]), style), style);
+}
+
+const flowFields = (fields: Fields, style: TriageStyle): string => fields.map(([k, v]) => `${keyName(k, braces(style))}: ${scalarText(v, braces(style))}`).join(', ');
+
+/** New fields before the first of a map in braces: on a line of their own when its entries are. */
+function flowFirst(text: string, entry: YAMLMap, fields: Fields, style: TriageStyle): Splice {
+  const at = rangeOf(entry.items[0].key)[0];
+  const ownLine = /^[ \t]*$/.test(text.slice(lineStart(text, at), at));
+  const insert = ownLine ? `${flowFields(fields, style)},${style.eol}${spaces(column(text, at))}` : `${flowFields(fields, style)}, `;
+  return { start: at, end: at, insert };
+}
+
+function flowLast(text: string, entry: YAMLMap, fields: Fields, style: TriageStyle): Splice {
+  return addEntryToFlow(text, entry, () => flowFields(fields, style), style)[0];
+}
+
+// ---- an entry added ----
+
+/** A new entry `key` with `fields` at the end of `threats:` (created where there is none), written as the others are. */
+function addEntry(src: Source, section: Pair | undefined, map: YAMLMap | undefined, key: string, fields: Fields): Splice[] {
+  const { text } = src.ctx;
+  const { style } = src;
+  const inline = `${keyName(key, braces(style))}: ${flowMapText(fields, braces(style))}`;
+  const block = (col: number): string[] => [`${spaces(col)}${keyName(key, inBlock(style))}:`, ...fieldLines(fields, col + 2, style)];
+  if (src.root?.flow) {
+    if (section === undefined) return addEntryToFlow(text, src.root, () => `${keyName('threats', braces(style))}: { ${inline} }`, style);
+    if (map === undefined) return [valueAfterColon(text, section, `{ ${inline} }`)];
+  }
+  if (section === undefined) {
+    // A file of comments alone, or one without the section: `threats:` at its end.
+    return [insertLines(text, text.length, ['threats:', ...block(2)], style)];
+  }
+  if (map === undefined || map.items.length === 0) return firstEntry(src, section, block, inline);
+  if (map.flow) return addEntryToFlow(text, map, () => inline, style);
+  // In a block, a new entry is block lines (as a new file's first one is), indented as the others' fields are.
+  const last = map.items.at(-1)!;
+  const col = column(text, rangeOf(last.key)[0]);
+  const lines = [`${spaces(col)}${keyName(key, inBlock(style))}:`, ...fieldLines(fields, col + fieldStep(text, map), style)];
+  return [insertLines(text, blockEntry(text, last).end, lines, style)];
+}
+
+/** How far a block entry's fields are indented under its key: as the first such entry has them, else 2. */
+function fieldStep(text: string, map: YAMLMap): number {
+  const sample = map.items.find((p) => isMap(p.value) && !p.value.flow && p.value.items.length > 0);
+  if (sample === undefined) return 2;
+  const step = column(text, rangeOf((sample.value as YAMLMap).items[0].key)[0]) - column(text, rangeOf(sample.key)[0]);
+  return step > 0 ? step : 2;
+}
+
+/** The first entry of `threats:` that is empty (`{}`, `~`, nothing): block lines, unless a comment follows `{}` on its line. */
+function firstEntry(src: Source, section: Pair, block: (col: number) => string[], inline: string): Splice[] {
+  const { text } = src.ctx;
+  const { style } = src;
+  const colon = text.indexOf(':', rangeOf(section.key)[1]);
+  const node = section.value as YamlNode | null;
+  const [start, end] = node?.range ? rangeOf(node) : [colon + 1, colon + 1];
+  const lines = block(column(text, rangeOf(section.key)[0]) + 2);
+  if (end === start) return [insertLines(text, nextLineStart(text, colon), lines, style)];
+  if (text.slice(end, nextLineStart(text, end)).trim() === '') return [{ start: colon + 1, end, insert: `${style.eol}${lines.join(style.eol)}` }];
+  return [{ start, end, insert: `{ ${inline} }` }];
+}
+
+function valueAfterColon(text: string, pair: Pair, insert: string): Splice {
+  const node = pair.value as YamlNode | null;
+  if (node?.range && rangeOf(node)[1] > rangeOf(node)[0]) return { ...rangeSplice(node), insert };
+  const colon = text.indexOf(':', rangeOf(pair.key)[1]);
+  return { start: colon + 1, end: colon + 1, insert: ` ${insert}` };
+}
+
+// ---- the check of the result ----
+
+/** A value as one string whatever the order of its maps' keys. */
+function sorted(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(sorted).join(',')}]`;
+  if (isObject(value)) return `{${Object.keys(value).sort().map((k) => `${JSON.stringify(k)}:${sorted(value[k])}`).join(',')}}`;
+  return JSON.stringify(value) ?? 'undefined';
+}
+
+/**
+ * `out` when it reads as the file before with only the entry `key` changed: to `expected`, or gone when that
+ * is undefined. Every other entry, their order and the rest of the file must read as they did.
+ */
+function checked(src: Source, out: string, key: string, expected: Record<string, unknown> | undefined): string {
+  const after = parseDocument(out);
+  if (after.errors.length > 0) throw refuse(`the change would break the file (${after.errors[0].message.split('\n')[0]}); please report this`);
+  const rest = (js: unknown) => {
+    const top = isObject(js) ? js : {};
+    const threats = isObject(top.threats) ? top.threats : {};
+    return JSON.stringify([Object.entries(top).filter(([k]) => k !== 'threats'), Object.entries(threats).filter(([k]) => k !== key)]);
+  };
+  const was: unknown = src.doc.toJS();
+  const now: unknown = after.toJS();
+  const threats = isObject(now) && isObject(now.threats) ? now.threats : {};
+  const entry = Object.hasOwn(threats, key) ? sorted(threats[key]) : undefined;
+  if (rest(now) !== rest(was) || entry !== (expected === undefined ? undefined : sorted(expected))) {
+    throw refuse(`the result would not read as the file before with only the decision on \`${key}\` changed as asked; change it in the text, or report this`);
+  }
+  return out;
 }

@@ -170,7 +170,7 @@ describe('threatmap import --into MODEL', () => {
     const after = readFileSync(path, 'utf8');
     // The model as it was, to the byte, then the threats.
     assert.ok(after.startsWith(before), 'the model text before the threats is unchanged');
-    assert.match(after.slice(before.length), /^threats:\n {2}tc-1:\n {4}title: Redeem the same card twice in parallel requests\n/);
+    assert.match(after.slice(before.length), /^\nthreats:\n {2}tc-1:\n {4}title: Redeem the same card twice in parallel requests\n/);
     const result = analyzeJson(path);
     assert.deepEqual(result.threats.filter((t) => t.ruleId.startsWith('threat:')).map((t) => [t.key, t.triage?.status]).sort(), [
       ['threat:tc-1@system', 'mitigated'], ['threat:tc-2@system', 'mitigating'], ['threat:tc-3@system', 'false-positive'],

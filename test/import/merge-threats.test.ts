@@ -23,7 +23,8 @@ threats:
     const merged = mergeImportedThreats({ model: { text: SHOP, file: 'shop.yaml' }, imported: { text: imported } });
     assert.ok(!('error' in merged), JSON.stringify(merged));
     assert.ok(merged.text.startsWith(SHOP));
-    assert.equal(merged.text.slice(SHOP.length), `threats:
+    assert.equal(merged.text.slice(SHOP.length), `
+threats:
   replay:
     title: Webhook replayed
     stride: S
@@ -45,7 +46,7 @@ threats:
     const imported = 'threatmap: 1\nsystem: { name: O }\nelements: { api: { tech: node } }\nthreats:\n  t: { title: T, stride: D, on: api, description: One line. }\n';
     const merged = mergeImportedThreats({ model: { text: SHOP, file: 'shop.yaml' }, imported: { text: imported } });
     assert.ok(!('error' in merged));
-    assert.equal(merged.text.slice(SHOP.length), 'threats:\n  t:\n    title: T\n    stride: D\n    on: api\n    description: One line.\n');
+    assert.equal(merged.text.slice(SHOP.length), '\nthreats:\n  t:\n    title: T\n    stride: D\n    on: api\n    description: One line.\n');
   });
 
   it('places a threat by name when the file\'s ids differ from the model\'s: elements, flow ends, endpoints', () => {

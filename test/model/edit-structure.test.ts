@@ -326,7 +326,8 @@ describe('add and remove written threats', () => {
 
   it('creates `threats:` at the end of a block model, appends after the last threat, and removing them gives the file back', () => {
     const [, coupons, replay, insider] = roundTrip(SHOP, [[COUPONS, removeThreat('coupon-stacking')], [REPLAY, removeThreat('webhook-replay')], [INSIDER, removeThreat('insider')]]);
-    assert.equal(coupons, `${SHOP}${COUPONS_TEXT}`);
+    // Set apart by a blank line, as the example sets apart its other sections.
+    assert.equal(coupons, `${SHOP}\n${COUPONS_TEXT}`);
     assert.equal(replay, `${coupons}  webhook-replay:\n    title: "Webhook #2 replayed"\n    stride: S\n    on: [payments -> api, api]\n    likelihood: low\n`);
     // The whole system: no `on`.
     assert.equal(insider, `${replay}  insider:\n    title: An insider exports the orders\n    stride: information-disclosure\n`);
@@ -343,7 +344,7 @@ describe('add and remove written threats', () => {
       ['threat:webhook-replay@payments->api', 'Webhook #2 replayed', 'Low', 'Medium'],
     ]);
     // What a threat added here names cannot then be removed from under it.
-    assert.match(refused(coupons, { op: 'remove-element', id: 'api' }), /the `on` of threat `coupon-stacking` \(line 83\)/);
+    assert.match(refused(coupons, { op: 'remove-element', id: 'api' }), /the `on` of threat `coupon-stacking` \(line 84\)/);
   });
 
   it('keeps the lines of a description or mitigation: a literal block in a block model, escaped in flow style and JSON', () => {
@@ -406,14 +407,14 @@ describe('add and remove written threats', () => {
       ['Coupons stack', 'Coupons stack'], ['Coupons: stack', '"Coupons: stack"'], ['Stack #1', '"Stack #1"'], ['yes', '"yes"'], ['say "hi"', 'say "hi"'], ['[draft] stack', '"[draft] stack"'],
     ]) {
       const out = edited(SHOP, { op: 'add-threat', id: 'x', fields: { title, stride: 'T', on: [] } });
-      assert.equal(out, `${SHOP}threats:\n  x:\n    title: ${written}\n    stride: T\n`, title);
+      assert.equal(out, `${SHOP}\nthreats:\n  x:\n    title: ${written}\n    stride: T\n`, title);
       assert.equal(load(out).threats[0].title, title);
     }
     for (const [on, written] of [
       [['api:POST /cart'], '"api:POST /cart"'], [['lb -> api'], 'lb -> api'], [['api->db', 'dmz'], '[api->db, dmz]'], [['api:/search', 'cdn'], '["api:/search", cdn]'],
     ] as const) {
       const out = edited(SHOP, { op: 'add-threat', id: 'x', fields: { title: 'X', stride: 'T', on } });
-      assert.equal(out, `${SHOP}threats:\n  x:\n    title: X\n    stride: T\n    on: ${written}\n`, on.join());
+      assert.equal(out, `${SHOP}\nthreats:\n  x:\n    title: X\n    stride: T\n    on: ${written}\n`, on.join());
       assert.equal(load(out).threats[0].on.length, on.length);
     }
   });
@@ -451,9 +452,9 @@ describe('add and remove written threats', () => {
   it('keeps a `threats:` with a comment of its own as `{}`, and gives back a file without a final line break or with Windows line endings', () => {
     const one = (text: string) => edited(text, { op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } });
     const commented = one(SHOP).replace('threats:\n', '# the review\nthreats:\n');
-    assert.equal(edited(commented, removeThreat('t')), `${SHOP}# the review\nthreats: {}\n`);
+    assert.equal(edited(commented, removeThreat('t')), `${SHOP}\n# the review\nthreats: {}\n`);
     const beside = one(SHOP).replace('threats:\n', 'threats:   # the review\n');
-    assert.equal(edited(beside, removeThreat('t')), `${SHOP}threats: {}   # the review\n`);
+    assert.equal(edited(beside, removeThreat('t')), `${SHOP}\nthreats: {}   # the review\n`);
     const open = 'threatmap: 1\nsystem: { name: M }\nelements: { a: { tech: node } }';
     const [, added] = roundTrip(open, [[{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: ['a'] } }, removeThreat('t')]]);
     assert.equal(added, `${open}\nthreats:\n  t:\n    title: T\n    stride: S\n    on: a`);
@@ -473,5 +474,50 @@ describe('applyModelEdit never throws', () => {
     assert.equal(refused(SHOP, { op: 'rename' }), 'unknown edit `rename`');
     assert.match(refused('elements: {\n', { op: 'remove-element', id: 'a' }), /^the model does not parse \(line \d+, column \d+\): /);
     assert.equal(refused('- a\n- b\n', { op: 'add-element', id: 'a', fields: { tech: 'node' } }), 'the model is not a map of sections (`threatmap:`, `system:`, `elements:`...)');
+  });
+});
+
+describe('new sections and flows in the form of the file', () => {
+  it('sets a new `threats:` or `flows:` apart by a blank line when the other sections are, and takes it away with the section', () => {
+    const spaced = 'threatmap: 1\n\nsystem: { name: S }\n\nelements:\n  a: { tech: node }\n  b: { tech: node }\n';
+    const [, threat] = roundTrip(spaced, [[{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: ['a'] } }, removeThreat('t')]]);
+    assert.equal(threat, `${spaced}\nthreats:\n  t:\n    title: T\n    stride: S\n    on: a\n`);
+    const [, flow] = roundTrip(spaced, [[{ op: 'add-flow', from: 'a', to: 'b', fields: { protocol: 'https' } }, { op: 'remove-flow', flow: 'a->b' }]]);
+    assert.equal(flow, `${spaced}\nflows:\n  - a -> b: https\n`);
+    // Without a final line break too.
+    const open = spaced.trimEnd();
+    const [, unended] = roundTrip(open, [[{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } }, removeThreat('t')]]);
+    assert.equal(unended, `${open}\n\nthreats:\n  t:\n    title: T\n    stride: S`);
+  });
+
+  it('adds no blank line where the sections have none (but after a final comment), or the file already ends with one', () => {
+    const tight = 'threatmap: 1\nsystem: { name: T }\nelements:\n  a: { tech: node }\n';
+    const [, threat] = roundTrip(tight, [[{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } }, removeThreat('t')]]);
+    assert.equal(threat, `${tight}threats:\n  t:\n    title: T\n    stride: S\n`);
+    // A comment that ends the file is not taken for the new section's own: a blank line between them, gone with the section.
+    const commented = `${tight}# the end\n`;
+    const [, afterComment] = roundTrip(commented, [[{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } }, removeThreat('t')]]);
+    assert.equal(afterComment, `${commented}\nthreats:\n  t:\n    title: T\n    stride: S\n`);
+    const ended = 'threatmap: 1\n\nsystem: { name: E }\n\nelements:\n  a: { tech: node }\n\n';
+    assert.equal(edited(ended, { op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } }), `${ended}threats:\n  t:\n    title: T\n    stride: S\n`);
+  });
+
+  it('writes a flow of a JSON model in the form its flows have: `from`/`to` unless most use the arrow', () => {
+    const model = (flows: unknown[]) => `${JSON.stringify({ threatmap: 1, system: { name: 'J' }, elements: { a: { tech: 'node' }, b: { tech: 'postgres' }, c: { tech: 'redis' } }, flows }, null, 2)}\n`;
+    const add = { op: 'add-flow', from: 'b', to: 'c', fields: { protocol: 'redis' } } as const;
+    const undo = { op: 'remove-flow', flow: 'b->c' } as const;
+    // One of each: the `from`/`to` form, which is JSON's own.
+    const mixed = model([{ from: 'a', to: 'b', protocol: 'postgres' }, { 'a -> c': 'redis' }]);
+    const [, full] = roundTrip(mixed, [[add, undo]]);
+    assert.equal(full, mixed.replace('      "a -> c": "redis"\n    }\n', '      "a -> c": "redis"\n    },\n    {\n      "from": "b",\n      "to": "c",\n      "protocol": "redis"\n    }\n'));
+    // No flows yet: `from`/`to` too.
+    const none = model([]);
+    assert.deepEqual(JSON.parse(edited(none, add)).flows, [{ from: 'b', to: 'c', protocol: 'redis' }]);
+    assert.equal(edited(edited(none, add), undo), none);
+    // Mostly arrows: an arrow.
+    const arrows = model([{ 'a -> b': 'postgres' }, { 'a -> c': 'redis' }]);
+    const [, arrow] = roundTrip(arrows, [[add, undo]]);
+    assert.deepEqual(JSON.parse(arrow).flows.at(-1), { 'b -> c': 'redis' });
+    assert.equal(load(full, 'model.json').flows.at(-1)!.id, 'b->c');
   });
 });

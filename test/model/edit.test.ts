@@ -248,3 +248,74 @@ describe('applyModelEdit, other texts', () => {
       { error: 'element `api` is not written as a map; add its controls in the text' });
   });
 });
+
+describe('applyModelEdit on controls shared through an anchor', () => {
+  const SHARED = 'threatmap: 1\nsystem: { name: A }\nelements:\n  api: { tech: node, controls: &c [rate-limiting] }\n  db: { tech: postgres, controls: *c }\n';
+  const controls = (text: string, id: string) => load(text).elements.find((e) => e.id === id)!.controls;
+
+  it('adds to an anchored list for its element only: the alias keeps the list as it was, the anchor moved to it', () => {
+    const out = edited(SHARED, { op: 'add-control', target: { element: 'api' }, control: 'waf' });
+    assert.equal(out, SHARED.replace('controls: &c [rate-limiting] }', 'controls: [rate-limiting, waf] }').replace('controls: *c }', 'controls: &c [rate-limiting] }'));
+    assert.deepEqual([controls(out, 'api'), controls(out, 'db')], [['rate-limiting', 'waf'], ['rate-limiting']]);
+    // Taken out again, the model reads as it did (the anchor stays where it moved).
+    const back = edited(out, { op: 'remove-control', target: { element: 'api' }, control: 'waf' });
+    assert.deepEqual([controls(back, 'api'), controls(back, 'db')], [['rate-limiting'], ['rate-limiting']]);
+  });
+
+  it('adds to an element whose controls are an alias by writing its own list, the anchored one unchanged', () => {
+    const out = edited(SHARED, { op: 'add-control', target: { element: 'db' }, control: 'backups' });
+    assert.equal(out, SHARED.replace('controls: *c }', 'controls: [rate-limiting, backups] }'));
+    assert.deepEqual([controls(out, 'api'), controls(out, 'db')], [['rate-limiting'], ['rate-limiting', 'backups']]);
+    // Already there through the alias: nothing to write.
+    assert.equal(edited(SHARED, { op: 'add-control', target: { element: 'db' }, control: 'rate-limiting' }), SHARED);
+  });
+
+  it('removes from an alias or an anchored list for that element only', () => {
+    // The last control goes with its `controls` entry, as an unshared one does.
+    assert.equal(edited(SHARED, { op: 'remove-control', target: { element: 'db' }, control: 'rate-limiting' }), SHARED.replace(', controls: *c }', ' }'));
+    const api = edited(SHARED, { op: 'remove-control', target: { element: 'api' }, control: 'rate-limiting' });
+    assert.equal(api, SHARED.replace(', controls: &c [rate-limiting] }', ' }').replace('controls: *c }', 'controls: &c [rate-limiting] }'));
+    assert.deepEqual([controls(api, 'api'), controls(api, 'db')], [[], ['rate-limiting']]);
+  });
+
+  it('writes out a block alias with its comment, and a shared block list moves with its anchor', () => {
+    const text = 'threatmap: 1\nsystem: { name: B }\nboundaries:\n  app:\n    trust: internal\n    controls: &std [audit-logging, generic-errors]   # anchor\n'
+      + 'elements:\n  web:\n    tech: nginx\n    in: app\n    controls: *std   # alias\n';
+    assert.equal(edited(text, { op: 'add-control', target: { element: 'web' }, control: 'waf' }),
+      text.replace('controls: *std   # alias', 'controls: [audit-logging, generic-errors, waf]   # alias'));
+    assert.equal(edited(text, { op: 'add-control', target: { boundary: 'app' }, control: 'waf' }), text
+      .replace('controls: &std [audit-logging, generic-errors]   # anchor', 'controls: [audit-logging, generic-errors, waf]   # anchor')
+      .replace('controls: *std   # alias', 'controls: &std [audit-logging, generic-errors]   # alias'));
+  });
+
+  it('refuses an alias of something that is not a list, and a result that would not read as asked', () => {
+    const scalar = 'threatmap: 1\nsystem: { name: S, description: &d waf }\nelements:\n  api: { tech: node, controls: *d }\n';
+    assert.deepEqual(applyModelEdit(scalar, { op: 'add-control', target: { element: 'api' }, control: 'hsts' }), { error: 'the controls of element `api` are not written as a list' });
+    // A YAML 1.1 merge gives `db` its controls: a list of its own would hide the merged one, so the check refuses.
+    const merged = '%YAML 1.1\n---\nthreatmap: 1\nsystem: { name: M }\nelements:\n  api: &base { tech: node, controls: [waf] }\n  db: { <<: *base, tech: postgres }\n';
+    for (const op of ['add-control', 'remove-control'] as const) {
+      assert.deepEqual(applyModelEdit(merged, { op, target: { element: 'db' }, control: op === 'add-control' ? 'backups' : 'waf' }),
+        { error: 'the edit would change more of the model than asked; please report this' });
+    }
+  });
+});
+
+describe('applyModelEdit on a JSON model laid out by JSON.stringify', () => {
+  const JSON_MODEL = `${JSON.stringify({ threatmap: 1, system: { name: 'J' }, elements: { api: { tech: 'node' }, db: { tech: 'postgres', controls: ['backups'] } } }, null, 2)}\n`;
+
+  it('writes a new `controls` on a line of its own at the object\'s indentation, and a new control likewise; removing gives the file back', () => {
+    const added = edited(JSON_MODEL, { op: 'add-control', target: { element: 'api' }, control: 'waf' });
+    assert.equal(added, JSON_MODEL.replace('      "tech": "node"\n', '      "tech": "node",\n      "controls": ["waf"]\n'));
+    assert.equal(edited(added, { op: 'remove-control', target: { element: 'api' }, control: 'waf' }), JSON_MODEL);
+    const more = edited(JSON_MODEL, { op: 'add-control', target: { element: 'db' }, control: 'x-audit' });
+    assert.equal(more, JSON_MODEL.replace('        "backups"\n', '        "backups",\n        "x-audit"\n'));
+    assert.equal(edited(more, { op: 'remove-control', target: { element: 'db' }, control: 'x-audit' }), JSON_MODEL);
+  });
+
+  it('keeps an object written on one line on one line', () => {
+    const compact = '{\n  "threatmap": 1,\n  "system": {"name": "C"},\n  "elements": {\n    "api": {"tech": "node"}\n  }\n}\n';
+    const out = edited(compact, { op: 'add-control', target: { element: 'api' }, control: 'waf' });
+    assert.equal(out, compact.replace('{"tech": "node"}', '{"tech": "node", "controls": ["waf"]}'));
+    assert.equal(edited(out, { op: 'remove-control', target: { element: 'api' }, control: 'waf' }), compact);
+  });
+});
