@@ -1,20 +1,52 @@
-// The page's calls to `threatmap serve` (its handlers: src/server/api.ts). The access token
-// arrives in the URL's fragment, which never reaches a server log or a Referer; it is kept in memory only
-// and sent as a header on every call.
+// The page's calls to `threatmap serve` (its handlers: src/server/api.ts). The access token arrives in
+// the URL's fragment, which never reaches a server log or a Referer; it is sent as a header on every call
+// and kept in the tab's sessionStorage (this tab and this origin only, gone with the tab), so that a
+// reload of the page still works once the address bar no longer shows it.
 import type { RuleFile } from '../src/analysis/rules/settings.js';
 import type { Diagnostic } from '../src/model/types.js';
 import type { TriageTarget, TriageUpdate } from '../src/track/triage-edit.js';
 
+const TOKEN_KEY = 'threatmap-token';
 let token = '';
 
-/** Takes the token from `#token=...` and removes it from the address bar (and so from history and bookmarks). */
+/** sessionStorage, or undefined where the browser refuses it (storage disabled): the token then lives in memory only. */
+function tabStorage(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Takes the token from `#token=...` and removes it from the address bar (and so from history and
+ * bookmarks); without one, the token this tab was given before (a reload).
+ */
 export function takeToken(): boolean {
   const found = new URLSearchParams(location.hash.slice(1)).get('token');
+  const storage = tabStorage();
   if (found) {
     token = found;
+    try {
+      storage?.setItem(TOKEN_KEY, found);
+    } catch {
+      // A full or refused storage: the token stays in memory, and only a reload needs the address again.
+    }
     history.replaceState(null, '', location.pathname + location.search);
+  } else if (!token) {
+    token = storage?.getItem(TOKEN_KEY) ?? '';
   }
   return token !== '';
+}
+
+/** Forgets a token the server refused (it was restarted with another): the page asks for the new address. */
+export function dropToken(): void {
+  token = '';
+  try {
+    tabStorage()?.removeItem(TOKEN_KEY);
+  } catch {
+    // Nothing stored.
+  }
 }
 
 export interface FileState {
@@ -71,7 +103,8 @@ async function call<T>(method: string, path: string, body?: unknown): Promise<An
 
 export const getState = () => call<ServerState>('GET', '/api/state');
 
-export const putModel = (text: string, base: string) => call<{ version: string }>('PUT', '/api/model', { text, base });
+/** `base`: the version on disk the text replaces; null to write a file that is not there (re-create it). */
+export const putModel = (text: string, base: string | null) => call<{ version: string }>('PUT', '/api/model', { text, base });
 
 export const postTriage = (threat: TriageTarget, update: TriageUpdate | null, base: string | null) =>
   call<{ version: string; text: string }>('POST', '/api/triage', { threat, update, base });

@@ -2,26 +2,31 @@
 // on disk stays the source of truth: the page edits its text, analyses every change in a worker, and
 // writes it back only when the user saves, refusing to overwrite a file changed elsewhere unless asked.
 import { type AnalysisResult, RISKS, type Threat } from '../src/analysis/types.js';
-import { applyModelEdit, type EditTarget, type ModelEdit } from '../src/model/edit.js';
+import type { EditResult, EditTarget, ModelEdit } from '../src/model/edit.js';
 import { type WrittenThreatEntry, writtenThreatsIn } from '../src/model/edit-threats.js';
 import type { Diagnostic } from '../src/model/types.js';
 import { uidOf } from '../src/track/triage.js';
 import type { TriageUpdate } from '../src/track/triage-edit.js';
-import { type ChangedEvent, type FileState, getState, postTriage, putModel, type ServerState, takeToken, watchFiles } from './api.js';
+import { type ChangedEvent, dropToken, type FileState, getState, postTriage, putModel, type ServerState, takeToken, watchFiles } from './api.js';
 import { DiagramView } from './diagram.js';
 import { showDiagnostics } from './diagnostics.js';
 import { badge, button, byId, fill, h } from './dom.js';
 import { Editor } from './editor.js';
-import type { AnalysisAnswer, AnalysisRequest } from './protocol.js';
+import type { AnalysisAnswer, AnalysisRequest, EditRequest, WorkerAnswer } from './protocol.js';
 import { renderStructure, type StructureContext, StructureForms } from './structure.js';
 import { renderCoverage, renderPaths, renderSurface, type TablesContext } from './tables.js';
 import { Tabs } from './tabs.js';
+import { diskForm, editorForm, formOf, type TextForm } from './text-form.js';
 import { ThreatsView } from './threats.js';
 
 /** Typing pauses this long before the text is analysed. */
 const ANALYSE_AFTER_MS = 250;
 
-const model = { file: '', version: '', saved: '' };
+/**
+ * The model file as the page knows it: its version on disk (null once it is gone), its text as the editor
+ * holds it (LF, no BOM) and the form it is written back in (its own line ending and BOM).
+ */
+const model: { file: string; version: string | null; saved: string; form: TextForm } = { file: '', version: null, saved: '', form: formOf('') };
 let triage: FileState = { file: '', text: null, version: null };
 /** What the server says of every analysis: its custom rules' files, and its day (for triage expiry). */
 let server: Pick<ServerState, 'rules' | 'today'> = { rules: [], today: '' };
@@ -32,8 +37,17 @@ let saveError: string | undefined;
  * answered, when our own new version is known) or during another look.
  */
 let recheck = false;
-/** The banner asks about a change on disk (else it reports a problem, which a good look at the files clears). */
-let conflictShown = false;
+/**
+ * What the banner says: a change on disk to choose about, the model file gone, files that cannot be read
+ * (these three a look at the files settles anew), or a problem of the page itself (no token, no connection).
+ */
+type BannerKind = 'conflict' | 'missing' | 'unreadable' | 'page';
+let bannerKind: BannerKind | undefined;
+/** The file on disk while it conflicts with the editor: the banner's buttons act on the latest one. */
+let theirs: { version: string; text: string } | undefined;
+/** saveError when a save was refused for a change on disk or the file being gone: a look that settles it clears it. */
+const CONFLICT_ERROR = 'the file changed on disk';
+const MISSING_ERROR = 'the file is no longer on disk';
 let syncing: Promise<void> | undefined;
 let result: AnalysisResult | undefined;
 let mitigatedBy: Record<string, readonly string[]> = {};
@@ -82,7 +96,7 @@ function analyseSoon(): void {
 function analyse(): void {
   clearTimeout(analyseTimer);
   const request: AnalysisRequest = {
-    seq: ++seq, text: editor.text, file: model.file, triage: triage.text, triageFile: triage.file, today: server.today, rules: server.rules,
+    kind: 'analysis', seq: ++seq, text: editor.text, file: model.file, triage: triage.text, triageFile: triage.file, today: server.today, rules: server.rules,
   };
   requestedText = request.text;
   if (inFlight) pending = request;
@@ -94,7 +108,12 @@ function send(request: AnalysisRequest): void {
   worker.postMessage(request);
 }
 
-worker.addEventListener('message', (e: MessageEvent<AnalysisAnswer>) => {
+worker.addEventListener('message', (e: MessageEvent<WorkerAnswer>) => {
+  if (e.data.kind === 'edit') {
+    editsWaiting.get(e.data.id)?.(e.data.result);
+    editsWaiting.delete(e.data.id);
+    return;
+  }
   inFlight = false;
   if (pending) {
     send(pending);
@@ -105,7 +124,22 @@ worker.addEventListener('message', (e: MessageEvent<AnalysisAnswer>) => {
 worker.addEventListener('error', (e) => {
   inFlight = false;
   showStale(`The analysis stopped: ${e.message || 'the worker could not start'}`);
+  // No answer will come to the edits it was making.
+  for (const resolve of editsWaiting.values()) resolve({ error: 'the page\'s worker stopped; reload the page' });
+  editsWaiting.clear();
 });
+
+/** The edits sent to the worker, by id, waiting for its answer; they queue behind an analysis in progress. */
+const editsWaiting = new Map<number, (result: EditResult) => void>();
+let editId = 0;
+
+function editInWorker(text: string, edit: ModelEdit): Promise<EditResult> {
+  const request: EditRequest = { kind: 'edit', id: ++editId, text, edit };
+  return new Promise((resolve) => {
+    editsWaiting.set(request.id, resolve);
+    worker.postMessage(request);
+  });
+}
 
 function showAnswer(answer: AnalysisAnswer): void {
   showDiagnostics(byId('diagnostics'), byId('diagnostics-summary'), answer.diagnostics, goTo);
@@ -184,22 +218,37 @@ function updateSaveState(): void {
   el.textContent = label;
 }
 
-async function save(base = model.version): Promise<void> {
-  if (saving || !dirty()) return;
+/** The page now holds `text` (as read from disk) as the saved version `version` of the model. */
+function adopt(version: string, text: string): void {
+  model.version = version;
+  model.form = formOf(text);
+  model.saved = editorForm(text);
+}
+
+/**
+ * Writes the editor's text in the file's own form. `base` is the version on disk it replaces (null: the
+ * file must not exist, to re-create it); `force` saves even an unchanged text (the file is gone).
+ */
+async function save(options: { base?: string | null; force?: boolean } = {}): Promise<void> {
+  if (saving || (!dirty() && !options.force)) return;
   const text = editor.text;
+  const base = options.base === undefined ? model.version : options.base;
   saving = true;
   saveError = undefined;
   updateSaveState();
-  const answer = await putModel(text, base);
+  const answer = await putModel(diskForm(text, model.form), base);
   saving = false;
   if (answer.ok) {
     model.version = answer.body.version;
     model.saved = text;
     byId('edit-note').textContent = '';
-    hideBanner();
+    if (bannerKind !== 'page') hideBanner();
   } else if (answer.status === 409 && typeof answer.body.text === 'string' && typeof answer.body.version === 'string') {
-    saveError = 'the file changed on disk';
+    saveError = CONFLICT_ERROR;
     showConflict(answer.body.version, answer.body.text);
+  } else if (answer.status === 409) {
+    saveError = MISSING_ERROR;
+    showMissing();
   } else {
     saveError = answer.body.error;
     if (answer.body.diagnostics) showDiagnostics(byId('diagnostics'), byId('diagnostics-summary'), answer.body.diagnostics, goTo);
@@ -211,7 +260,9 @@ async function save(base = model.version): Promise<void> {
   }
 }
 
-function showBanner(text: string, ...actions: HTMLButtonElement[]): void {
+function showBanner(kind: BannerKind, text: string, ...actions: HTMLButtonElement[]): void {
+  bannerKind = kind;
+  if (kind !== 'conflict') theirs = undefined;
   byId('banner-text').textContent = text;
   fill(byId('banner-actions'), ...actions);
   byId('banner').hidden = false;
@@ -219,25 +270,49 @@ function showBanner(text: string, ...actions: HTMLButtonElement[]): void {
 
 function hideBanner(): void {
   byId('banner').hidden = true;
-  conflictShown = false;
+  // Its buttons go with it: none may act later on what it was about.
+  fill(byId('banner-actions'));
+  bannerKind = undefined;
+  theirs = undefined;
 }
 
-/** The file on disk is not the one the editor's text was based on, and the editor has changes of its own. */
+/** A look at the files settled what the banner asked or reported: it goes, with the save error it explained. */
+function settle(): void {
+  if (bannerKind === 'conflict' || bannerKind === 'missing' || bannerKind === 'unreadable') hideBanner();
+  if (saveError === CONFLICT_ERROR || saveError === MISSING_ERROR) saveError = undefined;
+}
+
+/**
+ * The file on disk is not the one the editor's text was based on, and the editor has changes of its own.
+ * Shown anew for every change on disk: the buttons act on the latest file, never on one since replaced.
+ */
 function showConflict(version: string, text: string): void {
-  conflictShown = true;
-  showBanner('The file changed on disk while you were editing it.',
+  const shown = bannerKind === 'conflict';
+  theirs = { version, text };
+  if (shown) return;
+  showBanner('conflict', 'The file changed on disk while you were editing it.',
     button({}, () => {
+      if (!theirs) return;
+      const now = theirs;
       hideBanner();
       saveError = undefined;
-      model.version = version;
-      model.saved = text;
+      adopt(now.version, now.text);
       // As an edit, so that Ctrl+Z brings back what was in the editor.
-      editor.edit(text);
+      editor.edit(model.saved);
     }, 'Load theirs'),
     button({}, () => {
+      if (!theirs) return;
+      const base = theirs.version;
       hideBanner();
-      void save(version);
+      void save({ base });
     }, 'Keep mine (overwrite)'));
+}
+
+/** The model file is gone (deleted, moved): the editor's text is all there is, and can be written back. */
+function showMissing(): void {
+  if (bannerKind === 'missing') return;
+  showBanner('missing', 'The model file is no longer on disk (deleted or moved): the editor still holds its text.',
+    button({}, () => void save({ base: null, force: true }), 'Save the editor\'s text (re-create the file)'));
 }
 
 /** Brings the page up to date with the files on disk; one at a time, the last call redoing it once more. */
@@ -249,28 +324,32 @@ function sync(): Promise<void> {
   syncing = (async () => {
     const state = await getState();
     if (!state.ok) {
-      showBanner(`The files cannot be read: ${state.body.error}`);
+      if (state.status === 404) showMissing();
+      else if (state.status !== 401) showBanner('unreadable', `The files cannot be read: ${state.body.error}`);
+      else showTokenProblem();
+      updateSaveState();
       return;
     }
     const s = state.body;
-    if (!conflictShown) hideBanner();
     let analyseNow = s.today !== server.today;
     server = { rules: s.rules, today: s.today };
     if (s.triage.version !== triage.version) {
       triage = s.triage;
       analyseNow = true;
     }
-    if (s.version !== model.version) {
-      if (!dirty()) {
-        model.version = s.version;
-        model.saved = s.text;
-        editor.load(s.text);
-        analyseNow = true;
-      } else if (s.text === editor.text) {
-        // Changed on disk to just what the editor holds (the same edit made twice): nothing to choose.
-        model.version = s.version;
-        model.saved = s.text;
-      } else showConflict(s.version, s.text);
+    if (s.version === model.version) settle();
+    else if (!dirty()) {
+      settle();
+      adopt(s.version, s.text);
+      editor.load(model.saved);
+      analyseNow = true;
+    } else if (editorForm(s.text) === editor.text) {
+      // Changed on disk to just what the editor holds (the same edit made twice): nothing to choose.
+      settle();
+      adopt(s.version, s.text);
+    } else {
+      if (bannerKind !== 'conflict') settle();
+      showConflict(s.version, s.text);
     }
     updateSaveState();
     if (analyseNow) analyse();
@@ -286,7 +365,8 @@ function sync(): Promise<void> {
 
 function onChanged(event: ChangedEvent): void {
   const held = event.what === 'model' ? model.version : triage.version;
-  if (event.version === held) return;
+  // A version the page holds needs no look, unless the banner is about the files: the file may be back as it was.
+  if (event.version === held && (bannerKind === undefined || bannerKind === 'page')) return;
   // Our own save is announced too, possibly before its answer tells us the new version.
   if (saving) recheck = true;
   else void sync();
@@ -294,22 +374,46 @@ function onChanged(event: ChangedEvent): void {
 
 // ---- edits of the model's text: controls from the threat details, elements, flows and written threats ----
 
+/** Shown while an edit is worked out, once it takes longer than this: a small model's is done before. */
+const PROGRESS_AFTER_MS = 150;
+/** An edit is being worked out: the editor is read-only meanwhile, so that its result applies to what it holds. */
+let editing = false;
+
 /**
- * A structured edit (src/model/edit.ts) of the editor's text: why it cannot be made, or the function that
- * makes it as the user's own edit (Ctrl+Z takes it back, the analysis follows, and Save writes it like any
- * other change, a file changed on disk meanwhile getting the conflict banner) and says `done` in the header.
+ * A structured edit (src/model/edit.ts) of the editor's text, worked out in the worker: why it cannot be
+ * made, or the function that makes it as the user's own edit (Ctrl+Z takes it back, the analysis follows,
+ * and Save writes it like any other change, a file changed on disk meanwhile getting the conflict banner)
+ * and says `done` in the header.
  */
-function prepareEdit(edit: ModelEdit, done?: string): string | (() => void) {
-  const edited = applyModelEdit(editor.text, edit);
+async function prepareEdit(edit: ModelEdit, done?: string): Promise<string | (() => void)> {
+  if (editing) return 'another change is being made: wait for it to finish';
+  const text = editor.text;
+  const note = byId('edit-note');
+  const progress = window.setTimeout(() => { note.textContent = 'Making the change in the model…'; }, PROGRESS_AFTER_MS);
+  editing = true;
+  editor.area.readOnly = true;
+  editor.area.setAttribute('aria-busy', 'true');
+  let edited: EditResult;
+  try {
+    edited = await editInWorker(text, edit);
+  } finally {
+    clearTimeout(progress);
+    editing = false;
+    editor.area.readOnly = false;
+    editor.area.removeAttribute('aria-busy');
+    if (note.textContent === 'Making the change in the model…') note.textContent = '';
+  }
   if ('error' in edited) return edited.error;
+  // The file on disk may have been loaded into the editor meanwhile: the edit was of the text before it.
+  if (editor.text !== text) return 'the model changed while the change was being made; make it again';
   return () => {
     editor.edit(edited.text);
-    byId('edit-note').textContent = done ?? '';
+    note.textContent = done ?? '';
   };
 }
 
-function editModel(edit: ModelEdit, done?: string): string | undefined {
-  const outcome = prepareEdit(edit, done);
+async function editModel(edit: ModelEdit, done?: string): Promise<string | undefined> {
+  const outcome = await prepareEdit(edit, done);
   if (typeof outcome === 'string') return outcome;
   outcome();
   return undefined;
@@ -326,14 +430,15 @@ function targetOf(t: Threat): EditTarget | undefined {
   }
 }
 
-function addControl(t: Threat, control: string): string | undefined {
+async function addControl(t: Threat, control: string): Promise<string | undefined> {
   const target = targetOf(t);
   if (!target) return 'the threat is about the whole system, not one part of it';
-  return editModel({ op: 'add-control', target, control });
+  // Said in the header too: the threat, now mitigated, may leave the table with its details and their note.
+  return editModel({ op: 'add-control', target, control }, `Added ${control} to ${t.componentName} in the editor: save the model to keep it.`);
 }
 
 /** The threat's element or flow out of the model; its details close with it, so the header says it was done. */
-function removeComponent(t: Threat): string | undefined {
+async function removeComponent(t: Threat): Promise<string | undefined> {
   if (t.componentKind === 'element') return editModel({ op: 'remove-element', id: t.component }, `Removed element ${t.component} in the editor: save the model to keep the change.`);
   if (t.componentKind === 'flow') return editModel({ op: 'remove-flow', flow: t.component }, `Removed the flow ${t.component} in the editor: save the model to keep the change.`);
   return 'only an element or a flow is removed from here';
@@ -358,25 +463,33 @@ async function saveTriage(t: Threat, update: TriageUpdate | null): Promise<strin
 
 // ---- start ----
 
+/** The token is missing, or the server refused it (restarted with another). */
+function showTokenProblem(): void {
+  dropToken();
+  showBanner('page', 'This page needs the address that `threatmap serve` printed: it carries the access token (#token=...). If the server was restarted, open the address it printed this time.');
+}
+
 async function start(): Promise<void> {
   if (!takeToken()) {
-    showBanner('This page needs the address that `threatmap serve` printed: it carries the access token (#token=...).');
+    showTokenProblem();
     return;
   }
   const state = await getState();
   if (!state.ok) {
-    showBanner(`The model cannot be read: ${state.body.error}`);
+    if (state.status === 401) showTokenProblem();
+    else showBanner('page', `The model cannot be read: ${state.body.error}`);
     return;
   }
   const s = state.body;
-  Object.assign(model, { file: s.file, version: s.version, saved: s.text });
+  model.file = s.file;
+  adopt(s.version, s.text);
   triage = s.triage;
   server = { rules: s.rules, today: s.today };
   byId('model-file').textContent = s.file;
-  editor.load(s.text);
+  editor.load(model.saved);
   updateSaveState();
   analyse();
-  watchFiles(onChanged, () => void sync(), () => showBanner('The page has lost its connection to `threatmap serve`: changes on disk are no longer followed, and saving may fail. If it was restarted, open the address it printed.'));
+  watchFiles(onChanged, () => void sync(), () => showBanner('page', 'The page has lost its connection to `threatmap serve`: changes on disk are no longer followed, and saving may fail. If it was restarted, open the address it printed.'));
 }
 
 byId('save').addEventListener('click', () => void save());

@@ -1,9 +1,13 @@
-// The messages between the page and its analysis worker (worker.ts). Structured-clone data only.
+// The messages between the page and its worker (worker.ts): analyses of the editor's text, and structured
+// edits of it (a large model's take seconds, which the page's own thread must not spend). Structured-clone
+// data only.
 import type { AnalysisResult } from '../src/analysis/types.js';
 import type { RuleFile } from '../src/analysis/rules/settings.js';
+import type { EditResult, ModelEdit } from '../src/model/edit.js';
 import type { Diagnostic } from '../src/model/types.js';
 
 export interface AnalysisRequest {
+  kind: 'analysis';
   /** Rises with every request: the page keeps only the answer to its latest. */
   seq: number;
   text: string;
@@ -20,6 +24,7 @@ export interface AnalysisRequest {
 
 export type AnalysisAnswer =
   | {
+    kind: 'analysis';
     seq: number;
     ok: true;
     result: AnalysisResult;
@@ -30,4 +35,21 @@ export type AnalysisAnswer =
     /** Problems of the triage file: its decisions are then left out of the result. */
     triageDiagnostics: Diagnostic[];
   }
-  | { seq: number; ok: false; diagnostics: Diagnostic[]; error?: string };
+  | { kind: 'analysis'; seq: number; ok: false; diagnostics: Diagnostic[]; error?: string };
+
+/** A structured edit (src/model/edit.ts) of `text`; `id` pairs it with its answer. */
+export interface EditRequest {
+  kind: 'edit';
+  id: number;
+  text: string;
+  edit: ModelEdit;
+}
+
+export interface EditAnswer {
+  kind: 'edit';
+  id: number;
+  result: EditResult;
+}
+
+export type WorkerRequest = AnalysisRequest | EditRequest;
+export type WorkerAnswer = AnalysisAnswer | EditAnswer;

@@ -18,7 +18,7 @@ export interface StructureContext {
    * editor and says so (`done`). Run it once no modal dialog makes the editor inert: the editor takes the
    * change as typing, which goes where the focus is.
    */
-  prepare(edit: ModelEdit, done: string): string | (() => void);
+  prepare(edit: ModelEdit, done: string): Promise<string | (() => void)>;
   goTo(line: number, col: number): void;
 }
 
@@ -58,31 +58,47 @@ class EditDialog {
   readonly dialog: HTMLDialogElement;
   readonly form: HTMLFormElement;
   private readonly error = h('p', { class: 'error', role: 'alert' });
+  private readonly progress = h('p', { class: 'muted', role: 'status' });
   private opener: HTMLElement | null = null;
+  /** The edit is being worked out (in the worker): a second submit waits for it. */
+  private busy = false;
 
-  constructor(id: string, title: string, rows: HTMLElement[], action: string, submit: () => string | (() => void)) {
+  constructor(id: string, title: string, rows: HTMLElement[], action: string, private readonly submit: () => Promise<string | (() => void)>) {
     const titleId = `${id}-title`;
     this.form = h('form', { class: 'edit-form' },
       h('div', { class: 'grid' }, ...rows),
       this.error,
+      this.progress,
       h('div', { class: 'actions' }, h('button', { type: 'submit' }, action), button({}, () => this.dialog.close(), 'Cancel')));
     this.dialog = h('dialog', { id, class: 'edit-dialog', 'aria-labelledby': titleId }, h('h2', { id: titleId }, title), this.form);
     this.form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const outcome = submit();
-      if (typeof outcome === 'string') {
-        this.error.textContent = outcome;
-        return;
-      }
-      // Closed first: the page behind a modal dialog is inert, and the editor must take the change.
-      this.dialog.close();
-      outcome();
+      void this.run();
     });
     this.dialog.addEventListener('close', () => {
       this.opener?.focus();
       this.opener = null;
     });
     document.body.append(this.dialog);
+  }
+
+  private async run(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.error.textContent = '';
+    this.progress.textContent = 'Making the change…';
+    this.form.setAttribute('aria-busy', 'true');
+    const outcome = await this.submit();
+    this.busy = false;
+    this.progress.textContent = '';
+    this.form.removeAttribute('aria-busy');
+    if (typeof outcome === 'string') {
+      this.error.textContent = outcome;
+      return;
+    }
+    // Closed first: the page behind a modal dialog is inert, and the editor must take the change.
+    this.dialog.close();
+    outcome();
   }
 
   open(opener: HTMLElement): void {
@@ -216,7 +232,7 @@ export class StructureForms {
     ]);
   }
 
-  private addElement(): string | (() => void) {
+  private addElement(): Promise<string | (() => void)> {
     const fields: ElementFields = {};
     for (const [key, control] of [['name', this.name], ['tech', this.tech], ['type', this.type], ['in', this.boundary]] as const) {
       const value = control.value.trim();
@@ -226,7 +242,7 @@ export class StructureForms {
     return this.ctx.prepare({ op: 'add-element', id, fields }, `Added element ${id} in the editor: save the model to keep it.`);
   }
 
-  private addFlow(): string | (() => void) {
+  private addFlow(): Promise<string | (() => void)> {
     const fields: FlowFields = { protocol: this.protocol.value.trim() };
     if (this.auth.value) fields.auth = this.auth.value;
     const data = [...this.data.selectedOptions].map((o) => o.value);
@@ -235,7 +251,7 @@ export class StructureForms {
     return this.ctx.prepare({ op: 'add-flow', from, to, fields }, `Added the flow ${from} -> ${to} in the editor: save the model to keep it.`);
   }
 
-  private addThreat(): string | (() => void) {
+  private addThreat(): Promise<string | (() => void)> {
     const fields: ThreatFields = { title: this.threatTitle.value.trim(), stride: this.stride.value, on: this.on.value ? [this.on.value] : [] };
     for (const [key, control] of [['description', this.description], ['likelihood', this.likelihood], ['impact', this.impact], ['mitigation', this.mitigation]] as const) {
       const value = control.value.trim();
@@ -256,12 +272,12 @@ let note = '';
 export function renderStructure(root: HTMLElement, r: AnalysisResult, written: readonly WrittenThreatEntry[], ctx: StructureContext): void {
   const names = new Map(r.elements.map((e) => [e.id, e.name]));
   const status = h('p', { class: 'note structure-note', role: 'status' }, note);
-  const remove = (what: string, id: string, edit: ModelEdit) => button({ class: 'remove', 'aria-label': `Remove ${what} ${id}` }, () => {
-    const outcome = ctx.prepare(edit, `Removed ${what} ${id} in the editor: save the model to keep the change.`);
+  const remove = (what: string, id: string, edit: ModelEdit) => button({ class: 'remove', 'aria-label': `Remove ${what} ${id}` }, () => void (async () => {
+    const outcome = await ctx.prepare(edit, `Removed ${what} ${id} in the editor: save the model to keep the change.`);
     note = typeof outcome === 'string' ? `Not removed: ${outcome}` : '';
     status.textContent = note;
     if (typeof outcome !== 'string') outcome();
-  }, 'Remove');
+  })(), 'Remove');
   const place = (loc: { line: number; col: number }) => (loc.line > 0 ? button({ class: 'loc mono', title: 'Go to it in the model' }, () => ctx.goTo(loc.line, loc.col), `${loc.line}:${loc.col}`) : '');
   const rows = <T>(items: readonly T[], row: (item: T) => HTMLTableRowElement, columns: number) => [
     ...items.slice(0, MAX_ROWS).map(row),

@@ -123,8 +123,8 @@ export class ThreatsView {
     const rows = this.rows();
     this.count.textContent = rows.length === all ? `Showing all ${plural(all, 'threat')}` : `Showing ${rows.length} of ${plural(all, 'threat')}`;
     if (this.selected !== undefined && !rows.some((t) => t.key === this.selected)) this.selected = undefined;
-    // Asked before the details are rebuilt: the question is about the ones on the page now.
-    const focused = this.details.focusedField();
+    // Asked before the rows are rebuilt: the question is about the ones on the page now.
+    const focused = this.focusedControl();
     const drawn = rows.slice(0, MAX_ROWS);
     const trs: HTMLTableRowElement[] = [];
     for (const t of drawn) {
@@ -136,7 +136,28 @@ export class ThreatsView {
       trs.push(h('tr', { class: 'empty-row' }, h('td', { colspan: COLUMNS.length }, `The first ${MAX_ROWS} are shown: filter to see the other ${rows.length - MAX_ROWS}.`)));
     }
     this.body.replaceChildren(...trs);
-    if (focused) this.details.refocus(focused);
+    if (focused) this.refocus(focused);
+  }
+
+  /** The control of the table that has the focus: its threat's key and its `data-focus` name, stable across rebuilds. */
+  private focusedControl(): { key: string; control: string } | undefined {
+    const active = document.activeElement;
+    if (!(active instanceof HTMLElement) || !this.body.contains(active)) return undefined;
+    const key = active.closest<HTMLElement>('[data-key]')?.dataset.key;
+    const control = active.closest<HTMLElement>('[data-focus]')?.dataset.focus;
+    return key === undefined || control === undefined ? undefined : { key, control };
+  }
+
+  /**
+   * Gives the focus back to the same control in the rebuilt rows; when it is gone (a threat now mitigated,
+   * its details closed), to its threat's title, else to the table's panel, never to the page's body.
+   */
+  private refocus({ key, control }: { key: string; control: string }): void {
+    const within = `[data-key="${CSS.escape(key)}"]`;
+    const target = this.body.querySelector<HTMLElement>(`${within} [data-focus="${CSS.escape(control)}"]`)
+      ?? this.body.querySelector<HTMLElement>(`tr${within} [data-focus="title"]`)
+      ?? this.body.closest<HTMLElement>('[tabindex]');
+    target?.focus({ preventScroll: true });
   }
 
   private row(t: Threat): HTMLTableRowElement {
@@ -152,7 +173,7 @@ export class ThreatsView {
       h('td', {}, badge(t.risk)),
       h('td', { title: t.category }, t.stride),
       h('td', {}, t.componentName),
-      h('td', {}, button({ class: 'title', 'aria-expanded': String(open) }, toggle, t.title)),
+      h('td', {}, button({ class: 'title', 'aria-expanded': String(open), 'data-focus': 'title' }, toggle, t.title)),
       h('td', {}, statusTag(status), t.triage?.declared ? h('span', { class: 'muted' }, ` (${t.triage.declared} expired)`) : null,
         this.reviewDue.has(uidOf(t)) ? h('span', { class: 'review-due', title: `To be reviewed since ${t.triage?.review ?? ''}` }, 'review due') : null));
     // The whole row opens the details, for the mouse; the title button is the keyboard's way in.

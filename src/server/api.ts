@@ -49,7 +49,9 @@ function snapshot(files: FileAccess, path: string): { text: string | null; versi
 
 /** The answer when the file on disk is not the version the page started from: the page shows what is there now. */
 const conflict = (file: string, now: { text: string | null; version: string | null }): ApiResponse =>
-  fail(409, `${file} was changed outside the page; reload it to see the change`, { version: now.version, text: now.text });
+  fail(409, now.text === null
+    ? `${file} is no longer there (deleted or moved outside the page); save with a null base to write it anew`
+    : `${file} was changed outside the page; reload it to see the change`, { version: now.version, text: now.text });
 
 export function getState(ctx: ApiContext): ApiResponse {
   const model = ctx.files.read(ctx.model);
@@ -76,8 +78,9 @@ function loadText(ctx: ApiContext, text: string): { model: Model; loaded: LoadRe
 }
 
 export function putModel(ctx: ApiContext, body: unknown): ApiResponse {
-  if (!isObject(body) || typeof body.text !== 'string' || typeof body.base !== 'string') {
-    return fail(400, 'expected { "text": string, "base": string }');
+  // A null base writes a file that is not there: the page re-creates a model deleted while it was open.
+  if (!isObject(body) || typeof body.text !== 'string' || !(typeof body.base === 'string' || body.base === null)) {
+    return fail(400, 'expected { "text": string, "base": string | null }');
   }
   const now = snapshot(ctx.files, ctx.model);
   if (now.version !== body.base) return conflict(ctx.model, now);

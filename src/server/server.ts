@@ -14,7 +14,10 @@ import { defaultTriagePath } from '../track/triage.js';
 import { type ApiContext, type ApiResponse, getState, postDiagram, postTriage, putModel } from './api.js';
 import { EventStreams } from './events.js';
 import { diskFiles } from './files.js';
-import { allowedHosts, hostAllowed, newToken, originAllowed, setSecurityHeaders, tokenMatches, urlHost } from './security.js';
+import {
+  allowedHosts, type AllowedHosts, hostAllowed, isWildcard, machineNames, type MachineNames, newToken, originAllowed, parseAllowHost, setSecurityHeaders,
+  tokenMatches, urlHost,
+} from './security.js';
 import { watchFiles } from './watch.js';
 
 /** The page's folder: dist/web, beside dist/server (tsc's output) and dist/cli (the bundled bin) alike. */
@@ -27,6 +30,10 @@ export interface ServerOptions {
   triage?: string;
   /** The address to listen on; default 127.0.0.1. */
   host?: string;
+  /** More names the Host header may carry (`--allow-host`): NAME (any port) or NAME:PORT. */
+  allowHosts?: readonly string[];
+  /** The machine's addresses and name; default os.networkInterfaces() and os.hostname() (tests give their own). */
+  machine?: MachineNames;
   /** Default 0: any free port. */
   port?: number;
   /** The rules in use; default the built-in library. */
@@ -40,6 +47,8 @@ export interface ServerOptions {
 export interface RunningServer {
   /** The page's address, with the token in its fragment (never sent to the server, kept out of logs). */
   url: string;
+  /** Other addresses the page answers at (bound to every interface: this machine's own), the token in each. */
+  otherUrls: string[];
   port: number;
   token: string;
   /** Ends the event streams and open connections, stops watching; resolves when the server has closed. */
@@ -94,6 +103,20 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   });
 }
 
+/**
+ * The `host:port` pairs to open the page at, the best first: the one an `--allow-host NAME:PORT` names (how
+ * the user said the browser reaches it), else the address listened on; for every interface (0.0.0.0, which no
+ * browser can open), this machine's outside addresses (IPv4 first), its name and its loopback address.
+ */
+export function pageHosts(host: string, port: number, allow: readonly string[], machine: MachineNames): string[] {
+  const given = allow.map(parseAllowHost).flatMap((a) => (typeof a === 'string' || a.port === undefined ? [] : [`${a.name}:${a.port}`]));
+  const own = isWildcard(host)
+    ? [...machine.addresses.filter((a) => !a.internal && a.family === 'IPv4'), ...machine.addresses.filter((a) => !a.internal && a.family !== 'IPv4' && !a.address.startsWith('fe80'))]
+      .map((a) => urlHost(a.address)).concat(machine.hostname === '' ? [] : [machine.hostname], '127.0.0.1')
+    : [urlHost(host)];
+  return [...new Set([...given, ...own.map((h) => `${h}:${port}`)])];
+}
+
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const host = options.host ?? '127.0.0.1';
   const assets = options.assets ?? DEFAULT_ASSETS;
@@ -108,7 +131,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     today,
   };
   const events = new EventStreams();
-  let allowed: ReadonlySet<string> = new Set();
+  let allowed: AllowedHosts = { withPort: new Set(), anyPort: new Set() };
 
   const servePage = async (req: IncomingMessage, res: ServerResponse, page: { file: string; type: string }): Promise<void> => {
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, `${req.method} is not allowed here`, { Allow: 'GET, HEAD' });
@@ -181,12 +204,15 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     throw err;
   }
   const port = (server.address() as { port: number }).port;
-  allowed = allowedHosts(host, port);
+  const machine = options.machine ?? machineNames();
+  allowed = allowedHosts(host, port, { allow: options.allowHosts, machine });
+  const [url, ...otherUrls] = pageHosts(host, port, options.allowHosts ?? [], machine).map((h) => `http://${h}/#token=${token}`);
   const watcher = watchFiles([{ what: 'model', path: ctx.model }, { what: 'triage', path: ctx.triage }], diskFiles.read,
     (change) => events.send('changed', change));
 
   return {
-    url: `http://${urlHost(host)}:${port}/#token=${token}`,
+    url,
+    otherUrls,
     port,
     token,
     close: () => new Promise<void>((resolve) => {

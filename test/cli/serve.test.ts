@@ -105,14 +105,79 @@ describe('threatmap serve', () => {
     noStack(r.stderr);
   });
 
-  it('exits 2 for an invalid model, with file:line:col', () => {
+  it('serves an invalid model, its errors printed with file:line:col and the page said to show them', async () => {
     const { model, web } = scratch();
-    writeFileSync(model, exampleText('ecommerce').replace('    tech: alb\n', '    tech: alb\n    tehc: alb\n'));
-    const r = spawnRun(['serve', model], web);
+    const broken = exampleText('ecommerce').replace('    tech: alb\n', '    tech: alb\n    tehc: alb\n');
+    writeFileSync(model, broken);
+    const server = serve([model], web);
+    const [, base, , token] = FREE_PORT_LINE.exec(await server.url)!;
+    const state = (await (await fetch(`${base}api/state`, { headers: { 'X-Threatmap-Token': token } })).json()) as { text: string };
+    assert.equal(state.text, broken);
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    assert.equal(exit.code, 0, exit.stderr);
+    const line = broken.split('\n').indexOf('    tehc: alb') + 1;
+    assert.match(exit.stderr, new RegExp(`^${escapeRegExp(model)}:${line}:5: error\\[`, 'm'));
+    assert.match(exit.stderr, new RegExp(`threatmap serve: ${escapeRegExp(model)} has errors \\(listed above\\): the page shows them`));
+    noStack(exit.stderr);
+  });
+
+  it('says nothing of errors for a valid model', async () => {
+    const { model, web } = scratch();
+    const server = serve([model], web);
+    await server.url;
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    assert.equal(exit.code, 0);
+    assert.doesNotMatch(exit.stderr, /error|has errors/);
+  });
+
+  it('exits 2 for a model that cannot be read at all: a folder', () => {
+    const { dir, web } = scratch();
+    const r = spawnRun(['serve', dir], web);
     assert.equal(r.code, 2);
     assert.equal(r.stdout, '');
-    assert.match(r.stderr, new RegExp(`^${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:5: error\\[`, 'm'));
+    assert.equal(r.stderr, `${dir}: is a directory, expected a model file (.yaml, .yml or .json)\n`);
+  });
+
+  it('exits 2 for a --triage file whose folder does not exist, before serving', () => {
+    const { dir, model, web } = scratch();
+    const triage = join(dir, 'no-such-folder', 'shop.triage.yaml');
+    const r = spawnRun(['serve', model, '--triage', triage], web);
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `threatmap serve: the triage file ${triage} cannot be written: its folder ${join(dir, 'no-such-folder')} does not exist; create it, or choose another file with --triage\n`);
     noStack(r.stderr);
+  });
+
+  it('exits 2 for an --allow-host that is not a host name', () => {
+    const { model, web } = scratch();
+    const r = spawnRun(['serve', model, '--allow-host', 'http://evil.example/'], web);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^threatmap serve: --allow-host "http:\/\/evil\.example\/": expected a host name or address/);
+  });
+
+  it('--host 0.0.0.0 prints an address to open, not 0.0.0.0, and answers there; --allow-host NAME:PORT is printed first', async () => {
+    const { model, web } = scratch();
+    const server = serve([model, '--host', '0.0.0.0'], web);
+    const line = await server.url;
+    const m = /^threatmap serve: (http:\/\/(\S+?):(\d+)\/)#token=([0-9a-f]{64})$/.exec(line);
+    assert.ok(m, line);
+    const [, , name, port, token] = m;
+    assert.notEqual(name, '0.0.0.0');
+    // Asked through the loopback interface, addressed as the page would be opened.
+    const state = await fetch(`http://127.0.0.1:${port}/api/state`, { headers: { 'X-Threatmap-Token': token, Host: `${name}:${port}` } });
+    assert.equal(state.status, 200);
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    assert.equal(exit.code, 0);
+    assert.match(exit.stderr, /warning: listening on 0\.0\.0\.0/);
+    assert.match(exit.stderr, /also at http:\/\/127\.0\.0\.1:\d+\/#token=/);
+
+    const mapped = serve([model, '--host', '0.0.0.0', '--allow-host', 'localhost:8080'], web);
+    assert.match(await mapped.url, /^threatmap serve: http:\/\/localhost:8080\/#token=[0-9a-f]{64}$/);
+    mapped.child.kill('SIGTERM');
+    assert.equal((await mapped.exited).code, 0);
   });
 
   it('exits 2 for a port that is not one, or in use', async () => {
@@ -142,6 +207,8 @@ describe('threatmap serve', () => {
     noStack(r.stderr);
   });
 });
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** run() with the page's folder set. */
 function spawnRun(args: string[], web: string) {

@@ -44,7 +44,7 @@ describe('API handlers', () => {
 
   it('PUT /api/model: 400 for a body without text and base, and writes nothing', () => {
     const { ctx, disk } = context();
-    for (const body of [null, [], { text: 'x' }, { base: 'x' }, { text: 1, base: 'x' }]) assert.equal(putModel(ctx, body).status, 400);
+    for (const body of [null, [], { text: 'x' }, { base: 'x' }, { text: 1, base: 'x' }, { text: 'x', base: 3 }, { text: 'x', base: undefined }]) assert.equal(putModel(ctx, body).status, 400);
     assert.equal(disk.writes, 0);
   });
 
@@ -63,6 +63,35 @@ describe('API handlers', () => {
     const text = exampleText('ecommerce');
     assert.deepEqual(putModel(ctx, { text, base: sha(text) }), { status: 200, body: { version: sha(text) } });
     assert.equal(disk.writes, 0);
+  });
+
+  it('PUT /api/model: a null base re-creates a model deleted meanwhile; the 409 for it says it is gone', () => {
+    const text = exampleText('ecommerce');
+    const { ctx, disk } = context({});
+    const stale = putModel(ctx, { text, base: sha(text) });
+    assert.equal(stale.status, 409);
+    assert.deepEqual([stale.body.text, stale.body.version], [null, null]);
+    assert.match(stale.body.error as string, /^shop\.yaml is no longer there \(deleted or moved outside the page\)/);
+    assert.equal(disk.writes, 0);
+    assert.deepEqual(putModel(ctx, { text, base: null }), { status: 200, body: { version: sha(text) } });
+    assert.equal(disk.files[MODEL], text);
+  });
+
+  it('PUT /api/model: a null base is a 409 when the file is there, and writes nothing', () => {
+    const { ctx, disk } = context();
+    const r = putModel(ctx, { text: `${exampleText('ecommerce')}# mine\n`, base: null });
+    assert.equal(r.status, 409);
+    assert.deepEqual([r.body.text, r.body.version], [exampleText('ecommerce'), sha(exampleText('ecommerce'))]);
+    assert.match(r.body.error as string, /was changed outside the page/);
+    assert.equal(disk.writes, 0);
+  });
+
+  it('PUT /api/model: a CRLF text with a BOM is written as sent, byte for byte', () => {
+    const crlf = `\ufeff${exampleText('ecommerce').replace(/\n/g, '\r\n')}`;
+    const { ctx, disk } = context({ [MODEL]: crlf });
+    const edited = crlf.replace('name: Acme Shop', 'name: Acme Shop 2');
+    assert.deepEqual(putModel(ctx, { text: edited, base: sha(crlf) }), { status: 200, body: { version: sha(edited) } });
+    assert.equal(disk.files[MODEL], edited);
   });
 
   it('POST /api/triage: 400 for a malformed threat or decision', () => {

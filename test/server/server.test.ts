@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyModelEdit } from '../../src/model/edit.js';
-import { MAX_BODY_BYTES, type RunningServer, startServer } from '../../src/server/server.js';
-import { SECURITY_HEADERS } from '../../src/server/security.js';
+import { MAX_BODY_BYTES, pageHosts, type RunningServer, startServer } from '../../src/server/server.js';
+import { allowedHosts, hostAllowed, type MachineNames, parseAllowHost, SECURITY_HEADERS } from '../../src/server/security.js';
 import { uidOf } from '../../src/track/triage.js';
 import { analyzeExample, exampleText } from '../helpers.js';
 
@@ -41,15 +41,15 @@ let dir: string;
 let modelPath: string;
 let triagePath: string;
 
-function ask(path: string, options: Ask = {}): Promise<Reply> {
+function ask(path: string, options: Ask = {}, on: RunningServer = server): Promise<Reply> {
   const body = options.json !== undefined ? JSON.stringify(options.json) : options.body;
   const headers: Record<string, string | number> = {
-    ...(options.anonymous ? {} : { 'X-Threatmap-Token': server.token }),
+    ...(options.anonymous ? {} : { 'X-Threatmap-Token': on.token }),
     ...(options.json !== undefined ? { 'Content-Type': 'application/json' } : {}),
     ...options.headers,
   };
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: server.port, path, method: options.method ?? 'GET', headers }, (res) => {
+    const req = request({ host: '127.0.0.1', port: on.port, path, method: options.method ?? 'GET', headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -306,5 +306,74 @@ describe('threatmap serve: the API', () => {
     writeFileSync(triagePath, triage);
     await triageChanged;
     events.close();
+  });
+});
+
+/** A machine as os.networkInterfaces() and os.hostname() would describe it (documentation addresses). */
+const MACHINE: MachineNames = {
+  addresses: [
+    { address: '127.0.0.1', internal: true, family: 'IPv4' },
+    { address: '::1', internal: true, family: 'IPv6' },
+    { address: 'fe80::1%eth0', internal: false, family: 'IPv6' },
+    { address: '2001:db8::5', internal: false, family: 'IPv6' },
+    { address: '192.0.2.10', internal: false, family: 'IPv4' },
+  ],
+  hostname: 'BuildBox',
+};
+
+describe('threatmap serve: the Host names it answers to', () => {
+  it('bound to 127.0.0.1: the loopback names only, at its port, whatever the machine is called', () => {
+    const allowed = allowedHosts('127.0.0.1', 4000, { machine: MACHINE });
+    for (const host of ['127.0.0.1:4000', 'localhost:4000', '[::1]:4000']) assert.equal(hostAllowed(host, allowed), true, host);
+    for (const host of ['192.0.2.10:4000', 'buildbox:4000', 'localhost:4001', 'localhost', 'evil.example:4000']) assert.equal(hostAllowed(host, allowed), false, host);
+  });
+
+  it('bound to 0.0.0.0: also the machine\'s addresses and name, at its port; never another name', () => {
+    const allowed = allowedHosts('0.0.0.0', 4000, { machine: MACHINE });
+    for (const host of ['192.0.2.10:4000', 'BUILDBOX:4000', 'buildbox:4000', '[2001:db8::5]:4000', '[fe80::1]:4000', 'localhost:4000']) {
+      assert.equal(hostAllowed(host, allowed), true, host);
+    }
+    for (const host of ['evil.example:4000', 'buildbox.evil.example:4000', '192.0.2.11:4000', '192.0.2.10:4001', '192.0.2.10', undefined]) {
+      assert.equal(hostAllowed(host, allowed), false, String(host));
+    }
+  });
+
+  it('--allow-host: NAME at any port, NAME:PORT at that port only; a bad value is refused with why', () => {
+    const allowed = allowedHosts('0.0.0.0', 4000, { machine: MACHINE, allow: ['localhost:8080', 'Shop.Example.lan', '[2001:db8::9]:81'] });
+    for (const host of ['localhost:8080', 'shop.example.lan:8443', 'shop.example.lan', '[2001:db8::9]:81']) assert.equal(hostAllowed(host, allowed), true, host);
+    for (const host of ['localhost:8081', 'example.lan:8443', '[2001:db8::9]:82']) assert.equal(hostAllowed(host, allowed), false, host);
+    assert.deepEqual(parseAllowHost('localhost:8080'), { name: 'localhost', port: 8080 });
+    assert.deepEqual(parseAllowHost('2001:db8::9'), { name: '[2001:db8::9]', port: undefined });
+    for (const bad of ['', 'http://x', 'a b', 'x:99999', 'x/y', 'user@x', '-x', 'x..y']) {
+      assert.match(String(parseAllowHost(bad)), /^--allow-host .*: (expected a host name|the port must be)/, bad);
+    }
+  });
+
+  it('the address printed: the machine\'s own for 0.0.0.0 (never 0.0.0.0), an --allow-host NAME:PORT first', () => {
+    assert.deepEqual(pageHosts('0.0.0.0', 4000, [], MACHINE), ['192.0.2.10:4000', '[2001:db8::5]:4000', 'BuildBox:4000', '127.0.0.1:4000']);
+    assert.deepEqual(pageHosts('0.0.0.0', 4000, ['shop.lan', 'localhost:8080'], MACHINE)[0], 'localhost:8080');
+    assert.deepEqual(pageHosts('127.0.0.1', 4000, [], MACHINE), ['127.0.0.1:4000']);
+  });
+
+  it('a server on 0.0.0.0 answers the machine\'s address and an --allow-host name, with the token, and refuses others', async () => {
+    const wide = await startServer({ model: modelPath, host: '0.0.0.0', assets: join(dir, 'web'), machine: MACHINE, allowHosts: ['localhost:8080'] });
+    try {
+      assert.equal(wide.url, `http://localhost:8080/#token=${wide.token}`);
+      assert.deepEqual(wide.otherUrls.slice(0, 1), [`http://192.0.2.10:${wide.port}/#token=${wide.token}`]);
+      assert.equal(wide.otherUrls.some((u) => u.includes('0.0.0.0')), false);
+      for (const host of [`192.0.2.10:${wide.port}`, 'localhost:8080', `buildbox:${wide.port}`]) {
+        assert.equal((await ask('/api/state', { headers: { Host: host } }, wide)).status, 200, host);
+        assert.equal((await ask('/api/state', { headers: { Host: host }, anonymous: true }, wide)).status, 401, host);
+      }
+      for (const host of [`evil.example:${wide.port}`, 'localhost:8081']) assert.equal((await ask('/api/state', { headers: { Host: host } }, wide)).status, 403, host);
+      // A write from the page opened at the machine's address comes with that origin.
+      const host = `192.0.2.10:${wide.port}`;
+      const triage = await ask('/api/triage', { method: 'POST', headers: { Host: host, Origin: `http://${host}` }, json: { threat: {}, update: null, base: null } }, wide);
+      assert.equal(triage.status, 400);
+      const foreign = await ask('/api/triage', { method: 'POST', headers: { Host: host, Origin: 'http://evil.example' }, json: { threat: {}, update: null, base: null } }, wide);
+      assert.equal(foreign.status, 403);
+    } finally {
+      await wide.close();
+    }
   });
 });
