@@ -101,6 +101,17 @@ export const FIXTURES: RuleFixture[] = [
     negatives: [{ name: 'no admin endpoints', model: m(`elements:\n${BROWSER}  app:\n    type: api\n    auth: session-cookie\n    endpoints:\n      /orders: {}\nflows:\n  - visitor -> app: https\n`) }],
   },
   {
+    rule: 'unauthenticated-object-change', component: 'api', endpoint: 'api:DELETE /users/{name}', control: 'authentication',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      DELETE /users/{name}: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [
+      { name: 'a public read', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      GET /users/{name}: { public: true }\nflows:\n  - visitor -> api: https\n`) },
+      { name: 'the change needs a login', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      DELETE /users/{name}: { auth: jwt }\nflows:\n  - visitor -> api: https\n`) },
+      { name: 'a public POST (a sign-up, a contact form) creates, it changes nothing of others', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /messages: { public: true }\nflows:\n  - visitor -> api: https\n`) },
+      { name: 'a webhook is judged by its own rules', model: m('elements:\n  psp: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      PUT /webhooks/payment: { public: true }\nflows:\n  - psp -> api: https\n') },
+      { name: 'reachable from no untrusted zone', model: m('elements:\n  worker: { type: service }\n  api:\n    type: api\n    endpoints:\n      DELETE /cache/{key}: { public: true }\nflows:\n  - worker -> api: http\n') },
+    ],
+  },
+  {
     rule: 'broken-object-level-authorization', component: 'api', endpoint: 'api:/profile', control: 'object-level-authorization',
     model: m(`${PII}elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [pii], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
     negatives: [{ name: 'the data is public', model: m(`assets:\n  pii: { type: pii, classification: public }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [pii] }\nflows:\n  - visitor -> api: https\n`) }],

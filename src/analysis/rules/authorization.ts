@@ -4,13 +4,14 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
-  assetNames, cached, inContainer, isData, isLlm, isPerson, isUserAgent, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS,
+  assetList, assetNames, cached, inContainer, isData, isLlm, isPerson, isUserAgent, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
   onlyReachableThrough, presentControls, pushTo, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import { agreeing, its, itObject, says, verbFor } from './grammar.js';
+import { ANONYMOUS_KINDS } from './disclosure.js';
 import { flowEvidence } from './service-identity.js';
 import { isDeploy } from './supply-chain.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -294,6 +295,49 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
       ],
       target: endpointTarget(ep, element),
     }));
+  },
+};
+
+const PERIMETER = ['ip-allowlist', 'vpn'] as const;
+
+export const unauthenticatedObjectChange: EndpointRule = {
+  id: 'unauthenticated-object-change',
+  stride: 'T',
+  title: 'Objects changed or deleted without authentication',
+  description:
+    'A public endpoint (no authentication) takes PUT, PATCH or DELETE: whoever reaches it changes or deletes records that are not theirs, without an account and without leaving a name.',
+  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone with a PUT, PATCH or DELETE method, not of kind login, register, password-reset, webhook, callback or health (their own rules judge them), nor admin or debug (exposed-admin-interface and exposed-debug-endpoint), without `authentication`',
+  mitigation: 'Require authentication on every method that changes or deletes data, then check that the object belongs to the caller; leave only reads public.',
+  action: { text: 'Require authentication for the changing methods of {targets}' },
+  mitigatedBy: ['authentication'],
+  references: ['CWE-306', 'CWE-862', 'CAPEC-115', 'OWASP API2:2023', 'OWASP API5:2023'],
+  rating: 'Likelihood High from the internet (no account, no skill), Medium otherwise (through other components, or only for callers an `ip-allowlist` or `vpn` admits); impact from the integrity of the data it accepts, Medium when the model does not say what it changes.',
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      DELETE /users/{name}: { public: true }\nflows:\n  - visitor -> api: https",
+  appliesTo: 'endpoint',
+  endpointKinds: [],
+  check(ep, element, ctx) {
+    if (!ep.public || ANONYMOUS_KINDS.has(ep.kind) || ep.kind === 'admin' || ep.kind === 'debug') return undefined;
+    const methods = writeMethods(ep);
+    if (methods === '') return undefined;
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    return unlessControlled(ctx, { element, endpoint: ep }, ['authentication'], 'callers are authenticated', (missing) => {
+      const admitting = presentControls(ctx, PERIMETER, element, ep);
+      const admitted = admitting.length ? `admitted by ${admitting.join(' and ')}` : undefined;
+      const accepted = assetList(ctx, ep.accepts);
+      return {
+        title: `Anyone can ${ep.methods.includes('DELETE') && methods === 'DELETE' ? 'delete' : 'change'} objects through ${ep.key} without signing in`,
+        description: `${ep.key} on ${element.name} is public and takes ${methods}; ${admitted ? `anyone ${admitted}` : 'anyone who reaches it'} can ${methods === 'DELETE' ? 'delete' : 'change or delete'} ${accepted.length ? assetNames(accepted) : 'the objects it acts on'} without an account, and nothing records who did.`,
+        likelihood: admitted ? rated('Medium', `only callers ${admitted} reach it`) : internetLikelihood(exposure, 'public and reachable from the internet: no account, no skill'),
+        impact: assetImpact(accepted, 'integrity', rated('Medium', 'the model does not say what it changes: name it in `accepts` to rate it')),
+        evidence: [
+          evidence(`${ep.key} is public and takes ${methods}`, ep.at),
+          ...(admitted ? [evidence(`${ep.key} is ${onlyReachableThrough(admitting)}`, ep.at)] : []),
+          missing,
+        ],
+        target: endpointTarget(ep, element),
+      };
+    });
   },
 };
 

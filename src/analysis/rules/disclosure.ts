@@ -127,7 +127,7 @@ export const unencryptedStore: ElementRule = {
 };
 
 /** Endpoints meant for anonymous callers by nature; their exposure is covered by their own rules. */
-const ANONYMOUS_KINDS = new Set(['login', 'register', 'password-reset', 'webhook', 'callback', 'health']);
+export const ANONYMOUS_KINDS: ReadonlySet<string> = new Set(['login', 'register', 'password-reset', 'webhook', 'callback', 'health']);
 
 /** Whether anonymous callers get what the endpoint returns: a public endpoint with no `authentication` in front. */
 const servesAnonymous = (ep: Endpoint, ctx: AnalysisContext) => ep.public && !ctx.endpointHas(ep, 'authentication');

@@ -43,7 +43,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     id: 'authorization', title: 'Authorization', description: 'What the caller may do: admin exposure, role and object checks, shared and over-broad credentials.',
     rules: [
       authorization.exposedAdmin, authorization.exposedAdminPanel, authorization.missingAuthorization,
-      authorization.brokenObjectLevelAuthorization, authorization.sharedCredentials, authorization.overPrivilegedStoreAccess,
+      authorization.brokenObjectLevelAuthorization, authorization.unauthenticatedObjectChange, authorization.sharedCredentials, authorization.overPrivilegedStoreAccess,
       authorization.excessiveCloudPermissions, authorization.privilegedProcessExposed,
     ],
   },
