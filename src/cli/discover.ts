@@ -7,7 +7,7 @@ import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { discoverCompose, type ComposeResult } from '../import/compose.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { type HelmResult, renderHelmChart } from '../import/helm.js';
-import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
+import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult, NETWORK_CLIENTS } from '../import/kubernetes.js';
 import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { type CliVariable, discoverTerraform, type TerraformResult } from '../import/terraform.js';
 import { MANAGEMENT_PLANES } from '../import/terraform/iam.js';
@@ -473,13 +473,16 @@ interface SourceResults {
 
 function summary(draft: Draft, read: Located, { compose: results, kubernetes, terraform, helm }: SourceResults,
   placed: readonly PlacedSpec[], profiles: readonly string[], warnings: readonly Diagnostic[], output: string | undefined): string {
-  const services = draft.elements.filter((e) => !e.madeUp).length;
+  const services = draft.elements.filter((e) => !e.madeUp && !e.outside).length;
+  const outside = draft.elements.filter((e) => e.outside);
   const madeUp = (key: string) => draft.elements.some((e) => e.key === key);
   const callers = [
     ...(madeUp(OUTSIDE_CLIENTS) ? ['outside clients for the published ports'] : []),
     ...(madeUp(HOST_CLIENTS) ? ['local clients for the loopback-only ports'] : []),
+    ...(madeUp(NETWORK_CLIENTS) ? ['network clients for the internal load balancers'] : []),
     ...Object.values(MANAGEMENT_PLANES).filter((p) => madeUp(p.key)).map((p) => `the ${p.name} for the workloads whose ${p.what}`),
     ...(madeUp(KUBERNETES_API) ? ['the Kubernetes API for the workloads whose service account can take over the cluster or a namespace'] : []),
+    ...(outside.length ? [`${plural(outside.length, 'service')} outside the files that settings name`] : []),
   ];
   const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform, ...read.varFiles ?? [], ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` }))];
   const counts = [
@@ -502,6 +505,10 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     const open = endpoints.filter((e) => e.public).length;
     lines.push(`  ${file.shown}: ${plural(endpoints.length, 'endpoint')} (${open} public) on ${ids.get(placement.key) ?? placement.key}: ${placement.reason}`);
   }
+  for (const e of outside) {
+    const what = e.identity?.tech ?? e.identity?.type ?? 'service';
+    lines.push(`  outside the files: ${ids.get(e.key) ?? e.key} (${what}), named by ${e.provenance.map((p) => `${p.file}:${p.line}${p.note ? ` ${p.note}` : ''}`).join(', ')}`);
+  }
   if (kubernetes?.skippedKinds.length) lines.push(`  skipped objects that draw no data flow: ${kubernetes.skippedKinds.join(', ')}`);
   if (terraform?.skippedTypes.length) lines.push(`  skipped Terraform resource types that draw no data flow: ${terraform.skippedTypes.join(', ')}`);
   for (const note of helm.flatMap((h) => h.notes)) lines.push(`  helm: ${note}`);
@@ -515,6 +522,8 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
   for (const ref of draft.references) {
     if (ref.explicit) lines.push(`  ${ref.from} ${ref.evidence.provenance.note ?? 'names'} ${ref.host}, which no compose file defines (${ref.evidence.provenance.file}:${ref.evidence.provenance.line})`);
   }
+  // What the files state and the model cannot hold (a literal secret, a long-lived admin key): the reviewer acts on it.
+  for (const c of [...kubernetes?.checks ?? [], ...terraform?.checks ?? []]) lines.push(`  check: ${c.message} (${c.file}:${c.line})`);
   for (const w of warnings) lines.push(`  check: ${w.message} (${whereFound(draft, w) ?? (output ? `${output}:${w.line}` : `line ${w.line} of the model`)})`);
   lines.push(`  review: ${read.manifests.length || read.specs.length || read.terraform.length || read.charts.length ? 'these files' : 'compose files'} cannot say what data flows, how callers authenticate, which controls are in place`);
   lines.push('    or whom to trust; the comments at the top of the model say what to add');

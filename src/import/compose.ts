@@ -7,11 +7,11 @@ import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
-  commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, hostMentions, imageTech,
+  commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, hostMentions, imageProtocol, imageTech,
   passwordSetting, SECRET_KEY, withDebugger,
 } from './containers.js';
 import {
-  addBoundary, addElement, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity,
+  addBoundary, addElement, addOutsideCaller, addOutsideServices, type Draft, emptyDraft, type FlowEvidence, type Identity,
   type Provenance, resolveReferences, reviewLimits, settleFlows,
 } from './draft.js';
 import { portProtocol } from './protocols.js';
@@ -400,6 +400,7 @@ class ComposeReader {
     }
     for (const s of services) if (isActive(s)) this.addService(s, inactive);
     resolveReferences(this.draft);
+    addOutsideServices(this.draft);
     settleFlows(this.draft);
   }
 
@@ -479,7 +480,8 @@ class ComposeReader {
     // An image the catalogue knows says what the service is, even when it is built here (the tag names it).
     const tech = image ? imageTech(image) : undefined;
     if (tech) return { tech };
-    return image || build ? { type: 'service' } : undefined;
+    const protocol = image ? imageProtocol(image) : undefined;
+    return image || build ? { type: 'service', ...(protocol ? { protocol } : {}) } : undefined;
   }
 
   /** Networks, network_mode and env_file, for the element's comment; returns the network mode. */
@@ -602,7 +604,8 @@ class ComposeReader {
     const env = this.environment(s);
     const password = passwordSetting(env);
     const command = s.settings.get('command');
-    const requiresPassword = command && commandRequiresPassword(this.command(s)) ? this.provenance(command.offset, 'command --requirepass') : undefined;
+    const requiresPassword = command && commandRequiresPassword(this.command(s)) ? this.provenance(command.offset, 'command --requirepass')
+      : identity?.protocol === 'ssh' ? this.sshPasswordLogin(env) : undefined;
     const privileged = this.privilege(s);
     const replicas = this.replicas(s);
     const debuggerListener = this.debuggerOf(s, env, notes);
@@ -621,6 +624,12 @@ class ComposeReader {
     });
     this.addPublished(s, networkMode, debuggerListener);
     this.addReferences(s, env, inactive);
+  }
+
+  /** linuxserver's SSH server lets clients log in with a password when PASSWORD_ACCESS is true (keys only otherwise). */
+  private sshPasswordLogin(env: readonly EnvSetting[]): Provenance | undefined {
+    const on = env.find((e) => e.key === 'PASSWORD_ACCESS' && /^(?:true|yes|1)$/i.test(e.value?.trim() ?? ''));
+    return on && { file: on.file ?? this.file, line: on.line, note: `${on.file ? 'env_file' : 'environment'} PASSWORD_ACCESS=${on.value!.trim()}` };
   }
 
   /** The remote debugger the service starts, with a note on the element when it listens on every interface. */
@@ -697,11 +706,11 @@ class ComposeReader {
   private addReferences(s: Service, env: readonly EnvSetting[], inactive: ReadonlySet<string>): void {
     const own = new Set(s.hostNames.map((n) => n.toLowerCase()));
     const linkAliases = new Map<string, string>();
-    const refer = (host: string, evidence: FlowEvidence, explicit: boolean) => {
+    const refer = (host: string, evidence: FlowEvidence, explicit: boolean, setting?: string) => {
       const target = linkAliases.get(host.toLowerCase()) ?? host;
       // A service calling itself is not a flow; one left out by its profile is not in the model.
       if (own.has(target.toLowerCase()) || inactive.has(target.toLowerCase())) return;
-      this.draft.references.push({ from: s.id, host: target, evidence, ...(explicit ? { explicit } : {}) });
+      this.draft.references.push({ from: s.id, host: target, evidence, ...(explicit ? { explicit } : {}), ...(setting !== undefined ? { setting } : {}) });
     };
     for (const dep of this.dependencies(s)) {
       if (dep.alias) linkAliases.set(dep.alias.toLowerCase(), dep.name);
@@ -719,7 +728,7 @@ class ComposeReader {
           ...(m.query ? { query: m.query } : {}),
           ...(port !== undefined ? { port, targetPort: port } : {}),
           ...(m.credentials ? { credentials: true } : {}),
-        }, false);
+        }, false, setting.key);
       }
     }
   }

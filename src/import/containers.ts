@@ -82,6 +82,23 @@ export function imageTech(image: string): string | undefined {
   return runsInContainer(tech) ? tech : undefined;
 }
 
+/**
+ * Images that serve one protocol the catalogue has no technology for, by the last part of their name: an SSH
+ * server answers SSH on whatever port it is given (linuxserver's listens on 2222, which says nothing).
+ */
+const IMAGE_PROTOCOLS: Record<string, string> = {
+  'openssh-server': 'ssh',
+  openssh: 'ssh',
+  sshd: 'ssh',
+  'ssh-server': 'ssh',
+};
+
+/** The protocol an image serves, when its name says so and it is no catalogue technology. */
+export function imageProtocol(image: string): string | undefined {
+  const parts = imageRepository(image);
+  return parts.length ? lookup(IMAGE_PROTOCOLS, parts[parts.length - 1]) : undefined;
+}
+
 /** A host named in a setting, with what the setting says about the connection. */
 export interface HostMention {
   /** As written; names are matched without regard to case, as DNS does. */

@@ -7,7 +7,7 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { type AuthMethod, type Control, ELEMENT_TYPES, type ElementKind, PROTOCOLS, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
 import { lookup } from './import-common.js';
-import { type ConnectionFacts, guessProtocol } from './protocols.js';
+import { Certainty, type ConnectionFacts, guessProtocol, schemeProtocol } from './protocols.js';
 
 /** Where a fact was found: `docker-compose.yml:12`, with a few words on what is there. */
 export interface Provenance {
@@ -22,6 +22,8 @@ export interface Identity {
   tech?: string;
   type?: ElementType;
   kind?: ElementKind;
+  /** The protocol it answers, where its image says so and the catalogue has no technology for it (an SSH server). */
+  protocol?: string;
 }
 
 export interface DraftElement {
@@ -55,6 +57,8 @@ export interface DraftElement {
   endpoints?: DraftEndpoint[];
   /** Controls a file states outright (encryption switched on, a web ACL attached), each with where. */
   controls?: DraftControl[];
+  /** A service outside the files read, known only because a setting names its host (a managed database, a SaaS API). */
+  outside?: boolean;
 }
 
 export interface DraftControl {
@@ -110,6 +114,8 @@ export interface DraftFlow {
   protocol: string;
   auth?: AuthMethod;
   port?: number;
+  /** What settleFlows assumed rather than read (an SSH server's key authentication), for the flow's comment. */
+  assumed?: string;
 }
 
 /** A host named by an element, not (yet) matched to an element: another file may define it. */
@@ -118,6 +124,8 @@ export interface HostReference {
   host: string;
   /** Names a service outright (compose's depends_on), rather than a host in a setting. */
   explicit?: boolean;
+  /** The variable whose value names the host (`SMTP_HOST`), for telling an address from any other value. */
+  setting?: string;
   evidence: FlowEvidence;
 }
 
@@ -211,6 +219,8 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   existing.requiresPassword = element.requiresPassword ?? existing.requiresPassword;
   existing.requiresTls = element.requiresTls ?? existing.requiresTls;
   existing.comment = element.comment ?? existing.comment;
+  // A file that defines the service makes it part of the system, whichever file only named it.
+  if (existing.outside && !element.outside) delete existing.outside;
   for (const alias of element.aliases) if (!existing.aliases.includes(alias)) existing.aliases.push(alias);
   existing.provenance.push(...element.provenance);
   if (element.endpoints) addEndpoints(existing, element.endpoints);
@@ -239,13 +249,12 @@ export function addControls(element: DraftElement, controls: readonly DraftContr
 }
 
 /**
- * One flow per pair of elements: more evidence for a pair joins its flow. A debugger's port is a way in of its
- * own beside the application's ports: a flow apart, never merged into theirs.
+ * Evidence for a pair of elements joins the pair's first flow; settleFlows then splits the pair's evidence into
+ * one flow per listener (see listenerGroups), so that where evidence arrives does not decide how it is drawn.
  */
 export function addEvidence(draft: Draft, from: string, to: string, evidence: readonly FlowEvidence[]): void {
   for (const ev of evidence) {
-    const attaches = ev.protocol === 'debugger';
-    let flow = draft.flows.find((f) => f.from === from && f.to === to && (f.evidence[0]?.protocol === 'debugger') === attaches);
+    let flow = draft.flows.find((f) => f.from === from && f.to === to);
     if (!flow) {
       flow = { from, to, evidence: [], protocol: 'http' };
       draft.flows.push(flow);
@@ -332,37 +341,182 @@ export function resolveReferences(draft: Draft): void {
   draft.references = pending;
 }
 
+// --- Services outside the files -----------------------------------------------------------------------
+
+/** Names that are not on the internet: the host's own, a cluster's or a LAN's, and the reserved ones (RFC 2606, 6761). */
+const PRIVATE_NAME = /(?:^|\.)(?:localhost|local|internal|svc|cluster\.local|lan|home\.arpa|localdomain|intranet|corp|test|invalid|example)$/i;
+/** Documentation placeholders: `db.example.com` is no service anyone calls. */
+const PLACEHOLDER_NAME = /(?:^|\.)example\.(?:com|org|net)$/i;
+/** Variable names that hold an address, so that a bare value there is a host rather than some other word with a dot. */
+const ADDRESS_SETTING = /(?:HOST|URL|URI|ENDPOINT|ADDR)/i;
+
+/** A DNS name on the internet, as far as its form says: dotted, ending in a top-level domain, none of the private or placeholder ones. */
+export function isPublicHostName(host: string): boolean {
+  const h = host.toLowerCase();
+  return h.includes('.') && /\.(?:[a-z]{2,63}|xn--[a-z0-9-]+)$/.test(h) && !PRIVATE_NAME.test(h) && !PLACEHOLDER_NAME.test(h);
+}
+
+/** Host suffixes of services the catalogue knows (a payment API, a mail provider, AWS services by their endpoints). */
+const SERVICE_HOSTS: ReadonlyArray<[RegExp, string]> = [
+  [/(?:^|\.)stripe\.com$/, 'stripe'],
+  [/(?:^|\.)paypal\.com$/, 'paypal'],
+  [/(?:^|\.)adyen(?:payments)?\.com$/, 'adyen'],
+  [/(?:^|\.)sendgrid\.(?:net|com)$/, 'sendgrid'],
+  [/(?:^|\.)auth0\.com$/, 'auth0'],
+  [/(?:^|\.)okta\.com$/, 'okta'],
+  [/(?:^|\.)openai\.com$/, 'openai'],
+  [/(?:^|\.)anthropic\.com$/, 'anthropic'],
+  [/^email-smtp\.[a-z0-9-]+\.amazonaws\.com$/, 'ses'],
+  [/^sqs\.[a-z0-9-]+\.amazonaws\.com$/, 'sqs'],
+  [/(?:^|\.)s3[.-](?:[a-z0-9-]+\.)?amazonaws\.com$/, 's3'],
+  [/\.cache\.amazonaws\.com$/, 'redis'],
+];
+
+/** Wire protocols whose server is a technology of its own (a `postgres://` URL names a PostgreSQL server). */
+const PROTOCOL_TECH: Record<string, string> = {
+  postgres: 'postgres', mysql: 'mysql', mongodb: 'mongodb', redis: 'redis', rediss: 'redis', memcached: 'memcached',
+  kafka: 'kafka', amqp: 'rabbitmq', amqps: 'rabbitmq', ldap: 'ldap', ldaps: 'ldap', smtp: 'smtp', smtps: 'smtp',
+};
+
+/** What a service outside the files is, from its host name, else its URL's scheme, else the variable naming it. */
+function outsideIdentity(host: string, evidence: FlowEvidence, setting: string | undefined): Identity {
+  const known = SERVICE_HOSTS.find(([re]) => re.test(host.toLowerCase()))?.[1];
+  const protocol = evidence.scheme !== undefined ? schemeProtocol(evidence.scheme)?.replace(/\+tls$/, '') : undefined;
+  const mail = setting !== undefined && /(?:^|_)(?:SMTP|MAIL)(?:_|$)/i.test(setting) ? 'smtp' : undefined;
+  const tech = known ?? (protocol !== undefined ? lookup(PROTOCOL_TECH, protocol) : undefined) ?? mail;
+  // A mail provider named as a mail host is reached over SMTP, whatever else it offers.
+  const speaks = mail !== undefined && evidence.scheme === undefined ? { protocol: mail } : {};
+  return tech !== undefined ? { tech, ...speaks } : { type: 'third-party', ...speaks };
+}
+
+/**
+ * Hosts on the internet that settings name and no file defines (`DATABASE_URL=postgres://...rds.amazonaws.com`,
+ * `STRIPE_API_BASE=https://api.stripe.com`, `SMTP_HOST=smtp.sendgrid.net`): one element each, outside every
+ * boundary of the project, with a flow from each service naming it, its provenance the setting. Call it after
+ * resolveReferences and before settleFlows, which gives the flows their protocols (a scheme, `sslmode=require`)
+ * and authentication (a password in the URL). A bare value counts only under a variable named for an address
+ * (HOST, URL, URI, ENDPOINT, ADDR); names of services that may yet be defined elsewhere (no dot, a cluster's
+ * `.svc` names) and placeholders (`example.com`) wait as references, as does anything depends_on names.
+ * Returns the elements added.
+ */
+export function addOutsideServices(draft: Draft): DraftElement[] {
+  const added: DraftElement[] = [];
+  const pending: HostReference[] = [];
+  for (const ref of draft.references) {
+    const named = ref.evidence.scheme !== undefined || (ref.setting !== undefined && ADDRESS_SETTING.test(ref.setting));
+    if (ref.explicit || !named || !isPublicHostName(ref.host)) {
+      pending.push(ref);
+      continue;
+    }
+    const key = ref.host.toLowerCase();
+    const known = draft.elements.find((e) => e.key === key);
+    const element = known ?? addElement(draft, {
+      key, id: key, identity: outsideIdentity(key, ref.evidence, ref.setting), outside: true, aliases: [], provenance: [],
+      comment: 'Outside the files read, named by a setting: who runs it (a managed service, a partner) and what it holds is for you to add',
+    });
+    if (!known) added.push(element);
+    element.provenance.push({ ...ref.evidence.provenance });
+    addEvidence(draft, ref.from, key, [ref.evidence]);
+  }
+  draft.references = pending;
+  return added;
+}
+
 const fileRank = (draft: Draft) => {
   const rank = new Map(draft.sources.map((s, i) => [s.file, i]));
   return (p: Provenance) => rank.get(p.file) ?? draft.sources.length;
 };
 
+/** The port a piece of evidence reaches in the target: the listener (a container port), else the port called. */
+const listenerPort = (ev: FlowEvidence): number | undefined => ev.targetPort ?? ev.port;
+
+/** The same fact stated twice at the same place (two listeners forwarding to one target group) counts once. */
+const sameEvidence = (a: FlowEvidence, b: FlowEvidence): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+type Guessed = { ev: FlowEvidence; guess: ReturnType<typeof guessProtocol> };
+
+/** The strongest guess of a group; among equals the first in file order. */
+function strongest(group: readonly Guessed[]): Guessed | undefined {
+  let best: Guessed | undefined;
+  for (const g of group) if (best === undefined || g.guess.certainty > best.guess.certainty) best = g;
+  return best;
+}
+
 /**
- * Each flow's protocol, authentication and port from all of its evidence and its target as they now are.
- * The strongest evidence names the protocol (see guessProtocol: a URL's scheme, then a known port, then
- * the target's technology); among equals the first in file order does. Any password in the evidence, or
- * a server that asks for one, makes the flow's authentication `password`.
+ * A pair's evidence as one group per listener, in port order: evidence that names a port goes with that
+ * port (a TLS listener on 443 never hides a cleartext one on 80); evidence without a port joins the listener
+ * that speaks its protocol, else, when it states a protocol of its own (a URL's scheme), is a connection of
+ * its own, else (depends_on, a bare host name) joins the first listener. Port order, not file order, so that
+ * swapping two resources in a file changes nothing.
+ */
+function listenerGroups(evidence: readonly FlowEvidence[], tech: string | undefined, protocolHint: string | undefined): Guessed[][] {
+  const byPort = new Map<number, Guessed[]>();
+  const loose: Guessed[] = [];
+  for (const ev of evidence) {
+    const g = { ev, guess: guessProtocol(ev, tech, protocolHint) };
+    const port = listenerPort(ev);
+    if (port === undefined) loose.push(g);
+    else byPort.set(port, [...(byPort.get(port) ?? []), g]);
+  }
+  const groups = [...byPort].sort(([a], [b]) => a - b).map(([, group]) => group);
+  const speaking = (protocol: string) => groups.find((group) => strongest(group)?.guess.protocol === protocol);
+  const stated = loose.filter((g) => g.guess.certainty === Certainty.Stated);
+  for (const g of [...stated, ...loose.filter((x) => x.guess.certainty !== Certainty.Stated)]) {
+    const home = speaking(g.guess.protocol) ?? (g.guess.certainty === Certainty.Stated ? undefined : groups[0]);
+    if (home) home.push(g);
+    else groups.push([g]);
+  }
+  return groups;
+}
+
+/** Why an SSH flow's authentication is keys when no file says: what sshd asks for unless password login is switched on. */
+const SSH_KEY_ASSUMED = 'auth ssh-key assumed: an SSH server authenticates every client, by key unless password login is stated';
+
+/**
+ * Each pair's flows from all of its evidence and its target as they now are: one flow per listener (see
+ * listenerGroups), each with its protocol, authentication and port. The strongest evidence of a listener names
+ * its protocol (see guessProtocol: a URL's scheme, then a known port, then the target's technology); among
+ * equals the first in file order does. Any password in the evidence, or a server that asks for one, makes the
+ * flow's authentication `password`; SSH without either is key authentication, assumed and said so.
  */
 export function settleFlows(draft: Draft): void {
   const byKey = new Map(draft.elements.map((e) => [e.key, e]));
   const rank = fileRank(draft);
+  const pairs = new Map<string, { from: string; to: string; evidence: FlowEvidence[] }>();
   for (const flow of draft.flows) {
-    flow.evidence.sort((a, b) => rank(a.provenance) - rank(b.provenance) || a.provenance.line - b.provenance.line);
-    const target = byKey.get(flow.to);
-    let best: { guess: ReturnType<typeof guessProtocol>; evidence: FlowEvidence } | undefined;
-    for (const ev of flow.evidence) {
-      const guess = guessProtocol(ev, target?.identity?.tech);
-      if (best === undefined || guess.certainty > best.guess.certainty) best = { guess, evidence: ev };
-    }
-    const protocol = best?.guess.protocol ?? 'http';
-    flow.protocol = target?.requiresTls ? tlsVariant(protocol) : protocol;
-    const password = flow.evidence.some((ev) => ev.credentials)
-      || target?.requiresPassword !== undefined
-      || (target !== undefined && isServer(target) && target.passwordSetting !== undefined);
-    flow.auth = flow.evidence.find((ev) => ev.auth !== undefined)?.auth ?? (password ? 'password' : undefined);
-    // The port goes with the protocol: 8888 is the HTTP port of a service published on 8888 and 8443.
-    flow.port = best?.evidence.port ?? flow.evidence.find((ev) => ev.port !== undefined)?.port;
+    const id = `${flow.from}\u0000${flow.to}`;
+    const pair = pairs.get(id) ?? { from: flow.from, to: flow.to, evidence: [] };
+    pairs.set(id, pair);
+    for (const ev of flow.evidence) if (!pair.evidence.some((x) => sameEvidence(x, ev))) pair.evidence.push(ev);
   }
+  draft.flows = [...pairs.values()].flatMap(({ from, to, evidence }) => {
+    evidence.sort((a, b) => rank(a.provenance) - rank(b.provenance) || a.provenance.line - b.provenance.line);
+    const target = byKey.get(to);
+    // Each flow lists its evidence in file order, whichever listener it came to through.
+    const order = (g: Guessed) => evidence.indexOf(g.ev);
+    return listenerGroups(evidence, target?.identity?.tech, target?.identity?.protocol)
+      .map((group) => settleFlow(from, to, [...group].sort((a, b) => order(a) - order(b)), target));
+  });
+}
+
+function settleFlow(from: string, to: string, group: readonly Guessed[], target: DraftElement | undefined): DraftFlow {
+  const evidence = group.map((g) => g.ev);
+  const best = strongest(group);
+  const protocol = best?.guess.protocol ?? 'http';
+  const flow: DraftFlow = { from, to, evidence, protocol: target?.requiresTls ? tlsVariant(protocol) : protocol };
+  const password = evidence.some((ev) => ev.credentials)
+    || target?.requiresPassword !== undefined
+    || (target !== undefined && isServer(target) && target.passwordSetting !== undefined);
+  const auth = evidence.find((ev) => ev.auth !== undefined)?.auth ?? (password ? 'password' : undefined);
+  if (auth !== undefined) flow.auth = auth;
+  else if (protocol === 'ssh') {
+    flow.auth = 'ssh-key';
+    flow.assumed = SSH_KEY_ASSUMED;
+  }
+  // The port goes with the protocol: 8888 is the HTTP port of a service published on 8888 and 8443.
+  const port = best?.ev.port ?? evidence.find((ev) => ev.port !== undefined)?.port;
+  if (port !== undefined) flow.port = port;
+  return flow;
 }
 
 /** Protocols whose TLS form has a name of its own rather than `+tls`. */
@@ -563,32 +717,62 @@ function elementComment(e: DraftElement): string {
 /** Real elements in file order, after the outside callers (readers meet the callers first, as in a diagram). */
 const elementOrder = (draft: Draft): DraftElement[] => [...draft.elements.filter((e) => e.madeUp), ...draft.elements.filter((e) => !e.madeUp)];
 
+const pairOf = (f: DraftFlow): string => `${f.from}\u0000${f.to}`;
+
+/**
+ * Flows by caller, then by where the pair was first found, then by target; a pair's flows stay together in
+ * the order of their listeners' ports (port-less ones last), so that the order of resources in a file does not
+ * reorder them.
+ */
 function flowOrder(draft: Draft, order: readonly DraftElement[]): DraftFlow[] {
   const position = new Map(order.map((e, i) => [e.key, i]));
   const rank = fileRank(draft);
-  const first = (f: DraftFlow) => f.evidence[0]?.provenance;
+  const earlier = (a: Provenance, b: Provenance) => rank(a) - rank(b) || a.line - b.line;
+  const firstOfPair = new Map<string, Provenance>();
+  for (const f of draft.flows) {
+    const p = f.evidence[0]?.provenance;
+    const known = firstOfPair.get(pairOf(f));
+    if (p && (!known || earlier(p, known) < 0)) firstOfPair.set(pairOf(f), p);
+  }
+  // settleFlows leaves a pair's flows in the order of their listeners' ports.
+  const listener = new Map(draft.flows.map((f, i) => [f, i]));
   return [...draft.flows].sort((a, b) => {
-    const pa = first(a);
-    const pb = first(b);
+    const pa = firstOfPair.get(pairOf(a));
+    const pb = firstOfPair.get(pairOf(b));
     return (position.get(a.from) ?? 0) - (position.get(b.from) ?? 0)
-      || (pa && pb ? rank(pa) - rank(pb) || pa.line - pb.line : 0)
-      || (position.get(a.to) ?? 0) - (position.get(b.to) ?? 0);
+      || (pa && pb ? earlier(pa, pb) : 0)
+      || (position.get(a.to) ?? 0) - (position.get(b.to) ?? 0)
+      || listener.get(a)! - listener.get(b)!;
   });
 }
 
-/** An id for each flow that shares its pair of elements with another (a debugger's port beside the application's). */
-function flowIds(draft: Draft, ids: Map<string, string>): Map<DraftFlow, string> {
-  const pairs = new Map<string, number>();
-  const pair = (f: DraftFlow) => `${f.from}\u0000${f.to}`;
-  for (const f of draft.flows) pairs.set(pair(f), (pairs.get(pair(f)) ?? 0) + 1);
+/**
+ * An id for each flow that shares its pair of elements with another, which the model needs to tell them
+ * apart: a debugger's `api-debugger`; the others, when more than one is left, `clients-traefik-8080` (their
+ * port, else their protocol). A pair with one flow besides its debugger keeps the short form.
+ */
+function flowIds(flows: readonly DraftFlow[], ids: Map<string, string>, boundaries: Map<string, string>): Map<DraftFlow, string> {
+  const byPair = new Map<string, DraftFlow[]>();
+  for (const f of flows) byPair.set(pairOf(f), [...(byPair.get(pairOf(f)) ?? []), f]);
   const out = new Map<DraftFlow, string>();
-  const taken = new Set<string>();
-  for (const f of draft.flows) {
-    if (pairs.get(pair(f))! < 2 || f.protocol !== 'debugger') continue;
-    const short = `${ids.get(f.to)}-debugger`;
-    const id = taken.has(short) ? `${ids.get(f.from)}-${short}` : short;
+  const taken = new Set<string>([...ids.values(), ...boundaries.values()]);
+  const claim = (f: DraftFlow, wanted: string, fallback: string) => {
+    let id = !taken.has(wanted) ? wanted : fallback;
+    for (let n = 2; taken.has(id); n++) id = `${fallback}-${n}`;
     taken.add(id);
     out.set(f, id);
+  };
+  for (const list of byPair.values()) {
+    if (list.length < 2) continue;
+    const [from, to] = [ids.get(list[0].from), ids.get(list[0].to)];
+    const debuggers = list.filter((f) => f.protocol === 'debugger');
+    for (const f of debuggers) claim(f, `${to}-debugger`, `${from}-${to}-debugger`);
+    const others = list.filter((f) => f.protocol !== 'debugger');
+    if (others.length < 2) continue;
+    for (const f of others) {
+      const id = `${from}-${to}-${f.port ?? f.protocol.replace(/[^A-Za-z0-9_.-]+/g, '-')}`;
+      claim(f, id, id);
+    }
   }
   return out;
 }
@@ -601,7 +785,8 @@ function flowItem(doc: Document, flow: DraftFlow, ids: Map<string, string>, id: 
   const value = Object.keys(details).length === 1 ? new Scalar(flow.protocol) : flowMap(doc, details);
   const item = new YAMLMap();
   item.items.push(new Pair(new Scalar(arrow), value));
-  item.commentBefore = ` ${oneLine(formatProvenance(flow.evidence.map((ev) => ev.provenance)))}`;
+  const where = formatProvenance(flow.evidence.map((ev) => ev.provenance));
+  item.commentBefore = ` ${oneLine(flow.assumed ? `${where}; ${flow.assumed}` : where)}`;
   return item;
 }
 
@@ -657,7 +842,7 @@ export function draftToYaml(draft: Draft, options: DraftYamlOptions = {}): strin
 
   if (draft.flows.length) {
     const flows = new YAMLSeq();
-    const flowId = flowIds(draft, ids.elements);
+    const flowId = flowIds(draft.flows, ids.elements, ids.boundaries);
     for (const f of flowOrder(draft, order)) flows.items.push(flowItem(doc, f, ids.elements, flowId.get(f)));
     section(root, 'flows', flows);
   }

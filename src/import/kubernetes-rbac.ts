@@ -73,10 +73,12 @@ function names(binding: RbacBinding, namespace: string, account: string): boolea
 /**
  * The first grant that lets a workload's service account take over the cluster or a namespace: where it is
  * written, and what it allows. Bindings and roles are in manifest order, so the answer does not depend on
- * which file was read first.
+ * which file was read first; cluster-wide bindings come first, so that a namespaced grant never stands for
+ * (and understates) a cluster-wide one the same account also holds.
  */
 export function rbacGrant(namespace: string, account: string, roles: readonly RbacRole[], bindings: readonly RbacBinding[]): Provenance | undefined {
-  for (const binding of bindings) {
+  const widestFirst = [...bindings.filter((b) => b.kind === 'ClusterRoleBinding'), ...bindings.filter((b) => b.kind !== 'ClusterRoleBinding')];
+  for (const binding of widestFirst) {
     if (binding.kind === 'RoleBinding' && binding.namespace !== namespace) continue;
     if (!names(binding, namespace, account)) continue;
     const scope = binding.kind === 'ClusterRoleBinding' ? 'in every namespace' : `in namespace ${namespace}`;

@@ -13,9 +13,10 @@ import {
   imageTech, passwordSetting, SECRET_KEY, withDebugger,
 } from './containers.js';
 import {
-  addBoundary, addElement, addEvidence, addOutsideCaller, type Draft, emptyDraft, type FlowEvidence, type Identity, type Provenance,
-  resolveReferences, reviewLimits, settleFlows,
+  addBoundary, addElement, addEvidence, addOutsideCaller, type Draft, type DraftControl, type DraftEndpoint, emptyDraft, type FlowEvidence,
+  type Identity, type Provenance, resolveReferences, reviewLimits, settleFlows,
 } from './draft.js';
+import type { AuthMethod } from '../model/catalog.js';
 import { lookup } from './import-common.js';
 import { type RbacBinding, rbacGrant, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
@@ -32,6 +33,15 @@ export interface KubernetesResult {
   objects: number;
   /** Kinds skipped because they draw nothing on the diagram, sorted. */
   skippedKinds: string[];
+  /** What the files state that the model cannot hold (a Secret's values committed), in file order, for the summary's `check:` lines. */
+  checks: DraftCheck[];
+}
+
+/** A fact for a reviewer to check, with where it is written; never a secret's value. */
+export interface DraftCheck {
+  file: string;
+  line: number;
+  message: string;
 }
 
 export interface ManifestFile {
@@ -90,6 +100,20 @@ const SIDECARS = new Set([
   'otel-collector', 'opentelemetry-collector', 'opentelemetry-collector-contrib', 'daprd', 'oauth2-proxy', 'datadog-agent',
 ]);
 
+/** Ingress annotations that admit only the listed source addresses (ingress-nginx's old and new names, the AWS ALB's). */
+const ALLOWLIST_ANNOTATIONS = [
+  'nginx.ingress.kubernetes.io/whitelist-source-range', 'nginx.ingress.kubernetes.io/allowlist-source-range', 'alb.ingress.kubernetes.io/inbound-cidrs',
+];
+
+/** An Ingress path that names part of an API (`/admin`, `/api/v1`): not the catch-all `/`, not a regular expression. */
+const ENDPOINT_PATH = /^\/[A-Za-z0-9._~{}-][A-Za-z0-9._~{}/-]*$/;
+
+/** Source ranges that admit every address: no allow-list. */
+const WORLD_RANGES = new Set(['0.0.0.0/0', '::/0']);
+
+/** A value that stands for a secret rather than being one: empty, or a placeholder filled in at deploy time. */
+const PLACEHOLDER = /^$|^\$\{[^}]*\}$|^\$\([^)]*\)$|^<[^>]*>$|^\{\{.*\}\}$/;
+
 /** Host paths that hand a container the node: the container runtime's socket, or the node's root. */
 const HOST_CONTROL = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/?$|^\/run\/containerd\/?$|^\/$/;
 
@@ -127,6 +151,12 @@ interface Workload {
   /** The Services that select it, for its comment. */
   services: Provenance[];
   published: FlowEvidence[];
+  /** Calls through an internal load balancer: from the cloud network, not from the internet. */
+  internalCalls: FlowEvidence[];
+  /** Controls the objects in front of it state (source ranges on its Service or Ingress), each with where. */
+  controls: DraftControl[];
+  /** Paths its Ingresses route to it. */
+  endpoints: DraftEndpoint[];
   /** The remote debugger its main container starts (set when the workload is drafted). */
   debugger?: DebuggerListener;
 }
@@ -141,6 +171,7 @@ class KubernetesReader {
   /** Every document read: building the draft (finish) still reports problems in them, after the files are read. */
   private readonly sources: YamlSource[] = [];
   readonly skipped = new Set<string>();
+  readonly checks: DraftCheck[] = [];
   objects = 0;
   private readonly workloads: Workload[] = [];
   private readonly byNamespacedName = new Map<string, Workload>();
@@ -152,6 +183,8 @@ class KubernetesReader {
   /** RBAC, for what each workload's service account may do to the cluster. */
   private readonly roles: RbacRole[] = [];
   private readonly bindings: RbacBinding[] = [];
+  /** What each file is (a manifest as written, a rendered template). */
+  private readonly sourceFormat = new Map<string, string>();
   /** `automountServiceAccountToken` of the service accounts that state it, by `namespace/name`. */
   private readonly automount = new Map<string, boolean>();
 
@@ -228,6 +261,7 @@ class KubernetesReader {
 
   readFile(text: string, file: string, sourceLines?: readonly number[], format = KUBERNETES_FORMAT): void {
     if (!this.draft.sources.some((s) => s.file === file)) this.draft.sources.push({ file, format });
+    this.sourceFormat.set(file, format);
     let sources: YamlSource[] = [];
     try {
       sources = YamlSource.stream(text, file, sourceLines);
@@ -277,6 +311,7 @@ class KubernetesReader {
       this.readConfigMap(src, file, top, path);
       return;
     }
+    if (kind === 'Secret') this.readSecret(src, file, top);
     if (RBAC_KINDS.has(kind) || kind === 'ServiceAccount') {
       this.readRbac(src, file, top, kind, path);
       return;
@@ -326,6 +361,27 @@ class KubernetesReader {
       if (value !== undefined) data.set(e.key, { value, line: src.lineOf(e.offset) });
     }
     this.configMaps.set(`${namespace}/${name}`, { file, name, data });
+  }
+
+  /**
+   * A Secret written with its values (`stringData`, or base64 `data`) is a secret committed with the manifests:
+   * the model cannot hold that, so it is a check for the reviewer, naming the keys and never a value. A
+   * rendered chart's Secrets take their values from values files or generate them: only manifests as written count.
+   */
+  private readSecret(src: YamlSource, file: string, top: Map<string, Entry>): void {
+    if (this.sourceFormat.get(file) !== KUBERNETES_FORMAT) return;
+    const name = this.text(src, this.fields(src, top.get('metadata')).get('name')) ?? '(unnamed)';
+    for (const field of ['stringData', 'data']) {
+      const entry = top.get(field);
+      const keys = (entry && isMap(entry.value) ? src.entries(entry.value, entry.path) : [])
+        .filter((e) => isScalar(e.value) && typeof e.value.value === 'string' && !PLACEHOLDER.test(e.value.value.trim()))
+        .map((e) => e.key);
+      if (!entry || keys.length === 0) continue;
+      this.checks.push({
+        file, line: src.lineOf(entry.offset),
+        message: `Secret ${name} commits ${keys.length === 1 ? 'a value' : `${keys.length} values`} in ${field} (${keys.slice(0, 4).join(', ')}${keys.length > 4 ? ', ...' : ''}): a secret kept in the repository; move it to a secret store`,
+      });
+    }
   }
 
   private strings(src: YamlSource, entry: Entry | undefined): string[] {
@@ -430,7 +486,7 @@ class KubernetesReader {
     this.taken.add(id);
     const workload: Workload = {
       obj, id, labels, pod, containers, ...(main ? { main } : {}), sidecars: regular.filter((c) => c !== main && isSidecar(c)),
-      aliases: [], services: [], published: [],
+      aliases: [], services: [], published: [], internalCalls: [], controls: [], endpoints: [],
     };
     this.byNamespacedName.set(nsKey, workload);
     this.workloads.push(workload);
@@ -462,6 +518,7 @@ class KubernetesReader {
     for (const w of this.workloads) this.addWorkload(w);
     for (const w of this.workloads) this.addApiAccess(w);
     for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger));
+    for (const w of this.workloads) for (const ev of w.internalCalls) addInternalCaller(this.draft, w.id, withDebugger(ev, w.debugger));
     for (const w of this.workloads) this.addReferences(w);
     resolveReferences(this.draft);
     settleFlows(this.draft);
@@ -508,6 +565,7 @@ class KubernetesReader {
     const publishedBy = type === 'NodePort' || type === 'LoadBalancer' ? type : externalIPs.length ? 'externalIPs' : undefined;
     if (!publishedBy) return;
     const internal = type === 'LoadBalancer' && this.internalLoadBalancer(service);
+    const ranges = this.sourceRanges(service, targets);
     for (const item of this.items(src, spec.get('ports'), 'a list of ports')) {
       const port = this.fields(src, item);
       const number = (key: string) => {
@@ -525,12 +583,28 @@ class KubernetesReader {
         const published = publishedBy === 'NodePort' ? number('nodePort') ?? '' : servicePort ?? '';
         const where = publishedBy === 'externalIPs' ? `externalIPs ${externalIPs.join(', ')} port ${servicePort ?? '?'}`
           : `${type} ${published || '(a node port Kubernetes picks)'}`;
-        const note = `Service ${name} ${where}${target !== undefined && target !== published ? ` -> ${target}` : ''}${internal ? ' (an internal load balancer: reachable from the cloud network only)' : ''}`;
-        w.published.push(portEvidence({
+        const note = `Service ${name} ${where}${target !== undefined && target !== published ? ` -> ${target}` : ''}${internal ? ' (an internal load balancer: reachable from the cloud network only)' : ''}${ranges ? ` from ${ranges}` : ''}`;
+        (internal ? w.internalCalls : w.published).push(portEvidence({
           published, target: target ?? '', ...(transport ? { transport } : {}), ...(appProtocol ? { appProtocol } : {}),
         }, this.provenance(service, item.offset, note)));
       }
     }
+  }
+
+  /**
+   * `loadBalancerSourceRanges`: only those addresses may connect to the Service's load balancer, an
+   * ip-allowlist on the workloads it selects (the model holds it on the element; the flow's comment says
+   * which ranges). Ranges that include every address allow everyone. The ranges as text, or undefined.
+   */
+  private sourceRanges(service: ObjectRef, targets: readonly Workload[]): string | undefined {
+    const { src } = service;
+    const entry = this.at(src, service.fields, ['spec', 'loadBalancerSourceRanges']);
+    const ranges = this.strings(src, entry).map((r) => r.trim()).filter((r) => r !== '');
+    if (!entry || ranges.length === 0 || ranges.some((r) => WORLD_RANGES.has(r))) return undefined;
+    const text = ranges.join(', ');
+    const provenance = this.provenance(service, entry.offset, `Service ${service.name} loadBalancerSourceRanges ${text}`);
+    for (const w of targets) w.controls.push({ control: 'ip-allowlist', provenance });
+    return text;
   }
 
   /** Cloud annotations that keep a load balancer off the internet (AWS, GCP, Azure). */
@@ -556,11 +630,12 @@ class KubernetesReader {
     const spec = this.fields(src, ingress.fields.get('spec'));
     // TLS on the Ingress means its clients speak HTTPS to it, whatever the backends speak behind it.
     const tls = this.items(src, spec.get('tls'), 'a list of TLS settings').length > 0;
+    const gate = this.ingressGate(ingress);
     const backendName = (backend: Entry | undefined) => {
       const f = this.fields(src, backend);
       return this.text(src, this.fields(src, f.get('service')).get('name')) ?? this.text(src, f.get('serviceName'));
     };
-    const route = (backend: Entry | undefined, offset: number, where: string) => {
+    const route = (backend: Entry | undefined, offset: number, where: string, path?: { text: string; offset: number }) => {
       const service = backendName(backend);
       if (service === undefined) return;
       const target = this.services.find((s) => s.name === service && s.namespace === ingress.namespace);
@@ -576,9 +651,13 @@ class KubernetesReader {
       }
       for (const w of workloads) {
         w.published.push({
-          protocol: tls ? 'https' : 'http', port: tls ? 443 : 80,
-          provenance: this.provenance(ingress, offset, `Ingress ${ingress.name}${where} -> Service ${service}${tls ? ' (TLS)' : ''}`),
+          protocol: tls ? 'https' : 'http', port: tls ? 443 : 80, ...(gate.auth ? { auth: gate.auth.method } : {}),
+          provenance: this.provenance(ingress, offset, `Ingress ${ingress.name}${where} -> Service ${service}${tls ? ' (TLS)' : ''}${gate.auth ? `, ${gate.auth.note}` : ''}`),
         });
+        w.controls.push(...gate.controls);
+        if (path && ENDPOINT_PATH.test(path.text)) {
+          w.endpoints.push({ key: path.text, provenance: [this.provenance(ingress, path.offset, `Ingress ${ingress.name} path ${path.text}`)] });
+        }
       }
     };
     for (const key of ['defaultBackend', 'backend']) {
@@ -591,9 +670,44 @@ class KubernetesReader {
       for (const path of this.items(src, this.at(src, fields, ['http', 'paths']), 'a list of paths')) {
         const p = this.fields(src, path);
         const pathText = this.text(src, p.get('path'));
-        route(p.get('backend'), rule.offset, `${host ? ` host ${host}` : ''}${pathText ? ` path ${pathText}` : ''}`);
+        route(p.get('backend'), rule.offset, `${host ? ` host ${host}` : ''}${pathText ? ` path ${pathText}` : ''}`,
+          pathText !== undefined ? { text: pathText.trim(), offset: p.get('path')!.offset } : undefined);
       }
     }
+  }
+
+  /**
+   * What an Ingress's annotations say about its callers: how the controller authenticates them (nginx basic
+   * or digest auth, an external auth service such as oauth2-proxy, an ALB's Cognito or OIDC login) and which
+   * source addresses it admits. The method goes on the flows it routes; an allow-list, or an authenticating
+   * service whose method the annotation does not say, on the workloads behind it (the model holds no control
+   * on a flow the draft writes), each with where.
+   */
+  private ingressGate(ingress: ObjectRef): { auth?: { method: AuthMethod; note: string }; controls: DraftControl[] } {
+    const { src } = ingress;
+    const annotations = this.at(src, ingress.fields, ['metadata', 'annotations']);
+    const entries = new Map((annotations && isMap(annotations.value) ? src.entries(annotations.value, annotations.path) : [])
+      .map((e) => [e.key, { value: this.text(src, e)?.trim() ?? '', offset: e.offset }]));
+    const at = (key: string, note: string): Provenance => this.provenance(ingress, entries.get(key)!.offset, `Ingress ${ingress.name} ${note}`);
+    const controls: DraftControl[] = [];
+    for (const key of ALLOWLIST_ANNOTATIONS) {
+      const ranges = entries.get(key)?.value.split(',').map((r) => r.trim()).filter((r) => r !== '') ?? [];
+      if (ranges.length && !ranges.some((r) => WORLD_RANGES.has(r))) controls.push({ control: 'ip-allowlist', provenance: at(key, `${key.split('/')[1]} ${ranges.join(', ')}`) });
+    }
+    const nginx = 'nginx.ingress.kubernetes.io';
+    const type = entries.get(`${nginx}/auth-type`)?.value.toLowerCase();
+    if (type === 'basic' || type === 'digest') {
+      return { auth: { method: type === 'basic' ? 'basic' : 'password', note: `${type} auth` }, controls };
+    }
+    const url = entries.get(`${nginx}/auth-url`)?.value;
+    if (url) {
+      // oauth2-proxy answers on /oauth2/auth: the controller lets in whoever logged in with the identity provider.
+      if (/oauth2/i.test(url)) return { auth: { method: 'oauth2', note: `external auth ${url} (oauth2-proxy)` }, controls };
+      return { controls: [...controls, { control: 'authentication', provenance: at(`${nginx}/auth-url`, `external auth ${url}`) }] };
+    }
+    const alb = entries.get('alb.ingress.kubernetes.io/auth-type')?.value.toLowerCase();
+    if (alb === 'cognito' || alb === 'oidc') return { auth: { method: 'oidc', note: `ALB ${alb} login` }, controls };
+    return { controls };
   }
 
   private addWorkload(w: Workload): void {
@@ -639,6 +753,8 @@ class KubernetesReader {
       ...(password ? { passwordSetting: { file: password.file ?? obj.file, line: password.line, note: `env ${password.key}${password.from ? ` (${password.from})` : passwordNote}` } } : {}),
       ...(requiresPassword ? { requiresPassword } : {}),
       provenance: [this.provenance(obj, obj.offset, notes.join('; ')), ...w.services],
+      ...(w.controls.length ? { controls: w.controls } : {}),
+      ...(w.endpoints.length ? { endpoints: w.endpoints } : {}),
     });
     // A pod on the node's network, or a container port bound on the node, is reached from outside as
     // compose's `network_mode: host` and published ports are.
@@ -791,6 +907,33 @@ class KubernetesReader {
   }
 }
 
+/** Made-up parts for the callers of internal load balancers (keys no id can be). */
+export const CLOUD_NETWORK = '(cloud network)';
+export const NETWORK_CLIENTS = '(network clients)';
+
+/**
+ * Something in the cloud network calls `target` through an internal load balancer: not the internet, so not
+ * the untrusted outside clients, but not the namespace's own pods either (peered networks, VPNs, other
+ * clusters). One made-up element in an internal boundary stands for them, as the host's own users stand for
+ * the callers of a port published on the loopback address.
+ * (draft.ts's CALLERS could hold it as a third kind beside `outside` and `host`.)
+ */
+function addInternalCaller(draft: Draft, target: string, evidence: FlowEvidence): void {
+  addBoundary(draft, {
+    key: CLOUD_NETWORK, id: 'cloud-network', fallbackId: 'cloud-network-zone', name: 'Cloud network', trust: 'internal', provenance: [],
+    comment: 'Internal load balancers only: reachable from the cloud network (peered networks, VPNs), not from the internet.',
+  });
+  addElement(draft, {
+    key: NETWORK_CLIENTS, id: 'network-clients', fallbackId: 'internal-clients', name: 'Network clients', madeUp: true, identity: { kind: 'external' },
+    boundary: CLOUD_NETWORK, aliases: [], provenance: [],
+    comment: 'Made up for the internal load balancers: systems and people on the cloud network. Split it into the real callers.',
+  });
+  addEvidence(draft, NETWORK_CLIENTS, target, [evidence]);
+}
+
+/** A check as the model's header says it: where, then what. */
+export const checkLine = (c: DraftCheck): string => `Check: ${c.file}:${c.line} ${c.message}`;
+
 /**
  * Reads manifests applied together (a folder's files, in the order given): a Service selects workloads
  * from any of them. Problems come back as diagnostics with file:line:col, never as exceptions; with an
@@ -806,7 +949,11 @@ export function discoverKubernetesFiles(files: readonly ManifestFile[], options:
     if (!(err instanceof RangeError)) throw err;
     reader.diagnostics.push({ severity: 'error', code: 'too-deep', message: 'the manifests nest too deeply to read', file: files[0]?.file ?? '', line: 1, col: 1, path: '' });
   }
-  return { draft: reader.draft, diagnostics: sortDiagnostics(reader.problems()), objects: reader.objects, skippedKinds: [...reader.skipped].sort() };
+  // The checks are also in the model's header: the reviewer reads them there, beside what they concern.
+  for (const c of reader.checks) if (!failed) reader.draft.limits.push(checkLine(c));
+  return {
+    draft: reader.draft, diagnostics: sortDiagnostics(reader.problems()), objects: reader.objects, skippedKinds: [...reader.skipped].sort(), checks: [...reader.checks],
+  };
 }
 
 /** Reads one manifest file (any number of `---` documents). */

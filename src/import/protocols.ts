@@ -74,6 +74,8 @@ const TECH_PROTOCOLS: Record<string, string> = {
   cassandra: 'tcp',
   ldap: 'ldap',
   'active-directory': 'ldap',
+  // A mail provider named as a mail host (SMTP_HOST) is reached over SMTP; its web API is named by a URL.
+  smtp: 'smtp',
   // Managed cloud services are reached through their provider's HTTPS API, whatever they store or carry.
   s3: 's3',
   gcs: 'cloud-api',
@@ -154,10 +156,11 @@ const TRANSPORTS = new Set(['tcp', 'udp']);
 
 /**
  * The protocol of one connection, strongest evidence first: a stated protocol or URL scheme, a port the
- * table knows, the target's technology, then TCP for a scheme that says only "not HTTP", else HTTP, what
+ * table knows, the target's technology (or, for a target the catalogue has no technology for, the protocol
+ * its image names: an SSH server), then TCP for a scheme that says only "not HTTP", else HTTP, what
  * services in containers mostly speak.
  */
-export function guessProtocol(facts: ConnectionFacts, targetTech: string | undefined): ProtocolGuess {
+export function guessProtocol(facts: ConnectionFacts, targetTech: string | undefined, targetProtocol?: string): ProtocolGuess {
   if (facts.protocol !== undefined && lookup(PROTOCOLS, facts.protocol) !== undefined) {
     return { protocol: facts.protocol, certainty: Certainty.Stated };
   }
@@ -167,7 +170,7 @@ export function guessProtocol(facts: ConnectionFacts, targetTech: string | undef
   }
   const fromPort = portProtocol(facts.targetPort);
   if (fromPort !== undefined) return { protocol: fromPort, certainty: Certainty.Port };
-  const fromTech = techProtocol(targetTech);
+  const fromTech = techProtocol(targetTech) ?? (targetProtocol !== undefined && lookup(PROTOCOLS, targetProtocol) !== undefined ? targetProtocol : undefined);
   if (fromTech !== undefined) return { protocol: withTlsFromQuery(fromTech, facts.query ?? ''), certainty: Certainty.Tech };
   if (fromScheme !== undefined) return { protocol: fromScheme, certainty: Certainty.Transport };
   if (facts.scheme !== undefined) return { protocol: 'tcp', certainty: Certainty.UnknownScheme };

@@ -11,6 +11,7 @@
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import { type Draft, reviewLimits } from './draft.js';
+import { checkLine, type DraftCheck } from './kubernetes.js';
 import { type CliVariable, TERRAFORM_FORMAT, TerraformReader } from './terraform/reader.js';
 
 export interface TerraformFile {
@@ -38,6 +39,8 @@ export interface TerraformResult {
   skippedTypes: string[];
   /** Module calls whose source is neither a local folder nor a module read as its resource, as `name (source)`. */
   unreadModules: string[];
+  /** What the files state that the model cannot hold (hard-coded secrets, static admin keys), in file order, for the summary's `check:` lines. */
+  checks: DraftCheck[];
 }
 
 export { TERRAFORM_FORMAT };
@@ -63,6 +66,13 @@ function inputsNote({ varFiles = [], vars = [] }: TerraformInputs): string[] {
   return given.length ? [`The root configurations' variables were also set with ${given.join(', ')} (in that order): run discover with them again to redraft.`] : [];
 }
 
+/** The reader's checks in file order (by file, then line), each once. */
+function checks(reader: TerraformReader): DraftCheck[] {
+  const seen = new Set<string>();
+  return [...reader.checks].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line))
+    .filter((c) => !seen.has(`${c.file}:${c.line}:${c.message}`) && seen.add(`${c.file}:${c.line}:${c.message}`) !== undefined);
+}
+
 /**
  * Reads the configurations (each folder of .tf files one configuration; local modules and remote states
  * resolved among them), with `inputs` over the root configurations' variables as `terraform plan -var-file
@@ -77,7 +87,9 @@ export function discoverTerraform(files: readonly TerraformFile[], inputs: Terra
   if (!reader.diagnostics.some((d) => d.severity === 'error')) {
     reader.finish();
     reader.draft.limits.push(...TERRAFORM_LIMITS, ...inputsNote(inputs));
+    // The checks are also in the model's header: the reviewer reads them there, beside what they concern.
+    reader.draft.limits.push(...checks(reader).map(checkLine));
   }
   return { draft: reader.draft, diagnostics: sortDiagnostics(reader.diagnostics), resources: reader.resources, skippedTypes: [...reader.skipped].sort(),
-    unreadModules: [...reader.unreadModules].sort() };
+    unreadModules: [...reader.unreadModules].sort(), checks: checks(reader) };
 }

@@ -28,6 +28,15 @@ describe('threatmap discover: Terraform', () => {
     assert.equal(run('discover', DIR).stdout, r.stdout);
   });
 
+  it('what the files state and the model cannot hold is a check line with file:line, never the secret itself', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tf-checks-'));
+    writeFileSync(join(dir, 'main.tf'), 'resource "aws_db_instance" "orders" {\n  engine   = "postgres"\n  password = "hunter2-in-code"\n}\n');
+    const r = run('discover', dir);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^ {2}check: aws_db_instance\.orders sets password to a literal: .* \(main\.tf:3\)$/m);
+    assert.doesNotMatch(r.stderr + r.stdout, /hunter2/);
+  });
+
   it('one .tf file given by name; a broken one is an error with file:line:col and nothing written', () => {
     const one = run('discover', `${DIR}/modules/worker/main.tf`);
     assert.equal(one.code, 0, one.stderr);

@@ -277,10 +277,10 @@ describe('compose published ports', () => {
     const clients = element(draft, OUTSIDE_CLIENTS);
     assert.deepEqual([clients.id, clients.identity, clients.boundary], ['clients', { kind: 'external' }, OUTSIDE_BOUNDARY]);
     assert.deepEqual(draft.boundaries.find((b) => b.key === OUTSIDE_BOUNDARY)?.trust, 'untrusted');
-    assert.deepEqual(pairs(draft).filter((p) => p.startsWith('clients')), ['clients->proxy']);
-    const proxy = flow(draft, OUTSIDE_CLIENTS, 'proxy');
-    assert.deepEqual(proxy.evidence.map((e) => [e.provenance.line, e.provenance.note]), [[12, 'ports 80:80'], [13, 'ports 443:443/tcp']]);
-    assert.deepEqual([proxy.protocol, proxy.port], ['http', 80]);
+    // One flow per published listener: the HTTPS port does not hide the plain HTTP one.
+    assert.deepEqual(pairs(draft).filter((p) => p.startsWith('clients')), ['clients->proxy', 'clients->proxy']);
+    assert.deepEqual(draft.flows.filter((f) => f.from === OUTSIDE_CLIENTS).map((f) => [f.protocol, f.port, f.evidence.map((e) => [e.provenance.line, e.provenance.note])]),
+      [['http', 80, [[12, 'ports 80:80']]], ['https', 443, [[13, 'ports 443:443/tcp']]]]);
     // A port bound to the loopback address is called from the host alone, never from the network.
     assert.deepEqual(pairs(draft).filter((p) => p.startsWith('local')), ['local->queue']);
     const local = element(draft, HOST_CLIENTS);
@@ -303,9 +303,9 @@ describe('compose published ports', () => {
 
   it('the port or the target says the protocol: app_protocol, udp, a store published as itself', () => {
     const edge = read('edge/compose.yaml').draft;
-    const gateway = flow(edge, OUTSIDE_CLIENTS, 'gateway');
-    assert.deepEqual([gateway.protocol, gateway.port], ['https', 443]);
-    assert.deepEqual(gateway.evidence.map((e) => e.protocol), ['https', 'dns', undefined]);
+    // Three listeners, three flows in the order of their container ports: DNS on 53, HTTPS on 8443, the 9000-9002 range.
+    const gateway = edge.flows.filter((f) => f.from === OUTSIDE_CLIENTS && f.to === 'gateway');
+    assert.deepEqual(gateway.map((f) => [f.protocol, f.port, f.evidence.map((e) => e.protocol)]), [['dns', 53, ['dns']], ['https', 443, ['https']], ['http', undefined, [undefined]]]);
     const db = compose('services:\n  db:\n    image: postgres\n    ports: ["15432:5432"]\n  u:\n    image: x\n    ports: ["5000:5000/udp"]\n').draft;
     assert.equal(flow(db, OUTSIDE_CLIENTS, 'db').protocol, 'postgres');
     assert.equal(flow(db, OUTSIDE_CLIENTS, 'u').protocol, 'udp');

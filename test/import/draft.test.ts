@@ -6,10 +6,12 @@ import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import { discoverCompose } from '../../src/import/compose.js';
 import {
-  addElement, addOutsideCaller, assignIds, type Draft, draftToYaml, emptyDraft, formatProvenance, mergeDrafts, OUTSIDE_CLIENTS,
+  addElement, addOutsideCaller, assignIds, type Draft, draftToYaml, emptyDraft, formatProvenance, isPublicHostName, mergeDrafts, OUTSIDE_CLIENTS,
 } from '../../src/import/draft.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
+import { discoverTerraform } from '../../src/import/terraform.js';
+import { analyze } from '../../src/analysis/analyze.js';
 
 const read = (name: string, project?: string) =>
   discoverCompose(readFileSync(`test/fixtures/discover/${name}`, 'utf8'), name, project ? { project } : {}).draft;
@@ -163,5 +165,138 @@ describe('draftToYaml', () => {
 
   it('formats provenance: the file once, then its other lines', () => {
     assert.equal(formatProvenance([{ file: 'a.yml', line: 3, note: 'x' }, { file: 'a.yml', line: 9 }, { file: 'b.yml', line: 1, note: 'y' }]), 'a.yml:3 x; :9; b.yml:1 y');
+  });
+});
+
+describe('one flow per listener', () => {
+  const compose = (text: string) => discoverCompose(text, 'compose.yaml').draft;
+  const summary = (draft: Draft) => draft.flows.map((f) => `${f.from === OUTSIDE_CLIENTS ? 'clients' : f.from} -> ${f.to}: ${f.protocol}${f.port !== undefined ? `:${f.port}` : ''}${f.auth ? ` (${f.auth})` : ''}`);
+
+  it('published ports of one service are a flow each, in port order, with ids the model needs', () => {
+    const draft = compose('services:\n  proxy:\n    image: traefik:v2.10\n    ports:\n      - "8080:8080"\n      - "443:443"\n      - "80:80"\n');
+    assert.deepEqual(summary(draft), ['clients -> proxy: http:80', 'clients -> proxy: https:443', 'clients -> proxy: http:8080']);
+    const text = draftToYaml(draft);
+    assert.match(text, /- clients -> proxy: \{ id: clients-proxy-8080, protocol: http, port: 8080 \}/);
+    assert.equal(loads(text).model!.flows.length, 3);
+  });
+
+  it('a single listener keeps today\'s form; evidence for the same port from several places is one flow', () => {
+    const draft = compose('services:\n  web:\n    image: nginx\n    ports: ["80:80"]\n  app:\n    image: x\n    environment:\n      WEB_URL: http://web:80\n    depends_on: [web]\n');
+    assert.deepEqual(summary(draft), ['clients -> web: http:80', 'app -> web: http:80']);
+    assert.deepEqual(flow(draft, 'app', 'web')!.evidence.map((e) => e.provenance.note), ['environment WEB_URL', 'depends_on']);
+    assert.match(draftToYaml(draft), /- clients -> web: \{ protocol: http, port: 80 \}/);
+  });
+
+  it('a TLS listener never hides a cleartext one, whichever comes first in the file (ALB listeners)', () => {
+    const listener = (name: string, port: number, protocol: string) =>
+      `resource "aws_lb_listener" "${name}" {\n  load_balancer_arn = aws_lb.web.arn\n  port = ${port}\n  protocol = "${protocol}"\n  default_action {\n    type = "forward"\n    target_group_arn = aws_lb_target_group.app.arn\n  }\n}\n`;
+    const base = 'resource "aws_lb" "web" {\n  internal = false\n}\nresource "aws_lb_target_group" "app" {\n  port = 8080\n  protocol = "HTTP"\n}\n';
+    const drafts = [listener('https', 443, 'HTTPS') + listener('http', 80, 'HTTP'), listener('http', 80, 'HTTP') + listener('https', 443, 'HTTPS')]
+      .map((text) => discoverTerraform([{ file: 'main.tf', text: base + text }]).draft);
+    const outside = (d: Draft) => d.flows.filter((f) => f.from === OUTSIDE_CLIENTS).map((f) => `${f.protocol}:${f.port}`);
+    assert.deepEqual(outside(drafts[0]), ['http:80', 'https:443']);
+    assert.deepEqual(outside(drafts[1]), outside(drafts[0]));
+  });
+
+  it('a port-less URL joins the listener speaking its protocol; one stating another protocol is a flow of its own', () => {
+    const draft = compose('services:\n  mq:\n    image: rabbitmq:3\n  app:\n    image: x\n    depends_on: [mq]\n    environment:\n      AMQP_URL: amqp://mq\n      ADMIN_URL: http://mq:15672\n');
+    assert.deepEqual(summary(draft), ['app -> mq: http:15672', 'app -> mq: amqp']);
+    assert.deepEqual(draft.flows.map((f) => f.evidence.map((e) => e.provenance.note)), [['environment ADMIN_URL'], ['depends_on', 'environment AMQP_URL']]);
+  });
+});
+
+describe('SSH flows', () => {
+  const compose = (text: string) => discoverCompose(text, 'compose.yaml').draft;
+
+  it('SSH is key authentication, assumed and said so, beside the web port of the same service', () => {
+    const draft = compose('services:\n  git:\n    image: gitea/gitea:1.21\n    ports: ["2222:22", "3000:3000"]\n');
+    assert.deepEqual(draft.flows.map((f) => [f.protocol, f.port, f.auth]), [['ssh', 2222, 'ssh-key'], ['http', 3000, undefined]]);
+    assert.match(draftToYaml(draft), /# compose\.yaml:4 ports 2222:22; auth ssh-key assumed: .*\n {2}- clients -> git: \{ id: clients-git-2222, protocol: ssh, auth: ssh-key, port: 2222 \}/);
+  });
+
+  it('an SSH server image is SSH on any port; password login switched on is stated, not assumed', () => {
+    const open = compose('services:\n  sshd:\n    image: linuxserver/openssh-server\n    ports: ["2222:2222"]\n');
+    assert.deepEqual(open.flows.map((f) => [f.protocol, f.auth]), [['ssh', 'ssh-key']]);
+    const password = compose('services:\n  sshd:\n    image: linuxserver/openssh-server\n    environment:\n      PASSWORD_ACCESS: "true"\n    ports: ["2222:2222"]\n');
+    assert.deepEqual(password.flows.map((f) => [f.protocol, f.auth, f.assumed]), [['ssh', 'password', undefined]]);
+    // Another image on 2222 says nothing: HTTP, as before.
+    assert.deepEqual(compose('services:\n  web:\n    image: acme/web\n    ports: ["2222:2222"]\n').flows.map((f) => [f.protocol, f.auth]), [['http', undefined]]);
+  });
+
+  it('Terraform: a security group open on 22 and 5432 is two flows; key_name confirms key authentication', () => {
+    const tf = (keyName: string) => discoverTerraform([{ file: 'main.tf', text: `resource "aws_security_group" "web" {
+  ingress {
+    from_port = 22
+    to_port = 22
+    protocol = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+  ingress {
+    from_port = 5432
+    to_port = 5432
+    protocol = "tcp"
+    cidr_blocks = ["0.0.0.0/0"]
+  }
+}
+resource "aws_instance" "web" {
+  vpc_security_group_ids = [aws_security_group.web.id]
+  ${keyName}
+}
+` }]).draft;
+    const assumed = tf('');
+    assert.deepEqual(assumed.flows.map((f) => [f.protocol, f.port, f.auth, f.assumed !== undefined]), [['ssh', 22, 'ssh-key', true], ['postgres', 5432, undefined, false]]);
+    const stated = tf('key_name = "ops"');
+    assert.deepEqual(stated.flows.map((f) => [f.protocol, f.auth, f.assumed]), [['ssh', 'ssh-key', undefined], ['postgres', undefined, undefined]]);
+    assert.match(stated.flows[0].evidence[0].provenance.note ?? '', /key_name "ops": SSH by key/);
+  });
+});
+
+describe('services outside the files', () => {
+  const compose = (env: string) => discoverCompose(`services:\n  api:\n    image: acme/api\n    environment:\n${env}`, 'compose.yaml').draft;
+
+  it('hosts on the internet named in settings become elements outside every boundary, with flows from the service', () => {
+    const draft = compose([
+      '      DATABASE_URL: postgres://app:s3cret@mydb.abc123.eu-west-1.rds.amazonaws.com:5432/app?sslmode=require',
+      '      STRIPE_API_BASE: https://api.stripe.com',
+      '      SMTP_HOST: smtp.sendgrid.net',
+      '',
+    ].join('\n'));
+    const outside = draft.elements.filter((e) => e.outside);
+    assert.deepEqual(outside.map((e) => [e.key, e.identity, e.boundary, e.provenance.map((p) => `${p.line} ${p.note}`)]), [
+      ['mydb.abc123.eu-west-1.rds.amazonaws.com', { tech: 'postgres' }, undefined, ['5 environment DATABASE_URL']],
+      ['api.stripe.com', { tech: 'stripe' }, undefined, ['6 environment STRIPE_API_BASE']],
+      ['smtp.sendgrid.net', { tech: 'sendgrid', protocol: 'smtp' }, undefined, ['7 environment SMTP_HOST']],
+    ]);
+    assert.deepEqual(draft.flows.map((f) => [f.to, f.protocol, f.auth]), [
+      ['mydb.abc123.eu-west-1.rds.amazonaws.com', 'postgres+tls', 'password'],
+      ['api.stripe.com', 'https', undefined],
+      ['smtp.sendgrid.net', 'smtp', undefined],
+    ]);
+    const text = draftToYaml(draft);
+    assert.ok(!text.includes('s3cret'));
+    const result = analyze(loads(text).model!);
+    assert.ok(result.threats.some((t) => t.ruleId === 'no-timeouts-external' && t.flows.includes('api->api.stripe.com')), result.threats.map((t) => t.ruleId).join());
+  });
+
+  it('no element for placeholders, private names, variables, or a dotted word under a name that is no address', () => {
+    const draft = compose([
+      '      DOCS_URL: https://docs.example.com/x',
+      '      CACHE_URL: redis://cache.internal:6379',
+      '      PARTNER_URL: https://${PARTNER_HOST}/api',
+      '      GREETING: hello.world',
+      '      LOG_FILE: app.log',
+      '      CLUSTER_DB: postgres://db.default.svc.cluster.local/app',
+      '',
+    ].join('\n'));
+    assert.deepEqual(draft.elements.filter((e) => e.outside).map((e) => e.key), []);
+    assert.deepEqual(draft.flows, []);
+    for (const host of ['localhost', 'db', 'x.local', 'api.example.org', 'h.test']) assert.equal(isPublicHostName(host), false, host);
+    for (const host of ['api.stripe.com', 'smtp.sendgrid.net']) assert.equal(isPublicHostName(host), true, host);
+  });
+
+  it('one element per host, whichever services name it; the summary counts them apart from the services', () => {
+    const draft = discoverCompose('services:\n  a:\n    image: x\n    environment:\n      PAY_URL: https://api.stripe.com/v1\n  b:\n    image: y\n    environment:\n      STRIPE_HOST: API.stripe.com\n', 'compose.yaml').draft;
+    assert.deepEqual(draft.elements.filter((e) => e.outside).map((e) => [e.key, e.provenance.length]), [['api.stripe.com', 2]]);
+    assert.deepEqual(draft.flows.map((f) => `${f.from} -> ${f.to}`), ['a -> api.stripe.com', 'b -> api.stripe.com']);
   });
 });

@@ -58,6 +58,13 @@ describe('discover: Kubernetes RBAC', () => {
     assert.equal(threats[0].title, 'ops can take over the Kubernetes cluster');
   });
 
+  it('a namespaced grant says its namespace; a cluster-wide grant the same account holds is the one cited, whatever the order', () => {
+    const scoped = apiFlows(deployment() + binding('RoleBinding', 'edit'));
+    assert.match(scoped.notes[0].join(' | '), /may read Secrets and start pods \(edit\) in namespace tools \(RoleBinding ops-binding\)/);
+    const both = apiFlows(deployment() + binding('RoleBinding', 'edit') + binding('ClusterRoleBinding', 'cluster-admin'));
+    assert.match(both.notes[0].join(' | '), /may do anything \(cluster-admin\) in every namespace \(ClusterRoleBinding ops-binding\)/);
+  });
+
   it('a Role of its own that reads Secrets, starts pods or grants roles; its rule is cited', () => {
     const reads = apiFlows(deployment() + role('Role', '  - { apiGroups: [""], resources: [secrets], verbs: [get, list] }\n') + binding('RoleBinding', 'ops-role', 'Role'));
     assert.match(reads.notes[0]?.[1] ?? '', /may read every Secret in namespace tools \(RoleBinding ops-binding\), Role ops-role \(ops\.yaml:\d+\)/);

@@ -2,7 +2,7 @@
 // listeners, target groups and their members, CloudFront origins, API Gateway integrations, event
 // subscriptions, and what the internet reaches (internet-facing listeners, security groups open to the world
 // on compute with a public address, publicly accessible databases, public buckets, public EKS endpoints). Pure.
-import { addBoundary, addEndpoints, addOutsideCaller, type DraftEndpoint, type Provenance } from '../draft.js';
+import { addBoundary, addControls, addEndpoints, addOutsideCaller, type DraftEndpoint, type Provenance } from '../draft.js';
 import type { AuthMethod } from '../../model/catalog.js';
 import { type HclBlock, type HclBody, type HclExpression, type HclValue, objectItems } from '../hcl.js';
 import { lookup, slug } from '../import-common.js';
@@ -473,13 +473,87 @@ export function awsExposure(tf: TerraformReader, r: Resource, parts: readonly Re
   const groups = [r, ...parts].flatMap((res) => ['security_groups', 'vpc_security_group_ids', 'security_group_ids']
     .flatMap((name) => tf.targetsOf(res, name))).filter((g) => g.type === 'aws_security_group');
   const openings = [...new Set(groups)].flatMap((g) => worldIngress(tf, g));
+  const keyPair = sshKeyPair(tf, r, parts);
   for (const o of openings) {
+    const ssh = o.port === 22 && keyPair !== undefined;
     addOutsideCaller(tf.draft, r.key, {
-      provenance: { file: o.file, line: o.line, note: `${o.group} allows ${o.cidr}${o.port !== undefined ? ` on port ${o.port}` : ' on every port'}` },
+      provenance: { file: o.file, line: o.line, note: `${o.group} allows ${o.cidr}${o.port !== undefined ? ` on port ${o.port}` : ' on every port'}${ssh ? `; ${keyPair}` : ''}` },
       ...(o.port !== undefined ? { port: o.port, targetPort: o.port } : {}),
+      ...(ssh ? { auth: 'ssh-key' as const } : {}),
     });
   }
-  if (publicDb && !openings.length) {
-    addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line: attributeLine(r.body, 'publicly_accessible') ?? r.line, note: 'publicly_accessible = true' } });
+  if (publicDb && !openings.length) publicDatabase(tf, r, [...new Set(groups)]);
+}
+
+/**
+ * A database with a public address that no security group opens to the world: its groups decide who reaches it.
+ * Groups open only to listed ranges let those addresses in (outside callers behind an ip-allowlist, cited by
+ * the rule); groups open to none (or to other groups only) let nobody from outside in. Without groups, or with
+ * one whose rules cannot be read, the public address is all the files say.
+ */
+function publicDatabase(tf: TerraformReader, r: Resource, groups: readonly Resource[]): void {
+  const flag = { file: r.file, line: attributeLine(r.body, 'publicly_accessible') ?? r.line, note: 'publicly_accessible = true' };
+  const read = groups.map((g) => restrictedIngress(tf, g));
+  if (groups.length === 0 || read.some((x) => x === undefined)) {
+    addOutsideCaller(tf.draft, r.key, { provenance: flag });
+    return;
   }
+  const openings = read.flatMap((x) => x ?? []);
+  for (const o of openings) {
+    const note = `${o.group} allows ${o.cidrs.join(', ')}${o.port !== undefined ? ` on port ${o.port}` : ' on every port'} (publicly_accessible = true)`;
+    addOutsideCaller(tf.draft, r.key, { provenance: { file: o.file, line: o.line, note }, ...(o.port !== undefined ? { port: o.port, targetPort: o.port } : {}) });
+    const element = tf.draft.elements.find((e) => e.key === r.key);
+    if (element) addControls(element, [{ control: 'ip-allowlist', provenance: { file: o.file, line: o.line, note: `${o.group} allows ${o.cidrs.join(', ')} only` } }]);
+  }
+}
+
+/** A security group rule open to listed address ranges, none of them the whole internet. */
+interface RestrictedOpening { group: string; cidrs: string[]; port?: number; file: string; line: number }
+
+/**
+ * A group's ingress rules open to address ranges, when every rule can be read: undefined when one cannot (its
+ * ranges come from what the files do not say, a dynamic block, a module), so that nothing is concluded from it.
+ * Rules that admit other security groups only are no opening from outside.
+ */
+function restrictedIngress(tf: TerraformReader, group: Resource): RestrictedOpening[] | undefined {
+  if (group.module !== undefined || blocksOf(group.body, 'dynamic').some((b) => b.labels[0] === 'ingress')) return undefined;
+  const out: RestrictedOpening[] = [];
+  let unreadable = false;
+  const check = (res: Resource, body: HclBody, line: number) => {
+    const values = tf.values(res, body);
+    const named = ['cidr_blocks', 'ipv6_cidr_blocks', 'cidr_ipv4', 'cidr_ipv6', 'prefix_list_ids', 'prefix_list_id'].filter((n) => body.attributes.some((a) => a.name === n));
+    const cidrs = named.flatMap((n) => {
+      const v = values.get(n);
+      return Array.isArray(v) ? v : v === undefined ? [undefined] : [v];
+    });
+    if (cidrs.some((c) => typeof c !== 'string')) unreadable = true;
+    const ranges = cidrs.filter((c): c is string => typeof c === 'string');
+    if (ranges.length === 0) return;
+    const from = values.get('from_port');
+    const to = values.get('to_port');
+    const protocol = values.get('protocol') ?? values.get('ip_protocol');
+    const single = typeof from === 'number' && from === to && from > 0 && protocol !== '-1' && protocol !== 'all';
+    out.push({ group: group.address, cidrs: ranges, ...(single ? { port: from } : {}), file: res.file, line });
+  };
+  for (const b of blocksOf(group.body, 'ingress')) check(group, b.body, b.pos.line);
+  const rules = [...tf.pointingAt(group, 'aws_security_group_rule', 'security_group_id'), ...tf.pointingAt(group, 'aws_vpc_security_group_ingress_rule', 'security_group_id')];
+  for (const rule of rules) {
+    if (rule.type === 'aws_security_group_rule' && tf.value(rule.config, attribute(rule.body, 'type')) !== 'ingress') continue;
+    check(rule, rule.body, rule.line);
+  }
+  return unreadable ? undefined : out;
+}
+
+/**
+ * The key pair an instance (or its launch template) is given, as a note: `key_name` installs that public key
+ * for SSH, which confirms what the SSH flow's authentication is otherwise assumed to be.
+ */
+function sshKeyPair(tf: TerraformReader, r: Resource, parts: readonly Resource[]): string | undefined {
+  for (const res of [r, ...parts]) {
+    const expr = attribute(res.body, 'key_name');
+    if (!expr) continue;
+    const name = tf.value(res.config, expr);
+    return `${res.file}:${expr.pos.line} key_name${typeof name === 'string' ? ` "${name}"` : ''}: SSH by key`;
+  }
+  return undefined;
 }

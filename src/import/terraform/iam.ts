@@ -32,6 +32,9 @@ const ESCALATING_ACTIONS = [
 ];
 const ON_EVERY_RESOURCE = ['iam:PassRole', 'sts:AssumeRole'];
 
+/** A whole service's actions: `s3:*`. */
+const SERVICE_WIDE = /^[a-z0-9-]+:\*$/i;
+
 /** `iam:Put*` -> a test of action names (IAM patterns: `*` and `?`, case-insensitive). */
 function actionPattern(pattern: string): RegExp {
   return new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
@@ -47,6 +50,8 @@ function escalation(st: Statement): string | undefined {
     if (action === '*' || action === '*:*') return `"${action}"`;
     if (ESCALATING_ACTIONS.some((a) => test.test(a))) return `"${action}"`;
     if (everywhere && ON_EVERY_RESOURCE.some((a) => test.test(a))) return `"${action}" on "*"`;
+    // Every action of a service on every resource (`s3:*` on `*`): all of that service's data and settings in the account.
+    if (everywhere && SERVICE_WIDE.test(action)) return `"${action}" on "*"`;
   }
   return undefined;
 }
@@ -63,8 +68,14 @@ function rolesOf(tf: TerraformReader, r: Resource, parts: readonly Resource[]): 
   return [...new Set(roles.filter((role) => role.type === 'aws_iam_role'))];
 }
 
-/** The first grant of a role that hands over the account: where it is written, and what it allows. */
-function roleGrant(tf: TerraformReader, role: Resource): Provenance | undefined {
+/** How policies reach a principal: its inline policies' resource type, and the attachments that name it. */
+interface PolicyLinks { inline: readonly [string, string]; attachments: ReadonlyArray<readonly [string, string]> }
+
+const ROLE_LINKS: PolicyLinks = { inline: ['aws_iam_role_policy', 'role'], attachments: [['aws_iam_role_policy_attachment', 'role'], ['aws_iam_policy_attachment', 'roles']] };
+const USER_LINKS: PolicyLinks = { inline: ['aws_iam_user_policy', 'user'], attachments: [['aws_iam_user_policy_attachment', 'user'], ['aws_iam_policy_attachment', 'users']] };
+
+/** The first grant of a role (or, with USER_LINKS, a user) that hands over the account: where it is written, and what it allows. */
+function roleGrant(tf: TerraformReader, role: Resource, links: PolicyLinks = ROLE_LINKS): Provenance | undefined {
   const cite = (res: Resource, line: number, what: string): Provenance => ({ file: res.file, line, note: `${role.address} may ${what} (${res.address})` });
   const managed = (res: Resource, expr: HclExpression | undefined): Provenance | undefined => {
     const name = strings(tf.value(res.config, expr)).map((arn) => /^arn:aws[\w-]*:iam::aws:policy\/(?:.*\/)?([^/]+)$/.exec(arn)?.[1]).find((n) => n !== undefined && ADMIN_POLICIES.has(n));
@@ -85,9 +96,26 @@ function roleGrant(tf: TerraformReader, role: Resource): Provenance | undefined 
   };
   return managed(role, attribute(role.body, 'managed_policy_arns'))
     ?? blocksOf(role.body, 'inline_policy').map((b) => fromPolicy(role, attribute(b.body, 'policy'))).find((g) => g !== undefined)
-    ?? tf.pointingAt(role, 'aws_iam_role_policy', 'role').map((p) => fromPolicy(p, attribute(p.body, 'policy'))).find((g) => g !== undefined)
-    ?? [...tf.pointingAt(role, 'aws_iam_role_policy_attachment', 'role'), ...tf.pointingAt(role, 'aws_iam_policy_attachment', 'roles')]
+    ?? tf.pointingAt(role, ...links.inline).map((p) => fromPolicy(p, attribute(p.body, 'policy'))).find((g) => g !== undefined)
+    ?? links.attachments.flatMap(([type, attr]) => tf.pointingAt(role, type, attr))
       .map(attached).find((g) => g !== undefined);
+}
+
+/**
+ * An IAM user with an access key and a grant that hands over the account: a long-lived credential that is
+ * the account, held outside it. The model has no element for a credential, so it is a check, at the key.
+ */
+export function staticAdminKeys(tf: TerraformReader): void {
+  for (const key of tf.ofType('aws_iam_access_key')) {
+    for (const user of tf.targetsOf(key, 'user').filter((u) => u.type === 'aws_iam_user')) {
+      const grant = roleGrant(tf, user, USER_LINKS);
+      if (grant === undefined) continue;
+      tf.checks.push({
+        file: key.file, line: key.line,
+        message: `${key.address} is a long-lived access key of ${user.address}, and ${grant.note ?? 'its policy hands over the account'} at ${grant.file}:${grant.line}: a static admin credential; use short-lived credentials (roles, SSO) or scope the user`,
+      });
+    }
+  }
 }
 
 /** The made-up management plane of each provider: the element a workload with a broad identity reaches. */

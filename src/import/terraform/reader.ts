@@ -19,7 +19,9 @@ import {
 import { azureExposure, azurePlace } from './azure.js';
 import { googleExposure, googlePlace } from './google.js';
 import { allExpressions, attribute, attributeLine, blocksOf, listenerProtocol, walkBody } from './hcl-body.js';
-import { IAM_TYPES, managementAccess } from './iam.js';
+import { IAM_TYPES, managementAccess, staticAdminKeys } from './iam.js';
+import type { DraftCheck } from '../kubernetes.js';
+import { hardCodedSecrets } from './secrets.js';
 import { parseTerraformJson, parseTfvarsJson } from './json-syntax.js';
 import {
   CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, type Values, WIRING,
@@ -120,6 +122,8 @@ export class TerraformReader {
   readonly configs = new Map<string, Config>();
   readonly skipped = new Set<string>();
   readonly unreadModules: string[] = [];
+  /** What the configurations state that the model cannot hold (hard-coded secrets, static admin keys), for the reviewer. */
+  readonly checks: DraftCheck[] = [];
   resources = 0;
   /** Element key of each resource that is an element or part of one (a launch configuration of its group). */
   readonly elementOf = new Map<string, string>();
@@ -489,6 +493,8 @@ export class TerraformReader {
     eventFlows(this);
     this.chainFlows();
     this.exposure(standalone);
+    staticAdminKeys(this);
+    hardCodedSecrets(this);
     settleFlows(this.draft);
   }
 
