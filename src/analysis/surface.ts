@@ -110,7 +110,7 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
     let e = s + 1;
     while (e < n && sorted[e].loc.line === first.loc.line && sorted[e].category === first.category && sorted[e].exposed === first.exposed) e++;
     if (e - s > 1) {
-      const tied = sorted.slice(s, e).sort((a, b) => a.id.localeCompare(b.id));
+      const tied = sorted.slice(s, e).sort((a, b) => a.id.localeCompare(b.id, 'en'));
       for (let i = 0; i < tied.length; i++) sorted[s + i] = tied[i];
     }
     s = e;

@@ -1,7 +1,8 @@
 // File access for the CLI: reading models with a size guard, and atomic writes (a temporary file in the
 // same directory, then a rename) so that a failed run never leaves half-written output.
 import {
-  closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync,
+  closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync,
+  writeSync,
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -38,7 +39,21 @@ export function readModelSource(path: string, maxBytes: number): { text: string;
     throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   if (bytes.length > maxBytes) throw tooLarge(bytes.length);
+  filesRead.add(landingPath(path));
   return { text: bytes.toString('utf8'), bytes: bytes.length };
+}
+
+/** The files this run read (their real paths): an --output naming one of them would replace it with the output. */
+const filesRead = new Set<string>();
+
+/** The real path a write to `path` lands on, whether or not the file exists yet. */
+function landingPath(path: string): string {
+  const target = linkTarget(path);
+  try {
+    return realpathSync(target);
+  } catch {
+    return resolve(target);
+  }
 }
 
 /** Output as one string or bytes, or as pieces written one after the other (a report too large for one string). */
@@ -161,7 +176,17 @@ function writeAll(fd: number, bytes: Uint8Array, length = bytes.length): void {
 
 /** Writes to the file when one is given, else to standard output. */
 export function emit(output: string | undefined, data: Output): void {
+  if (output && filesRead.has(landingPath(output))) {
+    throw new UserError(`${output}: this command reads that file; writing its output there would replace it (choose another --output)`);
+  }
   if (output) writeFileAtomic(output, data);
+  // A reader that went away (`| head`) destroyed the stream: what is left is neither made nor written.
+  else if (process.stdout.destroyed) return;
   else if (isWhole(data)) process.stdout.write(data);
-  else for (const chunk of data) process.stdout.write(chunk);
+  else {
+    for (const chunk of data) {
+      if (process.stdout.destroyed) break;
+      process.stdout.write(chunk);
+    }
+  }
 }

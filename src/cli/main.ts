@@ -25,10 +25,17 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-// A reader that stops early (`threatmap analyze m.yaml | head`) closes the pipe: that ends the run quietly.
+// A reader that stops early (`threatmap analyze m.yaml | head`) closes the pipe: nothing more is written, quietly,
+// and the command still ends with its own exit code (a failed `check` piped into a reader that quit is still a
+// failure: CI gates read the code). Writes still queued then fail too: once closed, every error is that one.
+let standardOutputGone = false;
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code !== 'EPIPE') process.stderr.write(`threatmap: cannot write to standard output (${err.code ?? err.message})\n`);
-  process.exit(err.code === 'EPIPE' ? 0 : 2);
+  if (standardOutputGone || err.code === 'EPIPE') {
+    standardOutputGone = true;
+    return;
+  }
+  process.stderr.write(`threatmap: cannot write to standard output (${err.code ?? err.message})\n`);
+  process.exit(2);
 });
 
 main(process.argv).then((code) => {

@@ -146,7 +146,7 @@ export function rulesAction(opts: { rules?: string }): void {
   const all = [...BUILTIN_RULES, ...(opts.rules ? loadRulesDirOrExit(opts.rules).rules : [])];
   const width = Math.max(...all.map((r) => r.id.length));
   const lines = [...all]
-    .sort((a, b) => a.id.localeCompare(b.id))
+    .sort((a, b) => a.id.localeCompare(b.id, 'en'))
     .map((r) => `${r.id.padEnd(width)}  ${r.stride}  ${(familyOf(r.id)?.id ?? 'custom').padEnd(16)}  ${r.title}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -178,7 +178,7 @@ const option = (value: string, label: string) => `<option value="${esc(value)}">
 function* threatsBody(r: AnalysisResult): Generator<string> {
   const names = new Map<string, string>();
   for (const t of r.threats) names.set(t.component, t.componentName);
-  const components = [...names].sort((a, b) => a[1].localeCompare(b[1]) || a[0].localeCompare(b[0]));
+  const components = [...names].sort((a, b) => a[1].localeCompare(b[1], 'en') || a[0].localeCompare(b[0], 'en'));
   yield `\n<p class="muted">T1, T2... follow risk order in this report; the stable ids (TM-...) never change as the model grows, and are what triage, SARIF and diffs use.</p>
 <div class="filters" role="search" aria-label="Filter threats">
 <label>STRIDE<select id="tm-f-stride">${option('', 'All')}${STRIDE_LETTERS.map((s) => option(s, `${s} - ${STRIDE_NAMES[s]}`)).join('')}</select></label>

@@ -63,7 +63,11 @@ export function renderDiffMarkdown(d: ResultDiff): string {
     '',
   ];
   const section = (title: string, lines: string[]) => {
-    if (lines.length) out.push(`### ${title}`, '', ...lines, '');
+    if (lines.length === 0) return;
+    // One push per line: spreading the rows of a large model's diff overflows the call stack.
+    out.push(`### ${title}`, '');
+    for (const line of lines) out.push(line);
+    out.push('');
   };
   const head = ['ID', 'Stable id', 'Risk', 'STRIDE', 'Component', 'Threat', 'Status'];
   section('New threats', d.newThreats.length ? table(head, d.newThreats.map(threatRow)) : []);

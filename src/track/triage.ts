@@ -281,7 +281,7 @@ export function applyTriage(result: AnalysisResult, triage: TriageFile | undefin
     return { ...t, triage };
   });
 
-  warnings.sort((a, b) => a.line - b.line || a.col - b.col || a.code.localeCompare(b.code));
+  warnings.sort((a, b) => a.line - b.line || a.col - b.col || a.code.localeCompare(b.code, 'en'));
   return { ...result, threats, triage: summarizeTriage(threats, file, stale, warnings) };
 }
 

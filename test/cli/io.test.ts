@@ -4,7 +4,8 @@ import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { UserError, writeFileAtomic } from '../../src/cli/io.js';
+import { spawnSync } from 'node:child_process';
+import { emit, readModelSource, UserError, writeFileAtomic } from '../../src/cli/io.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'threatmap-io-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -53,5 +54,35 @@ describe('writeFileAtomic', () => {
     symlinkSync('loop-a.yaml', join(dir, 'loop-b.yaml'));
     assert.throws(() => writeFileAtomic(join(dir, 'loop-a.yaml'), 'x'), (err: unknown) =>
       err instanceof UserError && err.message.startsWith(`${join(dir, 'loop-a.yaml')}: cannot write`));
+  });
+});
+
+describe('emit', () => {
+  it('refuses an --output that is a file the command read (or a link to it), and writes any other', () => {
+    const model = join(dir, 'read-model.yaml');
+    writeFileSync(model, 'threatmap: 1\n');
+    symlinkSync('read-model.yaml', join(dir, 'read-link.yaml'));
+    readModelSource(model, 1024);
+    for (const output of [model, join(dir, 'read-link.yaml'), join(dir, '.', 'read-model.yaml')]) {
+      assert.throws(() => emit(output, 'report'), (err: unknown) => err instanceof UserError && /this command reads that file/.test(err.message));
+    }
+    assert.equal(readFileSync(model, 'utf8'), 'threatmap: 1\n');
+    emit(join(dir, 'report.md'), 'report');
+    assert.equal(readFileSync(join(dir, 'report.md'), 'utf8'), 'report');
+  });
+});
+
+describe('a reader of standard output that goes away', () => {
+  const cli = `"${process.execPath}" --import tsx src/cli/main.ts`;
+  const piped = (command: string) => spawnSync('bash', ['-c', `${cli} ${command} | (exec 0<&-; sleep 0.2); echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+  it('leaves the command its own exit code: a failed check is still a failure', () => {
+    const r = piped('check examples/ecommerce.yaml --fail-on medium');
+    assert.equal(r.stdout.trim(), '1', r.stderr);
+    assert.doesNotMatch(r.stderr, /EPIPE|Error/);
+  });
+  it('and a command that succeeds still ends with 0, quietly', () => {
+    const r = spawnSync('bash', ['-c', `set -o pipefail; ${cli} analyze examples/ecommerce.yaml | head -c 10 > /dev/null`], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stderr, '');
   });
 });

@@ -120,3 +120,20 @@ describe('the check gate', () => {
     assert.deepEqual(newlyFailing(edit(lowPriceIntegrity), base, 'High').map((t) => t.key), ['cleartext-tampering@lb']);
   });
 });
+
+describe('renderDiffMarkdown at scale', () => {
+  it('writes a diff of 250,000 new threats (a 100,000-element model against an empty one) without overflowing the call stack', () => {
+    const ref = (i: number) => ({
+      id: `T${i}`, uid: `TM-${i.toString(16).padStart(8, '0')}`, key: `rule@e${i}`, ruleId: 'rule', stride: 'S' as const, component: `e${i}`,
+      componentName: `e${i}`, title: `Threat ${i}`, risk: 'Low' as const, likelihood: 'Low' as const, impact: 'Low' as const, status: 'open' as const,
+    });
+    const newThreats = Array.from({ length: 250_000 }, (_, i) => ref(i + 1));
+    const side = (exists: boolean, threats: number) => ({ file: 'm.yaml', label: 'm.yaml', exists, threats });
+    const text = renderDiffMarkdown({
+      tool: 'threatmap', kind: 'diff', schemaVersion: 1, system: 'Big', old: side(false, 0), new: side(true, newThreats.length), newThreats,
+      resolvedThreats: [], rerated: [], statusChanges: [], newCrossings: [], removedCrossings: [], newEntryPoints: [], removedEntryPoints: [],
+      easierPaths: [], harderPaths: [], changed: true,
+    });
+    assert.match(text, /^\| T250000 \| `TM-0003d090` \| \*\*Low\*\* \|/m);
+  });
+});

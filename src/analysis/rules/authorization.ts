@@ -92,7 +92,7 @@ export const sharedCredentials: ModelRule = {
   check(ctx) {
     const byCredential = flowsByCredential(ctx);
     const out: Outcome[] = [];
-    for (const credential of [...byCredential.keys()].sort((a, b) => a.localeCompare(b))) {
+    for (const credential of [...byCredential.keys()].sort((a, b) => a.localeCompare(b, 'en'))) {
       // People sharing a login are shared-account's finding (repudiation): this one is about services.
       const flows = byCredential.get(credential)!.filter((f) => !isPerson(ctx.graph.elements.get(f.from)));
       if (flows.length === 0) continue;

@@ -25,10 +25,11 @@ export function perModel<T>(compute: (ctx: AnalysisContext) => T): (ctx: Analysi
 
 let collator: Intl.Collator | undefined;
 /**
- * The order of `a.localeCompare(b)` (the default collator, by definition the same), without the per-call
- * collator lookup: group keys are sorted this way. Made on first use, as making one loads the collation data.
+ * The order of `a.localeCompare(b, 'en')`, without the per-call collator lookup: group keys are sorted this way.
+ * English, whatever the machine's language: reports must be byte-identical everywhere. Made on first use, as
+ * making one loads the collation data.
  */
-export const byLocale = (a: string, b: string): number => (collator ??= new Intl.Collator()).compare(a, b);
+export const byLocale = (a: string, b: string): number => (collator ??= new Intl.Collator('en')).compare(a, b);
 
 /** Whether each element (by its position in `model.elements`) is a browser: asked of the source of every flow. */
 export const browsersAt: (ctx: AnalysisContext) => Uint8Array = perModel(findBrowsers);

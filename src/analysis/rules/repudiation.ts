@@ -125,7 +125,7 @@ export const sharedAccount: ModelRule = {
     // Shared accounts by the element their finding sits on: findings on one element merge into one, so
     // each element gets one finding naming all of its shared accounts.
     const sharedAt = new Map<string, { credential: string; flows: Flow[]; people: string[] }[]>();
-    for (const [credential, flows] of [...byCredential].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [credential, flows] of [...byCredential].sort(([a], [b]) => a.localeCompare(b, 'en'))) {
       const people = [...new Set(flows.map((f) => f.from))].sort();
       const target = flows[0].to;
       if (people.length < 2) {

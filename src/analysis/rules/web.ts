@@ -186,7 +186,7 @@ function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
     if (pageServers(ctx, b).some((other) => !forwardedTo(ctx, other.id).has(element.id))) callers.push(b);
   }
   // In id order, as the element's origins are listed.
-  return callers.length > 1 ? callers.sort((x, y) => x.id.localeCompare(y.id)) : callers;
+  return callers.length > 1 ? callers.sort((x, y) => x.id.localeCompare(y.id, 'en')) : callers;
 }
 
 const CORS_CONTROLS = ['cors-policy'] as const;
