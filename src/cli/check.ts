@@ -13,6 +13,18 @@ import { loadTracked, term } from './triage.js';
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
+/**
+ * An argument as a POSIX shell reads it back: as it is when it holds only characters no shell treats specially,
+ * else in single quotes (a quote inside written '\''), so that a suggested command can be pasted as printed.
+ */
+export function shellQuote(arg: string): string {
+  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(arg)) return arg;
+  return `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A command line to suggest, every argument quoted as it needs. */
+const suggest = (...args: string[]): string => ['threatmap', ...args].map(shellQuote).join(' ');
+
 /** At most this many failing threats are listed, so that the summary fits one screen. */
 const MAX_LISTED = 15;
 
@@ -62,24 +74,24 @@ function textSummary(r: AnalysisResult, o: CheckOutcome): string {
       const loc = threatLocation(r, t);
       lines.push(`  ${t.id.padEnd(w)}  ${uidOf(t)}  ${t.risk.padEnd(8)}  ${clip(term(t.title), 70)} [${clip(term(t.componentName), 30)}]  ${r.file}:${loc.line}`);
     }
-    if (o.failing.length > shown.length) lines.push(`  ... and ${o.failing.length - shown.length} more (threatmap analyze ${r.file} --min-risk ${o.failOn.toLowerCase()})`);
+    if (o.failing.length > shown.length) lines.push(`  ... and ${o.failing.length - shown.length} more (${suggest('analyze', r.file, '--min-risk', o.failOn.toLowerCase())})`);
   }
   if (o.easierPaths.length) {
     lines.push('', `  easier attack paths than at ${o.base}:`);
     for (const c of o.easierPaths.slice(0, MAX_LISTED)) {
       lines.push(`  ${clip(term(c.assetName), 30)}: ${hardnessOf(c.before)} -> ${hardnessOf(c.after)}: ${clip(term(c.after!.route.join(' -> ')), 90)}`);
     }
-    if (o.easierPaths.length > MAX_LISTED) lines.push(`  ... and ${o.easierPaths.length - MAX_LISTED} more (threatmap diff ${r.file} --base ${o.base})`);
+    if (o.easierPaths.length > MAX_LISTED) lines.push(`  ... and ${o.easierPaths.length - MAX_LISTED} more (${suggest('diff', r.file, '--base', o.base!)})`);
   }
   const notes: string[] = [];
   const expired = tri.warnings.filter((w) => w.code === 'expired').length;
   if (expired) notes.push(`${expired} expired decision${expired === 1 ? '' : 's'}`);
   if (tri.stale.length) notes.push(`${tri.stale.length} stale triage entr${tri.stale.length === 1 ? 'y' : 'ies'}${o.staleFailed ? ' (failing: --fail-on-stale)' : ''}`);
-  if (notes.length) lines.push('', `  triage: ${notes.join(', ')}; see the warnings above or \`threatmap triage ${r.file}\``);
+  if (notes.length) lines.push('', `  triage: ${notes.join(', ')}; see the warnings above or \`${suggest('triage', r.file)}\``);
   if (!o.passed && o.failing.length) {
     const first = o.failing[0];
     lines.push('', `Fix them in the design (the model says what mitigates each), or record a decision, e.g.:`,
-      `  threatmap triage ${r.file} ${uidOf(first)} --status accepted --reason "..." --expires YYYY-MM-DD`);
+      `  ${suggest('triage', r.file, uidOf(first))} --status accepted --reason "..." --expires YYYY-MM-DD`);
   }
   return `${lines.join('\n')}\n`;
 }
@@ -87,6 +99,10 @@ function textSummary(r: AnalysisResult, o: CheckOutcome): string {
 export function checkAction(model: string, opts: CheckCliOptions): void {
   if (opts.newOnly && opts.base === undefined) throw new UserError('--new-only compares with a revision: add --base REV (e.g. --base origin/main)');
   if (opts.failOnEasierPaths && opts.base === undefined) throw new UserError('--fail-on-easier-paths compares with a revision: add --base REV (e.g. --base origin/main)');
+  // Printed even with --quiet: a gate that silently compares with nothing looks like one that compares.
+  if (opts.base !== undefined && !opts.newOnly && !opts.failOnEasierPaths) {
+    process.stderr.write(`warning: --base ${opts.base} is used only by --new-only and --fail-on-easier-paths; ignored (every open threat at or above ${opts.failOn} counts)\n`);
+  }
   const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
   const base = opts.newOnly || opts.failOnEasierPaths ? loadAtRevision(opts.base!, model, opts.triage) : undefined;
   // A model new at this revision has no paths to compare with: its paths are all new, not easier.

@@ -14,28 +14,73 @@ import { applyTriage, defaultTriagePath } from '../track/triage.js';
 import { emit, UserError } from './io.js';
 import { checkTriage, loadTracked, today } from './triage.js';
 
+interface GitRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** git run in `cwd`; git missing or failing to start is the user's to fix, said so. */
+function runGit(args: string[], cwd: string): GitRun {
+  const r = spawnSync('git', args, {
+    cwd, encoding: 'utf8', maxBuffer: MAX_MODEL_BYTES + 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  if (r.error) {
+    const code = (r.error as NodeJS.ErrnoException).code;
+    throw new UserError(code === 'ENOENT' ? '--base needs git, and git is not installed' : `git ${args[0]} failed: ${r.error.message}`);
+  }
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr.trim() };
+}
+
+/** What --base may name: an empty one would make `git show :./file` read the index, not a revision. */
+export function checkRevision(rev: string): void {
+  if (rev.trim() === '') throw new UserError('--base needs a revision (e.g. --base origin/main), not an empty string');
+  if (rev.startsWith('-') || /[\0\r\n]/.test(rev)) throw new UserError(`--base '${rev}': not a revision`);
+}
+
+/** `origin/main` when `origin` is one of the repository's remotes: the only kind of name a fetch can bring. */
+function remoteBranch(rev: string, cwd: string): { remote: string; branch: string } | undefined {
+  const m = /^([^/~^:@\s]+)\/([^~^:@\s]+)$/.exec(rev);
+  if (!m) return undefined;
+  const remotes = runGit(['remote'], cwd).stdout.split('\n').map((r) => r.trim());
+  return remotes.includes(m[1]) ? { remote: m[1], branch: m[2] } : undefined;
+}
+
+/** Why a revision is not there, and what would bring it: advice fit for the name given, not one for all. */
+function missingRevision(rev: string, cwd: string): string {
+  const start = `--base ${rev}: no such revision in this repository`;
+  if (runGit(['rev-parse', '--verify', '--quiet', 'HEAD'], cwd).status !== 0 && runGit(['rev-list', '-n', '1', '--all'], cwd).stdout.trim() === '') {
+    return `${start}: the repository has no commits yet (commit the model first)`;
+  }
+  const remote = remoteBranch(rev, cwd);
+  if (remote) return `${start} (in CI, fetch it first, e.g. \`git fetch ${remote.remote} ${remote.branch}\`)`;
+  if (/[~^]/.test(rev)) return `${start} (a shallow clone lacks older commits: fetch more history, e.g. \`git fetch --deepen=50\`, or fetch-depth: 0 in actions/checkout)`;
+  return `${start} (check the name with \`git rev-parse --verify ${rev}\`)`;
+}
+
 /**
  * A file's text at a git revision, or undefined when the file did not exist there. `REV:./name` run in
  * the file's own directory lets git resolve the path, wherever the repository root is.
  */
 export function gitShow(rev: string, path: string): string | undefined {
-  if (rev.startsWith('-') || /[\0\r\n]/.test(rev)) throw new UserError(`--base '${rev}': not a revision`);
+  checkRevision(rev);
   const abs = resolve(path);
-  const r = spawnSync('git', ['show', `${rev}:./${basename(abs)}`], {
-    cwd: dirname(abs), encoding: 'utf8', maxBuffer: MAX_MODEL_BYTES + 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  if (r.error) {
-    const code = (r.error as NodeJS.ErrnoException).code;
-    throw new UserError(code === 'ENOENT' ? '--base needs git, and git is not installed' : `git show failed: ${r.error.message}`);
-  }
+  const cwd = dirname(abs);
+  const r = runGit(['show', `${rev}:./${basename(abs)}`], cwd);
   if (r.status === 0) return r.stdout;
-  const err = r.stderr.trim();
+  const err = r.stderr;
   if (/does not exist in|exists on disk, but not in/i.test(err)) return undefined;
   if (/not a git repository/i.test(err)) throw new UserError(`--base ${rev}: ${path} is not in a git repository`);
   if (/invalid object name|unknown revision|bad revision|ambiguous argument|not a valid object/i.test(err)) {
-    throw new UserError(`--base ${rev}: no such revision in this repository (in CI, fetch it first, e.g. \`git fetch origin ${rev}\`)`);
+    throw new UserError(missingRevision(rev, cwd));
   }
   throw new UserError(`--base ${rev}: git show failed: ${err.split('\n')[0] ?? ''}`);
+}
+
+/** Whether git tracks the file (committed or added): one it does not has no past to compare with. */
+function isTracked(path: string): boolean {
+  const abs = resolve(path);
+  return runGit(['ls-files', '--error-unmatch', '--', `./${basename(abs)}`], dirname(abs)).status === 0;
 }
 
 export interface BaseSide {
@@ -51,7 +96,11 @@ export interface BaseSide {
 export function loadAtRevision(rev: string, model: string, triagePath?: string): BaseSide {
   const label = `${rev}:${model}`;
   const text = gitShow(rev, model);
-  if (text === undefined) return { label };
+  if (text === undefined) {
+    // An untracked model compares as new, but said so: it would be new at every revision, and in no commit.
+    if (!isTracked(model)) process.stderr.write(`warning: --base ${rev}: ${model} is untracked by git, so it has no version at ${rev}: compared as a new model (git add it to keep it)\n`);
+    return { label };
+  }
   const loaded = loadModel(text, label);
   if (!loaded.model || hasErrors(loaded.diagnostics)) {
     throw new UserError(`the model at ${rev} does not load:\n${formatDiagnostics(loaded.diagnostics).trimEnd()}`);

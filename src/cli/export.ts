@@ -150,6 +150,10 @@ interface ExportCliOptions {
 export async function exportAction(model: string, opts: ExportCliOptions): Promise<void> {
   const format = opts.format ?? formatOfOutput(opts.output);
   if (!format) throw new UserError(`say which format: --format ${ALL_FORMATS.join('|')} (or an --output file ending in one of them)`);
+  if (!opts.quiet) {
+    if (opts.bom && format !== 'csv') process.stderr.write(`warning: --bom applies to csv only; ignored for ${format}\n`);
+    if (opts.includeClosed && format !== 'sarif') process.stderr.write(`warning: --include-closed applies to sarif only; ignored for ${format}\n`);
+  }
   if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
   const { result, model: sections } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
   const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;

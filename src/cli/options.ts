@@ -15,9 +15,18 @@ export function parseRisk(value: string): Risk {
   return risk;
 }
 
+/**
+ * A plain decimal whole number: Number() would also take `0x40`, `1e2`, ` 7 ` and `` (0), none of which a person
+ * means as a count or a width.
+ */
+function decimalInteger(value: string, expected: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError(`expected ${expected}, written in decimal digits only, not "${value}"`);
+  return Number(value);
+}
+
 export function parseWidth(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 40 || n > 1000) throw new InvalidArgumentError('expected a whole number from 40 to 1000');
+  const n = decimalInteger(value, 'a whole number from 40 to 1000');
+  if (n < 40 || n > 1000) throw new InvalidArgumentError(`expected a whole number from 40 to 1000, not ${n}`);
   return n;
 }
 
@@ -25,6 +34,23 @@ export function parsePort(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('expected a port number from 0 to 65535 (0: any free port)');
   return n;
+}
+
+/** What `diagram --hide` may leave out. */
+export const HIDE_KINDS = ['store', 'external'] as const;
+export type HideKind = (typeof HIDE_KINDS)[number];
+
+export const isHideKind = (value: string): value is HideKind => (HIDE_KINDS as readonly string[]).includes(value);
+
+/**
+ * `--hide store,external` or `--hide store --hide external`: one value per use, so that the option never takes
+ * the model file that follows it as another kind.
+ */
+export function parseHide(value: string, previous: HideKind[] = []): HideKind[] {
+  const kinds = value.split(',').map((k) => k.trim());
+  const bad = kinds.find((k) => !isHideKind(k));
+  if (bad !== undefined) throw new InvalidArgumentError(`expected ${HIDE_KINDS.join(', ')} or a comma list of them (store,external), not "${bad}"`);
+  return [...new Set([...previous, ...(kinds as HideKind[])])];
 }
 
 export function parseDate(value: string): string {
@@ -40,15 +66,27 @@ export function parseUnset(value: string, previous: string[] = []): string[] {
   return [...previous, ...fields];
 }
 
+/**
+ * The most elements `generate` writes: about 495 bytes each in JSON (430 in YAML), so that 100,000 stays under
+ * the 50 MB a model file may hold (49.3 MB measured) and every generated model can be validated and analysed.
+ */
+export const MAX_CLI_ELEMENTS = Math.min(100_000, MAX_GENERATED_ELEMENTS);
+
+/** MAX_MODEL_BYTES of model/parse.ts in MB, written here so that the option parsers do not load the YAML parser. */
+export const MODEL_LIMIT_MB = 50;
+
 export function parseElements(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > MAX_GENERATED_ELEMENTS) {
-    throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_GENERATED_ELEMENTS}`);
+  const n = decimalInteger(value, `a whole number from 1 to ${MAX_CLI_ELEMENTS}`);
+  if (n < 1) throw new InvalidArgumentError(`expected a whole number from 1 to ${MAX_CLI_ELEMENTS}, not ${n}`);
+  if (n > MAX_CLI_ELEMENTS) {
+    throw new InvalidArgumentError(`expected at most ${MAX_CLI_ELEMENTS} elements, not ${n}: a larger model is over the ${MODEL_LIMIT_MB} MB a model file may hold, so validate and analyze would refuse it`);
   }
   return n;
 }
 
 export function parseSeed(value: string): number | string {
+  // An empty seed is almost always an unset shell variable (`--seed "$SEED"`), not a choice.
+  if (value.trim() === '') throw new InvalidArgumentError('expected a seed: a number or a word, not an empty string');
   // Numbers and words both work; `1` and `01` are the same seed.
   return /^\d+$/.test(value) ? Number(value) : value;
 }

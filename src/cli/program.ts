@@ -7,7 +7,7 @@ import type { Risk } from '../analysis/types.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
 import { DETAILS_THRESHOLD } from '../render/details.js';
 import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
-import { collectSet, collectSetString, collectValues, collectVar, collectVarFile, parseDate, parseNamespace, parseReleaseName, parseElements, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, UNSETTABLE } from './options.js';
+import { collectSet, collectSetString, collectValues, collectVar, collectVarFile, parseDate, parseNamespace, parseReleaseName, MAX_CLI_ELEMENTS, parseElements, parseHide, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, isHideKind, type HideKind, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
 type Commands = typeof import('./commands.js');
@@ -28,6 +28,30 @@ const action = <K extends ActionName>(name: K) =>
  * from there: the command line checks for one with it, without loading the commands for a usage error.
  */
 export const loadedCommands = (): Commands | undefined => loaded;
+
+/**
+ * `diagram MODEL --hide store external`, as --hide once read a list: kinds after the model still add to --hide.
+ * Before the model they cannot (`--hide store external MODEL` would read `external` as the model), so any other
+ * word past the model is a usage error that shows the comma form.
+ */
+function hideKindsAfterModel(_program: Command, cmd: Command): void {
+  const extra = cmd.args.slice(1);
+  if (extra.length === 0) return;
+  const hide = cmd.getOptionValue('hide') as HideKind[] | undefined;
+  if (hide === undefined || !extra.every(isHideKind)) {
+    cmd.error(`error: too many arguments for 'diagram': expected one model file, got ${cmd.args.length} (${cmd.args.join(' ')}); ` +
+      'to hide several kinds write --hide store,external', { code: 'commander.excessArguments', exitCode: 2 });
+  }
+  cmd.setOptionValue('hide', [...new Set([...hide, ...extra])]);
+}
+
+/** Only the text renderers have a width: a --width given to another format is said to do nothing. */
+function warnWidthIgnored(_program: Command, cmd: Command): void {
+  const format = cmd.getOptionValue('format') as string;
+  if (cmd.getOptionValueSource('width') === 'cli' && format !== 'ascii' && format !== 'unicode') {
+    process.stderr.write(`warning: --width applies to the ascii and unicode formats only; ignored for ${format}\n`);
+  }
+}
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -181,15 +205,22 @@ machine's own addresses and name, and at each --allow-host name; any other name 
     .argument('<model>', 'model file')
     .addOption(new Option('-f, --format <format>', 'diagram format').choices(['ascii', 'unicode', 'mermaid', 'dot', 'svg', 'png']).default('ascii'))
     .option('-o, --output <file>', 'write to a file (atomically); required for png')
-    .option('--width <columns>', 'maximum width of ASCII diagrams', parseWidth)
+    .option('--width <columns>', 'maximum width of ASCII and Unicode diagrams', parseWidth, 100)
     .addOption(new Option('--direction <dir>', 'layout direction').choices(['LR', 'TD']))
     .option('--focus <id>', 'only this element or boundary and its neighbours')
-    .addOption(new Option('--hide <kind...>', 'leave out data stores or external entities').choices(['store', 'external']))
+    .option('--hide <kinds>', 'leave out data stores or external entities: store, external, or both as store,external (repeatable)', parseHide)
     .addOption(new Option('--detail <level>', 'elements, one box per trust boundary, or auto: elements while the diagram stays readable, else boundaries')
       .choices(['auto', 'elements', 'boundaries']).default('auto'))
     .option('--risk', 'colour elements and flows by their highest risk')
     .option('--data', 'label flows with the data they carry')
     .option('-q, --quiet', 'do not print model warnings')
+    .allowExcessArguments()
+    .hook('preAction', hideKindsAfterModel)
+    .hook('preAction', warnWidthIgnored)
+    .addHelpText('after', `
+Examples:
+  threatmap diagram shop.yaml --hide store,external
+  threatmap diagram --hide store --hide external shop.yaml`)
     .action(action('diagramAction'));
 
   program
@@ -217,10 +248,11 @@ machine's own addresses and name, and at each --allow-host name; any other name 
   program
     .command('generate')
     .description('Write a synthetic model (seeded, reproducible) for benchmarks and scale tests')
-    .requiredOption('-n, --elements <count>', 'number of elements (flows: about 3 per element; boundaries: about 1 per 20)', parseElements)
+    .requiredOption('-n, --elements <count>', `number of elements, at most ${MAX_CLI_ELEMENTS} (flows: about 3 per element; boundaries: about 1 per 20)`, parseElements)
     .option('-s, --seed <seed>', 'random seed: the same seed gives the same model', parseSeed, 1)
     .addOption(new Option('-f, --format <format>', 'output format').choices(['yaml', 'json']).default('yaml'))
-    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
+    .option('-o, --output <file>', 'write to a file (atomically) instead of standard output; JSON when it ends in .json, unless --format says otherwise')
+    .option('--force', 'overwrite the output file if it exists')
     .action(action('generateAction'));
 
   program
@@ -269,7 +301,7 @@ Examples:
     .argument('<model>', 'model file')
     .option('--fail-on <level>', 'the lowest risk that fails: low, medium, high, critical', parseRisk, 'High' as Risk)
     .option('--new-only', 'fail only on threats that did not fail at the --base revision')
-    .option('-b, --base <rev>', 'the git revision to compare with (for --new-only)')
+    .option('-b, --base <rev>', 'the git revision to compare with (needed by --new-only and --fail-on-easier-paths)')
     .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
     .option('--fail-on-stale', 'also fail when triage entries match no threat')
     .option('--fail-on-easier-paths', 'also fail when an asset is easier to reach than at the --base revision (fewer credentials or hops on its easiest attack path, or reached at all)')

@@ -1,6 +1,7 @@
 // `threatmap triage`: list threats with their decisions, or set one decision in the triage file beside
 // the model (comments kept, written atomically). Also the CLI's shared step that applies triage after
 // analysis, with "today" read from the clock here, at the edge, and nowhere else.
+import { shellQuote } from './check.js';
 import { existsSync } from 'node:fs';
 import type { AnalysisResult, Threat } from '../analysis/types.js';
 import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
@@ -78,19 +79,20 @@ export function findThreat(result: AnalysisResult, id: string): Threat {
   const found = byNumber ?? result.threats.find((t) => uidOf(t) === ref || t.key === ref);
   if (found) return found;
   const hint = suggest(wanted, result.threats.flatMap((t) => [uidOf(t), t.key]));
-  throw new UserError(`no threat '${id}' in ${result.file}${hint ? `; did you mean '${hint}'?` : ''} (list them with \`threatmap triage ${result.file}\`)`);
+  throw new UserError(`no threat '${id}' in ${result.file}${hint ? `; did you mean '${hint}'?` : ''} (list them with \`threatmap triage ${shellQuote(result.file)}\`)`);
 }
 
 export const describeThreat = (t: Threat): string => `${t.title} (${t.key})`;
 
 function listThreats(result: AnalysisResult, triagePath: string): string {
   const rows = result.threats.map((t) => [t.id, uidOf(t), t.risk, statusOf(t) + (t.triage?.declared ? ` (${t.triage.declared} expired)` : ''), term(t.title)]);
-  const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['ID', 'Stable id', 'Risk', 'Status'][i].length));
+  // A fold, not Math.max(...rows): a spread of 240,000 rows overflows the call stack.
+  const widths = [0, 1, 2, 3].map((i) => rows.reduce((w, r) => Math.max(w, r[i].length), ['ID', 'Stable id', 'Risk', 'Status'][i].length));
   const line = (r: string[]) => r.map((c, i) => (i < 4 ? c.padEnd(widths[i]) : c)).join('  ').trimEnd();
   const out = [line(['ID', 'Stable id', 'Risk', 'Status', 'Threat']), ...rows.map(line)];
   const tri = residualOf(result);
   out.push('', `Open: ${countsPhrase(tri.open)}. Closed by decision: ${countsPhrase(tri.closed)}.`);
-  out.push(tri.file ? `Decisions: ${tri.file}` : `No triage file yet (${triagePath}); set a decision with: threatmap triage ${result.file} ID --status STATUS --reason TEXT`);
+  out.push(tri.file ? `Decisions: ${tri.file}` : `No triage file yet (${triagePath}); set a decision with: threatmap triage ${shellQuote(result.file)} ID --status STATUS --reason TEXT`);
   if (tri.stale.length) {
     out.push('', `Stale entries (they match no threat):`, ...tri.stale.map((s) => term(`  ${tri.file}:${s.line}  ${s.ref}  ${s.status}${s.threat ? `  ${s.threat}` : ''}${s.hint ? `  (${s.hint})` : ''}`)));
   }

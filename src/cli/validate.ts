@@ -6,15 +6,29 @@ import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
 import { readModelFile, UserError } from './io.js';
 
+/** One model checked; true when it is valid. A file that cannot be read is one error, not the end of the run. */
+function validateOne(file: string): boolean {
+  let text: string;
+  try {
+    text = readModelFile(file, MAX_MODEL_BYTES);
+  } catch (err) {
+    if (!(err instanceof UserError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return false;
+  }
+  const loaded = loadModel(text, file);
+  // Rule ids in `disable`/`override` can only be checked against the rule library.
+  loaded.diagnostics.push(...ruleSettingDiagnostics(loaded, BUILTIN_RULES));
+  if (loaded.diagnostics.length) process.stderr.write(formatDiagnostics(sortDiagnostics(loaded.diagnostics)));
+  if (hasErrors(loaded.diagnostics)) return false;
+  process.stdout.write(`${file}: valid (${plural(loaded.model?.elements.length ?? 0, 'element')}, ${plural(loaded.model?.flows.length ?? 0, 'flow')})\n`);
+  return true;
+}
+
 export function validateAction(files: string[]): void {
   let failed = false;
   for (const file of files) {
-    const loaded = loadModel(readModelFile(file, MAX_MODEL_BYTES), file);
-    // Rule ids in `disable`/`override` can only be checked against the rule library.
-    loaded.diagnostics.push(...ruleSettingDiagnostics(loaded, BUILTIN_RULES));
-    if (loaded.diagnostics.length) process.stderr.write(formatDiagnostics(sortDiagnostics(loaded.diagnostics)));
-    if (hasErrors(loaded.diagnostics)) failed = true;
-    else process.stdout.write(`${file}: valid (${plural(loaded.model?.elements.length ?? 0, 'element')}, ${plural(loaded.model?.flows.length ?? 0, 'flow')})\n`);
+    if (!validateOne(file)) failed = true;
   }
   if (failed) throw new UserError('', 2);
 }
