@@ -4,6 +4,7 @@ import {
   closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync,
   writeSync,
 } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
 import { basename, dirname, join, resolve } from 'node:path';
 
 export class UserError extends Error {
@@ -39,8 +40,34 @@ export function readModelSource(path: string, maxBytes: number): { text: string;
     throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   if (bytes.length > maxBytes) throw tooLarge(bytes.length);
+  if (!isUtf8(bytes)) throw notUtf8(path, bytes);
   filesRead.add(landingPath(path));
   return { text: bytes.toString('utf8'), bytes: bytes.length };
+}
+
+/**
+ * A file that is not UTF-8 (often Latin-1 or Windows-1252 from an old editor) would be read with replacement
+ * characters in its names, silently: it is refused at the first byte that does not decode, by line and column.
+ */
+function notUtf8(path: string, bytes: Uint8Array): UserError {
+  const at = firstInvalidUtf8(bytes);
+  const before = Buffer.from(bytes.subarray(0, at)).toString('utf8');
+  const line = before.split('\n').length;
+  const col = before.length - before.lastIndexOf('\n');
+  const byte = bytes[at].toString(16).toUpperCase().padStart(2, '0');
+  return new UserError(`${path}:${line}:${col}: error[not-utf8]: byte 0x${byte} is not UTF-8; expected a UTF-8 text file (save it as UTF-8: e.g. iconv -f latin1 -t utf-8)`);
+}
+
+/** The offset of the first byte that does not begin or continue a valid UTF-8 sequence. */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length;) {
+    const b = bytes[i];
+    const length = b < 0x80 ? 1 : b >= 0xc2 && b <= 0xdf ? 2 : b >= 0xe0 && b <= 0xef ? 3 : b >= 0xf0 && b <= 0xf4 ? 4 : 0;
+    if (length === 0) return i;
+    if (length > 1 && !isUtf8(bytes.subarray(i, i + length))) return i;
+    i += length;
+  }
+  return bytes.length - 1;
 }
 
 /** The files this run read (their real paths): an --output naming one of them would replace it with the output. */

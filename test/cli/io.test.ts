@@ -86,3 +86,18 @@ describe('a reader of standard output that goes away', () => {
     assert.equal(r.stderr, '');
   });
 });
+
+describe('readModelSource', () => {
+  it('refuses a file that is not UTF-8 at the line and column of the first byte that does not decode', () => {
+    const file = join(dir, 'latin1.yaml');
+    writeFileSync(file, Buffer.from('threatmap: 1\nsystem: { name: "Caf\xc3\xa9 Acm\xe9" }\n', 'latin1'));
+    assert.throws(() => readModelSource(file, 1024), (err: unknown) =>
+      err instanceof UserError && err.message.startsWith(`${file}:2:26: error[not-utf8]: byte 0xE9 is not UTF-8`));
+  });
+  it('reads UTF-8, with a byte order mark or characters of every length', () => {
+    const file = join(dir, 'utf8.yaml');
+    const text = '\ufeffthreatmap: 1\nsystem: { name: "Café € 𝄞" }\n';
+    writeFileSync(file, text);
+    assert.equal(readModelSource(file, 1024).text, text);
+  });
+});
