@@ -113,10 +113,21 @@ export function printPdf(html: Iterable<string>): Uint8Array {
       const why = r.error ? r.error.message : (r.stderr || '').trim().split('\n').slice(-3).join('\n');
       throw new UserError(`${chromium} could not print the report to PDF${why ? `:\n${why}` : ''}`);
     }
-    return new Uint8Array(readFileSync(pdf));
+    return withoutPrintDates(readFileSync(pdf));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Chromium stamps the time of printing as the document's creation and modification dates; the same model must
+ * give the same bytes (reports live in git), so the dates become a fixed one of the same length (the
+ * cross-reference table counts bytes).
+ */
+export function withoutPrintDates(pdf: Uint8Array): Uint8Array {
+  const text = Buffer.from(pdf).toString('latin1');
+  const fixed = text.replace(/(\/(?:CreationDate|ModDate) \(D:)\d{14}/g, '$119700101000000');
+  return new Uint8Array(Buffer.from(fixed, 'latin1'));
 }
 
 const EXTENSIONS: Record<string, Format> = { sarif: 'sarif', html: 'html', htm: 'html', csv: 'csv', json: 'json', pdf: 'pdf', otm: 'otm' };

@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, write
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
+import { withoutPrintDates } from '../../src/cli/export.js';
 import { replaceOnce } from '../helpers.js';
 
 const MAIN = resolve('src/cli/main.ts');
@@ -230,5 +231,16 @@ describe('threatmap export', () => {
     const r = run(['export', model, '-o', join(dir, 'report.pdf')]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(readFileSync(join(dir, 'report.pdf')).subarray(0, 5).toString(), '%PDF-');
+    // The same model, the same bytes: Chromium's time of printing is not kept.
+    assert.equal(run(['export', model, '-o', join(dir, 'again.pdf')]).code, 0);
+    assert.ok(readFileSync(join(dir, 'again.pdf')).equals(readFileSync(join(dir, 'report.pdf'))), 'two exports are byte-identical');
+    assert.match(readFileSync(join(dir, 'report.pdf')).toString('latin1'), /\/CreationDate \(D:19700101000000/);
+  });
+
+  it('fixes the print dates of a PDF without changing its length', () => {
+    const pdf = Buffer.from("%PDF-1.4\n<< /CreationDate (D:20261130040206+00'00') /ModDate (D:20261130040207+00'00') >>\n", 'latin1');
+    const fixed = Buffer.from(withoutPrintDates(pdf));
+    assert.equal(fixed.length, pdf.length);
+    assert.equal(fixed.toString('latin1'), "%PDF-1.4\n<< /CreationDate (D:19700101000000+00'00') /ModDate (D:19700101000000+00'00') >>\n");
   });
 });
