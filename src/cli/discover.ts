@@ -5,9 +5,9 @@ import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, st
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { discoverCompose, type ComposeResult } from '../import/compose.js';
-import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
+import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, NETWORK_CLIENTS, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { type HelmResult, renderHelmChart } from '../import/helm.js';
-import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult, NETWORK_CLIENTS } from '../import/kubernetes.js';
+import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { type CliVariable, discoverTerraform, type TerraformResult } from '../import/terraform.js';
 import { MANAGEMENT_PLANES } from '../import/terraform/iam.js';

@@ -184,6 +184,8 @@ export const OUTSIDE_BOUNDARY = '(outside)';
 export const OUTSIDE_CLIENTS = '(outside clients)';
 export const HOST_BOUNDARY = '(host)';
 export const HOST_CLIENTS = '(host clients)';
+export const NETWORK_BOUNDARY = '(cloud network)';
+export const NETWORK_CLIENTS = '(network clients)';
 
 export function addBoundary(draft: Draft, boundary: DraftBoundary): DraftBoundary {
   const existing = draft.boundaries.find((b) => b.key === boundary.key);
@@ -288,6 +290,18 @@ const CALLERS = {
       comment: 'Made up for the loopback-only ports: processes and people on the host (a browser there too). Trusted as the host is.',
     },
   },
+  // An internal load balancer answers the cloud network (peered networks, VPNs, other clusters): not the
+  // internet, but not the namespace's own pods either.
+  network: {
+    boundary: {
+      key: NETWORK_BOUNDARY, id: 'cloud-network', fallbackId: 'cloud-network-zone', name: 'Cloud network', trust: 'internal',
+      comment: 'Internal load balancers only: reachable from the cloud network (peered networks, VPNs), not from the internet.',
+    },
+    element: {
+      key: NETWORK_CLIENTS, id: 'network-clients', fallbackId: 'internal-clients', name: 'Network clients',
+      comment: 'Made up for the internal load balancers: systems and people on the cloud network. Split it into the real callers.',
+    },
+  },
 } as const satisfies Record<string, {
   boundary: Pick<DraftBoundary, 'key' | 'id' | 'fallbackId' | 'name' | 'trust' | 'comment'>;
   element: Pick<DraftElement, 'key' | 'id' | 'fallbackId' | 'name' | 'comment'>;
@@ -295,7 +309,8 @@ const CALLERS = {
 
 /**
  * Something calls `target` through a published port or a public load balancer: `outside`, anyone who can
- * reach the host (an untrusted boundary), or `host`, the host alone (a port bound to its loopback address).
+ * reach the host (an untrusted boundary), `host`, the host alone (a port bound to its loopback address), or
+ * `network`, the cloud network behind an internal load balancer.
  * One made-up element stands for all such callers, with a flow to each target: who they are (the internet,
  * a company network, the host's own users) no deployment file says, so it stays one element to split.
  */

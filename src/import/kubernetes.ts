@@ -518,7 +518,7 @@ class KubernetesReader {
     for (const w of this.workloads) this.addWorkload(w);
     for (const w of this.workloads) this.addApiAccess(w);
     for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger));
-    for (const w of this.workloads) for (const ev of w.internalCalls) addInternalCaller(this.draft, w.id, withDebugger(ev, w.debugger));
+    for (const w of this.workloads) for (const ev of w.internalCalls) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger), 'network');
     for (const w of this.workloads) this.addReferences(w);
     resolveReferences(this.draft);
     settleFlows(this.draft);
@@ -905,30 +905,6 @@ class KubernetesReader {
       }
     }
   }
-}
-
-/** Made-up parts for the callers of internal load balancers (keys no id can be). */
-export const CLOUD_NETWORK = '(cloud network)';
-export const NETWORK_CLIENTS = '(network clients)';
-
-/**
- * Something in the cloud network calls `target` through an internal load balancer: not the internet, so not
- * the untrusted outside clients, but not the namespace's own pods either (peered networks, VPNs, other
- * clusters). One made-up element in an internal boundary stands for them, as the host's own users stand for
- * the callers of a port published on the loopback address.
- * (draft.ts's CALLERS could hold it as a third kind beside `outside` and `host`.)
- */
-function addInternalCaller(draft: Draft, target: string, evidence: FlowEvidence): void {
-  addBoundary(draft, {
-    key: CLOUD_NETWORK, id: 'cloud-network', fallbackId: 'cloud-network-zone', name: 'Cloud network', trust: 'internal', provenance: [],
-    comment: 'Internal load balancers only: reachable from the cloud network (peered networks, VPNs), not from the internet.',
-  });
-  addElement(draft, {
-    key: NETWORK_CLIENTS, id: 'network-clients', fallbackId: 'internal-clients', name: 'Network clients', madeUp: true, identity: { kind: 'external' },
-    boundary: CLOUD_NETWORK, aliases: [], provenance: [],
-    comment: 'Made up for the internal load balancers: systems and people on the cloud network. Split it into the real callers.',
-  });
-  addEvidence(draft, NETWORK_CLIENTS, target, [evidence]);
 }
 
 /** A check as the model's header says it: where, then what. */

@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { draftToYaml, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
-import { discoverKubernetes, discoverKubernetesFiles, NETWORK_CLIENTS } from '../../src/import/kubernetes.js';
+import { NETWORK_CLIENTS } from '../../src/import/draft.js';
+import { discoverKubernetes, discoverKubernetesFiles } from '../../src/import/kubernetes.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import { analyze } from '../../src/analysis/analyze.js';

@@ -11,7 +11,7 @@ import {
   onlyReachableThrough, presentControls, pushTo, runsAppCode, threat, unlessControlled,
 } from './helpers.js';
 import { agreeing, its, itObject, says, verbFor } from './grammar.js';
-import { ANONYMOUS_KINDS } from './disclosure.js';
+import { ANONYMOUS_KINDS, anonymousReach } from './disclosure.js';
 import { flowEvidence } from './service-identity.js';
 import { isDeploy } from './supply-chain.js';
 import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
@@ -298,8 +298,6 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   },
 };
 
-const PERIMETER = ['ip-allowlist', 'vpn'] as const;
-
 export const unauthenticatedObjectChange: EndpointRule = {
   id: 'unauthenticated-object-change',
   stride: 'T',
@@ -322,19 +320,14 @@ export const unauthenticatedObjectChange: EndpointRule = {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, ['authentication'], 'callers are authenticated', (missing) => {
-      const admitting = presentControls(ctx, PERIMETER, element, ep);
-      const admitted = admitting.length ? `admitted by ${admitting.join(' and ')}` : undefined;
+      const { admitted, likelihood, evidence: reach } = anonymousReach(ep, element, ctx, exposure, 'public and reachable from the internet: no account, no skill');
       const accepted = assetList(ctx, ep.accepts);
       return {
-        title: `Anyone can ${ep.methods.includes('DELETE') && methods === 'DELETE' ? 'delete' : 'change'} objects through ${ep.key} without signing in`,
+        title: `Anyone can ${methods === 'DELETE' ? 'delete' : 'change'} objects through ${ep.key} without signing in`,
         description: `${ep.key} on ${element.name} is public and takes ${methods}; ${admitted ? `anyone ${admitted}` : 'anyone who reaches it'} can ${methods === 'DELETE' ? 'delete' : 'change or delete'} ${accepted.length ? assetNames(accepted) : 'the objects it acts on'} without an account, and nothing records who did.`,
-        likelihood: admitted ? rated('Medium', `only callers ${admitted} reach it`) : internetLikelihood(exposure, 'public and reachable from the internet: no account, no skill'),
+        likelihood,
         impact: assetImpact(accepted, 'integrity', rated('Medium', 'the model does not say what it changes: name it in `accepts` to rate it')),
-        evidence: [
-          evidence(`${ep.key} is public and takes ${methods}`, ep.at),
-          ...(admitted ? [evidence(`${ep.key} is ${onlyReachableThrough(admitting)}`, ep.at)] : []),
-          missing,
-        ],
+        evidence: [evidence(`${ep.key} is public and takes ${methods}`, ep.at), ...reach, missing],
         target: endpointTarget(ep, element),
       };
     });

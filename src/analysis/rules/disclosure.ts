@@ -1,6 +1,6 @@
 // Information disclosure from the application and its stores.
 import type { Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
+import type { AnalysisContext, Exposure } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, isExposed,
@@ -13,7 +13,8 @@ import {
 import { openFlowsInto } from './family-shared.js';
 import { its, says, verbFor } from './grammar.js';
 import { debugEndpointReported } from './network.js';
-import type { ElementRule, EndpointRule, FlowRule } from './types.js';
+import type { RatedLevel } from '../types.js';
+import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.js';
 
 export const verboseErrors: ElementRule = {
   id: 'verbose-errors',
@@ -143,6 +144,19 @@ const CALLER_PERIMETER = ['ip-allowlist', 'vpn'] as const;
 /** The perimeter controls on or in front of an endpoint: its anonymous callers are then whoever they admit, not anyone. */
 const admittingControls = (ep: Endpoint, element: Element, ctx: AnalysisContext) => presentControls(ctx, CALLER_PERIMETER, element, ep);
 
+/**
+ * Who reaches a public endpoint without signing in: anyone, or only the callers an `ip-allowlist` or `vpn` in
+ * front admits (then Medium, with the evidence that says so). `internet` is the reason when anyone can.
+ */
+export function anonymousReach(ep: Endpoint, element: Element, ctx: AnalysisContext, exposure: Exposure, internet: string): {
+  admitted: string | undefined; likelihood: RatedLevel; evidence: EvidenceRef[];
+} {
+  const admitting = admittingControls(ep, element, ctx);
+  if (admitting.length === 0) return { admitted: undefined, likelihood: internetLikelihood(exposure, internet), evidence: [] };
+  const admitted = `admitted by ${admitting.join(' and ')}`;
+  return { admitted, likelihood: rated('Medium', `only callers ${admitted} reach it`), evidence: [evidence(`${ep.key} is ${onlyReachableThrough(admitting)}`, ep.at)] };
+}
+
 export const unauthenticatedSensitiveEndpoint: EndpointRule = {
   id: 'unauthenticated-sensitive-endpoint',
   stride: 'I',
@@ -168,18 +182,13 @@ export const unauthenticatedSensitiveEndpoint: EndpointRule = {
     if (debugEndpointReported(ep, element, ctx)) return undefined;
     const handled = (present: string[]) => `anonymous callers are handled by ${present.join(' and ')}`;
     return unlessControlled(ctx, { element, endpoint: ep }, ['authentication', 'data-masking'], handled, (missing) => {
-      const admitting = admittingControls(ep, element, ctx);
-      const admitted = admitting.length ? `admitted by ${admitting.join(' and ')}` : undefined;
+      const { admitted, likelihood, evidence: reach } = anonymousReach(ep, element, ctx, exposure, 'public and reachable from the internet: no skill needed');
       return {
         title: `${assetNames(secret)} served without authentication by ${ep.key}`,
         description: `${ep.key} on ${element.name} is public and returns ${assetNames(secret)}; ${admitted ? `anyone ${admitted} can read ${itOrThem(secret)} without signing in` : `anyone can read and scrape ${itOrThem(secret)}`}.`,
-        likelihood: admitted ? rated('Medium', `only callers ${admitted} reach it`) : internetLikelihood(exposure, 'public and reachable from the internet: no skill needed'),
+        likelihood,
         impact: assetImpact(secret, 'confidentiality', rated('High', 'confidential data')),
-        evidence: [
-          evidence(`${ep.key} is public and returns ${assetNames(secret)}`, [...ep.at, 'returns']),
-          ...(admitted ? [evidence(`${ep.key} is ${onlyReachableThrough(admitting)}`, ep.at)] : []),
-          missing,
-        ],
+        evidence: [evidence(`${ep.key} is public and returns ${assetNames(secret)}`, [...ep.at, 'returns']), ...reach, missing],
         target: endpointTarget(ep, element),
       };
     });
