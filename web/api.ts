@@ -73,9 +73,14 @@ export type Answer<T> = { ok: true; body: T } | { ok: false; status: number; bod
 
 export interface ErrorBody {
   error: string;
-  /** 409: what is on disk now. */
+  /** 409: what is on disk now; 404 of /api/state: null, the model file not being there. */
   version?: string | null;
   text?: string | null;
+  /** 404 of /api/state: the rest of the state all the same, for the page to wait for the file or write it. */
+  file?: string;
+  triage?: FileState;
+  rules?: RuleFile[];
+  today?: string;
   /** 422: why the text does not load. */
   diagnostics?: Diagnostic[];
 }

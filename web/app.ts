@@ -1,13 +1,15 @@
 // The page of `threatmap serve`: the model's YAML on the left, its analysis on the right, live. The file
 // on disk stays the source of truth: the page edits its text, analyses every change in a worker, and
-// writes it back only when the user saves, refusing to overwrite a file changed elsewhere unless asked.
+// writes it back only when the user saves, refusing to overwrite a file changed elsewhere unless asked. A
+// model file not there yet when the page opens is waited for, and opened once it appears (or written from
+// the editor).
 import { type AnalysisResult, RISKS, type Threat } from '../src/analysis/types.js';
 import type { EditResult, EditTarget, ModelEdit } from '../src/model/edit.js';
-import { type WrittenThreatEntry, writtenThreatsIn } from '../src/model/edit-threats.js';
+import type { WrittenThreatEntry } from '../src/model/edit-threats.js';
 import type { Diagnostic } from '../src/model/types.js';
 import { uidOf } from '../src/track/triage.js';
 import type { TriageUpdate } from '../src/track/triage-edit.js';
-import { type ChangedEvent, dropToken, type FileState, getState, postTriage, putModel, type ServerState, takeToken, watchFiles } from './api.js';
+import { type ChangedEvent, dropToken, type ErrorBody, type FileState, getState, postTriage, putModel, type ServerState, takeToken, watchFiles } from './api.js';
 import { DiagramView } from './diagram.js';
 import { showDiagnostics } from './diagnostics.js';
 import { badge, button, byId, fill, h } from './dom.js';
@@ -51,9 +53,6 @@ const MISSING_ERROR = 'the file is no longer on disk';
 let syncing: Promise<void> | undefined;
 let result: AnalysisResult | undefined;
 let mitigatedBy: Record<string, readonly string[]> = {};
-/** The text of the latest request to the worker, and the one `result` is the analysis of. */
-let requestedText = '';
-let resultText = '';
 
 const editor = new Editor(byId<HTMLTextAreaElement>('editor'), byId('gutter'), () => {
   updateSaveState();
@@ -71,12 +70,9 @@ const tablesContext: TablesContext = {
 };
 const threats = new ThreatsView(byId('panel-threats'), { goTo, addControl, removeComponent, saveTriage });
 const structureContext: StructureContext = { goTo, prepare: prepareEdit };
-let written: { text: string; threats: WrittenThreatEntry[] } | undefined;
-/** The threats written in the text of the result shown, read once per text: a large model's takes a while to parse. */
-function writtenThreats(): WrittenThreatEntry[] {
-  if (written?.text !== resultText) written = { text: resultText, threats: writtenThreatsIn(resultText) };
-  return written.threats;
-}
+/** The threats written in the text of the result shown, as the worker read them with its analysis (never here: a large model's take a second). */
+let written: readonly WrittenThreatEntry[] = [];
+const writtenThreats = (): readonly WrittenThreatEntry[] => written;
 const forms = new StructureForms(structureContext, () => result, writtenThreats);
 
 // ---- analysis in the worker ----
@@ -98,7 +94,6 @@ function analyse(): void {
   const request: AnalysisRequest = {
     kind: 'analysis', seq: ++seq, text: editor.text, file: model.file, triage: triage.text, triageFile: triage.file, today: server.today, rules: server.rules,
   };
-  requestedText = request.text;
   if (inFlight) pending = request;
   else send(request);
 }
@@ -151,8 +146,7 @@ function showAnswer(answer: AnalysisAnswer): void {
   }
   showStale(undefined);
   result = answer.result;
-  // Only the latest request's answer is shown.
-  resultText = requestedText;
+  written = answer.written;
   mitigatedBy = answer.mitigatedBy;
   showTriageProblems(answer.triageDiagnostics, result);
   renderHeader(result);
@@ -236,11 +230,14 @@ async function save(options: { base?: string | null; force?: boolean } = {}): Pr
   saving = true;
   saveError = undefined;
   updateSaveState();
-  const answer = await putModel(diskForm(text, model.form), base);
+  const written = diskForm(text, model.form);
+  const answer = await putModel(written, base);
   saving = false;
   if (answer.ok) {
     model.version = answer.body.version;
     model.saved = text;
+    // The next save keeps the line endings of this one's lines (a file that mixes them).
+    model.form = formOf(written);
     byId('edit-note').textContent = '';
     if (bannerKind !== 'page') hideBanner();
   } else if (answer.status === 409 && typeof answer.body.text === 'string' && typeof answer.body.version === 'string') {
@@ -306,6 +303,12 @@ function showConflict(version: string, text: string): void {
       hideBanner();
       void save({ base });
     }, 'Keep mine (overwrite)'));
+}
+
+/** No model file when the page opened: it is opened once it appears, or written from the editor. */
+function showNewModel(): void {
+  showBanner('missing', 'The model file does not exist yet: the page opens it as soon as it appears, or write the model here and save it.',
+    button({}, () => void save({ base: null }), 'Save the editor\'s text as the model file'));
 }
 
 /** The model file is gone (deleted, moved): the editor's text is all there is, and can be written back. */
@@ -475,20 +478,38 @@ async function start(): Promise<void> {
     return;
   }
   const state = await getState();
+  const waiting = !state.ok && state.status === 404 ? withoutModel(state.body) : undefined;
+  if (waiting) {
+    // No model file (yet): the page waits for it, and the editor may write it meanwhile.
+    begin(waiting, undefined);
+    showNewModel();
+    return;
+  }
   if (!state.ok) {
     if (state.status === 401) showTokenProblem();
     else showBanner('page', `The model cannot be read: ${state.body.error}`);
     return;
   }
   const s = state.body;
+  begin(s, { version: s.version, text: s.text });
+  analyse();
+}
+
+/** What a 404 of /api/state says besides: the model file is not there, the rest of the state is. */
+function withoutModel(body: ErrorBody): Pick<ServerState, 'file' | 'triage' | 'rules' | 'today'> | undefined {
+  const { file, triage: t, rules, today } = body;
+  return file !== undefined && t !== undefined && rules !== undefined && today !== undefined ? { file, triage: t, rules, today } : undefined;
+}
+
+/** The page set up on the server's state, with the model file's text (none when it is not there), and the files followed from then on. */
+function begin(s: Pick<ServerState, 'file' | 'triage' | 'rules' | 'today'>, file: { version: string; text: string } | undefined): void {
   model.file = s.file;
-  adopt(s.version, s.text);
+  if (file) adopt(file.version, file.text);
   triage = s.triage;
   server = { rules: s.rules, today: s.today };
   byId('model-file').textContent = s.file;
   editor.load(model.saved);
   updateSaveState();
-  analyse();
   watchFiles(onChanged, () => void sync(), () => showBanner('page', 'The page has lost its connection to `threatmap serve`: changes on disk are no longer followed, and saving may fail. If it was restarted, open the address it printed.'));
 }
 

@@ -4,6 +4,7 @@
 import type { AnalysisResult } from '../src/analysis/types.js';
 import type { RuleFile } from '../src/analysis/rules/settings.js';
 import type { EditResult, ModelEdit } from '../src/model/edit.js';
+import type { WrittenThreatEntry } from '../src/model/edit-threats.js';
 import type { Diagnostic } from '../src/model/types.js';
 
 export interface AnalysisRequest {
@@ -34,6 +35,8 @@ export type AnalysisAnswer =
     mitigatedBy: Record<string, readonly string[]>;
     /** Problems of the triage file: its decisions are then left out of the result. */
     triageDiagnostics: Diagnostic[];
+    /** The threats written in the model, mitigated ones included (the result lists only the others). */
+    written: WrittenThreatEntry[];
   }
   | { kind: 'analysis'; seq: number; ok: false; diagnostics: Diagnostic[]; error?: string };
 

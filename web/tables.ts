@@ -75,7 +75,9 @@ const HELD: Record<AttackPath['held'], string> = {
   received: 'received by',
 };
 
-const credential = (hop: AttackPathHop): string => (!hop.authenticated ? 'none' : hop.auth === 'none' ? 'at the endpoint' : hop.auth);
+const credential = (hop: AttackPathHop): string =>
+  (!hop.authenticated ? (hop.openAt === undefined ? 'none' : `none: public endpoint ${hop.openAt.slice(hop.to.length + 1)}`)
+    : hop.auth === 'none' ? 'at the endpoint' : hop.auth);
 
 export function renderPaths(root: HTMLElement, r: AnalysisResult, paths: AttackPaths, ctx: TablesContext): void {
   const names = new Map(r.elements.map((e) => [e.id, e.name]));

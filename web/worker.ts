@@ -1,6 +1,7 @@
 // The live analysis, off the page's thread: the CLI's own steps (src/cli/load.ts loadOrExit, then the
-// triage as src/cli/triage.ts loadTracked applies it), on the editor's text instead of a file; and the
-// structured edits of that text, which parse it twice (seconds on a large model).
+// triage as src/cli/triage.ts loadTracked applies it), on the editor's text instead of a file, with the
+// threats written in it for the Diagram tab's list; and the structured edits of that text, which parse it
+// twice (seconds on a large model).
 import { analyze } from '../src/analysis/analyze.js';
 import { BUILTIN_RULES } from '../src/analysis/rules/index.js';
 import { configureRules, loadRulesText, type RuleFile, ruleSettingDiagnostics } from '../src/analysis/rules/settings.js';
@@ -8,6 +9,7 @@ import { writtenThreatRules } from '../src/analysis/rules/written.js';
 import type { Rule } from '../src/analysis/rules/types.js';
 import { hasErrors, sortDiagnostics } from '../src/model/diagnostics.js';
 import { applyModelEdit } from '../src/model/edit.js';
+import { writtenThreatEntries } from '../src/model/edit-threats.js';
 import { loadModel } from '../src/model/load.js';
 import { applyTriage, parseTriage } from '../src/track/triage.js';
 import type { AnalysisAnswer, AnalysisRequest, EditAnswer, EditRequest, WorkerAnswer, WorkerRequest } from './protocol.js';
@@ -41,7 +43,10 @@ function analyseRequest(req: AnalysisRequest): AnalysisAnswer {
   const controls = new Map([...configureRules(rules, loaded.model), ...writtenThreatRules(loaded.model.threats)].map((r) => [r.id, r.mitigatedBy]));
   const mitigatedBy: Record<string, readonly string[]> = {};
   for (const t of result.threats) mitigatedBy[t.ruleId] ??= controls.get(t.ruleId) ?? [];
-  return { kind: 'analysis', seq: req.seq, ok: true, result, diagnostics, mitigatedBy, triageDiagnostics: parsed?.diagnostics ?? [] };
+  return {
+    kind: 'analysis', seq: req.seq, ok: true, result, diagnostics, mitigatedBy, triageDiagnostics: parsed?.diagnostics ?? [],
+    written: writtenThreatEntries(loaded.model.threats),
+  };
 }
 
 /** applyModelEdit answers its refusals itself; anything else is a bug, said as a refusal too. */

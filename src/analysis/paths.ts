@@ -9,8 +9,9 @@
 //   element are not followed.
 // - Paths lead to data assets: a resource asset (availability, capacity) is lost where an element stops,
 //   which the denial-of-service threats say, not by being reached.
-// - An asset lives at the elements that store it; when none does, at those that handle it (`handles`, or
-//   an endpoint that accepts or returns it); when none does either, at those that receive a flow carrying
+// - An asset lives at the elements that store it; when none does, at those that handle it (`handles`, an
+//   endpoint that accepts or returns it, or, for an element of the system, sending it over a flow while no
+//   flow brings it there: see placeSenders); when none does either, at those that receive a flow carrying
 //   it, so that a path to an asset only ever carried ends at the first element it reaches over a flow. An
 //   entry point can be such a place: its path has no hops.
 // - The easiest path has the fewest hops that demand a credential (see demandsCredential), then the fewest
@@ -19,13 +20,17 @@
 //   comes from the caller with the smallest id (of parallel flows from one caller, the first in the model).
 //   Of several places where an asset lives, the path ends at the one reached most easily (on a tie, the
 //   smallest id).
+// - The last hop reaches the asset itself: where the element's endpoints say which of them accept or return
+//   it, the call has to land on one of those, so their credentials decide that hop (see arriveAt), not a
+//   public endpoint elsewhere on the element (a login page does not hand out the data behind the API).
 // - The threats on a hop are those about its flow (a threat on the flow, or a boundary's or the system's
 //   threat that lists it), and those about the element it reaches: about the element as a whole, or about
 //   an endpoint the flow can reach (see flowReaches). The entry point's own threats, all of them, come first.
 //
 // One search from all the entry points at once labels every element with its easiest path, and every
 // asset's path is read off those labels: O(elements + flows) for the search (see search), O(threats) to
-// place the threats, and each path's length to write it.
+// place the threats, each path's length to write it, and for a place whose endpoints name the asset, the
+// flows into it once per such asset to judge the last hop.
 import { CLASSIFICATIONS, type Level } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Asset, Element, Endpoint, Flow } from '../model/types.js';
@@ -65,6 +70,21 @@ function demandsCredential(ctx: AnalysisContext, k: number, gates: Int8Array): b
   if (gates[t] !== BY_CALLER) return gates[t] === GUARDED;
   for (const ep of graph.model.elements[t].endpoints) if (flowReaches(f, ep) && !endpointDemands(ep)) return false;
   return true;
+}
+
+/**
+ * For a call over flow `k` that demands no credential, the endpoint that lets it in when one is why: the
+ * public endpoint it names, or, naming none, the first endpoint of its target (in model order) it can land on
+ * without one although the target asks for one. Undefined when the target asks no caller for a credential.
+ */
+function openEndpointOf(ctx: AnalysisContext, k: number): Endpoint | undefined {
+  const { graph } = ctx;
+  const f = graph.model.flows[k];
+  if (f.endpoint !== undefined) return graph.endpoints.get(f.endpoint);
+  const e = graph.model.elements[graph.flowTarget[k]];
+  if ((e.auth === undefined || e.auth === 'none') && !ctx.elementHas(e, 'authentication')) return undefined;
+  for (const ep of e.endpoints) if (flowReaches(f, ep) && !endpointDemands(ep)) return ep;
+  return undefined;
 }
 
 /** How a call that names no endpoint fares at an element, worked out once per element (UNKNOWN before). */
@@ -130,11 +150,6 @@ interface Labels {
   /** The flow into the element on its path (-1 at an entry point, and where nothing reaches). */
   via: Int32Array;
 }
-
-/** Whether element `a`'s label comes before `b`'s: fewer hops demanding a credential, then fewer hops, then an earlier entry. */
-const before = (l: Labels, a: number, b: number): boolean =>
-  l.authHops[a] !== l.authHops[b] ? l.authHops[a] < l.authHops[b]
-    : l.hops[a] !== l.hops[b] ? l.hops[a] < l.hops[b] : l.entryRank[a] < l.entryRank[b];
 
 /**
  * The easiest path to every element from all the entry points (positions, in order of preference, then of id) at once, without a
@@ -208,6 +223,104 @@ function search(graph: ModelGraph, entries: readonly number[], credential: Int8A
   return { authHops, hops, entryRank, via };
 }
 
+/** How a path arrives at a place where an asset lives. */
+interface Arrival {
+  /** The place, by position. */
+  at: number;
+  authHops: number;
+  hops: number;
+  entryRank: number;
+  /** The last hop's flow (-1 when the place is an entry point). */
+  flow: number;
+  /** Whether that hop demands a credential, judged for the asset (1) or not (0). */
+  credential: number;
+  /** Set when the endpoints holding the asset judged the last hop and one of them lets it in without a credential. */
+  openAt?: Endpoint;
+}
+
+/**
+ * The easiest arrival at place `i`, written into `into`; false when no entry point reaches it. `holders` are the endpoints
+ * of `i` that accept or return the asset: when there are any, the last hop must land on one of them, so only
+ * the flows into `i` that can are followed, each judged by those it can land on (see credentialFor), and the
+ * best caller is found again in the search's order (its label with that hop, then the smallest caller id, then
+ * the first flow in the model). When no endpoint names the asset, or no flow can land on one, the search's
+ * label stands.
+ */
+function arriveAt(ctx: AnalysisContext, labels: Labels, credential: Int8Array, i: number, holders: readonly Endpoint[] | undefined, into: Arrival): boolean {
+  const { authHops, hops, entryRank, via } = labels;
+  if (authHops[i] === UNREACHED) return false;
+  into.at = i;
+  into.authHops = authHops[i];
+  into.hops = hops[i];
+  into.entryRank = entryRank[i];
+  into.flow = via[i];
+  into.credential = via[i] < 0 ? 0 : credential[via[i]];
+  into.openAt = undefined;
+  if (holders === undefined || via[i] < 0) return true;
+  const { graph } = ctx;
+  const { inStart, inFlow } = ctx.adjacency;
+  let best: Arrival | undefined;
+  for (let j = inStart[i]; j < inStart[i + 1]; j++) {
+    const k = inFlow[j];
+    const s = graph.flowSource[k];
+    if (s === i || authHops[s] === UNREACHED) continue;
+    const c = credentialFor(graph.model.flows[k], holders, credential[k]);
+    if (c === CANNOT_LAND) continue;
+    const next: Arrival = { at: i, authHops: authHops[s] + c, hops: hops[s] + 1, entryRank: entryRank[s], flow: k, credential: c };
+    if (best === undefined || arrivesFirst(next, best, graph.model.elements, graph.flowSource)) best = next;
+  }
+  // No flow can land on an endpoint holding the asset: the search's label stands.
+  if (best === undefined) return true;
+  Object.assign(into, best);
+  if (best.credential === 0) into.openAt = openHolder(graph.model.flows[best.flow], holders, graph.endpoints);
+  return true;
+}
+
+/** The endpoint holding the asset that lets a call over `f` in without a credential: the one it names, else the first it can land on. */
+function openHolder(f: Flow, holders: readonly Endpoint[], endpoints: ReadonlyMap<string, Endpoint>): Endpoint | undefined {
+  if (f.endpoint !== undefined) return endpoints.get(f.endpoint);
+  for (const ep of holders) if (flowReaches(f, ep) && !endpointDemands(ep)) return ep;
+  return undefined;
+}
+
+/** A flow that cannot land on any endpoint holding the asset (see credentialFor). */
+const CANNOT_LAND = -1;
+
+/**
+ * Whether a call over `f` that must land on one of `holders` demands a credential (1) or not (0), or
+ * CANNOT_LAND. A flow naming its endpoint lands there only, judged as always (`generic`); one naming none
+ * lands on any holder whose `callers` (if listed) include its source, and demands a credential when it
+ * carries one of its own or every holder it can land on asks for one.
+ */
+function credentialFor(f: Flow, holders: readonly Endpoint[], generic: number): number {
+  if (f.endpoint !== undefined) {
+    for (const ep of holders) if (ep.id === f.endpoint) return generic;
+    return CANNOT_LAND;
+  }
+  let reached = false;
+  let open = false;
+  for (const ep of holders) {
+    if (!flowReaches(f, ep)) continue;
+    reached = true;
+    if (!endpointDemands(ep)) open = true;
+  }
+  if (!reached) return CANNOT_LAND;
+  return f.auth !== 'none' || hasCredentialControl(f.controls) || !open ? 1 : 0;
+}
+
+/**
+ * Whether arrival `x` comes before `y`: fewer hops demanding a credential, fewer hops, an earlier entry, then
+ * (at one place) the caller with the smallest id and the first flow in the model, else the place with the smallest id.
+ */
+function arrivesFirst(x: Arrival, y: Arrival, elements: readonly Element[], src: Int32Array): boolean {
+  if (x.authHops !== y.authHops) return x.authHops < y.authHops;
+  if (x.hops !== y.hops) return x.hops < y.hops;
+  if (x.entryRank !== y.entryRank) return x.entryRank < y.entryRank;
+  if (x.at !== y.at) return compareIds(elements[x.at].id, elements[y.at].id) < 0;
+  if (src[x.flow] !== src[y.flow]) return compareIds(elements[src[x.flow]].id, elements[src[y.flow]].id) < 0;
+  return x.flow < y.flow;
+}
+
 /** How an asset lives at an element, most telling first: a path ends where the highest tier found puts it. */
 const STORED = 3;
 const HANDLED = 2;
@@ -221,35 +334,95 @@ const HELD = ['', 'received', 'handled', 'stored'] as const;
 interface Places {
   tier: Uint8Array;
   at: number[][];
+  /** The endpoints of an element that accept or return an asset, under `element * assets + asset` (positions). */
+  named: Map<number, Endpoint[]>;
 }
 
 /** The elements where each asset is stored or handled: one pass over the elements. */
 function placesOnElements(graph: ModelGraph, assetAt: ReadonlyMap<string, number>): Places {
-  const { elements } = graph.model;
-  const places: Places = { tier: new Uint8Array(graph.model.assets.length), at: graph.model.assets.map(() => []) };
+  const { elements, assets } = graph.model;
+  const places: Places = { tier: new Uint8Array(assets.length), at: assets.map(() => []), named: new Map() };
   for (let i = 0; i < elements.length; i++) {
     const e = elements[i];
     if (e.stores.length) place(places, assetAt, e.stores, i, STORED);
     if (e.handles.length) place(places, assetAt, e.handles, i, HANDLED);
     for (const ep of e.endpoints) {
-      if (ep.accepts.length) place(places, assetAt, ep.accepts, i, HANDLED);
-      if (ep.returns.length) place(places, assetAt, ep.returns, i, HANDLED);
+      if (ep.accepts.length === 0 && ep.returns.length === 0) continue;
+      place(places, assetAt, ep.accepts, i, HANDLED);
+      place(places, assetAt, ep.returns, i, HANDLED);
+      nameOn(places, assetAt, ep, i, assets.length);
     }
   }
   return places;
+}
+
+/** Notes the assets endpoint `ep` of element `i` accepts or returns, each once per endpoint. */
+function nameOn(places: Places, assetAt: ReadonlyMap<string, number>, ep: Endpoint, i: number, assetCount: number): void {
+  for (let d = 0; d < ep.accepts.length + ep.returns.length; d++) {
+    const a = assetAt.get(d < ep.accepts.length ? ep.accepts[d] : ep.returns[d - ep.accepts.length]);
+    if (a === undefined) continue;
+    const key = i * assetCount + a;
+    const named = places.named.get(key);
+    if (named === undefined) places.named.set(key, [ep]);
+    else if (named[named.length - 1] !== ep) named.push(ep);
+  }
+}
+
+/**
+ * Places each asset nothing stores at the elements of the system (not external entities) that send it over a
+ * flow while no flow brings it to them: the data is theirs (they make it, or keep it where the model does not
+ * say), so they handle it. A service that sends card data to a payment provider holds that data, and the
+ * provider's side is not where an attacker of this system gets it. One pass over the flows lists the flows
+ * carrying each such asset; then, asset by asset, its receivers are stamped and its other senders placed,
+ * each once: O(flows' data + elements).
+ */
+function placeSenders(graph: ModelGraph, places: Places, assetAt: ReadonlyMap<string, number>): void {
+  const { flows, elements } = graph.model;
+  const { tier } = places;
+  const src = graph.flowSource;
+  const dst = graph.flowTarget;
+  let carriers: number[][] | undefined;
+  for (let k = 0; k < flows.length; k++) {
+    const data = flows[k].data;
+    if (data.length === 0 || src[k] < 0 || dst[k] < 0) continue;
+    for (let d = 0; d < data.length; d++) {
+      const a = assetAt.get(data[d]);
+      if (a === undefined || tier[a] === STORED) continue;
+      carriers ??= Array.from({ length: tier.length }, (): number[] => []);
+      carriers[a].push(k);
+    }
+  }
+  if (carriers === undefined) return;
+  const stamp = new Int32Array(elements.length);
+  for (let a = 0; a < carriers.length; a++) {
+    const list = carriers[a];
+    if (list.length === 0) continue;
+    // Two stamps per asset: receivers get 2a+1, senders placed 2a+2, so neither mark needs clearing.
+    for (const k of list) stamp[dst[k]] = 2 * a + 1;
+    for (const k of list) {
+      const s = src[k];
+      if (stamp[s] === 2 * a + 1 || stamp[s] === 2 * a + 2 || elements[s].kind === 'external') continue;
+      stamp[s] = 2 * a + 2;
+      placeOne(places, a, s, HANDLED);
+    }
+  }
 }
 
 /** Notes that element `i` holds the assets `ids` at `level`: a higher tier replaces what was found before. */
 function place(places: Places, assetAt: ReadonlyMap<string, number>, ids: readonly string[], i: number, level: number): void {
   for (let d = 0; d < ids.length; d++) {
     const a = assetAt.get(ids[d]);
-    if (a === undefined || places.tier[a] > level) continue;
-    if (places.tier[a] < level) {
-      places.tier[a] = level;
-      places.at[a] = [];
-    }
-    places.at[a].push(i);
+    if (a !== undefined) placeOne(places, a, i, level);
   }
+}
+
+function placeOne(places: Places, a: number, i: number, level: number): void {
+  if (places.tier[a] > level) return;
+  if (places.tier[a] < level) {
+    places.tier[a] = level;
+    places.at[a] = [];
+  }
+  places.at[a].push(i);
 }
 
 /**
@@ -312,19 +485,25 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
   const assetAt = new Map<string, number>();
   for (let a = 0; a < assets.length; a++) assetAt.set(assets[a].id, a);
   const places = placesOnElements(graph, assetAt);
+  placeSenders(graph, places, assetAt);
   const credential = readFlows(ctx, places, assetAt);
   const labels = search(graph, entries, credential, ctx.adjacency.outStart, ctx.adjacency.outFlow);
   const { tier } = places;
 
-  // The place where each asset lives that the search reached most easily (-1 when it reached none; on a
-  // tie, the smallest id).
-  const best = new Int32Array(assets.length).fill(-1);
+  // How each asset is reached at the place where it lives that is reached most easily (undefined when none
+  // is; on a tie, the smallest id).
+  const arrival = new Array<Arrival | undefined>(assets.length);
+  // An asset can live at many places: each is judged into one scratch arrival, and only a better one is kept.
+  const found: Arrival = { at: -1, authHops: 0, hops: 0, entryRank: 0, flow: -1, credential: 0, openAt: undefined };
   for (let a = 0; a < assets.length; a++) {
+    if (assets[a].kind === 'resource') continue;
+    let best: Arrival | undefined;
     for (const i of places.at[a]) {
-      const j = best[a];
-      if (labels.authHops[i] !== UNREACHED
-        && (j < 0 || before(labels, i, j) || (!before(labels, j, i) && compareIds(elements[i].id, elements[j].id) < 0))) best[a] = i;
+      if (!arriveAt(ctx, labels, credential, i, places.named.get(i * assets.length + a), found)) continue;
+      if (best === undefined) best = { ...found };
+      else if (arrivesFirst(found, best, elements, src)) Object.assign(best, found);
     }
+    arrival[a] = best;
   }
 
   // Each asset's hops; the flows and elements on the paths get a slot each, by which their threats are gathered.
@@ -333,19 +512,24 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
   const slotFlows: number[] = [];
   const elementSlot = new Int32Array(elements.length).fill(-1);
   let elementSlots = 0;
-  for (let a = 0; a < assets.length; a++) {
-    if (best[a] < 0 || assets[a].kind === 'resource') continue;
-    const list: number[] = [];
-    let i = best[a];
-    for (; labels.via[i] >= 0; i = src[labels.via[i]]) {
-      const k = labels.via[i];
-      list.push(k);
-      if (flowSlot[k] < 0) {
-        flowSlot[k] = slotFlows.length;
-        slotFlows.push(k);
-      }
-      if (elementSlot[dst[k]] < 0) elementSlot[dst[k]] = elementSlots++;
+  const onPathFlow = (list: number[], k: number): void => {
+    list.push(k);
+    if (flowSlot[k] < 0) {
+      flowSlot[k] = slotFlows.length;
+      slotFlows.push(k);
     }
+    if (elementSlot[dst[k]] < 0) elementSlot[dst[k]] = elementSlots++;
+  };
+  for (let a = 0; a < assets.length; a++) {
+    const arrived = arrival[a];
+    if (arrived === undefined) continue;
+    const list: number[] = [];
+    let i = arrived.at;
+    if (arrived.flow >= 0) {
+      onPathFlow(list, arrived.flow);
+      i = src[arrived.flow];
+    }
+    for (; labels.via[i] >= 0; i = src[labels.via[i]]) onPathFlow(list, labels.via[i]);
     if (elementSlot[i] < 0) elementSlot[i] = elementSlots++;
     steps[a] = list.reverse();
   }
@@ -380,8 +564,23 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
     }
   }
 
-  // Paths share hops: each is made once.
+  // Paths share hops: each is made once, and once more for each other way the endpoints holding an asset judge it as a last hop.
   const hopAt = new Array<AttackPathHop | undefined>(slotFlows.length);
+  const judged = new Map<string, AttackPathHop>();
+  const lastHopOf = (k: number, arrived: Arrival): AttackPathHop => {
+    const hop = hopOf(k);
+    const authenticated = arrived.credential === 1;
+    const openAt = arrived.openAt?.id;
+    if (hop.authenticated === authenticated && (authenticated || openAt === undefined || hop.openAt === openAt)) return hop;
+    const key = `${flowSlot[k]}:${openAt ?? (authenticated ? '+' : '-')}`;
+    let made = judged.get(key);
+    if (made === undefined) {
+      const { openAt: _generic, ...rest } = hop;
+      made = { ...rest, authenticated, ...(openAt === undefined ? {} : { openAt }) };
+      judged.set(key, made);
+    }
+    return made;
+  };
   const hopOf = (k: number): AttackPathHop => {
     const s = flowSlot[k];
     const made = hopAt[s];
@@ -395,10 +594,12 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
     }
     sortUnique(list);
     const crossing = ctx.crossing(f.id);
+    const open = credential[k] === 1 ? undefined : openEndpointOf(ctx, k);
     const hop: AttackPathHop = {
       flow: f.id, from: f.from, to: f.to, protocol: f.protocol, encrypted: f.encrypted, auth: f.auth,
       ...(f.endpoint === undefined ? {} : { endpoint: f.endpoint }),
       authenticated: credential[k] === 1,
+      ...(open === undefined ? {} : { openAt: open.id }),
       ...(crossing === undefined ? {} : { crossing: crossing.label, crossingKind: crossing.kind }),
       threats: idsOf(threats, list),
     };
@@ -411,24 +612,25 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
   for (let a = 0; a < assets.length; a++) {
     const asset = assets[a];
     if (asset.kind === 'resource') continue;
-    if (best[a] < 0) {
+    const arrived = arrival[a];
+    if (arrived === undefined) {
       unreachable.push(a);
       continue;
     }
-    const entry = steps[a].length ? src[steps[a][0]] : best[a];
+    const entry = steps[a].length ? src[steps[a][0]] : arrived.at;
     const own = onElement[elementSlot[entry]];
     const onPath = [...own];
     const pathHops: AttackPathHop[] = [];
     let unauthenticated = 0;
     for (const k of steps[a]) {
-      const hop = hopOf(k);
+      const hop = k === arrived.flow ? lastHopOf(k, arrived) : hopOf(k);
       pathHops.push(hop);
       if (!hop.authenticated) unauthenticated++;
       for (const t of onHop[flowSlot[k]]) onPath.push(t);
     }
     sortUnique(onPath);
     const path: AttackPath = {
-      asset: asset.id, assetName: asset.name, entry: elements[entry].id, target: elements[best[a]].id,
+      asset: asset.id, assetName: asset.name, entry: elements[entry].id, target: elements[arrived.at].id,
       held: HELD[tier[a]] as AttackPath['held'], entryThreats: idsOf(threats, own), hops: pathHops,
       unauthenticatedHops: unauthenticated, threats: idsOf(threats, onPath),
     };

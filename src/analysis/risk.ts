@@ -32,6 +32,17 @@ export const IMPACT_MEANING: Record<Rating, string> = {
   Low: 'minor data exposure or degradation',
 };
 
+/**
+ * What losing one security property of an asset means, by rating: a disclosure exposes data, tampering forges
+ * or alters it, an outage stops it. IMPACT_MEANING is the method's wording for an impact stated without a
+ * property.
+ */
+export const PROPERTY_IMPACT_MEANING: Record<AssetProperty, Record<Rating, string>> = {
+  confidentiality: { High: 'data breach', Medium: 'partial data exposure', Low: 'minor data exposure' },
+  integrity: { High: 'tampering or fraud with serious consequences', Medium: 'tampering with limited consequences', Low: 'minor tampering' },
+  availability: { High: 'prolonged downtime or lasting loss', Medium: 'downtime', Low: 'degradation' },
+};
+
 export const rated = (level: Rating, reason: string): RatedLevel => ({ level, reason });
 
 const LEVEL_TO_RATING: Record<Level, Rating> = { low: 'Low', medium: 'Medium', high: 'High' };
@@ -66,7 +77,7 @@ export function assetImpact(assets: readonly Asset[], property: AssetProperty, f
   if (ties === 1) return singleAssetImpact(first!, property);
   const names = namedAtMost(assets.filter((a) => a[property] === level).map((a) => a.name));
   const rating = LEVEL_TO_RATING[level];
-  return rated(rating, `${property} of ${names} is ${level}: ${IMPACT_MEANING[rating]}`);
+  return rated(rating, `${property} of ${names} is ${level}: ${PROPERTY_IMPACT_MEANING[property][rating]}`);
 }
 
 const PROPERTY_INDEX: Record<AssetProperty, number> = { confidentiality: 0, integrity: 1, availability: 2 };
@@ -93,7 +104,7 @@ function singleAssetImpact(asset: Asset, property: AssetProperty): RatedLevel {
   // Checked, not assumed: a caller may edit a model object between two analyses.
   if (known !== undefined && known.name === name && known.level === level) return known.impact;
   const rating = LEVEL_TO_RATING[level];
-  const impact = Object.freeze(rated(rating, `${property} of ${name} is ${level}: ${IMPACT_MEANING[rating]}`));
+  const impact = Object.freeze(rated(rating, `${property} of ${name} is ${level}: ${PROPERTY_IMPACT_MEANING[property][rating]}`));
   byProperty[PROPERTY_INDEX[property]] = { name, level, impact };
   return impact;
 }

@@ -138,9 +138,16 @@ export interface AttackPathHop {
   endpoint?: string;
   /**
    * Whether the call demands a credential: the flow's `auth`, or the endpoint it names, or (naming none)
-   * the target and every endpoint the flow can reach (see src/analysis/paths.ts).
+   * the target and every endpoint the flow can reach; on a path's last hop, every endpoint holding the asset
+   * that the flow can land on (see src/analysis/paths.ts).
    */
   authenticated: boolean;
+  /**
+   * When an endpoint is why the call demands no credential: the public one it names, or, naming none, the first
+   * (in model order) it can land on without one although its target asks for one. Absent when the call is
+   * authenticated or its target asks no caller for a credential.
+   */
+  openAt?: string;
   /** The label of the trust boundary crossing, when the flow crosses one. */
   crossing?: string;
   crossingKind?: CrossingKind;

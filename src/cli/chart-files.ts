@@ -4,7 +4,7 @@
 import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { UserError } from './io.js';
+import { describeError, UserError } from './io.js';
 
 /** What one chart may hold, archives opened: templates, values and a few files for `.Files`, never megabytes. */
 export const CHART_LIMITS = { files: 2000, bytes: 20 * 1024 * 1024, depth: 5 };
@@ -48,6 +48,17 @@ export function tarEntries(tar: Uint8Array): Array<{ name: string; data: Uint8Ar
  * Reads a chart folder. A packaged subchart `charts/x-1.0.0.tgz` holds `x/...`: its files join as
  * `charts/x/...` (nested archives too, a few levels deep), unless an unpacked `charts/x/` is there already.
  */
+/** One file of a chart, refused past the chart's size limit; one that cannot be read stops the run with why, in words. */
+function readChartFile(path: string, shown: string): Buffer {
+  try {
+    if (statSync(path).size > CHART_LIMITS.bytes) throw new UserError(`${shown}: larger than a chart may be; not read`);
+    return readFileSync(path);
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError(`${shown}: cannot read: ${describeError(err)}`);
+  }
+}
+
 export function readChart(dir: string): ChartFiles {
   const files: Array<{ path: string; text: string }> = [];
   const unreadable: ChartFiles['unreadable'] = [];
@@ -72,8 +83,7 @@ export function readChart(dir: string): ChartFiles {
       const path = rel ? `${rel}/${e.name}` : e.name;
       if (e.isDirectory()) walk(join(folder, e.name), path);
       if (!e.isFile()) continue;
-      if (statSync(join(folder, e.name)).size > CHART_LIMITS.bytes) throw new UserError(`${dir}/${path}: larger than a chart may be; not read`);
-      const data = readFileSync(join(folder, e.name));
+      const data = readChartFile(join(folder, e.name), `${dir}/${path}`);
       if (ARCHIVE.test(e.name) && /(?:^|\/)charts$/.test(rel)) archives.push({ at: path, data, depth: 1 });
       else add(path, data);
     }

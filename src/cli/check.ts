@@ -8,7 +8,8 @@ import { hardnessOf } from '../track/diff-render.js';
 import { countsPhrase, residualOf, uidOf } from '../track/triage.js';
 import { threatLocation } from '../render/sarif.js';
 import { loadAtRevision } from './diff.js';
-import { emit, UserError } from './io.js';
+import { terminalSafe } from '../render/terminal-safe.js';
+import { emit, refuseStandardInput, shownName, STDIN_LABEL, UserError, writeStderr } from './io.js';
 import { loadTracked, term } from './triage.js';
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
@@ -55,6 +56,8 @@ export interface CheckOutcome {
 
 function textSummary(r: AnalysisResult, o: CheckOutcome): string {
   const tri = residualOf(r);
+  // A model from standard input has no name to paste into the commands suggested.
+  const model = r.file === STDIN_LABEL ? 'MODEL' : r.file;
   const scope = o.newOnly ? `new open threat${o.failing.length === 1 ? '' : 's'} (not failing at ${o.base})` : `open threat${o.failing.length === 1 ? '' : 's'}`;
   const lines = [
     o.passed
@@ -74,35 +77,36 @@ function textSummary(r: AnalysisResult, o: CheckOutcome): string {
       const loc = threatLocation(r, t);
       lines.push(`  ${t.id.padEnd(w)}  ${uidOf(t)}  ${t.risk.padEnd(8)}  ${clip(term(t.title), 70)} [${clip(term(t.componentName), 30)}]  ${r.file}:${loc.line}`);
     }
-    if (o.failing.length > shown.length) lines.push(`  ... and ${o.failing.length - shown.length} more (${suggest('analyze', r.file, '--min-risk', o.failOn.toLowerCase())})`);
+    if (o.failing.length > shown.length) lines.push(`  ... and ${o.failing.length - shown.length} more (${suggest('analyze', model, '--min-risk', o.failOn.toLowerCase())})`);
   }
   if (o.easierPaths.length) {
     lines.push('', `  easier attack paths than at ${o.base}:`);
     for (const c of o.easierPaths.slice(0, MAX_LISTED)) {
       lines.push(`  ${clip(term(c.assetName), 30)}: ${hardnessOf(c.before)} -> ${hardnessOf(c.after)}: ${clip(term(c.after!.route.join(' -> ')), 90)}`);
     }
-    if (o.easierPaths.length > MAX_LISTED) lines.push(`  ... and ${o.easierPaths.length - MAX_LISTED} more (${suggest('diff', r.file, '--base', o.base!)})`);
+    if (o.easierPaths.length > MAX_LISTED) lines.push(`  ... and ${o.easierPaths.length - MAX_LISTED} more (${suggest('diff', model, '--base', o.base!)})`);
   }
   const notes: string[] = [];
   const expired = tri.warnings.filter((w) => w.code === 'expired').length;
   if (expired) notes.push(`${expired} expired decision${expired === 1 ? '' : 's'}`);
   if (tri.stale.length) notes.push(`${tri.stale.length} stale triage entr${tri.stale.length === 1 ? 'y' : 'ies'}${o.staleFailed ? ' (failing: --fail-on-stale)' : ''}`);
-  if (notes.length) lines.push('', `  triage: ${notes.join(', ')}; see the warnings above or \`${suggest('triage', r.file)}\``);
+  if (notes.length) lines.push('', `  triage: ${notes.join(', ')}; see the warnings above or \`${suggest('triage', model)}\``);
   if (!o.passed && o.failing.length) {
     const first = o.failing[0];
     lines.push('', `Fix them in the design (the model says what mitigates each), or record a decision, e.g.:`,
-      `  ${suggest('triage', r.file, uidOf(first))} --status accepted --reason "..." --expires YYYY-MM-DD`);
+      `  ${suggest('triage', model, uidOf(first))} --status accepted --reason "..." --expires YYYY-MM-DD`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-export function checkAction(model: string, opts: CheckCliOptions): void {
+export async function checkAction(model: string, opts: CheckCliOptions): Promise<void> {
   if (opts.newOnly && opts.base === undefined) throw new UserError('--new-only compares with a revision: add --base REV (e.g. --base origin/main)');
   if (opts.failOnEasierPaths && opts.base === undefined) throw new UserError('--fail-on-easier-paths compares with a revision: add --base REV (e.g. --base origin/main)');
   // Printed even with --quiet: a gate that silently compares with nothing looks like one that compares.
   if (opts.base !== undefined && !opts.newOnly && !opts.failOnEasierPaths) {
-    process.stderr.write(`warning: --base ${opts.base} is used only by --new-only and --fail-on-easier-paths; ignored (every open threat at or above ${opts.failOn} counts)\n`);
+    writeStderr(`warning: --base ${opts.base} is used only by --new-only and --fail-on-easier-paths; ignored (every open threat at or above ${opts.failOn} counts)\n`);
   }
+  if (opts.newOnly || opts.failOnEasierPaths) refuseStandardInput(model, `--base ${opts.base} reads the model's file as git has it: give its file name, not -`);
   const { result } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
   const base = opts.newOnly || opts.failOnEasierPaths ? loadAtRevision(opts.base!, model, opts.triage) : undefined;
   // A model new at this revision has no paths to compare with: its paths are all new, not easier.
@@ -116,11 +120,11 @@ export function checkAction(model: string, opts: CheckCliOptions): void {
     pathsChecked: Boolean(opts.failOnEasierPaths),
   };
   if (opts.format === 'json') {
-    emit(undefined, `${JSON.stringify({
-      tool: 'threatmap', kind: 'check', model, failOn: outcome.failOn, newOnly: outcome.newOnly, base: opts.base ?? null,
+    await emit(undefined, `${JSON.stringify({
+      tool: 'threatmap', kind: 'check', model: shownName(model), failOn: outcome.failOn, newOnly: outcome.newOnly, base: opts.base ?? null,
       passed: outcome.passed, failing: failing.map(threatRef), open: residual.open, closed: residual.closed,
       stale: residual.stale, ...(opts.failOnEasierPaths ? { easierPaths } : {}),
     }, null, 2)}\n`);
-  } else emit(undefined, textSummary(result, outcome));
+  } else await emit(undefined, terminalSafe(textSummary(result, outcome)));
   if (!outcome.passed) throw new UserError('', 1);
 }

@@ -10,7 +10,7 @@ import { emit } from './io.js';
 import { loadTracked } from './triage.js';
 
 export { checkAction } from './check.js';
-export { UserError } from './io.js';
+export { describeError, UserError, writeStderr } from './io.js';
 export { diagramAction } from './diagram.js';
 export { diffAction } from './diff.js';
 export { discoverAction } from './discover.js';
@@ -41,9 +41,9 @@ export async function analyzeAction(file: string, opts: AnalyzeCliOptions): Prom
   const text = opts.format === 'json' ? renderJsonChunks(shown)
     : opts.format === 'markdown' ? markdownChunks(shown, { diagram: opts.diagram, width: opts.width, details: opts.details, rules })
     : await renderExport(opts.format, shown, { model: file, output: opts.output, sections: model });
-  emit(opts.output, text);
+  await emit(opts.output, text);
 }
 
-export function schemaAction(): void {
-  emit(undefined, `${JSON.stringify(modelJsonSchema(), null, 2)}\n`);
+export async function schemaAction(): Promise<void> {
+  await emit(undefined, `${JSON.stringify(modelJsonSchema(), null, 2)}\n`);
 }

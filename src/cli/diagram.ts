@@ -1,5 +1,6 @@
 // `threatmap diagram`: the data flow diagram alone, in any of the supported formats.
-import { emit, UserError } from './io.js';
+import type { AnalysisResult } from '../analysis/types.js';
+import { emit, shownName, UserError, writeStderr } from './io.js';
 import { loadOrExit } from './load.js';
 
 interface DiagramCliOptions {
@@ -12,6 +13,27 @@ interface DiagramCliOptions {
   detail: 'auto' | 'elements' | 'boundaries';
   risk?: boolean;
   data?: boolean;
+}
+
+type Renderers = typeof import('../render/diagram/index.js');
+type Common = Parameters<Renderers['renderMermaid']>[1];
+
+/** The diagram in the format asked for. A PNG is binary: it goes to a file, or to a pipe, never to a terminal. */
+async function drawn(diagram: Renderers, result: AnalysisResult, opts: DiagramCliOptions, common: Common): Promise<string | Uint8Array> {
+  switch (opts.format) {
+    case 'ascii':
+    case 'unicode':
+      return diagram.renderAscii(result, { ...common, width: opts.width ?? 100, unicode: opts.format === 'unicode' });
+    case 'mermaid':
+      return diagram.renderMermaid(result, common);
+    case 'dot':
+      return diagram.renderDot(result, common);
+    case 'svg':
+      return diagram.renderSvg(result, common);
+    case 'png':
+      if (!opts.output && process.stdout.isTTY) throw new UserError('a PNG is binary: add --output FILE (or pipe it: -o - | ...)');
+      return diagram.renderPng(result, common);
+  }
 }
 
 export async function diagramAction(file: string, opts: DiagramCliOptions & { quiet?: boolean }): Promise<void> {
@@ -29,27 +51,14 @@ export async function diagramAction(file: string, opts: DiagramCliOptions & { qu
       if (!elements || elements.nodes.length > diagram.MAX_NODES || elements.edges.length > diagram.MAX_EDGES) {
         common.detail = 'boundaries';
         if (!opts.quiet) {
-          process.stderr.write(`note: ${result.elements.length} elements and ${result.flows.length} flows are too many for a readable diagram: ` +
+          writeStderr(`note: ${result.elements.length} elements and ${result.flows.length} flows are too many for a readable diagram: ` +
             'drawing one box per trust boundary (--detail elements draws every element, --focus ID one part)\n');
         }
       }
     }
-    switch (opts.format) {
-      case 'ascii':
-      case 'unicode':
-        return emit(opts.output, diagram.renderAscii(result, { ...common, width: opts.width ?? 100, unicode: opts.format === 'unicode' }));
-      case 'mermaid':
-        return emit(opts.output, diagram.renderMermaid(result, common));
-      case 'dot':
-        return emit(opts.output, diagram.renderDot(result, common));
-      case 'svg':
-        return emit(opts.output, await diagram.renderSvg(result, common));
-      case 'png':
-        if (!opts.output) throw new UserError('a PNG needs --output FILE (it is binary)');
-        return emit(opts.output, await diagram.renderPng(result, common));
-    }
+    await emit(opts.output, await drawn(diagram, result, opts, common));
   } catch (err) {
-    if (err instanceof diagram.DiagramError) throw new UserError(`${file}: ${err.message}`);
+    if (err instanceof diagram.DiagramError) throw new UserError(`${shownName(file)}: ${err.message}`);
     throw err;
   }
 }

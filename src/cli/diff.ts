@@ -11,7 +11,7 @@ import { MAX_MODEL_BYTES } from '../model/parse.js';
 import { diffResults } from '../track/diff.js';
 import { renderDiffJson, renderDiffMarkdown } from '../track/diff-render.js';
 import { applyTriage, defaultTriagePath } from '../track/triage.js';
-import { emit, UserError } from './io.js';
+import { emit, refuseStandardInput, shownName, UserError, writeStderr } from './io.js';
 import { checkTriage, loadTracked, today } from './triage.js';
 
 interface GitRun {
@@ -94,11 +94,12 @@ export interface BaseSide {
  * decisions judged against the same day as the current side.
  */
 export function loadAtRevision(rev: string, model: string, triagePath?: string): BaseSide {
+  refuseStandardInput(model, `--base ${rev} reads the model's file as git has it: give its file name, not -`);
   const label = `${rev}:${model}`;
   const text = gitShow(rev, model);
   if (text === undefined) {
     // An untracked model compares as new, but said so: it would be new at every revision, and in no commit.
-    if (!isTracked(model)) process.stderr.write(`warning: --base ${rev}: ${model} is untracked by git, so it has no version at ${rev}: compared as a new model (git add it to keep it)\n`);
+    if (!isTracked(model)) writeStderr(`warning: --base ${rev}: ${model} is untracked by git, so it has no version at ${rev}: compared as a new model (git add it to keep it)\n`);
     return { label };
   }
   const loaded = loadModel(text, label);
@@ -120,7 +121,7 @@ interface DiffCliOptions {
   quiet?: boolean;
 }
 
-export function diffAction(first: string, second: string | undefined, opts: DiffCliOptions): void {
+export async function diffAction(first: string, second: string | undefined, opts: DiffCliOptions): Promise<void> {
   let old: AnalysisResult | undefined;
   let labels: { old: string; new: string };
   let model: string;
@@ -134,9 +135,9 @@ export function diffAction(first: string, second: string | undefined, opts: Diff
     if (second === undefined) throw new UserError('give two model files, or one model and --base REV');
     old = loadTracked(first, { quiet: true }).result;
     model = second;
-    labels = { old: first, new: second };
+    labels = { old: shownName(first), new: shownName(second) };
   }
   const next = loadTracked(model, { triage: opts.triage, quiet: opts.quiet }).result;
   const diff = diffResults(old, next, labels);
-  emit(opts.output, opts.format === 'json' ? renderDiffJson(diff) : renderDiffMarkdown(diff));
+  await emit(opts.output, opts.format === 'json' ? renderDiffJson(diff) : renderDiffMarkdown(diff));
 }

@@ -15,7 +15,7 @@ import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import type { Diagnostic } from '../model/types.js';
 import { readChart } from './chart-files.js';
-import { emit, UserError } from './io.js';
+import { describeError, emit, UserError, writeStderr } from './io.js';
 
 export interface DiscoverCliOptions {
   output?: string;
@@ -120,7 +120,7 @@ export function scanRepository(root: string, warn: (message: string) => void, va
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
-      warn(`${dir}: cannot read this folder (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
+      warn(`${dir}: cannot read this folder: ${describeError(err)}; skipped`);
       return;
     }
     const at = (name: string) => (rel ? `${rel}/${name}` : name);
@@ -203,7 +203,7 @@ function classify(path: string, name: string, shown: string, warn: (message: str
     if (looksLikeManifest(text)) return 'manifests';
     return looksLikeSpec(name, text) ? 'specs' : undefined;
   } catch (err) {
-    warn(`${shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'}); skipped`);
+    warn(`${shown}: cannot read: ${describeError(err)}; skipped`);
     return undefined;
   }
 }
@@ -245,7 +245,7 @@ function locate(root: string, varFilePaths: readonly string[]): Located & { varF
     st = statSync(root);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${root}: ${code === 'ENOENT' ? 'no such file or folder' : `cannot read (${code ?? 'error'})`}`);
+    throw new UserError(`${root}: ${code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${describeError(err)}`}`);
   }
   const varFiles = varFilesOf(resolve(st.isFile() ? dirname(root) : root), varFilePaths);
   if (st.isFile()) {
@@ -259,7 +259,7 @@ function locate(root: string, varFilePaths: readonly string[]): Located & { varF
     const manifest = !COMPOSE_FILE.test(file.name) && /\.ya?ml$/i.test(file.name) && looksLikeManifest(readCompose(file));
     return manifest ? { ...none, manifests: [file] } : { ...none, compose: [file] };
   }
-  const warn = (m: string) => process.stderr.write(`threatmap discover: ${m}\n`);
+  const warn = (m: string) => writeStderr(`threatmap discover: ${m}\n`);
   const toFile = (rel: string): ComposeFile => ({
     shown: join(root, ...rel.split('/')),
     name: rel,
@@ -295,7 +295,7 @@ function readCompose(file: ComposeFile): string {
     return readFileSync(file.shown, 'utf8');
   } catch (err) {
     if (err instanceof UserError) throw err;
-    throw new UserError(`${file.shown}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UserError(`${file.shown}: cannot read: ${describeError(err)}`);
   }
 }
 
@@ -363,7 +363,7 @@ export function checkOutput(output: string | undefined, force: boolean | undefin
 /** Diagnostics name the file as the user gave it; the draft names it relative to the folder searched. */
 const shownAs = (d: Diagnostic, files: readonly ComposeFile[]): Diagnostic => ({ ...d, file: files.find((f) => f.name === d.file)?.shown ?? d.file });
 
-export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions): void {
+export async function discoverAction(dir: string | undefined, opts: DiscoverCliOptions): Promise<void> {
   const root = dir ?? '.';
   checkOutput(opts.output, opts.force);
   const { compose: files, manifests, specs, terraform, charts, varFiles } = locate(root, opts.varFile ?? []);
@@ -415,7 +415,7 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
     ...results.flatMap((r) => r.diagnostics), ...archives, ...helm.flatMap((h) => h.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics),
     ...(tf?.diagnostics ?? []),
   ].map((d) => shownAs(d, all));
-  if (diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics));
+  if (diagnostics.length) writeStderr(formatDiagnostics(diagnostics));
   if (hasErrors(diagnostics)) throw new UserError(`threatmap discover: nothing written; fix the ${plural(diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
 
   // Compose files first, then the manifests: where both define a service, the manifests' facts win.
@@ -432,9 +432,9 @@ export function discoverAction(dir: string | undefined, opts: DiscoverCliOptions
   if (!loaded.model || hasErrors(loaded.diagnostics)) {
     throw new Error(`the drafted model does not load:\n${formatDiagnostics(loaded.diagnostics)}`);
   }
-  emit(opts.output, text);
+  await emit(opts.output, text);
   const placed = specs.map((f, i) => ({ file: f, result: apis[i], placement: placements[i] }));
-  process.stderr.write(summary(draft, { compose: files, manifests, specs, terraform, charts, varFiles }, { compose: results, kubernetes, terraform: tf, helm }, placed, profiles, loaded.diagnostics, opts.output));
+  writeStderr(summary(draft, { compose: files, manifests, specs, terraform, charts, varFiles }, { compose: results, kubernetes, terraform: tf, helm }, placed, profiles, loaded.diagnostics, opts.output));
 }
 
 /** Services of the same name in different projects, which the merge makes one element. */
@@ -523,7 +523,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     if (ref.explicit) lines.push(`  ${ref.from} ${ref.evidence.provenance.note ?? 'names'} ${ref.host}, which no compose file defines (${ref.evidence.provenance.file}:${ref.evidence.provenance.line})`);
   }
   // What the files state and the model cannot hold (a literal secret, a long-lived admin key): the reviewer acts on it.
-  for (const c of [...kubernetes?.checks ?? [], ...terraform?.checks ?? []]) lines.push(`  check: ${c.message} (${c.file}:${c.line})`);
+  for (const c of [...results.flatMap((r) => r.checks), ...kubernetes?.checks ?? [], ...terraform?.checks ?? []]) lines.push(`  check: ${c.message} (${c.file}:${c.line})`);
   for (const w of warnings) lines.push(`  check: ${w.message} (${whereFound(draft, w) ?? (output ? `${output}:${w.line}` : `line ${w.line} of the model`)})`);
   lines.push(`  review: ${read.manifests.length || read.specs.length || read.terraform.length || read.charts.length ? 'these files' : 'compose files'} cannot say what data flows, how callers authenticate, which controls are in place`);
   lines.push('    or whom to trust; the comments at the top of the model say what to add');

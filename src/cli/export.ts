@@ -17,7 +17,7 @@ import { renderSarifChunks } from '../render/sarif.js';
 import { renderThreagile } from '../render/threagile.js';
 import { renderThreatComposerChunks } from '../render/threat-composer.js';
 import { renderThreatDragonChunks } from '../render/threat-dragon.js';
-import { emit, UserError, writeFileAtomic } from './io.js';
+import { emit, UserError, writeFileAtomic, writeStderr } from './io.js';
 import { ALL_FORMATS, EXPORT_FORMATS, type ExportFormat as Format } from './formats.js';
 import { loadTracked } from './triage.js';
 import { VERSION } from './version.js';
@@ -162,8 +162,8 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
   const format = opts.format ?? formatOfOutput(opts.output);
   if (!format) throw new UserError(`say which format: --format ${ALL_FORMATS.join('|')} (or an --output file ending in one of them)`);
   if (!opts.quiet) {
-    if (opts.bom && format !== 'csv') process.stderr.write(`warning: --bom applies to csv only; ignored for ${format}\n`);
-    if (opts.includeClosed && format !== 'sarif') process.stderr.write(`warning: --include-closed applies to sarif only; ignored for ${format}\n`);
+    if (opts.bom && format !== 'csv') writeStderr(`warning: --bom applies to csv only; ignored for ${format}\n`);
+    if (opts.includeClosed && format !== 'sarif') writeStderr(`warning: --include-closed applies to sarif only; ignored for ${format}\n`);
   }
   if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
   const { result, model: sections } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
@@ -171,12 +171,12 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
   const left = result.threats.length - shown.threats.length;
   if (left > 0 && INTERCHANGE.has(format) && !opts.quiet) {
     // The file is also how the model travels back (import): what --min-risk leaves out cannot come back.
-    process.stderr.write(`warning: --min-risk ${String(opts.minRisk).toLowerCase()} leaves ${left} of ${result.threats.length} threats out of the file: importing it again will not bring back their decisions or the written threats among them\n`);
+    writeStderr(`warning: --min-risk ${String(opts.minRisk).toLowerCase()} leaves ${left} of ${result.threats.length} threats out of the file: importing it again will not bring back their decisions or the written threats among them\n`);
   }
   if (format === 'pdf') {
     const html = await renderExport('html', shown, { model });
-    emit(opts.output, printPdf(html));
+    await emit(opts.output, printPdf(html));
     return;
   }
-  emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed, output: opts.output, sections }));
+  await emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed, output: opts.output, sections }));
 }

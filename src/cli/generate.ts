@@ -13,12 +13,12 @@ interface GenerateCliOptions {
   force?: boolean;
 }
 
-export function generateAction(opts: GenerateCliOptions, cmd: Command): void {
+export async function generateAction(opts: GenerateCliOptions, cmd: Command): Promise<void> {
   // A model written by hand is not replaced by a synthetic one by mistake, as discover and import refuse too.
   checkOutput(opts.output, opts.force);
   // `-o model.json` alone means JSON; an explicit --format wins.
   const format = cmd.getOptionValueSource('format') === 'default' && opts.output !== undefined && /\.json$/i.test(opts.output)
     ? 'json'
     : opts.format;
-  emit(opts.output, generateModelText({ elements: opts.elements, seed: opts.seed, format }));
+  await emit(opts.output, generateModelText({ elements: opts.elements, seed: opts.seed, format }));
 }

@@ -14,13 +14,14 @@ import { mergeImportedThreats, mergeTriageTexts } from '../import/merge-threats.
 import { DRAWIO_FORMAT, type DrawioImportSummary, importDrawio } from '../import/drawio.js';
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
 import { importThreagile, type ThreagileImportSummary } from '../import/threagile.js';
-import { importThreatComposer, THREAT_COMPOSER_FORMAT, type TcImportSummary } from '../import/threat-composer.js';
+import { importThreatComposer, THREAT_COMPOSER_FORMAT, type TcImportSummary, threatComposerJson } from '../import/threat-composer.js';
 import { importThreatDragon, type TdImportSummary, type TdThreatNote } from '../import/threat-dragon.js';
 import { importTm7, threatStateCounts, type Tm7ImportSummary, tm7Version } from '../import/tm7.js';
+import { emptyFile } from '../import/import-common.js';
 import { YamlSource } from '../import/yaml-source.js';
 import { checkOutput } from './discover.js';
 import { defaultTriagePath } from '../track/triage.js';
-import { emit, readModelFile, readModelSource, UserError, writeFileAtomic } from './io.js';
+import { emit, readModelFile, readModelSource, refuseStandardInput, shownName, UserError, writeFileAtomic, writeStderr } from './io.js';
 
 export interface ImportCliOptions {
   output?: string;
@@ -42,15 +43,22 @@ const MAX_IMPORT_BYTES = 10 * 1024 * 1024;
 const MAX_PAGE_BYTES = 64 * 1024 * 1024;
 const inflate = (data: Uint8Array): Uint8Array => inflateRawSync(data, { maxOutputLength: MAX_PAGE_BYTES });
 
-export function importAction(file: string, opts: ImportCliOptions): void {
+export async function importAction(given: string, opts: ImportCliOptions): Promise<void> {
   if (opts.into !== undefined && opts.output !== undefined) throw new UserError('threatmap import: give -o FILE (a new model) or --into MODEL (an existing one), not both');
+  if (opts.into !== undefined) refuseStandardInput(opts.into, '--into adds to a model file and its triage file: give its file name, not -');
   // Read before anything else: a model that cannot be read stops the run before the file is imported.
   const into = opts.into === undefined ? undefined : readInto(opts.into);
   checkOutput(opts.output, opts.force);
   // The decisions go beside the model, under the name analyze looks for; one already there is added to, not replaced.
   const triagePath = opts.output ? defaultTriagePath(opts.output) : undefined;
   const triageBefore = triagePath === undefined ? undefined : readExistingTriage(triagePath);
-  const text = readModelFile(file, MAX_XML_IMPORT_BYTES);
+  const text = readModelFile(given, MAX_XML_IMPORT_BYTES);
+  const file = shownName(given);
+  const empty = emptyFile(text, file, 'a file in one of the formats threatmap import reads');
+  if (empty) {
+    writeStderr(formatDiagnostics([{ ...empty, expected: FORMATS_READ }]));
+    throw new UserError('threatmap import: nothing written');
+  }
   // Parsed once: to tell the format, then by the importer that reads it. A .tm7 or a draw.io file is XML,
   // told by its root before the YAML parser would read its megabyte as one scalar.
   const xml = xmlFormat(text);
@@ -58,10 +66,12 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   if (bytes > MAX_IMPORT_BYTES) {
     throw new UserError(`${file}:1:1: error[file-too-large]: the file is ${(bytes / 1048576).toFixed(1)} MB; the limit is ${MAX_IMPORT_BYTES / 1048576} MB for YAML and JSON files (${MAX_XML_IMPORT_BYTES / 1048576} MB for .tm7 and draw.io)`);
   }
-  const source = xml ? undefined : new YamlSource(text, file);
-  const format = xml ?? formatOfSource(source!, text);
+  // A Threat Composer export is read as JSON where that reads it as the YAML parser would: a large one's YAML parse takes seconds.
+  const tcJson = xml ? undefined : threatComposerJson(text);
+  const source = xml || tcJson ? undefined : YamlSource.imported(text, file);
+  const format = xml ?? (tcJson ? 'threat-composer' : formatOfSource(source!, text));
   if (format === 'unknown') {
-    process.stderr.write(formatDiagnostics([{
+    writeStderr(formatDiagnostics([{
       severity: 'error', code: 'unknown-format', message: 'not a file threatmap import reads', file, line: 1, col: 1, path: '', expected: FORMATS_READ,
     }]));
     throw new UserError('threatmap import: nothing written');
@@ -70,8 +80,8 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   const result = format === 'drawio' ? importDrawio(text, file, { ...options, inflate }) : format === 'tm7' ? importTm7(text, file, options)
     : format === 'threat-dragon' ? importThreatDragon(text, file, options)
     : format === 'threagile' ? importThreagile(text, file, options)
-    : format === 'threat-composer' ? importThreatComposer(text, file, { ...options, ...(into ? { into: true } : {}) }) : importOtm(text, file, options);
-  if (result.diagnostics.length) process.stderr.write(formatDiagnostics(result.diagnostics));
+    : format === 'threat-composer' ? importThreatComposer(text, file, { ...options, ...(tcJson ? { json: tcJson } : {}), ...(into ? { into: true } : {}) }) : importOtm(text, file, options);
+  if (result.diagnostics.length) writeStderr(formatDiagnostics(result.diagnostics));
   if (!result.text || !result.summary || hasErrors(result.diagnostics)) {
     throw new UserError(`threatmap import: nothing written; fix the ${plural(result.diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
   }
@@ -84,7 +94,7 @@ export function importAction(file: string, opts: ImportCliOptions): void {
     mergeInto(file, into, { text: result.text, ...(result.triage ? { triage: result.triage.text } : {}) }, tc);
     return;
   }
-  emit(opts.output, result.text);
+  await emit(opts.output, result.text);
   let triageNote = result.triage && triageLine(result.triage.decisions, triagePath);
   if (result.triage && triagePath) {
     if (triageBefore === undefined) writeFileAtomic(triagePath, result.triage.text);
@@ -98,7 +108,7 @@ export function importAction(file: string, opts: ImportCliOptions): void {
   const report = 'otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output)
     : 'schema' in s ? tcSummary(file, s, opts.output)
     : 'threatStates' in s ? tm7Summary(file, s, opts.output) : 'pages' in s ? drawioSummary(file, s, opts.output) : tdSummary(file, s, opts.output);
-  process.stderr.write(triageNote ? beforeNextStep(report, triageNote) : report);
+  writeStderr(triageNote ? beforeNextStep(report, triageNote) : report);
 }
 
 /** The model's triage file when there is one, to add to; a folder in its place is an error before anything is written. */
@@ -134,7 +144,7 @@ function mergeInto(file: string, into: IntoModel, imported: { text: string; tria
     ...merged.notes.map((n) => `  check: ${n}`),
     `  next: review them, then run: threatmap analyze ${into.file}`,
   ];
-  process.stderr.write(`${lines.join('\n')}\n`);
+  writeStderr(`${lines.join('\n')}\n`);
 }
 
 /** What came back of the threats a threatmap export carried to Threat Composer. */
@@ -180,7 +190,7 @@ const xmlFormat = (text: string): 'tm7' | 'drawio' | undefined => {
  * importer its words suggest, which reports the syntax error with its position; the rest to OTM. Anything
  * else is in no format read here.
  */
-export const formatOf = (text: string): ImportFormat => xmlFormat(text) ?? formatOfSource(new YamlSource(text, ''), text);
+export const formatOf = (text: string): ImportFormat => xmlFormat(text) ?? formatOfSource(YamlSource.imported(text, ''), text);
 
 function formatOfSource(src: YamlSource, text: string): ImportFormat {
   if (src.failed && /^threagile_version\s*:/m.test(text)) return 'threagile';

@@ -1,16 +1,81 @@
-// File access for the CLI: reading models with a size guard, and atomic writes (a temporary file in the
-// same directory, then a rename) so that a failed run never leaves half-written output.
+// File access for the CLI: reading models with a size guard (a file, or standard input as `-`), atomic writes
+// (a temporary file in the same directory, then a rename) so that a failed run never leaves half-written
+// output, standard output written as fast as its reader takes it, and system errors in words.
 import {
-  closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, realpathSync, renameSync, statSync, unlinkSync,
-  writeSync,
+  closeSync, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, readFileSync, readlinkSync, readSync, realpathSync, renameSync, statSync,
+  unlinkSync, writeSync,
 } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 import { basename, dirname, join, resolve } from 'node:path';
+import { isatty } from 'node:tty';
+import { terminalSafe } from '../render/terminal-safe.js';
 
 export class UserError extends Error {
   constructor(message: string, readonly exitCode = 2) {
     super(message);
   }
+}
+
+/**
+ * The system's errors in words a user reads, for the codes a file command meets; the code stays at the end,
+ * in brackets, for searching. ENOTDIR is a parent: the file itself being a folder is EISDIR.
+ */
+const ERRNO_WORDS: Readonly<Record<string, string>> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or folder',
+  EEXIST: 'already exists',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a parent is not a directory',
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'read-only file system',
+  ENAMETOOLONG: 'file name too long',
+  ELOOP: 'too many levels of symbolic links',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EFBIG: 'file too large',
+  EIO: 'input/output error',
+  EBUSY: 'device or resource busy',
+  ETXTBSY: 'text file busy',
+  ENXIO: 'no such device or address',
+  EBADF: 'not open',
+  EPIPE: 'the reader has gone away',
+  ENOMEM: 'out of memory',
+};
+
+/**
+ * What went wrong, for a message: `permission denied (EACCES)`. A code not listed takes the system's own words
+ * from Node's message (`ENOSPC: no space left on device, write`); an error that is not the system's, its message.
+ */
+export function describeError(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const message = err instanceof Error ? err.message : String(err);
+  if (typeof code !== 'string' || !/^E[A-Z0-9]+$/.test(code)) return message;
+  const words = ERRNO_WORDS[code] ?? new RegExp(`^${code}: ([^,]+)`).exec(message)?.[1];
+  return words ? `${words} (${code})` : code;
+}
+
+/** A message, diagnostic or summary for standard error: model text quoted in it cannot drive the terminal. */
+export function writeStderr(text: string): void {
+  process.stderr.write(terminalSafe(text));
+}
+
+/** A short answer for standard output (a listing, a verdict), made terminal-safe as writeStderr's. */
+export function writeStdout(text: string): void {
+  process.stdout.write(terminalSafe(text));
+}
+
+/** `-` as a model (or file to import) is standard input: `cat model.yaml | threatmap analyze -`. */
+export const STDIN = '-';
+/** How messages and reports name standard input. */
+export const STDIN_LABEL = '<stdin>';
+/** The name a message gives a file argument: standard input as `<stdin>`, a file as it was given. */
+export const shownName = (path: string): string => (path === STDIN ? STDIN_LABEL : path);
+
+/** A command that must name a real file (it writes beside it, or reads it again) refuses `-` with what to do instead. */
+export function refuseStandardInput(path: string, why: string): void {
+  if (path === STDIN) throw new UserError(`-: ${why}`);
 }
 
 export function readModelFile(path: string, maxBytes: number): string {
@@ -20,29 +85,75 @@ export function readModelFile(path: string, maxBytes: number): string {
 /**
  * A model file's text and its size in bytes, refused when larger than `maxBytes`. The size is the bytes
  * read, so that a file growing after the check cannot slip past it, and the loader need not count them again.
+ * `-` reads standard input, under the same limit and UTF-8 check.
  */
 export function readModelSource(path: string, maxBytes: number): { text: string; bytes: number } {
-  const tooLarge = (size: number) =>
-    new UserError(`${path}:1:1: error[file-too-large]: the model is ${(size / 1048576).toFixed(1)} MB; the limit is ${maxBytes / 1048576} MB`);
+  const bytes = path === STDIN ? readStandardInput(maxBytes) : readFileBytes(path, maxBytes);
+  if (!isUtf8(bytes)) throw notUtf8(shownName(path), bytes);
+  if (path !== STDIN) filesRead.add(landingPath(path));
+  return { text: bytes.toString('utf8'), bytes: bytes.length };
+}
+
+const tooLarge = (label: string, size: string, maxBytes: number): UserError =>
+  new UserError(`${label}:1:1: error[file-too-large]: the model is ${size} MB; the limit is ${maxBytes / 1048576} MB`);
+
+function readFileBytes(path: string, maxBytes: number): Buffer {
   try {
     const st = statSync(path);
     if (st.isDirectory()) throw new UserError(`${path}: is a directory, expected a model file (.yaml, .yml or .json)`);
-    if (st.size > maxBytes) throw tooLarge(st.size);
+    if (st.size > maxBytes) throw tooLarge(path, (st.size / 1048576).toFixed(1), maxBytes);
   } catch (err) {
     if (err instanceof UserError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${path}: ${code === 'ENOENT' ? 'no such file' : `cannot read (${code ?? 'error'})`}`);
+    throw new UserError(`${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `cannot read: ${describeError(err)}`}`);
   }
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);
   } catch (err) {
-    throw new UserError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new UserError(`${path}: cannot read: ${describeError(err)}`);
   }
-  if (bytes.length > maxBytes) throw tooLarge(bytes.length);
-  if (!isUtf8(bytes)) throw notUtf8(path, bytes);
-  filesRead.add(landingPath(path));
-  return { text: bytes.toString('utf8'), bytes: bytes.length };
+  if (bytes.length > maxBytes) throw tooLarge(path, (bytes.length / 1048576).toFixed(1), maxBytes);
+  return bytes;
+}
+
+/** Standard input can be read once: a second `-` in the same run would find it empty. */
+let standardInputRead = false;
+
+/**
+ * Standard input to its end, stopping as soon as it passes `maxBytes` (a stream has no size to check first).
+ * A terminal is refused rather than waited on: someone who typed `-` by mistake would see nothing happen.
+ */
+function readStandardInput(maxBytes: number): Buffer {
+  if (standardInputRead) throw new UserError(`${STDIN_LABEL}: standard input is already read; only one argument can be -`);
+  standardInputRead = true;
+  if (isatty(0)) {
+    throw new UserError(`${STDIN_LABEL}: standard input is a terminal; pipe the model in (cat model.yaml | threatmap analyze -) or give its file name`);
+  }
+  const pieces: Buffer[] = [];
+  let total = 0;
+  for (;;) {
+    const piece = Buffer.allocUnsafe(1 << 16);
+    const n = readPiece(piece);
+    if (n === 0) break;
+    pieces.push(piece.subarray(0, n));
+    total += n;
+    if (total > maxBytes) throw tooLarge(STDIN_LABEL, `more than ${maxBytes / 1048576}`, maxBytes);
+  }
+  return Buffer.concat(pieces, total);
+}
+
+/** One read of standard input; 0 at its end. A pipe left non-blocking by another program is waited on, briefly. */
+function readPiece(piece: Buffer): number {
+  for (;;) {
+    try {
+      return readSync(0, piece, 0, piece.length, null);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EOF') return 0;
+      if (code !== 'EAGAIN') throw new UserError(`${STDIN_LABEL}: cannot read: ${describeError(err)}`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5);
+    }
+  }
 }
 
 /**
@@ -134,7 +245,7 @@ function linkTarget(path: string): string {
     if (!isLink) return current;
     current = resolve(dirname(current), readlinkSync(current));
   }
-  throw new UserError(`${path}: cannot write (ELOOP: too many levels of symbolic links)`);
+  throw new UserError(`${path}: cannot write: too many levels of symbolic links (ELOOP)`);
 }
 
 /**
@@ -184,7 +295,7 @@ export function writeFileAtomic(given: string, data: Output): void {
     }
     // A failure to render the pieces is not a failure to write: it keeps its own message.
     if (!isWhole(data) && (err as NodeJS.ErrnoException).code === undefined) throw err;
-    throw new UserError(`${given}: cannot write (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UserError(`${given}: cannot write: ${describeError(err)}`);
   }
 }
 
@@ -201,19 +312,54 @@ function writeAll(fd: number, bytes: Uint8Array, length = bytes.length): void {
   for (let done = 0; done < length;) done += writeSync(fd, bytes, done, length - done);
 }
 
-/** Writes to the file when one is given, else to standard output. */
-export function emit(output: string | undefined, data: Output): void {
+/**
+ * Writes to the file when one is given, else to standard output; settles when the last piece has been handed
+ * over. (`-o -` arrives here as no file: the command line reads it so.)
+ */
+export async function emit(output: string | undefined, data: Output): Promise<void> {
   if (output && filesRead.has(landingPath(output))) {
     throw new UserError(`${output}: this command reads that file; writing its output there would replace it (choose another --output)`);
   }
   if (output) writeFileAtomic(output, data);
-  // A reader that went away (`| head`) destroyed the stream: what is left is neither made nor written.
-  else if (process.stdout.destroyed) return;
-  else if (isWhole(data)) process.stdout.write(data);
-  else {
-    for (const chunk of data) {
-      if (process.stdout.destroyed) break;
-      process.stdout.write(chunk);
-    }
+  else await writeStandardOutput(data);
+}
+
+/** A whole output is handed to standard output in pieces of this many characters, so that none is copied whole. */
+const STDOUT_PIECE = 1 << 16;
+
+/**
+ * Standard output written with backpressure: the next piece is made and handed over only once the stream has
+ * taken the last, so that a slow reader (`| wc -c`, `| less`) holds the command back instead of gigabytes
+ * queueing in memory (or the pipe failing with ENOBUFS). Files, terminals and /dev/null take each write at once.
+ * A reader that went away (`| head`) destroyed the stream: what is left is neither made nor written.
+ */
+async function writeStandardOutput(data: Output): Promise<void> {
+  const out = process.stdout;
+  for (const piece of isWhole(data) ? slices(data) : data) {
+    if (out.destroyed) return;
+    if (!out.write(piece) && !out.destroyed) await drained(out);
   }
+}
+
+/** A string or bytes in pieces; a string is never cut inside a surrogate pair, which would encode as two U+FFFD. */
+function* slices(data: string | Uint8Array): Generator<string | Uint8Array> {
+  for (let start = 0; start < data.length;) {
+    let end = Math.min(start + STDOUT_PIECE, data.length);
+    if (typeof data === 'string' && end < data.length && isHighSurrogate(data.charCodeAt(end - 1))) end--;
+    yield typeof data === 'string' ? data.slice(start, end) : data.subarray(start, end);
+    start = end;
+  }
+}
+
+const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+
+/** Settles when the stream wants more, or when it closes or fails (the reader quit): never waits for a drain that cannot come. */
+function drained(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      stream.off('drain', done).off('close', done).off('error', done);
+      resolve();
+    };
+    stream.on('drain', done).on('close', done).on('error', done);
+  });
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The threatmap command line: a thin edge over load -> analyze -> render. The commands are defined in
 // program.ts and do their work in commands.ts, which only a command that runs loads.
+import { terminalSafe } from '../render/terminal-safe.js';
 import { buildProgram, loadedCommands } from './program.js';
 
 export async function main(argv: string[]): Promise<number> {
@@ -11,7 +12,8 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     const commands = loadedCommands();
     if (commands && err instanceof commands.UserError) {
-      if (err.message) process.stderr.write(`${err.message}\n`);
+      // Messages quote model text (names, values in diagnostics): written so that it cannot drive the terminal.
+      if (err.message) commands.writeStderr(`${err.message}\n`);
       return err.exitCode;
     }
     const code = (err as { code?: string; exitCode?: number }).code;
@@ -20,7 +22,7 @@ export async function main(argv: string[]): Promise<number> {
       // Help and version are successes; every usage error is invalid input.
       return exit === 0 ? 0 : 2;
     }
-    process.stderr.write(`threatmap: internal error: ${(err as Error).message ?? String(err)}\nPlease report this with the model that caused it.\n`);
+    process.stderr.write(terminalSafe(`threatmap: internal error: ${(err as Error).message ?? String(err)}\nPlease report this with the model that caused it.\n`));
     return 3;
   }
 }
@@ -34,7 +36,8 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     standardOutputGone = true;
     return;
   }
-  process.stderr.write(`threatmap: cannot write to standard output (${err.code ?? err.message})\n`);
+  // Output was being written, so the commands (and their words for system errors) are loaded.
+  process.stderr.write(`threatmap: cannot write to standard output: ${loadedCommands()?.describeError(err) ?? err.code ?? err.message}\n`);
   process.exit(2);
 });
 

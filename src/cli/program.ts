@@ -53,6 +53,15 @@ function warnWidthIgnored(_program: Command, cmd: Command): void {
   }
 }
 
+/**
+ * `-o -` is standard output, as `-` is standard input for a model: read as no --output at all, so that every
+ * command treats it as it treats no -o (a triage file beside the output is not written, a binary output is
+ * refused only on a terminal).
+ */
+function outputDashIsStandardOutput(_program: Command, cmd: Command): void {
+  if (cmd.getOptionValue('output') === '-') cmd.setOptionValue('output', undefined);
+}
+
 export function buildProgram(): Command {
   const program = new Command()
     .name('threatmap')
@@ -60,12 +69,13 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError()
     .configureOutput({ outputError: (str, write) => write(str) })
-    .exitOverride();
+    .exitOverride()
+    .hook('preAction', outputDashIsStandardOutput);
 
   program
     .command('analyze')
     .description('Analyse a model and print the threat model report')
-    .argument('<model>', 'model file (.yaml, .yml or .json)')
+    .argument('<model>', 'model file (.yaml, .yml or .json), or - for standard input')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json', ...EXPORT_FORMATS]).default('markdown'))
     .option('--min-risk <level>', 'keep only threats at or above this risk (low, medium, high, critical)', parseRisk)
     .addOption(new Option('--diagram <kind>', 'how the report draws the data flow diagram').choices(['ascii', 'mermaid']).default('ascii'))
@@ -202,7 +212,7 @@ machine's own addresses and name, and at each --allow-host name; any other name 
   program
     .command('diagram')
     .description('Draw the data flow diagram with trust boundaries')
-    .argument('<model>', 'model file')
+    .argument('<model>', 'model file, or - for standard input')
     .addOption(new Option('-f, --format <format>', 'diagram format').choices(['ascii', 'unicode', 'mermaid', 'dot', 'svg', 'png']).default('ascii'))
     .option('-o, --output <file>', 'write to a file (atomically); required for png')
     .option('--width <columns>', 'maximum width of ASCII and Unicode diagrams', parseWidth, 100)
@@ -226,7 +236,7 @@ Examples:
   program
     .command('validate')
     .description('Check a model: every error and warning with file:line:column; exit 2 when invalid')
-    .argument('<model...>', 'model files')
+    .argument('<model...>', 'model files (- for standard input)')
     .action(action('validateAction'));
 
   const rules = program
@@ -282,8 +292,8 @@ comments and formatting, atomically. Examples:
   program
     .command('diff')
     .description('Compare two versions of a model: new, resolved and re-rated threats, new boundary crossings and entry points')
-    .argument('<old>', 'the earlier model file (or, with --base, the model)')
-    .argument('[new]', 'the later model file')
+    .argument('<old>', 'the earlier model file (or, with --base, the model); - for standard input')
+    .argument('[new]', 'the later model file; - for standard input')
     .option('-b, --base <rev>', 'compare <old> in the working tree with the same file at this git revision (e.g. main, origin/main, HEAD~1)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .option('--triage <file>', 'the triage file of the later model (default: <model>.triage.yaml)')
@@ -298,7 +308,7 @@ Examples:
   program
     .command('check')
     .description('CI gate: exit 1 when open threats at or above a risk level exist, 0 when none, 2 for invalid input')
-    .argument('<model>', 'model file')
+    .argument('<model>', 'model file, or - for standard input')
     .option('--fail-on <level>', 'the lowest risk that fails: low, medium, high, critical', parseRisk, 'High' as Risk)
     .option('--new-only', 'fail only on threats that did not fail at the --base revision')
     .option('-b, --base <rev>', 'the git revision to compare with (needed by --new-only and --fail-on-easier-paths)')
@@ -319,7 +329,7 @@ Examples:
   program
     .command('export')
     .description('Export the threat model (triage applied) as SARIF, a single-file HTML report, CSV, JSON, PDF, Open Threat Model, an OWASP Threat Dragon or a Threagile model, or an AWS Threat Composer workspace')
-    .argument('<model>', 'model file')
+    .argument('<model>', 'model file, or - for standard input')
     .addOption(new Option('-f, --format <format>', 'output format (default: from the --output extension)').choices([...ALL_FORMATS]))
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
     .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')

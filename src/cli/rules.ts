@@ -15,7 +15,7 @@ import {
 } from '../model/rule-facts.js';
 import { suggest } from '../model/suggest.js';
 import type { Diagnostic } from '../model/types.js';
-import { readModelFile, UserError } from './io.js';
+import { describeError, readModelFile, UserError, writeStderr, writeStdout } from './io.js';
 
 const RULE_FILE = /\.(ya?ml|json)$/i;
 
@@ -33,7 +33,7 @@ export function loadRulesDir(dir: string): LoadedRules & { diagnostics: Diagnost
   } catch (err) {
     if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${dir}: ${code === 'ENOENT' ? 'no such folder' : `cannot read (${code ?? 'error'})`}`);
+    throw new UserError(`${dir}: ${code === 'ENOENT' ? 'no such folder' : `cannot read: ${describeError(err)}`}`);
   }
   const rules: Rule[] = [];
   const files: RuleFile[] = [];
@@ -60,7 +60,7 @@ export function loadRulesDir(dir: string): LoadedRules & { diagnostics: Diagnost
 export function loadRulesDirOrExit(dir: string, quiet = false): LoadedRules {
   const { rules, files, diagnostics } = loadRulesDir(dir);
   if (hasErrors(diagnostics)) throw new UserError(formatDiagnostics(diagnostics).trimEnd());
-  if (diagnostics.length && !quiet) process.stderr.write(formatDiagnostics(diagnostics));
+  if (diagnostics.length && !quiet) writeStderr(formatDiagnostics(diagnostics));
   return { rules, files };
 }
 
@@ -148,7 +148,7 @@ export function rulesAction(opts: { rules?: string }): void {
   const lines = [...all]
     .sort((a, b) => a.id.localeCompare(b.id, 'en'))
     .map((r) => `${r.id.padEnd(width)}  ${r.stride}  ${(familyOf(r.id)?.id ?? 'custom').padEnd(16)}  ${r.title}`);
-  process.stdout.write(`${lines.join('\n')}\n`);
+  writeStdout(`${lines.join('\n')}\n`);
 }
 
 export function ruleShowAction(id: string, _opts: unknown, command: Command): void {
@@ -160,9 +160,9 @@ export function ruleShowAction(id: string, _opts: unknown, command: Command): vo
     const hint = suggest(id, all.map((r) => r.id));
     throw new UserError(`unknown rule '${id}'${hint ? `; did you mean '${hint}'?` : ''} (see \`threatmap rules\`)`);
   }
-  process.stdout.write(explainRule(rule));
+  writeStdout(explainRule(rule));
 }
 
 export function ruleFactsAction(): void {
-  process.stdout.write(describeFacts());
+  writeStdout(describeFacts());
 }

@@ -14,7 +14,7 @@ import { MAX_MODEL_BYTES } from '../model/parse.js';
 import { applyTriage, defaultTriagePath, parseTriage } from '../track/triage.js';
 import { DEFAULT_ASSETS, type RunningServer, type ServerOptions, startServer } from '../server/server.js';
 import { parseAllowHost } from '../server/security.js';
-import { readModelFile, readModelSource, UserError } from './io.js';
+import { describeError, readModelFile, readModelSource, refuseStandardInput, UserError, writeStderr, writeStdout } from './io.js';
 import { loadRulesDirOrExit } from './rules.js';
 import { formatTriageWarnings, today } from './triage.js';
 
@@ -31,13 +31,17 @@ const LOOPBACK = '127.0.0.1';
 
 /** Resolves once the server has closed after SIGINT or SIGTERM. */
 export async function serveAction(model: string, opts: ServeCliOptions): Promise<void> {
+  refuseStandardInput(model, 'serve writes the model back as the page edits it: give its file name, not -');
+  if (opts.triage !== undefined) refuseStandardInput(opts.triage, 'serve writes the decisions to --triage FILE: give a file name, not -');
   // A triage file not there yet is made at the page's first decision: its folder must be there to take it.
   const triagePath = opts.triage ?? defaultTriagePath(model);
   const allowHosts = checkAllowHosts(opts.allowHost ?? []);
   checkTriagePath(triagePath);
   const custom = opts.rules ? loadRulesDirOrExit(opts.rules) : { rules: [], files: [] as RuleFile[] };
   const rules = [...BUILTIN_RULES, ...custom.rules];
-  const problems = reportFiles(model, triagePath, rules);
+  // A model not there yet is waited for: the page shows it when it appears, and saving from the page creates it.
+  const missing = !existsSync(model);
+  const problems = missing ? undefined : reportFiles(model, triagePath, rules);
   // THREATMAP_WEB_DIR: a folder of the page's files other than the built one (the tests' stub page, or a page in development).
   const assets = process.env.THREATMAP_WEB_DIR || DEFAULT_ASSETS;
   if (!existsSync(join(assets, 'index.html'))) {
@@ -55,12 +59,13 @@ export async function serveAction(model: string, opts: ServeCliOptions): Promise
   });
   // Printed once the signals are handled: whoever reads the address may stop the server at once.
   if (opts.host !== LOOPBACK) {
-    process.stderr.write(`threatmap serve: warning: listening on ${opts.host}, not ${LOOPBACK}: anyone who can reach it and has the address printed below can edit ${model} and ${triagePath}\n`);
+    writeStderr(`threatmap serve: warning: listening on ${opts.host}, not ${LOOPBACK}: anyone who can reach it and has the address printed below can edit ${model} and ${triagePath}\n`);
   }
-  process.stdout.write(`threatmap serve: ${server.url}\n`);
-  for (const url of server.otherUrls) process.stderr.write(`threatmap serve: also at ${url}\n`);
-  if (problems) process.stderr.write(`threatmap serve: ${problems} (listed above): the page shows them, and saves the model only once it loads\n`);
-  process.stderr.write(`threatmap serve: editing ${model} and ${triagePath}; open the address above, Ctrl-C to stop\n`);
+  writeStdout(`threatmap serve: ${server.url}\n`);
+  for (const url of server.otherUrls) writeStderr(`threatmap serve: also at ${url}\n`);
+  if (problems) writeStderr(`threatmap serve: ${problems} (listed above): the page shows them, and saves the model only once it loads\n`);
+  if (missing) writeStderr(`threatmap serve: ${model} does not exist yet: the page opens it when it appears, or creates it when you save a model there\n`);
+  writeStderr(`threatmap serve: editing ${model} and ${triagePath}; open the address above, Ctrl-C to stop\n`);
   await closed;
 }
 
@@ -97,16 +102,16 @@ function reportFiles(model: string, triagePath: string, rules: readonly Rule[]):
   const { text, bytes } = readModelSource(model, MAX_MODEL_BYTES);
   const loaded = loadModel(text, model, { bytes });
   const diagnostics = sortDiagnostics([...loaded.diagnostics, ...ruleSettingDiagnostics(loaded, rules)]);
-  if (diagnostics.length) process.stderr.write(formatDiagnostics(diagnostics));
+  if (diagnostics.length) writeStderr(formatDiagnostics(diagnostics));
   const modelOk = loaded.model !== undefined && !hasErrors(diagnostics);
   let triageOk = true;
   if (existsSync(triagePath)) {
     const parsed = parseTriage(readModelFile(triagePath, MAX_MODEL_BYTES), triagePath);
-    if (parsed.diagnostics.length) process.stderr.write(formatDiagnostics(parsed.diagnostics));
+    if (parsed.diagnostics.length) writeStderr(formatDiagnostics(parsed.diagnostics));
     triageOk = parsed.triage !== undefined && !hasErrors(parsed.diagnostics);
     if (modelOk && triageOk && loaded.model) {
       const result = applyTriage(analyze(loaded.model, { rules, source: loaded.source, diagnostics }), parsed.triage, { today: today() });
-      if (result.triage?.warnings.length) process.stderr.write(formatTriageWarnings(result.triage.warnings));
+      if (result.triage?.warnings.length) writeStderr(formatTriageWarnings(result.triage.warnings));
     }
   }
   if (!modelOk && !triageOk) return `${model} and ${triagePath} have errors`;
@@ -122,6 +127,6 @@ async function listen(options: ServerOptions & { host: string; port: number }): 
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new UserError(`threatmap serve: port ${options.port} is in use; choose another with --port, or --port 0 for any free one`);
     if (code === 'EACCES') throw new UserError(`threatmap serve: not allowed to listen on port ${options.port} (ports below 1024 need privileges)`);
-    throw new UserError(`threatmap serve: cannot listen on ${options.host}:${options.port} (${code ?? (err as Error).message})`);
+    throw new UserError(`threatmap serve: cannot listen on ${options.host}:${options.port}: ${describeError(err)}`);
   }
 }

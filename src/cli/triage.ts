@@ -11,7 +11,8 @@ import { isIsoDate } from '../track/dates.js';
 import { countsPhrase, defaultTriagePath, normalizeRef, parseTriage, statusOf, uidOf, applyTriage, residualOf, type TriageFile } from '../track/triage.js';
 import { removeTriageEntry, setTriageEntry, type TriageTarget, type TriageUpdate } from '../track/triage-edit.js';
 import { TRIAGE_STATUSES, type TriageStatus, type TriageWarning } from '../track/types.js';
-import { readModelFile, UserError, writeFileAtomic } from './io.js';
+import { terminalSafeLine } from '../render/terminal-safe.js';
+import { readModelFile, refuseStandardInput, shownName, STDIN, UserError, writeFileAtomic, writeStderr, writeStdout } from './io.js';
 import { type Loaded, loadOrExit } from './load.js';
 
 /** The day triage decisions are judged against: THREATMAP_TODAY (for reproducible runs), else the local date. */
@@ -26,15 +27,15 @@ export function today(): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
-/** Model text for a terminal: one line, no control characters (an escape sequence in a name must not drive the terminal). */
-export const term = (text: string): string => text.replace(/\r?\n|\r/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+/** Model text for one line of a listing: line breaks as spaces, and nothing a terminal would act on (terminalSafeLine). */
+export const term = terminalSafeLine;
 
 export function formatTriageWarnings(warnings: readonly TriageWarning[]): string {
   return warnings.map((w) => `${w.file}:${w.line}:${w.col}: warning[${w.code}]: ${term(w.message)}\n`).join('');
 }
 
 /** Reads and checks a triage file; invalid files stop the command (exit 2) with every problem listed. */
-export function readTriage(path: string, label = path): { triage: TriageFile; text: string } {
+export function readTriage(path: string, label = shownName(path)): { triage: TriageFile; text: string } {
   const text = readModelFile(path, MAX_MODEL_BYTES);
   return { triage: checkTriage(text, label), text };
 }
@@ -59,15 +60,23 @@ export interface Tracked extends Loaded {
   triageText?: string;
 }
 
-/** Load, analyse, then apply the triage beside the model: what every reporting command starts with. */
+/**
+ * Load, analyse, then apply the triage beside the model: what every reporting command starts with. A model
+ * read from standard input (`-`) has nothing beside it: its decisions apply only with --triage FILE, and
+ * without one a note says so (unless quiet), since a report with every threat open would otherwise look decided.
+ */
 export function loadTracked(model: string, options: TrackOptions = {}): Tracked {
   const loaded = loadOrExit(model, { quiet: options.quiet, rules: options.rules });
+  if (model === STDIN && options.triage === undefined) {
+    if (!options.quiet) writeStderr(`note: the model is read from standard input, so no triage file beside it is applied; give one with --triage FILE\n`);
+    return { ...loaded, triagePath: '' };
+  }
   const triagePath = options.triage ?? defaultTriagePath(model);
   // Without a triage file the result stays as analysed (every threat open), byte for byte.
   if (options.triage === undefined && !existsSync(triagePath)) return { ...loaded, triagePath };
   const { triage, text: triageText } = readTriage(triagePath);
   const result = applyTriage(loaded.result, triage, { today: today() });
-  if (!options.quiet && result.triage?.warnings.length) process.stderr.write(formatTriageWarnings(result.triage.warnings));
+  if (!options.quiet && result.triage?.warnings.length) writeStderr(formatTriageWarnings(result.triage.warnings));
   return { ...loaded, result, triagePath, triageText };
 }
 
@@ -113,11 +122,13 @@ interface TriageCliOptions {
 }
 
 export function triageAction(model: string, id: string | undefined, opts: TriageCliOptions): void {
+  refuseStandardInput(model, 'triage keeps its decisions in the file beside the model (MODEL.triage.yaml): give the model\'s file name, not -');
+  if (opts.triage !== undefined) refuseStandardInput(opts.triage, 'triage writes its decisions to --triage FILE: give a file name, not -');
   const tracked = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
   const { result, triagePath } = tracked;
   if (id === undefined) {
     if (opts.status || opts.clear) throw new UserError('name the threat to triage: threatmap triage MODEL ID --status STATUS');
-    process.stdout.write(listThreats(result, triagePath));
+    writeStdout(listThreats(result, triagePath));
     return;
   }
   const threat = findThreat(result, id);
@@ -128,7 +139,7 @@ export function triageAction(model: string, id: string | undefined, opts: Triage
     if (opts.status) throw new UserError('--clear removes the decision; it cannot be combined with --status');
     const removed = removeTriageEntry(tracked.triageText, model, target);
     if (!removed.removed) {
-      process.stdout.write(`${triagePath}: ${label} has no entry; nothing to clear\n`);
+      writeStdout(`${triagePath}: ${label} has no entry; nothing to clear\n`);
       return;
     }
     text = removed.text;
@@ -151,9 +162,9 @@ export function triageAction(model: string, id: string | undefined, opts: Triage
   const after = applied.threats.find((t) => t.key === threat.key)!;
   const tr = after.triage!;
   if (tr.status === 'accepted' && !tr.expires && !opts.quiet) {
-    process.stderr.write('hint: an acceptance without --expires never lapses; consider --expires YYYY-MM-DD so that it is reviewed\n');
+    writeStderr('hint: an acceptance without --expires never lapses; consider --expires YYYY-MM-DD so that it is reviewed\n');
   }
-  process.stdout.write(opts.clear
+  writeStdout(opts.clear
     ? `${triagePath}: cleared the decision on ${label}; it is open\n`
     : `${triagePath}: ${label} is ${tr.status}${tr.declared ? ` (the ${tr.declared} decision has expired)` : ''}${tr.expires && !tr.declared ? ` until ${tr.expires}` : ''}\n`);
 }

@@ -4,24 +4,24 @@ import { ruleSettingDiagnostics } from '../analysis/rules/settings.js';
 import { formatDiagnostics, hasErrors, plural, sortDiagnostics } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
-import { readModelFile, UserError } from './io.js';
+import { readModelFile, shownName, UserError, writeStderr, writeStdout } from './io.js';
 
-/** One model checked; true when it is valid. A file that cannot be read is one error, not the end of the run. */
+/** One model checked (`-`: standard input); true when it is valid. A file that cannot be read is one error, not the end of the run. */
 function validateOne(file: string): boolean {
   let text: string;
   try {
     text = readModelFile(file, MAX_MODEL_BYTES);
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
-    process.stderr.write(`${err.message}\n`);
+    writeStderr(`${err.message}\n`);
     return false;
   }
-  const loaded = loadModel(text, file);
+  const loaded = loadModel(text, shownName(file));
   // Rule ids in `disable`/`override` can only be checked against the rule library.
   loaded.diagnostics.push(...ruleSettingDiagnostics(loaded, BUILTIN_RULES));
-  if (loaded.diagnostics.length) process.stderr.write(formatDiagnostics(sortDiagnostics(loaded.diagnostics)));
+  if (loaded.diagnostics.length) writeStderr(formatDiagnostics(sortDiagnostics(loaded.diagnostics)));
   if (hasErrors(loaded.diagnostics)) return false;
-  process.stdout.write(`${file}: valid (${plural(loaded.model?.elements.length ?? 0, 'element')}, ${plural(loaded.model?.flows.length ?? 0, 'flow')})\n`);
+  writeStdout(`${shownName(file)}: valid (${plural(loaded.model?.elements.length ?? 0, 'element')}, ${plural(loaded.model?.flows.length ?? 0, 'flow')})\n`);
   return true;
 }
 

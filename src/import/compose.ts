@@ -1,19 +1,21 @@
 // Docker Compose files -> a Draft: each runtime service an element, published ports calls from outside,
 // and a flow wherever a service names another (depends_on, links, an environment value holding its host
-// name). Compose files say what runs and who connects to whom; what they cannot say (assets,
+// name) or a Traefik router routes to it (its labels). Compose files say what runs and who connects to whom; what they cannot say (assets,
 // authentication, controls, trust) the header of the drafted model asks the reader to add. Pure: the
 // caller reads the file and passes its text.
 import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import type { AuthMethod, Control } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
-  commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, hostMentions, imageProtocol, imageTech,
-  passwordSetting, SECRET_KEY, withDebugger,
+  authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
+  HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, SECRET_KEY, secretFileSetting, withDebugger,
 } from './containers.js';
 import {
-  addBoundary, addElement, addOutsideCaller, addOutsideServices, type Draft, emptyDraft, type FlowEvidence, type Identity,
-  type Provenance, resolveReferences, reviewLimits, settleFlows,
+  addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, emptyDraft, type FlowEvidence,
+  type Identity, kindOf, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
+import { lookup } from './import-common.js';
 import { portProtocol } from './protocols.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
 
@@ -39,6 +41,8 @@ export interface ComposeResult {
   projectStated: boolean;
   /** Every profile the file names, so that a --profile naming none can be reported. */
   profiles: string[];
+  /** What the file states that a reviewer must act on (a database open to every client), in file order, for the summary's `check:` lines. */
+  checks: DraftCheck[];
 }
 
 export const COMPOSE_FORMAT = 'Docker Compose';
@@ -259,10 +263,151 @@ export function parseEnvFile(text: string, file: string): EnvSetting[] {
   return out;
 }
 
+// --- Traefik labels ----------------------------------------------------------------------------------
+
+interface Label {
+  value: string;
+  offset: number;
+}
+
+/** A Traefik HTTP router as a container's labels declare it. */
+interface TraefikRouter {
+  name: string;
+  rule?: Label;
+  entrypoints: string[];
+  tls: boolean;
+  middlewares: string[];
+  /** The Traefik service it forwards to, when a label names one (or the container declares exactly one). */
+  service?: string;
+  /** Where it is declared: its first label. */
+  offset: number;
+}
+
+type MiddlewareKind = 'basicauth' | 'digestauth' | 'forwardauth' | 'ipallowlist' | 'ratelimit' | 'redirectscheme' | 'chain' | 'other' | 'unknown';
+
+interface TraefikMiddleware {
+  name: string;
+  kind: MiddlewareKind;
+  /** The forward auth address, the allowed source ranges, the chained middlewares. */
+  detail?: string;
+  offset: number;
+}
+
+interface TraefikEntrypoint {
+  port?: number;
+  /** Every request is redirected to another entrypoint (HTTP to HTTPS). */
+  redirects: boolean;
+  /** TLS on every router of the entrypoint. */
+  tls: boolean;
+}
+
+interface TraefikSetup {
+  exposedByDefault: boolean;
+  entrypoints: Map<string, TraefikEntrypoint>;
+}
+
+/** A scalar's text (a number as written), or undefined for anything else: for settings read without diagnostics. */
+const scalarText = (node: YamlNode | null): string | undefined =>
+  isScalar(node) && node.value !== null && typeof node.value !== 'object' ? String(node.value) : undefined;
+
+const ROUTER_LABEL = /^traefik\.http\.routers\.([^.]+)\.(.+)$/;
+const MIDDLEWARE_LABEL = /^traefik\.http\.middlewares\.([^.]+)\.([^.]+)(?:\.(.+))?$/;
+
+/**
+ * The HTTP routers a container's labels declare, in label order; with `traefik.enable=true` and none declared,
+ * the one Traefik makes by default (named after the service).
+ */
+function traefikRouters(labels: Map<string, Label>, service: string, enabled: boolean): TraefikRouter[] {
+  const routers = new Map<string, TraefikRouter>();
+  const services = new Set([...labels.keys()].flatMap((k) => /^traefik\.http\.services\.([^.]+)\./.exec(k)?.[1] ?? []));
+  for (const [key, label] of labels) {
+    const m = ROUTER_LABEL.exec(key);
+    if (!m) continue;
+    const router = routers.get(m[1]) ?? { name: m[1], entrypoints: [], tls: false, middlewares: [], offset: label.offset };
+    routers.set(m[1], router);
+    const list = () => label.value.split(',').map((x) => x.trim()).filter((x) => x !== '');
+    if (m[2] === 'rule') router.rule = label;
+    // The command line's options are read without regard to case, and so are the names they give entrypoints.
+    else if (m[2] === 'entrypoints') router.entrypoints = list().map((e) => e.toLowerCase());
+    else if (m[2] === 'middlewares') router.middlewares = list();
+    else if (m[2] === 'service') router.service = label.value;
+    else if (m[2] === 'tls') router.tls = label.value.toLowerCase() !== 'false';
+    else if (m[2].startsWith('tls.')) router.tls = true;
+  }
+  const enable = labels.get('traefik.enable');
+  if (routers.size === 0 && enabled && enable) routers.set(service, { name: service, entrypoints: [], tls: false, middlewares: [], offset: enable.offset });
+  // Traefik's own services (the dashboard's api@internal) are no route to the container.
+  return [...routers.values()].filter((r) => !r.service?.endsWith('@internal'))
+    .map((r) => (r.service === undefined && services.size === 1 ? { ...r, service: [...services][0] } : r));
+}
+
+/** Middlewares declared in any container's labels (Traefik's Docker provider collects them all), by name. */
+function traefikMiddlewares(all: readonly Map<string, Label>[]): Map<string, TraefikMiddleware> {
+  const out = new Map<string, TraefikMiddleware>();
+  const kinds: Record<string, MiddlewareKind> = {
+    basicauth: 'basicauth', digestauth: 'digestauth', forwardauth: 'forwardauth', ipallowlist: 'ipallowlist', ipwhitelist: 'ipallowlist',
+    ratelimit: 'ratelimit', redirectscheme: 'redirectscheme', chain: 'chain',
+  };
+  for (const labels of all) {
+    for (const [key, label] of labels) {
+      const m = MIDDLEWARE_LABEL.exec(key);
+      if (!m) continue;
+      const kind = lookup(kinds, m[2].toLowerCase()) ?? 'other';
+      const known = out.get(m[1]);
+      const option = (m[3] ?? '').toLowerCase();
+      const detail = (kind === 'forwardauth' && option === 'address') || (kind === 'ipallowlist' && option === 'sourcerange') || (kind === 'chain' && option === 'middlewares')
+        ? label.value : known?.detail;
+      out.set(m[1], { name: m[1], kind, offset: known?.offset ?? label.offset, ...(detail !== undefined ? { detail } : {}) });
+    }
+  }
+  return out;
+}
+
+/**
+ * What a router's middlewares say about its callers, as an Ingress's annotations do: basic auth (`basic`),
+ * digest (`password`), forward auth to oauth2-proxy (`oauth2`) or another service (`authentication`), a source
+ * allow-list (`ip-allowlist`), a rate limit (`rate-limiting`). Chains are followed.
+ */
+function traefikGate(used: readonly TraefikMiddleware[], all?: Map<string, TraefikMiddleware>, depth = 0): {
+  auth?: { method: AuthMethod; note: string }; controls: Array<{ control: Control; offset: number; note: string }>;
+} {
+  let auth: { method: AuthMethod; note: string } | undefined;
+  const controls: Array<{ control: Control; offset: number; note: string }> = [];
+  for (const m of used) {
+    if (m.kind === 'basicauth' || m.kind === 'digestauth') auth ??= { method: m.kind === 'basicauth' ? 'basic' : 'password', note: `${m.kind === 'basicauth' ? 'basic' : 'digest'} auth (middleware ${m.name})` };
+    else if (m.kind === 'forwardauth' && m.detail !== undefined && /oauth2/i.test(m.detail)) auth ??= { method: 'oauth2', note: `forward auth ${m.detail} (oauth2-proxy)` };
+    else if (m.kind === 'forwardauth') controls.push({ control: 'authentication', offset: m.offset, note: `traefik middleware ${m.name} forward auth ${m.detail ?? '?'}` });
+    else if (m.kind === 'ratelimit') controls.push({ control: 'rate-limiting', offset: m.offset, note: `traefik middleware ${m.name} rate limit` });
+    else if (m.kind === 'ipallowlist') {
+      const ranges = (m.detail ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
+      if (ranges.length && !ranges.some((r) => r === '0.0.0.0/0' || r === '::/0')) controls.push({ control: 'ip-allowlist', offset: m.offset, note: `traefik middleware ${m.name} ip allow-list ${ranges.join(', ')}` });
+    } else if (m.kind === 'chain' && all !== undefined && depth < 8) {
+      const inner = traefikGate((m.detail ?? '').split(',').map((n) => n.trim()).flatMap((n) => all.get(n.replace(/@docker$/, '')) ?? []), all, depth + 1);
+      auth ??= inner.auth;
+      controls.push(...inner.controls);
+    }
+  }
+  return { ...(auth ? { auth } : {}), controls };
+}
+
+/** The paths a router rule matches: `Path` and `PathPrefix` arguments, not negated ones. */
+function traefikPaths(rule: string): string[] {
+  const out: string[] = [];
+  for (const m of rule.matchAll(/(!?)\s*Path(?:Prefix)?\(([^)]*)\)/g)) {
+    if (m[1] === '!') continue;
+    for (const arg of m[2].matchAll(/[`"']([^`"']*)[`"']/g)) if (!out.includes(arg[1])) out.push(arg[1]);
+  }
+  return out;
+}
+
 class ComposeReader {
   readonly draft = emptyDraft();
   private readonly envFileCache = new Map<Service, EnvFile[]>();
   readonly profilesSeen = new Set<string>();
+  /** What the file states that a reviewer must act on (a database open to every client), in file order. */
+  readonly checks: DraftCheck[] = [];
+  /** Where each top-level secret comes from (`file ./db_password.txt`, `external`), by name. */
+  private readonly secretSources = new Map<string, string>();
   project = 'compose';
   projectStated = false;
 
@@ -327,10 +472,24 @@ class ComposeReader {
       return;
     }
     this.setProject(top.get('name'));
+    this.readSecrets(top.get('secrets'));
     // A file without services (networks only, `include:` only) is valid Compose and drafts nothing.
     if (!services) return;
     const entries = this.src.mapEntries(services.value, services.offset, services.path, 'a map of services (name: settings)');
     if (entries) this.readServices(entries);
+  }
+
+  /** The top-level `secrets:`: each secret's source, for the comments of the services that use it. */
+  private readSecrets(entry: Entry | undefined): void {
+    if (!entry || !isMap(entry.value)) return;
+    for (const e of this.src.entries(entry.value, entry.path)) {
+      const f = this.fields(e);
+      const external = f.get('external');
+      const source = f.has('file') ? `file ${this.text(f.get('file')) ?? '?'}`
+        : external && isScalar(external.value) && (external.value.value === true || external.value.value === 'true') ? 'external'
+          : f.has('environment') ? `from variable ${this.text(f.get('environment')) ?? '?'}` : undefined;
+      if (source) this.secretSources.set(e.key, source);
+    }
   }
 
   private notCompose(offset: number, message: string, found: string): void {
@@ -399,6 +558,7 @@ class ComposeReader {
       for (const n of s.hostNames) inactive.add(n.toLowerCase());
     }
     for (const s of services) if (isActive(s)) this.addService(s, inactive);
+    this.addTraefikRoutes(services, services.filter(isActive));
     resolveReferences(this.draft);
     addOutsideServices(this.draft);
     settleFlows(this.draft);
@@ -524,22 +684,52 @@ class ComposeReader {
     return files;
   }
 
-  /** Settings that hand the container the host: `privileged`, SYS_ADMIN or ALL capabilities, the Docker socket. */
+  /**
+   * Settings that hand the container the host: `privileged`, capabilities that escape (SYS_ADMIN, ALL...), the
+   * Docker socket or the host's root mounted, and, for a container running as root (the default), the host's
+   * PID, IPC or network namespace. A non-root `user:` keeps the namespaces from counting; seccomp or AppArmor
+   * switched off alone hands over nothing (see `weakenedConfinement`).
+   */
   private privilege(s: Service): Provenance | undefined {
     const privileged = s.settings.get('privileged');
     if (privileged && isScalar(privileged.value) && (privileged.value.value === true || privileged.value.value === 'true')) {
       return this.provenance(privileged.offset, 'privileged: true');
     }
+    const shared = this.hostNamespaces(s);
+    const shares = { pid: shared.some((n) => n.key === 'pid'), network: shared.some((n) => n.key === 'network_mode') };
     for (const cap of this.strings(s.settings.get('cap_add'), 'a list of capabilities')) {
-      const name = cap.text.toUpperCase().replace(/^CAP_/, '');
-      if (name === 'ALL' || name === 'SYS_ADMIN') return this.provenance(cap.offset, `cap_add ${name}`);
+      const name = escapeCapability(cap.text, shares);
+      if (name) return this.provenance(cap.offset, `cap_add ${name}${name === 'SYS_PTRACE' ? ' with pid: host' : name === 'NET_ADMIN' ? ' with network_mode: host' : ''}`);
     }
     // `/var/run/docker.sock:/var/run/docker.sock`, or `{ type: bind, source: /var/run/docker.sock, ... }`.
     for (const item of this.items(s.settings.get('volumes'), 'a list of volumes')) {
       const source = isMap(item.value) ? this.text(this.fields(item).get('source')) : this.text(item, 'a volume, or a map with `source:`')?.split(':')[0];
       if (source && /(?:^|\/)docker\.sock$/.test(source)) return this.provenance(item.offset, 'mounts the Docker socket (control of the host)');
+      if (source && HOST_CONTROL.test(source.trim())) return this.provenance(item.offset, `mounts ${source.trim()} from the host`);
+    }
+    const user = this.text(s.settings.get('user'));
+    const [first] = shared;
+    if (first && (user === undefined || isRootUser(user))) {
+      const asRoot = user === undefined ? 'as root, the default' : `as user ${user.trim()}`;
+      return this.provenance(first.offset, `${first.key}: host (shares the host's ${first.what}, ${asRoot})`);
     }
     return undefined;
+  }
+
+  /** The host namespaces a service joins: `pid: host`, `ipc: host`, `network_mode: host`, in that order. */
+  private hostNamespaces(s: Service): Array<{ key: string; offset: number; what: string }> {
+    const out: Array<{ key: string; offset: number; what: string }> = [];
+    for (const [key, what] of [['pid', 'processes'], ['ipc', 'shared memory'], ['network_mode', 'network']] as const) {
+      const entry = s.settings.get(key);
+      if (entry && this.text(entry)?.trim() === 'host') out.push({ key, offset: entry.offset, what });
+    }
+    return out;
+  }
+
+  /** `security_opt` entries that switch off a confinement (seccomp, AppArmor, SELinux labels), for the element's comment. */
+  private weakenedConfinement(s: Service): string[] {
+    return this.strings(s.settings.get('security_opt'), 'a list of security options').map((o) => o.text.trim())
+      .filter((o) => /^(?:seccomp|apparmor)[:=]unconfined$|^label[:=]disable$|^systempaths[:=]unconfined$/i.test(o));
   }
 
   private replicas(s: Service): number | undefined {
@@ -607,8 +797,12 @@ class ComposeReader {
     const requiresPassword = command && commandRequiresPassword(this.command(s)) ? this.provenance(command.offset, 'command --requirepass')
       : identity?.protocol === 'ssh' ? this.sshPasswordLogin(env) : undefined;
     const privileged = this.privilege(s);
+    const confinement = this.weakenedConfinement(s);
+    if (confinement.length) notes.push(`security_opt ${confinement.join(', ')}: confinement off (not privileged by itself)`);
     const replicas = this.replicas(s);
     const debuggerListener = this.debuggerOf(s, env, notes);
+    const open = kindOf(identity) === 'store' ? this.authOffOf(s, identity, env) : undefined;
+    const secrets = this.secretStore(s, env);
     addElement(this.draft, {
       key: s.id,
       id: s.id,
@@ -620,10 +814,46 @@ class ComposeReader {
       ...(replicas !== undefined ? { replicas } : {}),
       ...(password ? { passwordSetting: { file: password.file ?? this.file, line: password.line, note: `${password.file ? 'env_file' : 'environment'} ${password.key}` } } : {}),
       ...(requiresPassword ? { requiresPassword } : {}),
+      ...(open ? { noAuth: open, dataAtRisk: open } : {}),
+      ...(secrets ? { controls: [{ control: 'secrets-management' as const, provenance: secrets }] } : {}),
       provenance: [this.provenance(s.offset, notes.join('; '))],
     });
     this.addPublished(s, networkMode, debuggerListener);
     this.addReferences(s, env, inactive);
+  }
+
+  /**
+   * The setting by which a database or cache lets every client in (see authOff), cited where it is written, and
+   * a check for the reviewer. An env file not read may set a password, so an absence then says nothing.
+   */
+  private authOffOf(s: Service, identity: Identity | undefined, env: readonly EnvSetting[]): Provenance | undefined {
+    const image = this.text(s.settings.get('image'));
+    const args = [...this.command(s, 'entrypoint'), ...this.command(s)];
+    const complete = this.envFiles(s).every((f) => f.read !== undefined || !f.required);
+    const off = authOff(identity?.tech, image, env, args, complete);
+    if (!off) return undefined;
+    const at = off.setting
+      ? { file: off.setting.file ?? this.file, line: off.setting.line, note: `${off.setting.file ? 'env_file' : 'environment'} ${off.says}` }
+      : this.provenance((s.settings.get('command') ?? s.settings.get('image') ?? { offset: s.offset }).offset, off.says);
+    this.checks.push({ file: at.file, line: at.line, message: `service ${s.name}: ${off.says}` });
+    return at;
+  }
+
+  /**
+   * Where the service takes its secrets from Docker secrets (its `secrets:`, or a `*_FILE` setting pointing into
+   * /run/secrets) rather than its environment: `secrets-management`, unless a secret is in its environment all the
+   * same (a password written in `environment:`, a URL with one), which is what secrets-in-config is about.
+   */
+  private secretStore(s: Service, env: readonly EnvSetting[]): Provenance | undefined {
+    if (environmentSecret(env)) return undefined;
+    const [item] = this.items(s.settings.get('secrets'), 'a list of secrets (names, or maps with `source:`)');
+    if (item) {
+      const name = isMap(item.value) ? this.text(this.fields(item).get('source')) : this.text(item, 'a secret name');
+      const source = name !== undefined ? this.secretSources.get(name) : undefined;
+      return this.provenance(item.offset, `secrets ${name ?? '?'}${source ? ` (Docker secret ${source})` : ' (Docker secret)'}`);
+    }
+    const file = secretFileSetting(env);
+    return file && { file: file.file ?? this.file, line: file.line, note: `${file.file ? 'env_file' : 'environment'} ${file.key} (a mounted secret file)` };
   }
 
   /** linuxserver's SSH server lets clients log in with a password when PASSWORD_ACCESS is true (keys only otherwise). */
@@ -700,6 +930,143 @@ class ComposeReader {
     return { mapping, text: `${hostIp ? `${hostIp}:` : ''}${mapping.published ? `${mapping.published}:` : ''}${target}${transport ? `/${transport}` : ''}` };
   }
 
+  // --- Traefik -------------------------------------------------------------------------------------
+
+  /**
+   * A service's labels (`labels:`, and `deploy.labels:` for Swarm), list or map form, variables substituted. Read
+   * quietly: a label that is no string is Compose's to refuse, and says nothing of routes.
+   */
+  private labels(s: Service): Map<string, Label> {
+    const out = new Map<string, Label>();
+    for (const entry of [s.settings.get('labels'), this.fields(s.settings.get('deploy')).get('labels')]) {
+      if (entry && isMap(entry.value)) {
+        for (const e of this.src.entries(entry.value, entry.path)) {
+          const v = scalarText(e.value);
+          if (v !== undefined) out.set(e.key, { value: interpolate(v).trim(), offset: e.offset });
+        }
+      } else if (entry && isSeq(entry.value)) {
+        for (const item of entry.value.items) {
+          const text = scalarText(item as YamlNode | null);
+          const eq = text === undefined ? -1 : text.indexOf('=');
+          if (eq > 0) out.set(text!.slice(0, eq).trim(), { value: interpolate(text!.slice(eq + 1)).trim(), offset: this.src.offsetOf(item as YamlNode | null, entry.offset) });
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Routes a Traefik in this file (or, when the file runs none, one outside it, as a Kubernetes Ingress
+   * controller is) takes to the services whose labels declare routers: a flow from the proxy to the service on
+   * the port it forwards to, the router's paths as endpoints, and what its middlewares say about callers
+   * (basic or forward auth, an allow-list, a rate limit). `traefik.enable=false` routes nothing, and nor do
+   * routers that Traefik only redirects to HTTPS.
+   */
+  private addTraefikRoutes(services: readonly Service[], active: readonly Service[]): void {
+    const proxies = services.filter((s) => this.identityTech(s) === 'traefik');
+    const proxy = proxies.find((s) => active.includes(s));
+    // A proxy this file defines but does not start routes nothing.
+    if (proxies.length && !proxy) return;
+    const setup = proxy ? this.traefikSetup(proxy) : { exposedByDefault: true, entrypoints: new Map<string, TraefikEntrypoint>() };
+    const labels = new Map(active.map((s) => [s, this.labels(s)]));
+    const middlewares = traefikMiddlewares([...labels.values()]);
+    for (const s of active) {
+      if (s === proxy) continue;
+      const own = labels.get(s)!;
+      const enable = own.get('traefik.enable')?.value.toLowerCase();
+      if (enable === 'false' || (enable !== 'true' && !setup.exposedByDefault)) continue;
+      for (const router of traefikRouters(own, s.name, enable === 'true')) this.addTraefikRoute(s, own, router, middlewares, setup, proxy);
+    }
+  }
+
+  private addTraefikRoute(s: Service, own: Map<string, Label>, router: TraefikRouter, middlewares: Map<string, TraefikMiddleware>, setup: TraefikSetup, proxy: Service | undefined): void {
+    const entrypoints = router.entrypoints.length ? router.entrypoints : [...setup.entrypoints.keys()];
+    // A router whose every entrypoint redirects to another answers with a redirect only.
+    if (entrypoints.length && entrypoints.every((e) => setup.entrypoints.get(e)?.redirects)) return;
+    const used = router.middlewares.map((m) => middlewares.get(m.replace(/@docker$/, '')) ?? { name: m, kind: 'unknown' as const, offset: router.offset });
+    if (used.some((m) => m.kind === 'redirectscheme')) return;
+    const tls = router.tls || entrypoints.some((e) => setup.entrypoints.get(e)?.tls);
+    const gate = traefikGate(used, middlewares);
+    const controls = gate.controls.map((c) => ({ control: c.control, provenance: this.provenance(c.offset, c.note) }));
+    const rule = router.rule?.value ?? `(default rule: Host of ${s.name})`;
+    const on = entrypoints.length ? ` on ${entrypoints.join(', ')}` : '';
+    const unread = used.filter((m) => m.kind === 'unknown').map((m) => m.name);
+    const notes = [
+      `traefik router ${router.name} ${rule}${on}${tls ? ' (TLS at the proxy)' : ''}`,
+      ...(gate.auth ? [gate.auth.note] : []),
+      ...(unread.length ? [`middleware${unread.length > 1 ? 's' : ''} ${unread.join(', ')} not read`] : []),
+    ];
+    const provenance = this.provenance(router.rule?.offset ?? router.offset, notes.join(', '));
+    const auth = gate.auth ? { auth: gate.auth.method } : {};
+    const endpoints = traefikPaths(router.rule?.value ?? '').filter((p) => ROUTE_PATH.test(p))
+      .map((p) => ({ key: p, routed: true, ...auth, provenance: [this.provenance(router.rule!.offset, `traefik router ${router.name} path ${p}`)] }));
+    addElement(this.draft, { key: s.id, id: s.id, aliases: [], provenance: [], ...(controls.length ? { controls } : {}), ...(endpoints.length ? { endpoints } : {}) });
+    if (proxy) {
+      const port = this.backendPort(s, own, router);
+      const scheme = own.get(`traefik.http.services.${router.service ?? ''}.loadbalancer.server.scheme`)?.value.toLowerCase();
+      addEvidence(this.draft, proxy.id, s.id, [{
+        provenance, protocol: scheme === 'https' ? 'https' : 'http', ...auth, ...(port !== undefined ? { port, targetPort: port } : {}),
+      }]);
+      return;
+    }
+    const port = entrypoints.map((e) => setup.entrypoints.get(e)?.port).find((p) => p !== undefined);
+    addOutsideCaller(this.draft, s.id, { provenance, protocol: tls ? 'https' : 'http', ...auth, ...(port !== undefined ? { port } : {}) });
+  }
+
+  /**
+   * The port Traefik forwards to: the service label's, else the container's only exposed or published port
+   * (read quietly: the published ports were read, with their problems, as flows).
+   */
+  private backendPort(s: Service, own: Map<string, Label>, router: TraefikRouter): number | undefined {
+    const stated = own.get(`traefik.http.services.${router.service ?? ''}.loadbalancer.server.port`)?.value;
+    if (stated !== undefined && /^\d{1,5}$/.test(stated) && Number(stated) <= 65535) return Number(stated);
+    const ports = new Set<number>();
+    const list = (key: string) => {
+      const entry = s.settings.get(key);
+      return entry && isSeq(entry.value) ? entry.value.items as Array<YamlNode | null> : [];
+    };
+    for (const item of list('expose')) {
+      const p = firstPort(interpolate(scalarText(item) ?? '').trim().split('/')[0]);
+      if (p !== undefined) ports.add(p);
+    }
+    for (const item of list('ports')) {
+      const target = isMap(item) ? scalarText(item.get('target', true) as YamlNode | null) : parsePortSpec(interpolate(scalarText(item) ?? ''))?.target;
+      const p = target === undefined ? undefined : firstPort(interpolate(target).trim());
+      if (p !== undefined) ports.add(p);
+    }
+    return ports.size === 1 ? [...ports][0] : undefined;
+  }
+
+  private identityTech(s: Service): string | undefined {
+    const image = this.text(s.settings.get('image'));
+    return image ? imageTech(image) : undefined;
+  }
+
+  /** What the proxy's command line (or its TRAEFIK_* variables) says: entrypoints, redirections, exposedByDefault. */
+  private traefikSetup(proxy: Service): TraefikSetup {
+    const settings = new Map<string, string>();
+    for (const word of [...this.command(proxy, 'entrypoint'), ...this.command(proxy)].flatMap((a) => a.split(/\s+/))) {
+      const m = /^--([A-Za-z0-9_.-]+)(?:=(.*))?$/.exec(word.replace(/^(['"])(.*)\1$/, '$2'));
+      if (m) settings.set(m[1].toLowerCase(), m[2] ?? 'true');
+    }
+    for (const e of this.environment(proxy)) {
+      if (/^TRAEFIK_/i.test(e.key) && e.value !== undefined) settings.set(e.key.slice(8).toLowerCase().replace(/_/g, '.'), e.value);
+    }
+    const entrypoints = new Map<string, TraefikEntrypoint>();
+    for (const [key, value] of settings) {
+      const m = /^entrypoints\.([^.]+)\.(.+)$/.exec(key);
+      if (!m) continue;
+      const ep = entrypoints.get(m[1]) ?? { redirects: false, tls: false };
+      entrypoints.set(m[1], ep);
+      if (m[2] === 'address') {
+        const port = /:(\d{1,5})(?:\/\w+)?$/.exec(value.trim())?.[1];
+        if (port !== undefined) ep.port = Number(port);
+      } else if (m[2] === 'http.redirections.entrypoint.to') ep.redirects = true;
+      else if (/^http\.tls(?:$|\.)/.test(m[2]) && value.toLowerCase() !== 'false') ep.tls = true;
+    }
+    return { exposedByDefault: settings.get('providers.docker.exposedbydefault')?.toLowerCase() !== 'false', entrypoints };
+  }
+
   // --- References ----------------------------------------------------------------------------------
 
   /** Hosts the service names; they become flows once matched to an element (in this file or another). */
@@ -759,9 +1126,12 @@ export function discoverCompose(text: string, file: string, options: ComposeOpti
     const src = new YamlSource(text, file);
     const reader = new ComposeReader(src, file, options);
     if (!src.failed) reader.read();
+    const checks = [...reader.checks].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    // The checks are also in the model's header: the reviewer reads them there, beside what they concern.
+    reader.draft.limits.push(...checks.map(checkLine));
     return {
       draft: reader.draft, diagnostics: sortDiagnostics(src.diagnostics), project: reader.project, projectStated: reader.projectStated,
-      profiles: [...reader.profilesSeen].sort(),
+      profiles: [...reader.profilesSeen].sort(), checks,
     };
   } catch (err) {
     // Whatever the input, the caller gets a diagnostic: hostile nesting can still overflow the stack.
@@ -769,7 +1139,7 @@ export function discoverCompose(text: string, file: string, options: ComposeOpti
     const draft = emptyDraft();
     draft.sources.push({ file, format: COMPOSE_FORMAT });
     return {
-      draft, project: projectName(options.project ?? '') || 'compose', projectStated: false, profiles: [],
+      draft, project: projectName(options.project ?? '') || 'compose', projectStated: false, profiles: [], checks: [],
       diagnostics: [{ severity: 'error', code: 'too-deep', message: 'the file nests too deeply to read', file, line: 1, col: 1, path: '' }],
     };
   }

@@ -9,16 +9,24 @@ const IMAGE_ALIASES: Record<string, string> = {
   mongo: 'mongodb',
   postgresql: 'postgres',
   postgis: 'postgres',
-  timescaledb: 'postgres',
-  pgvector: 'postgres',
+  // TimescaleDB's other editions; `timescale/timescaledb` and `pgvector/pgvector` already carry the catalogue's names.
+  'timescaledb-ha': 'timescaledb',
+  'timescaledb-postgis': 'timescaledb',
+  cockroach: 'cockroachdb',
   'mysql-server': 'mysql',
   'percona-server': 'mysql',
   httpd: 'apache',
   'cp-kafka': 'kafka',
+  'pulsar-all': 'pulsar',
+  'clickhouse-server': 'clickhouse',
+  'victoria-metrics': 'victoriametrics',
+  // MQTT brokers: the Eclipse project's image, HiveMQ's editions.
+  'eclipse-mosquitto': 'mosquitto',
+  hivemq4: 'hivemq',
+  'hivemq-ce': 'hivemq',
   // Redis forks and bundles speak the Redis protocol.
   'redis-stack': 'redis',
   'redis-stack-server': 'redis',
-  valkey: 'redis',
   keydb: 'redis',
   'nginx-unprivileged': 'nginx',
   openresty: 'nginx',
@@ -44,6 +52,7 @@ const IMAGE_PATHS: Record<string, string> = {
   'mssql/server': 'mssql',
   'dotnet/aspnet': 'dotnet',
   'dotnet/runtime': 'dotnet',
+  'goauthentik/server': 'authentik',
 };
 
 /**
@@ -328,3 +337,85 @@ export function withDebugger<E extends { targetPort?: number; protocol?: string;
   }
   return { ...evidence, protocol: 'debugger', provenance: { ...evidence.provenance, note: `${note ? `${note}; ` : ''}${debuggerNote(d)}` } };
 }
+
+// --- What a container's settings switch off -------------------------------------------------------------
+
+/** Host paths that hand a container the host: the container runtime's socket, or the host's root. */
+export const HOST_CONTROL = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/?$|^\/run\/containerd\/?$|^\/$/;
+
+/**
+ * Capabilities that alone let a root process leave its container: SYS_ADMIN (mounts, cgroups release agents),
+ * SYS_MODULE (kernel modules), DAC_READ_SEARCH (open_by_handle_at reads the host's files), ALL.
+ */
+const ESCAPE_CAPABILITIES = new Set(['ALL', 'SYS_ADMIN', 'SYS_MODULE', 'DAC_READ_SEARCH']);
+
+/**
+ * Whether an added capability hands the container its host, given the host namespaces it shares: SYS_PTRACE
+ * reaches the host's processes only in the host's PID namespace, NET_ADMIN the host's network only on it.
+ */
+export function escapeCapability(cap: string, shares: { pid?: boolean; network?: boolean } = {}): string | undefined {
+  const name = cap.trim().toUpperCase().replace(/^CAP_/, '');
+  if (ESCAPE_CAPABILITIES.has(name)) return name;
+  if ((name === 'SYS_PTRACE' && shares.pid) || (name === 'NET_ADMIN' && shares.network)) return name;
+  return undefined;
+}
+
+/** A user that is root: by name, or uid 0 (`0`, `0:0`, `root:root`). */
+export const isRootUser = (user: string): boolean => /^(?:root|0)(?::.*)?$/.test(user.trim());
+
+/** How a container lets its clients in without credentials, with the setting that says so. */
+export interface AuthOff {
+  /** The environment setting that says so; undefined when the command line or the image's defaults do. */
+  setting?: EnvSetting;
+  /** What it means, in a few words: `POSTGRES_HOST_AUTH_METHOD=trust: ...`. */
+  says: string;
+}
+
+const truthy = (value: string | undefined): boolean => /^(?:yes|true|1)$/i.test(value?.trim() ?? '');
+
+const hasValue = (e: EnvSetting): boolean => (e.raw ?? e.value ?? 'x') !== '';
+
+/**
+ * A database or cache whose own settings let every client in without a password: PostgreSQL's `trust`, MySQL's
+ * or MariaDB's empty root password, bitnami's ALLOW_EMPTY_PASSWORD with no password set, Redis (or its fork Valkey)
+ * without protected mode or a password, the official MongoDB image with no root user (it then starts without access control).
+ * `envComplete`: every variable is known (no env file or secret left unread), which an absence needs.
+ */
+export function authOff(tech: string | undefined, image: string | undefined, env: readonly EnvSetting[], args: readonly string[], envComplete: boolean): AuthOff | undefined {
+  const set = (re: RegExp) => env.find((e) => re.test(e.key));
+  const trust = env.find((e) => /^POSTGRES_HOST_AUTH_METHOD$/i.test(e.key) && /^trust$/i.test(e.value?.trim() ?? ''));
+  if (trust) return { setting: trust, says: 'POSTGRES_HOST_AUTH_METHOD=trust: PostgreSQL lets every client in without checking a password' };
+  const emptyRoot = env.find((e) => /^(?:MYSQL|MARIADB)_ALLOW_EMPTY(?:_ROOT)?_PASSWORD$/i.test(e.key) && truthy(e.value));
+  if (emptyRoot) return { setting: emptyRoot, says: `${emptyRoot.key}=${emptyRoot.value!.trim()}: root logs in without a password` };
+  const passwords = env.filter((e) => /(?:^|_)(?:PASSWORD|PASS)(?:_FILE)?$/i.test(e.key) && !/ALLOW_EMPTY/i.test(e.key) && hasValue(e));
+  const emptyAllowed = env.find((e) => /^ALLOW_EMPTY_PASSWORD$/i.test(e.key) && truthy(e.value));
+  if (emptyAllowed && passwords.length === 0) return { setting: emptyAllowed, says: `ALLOW_EMPTY_PASSWORD=${emptyAllowed.value!.trim()} and no password set: clients log in without one` };
+  const words = args.flatMap((a) => a.split(/\s+/)).filter((w) => w !== '');
+  if ((tech === 'redis' || tech === 'valkey') && !commandRequiresPassword(args) && passwords.length === 0) {
+    const i = words.findIndex((w) => /^--protected-mode(?:=no)?$/.test(w));
+    const server = tech === 'valkey' ? 'Valkey' : 'Redis';
+    if (i >= 0 && (words[i].endsWith('=no') || words[i + 1] === 'no')) return { says: `--protected-mode no without --requirepass: ${server} answers every client without a password` };
+  }
+  const official = image !== undefined && imageRepository(image).join('/').replace(/^library\//, '') === 'mongo';
+  if (official && envComplete && !set(/^MONGO_INITDB_ROOT_(?:USERNAME|PASSWORD)(?:_FILE)?$/i) && !words.some((w) => /^--(?:auth|keyFile|config)(?:=|$)|^-f$/.test(w))) {
+    return { says: 'no MONGO_INITDB_ROOT_USERNAME/PASSWORD and no --auth: MongoDB starts without access control' };
+  }
+  return undefined;
+}
+
+/**
+ * The first setting that puts a secret in the container's environment: a secret's own variable with a value
+ * (written, or passed from whoever starts it), or a URL with a password. `*_FILE` settings name a file (a
+ * Docker secret's `/run/secrets/...`), switches such as ALLOW_EMPTY_PASSWORD hold none.
+ */
+export function environmentSecret(env: readonly EnvSetting[]): EnvSetting | undefined {
+  return env.find((e) => {
+    if (/_FILE$/i.test(e.key) || /ALLOW_EMPTY|_(?:LENGTH|ALGORITHM|ALG|ID|NAME|PATH|TYPE)$/i.test(e.key)) return false;
+    if (SECRET_KEY.test(e.key)) return hasValue(e);
+    return e.value !== undefined && hostMentions(e.value, e.key).some((m) => m.credentials);
+  });
+}
+
+/** A `*_FILE` setting pointing into `/run/secrets`, where Docker and Swarm mount secrets. */
+export const secretFileSetting = (env: readonly EnvSetting[]): EnvSetting | undefined =>
+  env.find((e) => /_FILE$/i.test(e.key) && /^\/run\/secrets\/./.test(e.value?.trim() ?? ''));

@@ -50,6 +50,17 @@ export interface DraftElement {
   requiresPassword?: Provenance;
   /** The server refuses connections without TLS (a managed database's default, a setting): clients speak its TLS protocol. */
   requiresTls?: Provenance;
+  /**
+   * A setting of its own lets every client in without credentials (`POSTGRES_HOST_AUTH_METHOD=trust`, an empty
+   * root password): its inbound flows are `auth: none` whatever password a client sends.
+   */
+  noAuth?: Provenance;
+  /**
+   * A file switches off what protects the data it holds (no authentication, no encryption at rest). The files
+   * never say what that data is, so the draft gives it a placeholder asset: the rules about stored data then
+   * weigh it, and the reviewer replaces it with the real assets. The provenance is the switch.
+   */
+  dataAtRisk?: Provenance;
   provenance: Provenance[];
   /** For a made-up element: why it is there. */
   comment?: string;
@@ -76,6 +87,11 @@ export interface DraftEndpoint {
   public?: boolean;
   /** An AUTH value, for an operation that needs authentication. */
   auth?: string;
+  /**
+   * Known from a proxy's route (an Ingress path, a Traefik router): its auth is what the proxy asks of callers
+   * on that route, which says nothing of the element's other paths or of callers inside that bypass the proxy.
+   */
+  routed?: boolean;
   /** Every place it was stated; a later spec stating the same key adds its place. */
   provenance: Provenance[];
 }
@@ -103,6 +119,11 @@ export interface FlowEvidence extends ConnectionFacts {
   credentials?: boolean;
   /** How callers authenticate, where the file or the service says so (a managed Kubernetes API takes cloud identities). */
   auth?: AuthMethod;
+  /**
+   * What the connection may do, in words, where a file says (an RBAC grant's reach): the flow's description. It
+   * rides on the evidence so that settling and merging, which rebuild flows from their evidence, keep it.
+   */
+  description?: string;
 }
 
 export interface DraftFlow {
@@ -116,6 +137,10 @@ export interface DraftFlow {
   port?: number;
   /** What settleFlows assumed rather than read (an SSH server's key authentication), for the flow's comment. */
   assumed?: string;
+  /** Why the flow's auth is not what its evidence says (the target lets every client in), for the flow's comment. */
+  stated?: string;
+  /** The model's `description:`, from the first evidence in file order that has one. */
+  description?: string;
 }
 
 /** A host named by an element, not (yet) matched to an element: another file may define it. */
@@ -128,6 +153,16 @@ export interface HostReference {
   setting?: string;
   evidence: FlowEvidence;
 }
+
+/** A fact for a reviewer to check, with where it is written; never a secret's value. */
+export interface DraftCheck {
+  file: string;
+  line: number;
+  message: string;
+}
+
+/** A check as the model's header says it: where, then what. */
+export const checkLine = (c: DraftCheck): string => `Check: ${c.file}:${c.line} ${c.message}`;
 
 /** Something found and deliberately left out of the model. */
 export interface Omission {
@@ -179,6 +214,9 @@ export const emptyDraft = (): Draft => ({
 
 // --- Building ----------------------------------------------------------------------------------------
 
+/** A routed path that names part of an API (`/admin`, `/api/v1`): not the catch-all `/`, not a regular expression. */
+export const ROUTE_PATH = /^\/[A-Za-z0-9._~{}-][A-Za-z0-9._~{}/-]*$/;
+
 /** Keys that no element id can be (ids have no spaces or parentheses), so made-up parts never meet real ones. */
 export const OUTSIDE_BOUNDARY = '(outside)';
 export const OUTSIDE_CLIENTS = '(outside clients)';
@@ -220,6 +258,8 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   existing.passwordSetting = element.passwordSetting ?? existing.passwordSetting;
   existing.requiresPassword = element.requiresPassword ?? existing.requiresPassword;
   existing.requiresTls = element.requiresTls ?? existing.requiresTls;
+  existing.noAuth = element.noAuth ?? existing.noAuth;
+  existing.dataAtRisk = element.dataAtRisk ?? existing.dataAtRisk;
   existing.comment = element.comment ?? existing.comment;
   // A file that defines the service makes it part of the system, whichever file only named it.
   if (existing.outside && !element.outside) delete existing.outside;
@@ -411,15 +451,15 @@ function outsideIdentity(host: string, evidence: FlowEvidence, setting: string |
  * resolveReferences and before settleFlows, which gives the flows their protocols (a scheme, `sslmode=require`)
  * and authentication (a password in the URL). A bare value counts only under a variable named for an address
  * (HOST, URL, URI, ENDPOINT, ADDR); names of services that may yet be defined elsewhere (no dot, a cluster's
- * `.svc` names) and placeholders (`example.com`) wait as references, as does anything depends_on names.
- * Returns the elements added.
+ * `.svc` names) and placeholders (`example.com`) wait as references, as does anything depends_on names, or
+ * that `mayBeOutside` turns down (a name the format's own DNS may resolve). Returns the elements added.
  */
-export function addOutsideServices(draft: Draft): DraftElement[] {
+export function addOutsideServices(draft: Draft, mayBeOutside: (ref: HostReference) => boolean = () => true): DraftElement[] {
   const added: DraftElement[] = [];
   const pending: HostReference[] = [];
   for (const ref of draft.references) {
     const named = ref.evidence.scheme !== undefined || (ref.setting !== undefined && ADDRESS_SETTING.test(ref.setting));
-    if (ref.explicit || !named || !isPublicHostName(ref.host)) {
+    if (ref.explicit || !named || !isPublicHostName(ref.host) || !mayBeOutside(ref)) {
       pending.push(ref);
       continue;
     }
@@ -523,7 +563,11 @@ function settleFlow(from: string, to: string, group: readonly Guessed[], target:
     || target?.requiresPassword !== undefined
     || (target !== undefined && isServer(target) && target.passwordSetting !== undefined);
   const auth = evidence.find((ev) => ev.auth !== undefined)?.auth ?? (password ? 'password' : undefined);
-  if (auth !== undefined) flow.auth = auth;
+  if (target?.noAuth) {
+    // A password a client sends to a server that checks none authenticates nothing.
+    flow.auth = 'none';
+    flow.stated = `auth none: ${formatProvenance([target.noAuth])}`;
+  } else if (auth !== undefined) flow.auth = auth;
   else if (protocol === 'ssh') {
     flow.auth = 'ssh-key';
     flow.assumed = SSH_KEY_ASSUMED;
@@ -531,6 +575,8 @@ function settleFlow(from: string, to: string, group: readonly Guessed[], target:
   // The port goes with the protocol: 8888 is the HTTP port of a service published on 8888 and 8443.
   const port = best?.ev.port ?? evidence.find((ev) => ev.port !== undefined)?.port;
   if (port !== undefined) flow.port = port;
+  const description = evidence.find((ev) => ev.description !== undefined)?.description;
+  if (description !== undefined) flow.description = description;
   return flow;
 }
 
@@ -663,7 +709,7 @@ function flowMap(doc: Document, value: Record<string, unknown>): YAMLMap {
   return map;
 }
 
-function elementValue(e: DraftElement, boundaries: Map<string, string>): Record<string, unknown> {
+function elementValue(e: DraftElement, boundaries: Map<string, string>, asset?: string): Record<string, unknown> {
   const identity = e.identity ?? { type: 'service' as const };
   const value: Record<string, unknown> = {};
   if (e.name !== undefined) value.name = e.name;
@@ -673,8 +719,29 @@ function elementValue(e: DraftElement, boundaries: Map<string, string>): Record<
   if (e.boundary !== undefined && boundaries.has(e.boundary)) value.in = boundaries.get(e.boundary);
   if (e.privileged) value.privileged = true;
   if (e.replicas !== undefined) value.replicas = e.replicas;
+  if (asset !== undefined) value.stores = [asset];
   if (e.controls?.length) value.controls = e.controls.map((c) => c.control);
   return value;
+}
+
+/**
+ * The placeholder asset of each element whose files switch off what protects its data (see `dataAtRisk`), by
+ * element key: `<id>-data`, in element order. Asset ids are a namespace of their own, so the element's id keeps it unique.
+ */
+function placeholderAssets(order: readonly DraftElement[], ids: Map<string, string>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const e of order) if (e.dataAtRisk && !e.madeUp) out.set(e.key, `${ids.get(e.key)!}-data`);
+  return out;
+}
+
+/** A placeholder asset as the model writes it: confidential until the reviewer says what the data is. */
+function placeholderAsset(e: DraftElement, ids: Map<string, string>): Record<string, unknown> {
+  const name = e.name ?? ids.get(e.key)!;
+  return {
+    name: `Data in ${name}`,
+    classification: 'confidential',
+    description: `Placeholder: a setting leaves the data ${name} holds open (see the comment), and no file says what that data is; replace it with the real assets.`,
+  };
 }
 
 /**
@@ -685,7 +752,7 @@ function elementValue(e: DraftElement, boundaries: Map<string, string>): Record<
 export function sharedAuth(endpoints: readonly DraftEndpoint[]): string | undefined {
   const counts = new Map<string, number>();
   for (const ep of endpoints) {
-    if (ep.public) continue;
+    if (ep.public || ep.routed) continue;
     if (ep.auth === undefined) return undefined;
     counts.set(ep.auth, (counts.get(ep.auth) ?? 0) + 1);
   }
@@ -696,9 +763,9 @@ export function sharedAuth(endpoints: readonly DraftEndpoint[]): string | undefi
 }
 
 /** An element with endpoints, written as a block: its facts, then one line per endpoint with its provenance. */
-function endpointElement(doc: Document, e: DraftElement, boundaries: Map<string, string>): YAMLMap {
+function endpointElement(doc: Document, e: DraftElement, boundaries: Map<string, string>, asset?: string): YAMLMap {
   const endpoints = e.endpoints ?? [];
-  const value = elementValue(e, boundaries);
+  const value = elementValue(e, boundaries, asset);
   const auth = sharedAuth(endpoints);
   if (auth !== undefined) value.auth = auth;
   const map = doc.createNode(value) as YAMLMap;
@@ -725,6 +792,7 @@ function elementComment(e: DraftElement): string {
   for (const list of byFile.values()) lines.push(formatProvenance(list));
   if (e.privileged) lines.push(`privileged: ${formatProvenance([e.privileged])}`);
   if (e.requiresTls) lines.push(`TLS required: ${formatProvenance([e.requiresTls])}`);
+  if (e.noAuth) lines.push(`no authentication: ${formatProvenance([e.noAuth])}`);
   for (const c of e.controls ?? []) lines.push(`${c.control}: ${formatProvenance([c.provenance])}`);
   return lines.map((l) => ` ${oneLine(l)}`).join('\n');
 }
@@ -797,11 +865,12 @@ function flowItem(doc: Document, flow: DraftFlow, ids: Map<string, string>, id: 
   const details: Record<string, unknown> = { ...(id ? { id } : {}), protocol: flow.protocol };
   if (flow.auth) details.auth = flow.auth;
   if (flow.port !== undefined) details.port = flow.port;
+  if (flow.description !== undefined) details.description = flow.description;
   const value = Object.keys(details).length === 1 ? new Scalar(flow.protocol) : flowMap(doc, details);
   const item = new YAMLMap();
   item.items.push(new Pair(new Scalar(arrow), value));
   const where = formatProvenance(flow.evidence.map((ev) => ev.provenance));
-  item.commentBefore = ` ${oneLine(flow.assumed ? `${where}; ${flow.assumed}` : where)}`;
+  item.commentBefore = ` ${oneLine([where, ...(flow.stated ? [flow.stated] : []), ...(flow.assumed ? [flow.assumed] : [])].join('; '))}`;
   return item;
 }
 
@@ -827,6 +896,20 @@ export function draftToYaml(draft: Draft, options: DraftYamlOptions = {}): strin
     description: `Drafted from ${listFiles(draft.sources.map((s) => s.file))}; not reviewed yet.`,
   }));
 
+  const order = elementOrder(draft);
+  const assets = placeholderAssets(order, ids.elements);
+  if (assets.size) {
+    const list = new YAMLMap();
+    for (const e of order) {
+      const id = assets.get(e.key);
+      if (id === undefined) continue;
+      const key = new Scalar(id);
+      key.commentBefore = ` ${oneLine(formatProvenance([e.dataAtRisk!]))}`;
+      list.items.push(new Pair(key, flowMap(doc, placeholderAsset(e, ids.elements))));
+    }
+    section(root, 'assets', list);
+  }
+
   const used = usedBoundaries(draft);
   if (used.length) {
     const boundaries = new YAMLMap();
@@ -845,13 +928,13 @@ export function draftToYaml(draft: Draft, options: DraftYamlOptions = {}): strin
     section(root, 'boundaries', boundaries);
   }
 
-  const order = elementOrder(draft);
   const elements = new YAMLMap();
   for (const e of order) {
     const key = new Scalar(ids.elements.get(e.key)!);
     const comment = elementComment(e);
     if (comment) key.commentBefore = comment;
-    elements.items.push(new Pair(key, e.endpoints?.length ? endpointElement(doc, e, ids.boundaries) : flowMap(doc, elementValue(e, ids.boundaries))));
+    const asset = assets.get(e.key);
+    elements.items.push(new Pair(key, e.endpoints?.length ? endpointElement(doc, e, ids.boundaries, asset) : flowMap(doc, elementValue(e, ids.boundaries, asset))));
   }
   section(root, 'elements', elements);
 

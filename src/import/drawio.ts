@@ -28,7 +28,7 @@ import { type BoundaryKind, ELEMENT_TYPES, type ElementKind, type ElementType, P
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import {
-  flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, section, startModel, UNTRUSTED_NAME,
+  emptyFile, flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, section, startModel, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Rect, within } from './geometry.js';
 import { Certainty, guessProtocol, portProtocol, schemeProtocol } from './protocols.js';
@@ -408,6 +408,9 @@ const num = (v: string | undefined, fallback: number) => {
 
 // --- Import ------------------------------------------------------------------------------------------------
 
+/** What an empty file should have held, for its message. */
+const DRAWIO_EXPECTED = 'a draw.io diagram (XML with an `mxfile` or `mxGraphModel` root)';
+
 /**
  * A draw.io diagram as a threatmap model. Never throws: XML errors, a file that is not a draw.io diagram and a
  * compressed page that cannot be read are errors (no text); cells that cannot be used are warnings with
@@ -418,6 +421,8 @@ export function importDrawio(text: string, file: string, options: ImportOptions 
 }
 
 function importUnsafe(text: string, file: string, options: ImportOptions): DrawioImportResult {
+  const empty = emptyFile(text, file, DRAWIO_EXPECTED);
+  if (empty) return { diagnostics: [empty] };
   const diagnostics: Diagnostic[] = [];
   const problem = (severity: 'error' | 'warning', code: string, at: { line: number; col: number }, message: string, hint?: string) =>
     diagnostics.push({ severity, code, message, file, line: at.line, col: at.col, path: '', ...(hint ? { hint } : {}) });

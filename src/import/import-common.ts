@@ -71,6 +71,15 @@ export function clipped(d: Diagnostic): Diagnostic {
 
 export const hasError = (list: readonly Diagnostic[]) => list.some((d) => d.severity === 'error');
 
+/**
+ * A file with nothing in it (no bytes, or only whitespace and a byte order mark: an export that failed half way,
+ * a file created and never saved) said to be empty, with what was expected, rather than not being in the format.
+ */
+export function emptyFile(text: string, file: string, expected: string): Diagnostic | undefined {
+  if (/[^\s\uFEFF]/.test(text)) return undefined;
+  return { severity: 'error', code: 'empty-file', message: `the file is empty; expected ${expected}`, file, line: 1, col: 1, path: '' };
+}
+
 /** Runs an importer so that a bug of ours never surfaces as a stack trace in place of a diagnostic: one error at 1:1 instead. */
 export function neverThrows<S>(file: string, importer: () => ImportResult<S>): ImportResult<S> {
   try {

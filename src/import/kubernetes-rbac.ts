@@ -42,14 +42,25 @@ const WORKLOAD_RESOURCES = ['pods', 'deployments', 'daemonsets', 'statefulsets',
 const RBAC_RESOURCES = ['roles', 'clusterroles', 'rolebindings', 'clusterrolebindings'];
 const WRITE = ['create', 'update', 'patch'];
 
+/** The API group of each resource the checks name ('' is the core group). */
+const GROUP_OF: Record<string, string> = {
+  pods: '', replicationcontrollers: '', secrets: '', serviceaccounts: '', users: '', groups: '',
+  'serviceaccounts/token': '', 'pods/exec': '', 'pods/attach': '', 'nodes/proxy': '',
+  deployments: 'apps', daemonsets: 'apps', statefulsets: 'apps', replicasets: 'apps', jobs: 'batch', cronjobs: 'batch',
+  ...Object.fromEntries(RBAC_RESOURCES.map((r) => [r, 'rbac.authorization.k8s.io'])),
+};
+
 /** What one rule lets its holder do that hands over what it applies to, or undefined. */
 function dangerous(rule: RbacRule): string | undefined {
   const verbs = rule.verbs.map((v) => v.toLowerCase());
   const can = (...wanted: string[]) => verbs.includes('*') || wanted.some((v) => verbs.includes(v));
-  const on = (...names: string[]) => rule.resources.includes('*') || names.some((n) => rule.resources.includes(n));
-  if (verbs.includes('*') && rule.resources.includes('*')) return 'do anything ("*" on "*")';
+  // A rule grants its resources in its API groups only: `resources: ["*"]` in `apps` reads no Secret. A rule
+  // that names no group is read as naming them all, so that a manifest's omission never hides a grant.
+  const inGroup = (name: string) => rule.apiGroups.length === 0 || rule.apiGroups.includes('*') || rule.apiGroups.includes(GROUP_OF[name] ?? '');
+  const on = (...names: string[]) => names.some((n) => (rule.resources.includes('*') || rule.resources.includes(n)) && inGroup(n));
+  if (verbs.includes('*') && rule.resources.includes('*') && (rule.apiGroups.length === 0 || rule.apiGroups.includes('*'))) return 'do anything ("*" on "*")';
   if (can('escalate', 'bind') && on(...RBAC_RESOURCES)) return 'grant roles beyond its own (escalate, bind)';
-  if (can('impersonate')) return 'impersonate other users and service accounts';
+  if (can('impersonate') && on('users', 'groups', 'serviceaccounts')) return 'impersonate other users and service accounts';
   // Naming the objects (resourceNames) scopes reads and writes to those objects.
   if (rule.resourceNames.length > 0) return undefined;
   if (can('get', 'list', 'watch') && on('secrets')) return 'read every Secret';
@@ -70,29 +81,50 @@ function names(binding: RbacBinding, namespace: string, account: string): boolea
   });
 }
 
+/** A grant that hands over the cluster or a namespace: where it is written, what it allows, and how far it reaches. */
+export interface RbacAccess {
+  provenance: Provenance;
+  /** What its holder may do ("read every Secret"). */
+  allows: string;
+  /** The one namespace it reaches (a RoleBinding's); absent for a ClusterRoleBinding, which reaches them all. */
+  namespace?: string;
+}
+
 /**
  * The first grant that lets a workload's service account take over the cluster or a namespace: where it is
- * written, and what it allows. Bindings and roles are in manifest order, so the answer does not depend on
- * which file was read first; cluster-wide bindings come first, so that a namespaced grant never stands for
- * (and understates) a cluster-wide one the same account also holds.
+ * written, what it allows and its reach. Bindings and roles are in manifest order, so the answer does not
+ * depend on which file was read first; cluster-wide bindings come first, so that a namespaced grant never
+ * stands for (and understates) a cluster-wide one the same account also holds.
  */
-export function rbacGrant(namespace: string, account: string, roles: readonly RbacRole[], bindings: readonly RbacBinding[]): Provenance | undefined {
+export function rbacAccess(namespace: string, account: string, roles: readonly RbacRole[], bindings: readonly RbacBinding[]): RbacAccess | undefined {
   const widestFirst = [...bindings.filter((b) => b.kind === 'ClusterRoleBinding'), ...bindings.filter((b) => b.kind !== 'ClusterRoleBinding')];
   for (const binding of widestFirst) {
     if (binding.kind === 'RoleBinding' && binding.namespace !== namespace) continue;
     if (!names(binding, namespace, account)) continue;
-    const scope = binding.kind === 'ClusterRoleBinding' ? 'in every namespace' : `in namespace ${namespace}`;
-    const cite = (what: string): Provenance => ({ file: binding.file, line: binding.line, note: `service account ${account} may ${what} ${scope} (${binding.kind} ${binding.name})` });
+    const clusterWide = binding.kind === 'ClusterRoleBinding';
+    const grant = (allows: string, role = ''): RbacAccess => ({
+      provenance: {
+        file: binding.file, line: binding.line,
+        note: `service account ${account} may ${allows} ${clusterWide ? 'in every namespace' : `in namespace ${namespace}`} (${binding.kind} ${binding.name})${role}`,
+      },
+      allows,
+      ...(clusterWide ? {} : { namespace }),
+    });
     const { kind, name } = binding.roleRef;
     const role = roles.find((r) => r.kind === kind && r.name === name && (kind === 'ClusterRole' || r.namespace === binding.namespace));
     if (role === undefined) {
-      if (kind === 'ClusterRole' && BUILT_IN[name] !== undefined) return cite(BUILT_IN[name]);
+      if (kind === 'ClusterRole' && BUILT_IN[name] !== undefined) return grant(BUILT_IN[name]);
       continue;
     }
     for (const rule of role.rules) {
-      const what = dangerous(rule);
-      if (what !== undefined) return { ...cite(what), note: `${cite(what).note}, ${role.kind} ${role.name} (${role.file}:${rule.line})` };
+      const allows = dangerous(rule);
+      if (allows !== undefined) return grant(allows, `, ${role.kind} ${role.name} (${role.file}:${rule.line})`);
     }
   }
   return undefined;
+}
+
+/** Where the grant of rbacAccess is written, and what it allows where, in a note. */
+export function rbacGrant(namespace: string, account: string, roles: readonly RbacRole[], bindings: readonly RbacBinding[]): Provenance | undefined {
+  return rbacAccess(namespace, account, roles, bindings)?.provenance;
 }

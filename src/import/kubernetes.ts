@@ -9,16 +9,18 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId } from './compose.js';
 import {
-  commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, hostMentions, imageRepository,
-  imageTech, passwordSetting, SECRET_KEY, withDebugger,
+  authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
+  hostMentions, imageRepository, imageTech, passwordSetting, SECRET_KEY, withDebugger,
 } from './containers.js';
 import {
-  addBoundary, addElement, addEvidence, addOutsideCaller, type Draft, type DraftControl, type DraftEndpoint, emptyDraft, type FlowEvidence,
-  type Identity, type Provenance, resolveReferences, reviewLimits, settleFlows,
+  addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftEndpoint,
+  emptyDraft, type FlowEvidence, type Identity, kindOf, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
+
+export { checkLine, type DraftCheck };
 import type { AuthMethod } from '../model/catalog.js';
 import { lookup } from './import-common.js';
-import { type RbacBinding, rbacGrant, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
+import { type RbacAccess, rbacAccess, type RbacBinding, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
 
 export interface KubernetesOptions {
@@ -37,12 +39,6 @@ export interface KubernetesResult {
   checks: DraftCheck[];
 }
 
-/** A fact for a reviewer to check, with where it is written; never a secret's value. */
-export interface DraftCheck {
-  file: string;
-  line: number;
-  message: string;
-}
 
 export interface ManifestFile {
   text: string;
@@ -105,8 +101,6 @@ const ALLOWLIST_ANNOTATIONS = [
   'nginx.ingress.kubernetes.io/whitelist-source-range', 'nginx.ingress.kubernetes.io/allowlist-source-range', 'alb.ingress.kubernetes.io/inbound-cidrs',
 ];
 
-/** An Ingress path that names part of an API (`/admin`, `/api/v1`): not the catch-all `/`, not a regular expression. */
-const ENDPOINT_PATH = /^\/[A-Za-z0-9._~{}-][A-Za-z0-9._~{}/-]*$/;
 
 /** Source ranges that admit every address: no allow-list. */
 const WORLD_RANGES = new Set(['0.0.0.0/0', '::/0']);
@@ -114,8 +108,6 @@ const WORLD_RANGES = new Set(['0.0.0.0/0', '::/0']);
 /** A value that stands for a secret rather than being one: empty, or a placeholder filled in at deploy time. */
 const PLACEHOLDER = /^$|^\$\{[^}]*\}$|^\$\([^)]*\)$|^<[^>]*>$|^\{\{.*\}\}$/;
 
-/** Host paths that hand a container the node: the container runtime's socket, or the node's root. */
-const HOST_CONTROL = /(?:^|\/)(?:docker|containerd|crio|cri-dockerd|podman)\.sock$|^\/(?:var\/)?run\/?$|^\/run\/containerd\/?$|^\/$/;
 
 // --- Reading objects ---------------------------------------------------------------------------------
 
@@ -163,6 +155,14 @@ interface Workload {
 
 const isTrue = (entry: Entry | undefined): boolean =>
   entry !== undefined && isScalar(entry.value) && (entry.value.value === true || entry.value.value === 'true');
+
+/**
+ * A grant's note as its flow's description, which analysis quotes: what the account may do, how far (its
+ * namespace, every namespace) and by which binding and role. The role's file:line stays in the flow's comment,
+ * with the other places: a model's text should not go stale when a manifest gains a line.
+ */
+const grantDescription = (access: RbacAccess): string =>
+  (access.provenance.note ?? access.allows).replace(/(, (?:Cluster)?Role \S+) \([^\n]*:\d+\)$/, '$1');
 
 class KubernetesReader {
   readonly draft = emptyDraft();
@@ -433,8 +433,8 @@ class KubernetesReader {
     const account = this.text(obj.src, w.pod.get('serviceAccountName')) ?? this.text(obj.src, w.pod.get('serviceAccount')) ?? 'default';
     const own = w.pod.get('automountServiceAccountToken');
     if (own ? !isTrue(own) : this.automount.get(`${obj.namespace}/${account}`) === false) return;
-    const grant = rbacGrant(obj.namespace, account, this.roles, this.bindings);
-    if (grant === undefined) return;
+    const access = rbacAccess(obj.namespace, account, this.roles, this.bindings);
+    if (access === undefined) return;
     addBoundary(this.draft, {
       key: CONTROL_PLANE, id: 'control-plane', fallbackId: 'kubernetes-control-plane', name: 'Kubernetes control plane', trust: 'restricted', kind: 'service',
       provenance: [], comment: 'The cluster\'s API server: what a service account may do there is what its pods may do to the cluster.',
@@ -446,7 +446,7 @@ class KubernetesReader {
     });
     const line = w.pod.get('serviceAccountName') ?? w.pod.get('serviceAccount');
     addEvidence(this.draft, w.id, KUBERNETES_API, [
-      { provenance: grant, protocol: 'https', auth: 'jwt' },
+      { provenance: access.provenance, protocol: 'https', auth: 'jwt', description: grantDescription(access) },
       { provenance: this.provenance(obj, line?.offset ?? obj.offset, `runs as service account ${account}`) },
     ]);
   }
@@ -521,6 +521,9 @@ class KubernetesReader {
     for (const w of this.workloads) for (const ev of w.internalCalls) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger), 'network');
     for (const w of this.workloads) this.addReferences(w);
     resolveReferences(this.draft);
+    // Cluster DNS tries every name of fewer than five dots as a Service first: `redis.cache` is Service redis in
+    // namespace cache (perhaps in manifests not read here), never a host on the internet.
+    addOutsideServices(this.draft, (ref) => ref.host.split('.').length > 2);
     settleFlows(this.draft);
   }
 
@@ -655,8 +658,9 @@ class KubernetesReader {
           provenance: this.provenance(ingress, offset, `Ingress ${ingress.name}${where} -> Service ${service}${tls ? ' (TLS)' : ''}${gate.auth ? `, ${gate.auth.note}` : ''}`),
         });
         w.controls.push(...gate.controls);
-        if (path && ENDPOINT_PATH.test(path.text)) {
-          w.endpoints.push({ key: path.text, provenance: [this.provenance(ingress, path.offset, `Ingress ${ingress.name} path ${path.text}`)] });
+        if (path && ROUTE_PATH.test(path.text)) {
+          // The controller asks for the credential before the request reaches the path.
+          w.endpoints.push({ key: path.text, routed: true, ...(gate.auth ? { auth: gate.auth.method } : {}), provenance: [this.provenance(ingress, path.offset, `Ingress ${ingress.name} path ${path.text}`)] });
         }
       }
     };
@@ -730,6 +734,7 @@ class KubernetesReader {
     if (w.debugger?.bind === 'all') notes.push(`${debuggerNote(w.debugger)} listens on every interface: pods that reach it can attach`);
     const privileged = this.privilege(w);
     const replicas = this.replicas(w);
+    const open = w.main && kindOf(identity) === 'store' ? this.authOffOf(w, w.main, identity, env.map((e) => e.setting)) : undefined;
     const namespace = obj.namespace;
     addBoundary(this.draft, {
       key: `namespace:${namespace}`,
@@ -752,6 +757,7 @@ class KubernetesReader {
       ...(replicas !== undefined ? { replicas } : {}),
       ...(password ? { passwordSetting: { file: password.file ?? obj.file, line: password.line, note: `env ${password.key}${password.from ? ` (${password.from})` : passwordNote}` } } : {}),
       ...(requiresPassword ? { requiresPassword } : {}),
+      ...(open ? { noAuth: open, dataAtRisk: open } : {}),
       provenance: [this.provenance(obj, obj.offset, notes.join('; ')), ...w.services],
       ...(w.controls.length ? { controls: w.controls } : {}),
       ...(w.endpoints.length ? { endpoints: w.endpoints } : {}),
@@ -774,6 +780,30 @@ class KubernetesReader {
     }
   }
 
+  /**
+   * The setting by which a database or cache lets every client in (see authOff), cited where it is written, and a
+   * check for the reviewer. A Secret or a ConfigMap not read may set a password, so an absence then says nothing.
+   */
+  private authOffOf(w: Workload, c: Container, identity: Identity, env: readonly EnvSetting[]): Provenance | undefined {
+    const { obj } = w;
+    const off = authOff(identity.tech, c.image, env, this.commandLine(w, c), this.environmentKnown(w, c));
+    if (!off) return undefined;
+    const at: Provenance = off.setting
+      ? { file: off.setting.file ?? obj.file, line: off.setting.line, note: `env ${off.says}${off.setting.from ? ` (${off.setting.from})` : ''}` }
+      : this.provenance(obj, c.offset, `container ${c.name}: ${off.says}`);
+    this.checks.push({ file: at.file, line: at.line, message: `${obj.kind} ${obj.name}: ${off.says}` });
+    return at;
+  }
+
+  /** Whether every variable of the container is known: each `envFrom` a ConfigMap read with the manifests. */
+  private environmentKnown(w: Workload, c: Container): boolean {
+    const { src } = w.obj;
+    return this.items(src, c.fields.get('envFrom'), 'a list of sources (`configMapRef:` or `secretRef:`)').every((item) => {
+      const name = this.text(src, this.fields(src, this.fields(src, item).get('configMapRef')).get('name'));
+      return name !== undefined && this.configMaps.has(`${w.obj.namespace}/${name}`);
+    });
+  }
+
   private replicas(w: Workload): number | undefined {
     if (!REPLICATED.has(w.obj.kind)) return undefined;
     const entry = this.at(w.obj.src, w.obj.fields, ['spec', 'replicas']);
@@ -792,8 +822,9 @@ class KubernetesReader {
       const privileged = security.get('privileged');
       if (isTrue(privileged)) return this.provenance(obj, privileged!.offset, `container ${c.name} securityContext.privileged: true`);
       for (const cap of this.items(obj.src, this.fields(obj.src, security.get('capabilities')).get('add'), 'a list of capabilities')) {
-        const name = this.text(obj.src, cap)?.toUpperCase().replace(/^CAP_/, '');
-        if (name === 'ALL' || name === 'SYS_ADMIN') return this.provenance(obj, cap.offset, `container ${c.name} capabilities add ${name}`);
+        const text = this.text(obj.src, cap);
+        const name = text === undefined ? undefined : escapeCapability(text, { pid: isTrue(w.pod.get('hostPID')), network: isTrue(w.pod.get('hostNetwork')) });
+        if (name) return this.provenance(obj, cap.offset, `container ${c.name} capabilities add ${name}`);
       }
     }
     for (const key of ['hostPID', 'hostIPC', 'hostNetwork']) {
@@ -893,6 +924,7 @@ class KubernetesReader {
           this.draft.references.push({
             from: w.id,
             host: scoped(m.host),
+            setting: setting.key,
             evidence: {
               provenance: { file: setting.file ?? w.obj.file, line: setting.line, note: `env ${setting.key}${setting.from ? ` (${setting.from})` : ''}${c !== w.main ? ` (container ${c.name})` : ''}` },
               ...(m.scheme ? { scheme: m.scheme } : {}),
@@ -907,8 +939,6 @@ class KubernetesReader {
   }
 }
 
-/** A check as the model's header says it: where, then what. */
-export const checkLine = (c: DraftCheck): string => `Check: ${c.file}:${c.line} ${c.message}`;
 
 /**
  * Reads manifests applied together (a folder's files, in the order given): a Service selects workloads

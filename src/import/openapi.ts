@@ -56,6 +56,50 @@ const INPUT_PARAMETERS = new Set(['query', 'formData', 'body', 'path']);
 /** How deep a request schema is searched for such a field (nested objects, allOf, arrays): bounds `$ref` cycles too. */
 const URL_SEARCH_DEPTH = 4;
 
+/**
+ * Words of a field's name (or of an object it is nested in) that say the server calls the address: a callback
+ * or webhook, an endpoint or target, another API (`mechanic_api`), a source or feed to import, a proxy's upstream.
+ */
+const CALLED_WORDS = new Set(['callback', 'webhook', 'hook', 'notify', 'notification', 'ping', 'endpoint', 'target', 'api', 'fetch', 'import', 'proxy', 'feed', 'source', 'remote', 'upstream', 'server']);
+/**
+ * Words that say the address is kept and shown, not fetched: pictures and profile links a browser loads, pages
+ * a redirect sends the browser to.
+ */
+const STORED_WORDS = new Set([
+  'image', 'img', 'photo', 'picture', 'pic', 'avatar', 'logo', 'icon', 'thumbnail', 'banner', 'cover', 'profile', 'homepage', 'website', 'site', 'blog',
+  'social', 'twitter', 'facebook', 'linkedin', 'github', 'redirect', 'return', 'success', 'cancel', 'failure', 'error', 'terms', 'privacy', 'tos', 'policy',
+  'docs', 'documentation', 'help', 'support',
+]);
+/** What an operation whose path, id or summary says it, does with an address it takes: the server fetches it. */
+const FETCHING_OPERATION = /import|fetch|preview|proxy|download|webhook|callback|crawl|scrape|unfurl|screenshot|mirror|from[-_ ]?url|by[-_ ]?url/i;
+
+/** `mechanic_api` -> mechanic, api; `callbackURL` -> callback, url: a name's words, lower case. */
+const nameWords = (name: string): string[] =>
+  name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+
+/** A request field that takes an address, by its dotted path (`source.location`). */
+interface UrlField {
+  path: string;
+  /** A list of addresses (`photoUrls: string[]`): links kept, not one the server is asked to call. */
+  list: boolean;
+}
+
+/**
+ * Whether a field taking an address is one the server fetches: its name (or an enclosing object's) says the server
+ * calls it; or the operation says it fetches (`POST /import`, summary "Preview a link") and the field is not a list;
+ * or it is the operation's only input and its name is no stored link (`url` alone). A list of links, or a picture or
+ * profile link the browser loads, is stored, unless the operation says it fetches (an avatar imported by URL).
+ */
+function fetchedField(field: UrlField, operationFetches: boolean, onlyInput: boolean): boolean {
+  if (field.list) return false;
+  const words = field.path.split('.').flatMap(nameWords);
+  const last = field.path.split('.').pop() ?? '';
+  if (/(?:urls|uris|links|hrefs)$/i.test(last)) return false;
+  if (words.some((w) => CALLED_WORDS.has(w))) return true;
+  if (operationFetches) return true;
+  return onlyInput && !words.some((w) => STORED_WORDS.has(w));
+}
+
 /** What a spec cannot say, for the header. */
 const LIMITS = [
   'An OpenAPI spec cannot say:',
@@ -350,57 +394,76 @@ class OpenApiReader {
     return URL_NAME.test(name) || (format !== undefined && URL_FORMATS.has(format)) || this.urlExample(f) || this.urlExample(schema);
   }
 
-  /** The first writable property of a request schema that takes an address, searched through nesting and compositions. */
-  private urlProperty(entry: Entry | undefined, depth = 0): string | undefined {
+  /** Whether a field's schema is a list (`type: array`). */
+  private isList(f: Map<string, Entry>): boolean {
+    const schema = this.fields(this.deref(f.get('schema')));
+    return [f.get('type'), schema.get('type')].some((t) => this.plain(t) === 'array');
+  }
+
+  /**
+   * The writable properties of a request schema that take an address, searched through nesting and compositions,
+   * into `out` (at most a few: enough to judge the operation), with the names of its top-level properties into `names`.
+   */
+  private urlProperties(entry: Entry | undefined, prefix: string, out: UrlField[], names?: Set<string>, depth = 0): void {
     const schema = this.fields(this.deref(entry));
-    if (depth > URL_SEARCH_DEPTH || schema.size === 0) return undefined;
+    if (depth > URL_SEARCH_DEPTH || schema.size === 0 || out.length >= 8) return;
     for (const [name, prop] of this.fields(schema.get('properties'))) {
       const p = this.fields(this.deref(prop));
       // The server writes a read-only property: the caller's value is not taken.
       const readOnly = p.get('readOnly')?.value;
       if (isScalar(readOnly) && readOnly.value === true) continue;
-      if (this.takesUrl(name, p)) return name;
-      const nested = this.urlProperty(prop, depth + 1);
-      if (nested !== undefined) return `${name}.${nested}`;
+      names?.add(name);
+      if (this.takesUrl(name, p)) out.push({ path: `${prefix}${name}`, list: this.isList(p) });
+      else this.urlProperties(prop, `${prefix}${name}.`, out, undefined, depth + 1);
     }
-    for (const part of [...['allOf', 'oneOf', 'anyOf'].flatMap((k) => this.items(schema.get(k))), schema.get('items')]) {
-      const found = part === undefined ? undefined : this.urlProperty(part, depth + 1);
-      if (found !== undefined) return found;
-    }
-    return undefined;
+    for (const part of ['allOf', 'oneOf', 'anyOf'].flatMap((k) => this.items(schema.get(k)))) this.urlProperties(part, prefix, out, names, depth + 1);
+    // The items of a list of objects are fields of their own; a list of strings is the property's, judged above.
+    const items = schema.get('items');
+    if (items !== undefined) this.urlProperties(items, prefix, out, undefined, depth + 1);
   }
 
   /** A body's fields with a URL as their example value: `example: { callback: "https://..." }` states it without a schema. */
-  private urlInBodyExample(media: Map<string, Entry>): string | undefined {
+  private urlsInBodyExample(media: Map<string, Entry>, out: UrlField[]): void {
     const examples = [media.get('example'), ...[...this.fields(media.get('examples')).values()].map((e) => this.fields(e).get('value'))];
     for (const example of examples) {
-      for (const [name, value] of this.fields(example)) if (URL_VALUE.test(this.plain(value) ?? '')) return name;
+      for (const [name, value] of this.fields(example)) {
+        if (URL_VALUE.test(this.plain(value) ?? '') && !out.some((f) => f.path === name)) out.push({ path: name, list: false });
+      }
     }
-    return undefined;
   }
 
   /**
-   * The first request field of an operation that takes an address (its parameters, the path item's, its body's
-   * properties and examples), by name; undefined when none does.
+   * The request field of an operation that the server fetches (see fetchedField), among its parameters, the path
+   * item's, its body's properties and examples; undefined when none is.
    */
-  private urlField(op: Map<string, Entry>, shared: Entry | undefined, v3: boolean): string | undefined {
+  private urlField(op: Map<string, Entry>, shared: Entry | undefined, v3: boolean, route: string): string | undefined {
+    const found: UrlField[] = [];
+    // The caller's inputs, to tell an operation that takes an address and nothing else.
+    const inputs = new Set<string>();
     for (const p of [...this.items(op.get('parameters')), ...this.items(shared)]) {
       const param = this.fields(this.deref(p));
       const name = this.plain(param.get('name'));
       const where = this.plain(param.get('in'));
       if (name === undefined || where === undefined || !INPUT_PARAMETERS.has(where)) continue;
       // A Swagger 2 body parameter is the whole body: its schema's properties are the fields.
-      const found = where === 'body' ? this.urlProperty(param.get('schema')) : this.takesUrl(name, param) ? name : undefined;
-      if (found !== undefined) return found;
+      if (where === 'body') this.urlProperties(param.get('schema'), '', found, inputs);
+      else {
+        // A path parameter names the object the operation is about, not what it is asked to do.
+        if (where !== 'path') inputs.add(name);
+        if (this.takesUrl(name, param)) found.push({ path: name, list: this.isList(param) });
+      }
     }
-    if (!v3) return undefined;
-    const body = this.fields(this.deref(op.get('requestBody')));
-    for (const [, mediaEntry] of this.fields(body.get('content'))) {
-      const media = this.fields(mediaEntry);
-      const found = this.urlProperty(media.get('schema')) ?? this.urlInBodyExample(media);
-      if (found !== undefined) return found;
+    if (v3) {
+      const body = this.fields(this.deref(op.get('requestBody')));
+      for (const [, mediaEntry] of this.fields(body.get('content'))) {
+        const media = this.fields(mediaEntry);
+        this.urlProperties(media.get('schema'), '', found, inputs);
+        this.urlsInBodyExample(media, found);
+      }
     }
-    return undefined;
+    const says = [route, this.plain(op.get('operationId')) ?? '', this.plain(op.get('summary')) ?? ''].join(' ');
+    const fetches = FETCHING_OPERATION.test(says);
+    return found.find((f) => fetchedField(f, fetches, inputs.size <= 1 && !f.path.includes('.')))?.path;
   }
 
   private operation(route: string, method: string, entry: Entry, shared: Entry | undefined, globalSecurity: Entry | undefined, globalConsumes: readonly string[], v3: boolean): DraftEndpoint | undefined {
@@ -415,7 +478,7 @@ class OpenApiReader {
     else if (this.tokenPaths.has(route) || this.servers.some((s) => s.basePath && this.tokenPaths.has(s.basePath + route))) kind = 'login';
     // A field taking an address makes an operation whose path says nothing a fetch (SSRF); a path that names
     // what it is (a login's `redirect_uri`, a webhook's callback) keeps its kind.
-    const url = kind === undefined && inferEndpointKind(route) === 'api' ? this.urlField(op, shared, v3) : undefined;
+    const url = kind === undefined && inferEndpointKind(route) === 'api' ? this.urlField(op, shared, v3, route) : undefined;
     if (url !== undefined) kind = 'fetch';
     // The model infers a kind from the path: only a kind the path does not imply is written.
     if (kind !== undefined && kind === inferEndpointKind(route)) kind = undefined;

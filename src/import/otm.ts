@@ -29,7 +29,7 @@
 //                                   (not in our own export, whose components carry their controls exactly)
 import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import {
-  clipped, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  emptyFile, clipped, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, section, slug, startModel, strideOfWord,
   SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
@@ -563,6 +563,9 @@ function impliedByEditedProtocol(protocol: string | undefined, exported: string 
 
 export type OtmImportOptions = ImportOptions;
 
+/** What an empty file should have held, for its message. */
+const OTM_EXPECTED = 'an Open Threat Model document (JSON or YAML with `otmVersion` and `project`)';
+
 /**
  * An OTM file as a threatmap model. Never throws: syntax errors, a file that is not OTM and references to
  * unknown ids are diagnostics with file:line:col (errors leave no text; unknown references are warnings and
@@ -573,7 +576,9 @@ export function importOtm(text: string, file: string, options: OtmImportOptions 
 }
 
 function importUnsafe(text: string, file: string, options: OtmImportOptions): OtmImportResult {
-  const src = options.source ?? new YamlSource(text, file);
+  const empty = emptyFile(text, file, OTM_EXPECTED);
+  if (empty) return { diagnostics: [empty] };
+  const src = options.source ?? YamlSource.imported(text, file);
   const done = (): OtmImportResult => ({ diagnostics: sortDiagnostics(src.diagnostics.map(clipped)) });
   if (src.failed) return done();
   const r = new Reader(src);

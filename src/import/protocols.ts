@@ -32,6 +32,9 @@ const SCHEME_ALIASES: Record<string, string> = {
   oracle: 'sql',
   'redis+tls': 'rediss',
   'amqp+ssl': 'amqps',
+  // Pulsar's binary protocol, which the catalogue does not name: plain TCP, or TLS.
+  pulsar: 'tcp',
+  'pulsar+ssl': 'tls',
 };
 
 /** The protocol a URL scheme names, or undefined when it names none the catalogue knows. */
@@ -58,20 +61,43 @@ export function withTlsFromQuery(protocol: string, query: string): string {
 /** The protocol clients speak to a technology; technologies missing here are reached over HTTP. */
 const TECH_PROTOCOLS: Record<string, string> = {
   postgres: 'postgres',
+  // PostgreSQL with extensions, and databases that answer its wire protocol (CockroachDB, QuestDB's PG port).
+  timescaledb: 'postgres',
+  pgvector: 'postgres',
+  cockroachdb: 'postgres',
+  questdb: 'postgres',
   mysql: 'mysql',
   mariadb: 'mysql',
   mssql: 'sql',
   oracle: 'sql',
   mongodb: 'mongodb',
   redis: 'redis',
+  valkey: 'redis',
   memcached: 'memcached',
   kafka: 'kafka',
+  redpanda: 'kafka',
   rabbitmq: 'amqp',
-  // ActiveMQ (OpenWire), NATS and Cassandra (CQL) have wire protocols of their own the catalogue does not
+  // MQTT brokers; a client on 8883, MQTT's TLS port, speaks mqtts (see PORT_PROTOCOLS, which outranks this).
+  mosquitto: 'mqtt',
+  emqx: 'mqtt',
+  hivemq: 'mqtt',
+  vernemq: 'mqtt',
+  'mqtt-broker': 'mqtt',
+  // The managed brokers take device connections over TLS only.
+  'aws-iot-core': 'mqtts',
+  'azure-iot-hub': 'mqtts',
+  // Time-series and analytics databases whose clients mostly use their HTTP APIs (InfluxDB's line protocol and
+  // Flux, ClickHouse's port 8123; its native protocol on 9000 has no catalogue name).
+  influxdb: 'http',
+  clickhouse: 'http',
+  // Milvus's SDKs speak gRPC (port 19530).
+  milvus: 'grpc',
+  // ActiveMQ (OpenWire), NATS, Cassandra (CQL) and Pulsar have wire protocols of their own the catalogue does not
   // name: plain TCP says as much about them (unencrypted, not HTTP).
   activemq: 'tcp',
   nats: 'tcp',
   cassandra: 'tcp',
+  pulsar: 'tcp',
   ldap: 'ldap',
   'active-directory': 'ldap',
   // A mail provider named as a mail host (SMTP_HOST) is reached over SMTP; its web API is named by a URL.
@@ -84,6 +110,9 @@ const TECH_PROTOCOLS: Record<string, string> = {
   sqs: 'cloud-api',
   sns: 'cloud-api',
   eventbridge: 'cloud-api',
+  kinesis: 'cloud-api',
+  'azure-event-hubs': 'cloud-api',
+  'azure-service-bus': 'cloud-api',
   'pub-sub': 'cloud-api',
   'secrets-manager': 'cloud-api',
   cloudwatch: 'cloud-api',
@@ -132,6 +161,8 @@ const PORT_PROTOCOLS: Record<number, string> = {
   11211: 'memcached',
   // RabbitMQ's management interface.
   15672: 'http',
+  // EMQX's dashboard, which a published port of the broker usually is besides 1883.
+  18083: 'http',
   27017: 'mongodb',
   50051: 'grpc',
 };

@@ -52,7 +52,7 @@ import {
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
-  clipped, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  emptyFile, clipped, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   lookup, modelId, modelSections, neverThrows, outsideEntry, section, slug, startModel, strideOfWord, SYSTEM_TARGET,
   threatsSection, UNTRUSTED_NAME,
@@ -232,6 +232,9 @@ interface FlowOut {
   tgId: string;
 }
 
+/** What an empty file should have held, for its message. */
+const THREAGILE_EXPECTED = 'a Threagile model (YAML with `threagile_version` and `technical_assets`)';
+
 /**
  * A Threagile model as a threatmap model. Never throws: YAML errors, a file that is not Threagile's, and
  * entries of the wrong shape are diagnostics with file:line:col (errors leave no text; an entry that cannot
@@ -242,7 +245,9 @@ export function importThreagile(text: string, file: string, options: ImportOptio
 }
 
 function importUnsafe(text: string, file: string, options: ImportOptions): ThreagileImportResult {
-  const src = options.source ?? new YamlSource(text, file);
+  const empty = emptyFile(text, file, THREAGILE_EXPECTED);
+  if (empty) return { diagnostics: [empty] };
+  const src = options.source ?? YamlSource.imported(text, file);
   const done = (): ThreagileImportResult => ({ diagnostics: sortDiagnostics(src.diagnostics.map(clipped)) });
   if (src.failed) return done();
   const root = src.root;

@@ -20,20 +20,30 @@
 // written in the model come back as written threats, except into the model they came from (`--into`), which
 // has them. Into the model, each carried statement is a decision for a three-way merge with the triage file
 // (src/import/merge-threats.ts): its status in Threat Composer, the status it was exported with, and, as
-// the reason, what a person wrote under the Comments' last line. Statements added in Threat Composer are
+// the reason, what a person wrote under the Comments' last line; when its own status is unchanged, what the
+// statuses of its linked mitigations say of it, when one of them changed since the export (each mitigation
+// carries the status it was exported with; see "Mitigations" below). Statements added in Threat Composer are
 // written threats as any other file's.
+//
+// The file is read as JSON where the YAML reading would read it the same, which is far faster on a large
+// export, and as YAML otherwise, so that every diagnostic's message and position is the YAML reading's (see
+// "The file, read as JSON or as YAML" below).
 import { isMap, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
-import { sortDiagnostics } from '../model/diagnostics.js';
-import { COMMENTS_TRAILER, TC_META, TC_STATUS, type TcThreatStatus } from '../render/threat-composer.js';
+import { displayPath, sortDiagnostics } from '../model/diagnostics.js';
+import type { Diagnostic, ModelPath } from '../model/types.js';
+import {
+  clip, COMMENTS_TRAILER, mitigationStatus, TC_META, TC_MITIGATION_STATUSES, TC_STATUS, type TcMitigationStatus, type TcThreatStatus,
+} from '../render/threat-composer.js';
 import { TRIAGE_STATUSES, type TriageDecision, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
-  clipped, hasError, headerTail, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, levelOfWord, lookup, neverThrows, oneLine,
+  emptyFile, clipped, hasError, headerTail, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, levelOfWord, lookup, neverThrows, oneLine,
   section, slug, startModel, strideOfWord, threatsSection,
 } from './import-common.js';
+import { LineIndex } from './line-index.js';
 import type { CarriedDecision } from './merge-threats.js';
-import { YamlSource } from './yaml-source.js';
+import { type ProblemDetails, YamlSource } from './yaml-source.js';
 
 export const THREAT_COMPOSER_FORMAT = 'AWS Threat Composer';
 
@@ -59,6 +69,8 @@ export interface TcImportOptions extends ImportOptions {
    * written in the model) are decisions only, in the summary's `threatmap.carried`, and none is written.
    */
   into?: boolean;
+  /** The text already read as JSON (threatComposerJson), when the caller read it to tell the format: not read again. */
+  json?: TcJson;
 }
 
 type Plain = Record<string, unknown>;
@@ -80,6 +92,9 @@ interface Item { data: Plain; line: number; offset: number }
 /** Threat Composer's metadata is a list of `{ key, value }`. */
 const meta = (data: Plain, key: string): unknown => (Array.isArray(data.metadata) ? data.metadata.find((m) => isObj(m) && m.key === key) as Plain | undefined : undefined)?.value;
 
+/** What an empty file should have held, for its message. */
+const TC_EXPECTED = 'an AWS Threat Composer export (JSON with `schema` and `threats`)';
+
 /**
  * A Threat Composer export as a threatmap model. Never throws: a syntax error, a file that is not Threat
  * Composer's, and records without the expected shape are diagnostics with file:line:col (errors leave no text;
@@ -90,31 +105,35 @@ export function importThreatComposer(text: string, file: string, options: TcImpo
 }
 
 function importUnsafe(text: string, file: string, options: TcImportOptions): TcImportResult {
-  const src = options.source ?? new YamlSource(text, file);
+  const empty = emptyFile(text, file, TC_EXPECTED);
+  if (empty) return { diagnostics: [empty] };
+  const src = readingOf(text, file, options);
   const done = (): TcImportResult => ({ diagnostics: sortDiagnostics(src.diagnostics.map(clipped)) });
   if (src.failed) return done();
-  const root = src.root;
-  const top = isMap(root) ? src.entries(root, []) : [];
+  const top = src.top ?? [];
   const entry = (key: string) => top.find((e) => e.key === key);
-  if (!isMap(root) || !entry('schema') || !['threats', 'applicationInfo', 'mitigations', 'assumptions'].some((k) => entry(k))) {
-    src.problem('error', 'not-threat-composer', src.offsetOf(root), [], 'not a Threat Composer export: expected an object with `schema` and `threats`, `mitigations`, `assumptions` or `applicationInfo`',
+  if (!src.top || !entry('schema') || !['threats', 'applicationInfo', 'mitigations', 'assumptions'].some((k) => entry(k))) {
+    src.problem('error', 'not-threat-composer', src.rootOffset, [], 'not a Threat Composer export: expected an object with `schema` and `threats`, `mitigations`, `assumptions` or `applicationInfo`',
       { hint: 'export the workspace from Threat Composer (Export as JSON)' });
     return done();
   }
   const list = (key: string, what: string): Item[] => {
     const e = entry(key);
     if (!e) return [];
-    const items = src.listItems(e.value, e.offset, [key], `a list of ${what}`) ?? [];
+    const items = src.items(e, `a list of ${what}`) ?? [];
     return items.flatMap((it) => {
-      const data = it.node?.toJSON() as unknown;
+      const data = it.data;
       if (isObj(data) && typeof data.id === 'string') return [{ data, offset: it.offset, line: src.lineOf(it.offset) }];
       src.problem('warning', 'invalid-record', it.offset, it.path, `a record of \`${key}\` without an \`id\` is left out: nothing can link to it`);
       return [];
     });
   };
+  const valueOf = (key: string): unknown => {
+    const e = entry(key);
+    return e ? src.value(e) : undefined;
+  };
   const plain = (key: string): Plain => {
-    const value = entry(key)?.value as YamlNode | null | undefined;
-    const data = value?.toJSON() as unknown;
+    const data = valueOf(key);
     return isObj(data) ? data : {};
   };
   const notes: string[] = [];
@@ -137,7 +156,7 @@ function importUnsafe(text: string, file: string, options: TcImportOptions): TcI
   /** A links list (`{ <from>: id, linkedId: id }`) as linked id -> the ids linked to it; malformed links are skipped. */
   const linksOf = (key: string, from: string): Map<string, string[]> => {
     const out = new Map<string, string[]>();
-    const links = (entry(key)?.value as YamlNode | null | undefined)?.toJSON() as unknown;
+    const links = valueOf(key);
     for (const link of Array.isArray(links) ? links : []) {
       if (!isObj(link) || typeof link[from] !== 'string' || typeof link.linkedId !== 'string') continue;
       out.set(link.linkedId, [...(out.get(link.linkedId) ?? []), link[from] as string]);
@@ -145,6 +164,7 @@ function importUnsafe(text: string, file: string, options: TcImportOptions): TcI
     return out;
   };
   const mitigationsOf = linksOf('mitigationLinks', 'mitigationId');
+  const states = mitigationStates(mitigations, threats, mitigationsOf, file, options.into ? notes : []);
 
   const written: ImportedThreat[] = [];
   const idOf = new Map<string, string>();
@@ -152,7 +172,8 @@ function importUnsafe(text: string, file: string, options: TcImportOptions): TcI
   let ruleThreats = 0;
   let writtenThreats = 0;
   for (const t of threats) {
-    const ours = threatmapData(t, file, options.into ? notes : []);
+    const linked = (mitigationsOf.get(t.data.id as string) ?? []).flatMap((id) => states.get(id) ?? []);
+    const ours = threatmapData(t, file, options.into ? notes : [], linked);
     if (ours) {
       carried.push(ours.decision);
       if (!ours.written) ruleThreats++;
@@ -183,7 +204,7 @@ function importUnsafe(text: string, file: string, options: TcImportOptions): TcI
   });
 
   const summary: TcImportSummary = {
-    schema: scalarText((entry('schema')?.value as YamlNode | null | undefined)?.toJSON()) ?? '?', system: system.name,
+    schema: scalarText(valueOf('schema')) ?? '?', system: system.name,
     threats: written.length, mitigations: mitigations.size, assumptions: assumptionTexts.length,
     decisions: written.filter((t) => t.decision).length, notes,
     ...(carried.length ? { threatmap: { rules: ruleThreats, written: writtenThreats, carried } } : {}),
@@ -298,29 +319,45 @@ const SAID: Readonly<Record<TcThreatStatus, string>> = {
 /** A metadata value that is text, trimmed; undefined for anything else. */
 const metaText = (d: Plain, key: string): string | undefined => str(meta(d, key));
 
-/**
- * The threat a statement threatmap exported carries (its `custom:threatmap:*` metadata), with the decision
- * its status states when Threat Composer changed it; undefined for a statement of Threat Composer's own.
- */
-function threatmapData(t: Item, file: string, notes: string[]): Ours | undefined {
-  const d = t.data;
+/** The stable id a statement threatmap exported carries (from its id, else its key); undefined for one of Threat Composer's own. */
+function ourUid(d: Plain): string | undefined {
   const key = metaText(d, TC_META.key);
   const id = metaText(d, TC_META.id);
-  const uid = id && /^TM-[0-9a-f]{8}$/i.test(id) ? `TM-${id.slice(3).toLowerCase()}` : key ? threatUid(key) : undefined;
+  return id && /^TM-[0-9a-f]{8}$/i.test(id) ? `TM-${id.slice(3).toLowerCase()}` : key ? threatUid(key) : undefined;
+}
+
+/** The triage status a statement threatmap exported was exported with; undefined when the file lost it. */
+function exportedStatus(d: Plain): TriageStatus | undefined {
+  const exported = metaText(d, TC_META.status);
+  return (TRIAGE_STATUSES as readonly string[]).includes(exported ?? '') ? exported as TriageStatus : undefined;
+}
+
+/**
+ * The threat a statement threatmap exported carries (its `custom:threatmap:*` metadata), with the decision
+ * its status states when Threat Composer changed it, else the one its linked mitigations state when one of
+ * them changed (mitigationClaim); undefined for a statement of Threat Composer's own.
+ */
+function threatmapData(t: Item, file: string, notes: string[], linked: readonly MitigationState[]): Ours | undefined {
+  const d = t.data;
+  const key = metaText(d, TC_META.key);
+  const uid = ourUid(d);
   if (uid === undefined) return undefined;
   const title = metaText(d, TC_META.title) ?? uid;
-  const exported = metaText(d, TC_META.status);
-  const base = (TRIAGE_STATUSES as readonly string[]).includes(exported ?? '') ? exported as TriageStatus : undefined;
+  const base = exportedStatus(d);
   const status = typeof d.status === 'string' && Object.hasOwn(DECISION_OF, d.status) ? d.status as TcThreatStatus : undefined;
   if (d.status !== undefined && status === undefined) notes.push(`${uid} (${file}:${t.line}): status ${JSON.stringify(d.status)} is not one of Threat Composer's; no decision read`);
   const comment = commentAdded(meta(d, 'Comments'));
   // Changed: no longer the status exported (without it, anything but the status a new statement has).
   const changed = status !== undefined && (base === undefined ? status !== 'threatIdentified' : TC_STATUS[base] !== status) ? status : undefined;
+  // The threat's own status, changed there, says more than its mitigations.
+  const claim = changed ? undefined : mitigationClaim(linked, base);
+  const theirs: TriageDecision | undefined = changed ? { status: DECISION_OF[changed], reason: comment ?? `${SAID[changed]} in ${THREAT_COMPOSER_FORMAT}` }
+    : claim ? { status: claim.status, reason: comment ?? `${claim.said} in ${THREAT_COMPOSER_FORMAT}` } : undefined;
   const decision: CarriedDecision = {
-    ...(key ? { key } : {}), uid, title, ...(base ? { base } : {}), said: status ? SAID[status] : 'no status',
-    ...(changed ? { theirs: { status: DECISION_OF[changed], reason: comment ?? `${SAID[changed]} in ${THREAT_COMPOSER_FORMAT}` } } : {}),
+    ...(key ? { key } : {}), uid, title, ...(base ? { base } : {}), said: claim ? claim.said : status ? SAID[status] : 'no status',
+    ...(theirs ? { theirs } : {}),
   };
-  if (!changed && comment) notes.push(`${uid} (${title}): the comment added in ${THREAT_COMPOSER_FORMAT} is not imported, as its status is unchanged: "${comment.length > 80 ? `${comment.slice(0, 79)}…` : comment}"`);
+  if (!theirs && comment) notes.push(`${uid} (${title}): the comment added in ${THREAT_COMPOSER_FORMAT} is not imported, as its status is unchanged: "${comment.length > 80 ? `${comment.slice(0, 79)}…` : comment}"`);
   const writtenId = key === undefined ? undefined : /^threat:([^@]+)@/.exec(key)?.[1];
   return { decision, written: writtenId !== undefined, ...(writtenId ? { id: writtenId } : {}), ...(metaText(d, TC_META.title) ? { title } : {}) };
 }
@@ -332,4 +369,344 @@ function commentAdded(comments: unknown): string | undefined {
   if (!m) return undefined;
   const added = comments.slice(m.index + m[0].length).replace(/\s+/g, ' ').trim();
   return added || undefined;
+}
+
+// --- Mitigations: what their statuses say of the threats linked to them -------------------------------------
+// A team often marks the mitigation done rather than each threat, and one mitigation (a punch-list action)
+// covers several threats. What its status says of a threat is what the export derived it from, read back
+// (src/render/threat-composer.ts mitigationStatus): a threat whose linked mitigations are all Resolved is
+// mitigated; one with a mitigation In progress, or some but not all Resolved, is being mitigated (mitigating);
+// Identified says nothing (nothing done yet; reopening a threat is its own status' to say); Will not action
+// says nothing either: the fix is not made, and accepting the risk instead is a person's decision on the
+// threat, which the notes ask for. It is a decision only when a linked mitigation's status changed since the
+// export (its `custom:threatmap:status`, the base), the threat's own status did not, and it differs from the
+// status the threat was exported with; and only for a threat being fixed (open, mitigating, mitigated): one
+// accepted, transferred or a false positive was decided without the mitigation, which the export left out of
+// the mitigation's status, so the mitigation's status says nothing of it on the way back either.
+
+/** A mitigation as it bears on the threats linked to it. */
+interface MitigationState {
+  /** How a person finds it in Threat Composer: its number and the start of its text (`M3 'Enforce TLS…'`). */
+  label: string;
+  /** Its status; undefined when it is none of Threat Composer's (an absent one is Identified, Threat Composer's default). */
+  now?: TcMitigationStatus;
+  /** Its status changed in Threat Composer since the export. */
+  changed: boolean;
+}
+
+/** The triage statuses of the threats a mitigation's status is derived from (mitigationStatus). */
+const FIXING: readonly TriageStatus[] = ['open', 'mitigating', 'mitigated'];
+const MITIGATION_LABEL_CHARS = 40;
+
+const isMitigationStatus = (v: unknown): v is TcMitigationStatus => typeof v === 'string' && (TC_MITIGATION_STATUSES as readonly string[]).includes(v);
+
+function mitigationLabel(d: Plain): string {
+  const content = str(d.content);
+  return `${typeof d.numericId === 'number' ? `M${d.numericId}` : d.id as string}${content ? ` '${clip(content.replace(/\s+/g, ' '), MITIGATION_LABEL_CHARS)}'` : ''}`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (items: readonly string[]): string => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
+
+/**
+ * Each mitigation's status and whether it changed since the export: against the status it was exported
+ * with, or, in a file without it (an older export, a mitigation added in Threat Composer), against the
+ * status the export derives from the exported statuses of the threatmap threats linked to it. Notes, for the
+ * mitigations linked to threatmap's threats: a status Threat Composer does not have, and a change that by
+ * itself decides nothing (Will not action, Identified again).
+ */
+function mitigationStates(mitigations: ReadonlyMap<string, Item>, threats: readonly Item[], mitigationsOf: ReadonlyMap<string, string[]>, file: string, notes: string[]): Map<string, MitigationState> {
+  /** Mitigation id -> the exported statuses of threatmap's threats linked to it (undefined: lost). */
+  const ours = new Map<string, Array<TriageStatus | undefined>>();
+  for (const t of threats) {
+    if (ourUid(t.data) === undefined) continue;
+    const base = exportedStatus(t.data);
+    for (const id of mitigationsOf.get(t.data.id as string) ?? []) {
+      const list = ours.get(id);
+      if (list) list.push(base);
+      else ours.set(id, [base]);
+    }
+  }
+  const out = new Map<string, MitigationState>();
+  for (const [id, m] of mitigations) {
+    const d = m.data;
+    const label = mitigationLabel(d);
+    const linked = ours.get(id);
+    const now = d.status === undefined ? 'mitigationIdentified' : isMitigationStatus(d.status) ? d.status : undefined;
+    const exported = metaText(d, TC_META.status);
+    const base = isMitigationStatus(exported) ? exported : mitigationStatus((linked ?? []).filter((s) => s !== undefined));
+    const changed = now !== undefined && now !== base;
+    out.set(id, { label, ...(now ? { now } : {}), changed });
+    if (!linked) continue;
+    const threatsLinked = `${linked.length} threatmap threat${linked.length === 1 ? '' : 's'} linked to it`;
+    if (now === undefined) notes.push(`mitigation ${label} (${file}:${m.line}): status ${JSON.stringify(d.status)} is not one of Threat Composer's; not read`);
+    else if (changed && now === 'mitigationResolvedWillNotAction') {
+      notes.push(`mitigation ${label} marked Will not action in ${THREAT_COMPOSER_FORMAT}: by itself this changes no status of the ${threatsLinked}; accepting a risk is a person's decision on the threat: set its status there, or \`accepted\` in the triage file`);
+    } else if (changed && now === 'mitigationIdentified') {
+      notes.push(`mitigation ${label} set back to Identified in ${THREAT_COMPOSER_FORMAT} (exported as ${statusWords(base)}): by itself this changes no status of the ${threatsLinked}; reopen a threat there to reopen it`);
+    }
+  }
+  return out;
+}
+
+/**
+ * What a threat's linked mitigations say of it (see above), when one of them changed since the export and
+ * it is not what the threat was exported with (`base`); undefined when they say nothing new. `said` names
+ * the mitigations that say it: "mitigation M3 'Enforce TLS…' marked resolved".
+ */
+function mitigationClaim(linked: readonly MitigationState[], base: TriageStatus | undefined): { status: 'mitigated' | 'mitigating'; said: string } | undefined {
+  if ((base !== undefined && !FIXING.includes(base)) || !linked.some((m) => m.changed)) return undefined;
+  const active = linked.filter((m) => m.now !== 'mitigationResolvedWillNotAction');
+  const done = active.filter((m) => m.now === 'mitigationResolved');
+  const underway = active.filter((m) => m.now === 'mitigationInProgress');
+  const phrase = (ms: readonly MitigationState[], what: string) => `${ms.length === 1 ? 'mitigation' : 'mitigations'} ${listed(ms.map((m) => m.label))} ${what}`;
+  const status = active.length > 0 && done.length === active.length ? 'mitigated' : done.length + underway.length > 0 ? 'mitigating' : undefined;
+  if (status === undefined || status === base) return undefined;
+  // Being mitigated: what is under way and done, and what is not started yet, which is why it is not mitigated.
+  const rest = status === 'mitigating' ? active.filter((m) => m.now === 'mitigationIdentified') : [];
+  const unknown = status === 'mitigating' ? active.filter((m) => m.now === undefined) : [];
+  const said = [
+    underway.length ? phrase(underway, 'in progress') : '', done.length ? phrase(done, 'marked resolved') : '',
+    rest.length ? phrase(rest, 'not started') : '', unknown.length ? phrase(unknown, 'of a status Threat Composer does not have') : '',
+  ].filter(Boolean).join('; ');
+  return { status, said };
+}
+
+// --- The file, read as JSON or as YAML ------------------------------------------------------------------------
+// An export of a large model is megabytes of JSON (a 1,000-element model's, 6.9 MB): read by the YAML parser,
+// for the positions of its nodes, it takes seconds and half a gigabyte. JSON.parse reads it in a fraction of
+// that, and one scan over the text finds the few positions the importer names: the top-level keys and values,
+// and the items of the top-level lists. What the YAML reading treats otherwise than JSON.parse is left to it,
+// so that every message and position stays the one it gives: text that is not JSON (a syntax error, or YAML),
+// a key twice in one object (an error to it, the last one wins to JSON.parse), a bare CR (a line break to it,
+// which breaks a flow collection), nesting deeper than its parser goes.
+
+/** A top-level entry of the file: its key and where the key starts. */
+interface TopEntry { key: string; offset: number }
+
+/** A record of a top-level list, as plain data, where it starts, and its path for diagnostics. */
+interface ListItem { data: unknown; offset: number; path: ModelPath }
+
+/** What the importer reads of the file, however it was parsed. */
+interface TcSource {
+  readonly diagnostics: Diagnostic[];
+  /** The text is no document: its syntax errors are the diagnostics. */
+  readonly failed: boolean;
+  /** Where the root value starts (0 when there is none). */
+  readonly rootOffset: number;
+  /** The root's entries in file order; undefined when the root is not an object. */
+  readonly top: readonly TopEntry[] | undefined;
+  /** A top-level entry's value as plain data. */
+  value(entry: TopEntry): unknown;
+  /** The items of a top-level list; undefined, with an error at the value, when it is something else (null: none). */
+  items(entry: TopEntry, expected: string): ListItem[] | undefined;
+  problem(severity: 'error' | 'warning', code: string, offset: number, path: ModelPath, message: string, details?: ProblemDetails): void;
+  lineOf(offset: number): number;
+}
+
+/** The YAML reading: the parser's nodes, as before there was a JSON one. */
+function yamlReading(src: YamlSource): TcSource {
+  const root = src.failed ? null : src.root;
+  const entries = isMap(root) ? src.entries(root, []) : undefined;
+  const node = (entry: TopEntry) => entries?.find((e) => e.offset === entry.offset)?.value ?? null;
+  return {
+    diagnostics: src.diagnostics,
+    failed: src.failed,
+    rootOffset: src.offsetOf(root),
+    top: entries,
+    value: (entry) => (node(entry) as YamlNode | null)?.toJSON() as unknown,
+    items: (entry, expected) => src.listItems(node(entry), entry.offset, [entry.key], expected)
+      ?.map((it) => ({ data: it.node?.toJSON() as unknown, offset: it.offset, path: it.path })),
+    problem: (...args) => src.problem(...args),
+    lineOf: (offset) => src.lineOf(offset),
+  };
+}
+
+/** Deeper than this, the YAML parser is asked (it gives up near a thousand levels; an export has five). */
+const MAX_JSON_DEPTH = 64;
+
+/** Where the parts of a JSON text the importer names start. */
+interface JsonLayout {
+  root: number;
+  /** The root object's keys, with where each key and its value start. */
+  keys: Array<TopEntry & { at: number }>;
+  /** The offsets of the items of each top-level list, by its key. */
+  items: Map<string, number[]>;
+}
+
+/** A Threat Composer export read as JSON: its data, and where its parts start. */
+export interface TcJson {
+  /** The text as read: without a byte order mark, which editors do not count as a column. */
+  text: string;
+  data: unknown;
+  layout: JsonLayout;
+}
+
+/** Where the string starting at `start` (its opening quote) ends (its closing quote): the first quote after an even run of backslashes. */
+function stringEnd(text: string, start: number): number {
+  for (let j = text.indexOf('"', start + 1); j >= 0; j = text.indexOf('"', j + 1)) {
+    let k = j - 1;
+    while (text.charCodeAt(k) === 0x5c) k--;
+    if ((j - 1 - k) % 2 === 0) return j;
+  }
+  return text.length;
+}
+
+/** Where a number, `true`, `false` or `null` starting at `start` ends. */
+function scalarEnd(text: string, start: number): number {
+  let j = start;
+  while (j < text.length && !/[\s,\]}]/.test(text[j])) j++;
+  return j;
+}
+
+/**
+ * One pass over text that JSON.parse has read: where the root, its keys and values, and the items of its
+ * lists start. Undefined when the YAML reading would read it otherwise: a key twice in an object (compared
+ * as JSON reads them: `"a"` and `"\u0061"` are one key), a CR that is not before a LF, nesting too deep.
+ */
+function jsonLayout(text: string): JsonLayout | undefined {
+  const layout: JsonLayout = { root: 0, keys: [], items: new Map() };
+  /** Each open container: the keys of an object so far, or null for a list. */
+  const open: Array<Set<string> | null> = [];
+  let expectKey = false;
+  let list: number[] | undefined;
+  const valueAt = (i: number) => {
+    if (open.length === 0) layout.root = i;
+    else if (open.length === 1 && open[0] !== null) layout.keys[layout.keys.length - 1].at = i;
+    else if (open.length === 2 && open[0] !== null && open[1] === null) list?.push(i);
+  };
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x20 || c === 0x0a || c === 0x09 || c === 0x3a) continue;
+    if (c === 0x0d) {
+      if (text.charCodeAt(i + 1) !== 0x0a) return undefined;
+      continue;
+    }
+    if (c === 0x2c) {
+      expectKey = open[open.length - 1] !== null;
+      continue;
+    }
+    if (c === 0x7d || c === 0x5d) {
+      open.pop();
+      expectKey = false;
+      continue;
+    }
+    if (c === 0x22) {
+      const end = stringEnd(text, i);
+      if (expectKey) {
+        const raw = text.slice(i + 1, end);
+        const key = raw.includes('\\') ? JSON.parse(text.slice(i, end + 1)) as string : raw;
+        const seen = open[open.length - 1]!;
+        if (seen.has(key)) return undefined;
+        seen.add(key);
+        if (open.length === 1) layout.keys.push({ key, offset: i, at: i });
+        expectKey = false;
+      } else valueAt(i);
+      i = end;
+      continue;
+    }
+    valueAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      if (open.length >= MAX_JSON_DEPTH) return undefined;
+      if (c === 0x5b && open.length === 1 && open[0] !== null) {
+        list = [];
+        layout.items.set(layout.keys[layout.keys.length - 1].key, list);
+      }
+      open.push(c === 0x7b ? new Set() : null);
+      expectKey = c === 0x7b;
+    } else i = scalarEnd(text, i) - 1;
+  }
+  return layout;
+}
+
+/**
+ * The text read as JSON, when the YAML reading would read it the same (see jsonLayout); undefined when it
+ * must be read as YAML: it is no JSON, or JSON the YAML reading reads otherwise.
+ */
+function readJson(text: string): TcJson | undefined {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let data: unknown;
+  try {
+    data = JSON.parse(body);
+  } catch {
+    return undefined;
+  }
+  const layout = jsonLayout(body);
+  return layout && { text: body, data, layout };
+}
+
+/**
+ * The text read as JSON when it is a Threat Composer export as `threatmap import` tells formats
+ * (src/cli/import.ts formatOf: `schema` beside `threats`, `mitigations`, `assumptions` or `applicationInfo`,
+ * and none of the keys that make it OTM, Threagile or Threat Dragon) and the YAML reading would read it the
+ * same; undefined otherwise. The CLI passes it to the importer (`json`), so that the file is parsed once.
+ */
+export function threatComposerJson(text: string): TcJson | undefined {
+  const json = readJson(text);
+  const data = json?.data;
+  if (!isObj(data)) return undefined;
+  const has = (key: string) => Object.hasOwn(data, key);
+  const detail = data.detail;
+  if (has('otmVersion') || (has('threagile_version') && has('technical_assets')) || (has('summary') && isObj(detail) && Object.hasOwn(detail, 'diagrams'))) return undefined;
+  return has('schema') && ['threats', 'applicationInfo', 'mitigations', 'assumptions'].some(has) ? json : undefined;
+}
+
+/** What a value is, in the words of the YAML reading's messages (describeNode). */
+function describeValue(v: unknown): string {
+  if (v === null) return 'null (empty value)';
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a map';
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? `${v.slice(0, 39)}…` : v)}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+/** The JSON reading: the parsed data, with positions from the layout and diagnostics as YamlSource words them. */
+function jsonReading(json: TcJson, file: string): TcSource {
+  const diagnostics: Diagnostic[] = [];
+  const reported = new Set<string>();
+  let index: LineIndex | undefined;
+  const data = isObj(json.data) ? json.data : undefined;
+  const at = (entry: TopEntry) => json.layout.keys.find((k) => k.offset === entry.offset)?.at ?? entry.offset;
+  const position = (offset: number) => {
+    index ??= new LineIndex(json.text);
+    const { line, col } = index.at(offset);
+    return { line: Math.max(line, 1), col: Math.max(col, 1) };
+  };
+  const problem: TcSource['problem'] = (severity, code, offset, path, message, details = {}) => {
+    const key = `${offset}\u0000${code}\u0000${message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    diagnostics.push({
+      severity, code, message, file, ...position(offset), path: displayPath(path),
+      ...(details.found !== undefined ? { found: details.found } : {}),
+      ...(details.expected !== undefined ? { expected: details.expected } : {}),
+      ...(details.hint !== undefined ? { hint: details.hint } : {}),
+    });
+  };
+  const value = (entry: TopEntry): unknown => (data && Object.hasOwn(data, entry.key) ? data[entry.key] : undefined);
+  return {
+    diagnostics, problem, value,
+    failed: false,
+    rootOffset: json.layout.root,
+    top: data ? json.layout.keys : undefined,
+    items: (entry, expected) => {
+      const list = value(entry);
+      if (list === null) return [];
+      if (!Array.isArray(list)) {
+        problem('error', 'invalid-value', at(entry), [entry.key], `\`${displayPath([entry.key])}\` should be ${expected}`, { expected, found: describeValue(list) });
+        return undefined;
+      }
+      const offsets = json.layout.items.get(entry.key) ?? [];
+      return list.map((item: unknown, i) => ({ data: item, offset: offsets[i] ?? at(entry), path: [entry.key, i] }));
+    },
+    lineOf: (offset) => position(offset).line,
+  };
+}
+
+/** The file as the importer reads it: the caller's parse when it gave one, else as JSON where that reads the same, else as YAML. */
+function readingOf(text: string, file: string, options: TcImportOptions): TcSource {
+  if (options.source) return yamlReading(options.source);
+  const json = options.json ?? readJson(text);
+  // Not JSON to JSON.parse: held to JSON all the same, so that a trailing comma is an error at its position.
+  return json ? jsonReading(json, file) : yamlReading(YamlSource.imported(text, file));
 }

@@ -39,7 +39,7 @@ import { isIsoDate } from '../track/dates.js';
 import { decisionHead, TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
-  clipped, comment, credentialsSection, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
+  emptyFile, clipped, comment, credentialsSection, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
   type ImportedDecisionFields, type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions,
   type ImportResult, keyedEntry, levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, outsideEntry,
   section, slug, startModel, strideOfWord, SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
@@ -153,6 +153,9 @@ function flowProtocol(d: Plain, exported: boolean, notes: string[]): { protocol:
 
 // --- Import ------------------------------------------------------------------------------------------
 
+/** What an empty file should have held, for its message. */
+const TD_EXPECTED = 'an OWASP Threat Dragon v2 model (JSON with `summary` and `detail.diagrams`)';
+
 /**
  * A Threat Dragon v2 file as a threatmap model. Never throws: JSON syntax errors, a file that is not Threat
  * Dragon's (or is v1), and cells without the expected shape are diagnostics with file:line:col (errors leave
@@ -163,8 +166,10 @@ export function importThreatDragon(text: string, file: string, options: ImportOp
 }
 
 function importUnsafe(text: string, file: string, options: ImportOptions): TdImportResult {
+  const empty = emptyFile(text, file, TD_EXPECTED);
+  if (empty) return { diagnostics: [empty] };
   // JSON is YAML: the YAML reader gives every value its line and column, which JSON.parse would not.
-  const src = options.source ?? new YamlSource(text, file);
+  const src = options.source ?? YamlSource.imported(text, file);
   const done = (): TdImportResult => ({ diagnostics: sortDiagnostics(src.diagnostics.map(clipped)) });
   if (src.failed) return done();
   const root = src.root;

@@ -46,7 +46,7 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, Severity } from '../model/types.js';
 import type { TriageStatus } from '../track/types.js';
 import {
-  flowTarget,
+  emptyFile, flowTarget,
   credentialsSection, flowItem, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget,
   type ImportedThreat, type ImportOptions, type ImportResult, keyedEntry, levelOfWord, modelId, neverThrows, outsideEntry, section, slug,
   startModel, strideOfWord, threatsSection, UNTRUSTED_NAME,
@@ -211,6 +211,9 @@ interface FlowOut {
   protocol: string; encrypted?: boolean; notes: string[];
 }
 
+/** What an empty file should have held, for its message. */
+const TM7_EXPECTED = 'a Microsoft Threat Modeling Tool model (.tm7: XML with a `ThreatModel` root)';
+
 /**
  * A .tm7 as a threatmap model. Never throws: XML errors, a file that is not a Threat Modeling Tool model,
  * and stencils that cannot be used are diagnostics with file:line:col (errors leave no text; a stencil that
@@ -221,6 +224,8 @@ export function importTm7(text: string, file: string, options: ImportOptions = {
 }
 
 function importUnsafe(text: string, file: string, options: ImportOptions): Tm7ImportResult {
+  const empty = emptyFile(text, file, TM7_EXPECTED);
+  if (empty) return { diagnostics: [empty] };
   const diagnostics: Diagnostic[] = [];
   const problem = (severity: Severity, code: string, at: { line: number; col: number }, message: string, extra: Partial<Diagnostic> = {}) =>
     diagnostics.push({ severity, code, message, file, line: at.line, col: at.col, path: '', ...extra });

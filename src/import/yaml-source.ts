@@ -5,6 +5,7 @@ import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visi
 import { LineIndex } from './line-index.js';
 import type { Document, Node as YamlNode, YAMLError, YAMLMap } from 'yaml';
 import { displayPath } from '../model/diagnostics.js';
+import { jsonSyntaxError } from '../model/json-syntax.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 
 /** A map entry with its key's position; values are already followed through aliases. */
@@ -36,6 +37,7 @@ export class YamlSource {
   private readonly inProgress = new Set<YAMLMap>();
   private readonly reportedAliases = new Set<number>();
   private readonly reported = new Set<string>();
+  private readonly notJson: boolean;
 
   /**
    * One YAML document. `parsed` is one document of a stream that `YamlSource.stream` read: positions are
@@ -45,10 +47,14 @@ export class YamlSource {
    * `sourceLines`, for text made from a template (a rendered Helm chart): the template's line for each line of
    * the text, so that positions name the line a reader can open; columns are then the line's start.
    */
-  constructor(text: string, readonly file: string, parsed?: Document.Parsed, private readonly sourceLines?: readonly number[]) {
+  constructor(text: string, readonly file: string, parsed?: Document.Parsed, private readonly sourceLines?: readonly number[], strictJson = false) {
     // Editors do not count a byte order mark as a column.
     this.source = withoutBom(text);
-    this.doc = parsed ?? parseDocument(this.source, { prettyErrors: false, uniqueKeys: true });
+    const notJson = strictJson && JSON_START.test(this.source) ? jsonSyntaxError(this.source) : undefined;
+    // Text that is not JSON is not read as YAML either: the YAML reader's complaints about it would mislead.
+    this.doc = parsed ?? parseDocument(notJson ? '' : this.source, { prettyErrors: false, uniqueKeys: true });
+    this.notJson = notJson !== undefined;
+    if (notJson) this.problem('error', 'syntax-error', notJson.offset, [], notJson.message);
     for (const e of this.doc.errors) this.yamlProblem(e, 'error');
     for (const e of this.doc.warnings) this.yamlProblem(e, 'warning');
     visit(this.doc, {
@@ -70,9 +76,18 @@ export class YamlSource {
     return docs.map((doc) => new YamlSource(text, file, doc, sourceLines));
   }
 
-  /** True when the text could not be read as one YAML document. */
+  /**
+   * A file another tool wrote: one that is JSON (it starts with `{` or `[`) is held to JSON, as those tools
+   * read it. Read as YAML, a trailing comma would pass, and a missing one be reported as YAML's
+   * "block collections are not allowed within flow collections"; here both are JSON's error at its position.
+   */
+  static imported(text: string, file: string): YamlSource {
+    return new YamlSource(text, file, undefined, undefined, true);
+  }
+
+  /** True when the text could not be read as one YAML document (or, held to JSON, is not JSON). */
   get failed(): boolean {
-    return this.doc.errors.length > 0;
+    return this.notJson || this.doc.errors.length > 0;
   }
 
   get root(): YamlNode | null {
@@ -222,6 +237,7 @@ export class YamlSource {
 }
 
 const withoutBom = (text: string): string => (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+const JSON_START = /^\s*[[{]/;
 
 /** What a node is, in the words of the model loader's messages. */
 export function describeNode(node: YamlNode | null): string {

@@ -25,8 +25,27 @@ export const STRIDE_NAMES_WRITTEN: readonly string[] = [...Object.keys(STRIDE_WO
 const STRIDE_LETTER_OF = new Map<string, StrideLetter>(
   (Object.entries(STRIDE_WORDS) as Array<[StrideLetter, string]>).flatMap(([letter, word]) => [[letter, letter], [word, letter]]),
 );
-/** A `stride` as written (a letter or a word) as its letter; undefined for a name that is neither. */
-export const strideLetter = (name: string): StrideLetter | undefined => STRIDE_LETTER_OF.get(name);
+/** Abbreviations as common as the words themselves. */
+const STRIDE_ABBREVIATIONS: Partial<Record<StrideLetter, readonly string[]>> = { D: ['dos'], E: ['eop'] };
+/**
+ * People write the categories as the method names them: in any case, the words joined by a space, a dash, an
+ * underscore or nothing ("Information Disclosure", "elevation_of_privilege", "DoS"). One pattern per category,
+ * made only of ASCII letter classes, so that the JSON Schema's `pattern` (which has no case-insensitive flag),
+ * zod and strideLetter accept exactly the same names.
+ */
+const anyCase = (name: string): string => name.split('-')
+  .map((word) => [...word].map((c) => `[${c}${c.toUpperCase()}]`).join(''))
+  .join('[-_ ]?');
+const STRIDE_SPELLINGS = (Object.entries(STRIDE_WORDS) as Array<[StrideLetter, string]>).map(([letter, word]) =>
+  [letter, [letter.toLowerCase(), word, ...(STRIDE_ABBREVIATIONS[letter] ?? [])].map(anyCase).join('|')] as const);
+const STRIDE_SPELLING_OF = STRIDE_SPELLINGS.map(([letter, source]) => [letter, new RegExp(`^(?:${source})$`)] as const);
+/** Every spelling of a category that `stride` takes besides the canonical names. */
+export const STRIDE_SPELLING_PATTERN = new RegExp(`^(?:${STRIDE_SPELLINGS.map(([, source]) => source).join('|')})$`);
+/** What a message says about the spellings beside the canonical names. */
+export const STRIDE_SPELLINGS_NOTE = 'in any case, with the words joined by a space, a dash, an underscore or nothing; or `DoS`, `EoP`';
+/** A `stride` as written (a letter, a word, or another spelling of them) as its letter; undefined for a name that is none. */
+export const strideLetter = (name: string): StrideLetter | undefined =>
+  STRIDE_LETTER_OF.get(name) ?? STRIDE_SPELLING_OF.find(([, pattern]) => pattern.test(name))?.[0];
 export type Level = (typeof LEVELS)[number];
 
 export const CLASSIFICATIONS = ['public', 'internal', 'confidential', 'restricted'] as const;
@@ -52,8 +71,8 @@ export const ELEMENT_TYPES = {
   admin: { kind: 'external', description: 'a privileged operator or administrator' },
   'support-staff': { kind: 'external', description: 'staff with access to customer data' },
   developer: { kind: 'external', description: 'a person who changes code or infrastructure' },
-  'user-agent': { kind: 'external', description: 'a browser or mobile app acting for a user' },
-  'third-party': { kind: 'external', description: 'a service run by someone else' },
+  'user-agent': { kind: 'external', description: 'a browser or mobile app acting for a user, with the single-page app running in it' },
+  'third-party': { kind: 'external', description: 'a service run by someone else (SaaS: payments, e-mail, a hosted identity provider)' },
   device: { kind: 'external', description: 'an IoT or client device' },
   'web-server': { kind: 'process', description: 'serves web pages or static files' },
   'web-app': { kind: 'process', description: 'server-rendered web application' },
@@ -65,7 +84,7 @@ export const ELEMENT_TYPES = {
   'load-balancer': { kind: 'process', description: 'distributes traffic to back ends' },
   gateway: { kind: 'process', description: 'an API gateway or ingress' },
   'reverse-proxy': { kind: 'process', description: 'a proxy terminating client connections' },
-  'identity-provider': { kind: 'process', description: 'issues identities and tokens' },
+  'identity-provider': { kind: 'process', description: 'issues identities and tokens, run by us (a hosted one is `third-party`)' },
   'admin-panel': { kind: 'process', description: 'a back-office or administration interface' },
   llm: { kind: 'process', description: 'a large language model or agent' },
   'ci-cd': { kind: 'process', description: 'a build and deployment pipeline' },
@@ -76,7 +95,7 @@ export const ELEMENT_TYPES = {
   'object-storage': { kind: 'store', description: 'object or blob storage' },
   'file-storage': { kind: 'store', description: 'a file system or share' },
   queue: { kind: 'store', description: 'a message queue' },
-  'event-bus': { kind: 'store', description: 'an event stream or pub/sub bus' },
+  'event-bus': { kind: 'store', description: 'an event stream or pub/sub bus (an MQTT broker too)' },
   logs: { kind: 'store', description: 'log storage' },
   backups: { kind: 'store', description: 'backup storage' },
   'secrets-vault': { kind: 'store', description: 'a secrets manager' },
@@ -92,18 +111,67 @@ export const TECH_TRAITS = [
   // development mail servers that keep every mail and show it to whoever opens their web UI; and software run
   // as shipped, whose queries are its vendor's code (its flaws are advisories to patch, not our injection bugs)
   'mail-catcher', 'off-the-shelf',
+  // code of ours that runs in the user's browser, and stores that answer similarity searches over embeddings:
+  // what custom rules (`element.traits`) and future rules ask about single-page apps and retrieval for prompts
+  'spa', 'vector',
 ] as const;
 export type TechTrait = (typeof TECH_TRAITS)[number];
+
+/** What each trait says about an element, for docs/technologies.md and whoever writes a custom rule on traits. */
+export const TECH_TRAIT_DESCRIPTIONS: Record<TechTrait, string> = {
+  sql: 'queried in SQL: queries built from input are SQL injection',
+  nosql: 'queried in a NoSQL or other non-SQL query language: queries built from input are NoSQL injection',
+  'in-memory': 'keeps its data in memory',
+  browser: 'a web browser: what it runs is reached by cross-site attacks',
+  mobile: 'a mobile app on the user\'s device',
+  payment: 'takes payments',
+  email: 'sends e-mail',
+  'message-broker': 'passes messages between producers and consumers (a queue, a topic, an MQTT broker)',
+  container: 'runs containers',
+  serverless: 'runs functions on a managed platform',
+  'template-engine': 'renders server-side templates',
+  xml: 'parses XML by default',
+  ldap: 'a directory queried with LDAP filters',
+  llm: 'a large language model, or an agent built on one',
+  cloud: 'a cloud provider\'s managed service',
+  identity: 'issues identities and tokens (an identity provider)',
+  'os-command': 'runs operating-system commands or command-line tools on its input',
+  'object-deserialization': 'a runtime whose libraries deserialise objects from input',
+  'mail-catcher': 'a development mail server that keeps every mail and shows it in a web UI',
+  'off-the-shelf': 'software run as shipped: its queries are its vendor\'s code',
+  spa: 'a single-page app: our own code running in the user\'s browser',
+  vector: 'stores embeddings and answers similarity searches (retrieval for prompts)',
+};
 
 export interface TechInfo {
   type: ElementType;
   traits?: readonly TechTrait[];
+  /** Where the choice of type needs saying (SaaS or self-hosted, browser or server), for docs/technologies.md. */
+  note?: string;
 }
 
-/** A technology hint fills in the element's type and traits; unknown technologies are allowed with a warning. */
+/**
+ * A technology hint fills in the element's type and traits (any case: `PostgreSQL` is `postgres`); a `type:`
+ * beside it wins, the traits stay. An unknown technology is a warning, and an error only when nothing else
+ * says the element's kind. docs/technologies.md lists these (scripts/technologies-doc.ts writes it).
+ */
 export const TECHNOLOGIES: Record<string, TechInfo> = {
   browser: { type: 'user-agent', traits: ['browser'] },
   'mobile-app': { type: 'user-agent', traits: ['mobile'] },
+  // A single-page app runs in the user's browser: it is the browser (an external user agent) with our code in
+  // it, not a server. What serves its files is a web server or CDN; a server-rendering framework is a web app.
+  spa: { type: 'user-agent', traits: ['browser', 'spa'], note: 'a single-page app, as it runs in the browser' },
+  react: { type: 'user-agent', traits: ['browser', 'spa'], note: 'the app in the browser; its server is a `web-server` or `cdn`' },
+  vue: { type: 'user-agent', traits: ['browser', 'spa'], note: 'the app in the browser; its server is a `web-server` or `cdn`' },
+  angular: { type: 'user-agent', traits: ['browser', 'spa'], note: 'the app in the browser; its server is a `web-server` or `cdn`' },
+  svelte: { type: 'user-agent', traits: ['browser', 'spa'], note: 'the app in the browser; its server is a `web-server` or `cdn`' },
+  nextjs: { type: 'web-app', note: 'the server that renders pages; the code in the browser is `react`' },
+  nuxt: { type: 'web-app', note: 'the server that renders pages; the code in the browser is `vue`' },
+  sveltekit: { type: 'web-app', note: 'the server that renders pages; the code in the browser is `svelte`' },
+  'react-native': { type: 'user-agent', traits: ['mobile'] },
+  flutter: { type: 'user-agent', traits: ['mobile'] },
+  ios: { type: 'user-agent', traits: ['mobile'] },
+  android: { type: 'user-agent', traits: ['mobile'] },
   postgres: { type: 'database', traits: ['sql'] },
   mysql: { type: 'database', traits: ['sql'] },
   mariadb: { type: 'database', traits: ['sql'] },
@@ -114,10 +182,36 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   dynamodb: { type: 'database', traits: ['nosql', 'cloud'] },
   cassandra: { type: 'database', traits: ['nosql'] },
   couchdb: { type: 'database', traits: ['nosql'] },
+  cockroachdb: { type: 'database', traits: ['sql'] },
+  clickhouse: { type: 'database', traits: ['sql'] },
+  aurora: { type: 'database', traits: ['sql', 'cloud'] },
+  'cloud-sql': { type: 'database', traits: ['sql', 'cloud'] },
+  cosmosdb: { type: 'database', traits: ['nosql', 'cloud'] },
+  firestore: { type: 'database', traits: ['nosql', 'cloud'] },
+  neo4j: { type: 'database', traits: ['nosql'] },
+  // Time-series databases: queried in SQL (TimescaleDB is PostgreSQL), or in a language of their own that input
+  // can inject into like any query language (InfluxQL, Flux); PromQL reads metrics and has no writes to inject.
+  influxdb: { type: 'database', traits: ['nosql'] },
+  timescaledb: { type: 'database', traits: ['sql'], note: 'PostgreSQL with time-series tables' },
+  questdb: { type: 'database', traits: ['sql'] },
+  prometheus: { type: 'database', note: 'metrics storage: scrapes flow from each target into it' },
+  victoriametrics: { type: 'database', note: 'metrics storage, like prometheus' },
+  // Vector databases hold embeddings of our documents; a hosted-only service is someone else's, like a SaaS API.
+  pgvector: { type: 'database', traits: ['sql', 'vector'], note: 'PostgreSQL with vectors' },
+  qdrant: { type: 'database', traits: ['vector'] },
+  weaviate: { type: 'database', traits: ['vector'] },
+  milvus: { type: 'database', traits: ['vector'] },
+  chroma: { type: 'database', traits: ['vector'] },
+  chromadb: { type: 'database', traits: ['vector'], note: 'the same as chroma' },
+  pinecone: { type: 'third-party', traits: ['vector'], note: 'hosted only: a SaaS outside the system' },
   elasticsearch: { type: 'search-index', traits: ['nosql'] },
   opensearch: { type: 'search-index', traits: ['nosql'] },
+  solr: { type: 'search-index', traits: ['nosql'] },
+  meilisearch: { type: 'search-index', traits: ['nosql'] },
+  typesense: { type: 'search-index', traits: ['nosql'] },
   redis: { type: 'cache', traits: ['in-memory', 'nosql'] },
   memcached: { type: 'cache', traits: ['in-memory'] },
+  valkey: { type: 'cache', traits: ['in-memory', 'nosql'], note: 'a Redis fork' },
   s3: { type: 'object-storage', traits: ['cloud'] },
   gcs: { type: 'object-storage', traits: ['cloud'] },
   'azure-blob': { type: 'object-storage', traits: ['cloud'] },
@@ -131,11 +225,26 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   sns: { type: 'event-bus', traits: ['message-broker', 'cloud'] },
   eventbridge: { type: 'event-bus', traits: ['message-broker', 'cloud'] },
   'pub-sub': { type: 'event-bus', traits: ['message-broker', 'cloud'] },
+  pulsar: { type: 'event-bus', traits: ['message-broker'] },
+  redpanda: { type: 'event-bus', traits: ['message-broker'], note: 'speaks the Kafka protocol' },
+  kinesis: { type: 'event-bus', traits: ['message-broker', 'cloud'] },
+  'azure-event-hubs': { type: 'event-bus', traits: ['message-broker', 'cloud'] },
+  'azure-service-bus': { type: 'queue', traits: ['message-broker', 'cloud'] },
+  // MQTT brokers: devices and apps publish to and subscribe to topics, so a broker is an event bus whose clients
+  // may well sit on the internet. A managed one (AWS IoT Core, Azure IoT Hub) is ours like SNS: a cloud service.
+  mosquitto: { type: 'event-bus', traits: ['message-broker'], note: 'an MQTT broker' },
+  emqx: { type: 'event-bus', traits: ['message-broker'], note: 'an MQTT broker' },
+  hivemq: { type: 'event-bus', traits: ['message-broker'], note: 'an MQTT broker' },
+  vernemq: { type: 'event-bus', traits: ['message-broker'], note: 'an MQTT broker' },
+  'mqtt-broker': { type: 'event-bus', traits: ['message-broker'], note: 'any MQTT broker' },
+  'aws-iot-core': { type: 'event-bus', traits: ['message-broker', 'cloud'], note: 'a managed MQTT broker in our cloud account' },
+  'azure-iot-hub': { type: 'event-bus', traits: ['message-broker', 'cloud'], note: 'a managed MQTT broker in our cloud account' },
   nginx: { type: 'reverse-proxy' },
   apache: { type: 'web-server' },
   haproxy: { type: 'load-balancer' },
   envoy: { type: 'reverse-proxy' },
   traefik: { type: 'reverse-proxy' },
+  caddy: { type: 'reverse-proxy' },
   alb: { type: 'load-balancer', traits: ['cloud'] },
   elb: { type: 'load-balancer', traits: ['cloud'] },
   cloudfront: { type: 'cdn', traits: ['cloud'] },
@@ -148,9 +257,12 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   node: { type: 'api' },
   express: { type: 'api' },
   nestjs: { type: 'api' },
+  fastify: { type: 'api' },
+  fastapi: { type: 'api' },
   django: { type: 'web-app', traits: ['template-engine'] },
   flask: { type: 'web-app', traits: ['template-engine'] },
   rails: { type: 'web-app', traits: ['template-engine'] },
+  laravel: { type: 'web-app', traits: ['template-engine', 'object-deserialization'], note: 'PHP, like php' },
   spring: { type: 'api', traits: ['xml', 'object-deserialization'] },
   dotnet: { type: 'api', traits: ['xml', 'object-deserialization'] },
   java: { type: 'api', traits: ['object-deserialization'] },
@@ -167,10 +279,25 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   docker: { type: 'service', traits: ['container'] },
   vault: { type: 'secrets-vault' },
   'secrets-manager': { type: 'secrets-vault', traits: ['cloud'] },
-  keycloak: { type: 'identity-provider', traits: ['identity'] },
-  auth0: { type: 'third-party', traits: ['identity'] },
-  okta: { type: 'third-party', traits: ['identity'] },
-  cognito: { type: 'identity-provider', traits: ['identity', 'cloud'] },
+  // Identity providers. One we run (Keycloak, Authentik, Dex) is a process of ours, with its own patching, admin
+  // console and database; a hosted one (Okta, Auth0, Entra ID) is someone else's service that we call and
+  // redirect users to: an external. Cognito lives in our cloud account, configured by us like DynamoDB.
+  keycloak: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted; a hosted Keycloak is `type: third-party`' },
+  authentik: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted' },
+  dex: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted' },
+  zitadel: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted; ZITADEL Cloud is `type: third-party`' },
+  authelia: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted' },
+  pingfederate: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted Ping Identity' },
+  auth0: { type: 'third-party', traits: ['identity'], note: 'a hosted identity provider' },
+  okta: { type: 'third-party', traits: ['identity'], note: 'a hosted identity provider' },
+  onelogin: { type: 'third-party', traits: ['identity'], note: 'a hosted identity provider' },
+  'ping-identity': { type: 'third-party', traits: ['identity'], note: 'PingOne, a hosted identity provider; self-hosted is `pingfederate`' },
+  pingone: { type: 'third-party', traits: ['identity'], note: 'a hosted identity provider' },
+  'entra-id': { type: 'third-party', traits: ['identity', 'cloud'], note: 'Microsoft Entra ID, formerly Azure AD' },
+  'azure-ad': { type: 'third-party', traits: ['identity', 'cloud'], note: 'the same as entra-id' },
+  'google-identity': { type: 'third-party', traits: ['identity', 'cloud'], note: 'Google sign-in, Google Cloud Identity Platform' },
+  'firebase-auth': { type: 'third-party', traits: ['identity', 'cloud'], note: 'a hosted identity provider' },
+  cognito: { type: 'identity-provider', traits: ['identity', 'cloud'], note: 'a user pool in our AWS account' },
   ldap: { type: 'identity-provider', traits: ['ldap', 'identity'] },
   'active-directory': { type: 'identity-provider', traits: ['ldap', 'identity'] },
   stripe: { type: 'third-party', traits: ['payment'] },
@@ -180,6 +307,8 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   sendgrid: { type: 'third-party', traits: ['email'] },
   ses: { type: 'third-party', traits: ['email', 'cloud'] },
   smtp: { type: 'third-party', traits: ['email'] },
+  mailgun: { type: 'third-party', traits: ['email'] },
+  postmark: { type: 'third-party', traits: ['email'] },
   mailhog: { type: 'service', traits: ['mail-catcher', 'off-the-shelf'] },
   mailpit: { type: 'service', traits: ['mail-catcher', 'off-the-shelf'] },
   maildev: { type: 'service', traits: ['mail-catcher', 'off-the-shelf'] },
@@ -187,9 +316,16 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   smtp4dev: { type: 'service', traits: ['mail-catcher', 'off-the-shelf'] },
   openai: { type: 'third-party', traits: ['llm'] },
   anthropic: { type: 'third-party', traits: ['llm'] },
+  gemini: { type: 'third-party', traits: ['llm'] },
+  mistral: { type: 'third-party', traits: ['llm'] },
+  'azure-openai': { type: 'third-party', traits: ['llm', 'cloud'] },
+  bedrock: { type: 'third-party', traits: ['llm', 'cloud'] },
+  'vertex-ai': { type: 'third-party', traits: ['llm', 'cloud'] },
   'llm-agent': { type: 'llm', traits: ['llm'] },
   langchain: { type: 'llm', traits: ['llm'] },
   ollama: { type: 'llm', traits: ['llm'] },
+  vllm: { type: 'llm', traits: ['llm'] },
+  llamaindex: { type: 'llm', traits: ['llm'] },
   'aws-console': { type: 'cloud-console', traits: ['cloud'] },
   'gcp-console': { type: 'cloud-console', traits: ['cloud'] },
   'azure-portal': { type: 'cloud-console', traits: ['cloud'] },
@@ -202,6 +338,8 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   splunk: { type: 'logs' },
   elk: { type: 'logs' },
   cloudwatch: { type: 'logs', traits: ['cloud'] },
+  loki: { type: 'logs' },
+  graylog: { type: 'logs' },
 };
 
 export interface ProtocolInfo {
@@ -365,6 +503,8 @@ export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
 /** Conventional path words imply an endpoint's kind, so `/login` needs no `kind: login`. */
 export const ENDPOINT_PATH_HINTS: ReadonlyArray<readonly [RegExp, EndpointKind]> = [
+  // Ending a session is no login (`/auth/logout` would otherwise be one, by its `auth`): a plain call.
+  [/(^|\/)(log-?out|sign-?out|log-?off)(\/|$)/i, 'api'],
   [/(^|\/)(admin|backoffice|back-office|manage|management|console)(\/|$)/i, 'admin'],
   [/(^|\/)(login|signin|sign-in|auth|token|session)s?(\/|$)/i, 'login'],
   [/(^|\/)(register|registration|signup|sign-up|join)(\/|$)/i, 'register'],

@@ -37,7 +37,7 @@ function spliceControl(text: string, changed: boolean, edit: ControlEdit, style:
     const splice = edit.op === 'add-control' ? addControl(current, entry, edit.control, style) : removeControl(current, entry, edit.control);
     if (typeof splice === 'string') return { error: splice };
     if (splice === undefined) return { text: current };
-    current = current.slice(0, splice.start) + splice.insert + current.slice(splice.end);
+    current = applySplices(current, [splice]);
   }
 }
 

@@ -8,8 +8,8 @@ import type { EditResult, ModelEdit } from './edit.js';
 import type { ControlEdit } from './edit-controls.js';
 import type { ThreatEdit } from './edit-threats.js';
 import {
-  column, contentEnd, type FlowRef, flowRefs, insertLines, keyText, lineStart, nextLineStart, pairOf, parse, type Parsed, rangeOf, rangeSplice, type Splice,
-  type Style,
+  column, contentEnd, type FlowRef, flowRefs, insertLines, keyText, lineEndingAt, lineStart, nextLineStart, pairOf, parse, type Parsed, rangeOf, rangeSplice,
+  type Splice, type Style,
 } from './edit-text.js';
 import { splitFlowArrow } from './flow-arrow.js';
 import { didYouMean } from './suggest.js';
@@ -78,17 +78,24 @@ export function checkedText(before: Parsed, out: string, change: (model: Json) =
   return { text: out };
 }
 
+/**
+ * The text with the splices made. The line breaks a splice inserts are its neighbours' (lineEndingAt), so
+ * that a file mixing CRLF and LF keeps each line's own and new lines match the ones around them.
+ */
 export function applySplices(text: string, splices: readonly Splice[]): string {
   const sorted = [...splices].sort((a, b) => b.start - a.start || b.end - a.end);
   let out = text;
   let limit = Infinity;
   for (const s of sorted) {
     if (s.end > limit) throw new Error('two changes of the text overlap');
-    out = out.slice(0, s.start) + s.insert + out.slice(s.end);
+    out = out.slice(0, s.start) + withLineEndings(s.insert, lineEndingAt(text, s.start)) + out.slice(s.end);
     limit = s.start;
   }
   return out;
 }
+
+/** `insert` with every line break written `eol` (as it came when there is none to follow). */
+export const withLineEndings = (insert: string, eol: string | undefined): string => (eol === undefined ? insert : insert.replace(/\r?\n/g, eol));
 
 export const lineAt = (ctx: Ctx, node: unknown): number => ctx.lines.linePos(rangeOf(isPair(node) ? node.key : node)[0]).line;
 
@@ -296,26 +303,31 @@ export const isNull = (node: unknown): boolean => node === null || node === unde
  * a value written on its key's line in a block, `block`, there only), else double-quoted.
  */
 function scalarText(value: string, style: Style, block = false): string {
-  return !style.json && readsBack(value, block) ? value : JSON.stringify(value);
+  return !style.json && readsBack(value, block, style.yaml11) ? value : JSON.stringify(value);
 }
 
-function readsBack(value: string, block: boolean): boolean {
+/** A file that says `%YAML 1.1` is read by its rules (1_000 and 2024-01-31 are no strings there), and by 1.2's all the same. */
+const versionsOf = (yaml11: boolean): readonly ('1.1' | '1.2')[] => (yaml11 ? ['1.2', '1.1'] : ['1.2']);
+
+function readsBack(value: string, block: boolean, yaml11: boolean): boolean {
   // Words that YAML 1.1 readers take for booleans or null stay quoted too, as `scalar` has it for controls; so
   // does any `:`, as in `api:POST /cart`, which those readers refuse inside a flow collection.
   if (value.trim() !== value || value === '' || value.includes(':') || /^(?:true|false|null|yes|no|on|off|y|n|~)$/i.test(value)) return false;
   // `, ` and brackets inside, as a mitigation may have them, change only what a flow collection reads.
-  return (block ? [`- ${value}\n`] : [`- ${value}\n`, `[${value}]`]).every((probe) => {
-    const doc = parseDocument(probe);
+  const probes = block ? [`- ${value}\n`] : [`- ${value}\n`, `[${value}]`];
+  return versionsOf(yaml11).every((version) => probes.every((probe) => {
+    const doc = parseDocument(probe, { version });
     const seq = doc.contents;
     return doc.errors.length === 0 && isSeq(seq) && seq.items.length === 1 && isScalar(seq.items[0]) && seq.items[0].value === value;
-  });
+  }));
 }
 
 /**
  * A key as YAML: a written threat's `on` plain, as the README and the schema write it (quoting it against
- * YAML 1.1's boolean would make every threat look unlike the ones written by hand), the rest as scalars.
+ * YAML 1.1's boolean would make every threat look unlike the ones written by hand), the rest as scalars. In
+ * a file that says `%YAML 1.1`, whose readers do take `on:` for `true:`, it is quoted like any such word.
  */
-const keyName = (key: string, style: Style): string => (key === 'on' && !style.json ? key : scalarText(key, style));
+const keyName = (key: string, style: Style): string => (key === 'on' && !style.json && !style.yaml11 ? key : scalarText(key, style));
 
 const isFields = (value: Value): value is Fields => typeof value !== 'string' && value.length > 0 && typeof value[0] !== 'string';
 
@@ -377,9 +389,13 @@ function newSection(ctx: Ctx, section: Pair | undefined, value: unknown, name: s
   const flowFile = style.json || ctx.root.flow === true;
   if (section === undefined) {
     if (!flowFile) {
+      // Above the blank lines that end the file, which stay its end: the section's removal then finds them
+      // where they were, and a blank line it brings is told apart from the file's own.
+      // (Not from a `|+` block scalar's value, which keeps its trailing line breaks as part of it.)
+      const at = Math.max(trailingBlankLines(text), contentEnd(ctx.root));
       // Set apart by a blank line, as the file sets apart its other sections (or from a comment that ends it).
-      const gap = setApart(ctx, text.length) && !endsWithBlankLine(text) ? [''] : [];
-      return [insertLines(text, text.length, [...gap, `${name}:`, ...entry.block(2)], style)];
+      const gap = setApart(ctx, at) ? [''] : [];
+      return [insertLines(text, at, [...gap, `${name}:`, ...entry.block(2)], style)];
     }
     return addEntryToFlow(text, ctx.root, (col) => (col === undefined
       ? `${scalarText(name, style)}: ${open} ${entry.inline} ${close}`
@@ -616,7 +632,11 @@ function blankLineBefore(text: string, start: number): number | undefined {
   return previous > 0 && /^[ \t]*\r?\n$/.test(text.slice(previous, start)) ? previous : undefined;
 }
 
-const endsWithBlankLine = (text: string): boolean => text === '' || /\n[ \t]*\r?\n$/.test(text);
+/** Where the blank lines (spaces at most) that end the text start; the text's end when it ends with none. */
+function trailingBlankLines(text: string): number {
+  const blanks = /\n((?:[ \t]*\r?\n)*[ \t]*)$/.exec(text);
+  return blanks === null ? text.length : text.length - blanks[1].length;
+}
 
 /** Whether most sections after the first (but `except`) have a blank line above them (or above their comments). */
 function spacedSections(ctx: Ctx, except?: Pair): boolean {

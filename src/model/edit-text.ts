@@ -15,7 +15,37 @@ export interface Splice {
 /** How new text is written: JSON models get quoted keys and values; line breaks follow the file's. */
 export interface Style {
   json: boolean;
+  /** The line break new text is written with; applySplices gives each insertion its neighbours' (lineEndingAt). */
   eol: string;
+  /** The file says `%YAML 1.1`, whose readers take more plain words for other things (`on`, `1_000`, dates). */
+  yaml11: boolean;
+}
+
+/** Whether the text declares `%YAML 1.1`: a directive line before the document's first other line. */
+export function declaresYaml11(text: string): boolean {
+  for (let start = text.startsWith('\ufeff') ? 1 : 0; start < text.length;) {
+    const end = text.indexOf('\n', start);
+    const line = text.slice(start, end === -1 ? text.length : end).trim();
+    if (line !== '' && !line.startsWith('#')) {
+      if (!line.startsWith('%')) return false;
+      if (/^%YAML[ \t]+1\.1(?:[ \t#]|$)/.test(line)) return true;
+    }
+    if (end === -1) break;
+    start = end + 1;
+  }
+  return false;
+}
+
+/**
+ * The line break of the line an insertion at `at` goes into (at a line's start: the line before's), for the
+ * inserted lines to take their neighbours' in a file that mixes CRLF and LF; undefined in a text of one line.
+ */
+export function lineEndingAt(text: string, at: number): '\n' | '\r\n' | undefined {
+  let newline = text.indexOf('\n', Math.max(0, at - 1));
+  // On the last line, which has no line break of its own: the one before it.
+  if (newline === -1) newline = text.lastIndexOf('\n');
+  if (newline === -1) return undefined;
+  return newline > 0 && text[newline - 1] === '\r' ? '\r\n' : '\n';
 }
 
 export interface Parsed {

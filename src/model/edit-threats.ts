@@ -3,7 +3,7 @@
 // checked as elements and flows are (edit-structure.ts). And the threats as written, for the page to list
 // the ones it can remove: the analysis reports a threat only where it is not mitigated. Pure.
 import { isMap, isSeq } from 'yaml';
-import { LEVELS, STRIDE_NAMES_WRITTEN } from './catalog.js';
+import { LEVELS, STRIDE_NAMES_WRITTEN, strideLetter } from './catalog.js';
 import type { EditResult, ModelEdit } from './edit.js';
 import {
   appendEntry, bareSectionSplice, checkedEdit, checkId, type Ctx, type Fields, isJsonMap, isNull, isPlainObject, type Json, lineAt, mapOf,
@@ -14,7 +14,7 @@ import { parseEndpointKey } from './normalize.js';
 import { isControlName } from './rule-conditions.js';
 import { didYouMean } from './suggest.js';
 import { ambiguity, resolveThreatTarget, type TargetIndex, targetIndex, targetNames } from './threat-targets.js';
-import type { Loc } from './types.js';
+import type { Loc, WrittenThreat } from './types.js';
 
 export type ThreatEdit = Extract<ModelEdit, { op: 'add-threat' | 'remove-threat' }>;
 
@@ -87,7 +87,7 @@ function threatFields(given: unknown): Fields | string {
     const problem = PARAGRAPH_FIELDS.has(key) ? paragraphs(key, value) : oneLine(key, value);
     if (problem) return problem;
     const v = PARAGRAPH_FIELDS.has(key) ? (value as string).replace(/\r\n?/g, '\n') : value as string;
-    if (key === 'stride' && !STRIDE.includes(v)) return `${notOneOf('STRIDE category', v, STRIDE)} (${STRIDE.slice(0, 6).join(', ')}, or ${STRIDE.slice(6).join(', ')})`;
+    if (key === 'stride' && strideLetter(v) === undefined) return `${notOneOf('STRIDE category', v, STRIDE)} (${STRIDE.slice(0, 6).join(', ')}, or ${STRIDE.slice(6).join(', ')})`;
     if ((key === 'likelihood' || key === 'impact') && !(LEVELS as readonly string[]).includes(v)) {
       return `\`${key}\` is ${LEVELS.join(', ')} (or left out, to rate it from the model), not \`${v}\``;
     }
@@ -159,9 +159,22 @@ export interface WrittenThreatEntry {
   id: string;
   /** Empty when it has none (the model then does not load). */
   title: string;
-  /** Its `on:` as written, one or a list; empty: the whole system. */
+  /** Its `on:` as written, one or a list (writtenThreatsIn), or by the ids the analysis gives (writtenThreatEntries); empty: the whole system. */
   on: string[];
   loc: Loc;
+}
+
+/**
+ * The threats a loaded model has written, as the page lists them: read from the model the analysis loaded,
+ * not by parsing its text a second time (a second for a large model). What each is on, by id (`a->b`).
+ */
+export function writtenThreatEntries(threats: readonly WrittenThreat[]): WrittenThreatEntry[] {
+  return threats.map((t) => ({
+    id: t.id,
+    title: t.title,
+    on: t.on.length === 1 && t.on[0].kind === 'system' ? [] : t.on.map((o) => o.id),
+    loc: { line: t.loc.line, col: t.loc.col },
+  }));
 }
 
 /** The threats written in the model's text, in their order; none when the text does not parse. */

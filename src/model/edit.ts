@@ -6,7 +6,7 @@
 // written in the style of the ones around them. No Node APIs: this runs in the browser as well.
 import { controlEdit } from './edit-controls.js';
 import { structureEdit } from './edit-structure.js';
-import type { Style } from './edit-text.js';
+import { declaresYaml11, lineEndingAt, type Style } from './edit-text.js';
 import { threatEdit } from './edit-threats.js';
 
 export type EditTarget = { element: string } | { flow: string } | { endpoint: string } | { boundary: string };
@@ -72,7 +72,7 @@ export type EditResult = { text: string } | { error: string };
  */
 export function applyModelEdit(text: string, edit: ModelEdit): EditResult {
   try {
-    const style: Style = { json: /^\s*\{/.test(text.replace(/^\ufeff/, '')), eol: text.includes('\r\n') ? '\r\n' : '\n' };
+    const style: Style = { json: /^\s*\{/.test(text.replace(/^\ufeff/, '')), eol: lineEndingAt(text, 0) ?? '\n', yaml11: declaresYaml11(text) };
     if (edit.op === 'add-control' || edit.op === 'remove-control') return controlEdit(text, edit, style);
     if (edit.op === 'add-threat' || edit.op === 'remove-threat') return threatEdit(text, edit, style);
     return structureEdit(text, edit, style);

@@ -192,8 +192,8 @@ export function parseModelText(text: string, file: string, options: ParseOptions
 
     const doc = compose(tokens, text.length);
     const yamlProblems = [
-      ...doc.errors.map((e) => toDiagnostic(e, 'error')),
-      ...doc.warnings.map((e) => toDiagnostic(e, 'warning')),
+      ...doc.errors.map((e) => toDiagnostic(e, 'error', tokens)),
+      ...doc.warnings.map((e) => toDiagnostic(e, 'warning', tokens)),
     ];
     diagnostics.push(...dedupe(yamlProblems));
 
@@ -235,7 +235,7 @@ export function parseModelText(text: string, file: string, options: ParseOptions
     return { source, diagnostics, format };
   }
 
-  function toDiagnostic(e: YAMLError, severity: 'error' | 'warning'): Diagnostic {
+  function toDiagnostic(e: YAMLError, severity: 'error' | 'warning', tokens: readonly CST.Token[]): Diagnostic {
     const offset = e.pos[0];
     const loc = at(offset);
     switch (e.code) {
@@ -245,6 +245,12 @@ export function parseModelText(text: string, file: string, options: ParseOptions
         return { ...error('too-deep', 'the model is too deeply nested to read', loc), severity };
       case 'TAB_AS_INDENT':
         return { ...error('syntax-error', e.message, loc, 'indent YAML with spaces, not tabs'), severity };
+      case 'BAD_INDENT':
+      case 'BLOCK_AS_IMPLICIT_KEY': {
+        const plain = format === 'yaml' && severity === 'error' ? explainYamlError(text, e, at, tokens) : undefined;
+        if (plain) return error('syntax-error', plain.message, at(plain.offset), plain.hint);
+        return error('syntax-error', format === 'json' ? `${e.message} (JSON parsed as YAML)` : e.message, loc);
+      }
       default:
         if (severity === 'warning') {
           return { ...error('yaml-warning', e.message, loc), severity };
@@ -252,6 +258,164 @@ export function parseModelText(text: string, file: string, options: ParseOptions
         return error('syntax-error', format === 'json' ? `${e.message} (JSON parsed as YAML)` : e.message, loc);
     }
   }
+}
+
+/** A YAML error in the words of someone writing a model, at the place to fix. */
+interface PlainError {
+  offset: number;
+  message: string;
+  hint: string;
+}
+
+// yaml's wording of the two mistakes people make most when writing by hand.
+const MAP_COLUMN = 'All mapping items must start at the same column';
+const COMPACT_MAP = 'Nested mappings are not allowed in compact mappings';
+
+/** `at`: the source map's position of an offset (counting lines here would scan the text per error). */
+function explainYamlError(text: string, e: YAMLError, at: (offset: number) => Loc, tokens: readonly CST.Token[]): PlainError | undefined {
+  const lineOf = (offset: number): number => at(offset).line;
+  if (e.code === 'BAD_INDENT' && e.message === MAP_COLUMN) return misalignedKey(text, lineAt(text, e.pos[0], lineOf), at, tokens);
+  if (e.code === 'BLOCK_AS_IMPLICIT_KEY' && e.message === COMPACT_MAP) return colonInValue(lineAt(text, e.pos[0], lineOf), e.pos[0]);
+  return undefined;
+}
+
+interface Line {
+  number: number;
+  start: number;
+  indent: number;
+  text: string;
+}
+
+function lineAt(text: string, offset: number, lineOf: (offset: number) => number): Line {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const end = text.indexOf('\n', offset);
+  const body = text.slice(start, end === -1 ? text.length : end).replace(/\r$/, '');
+  return { number: lineOf(start), start, indent: body.length - body.trimStart().length, text: body };
+}
+
+/** The lines before `line`, nearest first, skipping blank and comment-only ones. */
+function* contentLinesBefore(text: string, line: Line): Generator<Line> {
+  let start = line.start;
+  let number = line.number;
+  while (start > 0) {
+    const prevStart = text.lastIndexOf('\n', start - 2) + 1;
+    const body = text.slice(prevStart, start - 1).replace(/\r$/, '');
+    number--;
+    start = prevStart;
+    const trimmed = body.trimStart();
+    if (trimmed !== '' && !trimmed.startsWith('#')) yield { number, start, indent: body.length - trimmed.length, text: body };
+  }
+}
+
+/** The list item just above `line` at its own column, if the lines between are all nested deeper. */
+function listItemAbove(text: string, line: Line): Line | undefined {
+  // A file of many such errors must not be scanned back to its start for each.
+  let budget = 1000;
+  for (const before of contentLinesBefore(text, line)) {
+    if (before.indent < line.indent || --budget < 0) return undefined;
+    // Keys already at this column after the item (each reported in turn) lead back to it too.
+    if (before.indent === line.indent && before.text.trimStart().startsWith('- ')) return before;
+  }
+  return undefined;
+}
+
+/** The key that starts at `offset`, up to its `:`; quotes are dropped. */
+function lineKeyAt(text: string, offset: number): string {
+  const end = text.indexOf('\n', offset);
+  const rest = text.slice(offset, end === -1 ? text.length : end);
+  const m = /^(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|(.*?))\s*:(?:\s|$)/.exec(rest);
+  return (m ? m[1] ?? m[2] ?? m[3] : rest).trim();
+}
+
+/** Where the first key of a line starts, past a list item's `- `. */
+const firstKeyOffset = (line: Line): number => line.start + line.indent + (/^-\s+/.exec(line.text.slice(line.indent))?.[0].length ?? 0);
+
+const misalignedIndex = new WeakMap<readonly CST.Token[], Map<number, number | undefined>>();
+
+/**
+ * The key before `offset` in its block map, from the token tree, which knows each map's own column: what
+ * yaml's "All mapping items must start at the same column" compares the key with. The tree is walked
+ * once per document, however many keys are out of line.
+ */
+function keyBefore(tokens: readonly CST.Token[], offset: number): number | undefined {
+  let index = misalignedIndex.get(tokens);
+  if (index === undefined) {
+    index = misalignedKeys(tokens);
+    misalignedIndex.set(tokens, index);
+  }
+  return index.get(offset);
+}
+
+/** Each key whose column is not its block map's (as yaml judges it), with the key of the item before it. */
+function misalignedKeys(tokens: readonly CST.Token[]): Map<number, number | undefined> {
+  const out = new Map<number, number | undefined>();
+  const stack: CST.Token[] = [];
+  for (const t of tokens) if (t.type === 'document' && t.value) stack.push(t.value);
+  while (stack.length > 0) {
+    const token = stack.pop()!;
+    if (!CST.isCollection(token)) continue;
+    let before: number | undefined;
+    for (const item of token.items as CST.CollectionItem[]) {
+      const key = item.key;
+      if (key) {
+        if (token.type === 'block-map' && 'indent' in key && key.indent !== token.indent) out.set(key.offset, before);
+        before = key.offset;
+        stack.push(key);
+      }
+      if (item.value) stack.push(item.value);
+    }
+  }
+  return out;
+}
+
+/**
+ * A key whose indentation differs from the keys before it in its map. yaml reports it at the start of its
+ * line; the key itself, and the keys it is out of line with (often the wrong one is above it), say more.
+ * Only keys that start their line and sit at another column are named: yaml's own idea of the map can
+ * be off when an earlier line is the one misplaced.
+ */
+function misalignedKey(text: string, line: Line, at: (offset: number) => Loc, tokens: readonly CST.Token[]): PlainError | undefined {
+  const offset = line.start + line.indent;
+  const key = lineKeyAt(text, offset);
+  if (key === '') return undefined;
+  const item = listItemAbove(text, line);
+  if (item) {
+    const value = item.text.trim().slice(2).trim();
+    return {
+      offset,
+      message: `\`${key}\` is a \`key: value\` entry at the column of the list item \`- ${value}\` (line ${item.number})`,
+      hint: `a map's entries are all \`key: value\` and a list's all \`- item\`: write \`${value.replace(/:\s*$/, '')}:\` as a key, or every entry as a list item`,
+    };
+  }
+  const col = line.indent + 1;
+  const compared = new Set<number>();
+  const above = contentLinesBefore(text, line).next();
+  if (!above.done) compared.add(firstKeyOffset(above.value));
+  const before = keyBefore(tokens, offset);
+  if (before !== undefined && before === firstKeyOffset(lineAt(text, before, (o) => at(o).line))) compared.add(before);
+  const named = [...compared].filter((o) => at(o).col !== col).map((o) => {
+    const loc = at(o);
+    return `\`${lineKeyAt(text, o)}\` (line ${loc.line}, column ${loc.col})`;
+  });
+  return {
+    offset,
+    message: `\`${key}\` (column ${col}) is not lined up with the keys before it`,
+    hint: named.length > 0
+      ? `keys of one map start at the same column: compare with ${named.join(' and ')}`
+      : 'keys of one map start at the same column: check the indentation of the lines above',
+  };
+}
+
+/** `name: Billing: invoices`: the second `: ` starts a map inside the plain value. */
+function colonInValue(line: Line, offset: number): PlainError {
+  const value = line.text.slice(offset - line.start).replace(/\s+#.*$/, '').trim();
+  const key = line.text.slice(line.indent, offset - line.start).trim().replace(/^-\s*/, '').replace(/:$/, '').trim();
+  const quoted = `${key}: ${JSON.stringify(value)}`;
+  // After a flow's arrow a colon most likely began the flow's details.
+  const hint = key.includes('->')
+    ? `write the flow's details in braces: \`${key}: { ${value} }\`, or quote the value: \`${quoted}\``
+    : `quote the value: \`${quoted}\``;
+  return { offset, message: `a \`: \` inside the plain value \`${value}\` starts a map`, hint };
 }
 
 /** Characters per block of LineStarts' index. */

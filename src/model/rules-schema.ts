@@ -4,7 +4,9 @@
 // mistake is reported at once with its line. The JSON Schema for editors is written out by hand below,
 // because zod only sees a condition as data.
 import { z } from 'zod';
-import { BOUNDARY_KINDS, CONTROLS, LEVELS } from './catalog.js';
+import {
+  BOUNDARY_KINDS, CONTROLS, LEVELS, STRIDE_NAMES_WRITTEN, STRIDE_SPELLING_PATTERN, STRIDE_SPELLINGS_NOTE,
+} from './catalog.js';
 import { type ConditionIssue, isControlName, parseCondition } from './rule-conditions.js';
 import {
   ALL_FACTS, COMPARISON_OPERATORS, EXPOSURES, type FactType, FLOW_CROSSING_KINDS, ORDERED_OPERATORS, RULE_SUBJECTS,
@@ -78,10 +80,21 @@ export const RULE_ID_PATTERN = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 const ruleIdSchema = z.string().regex(RULE_ID_PATTERN).meta({ description: 'A rule id: lower-case words joined by dashes' });
 const ratingSchema = z.enum(LEVELS);
 
+/**
+ * The canonical names first, so that editors offer them; then the other spellings people write ("Tampering",
+ * "Information Disclosure", "DoS"), which normalize turns into the same letters.
+ */
+export const strideSchema = z.union([
+  z.enum(STRIDE_NAMES_WRITTEN as [string, ...string[]]),
+  z.string().regex(STRIDE_SPELLING_PATTERN).meta({ description: `The same categories ${STRIDE_SPELLINGS_NOTE.replaceAll('`', '')}` }),
+]).meta({
+  description: 'The STRIDE category: S, T, R, I, D, E, or spoofing, tampering, repudiation, information-disclosure, denial-of-service, elevation-of-privilege (in any case; "Information Disclosure", "DoS" and the like are read too)',
+});
+
 export const customRuleSchema = z.strictObject({
   id: ruleIdSchema,
   title: z.string().min(1).meta({ description: 'Short name of the threat; `{name}` (or {element}, {endpoint}, {source}, {target}) is replaced' }),
-  stride: z.enum(['S', 'T', 'R', 'I', 'D', 'E']),
+  stride: strideSchema,
   'applies-to': z.enum(RULE_SUBJECTS).meta({ description: 'What the condition is evaluated on: each element, each endpoint, or each flow' }),
   when: z.unknown().meta(conditionJsonSchema),
   'mitigated-by': z.array(z.string()).optional().meta({

@@ -3,10 +3,13 @@
 import { z } from 'zod';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS,
-  ELEMENT_KINDS, ELEMENT_TYPES, ENDPOINT_KINDS, LEVELS, PROTOCOLS, STRIDE_NAMES_WRITTEN, TRUST_ALIASES, TRUST_LEVELS,
+  ELEMENT_KINDS, ELEMENT_TYPES, ENDPOINT_KINDS, LEVELS, PROTOCOLS, TECHNOLOGIES, TRUST_ALIASES, TRUST_LEVELS,
 } from './catalog.js';
 import { FLOW_ARROW } from './flow-arrow.js';
-import { rulesSectionSchema } from './rules-schema.js';
+import { rulesSectionSchema, strideSchema } from './rules-schema.js';
+
+// A written threat's `stride` reads like a custom rule's: one schema for both.
+export { strideSchema };
 
 const keys = <T extends object>(o: T) => Object.keys(o) as [string, ...string[]];
 
@@ -78,7 +81,8 @@ export const elementSchema = z.strictObject({
   type: z.enum(keys(ELEMENT_TYPES)).optional(),
   name: z.string().optional().meta({ description: 'Display name; default the id' }),
   description: z.string().optional(),
-  tech: z.string().optional().meta({ description: 'Technology hint (postgres, redis, nginx, browser...)' }),
+  // Editors offer the known technologies as completions; `examples` refuses nothing else.
+  tech: z.string().optional().meta({ description: 'Technology hint (postgres, redis, nginx, browser...; docs/technologies.md lists the known ones)', examples: Object.keys(TECHNOLOGIES).sort() }),
   in: idSchema.optional().meta({ description: 'The trust boundary the element sits in' }),
   controls: controlsSchema.optional(),
   auth: authSchema.optional().meta({ description: 'How callers authenticate to this element by default' }),
@@ -129,10 +133,6 @@ export const assumptionSchema = z.union([
     elements: z.array(idSchema).optional().meta({ description: 'Where it holds; default everywhere' }),
   }),
 ]);
-
-export const strideSchema = z.enum(STRIDE_NAMES_WRITTEN as [string, ...string[]]).meta({
-  description: 'The STRIDE category: S, T, R, I, D, E, or spoofing, tampering, repudiation, information-disclosure, denial-of-service, elevation-of-privilege',
-});
 
 export const writtenThreatSchema = z.strictObject({
   title: z.string().min(1).meta({ description: 'What can go wrong, in a line' }),

@@ -3,7 +3,9 @@
 // people who write YAML: "unknown key `contrls` (did you mean `controls`?)", never "invalid union".
 import { flat } from './flat.js';
 import { z } from 'zod';
-import { CONTROLS, ELEMENT_TYPES, type ElementKind, TECHNOLOGIES } from './catalog.js';
+import {
+  CONTROLS, ELEMENT_TYPES, ENDPOINT_KINDS, type ElementKind, PROTOCOLS, STRIDE_SPELLINGS_NOTE, TECHNOLOGIES,
+} from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
 import { ShorthandFlow } from './fast-parse.js';
 import { FLOW_ARROW } from './flow-arrow.js';
@@ -12,11 +14,11 @@ import {
 } from './normalize.js';
 import { pathKey } from './parse.js';
 import {
-  CUSTOM_CONTROL_PATTERN, ID_PATTERN, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
-  type RawModel,
+  CUSTOM_CONTROL_PATTERN, ID_PATTERN, elementSchema, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
+  type RawModel, strideSchema,
 } from './schema.js';
 import { compileCheck } from './schema-check.js';
-import { didYouMean } from './suggest.js';
+import { SYNONYMS, type SynonymTable, didYouMean, suggest, suggestions } from './suggest.js';
 import { ambiguity, resolveThreatTarget, targetIndex, targetNames, targetRefs } from './threat-targets.js';
 import type { Diagnostic, ModelPath, Severity, SourceMap } from './types.js';
 
@@ -46,7 +48,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 const VALUE_NAMES: Record<string, string> = {
   controls: 'control', protocol: 'protocol', auth: 'authentication method', kind: 'kind', type: 'type',
   trust: 'trust level', classification: 'classification', confidentiality: 'level', integrity: 'level',
-  availability: 'level', threatmap: 'format version', methods: 'HTTP method',
+  availability: 'level', threatmap: 'format version', methods: 'HTTP method', stride: 'STRIDE category',
 };
 
 const ID_RULE = 'letters, digits and . _ : - (starting with a letter or digit)';
@@ -107,8 +109,12 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   const parsed = quick ? undefined : topSchema.safeParse(raw);
   const valid = parsed === undefined || parsed.success;
   let flows: RawFlowRef[] | undefined;
+  const misplaced = isObj(raw) ? misplacedFields(r, raw.elements) : NONE;
   if (parsed?.success === false) {
-    for (const issue of parsed.error.issues) convertIssue(r, raw, issue, [], topSchema);
+    for (const issue of parsed.error.issues) {
+      if (misplaced.size > 0 && issue.path[0] === 'elements' && misplaced.has(String(issue.path[1]))) continue;
+      convertIssue(r, raw, issue, [], topSchema);
+    }
   }
   if (isObj(raw)) {
     const list = raw.flows;
@@ -121,13 +127,41 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
       }
     }
     r.stopFlagging();
-    flows = checkReferences(r, raw);
+    flows = checkReferences(r, raw, misplaced);
   }
   const diagnostics = r.diagnostics;
   if (!valid || diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
   // The input itself, not zod's copy of it: the schema has no defaults or transforms, so they hold the same
   // data, and a second copy of a large model doubled the memory and the garbage collection of loading.
   return { model: raw as RawModel, flows, diagnostics };
+}
+
+const NONE: ReadonlySet<string> = new Set();
+const ELEMENT_FIELDS = Object.keys(elementSchema.shape);
+
+/**
+ * Under-indented fields of an element (`endpoints:` at the column of the element ids) read as elements of
+ * their own, which then have no kind and unknown keys: one message says what happened instead. A field
+ * whose value reads as an element (an element may well be called `auth`) stays one.
+ */
+function misplacedFields(r: Reporter, elements: unknown): ReadonlySet<string> {
+  if (!isObj(elements)) return NONE;
+  let found: Set<string> | undefined;
+  for (const field of ELEMENT_FIELDS) {
+    if (!Object.hasOwn(elements, field)) continue;
+    const value = elements[field];
+    if (isObj(value) && Object.keys(value).every((k) => ELEMENT_FIELDS.includes(k))) continue;
+    const ids = Object.keys(elements);
+    const above = ids[ids.indexOf(field) - 1];
+    r.error('misplaced-key', ['elements', field], above === undefined
+      ? `\`${field}\` looks like a field of an element, not an element`
+      : `\`${field}\` looks like a field of the element above it, \`${above}\`, not an element`, {
+      found: describeValue(value),
+      hint: above === undefined ? 'indent it under the element it belongs to' : `indent it under \`${above}\`, in line with its other fields`,
+    });
+    (found ??= new Set()).add(field);
+  }
+  return found ?? NONE;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -182,8 +216,16 @@ function objectKeys(s: z.ZodType | undefined): string[] {
   return [];
 }
 
+interface EnumOptions {
+  values: string[];
+  /** `x-` custom names are allowed too. */
+  custom: boolean;
+  /** The other spellings of the values that are allowed, in words. */
+  spellings?: string;
+}
+
 /** The names an enum (or a union holding one) allows, and whether `x-` custom names are allowed too. */
-function enumOptions(s: z.ZodType | undefined): { values: string[]; custom: boolean } | undefined {
+function enumOptions(s: z.ZodType | undefined): EnumOptions | undefined {
   if (!s) return undefined;
   const u = unwrap(s);
   if (u instanceof z.ZodEnum) return { values: u.options.map(String), custom: false };
@@ -194,9 +236,11 @@ function enumOptions(s: z.ZodType | undefined): { values: string[]; custom: bool
     for (const option of u.options as z.ZodType[]) {
       const inner = enumOptions(option);
       if (inner) values = values.concat(inner.values);
-      else if (unwrap(option) instanceof z.ZodString) custom = true;
+      // The string beside a STRIDE category's names takes their other spellings, not custom names.
+      else if (unwrap(option) instanceof z.ZodString) custom ||= u !== strideSchema;
     }
-    return values.length > 0 ? { values, custom } : undefined;
+    if (values.length === 0) return undefined;
+    return u === strideSchema ? { values, custom, spellings: STRIDE_SPELLINGS_NOTE } : { values, custom };
   }
   return undefined;
 }
@@ -211,9 +255,9 @@ function valueName(path: Path): string {
 
 const where = (parent: Path): string => (parent.length === 0 ? 'at the top level' : `in \`${displayPath(parent)}\``);
 
-function reportEnum(r: Reporter, path: Path, value: unknown, options: { values: string[]; custom: boolean }): void {
+function reportEnum(r: Reporter, path: Path, value: unknown, options: EnumOptions): void {
   const name = valueName(path);
-  const customNote = options.custom ? ', or a custom name starting with `x-`' : '';
+  const customNote = options.custom ? ', or a custom name starting with `x-`' : options.spellings ? ` (${options.spellings})` : '';
   const expected = `${options.values.length === 1 ? '' : 'one of '}${listValues(options.values)}${customNote}`;
   if (typeof value !== 'string' && !options.values.includes(String(value))) {
     const hint = options.values.length === 1 ? undefined : didYouMean(String(value), options.values);
@@ -224,9 +268,66 @@ function reportEnum(r: Reporter, path: Path, value: unknown, options: { values: 
       { found: describeValue(value), expected, hint });
     return;
   }
-  const hint = didYouMean(String(value), options.values)
+  const hint = enumHint(path, String(value), options.values)
     ?? (options.custom && /^x[-_]/i.test(String(value)) ? 'custom names are lower case and start with `x-`' : undefined);
   r.error('invalid-value', path, `unknown ${name} \`${String(value)}\``, { found: describeValue(value), expected, hint });
+}
+
+/** What people write for the value at `path`, besides its spelling (see SYNONYMS). */
+function synonymsAt(path: Path, name: string): SynonymTable | undefined {
+  return name === 'control' && path[0] === 'flows' ? FLOW_CONTROL_SYNONYMS : SYNONYMS[name];
+}
+
+// On a flow, `encrypted` as a control means in transit: its own words come first.
+const FLOW_CONTROL_SYNONYMS: SynonymTable = { ...SYNONYMS.control, ...SYNONYMS['flow control'] };
+
+function enumHint(path: Path, value: string, values: readonly string[]): string | undefined {
+  const name = valueName(path);
+  if (name === 'protocol') return protocolHint(value, values);
+  return didYouMean(value, values, { synonyms: synonymsAt(path, name) });
+}
+
+const isEncrypted = (protocol: string): boolean => Object.hasOwn(PROTOCOLS, protocol) && PROTOCOLS[protocol].encrypted;
+
+/** The encrypted form of a protocol (`redis` -> `rediss`, `postgres` -> `postgres+tls`), or itself when it is one. */
+function encryptedTwin(protocol: string, values: readonly string[]): string | undefined {
+  if (isEncrypted(protocol)) return protocol;
+  return [`${protocol}s`, `${protocol}+tls`].find((c) => values.includes(c) && isEncrypted(c));
+}
+
+/** The protocol a word most likely names: itself in another case, a synonym, or the closest spelling. */
+function likelyProtocol(word: string, values: readonly string[]): string | undefined {
+  if (values.includes(word)) return word;
+  const found = suggestions(word, values, { synonyms: SYNONYMS.protocol, prefer: isEncrypted });
+  return Array.isArray(found) ? found[0] : undefined;
+}
+
+// `https:443`, `https://api.example.com`, and a TLS word after a protocol (`redis-tls`, `mysql+ssl`).
+const PROTOCOL_AND_PORT = /^(.+?):(\d{1,5})$/;
+const PROTOCOL_URL = /^([A-Za-z][\w+.-]*):\/\//;
+const TLS_SUFFIX = /^(.*?)[-+_. ]?(?:over-?)?(?:tls|ssl|secure)(?:v?[\d.]+)?$/i;
+
+/**
+ * Never a cleartext protocol for a word that asks for TLS: `redis-tls` is `rediss`, not `redis`, the prefix
+ * a spelling match finds. A value longer than any protocol is no typo of one (and the patterns stay cheap).
+ */
+function protocolHint(value: string, values: readonly string[]): string | undefined {
+  if (value.length > 64) return undefined;
+  const port = PROTOCOL_AND_PORT.exec(value);
+  if (port) {
+    const protocol = likelyProtocol(port[1], values);
+    return `the port goes in a key of its own: \`{ protocol: ${protocol ?? port[1]}, port: ${port[2]} }\``;
+  }
+  const url = PROTOCOL_URL.exec(value);
+  const scheme = url ? likelyProtocol(url[1], values) : undefined;
+  if (scheme !== undefined) return `a protocol is written without \`://\` and the address: did you mean \`${scheme}\`?`;
+  const tls = TLS_SUFFIX.exec(value);
+  if (tls) {
+    const base = tls[1] === '' ? 'tls' : likelyProtocol(tls[1], values);
+    const twin = base === undefined ? undefined : encryptedTwin(base, values);
+    if (twin !== undefined) return `did you mean \`${twin}\`?`;
+  }
+  return didYouMean(value, values, { synonyms: SYNONYMS.protocol, prefer: isEncrypted });
 }
 
 function expectedName(expected: string): string {
@@ -241,6 +342,23 @@ function expectedName(expected: string): string {
     case 'boolean': return 'true or false';
     default: return expected;
   }
+}
+
+/** `parent`: the map holding the key; a flow's `tls:` is answered with the TLS form of its protocol. */
+function unknownKeyHint(key: string, allowed: readonly string[], parent: unknown): string | undefined {
+  if (/^(?:tls|ssl|https|secure)$/i.test(key) && allowed.includes('encrypted')) return tlsKeyHint(parent);
+  const control = Object.hasOwn(CONTROLS, key) && allowed.includes('controls');
+  return didYouMean(key, allowed, { synonyms: SYNONYMS.key })
+    ?? (control ? `\`${key}\` is a control: list it under \`controls: [${key}]\`` : undefined);
+}
+
+/** `tls: true` on a flow: TLS is what its protocol says, so the hint names the protocol's TLS form. */
+function tlsKeyHint(flow: unknown): string {
+  const protocol = isObj(flow) && typeof flow.protocol === 'string' ? flow.protocol : undefined;
+  const twin = protocol === undefined ? undefined : encryptedTwin(protocol, Object.keys(PROTOCOLS));
+  if (twin !== undefined && twin === protocol) return `\`${protocol}\` is encrypted already: remove the key`;
+  if (twin !== undefined) return `use the TLS protocol: \`protocol: ${twin}\` (or write \`encrypted: true\`)`;
+  return 'write `encrypted: true`, or use a TLS protocol (`https`, `rediss`, `postgres+tls`...)';
 }
 
 function convertIssue(r: Reporter, root: unknown, issue: Issue, base: Path, baseSchema: z.ZodType): void {
@@ -266,10 +384,9 @@ function convertIssue(r: Reporter, root: unknown, issue: Issue, base: Path, base
     case 'unrecognized_keys': {
       const allowed = objectKeys(schema);
       for (const key of issue.keys) {
-        const control = Object.hasOwn(CONTROLS, key) && allowed.includes('controls');
         r.error('unknown-key', [...path, key], `unknown key \`${key}\` ${where(path)}`, {
           expected: allowed.length > 0 ? `one of ${listValues(allowed, 20)}` : undefined,
-          hint: didYouMean(key, allowed) ?? (control ? `\`${key}\` is a control: list it under \`controls: [${key}]\`` : undefined),
+          hint: unknownKeyHint(key, allowed, valueAt(root, path)),
         });
       }
       return;
@@ -422,15 +539,18 @@ function checkFlowEntry(r: Reporter, root: Obj, entry: unknown, i: number): void
     r.error('invalid-flow', at, 'empty flow', { expected: FLOW_FORMS });
     return;
   }
+  const beside = arrows.length === 1 && (entry[arrows[0]] ?? null) === null ? keys.filter((k) => FULL_FLOW_KEYS.includes(k)) : [];
+  if (beside.length > 0) reportDetailsBeside(r, [...at, arrows[0]], arrows[0], beside);
   for (const key of keys) {
     const keyPath = [...at, key];
+    if (beside.length > 0 && (key === arrows[0] || beside.includes(key))) continue;
     if (!FLOW_ARROW.test(key)) {
       const isDetail = FULL_FLOW_KEYS.includes(key);
       r.error('invalid-flow', keyPath, isDetail
         ? `\`${key}\` sits beside \`${arrows[0]}\`; a shorthand flow keeps its details under the arrow`
         : `\`${key}\` is not a flow`, {
         expected: FLOW_FORMS,
-        hint: isDetail ? `write \`${arrows[0]}: { ${key}: ... }\`` : /[=~-]>|→|-/.test(key) ? 'write the arrow as `->` with an element on each side' : undefined,
+        hint: isDetail ? `write \`${arrows[0]}: { ${key}: ... }\`` : arrowHint(key),
       });
       continue;
     }
@@ -443,6 +563,24 @@ function checkFlowEntry(r: Reporter, root: Obj, entry: unknown, i: number): void
       });
     }
   }
+}
+
+/** A flow goes one way, source first: `a <-> b` is two flows, `a <- b` is `b -> a`. */
+function arrowHint(key: string): string | undefined {
+  const both = /^\s*(\S+)\s*<->\s*(\S+)\s*$/.exec(key);
+  if (both) return `a flow goes one way: write two flows, \`${both[1]} -> ${both[2]}\` and \`${both[2]} -> ${both[1]}\``;
+  const back = /^\s*(\S+)\s*<-\s*(\S+)\s*$/.exec(key);
+  if (back) return `write the source first: \`${back[2]} -> ${back[1]}\``;
+  return /[=~-]>|→|-/.test(key) ? 'write the arrow as `->` with an element on each side' : undefined;
+}
+
+/** `- a -> b:` with its details on the next lines at the arrow's own column: one mistake, one message. */
+function reportDetailsBeside(r: Reporter, at: Path, arrow: string, keys: readonly string[]): void {
+  const listed = keys.map((k) => `\`${k}\``).join(', ');
+  r.error('invalid-flow', at, `the details of \`${arrow}\` (${listed}) sit beside it, not under it`, {
+    expected: FLOW_FORMS,
+    hint: `indent ${listed} two more spaces than \`${arrow}\`, or write \`${arrow}: { ${keys.map((k) => `${k}: ...`).join(', ')} }\``,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -459,15 +597,31 @@ const KIND_LIST = '`kind: external`, `kind: process` or `kind: store`';
 
 const TECH_NAMES = [...Object.keys(TECHNOLOGIES), ...Object.keys(ELEMENT_TYPES)];
 
-function checkReferences(r: Reporter, raw: Obj): RawFlowRef[] {
+const TOP_KEYS = Object.keys(modelSchema.shape);
+
+/**
+ * The ids of a section, for references. A misspelt section (`asset:` for `assets:`) is reported once as
+ * an unknown key; its entries still count here, or every reference to them would be an error of its own.
+ */
+function referableIds(raw: Obj, name: string, own: string[]): string[] {
+  if (isObj(raw[name])) return own;
+  for (const key of Object.keys(raw)) {
+    const value = raw[key];
+    if (isObj(value) && !TOP_KEYS.includes(key) && suggest(key, TOP_KEYS) === name) return Object.keys(value);
+  }
+  return own;
+}
+
+function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>): RawFlowRef[] {
   const section = (name: string): Obj => (isObj(raw[name]) ? (raw[name] as Obj) : {});
   const boundaries = section('boundaries');
   const assets = section('assets');
   const elements = section('elements');
+  const own = { boundary: Object.keys(boundaries), element: Object.keys(elements) };
   const ids = {
-    boundary: Object.keys(boundaries),
-    asset: Object.keys(assets),
-    element: Object.keys(elements),
+    boundary: referableIds(raw, 'boundaries', own.boundary),
+    asset: referableIds(raw, 'assets', Object.keys(assets)),
+    element: referableIds(raw, 'elements', own.element),
   };
   // Elements map each id to itself: a flow's ends become the element's own id string (see withOwnIds).
   const elementIds = new Map<string, string>();
@@ -501,16 +655,17 @@ function checkReferences(r: Reporter, raw: Obj): RawFlowRef[] {
   };
 
   // Boundaries: parents exist and do not nest in a circle.
-  for (let i = 0; i < ids.boundary.length; i++) {
-    const id = ids.boundary[i];
+  for (let i = 0; i < own.boundary.length; i++) {
+    const id = own.boundary[i];
     const b = boundaries[id];
     if (isObj(b) && !resolves(b.in, 'boundary')) ref(['boundaries', id, 'in'], b.in, 'boundary');
   }
   checkBoundaryCycles(r, boundaries);
 
   // Elements.
-  for (let i = 0; i < ids.element.length; i++) {
-    const id = ids.element[i];
+  for (let i = 0; i < own.element.length; i++) {
+    const id = own.element[i];
+    if (misplaced.size > 0 && misplaced.has(id)) continue;
     const e = elements[id];
     // Findings and diagrams name elements and boundaries side by side; assets are only ever referenced
     // from asset fields, so an asset may share an element's id.
@@ -526,7 +681,10 @@ function checkReferences(r: Reporter, raw: Obj): RawFlowRef[] {
     if (isObj(e.endpoints)) {
       for (const key of Object.keys(e.endpoints)) {
         const ep = e.endpoints[key];
+        // Most keys are a path alone; only the others can hold a method.
+        if (key.charCodeAt(0) !== 47) checkEndpointKeyMethods(r, ['elements', id, 'endpoints', key], key);
         if (!isObj(ep)) continue;
+        if (Array.isArray(ep.methods)) checkMethodList(r, ['elements', id, 'endpoints', key, 'methods'], ep.methods);
         if (!allResolve(ep.callers, 'element')) refList(['elements', id, 'endpoints', key, 'callers'], ep.callers, 'element');
         if (!allResolve(ep.accepts, 'asset')) refList(['elements', id, 'endpoints', key, 'accepts'], ep.accepts, 'asset');
         if (!allResolve(ep.returns, 'asset')) refList(['elements', id, 'endpoints', key, 'returns'], ep.returns, 'asset');
@@ -661,12 +819,22 @@ function kindOfType(type: unknown): ElementKind | undefined {
 export const techType = (tech: unknown): string | undefined =>
   typeof tech === 'string' ? impliedElementType(tech) : undefined;
 
+/**
+ * An unknown technology alone leaves the kind open, and the kind decides which rules apply: a guess would
+ * report threats about the wrong thing, so this stays an error, with the nearest known name and the list.
+ */
+function unknownTechHint(tech: string): string {
+  const near = didYouMean(tech, TECH_NAMES);
+  const open = `\`tech: ${tech}\` is not a known technology (docs/technologies.md lists them), so nothing says what the element is: add \`type:\` (such as \`api\` or \`database\`) or \`kind: external|process|store\``;
+  return near === undefined ? open : `${near} ${open}`;
+}
+
 function checkKind(r: Reporter, id: string, e: Obj): void {
   const tech = e.tech;
   const impliedByTech = techType(tech);
   if (typeof tech === 'string' && impliedByTech === undefined && !r.isFlagged(['elements', id, 'tech'])) {
     r.add('warning', 'unknown-tech', ['elements', id, 'tech'], `unknown technology \`${tech}\`; it adds no type or traits`, {
-      hint: didYouMean(tech, TECH_NAMES) ?? 'set `type:` to say what the element is (tech is only a hint)',
+      hint: didYouMean(tech, TECH_NAMES) ?? 'docs/technologies.md lists the known ones; else set `type:` to say what the element is (tech is only a hint)',
     });
   }
   if (r.anyFlagged() && (r.isFlagged(['elements', id, 'kind']) || r.isFlagged(['elements', id, 'type']))) return;
@@ -684,9 +852,60 @@ function checkKind(r: Reporter, id: string, e: Obj): void {
   } else if (kind === undefined && typeKind === undefined && techKind === undefined && e.type === undefined) {
     r.error('unknown-kind', ['elements', id], `cannot tell what kind of element \`${id}\` is`, {
       expected: `${KIND_LIST}, or a \`type:\` such as \`api\` or \`database\``,
-      hint: typeof tech === 'string' ? `\`tech: ${tech}\` is not a known technology, so add \`kind:\`` : 'add `kind: external|process|store`',
+      hint: typeof tech === 'string' ? unknownTechHint(tech) : 'add `type:` (such as `api` or `database`), a known `tech:` (docs/technologies.md lists them), or `kind: external|process|store`',
     });
   }
+}
+
+// The methods of RFC 9110 and PATCH (RFC 5789): the analysis reads POST, PUT, PATCH and DELETE as changing state.
+const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'];
+const HTTP_METHOD_SET = new Set(HTTP_METHODS);
+const METHOD_LIST = listValues(HTTP_METHODS);
+/** How normalize's parseEndpointKey splits a key into its methods and route, in any case. */
+const METHODS_AND_ROUTE = /^([A-Za-z]+(?:\s*[|,]\s*[A-Za-z]+)*)\s+(\S.*)$/;
+
+/**
+ * A key's leading word is read as a method only in upper case, so `PSOT /uploads` would silently be a
+ * method and `post /uploads` silently a path (with `post ` in it).
+ */
+function checkEndpointKeyMethods(r: Reporter, at: Path, key: string): void {
+  // `POST /cart`, as most keys with a method are, needs no pattern (a large model has thousands).
+  const space = key.indexOf(' ');
+  if (space > 0 && HTTP_METHOD_SET.has(key.slice(0, space))) return;
+  const m = METHODS_AND_ROUTE.exec(key.trim());
+  if (!m) return;
+  const words = m[1].split(/[\s|,]+/).filter(Boolean);
+  const route = m[2].trim();
+  if (/^[A-Z|,\s]+$/.test(m[1])) {
+    const unknown = words.find((w) => !HTTP_METHOD_SET.has(w));
+    if (unknown === undefined) return;
+    const method = suggest(unknown, HTTP_METHODS);
+    const kind = ENDPOINT_KINDS.find((k) => k === unknown.toLowerCase());
+    r.error('invalid-value', at, `\`${unknown}\` is not an HTTP method`, {
+      found: describeValue(key), expected: `\`METHOD /path\` with a method among ${METHOD_LIST}, or the path alone`,
+      hint: method !== undefined ? `did you mean \`${key.trim().replace(unknown, method)}\`?`
+        : kind !== undefined ? `\`${kind}\` is an endpoint kind: write \`${route}: { kind: ${kind} }\``
+          : `write the path alone (\`${route}\`), or name the endpoint with \`name:\``,
+    });
+    return;
+  }
+  // A lower-case word before a path is most likely a method; before anything else it may be a name.
+  if (!route.startsWith('/') || !words.every((w) => HTTP_METHOD_SET.has(w.toUpperCase()))) return;
+  const upper = `${m[1].toUpperCase()} ${route}`;
+  r.error('invalid-value', at, `\`${m[1]}\` in \`${key.trim()}\` is read as part of the path: methods are written in upper case`, {
+    found: describeValue(key), expected: `\`METHOD /path\` with a method among ${METHOD_LIST}`,
+    hint: `write \`${upper}\``,
+  });
+}
+
+/** `methods:` takes any case (normalize upper-cases it), but only real methods. */
+function checkMethodList(r: Reporter, at: Path, methods: readonly unknown[]): void {
+  methods.forEach((m, i) => {
+    if (typeof m !== 'string' || !/^[A-Za-z]+$/.test(m) || HTTP_METHOD_SET.has(m.toUpperCase())) return;
+    r.error('invalid-value', [...at, i], `\`${m}\` is not an HTTP method`, {
+      found: describeValue(m), expected: `one of ${METHOD_LIST}`, hint: didYouMean(m.toUpperCase(), HTTP_METHODS),
+    });
+  });
 }
 
 /** `names` caches each target's endpoint keys and routes: many flows may call one element. */

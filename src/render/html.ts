@@ -274,7 +274,9 @@ function hopNotes(hop: AttackPathHop): string {
   if (!hop.encrypted) notes.push('<strong>unencrypted</strong>');
   if (hop.auth !== 'none') notes.push(esc(hop.auth));
   else if (hop.authenticated) notes.push('authenticated');
-  if (hop.endpoint !== undefined) notes.push(`<code>${esc(hop.endpoint.slice(hop.to.length + 1))}</code>`);
+  // Where an endpoint is why the call needs no credential, it is named as such (the one the flow names, or another).
+  if (hop.openAt !== undefined) notes.push(`public endpoint <code>${esc(hop.openAt.slice(hop.to.length + 1))}</code>`);
+  else if (hop.endpoint !== undefined) notes.push(`<code>${esc(hop.endpoint.slice(hop.to.length + 1))}</code>`);
   if (hop.crossingKind !== undefined) notes.push(`<span title="${esc(hop.crossing ?? '')}">${esc(crossingLabel(hop.crossingKind))}</span>`);
   return notes.join(', ');
 }

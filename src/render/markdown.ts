@@ -14,6 +14,7 @@ import { renderAscii } from './diagram/ascii.js';
 import { renderMermaid } from './diagram/mermaid.js';
 import { countsPhrase, isOpenThreat, statusOf, uidOf } from '../track/triage.js';
 import { joinChunks, LineWriter } from './chunks.js';
+import { terminalSafeChunks } from './terminal-safe.js';
 import { DETAILS_THRESHOLD } from './details.js';
 import { threatIdRuns } from './threat-ids.js';
 import { plural } from '../model/diagnostics.js';
@@ -92,7 +93,23 @@ function riskCounts(counts: Record<Risk, number>): string {
 function threatCounts(r: AnalysisResult): string {
   const t = r.summary.threats;
   if (t.total === 0) return 'No open threats.';
-  return `${plural(t.total, 'threat')}: ${riskCounts(t)}.`;
+  const shown = shownPhrase(r);
+  return `${plural(t.total, 'threat')}: ${riskCounts(t)}.${shown === undefined ? '' : ` ${shown}`}`;
+}
+
+/**
+ * What `--min-risk` left out, when it did (filterByRisk keeps the summary's counts of every threat found): how
+ * many threats are shown, the lowest risk they reach down to (one above the highest left out: the same
+ * threats whatever level was asked between the two), and the counts left out. Undefined when all are shown.
+ */
+function shownPhrase(r: AnalysisResult): string | undefined {
+  const t = r.summary.threats;
+  if (r.threats.length >= t.total) return undefined;
+  const left: Record<Risk, number> = { ...t };
+  for (const th of r.threats) left[th.risk]--;
+  let floor = RISKS.length - 1;
+  for (let i = 0; i < RISKS.length; i++) if (left[RISKS[i]] > 0) floor = Math.min(RISKS.length - 1, i + 1);
+  return `${r.threats.length} of ${t.total} shown, those at or above ${RISKS[floor]} risk (--min-risk): ${riskCounts(left)} left out.`;
 }
 
 /** Element and boundary names by id, escaped for a table cell once each (crossings repeat them). */
@@ -239,6 +256,11 @@ function* threatsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
     w.line('No threats at or above the requested risk level.');
     w.blank();
     return;
+  }
+  const shown = shownPhrase(r);
+  if (shown !== undefined) {
+    w.line(`Threats: ${shown}`);
+    w.blank();
   }
   tableHead(w, ['ID', 'STRIDE', 'Component', 'Threat', 'Risk', 'Mitigation']);
   // A rule's threats share its mitigation, a long text: escaped once each.
@@ -455,7 +477,9 @@ function hopNotes(hop: AttackPathHop): string {
   if (!hop.encrypted) notes.push('unencrypted');
   if (hop.auth !== 'none') notes.push(hop.auth);
   else if (hop.authenticated) notes.push('authenticated');
-  if (hop.endpoint !== undefined) notes.push(inline(hop.endpoint.slice(hop.to.length + 1)));
+  // Where an endpoint is why the call needs no credential, it is named as such (the one the flow names, or another).
+  if (hop.openAt !== undefined) notes.push(`public endpoint ${inline(hop.openAt.slice(hop.to.length + 1))}`);
+  else if (hop.endpoint !== undefined) notes.push(inline(hop.endpoint.slice(hop.to.length + 1)));
   if (hop.crossingKind !== undefined) notes.push(crossingLabel(hop.crossingKind));
   return notes.join(', ');
 }
@@ -514,7 +538,7 @@ function* pathsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
 function* coverageSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   w.line('### STRIDE Coverage');
   w.blank();
-  w.line('Every element and flow against every STRIDE category: threat ids found, `ok: control` where a control mitigates it, `-` where it does not apply (reasons in the JSON output).');
+  w.line(`Every element and flow against every STRIDE category: threat ids found, \`ok: control\` where a control mitigates it, \`-\` where it does not apply (reasons in the JSON output)${r.threats.length < r.summary.threats.total ? '; only the threats shown are cited, and `hidden` marks a category whose threats are all below the minimum risk' : ''}.`);
   w.blank();
   tableHead(w, ['Component', ...STRIDE_LETTERS]);
   // A mitigated cell's text is kept per list of controls (the analysis shares those lists).
@@ -525,7 +549,8 @@ function* coverageSection(w: LineWriter, r: AnalysisResult): Generator<string> {
     for (let i = 0; i < cells.length; i++) {
       const c = cells[i];
       if (c.status === 'threat') {
-        line += c.threats.length === 1 ? ` | ${c.threats[0]}` : ` | ${c.threats.join(' ')}`;
+        // A category whose threats --min-risk left out (filterByRisk) still applies: say so rather than show nothing.
+        line += c.threats.length === 1 ? ` | ${c.threats[0]}` : c.threats.length === 0 ? ' | hidden' : ` | ${c.threats.join(' ')}`;
       } else if (c.status === 'mitigated') {
         let text = mitigated.get(c.controls);
         if (text === undefined) mitigated.set(c.controls, (text = ` | ok: ${cell(c.controls.join(', '))}`));
@@ -560,8 +585,15 @@ export function renderMarkdown(r: AnalysisResult, options: MarkdownOptions = {})
 /**
  * The report in pieces of about a megabyte whose concatenation is renderMarkdown's text, written in one
  * pass: the CLI writes them one by one, since a large model's report can exceed what one string may hold.
+ * The report is read in terminals (printed, `cat`, `less -R`): every piece goes through terminalSafe, so that
+ * no name or description anywhere in it can carry an escape sequence or a bidi override, whichever section
+ * prints it.
  */
-export function* markdownChunks(r: AnalysisResult, options: MarkdownOptions = {}): Generator<string> {
+export function markdownChunks(r: AnalysisResult, options: MarkdownOptions = {}): Generator<string> {
+  return terminalSafeChunks(reportChunks(r, options));
+}
+
+function* reportChunks(r: AnalysisResult, options: MarkdownOptions): Generator<string> {
   const w = new LineWriter();
   w.line(`## Threat Model: ${inline(r.system.name)}`);
   w.blank();

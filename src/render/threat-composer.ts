@@ -14,7 +14,8 @@
 //                               impactedGoal (what its STRIDE category violates), impactedAssets (the data
 //                               assets at stake), and `statement` composed from them as Threat Composer
 //                               composes it; STRIDE, Priority and Comments metadata; tags; status from triage
-//   punch-list action        -> a mitigation, linked to every threat it fixes (mitigationLinks)
+//   punch-list action        -> a mitigation, linked to every threat it fixes (mitigationLinks); its status
+//                               from the triage of those threats (mitigationStatus)
 //   assumption               -> an assumption, linked to the reported threats it concerns (assumptionLinks)
 //
 // Limits. Threat Composer validates an import with zod (packages/threat-composer-core/src/schemas and
@@ -29,6 +30,8 @@
 // keys decisions by, and the status the threat had when exported, so that the import can tell a status
 // changed in Threat Composer from one changed in the triage file since (a three-way merge). The Comments end
 // with a line under which a person writes; what is written there comes back as the reason of a decision.
+// Each mitigation carries the status it was exported with (`custom:threatmap:status`, Threat Composer's
+// word), so that a mitigation marked done there comes back as a decision on the threats it is linked to.
 //
 // Ids. Threat Composer's ids are UUIDs; ours are derived from stable keys (the threat key, the action, the
 // assumption) by four FNV-1a passes, shaped as version-4 UUIDs, so that two exports of one model are byte
@@ -560,11 +563,16 @@ export function mitigationStatus(statuses: readonly TriageStatus[]): TcMitigatio
 function mitigationRecord(rec: Recommendation, id: string, threats: readonly Threat[]): TcMitigation {
   const ids = threats.map((t) => t.id);
   const listed = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ');
+  const status = mitigationStatus(threats.map(statusOf));
   return {
     id, numericId: rec.rank, displayOrder: rec.rank,
     content: clip(flat(rec.text), TC_LIMITS.content),
-    status: mitigationStatus(threats.map(statusOf)),
-    metadata: [{ key: 'Comments', value: clip(`threatmap punch-list action ${rec.rank} (${rec.risk} risk): fixes ${ids.length === 1 ? 'threat' : `${ids.length} threats`} ${listed}.`, TC_LIMITS.content) }],
+    status,
+    metadata: [
+      { key: 'Comments', value: clip(`threatmap punch-list action ${rec.rank} (${rec.risk} risk): fixes ${ids.length === 1 ? 'threat' : `${ids.length} threats`} ${listed}.`, TC_LIMITS.content) },
+      // The status exported: the import tells a status changed in Threat Composer from it (the base of the merge).
+      { key: TC_META.status, value: status },
+    ],
     tags: [`risk:${rec.risk}`],
   };
 }

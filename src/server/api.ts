@@ -53,20 +53,25 @@ const conflict = (file: string, now: { text: string | null; version: string | nu
     ? `${file} is no longer there (deleted or moved outside the page); save with a null base to write it anew`
     : `${file} was changed outside the page; reload it to see the change`, { version: now.version, text: now.text });
 
+/**
+ * The files and what the page needs to analyse them. A model file that is not there (yet) is a 404 that
+ * says the rest all the same, with a null text and version: the page waits for the file (the event stream
+ * says when it appears) or writes it.
+ */
 export function getState(ctx: ApiContext): ApiResponse {
-  const model = ctx.files.read(ctx.model);
-  if (model === null) return fail(404, `${ctx.model}: no such file`);
+  const model = snapshot(ctx.files, ctx.model);
   const triage = snapshot(ctx.files, ctx.triage);
-  return ok({
+  const state = {
     file: ctx.model,
-    text: model,
-    version: versionOf(model),
+    text: model.text,
+    version: model.version,
     triage: { file: ctx.triage, text: triage.text, version: triage.version },
     generator: ctx.generator,
     rules: ctx.ruleFiles,
     // The page judges triage decisions on the server's day, as the CLI does (THREATMAP_TODAY included).
     today: ctx.today(),
-  });
+  };
+  return model.text === null ? fail(404, `${ctx.model}: no such file`, state) : ok(state);
 }
 
 /** The model in `text`, checked as the CLI checks it (the `rules:` settings against the rules in use); else a 422. */

@@ -1,5 +1,6 @@
 // The diff as Markdown for a pull-request comment (short, most important first) and as JSON.
 import { cell, inline } from '../render/markdown.js';
+import { terminalSafe } from '../render/terminal-safe.js';
 import type { CrossingRef, EntryPointRef, PathChange, PathRef, ResultDiff, ThreatRef } from './diff.js';
 import { countsPhrase } from './triage.js';
 import type { RiskCounts } from './types.js';
@@ -100,7 +101,8 @@ export function renderDiffMarkdown(d: ResultDiff): string {
   section('Removed boundary crossings', d.removedCrossings.length ? table(['Flow', 'Crossing', 'Flow id'], d.removedCrossings.map(crossingRow)) : []);
   section('New entry points', d.newEntryPoints.length ? table(['Entry point', 'Surface', 'Detail', 'Exposed'], d.newEntryPoints.map(entryRow)) : []);
   section('Removed entry points', d.removedEntryPoints.length ? table(['Entry point', 'Surface', 'Detail', 'Exposed'], d.removedEntryPoints.map(entryRow)) : []);
-  return `${out.join('\n').trimEnd()}\n`;
+  // A pull-request comment is also printed in the terminal that ran the diff: no model text may drive it.
+  return terminalSafe(`${out.join('\n').trimEnd()}\n`);
 }
 
 export const renderDiffJson = (d: ResultDiff): string => `${JSON.stringify(d, null, 2)}\n`;

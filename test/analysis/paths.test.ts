@@ -96,7 +96,86 @@ flows:
   - partner -> api: https
 `);
     assert.equal(pathOf(open, 'b').hops[0].authenticated, false, 'a call naming no endpoint can land on the public one');
+    assert.equal(pathOf(open, 'b').hops[0].openAt, 'api:/status', 'and the hop names it');
+    assert.equal(pathOf(r, 'b').hops[0].openAt, undefined, 'an authenticated hop names none');
     assert.equal(pathOf(open, 'b').unauthenticatedHops, 1);
+  });
+
+  it('judge the last hop into an asset by the endpoints that accept or return it, not by a public one beside them', () => {
+    const r = analyzeText(`${HEADER}assets:
+  commands: { name: Device commands, integrity: high }
+  readings: { name: Readings, classification: internal }
+  profile: { name: Profile, classification: internal }
+elements:
+  phone: { tech: mobile-app, in: internet }
+  api:
+    kind: process
+    in: app
+    auth: jwt
+    handles: [commands, profile]
+    endpoints:
+      /login: { public: true }
+      POST /devices/{id}/setpoint: { accepts: [commands] }
+      /devices/{id}/readings: { returns: [readings] }
+      /status: { public: true, returns: [readings] }
+flows:
+  - phone -> api: https
+`);
+    const commands = pathOf(r, 'commands');
+    assert.deepEqual([route(commands), commands.hops[0].authenticated, commands.unauthenticatedHops], ['phone -> api', true, 0],
+      'commands are taken only at the setpoint, which asks for the JWT');
+    assert.equal(pathOf(r, 'readings').hops[0].authenticated, false, 'readings are also returned by the public /status');
+    assert.equal(pathOf(r, 'profile').hops[0].authenticated, false, 'no endpoint names the profile: the call may land on /login');
+    // The endpoint that lets each call in is named: the one holding the asset on its last hop.
+    assert.deepEqual([commands, pathOf(r, 'readings'), pathOf(r, 'profile')].map((p) => p.hops[0].openAt), [undefined, 'api:/status', 'api:/login']);
+    // The hop is shared with the other paths, judged the way they reach it.
+    assert.equal(pathOf(r, 'profile').hops[0].threats, commands.hops[0].threats);
+  });
+
+  it('follow only the calls that can land on an endpoint holding the asset, and the element reached at all when none can', () => {
+    const r = analyzeText(`${HEADER}assets:
+  card: { name: Card, type: payment, classification: restricted }
+  report: { name: Report, classification: internal }
+elements:
+  partner: { tech: stripe, in: internet }
+  user: { type: user, in: internet }
+  edge: { type: load-balancer, in: app }
+  api:
+    kind: process
+    in: app
+    auth: session-cookie
+    endpoints:
+      POST /checkout: { accepts: [card] }
+      /hook: { public: true, callers: [partner] }
+      /export: { returns: [report], callers: [ops] }
+  ops: { kind: process, in: app }
+flows:
+  - partner -> api: { protocol: https, endpoint: /hook }
+  - user -> edge: https
+  - edge -> api: https
+`);
+    const card = pathOf(r, 'card');
+    assert.deepEqual([route(card), card.hops.map((h) => h.authenticated)], ['user -> edge -> api', [false, true]],
+      'the partner\'s public webhook is one hop and open, but takes no card data');
+    // Only ops may call /export and nothing brings ops there: the report lives at api, reached as an element.
+    assert.equal(route(pathOf(r, 'report')), 'partner -> api');
+  });
+
+  it('place an asset nothing stores at the element of the system that sends it on from where no flow brings it', () => {
+    const r = analyzeText(`${HEADER}assets:
+  card: { name: Card, type: payment, classification: restricted }
+elements:
+  user: { type: user, in: internet }
+  edge: { type: load-balancer, in: app }
+  api: { kind: process, in: app }
+  payments: { type: third-party, in: internet }
+flows:
+  - user -> edge: https
+  - edge -> api: https
+  - api -> payments: { protocol: https, data: [card] }
+`);
+    const card = pathOf(r, 'card');
+    assert.deepEqual([route(card), card.held], ['user -> edge -> api', 'handled'], 'api has the card data it sends, not only the provider');
   });
 
   it('break ties by entry id, then by the caller with the smallest id, whatever the model order', () => {
@@ -387,9 +466,12 @@ rules:
     assert.deepEqual(card.hops.map((h) => [h.flow, h.protocol, h.encrypted, h.authenticated, h.crossingKind]), [
       ['browser->cdn', 'https', true, false, 'internet-to-dmz'],
       ['cdn->lb', 'https', true, false, 'service-to-service'],
-      ['lb->api', 'http', false, false, 'dmz-to-internal'],
+      ['lb->api', 'http', false, true, 'dmz-to-internal'],
     ]);
-    assert.deepEqual([card.held, card.unauthenticatedHops, card.risk], ['handled', 3, 'High']);
+    // The card data is taken at POST /checkout, which asks for the session: not at the public /login or /search,
+    // nor through the payment gateway's webhook, which takes no card data.
+    assert.deepEqual([card.held, card.unauthenticatedHops, card.risk], ['handled', 2, 'High']);
+    assert.deepEqual(pathOf(r, 'catalog').hops.at(-1)!.authenticated, false, 'the catalogue is returned by the public /search');
     // The cleartext threats sit on the load balancer; the API servers' own and their reachable endpoints' on the last hop.
     assert.deepEqual(card.hops.map((h) => h.threats), [[], ['T3', 'T4'], ['T1', 'T2', 'T5', 'T6']]);
     assert.deepEqual(card.threats, ['T1', 'T2', 'T3', 'T4', 'T5', 'T6']);

@@ -2,7 +2,8 @@
 // through playwright-core) against the real server, each test on its own temp model: CRLF line endings and a
 // BOM kept through edits and saves; a half-typed triage decision never silently overwriting one that arrived
 // on disk; fix buttons only for real controls; the conflict banner following every change on disk; a model
-// deleted while open written back; a reload of the page; the keyboard focus kept across re-analyses; and a
+// deleted while open written back, and one not there yet waited for or written; a file mixing line endings
+// keeping them; a reload of the page; the keyboard focus kept across re-analyses; and a
 // large model's structured edit worked out off the page's thread, with its progress shown.
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -54,18 +55,19 @@ describe('the web UI follows the files on disk', { skip }, () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A model of its own in a folder of its own, served. */
-  async function serve(text: string | Buffer = ORIGINAL): Promise<Served> {
+  /** A model of its own in a folder of its own, served (null: a model file not written yet). */
+  async function serve(text: string | Buffer | null = ORIGINAL): Promise<Served> {
     const folder = join(dir, `m${++count}`);
     mkdirSync(folder);
     const model = join(folder, 'shop.yaml');
-    writeFileSync(model, text);
+    if (text !== null) writeFileSync(model, text);
     const server = await startServer({ model, assets });
     servers.push(server);
     return { model, triage: join(folder, 'shop.triage.yaml'), server };
   }
 
-  async function open(served: Served): Promise<{ page: Page; problems: string[] }> {
+  /** The page open and its first analysis shown (or, for a model not there, `ready` shown). */
+  async function open(served: Served, ready = '#threat-total'): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];
     page.on('console', (m) => {
@@ -74,7 +76,7 @@ describe('the web UI follows the files on disk', { skip }, () => {
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
     await page.goto(served.server.url);
-    await page.waitForSelector('#threat-total');
+    await page.waitForSelector(ready);
     return { page, problems };
   }
 
@@ -273,6 +275,57 @@ describe('the web UI follows the files on disk', { skip }, () => {
     await page.waitForSelector('#save-state[data-state="saved"]');
     assert.equal(readFileSync(served.model, 'utf8'), `${ORIGINAL}# mine\n`);
     assert.equal(await bannerShown(page), false);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('a model not there when the page opens: the banner says so, and the page opens the file once it appears', async () => {
+    const served = await serve(null);
+    const { page, problems } = await open(served, '#banner:not([hidden])');
+    assert.match(await page.textContent('#banner-text') ?? '', /does not exist yet/);
+    assert.equal(await page.textContent('#model-file'), served.model);
+    assert.equal(await page.inputValue('#editor'), '');
+    writeFileSync(served.model, ORIGINAL);
+    await page.waitForSelector('#threat-total');
+    await page.waitForSelector('#banner', { state: 'hidden' });
+    assert.equal(await page.inputValue('#editor'), ORIGINAL);
+    assert.equal(await saveState(page), 'saved');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('a model not there when the page opens, written in the page: Save creates the file', async () => {
+    const served = await serve(null);
+    const { page, problems } = await open(served, '#banner:not([hidden])');
+    await page.locator('#editor').fill('threatmap: 1\nsystem: { name: New }\nelements:\n  api: { tech: node }\n');
+    await systemName(page, 'New');
+    await page.keyboard.press('Control+s');
+    await page.waitForSelector('#save-state[data-state="saved"]');
+    assert.equal(readFileSync(served.model, 'utf8'), 'threatmap: 1\nsystem: { name: New }\nelements:\n  api: { tech: node }\n');
+    assert.equal(await bannerShown(page), false);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('a model that mixes CRLF and LF: a fix then Save keep each line\'s ending, the fix\'s lines taking their neighbours\'', async () => {
+    // CRLF up to the `api` element's endpoints, LF after.
+    const cut = ORIGINAL.indexOf('      /search:');
+    const mixed = ORIGINAL.slice(0, cut).replace(/\n/g, '\r\n') + ORIGINAL.slice(cut);
+    const served = await serve(mixed);
+    const { page, problems } = await open(served);
+    await page.locator(`tr.threat[data-key="${NO_RATE_LIMIT}"] button.title`).click();
+    await page.locator('.detail button.fix', { hasText: 'Add rate-limiting' }).click();
+    await page.locator(`tr.threat[data-key="${NO_RATE_LIMIT}"]`).waitFor({ state: 'detached' });
+    await page.keyboard.press('Control+s');
+    await page.waitForSelector('#save-state[data-state="saved"]');
+    const expected = applyModelEdit(mixed, { op: 'add-control', target: { endpoint: 'api:/search' }, control: 'rate-limiting' });
+    assert.ok('text' in expected);
+    assert.equal(readFileSync(served.model, 'utf8'), expected.text);
+    // A second save of a change typed at the end: the lines above keep theirs still.
+    await typeAtEnd(page, '# reviewed\n');
+    await page.keyboard.press('Control+s');
+    await page.waitForSelector('#save-state[data-state="saved"]');
+    assert.equal(readFileSync(served.model, 'utf8'), `${expected.text}# reviewed\n`);
     assert.deepEqual(problems, []);
     await page.close();
   });

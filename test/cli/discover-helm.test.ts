@@ -90,7 +90,7 @@ describe('threatmap discover: Helm charts', () => {
     const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-bad-'));
     const missing = run('discover', CHART, '--values', join(dir, 'nope.yaml'));
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /nope\.yaml: cannot read \(ENOENT\)/);
+    assert.match(missing.stderr, /nope\.yaml: cannot read: no such file or folder \(ENOENT\)/);
     writeFileSync(join(dir, 'broken.yaml'), 'service: [unclosed\n');
     const broken = run('discover', CHART, '--values', join(dir, 'broken.yaml'));
     assert.equal(broken.code, 2);

@@ -88,7 +88,7 @@ describe('threatmap discover: Terraform --var-file and --var', () => {
     noStack(r.stderr);
     const missing = run('discover', infra, '--var-file', join(dir, 'nope.tfvars'), '-o', out);
     assert.equal(missing.code, 2);
-    assert.ok(missing.stderr.includes(`${join(dir, 'nope.tfvars')}: cannot read (ENOENT)`), missing.stderr);
+    assert.ok(missing.stderr.includes(`${join(dir, 'nope.tfvars')}: cannot read: no such file or folder (ENOENT)`), missing.stderr);
     assert.ok(!existsSync(out));
   });
 

@@ -58,16 +58,16 @@ describe('writeFileAtomic', () => {
 });
 
 describe('emit', () => {
-  it('refuses an --output that is a file the command read (or a link to it), and writes any other', () => {
+  it('refuses an --output that is a file the command read (or a link to it), and writes any other', async () => {
     const model = join(dir, 'read-model.yaml');
     writeFileSync(model, 'threatmap: 1\n');
     symlinkSync('read-model.yaml', join(dir, 'read-link.yaml'));
     readModelSource(model, 1024);
     for (const output of [model, join(dir, 'read-link.yaml'), join(dir, '.', 'read-model.yaml')]) {
-      assert.throws(() => emit(output, 'report'), (err: unknown) => err instanceof UserError && /this command reads that file/.test(err.message));
+      await assert.rejects(emit(output, 'report'), (err: unknown) => err instanceof UserError && /this command reads that file/.test(err.message));
     }
     assert.equal(readFileSync(model, 'utf8'), 'threatmap: 1\n');
-    emit(join(dir, 'report.md'), 'report');
+    await emit(join(dir, 'report.md'), 'report');
     assert.equal(readFileSync(join(dir, 'report.md'), 'utf8'), 'report');
   });
 });

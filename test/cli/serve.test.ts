@@ -95,14 +95,19 @@ describe('threatmap serve', () => {
     assert.equal(exit.code, 0, JSON.stringify(exit));
   });
 
-  it('exits 2 for a missing model, with a message and no stack', () => {
-    const { dir } = scratch();
-    const missing = join(dir, 'nope.yaml');
-    const r = run('serve', missing);
-    assert.equal(r.code, 2);
-    assert.equal(r.stdout, '');
-    assert.equal(r.stderr, `${missing}: no such file\n`);
-    noStack(r.stderr);
+  it('serves a model not there yet, says so, and answers 404 for it until it appears', async () => {
+    const { dir, web } = scratch();
+    const model = join(dir, 'new.yaml');
+    const server = serve([model, '--port', '0'], web);
+    const m = FREE_PORT_LINE.exec(await server.url);
+    assert.ok(m);
+    const [, base, , token] = m;
+    assert.equal((await fetch(`${base}api/state`, { headers: { 'X-Threatmap-Token': token } })).status, 404);
+    server.child.kill('SIGTERM');
+    const exit = await server.exited;
+    assert.equal(exit.code, 0, exit.stderr);
+    assert.match(exit.stderr, new RegExp(`${model.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} does not exist yet: the page opens it when it appears`));
+    noStack(exit.stderr);
   });
 
   it('serves an invalid model, its errors printed with file:line:col and the page said to show them', async () => {

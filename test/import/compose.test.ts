@@ -219,13 +219,13 @@ describe('compose flows', () => {
   it('auth: password from credentials in a value, or a server whose own settings ask for one; never from an application\'s *_PASSWORD', () => {
     const shop = read('shop/docker-compose.yml').draft;
     assert.equal(flow(shop, 'api', 'db').auth, 'password');        // postgres://shop:...@db
-    assert.equal(flow(shop, 'api', 'cache').auth, undefined);      // ALLOW_EMPTY_PASSWORD=yes
+    assert.equal(flow(shop, 'api', 'cache').auth, 'none');         // ALLOW_EMPTY_PASSWORD=yes and no password: the server lets everyone in
     const voting = read('voting/docker-compose.yml').draft;
     assert.equal(flow(voting, 'tally', 'store').auth, 'password'); // POSTGRES_PASSWORD on the server
     assert.equal(flow(voting, 'ballot', 'queue').auth, undefined);
     const edge = read('edge/compose.yaml').draft;
     assert.equal(flow(edge, 'app', 'sessions').auth, 'password');  // redis-server --requirepass
-    assert.equal(flow(edge, 'app', 'legacy').auth, undefined);     // MARIADB_ALLOW_EMPTY_ROOT_PASSWORD
+    assert.equal(flow(edge, 'app', 'legacy').auth, 'none');        // MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: root needs no password
     const app = compose(`services:
   identity:
     image: example/identity
@@ -238,6 +238,7 @@ describe('compose flows', () => {
     environment: { POSTGRES_PASSWORD: "\${PG_PASSWORD}" }
   mongo:
     image: mongo
+    environment: { MONGO_INITDB_ROOT_USERNAME: admin, MONGO_INITDB_ROOT_PASSWORD_FILE: /run/secrets/mongo }
   uri:
     image: example/uri
     environment: { MONGO: "admin:pw@mongo:27017", PLAIN: "mongodb://mongo" }

@@ -47,11 +47,12 @@ describe('corpus: crAPI openapi spec', () => {
       'GET /workshop/api/shop/return_qr_code', 'GET /workshop/api/mechanic/receive_report', 'POST /workshop/api/mechanic/signup',
     ]);
     assert.ok(eps.filter((e) => !e.public).every((e) => e.auth === 'jwt'));
-    // Multipart bodies are uploads; a body field taking a URL makes a fetch (SSRF): `mechanic_api` by its example
-    // value (http://localhost:8000/...), `video_url` by its name, `image_url` by its `format: url`.
+    // Multipart bodies are uploads; a body field the server calls makes a fetch (SSRF): `mechanic_api`, found by its
+    // example value (http://localhost:8000/...), names another API. A product's `image_url` (`format: url`) is a
+    // picture the browser loads, and a video's `video_url` one field of six of an update that says nothing of
+    // fetching: links kept, not fetches.
     assert.deepEqual(eps.filter((e) => e.kind).map((e) => `${e.key} ${e.kind}`), [
       'POST /identity/api/v2/user/pictures upload', 'POST /identity/api/v2/user/videos upload',
-      'PUT /identity/api/v2/user/videos/{video_id} fetch', 'POST /workshop/api/shop/products fetch',
       'POST /workshop/api/merchant/contact_mechanic fetch',
     ]);
     assert.equal(eps.find((e) => e.key === 'POST /workshop/api/merchant/contact_mechanic')?.provenance[0].note, 'takes a URL in `mechanic_api`');
@@ -92,8 +93,9 @@ describe('corpus: petstore3 openapi spec', () => {
     assert.equal(eps.filter((e) => e.auth === 'oauth2').length, 7);
     assert.equal(eps.filter((e) => e.public).length, 10);
     assert.equal(eps.find((e) => e.key === 'POST /pet/{petId}/uploadImage')?.kind, 'upload');
-    // A pet's `photoUrls` are addresses the caller chooses: where the server may be made to fetch (OWASP API7).
-    assert.deepEqual(eps.filter((e) => e.kind === 'fetch').map((e) => e.key), ['PUT /pet', 'POST /pet']);
+    // A pet's `photoUrls` are a list of links the store keeps and browsers load, not an address the server fetches.
+    assert.deepEqual(eps.filter((e) => e.kind === 'fetch').map((e) => e.key), []);
+    assert.deepEqual(eps.filter((e) => e.kind !== undefined).map((e) => `${e.key} ${e.kind}`), ['POST /pet/{petId}/uploadImage upload']);
     const draft = mergeDrafts([emptyDraft(), r.draft]);
     const placed = placeApi(draft, r, ['openapi']);
     assert.match(placed!.reason, /^a new element named after the spec .*called by outside clients at https:\/\/petstore3\.swagger\.io\/api\/v3$/);

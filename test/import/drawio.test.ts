@@ -163,7 +163,7 @@ describe('drawio import: the fixture', () => {
     assert.equal(importDrawio(SHOP, 'shop.drawio', { inflate }).text, r.text);
     const a = analyzeText(r.text, 'imported.yaml');
     assert.ok(a.threats.length > 0);
-    assert.ok(a.threats.some((t) => t.component === 'orders-api->payment-provider'));
+    assert.ok(a.threats.some((t) => t.flows.includes('orders-api->payment-provider')));
   });
 });
 
@@ -307,7 +307,9 @@ describe('drawio import: bad input', () => {
     const other = only('<svg xmlns="http://www.w3.org/2000/svg"/>');
     assert.deepEqual([other.code, other.message], ['not-drawio', 'not a draw.io diagram: expected an `mxfile` or `mxGraphModel` root element, found `svg`']);
     assert.equal(only('<mxfile host="drawio"/>').code, 'no-pages');
-    assert.equal(only('').code, 'syntax-error');
+    // An empty file is said to be empty, with what it should have held.
+    assert.deepEqual([only('').code, only('').message], ['empty-file', 'the file is empty; expected a draw.io diagram (XML with an `mxfile` or `mxGraphModel` root)']);
+    assert.equal(only('<?xml version="1.0"?>\n').code, 'syntax-error');
   });
 });
 

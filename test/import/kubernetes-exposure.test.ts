@@ -140,6 +140,15 @@ describe('discoverKubernetes: Ingress annotations and paths', () => {
     assert.equal(admin?.kind, 'admin');
     assert.equal(elementOf(web('', ['/']).draft, 'web').endpoints, undefined);
   });
+
+  it('a path behind the controller\'s auth asks for it; the element does not (pods inside call it directly)', () => {
+    const r = web('    nginx.ingress.kubernetes.io/auth-type: basic\n', ['/admin']);
+    assert.deepEqual(elementOf(r.draft, 'web').endpoints?.map((e) => [e.key, e.auth]), [['/admin', 'basic']]);
+    const text = draftToYaml(r.draft);
+    assert.match(text, /\/admin: { auth: basic }/);
+    assert.doesNotMatch(text, /\n {4}auth: basic/);
+    assert.deepEqual(elementOf(web('', ['/admin']).draft, 'web').endpoints?.map((e) => e.auth), [undefined]);
+  });
 });
 
 describe('discoverKubernetes: committed Secrets', () => {

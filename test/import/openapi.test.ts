@@ -89,7 +89,7 @@ describe('discoverOpenApi', () => {
     assert.deepEqual({ scheme: r.servers[0].scheme, host: r.servers[0].host, basePath: r.servers[0].basePath }, { scheme: 'https', host: 'old.example.com', basePath: '/v2' });
   });
 
-  it('an operation taking a URL is a fetch: by field name, format or example value, in a body or a parameter', () => {
+  it('an operation taking a URL the server calls is a fetch: by field name, format or example value, in a body or a parameter', () => {
     const spec = `openapi: 3.0.3
 info: { title: Hooks, version: "1" }
 paths:
@@ -100,8 +100,11 @@ paths:
           application/json:
             schema: { $ref: "#/components/schemas/Hook" }
   /items/{id}:
-    parameters: [{ name: imageUrl, in: query, schema: { type: string } }]
+    parameters: [{ name: feedUrl, in: query, schema: { type: string } }]
     put: {}
+  /links:
+    parameters: [{ name: url, in: query, schema: { type: string } }]
+    get: {}
   /diagnose:
     post:
       requestBody:
@@ -145,7 +148,8 @@ components:
     const eps = byKey(r);
     const fetch = (key: string) => ({ kind: eps.get(key)?.kind, note: eps.get(key)?.provenance[0].note });
     assert.deepEqual(fetch('POST /subscriptions'), { kind: 'fetch', note: 'takes a URL in `callbackUrl`' }, 'a property named for a URL, through $ref');
-    assert.deepEqual(fetch('PUT /items/{id}'), { kind: 'fetch', note: 'takes a URL in `imageUrl`' }, 'a query parameter of the path item');
+    assert.deepEqual(fetch('PUT /items/{id}'), { kind: 'fetch', note: 'takes a URL in `feedUrl`' }, 'a query parameter of the path item');
+    assert.deepEqual(fetch('GET /links'), { kind: 'fetch', note: 'takes a URL in `url`' }, 'a URL as the only input');
     assert.deepEqual(fetch('POST /diagnose'), { kind: 'fetch', note: 'takes a URL in `target`' }, 'the body example gives a URL');
     assert.deepEqual(fetch('POST /nested'), { kind: 'fetch', note: 'takes a URL in `source.location`' }, 'format: uri, nested in allOf');
     // No URL field: a name merely ending in `url`, a read-only `url`, a header, a numeric example.
@@ -154,6 +158,51 @@ components:
     // A path that says what it is keeps its kind: an OAuth callback's redirect_uri, an upload's source.
     assert.equal(eps.get('GET /oauth/callback')?.kind, undefined);
     assert.equal(eps.get('POST /media')?.kind, 'upload');
+  });
+
+  it('links the server keeps are no fetch: lists of links, pictures, response and read-only fields, a URL among other inputs', () => {
+    const spec = `openapi: 3.0.3
+info: { title: Pets, version: "1" }
+paths:
+  /pets:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                name: { type: string }
+                photoUrls: { type: array, items: { type: string } }
+                links: { type: array, items: { type: string, format: uri } }
+                avatar_url: { type: string, format: uri }
+                id: { type: string, format: uri, readOnly: true }
+      responses:
+        "200": { description: ok, content: { application/json: { schema: { type: object, properties: { callbackUrl: { type: string } } } } } }
+  /items/{id}:
+    parameters: [{ name: imageUrl, in: query, schema: { type: string } }]
+    put: {}
+  /bookmarks:
+    post:
+      requestBody:
+        content:
+          application/json:
+            schema: { type: object, properties: { url: { type: string }, title: { type: string }, tags: { type: string } } }
+  /profiles:
+    post:
+      operationId: importProfile
+      summary: Import a profile from another site
+      requestBody:
+        content:
+          application/json:
+            schema: { type: object, properties: { name: { type: string }, avatar_url: { type: string, format: uri } } }
+`;
+    const r = discoverOpenApi(spec, 'pets.yaml');
+    assert.deepEqual(r.diagnostics, []);
+    const kinds = [...byKey(r).values()].map((e) => `${e.key} ${e.kind ?? '-'}`);
+    // Only the operation that says it imports fetches the avatar it is given.
+    assert.deepEqual(kinds, ['POST /pets -', 'PUT /items/{id} -', 'POST /bookmarks -', 'POST /profiles fetch']);
+    assert.equal(byKey(r).get('POST /profiles')?.provenance[0].note, 'takes a URL in `avatar_url`');
   });
 
   it('a Swagger 2 body parameter taking a URL is a fetch', () => {

@@ -211,3 +211,115 @@ describe('Threat Composer round trip: plain import of an export, and Threat Comp
     assert.equal(statusIn(merged.triage!, 'TM-9135b2f3')!.reason, 'Resolved in AWS Threat Composer');
   });
 });
+
+describe('Threat Composer round trip: mitigation statuses', () => {
+  /** The punch-list action "Encrypt traffic with TLS (or mTLS) from Load balancer": it covers both cleartext threats on the load balancer. */
+  const TLS = 'Encrypt traffic with TLS';
+  const mitigation = (w: TcWorkspace, start: string) => {
+    const m = w.mitigations.find((x) => x.content.startsWith(start));
+    assert.ok(m, start);
+    return m;
+  };
+  const RESOLVED = "mitigation M1 'Encrypt traffic with TLS (or mTLS) from…' marked resolved in AWS Threat Composer";
+  const decision = (triage: string | undefined, ref: string) => {
+    const e = statusIn(triage ?? '', ref);
+    return e && [e.status, e.reason];
+  };
+
+  it('a mitigation resolved there decides every threat linked to it: both become mitigated, the reason naming it', () => {
+    const w = exportOf();
+    const tls = mitigation(w, TLS);
+    assert.deepEqual([tls.numericId, tls.status], [1, 'mitigationIdentified']);
+    tls.status = 'mitigationResolved';
+    const { merged, notes } = into(w);
+    assert.deepEqual([merged.decisions, merged.changed], [2, 2]);
+    assert.deepEqual(decision(merged.triage, 'TM-9135b2f3'), ['mitigated', RESOLVED]);
+    assert.deepEqual(decision(merged.triage, 'TM-10723191'), ['mitigated', RESOLVED]);
+    assert.deepEqual([...notes, ...merged.notes], []);
+    // The analysis applies them: neither is carried any longer.
+    const after = analyseText(MODEL, 'shop.yaml', merged.triage).result;
+    assert.deepEqual(after.threats.filter((t) => t.key.startsWith('cleartext-')).map((t) => t.triage?.status), ['mitigated', 'mitigated']);
+  });
+
+  it('a threat decided without the mitigation (a false positive) is not decided by it; nor is a threat by an unchanged mitigation', () => {
+    const w = exportOf();
+    // Add rate limiting to /search: its one threat is a false positive, so it was exported Will not action.
+    const rate = mitigation(w, 'Add rate limiting to /search');
+    assert.equal(rate.status, 'mitigationResolvedWillNotAction');
+    rate.status = 'mitigationResolved';
+    // The cart's action is in progress as exported: its threat, already mitigating, is left as it is.
+    assert.equal(mitigation(w, 'Recompute or verify').status, 'mitigationInProgress');
+    const { merged } = into(w);
+    assert.deepEqual([merged.decisions, merged.triage], [0, undefined]);
+  });
+
+  it("a threat's own status changed there wins over what its mitigation says", () => {
+    const w = exportOf();
+    mitigation(w, TLS).status = 'mitigationResolved';
+    byKey(w, 'cleartext-tampering@lb').status = 'threatResolvedNotUseful';
+    const { merged } = into(w);
+    assert.deepEqual(decision(merged.triage, 'TM-9135b2f3'), ['false-positive', 'Not Useful in AWS Threat Composer']);
+    assert.deepEqual(decision(merged.triage, 'TM-10723191'), ['mitigated', RESOLVED]);
+  });
+
+  it('the triage file changed the same threat since the export: its decision is kept, with a note naming the mitigation', () => {
+    const w = exportOf();
+    mitigation(w, TLS).status = 'mitigationResolved';
+    const ours = `${TRIAGE}  TM-9135b2f3:\n    status: accepted\n    reason: Internal hop, reviewed.\n`;
+    const { merged } = into(w, MODEL, ours);
+    assert.equal(merged.changed, 1);
+    assert.deepEqual(decision(merged.triage, 'TM-9135b2f3'), ['accepted', 'Internal hop, reviewed.']);
+    assert.deepEqual(decision(merged.triage, 'TM-10723191'), ['mitigated', RESOLVED]);
+    assert.deepEqual(merged.notes, [
+      "TM-9135b2f3 (Traffic can be modified in transit: 1 cleartext flow from Load balancer): mitigation M1 'Encrypt traffic with TLS (or mTLS) from…' marked resolved in the file, but the triage file decides `accepted` since it was exported as `open`: the triage file's decision is kept",
+    ]);
+  });
+
+  it('in progress: mitigating; a comment written under a threat is the reason; resolved back to in progress: mitigating again', () => {
+    const w = exportOf();
+    mitigation(w, TLS).status = 'mitigationInProgress';
+    comment(byKey(w, 'cleartext-disclosure@lb'), 'TLS termination moves to the LB in SHOP-610.');
+    // Harden session management was exported Resolved (its threat mitigated): the team reopened the work.
+    mitigation(w, 'Harden session management').status = 'mitigationInProgress';
+    const { merged, notes } = into(w);
+    assert.deepEqual(decision(merged.triage, 'TM-9135b2f3'), ['mitigating', "mitigation M1 'Encrypt traffic with TLS (or mTLS) from…' in progress in AWS Threat Composer"]);
+    assert.deepEqual(decision(merged.triage, 'TM-10723191'), ['mitigating', 'TLS termination moves to the LB in SHOP-610.']);
+    assert.equal(decision(merged.triage, 'TM-6801fb4a')?.[0], 'mitigating');
+    assert.deepEqual(notes, []);
+  });
+
+  it('several mitigations: all Resolved, mitigated; one not started (a mitigation added there), mitigating, the reason saying which', () => {
+    const w = exportOf();
+    mitigation(w, TLS).status = 'mitigationResolved';
+    // Added in Threat Composer and linked to the tampering threat only: it has no exported status, and starts Identified.
+    w.mitigations.push({ id: '7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5', numericId: 12, displayOrder: 12, content: 'Sign requests between the load balancer and the API', status: 'mitigationIdentified', metadata: [], tags: [] });
+    w.mitigationLinks.push({ mitigationId: '7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5', linkedId: byKey(w, 'cleartext-tampering@lb').id });
+    const { merged } = into(w);
+    assert.deepEqual(decision(merged.triage, 'TM-9135b2f3'), ['mitigating',
+      "mitigation M1 'Encrypt traffic with TLS (or mTLS) from…' marked resolved; mitigation M12 'Sign requests between the load balancer…' not started in AWS Threat Composer"]);
+    assert.deepEqual(decision(merged.triage, 'TM-10723191'), ['mitigated', RESOLVED]);
+  });
+
+  it('Will not action, or Identified again, decides nothing by itself: a note says what a person decides instead', () => {
+    const w = exportOf();
+    mitigation(w, TLS).status = 'mitigationResolvedWillNotAction';
+    mitigation(w, 'Harden session management').status = 'mitigationIdentified';
+    const { merged, notes } = into(w);
+    assert.deepEqual([merged.decisions, merged.triage], [0, undefined]);
+    assert.deepEqual(notes, [
+      "mitigation M1 'Encrypt traffic with TLS (or mTLS) from…' marked Will not action in AWS Threat Composer: by itself this changes no status of the 2 threatmap threats linked to it; accepting a risk is a person's decision on the threat: set its status there, or `accepted` in the triage file",
+      "mitigation M6 'Harden session management (HttpOnly/Sec…' set back to Identified in AWS Threat Composer (exported as Resolved): by itself this changes no status of the 1 threatmap threat linked to it; reopen a threat there to reopen it",
+    ]);
+  });
+
+  it('an unchanged export changes nothing, with or without the statuses its mitigations were exported with', () => {
+    const w = exportOf();
+    assert.ok(w.mitigations.every((m) => m.metadata.some((x) => x.key === TC_META.status && x.value === m.status)));
+    for (const m of w.mitigations) m.metadata = m.metadata.filter((x) => x.key !== TC_META.status);
+    const { merged, notes } = into(w);
+    assert.deepEqual([merged.decisions, merged.triage, [...notes, ...merged.notes]], [0, undefined, []]);
+    // Without them (an older export), a change is told from what the export derives from the threats' statuses.
+    mitigation(w, TLS).status = 'mitigationResolved';
+    assert.deepEqual(decision(into(w).merged.triage, 'TM-10723191'), ['mitigated', RESOLVED]);
+  });
+});

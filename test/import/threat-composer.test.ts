@@ -5,7 +5,8 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { formatOf } from '../../src/cli/import.js';
-import { importThreatComposer } from '../../src/import/threat-composer.js';
+import { importThreatComposer, threatComposerJson } from '../../src/import/threat-composer.js';
+import { YamlSource } from '../../src/import/yaml-source.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import { applyTriage, parseTriage } from '../../src/track/triage.js';
@@ -91,5 +92,59 @@ describe('Threat Composer import', () => {
     const wrong = importThreatComposer('{"schema": 1, "threats": {"a": 1}}', 'wrong.json');
     assert.equal(wrong.text, undefined);
     assert.match(formatDiagnostics(wrong.diagnostics), /wrong\.json:1:\d+: error\[invalid-value\]: `threats` should be a list of threats/);
+  });
+});
+
+describe('Threat Composer import: a JSON file read as JSON, as the YAML reading would read it', () => {
+  /** The importer's own reading (JSON where it can), and the YAML reading of the same text (the one `import` parses to tell formats). */
+  const both = (text: string) => [importThreatComposer(text, 'x.tc.json'), importThreatComposer(text, 'x.tc.json', { source: YamlSource.imported(text, 'x.tc.json') })];
+  const positions = (r: ReturnType<typeof importThreatComposer>) => r.diagnostics.map((d) => `${d.line}:${d.col} ${d.severity} ${d.code}: ${d.message}`);
+
+  it('gives what the YAML reading gives: the model, its decisions, every diagnostic at the same line and column', () => {
+    const texts = [
+      SHOP, SHOP.replace(/\n/g, '\r\n'), SHOP.replace(/^(?: {2})+/gm, (indent) => '\t'.repeat(indent.length / 2)), `\uFEFF${SHOP}`,
+      SHOP.replace('"threats": [', '"threats": "not a list", "x": ['),
+      '{"schema": 1, "threats": null, "mitigations": [null, 1, {"id": 3}, {"id": "m", "content": "x"}]}',
+      '{\n  "schema": 1,\n  "threats": {"a": 1}\n}', '  [1]', '\n null', '{"schema": 1, "name": "x"}',
+    ];
+    for (const text of texts) {
+      assert.doesNotThrow(() => JSON.parse(text.replace(/^\uFEFF/, '')));
+      const [json, yaml] = both(text);
+      assert.deepEqual(json, yaml, text.slice(0, 60));
+    }
+    const [json] = both(SHOP.replace('"threats": [', '"threats": "not a list", "x": ['));
+    assert.deepEqual(positions(json), ['56:14 error invalid-value: `threats` should be a list of threats']);
+    assert.deepEqual([json.diagnostics[0].expected, json.diagnostics[0].found], ['a list of threats', 'the string "not a list"']);
+    assert.match(positions(both('{\n  "schema": 1,\n  "threats": {"a": 1}\n}')[0]).join('\n'), /^3:14 error invalid-value: `threats` should be a list of threats$/m);
+  });
+
+  it('what the YAML reading reads otherwise than JSON.parse is left to it: a key twice, a bare CR, nesting deeper than it goes', () => {
+    // JSON.parse would take the second `schema` silently; the YAML reading says where the key is doubled.
+    const twice = both(SHOP.replace('"schema": 1,', '"schema": 1, "schema": 2,'));
+    assert.deepEqual(twice[0], twice[1]);
+    assert.equal(twice[0].text, undefined);
+    assert.deepEqual(positions(twice[0]), ['2:16 error syntax-error: key `schema` appears twice in the same map']);
+    // One key twice deep inside, written another way: the same.
+    assert.deepEqual(positions(importThreatComposer(SHOP.replace('"id": "t-1",', '"id": "t-1", "\\u0069d": "t-9",'), 'x.tc.json')), ['58:20 error syntax-error: key `\\u0069d` appears twice in the same map']);
+    // A bare CR ends a line to YAML, not to JSON: the YAML reading's errors, not a model.
+    const cr = both(SHOP.replace(/\n/g, '\r'));
+    assert.deepEqual(cr[0], cr[1]);
+    assert.ok(hasErrors(cr[0].diagnostics));
+    const deep = both(SHOP.replace('"schema": 1,', `"schema": 1, "deep": ${'['.repeat(100)}${']'.repeat(100)},`));
+    assert.deepEqual(deep[0], deep[1]);
+  });
+
+  it('threatComposerJson: a Threat Composer export as the command line tells one, read once; anything else is left to the YAML reading', () => {
+    const json = threatComposerJson(SHOP);
+    assert.ok(json);
+    assert.deepEqual(importThreatComposer(SHOP, 'shop.tc.json', { json }), importThreatComposer(SHOP, 'shop.tc.json'));
+    assert.equal(formatOf(SHOP), 'threat-composer');
+    const others = [
+      readFileSync('test/fixtures/td-import/shop.td.json', 'utf8'), readFileSync('test/fixtures/otm-import/bad-syntax.otm.json', 'utf8'),
+      '{"schema": 1, "otmVersion": "0.2.0", "threats": []}', '{"schema": 1}', 'schema: 1\nthreats: []\n', SHOP.replace('"schema": 1,', '"schema": 1, "schema": 2,'),
+    ];
+    for (const text of others) assert.equal(threatComposerJson(text), undefined, text.slice(0, 60));
+    // Those still go where they went: the YAML one is Threat Composer's too, read by the YAML parser.
+    assert.deepEqual(others.map(formatOf), ['threat-dragon', 'otm', 'otm', 'unknown', 'threat-composer', 'threat-composer']);
   });
 });

@@ -137,7 +137,15 @@ describe('Threat Dragon import: bad input', () => {
   it('not a Threat Dragon file', () => {
     assert.deepEqual(codes('{"otmVersion": "0.2.0"}'), ['1:1 error not-threat-dragon']);
     assert.deepEqual(codes('[1, 2]'), ['1:1 error not-threat-dragon']);
-    assert.deepEqual(codes(''), ['1:1 error not-threat-dragon']);
+    // An empty file is said to be empty, with what it should have held.
+    assert.deepEqual(codes(''), ['1:1 error empty-file']);
+    assert.deepEqual(codes(' \n '), ['1:1 error empty-file']);
+  });
+
+  it('JSON with a trailing comma is pointed at, not read as YAML would read it', () => {
+    assert.deepEqual(codes('{\n  "summary": { "title": "T" },\n  "detail": { "diagrams": [ { "cells": [] }, ] }\n}\n'), ['3:46 error syntax-error']);
+    const r = importThreatDragon('{ "summary": {}, }', 'x.json');
+    assert.equal(r.diagnostics[0].message, 'invalid JSON: expected a key after `,` (JSON allows no trailing comma), found `}`');
   });
 
   it('a v1 file is refused with a clear message at its diagram', () => {

@@ -321,7 +321,8 @@ describe('tm7 import: bad input', () => {
     assert.match(d.message, /expected a `ThreatModel` root element in namespace http:\/\/schemas\.datacontract\.org\/2004\/07\/ThreatModeling\.Model, found `mxfile`/);
     assert.match(only('<ThreatModel xmlns="urn:other"><DrawingSurfaceList/></ThreatModel>').message, /found `ThreatModel` in urn:other/);
     assert.match(only(`<ThreatModel xmlns="${TM7_NAMESPACE}"><Version>4.3</Version></ThreatModel>`).message, /without `DrawingSurfaceList`/);
-    assert.equal(only('').code, 'syntax-error');
+    // An empty file is said to be empty, with what it should have held; text that is not XML is XML's error.
+    assert.deepEqual([only('').code, only(' \n').message], ['empty-file', 'the file is empty; expected a Microsoft Threat Modeling Tool model (.tm7: XML with a `ThreatModel` root)']);
     assert.equal(only('threatmap: 1\n').code, 'syntax-error');
   });
 

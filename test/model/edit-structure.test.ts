@@ -47,7 +47,11 @@ flows:
     # the last comment
 `;
 
-/** Each edit in turn, then each one's undoing in reverse: the texts on the way, and the input given back. */
+/**
+ * Each edit in turn, then each one's undoing in reverse: the texts on the way, and the input given back byte
+ * for byte. One exception, by choice: a control added to a list that an alias also reads detaches the alias's
+ * copy, and removing the control leaves the copy detached (it reads the same; edit.test.ts says why).
+ */
 function roundTrip(text: string, steps: readonly [ModelEdit, ModelEdit][]): string[] {
   const texts = [text];
   for (const [edit] of steps) texts.push(edited(texts.at(-1)!, edit));
@@ -432,6 +436,8 @@ describe('add and remove written threats', () => {
     const categories = '(S, T, R, I, D, E, or spoofing, tampering, repudiation, information-disclosure, denial-of-service, elevation-of-privilege)';
     assert.equal(add('x', { ...base, stride: 'tamper' }), `unknown STRIDE category \`tamper\`; did you mean \`tampering\`? ${categories}`);
     assert.equal(add('x', { ...base, stride: 'X' }), `unknown STRIDE category \`X\` ${categories}`);
+    // The spellings the model reads ("Tampering", "Information Disclosure") are taken as written.
+    for (const stride of ['Tampering', 'Information Disclosure', 'DoS']) assert.equal(load(edited(SHOP, { op: 'add-threat', id: 'x', fields: { ...base, stride } })).threats.length, 1, stride);
     assert.equal(add('x', { ...base, on: ['apx'] }), '`apx` names nothing in the model; did you mean `api`?');
     assert.equal(add('x', { ...base, on: ['api', 'api:/nowhere-at-all'] }),
       '`api:/nowhere-at-all` names nothing in the model; name an element, boundary, flow (`a -> b` or its id) or endpoint (`element:key`), or `system`');
@@ -490,7 +496,7 @@ describe('new sections and flows in the form of the file', () => {
     assert.equal(unended, `${open}\n\nthreats:\n  t:\n    title: T\n    stride: S`);
   });
 
-  it('adds no blank line where the sections have none (but after a final comment), or the file already ends with one', () => {
+  it('adds no blank line where the sections have none (but after a final comment)', () => {
     const tight = 'threatmap: 1\nsystem: { name: T }\nelements:\n  a: { tech: node }\n';
     const [, threat] = roundTrip(tight, [[{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } }, removeThreat('t')]]);
     assert.equal(threat, `${tight}threats:\n  t:\n    title: T\n    stride: S\n`);
@@ -498,8 +504,38 @@ describe('new sections and flows in the form of the file', () => {
     const commented = `${tight}# the end\n`;
     const [, afterComment] = roundTrip(commented, [[{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } }, removeThreat('t')]]);
     assert.equal(afterComment, `${commented}\nthreats:\n  t:\n    title: T\n    stride: S\n`);
-    const ended = 'threatmap: 1\n\nsystem: { name: E }\n\nelements:\n  a: { tech: node }\n\n';
-    assert.equal(edited(ended, { op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } }), `${ended}threats:\n  t:\n    title: T\n    stride: S\n`);
+  });
+
+  it('keeps the blank lines that end a file at its end: a new section goes above them, and its removal gives the file back', () => {
+    const threat: [ModelEdit, ModelEdit] = [{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: [] } }, removeThreat('t')];
+    const section = 'threats:\n  t:\n    title: T\n    stride: S\n';
+    // Spaced sections: the new one set apart by a blank line of its own, told apart from the file's last one.
+    const spaced = 'threatmap: 1\n\nsystem: { name: E }\n\nelements:\n  a: { tech: node }\n';
+    assert.equal(roundTrip(`${spaced}\n`, [threat])[1], `${spaced}\n${section}\n`);
+    assert.equal(roundTrip(`${spaced}\n\n`, [threat])[1], `${spaced}\n${section}\n\n`);
+    // Tight sections: none of its own.
+    const tight = 'threatmap: 1\nsystem: { name: T }\nelements:\n  a: { tech: node }\n';
+    assert.equal(roundTrip(`${tight}\n`, [threat])[1], `${tight}${section}\n`);
+    assert.equal(roundTrip(`${tight}  \n`, [threat])[1], `${tight}${section}  \n`);
+    // A comment ending the file, then a blank line; Windows line endings; a flow and an element section too.
+    assert.equal(roundTrip(`${tight}# the end\n\n`, [threat])[1], `${tight}# the end\n\n${section}\n`);
+    const crlf = `${spaced}\n`.replace(/\n/g, '\r\n');
+    assert.equal(roundTrip(crlf, [threat])[1], `${spaced}\n${section}\n`.replace(/\n/g, '\r\n'));
+    const two = 'threatmap: 1\n\nsystem: { name: E }\n\nelements:\n  a: { tech: node }\n  b: { tech: node }\n\n';
+    assert.equal(roundTrip(two, [[{ op: 'add-flow', from: 'a', to: 'b', fields: { protocol: 'https' } }, { op: 'remove-flow', flow: 'a->b' }]])[1],
+      two.replace(/\n\n$/, '\n\nflows:\n  - a -> b: https\n\n'));
+    const noElements = 'threatmap: 1\n\nsystem: { name: E }\n\n';
+    // (The last element's removal leaves `elements: {}`, as elements.)
+    assert.equal(edited(noElements, { op: 'add-element', id: 'a', fields: { tech: 'node' } }), 'threatmap: 1\n\nsystem: { name: E }\n\nelements:\n  a:\n    tech: node\n\n');
+    // A section already there: the new threat after its last one, above the blank line.
+    const written = `${tight}threats:\n  u: { title: U, stride: D }\n\n`;
+    assert.equal(roundTrip(written, [threat])[1], written.replace('D }\n', 'D }\n  t: { title: T, stride: S }\n'));
+    // No line break at the end: the section after a new one, and none added at the end.
+    assert.equal(roundTrip(tight.trimEnd(), [threat])[1], `${tight}${section.trimEnd()}`);
+    // The line breaks a `|+` block keeps are its value's, not the file's end: the section goes after them.
+    const kept = 'threatmap: 1\nelements:\n  a: { tech: node }\nsystem:\n  name: K\n  description: |+\n    kept\n\n';
+    assert.equal(roundTrip(kept, [threat])[1], `${kept}${section}`);
+    assert.equal(load(`${kept}${section}`).system.description, 'kept\n\n');
   });
 
   it('writes a flow of a JSON model in the form its flows have: `from`/`to` unless most use the arrow', () => {
@@ -519,5 +555,74 @@ describe('new sections and flows in the form of the file', () => {
     const [, arrow] = roundTrip(arrows, [[add, undo]]);
     assert.deepEqual(JSON.parse(arrow).flows.at(-1), { 'b -> c': 'redis' });
     assert.equal(load(full, 'model.json').flows.at(-1)!.id, 'b->c');
+  });
+});
+
+describe('a model that says `%YAML 1.1`', () => {
+  const V11 = '%YAML 1.1\n---\nthreatmap: 1\nsystem: { name: V }\nelements:\n  api: { tech: node }\n';
+  const V12 = V11.replace('%YAML 1.1\n---\n', '');
+
+  it('quotes the words and numbers a YAML 1.1 reader takes for something else: an element `yes` named `on`, a name `1_000`, a date', () => {
+    const [, yes] = roundTrip(V11, [[{ op: 'add-element', id: 'yes', fields: { name: 'on', tech: 'node' } }, { op: 'remove-element', id: 'yes' }]]);
+    assert.equal(yes, `${V11}  "yes": { name: "on", tech: node }\n`);
+    assert.deepEqual(load(yes).elements.map((e) => [e.id, e.name]), [['api', 'api'], ['yes', 'on']]);
+    for (const [name, written] of [['1_000', '"1_000"'], ['0b101', '"0b101"'], ['2024-01-31', '"2024-01-31"'], ['plain words', 'plain words']]) {
+      const out = edited(V11, { op: 'add-element', id: 'x', fields: { name, tech: 'node' } });
+      assert.equal(out, `${V11}  x: { name: ${written}, tech: node }\n`, name);
+      assert.equal(load(out).elements.find((e) => e.id === 'x')!.name, name);
+    }
+    const id = edited(V11, { op: 'add-element', id: '1_000', fields: { tech: 'node' } });
+    assert.equal(id, `${V11}  "1_000": { tech: node }\n`);
+    assert.ok(load(id).elements.some((e) => e.id === '1_000'));
+  });
+
+  it('writes them plain in a YAML 1.2 model, where they read as written', () => {
+    for (const name of ['1_000', '0b101', '2024-01-31']) {
+      const out = edited(V12, { op: 'add-element', id: 'x', fields: { name, tech: 'node' } });
+      assert.equal(out, `${V12}  x: { name: ${name}, tech: node }\n`, name);
+      assert.equal(load(out).elements.find((e) => e.id === 'x')!.name, name);
+    }
+  });
+
+  it('quotes a written threat\'s `on:` key there (a YAML 1.1 `true:`), and leaves it plain in YAML 1.2', () => {
+    const add: ModelEdit = { op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: ['api'] } };
+    const [, v11] = roundTrip(V11, [[add, removeThreat('t')]]);
+    assert.equal(v11, `${V11}threats:\n  t:\n    title: T\n    stride: S\n    "on": api\n`);
+    assert.deepEqual(load(v11).threats[0].on, [{ kind: 'element', id: 'api' }]);
+    assert.equal(edited(V12, add), `${V12}threats:\n  t:\n    title: T\n    stride: S\n    on: api\n`);
+    // Only a directive says so: not a comment that mentions one.
+    assert.equal(edited(`# %YAML 1.1\n${V12}`, add), `# %YAML 1.1\n${V12}threats:\n  t:\n    title: T\n    stride: S\n    on: api\n`);
+    // In braces too.
+    const flow = `${V11}threats: { u: { title: U, stride: D } }\n`;
+    assert.equal(edited(flow, add), flow.replace('stride: D } }', 'stride: D }, t: { title: T, stride: S, "on": api } }'));
+  });
+});
+
+describe('a model that mixes CRLF and LF line endings', () => {
+  /** CRLF up to `api`'s entry, LF from `db` on. */
+  const MIXED = 'threatmap: 1\r\nsystem: { name: M }\r\nelements:\r\n  api:\r\n    tech: node\r\n  db:\n    tech: postgres\n';
+  const endings = (text: string) => text.split('\n').slice(0, -1).map((line) => (line.endsWith('\r') ? 'CRLF' : 'LF'));
+
+  it('writes new lines with the line ending of the line before them, and every other line keeps its own', () => {
+    const [, element, flow, threat] = roundTrip(MIXED, [
+      [{ op: 'add-element', id: 'q', fields: { tech: 'redis' } }, { op: 'remove-element', id: 'q' }],
+      [{ op: 'add-flow', from: 'api', to: 'db', fields: { protocol: 'postgres+tls' } }, { op: 'remove-flow', flow: 'api->db' }],
+      [{ op: 'add-threat', id: 't', fields: { title: 'T', stride: 'S', on: ['api'], description: 'one\ntwo' } }, removeThreat('t')],
+    ]);
+    assert.equal(element, `${MIXED}  q:\n    tech: redis\n`);
+    assert.equal(flow, `${element}flows:\n  - api -> db: postgres+tls\n`);
+    assert.equal(threat, `${flow}threats:\n  t:\n    title: T\n    stride: S\n    on: api\n    description: |-\n      one\n      two\n`);
+    // After a CRLF line, CRLF, though the file's first line ends in LF.
+    const crlfLast = 'threatmap: 1\nsystem: { name: M }\nelements:\n  api:\n    tech: node\r\n';
+    const q = edited(crlfLast, { op: 'add-element', id: 'q', fields: { tech: 'redis' } });
+    assert.equal(q, `${crlfLast}  q:\r\n    tech: redis\r\n`);
+    assert.deepEqual(endings(q), [...endings(crlfLast), 'CRLF', 'CRLF']);
+  });
+
+  it('in a file that is all LF or all CRLF, new lines are written as the file writes them', () => {
+    const lf = MIXED.replace(/\r\n/g, '\n');
+    const crlf = lf.replace(/\n/g, '\r\n');
+    assert.deepEqual(endings(edited(lf, { op: 'add-element', id: 'q', fields: { tech: 'redis' } })), Array(9).fill('LF'));
+    assert.deepEqual(endings(edited(crlf, { op: 'add-element', id: 'q', fields: { tech: 'redis' } })), Array(9).fill('CRLF'));
   });
 });

@@ -257,9 +257,21 @@ describe('applyModelEdit on controls shared through an anchor', () => {
     const out = edited(SHARED, { op: 'add-control', target: { element: 'api' }, control: 'waf' });
     assert.equal(out, SHARED.replace('controls: &c [rate-limiting] }', 'controls: [rate-limiting, waf] }').replace('controls: *c }', 'controls: &c [rate-limiting] }'));
     assert.deepEqual([controls(out, 'api'), controls(out, 'db')], [['rate-limiting', 'waf'], ['rate-limiting']]);
-    // Taken out again, the model reads as it did (the anchor stays where it moved).
+    // Taken out again, the model reads as it did, but the text is not the input's: the anchor stays where it
+    // moved. The one exception to "add then remove gives back the same bytes", chosen: the removal cannot tell
+    // a list detached by an earlier edit from one written so by hand (an anchor on a later, equal list), and
+    // moving the anchor back would rewrite a line the removal does not need to touch. The page never removes
+    // a control to undo one: its Ctrl+Z gives back the editor's text as it was.
     const back = edited(out, { op: 'remove-control', target: { element: 'api' }, control: 'waf' });
+    assert.equal(back, SHARED.replace('controls: &c [rate-limiting] }', 'controls: [rate-limiting] }').replace('controls: *c }', 'controls: &c [rate-limiting] }'));
     assert.deepEqual([controls(back, 'api'), controls(back, 'db')], [['rate-limiting'], ['rate-limiting']]);
+  });
+
+  it('gives back the same bytes when nothing else reads the anchored list: no anchor moves', () => {
+    const alone = 'threatmap: 1\nsystem: { name: A }\nelements:\n  api: { tech: node, controls: &c [rate-limiting] }\n  db: { tech: postgres }\n';
+    const out = edited(alone, { op: 'add-control', target: { element: 'api' }, control: 'waf' });
+    assert.equal(out, alone.replace('&c [rate-limiting]', '&c [rate-limiting, waf]'));
+    assert.equal(edited(out, { op: 'remove-control', target: { element: 'api' }, control: 'waf' }), alone);
   });
 
   it('adds to an element whose controls are an alias by writing its own list, the anchored one unchanged', () => {
@@ -317,5 +329,18 @@ describe('applyModelEdit on a JSON model laid out by JSON.stringify', () => {
     const out = edited(compact, { op: 'add-control', target: { element: 'api' }, control: 'waf' });
     assert.equal(out, compact.replace('{"tech": "node"}', '{"tech": "node", "controls": ["waf"]}'));
     assert.equal(edited(out, { op: 'remove-control', target: { element: 'api' }, control: 'waf' }), compact);
+  });
+});
+
+describe('applyModelEdit on controls in a file that mixes CRLF and LF', () => {
+  const MIXED = 'threatmap: 1\r\nsystem: { name: M }\r\nelements:\r\n  api:\r\n    tech: node\r\n  db:\n    tech: postgres\n    controls:\n      - backups\n';
+
+  it('writes a new list, or a new item, with the line ending of the lines around it; the rest keep theirs; removing gives the file back', () => {
+    const api = edited(MIXED, { op: 'add-control', target: { element: 'api' }, control: 'waf' });
+    assert.equal(api, MIXED.replace('    tech: node\r\n', '    tech: node\r\n    controls:\r\n      - waf\r\n'));
+    assert.equal(edited(api, { op: 'remove-control', target: { element: 'api' }, control: 'waf' }), MIXED);
+    const db = edited(MIXED, { op: 'add-control', target: { element: 'db' }, control: 'encryption-at-rest' });
+    assert.equal(db, `${MIXED}      - encryption-at-rest\n`);
+    assert.equal(edited(db, { op: 'remove-control', target: { element: 'db' }, control: 'encryption-at-rest' }), MIXED);
   });
 });

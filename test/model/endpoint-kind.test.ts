@@ -19,6 +19,11 @@ describe('inferEndpointKind', () => {
     assert.equal(inferEndpointKind('/manage/users'), 'admin');
     assert.equal(inferEndpointKind('/managers/{id}'), 'api');
   });
+  it('takes ending a session for a plain call, not a login, under an auth path too', () => {
+    for (const path of ['/auth/logout', '/api/auth/sign-out', '/session/logoff', '/user/logout']) assert.equal(inferEndpointKind(path), 'api', path);
+    assert.equal(inferEndpointKind('/auth/login'), 'login');
+    assert.equal(inferEndpointKind('/auth/token'), 'login');
+  });
   it('falls back to api', () => {
     assert.equal(inferEndpointKind('/orders/{id}'), 'api');
   });

@@ -14,7 +14,7 @@ const section = (md: string): string => {
   return md.slice(start, md.indexOf('\n### ', start + 1) + 1);
 };
 
-const ECOMMERCE_CARD = '- **Card data** (restricted) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) [T3, T4] → API servers (http, unencrypted, DMZ -> internal) [T1, T2, T5, T6]; 0 of 3 hops authenticated, handled there.';
+const ECOMMERCE_CARD = '- **Card data** (restricted) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) [T3, T4] → API servers (http, unencrypted, authenticated, DMZ -> internal) [T1, T2, T5, T6]; 1 of 3 hops authenticated, handled there.';
 
 /** A model whose one service handles `n` assets, each reached in one hop. */
 const manyAssets = (n: number) => analyzeText(`threatmap: 1
@@ -44,7 +44,7 @@ describe('Attack Paths in the Markdown report', () => {
     const text = section(renderMarkdown(analyzeExample('ecommerce')));
     const lines = text.split('\n');
     assert.ok(lines.includes(ECOMMERCE_CARD), text);
-    assert.ok(lines.includes('- **Customer PII** (confidential) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) [T3, T4] → API servers (http, unencrypted, DMZ -> internal) [T1, T2, T5, T6] → Orders database (postgres+tls, password, application -> data tier); 1 of 4 hops authenticated, stored there.'), text);
+    assert.ok(lines.includes('- **Customer PII** (confidential) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) [T3, T4] → API servers (http, unencrypted, public endpoint /login, DMZ -> internal) [T1, T2, T5, T6] → Orders database (postgres+tls, password, application -> data tier); 1 of 4 hops authenticated, stored there.'), text);
     assert.ok(!text.includes('Shop availability'), 'a resource asset has no path');
     assert.match(text, /with the fewest hops that demand a credential, then the fewest hops, starting where an attacker most readily stands/);
     assert.equal(text.split('\n').filter((l) => /^\d+\. /.test(l)).length, 0, 'a bulleted list: the punch list is the report\'s numbered one');
@@ -78,7 +78,7 @@ flows:
     const webhook = r.threats.find((x) => x.ruleId === 'unsigned-webhook')!;
     const t = parseTriage(`threats:\n  "${webhook.key}": { status: accepted, reason: provider IPs only }\n`, 'x').triage!;
     const text = section(renderMarkdown(applyTriage(r, t, { today: '2026-11-28' })));
-    assert.match(text, new RegExp(`stripe → api \\(https, POST /webhooks/payment, internet -> internal\\) \\[[^\\]]*${webhook.id} \\(accepted\\)`), text);
+    assert.match(text, new RegExp(`stripe → api \\(https, public endpoint POST /webhooks/payment, internet -> internal\\) \\[[^\\]]*${webhook.id} \\(accepted\\)`), text);
   });
 
   it('list the first paths of a large model and point to the JSON output for the rest', () => {

@@ -435,14 +435,14 @@ describe('Threagile export', () => {
     assert.deepEqual(Object.keys(m.technical_assets['<<'].communication_links), ['!!']);
     assert.deepEqual(Object.keys(m.technical_assets['<< (y)'].communication_links), ['!!']);
     // A flow's threat names its link by the derived id, and the link's source.
-    const mail = analyzeText('threatmap: 1\nsystem: { name: Mailer }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  mailer: { type: third-party }\nflows:\n  - visitor -> api: https\n  - api -> mailer: https\n');
+    const mail = analyzeText('threatmap: 1\nsystem: { name: App }\nelements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> api: { protocol: https, auth: jwt }\n');
     const flowThreat = mail.threats.find((t) => t.componentKind === 'flow')!;
-    assert.equal(flowThreat.component, 'api->mailer');
+    assert.equal(flowThreat.component, 'app->api');
     const mm = exported(mail);
     assert.deepEqual(threagileProblems(mm), []);
     const [[, x, c]] = risksOf(mm).filter(([title]) => title.endsWith(`(${flowThreat.uid})`));
-    assert.deepEqual([x.most_relevant_technical_asset, x.most_relevant_communication_link], ['api', 'api>to-mailer']);
-    assert.equal(synthetic(c.id, x), `${flowThreat.ruleId}@api@api>to-mailer`);
+    assert.deepEqual([x.most_relevant_technical_asset, x.most_relevant_communication_link], ['app', 'app>to-api']);
+    assert.equal(synthetic(c.id, x), `${flowThreat.ruleId}@app@app>to-api`);
   });
 
   it('writes each threat as a risk: severity, likelihood, impact, breach, most relevant ids, synthetic ids', () => {

@@ -248,6 +248,9 @@ describe('Threat Composer export: what a Threat Composer user sees', () => {
     assert.equal(cart.status, 'mitigationInProgress');
     assert.equal(doc.mitigations.find((m) => m.content.startsWith('Harden session management'))!.status, 'mitigationResolved');
     assert.equal(doc.mitigations.find((m) => m.content === 'Add rate limiting to /search')!.status, 'mitigationResolvedWillNotAction');
+    // Each carries the status it was exported with, for the import to tell a status changed in Threat Composer.
+    for (const m of doc.mitigations) assert.deepEqual(m.metadata.map((x) => x.key), ['Comments', TC_META.status]);
+    assert.deepEqual(doc.mitigations.map((m) => metaOf(m, TC_META.status)), doc.mitigations.map((m) => m.status));
     assert.equal(mitigationStatus(['open', 'mitigated']), 'mitigationInProgress');
     assert.equal(mitigationStatus(['open', 'accepted']), 'mitigationIdentified');
     assert.equal(mitigationStatus([]), 'mitigationIdentified');

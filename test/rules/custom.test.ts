@@ -177,6 +177,22 @@ describe('disabling and re-rating rules per model', () => {
   });
 });
 
+describe('a custom rule\'s stride', () => {
+  it('takes the spellings a written threat takes, as its letter', () => {
+    for (const [spelling, letter] of [['Tampering', 'T'], ['information disclosure', 'I'], ['DoS', 'D'], ['elevation-of-privilege', 'E']]) {
+      const [t] = threatsOf(withRules(ELEMENT_RULE.replace('stride: T', `stride: ${spelling}`)), 'payment-needs-waf');
+      assert.equal(t?.stride, letter, spelling);
+    }
+  });
+  it('refuses a name that is no category, at its line', () => {
+    const text = withRules(ELEMENT_RULE.replace('stride: T', 'stride: Tamper'));
+    const loaded = loadModel(text, 'bad.yaml');
+    assert.equal(loaded.model, undefined);
+    const line = text.split('\n').findIndex((l) => l.includes('stride: Tamper')) + 1;
+    assert.ok(loaded.diagnostics.some((d) => d.line === line && d.severity === 'error'), JSON.stringify(loaded.diagnostics));
+  });
+});
+
 describe('mistakes in rules are reported at once, with their line and column', () => {
   const bad = withRules(`  custom:
     - id: broken

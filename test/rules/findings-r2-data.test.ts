@@ -72,7 +72,7 @@ describe('findings, second round (data at rest, repudiation, disclosure, supply 
     const secrets = (stores: string) =>
       threatsIn(`assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  result: { type: web-app }\n  worker: { type: worker }\n  db: { tech: postgres${stores} }\n  votes: { tech: redis }\nflows:\n  - result -> db: { protocol: sql, auth: password }\n  - worker -> votes: { protocol: redis, auth: password }\n`, 'secrets-in-config')[0]?.impact;
     assert.deepEqual(secrets(''), { level: 'High', reason: 'the secrets unlock db, votes' });
-    assert.equal(secrets(', stores: [pii]')?.reason, 'confidentiality of pii is high: data breach or full compromise');
+    assert.equal(secrets(', stores: [pii]')?.reason, 'confidentiality of pii is high: data breach');
   });
 
   it('say "are" of several restricted assets and "is" of one (excessive-data-exposure)', () => {

@@ -38,8 +38,9 @@ describe('no-timeouts-external', () => {
   it('still reports a synchronous call to a third party', () => {
     const [t, ...more] = threatsOf(calls('third-party'), 'no-timeouts-external');
     assert.equal(more.length, 0);
-    assert.equal(t?.component, 'api->remote');
-    assert.equal(t?.description, 'api -> remote is synchronous with no timeout or circuit breaker; a slow provider ties up api\'s workers.');
+    assert.equal(t?.component, 'api');
+    assert.deepEqual(t?.flows, ['api->remote']);
+    assert.equal(t?.description, 'api calls remote synchronously with no timeout or circuit breaker; a slow provider ties up api\'s workers.');
   });
 });
 

@@ -78,7 +78,7 @@ describe('third-round findings on browsers, model output, uploads and request in
     const [share] = threatsIn(model('', validated), 'path-traversal');
     assert.ok(share);
     assert.equal(share.description, '/upload on api handles files on share; a crafted file name can escape the intended folder.');
-    assert.equal(share.impact.reason, 'confidentiality of docs is high: data breach or full compromise');
+    assert.equal(share.impact.reason, 'confidentiality of docs is high: data breach');
     const [both] = threatsIn(model('', ''), 'path-traversal');
     assert.ok(both);
     assert.equal(both.description, '/upload on api handles files on share, vault; a crafted file name can escape the intended folder.');

@@ -50,16 +50,16 @@ describe('broken-object-level-authorization', () => {
 
   it('rates an endpoint that only changes data by the integrity of that data', () => {
     const [low] = threatsOf(text('PUT /profile: { auth: jwt, accepts: [profile] }'), 'broken-object-level-authorization');
-    assert.deepEqual(low?.impact, { level: 'Low', reason: 'integrity of profile is low: minor data exposure or degradation' });
+    assert.deepEqual(low?.impact, { level: 'Low', reason: 'integrity of profile is low: minor tampering' });
     const [high] = threatsOf(text('PUT /payout: { auth: jwt, accepts: [payout] }'), 'broken-object-level-authorization');
-    assert.deepEqual(high?.impact, { level: 'High', reason: 'integrity of payout is high: data breach or full compromise' });
+    assert.deepEqual(high?.impact, { level: 'High', reason: 'integrity of payout is high: tampering or fraud with serious consequences' });
   });
 
   it('still rates what an endpoint returns by its confidentiality, the worse of the two when it also changes data', () => {
     const [read] = threatsOf(text('GET /profile: { auth: jwt, returns: [profile] }'), 'broken-object-level-authorization');
-    assert.deepEqual(read?.impact, { level: 'High', reason: 'confidentiality of profile is high: data breach or full compromise' });
+    assert.deepEqual(read?.impact, { level: 'High', reason: 'confidentiality of profile is high: data breach' });
     const [both] = threatsOf(text('PATCH /profile: { auth: jwt, returns: [profile], accepts: [profile] }'), 'broken-object-level-authorization');
-    assert.deepEqual(both?.impact, { level: 'High', reason: 'confidentiality of profile is high: data breach or full compromise' });
+    assert.deepEqual(both?.impact, { level: 'High', reason: 'confidentiality of profile is high: data breach' });
   });
 });
 

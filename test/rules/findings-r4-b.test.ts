@@ -126,8 +126,8 @@ describe('llm-insecure-output', () => {
   });
 
   describe('likelihood', () => {
-    const chat = (front: string, controls = '') =>
-      `elements:\n  visitor: { tech: browser }\n  web: { type: web-app }\n  chat: { type: api${controls} }\n  model: { tech: openai }\n  history: { tech: postgres }\nflows:\n  - visitor -> ${front}: https\n  - web -> chat: https\n  - chat -> model: { protocol: https, auth: api-key }\n  - chat -> history: { protocol: sql+tls, auth: password }\n`;
+    const chat = (front: string, controls = '', web = '') =>
+      `elements:\n  visitor: { tech: browser }\n  web: { type: web-app${web} }\n  chat: { type: api${controls} }\n  model: { tech: openai }\n  history: { tech: postgres }\nflows:\n  - visitor -> ${front}: https\n  - web -> chat: https\n  - chat -> model: { protocol: https, auth: api-key }\n  - chat -> history: { protocol: sql+tls, auth: password }\n`;
     const rating = (text: string, ruleId: string) => {
       const t = threatsOf(head + text, ruleId).find((x) => x.component === 'chat');
       return [t?.likelihood.level, t?.likelihood.reason];
@@ -138,10 +138,17 @@ describe('llm-insecure-output', () => {
       assert.equal(rating(chat('chat'), 'prompt-injection')[0], 'High');
     });
 
-    it('is Medium through other components, or when its prompts are isolated', () => {
+    it('is Medium through other components that ask for a credential, or when its prompts are isolated', () => {
       const medium = ['Medium', 'needs the model steered, usually by prompt injection'];
-      assert.deepEqual(rating(chat('web'), 'llm-insecure-output'), medium);
+      assert.deepEqual(rating(chat('web', '', ', auth: session-cookie'), 'llm-insecure-output'), medium);
       assert.deepEqual(rating(chat('chat', ', controls: [prompt-isolation]'), 'llm-insecure-output'), medium);
+    });
+
+    it('is High when anyone on the internet reaches its prompts without a credential through components that relay', () => {
+      assert.deepEqual(rating(chat('web'), 'llm-insecure-output'),
+        ['High', 'anyone on the internet reaches its prompts without a credential through web: public injection techniques steer the model']);
+      assert.equal(rating(chat('web'), 'prompt-injection')[0], 'High');
+      assert.equal(rating(chat('web', '', ', auth: session-cookie'), 'prompt-injection')[0], 'Medium');
     });
   });
 });

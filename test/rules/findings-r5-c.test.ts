@@ -62,7 +62,7 @@ describe('over-privileged-store-access and llm-excessive-agency', () => {
     const assets = 'assets:\n  tickets: { name: Tickets, classification: internal }\n  cards: { name: Card data, classification: restricted, integrity: low }\n';
     const [t, ...more] = threatsOf(agent('', assets), ...RULES);
     assert.equal(more.length, 0);
-    assert.deepEqual([t?.ruleId, t?.impact.level, t?.impact.reason], ['llm-excessive-agency', 'High', 'confidentiality of Card data is high: data breach or full compromise']);
+    assert.deepEqual([t?.ruleId, t?.impact.level, t?.impact.reason], ['llm-excessive-agency', 'High', 'confidentiality of Card data is high: data breach']);
   });
 
   it('names both what a cloud tool and a store tool reach', () => {

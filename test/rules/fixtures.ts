@@ -112,6 +112,24 @@ export const FIXTURES: RuleFixture[] = [
     ],
   },
   {
+    // A public POST that takes data of high integrity: anyone creates or changes it.
+    rule: 'unauthenticated-object-change', component: 'shop', endpoint: 'shop:POST /refunds', control: 'authentication',
+    model: m(`assets:\n  orders: { type: financial, integrity: high }\nelements:\n${BROWSER}  shop:\n    type: api\n    handles: [orders]\n    endpoints:\n      POST /refunds: { accepts: [orders], controls: [$C] }\nflows:\n  - visitor -> shop: https\n`),
+    negatives: [
+      { name: 'a public POST of data of ordinary integrity (telemetry ingestion)', model: m(`assets:\n  readings: { type: telemetry }\nelements:\n${BROWSER}  ingest:\n    type: api\n    endpoints:\n      POST /readings: { public: true, accepts: [readings] }\nflows:\n  - visitor -> ingest: https\n`) },
+      { name: 'a search by POST reads', model: m(`assets:\n  orders: { type: financial, integrity: high }\nelements:\n${BROWSER}  shop:\n    type: api\n    endpoints:\n      POST /orders/search: { public: true, accepts: [orders] }\nflows:\n  - visitor -> shop: https\n`) },
+    ],
+  },
+  {
+    // A public POST whose path says it changes who may do what, though the model names no data.
+    rule: 'unauthenticated-object-change', component: 'api', endpoint: 'api:POST /users/{id}/roles', control: 'authentication',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /users/{id}/roles: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [
+      { name: 'a public contact form', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /contact: { public: true }\nflows:\n  - visitor -> api: https\n`) },
+      { name: 'a refund the caller must sign in for', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /refunds: {}\nflows:\n  - visitor -> api: https\n`) },
+    ],
+  },
+  {
     rule: 'broken-object-level-authorization', component: 'api', endpoint: 'api:/profile', control: 'object-level-authorization',
     model: m(`${PII}elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [pii], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
     negatives: [{ name: 'the data is public', model: m(`assets:\n  pii: { type: pii, classification: public }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [pii] }\nflows:\n  - visitor -> api: https\n`) }],
@@ -135,8 +153,22 @@ export const FIXTURES: RuleFixture[] = [
     negatives: [{ name: 'the service uses the data', model: m('assets:\n  cards: { classification: restricted }\nelements:\n  reports: { type: service, handles: [cards] }\n  db: { tech: postgres, stores: [cards] }\nflows:\n  - reports -> db: { protocol: sql+tls, auth: password }\n') }],
   },
   {
+    // A cache shared with another service: the restricted data there is the other's.
+    rule: 'over-privileged-store-access', component: 'reports', control: 'least-privilege',
+    model: m('assets:\n  cards: { classification: restricted }\nelements:\n  reports: { type: service, controls: [$C] }\n  billing: { type: service, handles: [cards] }\n  cache: { tech: redis, stores: [cards] }\nflows:\n  - reports -> cache: redis\n  - billing -> cache: redis\n'),
+    negatives: [
+      { name: 'the sessions of a service that keeps them in cookies', model: m('assets:\n  sessions: { type: session, classification: restricted }\nelements:\n  api: { type: api, auth: session-cookie }\n  db: { tech: postgres, stores: [sessions] }\nflows:\n  - api -> db: { protocol: sql+tls, auth: password }\n') },
+      { name: 'a cache no other component uses', model: m('assets:\n  cards: { classification: restricted }\nelements:\n  reports: { type: service }\n  cache: { tech: redis, stores: [cards] }\nflows:\n  - reports -> cache: redis\n') },
+    ],
+  },
+  {
     rule: 'excessive-cloud-permissions', component: 'deployer', control: 'least-privilege',
     model: m('elements:\n  deployer: { type: service, controls: [$C] }\n  provider: { type: third-party }\nflows:\n  - deployer -> provider: { protocol: cloud-api, auth: iam }\n'),
+  },
+  {
+    // A Kubernetes API server: its words; a Role scoped on the call (least-privilege on the flow) limits it.
+    rule: 'excessive-cloud-permissions', component: 'web', control: 'least-privilege',
+    model: m('elements:\n  web: { type: service }\n  k8s: { name: Kubernetes API, tech: kubernetes-api }\nflows:\n  - web -> k8s: { protocol: https, auth: jwt, controls: [$C] }\n'),
   },
   {
     rule: 'privileged-process-exposed', component: 'agent', control: 'sandboxing',
@@ -192,6 +224,24 @@ export const FIXTURES: RuleFixture[] = [
     negatives: [{ name: 'a JSON API does not render pages', model: m(`elements:\n${BROWSER}  site: { type: api }\nflows:\n  - visitor -> site: https\n`) }],
   },
   {
+    rule: 'dom-xss', component: 'app', control: 'content-security-policy',
+    model: m('assets:\n  docs: { type: financial, classification: confidential }\nelements:\n  app: { tech: react, controls: [$C] }\n  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /uploads: { accepts: [docs] }\n      /documents/{id}: { returns: [docs] }\nflows:\n  - app -> api: https\n'),
+    negatives: [
+      {
+        name: 'a plain browser is a person\'s, with no app of ours in it',
+        model: m('assets:\n  docs: { type: financial, classification: confidential }\nelements:\n  app: { tech: browser }\n  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /uploads: { accepts: [docs] }\n      /documents/{id}: { returns: [docs] }\nflows:\n  - app -> api: https\n'),
+      },
+      {
+        name: 'an app that reads only the public catalogue shows nothing users wrote',
+        model: m('assets:\n  catalogue: { classification: public }\nelements:\n  app: { tech: vue }\n  api:\n    type: api\n    endpoints:\n      /products: { public: true, returns: [catalogue] }\nflows:\n  - app -> api: https\n'),
+      },
+      {
+        name: 'the server-rendered app it calls reports cross-site-scripting for both',
+        model: m('assets:\n  docs: { classification: confidential }\nelements:\n  app: { tech: react }\n  site:\n    tech: nextjs\n    endpoints:\n      POST /uploads: { accepts: [docs] }\nflows:\n  - app -> site: https\n'),
+      },
+    ],
+  },
+  {
     rule: 'cross-site-request-forgery', component: 'app', control: 'csrf-protection',
     model: m(`elements:\n${BROWSER}  app:\n    type: web-app\n    auth: session-cookie\n    controls: [$C]\n    endpoints:\n      POST /transfer: {}\nflows:\n  - visitor -> app: https\n`),
     negatives: [{ name: 'bearer tokens are not sent by the browser on their own', model: m(`elements:\n${BROWSER}  app:\n    type: web-app\n    auth: jwt\n    endpoints:\n      POST /transfer: {}\nflows:\n  - visitor -> app: https\n`) }],
@@ -216,8 +266,11 @@ export const FIXTURES: RuleFixture[] = [
   },
   {
     rule: 'webhook-replay', component: 'api', endpoint: 'api:/hooks/billing', control: 'replay-protection',
-    model: m('elements:\n  partner: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true, controls: [signature-verification, $C] }\nflows:\n  - partner -> api: https\n'),
-    negatives: [{ name: 'unsigned (unsigned-webhook reports it instead)', model: m('elements:\n  partner: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true }\nflows:\n  - partner -> api: https\n') }],
+    model: m('elements:\n  partner: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { auth: mtls, controls: [$C] }\nflows:\n  - partner -> api: https\n'),
+    negatives: [
+      { name: 'unsigned (unsigned-webhook reports it instead)', model: m('elements:\n  partner: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true }\nflows:\n  - partner -> api: https\n') },
+      { name: 'signed (unsigned-webhook\'s advice asks for the signed timestamp)', model: m('elements:\n  partner: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true, controls: [signature-verification] }\nflows:\n  - partner -> api: https\n') },
+    ],
   },
   {
     rule: 'unsafe-file-upload', component: 'api', endpoint: 'api:/upload', control: 'file-type-validation',
@@ -287,6 +340,15 @@ export const FIXTURES: RuleFixture[] = [
     rule: 'mobile-certificate-pinning', component: 'app->api', control: 'certificate-pinning',
     model: m('elements:\n  app: { tech: mobile-app, controls: [$C] }\n  api: { type: api }\nflows:\n  - app -> api: { protocol: https, auth: jwt }\n'),
   },
+  {
+    // The API's `auth` is how its callers authenticate: the app sends the JWT without restating it on the flow.
+    rule: 'mobile-certificate-pinning', component: 'app->api', control: 'certificate-pinning',
+    model: m('elements:\n  app: { tech: mobile-app, controls: [$C] }\n  api: { type: api, auth: jwt, endpoints: { /login: { public: true }, /devices: {} } }\nflows:\n  - app -> api: https\n'),
+    negatives: [
+      { name: 'the app carries only its own API key', model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: api-key }\nflows:\n  - app -> api: https\n') },
+      { name: 'the endpoint it calls is public', model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt, endpoints: { /login: { public: true } } }\nflows:\n  - app -> api: { protocol: https, endpoint: /login }\n') },
+    ],
+  },
   // information disclosure
   {
     rule: 'verbose-errors', component: 'api', control: 'generic-errors',
@@ -316,6 +378,12 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'api-key-in-client', component: 'api', control: 'least-privilege',
     model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, controls: [$C] }\nflows:\n  - app -> api: { protocol: https, auth: api-key }\n'),
+  },
+  {
+    // The key the target asks every caller for ships in the app all the same.
+    rule: 'api-key-in-client', component: 'api', control: 'least-privilege',
+    model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: api-key, controls: [$C] }\nflows:\n  - app -> api: https\n'),
+    negatives: [{ name: 'the target asks users to sign in', model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> api: https\n') }],
   },
   // data at rest
   {
@@ -368,6 +436,10 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'no-rate-limiting', component: 'api', endpoint: 'api:/search', control: 'rate-limiting',
     model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /search: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [
+      { name: 'a public logout', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      GET /user/logout: { public: true }\nflows:\n  - visitor -> api: https\n`) },
+      { name: 'a public static file', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      GET /static/app.js: { public: true }\nflows:\n  - visitor -> api: https\n`) },
+    ],
   },
   {
     rule: 'no-rate-limiting', component: 'api', endpoint: 'api:POST /diagnose', control: 'rate-limiting',
@@ -387,7 +459,7 @@ export const FIXTURES: RuleFixture[] = [
     model: m('boundaries:\n  mesh: { trust: internal }\nelements:\n  orders: { type: service, in: mesh, controls: [$C] }\n  payments: { type: service, in: mesh }\nflows:\n  - orders -> payments: https\n'),
   },
   {
-    rule: 'no-timeouts-external', component: 'api->mailer', control: 'timeouts',
+    rule: 'no-timeouts-external', component: 'api', control: 'timeouts',
     model: m('elements:\n  api: { type: api, controls: [$C] }\n  mailer: { type: third-party }\nflows:\n  - api -> mailer: https\n'),
   },
   {
@@ -424,6 +496,14 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'unsigned-images', component: 'registry', control: 'image-signing',
     model: m('elements:\n  ci: { tech: github-actions }\n  registry: { tech: ecr, controls: [$C] }\nflows:\n  - ci -> registry: https\n'),
+  },
+  {
+    rule: 'unsigned-firmware-update', component: 'sensor', control: 'signature-verification',
+    model: m('assets:\n  firmware: { name: Firmware images, integrity: high }\nelements:\n  sensor: { type: device, controls: [$C] }\n  ota: { type: service, handles: [firmware] }\nflows:\n  - sensor -> ota: { protocol: https, auth: mtls }\n'),
+    negatives: [{
+      name: 'a device that only sends telemetry receives no code',
+      model: m('assets:\n  readings: { type: telemetry }\nelements:\n  sensor: { type: device }\n  ingest: { type: service, handles: [readings] }\nflows:\n  - sensor -> ingest: { protocol: mqtts, auth: mtls, data: [readings] }\n'),
+    }],
   },
   {
     rule: 'cloud-console-without-mfa', component: 'console', control: 'mfa',
@@ -475,6 +555,14 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'unauthenticated-broker', component: 'events', control: 'authentication',
     model: m('elements:\n  orders: { type: service }\n  billing: { type: service }\n  events: { tech: kafka, controls: [$C] }\nflows:\n  - orders -> events: kafka+tls\n  - events -> billing: kafka+tls\n'),
+  },
+  {
+    rule: 'unconfined-broker-clients', component: 'broker', control: 'authorization',
+    model: m('assets:\n  commands: { integrity: high }\nelements:\n  sensor: { type: device }\n  broker: { tech: mosquitto, controls: [$C] }\n  ingest: { type: service }\nflows:\n  - sensor -> broker: { protocol: mqtts, auth: mtls }\n  - broker -> sensor: { protocol: mqtts, auth: mtls, data: [commands] }\n  - broker -> ingest: { protocol: mqtts, auth: mtls }\n'),
+    negatives: [{
+      name: 'clients that connect without credentials (unauthenticated-broker reports them)',
+      model: m('elements:\n  sensor: { type: device }\n  broker: { tech: mosquitto }\nflows:\n  - sensor -> broker: mqtts\n'),
+    }],
   },
   {
     rule: 'unsigned-events', component: 'events', control: 'request-signing',

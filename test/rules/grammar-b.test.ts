@@ -137,9 +137,9 @@ describe('verb agreement with plural names (availability)', () => {
     const call = (name: string) => `elements:\n  visitor: { tech: browser }\n  api: { type: api, name: ${name} }\n  mailer: { type: third-party, name: Mailer }\nflows:\n  - visitor -> api: https\n  - api -> mailer: https\n`;
     const plural = finding(call('API servers'), 'no-timeouts-external');
     assert.equal(plural.title, 'API servers wait without limit on Mailer');
-    assert.equal(plural.description, 'API servers -> Mailer is synchronous with no timeout or circuit breaker; a slow provider ties up API servers\' workers.');
+    assert.equal(plural.description, 'API servers call Mailer synchronously with no timeout or circuit breaker; a slow provider ties up API servers\' workers.');
     assert.equal(finding(call('API server'), 'no-timeouts-external').description,
-      'API server -> Mailer is synchronous with no timeout or circuit breaker; a slow provider ties up API server\'s workers.');
+      'API server calls Mailer synchronously with no timeout or circuit breaker; a slow provider ties up API server\'s workers.');
   });
 
   it('no-ddos-protection: an asset named in the plural', () => {

@@ -42,6 +42,20 @@ describe('API handlers', () => {
     });
   });
 
+  it('GET /api/state: a model not there yet is a 404 that says the rest, for the page to wait for it or write it', () => {
+    const { ctx, disk } = context({ [TRIAGE]: 'threatmap-triage: 1\nthreats: {}\n' });
+    const triage = { file: TRIAGE, text: 'threatmap-triage: 1\nthreats: {}\n', version: sha('threatmap-triage: 1\nthreats: {}\n') };
+    assert.deepEqual(getState(ctx), {
+      status: 404,
+      body: { error: 'shop.yaml: no such file', file: MODEL, text: null, version: null, triage, generator: 'threatmap 9.9.9', rules: [], today: '2026-06-01' },
+    });
+    // Written with a null base (the file must still not be there), it is the model from then on.
+    const text = exampleText('ecommerce');
+    assert.deepEqual(putModel(ctx, { text, base: null }), { status: 200, body: { version: sha(text) } });
+    assert.equal(disk.files[MODEL], text);
+    assert.deepEqual([getState(ctx).status, getState(ctx).body.version], [200, sha(text)]);
+  });
+
   it('PUT /api/model: 400 for a body without text and base, and writes nothing', () => {
     const { ctx, disk } = context();
     for (const body of [null, [], { text: 'x' }, { base: 'x' }, { text: 1, base: 'x' }, { text: 'x', base: 3 }, { text: 'x', base: undefined }]) assert.equal(putModel(ctx, body).status, 400);

@@ -65,6 +65,50 @@ function ask(path: string, options: Ask = {}, on: RunningServer = server): Promi
 
 const state = async () => (await ask('/api/state')).json as { text: string; version: string; triage: { text: string | null; version: string | null } };
 
+interface Events {
+  /** Resolves once the stream has said `changed` for `what` at `version` (at once if it already has). */
+  changed(what: string, version: string | null): Promise<void>;
+  close(): void;
+}
+
+/**
+ * The event stream of a server, its blocks as they come; each `changed` a test waits for is awaited by its
+ * exact text (a change of an earlier test may still be on its way, and pings come between).
+ */
+function eventStream(on: RunningServer): Promise<Events> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: on.port, path: `/api/events?token=${on.token}` }, (res) => {
+      assert.equal(res.statusCode, 200);
+      assert.match(res.headers['content-type'] ?? '', /^text\/event-stream/);
+      assert.equal(res.headers['cache-control'], 'no-store');
+      res.setEncoding('utf8');
+      let stream = '';
+      const waiting = new Map<string, () => void>();
+      const deliver = (): void => {
+        for (const [block, done] of waiting) {
+          if (stream.includes(`${block}\n\n`)) {
+            waiting.delete(block);
+            done();
+          }
+        }
+      };
+      res.on('data', (chunk: string) => {
+        stream += chunk;
+        deliver();
+      });
+      resolve({
+        changed: (what, version) => new Promise((done) => {
+          waiting.set(`event: changed\ndata: ${JSON.stringify({ what, version })}`, done);
+          deliver();
+        }),
+        close: () => req.destroy(),
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
 function assertSecurityHeaders(reply: Reply): void {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) assert.equal(reply.headers[name.toLowerCase()], value, name);
 }
@@ -264,39 +308,7 @@ describe('threatmap serve: the API', () => {
   });
 
   it('GET /api/events: `changed` after a write from outside, with the new version', async () => {
-    // The stream's blocks as they come; each `changed` the test waits for is awaited by its exact text
-    // (a change of an earlier test may still be on its way, and pings come between).
-    const events = await new Promise<{ changed(what: string, version: string): Promise<void>; close(): void }>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: server.port, path: `/api/events?token=${server.token}` }, (res) => {
-        assert.equal(res.statusCode, 200);
-        assert.match(res.headers['content-type'] ?? '', /^text\/event-stream/);
-        assert.equal(res.headers['cache-control'], 'no-store');
-        res.setEncoding('utf8');
-        let stream = '';
-        const waiting = new Map<string, () => void>();
-        const deliver = (): void => {
-          for (const [block, done] of waiting) {
-            if (stream.includes(`${block}\n\n`)) {
-              waiting.delete(block);
-              done();
-            }
-          }
-        };
-        res.on('data', (chunk: string) => {
-          stream += chunk;
-          deliver();
-        });
-        resolve({
-          changed: (what, version) => new Promise((done) => {
-            waiting.set(`event: changed\ndata: ${JSON.stringify({ what, version })}`, done);
-            deliver();
-          }),
-          close: () => req.destroy(),
-        });
-      });
-      req.on('error', reject);
-      req.end();
-    });
+    const events = await eventStream(server);
     const model = `${readFileSync(modelPath, 'utf8')}# another change from outside\n`;
     const modelChanged = events.changed('model', sha(model));
     writeFileSync(modelPath, model);
@@ -306,6 +318,69 @@ describe('threatmap serve: the API', () => {
     writeFileSync(triagePath, triage);
     await triageChanged;
     events.close();
+  });
+});
+
+// Each waits for an event that a server not watching would never send: a time limit makes that a failure.
+describe('threatmap serve: a model file not there yet', () => {
+  /** A server on `model` (not written), its event stream open; closed after the test. */
+  async function serveMissing(model: string): Promise<{ on: RunningServer; events: Events; close(): Promise<void> }> {
+    const on = await startServer({ model, assets: join(dir, 'web') });
+    const events = await eventStream(on);
+    return { on, events, close: () => { events.close(); return on.close(); } };
+  }
+  const stateOf = async (on: RunningServer) => {
+    const reply = await ask('/api/state', {}, on);
+    return [reply.status, reply.json.file, reply.json.version] as const;
+  };
+
+  it('says it is missing, then announces it when it appears, is deleted and comes back', { timeout: 20_000 }, async () => {
+    const model = join(dir, 'new.yaml');
+    const served = await serveMissing(model);
+    try {
+      assert.deepEqual(await stateOf(served.on), [404, model, null]);
+      // Another file in the folder is no news of the model.
+      writeFileSync(join(dir, 'other.yaml'), 'threatmap: 1\n');
+      assert.deepEqual(await stateOf(served.on), [404, model, null]);
+      const appeared = served.events.changed('model', sha(MODEL_TEXT));
+      writeFileSync(model, MODEL_TEXT);
+      await appeared;
+      assert.deepEqual(await stateOf(served.on), [200, model, sha(MODEL_TEXT)]);
+      const gone = served.events.changed('model', null);
+      rmSync(model);
+      await gone;
+      assert.deepEqual(await stateOf(served.on), [404, model, null]);
+      const back = served.events.changed('model', sha(`${MODEL_TEXT}# back\n`));
+      writeFileSync(model, `${MODEL_TEXT}# back\n`);
+      await back;
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('in folders not there yet either, or removed and made again, announces it once they and it are made', { timeout: 20_000 }, async () => {
+    const folder = join(dir, 'later');
+    const model = join(folder, 'deeper', 'new.yaml');
+    const served = await serveMissing(model);
+    try {
+      assert.deepEqual(await stateOf(served.on), [404, model, null]);
+      const appeared = served.events.changed('model', sha(MODEL_TEXT));
+      mkdirSync(folder);
+      mkdirSync(join(folder, 'deeper'));
+      writeFileSync(model, MODEL_TEXT);
+      await appeared;
+      // The folder removed with the model (a branch switched), then made again with another text.
+      const gone = served.events.changed('model', null);
+      rmSync(folder, { recursive: true });
+      await gone;
+      const back = served.events.changed('model', sha(`${MODEL_TEXT}# back\n`));
+      mkdirSync(join(folder, 'deeper'), { recursive: true });
+      writeFileSync(model, `${MODEL_TEXT}# back\n`);
+      await back;
+      assert.deepEqual(await stateOf(served.on), [200, model, sha(`${MODEL_TEXT}# back\n`)]);
+    } finally {
+      await served.close();
+    }
   });
 });
 

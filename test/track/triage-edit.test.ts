@@ -135,6 +135,18 @@ describe('one decision written into a hand-written triage file', () => {
     assert.deepEqual(JSON.parse(edited).threats['TM-3efe6810'], { threat: SEARCH.describe, status: 'accepted', owner: 'x' });
   });
 
+  it('in a file that mixes CRLF and LF: a new entry takes the line ending of the line before it, and every other line keeps its own', () => {
+    // HAND's CRLF lines, then an entry written on another machine with LF.
+    const mixed = `${HAND}  TM-10723191:\n    status: open\n`;
+    const out = setTriageEntry(mixed, 'shop.yaml', CART, { status: 'accepted', reason: 'r' });
+    const added = setTriageEntry(mixed, 'shop.yaml', { ...LOGIN, uid: 'TM-00000001', key: 'x@y' }, { status: 'accepted' });
+    assert.equal(added, `${mixed}  TM-00000001:\n    threat: ${LOGIN.describe}\n    status: accepted\n`);
+    assert.deepEqual(removeTriageEntry(added, 'shop.yaml', { ...LOGIN, uid: 'TM-00000001', key: 'x@y' }), { text: mixed, removed: true });
+    // A change of the CRLF entry in braces: the LF lines after it untouched.
+    assert.ok(out.endsWith('  TM-10723191:\n    status: open\n'), out.slice(-80));
+    assert.equal(out.split('\r\n').length, mixed.split('\r\n').length);
+  });
+
   it('quotes a date a file that says `%YAML 1.1` would read as a timestamp', () => {
     const old = '%YAML 1.1\n---\nthreats:\n  TM-3efe6810: { status: open }\n';
     assert.equal(setTriageEntry(old, 'm', SEARCH, { status: 'accepted', expires: '2027-01-31' }),

@@ -6,14 +6,15 @@ import type { RatedLevel } from '../types.js';
 import { adminOpenToInternet, mfaOnEveryFlow } from './authorization.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
-  assetList, assetNames, endpointOfFlow, isBroker, isNetworkFlow, isOrAre, isPerson, isUserAgent, perElement,
+  assetList, assetNames, endpointOfFlow, isBroker, isNetworkFlow, isOrAre, isPerson, isUserAgent, itOrThem, perElement,
   restricted, sensitiveAssetsOf, untrustedPaths,
 } from './facts.js';
+import { firmwareDelivery, isFirmware } from './supply-chain.js';
 import { it, its, itObject, says, verbFor } from './grammar.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, runsAppCode,
-  TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
+  TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.js';
 
@@ -624,13 +625,13 @@ export const unauthenticatedDevice: FlowRule = {
   stride: 'S',
   title: 'Devices are not authenticated',
   description:
-    'A device sends data into the system without authenticating: anyone can impersonate a device and inject readings or commands, or enrol fake devices at scale.',
-  condition: 'a flow from an external element of type `device` with auth `none`, into a target that asks for no credential of its own (the flow names a public endpoint, or names none and the target declares no `auth`), without `authentication` on the target or the flow; a network connection into a broker, or into a store that `unauthenticated-store-access` judges, is left to `unauthenticated-broker` or that rule, and a call into a service that `missing-authentication` reports for other open paths too is reported there',
+    'A device sends data into the system without authenticating: anyone can impersonate a device and inject readings or commands, or enrol fake devices at scale (a device that only downloads its firmware gives an impostor the firmware).',
+  condition: 'a flow from an external element of type `device` with auth `none`, into a target that asks for no credential of its own (the flow names a public endpoint, or names none and the target declares no `auth`), without `authentication` on the target or the flow; a network connection into a broker, or into a store that `unauthenticated-store-access` judges, is left to `unauthenticated-broker` or that rule, and a call into a service that `missing-authentication` reports for other open paths too is reported there. A call that only fetches firmware (carrying nothing but firmware, to a source unsigned-firmware-update recognises) is a download: an impostor gains the firmware, not a way to send forged data',
   mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) and revoke identities individually.',
   action: { text: 'Authenticate devices with per-device certificates (mTLS) on {targets}' },
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
-  rating: 'Likelihood High (device protocols are easy to replay); impact from the integrity of the data the devices send, Medium by default.',
+  rating: 'Likelihood High (device protocols are easy to replay); impact from the integrity of the data the devices send, Medium by default; for a firmware download, Low (the firmware any device holds too), or from its confidentiality when that is high.',
   example: 'elements:\n  sensor: { type: device }\n  ingest: { type: service }\n  db: { tech: postgres }\nflows:\n  - sensor -> ingest: mqtts\n  - ingest -> db: sql+tls',
   appliesTo: 'flow',
   gate: { auth: ['none'], from: { types: ['device'] } },
@@ -642,6 +643,8 @@ export const unauthenticatedDevice: FlowRule = {
     if (flow.controls.includes('authentication')) {
       return mitigatedBy(['authentication'], { component: target.id, componentKind: 'element', flows: [flow.id] }, 'devices authenticate');
     }
+    const download = firmwareDownload(ctx, flow);
+    if (download !== undefined) return unlessControlled(ctx, { element: target, flows: [flow] }, ['authentication'], 'devices authenticate', () => download);
     return unlessControlled(ctx, { element: target, flows: [flow] }, ['authentication'], 'devices authenticate', () => ({
       title: `Unauthenticated devices send data to ${target.name}`,
       description: `${flowLabel(flow, ctx)} carries no device identity; anyone can pose as ${device.name} and send forged data.`,
@@ -652,6 +655,29 @@ export const unauthenticatedDevice: FlowRule = {
     }));
   },
 };
+
+/**
+ * A device's call that only fetches its firmware: what an impostor gains there is the firmware itself (to take
+ * apart for flaws and secrets, or to build clones), not a way to send forged data. Undefined for any other call.
+ */
+function firmwareDownload(ctx: AnalysisContext, flow: Flow): ThreatFacts | undefined {
+  const delivery = firmwareDelivery(ctx, flow);
+  if (delivery === undefined || !delivery.pulled || !ctx.assetsOfFlow(flow).every(isFirmware)) return undefined;
+  const { device, source, firmware } = delivery;
+  const what = firmware.length ? assetNames(firmware) : 'firmware';
+  const secret = firmware.filter((a) => a.confidentiality === 'high');
+  return {
+    title: `Anyone can download ${what} from ${source.name}`,
+    description: `${flowLabel(flow, ctx)} carries no device identity; anyone can fetch ${what} from ${source.name} as ${device.name} would, to take ${firmware.length ? itOrThem(firmware) : 'it'} apart for flaws and embedded secrets or to build clones.`,
+    likelihood: rated('High', 'the download needs no credential'),
+    impact: secret.length
+      ? assetImpact(secret, 'confidentiality', rated('High', 'confidential firmware'))
+      : rated('Low', 'the firmware itself, which any device bought holds too: no user data'),
+    evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at), delivery.why],
+    mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) so that only enrolled devices download firmware, and keep secrets out of firmware images: they are extracted from any device anyway.',
+    target: source.name,
+  };
+}
 
 /**
  * An unauthenticated call from a partner: what `unauthenticated-partner-call` judges, but for one that lands on a
@@ -693,7 +719,7 @@ export const unauthenticatedPartnerCall: FlowRule = {
   title: 'Calls from a third party are not authenticated',
   description:
     'A third-party service calls into our application without any authentication (and not through a webhook or callback endpoint, which other rules cover): anyone can pose as the partner.',
-  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); a call into a service that `missing-authentication` reports for other open paths too is reported there, and one into a `mail-catcher` by exposed-mail-catcher',
+  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call, on the target or behind it when the target is an edge component such as a load balancer (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); a call into a service that `missing-authentication` reports for other open paths too is reported there, and one into a `mail-catcher` by exposed-mail-catcher',
   mitigation: 'Authenticate the partner (mutual TLS, OAuth 2 client credentials, or signed requests) and restrict its source addresses.',
   action: { text: 'Authenticate outside callers (a login for people, mTLS or signed requests for systems) into {targets}' },
   mitigatedBy: PARTNER_CHECKS,

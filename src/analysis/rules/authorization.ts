@@ -4,7 +4,8 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
-  assetList, assetNames, cached, inContainer, isData, isLlm, isPerson, isUserAgent, PER_USER_TYPES, restrictedStored, STATE_CHANGING_METHODS,
+  assetList, assetNames, cached, inContainer, isData, isLlm, isPerson, isUserAgent, keepsSessions, PER_USER_TYPES, restrictedStored,
+  STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
   endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
@@ -14,7 +15,7 @@ import { agreeing, its, itObject, says, verbFor } from './grammar.js';
 import { ANONYMOUS_KINDS, anonymousReach } from './disclosure.js';
 import { flowEvidence } from './service-identity.js';
 import { isDeploy } from './supply-chain.js';
-import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
+import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, ModelRule, Outcome } from './types.js';
 
 const ADMIN_CONTROLS = ['ip-allowlist', 'vpn'] as const;
 
@@ -253,7 +254,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   action: { text: 'Check object ownership on every request to {targets}' },
   mitigatedBy: OBJECT_CONTROLS,
   references: ['CWE-639', 'CWE-284', 'CAPEC-1', 'OWASP API1:2023', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices (needs their credential); impact from the confidentiality of the data returned or the integrity of the data changed (the higher; an endpoint that only changes data is rated by its integrity); Medium for an object id in the path when the model does not say what the object holds.',
+  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices (needs their credential); impact from the confidentiality of the data returned or the integrity of the data changed (the higher; an endpoint that only changes data is rated by its integrity); for an object id in the path, the same from whatever data the endpoint returns or accepts, Medium when it names none.',
   example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [profile] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -303,8 +304,8 @@ export const unauthenticatedObjectChange: EndpointRule = {
   stride: 'T',
   title: 'Objects changed or deleted without authentication',
   description:
-    'A public endpoint (no authentication) takes PUT, PATCH or DELETE: whoever reaches it changes or deletes records that are not theirs, without an account and without leaving a name.',
-  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone with a PUT, PATCH or DELETE method, not of kind login, register, password-reset, webhook, callback or health (their own rules judge them), nor admin or debug (exposed-admin-interface and exposed-debug-endpoint), without `authentication`',
+    'A public endpoint (no authentication) takes PUT, PATCH or DELETE, or a POST that changes what matters (data of high integrity, money, accounts): whoever reaches it changes or deletes records that are not theirs, moves money or changes accounts, without an account and without leaving a name.',
+  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone with a PUT, PATCH or DELETE method, or with POST when it accepts an asset of high integrity or its path names money moving or an account change (refund, payout, payment, pay, charge, transfer, withdraw, order, role, permission, grant, delete, remove; a public POST is otherwise a sign-up, a contact form, a search or an ingest), not of kind login, register, password-reset, webhook, callback or health (their own rules judge them), nor admin or debug (exposed-admin-interface and exposed-debug-endpoint), nor, for POST, search, export, fetch or redirect (reads), without `authentication`',
   mitigation: 'Require authentication on every method that changes or deletes data, then check that the object belongs to the caller; leave only reads public.',
   action: { text: 'Require authentication for the changing methods of {targets}' },
   mitigatedBy: ['authentication'],
@@ -315,24 +316,103 @@ export const unauthenticatedObjectChange: EndpointRule = {
   endpointKinds: [],
   check(ep, element, ctx) {
     if (!ep.public || ANONYMOUS_KINDS.has(ep.kind) || ep.kind === 'admin' || ep.kind === 'debug') return undefined;
-    const methods = writeMethods(ep);
+    const accepted = assetList(ctx, ep.accepts);
+    const post = consequentialPost(ep, accepted);
+    const methods = post === undefined ? writeMethods(ep) : ep.methods.filter((m) => STATE_CHANGING_METHODS.has(m)).join(', ');
     if (methods === '') return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, ['authentication'], 'callers are authenticated', (missing) => {
       const { admitted, likelihood, evidence: reach } = anonymousReach(ep, element, ctx, exposure, 'public and reachable from the internet: no account, no skill');
-      const accepted = assetList(ctx, ep.accepts);
+      const deletes = methods === 'DELETE';
+      const can = post?.can ?? `${deletes ? 'delete' : 'change or delete'} ${accepted.length ? assetNames(accepted) : 'the objects it acts on'}`;
       return {
-        title: `Anyone can ${methods === 'DELETE' ? 'delete' : 'change'} objects through ${ep.key} without signing in`,
-        description: `${ep.key} on ${element.name} is public and takes ${methods}; ${admitted ? `anyone ${admitted}` : 'anyone who reaches it'} can ${methods === 'DELETE' ? 'delete' : 'change or delete'} ${accepted.length ? assetNames(accepted) : 'the objects it acts on'} without an account, and nothing records who did.`,
+        title: `Anyone can ${deletes ? 'delete' : 'change'} ${post === undefined ? 'objects' : 'data'} through ${ep.key} without signing in`,
+        description: `${ep.key} on ${element.name} is public and takes ${methods}${post === undefined ? '' : `, and ${post.why}`}; ${admitted ? `anyone ${admitted}` : 'anyone who reaches it'} can ${can} without an account, and nothing records who did.`,
         likelihood,
-        impact: assetImpact(accepted, 'integrity', rated('Medium', 'the model does not say what it changes: name it in `accepts` to rate it')),
-        evidence: [evidence(`${ep.key} is public and takes ${methods}`, ep.at), ...reach, missing],
+        impact: assetImpact(accepted, 'integrity', post?.impact ?? rated('Medium', 'the model does not say what it changes: name it in `accepts` to rate it')),
+        evidence: [
+          evidence(`${ep.key} is public and takes ${methods}`, ep.at),
+          ...(post === undefined ? [] : [evidence(`${ep.key} ${post.fact}`, post.at)]),
+          ...reach,
+          missing,
+        ],
         target: endpointTarget(ep, element),
       };
     });
   },
 };
+
+/** What a public POST whose path names it does: the words, what anyone can then do, and the impact when the model names no data. */
+interface PostPurpose {
+  words: readonly string[];
+  does: string;
+  can: string;
+  impact: RatedLevel;
+}
+/**
+ * Path words of a POST that moves money or changes an account: anonymous callers have no business there. A
+ * public POST is otherwise legitimate (a sign-up, a contact form, a search, telemetry ingestion).
+ */
+const POST_PURPOSES: readonly PostPurpose[] = [
+  {
+    words: ['refund', 'payout', 'payment', 'pay', 'charge', 'transfer', 'withdraw', 'withdrawal'],
+    does: 'moves money', can: 'move money', impact: rated('High', 'money moved by anyone: fraud'),
+  },
+  { words: ['order'], does: 'places or changes orders', can: 'place or change orders', impact: rated('Medium', 'orders placed or changed by anyone') },
+  {
+    words: ['role', 'permission', 'grant'],
+    does: 'changes who may do what', can: 'change who may do what', impact: rated('High', 'anyone grants themselves rights: privilege escalation'),
+  },
+  { words: ['delete', 'remove'], does: 'deletes data', can: 'delete data', impact: rated('Medium', 'data deleted by anyone: the model does not say which') },
+];
+const PURPOSE_OF_WORD = new Map(POST_PURPOSES.flatMap((p) => p.words.map((w) => [w, p] as const)));
+/** Kinds that read, whatever their method: a POST to them changes nothing. */
+const READING_KINDS: ReadonlySet<string> = new Set(['search', 'export', 'fetch', 'redirect']);
+
+/** The words of a route, lower-case, a plural `s` dropped: `/v1/Refunds/{id}/issueRefund` gives v1, refund, issue, refund. */
+function routeWords(route: string): string[] {
+  const words: string[] = [];
+  for (const segment of route.split('/')) {
+    if (/^[{:<]/.test(segment)) continue;
+    for (const word of segment.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[^A-Za-z0-9]+/)) {
+      if (word === '') continue;
+      const lower = word.toLowerCase();
+      words.push(lower.length > 3 && lower.endsWith('s') && !lower.endsWith('ss') ? lower.slice(0, -1) : lower);
+    }
+  }
+  return words;
+}
+
+/**
+ * Why a public POST changes what matters, or undefined when it need not: it accepts data of high integrity, or
+ * its path says it moves money, places orders, changes rights or deletes data.
+ */
+function consequentialPost(ep: Endpoint, accepted: readonly Asset[]): ConsequentialPost | undefined {
+  if (!ep.methods.includes('POST') || READING_KINDS.has(ep.kind)) return undefined;
+  const critical = accepted.filter((a) => isData(a) && a.integrity === 'high');
+  if (critical.length) {
+    const names = assetNames(critical);
+    return { why: `it accepts ${names}, of high integrity`, fact: `accepts ${names}, of high integrity`, at: [...ep.at, 'accepts'], can: `create or change ${names}` };
+  }
+  for (const word of routeWords(ep.route)) {
+    const purpose = PURPOSE_OF_WORD.get(word);
+    if (purpose === undefined) continue;
+    const says = `says it ${purpose.does} (${word})`;
+    return { why: `its path ${says}`, fact: `has a path that ${says}`, at: ep.at, can: purpose.can, impact: purpose.impact };
+  }
+  return undefined;
+}
+
+/** Why a public POST matters: in the description (`why`) and as evidence after the endpoint's key (`fact`, at `at`). */
+interface ConsequentialPost {
+  why: string;
+  fact: string;
+  at: EvidenceRef['at'];
+  can: string;
+  /** The impact when the path, not the data, says it (the accepted data, when named, rates it otherwise). */
+  impact?: RatedLevel;
+}
 
 /** Path parameters that name one object: `{id}`, `{order_id}`, `{vehicleId}`, `:uuid` (not `{version}` or `{lang}`). */
 const OBJECT_ID = /^(?:id|uuid|guid)$|[_-](?:id|uuid|guid)$|[a-z0-9](?:Id|ID|Uuid|UUID|Guid|GUID)$/i;
@@ -350,9 +430,10 @@ export function objectIdParameter(route: string): string | undefined {
 }
 
 /**
- * An authenticated endpoint that takes an object id in its path, when the model names no data for it: the
- * caller picks the object, and nothing says it is checked against its owner (OWASP API1). What the object holds
- * is not stated, so the impact is Medium until `returns` or `accepts` say.
+ * An authenticated endpoint that takes an object id in its path, when the model names no per-user
+ * confidential data for it: the caller picks the object, and nothing says it is checked against its owner
+ * (OWASP API1). The impact comes from the data the endpoint returns (its confidentiality) or accepts (its
+ * integrity, unless the endpoint only reads), the worse of the two; Medium when it names none.
  */
 function objectIdInPath(ep: Endpoint, element: Element, ctx: AnalysisContext, exposure: ReturnType<typeof endpointExposure>): Outcome | undefined {
   if (NOT_PER_OBJECT.has(ep.kind)) return undefined;
@@ -360,17 +441,31 @@ function objectIdInPath(ep: Endpoint, element: Element, ctx: AnalysisContext, ex
   if (id === undefined) return undefined;
   const callers = machineCallers(ep, element, ctx);
   const clients = callers?.join(', ');
+  const returned = nonEmpty(assetList(ctx, ep.returns).filter(isData));
+  const changed = onlyReads(ep) ? undefined : nonEmpty(assetList(ctx, ep.accepts).filter(isData));
+  const held = [...(returned ?? []), ...(changed ?? []).filter((a) => !returned?.includes(a))];
+  const objects = held.length ? assetNames(held) : 'objects';
   return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
-    title: `Other users' objects reachable through ${ep.key} (IDOR)`,
-    description: `${ep.key} on ${element.name} takes the id of the object it acts on (${id}) in its path${clients === undefined ? '' : `, called by ${clients} with ${ep.auth}`}; without an ownership check, a caller who changes the id ${ep.methods.some(changesObject) ? 'changes' : 'reaches'} another user's object.`,
+    title: `Other users' ${objects} reachable through ${ep.key} (IDOR)`,
+    description: `${ep.key} on ${element.name} takes the id of the object it acts on (${id}) in its path${clients === undefined ? '' : `, called by ${clients} with ${ep.auth}`}${held.length ? ` and ${objectAccess(returned, changed)}` : ''}; without an ownership check, a caller who changes the id ${changed !== undefined || ep.methods.some(changesObject) ? 'changes' : 'reaches'} another user's ${held.length ? objects : 'object'}.`,
     likelihood: clients === undefined
       ? internetLikelihood(exposure, 'any user can change the id in the path with an intercepting proxy', 'needs access through other components')
       : rated('Medium', `needs the credential of ${clients}: some access`),
-    impact: rated('Medium', 'the model does not say what the object holds: name it in `returns` or `accepts` to rate it'),
-    evidence: [evidence(`${ep.key} takes the object id ${id} in its path and requires ${ep.auth}`, ep.at), missing],
+    impact: held.length ? objectImpact(returned, changed) : rated('Medium', 'the model does not say what the object holds: name it in `returns` or `accepts` to rate it'),
+    evidence: [
+      evidence(`${ep.key} takes the object id ${id} in its path and requires ${ep.auth}`, ep.at),
+      ...(returned ? [evidence(`${ep.key} returns ${assetNames(returned)}`, [...ep.at, 'returns'])] : []),
+      ...(changed ? [evidence(`${ep.key} accepts ${assetNames(changed)}`, [...ep.at, 'accepts'])] : []),
+      missing,
+    ],
     target: endpointTarget(ep, element),
   }));
 }
+
+const nonEmpty = <T>(list: T[]): T[] | undefined => (list.length ? list : undefined);
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** An endpoint whose methods all read: what it `accepts` are query parameters, not data it changes. */
+const onlyReads = (ep: Endpoint): boolean => ep.methods.length > 0 && ep.methods.every((m) => READ_METHODS.has(m));
 
 /**
  * The names of the endpoint's callers when they are all partners or devices (external, neither people nor
@@ -445,19 +540,31 @@ function reportedShared(ctx: AnalysisContext): ReadonlySet<string> {
 /**
  * The restricted data a store holds that a process never touches (it neither handles nor stores it, takes or
  * returns it at an endpoint, nor carries it on a flow): its account there reads it all the same. Undefined
- * when there is none.
+ * when there is none. A process that keeps sessions in cookies looks up the session records it finds there,
+ * and a cache that no other component uses holds only what the process put in it: it touches both.
  */
 export function unusedRestricted(ctx: AnalysisContext, source: Element, store: Element): Asset[] | undefined {
   const stored = restrictedStored(ctx, store);
-  if (stored.length === 0) return undefined;
+  if (stored.length === 0 || ownCache(ctx, source, store)) return undefined;
   const used = ctx.assetsOf(source.id);
+  const sessions = keepsSessions(source);
   let beyond: Asset[] | undefined;
   for (let i = 0; i < stored.length; i++) {
     const a = stored[i];
-    if (!used.some((u) => u.id === a.id)) (beyond ??= []).push(a);
+    if (!(sessions && a.type === 'session') && !used.some((u) => u.id === a.id)) (beyond ??= []).push(a);
   }
   return beyond;
 }
+
+/** An in-memory cache (Redis, Memcached) that only `source` reads and writes: everything in it, `source` put there. */
+function ownCache(ctx: AnalysisContext, source: Element, store: Element): boolean {
+  if (!isCache(store)) return false;
+  for (const f of ctx.graph.inFlows(store.id)) if (f.from !== source.id && f.from !== store.id) return false;
+  for (const f of ctx.graph.outFlows(store.id)) if (f.to !== source.id && f.to !== store.id) return false;
+  return true;
+}
+
+const isCache = (e: Element): boolean => e.type === 'cache' || e.traits.includes('in-memory');
 
 /** The controls that bound what an LLM agent does through its tools: llm-excessive-agency's. */
 export const AGENCY_CONTROLS = ['human-approval', 'least-privilege'] as const;
@@ -486,13 +593,16 @@ export function unboundedAgentTool(ctx: AnalysisContext, f: Flow): boolean {
     !AGENCY_CONTROLS.some((c) => f.controls.includes(c)) && presentControls(ctx, AGENCY_CONTROLS, agent).length === 0;
 }
 
+/** A cache has no schemas or tables: its accounts are limited by key prefix, or the data kept apart. */
+const CACHE_MITIGATION = 'Give the service its own cache user limited to its key prefixes and commands (Redis ACLs), or a cache of its own; keep restricted data out of caches shared with other services.';
+
 export const overPrivilegedStoreAccess: FlowRule = {
   id: 'over-privileged-store-access',
   stride: 'E',
   title: 'Service account can reach data the service does not use',
   description:
     'A service logs in to a data store that also holds restricted data the service neither handles nor exchanges: if the service is compromised, its account reads that data too.',
-  condition: 'a flow from a process into a store that stores restricted assets the process never touches (it neither handles nor stores them, no endpoint of its takes or returns them, none of its flows carries them), where the credential is not shared with other services (that is `shared-credentials`), without `least-privilege` on the process or the flow; the flows of a `ci-cd` pipeline are reported by pipeline-over-privileged, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
+  condition: 'a flow from a process into a store that stores restricted assets the process never touches (it neither handles nor stores them, no endpoint of its takes or returns them, none of its flows carries them; a process keeping sessions in cookies, by its `auth` or an endpoint\'s, touches the `session` assets, and an in-memory cache that no other component uses is wholly its own), where the credential is not shared with other services (that is `shared-credentials`), without `least-privilege` on the process or the flow; the flows of a `ci-cd` pipeline are reported by pipeline-over-privileged, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
   mitigation: 'Grant the service\'s database account only the schemas, tables or prefixes it needs (and read-only where it only reads); keep restricted data in a separate store.',
   action: { key: 'least-privilege-data', text: 'Narrow the store permissions of {targets} to the data they use' },
   mitigatedBy: ['least-privilege'],
@@ -519,6 +629,7 @@ export const overPrivilegedStoreAccess: FlowRule = {
     return unlessControlled(ctx, { element: source, flows: [flow] }, ['least-privilege'], 'the service account is limited to what it uses', (missing) => ({
       title: `${source.name} can read ${assetNames(beyond)} in ${store.name}`,
       description: `${says(source.name, 'connects')} to ${store.name}, which also ${verbFor(store.name, 'stores')} ${assetNames(beyond)}; the service never uses that data, but its account can read it.`,
+      ...(isCache(store) ? { mitigation: CACHE_MITIGATION } : {}),
       likelihood: isExposed(ctx.exposure(source.id))
         ? rated('Medium', `${says(source.name, 'is')} reachable from an untrusted zone: ${its(source.name)} compromise is the first step`)
         : rated('Low', `${says(source.name, 'is')} internal: needs an insider or a prior foothold`),
@@ -544,7 +655,7 @@ export const excessiveCloudPermissions: ElementRule = {
   action: { text: 'Scope the cloud role of {targets} to least privilege' },
   mitigatedBy: ['least-privilege'],
   references: ['CWE-250', 'CWE-732', 'CAPEC-122', 'OWASP Top 10 A01'],
-  rating: 'Likelihood Medium when the workload is reachable from an untrusted zone, Low otherwise; impact High (the cloud account).',
+  rating: 'Likelihood Medium when the workload is reachable from an untrusted zone, Low otherwise; impact High (the cloud account; behind a Kubernetes API, the namespace or the cluster its service account\'s role is bound to).',
   example: 'elements:\n  dev: { type: developer }\n  deployer: { type: service }\n  cloud: { type: third-party }\nflows:\n  - dev -> deployer: https\n  - deployer -> cloud: { protocol: cloud-api, auth: iam }',
   appliesTo: 'element',
   kinds: ['process'],
@@ -561,18 +672,23 @@ export const excessiveCloudPermissions: ElementRule = {
     if (mgmt.length === 0) {
       return mitigatedBy(['least-privilege'], { component: element.id, componentKind: 'element', flows: calls.map((f) => f.id) }, 'the workload\'s cloud role is scoped');
     }
-    // A Kubernetes API server is the cluster's management plane: the same finding, in the cluster's words.
+    // A Kubernetes API server is the cluster's management plane: the same finding, in the cluster's words. The
+    // model does not say how far the service account's role reaches (a RoleBinding: its namespace; a
+    // ClusterRoleBinding: every namespace), so the words claim no more than the narrower of the two.
     const cluster = mgmt.every((f) => ctx.graph.elements.get(f.to)?.tech === 'kubernetes-api');
     return unlessControlled(ctx, { element, flows: mgmt }, ['least-privilege'], 'the workload\'s cloud role is scoped', (missing) => ({
-      title: cluster ? `${element.name} can take over the Kubernetes cluster` : `${element.name} can change cloud infrastructure`,
+      title: cluster ? `${element.name} can take over ${its(element.name)} Kubernetes namespace or the cluster` : `${element.name} can change cloud infrastructure`,
       description: cluster
-        ? `${says(element.name, 'calls')} the Kubernetes API with ${its(element.name)} service account and ${verbFor(element.name, 'declares')} no least-privilege role; whoever compromises ${itObject(element.name)} can act on the cluster.`
+        ? `${says(element.name, 'calls')} the Kubernetes API with ${its(element.name)} service account and ${verbFor(element.name, 'declares')} no least-privilege role; whoever compromises ${itObject(element.name)} holds that account's rights: over the Secrets, pods and service accounts of ${its(element.name)} namespace when the role is bound there (a RoleBinding), of every namespace when it is bound cluster-wide (a ClusterRoleBinding).`
         : `${says(element.name, 'calls')} the cloud management plane with ${its(element.name)} own identity and ${verbFor(element.name, 'declares')} no least-privilege role; whoever compromises ${itObject(element.name)} can act on the cloud account.`,
       likelihood: isExposed(ctx.exposure(element.id))
         ? rated('Medium', 'the workload is reachable from an untrusted zone')
         : rated('Low', 'needs a foothold on an internal workload'),
-      impact: cluster ? rated('High', 'control of the cluster: its workloads, their secrets and service accounts') : rated('High', 'control of cloud resources: full compromise'),
-      evidence: [...mgmt.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} uses the management API`, f.at)), missing],
+      impact: cluster
+        ? rated('High', 'control of the workloads, Secrets and service accounts of a namespace, or of the whole cluster')
+        : rated('High', 'control of cloud resources: full compromise'),
+      // A call's own description says what it may do there (an importer's reading of the role, a reviewer's note).
+      evidence: [...mgmt.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} uses the management API${f.description ? `: ${f.description}` : ''}`, f.at)), missing],
     }));
   },
 };

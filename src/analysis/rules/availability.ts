@@ -3,17 +3,17 @@ import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { rated } from '../risk.js';
 import { credentialStuffing } from './authentication.js';
-import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent } from './facts.js';
+import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, perElement } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import { itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
-  anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence, flowComponent,
-  flowIds as flowIdsOf, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
+  anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence,
+  flowIds as flowIdsOf, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
   namesAtMost, presentControls, reportsThreat, TEXT_NAMES, threat, threatOutcome, TITLE_NAMES, unlessControlled,
   withArticle,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
-import type { ElementRule, EndpointRule, FlowRule, ModelRule, Outcome } from './types.js';
+import type { ElementRule, EndpointRule, ModelRule, Outcome } from './types.js';
 
 const RATE_CONTROLS = ['rate-limiting'] as const;
 /**
@@ -22,13 +22,28 @@ const RATE_CONTROLS = ['rate-limiting'] as const;
  */
 const EXPENSIVE = new Set(['search', 'upload', 'export', 'graphql', 'register', 'login', 'password-reset', 'fetch']);
 
+/** Logging out (or signing out) ends the caller's own session: nothing to guess, nothing costly to repeat. */
+const LOGOUT = /(^|\/)(log-?out|sign-?out|log-?off)(\/|$)/i;
+/** Files served as they are: style sheets, scripts, images, fonts, and what lies under a static folder. */
+const STATIC_FILE = /\.(css|js|mjs|map|png|jpe?g|gif|svg|ico|webp|avif|woff2?|ttf|otf|eot|txt)$/i;
+const STATIC_FOLDER = /^\/(static|assets)(\/|$)/i;
+const FETCHES = new Set(['GET', 'HEAD']);
+
+/** Whether calling the endpoint costs the service nothing worth throttling: no brute-force or cost target. */
+function notWorthLimiting(ep: Endpoint): boolean {
+  if (ep.kind === 'health' || LOGOUT.test(ep.route)) return true;
+  // A static file is fetched; the same path taking a POST is something else.
+  const fetched = ep.methods.length === 0 || ep.methods.every((m) => FETCHES.has(m.toUpperCase()));
+  return fetched && (STATIC_FILE.test(ep.route) || STATIC_FOLDER.test(ep.route));
+}
+
 export const noRateLimiting: EndpointRule = {
   id: 'no-rate-limiting',
   stride: 'D',
   title: 'No rate limiting',
   description:
     'An endpoint reachable from an untrusted zone without rate limiting on it or in front of it: scripted requests exhaust the service, its database or its email budget.',
-  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset, fetch), not a health check, webhook or callback, nor a login that credential-stuffing reports, without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
+  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset, fetch), not a health check, webhook or callback, a logout (`/logout`, `/signout`, `/logoff`) or a static file fetched with GET (`.css`, `.js`, images, fonts, `.txt`, or under `/static/` or `/assets/`), nor a login that credential-stuffing reports, without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
   mitigation: 'Rate-limit per client and per account at the gateway or in the service, bound query cost and page size, and cache expensive results.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: RATE_CONTROLS,
@@ -38,8 +53,9 @@ export const noRateLimiting: EndpointRule = {
   appliesTo: 'endpoint',
   endpointKinds: [],
   check(ep, element, ctx) {
-    // Health checks are cheap; webhooks and callbacks come from partners and are guarded by their signatures.
-    if (ep.kind === 'health' || ep.kind === 'webhook' || ep.kind === 'callback') return undefined;
+    // Health checks, logouts and static files are cheap and give nothing to guess; webhooks and callbacks
+    // come from partners and are guarded by their signatures.
+    if (notWorthLimiting(ep) || ep.kind === 'webhook' || ep.kind === 'callback') return undefined;
     // A login that credential stuffing reports (no MFA, too few throttles) is that one finding, whose fix
     // includes rate limiting; a login with MFA still wants rate limiting against floods, reported here.
     if (ep.kind === 'login' && reportsThreat(credentialStuffing.check(ep, element, ctx))) return undefined;
@@ -76,7 +92,7 @@ export const noCircuitBreaker: ModelRule = {
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
-  condition: 'synchronous flows between a process in an internal or restricted zone and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
+  condition: 'synchronous flows between a process in an internal or restricted zone and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -99,6 +115,8 @@ export const noCircuitBreaker: ModelRule = {
       // management plane (what it may do there is excessive-cloud-permissions' finding).
       if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || elements[t].type === 'cloud-console'
         || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
+      // A caller that also waits on a third party is one finding there, naming these calls too (one missing control).
+      if (externalWaits(ctx, elements[s]) !== undefined) continue;
       calls.push(k);
     }
     // Whether a calling process has either control itself, asked once per caller (by position; 0 unknown, 1 no, 2 yes).
@@ -348,43 +366,124 @@ export const cacheStampede: ElementRule = {
 
 const EXTERNAL_CALL_CONTROLS = ['timeouts', 'circuit-breaker'] as const;
 
+/** A flow declaring a timeout or circuit breaker is bounded, whatever its caller does elsewhere. */
+const boundedFlow = (f: Flow) => f.controls.includes('timeouts') || f.controls.includes('circuit-breaker');
 
-export const noTimeoutsExternal: FlowRule = {
+/**
+ * A synchronous call to a third party: a process's flow to an element in an untrusted zone that is not a
+ * person, a browser or app, or a device (what a service answers or pushes to is no provider it waits on).
+ */
+function thirdPartyCall(ctx: AnalysisContext, f: Flow): boolean {
+  if (!f.synchronous || f.from === f.to || ctx.graph.trustRankOf(f.to) !== 0) return false;
+  const target = ctx.graph.elements.get(f.to);
+  return target !== undefined && !isPersonOrAgent(target) && target.type !== 'device';
+}
+
+/** Who the caller of such calls is and what it calls without a bound, when no-timeouts-external reports it. */
+interface ExternalWaits {
+  /** Unbounded synchronous calls to third parties, in model order. */
+  external: Flow[];
+  /** Its unbounded synchronous calls to our own services, which no-circuit-breaker leaves to this finding. */
+  internal: Flow[];
+}
+
+/**
+ * The unbounded calls of a process outside untrusted zones that calls a third party synchronously without
+ * `timeouts` or `circuit-breaker` (on itself, its boundary or the flow); undefined when it makes none. One
+ * missing control is one finding: its calls to our own services are named with them (no-circuit-breaker
+ * leaves such a caller to no-timeouts-external).
+ */
+function externalWaits(ctx: AnalysisContext, e: Element): ExternalWaits | undefined {
+  const table = perElement<ExternalWaits | null>(ctx, 'no-timeouts-external');
+  let waits = table.get(e.id);
+  if (waits === undefined) {
+    waits = null;
+    if (e.kind === 'process' && ctx.graph.trustRankOf(e.id) !== 0 && presentControls(ctx, EXTERNAL_CALL_CONTROLS, e).length === 0) {
+      const out = ctx.graph.outFlows(e.id);
+      const external = out.filter((f) => !boundedFlow(f) && thirdPartyCall(ctx, f));
+      if (external.length) waits = { external, internal: out.filter((f) => !boundedFlow(f) && !external.includes(f) && dependencyCall(ctx, f)) };
+    }
+    table.set(e.id, waits);
+  }
+  return waits ?? undefined;
+}
+
+/**
+ * A synchronous call no-circuit-breaker judges: from a process in an internal or restricted zone to another
+ * element outside untrusted zones that is not a store, a person, a browser or app, or a cloud console.
+ */
+function dependencyCall(ctx: AnalysisContext, f: Flow): boolean {
+  if (f.from === f.to || !f.synchronous || ctx.graph.trustRankOf(f.from) < 2 || ctx.graph.trustRankOf(f.to) === 0) return false;
+  const target = ctx.graph.elements.get(f.to);
+  return target !== undefined && target.kind !== 'store' && !isPersonOrAgent(target) && target.type !== 'cloud-console';
+}
+
+/** Background jobs: a scheduled job or a queue consumer, which answers no one when it runs. */
+const BACKGROUND_TYPES: ReadonlySet<string> = new Set(['worker', 'function']);
+
+/**
+ * Whether anything waits on the process's answers: anything but a background job (an API or service with no
+ * flow in is a model not yet complete, not a job), or a job that a synchronous call from another element
+ * that is not a store or a broker starts (a consumer reading a queue, a job the scheduler starts, answer nobody).
+ */
+const someoneWaitsOn = (ctx: AnalysisContext, e: Element): boolean =>
+  !BACKGROUND_TYPES.has(e.type ?? '') ||
+  ctx.graph.inFlows(e.id).some((f) => f.from !== e.id && f.synchronous && ctx.graph.elements.get(f.from)?.kind !== 'store');
+
+export const noTimeoutsExternal: ElementRule = {
   id: 'no-timeouts-external',
   stride: 'D',
   title: 'Calls to third parties without timeouts',
   description:
-    'A service makes synchronous calls to a third-party service without timeouts or a circuit breaker: when the provider slows down, every worker waits on it and the service stops answering.',
-  condition: 'a synchronous flow from a process to an element in an untrusted zone other than a person, browser, app or device (a third party), where neither the flow nor the calling process has `timeouts` or `circuit-breaker`',
+    'A service makes synchronous calls to third-party services without timeouts or a circuit breaker: when a provider slows down, every worker waits on it and the service stops answering.',
+  condition: 'a process outside untrusted zones with synchronous flows to elements in an untrusted zone other than people, browsers, apps or devices (third parties), where neither the flow nor the process has `timeouts` or `circuit-breaker`; one finding per calling process, naming those calls and its unbounded synchronous calls to our own services (no-circuit-breaker leaves that process to this rule)',
   mitigation: 'Set connect and read timeouts on every outbound call, add a circuit breaker with a fallback, and queue non-urgent calls.',
   action: { text: 'Add timeouts and a circuit breaker to third-party calls from {targets}' },
   mitigatedBy: EXTERNAL_CALL_CONTROLS,
   references: ['CWE-400', 'CWE-1088', 'CAPEC-227'],
-  rating: 'Likelihood Medium (provider outages happen, or an attacker slows the provider); impact Medium (the caller stops responding).',
+  rating: 'Likelihood Medium (provider outages happen, or an attacker slows the provider); impact Medium (the caller stops responding), Low for a background job nothing waits on (type `worker` or `function` with no synchronous flow into it but from stores and brokers: a scheduled job or a queue consumer, whose stuck run the next run or its monitoring finds).',
   example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  mailer: { type: third-party }\nflows:\n  - visitor -> api: https\n  - api -> mailer: https',
-  appliesTo: 'flow',
-  gate: { from: { kinds: ['process'] } },
-  check(flow, ctx) {
-    if (!flow.synchronous || flow.from === flow.to) return undefined;
-    const source = ctx.graph.elements.get(flow.from);
-    if (source?.kind !== 'process') return undefined;
-    if (ctx.graph.trustRankOf(flow.to) !== 0 || ctx.graph.trustRankOf(flow.from) === 0) return undefined;
-    // A response or push to a browser, an app, a device or a person is no call to a provider that can stall it.
-    const target = ctx.graph.elements.get(flow.to);
-    if (isPersonOrAgent(target) || target?.type === 'device') return undefined;
-    const present = [...new Set([...presentControls(ctx, EXTERNAL_CALL_CONTROLS, source), ...EXTERNAL_CALL_CONTROLS.filter((c) => flow.controls.includes(c))])];
-    if (present.length) return mitigatedBy(present, flowComponent(flow), 'the call is bounded in time');
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (element.kind !== 'process' || ctx.graph.trustRankOf(element.id) === 0) return undefined;
+    const calls = ctx.graph.outFlows(element.id).filter((f) => thirdPartyCall(ctx, f));
+    if (calls.length === 0) return undefined;
+    const present = presentControls(ctx, EXTERNAL_CALL_CONTROLS, element);
+    if (present.length) return mitigatedBy(present, { ...elementComponent(element), flows: flowIdsOf(calls) }, 'the calls are bounded in time');
+    const waits = externalWaits(ctx, element);
+    if (waits === undefined) {
+      const declared = EXTERNAL_CALL_CONTROLS.filter((c) => calls.some((f) => f.controls.includes(c)));
+      return mitigatedBy(declared, { ...elementComponent(element), flows: flowIdsOf(calls) }, 'every call to a third party is bounded in time');
+    }
+    const { external, internal } = waits;
+    const all = [...external, ...internal];
+    const name = element.name;
+    const providers = namesOf(ctx, external, 'other providers');
+    const services = internal.length ? namesOf(ctx, internal, 'other services') : '';
+    const waited = someoneWaitsOn(ctx, element);
     return threat({
-      ...flowComponent(flow),
-      title: `${says(source.name, 'waits')} without limit on ${ctx.graph.elements.get(flow.to)?.name ?? flow.to}`,
-      description: `${flowLabel(flow, ctx)} is synchronous with no timeout or circuit breaker; a slow provider ties up ${possessive(source.name)} workers.`,
+      ...elementComponent(element),
+      flows: flowIdsOf(all),
+      title: `${says(name, 'waits')} without limit on ${namesAtMost([...sortedNames(ctx, external), ...sortedNames(ctx, internal)], TITLE_NAMES, 'other services')}`,
+      description: `${says(name, 'calls')} ${providers}${services ? ` and our own ${services}` : ''} synchronously with no timeout or circuit breaker; a slow ${services ? 'provider or service' : 'provider'} ties up ${possessive(name)} workers${waited ? '' : `, though nothing waits on ${itObject(name)}: a stuck run only delays ${its(name)} own work`}.`,
       likelihood: rated('Medium', 'provider slowdowns happen and can be provoked'),
-      impact: rated('Medium', `${says(source.name, 'stops')} responding: downtime`),
-      evidence: [evidence(`${flowLabel(flow, ctx)} is a synchronous ${flow.protocol} call`, flow.at), missingControlEvidence(EXTERNAL_CALL_CONTROLS, source)],
-      target: source.name,
+      impact: waited
+        ? rated('Medium', `${says(name, 'stops')} responding: downtime`)
+        : rated('Low', `nothing waits on ${itObject(name)} (no synchronous call into ${itObject(name)}): a stuck run delays ${its(name)} own work until the next run or ${its(name)} monitoring notices`),
+      evidence: [
+        ...flowEvidence(ctx, all, (f) => `synchronous ${f.protocol} call`),
+        missingControlEvidence(EXTERNAL_CALL_CONTROLS, element),
+      ],
+      target: name,
     });
   },
 };
+
+const nameOf = (ctx: AnalysisContext, id: string) => ctx.graph.elements.get(id)?.name ?? id;
+const sortedNames = (ctx: AnalysisContext, flows: readonly Flow[]) => flows.map((f) => nameOf(ctx, f.to)).sort();
+/** The targets of the flows, each once, sorted, the first few named. */
+const namesOf = (ctx: AnalysisContext, flows: readonly Flow[], others: string) => namesAtMost(sortedNames(ctx, flows), TEXT_NAMES, others);
 
 /** Assets whose availability is rated high, found once per analysis (asked for every entry element). */
 const availabilityCritical: (ctx: AnalysisContext) => Asset[] = perModel((ctx) => ctx.graph.model.assets.filter((a) => a.availability === 'high'));

@@ -1,7 +1,7 @@
 // Custom rules without code: conditions (checked and parsed by src/model/rule-conditions.ts) are
 // interpreted over element, endpoint and flow facts, and compiled into the same Rule objects as the
 // built-in library. Conditions are data interpreted here; nothing is ever evaluated as code.
-import { CLASSIFICATIONS, LEVELS, TRUST_LEVELS } from '../../model/catalog.js';
+import { CLASSIFICATIONS, LEVELS, strideLetter, TRUST_LEVELS } from '../../model/catalog.js';
 import { type Condition, describeCondition, isControlName, parseCondition, showValue, type Test, CONTROL_NAMES } from '../../model/rule-conditions.js';
 import { EXPOSURES } from '../../model/rule-facts.js';
 import type { RawCustomRule } from '../../model/rules-schema.js';
@@ -296,7 +296,8 @@ export function compileCustomRule(def: RawCustomRule, at: ModelPath, origin: str
   const impactSpec = def.impact ?? 'medium';
   const meta: RuleMeta = {
     id: def.id,
-    stride: def.stride as Stride,
+    // The schema admitted only spellings that name a category.
+    stride: strideLetter(def.stride)! as Stride,
     title: def.title,
     description: def.description ?? def.title,
     condition: `${subject === 'element' ? 'an element' : subject === 'endpoint' ? 'an endpoint' : 'a flow'} where ${describeCondition(condition)}`,

@@ -8,7 +8,7 @@ import {
   withArticle,
 } from './helpers.js';
 import {
-  assetList, assetNames, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, itOrThem, restricted,
+  assetList, assetNames, callAuth, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, itOrThem, restricted,
 } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
 import { its, says, verbFor } from './grammar.js';
@@ -239,7 +239,7 @@ export const apiKeyInClient: FlowRule = {
   title: 'API key shipped in a client application',
   description:
     'A browser or mobile app authenticates to a service with an API key: the key is in the client\'s code, so every user (and every attacker) has it.',
-  condition: 'a flow with auth `api-key` whose source is a user agent (type `user-agent`, or the `browser` or `mobile` trait), into a target without `least-privilege` (a publishable key scoped to harmless operations) on the target, on the flow or on the endpoint the flow names; one finding per target, naming every client',
+  condition: 'a flow authenticating with `api-key` (its own `auth`, else that of the endpoint it names, else its target\'s) whose source is a user agent (type `user-agent`, or the `browser` or `mobile` trait), into a target without `least-privilege` (a publishable key scoped to harmless operations) on the target, on the flow or on the endpoint the flow names; one finding per target, naming every client',
   mitigation: 'Authenticate users, not the app: use per-user tokens (OAuth 2 with PKCE); if a key must ship, make it publishable, scoped to harmless operations and rate-limited.',
   action: { text: 'Replace client-embedded API keys with per-user tokens for {targets}' },
   mitigatedBy: ['least-privilege'],
@@ -247,7 +247,7 @@ export const apiKeyInClient: FlowRule = {
   rating: 'Likelihood High (the key is extracted with public tools); impact Medium (whatever the key allows), High when the target handles restricted data.',
   example: 'elements:\n  app: { tech: mobile-app }\n  api: { type: api }\nflows:\n  - app -> api: { protocol: https, auth: api-key }',
   appliesTo: 'flow',
-  gate: { auth: ['api-key'] },
+  // No gate on the flow's auth: the key may be the endpoint's or the target's (see callAuth).
   check(flow, ctx) {
     if (!clientKeyFlow(ctx, flow)) return undefined;
     const target = ctx.graph.elements.get(flow.to)!;
@@ -269,7 +269,7 @@ export const apiKeyInClient: FlowRule = {
         : `${namesAtMost(labels, TEXT_NAMES, 'other flows')} authenticate with API keys, which ship inside the clients; anyone can extract them and call ${target.name} directly.`,
       likelihood: rated('High', 'keys are extracted from apps and pages with public tools'),
       impact: data.length ? rated('High', `${says(target.name, 'handles')} ${assetNames(data)}`) : rated('Medium', 'whatever the key allows'),
-      evidence: open.map((f) => evidence(`${flowLabel(f, ctx)} uses auth api-key`, f.at)),
+      evidence: open.map((f) => evidence(`${flowLabel(f, ctx)} uses auth api-key`, callAuth(ctx, f).at)),
       target: target.name,
     });
   },
@@ -277,7 +277,7 @@ export const apiKeyInClient: FlowRule = {
 
 /** A flow from a user agent authenticating with an API key: the key ships in the client. */
 const clientKeyFlow = (ctx: AnalysisContext, f: Flow): boolean =>
-  f.auth === 'api-key' && isUserAgent(ctx.graph.elements.get(f.from)) && ctx.graph.elements.has(f.to);
+  isUserAgent(ctx.graph.elements.get(f.from)) && ctx.graph.elements.has(f.to) && callAuth(ctx, f).method === 'api-key';
 
 /** The key's scope can be declared where it is used: on the call, or on the endpoint it calls. */
 function keyScopedAtCall(ctx: AnalysisContext, f: Flow): boolean {

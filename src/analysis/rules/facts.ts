@@ -1,7 +1,8 @@
 // Derived facts several rule families ask about (whether something in front authenticates, which people
 // and brokers are involved, which assets are sensitive). Memoised per analysis context,
 // so a rule asking about every element stays linear in the size of the model.
-import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
+import type { AuthMethod } from '../../model/catalog.js';
+import type { Asset, Element, Endpoint, Flow, ModelPath } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { isPluralName } from './grammar.js';
 
@@ -271,6 +272,32 @@ export function changesState(ep: Endpoint): boolean {
 /** A flow's target endpoint, when the flow names one. */
 export const endpointOfFlow = (ctx: AnalysisContext, f: Flow): Endpoint | undefined =>
   f.endpoint ? ctx.graph.endpoints.get(f.endpoint) : undefined;
+
+/** A component that keeps its users' sessions in cookies (its `auth`, or an endpoint's): it looks up session records. */
+export const keepsSessions = (e: Element): boolean =>
+  e.auth === 'session-cookie' || e.endpoints.some((ep) => ep.auth === 'session-cookie');
+
+/** How a call authenticates and where the model says so. */
+export interface CallAuth {
+  method: AuthMethod;
+  /** Where the method is declared: the flow, the endpoint it names, or its target element (the flow when none says). */
+  at: ModelPath;
+}
+
+/**
+ * How the caller of a flow authenticates: the flow's own `auth`; else that of the endpoint it names (the
+ * endpoint's own, else its element's, `none` when public); else its target element's `auth`, which is how
+ * callers authenticate by default. `none` when none of them says. Rules that ask what credential a call
+ * carries read this, so that `auth: jwt` on an API needs no restating on every flow into it.
+ */
+export function callAuth(ctx: AnalysisContext, f: Flow): CallAuth {
+  if (f.auth !== 'none') return { method: f.auth, at: f.at };
+  const ep = endpointOfFlow(ctx, f);
+  if (ep !== undefined) return { method: ep.auth, at: ep.at };
+  const target = ctx.graph.elements.get(f.to);
+  if (target?.auth !== undefined && target.auth !== 'none') return { method: target.auth, at: [...target.at, 'auth'] };
+  return { method: 'none', at: f.at };
+}
 
 /** An endpoint the public uses: open to any caller, or to people and their browsers among its `callers`. */
 export const openToPublic = (ctx: AnalysisContext, ep: Endpoint): boolean =>

@@ -55,8 +55,8 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     ],
   },
   {
-    id: 'web', title: 'Web', description: 'Browser-facing weaknesses: XSS, CSRF, CORS and open redirects.',
-    rules: [web.crossSiteScripting, web.crossSiteRequestForgery, web.corsMisconfiguration, web.openRedirect],
+    id: 'web', title: 'Web', description: 'Browser-facing weaknesses: XSS (server-rendered and in single-page apps), CSRF, CORS and open redirects.',
+    rules: [web.crossSiteScripting, web.domXss, web.crossSiteRequestForgery, web.corsMisconfiguration, web.openRedirect],
   },
   {
     id: 'integrity', title: 'Request integrity', description: 'Values, events and files the system should not take on trust.',
@@ -99,10 +99,10 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     ],
   },
   {
-    id: 'supply-chain', title: 'Supply chain and infrastructure', description: 'CI/CD, container registry, dependencies, cloud console and containers.',
+    id: 'supply-chain', title: 'Supply chain and infrastructure', description: 'CI/CD, container registry, dependencies, device firmware updates, cloud console and containers.',
     rules: [
       supplyChain.pipelinePoisoning, supplyChain.pipelineOverPrivileged, supplyChain.secretsInCiCd, supplyChain.dependencyConfusion,
-      supplyChain.unsignedImages, supplyChain.cloudConsoleWithoutMfa, supplyChain.privilegedContainer, supplyChain.containerEscape,
+      supplyChain.unsignedImages, supplyChain.unsignedFirmwareUpdate, supplyChain.cloudConsoleWithoutMfa, supplyChain.privilegedContainer, supplyChain.containerEscape,
     ],
   },
   {
@@ -115,7 +115,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   },
   {
     id: 'messaging', title: 'Queues and event buses', description: 'Brokers: who may publish, whether consumers can trust messages, backlogs and failures.',
-    rules: [messaging.unauthenticatedBroker, messaging.unsignedEvents, messaging.poisonMessage, messaging.queueFlooding],
+    rules: [messaging.unauthenticatedBroker, messaging.unconfinedBrokerClients, messaging.unsignedEvents, messaging.poisonMessage, messaging.queueFlooding],
   },
 ];
 

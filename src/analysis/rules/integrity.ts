@@ -1,13 +1,13 @@
 // Tampering with requests: values the client should not control, forged callbacks, hostile uploads.
 import { rated } from '../risk.js';
 import {
-  endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
+  endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, flowLabel, isExposed,
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext, Exposure } from '../context.js';
+import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import type { RatedLevel } from '../types.js';
-import { assetList, assetNames, hasOrHave, isOrAre, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
+import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
 import { browserReached, perModel } from './family-shared.js';
 import { itObject } from './grammar.js';
 import type { EndpointRule } from './types.js';
@@ -32,7 +32,7 @@ export const clientControlledValue: EndpointRule = {
   description:
     'An endpoint accepts from the client an asset whose integrity matters (prices, totals, roles, balances): an intercepting proxy changes it before it reaches the server.',
   condition: 'an endpoint (not a webhook or callback) reachable from an untrusted zone that accepts an asset of high integrity, without `server-side-validation`',
-  mitigation: 'Never trust client-supplied values of integrity-critical data: look prices and totals up or recompute them on the server, and sign or MAC any value that must round-trip.',
+  mitigation: 'Never trust client-supplied values of integrity-critical data: check each against server-side limits and rules (allowed ranges, states, the caller\'s own objects) or recompute it on the server, and sign or MAC any value that must round-trip.',
   action: { text: 'Recompute or verify integrity-critical values server-side in {targets}' },
   mitigatedBy: ['server-side-validation'],
   references: ['CWE-602', 'CWE-472', 'CAPEC-207', 'OWASP ASVS V11.1'],
@@ -50,13 +50,19 @@ export const clientControlledValue: EndpointRule = {
     const names = critical.map((a) => a.name).join(', ');
     // Who edits the request: any user, unless a credential users cannot get narrows callers to its holders.
     const who = ep.auth === 'none' || USER_CREDENTIALS.has(ep.auth) ? 'a user' : `a caller holding the ${ep.auth} credential`;
-    // The price example only where prices or money are at stake.
-    const example = critical.some((a) => PRICED.has(a.type ?? '')) ? ' (e.g. pay less than the price)' : '';
+    // Prices only where prices or money are at stake: a thermostat's setpoint is checked against limits.
+    const priced = critical.some((a) => PRICED.has(a.type ?? ''));
+    const example = priced && exposure === 'internet' ? ' (e.g. pay less than the price)' : '';
+    const pronoun = isOrAre(critical) === 'are' ? 'them' : 'it';
+    // Reached only through other components, the value comes from whatever steers those callers, not from a proxy.
+    const how = exposure === 'internet'
+      ? `${who} can change ${pronoun} in transit with an intercepting proxy${example}`
+      : `whoever steers the components that call it (their users' input, a manipulated agent, a compromised service) sets ${pronoun}`;
     const restricted = critical.filter((a) => a.classification === 'restricted');
     const restrictedNames = restricted.map((a) => a.name).join(', ');
     return unlessControlled(ctx, { element, endpoint: ep }, ['server-side-validation'], 'values are recomputed or checked on the server', (missing) => ({
       title: `Manipulation of ${names} in ${ep.key} requests`,
-      description: `${ep.key} on ${element.name} takes ${names} from the client; ${who} can change ${isOrAre(critical) === 'are' ? 'them' : 'it'} in transit with an intercepting proxy${example}.`,
+      description: `${ep.key} on ${element.name} takes ${names} from ${exposure === 'internet' ? 'the client' : 'its callers'}; ${how}.`,
       likelihood: tamperingLikelihood(ep, exposure),
       impact: restricted.length
         ? rated('High', `${restrictedNames} ${isOrAre(restricted)} restricted data`)
@@ -67,23 +73,58 @@ export const clientControlledValue: EndpointRule = {
         ...restricted.map((a) => evidence(`${a.name} ${isOrAre([a])} classified restricted`, a.at)),
         missing,
       ],
+      mitigation: priced ? PRICED_MITIGATION : undefined,
       target: endpointTarget(ep, element),
     }));
   },
 };
+
+const PRICED_MITIGATION =
+  'Never trust client-supplied prices, totals or amounts: look prices and totals up or recompute them on the server, check amounts against what the caller may spend or refund, and sign or MAC any value that must round-trip.';
 
 const WEBHOOK_CONTROLS = ['signature-verification'] as const;
 
 /**
  * The exposed endpoint of one of `kinds` that a flow naming none of its target's endpoints can land on (one with
  * no `callers`, or with the flow's source among them). A partner's call that lands on a webhook is judged as
- * one, by `unsigned-webhook` and, once signed, `webhook-replay`: the partner rules leave it to them.
+ * one, by `unsigned-webhook` (and `webhook-replay`): the partner rules leave it to them. A call into an edge
+ * component (a load balancer, a gateway) lands on what the edge forwards it to: a webhook behind it is the
+ * usual place of a partner's events, and the edge has no endpoint of its own to name.
  */
 export function endpointOfUnnamedCall(ctx: AnalysisContext, flow: Flow, kinds: readonly Endpoint['kind'][]): Endpoint | undefined {
   if (flow.endpoint !== undefined) return undefined;
-  const target = ctx.graph.elements.get(flow.to);
-  return target?.endpoints.find((ep) =>
-    kinds.includes(ep.kind) && (!ep.callers || ep.callers.includes(flow.from)) && isExposed(endpointExposure(ep, target, ctx)));
+  return landingEndpoint(ctx, [flow.from], flow.to, kinds, new Set());
+}
+
+/**
+ * An exposed endpoint of one of `kinds` on the element, or behind it when it is an edge component, that one of
+ * `callers` may call (the original caller, or an edge it came through: either may be listed as the caller).
+ */
+function landingEndpoint(
+  ctx: AnalysisContext,
+  callers: readonly string[],
+  id: string,
+  kinds: readonly Endpoint['kind'][],
+  seen: Set<string>,
+): Endpoint | undefined {
+  const target = ctx.graph.elements.get(id);
+  if (target === undefined || seen.has(id)) return undefined;
+  seen.add(id);
+  const lands = (ep: Endpoint, on: Element) =>
+    kinds.includes(ep.kind) && (!ep.callers || callers.some((c) => ep.callers!.includes(c))) && isExposed(endpointExposure(ep, on, ctx));
+  const own = target.endpoints.find((ep) => lands(ep, target));
+  if (own !== undefined || !isPassThrough(target)) return own;
+  const through = [...callers, id];
+  for (const f of ctx.graph.outFlows(id)) {
+    if (f.to === id) continue;
+    const named = f.endpoint === undefined ? undefined : ctx.graph.endpoints.get(f.endpoint);
+    const behind = ctx.graph.elements.get(f.to);
+    const found = named !== undefined
+      ? (behind !== undefined && lands(named, behind) ? named : undefined)
+      : landingEndpoint(ctx, through, f.to, kinds, seen);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** Webhook sender authentication that proves who sent an event. */
@@ -91,21 +132,47 @@ const SENDER_AUTH: ReadonlySet<string> = new Set(['mtls', 'hmac']);
 
 /**
  * How a webhook's senders are authenticated: a signature check in place for the endpoint, its own mtls or
- * hmac, or else the same declared on every flow that can reach it (as `endpointHas` selects them: naming
- * this endpoint or none, from a listed caller). Empty when some sender is not.
+ * hmac, or else the same declared on every sender's flow that can reach it (as `endpointHas` selects them:
+ * naming this endpoint or none, from a listed caller), also through edge components in front of it (a
+ * partner's `stripe -> lb: { auth: hmac }` says how its events are checked). People and their browsers send
+ * no events: their flows through the same edge are not a sender's. Empty when some sender is not authenticated.
  */
 function senderChecks(ctx: AnalysisContext, ep: Endpoint, element: Element): string[] {
   const present = presentControls(ctx, WEBHOOK_CONTROLS, element, ep);
   if (present.length) return present;
   if (SENDER_AUTH.has(ep.auth)) return [ep.auth];
   const means = new Set<string>();
-  for (const f of ctx.graph.inFlows(element.id)) {
-    if (f.from === element.id || (f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
-    if (f.controls.includes('signature-verification')) means.add('signature-verification');
-    else if (SENDER_AUTH.has(f.auth)) means.add(f.auth);
-    else return [];
+  return sendersAuthenticated(ctx, ep, element.id, [], means, new Set()) ? [...means].sort() : [];
+}
+
+/**
+ * Adds to `means` how each sender's flow into `id` that can reach the webhook is authenticated, following
+ * flows from edge components back to theirs (`edges`: the ones passed, any of which may be a listed caller);
+ * false as soon as one sender's flow is not authenticated.
+ */
+function sendersAuthenticated(
+  ctx: AnalysisContext,
+  ep: Endpoint,
+  id: string,
+  edges: readonly string[],
+  means: Set<string>,
+  seen: Set<string>,
+): boolean {
+  seen.add(id);
+  for (const f of ctx.graph.inFlows(id)) {
+    if (f.from === id || (f.endpoint !== undefined && f.endpoint !== ep.id)) continue;
+    const src = ctx.graph.elements.get(f.from);
+    const declared = f.controls.includes('signature-verification') ? 'signature-verification' : SENDER_AUTH.has(f.auth) ? f.auth : undefined;
+    // What an edge forwards is judged by the flows into the edge: the callers list may name either.
+    if (declared === undefined && isPassThrough(src) && !seen.has(f.from)) {
+      if (!sendersAuthenticated(ctx, ep, f.from, [...edges, f.from], means, seen)) return false;
+      continue;
+    }
+    if (ep.callers && !ep.callers.includes(f.from) && !edges.some((e) => ep.callers!.includes(e))) continue;
+    if (declared !== undefined) means.add(declared);
+    else if (!isPersonOrAgent(src)) return false;
   }
-  return [...means].sort();
+  return true;
 }
 
 
@@ -115,9 +182,9 @@ export const unsignedWebhook: EndpointRule = {
   title: 'Webhook without signature verification',
   description:
     'A webhook endpoint that acts on incoming events without verifying the sender\'s signature: anyone who finds the URL can forge events (a payment marked as paid).',
-  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone, without `signature-verification` and not authenticated by `mtls` or `hmac` (on the endpoint, or on every flow that reaches it)',
-  mitigation: 'Verify the provider\'s signature (HMAC over the raw body with a shared secret, or the provider\'s public key) and reject stale timestamps before processing the event.',
-  action: { text: 'Add webhook signature verification to {targets} before processing events' },
+  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone, without `signature-verification` and not authenticated by `mtls` or `hmac` (on the endpoint, or on every flow of a sender that reaches it, directly or through edge components in front; people and browsers send no events)',
+  mitigation: 'Verify the provider\'s signature (HMAC over the raw body with a shared secret, or the provider\'s public key) together with its signed timestamp before processing the event: reject events older than a few minutes, and process each event id once.',
+  action: { text: 'Add webhook signature verification (signature and timestamp) to {targets} before processing events' },
   mitigatedBy: ['signature-verification', 'mtls', 'hmac'],
   references: ['CWE-345', 'CWE-347', 'CAPEC-94', 'OWASP ASVS V13.1'],
   rating: 'Likelihood High when the endpoint is public (a forged POST needs no skill), Medium otherwise; impact High when the events move money or integrity-critical data, Medium otherwise.',
@@ -151,6 +218,14 @@ export const unsignedWebhook: EndpointRule = {
 
 const UPLOAD_CONTROLS = ['file-type-validation'] as const;
 
+/** Who can upload a crafted file: anyone, any user who signs in, or only holders of a service credential. */
+function uploadLikelihood(ep: Endpoint, exposure: Exposure): RatedLevel {
+  if (exposure !== 'internet') return rated('Medium', 'needs access through other components');
+  if (ep.public || ep.auth === 'none') return rated('High', 'anyone who can reach the endpoint can upload a crafted file');
+  if (USER_CREDENTIALS.has(ep.auth)) return rated('High', `any user who signs in (${ep.auth}) can upload a crafted file`);
+  return rated('Medium', `uploaders need a service credential (${ep.auth}): partners or services, not any user`);
+}
+
 export const unsafeFileUpload: EndpointRule = {
   id: 'unsafe-file-upload',
   stride: 'T',
@@ -162,7 +237,7 @@ export const unsafeFileUpload: EndpointRule = {
   action: { text: 'Validate file upload types and serve uploads from a separate domain for {targets}' },
   mitigatedBy: ['file-type-validation'],
   references: ['CWE-434', 'CWE-79', 'CAPEC-1', 'OWASP ASVS V12.1'],
-  rating: 'Likelihood High when reachable from the internet, Medium otherwise; impact Medium (stored script runs in other users\' sessions), Low when no browser reaches the element or uploads are served from a separate origin.',
+  rating: 'Likelihood High when reachable from the internet, signed in or not, Medium when uploaders need a service credential (API key, mutual TLS, IAM, HMAC) or come through other components; impact Medium (stored script runs in other users\' sessions), Low when no browser reaches the element or uploads are served from a separate origin.',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /upload: { auth: session-cookie }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['upload'],
@@ -178,11 +253,7 @@ export const unsafeFileUpload: EndpointRule = {
     return unlessControlled(ctx, { element, endpoint: ep }, UPLOAD_CONTROLS, 'uploads are type-checked', (missing) => ({
       title: `Malicious file upload on ${ep.key} (no type validation)`,
       description: `${ep.key} on ${element.name} accepts files of any type; ${harm}.`,
-      likelihood: internetLikelihood(
-        exposure,
-        'anyone who can reach the endpoint can upload a crafted file',
-        'needs access through other components',
-      ),
+      likelihood: uploadLikelihood(ep, exposure),
       impact: !browsers
         ? rated('Low', `no browser reaches ${itObject(element.name)}: no script in users' sessions`)
         : separate
@@ -201,33 +272,29 @@ export const webhookReplay: EndpointRule = {
   stride: 'T',
   title: 'Replayed webhook events',
   description:
-    'A webhook checks the sender\'s signature but not freshness: a captured, validly signed event (a payment succeeded) can be sent again and processed twice.',
-  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone whose sender is authenticated (`signature-verification`, `mtls` or `hmac`, on the endpoint or on every flow that reaches it), without `replay-protection`',
-  mitigation: 'Reject events whose signed timestamp is older than a few minutes, and process each event id once (idempotency keys).',
+    'A webhook whose sender is authenticated by mutual TLS alone: the connection is authenticated, not each event, so no signed timestamp marks an event as stale, and an event sent again (a payment succeeded) is processed twice.',
+  condition: 'an endpoint of kind `webhook` reachable from an untrusted zone whose senders are authenticated by `mtls` alone (on the endpoint or on every sender\'s flow that reaches it), without `replay-protection`; a signed webhook (`signature-verification` or `hmac`) is left to unsigned-webhook, whose advice already asks for the signed timestamp and one processing per event id',
+  mitigation: 'Have the sender put an id and a timestamp in each event, reject events older than a few minutes, and process each event id once (idempotency keys).',
   action: { text: 'Reject stale and duplicate events on {targets}' },
   mitigatedBy: REPLAY_CONTROLS,
   references: ['CWE-294', 'CAPEC-60', 'OWASP ASVS V13.1'],
-  rating: 'Likelihood Low (needs a captured event: TLS protects them in transit); impact High when events move money or integrity-critical data, Medium otherwise.',
-  example: "elements:\n  stripe: { tech: stripe }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { public: true, controls: [signature-verification] }\nflows:\n  - stripe -> api: https",
+  rating: 'Likelihood Low (needs a captured event and the sender\'s certificate); impact High when events move money or integrity-critical data, Medium otherwise.',
+  example: "elements:\n  bank: { type: third-party }\n  api:\n    type: api\n    endpoints:\n      /hooks/billing: { auth: mtls }\nflows:\n  - bank -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: ['webhook'],
   check(ep, element, ctx) {
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
     const checks = senderChecks(ctx, ep, element);
-    if (checks.length === 0) return undefined;
-    // Mutual TLS authenticates the connection, not the event: a replay must come over the sender's certificate.
-    const signed = checks.some((c) => c !== 'mtls');
+    // A signature is checked with its signed timestamp, as unsigned-webhook's advice asks: reporting replay
+    // once the user follows that advice would be a second finding for the same advice.
+    if (checks.length === 0 || checks.some((c) => c !== 'mtls')) return undefined;
     const valuable = webhookAssets(ctx, ep, element).filter(moneyOrHighIntegrity);
     return unlessControlled(ctx, { element, endpoint: ep }, REPLAY_CONTROLS, 'stale and duplicate events are rejected', (missing) => ({
       title: `Replayed events on ${ep.key}`,
-      description: signed
-        ? `${ep.key} on ${element.name} verifies signatures but does not reject old or repeated events; a captured event can be processed again.`
-        : `${ep.key} on ${element.name} authenticates its sender by mutual TLS but does not reject old or repeated events; an event sent again over the sender's certificate is processed again.`,
-      likelihood: signed
-        ? rated('Low', 'needs a captured, validly signed event: insider access or luck')
-        : rated('Low', 'needs a captured event and the sender\'s certificate: insider access or luck'),
+      description: `${ep.key} on ${element.name} authenticates its sender by mutual TLS but does not reject old or repeated events; an event sent again over the sender's certificate is processed again.`,
+      likelihood: rated('Low', 'needs a captured event and the sender\'s certificate: insider access or luck'),
       impact: valuable.length ? rated('High', `replays change ${assetNames(valuable)}`) : rated('Medium', 'duplicated side effects'),
-      evidence: [evidence(signed ? `${ep.key} is a signed webhook` : `${ep.key} authenticates its sender by mutual TLS`, ep.at), missing],
+      evidence: [evidence(`${ep.key} authenticates its sender by mutual TLS`, ep.at), missing],
       target: endpointTarget(ep, element),
     }));
   },

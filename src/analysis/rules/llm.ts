@@ -7,11 +7,11 @@ import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { AGENCY_CONTROLS, agentTools, managesCloud, unboundedAgentTool, unusedRestricted } from './authorization.js';
 import { rateLimitGap } from './availability.js';
-import { assetNames, authenticatedUpstream, isLlm, isNoSqlStore, isSqlStore, sensitive } from './facts.js';
+import { assetNames, authenticatedUpstream, endpointOfFlow, isLlm, isNoSqlStore, isSqlStore, perElement, sensitive } from './facts.js';
 import { browserReached, perModel, targetKind, targetNames, targetsByPosition } from './family-shared.js';
-import { it, its, says, verbFor } from './grammar.js';
+import { agreeing, it, itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
-  anonymousInternetLikelihood, endpointExposure, evidence, flowIds, flowLabel, internetLikelihood, isExposed,
+  anonymousInternetLikelihood, endpointExposure, evidence, flowIds, flowLabel, inUntrustedZone, isExposed,
   missingControlEvidence, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, TEXT_NAMES, threatOutcome,
   TITLE_NAMES, unlessControlled,
 } from './helpers.js';
@@ -20,6 +20,11 @@ import type { ElementRule } from './types.js';
 interface LlmUse {
   self: boolean;
   calls: Flow[];
+  /**
+   * For an agent that runs its own model: the processes that hand it their users' messages (a chat widget).
+   * They relay; the agent builds the prompts, and what it answers reaches their users through them.
+   */
+  clients: Element[];
 }
 
 /** The process that builds prompts: an LLM/agent process itself, or a process calling an LLM (asked by four rules). */
@@ -35,17 +40,40 @@ const LLM_TARGETS = targetKind(isLlm);
 const llmUses: (ctx: AnalysisContext) => readonly (LlmUse | undefined)[] = perModel(findLlmUses);
 
 function findLlmUses(ctx: AnalysisContext): (LlmUse | undefined)[] {
-  const { elements } = ctx.graph.model;
+  const { graph } = ctx;
+  const { elements } = graph.model;
   const calls = targetsByPosition(ctx, LLM_TARGETS);
   const uses: (LlmUse | undefined)[] = new Array(elements.length);
+  const clients: (Element[] | undefined)[] = new Array(elements.length);
   for (let i = 0; i < elements.length; i++) {
     const e = elements[i];
     if (e.kind !== 'process') continue;
-    const hits = calls[i];
     const self = e.type === 'llm' || e.traits.includes('llm');
-    if (self || hits !== undefined) uses[i] = { self, calls: hits ?? [] };
+    let hits = calls[i];
+    if (hits !== undefined && !self) {
+      // A process that hands messages to an agent running a model of its own relays them: the agent builds the
+      // prompts and is where prompt injection and model output are reported (once, not on both).
+      const direct: Flow[] = [];
+      for (const f of hits) {
+        const t = graph.positionOf(f.to);
+        if (runsOwnModel(elements, calls, t, e.id)) (clients[t] ??= []).push(e);
+        else direct.push(f);
+      }
+      hits = direct.length ? direct : undefined;
+    }
+    if (self || hits !== undefined) uses[i] = { self, calls: hits ?? [], clients: [] };
+  }
+  for (let t = 0; t < elements.length; t++) {
+    const use = uses[t];
+    if (use !== undefined && clients[t] !== undefined) use.clients = [...new Set(clients[t])];
   }
   return uses;
+}
+
+/** Whether the element at position `t` is an agent process of ours that calls a language model other than `caller`. */
+function runsOwnModel(elements: readonly Element[], calls: readonly (Flow[] | undefined)[], t: number, caller: string): boolean {
+  const agent = elements[t];
+  return t >= 0 && agent.kind === 'process' && isLlm(agent) && (calls[t] ?? []).some((g) => g.to !== caller && g.to !== agent.id);
 }
 
 /**
@@ -61,43 +89,125 @@ const onEveryCall = (use: LlmUse, control: string) => !use.self && use.calls.eve
 const llmEvidence = (ctx: AnalysisContext, e: Element, use: LlmUse) =>
   use.self ? evidence(`${says(e.name, 'is')} an LLM or agent`, e.at) : evidence(`${flowLabel(use.calls[0], ctx)} calls a language model`, use.calls[0].at);
 
+/**
+ * The first untrusted element from which anyone can send the element content without a credential, and the
+ * components that relay it, or undefined: every flow on the way carries no auth (nor `authentication`), and
+ * each component on it takes anonymous calls (no `auth` and no endpoints, or a public endpoint). A chat
+ * widget with a public endpoint that forwards to an agent puts the agent in anyone's reach.
+ */
+export function anonymousPath(ctx: AnalysisContext, e: Element): { from: Element; via: Element[] } | undefined {
+  const table = perElement<{ from: Element; via: Element[] } | null>(ctx, 'llm-anonymous-path');
+  let path = table.get(e.id);
+  if (path === undefined) {
+    path = walkAnonymous(ctx, e) ?? null;
+    table.set(e.id, path);
+  }
+  return path ?? undefined;
+}
+
+/** Breadth first, backwards along open flows: the relays found are the fewest (and no deep model overflows a stack). */
+function walkAnonymous(ctx: AnalysisContext, e: Element): { from: Element; via: Element[] } | undefined {
+  if (!takesAnonymousCalls(e)) return undefined;
+  const next = new Map<string, Element | undefined>([[e.id, undefined]]);
+  const queue: Element[] = [e];
+  for (let head = 0; head < queue.length; head++) {
+    const at = queue[head];
+    for (const f of ctx.graph.inFlows(at.id)) {
+      if (f.from === at.id || f.auth !== 'none' || f.controls.includes('authentication') || endpointOfFlow(ctx, f)?.public === false) continue;
+      const src = ctx.graph.elements.get(f.from);
+      if (src === undefined || next.has(src.id)) continue;
+      if (inUntrustedZone(ctx, src.id)) {
+        // The relays from the first one the internet calls to the one that calls `e`.
+        const via: Element[] = [];
+        for (let r: Element | undefined = at; r !== undefined && r.id !== e.id; r = next.get(r.id)) via.push(r);
+        return { from: src, via };
+      }
+      if (src.kind !== 'process' || !takesAnonymousCalls(src)) continue;
+      next.set(src.id, at);
+      queue.push(src);
+    }
+  }
+  return undefined;
+}
+
+const takesAnonymousCalls = (e: Element): boolean =>
+  e.endpoints.length ? e.endpoints.some((ep) => ep.public) : e.auth === undefined || e.auth === 'none';
+
+/** "through widget", or nothing when the internet calls the element directly. */
+const through = (path: { via: Element[] }) => (path.via.length ? ` through ${path.via.map((v) => v.name).join(', ')}` : '');
+
+/** Asset ids that flows from untrusted zones carry in: content outside parties write. */
+const writtenOutside: (ctx: AnalysisContext) => ReadonlySet<string> = perModel((ctx) => {
+  const ids = new Set<string>();
+  for (const f of ctx.graph.model.flows) if (f.from !== f.to && inUntrustedZone(ctx, f.from)) for (const a of f.data) ids.add(a);
+  return ids;
+});
+
+/**
+ * The stores a prompt builder retrieves documents from that others can write into: a vector store (the
+ * `vector` trait: retrieval for prompts), or one storing data that flows from untrusted zones carry in.
+ * What is planted there reaches the prompt without passing the builder's own callers (indirect injection).
+ */
+function retrievalStores(ctx: AnalysisContext, e: Element): Element[] {
+  const stores = new Set<Element>();
+  const outside = writtenOutside(ctx);
+  for (const f of [...ctx.graph.outFlows(e.id), ...ctx.graph.inFlows(e.id)]) {
+    const other = ctx.graph.elements.get(f.from === e.id ? f.to : f.from);
+    if (other === undefined || other.id === e.id || other.kind !== 'store') continue;
+    if (other.traits.includes('vector') || other.stores.some((a) => outside.has(a))) stores.add(other);
+  }
+  return [...stores].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
 export const promptInjection: ElementRule = {
   id: 'prompt-injection',
   stride: 'T',
   title: 'Prompt injection',
   description:
-    'A component builds prompts for a language model from content that comes from an untrusted zone (user messages, web pages, documents, e-mails): instructions hidden in that content override the system\'s own and steer what the model says and does.',
-  condition: 'a process that is an LLM/agent or calls one, reachable from an untrusted zone, without `prompt-isolation` (on it, or on every call it makes to a model)',
-  mitigation: 'Keep untrusted content apart from instructions (delimited, labelled as data), constrain outputs to schemas, filter inputs and outputs, and never let model output alone authorise actions.',
+    'A component builds prompts for a language model from content that comes from an untrusted zone (user messages, web pages, documents, e-mails), directly or through documents it retrieves: instructions hidden in that content override the system\'s own and steer what the model says and does.',
+  condition: 'a process that is an LLM/agent or calls one (not a process that only hands messages to an agent running a model of its own: the agent builds the prompts), reachable from an untrusted zone or retrieving documents from a store others write into (a store with the `vector` trait, or one storing data that flows from untrusted zones carry in: indirect injection), without `prompt-isolation` (on it, or on every call it makes to a model)',
+  mitigation: 'Keep untrusted content apart from instructions (delimited, labelled as data), retrieved documents included; constrain outputs to schemas, filter inputs and outputs, and never let model output alone authorise actions.',
   action: { text: 'Isolate untrusted content from instructions in prompts built by {targets}' },
   mitigatedBy: ['prompt-isolation'],
   references: ['OWASP LLM01:2025', 'CWE-1427', 'CAPEC-242'],
-  rating: 'Likelihood High when reachable from the internet (public jailbreak and injection techniques), Medium otherwise; impact Medium (misleading output, leaked instructions), High when the model has tools or sensitive data.',
+  rating: 'Likelihood High when reachable from the internet, or when anyone on the internet reaches it without a credential through components that relay messages (public jailbreak and injection techniques), Medium otherwise (through other components, or only through retrieved documents); impact Medium (misleading output, leaked instructions), High when the model has tools or sensitive data.',
   example: "elements:\n  visitor: { tech: browser }\n  assistant: { tech: llm-agent }\nflows:\n  - visitor -> assistant: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
     const use = llmUse(ctx, element);
+    if (!use) return undefined;
     const exposure = ctx.exposure(element.id);
-    if (!use || !isExposed(exposure)) return undefined;
+    const exposed = isExposed(exposure);
+    const retrieved = retrievalStores(ctx, element);
+    if (!exposed && retrieved.length === 0) return undefined;
     if (onEveryCall(use, 'prompt-isolation')) {
       return mitigatedOutcome(element.id, 'element', undefined, flowIds(use.calls), ['prompt-isolation'], 'untrusted content is kept apart from instructions on every call to the model');
     }
     return unlessControlled(ctx, { element }, ['prompt-isolation'], 'untrusted content is kept apart from instructions', (missing) => {
       const tools = use.self ? agentTools(ctx, element) : [];
       const data = promptData(ctx, element, use);
+      const anonymous = exposure === 'internet' ? undefined : anonymousPath(ctx, element);
+      const documents = retrieved.length ? `documents ${it(element.name)} ${verbFor(element.name, 'retrieves')} from ${namesAtMost(retrieved.map((r) => r.name), TEXT_NAMES, 'other stores')}` : '';
+      const sources = exposed ? `content from an untrusted zone${anonymous ? ` (sent by anyone through ${anonymous.via.map((v) => v.name).join(', ')})` : ''}${documents ? ` and ${documents}` : ''}` : documents;
       return {
         title: `Prompt injection through ${element.name}`,
-        description: `${says(element.name, 'puts')} content from an untrusted zone into prompts; instructions hidden in it can override the system prompt${tools.length ? ` and drive ${its(element.name)} tools` : ''}.`,
-        likelihood: internetLikelihood(
-          exposure,
-          'injection techniques are public and need no access',
-          'the content arrives through other components',
-        ),
+        description: `${says(element.name, 'puts')} ${sources} into prompts; instructions hidden in ${!exposed ? 'them' : documents ? 'either' : 'it'} can override the system prompt${tools.length ? ` and drive ${its(element.name)} tools` : ''}.`,
+        likelihood: !exposed
+          ? rated('Medium', `needs instructions planted in what ${namesAtMost(retrieved.map((r) => r.name), TEXT_NAMES, 'other stores')} ${retrieved.length === 1 ? verbFor(retrieved[0].name, 'holds') : 'hold'}`)
+          : exposure === 'internet'
+            ? rated('High', 'injection techniques are public and need no access')
+            : anonymous
+              ? rated('High', `anyone on the internet reaches ${itObject(element.name)} without a credential${through(anonymous)}: injection techniques are public`)
+              : rated('Medium', 'the content arrives through other components'),
         impact: tools.length || data.length
           ? rated('High', tools.length ? 'the model can act through its tools' : `the model sees ${assetNames(data)}`)
           : rated('Medium', 'misleading or harmful output'),
-        evidence: [llmEvidence(ctx, element, use), missing],
+        evidence: [
+          llmEvidence(ctx, element, use),
+          ...retrieved.slice(0, 1).map((r) => evidence(r.traits.includes('vector') ? `${says(r.name, 'is')} a vector store ${says(element.name, 'retrieves')} from` : `${says(r.name, 'stores')} data that comes from an untrusted zone`, r.at)),
+          missing,
+        ],
       };
     });
   },
@@ -126,18 +236,40 @@ function agencyReach(ctx: AnalysisContext, agent: Element, tools: readonly Flow[
 /** The highest of the ratings, the first on a tie. */
 const worst = (ratings: readonly RatedLevel[]) => ratings.reduce((a, b) => (ratingRank(b.level) > ratingRank(a.level) ? b : a));
 
+/**
+ * A tool that moves money: a payment provider, or a service (not a store, whose data is read or changed, not
+ * acted on) that handles or takes payment or financial data, such as a refunds API.
+ */
+const movesMoney = (ctx: AnalysisContext) => (t: Element): boolean =>
+  t.traits.includes('payment') || (t.kind !== 'store' && ctx.assetsOf(t.id).some((a) => a.type === 'payment' || a.type === 'financial'));
+
+const toolNames = (list: readonly Element[]) => list.map((e) => e.name).sort().join(', ');
+
+/**
+ * High when anyone on the internet steers the agent without a credential (directly, or through components that
+ * relay messages) and nothing isolates its prompts: public injection techniques then drive its tools.
+ */
+function agencyLikelihood(ctx: AnalysisContext, agent: Element): RatedLevel {
+  const use = llmUse(ctx, agent);
+  const isolated = ctx.elementHas(agent, 'prompt-isolation') || (use !== undefined && onEveryCall(use, 'prompt-isolation'));
+  const path = isolated ? undefined : anonymousPath(ctx, agent);
+  return path !== undefined
+    ? rated('High', `anyone on the internet steers ${itObject(agent.name)} without signing in${through(path)}: public prompt injection techniques`)
+    : rated('Medium', 'needs the model manipulated (prompt injection) or mistaken');
+}
+
 export const llmExcessiveAgency: ElementRule = {
   id: 'llm-excessive-agency',
   stride: 'E',
   title: 'Agent acts without limits (excessive agency)',
   description:
     'An LLM agent calls tools, services or data stores on its own: a manipulated or mistaken model performs whatever those tools allow, with the agent\'s privileges.',
-  condition: 'a process of type `llm` (or with the `llm` trait) with flows to other processes, stores or third parties that are not language models, without `human-approval` or `least-privilege` on it or on those flows (the finding names the tools whose flows have neither, what they reach on the cloud management plane and the restricted data in their stores that the agent never uses: excessive-cloud-permissions and over-privileged-store-access leave those flows to it)',
+  condition: 'a process of type `llm` (or with the `llm` trait) with flows to other processes, stores or third parties that are not language models, without `human-approval` or `least-privilege` on it or on those flows (the finding names the tools whose flows have neither, those that move money or send e-mail (with the sensitive data the agent could mail out), what they reach on the cloud management plane and the restricted data in their stores that the agent never uses: excessive-cloud-permissions and over-privileged-store-access leave those flows to it)',
   mitigation: 'Give the agent only the tools and permissions a task needs (read-only where possible), require a person to approve consequential actions, and log every tool call.',
   action: { text: 'Limit the tools of {targets} and require approval for consequential actions' },
   mitigatedBy: AGENCY_CONTROLS,
   references: ['OWASP LLM06:2025', 'CWE-250', 'CWE-862'],
-  rating: 'Likelihood Medium (needs the model manipulated or mistaken); impact the highest of High for a tool on the cloud management plane, the integrity of the data its tools change (High by default) and the confidentiality of restricted data in its stores that it never uses.',
+  rating: 'Likelihood High when anyone on the internet reaches the agent without a credential (directly or through components that relay messages) and its prompts are not isolated (`prompt-isolation`), Medium otherwise (needs the model manipulated or mistaken); impact the highest of High for a tool on the cloud management plane, a tool that moves money (the `payment` trait, or payment or financial data) or sends e-mail (the `email` trait: phishing in our name, data mailed out), the integrity of the data its tools change (High by default) and the confidentiality of restricted data in its stores that it never uses.',
   example: "elements:\n  visitor: { tech: browser }\n  agent: { tech: llm-agent }\n  tickets: { tech: postgres }\nflows:\n  - visitor -> agent: https\n  - agent -> tickets: sql+tls",
   appliesTo: 'element',
   kinds: ['process'],
@@ -156,14 +288,26 @@ export const llmExcessiveAgency: ElementRule = {
     return unlessControlled(ctx, { element, flows: tools }, AGENCY_CONTROLS, bounded, (missing) => {
       const names = [...new Set(unbounded.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
       const { cloud, unused, held } = agencyReach(ctx, element, unbounded);
-      const gains = [...(cloud ? ['changing cloud infrastructure'] : []), ...(unused.length ? [`reading ${assetNames(unused)} ${it(element.name)} never ${verbFor(element.name, 'uses')}`] : [])];
+      const targets = [...new Set(unbounded.map((f) => ctx.graph.elements.get(f.to)!))];
+      const money = targets.filter(movesMoney(ctx));
+      const mail = targets.filter((t) => t.traits.includes('email'));
+      // What a mail tool can carry out: the sensitive data the agent holds or reads, to any address.
+      const leaks = mail.length ? sensitive(ctx.assetsOf(element.id)) : [];
+      const gains = [
+        ...(cloud ? ['changing cloud infrastructure'] : []),
+        ...(money.length ? [`moving money through ${toolNames(money)}`] : []),
+        ...(mail.length ? [`mailing ${leaks.length ? `${assetNames(leaks)}` : 'anything'} to any address through ${toolNames(mail)}`] : []),
+        ...(unused.length ? [`reading ${assetNames(unused)} ${it(element.name)} never ${verbFor(element.name, 'uses')}`] : []),
+      ];
       return {
         flows: flowIds(unbounded),
         title: `${says(element.name, 'acts')} on ${names.join(', ')} without limits`,
         description: `${element.name} can call ${names.join(', ')} on ${its(element.name)} own, with no approval step or narrowed permissions; a manipulated model uses them at will${gains.length ? `, including ${gains.join(' and ')}` : ''}.`,
-        likelihood: rated('Medium', 'needs the model manipulated (prompt injection) or mistaken'),
+        likelihood: agencyLikelihood(ctx, element),
         impact: worst([
           ...(cloud ? [rated('High', 'control of cloud resources: full compromise')] : []),
+          ...(money.length ? [rated('High', `the tools move money (${toolNames(money)})`)] : []),
+          ...(mail.length ? [rated('High', `${toolNames(mail)} ${mail.length === 1 ? verbFor(mail[0].name, 'sends') : 'send'} e-mail in our name: phishing from our own domain, and data mailed out`)] : []),
           assetImpact(unbounded.flatMap((f) => ctx.assetsOf(f.to)), 'integrity', rated('High', 'whatever the tools can change')),
           ...(unused.length ? [assetImpact(unused, 'confidentiality', rated('High', 'restricted data'))] : []),
         ]),
@@ -259,8 +403,19 @@ function sinkCoveredBy(ctx: AnalysisContext, e: Element, f: Flow, target: Elemen
 }
 
 /** Whether the internet reaches the prompts the element builds with nothing isolating them: prompt injection is then public technique. */
-const steerableFromInternet = (ctx: AnalysisContext, e: Element, use: LlmUse) =>
-  ctx.exposure(e.id) === 'internet' && !ctx.elementHas(e, 'prompt-isolation') && !onEveryCall(use, 'prompt-isolation');
+function steeredFromInternet(ctx: AnalysisContext, e: Element, use: LlmUse): RatedLevel | undefined {
+  if (ctx.elementHas(e, 'prompt-isolation') || onEveryCall(use, 'prompt-isolation')) return undefined;
+  if (ctx.exposure(e.id) === 'internet') return rated('High', `the internet reaches ${its(e.name)} prompts: public injection techniques steer the model`);
+  const path = anonymousPath(ctx, e);
+  return path && rated('High', `anyone on the internet reaches ${its(e.name)} prompts without a credential${through(path)}: public injection techniques steer the model`);
+}
+
+/**
+ * The clients of an agent that show its answers to browsers unencoded (a chat widget): the agent's model
+ * output reaches browsers through them, and its finding says so (theirs would repeat it).
+ */
+const unencodedRelays = (ctx: AnalysisContext, use: LlmUse): Element[] =>
+  use.clients.filter((c) => browserReached(ctx, c) && !browserOutputEncoded(ctx, c) && !ctx.elementHas(c, 'output-encoding'));
 
 const OUTPUT_CONTROLS = ['output-encoding', 'parameterized-queries', 'input-validation'] as const;
 
@@ -270,12 +425,12 @@ export const llmInsecureOutput: ElementRule = {
   title: 'Model output used without validation',
   description:
     'Text generated by a language model is shown in browsers or passed on to interpreters (databases, commands, other services) as if it were trusted: a manipulated model emits script, queries or commands.',
-  condition: 'a process that is an LLM/agent or calls one, and is reached by browsers or writes to stores or calls other processes, without `output-encoding` on it or its boundary; for browsers, `output-encoding` on every endpoint that answers them also counts (the pages it renders: all of a page-rendering type\'s endpoints, else its `page` ones; with no pages, all its endpoints), and on pages that show the output it stands for cross-site-scripting; a store or process it sends to is covered by `output-encoding` on that flow, by `parameterized-queries` on the flow or the process for a SQL or NoSQL database, and by `input-validation` on the flow for anything but a SQL database (the finding names those not covered)',
+  condition: 'a process that is an LLM/agent or calls one, and is reached by browsers (itself, or through the processes that hand it messages and show its answers, such as a chat widget in front of an agent running its own model: those are named here, not reported on their own) or writes to stores or calls other processes, without `output-encoding` on it or its boundary (or on such a relay); for browsers, `output-encoding` on every endpoint that answers them also counts (the pages it renders: all of a page-rendering type\'s endpoints, else its `page` ones; with no pages, all its endpoints), and on pages that show the output it stands for cross-site-scripting; a store or process it sends to is covered by `output-encoding` on that flow, by `parameterized-queries` on the flow or the process for a SQL or NoSQL database, and by `input-validation` on the flow for anything but a SQL database (the finding names those not covered)',
   mitigation: 'Treat model output as untrusted input: encode it for the page, validate it against schemas, and never pass it to interpreters without parameterisation.',
   action: { text: 'Validate and encode model output in {targets}' },
   mitigatedBy: OUTPUT_CONTROLS,
   references: ['OWASP LLM05:2025', 'CWE-79', 'CWE-94'],
-  rating: 'Likelihood High when the internet reaches the component and its prompts are not isolated (`prompt-isolation`), as for prompt-injection: public techniques steer the model; Medium otherwise (the model must be steered through other components or past the isolation); impact Medium (script in users\' sessions or altered data), High when browsers reach an admin panel.',
+  rating: 'Likelihood High when the internet reaches the component, or anyone on the internet reaches it without a credential through components that relay messages, and its prompts are not isolated (`prompt-isolation`), as for prompt-injection: public techniques steer the model; Medium otherwise (the model must be steered through other components or past the isolation); impact Medium (script in users\' sessions or altered data), High when browsers reach an admin panel.',
   example: "elements:\n  visitor: { tech: browser }\n  chat: { type: api }\n  model: { tech: openai }\nflows:\n  - visitor -> chat: https\n  - chat -> model: https",
   appliesTo: 'element',
   kinds: ['process'],
@@ -285,7 +440,9 @@ export const llmInsecureOutput: ElementRule = {
     const reached = browserReached(ctx, element);
     // Endpoints that each encode their output cover what browsers are shown; stores and services are not covered.
     const encoded = reached && browserOutputEncoded(ctx, element);
-    const browsers = reached && !encoded;
+    const relays = unencodedRelays(ctx, use);
+    const direct = reached && !encoded;
+    const browsers = direct || relays.length > 0;
     const sinks: Flow[] = [];
     const open: Flow[] = [];
     const covering = new Set<string>();
@@ -298,9 +455,14 @@ export const llmInsecureOutput: ElementRule = {
       else for (const c of present) covering.add(c);
     }
     if (!browsers && open.length === 0) {
-      const controls = OUTPUT_CONTROLS.filter((c) => (c === 'output-encoding' && encoded) || covering.has(c));
+      // Clients that show the agent's answers to browsers encode them (unencodedRelays found none that do not).
+      const relayedEncoded = use.clients.filter((c) => browserReached(ctx, c));
+      const controls = OUTPUT_CONTROLS.filter((c) => (c === 'output-encoding' && (encoded || relayedEncoded.length > 0)) || covering.has(c));
       if (controls.length === 0) return undefined;
-      const shown = encoded ? [`model output is encoded on every ${pageEndpoints(element).length ? 'page that shows it' : 'endpoint browsers call'}`] : [];
+      const shown = [
+        ...(encoded ? [`model output is encoded on every ${pageEndpoints(element).length ? 'page that shows it' : 'endpoint browsers call'}`] : []),
+        ...(relayedEncoded.length ? [`${relayedEncoded.map((r) => r.name).sort().join(', ')} ${agreeing(relayedEncoded.map((r) => r.name), 'encodes', 'encode')} the answers ${it(element.name)} ${verbFor(element.name, 'gives')} browsers`] : []),
+      ];
       const sent = sinks.length ? [`what ${it(element.name)} ${verbFor(element.name, 'sends')} to ${targetNames(ctx, sinks)} is neutralised there`] : [];
       return mitigatedOutcome(element.id, 'element', undefined, sinks.length ? flowIds(sinks) : undefined, controls, [...shown, ...sent].join('; '));
     }
@@ -310,16 +472,15 @@ export const llmInsecureOutput: ElementRule = {
       ...(stores.length ? [`${verbFor(element.name, 'writes')} to ${targetNames(ctx, stores)}`] : []),
       ...(services.length ? [`${verbFor(element.name, 'calls')} ${targetNames(ctx, services)}`] : []),
     ].join(' and ');
+    const relayed = relays.length ? ` (${direct ? 'and ' : ''}through ${relays.map((r) => r.name).sort().join(', ')})` : '';
     const passes = browsers
-      ? `${verbFor(element.name, 'passes')} model output to browsers without validating or encoding it`
+      ? `${verbFor(element.name, 'passes')} model output to browsers${relayed} without validating or encoding it`
       : `${verbFor(element.name, use.self ? 'runs' : 'calls')} a language model`;
     return unlessControlled(ctx, { element }, ['output-encoding'], 'model output is validated and encoded', (missing) => ({
       title: `Unvalidated model output from ${element.name}`,
       // The model shows what the element sends where, not that model output is in it: said as such.
       description: `${element.name} ${passes}${sends ? `${browsers ? ',' : ''} and ${sends}; nothing declared validates or neutralises model output ${it(element.name)} ${verbFor(element.name, 'sends')} there` : ''}.`,
-      likelihood: steerableFromInternet(ctx, element, use)
-        ? rated('High', `the internet reaches ${its(element.name)} prompts: public injection techniques steer the model`)
-        : rated('Medium', 'needs the model steered, usually by prompt injection'),
+      likelihood: steeredFromInternet(ctx, element, use) ?? rated('Medium', 'needs the model steered, usually by prompt injection'),
       impact: browsers && element.type === 'admin-panel'
         ? rated('High', 'script runs with an administrator\'s session')
         : rated('Medium', browsers && sends ? 'script in users\' sessions or altered data' : browsers ? 'script in users\' sessions' : 'altered data'),
@@ -328,6 +489,7 @@ export const llmInsecureOutput: ElementRule = {
         missing,
         // Where the first store or service left open would take its control.
         ...open.slice(0, 1).map((f) => evidence(`no ${sinkControls(ctx.graph.elements.get(f.to)!).join(' or ')} on ${flowLabel(f, ctx)}`, f.at)),
+        ...relays.slice(0, 1).map((r) => evidence(`${says(r.name, 'shows')} ${possessive(element.name)} answers to browsers, with no output-encoding`, r.at)),
       ],
     }));
   },
@@ -339,7 +501,15 @@ export const llmInsecureOutput: ElementRule = {
  */
 export function modelOutputReachesBrowsers(element: Element, ctx: AnalysisContext): boolean {
   if (!browserReached(ctx, element) || browserOutputEncoded(ctx, element)) return false;
-  return reportsThreat(llmInsecureOutput.check(element, ctx));
+  if (reportsThreat(llmInsecureOutput.check(element, ctx))) return true;
+  // A chat widget relaying an agent's answers: the agent's finding names it.
+  if (ctx.elementHas(element, 'output-encoding')) return false;
+  const uses = llmUses(ctx);
+  const elements = ctx.graph.model.elements;
+  for (let i = 0; i < uses.length; i++) {
+    if (uses[i]?.clients.includes(element) && reportsThreat(llmInsecureOutput.check(elements[i], ctx))) return true;
+  }
+  return false;
 }
 
 /**

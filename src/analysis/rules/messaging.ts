@@ -3,7 +3,7 @@
 // consumers are the targets of its flows.
 import type { Element, Flow, ModelPath } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
-import { rated } from '../risk.js';
+import { assetImpact, rated, ratingRank } from '../risk.js';
 import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, openToPublic, publicPathsHave } from './facts.js';
 import { AssetSet } from './family-shared.js';
 import { agreeing, its, says } from './grammar.js';
@@ -48,6 +48,64 @@ export const unauthenticatedBroker: ElementRule = {
       likelihood,
       impact: critical.length ? rated('High', `forged messages change ${assetNames(critical)}`) : rated('Medium', 'forged and disclosed messages'),
       evidence: [evidence(`${flowLabel(open[0], ctx)} uses auth none`, open[0].at), missing],
+      // Clients on the internet (a device fleet) are why the broker is reachable: they are named in the fix.
+      mitigation: untrusted
+        ? 'Require authentication on connect from every client (a certificate per device, per-service credentials or IAM for our own services), and give each client an ACL limited to its own topics.'
+        : undefined,
+    }));
+  },
+};
+
+/**
+ * The flows between a broker of ours and clients in untrusted zones (devices, apps, partners), which connect
+ * to it by design; empty for a broker in an untrusted zone (someone else's) or with no such client.
+ */
+export function untrustedClientFlows(ctx: AnalysisContext, broker: Element): Flow[] {
+  if (!isBroker(broker) || inUntrustedZone(ctx, broker.id)) return [];
+  const flows: Flow[] = [];
+  for (const f of [...ctx.graph.inFlows(broker.id), ...ctx.graph.outFlows(broker.id)]) {
+    const other = f.from === broker.id ? f.to : f.from;
+    if (other !== broker.id && isNetworkFlow(f) && inUntrustedZone(ctx, other)) flows.push(f);
+  }
+  return flows;
+}
+
+const CLIENT_ISOLATION = ['authorization'] as const;
+
+export const unconfinedBrokerClients: ElementRule = {
+  id: 'unconfined-broker-clients',
+  stride: 'E',
+  title: 'Internet clients of a broker are not confined to their own topics',
+  description:
+    'Devices, apps or partners on the internet connect to a message broker of ours by design (an MQTT broker for a device fleet) and authenticate, but nothing limits each client to its own topics: one client credential, extracted from a device anyone can buy, subscribes to every client\'s messages or publishes as any of them.',
+  condition: 'a queue or event bus of ours (not in an untrusted zone) with network flows to or from elements in an untrusted zone, all of them authenticated (auth other than `none`, `authentication` on the flow, or an `auth` or `authentication` on the broker), without `authorization` (per-client topic permissions) on the broker or its boundary; clients that connect without credentials are unauthenticated-broker\'s finding, whose fix includes per-client topics',
+  mitigation: 'Give each client an ACL limited to its own topics (for devices, `devices/{client id}/#` from the certificate\'s identity), deny wildcard subscriptions to clients, and alert on clients that touch others\' topics.',
+  action: { text: 'Confine each client of {targets} to its own topics (per-client ACLs)' },
+  mitigatedBy: CLIENT_ISOLATION,
+  references: ['CWE-284', 'CWE-639', 'CAPEC-122', 'OWASP IoT Top 10 I3'],
+  rating: 'Likelihood Medium (needs one client\'s credential, extracted from a device or app); impact from the confidentiality or integrity (the higher) of what the broker carries, Medium by default.',
+  example: "assets:\n  commands: { integrity: high }\nelements:\n  sensor: { type: device }\n  broker: { tech: mosquitto }\n  ingest: { type: service }\n  db: { tech: postgres }\nflows:\n  - sensor -> broker: { protocol: mqtts, auth: mtls }\n  - broker -> sensor: { protocol: mqtts, auth: mtls, data: [commands] }\n  - broker -> ingest: { protocol: mqtts, auth: mtls }\n  - ingest -> db: { protocol: postgres+tls, auth: password }",
+  appliesTo: 'element',
+  kinds: ['store'],
+  check(element, ctx) {
+    const clients = untrustedClientFlows(ctx, element);
+    if (clients.length === 0) return undefined;
+    const brokerAuth = (element.auth !== undefined && element.auth !== 'none') || ctx.elementHas(element, 'authentication');
+    if (!brokerAuth && clients.some((f) => f.auth === 'none' && !f.controls.includes('authentication'))) return undefined;
+    const names = [...new Set(clients.map((f) => ctx.graph.elements.get(f.from === element.id ? f.to : f.from)?.name ?? ''))].sort();
+    const carried = new AssetSet();
+    for (const f of [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)]) carried.addFlow(ctx, f);
+    carried.addAll(ctx.assetsOf(element.id));
+    const data = carried.list.filter((a) => a.kind === 'data');
+    const confidentiality = assetImpact(data, 'confidentiality', rated('Medium', 'other clients\' messages'));
+    const integrity = assetImpact(data, 'integrity', confidentiality);
+    const means = [...new Set(clients.map((f) => f.auth).filter((a) => a !== 'none'))].sort();
+    return unlessControlled(ctx, { element, flows: clients }, CLIENT_ISOLATION, 'each client is confined to its own topics', (missing) => ({
+      title: `Clients of ${element.name} on the internet are not confined to their own topics`,
+      description: `${namesAtMost(names, TEXT_NAMES, 'other clients')} ${agreeing(names, 'connects', 'connect')} to ${element.name} from an untrusted zone, as ${agreeing(names, 'it', 'they')} must, and ${agreeing(names, 'authenticates', 'authenticate')}${means.length ? ` (${means.join(', ')})` : ''}; nothing says each client is limited to its own topics, so one extracted client credential reads every client\'s messages${data.length ? ` (${assetNames(data)})` : ''} or publishes as any of them.`,
+      likelihood: rated('Medium', 'needs one client\'s credential, extracted from a device or app anyone can get'),
+      impact: ratingRank(integrity.level) > ratingRank(confidentiality.level) ? integrity : confidentiality,
+      evidence: [evidence(`${flowLabel(clients[0], ctx)} connects a client in an untrusted zone`, clients[0].at), missing],
     }));
   },
 };

@@ -5,6 +5,7 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetList, assetNames, highConfidentiality, inCloud, isData, isOrAre, publicPathsHave, restricted } from './facts.js';
 import { openFlowsInto, perModel } from './family-shared.js';
+import { untrustedClientFlows } from './messaging.js';
 import { it, its, says, verbFor } from './grammar.js';
 import {
   declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
@@ -124,7 +125,7 @@ export const exposedDataStore: ElementRule = {
   title: 'Data store reachable from the internet',
   description:
     'A data store accepts connections straight from an untrusted zone (a public bucket, a database with a public address): it is found by scanners within hours and every credential or misconfiguration is one step from a breach.',
-  condition: 'a store of ours (not in an untrusted zone) marked `exposed: true` or receiving a flow directly from an untrusted zone, without `ip-allowlist` or `vpn` declared on the store or a boundary around it, or (for a store not marked exposed) on each such flow or its source',
+  condition: 'a store of ours (not in an untrusted zone) marked `exposed: true` or receiving a flow directly from an untrusted zone, without `ip-allowlist` or `vpn` declared on the store or a boundary around it, or (for a store not marked exposed) on each such flow or its source; a queue or event bus with clients in untrusted zones (devices on an MQTT broker) is reachable by design and left to unauthenticated-broker and unconfined-broker-clients',
   mitigation: 'Take the store off the internet (private network, private endpoints), let only the application reach it, and block public access at the account level.',
   action: { text: 'Take {targets} off the internet (private network only)' },
   mitigatedBy: STORE_PERIMETER,
@@ -138,6 +139,9 @@ export const exposedDataStore: ElementRule = {
     if (inUntrustedZone(ctx, element.id)) return undefined;
     const direct = untrustedInFlows(ctx, element);
     if (element.exposed !== true && direct.length === 0) return undefined;
+    // A broker's clients on the internet (a device fleet on MQTT) connect to it by design: whether they
+    // authenticate and stay on their own topics is the messaging rules' question, not the store's address.
+    if (untrustedClientFlows(ctx, element).length > 0) return undefined;
     // A control counts where it guards the way in from the internet: on the store or its zone (which a public
     // address also passes), or on a direct flow or its source. One in front of the application behind which
     // the store also sits (which ctx.elementHas counts) stops at the application.

@@ -3,12 +3,20 @@ import type { ModelGraph } from '../../model/graph.js';
 import type { Boundary, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
+import { perElement } from './facts.js';
 import { AssetSet, byLocale } from './family-shared.js';
 import { evidence, flowIds as flowIdsOf, flowLabel, mitigatedOutcome, pushTo, threatOutcome } from './helpers.js';
 import type { ModelRule, Outcome } from './types.js';
 
 const MAX_EVIDENCE = 8;
 const FOOTHOLD = rated('Medium', 'needs a foothold inside the internal network: some skill or access');
+/**
+ * A zone with this many processes or fewer is a small system: a service mesh is out of proportion, and an
+ * attacker who holds one of its few services gains little more by impersonating another.
+ */
+const SMALL_ZONE = 5;
+const SMALL_ZONE_MITIGATION =
+  'With this few services, authenticate the calls with signed service tokens (OAuth 2 client credentials, or workload identity from the platform) or mutual TLS terminated by the platform, and authorise callers by that identity; a service mesh pays off only with many services.';
 const FALSE_IDENTITY = rated('Medium', 'internal services reached under a false identity');
 const authOf = (f: Flow) => `${f.protocol}, auth ${f.auth}`;
 
@@ -25,6 +33,18 @@ function internalServiceCalls(graph: ModelGraph): number[] {
     }
   }
   return calls;
+}
+
+/** How many processes sit in the boundary, nested boundaries included (counted once per boundary and analysis). */
+function processesIn(ctx: AnalysisContext, boundary: string): number {
+  const table = perElement<number>(ctx, 'no-mutual-tls:processes-in');
+  let n = table.get(boundary);
+  if (n === undefined) {
+    n = 0;
+    for (const e of ctx.graph.model.elements) if (e.kind === 'process' && ctx.graph.boundaryChain(e.id).some((b) => b.id === boundary)) n++;
+    table.set(boundary, n);
+  }
+  return n;
 }
 
 /** The first boundary of chain `a` (innermost first) that is also in chain `b`. */
@@ -92,10 +112,10 @@ export const noMutualTls: ModelRule = {
     'Internal service-to-service calls that do not authenticate the calling workload (mutual TLS or signed service tokens): any compromised or rogue workload inside the network can impersonate a service.',
   condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share (else by the calling process), whose auth does not identify the calling workload (`mtls`, `iam`, `kerberos`, or signed tokens: `jwt`, `oauth2`); a group where every call does is reported as mitigated',
   mitigation: 'Authenticate every service call with mutual TLS (a service mesh issues and rotates the certificates) and authorise callers by service identity.',
-  action: { text: 'Adopt a service mesh with mutual TLS for {targets}' },
+  action: { text: 'Authenticate service-to-service calls (mutual TLS or signed service tokens) in {targets}' },
   mitigatedBy: ['mtls'],
   references: ['CWE-306', 'CWE-295', 'CAPEC-151', 'OWASP ASVS V9.2'],
-  rating: 'Likelihood Medium (needs a foothold inside the network); impact from the confidentiality of the data the calls carry or their targets hold.',
+  rating: `Likelihood Medium (needs a foothold inside the network), Low for calls inside one zone of at most ${SMALL_ZONE} processes (a foothold there is already a compromise of one of those few services, and a step to the others' data that service identity barely lengthens); impact from the confidentiality of the data the calls carry or their targets hold.`,
   example: 'boundaries:\n  mesh: { trust: internal }\nelements:\n  visitor: { tech: browser }\n  orders: { type: service, in: mesh }\n  payments: { type: service, in: mesh }\nflows:\n  - visitor -> orders: https\n  - orders -> payments: https',
   appliesTo: 'model',
   check(ctx) {
@@ -123,12 +143,17 @@ export const noMutualTls: ModelRule = {
       // Calls between zones are grouped on the service they leave: they are not "in" it.
       const where = group.inBoundary ? `in ${group.name}` : `from ${group.name}`;
       const calls = weak.length === 1 && flows.length === 1 ? '1 service-to-service call' : `${weak.length} of ${flows.length} service-to-service calls`;
+      const size = group.inBoundary ? processesIn(ctx, key) : undefined;
+      const small = size !== undefined && size <= SMALL_ZONE;
       out.push(threatOutcome(group.component, group.componentKind, undefined, weak.length === flows.length ? flowIds : flowIdsOf(weak), {
         title: `No mutual TLS ${group.inBoundary ? 'between services in' : 'on service calls from'} ${group.name}`,
         description: `${calls} ${where} ${weak.length === 1 ? 'does' : 'do'} not authenticate the calling service; a compromised workload can impersonate any caller.`,
-        likelihood: FOOTHOLD,
+        likelihood: small
+          ? rated('Low', `needs a foothold in one of the ${size} processes of ${group.name} first, itself a breach of one of our services: insider access or a prior compromise`)
+          : FOOTHOLD,
         impact: assetImpact(assets.list, 'confidentiality', FALSE_IDENTITY),
         evidence: flowEvidence(ctx, weak, authOf),
+        mitigation: small ? SMALL_ZONE_MITIGATION : undefined,
         target: group.name,
       }));
     }

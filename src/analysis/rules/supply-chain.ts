@@ -1,13 +1,13 @@
 // Supply chain and infrastructure: the pipeline that builds and deploys, the registry that holds images,
 // the cloud console, and the containers everything runs in.
-import type { Element, Flow } from '../../model/types.js';
+import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { assetNames, inContainer, isOrAre, isPerson, restricted, sensitive, STATIC_SECRET_AUTH } from './facts.js';
+import { assetList, assetNames, inContainer, isOrAre, isPerson, isPersonOrAgent, restricted, sensitive, STATIC_SECRET_AUTH } from './facts.js';
 import { targetNames } from './family-shared.js';
 import { isGroupName, it, itObject, its, says, verbFor } from './grammar.js';
 import {
-  elementComponent, evidence, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
+  elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
   presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, type ThreatFacts, unlessControlled,
 } from './helpers.js';
 import type { CheckResult, ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
@@ -194,6 +194,135 @@ export const unsignedImages: ElementRule = {
       impact: rated('High', 'attacker-chosen code in production'),
       evidence: [evidence(`${says(element.name, 'is')} a container registry in use`, element.at), missing],
     }));
+  },
+};
+
+/** Words that name code a device installs, in an asset's id or name: firmware, OTA images, software updates. */
+const FIRMWARE_WORDS = /(?:^|[^a-z])(?:firmware|ota|over[- ]the[- ]air|bootloader|software[- ]?updates?)(?:$|[^a-z])/i;
+/** Words that name a route serving firmware ("update" alone is too common in routes: `/settings/update`). */
+const FIRMWARE_ROUTE = /(?:^|[^a-z])(?:firmware|ota|over[- ]the[- ]air)(?:$|[^a-z])/i;
+/** Words that name a service or store handing devices their updates. */
+const UPDATER_WORDS = /(?:^|[^a-z])(?:firmware|ota|over[- ]the[- ]air|updates?|updater)(?:$|[^a-z])/i;
+
+/** An asset that is code for devices, by its id or name (the catalogue has no asset type for it). */
+export const isFirmware = (a: Asset): boolean => FIRMWARE_WORDS.test(a.id) || FIRMWARE_WORDS.test(a.name);
+const namesUpdates = (id: string, name: string): boolean => UPDATER_WORDS.test(id) || UPDATER_WORDS.test(name);
+
+/** A flow by which a device receives code, and what in the model says so. */
+export interface FirmwareDelivery {
+  device: Element;
+  /** Where the device gets its code: the flow's target when the device pulls it, the source when it is pushed. */
+  source: Element;
+  pulled: boolean;
+  /** The firmware assets the model names on the way (empty when only a name says it is an update service). */
+  firmware: readonly Asset[];
+  why: EvidenceRef;
+}
+
+/**
+ * Whether a flow between a device and a service or store (not a person, an app or another device) delivers
+ * code to the device, by what the model says, first match wins: the flow carries firmware; the endpoint it
+ * names returns firmware or has a route about firmware or OTA; the element the device gets it from handles or
+ * stores firmware, or reads it from a store that does; for a flow that carries no data, that element's id or
+ * name says it hands out firmware or updates (`ota`, `firmware-server`, `Update service`). Firmware is an
+ * asset whose id or name says firmware, OTA, over-the-air, bootloader or software update.
+ */
+export function firmwareDelivery(ctx: AnalysisContext, f: Flow): FirmwareDelivery | undefined {
+  if (f.from === f.to) return undefined;
+  const from = ctx.graph.elements.get(f.from);
+  const to = ctx.graph.elements.get(f.to);
+  if (from === undefined || to === undefined) return undefined;
+  const pulled = from.type === 'device';
+  const device = pulled ? from : to;
+  const source = pulled ? to : from;
+  if (device.type !== 'device' || source.type === 'device' || isPersonOrAgent(source)) return undefined;
+  const label = flowLabel(f, ctx);
+  const found = (firmware: readonly Asset[], why: EvidenceRef): FirmwareDelivery => ({ device, source, pulled, firmware, why });
+  const carried = ctx.assetsOfFlow(f).filter(isFirmware);
+  if (carried.length) return found(carried, evidence(`${label} carries ${assetNames(carried)}`, [...f.at, 'data']));
+  const ep = pulled && f.endpoint ? ctx.graph.endpoints.get(f.endpoint) : undefined;
+  if (ep !== undefined) {
+    const returned = assetList(ctx, ep.returns).filter(isFirmware);
+    if (returned.length) return found(returned, evidence(`${ep.key} on ${source.name} returns ${assetNames(returned)}`, [...ep.at, 'returns']));
+    if (FIRMWARE_ROUTE.test(ep.route)) return found([], evidence(`${label} calls ${ep.key}, a route for firmware`, f.at));
+  }
+  const held = assetList(ctx, [...source.handles, ...source.stores]).filter(isFirmware);
+  if (held.length) return found(held, evidence(`${says(source.name, source.kind === 'store' ? 'stores' : 'handles')} ${assetNames(held)}`, source.at));
+  for (const g of ctx.graph.outFlows(source.id)) {
+    const store = ctx.graph.elements.get(g.to);
+    const kept = store?.kind === 'store' ? assetList(ctx, store.stores).filter(isFirmware) : [];
+    if (kept.length) return found(kept, evidence(`${says(source.name, 'reads')} ${assetNames(kept)} from ${store!.name}`, g.at));
+  }
+  // A name alone says little when the device sends data there ("status updates"): only for a plain fetch.
+  if (f.data.length === 0 && namesUpdates(source.id, source.name)) return found([], evidence(`${says(source.name, 'is')} named as an update service`, source.at));
+  return undefined;
+}
+
+/** The stores that keep the firmware: whoever can write there chooses what the fleet installs. */
+function firmwareStores(ctx: AnalysisContext, firmware: readonly Asset[]): Element[] {
+  if (firmware.length === 0) return [];
+  const ids = new Set(firmware.map((a) => a.id));
+  return ctx.graph.model.elements.filter((e) => e.kind === 'store' && e.stores.some((a) => ids.has(a)));
+}
+
+const FIRMWARE_CONTROLS = ['signature-verification'] as const;
+
+export const unsignedFirmwareUpdate: ElementRule = {
+  id: 'unsigned-firmware-update',
+  stride: 'T',
+  title: 'Devices install updates without verifying a signature',
+  description:
+    'Devices download or are sent firmware (code they install) without checking a signature made by the vendor: whoever controls the update service, the store that holds the images or the network path installs code of their choice on the whole fleet.',
+  condition: 'an element of type `device` with a flow that delivers code to it (pulled by the device or pushed to it), without `signature-verification` on the device or on that flow. A flow delivers code when it carries firmware; or names an endpoint that returns firmware or whose route says firmware or ota; or the service or store on the other end handles or stores firmware, or reads it from a store that does; or, for a flow carrying no data, that element\'s id or name says firmware, ota, over-the-air or update(s). Firmware is an asset whose id or name says firmware, ota, over-the-air, bootloader or software update: `firmware: { name: Firmware images, integrity: high }` handled by the update service is enough',
+  mitigation: 'Sign firmware in the release pipeline with a key kept outside the update service (an HSM or offline), have devices verify the signature and refuse older versions before installing (secure boot, anti-rollback), and roll updates out in stages; declare `signature-verification` on the device.',
+  action: { text: 'Sign firmware and verify signatures on {targets} before installing' },
+  mitigatedBy: FIRMWARE_CONTROLS,
+  references: ['CWE-494', 'CWE-347', 'CAPEC-657', 'OWASP IoT Top 10 I4'],
+  rating: 'Likelihood Medium (needs control of the update service, its storage or the pipeline), High when the update travels in cleartext (anyone on the path swaps it); impact High (code of the attacker\'s choice on every device).',
+  example: "assets:\n  firmware: { name: Firmware images, integrity: high }\nelements:\n  sensor: { type: device }\n  ota: { type: service, handles: [firmware] }\nflows:\n  - sensor -> ota: https",
+  appliesTo: 'element',
+  kinds: ['external'],
+  types: ['device'],
+  check(element, ctx) {
+    if (element.type !== 'device') return undefined;
+    const deliveries: FirmwareDelivery[] = [];
+    const flows: Flow[] = [];
+    for (const f of [...ctx.graph.outFlows(element.id), ...ctx.graph.inFlows(element.id)]) {
+      const d = firmwareDelivery(ctx, f);
+      if (d === undefined || d.device.id !== element.id) continue;
+      deliveries.push(d);
+      flows.push(f);
+    }
+    if (deliveries.length === 0) return undefined;
+    const component = { ...elementComponent(element), flows: flowIds(flows) };
+    if (ctx.elementHas(element, 'signature-verification')) {
+      return mitigatedBy(['signature-verification'], component, 'devices verify the signature of what they install');
+    }
+    const open = flows.filter((f) => !f.controls.includes('signature-verification'));
+    if (open.length === 0) return mitigatedBy(['signature-verification'], component, 'every update is signature-checked on the way to the devices');
+    const sources = [...new Set(open.map((f) => deliveries[flows.indexOf(f)].source.name))].sort();
+    const firmware = [...new Set(open.flatMap((f) => deliveries[flows.indexOf(f)].firmware))];
+    const stores = firmwareStores(ctx, firmware).filter((s) => !sources.includes(s.name)).map((s) => s.name).sort();
+    const cleartext = open.filter((f) => !f.encrypted);
+    const fleet = `the fleet of ${element.name}${element.replicas !== undefined && element.replicas > 1 ? ` (${element.replicas} devices)` : ''}`;
+    const what = firmware.length ? assetNames(firmware) : 'updates';
+    const controllers = [...sources, ...stores];
+    return threat({
+      ...component,
+      flows: flowIds(open),
+      title: `${says(element.name, 'installs')} ${what} from ${sources.join(', ')} without verifying a signature`,
+      description: `${says(element.name, 'receives')} ${what} from ${sources.join(', ')} and nothing says ${it(element.name)} ${verbFor(element.name, 'checks')} a vendor signature before installing; whoever controls ${controllers.join(' or ')}${cleartext.length ? ', or the cleartext path,' : ''} can push firmware of their choice to ${fleet}.`,
+      likelihood: cleartext.length
+        ? rated('High', `${flowLabel(cleartext[0], ctx)} is cleartext: anyone on the path swaps the update`)
+        : rated('Medium', `needs control of ${controllers.join(', ')} or the release pipeline: a foothold`),
+      impact: rated('High', `code of the attacker's choice runs on ${fleet}`),
+      evidence: [
+        ...open.slice(0, 3).map((f) => deliveries[flows.indexOf(f)].why),
+        ...open.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} delivers code to ${element.name}`, f.at)),
+        missingControlEvidence(FIRMWARE_CONTROLS, element),
+      ],
+      target: element.name,
+    });
   },
 };
 

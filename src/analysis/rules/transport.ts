@@ -2,9 +2,9 @@
 import { PROTOCOLS } from '../../model/catalog.js';
 import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
-import { type AssetProperty, assetImpact, rated } from '../risk.js';
+import { type AssetProperty, assetImpact, PROPERTY_IMPACT_MEANING, rated } from '../risk.js';
 import type { ComponentKind, RatedLevel, Stride } from '../types.js';
-import { assetNames, sensitive, USER_CREDENTIALS } from './facts.js';
+import { assetNames, callAuth, sensitive, USER_CREDENTIALS } from './facts.js';
 import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
 import { possessive, says } from './grammar.js';
 import {
@@ -200,8 +200,9 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
   references: string[];
 }): ModelRule {
   // When the flows name no data: what any requests and responses hold, inside or across the internet.
-  const fallbackInside = rated('Medium', 'internal requests and responses: partial exposure');
-  const fallbackInternet = rated('Medium', 'requests and responses, with no data named: partial exposure');
+  const meaning = PROPERTY_IMPACT_MEANING[property].Medium;
+  const fallbackInside = rated('Medium', `internal requests and responses: ${meaning}`);
+  const fallbackInternet = rated('Medium', `requests and responses, with no data named: ${meaning}`);
   const titleHead = `${spec.title}: `;
   const descriptionTail = `${spec.verb} the traffic.`;
   return {
@@ -340,26 +341,27 @@ export const mobileCertificatePinning: FlowRule = {
   title: 'Mobile app accepts any trusted certificate',
   description:
     'A mobile app sends sensitive data or the user\'s credentials over TLS without pinning the server\'s certificate: a user-installed or rogue CA, or a compromised device, lets an attacker impersonate the server.',
-  condition: 'an encrypted flow from an element with the `mobile` trait that carries sensitive assets or sends the user\'s credentials (auth session-cookie, jwt, oauth2, oidc, saml, basic, password or kerberos; not the app\'s api-key, nor mtls, hmac or iam, which a rogue CA does not reveal), without `certificate-pinning` on the flow or the app',
+  condition: 'an encrypted flow from an element with the `mobile` trait that carries sensitive assets or sends the user\'s credentials (auth session-cookie, jwt, oauth2, oidc, saml, basic, password or kerberos, as the flow, the endpoint it names or else its target declares it; not the app\'s api-key, nor mtls, hmac or iam, which a rogue CA does not reveal), without `certificate-pinning` on the flow or the app',
   mitigation: 'Pin the server\'s public key (with a backup pin and a rotation plan) in the app, and disallow user-installed CAs for the app\'s traffic.',
   action: { text: 'Pin server certificates in {targets}' },
   mitigatedBy: ['certificate-pinning'],
   references: ['CWE-295', 'CAPEC-94', 'OWASP MASVS-NETWORK-2'],
   rating: 'Likelihood Low (needs a rogue CA on the device or a targeted network attack); impact from the confidentiality of the data carried.',
-  example: 'elements:\n  app: { tech: mobile-app }\n  api: { type: api }\nflows:\n  - app -> api: { protocol: https, auth: jwt }',
+  example: 'elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> api: https',
   appliesTo: 'flow',
   check(flow, ctx) {
     if (!flow.encrypted) return undefined;
     const app = ctx.graph.elements.get(flow.from);
     if (!app?.traits.includes('mobile')) return undefined;
     const data = sensitive(ctx.assetsOfFlow(flow));
-    const credentials = USER_CREDENTIALS.has(flow.auth);
+    const auth = callAuth(ctx, flow);
+    const credentials = USER_CREDENTIALS.has(auth.method);
     if (data.length === 0 && !credentials) return undefined;
     if (flow.controls.includes('certificate-pinning')) return mitigatedBy(['certificate-pinning'], flowComponent(flow), 'the app pins the server certificate');
     const present = presentControls(ctx, ['certificate-pinning'], app);
     if (present.length) return mitigatedBy(present, flowComponent(flow), 'the app pins the server certificate');
     const label = flowLabel(flow, ctx);
-    const userCredentials = `the user's credentials (${flow.auth})`;
+    const userCredentials = `the user's credentials (${auth.method})`;
     const read = [...(data.length ? [assetNames(data)] : []), ...(credentials ? [userCredentials] : [])].join(' and ');
     return threat({
       ...flowComponent(flow),
@@ -369,7 +371,7 @@ export const mobileCertificatePinning: FlowRule = {
       impact: assetImpact(data, 'confidentiality', rated('Medium', userCredentials)),
       evidence: [
         evidence(`${label} comes from a mobile app`, flow.at),
-        ...(credentials ? [evidence(`${label} authenticates the user with ${flow.auth}`, flow.at)] : []),
+        ...(credentials ? [evidence(`${label} authenticates the user with ${auth.method}`, auth.at)] : []),
       ],
       target: app.name,
     });

@@ -1,15 +1,19 @@
 // Browser-facing weaknesses: script injection into pages, forged cross-site requests, permissive CORS,
 // open redirects. Each needs a browser in front of the component (directly or through edge components).
-import type { Element, Endpoint } from '../../model/types.js';
+import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
-import { rated } from '../risk.js';
-import { changesState, isPerson, isUserAgent, perElement } from './facts.js';
+import { rated, ratingRank } from '../risk.js';
+import type { RatedLevel } from '../types.js';
+import {
+  assetList, assetNames, authenticatedUpstream, changesState, highConfidentiality, isData, isPerson, isPrivilegedPerson, isUserAgent, perElement,
+  USER_CREDENTIALS,
+} from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
 import { agreeing, it, itObject, says, verbFor } from './grammar.js';
 import { modelOutputReachesBrowsers, pageEndpoints, RENDERS_HTML } from './llm.js';
 import {
-  endpointExposure, endpointTarget, evidence, internetLikelihood, isExposed, mitigatedBy, namesAtMost, runsAppCode,
-  TEXT_NAMES, unlessControlled, withArticle,
+  elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, isExposed, mitigatedBy,
+  namesAtMost, reportsThreat, runsAppCode, TEXT_NAMES, unlessControlled, withArticle,
 } from './helpers.js';
 import type { ElementRule, EndpointRule } from './types.js';
 
@@ -19,6 +23,19 @@ const signedIn = (e: Element) => (e.auth !== undefined && e.auth !== 'none') || 
 
 const XSS_CONTROLS = ['output-encoding', 'content-security-policy'] as const;
 const isPage = (ep: Endpoint) => ep.kind === 'page';
+const XSS_MITIGATION = 'Encode all output for its context (templates with auto-escaping, no raw HTML sinks), sanitise rich text with an allow-list, and add a strict Content-Security-Policy.';
+
+/** Our own code running in the user's browser: a plain `browser` is a person's, with nothing of ours in it. */
+const isSpa = (e: Element): boolean => e.type === 'user-agent' && e.traits.includes('spa');
+
+/** What a single-page app does about script injection in its own code: server templates do not cover its sinks. */
+const SPA_SINKS = 'keep user content out of raw HTML sinks (dangerouslySetInnerHTML, v-html, innerHTML) and sanitise rich text with DOMPurify';
+
+/** The single-page apps that call an element (directly or through edge components), in id order. */
+function spasCalling(ctx: AnalysisContext, element: Element): Element[] {
+  const spas = (browserOriginsOf(ctx, element) ?? []).filter(isSpa);
+  return spas.length > 1 ? spas.sort((x, y) => x.id.localeCompare(y.id, 'en')) : spas;
+}
 
 /**
  * The controls from `anyOf` in place on each of the endpoints (each may declare its own), in `anyOf`
@@ -41,8 +58,8 @@ export const crossSiteScripting: ElementRule = {
   title: 'Cross-site scripting (XSS)',
   description:
     'A component renders HTML for browsers from data that users can influence, and declares neither context-aware output encoding nor a restrictive Content-Security-Policy: injected script runs in other users\' sessions.',
-  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, without `output-encoding` or `content-security-policy` on it, its boundary or every endpoint that renders pages (all of a page-rendering type\'s endpoints, else its `page` ones); when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding',
-  mitigation: 'Encode all output for its context (templates with auto-escaping, no raw HTML sinks), sanitise rich text with an allow-list, and add a strict Content-Security-Policy.',
+  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, without `output-encoding` or `content-security-policy` on it, its boundary or every endpoint that renders pages (all of a page-rendering type\'s endpoints, else its `page` ones); when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding; the single-page apps that call it are named in its evidence and mitigation (dom-xss then reports nothing for what they read from it)',
+  mitigation: XSS_MITIGATION,
   action: { text: 'Encode output and add a Content-Security-Policy in {targets}' },
   mitigatedBy: XSS_CONTROLS,
   references: ['CWE-79', 'CAPEC-63', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
@@ -69,6 +86,8 @@ export const crossSiteScripting: ElementRule = {
     // Where some pages are protected, the finding is about the others.
     const open = pages.filter((ep) => !XSS_CONTROLS.some((c) => ctx.endpointHas(ep, c)));
     const where = open.length < pages.length ? ` on ${open.map((ep) => ep.key).join(', ')}` : '';
+    // The single-page apps that call it are this finding's too (dom-xss steps aside): one XSS finding per app.
+    const spas = spasCalling(ctx, element);
     return unlessControlled(ctx, { element }, XSS_CONTROLS, protectedBy, (missing) => ({
       title: `Cross-site scripting in ${element.name}`,
       description: `${says(element.name, 'renders')} pages for browsers and ${verbFor(element.name, 'declares')} neither output encoding nor a Content-Security-Policy${where}; injected script runs ${sessions ? 'with the victim\'s session' : 'in the victim\'s browser'}.`,
@@ -85,11 +104,287 @@ export const crossSiteScripting: ElementRule = {
       evidence: [
         // The page-rendering types: web-app, web-server, admin-panel.
         page ? evidence(`${page.key} serves pages`, page.at) : evidence(`${says(element.name, 'is')} ${withArticle(element.type!)}`, element.at),
+        ...spas.map((spa) => evidence(`${says(element.name, 'is')} called by the single-page app ${spa.name}`, spa.at)),
         missing,
       ],
+      mitigation: spas.length
+        ? `${XSS_MITIGATION} In the single-page app${spas.length > 1 ? 's' : ''} (${namesAtMost(spas.map((s) => s.name), TEXT_NAMES, 'others')}), ${SPA_SINKS}.`
+        : undefined,
     }));
   },
 };
+
+// DOM-based XSS: the single-page app puts what an API returns into the page itself. The server's templates
+// are not involved, so its own controls (output encoding on the API) do not cover the app's sinks.
+
+/** Bearer tokens the app's own script holds (localStorage or memory): injected script reads them too. */
+const SCRIPT_READABLE: ReadonlySet<string> = new Set(['jwt', 'oauth2', 'oidc']);
+/** Endpoints whose input is not content shown to others: signing in, plumbing, partners' calls, queries. */
+const NOT_CONTENT: ReadonlySet<string> = new Set(['login', 'password-reset', 'callback', 'webhook', 'health', 'redirect', 'debug', 'fetch', 'search']);
+/** Assets that are credentials, never content anyone is shown. */
+const NOT_SHOWN: ReadonlySet<string> = new Set(['credentials', 'secrets', 'session']);
+/** Components that can hand a single-page app its pages, and so send the Content-Security-Policy it runs under. */
+const PAGE_HOSTS: ReadonlySet<string> = new Set([...RENDERS_HTML, 'cdn']);
+
+/** One way content that others wrote reaches a single-page app: an endpoint of one of our processes, rated by who writes. */
+interface ContentSource {
+  api: Element;
+  /** Absent when the process declares no endpoints: the model does not say what it returns. */
+  endpoint?: Endpoint;
+  /** What the endpoint takes that the process returns; empty for files the model names no asset for. */
+  assets: readonly Asset[];
+  /** Who writes it ("signed-in users"); undefined when the model does not say. */
+  who: string | undefined;
+  likelihood: RatedLevel;
+}
+
+/** The processes of ours a single-page app talks to (directly or through edge components), each with the app's flows that lead there. */
+function spaBackends(ctx: AnalysisContext, spa: Element): Map<Element, Flow[]> {
+  const backends = new Map<Element, Flow[]>();
+  const add = (e: Element | undefined, f: Flow) => {
+    // An identity provider answers with tokens and its own sign-in pages, not with what users wrote.
+    if (e === undefined || !runsAppCode(e) || e.type === 'identity-provider' || e.traits.includes('identity')) return;
+    // Each flow reaches an element once: forwardedTo lists it once, and a flow in is no flow out.
+    const flows = backends.get(e);
+    if (flows === undefined) backends.set(e, [f]);
+    else flows.push(f);
+  };
+  for (const f of ctx.graph.outFlows(spa.id)) for (const id of forwardedTo(ctx, f.to)) add(ctx.graph.elements.get(id), f);
+  // A process that pushes to the app (a WebSocket, server-sent events) is a source as much as one it asks.
+  for (const f of ctx.graph.inFlows(spa.id)) add(ctx.graph.elements.get(f.from), f);
+  return backends;
+}
+
+/**
+ * The components that can serve a single-page app its pages, and so send the Content-Security-Policy it runs
+ * under: those its flows go to directly, in id order. What sits behind a gateway or load balancer is left
+ * out: those fan out to components that serve other pages.
+ */
+function pageHosts(ctx: AnalysisContext, spa: Element): Element[] {
+  const hosts = new Set<Element>();
+  for (const f of ctx.graph.outFlows(spa.id)) {
+    const e = ctx.graph.elements.get(f.to);
+    if (e !== undefined && PAGE_HOSTS.has(e.type ?? '')) hosts.add(e);
+  }
+  return [...hosts].sort((x, y) => x.id.localeCompare(y.id, 'en'));
+}
+
+/** Who can put content in front of other users through an endpoint: anyone, holders of a credential, or staff only. */
+function writersOf(ctx: AnalysisContext, ep: Endpoint, api: Element): { who: string; likelihood: RatedLevel } {
+  const at = `${ep.key} on ${api.name}`;
+  if (ep.kind === 'admin') return { who: 'staff', likelihood: rated('Low', `only staff write what it shows: ${at} is an admin endpoint`) };
+  const callers = ep.callers?.map((id) => ctx.graph.elements.get(id));
+  if (callers !== undefined && callers.length > 0 && callers.every((c) => isPrivilegedPerson(c) || c?.type === 'admin-panel')) {
+    return { who: 'staff', likelihood: rated('Low', `only staff write what it shows: ${at} is called only by ${namesAtMost(callers.map((c) => c!.name), TEXT_NAMES, 'others')}`) };
+  }
+  const exposure = ctx.endpointExposure(ep, api);
+  if (exposure === 'internal') return { who: 'insiders', likelihood: rated('Low', `only insiders write what it shows: ${at} is not reachable from an untrusted zone`) };
+  // A public endpoint behind a gateway that checks tokens takes content from those holding one.
+  if (ep.public && authenticatedUpstream(ctx, api)) {
+    return { who: 'signed-in users', likelihood: rated('Medium', `signed-in users can put content in front of others through ${at} (requests are authenticated on the way)`) };
+  }
+  if (ep.public) {
+    return exposure === 'internet'
+      ? { who: 'anyone', likelihood: rated('High', `anyone on the internet can put content in front of other users through ${at} without signing in`) }
+      : { who: 'anyone who reaches the endpoint', likelihood: rated('Medium', `${at} takes content without signing in, but is reachable only through other components`) };
+  }
+  const who = USER_CREDENTIALS.has(ep.auth) ? 'signed-in users' : `callers holding ${withArticle(ep.auth)} credential`;
+  return { who, likelihood: rated('Medium', `${who} can put content in front of others through ${at} (${ep.auth})`) };
+}
+
+/** The ways content others wrote comes back from a process (memoised: many apps may call one API). */
+function contentOf(ctx: AnalysisContext, api: Element): readonly ContentSource[] {
+  const table = perElement<readonly ContentSource[]>(ctx, 'dom-xss-content');
+  let sources = table.get(api.id);
+  if (sources === undefined) {
+    sources = findContent(ctx, api);
+    table.set(api.id, sources);
+  }
+  return sources;
+}
+
+function findContent(ctx: AnalysisContext, api: Element): ContentSource[] {
+  // Model output shown in browsers is llm-insecure-output's finding, with the same fix.
+  if (modelOutputReachesBrowsers(api, ctx)) return [];
+  if (api.endpoints.length === 0) {
+    const unknown = `the model does not say what ${api.name} returns or who writes it (name \`accepts\` and \`returns\` on its endpoints)`;
+    const likelihood = isExposed(ctx.exposure(api.id))
+      ? rated('Medium', unknown)
+      : rated('Low', `${unknown}, and only trusted zones reach ${itObject(api.name)}`);
+    return [{ api, assets: [], who: undefined, likelihood }];
+  }
+  const returned = new Set<string>();
+  for (const ep of api.endpoints) for (const id of ep.returns) returned.add(id);
+  const sources: ContentSource[] = [];
+  for (const ep of api.endpoints) {
+    if (NOT_CONTENT.has(ep.kind)) continue;
+    const taken = assetList(ctx, ep.accepts).filter((a) => isData(a) && !NOT_SHOWN.has(a.type ?? ''));
+    // Where the model says what comes back, only that is shown; an upload's files count even unnamed.
+    const shown = returned.size > 0 ? taken.filter((a) => returned.has(a.id)) : taken;
+    if (shown.length === 0 && !(ep.kind === 'upload' && ep.accepts.length === 0)) continue;
+    sources.push({ api, endpoint: ep, assets: shown, ...writersOf(ctx, ep, api) });
+  }
+  return sources;
+}
+
+/** The source that puts content in front of users most easily: the first of the highest likelihood. */
+function strongest(sources: readonly ContentSource[]): ContentSource {
+  let best = sources[0];
+  for (const s of sources) if (ratingRank(s.likelihood.level) > ratingRank(best.likelihood.level)) best = s;
+  return best;
+}
+
+/** A bearer token the app sends towards our side (on its flows, or asked for by what they reach): script reads it too. */
+interface Token {
+  method: string;
+  to: string;
+  fact: string;
+  at: Flow['at'];
+}
+
+function scriptReadableToken(ctx: AnalysisContext, spa: Element): Token | undefined {
+  const out = ctx.graph.outFlows(spa.id);
+  for (const f of out) {
+    if (SCRIPT_READABLE.has(f.auth)) return { method: f.auth, to: ctx.graph.elements.get(f.to)?.name ?? f.to, fact: `${flowLabel(f, ctx)} authenticates with ${f.auth}`, at: f.at };
+  }
+  for (const f of out) {
+    for (const id of forwardedTo(ctx, f.to)) {
+      const e = ctx.graph.elements.get(id);
+      if (e === undefined) continue;
+      if (e.auth !== undefined && SCRIPT_READABLE.has(e.auth)) return { method: e.auth, to: e.name, fact: `${says(e.name, 'authenticates')} callers with ${e.auth}`, at: e.at };
+      const ep = e.endpoints.find((x) => SCRIPT_READABLE.has(x.auth));
+      if (ep !== undefined) return { method: ep.auth, to: e.name, fact: `${ep.key} on ${e.name} authenticates with ${ep.auth}`, at: ep.at };
+    }
+  }
+  return undefined;
+}
+
+/** The confidential data the app shows: the content others write, what its backends return (all they handle when none says), and what its flows carry. */
+function confidentialShown(ctx: AnalysisContext, spa: Element, backends: Iterable<Element>, sources: readonly ContentSource[]): Asset[] {
+  const seen = new Set<Asset>();
+  for (const s of sources) for (const a of s.assets) seen.add(a);
+  for (const f of ctx.graph.outFlows(spa.id)) for (const a of ctx.assetsOfFlow(f)) seen.add(a);
+  for (const f of ctx.graph.inFlows(spa.id)) for (const a of ctx.assetsOfFlow(f)) seen.add(a);
+  for (const api of backends) for (const a of shownBy(ctx, api)) seen.add(a);
+  return highConfidentiality([...seen]);
+}
+
+/** What a process returns (all it handles when no endpoint says), memoised: every app that calls it asks. */
+function shownBy(ctx: AnalysisContext, api: Element): readonly Asset[] {
+  const table = perElement<readonly Asset[]>(ctx, 'dom-xss-shown');
+  let shown = table.get(api.id);
+  if (shown === undefined) {
+    const returned = api.endpoints.flatMap((ep) => ep.returns);
+    shown = assetList(ctx, returned.length > 0 ? returned : api.handles);
+    table.set(api.id, shown);
+  }
+  return shown;
+}
+
+/** Users sign in to it (an app's API key is no user's session). */
+const userSignsIn = (e: Element): boolean =>
+  USER_CREDENTIALS.has(e.auth ?? 'none') || e.endpoints.some((ep) => !ep.public && USER_CREDENTIALS.has(ep.auth));
+
+/** What injected script gains: an administrator's session, a token to take away, a session to act in, data to read. */
+function spaImpact(
+  ctx: AnalysisContext, spa: Element, backends: ReadonlyMap<Element, Flow[]>, sources: readonly ContentSource[], token: Token | undefined,
+): RatedLevel {
+  const admin = ctx.graph.inFlows(spa.id).map((f) => ctx.graph.elements.get(f.from)).find(isPrivilegedPerson);
+  if (admin !== undefined) return rated('High', `script runs with an administrator's session (${says(admin.name, 'uses')} ${itObject(spa.name)})`);
+  const data = confidentialShown(ctx, spa, backends.keys(), sources);
+  if (token !== undefined) {
+    const theft = `the ${token.method} token ${says(spa.name, 'sends')} to ${token.to} is readable by injected script (localStorage or memory) and works from anywhere until it expires`;
+    return data.length > 0 ? rated('High', `${theft}: ${assetNames(data)} can be read`) : rated('Medium', `${theft}: the user's account`);
+  }
+  const session = [...backends.keys()].some(userSignsIn) || ctx.graph.outFlows(spa.id).some((f) => USER_CREDENTIALS.has(f.auth));
+  if (session) return rated('Medium', `script acts with the user's session while the page is open${data.length > 0 ? ` and reads ${assetNames(data)}` : ''}`);
+  if (data.length > 0) return rated('Medium', `${assetNames(data)} can be read in other users' browsers: partial exposure`);
+  return rated('Low', 'no sessions or confidential data to steal: defacement and phishing');
+}
+
+/** Whether cross-site-scripting reports a component (memoised: every app that calls it asks). */
+function xssReported(ctx: AnalysisContext, e: Element): boolean {
+  const table = perElement<boolean>(ctx, 'dom-xss-xss-reported');
+  let reported = table.get(e.id);
+  if (reported === undefined) {
+    reported = reportsThreat(crossSiteScripting.check(e, ctx));
+    table.set(e.id, reported);
+  }
+  return reported;
+}
+
+const SPA_MITIGATION = 'Keep user content out of raw HTML sinks (dangerouslySetInnerHTML, v-html, innerHTML) and sanitise rich text with DOMPurify; let the framework render everything else as text (its default); allow only http(s) URLs in href and src; serve the app with a strict Content-Security-Policy and Trusted Types.';
+
+export const domXss: ElementRule = {
+  id: 'dom-xss',
+  stride: 'T',
+  title: 'DOM-based cross-site scripting in a single-page app',
+  description:
+    'A single-page app puts content that other users wrote (uploads, comments, names) into the page through a raw HTML sink, with no Content-Security-Policy to stop what that injects: the script runs in every viewer\'s browser with their session and whatever tokens the app keeps.',
+  condition: 'an element of type `user-agent` with the `spa` trait (tech `react`, `vue`, `angular`, `svelte` or `spa`; a plain `browser` is a person\'s and gets nothing) that talks to a process of ours other than an identity provider (directly or through edge components, or that pushes to it) whose responses carry content others wrote: an endpoint that accepts data (not a login, password-reset, callback, webhook, health, redirect, debug, fetch or search endpoint, and not credentials, secrets or session assets) that the process also returns (any of it when none of its endpoints declares `returns`), an `upload` endpoint with no `accepts`, or any response of a process that declares no endpoints (the model cannot tell); not a process that cross-site-scripting reports (that finding names the app: one XSS finding per app) nor model output that llm-insecure-output reports; without `output-encoding` or `content-security-policy` on the app or its boundary, or `content-security-policy` on a component that serves its pages (a `web-app`, `web-server`, `admin-panel` or `cdn` its flows go to directly)',
+  mitigation: SPA_MITIGATION,
+  action: { text: 'Keep user content out of dangerouslySetInnerHTML, v-html and innerHTML, sanitise rich text with DOMPurify and enforce a strict CSP with Trusted Types in {targets}' },
+  mitigatedBy: XSS_CONTROLS,
+  references: ['CWE-79', 'CAPEC-588', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
+  rating: 'Likelihood by who can put content in front of other users (the easiest way in): High when an endpoint that takes it is public and reachable from the internet, Medium for signed-in users or holders of another credential (and when the process declares no endpoints), Low when only staff or insiders write it (an `admin` endpoint, `callers` all privileged people or admin panels, or no untrusted zone reaches it); impact High when administrators use the app, or when it sends a bearer token (`jwt`, `oauth2`, `oidc`) that script can read and shows confidential data; Medium with a token, a session or confidential data alone; Low otherwise.',
+  example: 'assets:\n  docs: { type: financial, classification: confidential }\nelements:\n  app: { tech: react }\n  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /uploads: { accepts: [docs] }\n      /documents/{id}: { returns: [docs] }\nflows:\n  - app -> api: https',
+  appliesTo: 'element',
+  kinds: ['external'],
+  types: ['user-agent'],
+  check(element, ctx) {
+    if (!isSpa(element)) return undefined;
+    const backends = spaBackends(ctx, element);
+    const sources: ContentSource[] = [];
+    const via = new Set<Flow>();
+    for (const [api, apiFlows] of backends) {
+      // A server-rendered app reported by cross-site-scripting names the app in that finding: one XSS finding.
+      if (xssReported(ctx, api)) continue;
+      const content = contentOf(ctx, api);
+      if (content.length === 0) continue;
+      sources.push(...content);
+      for (const f of apiFlows) via.add(f);
+    }
+    if (sources.length === 0) return undefined;
+    const flows = [...via];
+    const protectedBy = (present: string[]) => `output is protected by ${present.join(' and ')}`;
+    const cspHost = XSS_CONTROLS.some((c) => ctx.elementHas(element, c))
+      ? undefined
+      : pageHosts(ctx, element).find((h) => ctx.elementHas(h, 'content-security-policy'));
+    if (cspHost !== undefined) {
+      return mitigatedBy(['content-security-policy'], { ...elementComponent(element), flows: flowIds(flows) }, `${says(cspHost.name, 'serves')} its pages with a Content-Security-Policy`);
+    }
+    const source = strongest(sources);
+    const token = scriptReadableToken(ctx, element);
+    return unlessControlled(ctx, { element, flows }, XSS_CONTROLS, protectedBy, (missing) => ({
+      title: `DOM-based cross-site scripting in ${element.name}`,
+      description: `${says(element.name, 'shows')} ${shownText(source)}, and ${verbFor(element.name, 'declares')} neither output encoding nor a Content-Security-Policy: a raw HTML sink (dangerouslySetInnerHTML, v-html, innerHTML) runs script hidden in it in other users' browsers${token ? `, where it can read the ${token.method} token` : ''}.`,
+      likelihood: source.likelihood,
+      impact: spaImpact(ctx, element, backends, sources, token),
+      evidence: [
+        evidence(`${says(element.name, 'is')} a single-page app (${element.tech ?? 'spa'})`, element.at),
+        sourceEvidence(source),
+        ...(token ? [evidence(token.fact, token.at)] : []),
+        missing,
+      ],
+      mitigation: token ? `${SPA_MITIGATION} Keep the ${token.method} token out of localStorage (an HttpOnly cookie or a backend-for-frontend holds it).` : undefined,
+    }));
+  },
+};
+
+/** What the app shows and who wrote it, for the description. */
+function shownText(s: ContentSource): string {
+  if (s.endpoint === undefined) return `what ${s.api.name} returns (the model does not say who writes it)`;
+  const what = s.assets.length > 0 ? assetNames(s.assets) : 'files';
+  return `${what} that ${s.who} can write through ${s.endpoint.key} on ${s.api.name}`;
+}
+
+function sourceEvidence(s: ContentSource) {
+  if (s.endpoint === undefined) return evidence(`${says(s.api.name, 'declares')} no endpoints: what ${it(s.api.name)} ${verbFor(s.api.name, 'returns')} is unknown`, s.api.at);
+  // Only where the model says what comes back is the content known to be returned.
+  const returns = s.api.endpoints.some((ep) => ep.returns.length > 0);
+  const what = s.assets.length === 0 ? 'uploaded files' : `${assetNames(s.assets)}${returns ? `, which ${s.api.name} also returns` : ''}`;
+  return evidence(`${s.endpoint.key} on ${s.api.name} accepts ${what}`, s.endpoint.at);
+}
 
 const CSRF_CONTROLS = ['csrf-protection', 'secure-cookies'] as const;
 const bySessionCookie = (ep: Endpoint) => ep.auth === 'session-cookie';

@@ -21,6 +21,7 @@ import { googleExposure, googlePlace } from './google.js';
 import { allExpressions, attribute, attributeLine, blocksOf, listenerProtocol, walkBody } from './hcl-body.js';
 import { IAM_TYPES, managementAccess, staticAdminKeys } from './iam.js';
 import type { DraftCheck } from '../kubernetes.js';
+import { encryptionSwitchedOff } from './encryption.js';
 import { hardCodedSecrets } from './secrets.js';
 import { parseTerraformJson, parseTfvarsJson } from './json-syntax.js';
 import {
@@ -495,6 +496,7 @@ export class TerraformReader {
     this.exposure(standalone);
     staticAdminKeys(this);
     hardCodedSecrets(this);
+    encryptionSwitchedOff(this);
     settleFlows(this.draft);
   }
 

@@ -6,6 +6,7 @@ import { layoutLayered, type Rect, type Spacing } from './layout.js';
 import { buildDiagram, type DiagramModel, type DiagramNode, type DiagramOptions, type Direction } from './model.js';
 import { Cell, makeGrid, markBorder, markRect, occupy, route, type Route, type RouteGrid } from './route.js';
 import { glyphs, truncate, widthOf, wrap, type Glyph } from './text.js';
+import { terminalSafe } from '../terminal-safe.js';
 
 export interface AsciiOptions extends DiagramOptions {
   /** Maximum line width in columns (default 100). */
@@ -125,7 +126,7 @@ export function layoutAscii(result: AnalysisResult, options: AsciiOptions = {}):
     // Every flow of a loaded model joins two of its elements, so all of them would be drawn.
     return overviewInstead(result, options, cs, width, legend, result.elements.length, result.flows.length);
   }
-  const model = buildDiagram(result, options);
+  const model = visibleText(buildDiagram(result, options));
   if (model.nodes.length === 0) return finish(emptyDiagram('(nothing to draw: no elements match)'), cs, width, false);
 
   // Checked before any layout work: past these sizes layout and routing would cost too much.
@@ -141,11 +142,25 @@ export function layoutAscii(result: AnalysisResult, options: AsciiOptions = {}):
   return overviewInstead(result, options, cs, width, legend, model.nodes.length, model.edges.length);
 }
 
+/**
+ * The names and labels as the terminal may show them: a control character or bidi override written out
+ * (`\u001b`) before the boxes are sized, so that it is neither acted on nor silently dropped, and the boxes
+ * still line up.
+ */
+function visibleText(model: DiagramModel): DiagramModel {
+  return {
+    ...model,
+    nodes: model.nodes.map((n) => ({ ...n, name: terminalSafe(n.name), ...(n.note === undefined ? {} : { note: terminalSafe(n.note) }) })),
+    edges: model.edges.map((e) => ({ ...e, label: terminalSafe(e.label) })),
+    groups: model.groups.map((g) => ({ ...g, name: terminalSafe(g.name) })),
+  };
+}
+
 /** The boundary overview, with a note saying why the elements were not drawn. */
 function overviewInstead(
   result: AnalysisResult, options: AsciiOptions, cs: Charset, width: number, legend: boolean, nodes: number, edges: number,
 ): AsciiDiagram {
-  const over = buildDiagram(result, { ...options, detail: 'boundaries' });
+  const over = visibleText(buildDiagram(result, { ...options, detail: 'boundaries' }));
   const overTooBig = over.nodes.length > MAX_NODES || over.edges.length > MAX_EDGES;
   const boxes = overTooBig ? undefined : attempt(over, options, cs, width);
   const drawn = boxes ?? listing(over, cs, width);
