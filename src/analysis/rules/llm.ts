@@ -7,7 +7,7 @@ import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { AGENCY_CONTROLS, agentTools, managesCloud, unboundedAgentTool, unusedRestricted } from './authorization.js';
 import { rateLimitGap } from './availability.js';
-import { assetNames, authenticatedUpstream, endpointOfFlow, isLlm, isNoSqlStore, isSqlStore, perElement, sensitive } from './facts.js';
+import { assetNames, authenticatedUpstream, cached, endpointOfFlow, isLlm, isNoSqlStore, isSqlStore, perElement, sensitive } from './facts.js';
 import { browserReached, perModel, targetKind, targetNames, targetsByPosition } from './family-shared.js';
 import { agreeing, it, itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
@@ -504,12 +504,27 @@ export function modelOutputReachesBrowsers(element: Element, ctx: AnalysisContex
   if (reportsThreat(llmInsecureOutput.check(element, ctx))) return true;
   // A chat widget relaying an agent's answers: the agent's finding names it.
   if (ctx.elementHas(element, 'output-encoding')) return false;
-  const uses = llmUses(ctx);
   const elements = ctx.graph.model.elements;
-  for (let i = 0; i < uses.length; i++) {
-    if (uses[i]?.clients.includes(element) && reportsThreat(llmInsecureOutput.check(elements[i], ctx))) return true;
+  for (const agent of agentsRelayedBy(ctx).get(element) ?? []) {
+    if (reportsThreat(llmInsecureOutput.check(elements[agent], ctx))) return true;
   }
   return false;
+}
+
+/** The agents (element positions) each client relays the answers of: the clients lists inverted once per analysis. */
+function agentsRelayedBy(ctx: AnalysisContext): Map<Element, number[]> {
+  return cached(ctx, 'llm:agents-relayed-by', () => {
+    const uses = llmUses(ctx);
+    const agents = new Map<Element, number[]>();
+    for (let i = 0; i < uses.length; i++) {
+      for (const client of uses[i]?.clients ?? []) {
+        const list = agents.get(client);
+        if (list === undefined) agents.set(client, [i]);
+        else list.push(i);
+      }
+    }
+    return agents;
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ModelGraph } from '../../model/graph.js';
 import type { Boundary, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { perElement } from './facts.js';
+import { cached } from './facts.js';
 import { AssetSet, byLocale } from './family-shared.js';
 import { evidence, flowIds as flowIdsOf, flowLabel, mitigatedOutcome, pushTo, threatOutcome } from './helpers.js';
 import type { ModelRule, Outcome } from './types.js';
@@ -35,16 +35,17 @@ function internalServiceCalls(graph: ModelGraph): number[] {
   return calls;
 }
 
-/** How many processes sit in the boundary, nested boundaries included (counted once per boundary and analysis). */
+/** How many processes sit in the boundary, nested boundaries included: one pass over the elements per analysis. */
 function processesIn(ctx: AnalysisContext, boundary: string): number {
-  const table = perElement<number>(ctx, 'no-mutual-tls:processes-in');
-  let n = table.get(boundary);
-  if (n === undefined) {
-    n = 0;
-    for (const e of ctx.graph.model.elements) if (e.kind === 'process' && ctx.graph.boundaryChain(e.id).some((b) => b.id === boundary)) n++;
-    table.set(boundary, n);
-  }
-  return n;
+  const counts = cached(ctx, 'no-mutual-tls:processes-in', () => {
+    const table = new Map<string, number>();
+    for (const e of ctx.graph.model.elements) {
+      if (e.kind !== 'process') continue;
+      for (const b of ctx.graph.boundaryChain(e.id)) table.set(b.id, (table.get(b.id) ?? 0) + 1);
+    }
+    return table;
+  });
+  return counts.get(boundary) ?? 0;
 }
 
 /** The first boundary of chain `a` (innermost first) that is also in chain `b`. */
