@@ -86,6 +86,8 @@ export interface RbacAccess {
   provenance: Provenance;
   /** What its holder may do ("read every Secret"). */
   allows: string;
+  /** The grant in words, without file:line: a model's text should not go stale when a manifest gains a line. */
+  description: string;
   /** The one namespace it reaches (a RoleBinding's); absent for a ClusterRoleBinding, which reaches them all. */
   namespace?: string;
 }
@@ -102,14 +104,15 @@ export function rbacAccess(namespace: string, account: string, roles: readonly R
     if (binding.kind === 'RoleBinding' && binding.namespace !== namespace) continue;
     if (!names(binding, namespace, account)) continue;
     const clusterWide = binding.kind === 'ClusterRoleBinding';
-    const grant = (allows: string, role = ''): RbacAccess => ({
-      provenance: {
-        file: binding.file, line: binding.line,
-        note: `service account ${account} may ${allows} ${clusterWide ? 'in every namespace' : `in namespace ${namespace}`} (${binding.kind} ${binding.name})${role}`,
-      },
-      allows,
-      ...(clusterWide ? {} : { namespace }),
-    });
+    const grant = (allows: string, role = '', roleAt = ''): RbacAccess => {
+      const description = `service account ${account} may ${allows} ${clusterWide ? 'in every namespace' : `in namespace ${namespace}`} (${binding.kind} ${binding.name})${role}`;
+      return {
+        provenance: { file: binding.file, line: binding.line, note: `${description}${roleAt}` },
+        description,
+        allows,
+        ...(clusterWide ? {} : { namespace }),
+      };
+    };
     const { kind, name } = binding.roleRef;
     const role = roles.find((r) => r.kind === kind && r.name === name && (kind === 'ClusterRole' || r.namespace === binding.namespace));
     if (role === undefined) {
@@ -118,7 +121,7 @@ export function rbacAccess(namespace: string, account: string, roles: readonly R
     }
     for (const rule of role.rules) {
       const allows = dangerous(rule);
-      if (allows !== undefined) return grant(allows, `, ${role.kind} ${role.name} (${role.file}:${rule.line})`);
+      if (allows !== undefined) return grant(allows, `, ${role.kind} ${role.name}`, ` (${role.file}:${rule.line})`);
     }
   }
   return undefined;

@@ -20,7 +20,7 @@ import {
 export { checkLine, type DraftCheck };
 import type { AuthMethod } from '../model/catalog.js';
 import { lookup } from './import-common.js';
-import { type RbacAccess, rbacAccess, type RbacBinding, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
+import { rbacAccess, type RbacBinding, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
 
 export interface KubernetesOptions {
@@ -155,14 +155,6 @@ interface Workload {
 
 const isTrue = (entry: Entry | undefined): boolean =>
   entry !== undefined && isScalar(entry.value) && (entry.value.value === true || entry.value.value === 'true');
-
-/**
- * A grant's note as its flow's description, which analysis quotes: what the account may do, how far (its
- * namespace, every namespace) and by which binding and role. The role's file:line stays in the flow's comment,
- * with the other places: a model's text should not go stale when a manifest gains a line.
- */
-const grantDescription = (access: RbacAccess): string =>
-  (access.provenance.note ?? access.allows).replace(/(, (?:Cluster)?Role \S+) \([^\n]*:\d+\)$/, '$1');
 
 class KubernetesReader {
   readonly draft = emptyDraft();
@@ -446,7 +438,7 @@ class KubernetesReader {
     });
     const line = w.pod.get('serviceAccountName') ?? w.pod.get('serviceAccount');
     addEvidence(this.draft, w.id, KUBERNETES_API, [
-      { provenance: access.provenance, protocol: 'https', auth: 'jwt', description: grantDescription(access) },
+      { provenance: access.provenance, protocol: 'https', auth: 'jwt', description: access.description },
       { provenance: this.provenance(obj, line?.offset ?? obj.offset, `runs as service account ${account}`) },
     ]);
   }

@@ -2,14 +2,14 @@
 // the end of the section in the style of the ones around it, one removed with its own lines, each result
 // checked as elements and flows are (edit-structure.ts). And the threats as written, for the page to list
 // the ones it can remove: the analysis reports a threat only where it is not mitigated. Pure.
-import { isMap, isSeq } from 'yaml';
+import { isMap } from 'yaml';
 import { LEVELS, STRIDE_NAMES_WRITTEN, strideLetter } from './catalog.js';
 import type { EditResult, ModelEdit } from './edit.js';
 import {
   appendEntry, bareSectionSplice, checkedEdit, checkId, type Ctx, type Fields, isJsonMap, isNull, isPlainObject, type Json, lineAt, mapOf,
   notOneOf, oneLine, paragraphs, removeEntries, unknownKeys, type Value, valueLayout,
 } from './edit-structure.js';
-import { flowRefs, keyText, pairOf, parse, rangeOf, type Splice, type Style } from './edit-text.js';
+import { flowRefs, keyText, pairOf, type Splice, type Style } from './edit-text.js';
 import { parseEndpointKey } from './normalize.js';
 import { isControlName } from './rule-conditions.js';
 import { didYouMean } from './suggest.js';
@@ -159,7 +159,7 @@ export interface WrittenThreatEntry {
   id: string;
   /** Empty when it has none (the model then does not load). */
   title: string;
-  /** Its `on:` as written, one or a list (writtenThreatsIn), or by the ids the analysis gives (writtenThreatEntries); empty: the whole system. */
+  /** What it is on, by the ids the analysis gives (`a->b`); empty: the whole system. */
   on: string[];
   loc: Loc;
 }
@@ -175,19 +175,4 @@ export function writtenThreatEntries(threats: readonly WrittenThreat[]): Written
     on: t.on.length === 1 && t.on[0].kind === 'system' ? [] : t.on.map((o) => o.id),
     loc: { line: t.loc.line, col: t.loc.col },
   }));
-}
-
-/** The threats written in the model's text, in their order; none when the text does not parse. */
-export function writtenThreatsIn(text: string): WrittenThreatEntry[] {
-  const parsed = parse(text);
-  if (typeof parsed === 'string') return [];
-  const threats = pairOf(parsed.doc.contents, 'threats')?.value;
-  return (isMap(threats) ? threats.items : []).flatMap((pair) => {
-    const id = keyText(pair.key);
-    if (id === undefined) return [];
-    const on = pairOf(pair.value, 'on')?.value;
-    const refs = (isSeq(on) ? on.items : on === undefined || on === null ? [] : [on]).map(keyText).filter((r): r is string => r !== undefined);
-    const { line, col } = parsed.lines.linePos(rangeOf(pair.key)[0]);
-    return [{ id, title: keyText(pairOf(pair.value, 'title')?.value) ?? '', on: refs, loc: { line, col } }];
-  });
 }
