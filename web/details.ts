@@ -180,7 +180,9 @@ export class ThreatDetails {
     const form = h('form', { class: 'triage', 'aria-label': `Triage of ${t.id}` },
       h('fieldset', {},
         h('legend', {}, 'Triage decision'),
-        tr?.declared ? h('p', { class: 'note' }, `Declared ${tr.declared}, lapsed on ${tr.expires ?? ''}: the threat is open again.`) : null,
+        // A drifted decision has not lapsed: the threat grew past what it was made for, and saving decides it again.
+        tr?.drift ? h('p', { class: 'note' }, `Declared ${tr.drift.status}, needs review: ${tr.drift.summary}. Save to decide it for what the threat covers now.`)
+        : tr?.declared ? h('p', { class: 'note' }, `Declared ${tr.declared}, lapsed on ${tr.expires ?? ''}: the threat is open again.`) : null,
         draft?.theirs ? this.changedNote(t, draft, draft.theirs) : null,
         h('div', { class: 'grid' },
           label('Status', status), status,

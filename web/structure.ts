@@ -7,7 +7,7 @@ import { type AnalysisResult, STRIDE_LETTERS, STRIDE_NAMES } from '../src/analys
 import { AUTH_METHODS, ELEMENT_TYPES, LEVELS, PROTOCOLS, STRIDE_WORDS, TECHNOLOGIES } from '../src/model/catalog.js';
 import type { ElementFields, FlowFields, ModelEdit, ThreatFields } from '../src/model/edit.js';
 import type { WrittenThreatEntry } from '../src/model/edit-threats.js';
-import { button, fill, h } from './dom.js';
+import { button, type Child, fill, h, type RowSpec, SlicedRows } from './dom.js';
 
 /** Rows drawn at most per list, as in the other tabs. */
 const MAX_ROWS = 1000;
@@ -265,48 +265,98 @@ export class StructureForms {
 /** The last refusal of a Remove button, shown until the next one is pressed (the lists are redrawn on every analysis). */
 let note = '';
 
-/**
- * The elements and flows of the result and the threats written in its text (`written`: mitigated ones
- * included, which the result does not list), each with its place in the model and a Remove button.
- */
-export function renderStructure(root: HTMLElement, r: AnalysisResult, written: readonly WrittenThreatEntry[], ctx: StructureContext): void {
-  const names = new Map(r.elements.map((e) => [e.id, e.name]));
-  const status = h('p', { class: 'note structure-note', role: 'status' }, note);
-  const remove = (what: string, id: string, edit: ModelEdit) => button({ class: 'remove', 'aria-label': `Remove ${what} ${id}` }, () => void (async () => {
-    const outcome = await ctx.prepare(edit, `Removed ${what} ${id} in the editor: save the model to keep the change.`);
-    note = typeof outcome === 'string' ? `Not removed: ${outcome}` : '';
-    status.textContent = note;
-    if (typeof outcome !== 'string') outcome();
-  })(), 'Remove');
-  const place = (loc: { line: number; col: number }) => (loc.line > 0 ? button({ class: 'loc mono', title: 'Go to it in the model' }, () => ctx.goTo(loc.line, loc.col), `${loc.line}:${loc.col}`) : '');
-  const rows = <T>(items: readonly T[], row: (item: T) => HTMLTableRowElement, columns: number) => [
-    ...items.slice(0, MAX_ROWS).map(row),
-    items.length > MAX_ROWS ? h('tr', { class: 'empty-row' }, h('td', { colspan: columns }, `The first ${MAX_ROWS} of ${items.length} are shown.`)) : null,
-  ];
-  const table = (caption: string, head: readonly string[], body: (HTMLTableRowElement | null)[]) =>
-    h('table', { class: 'structure' }, h('caption', {}, caption), h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...body));
+/** The lists of a root, made once: every analysis then changes their rows, a slice at a time. */
+interface StructureView {
+  status: HTMLElement;
+  elements: HTMLTableSectionElement;
+  flows: HTMLTableSectionElement;
+  threats: HTMLTableSectionElement;
+  rows: SlicedRows;
+  /** The latest context, which the rows kept from an earlier analysis call too. */
+  ctx: StructureContext;
+}
+
+const views = new WeakMap<HTMLElement, StructureView>();
+
+function structureView(root: HTMLElement, ctx: StructureContext): StructureView {
+  const known = views.get(root);
+  if (known) {
+    known.ctx = ctx;
+    return known;
+  }
+  const body = () => h('tbody', { role: 'rowgroup' });
+  const view: StructureView = {
+    status: h('p', { class: 'note structure-note', role: 'status' }), elements: body(), flows: body(), threats: body(), rows: new SlicedRows(root), ctx,
+  };
+  // The roles the tables have already: their display is not a table's (app.css), which some browsers take as not one.
+  const table = (kind: string, caption: string, head: readonly string[], rows: HTMLTableSectionElement) =>
+    h('table', { class: `structure ${kind}`, role: 'table', 'aria-labelledby': `structure-${kind}-caption` },
+      h('caption', { id: `structure-${kind}-caption` }, caption),
+      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...head.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c)))), rows);
   fill(root,
     h('h2', { id: 'structure-title' }, 'Elements, flows and written threats'),
     h('p', { class: 'muted' }, 'Removing an element removes its flows too; it is refused while an endpoint\'s callers, an assumption or a written threat still name it. The change is made in the editor: save to keep it.'),
-    status,
-    table('Elements', ['Element', 'Kind', 'Technology', 'Boundary', 'In the model', ''], rows(r.elements, (e) => h('tr', { 'data-element': e.id },
-      h('td', {}, h('strong', {}, e.name), ' ', h('code', {}, e.id)),
-      h('td', {}, e.type ? `${e.kind} (${e.type})` : e.kind),
-      h('td', {}, e.tech ?? ''),
-      h('td', {}, e.boundary ?? ''),
-      h('td', {}, place(e.loc)),
-      h('td', {}, remove('element', e.id, { op: 'remove-element', id: e.id }))), 6)),
-    table('Flows', ['Flow', 'From, to', 'Protocol', 'In the model', ''], rows(r.flows, (f) => h('tr', { 'data-flow': f.id },
-      h('td', {}, h('code', {}, f.id)),
-      h('td', {}, names.get(f.from) ?? f.from, ' \u2192 ', names.get(f.to) ?? f.to),
-      h('td', {}, f.protocol, f.auth === 'none' ? '' : `, ${f.auth}`),
-      h('td', {}, place(f.loc)),
-      h('td', {}, remove('flow', f.id, { op: 'remove-flow', flow: f.id }))), 5)),
-    table('Written threats', ['Threat', 'On', 'In the model', ''], written.length === 0
-      ? [h('tr', { class: 'empty-row' }, h('td', { colspan: 4 }, 'No threat is written in the model: Add threat writes one.'))]
-      : rows(written, (t) => h('tr', { 'data-threat': t.id },
-        h('td', {}, h('strong', {}, t.title), ' ', h('code', {}, t.id)),
-        h('td', {}, ...(t.on.length === 0 ? ['the whole system'] : t.on.flatMap((ref, i) => [i > 0 ? ', ' : '', h('code', {}, ref)]))),
-        h('td', {}, place(t.loc)),
-        h('td', {}, remove('threat', t.id, { op: 'remove-threat', id: t.id }))), 4)));
+    view.status,
+    table('elements', 'Elements', ['Element', 'Kind', 'Technology', 'Boundary', 'In the model', ''], view.elements),
+    table('flows', 'Flows', ['Flow', 'From, to', 'Protocol', 'In the model', ''], view.flows),
+    table('threats', 'Written threats', ['Threat', 'On', 'In the model', ''], view.threats));
+  views.set(root, view);
+  return view;
+}
+
+const cell = (...children: Child[]) => h('td', { role: 'cell' }, ...children);
+
+/** A row of one cell across the table's columns, that says something of the list. */
+const noteRow = (text: string, columns: number) =>
+  h('tr', { role: 'row', class: 'empty-row' }, h('td', { role: 'cell', colspan: columns, 'aria-colspan': columns }, text));
+
+/** The rows of a list, at most MAX_ROWS, then a row that says how many more there are. */
+function capped<T>(items: readonly T[], key: (item: T) => unknown[], draw: (item: T) => HTMLTableRowElement, columns: number): RowSpec[] {
+  const rows = items.slice(0, MAX_ROWS).map((item): RowSpec => ({ key: JSON.stringify(key(item)), draw: () => draw(item) }));
+  if (items.length > MAX_ROWS) {
+    const text = `The first ${MAX_ROWS} of ${items.length} are shown.`;
+    rows.push({ key: text, draw: () => noteRow(text, columns) });
+  }
+  return rows;
+}
+
+/**
+ * The elements and flows of the result and the threats written in its text (`written`: mitigated ones
+ * included, which the result does not list), each with its place in the model and a Remove button. The rows
+ * come a slice at a time (a large model has thousands), each row kept while what it shows stays the same.
+ */
+export function renderStructure(root: HTMLElement, r: AnalysisResult, written: readonly WrittenThreatEntry[], ctx: StructureContext): void {
+  const view = structureView(root, ctx);
+  view.status.textContent = note;
+  const names = new Map(r.elements.map((e) => [e.id, e.name]));
+  const remove = (what: string, id: string, edit: ModelEdit) => button({ class: 'remove', 'aria-label': `Remove ${what} ${id}` }, () => void (async () => {
+    const outcome = await view.ctx.prepare(edit, `Removed ${what} ${id} in the editor: save the model to keep the change.`);
+    note = typeof outcome === 'string' ? `Not removed: ${outcome}` : '';
+    view.status.textContent = note;
+    if (typeof outcome !== 'string') outcome();
+  })(), 'Remove');
+  const place = (loc: { line: number; col: number }) => (loc.line > 0 ? button({ class: 'loc mono', title: 'Go to it in the model' }, () => view.ctx.goTo(loc.line, loc.col), `${loc.line}:${loc.col}`) : '');
+  const elements = capped(r.elements, (e) => [e.id, e.name, e.kind, e.type, e.tech, e.boundary, e.loc.line, e.loc.col], (e) => h('tr', { role: 'row', 'data-element': e.id },
+    cell(h('strong', {}, e.name), ' ', h('code', {}, e.id)),
+    cell(e.type ? `${e.kind} (${e.type})` : e.kind),
+    cell(e.tech ?? ''),
+    cell(e.boundary ?? ''),
+    cell(place(e.loc)),
+    cell(remove('element', e.id, { op: 'remove-element', id: e.id }))), 6);
+  const flowEnds = (f: AnalysisResult['flows'][number]) => [names.get(f.from) ?? f.from, names.get(f.to) ?? f.to];
+  const flows = capped(r.flows, (f) => [f.id, ...flowEnds(f), f.protocol, f.auth, f.loc.line, f.loc.col], (f) => h('tr', { role: 'row', 'data-flow': f.id },
+    cell(h('code', {}, f.id)),
+    cell(flowEnds(f).join(' \u2192 ')),
+    cell(f.protocol, f.auth === 'none' ? '' : `, ${f.auth}`),
+    cell(place(f.loc)),
+    cell(remove('flow', f.id, { op: 'remove-flow', flow: f.id }))), 5);
+  const none = 'No threat is written in the model: Add threat writes one.';
+  const threats: RowSpec[] = written.length === 0
+    ? [{ key: none, draw: () => noteRow(none, 4) }]
+    : capped(written, (t) => [t.id, t.title, t.on, t.loc.line, t.loc.col], (t) => h('tr', { role: 'row', 'data-threat': t.id },
+      cell(h('strong', {}, t.title), ' ', h('code', {}, t.id)),
+      cell(...(t.on.length === 0 ? ['the whole system'] : t.on.flatMap((ref, i) => [i > 0 ? ', ' : '', h('code', {}, ref)]))),
+      cell(place(t.loc)),
+      cell(remove('threat', t.id, { op: 'remove-threat', id: t.id }))), 4);
+  view.rows.draw([[view.elements, elements], [view.flows, flows], [view.threats, threats]]);
 }

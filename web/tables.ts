@@ -2,10 +2,10 @@
 // (src/render/html.ts), with places in the model that move the editor's caret and threat ids that open
 // the threat.
 import {
-  type AnalysisResult, type AttackPath, type AttackPathHop, type AttackPaths, type CoverageCell, STRIDE_LETTERS, STRIDE_NAMES, SURFACE_CATEGORIES, type SurfaceEntry,
+  type AnalysisResult, type AttackPath, type AttackPathHop, type AttackPaths, type CoverageCell, type CoverageRow, STRIDE_LETTERS, STRIDE_NAMES, SURFACE_CATEGORIES, type SurfaceEntry,
 } from '../src/analysis/types.js';
 import { plural } from '../src/model/diagnostics.js';
-import { badge, button, type Child, fill, h } from './dom.js';
+import { type Attrs, badge, button, type Child, fill, h, type RowSpec, SlicedRows } from './dom.js';
 
 /** Rows drawn at most per table: a 10,000-element model has 40,000 coverage rows. */
 const MAX_ROWS = 1000;
@@ -21,52 +21,115 @@ const EXPOSURE: Record<SurfaceEntry['exposure'], string> = {
   internal: 'internal',
 };
 
-function capped<T>(items: readonly T[], row: (item: T) => HTMLTableRowElement, columns: number): HTMLTableRowElement[] {
-  const rows = items.slice(0, MAX_ROWS).map(row);
-  if (items.length > MAX_ROWS) rows.push(h('tr', { class: 'empty-row' }, h('td', { colspan: columns }, `The first ${MAX_ROWS} of ${items.length} are shown; \`threatmap analyze\` lists them all.`)));
+/** A tab's tables, made once: every analysis then changes their rows, a slice at a time. */
+interface TablesView {
+  rows: SlicedRows;
+  bodies: readonly HTMLTableSectionElement[];
+  /** The latest context, which the rows kept from an earlier analysis call too. */
+  ctx: TablesContext;
+}
+
+const views = new WeakMap<HTMLElement, TablesView>();
+
+/** The view of `root`; the first time, `make` gives its content and the table bodies in it. */
+function viewOf(root: HTMLElement, ctx: TablesContext, make: () => { content: Child[]; bodies: HTMLTableSectionElement[] }): TablesView {
+  const known = views.get(root);
+  if (known) {
+    known.ctx = ctx;
+    return known;
+  }
+  const { content, bodies } = make();
+  fill(root, ...content);
+  const view: TablesView = { rows: new SlicedRows(root), bodies, ctx };
+  views.set(root, view);
+  return view;
+}
+
+/**
+ * A table whose rows come a slice at a time, with the roles it has already: its display is not a table's
+ * (app.css), which some browsers take as not one.
+ */
+function slicedTable(cls: string, label: string, head: readonly Child[]): { table: HTMLTableElement; body: HTMLTableSectionElement } {
+  const body = h('tbody', { role: 'rowgroup' });
+  const table = h('table', { class: `sliced ${cls}`, role: 'table', 'aria-label': label },
+    h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...head.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c)))), body);
+  return { table, body };
+}
+
+const cell = (attrs: Attrs, ...children: Child[]) => h('td', { role: 'cell', ...attrs }, ...children);
+
+/** A row of one cell across the table's columns, that says something of the list. */
+const noteRow = (text: string, columns: number): RowSpec =>
+  ({ key: text, draw: () => h('tr', { role: 'row', class: 'empty-row' }, cell({ colspan: columns, 'aria-colspan': columns }, text)) });
+
+/** The rows of a list, at most MAX_ROWS, then a row that says how many more there are; `key` lists what a row shows. */
+function capped<T>(items: readonly T[], key: (item: T) => unknown[], draw: (item: T) => HTMLTableRowElement, columns: number): RowSpec[] {
+  const rows = items.slice(0, MAX_ROWS).map((item): RowSpec => ({ key: JSON.stringify(key(item)), draw: () => draw(item) }));
+  if (items.length > MAX_ROWS) rows.push(noteRow(`The first ${MAX_ROWS} of ${items.length} are shown; \`threatmap analyze\` lists them all.`, columns));
   return rows;
 }
 
 const table = (head: readonly Child[], rows: readonly HTMLTableRowElement[], cls?: string) =>
   h('table', { class: cls }, h('thead', {}, h('tr', {}, ...head.map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, ...rows));
 
+const SURFACE_HEAD = ['Entry', 'Detail', 'Exposure', 'In the model'];
+
+function surfaceRow(e: SurfaceEntry, view: TablesView): HTMLTableRowElement {
+  return h('tr', { role: 'row', 'data-entry': e.id },
+    cell({}, h('strong', {}, e.name)),
+    cell({}, e.detail),
+    cell({}, e.exposed ? h('span', { class: 'exposed' }, EXPOSURE[e.exposure]) : EXPOSURE[e.exposure]),
+    cell({}, e.loc.line > 0 ? button({ class: 'loc mono' }, () => view.ctx.goTo(e.loc.line, e.loc.col), `${e.loc.line}:${e.loc.col}`) : ''));
+}
+
+function surfaceRows(entries: readonly SurfaceEntry[], view: TablesView): RowSpec[] {
+  if (entries.length === 0) return [noteRow('None in the model.', SURFACE_HEAD.length)];
+  return capped(entries, (e) => [e.id, e.name, e.detail, e.exposure, e.exposed, e.loc.line, e.loc.col], (e) => surfaceRow(e, view), SURFACE_HEAD.length);
+}
+
+/** The attack surface, a table for each of the six categories (one that has none says so), drawn a slice at a time. */
 export function renderSurface(root: HTMLElement, r: AnalysisResult, ctx: TablesContext): void {
+  const view = viewOf(root, ctx, () => {
+    const tables = SURFACE_CATEGORIES.map((category) => slicedTable('surface', `Attack surface: ${category}`, SURFACE_HEAD));
+    return {
+      content: [h('p', { class: 'muted' }, 'Where an attacker can reach the system, in the six categories of the method.'),
+        ...SURFACE_CATEGORIES.flatMap((category, i) => [h('h3', {}, category), tables[i].table])],
+      bodies: tables.map((t) => t.body),
+    };
+  });
   const byCategory = new Map<string, SurfaceEntry[]>();
   for (const e of r.attackSurface) {
     const list = byCategory.get(e.category);
     if (list) list.push(e);
     else byCategory.set(e.category, [e]);
   }
-  fill(root,
-    h('p', { class: 'muted' }, 'Where an attacker can reach the system, in the six categories of the method.'),
-    ...SURFACE_CATEGORIES.flatMap((category) => {
-      const entries = byCategory.get(category);
-      return [h('h3', {}, category), entries
-        ? table(['Entry', 'Detail', 'Exposure', 'In the model'], capped(entries, (e) => h('tr', {},
-          h('td', {}, h('strong', {}, e.name)),
-          h('td', {}, e.detail),
-          h('td', {}, e.exposed ? h('span', { class: 'exposed' }, EXPOSURE[e.exposure]) : EXPOSURE[e.exposure]),
-          h('td', {}, e.loc.line > 0 ? button({ class: 'loc mono' }, () => ctx.goTo(e.loc.line, e.loc.col), `${e.loc.line}:${e.loc.col}`) : '')), 4), 'surface')
-        : h('p', { class: 'muted' }, 'None in the model.')];
-    }));
+  view.rows.draw(SURFACE_CATEGORIES.map((category, i) => [view.bodies[i], surfaceRows(byCategory.get(category) ?? [], view)] as const));
 }
 
-function coverageCell(c: CoverageCell, ctx: TablesContext): HTMLTableCellElement {
+function coverageCell(c: CoverageCell, view: TablesView): HTMLTableCellElement {
   if (c.status === 'threat') {
-    return h('td', { class: 'cov-threat' }, ...c.threats.flatMap((id, i) => [i ? ' ' : '', button({ class: 'link' }, () => ctx.showThreat(id), id)]));
+    return cell({ class: 'cov-threat' }, ...c.threats.flatMap((id, i) => [i ? ' ' : '', button({ class: 'link' }, () => view.ctx.showThreat(id), id)]));
   }
-  if (c.status === 'mitigated') return h('td', { class: 'cov-mitigated', title: c.reason }, `ok: ${c.controls.join(', ')}`);
-  return h('td', { class: 'cov-not-applicable', title: c.reason }, '-');
+  if (c.status === 'mitigated') return cell({ class: 'cov-mitigated', title: c.reason }, `ok: ${c.controls.join(', ')}`);
+  return cell({ class: 'cov-not-applicable', title: c.reason }, '-');
 }
 
+const coverageRow = (row: CoverageRow, view: TablesView): HTMLTableRowElement => h('tr', { role: 'row', 'data-component': row.component },
+  cell({ class: 'name' }, row.name, ' ', h('span', { class: 'muted' }, row.componentKind)),
+  ...row.cells.map((c) => coverageCell(c, view)));
+
+/** Every element and flow against the six STRIDE categories, drawn a slice at a time. */
 export function renderCoverage(root: HTMLElement, r: AnalysisResult, ctx: TablesContext): void {
-  fill(root,
-    h('p', { class: 'muted' }, 'Every element and flow against every STRIDE category: the threats found, ', h('em', {}, 'ok'),
-      ' where a control mitigates it, ', h('em', {}, '-'), ' where it does not apply (hover for the reason).'),
-    table(['Component', ...STRIDE_LETTERS.map((s) => h('abbr', { title: STRIDE_NAMES[s] }, s))],
-      capped(r.coverage, (row) => h('tr', {},
-        h('td', { class: 'name' }, row.name, ' ', h('span', { class: 'muted' }, row.componentKind)),
-        ...row.cells.map((c) => coverageCell(c, ctx))), 1 + STRIDE_LETTERS.length), 'coverage'));
+  const view = viewOf(root, ctx, () => {
+    const { table, body } = slicedTable('coverage', 'Coverage', ['Component', ...STRIDE_LETTERS.map((s) => h('abbr', { title: STRIDE_NAMES[s] }, s))]);
+    return {
+      content: [h('p', { class: 'muted' }, 'Every element and flow against every STRIDE category: the threats found, ', h('em', {}, 'ok'),
+        ' where a control mitigates it, ', h('em', {}, '-'), ' where it does not apply (hover for the reason).'), table],
+      bodies: [body],
+    };
+  });
+  const rows = capped(r.coverage, (row) => [row.component, row.name, row.componentKind, row.cells], (row) => coverageRow(row, view), 1 + STRIDE_LETTERS.length);
+  view.rows.draw([[view.bodies[0], rows]]);
 }
 
 const HELD: Record<AttackPath['held'], string> = {

@@ -7,7 +7,7 @@ import { plural } from '../src/model/diagnostics.js';
 import { isOpenThreat, statusOf, uidOf } from '../src/track/triage.js';
 import { TRIAGE_STATUSES } from '../src/track/types.js';
 import { type DetailsContext, ThreatDetails } from './details.js';
-import { badge, button, fill, h, statusTag } from './dom.js';
+import { type Attrs, badge, button, type Child, fill, h, type RowSpec, SlicedRows, statusTag } from './dom.js';
 
 /** Rows drawn at most: past this the filters narrow the list (a large model has tens of thousands). */
 const MAX_ROWS = 500;
@@ -30,6 +30,31 @@ const option = (value: string, label: string) => h('option', { value }, label);
 /** The Status filter's choice of the decisions past their review date. */
 const REVIEW_DUE = 'review-due';
 
+/** A control in a threat's rows, by its `data-focus` name: where the focus goes back once they are drawn again. */
+interface FocusTarget {
+  key: string;
+  control: string;
+  /** Taken from wherever it is (the user has just opened or closed the threat), not only from a row drawn again. */
+  force?: boolean;
+}
+
+const cell = (attrs: Attrs, ...children: Child[]) => h('td', { role: 'cell', ...attrs }, ...children);
+
+/** A row of one cell across the columns, that says something of the list. */
+const noteRow = (text: string): RowSpec => ({
+  key: text,
+  draw: () => h('tr', { role: 'row', class: 'empty-row' }, cell({ colspan: COLUMNS.length, 'aria-colspan': COLUMNS.length }, text)),
+});
+
+/** Runs `then` too once the row of `spec` is in its place. */
+function whenPlaced(spec: RowSpec, then: (row: HTMLTableRowElement) => void): void {
+  const before = spec.placed;
+  spec.placed = (row) => {
+    before?.(row);
+    then(row);
+  };
+}
+
 export class ThreatsView {
   private readonly text = h('input', { type: 'search', id: 'f-text', placeholder: 'Text in any column', autocomplete: 'off' });
   private readonly risk = h('select', { id: 'f-risk' }, option('', 'All'), ...[...RISKS].reverse().map((r) => option(r, r)));
@@ -37,8 +62,14 @@ export class ThreatsView {
   private readonly status = h('select', { id: 'f-status' }, option('', 'All'), option('unresolved', 'Open or mitigating'), ...TRIAGE_STATUSES.map((s) => option(s, s)),
     option(REVIEW_DUE, 'Review due'));
   private readonly count = h('span', { id: 'threat-count', class: 'count', role: 'status', 'aria-live': 'polite' });
-  private readonly head = h('tr');
-  private readonly body = h('tbody');
+  private readonly head = h('tr', { role: 'row' });
+  private readonly body = h('tbody', { role: 'rowgroup' });
+  private readonly table = h('table', { class: 'sliced tm-threats', id: 'threat-table', role: 'table', 'aria-label': 'Threats' }, h('thead', { role: 'rowgroup' }, this.head), this.body);
+  private readonly sliced = new SlicedRows(this.table);
+  /** The focus a render is to give back and whose rows are not drawn yet: the next render owes it in its turn. */
+  private owedFocus: FocusTarget | undefined;
+  /** Renders so far: the open details are drawn anew on each (what they show is details.ts's to know). */
+  private renders = 0;
   private readonly details: ThreatDetails;
   private sortKey: SortKey = 'id';
   private ascending = true;
@@ -59,12 +90,12 @@ export class ThreatsView {
     for (const control of [this.risk, this.stride, this.status]) control.addEventListener('change', () => this.render());
     this.text.addEventListener('input', () => this.render());
     for (const [key, title] of COLUMNS) {
-      this.head.append(h('th', { scope: 'col', 'data-key': key }, button({}, () => this.sortBy(key), title)));
+      this.head.append(h('th', { scope: 'col', role: 'columnheader', 'data-key': key }, button({}, () => this.sortBy(key), title)));
     }
     fill(root,
       h('div', { class: 'filters', role: 'search', 'aria-label': 'Filter threats' },
         label('Search', this.text), label('Risk', this.risk), label('STRIDE', this.stride), label('Status', this.status), reset, this.count),
-      h('table', { class: 'tm-threats', id: 'threat-table' }, h('thead', {}, this.head), this.body));
+      this.table);
     this.markSort();
   }
 
@@ -85,8 +116,7 @@ export class ThreatsView {
       this.text.value = uidOf(threat);
     }
     this.selected = threat.key;
-    this.render();
-    this.body.querySelector('tr.selected')?.scrollIntoView({ block: 'start' });
+    this.render({ scrollTo: threat.key });
   }
 
   /** The threats the filters let through, in the chosen order. */
@@ -118,29 +148,39 @@ export class ThreatsView {
     }
   }
 
-  private render(): void {
+  /**
+   * Brings the table to the filters and the order, a slice at a time (MAX_ROWS threats drawn at once held the
+   * page for up to half a second): a row that shows the same is kept, with the focus in it. The focus in a row
+   * drawn again goes back to the same control once it is there; `scrollTo` is the key of a threat to scroll
+   * to once its row is.
+   */
+  private render(options: { focus?: FocusTarget; scrollTo?: string } = {}): void {
     const all = this.result?.threats.length ?? 0;
     const rows = this.rows();
     this.count.textContent = rows.length === all ? `Showing all ${plural(all, 'threat')}` : `Showing ${rows.length} of ${plural(all, 'threat')}`;
     if (this.selected !== undefined && !rows.some((t) => t.key === this.selected)) this.selected = undefined;
-    // Asked before the rows are rebuilt: the question is about the ones on the page now.
-    const focused = this.focusedControl();
+    // Asked before any row changes: the question is about the ones on the page now.
+    const focus = options.focus ?? this.focusedControl() ?? this.owedFocus;
+    this.owedFocus = focus;
+    this.renders++;
     const drawn = rows.slice(0, MAX_ROWS);
-    const trs: HTMLTableRowElement[] = [];
+    const specs: RowSpec[] = [];
     for (const t of drawn) {
-      trs.push(this.row(t));
-      if (t.key === this.selected) trs.push(h('tr', { class: 'detail-row' }, h('td', { colspan: COLUMNS.length }, this.details.render(t, this.mitigatedBy[t.ruleId] ?? []))));
+      const row = this.rowSpec(t);
+      const details = t.key === this.selected ? this.detailSpec(t) : undefined;
+      specs.push(row, ...(details ? [details] : []));
+      if (t.key === options.scrollTo) whenPlaced(row, (tr) => tr.scrollIntoView({ block: 'start' }));
+      // Given back once the threat's last row is in place: the control may be in either.
+      if (t.key === focus?.key) whenPlaced(details ?? row, (tr) => this.refocus(focus, details ? [tr.previousElementSibling, tr] : [tr]));
     }
-    if (rows.length === 0) trs.push(h('tr', { class: 'empty-row' }, h('td', { colspan: COLUMNS.length }, all === 0 ? 'No threats found.' : 'No threat matches the filters.')));
-    if (rows.length > drawn.length) {
-      trs.push(h('tr', { class: 'empty-row' }, h('td', { colspan: COLUMNS.length }, `The first ${MAX_ROWS} are shown: filter to see the other ${rows.length - MAX_ROWS}.`)));
-    }
-    this.body.replaceChildren(...trs);
-    if (focused) this.refocus(focused);
+    if (rows.length === 0) specs.push(noteRow(all === 0 ? 'No threats found.' : 'No threat matches the filters.'));
+    if (rows.length > drawn.length) specs.push(noteRow(`The first ${MAX_ROWS} are shown: filter to see the other ${rows.length - MAX_ROWS}.`));
+    if (focus && !drawn.some((t) => t.key === focus.key)) this.refocus(focus, []);
+    this.sliced.draw([[this.body, specs]]);
   }
 
   /** The control of the table that has the focus: its threat's key and its `data-focus` name, stable across rebuilds. */
-  private focusedControl(): { key: string; control: string } | undefined {
+  private focusedControl(): FocusTarget | undefined {
     const active = document.activeElement;
     if (!(active instanceof HTMLElement) || !this.body.contains(active)) return undefined;
     const key = active.closest<HTMLElement>('[data-key]')?.dataset.key;
@@ -149,33 +189,54 @@ export class ThreatsView {
   }
 
   /**
-   * Gives the focus back to the same control in the rebuilt rows; when it is gone (a threat now mitigated,
-   * its details closed), to its threat's title, else to the table's panel, never to the page's body.
+   * Gives the focus back to the same control in the threat's rows just placed (`rows`); when it is gone (a
+   * threat now mitigated, its details closed), to its threat's title, else to the table's panel, never to the
+   * page's body. Only a focus that went with a row drawn again, or is in one still to go, is moved: not one the
+   * user has put elsewhere since.
    */
-  private refocus({ key, control }: { key: string; control: string }): void {
-    const within = `[data-key="${CSS.escape(key)}"]`;
-    const target = this.body.querySelector<HTMLElement>(`${within} [data-focus="${CSS.escape(control)}"]`)
-      ?? this.body.querySelector<HTMLElement>(`tr${within} [data-focus="title"]`)
+  private refocus({ control, force }: FocusTarget, rows: readonly (Element | null)[]): void {
+    this.owedFocus = undefined;
+    const active = document.activeElement;
+    if (!force && active !== null && active !== document.body && !this.body.contains(active)) return;
+    const target = rows.map((r) => r?.querySelector<HTMLElement>(`[data-focus="${CSS.escape(control)}"]`)).find((el) => el)
+      ?? rows[0]?.querySelector<HTMLElement>('[data-focus="title"]')
       ?? this.body.closest<HTMLElement>('[tabindex]');
-    target?.focus({ preventScroll: true });
+    if (target !== active) target?.focus({ preventScroll: true });
   }
 
-  private row(t: Threat): HTMLTableRowElement {
+  /** A threat's row, kept while everything it shows (and whether its details are open) stays the same. */
+  private rowSpec(t: Threat): RowSpec {
+    const status = statusOf(t);
+    const due = this.reviewDue.has(uidOf(t));
     const open = t.key === this.selected;
+    return {
+      key: JSON.stringify([t.key, t.id, uidOf(t), t.risk, t.stride, t.category, t.componentName, t.title, status, isOpenThreat(t), t.triage?.declared, due && t.triage?.review, open]),
+      draw: () => this.row(t, status, due, open),
+    };
+  }
+
+  /** The open threat's details, drawn anew on every render as they always were: they carry the half-written decision over. */
+  private detailSpec(t: Threat): RowSpec {
+    return {
+      key: `details ${this.renders}`,
+      draw: () => h('tr', { role: 'row', class: 'detail-row' },
+        cell({ colspan: COLUMNS.length, 'aria-colspan': COLUMNS.length }, this.details.render(t, this.mitigatedBy[t.ruleId] ?? []))),
+    };
+  }
+
+  private row(t: Threat, status: string, due: boolean, open: boolean): HTMLTableRowElement {
     const toggle = () => {
       this.selected = open ? undefined : t.key;
-      this.render();
-      this.body.querySelector<HTMLButtonElement>(`tr[data-key="${CSS.escape(t.key)}"] button.title`)?.focus();
+      this.render({ focus: { key: t.key, control: 'title', force: true } });
     };
-    const status = statusOf(t);
-    const tr = h('tr', { class: `threat${isOpenThreat(t) ? '' : ' closed'}${open ? ' selected' : ''}`, 'data-key': t.key, 'data-id': t.id },
-      h('td', { class: 'id' }, t.id, h('span', { class: 'uid mono' }, uidOf(t))),
-      h('td', {}, badge(t.risk)),
-      h('td', { title: t.category }, t.stride),
-      h('td', {}, t.componentName),
-      h('td', {}, button({ class: 'title', 'aria-expanded': String(open), 'data-focus': 'title' }, toggle, t.title)),
-      h('td', {}, statusTag(status), t.triage?.declared ? h('span', { class: 'muted' }, ` (${t.triage.declared} expired)`) : null,
-        this.reviewDue.has(uidOf(t)) ? h('span', { class: 'review-due', title: `To be reviewed since ${t.triage?.review ?? ''}` }, 'review due') : null));
+    const tr = h('tr', { role: 'row', class: `threat${isOpenThreat(t) ? '' : ' closed'}${open ? ' selected' : ''}`, 'data-key': t.key, 'data-id': t.id },
+      cell({ class: 'id' }, t.id, h('span', { class: 'uid mono' }, uidOf(t))),
+      cell({}, badge(t.risk)),
+      cell({ title: t.category }, t.stride),
+      cell({}, t.componentName),
+      cell({}, button({ class: 'title', 'aria-expanded': String(open), 'data-focus': 'title' }, toggle, t.title)),
+      cell({}, statusTag(status), t.triage?.declared ? h('span', { class: 'muted' }, ` (${t.triage.declared} expired)`) : null,
+        due ? h('span', { class: 'review-due', title: `To be reviewed since ${t.triage?.review ?? ''}` }, 'review due') : null));
     // The whole row opens the details, for the mouse; the title button is the keyboard's way in.
     tr.addEventListener('click', (e) => {
       if (!(e.target instanceof Element && e.target.closest('button'))) toggle();

@@ -7,6 +7,7 @@ import type {
   ElementGate, ElementRule, EndpointRule, EvidenceRef, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome,
 } from './rules/types.js';
 import { flat } from '../model/flat.js';
+import { callAuthMethod } from './rules/facts.js';
 import { ratingRank } from './risk.js';
 import type { RatedLevel, Stride } from './types.js';
 
@@ -57,7 +58,10 @@ interface RuleState<R extends Rule = Rule> {
   found: Map<string, RuleFinding>;
   /** In model order; undefined for the many rules no assumption names. */
   assumptions: Assumption[] | undefined;
-  /** A flow rule's gate (see FlowRule): the auths it admits, and its sources and targets by element position. */
+  /**
+   * A flow rule's gate (see FlowRule): the auths it admits (of the call, as callAuth gives it), and its sources
+   * and targets by element position.
+   */
   auths: readonly string[] | undefined;
   from: Uint8Array | undefined;
   to: Uint8Array | undefined;
@@ -364,9 +368,12 @@ function runFlowRules(ctx: AnalysisContext, flowRules: readonly RuleState<FlowRu
     const flow = flows[k];
     const s = flowSource[k];
     const t = flowTarget[k];
+    // The call's effective auth (the flow's, else its endpoint's, else its target's), asked once per flow and
+    // only when a gate needs it: `auth: jwt` on an API gates the flows into it that do not restate it.
+    let auth: string | undefined;
     for (let r = 0; r < flowRules.length; r++) {
       const state = flowRules[r];
-      if (state.auths !== undefined && !state.auths.includes(flow.auth)) continue;
+      if (state.auths !== undefined && !state.auths.includes(auth ??= callAuthMethod(graph, flow))) continue;
       if (state.from !== undefined && (s < 0 || state.from[s] === 0)) continue;
       if (state.to !== undefined && (t < 0 || state.to[t] === 0)) continue;
       const result = state.check(flow, ctx);

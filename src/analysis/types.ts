@@ -104,6 +104,11 @@ export interface Crossing {
   toTrust: TrustLevel;
   kind: CrossingKind;
   label: string;
+  /**
+   * How the call across authenticates: the flow's own auth, else that of the endpoint it names, else its
+   * target's (`none` when none of them says); the flow's own is `flows[].auth`.
+   */
+  auth: AuthMethod;
 }
 
 export const SURFACE_CATEGORIES = ['Network', 'Application', 'Authentication', 'Data', 'Infrastructure', 'Human'] as const;

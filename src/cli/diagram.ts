@@ -23,7 +23,10 @@ async function drawn(diagram: Renderers, result: AnalysisResult, opts: DiagramCl
   switch (opts.format) {
     case 'ascii':
     case 'unicode':
-      return diagram.renderAscii(result, { ...common, width: opts.width ?? 100, unicode: opts.format === 'unicode' });
+      // Elements asked for by name are drawn short of the readable size, whatever the width.
+      return diagram.renderAscii(result, {
+        ...common, width: opts.width ?? 100, unicode: opts.format === 'unicode', keepElements: opts.detail === 'elements',
+      });
     case 'mermaid':
       return diagram.renderMermaid(result, common);
     case 'dot':

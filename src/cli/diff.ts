@@ -3,16 +3,19 @@
 // with `git show`; this module is the only place that runs git).
 import { spawnSync } from 'node:child_process';
 import { basename, dirname, resolve } from 'node:path';
-import { analyze } from '../analysis/analyze.js';
+import { BUILTIN_RULES } from '../analysis/rules/index.js';
+import type { Rule } from '../analysis/rules/types.js';
 import type { AnalysisResult } from '../analysis/types.js';
-import { formatDiagnostics, hasErrors } from '../model/diagnostics.js';
-import { loadModel } from '../model/load.js';
+import { hasErrors } from '../model/diagnostics.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
-import { diffResults } from '../track/diff.js';
+import type { Diagnostic } from '../model/types.js';
+import { terminalSafeLine } from '../render/terminal-safe.js';
+import { diffResults, modelSettingsOf, type ModelSetting } from '../track/diff.js';
 import { renderDiffJson, renderDiffMarkdown } from '../track/diff-render.js';
-import { applyTriage, defaultTriagePath } from '../track/triage.js';
+import { applyTriage, defaultTriagePath, parseTriage } from '../track/triage.js';
 import { emit, refuseStandardInput, shownName, UserError, writeStderr } from './io.js';
-import { checkTriage, loadTracked, today } from './triage.js';
+import { analyzeText } from './load.js';
+import { loadTracked, today } from './triage.js';
 
 interface GitRun {
   status: number | null;
@@ -84,16 +87,33 @@ function isTracked(path: string): boolean {
 }
 
 export interface BaseSide {
-  /** Undefined when the model did not exist at the revision. */
+  /** Undefined when the model did not exist at the revision, or did not load there. */
   result?: AnalysisResult;
   label: string;
+  /** The model's rule settings and assumptions there: what the diff needs to tell a suppression from a fix. */
+  settings?: ModelSetting[];
+}
+
+/** The first error of a file that does not load, as one line: `file:line: message`. */
+function firstError(diagnostics: readonly Diagnostic[]): string {
+  const d = diagnostics.find((x) => x.severity === 'error') ?? diagnostics[0];
+  return d ? `${d.file}:${d.line}: ${d.message}` : 'no reason given';
 }
 
 /**
- * The model (and its triage file, when it had one) at a git revision, analysed as it was then, with
- * decisions judged against the same day as the current side.
+ * A base that does not load is compared as no model at all, said in one line: failing the change would block the
+ * pull request that repairs it, while judging every threat as new keeps the gate at its strictest.
  */
-export function loadAtRevision(rev: string, model: string, triagePath?: string): BaseSide {
+function unloadableBase(label: string, what: string, diagnostics: readonly Diagnostic[]): BaseSide {
+  writeStderr(terminalSafeLine(`warning: the base revision's ${what} does not load (${firstError(diagnostics)}): every threat is judged as new`) + '\n');
+  return { label: `${label} (does not load)` };
+}
+
+/**
+ * The model (and its triage file, when it had one) at a git revision, analysed as it was then with the same
+ * rules as the current side (`rules`: the rule set that ran on it), with decisions judged against the same day.
+ */
+export function loadAtRevision(rev: string, model: string, triagePath?: string, rules: readonly Rule[] = BUILTIN_RULES): BaseSide {
   refuseStandardInput(model, `--base ${rev} reads the model's file as git has it: give its file name, not -`);
   const label = `${rev}:${model}`;
   const text = gitShow(rev, model);
@@ -102,15 +122,13 @@ export function loadAtRevision(rev: string, model: string, triagePath?: string):
     if (!isTracked(model)) writeStderr(`warning: --base ${rev}: ${model} is untracked by git, so it has no version at ${rev}: compared as a new model (git add it to keep it)\n`);
     return { label };
   }
-  const loaded = loadModel(text, label);
-  if (!loaded.model || hasErrors(loaded.diagnostics)) {
-    throw new UserError(`the model at ${rev} does not load:\n${formatDiagnostics(loaded.diagnostics).trimEnd()}`);
-  }
-  const result = analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics });
+  const { loaded, diagnostics } = analyzeText(text, label, rules);
+  if (!loaded) return unloadableBase(label, 'model', diagnostics);
   const triageFile = triagePath ?? defaultTriagePath(model);
   const triageText = gitShow(rev, triageFile);
-  const triage = triageText === undefined ? undefined : checkTriage(triageText, `${rev}:${triageFile}`);
-  return { result: applyTriage(result, triage, { today: today() }), label };
+  const parsed = triageText === undefined ? undefined : parseTriage(triageText, `${rev}:${triageFile}`);
+  if (parsed && (!parsed.triage || hasErrors(parsed.diagnostics))) return unloadableBase(label, 'triage file', parsed.diagnostics);
+  return { result: applyTriage(loaded.result, parsed?.triage, { today: today() }), label, settings: modelSettingsOf(loaded.model, loaded.source) };
 }
 
 interface DiffCliOptions {
@@ -119,25 +137,33 @@ interface DiffCliOptions {
   output?: string;
   triage?: string;
   quiet?: boolean;
+  /** A folder of custom rules (`--rules DIR`), run on both sides. */
+  rules?: string;
 }
 
 export async function diffAction(first: string, second: string | undefined, opts: DiffCliOptions): Promise<void> {
-  let old: AnalysisResult | undefined;
-  let labels: { old: string; new: string };
-  let model: string;
   if (opts.base !== undefined) {
     if (second !== undefined) throw new UserError('with --base, give one model: threatmap diff MODEL --base REV');
-    model = first;
-    const base = loadAtRevision(opts.base, first, opts.triage);
-    old = base.result;
-    labels = { old: base.label, new: first };
-  } else {
-    if (second === undefined) throw new UserError('give two model files, or one model and --base REV');
-    old = loadTracked(first, { quiet: true }).result;
-    model = second;
-    labels = { old: shownName(first), new: shownName(second) };
+    refuseStandardInput(first, `--base ${opts.base} reads the model's file as git has it: give its file name, not -`);
+    checkRevision(opts.base);
+    // The current side first: the revision is analysed with the rules that ran on it.
+    const next = loadTracked(first, { triage: opts.triage, quiet: opts.quiet, rules: opts.rules });
+    const base = loadAtRevision(opts.base, first, opts.triage, next.rules);
+    await emitDiff(base.result, next.result, { old: base.label, new: first }, opts, { old: base.settings, new: modelSettingsOf(next.model, next.source) });
+    return;
   }
-  const next = loadTracked(model, { triage: opts.triage, quiet: opts.quiet }).result;
-  const diff = diffResults(old, next, labels);
+  if (second === undefined) throw new UserError('give two model files, or one model and --base REV');
+  const old = loadTracked(first, { quiet: true, rules: opts.rules });
+  const next = loadTracked(second, { triage: opts.triage, quiet: opts.quiet, rules: opts.rules });
+  await emitDiff(old.result, next.result, { old: shownName(first), new: shownName(second) }, opts, {
+    old: modelSettingsOf(old.model, old.source), new: modelSettingsOf(next.model, next.source),
+  });
+}
+
+async function emitDiff(
+  old: AnalysisResult | undefined, next: AnalysisResult, labels: { old: string; new: string }, opts: DiffCliOptions,
+  settings: { old?: readonly ModelSetting[]; new: readonly ModelSetting[] },
+): Promise<void> {
+  const diff = diffResults(old, next, labels, { settings });
   await emit(opts.output, opts.format === 'json' ? renderDiffJson(diff) : renderDiffMarkdown(diff));
 }

@@ -4,7 +4,7 @@
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
-import { discoverCompose, type ComposeResult } from '../import/compose.js';
+import { type ComposeOptions, discoverCompose, type ComposeResult } from '../import/compose.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, NETWORK_CLIENTS, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { type HelmResult, renderHelmChart } from '../import/helm.js';
 import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
@@ -306,7 +306,7 @@ function readCompose(file: ComposeFile): string {
  */
 function readProjects(files: readonly ComposeFile[], profiles: readonly string[], root: string): ComposeResult[] {
   const texts = files.map(readCompose);
-  const options = (f: ComposeFile, project: string) => ({ profiles, project, readEnvFile: envFileReader(f, root) });
+  const options = (f: ComposeFile, project: string) => ({ profiles, project, ...repositoryFiles(f, root) });
   const results = files.map((f, i) => discoverCompose(texts[i], f.name, options(f, f.folder)));
   const folderOf = (f: ComposeFile) => dirname(resolve(f.shown));
   for (const folder of new Set(files.map(folderOf))) {
@@ -325,24 +325,131 @@ function readProjects(files: readonly ComposeFile[], profiles: readonly string[]
 const MAX_ENV_FILE_BYTES = 1024 * 1024;
 
 /**
- * Reads the env files a compose file names, relative to its folder, inside the folder searched (a compose file
- * could name any file on the machine; only the repository's own are the repository's facts), cited relative to
- * that folder as the compose files are.
+ * The files of the repository a compose file names, relative to its folder, inside the folder searched (a compose
+ * file could name any file on the machine; only the repository's own are the repository's facts), cited relative to
+ * that folder as the compose files are: env files and Traefik's configuration read, folders listed, and secret
+ * files checked against `.gitignore` (their content never read).
  */
-function envFileReader(compose: ComposeFile, root: string): (path: string) => { text: string; file: string } | undefined {
+function repositoryFiles(compose: ComposeFile, root: string): Pick<ComposeOptions, 'readEnvFile' | 'readFile' | 'listFolder' | 'secretFile'> {
   const top = resolve(statSync(root).isFile() ? dirname(root) : root);
-  return (path) => {
+  const inside = (path: string): { full: string; rel: string } | undefined => {
     const full = resolve(dirname(resolve(compose.shown)), path);
     const rel = relative(top, full);
     if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return undefined;
+    return { full, rel: rel.split(sep).join('/') };
+  };
+  const readFile = (path: string): { text: string; file: string } | undefined => {
+    const at = inside(path);
     try {
-      const st = statSync(full);
-      if (!st.isFile() || st.size > MAX_ENV_FILE_BYTES) return undefined;
-      return { text: readFileSync(full, 'utf8'), file: rel.split(sep).join('/') };
+      const st = at && statSync(at.full);
+      if (!at || !st || !st.isFile() || st.size > MAX_ENV_FILE_BYTES) return undefined;
+      return { text: readFileSync(at.full, 'utf8'), file: at.rel };
     } catch {
       return undefined;
     }
   };
+  const listFolder = (path: string): string[] | undefined => {
+    const at = inside(path);
+    try {
+      return at && readdirSync(at.full, { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort(byCodeUnits);
+    } catch {
+      return undefined;
+    }
+  };
+  const secretFile = (path: string): { file: string; ignored: boolean } | undefined => {
+    const at = inside(path);
+    try {
+      if (!at || !statSync(at.full).isFile()) return undefined;
+    } catch {
+      return undefined;
+    }
+    return { file: at.rel, ignored: gitIgnored(ignoreFiles(top, at.rel), at.rel) };
+  };
+  return { readEnvFile: readFile, readFile, listFolder, secretFile };
+}
+
+/** The `.gitignore` files that apply to a path of the folder searched: the folder's own, then each subfolder's on the way. */
+function ignoreFiles(top: string, rel: string): IgnoreFile[] {
+  const folders = rel.split('/').slice(0, -1);
+  const out: IgnoreFile[] = [];
+  for (let i = 0; i <= folders.length; i++) {
+    const base = folders.slice(0, i).join('/');
+    try {
+      const path = join(top, ...folders.slice(0, i), '.gitignore');
+      if (statSync(path).isFile()) out.push({ base, text: readFileSync(path, 'utf8') });
+    } catch {
+      // No .gitignore in this folder.
+    }
+  }
+  return out;
+}
+
+/** A `.gitignore` file's text, and the folder it sits in (relative to the folder searched, `` for the top). */
+export interface IgnoreFile {
+  base: string;
+  text: string;
+}
+
+/**
+ * A `.gitignore` pattern as a test of a path relative to its folder: `#` comments, `!` negations, a trailing `/`
+ * for folders only, a `/` at the start or inside anchoring it to its folder (else it matches a name at any depth),
+ * `*`, `?`, `[...]` and `**`, as git reads them.
+ */
+function ignoreRule(line: string): { negated: boolean; folderOnly: boolean; test: (path: string) => boolean } | undefined {
+  let pattern = line.replace(/(?<!\\)\s+$/, '');
+  if (pattern === '' || pattern.startsWith('#')) return undefined;
+  const negated = pattern.startsWith('!');
+  if (negated) pattern = pattern.slice(1);
+  pattern = pattern.replace(/^\\(?=[#!])/, '');
+  const folderOnly = pattern.endsWith('/');
+  if (folderOnly) pattern = pattern.replace(/\/+$/, '');
+  const anchored = pattern.includes('/');
+  pattern = pattern.replace(/^\//, '');
+  if (pattern === '') return undefined;
+  let re = '';
+  for (let i = 0; i < pattern.length; i++) {
+    const c = pattern[i];
+    if (pattern.startsWith('**/', i) && (i === 0 || pattern[i - 1] === '/')) {
+      re += '(?:.*/)?';
+      i += 2;
+    } else if (pattern.startsWith('**', i) && i + 2 === pattern.length && (i === 0 || pattern[i - 1] === '/')) {
+      re += '.*';
+      i += 1;
+    } else if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[' && pattern.indexOf(']', i + 2) > i) {
+      const end = pattern.indexOf(']', i + 2);
+      re += `[${pattern.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\')}]`;
+      i = end;
+    } else if (c === '\\' && i + 1 < pattern.length) re += pattern[++i].replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    else re += c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  const whole = new RegExp(`^${re}$`);
+  return { negated, folderOnly, test: (path) => whole.test(anchored ? path : path.slice(path.lastIndexOf('/') + 1)) };
+}
+
+/**
+ * Whether the `.gitignore` files keep a file of the folder searched out of the repository, as git decides: the
+ * last rule matching a path wins, deeper files over shallower ones, and a file in an ignored folder stays ignored
+ * (git does not look inside it). A simple reading: no global excludes, no `.git/info/exclude`, no git.
+ */
+export function gitIgnored(files: readonly IgnoreFile[], rel: string): boolean {
+  const parts = rel.split('/');
+  for (let depth = 1; depth <= parts.length; depth++) {
+    const path = parts.slice(0, depth).join('/');
+    const folder = depth < parts.length;
+    let ignored = false;
+    for (const f of files) {
+      if (f.base !== '' && !path.startsWith(`${f.base}/`)) continue;
+      const local = f.base === '' ? path : path.slice(f.base.length + 1);
+      for (const line of f.text.split(/\r?\n/)) {
+        const rule = ignoreRule(line);
+        if (rule && (!rule.folderOnly || folder) && rule.test(local)) ignored = !rule.negated;
+      }
+    }
+    if (ignored) return true;
+  }
+  return false;
 }
 
 /** An existing file is kept unless --force; a folder or a device is never a file to overwrite by mistake. */

@@ -13,7 +13,7 @@ import { renderCsvChunks } from '../render/csv.js';
 import { renderHtmlReportChunks } from '../render/html.js';
 import { renderJsonChunks } from '../render/json.js';
 import { renderOtmChunks, renderOtmYaml } from '../render/otm.js';
-import { renderSarifChunks } from '../render/sarif.js';
+import { renderSarifChunks, type SarifOptions } from '../render/sarif.js';
 import { renderThreagile } from '../render/threagile.js';
 import { renderThreatComposerChunks } from '../render/threat-composer.js';
 import { renderThreatDragonChunks } from '../render/threat-dragon.js';
@@ -37,6 +37,8 @@ export interface ExportOptions {
    * them gives the model back (Threat Composer: the assumptions, and the decisions made there).
    */
   sections?: Pick<Model, 'assumptions' | 'rules' | 'threats'>;
+  /** SARIF: the code scanning category of the upload (`--category`); none unless given. */
+  category?: string;
 }
 
 /** The formats another tool reads and `threatmap import` reads back. */
@@ -57,11 +59,22 @@ export function repositoryPath(model: string): string {
   return (rel.startsWith('..') ? model : rel).split(sep).join('/');
 }
 
+/**
+ * What the SARIF renderer is told. The category is passed only when given: code scanning's upload (codeql-action)
+ * uses its own `category:` input only for a run that states none.
+ */
+function sarifOptions(options: ExportOptions): SarifOptions {
+  return {
+    uri: repositoryPath(options.model), toolVersion: VERSION, includeClosed: options.includeClosed,
+    ...(options.category !== undefined ? { category: options.category } : {}),
+  };
+}
+
 /** The report in pieces, written one after the other: a large model's report exceeds what one string may hold. */
 export async function renderExport(format: string, result: AnalysisResult, options: ExportOptions): Promise<Iterable<string>> {
   switch (format) {
     case 'sarif':
-      return renderSarifChunks(result, { uri: repositoryPath(options.model), toolVersion: VERSION, includeClosed: options.includeClosed });
+      return renderSarifChunks(result, sarifOptions(options));
     case 'html':
       return renderHtmlReportChunks(result, { generator: `threatmap ${VERSION}` });
     case 'csv':
@@ -156,6 +169,9 @@ interface ExportCliOptions {
   bom?: boolean;
   includeClosed?: boolean;
   quiet?: boolean;
+  /** A folder of custom rules (`--rules DIR`). */
+  rules?: string;
+  category?: string;
 }
 
 export async function exportAction(model: string, opts: ExportCliOptions): Promise<void> {
@@ -164,9 +180,10 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
   if (!opts.quiet) {
     if (opts.bom && format !== 'csv') writeStderr(`warning: --bom applies to csv only; ignored for ${format}\n`);
     if (opts.includeClosed && format !== 'sarif') writeStderr(`warning: --include-closed applies to sarif only; ignored for ${format}\n`);
+    if (opts.category !== undefined && format !== 'sarif') writeStderr(`warning: --category applies to sarif only; ignored for ${format}\n`);
   }
   if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
-  const { result, model: sections } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet });
+  const { result, model: sections } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet, rules: opts.rules });
   const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
   const left = result.threats.length - shown.threats.length;
   if (left > 0 && INTERCHANGE.has(format) && !opts.quiet) {
@@ -178,5 +195,7 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
     await emit(opts.output, printPdf(html));
     return;
   }
-  await emit(opts.output, await renderExport(format, shown, { model, bom: opts.bom, includeClosed: opts.includeClosed, output: opts.output, sections }));
+  await emit(opts.output, await renderExport(format, shown, {
+    model, bom: opts.bom, includeClosed: opts.includeClosed, output: opts.output, sections, category: opts.category,
+  }));
 }

@@ -10,17 +10,17 @@ import { isMap } from 'yaml';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
-import { mergeImportedThreats, mergeTriageTexts } from '../import/merge-threats.js';
+import { type DroppedDecision, dropRemovedThreats, mergeImportedThreats, mergeTriageTexts } from '../import/merge-threats.js';
 import { DRAWIO_FORMAT, type DrawioImportSummary, importDrawio } from '../import/drawio.js';
 import { importOtm, type OtmImportSummary, THREAT_TITLES_SHOWN } from '../import/otm.js';
 import { importThreagile, type ThreagileImportSummary } from '../import/threagile.js';
 import { importThreatComposer, THREAT_COMPOSER_FORMAT, type TcImportSummary, threatComposerJson } from '../import/threat-composer.js';
 import { importThreatDragon, type TdImportSummary, type TdThreatNote } from '../import/threat-dragon.js';
 import { importTm7, threatStateCounts, type Tm7ImportSummary, tm7Version } from '../import/tm7.js';
-import { emptyFile } from '../import/import-common.js';
+import { emptyFile, type ImportedTriage } from '../import/import-common.js';
 import { YamlSource } from '../import/yaml-source.js';
 import { checkOutput } from './discover.js';
-import { defaultTriagePath } from '../track/triage.js';
+import { defaultTriagePath, parseTriage } from '../track/triage.js';
 import { emit, readModelFile, readModelSource, refuseStandardInput, shownName, UserError, writeFileAtomic, writeStderr } from './io.js';
 
 export interface ImportCliOptions {
@@ -95,20 +95,51 @@ export async function importAction(given: string, opts: ImportCliOptions): Promi
     return;
   }
   await emit(opts.output, result.text);
-  let triageNote = result.triage && triageLine(result.triage.decisions, triagePath);
-  if (result.triage && triagePath) {
-    if (triageBefore === undefined) writeFileAtomic(triagePath, result.triage.text);
-    else {
-      const merged = mergeTriageTexts(triageBefore, result.triage.text, opts.output!);
-      if (merged.added) writeFileAtomic(triagePath, merged.text);
-      triageNote = `  added ${plural(merged.added, 'decision')} of the file's to ${triagePath}${merged.kept ? `; kept its own decision on ${plural(merged.kept, 'threat')} the file also decides` : ''}`;
-    }
-  }
   const s = result.summary;
+  const exportedUids = 'exportedUids' in s ? s.exportedUids : undefined;
+  const triageNotes = opts.output && triagePath ? writeTriage(result.text, opts.output, triagePath, triageBefore, result.triage, exportedUids)
+    : result.triage ? [triageLine(result.triage.decisions, undefined)] : [];
   const report = 'otmVersion' in s ? summary(file, s, opts.output) : 'riskTracking' in s ? threagileSummary(file, s, opts.output)
     : 'schema' in s ? tcSummary(file, s, opts.output)
     : 'threatStates' in s ? tm7Summary(file, s, opts.output) : 'pages' in s ? drawioSummary(file, s, opts.output) : tdSummary(file, s, opts.output);
-  writeStderr(triageNote ? beforeNextStep(report, triageNote) : report);
+  writeStderr(triageNotes.reduce(beforeNextStep, report));
+}
+
+/**
+ * `-o MODEL`: the file's decisions into the model's triage file (a new one, or added to the one already there),
+ * without the decisions whose threats the other tool's edit removed (dropRemovedThreats). What was done, as lines.
+ */
+function writeTriage(model: string, output: string, triagePath: string, before: string | undefined, imported: ImportedTriage | undefined, exportedUids: readonly string[] | undefined): string[] {
+  let text = before;
+  let changed = false;
+  const lines: string[] = [];
+  if (imported && before === undefined) {
+    text = imported.text;
+    changed = true;
+    lines.push(triageLine(imported.decisions, triagePath));
+  } else if (imported && before !== undefined) {
+    const merged = mergeTriageTexts(before, imported.text, output);
+    if (merged.added) [text, changed] = [merged.text, true];
+    lines.push(`  added ${plural(merged.added, 'decision')} of the file's to ${triagePath}${merged.kept ? `; kept its own decision on ${plural(merged.kept, 'threat')} the file also decides` : ''}`);
+  }
+  const removed = text !== undefined && exportedUids?.length ? dropRemovedThreats({ model, file: output, triage: text, exportedUids }) : undefined;
+  if (!removed?.dropped.length) {
+    if (changed && text !== undefined) writeFileAtomic(triagePath, text);
+    return lines;
+  }
+  // A new triage file every decision of which went is not written: it would decide nothing.
+  if (before === undefined && !parseTriage(removed.text, triagePath).triage?.entries.length) {
+    return [droppedLine(removed.dropped, `of the file's (so ${triagePath} is not written: none is left)`)];
+  }
+  writeFileAtomic(triagePath, removed.text);
+  return [...lines, droppedLine(removed.dropped, `from ${triagePath}`)];
+}
+
+/** The decisions dropped because their threats are gone, each named: a decision never goes silently. */
+function droppedLine(dropped: readonly DroppedDecision[], where: string): string {
+  const shown = dropped.slice(0, THREAT_TITLES_SHOWN).map((d) => `${d.ref}${d.threat ? ` (${d.threat})` : ''}: ${d.status}`);
+  const more = dropped.length > THREAT_TITLES_SHOWN ? `; and ${dropped.length - THREAT_TITLES_SHOWN} more` : '';
+  return `  dropped ${plural(dropped.length, 'decision')} ${where}: the export held ${dropped.length === 1 ? 'its threat' : 'their threats'}, which the model as edited in the other tool no longer has: ${shown.join('; ')}${more}`;
 }
 
 /** The model's triage file when there is one, to add to; a folder in its place is an error before anything is written. */
@@ -126,7 +157,12 @@ function readInto(model: string): IntoModel {
   return { file: model, text, triagePath, ...(existsSync(triagePath) ? { triage: readModelFile(triagePath, MAX_MODEL_BYTES) } : {}) };
 }
 
-/** `--into MODEL`: the imported threats and decisions added to the model and its triage file, each written atomically. */
+/**
+ * `--into MODEL`: the imported threats and decisions added to the model and its triage file, each written
+ * atomically. Unlike `-o`, no decision can lose its threat here: the model keeps its elements and flows (the
+ * other tool's edits to them are not taken), the import only adds threats, and the merge writes no decision
+ * about a threat the model does not report (mergeImportedThreats). An entry already stale stays for `analyze`.
+ */
 function mergeInto(file: string, into: IntoModel, imported: { text: string; triage?: string }, tc?: TcImportSummary): void {
   const carried = tc?.threatmap?.carried;
   const merged = mergeImportedThreats({

@@ -1,6 +1,6 @@
 // Parsers and choices of the command-line options: what the command definitions (program.ts) need before
 // any command runs, kept apart from the commands so that defining them loads nothing else.
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { RISKS, type Risk } from '../analysis/types.js';
 import { parseSetValues, SetValuesError } from '../import/helm/set-values.js';
 import { MAX_GENERATED_ELEMENTS } from '../model/generate.js';
@@ -8,6 +8,22 @@ import { isIsoDate } from '../track/dates.js';
 
 /** Fields `triage --unset` may remove. */
 export const UNSETTABLE = ['reason', 'owner', 'ticket', 'expires', 'review'] as const;
+
+/**
+ * `--rules DIR`, one definition for every command that analyses a model (analyze, serve, check, diff, export), so
+ * that the custom rules that ran on a report are the ones that gate it.
+ */
+export const rulesOption = (): Option => new Option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)');
+
+/** `--fail-on LEVEL`; the default shown as it is typed (commander would print it quoted, "High"). */
+export const failOnOption = (): Option =>
+  new Option('--fail-on <level>', 'the lowest risk that fails: low, medium, high, critical').argParser(parseRisk).default('High' as Risk, 'high');
+
+/** A SARIF category as code scanning takes it: any text but an empty one, on one line. */
+export function parseCategory(value: string): string {
+  if (value.trim() === '' || /[\0-\x1f\x7f]/.test(value)) throw new InvalidArgumentError('expected a category: a name on one line, not an empty string (e.g. threatmap-shop)');
+  return value;
+}
 
 export function parseRisk(value: string): Risk {
   const risk = RISKS.find((r) => r.toLowerCase() === value.toLowerCase());

@@ -3,11 +3,10 @@
 // one module): model loading, the analysis and the renderers are not even initialised for --version,
 // --help or a usage error.
 import { Command, Option } from 'commander';
-import type { Risk } from '../analysis/types.js';
 import { TRIAGE_STATUSES } from '../track/types.js';
 import { DETAILS_THRESHOLD } from '../render/details.js';
 import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
-import { collectSet, collectSetString, collectValues, collectVar, collectVarFile, parseDate, parseNamespace, parseReleaseName, MAX_CLI_ELEMENTS, parseElements, parseHide, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, isHideKind, type HideKind, UNSETTABLE } from './options.js';
+import { collectSet, collectSetString, collectValues, collectVar, collectVarFile, failOnOption, parseCategory, parseDate, parseNamespace, parseReleaseName, MAX_CLI_ELEMENTS, parseElements, parseHide, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, isHideKind, rulesOption, type HideKind, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
 type Commands = typeof import('./commands.js');
@@ -85,7 +84,7 @@ export function buildProgram(): Command {
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
     .option('-q, --quiet', 'do not print model warnings')
     .option('--triage <file>', 'triage decisions to apply (default: <model>.triage.yaml when it exists)')
-    .option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)')
+    .addOption(rulesOption())
     .action(action('analyzeAction'));
 
   program
@@ -191,7 +190,7 @@ a shape is drawn; trust from the AWS group or the name); external shapes in no b
     .option('--allow-host <name>', 'also answer requests addressed to this name, NAME (any port) or NAME:PORT: a name in DNS, or a mapped port as Docker\'s -p (repeatable)',
       (value: string, previous: string[] = []) => [...previous, value])
     .option('--triage <file>', 'the triage file (default: <model>.triage.yaml, created at the first decision)')
-    .option('--rules <dir>', 'also run the custom rules in this folder (.yaml, .yml, .json files)')
+    .addOption(rulesOption())
     .addHelpText('after', `
 Prints the page's address (with a token in it) and serves until Ctrl-C. The page shows the report, the
 diagram and the threats as you edit; saving writes the model, and triage decisions the triage file,
@@ -235,8 +234,13 @@ Examples:
 
   program
     .command('validate')
-    .description('Check a model: every error and warning with file:line:column; exit 2 when invalid')
-    .argument('<model...>', 'model files (- for standard input)')
+    .description('Check a model and its triage file: every error and warning with file:line:column; exit 2 when invalid')
+    .argument('<model...>', 'model files (- for standard input), or triage files (*.triage.yaml)')
+    .option('--triage <file>', 'the triage file of the model (default: <model>.triage.yaml when it exists)')
+    .addHelpText('after', `
+A model's triage file is checked with it (the one beside it, or --triage FILE); a file named *.triage.yaml,
+or with a top-level threatmap-triage key, is checked as a triage file. For a pre-commit hook:
+  threatmap validate threatmodel/shop.yaml threatmodel/shop.triage.yaml`)
     .action(action('validateAction'));
 
   const rules = program
@@ -278,6 +282,7 @@ Examples:
     .option('--review <date>', 'YYYY-MM-DD: a reminder to review the decision', parseDate)
     .option('--unset <fields>', `remove fields from the entry (comma-separated: ${UNSETTABLE.join(', ')})`, parseUnset)
     .option('--clear', 'remove the entry for this threat (it is open again)')
+    .option('--migrate', 'rewrite entries whose threat key a release changed under the new key, removing replaced and retired ones (comments kept)')
     .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
     .option('-q, --quiet', 'do not print warnings')
     .addHelpText('after', `
@@ -286,7 +291,8 @@ comments and formatting, atomically. Examples:
   threatmap triage shop.yaml                                   list threats and decisions
   threatmap triage shop.yaml TM-3f9a2c1b --status accepted --reason "catalogue is public" --expires 2027-01-31
   threatmap triage shop.yaml T4 --status mitigating --owner alice --ticket SEC-123
-  threatmap triage shop.yaml TM-3f9a2c1b --clear`)
+  threatmap triage shop.yaml TM-3f9a2c1b --clear
+  threatmap triage shop.yaml --migrate                         move decisions to the keys this release uses`)
     .action(action('triageAction'));
 
   program
@@ -297,9 +303,12 @@ comments and formatting, atomically. Examples:
     .option('-b, --base <rev>', 'compare <old> in the working tree with the same file at this git revision (e.g. main, origin/main, HEAD~1)')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['markdown', 'json']).default('markdown'))
     .option('--triage <file>', 'the triage file of the later model (default: <model>.triage.yaml)')
+    .addOption(rulesOption())
     .option('-o, --output <file>', 'write to a file (atomically) instead of standard output')
     .option('-q, --quiet', 'do not print warnings')
     .addHelpText('after', `
+Both sides are analysed with the same rules (--rules DIR too). A --base revision whose model does not load is
+compared as no model: every threat is new, and a warning says why.
 Examples:
   threatmap diff shop-v1.yaml shop-v2.yaml
   threatmap diff models/shop.yaml --base origin/main --format markdown -o threat-diff.md`)
@@ -309,20 +318,26 @@ Examples:
     .command('check')
     .description('CI gate: exit 1 when open threats at or above a risk level exist, 0 when none, 2 for invalid input')
     .argument('<model>', 'model file, or - for standard input')
-    .option('--fail-on <level>', 'the lowest risk that fails: low, medium, high, critical', parseRisk, 'High' as Risk)
+    .addOption(failOnOption())
     .option('--new-only', 'fail only on threats that did not fail at the --base revision')
     .option('-b, --base <rev>', 'the git revision to compare with (needed by --new-only and --fail-on-easier-paths)')
     .option('--triage <file>', 'the triage file (default: <model>.triage.yaml)')
     .option('--fail-on-stale', 'also fail when triage entries match no threat')
     .option('--fail-on-easier-paths', 'also fail when an asset is easier to reach than at the --base revision (fewer credentials or hops on its easiest attack path, or reached at all)')
+    .option('--fail-on-expired', 'also fail when a closing decision (accepted, mitigated...) of a threat at or above --fail-on has expired, with --new-only too')
+    .addOption(rulesOption())
     .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('-q, --quiet', 'do not print warnings')
     .addHelpText('after', `
 Open means status open or mitigating: a risk the team still carries. To ship with one, accept it
 with an expiry date (threatmap triage MODEL ID --status accepted --reason ... --expires ...).
+--new-only judges the base revision on the same day, so a decision that lapsed is open at both ends and
+not new: add --fail-on-expired to fail on it anyway. A base revision whose model does not load is compared
+as no model (every threat is new), with a warning.
 Examples:
   threatmap check shop.yaml --fail-on high
   threatmap check shop.yaml --fail-on medium --new-only --base origin/main
+  threatmap check shop.yaml --new-only --base origin/main --fail-on-stale --fail-on-expired
   threatmap check shop.yaml --new-only --fail-on-easier-paths --base origin/main`)
     .action(action('checkAction'));
 
@@ -336,6 +351,8 @@ Examples:
     .option('--min-risk <level>', 'keep only threats at or above this risk', parseRisk)
     .option('--bom', 'CSV: start with a UTF-8 byte order mark (for Excel)')
     .option('--include-closed', 'SARIF: also emit triaged-away threats, as suppressed results')
+    .option('--category <name>', 'SARIF: the code scanning category of this upload (runs[].automationDetails.id); without it the upload\'s own category applies', parseCategory)
+    .addOption(rulesOption())
     .option('-q, --quiet', 'do not print warnings')
     .addHelpText('after', `
 Examples:

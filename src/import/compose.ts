@@ -1,6 +1,6 @@
 // Docker Compose files -> a Draft: each runtime service an element, published ports calls from outside,
 // and a flow wherever a service names another (depends_on, links, an environment value holding its host
-// name) or a Traefik router routes to it (its labels). Compose files say what runs and who connects to whom; what they cannot say (assets,
+// name) or a Traefik router routes to it (its labels, or the files of Traefik's file provider). Compose files say what runs and who connects to whom; what they cannot say (assets,
 // authentication, controls, trust) the header of the drafted model asks the reader to add. Pure: the
 // caller reads the file and passes its text.
 import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
@@ -30,6 +30,20 @@ export interface ComposeOptions {
    * not read.
    */
   readEnvFile?: (path: string) => { text: string; file: string } | undefined;
+  /**
+   * Reads a file of the repository that a service mounts or that sits beside the compose file (Traefik's
+   * configuration), by its path as written, relative to the compose file's folder: its text and the name to cite it
+   * by, or undefined when it is missing or may not be read. Without it such files are not read.
+   */
+  readFile?: (path: string) => { text: string; file: string } | undefined;
+  /** The names of the files in a folder of the repository (relative to the compose file's folder), or undefined when there is none. */
+  listFolder?: (path: string) => string[] | undefined;
+  /**
+   * What the repository does with a file a top-level secret reads (`file: ./secrets/db.txt`, relative to the compose
+   * file's folder): the name to cite it by and whether `.gitignore` keeps it out; undefined when it is not there
+   * (or outside the folder searched). Without it secret files are not checked.
+   */
+  secretFile?: (path: string) => { file: string; ignored: boolean } | undefined;
 }
 
 export interface ComposeResult {
@@ -263,34 +277,54 @@ export function parseEnvFile(text: string, file: string): EnvSetting[] {
   return out;
 }
 
-// --- Traefik labels ----------------------------------------------------------------------------------
+// --- Traefik -----------------------------------------------------------------------------------------
 
-interface Label {
-  value: string;
-  offset: number;
+/** Where a Traefik setting is written: a label of the compose file, a key of a configuration file. */
+interface At {
+  file: string;
+  line: number;
 }
 
-/** A Traefik HTTP router as a container's labels declare it. */
+/**
+ * A Traefik setting: a container's label, or a key of a configuration file flattened to the label it stands for
+ * (`http: { routers: { api: { rule: ... } } }` is `traefik.http.routers.api.rule`).
+ */
+interface Label {
+  value: string;
+  at: At;
+}
+
+/** Where Traefik takes a router, service or middleware from: containers' labels, or the file provider's files. */
+type TraefikProvider = 'docker' | 'file';
+type RouterProtocol = 'http' | 'tcp';
+
+/** A Traefik router, as a container's labels or the file provider declare it. */
 interface TraefikRouter {
   name: string;
+  protocol: RouterProtocol;
+  provider: TraefikProvider;
   rule?: Label;
   entrypoints: string[];
   tls: boolean;
+  /** A TCP router that hands the client's TLS on to the backend unopened. */
+  passthrough: boolean;
   middlewares: string[];
-  /** The Traefik service it forwards to, when a label names one (or the container declares exactly one). */
+  /** The Traefik service it forwards to, when a setting names one (or the container declares exactly one). */
   service?: string;
-  /** Where it is declared: its first label. */
-  offset: number;
+  /** Where it is declared: its first setting. */
+  at: At;
 }
 
 type MiddlewareKind = 'basicauth' | 'digestauth' | 'forwardauth' | 'ipallowlist' | 'ratelimit' | 'redirectscheme' | 'chain' | 'other' | 'unknown';
 
 interface TraefikMiddleware {
   name: string;
+  protocol: RouterProtocol;
+  provider: TraefikProvider;
   kind: MiddlewareKind;
   /** The forward auth address, the allowed source ranges, the chained middlewares. */
   detail?: string;
-  offset: number;
+  at: At;
 }
 
 interface TraefikEntrypoint {
@@ -304,85 +338,159 @@ interface TraefikEntrypoint {
 interface TraefikSetup {
   exposedByDefault: boolean;
   entrypoints: Map<string, TraefikEntrypoint>;
+  /** The file provider's file and folder, as the proxy's container sees them. */
+  fileProvider: { filename?: string; directory?: string };
+}
+
+/** A server of a file provider's service: `url: http://api:8080` (HTTP), `address: db:5432` (TCP). */
+interface TraefikServer {
+  host: string;
+  port?: number;
+  scheme?: string;
 }
 
 /** A scalar's text (a number as written), or undefined for anything else: for settings read without diagnostics. */
 const scalarText = (node: YamlNode | null): string | undefined =>
   isScalar(node) && node.value !== null && typeof node.value !== 'object' ? String(node.value) : undefined;
 
-const ROUTER_LABEL = /^traefik\.http\.routers\.([^.]+)\.(.+)$/;
-const MIDDLEWARE_LABEL = /^traefik\.http\.middlewares\.([^.]+)\.([^.]+)(?:\.(.+))?$/;
+const ROUTER_LABEL = /^traefik\.(http|tcp)\.routers\.([^.]+)\.(.+)$/;
+const SERVICE_LABEL = /^traefik\.(http|tcp)\.services\.([^.]+)\./;
+const MIDDLEWARE_LABEL = /^traefik\.(http|tcp)\.middlewares\.([^.]+)\.([^.]+)(?:\.(.+))?$/;
+const SERVER_LABEL = /^traefik\.(http|tcp)\.services\.([^.]+)\.loadbalancer\.servers\.\d+\.(?:url|address)$/;
 
 /**
- * The HTTP routers a container's labels declare, in label order; with `traefik.enable=true` and none declared,
- * the one Traefik makes by default (named after the service).
+ * A Traefik setting's name as Traefik matches it: without regard to case (`entryPoints`, `loadBalancer`,
+ * `basicAuth`), except the names of routers, services and middlewares (`traefik.http.routers.MyApp.rule`), which
+ * are case-sensitive.
  */
-function traefikRouters(labels: Map<string, Label>, service: string, enabled: boolean): TraefikRouter[] {
+function traefikKey(key: string): string {
+  const parts = key.split('.');
+  const named = /^(?:http|tcp|udp)$/i.test(parts[1] ?? '') && /^(?:routers|services|middlewares|serverstransports)$/i.test(parts[2] ?? '');
+  return parts.map((p, i) => (named && i === 3 ? p : p.toLowerCase())).join('.');
+}
+
+/**
+ * A Traefik configuration file (YAML) as the labels it stands for: a list of scalars is one comma-separated value
+ * (as a label writes it), a list of maps is numbered (`...servers.0.url`), and an empty map or a key without a
+ * value is `true` (`tls: {}` switches TLS on).
+ */
+function configLabels(src: YamlSource): Map<string, Label> {
+  const out = new Map<string, Label>();
+  const at = (offset: number): At => ({ file: src.file, line: src.lineOf(offset) });
+  const walk = (node: YamlNode | null, path: readonly string[], offset: number, depth: number): void => {
+    if (depth > MAX_NESTING * 2) return;
+    const key = traefikKey(['traefik', ...path].join('.'));
+    if (isMap(node)) {
+      const entries = src.entries(node, []);
+      if (entries.length === 0 && path.length) out.set(key, { value: 'true', at: at(offset) });
+      for (const e of entries) walk(e.value, [...path, e.key], e.offset, depth + 1);
+    } else if (isSeq(node)) {
+      const items = node.items.map((item) => src.resolve(item as YamlNode | null));
+      if (items.every((item) => scalarText(item) !== undefined)) out.set(key, { value: items.map((item) => scalarText(item)!).join(','), at: at(offset) });
+      else items.forEach((item, i) => walk(item, [...path, String(i)], src.offsetOf(item, offset), depth + 1));
+    } else if (path.length) out.set(key, { value: scalarText(node) ?? 'true', at: at(offset) });
+  };
+  walk(src.root, [], src.offsetOf(src.root), 0);
+  return out;
+}
+
+const commaList = (value: string): string[] => value.split(',').map((x) => x.trim()).filter((x) => x !== '');
+
+/**
+ * The routers a set of labels declares (HTTP and TCP), in label order; with `defaultName` (a container with
+ * `traefik.enable=true`) and none declared, the HTTP router Traefik makes by default, named after the service.
+ */
+function traefikRouters(labels: Map<string, Label>, provider: TraefikProvider, defaultName?: string): TraefikRouter[] {
   const routers = new Map<string, TraefikRouter>();
-  const services = new Set([...labels.keys()].flatMap((k) => /^traefik\.http\.services\.([^.]+)\./.exec(k)?.[1] ?? []));
+  const services: Record<RouterProtocol, Set<string>> = { http: new Set(), tcp: new Set() };
+  for (const key of labels.keys()) {
+    const m = SERVICE_LABEL.exec(key);
+    if (m) services[m[1] as RouterProtocol].add(m[2]);
+  }
   for (const [key, label] of labels) {
     const m = ROUTER_LABEL.exec(key);
     if (!m) continue;
-    const router = routers.get(m[1]) ?? { name: m[1], entrypoints: [], tls: false, middlewares: [], offset: label.offset };
-    routers.set(m[1], router);
-    const list = () => label.value.split(',').map((x) => x.trim()).filter((x) => x !== '');
-    if (m[2] === 'rule') router.rule = label;
-    // The command line's options are read without regard to case, and so are the names they give entrypoints.
-    else if (m[2] === 'entrypoints') router.entrypoints = list().map((e) => e.toLowerCase());
-    else if (m[2] === 'middlewares') router.middlewares = list();
-    else if (m[2] === 'service') router.service = label.value;
-    else if (m[2] === 'tls') router.tls = label.value.toLowerCase() !== 'false';
-    else if (m[2].startsWith('tls.')) router.tls = true;
+    const protocol = m[1] as RouterProtocol;
+    const id = `${protocol} ${m[2]}`;
+    const router = routers.get(id) ?? { name: m[2], protocol, provider, entrypoints: [], tls: false, passthrough: false, middlewares: [], at: label.at };
+    routers.set(id, router);
+    const option = m[3];
+    if (option === 'rule') router.rule = label;
+    // Options are read without regard to case, and so are the names they give entrypoints.
+    else if (option === 'entrypoints') router.entrypoints = commaList(label.value).map((e) => e.toLowerCase());
+    else if (option === 'middlewares') router.middlewares = commaList(label.value);
+    else if (option === 'service') router.service = label.value;
+    else if (option === 'tls') router.tls = label.value.toLowerCase() !== 'false';
+    else if (option === 'tls.passthrough') {
+      router.tls = true;
+      router.passthrough = label.value.toLowerCase() === 'true';
+    } else if (option.startsWith('tls.')) router.tls = true;
   }
   const enable = labels.get('traefik.enable');
-  if (routers.size === 0 && enabled && enable) routers.set(service, { name: service, entrypoints: [], tls: false, middlewares: [], offset: enable.offset });
-  // Traefik's own services (the dashboard's api@internal) are no route to the container.
+  if (routers.size === 0 && defaultName !== undefined && enable) {
+    routers.set(`http ${defaultName}`, { name: defaultName, protocol: 'http', provider, entrypoints: [], tls: false, passthrough: false, middlewares: [], at: enable.at });
+  }
+  // Traefik's own services (the dashboard's api@internal) are no route to a container.
   return [...routers.values()].filter((r) => !r.service?.endsWith('@internal'))
-    .map((r) => (r.service === undefined && services.size === 1 ? { ...r, service: [...services][0] } : r));
+    .map((r) => (r.service === undefined && services[r.protocol].size === 1 ? { ...r, service: [...services[r.protocol]][0] } : r));
 }
 
-/** Middlewares declared in any container's labels (Traefik's Docker provider collects them all), by name. */
-function traefikMiddlewares(all: readonly Map<string, Label>[]): Map<string, TraefikMiddleware> {
+/** A middleware's key among all those read: its protocol, name and provider. */
+const middlewareKey = (protocol: RouterProtocol, name: string, provider: string): string => `${protocol} ${name}@${provider}`;
+
+/** A router's (or chain's) reference to a middleware: `auth` is one of its own provider, `auth@file` the file provider's. */
+function middlewareRef(protocol: RouterProtocol, ref: string, provider: TraefikProvider): string {
+  const at = ref.lastIndexOf('@');
+  return at > 0 ? middlewareKey(protocol, ref.slice(0, at), ref.slice(at + 1).toLowerCase()) : middlewareKey(protocol, ref, provider);
+}
+
+/**
+ * Middlewares declared in any container's labels (Traefik's Docker provider collects them all) and in the file
+ * provider's files, by key (see middlewareKey).
+ */
+function traefikMiddlewares(sources: ReadonlyArray<{ labels: Map<string, Label>; provider: TraefikProvider }>): Map<string, TraefikMiddleware> {
   const out = new Map<string, TraefikMiddleware>();
   const kinds: Record<string, MiddlewareKind> = {
     basicauth: 'basicauth', digestauth: 'digestauth', forwardauth: 'forwardauth', ipallowlist: 'ipallowlist', ipwhitelist: 'ipallowlist',
     ratelimit: 'ratelimit', redirectscheme: 'redirectscheme', chain: 'chain',
   };
-  for (const labels of all) {
+  for (const { labels, provider } of sources) {
     for (const [key, label] of labels) {
       const m = MIDDLEWARE_LABEL.exec(key);
       if (!m) continue;
-      const kind = lookup(kinds, m[2].toLowerCase()) ?? 'other';
-      const known = out.get(m[1]);
-      const option = (m[3] ?? '').toLowerCase();
+      const protocol = m[1] as RouterProtocol;
+      const kind = lookup(kinds, m[3]) ?? 'other';
+      const id = middlewareKey(protocol, m[2], provider);
+      const known = out.get(id);
+      const option = m[4] ?? '';
       const detail = (kind === 'forwardauth' && option === 'address') || (kind === 'ipallowlist' && option === 'sourcerange') || (kind === 'chain' && option === 'middlewares')
         ? label.value : known?.detail;
-      out.set(m[1], { name: m[1], kind, offset: known?.offset ?? label.offset, ...(detail !== undefined ? { detail } : {}) });
+      out.set(id, { name: m[2], protocol, provider, kind, at: known?.at ?? label.at, ...(detail !== undefined ? { detail } : {}) });
     }
   }
   return out;
 }
 
+type Gate = { auth?: { method: AuthMethod; note: string }; controls: Array<{ control: Control; at: At; note: string }> };
+
 /**
  * What a router's middlewares say about its callers, as an Ingress's annotations do: basic auth (`basic`),
  * digest (`password`), forward auth to oauth2-proxy (`oauth2`) or another service (`authentication`), a source
- * allow-list (`ip-allowlist`), a rate limit (`rate-limiting`). Chains are followed.
+ * allow-list (`ip-allowlist`), a rate limit (`rate-limiting`). Chains are followed, in their own provider.
  */
-function traefikGate(used: readonly TraefikMiddleware[], all?: Map<string, TraefikMiddleware>, depth = 0): {
-  auth?: { method: AuthMethod; note: string }; controls: Array<{ control: Control; offset: number; note: string }>;
-} {
-  let auth: { method: AuthMethod; note: string } | undefined;
-  const controls: Array<{ control: Control; offset: number; note: string }> = [];
+function traefikGate(used: readonly TraefikMiddleware[], all: Map<string, TraefikMiddleware>, depth = 0): Gate {
+  let auth: Gate['auth'];
+  const controls: Gate['controls'] = [];
   for (const m of used) {
     if (m.kind === 'basicauth' || m.kind === 'digestauth') auth ??= { method: m.kind === 'basicauth' ? 'basic' : 'password', note: `${m.kind === 'basicauth' ? 'basic' : 'digest'} auth (middleware ${m.name})` };
     else if (m.kind === 'forwardauth' && m.detail !== undefined && /oauth2/i.test(m.detail)) auth ??= { method: 'oauth2', note: `forward auth ${m.detail} (oauth2-proxy)` };
-    else if (m.kind === 'forwardauth') controls.push({ control: 'authentication', offset: m.offset, note: `traefik middleware ${m.name} forward auth ${m.detail ?? '?'}` });
-    else if (m.kind === 'ratelimit') controls.push({ control: 'rate-limiting', offset: m.offset, note: `traefik middleware ${m.name} rate limit` });
+    else if (m.kind === 'forwardauth') controls.push({ control: 'authentication', at: m.at, note: `traefik middleware ${m.name} forward auth ${m.detail ?? '?'}` });
+    else if (m.kind === 'ratelimit') controls.push({ control: 'rate-limiting', at: m.at, note: `traefik middleware ${m.name} rate limit` });
     else if (m.kind === 'ipallowlist') {
-      const ranges = (m.detail ?? '').split(',').map((r) => r.trim()).filter((r) => r !== '');
-      if (ranges.length && !ranges.some((r) => r === '0.0.0.0/0' || r === '::/0')) controls.push({ control: 'ip-allowlist', offset: m.offset, note: `traefik middleware ${m.name} ip allow-list ${ranges.join(', ')}` });
-    } else if (m.kind === 'chain' && all !== undefined && depth < 8) {
-      const inner = traefikGate((m.detail ?? '').split(',').map((n) => n.trim()).flatMap((n) => all.get(n.replace(/@docker$/, '')) ?? []), all, depth + 1);
+      const ranges = commaList(m.detail ?? '');
+      if (ranges.length && !ranges.some((r) => r === '0.0.0.0/0' || r === '::/0')) controls.push({ control: 'ip-allowlist', at: m.at, note: `traefik middleware ${m.name} ip allow-list ${ranges.join(', ')}` });
+    } else if (m.kind === 'chain' && depth < 8) {
+      const inner = traefikGate(commaList(m.detail ?? '').flatMap((n) => all.get(middlewareRef(m.protocol, n, m.provider)) ?? []), all, depth + 1);
       auth ??= inner.auth;
       controls.push(...inner.controls);
     }
@@ -400,6 +508,92 @@ function traefikPaths(rule: string): string[] {
   return out;
 }
 
+/** The servers of the file provider's services, by `protocol name`, in file order. */
+function traefikServers(labels: Map<string, Label>): Map<string, TraefikServer[]> {
+  const out = new Map<string, TraefikServer[]>();
+  for (const [key, label] of labels) {
+    const m = SERVER_LABEL.exec(key);
+    const [mention] = m ? hostMentions(label.value) : [];
+    if (!m || !mention) continue;
+    const id = `${m[1]} ${m[2]}`;
+    out.set(id, [...(out.get(id) ?? []), {
+      host: mention.host, ...(mention.port !== undefined ? { port: mention.port } : {}), ...(mention.scheme ? { scheme: mention.scheme.toLowerCase() } : {}),
+    }]);
+  }
+  return out;
+}
+
+/**
+ * What Traefik's static settings say, from its command line (`--entrypoints.web.address=:80`), its TRAEFIK_*
+ * variables or its static configuration file, as dotted lower-case names: entrypoints, redirections, TLS,
+ * exposedByDefault, the file provider.
+ */
+function traefikSetup(settings: ReadonlyMap<string, string>): TraefikSetup {
+  const entrypoints = new Map<string, TraefikEntrypoint>();
+  for (const [key, value] of settings) {
+    const m = /^entrypoints\.([^.]+)\.(.+)$/.exec(key);
+    if (!m) continue;
+    const ep = entrypoints.get(m[1]) ?? { redirects: false, tls: false };
+    entrypoints.set(m[1], ep);
+    if (m[2] === 'address') {
+      const port = /:(\d{1,5})(?:\/\w+)?$/.exec(value.trim())?.[1];
+      if (port !== undefined) ep.port = Number(port);
+    } else if (m[2] === 'http.redirections.entrypoint.to') ep.redirects = true;
+    else if (/^http\.tls(?:$|\.)/.test(m[2]) && value.toLowerCase() !== 'false') ep.tls = true;
+  }
+  const filename = settings.get('providers.file.filename');
+  const directory = settings.get('providers.file.directory');
+  return {
+    exposedByDefault: settings.get('providers.docker.exposedbydefault')?.toLowerCase() !== 'false',
+    entrypoints,
+    fileProvider: { ...(filename ? { filename } : {}), ...(directory ? { directory } : {}) },
+  };
+}
+
+/** A bind mount of the proxy: a path of the repository (as written) the container sees at `target`. */
+interface Mount {
+  source: string;
+  target: string;
+  offset: number;
+}
+
+const containerPath = (path: string): string => path.trim().replace(/\/+/g, '/').replace(/\/\.(?=\/|$)/g, '').replace(/(.)\/$/, '$1');
+
+/** Where a path the container sees comes from: the mount whose target holds it (the deepest), with the rest of the path. */
+function mountedAt(mounts: readonly Mount[], path: string): Mount | undefined {
+  const p = containerPath(path);
+  let best: Mount | undefined;
+  for (const m of mounts) {
+    const inside = p === m.target || p.startsWith(m.target === '/' ? '/' : `${m.target}/`);
+    if (inside && (!best || m.target.length > best.target.length)) best = m;
+  }
+  if (!best) return undefined;
+  const rest = p.slice(best.target.length).replace(/^\//, '');
+  return { ...best, source: rest ? `${best.source.replace(/\/+$/, '')}/${rest}` : best.source, target: p };
+}
+
+/** Labels of Traefik v1 (`traefik.frontend.rule`, `traefik.port`, `traefik.backend`), which v2 and later ignore. */
+const V1_LABEL = /^traefik\.(?:frontend\.|backend(?:\.|$)|port$|(?!(?:http|tcp|udp|docker|enable)\.)[^.]+\.(?:frontend\.|port$))/;
+
+/** What every route of one compose file is read against. */
+interface TraefikContext {
+  setup: TraefikSetup;
+  proxy: Service | undefined;
+  labels: Map<Service, Map<string, Label>>;
+  middlewares: Map<string, TraefikMiddleware>;
+  servers: Map<string, TraefikServer[]>;
+}
+
+/** Where a route forwards: a service of the file (with its host name), or a host no service of the file has. */
+interface Backend {
+  service?: Service;
+  host: string;
+  port?: number;
+  scheme?: string;
+}
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 class ComposeReader {
   readonly draft = emptyDraft();
   private readonly envFileCache = new Map<Service, EnvFile[]>();
@@ -408,6 +602,8 @@ class ComposeReader {
   readonly checks: DraftCheck[] = [];
   /** Where each top-level secret comes from (`file ./db_password.txt`, `external`), by name. */
   private readonly secretSources = new Map<string, string>();
+  /** Top-level secrets read from a file the repository holds (not git-ignored), by name. */
+  private readonly committedSecrets = new Set<string>();
   project = 'compose';
   projectStated = false;
 
@@ -479,16 +675,29 @@ class ComposeReader {
     if (entries) this.readServices(entries);
   }
 
-  /** The top-level `secrets:`: each secret's source, for the comments of the services that use it. */
+  /**
+   * The top-level `secrets:`: each secret's source, for the comments of the services that use it. A secret read
+   * from a file the repository holds (there, and not git-ignored) is a secret kept in the repository: a check
+   * naming the file, never its content, as a Secret committed with values is.
+   */
   private readSecrets(entry: Entry | undefined): void {
     if (!entry || !isMap(entry.value)) return;
     for (const e of this.src.entries(entry.value, entry.path)) {
       const f = this.fields(e);
       const external = f.get('external');
-      const source = f.has('file') ? `file ${this.text(f.get('file')) ?? '?'}`
+      const path = this.text(f.get('file'));
+      const source = f.has('file') ? `file ${path ?? '?'}`
         : external && isScalar(external.value) && (external.value.value === true || external.value.value === 'true') ? 'external'
           : f.has('environment') ? `from variable ${this.text(f.get('environment')) ?? '?'}` : undefined;
       if (source) this.secretSources.set(e.key, source);
+      const kept = path === undefined || path.trim() === '' ? undefined : this.options.secretFile?.(path.trim());
+      if (!kept || kept.ignored) continue;
+      this.committedSecrets.add(e.key);
+      this.secretSources.set(e.key, `${source ?? 'file'}, kept in the repository`);
+      this.checks.push({
+        file: this.file, line: this.line(f.get('file')!.offset),
+        message: `secret ${e.key} is read from ${kept.file}, a file in the repository that .gitignore does not keep out: a secret kept in the repository; move it to a secret store`,
+      });
     }
   }
 
@@ -846,11 +1055,14 @@ class ComposeReader {
    */
   private secretStore(s: Service, env: readonly EnvSetting[]): Provenance | undefined {
     if (environmentSecret(env)) return undefined;
-    const [item] = this.items(s.settings.get('secrets'), 'a list of secrets (names, or maps with `source:`)');
-    if (item) {
-      const name = isMap(item.value) ? this.text(this.fields(item).get('source')) : this.text(item, 'a secret name');
-      const source = name !== undefined ? this.secretSources.get(name) : undefined;
-      return this.provenance(item.offset, `secrets ${name ?? '?'}${source ? ` (Docker secret ${source})` : ' (Docker secret)'}`);
+    const used = this.items(s.settings.get('secrets'), 'a list of secrets (names, or maps with `source:`)')
+      .map((item) => ({ item, name: isMap(item.value) ? this.text(this.fields(item).get('source')) : this.text(item, 'a secret name') }));
+    // A secret the repository holds is no better kept than one written in the environment.
+    if (used.some((u) => u.name !== undefined && this.committedSecrets.has(u.name))) return undefined;
+    const [first] = used;
+    if (first) {
+      const source = first.name !== undefined ? this.secretSources.get(first.name) : undefined;
+      return this.provenance(first.item.offset, `secrets ${first.name ?? '?'}${source ? ` (Docker secret ${source})` : ' (Docker secret)'}`);
     }
     const file = secretFileSetting(env);
     return file && { file: file.file ?? this.file, line: file.line, note: `${file.file ? 'env_file' : 'environment'} ${file.key} (a mounted secret file)` };
@@ -933,22 +1145,27 @@ class ComposeReader {
   // --- Traefik -------------------------------------------------------------------------------------
 
   /**
-   * A service's labels (`labels:`, and `deploy.labels:` for Swarm), list or map form, variables substituted. Read
-   * quietly: a label that is no string is Compose's to refuse, and says nothing of routes.
+   * A service's labels (`labels:`, and `deploy.labels:` for Swarm), list or map form, variables substituted, Traefik's
+   * named as Traefik matches them (see traefikKey). Read quietly: a label that is no string is Compose's to refuse,
+   * and says nothing of routes.
    */
   private labels(s: Service): Map<string, Label> {
     const out = new Map<string, Label>();
+    const set = (key: string, value: string, offset: number) => {
+      const name = key.trim();
+      out.set(/^traefik\./i.test(name) ? traefikKey(name) : name, { value: interpolate(value).trim(), at: { file: this.file, line: this.line(offset) } });
+    };
     for (const entry of [s.settings.get('labels'), this.fields(s.settings.get('deploy')).get('labels')]) {
       if (entry && isMap(entry.value)) {
         for (const e of this.src.entries(entry.value, entry.path)) {
           const v = scalarText(e.value);
-          if (v !== undefined) out.set(e.key, { value: interpolate(v).trim(), offset: e.offset });
+          if (v !== undefined) set(e.key, v, e.offset);
         }
       } else if (entry && isSeq(entry.value)) {
         for (const item of entry.value.items) {
           const text = scalarText(item as YamlNode | null);
           const eq = text === undefined ? -1 : text.indexOf('=');
-          if (eq > 0) out.set(text!.slice(0, eq).trim(), { value: interpolate(text!.slice(eq + 1)).trim(), offset: this.src.offsetOf(item as YamlNode | null, entry.offset) });
+          if (eq > 0) set(text!.slice(0, eq), text!.slice(eq + 1), this.src.offsetOf(item as YamlNode | null, entry.offset));
         }
       }
     }
@@ -957,68 +1174,256 @@ class ComposeReader {
 
   /**
    * Routes a Traefik in this file (or, when the file runs none, one outside it, as a Kubernetes Ingress
-   * controller is) takes to the services whose labels declare routers: a flow from the proxy to the service on
-   * the port it forwards to, the router's paths as endpoints, and what its middlewares say about callers
+   * controller is) takes: to the services whose labels declare routers, and to the servers of the routers its
+   * file provider declares (files it mounts, or next to the compose file). Each is a flow from the proxy to the
+   * service on the port it forwards to, the router's paths endpoints, and what its middlewares say about callers
    * (basic or forward auth, an allow-list, a rate limit). `traefik.enable=false` routes nothing, and nor do
-   * routers that Traefik only redirects to HTTPS.
+   * routers that Traefik only redirects to HTTPS; a Traefik v1 proxy, or v1 labels, are named as not read.
    */
   private addTraefikRoutes(services: readonly Service[], active: readonly Service[]): void {
     const proxies = services.filter((s) => this.identityTech(s) === 'traefik');
     const proxy = proxies.find((s) => active.includes(s));
     // A proxy this file defines but does not start routes nothing.
     if (proxies.length && !proxy) return;
-    const setup = proxy ? this.traefikSetup(proxy) : { exposedByDefault: true, entrypoints: new Map<string, TraefikEntrypoint>() };
+    if (proxy && this.traefikV1(proxy)) return;
+    const config = proxy ? this.traefikConfig(proxy) : { setup: traefikSetup(new Map()), files: [] };
     const labels = new Map(active.map((s) => [s, this.labels(s)]));
-    const middlewares = traefikMiddlewares([...labels.values()]);
+    const ctx: TraefikContext = {
+      setup: config.setup,
+      proxy,
+      labels,
+      middlewares: traefikMiddlewares([
+        ...[...labels.values()].map((l) => ({ labels: l, provider: 'docker' as const })), ...config.files.map((f) => ({ labels: f, provider: 'file' as const })),
+      ]),
+      servers: new Map(config.files.flatMap((f) => [...traefikServers(f)])),
+    };
     for (const s of active) {
       if (s === proxy) continue;
       const own = labels.get(s)!;
       const enable = own.get('traefik.enable')?.value.toLowerCase();
-      if (enable === 'false' || (enable !== 'true' && !setup.exposedByDefault)) continue;
-      for (const router of traefikRouters(own, s.name, enable === 'true')) this.addTraefikRoute(s, own, router, middlewares, setup, proxy);
+      if (enable === 'false' || (enable !== 'true' && !config.setup.exposedByDefault)) continue;
+      const routers = traefikRouters(own, 'docker', enable === 'true' ? s.name : undefined);
+      this.noteTraefikV1(s, own, routers);
+      for (const router of routers) this.addTraefikRoute(router, this.labelBackends(s, own, router, ctx), ctx);
+    }
+    for (const file of config.files) {
+      for (const router of traefikRouters(file, 'file')) this.addTraefikRoute(router, this.fileBackends(router, ctx), ctx);
     }
   }
 
-  private addTraefikRoute(s: Service, own: Map<string, Label>, router: TraefikRouter, middlewares: Map<string, TraefikMiddleware>, setup: TraefikSetup, proxy: Service | undefined): void {
+  /** Traefik v1 reads neither the labels nor the configuration this reader knows: a check, and no route. */
+  private traefikV1(proxy: Service): boolean {
+    const entry = proxy.settings.get('image');
+    const image = this.text(entry) ?? '';
+    const tag = /:([^/:@]+)(?:@.*)?$/.exec(image.trim())?.[1] ?? '';
+    if (!/^v?1(?:[.-]|$)/.test(tag)) return false;
+    this.checks.push({ file: this.file, line: this.line(entry?.offset ?? proxy.offset), message: `service ${proxy.name}: Traefik v1 (image ${image.trim()}), end-of-life; its labels and configuration are not read, so add its routes by hand` });
+    return true;
+  }
+
+  /** v1 labels on a service Traefik v2 or later routes: they route nothing, and the draft says so. */
+  private noteTraefikV1(s: Service, own: Map<string, Label>, routers: readonly TraefikRouter[]): void {
+    const v1 = [...own].filter(([key]) => V1_LABEL.test(key));
+    if (v1.length === 0 || routers.some((r) => r.rule !== undefined)) return;
+    const [key, label] = v1[0];
+    this.checks.push({
+      file: label.at.file, line: label.at.line,
+      message: `service ${s.name}: Traefik v1 labels (${key}${v1.length > 1 ? ', ...' : ''}), which Traefik v2 and later ignore: no route read from them; write them as v2 routers`,
+    });
+  }
+
+  /**
+   * The proxy's static configuration and file provider: a static file it mounts (`--configfile`, else Traefik's
+   * own places), which then replaces its command line as in Traefik, else its command line and TRAEFIK_* variables
+   * (with a `traefik.yml` next to the compose file under them); then the file provider's file or folder, mounted
+   * or next to the compose file. Whatever cannot be read is said in the proxy's comment.
+   */
+  private traefikConfig(proxy: Service): { setup: TraefikSetup; files: Array<Map<string, Label>> } {
+    const flags = this.traefikFlags(proxy);
+    const mounts = this.bindMounts(proxy);
+    const notes: Provenance[] = [];
+    const found = this.traefikStatic(flags, mounts, proxy, notes);
+    const settings = new Map<string, string>();
+    for (const [key, label] of found?.labels ?? []) settings.set(key.replace(/^traefik\./, ''), label.value);
+    // Traefik reads one source of static settings: a configuration file it finds wins over its command line.
+    if (!found?.mounted) for (const [key, value] of flags) settings.set(key, value);
+    const setup = traefikSetup(settings);
+    const files = this.traefikDynamic(setup.fileProvider, mounts, proxy, notes);
+    if (notes.length) addElement(this.draft, { key: proxy.id, id: proxy.id, aliases: [], provenance: notes });
+    return { setup, files };
+  }
+
+  /** The proxy's command-line options and TRAEFIK_* variables, as dotted lower-case names. */
+  private traefikFlags(proxy: Service): Map<string, string> {
+    const settings = new Map<string, string>();
+    for (const word of [...this.command(proxy, 'entrypoint'), ...this.command(proxy)].flatMap((a) => a.split(/\s+/))) {
+      const m = /^--([A-Za-z0-9_.-]+)(?:=(.*))?$/.exec(word.replace(/^(['"])(.*)\1$/, '$2'));
+      if (m) settings.set(m[1].toLowerCase(), m[2] ?? 'true');
+    }
+    for (const e of this.environment(proxy)) {
+      if (/^TRAEFIK_/i.test(e.key) && e.value !== undefined) settings.set(e.key.slice(8).toLowerCase().replace(/_/g, '.'), e.value);
+    }
+    return settings;
+  }
+
+  /** The repository's files and folders a service bind-mounts, read quietly (the volumes were read, with their problems, for privileges). */
+  private bindMounts(s: Service): Mount[] {
+    const entry = s.settings.get('volumes');
+    const out: Mount[] = [];
+    for (const item of entry && isSeq(entry.value) ? entry.value.items as Array<YamlNode | null> : []) {
+      let source: string | undefined;
+      let target: string | undefined;
+      if (isMap(item)) {
+        const type = scalarText(item.get('type', true) as YamlNode | null);
+        if (type !== undefined && type !== 'bind') continue;
+        source = scalarText(item.get('source', true) as YamlNode | null);
+        target = scalarText(item.get('target', true) as YamlNode | null);
+      } else [source, target] = interpolate(scalarText(item) ?? '').split(':');
+      source = source === undefined ? undefined : interpolate(source).trim();
+      // A source that is no path is a named volume, not the repository's.
+      if (!source || !target || !/^[.~/]/.test(source)) continue;
+      out.push({ source, target: containerPath(interpolate(target)) || '/', offset: this.src.offsetOf(item, entry!.offset) });
+    }
+    return out;
+  }
+
+  /** A Traefik configuration file of the repository, as labels (see configLabels); undefined when it is not there or not YAML. */
+  private readTraefikFile(path: string): Map<string, Label> | undefined {
+    if (!/\.ya?ml$/i.test(path)) return undefined;
+    const read = this.options.readFile?.(path);
+    if (!read) return undefined;
+    const src = new YamlSource(read.text, read.file);
+    if (src.failed || !isMap(src.root)) return undefined;
+    if (!this.draft.sources.some((x) => x.file === read.file)) this.draft.sources.push({ file: read.file, format: 'Traefik configuration' });
+    return configLabels(src);
+  }
+
+  /** The static configuration file Traefik reads: mounted where it looks (or `--configfile` says), else a `traefik.yml` next to the compose file. */
+  private traefikStatic(flags: ReadonlyMap<string, string>, mounts: readonly Mount[], proxy: Service, notes: Provenance[]): { labels: Map<string, Label>; mounted: boolean } | undefined {
+    const named = flags.get('configfile');
+    const places = named !== undefined ? [named] : ['/etc/traefik/traefik.yml', '/etc/traefik/traefik.yaml', '/traefik.yml', '/traefik.yaml', '/etc/traefik/traefik.toml', '/traefik.toml'];
+    const mounted = places.flatMap((p) => mountedAt(mounts, p) ?? []);
+    for (const m of mounted) {
+      if (/\.toml$/i.test(m.target)) {
+        notes.push(this.provenance(m.offset, `traefik static configuration ${m.source} is TOML, not read`));
+        return undefined;
+      }
+      const labels = this.readTraefikFile(m.source);
+      if (labels) return { labels, mounted: true };
+    }
+    if (mounted.length || named !== undefined) return undefined;
+    for (const name of ['traefik.yml', 'traefik.yaml']) {
+      const labels = this.readTraefikFile(name);
+      if (labels) {
+        notes.push(this.provenance(proxy.offset, `traefik static configuration ${name} read from beside the compose file (not mounted: check the container sees it)`));
+        return { labels, mounted: false };
+      }
+    }
+    return undefined;
+  }
+
+  /** The file provider's files: its file, or the YAML files of its folder, where the proxy mounts them from (else beside the compose file). */
+  private traefikDynamic(provider: TraefikSetup['fileProvider'], mounts: readonly Mount[], proxy: Service, notes: Provenance[]): Array<Map<string, Label>> {
+    const out: Array<Map<string, Label>> = [];
+    for (const [path, folder] of [[provider.filename, false], [provider.directory, true]] as const) {
+      if (path === undefined) continue;
+      const mount = mountedAt(mounts, path);
+      const source = mount?.source ?? containerPath(path).split('/').pop() ?? '';
+      const files = folder
+        ? (this.options.listFolder?.(source) ?? []).filter((n) => /\.ya?ml$/i.test(n)).sort(byCodeUnits).map((n) => `${source.replace(/\/+$/, '')}/${n}`)
+        : [source];
+      const read = files.flatMap((f) => this.readTraefikFile(f) ?? []);
+      out.push(...read);
+      const where = mount ? this.provenance(mount.offset) : this.provenance(proxy.offset);
+      if (read.length === 0) notes.push({ ...where, note: `traefik file provider ${path} not read (${mount ? `${source} is not there or not YAML` : 'not mounted from the folder searched'})` });
+      else if (!mount) notes.push({ ...where, note: `traefik file provider ${path} read from ${source} beside the compose file (not mounted: check the container sees it)` });
+    }
+    return out;
+  }
+
+  /** Where a label-declared router forwards: its own container (on the port its labels or its ports say), or the file provider's servers. */
+  private labelBackends(s: Service, own: Map<string, Label>, router: TraefikRouter, ctx: TraefikContext): Backend[] {
+    if (router.service?.toLowerCase().endsWith('@file')) return this.serverBackends(router.protocol, router.service.slice(0, -5), ctx);
+    const service = router.service?.replace(/@docker$/i, '') ?? '';
+    const scheme = own.get(`traefik.http.services.${service}.loadbalancer.server.scheme`)?.value.toLowerCase();
+    const port = this.backendPort(s, own, router.protocol, service);
+    return [{ service: s, host: s.name, ...(port !== undefined ? { port } : {}), ...(scheme ? { scheme } : {}) }];
+  }
+
+  /** Where a file-provider router forwards: its service's servers, or (`name@docker`) the container whose labels define that service. */
+  private fileBackends(router: TraefikRouter, ctx: TraefikContext): Backend[] {
+    const ref = router.service ?? '';
+    const at = ref.lastIndexOf('@');
+    const [name, provider] = at > 0 ? [ref.slice(0, at), ref.slice(at + 1).toLowerCase()] : [ref, 'file'];
+    if (provider === 'file') return this.serverBackends(router.protocol, name, ctx);
+    if (provider !== 'docker') return [];
+    const prefix = `traefik.${router.protocol}.services.${name}.`;
+    const s = [...ctx.labels].find(([svc, l]) => svc !== ctx.proxy && ([...l.keys()].some((k) => k.startsWith(prefix)) || svc.name === name))?.[0];
+    if (!s) return [];
+    const port = this.backendPort(s, ctx.labels.get(s)!, router.protocol, name);
+    return [{ service: s, host: s.name, ...(port !== undefined ? { port } : {}) }];
+  }
+
+  /** The servers of a file provider's service: the compose service a server's host names, else the host itself. */
+  private serverBackends(protocol: RouterProtocol, name: string, ctx: TraefikContext): Backend[] {
+    return (ctx.servers.get(`${protocol} ${name}`) ?? []).map((server) => {
+      const s = [...ctx.labels.keys()].find((svc) => svc.hostNames.some((h) => h.toLowerCase() === server.host.toLowerCase()));
+      return { ...(s ? { service: s } : {}), host: server.host, ...(server.port !== undefined ? { port: server.port } : {}), ...(server.scheme ? { scheme: server.scheme } : {}) };
+    });
+  }
+
+  private addTraefikRoute(router: TraefikRouter, backends: readonly Backend[], ctx: TraefikContext): void {
+    const { setup, proxy } = ctx;
     const entrypoints = router.entrypoints.length ? router.entrypoints : [...setup.entrypoints.keys()];
-    // A router whose every entrypoint redirects to another answers with a redirect only.
-    if (entrypoints.length && entrypoints.every((e) => setup.entrypoints.get(e)?.redirects)) return;
-    const used = router.middlewares.map((m) => middlewares.get(m.replace(/@docker$/, '')) ?? { name: m, kind: 'unknown' as const, offset: router.offset });
+    // An HTTP router whose every entrypoint redirects to another answers with a redirect only.
+    if (router.protocol === 'http' && entrypoints.length && entrypoints.every((e) => setup.entrypoints.get(e)?.redirects)) return;
+    const used = router.middlewares.map((m) => ctx.middlewares.get(middlewareRef(router.protocol, m, router.provider))
+      ?? { name: m, protocol: router.protocol, provider: router.provider, kind: 'unknown' as const, at: router.at });
     if (used.some((m) => m.kind === 'redirectscheme')) return;
-    const tls = router.tls || entrypoints.some((e) => setup.entrypoints.get(e)?.tls);
-    const gate = traefikGate(used, middlewares);
-    const controls = gate.controls.map((c) => ({ control: c.control, provenance: this.provenance(c.offset, c.note) }));
-    const rule = router.rule?.value ?? `(default rule: Host of ${s.name})`;
+    const name = router.provider === 'file' ? `${router.name}@file` : router.name;
+    const at = router.rule?.at ?? router.at;
+    if (backends.length === 0) {
+      this.draft.omitted.push({ key: `router ${name}`, reason: `a Traefik router to service ${router.service ?? '?'}, which no configuration read defines`, provenance: { ...at } });
+      return;
+    }
+    const tls = router.tls || (router.protocol === 'http' && entrypoints.some((e) => setup.entrypoints.get(e)?.tls));
+    const gate = traefikGate(used, ctx.middlewares);
+    const controls = gate.controls.map((c) => ({ control: c.control, provenance: { ...c.at, note: c.note } }));
+    const rule = router.rule?.value ?? `(default rule: Host of ${backends[0].host})`;
     const on = entrypoints.length ? ` on ${entrypoints.join(', ')}` : '';
     const unread = used.filter((m) => m.kind === 'unknown').map((m) => m.name);
+    const tlsNote = !tls ? '' : router.passthrough ? ' (TLS passed through to the backend)' : ' (TLS at the proxy)';
     const notes = [
-      `traefik router ${router.name} ${rule}${on}${tls ? ' (TLS at the proxy)' : ''}`,
+      `traefik ${router.protocol === 'tcp' ? 'TCP ' : ''}router ${name} ${rule}${on}${tlsNote}`,
       ...(gate.auth ? [gate.auth.note] : []),
       ...(unread.length ? [`middleware${unread.length > 1 ? 's' : ''} ${unread.join(', ')} not read`] : []),
     ];
-    const provenance = this.provenance(router.rule?.offset ?? router.offset, notes.join(', '));
-    const auth = gate.auth ? { auth: gate.auth.method } : {};
-    const endpoints = traefikPaths(router.rule?.value ?? '').filter((p) => ROUTE_PATH.test(p))
-      .map((p) => ({ key: p, routed: true, ...auth, provenance: [this.provenance(router.rule!.offset, `traefik router ${router.name} path ${p}`)] }));
-    addElement(this.draft, { key: s.id, id: s.id, aliases: [], provenance: [], ...(controls.length ? { controls } : {}), ...(endpoints.length ? { endpoints } : {}) });
-    if (proxy) {
-      const port = this.backendPort(s, own, router);
-      const scheme = own.get(`traefik.http.services.${router.service ?? ''}.loadbalancer.server.scheme`)?.value.toLowerCase();
-      addEvidence(this.draft, proxy.id, s.id, [{
-        provenance, protocol: scheme === 'https' ? 'https' : 'http', ...auth, ...(port !== undefined ? { port, targetPort: port } : {}),
-      }]);
-      return;
+    const provenance: Provenance = { ...at, note: notes.join(', ') };
+    const facts = { provenance, route: `router ${name}`, ...(gate.auth ? { auth: gate.auth.method } : {}) };
+    const endpoints = router.protocol !== 'http' ? [] : traefikPaths(router.rule?.value ?? '').filter((p) => ROUTE_PATH.test(p))
+      .map((p) => ({ key: p, routed: true, ...(gate.auth ? { auth: gate.auth.method } : {}), provenance: [{ ...router.rule!.at, note: `traefik router ${name} path ${p}` }] }));
+    const listening = entrypoints.map((e) => setup.entrypoints.get(e)?.port).find((p) => p !== undefined);
+    for (const b of backends) {
+      // A TCP route says nothing of the protocol: the backend's port or technology does.
+      const protocol = router.protocol === 'tcp' ? {} : { protocol: b.scheme === 'https' ? 'https' : 'http' };
+      const ports = b.port !== undefined ? { port: b.port, targetPort: b.port } : {};
+      if (b.service) addElement(this.draft, { key: b.service.id, id: b.service.id, aliases: [], provenance: [], ...(controls.length ? { controls } : {}), ...(endpoints.length ? { endpoints } : {}) });
+      if (proxy && b.service) addEvidence(this.draft, proxy.id, b.service.id, [{ ...facts, ...protocol, ...ports }]);
+      // A server outside the file (a host on the internet, another machine) is a reference, drawn once resolved.
+      else if (proxy) this.draft.references.push({ from: proxy.id, host: b.host, evidence: { ...facts, ...protocol, ...ports, ...(b.scheme ? { scheme: b.scheme } : {}) } });
+      else if (b.service) {
+        const outside = router.protocol === 'tcp' ? { ...(b.port !== undefined ? { targetPort: b.port } : {}), ...(tls ? { protocol: 'tls' } : {}) } : { protocol: tls ? 'https' : 'http' };
+        addOutsideCaller(this.draft, b.service.id, { ...facts, ...outside, ...(listening !== undefined ? { port: listening } : {}) });
+      }
     }
-    const port = entrypoints.map((e) => setup.entrypoints.get(e)?.port).find((p) => p !== undefined);
-    addOutsideCaller(this.draft, s.id, { provenance, protocol: tls ? 'https' : 'http', ...auth, ...(port !== undefined ? { port } : {}) });
   }
 
   /**
    * The port Traefik forwards to: the service label's, else the container's only exposed or published port
    * (read quietly: the published ports were read, with their problems, as flows).
    */
-  private backendPort(s: Service, own: Map<string, Label>, router: TraefikRouter): number | undefined {
-    const stated = own.get(`traefik.http.services.${router.service ?? ''}.loadbalancer.server.port`)?.value;
+  private backendPort(s: Service, own: Map<string, Label>, protocol: RouterProtocol, service: string): number | undefined {
+    const stated = own.get(`traefik.${protocol}.services.${service}.loadbalancer.server.port`)?.value;
     if (stated !== undefined && /^\d{1,5}$/.test(stated) && Number(stated) <= 65535) return Number(stated);
     const ports = new Set<number>();
     const list = (key: string) => {
@@ -1040,31 +1445,6 @@ class ComposeReader {
   private identityTech(s: Service): string | undefined {
     const image = this.text(s.settings.get('image'));
     return image ? imageTech(image) : undefined;
-  }
-
-  /** What the proxy's command line (or its TRAEFIK_* variables) says: entrypoints, redirections, exposedByDefault. */
-  private traefikSetup(proxy: Service): TraefikSetup {
-    const settings = new Map<string, string>();
-    for (const word of [...this.command(proxy, 'entrypoint'), ...this.command(proxy)].flatMap((a) => a.split(/\s+/))) {
-      const m = /^--([A-Za-z0-9_.-]+)(?:=(.*))?$/.exec(word.replace(/^(['"])(.*)\1$/, '$2'));
-      if (m) settings.set(m[1].toLowerCase(), m[2] ?? 'true');
-    }
-    for (const e of this.environment(proxy)) {
-      if (/^TRAEFIK_/i.test(e.key) && e.value !== undefined) settings.set(e.key.slice(8).toLowerCase().replace(/_/g, '.'), e.value);
-    }
-    const entrypoints = new Map<string, TraefikEntrypoint>();
-    for (const [key, value] of settings) {
-      const m = /^entrypoints\.([^.]+)\.(.+)$/.exec(key);
-      if (!m) continue;
-      const ep = entrypoints.get(m[1]) ?? { redirects: false, tls: false };
-      entrypoints.set(m[1], ep);
-      if (m[2] === 'address') {
-        const port = /:(\d{1,5})(?:\/\w+)?$/.exec(value.trim())?.[1];
-        if (port !== undefined) ep.port = Number(port);
-      } else if (m[2] === 'http.redirections.entrypoint.to') ep.redirects = true;
-      else if (/^http\.tls(?:$|\.)/.test(m[2]) && value.toLowerCase() !== 'false') ep.tls = true;
-    }
-    return { exposedByDefault: settings.get('providers.docker.exposedbydefault')?.toLowerCase() !== 'false', entrypoints };
   }
 
   // --- References ----------------------------------------------------------------------------------

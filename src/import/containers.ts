@@ -375,10 +375,32 @@ const truthy = (value: string | undefined): boolean => /^(?:yes|true|1)$/i.test(
 
 const hasValue = (e: EnvSetting): boolean => (e.raw ?? e.value ?? 'x') !== '';
 
+/** The official images whose build (and entrypoint) turn protected mode off: Docker publishes ports only when asked. */
+const STOCK_REDIS: Record<string, string> = { redis: 'Redis', 'valkey/valkey': 'Valkey' };
+
+/**
+ * Why the official Redis or Valkey image, started as it ships, answers every client: no password setting (the
+ * caller has checked --requirepass and *_PASSWORD), no ACL (`--aclfile`, `--user`), no config file (which may set
+ * `requirepass` or `protected-mode`), no `--protected-mode yes`, and a command line that is the server's own (an
+ * unknown script may start it otherwise). Undefined when any of that is unknown or says otherwise; bitnami's
+ * images refuse to start without a password unless ALLOW_EMPTY_PASSWORD says so (read by authOff).
+ */
+function stockRedisOpen(image: string | undefined, words: readonly string[], envComplete: boolean): string | undefined {
+  const repository = image === undefined ? '' : imageRepository(image).join('/').replace(/^library\//, '');
+  const server = lookup(STOCK_REDIS, repository);
+  if (server === undefined || !envComplete) return undefined;
+  const serverCommand = words.length === 0 || words[0].startsWith('-') || words.some((w) => /(?:^|\/)(?:redis|valkey)-server$/.test(w.replace(/^['"]|['"]$/g, '')));
+  const configured = words.some((w) => /^--(?:aclfile|user|protected-mode=yes)$|^--(?:aclfile|user)=|\.conf['"]?$/.test(w))
+    || words.some((w, i) => w === '--protected-mode' && words[i + 1] === 'yes');
+  if (!serverCommand || configured) return undefined;
+  return `image ${repository} with no password, ACL or config file: the official image turns protected mode off, so ${server} answers every client without a password`;
+}
+
 /**
  * A database or cache whose own settings let every client in without a password: PostgreSQL's `trust`, MySQL's
  * or MariaDB's empty root password, bitnami's ALLOW_EMPTY_PASSWORD with no password set, Redis (or its fork Valkey)
- * without protected mode or a password, the official MongoDB image with no root user (it then starts without access control).
+ * without protected mode or a password (the official images ship with it off: a stock `image: redis` is open), the
+ * official MongoDB image with no root user (it then starts without access control).
  * `envComplete`: every variable is known (no env file or secret left unread), which an absence needs.
  */
 export function authOff(tech: string | undefined, image: string | undefined, env: readonly EnvSetting[], args: readonly string[], envComplete: boolean): AuthOff | undefined {
@@ -395,6 +417,8 @@ export function authOff(tech: string | undefined, image: string | undefined, env
     const i = words.findIndex((w) => /^--protected-mode(?:=no)?$/.test(w));
     const server = tech === 'valkey' ? 'Valkey' : 'Redis';
     if (i >= 0 && (words[i].endsWith('=no') || words[i + 1] === 'no')) return { says: `--protected-mode no without --requirepass: ${server} answers every client without a password` };
+    const stock = stockRedisOpen(image, words, envComplete);
+    if (stock) return { says: stock };
   }
   const official = image !== undefined && imageRepository(image).join('/').replace(/^library\//, '') === 'mongo';
   if (official && envComplete && !set(/^MONGO_INITDB_ROOT_(?:USERNAME|PASSWORD)(?:_FILE)?$/i) && !words.some((w) => /^--(?:auth|keyFile|config)(?:=|$)|^-f$/.test(w))) {

@@ -56,6 +56,11 @@ export interface DraftElement {
    */
   noAuth?: Provenance;
   /**
+   * How the server authenticates every client, where its own settings say (a managed broker's shared access keys,
+   * or cloud identities only): the auth of its inbound flows whose evidence states none.
+   */
+  clientAuth?: { method: AuthMethod; provenance: Provenance };
+  /**
    * A file switches off what protects the data it holds (no authentication, no encryption at rest). The files
    * never say what that data is, so the draft gives it a placeholder asset: the rules about stored data then
    * weigh it, and the reviewer replaces it with the real assets. The provenance is the switch.
@@ -124,6 +129,11 @@ export interface FlowEvidence extends ConnectionFacts {
    * rides on the evidence so that settling and merging, which rebuild flows from their evidence, keep it.
    */
   description?: string;
+  /**
+   * The proxy route the call comes through (`router admin`, `Ingress shop`): routes to one listener that ask
+   * different things of callers leave the flow's auth unstated, each route's paths (endpoints) carrying their own.
+   */
+  route?: string;
 }
 
 export interface DraftFlow {
@@ -259,6 +269,7 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   existing.requiresPassword = element.requiresPassword ?? existing.requiresPassword;
   existing.requiresTls = element.requiresTls ?? existing.requiresTls;
   existing.noAuth = element.noAuth ?? existing.noAuth;
+  existing.clientAuth = element.clientAuth ?? existing.clientAuth;
   existing.dataAtRisk = element.dataAtRisk ?? existing.dataAtRisk;
   existing.comment = element.comment ?? existing.comment;
   // A file that defines the service makes it part of the system, whichever file only named it.
@@ -411,6 +422,23 @@ export function isPublicHostName(host: string): boolean {
   return h.includes('.') && /\.(?:[a-z]{2,63}|xn--[a-z0-9-]+)$/.test(h) && !PRIVATE_NAME.test(h) && !PLACEHOLDER_NAME.test(h);
 }
 
+/**
+ * Top-level domains common enough that a two-label name ending in one is a host on the internet (`stripe.com`,
+ * `example.io`), where a cluster's DNS would otherwise read it as a Service in a namespace. Left out on purpose:
+ * those that are also file extensions (`.py`, `.sh`, `.md`, `.rs`, `.pl`) or usual namespace names (`.dev`,
+ * `.app`, `.cloud`, `.shop`), which a two-label name more likely means.
+ */
+const COMMON_TLDS = new Set([
+  'com', 'net', 'org', 'io', 'co', 'ai', 'gov', 'edu', 'info', 'biz', 'me', 'tv', 'xyz', 'eu', 'us', 'uk', 'de', 'fr', 'nl', 'es',
+  'it', 'ch', 'at', 'be', 'se', 'no', 'dk', 'fi', 'ie', 'pt', 'cz', 'jp', 'cn', 'kr', 'in', 'au', 'nz', 'ca', 'br', 'mx', 'za',
+]);
+
+/** A two-label name whose last label is a common top-level domain (see COMMON_TLDS): `stripe.com`, not `redis.cache`. */
+export function publicTwoLabelName(host: string): boolean {
+  const labels = host.toLowerCase().split('.');
+  return labels.length === 2 && labels[0] !== '' && COMMON_TLDS.has(labels[1]) && isPublicHostName(host);
+}
+
 /** Host suffixes of services the catalogue knows (a payment API, a mail provider, AWS services by their endpoints). */
 const SERVICE_HOSTS: ReadonlyArray<[RegExp, string]> = [
   [/(?:^|\.)stripe\.com$/, 'stripe'],
@@ -434,7 +462,7 @@ const PROTOCOL_TECH: Record<string, string> = {
 };
 
 /** What a service outside the files is, from its host name, else its URL's scheme, else the variable naming it. */
-function outsideIdentity(host: string, evidence: FlowEvidence, setting: string | undefined): Identity {
+export function outsideIdentity(host: string, evidence: FlowEvidence, setting: string | undefined): Identity {
   const known = SERVICE_HOSTS.find(([re]) => re.test(host.toLowerCase()))?.[1];
   const protocol = evidence.scheme !== undefined ? schemeProtocol(evidence.scheme)?.replace(/\+tls$/, '') : undefined;
   const mail = setting !== undefined && /(?:^|_)(?:SMTP|MAIL)(?:_|$)/i.test(setting) ? 'smtp' : undefined;
@@ -562,12 +590,16 @@ function settleFlow(from: string, to: string, group: readonly Guessed[], target:
   const password = evidence.some((ev) => ev.credentials)
     || target?.requiresPassword !== undefined
     || (target !== undefined && isServer(target) && target.passwordSetting !== undefined);
-  const auth = evidence.find((ev) => ev.auth !== undefined)?.auth ?? (password ? 'password' : undefined);
+  const stated = statedAuth(evidence);
+  const auth = stated.auth ?? (password ? 'password' : target?.clientAuth?.method);
   if (target?.noAuth) {
     // A password a client sends to a server that checks none authenticates nothing.
     flow.auth = 'none';
     flow.stated = `auth none: ${formatProvenance([target.noAuth])}`;
-  } else if (auth !== undefined) flow.auth = auth;
+  } else if (auth !== undefined) {
+    flow.auth = auth;
+    if (stated.auth === undefined && !password && target?.clientAuth) flow.stated = `auth ${auth}: ${formatProvenance([target.clientAuth.provenance])}`;
+  } else if (stated.differs !== undefined) flow.stated = `no auth for the flow: its routes differ (${stated.differs}), each path says its own`;
   else if (protocol === 'ssh') {
     flow.auth = 'ssh-key';
     flow.assumed = SSH_KEY_ASSUMED;
@@ -578,6 +610,24 @@ function settleFlow(from: string, to: string, group: readonly Guessed[], target:
   const description = evidence.find((ev) => ev.description !== undefined)?.description;
   if (description !== undefined) flow.description = description;
   return flow;
+}
+
+/**
+ * The auth a listener's evidence states: the first stated outside any proxy route, else the one every route agrees
+ * on (a route that asks for nothing counts as disagreeing with one that asks for basic auth); when routes differ,
+ * none, and which route asks for what.
+ */
+function statedAuth(evidence: readonly FlowEvidence[]): { auth?: AuthMethod; differs?: string } {
+  const own = evidence.find((ev) => ev.route === undefined && ev.auth !== undefined)?.auth;
+  if (own !== undefined) return { auth: own };
+  const byRoute = new Map<string, AuthMethod | undefined>();
+  for (const ev of evidence) if (ev.route !== undefined && !byRoute.has(ev.route)) byRoute.set(ev.route, ev.auth);
+  const methods = new Set(byRoute.values());
+  if (methods.size <= 1) {
+    const [agreed] = methods;
+    return agreed !== undefined ? { auth: agreed } : {};
+  }
+  return { differs: [...byRoute].map(([route, method]) => `${method ?? 'none'} on ${route}`).join(', ') };
 }
 
 /** Protocols whose TLS form has a name of its own rather than `+tls`. */
@@ -793,6 +843,7 @@ function elementComment(e: DraftElement): string {
   if (e.privileged) lines.push(`privileged: ${formatProvenance([e.privileged])}`);
   if (e.requiresTls) lines.push(`TLS required: ${formatProvenance([e.requiresTls])}`);
   if (e.noAuth) lines.push(`no authentication: ${formatProvenance([e.noAuth])}`);
+  if (e.clientAuth) lines.push(`clients authenticate with ${e.clientAuth.method}: ${formatProvenance([e.clientAuth.provenance])}`);
   for (const c of e.controls ?? []) lines.push(`${c.control}: ${formatProvenance([c.provenance])}`);
   return lines.map((l) => ` ${oneLine(l)}`).join('\n');
 }

@@ -7,6 +7,7 @@ import type { Diagnostic } from '../model/types.js';
 import { TRIAGE_VERSION, TRIAGE_VERSION_KEY } from '../track/triage.js';
 import { TRIAGE_FILE_GUIDE } from '../track/triage-edit.js';
 import type { TriageDecision } from '../track/types.js';
+import { UID_PATTERN } from '../track/uid.js';
 import type { YamlSource } from './yaml-source.js';
 
 /** How many threat titles the header and the summary list; the rest are counted. */
@@ -20,6 +21,19 @@ export interface ImportResult<S> {
   diagnostics: Diagnostic[];
   summary?: S;
 }
+
+/**
+ * What the summary of a file threatmap exported says of the threats the export held: their stable ids
+ * (TM-...), from what the file carries of them. `threatmap import` drops a decision that the imported model
+ * leaves stale only when its threat is among them (the other tool's edit removed it); one about a threat the
+ * export never held (left out by `--min-risk`, or gone before the export) is kept. Absent: no threatmap export.
+ */
+export interface ExportedThreats {
+  exportedUids?: string[];
+}
+
+/** Stable ids as a summary lists them: each once, sorted (the same file, the same summary); what is no stable id (a hand edit) left out. */
+export const uidList = (uids: Iterable<string>): string[] => [...new Set(uids)].filter((u) => UID_PATTERN.test(u)).sort();
 
 export interface ImportOptions {
   /** The file the model will be written to, for the header's next step. */

@@ -14,7 +14,7 @@ import {
 } from './containers.js';
 import {
   addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftEndpoint,
-  emptyDraft, type FlowEvidence, type Identity, kindOf, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
+  emptyDraft, type FlowEvidence, type Identity, kindOf, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 
 export { checkLine, type DraftCheck };
@@ -177,6 +177,8 @@ class KubernetesReader {
   private readonly bindings: RbacBinding[] = [];
   /** What each file is (a manifest as written, a rendered template). */
   private readonly sourceFormat = new Map<string, string>();
+  /** ExternalName Services: a cluster name for a host outside it, with the line of its `externalName`. */
+  private readonly externalNames: Array<{ service: ObjectRef; host: string; line: number }> = [];
   /** `automountServiceAccountToken` of the service accounts that state it, by `namespace/name`. */
   private readonly automount = new Map<string, boolean>();
 
@@ -512,15 +514,43 @@ class KubernetesReader {
     for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger));
     for (const w of this.workloads) for (const ev of w.internalCalls) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger), 'network');
     for (const w of this.workloads) this.addReferences(w);
+    for (const x of this.externalNames) this.addExternalName(x);
     resolveReferences(this.draft);
-    // Cluster DNS tries every name of fewer than five dots as a Service first: `redis.cache` is Service redis in
-    // namespace cache (perhaps in manifests not read here), never a host on the internet.
-    addOutsideServices(this.draft, (ref) => ref.host.split('.').length > 2);
+    const namespaces = new Set([...this.workloads.map((w) => w.obj.namespace), ...this.services.map((s) => s.namespace), ...this.ingresses.map((i) => i.namespace)]);
+    addOutsideServices(this.draft, (ref) => mayBeOutside(ref.host, namespaces));
     settleFlows(this.draft);
   }
 
   private omit(obj: ObjectRef, reason: string, hint?: string): void {
     this.draft.omitted.push({ key: obj.name, reason, provenance: this.provenance(obj, obj.offset, `${obj.kind} ${obj.name}`), ...(hint ? { hint } : {}) });
+  }
+
+  /**
+   * An ExternalName Service is the cluster's name for a host outside it (a managed database, a partner's API):
+   * the workloads that name the Service call that host, an element outside the files' boundaries, cited by the
+   * Service. One naming a Service of these manifests is another name for its workloads; one no workload names is
+   * left out and listed.
+   */
+  private addExternalName({ service, host, line }: { service: ObjectRef; host: string; line: number }): void {
+    const { name, namespace } = service;
+    const names = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
+    const key = host.toLowerCase();
+    const provenance = { file: service.file, line, note: `ExternalName Service ${name}${namespace !== 'default' ? ` in ${namespace}` : ''} -> ${host}` };
+    const inCluster = this.draft.elements.find((e) => !e.madeUp && !e.outside && [e.key, ...e.aliases].some((a) => a.toLowerCase() === key));
+    if (inCluster) {
+      for (const n of names) if (!inCluster.aliases.includes(n)) inCluster.aliases.push(n);
+      inCluster.provenance.push(provenance);
+      return;
+    }
+    const callers = this.draft.references.filter((r) => names.includes(r.host.toLowerCase()));
+    if (callers.length === 0) {
+      this.omit(service, `an ExternalName Service for ${host}, which no workload in these manifests names`, `add ${host} as an external element if something calls it`);
+      return;
+    }
+    addElement(this.draft, {
+      key, id: key, identity: outsideIdentity(key, callers[0].evidence, callers[0].setting), outside: true, aliases: names, provenance: [provenance],
+      comment: 'Outside the cluster, named by an ExternalName Service: who runs it (a managed service, a partner) and what it holds is for you to add',
+    });
   }
 
   /** The workloads a Service's selector matches: pods in its namespace with every label it asks for. */
@@ -534,8 +564,13 @@ class KubernetesReader {
     const spec = this.fields(src, service.fields.get('spec'));
     const type = this.text(src, spec.get('type')) ?? 'ClusterIP';
     if (type === 'ExternalName') {
-      const host = this.text(src, spec.get('externalName')) ?? '?';
-      this.omit(service, `an ExternalName Service for ${host}, a system outside the cluster`, `add ${host} as an external element if it matters`);
+      const entry = spec.get('externalName');
+      const host = this.text(src, entry)?.trim().replace(/\.$/, '');
+      if (host === undefined || !/^[A-Za-z0-9](?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$/.test(host) || !/[A-Za-z]/.test(host)) {
+        this.omit(service, `an ExternalName Service for ${host || '?'}, which is no host name`);
+        return;
+      }
+      this.externalNames.push({ service, host, line: src.lineOf(entry?.offset ?? service.offset) });
       return;
     }
     const selector = this.stringMap(src, spec.get('selector'), 'a map of labels');
@@ -646,7 +681,7 @@ class KubernetesReader {
       }
       for (const w of workloads) {
         w.published.push({
-          protocol: tls ? 'https' : 'http', port: tls ? 443 : 80, ...(gate.auth ? { auth: gate.auth.method } : {}),
+          protocol: tls ? 'https' : 'http', port: tls ? 443 : 80, route: `Ingress ${ingress.name}`, ...(gate.auth ? { auth: gate.auth.method } : {}),
           provenance: this.provenance(ingress, offset, `Ingress ${ingress.name}${where} -> Service ${service}${tls ? ' (TLS)' : ''}${gate.auth ? `, ${gate.auth.note}` : ''}`),
         });
         w.controls.push(...gate.controls);
@@ -931,6 +966,18 @@ class KubernetesReader {
   }
 }
 
+
+/**
+ * Whether a host a pod names may be on the internet rather than in the cluster. Cluster DNS tries every name of
+ * fewer than five dots as a Service first: `redis.cache` is Service redis in namespace cache (perhaps in manifests
+ * not read here). A two-label name counts only when it ends in a common top-level domain (`stripe.com`) that is no
+ * namespace of these manifests: `config.json` or `v1.2` is no host, `api.shop` a Service.
+ */
+function mayBeOutside(host: string, namespaces: ReadonlySet<string>): boolean {
+  const labels = host.split('.');
+  if (labels.length > 2) return true;
+  return publicTwoLabelName(host) && !namespaces.has(labels[1].toLowerCase());
+}
 
 /**
  * Reads manifests applied together (a folder's files, in the order given): a Service selects workloads

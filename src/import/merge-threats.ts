@@ -12,9 +12,9 @@ import { splitFlowArrow } from '../model/flow-arrow.js';
 import { resolveThreatTarget, targetIndex, targetRefs } from '../model/threat-targets.js';
 import type { Model } from '../model/types.js';
 import type { Threat } from '../analysis/types.js';
-import { parseTriage, type TriageEntry } from '../track/triage.js';
-import { newTriageText, setTriageEntry, type TriageUpdate } from '../track/triage-edit.js';
-import type { TriageDecision, TriageStatus } from '../track/types.js';
+import { applyTriage, parseTriage, type TriageEntry } from '../track/triage.js';
+import { newTriageText, removeTriageEntry, setTriageEntry, type TriageUpdate } from '../track/triage-edit.js';
+import type { StaleEntry, TriageDecision, TriageStatus } from '../track/types.js';
 import { threatUid, UID_PATTERN } from '../track/uid.js';
 
 export interface MergeInput {
@@ -298,7 +298,8 @@ const updateOf = (entry: TriageEntry): TriageUpdate => {
  */
 export function mergeTriageTexts(existing: string, imported: string, modelFile: string): { text: string; added: number; kept: number } {
   const have = parseTriage(existing, modelFile).triage?.entries ?? [];
-  const decided = new Set(have.map((e) => e.ref));
+  // A threat decided under its key is decided under its stable id too: the file's entry by id is the same threat.
+  const decided = new Set(have.flatMap((e) => [e.ref, UID_PATTERN.test(e.ref) ? e.ref : threatUid(e.ref)]));
   let text = existing;
   let added = 0;
   let kept = 0;
@@ -312,4 +313,62 @@ export function mergeTriageTexts(existing: string, imported: string, modelFile: 
     added++;
   }
   return { text, added, kept };
+}
+
+// --- Decisions whose threats the other tool's edit removed ----------------------------------------------------
+// A threatmap export edited in another tool and imported again can lose threats: a flow made HTTPS in Threat
+// Dragon takes its cleartext threats with it. Their decisions, in the triage file beside the model, would match
+// nothing, and `analyze` would report them stale ever after. The file says which threats the export held (the
+// summary's `exportedUids`): a decision about one of them whose threat the imported model no longer has goes,
+// listed; a decision about a threat the export never held (left out by `--min-risk`, or gone before) stays.
+
+/** A decision dropped from the triage file: the entry's id as written, its status and what it was about. */
+export interface DroppedDecision {
+  ref: string;
+  status: TriageStatus;
+  threat?: string;
+}
+
+/** Stale entries do not depend on the day decisions are judged against: any valid day reads them alike. */
+const ANY_DAY = '2000-01-01';
+
+/** The entries of a triage file that match no threat of the model, as `analyze` reports them; none when either does not load. */
+export function staleEntries(model: string, file: string, triage: string): StaleEntry[] {
+  const loaded = loadModel(model, file);
+  const parsed = parseTriage(triage, 'triage');
+  if (!loaded.model || hasErrors(loaded.diagnostics) || !parsed.triage) return [];
+  return applyTriage(analyze(loaded.model), parsed.triage, { today: ANY_DAY }).triage?.stale ?? [];
+}
+
+/**
+ * The triage file without the decisions whose threats the import removed: entries the imported model leaves
+ * stale whose threat the export held (`exportedUids`), unless already stale before the import (`staleBefore`:
+ * `--into` changes no threat of the model it adds to). An entry that cannot be cut out of the text (a file
+ * the editor refuses) stays, as `analyze` will report it.
+ */
+export function dropRemovedThreats(input: {
+  model: string; file: string; triage: string; exportedUids: readonly string[]; staleBefore?: ReadonlySet<string>;
+}): { text: string; dropped: DroppedDecision[] } {
+  const exported = new Set(input.exportedUids);
+  const uidOfRef = (ref: string) => (UID_PATTERN.test(ref) ? ref : threatUid(ref));
+  let text = input.triage;
+  const dropped: DroppedDecision[] = [];
+  for (const s of staleEntries(input.model, input.file, input.triage)) {
+    if (!exported.has(uidOfRef(s.ref)) || input.staleBefore?.has(s.ref)) continue;
+    const cut = removeEntry(text, input.file, s.ref);
+    if (cut === undefined) continue;
+    text = cut;
+    dropped.push({ ref: s.ref, status: s.status, ...(s.threat !== undefined ? { threat: s.threat } : {}) });
+  }
+  return { text, dropped };
+}
+
+/** The triage text without the entry of this id; undefined when it has none, or the editor refuses the file. */
+function removeEntry(text: string, file: string, ref: string): string | undefined {
+  try {
+    const out = removeTriageEntry(text, file, { uid: ref, key: ref, describe: ref });
+    return out.removed ? out.text : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -29,15 +29,16 @@
 //                                   (not in our own export, whose components carry their controls exactly)
 import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import {
-  emptyFile, clipped, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  emptyFile, clipped, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, section, slug, startModel, strideOfWord,
-  SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
+  SYSTEM_TARGET, threatsSection, uidList, UNTRUSTED_NAME,
 } from './import-common.js';
 import type { Node as YamlNode } from 'yaml';
 import { NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import { isIsoDate } from '../track/dates.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
+import { threatUid } from '../track/uid.js';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS, ELEMENT_KINDS,
   ELEMENT_TYPES, ENDPOINT_KINDS, type ElementKind, type ElementType, type Level, PROTOCOLS, TECHNOLOGIES, TRUST_LEVELS, type TrustLevel,
@@ -69,7 +70,7 @@ export interface OtmThreatNote {
   decisions?: TriageStatus[];
 }
 
-export interface OtmImportSummary {
+export interface OtmImportSummary extends ExportedThreats {
   otmVersion: string;
   system: string;
   boundaries: number;
@@ -953,6 +954,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     otmVersion: version, system: systemName, boundaries: zones.filter((z) => !z.dropped).length, elements: components.length,
     flows: flows.length, assets: assets.length, threats: found.list, written: found.written.length, decisions: 0,
     mitigations: mitigationRecords.length, controls: controlsMade, notes, fromThreatmap,
+    ...(found.exportedUids.length ? { exportedUids: found.exportedUids } : {}),
   };
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({
@@ -1167,6 +1169,8 @@ interface FileThreats {
   decisions: ImportedDecision[];
   list: OtmThreatNote[];
   derived: number;
+  /** The stable ids of threatmap's threats the file carries (its own threats' keys, hashed as analysis does, and their ids). */
+  exportedUids: string[];
 }
 
 
@@ -1318,7 +1322,8 @@ function fileThreats(p: ThreatInput): FileThreats {
     notes.push(`${d.key}: its \`${d.status}\` decision is about a target the threat is no longer on: not kept`);
     return false;
   });
-  return { written: [...carried, ...own.values(), ...written], decisions: kept, list, derived };
+  const exportedUids = uidList(p.records.filter(ours).flatMap((t) => [threatUid(t.attrs.key!), ...(t.id !== undefined ? [t.id] : [])]));
+  return { written: [...carried, ...own.values(), ...written], decisions: kept, list, derived, exportedUids };
 }
 
 /**

@@ -111,8 +111,9 @@ const TECH_PROTOCOLS: Record<string, string> = {
   sns: 'cloud-api',
   eventbridge: 'cloud-api',
   kinesis: 'cloud-api',
-  'azure-event-hubs': 'cloud-api',
-  'azure-service-bus': 'cloud-api',
+  // Azure's brokers: their SDKs speak AMQP over TLS (5671); Event Hubs also answers Kafka clients (see TECH_PORTS).
+  'azure-event-hubs': 'amqps',
+  'azure-service-bus': 'amqps',
   'pub-sub': 'cloud-api',
   'secrets-manager': 'cloud-api',
   cloudwatch: 'cloud-api',
@@ -170,6 +171,12 @@ const PORT_PROTOCOLS: Record<number, string> = {
 export const portProtocol = (port: number | undefined): string | undefined =>
   port === undefined ? undefined : PORT_PROTOCOLS[port];
 
+/** Ports a technology answers on with a protocol the port alone does not say (9093 is Alertmanager's too). */
+const TECH_PORTS: Record<string, Record<number, string>> = {
+  'azure-event-hubs': { 9093: 'kafka+tls', 5671: 'amqps', 443: 'https' },
+  'azure-service-bus': { 5671: 'amqps', 443: 'https' },
+};
+
 /** What a caller says about one connection. */
 export interface ConnectionFacts {
   /** A URL's scheme as written (`https`, `postgresql+asyncpg`). */
@@ -199,7 +206,7 @@ export function guessProtocol(facts: ConnectionFacts, targetTech: string | undef
   if (fromScheme !== undefined && !TRANSPORTS.has(fromScheme)) {
     return { protocol: withTlsFromQuery(fromScheme, facts.query ?? ''), certainty: Certainty.Stated };
   }
-  const fromPort = portProtocol(facts.targetPort);
+  const fromPort = (targetTech !== undefined && facts.targetPort !== undefined ? lookup(TECH_PORTS, targetTech)?.[facts.targetPort] : undefined) ?? portProtocol(facts.targetPort);
   if (fromPort !== undefined) return { protocol: fromPort, certainty: Certainty.Port };
   const fromTech = techProtocol(targetTech) ?? (targetProtocol !== undefined && lookup(PROTOCOLS, targetProtocol) !== undefined ? targetProtocol : undefined);
   if (fromTech !== undefined) return { protocol: withTlsFromQuery(fromTech, facts.query ?? ''), certainty: Certainty.Tech };

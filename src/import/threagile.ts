@@ -52,10 +52,10 @@ import {
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
-  emptyFile, clipped, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  emptyFile, clipped, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   lookup, modelId, modelSections, neverThrows, outsideEntry, section, slug, startModel, strideOfWord, SYSTEM_TARGET,
-  threatsSection, UNTRUSTED_NAME,
+  threatsSection, uidList, UNTRUSTED_NAME,
 } from './import-common.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
@@ -72,7 +72,7 @@ export interface ThreagileRiskNote {
   matches: number;
 }
 
-export interface ThreagileImportSummary {
+export interface ThreagileImportSummary extends ExportedThreats {
   version: string;
   system: string;
   elements: number;
@@ -608,6 +608,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   const flowByTg = new Map(flows.map((f) => [f.tgId, f] as const));
   // Risks of threatmap's own threats, exported: decided once all are read (several may share one tracking entry).
   const pending: PendingRisk[] = [];
+  // The threats the export held: each risk's, and those our section carries (a risk deleted in Threagile is still one).
+  const exportedUids = new Set<string>([...ours.risks.keys(), ...[...ours.written.values()].flatMap((w) => w.targets.flatMap((t) => t.risk ?? []))]);
   /** Ours: each written threat once, with the risks of its targets. */
   const writtenOf = new Map<string, { threat: WrittenOut; risks: PendingRisk[] }>();
   for (const c of records(get(top, 'individual_risk_categories'), 'individual risk categories')) {
@@ -637,6 +639,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       const syntheticId = [categoryId, ...['most_relevant_technical_asset', 'most_relevant_communication_link', 'most_relevant_trust_boundary',
         'most_relevant_shared_runtime', 'most_relevant_data_asset'].map(field).filter((x): x is string => x !== undefined)].join('@');
       const stable = exportedRule ? EXPORTED_RISK.exec(r.key) : null;
+      if (stable) exportedUids.add(stable[1]);
       if (stable && exportedRule && !isWrittenRule(exportedRule)) {
         // One of threatmap's own, exported: analysis derives it again, so only its tracking comes back, by stable id.
         exportedRisks++;
@@ -656,9 +659,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       if (stable && exportedRule && ours.present) {
         // A threat written in a threatmap model, exported: one threat again, on each target it had.
         const carried = ours.risks.get(stable[1]);
+        const target = endpointTarget(on, carried?.endpoint);
+        const link = field('most_relevant_communication_link');
         const risk: PendingRisk = {
-          uid: stable[1], rule: exportedRule, title: r.key.slice(0, stable.index), syntheticId, comment, written: true, target: endpointTarget(on, carried?.endpoint),
+          uid: stable[1], rule: exportedRule, title: r.key.slice(0, stable.index), syntheticId, comment, written: true, target,
           rating: ratingAsWritten(rating, p, carried?.derived),
+          ...(link !== undefined && !flowByTg.has(link) ? { lostLink: link } : {}),
+          ...(carried?.endpoint !== undefined && target?.component !== `${on?.component}:${carried.endpoint}` ? { lostEndpoint: carried.endpoint } : {}),
         };
         pending.push(risk);
         const ct = ours.threats.get(categoryId);
@@ -738,15 +745,20 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     }
     const comment = [`threatmap's section: threat ${id} as written in the model; no risk in Threagile (mitigated or ruled out wherever it is, when exported)`];
     const on: ImportedTarget[] = [];
+    const gone: CarriedTarget[] = [];
     for (const t of c.targets) {
       const target = carriedTarget(t);
       if (target) on.push(target);
-      else comment.push(`no longer on ${describeTarget(t)}: gone from the file`);
+      else {
+        comment.push(`no longer on ${describeTarget(t)}: gone from the file`);
+        gone.push(t);
+      }
     }
     if (c.targets.length && !on.length) {
       notes.push(`written threat \`${id}\`: all it was on is gone from the file; left out`);
       return undefined;
     }
+    for (const t of gone) notes.push(goneTargetNote(id, t));
     return defined({
       wanted: id, title: c.title, stride: c.stride, on, comment, description: c.description, likelihood: c.likelihood, impact: c.impact,
       mitigation: c.mitigation, references: c.references, mitigatedBy: c.mitigated_by,
@@ -771,7 +783,10 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       const target = risk ? placedRisk(t, risk) : t.risk === undefined ? carriedTarget(t) : undefined;
       if (risk) noteMoved(threat.wanted, t, risk, target);
       if (target) add(target, risk?.decision);
-      else threat.comment.push(`no longer on ${describeTarget(t)}: ${t.risk === undefined || risk ? 'gone from the file' : `its risk ${t.risk} was deleted in Threagile`}`);
+      else {
+        threat.comment.push(`no longer on ${describeTarget(t)}: ${t.risk === undefined || risk ? 'gone from the file' : `its risk ${t.risk} was deleted in Threagile`}`);
+        if (t.risk === undefined) notes.push(goneTargetNote(threat.wanted, t));
+      }
     }
     for (const r of risks) if (!used.has(r)) add(r.target ?? SYSTEM_TARGET, r.decision);
     return on;
@@ -793,6 +808,14 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     notes.push(`written threat \`${id}\`: ${describeTarget(t)} is gone from the file; ${target
       ? `its risk ${risk.uid} is now on \`${target.ref}\`, where the risk places it${decided}`
       : `its risk ${risk.uid} names nothing else the model has, so it is no longer on it${risk.decision ? ` (its decision, ${risk.decision.status}, left out)` : ''}`}`);
+  }
+
+  /** A risk of a written threat whose link or endpoint is gone from the file, now on what else the risk names. */
+  function noteFallback(id: string, r: PendingRisk): void {
+    const now = r.target ? `\`${r.target.ref}\`` : 'the whole system';
+    const decided = r.decision ? `, with its decision (${r.decision.status})` : '';
+    if (r.lostLink !== undefined) notes.push(`written threat \`${id}\`: communication link ${r.lostLink} is gone from the file; its risk ${r.uid} is now on ${now}, where the risk places it${decided}`);
+    else if (r.lostEndpoint !== undefined) notes.push(`written threat \`${id}\`: endpoint ${r.lostEndpoint} is gone from the file; its risk ${r.uid} is now on ${now}${decided}`);
   }
 
   /**
@@ -850,11 +873,20 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   function decideExported(risks: readonly PendingRisk[]): void {
     const groups = new Map<string, PendingRisk[]>();
     for (const r of risks) groups.set(r.syntheticId, [...(groups.get(r.syntheticId) ?? []), r]);
+    /** Each entry that decided threatmap's threats as Threagile's (changed there, or added), with them and the fields changed there (shared entries). */
+    const covered = new Map<Tracking, { risks: PendingRisk[]; changed?: string[] }>();
+    const cover = (entry: Tracking | undefined, group: readonly PendingRisk[], changed?: string[]) => {
+      if (!entry) return;
+      const seen = covered.get(entry);
+      if (seen) seen.risks.push(...group);
+      else covered.set(entry, { risks: [...group], ...(changed ? { changed } : {}) });
+    };
     for (const [syntheticId, group] of groups) {
       const carried = group.map((r) => ours.risks.get(r.uid)?.decision);
+      const entry = trackingEntry(syntheticId).entry;
       if (ours.present && (group.length > 1 || carried.some((d) => d !== undefined))) {
-        const entry = trackingEntry(syntheticId).entry;
-        if (sameTracking(trackingOf(group.map((r, i) => ({ uid: r.uid, decision: carried[i] }))), entry)) {
+        const expected = trackingOf(group.map((r, i) => ({ uid: r.uid, decision: carried[i] })));
+        if (sameTracking(expected, entry)) {
           if (entry) entry.matches += group.length;
           group.forEach((r, i) => {
             if (entry) r.comment.push(`tracked in Threagile as ${entry.id}: ${entry.status}; its own decision from threatmap's section`);
@@ -862,9 +894,54 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
           });
           continue;
         }
+        // The one entry the export wrote for several threats, changed in Threagile: what changed there holds for
+        // each, the rest stays each one's. An entry of wildcards is a person's own, read as Threagile's (below).
+        if (entry?.id === syntheticId && group.length > 1) {
+          cover(entry, group, decideShared(entry, expected, group, carried));
+          continue;
+        }
       }
       for (const r of group) r.decision = trackedDecision(syntheticId, r.comment);
+      cover(entry, group);
     }
+    for (const [entry, { risks: list, changed }] of covered) if (list.length > 1) notes.push(coveredNote(entry, list, changed));
+  }
+
+  /**
+   * The threats of one shared tracking entry (one risk id for several threats: two endpoints of one element,
+   * found by one rule) after someone changed the entry in Threagile. A status changed there is a new decision
+   * on them all, the entry's: its status, ticket and checked_by, its justification unless that is still the
+   * export's list of the old decisions, and its `date` (when it was checked); the old decisions' dates go with
+   * them. Otherwise each field changed there (the justification, the ticket, checked_by) is each threat's, and
+   * each keeps the rest of its own decision from our section, as the entry was written from them. The fields
+   * changed, for the note.
+   */
+  function decideShared(entry: Tracking, expected: ThreagileRiskTracking | undefined, group: readonly PendingRisk[], carried: ReadonlyArray<CarriedDecision | undefined>): string[] {
+    const changed = (k: keyof ThreagileRiskTracking) => trackingText(entry.plain[k]) !== expected?.[k];
+    const statusChanged = changed('status');
+    const status = statusChanged ? trackedStatus(entry) : undefined;
+    const justification = changed('justification') ? str(entry.plain.justification) : undefined;
+    const checked = dateText(entry.plain.date);
+    const reason = (said: string) => `${said}${checked ? ` (checked ${checked})` : ''}`;
+    group.forEach((r, i) => {
+      entry.matches++;
+      r.comment.push(`tracked in Threagile as ${entry.id}: ${entry.status}; one entry for ${group.length} threats, changed in Threagile: what changed there is this threat's too`);
+      if (statusChanged) {
+        r.decision = status && defined({
+          status, reason: reason(justification ?? `marked ${entry.status} in Threagile's risk tracking`), owner: str(entry.plain.checked_by), ticket: str(entry.plain.ticket),
+        });
+        return;
+      }
+      const own = (carried[i] && triageDecision(carried[i])) ?? { status: 'open' as const };
+      const decision = defined({
+        ...own, reason: justification === undefined ? own.reason : reason(justification),
+        owner: changed('checked_by') ? str(entry.plain.checked_by) : own.owner, ticket: changed('ticket') ? str(entry.plain.ticket) : own.ticket,
+      });
+      // A threat nobody decided, given nothing by the entry (its fields only cleared), stays undecided.
+      r.decision = carried[i] === undefined && Object.keys(decision).length === 1 ? undefined : decision;
+    });
+    const fields = (['status', 'justification', 'ticket', 'checked_by'] as const).filter(changed);
+    return checked ? [...fields, 'date'] : [...fields];
   }
 
   /**
@@ -881,6 +958,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       threat.on = [];
       if (first.decision) threat.decision = first.decision;
     } else threat.on = risks.map((r) => ({ ...(r.target ?? SYSTEM_TARGET), ...(r.decision ? { decision: r.decision } : {}) }));
+    // Without what it was on as written (an export with no model), where a risk's place is gone is said here.
+    if (!carried) for (const r of risks) noteFallback(threat.wanted, r);
     for (const key of ['likelihood', 'impact'] as const) {
       const levels = risks.map((r) => r.rating?.[key]);
       const level = levels.find((l) => l !== undefined);
@@ -962,26 +1041,33 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     if (!entry) return undefined;
     entry.matches++;
     comment.push(`tracked in Threagile as ${entry.id}: ${entry.status}${wild.length > 1 ? ` (also matched by ${wild.slice(1).map((t) => t.id).join(', ')}; the first one applies)` : ''}`);
-    const status = lookup(TRACKING, entry.status);
-    if (status === undefined) {
-      if (!Object.hasOwn(TRACKING, entry.status)) {
-        src.problem('warning', 'unknown-value', entry.statusAt.offset, entry.statusAt.path, `risk tracking status \`${entry.status}\` is not one of Threagile's; no decision imported`,
-          { expected: Object.keys(TRACKING).join(', ') });
-      }
-      return undefined;
-    }
+    const status = trackedStatus(entry);
+    if (status === undefined) return undefined;
     const justification = str(entry.plain.justification);
     const ticket = str(entry.plain.ticket);
     const owner = str(entry.plain.checked_by);
+    const checked = dateText(entry.plain.date);
     return {
-      status, reason: justification ?? `marked ${entry.status} in Threagile's risk tracking`, ...(ticket ? { ticket } : {}), ...(owner ? { owner } : {}),
+      status, reason: `${justification ?? `marked ${entry.status} in Threagile's risk tracking`}${checked ? ` (checked ${checked})` : ''}`,
+      ...(ticket ? { ticket } : {}), ...(owner ? { owner } : {}),
     };
+  }
+
+  /** An entry's status as a triage status; undefined for `unchecked` (it decides nothing), and for a word Threagile does not have, with a warning. */
+  function trackedStatus(entry: Tracking): TriageStatus | undefined {
+    const status = lookup(TRACKING, entry.status);
+    if (status === undefined && !Object.hasOwn(TRACKING, entry.status)) {
+      src.problem('warning', 'unknown-value', entry.statusAt.offset, entry.statusAt.path, `risk tracking status \`${entry.status}\` is not one of Threagile's; no decision imported`,
+        { expected: Object.keys(TRACKING).join(', ') });
+    }
+    return status;
   }
 
   const riskTracking: ThreagileRiskNote[] = tracking.map((t) => ({ id: t.id, status: t.status, matches: t.matches }));
   const summary: ThreagileImportSummary = {
     version, system: systemName, elements: elements.length, flows: flows.length, boundaries: boundaries.length + (outsideId ? 1 : 0),
     assets: assets.length, sharedRuntimes, riskTracking, individualRisks: written.length, written: threats.length, exportedRisks, ...(ours.present ? { threatmapSection: true as const } : {}), notes,
+    ...(exportedUids.size ? { exportedUids: uidList(exportedUids) } : {}),
   };
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({
@@ -1005,6 +1091,10 @@ type WrittenOut = ImportedThreat & { mitigatedBy?: string[] };
 /** The object without its undefined fields. */
 const defined = <T extends object>(o: T): T => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 
+/** A target of a written threat that had no risk there (mitigated or ruled out when exported) and is gone from the file: said, as nothing else shows it. */
+const goneTargetNote = (id: string, t: CarriedTarget): string =>
+  `written threat \`${id}\`: ${describeTarget(t)} is gone from the file (deleted in Threagile); no longer on it`;
+
 /** A carried target in words, for a comment. */
 function describeTarget(t: CarriedTarget): string {
   if (t.system === true) return 'the system';
@@ -1023,8 +1113,10 @@ interface PendingRisk {
   comment: string[];
   /** A written threat's (else a rule's, which analysis derives again). */
   written: boolean;
-  /** A rule's risk whose most relevant communication link the file no longer has (deleted in Threagile). */
+  /** A risk whose most relevant communication link the file no longer has (deleted in Threagile). */
   lostLink?: string;
+  /** A written threat's risk on an endpoint (our section's) that its element in the file no longer has. */
+  lostEndpoint?: string;
   target?: ImportedTarget;
   rating?: Ratings;
   decision?: ImportedDecisionFields;
@@ -1467,12 +1559,33 @@ function triageDecision(d: CarriedDecision): ImportedDecisionFields {
   return { status: declared ?? status, ...rest };
 }
 
+/** A tracking field as our export wrote it, to compare with (a number Threagile's YAML reads is its text). */
+const trackingText = (v: unknown): string | undefined => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+
 /** Whether a tracking entry is the one our export wrote from these decisions (else it was changed in Threagile). */
 function sameTracking(expected: ThreagileRiskTracking | undefined, entry: Tracking | undefined): boolean {
   if (expected === undefined || entry === undefined) return expected === entry;
-  const text = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-  return (['status', 'justification', 'ticket', 'checked_by'] as const).every((k) => text(entry.plain[k]) === expected[k]);
+  return (['status', 'justification', 'ticket', 'checked_by'] as const).every((k) => trackingText(entry.plain[k]) === expected[k]);
 }
+
+/** Threagile's `date` of a tracking entry (YYYY-MM-DD; a YAML 1.1 reading makes it a Date); undefined when there is none. */
+function dateText(v: unknown): string | undefined {
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? undefined : v.toISOString().slice(0, 10);
+  return str(v);
+}
+
+/**
+ * What one tracking entry decided of threatmap's threats, when it covers several: said, as no one threat's
+ * decision shows it. `changed`: the fields changed in Threagile of an entry the export wrote for them all.
+ */
+function coveredNote(entry: Tracking, risks: readonly PendingRisk[], changed: readonly string[] | undefined): string {
+  const what = changed === undefined || changed.includes('status') ? `its decision${changed ? ` (${listed(changed)} changed in Threagile)` : ''} applied to each`
+    : `its ${listed(changed)} changed in Threagile, applied to each; the rest of each one's own decision kept`;
+  return `risk tracking entry \`${entry.id}\` (${entry.status}) covers ${risks.length} of threatmap's threats: ${what}: ${risks.map((r) => r.uid).join(', ')}`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+const listed = (items: readonly string[]): string => (items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`);
 
 // --- Writing -------------------------------------------------------------------------------------------
 

@@ -10,7 +10,8 @@
 //                                           the impacted goal), Priority as the impact
 //   mitigations linked to a threat       -> its mitigation text
 //   threat status                        -> the triage file: Resolved -> mitigated, Resolved (not useful) ->
-//                                           false-positive, Identified with a mitigation in progress -> mitigating
+//                                           false-positive; else its linked mitigations: all Resolved -> mitigated,
+//                                           one In progress or some Resolved -> mitigating
 //   assumptions[]                        -> `assumptions:` (text, with the threats they are linked to)
 //   architecture, dataflow               -> pictures and prose: noted, not read
 //
@@ -38,8 +39,8 @@ import {
 import { TRIAGE_STATUSES, type TriageDecision, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
-  emptyFile, clipped, hasError, headerTail, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, levelOfWord, lookup, neverThrows, oneLine,
-  section, slug, startModel, strideOfWord, threatsSection,
+  emptyFile, clipped, type ExportedThreats, hasError, headerTail, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, levelOfWord, lookup,
+  neverThrows, oneLine, section, slug, startModel, strideOfWord, threatsSection, uidList,
 } from './import-common.js';
 import { LineIndex } from './line-index.js';
 import type { CarriedDecision } from './merge-threats.js';
@@ -47,7 +48,7 @@ import { type ProblemDetails, YamlSource } from './yaml-source.js';
 
 export const THREAT_COMPOSER_FORMAT = 'AWS Threat Composer';
 
-export interface TcImportSummary {
+export interface TcImportSummary extends ExportedThreats {
   schema: string;
   system: string;
   /** Threat statements in the file, each written under `threats:`. */
@@ -207,7 +208,7 @@ function importUnsafe(text: string, file: string, options: TcImportOptions): TcI
     schema: scalarText(valueOf('schema')) ?? '?', system: system.name,
     threats: written.length, mitigations: mitigations.size, assumptions: assumptionTexts.length,
     decisions: written.filter((t) => t.decision).length, notes,
-    ...(carried.length ? { threatmap: { rules: ruleThreats, written: writtenThreats, carried } } : {}),
+    ...(carried.length ? { threatmap: { rules: ruleThreats, written: writtenThreats, carried }, exportedUids: uidList(carried.map((c) => c.uid)) } : {}),
   };
   if (hasError(src.diagnostics)) return done();
   const { doc, root: model } = startModel([
@@ -215,7 +216,7 @@ function importUnsafe(text: string, file: string, options: TcImportOptions): TcI
     `Threat Composer keeps threat statements, not a system model: its ${written.length} threat${written.length === 1 ? ' is' : 's are'} under \`threats:\` on the whole system,`,
     'rated by their Priority as the impact. Add the elements and flows, then move each threat to what it threatens (`on:`):',
     '`threatmap analyze` then also finds the threats of the design itself, and rates each from who can reach it.',
-    ...(summary.decisions ? ['The threats Threat Composer marks resolved are decided in the triage file written beside this model.'] : []),
+    ...(summary.decisions ? ['The threats Threat Composer marks resolved, or whose mitigations are resolved or under way, are decided in the triage file written beside this model.'] : []),
     ...headerTail([], 0, notes, options.output),
   ], system);
   model.set('elements', new YAMLMap());
@@ -227,7 +228,7 @@ function importUnsafe(text: string, file: string, options: TcImportOptions): TcI
   const decisions = threatsSection(doc, model, written);
   const triage = importedTriage([
     `Decisions imported by \`threatmap import\` from ${file} (${THREAT_COMPOSER_FORMAT}): the status of each threat statement that`,
-    'is resolved, or whose mitigation is in progress. They apply to the threats of the same keys in the model\'s `threats:` section.',
+    'is resolved, or whose mitigations are resolved or in progress. They apply to the threats of the same keys in the model\'s `threats:` section.',
   ], decisions);
   return { text: doc.toString({ lineWidth: 0 }), ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics.map(clipped)), summary };
 }
@@ -292,8 +293,32 @@ function decisionOf(status: unknown, linked: readonly Item[]): { decision?: Tria
     return { decision: { status: 'mitigated', reason: `resolved in ${THREAT_COMPOSER_FORMAT}${done.length ? `: ${done.join('; ')}` : ''}` } };
   }
   if (status === 'threatResolvedNotUseful') return { decision: { status: 'false-positive', reason: `marked resolved, not useful, in ${THREAT_COMPOSER_FORMAT}` } };
-  const underway = linked.filter((m) => m.data.status === 'mitigationInProgress').map((m) => str(m.data.content)).filter((c) => c !== undefined);
-  return underway.length ? { decision: { status: 'mitigating', reason: `in progress in ${THREAT_COMPOSER_FORMAT}: ${underway.join('; ')}` } } : {};
+  return ownMitigationsDecision(linked);
+}
+
+/**
+ * What the mitigations linked to a person's own statement say of it, as they say it of a statement threatmap
+ * exported (mitigationClaim): all Resolved, mitigated; one In progress, or some Resolved, mitigating. Will not
+ * action is no fix, so it counts for neither (accepting the risk is the threat's own status to say). The
+ * reason names the mitigations, so that the triage file says what was done.
+ */
+function ownMitigationsDecision(linked: readonly Item[]): { decision?: TriageDecision } {
+  const active = linked.filter((m) => m.data.status !== 'mitigationResolvedWillNotAction');
+  const named = (status: TcMitigationStatus | undefined) => active
+    .filter((m) => (status === undefined ? m.data.status !== 'mitigationResolved' && m.data.status !== 'mitigationInProgress' : m.data.status === status))
+    .map((m) => str(m.data.content) ?? mitigationLabel(m.data));
+  const done = named('mitigationResolved');
+  const underway = named('mitigationInProgress');
+  if (active.length > 0 && done.length === active.length) {
+    return { decision: { status: 'mitigated', reason: `${done.length === 1 ? 'its mitigation' : `all ${done.length} of its mitigations`} resolved in ${THREAT_COMPOSER_FORMAT}: ${done.join('; ')}` } };
+  }
+  if (underway.length) {
+    return { decision: { status: 'mitigating', reason: `in progress in ${THREAT_COMPOSER_FORMAT}: ${underway.join('; ')}${done.length ? `; resolved: ${done.join('; ')}` : ''}` } };
+  }
+  if (done.length) {
+    return { decision: { status: 'mitigating', reason: `partly resolved in ${THREAT_COMPOSER_FORMAT}: ${done.join('; ')}; not started: ${named(undefined).join('; ')}` } };
+  }
+  return {};
 }
 
 // --- Statements threatmap exported --------------------------------------------------------------------------

@@ -39,10 +39,10 @@ import { isIsoDate } from '../track/dates.js';
 import { decisionHead, TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
-  emptyFile, clipped, comment, credentialsSection, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
+  emptyFile, clipped, comment, credentialsSection, type ExportedThreats, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
   type ImportedDecisionFields, type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions,
   type ImportResult, keyedEntry, levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, outsideEntry,
-  section, slug, startModel, strideOfWord, SYSTEM_TARGET, threatsSection, UNTRUSTED_NAME,
+  section, slug, startModel, strideOfWord, SYSTEM_TARGET, threatsSection, uidList, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { YamlSource } from './yaml-source.js';
@@ -59,7 +59,7 @@ export interface TdThreatNote {
   own?: boolean;
 }
 
-export interface TdImportSummary {
+export interface TdImportSummary extends ExportedThreats {
   version: string;
   system: string;
   diagrams: string[];
@@ -414,9 +414,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       ...(own ? { own: facts } : {}),
     };
     // A flow threatmap exported under an id of its own gets it back (one named by its ends needs none, nor
-    // does one named by the ends it no longer has).
+    // does one named by the ends it no longer has: `db-to-api` on a flow now api -> db would say the opposite).
     const exportedId = mine ? ownId(mine) : exportedFacts(d, 'flow')?.id;
-    const endsId = moved && exportedId === `${ends.from}->${ends.to}`;
+    const endsId = moved && exportedId !== undefined && namesEnds(exportedId, ends.from, ends.to);
     if (exportedId && !endsId && exportedId !== `${from.id}->${to.id}` && d.isBidirectional !== true) base.id = modelId(exportedId, undefined, 'flow', taken);
     if (moved) {
       const left = [...(endsId ? [`its id ${exportedId}`] : []), ...(fitted?.left ?? [])];
@@ -471,7 +471,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   const flowTargets = new Map(flows.filter((f) => !f.reverse).map((f) => [f.tdId, flowTarget(f, flows)] as const));
   const boxByCell = new Map(boxes.map((b) => [key(b.diagram, b.tdId), b.id]));
   const named = new Set([...boxes.map((b) => b.id), ...elements.flatMap((e) => (e.own?.endpoints ?? []).map(([k]) => `${e.id}:${k}`))]);
-  const { threats, exportedWritten, shown, drawn, rederived, exported } = readThreats(cells, {
+  const { threats, exportedWritten, shown, drawn, rederived, exported, exportedUids } = readThreats(cells, {
     of: (c) => {
       const e = byCell.get(key(c.diagram, c.tdId));
       return e ? { ref: e.id, component: e.id } : flowTargets.get(c.tdId);
@@ -499,6 +499,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   const summary: TdImportSummary = {
     version, system: systemName, diagrams, boundaries: boxes.length + (outsideId ? 1 : 0), elements: elements.length,
     flows: flows.length, curves: curves.length, threats, notes, written: written.length, fromThreatmap: exported || systemOwn !== undefined || elements.some((e) => e.own !== undefined),
+    ...(exportedUids.length ? { exportedUids } : {}),
   };
   if (hasError(src.diagnostics)) return done();
   const { text: modelText, decisions } = writeModel({
@@ -617,6 +618,21 @@ function ownDescription(data: Plain): string | undefined {
   const m = EXPORTED_CELL.exec(data.description);
   const text = (m ? data.description.slice(0, m.index) : data.description).trim();
   return text || undefined;
+}
+
+/**
+ * Whether a flow's id names both of its ends, as people name flows (`api->db`, `db-to-api`, `orders_api_db`):
+ * each end's id as a whole word of it, in either order, apart (`api` inside `api-gateway` names only the gateway).
+ * Such an id is about those ends, not a name of its own.
+ */
+function namesEnds(id: string, from: string, to: string): boolean {
+  const spans = (endId: string): Array<[number, number]> => {
+    const word = new RegExp(`(?<![A-Za-z0-9])${endId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![A-Za-z0-9])`, 'gi');
+    return [...id.matchAll(word)].map((m) => [m.index, m.index + m[0].length]);
+  };
+  const apart = ([a, b]: [number, number], [c, d]: [number, number]) => b <= c || d <= a;
+  const toSpans = spans(to);
+  return spans(from).some((f) => toSpans.some((t) => apart(f, t)));
 }
 
 /** What `threatmap export --format threat-dragon` writes under a threat's own description (src/render/threat-dragon.ts). */
@@ -743,6 +759,8 @@ interface ReadThreats {
   rederived: ImportedDecision[];
   /** Some of the threats are threatmap's, exported earlier. */
   exported: boolean;
+  /** The stable ids of the threats threatmap exported on the cells still in the file, deleted from a cell or not. */
+  exportedUids: string[];
 }
 
 /**
@@ -759,13 +777,16 @@ function readThreats(cells: readonly Cell[], targets: Targets, file: string, not
   let anyExported = false;
   const edited = new WeakSet<ImportedTarget>();
   const decided = new Map<string, { title: string; decision?: ImportedDecisionFields; edited: boolean }>();
+  const uids: string[] = [];
   for (const c of cells) {
     const list = Array.isArray(c.data.threats) ? c.data.threats : [];
     const cellOwn = ownOf(c.data);
+    uids.push(...ownThreatUids(cellOwn));
     for (const t of list) {
       if (!isObj(t)) continue;
       const title = (cellOwn ? asWritten(t.title) : undefined) ?? str(t.title) ?? '(untitled)';
       const exported = ownThreat(cellOwn, t) ?? exportedByThreatmap(t);
+      if (exported) uids.push(exported.uid);
       const at = exported ? exportedTarget(exported, c, targets, notes) : targets.of(c);
       threats.push({
         title, severity: str(t.severity) ?? 'no severity', status: str(t.status) ?? 'no status', on: at?.ref ?? `cell ${c.tdId}`,
@@ -798,7 +819,13 @@ function readThreats(cells: readonly Cell[], targets: Targets, file: string, not
     }
   }
   const rederived = [...decided].flatMap(([uid, d]) => (d.decision ? [{ key: uid, title: d.title, ...d.decision }] : []));
-  return { threats, exportedWritten, shown, drawn, rederived, exported: anyExported };
+  return { threats, exportedWritten, shown, drawn, rederived, exported: anyExported, exportedUids: uidList(uids) };
+}
+
+/** The stable ids of every threat the export recorded on a cell: its data keeps them when a threat is deleted from the cell. */
+function ownThreatUids(cellOwn: Plain | undefined): string[] {
+  const all = cellOwn && isObj(cellOwn.threats) ? cellOwn.threats : {};
+  return Object.values(all).flatMap((own) => (isObj(own) && typeof own.uid === 'string' ? [own.uid] : []));
 }
 
 // --- The model's own sections ----------------------------------------------------------------------------

@@ -228,8 +228,9 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   pulsar: { type: 'event-bus', traits: ['message-broker'] },
   redpanda: { type: 'event-bus', traits: ['message-broker'], note: 'speaks the Kafka protocol' },
   kinesis: { type: 'event-bus', traits: ['message-broker', 'cloud'] },
-  'azure-event-hubs': { type: 'event-bus', traits: ['message-broker', 'cloud'] },
-  'azure-service-bus': { type: 'queue', traits: ['message-broker', 'cloud'] },
+  // Azure's brokers in our subscription: clients speak AMQP over TLS (5671), Event Hubs Kafka over TLS (9093) too.
+  'azure-event-hubs': { type: 'event-bus', traits: ['message-broker', 'cloud'], note: 'a managed event stream: AMQP over TLS (5671), Kafka over TLS (9093)' },
+  'azure-service-bus': { type: 'queue', traits: ['message-broker', 'cloud'], note: 'a managed broker: AMQP over TLS (5671)' },
   // MQTT brokers: devices and apps publish to and subscribe to topics, so a broker is an event bus whose clients
   // may well sit on the internet. A managed one (AWS IoT Core, Azure IoT Hub) is ours like SNS: a cloud service.
   mosquitto: { type: 'event-bus', traits: ['message-broker'], note: 'an MQTT broker' },

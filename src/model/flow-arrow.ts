@@ -1,7 +1,8 @@
 // The flow shorthand's arrow, `a -> b`: the expression the schema checks keys against, and the same
 // match worked out by hand for the readers of every flow key. No dependencies, so that the generator and the
-// command definitions that use it load no schema library.
-export const FLOW_ARROW = /^\s*(\S+)\s*->\s*(\S+)\s*$/;
+// command definitions that use it load no schema library. A key holding `<->` is a two-way arrow however
+// it is spaced (ids cannot hold `<`): without the lookahead, `a<->b` read as a flow from an element `a<`.
+export const FLOW_ARROW = /^(?![\s\S]*<->)\s*(\S+)\s*->\s*(\S+)\s*$/;
 
 /** `\s` of a regular expression, by character code; only the rare non-ASCII ones ask the engine. */
 const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || (c >= 128 && /\s/.test(String.fromCharCode(c)));
@@ -15,6 +16,7 @@ const arrowAt = (key: string, i: number): boolean => key.charCodeAt(i) === 45 &&
  * arrow it can.
  */
 export function splitFlowArrow(key: string): [string, string] | undefined {
+  if (key.includes('<->')) return undefined;
   let start = 0;
   let end = key.length;
   while (start < end && isSpace(key.charCodeAt(start))) start++;

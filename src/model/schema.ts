@@ -63,11 +63,21 @@ export const assetSchema = z.strictObject({
   availability: levelSchema.optional(),
 });
 
+/** The methods of RFC 9110 and PATCH (RFC 5789): the analysis reads POST, PUT, PATCH and DELETE as changing state. */
+export const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'] as const;
+/**
+ * An HTTP method in any case (normalize upper-cases it), spelled letter by letter: a JSON Schema pattern
+ * has no `i` flag, and editors should flag `PSOT` as validation does.
+ */
+export const HTTP_METHOD_PATTERN = new RegExp(`^(?:${HTTP_METHODS.map((m) => [...m].map((c) => `[${c}${c.toLowerCase()}]`).join('')).join('|')})$`);
+
 export const endpointSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
   kind: z.enum(ENDPOINT_KINDS).optional().meta({ description: 'What the endpoint does; inferred from the path when omitted' }),
-  methods: z.array(z.string().regex(/^[A-Za-z]+$/)).optional(),
+  methods: z.array(z.string().regex(HTTP_METHOD_PATTERN).meta({ examples: [...HTTP_METHODS] })).optional().meta({
+    description: 'HTTP methods it takes (any case); default the method in its key',
+  }),
   public: z.boolean().optional().meta({ description: 'Callable without authentication (same as auth: none). Who can reach it is what reaches its element: the flows into it, or `exposed`' }),
   auth: authSchema.optional().meta({ description: 'How callers authenticate; default the element\'s auth' }),
   callers: z.array(idSchema).optional().meta({ description: 'Elements allowed to call it; default every element with a flow in' }),

@@ -14,7 +14,7 @@ import {
 } from './normalize.js';
 import { pathKey } from './parse.js';
 import {
-  CUSTOM_CONTROL_PATTERN, ID_PATTERN, elementSchema, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
+  CUSTOM_CONTROL_PATTERN, HTTP_METHOD_PATTERN, HTTP_METHODS, ID_PATTERN, elementSchema, flowDetailsSchema, fullFlowSchema, modelSchema, protocolSchema,
   type RawModel, strideSchema,
 } from './schema.js';
 import { compileCheck } from './schema-check.js';
@@ -430,6 +430,8 @@ function convertIssue(r: Reporter, root: unknown, issue: Issue, base: Path, base
         reportEnum(r, path, value, options);
       } else if (pattern === String(ID_PATTERN)) {
         r.error('invalid-id', path, `${describeValue(value)} is not a valid id`, { found: describeValue(value), expected: ID_RULE });
+      } else if (pattern === String(HTTP_METHOD_PATTERN)) {
+        reportMethod(r, path, value);
       } else if (pattern === String(CUSTOM_CONTROL_PATTERN)) {
         r.error('invalid-value', path, `${describeValue(value)} is not a valid custom name`, {
           found: describeValue(value), expected: 'x- followed by lower-case letters, digits and dashes',
@@ -663,6 +665,7 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
   checkBoundaryCycles(r, boundaries);
 
   // Elements.
+  let spaModelled: boolean | undefined;
   for (let i = 0; i < own.element.length; i++) {
     const id = own.element[i];
     if (misplaced.size > 0 && misplaced.has(id)) continue;
@@ -684,13 +687,13 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
         // Most keys are a path alone; only the others can hold a method.
         if (key.charCodeAt(0) !== 47) checkEndpointKeyMethods(r, ['elements', id, 'endpoints', key], key);
         if (!isObj(ep)) continue;
-        if (Array.isArray(ep.methods)) checkMethodList(r, ['elements', id, 'endpoints', key, 'methods'], ep.methods);
         if (!allResolve(ep.callers, 'element')) refList(['elements', id, 'endpoints', key, 'callers'], ep.callers, 'element');
         if (!allResolve(ep.accepts, 'asset')) refList(['elements', id, 'endpoints', key, 'accepts'], ep.accepts, 'asset');
         if (!allResolve(ep.returns, 'asset')) refList(['elements', id, 'endpoints', key, 'returns'], ep.returns, 'asset');
       }
     }
     checkKind(r, id, e);
+    if (typeof e.tech === 'string' && e.tech.toLowerCase() === 'browser') checkAppAsBrowser(r, id, e, spaModelled ??= modelsSpa(elements));
   }
 
   // Flows.
@@ -857,9 +860,43 @@ function checkKind(r: Reporter, id: string, e: Obj): void {
   }
 }
 
-// The methods of RFC 9110 and PATCH (RFC 5789): the analysis reads POST, PUT, PATCH and DELETE as changing state.
-const HTTP_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT'];
-const HTTP_METHOD_SET = new Set(HTTP_METHODS);
+/** The single-page-app technologies (`react`, `vue`...; not `spa` itself), each with the words that name it. */
+const SPA_FRAMEWORKS: ReadonlyArray<readonly [string, RegExp]> = Object.keys(TECHNOLOGIES)
+  .filter((t) => t !== 'spa' && TECHNOLOGIES[t].traits?.includes('spa'))
+  // `React Native` is a mobile app, not a page in a browser.
+  .map((t) => [t, new RegExp(`\\b${t}(?:\\.?js)?\\b(?![- ]?native)`, 'i')] as const);
+/** `SPA` in capitals (a `spa` may be a spa), or `single-page` in any case. */
+const SPA_ABBREVIATION = /\bSPAs?\b/;
+const SINGLE_PAGE = /\bsingle[- ]page\b/i;
+
+/** Whether an element of the model is a single-page app already (then a `browser` is the user's browser). */
+function modelsSpa(elements: Obj): boolean {
+  return Object.values(elements).some((e) => isObj(e) && typeof e.tech === 'string' && TECHNOLOGIES[e.tech.toLowerCase()]?.traits?.includes('spa') === true);
+}
+
+/** The one single-page app a name or description names: a framework, else `spa`; undefined when none or several. */
+function spaNamed(text: string): string | undefined {
+  const named = SPA_FRAMEWORKS.filter(([, words]) => words.test(text));
+  if (named.length > 0) return named.length === 1 ? named[0][0] : undefined;
+  return SPA_ABBREVIATION.test(text) || SINGLE_PAGE.test(text) ? 'spa' : undefined;
+}
+
+/**
+ * "React app" with `tech: browser`: the rules for single-page apps (DOM XSS, tokens in browser storage...)
+ * look for an SPA technology and never see it. Only a warning: the element may well be the browser.
+ */
+function checkAppAsBrowser(r: Reporter, id: string, e: Obj, spaModelled: boolean): void {
+  if (spaModelled || r.isFlagged(['elements', id, 'tech'])) return;
+  const name = typeof e.name === 'string' ? e.name : id;
+  const tech = spaNamed(`${name}\n${typeof e.description === 'string' ? e.description : ''}`);
+  if (tech === undefined) return;
+  const app = tech === 'spa' ? 'a single-page app' : `${article(tech)} ${tech[0].toUpperCase()}${tech.slice(1)} app`;
+  r.add('warning', 'app-as-browser', ['elements', id, 'tech'], `\`${name}\` names ${app} but its tech is \`browser\``, {
+    hint: `use \`tech: ${tech}\` for the app (the browser is the user's): the single-page-app rules, such as \`dom-xss\`, apply only then`,
+  });
+}
+
+const HTTP_METHOD_SET: ReadonlySet<string> = new Set(HTTP_METHODS);
 const METHOD_LIST = listValues(HTTP_METHODS);
 /** How normalize's parseEndpointKey splits a key into its methods and route, in any case. */
 const METHODS_AND_ROUTE = /^([A-Za-z]+(?:\s*[|,]\s*[A-Za-z]+)*)\s+(\S.*)$/;
@@ -898,13 +935,13 @@ function checkEndpointKeyMethods(r: Reporter, at: Path, key: string): void {
   });
 }
 
-/** `methods:` takes any case (normalize upper-cases it), but only real methods. */
-function checkMethodList(r: Reporter, at: Path, methods: readonly unknown[]): void {
-  methods.forEach((m, i) => {
-    if (typeof m !== 'string' || !/^[A-Za-z]+$/.test(m) || HTTP_METHOD_SET.has(m.toUpperCase())) return;
-    r.error('invalid-value', [...at, i], `\`${m}\` is not an HTTP method`, {
-      found: describeValue(m), expected: `one of ${METHOD_LIST}`, hint: didYouMean(m.toUpperCase(), HTTP_METHODS),
-    });
+/** An entry of `methods:` that the schema refused: any case is taken (normalize upper-cases it), but only real methods. */
+function reportMethod(r: Reporter, path: Path, value: unknown): void {
+  const text = typeof value === 'string' ? value : String(value);
+  const words = text.split(/[\s,|]+/).filter(Boolean);
+  r.error('invalid-value', path, `\`${text}\` is not an HTTP method`, {
+    found: describeValue(value), expected: `one of ${METHOD_LIST}`,
+    hint: words.length > 1 ? `write one method per entry: \`methods: [${words.join(', ')}]\`` : didYouMean(text.toUpperCase(), HTTP_METHODS),
   });
 }
 

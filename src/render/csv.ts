@@ -1,10 +1,14 @@
 // The threats as CSV for spreadsheets and issue trackers: RFC 4180 (CRLF line ends, fields quoted when
 // they hold a quote, comma or line break, quotes doubled), one row per threat in report order. Model
 // text is untrusted: a cell a spreadsheet would read as a formula (starting with = + - @, tab or carriage
-// return) gets a leading apostrophe, as OWASP advises against CSV injection.
+// return) gets a leading apostrophe, as OWASP advises against CSV injection. A character a terminal or a
+// spreadsheet would act on rather than show (an escape sequence, a bidirectional override: terminal-safe.ts) is
+// written out visibly, `\u001b`, as the Markdown report writes it: CSV is read by people, in a spreadsheet or
+// printed to a terminal, and already trades exactness for safety (the apostrophe); the JSON output keeps the data.
 import type { AnalysisResult, Threat } from '../analysis/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
 import { gatherChunks, joinChunks, rowChunks } from './chunks.js';
+import { terminalSafe } from './terminal-safe.js';
 
 export interface CsvOptions {
   /** Start with a UTF-8 byte order mark, so that Excel reads non-ASCII names correctly. */
@@ -22,9 +26,11 @@ const NEEDS_QUOTES = /[",\r\n]/;
 /** A cell a spreadsheet would read as a formula starts with one of = + - @, tab or carriage return. */
 const formulaStart = (c: number): boolean => c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13;
 
-/** One field, safe for spreadsheets and quoted per RFC 4180. */
+/** One field, safe for spreadsheets and terminals, and quoted per RFC 4180. */
 export function csvField(value: string): string {
-  const safe = formulaStart(value.charCodeAt(0)) ? `'${value}` : value;
+  const shown = terminalSafe(value);
+  // A carriage return written out (`\u000d`) no longer starts a formula, but the cell stays marked as before.
+  const safe = formulaStart(value.charCodeAt(0)) ? `'${shown}` : shown;
   return NEEDS_QUOTES.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 

@@ -9,7 +9,7 @@ import {
   type AnalysisResult, type AttackPathHop, type CoverageCell, RISKS, STRIDE_LETTERS, STRIDE_NAMES, SURFACE_CATEGORIES, type Threat,
 } from '../analysis/types.js';
 import { countsPhrase, isOpenThreat, statusOf, uidOf } from '../track/triage.js';
-import { TRIAGE_STATUSES } from '../track/types.js';
+import { type ThreatTriage, TRIAGE_STATUSES } from '../track/types.js';
 import { gatherChunks, joinChunks, rowChunks } from './chunks.js';
 // The diagram modules by name, not through diagram/index.js: that loads Graphviz, wanted only for an SVG.
 import { MAX_EDGES, MAX_NODES, renderAscii } from './diagram/ascii.js';
@@ -19,7 +19,9 @@ import { REPORT_CSS, REPORT_JS } from './html-assets.js';
 import { contentSecurityPolicy } from './html-csp.js';
 import { threatIdRuns } from './threat-ids.js';
 import { plural } from '../model/diagnostics.js';
+import { terminalSafe } from './terminal-safe.js';
 import { HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
+import { termsOf } from './glossary.js';
 
 export interface HtmlOptions {
   /** The diagram as SVG markup (from renderSvg); without it the ASCII diagram is shown. */
@@ -35,8 +37,15 @@ export interface HtmlOptions {
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 const SPECIAL = /[&<>"']/;
-/** Text for HTML content and attribute values alike (most text has nothing to escape, and is returned as is). */
-export const esc = (text: string): string => (SPECIAL.test(text) ? text.replace(/[&<>"']/g, (c) => ESCAPES[c]) : text);
+/**
+ * Text for HTML content and attribute values alike (most text has nothing to escape, and is returned as is). Control
+ * characters, which HTML text may not hold, and the bidirectional overrides that reorder what is shown are written
+ * out visibly (`\u001b`), as the Markdown report writes them (terminal-safe.ts).
+ */
+export const esc = (text: string): string => {
+  const shown = terminalSafe(text);
+  return SPECIAL.test(shown) ? shown.replace(/[&<>"']/g, (c) => ESCAPES[c]) : shown;
+};
 
 /** An id safe in an `id` attribute and a URL fragment, derived only from characters we choose. */
 const anchor = (id: string) => `tm-t-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -46,7 +55,8 @@ const anchor = (id: string) => `tm-t-${id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
  * and, as defence in depth behind the CSP, anything that could run or load removed.
  */
 export function inlineSvg(svg: string): string {
-  return svg
+  // Names reach the SVG's text as written: what esc writes out visibly is written out here too (no markup holds such characters).
+  return terminalSafe(svg)
     .replace(/<\?xml[^>]*\?>\s*/g, '')
     .replace(/<!DOCTYPE[^>[]*(\[[^\]]*\])?\s*>\s*/gi, '')
     .replace(/<!--[\s\S]*?-->/g, '')
@@ -61,6 +71,11 @@ export function inlineSvg(svg: string): string {
 
 const badge = (risk: string) => `<span class="badge risk-${esc(risk)}">${esc(risk)}</span>`;
 const statusTag = (status: string) => `<span class="status status-${esc(status)}">${esc(status)}</span>`;
+
+/** Why a decision is not the status in force: its threat grew past it (it needs a review), or it lapsed. */
+const decisionRemark = (tr: ThreatTriage): string =>
+  tr.drift ? ` <span class="muted">(${esc(tr.drift.status)} needs review: ${esc(tr.drift.summary)})</span>`
+  : tr.declared ? ` <span class="muted">(${esc(tr.declared)} expired ${esc(tr.expires ?? '')})</span>` : '';
 
 /** A report section: the table of contents lists it by id and title; `body` follows its heading, closing tag included. */
 interface Section {
@@ -96,20 +111,37 @@ function summarySection(r: AnalysisResult): Section {
     ...[...RISKS].reverse().map((risk) =>
       `<div class="card"><div class="n">${s.threats[risk]}</div><div class="l">${badge(risk)}</div></div>`),
   ];
+  const shown = shownNote(r);
   const residual = r.triage
-    ? `<p><strong>Residual risk:</strong> ${plural(r.triage.open.total, 'threat')} open (${esc(countsPhrase(r.triage.open))}); ` +
+    ? `<p><strong>Residual risk${shown ? ' of every threat found' : ''}:</strong> ${plural(r.triage.open.total, 'threat')} open (${esc(countsPhrase(r.triage.open))}); ` +
       `${r.triage.closed.total} closed by decision (${esc(TRIAGE_STATUSES.filter((st) => st !== 'open' && st !== 'mitigating' && r.triage!.byStatus[st] > 0).map((st) => `${r.triage!.byStatus[st]} ${st}`).join(', ') || 'none')}).</p>`
     : '';
   const scope = [
     plural(s.elements.process, 'service'), plural(s.flows, 'data flow'), plural(s.elements.store, 'data store'),
     plural(s.elements.external, 'external entity', 'external entities'), plural(s.boundaries, 'trust boundary', 'trust boundaries'),
-    plural(s.crossings, 'boundary crossing'), plural(s.endpoints, 'entry point'),
+    plural(s.crossings, 'boundary crossing'), plural(s.endpoints, 'endpoint'),
   ].join(', ');
   return {
     id: 'tm-summary',
     title: 'Summary',
-    body: [`\n<p><strong>Scope:</strong> ${esc(scope)}.</p>\n<div class="cards">${cards.join('')}</div>\n${residual}</section>`],
+    body: [`\n<p><strong>Scope:</strong> ${esc(scope)}.</p>\n<div class="cards">${cards.join('')}</div>\n${shown}${residual}</section>`],
   };
+}
+
+/**
+ * What `--min-risk` left out, when it did (filterByRisk keeps the summary's counts of every threat found), as the
+ * Markdown report's Result line says it: the cards count every threat found, the tables list those kept.
+ */
+function shownNote(r: AnalysisResult): string {
+  const t = r.summary.threats;
+  if (r.threats.length >= t.total) return '';
+  const left: Record<string, number> = { ...t };
+  for (const th of r.threats) left[th.risk]--;
+  // The lowest risk kept: one above the highest left out, whatever level between the two was asked.
+  let floor = RISKS.length - 1;
+  for (let i = 0; i < RISKS.length; i++) if (left[RISKS[i]] > 0) floor = Math.min(RISKS.length - 1, i + 1);
+  const counts = [...RISKS].reverse().filter((k) => left[k] > 0).map((k) => `${left[k]} ${k}`).join(', ');
+  return `<p class="note"><strong>Threats:</strong> ${r.threats.length} of ${t.total} shown, those at or above ${RISKS[floor]} risk (--min-risk): ${counts} left out.</p>\n`;
 }
 
 function diagramSection(r: AnalysisResult, options: HtmlOptions): Section {
@@ -140,13 +172,14 @@ function threatDetail(t: Threat, file: string): string {
   if (t.flows.length) out += `<dt>Flows</dt><dd>${t.flows.map((f) => `<code>${esc(f)}</code>`).join(', ')}</dd>`;
   if (t.references.length) out += `<dt>References</dt><dd>${esc(t.references.join(', '))}</dd>`;
   out += `<dt>Rule</dt><dd><code>${esc(t.ruleId)}</code>; key <code>${esc(t.key)}</code></dd>`;
-  if (tr && (tr.reason || tr.owner || tr.ticket || tr.expires || tr.review || tr.declared)) {
+  if (tr && (tr.reason || tr.owner || tr.ticket || tr.expires || tr.review || tr.declared || tr.drift)) {
     const bits = [
-      tr.declared ? `declared <strong>${esc(tr.declared)}</strong>, lapsed on ${esc(tr.expires ?? '')}` : '',
+      tr.drift ? `declared <strong>${esc(tr.drift.status)}</strong>, needs review: ${esc(tr.drift.summary)}`
+      : tr.declared ? `declared <strong>${esc(tr.declared)}</strong>, lapsed on ${esc(tr.expires ?? '')}` : '',
       tr.reason ? `reason: ${esc(tr.reason)}` : '',
       tr.owner ? `owner: ${esc(tr.owner)}` : '',
       tr.ticket ? `ticket: ${esc(tr.ticket)}` : '',
-      tr.expires && !tr.declared ? `expires: ${esc(tr.expires)}` : '',
+      tr.expires && (!tr.declared || tr.drift) ? `expires: ${esc(tr.expires)}` : '',
       tr.review ? `review: ${esc(tr.review)}` : '',
     ].filter(Boolean);
     out += `<dt>Triage</dt><dd>${bits.join('; ')}</dd>`;
@@ -158,7 +191,8 @@ function threatRow(t: Threat, file: string): string {
   const status = statusOf(t);
   const open = isOpenThreat(t);
   const id = anchor(t.id);
-  const triageNote = t.triage?.declared ? ` <span class="muted">(${esc(t.triage.declared)} expired)</span>` : '';
+  const triageNote = t.triage?.drift ? ` <span class="muted">(${esc(t.triage.drift.status)} needs review)</span>`
+    : t.triage?.declared ? ` <span class="muted">(${esc(t.triage.declared)} expired)</span>` : '';
   return `<tr id="${id}" class="threat${open ? '' : ' closed'}" data-stride="${t.stride}" data-risk="${esc(t.risk)}" ` +
     `data-status="${esc(status)}" data-open="${open ? 1 : 0}" data-component="${esc(t.component)}" ` +
     `data-sort-id="${Number(t.id.replace(/\D/g, '')) || 0}" data-sort-risk="${3 - riskRank(t.risk)}" ` +
@@ -202,7 +236,9 @@ function residualSection(r: AnalysisResult): Section | undefined {
   const tri = r.triage;
   if (!tri) return undefined;
   function* body(): Generator<string> {
-    yield `\n<p>Open (open or mitigating): <strong>${esc(countsPhrase(tri!.open))}</strong>. Closed by decision: ${esc(countsPhrase(tri!.closed))}.` +
+    // The counts are of every threat found, as the summary's are: a table shortened by --min-risk says so.
+    const filtered = r.threats.length < r.summary.threats.total ? ` Counted over all ${r.summary.threats.total} threats found; the table lists the decided ones of the ${r.threats.length} shown.` : '';
+    yield `\n<p>Open (open or mitigating): <strong>${esc(countsPhrase(tri!.open))}</strong>. Closed by decision: ${esc(countsPhrase(tri!.closed))}.${filtered}` +
       `${tri!.file ? ` Decisions from <code>${esc(tri!.file)}</code>.` : ' No triage file: every threat is open.'}</p>`;
     const decided = r.threats.filter((t) => !isOpenThreat(t) || t.triage?.declared || t.triage?.status === 'mitigating');
     if (decided.length) {
@@ -211,7 +247,7 @@ function residualSection(r: AnalysisResult): Section | undefined {
         const tr = t.triage!;
         return [
           `<a href="#${anchor(t.id)}">${esc(t.id)}</a> <span class="mono muted">${esc(uidOf(t))}</span>`,
-          badge(t.risk), esc(t.title), `${statusTag(tr.status)}${tr.declared ? ` <span class="muted">(${esc(tr.declared)} expired ${esc(tr.expires ?? '')})</span>` : ''}`,
+          badge(t.risk), esc(t.title), `${statusTag(tr.status)}${decisionRemark(tr)}`,
           esc(tr.reason ?? ''), esc(tr.owner ?? ''), esc(tr.ticket ?? ''), esc(tr.expires ?? ''),
         ];
       });
@@ -357,7 +393,7 @@ function boundariesSection(r: AnalysisResult): Section | undefined {
       yield '\n<h3>Boundary crossings</h3>\n';
       yield* table(['Flow', 'Crossing', 'Protocol', 'Encrypted', 'Auth'], r.crossings, (c) => {
         const f = flows.get(c.flow);
-        return [esc(`${name(c.from)} -> ${name(c.to)}`), esc(c.label), esc(f?.protocol ?? ''), f?.encrypted ? 'yes' : '<strong>no</strong>', esc(f?.auth ?? '')];
+        return [esc(`${name(c.from)} -> ${name(c.to)}`), esc(c.label), esc(f?.protocol ?? ''), f?.encrypted ? 'yes' : '<strong>no</strong>', esc(c.auth)];
       });
     }
     yield '\n</section>';
@@ -413,6 +449,27 @@ function warningsSection(r: AnalysisResult): Section | undefined {
   };
 }
 
+/**
+ * The appendix of the security terms the threats' texts use (the page shows every threat's details), one
+ * sentence each. Where to read more is given as text: the report links to nothing outside itself.
+ */
+function termsSection(r: AnalysisResult): Section | undefined {
+  const terms = termsOf(r, { details: true });
+  if (terms.length === 0) return undefined;
+  return {
+    id: 'tm-terms',
+    title: 'Terms used',
+    body: (function* () {
+      yield '\n<p class="muted">The security terms this report uses, in one sentence each.</p>\n';
+      yield* table(['Jargon', 'In plain words'], terms, (t) => [
+        `<strong>${esc(t.term)}</strong>`,
+        `${esc(t.definition)}${t.link ? ` <span class="muted">${esc(t.link)}</span>` : ''}`,
+      ]);
+      yield '</section>';
+    })(),
+  };
+}
+
 function* pieces(r: AnalysisResult, options: HtmlOptions): Generator<string> {
   const title = `Threat model: ${r.system.name}`;
   // Sections are lazy: each body is rendered only when its turn to be written comes.
@@ -428,6 +485,7 @@ function* pieces(r: AnalysisResult, options: HtmlOptions): Generator<string> {
     boundariesSection(r),
     assetsSection(r),
     warningsSection(r),
+    termsSection(r),
   ].filter((s): s is Section => s !== undefined);
   yield `<!DOCTYPE html>
 <html lang="en">

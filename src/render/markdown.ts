@@ -19,6 +19,7 @@ import { DETAILS_THRESHOLD } from './details.js';
 import { threatIdRuns } from './threat-ids.js';
 import { plural } from '../model/diagnostics.js';
 import { HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
+import { type Term, termsOf } from './glossary.js';
 
 export { DETAILS_THRESHOLD };
 
@@ -79,7 +80,8 @@ function scopeLine(r: AnalysisResult): string {
     plural(s.elements.external, 'external entity', 'external entities'),
     plural(s.boundaries, 'trust boundary', 'trust boundaries'),
     plural(s.crossings, 'boundary crossing'),
-    plural(s.endpoints, 'entry point'),
+    // Endpoints as the model declares them, public or not: "entry points" are where attack paths start (attack-paths.ts).
+    plural(s.endpoints, 'endpoint'),
   ].join(', ');
 }
 
@@ -204,7 +206,8 @@ function* boundariesSection(w: LineWriter, r: AnalysisResult): Generator<string>
     yield* rows(w, r.crossings, (w, c) => {
       const f = flowOf(c);
       // Escaping the two names apart is escaping the pair: ` -> ` holds nothing to escape and ends any entity.
-      w.add(`| ${name(c.from)} -> ${name(c.to)} | ${cell(c.label)} | ${cell(f?.protocol ?? '')} | ${f?.encrypted ? 'yes' : '**no**'} | ${cell(f?.auth ?? '')} |\n`);
+      // The call's auth (the flow's, its endpoint's or its target's), as the analysis found it.
+      w.add(`| ${name(c.from)} -> ${name(c.to)} | ${cell(c.label)} | ${cell(f?.protocol ?? '')} | ${f?.encrypted ? 'yes' : '**no**'} | ${cell(c.auth)} |\n`);
     });
     w.blank();
   }
@@ -287,7 +290,8 @@ function* residualSection(w: LineWriter, r: AnalysisResult): Generator<string> {
     if (!decided) tableHead(w, ['ID', 'Threat', 'Risk', 'Status', 'Reason', 'Owner', 'Ticket', 'Expires']);
     decided = true;
     const d = t.triage!;
-    const status = d.declared ? `${d.status} (${d.declared} expired)` : d.status;
+    // A drifted decision did not lapse: the threat grew past what it was made for.
+    const status = d.drift ? `${d.status} (${d.drift.status} needs review: ${cell(d.drift.summary)})` : d.declared ? `${d.status} (${d.declared} expired)` : d.status;
     // Status and expiry date are written as the triage file gives them.
     w.lines(`| ${t.id} \`${uidOf(t)}\` | ${cell(t.title)} | ${t.risk} | ${status} | ${cell(d.reason ?? '')} | ${cell(d.owner ?? '')} | ${cell(d.ticket ?? '')} | ${d.expires ?? ''} |`);
   });
@@ -578,6 +582,35 @@ function warningsSection(w: LineWriter, r: AnalysisResult): void {
   if (any) w.blank();
 }
 
+/**
+ * The appendix: the security terms the report's threat texts use, one sentence each, so that a reader can
+ * act on a mitigation that says PKCE or HSTS. Found in the result (glossary.ts), never in the written report.
+ */
+function termsSection(w: LineWriter, r: AnalysisResult, grouped: boolean, rules: readonly RuleMeta[]): void {
+  const terms = termsOf(r, { details: !grouped, extra: grouped ? ruleTexts(r, rules) : undefined });
+  if (terms.length === 0) return;
+  w.line('### Terms Used');
+  w.blank();
+  w.line('The security terms this report uses, in one sentence each.');
+  w.blank();
+  tableHead(w, ['Jargon', 'In plain words']);
+  for (const t of terms) w.add(`| ${termCell(t)} | ${cell(t.definition)} |\n`);
+  w.blank();
+}
+
+const termCell = (t: Term): string => (t.link ? `[${cell(t.term)}](${t.link})` : `**${cell(t.term)}**`);
+
+/** The title and description grouped details write once for each rule that has threats. */
+function* ruleTexts(r: AnalysisResult, rules: readonly RuleMeta[]): Generator<string> {
+  const present = new Set<string>();
+  for (const t of r.threats) present.add(t.ruleId);
+  for (const m of rules) {
+    if (!present.has(m.id)) continue;
+    yield m.title;
+    yield m.description;
+  }
+}
+
 export function renderMarkdown(r: AnalysisResult, options: MarkdownOptions = {}): string {
   return joinChunks(markdownChunks(r, options));
 }
@@ -618,11 +651,12 @@ function* reportChunks(r: AnalysisResult, options: MarkdownOptions): Generator<s
   yield* threatsSection(w, r);
   yield* residualSection(w, r);
   yield* recommendationsSection(w, r);
+  const details = options.details ?? 'auto';
+  const grouped = details === 'grouped' || (details === 'auto' && r.threats.length > DETAILS_THRESHOLD);
   if (r.threats.length) {
     w.line('### Threat Details');
     w.blank();
-    const details = options.details ?? 'auto';
-    if (details === 'grouped' || (details === 'auto' && r.threats.length > DETAILS_THRESHOLD)) {
+    if (grouped) {
       yield* groupedDetails(w, r, options.rules ?? BUILTIN_RULES);
     } else {
       yield* fullDetails(w, r);
@@ -632,5 +666,6 @@ function* reportChunks(r: AnalysisResult, options: MarkdownOptions): Generator<s
   yield* pathsSection(w, r);
   yield* coverageSection(w, r);
   warningsSection(w, r);
+  termsSection(w, r, grouped, options.rules ?? BUILTIN_RULES);
   yield w.end();
 }

@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for code scanning (GitHub, GitLab, Azure DevOps): one rule per threat rule with its help
-// text, one result per open threat located at the line of the model element, flow or endpoint it is
-// about, and partialFingerprints from the threat's stable key so that alerts persist across commits
-// (line moves and renumbering do not reopen them). Reads only the result and the rule metadata.
+// text, one result per open threat located at the line to change (the flow, for a threat about flows; else the
+// element or endpoint it is about), and partialFingerprints from the threat's stable key so that alerts persist
+// across commits (line moves and renumbering do not reopen them). Reads only the result and the rule metadata.
 import { isWrittenRule, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import type { Location, Log, ReportingDescriptor, Result, Run } from 'sarif';
 import { exampleText } from '../analysis/rules/example.js';
@@ -27,11 +27,30 @@ export interface SarifOptions {
   rules?: readonly RuleMeta[];
   /** Also emit triaged-away threats, as results with a suppression (for audit trails). */
   includeClosed?: boolean;
+  /**
+   * The code scanning category of the run (`runAutomationDetails.id`). Absent, the log names none, so that the
+   * upload's own category applies: codeql-action sets its `category:` input only on a run that states none.
+   */
+  category?: string;
 }
 
 /** Code scanning ranks alerts by this 0-10 score: Critical >= 9, High >= 7, Medium >= 4, Low below. */
 const SECURITY_SEVERITY: Record<Risk, string> = { Critical: '9.5', High: '8.0', Medium: '5.5', Low: '2.0' };
 const LEVEL: Record<Risk, Result.level> = { Critical: 'error', High: 'error', Medium: 'warning', Low: 'note' };
+
+/**
+ * Where the results of a model read from standard input are located: no file of the repository holds its lines,
+ * and code scanning rejects a result without an artifact location, so a name that says where the lines came from
+ * stands in (a file named `-` is given as `./-`, and its result's file is that).
+ */
+export const STDIN_URI = 'stdin';
+/** The result's file of a model read from standard input (the command line's name for it). */
+const STDIN_FILE = '<stdin>';
+
+const fromStdin = (r: AnalysisResult, options: SarifOptions): boolean => r.file === STDIN_FILE && (options.uri === undefined || options.uri === '-');
+
+/** The URI of the model in every location. */
+const modelUri = (r: AnalysisResult, options: SarifOptions): string => (fromStdin(r, options) ? STDIN_URI : toUri(options.uri ?? r.file));
 
 /** A relative URI reference: forward slashes, no leading `./`, each segment percent-encoded where needed. */
 export function toUri(path: string): string {
@@ -142,6 +161,33 @@ export function threatLocation(r: AnalysisResult, t: Threat): Loc {
   return loc ?? { line: 1, col: 1 };
 }
 
+/** Where a result points, and the line of what it is reported on when that is not where it points. */
+export interface Placement {
+  loc: Loc;
+  /** The element or boundary the threat is reported on, when the result points at its flow instead. */
+  component?: { loc: Loc; text: string };
+}
+
+/** Whether a fact is about an element (`elements.api`, `elements["a.b"].auth`): a control it lacks, its settings. */
+const onElement = (path: string): boolean => /^elements[.[]/.test(path);
+
+const COMPONENT_WORD: Partial<Record<Threat['componentKind'], string>> = { boundary: 'trust boundary', element: 'element' };
+
+/**
+ * The line to change. A threat about flows (all its facts are the flows': cleartext, mutual TLS, shared credentials)
+ * points at its first flow, as does one on a trust boundary, whose own line holds nothing to change; the component's
+ * line is then a related location. A threat with a fact about its element (a control it lacks) points at the element;
+ * one about an endpoint or a flow, at it.
+ */
+export function changeLocation(r: AnalysisResult, t: Threat): Placement {
+  const own = threatLocation(r, t);
+  if (t.endpoint || t.flows.length === 0 || (t.componentKind !== 'boundary' && t.componentKind !== 'element')) return { loc: own };
+  if (t.componentKind === 'element' && t.evidence.some((e) => onElement(e.path))) return { loc: own };
+  const first = locationsOf(r).flows.get(t.flows[0]);
+  if (!first || !(first.line > 0)) return { loc: own };
+  return { loc: first, component: { loc: own, text: `${t.componentName}: the ${COMPONENT_WORD[t.componentKind]} the threat is reported on` } };
+}
+
 function physical(uri: string, loc: Loc): Location['physicalLocation'] {
   return { artifactLocation: { uri, uriBaseId: '%SRCROOT%' }, region: { startLine: loc.line, startColumn: Math.max(1, loc.col) } };
 }
@@ -151,9 +197,10 @@ interface RuleSummary {
   worst: Risk;
 }
 
+const ruleMetas = (options: SarifOptions): Map<string, RuleMeta> => new Map((options.rules ?? BUILTIN_RULES).map((m) => [m.id, m]));
+
 /** One rule per rule id that has results, sorted, with the worst risk of its results as its severity. */
-function sarifRules(reported: readonly Threat[], options: SarifOptions): { rules: ReportingDescriptor[]; ruleIndex: Map<string, number> } {
-  const metas = new Map((options.rules ?? BUILTIN_RULES).map((m) => [m.id, m]));
+function sarifRules(reported: readonly Threat[], metas: ReadonlyMap<string, RuleMeta>): { rules: ReportingDescriptor[]; ruleIndex: Map<string, number> } {
   // One pass over the threats (filtering them once per rule made this rules x threats).
   const byRule = new Map<string, RuleSummary>();
   for (const t of reported) {
@@ -185,21 +232,27 @@ function sarifRules(reported: readonly Threat[], options: SarifOptions): { rules
   return { rules, ruleIndex };
 }
 
+// The title first and no report number: `T2` names another threat as soon as one is added above it, and code scanning
+// would show every alert's message as changed.
 const messageOf = (t: Threat, uid: string): string =>
-  `${t.id} ${uid} [${t.risk}] ${t.title}. ${t.description} Likelihood ${t.likelihood.level}: ${t.likelihood.reason}. ` +
+  `${t.title} (${uid}, ${t.risk}). ${t.description} Likelihood ${t.likelihood.level}: ${t.likelihood.reason}. ` +
   `Impact ${t.impact.level}: ${t.impact.reason}. Mitigation: ${t.mitigation}`;
 
 const justificationOf = (t: Threat, status: string): string => (t.triage?.reason ? `${status}: ${t.triage.reason}` : status);
 
+/** The related locations: the evidence with a model line, then the component when the result points elsewhere. */
+function relatedOf(t: Threat, place: Placement): Array<{ loc: Loc; text: string }> {
+  const out = t.evidence.filter((e) => e.line > 0).map((e) => ({ loc: { line: e.line, col: e.col }, text: e.fact }));
+  if (place.component) out.push(place.component);
+  return out;
+}
+
 function resultObject(r: AnalysisResult, t: Threat, uri: string, ruleIndex: Map<string, number>): Result {
-  const loc = threatLocation(r, t);
+  const place = changeLocation(r, t);
+  const loc = place.loc;
   const uid = uidOf(t);
   const status = statusOf(t);
-  const related = t.evidence.filter((e) => e.line > 0).map((e, i) => ({
-    id: i + 1,
-    physicalLocation: physical(uri, { line: e.line, col: e.col }),
-    message: { text: e.fact },
-  }));
+  const related = relatedOf(t, place).map((x, i) => ({ id: i + 1, physicalLocation: physical(uri, x.loc), message: { text: x.text } }));
   const result: Result = {
     ruleId: t.ruleId,
     ruleIndex: ruleIndex.get(t.ruleId)!,
@@ -229,7 +282,7 @@ function resultObject(r: AnalysisResult, t: Threat, uri: string, ruleIndex: Map<
 }
 
 /** The log around its results: everything but the results, which the caller supplies. */
-function sarifLog(r: AnalysisResult, options: SarifOptions, uri: string, rules: ReportingDescriptor[], results: Result[]): Log {
+function sarifLog(r: AnalysisResult, options: SarifOptions, rules: ReportingDescriptor[], results: Result[]): Log {
   const run: Run = {
     tool: {
       driver: {
@@ -238,12 +291,17 @@ function sarifLog(r: AnalysisResult, options: SarifOptions, uri: string, rules: 
         rules,
       },
     },
-    // One category per model, so that a repository with several models keeps their alerts apart.
-    automationDetails: { id: `threatmap/${uri}/` },
+    // Only when asked: a category derived from the model's path overrode the workflow's and changed with a rename,
+    // leaving the old category's alerts open for ever.
+    ...(options.category !== undefined ? { automationDetails: { id: automationId(options.category) } } : {}),
     columnKind: 'utf16CodeUnits',
     results,
     properties: {
       system: r.system.name,
+      ...(fromStdin(r, options) ? {
+        modelSource: 'standard input',
+        modelSourceNote: `the model was read from standard input: the locations give its lines under the URI \`${STDIN_URI}\`, which names no file of the repository; export from the model's file for alerts on its lines`,
+      } : {}),
       threats: r.summary.threats,
       ...(r.triage ? { open: r.triage.open, closed: r.triage.closed, staleTriageEntries: r.triage.stale.length } : {}),
     },
@@ -251,14 +309,17 @@ function sarifLog(r: AnalysisResult, options: SarifOptions, uri: string, rules: 
   return { $schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run] };
 }
 
+/** A category as `runAutomationDetails.id`: the part before the last `/` is the category, so it ends with one (no run id). */
+const automationId = (category: string): string => (category.endsWith('/') ? category : `${category}/`);
+
 const reportedThreats = (r: AnalysisResult, options: SarifOptions): Threat[] =>
   options.includeClosed ? r.threats : r.threats.filter(isOpenThreat);
 
 export function buildSarif(r: AnalysisResult, options: SarifOptions = {}): Log {
-  const uri = toUri(options.uri ?? r.file);
+  const uri = modelUri(r, options);
   const reported = reportedThreats(r, options);
-  const { rules, ruleIndex } = sarifRules(reported, options);
-  return sarifLog(r, options, uri, rules, reported.map((t) => resultObject(r, t, uri, ruleIndex)));
+  const { rules, ruleIndex } = sarifRules(reported, ruleMetas(options));
+  return sarifLog(r, options, rules, reported.map((t) => resultObject(r, t, uri, ruleIndex)));
 }
 
 // The text form writes each result directly as the JSON that `JSON.stringify(buildSarif(...), null, 2)`
@@ -280,8 +341,9 @@ function physicalJson(uriJson: string, line: number, col: number, d: number): st
  */
 function resultJson(r: AnalysisResult, t: Threat, uriJson: string, ruleIndex: Map<string, number>): string {
   const uid = uidOf(t);
-  const head = resultLocations(t, threatLocation(r, t), messageOf(t, uid), uriJson, ruleIndex);
-  return `${head}${relatedJson(t, uriJson)}${resultProperties(t, uid)}${NL[4]}}`;
+  const place = changeLocation(r, t);
+  const head = resultLocations(t, place.loc, messageOf(t, uid), uriJson, ruleIndex);
+  return `${head}${relatedJson(t, place, uriJson)}${resultProperties(t, uid)}${NL[4]}}`;
 }
 
 /**
@@ -317,18 +379,19 @@ function levelOf(risk: Risk): Result.level {
   }
 }
 
-/** The evidence with a model line, as related locations (empty when none has one). */
-function relatedJson(t: Threat, uriJson: string): string {
+/** The evidence with a model line, then the component the result does not point at, as related locations (empty when none). */
+function relatedJson(t: Threat, place: Placement, uriJson: string): string {
   const d6 = NL[6];
   const d7 = NL[7];
   let related = '';
   let n = 0;
-  for (const e of t.evidence) {
-    if (!(e.line > 0)) continue;
+  const add = (line: number, col: number, text: string) => {
     n++;
-    related += `${n === 1 ? '' : ','}${d6}{${d7}"id": ${n},${d7}"physicalLocation": ${physicalJson(uriJson, e.line, e.col, 7)},` +
-      `${d7}"message": {${NL[8]}"text": ${str(e.fact)}${d7}}${d6}}`;
-  }
+    related += `${n === 1 ? '' : ','}${d6}{${d7}"id": ${n},${d7}"physicalLocation": ${physicalJson(uriJson, line, col, 7)},` +
+      `${d7}"message": {${NL[8]}"text": ${str(text)}${d7}}${d6}}`;
+  };
+  for (const e of t.evidence) if (e.line > 0) add(e.line, e.col, e.fact);
+  if (place.component) add(place.component.loc.line, place.component.loc.col, place.component.text);
   return n > 0 ? `${NL[5]}"relatedLocations": [${related}${NL[5]}],` : '';
 }
 
@@ -357,11 +420,11 @@ function resultProperties(t: Threat, uid: string): string {
 const RESULTS_HOLE = '\u0000results';
 
 function* sarifPieces(r: AnalysisResult, options: SarifOptions): Generator<string> {
-  const uri = toUri(options.uri ?? r.file);
+  const uri = modelUri(r, options);
   const reported = reportedThreats(r, options);
-  const { rules, ruleIndex } = sarifRules(reported, options);
+  const { rules, ruleIndex } = sarifRules(reported, ruleMetas(options));
   // The log with a marker string where the results go, split around it.
-  const frame = JSON.stringify(sarifLog(r, options, uri, rules, RESULTS_HOLE as unknown as Result[]), null, 2);
+  const frame = JSON.stringify(sarifLog(r, options, rules, RESULTS_HOLE as unknown as Result[]), null, 2);
   const hole = frame.indexOf(str(RESULTS_HOLE));
   yield frame.slice(0, hole);
   if (reported.length === 0) yield '[]';

@@ -104,7 +104,7 @@ export interface TdDocument {
 /** The key of threatmap's own data in a cell's `data`. */
 export const TD_OWN = 'threatmap';
 
-/** A decision as triage applied it (`declared`: the decision of the triage file when it has lapsed). */
+/** A decision as triage applied it (`declared`: the decision of the triage file when it has lapsed or drifted; `drift`: what changed). */
 export type TdOwnDecision = Omit<ThreatTriage, 'line'>;
 
 /** A threat written in the model's `threats:` section: what its entry says that a Threat Dragon threat cannot. */
@@ -384,13 +384,22 @@ const list = (items: readonly string[]): string => items.join(', ');
 /** The system's note among the cell keys, which are model ids: no id is empty. */
 const SYSTEM_KEY = '';
 
+/**
+ * Why the decision written is not the status in force: its threat grew past it (needs review, with what changed;
+ * `, ` for the summary's `; `, which separates the line's details), or it lapsed.
+ */
+function declaredRemark(tr: ThreatTriage | undefined): string | undefined {
+  if (tr?.drift) return `declared ${tr.drift.status} (needs review: ${tr.drift.summary.replaceAll('; ', ', ')})`;
+  return tr?.declared && `declared ${tr.declared} (lapsed)`;
+}
+
 /** The triage decision as one line: the status and, when given, why, who, where and until when. */
 function triageLine(t: Threat): string {
   const tr = t.triage;
   const status = statusOf(t);
   const details = [
     tr?.reason, tr?.owner && `owner ${tr.owner}`, tr?.ticket && `ticket ${tr.ticket}`, tr?.expires && `expires ${tr.expires}`,
-    tr?.review && `review ${tr.review}`, tr?.declared && `declared ${tr.declared} (lapsed)`,
+    tr?.review && `review ${tr.review}`, declaredRemark(tr),
   ].filter((d): d is string => !!d);
   return `Triage: ${status}${details.length ? ` (${details.join('; ')})` : ''}`;
 }

@@ -3,12 +3,14 @@
 import { analyze } from '../analysis/analyze.js';
 import { type RuleFile, ruleSettingDiagnostics } from '../analysis/rules/settings.js';
 import type { Rule } from '../analysis/rules/types.js';
+import type { Threat } from '../analysis/types.js';
 import { UNSETTABLE } from '../cli/options.js';
 import { hasErrors, sortDiagnostics } from '../model/diagnostics.js';
 import { loadModel, type LoadResult } from '../model/load.js';
 import type { Diagnostic, Model } from '../model/types.js';
 import { inlineSvg, reportDiagram } from '../render/html.js';
 import { isIsoDate } from '../track/dates.js';
+import { scopeOf } from '../track/scope.js';
 import { applyTriage, normalizeRef, parseTriage } from '../track/triage.js';
 import { removeTriageEntry, setTriageEntry, type TriageTarget, type TriageUpdate } from '../track/triage-edit.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
@@ -134,6 +136,27 @@ function readUpdate(value: unknown, today: string): TriageUpdate | string {
   return update;
 }
 
+/**
+ * triage-edit.ts's refusal to edit a file: a plain Error whose message, about the file, is worded for the
+ * user. A bug's TypeError or a library's own error is not one.
+ */
+export const isTriageRefusal = (e: unknown): e is Error =>
+  e instanceof Error && Object.getPrototypeOf(e) === Error.prototype && e.message.startsWith('the triage file ');
+
+/**
+ * The threat under `key` in the model on disk, read and analysed once: what a decision written now is made
+ * for. Undefined when the model has errors or no longer reports it (the page's text may be ahead of the file):
+ * the entry is then written without a scope, and not checked for drift, like one written by hand.
+ */
+function threatOnDisk(ctx: ApiContext, key: string): Threat | undefined {
+  const text = ctx.files.read(ctx.model);
+  if (text === null) return undefined;
+  const checked = loadText(ctx, text);
+  if ('status' in checked) return undefined;
+  const result = analyze(checked.model, { rules: ctx.rules, source: checked.loaded.source, diagnostics: checked.diagnostics });
+  return result.threats.find((t) => t.key === key);
+}
+
 export function postTriage(ctx: ApiContext, body: unknown): ApiResponse {
   if (!isObject(body) || !('update' in body) || !(typeof body.base === 'string' || body.base === null)) {
     return fail(400, 'expected { "threat": {...}, "update": {...} | null, "base": string | null }');
@@ -151,11 +174,16 @@ export function postTriage(ctx: ApiContext, body: unknown): ApiResponse {
       if (!removed.removed) return ok({ version: now.version, text: now.text });
       text = removed.text;
     } else {
+      // A status set on the page is a decision about the threat as it is now, as `threatmap triage --status` is.
+      const threat = threatOnDisk(ctx, target.key);
+      if (threat) Object.assign(update, scopeOf(threat));
       text = setTriageEntry(now.text ?? undefined, ctx.model, target, update);
     }
   } catch (e) {
-    // The file on disk is not YAML that can be edited: say so, and leave it as it is.
-    return fail(422, (e as Error).message);
+    // The file on disk is not YAML that can be edited: say so, and leave it as it is. Anything else is a bug,
+    // whose message is the server's log's to show (server.ts).
+    if (!isTriageRefusal(e)) throw e;
+    return fail(422, e.message);
   }
   // Never write a file that threatmap could not read back.
   const parsed = parseTriage(text, ctx.triage);

@@ -1,6 +1,7 @@
 // `threatmap serve`'s HTTP server (node:http): the page's four files, the JSON API and the event stream,
 // behind the checks of security.ts. Every request is checked in the same order: Host, path, token,
 // method, then for a body its Origin, type and size.
+import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
@@ -8,12 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import type { RuleFile } from '../analysis/rules/settings.js';
 import type { Rule } from '../analysis/rules/types.js';
+import { UserError, writeStderr } from '../cli/io.js';
 import { today } from '../cli/triage.js';
 import { VERSION } from '../cli/version.js';
 import { defaultTriagePath } from '../track/triage.js';
 import { type ApiContext, type ApiResponse, getState, postDiagram, postTriage, putModel } from './api.js';
 import { EventStreams } from './events.js';
-import { diskFiles } from './files.js';
+import { diskFiles, type FileAccess } from './files.js';
 import {
   allowedHosts, type AllowedHosts, hostAllowed, isWildcard, machineNames, type MachineNames, newToken, originAllowed, parseAllowHost, setSecurityHeaders,
   tokenMatches, urlHost,
@@ -42,6 +44,10 @@ export interface ServerOptions {
   ruleFiles?: readonly RuleFile[];
   /** The folder holding index.html, app.js, app.css and worker.js; default DEFAULT_ASSETS. */
   assets?: string;
+  /** How the API reads and writes the two files; default the disk (tests give ones that fail). */
+  files?: FileAccess;
+  /** Where the server reports what went wrong, a line at a time; default standard error, made terminal-safe. */
+  log?: (line: string) => void;
 }
 
 export interface RunningServer {
@@ -83,6 +89,31 @@ function sendJson(res: ServerResponse, status: number, body: Record<string, unkn
 }
 
 const refuse = (res: ServerResponse, status: number, error: string, headers?: Record<string, string>): void => sendJson(res, status, { error }, headers);
+
+/** A short random id that ties what the page shows of a failure to the server's log line about it. */
+export const failureId = (): string => randomBytes(4).toString('hex');
+
+/**
+ * A request that failed unexpectedly: the page's message, and the log line with the whole error. A bug's or
+ * a library's message can carry paths and internals, and the page may be open on another machine: it gets
+ * the id alone, the server's terminal the message and stack. The CLI's own errors about the user's files (a
+ * read-only folder, a full disk, a model too large) are worded for the user and name only the files given on
+ * the command line: the page shows them as the CLI would.
+ */
+export function failure(err: unknown, request: string, id: string): { error: string; log: string } {
+  if (err instanceof UserError) {
+    return { error: `${err.message} (error ${id})`, log: `threatmap serve: error ${id} in ${request}: ${err.message}\n` };
+  }
+  const detail = err instanceof Error ? errorWithStack(err) : String(err);
+  return {
+    error: `the server failed to answer (error ${id}); the terminal running threatmap serve says why`,
+    log: `threatmap serve: internal error ${id} in ${request}: ${detail}\n`,
+  };
+}
+
+/** An error's message and stack, once each (V8's stack starts with the message, others' may not). */
+const errorWithStack = (err: Error): string =>
+  (err.stack === undefined ? err.message : err.stack.includes(err.message) ? err.stack : `${err.message}\n${err.stack}`);
 
 const isJsonType = (type: string | undefined): boolean => type !== undefined && type.split(';')[0].trim().toLowerCase() === 'application/json';
 
@@ -127,9 +158,10 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     generator: `threatmap ${VERSION}`,
     rules: options.rules ?? BUILTIN_RULES,
     ruleFiles: options.ruleFiles ?? [],
-    files: diskFiles,
+    files: options.files ?? diskFiles,
     today,
   };
+  const log = options.log ?? writeStderr;
   const events = new EventStreams();
   let allowed: AllowedHosts = { withPort: new Set(), anyPort: new Set() };
 
@@ -138,8 +170,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     let bytes: Buffer;
     try {
       bytes = await readFile(join(assets, page.file));
-    } catch {
-      return refuse(res, 404, `${page.file} is missing from ${assets}: run npm run build`);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // Where the page's files were looked for is the server's own business: its terminal says.
+      log(`threatmap serve: ${page.file} is missing from ${assets}: run npm run build\n`);
+      return refuse(res, 404, `${page.file} is missing: run npm run build (the terminal running threatmap serve says where it was looked for)`);
     }
     res.writeHead(200, { 'Content-Type': page.type, 'Content-Length': bytes.length });
     res.end(req.method === 'HEAD' ? undefined : bytes);
@@ -185,9 +220,12 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      // A failed write (a read-only folder, a full disk) or a bug: a message, never a stack trace.
+      const id = failureId();
+      // The path without its query: the event stream's carries the token.
+      const { error, log: line } = failure(err, `${req.method} ${(req.url ?? '').split('?', 1)[0]}`, id);
+      log(line);
       if (res.headersSent) res.destroy();
-      else refuse(res, 500, err instanceof Error ? err.message : String(err));
+      else sendJson(res, 500, { error, id });
     });
   });
   try {

@@ -4,11 +4,13 @@
 // result is parsed again and must read as the file before with just that entry changed. Text in, text out:
 // the CLI does the reading and the atomic write.
 import {
-  isAlias, isCollection, isMap, isScalar, LineCounter, parseDocument, Scalar, visit, type Document, type Node as YamlNode, type Pair, type YAMLMap,
+  isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseDocument, Scalar, visit, type Document, type Node as YamlNode, type Pair, type YAMLMap,
 } from 'yaml';
 import { addEntryToFlow, applySplices, blockEntry, type Ctx, isNull, removeEntries } from '../model/edit-structure.js';
 import { column, contentEnd, detachAnchor, insertLines, keyText, lineStart, nextLineStart, pairOf, rangeOf, rangeSplice, type Splice, type Style } from '../model/edit-text.js';
+import type { Risk } from '../analysis/types.js';
 import type { TriageDecision } from './types.js';
+import { riskWord } from './scope.js';
 import { normalizeRef, TRIAGE_VERSION, TRIAGE_VERSION_KEY } from './triage.js';
 
 export interface TriageTarget {
@@ -20,9 +22,14 @@ export interface TriageTarget {
   describe: string;
 }
 
+/**
+ * A change of one entry. `risk` and `covers` record what the decision is made for (scope.ts): given, they replace
+ * what the entry recorded (an empty `covers` removes the field: the entry then covers its key's component only);
+ * not given, the entry keeps its recorded scope, so that a renewal or a new owner never widens the decision.
+ */
 export interface TriageUpdate extends TriageDecision {
   /** Fields to remove from the entry (e.g. an expiry that no longer applies). */
-  unset?: readonly ('reason' | 'owner' | 'ticket' | 'expires' | 'review')[];
+  unset?: readonly ('reason' | 'owner' | 'ticket' | 'expires' | 'review' | 'risk' | 'covers')[];
 }
 
 /** How a triage file is written, for the comment at its top (without the comment marks). */
@@ -47,9 +54,11 @@ export function newTriageText(modelFile: string): string {
 }
 
 /** The fields of an entry, in the order a new entry writes them. */
-const FIELD_ORDER = ['threat', 'status', 'reason', 'owner', 'ticket', 'expires', 'review'] as const;
+const FIELD_ORDER = ['threat', 'status', 'reason', 'owner', 'ticket', 'expires', 'review', 'risk', 'covers'] as const;
 type Field = (typeof FIELD_ORDER)[number];
-type Fields = readonly (readonly [string, string])[];
+/** A field's new value: text, or a list (`covers`), written in brackets. */
+type FieldValue = string | readonly string[];
+type Fields = readonly (readonly [string, FieldValue])[];
 
 /** A triage file's text read for editing. */
 interface Source {
@@ -97,9 +106,10 @@ function findEntry(map: YAMLMap | undefined, target: TriageTarget): Pair | undef
 export function setTriageEntry(text: string | undefined, modelFile: string, target: TriageTarget, update: TriageUpdate): string {
   const base = text && text.trim() !== '' ? text : newTriageText(modelFile);
   const src = read(base);
-  const unset: readonly string[] = update.unset ?? [];
-  const fields = FIELD_ORDER.flatMap((k): [Field, string][] => {
-    const value = k === 'threat' ? target.describe : update[k];
+  // An empty `covers` is written as no `covers`: what the key names is covered all the same.
+  const unset: readonly string[] = [...(update.unset ?? []), ...(update.covers?.length === 0 ? ['covers'] : [])];
+  const fields = FIELD_ORDER.flatMap((k): [Field, FieldValue][] => {
+    const value = fieldValue(k, target, update);
     return value === undefined || unset.includes(k) ? [] : [[k, value]];
   });
   const { section, map } = threatsOf(src);
@@ -118,6 +128,33 @@ export function setTriageEntry(text: string | undefined, modelFile: string, targ
   return checked(src, out, key, expected);
 }
 
+/**
+ * Records what an existing entry's decision is made for (`risk:`, `covers:`), and changes nothing else of it:
+ * `threatmap triage --migrate` adds the scope to entries written before it was recorded.
+ */
+export function setEntryScope(text: string, target: Pick<TriageTarget, 'uid' | 'key'>, scope: { risk?: Risk; covers: readonly string[] }): string {
+  const src = read(text);
+  const { map } = threatsOf(src);
+  const pair = findEntry(map, { ...target, describe: '' });
+  if (pair === undefined) throw refuse(`it has no entry for \`${target.key}\``);
+  const fields: [Field, FieldValue][] = [
+    ...(scope.risk === undefined ? [] : [['risk', riskWord(scope.risk)] as [Field, FieldValue]]),
+    ...(scope.covers.length ? [['covers', [...scope.covers]] as [Field, FieldValue]] : []),
+  ];
+  const key = String((pair.key as Scalar).value);
+  const before: unknown = pair.value === null ? null : (pair.value as YamlNode).toJS(src.doc);
+  const expected = { ...(isObject(before) ? before : {}), ...Object.fromEntries(fields) };
+  return checked(src, spliced(text, changeEntry(src, pair, map!.flow === true, fields, [])), key, expected);
+}
+
+/** A field's value as the entry writes it, from the update (`threat:` from the target), or undefined to leave it. */
+function fieldValue(k: Field, target: TriageTarget, update: TriageUpdate): FieldValue | undefined {
+  if (k === 'threat') return target.describe;
+  if (k === 'risk') return update.risk === undefined ? undefined : riskWord(update.risk);
+  if (k === 'covers') return update.covers === undefined ? undefined : [...update.covers];
+  return update[k];
+}
+
 /** Removes the entry for one threat, if there is one. */
 export function removeTriageEntry(text: string | undefined, _modelFile: string, target: TriageTarget): { text: string; removed: boolean } {
   if (text === undefined || text.trim() === '') return { text: text ?? '', removed: false };
@@ -133,6 +170,44 @@ export function removeTriageEntry(text: string | undefined, _modelFile: string, 
   const key = String((pair.key as Scalar).value);
   return { text: checked(src, spliced(text, [...removal, ...kept]), key, undefined), removed: true };
 }
+
+/**
+ * Writes an entry under another id (a key a release changed: key-migrations.ts), its decision, comments and
+ * place untouched: only the key's text changes, in the quoting it had where that holds the new id.
+ */
+export function renameTriageEntry(text: string, from: string, to: string): string {
+  const src = read(text);
+  const { map } = threatsOf(src);
+  const pair = map?.items.find((p) => {
+    const raw = keyText(p.key);
+    return raw !== undefined && normalizeRef(raw) === from;
+  });
+  if (map === undefined || pair === undefined) throw refuse(`it has no entry \`${from}\``);
+  if (!isScalar(pair.key) || pair.key.anchor || pair.key.tag !== undefined) throw refuse(`the key \`${from}\` is not written as plain text; rename it in the text`);
+  if (map.items.some((p) => p !== pair && normalizeRef(keyText(p.key) ?? '') === normalizeRef(to))) throw refuse(`it already has an entry \`${to}\``);
+  const place = map.flow ? braces(src.style) : inBlock(src.style);
+  const type = pair.key.type;
+  const insert = type === Scalar.QUOTE_DOUBLE || place.in === 'json' ? JSON.stringify(to)
+    : type === Scalar.QUOTE_SINGLE ? `'${to.replace(/'/g, "''")}'` : keyName(to, place);
+  const out = spliced(text, [{ ...rangeSplice(pair.key), insert }]);
+  return renamed(src, out, String(pair.key.value), to);
+}
+
+/** `out` when it reads as the file before with the entry `from` written under `to`, in its place, and nothing else changed. */
+function renamed(src: Source, out: string, from: string, to: string): string {
+  const after = parseDocument(out);
+  if (after.errors.length > 0) throw refuse(`the change would break the file (${after.errors[0].message.split('\n')[0]}); please report this`);
+  const was: unknown = src.doc.toJS();
+  const expected = isObject(was) && isObject(was.threats)
+    ? { ...was, threats: Object.fromEntries(Object.entries(was.threats).map(([k, v]) => [k === from ? to : k, v])) }
+    : was;
+  if (sorted(after.toJS()) !== sorted(expected) || JSON.stringify(Object.keys(threatsJs(after.toJS()))) !== JSON.stringify(Object.keys(threatsJs(expected)))) {
+    throw refuse(`the result would not read as the file before with \`${from}\` renamed \`${to}\`; rename it in the text, or report this`);
+  }
+  return out;
+}
+
+const threatsJs = (js: unknown): Record<string, unknown> => (isObject(js) && isObject(js.threats) ? js.threats : {});
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -202,9 +277,32 @@ function scalarText(value: string, place: Place, old?: unknown): string {
 
 const keyName = (key: string, place: Place): string => (readsPlain(key, place, true) ? key : JSON.stringify(key));
 
+/** Whether `value` reads back as the same string written plain as an item of a list in brackets. */
+function readsPlainItem(value: string, place: Place): boolean {
+  if (place.in === 'json' || value === '' || /[\r\n]/.test(value) || AMBIGUOUS.test(value)) return false;
+  const doc = parseDocument(`[${value}]`, { version: place.yaml11 ? '1.1' : '1.2' });
+  const seq = doc.contents;
+  return doc.errors.length === 0 && isSeq(seq) && seq.items.length === 1 && isScalar(seq.items[0]) && seq.items[0].value === value;
+}
+
+/** A list in brackets (`[lb->web, lb->pay]`), each item plain when it reads back so, else double-quoted. */
+const listText = (items: readonly string[], place: Place): string => `[${items.map((v) => (readsPlainItem(v, place) ? v : JSON.stringify(v))).join(', ')}]`;
+
+/** A field's new value as YAML: text as scalarText writes it, a list in brackets. */
+const valueText = (value: FieldValue, place: Place, old?: unknown): string => (typeof value === 'string' ? scalarText(value, place, old) : listText(value, place));
+
+/** Whether a node of the file already holds a field's new value. */
+function holds(node: unknown, value: FieldValue, doc: Document): boolean {
+  if (typeof value === 'string') return isScalar(node) && node.value === value;
+  if (!isSeq(node)) return false;
+  const items: unknown = node.toJS(doc);
+  return Array.isArray(items) && items.length === value.length && items.every((v, i) => v === value[i]);
+}
+
 /** A value read from the file (a materialised alias) written back: strings as scalars, numbers and the like as they read. */
 function anyText(value: unknown, place: Place): string {
   if (typeof value === 'string') return scalarText(value, place);
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return listText(value, place);
   return typeof value === 'number' || typeof value === 'boolean' || value === null ? String(value) : JSON.stringify(value);
 }
 
@@ -215,7 +313,7 @@ const spaces = (n: number): string => ' '.repeat(Math.max(0, n));
 
 /** `key: value` lines of a block map at `col`. */
 const fieldLines = (fields: Fields, col: number, style: TriageStyle): string[] =>
-  fields.map(([k, v]) => `${spaces(col)}${keyName(k, inBlock(style))}: ${scalarText(v, inBlock(style))}`);
+  fields.map(([k, v]) => `${spaces(col)}${keyName(k, inBlock(style))}: ${valueText(v, inBlock(style))}`);
 
 /**
  * A block scalar (`reason: >` and its lines) given a new value in its own style, its header line and comment
@@ -251,10 +349,11 @@ function tagStart(text: string, node: unknown): number {
 }
 
 /** The value of `pair` replaced by `value` written for `place`, and nothing else of the text. */
-function replaceValue(src: Source, pair: Pair, value: string, place: Place): Splice[] {
+function replaceValue(src: Source, pair: Pair, value: FieldValue, place: Place): Splice[] {
   const { text } = src.ctx;
   const { style } = src;
   const node = pair.value;
+  if (typeof value !== 'string') return replaceWithList(text, pair, listText(value, place));
   if (isScalar(node) && (node.type === Scalar.BLOCK_FOLDED || node.type === Scalar.BLOCK_LITERAL)) {
     const block = blockScalarSplices(text, node, value, style.eol);
     if (block) return block;
@@ -264,6 +363,18 @@ function replaceValue(src: Source, pair: Pair, value: string, place: Place): Spl
   const insert = scalarText(value, place, node);
   if (node !== null && (node as YamlNode).range && rangeOf(node)[1] > rangeOf(node)[0]) return [{ start: tagStart(text, node), end: contentEnd(node), insert }];
   // `reason:` with nothing after it (or a comment): the value just after the `:`.
+  const colon = text.indexOf(':', rangeOf(pair.key)[1]);
+  return [{ start: colon + 1, end: colon + 1, insert: ` ${insert}` }];
+}
+
+/** A value replaced by a list in brackets: a list of lines under the key becomes one on the key's line. */
+function replaceWithList(text: string, pair: Pair, insert: string): Splice[] {
+  const node = pair.value;
+  if (isCollection(node) && !node.flow) {
+    const colon = text.indexOf(':', rangeOf(pair.key)[1]);
+    return [{ start: colon + 1, end: contentEnd(node), insert: ` ${insert}` }];
+  }
+  if (node !== null && (node as YamlNode).range && rangeOf(node)[1] > rangeOf(node)[0]) return [{ start: tagStart(text, node), end: contentEnd(node), insert }];
   const colon = text.indexOf(':', rangeOf(pair.key)[1]);
   return [{ start: colon + 1, end: colon + 1, insert: ` ${insert}` }];
 }
@@ -284,7 +395,7 @@ function changeEntry(src: Source, pair: Pair, inFlowMap: boolean, fields: Fields
   const changed = fields.filter(([k, v]) => {
     const node = pairOf(entry, k)?.value;
     const value = isAlias(node) ? node.resolve(doc) : node;
-    return !(isScalar(value) && value.value === v);
+    return !holds(value, v, doc);
   });
   const going = entry.items.map((p, i) => [keyText(p.key), i] as const).filter(([k]) => k !== undefined && unset.includes(k)).map(([, i]) => i);
   if (changed.length === 0 && going.length === 0) return [];
@@ -362,7 +473,7 @@ function blockLast(src: Source, entry: YAMLMap, fields: Fields): Splice {
   return insertLines(text, blockEntry(text, last).end, fieldLines(fields, column(text, rangeOf(last.key)[0]), style), style);
 }
 
-const flowFields = (fields: Fields, style: TriageStyle): string => fields.map(([k, v]) => `${keyName(k, braces(style))}: ${scalarText(v, braces(style))}`).join(', ');
+const flowFields = (fields: Fields, style: TriageStyle): string => fields.map(([k, v]) => `${keyName(k, braces(style))}: ${valueText(v, braces(style))}`).join(', ');
 
 /** New fields before the first of a map in braces: on a line of their own when its entries are. */
 function flowFirst(text: string, entry: YAMLMap, fields: Fields, style: TriageStyle): Splice {

@@ -1,5 +1,6 @@
 // Triage: the team's decisions about threats, kept beside the model in git and applied to an analysis
 // result as a pure step. Types only; shared by the analysis result, the renderers and the CLI.
+import type { Risk } from '../analysis/types.js';
 
 export const TRIAGE_STATUSES = ['open', 'mitigating', 'mitigated', 'accepted', 'false-positive', 'transferred'] as const;
 export type TriageStatus = (typeof TRIAGE_STATUSES)[number];
@@ -18,14 +19,35 @@ export interface TriageDecision {
   expires?: string;
   /** YYYY-MM-DD: when the decision should be looked at again. */
   review?: string;
+  /** The risk the decision was made at: a threat rated higher later no longer counts as decided (scope.ts). */
+  risk?: Risk;
+  /** The flows the decision was made for, sorted: a threat that later covers others no longer counts as decided. */
+  covers?: readonly string[];
+}
+
+/**
+ * How a threat differs from what its decision was made for (scope.ts): rated higher, or covering flows or
+ * components the decision did not. A closing decision then no longer closes the threat.
+ */
+export interface ScopeDrift {
+  /** The decision as written. */
+  status: TriageStatus;
+  /** The risk the decision recorded, when the threat is rated higher now. */
+  risk?: Risk;
+  /** What the threat covers now that the decision did not (flow ids, or the component a moved entry now names), sorted. */
+  added: string[];
+  /** The change in words, e.g. `accepted at Low for lb->web; now High and also covers lb->pay carrying Card data`. */
+  summary: string;
 }
 
 /** One threat's triage, as applied to it (every threat has one once triage is applied). */
 export interface ThreatTriage {
   /** The status in force: `open` when untriaged, or when the decision has expired. */
   status: TriageStatus;
-  /** What the triage file says, when that is not what is in force (an expired acceptance). */
+  /** What the triage file says, when that is not what is in force (an expired acceptance, or a decision whose threat drifted). */
   declared?: TriageStatus;
+  /** Set when the threat is no longer what its decision was made for: the decision needs a review (and no longer closes it). */
+  drift?: ScopeDrift;
   reason?: string;
   owner?: string;
   ticket?: string;
@@ -50,8 +72,57 @@ export interface StaleEntry {
   hint?: string;
 }
 
+/** A triage entry applied to a threat under another key than the one it was written for. */
+interface MovedEntry {
+  /** The entry's id as written. */
+  ref: string;
+  status: TriageStatus;
+  threat?: string;
+  line: number;
+  col: number;
+  /** The key the entry was written for. */
+  oldKey: string;
+  /** The key and stable id of the threat it now applies to. */
+  key: string;
+  uid: string;
+}
+
+/**
+ * A triage entry written under a threat key that a release changed (src/track/key-migrations.ts): its decision
+ * applies to the threat now reported in its place, until `threatmap triage --migrate` rewrites the entry.
+ */
+export interface MigratedEntry extends MovedEntry {
+  /** The release that changed the rule, and what changed. */
+  since: string;
+  note: string;
+  /**
+   * The line of the entry whose decision applies instead, when another entry decides the same threat (its own
+   * entry, or a more conservative one that also moved there); absent when this entry's decision applies.
+   */
+  supersededBy?: number;
+}
+
+/**
+ * A triage entry whose key went away because its threat is now reported on another component (a boundary
+ * instead of its elements, or back), applied to the threat now reported in its place because its recorded
+ * scope covers that threat whole: no widening. A match that would widen the decision is only a hint.
+ */
+export type RegroupedEntry = MovedEntry;
+
+/** A triage entry about a threat that a release no longer reports by design: retired, with the reason, not stale. */
+export interface RetiredEntry {
+  ref: string;
+  status: TriageStatus;
+  threat?: string;
+  line: number;
+  col: number;
+  oldKey: string;
+  since: string;
+  reason: string;
+}
+
 export interface TriageWarning {
-  code: 'expired' | 'review-due' | 'stale-entry' | 'moved-entry' | 'ambiguous-id' | 'missing-reason';
+  code: 'expired' | 'review-due' | 'stale-entry' | 'moved-entry' | 'migrated-entry' | 'retired-entry' | 'regrouped-entry' | 'scope-drift' | 'ambiguous-id' | 'missing-reason';
   message: string;
   file: string;
   line: number;
@@ -72,5 +143,11 @@ export interface TriageReport {
   closed: RiskCounts;
   byStatus: Record<TriageStatus, number>;
   stale: StaleEntry[];
+  /** Entries under keys a release changed, applied to the threats now reported in their place (absent when none). */
+  migrated?: MigratedEntry[];
+  /** Entries about threats a release no longer reports by design (absent when none). */
+  retired?: RetiredEntry[];
+  /** Entries applied to the threat now reported in their key's place, which their recorded scope covers whole (absent when none). */
+  regrouped?: RegroupedEntry[];
   warnings: TriageWarning[];
 }

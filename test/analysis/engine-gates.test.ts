@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { findCrossings } from '../../src/analysis/boundaries.js';
 import { type AnalysisContext, buildContext } from '../../src/analysis/context.js';
 import { runRules } from '../../src/analysis/engine.js';
+import { callAuthMethod } from '../../src/analysis/rules/facts.js';
 import { BUILTIN_RULES } from '../../src/analysis/rules/index.js';
 import type { ElementGate, ElementRule, FlowRule, Rule } from '../../src/analysis/rules/types.js';
 import { generateModelText } from '../../src/model/generate.js';
@@ -27,7 +28,7 @@ const passes = (gate: ElementGate | undefined, e: Element | undefined): boolean 
   (e !== undefined && (gate.kinds === undefined || gate.kinds.includes(e.kind)) &&
     (gate.types === undefined || (e.type !== undefined && gate.types.includes(e.type))));
 const flowPasses = (rule: FlowRule, f: Flow, ctx: AnalysisContext): boolean =>
-  (rule.gate?.auth === undefined || rule.gate.auth.includes(f.auth)) &&
+  (rule.gate?.auth === undefined || rule.gate.auth.includes(callAuthMethod(ctx.graph, f))) &&
   passes(rule.gate?.from, ctx.graph.elements.get(f.from)) && passes(rule.gate?.to, ctx.graph.elements.get(f.to));
 
 const withFill = (model: string, fill: string | undefined) =>

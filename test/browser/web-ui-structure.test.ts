@@ -115,6 +115,8 @@ describe('the web UI edits the model\'s structure', { skip }, () => {
     await page.fill('#new-flow-protocol', 'https');
     await page.press('#new-flow-protocol', 'Enter');
     await page.waitForSelector('#add-flow-dialog', { state: 'hidden' });
+    // The dialog's close event gives the focus back after it hides: wait for it rather than race it.
+    await page.waitForFunction(() => document.activeElement?.id === 'add-flow', undefined, { timeout: 5000 }).catch(() => undefined);
     assert.equal(await focused(page), 'add-flow');
     const withFlow = edited(withElement, ADD_FLOW);
     assert.equal(await page.inputValue('#editor'), withFlow);

@@ -41,7 +41,7 @@ describe('threatmap discover: Kubernetes manifests', () => {
     assert.match(r.stdout, /# {3}docker-compose\.yml \(Docker Compose\)\n# {3}k8s\/web\.yaml \(Kubernetes\)/);
     // The same service in both is one element, with both files' provenance; the manifests' facts come last and win.
     assert.match(r.stdout, /# docker-compose\.yml:2 build \.\/web\n {2}# k8s\/web\.yaml:1 Deployment web; container web image example\/web:1; :20 Service web \(NodePort\)\n {2}web: \{ type: service, in: default, replicas: 2 \}/);
-    assert.match(r.stdout, /- web -> cache: \{ protocol: redis, port: 6379 \}/);
+    assert.match(r.stdout, /- web -> cache: \{ protocol: redis, auth: none, port: 6379 \}/);
     assert.match(r.stdout, /docker-compose\.yml:5 ports 8080:80; k8s\/web\.yaml:28 Service web NodePort 30080 -> 80/);
     assert.equal((r.stdout.match(/^ {2}web:/gm) ?? []).length, 1);
   });

@@ -114,10 +114,10 @@ describe('catalogue images: the protocols of their flows', () => {
 });
 
 describe('techProtocol: the catalogue\'s new technologies', () => {
-  it('managed brokers and streams: MQTT over TLS to IoT hubs, the provider\'s API to Kinesis, Event Hubs and Service Bus', () => {
+  it('managed brokers and streams: MQTT over TLS to IoT hubs, the provider\'s API to Kinesis, AMQP over TLS to Event Hubs and Service Bus', () => {
     const cases: Array<[string, string | undefined]> = [
       ['aws-iot-core', 'mqtts'], ['azure-iot-hub', 'mqtts'], ['mqtt-broker', 'mqtt'], ['emqx', 'mqtt'], ['vernemq', 'mqtt'],
-      ['kinesis', 'cloud-api'], ['azure-event-hubs', 'cloud-api'], ['azure-service-bus', 'cloud-api'],
+      ['kinesis', 'cloud-api'], ['azure-event-hubs', 'amqps'], ['azure-service-bus', 'amqps'],
       ['questdb', 'postgres'], ['clickhouse', 'http'],
       // HTTP APIs stay the default: no entry.
       ['qdrant', undefined], ['keycloak', undefined],

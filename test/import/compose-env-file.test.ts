@@ -30,7 +30,7 @@ describe('compose env_file', () => {
     assert.deepEqual(flows(d), [
       '(outside clients) -> api http docker-compose.yml:11 ports 8080:8080',
       'api -> db postgres+tls password config/api.env:2 env_file DATABASE_URL',
-      'api -> cache redis docker-compose.yml:9 environment CACHE_URL',
+      'api -> cache redis none docker-compose.yml:9 environment CACHE_URL',
     ]);
     // `QUEUE_HOST='queue'` names a host no file defines: it waits for another file (as any bare word does).
     assert.ok(d.references.some((r) => `${r.from} -> ${r.host} ${r.evidence.provenance.file}:${r.evidence.provenance.line}` === 'api -> queue config/api.env:4'));

@@ -222,7 +222,7 @@ describe('compose flows', () => {
     assert.equal(flow(shop, 'api', 'cache').auth, 'none');         // ALLOW_EMPTY_PASSWORD=yes and no password: the server lets everyone in
     const voting = read('voting/docker-compose.yml').draft;
     assert.equal(flow(voting, 'tally', 'store').auth, 'password'); // POSTGRES_PASSWORD on the server
-    assert.equal(flow(voting, 'ballot', 'queue').auth, undefined);
+    assert.equal(flow(voting, 'ballot', 'queue').auth, 'none');    // stock redis image: protected mode off, no password
     const edge = read('edge/compose.yaml').draft;
     assert.equal(flow(edge, 'app', 'sessions').auth, 'password');  // redis-server --requirepass
     assert.equal(flow(edge, 'app', 'legacy').auth, 'none');        // MARIADB_ALLOW_EMPTY_ROOT_PASSWORD: root needs no password
@@ -466,7 +466,7 @@ describe('compose determinism', () => {
   it('elements follow the file, flows their source then their line', () => {
     const text = draftToYaml(read('voting/docker-compose.yml').draft);
     const elementOrder = [...text.matchAll(/^ {2}([\w.-]+): \{/gm)].map((m) => m[1]);
-    assert.deepEqual(elementOrder, ['outside', 'host', 'compose', 'clients', 'host-clients', 'ballot', 'tally', 'counter', 'queue', 'store']);
+    assert.deepEqual(elementOrder, ['queue-data', 'outside', 'host', 'compose', 'clients', 'host-clients', 'ballot', 'tally', 'counter', 'queue', 'store']);
     const flowOrder = [...text.matchAll(/^ {2}- (\S+ -> \S+):/gm)].map((m) => m[1]);
     assert.deepEqual(flowOrder, ['clients -> ballot', 'clients -> tally', 'host-clients -> tally', 'ballot -> queue', 'tally -> store', 'counter -> queue', 'counter -> store']);
   });

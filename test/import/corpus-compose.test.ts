@@ -54,7 +54,7 @@ describe('corpus: example-voting-app docker-compose.yml', () => {
     assert.deepEqual(flowSet(draft), ['clients -> result', 'clients -> vote', 'local -> result', 'result -> db', 'vote -> redis', 'worker -> db', 'worker -> redis']);
     assert.deepEqual([flow(draft, 'vote', 'redis').protocol, flow(draft, 'worker', 'db').protocol], ['redis', 'postgres']);
     assert.equal(flow(draft, 'result', 'db').auth, 'password');      // POSTGRES_PASSWORD on db
-    assert.equal(flow(draft, 'vote', 'redis').auth, undefined);
+    assert.equal(flow(draft, 'vote', 'redis').auth, 'none');        // redis:alpine with no password: protected mode off
     const vote = flow(draft, 'clients', 'vote');
     assert.deepEqual([vote.protocol, vote.port, vote.evidence[0].provenance.line], ['http', 8080, 22]);
     const result = flow(draft, 'clients', 'result');

@@ -105,6 +105,7 @@ describe('off-switches: databases that let every client in', () => {
     environment: [ALLOW_EMPTY_PASSWORD=yes, REDIS_PASSWORD=x]
   redis2:
     image: redis:7
+    command: redis-server --protected-mode yes
 `);
     assert.deepEqual(checks, []);
     assert.ok(!draft.elements.some((e) => e.noAuth || e.dataAtRisk));

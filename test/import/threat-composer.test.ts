@@ -75,7 +75,7 @@ describe('Threat Composer import', () => {
   });
 
   it('a workspace of identified threats only makes no triage file; the same file twice gives the same text', () => {
-    const open = SHOP.replace(/"threatResolved(NotUseful)?"/g, '"threatIdentified"').replace('"mitigationInProgress"', '"mitigationIdentified"');
+    const open = SHOP.replace(/"threatResolved(NotUseful)?"/g, '"threatIdentified"').replace('"mitigationInProgress"', '"mitigationIdentified"').replace('"mitigationResolved"', '"mitigationIdentified"');
     const r = imported(open);
     assert.equal(r.triage, undefined);
     assert.equal(imported().text, imported().text);

@@ -214,8 +214,9 @@ describe('YAML mistakes in plain words', () => {
     assert.equal(list[0].hint, 'a map\'s entries are all `key: value` and a list\'s all `- item`: write `POST /uploads:` as a key, or every entry as a list item');
   });
 
-  it('leaves the other YAML errors as they were', () => {
-    assert.deepEqual(yamlErrors('flows:\n  a -> b: https\n  - x -> y: https\n').map((d) => d.message)[0],
-      'A block sequence may not be used as an implicit map key');
+  it('a list item among a map\'s entries, at its `-`', () => {
+    assert.equal(only(yamlErrors('flows:\n  a -> b: https\n  - x -> y: https\n')),
+      '3:3 the list item `- x -> y: https` is among the `key: value` entries of a map (`a -> b`, line 2)'
+      + ' | a map\'s entries are all `key: value` and a list\'s all `- item`: write line 2 as a list item too (`- a -> b: https`), or drop the `-`');
   });
 });

@@ -19,13 +19,14 @@ describe('parseModelText', () => {
   it('reports malformed YAML with its position and no data', () => {
     const r = parseModelText(fixture('malformed.yaml'), 'malformed.yaml');
     assert.equal(r.raw, undefined);
-    assert.deepEqual(brief(r.diagnostics), ['error syntax-error@6:3']);
+    // At the `{` left open, not where yaml noticed it (the next line).
+    assert.deepEqual(brief(r.diagnostics), ['error syntax-error@5:8']);
     assert.equal(r.diagnostics[0].file, 'malformed.yaml');
   });
 
   it('collects every YAML error, not only the first', () => {
     const r = parseModelText('a: [1, 2\nb: c: d\n', 'm.yaml');
-    assert.deepEqual(brief(r.diagnostics), ['error syntax-error@2:1', 'error syntax-error@2:4']);
+    assert.deepEqual(brief(r.diagnostics), ['error syntax-error@1:4', 'error syntax-error@2:4']);
   });
 
   it('reports a duplicate key at its second occurrence', () => {

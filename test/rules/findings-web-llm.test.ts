@@ -63,14 +63,14 @@ describe('web and LLM findings', () => {
     assert.deepEqual(open[0].evidence.map((e) => e.fact), ['chat -> model calls a language model', 'no rate-limiting on /chat on chat or in front of it']);
   });
 
-  it('narrow unbounded model use to the endpoints without rate-limiting, leaving those no-rate-limiting reports to it', () => {
+  it('narrow unbounded model use to the endpoints without rate-limiting, and report those once (not also as no-rate-limiting)', () => {
     const r = analyzeText(chat('      /chat: { auth: jwt }\n      /complete: { auth: jwt, controls: [rate-limiting] }\n      /ask: { public: true }\n'));
     const found = r.threats.filter((t) => t.ruleId === 'llm-unbounded-consumption');
     assert.equal(found.length, 1);
-    assert.equal(found[0].description, 'chat calls a language model for requests to /chat from an untrusted zone with no rate limit there; cost and latency grow with whatever callers send.');
-    assert.deepEqual(found[0].evidence.map((e) => e.fact), ['chat -> model calls a language model', 'no rate-limiting on /chat on chat or in front of it']);
-    assert.deepEqual(r.threats.filter((t) => t.ruleId === 'no-rate-limiting').map((t) => t.endpoint), ['chat:/ask']);
-    assert.ok(r.recommendations.some((rec) => rec.text.includes('/chat on chat')));
+    assert.equal(found[0].description, 'chat calls a language model for requests to /chat, /ask from an untrusted zone with no rate limit there; cost and latency grow with whatever callers send.');
+    assert.deepEqual(found[0].evidence.map((e) => e.fact), ['chat -> model calls a language model', 'no rate-limiting on /chat on chat or in front of it', 'no rate-limiting on /ask on chat or in front of it']);
+    assert.deepEqual(r.threats.filter((t) => t.ruleId === 'no-rate-limiting').map((t) => t.endpoint), []);
+    assert.ok(r.recommendations.some((rec) => rec.text.includes('Add rate limiting to /chat, /ask on chat')));
   });
 
   it('rate unbounded model use by the authentication its endpoints require: account holders, not anyone on the internet', () => {

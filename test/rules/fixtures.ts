@@ -224,6 +224,15 @@ export const FIXTURES: RuleFixture[] = [
     negatives: [{ name: 'a JSON API does not render pages', model: m(`elements:\n${BROWSER}  site: { type: api }\nflows:\n  - visitor -> site: https\n`) }],
   },
   {
+    // A web server that proxies to the API (session 16): it may render what the API returns.
+    rule: 'cross-site-scripting', component: 'site', control: 'content-security-policy',
+    model: m('elements:\n  app: { tech: react }\n  site: { type: web-server, controls: [$C] }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> site: https\n  - app -> api: https\n  - site -> api: https\n'),
+    negatives: [{
+      name: 'a web server that only serves a single-page app\'s files (the app calls the API itself)',
+      model: m('elements:\n  app: { tech: react }\n  site: { type: web-server, endpoints: { GET /: { public: true } } }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> site: https\n  - app -> api: https\n'),
+    }],
+  },
+  {
     rule: 'dom-xss', component: 'app', control: 'content-security-policy',
     model: m('assets:\n  docs: { type: financial, classification: confidential }\nelements:\n  app: { tech: react, controls: [$C] }\n  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /uploads: { accepts: [docs] }\n      /documents/{id}: { returns: [docs] }\nflows:\n  - app -> api: https\n'),
     negatives: [
@@ -439,6 +448,10 @@ export const FIXTURES: RuleFixture[] = [
     negatives: [
       { name: 'a public logout', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      GET /user/logout: { public: true }\nflows:\n  - visitor -> api: https\n`) },
       { name: 'a public static file', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      GET /static/app.js: { public: true }\nflows:\n  - visitor -> api: https\n`) },
+      {
+        name: 'a chat widget\'s endpoint in front of an agent (llm-unbounded-consumption reports it: each request costs a model call)',
+        model: m(`elements:\n${BROWSER}  widget:\n    type: web-app\n    endpoints:\n      POST /chat: { public: true }\n  agent: { tech: llm-agent }\n  llm: { tech: openai }\nflows:\n  - visitor -> widget: https\n  - widget -> agent: https\n  - agent -> llm: { protocol: https, auth: api-key }\n`),
+      },
     ],
   },
   {
@@ -550,6 +563,11 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'llm-unbounded-consumption', component: 'assistant', control: 'rate-limiting',
     model: m(`elements:\n${BROWSER}  assistant: { tech: llm-agent, controls: [$C] }\nflows:\n  - visitor -> assistant: https\n`),
+  },
+  {
+    // Through a chat widget in front of the agent (session 16): the rate limit belongs on the widget's endpoint.
+    rule: 'llm-unbounded-consumption', component: 'agent', control: 'rate-limiting',
+    model: m(`elements:\n${BROWSER}  widget:\n    type: web-app\n    endpoints:\n      POST /chat: { public: true, controls: [$C] }\n  agent: { tech: llm-agent }\n  llm: { tech: openai }\nflows:\n  - visitor -> widget: https\n  - widget -> agent: https\n  - agent -> llm: { protocol: https, auth: api-key }\n`),
   },
   // queues and event buses
   {

@@ -291,7 +291,8 @@ describe('threatmap serve: the API', () => {
     const updated = await ask('/api/triage', { method: 'POST', json: { threat, update: { status: 'mitigating', owner: 'alice' }, base: sha(commented) } });
     assert.equal(updated.status, 200);
     const after = readFileSync(triagePath, 'utf8');
-    assert.match(after, /    status: mitigating\n    # agreed with the product owner\n    reason: the catalogue is public\n    owner: alice\n/);
+    // The decision records the risk it was made at (the threat has no flows to list): a later rise reopens it.
+    assert.match(after, /    status: mitigating\n    # agreed with the product owner\n    reason: the catalogue is public\n    risk: high\n    owner: alice\n/);
     assert.equal((await state()).triage.version, sha(after));
   });
 

@@ -189,7 +189,7 @@ describe('threatmap diff', () => {
     writeFileSync(model, addAdmin(readFileSync(model, 'utf8')));
     const r = run(['diff', 'shop.yaml', '--base', 'main'], { cwd: dir });
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^<!-- threatmap-diff -->\n## Threat model changes: Acme Shop\n\n`main:shop\.yaml` -> `shop\.yaml`: \*\*2 new threats \(1 Critical, 1 High\), 1 new boundary crossing, 2 new entry points\*\*/);
+    assert.match(r.stdout, /^<!-- threatmap-diff:shop\.yaml -->\n## Threat model changes: Acme Shop\n\n`main:shop\.yaml` -> `shop\.yaml`: \*\*2 new threats \(1 Critical, 1 High\), 1 new boundary crossing, 1 endpoint and 1 component added to the attack surface\*\*/);
     const json = JSON.parse(run(['diff', 'examples/ecommerce.yaml', model, '--format', 'json']).stdout);
     assert.deepEqual(json.newThreats.map((t: { key: string }) => t.key), ['exposed-admin-interface@admin:/admin', 'no-rate-limiting@admin:/admin']);
     // A model new in this branch: everything is new.

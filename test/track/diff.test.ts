@@ -39,7 +39,7 @@ describe('diff', () => {
     const renamed = edit((t) => replaceOnce(t, 'name: API servers', 'name: Storefront API'));
     const d = diffResults(analyzeExample('ecommerce'), renamed);
     assert.equal(d.changed, false);
-    assert.match(renderDiffMarkdown(d), /no change to threats, boundary crossings, entry points or attack paths/);
+    assert.match(renderDiffMarkdown(d), /no change to threats, triage decisions, boundary crossings, the attack surface or attack paths/);
   });
 
   it('treats a model that did not exist at the base as all new', () => {
@@ -59,9 +59,9 @@ describe('diff', () => {
   it('renders Markdown for a pull-request comment, and JSON', () => {
     const d = diffResults(analyzeExample('ecommerce'), edit(tlsToApi, addAdmin, lowPriceIntegrity), { old: `main:${FILE}`, new: FILE });
     const md = renderDiffMarkdown(d);
-    assert.ok(md.startsWith(`${DIFF_MARKER}\n## Threat model changes: Acme Shop`));
-    assert.match(md, /\*\*2 new threats \(1 Critical, 1 High\), 2 resolved, 1 new boundary crossing, 2 new entry points\*\*/);
-    for (const h of ['### New threats', '### Resolved threats', '### New boundary crossings', '### New entry points']) assert.ok(md.includes(h), h);
+    assert.ok(md.startsWith(`${DIFF_MARKER}:${FILE} -->\n## Threat model changes: Acme Shop`));
+    assert.match(md, /\*\*2 new threats \(1 Critical, 1 High\), 2 resolved, 1 new boundary crossing, 1 endpoint and 1 component added to the attack surface\*\*/);
+    for (const h of ['### New threats', '### Resolved threats', '### New boundary crossings', '### Added to the attack surface']) assert.ok(md.includes(h), h);
     assert.ok(!md.includes('### Re-rated threats'), 'the re-rated threat was resolved by the same change');
     assert.match(md, /\| T1 \| `TM-[0-9a-f]{8}` \| \*\*Critical\*\* \| E \| Back office \/admin \|/);
     const json = JSON.parse(renderDiffJson(d));

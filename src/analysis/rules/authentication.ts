@@ -6,7 +6,7 @@ import type { RatedLevel } from '../types.js';
 import { adminOpenToInternet, mfaOnEveryFlow } from './authorization.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
-  assetList, assetNames, endpointOfFlow, isBroker, isNetworkFlow, isOrAre, isPerson, isUserAgent, itOrThem, perElement,
+  assetList, assetNames, callAuth, callAuthMethod, endpointOfFlow, isBroker, isNetworkFlow, isOrAre, isPerson, isUserAgent, itOrThem, perElement,
   restricted, sensitiveAssetsOf, untrustedPaths,
 } from './facts.js';
 import { firmwareDelivery, isFirmware } from './supply-chain.js';
@@ -145,7 +145,7 @@ export const missingAuthentication: ElementRule = {
   title: 'No authentication in front of a service',
   description:
     'A service that runs application code and handles sensitive data is reachable from the internet, and on some path into it neither the service, the flow, nor an edge component in front authenticates callers: anyone can call it that way as any user.',
-  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, handling data of high confidentiality or integrity, with an untrusted path into it that is unauthenticated (flow auth `none`, no authenticating gateway in front); when partners\' and devices\' calls are the only such paths (directly or through edge components) they are left to `unauthenticated-partner-call` and `unauthenticated-device`, otherwise their direct calls from any zone (a partner\'s unless `ip-allowlist` or `signature-verification` covers it) are reported here with the others (one missing control, one finding)',
+  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, handling data of high confidentiality or integrity, with an untrusted path into it that is unauthenticated (flow auth `none` and, when the flow names an endpoint, that endpoint\'s auth `none` too; no gateway in front that authenticates or is reached only by calls so authenticated); when partners\' and devices\' calls are the only such paths (directly or through edge components) they are left to `unauthenticated-partner-call` and `unauthenticated-device`, otherwise their direct calls from any zone (a partner\'s unless `ip-allowlist` or `signature-verification` covers it) are reported here with the others (one missing control, one finding)',
   mitigation: 'Authenticate every request (OIDC/OAuth 2 tokens or sessions) in the service or at a gateway that every path crosses, and deny by default.',
   action: { text: 'Require authentication on {targets}' },
   mitigatedBy: ['authentication'],
@@ -243,7 +243,7 @@ export const weakAuthentication: FlowRule = {
   title: 'Weak authentication from a less trusted or exposed caller',
   description:
     'Callers from a less trusted zone, or exposed to the internet, authenticate with HTTP Basic: a static password sent with every request, with no lockout, no MFA and no expiry; one leaked or guessed password is a permanent login.',
-  condition: 'a flow with auth `basic` that enters a zone of higher trust (or comes from an untrusted zone or an element marked `exposed`), into a target without `mfa`, `ip-allowlist` or `vpn` (on the target, its boundary, the flow, or every path in front)',
+  condition: 'a flow authenticated with `basic` (by the flow, else the endpoint it names, else its target) that enters a zone of higher trust (or comes from an untrusted zone or an element marked `exposed`), into a target without `mfa`, `ip-allowlist` or `vpn` (on the target, its boundary, the flow, or every path in front)',
   mitigation: 'Replace Basic authentication with tokens from an identity provider (OAuth 2 / OIDC) or mutual TLS for machines; until then restrict the source addresses.',
   action: { text: 'Replace Basic authentication with tokens or mTLS on {targets}' },
   mitigatedBy: WEAK_AUTH_BACKING,
@@ -253,7 +253,8 @@ export const weakAuthentication: FlowRule = {
   appliesTo: 'flow',
   gate: { auth: [...WEAK_AUTH] },
   check(flow, ctx) {
-    if (!WEAK_AUTH.has(flow.auth) || !isNetworkFlow(flow)) return undefined;
+    // Basic may be what the target asks every caller for (`auth: basic` on it or the endpoint named), not restated on the flow.
+    if (!WEAK_AUTH.has(callAuthMethod(ctx.graph, flow)) || !isNetworkFlow(flow)) return undefined;
     const fromRank = ctx.graph.trustRankOf(flow.from);
     const toRank = ctx.graph.trustRankOf(flow.to);
     if (!(fromRank < toRank || ctx.isUntrustedSource(flow.from))) return undefined;
@@ -284,7 +285,7 @@ export const weakAuthentication: FlowRule = {
       impact: restrictedData.length
         ? rated('High', `${assetNames(restrictedData)} ${isOrAre(restrictedData)} restricted`)
         : rated('Medium', 'the caller\'s access: partial exposure'),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth basic`, flow.at)],
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth basic`, callAuth(ctx, flow).at)],
       target: target.name,
     });
   },
@@ -505,7 +506,7 @@ export const unauthenticatedStoreAccess: FlowRule = {
   title: 'Data store accepts unauthenticated connections',
   description:
     'A network connection into a data store that holds sensitive data carries no authentication: anything that can reach the store on the network can read and write it as if it were the application.',
-  condition: 'a network flow into a store (not local file or in-process access) with auth `none`, where the store declares no `auth` of its own and holds data of high confidentiality or sensitive type, without `authentication` on the store; a message broker\'s open connections are `unauthenticated-broker`\'s',
+  condition: 'a network flow into a store (not local file or in-process access) with auth `none` (on the flow, and on the endpoint of the store it names), where the store declares no `auth` of its own and holds data of high confidentiality or sensitive type, without `authentication` on the store; a message broker\'s open connections are `unauthenticated-broker`\'s',
   mitigation: 'Require authentication on the store (per-service credentials or IAM), and restrict network access to the services that use it.',
   action: { text: 'Require authentication for connections to {targets}' },
   mitigatedBy: ['authentication'],
@@ -516,7 +517,7 @@ export const unauthenticatedStoreAccess: FlowRule = {
   gate: { auth: ['none'], to: { kinds: ['store'] } },
   check(flow, ctx) {
     const store = ctx.graph.elements.get(flow.to);
-    if (store === undefined || !openStoreFlow(flow, store)) return undefined;
+    if (store === undefined || !openStoreFlow(ctx, flow, store)) return undefined;
     const held = heldSensitive(ctx, store);
     if (held === undefined) return undefined;
     return unlessControlled(ctx, { element: store, flows: [flow] }, AUTHENTICATION, 'the store requires authentication', () => {
@@ -528,7 +529,9 @@ export const unauthenticatedStoreAccess: FlowRule = {
         likelihood: inUntrustedZone(ctx, flow.from) ? UNTRUSTED_CALLER : NETWORK_ACCESS,
         impact: held.impact,
         // The open flows into one store make one finding: what the store holds is said with the first of them.
-        evidence: flow === held.first ? [evidence(`${label} uses auth none`, flow.at), held.evidence] : [evidence(`${label} uses auth none`, flow.at)],
+        evidence: flow === held.first
+          ? [evidence(`${label} uses auth none`, callAuth(ctx, flow).at), held.evidence]
+          : [evidence(`${label} uses auth none`, callAuth(ctx, flow).at)],
         target: store.name,
       };
     });
@@ -539,8 +542,8 @@ export const unauthenticatedStoreAccess: FlowRule = {
  * An unauthenticated network connection into a store that asks for no credential of its own: what
  * `unauthenticated-store-access` judges (brokers are `unauthenticated-broker`'s, and `unauthenticated-device` leaves both).
  */
-const openStoreFlow = (flow: Flow, store: Element): boolean =>
-  flow.auth === 'none' && isNetworkFlow(flow) && store.kind === 'store' && !isBroker(store) && !declaresAuth(store);
+const openStoreFlow = (ctx: AnalysisContext, flow: Flow, store: Element): boolean =>
+  callAuthMethod(ctx.graph, flow) === 'none' && isNetworkFlow(flow) && store.kind === 'store' && !isBroker(store) && !declaresAuth(store);
 
 const AUTHENTICATION = ['authentication'] as const;
 const UNTRUSTED_CALLER = rated('High', 'the caller sits in an untrusted zone');
@@ -568,7 +571,7 @@ function heldSensitive(ctx: AnalysisContext, store: Element): HeldSensitive | un
       holding: `${store.name} (holding ${names}) ${verbFor(store.name, 'answers')} anyone who can reach ${itObject(store.name)} on the network.`,
       impact: assetImpact(held, 'confidentiality', STORED_DATA),
       evidence: evidence(`${says(store.name, 'stores')} ${names}`, store.at),
-      first: ctx.graph.inFlows(store.id).find((f) => openStoreFlow(f, store)),
+      first: ctx.graph.inFlows(store.id).find((f) => openStoreFlow(ctx, f, store)),
     };
     table.set(store.id, facts);
   }
@@ -599,18 +602,13 @@ function deviceCall(flow: Flow, ctx: AnalysisContext): { device: Element; target
  * into a broker or a store holding sensitive data, which the broker's or the store's rule reports.
  */
 function deviceFlow(flow: Flow, ctx: AnalysisContext): { device: Element; target: Element } | undefined {
-  if (flow.auth !== 'none') return undefined;
+  // The call carries a credential: the flow's own, or the one the endpoint it names (unless public), else its target, asks for.
+  if (callAuthMethod(ctx.graph, flow) !== 'none') return undefined;
   const device = ctx.graph.elements.get(flow.from);
   if (device?.type !== 'device') return undefined;
   const target = ctx.graph.elements.get(flow.to);
-  if (target === undefined || targetAuthenticates(flow, target, ctx) || reportedByStoreRules(flow, target, ctx)) return undefined;
+  if (target === undefined || reportedByStoreRules(flow, target, ctx)) return undefined;
   return { device, target };
-}
-
-/** The target asks every caller for a credential: the endpoint the flow names (unless public), else its own `auth`. */
-function targetAuthenticates(flow: Flow, target: Element, ctx: AnalysisContext): boolean {
-  const ep = endpointOfFlow(ctx, flow);
-  return ep ? !ep.public : declaresAuth(target);
 }
 
 const declaresAuth = (e: Element) => e.auth !== undefined && e.auth !== 'none';
@@ -618,7 +616,7 @@ const declaresAuth = (e: Element) => e.auth !== undefined && e.auth !== 'none';
 /** An open connection that `unauthenticated-broker` or `unauthenticated-store-access` reports. */
 const reportedByStoreRules = (flow: Flow, target: Element, ctx: AnalysisContext): boolean =>
   isNetworkFlow(flow) &&
-  (isBroker(target) || (openStoreFlow(flow, target) && heldSensitive(ctx, target) !== undefined));
+  (isBroker(target) || (openStoreFlow(ctx, flow, target) && heldSensitive(ctx, target) !== undefined));
 
 export const unauthenticatedDevice: FlowRule = {
   id: 'unauthenticated-device',
@@ -650,7 +648,7 @@ export const unauthenticatedDevice: FlowRule = {
       description: `${flowLabel(flow, ctx)} carries no device identity; anyone can pose as ${device.name} and send forged data.`,
       likelihood: rated('High', 'device traffic is easy to capture and replay'),
       impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', 'forged readings or commands')),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at)],
+      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, callAuth(ctx, flow).at)],
       target: target.name,
     }));
   },
@@ -673,7 +671,7 @@ function firmwareDownload(ctx: AnalysisContext, flow: Flow): ThreatFacts | undef
     impact: secret.length
       ? assetImpact(secret, 'confidentiality', rated('High', 'confidential firmware'))
       : rated('Low', 'the firmware itself, which any device bought holds too: no user data'),
-    evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at), delivery.why],
+    evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, callAuth(ctx, flow).at), delivery.why],
     mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) so that only enrolled devices download firmware, and keep secrets out of firmware images: they are extracted from any device anyway.',
     target: source.name,
   };
@@ -694,6 +692,8 @@ const OWN_RULE_ENDPOINTS: readonly Endpoint['kind'][] = ['webhook', 'callback'];
 
 /** An unauthenticated call from a partner into a process, not aimed at an endpoint nor at a target that authenticates. */
 function partnerFlow(flow: Flow, ctx: AnalysisContext): { src: Element; target: Element } | undefined {
+  // The flow's own auth first: what its endpoint or target asks for is judged below, and any endpoint rules it out
+  // (a public one too), which is stricter than the call's auth (callAuth) alone.
   if (flow.auth !== 'none') return undefined;
   const src = ctx.graph.elements.get(flow.from);
   const target = ctx.graph.elements.get(flow.to);

@@ -3,6 +3,7 @@ import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { rated } from '../risk.js';
 import { credentialStuffing } from './authentication.js';
+import { modelUseThrough } from './llm.js';
 import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, perElement } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import { itObject, its, possessive, says, verbFor } from './grammar.js';
@@ -43,7 +44,7 @@ export const noRateLimiting: EndpointRule = {
   title: 'No rate limiting',
   description:
     'An endpoint reachable from an untrusted zone without rate limiting on it or in front of it: scripted requests exhaust the service, its database or its email budget.',
-  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset, fetch), not a health check, webhook or callback, a logout (`/logout`, `/signout`, `/logoff`) or a static file fetched with GET (`.css`, `.js`, images, fonts, `.txt`, or under `/static/` or `/assets/`), nor a login that credential-stuffing reports, without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
+  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset, fetch), not a health check, webhook or callback, a logout (`/logout`, `/signout`, `/logoff`) or a static file fetched with GET (`.css`, `.js`, images, fonts, `.txt`, or under `/static/` or `/assets/`), nor a login that credential-stuffing reports, nor one through which callers make a process run a language model that llm-unbounded-consumption reports (its own endpoint, or a relay\'s in front of it such as a chat widget\'s: that finding names the endpoint and what each request costs), without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
   mitigation: 'Rate-limit per client and per account at the gateway or in the service, bound query cost and page size, and cache expensive results.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: RATE_CONTROLS,
@@ -64,6 +65,9 @@ export const noRateLimiting: EndpointRule = {
     if (!ep.public && !EXPENSIVE.has(ep.kind)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
+    // Where each request runs a language model, llm-unbounded-consumption reports the same missing rate limit
+    // and says what it costs (a model call per request): one cause, one finding.
+    if (modelUseThrough(ep, element, ctx) !== undefined) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, RATE_CONTROLS, 'requests are rate-limited', (missing) => ({
       title: `No rate limiting on ${ep.key}`,
       description: `${ep.key} on ${element.name} can be called ${callers(exposure, ep.public)}${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? `: expensive queries exhaust the service${queriesDatabase(ctx, element) ? ' and its database' : ''}` : ep.kind === 'fetch' ? ': each call makes the server send requests of its own and wait on them' : ''}.`,
@@ -182,11 +186,6 @@ function distinctSorted(names: string[]): string[] {
   return names;
 }
 const synchronousCall = (f: Flow) => `synchronous ${f.protocol} call`;
-
-/** Whether `no-rate-limiting` reports this endpoint (other rules defer to it rather than repeat it). */
-export function rateLimitGap(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
-  return reportsThreat(noRateLimiting.check(ep, element, ctx));
-}
 
 
 const QUERY_CONTROLS = ['pagination'] as const;

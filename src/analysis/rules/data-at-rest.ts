@@ -3,7 +3,10 @@
 import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { assetList, assetNames, cached, hasOrHave, isData, isOrAre, itOrThem, itOrThey, sensitive, SENSITIVE_TYPES, STATIC_SECRET_AUTH } from './facts.js';
+import {
+  assetList, assetNames, cached, callAuth, callAuthMethod, hasOrHave, isData, isOrAre, itOrThem, itOrThey, sensitive, SENSITIVE_TYPES,
+  STATIC_SECRET_AUTH,
+} from './facts.js';
 import { AssetSet } from './family-shared.js';
 import { agreeing, it, itObject, says, verbFor } from './grammar.js';
 import {
@@ -335,7 +338,8 @@ function secretsUse(ctx: AnalysisContext): { secretFlows: (Flow[] | undefined)[]
     if (s < 0) continue;
     const t = graph.flowTarget[k];
     const f = flows[k];
-    if (s !== t && STATIC_SECRET_AUTH.has(f.auth)) (secretFlows[s] ??= []).push(f);
+    // The call's auth: `auth: password` on a database is the secret every service reaching it keeps.
+    if (s !== t && STATIC_SECRET_AUTH.has(callAuthMethod(graph, f))) (secretFlows[s] ??= []).push(f);
     // A vault may be drawn either way: the service fetching its secrets, or the vault (its agent) pushing them.
     if (t >= 0 && elements[t].type === 'secrets-vault') vault[s] = 1;
     if (t >= 0 && elements[s].type === 'secrets-vault') vault[t] = 1;
@@ -351,7 +355,7 @@ export const secretsInConfig: ModelRule = {
   title: 'Service secrets kept in configuration or images',
   description:
     'Services authenticate to databases and APIs with static secrets (passwords, API keys) and nothing says where those live: secrets in config files, environment variables, images and repositories leak through source control, image registries, crash dumps and CI logs.',
-  condition: 'processes running application code (not CI/CD, which `secrets-in-ci-cd` covers) with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management` and without a flow to or from a `secrets-vault`; one finding for all of them (the fix is a platform decision)',
+  condition: 'processes running application code (not CI/CD, which `secrets-in-ci-cd` covers) with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key: the flow\'s auth, else the endpoint it names, else its target\'s, so `auth: password` on a database counts for every service reaching it), without `secrets-management` and without a flow to or from a `secrets-vault`; one finding for all of them (the fix is a platform decision)',
   mitigation: 'Fetch secrets at runtime from a secrets manager with per-service identities, never bake them into images or repositories, rotate them, and scan repositories and images for leaks.',
   action: { text: 'Move service secrets into a secrets manager for {targets}' },
   mitigatedBy: ['secrets-management'],
@@ -400,10 +404,13 @@ export const secretsInConfig: ModelRule = {
     out.push(threat({
       ...where,
       title: `Secrets of ${namesAtMost(names, TITLE_NAMES, 'other services')} kept in configuration`,
-      description: `${namesAtMost(names, TEXT_NAMES, 'other services')} ${agreeing(names, 'authenticates', 'authenticate')} with ${[...new Set(flows.map((f) => f.auth))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
+      description: `${namesAtMost(names, TEXT_NAMES, 'other services')} ${agreeing(names, 'authenticates', 'authenticate')} with ${[...new Set(flows.map((f) => callAuthMethod(ctx.graph, f)))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
       likelihood: rated('Low', 'needs access to a repository, image, host or log where the secrets leak'),
       impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', `the secrets unlock ${namesAtMost(opened, TEXT_NAMES, 'other components')}`)),
-      evidence: [...flowEvidence(ctx, flows, (f) => `authenticates with ${f.auth}`), missingControlEvidence(['secrets-management'], holders[0])],
+      evidence: [
+        ...flowEvidence(ctx, flows, (f) => `authenticates with ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
+        missingControlEvidence(['secrets-management'], holders[0]),
+      ],
       target: zone && holders.length > 1 ? `${namesAtMost(names, TITLE_NAMES, 'other services')} (${zone.name})` : namesAtMost(names, TITLE_NAMES, 'other services'),
     }));
     return out;

@@ -2,6 +2,7 @@
 // and brokers are involved, which assets are sensitive). Memoised per analysis context,
 // so a rule asking about every element stays linear in the size of the model.
 import type { AuthMethod } from '../../model/catalog.js';
+import type { ModelGraph } from '../../model/graph.js';
 import type { Asset, Element, Endpoint, Flow, ModelPath } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { isPluralName } from './grammar.js';
@@ -172,10 +173,10 @@ export const inCloud = (ctx: AnalysisContext, e: Element) =>
 export const inContainer = (ctx: AnalysisContext, e: Element) => e.traits.includes('container') || inBoundaryOfKind(ctx, e, 'container');
 
 /**
- * Whether every untrusted request reaching the element has been authenticated on the way: by the flow
- * itself, or by an edge component in front (a gateway validating tokens) that every such path crosses.
- * Requests relayed by other application code are that code's business, so only untrusted sources and
- * pass-through edges are followed.
+ * Whether every untrusted request reaching the element has been authenticated on the way: by the call
+ * itself (its flow, or the endpoint it names), or by an edge component in front (a gateway validating
+ * tokens) that every such path crosses. Requests relayed by other application code are that code's
+ * business, so only untrusted sources and pass-through edges are followed.
  */
 export function authenticatedUpstream(ctx: AnalysisContext, e: Element): boolean {
   const table = perElement<boolean>(ctx, 'authenticated-upstream');
@@ -196,7 +197,7 @@ export function authenticatedUpstream(ctx: AnalysisContext, e: Element): boolean
       const src = bringsUntrusted(ctx, id, f);
       if (src === false) continue;
       inbound++;
-      if (!authenticatedOnTheWay(f, src, (edge) => walk(edge.id, seen))) return false;
+      if (!authenticatedOnTheWay(ctx.graph, f, src, (edge) => walk(edge.id, seen))) return false;
     }
     return inbound > 0;
   }
@@ -212,7 +213,7 @@ export function untrustedPaths(ctx: AnalysisContext, e: Element): { authenticate
   for (const f of ctx.graph.inFlows(e.id)) {
     const src = bringsUntrusted(ctx, e.id, f);
     if (src === false) continue;
-    (authenticatedOnTheWay(f, src, (edge) => authenticatedUpstream(ctx, edge)) ? authenticated : open).push(f);
+    (authenticatedOnTheWay(ctx.graph, f, src, (edge) => authenticatedUpstream(ctx, edge)) ? authenticated : open).push(f);
   }
   return { authenticated, open };
 }
@@ -228,12 +229,26 @@ function bringsUntrusted(ctx: AnalysisContext, id: string, f: Flow): Element | u
 }
 
 /**
- * The flow carries credentials (or declares `authentication`), or comes through an edge that authenticates
- * or is itself reached only authenticated.
+ * The call carries credentials (carriesCredential), or comes through an edge that authenticates or is itself
+ * reached only authenticated.
  */
-const authenticatedOnTheWay = (f: Flow, src: Element | undefined, upstream: (edge: Element) => boolean): boolean =>
-  f.auth !== 'none' || f.controls.includes('authentication') ||
+const authenticatedOnTheWay = (graph: ModelGraph, f: Flow, src: Element | undefined, upstream: (edge: Element) => boolean): boolean =>
+  carriesCredential(graph, f) ||
   (src !== undefined && isPassThrough(src) && ((src.auth !== undefined && src.auth !== 'none') || src.controls.includes('authentication') || upstream(src)));
+
+/**
+ * Whether a call is authenticated by what it names: the flow's `auth` or `authentication`, else the endpoint
+ * it names (its `auth` as callAuthMethod gives it, the element's when it inherits it, or `authentication`
+ * on it). A call naming no endpoint is not credited with its target's `auth`: at an edge in front that is
+ * the edge's own `auth`, asked of the next hop; at the element asked about, its callers judge its `auth`
+ * themselves, and a call naming no endpoint may land on a public one of it (see web.ts writersOf).
+ */
+function carriesCredential(graph: ModelGraph, f: Flow): boolean {
+  if (f.auth !== 'none' || f.controls.includes('authentication')) return true;
+  if (f.endpoint === undefined) return false;
+  const ep = graph.endpoints.get(f.endpoint);
+  return ep !== undefined && (callAuthMethod(graph, f) !== 'none' || ep.controls.includes('authentication'));
+}
 
 /** Sources of flows into a broker (producers) and targets of its flows (consumers), one per flow (shared: read only). */
 export function producersOf(ctx: AnalysisContext, broker: Element): Element[] {
@@ -280,7 +295,10 @@ export const keepsSessions = (e: Element): boolean =>
 /** How a call authenticates and where the model says so. */
 export interface CallAuth {
   method: AuthMethod;
-  /** Where the method is declared: the flow, the endpoint it names, or its target element (the flow when none says). */
+  /**
+   * Where the method is declared: the flow, the endpoint it names (its element's `auth` when the endpoint
+   * inherits it), or its target element's `auth` (the flow when none says).
+   */
   at: ModelPath;
 }
 
@@ -293,10 +311,30 @@ export interface CallAuth {
 export function callAuth(ctx: AnalysisContext, f: Flow): CallAuth {
   if (f.auth !== 'none') return { method: f.auth, at: f.at };
   const ep = endpointOfFlow(ctx, f);
-  if (ep !== undefined) return { method: ep.auth, at: ep.at };
+  if (ep !== undefined) return { method: ep.auth, at: endpointAuthAt(ctx, ep) };
   const target = ctx.graph.elements.get(f.to);
   if (target?.auth !== undefined && target.auth !== 'none') return { method: target.auth, at: [...target.at, 'auth'] };
   return { method: 'none', at: f.at };
+}
+
+/**
+ * Where an endpoint's auth is written: an endpoint that asks for its element's auth inherits it (the model
+ * cannot tell a restated one apart, and the element's is written either way), else the endpoint itself.
+ */
+function endpointAuthAt(ctx: AnalysisContext, ep: Endpoint): ModelPath {
+  const owner = ctx.graph.elements.get(ep.element);
+  return !ep.public && owner?.auth === ep.auth ? [...owner.at, 'auth'] : ep.at;
+}
+
+/**
+ * callAuth's method alone, from the graph: the engine's gates and the boundary crossings ask it of every
+ * flow (before any analysis context exists, for the crossings), so it builds nothing.
+ */
+export function callAuthMethod(graph: ModelGraph, f: Flow): AuthMethod {
+  if (f.auth !== 'none') return f.auth;
+  const ep = f.endpoint ? graph.endpoints.get(f.endpoint) : undefined;
+  if (ep !== undefined) return ep.auth;
+  return graph.elements.get(f.to)?.auth ?? 'none';
 }
 
 /** An endpoint the public uses: open to any caller, or to people and their browsers among its `callers`. */

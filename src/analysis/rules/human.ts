@@ -4,7 +4,7 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { mfaOnEveryFlow } from './authorization.js';
-import { assetNames, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
+import { assetNames, callAuthMethod, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
 import { isGroupName, possessive, says, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, flowLabel, inUntrustedZone, missingControlEvidence, mitigatedBy, namesAtMost, TEXT_NAMES,
@@ -47,7 +47,7 @@ export const privilegedUserPhishing: ElementRule = {
   title: 'Privileged staff can be phished',
   description:
     'Administrators, developers and support staff reach internal systems with no second factor: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
-  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than flows to admin endpoints, named by the flow or the only endpoints of its target that take a sign-in, which `exposed-admin-interface` and `admin-without-mfa` cover, and flows to public endpoints, which take no credential; a flow naming no endpoint to a target that also has admin endpoints without MFA concerns only its other endpoints), where the flow does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target, else the target or its boundary)',
+  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than flows to admin endpoints, named by the flow or the only endpoints of its target that take a sign-in, which `exposed-admin-interface` and `admin-without-mfa` cover, and flows to public endpoints, which take no credential; a flow naming no endpoint to a target that also has admin endpoints without MFA concerns only its other endpoints), where the call (the flow, else the endpoint it names, else its target) does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target, else the target or its boundary)',
   mitigation: 'Require phishing-resistant MFA (FIDO2/WebAuthn) for staff on every system, train them, and alert on unusual sign-ins.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
   mitigatedBy: ['mfa', 'mtls'],
@@ -67,11 +67,13 @@ export const privilegedUserPhishing: ElementRule = {
     });
     if (access.length === 0) return undefined;
     const hasMfa = (f: Flow) => f.controls.includes('mfa') || signInHasMfa(ctx, f);
-    const unprotected = access.filter((f) => !hasMfa(f) && !UNPHISHABLE.has(f.auth));
+    // The key the person signs in with may be the target's (`auth: mtls` on an internal tool), not restated on the flow.
+    const key = (f: Flow) => callAuthMethod(ctx.graph, f);
+    const unprotected = access.filter((f) => !hasMfa(f) && !UNPHISHABLE.has(key(f)));
     const where = { ...elementComponent(person), flows: access.map((f) => f.id) };
     if (unprotected.length === 0) {
       const mfa = access.some(hasMfa);
-      const keys = [...new Set(access.filter((f) => !hasMfa(f)).map((f) => f.auth))].sort();
+      const keys = [...new Set(access.filter((f) => !hasMfa(f)).map(key))].sort();
       const ways = [...(mfa ? ['MFA'] : []), ...keys.map((k) => UNPHISHABLE.get(k)!)];
       return mitigatedBy([...(mfa ? ['mfa'] : []), ...keys], where, `staff sign in with ${ways.join(' or ')}`);
     }

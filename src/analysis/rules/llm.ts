@@ -6,7 +6,6 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { AGENCY_CONTROLS, agentTools, managesCloud, unboundedAgentTool, unusedRestricted } from './authorization.js';
-import { rateLimitGap } from './availability.js';
 import { assetNames, authenticatedUpstream, cached, endpointOfFlow, isLlm, isNoSqlStore, isSqlStore, perElement, sensitive } from './facts.js';
 import { browserReached, perModel, targetKind, targetNames, targetsByPosition } from './family-shared.js';
 import { agreeing, it, itObject, its, possessive, says, verbFor } from './grammar.js';
@@ -527,15 +526,32 @@ function agentsRelayedBy(ctx: AnalysisContext): Map<Element, number[]> {
   });
 }
 
+/** A way for callers to make a process call its model: an endpoint (its own, or a relay's in front of it), or a relay that lists none. */
+interface ModelEntry {
+  /** Where the rate limit belongs: the process itself or a relay. */
+  on: Element;
+  endpoint?: Endpoint;
+  /** For a relay: its flows that hand the messages on. */
+  relayFlows?: Flow[];
+}
+
+const entryExposure = (ctx: AnalysisContext, e: ModelEntry) => (e.endpoint ? endpointExposure(e.endpoint, e.on, ctx) : ctx.exposure(e.on.id));
+const entryLimited = (ctx: AnalysisContext, e: ModelEntry) => (e.endpoint ? ctx.endpointHas(e.endpoint, 'rate-limiting') : ctx.elementHas(e.on, 'rate-limiting'));
+/** Open to anyone: a public endpoint, or a relay with no `auth` that nothing in front authenticates. */
+const entryAnonymous = (ctx: AnalysisContext, e: ModelEntry) =>
+  e.endpoint ? e.endpoint.public : (!e.on.auth || e.on.auth === 'none') && !authenticatedUpstream(ctx, e.on);
+const entryName = (agent: Element, e: ModelEntry) =>
+  (e.endpoint ? (e.on === agent ? e.endpoint.key : `${e.endpoint.key} on ${e.on.name}`) : e.on.name);
+
 /**
- * How likely callers run up the bill through these endpoints: anonymous internet callers are anyone,
+ * How likely callers run up the bill through these entries: anonymous internet callers are anyone,
  * an account narrows them to its holders.
  */
-function callerLikelihood(endpoints: readonly Endpoint[], element: Element, ctx: AnalysisContext) {
-  const fromInternet = endpoints.filter((ep) => endpointExposure(ep, element, ctx) === 'internet');
+function callerLikelihood(ctx: AnalysisContext, entries: readonly ModelEntry[]) {
+  const fromInternet = entries.filter((e) => entryExposure(ctx, e) === 'internet');
   return anonymousInternetLikelihood(
     fromInternet.length ? 'internet' : 'indirect',
-    fromInternet.length === 0 || fromInternet.some((ep) => ep.public),
+    fromInternet.length === 0 || fromInternet.some((e) => entryAnonymous(ctx, e)),
     'anyone on the internet can send requests',
   );
 }
@@ -546,18 +562,70 @@ function callerLikelihood(endpoints: readonly Endpoint[], element: Element, ctx:
  */
 const MODEL_FREE: ReadonlySet<Endpoint['kind']> = new Set<Endpoint['kind']>(['health', 'login', 'register', 'password-reset', 'callback', 'redirect']);
 
+/**
+ * The ways in from untrusted zones through which callers make the element call its model, each reachable
+ * from there: its endpoints that may call it; when it lists none and is not on the internet itself, the
+ * endpoints of the relays that hand it their users' messages (a chat widget in front of an agent: a rate
+ * limit there bounds the agent's model calls too), a relay listing none standing for itself. Empty when
+ * the element itself is the one way in.
+ */
+function modelEntries(ctx: AnalysisContext, element: Element, use: LlmUse): ModelEntry[] {
+  const own = element.endpoints.filter((ep) => !MODEL_FREE.has(ep.kind));
+  if (own.length > 0) return own.map((ep): ModelEntry => ({ on: element, endpoint: ep })).filter((e) => isExposed(entryExposure(ctx, e)));
+  if (ctx.exposure(element.id) === 'internet') return [];
+  const entries: ModelEntry[] = [];
+  for (const relay of use.clients) {
+    if (!isExposed(ctx.exposure(relay.id))) continue;
+    const relayFlows = ctx.graph.outFlows(relay.id).filter((f) => f.to === element.id);
+    const ways = relay.endpoints.length ? relay.endpoints.filter((ep) => !MODEL_FREE.has(ep.kind)) : undefined;
+    if (ways === undefined) entries.push({ on: relay, relayFlows });
+    for (const ep of ways ?? []) if (isExposed(endpointExposure(ep, relay, ctx))) entries.push({ on: relay, endpoint: ep, relayFlows });
+  }
+  return entries;
+}
+
+/** The entries of `modelEntries` without a rate limit, memoised: no-rate-limiting asks for every endpoint of a relay. */
+function openModelEntries(ctx: AnalysisContext, element: Element, use: LlmUse): { all: readonly ModelEntry[]; open: readonly ModelEntry[] } {
+  const table = perElement<{ all: readonly ModelEntry[]; open: readonly ModelEntry[] }>(ctx, 'llm-model-entries');
+  let found = table.get(element.id);
+  if (found === undefined) {
+    const all = modelEntries(ctx, element, use);
+    found = { all, open: all.filter((e) => !entryLimited(ctx, e)) };
+    table.set(element.id, found);
+  }
+  return found;
+}
+
+/**
+ * The process whose unbounded-model-use finding names this endpoint (its own, or a relay's in front of it):
+ * each request there costs a model call, which is what that finding says about the missing rate limit, so
+ * no-rate-limiting leaves the endpoint to it (one cause, one finding).
+ */
+export function modelUseThrough(ep: Endpoint, element: Element, ctx: AnalysisContext): Element | undefined {
+  if (!isExposed(ctx.exposure(element.id))) return undefined;
+  const own = llmUse(ctx, element);
+  const elements = ctx.graph.model.elements;
+  const agents = own !== undefined ? [element] : (agentsRelayedBy(ctx).get(element) ?? []).map((i) => elements[i]);
+  for (const agent of agents) {
+    const use = llmUse(ctx, agent);
+    if (use === undefined || !isExposed(ctx.exposure(agent.id))) continue;
+    if (openModelEntries(ctx, agent, use).open.some((e) => e.endpoint === ep)) return agent;
+  }
+  return undefined;
+}
+
 export const llmUnboundedConsumption: ElementRule = {
   id: 'llm-unbounded-consumption',
   stride: 'D',
   title: 'Unbounded use of a paid model',
   description:
     'Anyone who reaches the component can make it call a language model as often and with prompts as large as they like: the bill grows without limit (denial of wallet) and the service slows for everyone.',
-  condition: 'a process that is an LLM/agent or calls one, reachable from an untrusted zone, with an endpoint reachable from an untrusted zone (other than health, login, register, password-reset, callback and redirect ones; the element itself when it declares none of the others) without `rate-limiting` on it, its element, its boundary or every path in front; endpoints that `no-rate-limiting` reports are left to it',
+  condition: 'a process that is an LLM/agent or calls one, reachable from an untrusted zone, with an endpoint reachable from an untrusted zone (other than health, login, register, password-reset, callback and redirect ones) without `rate-limiting` on it, its element, its boundary or every path in front; when it declares none of those and only relays reach it (processes handing it their users\' messages, such as a chat widget in front of an agent), such an endpoint of a relay reachable from an untrusted zone (the relay itself when it declares no endpoints); else the element itself. This finding owns the missing rate limit on those endpoints: no-rate-limiting leaves them to it, as each request there costs a model call',
   mitigation: 'Rate-limit and quota per user, cap prompt and output tokens, set spending alerts and hard limits with the provider, and cache answers.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: ['rate-limiting'],
   references: ['OWASP LLM10:2025', 'CWE-770', 'CWE-400'],
-  rating: 'Likelihood High when one of the endpoints without a rate limit (or the element, when it declares none) is reachable from the internet without authentication, Medium when they all require an account or are reached through other components; impact Medium (cost and slowdown).',
+  rating: 'Likelihood High when one of the endpoints without a rate limit (or the element or relay, when it declares none) is reachable from the internet without authentication, Medium when they all require an account or are reached through other components; impact Medium (cost and slowdown).',
   example: "elements:\n  visitor: { tech: browser }\n  assistant: { tech: llm-agent }\nflows:\n  - visitor -> assistant: https",
   appliesTo: 'element',
   kinds: ['process'],
@@ -566,8 +634,9 @@ export const llmUnboundedConsumption: ElementRule = {
     const exposure = ctx.exposure(element.id);
     if (!use || !isExposed(exposure)) return undefined;
     const uses = verbFor(element.name, use.self ? 'runs' : 'calls');
-    const entries = element.endpoints.filter((ep) => !MODEL_FREE.has(ep.kind));
-    if (entries.length === 0) {
+    const { all, open } = openModelEntries(ctx, element, use);
+    if (all.length === 0) {
+      if (element.endpoints.some((ep) => !MODEL_FREE.has(ep.kind))) return undefined;
       // Credentials on every untrusted path in (or at a gateway in front) narrow callers to account holders.
       const anonymous = (!element.auth || element.auth === 'none') && !authenticatedUpstream(ctx, element);
       return unlessControlled(ctx, { element }, ['rate-limiting'], 'model use is rate-limited', (missing) => ({
@@ -579,23 +648,35 @@ export const llmUnboundedConsumption: ElementRule = {
         target: element.name,
       }));
     }
-    const reached = entries.filter((ep) => isExposed(endpointExposure(ep, element, ctx)));
-    if (reached.length === 0) return undefined;
-    const open = reached.filter((ep) => !ctx.endpointHas(ep, 'rate-limiting'));
     if (open.length === 0) {
       return mitigatedOutcome(element.id, 'element', undefined, undefined, ['rate-limiting'], 'model use is rate-limited on every endpoint that reaches it');
     }
-    // An endpoint no-rate-limiting reports is that finding, for the same missing control.
-    const unreported = open.filter((ep) => !rateLimitGap(ep, element, ctx));
-    if (unreported.length === 0) return undefined;
-    const keys = unreported.map((ep) => ep.key);
-    return threatOutcome(element.id, 'element', undefined, undefined, {
+    const names = open.map((e) => entryName(element, e));
+    const relayed = open[0].on !== element;
+    const handOn = relayed ? relayFlowsOf(open) : [];
+    return threatOutcome(element.id, 'element', undefined, relayed ? flowIds(handOn) : undefined, {
       title: `Unbounded model use through ${element.name}`,
-      description: `${element.name} ${uses} a language model for requests to ${namesAtMost(keys, TEXT_NAMES, 'other endpoints')} from an untrusted zone with no rate limit there; cost and latency grow with whatever callers send.`,
-      likelihood: callerLikelihood(unreported, element, ctx),
+      description: `${element.name} ${uses} a language model for requests to ${namesAtMost(names, TEXT_NAMES, 'other endpoints')} from an untrusted zone with no rate limit there; ${relayed ? 'each request costs a model call, and ' : ''}cost and latency grow with whatever callers send.`,
+      likelihood: callerLikelihood(ctx, open),
       impact: rated('Medium', 'runaway cost and slowdown'),
-      evidence: [llmEvidence(ctx, element, use), ...unreported.slice(0, 3).map((ep) => missingControlEvidence(['rate-limiting'], element, ep))],
-      target: `${namesAtMost(keys, TITLE_NAMES, 'other endpoints')} on ${element.name}`,
+      evidence: [
+        llmEvidence(ctx, element, use),
+        ...handOn.slice(0, 1).map((f) => relayEvidence(ctx, f, element)),
+        ...open.slice(0, 3).map((e) => missingControlEvidence(['rate-limiting'], e.on, e.endpoint)),
+      ],
+      target: relayed ? namesAtMost(names, TITLE_NAMES, 'other endpoints') : `${namesAtMost(names, TITLE_NAMES, 'other endpoints')} on ${element.name}`,
     });
   },
 };
+
+/** The relays' flows to the agent, each once, in the order of the entries. */
+function relayFlowsOf(entries: readonly ModelEntry[]): Flow[] {
+  const flows = new Set<Flow>();
+  for (const e of entries) for (const f of e.relayFlows ?? []) flows.add(f);
+  return [...flows];
+}
+
+function relayEvidence(ctx: AnalysisContext, f: Flow, agent: Element) {
+  const relay = ctx.graph.elements.get(f.from)?.name ?? f.from;
+  return evidence(`${says(relay, 'hands')} ${its(relay)} users' messages to ${agent.name}`, f.at);
+}

@@ -4,7 +4,9 @@
 import type { Element, Flow, ModelPath } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
-import { assetNames, consumersOf, highIntegrity, isBroker, isNetworkFlow, openToPublic, publicPathsHave } from './facts.js';
+import {
+  assetNames, type CallAuth, callAuth, consumersOf, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, openToPublic, publicPathsHave,
+} from './facts.js';
 import { AssetSet } from './family-shared.js';
 import { agreeing, its, says } from './grammar.js';
 import {
@@ -13,7 +15,20 @@ import {
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
-const isOpen = (f: Flow) => isNetworkFlow(f) && f.auth === 'none';
+/**
+ * How a client's connection to the broker authenticates. A flow into the broker is a call to it: its
+ * effective auth (callAuth; an endpoint of the broker's it names included). A flow out of it carries what
+ * a consumer reads, usually over a connection the consumer opens: only the flow's own auth, or that of the
+ * consumer's endpoint it names (the broker pushing to it), says how; the consumer's `auth` is how its own
+ * callers reach it, not how it reaches the broker.
+ */
+function clientAuth(ctx: AnalysisContext, broker: Element, f: Flow): CallAuth {
+  if (f.to === broker.id || f.auth !== 'none') return callAuth(ctx, f);
+  const ep = endpointOfFlow(ctx, f);
+  return ep === undefined ? { method: 'none', at: f.at } : { method: ep.auth, at: ep.at };
+}
+
+const isOpen = (ctx: AnalysisContext, broker: Element) => (f: Flow) => isNetworkFlow(f) && clientAuth(ctx, broker, f).method === 'none';
 
 export const unauthenticatedBroker: ElementRule = {
   id: 'unauthenticated-broker',
@@ -21,7 +36,7 @@ export const unauthenticatedBroker: ElementRule = {
   title: 'Anyone on the network can publish or consume',
   description:
     'Clients connect to a message broker without authenticating: anything on the network can publish forged messages or read every topic.',
-  condition: 'a queue or event bus (type `queue`/`event-bus` or the `message-broker` trait) that declares no `auth` of its own (how its clients authenticate), with network flows in or out whose auth is `none`, without `authentication` on the broker',
+  condition: 'a queue or event bus (type `queue`/`event-bus` or the `message-broker` trait) that declares no `auth` of its own (how its clients authenticate), with network flows in or out whose auth is `none` (into it: the flow\'s, else the endpoint it names; out of it: the flow\'s, else the consumer endpoint it names, as a consumer\'s own `auth` is how its callers reach it), without `authentication` on the broker',
   mitigation: 'Require authentication on the broker (per-service credentials, mTLS or IAM) and authorise each service to publish or consume only its own topics.',
   action: { text: 'Require authentication and per-topic permissions on {targets}' },
   mitigatedBy: ['authentication'],
@@ -33,7 +48,7 @@ export const unauthenticatedBroker: ElementRule = {
   check(element, ctx) {
     // A broker's own auth is how its clients authenticate: flows that do not restate it are not open.
     if (!isBroker(element) || (element.auth !== undefined && element.auth !== 'none')) return undefined;
-    const open = ctx.graph.inFlows(element.id).filter(isOpen).concat(ctx.graph.outFlows(element.id).filter(isOpen));
+    const open = ctx.graph.inFlows(element.id).filter(isOpen(ctx, element)).concat(ctx.graph.outFlows(element.id).filter(isOpen(ctx, element)));
     if (open.length === 0) return undefined;
     const critical = highIntegrity(open.flatMap((f) => ctx.assetsOfFlow(f)));
     const untrusted = open.some((f) => inUntrustedZone(ctx, f.from) || inUntrustedZone(ctx, f.to));
@@ -47,7 +62,7 @@ export const unauthenticatedBroker: ElementRule = {
       description: `${open.length === 1 ? '1 connection' : `${open.length} connections`} to ${element.name} ${open.length === 1 ? 'carries' : 'carry'} no credentials; anything that reaches the broker can publish or read messages.`,
       likelihood,
       impact: critical.length ? rated('High', `forged messages change ${assetNames(critical)}`) : rated('Medium', 'forged and disclosed messages'),
-      evidence: [evidence(`${flowLabel(open[0], ctx)} uses auth none`, open[0].at), missing],
+      evidence: [evidence(`${flowLabel(open[0], ctx)} uses auth none`, clientAuth(ctx, element, open[0]).at), missing],
       // Clients on the internet (a device fleet) are why the broker is reachable: they are named in the fix.
       mitigation: untrusted
         ? 'Require authentication on connect from every client (a certificate per device, per-service credentials or IAM for our own services), and give each client an ACL limited to its own topics.'
@@ -91,7 +106,8 @@ export const unconfinedBrokerClients: ElementRule = {
     const clients = untrustedClientFlows(ctx, element);
     if (clients.length === 0) return undefined;
     const brokerAuth = (element.auth !== undefined && element.auth !== 'none') || ctx.elementHas(element, 'authentication');
-    if (!brokerAuth && clients.some((f) => f.auth === 'none' && !f.controls.includes('authentication'))) return undefined;
+    const auth = (f: Flow) => clientAuth(ctx, element, f).method;
+    if (!brokerAuth && clients.some((f) => auth(f) === 'none' && !f.controls.includes('authentication'))) return undefined;
     const names = [...new Set(clients.map((f) => ctx.graph.elements.get(f.from === element.id ? f.to : f.from)?.name ?? ''))].sort();
     const carried = new AssetSet();
     for (const f of [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)]) carried.addFlow(ctx, f);
@@ -99,7 +115,7 @@ export const unconfinedBrokerClients: ElementRule = {
     const data = carried.list.filter((a) => a.kind === 'data');
     const confidentiality = assetImpact(data, 'confidentiality', rated('Medium', 'other clients\' messages'));
     const integrity = assetImpact(data, 'integrity', confidentiality);
-    const means = [...new Set(clients.map((f) => f.auth).filter((a) => a !== 'none'))].sort();
+    const means = [...new Set(clients.map(auth).filter((a) => a !== 'none'))].sort();
     return unlessControlled(ctx, { element, flows: clients }, CLIENT_ISOLATION, 'each client is confined to its own topics', (missing) => ({
       title: `Clients of ${element.name} on the internet are not confined to their own topics`,
       description: `${namesAtMost(names, TEXT_NAMES, 'other clients')} ${agreeing(names, 'connects', 'connect')} to ${element.name} from an untrusted zone, as ${agreeing(names, 'it', 'they')} must, and ${agreeing(names, 'authenticates', 'authenticate')}${means.length ? ` (${means.join(', ')})` : ''}; nothing says each client is limited to its own topics, so one extracted client credential reads every client\'s messages${data.length ? ` (${assetNames(data)})` : ''} or publishes as any of them.`,

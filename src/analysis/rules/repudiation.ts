@@ -2,7 +2,7 @@
 import type { Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
-import { assetNames, endpointOfFlow, highIntegrity, isData, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
+import { assetNames, callAuth, callAuthMethod, endpointOfFlow, highIntegrity, isData, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
 import { says } from './grammar.js';
 import { endpointOfUnnamedCall } from './integrity.js';
@@ -25,7 +25,7 @@ export const noAuditLog: ElementRule = {
   title: 'Actions are not attributable (no audit log)',
   description:
     'A process that takes state-changing or privileged requests from people or partners without an audit log of who did what: a user or an attacker can deny an action and an incident cannot be reconstructed.',
-  condition: 'a process running application code with an endpoint of kind admin, webhook, login, password-reset or upload, or one that authenticates callers and receives flows from external entities while reachable from an untrusted zone, without `audit-logging`',
+  condition: 'a process running application code with an endpoint of kind admin, webhook, login, password-reset or upload, or one that authenticates callers (its own `auth`, an endpoint that is not public, or a credential a flow from an external entity carries) and receives flows from external entities while reachable from an untrusted zone, without `audit-logging`',
   mitigation: 'Write an audit log of security-relevant actions (who, what, when, from where) to an append-only, tamper-evident store kept apart from the application.',
   action: { text: 'Add audit logging of security-relevant actions to {targets}' },
   mitigatedBy: AUDIT_CONTROLS,
@@ -39,9 +39,13 @@ export const noAuditLog: ElementRule = {
     const sensitive = element.endpoints.length === 0 ? NO_ENDPOINTS : element.endpoints.filter(isSensitive);
     // Requests from anonymous callers cannot be attributed to anyone anyway; signed-in ones can.
     if (sensitive.length === 0) {
-      const signedIn = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some(isPrivate);
-      if (!signedIn || !isExposed(ctx.exposure(element.id))) return undefined;
-      if (!ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.kind === 'external')) return undefined;
+      if (!isExposed(ctx.exposure(element.id))) return undefined;
+      const external = ctx.graph.inFlows(element.id).filter((f) => ctx.graph.elements.get(f.from)?.kind === 'external');
+      if (external.length === 0) return undefined;
+      // Signed in: by the element's own auth, an endpoint's, or a credential an outside caller's flow carries.
+      const signedIn = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some(isPrivate) ||
+        external.some((f) => callAuthMethod(ctx.graph, f) !== 'none');
+      if (!signedIn) return undefined;
     }
     // Admin actions (an admin endpoint, an admin panel, an administrator's requests), and money: webhooks
     // that move money or data whose integrity matters, or payment and financial data the process handles.
@@ -168,7 +172,8 @@ const SHARED_SECRET_AUTH: ReadonlySet<string> = new Set(['api-key', 'basic', 'pa
  * A request to a webhook, named or where a flow naming none lands, is a webhook event: the webhook rules'.
  */
 function partnerRequest(ctx: AnalysisContext, flow: Flow): { present: string[] } | undefined {
-  if (!SHARED_SECRET_AUTH.has(flow.auth)) return undefined;
+  // The secret may be the one the target asks every caller for (its `auth`, or the endpoint's), not restated on the flow.
+  if (!SHARED_SECRET_AUTH.has(callAuthMethod(ctx.graph, flow))) return undefined;
   const src = ctx.graph.elements.get(flow.from);
   const target = ctx.graph.elements.get(flow.to);
   if (src?.type !== 'third-party' || target?.kind !== 'process') return undefined;
@@ -186,7 +191,7 @@ export const unsignedPartnerRequests: FlowRule = {
   title: 'Partner requests cannot be proven',
   description:
     'A third party sends requests that change integrity-critical data, authenticated only by a shared secret (API key, password): if a request is disputed, neither side can prove who sent it, and a leaked key is indistinguishable from the partner.',
-  condition: 'a flow from an external element of type `third-party` into a process, with auth `api-key`, `basic` or `password`, carrying assets of high integrity, not aimed at a webhook endpoint (named by the flow, or an exposed one the partner may call when the flow names none: `unsigned-webhook` or `webhook-replay` judge those requests), without `request-signing` or `signature-verification` on the flow, the process or the endpoint the flow names, and without `request-signing` on the partner; one finding per target, naming every partner',
+  condition: 'a flow from an external element of type `third-party` into a process, authenticated (by the flow, else the endpoint it names, else the process) with `api-key`, `basic` or `password`, carrying assets of high integrity, not aimed at a webhook endpoint (named by the flow, or an exposed one the partner may call when the flow names none: `unsigned-webhook` or `webhook-replay` judge those requests), without `request-signing` or `signature-verification` on the flow, the process or the endpoint the flow names, and without `request-signing` on the partner; one finding per target, naming every partner',
   mitigation: 'Have the partner sign requests with its own private key (or use mutual TLS), verify and keep the signatures with the records.',
   action: { text: 'Require signed requests from partners into {targets}' },
   mitigatedBy: PARTNER_SIGNING,
@@ -206,7 +211,7 @@ export const unsignedPartnerRequests: FlowRule = {
     if (open[0].id !== flow.id) return undefined;
     const critical = [...new Set(open.flatMap((f) => highIntegrity(ctx.assetsOfFlow(f))))];
     const partners = [...new Set(open.map((f) => ctx.graph.elements.get(f.from)!.name))].sort();
-    const auths = [...new Set(open.map((f) => f.auth))].sort();
+    const auths = [...new Set(open.map((f) => callAuthMethod(ctx.graph, f)))].sort();
     const labels = [...new Set(open.map((f) => flowLabel(f, ctx)))].sort();
     return threat({
       component: target.id,
@@ -216,7 +221,10 @@ export const unsignedPartnerRequests: FlowRule = {
       description: `${namesAtMost(labels, TEXT_NAMES, 'other flows')} ${labels.length === 1 ? 'changes' : 'change'} ${assetNames(critical)} with only ${open.length === 1 ? `a shared ${auths[0]}` : `shared secrets (${auths.join(', ')})`}; a disputed or forged request cannot be attributed.`,
       likelihood: rated('Low', 'needs a dispute or a leaked key'),
       impact: rated('Medium', `disputed changes to ${assetNames(critical)}`),
-      evidence: open.map((f) => evidence(`${flowLabel(f, ctx)} uses auth ${f.auth} and carries ${assetNames(highIntegrity(ctx.assetsOfFlow(f)))}`, f.at)),
+      evidence: open.map((f) => {
+        const auth = callAuth(ctx, f);
+        return evidence(`${flowLabel(f, ctx)} uses auth ${auth.method} and carries ${assetNames(highIntegrity(ctx.assetsOfFlow(f)))}`, auth.at);
+      }),
       target: target.name,
     });
   },

@@ -1,9 +1,10 @@
 // Spoofing between our own services: without mutual TLS any workload inside the network can call any other.
 import type { ModelGraph } from '../../model/graph.js';
-import type { Boundary, Flow } from '../../model/types.js';
+import { TECHNOLOGIES } from '../../model/catalog.js';
+import type { Boundary, Element, Flow, ModelPath } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { cached } from './facts.js';
+import { cached, callAuth } from './facts.js';
 import { AssetSet, byLocale } from './family-shared.js';
 import { evidence, flowIds as flowIdsOf, flowLabel, mitigatedOutcome, pushTo, threatOutcome } from './helpers.js';
 import type { ModelRule, Outcome } from './types.js';
@@ -18,7 +19,19 @@ const SMALL_ZONE = 5;
 const SMALL_ZONE_MITIGATION =
   'With this few services, authenticate the calls with signed service tokens (OAuth 2 client credentials, or workload identity from the platform) or mutual TLS terminated by the platform, and authorise callers by that identity; a service mesh pays off only with many services.';
 const FALSE_IDENTITY = rated('Medium', 'internal services reached under a false identity');
-const authOf = (f: Flow) => `${f.protocol}, auth ${f.auth}`;
+
+/**
+ * An identity provider someone else runs, though modelled as a process (a hosted one such as Auth0 or Okta,
+ * or a cloud's user pool such as Cognito): reached over its public TLS API with its own client
+ * authentication, it is no workload of ours that a mesh could give an identity, nor one that could be
+ * impersonated from inside our network. One we run ourselves (Keycloak, Dex) is a service like any other.
+ */
+export function isManagedIdentityProvider(e: Element): boolean {
+  if (!e.traits.includes('identity') || e.tech === undefined) return false;
+  const tech = e.tech.toLowerCase();
+  const info = Object.hasOwn(TECHNOLOGIES, tech) ? TECHNOLOGIES[tech] : undefined;
+  return e.traits.includes('cloud') || info?.type === 'third-party';
+}
 
 /** Flows between two of our processes that both sit in internal or restricted zones (positions, in model order). */
 function internalServiceCalls(graph: ModelGraph): number[] {
@@ -28,7 +41,8 @@ function internalServiceCalls(graph: ModelGraph): number[] {
     const from = graph.flowSource[k];
     const to = graph.flowTarget[k];
     if (from < 0 || to < 0 || flows[k].from === flows[k].to) continue;
-    if (elements[from].kind === 'process' && elements[to].kind === 'process' && graph.trustRankAt(from) >= 2 && graph.trustRankAt(to) >= 2) {
+    if (elements[from].kind === 'process' && elements[to].kind === 'process' && graph.trustRankAt(from) >= 2 && graph.trustRankAt(to) >= 2 &&
+      !isManagedIdentityProvider(elements[from]) && !isManagedIdentityProvider(elements[to])) {
       calls.push(k);
     }
   }
@@ -96,8 +110,9 @@ export function groupComponent(ctx: AnalysisContext, key: string) {
   return { component: b.id, componentKind: 'boundary' as const, name: b.name, at: b.at, inBoundary: true };
 }
 
-export function flowEvidence(ctx: AnalysisContext, flows: readonly Flow[], describe: (f: Flow) => string) {
-  const shown = flows.slice(0, MAX_EVIDENCE).map((f) => evidence(`${flowLabel(f, ctx)}: ${describe(f)}`, f.at));
+/** Evidence for each of the first flows, cited at the flow unless `at` names where the fact is stated (its auth's place). */
+export function flowEvidence(ctx: AnalysisContext, flows: readonly Flow[], describe: (f: Flow) => string, at: (f: Flow) => ModelPath = (f) => f.at) {
+  const shown = flows.slice(0, MAX_EVIDENCE).map((f) => evidence(`${flowLabel(f, ctx)}: ${describe(f)}`, at(f)));
   if (flows.length > MAX_EVIDENCE) shown.push(evidence(`and ${flows.length - MAX_EVIDENCE} more flows`, flows[MAX_EVIDENCE].at));
   return shown;
 }
@@ -111,7 +126,7 @@ export const noMutualTls: ModelRule = {
   title: 'No mutual TLS between services',
   description:
     'Internal service-to-service calls that do not authenticate the calling workload (mutual TLS or signed service tokens): any compromised or rogue workload inside the network can impersonate a service.',
-  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share (else by the calling process), whose auth does not identify the calling workload (`mtls`, `iam`, `kerberos`, or signed tokens: `jwt`, `oauth2`); a group where every call does is reported as mitigated',
+  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share (else by the calling process), whose auth (the flow\'s, else the endpoint it names, else the called service\'s) does not identify the calling workload (`mtls`, `iam`, `kerberos`, or signed tokens: `jwt`, `oauth2`); a managed identity provider modelled as a process (a hosted one such as Auth0 or Okta, or a cloud\'s such as Cognito) is no service of ours and is left out; a group where every call does is reported as mitigated',
   mitigation: 'Authenticate every service call with mutual TLS (a service mesh issues and rotates the certificates) and authorise callers by service identity.',
   action: { text: 'Authenticate service-to-service calls (mutual TLS or signed service tokens) in {targets}' },
   mitigatedBy: ['mtls'],
@@ -124,9 +139,11 @@ export const noMutualTls: ModelRule = {
     for (const [key, flows] of groupByCommonBoundary(ctx.graph, internalServiceCalls(ctx.graph))) {
       const group = groupComponent(ctx, key);
       const flowIds = flowIdsOf(flows);
-      const weak = flows.filter((f) => !WORKLOAD_AUTH.has(f.auth));
+      // How each call authenticates: `auth: mtls` on the service called covers the calls that do not restate it.
+      const auths = new Map(flows.map((f) => [f, callAuth(ctx, f)]));
+      const weak = flows.filter((f) => !WORKLOAD_AUTH.has(auths.get(f)!.method));
       if (weak.length === 0) {
-        const used = [...new Set(flows.map((f) => f.auth))].sort();
+        const used = [...new Set(flows.map((f) => auths.get(f)!.method))].sort();
         const one = flows.length === 1;
         const how = used.length === 1 && used[0] === 'mtls' ? `${one ? 'uses' : 'use'} mutual TLS` : `${one ? 'identifies' : 'identify'} the calling workload (${used.join(', ')})`;
         out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, used, `${one ? 'the service call' : `all ${flows.length} service calls`} ${how}`));
@@ -153,7 +170,7 @@ export const noMutualTls: ModelRule = {
           ? rated('Low', `needs a foothold in one of the ${size} processes of ${group.name} first, itself a breach of one of our services: insider access or a prior compromise`)
           : FOOTHOLD,
         impact: assetImpact(assets.list, 'confidentiality', FALSE_IDENTITY),
-        evidence: flowEvidence(ctx, weak, authOf),
+        evidence: flowEvidence(ctx, weak, (f) => `${f.protocol}, auth ${auths.get(f)!.method}`, (f) => auths.get(f)!.at),
         mitigation: small ? SMALL_ZONE_MITIGATION : undefined,
         target: group.name,
       }));

@@ -3,7 +3,9 @@
 import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { assetList, assetNames, inContainer, isOrAre, isPerson, isPersonOrAgent, restricted, sensitive, STATIC_SECRET_AUTH } from './facts.js';
+import {
+  assetList, assetNames, callAuth, callAuthMethod, inContainer, isOrAre, isPerson, isPersonOrAgent, restricted, sensitive, STATIC_SECRET_AUTH,
+} from './facts.js';
 import { targetNames } from './family-shared.js';
 import { isGroupName, it, itObject, its, says, verbFor } from './grammar.js';
 import {
@@ -93,11 +95,13 @@ export const pipelineOverPrivileged: ElementRule = {
   types: ['ci-cd'],
   check(element, ctx) {
     return deployingPipeline(element, ctx, ['least-privilege'], 'deployment credentials are scoped and short-lived', (deploys, targets, missing) => {
-      // Only a flow that names its auth shows which credential the pipeline holds.
-      const credentialed = deploys.filter((f) => f.auth !== 'none');
-      const auths = [...new Set(credentialed.map((f) => f.auth))].join(', ');
+      // Only an auth the model states (on the flow, the endpoint it names or its target) shows which credential the pipeline holds.
+      const auth = new Map(deploys.map((f) => [f, callAuth(ctx, f)]));
+      const method = (f: Flow) => auth.get(f)!.method;
+      const credentialed = deploys.filter((f) => method(f) !== 'none');
+      const auths = [...new Set(credentialed.map(method))].join(', ');
       // Federated credentials expire with the job: only their scope is in question, and the rest are standing.
-      const standing = credentialed.filter((f) => !FEDERATED_AUTH.has(f.auth));
+      const standing = credentialed.filter((f) => !FEDERATED_AUTH.has(method(f)));
       const federatedOnly = credentialed.length > 0 && standing.length === 0;
       const shown = standing[0] ?? credentialed[0];
       // The restricted data of the stores it deploys into (over-privileged-store-access leaves them to this finding).
@@ -116,7 +120,7 @@ export const pipelineOverPrivileged: ElementRule = {
         impact: rated('High', exposedData.length ? `production and cloud access, and ${assetNames(exposedData)} in ${storeNames}: full compromise` : 'production and cloud access: full compromise'),
         evidence: [
           shown
-            ? evidence(`${flowLabel(shown, ctx)} authenticates with ${shown.auth}`, shown.at)
+            ? evidence(`${flowLabel(shown, ctx)} authenticates with ${method(shown)}`, auth.get(shown)!.at)
             : evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at),
           ...stores.map((st) => evidence(`${says(st.name, 'stores')} ${assetNames(restricted(ctx.assetsOf(st.id)))}`, [...st.at, 'stores'])),
           missing,
@@ -132,7 +136,7 @@ export const secretsInCiCd: ElementRule = {
   title: 'Long-lived secrets stored in the pipeline',
   description:
     'A pipeline authenticates to its targets with static secrets (keys, passwords) kept in its own settings: they leak through build logs, forks and compromised plugins, and outlive the people who created them.',
-  condition: 'an element of type `ci-cd` with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key), without `secrets-management`; a pipeline with a flow to or from a `secrets-vault` gets its secrets there (as for secrets-in-config), so only a static secret that opens the vault itself counts',
+  condition: 'an element of type `ci-cd` with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key: the flow\'s auth, else the endpoint it names, else its target\'s), without `secrets-management`; a pipeline with a flow to or from a `secrets-vault` gets its secrets there (as for secrets-in-config), so only a static secret that opens the vault itself counts',
   mitigation: 'Replace static secrets with short-lived federated credentials (OIDC), keep the rest in a secrets manager, mask them in logs, and never expose them to pull-request builds.',
   action: { text: 'Replace static pipeline secrets with short-lived credentials in {targets}' },
   mitigatedBy: ['secrets-management'],
@@ -145,7 +149,8 @@ export const secretsInCiCd: ElementRule = {
   check(element, ctx) {
     if (element.type !== 'ci-cd') return undefined;
     const out = ctx.graph.outFlows(element.id);
-    const secret = out.filter((f) => STATIC_SECRET_AUTH.has(f.auth));
+    // The secret may be the one the target asks every caller for (`auth: ssh-key` on a server), not restated on the flow.
+    const secret = out.filter((f) => STATIC_SECRET_AUTH.has(callAuthMethod(ctx.graph, f)));
     if (secret.length === 0) return undefined;
     // With a vault, the secrets come from it (fetched, or pushed by the vault): only the pipeline's own key to
     // the vault stays in its settings.
@@ -156,10 +161,10 @@ export const secretsInCiCd: ElementRule = {
     }
     return unlessControlled(ctx, { element, flows }, ['secrets-management'], 'pipeline secrets are managed and short-lived', (missing) => ({
       title: `Static secrets stored in ${element.name}`,
-      description: `${says(element.name, 'authenticates')} with ${[...new Set(flows.map((f) => f.auth))].join(', ')} secrets kept in ${its(element.name)} settings; logs, forks and plugins can leak them.`,
+      description: `${says(element.name, 'authenticates')} with ${[...new Set(flows.map((f) => callAuthMethod(ctx.graph, f)))].join(', ')} secrets kept in ${its(element.name)} settings; logs, forks and plugins can leak them.`,
       likelihood: rated('Medium', 'pipeline logs and forks leak secrets routinely'),
       impact: assetImpact(sensitive(flows.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'the secrets reach production')),
-      evidence: [evidence(`${flowLabel(flows[0], ctx)} uses ${flows[0].auth}`, flows[0].at), missing],
+      evidence: [evidence(`${flowLabel(flows[0], ctx)} uses ${callAuthMethod(ctx.graph, flows[0])}`, callAuth(ctx, flows[0]).at), missing],
     }));
   },
 };
@@ -261,8 +266,26 @@ export function firmwareDelivery(ctx: AnalysisContext, f: Flow): FirmwareDeliver
 /** The stores that keep the firmware: whoever can write there chooses what the fleet installs. */
 function firmwareStores(ctx: AnalysisContext, firmware: readonly Asset[]): Element[] {
   if (firmware.length === 0) return [];
-  const ids = new Set(firmware.map((a) => a.id));
-  return ctx.graph.model.elements.filter((e) => e.kind === 'store' && e.stores.some((a) => ids.has(a)));
+  const keeping = storesByAsset(ctx);
+  return [...new Set(firmware.flatMap((a) => keeping.get(a.id) ?? []))];
+}
+
+/** The stores keeping each asset, indexed once per analysis: every device of a fleet asks. */
+function storesByAsset(ctx: AnalysisContext): ReadonlyMap<string, Element[]> {
+  let table = ctx.memo.get('stores-by-asset') as Map<string, Element[]> | undefined;
+  if (table === undefined) {
+    table = new Map();
+    for (const e of ctx.graph.model.elements) {
+      if (e.kind !== 'store') continue;
+      for (const a of e.stores) {
+        const stores = table.get(a);
+        if (stores === undefined) table.set(a, [e]);
+        else stores.push(e);
+      }
+    }
+    ctx.memo.set('stores-by-asset', table);
+  }
+  return table;
 }
 
 const FIRMWARE_CONTROLS = ['signature-verification'] as const;

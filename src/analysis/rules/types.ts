@@ -96,8 +96,8 @@ export interface ElementGate {
 export interface FlowRule extends RuleMeta {
   appliesTo: 'flow';
   /**
-   * What a flow must be for the check to get past its first lines (absent: anything): its auth, and its
-   * source and target elements. The engine offers the rule only flows that pass; as with `types` on
+   * What a flow must be for the check to get past its first lines (absent: anything): the call's effective
+   * auth (the flow's, else its endpoint's, else its target's: facts.ts callAuth), and its source and target elements. The engine offers the rule only flows that pass; as with `types` on
    * element rules, the check still asks for itself.
    */
   gate?: { auth?: readonly string[]; from?: ElementGate; to?: ElementGate };

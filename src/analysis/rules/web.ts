@@ -5,8 +5,8 @@ import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
-  assetList, assetNames, authenticatedUpstream, changesState, highConfidentiality, isData, isPerson, isPrivilegedPerson, isUserAgent, perElement,
-  USER_CREDENTIALS,
+  assetList, assetNames, authenticatedUpstream, changesState, highConfidentiality, isData, isPerson, isPersonOrAgent, isPrivilegedPerson, isUserAgent,
+  perElement, USER_CREDENTIALS,
 } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
 import { agreeing, it, itObject, says, verbFor } from './grammar.js';
@@ -37,6 +37,25 @@ function spasCalling(ctx: AnalysisContext, element: Element): Element[] {
   return spas.length > 1 ? spas.sort((x, y) => x.id.localeCompare(y.id, 'en')) : spas;
 }
 
+/** Endpoints a server of files may list: plain paths and health checks, taking and returning no asset. */
+const STATIC_KINDS: ReadonlySet<string> = new Set(['api', 'health']);
+const servesFile = (ep: Endpoint) => STATIC_KINDS.has(ep.kind) && !changesState(ep) && ep.accepts.length === 0 && ep.returns.length === 0;
+
+/**
+ * A web server (nginx, a bucket website) that only hands browsers a single-page app's bundle: it calls
+ * nothing (a flow back to a person or browser is a response, no backend), handles or receives no data,
+ * lists no endpoint that renders or takes anything, and a single-page app it serves gets its data from
+ * another of our processes. Its pages hold nothing users wrote: script injection there is the app's own (dom-xss)
+ * or comes from that API. Without the app calling elsewhere the model may simply not show the server's
+ * backend, so the server is not taken as static.
+ */
+function servesOnlyAppFiles(ctx: AnalysisContext, e: Element): boolean {
+  if (e.type !== 'web-server' || !e.endpoints.every(servesFile)) return false;
+  for (const f of ctx.graph.outFlows(e.id)) if (f.to !== e.id && !isPersonOrAgent(ctx.graph.elements.get(f.to))) return false;
+  if (ctx.assetsOf(e.id).some(isData)) return false;
+  return spasCalling(ctx, e).some((spa) => [...spaBackends(ctx, spa).keys()].some((api) => api !== e));
+}
+
 /**
  * The controls from `anyOf` in place on each of the endpoints (each may declare its own), in `anyOf`
  * order; undefined when there are no endpoints or one has none of them.
@@ -58,7 +77,7 @@ export const crossSiteScripting: ElementRule = {
   title: 'Cross-site scripting (XSS)',
   description:
     'A component renders HTML for browsers from data that users can influence, and declares neither context-aware output encoding nor a restrictive Content-Security-Policy: injected script runs in other users\' sessions.',
-  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, without `output-encoding` or `content-security-policy` on it, its boundary or every endpoint that renders pages (all of a page-rendering type\'s endpoints, else its `page` ones); when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding; the single-page apps that call it are named in its evidence and mitigation (dom-xss then reports nothing for what they read from it)',
+  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, other than a `web-server` that only serves a single-page app\'s files (no flows to anything but people and their browsers or apps, no data it handles or that its flows carry, no endpoints but plain paths and health checks that change nothing and take and return no asset, and a single-page app it serves calls another process of ours: what that app shows is dom-xss\'s finding), without `output-encoding` or `content-security-policy` on it, its boundary or every endpoint that renders pages (all of a page-rendering type\'s endpoints, else its `page` ones); when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding; the single-page apps that call it are named in its evidence and mitigation (dom-xss then reports nothing for what they read from it)',
   mitigation: XSS_MITIGATION,
   action: { text: 'Encode output and add a Content-Security-Policy in {targets}' },
   mitigatedBy: XSS_CONTROLS,
@@ -71,7 +90,7 @@ export const crossSiteScripting: ElementRule = {
     if (!runsAppCode(element)) return undefined;
     const page = element.endpoints.find(isPage);
     if (!RENDERS_HTML.has(element.type ?? '') && page === undefined) return undefined;
-    if (!browserReached(ctx, element)) return undefined;
+    if (!browserReached(ctx, element) || servesOnlyAppFiles(ctx, element)) return undefined;
     const protectedBy = (present: string[]) => `output is protected by ${present.join(' and ')}`;
     // Controls declared on the endpoints that render pages (all of a page-rendering type's, else its page ones).
     const pages = pageEndpoints(element);
@@ -204,8 +223,9 @@ function contentOf(ctx: AnalysisContext, api: Element): readonly ContentSource[]
 }
 
 function findContent(ctx: AnalysisContext, api: Element): ContentSource[] {
-  // Model output shown in browsers is llm-insecure-output's finding, with the same fix.
-  if (modelOutputReachesBrowsers(api, ctx)) return [];
+  // Model output shown in browsers is llm-insecure-output's finding, with the same fix; the server of the
+  // app's own files hands out no one's content.
+  if (modelOutputReachesBrowsers(api, ctx) || servesOnlyAppFiles(ctx, api)) return [];
   if (api.endpoints.length === 0) {
     const unknown = `the model does not say what ${api.name} returns or who writes it (name \`accepts\` and \`returns\` on its endpoints)`;
     const likelihood = isExposed(ctx.exposure(api.id))
@@ -321,7 +341,7 @@ export const domXss: ElementRule = {
   title: 'DOM-based cross-site scripting in a single-page app',
   description:
     'A single-page app puts content that other users wrote (uploads, comments, names) into the page through a raw HTML sink, with no Content-Security-Policy to stop what that injects: the script runs in every viewer\'s browser with their session and whatever tokens the app keeps.',
-  condition: 'an element of type `user-agent` with the `spa` trait (tech `react`, `vue`, `angular`, `svelte` or `spa`; a plain `browser` is a person\'s and gets nothing) that talks to a process of ours other than an identity provider (directly or through edge components, or that pushes to it) whose responses carry content others wrote: an endpoint that accepts data (not a login, password-reset, callback, webhook, health, redirect, debug, fetch or search endpoint, and not credentials, secrets or session assets) that the process also returns (any of it when none of its endpoints declares `returns`), an `upload` endpoint with no `accepts`, or any response of a process that declares no endpoints (the model cannot tell); not a process that cross-site-scripting reports (that finding names the app: one XSS finding per app) nor model output that llm-insecure-output reports; without `output-encoding` or `content-security-policy` on the app or its boundary, or `content-security-policy` on a component that serves its pages (a `web-app`, `web-server`, `admin-panel` or `cdn` its flows go to directly)',
+  condition: 'an element of type `user-agent` with the `spa` trait (tech `react`, `vue`, `angular`, `svelte` or `spa`; a plain `browser` is a person\'s and gets nothing) that talks to a process of ours other than an identity provider (directly or through edge components, or that pushes to it) whose responses carry content others wrote: an endpoint that accepts data (not a login, password-reset, callback, webhook, health, redirect, debug, fetch or search endpoint, and not credentials, secrets or session assets) that the process also returns (any of it when none of its endpoints declares `returns`), an `upload` endpoint with no `accepts`, or any response of a process that declares no endpoints (the model cannot tell), not a `web-server` that only serves the app\'s files (as cross-site-scripting tells them); not a process that cross-site-scripting reports (that finding names the app: one XSS finding per app) nor model output that llm-insecure-output reports; without `output-encoding` or `content-security-policy` on the app or its boundary, or `content-security-policy` on a component that serves its pages (a `web-app`, `web-server`, `admin-panel` or `cdn` its flows go to directly)',
   mitigation: SPA_MITIGATION,
   action: { text: 'Keep user content out of dangerouslySetInnerHTML, v-html and innerHTML, sanitise rich text with DOMPurify and enforce a strict CSP with Trusted Types in {targets}' },
   mitigatedBy: XSS_CONTROLS,

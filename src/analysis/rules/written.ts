@@ -6,6 +6,7 @@ import type { Asset, Boundary, Element, Endpoint, Flow, ThreatTarget, WrittenThr
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, type AssetProperty, exposureLikelihood, IMPACT_MEANING, LIKELIHOOD_MEANING, rated } from '../risk.js';
 import type { RatedLevel, Rating, Stride } from '../types.js';
+import { callAuthMethod } from './facts.js';
 import { endpointLikelihood, evidence, flowLabel, mitigatedOutcome, threatOutcome } from './helpers.js';
 import type { ModelRule, Outcome } from './types.js';
 
@@ -110,7 +111,8 @@ function flowSubject(ctx: AnalysisContext, f: Flow): Subject {
   const to = ctx.graph.elements.get(f.to);
   return {
     component: f.id, componentKind: 'flow', flows: [f.id], name: flowLabel(f, ctx), assets: ctx.assetsOfFlow(f),
-    likelihood: () => exposureLikelihood(ctx, f.to, f.auth !== 'none'),
+    // A call to an API that asks for a credential is authenticated though the flow does not restate it.
+    likelihood: () => exposureLikelihood(ctx, f.to, callAuthMethod(ctx.graph, f) !== 'none'),
     has: (c) => f.controls.includes(c) || (to !== undefined && ctx.elementHas(to, c)),
   };
 }

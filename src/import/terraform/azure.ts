@@ -1,8 +1,10 @@
 // Azure in Terraform: resource group and virtual network boundaries, and what the internet reaches: App
 // Service and Function apps, external container ingress, AKS API endpoints that are not private, VMs with a
 // public IP and the inbound NSG rules from the internet (every port without an NSG), SQL firewalls open to
-// every address, public blob containers, public gateways and Front Door. Pure.
-import { addBoundary, addOutsideCaller, type FlowEvidence } from '../draft.js';
+// every address, public blob containers, public gateways and Front Door, Service Bus and Event Hubs namespaces open
+// to the internet (with how their clients authenticate). Pure.
+import { addBoundary, addControls, addOutsideCaller, type FlowEvidence } from '../draft.js';
+import type { HclBody } from '../hcl.js';
 import { slug } from '../import-common.js';
 import { attribute, attributeLine, blocksOf } from './hcl-body.js';
 import { ELEMENTS } from './kinds.js';
@@ -74,6 +76,10 @@ export function azureExposure(tf: TerraformReader, r: Resource): void {
     azureOpenPorts(tf, r);
     return;
   }
+  if (r.type === 'azurerm_servicebus_namespace' || r.type === 'azurerm_eventhub_namespace') {
+    azureBroker(tf, r);
+    return;
+  }
   if (r.type === 'azurerm_storage_account') {
     if (values.get('allow_nested_items_to_be_public') === false) return;
     for (const c of (tf.pointers.get(r.key) ?? []).map((p) => p.from).filter((x) => x.type === 'azurerm_storage_container')) {
@@ -94,6 +100,48 @@ export function azureExposure(tf: TerraformReader, r: Resource): void {
   if (r.type === 'azurerm_cdn_frontdoor_profile' || publicFrontend || (r.type === 'azurerm_api_management' && values.get('virtual_network_type') !== 'Internal')) {
     outside(r.line, r.type === 'azurerm_cdn_frontdoor_profile' ? 'Front Door endpoint' : publicFrontend ? 'public frontend IP' : 'public API Management gateway', r.type === 'azurerm_lb' ? {} : { protocol: 'https' });
   }
+}
+
+/**
+ * A Service Bus or Event Hubs namespace: how clients authenticate (shared access keys unless `local_auth_enabled =
+ * false` leaves Entra ID only), whether the internet reaches it (`public_network_access_enabled`, on by default,
+ * unless a network rule set denies by default; its `ip_rules` are then an allow-list), and a check when
+ * `minimum_tls_version` lets clients use TLS 1.0 or 1.1.
+ */
+export function azureBroker(tf: TerraformReader, r: Resource): void {
+  const values = tf.values(r);
+  const element = tf.draft.elements.find((e) => e.key === r.key);
+  const localAuth = values.get('local_auth_enabled') !== false;
+  const authLine = attributeLine(r.body, 'local_auth_enabled') ?? r.line;
+  const clientAuth = {
+    method: localAuth ? 'api-key' as const : 'iam' as const,
+    provenance: { file: r.file, line: authLine, note: localAuth ? 'shared access keys (SAS): local_auth_enabled is on unless set false' : 'local_auth_enabled = false: Entra ID identities only' },
+  };
+  if (element) element.clientAuth = clientAuth;
+  const tls = values.get('minimum_tls_version');
+  if (tls === '1.0' || tls === '1.1') {
+    tf.checks.push({ file: r.file, line: attributeLine(r.body, 'minimum_tls_version') ?? r.line, message: `${r.address} sets minimum_tls_version = "${tls}": clients may connect with a deprecated TLS version; set "1.2"` });
+  }
+  const rules = [...blocksOf(r.body, 'network_rule_set'), ...blocksOf(r.body, 'network_rulesets')].map((b) => ({ values: tf.values(r, b.body), body: b.body, file: r.file, line: b.pos.line }))
+    .concat(tf.pointingAt(r, 'azurerm_servicebus_namespace_network_rule_set', 'namespace_id').map((x) => ({ values: tf.values(x), body: x.body, file: x.file, line: x.line })));
+  const off = [{ values, line: attributeLine(r.body, 'public_network_access_enabled') }, ...rules.map((x) => ({ values: x.values, line: attributeLine(x.body, 'public_network_access_enabled') }))]
+    .find((x) => x.values.get('public_network_access_enabled') === false);
+  if (off) return;
+  const deny = rules.find((x) => String(x.values.get('default_action') ?? '').toLowerCase() === 'deny');
+  const ranges = deny ? ipRules(tf, r, deny.body) : [];
+  if (deny && ranges.length === 0) return;
+  if (deny && element) addControls(element, [{ control: 'ip-allowlist', provenance: { file: deny.file, line: deny.line, note: `network rule set: default_action = "Deny", ip_rules ${ranges.join(', ')}` } }]);
+  addOutsideCaller(tf.draft, r.key, {
+    provenance: { file: r.file, line: attributeLine(r.body, 'public_network_access_enabled') ?? r.line, note: `public endpoint: public_network_access_enabled is on unless set false${deny ? `, from ${ranges.join(', ')} only` : ''}` },
+  });
+}
+
+/** The source ranges of a network rule set: `ip_rules = [...]`, or `ip_rule { ip_mask = ... }` blocks. */
+function ipRules(tf: TerraformReader, r: Resource, body: HclBody): string[] {
+  const listed = tf.values(r, body).get('ip_rules');
+  const fromList = Array.isArray(listed) ? listed.filter((x): x is string => typeof x === 'string') : [];
+  const fromBlocks = blocksOf(body, 'ip_rule').map((b) => tf.values(r, b.body).get('ip_mask')).filter((x): x is string => typeof x === 'string');
+  return [...fromList, ...fromBlocks];
 }
 
 /** A VM or scale set with a public IP: the inbound rules of its NSGs open to the internet, or every port when no NSG guards it. */

@@ -91,8 +91,9 @@ function azureElements(): Record<string, Kind> {
     azurerm_cosmosdb_account: { identity: fixed({ type: 'database' }), short: 'cosmos', role: 'store' },
     azurerm_redis_cache: { identity: fixed({ tech: 'redis' }), short: 'redis', role: 'store' },
     azurerm_storage_account: { identity: fixed({ tech: 'azure-blob' }), short: 'storage', role: 'store' },
-    azurerm_servicebus_namespace: { identity: fixed({ type: 'queue' }), short: 'bus', role: 'store' },
-    azurerm_eventhub_namespace: { identity: fixed({ type: 'event-bus' }), short: 'hub', role: 'service' },
+    // A namespace is the broker clients connect to; its queues, topics and event hubs are parts of it (BROKER_ENTITIES).
+    azurerm_servicebus_namespace: { identity: fixed({ tech: 'azure-service-bus' }), short: 'bus', role: 'store' },
+    azurerm_eventhub_namespace: { identity: fixed({ tech: 'azure-event-hubs' }), short: 'hub', role: 'store' },
     azurerm_key_vault: { identity: fixed({ type: 'secrets-vault' }), short: 'vault', role: 'store' },
     azurerm_application_gateway: { identity: fixed({ type: 'load-balancer' }), short: 'agw', role: 'edge', vpc: true },
     azurerm_lb: { identity: fixed({ type: 'load-balancer' }), short: 'lb', role: 'edge' },
@@ -161,7 +162,9 @@ export const WIRING = new Set([
   'azurerm_mysql_flexible_server_firewall_rule', 'azurerm_postgresql_flexible_server_configuration', 'azurerm_mysql_flexible_server_configuration',
   'aws_iam_policy_document', 'aws_sqs_queue_policy', 'aws_sns_topic_policy', 'aws_opensearch_domain_policy', 'aws_elasticsearch_domain_policy',
   'aws_db_parameter_group', 'aws_rds_cluster_parameter_group', 'aws_rds_cluster_instance', 'aws_ecs_cluster', 'azurerm_storage_container', 'azurerm_servicebus_queue', 'azurerm_servicebus_topic',
-  'azurerm_eventhub', 'azurerm_lb_backend_address_pool', 'azurerm_lb_rule', 'azurerm_cdn_frontdoor_origin_group', 'azurerm_cdn_frontdoor_origin',
+  'azurerm_eventhub', 'azurerm_servicebus_subscription', 'azurerm_eventhub_consumer_group', 'azurerm_servicebus_namespace_authorization_rule',
+  'azurerm_servicebus_queue_authorization_rule', 'azurerm_servicebus_topic_authorization_rule', 'azurerm_eventhub_namespace_authorization_rule',
+  'azurerm_eventhub_authorization_rule', 'azurerm_servicebus_namespace_network_rule_set', 'azurerm_lb_backend_address_pool', 'azurerm_lb_rule', 'azurerm_cdn_frontdoor_origin_group', 'azurerm_cdn_frontdoor_origin',
   'azurerm_cdn_frontdoor_endpoint', 'azurerm_cdn_frontdoor_route',
 ]);
 
@@ -230,6 +233,24 @@ export const CHAIN = new Set([
   'google_compute_region_backend_service', 'google_compute_region_network_endpoint_group', 'azurerm_lb_backend_address_pool',
   'azurerm_lb_rule', 'azurerm_cdn_frontdoor_origin_group', 'azurerm_cdn_frontdoor_origin', 'azurerm_cdn_frontdoor_endpoint', 'azurerm_cdn_frontdoor_route',
 ]);
+
+/**
+ * What lives in an Azure messaging namespace, and the attributes by which each names what it lives in: a
+ * compute resource naming a queue (or a SAS policy's connection string) calls the namespace's broker.
+ */
+export const BROKER_ENTITIES: Record<string, readonly string[]> = {
+  azurerm_servicebus_queue: ['namespace_id', 'namespace_name'],
+  azurerm_servicebus_topic: ['namespace_id', 'namespace_name'],
+  azurerm_servicebus_subscription: ['topic_id', 'topic_name'],
+  azurerm_servicebus_namespace_authorization_rule: ['namespace_id', 'namespace_name'],
+  azurerm_servicebus_queue_authorization_rule: ['queue_id', 'queue_name'],
+  azurerm_servicebus_topic_authorization_rule: ['topic_id', 'topic_name'],
+  azurerm_servicebus_namespace_network_rule_set: ['namespace_id', 'namespace_name'],
+  azurerm_eventhub: ['namespace_id', 'namespace_name'],
+  azurerm_eventhub_consumer_group: ['eventhub_id', 'eventhub_name'],
+  azurerm_eventhub_namespace_authorization_rule: ['namespace_id', 'namespace_name'],
+  azurerm_eventhub_authorization_rule: ['eventhub_id', 'eventhub_name'],
+};
 
 /** Resources that describe how another runs: a group's launch template, a service's task definition. */
 export const PART_TYPES = new Set([

@@ -25,7 +25,7 @@ import { encryptionSwitchedOff } from './encryption.js';
 import { hardCodedSecrets } from './secrets.js';
 import { parseTerraformJson, parseTfvarsJson } from './json-syntax.js';
 import {
-  CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, type Values, WIRING,
+  BROKER_ENTITIES, CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, type Values, WIRING,
 } from './kinds.js';
 
 export const TERRAFORM_FORMAT = 'Terraform';
@@ -512,6 +512,7 @@ export class TerraformReader {
   }
 
   partsOf(owner: Resource): Resource[] {
+    if (owner.type === 'azurerm_servicebus_namespace' || owner.type === 'azurerm_eventhub_namespace') return this.brokerEntities(owner);
     const names = owner.type === 'aws_autoscaling_group' ? ['launch_configuration', 'launch_template', 'mixed_instances_policy']
       : owner.type === 'aws_ecs_service' ? ['task_definition']
         : /^google_compute_(?:region_)?instance_group_manager$/.test(owner.type) ? ['version', 'instance_template'] : [];
@@ -522,6 +523,22 @@ export class TerraformReader {
       }
     }
     return [...new Set(parts)];
+  }
+
+  /** What lives in an Azure messaging namespace (its queues, topics, event hubs, their subscriptions and SAS policies), in file order. */
+  brokerEntities(namespace: Resource): Resource[] {
+    const found = new Set<Resource>();
+    const queue = [namespace];
+    for (let depth = 0; queue.length && depth < 4; depth++) {
+      for (const container of queue.splice(0)) {
+        for (const { from, attr } of this.pointers.get(container.key) ?? []) {
+          if (found.has(from) || !lookup(BROKER_ENTITIES, from.type)?.includes(attr) || this.instances(from) === 0) continue;
+          found.add(from);
+          queue.push(from);
+        }
+      }
+    }
+    return this.all.filter((r) => found.has(r));
   }
 
   /** A provider setting (AWS region, Google project): a module without a provider block deploys where its caller does. */

@@ -17,6 +17,11 @@ export interface AsciiOptions extends DiagramOptions {
   legend?: boolean;
   /** The note above an overview saying why the elements are not drawn (default true); off where the page says it. */
   note?: boolean;
+  /**
+   * The elements were asked for (`--detail elements`): up to MAX_NODES and MAX_EDGES they are drawn even
+   * when they do not fit the width as asked (in the other direction, or wider), with a note saying so.
+   */
+  keepElements?: boolean;
 }
 
 export interface AsciiBox {
@@ -124,7 +129,7 @@ export function layoutAscii(result: AnalysisResult, options: AsciiOptions = {}):
   // diagram only to count it was a large share of the report's time at 100,000 elements.
   if (options.focus === undefined && !options.hide?.length && (options.detail ?? 'elements') === 'elements' && result.elements.length > MAX_NODES) {
     // Every flow of a loaded model joins two of its elements, so all of them would be drawn.
-    return overviewInstead(result, options, cs, width, legend, result.elements.length, result.flows.length);
+    return overviewInstead(result, options, cs, width, legend, result.elements.length, result.flows.length, true);
   }
   const model = visibleText(buildDiagram(result, options));
   if (model.nodes.length === 0) return finish(emptyDiagram('(nothing to draw: no elements match)'), cs, width, false);
@@ -136,11 +141,40 @@ export function layoutAscii(result: AnalysisResult, options: AsciiOptions = {}):
     return finish(drawn ?? listing(model, cs, width), cs, width, legend && drawn !== undefined);
   }
   if (!tooBig) {
-    const drawn = attempt(model, options, cs, width);
+    const drawn = attempt(model, options, cs, width) ?? (options.keepElements ? keptElements(model, options, cs, width) : undefined);
     if (drawn) return finish(drawn, cs, width, legend);
   }
-  return overviewInstead(result, options, cs, width, legend, model.nodes.length, model.edges.length);
+  return overviewInstead(result, options, cs, width, legend, model.nodes.length, model.edges.length, tooBig);
 }
+
+const DIRECTION_WORDS: Record<Direction, string> = { LR: 'left to right', TD: 'top to bottom' };
+
+/** Room enough for any diagram short of MAX_NODES: the margins, not the picture, are what `width` bounds. */
+const UNBOUNDED = 100_000;
+
+/**
+ * Elements asked for that do not fit `width` as asked: drawn in the other direction within the width when
+ * a direction was given, else wider than the width (top to bottom unless asked otherwise: it is the
+ * narrower), with a note saying which. Undefined when even that cannot be routed.
+ */
+function keptElements(model: DiagramModel, options: AsciiOptions, cs: Charset, width: number): AsciiDiagram | undefined {
+  const asked = options.direction;
+  const what = `${model.nodes.length} elements`;
+  if (asked !== undefined) {
+    const other: Direction = asked === 'LR' ? 'TD' : 'LR';
+    const turned = attempt(model, { ...options, direction: other }, cs, width);
+    if (turned) {
+      return noted(turned, options, `Note: ${DIRECTION_WORDS[asked]}, ${what} do not fit ${width} columns; drawn ${DIRECTION_WORDS[other]} instead (--width sets the columns).`);
+    }
+  }
+  const dir = asked ?? 'TD';
+  const wide = attempt(model, { ...options, direction: dir }, cs, UNBOUNDED);
+  if (!wide) return undefined;
+  const cols = Math.max(...wide.text.split('\n').map((line) => widthOf(glyphs(line))));
+  return noted(wide, options, `Note: ${DIRECTION_WORDS[dir]}, ${what} need ${cols} columns, more than the ${width} asked for; drawn wider (--width sets the columns, --focus ID draws one part).`);
+}
+
+const noted = (d: AsciiDiagram, options: AsciiOptions, note: string): AsciiDiagram => (options.note === false ? d : { ...d, note });
 
 /**
  * The names and labels as the terminal may show them: a control character or bidi override written out
@@ -159,15 +193,21 @@ function visibleText(model: DiagramModel): DiagramModel {
 /** The boundary overview, with a note saying why the elements were not drawn. */
 function overviewInstead(
   result: AnalysisResult, options: AsciiOptions, cs: Charset, width: number, legend: boolean, nodes: number, edges: number,
+  tooBig = false,
 ): AsciiDiagram {
   const over = visibleText(buildDiagram(result, { ...options, detail: 'boundaries' }));
   const overTooBig = over.nodes.length > MAX_NODES || over.edges.length > MAX_EDGES;
   const boxes = overTooBig ? undefined : attempt(over, options, cs, width);
   const drawn = boxes ?? listing(over, cs, width);
   // The note says what is shown instead: boundary boxes, or (when even those do not fit) a list of them.
+  // Elements asked for are given up only past the readable size, which the note then names.
+  const why = options.keepElements && tooBig
+    ? `are more than a readable diagram holds (${MAX_NODES} elements, ${MAX_EDGES} flows); `
+    : `do not fit a readable diagram ${width} columns wide; `;
   const note = options.note === false ? undefined
-    : `Note: ${nodes} elements and ${edges} flows do not fit a readable diagram ${width} columns wide; ` +
-      (boxes ? 'showing one box per trust boundary, flows aggregated with counts.' : 'listing the trust boundaries and the flows between them, with counts.');
+    : `Note: ${nodes} elements and ${edges} flows ${why}` +
+      (boxes ? 'showing one box per trust boundary, flows aggregated with counts.' : 'listing the trust boundaries and the flows between them, with counts.') +
+      (options.keepElements ? ' --focus ID draws one part with its elements.' : '');
   return finish({ ...drawn, overview: true, note }, cs, width, legend && drawn.boxes.length > 0);
 }
 
