@@ -24,6 +24,17 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
+/** A page of the served web UI, opened and analysed, with every console error or warning and page error collected. */
+export async function openServedPage(browser: Browser, url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  await page.goto(url);
+  await page.waitForSelector('#threat-total', { timeout: 120_000 });
+  return { page, problems };
+}
+
 // The page's globals, typed just enough for the callback that runs in the browser (the project's lib has no DOM).
 declare const document: { querySelectorAll(selector: string): ArrayLike<{ attributes: Iterable<{ name: string }> }> & Iterable<{ attributes: Iterable<{ name: string }> }> };
 

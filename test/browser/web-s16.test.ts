@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium } from './chromium.js';
+import { browserSkip, launchChromium, openServedPage } from './chromium.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { generateModelText } from '../../src/model/generate.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
@@ -156,15 +156,7 @@ describe('the page of a large model and of a file that mixes line endings, in a 
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(on: RunningServer): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(on.url);
-    await page.waitForSelector('#threat-total', { timeout: 120_000 });
-    return { page, problems };
-  }
+  const open = (on: RunningServer) => openServedPage(browser, on.url);
 
   /** Types `text` in the editor at `offset`, as a person would (a textarea of a megabyte is too slow to fill). */
   async function typeAt(page: Page, offset: number, text: string): Promise<void> {

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium } from './chromium.js';
+import { browserSkip, launchChromium, openServedPage } from './chromium.js';
 import { type AnalysisResult, SURFACE_CATEGORIES, type Threat } from '../../src/analysis/types.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { generateModelText } from '../../src/model/generate.js';
@@ -84,15 +84,7 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
     rmSync(dir, { recursive: true, force: true });
   });
 
-  async function open(on: RunningServer): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    await page.goto(on.url);
-    await page.waitForSelector('#threat-total', { timeout: 120_000 });
-    return { page, problems };
-  }
+  const open = (on: RunningServer) => openServedPage(browser, on.url);
 
   /** Counts the long tasks from now on (reported as a diagnostic, never asserted). */
   const observeTasks = (page: Page) => page.evaluate(() => {
