@@ -78,6 +78,16 @@ const ADVICE: Readonly<Record<string, string>> = {
   'personal accounts': 'give each person an account of their own',
 };
 
+/**
+ * What a threat's details show, and what their buttons act on, as one string: details drawn for the same
+ * digest are kept (what is typed in them, and the focus, with them). The note is not in it: it is set in the
+ * details drawn (setNote) as it changes.
+ */
+export function detailsDigest(t: Threat, controls: readonly string[]): string {
+  return JSON.stringify([t.id, t.key, uidOf(t), t.ruleId, t.title, t.component, t.componentKind, t.componentName, t.endpoint ?? null, t.flows,
+    t.description, t.likelihood, t.impact, t.mitigation, t.references, t.evidence, t.triage ?? null, controls]);
+}
+
 export class ThreatDetails {
   /** What the user typed and has not saved yet, by threat key: an analysis rebuilds the view meanwhile. */
   private readonly drafts = new Map<string, Draft>();
@@ -267,7 +277,7 @@ export class ThreatDetails {
     this.setNote(note);
   }
 
-  /** Shows a message in the open details at once (the view is rebuilt only at the next analysis). */
+  /** Shows a message in the open details at once (they are drawn again only when what they show changes). */
   private setNote(text: string): void {
     const note = this.current?.querySelector('.detail-note');
     if (note) note.textContent = text;

@@ -7,7 +7,7 @@ import { type AnalysisResult, STRIDE_LETTERS, STRIDE_NAMES } from '../src/analys
 import { AUTH_METHODS, ELEMENT_TYPES, LEVELS, PROTOCOLS, STRIDE_WORDS, TECHNOLOGIES } from '../src/model/catalog.js';
 import type { ElementFields, FlowFields, ModelEdit, ThreatFields } from '../src/model/edit.js';
 import type { WrittenThreatEntry } from '../src/model/edit-threats.js';
-import { button, type Child, fill, h, type RowSpec, SlicedRows } from './dom.js';
+import { button, type Child, fill, h, type RowSpec, SlicedRows, TABLE_BODIES } from './dom.js';
 
 /** Rows drawn at most per list, as in the other tabs. */
 const MAX_ROWS = 1000;
@@ -268,9 +268,9 @@ let note = '';
 /** The lists of a root, made once: every analysis then changes their rows, a slice at a time. */
 interface StructureView {
   status: HTMLElement;
-  elements: HTMLTableSectionElement;
-  flows: HTMLTableSectionElement;
-  threats: HTMLTableSectionElement;
+  elements: HTMLTableElement;
+  flows: HTMLTableElement;
+  threats: HTMLTableElement;
   rows: SlicedRows;
   /** The latest context, which the rows kept from an earlier analysis call too. */
   ctx: StructureContext;
@@ -278,28 +278,32 @@ interface StructureView {
 
 const views = new WeakMap<HTMLElement, StructureView>();
 
+/**
+ * A list's table, its rows to come in bodies of TABLE_BODIES.size, with the roles it has already: its display
+ * is not a table's (app.css), which some browsers take as not one.
+ */
+const listTable = (kind: string, caption: string, head: readonly string[]): HTMLTableElement =>
+  h('table', { class: `sliced grouped structure ${kind}`, role: 'table', 'aria-labelledby': `structure-${kind}-caption` },
+    h('caption', { id: `structure-${kind}-caption` }, caption),
+    h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...head.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c)))));
+
 function structureView(root: HTMLElement, ctx: StructureContext): StructureView {
   const known = views.get(root);
   if (known) {
     known.ctx = ctx;
     return known;
   }
-  const body = () => h('tbody', { role: 'rowgroup' });
   const view: StructureView = {
-    status: h('p', { class: 'note structure-note', role: 'status' }), elements: body(), flows: body(), threats: body(), rows: new SlicedRows(root), ctx,
+    status: h('p', { class: 'note structure-note', role: 'status' }),
+    elements: listTable('elements', 'Elements', ['Element', 'Kind', 'Technology', 'Boundary', 'In the model', '']),
+    flows: listTable('flows', 'Flows', ['Flow', 'From, to', 'Protocol', 'In the model', '']),
+    threats: listTable('threats', 'Written threats', ['Threat', 'On', 'In the model', '']),
+    rows: new SlicedRows(root), ctx,
   };
-  // The roles the tables have already: their display is not a table's (app.css), which some browsers take as not one.
-  const table = (kind: string, caption: string, head: readonly string[], rows: HTMLTableSectionElement) =>
-    h('table', { class: `structure ${kind}`, role: 'table', 'aria-labelledby': `structure-${kind}-caption` },
-      h('caption', { id: `structure-${kind}-caption` }, caption),
-      h('thead', { role: 'rowgroup' }, h('tr', { role: 'row' }, ...head.map((c) => h('th', { scope: 'col', role: 'columnheader' }, c)))), rows);
   fill(root,
     h('h2', { id: 'structure-title' }, 'Elements, flows and written threats'),
     h('p', { class: 'muted' }, 'Removing an element removes its flows too; it is refused while an endpoint\'s callers, an assumption or a written threat still name it. The change is made in the editor: save to keep it.'),
-    view.status,
-    table('elements', 'Elements', ['Element', 'Kind', 'Technology', 'Boundary', 'In the model', ''], view.elements),
-    table('flows', 'Flows', ['Flow', 'From, to', 'Protocol', 'In the model', ''], view.flows),
-    table('threats', 'Written threats', ['Threat', 'On', 'In the model', ''], view.threats));
+    view.status, view.elements, view.flows, view.threats);
   views.set(root, view);
   return view;
 }
@@ -358,5 +362,5 @@ export function renderStructure(root: HTMLElement, r: AnalysisResult, written: r
       cell(...(t.on.length === 0 ? ['the whole system'] : t.on.flatMap((ref, i) => [i > 0 ? ', ' : '', h('code', {}, ref)]))),
       cell(place(t.loc)),
       cell(remove('threat', t.id, { op: 'remove-threat', id: t.id }))), 4);
-  view.rows.draw([[view.elements, elements], [view.flows, flows], [view.threats, threats]]);
+  view.rows.draw([[view.elements, elements, TABLE_BODIES], [view.flows, flows, TABLE_BODIES], [view.threats, threats, TABLE_BODIES]]);
 }

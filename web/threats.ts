@@ -1,12 +1,13 @@
 // The Threats tab: the result's threats as a table the user filters and sorts, each row opening its
-// details (details.ts) below it. The view is rebuilt on every analysis; what the user chose (filters,
-// order, the open threat, a half-written decision) is kept across rebuilds, matched by the threat's key.
+// details (details.ts) below it. Every analysis brings the view up to date, keeping the rows and the open
+// details that show the same; what the user chose (filters, order, the open threat, a half-written decision)
+// is kept across analyses, matched by the threat's key.
 import { riskRank } from '../src/analysis/risk.js';
 import { type AnalysisResult, RISKS, STRIDE_LETTERS, STRIDE_NAMES, type Threat } from '../src/analysis/types.js';
 import { plural } from '../src/model/diagnostics.js';
 import { isOpenThreat, statusOf, uidOf } from '../src/track/triage.js';
 import { TRIAGE_STATUSES } from '../src/track/types.js';
-import { type DetailsContext, ThreatDetails } from './details.js';
+import { type DetailsContext, detailsDigest, ThreatDetails } from './details.js';
 import { type Attrs, badge, button, type Child, fill, h, type RowSpec, SlicedRows, statusTag } from './dom.js';
 
 /** Rows drawn at most: past this the filters narrow the list (a large model has tens of thousands). */
@@ -68,8 +69,6 @@ export class ThreatsView {
   private readonly sliced = new SlicedRows(this.table);
   /** The focus a render is to give back and whose rows are not drawn yet: the next render owes it in its turn. */
   private owedFocus: FocusTarget | undefined;
-  /** Renders so far: the open details are drawn anew on each (what they show is details.ts's to know). */
-  private renders = 0;
   private readonly details: ThreatDetails;
   private sortKey: SortKey = 'id';
   private ascending = true;
@@ -162,7 +161,6 @@ export class ThreatsView {
     // Asked before any row changes: the question is about the ones on the page now.
     const focus = options.focus ?? this.focusedControl() ?? this.owedFocus;
     this.owedFocus = focus;
-    this.renders++;
     const drawn = rows.slice(0, MAX_ROWS);
     const specs: RowSpec[] = [];
     for (const t of drawn) {
@@ -215,12 +213,16 @@ export class ThreatsView {
     };
   }
 
-  /** The open threat's details, drawn anew on every render as they always were: they carry the half-written decision over. */
+  /**
+   * The open threat's details, kept while what they show is the same (what is typed in them and the focus
+   * stay); drawn again when it changes, the half-written decision carried over (details.ts).
+   */
   private detailSpec(t: Threat): RowSpec {
+    const controls = this.mitigatedBy[t.ruleId] ?? [];
     return {
-      key: `details ${this.renders}`,
+      key: `details ${uidOf(t)} ${detailsDigest(t, controls)}`,
       draw: () => h('tr', { role: 'row', class: 'detail-row' },
-        cell({ colspan: COLUMNS.length, 'aria-colspan': COLUMNS.length }, this.details.render(t, this.mitigatedBy[t.ruleId] ?? []))),
+        cell({ colspan: COLUMNS.length, 'aria-colspan': COLUMNS.length }, this.details.render(t, controls))),
     };
   }
 

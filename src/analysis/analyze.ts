@@ -17,9 +17,10 @@ import type { Rule } from './rules/types.js';
 import { ratingRank, riskOf, riskRank } from './risk.js';
 import { attackPaths } from './paths.js';
 import { attackSurface } from './surface.js';
+import { hasTechSteps, techSteps } from './tech-advice.js';
 import { fnv1a32, threatUidAfter } from '../track/uid.js';
 import {
-  type AnalysisResult, type Evidence, type RatedLevel, type Rating, RATINGS, type Risk, RISKS, type Stride, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
+  type AnalysisResult, type Evidence, type Rating, RATINGS, type Risk, RISKS, type Stride, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
 } from './types.js';
 
 export interface AnalyzeOptions {
@@ -176,15 +177,11 @@ function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source:
   // order); each is then given its number in report order.
   const toEvidence = evidenceResolver(source);
   const componentName = componentNamer(graph);
-  const keepLikelihood = ratingKeeper();
-  const keepImpact = ratingKeeper();
   const built = new Array<Threat>(n);
   const positions = new Int32Array(n);
   for (let k = 0; k < n; k++) {
     const f = found[k];
     const s = shared[k];
-    f.likelihood = keepLikelihood(f.likelihood);
-    f.impact = keepImpact(f.impact);
     const refs = f.evidence;
     const evidence = new Array<Evidence>(refs.length);
     for (let j = 0; j < refs.length; j++) evidence[j] = toEvidence(refs[j].fact, refs[j].at);
@@ -232,24 +229,36 @@ function componentNamer(graph: ModelGraph): (f: RuleFinding, at: number) => stri
 }
 
 /**
- * Ratings repeat across threats (a likelihood reason is one of a few hundred in a 10,000-element model):
- * one object for each level and reason, kept instead of one per outcome. Many ratings are shared objects
- * already (see risk.ts), and neighbours in report order often carry the same one: it is recognised before
- * its reason, which may need hashing, is looked up.
+ * Gives each threat the concrete steps known for its action in the technologies it touches: its element, and
+ * the ends of its flows (TLS on a hop is set up at both). One pass; a rule's action is read once for a run of
+ * its threats, and threats whose action has no steps skip their flows.
  */
-function ratingKeeper(): (r: RatedLevel) => RatedLevel {
-  const byReason = new Map<string, RatedLevel>();
-  let last: RatedLevel | undefined;
-  let kept: RatedLevel | undefined;
-  return (r) => {
-    if (r !== last) {
-      last = r;
-      const known = byReason.get(r.reason);
-      if (known === undefined) byReason.set(r.reason, r);
-      kept = known !== undefined && known.level === r.level ? known : r;
+function attachTechSteps(threats: readonly Threat[], findings: readonly RuleFinding[], elementAt: Int32Array, graph: ModelGraph): void {
+  const { elements } = graph.model;
+  let rule: Rule | undefined;
+  let action = '';
+  let known = false;
+  for (let i = 0; i < threats.length; i++) {
+    if (findings[i].rule !== rule) {
+      rule = findings[i].rule;
+      action = rule.action.key ?? rule.id;
+      known = hasTechSteps(action);
     }
-    return kept!;
-  };
+    if (!known) continue;
+    const t = threats[i];
+    const found = new Set<readonly string[]>();
+    const add = (steps: readonly string[] | undefined) => { if (steps !== undefined) found.add(steps); };
+    if (elementAt[i] >= 0) add(techSteps(action, elements[elementAt[i]], 'at'));
+    for (const id of t.flows) {
+      const flow = graph.flows.get(id);
+      if (flow === undefined) continue;
+      const from = graph.elements.get(flow.from);
+      const to = graph.elements.get(flow.to);
+      if (from !== undefined) add(techSteps(action, from, 'from'));
+      if (to !== undefined) add(techSteps(action, to, 'to'));
+    }
+    if (found.size > 0) t.mitigationSteps = [...found].flat();
+  }
 }
 
 export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisResult {
@@ -262,6 +271,7 @@ export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisRes
   const rules = [...configureRules(options.rules ?? BUILTIN_RULES, model), ...writtenThreatRules(model.threats)];
   const run = runRules(ctx, rules, (o, stride) => coverage.mitigated(o, stride));
   const { threats, findings, elementAt } = rankedThreats(run.findings, graph, options.source);
+  attachTechSteps(threats, findings, elementAt, graph);
 
   const threatCounts: Record<Risk, number> = { Low: 0, Medium: 0, High: 0, Critical: 0 };
   for (let i = 0; i < threats.length; i++) threatCounts[threats[i].risk]++;

@@ -7,7 +7,7 @@ import type {
   ElementGate, ElementRule, EndpointRule, EvidenceRef, FlowRule, MitigatedOutcome, ModelRule, Outcome, Rule, ThreatOutcome,
 } from './rules/types.js';
 import { flat } from '../model/flat.js';
-import { callAuthMethod } from './rules/facts.js';
+import { callAuthMethod, recordRunningRules } from './rules/facts.js';
 import { ratingRank } from './risk.js';
 import type { RatedLevel, Stride } from './types.js';
 
@@ -175,6 +175,8 @@ export function runRules(
   onMitigated?: (o: MitigatedOutcome, stride: Stride) => void,
 ): RuleRun {
   const { graph } = ctx;
+  // A rule that leaves a finding to another asks whether that one runs (a model may disable it).
+  recordRunningRules(ctx, rules);
   const index = indexRules(rules, assumptionsByRule(graph.model.assumptions), graph.model.elements);
   const findings: RuleFinding[] = [];
   const mitigations: Mitigation[] = [];

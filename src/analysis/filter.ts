@@ -3,7 +3,7 @@
 // attack paths, whose risk is what the threats kept make it; everything else is kept as analysed. The
 // summary still counts every threat the analysis found, so that a report can say how many it leaves out
 // (`threats` lists those kept): a filtered result never cites a threat it does not list.
-import { orderPaths } from './paths.js';
+import { boundedPathRisk, orderPaths } from './paths.js';
 import { riskRank } from './risk.js';
 import { type AnalysisResult, type AttackPath, type AttackPathHop, type CoverageCell, type CoverageRow, type Risk, RISKS } from './types.js';
 
@@ -55,6 +55,7 @@ function keptInCoverage(coverage: readonly CoverageRow[], kept: ReadonlySet<stri
 /** The paths with only the kept threats, each risk the highest of those left, in report order again. */
 function keptOnPaths(result: AnalysisResult, kept: ReadonlySet<string>): AttackPath[] {
   const risks = new Map(result.threats.map((t) => [t.id, t.risk]));
+  const assets = new Map(result.assets.map((a) => [a.id, a]));
   // Paths share hops: each is copied once.
   const hops = new Map<AttackPathHop, AttackPathHop>();
   const hopOf = (hop: AttackPathHop): AttackPathHop => {
@@ -71,7 +72,10 @@ function keptOnPaths(result: AnalysisResult, kept: ReadonlySet<string>): AttackP
     const path: AttackPath = { ...p, entryThreats, hops: p.hops.map(hopOf), threats: onPath };
     let highest = -1;
     for (const id of onPath) highest = Math.max(highest, riskRank(risks.get(id)!));
-    if (highest >= 0) path.risk = RISKS[highest];
+    // Bounded by what reaching the asset costs, as the analysis rates it (see pathRiskCap).
+    const asset = assets.get(p.asset);
+    const risk = asset === undefined ? (highest >= 0 ? RISKS[highest] : undefined) : boundedPathRisk(highest, asset);
+    if (risk !== undefined) path.risk = risk;
     else delete path.risk;
     return path;
   });

@@ -23,9 +23,16 @@
 // - The last hop reaches the asset itself: where the element's endpoints say which of them accept or return
 //   it, the call has to land on one of those, so their credentials decide that hop (see arriveAt), not a
 //   public endpoint elsewhere on the element (a login page does not hand out the data behind the API).
-// - The threats on a hop are those about its flow (a threat on the flow, or a boundary's or the system's
-//   threat that lists it), and those about the element it reaches: about the element as a whole, or about
-//   an endpoint the flow can reach (see flowReaches). The entry point's own threats, all of them, come first.
+// - The threats on a hop are those about its flow (a threat on the flow, or a boundary's, the system's or
+//   an element's threat that lists it), and those about the element it reaches: about the element as a
+//   whole, or about an endpoint the flow can reach (see flowReaches). Of those, a path lists the ones that
+//   lead on along it (spoofing, tampering or disclosure of the call; spoofing, elevation or disclosure at
+//   the element, and tampering there that names no other asset: see leadsOnOver, leadsOnAt) and the ones
+//   whose evidence names its asset (see assetsCited); not, say, a
+//   denial of service on a search endpoint of the service that holds the card data. The entry point's
+//   threats, chosen the same way, come first.
+// - A path's risk is the highest of its threats', bounded by what reaching the asset costs (see
+//   pathRiskCap): a public catalogue behind the same API as the card data gets a Low path.
 //
 // One search from all the entry points at once labels every element with its easiest path, and every
 // asset's path is read off those labels: O(elements + flows) for the search (see search), O(threats) to
@@ -35,9 +42,9 @@ import { CLASSIFICATIONS, type Level } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Asset, Element, Endpoint, Flow } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
-import { riskRank } from './risk.js';
-import { isPersonOrAgent } from './rules/facts.js';
-import { type AttackPath, type AttackPathHop, type AttackPaths, RISKS, type Threat } from './types.js';
+import { riskOf, riskRank } from './risk.js';
+import { callAuth, isPersonOrAgent } from './rules/facts.js';
+import { type AttackPath, type AttackPathHop, type AttackPaths, type Rating, type Risk, RISKS, type Stride, type Threat } from './types.js';
 
 /** Controls that make a caller prove who it is: callers must authenticate, or messages are signature-checked. */
 const hasCredentialControl = (controls: readonly string[]): boolean =>
@@ -87,6 +94,9 @@ function openEndpointOf(ctx: AnalysisContext, k: number): Endpoint | undefined {
   return undefined;
 }
 
+/** The endpoint when it is one of the element's, else undefined. */
+const ownEndpoint = (ep: Endpoint | undefined, element: string): Endpoint | undefined => (ep?.element === element ? ep : undefined);
+
 /** How a call that names no endpoint fares at an element, worked out once per element (UNKNOWN before). */
 const UNKNOWN = -1;
 /** The element does not ask every caller for a credential, or has an endpoint that any caller may reach without one. */
@@ -124,6 +134,29 @@ function assetValue(a: Asset): number {
   const c = LEVEL_RANK[a.confidentiality];
   const i = LEVEL_RANK[a.integrity];
   return (Math.max(c, i) * 3 + Math.min(c, i)) * CLASSIFICATIONS.length + CLASSIFICATIONS.indexOf(a.classification);
+}
+
+const LEVEL_RATING: Record<Level, Rating> = { low: 'Low', medium: 'Medium', high: 'High' };
+
+/**
+ * The highest risk a path to the asset can have: what reaching it costs the owner. A path's threats are
+ * rated for their own components, and a public catalogue behind the same API as the card data would
+ * otherwise inherit the card data's risk. Reaching data lets the attacker read it (its confidentiality)
+ * and change it (its integrity); the bound is the risk the method gives that loss at the highest
+ * likelihood (High likelihood x the asset's higher level as impact): Critical for a high level, High for
+ * medium, Medium for low. Public data is published: reading it costs nothing, and the owner keeps the
+ * original, so changing it counts only when its integrity is declared high (prices a customer pays);
+ * otherwise its path is Low, whatever the threats on the way.
+ */
+export function pathRiskCap(a: Asset): Risk {
+  if (a.classification === 'public') return a.integrity === 'high' ? riskOf('High', 'High') : 'Low';
+  const stake = LEVEL_RANK[a.confidentiality] >= LEVEL_RANK[a.integrity] ? a.confidentiality : a.integrity;
+  return riskOf('High', LEVEL_RATING[stake]);
+}
+
+/** A path's risk: the highest of its threats' (`highest`, a rank; -1 when none), bounded by pathRiskCap; undefined when it has no threat. */
+export function boundedPathRisk(highest: number, a: Asset): Risk | undefined {
+  return highest < 0 ? undefined : RISKS[Math.min(highest, riskRank(pathRiskCap(a)))];
 }
 
 /**
@@ -462,6 +495,43 @@ function sortUnique(list: number[]): number[] {
   return list;
 }
 
+/**
+ * Threats that let an attacker go on from the element a hop reaches, whatever they name: pass as someone
+ * (S), take it over (E), or read what it holds, keys and sessions included (I). Tampering there leads on
+ * unless it names other assets (see leadsOnFrom). Stopping it (D) or acting there unseen (R) takes the
+ * attacker nowhere: those count only on a path to an asset they name.
+ */
+const leadsOnAt = (s: Stride): boolean => s === 'S' || s === 'I' || s === 'E';
+
+/** On the call a hop makes, changing it (T) leads on too: a forged or altered request reaches what the call reaches. */
+const leadsOnOver = (s: Stride): boolean => s !== 'D' && s !== 'R';
+
+/** `assets.card` or `assets["card data"]` at the start of an evidence path (see displayPath). */
+const CITED_ASSET = /^assets(?:\.[A-Za-z_$][A-Za-z0-9_$-]*|\["(?:[^"\\]|\\.)*"\])/;
+
+/** The assets (positions) a threat's evidence names, each once: what the rule found the threat about. */
+function assetsCited(th: Threat, assetAt: ReadonlyMap<string, number>): number[] {
+  const found: number[] = [];
+  for (const ev of th.evidence) {
+    const m = CITED_ASSET.exec(ev.path);
+    if (m === null) continue;
+    const id = m[0].startsWith('assets.') ? m[0].slice(7) : unquote(m[0].slice(7, -1));
+    const a = id === undefined ? undefined : assetAt.get(id);
+    if (a !== undefined && !found.includes(a)) found.push(a);
+  }
+  return found;
+}
+
+/** A JSON string's text, or undefined when it is not one. */
+function unquote(text: string): string | undefined {
+  try {
+    const v: unknown = JSON.parse(text);
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** The report ids of threats given by index. */
 function idsOf(threats: readonly Threat[], list: readonly number[]): string[] {
   const ids = new Array<string>(list.length);
@@ -535,34 +605,48 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
   }
 
   // The threats on the paths' elements (their endpoints' included) and on their hops: first those of the
-  // flow (its own, and a boundary's or the system's that list it), in report order, from one pass over the
-  // threats; then, once the hop is made, those of the element it reaches that it can reach.
+  // flow (its own, and those of a boundary, the system or an element that list it), in report order, from
+  // one pass over the threats; then, once the hop is made, those of the element it reaches that it can
+  // reach. Each list keeps the threats that lead on (see leadsOnOver, leadsOnAt) apart from the others,
+  // which a path shows only where their evidence names its asset (see assetsCited).
   const onElement = Array.from({ length: elementSlots }, (): number[] => []);
   const onHop = Array.from({ length: slotFlows.length }, (): number[] => []);
+  const hopOthers = Array.from({ length: slotFlows.length }, (): number[] => []);
   const slotOf = new Map<string, number>();
   for (let s = 0; s < slotFlows.length; s++) slotOf.set(flows[slotFlows[s]].id, s);
   // Validation keeps the ids of elements, boundaries and flows apart, so a threat at an element's position
-  // is about that element (read only when it is on a path), unless it is the system's and an element is
-  // named `system`.
+  // is about that element, unless it is the system's and an element is named `system`.
   const systemAt = graph.positionOf('system');
   for (let t = 0; t < threats.length; t++) {
     const at = elementAt[t];
-    if (at >= 0 && at !== systemAt) {
-      if (elementSlot[at] >= 0) onElement[elementSlot[at]].push(t);
-      continue;
-    }
     const th = threats[t];
-    if (at >= 0 && th.componentKind === 'element') {
+    // An element's threat that lists flows is about those calls (cleartext from it, credentials shared by
+    // its callers): it goes on their hops, not on every hop that reaches the element.
+    if (at >= 0 && (at !== systemAt || th.componentKind === 'element') && th.flows.length === 0) {
       if (elementSlot[at] >= 0) onElement[elementSlot[at]].push(t);
       continue;
     }
     // A flow's threat concerns its flow (which its list normally holds); a boundary's or the system's, the flows it lists.
     const on = th.componentKind === 'flow' && !th.flows.includes(th.component) ? [th.component, ...th.flows] : th.flows;
+    const lists = leadsOnOver(th.stride) ? onHop : hopOthers;
     for (let j = 0; j < on.length; j++) {
       const s = slotOf.get(on[j]);
-      if (s !== undefined && onHop[s][onHop[s].length - 1] !== t) onHop[s].push(t);
+      if (s !== undefined && lists[s][lists[s].length - 1] !== t) lists[s].push(t);
     }
   }
+
+  // The assets each threat's evidence names, read once per threat a path asks about.
+  const cited = new Array<number[] | undefined>(threats.length);
+  const citedBy = (t: number): number[] => (cited[t] ??= assetsCited(threats[t], assetAt));
+  /**
+   * Whether a threat of an element on a path leads on from it (see leadsOnAt). Tampering counts unless its
+   * evidence names assets, which makes it about those: an unsafe upload or an unsigned webhook is a way in,
+   * manipulated cart prices are about the prices (on their path only).
+   */
+  const leadsOnFrom = (t: number): boolean => {
+    const stride = threats[t].stride;
+    return leadsOnAt(stride) || (stride === 'T' && citedBy(t).length === 0);
+  };
 
   // Paths share hops: each is made once, and once more for each other way the endpoints holding an asset judge it as a last hop.
   const hopAt = new Array<AttackPathHop | undefined>(slotFlows.length);
@@ -587,17 +671,23 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
     if (made !== undefined) return made;
     const f = flows[k];
     const list = onHop[s];
+    const others = hopOthers[s];
     for (const t of onElement[elementSlot[dst[k]]]) {
       const ep = threats[t].endpoint;
       const endpoint = ep === undefined ? undefined : graph.endpoints.get(ep);
-      if (ep === undefined || (endpoint !== undefined && flowReaches(f, endpoint))) list.push(t);
+      if (ep === undefined || (endpoint !== undefined && flowReaches(f, endpoint))) (leadsOnFrom(t) ? list : others).push(t);
     }
     sortUnique(list);
+    sortUnique(others);
     const crossing = ctx.crossing(f.id);
-    const open = credential[k] === 1 ? undefined : openEndpointOf(ctx, k);
+    // A hop names endpoints of its target only: an endpoint a load balancer forwards to is the service's.
+    const open = credential[k] === 1 ? undefined : ownEndpoint(openEndpointOf(ctx, k), f.to);
+    // What the call presents, as the crossings say it (the flow's, else its endpoint's, else its target's):
+    // the same facts the hop's `authenticated` judges, and where the model says it, for a reader to fix it there.
+    const auth = callAuth(ctx, f);
     const hop: AttackPathHop = {
-      flow: f.id, from: f.from, to: f.to, protocol: f.protocol, encrypted: f.encrypted, auth: f.auth,
-      ...(f.endpoint === undefined ? {} : { endpoint: f.endpoint }),
+      flow: f.id, from: f.from, to: f.to, protocol: f.protocol, encrypted: f.encrypted, auth: auth.method, authAt: auth.at,
+      ...(f.endpoint === undefined || ownEndpoint(graph.endpoints.get(f.endpoint), f.to) === undefined ? {} : { endpoint: f.endpoint }),
       authenticated: credential[k] === 1,
       ...(open === undefined ? {} : { openAt: open.id }),
       ...(crossing === undefined ? {} : { crossing: crossing.label, crossingKind: crossing.kind }),
@@ -618,15 +708,25 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
       continue;
     }
     const entry = steps[a].length ? src[steps[a][0]] : arrived.at;
-    const own = onElement[elementSlot[entry]];
+    // At the entry the attacker already stands: its threats count as a hop's do.
+    const own: number[] = [];
+    for (const t of onElement[elementSlot[entry]]) if (leadsOnFrom(t) || citedBy(t).includes(a)) own.push(t);
     const onPath = [...own];
     const pathHops: AttackPathHop[] = [];
     let unauthenticated = 0;
     for (const k of steps[a]) {
-      const hop = k === arrived.flow ? lastHopOf(k, arrived) : hopOf(k);
+      let hop = k === arrived.flow ? lastHopOf(k, arrived) : hopOf(k);
+      const leading = onHop[flowSlot[k]];
+      for (const t of leading) onPath.push(t);
+      const extra: number[] = [];
+      for (const t of hopOthers[flowSlot[k]]) if (citedBy(t).includes(a)) extra.push(t);
+      // The shared hop lists what leads on; a hop that also carries threats about this asset is this path's own.
+      if (extra.length) {
+        for (const t of extra) onPath.push(t);
+        hop = { ...hop, threats: idsOf(threats, sortUnique([...leading, ...extra])) };
+      }
       pathHops.push(hop);
       if (!hop.authenticated) unauthenticated++;
-      for (const t of onHop[flowSlot[k]]) onPath.push(t);
     }
     sortUnique(onPath);
     const path: AttackPath = {
@@ -636,7 +736,8 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
     };
     let highest = -1;
     for (const t of onPath) highest = Math.max(highest, riskRank(threats[t].risk));
-    if (highest >= 0) path.risk = RISKS[highest];
+    const risk = boundedPathRisk(highest, asset);
+    if (risk !== undefined) path.risk = risk;
     paths.push(path);
   }
 

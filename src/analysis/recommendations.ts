@@ -1,4 +1,4 @@
-// The punch list: one action per fix, most severe first; threats fixed by the same action are merged.
+// The punch list: one entry per fix and set of targets, most severe first; threats fixed by the same action are merged.
 import type { RuleFinding } from './engine.js';
 import { riskRank } from './risk.js';
 import type { Rule } from './rules/types.js';
@@ -9,47 +9,74 @@ interface Group {
   risk: Risk;
   threats: Threat[];
   targets: string[];
-  /** Mirrors `targets` for constant-time membership: a large model puts thousands of targets in one group. */
-  named: Set<string>;
   /** Where its first threat stands in report order. */
   first: number;
 }
 
+/** One thing to fix under one action, rated by the worst of its threats. */
+interface Target {
+  name: string;
+  risk: Risk;
+  /** The entries of its action, one per risk level: targets of one action and one risk share an entry. */
+  byRisk: Array<Group | undefined>;
+  listed: boolean;
+}
+
 const MAX_TARGETS = 10;
 
-/** `findings[i]` is the finding behind `threats[i]`. */
-export function recommend(threats: readonly Threat[], findings: readonly RuleFinding[]): Recommendation[] {
-  // One action per risk level: the punch list says first what is most urgent about it.
-  const groups = new Map<string, Array<Group | undefined>>();
-  const all: Group[] = [];
+/**
+ * Each threat's target under its action (`action.key`, else the rule id), with the target rated by the worst
+ * threat it has: a fix is urgent for a target as a whole, not per threat.
+ */
+function targetsOf(threats: readonly Threat[], findings: readonly RuleFinding[]): Target[] {
+  const actions = new Map<string, { byTarget: Map<string, Target>; byRisk: Array<Group | undefined> }>();
+  const out = new Array<Target>(threats.length);
   // Neighbours in report order mostly come from one rule: its action is looked up once for a run of them.
   let rule: Rule | undefined;
-  let byRisk: Array<Group | undefined> = [];
+  let action: { byTarget: Map<string, Target>; byRisk: Array<Group | undefined> } | undefined;
   for (let i = 0; i < threats.length; i++) {
     const t = threats[i];
     const f = findings[i];
-    const target = f.target ?? t.componentName;
-    if (f.rule !== rule) {
+    if (f.rule !== rule || action === undefined) {
       rule = f.rule;
-      const action = rule.action.key ?? rule.id;
-      const known = groups.get(action);
-      if (known === undefined) {
-        byRisk = [];
-        groups.set(action, byRisk);
-      } else byRisk = known;
+      const key = rule.action.key ?? rule.id;
+      action = actions.get(key);
+      if (action === undefined) {
+        action = { byTarget: new Map(), byRisk: [] };
+        actions.set(key, action);
+      }
     }
-    const level = riskRank(t.risk);
-    const g = byRisk[level];
+    const name = f.target ?? t.componentName;
+    let target = action.byTarget.get(name);
+    if (target === undefined) {
+      target = { name, risk: t.risk, byRisk: action.byRisk, listed: false };
+      action.byTarget.set(name, target);
+    } else if (riskRank(t.risk) > riskRank(target.risk)) target.risk = t.risk;
+    out[i] = target;
+  }
+  return out;
+}
+
+/**
+ * `findings[i]` is the finding behind `threats[i]`. One entry per action and set of targets: a target's threats
+ * all sit in one entry, at the risk of its worst; targets of one action at the same risk share an entry.
+ */
+export function recommend(threats: readonly Threat[], findings: readonly RuleFinding[]): Recommendation[] {
+  const targets = targetsOf(threats, findings);
+  const all: Group[] = [];
+  for (let i = 0; i < threats.length; i++) {
+    const target = targets[i];
+    const level = riskRank(target.risk);
+    let g = target.byRisk[level];
     if (g === undefined) {
-      const created = { template: f.rule.action.text, risk: t.risk, threats: [t], targets: [target], named: new Set([target]), first: i };
-      byRisk[level] = created;
-      all.push(created);
-      continue;
+      g = { template: findings[i].rule.action.text, risk: target.risk, threats: [], targets: [], first: i };
+      target.byRisk[level] = g;
+      all.push(g);
     }
-    g.threats.push(t);
-    if (!g.named.has(target)) {
-      g.named.add(target);
-      g.targets.push(target);
+    g.threats.push(threats[i]);
+    if (!target.listed) {
+      target.listed = true;
+      g.targets.push(target.name);
     }
   }
   // An action for thousands of targets names the first few: the threat ids list every one. As in the

@@ -5,7 +5,7 @@ import type { AnalysisContext, Exposure } from './context.js';
 import { endpointExposure } from './rules/helpers.js';
 import { SURFACE_CATEGORIES, type SurfaceCategory, type SurfaceEntry } from './types.js';
 
-const AUTH_ENDPOINTS = new Set(['login', 'register', 'password-reset', 'callback']);
+const AUTH_ENDPOINTS = new Set(['login', 'otp', 'register', 'password-reset', 'callback']);
 const INFRA_TYPES = new Set(['ci-cd', 'container-registry', 'cloud-console', 'secrets-vault']);
 const HUMAN_TYPES = new Set(['user', 'user-agent', 'admin', 'support-staff', 'developer']);
 const DATA_KIND_TYPES = new Set(['logs', 'backups']);

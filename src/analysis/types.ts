@@ -1,7 +1,7 @@
 // The analysis result: a plain, serialisable object. `threatmap analyze --format json` prints exactly this,
 // and every renderer reads only this (renderers never re-analyse).
 import type { AuthMethod, TrustLevel } from '../model/catalog.js';
-import type { Asset, Boundary, Diagnostic, Element, Flow, Loc, System } from '../model/types.js';
+import type { Asset, Boundary, Diagnostic, Element, Flow, Loc, ModelPath, System } from '../model/types.js';
 import type { ThreatTriage, TriageReport } from '../track/types.js';
 
 export const STRIDE_LETTERS = ['S', 'T', 'R', 'I', 'D', 'E'] as const;
@@ -60,6 +60,8 @@ export interface Threat {
   impact: RatedLevel;
   risk: Risk;
   mitigation: string;
+  /** Concrete steps for the mitigation in the technologies involved (src/analysis/tech-advice.ts); absent when none is known. */
+  mitigationSteps?: string[];
   references: string[];
   evidence: Evidence[];
   /** The team's decision, once triage is applied (src/track/triage.ts); absent means open. */
@@ -137,8 +139,10 @@ export interface AttackPathHop {
   to: string;
   protocol: string;
   encrypted: boolean;
-  /** The flow's own `auth`. */
+  /** How the call authenticates: the flow's own `auth`, else the endpoint's it names, else its target's (`none` when none says). */
   auth: AuthMethod;
+  /** Where the model states `auth`: the flow, the endpoint (its element's `auth` when it inherits it) or the target's `auth`. */
+  authAt?: ModelPath;
   /** The endpoint of `to` the flow names (`element:key`). */
   endpoint?: string;
   /**
@@ -156,7 +160,10 @@ export interface AttackPathHop {
   /** The label of the trust boundary crossing, when the flow crosses one. */
   crossing?: string;
   crossingKind?: CrossingKind;
-  /** Threats on this step, in report order: the flow's, and those of `to` (its endpoints': those the flow can reach). */
+  /**
+   * Threats on this step that concern the asset or lead on (see src/analysis/paths.ts), in report order: the
+   * flow's, and those of `to` (its endpoints': those the flow can reach).
+   */
   threats: string[];
 }
 

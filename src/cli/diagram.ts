@@ -17,16 +17,28 @@ interface DiagramCliOptions {
 
 type Renderers = typeof import('../render/diagram/index.js');
 type Common = Parameters<Renderers['renderMermaid']>[1];
+type AsciiCommon = NonNullable<Parameters<Renderers['layoutAscii']>[1]>;
+
+/**
+ * Whether auto detail with a direction given should keep the elements: they do not fit the width that way, but
+ * do turned (top to bottom for LR), as `--detail elements` draws them with a note. Without a direction the
+ * renderer tries both itself; an element view that fits neither way (only wider) is left to the overview.
+ */
+function turnedFits(diagram: Renderers, result: AnalysisResult, opts: DiagramCliOptions, ascii: AsciiCommon): boolean {
+  if (opts.detail !== 'auto' || opts.direction === undefined) return false;
+  const other = opts.direction === 'LR' ? 'TD' : 'LR';
+  return !diagram.layoutAscii(result, { ...ascii, direction: other, note: false }).overview;
+}
 
 /** The diagram in the format asked for. A PNG is binary: it goes to a file, or to a pipe, never to a terminal. */
 async function drawn(diagram: Renderers, result: AnalysisResult, opts: DiagramCliOptions, common: Common): Promise<string | Uint8Array> {
   switch (opts.format) {
     case 'ascii':
-    case 'unicode':
+    case 'unicode': {
       // Elements asked for by name are drawn short of the readable size, whatever the width.
-      return diagram.renderAscii(result, {
-        ...common, width: opts.width ?? 100, unicode: opts.format === 'unicode', keepElements: opts.detail === 'elements',
-      });
+      const ascii = { ...common, width: opts.width ?? 100, unicode: opts.format === 'unicode' };
+      return diagram.renderAscii(result, { ...ascii, keepElements: opts.detail === 'elements' || turnedFits(diagram, result, opts, ascii) });
+    }
     case 'mermaid':
       return diagram.renderMermaid(result, common);
     case 'dot':

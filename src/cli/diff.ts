@@ -2,7 +2,8 @@
 // pipeline (JSON). Two model files, or one model against itself at a git revision (`--base main`, read
 // with `git show`; this module is the only place that runs git).
 import { spawnSync } from 'node:child_process';
-import { basename, dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import type { Rule } from '../analysis/rules/types.js';
 import type { AnalysisResult } from '../analysis/types.js';
@@ -10,7 +11,7 @@ import { hasErrors } from '../model/diagnostics.js';
 import { MAX_MODEL_BYTES } from '../model/parse.js';
 import type { Diagnostic } from '../model/types.js';
 import { terminalSafeLine } from '../render/terminal-safe.js';
-import { diffResults, modelSettingsOf, type ModelSetting } from '../track/diff.js';
+import { type DiffLabels, diffResults, modelSettingsOf, type ModelSetting } from '../track/diff.js';
 import { renderDiffJson, renderDiffMarkdown } from '../track/diff-render.js';
 import { applyTriage, defaultTriagePath, parseTriage } from '../track/triage.js';
 import { emit, refuseStandardInput, shownName, UserError, writeStderr } from './io.js';
@@ -68,8 +69,12 @@ function missingRevision(rev: string, cwd: string): string {
 export function gitShow(rev: string, path: string): string | undefined {
   checkRevision(rev);
   const abs = resolve(path);
-  const cwd = dirname(abs);
-  const r = runGit(['show', `${rev}:./${basename(abs)}`], cwd);
+  return showAt(rev, `./${basename(abs)}`, dirname(abs), path);
+}
+
+/** `git show REV:spec` run in `cwd` (`./name` from there, or a path from the repository's root); `path` names it in messages. */
+function showAt(rev: string, spec: string, cwd: string, path: string): string | undefined {
+  const r = runGit(['show', `${rev}:${spec}`], cwd);
   if (r.status === 0) return r.stdout;
   const err = r.stderr;
   if (/does not exist in|exists on disk, but not in/i.test(err)) return undefined;
@@ -86,18 +91,85 @@ function isTracked(path: string): boolean {
   return runGit(['ls-files', '--error-unmatch', '--', `./${basename(abs)}`], dirname(abs)).status === 0;
 }
 
+/** The extensions a model file may have: a model converted from one to another is the same model. */
+const MODEL_EXTENSIONS = ['.yaml', '.yml', '.json'] as const;
+
+/** The file's path from the repository's root, as `git show REV:path` and `git diff` name it; undefined outside a repository. */
+function pathFromRoot(abs: string): string | undefined {
+  const r = runGit(['rev-parse', '--show-prefix'], dirname(abs));
+  return r.status === 0 ? `${r.stdout.trim()}${basename(abs)}` : undefined;
+}
+
+/**
+ * The path `now` (from the root) had at `rev`, when git's rename detection pairs it with a path gone since: the
+ * whole tree is compared, as a pathspec would hide the old path from the detection.
+ */
+function renamedFrom(rev: string, now: string, cwd: string): string | undefined {
+  const r = runGit(['diff', '--find-renames', '--name-status', '-z', '--diff-filter=R', '--no-ext-diff', '--no-color', rev, '--'], cwd);
+  if (r.status !== 0) return undefined;
+  // -z: `R<score>`, the old path and the new one, each ended by a NUL, so that no path needs unquoting.
+  const fields = r.stdout.split('\0');
+  for (let i = 0; i + 2 < fields.length; i += 3) if (fields[i + 2] === now) return fields[i + 1];
+  return undefined;
+}
+
+/**
+ * The same stem with the other model extensions (`shop.yaml` -> `shop.yml`, `shop.json`), from the root, for a model
+ * converted in the change (too different for rename detection). One still on disk is a model of its own, never this one.
+ */
+function otherExtensions(abs: string, now: string): string[] {
+  const ext = extname(abs).toLowerCase();
+  if (!(MODEL_EXTENSIONS as readonly string[]).includes(ext)) return [];
+  const stem = now.slice(0, now.length - ext.length);
+  const absStem = abs.slice(0, abs.length - ext.length);
+  return MODEL_EXTENSIONS.filter((e) => e !== ext && !existsSync(`${absStem}${e}`)).map((e) => `${stem}${e}`);
+}
+
+/** The model at a revision: its text, and its path from the root when it had another path there. */
+interface ModelAtRevision {
+  text: string;
+  renamedFrom?: string;
+}
+
+/**
+ * The model's text at `rev`: at its own path, else at the path git's rename detection gives it there, else under
+ * the same name with another extension. A note says which path was used, as the gate then compares with another file.
+ */
+function modelAtRevision(rev: string, model: string): ModelAtRevision | undefined {
+  const text = gitShow(rev, model);
+  if (text !== undefined) return { text };
+  const abs = resolve(model);
+  const cwd = dirname(abs);
+  const now = pathFromRoot(abs);
+  if (now === undefined) return undefined;
+  const renamed = renamedFrom(rev, now, cwd);
+  const candidates: Array<[string, string]> = [
+    ...(renamed !== undefined ? [[renamed, 'git detects a rename'] as [string, string]] : []),
+    ...otherExtensions(abs, now).map((p): [string, string] => [p, 'the same model under another extension']),
+  ];
+  for (const [path, why] of candidates) {
+    const old = showAt(rev, path, cwd, path);
+    if (old === undefined) continue;
+    writeStderr(terminalSafeLine(`note: --base ${rev}: ${model} has no version at ${rev} under that name; compared with ${rev}:${path} (${why})`) + '\n');
+    return { text: old, renamedFrom: path };
+  }
+  return undefined;
+}
+
 export interface BaseSide {
   /** Undefined when the model did not exist at the revision, or did not load there. */
   result?: AnalysisResult;
   label: string;
+  /** The model did not load at the revision: its first error (`file:line:col: message`). */
+  loadError?: string;
   /** The model's rule settings and assumptions there: what the diff needs to tell a suppression from a fix. */
   settings?: ModelSetting[];
 }
 
-/** The first error of a file that does not load, as one line: `file:line: message`. */
+/** The first error of a file that does not load, as one line: `file:line:col: message`. */
 function firstError(diagnostics: readonly Diagnostic[]): string {
   const d = diagnostics.find((x) => x.severity === 'error') ?? diagnostics[0];
-  return d ? `${d.file}:${d.line}: ${d.message}` : 'no reason given';
+  return d ? terminalSafeLine(`${d.file}:${d.line}:${d.col}: ${d.message}`) : 'no reason given';
 }
 
 /**
@@ -105,8 +177,9 @@ function firstError(diagnostics: readonly Diagnostic[]): string {
  * pull request that repairs it, while judging every threat as new keeps the gate at its strictest.
  */
 function unloadableBase(label: string, what: string, diagnostics: readonly Diagnostic[]): BaseSide {
-  writeStderr(terminalSafeLine(`warning: the base revision's ${what} does not load (${firstError(diagnostics)}): every threat is judged as new`) + '\n');
-  return { label: `${label} (does not load)` };
+  const loadError = firstError(diagnostics);
+  writeStderr(`warning: the base revision's ${what} does not load (${loadError}): every threat is judged as new\n`);
+  return { label, loadError };
 }
 
 /**
@@ -115,17 +188,20 @@ function unloadableBase(label: string, what: string, diagnostics: readonly Diagn
  */
 export function loadAtRevision(rev: string, model: string, triagePath?: string, rules: readonly Rule[] = BUILTIN_RULES): BaseSide {
   refuseStandardInput(model, `--base ${rev} reads the model's file as git has it: give its file name, not -`);
-  const label = `${rev}:${model}`;
-  const text = gitShow(rev, model);
-  if (text === undefined) {
+  const found = modelAtRevision(rev, model);
+  if (found === undefined) {
     // An untracked model compares as new, but said so: it would be new at every revision, and in no commit.
     if (!isTracked(model)) writeStderr(`warning: --base ${rev}: ${model} is untracked by git, so it has no version at ${rev}: compared as a new model (git add it to keep it)\n`);
-    return { label };
+    return { label: `${rev}:${model}` };
   }
-  const { loaded, diagnostics } = analyzeText(text, label, rules);
+  const label = `${rev}:${found.renamedFrom ?? model}`;
+  const { loaded, diagnostics } = analyzeText(found.text, label, rules);
   if (!loaded) return unloadableBase(label, 'model', diagnostics);
-  const triageFile = triagePath ?? defaultTriagePath(model);
-  const triageText = gitShow(rev, triageFile);
+  const triageFile = triagePath ?? defaultTriagePath(found.renamedFrom ?? model);
+  // A renamed model's triage file is looked for beside its path there, named from the root as that path is.
+  const triageText = triagePath === undefined && found.renamedFrom !== undefined
+    ? showAt(rev, triageFile, dirname(resolve(model)), triageFile)
+    : gitShow(rev, triageFile);
   const parsed = triageText === undefined ? undefined : parseTriage(triageText, `${rev}:${triageFile}`);
   if (parsed && (!parsed.triage || hasErrors(parsed.diagnostics))) return unloadableBase(label, 'triage file', parsed.diagnostics);
   return { result: applyTriage(loaded.result, parsed?.triage, { today: today() }), label, settings: modelSettingsOf(loaded.model, loaded.source) };
@@ -149,7 +225,7 @@ export async function diffAction(first: string, second: string | undefined, opts
     // The current side first: the revision is analysed with the rules that ran on it.
     const next = loadTracked(first, { triage: opts.triage, quiet: opts.quiet, rules: opts.rules });
     const base = loadAtRevision(opts.base, first, opts.triage, next.rules);
-    await emitDiff(base.result, next.result, { old: base.label, new: first }, opts, { old: base.settings, new: modelSettingsOf(next.model, next.source) });
+    await emitDiff(base.result, next.result, { old: base.label, new: first, ...(base.loadError !== undefined ? { oldLoadError: base.loadError } : {}) }, opts, { old: base.settings, new: modelSettingsOf(next.model, next.source) });
     return;
   }
   if (second === undefined) throw new UserError('give two model files, or one model and --base REV');
@@ -161,7 +237,7 @@ export async function diffAction(first: string, second: string | undefined, opts
 }
 
 async function emitDiff(
-  old: AnalysisResult | undefined, next: AnalysisResult, labels: { old: string; new: string }, opts: DiffCliOptions,
+  old: AnalysisResult | undefined, next: AnalysisResult, labels: DiffLabels, opts: DiffCliOptions,
   settings: { old?: readonly ModelSetting[]; new: readonly ModelSetting[] },
 ): Promise<void> {
   const diff = diffResults(old, next, labels, { settings });

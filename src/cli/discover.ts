@@ -4,7 +4,7 @@
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
-import { type ComposeOptions, discoverCompose, type ComposeResult } from '../import/compose.js';
+import { type ComposeOptions, discoverCompose, type ComposeResult, TRAEFIK_FORMAT } from '../import/compose.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, NETWORK_CLIENTS, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { type HelmResult, renderHelmChart } from '../import/helm.js';
 import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
@@ -225,6 +225,8 @@ interface Located {
   charts: ComposeFile[];
   /** Given with --var-file, wherever they are. */
   varFiles?: ComposeFile[];
+  /** Traefik's configuration, read because a compose file's proxy reads it (known once the compose files are read). */
+  traefik?: ComposeFile[];
 }
 
 /**
@@ -541,7 +543,14 @@ export async function discoverAction(dir: string | undefined, opts: DiscoverCliO
   }
   await emit(opts.output, text);
   const placed = specs.map((f, i) => ({ file: f, result: apis[i], placement: placements[i] }));
-  writeStderr(summary(draft, { compose: files, manifests, specs, terraform, charts, varFiles }, { compose: results, kubernetes, terraform: tf, helm }, placed, profiles, loaded.diagnostics, opts.output));
+  const traefik = traefikFiles(draft, root);
+  writeStderr(summary(draft, { compose: files, manifests, specs, terraform, charts, varFiles, traefik }, { compose: results, kubernetes, terraform: tf, helm }, placed, profiles, loaded.diagnostics, opts.output));
+}
+
+/** The Traefik configuration files the compose files led to, named as the user can open them. */
+function traefikFiles(draft: Draft, root: string): ComposeFile[] {
+  const top = statSync(root).isFile() ? dirname(root) : root;
+  return draft.sources.filter((s) => s.format === TRAEFIK_FORMAT).map((s) => ({ shown: join(top, ...s.file.split('/')), name: s.file, folder: '' }));
 }
 
 /** Services of the same name in different projects, which the merge makes one element. */
@@ -591,9 +600,10 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     ...(madeUp(KUBERNETES_API) ? ['the Kubernetes API for the workloads whose service account can take over the cluster or a namespace'] : []),
     ...(outside.length ? [`${plural(outside.length, 'service')} outside the files that settings name`] : []),
   ];
-  const files = [...read.compose, ...read.manifests, ...read.specs, ...read.terraform, ...read.varFiles ?? [], ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` }))];
+  const files = [...read.compose, ...read.traefik ?? [], ...read.manifests, ...read.specs, ...read.terraform, ...read.varFiles ?? [], ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` }))];
   const counts = [
     ...(read.compose.length ? [plural(read.compose.length, 'compose file')] : []),
+    ...(read.traefik?.length ? [plural(read.traefik.length, 'Traefik file')] : []),
     ...(read.manifests.length ? [plural(read.manifests.length, 'Kubernetes manifest')] : []),
     ...(read.specs.length ? [plural(read.specs.length, 'OpenAPI spec')] : []),
     ...(read.terraform.length ? [plural(read.terraform.length, 'Terraform file')] : []),

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { filterByRisk } from '../analysis/filter.js';
+import { configureRules } from '../analysis/rules/settings.js';
+import type { RuleMeta } from '../analysis/rules/types.js';
 import type { AnalysisResult, Risk } from '../analysis/types.js';
 import type { Model } from '../model/types.js';
 import { renderCsvChunks } from '../render/csv.js';
@@ -39,6 +41,11 @@ export interface ExportOptions {
   sections?: Pick<Model, 'assumptions' | 'rules' | 'threats'>;
   /** SARIF: the code scanning category of the upload (`--category`); none unless given. */
   category?: string;
+  /**
+   * SARIF: the metadata of the rules that ran (`--rules DIR` and the model's own `rules:` section), for the rules'
+   * titles and help; default the built-in library.
+   */
+  rules?: readonly RuleMeta[];
 }
 
 /** The formats another tool reads and `threatmap import` reads back. */
@@ -67,6 +74,7 @@ function sarifOptions(options: ExportOptions): SarifOptions {
   return {
     uri: repositoryPath(options.model), toolVersion: VERSION, includeClosed: options.includeClosed,
     ...(options.category !== undefined ? { category: options.category } : {}),
+    ...(options.rules !== undefined ? { rules: options.rules } : {}),
   };
 }
 
@@ -183,7 +191,7 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
     if (opts.category !== undefined && format !== 'sarif') writeStderr(`warning: --category applies to sarif only; ignored for ${format}\n`);
   }
   if (format === 'pdf' && !opts.output && process.stdout.isTTY) throw new UserError('a PDF goes to a file: add --output report.pdf');
-  const { result, model: sections } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet, rules: opts.rules });
+  const { result, model: sections, rules } = loadTracked(model, { triage: opts.triage, quiet: opts.quiet, rules: opts.rules });
   const shown = opts.minRisk ? filterByRisk(result, opts.minRisk) : result;
   const left = result.threats.length - shown.threats.length;
   if (left > 0 && INTERCHANGE.has(format) && !opts.quiet) {
@@ -197,5 +205,7 @@ export async function exportAction(model: string, opts: ExportCliOptions): Promi
   }
   await emit(opts.output, await renderExport(format, shown, {
     model, bom: opts.bom, includeClosed: opts.includeClosed, output: opts.output, sections, category: opts.category,
+    // As the analysis ran them: the model's custom rules, disabled and re-rated ones applied.
+    rules: configureRules(rules, sections),
   }));
 }

@@ -19,6 +19,23 @@ export const rulesOption = (): Option => new Option('--rules <dir>', 'also run t
 export const failOnOption = (): Option =>
   new Option('--fail-on <level>', 'the lowest risk that fails: low, medium, high, critical').argParser(parseRisk).default('High' as Risk, 'high');
 
+/** `check --format`: github prints GitHub Actions workflow commands, which annotate the lines of the model. */
+export const CHECK_FORMATS = ['text', 'json', 'github'] as const;
+
+export const checkFormatOption = (): Option =>
+  new Option('-f, --format <format>', 'output format (github: workflow commands that annotate the model\'s lines on GitHub Actions)').choices(CHECK_FORMATS).default('text');
+
+/** `check --allow-model-suppressions`: the opt-out of the gate on suppressions written in the model. */
+export const allowModelSuppressionsOption = (): Option =>
+  new Option('--allow-model-suppressions', 'with --new-only, do not fail on threats at or above --fail-on that this change\'s rules.disable, rules.override or assumptions took out or rated below it');
+
+/** What `check --help` says of suppressions in the model and of GitHub Actions, after its other notes. */
+export const CHECK_GITHUB_HELP = `With --new-only, a threat at or above --fail-on that the change takes out of the gate in the model itself
+(rules.disable, a rules.override that rates it lower, an assumption naming its rule) fails the gate too: record
+it in triage instead (threatmap triage MODEL ID --status accepted ...), which has an owner and an expiry, or pass
+--allow-model-suppressions. --format github prints workflow commands (::error file=...,line=...::...) that
+annotate the model's lines; when GITHUB_STEP_SUMMARY names a file, a Markdown job summary is appended to it.`;
+
 /** A SARIF category as code scanning takes it: any text but an empty one, on one line. */
 export function parseCategory(value: string): string {
   if (value.trim() === '' || /[\0-\x1f\x7f]/.test(value)) throw new InvalidArgumentError('expected a category: a name on one line, not an empty string (e.g. threatmap-shop)');

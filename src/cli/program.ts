@@ -6,7 +6,7 @@ import { Command, Option } from 'commander';
 import { TRIAGE_STATUSES } from '../track/types.js';
 import { DETAILS_THRESHOLD } from '../render/details.js';
 import { ALL_FORMATS, EXPORT_FORMATS } from './formats.js';
-import { collectSet, collectSetString, collectValues, collectVar, collectVarFile, failOnOption, parseCategory, parseDate, parseNamespace, parseReleaseName, MAX_CLI_ELEMENTS, parseElements, parseHide, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, isHideKind, rulesOption, type HideKind, UNSETTABLE } from './options.js';
+import { allowModelSuppressionsOption, CHECK_GITHUB_HELP, checkFormatOption, collectSet, collectSetString, collectValues, collectVar, collectVarFile, failOnOption, parseCategory, parseDate, parseNamespace, parseReleaseName, MAX_CLI_ELEMENTS, parseElements, parseHide, parsePort, parseProfile, parseRisk, parseSeed, parseUnset, parseWidth, isHideKind, rulesOption, type HideKind, UNSETTABLE } from './options.js';
 import { VERSION } from './version.js';
 
 type Commands = typeof import('./commands.js');
@@ -237,6 +237,7 @@ Examples:
     .description('Check a model and its triage file: every error and warning with file:line:column; exit 2 when invalid')
     .argument('<model...>', 'model files (- for standard input), or triage files (*.triage.yaml)')
     .option('--triage <file>', 'the triage file of the model (default: <model>.triage.yaml when it exists)')
+    .addOption(rulesOption())
     .addHelpText('after', `
 A model's triage file is checked with it (the one beside it, or --triage FILE); a file named *.triage.yaml,
 or with a top-level threatmap-triage key, is checked as a triage file. For a pre-commit hook:
@@ -325,20 +326,24 @@ Examples:
     .option('--fail-on-stale', 'also fail when triage entries match no threat')
     .option('--fail-on-easier-paths', 'also fail when an asset is easier to reach than at the --base revision (fewer credentials or hops on its easiest attack path, or reached at all)')
     .option('--fail-on-expired', 'also fail when a closing decision (accepted, mitigated...) of a threat at or above --fail-on has expired, with --new-only too')
+    .addOption(allowModelSuppressionsOption())
     .addOption(rulesOption())
-    .addOption(new Option('-f, --format <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(checkFormatOption())
     .option('-q, --quiet', 'do not print warnings')
     .addHelpText('after', `
 Open means status open or mitigating: a risk the team still carries. To ship with one, accept it
 with an expiry date (threatmap triage MODEL ID --status accepted --reason ... --expires ...).
 --new-only judges the base revision on the same day, so a decision that lapsed is open at both ends and
 not new: add --fail-on-expired to fail on it anyway. A base revision whose model does not load is compared
-as no model (every threat is new), with a warning.
+as no model (every threat is new), with a warning; a model renamed since (git mv, or .yaml -> .json) is
+compared with its path there, said in a note.
+${CHECK_GITHUB_HELP}
 Examples:
   threatmap check shop.yaml --fail-on high
   threatmap check shop.yaml --fail-on medium --new-only --base origin/main
   threatmap check shop.yaml --new-only --base origin/main --fail-on-stale --fail-on-expired
-  threatmap check shop.yaml --new-only --fail-on-easier-paths --base origin/main`)
+  threatmap check shop.yaml --new-only --fail-on-easier-paths --base origin/main
+  threatmap check shop.yaml --new-only --base origin/main --format github`)
     .action(action('checkAction'));
 
   program

@@ -2,18 +2,33 @@
 // problem with its position.
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { BUILTIN_RULES } from '../analysis/rules/index.js';
+import { analyze } from '../analysis/analyze.js';
 import { ruleSettingDiagnostics } from '../analysis/rules/settings.js';
-import { formatDiagnostics, hasErrors, plural, sortDiagnostics } from '../model/diagnostics.js';
+import type { Rule } from '../analysis/rules/types.js';
+import { displayPath, formatDiagnostics, hasErrors, plural, sortDiagnostics } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { MAX_MODEL_BYTES, parseModelText } from '../model/parse.js';
-import { defaultTriagePath, parseTriage, TRIAGE_VERSION_KEY } from '../track/triage.js';
+import type { Diagnostic, Model, SourceMap } from '../model/types.js';
+import { applyTriage, defaultTriagePath, parseTriage, TRIAGE_VERSION_KEY, type TriageFile } from '../track/triage.js';
 import { readModelFile, shownName, STDIN, UserError, writeStderr, writeStdout } from './io.js';
+import { ruleSetOrExit } from './load.js';
+import { today } from './triage.js';
 
 interface ValidateCliOptions {
   /** The model's triage file, instead of the one beside it. */
   triage?: string;
+  /** A folder of custom rules (`--rules DIR`): their ids count in `rules:`, and their threats in the stale check. */
+  rules?: string;
 }
+
+/** A valid model as loaded, for the stale check of its triage file. */
+interface ValidModel {
+  model: Model;
+  source: SourceMap;
+}
+
+/** Entries checked against the threats of a model: the stale ones as warnings. */
+type StaleCheck = (triage: TriageFile) => Diagnostic[];
 
 /** The triage files checked in this run, by absolute path: one named beside its model is checked once. */
 type Checked = Set<string>;
@@ -42,35 +57,56 @@ function isTriageFile(file: string, text: string): boolean {
   return typeof raw === 'object' && raw !== null && !Array.isArray(raw) && TRIAGE_VERSION_KEY in raw;
 }
 
-/** A triage file's text checked as `check` reads it: the same file:line:col messages; true when valid. */
-function validateTriageText(text: string, label: string): boolean {
+/**
+ * A triage file's text checked as `check` reads it: the same file:line:col messages; true when valid. With its
+ * model's stale check, entries that match no threat are warnings too (a valid file may hold them).
+ */
+function validateTriageText(text: string, label: string, stale?: StaleCheck): boolean {
   const parsed = parseTriage(text, label);
-  if (parsed.diagnostics.length) writeStderr(formatDiagnostics(parsed.diagnostics));
+  const found = parsed.triage && !hasErrors(parsed.diagnostics) && stale ? stale(parsed.triage) : [];
+  const diagnostics = [...parsed.diagnostics, ...found];
+  if (diagnostics.length) writeStderr(formatDiagnostics(diagnostics));
   if (!parsed.triage || hasErrors(parsed.diagnostics)) return false;
-  writeStdout(`${label}: valid triage file (${plural(parsed.triage.entries.length, 'decision')})\n`);
+  const staleNote = found.length ? `, ${plural(found.length, 'stale entry', 'stale entries')}` : '';
+  writeStdout(`${label}: valid triage file (${plural(parsed.triage.entries.length, 'decision')}${staleNote})\n`);
   return true;
 }
 
 /** A triage file (`-`: standard input) checked once per run. */
-function validateTriageFile(file: string, checked: Checked, text?: string): boolean {
+function validateTriageFile(file: string, checked: Checked, text?: string, stale?: StaleCheck): boolean {
   if (file !== STDIN) {
     const key = resolve(file);
     if (checked.has(key)) return true;
     checked.add(key);
   }
   const content = text ?? readOrSay(file);
-  return content !== undefined && validateTriageText(content, shownName(file));
+  return content !== undefined && validateTriageText(content, shownName(file), stale);
 }
 
-/** A model's text checked; true when it is valid. */
-function validateModelText(file: string, text: string): boolean {
+/**
+ * The stale entries of a triage file against its model's threats, as warnings at each entry with the hint the
+ * `triage` listing gives (applyTriage words it). The analysis runs only here, when there is a file to check.
+ */
+function staleCheck(valid: ValidModel, rules: readonly Rule[]): StaleCheck {
+  return (triage) => {
+    const result = analyze(valid.model, { rules, source: valid.source, diagnostics: [] });
+    const report = applyTriage(result, triage, { today: today() }).triage;
+    return (report?.stale ?? []).map((s): Diagnostic => ({
+      severity: 'warning', code: 'stale-entry', message: `triage entry \`${s.ref}\`${s.threat ? ` (${s.threat})` : ''} matches no threat`,
+      file: triage.file, line: s.line, col: s.col, path: displayPath(['threats', s.ref]), ...(s.hint ? { hint: s.hint } : {}),
+    }));
+  };
+}
+
+/** A model's text checked; the model when it is valid. */
+function validateModelText(file: string, text: string, rules: readonly Rule[]): ValidModel | undefined {
   const loaded = loadModel(text, shownName(file));
-  // Rule ids in `disable`/`override` can only be checked against the rule library.
-  loaded.diagnostics.push(...ruleSettingDiagnostics(loaded, BUILTIN_RULES));
+  // Rule ids in `disable`/`override` can only be checked against the rules in use (the library, and --rules DIR).
+  loaded.diagnostics.push(...ruleSettingDiagnostics(loaded, rules));
   if (loaded.diagnostics.length) writeStderr(formatDiagnostics(sortDiagnostics(loaded.diagnostics)));
-  if (hasErrors(loaded.diagnostics)) return false;
-  writeStdout(`${shownName(file)}: valid (${plural(loaded.model?.elements.length ?? 0, 'element')}, ${plural(loaded.model?.flows.length ?? 0, 'flow')})\n`);
-  return true;
+  if (hasErrors(loaded.diagnostics) || !loaded.model) return undefined;
+  writeStdout(`${shownName(file)}: valid (${plural(loaded.model.elements.length, 'element')}, ${plural(loaded.model.flows.length, 'flow')})\n`);
+  return { model: loaded.model, source: loaded.source };
 }
 
 /**
@@ -88,24 +124,26 @@ function triageOf(file: string, triage: string | undefined): string | undefined 
  * One file checked (`-`: standard input): a triage file as such; a model with its triage file, since a decision
  * that `check` would refuse (a misspelt `expries:`) must not pass the hook that runs before it. True when valid.
  */
-function validateOne(file: string, triage: string | undefined, checked: Checked): boolean {
+function validateOne(file: string, triage: string | undefined, checked: Checked, rules: readonly Rule[]): boolean {
   const text = readOrSay(file);
   if (text === undefined) return false;
   if (isTriageFile(file, text)) return validateTriageFile(file, checked, text);
-  const modelValid = validateModelText(file, text);
+  const valid = validateModelText(file, text, rules);
   const triageFile = triageOf(file, triage);
-  const triageValid = triageFile === undefined || validateTriageFile(triageFile, checked);
-  return modelValid && triageValid;
+  // Stale entries can only be told against a model that loads; an invalid one is reported already.
+  const triageValid = triageFile === undefined || validateTriageFile(triageFile, checked, undefined, valid && staleCheck(valid, rules));
+  return valid !== undefined && triageValid;
 }
 
 export function validateAction(files: string[], opts: ValidateCliOptions = {}): void {
   if (opts.triage !== undefined && files.length > 1) {
     throw new UserError(`--triage names the triage file of one model: give one model with it (or name the triage files among the files: ${files.length} given)`);
   }
+  const { rules } = ruleSetOrExit(opts.rules);
   const checked: Checked = new Set();
   let failed = false;
   for (const file of files) {
-    if (!validateOne(file, opts.triage, checked)) failed = true;
+    if (!validateOne(file, opts.triage, checked, rules)) failed = true;
   }
   if (failed) throw new UserError('', 2);
 }

@@ -12,11 +12,13 @@ import {
   HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, SECRET_KEY, secretFileSetting, withDebugger,
 } from './containers.js';
 import {
-  addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, emptyDraft, type FlowEvidence,
-  type Identity, kindOf, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
+  addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, emptyDraft, endsInCommonTld, type FlowEvidence,
+  type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 import { lookup } from './import-common.js';
+import { credentialOf, describeLiteral, literalSecretSetting } from './secret-values.js';
 import { portProtocol } from './protocols.js';
+import { flattenToml, parseToml } from './traefik-toml.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
 
 export interface ComposeOptions {
@@ -60,6 +62,8 @@ export interface ComposeResult {
 }
 
 export const COMPOSE_FORMAT = 'Docker Compose';
+/** How the Traefik configuration files a compose file leads to are listed among the draft's sources. */
+export const TRAEFIK_FORMAT = 'Traefik configuration';
 
 /** What a compose file cannot say, for the drafted model's header. */
 export const COMPOSE_LIMITS: readonly string[] = reviewLimits(
@@ -369,6 +373,12 @@ function traefikKey(key: string): string {
   return parts.map((p, i) => (named && i === 3 ? p : p.toLowerCase())).join('.');
 }
 
+/** A YAML configuration file as labels (see configLabels); undefined when it is no YAML map. */
+function yamlLabels(text: string, file: string): Map<string, Label> | undefined {
+  const src = new YamlSource(text, file);
+  return src.failed || !isMap(src.root) ? undefined : configLabels(src);
+}
+
 /**
  * A Traefik configuration file (YAML) as the labels it stands for: a list of scalars is one comma-separated value
  * (as a label writes it), a list of maps is numbered (`...servers.0.url`), and an empty map or a key without a
@@ -499,11 +509,21 @@ function traefikGate(used: readonly TraefikMiddleware[], all: Map<string, Traefi
 }
 
 /** The paths a router rule matches: `Path` and `PathPrefix` arguments, not negated ones. */
-function traefikPaths(rule: string): string[] {
+export function traefikPaths(rule: string): string[] {
   const out: string[] = [];
   for (const m of rule.matchAll(/(!?)\s*Path(?:Prefix)?\(([^)]*)\)/g)) {
     if (m[1] === '!') continue;
     for (const arg of m[2].matchAll(/[`"']([^`"']*)[`"']/g)) if (!out.includes(arg[1])) out.push(arg[1]);
+  }
+  return out;
+}
+
+/** The host names a router rule matches: `Host` and `HostSNI` arguments (not `*`, not negated ones), in rule order. */
+export function traefikHosts(rule: string): string[] {
+  const out: string[] = [];
+  for (const m of rule.matchAll(/(!?)\s*Host(?:SNI)?\(([^)]*)\)/g)) {
+    if (m[1] === '!') continue;
+    for (const arg of m[2].matchAll(/[`"']([^`"']*)[`"']/g)) if (arg[1] !== '*' && arg[1] !== '' && !out.includes(arg[1])) out.push(arg[1]);
   }
   return out;
 }
@@ -593,6 +613,17 @@ interface Backend {
 }
 
 const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Whether a dotted value a setting holds is written as a host on the internet: in a URL, as `host:port`, or ending
+ * in a common top-level domain. Settings named like addresses also hold file names (`SETTINGS_URL=settings.yaml`,
+ * `SECURITY_POLICY=policy.json` has URI in its name), and a file is no service outside the files.
+ */
+function writtenAsHost(ref: HostReference): boolean {
+  if (ref.evidence.scheme !== undefined) return true;
+  if (namesAFile(ref.host)) return false;
+  return ref.withPort === true || endsInCommonTld(ref.host);
+}
 
 class ComposeReader {
   readonly draft = emptyDraft();
@@ -769,7 +800,7 @@ class ComposeReader {
     for (const s of services) if (isActive(s)) this.addService(s, inactive);
     this.addTraefikRoutes(services, services.filter(isActive));
     resolveReferences(this.draft);
-    addOutsideServices(this.draft);
+    addOutsideServices(this.draft, writtenAsHost);
     settleFlows(this.draft);
   }
 
@@ -1012,6 +1043,7 @@ class ComposeReader {
     const debuggerListener = this.debuggerOf(s, env, notes);
     const open = kindOf(identity) === 'store' ? this.authOffOf(s, identity, env) : undefined;
     const secrets = this.secretStore(s, env);
+    const literals = this.hardCodedSecrets(s, env);
     addElement(this.draft, {
       key: s.id,
       id: s.id,
@@ -1025,6 +1057,7 @@ class ComposeReader {
       ...(requiresPassword ? { requiresPassword } : {}),
       ...(open ? { noAuth: open, dataAtRisk: open } : {}),
       ...(secrets ? { controls: [{ control: 'secrets-management' as const, provenance: secrets }] } : {}),
+      ...(literals.length ? { hardCodedSecrets: literals } : {}),
       provenance: [this.provenance(s.offset, notes.join('; '))],
     });
     this.addPublished(s, networkMode, debuggerListener);
@@ -1066,6 +1099,29 @@ class ComposeReader {
     }
     const file = secretFileSetting(env);
     return file && { file: file.file ?? this.file, line: file.line, note: `${file.file ? 'env_file' : 'environment'} ${file.key} (a mounted secret file)` };
+  }
+
+  /**
+   * The secrets the service's environment writes as literals (see literalSecretSetting), each cited where it is
+   * written with a check for the reviewer; the value's length only, never the value. An env file counts when the
+   * repository holds it (not git-ignored): a developer's own `.env` is not the repository's.
+   */
+  private hardCodedSecrets(s: Service, env: readonly EnvSetting[]): Provenance[] {
+    const committed = new Set<string>();
+    for (const f of this.envFiles(s)) {
+      const kept = f.read && f.path !== undefined ? this.options.secretFile?.(f.path) : undefined;
+      if (f.read && kept && !kept.ignored) committed.add(f.read.file);
+    }
+    const out: Provenance[] = [];
+    for (const e of env) {
+      const found = e.file === undefined || committed.has(e.file) ? literalSecretSetting(e) : undefined;
+      if (!found) continue;
+      const masked = describeLiteral(found, e, env);
+      const at: Provenance = { file: e.file ?? this.file, line: e.line, note: `${e.file ? 'env_file' : 'environment'} ${e.key} (${masked})` };
+      out.push(at);
+      this.checks.push({ file: at.file, line: at.line, message: `service ${s.name} sets ${e.key} to ${masked}: a secret written in the configuration; take it from a secret store (Docker secrets) and rotate it` });
+    }
+    return out;
   }
 
   /** linuxserver's SSH server lets clients log in with a password when PASSWORD_ACCESS is true (keys only otherwise). */
@@ -1287,15 +1343,30 @@ class ComposeReader {
     return out;
   }
 
-  /** A Traefik configuration file of the repository, as labels (see configLabels); undefined when it is not there or not YAML. */
+  /**
+   * A Traefik configuration file of the repository (YAML or TOML), as labels (see configLabels); undefined when it
+   * is not there, or not YAML or TOML. TOML that does not parse is a check: Traefik would refuse it too.
+   */
   private readTraefikFile(path: string): Map<string, Label> | undefined {
-    if (!/\.ya?ml$/i.test(path)) return undefined;
+    const toml = /\.toml$/i.test(path);
+    if (!toml && !/\.ya?ml$/i.test(path)) return undefined;
     const read = this.options.readFile?.(path);
     if (!read) return undefined;
-    const src = new YamlSource(read.text, read.file);
-    if (src.failed || !isMap(src.root)) return undefined;
-    if (!this.draft.sources.some((x) => x.file === read.file)) this.draft.sources.push({ file: read.file, format: 'Traefik configuration' });
-    return configLabels(src);
+    const labels = toml ? this.tomlLabels(read.text, read.file) : yamlLabels(read.text, read.file);
+    if (labels && !this.draft.sources.some((x) => x.file === read.file)) this.draft.sources.push({ file: read.file, format: TRAEFIK_FORMAT });
+    return labels;
+  }
+
+  /** A TOML configuration file as labels, each at its line; undefined, and a check, when it does not parse. */
+  private tomlLabels(text: string, file: string): Map<string, Label> | undefined {
+    const { root, error } = parseToml(text);
+    if (error) {
+      const message = `Traefik configuration ${file} is not valid TOML (column ${error.col}: ${error.message}); its settings are not read`;
+      // The static file and the file provider may both name it: one check.
+      if (!this.checks.some((c) => c.file === file && c.message === message)) this.checks.push({ file, line: error.line, message });
+      return undefined;
+    }
+    return new Map(flattenToml(root).map((s) => [traefikKey(['traefik', ...s.path].join('.')), { value: s.value, at: { file, line: s.line } }]));
   }
 
   /** The static configuration file Traefik reads: mounted where it looks (or `--configfile` says), else a `traefik.yml` next to the compose file. */
@@ -1304,15 +1375,11 @@ class ComposeReader {
     const places = named !== undefined ? [named] : ['/etc/traefik/traefik.yml', '/etc/traefik/traefik.yaml', '/traefik.yml', '/traefik.yaml', '/etc/traefik/traefik.toml', '/traefik.toml'];
     const mounted = places.flatMap((p) => mountedAt(mounts, p) ?? []);
     for (const m of mounted) {
-      if (/\.toml$/i.test(m.target)) {
-        notes.push(this.provenance(m.offset, `traefik static configuration ${m.source} is TOML, not read`));
-        return undefined;
-      }
       const labels = this.readTraefikFile(m.source);
       if (labels) return { labels, mounted: true };
     }
     if (mounted.length || named !== undefined) return undefined;
-    for (const name of ['traefik.yml', 'traefik.yaml']) {
+    for (const name of ['traefik.yml', 'traefik.yaml', 'traefik.toml']) {
       const labels = this.readTraefikFile(name);
       if (labels) {
         notes.push(this.provenance(proxy.offset, `traefik static configuration ${name} read from beside the compose file (not mounted: check the container sees it)`));
@@ -1322,7 +1389,7 @@ class ComposeReader {
     return undefined;
   }
 
-  /** The file provider's files: its file, or the YAML files of its folder, where the proxy mounts them from (else beside the compose file). */
+  /** The file provider's files: its file, or the YAML and TOML files of its folder, where the proxy mounts them from (else beside the compose file). */
   private traefikDynamic(provider: TraefikSetup['fileProvider'], mounts: readonly Mount[], proxy: Service, notes: Provenance[]): Array<Map<string, Label>> {
     const out: Array<Map<string, Label>> = [];
     for (const [path, folder] of [[provider.filename, false], [provider.directory, true]] as const) {
@@ -1330,12 +1397,12 @@ class ComposeReader {
       const mount = mountedAt(mounts, path);
       const source = mount?.source ?? containerPath(path).split('/').pop() ?? '';
       const files = folder
-        ? (this.options.listFolder?.(source) ?? []).filter((n) => /\.ya?ml$/i.test(n)).sort(byCodeUnits).map((n) => `${source.replace(/\/+$/, '')}/${n}`)
+        ? (this.options.listFolder?.(source) ?? []).filter((n) => /\.(?:ya?ml|toml)$/i.test(n)).sort(byCodeUnits).map((n) => `${source.replace(/\/+$/, '')}/${n}`)
         : [source];
       const read = files.flatMap((f) => this.readTraefikFile(f) ?? []);
       out.push(...read);
       const where = mount ? this.provenance(mount.offset) : this.provenance(proxy.offset);
-      if (read.length === 0) notes.push({ ...where, note: `traefik file provider ${path} not read (${mount ? `${source} is not there or not YAML` : 'not mounted from the folder searched'})` });
+      if (read.length === 0) notes.push({ ...where, note: `traefik file provider ${path} not read (${mount ? `${source} is not there, or not YAML or TOML` : 'not mounted from the folder searched'})` });
       else if (!mount) notes.push({ ...where, note: `traefik file provider ${path} read from ${source} beside the compose file (not mounted: check the container sees it)` });
     }
     return out;
@@ -1453,11 +1520,11 @@ class ComposeReader {
   private addReferences(s: Service, env: readonly EnvSetting[], inactive: ReadonlySet<string>): void {
     const own = new Set(s.hostNames.map((n) => n.toLowerCase()));
     const linkAliases = new Map<string, string>();
-    const refer = (host: string, evidence: FlowEvidence, explicit: boolean, setting?: string) => {
+    const refer = (host: string, evidence: FlowEvidence, explicit: boolean, setting?: string, withPort = false) => {
       const target = linkAliases.get(host.toLowerCase()) ?? host;
       // A service calling itself is not a flow; one left out by its profile is not in the model.
       if (own.has(target.toLowerCase()) || inactive.has(target.toLowerCase())) return;
-      this.draft.references.push({ from: s.id, host: target, evidence, ...(explicit ? { explicit } : {}), ...(setting !== undefined ? { setting } : {}) });
+      this.draft.references.push({ from: s.id, host: target, evidence, ...(explicit ? { explicit } : {}), ...(setting !== undefined ? { setting } : {}), ...(withPort ? { withPort } : {}) });
     };
     for (const dep of this.dependencies(s)) {
       if (dep.alias) linkAliases.set(dep.alias.toLowerCase(), dep.name);
@@ -1475,7 +1542,8 @@ class ComposeReader {
           ...(m.query ? { query: m.query } : {}),
           ...(port !== undefined ? { port, targetPort: port } : {}),
           ...(m.credentials ? { credentials: true } : {}),
-        }, false, setting.key);
+          ...credentialOf(env, setting),
+        }, false, setting.key, m.port !== undefined);
       }
     }
   }

@@ -6,7 +6,9 @@
 // again after every merge. Pure: no Node APIs.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { type AuthMethod, type Control, ELEMENT_TYPES, type ElementKind, PROTOCOLS, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
+import { HARD_CODED_SECRET_TAG } from '../analysis/rules/data-at-rest.js';
 import { lookup } from './import-common.js';
+import { type CredentialUse, isPlainUserName } from './secret-values.js';
 import { Certainty, type ConnectionFacts, guessProtocol, schemeProtocol } from './protocols.js';
 
 /** Where a fact was found: `docker-compose.yml:12`, with a few words on what is there. */
@@ -66,6 +68,17 @@ export interface DraftElement {
    * weigh it, and the reviewer replaces it with the real assets. The provenance is the switch.
    */
   dataAtRisk?: Provenance;
+  /**
+   * Secrets its own files write as literals (a password in `environment:`), in file order; each note names the
+   * setting and says what the value is like (its length), never the value. The model marks the element with a
+   * `hard-coded-secret` tag citing the first, which `secrets-in-config` reads.
+   */
+  hardCodedSecrets?: Provenance[];
+  /**
+   * Facts a rule reads that the model has no field for (`imdsv1`, `backups-off`), each with where it is written:
+   * the model tags the element `NAME:file:line`, and the element's comment says it with its note.
+   */
+  facts?: DraftFact[];
   provenance: Provenance[];
   /** For a made-up element: why it is there. */
   comment?: string;
@@ -80,6 +93,17 @@ export interface DraftElement {
 export interface DraftControl {
   control: Control;
   provenance: Provenance;
+}
+
+export interface DraftFact {
+  /** The tag's name, one a rule reads (see IMDSV1_TAG, BACKUPS_OFF_TAG). */
+  tag: string;
+  provenance: Provenance;
+}
+
+/** Adds facts an element does not have yet (by tag: the first place found stays). */
+export function addFacts(e: DraftElement, facts: readonly DraftFact[]): void {
+  for (const f of facts) if (!(e.facts ??= []).some((x) => x.tag === f.tag)) e.facts.push(f);
 }
 
 /** One operation of an API: only what the spec says beyond its key (the model infers a kind from the path). */
@@ -122,6 +146,11 @@ export interface FlowEvidence extends ConnectionFacts {
   port?: number;
   /** The setting carries a password. */
   credentials?: boolean;
+  /**
+   * The literal login the caller sends (a fingerprint and the user, never the password): callers of one target
+   * sending the same one share a credential, which the model names (`credential:`) for `shared-credentials`.
+   */
+  credential?: CredentialUse;
   /** How callers authenticate, where the file or the service says so (a managed Kubernetes API takes cloud identities). */
   auth?: AuthMethod;
   /**
@@ -151,6 +180,8 @@ export interface DraftFlow {
   stated?: string;
   /** The model's `description:`, from the first evidence in file order that has one. */
   description?: string;
+  /** The literal login of the first evidence in file order that has one. */
+  credential?: CredentialUse;
 }
 
 /** A host named by an element, not (yet) matched to an element: another file may define it. */
@@ -161,6 +192,8 @@ export interface HostReference {
   explicit?: boolean;
   /** The variable whose value names the host (`SMTP_HOST`), for telling an address from any other value. */
   setting?: string;
+  /** The setting wrote a port with the host (`smtp.acme.dev:587`), which a file name never has. */
+  withPort?: boolean;
   evidence: FlowEvidence;
 }
 
@@ -271,6 +304,8 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   existing.noAuth = element.noAuth ?? existing.noAuth;
   existing.clientAuth = element.clientAuth ?? existing.clientAuth;
   existing.dataAtRisk = element.dataAtRisk ?? existing.dataAtRisk;
+  if (element.hardCodedSecrets) addHardCodedSecrets(existing, element.hardCodedSecrets);
+  if (element.facts) addFacts(existing, element.facts);
   existing.comment = element.comment ?? existing.comment;
   // A file that defines the service makes it part of the system, whichever file only named it.
   if (existing.outside && !element.outside) delete existing.outside;
@@ -279,6 +314,12 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   if (element.endpoints) addEndpoints(existing, element.endpoints);
   if (element.controls) addControls(existing, element.controls);
   return existing;
+}
+
+/** Literal secrets join an element's, each place once (a file read twice states it twice). */
+function addHardCodedSecrets(element: DraftElement, places: readonly Provenance[]): void {
+  const list = (element.hardCodedSecrets ??= []);
+  for (const p of places) if (!list.some((q) => q.file === p.file && q.line === p.line && q.note === p.note)) list.push({ ...p });
 }
 
 /**
@@ -437,6 +478,27 @@ const COMMON_TLDS = new Set([
 export function publicTwoLabelName(host: string): boolean {
   const labels = host.toLowerCase().split('.');
   return labels.length === 2 && labels[0] !== '' && COMMON_TLDS.has(labels[1]) && isPublicHostName(host);
+}
+
+/**
+ * Extensions of files a setting names (`config.json`, `app.log`, `server.pem`): a dotted value ending in one is a
+ * file, not a host, whatever the variable is called.
+ */
+const FILE_EXTENSIONS = new Set([
+  'json', 'yaml', 'yml', 'toml', 'xml', 'ini', 'conf', 'cfg', 'config', 'properties', 'env', 'log', 'txt', 'csv', 'pem', 'crt', 'cer',
+  'key', 'p12', 'pfx', 'jks', 'html', 'js', 'mjs', 'ts', 'py', 'rb', 'sh', 'jar', 'war', 'sql', 'db', 'sqlite', 'sock', 'pid', 'lock', 'gz', 'zip', 'tar',
+]);
+
+/** A dotted name whose last label is a file extension (see FILE_EXTENSIONS): `settings.yaml`, not `api.stripe.com`. */
+export function namesAFile(host: string): boolean {
+  const labels = host.toLowerCase().split('.');
+  return labels.length > 1 && FILE_EXTENSIONS.has(labels[labels.length - 1]);
+}
+
+/** A name whose last label is a common top-level domain (see COMMON_TLDS), at any depth: `smtp.sendgrid.net`, not `app.log`. */
+export function endsInCommonTld(host: string): boolean {
+  const labels = host.toLowerCase().split('.');
+  return labels.length > 1 && labels.every((l) => l !== '') && COMMON_TLDS.has(labels[labels.length - 1]) && isPublicHostName(host);
 }
 
 /** Host suffixes of services the catalogue knows (a payment API, a mail provider, AWS services by their endpoints). */
@@ -609,6 +671,8 @@ function settleFlow(from: string, to: string, group: readonly Guessed[], target:
   if (port !== undefined) flow.port = port;
   const description = evidence.find((ev) => ev.description !== undefined)?.description;
   if (description !== undefined) flow.description = description;
+  const credential = evidence.find((ev) => ev.credential !== undefined)?.credential;
+  if (credential !== undefined) flow.credential = credential;
   return flow;
 }
 
@@ -655,8 +719,10 @@ export function mergeDrafts(drafts: readonly Draft[]): Draft {
     for (const line of d.limits) if (!out.limits.includes(line)) out.limits.push(line);
     for (const b of d.boundaries) addBoundary(out, { ...b, provenance: cloneProvenance(b.provenance) });
     for (const e of d.elements) {
-      const { endpoints, controls, ...rest } = e;
+      const { endpoints, controls, hardCodedSecrets, facts, ...rest } = e;
       const copy = addElement(out, { ...rest, aliases: [...e.aliases], provenance: cloneProvenance(e.provenance) });
+      if (hardCodedSecrets) addHardCodedSecrets(copy, hardCodedSecrets);
+      if (facts) addFacts(copy, facts.map((f) => ({ tag: f.tag, provenance: { ...f.provenance } })));
       if (endpoints) addEndpoints(copy, endpoints);
       if (controls) addControls(copy, controls);
     }
@@ -771,6 +837,9 @@ function elementValue(e: DraftElement, boundaries: Map<string, string>, asset?: 
   if (e.replicas !== undefined) value.replicas = e.replicas;
   if (asset !== undefined) value.stores = [asset];
   if (e.controls?.length) value.controls = e.controls.map((c) => c.control);
+  const secret = e.hardCodedSecrets?.[0];
+  const tags = [...(secret ? [`${HARD_CODED_SECRET_TAG}:${secret.file}:${secret.line}`] : []), ...(e.facts ?? []).map((f) => `${f.tag}:${f.provenance.file}:${f.provenance.line}`)];
+  if (tags.length) value.tags = tags;
   return value;
 }
 
@@ -845,6 +914,8 @@ function elementComment(e: DraftElement): string {
   if (e.noAuth) lines.push(`no authentication: ${formatProvenance([e.noAuth])}`);
   if (e.clientAuth) lines.push(`clients authenticate with ${e.clientAuth.method}: ${formatProvenance([e.clientAuth.provenance])}`);
   for (const c of e.controls ?? []) lines.push(`${c.control}: ${formatProvenance([c.provenance])}`);
+  if (e.hardCodedSecrets?.length) lines.push(`hard-coded secret${e.hardCodedSecrets.length > 1 ? 's' : ''}: ${formatProvenance(e.hardCodedSecrets)}`);
+  for (const f of e.facts ?? []) lines.push(`${f.tag}: ${formatProvenance([f.provenance])}`);
   return lines.map((l) => ` ${oneLine(l)}`).join('\n');
 }
 
@@ -911,10 +982,40 @@ function flowIds(flows: readonly DraftFlow[], ids: Map<string, string>, boundari
   return out;
 }
 
-function flowItem(doc: Document, flow: DraftFlow, ids: Map<string, string>, id: string | undefined): YAMLMap {
+/**
+ * A `credential:` name for the flows whose callers send one target the same literal login (see FlowEvidence
+ * `credential`), when two or more callers do: `postgresdb-admin`, the target and the user (a user name is no
+ * secret), `<target>-login` without one; a second shared login on the same target takes `-2`. A login one caller
+ * alone sends is left unnamed: naming it says nothing `shared-credentials` can use. In flow order.
+ */
+function credentialNames(flows: readonly DraftFlow[], ids: Map<string, string>): Map<DraftFlow, string> {
+  const groups = new Map<string, DraftFlow[]>();
+  for (const f of flows) {
+    // A login sent to a server that checks none (`auth: none`) opens nothing the callers share.
+    if (f.credential === undefined || f.auth === 'none') continue;
+    const key = `${f.to}\u0000${f.credential.fingerprint}`;
+    groups.set(key, [...(groups.get(key) ?? []), f]);
+  }
+  const out = new Map<DraftFlow, string>();
+  const taken = new Set<string>();
+  for (const group of groups.values()) {
+    if (new Set(group.map((f) => f.from)).size < 2) continue;
+    // The user names the login only when it is a name: a token in the user part (GitHub's `TOKEN:x-oauth-basic@`) stays out.
+    const user = group[0].credential!.user;
+    const base = `${ids.get(group[0].to)!}-${user !== undefined && isPlainUserName(user) ? user : 'login'}`;
+    let name = base;
+    for (let n = 2; taken.has(name); n++) name = `${base}-${n}`;
+    taken.add(name);
+    for (const f of group) out.set(f, name);
+  }
+  return out;
+}
+
+function flowItem(doc: Document, flow: DraftFlow, ids: Map<string, string>, id: string | undefined, credential?: string): YAMLMap {
   const arrow = `${ids.get(flow.from)} -> ${ids.get(flow.to)}`;
   const details: Record<string, unknown> = { ...(id ? { id } : {}), protocol: flow.protocol };
   if (flow.auth) details.auth = flow.auth;
+  if (credential !== undefined) details.credential = credential;
   if (flow.port !== undefined) details.port = flow.port;
   if (flow.description !== undefined) details.description = flow.description;
   const value = Object.keys(details).length === 1 ? new Scalar(flow.protocol) : flowMap(doc, details);
@@ -992,7 +1093,9 @@ export function draftToYaml(draft: Draft, options: DraftYamlOptions = {}): strin
   if (draft.flows.length) {
     const flows = new YAMLSeq();
     const flowId = flowIds(draft.flows, ids.elements, ids.boundaries);
-    for (const f of flowOrder(draft, order)) flows.items.push(flowItem(doc, f, ids.elements, flowId.get(f)));
+    const ordered = flowOrder(draft, order);
+    const credentials = credentialNames(ordered, ids.elements);
+    for (const f of ordered) flows.items.push(flowItem(doc, f, ids.elements, flowId.get(f), credentials.get(f)));
     section(root, 'flows', flows);
   }
   return doc.toString({ lineWidth: 0 });

@@ -4,6 +4,7 @@ import { Document, isScalar, isSeq, Pair, Scalar, visit, YAMLMap, YAMLSeq } from
 import type { Level } from '../model/catalog.js';
 import { ID_PATTERN } from '../model/schema.js';
 import type { Diagnostic } from '../model/types.js';
+import { riskWord } from '../track/scope.js';
 import { TRIAGE_VERSION, TRIAGE_VERSION_KEY } from '../track/triage.js';
 import { TRIAGE_FILE_GUIDE } from '../track/triage-edit.js';
 import type { TriageDecision } from '../track/types.js';
@@ -323,6 +324,13 @@ export interface ImportedTriage {
   decisions: number;
 }
 
+/** Flow ids on one line, `[lb->api, lb->web]`, sorted and once each, as the triage editor writes `covers:`. */
+function flowList(doc: Document, ids: readonly string[]): YAMLSeq {
+  const seq = doc.createNode([...new Set(ids)].sort()) as YAMLSeq;
+  seq.flow = true;
+  return seq;
+}
+
 /** The triage file beside the imported model: the file's decisions, so that none is lost on the way. */
 export function importedTriage(header: readonly string[], decisions: readonly ImportedDecision[]): ImportedTriage | undefined {
   if (decisions.length === 0) return undefined;
@@ -339,8 +347,12 @@ export function importedTriage(header: readonly string[], decisions: readonly Im
     if (d.ticket) v.ticket = d.ticket;
     if (d.expires) v.expires = d.expires;
     if (d.review) v.review = d.review;
-    threats.items.push(new Pair(new Scalar(d.key), doc.createNode(v)));
+    // What the decision was made for (scope.ts), as `threatmap triage` writes it: without it, it is not checked.
+    if (d.risk) v.risk = riskWord(d.risk);
+    const entry = doc.createNode(v) as YAMLMap;
+    if (d.covers?.length) entry.set('covers', flowList(doc, d.covers));
+    threats.items.push(new Pair(new Scalar(d.key), entry));
   }
   root.set('threats', threats);
-  return { text: doc.toString({ lineWidth: 0 }), decisions: decisions.length };
+  return { text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }), decisions: decisions.length };
 }

@@ -1,26 +1,28 @@
 // Kubernetes manifests -> a Draft: each workload (Deployment, StatefulSet, Job...) an element, the Services
-// that select it the names other pods reach it by, NodePort, LoadBalancer, externalIPs and Ingress backends
-// calls from outside, and a flow wherever a container's environment (its ConfigMap values too) names another
+// that select it the names other pods reach it by, NodePort, LoadBalancer, externalIPs, Ingress and Traefik
+// IngressRoute backends calls from outside, and a flow wherever a container's environment (its ConfigMap values too) names another
 // Service. Objects that draw nothing on a data flow diagram (Secrets, RBAC, autoscalers...) are skipped. A
 // Service and the Deployment it selects usually sit in different files, so the files applied together are
 // read together (discoverKubernetesFiles). Pure: the caller reads the files and passes their text.
 import { isMap, isScalar } from 'yaml';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
-import { portEvidence, serviceId } from './compose.js';
+import { portEvidence, serviceId, traefikHosts, traefikPaths } from './compose.js';
 import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
   hostMentions, imageRepository, imageTech, passwordSetting, SECRET_KEY, withDebugger,
 } from './containers.js';
 import {
   addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftEndpoint,
-  emptyDraft, type FlowEvidence, type Identity, kindOf, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
+  emptyDraft, type FlowEvidence, type Identity, kindOf, namesAFile, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 
 export { checkLine, type DraftCheck };
 import type { AuthMethod } from '../model/catalog.js';
+import { EPHEMERAL_DATA_TAG } from '../analysis/rules/data-at-rest.js';
 import { lookup } from './import-common.js';
 import { rbacAccess, type RbacBinding, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
+import { credentialOf, describeLiteral, isPlaceholder, literalSecretSetting } from './secret-values.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
 
 export interface KubernetesOptions {
@@ -102,11 +104,38 @@ const ALLOWLIST_ANNOTATIONS = [
 ];
 
 
+/** Traefik's custom resources, under their current and their older API group. */
+const TRAEFIK_API = /^traefik\.(?:io|containo\.us)\/v1alpha1$/;
+const TRAEFIK_ROUTES = new Set(['IngressRoute', 'IngressRouteTCP']);
+const TRAEFIK_MIDDLEWARES = new Set(['Middleware', 'MiddlewareTCP']);
+
 /** Source ranges that admit every address: no allow-list. */
 const WORLD_RANGES = new Set(['0.0.0.0/0', '::/0']);
 
-/** A value that stands for a secret rather than being one: empty, or a placeholder filled in at deploy time. */
-const PLACEHOLDER = /^$|^\$\{[^}]*\}$|^\$\([^)]*\)$|^<[^>]*>$|^\{\{.*\}\}$/;
+/**
+ * Where database, queue and search images keep their data unless told otherwise: a volume mounted there (or on a
+ * directory above it) holds everything the store keeps.
+ */
+const DATA_DIRS = [
+  '/var/lib/postgresql/data', '/var/lib/mysql', '/data', '/data/db', '/var/lib/mongodb', '/bitnami/postgresql', '/bitnami/mysql',
+  '/bitnami/mariadb', '/bitnami/mongodb', '/bitnami/redis/data', '/usr/share/elasticsearch/data', '/usr/share/opensearch/data',
+  '/var/lib/rabbitmq', '/var/lib/cassandra', '/var/lib/clickhouse', '/var/lib/influxdb', '/var/lib/neo4j/data', '/opt/couchdb/data',
+];
+
+/** An image's tag when it floats: none written (so `latest`), or `latest`; a digest pins it whatever the tag. */
+function floatingTag(image: string): string | undefined {
+  const ref = image.trim();
+  if (ref === '' || ref.includes('@') || ref.includes('{{') || ref.includes('$')) return undefined;
+  const last = ref.slice(ref.lastIndexOf('/') + 1);
+  const colon = last.lastIndexOf(':');
+  if (colon < 0) return 'no tag';
+  return last.slice(colon + 1).toLowerCase() === 'latest' ? 'tag latest' : undefined;
+}
+
+const holdsData = (mountPath: string): boolean => {
+  const m = mountPath.replace(/\/+$/, '');
+  return m !== '' && DATA_DIRS.some((d) => d === m || d.startsWith(`${m}/`));
+};
 
 
 // --- Reading objects ---------------------------------------------------------------------------------
@@ -153,6 +182,16 @@ interface Workload {
   debugger?: DebuggerListener;
 }
 
+/** What a Traefik route's middlewares ask of callers (see KubernetesReader.traefikGate). */
+interface TraefikGate {
+  auth?: { method: AuthMethod; note: string };
+  controls: DraftControl[];
+  /** Middlewares named and not found in these manifests (or another provider's). */
+  unread: string[];
+  /** A middleware redirects every request (HTTP to HTTPS): the route serves nothing. */
+  redirects: boolean;
+}
+
 const isTrue = (entry: Entry | undefined): boolean =>
   entry !== undefined && isScalar(entry.value) && (entry.value.value === true || entry.value.value === 'true');
 
@@ -171,6 +210,9 @@ class KubernetesReader {
   /** ConfigMaps' `data` by `namespace/name`: the values pods take into their environment. */
   private readonly configMaps = new Map<string, { file: string; name: string; data: Map<string, { value: string; line: number }> }>();
   private readonly ingresses: ObjectRef[] = [];
+  /** Traefik's IngressRoutes (HTTP and TCP), and its Middlewares by `namespace/name`. */
+  private readonly ingressRoutes: ObjectRef[] = [];
+  private readonly middlewares = new Map<string, ObjectRef>();
   private readonly taken = new Set<string>();
   /** RBAC, for what each workload's service account may do to the cluster. */
   private readonly roles: RbacRole[] = [];
@@ -179,6 +221,8 @@ class KubernetesReader {
   private readonly sourceFormat = new Map<string, string>();
   /** ExternalName Services: a cluster name for a host outside it, with the line of its `externalName`. */
   private readonly externalNames: Array<{ service: ObjectRef; host: string; line: number }> = [];
+  /** Namespaces some NetworkPolicy of these manifests is written in (what it admits is not read). */
+  private readonly policed = new Set<string>();
   /** `automountServiceAccountToken` of the service accounts that state it, by `namespace/name`. */
   private readonly automount = new Map<string, boolean>();
 
@@ -310,8 +354,13 @@ class KubernetesReader {
       this.readRbac(src, file, top, kind, path);
       return;
     }
+    if (kind === 'NetworkPolicy') {
+      const namespace = this.namespaceOf(src, this.fields(src, top.get('metadata')), path);
+      if (namespace !== undefined) this.policed.add(namespace);
+    }
     const isWorkload = lookup(WORKLOADS, kind) !== undefined;
-    if (!isWorkload && kind !== 'Service' && kind !== 'Ingress') {
+    const traefik = TRAEFIK_API.test(apiVersion) && (TRAEFIK_ROUTES.has(kind) || TRAEFIK_MIDDLEWARES.has(kind));
+    if (!isWorkload && kind !== 'Service' && kind !== 'Ingress' && !traefik) {
       this.skipped.add(kind);
       return;
     }
@@ -340,6 +389,8 @@ class KubernetesReader {
     };
     if (isWorkload) this.readWorkload(obj);
     else if (kind === 'Service') this.services.push(obj);
+    else if (TRAEFIK_ROUTES.has(kind) && traefik) this.ingressRoutes.push(obj);
+    else if (traefik) this.middlewares.set(`${kind === 'MiddlewareTCP' ? 'tcp ' : ''}${namespace}/${obj.name}`, obj);
     else this.ingresses.push(obj);
   }
 
@@ -368,7 +419,7 @@ class KubernetesReader {
     for (const field of ['stringData', 'data']) {
       const entry = top.get(field);
       const keys = (entry && isMap(entry.value) ? src.entries(entry.value, entry.path) : [])
-        .filter((e) => isScalar(e.value) && typeof e.value.value === 'string' && !PLACEHOLDER.test(e.value.value.trim()))
+        .filter((e) => isScalar(e.value) && typeof e.value.value === 'string' && !isPlaceholder(e.value.value))
         .map((e) => e.key);
       if (!entry || keys.length === 0) continue;
       this.checks.push({
@@ -509,7 +560,9 @@ class KubernetesReader {
   finish(): void {
     for (const service of this.services) this.readService(service);
     for (const ingress of this.ingresses) this.readIngress(ingress);
+    for (const route of this.ingressRoutes) this.readIngressRoute(route);
     for (const w of this.workloads) this.addWorkload(w);
+    this.unpolicedNamespaces();
     for (const w of this.workloads) this.addApiAccess(w);
     for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger));
     for (const w of this.workloads) for (const ev of w.internalCalls) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger), 'network');
@@ -517,8 +570,24 @@ class KubernetesReader {
     for (const x of this.externalNames) this.addExternalName(x);
     resolveReferences(this.draft);
     const namespaces = new Set([...this.workloads.map((w) => w.obj.namespace), ...this.services.map((s) => s.namespace), ...this.ingresses.map((i) => i.namespace)]);
-    addOutsideServices(this.draft, (ref) => mayBeOutside(ref.host, namespaces));
+    // A file name (`app.settings.json`) is no host, however many dots it has; in a URL it is what the URL says.
+    addOutsideServices(this.draft, (ref) => mayBeOutside(ref.host, namespaces) && (ref.evidence.scheme !== undefined || !namesAFile(ref.host)));
     settleFlows(this.draft);
+  }
+
+  /**
+   * A namespace with workloads and no NetworkPolicy in the files read: Kubernetes lets every pod of the cluster
+   * reach every pod there. A check, cited at its first workload; the draft's namespace boundary already draws
+   * the open zone (flat-network weighs it once assets are added), so no fact is needed.
+   */
+  private unpolicedNamespaces(): void {
+    const first = new Map<string, Workload>();
+    for (const w of this.workloads) if (!first.has(w.obj.namespace)) first.set(w.obj.namespace, w);
+    for (const [namespace, w] of first) {
+      if (this.policed.has(namespace)) continue;
+      const at = this.provenance(w.obj, w.obj.offset);
+      this.checks.push({ file: at.file, line: at.line, message: `namespace ${namespace}: no NetworkPolicy in these manifests, so any pod in the cluster reaches ${w.obj.kind} ${w.obj.name} and every other pod of the namespace on any port; add a default-deny policy and allow only the flows each service needs` });
+    }
   }
 
   private omit(obj: ObjectRef, reason: string, hint?: string): void {
@@ -655,6 +724,13 @@ class KubernetesReader {
     return undefined;
   }
 
+  /** The workloads a Service of these manifests selects, by its name and namespace; none for a Service not here or without a selector. */
+  private behindService(name: string, namespace: string): Workload[] {
+    const target = this.services.find((s) => s.name === name && s.namespace === namespace);
+    const selector = target ? this.stringMap(target.src, this.at(target.src, target.fields, ['spec', 'selector']), 'a map of labels') : new Map<string, string>();
+    return target && selector.size ? this.selected(target, selector) : [];
+  }
+
   private readIngress(ingress: ObjectRef): void {
     const { src } = ingress;
     const spec = this.fields(src, ingress.fields.get('spec'));
@@ -668,9 +744,7 @@ class KubernetesReader {
     const route = (backend: Entry | undefined, offset: number, where: string, path?: { text: string; offset: number }) => {
       const service = backendName(backend);
       if (service === undefined) return;
-      const target = this.services.find((s) => s.name === service && s.namespace === ingress.namespace);
-      const selector = target ? this.stringMap(target.src, this.at(target.src, target.fields, ['spec', 'selector']), 'a map of labels') : new Map<string, string>();
-      const workloads = target && selector.size ? this.selected(target, selector) : [];
+      const workloads = this.behindService(service, ingress.namespace);
       if (workloads.length === 0) {
         this.draft.omitted.push({
           key: service,
@@ -704,6 +778,138 @@ class KubernetesReader {
         route(p.get('backend'), rule.offset, `${host ? ` host ${host}` : ''}${pathText ? ` path ${pathText}` : ''}`,
           pathText !== undefined ? { text: pathText.trim(), offset: p.get('path')!.offset } : undefined);
       }
+    }
+  }
+
+  /**
+   * A Traefik IngressRoute (or IngressRouteTCP) routes as an Ingress does: the workloads of each route's Services
+   * are called from outside through the proxy, over HTTPS when the IngressRoute has `tls`, the hosts and paths of
+   * the route's `match` in the note, its paths endpoints, and what its Middlewares say about callers (see
+   * traefikGate). A route through a redirecting middleware only redirects; a TraefikService (weighted,
+   * mirrored) is left out, named.
+   */
+  private readIngressRoute(route: ObjectRef): void {
+    const { src } = route;
+    const spec = this.fields(src, route.fields.get('spec'));
+    const tcp = route.kind === 'IngressRouteTCP';
+    const tlsEntry = spec.get('tls');
+    // `tls: {}` is TLS with the default certificate; `tls:` with nothing, or `false`, is none.
+    const tls = tlsEntry !== undefined && tlsEntry.value !== null && !(isScalar(tlsEntry.value) && (tlsEntry.value.value === null || tlsEntry.value.value === false));
+    const passthrough = tls && isTrue(this.fields(src, tlsEntry).get('passthrough'));
+    const entryPoints = this.strings(src, spec.get('entryPoints'));
+    const routes = this.items(src, spec.get('routes'), 'a list of routes');
+    for (const [i, item] of routes.entries()) {
+      // Each route is a route of its own: routes that ask different things of callers leave the flow's auth unstated.
+      const label = `${route.kind} ${route.name}${routes.length > 1 ? ` route ${i + 1}` : ''}`;
+      const fields = this.fields(src, item);
+      const matchEntry = fields.get('match');
+      const match = this.text(src, matchEntry)?.trim() ?? '';
+      const gate = this.traefikGate(route, this.items(src, fields.get('middlewares'), 'a list of middlewares'), tcp);
+      if (gate.redirects) continue;
+      const hosts = traefikHosts(match);
+      const paths = tcp ? [] : traefikPaths(match);
+      const where = `${hosts.length ? ` host ${hosts.join(', ')}` : ''}${paths.length ? ` path ${paths.join(', ')}` : ''}${entryPoints.length ? ` on ${entryPoints.join(', ')}` : ''}`;
+      const tlsNote = !tls ? '' : passthrough ? ' (TLS passed through to the backend)' : ' (TLS)';
+      const notes = [
+        ...(gate.auth ? [gate.auth.note] : []),
+        ...(gate.unread.length ? [`middleware${gate.unread.length > 1 ? 's' : ''} ${gate.unread.join(', ')} not read`] : []),
+      ];
+      for (const svc of this.items(src, fields.get('services'), 'a list of services')) {
+        const s = this.fields(src, svc);
+        const name = this.text(src, s.get('name'));
+        if (name === undefined) continue;
+        const kind = this.text(src, s.get('kind')) ?? 'Service';
+        const namespace = this.text(src, s.get('namespace')) ?? route.namespace;
+        const workloads = kind === 'Service' ? this.behindService(name, namespace) : [];
+        if (workloads.length === 0) {
+          this.draft.omitted.push({
+            key: name,
+            reason: kind === 'Service' ? `${label} routes to Service ${name}, which selects no workload in these manifests`
+              : `${label} routes to ${kind} ${name}, which this reader does not follow`,
+            provenance: this.provenance(route, svc.offset),
+          });
+          continue;
+        }
+        const port = this.text(src, s.get('port'), 'a port number or name')?.trim();
+        const note = `${label}${where} -> Service ${name}${port ? ` port ${port}` : ''}${tlsNote}${notes.map((n) => `, ${n}`).join('')}`;
+        const provenance = this.provenance(route, item.offset, note);
+        // An entry point's port is Traefik's own setting, not the manifests': HTTP routes take the usual ones.
+        const evidence: FlowEvidence = tcp
+          ? { ...(tls ? { protocol: 'tls' } : {}), route: label, provenance }
+          : { protocol: tls ? 'https' : 'http', port: tls ? 443 : 80, route: label, ...(gate.auth ? { auth: gate.auth.method } : {}), provenance };
+        for (const w of workloads) {
+          w.published.push(evidence);
+          w.controls.push(...gate.controls);
+          for (const path of paths.filter((p) => ROUTE_PATH.test(p))) {
+            w.endpoints.push({ key: path, routed: true, ...(gate.auth ? { auth: gate.auth.method } : {}), provenance: [this.provenance(route, matchEntry!.offset, `${label} path ${path}`)] });
+          }
+        }
+      }
+    }
+  }
+
+  /** A route's reference to a Middleware (`name`, `namespace`, or `namespace-name@kubernetescrd`), or undefined for another provider's. */
+  private middlewareOf(route: ObjectRef, ref: Entry, tcp: boolean): { name: string; object?: ObjectRef } | undefined {
+    const f = this.fields(route.src, ref);
+    const written = this.text(route.src, f.get('name'))?.trim();
+    if (!written) return undefined;
+    const at = written.lastIndexOf('@');
+    const provider = at > 0 ? written.slice(at + 1) : 'kubernetescrd';
+    const name = at > 0 ? written.slice(0, at) : written;
+    if (provider !== 'kubernetescrd') return { name: written };
+    const namespace = this.text(route.src, f.get('namespace')) ?? route.namespace;
+    const kind = tcp ? 'tcp ' : '';
+    const object = this.middlewares.get(`${kind}${namespace}/${name}`)
+      ?? (at > 0 ? [...this.middlewares].find(([key, m]) => key === `${kind}${m.namespace}/${m.name}` && `${m.namespace}-${m.name}` === name)?.[1] : undefined);
+    return { name: written, ...(object ? { object } : {}) };
+  }
+
+  /**
+   * What a route's Middlewares say about its callers, as a Traefik router's do in compose: basic auth (`basic`),
+   * digest (`password`), forward auth to oauth2-proxy (`oauth2`) or to another service (an `authentication`
+   * control, its method unknown), a source allow-list, a rate limit; chains are followed. A redirecting middleware
+   * means the route only redirects; one not in these manifests is named as not read.
+   */
+  private traefikGate(route: ObjectRef, refs: readonly Entry[], tcp: boolean, seen = new Set<ObjectRef>()): TraefikGate {
+    const gate: TraefikGate = { controls: [], unread: [], redirects: false };
+    for (const ref of refs) {
+      const m = this.middlewareOf(route, ref, tcp);
+      if (!m) continue;
+      if (!m.object) {
+        gate.unread.push(m.name);
+        continue;
+      }
+      // A chain that names itself, directly or not, adds nothing the second time.
+      if (seen.has(m.object)) continue;
+      seen.add(m.object);
+      this.addMiddleware(m.object, tcp, seen, gate);
+    }
+    return gate;
+  }
+
+  /** One Middleware's part in a gate (see traefikGate). */
+  private addMiddleware(mw: ObjectRef, tcp: boolean, seen: Set<ObjectRef>, gate: TraefikGate): void {
+    const { src } = mw;
+    const spec = this.fields(src, mw.fields.get('spec'));
+    const at = (key: string, note: string): Provenance => this.provenance(mw, spec.get(key)!.offset, `Middleware ${mw.name} ${note}`);
+    if (spec.has('redirectScheme')) gate.redirects = true;
+    if (spec.has('basicAuth')) gate.auth ??= { method: 'basic', note: `basic auth (Middleware ${mw.name})` };
+    if (spec.has('digestAuth')) gate.auth ??= { method: 'password', note: `digest auth (Middleware ${mw.name})` };
+    const address = this.text(src, this.fields(src, spec.get('forwardAuth')).get('address'))?.trim();
+    if (spec.has('forwardAuth') && address !== undefined && /oauth2/i.test(address)) gate.auth ??= { method: 'oauth2', note: `forward auth ${address} (oauth2-proxy)` };
+    else if (spec.has('forwardAuth')) gate.controls.push({ control: 'authentication', provenance: at('forwardAuth', `forward auth ${address ?? '?'}`) });
+    for (const key of ['ipAllowList', 'ipWhiteList']) {
+      const ranges = this.strings(src, this.fields(src, spec.get(key)).get('sourceRange')).map((r) => r.trim()).filter((r) => r !== '');
+      if (ranges.length && !ranges.some((r) => WORLD_RANGES.has(r))) gate.controls.push({ control: 'ip-allowlist', provenance: at(key, `ip allow-list ${ranges.join(', ')}`) });
+    }
+    if (spec.has('rateLimit')) gate.controls.push({ control: 'rate-limiting', provenance: at('rateLimit', 'rate limit') });
+    const chain = this.items(src, this.fields(src, spec.get('chain')).get('middlewares'), 'a list of middlewares');
+    if (chain.length) {
+      const inner = this.traefikGate(mw, chain, tcp, seen);
+      gate.auth ??= inner.auth;
+      gate.controls.push(...inner.controls);
+      gate.unread.push(...inner.unread);
+      gate.redirects ||= inner.redirects;
     }
   }
 
@@ -762,6 +968,10 @@ class KubernetesReader {
     const privileged = this.privilege(w);
     const replicas = this.replicas(w);
     const open = w.main && kindOf(identity) === 'store' ? this.authOffOf(w, w.main, identity, env.map((e) => e.setting)) : undefined;
+    const literals = this.hardCodedSecrets(w);
+    const ephemeral = w.main && kindOf(identity) === 'store' ? this.ephemeralData(w, w.main) : undefined;
+    this.runsAsRoot(w);
+    this.unpinnedImages(w);
     const namespace = obj.namespace;
     addBoundary(this.draft, {
       key: `namespace:${namespace}`,
@@ -785,6 +995,8 @@ class KubernetesReader {
       ...(password ? { passwordSetting: { file: password.file ?? obj.file, line: password.line, note: `env ${password.key}${password.from ? ` (${password.from})` : passwordNote}` } } : {}),
       ...(requiresPassword ? { requiresPassword } : {}),
       ...(open ? { noAuth: open, dataAtRisk: open } : {}),
+      ...(literals.length ? { hardCodedSecrets: literals } : {}),
+      ...(ephemeral ? { facts: [{ tag: EPHEMERAL_DATA_TAG, provenance: ephemeral }] } : {}),
       provenance: [this.provenance(obj, obj.offset, notes.join('; ')), ...w.services],
       ...(w.controls.length ? { controls: w.controls } : {}),
       ...(w.endpoints.length ? { endpoints: w.endpoints } : {}),
@@ -820,6 +1032,86 @@ class KubernetesReader {
       : this.provenance(obj, c.offset, `container ${c.name}: ${off.says}`);
     this.checks.push({ file: at.file, line: at.line, message: `${obj.kind} ${obj.name}: ${off.says}` });
     return at;
+  }
+
+  /**
+   * The secrets the workload's containers write as literals in `env` `value:` or in a ConfigMap they read (see
+   * literalSecretSetting), each cited where it is written with a check; the value's length only, never the value.
+   * Only manifests as written count: a rendered chart takes its values from values files or generates them.
+   */
+  private hardCodedSecrets(w: Workload): Provenance[] {
+    const { obj } = w;
+    const out: Provenance[] = [];
+    for (const c of w.containers) {
+      const env = this.environment(w, c).map((e) => e.setting);
+      for (const e of env) {
+        const file = e.file ?? obj.file;
+        const found = this.sourceFormat.get(file) === KUBERNETES_FORMAT ? literalSecretSetting(e) : undefined;
+        if (!found) continue;
+        const masked = describeLiteral(found, e, env);
+        const where = `${e.from ? ` (${e.from})` : ''}${c !== w.main ? ` (container ${c.name})` : ''}`;
+        out.push({ file, line: e.line, note: `env ${e.key}${where} (${masked})` });
+        this.checks.push({ file, line: e.line, message: `${obj.kind} ${obj.name} sets ${e.key}${where} to ${masked}: a secret written in the manifests; take it from a Secret kept out of the repository (or a secret store) and rotate it` });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The emptyDir a store's container keeps its data directory on (DATA_DIRS), cited at its `emptyDir:` with a
+   * check: deleted with the pod, so a rollout, a node drain or an eviction loses the data. no-backups reads it.
+   */
+  private ephemeralData(w: Workload, c: Container): Provenance | undefined {
+    const { src } = w.obj;
+    const emptyDirs = new Map<string, Entry>();
+    for (const volume of this.items(src, w.pod.get('volumes'), 'a list of volumes')) {
+      const fields = this.fields(src, volume);
+      const name = this.text(src, fields.get('name'));
+      const empty = fields.get('emptyDir');
+      if (name !== undefined && empty !== undefined) emptyDirs.set(name, empty);
+    }
+    for (const item of this.items(src, c.fields.get('volumeMounts'), 'a list of volume mounts')) {
+      const mount = this.fields(src, item);
+      const name = this.text(src, mount.get('name'));
+      const path = this.text(src, mount.get('mountPath'))?.trim();
+      const empty = name === undefined ? undefined : emptyDirs.get(name);
+      if (empty === undefined || path === undefined || !holdsData(path)) continue;
+      const at = this.provenance(w.obj, empty.offset, `emptyDir volume ${name} holds the data directory ${path}: deleted with the pod`);
+      this.checks.push({ file: at.file, line: at.line, message: `${w.obj.kind} ${w.obj.name} keeps its data (${path}) on emptyDir volume ${name}: a rollout, a node drain or an eviction deletes it; mount a PersistentVolumeClaim (a StatefulSet's volumeClaimTemplates) and back it up` });
+      return at;
+    }
+    return undefined;
+  }
+
+  /** A check for each container whose image floats (no tag, or `latest`), cited at its `image:`. */
+  private unpinnedImages(w: Workload): void {
+    const { obj } = w;
+    for (const c of w.containers) {
+      const floating = c.image === undefined ? undefined : floatingTag(c.image);
+      if (floating === undefined) continue;
+      const line = obj.src.lineOf(c.fields.get('image')?.offset ?? c.offset);
+      this.checks.push({ file: obj.file, line, message: `${obj.kind} ${obj.name} runs image ${c.image} (${floating}): each pull may run other code, and whoever can push that tag runs code in the cluster; pin a version, better a digest (@sha256:...)` });
+    }
+  }
+
+  /**
+   * A check for the containers no securityContext keeps from root: neither theirs nor the pod's sets
+   * `runAsNonRoot: true` or a `runAsUser` other than 0, so they run as the image's user, root in most images.
+   * Cited at the first such container; a stated `runAsUser: 0` says root outright.
+   */
+  private runsAsRoot(w: Workload): void {
+    const { obj } = w;
+    const pod = this.fields(obj.src, w.pod.get('securityContext'));
+    const root = w.containers.filter((c) => {
+      const own = this.fields(obj.src, c.fields.get('securityContext'));
+      const user = this.text(obj.src, own.get('runAsUser') ?? pod.get('runAsUser'), 'a whole number')?.trim();
+      if (user !== undefined && user !== '0') return false;
+      return user === '0' || !isTrue(own.get('runAsNonRoot') ?? pod.get('runAsNonRoot'));
+    });
+    if (root.length === 0) return;
+    const line = obj.src.lineOf(root[0].offset);
+    const names = root.map((c) => c.name).join(', ');
+    this.checks.push({ file: obj.file, line, message: `${obj.kind} ${obj.name}: container${root.length > 1 ? 's' : ''} ${names} may run as root (no runAsNonRoot: true or non-zero runAsUser in a securityContext): a flaw in the process gets root in the container, one step from the node; set runAsNonRoot: true, runAsUser, allowPrivilegeEscalation: false and readOnlyRootFilesystem: true` });
   }
 
   /** Whether every variable of the container is known: each `envFrom` a ConfigMap read with the manifests. */
@@ -958,6 +1250,7 @@ class KubernetesReader {
               ...(m.query ? { query: m.query } : {}),
               ...(port !== undefined ? { port, targetPort: port } : {}),
               ...(m.credentials ? { credentials: true } : {}),
+              ...credentialOf(env, setting),
             },
           });
         }

@@ -40,6 +40,11 @@ export interface CarriedDecision {
   title: string;
   /** The triage status when exported; absent when the file lost it. */
   base?: TriageStatus;
+  /**
+   * The status the triage file wrote when exported, where that was not the one in force (`base`: the decision
+   * had lapsed, or its threat had grown past it): what the file still says when nobody changed it since.
+   */
+  declared?: TriageStatus;
   /** The other tool's decision, when its status changed since the export. */
   theirs?: TriageDecision;
   /** The other tool's name for the status, for the notes. */
@@ -184,7 +189,8 @@ function mergeCarried(carried: readonly CarriedDecision[], threats: readonly Thr
     const entry = entries.find((e) => e.ref === uid || e.ref === threat.key);
     const ours = entry?.status ?? 'open';
     if (ours === c.theirs.status) continue;
-    const oursChanged = c.base === undefined ? entry !== undefined : ours !== c.base;
+    const written = c.declared ?? c.base;
+    const oursChanged = written === undefined ? entry !== undefined : ours !== written;
     if (oursChanged) {
       notes.push(`${uid} (${threat.title}): ${c.said} in the file, but the triage file decides \`${ours}\`${c.base ? ` since it was exported as \`${c.base}\`` : ''}: the triage file's decision is kept`);
       continue;
@@ -289,6 +295,9 @@ const optional = <K extends string>(key: K, value: string | undefined): { [P in 
 const updateOf = (entry: TriageEntry): TriageUpdate => {
   const update: TriageUpdate = { status: entry.status };
   for (const field of ['reason', 'owner', 'ticket', 'expires', 'review'] as const) if (entry[field] !== undefined) update[field] = entry[field];
+  // What the decision was made for goes with it: without it, the decision would no longer be checked (scope.ts).
+  if (entry.risk !== undefined) update.risk = entry.risk;
+  if (entry.covers !== undefined) update.covers = entry.covers;
   return update;
 };
 

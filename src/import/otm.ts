@@ -37,7 +37,10 @@ import {
 import type { Node as YamlNode } from 'yaml';
 import { NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import { isIsoDate } from '../track/dates.js';
-import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
+import { riskOf } from '../analysis/risk.js';
+import type { Rating } from '../analysis/types.js';
+import { readRisk } from '../track/scope.js';
+import { TRIAGE_STATUSES, type TriageDecision, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
   ASSET_KINDS, ASSET_TYPES, AUTH_ALIASES, AUTH_METHODS, BOUNDARY_KINDS, CLASSIFICATIONS, CONTROLS, ELEMENT_KINDS,
@@ -1121,7 +1124,38 @@ function ownDecision(t: ThreatRec, here: readonly Placed[], info: ReadonlyMap<st
   if (edited === undefined) return exportedDecision(t, notes);
   const { decision } = instanceDecision(edited.inst, info);
   notes.push(`${t.attrs.key}: ${edited.where} says ${edited.inst.state ?? '(no state)'} where the export said ${THREAT_STATE[written]} (${written}): ${decision?.status ?? 'open'}, as the file now says`);
-  return decision;
+  return decision && withScope(decision, shownScope(t));
+}
+
+const RATING_OF: Readonly<Record<Level, Rating>> = { low: 'Low', medium: 'Medium', high: 'High' };
+
+/**
+ * The threat a decision made in the other tool was made for: as the file shows it, its rating there (one a
+ * person edited is what they decided on; else it is the one exported) and its flows as exported (a flow drawn
+ * there may have grown the threat unseen).
+ */
+function shownScope(t: ThreatRec): Pick<TriageDecision, 'risk' | 'covers'> {
+  const exported = scopeRead(t.attrs.risk, t.attrs.flows);
+  const rated = t.likelihood && t.impact ? riskOf(RATING_OF[t.likelihood], RATING_OF[t.impact]) : undefined;
+  return { ...exported, ...(rated && exported.risk ? { risk: rated } : {}) };
+}
+
+/**
+ * A decision with what it was made for: one made in the other tool, the threat as the person saw it there
+ * (shownScope), not as the imported model has it; one exported and not changed, what its entry recorded
+ * (`decisionRisk`, `decisionCovers`), exactly, none when it recorded none. An `open` decision closes nothing
+ * and records none.
+ */
+function withScope(d: ImportedDecisionFields, scope: Pick<TriageDecision, 'risk' | 'covers'>): ImportedDecisionFields {
+  if (d.status === 'open') return d;
+  return { ...d, ...(scope.risk ? { risk: scope.risk } : {}), ...(scope.covers?.length ? { covers: scope.covers } : {}) };
+}
+
+/** A scope as our exporter wrote it in attributes: a risk word and a list of flow ids; an unreadable risk is none. */
+function scopeRead(risk: string | undefined, covers: string | undefined): Pick<TriageDecision, 'risk' | 'covers'> {
+  const read = risk === undefined ? undefined : readRisk(risk);
+  const flows = [...new Set(splitList(covers))].sort();
+  return { ...(read ? { risk: read } : {}), ...(flows.length ? { covers: flows } : {}) };
 }
 
 /** Whether an instance still has the states our exporter gave a threat of this status. */
@@ -1145,7 +1179,7 @@ function exportedDecision(t: ThreatRec, notes: string[]): ImportedDecisionFields
     ...(a.reason ? { reason: a.reason } : {}), ...(a.owner ? { owner: a.owner } : {}), ...(a.ticket ? { ticket: a.ticket } : {}),
     ...(date(a.expires) ? { expires: date(a.expires) } : {}), ...(date(a.review) ? { review: date(a.review) } : {}),
   };
-  return status === 'open' && Object.keys(fields).length === 0 ? undefined : { status, ...fields };
+  return status === 'open' && Object.keys(fields).length === 0 ? undefined : withScope({ status, ...fields }, scopeRead(a.decisionRisk, a.decisionCovers));
 }
 
 /** Where a threat instance lands: an element or flow, or (no target) the whole system; `where` for comments. */

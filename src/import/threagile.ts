@@ -49,6 +49,8 @@ import {
   type CarriedFlow, type CarriedRisk, type CarriedSystem, type CarriedTarget, type CarriedThreat, type CarriedWrittenThreat, encryptionOf, lowerTags, protocolOf, redundantOf, referencesReadBack,
   technologyOf, threagileText, THREATMAP_SECTION, type ThreagileRiskTracking, trackingOf,
 } from '../render/threagile.js';
+import type { CarriedScope } from '../render/threat-dragon.js';
+import { readRisk as riskOfWord } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
@@ -901,10 +903,15 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
           continue;
         }
       }
-      for (const r of group) r.decision = trackedDecision(syntheticId, r.comment);
+      for (const r of group) r.decision = madeHere(r, trackedDecision(syntheticId, r.comment));
       cover(entry, group);
     }
     for (const [entry, { risks: list, changed }] of covered) if (list.length > 1) notes.push(coveredNote(entry, list, changed));
+  }
+
+  /** A decision read from a risk's tracking entry, with what it was made for: the threat as exported (scoped). */
+  function madeHere(r: PendingRisk, d: ImportedDecisionFields | undefined): ImportedDecisionFields | undefined {
+    return d && scoped(d, ours.risks.get(r.uid)?.scope);
   }
 
   /**
@@ -927,9 +934,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       entry.matches++;
       r.comment.push(`tracked in Threagile as ${entry.id}: ${entry.status}; one entry for ${group.length} threats, changed in Threagile: what changed there is this threat's too`);
       if (statusChanged) {
-        r.decision = status && defined({
+        r.decision = madeHere(r, status && defined({
           status, reason: reason(justification ?? `marked ${entry.status} in Threagile's risk tracking`), owner: str(entry.plain.checked_by), ticket: str(entry.plain.ticket),
-        });
+        }));
         return;
       }
       const own = (carried[i] && triageDecision(carried[i])) ?? { status: 'open' as const };
@@ -1074,12 +1081,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     file, version, system, assets, elements, boundaries, outsideId, flows, sharedRuntimes, riskTracking, written: threats, exportedRisks, notes, ours: ours.present,
     carriedOnly: threats.filter((t) => !written.includes(t)).length, assumptions, ...(ours.rules ? { rules: ours.rules } : {}),
   }, options);
+  const all = [...decisions, ...rederived];
   const triage = importedTriage([
     `Decisions imported by \`threatmap import\` from ${file} (${THREAGILE_FORMAT} ${version}): the risk tracking of the risks it identifies`,
     'by hand (individual_risk_categories), matched by Threagile\'s risk ids. They apply to the threats of the same keys in the model\'s',
     '`threats:` section, or, for threatmap\'s own threats exported earlier, to the threats of the same stable ids. The tracking of',
     'Threagile\'s own rules is listed in the model\'s header only.',
-  ], [...decisions, ...rederived]);
+  ], all);
   return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
 }
 
@@ -1462,7 +1470,10 @@ const FLOW_FIELDS = {
 } as const;
 const BOUNDARY_FIELDS = { ...TITLED, id: TEXT, trust: TEXT, kind: TEXT, controls: LIST, description: TEXT } as const;
 const ASSET_FIELDS = { ...TITLED, id: TEXT, kind: TEXT, type: TEXT, confidentiality: TEXT, description: TEXT } as const;
-const DECISION_FIELDS = { status: TEXT, declared: TEXT, reason: TEXT, owner: TEXT, ticket: TEXT, expires: TEXT, review: TEXT } as const;
+const DECISION_FIELDS = {
+  status: TEXT, declared: TEXT, reason: TEXT, owner: TEXT, ticket: TEXT, expires: TEXT, review: TEXT, drift: TEXT, risk: TEXT, covers: LIST,
+} as const;
+const SCOPE_FIELDS = { risk: TEXT, covers: LIST } as const;
 const RATING_FIELDS = { exploitation_likelihood: TEXT, exploitation_impact: TEXT } as const;
 
 /** Each entry of one part of the section that is a map, read by `read`. */
@@ -1496,8 +1507,15 @@ function readRisk(v: Plain): CarriedRisk {
   if (isPlain(v.derived)) out.derived = typed(v.derived, RATING_FIELDS);
   const d = typed<Partial<CarriedDecision>>(v.decision, DECISION_FIELDS);
   const status = oneOf(TRIAGE_STATUSES, d.status);
-  if (status) out.decision = { ...d, status, declared: oneOf(TRIAGE_STATUSES, d.declared) };
+  if (status) out.decision = defined({ ...d, ...scopeRead(d), status, declared: oneOf(TRIAGE_STATUSES, d.declared) });
+  const scope = scopeRead(typed<Partial<CarriedScope>>(v.scope, SCOPE_FIELDS));
+  if (scope.risk) out.scope = { ...scope, risk: scope.risk };
   return out;
+}
+
+/** A scope as our section carries it, its risk a risk (in any case) and its flows sorted; fields that are not, undefined. */
+function scopeRead(s: Partial<CarriedScope>): Partial<CarriedScope> {
+  return { risk: typeof s.risk === 'string' ? riskOfWord(s.risk) : undefined, covers: s.covers && [...new Set(s.covers)].sort() };
 }
 
 const TARGET_FIELDS = { technical_asset: TEXT, endpoint: TEXT, communication_link: TEXT, trust_boundary: TEXT, system: 'boolean', risk: TEXT } as const;
@@ -1553,10 +1571,23 @@ const carriedName = (key: string, c: { title?: string; name?: string } | undefin
 const carriedText = (fileValue: unknown, carried: string | undefined): string | undefined =>
   carried !== undefined && str(carried) === str(fileValue) ? carried : str(fileValue);
 
-/** A decision of our section as the triage file states it: the declared status of a lapsed one. */
+/** A decision of our section as the triage file states it: the declared status of a lapsed or drifted one (the drift's words are the export's). */
 function triageDecision(d: CarriedDecision): ImportedDecisionFields {
-  const { status, declared, ...rest } = d;
+  const { status, declared, drift: _drift, ...rest } = d;
   return { status: declared ?? status, ...rest };
+}
+
+/**
+ * A decision read from Threagile's risk tracking with what it was made for: the threat as exported, which is
+ * what a decision made there was made for (what the person saw there: not the threat as the imported model has
+ * it, which may have grown there, nor the scope recorded before, which a decision made again goes past). One
+ * tracked exactly, which the export left out of our section, records the same (see tracksExactly in
+ * src/render/threagile.ts); a decision of our section keeps the scope its entry recorded, exactly. An `open`
+ * decision records none, and a file without our section has none to give (the decision is then unchecked).
+ */
+function scoped(d: ImportedDecisionFields, exported: CarriedScope | undefined): ImportedDecisionFields {
+  if (exported === undefined || d.status === 'open') return d;
+  return { ...d, risk: exported.risk, ...(exported.covers ? { covers: exported.covers } : {}) };
 }
 
 /** A tracking field as our export wrote it, to compare with (a number Threagile's YAML reads is its text). */

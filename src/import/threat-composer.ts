@@ -36,6 +36,7 @@ import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
   clip, COMMENTS_TRAILER, mitigationStatus, TC_META, TC_MITIGATION_STATUSES, TC_STATUS, type TcMitigationStatus, type TcThreatStatus,
 } from '../render/threat-composer.js';
+import { readRisk } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageDecision, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
@@ -274,17 +275,17 @@ function tcThreat(t: Item, linked: readonly Item[], file: string, notes: string[
       `Threat Composer: ${statusWords(d.status)}, priority ${priority ?? 'none'}${letters.length > 1 ? `, STRIDE ${strings(meta(d, 'STRIDE')).join(', ')} (the first kept)` : ''}${tags.length ? `, tags ${tags.join(', ')}` : ''}`,
       ...linked.map((m) => `mitigation ${shownNumber(m.data)}: ${statusWords(m.data.status)}`),
     ],
-    ...(ours ? carriedDecision(ours.decision) : decisionOf(d.status, linked)),
+    ...(ours ? carriedDecision(ours) : decisionOf(d.status, linked)),
   };
 }
 
 /**
  * A written threat threatmap exported, written again (no model to merge into): Threat Composer's decision
- * when it changed the status, else the status it was exported with.
+ * when it changed the status, else the status it was exported with, and what that decision was made for.
  */
-function carriedDecision(c: CarriedDecision): { decision?: TriageDecision } {
+function carriedDecision({ decision: c, recorded }: Ours): { decision?: TriageDecision } {
   if (c.theirs) return { decision: c.theirs };
-  return c.base && c.base !== 'open' ? { decision: { status: c.base, reason: `${c.base} when exported by threatmap; unchanged in ${THREAT_COMPOSER_FORMAT}` } } : {};
+  return c.base && c.base !== 'open' ? { decision: { status: c.base, reason: `${c.base} when exported by threatmap; unchanged in ${THREAT_COMPOSER_FORMAT}`, ...recorded } } : {};
 }
 
 function decisionOf(status: unknown, linked: readonly Item[]): { decision?: TriageDecision } {
@@ -331,6 +332,28 @@ interface Ours {
   /** The written threat's id and title in the model. */
   id?: string;
   title?: string;
+  /** What the exported decision was made for, as its entry recorded it (none when it recorded none). */
+  recorded: Scope;
+}
+
+type Scope = Pick<TriageDecision, 'risk' | 'covers'>;
+
+/** A scope as our export wrote it in a statement's metadata (a risk word, flow ids joined by `, `); none of it when the file lost it. */
+function scopeMeta(d: Plain, riskKey: string, coversKey: string): Scope {
+  const risk = readRisk(metaText(d, riskKey) ?? '');
+  const covers = [...new Set((metaText(d, coversKey) ?? '').split(',').map((x) => x.trim()).filter(Boolean))].sort();
+  return { ...(risk ? { risk } : {}), ...(covers.length ? { covers } : {}) };
+}
+
+/**
+ * A decision made in Threat Composer, with what it was made for: the threat as exported, which is what the
+ * person saw there (not the scope recorded before, which a decision made again goes past). `covers` is given
+ * even when empty: merged into an entry (`--into`), it replaces the flows that entry recorded. An `open`
+ * decision closes nothing and records none; a file without the metadata has none to give.
+ */
+function madeThere(d: TriageDecision, exported: Scope): TriageDecision {
+  if (d.status === 'open' || exported.risk === undefined) return d;
+  return { ...d, risk: exported.risk, covers: exported.covers ?? [] };
 }
 
 /** Threat Composer's status -> the decision it states, when it is no longer the one exported. */
@@ -351,9 +374,9 @@ function ourUid(d: Plain): string | undefined {
   return id && /^TM-[0-9a-f]{8}$/i.test(id) ? `TM-${id.slice(3).toLowerCase()}` : key ? threatUid(key) : undefined;
 }
 
-/** The triage status a statement threatmap exported was exported with; undefined when the file lost it. */
-function exportedStatus(d: Plain): TriageStatus | undefined {
-  const exported = metaText(d, TC_META.status);
+/** The triage status a statement threatmap exported was exported with (or `key`'s); undefined when the file lost it. */
+function exportedStatus(d: Plain, key: string = TC_META.status): TriageStatus | undefined {
+  const exported = metaText(d, key);
   return (TRIAGE_STATUSES as readonly string[]).includes(exported ?? '') ? exported as TriageStatus : undefined;
 }
 
@@ -369,6 +392,7 @@ function threatmapData(t: Item, file: string, notes: string[], linked: readonly 
   if (uid === undefined) return undefined;
   const title = metaText(d, TC_META.title) ?? uid;
   const base = exportedStatus(d);
+  const declared = exportedStatus(d, TC_META.declared);
   const status = typeof d.status === 'string' && Object.hasOwn(DECISION_OF, d.status) ? d.status as TcThreatStatus : undefined;
   if (d.status !== undefined && status === undefined) notes.push(`${uid} (${file}:${t.line}): status ${JSON.stringify(d.status)} is not one of Threat Composer's; no decision read`);
   const comment = commentAdded(meta(d, 'Comments'));
@@ -376,15 +400,19 @@ function threatmapData(t: Item, file: string, notes: string[], linked: readonly 
   const changed = status !== undefined && (base === undefined ? status !== 'threatIdentified' : TC_STATUS[base] !== status) ? status : undefined;
   // The threat's own status, changed there, says more than its mitigations.
   const claim = changed ? undefined : mitigationClaim(linked, base);
-  const theirs: TriageDecision | undefined = changed ? { status: DECISION_OF[changed], reason: comment ?? `${SAID[changed]} in ${THREAT_COMPOSER_FORMAT}` }
+  const said: TriageDecision | undefined = changed ? { status: DECISION_OF[changed], reason: comment ?? `${SAID[changed]} in ${THREAT_COMPOSER_FORMAT}` }
     : claim ? { status: claim.status, reason: comment ?? `${claim.said} in ${THREAT_COMPOSER_FORMAT}` } : undefined;
+  const theirs = said && madeThere(said, scopeMeta(d, TC_META.risk, TC_META.flows));
   const decision: CarriedDecision = {
-    ...(key ? { key } : {}), uid, title, ...(base ? { base } : {}), said: claim ? claim.said : status ? SAID[status] : 'no status',
+    ...(key ? { key } : {}), uid, title, ...(base ? { base } : {}), ...(declared ? { declared } : {}), said: claim ? claim.said : status ? SAID[status] : 'no status',
     ...(theirs ? { theirs } : {}),
   };
   if (!theirs && comment) notes.push(`${uid} (${title}): the comment added in ${THREAT_COMPOSER_FORMAT} is not imported, as its status is unchanged: "${comment.length > 80 ? `${comment.slice(0, 79)}…` : comment}"`);
   const writtenId = key === undefined ? undefined : /^threat:([^@]+)@/.exec(key)?.[1];
-  return { decision, written: writtenId !== undefined, ...(writtenId ? { id: writtenId } : {}), ...(metaText(d, TC_META.title) ? { title } : {}) };
+  return {
+    decision, written: writtenId !== undefined, ...(writtenId ? { id: writtenId } : {}), ...(metaText(d, TC_META.title) ? { title } : {}),
+    recorded: scopeMeta(d, TC_META.decisionRisk, TC_META.decisionCovers),
+  };
 }
 
 /** What a person wrote under the last line of our Comments, on one line; undefined when nothing was, or the line is gone. */

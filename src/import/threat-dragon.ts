@@ -36,7 +36,8 @@ import {
   type RawElement, type RawEndpoint, type RawFlowDetails, type RawModel, type RawWrittenThreat, writtenThreatSchema,
 } from '../model/schema.js';
 import { isIsoDate } from '../track/dates.js';
-import { decisionHead, TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
+import { type CarriedScope, decisionHead, TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
+import { readRisk } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
   emptyFile, clipped, comment, credentialsSection, type ExportedThreats, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
@@ -507,12 +508,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     ...(note && assets.length ? { assets: { line: note.line, list: assets } } : {}),
     ...(systemOwn?.rules ? { rules: systemOwn.rules } : {}),
   }, options);
+  const all = [...decisions, ...rederived];
   const triage = importedTriage([
     `Decisions imported by \`threatmap import\` from ${file} (${THREAT_DRAGON_FORMAT} ${version}): the status of each of its threats that is`,
     exported ? 'not Open, or the decision threatmap exported while that status is unchanged. They apply to the threats of the same'
       : 'not Open. They apply to the threats of the same keys in the model\'s `threats:` section.',
     ...(exported ? ['keys in the model\'s `threats:` section, and those analysis finds again under their stable ids.'] : []),
-  ], [...decisions, ...rederived]);
+  ], all);
   return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
 }
 
@@ -660,6 +662,8 @@ interface Exported {
   references?: string[];
   /** A written threat's severity as exported (threatmap's own data only): one edited in Threat Dragon differs. */
   severity?: string;
+  /** The threat as exported, its risk and flows (threatmap's own data only): what a decision made in Threat Dragon is for. */
+  scope?: CarriedScope;
 }
 
 /** The description a person reads above the lines threatmap adds: Threat Dragon's own field, edits included. */
@@ -694,17 +698,34 @@ const tdStatusWord = (status: unknown): string => (str(status) ?? '').toLowerCas
  * it was exported with (an acceptance shows as Mitigated there, and keeps its reason); the status set in Threat
  * Dragon once someone has changed it (`edited`).
  */
-function exportedDecision(t: Plain, recorded: TdOwnDecision | undefined): { decision?: ImportedDecisionFields; edited: boolean } {
+function exportedDecision(t: Plain, exported: Exported): { decision?: ImportedDecisionFields; edited: boolean } {
+  const recorded = exported.recorded;
   const status = tdStatusWord(t.status);
   if (TD_STATUS[recorded?.status ?? 'open'].toLowerCase() === status) {
     if (!recorded) return { edited: false };
-    const { status: inForce, declared, ...details } = recorded;
+    const { status: inForce, declared, drift: _drift, risk, covers, ...details } = recorded;
     // An open threat with nothing said about it has no decision; one with a reason (why it stays open) has.
     const said = Object.values(details).some((v) => v !== undefined);
-    return inForce === 'open' && !declared && !said ? { edited: false } : { decision: { status: declared ?? inForce, ...details }, edited: false };
+    if (inForce === 'open' && !declared && !said) return { edited: false };
+    // Not decided again here: the scope its entry records, exactly (none when it records none).
+    return { decision: scoped({ status: declared ?? inForce, ...details }, { risk, covers }), edited: false };
   }
   const decided = tdDecision(status);
-  return { edited: true, ...(decided ? { decision: { status: decided.status, reason: `marked ${decided.words} in ${THREAT_DRAGON_FORMAT}` } } : {}) };
+  return { edited: true, ...(decided ? { decision: scoped({ status: decided.status, reason: `marked ${decided.words} in ${THREAT_DRAGON_FORMAT}` }, exported.scope) } : {}) };
+}
+
+/**
+ * A decision with what it was made for. One not decided again in Threat Dragon keeps what its entry recorded
+ * (the export carries it as written). One made in Threat Dragon was made for the threat as exported, which
+ * is what the person saw there: not the threat as the imported model has it (a flow drawn in Threat Dragon
+ * may have grown it, and the decision would cover that unseen), nor the scope the triage file recorded before
+ * (a drifted decision decided again there would still need review). An `open` decision closes nothing and
+ * records none; a file without threatmap's data has no scope to give (the decision is then unchecked, as
+ * before scopes were recorded).
+ */
+function scoped(d: ImportedDecisionFields, scope: Partial<CarriedScope> | undefined): ImportedDecisionFields {
+  if (scope === undefined || d.status === 'open') return d;
+  return { ...d, ...(scope.risk ? { risk: scope.risk } : {}), ...(scope.covers ? { covers: scope.covers } : {}) };
 }
 
 /** Threat Dragon's statuses that are decisions; `Open` is none. */
@@ -797,7 +818,7 @@ function readThreats(cells: readonly Cell[], targets: Targets, file: string, not
         continue;
       }
       anyExported = true;
-      const { decision, edited: changed } = exportedDecision(t, exported.recorded);
+      const { decision, edited: changed } = exportedDecision(t, exported);
       if (exported.written === undefined) {
         const there = decided.get(exported.uid);
         if (!there || (changed && !there.edited)) decided.set(exported.uid, { title, ...(decision ? { decision } : {}), edited: changed });
@@ -1178,18 +1199,43 @@ function flowDetails(f: FlowOut): Record<string, unknown> {
  * review 2026-12-01`, src/render/threat-dragon.ts) back in their fields: read from the end, as a reason may
  * itself hold `; `. A lapsed declaration (`declared accepted (lapsed)`) is the export's remark, not a field.
  */
-function decisionDetails(details: string): Partial<ImportedDecisionFields> {
+function decisionDetails(details: string): Partial<TdOwnDecision> {
   const parts = details.split('; ');
-  const out: Partial<ImportedDecisionFields> = {};
+  const out: Partial<TdOwnDecision> = {};
+  let unread: string | undefined;
   while (parts.length) {
     const last = parts[parts.length - 1];
     const m = /^(owner|ticket|expires|review) (.+)$/.exec(last);
+    const remark = DECLARED_REMARK.exec(last);
     if (m && ((m[1] !== 'expires' && m[1] !== 'review') || isIsoDate(m[2]))) out[m[1] as 'owner' | 'ticket' | 'expires' | 'review'] = m[2];
-    else if (!/^declared [a-z-]+ \(lapsed\)$/.test(last)) break;
+    else if (remark && isStatus(remark[1])) {
+      out.declared = remark[1];
+      const scope = remark[2] === undefined ? undefined : scopeInDrift(remark[2]);
+      if (scope) Object.assign(out, scope);
+      else if (remark[2] !== undefined) unread = remark[2];
+    } else break;
     parts.pop();
   }
-  const reason = parts.join('; ').trim();
+  // A drift whose words do not say what the decision was made for: said in the reason, as the decision comes back unchecked.
+  const reason = [parts.join('; ').trim(), unread === undefined ? '' : `(needs review: ${unread})`].filter(Boolean).join(' ');
   return reason ? { reason, ...out } : out;
+}
+
+/** The remark the export writes after a decision not in force: `declared accepted (lapsed)`, `declared accepted (needs review: WHY)`. */
+const DECLARED_REMARK = /^declared ([a-z-]+) \((?:lapsed|needs review: (.+))\)$/;
+
+/**
+ * What a drifted decision was made for, from the words of its drift (src/track/scope.ts, each `; ` written as
+ * `, `): `accepted at Low for lb->web and lb->pay, now High...` is risk Low, covers lb->web and lb->pay. Of more
+ * than four flows the words name four: the decision then covers fewer, never more, and still needs review.
+ * Undefined when the words are not those.
+ */
+function scopeInDrift(words: string): Partial<CarriedScope> | undefined {
+  const m = /^[a-z-]+(?: at (Critical|High|Medium|Low))? for (.+?), now /.exec(words);
+  if (!m) return undefined;
+  const covers = m[2].split(/, | and /).filter((id) => id && !/^\d+ more$/.test(id));
+  const risk = m[1] === undefined ? undefined : readRisk(m[1]);
+  return { ...(risk ? { risk } : {}), covers: [...new Set(covers)].sort() };
 }
 
 /**
@@ -1361,11 +1407,13 @@ function ownThreat(cellOwn: Plain | undefined, t: Plain): Exported | undefined {
   if (!isObj(own) || typeof own.uid !== 'string') return undefined;
   const w = isObj(own.written) && typeof own.written.id === 'string' && ID_PATTERN.test(own.written.id) ? own.written : undefined;
   const recorded = ownDecision(own.decision);
+  const scope = readScope(own.scope);
   const mitigatedBy = textList(w?.['mitigated-by'])?.filter(isControlName);
   const references = textList(w?.references);
   return {
     uid: own.uid, description: describedAbove(t.description),
     ...(recorded ? { recorded } : {}),
+    ...(scope.risk ? { scope: { ...scope, risk: scope.risk } } : {}),
     ...(w && typeof own.severity === 'string' ? { severity: own.severity } : {}),
     ...(w ? {
       written: w.id as string,
@@ -1387,8 +1435,16 @@ function ownDecision(raw: unknown): TdOwnDecision | undefined {
   const date = (k: 'expires' | 'review') => (typeof raw[k] === 'string' && isIsoDate(raw[k]) ? { [k]: raw[k] } : {});
   return {
     status: raw.status, ...(isStatus(raw.declared) ? { declared: raw.declared } : {}),
-    ...text('reason'), ...text('owner'), ...text('ticket'), ...date('expires'), ...date('review'),
+    ...text('reason'), ...text('owner'), ...text('ticket'), ...date('expires'), ...date('review'), ...readScope(raw),
   };
+}
+
+/** A scope as threatmap's data carries it (`risk`, `covers`: flow ids), the fields that are one. */
+function readScope(raw: unknown): Partial<CarriedScope> {
+  if (!isObj(raw)) return {};
+  const risk = typeof raw.risk === 'string' ? readRisk(raw.risk) : undefined;
+  const covers = textList(raw.covers);
+  return { ...(risk ? { risk } : {}), ...(covers ? { covers: [...new Set(covers)].sort() } : {}) };
 }
 
 /**

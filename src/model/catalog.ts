@@ -499,6 +499,8 @@ export const ENDPOINT_KINDS = [
   'graphql', 'callback', 'export',
   // rule library (issue 3): server-side URL fetching, redirects, diagnostics
   'fetch', 'redirect', 'debug',
+  // A one-time code is guessed, not stuffed from leaked password lists: its own threat (otp-brute-force).
+  'otp',
 ] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 
@@ -507,7 +509,12 @@ export const ENDPOINT_PATH_HINTS: ReadonlyArray<readonly [RegExp, EndpointKind]>
   // Ending a session is no login (`/auth/logout` would otherwise be one, by its `auth`): a plain call.
   [/(^|\/)(log-?out|sign-?out|log-?off)(\/|$)/i, 'api'],
   [/(^|\/)(admin|backoffice|back-office|manage|management|console)(\/|$)/i, 'admin'],
-  [/(^|\/)(login|signin|sign-in|auth|token|session)s?(\/|$)/i, 'login'],
+  // A one-time code is checked, not a password: credential stuffing with leaked password lists does not apply;
+  // guessing the code does (otp-brute-force). Before `login`, so a route under both (`/login/otp/send`) is the code's.
+  [/(^|\/)([\w-]*-)?(otp|totp|hotp|mfa|2fa)(-[\w-]*)?(\/|$)/i, 'otp'],
+  [/(^|\/)(login|signin|sign-in|token|session)s?(\/|$)/i, 'login'],
+  // `/auth` names the login only as the route's own word: under it (`/auth/v2/check-otp`) lie other calls.
+  [/(^|\/)auth\/?$/i, 'login'],
   [/(^|\/)(register|registration|signup|sign-up|join)(\/|$)/i, 'register'],
   [/(^|\/)(password|reset|forgot|forget|recover)[\w-]*(\/|$)/i, 'password-reset'],
   [/(^|\/)(search|find|query)(\/|$)/i, 'search'],

@@ -46,3 +46,40 @@ export function splitFlowArrow(key: string): [string, string] | undefined {
   if (words === 3) return b2 - a2 === 2 && arrowAt(key, a2) ? [key.slice(a1, b1), key.slice(a3, end)] : undefined;
   return undefined;
 }
+
+/** A flow key's arrows, and the ends between them: `a<->b->c` is a, `<->`, b, `->`, c. */
+const ARROWS = /\s*(<->|->|<-)\s*/;
+
+/**
+ * `a<->b->c` or `a -> b -> c`: several flows in one key. The hint names one key per flow, in the order
+ * written; the way back of a `<->` follows, since it is a flow of its own too.
+ */
+export function chainedArrowHint(key: string): string | undefined {
+  const parts = key.trim().split(ARROWS);
+  // ends at even indices, arrows at odd ones
+  if (parts.length < 5 || parts.some((p, i) => i % 2 === 0 && p === '')) return undefined;
+  const keys: string[] = [];
+  const back: string[] = [];
+  for (let i = 1; i < parts.length; i += 2) {
+    const [from, arrow, to] = [parts[i - 1], parts[i], parts[i + 1]];
+    keys.push(arrow === '<-' ? `${to} -> ${from}` : `${from} -> ${to}`);
+    if (arrow === '<->') back.push(`${to} -> ${from}`);
+  }
+  const list = (ks: readonly string[]) => {
+    const quoted = ks.map((k) => `\`${k}\``);
+    return quoted.length === 1 ? quoted[0] : `${quoted.slice(0, -1).join(', ')} and ${quoted[quoted.length - 1]}`;
+  };
+  const ways = back.length ? `; \`<->\` is two flows, so also write ${list(back)}` : '';
+  return `one flow per key: write ${list(keys)} as keys of their own${ways}`;
+}
+
+/** A flow goes one way, source first, one per key: `a <-> b` is two flows, `a <- b` is `b -> a`. */
+export function arrowHint(key: string): string | undefined {
+  const chained = chainedArrowHint(key);
+  if (chained) return chained;
+  const both = /^\s*(\S+)\s*<->\s*(\S+)\s*$/.exec(key);
+  if (both) return `a flow goes one way: write two flows, \`${both[1]} -> ${both[2]}\` and \`${both[2]} -> ${both[1]}\``;
+  const back = /^\s*(\S+)\s*<-\s*(\S+)\s*$/.exec(key);
+  if (back) return `write the source first: \`${back[2]} -> ${back[1]}\``;
+  return /[=~-]>|→|-/.test(key) ? 'write the arrow as `->` with an element on each side' : undefined;
+}

@@ -125,6 +125,42 @@ export function impliedElementType(tech: string | undefined): ElementType | unde
   return Object.hasOwn(ELEMENT_TYPES, t) ? (t as ElementType) : undefined;
 }
 
+/** Element types that forward requests to what stands behind them (as the analysis's edge components). */
+const FORWARDING_TYPES: ReadonlySet<string> = new Set(['cdn', 'load-balancer', 'reverse-proxy', 'gateway']);
+export const forwardsRequests = (type: string | undefined): boolean => type !== undefined && FORWARDING_TYPES.has(type);
+
+/** What `forwardedOwners` asks of a model, raw or normalised. */
+export interface ForwardingView {
+  /** An element's type, stated or implied by its tech. */
+  typeOf(id: string): string | undefined;
+  /** Whether an element declares the endpoint (by key or route). */
+  declares(id: string): boolean;
+  /** The targets of an element's flows, in model order. */
+  next(id: string): readonly string[];
+}
+
+/**
+ * The elements that serve an endpoint a call to an edge component (load balancer, gateway, proxy, CDN) names
+ * without the edge declaring it: followed along the edge's flows, through further edges, to the first element on
+ * each way that declares it (a partner's webhook to the load balancer lands on the API behind it). Each once,
+ * in the order met; empty when none does or `start` forwards nothing.
+ */
+export function forwardedOwners(start: string, view: ForwardingView): string[] {
+  const owners: string[] = [];
+  if (!forwardsRequests(view.typeOf(start))) return owners;
+  const seen = new Set<string>([start]);
+  const queue = [start];
+  for (let head = 0; head < queue.length; head++) {
+    for (const to of view.next(queue[head])) {
+      if (seen.has(to)) continue;
+      seen.add(to);
+      if (view.declares(to)) owners.push(to);
+      else if (forwardsRequests(view.typeOf(to))) queue.push(to);
+    }
+  }
+  return owners;
+}
+
 /** `orders.price` names a field of asset `orders`: the longest dotted prefix that is an asset counts. */
 export function resolveAssetRef(ref: string, assetIds: ReadonlySet<string>): string | undefined {
   if (assetIds.has(ref)) return ref;
@@ -294,6 +330,20 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
   const elementIds = Object.keys(raw.elements);
   for (let i = 0; i < elementIds.length; i++) elements.push(element(elementIds[i], raw.elements[elementIds[i]]));
 
+  // Where edges forward to, made when a flow first names an endpoint its target (an edge) does not declare.
+  let forwarding: { types: Map<string, string | undefined>; targets: Map<string, string[]> } | undefined;
+  /** The endpoint id behind an edge that the one element the edge forwards to declaring `name` has (see forwardedOwners). */
+  const forwardedEndpoint = (to: string, name: string): string | undefined => {
+    forwarding ??= { types: new Map(elements.map((e) => [e.id, e.type])), targets: targetsBySource(refs) };
+    const { types, targets } = forwarding;
+    const owners = forwardedOwners(to, {
+      typeOf: (id) => types.get(id),
+      declares: (id) => endpointByTarget.get(id)?.has(name) === true,
+      next: (id) => targets.get(id) ?? none(),
+    });
+    return owners.length === 1 ? endpointByTarget.get(owners[0])?.get(name) : undefined;
+  };
+
   // Both forms: `{ from, to, ... }`, and the one-key shorthand `a -> b: https` (or `a -> b: { ... }`).
   const flow = (f: RawFlowRef): Flow => {
     const value = f.value;
@@ -315,7 +365,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
       auth: resolveAuth(d.auth) ?? info?.auth ?? 'none',
       credential: d.credential,
       data: assetRefs(d.data),
-      endpoint: d.endpoint === undefined ? undefined : endpointByTarget.get(to)?.get(d.endpoint),
+      endpoint: d.endpoint === undefined ? undefined : endpointByTarget.get(to)?.get(d.endpoint) ?? forwardedEndpoint(to, d.endpoint),
       controls: copy(d.controls),
       synchronous: info?.synchronous ?? true,
       port: d.port,
@@ -351,6 +401,18 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
     threats,
     ...(raw.rules ? { rules: raw.rules } : {}),
   };
+}
+
+/** The targets of the flows from each element, in model order (a target may repeat: readers skip what they saw). */
+export function targetsBySource(refs: readonly RawFlowRef[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of refs) {
+    if (f.from === undefined || f.to === undefined || f.from === f.to) continue;
+    const list = out.get(f.from);
+    if (list === undefined) out.set(f.from, [f.to]);
+    else list.push(f.to);
+  }
+  return out;
 }
 
 /** True when each reference is an asset id itself and none repeats. */

@@ -8,9 +8,9 @@ import {
 } from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
 import { ShorthandFlow } from './fast-parse.js';
-import { FLOW_ARROW } from './flow-arrow.js';
+import { FLOW_ARROW, arrowHint } from './flow-arrow.js';
 import {
-  type RawFlowRef, impliedElementType, parseEndpointKey, readFlowRefs, resolveAssetRef,
+  type RawFlowRef, forwardedOwners, forwardsRequests, impliedElementType, parseEndpointKey, readFlowRefs, resolveAssetRef, targetsBySource,
 } from './normalize.js';
 import { pathKey } from './parse.js';
 import {
@@ -567,15 +567,6 @@ function checkFlowEntry(r: Reporter, root: Obj, entry: unknown, i: number): void
   }
 }
 
-/** A flow goes one way, source first: `a <-> b` is two flows, `a <- b` is `b -> a`. */
-function arrowHint(key: string): string | undefined {
-  const both = /^\s*(\S+)\s*<->\s*(\S+)\s*$/.exec(key);
-  if (both) return `a flow goes one way: write two flows, \`${both[1]} -> ${both[2]}\` and \`${both[2]} -> ${both[1]}\``;
-  const back = /^\s*(\S+)\s*<-\s*(\S+)\s*$/.exec(key);
-  if (back) return `write the source first: \`${back[2]} -> ${back[1]}\``;
-  return /[=~-]>|→|-/.test(key) ? 'write the arrow as `->` with an element on each side' : undefined;
-}
-
 /** `- a -> b:` with its details on the next lines at the arrow's own column: one mistake, one message. */
 function reportDetailsBeside(r: Reporter, at: Path, arrow: string, keys: readonly string[]): void {
   const listed = keys.map((k) => `\`${k}\``).join(', ');
@@ -663,9 +654,12 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
     if (isObj(b) && !resolves(b.in, 'boundary')) ref(['boundaries', id, 'in'], b.in, 'boundary');
   }
   checkBoundaryCycles(r, boundaries);
+  checkCaseOnlyIds(r, [['boundaries', own.boundary], ['elements', own.element]]);
+  checkCaseOnlyIds(r, [['assets', Object.keys(assets)]]);
 
   // Elements.
   let spaModelled: boolean | undefined;
+  let untyped: Set<string> | undefined;
   for (let i = 0; i < own.element.length; i++) {
     const id = own.element[i];
     if (misplaced.size > 0 && misplaced.has(id)) continue;
@@ -693,13 +687,16 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
       }
     }
     checkKind(r, id, e);
+    if (untypedExternal(e)) (untyped ??= new Set()).add(id);
     if (typeof e.tech === 'string' && e.tech.toLowerCase() === 'browser') checkAppAsBrowser(r, id, e, spaModelled ??= modelsSpa(elements));
   }
 
   // Flows.
   const flowIds = new Map<string, RawFlowRef>();
-  const endpointNames = new Map<string, Set<string>>();
   const flows = readFlowRefs(raw.flows);
+  let targets: Map<string, string[]> | undefined;
+  // Flow ends are read as written here: an end naming no element leads nowhere.
+  const endpointCheck: EndpointCheck = { elements, names: new Map(), targets: () => (targets ??= targetsBySource(flows)) };
   for (let k = 0; k < flows.length; k++) {
     const f = flows[k];
     const from = f.from === undefined ? undefined : elementIds.get(f.from);
@@ -709,7 +706,7 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
     if (to === undefined) ref(flowEndAt(f, 'to'), f.to, 'element');
     else f.to = to;
     if (!allResolve(f.details.data, 'asset')) refList([...flowAt(f), 'data'], f.details.data, 'asset');
-    if (f.details.endpoint !== undefined) checkFlowEndpoint(r, f, elements, endpointNames);
+    if (f.details.endpoint !== undefined) checkFlowEndpoint(r, f, endpointCheck);
     if (f.from === undefined || f.to === undefined) continue;
     const explicit = typeof f.details.id === 'string' ? f.details.id : undefined;
     const id = explicit ?? flat(`${f.from}->${f.to}`);
@@ -734,6 +731,8 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
     });
   }
 
+  if (untyped !== undefined) warnUntypedCallers(r, untyped, flows);
+
   // Assumptions.
   if (Array.isArray(raw.assumptions)) {
     raw.assumptions.forEach((a, i) => {
@@ -742,6 +741,25 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
   }
   if (isObj(raw.threats)) checkThreatTargets(r, raw.threats, elements, ids.boundary, flowIds);
   return flows;
+}
+
+/** `kind: external` with no `type`, and no `tech` that gives one: nothing says whether people or systems are behind it. */
+const untypedExternal = (e: Obj): boolean => e.kind === 'external' && e.type === undefined && techType(e.tech) === undefined;
+
+/**
+ * An untyped external element that calls into the system: the spoofing rules judge people (a login) and
+ * other organisations' systems (mTLS, signed requests) differently, and can tell neither here, so its calls
+ * are taken as anyone's. Once per element, where it is defined.
+ */
+function warnUntypedCallers(r: Reporter, untyped: ReadonlySet<string>, flows: readonly RawFlowRef[]): void {
+  const warned = new Set<string>();
+  for (const f of flows) {
+    if (f.from === undefined || !untyped.has(f.from) || warned.has(f.from)) continue;
+    warned.add(f.from);
+    r.add('warning', 'untyped-caller', ['elements', f.from], `external element \`${f.from}\` calls into the system but does not say who it is (no \`type\`)`, {
+      hint: 'say who calls: `type: user` or `tech: browser` for people, `type: third-party` for another organisation\'s system, `type: device`; until then its calls count as anyone\'s, and no partner or device rule judges them',
+    });
+  }
 }
 
 /** Each written threat's `on:` names something in the model, unambiguously. */
@@ -779,6 +797,39 @@ function checkThreatTargets(r: Reporter, threats: Obj, elements: Obj, boundaries
       });
     });
   }
+}
+
+/**
+ * Ids of one namespace (elements and boundaries share one) that differ only in case (`Api` and `api`): a warning
+ * at the later one naming the earlier. Not an error: threat keys, triage entries and exports match ids exactly,
+ * so the two stay apart; but a reader takes them for one, and `triage` suggests an entry of one for the other
+ * when it looks for a renamed component.
+ */
+function checkCaseOnlyIds(r: Reporter, sections: readonly (readonly [string, readonly string[]])[]): void {
+  const seen = new Map<string, Path>();
+  for (const [section, ids] of sections) {
+    for (const id of ids) {
+      const path: Path = [section, id];
+      const folded = id.toLowerCase();
+      const first = seen.get(folded);
+      if (first === undefined) {
+        seen.set(folded, path);
+        continue;
+      }
+      // The same id twice (an element and a boundary) is a duplicate-id error of its own.
+      if (first[1] === id) continue;
+      const [earlier, later] = r.lineOf(first) <= r.lineOf(path) ? [first, path] : [path, first];
+      if (r.lineOf(first) > r.lineOf(path)) seen.set(folded, path);
+      caseOnlyWarning(r, earlier, later);
+    }
+  }
+}
+
+function caseOnlyWarning(r: Reporter, earlier: Path, later: Path): void {
+  const what = (p: Path) => (p[0] === 'boundaries' ? 'boundary' : p[0] === 'assets' ? 'asset' : 'element');
+  r.add('warning', 'case-only-id', later, `${what(later)} id \`${String(later[1])}\` differs only in case from ${what(earlier)} \`${String(earlier[1])}\` (line ${r.lineOf(earlier)})`, {
+    hint: 'findings and triage keep them apart, but readers take them for one: rename one of them',
+  });
 }
 
 function checkBoundaryCycles(r: Reporter, boundaries: Obj): void {
@@ -945,33 +996,85 @@ function reportMethod(r: Reporter, path: Path, value: unknown): void {
   });
 }
 
-/** `names` caches each target's endpoint keys and routes: many flows may call one element. */
-function checkFlowEndpoint(r: Reporter, f: RawFlowRef, elements: Obj, names: Map<string, Set<string>>): void {
+/** The flows' endpoint names checked against their targets, each element's keys and routes read once. */
+interface EndpointCheck {
+  elements: Obj;
+  /** Each element's endpoint keys and routes (null: it declares none). */
+  names: Map<string, Set<string> | null>;
+  /** Where each element's flows go, made when a flow first names an endpoint behind an edge. */
+  targets: () => ReadonlyMap<string, readonly string[]>;
+}
+
+function endpointNamesOf(check: EndpointCheck, id: string): Set<string> | undefined {
+  let known = check.names.get(id);
+  if (known === undefined) {
+    const e = check.elements[id];
+    const keys = isObj(e) && isObj(e.endpoints) ? Object.keys(e.endpoints) : [];
+    known = keys.length === 0 ? null : new Set<string>();
+    for (const key of keys) {
+      known!.add(key);
+      known!.add(parseEndpointKey(key).route);
+    }
+    check.names.set(id, known);
+  }
+  return known ?? undefined;
+}
+
+const namesEndpoint = (known: Set<string> | undefined, endpoint: string): boolean =>
+  known !== undefined && (known.has(endpoint) || known.has(endpoint.trim()));
+
+/** The raw element's type, stated or implied by its tech. */
+const rawTypeOf = (e: unknown): string | undefined => (isObj(e) ? (typeof e.type === 'string' ? e.type : techType(e.tech)) : undefined);
+
+/** The elements behind an edge (see forwardedOwners) for which `declares` holds. */
+const behindEdge = (check: EndpointCheck, edge: string, declares: (id: string) => boolean): string[] =>
+  forwardedOwners(edge, { typeOf: (id) => rawTypeOf(check.elements[id]), declares, next: (id) => check.targets().get(id) ?? [] });
+
+function checkFlowEndpoint(r: Reporter, f: RawFlowRef, check: EndpointCheck): void {
   const endpoint = f.details.endpoint;
   if (typeof endpoint !== 'string' || f.to === undefined) return;
   const path = [...flowAt(f), 'endpoint'];
   if (r.isFlagged(path)) return;
-  const target = elements[f.to];
+  const target = check.elements[f.to];
   if (!isObj(target)) return; // an unknown target is reported on its own
-  const keys = isObj(target.endpoints) ? Object.keys(target.endpoints) : [];
-  if (keys.length === 0) {
+  const known = endpointNamesOf(check, f.to);
+  if (namesEndpoint(known, endpoint)) return;
+  // A call to a load balancer or gateway may name the endpoint of the service behind it that serves the path.
+  if (forwardsRequests(rawTypeOf(target))) return checkForwardedEndpoint(r, f.to, endpoint, path, check);
+  if (known === undefined) {
     r.error('unknown-reference', path, `\`${f.to}\` has no endpoints, so the flow cannot call \`${endpoint}\``, {
       hint: `declare it under \`elements.${f.to}.endpoints\`, or drop \`endpoint:\``,
     });
     return;
   }
-  let known = names.get(f.to);
-  if (known === undefined) {
-    known = new Set<string>();
-    for (const key of keys) {
-      known.add(key);
-      known.add(parseEndpointKey(key).route);
-    }
-    names.set(f.to, known);
-  }
-  if (known.has(endpoint) || known.has(endpoint.trim())) return;
+  const keys = Object.keys(target.endpoints as Obj);
   r.error('unknown-reference', path, `\`${f.to}\` has no endpoint \`${endpoint}\``, {
     expected: `one of ${listValues(keys, 10)}`,
     hint: didYouMean(endpoint, [...known]),
+  });
+}
+
+/**
+ * An endpoint named on a call to an edge that does not declare it: exactly one element the edge forwards to
+ * (directly or through further edges) must declare it; else an error listing the endpoints behind the edge.
+ */
+function checkForwardedEndpoint(r: Reporter, edge: string, endpoint: string, path: Path, check: EndpointCheck): void {
+  const owners = behindEdge(check, edge, (id) => namesEndpoint(endpointNamesOf(check, id), endpoint));
+  if (owners.length === 1) return;
+  if (owners.length > 1) {
+    r.error('ambiguous-reference', path, `\`${endpoint}\` is declared by ${owners.length} services behind \`${edge}\`: the flow cannot tell which one it reaches`, {
+      expected: `one service declaring it: ${listValues(owners, 8)}`,
+      hint: 'draw the flow to the service it reaches, or give the endpoint a key only one of them declares',
+    });
+    return;
+  }
+  const declared = (check.elements[edge] as Obj).endpoints;
+  const own = isObj(declared) ? Object.keys(declared) : [];
+  const served = behindEdge(check, edge, (id) => endpointNamesOf(check, id) !== undefined);
+  const offered = [...own, ...served.flatMap((id) => Object.keys((check.elements[id] as Obj).endpoints as Obj).map((key) => `${key} (on ${id})`))];
+  const names = [...own, ...served.flatMap((id) => [...endpointNamesOf(check, id)!])];
+  r.error('unknown-reference', path, `neither \`${edge}\` nor a service it forwards to declares the endpoint \`${endpoint}\``, {
+    expected: offered.length > 0 ? `one of ${listValues(offered, 10)}` : `an endpoint, but \`${edge}\` and the services it forwards to declare none`,
+    hint: didYouMean(endpoint, names) ?? (offered.length > 0 ? undefined : `declare it under the endpoints of the service behind \`${edge}\` that serves it, or drop \`endpoint:\``),
   });
 }

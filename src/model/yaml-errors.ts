@@ -204,6 +204,9 @@ function misalignedKey(text: string, line: Line, at: (offset: number) => Loc, to
   const offset = line.start + line.indent;
   const key = lineKeyAt(text, offset);
   if (key === '') return undefined;
+  // `&adb:` is no key at all: the same message as yaml's report on the line below, which onePerLine then keeps once.
+  const swallowed = propSwallowsKey(text, line);
+  if (swallowed) return { ...swallowed, offset: swallowed.offset ?? offset };
   const item = listItemAbove(text, line);
   if (item) {
     const value = item.text.trim().slice(2).trim();
@@ -435,6 +438,8 @@ function keyWithoutColon(site: ErrorSite): Explained | undefined {
   const first = restOfLine(text, offset);
   if (first === '') return undefined;
   if (/^-(?:\s|$)/.test(first)) return listItemAmongKeys(site);
+  const props = propsAboveKey(site) ?? propsIntoKey(text, line, offset);
+  if (props) return props;
   const misplaced = valueBelowKey(site, first) ?? unclosedAtKey(first) ?? indicatorAtKey(first);
   if (misplaced !== undefined || /:(?:\s|$)/.test(first)) return misplaced;
   const noSpace = /^([^\s:'"]+):([^\s/].*)$/.exec(first);
@@ -468,12 +473,73 @@ function keyWithoutColon(site: ErrorSite): Explained | undefined {
   return { message, hint: `a map entry is \`key: value\`: ${asKey}` };
 }
 
+/** Anchors and tags alone (`&a`, `!tag`, `&a !t`, or `&aname:` that swallowed its key): nothing else on the text. */
+const PROPS_ONLY = /^[&!][^\s#]*(?:\s+[&!][^\s#]*)*$/;
+
+/** The anchors and tags at the start of a line's first key (past a list item's `- `), when that is all its key holds. */
+function propsOfLine(text: string, line: Line): { offset: number; props: string } | undefined {
+  const offset = firstKeyOffset(line);
+  const props = restOfLine(text, offset).replace(/\s+[^&!\s][\s\S]*$/, '');
+  return PROPS_ONLY.test(props) ? { offset, props } : undefined;
+}
+
+/** What an anchor or tag is, in a message: `&` names a value for reuse, `!` gives it a type. */
+const propWord = (props: string): string => (props.startsWith('&') ? 'anchor' : 'tag');
+
+/**
+ * `&aname: x` or `!tagkey:`: an anchor or tag runs up to the next space, `:` included, so the line has no key.
+ * One message wherever yaml stops (at the value, at the line below, or at the line's indentation).
+ */
+function propSwallowsKey(text: string, line: Line): Explained | undefined {
+  const found = propsOfLine(text, line);
+  if (found === undefined || !found.props.endsWith(':')) return undefined;
+  const { offset, props } = found;
+  const last = props.split(/\s+/).pop()!;
+  const bare = last.slice(1, -1);
+  const kind = propWord(last);
+  return {
+    offset,
+    message: `\`${clipText(props)}\` is read as ${kind === 'anchor' ? 'an anchor' : 'a tag'}, \`:\` included, so line ${line.number} has no key`,
+    hint: `a model needs no ${kind}s: remove the \`${last[0]}\` to make \`${bare}\` the key (\`${bare}:\`); to keep the ${kind}, end it with a space before the key (\`${last[0]}name ${bare}:\`)`,
+  };
+}
+
+/** `&aname: x` on the line yaml stopped on: the value found no key. */
+function propsIntoKey(text: string, line: Line, offset: number): Explained | undefined {
+  return offset > firstKeyOffset(line) ? propSwallowsKey(text, line) : undefined;
+}
+
+/**
+ * `&a` or `!tag` on a line of its own above a key of a map: yaml reads the two lines as one key spread over both.
+ * (Above a map's first key, the anchor names the map, which is valid.)
+ */
+function propsAboveKey({ text, offset, line }: ErrorSite): Explained | undefined {
+  if (offset !== firstKeyOffset(line)) return undefined;
+  const prev = contentLinesBefore(text, line).next();
+  if (prev.done || prev.value.indent > line.indent) return undefined;
+  // `&adb:` over its value's lines: the value found no key.
+  const swallowed = propSwallowsKey(text, prev.value);
+  if (swallowed || prev.value.indent !== line.indent) return swallowed;
+  const found = propsOfLine(text, prev.value);
+  if (found === undefined) return undefined;
+  const kind = propWord(found.props);
+  const key = lineKeyAt(text, offset);
+  return {
+    offset: found.offset,
+    message: `the ${kind} \`${clipText(found.props)}\` is on a line of its own, so YAML reads it and \`${key}\` (line ${line.number}) as one key over two lines`,
+    hint: `a model needs no ${kind}s: remove line ${prev.value.number}; to keep the ${kind}, write it on the key's line: \`${clipText(`${found.props} ${restOfLine(text, offset)}`, 70)}\``,
+  };
+}
+
 /** `internet:` with its `{ ... }` on the next line, not indented under it: the value reads as a key. */
 function valueBelowKey({ text, offset, line }: ErrorSite, first: string): Explained | undefined {
   if (offset !== line.start + line.indent) return undefined;
   const prev = contentLinesBefore(text, line).next();
-  if (prev.done || prev.value.indent < line.indent || !/:\s*(?:#.*)?$/.test(prev.value.text)) return undefined;
-  const key = lineKeyAt(text, firstKeyOffset(prev.value));
+  if (prev.done || !/:\s*(?:#.*)?$/.test(prev.value.text)) return undefined;
+  // The key's own column, past a list item's `- `: `- a -> b:` with its `{ }` below at the arrow's column.
+  const keyOffset = firstKeyOffset(prev.value);
+  if (keyOffset - prev.value.start < line.indent) return undefined;
+  const key = lineKeyAt(text, keyOffset);
   return {
     message: `\`${clipText(first)}\` is on the line below \`${key}\` (line ${prev.value.number}) but not indented under it, so it is not its value`,
     hint: `indent it further than \`${key}\`, or write it on the same line: \`${clipText(`${key}: ${first}`, 70)}\``,
@@ -821,12 +887,45 @@ export function withoutFollowOns(errors: readonly YAMLError[], text: string): YA
     }
   }
   afterQuotes.sort((a, b) => a[0] - b[0]);
+  const shortValues = keysOfShortValues(errors, text);
   return errors.filter((e) => {
     const offset = e.pos[0];
     if (offset > firstOutside && OUTSIDE_DOCUMENT.test(e.message)) return false;
     if (e.code === 'MULTILINE_IMPLICIT_KEY' && compactMaps.has(offset)) return false;
+    if (e.code === 'BAD_INDENT' && e.message === MISALIGNED_KEY && shortValues.has(lineStartOf(text, offset))) return false;
     return !inRange(afterQuotes, offset);
   });
+}
+
+const MISALIGNED_KEY = 'All mapping items must start at the same column';
+const KEY_WITHOUT_VALUE = 'Implicit map keys need to be followed by map values';
+
+const lineStartOf = (text: string, offset: number): number => text.lastIndexOf('\n', offset - 1) + 1;
+
+/**
+ * The starts of the key lines whose `{ }` or `[ ]` value sits on the line below one column short: yaml reports
+ * the value as a key without a value (the one true message: valueBelowKey) and the key above it as out of line.
+ */
+function keysOfShortValues(errors: readonly YAMLError[], text: string): Set<number> {
+  const starts = new Set<number>();
+  for (const e of errors) {
+    const offset = e.pos[0];
+    if (e.code !== 'MISSING_CHAR' || e.message !== KEY_WITHOUT_VALUE || (text[offset] !== '{' && text[offset] !== '[')) continue;
+    const above = keyLineAbove(text, lineStartOf(text, offset));
+    if (above !== undefined) starts.add(above);
+  }
+  return starts;
+}
+
+/** The start of the nearest line above `start` that holds more than a comment, when it is a key with nothing after its `:`. */
+function keyLineAbove(text: string, start: number): number | undefined {
+  for (let end = start - 1, budget = 1000; end > 0 && budget > 0; budget--) {
+    const from = lineStartOf(text, end);
+    const body = text.slice(from, end).replace(/\r$/, '').trim();
+    if (body !== '' && !body.startsWith('#')) return /:\s*(?:#.*)?$/.test(body) ? from : undefined;
+    end = from - 1;
+  }
+  return undefined;
 }
 
 /** Whether `offset` lies after the start and up to the end of the last range that starts before it (bisection). */

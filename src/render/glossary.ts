@@ -220,53 +220,59 @@ export const GLOSSARY: readonly Term[] = [
 
 /**
  * Which terms of a glossary occur in texts given one at a time. Each text is searched once, by one regular
- * expression of the terms not found yet (rebuilt when one is found, so at most once per term), and not at
- * all once every term is found: a report with 300,000 threats costs one pass over their texts at most.
+ * expression of the terms not found yet, and not at all once every term is found: a report with 300,000
+ * threats costs one pass over their texts at most. The expression is rebuilt only when a text holds a term
+ * found before (at most once per term), not at each find: each new expression is compiled to machine code at
+ * its first uses (1-3 ms for the whole glossary), which made up most of a report's scan, and many terms occur
+ * in one shared text only (a recommendation, a rule's mitigation). For the same reason there is no quick test
+ * in front of the search: a text without a term costs the search one pass, as it cost the test.
  */
 export class TermFinder {
   private readonly found: boolean[];
-  /** Positions in the glossary of the terms not found yet: the search's groups, in order. */
+  /** Positions in the glossary of the search's terms, its groups in order (some may be found since). */
   private remaining: number[];
-  /** Whether a text holds any of them: no groups to fill, and most texts hold none. */
-  private quick: RegExp | undefined;
+  /** How many terms are not found yet. */
+  private missing: number;
   /** Which of them: one capturing group per term. */
   private search: RegExp | undefined;
 
   constructor(private readonly glossary: readonly Term[] = GLOSSARY) {
     this.found = glossary.map(() => false);
     this.remaining = glossary.map((_, i) => i);
+    this.missing = glossary.length;
     this.prepare();
   }
 
   private prepare(): void {
+    this.remaining = this.remaining.filter((t) => !this.found[t]);
     const sources = this.remaining.map((i) => this.glossary[i].pattern.source);
-    this.quick = sources.length ? new RegExp(sources.map((src) => `(?:${src})`).join('|')) : undefined;
     this.search = sources.length ? new RegExp(sources.map((src) => `(${src})`).join('|'), 'g') : undefined;
   }
 
   /** Every term is found: no text can add one. */
   get complete(): boolean {
-    return this.search === undefined;
+    return this.missing === 0;
   }
 
   scan(text: string): void {
-    const search = this.search;
-    if (search === undefined || !this.quick!.test(text)) return;
-    let added = false;
+    let search = this.search;
+    if (search === undefined || this.missing === 0) return;
     search.lastIndex = 0;
     for (let m = search.exec(text); m !== null; m = search.exec(text)) {
-      const group = matchedGroup(m);
-      const t = this.remaining[group - 1];
-      if (!this.found[t]) {
-        this.found[t] = true;
-        added = true;
+      const t = this.remaining[matchedGroup(m) - 1];
+      if (this.found[t]) {
+        // A term found before: the search for the missing ones goes on from here (a missing term may start
+        // at the same place, where the found one took the match).
+        this.prepare();
+        search = this.search;
+        if (search === undefined) return;
+        search.lastIndex = m.index;
+        continue;
       }
+      this.found[t] = true;
+      if (--this.missing === 0) return;
       // Terms may overlap ("mutual TLS" holds TLS): the next search starts inside this match.
       search.lastIndex = m.index + 1;
-    }
-    if (added) {
-      this.remaining = this.remaining.filter((t) => !this.found[t]);
-      this.prepare();
     }
   }
 

@@ -20,7 +20,7 @@ import { contentSecurityPolicy } from './html-csp.js';
 import { threatIdRuns } from './threat-ids.js';
 import { plural } from '../model/diagnostics.js';
 import { terminalSafe } from './terminal-safe.js';
-import { HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
+import { assetWhere, HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
 import { termsOf } from './glossary.js';
 
 export interface HtmlOptions {
@@ -161,6 +161,18 @@ function diagramSection(r: AnalysisResult, options: HtmlOptions): Section {
   return { id: 'tm-diagram', title: 'Data flow diagram', body: [`${body}</section>`] };
 }
 
+/** The steps are written in Markdown: their code spans (settings, file names) become `<code>`. */
+const stepHtml = (step: string): string =>
+  step.split('`').map((part, i) => (i % 2 === 1 ? `<code>${esc(part)}</code>` : esc(part))).join('');
+
+/** A threat's concrete steps under its mitigation, in the technologies of the model. */
+function stepsList(steps: readonly string[] | undefined): string {
+  if (steps === undefined || steps.length === 0) return '';
+  let items = '';
+  for (const step of steps) items += `<li>${stepHtml(step)}</li>`;
+  return `<ul class="steps">${items}</ul>`;
+}
+
 function threatDetail(t: Threat, file: string): string {
   const tr = t.triage;
   let evidence = '';
@@ -203,7 +215,7 @@ function threatRow(t: Threat, file: string): string {
     `<td title="${esc(t.category)}">${esc(t.stride)}</td>` +
     `<td>${esc(t.componentName)}</td>` +
     `<td><span class="title">${esc(t.title)}</span><button type="button" class="toggle" aria-expanded="false" aria-controls="${id}-detail">more</button>${threatDetail(t, file)}</td>` +
-    `<td>${esc(t.mitigation)}</td>` +
+    `<td>${esc(t.mitigation)}${stepsList(t.mitigationSteps)}</td>` +
     `<td>${statusTag(status)}${triageNote}</td></tr>`;
 }
 
@@ -308,7 +320,8 @@ function* surfaceBody(r: AnalysisResult): Generator<string> {
 function hopNotes(hop: AttackPathHop): string {
   const notes = [esc(hop.protocol)];
   if (!hop.encrypted) notes.push('<strong>unencrypted</strong>');
-  if (hop.auth !== 'none') notes.push(esc(hop.auth));
+  // A public endpoint the path goes through is its way in: the service's auth elsewhere is not what it passes.
+  if (hop.auth !== 'none' && hop.openAt === undefined) notes.push(esc(hop.auth));
   else if (hop.authenticated) notes.push('authenticated');
   // Where an endpoint is why the call needs no credential, it is named as such (the one the flow names, or another).
   if (hop.openAt !== undefined) notes.push(`public endpoint <code>${esc(hop.openAt.slice(hop.to.length + 1))}</code>`);
@@ -403,10 +416,13 @@ function boundariesSection(r: AnalysisResult): Section | undefined {
 
 function assetsSection(r: AnalysisResult): Section | undefined {
   if (r.assets.length === 0) return undefined;
+  // Where each asset is, as the Markdown report says it: the attack paths end at those places.
+  const where = assetWhere(r);
   function* body(): Generator<string> {
-    yield* table(['Asset', 'Kind', 'Classification', 'C / I / A'], r.assets, (a) => [
+    yield* table(['Asset', 'Kind', 'Classification', 'C / I / A', 'Where'], r.assets, (a) => [
       `${esc(a.name)}${a.description ? ` <span class="muted">${esc(a.description)}</span>` : ''}`,
       esc(a.type ? `${a.kind}: ${a.type}` : a.kind), esc(a.classification), esc(`${a.confidentiality} / ${a.integrity} / ${a.availability}`),
+      esc(where.get(a.id) ?? '-'),
     ]);
     yield '</section>';
   }

@@ -18,7 +18,7 @@ import { terminalSafeChunks } from './terminal-safe.js';
 import { DETAILS_THRESHOLD } from './details.js';
 import { threatIdRuns } from './threat-ids.js';
 import { plural } from '../model/diagnostics.js';
-import { HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
+import { assetWhere, HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
 import { type Term, termsOf } from './glossary.js';
 
 export { DETAILS_THRESHOLD };
@@ -221,35 +221,14 @@ function assetsSection(w: LineWriter, r: AnalysisResult): void {
     w.blank();
     return;
   }
-  const where = assetPlaces(r.elements);
+  const where = assetWhere(r);
   tableHead(w, ['Asset', 'Kind', 'Classification', 'C / I / A', 'Where']);
   for (const a of r.assets) {
     const name = cell(a.name + (a.description ? ` - ${a.description}` : ''));
     const kind = cell(a.type ? `${a.kind}: ${a.type}` : a.kind);
-    w.line(`| ${name} | ${kind} | ${a.classification} | ${a.confidentiality} / ${a.integrity} / ${a.availability} | ${cell(where.get(a.id)?.join(', ') || '-')} |`);
+    w.line(`| ${name} | ${kind} | ${a.classification} | ${a.confidentiality} / ${a.integrity} / ${a.availability} | ${cell(where.get(a.id) ?? '-')} |`);
   }
   w.blank();
-}
-
-/** Where each asset is: the elements that store it (marked) or handle it, in model order. */
-function assetPlaces(elements: AnalysisResult['elements']): Map<string, string[]> {
-  const where = new Map<string, string[]>();
-  const add = (asset: string, place: string): void => {
-    const list = where.get(asset);
-    if (list) list.push(place);
-    else where.set(asset, [place]);
-  };
-  // Indexed loops: this runs once over every element, so it is optimised while it runs, and array
-  // iterators make that a larger compile.
-  for (let i = 0; i < elements.length; i++) {
-    const e = elements[i];
-    if (e.stores.length) {
-      const stored = `${e.name} (stored)`;
-      for (let j = 0; j < e.stores.length; j++) add(e.stores[j], stored);
-    }
-    for (let j = 0; j < e.handles.length; j++) add(e.handles[j], e.name);
-  }
-  return where;
 }
 
 function* threatsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
@@ -335,6 +314,8 @@ function fullDetails(w: LineWriter, r: AnalysisResult): Generator<string> {
     w.line(`- **Likelihood:** ${t.likelihood.level}, ${inline(t.likelihood.reason)}`);
     w.line(`- **Impact:** ${t.impact.level}, ${inline(t.impact.reason)}`);
     w.line(`- **Mitigation:** ${inline(t.mitigation)}`);
+    // The steps are the tool's own text, written in Markdown (code spans for settings).
+    if (t.mitigationSteps) for (const step of t.mitigationSteps) w.lines(`  - ${inline(step)}`);
     w.line('- **Evidence:**');
     // The file name, references and rule id are written as given.
     for (const e of t.evidence) w.lines(`  - ${inline(e.fact)} (\`${r.file}:${e.line}\`)`);
@@ -479,7 +460,8 @@ function* surfaceSection(w: LineWriter, r: AnalysisResult): Generator<string> {
 function hopNotes(hop: AttackPathHop): string {
   const notes = [inline(hop.protocol)];
   if (!hop.encrypted) notes.push('unencrypted');
-  if (hop.auth !== 'none') notes.push(hop.auth);
+  // A public endpoint the path goes through is its way in: the service's auth elsewhere is not what it passes.
+  if (hop.auth !== 'none' && hop.openAt === undefined) notes.push(hop.auth);
   else if (hop.authenticated) notes.push('authenticated');
   // Where an endpoint is why the call needs no credential, it is named as such (the one the flow names, or another).
   if (hop.openAt !== undefined) notes.push(`public endpoint ${inline(hop.openAt.slice(hop.to.length + 1))}`);

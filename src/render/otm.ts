@@ -19,7 +19,10 @@
 //   flow                   -> dataflow (source, destination, bidirectional false, tags, assets)
 //   asset                  -> asset (risk confidentiality/integrity/availability on 0-100)
 //   threat                 -> threat (id = stable uid TM-xxxxxxxx) + a threat instance on its component,
-//                             flow(s) or boundary members, whose state is the triage status
+//                             flow(s) or boundary members, whose state is the triage status; its
+//                             decision in attributes, with what it was made for (`decisionRisk`,
+//                             `decisionCovers`: the entry's `risk:`, `covers:`), beside the threat's own
+//                             `risk` and `flows` as exported (what a decision made in the other tool is for)
 //   rule mitigation text   -> mitigation (id M-<ruleId>), referenced by the threat instances
 //
 // The schema (draft-07) checks shapes but not references; the tests also check that every reference
@@ -41,6 +44,7 @@ import { statusOf, uidOf } from '../track/triage.js';
 import type { TriageStatus } from '../track/types.js';
 import { fnv1a32 } from '../track/uid.js';
 import { joinChunks, jsonObjectChunks } from './chunks.js';
+import { decisionScope } from './threat-dragon.js';
 
 /**
  * The version written. Files in the wild often say 0.1.0 (StartLeft's output); we write the version whose
@@ -415,6 +419,7 @@ const evidenceText = (t: Threat, file: string): string => t.evidence.map((e) => 
 
 function threat(t: Threat, id: string, file: string): OtmThreat {
   const tr = t.triage;
+  const made = decisionScope(t);
   return {
     id,
     name: t.title,
@@ -449,6 +454,8 @@ function threat(t: Threat, id: string, file: string): OtmThreat {
       ['ticket', tr?.ticket],
       ['expires', tr?.expires],
       ['review', tr?.review],
+      ['decisionRisk', made.risk],
+      ['decisionCovers', list(made.covers ?? [])],
     ]),
   };
 }

@@ -73,7 +73,9 @@ function ruleHelp(meta: RuleMeta | undefined, sample: Threat): { text: string; m
     description,
     '',
     `Mitigation: ${mitigation}`,
-    ...(meta ? ['', `Rating: ${meta.rating}`, '', `Mitigated by the controls: ${meta.mitigatedBy.join(', ')}`] : []),
+    ...(meta ? ['', `Rating: ${meta.rating}`, ...(meta.origin === undefined ? [] : ['', `Defined in: ${meta.origin}`])] : []),
+    // A custom rule may name no control: no empty line that says so.
+    ...(meta?.mitigatedBy.length ? ['', `Mitigated by the controls: ${meta.mitigatedBy.join(', ')}`] : []),
     ...(references.length ? ['', `References: ${references.join(', ')}`] : []),
     '',
     whereDefined(sample.ruleId, '`'),
@@ -90,13 +92,9 @@ function ruleHelp(meta: RuleMeta | undefined, sample: Threat): { text: string; m
       '',
       `**Rating:** ${meta.rating}`,
       '',
-      `**Mitigated by the controls:** ${meta.mitigatedBy.map((c) => `\`${c}\``).join(', ')}`,
-      '',
-      '**A model that triggers it:**',
-      '',
-      `${fence}yaml`,
-      example,
-      fence,
+      ...(meta.mitigatedBy.length ? [`**Mitigated by the controls:** ${meta.mitigatedBy.map((c) => `\`${c}\``).join(', ')}`, ''] : []),
+      // A custom rule has no example model: where it is defined stands in its place.
+      ...(meta.origin === undefined ? ['**A model that triggers it:**', '', `${fence}yaml`, example, fence] : [`**Defined in:** \`${meta.origin}\``]),
     ] : []),
     ...(references.length ? ['', `**References:** ${references.join(', ')}`] : []),
     '',
@@ -197,7 +195,31 @@ interface RuleSummary {
   worst: Risk;
 }
 
-const ruleMetas = (options: SarifOptions): Map<string, RuleMeta> => new Map((options.rules ?? BUILTIN_RULES).map((m) => [m.id, m]));
+const ruleMetas = (options: SarifOptions): Map<string, RuleMeta> => new Map((options.rules ?? BUILTIN_RULES).map((m) => [m.id, ruleLevel(m)]));
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
+/** The placeholders a custom rule's texts may hold (custom.ts fills them per threat). */
+const PLACEHOLDER = /\{(name|element|endpoint|source|target)\}/g;
+
+/** What a custom rule's `{name}` stands for, said of no threat in particular. */
+const SUBJECT_WORDS: Record<string, string> = { element: 'the element', endpoint: 'the endpoint', flow: 'the flow', model: 'the component' };
+
+/**
+ * A rule's texts as the rule, not one of its threats, reads them: a custom rule's placeholders (`{name}`) are
+ * filled per threat, so at the rule level they become the words for what the rule is about ("the element"),
+ * never a raw `{name}` or the first threat's component. Built-in texts hold none.
+ */
+function ruleLevel(meta: RuleMeta): RuleMeta {
+  if (meta.origin === undefined) return meta;
+  const subject = 'appliesTo' in meta && typeof meta.appliesTo === 'string' ? SUBJECT_WORDS[meta.appliesTo] : undefined;
+  const words: Record<string, string> = {
+    name: subject ?? 'the component', element: 'the element', endpoint: 'the endpoint', source: 'the flow\'s source', target: 'the flow\'s target',
+  };
+  // A placeholder that starts a sentence starts it with a capital.
+  const general = (text: string) => text.replace(PLACEHOLDER, (_m, key: string, at: number) => (/^$|[.!?]\s+$/.test(text.slice(0, at)) ? capitalized(words[key]) : words[key]));
+  return { ...meta, title: general(meta.title), description: general(meta.description), mitigation: general(meta.mitigation) };
+}
 
 /** One rule per rule id that has results, sorted, with the worst risk of its results as its severity. */
 function sarifRules(reported: readonly Threat[], metas: ReadonlyMap<string, RuleMeta>): { rules: ReportingDescriptor[]; ruleIndex: Map<string, number> } {

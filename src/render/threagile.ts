@@ -67,6 +67,7 @@ import type { RawRulesSection } from '../model/rules-schema.js';
 import type { Asset, Boundary, Element, Endpoint, Flow, Model, ThreatTarget, WrittenThreat } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
 import type { TriageStatus } from '../track/types.js';
+import { type CarriedScope, decisionScope, exportedScope } from './threat-dragon.js';
 
 /** The model format version written: the one of Threagile's example model and schema. */
 export const THREAGILE_VERSION = '1.0.0';
@@ -135,9 +136,15 @@ export interface CarriedFlow extends CarriedTitle {
 }
 export interface CarriedBoundary extends CarriedTitle { id?: string; trust: TrustLevel; kind: BoundaryKind; controls?: string[]; description?: string }
 export interface CarriedAsset extends CarriedTitle { id?: string; kind?: AssetKind; type?: AssetType; confidentiality: Level; description?: string }
-/** A decision as the exported analysis held it: `status` the one in force, `declared` the triage file's when it lapsed. */
-export interface CarriedDecision {
+/**
+ * A decision as the exported analysis held it: `status` the one in force, `declared` the triage file's when it
+ * lapsed or drifted; for a drifted one (it needs review: its threat grew past it) the change in words (`drift`);
+ * what it was made for as its entry records it (`risk`, `covers`: decisionScope), which may differ from the
+ * risk's `scope` as exported.
+ */
+export interface CarriedDecision extends Partial<CarriedScope> {
   status: TriageStatus; declared?: TriageStatus; reason?: string; owner?: string; ticket?: string; expires?: string; review?: string;
+  drift?: string;
 }
 export interface CarriedRisk {
   /** A written threat on an endpoint: its key (the risk names the endpoint's element). */
@@ -145,6 +152,8 @@ export interface CarriedRisk {
   /** A written threat's ratings that the model does not state (rated from it), with the word exported for each. */
   derived?: { exploitation_likelihood?: string; exploitation_impact?: string };
   decision?: CarriedDecision;
+  /** The threat as exported, its risk and flows: what a decision made in Threagile's risk tracking is for. */
+  scope?: CarriedScope;
 }
 /** A written threat's texts and references, where its category's fields do not read back as they are. */
 export interface CarriedThreat { description?: string; mitigation?: string; references?: string[] }
@@ -800,6 +809,7 @@ export function decisionOf(t: Threat): CarriedDecision | undefined {
   const tr = t.triage;
   return defined({
     status: statusOf(t), declared: tr?.declared, reason: tr?.reason, owner: tr?.owner, ticket: tr?.ticket, expires: tr?.expires, review: tr?.review,
+    drift: tr?.drift?.summary, ...decisionScope(t),
   });
 }
 
@@ -809,9 +819,20 @@ export function decisionOf(t: Threat): CarriedDecision | undefined {
  */
 function decisionNote(d: CarriedDecision | undefined, withStatus: boolean): string {
   const status = d?.status ?? 'open';
-  const head = d?.declared !== undefined ? `${d.declared} expired on ${d.expires}`
+  const head = d?.drift !== undefined ? driftNote(d, d.drift)
+    : d?.declared !== undefined ? `${d.declared} expired on ${d.expires}`
     : [withStatus || status === 'transferred' ? status : '', d?.expires ? `until ${d.expires}` : ''].filter(Boolean).join(' ');
   return [head, d?.reason ?? ''].filter(Boolean).join(': ');
+}
+
+/**
+ * A drifted decision: the status written (in force no longer, unless it is a mitigation under way) and why it
+ * needs review, `accepted (needs review: decided at Low for lb->web, now High)`. The drift's `; ` is written
+ * as `, `: several threats' notes in one justification are separated by `; `.
+ */
+function driftNote(d: CarriedDecision, drift: string): string {
+  const why = drift.replace(/^[a-z-]+ /, 'decided ').replaceAll('; ', ', ');
+  return `${d.declared ?? d.status}${d.expires ? ` until ${d.expires}` : ''} (needs review: ${why})`;
 }
 
 /**
@@ -844,11 +865,15 @@ const TRACKED_EXACTLY: ReadonlySet<TriageStatus> = new Set(['mitigating', 'mitig
 /**
  * Whether a risk's own tracking entry says all of a decision, as the importer reads it back: the status, the
  * reason as the justification (without one the importer would write a reason of its own), the ticket and
- * owner, and no date (expires, review), which Threagile's tracking has no field for.
+ * owner, and no date (expires, review), which Threagile's tracking has no field for; and a scope that is the
+ * threat's as exported (`scope`), which the importer gives a decision it reads from the tracking entry.
  */
-const tracksExactly = (d: CarriedDecision): boolean =>
-  TRACKED_EXACTLY.has(d.status) && d.declared === undefined && d.expires === undefined && d.review === undefined &&
-  d.reason !== undefined && [d.reason, d.owner, d.ticket].every((x) => x === undefined || threagileText(x) === x);
+const tracksExactly = (d: CarriedDecision, scope: CarriedScope): boolean =>
+  TRACKED_EXACTLY.has(d.status) && d.declared === undefined && d.drift === undefined && d.expires === undefined && d.review === undefined &&
+  d.reason !== undefined && [d.reason, d.owner, d.ticket].every((x) => x === undefined || threagileText(x) === x) && sameScope(d, scope);
+
+const sameScope = (a: Partial<CarriedScope>, b: Partial<CarriedScope>): boolean =>
+  a.risk === b.risk && (a.covers ?? []).join('\n') === (b.covers ?? []).join('\n');
 
 // --- Our section: what each object's Threagile fields do not say ---------------------------------------
 
@@ -969,10 +994,12 @@ function carriedRisk(t: Threat, risk: ThreagileRisk, r: AnalysisResult, sharesTr
     exploitation_impact: t.impact.reason.includes(STATED) ? undefined : risk.exploitation_impact,
   }) : {};
   const decision = decisionOf(t);
+  const scope = exportedScope(t);
   const out = defined({
     endpoint,
     derived: Object.keys(derived).length ? derived : undefined,
-    decision: decision && (sharesTracking || !tracksExactly(decision)) ? decision : undefined,
+    decision: decision && (sharesTracking || !tracksExactly(decision, scope)) ? decision : undefined,
+    scope,
   });
   return Object.keys(out).length ? out : undefined;
 }

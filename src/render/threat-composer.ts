@@ -30,6 +30,8 @@
 // keys decisions by, and the status the threat had when exported, so that the import can tell a status
 // changed in Threat Composer from one changed in the triage file since (a three-way merge). The Comments end
 // with a line under which a person writes; what is written there comes back as the reason of a decision.
+// Each also carries what decisions are made for (scope.ts): the threat's risk and flows as exported, which a
+// decision made in Threat Composer records, and the exported decision's own `risk:`/`covers:`, kept as written.
 // Each mitigation carries the status it was exported with (`custom:threatmap:status`, Threat Composer's
 // word), so that a mitigation marked done there comes back as a decision on the threats it is linked to.
 //
@@ -42,6 +44,7 @@ import { countsPhrase, residualOf, statusOf, uidOf } from '../track/triage.js';
 import type { TriageStatus } from '../track/types.js';
 import { fnv1a32 } from '../track/uid.js';
 import { joinChunks, jsonObjectChunks } from './chunks.js';
+import { decisionScope } from './threat-dragon.js';
 
 /** The data exchange schema version written: the one Threat Composer's schema accepts (`schema: z.number().max(1)`). */
 export const TC_SCHEMA_VERSION = 1;
@@ -96,6 +99,14 @@ export const TC_META = {
   key: 'custom:threatmap:key',
   status: 'custom:threatmap:status',
   title: 'custom:threatmap:title',
+  /** The status the triage file writes, when it is not the one in force (a lapsed or drifted decision). */
+  declared: 'custom:threatmap:declared',
+  /** The threat's risk and flows as exported: what a decision made in Threat Composer was made for. */
+  risk: 'custom:threatmap:risk',
+  flows: 'custom:threatmap:flows',
+  /** What the exported decision was made for, as its entry records it (`risk:`, `covers:`): absent when it records none. */
+  decisionRisk: 'custom:threatmap:decision-risk',
+  decisionCovers: 'custom:threatmap:decision-covers',
 } as const;
 
 /** The last line of our Comments: what a person writes under it comes back as the reason of a decision. */
@@ -541,9 +552,29 @@ function threatRecord(t: Threat, n: number, id: string, ix: Index): TcThreat {
       { key: TC_META.key, value: t.key },
       { key: TC_META.status, value: status },
       { key: TC_META.title, value: flat(t.title) },
+      ...(t.triage?.declared ? [{ key: TC_META.declared, value: t.triage.declared }] : []),
+      ...scopeMetadata(t),
     ],
     tags: [...new Set([uid, tag(t.ruleId), tag(t.endpoint ?? t.component), `risk:${t.risk}`])],
   };
+}
+
+/**
+ * The scopes a statement carries (src/track/scope.ts): the threat's as exported, and its decision's as recorded,
+ * so that the import writes `risk:` and `covers:` again. Flow ids joined by `, ` (ids hold no comma); a list
+ * longer than a metadata value may be is left out, keeping the risk: the decision then covers fewer flows,
+ * never more, and is reviewed sooner rather than widened.
+ */
+function scopeMetadata(t: Threat): TcMetadata[] {
+  const made = decisionScope(t);
+  const flows = (ids: readonly string[] | undefined) => {
+    const text = [...new Set(ids ?? [])].sort().join(', ');
+    return text && text.length <= TC_LIMITS.content ? text : undefined;
+  };
+  const entries: Array<[string, string | undefined]> = [
+    [TC_META.risk, t.risk], [TC_META.flows, flows(t.flows)], [TC_META.decisionRisk, made.risk], [TC_META.decisionCovers, flows(made.covers)],
+  ];
+  return entries.filter((e): e is [string, string] => e[1] !== undefined).map(([key, value]) => ({ key, value }));
 }
 
 // --- Mitigations and assumptions -------------------------------------------------------------------------

@@ -36,6 +36,7 @@ import type { RawRulesSection } from '../model/rules-schema.js';
 import type { RawAsset, RawBoundary, RawElement, RawEndpoint, RawFlowDetails, RawWrittenThreat } from '../model/schema.js';
 import { type AssumptionAsWritten, assumptionAsWritten, writtenThreatAsWritten } from '../model/as-written.js';
 import type { Asset, Boundary, Element, Endpoint, Flow, Model, WrittenThreat } from '../model/types.js';
+import { scopeOf } from '../track/scope.js';
 import { statusOf, uidOf } from '../track/triage.js';
 import type { ThreatTriage, TriageStatus } from '../track/types.js';
 import { fnv1a32 } from '../track/uid.js';
@@ -104,7 +105,55 @@ export interface TdDocument {
 /** The key of threatmap's own data in a cell's `data`. */
 export const TD_OWN = 'threatmap';
 
-/** A decision as triage applied it (`declared`: the decision of the triage file when it has lapsed or drifted; `drift`: what changed). */
+// --- Scopes (src/track/scope.ts): what a decision is made for, carried so that it is checked again -----------
+// A decision records the risk and the flows it was made for (`risk:`, `covers:`); the threat it decides may
+// grow past them, and the decision then needs review. An export carries each decision's scope as its entry
+// records it, and each threat's scope as exported (what a decision made in the other tool was made for: what
+// the person saw there), so that the import writes `risk:` and `covers:` again, exactly: a decision stays
+// checked as it was, and an entry written without a scope stays without one.
+
+/** A threat's risk and flows (ids, sorted; absent when none), as a triage entry records them. */
+export interface CarriedScope {
+  risk: Risk;
+  covers?: string[];
+}
+
+/** A threat's scope as exported. */
+export function exportedScope(t: Threat): CarriedScope {
+  const { risk, covers } = scopeOf(t);
+  return { risk, ...(covers.length ? { covers } : {}) };
+}
+
+/**
+ * What a decision was made for, as its entry records it. A result whose triage does not hold the entry's scope
+ * (analysed before it did) has it worked out for a drifted decision (driftedScope); otherwise a decision that
+ * records none is carried with none, and comes back unscoped.
+ */
+export function decisionScope(t: Threat): Partial<CarriedScope> {
+  const tr = t.triage;
+  if (tr === undefined || (tr.risk === undefined && tr.covers === undefined)) return driftedScope(t) ?? {};
+  return { ...(tr.risk ? { risk: tr.risk } : {}), ...(tr.covers?.length ? { covers: [...tr.covers] } : {}) };
+}
+
+/**
+ * What a drifted decision was made for, as far as its drift tells it: the recorded risk where the threat is
+ * rated higher now (else the risk now, which is no higher), and the threat's flows less those the decision did
+ * not cover. No wider than the entry, and imported again it drifts as it does now (but for a drift in the
+ * component alone, which a reimported entry under the threat's id no longer shows). Undefined for a decision
+ * that did not drift.
+ */
+function driftedScope(t: Threat): CarriedScope | undefined {
+  const drift = t.triage?.drift;
+  if (!drift) return undefined;
+  const covers = scopeOf(t).covers.filter((f) => !drift.added.includes(f));
+  return { risk: drift.risk ?? t.risk, ...(covers.length ? { covers } : {}) };
+}
+
+/**
+ * A decision as triage applied it (`declared`: the decision of the triage file when it has lapsed or drifted;
+ * `drift`: what changed), with what it was made for (`risk`, `covers`: decisionScope), which may differ from
+ * the threat's own `scope` as exported.
+ */
 export type TdOwnDecision = Omit<ThreatTriage, 'line'>;
 
 /** A threat written in the model's `threats:` section: what its entry says that a Threat Dragon threat cannot. */
@@ -127,6 +176,8 @@ export interface TdOwnThreat {
   written?: TdOwnWritten;
   /** A written threat's severity as exported (from its risk): one edited in Threat Dragon differs, and is then its impact. */
   severity?: TdSeverity;
+  /** The threat as exported (its risk and flows): what a decision made on it in Threat Dragon was made for. */
+  scope?: CarriedScope;
 }
 
 interface TdOwnCell {
@@ -533,7 +584,7 @@ function ownEndpoint(ep: Endpoint, e: Element): RawEndpoint {
   };
 }
 
-function ownFlow(f: Flow): TdOwnFlow {
+function ownFlow(f: Flow, endpointKey: ReadonlyMap<string, string>): TdOwnFlow {
   return {
     id: f.id,
     from: f.from,
@@ -541,8 +592,8 @@ function ownFlow(f: Flow): TdOwnFlow {
     ...(f.auth !== protocolAuth(f.protocol) ? { auth: f.auth } : {}),
     ...(f.credential !== undefined ? { credential: f.credential } : {}),
     ...listed('data', f.data),
-    // As the model names it: the endpoint's key on the flow's target (its id is `target:key`).
-    ...(f.endpoint !== undefined ? { endpoint: f.endpoint.slice(f.to.length + 1) } : {}),
+    // As the model names it: the endpoint's key, on the flow's target or a service behind it.
+    ...(f.endpoint !== undefined ? { endpoint: endpointKey.get(f.endpoint) ?? f.endpoint.slice(f.to.length + 1) } : {}),
     ...listed('controls', f.controls),
     ...(f.port !== undefined ? { port: f.port } : {}),
   };
@@ -598,6 +649,8 @@ interface Ctx {
   file: string;
   assetType: Map<string, string | undefined>;
   trustOf: Map<string, TrustLevel>;
+  /** Each endpoint's key as written, by its id: a flow may name one of a service behind the load balancer it calls. */
+  endpointKey: Map<string, string>;
 }
 
 /** The threats of one cell, and the own data of each by its Threat Dragon id (absent: the cell has none). */
@@ -640,6 +693,7 @@ function ownThreat(t: Threat, key: string): TdOwnThreat {
     uid: uidOf(t),
     ...(decision ? { decision } : {}),
     ...(isWrittenRule(t.ruleId) ? { written: ownWritten(t, key), severity: TD_SEVERITY[t.risk] } : {}),
+    scope: exportedScope(t),
   };
 }
 
@@ -647,9 +701,9 @@ function ownThreat(t: Threat, key: string): TdOwnThreat {
 function ownDecision(t: Threat): TdOwnDecision | undefined {
   const tr = t.triage;
   if (!tr) return undefined;
-  const { line: _line, ...decision } = tr;
+  const { line: _line, risk: _risk, covers: _covers, ...applied } = tr;
   const said = tr.declared ?? tr.reason ?? tr.owner ?? tr.ticket ?? tr.expires ?? tr.review;
-  return tr.status === 'open' && said === undefined ? undefined : decision;
+  return tr.status === 'open' && said === undefined ? undefined : { ...applied, ...decisionScope(t) };
 }
 
 /** What a written threat's entry says beyond the title, STRIDE, description and mitigation its Threat Dragon threat shows. */
@@ -878,7 +932,7 @@ function flowCell(f: Flow, ctx: Ctx, kindOf: Map<string, Element['kind']>, verti
       protocol: f.protocol,
       isTrustBoundary: false,
       threats,
-      [TD_OWN]: { ...ownFlow(f), ...(own ? { threats: own } : {}) },
+      [TD_OWN]: { ...ownFlow(f, ctx.endpointKey), ...(own ? { threats: own } : {}) },
     },
     id: ctx.cellId.get(f.id)!,
     source: { cell: ctx.cellId.get(f.from)! },
@@ -969,6 +1023,7 @@ export function buildThreatDragon(r: AnalysisResult, options: ThreatDragonOption
     number: new Map(r.threats.map((t, i) => [t, i + 1])),
     assetType: new Map(r.assets.map((a) => [a.id, a.type])),
     trustOf: new Map(r.elements.map((e) => [e.id, (e.boundary !== undefined && boundaryTrust.get(e.boundary)) || defaultTrust(e)])),
+    endpointKey: new Map(r.elements.flatMap((e) => e.endpoints.map((ep) => [ep.id, ep.key] as const))),
   };
   const kindOf = new Map(r.elements.map((e) => [e.id, e.kind]));
   const { groups, position, maxDepth, noteAt } = layout(r);

@@ -12,7 +12,7 @@ import { inlineSvg, reportDiagram } from '../render/html.js';
 import { isIsoDate } from '../track/dates.js';
 import { scopeOf } from '../track/scope.js';
 import { applyTriage, normalizeRef, parseTriage } from '../track/triage.js';
-import { removeTriageEntry, setTriageEntry, type TriageTarget, type TriageUpdate } from '../track/triage-edit.js';
+import { removeTriageEntry, setTriageEntry, TriageEditError, type TriageTarget, type TriageUpdate } from '../track/triage-edit.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import { type FileAccess, versionOf } from './files.js';
 
@@ -137,11 +137,16 @@ function readUpdate(value: unknown, today: string): TriageUpdate | string {
 }
 
 /**
- * triage-edit.ts's refusal to edit a file: a plain Error whose message, about the file, is worded for the
- * user. A bug's TypeError or a library's own error is not one.
+ * triage-edit.ts's refusal to edit a file, told by its class: its message, about the file, is worded for the
+ * user. Any other error (a bug's, a library's), whatever its words, is not one.
  */
-export const isTriageRefusal = (e: unknown): e is Error =>
-  e instanceof Error && Object.getPrototypeOf(e) === Error.prototype && e.message.startsWith('the triage file ');
+export const isTriageRefusal = (e: unknown): e is TriageEditError => e instanceof TriageEditError;
+
+/**
+ * The answer to a refusal: the file is as the user left it and not what the page can edit (422), the message
+ * and its code for the page to show and tell apart.
+ */
+export const refusalAnswer = (e: TriageEditError): ApiResponse => fail(422, e.message, { code: e.code });
 
 /**
  * The threat under `key` in the model on disk, read and analysed once: what a decision written now is made
@@ -183,7 +188,7 @@ export function postTriage(ctx: ApiContext, body: unknown): ApiResponse {
     // The file on disk is not YAML that can be edited: say so, and leave it as it is. Anything else is a bug,
     // whose message is the server's log's to show (server.ts).
     if (!isTriageRefusal(e)) throw e;
-    return fail(422, e.message);
+    return refusalAnswer(e);
   }
   // Never write a file that threatmap could not read back.
   const parsed = parseTriage(text, ctx.triage);

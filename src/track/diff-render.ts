@@ -3,7 +3,7 @@ import { riskRank } from '../analysis/risk.js';
 import { cell, inline } from '../render/markdown.js';
 import { terminalSafe } from '../render/terminal-safe.js';
 import type {
-  CrossingRef, DecidedChange, DecisionChange, DecisionField, DecisionRef, EntryPointRef, ModelSetting, PathChange, PathRef, ResultDiff,
+  CrossingRef, DecidedChange, DecisionChange, DecisionField, DecisionRef, DiffSideInfo, EntryPointRef, ModelSetting, PathChange, PathRef, ResultDiff,
   SuppressedThreat, ThreatRef,
 } from './diff.js';
 import { countsPhrase } from './triage.js';
@@ -147,13 +147,20 @@ export function residualLine(d: ResultDiff): string | undefined {
   return `**Residual risk** (open or mitigating threats): ${same ? `${words(after)}, unchanged` : `${words(before)} -> **${words(after)}**`}.`;
 }
 
+/** What the base was when there was none to compare with: a model new in the change, or one that did not load there. */
+function baseWords(side: DiffSideInfo): string {
+  if (side.exists) return '';
+  if (side.loadError !== undefined) return ` (did not load: ${code(side.loadError)}; every threat is judged as new)`;
+  return ' (not there: a new model)';
+}
+
 export function renderDiffMarkdown(d: ResultDiff): string {
   const residual = residualLine(d);
   const out = [
     diffMarker(d.new.file),
     `## Threat model changes: ${inline(d.system)}`,
     '',
-    `${code(d.old.label)}${d.old.exists ? '' : ' (not there: a new model)'} -> ${code(d.new.label)}: **${diffHeadline(d)}**.`,
+    `${code(d.old.label)}${baseWords(d.old)} -> ${code(d.new.label)}: **${diffHeadline(d)}**.`,
     '',
     ...(residual ? [residual, ''] : []),
   ];

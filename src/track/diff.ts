@@ -92,9 +92,10 @@ export interface ModelSetting {
   elements: string[];
   /** What the model says, e.g. `rules.disable: prompt-injection` or the assumption's text. */
   text: string;
-  /** Where it is written: the model path, and the line when known. */
+  /** Where it is written: the model path, and the line and column when known. */
   path: string;
   line?: number;
+  col?: number;
 }
 
 /** A threat that disappeared, or went down, because of a model setting this change added or changed. */
@@ -155,8 +156,10 @@ export interface DiffSideInfo {
   file: string;
   /** How the side was read, e.g. `main:examples/shop.yaml`, or the file name. */
   label: string;
-  /** False when the model did not exist there (every threat is then new). */
+  /** False when there was no model to compare with there (every threat is then new): it did not exist, or did not load. */
   exists: boolean;
+  /** Why the model there did not load (its first error, `file:line:col: message`); absent when it loaded or did not exist. */
+  loadError?: string;
   threats: number;
   /** Threats still carried there (open or mitigating), by risk: the residual risk. Set by diffResults. */
   open?: RiskCounts;
@@ -284,6 +287,8 @@ export function pathChanges(old: AnalysisResult | undefined, next: AnalysisResul
 export interface DiffLabels {
   old?: string;
   new?: string;
+  /** The old side existed but did not load: its first error. */
+  oldLoadError?: string;
 }
 
 /** The decision a threat carries, as its triage entry states it (`open` and nothing else without one). */
@@ -331,8 +336,8 @@ function decidedChange(before: Threat, after: Threat): DecidedChange | undefined
 export function modelSettingsOf(model: Pick<Model, 'rules' | 'assumptions'>, source?: SourceMap): ModelSetting[] {
   const out: ModelSetting[] = [];
   const at = (path: Array<string | number>) => {
-    const line = source?.locate(path).line;
-    return { path: displayPath(path), ...(line !== undefined && line > 0 ? { line } : {}) };
+    const loc = source?.locate(path);
+    return { path: displayPath(path), ...(loc !== undefined && loc.line > 0 ? { line: loc.line, col: Math.max(1, loc.col) } : {}) };
   };
   (model.rules?.disable ?? []).forEach((id, i) => {
     out.push({ kind: 'disable', rules: [id], elements: [], text: `rules.disable: ${id}`, ...at(['rules', 'disable', i]) });
@@ -344,7 +349,7 @@ export function modelSettingsOf(model: Pick<Model, 'rules' | 'assumptions'>, sou
   }
   for (const a of model.assumptions) {
     if (a.rules.length === 0) continue;
-    out.push({ kind: 'assumption', rules: [...a.rules], elements: [...a.elements], text: a.text, path: displayPath(a.at), ...(a.loc.line > 0 ? { line: a.loc.line } : {}) });
+    out.push({ kind: 'assumption', rules: [...a.rules], elements: [...a.elements], text: a.text, path: displayPath(a.at), ...(a.loc.line > 0 ? { line: a.loc.line, col: Math.max(1, a.loc.col) } : {}) });
   }
   return out;
 }
@@ -513,6 +518,7 @@ export function diffResults(old: AnalysisResult | undefined, next: AnalysisResul
     system: next.system.name,
     old: {
       file: old?.file ?? next.file, label: labels.old ?? old?.file ?? next.file, exists: old !== undefined, threats: old?.threats.length ?? 0,
+      ...(old === undefined && labels.oldLoadError !== undefined ? { loadError: labels.oldLoadError } : {}),
       open: { ...(old ? residualOf(old).open : NO_COUNTS) },
     },
     new: { file: next.file, label: labels.new ?? next.file, exists: true, threats: next.threats.length, open: { ...residualOf(next).open } },
@@ -534,6 +540,23 @@ export function diffResults(old: AnalysisResult | undefined, next: AnalysisResul
 /** Threats that are open at or above `min` (the `check` gate). */
 export function failingThreats(r: AnalysisResult, min: Risk): Threat[] {
   return r.threats.filter((t) => isUnresolved(statusOf(t)) && riskRank(t.risk) >= riskRank(min));
+}
+
+/**
+ * The threats this change's model settings took out or re-rated down (diffResults' `suppressed`), without the rest of
+ * the diff: what the gate asks of a change.
+ */
+export function suppressedByModel(old: AnalysisResult | undefined, next: AnalysisResult, context: DiffContext = {}): SuppressedThreat[] {
+  return threatChanges(old, next, suppressionFinder(old, next, context)).suppressed;
+}
+
+/**
+ * Of those, the ones that take a threat out of the gate: rated at or above `min` before, and now gone or rated below
+ * it. Whatever its status at the base: a model line, unlike a decision, has no owner, expiry or review date.
+ */
+export function suppressedPastGate(suppressed: readonly SuppressedThreat[], min: Risk): SuppressedThreat[] {
+  const bar = riskRank(min);
+  return suppressed.filter((s) => riskRank(s.threat.risk) >= bar && (s.after === undefined || riskRank(s.after.risk) < bar));
 }
 
 /** Threats failing the gate now that did not fail it in `base` (new, re-rated into the band, or reopened). */

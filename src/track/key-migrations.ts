@@ -3,6 +3,8 @@
 // about a threat that will not come back. Both would read as stale entries and the decisions would be lost, so
 // each change is written here once, with its release note, and triage matching (triage.ts) and
 // `threatmap triage --migrate` (src/cli/triage.ts) follow it. No Node APIs: runs in the browser.
+import { USER_CREDENTIALS } from '../analysis/rules/facts.js';
+import { clientProof } from '../analysis/rules/integrity.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import type { Boundary, Element, Endpoint, Flow } from '../model/types.js';
 import type { TriageStatus } from './types.js';
@@ -28,8 +30,11 @@ export interface RetiredKeys {
   rule: string;
   since: string;
   oldShape: string;
-  /** When an old key's threat is retired: on a webhook endpoint whose signature check the model declares. */
-  when: 'signed-webhook';
+  /**
+   * When an old key's threat is retired: on a webhook endpoint whose signature check the model declares; or
+   * one of the cases of session 17's review (RETIRED_CASES).
+   */
+  when: 'signed-webhook' | RetiredCase;
   note: string;
 }
 
@@ -53,6 +58,20 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
     when: 'signed-webhook',
     note: 'webhook-replay is no longer reported on a webhook whose signature check is declared: unsigned-webhook\'s advice already asks for the signed timestamp and one processing per event id',
   },
+  ...retiredS17('client-controlled-value', 'client-proof', 'passwords, one-time codes and tokens a login, sign-up or reset takes are the client\'s to send, not values the server owns'),
+  ...retiredS17('unauthenticated-object-change', 'client-proof', 'a public endpoint that takes only credentials is the caller proving who they are, not data anyone changes'),
+  ...retiredS17('broken-object-level-authorization', 'admin-endpoint', 'an admin route reaches every user\'s objects by design: exposed-admin-interface and missing-authorization report who may call it'),
+  ...retiredS17('credential-stuffing', 'was-login', 'a route is no longer a login for `/auth/` in its path, nor a one-time-code check: only a route named for login (or `kind: login`) is'),
+  ...retiredS17('account-enumeration', 'was-login', 'a route is no longer a login for `/auth/` in its path, nor a one-time-code check: only a route named for login (or `kind: login`) is'),
+  ...retiredS17('account-enumeration', 'signed-in-reset', 'a password change that needs the user signed in tells nobody who has an account'),
+  ...retiredS17('insecure-password-reset', 'signed-in-reset', 'a signed-in user changing their password is not the reset flow: nobody takes an account over through it'),
+  ...retiredS17('no-rate-limiting', 'otp-check', 'a one-time code check without a limit is otp-brute-force now, which says what the limit protects: decide that threat'),
+  ...retiredS17('exposed-data-store', 'cloud-api-store', 'a managed cloud store reached through its provider\'s API with IAM or signed calls is used as designed; one public by policy is still reported'),
+  ...retiredS17('verbose-errors', 'off-the-shelf', 'software run as shipped (a mail catcher) has its vendor\'s errors; its own findings say what to do with it'),
+  ...retiredS17('missing-authentication', 'mail-catcher', 'a mail catcher open to callers is exposed-mail-catcher\'s finding, one threat for one cause'),
+  ...retiredS17('no-circuit-breaker', 'load-balancer', 'a load balancer\'s health checks take a failing target out of rotation: that is its breaker'),
+  ...retiredS17('unauthenticated-partner-call', 'untyped-caller', 'a caller of no `type` is no partner: validation asks who it is (untyped-caller), and missing-authentication judges the service its calls reach'),
+  ...retiredS17('missing-waf', 'off-the-shelf', 'software run as shipped (a mail catcher) has its vendor\'s flaws to patch, not ours to filter'),
 ];
 
 /** What a release's change makes of one triage entry that matches no threat. */
@@ -107,6 +126,7 @@ function movedKeys(result: AnalysisResult, m: MovedKeys): KeyChange[] {
 
 /** `signed-webhook`: the old keys of the rule on every endpoint where it no longer reports by design. */
 function retiredKeys(result: AnalysisResult, m: RetiredKeys): KeyChange[] {
+  if (m.when !== 'signed-webhook') return retiredCaseKeys(result, m, m.when);
   const reported = new Set(result.threats.map((t) => t.key));
   const facts = webhookFacts(result);
   const out: KeyChange[] = [];
@@ -204,3 +224,76 @@ export const shellArg = (arg: string): string => (/^[\w./@%+=:,-]+$/.test(arg) ?
 
 /** The command that rewrites a triage file's entries under their new keys (a model read from standard input is named for the user to fill in). */
 export const migrateCommand = (modelFile: string): string => `threatmap triage ${modelFile === '<stdin>' ? 'MODEL' : shellArg(modelFile)} --migrate`;
+
+// --- Session 17: cases a senior review found reported by mistake -------------------------------------------
+
+/** The cases session 17 retired: endpoint cases name an endpoint in the old key, element cases an element. */
+export type RetiredCase = EndpointCase | ElementCase;
+type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check';
+type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller';
+/** A function declaration, not a table: KEY_MIGRATIONS calls it (through retiredS17) while the module loads. */
+function isElementCase(when: RetiredCase): when is ElementCase {
+  return when === 'cloud-api-store' || when === 'off-the-shelf' || when === 'mail-catcher' || when === 'load-balancer' || when === 'untyped-caller';
+}
+
+/** A retirement of session 17. A function declaration: KEY_MIGRATIONS, above, calls it while the module loads. */
+function retiredS17(rule: string, when: RetiredCase, note: string): RetiredKeys[] {
+  const shape = isElementCase(when) ? `${rule}@element` : `${rule}@element:METHOD /route`;
+  return [{ kind: 'retired', rule, since: '0.1.0', oldShape: shape, when, note }];
+}
+const PROOF_KINDS: ReadonlySet<string> = new Set(['login', 'otp', 'register', 'password-reset']);
+const CLOUD_API_AUTH: ReadonlySet<string> = new Set(['iam', 'hmac']);
+/** The routes the endpoint-kind hints called a login before session 17: `/auth/` anywhere in the path. */
+const OLD_LOGIN = /(^|\/)(login|signin|sign-in|auth|token|session)s?(\/|$)/i;
+
+type Assets = ReadonlyMap<string, AnalysisResult['assets'][number]>;
+
+/** Endpoint cases: whether the rule no longer reports the endpoint by design. */
+const ENDPOINT_RETIRED: Record<EndpointCase, (ep: Endpoint, assets: Assets) => boolean> = {
+  'client-proof': (ep, assets) => PROOF_KINDS.has(ep.kind) || (ep.accepts.length > 0 && ep.accepts.every((id) => {
+    const a = assets.get(id);
+    return a === undefined || a.integrity !== 'high' || clientProof(a);
+  })),
+  'admin-endpoint': (ep) => ep.kind === 'admin',
+  'was-login': (ep) => ep.kind !== 'login' && OLD_LOGIN.test(ep.route),
+  'signed-in-reset': (ep) => ep.kind === 'password-reset' && USER_CREDENTIALS.has(ep.auth),
+  'otp-check': (ep) => ep.kind === 'otp',
+};
+
+/** Element cases: whether the rule no longer reports the element by design. */
+const ELEMENT_RETIRED: Record<ElementCase, (e: Element, inFlows: readonly Flow[], byId: ReadonlyMap<string, Element>) => boolean> = {
+  'cloud-api-store': (e, inFlows) => e.kind === 'store' && e.exposed !== true && e.traits.includes('cloud') && !e.traits.includes('sql')
+    && inFlows.length > 0 && inFlows.every((f) => CLOUD_API_AUTH.has(f.auth)),
+  'off-the-shelf': (e) => e.traits.includes('off-the-shelf') || e.traits.includes('mail-catcher'),
+  'mail-catcher': (e) => e.traits.includes('mail-catcher'),
+  'load-balancer': (e) => e.type === 'load-balancer',
+  'untyped-caller': (_e, inFlows, byId) => inFlows.some((f) => {
+    const caller = byId.get(f.from);
+    return caller !== undefined && caller.kind === 'external' && caller.type === undefined;
+  }),
+};
+
+/** The old keys of the rule, not reported now, on every endpoint or element the case retires. */
+function retiredCaseKeys(result: AnalysisResult, m: RetiredKeys, when: RetiredCase): KeyChange[] {
+  const reported = new Set(result.threats.map((t) => t.key));
+  const out: KeyChange[] = [];
+  const push = (component: string) => {
+    const oldKey = `${m.rule}@${component}`;
+    if (!reported.has(oldKey)) out.push({ kind: 'retired', migration: m, oldKey });
+  };
+  if (isElementCase(when)) {
+    const byId = new Map(result.elements.map((e) => [e.id, e]));
+    const inFlows = new Map<string, Flow[]>();
+    for (const f of result.flows) {
+      if (f.from === f.to) continue;
+      const list = inFlows.get(f.to);
+      if (list) list.push(f);
+      else inFlows.set(f.to, [f]);
+    }
+    for (const e of result.elements) if (ELEMENT_RETIRED[when](e, inFlows.get(e.id) ?? [], byId)) push(e.id);
+    return out;
+  }
+  const assets: Assets = new Map(result.assets.map((a) => [a.id, a]));
+  for (const e of result.elements) for (const ep of e.endpoints) if (ENDPOINT_RETIRED[when](ep, assets)) push(ep.id);
+  return out;
+}

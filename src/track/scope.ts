@@ -94,7 +94,8 @@ function driftSummary(entry: RecordedScope, entryKey: string, t: Threat, added: 
   const made = `${entry.status}${entry.risk ? ` at ${entry.risk}` : ''} for ${listed(recorded, (id) => id)}`;
   const now = [riskUp ? `now ${t.risk}` : ''];
   if (added.length) now.push(`${riskUp ? 'and also' : 'now also'} covers ${listed(added, (id) => carrying(id, ctx))}`);
-  const gone = (entry.covers ?? []).filter((id) => !t.flows.includes(id));
+  // The key's own component is no flow that can go (an import that read it from a drift's words lists it).
+  const gone = (entry.covers ?? []).filter((id) => !t.flows.includes(id) && id !== keyComponent(entryKey));
   const tail = gone.length && added.length ? `; no longer ${listed(gone, (id) => id)}` : '';
   return `${made}; ${now.filter(Boolean).join(' ')}${tail}`;
 }

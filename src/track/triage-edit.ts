@@ -69,14 +69,33 @@ interface Source {
   root: YAMLMap | undefined;
 }
 
-const refuse = (why: string): Error => new Error(`the triage file cannot be edited: ${why}`);
+/**
+ * Why a triage file was not edited: its text is not YAML, or not the map (or `threats:` map) a triage file is;
+ * the entry to change is missing, or the new id already has one; the entry is written in a way only a person
+ * can change (`by-hand`: a key with an anchor or a tag, aliases whose changes overlap...); or the result did
+ * not read back as asked (`unverified`: threatmap's own failing, the file left as it was).
+ */
+export type TriageEditCode = 'not-yaml' | 'not-a-map' | 'threats-not-a-map' | 'no-entry' | 'entry-exists' | 'by-hand' | 'unverified';
+
+/**
+ * A refusal to edit a triage file: a message about the file alone, worded for the user, who sees it as it is
+ * (on the server's page too: src/server/api.ts). Told from a bug's error by its class, never by its words.
+ * Its name stays `Error`, as these refusals have always been shown.
+ */
+export class TriageEditError extends Error {
+  constructor(readonly code: TriageEditCode, message: string) {
+    super(message);
+  }
+}
+
+const refuse = (code: TriageEditCode, why: string): TriageEditError => new TriageEditError(code, `the triage file cannot be edited: ${why}`);
 
 function read(text: string): Source {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, keepSourceTokens: false });
-  if (doc.errors.length) throw refuse(doc.errors[0].message);
+  if (doc.errors.length) throw refuse('not-yaml', doc.errors[0].message);
   const root = doc.contents;
-  if (root !== null && !isMap(root)) throw new Error('the triage file is not a map');
+  if (root !== null && !isMap(root)) throw new TriageEditError('not-a-map', 'the triage file is not a map');
   const style: TriageStyle = {
     json: /^\s*\{/.test(text.replace(/^\ufeff/, '')), eol: text.includes('\r\n') ? '\r\n' : '\n', yaml11: doc.directives?.yaml.version === '1.1',
   };
@@ -90,7 +109,7 @@ function threatsOf(src: Source): { section?: Pair; map?: YAMLMap } {
   if (section === undefined) return {};
   if (isMap(section.value)) return { section, map: section.value };
   if (isNull(section.value)) return { section };
-  throw refuse('`threats:` is not a map from threat ids to decisions');
+  throw refuse('threats-not-a-map', '`threats:` is not a map from threat ids to decisions');
 }
 
 /** The entry deciding this threat: written under its stable id or its key. */
@@ -136,7 +155,7 @@ export function setEntryScope(text: string, target: Pick<TriageTarget, 'uid' | '
   const src = read(text);
   const { map } = threatsOf(src);
   const pair = findEntry(map, { ...target, describe: '' });
-  if (pair === undefined) throw refuse(`it has no entry for \`${target.key}\``);
+  if (pair === undefined) throw refuse('no-entry', `it has no entry for \`${target.key}\``);
   const fields: [Field, FieldValue][] = [
     ...(scope.risk === undefined ? [] : [['risk', riskWord(scope.risk)] as [Field, FieldValue]]),
     ...(scope.covers.length ? [['covers', [...scope.covers]] as [Field, FieldValue]] : []),
@@ -163,7 +182,7 @@ export function removeTriageEntry(text: string | undefined, _modelFile: string, 
   const pair = findEntry(map, target);
   if (section === undefined || map === undefined || pair === undefined) return { text, removed: false };
   const removal = removeEntries(src.ctx, section, map, [map.items.indexOf(pair)]);
-  if (typeof removal === 'string') throw refuse(removal);
+  if (typeof removal === 'string') throw refuse('by-hand', removal);
   const gone = (at: number) => removal.some((s) => s.insert === '' && at >= s.start && at < s.end);
   // What the entry anchors and other entries read through aliases stays theirs (detachAnchor); the anchor's own mark goes with the entry.
   const kept = anchorsIn(pair).flatMap((node) => orRefuse(detachAnchor(text, src.doc, node, gone))).filter((s) => !gone(s.start));
@@ -182,9 +201,9 @@ export function renameTriageEntry(text: string, from: string, to: string): strin
     const raw = keyText(p.key);
     return raw !== undefined && normalizeRef(raw) === from;
   });
-  if (map === undefined || pair === undefined) throw refuse(`it has no entry \`${from}\``);
-  if (!isScalar(pair.key) || pair.key.anchor || pair.key.tag !== undefined) throw refuse(`the key \`${from}\` is not written as plain text; rename it in the text`);
-  if (map.items.some((p) => p !== pair && normalizeRef(keyText(p.key) ?? '') === normalizeRef(to))) throw refuse(`it already has an entry \`${to}\``);
+  if (map === undefined || pair === undefined) throw refuse('no-entry', `it has no entry \`${from}\``);
+  if (!isScalar(pair.key) || pair.key.anchor || pair.key.tag !== undefined) throw refuse('by-hand', `the key \`${from}\` is not written as plain text; rename it in the text`);
+  if (map.items.some((p) => p !== pair && normalizeRef(keyText(p.key) ?? '') === normalizeRef(to))) throw refuse('entry-exists', `it already has an entry \`${to}\``);
   const place = map.flow ? braces(src.style) : inBlock(src.style);
   const type = pair.key.type;
   const insert = type === Scalar.QUOTE_DOUBLE || place.in === 'json' ? JSON.stringify(to)
@@ -196,13 +215,13 @@ export function renameTriageEntry(text: string, from: string, to: string): strin
 /** `out` when it reads as the file before with the entry `from` written under `to`, in its place, and nothing else changed. */
 function renamed(src: Source, out: string, from: string, to: string): string {
   const after = parseDocument(out);
-  if (after.errors.length > 0) throw refuse(`the change would break the file (${after.errors[0].message.split('\n')[0]}); please report this`);
+  if (after.errors.length > 0) throw refuse('unverified', `the change would break the file (${after.errors[0].message.split('\n')[0]}); please report this`);
   const was: unknown = src.doc.toJS();
   const expected = isObject(was) && isObject(was.threats)
     ? { ...was, threats: Object.fromEntries(Object.entries(was.threats).map(([k, v]) => [k === from ? to : k, v])) }
     : was;
   if (sorted(after.toJS()) !== sorted(expected) || JSON.stringify(Object.keys(threatsJs(after.toJS()))) !== JSON.stringify(Object.keys(threatsJs(expected)))) {
-    throw refuse(`the result would not read as the file before with \`${from}\` renamed \`${to}\`; rename it in the text, or report this`);
+    throw refuse('unverified', `the result would not read as the file before with \`${from}\` renamed \`${to}\`; rename it in the text, or report this`);
   }
   return out;
 }
@@ -216,12 +235,12 @@ function spliced(text: string, splices: readonly Splice[]): string {
     return applySplices(text, splices);
   } catch (e) {
     // Two changes of one place: an alias and what it reads both changing, say.
-    throw refuse(`${(e as Error).message}; change the entry in the text`);
+    throw refuse('by-hand', `${(e as Error).message}; change the entry in the text`);
   }
 }
 
 function orRefuse(splices: Splice[] | string): Splice[] {
-  if (typeof splices === 'string') throw refuse(splices);
+  if (typeof splices === 'string') throw refuse('by-hand', splices);
   return splices;
 }
 
@@ -400,7 +419,7 @@ function changeEntry(src: Source, pair: Pair, inFlowMap: boolean, fields: Fields
   const going = entry.items.map((p, i) => [keyText(p.key), i] as const).filter(([k]) => k !== undefined && unset.includes(k)).map(([, i]) => i);
   if (changed.length === 0 && going.length === 0) return [];
   const removal = removeEntries(src.ctx, undefined, entry, going);
-  if (typeof removal === 'string') throw refuse(removal);
+  if (typeof removal === 'string') throw refuse('by-hand', removal);
   const place = entry.flow ? braces(src.style) : inBlock(src.style);
   const values = changed.flatMap(([k, v]) => {
     const existing = pairOf(entry, k);
@@ -555,7 +574,7 @@ function sorted(value: unknown): string {
  */
 function checked(src: Source, out: string, key: string, expected: Record<string, unknown> | undefined): string {
   const after = parseDocument(out);
-  if (after.errors.length > 0) throw refuse(`the change would break the file (${after.errors[0].message.split('\n')[0]}); please report this`);
+  if (after.errors.length > 0) throw refuse('unverified', `the change would break the file (${after.errors[0].message.split('\n')[0]}); please report this`);
   const rest = (js: unknown) => {
     const top = isObject(js) ? js : {};
     const threats = isObject(top.threats) ? top.threats : {};
@@ -566,7 +585,7 @@ function checked(src: Source, out: string, key: string, expected: Record<string,
   const threats = isObject(now) && isObject(now.threats) ? now.threats : {};
   const entry = Object.hasOwn(threats, key) ? sorted(threats[key]) : undefined;
   if (rest(now) !== rest(was) || entry !== (expected === undefined ? undefined : sorted(expected))) {
-    throw refuse(`the result would not read as the file before with only the decision on \`${key}\` changed as asked; change it in the text, or report this`);
+    throw refuse('unverified', `the result would not read as the file before with only the decision on \`${key}\` changed as asked; change it in the text, or report this`);
   }
   return out;
 }

@@ -299,6 +299,9 @@ export function applyTriage(result: AnalysisResult, triage: TriageFile | undefin
     const uid = uidOf(t);
     const triage: ThreatTriage = { status: entry.status };
     for (const key of ['reason', 'owner', 'ticket', 'expires', 'review'] as const) if (entry[key] !== undefined) triage[key] = entry[key];
+    // As written, so that an export carries what the decision was made for, not what the threat is now.
+    if (entry.risk !== undefined) triage.risk = entry.risk;
+    if (entry.covers !== undefined) triage.covers = [...entry.covers];
     triage.line = entry.loc.line;
     const label = `${uid} (${t.id}, ${t.title})`;
     if (entry.expires !== undefined && entry.expires < today) {

@@ -55,6 +55,10 @@ export interface ThreatTriage {
   expires?: string;
   /** YYYY-MM-DD: when the decision should be looked at again (a reminder; nothing lapses). */
   review?: string;
+  /** The risk the entry records its decision was made at (`risk:`, scope.ts): exports carry it as written. */
+  risk?: Risk;
+  /** The flows the entry records its decision was made for (`covers:`), sorted; absent when it records none. */
+  covers?: string[];
   /** Where the entry is written (absent when the threat has no entry). */
   line?: number;
 }

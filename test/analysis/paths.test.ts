@@ -129,7 +129,7 @@ flows:
     // The endpoint that lets each call in is named: the one holding the asset on its last hop.
     assert.deepEqual([commands, pathOf(r, 'readings'), pathOf(r, 'profile')].map((p) => p.hops[0].openAt), [undefined, 'api:/status', 'api:/login']);
     // The hop is shared with the other paths, judged the way they reach it.
-    assert.equal(pathOf(r, 'profile').hops[0].threats, commands.hops[0].threats);
+    assert.deepEqual(pathOf(r, 'profile').hops[0].threats, commands.hops[0].threats.filter((id) => id !== 'T3'), 'T3, the commands\' manipulation, is on their path only');
   });
 
   it('follow only the calls that can land on an endpoint holding the asset, and the element reached at all when none can', () => {
@@ -192,7 +192,9 @@ flows:
     const ab = analyzeText(text('ab'));
     const ba = analyzeText(text('ba'));
     assert.equal(route(pathOf(ab, 'secret')), 'user-a -> m1 -> db');
-    assert.deepEqual(ab.attackPaths, ba.attackPaths);
+    // `authAt` points into each model, whose flows are in another order.
+    const unplaced = (x: unknown) => JSON.parse(JSON.stringify(x, (k, v: unknown) => (k === 'authAt' ? undefined : v))) as unknown;
+    assert.deepEqual(unplaced(ab.attackPaths), unplaced(ba.attackPaths));
     assert.deepEqual(ab.attackPaths.entries, ['user-a', 'user-b']);
   });
 
@@ -364,18 +366,20 @@ rules:
       assert.ok(t, `${rule} on ${endpoint ?? component}`);
       return t.id;
     };
-    const mesh = r.threats.filter((t) => t.componentKind === 'boundary' && t.flows.includes('front->back')).map((t) => t.id);
+    // The zone's threats about the call that lead on: its missing mTLS, not its missing circuit breaker (D).
+    const mesh = r.threats.filter((t) => t.componentKind === 'boundary' && t.flows.includes('front->back') && t.stride !== 'D').map((t) => t.id);
     assert.ok(mesh.length > 0, 'the zone has threats about the call between its services');
     const p = pathOf(r, 'secret');
     assert.equal(route(p), 'user -> front -> back');
     const byReport = (ids: string[]) => [...ids].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
     // The user's call can land on /open, not on the endpoint only the partner may call.
-    assert.deepEqual(p.hops[0].threats, byReport([
-      id('watched-flow', 'user->front'), id('watched-endpoint', 'front', 'front:/open'), id('no-rate-limiting', 'front', 'front:/open'),
-    ]));
-    assert.deepEqual(p.hops[0].threats, ['T1', 'T2', 'T4']);
+    // Denials of service on /open take the attacker nowhere: not on the path.
+    assert.deepEqual(p.hops[0].threats, [id('watched-flow', 'user->front')]);
+    assert.deepEqual(p.hops[0].threats, ['T1']);
+    assert.ok(!p.threats.includes(id('watched-endpoint', 'front', 'front:/open')));
+    assert.ok(!p.threats.includes(id('no-rate-limiting', 'front', 'front:/open')));
     assert.deepEqual(p.hops[1].threats, byReport([...mesh, id('watched-element', 'back')]));
-    assert.deepEqual(p.hops[1].threats, ['T6', 'T7', 'T8']);
+    assert.deepEqual(p.hops[1].threats, ['T6', 'T8']);
     assert.ok(!p.threats.includes(id('watched-endpoint', 'front', 'front:/partners-only')));
     assert.ok(!p.threats.includes(id('no-rate-limiting', 'front', 'front:/partners-only')));
     assert.ok(!p.threats.includes(id('watched-element', 'elsewhere')), 'a threat off the path');
@@ -400,7 +404,7 @@ flows:
 `);
     // Every path passes through `a`, which anyone may call unauthenticated (Critical): value decides, then hops.
     assert.deepEqual(r.attackPaths.paths.map((p) => [p.asset, p.risk, p.hops.length]),
-      [['card', 'Critical', 2], ['pii2', 'Critical', 1], ['pii', 'Critical', 2], ['low', 'Critical', 1]]);
+      [['card', 'Critical', 2], ['pii2', 'Critical', 1], ['pii', 'Critical', 2], ['low', 'Low', 1]]);
     const path = (asset: string, risk: Risk | undefined, hops: number): AttackPath => ({
       asset, assetName: asset, entry: 'user', target: 'a', held: 'handled', entryThreats: [],
       hops: Array.from({ length: hops }, () => r.attackPaths.paths[0].hops[0]), unauthenticatedHops: hops, threats: [],
@@ -435,7 +439,7 @@ rules:
   custom:
     - id: minor
       title: Minor
-      stride: R
+      stride: I
       applies-to: element
       when: { element.id: api }
       likelihood: low
@@ -473,8 +477,8 @@ rules:
     assert.deepEqual([card.held, card.unauthenticatedHops, card.risk], ['handled', 2, 'High']);
     assert.deepEqual(pathOf(r, 'catalog').hops.at(-1)!.authenticated, false, 'the catalogue is returned by the public /search');
     // The cleartext threats sit on the load balancer; the API servers' own and their reachable endpoints' on the last hop.
-    assert.deepEqual(card.hops.map((h) => h.threats), [[], ['T3', 'T4'], ['T1', 'T2', 'T5', 'T6']]);
-    assert.deepEqual(card.threats, ['T1', 'T2', 'T3', 'T4', 'T5', 'T6']);
+    assert.deepEqual(card.hops.map((h) => h.threats), [[], [], ['T3', 'T4', 'T5', 'T6']]);
+    assert.deepEqual(card.threats, ['T3', 'T4', 'T5', 'T6']);
     assert.equal(r.attackPaths.paths[0].asset, 'card', 'the most valuable asset first among equal risks');
     assert.deepEqual(r.attackPaths.entries, ['browser', 'payments']);
     // Shop availability is a resource: lost where an element stops, not reached by a path.

@@ -204,13 +204,13 @@ describe('a base revision that does not load (F14a)', () => {
     const gate = ['check', model, '--fail-on', 'critical', '--new-only', '--base', 'main', '-q'];
     let r = run(gate);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stderr, /^warning: the base revision's model does not load \(main:\S*shop\.yaml:\d+: .+\): every threat is judged as new\n$/);
+    assert.match(r.stderr, /^warning: the base revision's model does not load \(main:\S*shop\.yaml:\d+:\d+: .+\): every threat is judged as new\n$/);
     r = run([...gate, '--fail-on', 'high']);
     assert.equal(r.code, 1);
     assert.match(r.stdout, /FAIL, 4 new open threats \(not failing at main\) at or above High/);
     const diff = run(['diff', 'shop.yaml', '--base', 'main', '-q'], { cwd: dir });
     assert.equal(diff.code, 0, diff.stderr);
-    assert.match(diff.stdout, /`main:shop\.yaml \(does not load\)`/);
+    assert.match(diff.stdout, /`main:shop\.yaml` \(did not load: `main:shop\.yaml:\d+:\d+: [^`]+`; every threat is judged as new\)/);
     assert.match(diff.stderr, /every threat is judged as new/);
     writeFileSync(model, 'threatmap: 1\nsystem: { name: x\n');
     assert.equal(run(gate).code, 2);

@@ -63,7 +63,8 @@ describe('corpus: Terraform Up & Running file layout', () => {
       'stage/services/webserver-cluster/main.tf:34', 'stage/services/webserver-cluster/main.tf:16',
     ]);
     assert.deepEqual(elementOf(draft, 'global/s3|aws_s3_bucket.terraform_state').controls?.map((c) => `${c.control} ${c.provenance.file}:${c.provenance.line}`),
-      ['encryption-at-rest global/s3/main.tf:36']);
+      // The public access block (all four flags) refuses anonymous access; versioning keeps every state file's history.
+      ['encryption-at-rest global/s3/main.tf:36', 'authentication global/s3/main.tf:47', 'backups global/s3/main.tf:31']);
     assert.equal(elementOf(draft, DB).passwordSetting?.line, 39);
     assert.equal(elementOf(draft, DB).controls, undefined, 'storage_encrypted is not set: no encryption at rest');
   });

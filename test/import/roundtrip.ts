@@ -63,8 +63,9 @@ export function snapshot({ model, result }: { model: Model; result: AnalysisResu
   const threats = new Map<string, string>();
   for (const t of result.threats) {
     const d = t.triage;
+    // A drifted decision needs review (scope.ts): that it still does after the round trip is part of the decision.
     const decision = d === undefined ? 'open' : [d.status, d.reason, d.owner, d.ticket, d.expires, d.review]
-      .map((part) => part ?? '-').join(' | ');
+      .map((part) => part ?? '-').join(' | ') + (d.drift ? ` | needs review: ${d.drift.summary}` : '');
     threats.set(t.key, `${t.stride} likelihood ${t.likelihood.level} impact ${t.impact.level} risk ${t.risk}; ${decision}; "${t.title}"`);
   }
   const components = new Map<string, string>();

@@ -14,7 +14,9 @@ const section = (md: string): string => {
   return md.slice(start, md.indexOf('\n### ', start + 1) + 1);
 };
 
-const ECOMMERCE_CARD = '- **Card data** (restricted) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) [T3, T4] → API servers (http, unencrypted, authenticated, DMZ -> internal) [T1, T2, T5, T6]; 1 of 3 hops authenticated, handled there.';
+// The hop into the API servers names the auth the call presents (the servers' session cookie), and lists the
+// cleartext threats about that call and the threats that lead on, not the rate limit on /search nor the cart prices.
+const ECOMMERCE_CARD = '- **Card data** (restricted) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) → API servers (http, unencrypted, session-cookie, DMZ -> internal) [T3, T4, T5, T6]; 1 of 3 hops authenticated, handled there.';
 
 /** A model whose one service handles `n` assets, each reached in one hop. */
 const manyAssets = (n: number) => analyzeText(`threatmap: 1
@@ -44,7 +46,11 @@ describe('Attack Paths in the Markdown report', () => {
     const text = section(renderMarkdown(analyzeExample('ecommerce')));
     const lines = text.split('\n');
     assert.ok(lines.includes(ECOMMERCE_CARD), text);
-    assert.ok(lines.includes('- **Customer PII** (confidential) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) [T3, T4] → API servers (http, unencrypted, public endpoint /login, DMZ -> internal) [T1, T2, T5, T6] → Orders database (postgres+tls, password, application -> data tier); 1 of 4 hops authenticated, stored there.'), text);
+    assert.ok(lines.includes('- **Customer PII** (confidential) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) → API servers (http, unencrypted, public endpoint /login, DMZ -> internal) [T3, T4, T5, T6] → Orders database (postgres+tls, password, application -> data tier); 1 of 4 hops authenticated, stored there.'), text);
+    // The cart prices' manipulation (T1) is about the prices: on their path, not on the card data's.
+    assert.ok(lines.some((l) => l.startsWith('- **Prices and order totals** (internal) — High:') && l.includes('[T1, T3, T4, T5, T6]')), text);
+    // The public catalogue is read through /search: its path is Low whatever the threats on the way.
+    assert.ok(lines.some((l) => l.startsWith('- **Product catalogue** (public) — Low:')), text);
     assert.ok(!text.includes('Shop availability'), 'a resource asset has no path');
     assert.match(text, /with the fewest hops that demand a credential, then the fewest hops, starting where an attacker most readily stands/);
     assert.equal(text.split('\n').filter((l) => /^\d+\. /.test(l)).length, 0, 'a bulleted list: the punch list is the report\'s numbered one');
@@ -85,7 +91,7 @@ flows:
     const text = section(renderMarkdown(manyAssets(LISTED_PATHS + 7)));
     assert.equal(text.split('\n').filter((l) => l.startsWith('- **')).length, LISTED_PATHS);
     assert.ok(text.includes('… and 7 more paths: `--format json` lists them all.'), text);
-    assert.ok(text.includes('\n- **Asset 0** (internal) — High: user → api (https, authenticated, internet -> internal) [T1, T2]; 1 of 1 hop authenticated, handled there.\n'), text);
+    assert.ok(text.includes('\n- **Asset 0** (internal) — High: user → api (https, jwt, internet -> internal) [T1]; 1 of 1 hop authenticated, handled there.\n'), text);
     assert.ok(text.includes(`\n- **Asset ${LISTED_PATHS - 1}** (internal)`) && !text.includes(`**Asset ${LISTED_PATHS}**`), 'the first ones');
   });
 
@@ -120,7 +126,9 @@ describe('Attack Paths in the HTML report', () => {
     assert.ok(html.includes('<a href="#tm-paths">Attack paths</a>'));
     const body = html.slice(html.indexOf('<section id="tm-paths"'), html.indexOf('</section>', html.indexOf('<section id="tm-paths"')));
     assert.ok(body.includes('<li><span class="badge risk-High">High</span> <strong>Card data</strong> <span class="muted">(restricted)</span>: Customer browser → CDN'), body);
-    assert.ok(body.includes('→ Load balancer <span class="muted">(https, <span title="service -&gt; service (leaves CDN edge; enters DMZ)">service -&gt; service</span>)</span> [<a href="#tm-t-T3">T3</a>, <a href="#tm-t-T4">T4</a>]'), body);
+    // The cleartext threats are about the call from the load balancer: on that hop, not on the one reaching it.
+    assert.ok(body.includes('→ Load balancer <span class="muted">(https, <span title="service -&gt; service (leaves CDN edge; enters DMZ)">service -&gt; service</span>)</span> → API servers'), body);
+    assert.ok(body.includes('<span class="muted">(http, <strong>unencrypted</strong>, session-cookie, <span title="DMZ -&gt; internal (leaves DMZ; enters Application network)">DMZ -&gt; internal</span>)</span> [<a href="#tm-t-T3">T3</a>, <a href="#tm-t-T4">T4</a>, <a href="#tm-t-T5">T5</a>'), body);
     assert.ok(body.includes('<a href="#tm-t-T5">T5</a> <span class="status status-mitigated">mitigated</span>'), body);
     assert.equal((body.match(/<li>/g) ?? []).length, 6);
   });

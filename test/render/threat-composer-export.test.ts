@@ -215,7 +215,7 @@ describe('Threat Composer export: what a Threat Composer user sees', () => {
       status: 'threatIdentified',
       tags: ['TM-109a003e', 'client-controlled-value', 'api:POST /cart', 'risk:High'],
     });
-    assert.deepEqual(cart.metadata.map((m) => m.key), ['STRIDE', 'Priority', 'Comments', TC_META.id, TC_META.key, TC_META.status, TC_META.title]);
+    assert.deepEqual(cart.metadata.map((m) => m.key), ['STRIDE', 'Priority', 'Comments', TC_META.id, TC_META.key, TC_META.status, TC_META.title, TC_META.risk]);
     assert.deepEqual([metaOf(cart, 'STRIDE'), metaOf(cart, 'Priority'), metaOf(cart, TC_META.id), metaOf(cart, TC_META.status)], [['T'], 'High', 'TM-109a003e', 'mitigating']);
     const comments = metaOf(cart, 'Comments') as string;
     assert.match(comments, /^T2 Manipulation of Prices and order totals, Orders in POST \/cart requests\nRisk High: likelihood High \(any user who signs in/);

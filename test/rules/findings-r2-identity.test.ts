@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { missingAuthorization } from '../../src/analysis/rules/authorization.js';
 import { insiderDataAccess, privilegedUserPhishing } from '../../src/analysis/rules/human.js';
+import { loadModel } from '../../src/model/load.js';
 import { runOnly, threatsOf } from './harness.js';
 
 const model = (body: string) => `threatmap: 1\nsystem: { name: Identity }\n${body}`;
@@ -199,7 +200,7 @@ describe('missing-authorization', () => {
 });
 
 describe('unauthenticated-partner-call from a caller of no type', () => {
-  it('asks who the caller is instead of calling it a partner, with advice for people and systems', () => {
+  it('is no partner: validation asks who it is (untyped-caller), and only a typed partner gets the threat', () => {
     const model = (caller: string) => `threatmap: 1
 system: { name: Votes }
 boundaries:
@@ -211,9 +212,10 @@ elements:
 flows:
   - clients -> ballot: http
 `;
-    const [unknown] = threatsOf(model('clients: { name: Outside clients, kind: external, in: outside }'), 'unauthenticated-partner-call');
-    assert.equal(unknown.description, 'Outside clients -> ballot carries no authentication, and the model does not say who Outside clients are: anyone who reaches the address is served as they are.');
-    assert.match(unknown.mitigation, /^Say who Outside clients are \(a `type`: people, user agents, partners' services\), then authenticate them: people by a login, systems by mutual TLS/);
+    const untyped = model('clients: { name: Outside clients, kind: external, in: outside }');
+    assert.deepEqual(threatsOf(untyped, 'unauthenticated-partner-call'), []);
+    const loaded = loadModel(untyped, 'votes.yaml');
+    assert.deepEqual(loaded.diagnostics.map((d) => `${d.code} ${d.line}:${d.col}`), ['untyped-caller 7:3']);
     const [partner] = threatsOf(model('clients: { name: Carrier, type: third-party, in: outside }'), 'unauthenticated-partner-call');
     assert.match(partner.description, /anyone who learns the address can pose as Carrier\.$/);
     assert.match(partner.mitigation, /^Authenticate the partner/);

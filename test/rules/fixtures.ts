@@ -33,11 +33,29 @@ export const FIXTURES: RuleFixture[] = [
     model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /login: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
   },
   {
+    // s17: a one-time code check is guessed, not stuffed: either cap on guesses mitigates it.
+    rule: 'otp-brute-force', component: 'api', endpoint: 'api:POST /auth/v2/check-otp', control: 'account-lockout',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /auth/v2/check-otp: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [
+      { name: 'not reachable from an untrusted zone', model: m('elements:\n  api:\n    type: api\n    endpoints:\n      POST /auth/v2/check-otp: { public: true }\n') },
+      { name: 'rate-limited', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /auth/v2/check-otp: { public: true, controls: [rate-limiting] }\nflows:\n  - visitor -> api: https\n`) },
+    ],
+  },
+  {
     rule: 'missing-authentication', component: 'app', control: 'authentication',
     model: m(`${PII}elements:\n${BROWSER}  app: { type: api, handles: [pii], controls: [$C] }\nflows:\n  - visitor -> app: https\n`),
     negatives: [{
       name: 'a gateway in front authenticates',
       model: m(`${PII}elements:\n${BROWSER}  gw: { type: gateway, auth: jwt }\n  app: { type: api, handles: [pii] }\nflows:\n  - visitor -> gw: https\n  - gw -> app: https\n`),
+    }],
+  },
+  {
+    // s17: a gateway's own `auth` does not cover calls that land on its endpoint that says public.
+    rule: 'missing-authentication', component: 'app', control: 'authentication',
+    model: m(`${PII}elements:\n${BROWSER}  gw:\n    type: gateway\n    auth: jwt\n    endpoints:\n      /api: {}\n      /login: { public: true }\n  app: { type: api, handles: [pii], controls: [$C] }\nflows:\n  - visitor -> gw: { protocol: https, endpoint: /login }\n  - gw -> app: https\n`),
+    negatives: [{
+      name: 'the call names the gateway endpoint that inherits its `auth: jwt`',
+      model: m(`${PII}elements:\n${BROWSER}  gw:\n    type: gateway\n    auth: jwt\n    endpoints:\n      /api: {}\n      /login: { public: true }\n  app: { type: api, handles: [pii] }\nflows:\n  - visitor -> gw: { protocol: https, endpoint: /api }\n  - gw -> app: https\n`),
     }],
   },
   {
@@ -57,6 +75,15 @@ export const FIXTURES: RuleFixture[] = [
     model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /password/forgot: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
   },
   {
+    // s17: a signed-in user changing their password is not the reset flow.
+    rule: 'insecure-password-reset', component: 'api', endpoint: 'api:POST /user/reset-password', control: 'secure-password-reset',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /user/reset-password: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [{
+      name: 'the caller signs in with a JWT (a password change)',
+      model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /user/reset-password: { auth: jwt }\nflows:\n  - visitor -> api: https\n`),
+    }],
+  },
+  {
     rule: 'missing-token-validation', component: 'api', control: 'token-validation',
     model: m('elements:\n  client: { type: third-party }\n  api: { type: api, auth: jwt, controls: [$C] }\nflows:\n  - client -> api: { protocol: https, auth: jwt }\n'),
   },
@@ -64,6 +91,15 @@ export const FIXTURES: RuleFixture[] = [
     rule: 'unauthenticated-store-access', component: 'db', control: 'authentication',
     model: m(`${PII}elements:\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii], controls: [$C] }\nflows:\n  - api -> db: mongodb+tls\n`),
     negatives: [{ name: 'the flow authenticates', model: m(`${PII}elements:\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - api -> db: { protocol: mongodb+tls, auth: password }\n`) }],
+  },
+  {
+    // authn-s17: data whose integrity is high (votes pushed to an open Redis) is at stake in an open store.
+    rule: 'unauthenticated-store-access', component: 'redis', control: 'authentication',
+    model: m('assets:\n  votes: { type: business, classification: internal, integrity: high }\nelements:\n  vote: { type: web-app, handles: [votes] }\n  redis: { tech: redis, stores: [votes], controls: [$C] }\nflows:\n  - vote -> redis: { protocol: redis, data: [votes] }\n'),
+    negatives: [{
+      name: 'the data held is of medium integrity and not confidential',
+      model: m('assets:\n  votes: { type: business, classification: internal, integrity: medium }\nelements:\n  vote: { type: web-app, handles: [votes] }\n  redis: { tech: redis, stores: [votes] }\nflows:\n  - vote -> redis: { protocol: redis, data: [votes] }\n'),
+    }],
   },
   {
     rule: 'unauthenticated-device', component: 'ingest', control: 'authentication',
@@ -173,6 +209,18 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'privileged-process-exposed', component: 'agent', control: 'sandboxing',
     model: m(`elements:\n${BROWSER}  agent: { type: service, privileged: true, controls: [$C] }\nflows:\n  - visitor -> agent: https\n`),
+  },
+  {
+    // threats-a-s17: an admin list returns every user's data by design: the function-level finding, not IDOR.
+    rule: 'broken-object-level-authorization', component: 'api', endpoint: 'api:GET /users/all', control: 'object-level-authorization',
+    model: m(`${PII}elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      GET /users/all: { returns: [pii], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [{ name: 'an admin list without an object id', model: m(`${PII}elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      GET /management/users/all: { returns: [pii] }\nflows:\n  - visitor -> api: https\n`) }],
+  },
+  {
+    // threats-a-s17: a one-time code sent anonymously is the caller's proof, not data anyone changes.
+    rule: 'unauthenticated-object-change', component: 'api', endpoint: 'api:POST /orders/import', control: 'authentication',
+    model: m(`assets:\n  creds: { type: credentials, classification: restricted }\n  orders: { type: financial, integrity: high }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /orders/import: { public: true, accepts: [creds, orders], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [{ name: 'a public one-time-code check that takes only credentials', model: m(`assets:\n  creds: { type: credentials, classification: restricted }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /auth/v2/check-otp: { public: true, accepts: [creds] }\nflows:\n  - visitor -> api: https\n`) }],
   },
   // injection
   {
@@ -290,6 +338,15 @@ export const FIXTURES: RuleFixture[] = [
     model: m(`assets:\n  docs: { classification: internal }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /upload: { auth: jwt, accepts: [docs], controls: [$C] }\n      /shared: { auth: jwt, returns: [docs] }\nflows:\n  - visitor -> api: https\n`),
     negatives: [{ name: 'uploads are never passed on', model: m(`assets:\n  docs: { classification: internal }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /upload: { auth: jwt, accepts: [docs] }\nflows:\n  - visitor -> api: https\n`) }],
   },
+  {
+    // threats-a-s17: what a client proves itself with comes from the client by design.
+    rule: 'client-controlled-value', component: 'api', endpoint: 'api:POST /cart', control: 'server-side-validation',
+    model: m(`assets:\n  prices: { type: pricing, integrity: high }\n  creds: { type: credentials, classification: restricted }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /cart: { auth: jwt, accepts: [prices, creds], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [
+      { name: 'a login takes the password it checks', model: m(`assets:\n  creds: { type: credentials, classification: restricted }\nelements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /auth/login: { public: true, accepts: [creds] }\nflows:\n  - visitor -> api: https\n`) },
+      { name: 'credentials on a plain endpoint are the caller\'s proof', model: m(`assets:\n  creds: { type: credentials, classification: restricted }\nelements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /user/change-email: { accepts: [creds] }\nflows:\n  - visitor -> api: https\n`) },
+    ],
+  },
   // network
   {
     rule: 'server-side-request-forgery', component: 'api', endpoint: 'api:/preview', control: 'egress-filtering',
@@ -331,6 +388,30 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'missing-waf', component: 'app', control: 'waf',
     model: m(`${PII}elements:\n${BROWSER}  app: { type: web-app, handles: [pii], controls: [$C] }\nflows:\n  - visitor -> app: https\n`),
+  },
+  {
+    // iac-s17: an instance security group open to the world behind a load balancer.
+    rule: 'load-balancer-bypass', component: 'app', control: 'ip-allowlist',
+    model: m(`elements:\n${BROWSER}  lb: { tech: alb }\n  app: { type: web-app, controls: [$C] }\nflows:\n  - visitor -> lb: https\n  - lb -> app: http\n  - visitor -> app: { protocol: http, port: 8080 }\n`),
+    negatives: [
+      { name: 'only the load balancer reaches the service', model: m(`elements:\n${BROWSER}  lb: { tech: alb }\n  app: { type: web-app }\nflows:\n  - visitor -> lb: https\n  - lb -> app: http\n`) },
+      { name: 'a partner calls its own webhook directly', model: m(`elements:\n${BROWSER}  psp: { type: third-party }\n  lb: { tech: alb }\n  app:\n    type: web-app\n    endpoints:\n      /webhooks/payment: { public: true }\nflows:\n  - visitor -> lb: https\n  - lb -> app: http\n  - psp -> app: { protocol: https, endpoint: /webhooks/payment }\n`) },
+    ],
+  },
+  {
+    // threats-a-s17: S3 called anonymously is exposed; signed with IAM it is used as designed.
+    rule: 'exposed-data-store', component: 'bucket', control: 'ip-allowlist',
+    model: m('boundaries:\n  outside: { trust: untrusted }\nelements:\n  ops: { type: developer, in: outside }\n  bucket: { tech: s3, controls: [$C] }\nflows:\n  - ops -> bucket: { protocol: https, auth: none }\n'),
+    negatives: [
+      { name: 'an S3 bucket reached through the AWS API with IAM', model: m('boundaries:\n  outside: { trust: untrusted }\n  aws: { trust: internal, kind: cloud }\nelements:\n  ops: { type: developer, in: outside }\n  bucket: { tech: s3, in: aws }\nflows:\n  - ops -> bucket: { protocol: https, auth: iam }\n') },
+      { name: 'a DynamoDB table reached with IAM', model: m('boundaries:\n  outside: { trust: untrusted }\nelements:\n  ops: { type: developer, in: outside }\n  locks: { tech: dynamodb }\nflows:\n  - ops -> locks: { protocol: https, auth: iam }\n') },
+    ],
+  },
+  {
+    // threats-a-s17: software run as shipped gets no WAF finding of its own.
+    rule: 'missing-waf', component: 'app', control: 'waf',
+    model: m(`${PII}elements:\n${BROWSER}  app: { type: web-app, handles: [pii], controls: [$C] }\nflows:\n  - visitor -> app: https\n`),
+    negatives: [{ name: 'a mail catcher is its vendor\'s code', model: m(`${PII}elements:\n${BROWSER}  mail: { tech: mailhog, handles: [pii] }\nflows:\n  - visitor -> mail: http\n`) }],
   },
   // transport
   {
@@ -394,6 +475,20 @@ export const FIXTURES: RuleFixture[] = [
     model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: api-key, controls: [$C] }\nflows:\n  - app -> api: https\n'),
     negatives: [{ name: 'the target asks users to sign in', model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> api: https\n') }],
   },
+  {
+    // threats-a-s17: a mail catcher's errors are its vendor's; a password change needs the user signed in.
+    rule: 'verbose-errors', component: 'api', control: 'generic-errors',
+    model: m(`${PII}elements:\n${BROWSER}  api: { type: api, handles: [pii], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [{ name: 'a mail catcher is its vendor\'s code', model: m(`${PII}elements:\n${BROWSER}  mail: { tech: mailhog, handles: [pii] }\nflows:\n  - visitor -> mail: http\n`) }],
+  },
+  {
+    rule: 'account-enumeration', component: 'api', endpoint: 'api:POST /password/forgot', control: 'generic-responses',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /password/forgot: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+    negatives: [
+      { name: 'a password change for the signed-in user', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /user/reset-password: {}\nflows:\n  - visitor -> api: https\n`) },
+      { name: 'a one-time-code check under /auth is no login', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      POST /auth/v2/check-otp: { public: true }\nflows:\n  - visitor -> api: https\n`) },
+    ],
+  },
   // data at rest
   {
     rule: 'unencrypted-store', component: 'db', control: 'encryption-at-rest',
@@ -453,6 +548,15 @@ export const FIXTURES: RuleFixture[] = [
         model: m(`elements:\n${BROWSER}  widget:\n    type: web-app\n    endpoints:\n      POST /chat: { public: true }\n  agent: { tech: llm-agent }\n  llm: { tech: openai }\nflows:\n  - visitor -> widget: https\n  - widget -> agent: https\n  - agent -> llm: { protocol: https, auth: api-key }\n`),
       },
     ],
+  },
+  {
+    // s17: with llm-unbounded-consumption disabled, the model endpoint's missing rate limit is reported here.
+    rule: 'no-rate-limiting', component: 'assistant', endpoint: 'assistant:POST /chat', control: 'rate-limiting',
+    model: m(`rules: { disable: [llm-unbounded-consumption] }\nelements:\n${BROWSER}  assistant:\n    tech: llm-agent\n    endpoints:\n      POST /chat: { public: true, controls: [$C] }\nflows:\n  - visitor -> assistant: https\n`),
+    negatives: [{
+      name: 'llm-unbounded-consumption runs and reports the same endpoint',
+      model: m(`elements:\n${BROWSER}  assistant:\n    tech: llm-agent\n    endpoints:\n      POST /chat: { public: true }\nflows:\n  - visitor -> assistant: https\n`),
+    }],
   },
   {
     rule: 'no-rate-limiting', component: 'api', endpoint: 'api:POST /diagnose', control: 'rate-limiting',

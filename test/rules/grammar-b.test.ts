@@ -98,7 +98,7 @@ describe('verb agreement with plural names (availability)', () => {
 
   it('single-point-of-failure: several components depend on them', () => {
     const spof = (name: string) =>
-      `elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  jobs: { type: service }\n  db: { tech: postgres, replicas: 1, name: ${name} }\nflows:\n  - visitor -> api: https\n  - api -> jobs: https\n  - api -> db: sql+tls\n  - jobs -> db: sql+tls\n`;
+      `elements:\n  api: { type: api }\n  jobs: { type: service }\n  db: { tech: postgres, replicas: 1, name: ${name} }\nflows:\n  - api -> jobs: https\n  - api -> db: sql+tls\n  - jobs -> db: sql+tls\n`;
     const plural = finding(spof('Order shards'), 'single-point-of-failure');
     assert.equal(plural.title, 'Order shards are a single point of failure');
     assert.equal(plural.description, 'Order shards run as one instance and 2 components depend on them; their failure stops them.');
@@ -111,7 +111,7 @@ describe('verb agreement with plural names (availability)', () => {
 
   it('single-point-of-failure: one dependent named in the plural', () => {
     const spof = (api: string) =>
-      `elements:\n  visitor: { tech: browser }\n  api: { type: api, name: ${api} }\n  db: { tech: postgres, replicas: 1, name: Order database }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls\n`;
+      `elements:\n  api: { type: api, name: ${api} }\n  jobs: { type: worker }\n  db: { tech: postgres, replicas: 1, name: Order database }\nflows:\n  - jobs -> api: https\n  - api -> db: sql+tls\n`;
     const plural = finding(spof('API servers'), 'single-point-of-failure');
     assert.equal(plural.description, 'Order database runs as one instance and API servers depend on it; its failure stops API servers.');
     assert.equal(plural.impact.reason, 'API servers stop: downtime');

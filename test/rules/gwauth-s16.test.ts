@@ -99,9 +99,10 @@ describe('attack paths: a hop through a gateway endpoint', () => {
   const hopsTo = (text: string): AttackPath => analyzeText(MODEL_HEAD + text).attackPaths.paths.find((p) => p.asset === 'pii')!;
   const hops = (p: AttackPath) => p.hops.map((h) => [h.from, h.to, h.auth, h.authenticated, h.openAt]);
 
-  it('counts a call naming an endpoint with `auth: jwt` as authenticated, while `auth` stays the flow\'s own', () => {
+  it('counts a call naming an endpoint with `auth: jwt` as authenticated, and gives that endpoint\'s `auth` as the call\'s, stated there', () => {
     const p = hopsTo(behindGateway('{ type: gateway, endpoints: { /api: { auth: jwt } } }', '{ protocol: https, endpoint: /api }'));
-    assert.deepEqual(hops(p), [['visitor', 'gw', 'none', true, undefined], ['gw', 'app', 'none', false, undefined]]);
+    assert.deepEqual(hops(p), [['visitor', 'gw', 'jwt', true, undefined], ['gw', 'app', 'none', false, undefined]]);
+    assert.deepEqual(p.hops.map((h) => h.authAt), [['elements', 'gw', 'endpoints', '/api'], ['flows', 1, 'gw -> app']]);
     assert.equal(p.unauthenticatedHops, 1);
   });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UserError } from '../../src/cli/io.js';
 import { isTriageRefusal } from '../../src/server/api.js';
+import { TriageEditError } from '../../src/track/triage-edit.js';
 import { type FileAccess, versionOf } from '../../src/server/files.js';
 import { failure, type RunningServer, startServer } from '../../src/server/server.js';
 import { exampleText } from '../helpers.js';
@@ -169,9 +170,10 @@ describe('what the server makes of a failure', () => {
     assert.equal(failure(bare, 'GET /api/state', '00000000').log, 'threatmap serve: internal error 00000000 in GET /api/state: x is undefined\n    at f (a.js:1:1)\n');
   });
 
-  it('a triage refusal is triage-edit\'s plain Error about the file; a bug\'s error is not, whatever it says', () => {
-    assert.equal(isTriageRefusal(new Error('the triage file cannot be edited: bad indentation')), true);
-    assert.equal(isTriageRefusal(new Error('the triage file is not a map')), true);
+  it('a triage refusal is triage-edit\'s typed error; a bug\'s error is not, whatever it says', () => {
+    assert.equal(isTriageRefusal(new TriageEditError('not-yaml', 'the triage file cannot be edited: bad indentation')), true);
+    assert.equal(isTriageRefusal(new TriageEditError('not-a-map', 'the triage file is not a map')), true);
+    assert.equal(isTriageRefusal(new Error('the triage file cannot be edited: bad indentation')), false);
     assert.equal(isTriageRefusal(new TypeError('the triage file x')), false);
     assert.equal(isTriageRefusal(new Error(`ENOENT: ${SECRET}`)), false);
     assert.equal(isTriageRefusal('the triage file cannot be edited: x'), false);

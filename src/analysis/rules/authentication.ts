@@ -6,11 +6,11 @@ import type { RatedLevel } from '../types.js';
 import { adminOpenToInternet, mfaOnEveryFlow } from './authorization.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
-  assetList, assetNames, callAuth, callAuthMethod, endpointOfFlow, isBroker, isNetworkFlow, isOrAre, isPerson, isUserAgent, itOrThem, perElement,
-  restricted, sensitiveAssetsOf, untrustedPaths,
+  assetList, assetNames, callAuth, callAuthMethod, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
+  isUserAgent, itOrThem, perElement, restricted, ruleRuns, sensitiveAssetsOf, untrustedPaths, USER_CREDENTIALS,
 } from './facts.js';
 import { firmwareDelivery, isFirmware } from './supply-chain.js';
-import { it, its, itObject, says, verbFor } from './grammar.js';
+import { its, itObject, says, verbFor } from './grammar.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, runsAppCode,
@@ -139,24 +139,61 @@ export const credentialStuffing: EndpointRule = {
   },
 };
 
+// Either caps the guesses a code can take: a per-client limit, or a lockout of the account after failures.
+const OTP_CONTROLS = ['rate-limiting', 'account-lockout'] as const;
+
+export const otpBruteForce: EndpointRule = {
+  id: 'otp-brute-force',
+  stride: 'S',
+  title: 'One-time code brute force',
+  description:
+    'An endpoint that checks one-time codes (a reset, sign-in or MFA code) is reachable from an untrusted zone with nothing capping the guesses: a short code is found by trying them all, and whatever the code unlocks (a password reset, a sign-in) is taken over.',
+  condition: 'an endpoint of kind `otp` reachable from an untrusted zone, without `rate-limiting` or `account-lockout` (on it, its element, its boundary or every path in front)',
+  mitigation: 'Cap attempts per code and per account, invalidate the code after a few failures, expire codes within minutes, use codes of 6 or more digits, and retire old API versions of the route.',
+  action: { key: 'rate-limiting', text: 'Cap one-time code attempts per code and per account on {targets}' },
+  mitigatedBy: OTP_CONTROLS,
+  references: ['CWE-307', 'CWE-640', 'CAPEC-112', 'OWASP ASVS V2.8'],
+  rating: 'Likelihood High when reachable from the internet (a script tries every code), Medium otherwise; impact Medium (individual accounts), High when accounts reach restricted data.',
+  example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      POST /auth/check-otp: { public: true }\nflows:\n  - visitor -> api: https",
+  appliesTo: 'endpoint',
+  endpointKinds: ['otp'],
+  check(ep, element, ctx) {
+    const exposure = endpointExposure(ep, element, ctx);
+    if (!isExposed(exposure)) return undefined;
+    // An account reaches its own traffic, not what the service only forwards (as for credential stuffing).
+    const restrictedData = restricted(sessionAssets(ctx, element));
+    return unlessControlled(ctx, { element, endpoint: ep }, OTP_CONTROLS, 'guesses at one-time codes are capped', (missing) => ({
+      title: `One-time code brute force on ${ep.key}`,
+      description: `${ep.key} on ${element.name} checks one-time codes ${exposure === 'internet' ? 'from the internet' : 'from untrusted callers through other components'} with nothing capping the guesses: trying every code takes over whatever account the code unlocks.`,
+      likelihood: internetLikelihood(exposure, 'a script tries every possible code'),
+      impact: restrictedData.length
+        ? rated('High', `accounts reach ${assetNames(restrictedData)}`)
+        : rated('Medium', 'takeover of individual accounts: partial exposure'),
+      evidence: [evidence(`${ep.key} checks one-time codes`, ep.at), missing],
+      target: endpointTarget(ep, element),
+    }));
+  },
+};
+
 export const missingAuthentication: ElementRule = {
   id: 'missing-authentication',
   stride: 'S',
   title: 'No authentication in front of a service',
   description:
     'A service that runs application code and handles sensitive data is reachable from the internet, and on some path into it neither the service, the flow, nor an edge component in front authenticates callers: anyone can call it that way as any user.',
-  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, handling data of high confidentiality or integrity, with an untrusted path into it that is unauthenticated (flow auth `none` and, when the flow names an endpoint, that endpoint\'s auth `none` too; no gateway in front that authenticates or is reached only by calls so authenticated); when partners\' and devices\' calls are the only such paths (directly or through edge components) they are left to `unauthenticated-partner-call` and `unauthenticated-device`, otherwise their direct calls from any zone (a partner\'s unless `ip-allowlist` or `signature-verification` covers it) are reported here with the others (one missing control, one finding)',
+  condition: 'a process running application code with exposure `internet`, no `auth` and no endpoints of its own, not a `mail-catcher` (exposed-mail-catcher\'s finding, while that rule runs), handling data of high confidentiality or taking in data of high integrity from its callers (what the flows into it carry, all it handles when one names no data or it is `exposed`, but not data classified `public` that people and their browsers exchange with it: what it publishes to them), with an untrusted path into it that is unauthenticated (flow auth `none` and, when the flow names an endpoint, that endpoint\'s auth `none` too; no gateway in front that authenticates or is reached only by calls so authenticated; a gateway\'s own `auth` does not count where a call into it can land on an endpoint of it that says `public` or `auth: none`); when partners\' and devices\' calls are the only such paths (directly or through edge components) they are left to `unauthenticated-partner-call` and `unauthenticated-device`, otherwise their direct calls from any zone (a partner\'s unless `ip-allowlist` or `signature-verification` covers it) are reported here with the others (one missing control, one finding)',
   mitigation: 'Authenticate every request (OIDC/OAuth 2 tokens or sessions) in the service or at a gateway that every path crosses, and deny by default.',
   action: { text: 'Require authentication on {targets}' },
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CAPEC-115', 'OWASP Top 10 A07', 'OWASP ASVS V1.2'],
-  rating: 'Likelihood High (anyone on the internet, no skill needed); impact from the confidentiality or integrity (the higher) of the data the service handles.',
+  rating: 'Likelihood High (anyone on the internet, no skill needed); impact from what callers can do through it (the higher): the confidentiality of the data the service handles, the integrity of the data they send into it (data it only shows them does not count).',
   example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  app: { type: api, handles: [pii] }\nflows:\n  - visitor -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    const valuable = openServiceData(ctx, element);
-    if (valuable === undefined) return undefined;
+    const data = openServiceData(ctx, element);
+    if (data === undefined) return undefined;
+    const { valuable, written } = data;
     const present = presentControls(ctx, AUTHENTICATION, element);
     if (present.length) return mitigatedBy(present, elementComponent(element), 'callers are authenticated');
     const { authenticated, open } = untrustedPaths(ctx, element);
@@ -171,7 +208,8 @@ export const missingAuthentication: ElementRule = {
     const posed = names(unauthenticated.filter((f) => partnerFlow(f, ctx) !== undefined || deviceFlow(f, ctx) !== undefined));
     const posing = posed.length === 0 ? '' : `, or pose as ${posed.length === 1 ? posed[0] : `any of ${namesAtMost(posed, TEXT_NAMES, 'others')}`}`;
     const confidentiality = assetImpact(valuable, 'confidentiality', rated('High', 'sensitive data'));
-    const integrity = assetImpact(valuable, 'integrity', confidentiality);
+    // Tampering counts only for what callers send in: data it only shows them is theirs to read, not to change.
+    const integrity = assetImpact(written, 'integrity', confidentiality);
     const partial = authenticated.length > 0;
     return threat({
       ...elementComponent(element),
@@ -193,16 +231,45 @@ export const missingAuthentication: ElementRule = {
   },
 };
 
+/** What anyone can do through a service nobody authenticates: the data it can hand them, and the data they can change. */
+interface OpenServiceData {
+  /** Data of high confidentiality it handles, or of high integrity that callers send into it. */
+  valuable: Asset[];
+  /** The data of high integrity among what callers send into it. */
+  written: Asset[];
+}
+
 /**
  * The data that makes a service `missing-authentication` judges worth calling unauthenticated: a process running
  * application code, reachable from the internet, with no `auth` and no endpoints, handling data of high
- * confidentiality or integrity. Undefined for any other element.
+ * confidentiality, or taking in data of high integrity from its callers. Undefined for any other element, and
+ * for a mail catcher while exposed-mail-catcher runs (the mails it shows are that finding's, one cause).
  */
-function openServiceData(ctx: AnalysisContext, element: Element): Asset[] | undefined {
+function openServiceData(ctx: AnalysisContext, element: Element): OpenServiceData | undefined {
   if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
   if (declaresAuth(element) || element.endpoints.length > 0) return undefined;
-  const valuable = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && (a.confidentiality === 'high' || a.integrity === 'high'));
-  return valuable.length ? valuable : undefined;
+  if (element.traits.includes('mail-catcher') && ruleRuns(ctx, 'exposed-mail-catcher')) return undefined;
+  const written = new Set(highIntegrity(writtenByCallers(ctx, element)));
+  const valuable = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && (a.confidentiality === 'high' || written.has(a)));
+  return valuable.length ? { valuable, written: [...written] } : undefined;
+}
+
+/**
+ * The data callers can change through a service with no endpoints: what the flows into it carry, but for data
+ * classified `public` that people and their browsers exchange with it (what it publishes to them, such as
+ * prices or tallies, not what they write). A flow naming no data, or a public address no flow shows, may
+ * carry anything it handles.
+ */
+function writtenByCallers(ctx: AnalysisContext, element: Element): readonly Asset[] {
+  const ids = new Set<string>();
+  const calls = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id);
+  if (calls.length === 0 || element.exposed === true) return ctx.assetsOf(element.id);
+  for (const f of calls) {
+    if (f.data.length === 0) return ctx.assetsOf(element.id);
+    const published = isPersonOrAgent(ctx.graph.elements.get(f.from));
+    for (const a of ctx.assetsOfFlow(f)) if (!(published && a.classification === 'public')) ids.add(a.id);
+  }
+  return assetList(ctx, [...ids]);
 }
 
 /**
@@ -362,7 +429,7 @@ export const insecurePasswordReset: EndpointRule = {
   title: 'Account takeover through password reset',
   description:
     'A password-reset endpoint reachable from an untrusted zone whose tokens are not declared random, single-use and short-lived: guessable, reusable or leaked reset links (Host header poisoning, referrers, logs) take over accounts.',
-  condition: 'an endpoint of kind `password-reset` reachable from an untrusted zone, without `secure-password-reset`',
+  condition: 'an endpoint of kind `password-reset` reachable from an untrusted zone whose callers do not sign in with a user credential (a signed-in user changing their password is not the reset flow), without `secure-password-reset`',
   mitigation: 'Issue random single-use reset tokens that expire within minutes, build reset links from a configured host (never the Host header), invalidate sessions after a reset and notify the user.',
   action: { text: 'Harden password reset (single-use, short-lived tokens, fixed link host) on {targets}' },
   mitigatedBy: RESET_CONTROLS,
@@ -372,6 +439,8 @@ export const insecurePasswordReset: EndpointRule = {
   appliesTo: 'endpoint',
   endpointKinds: ['password-reset'],
   check(ep, element, ctx) {
+    // A caller who must sign in already holds the account: changing its password mails no token to steal.
+    if (USER_CREDENTIALS.has(ep.auth)) return undefined;
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
     const restrictedData = restricted(sessionAssets(ctx, element));
     return unlessControlled(ctx, { element, endpoint: ep }, RESET_CONTROLS, 'reset tokens are single-use and short-lived', (missing) => ({
@@ -506,12 +575,12 @@ export const unauthenticatedStoreAccess: FlowRule = {
   title: 'Data store accepts unauthenticated connections',
   description:
     'A network connection into a data store that holds sensitive data carries no authentication: anything that can reach the store on the network can read and write it as if it were the application.',
-  condition: 'a network flow into a store (not local file or in-process access) with auth `none` (on the flow, and on the endpoint of the store it names), where the store declares no `auth` of its own and holds data of high confidentiality or sensitive type, without `authentication` on the store; a message broker\'s open connections are `unauthenticated-broker`\'s',
+  condition: 'a network flow into a store (not local file or in-process access) with auth `none` (on the flow, and on the endpoint of the store it names), where the store declares no `auth` of its own and holds data of high confidentiality, of sensitive type or of high integrity, without `authentication` on the store; a message broker\'s open connections are `unauthenticated-broker`\'s',
   mitigation: 'Require authentication on the store (per-service credentials or IAM), and restrict network access to the services that use it.',
   action: { text: 'Require authentication for connections to {targets}' },
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-284', 'CAPEC-115'],
-  rating: 'Likelihood Medium (needs network access to the store), High when the caller is in an untrusted zone; impact from the confidentiality of the stored data.',
+  rating: 'Likelihood Medium (needs network access to the store), High when the caller is in an untrusted zone; impact from the confidentiality of the stored data, or from its integrity when that is higher (forged, changed or deleted entries).',
   example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - visitor -> api: https\n  - api -> db: mongodb+tls",
   appliesTo: 'flow',
   gate: { auth: ['none'], to: { kinds: ['store'] } },
@@ -564,18 +633,29 @@ function heldSensitive(ctx: AnalysisContext, store: Element): HeldSensitive | un
   const table = perElement<HeldSensitive | null>(ctx, 'unauthenticated-store-access');
   let facts = table.get(store.id);
   if (facts === undefined) {
-    const held = sensitiveAssetsOf(ctx, store.id);
-    const names = held.length === 0 ? '' : assetNames(held);
-    facts = held.length === 0 ? null : {
-      title: `${says(store.name, 'accepts')} unauthenticated connections`,
-      holding: `${store.name} (holding ${names}) ${verbFor(store.name, 'answers')} anyone who can reach ${itObject(store.name)} on the network.`,
-      impact: assetImpact(held, 'confidentiality', STORED_DATA),
-      evidence: evidence(`${says(store.name, 'stores')} ${names}`, store.at),
-      first: ctx.graph.inFlows(store.id).find((f) => openStoreFlow(ctx, f, store)),
-    };
+    const secret = sensitiveAssetsOf(ctx, store.id);
+    // Data whose integrity matters is at stake too: an open store takes forged or deleted entries (votes, orders).
+    const forgeable = highIntegrity(ctx.assetsOf(store.id));
+    const held = [...secret, ...forgeable.filter((a) => !secret.includes(a))];
+    facts = held.length === 0 ? null : openStoreFacts(ctx, store, held, secret, forgeable);
     table.set(store.id, facts);
   }
   return facts ?? undefined;
+}
+
+/** The words and rating of an open store's finding: the higher of what reading and what writing it costs. */
+function openStoreFacts(ctx: AnalysisContext, store: Element, held: readonly Asset[], secret: readonly Asset[], forgeable: readonly Asset[]): HeldSensitive {
+  const names = assetNames(held);
+  const read = assetImpact(secret, 'confidentiality', STORED_DATA);
+  const written = forgeable.length ? assetImpact(forgeable, 'integrity', STORED_DATA) : undefined;
+  const tampering = written !== undefined && (secret.length === 0 || ratingRank(written.level) > ratingRank(read.level));
+  return {
+    title: `${says(store.name, 'accepts')} unauthenticated connections`,
+    holding: `${store.name} (holding ${names}) ${verbFor(store.name, 'answers')} anyone who can reach ${itObject(store.name)} on the network${tampering ? `: they can forge, change or delete ${assetNames(forgeable)}` : ''}.`,
+    impact: tampering ? written : read,
+    evidence: evidence(`${says(store.name, 'stores')} ${names}`, store.at),
+    first: ctx.graph.inFlows(store.id).find((f) => openStoreFlow(ctx, f, store)),
+  };
 }
 
 /**
@@ -698,14 +778,19 @@ function partnerFlow(flow: Flow, ctx: AnalysisContext): { src: Element; target: 
   const src = ctx.graph.elements.get(flow.from);
   const target = ctx.graph.elements.get(flow.to);
   if (!src || !target || target.kind !== 'process') return undefined;
-  const partner = src.type === 'third-party' ||
-    (src.kind !== 'store' && ctx.graph.trustRankOf(src.id) === 0 && !isPerson(src) && !isUserAgent(src) && src.type !== 'device');
+  // An external caller of no type may be people as well as systems (a drafted model's outside clients): not
+  // taken for a partner, its calls are anyone's, which missing-authentication judges; the model is warned.
+  const partner = src.type === 'third-party' || (src.kind !== 'store' && !unknownCaller(src) && ctx.graph.trustRankOf(src.id) === 0 &&
+    !isPerson(src) && !isUserAgent(src) && src.type !== 'device');
   if (!partner) return undefined;
   // A public endpoint wants no partner identity (webhooks and callbacks have their own rules), and any other
   // endpoint asks for its own auth, which a flow that does not restate it still has to present.
   if (endpointOfFlow(ctx, flow) !== undefined || declaresAuth(target)) return undefined;
   return { src, target };
 }
+
+/** An external element of no type: the model does not say whether people or systems call from it. */
+const unknownCaller = (e: Element): boolean => e.kind === 'external' && e.type === undefined;
 
 const PARTNER_CHECKS = ['authentication', 'ip-allowlist', 'signature-verification'] as const;
 
@@ -719,12 +804,12 @@ export const unauthenticatedPartnerCall: FlowRule = {
   title: 'Calls from a third party are not authenticated',
   description:
     'A third-party service calls into our application without any authentication (and not through a webhook or callback endpoint, which other rules cover): anyone can pose as the partner.',
-  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person or user agent) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call, on the target or behind it when the target is an edge component such as a load balancer (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); a call into a service that `missing-authentication` reports for other open paths too is reported there, and one into a `mail-catcher` by exposed-mail-catcher',
+  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person, a user agent, a device or an external element of no `type`) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call, on the target or behind it when the target is an edge component such as a load balancer (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); a call into a service that `missing-authentication` reports for other open paths too is reported there, and one into a `mail-catcher` by exposed-mail-catcher',
   mitigation: 'Authenticate the partner (mutual TLS, OAuth 2 client credentials, or signed requests) and restrict its source addresses.',
   action: { text: 'Authenticate outside callers (a login for people, mTLS or signed requests for systems) into {targets}' },
   mitigatedBy: PARTNER_CHECKS,
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
-  rating: 'Likelihood High (anyone who finds the address); impact from the integrity of what the partner sends, Medium by default. A caller of no `type` is not called a partner: the finding asks who it is, and its advice covers people and systems.',
+  rating: 'Likelihood High (anyone who finds the address); impact from the integrity of what the partner sends, Medium by default. An external caller of no `type` is not taken for a partner: the model does not say whether people or systems call from it, so its calls are anyone\'s (missing-authentication judges the service they reach) and the model gets an `untyped-caller` warning asking who it is.',
   example: 'elements:\n  carrier: { type: third-party }\n  api: { type: api }\nflows:\n  - carrier -> api: https',
   appliesTo: 'flow',
   gate: { auth: ['none'], from: {}, to: { kinds: ['process'] } },
@@ -737,19 +822,13 @@ export const unauthenticatedPartnerCall: FlowRule = {
     const where = { component: target.id, componentKind: 'element' as const, flows: [flow.id] };
     const present = partnerChecks(flow, target, ctx);
     if (present.length) return mitigatedBy(present, where, `the partner is checked by ${present.join(' and ')}`);
-    // A caller the model gives no type may be people as well as systems (a drafted model's outside clients):
-    // the finding does not call it a partner, and its advice covers both.
-    const unknown = src.type === undefined;
     return threat({
       ...where,
       title: `Unauthenticated calls from ${src.name} to ${target.name}`,
-      description: unknown
-        ? `${flowLabel(flow, ctx)} carries no authentication, and the model does not say who ${says(src.name, 'is')}: anyone who reaches the address is served as ${it(src.name)} ${verbFor(src.name, 'is')}.`
-        : `${flowLabel(flow, ctx)} carries no authentication; anyone who learns the address can pose as ${src.name}.`,
-      likelihood: rated('High', unknown ? 'the address is reachable from an untrusted zone and needs no credential' : 'the partner-facing address is reachable and needs no credential'),
-      impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', unknown ? 'forged requests' : 'forged partner requests')),
+      description: `${flowLabel(flow, ctx)} carries no authentication; anyone who learns the address can pose as ${src.name}.`,
+      likelihood: rated('High', 'the partner-facing address is reachable and needs no credential'),
+      impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', 'forged partner requests')),
       evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at)],
-      ...(unknown ? { mitigation: `Say who ${says(src.name, 'is')} (a \`type\`: people, user agents, partners' services), then authenticate ${itObject(src.name)}: people by a login, systems by mutual TLS, OAuth 2 client credentials or signed requests; or restrict source addresses.` } : {}),
       target: target.name,
     });
   },

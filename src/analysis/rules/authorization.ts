@@ -13,6 +13,7 @@ import {
 } from './helpers.js';
 import { agreeing, its, itObject, says, verbFor } from './grammar.js';
 import { ANONYMOUS_KINDS, anonymousReach } from './disclosure.js';
+import { clientProof } from './integrity.js';
 import { flowEvidence } from './service-identity.js';
 import { isDeploy } from './supply-chain.js';
 import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, ModelRule, Outcome } from './types.js';
@@ -249,7 +250,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   title: 'Insecure direct object references (BOLA/IDOR)',
   description:
     'An authenticated endpoint returns (or changes) per-user data that is confidential, and the model does not declare that each object is checked against its owner: changing an id in the request reads or changes another user\'s data.',
-  condition: 'an endpoint reachable from an untrusted zone that requires authentication and returns per-user assets (pii, payment, financial, health, credentials, session, business) of high confidentiality, or accepts them with PUT, PATCH or DELETE, or, when it names no such data, whose path takes an object id (`{id}`, `{order_id}`, `:userId`) and that is not of kind admin, login, register, password-reset, webhook, callback or health; without `object-level-authorization`',
+  condition: 'an endpoint (not of kind admin, whose callers reach every user\'s objects by design) reachable from an untrusted zone that requires authentication and returns per-user assets (pii, payment, financial, health, credentials, session, business) of high confidentiality, or accepts them with PUT, PATCH or DELETE, or, when it names no such data, whose path takes an object id (`{id}`, `{order_id}`, `:userId`) and that is not of kind login, register, password-reset, webhook, callback or health; without `object-level-authorization`',
   mitigation: 'Check on every request that the object belongs to (or is shared with) the caller, in one data-access layer; prefer ids the caller cannot enumerate.',
   action: { text: 'Check object ownership on every request to {targets}' },
   mitigatedBy: OBJECT_CONTROLS,
@@ -259,7 +260,9 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   appliesTo: 'endpoint',
   endpointKinds: [],
   check(ep, element, ctx) {
-    if (ep.public) return undefined;
+    // An admin route reaches every user's objects by design: who may call it at all is the function-level
+    // finding (exposed-admin-interface, missing-authorization), not an ownership check on each object.
+    if (ep.public || ep.kind === 'admin') return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     let writes = false;
@@ -305,7 +308,7 @@ export const unauthenticatedObjectChange: EndpointRule = {
   title: 'Objects changed or deleted without authentication',
   description:
     'A public endpoint (no authentication) takes PUT, PATCH or DELETE, or a POST that changes what matters (data of high integrity, money, accounts): whoever reaches it changes or deletes records that are not theirs, moves money or changes accounts, without an account and without leaving a name.',
-  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone with a PUT, PATCH or DELETE method, or with POST when it accepts an asset of high integrity or its path names money moving or an account change (refund, payout, payment, pay, charge, transfer, withdraw, order, role, permission, grant, delete, remove; a public POST is otherwise a sign-up, a contact form, a search or an ingest), not of kind login, register, password-reset, webhook, callback or health (their own rules judge them), nor admin or debug (exposed-admin-interface and exposed-debug-endpoint), nor, for POST, search, export, fetch or redirect (reads), without `authentication`',
+  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone with a PUT, PATCH or DELETE method, or with POST when it accepts an asset of high integrity (not credentials, secrets or session tokens, which callers prove themselves with) or its path names money moving or an account change (refund, payout, payment, pay, charge, transfer, withdraw, order, role, permission, grant, delete, remove; a public POST is otherwise a sign-up, a contact form, a search or an ingest), not of kind login, register, password-reset, webhook, callback or health (their own rules judge them), nor admin or debug (exposed-admin-interface and exposed-debug-endpoint), nor, for POST, search, export, fetch or redirect (reads), without `authentication`',
   mitigation: 'Require authentication on every method that changes or deletes data, then check that the object belongs to the caller; leave only reads public.',
   action: { text: 'Require authentication for the changing methods of {targets}' },
   mitigatedBy: ['authentication'],
@@ -390,7 +393,8 @@ function routeWords(route: string): string[] {
  */
 function consequentialPost(ep: Endpoint, accepted: readonly Asset[]): ConsequentialPost | undefined {
   if (!ep.methods.includes('POST') || READING_KINDS.has(ep.kind)) return undefined;
-  const critical = accepted.filter((a) => isData(a) && a.integrity === 'high');
+  // A password or one-time code sent to an anonymous endpoint is the caller proving who they are, not data changed.
+  const critical = accepted.filter((a) => isData(a) && a.integrity === 'high' && !clientProof(a));
   if (critical.length) {
     const names = assetNames(critical);
     return { why: `it accepts ${names}, of high integrity`, fact: `accepts ${names}, of high integrity`, at: [...ep.at, 'accepts'], can: `create or change ${names}` };
@@ -417,7 +421,7 @@ interface ConsequentialPost {
 /** Path parameters that name one object: `{id}`, `{order_id}`, `{vehicleId}`, `:uuid` (not `{version}` or `{lang}`). */
 const OBJECT_ID = /^(?:id|uuid|guid)$|[_-](?:id|uuid|guid)$|[a-z0-9](?:Id|ID|Uuid|UUID|Guid|GUID)$/i;
 /** Endpoints that act on any object by design, or before there is a user to own one. */
-const NOT_PER_OBJECT: ReadonlySet<string> = new Set(['admin', 'login', 'register', 'password-reset', 'webhook', 'callback', 'health']);
+const NOT_PER_OBJECT: ReadonlySet<string> = new Set(['admin', 'login', 'otp', 'register', 'password-reset', 'webhook', 'callback', 'health']);
 
 /** The first path parameter of a route that names an object (OpenAPI `{x}`, Express `:x`, Flask `<int:x>`); undefined when none does. */
 export function objectIdParameter(route: string): string | undefined {

@@ -2,9 +2,9 @@
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { rated } from '../risk.js';
-import { credentialStuffing } from './authentication.js';
-import { modelUseThrough } from './llm.js';
-import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, perElement } from './facts.js';
+import { credentialStuffing, otpBruteForce } from './authentication.js';
+import { llmUnboundedConsumption, modelUseThrough } from './llm.js';
+import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, perElement, ruleRuns } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import { itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
@@ -21,7 +21,7 @@ const RATE_CONTROLS = ['rate-limiting'] as const;
  * Endpoints whose every call costs real work (queries, storage, email, outbound requests a fetch sends and
  * waits on), worth throttling even behind login.
  */
-const EXPENSIVE = new Set(['search', 'upload', 'export', 'graphql', 'register', 'login', 'password-reset', 'fetch']);
+const EXPENSIVE = new Set(['search', 'upload', 'export', 'graphql', 'register', 'login', 'password-reset', 'fetch', 'otp']);
 
 /** Logging out (or signing out) ends the caller's own session: nothing to guess, nothing costly to repeat. */
 const LOGOUT = /(^|\/)(log-?out|sign-?out|log-?off)(\/|$)/i;
@@ -44,7 +44,7 @@ export const noRateLimiting: EndpointRule = {
   title: 'No rate limiting',
   description:
     'An endpoint reachable from an untrusted zone without rate limiting on it or in front of it: scripted requests exhaust the service, its database or its email budget.',
-  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset, fetch), not a health check, webhook or callback, a logout (`/logout`, `/signout`, `/logoff`) or a static file fetched with GET (`.css`, `.js`, images, fonts, `.txt`, or under `/static/` or `/assets/`), nor a login that credential-stuffing reports, nor one through which callers make a process run a language model that llm-unbounded-consumption reports (its own endpoint, or a relay\'s in front of it such as a chat widget\'s: that finding names the endpoint and what each request costs), without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
+  condition: 'an endpoint reachable from an untrusted zone that is public or expensive (search, upload with size limits, export, graphql, register, login, password-reset, fetch, otp), not a health check, webhook or callback, a logout (`/logout`, `/signout`, `/logoff`) or a static file fetched with GET (`.css`, `.js`, images, fonts, `.txt`, or under `/static/` or `/assets/`), nor a login that credential-stuffing reports or a one-time code check that otp-brute-force reports, nor one through which callers make a process run a language model that llm-unbounded-consumption reports (its own endpoint, or a relay\'s in front of it such as a chat widget\'s: that finding names the endpoint and what each request costs), unless the model disables that rule (then it is reported here), without `rate-limiting` on it, its element, its boundary or every path in front (uploads without size limits are `unbounded-upload`)',
   mitigation: 'Rate-limit per client and per account at the gateway or in the service, bound query cost and page size, and cache expensive results.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: RATE_CONTROLS,
@@ -59,15 +59,19 @@ export const noRateLimiting: EndpointRule = {
     if (notWorthLimiting(ep) || ep.kind === 'webhook' || ep.kind === 'callback') return undefined;
     // A login that credential stuffing reports (no MFA, too few throttles) is that one finding, whose fix
     // includes rate limiting; a login with MFA still wants rate limiting against floods, reported here.
-    if (ep.kind === 'login' && reportsThreat(credentialStuffing.check(ep, element, ctx))) return undefined;
+    // Each rule left a finding here is asked whether it runs: disabled, it reports nothing to leave to it.
+    if (ep.kind === 'login' && ruleRuns(ctx, credentialStuffing.id) && reportsThreat(credentialStuffing.check(ep, element, ctx))) return undefined;
+    // Likewise a one-time code check with nothing capping guesses: otp-brute-force's fix is the rate limit.
+    if (ep.kind === 'otp' && ruleRuns(ctx, otpBruteForce.id) && reportsThreat(otpBruteForce.check(ep, element, ctx))) return undefined;
     // An upload without size limits is one finding (unbounded-upload), whose fix includes rate limiting.
-    if (ep.kind === 'upload' && !ctx.endpointHas(ep, 'size-limits')) return undefined;
+    if (ep.kind === 'upload' && ruleRuns(ctx, unboundedUpload.id) && !ctx.endpointHas(ep, 'size-limits')) return undefined;
     if (!ep.public && !EXPENSIVE.has(ep.kind)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     // Where each request runs a language model, llm-unbounded-consumption reports the same missing rate limit
-    // and says what it costs (a model call per request): one cause, one finding.
-    if (modelUseThrough(ep, element, ctx) !== undefined) return undefined;
+    // and says what it costs (a model call per request): one cause, one finding. Disabled, it says nothing:
+    // the missing rate limit is reported here as on any other endpoint.
+    if (ruleRuns(ctx, llmUnboundedConsumption.id) && modelUseThrough(ep, element, ctx) !== undefined) return undefined;
     return unlessControlled(ctx, { element, endpoint: ep }, RATE_CONTROLS, 'requests are rate-limited', (missing) => ({
       title: `No rate limiting on ${ep.key}`,
       description: `${ep.key} on ${element.name} can be called ${callers(exposure, ep.public)}${ep.kind === 'register' ? ': mass fake registrations and email floods' : ep.kind === 'search' ? `: expensive queries exhaust the service${queriesDatabase(ctx, element) ? ' and its database' : ''}` : ep.kind === 'fetch' ? ': each call makes the server send requests of its own and wait on them' : ''}.`,
@@ -96,7 +100,7 @@ export const noCircuitBreaker: ModelRule = {
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
-  condition: 'synchronous flows between a process in an internal or restricted zone and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
+  condition: 'synchronous flows between a process in an internal or restricted zone that is not a load balancer (its health checks take a failing target out of rotation: they are its circuit breaker) and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -114,10 +118,11 @@ export const noCircuitBreaker: ModelRule = {
       if (f.from === f.to || !f.synchronous) continue;
       const s = graph.flowSource[k];
       const t = graph.flowTarget[k];
+      // A load balancer's health checks take a failing target out of rotation: that is its circuit breaker.
       // A call into an untrusted zone (a third party) is no-timeouts-external's finding, not a second one here;
       // a response or push to a person or their browser is no call to a dependency, nor is acting on a cloud
       // management plane (what it may do there is excessive-cloud-permissions' finding).
-      if (s < 0 || t < 0 || elements[s].kind !== 'process' || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || elements[t].type === 'cloud-console'
+      if (s < 0 || t < 0 || elements[s].kind !== 'process' || balancesLoad(elements[s]) || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || elements[t].type === 'cloud-console'
         || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
       // A caller that also waits on a third party is one finding there, naming these calls too (one missing control).
       if (externalWaits(ctx, elements[s]) !== undefined) continue;
@@ -174,6 +179,8 @@ export const noCircuitBreaker: ModelRule = {
 };
 
 const RESILIENCE: string[] = [...RESILIENCE_CONTROLS];
+/** A load balancer (ALB, ELB, HAProxy...): it health-checks its targets and stops sending to a failing one. */
+const balancesLoad = (e: Element | undefined): boolean => e?.type === 'load-balancer';
 /** A person or the browser or app acting for one: what a service answers or pushes to, not a dependency it waits on. */
 
 /** Sorts in place and drops repeats (two callers may share a name). */
@@ -265,7 +272,7 @@ export const singlePointOfFailure: ElementRule = {
   action: { text: 'Run {targets} redundantly (two or more instances with failover)' },
   mitigatedBy: SPOF_CONTROLS,
   references: ['CWE-400', 'CWE-1088', 'CAPEC-607'],
-  rating: 'Likelihood Low (a crash or an outage: luck); impact High when the component is internet-facing or three or more components depend on it, Medium otherwise.',
+  rating: 'Likelihood Low (a crash or an outage: luck); impact High when the component is internet-facing, an internet-facing component depends on it (a store behind the front ends stops their path as well), or three or more components depend on it, Medium otherwise.',
   example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres, replicas: 1 }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls',
   appliesTo: 'element',
   kinds: ['process', 'store'],
@@ -277,7 +284,11 @@ export const singlePointOfFailure: ElementRule = {
     // People, browsers and third parties calling in are no components of the system: they count as callers.
     const components = dependents.filter((id) => ctx.graph.elements.get(id)?.kind !== 'external').length;
     const outside = components < dependents.length;
-    const critical = ctx.exposure(element.id) === 'internet' || components >= 3;
+    // A store or service behind an internet-facing component stops that path as surely as a failing entry point:
+    // ranking only the entry point High put the stateful stores everything waits on below stateless front ends.
+    const facing = dependents.map((id) => ctx.graph.elements.get(id)!)
+      .filter((d) => d.kind !== 'external' && ctx.exposure(d.id) === 'internet').map((d) => d.name).sort();
+    const critical = ctx.exposure(element.id) === 'internet' || components >= 3 || facing.length > 0;
     // A single component that depends on it is named: "1 component ... stops them" says less, and wrongly.
     const only = components === 1 && !outside ? ctx.graph.elements.get(dependents[0])!.name : undefined;
     const counted = components ? `${components} component${components > 1 ? 's' : ''}` : '';
@@ -287,7 +298,9 @@ export const singlePointOfFailure: ElementRule = {
       description: `${says(element.name, 'runs')} as ${element.replicas === 0 ? 'no declared instance' : 'one instance'} and ${only ? says(only, 'depends') : `${who} depend`} on ${itObject(element.name)}; ${its(element.name)} failure stops ${only ?? 'them'}.`,
       likelihood: rated('Low', 'needs a crash, a bad deploy or an outage: luck'),
       impact: critical
-        ? rated('High', ctx.exposure(element.id) === 'internet' ? 'the internet-facing path stops' : `${components} components stop`)
+        ? rated('High', ctx.exposure(element.id) === 'internet'
+          ? 'the internet-facing path stops'
+          : components >= 3 ? `${components} components stop` : `the internet-facing path through ${namesAtMost(facing, TEXT_NAMES, 'other components')} stops`)
         : rated('Medium', `${only ? says(only, 'stops') : `${its(element.name)} callers stop`}: downtime`),
       evidence: [evidence(`${says(element.name, 'has')} replicas: ${element.replicas}`, [...element.at, 'replicas'])],
     }));
@@ -305,7 +318,7 @@ export const cacheStampede: ElementRule = {
   title: 'Cache stampede on the database',
   description:
     'A cache holds copies of data that also lives in a database behind it: when a popular key expires (or the cache restarts), every request falls through to the database at once.',
-  condition: 'a store of type `cache` storing an asset that a database (or search index) also stores, both used by the same process, without `request-coalescing` on the cache or on every such process (the finding names those without it)',
+  condition: 'a store of type `cache` storing an asset that a database (or search index) also stores, both used by the same process, where no process puts that asset into the cache (a flow into it naming the asset) without using a database that holds it (then the cache is where the data starts, a queue or buffer drained into the database, not a copy in front of it), without `request-coalescing` on the cache or on every such process (the finding names those without it)',
   mitigation: 'Coalesce concurrent misses for one key (single flight or locks), refresh popular keys early with jittered expiry, and protect the database with a connection limit.',
   action: { text: 'Coalesce cache misses and jitter expiry for {targets}' },
   mitigatedBy: COALESCING,
@@ -317,7 +330,8 @@ export const cacheStampede: ElementRule = {
   types: ['cache'],
   check(element, ctx) {
     if (element.type !== 'cache' || element.stores.length === 0) return undefined;
-    const cached = new Set(element.stores);
+    const cached = copiedFromDatabases(ctx, element);
+    if (cached.size === 0) return undefined;
     // Each user of the cache that also reads a database holding some of what the cache holds, with those databases.
     const users = new Map<Element, Element[]>();
     for (const f of ctx.graph.inFlows(element.id)) {
@@ -362,6 +376,24 @@ export const cacheStampede: ElementRule = {
     });
   },
 };
+
+/**
+ * What a cache holds as a copy of what sits in a database: all it stores, but for data that a process puts
+ * into it without using any database that holds that data. There the cache is where the data starts (a queue
+ * or buffer, such as Redis lists a front end pushes votes to and a worker drains into the database), not a
+ * copy in front of the database whose misses fall through to it.
+ */
+function copiedFromDatabases(ctx: AnalysisContext, cache: Element): Set<string> {
+  const cached = new Set(cache.stores);
+  for (const f of ctx.graph.inFlows(cache.id)) {
+    const writer = ctx.graph.elements.get(f.from);
+    if (writer?.kind !== 'process' || f.data.length === 0) continue;
+    const held = new Set<string>();
+    for (const g of targetsOfKind(ctx, DATABASES, writer) ?? []) for (const a of targetOf(ctx, g).stores) held.add(a);
+    for (const a of f.data) if (!held.has(a)) cached.delete(a);
+  }
+  return cached;
+}
 
 const EXTERNAL_CALL_CONTROLS = ['timeouts', 'circuit-breaker'] as const;
 
@@ -408,11 +440,12 @@ function externalWaits(ctx: AnalysisContext, e: Element): ExternalWaits | undefi
 }
 
 /**
- * A synchronous call no-circuit-breaker judges: from a process in an internal or restricted zone to another
- * element outside untrusted zones that is not a store, a person, a browser or app, or a cloud console.
+ * A synchronous call no-circuit-breaker judges: from a process in an internal or restricted zone, not a load
+ * balancer, to another element outside untrusted zones that is not a store, a person, a browser or app, or a
+ * cloud console.
  */
 function dependencyCall(ctx: AnalysisContext, f: Flow): boolean {
-  if (f.from === f.to || !f.synchronous || ctx.graph.trustRankOf(f.from) < 2 || ctx.graph.trustRankOf(f.to) === 0) return false;
+  if (f.from === f.to || balancesLoad(ctx.graph.elements.get(f.from)) || !f.synchronous || ctx.graph.trustRankOf(f.from) < 2 || ctx.graph.trustRankOf(f.to) === 0) return false;
   const target = ctx.graph.elements.get(f.to);
   return target !== undefined && target.kind !== 'store' && !isPersonOrAgent(target) && target.type !== 'cloud-console';
 }

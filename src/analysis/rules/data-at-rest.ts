@@ -8,9 +8,9 @@ import {
   STATIC_SECRET_AUTH,
 } from './facts.js';
 import { AssetSet } from './family-shared.js';
-import { agreeing, it, itObject, says, verbFor } from './grammar.js';
+import { agreeing, it, itObject, its, says, verbFor } from './grammar.js';
 import {
-  elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
+  elementComponent, evidence, factTag, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
   namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
@@ -84,28 +84,72 @@ export const backupsNotIsolated: ElementRule = {
 
 const BACKUP_TYPES = new Set(['database', 'object-storage', 'file-storage']);
 
+/**
+ * The tag that says a store's own files switch its backups off: `backups-off`, or with where,
+ * `backups-off:main.tf:34` (as `threatmap discover` writes it for `backup_retention_period = 0`, or an RDS
+ * database with `skip_final_snapshot = true` and the retention left at its one-day default).
+ */
+export const BACKUPS_OFF_TAG = 'backups-off';
+
+/**
+ * The tag that says a store keeps its data on a volume deleted with its pod or container: `ephemeral-data`, or
+ * with where, `ephemeral-data:db-deployment.yaml:33` (as `threatmap discover` writes it for a database whose data
+ * directory is an `emptyDir`). Worse than backups off: no mistake is needed, a reschedule is enough.
+ */
+export const EPHEMERAL_DATA_TAG = 'ephemeral-data';
+
+interface BackupsOff {
+  index: number;
+  where?: string;
+  /** The data itself lives on a volume deleted with the pod (EPHEMERAL_DATA_TAG), not only its backups. */
+  ephemeral: boolean;
+}
+
+function backupsOffOf(e: Element): BackupsOff | undefined {
+  // The ephemeral volume is the graver fact: it wins when both are written.
+  for (const tag of [EPHEMERAL_DATA_TAG, BACKUPS_OFF_TAG]) {
+    const found = factTag(e, tag);
+    if (found) return { ...found, ephemeral: tag === EPHEMERAL_DATA_TAG };
+  }
+  return undefined;
+}
+
+const backupsOffEvidence = (e: Element, off: BackupsOff) =>
+  evidence(off.ephemeral
+    ? `${says(e.name, 'keeps')} ${its(e.name)} data on a volume deleted with ${its(e.name)} pod${off.where ? ` (${off.where})` : ''}`
+    : `${says(e.name, 'keeps')} no backup that outlives a mistake, by ${its(e.name)} files${off.where ? ` (${off.where})` : ''}`, [...e.at, 'tags', off.index]);
+
+/** Backups switched off: one mistake (a destroy, a replacing change, a bad migration) is enough. */
+const OFF_LIKELIHOOD = rated('Medium', 'the files switch backups off: a destroy, a replacing change or a bad migration is enough');
+/** Data on an ephemeral volume: routine operations (a rollout, a node drain, an eviction) delete it, no mistake needed. */
+const EPHEMERAL_LIKELIHOOD = rated('High', 'the data lives on a volume deleted with the pod: a rollout, a node drain or an eviction loses it');
+const offLikelihood = (off: BackupsOff) => (off.ephemeral ? EPHEMERAL_LIKELIHOOD : OFF_LIKELIHOOD);
+const lacking = (off: BackupsOff | undefined) => (off?.ephemeral ? 'no persistent storage' : 'no backups');
+
 export const noBackups: ElementRule = {
   id: 'no-backups',
   stride: 'D',
   title: 'Data without backups',
   description:
     'A database or file store holds data whose integrity or availability is rated high, and nothing says it is backed up: corruption, deletion or ransomware is permanent.',
-  condition: 'a store of type database, object-storage or file-storage storing assets of high integrity or availability, without `backups` and without a copy to a store of type `backups`: a flow from the store to it, or a process with a flow to or from the store and a flow to it (a copy naming data keeps only the assets it names; one naming none keeps them all); assets a store of type `backups` declares in `stores` are kept there; only the assets no copy keeps are reported',
+  condition: 'a store of type database, object-storage or file-storage storing assets of high integrity or availability, or tagged `backups-off` (its files switch backups off: then whatever it stores, Likelihood Medium) or `ephemeral-data` (its data lives on a volume deleted with its pod, such as an `emptyDir`: whatever it stores, Likelihood High), without `backups` and without a copy to a store of type `backups`: a flow from the store to it, or a process with a flow to or from the store and a flow to it (a copy naming data keeps only the assets it names; one naming none keeps them all); assets a store of type `backups` declares in `stores` are kept there; only the assets no copy keeps are reported',
   mitigation: 'Back the store up automatically (point-in-time recovery where available), keep copies off-account, and rehearse restores.',
   action: { text: 'Back up {targets} and test restores' },
   mitigatedBy: ['backups'],
   references: ['CWE-1188', 'CAPEC-607'],
-  rating: 'Likelihood Low (an accident, a bug or ransomware: luck); impact High (permanent loss).',
+  rating: 'Likelihood Low (an accident, a bug or ransomware: luck), Medium when the files switch backups off (`backups-off`), High when the data lives on a volume deleted with its pod (`ephemeral-data`: routine rollouts and node drains lose it); impact High (permanent loss), Medium for data not rated high that is kept without backups by the files\' own choice.',
   example: "assets:\n  ledger: { integrity: high }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres, stores: [ledger] }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['store'],
   types: [...BACKUP_TYPES],
   check(element, ctx) {
     if (!BACKUP_TYPES.has(element.type ?? '')) return undefined;
+    const off = backupsOffOf(element);
     const vital = assetList(ctx, element.stores).filter((a) => isData(a) && (a.integrity === 'high' || a.availability === 'high'));
-    if (vital.length === 0) return undefined;
+    if (vital.length === 0 && off === undefined) return undefined;
     const present = presentControls(ctx, ['backups'], element);
     if (present.length) return mitigatedBy(present, elementComponent(element), 'the data is backed up');
+    if (vital.length === 0) return switchedOff(ctx, element, off!);
     // Each vital asset is kept by a copy that names it (or names no data), or by a backups store declaring it.
     const copies = backupCopies(ctx, element, vital);
     const kept = keptInBackups(ctx);
@@ -123,12 +167,13 @@ export const noBackups: ElementRule = {
     const partly = keptHere.length > 0 || copies.length > 0;
     return threat({
       ...elementComponent(element),
-      title: `${assetNames(lost)} in ${element.name} ${hasOrHave(lost)} no backups`,
+      title: `${assetNames(lost)} in ${element.name} ${hasOrHave(lost)} ${lacking(off)}`,
       description: `${says(element.name, 'stores')} ${assetNames(lost)}, ${verbFor(element.name, 'is')} not declared backed up and no flow copies ${partly ? itOrThem(lost) : itObject(element.name)} to a backups store; deletion, corruption or ransomware cannot be undone.`,
-      likelihood: rated('Low', 'needs an accident, a bug or an attack: luck'),
+      likelihood: off ? offLikelihood(off) : rated('Low', 'needs an accident, a bug or an attack: luck'),
       impact: rated('High', 'permanent loss of data rated high'),
       evidence: [
         evidence(`${says(element.name, 'stores')} ${assetNames(lost)}`, [...element.at, 'stores']),
+        ...(off ? [backupsOffEvidence(element, off)] : []),
         ...copies.map((c) => evidence(`${c.label} carries ${assetNames(vital.filter(c.covers))}, not ${assetNames(lost)}`, c.at)),
         ...(keptHere.length ? [evidence(`${keeping.join(', ')} ${agreeing(keeping, 'keeps', 'keep')} ${assetNames(keptHere)}, but not ${assetNames(lost)}`, [...keepers(keptHere)[0].at, 'stores'])] : []),
         missingControlEvidence(['backups'], element),
@@ -136,6 +181,26 @@ export const noBackups: ElementRule = {
     });
   },
 };
+
+/**
+ * A store whose files switch its backups off, holding no data rated high for integrity or availability (or
+ * none the model names): reported all the same, since that is a fact of the files and not the model's silence;
+ * a database loses its data on one mistake.
+ */
+function switchedOff(ctx: AnalysisContext, element: Element, off: BackupsOff) {
+  const held = assetList(ctx, element.stores).filter(isData);
+  const what = held.length ? assetNames(held) : `the data in ${element.name}`;
+  return threat({
+    ...elementComponent(element),
+    title: `${held.length ? `${assetNames(held)} in ${element.name}` : `Data in ${element.name}`} ${held.length ? hasOrHave(held) : 'has'} ${lacking(off)}`,
+    description: off.ephemeral
+      ? `${says(element.name, 'keeps')} ${its(element.name)} data on a volume deleted with ${its(element.name)} pod${off.where ? ` (${off.where})` : ''}: every rollout, node drain or eviction loses ${what}; keep it on a persistent volume, and back it up.`
+      : `${says(element.name, 'keeps')} no backup that outlives a mistake${off.where ? ` (${off.where})` : ''}: deleting or replacing ${itObject(element.name)}, or a bad migration found too late, loses ${what} for good.`,
+    likelihood: offLikelihood(off),
+    impact: rated('Medium', held.length ? `permanent loss of ${assetNames(held)}, rated below high` : 'permanent loss of data the model does not rate'),
+    evidence: [backupsOffEvidence(element, off), missingControlEvidence(['backups'], element)],
+  });
+}
 
 /** The stores of type `backups` that declare each asset, by asset id, in model order (computed once). */
 const keptInBackups = (ctx: AnalysisContext): ReadonlyMap<string, readonly Element[]> =>
@@ -349,6 +414,53 @@ function secretsUse(ctx: AnalysisContext): { secretFlows: (Flow[] | undefined)[]
 
 const SECRETS_MANAGEMENT: string[] = ['secrets-management'];
 
+/**
+ * The tag that says an element's secret is written as a literal in the repository's files: `hard-coded-secret`,
+ * or with where it is written, `hard-coded-secret:docker-compose.yml:12` (as `threatmap discover` writes it).
+ */
+export const HARD_CODED_SECRET_TAG = 'hard-coded-secret';
+
+interface LiteralSecret {
+  element: Element;
+  /** The tag's index in the element's tags. */
+  index: number;
+  /** `docker-compose.yml:12`, when the tag says. */
+  where?: string;
+}
+
+function literalSecretOf(e: Element): LiteralSecret | undefined {
+  const found = factTag(e, HARD_CODED_SECRET_TAG);
+  return found && { element: e, ...found };
+}
+
+/**
+ * The first secret written as a literal among the holders, then the targets their secrets open (a database whose
+ * own password is written in its manifest is the password every client keeps).
+ */
+function literalSecret(ctx: AnalysisContext, holders: readonly Element[], flows: readonly Flow[]): LiteralSecret | undefined {
+  for (const e of holders) {
+    const found = literalSecretOf(e);
+    if (found) return found;
+  }
+  for (const f of flows) {
+    const target = ctx.graph.elements.get(f.to);
+    const found = target && literalSecretOf(target);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** Likelihood High for a literal in the repository (anyone who reads it has the secret), else Low. */
+function secretsLikelihood(literal: LiteralSecret | undefined) {
+  if (literal === undefined) return rated('Low', 'needs access to a repository, image, host or log where the secrets leak');
+  return rated('High', `a secret is written as a literal in the repository's files${literal.where ? ` (${literal.where})` : ''}: anyone who can read the repository, or a copy of it, has it`);
+}
+
+const literalEvidence = (literal: LiteralSecret) => evidence(
+  `${literal.element.name} has a secret written as a literal${literal.where ? ` in ${literal.where}` : ''}`,
+  [...literal.element.at, 'tags', literal.index],
+);
+
 export const secretsInConfig: ModelRule = {
   id: 'secrets-in-config',
   stride: 'I',
@@ -360,7 +472,7 @@ export const secretsInConfig: ModelRule = {
   action: { text: 'Move service secrets into a secrets manager for {targets}' },
   mitigatedBy: ['secrets-management'],
   references: ['CWE-798', 'CWE-260', 'CWE-312', 'CAPEC-191', 'OWASP ASVS V14.1'],
-  rating: 'Likelihood Low (needs access to a repository, image, host or log where they leak); impact from the confidentiality of the data the secrets unlock, High by default.',
+  rating: 'Likelihood Low (needs access to a repository, image, host or log where they leak), High when a holder or the target its secret opens is tagged `hard-coded-secret` (a literal in the repository\'s files, as `threatmap discover` tags it with file:line: anyone who can read the repository has it); impact from the confidentiality of the data the secrets unlock, High by default.',
   example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> db: { protocol: sql+tls, auth: password }',
   appliesTo: 'model',
   check(ctx) {
@@ -401,13 +513,15 @@ export const secretsInConfig: ModelRule = {
     }
     const names = holders.map((e) => e.name).sort();
     const opened = [...targets].map((id) => ctx.graph.elements.get(id)?.name ?? id).sort();
+    const literal = literalSecret(ctx, holders, flows);
     out.push(threat({
       ...where,
       title: `Secrets of ${namesAtMost(names, TITLE_NAMES, 'other services')} kept in configuration`,
       description: `${namesAtMost(names, TEXT_NAMES, 'other services')} ${agreeing(names, 'authenticates', 'authenticate')} with ${[...new Set(flows.map((f) => callAuthMethod(ctx.graph, f)))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
-      likelihood: rated('Low', 'needs access to a repository, image, host or log where the secrets leak'),
+      likelihood: secretsLikelihood(literal),
       impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', `the secrets unlock ${namesAtMost(opened, TEXT_NAMES, 'other components')}`)),
       evidence: [
+        ...(literal ? [literalEvidence(literal)] : []),
         ...flowEvidence(ctx, flows, (f) => `authenticates with ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
         missingControlEvidence(['secrets-management'], holders[0]),
       ],

@@ -9,10 +9,11 @@ import {
 } from './helpers.js';
 import {
   assetList, assetNames, callAuth, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, itOrThem, restricted,
+  USER_CREDENTIALS,
 } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
 import { its, says, verbFor } from './grammar.js';
-import { debugEndpointReported } from './network.js';
+import { debugEndpointReported, offTheShelf } from './network.js';
 import type { RatedLevel } from '../types.js';
 import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.js';
 
@@ -22,7 +23,7 @@ export const verboseErrors: ElementRule = {
   title: 'Sensitive data in error messages',
   description:
     'A process that takes requests straight from the internet, handles confidential data and does not declare generic error responses: stack traces and failed records leak in error messages.',
-  condition: 'a process running application code with exposure `internet` (its errors reach the caller), handling data assets of high confidentiality, without `generic-errors` on the process or on every one of its endpoints',
+  condition: 'a process running application code (not `off-the-shelf` software or a `mail-catcher`, whose errors are its vendor\'s) with exposure `internet` (its errors reach the caller), handling data assets of high confidentiality, without `generic-errors` on the process or on every one of its endpoints',
   mitigation: 'Return generic error messages with a correlation id; keep details in server-side logs with personal data masked.',
   action: { text: 'Return generic error pages and keep details in logs on {targets}' },
   mitigatedBy: ['generic-errors'],
@@ -33,7 +34,7 @@ export const verboseErrors: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     // Behind other application code, error details reach that code, not the attacker.
-    if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
+    if (!runsAppCode(element) || offTheShelf(element) || ctx.exposure(element.id) !== 'internet') return undefined;
     const confidential = ctx.assetsOf(element.id).filter((a) => a.confidentiality === 'high' && a.kind === 'data');
     if (confidential.length === 0) return undefined;
     const names = assetNames(confidential);
@@ -63,7 +64,7 @@ export const accountEnumeration: EndpointRule = {
   title: 'Account enumeration',
   description:
     'Registration, login and password-reset endpoints that answer differently for known and unknown accounts reveal who has an account (email enumeration), feeding phishing and credential stuffing.',
-  condition: 'an endpoint of kind `register`, `login` or `password-reset` reachable from an untrusted zone, without `generic-responses`',
+  condition: 'an endpoint of kind `register`, `login` or `password-reset` (not a password change that needs the user signed in) reachable from an untrusted zone, without `generic-responses`',
   mitigation: 'Answer the same way whether or not the account exists ("if this address is registered, we sent an email"), with the same timing, and rate-limit the endpoint.',
   action: { text: 'Make {targets} answer identically for known and unknown accounts' },
   mitigatedBy: ENUMERATION_CONTROLS,
@@ -73,6 +74,7 @@ export const accountEnumeration: EndpointRule = {
   appliesTo: 'endpoint',
   endpointKinds: ['register', 'login', 'password-reset'],
   check(ep, element, ctx) {
+    if (signedInReset(ep)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     // Being known as a patient of the service is itself a disclosure, whatever the account holds.
@@ -93,6 +95,13 @@ export const accountEnumeration: EndpointRule = {
     }));
   },
 };
+
+/**
+ * A password change that asks for the user's own sign-in: its caller already holds the account, so its answers
+ * tell nobody who has one. Logins and registrations are anonymous by nature; a user credential on them is the
+ * element's, inherited, and says nothing of who may call them.
+ */
+const signedInReset = (ep: Endpoint): boolean => ep.kind === 'password-reset' && USER_CREDENTIALS.has(ep.auth);
 
 export const unencryptedStore: ElementRule = {
   id: 'unencrypted-store',
@@ -128,7 +137,7 @@ export const unencryptedStore: ElementRule = {
 };
 
 /** Endpoints meant for anonymous callers by nature; their exposure is covered by their own rules. */
-export const ANONYMOUS_KINDS: ReadonlySet<string> = new Set(['login', 'register', 'password-reset', 'webhook', 'callback', 'health']);
+export const ANONYMOUS_KINDS: ReadonlySet<string> = new Set(['login', 'otp', 'register', 'password-reset', 'webhook', 'callback', 'health']);
 
 /** Whether anonymous callers get what the endpoint returns: a public endpoint with no `authentication` in front. */
 const servesAnonymous = (ep: Endpoint, ctx: AnalysisContext) => ep.public && !ctx.endpointHas(ep, 'authentication');

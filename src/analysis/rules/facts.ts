@@ -18,6 +18,23 @@ export function cached<T>(ctx: AnalysisContext, key: string, compute: () => T): 
   return computed;
 }
 
+const RUNNING_RULES = 'running-rules';
+
+/** Records the ids of the rules a run checks (the engine does, before any check), for `ruleRuns`. */
+export function recordRunningRules(ctx: AnalysisContext, rules: readonly { id: string }[]): void {
+  ctx.memo.set(RUNNING_RULES, new Set(rules.map((r) => r.id)));
+}
+
+/**
+ * Whether the run checks a rule: a rule that leaves a finding to another asks first, so that one disabled in the
+ * model's `rules:` leaves it nothing (and so does a run of chosen rules without it). True for a check called
+ * outside a run (none recorded), which keeps the library's division of findings.
+ */
+export function ruleRuns(ctx: AnalysisContext, id: string): boolean {
+  const running = ctx.memo.get(RUNNING_RULES) as ReadonlySet<string> | undefined;
+  return running === undefined || running.has(id);
+}
+
 /** A per-context table of facts by element id, under `name`: for facts asked about every element. */
 export function perElement<V>(ctx: AnalysisContext, name: string): Map<string, V> {
   const m = ctx.memo;
@@ -197,7 +214,7 @@ export function authenticatedUpstream(ctx: AnalysisContext, e: Element): boolean
       const src = bringsUntrusted(ctx, id, f);
       if (src === false) continue;
       inbound++;
-      if (!authenticatedOnTheWay(ctx.graph, f, src, (edge) => walk(edge.id, seen))) return false;
+      if (!authenticatedOnTheWay(ctx, f, src, (edge) => walk(edge.id, seen))) return false;
     }
     return inbound > 0;
   }
@@ -213,7 +230,7 @@ export function untrustedPaths(ctx: AnalysisContext, e: Element): { authenticate
   for (const f of ctx.graph.inFlows(e.id)) {
     const src = bringsUntrusted(ctx, e.id, f);
     if (src === false) continue;
-    (authenticatedOnTheWay(ctx.graph, f, src, (edge) => authenticatedUpstream(ctx, edge)) ? authenticated : open).push(f);
+    (authenticatedOnTheWay(ctx, f, src, (edge) => authenticatedUpstream(ctx, edge)) ? authenticated : open).push(f);
   }
   return { authenticated, open };
 }
@@ -232,9 +249,38 @@ function bringsUntrusted(ctx: AnalysisContext, id: string, f: Flow): Element | u
  * The call carries credentials (carriesCredential), or comes through an edge that authenticates or is itself
  * reached only authenticated.
  */
-const authenticatedOnTheWay = (graph: ModelGraph, f: Flow, src: Element | undefined, upstream: (edge: Element) => boolean): boolean =>
-  carriesCredential(graph, f) ||
-  (src !== undefined && isPassThrough(src) && ((src.auth !== undefined && src.auth !== 'none') || src.controls.includes('authentication') || upstream(src)));
+const authenticatedOnTheWay = (ctx: AnalysisContext, f: Flow, src: Element | undefined, upstream: (edge: Element) => boolean): boolean =>
+  carriesCredential(ctx.graph, f) ||
+  (src !== undefined && isPassThrough(src) && (edgeAuthenticates(ctx, src) || upstream(src)));
+
+/**
+ * Whether an edge authenticates whatever it forwards by what it declares itself: its `authentication`, or its
+ * `auth` unless an untrusted call into it that carries no credential can land on an endpoint of it that says
+ * `public` or `auth: none` (the endpoint's statement wins there, and the edge forwards that call unchecked).
+ */
+function edgeAuthenticates(ctx: AnalysisContext, edge: Element): boolean {
+  if (edge.controls.includes('authentication')) return true;
+  if (edge.auth === undefined || edge.auth === 'none') return false;
+  const table = perElement<boolean>(ctx, 'edge-authenticates');
+  let answer = table.get(edge.id);
+  if (answer === undefined) {
+    answer = !ctx.graph.inFlows(edge.id).some((g) => bringsUntrusted(ctx, edge.id, g) !== false && !carriesCredential(ctx.graph, g) && landsOnOpenEndpoint(g, edge));
+    table.set(edge.id, answer);
+  }
+  return answer;
+}
+
+/**
+ * Whether a call can land on an endpoint of its target that asks for no credential: the one it names, or,
+ * naming none, any whose `callers` (when listed) include its source.
+ */
+function landsOnOpenEndpoint(f: Flow, target: Element): boolean {
+  for (const ep of target.endpoints) {
+    if (ep.auth !== 'none' || ep.controls.includes('authentication')) continue;
+    if (f.endpoint !== undefined ? f.endpoint === ep.id : ep.callers === undefined || ep.callers.includes(f.from)) return true;
+  }
+  return false;
+}
 
 /**
  * Whether a call is authenticated by what it names: the flow's `auth` or `authentication`, else the endpoint

@@ -219,3 +219,18 @@ export function pushTo<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
  * whose sign-in, firewall and errors are the provider's (cloud-console-without-mfa is about using it).
  */
 export const runsAppCode = (e: Element) => e.kind === 'process' && !isPassThrough(e) && e.type !== 'cloud-console';
+
+/** A fact `threatmap discover` found in the files, as an element tag: `NAME`, or `NAME:file:line` with where. */
+export interface FactTag {
+  /** The tag's index in the element's tags, for the evidence's path. */
+  index: number;
+  /** `main.tf:16`, when the tag says. */
+  where?: string;
+}
+
+export function factTag(e: Element, name: string): FactTag | undefined {
+  const index = e.tags.findIndex((t) => t === name || t.startsWith(`${name}:`));
+  if (index < 0) return undefined;
+  const where = e.tags[index].slice(name.length + 1).trim();
+  return { index, ...(where ? { where } : {}) };
+}

@@ -29,7 +29,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   {
     id: 'authentication', title: 'Authentication', description: 'Who the caller is: sessions, passwords, tokens, MFA, devices and partners.',
     rules: [
-      authentication.sessionHijacking, authentication.credentialStuffing, authentication.missingAuthentication,
+      authentication.sessionHijacking, authentication.credentialStuffing, authentication.otpBruteForce, authentication.missingAuthentication,
       authentication.weakAuthentication, authentication.adminWithoutMfa, authentication.insecurePasswordReset,
       authentication.missingTokenValidation, authentication.unauthenticatedStoreAccess, authentication.unauthenticatedDevice,
       authentication.unauthenticatedPartnerCall, authentication.oauthStateMissing,
@@ -66,7 +66,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     id: 'network', title: 'Network and perimeter', description: 'What the internet can reach, what the server can be made to reach, and missing layers.',
     rules: [
       network.serverSideRequestForgery, network.cloudMetadataExposure, network.exposedDataStore, network.exposedManagementPort, network.exposedDebugger,
-      network.exposedDebugEndpoint, network.flatNetwork, network.missingWaf,
+      network.exposedDebugEndpoint, network.flatNetwork, network.missingWaf, network.loadBalancerBypass,
     ],
   },
   {

@@ -1,7 +1,8 @@
 // Injection: untrusted input reaching an interpreter.
-import type { Element, Flow } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
-import { assetImpact, rated } from '../risk.js';
+import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
+import type { AnalysisContext, Exposure } from '../context.js';
+import { assetImpact, PROPERTY_IMPACT_MEANING, rated } from '../risk.js';
+import type { RatedLevel } from '../types.js';
 import { highConfidentiality, isBroker, isNoSqlStore, isSqlStore, producersOf, sensitive } from './facts.js';
 import { targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
 import { it, its, says, verbFor } from './grammar.js';
@@ -23,9 +24,35 @@ function guardedOnEveryFlow(element: Element, flows: readonly Flow[], controls: 
   const present = controls.filter((c) => flows.some((f) => f.controls.includes(c)));
   return mitigatedBy(present, { component: element.id, componentKind: 'element', flows: flowIds(flows) }, typeof reason === 'string' ? reason : reason(present));
 }
-const WHOLE_DATABASE = rated('High', 'the whole database can be read: data breach');
 /** Likelihood when untrusted input reaches the interpreter only through other components. */
 const SOME_SKILL = 'input arrives through other components: some skill';
+
+/**
+ * What injection into `stores` exposes: what they hold, by its confidentiality; with no data named, a partial
+ * exposure, as the transport rules rate traffic that names none (the model does not say the store matters).
+ */
+const injectionImpact = (assets: readonly Asset[], stores: string): RatedLevel =>
+  assetImpact(assets, 'confidentiality', rated('Medium', `${stores}, with no data named: ${PROPERTY_IMPACT_MEANING.confidentiality.Medium}`));
+
+const READ_METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** A path parameter (`{id}`, `:id`, `<id>`) or a query string: input the route itself carries. */
+const ROUTE_INPUT = /\/[{:<]|\?/;
+/** An endpoint that only reads, takes no parameters in its route, accepts nothing and is no search. */
+const takesNoInput = (ep: Endpoint): boolean =>
+  ep.methods.length > 0 && ep.methods.every((m) => READ_METHODS.has(m)) && ep.accepts.length === 0 && ep.kind !== 'search' && !ROUTE_INPUT.test(ep.route);
+
+/**
+ * Injection needs a query built from what callers send. A process whose declared endpoints all take no input
+ * (a results page of fixed queries) gives an attacker little to build from; one that declares no endpoints is
+ * not known to, and is rated as reachable.
+ */
+function injectionLikelihood(element: Element, exposure: Exposure, fromInternet: string): RatedLevel {
+  if (exposure !== 'internet') return rated('Medium', SOME_SKILL);
+  if (element.endpoints.length > 0 && element.endpoints.every(takesNoInput)) {
+    return rated('Medium', 'its endpoints only read, with no parameters or accepted input: queries are less likely built from input');
+  }
+  return rated('High', fromInternet);
+}
 /**
  * Software run as shipped (a mail catcher) builds its queries in its vendor's code: injection there is a
  * vendor advisory to patch, not a flaw of ours the query rules could point at.
@@ -43,7 +70,7 @@ export const sqlInjection: ElementRule = {
   action: { text: 'Use parameterized queries for every database access in {targets}' },
   mitigatedBy: SQL_CONTROLS,
   references: ['CWE-89', 'CAPEC-66', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
-  rating: 'Likelihood High when reachable from the internet (automated with public tools), Medium otherwise; impact from the confidentiality of the data in the database.',
+  rating: 'Likelihood High when reachable from the internet (automated with public tools), Medium otherwise or when every endpoint the process declares only reads and takes no input (no route parameters, query string or `accepts`, no search); impact from the confidentiality of the data in the database, Medium when it names none.',
   example: "elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['process'],
@@ -70,8 +97,8 @@ export const sqlInjection: ElementRule = {
       return {
         title: `SQL injection from ${element.name} into ${dbNames}`,
         description: `${says(element.name, 'takes')} input from an untrusted zone and ${verbFor(element.name, 'queries')} ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
-        likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found and exploited with public tools', SOME_SKILL),
-        impact: assetImpact(assets, 'confidentiality', WHOLE_DATABASE),
+        likelihood: injectionLikelihood(element, exposure, 'reachable from the internet: injection is found and exploited with public tools'),
+        impact: injectionImpact(assets, dbNames),
         evidence: evidenceList,
       };
     });
@@ -106,7 +133,7 @@ function downstreamInjection(spec: {
     action: { text: spec.action },
     mitigatedBy: spec.controls,
     references: spec.references,
-    rating: 'Likelihood High when reachable from the internet (automated with public tools), Medium otherwise; impact from the confidentiality of the data behind the interpreter.',
+    rating: 'Likelihood High when reachable from the internet (automated with public tools), Medium otherwise or when every endpoint the process declares only reads and takes no input (no route parameters, query string or `accepts`, no search); impact from the confidentiality of the data behind the interpreter, Medium when it names none.',
     example: spec.example,
     appliesTo: 'element',
     kinds: ['process'],
@@ -125,8 +152,8 @@ function downstreamInjection(spec: {
         return {
           title: `${spec.title} from ${element.name} into ${names}`,
           description: `${says(element.name, 'takes')} input from an untrusted zone and ${verbFor(element.name, 'queries')} ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
-          likelihood: internetLikelihood(exposure, 'reachable from the internet: injection is found with public tools', SOME_SKILL),
-          impact: assetImpact(assets, 'confidentiality', rated('High', 'the data behind the interpreter')),
+          likelihood: injectionLikelihood(element, exposure, 'reachable from the internet: injection is found with public tools'),
+          impact: injectionImpact(assets, names),
           // Each target once, at its first flow.
           evidence: [...hits.filter((f, i) => hits.findIndex((g) => g.to === f.to) === i).slice(0, 3).map((f) => evidence(`${says(element.name, 'queries')} ${targetOf(ctx, f).name}`, f.at)), missing],
         };

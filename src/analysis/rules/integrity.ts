@@ -4,7 +4,7 @@ import {
   endpointComponent, endpointExposure, endpointLikelihood, endpointTarget, evidence, flowLabel, isExposed,
   missingControlEvidence, mitigatedBy, presentControls, pushTo, threat, unlessControlled,
 } from './helpers.js';
-import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import type { RatedLevel } from '../types.js';
 import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
@@ -25,13 +25,23 @@ function tamperingLikelihood(ep: Endpoint, exposure: Exposure): RatedLevel {
 
 const PRICED: ReadonlySet<string> = new Set(['pricing', 'payment', 'financial']);
 
+/** Endpoints whose callers send values the server does not own: partners' events, and what a user proves themselves with. */
+const CLIENT_PROOF_KINDS: ReadonlySet<string> = new Set(['webhook', 'callback', 'login', 'otp', 'register', 'password-reset']);
+/**
+ * What a client proves itself with (passwords, one-time codes, tokens, keys) comes from the client by design:
+ * the server checks it, it does not own it as it owns a price, a role or a balance.
+ */
+const CLIENT_PROOF_TYPES: ReadonlySet<string> = new Set(['credentials', 'secrets', 'session']);
+export const clientProof = (a: Asset): boolean => CLIENT_PROOF_TYPES.has(a.type ?? '');
+const serverOwned = (a: Asset): boolean => a.integrity === 'high' && !clientProof(a);
+
 export const clientControlledValue: EndpointRule = {
   id: 'client-controlled-value',
   stride: 'T',
   title: 'Tampering with server-authoritative values in requests',
   description:
     'An endpoint accepts from the client an asset whose integrity matters (prices, totals, roles, balances): an intercepting proxy changes it before it reaches the server.',
-  condition: 'an endpoint (not a webhook or callback) reachable from an untrusted zone that accepts an asset of high integrity, without `server-side-validation`',
+  condition: 'an endpoint (not a webhook, callback, login, register or password-reset) reachable from an untrusted zone that accepts an asset of high integrity that the server owns (not credentials, secrets or session tokens, which clients send by design), without `server-side-validation`',
   mitigation: 'Never trust client-supplied values of integrity-critical data: check each against server-side limits and rules (allowed ranges, states, the caller\'s own objects) or recompute it on the server, and sign or MAC any value that must round-trip.',
   action: { text: 'Recompute or verify integrity-critical values server-side in {targets}' },
   mitigatedBy: ['server-side-validation'],
@@ -42,8 +52,9 @@ export const clientControlledValue: EndpointRule = {
   endpointKinds: [],
   check(ep, element, ctx) {
     // Partners' callbacks carry their own authoritative values; their authenticity is unsigned-webhook's concern.
-    if (ep.kind === 'webhook' || ep.kind === 'callback' || !ep.accepts.some((id) => ctx.graph.assets.get(id)?.integrity === 'high')) return undefined;
-    const critical = assetList(ctx, ep.accepts).filter((a) => a.integrity === 'high');
+    // Sign-in, sign-up and reset calls exist to take what the client proves itself with.
+    if (CLIENT_PROOF_KINDS.has(ep.kind) || !ep.accepts.some((id) => ctx.graph.assets.get(id)?.integrity === 'high')) return undefined;
+    const critical = assetList(ctx, ep.accepts).filter(serverOwned);
     if (critical.length === 0) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;

@@ -560,7 +560,7 @@ function callerLikelihood(ctx: AnalysisContext, entries: readonly ModelEntry[]) 
  * Endpoints for signing in and plumbing answer without the model (and credential stuffing and the other
  * sign-in rules report their missing throttles); any other endpoint may call it.
  */
-const MODEL_FREE: ReadonlySet<Endpoint['kind']> = new Set<Endpoint['kind']>(['health', 'login', 'register', 'password-reset', 'callback', 'redirect']);
+const MODEL_FREE: ReadonlySet<Endpoint['kind']> = new Set<Endpoint['kind']>(['health', 'login', 'otp', 'register', 'password-reset', 'callback', 'redirect']);
 
 /**
  * The ways in from untrusted zones through which callers make the element call its model, each reachable

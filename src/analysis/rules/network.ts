@@ -2,18 +2,18 @@
 // diagnostics), what the server can be made to reach (SSRF, cloud metadata), and missing layers.
 import { assetImpact, rated } from '../risk.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
-import { assetList, assetNames, highConfidentiality, inCloud, isData, isOrAre, publicPathsHave, restricted } from './facts.js';
+import { isPassThrough, type AnalysisContext } from '../context.js';
+import { assetList, assetNames, highConfidentiality, inCloud, isData, isOrAre, isPersonOrAgent, publicPathsHave, restricted } from './facts.js';
 import { openFlowsInto, perModel } from './family-shared.js';
 import { untrustedClientFlows } from './messaging.js';
-import { it, its, says, verbFor } from './grammar.js';
+import { it, itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
-  declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
+  declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, factTag, type FactTag, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost,
   onlyReachableThrough, presentControls, pushTo, reportsThreat, runsAppCode, TEXT_NAMES, threat, threatOutcome,
   TITLE_NAMES, unlessControlled,
 } from './helpers.js';
-import type { ElementRule, EndpointRule, FlowRule } from './types.js';
+import type { CheckResult, ElementRule, EndpointRule, FlowRule, ThreatOutcome } from './types.js';
 
 const SSRF_CONTROLS = ['egress-filtering'] as const;
 
@@ -56,6 +56,14 @@ function internalData(ctx: AnalysisContext, element: Element) {
 }
 
 const METADATA_CONTROLS = ['metadata-protection', 'egress-filtering'] as const;
+
+/**
+ * The tag that says a workload's metadata service answers without a session token (IMDSv1) and hands out a
+ * role's credentials: `imdsv1`, or with where the files say so, `imdsv1:main.tf:16` (as `threatmap discover`
+ * writes it for an instance, launch configuration or template with an instance profile and no
+ * `http_tokens = "required"`).
+ */
+export const IMDSV1_TAG = 'imdsv1';
 const isFetch = (ep: Endpoint) => ep.kind === 'fetch';
 
 /**
@@ -72,20 +80,21 @@ export const cloudMetadataExposure: ElementRule = {
   title: 'Cloud credentials reachable through the metadata service',
   description:
     'A cloud workload that fetches caller-chosen URLs can be pointed at the instance metadata service (169.254.169.254), which hands out the workload\'s cloud credentials, or at any internal service it reaches.',
-  condition: 'a process running in the cloud (the `cloud` or `serverless` trait, or a boundary of kind `cloud`) with an endpoint of kind `fetch` reachable from an untrusted zone, without `metadata-protection` or `egress-filtering` (server-side-request-forgery leaves such endpoints to this rule, and reports them once `metadata-protection` is declared)',
+  condition: 'a process running in the cloud (the `cloud` or `serverless` trait, or a boundary of kind `cloud`) with an endpoint of kind `fetch` reachable from an untrusted zone, without `metadata-protection` or `egress-filtering` (server-side-request-forgery leaves such endpoints to this rule, and reports them once `metadata-protection` is declared); also a process running application code, tagged `imdsv1` (its metadata service answers without a session token and hands out a role\'s credentials, as `threatmap discover` writes for an EC2 instance, launch configuration or template with an instance profile and no `http_tokens = "required"`), reachable from an untrusted zone and with no such endpoint drawn, without either control',
   mitigation: 'Allow-list outbound destinations (scheme, host, port) and refuse private and link-local addresses, the metadata service\'s among them; require session tokens for the metadata service (IMDSv2, hop limit 1) or block it from the application, and scope the workload\'s role to least privilege.',
   action: { text: 'Allow-list outbound destinations of {targets} and require IMDSv2 for the metadata service' },
   mitigatedBy: METADATA_CONTROLS,
   references: ['CWE-918', 'CWE-522', 'CAPEC-664', 'OWASP Top 10 A10'],
-  rating: 'Likelihood High from the internet (well-known payloads), Medium otherwise; impact High (the workload\'s cloud credentials, and what the internal services it calls hold).',
+  rating: 'Likelihood High from the internet (well-known payloads), Medium otherwise, Low for an `imdsv1` workload with no fetch endpoint drawn (it needs an SSRF flaw first); impact High (the workload\'s cloud credentials, and what the internal services it calls hold).',
   example: "boundaries:\n  vpc: { kind: cloud }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    in: vpc\n    endpoints:\n      /fetch: { auth: jwt }\nflows:\n  - visitor -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
+    const imdsv1 = imdsv1Of(element);
     // Most processes have no fetch endpoint: that is asked before the walk up their boundaries.
-    if (!element.endpoints.some(isFetch) || !inCloud(ctx, element)) return undefined;
+    if (!element.endpoints.some(isFetch) || !inCloud(ctx, element)) return imdsv1 ? imdsv1Outcome(ctx, element, imdsv1) : undefined;
     const fetchers = element.endpoints.filter((ep) => ep.kind === 'fetch' && isExposed(endpointExposure(ep, element, ctx)));
-    if (fetchers.length === 0) return undefined;
+    if (fetchers.length === 0) return imdsv1 ? imdsv1Outcome(ctx, element, imdsv1) : undefined;
     const unprotected = fetchers.filter((ep) => metadataReachableThrough(ep, element, ctx));
     if (unprotected.length === 0) {
       return mitigatedBy(presentControls(ctx, METADATA_CONTROLS, element, fetchers[0]), elementComponent(element), 'the metadata service is out of reach');
@@ -100,10 +109,37 @@ export const cloudMetadataExposure: ElementRule = {
       description: `${says(element.name, 'runs')} in the cloud and ${verbFor(element.name, 'fetches')} caller-chosen URLs (${unprotected.map((ep) => ep.key).join(', ')}); pointed at the metadata service, ${it(element.name)} ${verbFor(element.name, 'hands')} out ${its(element.name)} own cloud credentials, and requests can also be aimed at internal services${names ? ` holding ${names}` : ''}.`,
       likelihood: fromInternet ? rated('High', 'well-known payloads from the internet') : rated('Medium', 'reachable only through other components'),
       impact: rated('High', `the workload's cloud credentials: control of cloud resources${names ? `; internal services hold ${names}` : ''}`),
-      evidence: [evidence(`${unprotected[0].key} fetches caller-supplied URLs`, unprotected[0].at), evidence(`${says(element.name, 'runs')} in the cloud`, element.at), missingControlEvidence(METADATA_CONTROLS, element, unprotected[0])],
+      evidence: [
+        evidence(`${unprotected[0].key} fetches caller-supplied URLs`, unprotected[0].at), evidence(`${says(element.name, 'runs')} in the cloud`, element.at),
+        ...(imdsv1 ? [imdsv1Evidence(element, imdsv1)] : []), missingControlEvidence(METADATA_CONTROLS, element, unprotected[0]),
+      ],
     });
   },
 };
+
+const imdsv1Of = (e: Element): FactTag | undefined => factTag(e, IMDSV1_TAG);
+
+const imdsv1Evidence = (element: Element, tag: FactTag) =>
+  evidence(`${possessive(element.name)} metadata service answers without a session token (IMDSv1)${tag.where ? `, as ${tag.where} says` : ''}`, [...element.at, 'tags', tag.index]);
+
+/**
+ * A workload whose files leave the metadata service on IMDSv1 with a role attached, reached from an untrusted
+ * zone and running application code: any SSRF flaw, which the model does not show, reads the role's credentials.
+ */
+function imdsv1Outcome(ctx: AnalysisContext, element: Element, tag: FactTag): CheckResult {
+  if (!runsAppCode(element) || !isExposed(ctx.exposure(element.id))) return undefined;
+  const present = presentControls(ctx, METADATA_CONTROLS, element);
+  if (present.length) return mitigatedBy(present, elementComponent(element), 'the metadata service is out of reach');
+  return threat({
+    ...elementComponent(element),
+    title: `Cloud credentials of ${element.name} readable through IMDSv1`,
+    description: `${possessive(element.name)} metadata service answers plain GET requests (IMDSv1) and hands out ${its(element.name)} role's credentials; one server-side request forgery flaw in ${its(element.name)} code, or an open proxy, gives them to the caller.`,
+    likelihood: rated('Low', 'needs an SSRF flaw in the application; the model shows no endpoint that fetches URLs'),
+    impact: rated('High', 'the role\'s temporary credentials: whatever the role may do in the cloud account'),
+    evidence: [imdsv1Evidence(element, tag), evidence(`${says(element.name, 'is')} reachable from an untrusted zone`, element.at), missingControlEvidence(METADATA_CONTROLS, element)],
+    mitigation: 'Require session tokens for the metadata service (IMDSv2: `metadata_options { http_tokens = "required", http_put_response_hop_limit = 1 }`), scope the instance role to least privilege, and allow-list outbound destinations.',
+  });
+}
 
 const STORE_PERIMETER = ['ip-allowlist', 'vpn'] as const;
 const NO_FLOWS: readonly Flow[] = Object.freeze([]);
@@ -119,13 +155,27 @@ function untrustedInFlows(ctx: AnalysisContext, element: Element): readonly Flow
   return direct ?? NO_FLOWS;
 }
 
+/** Calls a cloud provider's API authorises with our account's identities (IAM roles, signed requests). */
+const CLOUD_API_AUTH: ReadonlySet<string> = new Set(['iam', 'hmac']);
+
+/**
+ * A managed store that only its provider's API reaches (S3, DynamoDB, GCS, Blob: cloud and not SQL, which has a
+ * network address of its own) answers at a public address by design, and calls signed with our identities are
+ * how it is used, not a way in. Public by policy (`exposed`) or called without such a signature, it is exposed.
+ */
+function reachedThroughCloudApi(element: Element, direct: readonly Flow[]): boolean {
+  if (element.exposed === true || direct.length === 0) return false;
+  if (!element.traits.includes('cloud') || element.traits.includes('sql')) return false;
+  return direct.every((f) => CLOUD_API_AUTH.has(f.auth));
+}
+
 export const exposedDataStore: ElementRule = {
   id: 'exposed-data-store',
   stride: 'I',
   title: 'Data store reachable from the internet',
   description:
     'A data store accepts connections straight from an untrusted zone (a public bucket, a database with a public address): it is found by scanners within hours and every credential or misconfiguration is one step from a breach.',
-  condition: 'a store of ours (not in an untrusted zone) marked `exposed: true` or receiving a flow directly from an untrusted zone, without `ip-allowlist` or `vpn` declared on the store or a boundary around it, or (for a store not marked exposed) on each such flow or its source; a queue or event bus with clients in untrusted zones (devices on an MQTT broker) is reachable by design and left to unauthenticated-broker and unconfined-broker-clients',
+  condition: 'a store of ours (not in an untrusted zone) marked `exposed: true` or receiving a flow directly from an untrusted zone, without `ip-allowlist` or `vpn` declared on the store or a boundary around it, or (for a store not marked exposed) on each such flow or its source; a managed cloud store reached through its provider\'s API (cloud trait, not SQL: S3, DynamoDB, GCS, Blob) whose untrusted callers all sign with `iam` or `hmac` is used as designed and not reported unless marked exposed; a queue or event bus with clients in untrusted zones (devices on an MQTT broker) is reachable by design and left to unauthenticated-broker and unconfined-broker-clients',
   mitigation: 'Take the store off the internet (private network, private endpoints), let only the application reach it, and block public access at the account level.',
   action: { text: 'Take {targets} off the internet (private network only)' },
   mitigatedBy: STORE_PERIMETER,
@@ -142,6 +192,7 @@ export const exposedDataStore: ElementRule = {
     // A broker's clients on the internet (a device fleet on MQTT) connect to it by design: whether they
     // authenticate and stay on their own topics is the messaging rules' question, not the store's address.
     if (untrustedClientFlows(ctx, element).length > 0) return undefined;
+    if (reachedThroughCloudApi(element, direct)) return undefined;
     // A control counts where it guards the way in from the internet: on the store or its zone (which a public
     // address also passes), or on a direct flow or its source. One in front of the application behind which
     // the store also sits (which ctx.elementHas counts) stops at the application.
@@ -187,6 +238,12 @@ function notDeclaredEvidence(ctx: AnalysisContext, controls: readonly string[], 
 }
 
 const WAF: string[] = ['waf'];
+
+/**
+ * Software run as shipped (a mail catcher's UI, a vendor's console): its errors and the exploits a WAF filters
+ * are its vendor's advisories to patch, and its own findings (exposed-mail-catcher) say what to do with it.
+ */
+export const offTheShelf = (e: Element): boolean => e.traits.includes('off-the-shelf') || e.traits.includes('mail-catcher');
 const SCANNING = rated('Medium', 'constant scanning; exploiting needs a flaw');
 const MISSING_LAYER = rated('Low', 'a missing layer of defence, not a flaw by itself');
 
@@ -196,7 +253,7 @@ export const missingWaf: ElementRule = {
   title: 'No web application firewall in front of sensitive services',
   description:
     'An internet-facing application that handles confidential data has no WAF on any path in front of it: known exploit patterns and mass scanning reach the application code unfiltered (defence in depth).',
-  condition: 'a process running application code with exposure `internet` that handles data of high confidentiality, without `waf` on it, its boundary or every public path in front (partner-only endpoints with `callers` aside)',
+  condition: 'a process running application code (not `off-the-shelf` software or a `mail-catcher`, whose flaws are its vendor\'s advisories to patch) with exposure `internet` that handles data of high confidentiality, without `waf` on it, its boundary or every public path in front (partner-only endpoints with `callers` aside)',
   mitigation: 'Put a WAF (managed rules for the OWASP Top 10 and known CVEs) in front of the application, in blocking mode once tuned.',
   action: { text: 'Put a WAF in front of {targets}' },
   mitigatedBy: ['waf'],
@@ -206,7 +263,7 @@ export const missingWaf: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (!runsAppCode(element) || ctx.exposure(element.id) !== 'internet') return undefined;
+    if (!runsAppCode(element) || offTheShelf(element) || ctx.exposure(element.id) !== 'internet') return undefined;
     const confidential = highConfidentiality(ctx.assetsOf(element.id));
     if (confidential.length === 0) return undefined;
     if (publicPathsHave(ctx, element, 'waf')) return mitigatedOutcome(element.id, 'element', undefined, undefined, WAF, 'requests are filtered by a WAF');
@@ -219,6 +276,106 @@ export const missingWaf: ElementRule = {
     });
   },
 };
+
+/** What a front (load balancer, CDN, proxy, gateway) may enforce that a call around it escapes. */
+const FRONT_CONTROLS = ['waf', 'authentication', 'token-validation', 'rate-limiting', 'ddos-protection'] as const;
+const BYPASS_PERIMETER = ['ip-allowlist', 'vpn'] as const;
+
+/** A front of the element and the callers in untrusted zones it serves (through other fronts too). */
+interface Front {
+  front: Element;
+  flow: Flow;
+  callers: Set<string>;
+}
+
+/** The fronts with a flow into the element that untrusted callers reach, each with those callers. */
+function frontsOf(ctx: AnalysisContext, element: Element): Front[] {
+  const out: Front[] = [];
+  for (const f of ctx.graph.inFlows(element.id)) {
+    const front = ctx.graph.elements.get(f.from);
+    if (f.from === element.id || front === undefined || !isPassThrough(front)) continue;
+    const callers = untrustedCallersThrough(ctx, front.id, new Set([element.id]));
+    if (callers.size > 0 && !out.some((o) => o.front.id === front.id)) out.push({ front, flow: f, callers });
+  }
+  return out;
+}
+
+/** Sources in untrusted zones of the flows into a front, and into the fronts before it. */
+function untrustedCallersThrough(ctx: AnalysisContext, id: string, seen: Set<string>): Set<string> {
+  const callers = new Set<string>();
+  if (seen.has(id) || seen.size > 16) return callers;
+  seen.add(id);
+  for (const f of ctx.graph.inFlows(id)) {
+    const src = ctx.graph.elements.get(f.from);
+    if (f.from === id || src === undefined) continue;
+    if (inUntrustedZone(ctx, src.id)) callers.add(src.id);
+    else if (isPassThrough(src)) for (const c of untrustedCallersThrough(ctx, src.id, seen)) callers.add(c);
+  }
+  return callers;
+}
+
+/**
+ * A call straight into the element from an untrusted zone that goes around its front: from a caller the front
+ * also serves, or from anyone (a person, a browser, an untyped client). A partner or device calling on its own
+ * route, remote administration (exposed-management-port) and debuggers (exposed-debugger) are other findings.
+ */
+function bypasses(ctx: AnalysisContext, f: Flow, element: Element, served: ReadonlySet<string>): boolean {
+  if (f.from === element.id || !inUntrustedZone(ctx, f.from) || MANAGEMENT_PROTOCOLS.has(f.protocol) || f.protocol === 'debugger') return false;
+  const src = ctx.graph.elements.get(f.from);
+  return served.has(f.from) || isPersonOrAgent(src) || (src !== undefined && src.type === undefined);
+}
+
+export const loadBalancerBypass: ElementRule = {
+  id: 'load-balancer-bypass',
+  stride: 'E',
+  title: 'Callers reach a service around its load balancer',
+  description:
+    'A service sits behind a load balancer, CDN, proxy or gateway, and untrusted callers also reach it directly (a security group open to the internet on the application port): whatever the front enforces, now or later (a WAF, rate limits, authentication, TLS, access logs), does not apply to them.',
+  condition: 'a process of ours with a flow in from a `load-balancer`, `cdn`, `reverse-proxy` or `gateway` that callers in untrusted zones reach, and a flow in straight from an untrusted zone (not remote administration or a debugger) whose source the front also serves, or is a person, a browser or a caller of no type, without `ip-allowlist` or `vpn` on that flow, its source, or the service or a boundary around it',
+  mitigation: 'Let only the front reach the service: a security group that admits the load balancer\'s security group instead of 0.0.0.0/0 (in Terraform, `security_groups = [aws_security_group.alb.id]` in place of `cidr_blocks`), instances in private subnets without public addresses; behind a CDN, the CDN\'s address list or a secret origin header checked at the origin.',
+  action: { text: 'Let only the load balancer reach {targets}' },
+  mitigatedBy: BYPASS_PERIMETER,
+  references: ['CWE-693', 'CWE-284', 'CAPEC-554', 'OWASP Top 10 A05'],
+  rating: 'Likelihood Medium (the direct address must be found; scanners find open ports); impact High when the front enforces a WAF, authentication, token validation, rate limiting or DDoS protection the service lacks, else Medium (what the front adds later is bypassed too).',
+  example: "elements:\n  visitor: { tech: browser }\n  lb: { tech: alb }\n  app: { type: web-app }\nflows:\n  - visitor -> lb: https\n  - lb -> app: http\n  - visitor -> app: { protocol: http, port: 8080 }",
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    if (inUntrustedZone(ctx, element.id)) return undefined;
+    const fronts = frontsOf(ctx, element);
+    if (fronts.length === 0) return undefined;
+    const served = new Set(fronts.flatMap((f) => [...f.callers]));
+    const direct = ctx.graph.inFlows(element.id).filter((f) => bypasses(ctx, f, element, served));
+    if (direct.length === 0) return undefined;
+    const open = direct.filter((f) => guardsOf(ctx, f, BYPASS_PERIMETER).length === 0);
+    if (open.length === 0) {
+      const guards = [...new Set(direct.flatMap((f) => guardsOf(ctx, f, BYPASS_PERIMETER)))].sort();
+      return mitigatedOutcome(element.id, 'element', undefined, flowIds(direct), guards, onlyReachableThrough(guards));
+    }
+    return bypassThreat(ctx, element, fronts, open);
+  },
+};
+
+/** The finding: the calls around the fronts, rated by what the fronts enforce that the service does not. */
+function bypassThreat(ctx: AnalysisContext, element: Element, fronts: readonly Front[], open: readonly Flow[]): ThreatOutcome {
+  const frontNames = namesAtMost(fronts.map((f) => f.front.name), TEXT_NAMES, 'other fronts');
+  const escaped = FRONT_CONTROLS.filter((c) => fronts.some((f) => declaredAt(ctx, f.front, c) !== undefined) && !ctx.elementHas(element, c));
+  const distinct = [...new Set(open.map((f) => flowLabel(f, ctx)))];
+  const labels = namesAtMost(distinct, TEXT_NAMES, 'other flows');
+  return threatOutcome(element.id, 'element', undefined, flowIds(open), {
+    title: `Callers reach ${element.name} around ${namesAtMost(fronts.map((f) => f.front.name), TITLE_NAMES, 'other fronts')}`,
+    description: `${says(element.name, 'is')} served through ${frontNames}, but ${labels} ${distinct.length === 1 ? 'reaches' : 'reach'} ${itObject(element.name)} straight from an untrusted zone; ${escaped.length ? `the ${escaped.join(', ')} on ${frontNames} ${escaped.length === 1 ? 'does' : 'do'} not apply to those calls` : 'whatever the front enforces, now or later, does not apply to those calls'}.`,
+    likelihood: rated('Medium', 'the direct address must be found first; scanners find open ports'),
+    impact: escaped.length
+      ? rated('High', `${escaped.join(', ')} on ${frontNames} ${escaped.length === 1 ? 'is' : 'are'} bypassed`)
+      : rated('Medium', 'protections added at the front later (a WAF, rate limits, access logs) are bypassed too'),
+    evidence: [
+      ...open.map((f) => evidence(`${flowLabel(f, ctx)} comes straight from an untrusted zone${f.port === undefined ? '' : ` on port ${f.port}`}`, f.at)),
+      evidence(`${flowLabel(fronts[0].flow, ctx)} is the way in through ${fronts[0].front.name}`, fronts[0].flow.at),
+      notDeclaredEvidence(ctx, BYPASS_PERIMETER, element, open),
+    ],
+  });
+}
 
 const MANAGEMENT_PROTOCOLS = new Set(['ssh', 'rdp', 'vnc', 'telnet']);
 const MANAGEMENT_PERIMETER = ['vpn', 'ip-allowlist'] as const;

@@ -14,7 +14,7 @@ import { flowEvidence } from './service-identity.js';
 import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
 
 const AUDIT_CONTROLS = ['audit-logging'] as const;
-const SENSITIVE_ENDPOINTS = new Set(['admin', 'webhook', 'login', 'password-reset', 'upload']);
+const SENSITIVE_ENDPOINTS = new Set(['admin', 'webhook', 'login', 'otp', 'password-reset', 'upload']);
 const isSensitive = (ep: Endpoint) => SENSITIVE_ENDPOINTS.has(ep.kind);
 const isPrivate = (ep: Endpoint) => !ep.public;
 const NO_ENDPOINTS: readonly Endpoint[] = Object.freeze([]);

@@ -139,7 +139,7 @@ export const crossSiteScripting: ElementRule = {
 /** Bearer tokens the app's own script holds (localStorage or memory): injected script reads them too. */
 const SCRIPT_READABLE: ReadonlySet<string> = new Set(['jwt', 'oauth2', 'oidc']);
 /** Endpoints whose input is not content shown to others: signing in, plumbing, partners' calls, queries. */
-const NOT_CONTENT: ReadonlySet<string> = new Set(['login', 'password-reset', 'callback', 'webhook', 'health', 'redirect', 'debug', 'fetch', 'search']);
+const NOT_CONTENT: ReadonlySet<string> = new Set(['login', 'otp', 'password-reset', 'callback', 'webhook', 'health', 'redirect', 'debug', 'fetch', 'search']);
 /** Assets that are credentials, never content anyone is shown. */
 const NOT_SHOWN: ReadonlySet<string> = new Set(['credentials', 'secrets', 'session']);
 /** Components that can hand a single-page app its pages, and so send the Content-Security-Policy it runs under. */

@@ -3,7 +3,7 @@
 // subscriptions, and what the internet reaches (internet-facing listeners, security groups open to the world
 // on compute with a public address, publicly accessible databases, public buckets, public EKS endpoints). Pure.
 import { addBoundary, addControls, addEndpoints, addOutsideCaller, type DraftEndpoint, type Provenance } from '../draft.js';
-import type { AuthMethod } from '../../model/catalog.js';
+import type { AuthMethod, Control } from '../../model/catalog.js';
 import { type HclBlock, type HclBody, type HclExpression, type HclValue, objectItems } from '../hcl.js';
 import { lookup, slug } from '../import-common.js';
 import { attribute, attributeLine, blocksOf, listenerObjects, listenerProtocol, nothing } from './hcl-body.js';
@@ -394,11 +394,19 @@ export function moduleIngress(tf: TerraformReader, group: Resource): Opening[] {
   return out;
 }
 
+/**
+ * Whether a bucket's public access block sets one of its flags: on an `aws_s3_bucket_public_access_block` naming
+ * it, or, for a bucket a module makes, unless the module's input turns it off (the S3 module blocks by default).
+ */
+function publicAccessFlag(tf: TerraformReader, bucket: Resource): (setting: string) => boolean {
+  const block = tf.pointingAt(bucket, 'aws_s3_bucket_public_access_block', 'bucket')[0];
+  return (setting) => (block !== undefined && tf.value(block.config, attribute(block.body, setting)) === true)
+    || (bucket.module !== undefined && tf.values(bucket).get(setting) !== false);
+}
+
 /** A bucket with a public ACL (and no public access block that overrides it) is read by anyone. */
 export function publicBucket(tf: TerraformReader, bucket: Resource): void {
-  const block = tf.pointingAt(bucket, 'aws_s3_bucket_public_access_block', 'bucket')[0];
-  const blocks = (setting: string) => (block !== undefined && tf.value(block.config, attribute(block.body, setting)) === true)
-    || (bucket.module !== undefined && tf.values(bucket).get(setting) !== false);
+  const blocks = publicAccessFlag(tf, bucket);
   if (!blocks('restrict_public_buckets') && !blocks('block_public_policy')) {
     const policies = [{ res: bucket, expr: attribute(bucket.body, 'policy') }, ...tf.pointingAt(bucket, 'aws_s3_bucket_policy', 'bucket').map((x) => ({ res: x, expr: attribute(x.body, 'policy') }))];
     for (const { res, expr } of policies) {
@@ -415,6 +423,79 @@ export function publicBucket(tf: TerraformReader, bucket: Resource): void {
       addOutsideCaller(tf.draft, bucket.key, { provenance: { file: res.file, line: expr?.pos.line ?? res.line, note: `acl = "${acl}"` }, protocol: 'https' });
     }
   }
+}
+
+const PUBLIC_ACCESS_FLAGS = ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'] as const;
+
+/** Records a control a resource switches on, where the file says so. */
+export type ControlSink = (name: Control, file: string, line: number, note: string) => void;
+
+/**
+ * What a bucket's configuration resources switch on. A public access block with all four flags set voids every
+ * anonymous grant (ACLs and policies): each request must come from an authenticated principal of an account,
+ * which is the `authentication` control (not a network perimeter: the S3 API stays at its public address).
+ * Versioning keeps every overwritten or deleted object: `backups` in place (a separate account is
+ * `immutable-backups`' concern, not claimed here).
+ */
+export function bucketControls(tf: TerraformReader, bucket: Resource, control: ControlSink): void {
+  const blocks = publicAccessFlag(tf, bucket);
+  if (PUBLIC_ACCESS_FLAGS.every(blocks)) {
+    const block = tf.pointingAt(bucket, 'aws_s3_bucket_public_access_block', 'bucket')[0];
+    const where = block ?? bucket;
+    control('authentication', where.file, where.line, `${block ? block.address : 'the S3 module\'s public access block'}: all four flags true, no anonymous access`);
+  }
+  const versioning = bucketVersioning(tf, bucket);
+  if (versioning) control('backups', versioning.file, versioning.line, versioning.note);
+}
+
+/**
+ * `force_destroy = true` on a bucket: `terraform destroy`, or a change that replaces the bucket, deletes every
+ * object and every version with it, so versioning is no copy then. A check for the reviewer, which says so
+ * first for a bucket that holds Terraform state (the state of every configuration it serves).
+ */
+export function forceDestroy(tf: TerraformReader, bucket: Resource): void {
+  if (tf.values(bucket).get('force_destroy') !== true) return;
+  const state = stateBucket(tf, bucket);
+  const what = state ? `it holds Terraform state (${state}), and ` : '';
+  const fix = state ? 'remove it and add lifecycle { prevent_destroy = true }' : 'remove it unless the bucket is scratch space';
+  tf.checks.push({
+    file: bucket.file, line: attributeLine(bucket.body, 'force_destroy') ?? bucket.line,
+    message: `${bucket.address} sets force_destroy = true: ${what}terraform destroy, or a change that replaces it, deletes every object and every version with it; ${fix}`,
+  });
+}
+
+/**
+ * Why a bucket holds Terraform state, when the files say: a state lock table (hash_key "LockID") in its
+ * configuration, or its name. Undefined when neither does.
+ */
+function stateBucket(tf: TerraformReader, bucket: Resource): string | undefined {
+  const lock = [...bucket.config.resources.values()].find((r) => r.type === 'aws_dynamodb_table' && tf.values(r).get('hash_key') === 'LockID');
+  if (lock) return `${lock.address} beside it locks state`;
+  const name = tf.values(bucket).get('bucket');
+  const named = [bucket.name, typeof name === 'string' ? name : ''].find((n) => /(?:^|[^a-z])(?:tf)?state(?:$|[^a-z])|tfstate/i.test(n));
+  return named !== undefined ? `its name, ${named}, says so` : undefined;
+}
+
+/**
+ * Where a bucket's versioning is enabled: an `aws_s3_bucket_versioning` naming it with status "Enabled", the
+ * provider's older inline `versioning { enabled = true }`, or the S3 module's `versioning = { enabled = true }`.
+ */
+function bucketVersioning(tf: TerraformReader, bucket: Resource): { file: string; line: number; note: string } | undefined {
+  for (const v of tf.pointingAt(bucket, 'aws_s3_bucket_versioning', 'bucket')) {
+    const conf = blocksOf(v.body, 'versioning_configuration')[0];
+    if (conf && tf.value(v.config, attribute(conf.body, 'status')) === 'Enabled') {
+      return { file: v.file, line: attributeLine(conf.body, 'status') ?? conf.pos.line, note: `${v.address}: status = "Enabled"` };
+    }
+  }
+  const inline = blocksOf(bucket.body, 'versioning')[0];
+  if (inline && tf.value(bucket.config, attribute(inline.body, 'enabled')) === true) {
+    return { file: bucket.file, line: attributeLine(inline.body, 'enabled') ?? inline.pos.line, note: 'versioning { enabled = true }' };
+  }
+  const input = bucket.module !== undefined ? tf.values(bucket).get('versioning') : undefined;
+  if (input !== null && typeof input === 'object' && !Array.isArray(input) && (input.enabled === true || input.status === 'Enabled')) {
+    return { file: bucket.file, line: attributeLine(bucket.body, 'versioning') ?? bucket.line, note: 'versioning enabled' };
+  }
+  return undefined;
 }
 
 /**

@@ -7,14 +7,14 @@
 import { type Control } from '../../model/catalog.js';
 import type { Diagnostic } from '../../model/types.js';
 import {
-  addElement, addEvidence, type DraftControl, emptyDraft, type FlowEvidence, type Provenance, settleFlows,
+  addElement, addEvidence, type DraftControl, type DraftFact, emptyDraft, type FlowEvidence, type Provenance, settleFlows,
 } from '../draft.js';
 import {
   type HclAttribute, type HclBlock, type HclBody, type HclExpression, HclSyntaxError, type HclValue, literalValue, parseHcl, parseHclExpression, referencesIn,
 } from '../hcl.js';
 import { lookup, slug } from '../import-common.js';
 import {
-  awsExposure, accountBoundary, defaultVpc, edgeFlows, eventFlows, loadBalancerFlows, moduleLoadBalancers, namesPlacement, vpcBoundary, vpcOf,
+  awsExposure, accountBoundary, bucketControls, defaultVpc, edgeFlows, eventFlows, forceDestroy, loadBalancerFlows, moduleLoadBalancers, namesPlacement, vpcBoundary, vpcOf,
 } from './aws.js';
 import { azureExposure, azurePlace } from './azure.js';
 import { googleExposure, googlePlace } from './google.js';
@@ -22,6 +22,8 @@ import { allExpressions, attribute, attributeLine, blocksOf, listenerProtocol, w
 import { IAM_TYPES, managementAccess, staticAdminKeys } from './iam.js';
 import type { DraftCheck } from '../kubernetes.js';
 import { encryptionSwitchedOff } from './encryption.js';
+import { BACKUPS_OFF_TAG } from '../../analysis/rules/data-at-rest.js';
+import { IMDSV1_TAG } from '../../analysis/rules/network.js';
 import { hardCodedSecrets } from './secrets.js';
 import { parseTerraformJson, parseTfvarsJson } from './json-syntax.js';
 import {
@@ -29,6 +31,13 @@ import {
 } from './kinds.js';
 
 export const TERRAFORM_FORMAT = 'Terraform';
+
+/** Where a control was found, as controlsOf reports it. */
+type ControlSink = (name: Control, file: string, line: number, note: string) => void;
+
+
+/** The resources that say how an EC2 instance's metadata service answers. */
+const INSTANCE_SETTINGS: ReadonlySet<string> = new Set(['aws_instance', 'aws_launch_configuration', 'aws_launch_template']);
 
 export interface Resource {
   config: Config;
@@ -600,11 +609,9 @@ export class TerraformReader {
     const controls: DraftControl[] = [];
     const control = (name: Control, file: string, line: number, note: string) => controls.push({ control: name, provenance: { file, line, note } });
     this.controlsOf(r, values, control);
-    for (const p of [r, ...parts]) {
-      const meta = blocksOf(p.body, 'metadata_options')[0];
-      const tokens = meta && this.value(p.config, attribute(meta.body, 'http_tokens'));
-      if (meta && tokens === 'required') control('metadata-protection', p.file, attributeLine(meta.body, 'http_tokens') ?? meta.pos.line, 'metadata_options http_tokens = "required" (IMDSv2)');
-    }
+    const facts: DraftFact[] = [];
+    for (const p of [r, ...parts]) this.metadataService(p, control, facts);
+    this.backupsOff(r, facts);
     const replicas = r.type === 'aws_autoscaling_group' ? values.get('desired_capacity') ?? values.get('min_size')
       : r.type === 'aws_ecs_service' ? values.get('desired_count')
         : /_instance_group_manager$/.test(r.type) ? values.get('target_size')
@@ -626,8 +633,55 @@ export class TerraformReader {
       ...(password ? { passwordSetting: password } : {}),
       ...(tls ? { requiresTls: tls } : {}),
       ...(controls.length ? { controls } : {}),
+      ...(facts.length ? { facts } : {}),
       ...(r.body.attributes.some((a) => a.name === 'for_each' || a.name === 'count') ? { comment: 'One element for every instance `count` or `for_each` makes.' } : {}),
     });
+  }
+
+  /**
+   * How an instance's metadata service answers, from the instance, launch configuration or template: IMDSv2 only
+   * (`http_tokens = "required"`) or switched off is a control. Otherwise it answers plain GETs (IMDSv1), which an
+   * SSRF in the application turns into what the service hands out: a check, and with a role attached
+   * (`iam_instance_profile`) the fact that cloud-metadata-exposure reads, for the role's credentials.
+   */
+  metadataService(p: Resource, control: ControlSink, facts: DraftFact[]): void {
+    const meta = blocksOf(p.body, 'metadata_options')[0];
+    const v = meta ? this.values(p, meta.body) : new Map<string, HclValue>();
+    const line = (name: string) => (meta && attributeLine(meta.body, name)) ?? meta?.pos.line ?? p.line;
+    if (v.get('http_tokens') === 'required') return control('metadata-protection', p.file, line('http_tokens'), 'metadata_options http_tokens = "required" (IMDSv2)');
+    if (v.get('http_endpoint') === 'disabled') return control('metadata-protection', p.file, line('http_endpoint'), 'metadata_options http_endpoint = "disabled"');
+    // A module's defaults differ by version; an instance launched from a template takes the template's settings.
+    if (!INSTANCE_SETTINGS.has(p.type) || p.module !== undefined) return;
+    if (!meta && blocksOf(p.body, 'launch_template').length > 0) return;
+    // A value the files do not give (a variable without a default) may well be "required": nothing is said.
+    if (meta && ['http_tokens', 'http_endpoint'].some((n) => attribute(meta.body, n) !== undefined && !v.has(n))) return;
+    const at = line('http_tokens');
+    const how = v.has('http_tokens') ? `metadata_options http_tokens = "${String(v.get('http_tokens'))}"` : 'no metadata_options { http_tokens = "required" }';
+    const role = attribute(p.body, 'iam_instance_profile') !== undefined || blocksOf(p.body, 'iam_instance_profile').length > 0;
+    const gives = role ? 'the instance role\'s temporary credentials' : 'the user data and instance identity (no iam_instance_profile, so no role credentials yet)';
+    this.checks.push({ file: p.file, line: at, message: `${p.address} answers metadata requests without a session token (IMDSv1, ${how}): an SSRF in the application reads ${gives}; set metadata_options { http_tokens = "required" }` });
+    if (role) facts.push({ tag: IMDSV1_TAG, provenance: { file: p.file, line: at, note: `${p.address}: ${how}, with iam_instance_profile` } });
+  }
+
+  /**
+   * A database whose files leave it without a copy that outlives a mistake: automated backups switched off
+   * (`backup_retention_period = 0`), or `skip_final_snapshot = true` with the retention left at RDS's one day,
+   * so that a destroy or a replacing change deletes the data and its automated backups and keeps no snapshot.
+   * A check, and the fact no-backups reads whatever the data's rating.
+   */
+  backupsOff(r: Resource, facts: DraftFact[]): void {
+    if (r.type !== 'aws_db_instance' && r.type !== 'aws_rds_cluster') return;
+    const v = this.values(r);
+    const retention = v.get('backup_retention_period');
+    const stated = attribute(r.body, 'backup_retention_period') !== undefined;
+    let off: Provenance | undefined;
+    if (retention === 0) off = { file: r.file, line: attributeLine(r.body, 'backup_retention_period')!, note: 'backup_retention_period = 0: no automated backups' };
+    else if (!stated && v.get('skip_final_snapshot') === true && v.get('delete_automated_backups') !== false) {
+      off = { file: r.file, line: attributeLine(r.body, 'skip_final_snapshot')!, note: 'skip_final_snapshot = true, backup_retention_period not set (one day): a destroy or replacement keeps no copy' };
+    }
+    if (off === undefined) return;
+    this.checks.push({ file: off.file, line: off.line, message: `${r.address}: ${off.note}; set backup_retention_period (7 or more), skip_final_snapshot = false with a final_snapshot_identifier, and deletion_protection = true` });
+    facts.push({ tag: BACKUPS_OFF_TAG, provenance: off });
   }
 
   /** An Aurora cluster's instances: each `aws_rds_cluster_instance` naming it, times its literal `count`. */
@@ -714,6 +768,8 @@ export class TerraformReader {
       const sse = this.pointingAt(r, 'aws_s3_bucket_server_side_encryption_configuration', 'bucket')[0];
       if (sse) control('encryption-at-rest', sse.file, sse.line, `${sse.address}`);
       else control('encryption-at-rest', r.file, r.line, 'S3 encrypts new objects by default (SSE-S3)');
+      bucketControls(this, r, control);
+      forceDestroy(this, r);
     }
     if (r.type === 'aws_dynamodb_table') control('encryption-at-rest', r.file, r.line, 'DynamoDB encrypts every table at rest');
     const policy = this.pointingAt(r, 'aws_autoscaling_policy', 'autoscaling_group_name')[0] ?? this.pointingAt(r, 'aws_appautoscaling_target', 'resource_id')[0];

@@ -3,21 +3,12 @@
 // keeps them in the repository and in its state; the model cannot hold that, so each is a check for the
 // reviewer with its file:line, naming the setting and never its value. Pure.
 import type { HclBody, HclExpression } from '../hcl.js';
-import { SECRET_KEY } from '../containers.js';
+import { isLiteralSecret, isSecretArgument, isSecretSetting } from '../secret-values.js';
 import type { Resource, TerraformReader } from './reader.js';
 
-/**
- * Arguments that carry a secret (`password`, `master_password`, `auth_token`, `client_secret`...): not those
- * that name or point at one (`secret_arn`, `kms_key_id`, `password_length`), nor switches.
- */
-const SECRET_ARGUMENT = /(?:^|_)(?:password|passwd|secret|token|api_?key|access_key|secret_key|private_key)(?:_|$)/i;
-const NOT_A_SECRET = /_(?:arn|id|ids|name|names|version|length|type|ttl|enabled|rotation|policy|path)$|^(?:manage|enable|require)_/i;
-
-/** A value standing for a secret rather than being one: empty, a placeholder, a reference to a store. */
-const PLACEHOLDER = /^$|^<[^>]*>$|^\$\{[^}]*\}$|^(?:changeme|change-me|todo|xxx+|\*+)$|^arn:|^(?:projects|secrets)\//i;
-
+// Which names hold secrets and which values are placeholders is one judgement for every importer (secret-values.ts).
 const literalSecret = (expr: HclExpression): boolean =>
-  expr.kind === 'literal' && typeof expr.value === 'string' && !PLACEHOLDER.test(expr.value.trim());
+  expr.kind === 'literal' && typeof expr.value === 'string' && isLiteralSecret(expr.value);
 
 /** Every hard-coded secret of every resource, as checks of the reader, in file order. */
 export function hardCodedSecrets(tf: TerraformReader): void {
@@ -27,7 +18,7 @@ export function hardCodedSecrets(tf: TerraformReader): void {
 function walk(tf: TerraformReader, r: Resource, body: HclBody, path: readonly string[]): void {
   for (const a of body.attributes) {
     const where = [...path, a.name].join('.');
-    if (SECRET_ARGUMENT.test(a.name) && !NOT_A_SECRET.test(a.name) && literalSecret(a.value)) {
+    if (isSecretArgument(a.name) && literalSecret(a.value)) {
       tf.checks.push({ file: r.file, line: a.pos.line, message: `${r.address} sets ${where} to a literal: a secret written in the configuration (and its state); take it from a secret store or a sensitive variable` });
     }
     // Settings maps (a function's environment variables): keys named as environment variables are.
@@ -35,7 +26,7 @@ function walk(tf: TerraformReader, r: Resource, body: HclBody, path: readonly st
       for (const item of a.value.items) {
         const key = item.key.kind === 'literal' && typeof item.key.value === 'string' ? item.key.value
           : item.key.kind === 'traversal' && item.key.steps.length === 0 ? item.key.root : undefined;
-        if (key !== undefined && SECRET_KEY.test(key) && literalSecret(item.value)) {
+        if (key !== undefined && isSecretSetting(key) && literalSecret(item.value)) {
           tf.checks.push({ file: r.file, line: item.pos.line, message: `${r.address} sets ${where} ${key} to a literal: a secret written in the configuration (and its state); take it from a secret store` });
         }
       }

@@ -1,0 +1,179 @@
+// The page of `threatmap serve`, in a real browser (Debian's Chromium through playwright-core): the Attack
+// surface and Coverage tables of a 2,000-element model hold their rows in bodies of 50 (web/tables.ts
+// ROW_GROUPS, each skipped out of view as one), and `?slice-rows=N` (web/dom.ts) makes every slice N rows, so
+// that what a slice holds is the same on any machine. Behaviour only, no timing.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { browserSkip, launchChromium, openServedPage } from './chromium.js';
+import { type AnalysisResult, SURFACE_CATEGORIES } from '../../src/analysis/types.js';
+import { loadOrExit } from '../../src/cli/load.js';
+import { generateModelText } from '../../src/model/generate.js';
+import { type RunningServer, startServer } from '../../src/server/server.js';
+
+const skip = browserSkip('web2 s17 browser tests');
+
+type BundleScript = { bundleWeb: (outdir: string) => Promise<Record<string, number>> };
+
+// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
+interface PageElement {
+  value: string;
+  children: ArrayLike<PageElement>;
+  dispatchEvent(event: Event): boolean;
+  hasAttribute(name: string): boolean;
+  getAttribute(name: string): string | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+  click(): void;
+}
+declare const document: {
+  querySelector(selector: string): PageElement | null;
+  querySelectorAll(selector: string): ArrayLike<PageElement>;
+};
+
+const LARGE = generateModelText({ elements: 2000, seed: 1 });
+const SHOP = readFileSync('examples/ecommerce.yaml', 'utf8');
+/** Rows in a body of the Attack surface and Coverage tables (web/tables.ts ROW_GROUPS). */
+const GROUP = 50;
+/** Rows drawn at most per table (web/tables.ts MAX_ROWS), then a row that says how many more there are. */
+const MAX_ROWS = 1000;
+
+/** The sizes of the bodies `count` rows fill, GROUP at a time. */
+const groupsOf = (count: number): number[] =>
+  Array.from({ length: Math.ceil(count / GROUP) }, (_, i) => Math.min(GROUP, count - i * GROUP));
+
+/** The rows each table of the Attack surface holds: its entries (at most MAX_ROWS and a note), or a note that it has none. */
+const surfaceRows = (r: AnalysisResult): number[] => SURFACE_CATEGORIES.map((c) => {
+  const n = r.attackSurface.filter((e) => e.category === c).length;
+  return n === 0 ? 1 : Math.min(n, MAX_ROWS) + (n > MAX_ROWS ? 1 : 0);
+});
+
+/** The page with slices of `rows` rows (web/dom.ts `?slice-rows`); `given` puts any value there. */
+function slicedUrl(on: RunningServer, given: string): string {
+  const url = new URL(on.url);
+  url.search = `slice-rows=${given}`;
+  return url.href;
+}
+
+/** Waits for every slice of `busy` to be drawn. */
+const drawn = (page: Page, busy: string) =>
+  page.waitForFunction((b) => !document.querySelector(b)!.hasAttribute('aria-busy'), busy, { timeout: 120_000 });
+
+/** For each table in `panel`: the number of rows in each of its bodies, and whether every body is a row group. */
+const bodies = (page: Page, panel: string) => page.evaluate((p) => Array.from(document.querySelectorAll(`${p} table`), (table) => {
+  const groups = Array.from(table.querySelectorAll(':scope > tbody'));
+  return { sizes: groups.map((g) => g.children.length), rowgroups: groups.every((g) => g.getAttribute('role') === 'rowgroup') };
+}), panel);
+
+const entryIds = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('#panel-surface tr[data-entry]'), (r) => r.getAttribute('data-entry')!));
+
+/** Clicks `selector` and says, at the end of the click's own task, whether `busy` is aria-busy and which entries are drawn. */
+const clickAndSee = (page: Page, selector: string, busy: string) => page.evaluate(([s, b]) => {
+  document.querySelector(s)!.click();
+  return {
+    busy: document.querySelector(b)!.hasAttribute('aria-busy'),
+    entries: Array.from(document.querySelectorAll('#panel-surface tr[data-entry]'), (r) => r.getAttribute('data-entry')!),
+  };
+}, [selector, busy]);
+
+describe('the Attack surface and Coverage tables in bodies of 50 rows, and slices of a set number of rows, in a browser', { skip }, () => {
+  let browser: Browser;
+  let server: RunningServer;
+  let small: RunningServer;
+  let result: AnalysisResult;
+  let shopResult: AnalysisResult;
+  const dir = mkdtempSync(join(tmpdir(), 'threatmap-web2-s17-'));
+  const assets = join(dir, 'web');
+  const large = join(dir, 'large.yaml');
+  const shop = join(dir, 'shop.yaml');
+
+  before(async () => {
+    const script = (await import(pathToFileURL(resolve('scripts', 'bundle-web.mjs')).href)) as BundleScript;
+    await script.bundleWeb(assets);
+    writeFileSync(large, LARGE);
+    writeFileSync(shop, SHOP);
+    result = loadOrExit(large, { quiet: true }).result;
+    shopResult = loadOrExit(shop, { quiet: true }).result;
+    server = await startServer({ model: large, assets });
+    small = await startServer({ model: shop, assets });
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    await small?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('?slice-rows=3: the click draws the first 3 entries only; in the end every table\'s rows are in bodies of 50, in order', { timeout: 300_000 }, async () => {
+    const { page, problems } = await openServedPage(browser, slicedUrl(server, '3'));
+    const byCategory = SURFACE_CATEGORIES.map((c) => result.attackSurface.filter((e) => e.category === c));
+    assert.deepEqual(await clickAndSee(page, '#tab-surface', '#panel-surface'), { busy: true, entries: byCategory[0].slice(0, 3).map((e) => e.id) });
+    await drawn(page, '#panel-surface');
+    const counts = surfaceRows(result);
+    assert.ok(counts.some((n) => n > 2 * GROUP), `${counts}`);
+    assert.deepEqual(await bodies(page, '#panel-surface'), counts.map((n) => ({ sizes: groupsOf(n), rowgroups: true })));
+    assert.deepEqual(await entryIds(page), byCategory.flatMap((entries) => entries.slice(0, MAX_ROWS).map((e) => e.id)));
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('Coverage: a thousand rows and the note in 21 bodies, the note alone in the last', { timeout: 300_000 }, async () => {
+    const { page, problems } = await openServedPage(browser, slicedUrl(server, '200'));
+    assert.ok(result.coverage.length > MAX_ROWS);
+    await page.click('#tab-coverage');
+    await drawn(page, '#panel-coverage');
+    assert.deepEqual(await bodies(page, '#panel-coverage'), [{ sizes: groupsOf(MAX_ROWS + 1), rowgroups: true }]);
+    assert.equal(groupsOf(MAX_ROWS + 1).length, 21);
+    assert.deepEqual(await page.evaluate(() => Array.from(document.querySelectorAll('#panel-coverage tbody:last-of-type > tr'), (r) => r.getAttribute('class'))), ['empty-row']);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('a small model: one body a table, the one with no entry holding its note', { timeout: 120_000 }, async () => {
+    const { page, problems } = await openServedPage(browser, small.url);
+    await page.click('#tab-surface');
+    await drawn(page, '#panel-surface');
+    const counts = surfaceRows(shopResult);
+    assert.ok(counts.every((n) => n < GROUP));
+    assert.deepEqual(await bodies(page, '#panel-surface'), counts.map((n) => ({ sizes: [n], rowgroups: true })));
+    assert.equal(await page.textContent('#panel-surface table:nth-of-type(5) tbody'), 'None in the model.');
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it('a new analysis with far fewer entries leaves one body a table and no row of the old ones', { timeout: 300_000 }, async () => {
+    const { page, problems } = await openServedPage(browser, slicedUrl(server, '500'));
+    await page.click('#tab-surface');
+    await drawn(page, '#panel-surface');
+    assert.ok((await bodies(page, '#panel-surface')).some((t) => t.sizes.length > 2));
+    // The large model's text replaced by the shop's, as a paste over all of it would: the surface tab shows the
+    // shop's entries once analysed.
+    await page.evaluate((text) => {
+      const editor = document.querySelector('#editor')!;
+      editor.value = text;
+      editor.dispatchEvent(new Event('input', { bubbles: true }));
+    }, SHOP);
+    const shopIds = SURFACE_CATEGORIES.flatMap((c) => shopResult.attackSurface.filter((e) => e.category === c).map((e) => e.id));
+    await page.waitForFunction((n) => document.querySelectorAll('#panel-surface tr[data-entry]').length === n, shopIds.length, { timeout: 120_000 });
+    await drawn(page, '#panel-surface');
+    assert.deepEqual(await bodies(page, '#panel-surface'), surfaceRows(shopResult).map((n) => ({ sizes: [n], rowgroups: true })));
+    assert.deepEqual(await entryIds(page), shopIds);
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  for (const given of ['0', 'abc', '-5', '2.5']) {
+    it(`?slice-rows=${given} is no number of rows: the slices go by time, and every row comes`, { timeout: 300_000 }, async () => {
+      const { page, problems } = await openServedPage(browser, slicedUrl(small, given));
+      await page.click('#tab-surface');
+      await drawn(page, '#panel-surface');
+      assert.deepEqual(await entryIds(page), SURFACE_CATEGORIES.flatMap((c) => shopResult.attackSurface.filter((e) => e.category === c).map((e) => e.id)));
+      assert.deepEqual(problems, []);
+      await page.close();
+    });
+  }
+});
