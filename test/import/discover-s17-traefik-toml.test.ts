@@ -2,7 +2,8 @@
 // its YAML: routers, rules, entrypoints, middlewares with auth, TLS, each cited at its file and line. Also the small
 // TOML reader itself, and the discover summary counting the Traefik files read.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type ComposeOptions, discoverCompose } from '../../src/import/compose.js';
@@ -152,7 +153,9 @@ describe('discover s17: the summary counts Traefik files', () => {
   });
 
   it('a compose file that reads no Traefik configuration counts none', () => {
-    const r = run('discover', '../shared/corpus/compose/voting-app.docker-compose.yml');
+    const dir = mkdtempSync(join(tmpdir(), 'threatmap-s17-no-traefik-'));
+    writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n  db:\n    image: postgres:16\n');
+    const r = run('discover', join(dir, 'compose.yaml'));
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr.split('\n')[0], /^threatmap discover: read 1 compose file: /);
     assert.doesNotMatch(r.stderr, /Traefik file/);
