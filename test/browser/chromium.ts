@@ -48,3 +48,13 @@ export function activeContent(page: Page): Promise<{ scripts: number; images: nu
     handlers: [...document.querySelectorAll('*')].filter((e) => [...e.attributes].some((a) => a.name.startsWith('on'))).length,
   }));
 }
+
+/**
+ * The page at `url` with every slice of its tables `rows` rows (web/dom.ts `?slice-rows`): what fits in the 10 ms
+ * of a real slice depends on the machine, so what a slice holds is asserted only with this.
+ */
+export const slicedUrl = (url: string, rows: number | string): string => {
+  const sliced = new URL(url);
+  sliced.search = `slice-rows=${rows}`;
+  return sliced.href;
+};

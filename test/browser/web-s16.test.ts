@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium, openServedPage } from './chromium.js';
+import { browserSkip, launchChromium, openServedPage, slicedUrl } from './chromium.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { generateModelText } from '../../src/model/generate.js';
 import { type RunningServer, startServer } from '../../src/server/server.js';
@@ -174,15 +174,7 @@ describe('the page of a large model and of a file that mixes line endings, in a 
 
   const open = (on: RunningServer) => openServedPage(browser, on.url);
 
-  /**
-   * The page with slices of `rows` rows (web/dom.ts `?slice-rows`): what fits in the 10 ms of a slice depends
-   * on the machine, so what the first slice holds is asserted under this one.
-   */
-  const openSliced = (on: RunningServer, rows: number) => {
-    const url = new URL(on.url);
-    url.search = `slice-rows=${rows}`;
-    return openServedPage(browser, url.href);
-  };
+  const openSliced = (on: RunningServer, rows: number) => openServedPage(browser, slicedUrl(on.url, rows));
 
   /** For each of the Diagram tab's tables: the number of rows in each of its bodies, and whether every body is a row group. */
   const bodies = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('#structure table'), (table) => {

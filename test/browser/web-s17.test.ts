@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium, openServedPage } from './chromium.js';
+import { browserSkip, launchChromium, openServedPage, slicedUrl } from './chromium.js';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { generateModelText } from '../../src/model/generate.js';
@@ -106,15 +106,7 @@ describe('the Attack paths tab and the threat details, in a browser', { skip }, 
   });
 
   const open = (on: RunningServer) => openServedPage(browser, on.url);
-  /**
-   * The page with slices of `rows` rows (web/dom.ts `?slice-rows`): what fits in the 10 ms of a slice depends on
-   * the machine (all 90 paths did on one five times faster), so what a slice holds is asserted with this only.
-   */
-  const openSliced = (on: RunningServer, rows: number) => {
-    const url = new URL(on.url);
-    url.search = `slice-rows=${rows}`;
-    return openServedPage(browser, url.href);
-  };
+  const openSliced = (on: RunningServer, rows: number) => openServedPage(browser, slicedUrl(on.url, rows));
 
   it('Attack paths of a large model: the click draws the first slice only, every path comes in the end, in the report\'s order', { timeout: 300_000 }, async () => {
     const { page, problems } = await openSliced(server, 1);

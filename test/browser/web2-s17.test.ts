@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium, openServedPage } from './chromium.js';
+import { browserSkip, launchChromium, openServedPage, slicedUrl } from './chromium.js';
 import { type AnalysisResult, SURFACE_CATEGORIES } from '../../src/analysis/types.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { generateModelText } from '../../src/model/generate.js';
@@ -51,12 +51,6 @@ const surfaceRows = (r: AnalysisResult): number[] => SURFACE_CATEGORIES.map((c) 
   return n === 0 ? 1 : Math.min(n, MAX_ROWS) + (n > MAX_ROWS ? 1 : 0);
 });
 
-/** The page with slices of `rows` rows (web/dom.ts `?slice-rows`); `given` puts any value there. */
-function slicedUrl(on: RunningServer, given: string): string {
-  const url = new URL(on.url);
-  url.search = `slice-rows=${given}`;
-  return url.href;
-}
 
 /** Waits for every slice of `busy` to be drawn. */
 const drawn = (page: Page, busy: string) =>
@@ -109,7 +103,7 @@ describe('the Attack surface and Coverage tables in bodies of 50 rows, and slice
   });
 
   it('?slice-rows=3: the click draws the first 3 entries only; in the end every table\'s rows are in bodies of 50, in order', { timeout: 300_000 }, async () => {
-    const { page, problems } = await openServedPage(browser, slicedUrl(server, '3'));
+    const { page, problems } = await openServedPage(browser, slicedUrl(server.url, '3'));
     const byCategory = SURFACE_CATEGORIES.map((c) => result.attackSurface.filter((e) => e.category === c));
     assert.deepEqual(await clickAndSee(page, '#tab-surface', '#panel-surface'), { busy: true, entries: byCategory[0].slice(0, 3).map((e) => e.id) });
     await drawn(page, '#panel-surface');
@@ -122,7 +116,7 @@ describe('the Attack surface and Coverage tables in bodies of 50 rows, and slice
   });
 
   it('Coverage: a thousand rows and the note in 21 bodies, the note alone in the last', { timeout: 300_000 }, async () => {
-    const { page, problems } = await openServedPage(browser, slicedUrl(server, '200'));
+    const { page, problems } = await openServedPage(browser, slicedUrl(server.url, '200'));
     assert.ok(result.coverage.length > MAX_ROWS);
     await page.click('#tab-coverage');
     await drawn(page, '#panel-coverage');
@@ -146,7 +140,7 @@ describe('the Attack surface and Coverage tables in bodies of 50 rows, and slice
   });
 
   it('a new analysis with far fewer entries leaves one body a table and no row of the old ones', { timeout: 300_000 }, async () => {
-    const { page, problems } = await openServedPage(browser, slicedUrl(server, '500'));
+    const { page, problems } = await openServedPage(browser, slicedUrl(server.url, '500'));
     await page.click('#tab-surface');
     await drawn(page, '#panel-surface');
     assert.ok((await bodies(page, '#panel-surface')).some((t) => t.sizes.length > 2));
@@ -168,7 +162,7 @@ describe('the Attack surface and Coverage tables in bodies of 50 rows, and slice
 
   for (const given of ['0', 'abc', '-5', '2.5']) {
     it(`?slice-rows=${given} is no number of rows: the slices go by time, and every row comes`, { timeout: 300_000 }, async () => {
-      const { page, problems } = await openServedPage(browser, slicedUrl(small, given));
+      const { page, problems } = await openServedPage(browser, slicedUrl(small.url, given));
       await page.click('#tab-surface');
       await drawn(page, '#panel-surface');
       assert.deepEqual(await entryIds(page), SURFACE_CATEGORIES.flatMap((c) => shopResult.attackSurface.filter((e) => e.category === c).map((e) => e.id)));

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium, openServedPage } from './chromium.js';
+import { browserSkip, launchChromium, openServedPage, slicedUrl } from './chromium.js';
 import { type AnalysisResult, SURFACE_CATEGORIES, type Threat } from '../../src/analysis/types.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { generateModelText } from '../../src/model/generate.js';
@@ -87,15 +87,7 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
 
   const open = (on: RunningServer) => openServedPage(browser, on.url);
 
-  /**
-   * The page with slices of `rows` rows (web/dom.ts `?slice-rows`): what fits in the 10 ms of a real slice
-   * depends on the machine, so what the click's own task draws is asserted under this one.
-   */
-  const openSliced = (on: RunningServer, rows: number) => {
-    const url = new URL(on.url);
-    url.search = `slice-rows=${rows}`;
-    return openServedPage(browser, url.href);
-  };
+  const openSliced = (on: RunningServer, rows: number) => openServedPage(browser, slicedUrl(on.url, rows));
 
   /** Rows in a slice where the first slice is asserted: far fewer than any table here holds. */
   const SLICE = 25;
