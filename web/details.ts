@@ -85,7 +85,17 @@ const ADVICE: Readonly<Record<string, string>> = {
  */
 export function detailsDigest(t: Threat, controls: readonly string[]): string {
   return JSON.stringify([t.id, t.key, uidOf(t), t.ruleId, t.title, t.component, t.componentKind, t.componentName, t.endpoint ?? null, t.flows,
-    t.description, t.likelihood, t.impact, t.mitigation, t.references, t.evidence, t.triage ?? null, controls]);
+    t.description, t.likelihood, t.impact, t.mitigation, t.mitigationSteps ?? null, t.references, t.evidence, t.triage ?? null, controls]);
+}
+
+/**
+ * A threat's concrete steps in the technologies of the model, as the HTML report lists them under the
+ * mitigation (its `ul.steps`, whose style the page bundles): the steps are Markdown, their code spans `<code>`.
+ * Nothing for a threat without steps, so that no empty list is drawn.
+ */
+function stepsList(steps: readonly string[] | undefined): HTMLElement | null {
+  if (steps === undefined || steps.length === 0) return null;
+  return h('ul', { class: 'steps' }, ...steps.map((step) => h('li', {}, ...step.split('`').map((part, i) => (i % 2 === 1 ? h('code', {}, part) : part)))));
 }
 
 export class ThreatDetails {
@@ -110,7 +120,7 @@ export class ThreatDetails {
         ...entry(`Impact: ${t.impact.level}`, t.impact.reason),
         ...entry('Evidence', evidence),
         ...(t.flows.length ? entry('Flows', ...t.flows.flatMap((f, i) => [i ? ', ' : '', h('code', {}, f)])) : []),
-        ...entry('Mitigation', t.mitigation)),
+        ...entry('Mitigation', t.mitigation, stepsList(t.mitigationSteps))),
       this.fixes(t, controls),
       this.removal(t),
       h('p', { class: 'detail-note', role: 'status' }, this.notes.get(t.key) ?? ''),

@@ -115,6 +115,7 @@ function coverageCell(c: CoverageCell, view: TablesView): HTMLTableCellElement {
     return cell({ class: 'cov-threat' }, ...c.threats.flatMap((id, i) => [i ? ' ' : '', button({ class: 'link' }, () => view.ctx.showThreat(id), id)]));
   }
   if (c.status === 'mitigated') return cell({ class: 'cov-mitigated', title: c.reason }, `ok: ${c.controls.join(', ')}`);
+  if (c.status === 'no-finding') return cell({ class: 'cov-no-finding', title: c.reason }, 'none');
   return cell({ class: 'cov-not-applicable', title: c.reason }, '-');
 }
 
@@ -128,7 +129,8 @@ export function renderCoverage(root: HTMLElement, r: AnalysisResult, ctx: Tables
     const table = slicedTable('coverage', 'Coverage', ['Component', ...STRIDE_LETTERS.map((s) => h('abbr', { title: STRIDE_NAMES[s] }, s))]);
     return {
       content: [h('p', { class: 'muted' }, 'Every element and flow against every STRIDE category: the threats found, ', h('em', {}, 'ok'),
-        ' where a control mitigates it, ', h('em', {}, '-'), ' where it does not apply (hover for the reason).'), table],
+        ' where a control mitigates it, ', h('em', {}, 'none'), ' where it applies and no rule found a threat, ', h('em', {}, '-'),
+        ' where it does not apply to this kind of element or an assumption rules it out (hover for the reason).'), table],
       tables: [table],
     };
   });

@@ -1,12 +1,12 @@
 // The STRIDE coverage matrix: every (element or flow, category) pair ends as threat, mitigated (by which
-// control) or not applicable (and why), so a reader sees that nothing was skipped.
+// control), checked with nothing found, or not applicable (and why), so a reader sees that nothing was skipped.
 import { flat } from '../model/flat.js';
 import type { ElementKind } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Element } from '../model/types.js';
 import type { Suppression } from './engine.js';
 import type { MitigatedOutcome } from './rules/types.js';
-import { type CoverageCell, type CoverageRow, STRIDE_LETTERS, STRIDE_NAMES, type Stride, type Threat } from './types.js';
+import { type CoverageCell, type CoverageRow, type CoverageStatus, STRIDE_LETTERS, STRIDE_NAMES, type Stride, type Threat } from './types.js';
 
 /** STRIDE per element: which categories apply to each kind of DFD element. */
 const APPLICABLE: Record<ElementKind | 'flow', readonly Stride[]> = {
@@ -27,32 +27,40 @@ const applicableTo = (kind: ElementKind | 'flow', element: Element | undefined, 
   APPLICABLE[kind].includes(stride) || (stride === 'R' && element?.type === 'logs');
 
 const NONE: readonly string[] = Object.freeze([]);
+/** The statuses of cells that cite nothing: a category that does not apply, or one checked where nothing was found. */
+type EmptyStatus = Extract<CoverageStatus, 'not-applicable' | 'no-finding'>;
 /**
- * Cells that say the same thing (not applicable, and why) are one shared, frozen object: most of a large
+ * Cells that say the same thing (the status, and why) are one shared, frozen object: most of a large
  * model's matrix is such cells, and a fresh object with two fresh arrays each made the matrix the
  * largest part of the result in memory.
  */
-const sharedCells = new Map<string, Array<CoverageCell | undefined>>();
+const sharedCells: Record<EmptyStatus, Map<string, Array<CoverageCell | undefined>>> = { 'not-applicable': new Map(), 'no-finding': new Map() };
 const STRIDE_INDEX = Object.fromEntries(STRIDE_LETTERS.map((s, i) => [s, i])) as Record<Stride, number>;
-function notApplicable(stride: Stride, reason: string): CoverageCell {
+function emptyCell(status: EmptyStatus, stride: Stride, reason: string): CoverageCell {
   // Keyed by the reason (mostly the same few string objects, whose hash is cached), then by STRIDE index.
-  let byStride = sharedCells.get(reason);
+  const byReason = sharedCells[status];
+  let byStride = byReason.get(reason);
   if (byStride === undefined) {
     byStride = new Array<CoverageCell | undefined>(STRIDE_LETTERS.length);
-    if (sharedCells.size < 10_000) sharedCells.set(reason, byStride);
+    if (byReason.size < 10_000) byReason.set(reason, byStride);
   }
   const i = STRIDE_INDEX[stride];
   let cell = byStride[i];
   if (cell === undefined) {
-    cell = Object.freeze({ stride, status: 'not-applicable', threats: NONE as string[], controls: NONE as string[], reason }) as CoverageCell;
+    cell = Object.freeze({ stride, status, threats: NONE as string[], controls: NONE as string[], reason }) as CoverageCell;
     byStride[i] = cell;
   }
   return cell;
 }
 const NO_RULE_REASON = new Map<Stride, string>(STRIDE_LETTERS.map((s) => [s, `no ${STRIDE_NAMES[s].toLowerCase()} rule matches its facts`]));
-/** The cells of a row where nothing was found, by kind of row (a log store, where R applies, is one of its own). */
+/**
+ * The cells of a row where nothing was found, by kind of row (a log store, where R applies, is one of its own).
+ * A category that applies was checked: no rule matching is not the category failing to apply.
+ */
 const emptyRow = (kind: ElementKind | 'flow', element?: Element): CoverageCell[] =>
-  STRIDE_LETTERS.map((s) => notApplicable(s, applicableTo(kind, element, s) ? NO_RULE_REASON.get(s)! : NOT_APPLICABLE_REASON[kind]));
+  STRIDE_LETTERS.map((s) => (applicableTo(kind, element, s)
+    ? emptyCell('no-finding', s, NO_RULE_REASON.get(s)!)
+    : emptyCell('not-applicable', s, NOT_APPLICABLE_REASON[kind])));
 const FLOW_STRIDE = STRIDE_LETTERS.map((s) => APPLICABLE.flow.includes(s));
 const NO_FLOWS: readonly string[] = NONE;
 
@@ -183,7 +191,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
   };
 
   const mitigatedCells = new Map<string[], Map<string, Array<CoverageCell | undefined>>>();
-  /** Like the not-applicable cells, each distinct (controls, reason, category) is one shared, frozen cell. */
+  /** Like the cells that cite nothing, each distinct (controls, reason, category) is one shared, frozen cell. */
   const mitigatedCell = (s: number, list: string[], text: string): CoverageCell => {
     let byReason = mitigatedCells.get(list);
     if (byReason === undefined) {
@@ -303,7 +311,7 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
             continue;
           }
           const suppressed = suppressedIn.size === 0 ? undefined : suppressedIn.get(slot);
-          cells[s] = suppressed ? notApplicable(STRIDE_LETTERS[s], suppressed) : defaults[s];
+          cells[s] = suppressed ? emptyCell('not-applicable', STRIDE_LETTERS[s], suppressed) : defaults[s];
         }
         return { component, componentKind: kind === 'flow' ? 'flow' : 'element', name, cells: cells === scratch ? shared(cells) : cells };
       };

@@ -58,6 +58,15 @@ function targetsOf(threats: readonly Threat[], findings: readonly RuleFinding[])
 }
 
 /**
+ * `a, b and c`. An action for thousands of targets names the first few: the threat ids list every one. As in
+ * the rules' texts (namesAtMost), a list is cut only when at least two names would be left out.
+ */
+export const namesList = (items: readonly string[]): string =>
+  items.length > MAX_TARGETS + 1
+    ? `${items.slice(0, MAX_TARGETS).join(', ')} and ${items.length - MAX_TARGETS} more`
+    : items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+
+/**
  * `findings[i]` is the finding behind `threats[i]`. One entry per action and set of targets: a target's threats
  * all sit in one entry, at the risk of its worst; targets of one action at the same risk share an entry.
  */
@@ -79,19 +88,74 @@ export function recommend(threats: readonly Threat[], findings: readonly RuleFin
       g.targets.push(target.name);
     }
   }
-  // An action for thousands of targets names the first few: the threat ids list every one. As in the
-  // rules' texts (namesAtMost), a list is cut only when at least two names would be left out.
-  const list = (items: string[]) =>
-    items.length > MAX_TARGETS + 1
-      ? `${items.slice(0, MAX_TARGETS).join(', ')} and ${items.length - MAX_TARGETS} more`
-      : items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
   return all
     .sort((a, b) => riskRank(b.risk) - riskRank(a.risk) || b.threats.length - a.threats.length || a.first - b.first)
     .map((g, i) => ({
       rank: i + 1,
       risk: g.risk,
       // A function, so that a `$` in a name is not read as a replacement pattern.
-      text: g.template.replace('{targets}', () => list(g.targets)),
+      text: g.template.replace('{targets}', () => namesList(g.targets)),
       threats: g.threats.map((t) => t.id),
     }));
+}
+
+/** Steps that hold for the same components, in the order first met, and those components. */
+export interface StepSet {
+  steps: string[];
+  components: string[];
+}
+
+/** The steps among some threats, grouped by the components they hold for; `all` when every threat has them all. */
+export interface StepSets {
+  sets: StepSet[];
+  all: boolean;
+}
+
+/**
+ * The steps some threats carry (a punch-list entry's, a rule's), each written once: steps are grouped by the
+ * components they hold for, so that a Postgres step shared by ten zones is not repeated under each zone's own
+ * mix of technologies. Threats without steps are left out; `all` says whether any were.
+ */
+export function stepSets(threats: Iterable<Threat>): StepSets {
+  const forStep = new Map<string, { names: string[]; seen: Set<string> }>();
+  let all = true;
+  for (const t of threats) {
+    const steps = t.mitigationSteps;
+    if (steps === undefined || steps.length === 0) {
+      all = false;
+      continue;
+    }
+    const name = t.componentName;
+    for (const step of steps) {
+      const found = forStep.get(step);
+      if (found === undefined) forStep.set(step, { names: [name], seen: new Set([name]) });
+      else if (!found.seen.has(name)) {
+        found.seen.add(name);
+        found.names.push(name);
+      }
+    }
+  }
+  const byComponents = new Map<string, StepSet>();
+  for (const [step, { names: components }] of forStep) {
+    const key = components.join('\n');
+    const set = byComponents.get(key);
+    if (set === undefined) byComponents.set(key, { steps: [step], components });
+    else set.steps.push(step);
+  }
+  const sets = [...byComponents.values()];
+  return { sets, all: all && sets.length === 1 };
+}
+
+/**
+ * The steps of a punch-list entry's threats, looked up by id. Most models name no technology with steps:
+ * then no index of the threats is built and every entry has none.
+ */
+export function recommendationSteps(threats: readonly Threat[]): (rec: Recommendation) => StepSets | undefined {
+  if (!threats.some((t) => t.mitigationSteps !== undefined)) return () => undefined;
+  const byId = new Map<string, Threat>();
+  for (const t of threats) byId.set(t.id, t);
+  return (rec) => {
+    const found = stepSets(rec.threats.map((id) => byId.get(id)).filter((t): t is Threat => t !== undefined));
+    return found.sets.length === 0 ? undefined : found;
+  };
 }

@@ -104,6 +104,33 @@ const STEPS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>
     rabbitmq: ['RabbitMQ: delete the `guest` user (`rabbitmqctl delete_user guest`) and give each application its own user and vhost permissions.'],
     kafka: ['Kafka: SASL on every listener and an authorizer with `allow.everyone.if.no.acl.found=false`, with ACLs per principal.'],
   },
+  // Broken function-level authorization: the role check belongs in the framework's own authorization layer,
+  // applied to whole admin paths so that a new admin route is denied until someone allows it.
+  'missing-authorization': {
+    spring: [
+      'Spring Security: `http.authorizeHttpRequests(auth -> auth.requestMatchers("/admin/**").hasRole("ADMIN").anyRequest().authenticated())`, with every admin path (`/api/management/**` too, where admin routes live there) matched before the catch-all.',
+      'Or, per method: `@EnableMethodSecurity` and `@PreAuthorize("hasRole(\'ADMIN\')")` on each admin controller method.',
+    ],
+    django: [
+      'Django REST framework: `permission_classes = [IsAdminUser]` (or a permission class that checks the role) on every admin view, and `DEFAULT_PERMISSION_CLASSES` that deny by default.',
+      'Plain Django views: `@user_passes_test(lambda u: u.is_staff)` or `@permission_required(...)` on each admin view.',
+    ],
+    express: [
+      'Express: a role middleware on the admin router, mounted before its handlers: `app.use(\'/admin\', requireAuth, requireRole(\'admin\'), adminRouter)`, where `requireRole` answers 403 unless `req.user` has the role.',
+    ],
+    nestjs: [
+      'NestJS: a `RolesGuard` (`CanActivate`) that reads `@Roles(\'admin\')` metadata, registered globally with `APP_GUARD` so that admin handlers are checked without each remembering to.',
+    ],
+    fastapi: [
+      'FastAPI: a dependency that checks the role on the whole admin router, `APIRouter(prefix="/admin", dependencies=[Depends(require_admin)])`, raising `HTTPException(status_code=403)`.',
+    ],
+    flask: [
+      'Flask: register admin views on a blueprint whose `before_request` aborts with 403 unless the signed-in user has the admin role (or `@roles_required(\'admin\')` from Flask-Security on each view).',
+    ],
+    rails: [
+      'Rails: an `Admin::BaseController` with `before_action :require_admin` (`head :forbidden unless current_user&.admin?`) that every admin controller inherits; or Pundit policies with `after_action :verify_authorized`.',
+    ],
+  },
   'no-backups': {
     rds: ['RDS: `backup_retention_period` of 7 days or more, `skip_final_snapshot = false`, and `deletion_protection = true`.'],
   },

@@ -68,7 +68,11 @@ export interface Threat {
   triage?: ThreatTriage;
 }
 
-export type CoverageStatus = 'threat' | 'mitigated' | 'not-applicable';
+/**
+ * `not-applicable`: the category does not apply to this kind of element (STRIDE per element) or an assumption
+ * rules it out; `no-finding`: it applies and the rules checked it, but none matched the element's facts.
+ */
+export type CoverageStatus = 'threat' | 'mitigated' | 'no-finding' | 'not-applicable';
 
 /** How one (component, STRIDE category) pair ended: nothing is silently skipped. */
 export interface CoverageCell {

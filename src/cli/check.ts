@@ -2,7 +2,7 @@
 // `--new-only --base REV`, only those that did not fail at the base revision), or with
 // `--fail-on-easier-paths --base REV` when a change makes an asset easier to reach; 0 otherwise, 2 for
 // invalid input. Prints one screen: the verdict, the counts, the failing threats with file:line, what to do.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, existsSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
 import { riskRank } from '../analysis/risk.js';
 import type { AnalysisResult, Risk, Threat } from '../analysis/types.js';
@@ -10,14 +10,15 @@ import {
   failingThreats, modelSettingsOf, newlyFailing, type PathChange, pathChanges, type SuppressedThreat, suppressedByModel, suppressedPastGate, threatRef,
 } from '../track/diff.js';
 import { hardnessOf } from '../track/diff-render.js';
-import { countsPhrase, DECIDED_STATUSES, residualOf, uidOf } from '../track/triage.js';
+import { applyTriage, countsPhrase, DECIDED_STATUSES, defaultTriagePath, residualOf, uidOf } from '../track/triage.js';
 import type { TriageStatus } from '../track/types.js';
 import { threatLocation } from '../render/sarif.js';
 import { loadAtRevision } from './diff.js';
 import { type Annotation, formatAnnotations, jobSummary, type SummaryThreat } from '../render/github.js';
 import { terminalSafe } from '../render/terminal-safe.js';
-import { describeError, emit, refuseStandardInput, shownName, STDIN_LABEL, UserError, writeStderr } from './io.js';
-import { loadTracked, term, today } from './triage.js';
+import { describeError, emit, refuseStandardInput, shownName, STDIN, STDIN_LABEL, UserError, writeStderr } from './io.js';
+import { loadOrExit } from './load.js';
+import { loadTracked, readTriage, type Tracked, term, today } from './triage.js';
 
 const clip = (text: string, max: number) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
 
@@ -309,6 +310,24 @@ function appendStepSummary(r: AnalysisResult, o: CheckOutcome): void {
   }
 }
 
+/**
+ * The model and its decisions, as loadTracked has them. In github format the triage warnings are left to
+ * annotationsOf: each is a `::warning`, which GitHub shows in the job log as well as on the file, so the plain line
+ * loadTracked writes to standard error would say each twice. The model's own warnings stay plain lines (no
+ * annotation says them). TrackOptions has no switch to leave out the triage warnings alone, hence the steps here.
+ */
+function loadChecked(model: string, opts: CheckCliOptions): Tracked {
+  const options = { triage: opts.triage, quiet: opts.quiet, rules: opts.rules };
+  const triagePath = opts.triage ?? (model === STDIN ? undefined : defaultTriagePath(model));
+  // No triage file to read, no warning to say twice (and standard input keeps loadTracked's note).
+  if (opts.format !== 'github' || opts.quiet || triagePath === undefined || (opts.triage === undefined && !existsSync(triagePath))) {
+    return loadTracked(model, options);
+  }
+  const loaded = loadOrExit(model, options);
+  const { triage, text } = readTriage(triagePath);
+  return { ...loaded, result: applyTriage(loaded.result, triage, { today: today() }), triagePath, triageText: text };
+}
+
 export async function checkAction(model: string, opts: CheckCliOptions): Promise<void> {
   if (opts.newOnly && opts.base === undefined) throw new UserError('--new-only compares with a revision: add --base REV (e.g. --base origin/main)');
   if (opts.failOnEasierPaths && opts.base === undefined) throw new UserError('--fail-on-easier-paths compares with a revision: add --base REV (e.g. --base origin/main)');
@@ -317,7 +336,7 @@ export async function checkAction(model: string, opts: CheckCliOptions): Promise
     writeStderr(`warning: --base ${opts.base} is used only by --new-only and --fail-on-easier-paths; ignored (every open threat at or above ${opts.failOn} counts)\n`);
   }
   if (opts.newOnly || opts.failOnEasierPaths) refuseStandardInput(model, `--base ${opts.base} reads the model's file as git has it: give its file name, not -`);
-  const tracked = loadTracked(model, { triage: opts.triage, quiet: opts.quiet, rules: opts.rules });
+  const tracked = loadChecked(model, opts);
   const { result, rules } = tracked;
   const base = opts.newOnly || opts.failOnEasierPaths ? loadAtRevision(opts.base!, model, opts.triage, rules) : undefined;
   // Only a comparison sees what a change's model lines took away: without --new-only the model is judged as it is.

@@ -574,6 +574,20 @@ function whereFound(draft: Draft, w: Diagnostic): string | undefined {
   return p && `${p.file}:${p.line}`;
 }
 
+/**
+ * Where a spec behind a proxy or routes went: `22 on crapi-identity (/identity/: IDENTITY_SERVICE), ...`, then
+ * how many the proxy serves itself when any.
+ */
+function forwardedLine(placement: Placement, total: number, ids: Map<string, string>): string {
+  const shares = placement.forwarded ?? [];
+  const parts = shares.map((s) => `${s.count} on ${ids.get(s.key) ?? s.key} (${s.prefixes.join(', ')}: ${s.setting})`).join(', ');
+  if (placement.routed) return `by path prefix, as the routes say: ${parts}`;
+  const proxy = ids.get(placement.key) ?? placement.key;
+  const kept = total - shares.reduce((n, s) => n + s.count, 0);
+  if (placement.byRouter) return `by path prefix, by Traefik's routes: ${parts}${kept ? `; ${kept} left on ${proxy} (no route matches their path)` : ''}`;
+  return `by path prefix, as ${proxy}'s settings name its upstreams: ${parts}${kept ? `; ${kept} left on ${proxy} (no upstream named for their prefix)` : ''}`;
+}
+
 interface PlacedSpec {
   file: ComposeFile;
   result: OpenApiResult;
@@ -620,7 +634,9 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     if (!placement) continue;
     const endpoints = result.api?.endpoints ?? [];
     const open = endpoints.filter((e) => e.public).length;
-    lines.push(`  ${file.shown}: ${plural(endpoints.length, 'endpoint')} (${open} public) on ${ids.get(placement.key) ?? placement.key}: ${placement.reason}`);
+    const where = placement.routed ? 'on the services routes send them to' : `${placement.forwarded ? 'behind' : 'on'} ${ids.get(placement.key) ?? placement.key}`;
+    lines.push(`  ${file.shown}: ${plural(endpoints.length, 'endpoint')} (${open} public) ${where}: ${placement.reason}`);
+    if (placement.forwarded) lines.push(`    ${forwardedLine(placement, endpoints.length, ids)}`);
   }
   for (const e of outside) {
     const what = e.identity?.tech ?? e.identity?.type ?? 'service';

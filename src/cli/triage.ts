@@ -121,7 +121,7 @@ function listThreats(result: AnalysisResult, triagePath: string): string {
   out.push(tri.file ? `Decisions: ${tri.file}` : `No triage file yet (${triagePath}); set a decision with: threatmap triage ${shellQuote(result.file)} ID --status STATUS --reason TEXT`);
   if (tri.migrated?.length) {
     out.push('', `Entries under keys a release changed (they apply to the threat now in their place; \`threatmap triage ${shellQuote(result.file)} --migrate\` rewrites them):`,
-      ...tri.migrated.map((m) => term(`  ${tri.file}:${m.line}  ${m.ref}  ${m.status}  now ${m.key} (${m.uid})${m.supersededBy !== undefined ? `, decided by line ${m.supersededBy}` : ''}`)));
+      ...tri.migrated.map((m) => term(`  ${tri.file}:${m.line}  ${m.ref}  ${m.status}  now ${m.key} (${m.uid})${m.supersededBy !== undefined ? `, decided by line ${m.supersededBy}` : ''}${m.redecide !== undefined ? `, needs a re-decision (${m.redecide})` : ''}`)));
   }
   const drifted = result.threats.filter((t) => t.triage?.drift);
   if (drifted.length) {
@@ -133,7 +133,7 @@ function listThreats(result: AnalysisResult, triagePath: string): string {
       ...tri.regrouped.map((r) => term(`  ${tri.file}:${r.line}  ${r.ref}  ${r.status}  now ${r.key} (${r.uid})`)));
   }
   if (tri.retired?.length) {
-    out.push('', `Retired entries (their threat is no longer reported, by design):`, ...tri.retired.map((r) => term(`  ${tri.file}:${r.line}  ${r.ref}  ${r.status}  (${r.reason}; ${r.since})`)));
+    out.push('', `Retired entries (their threat is no longer reported, by design):`, ...tri.retired.map((r) => term(`  ${tri.file}:${r.line}  ${r.ref}  ${r.status}  (${r.suspendedWhile !== undefined ? `suspended while ${r.suspendedWhile} reports: ` : ''}${r.reason}; ${r.since})`)));
   }
   if (tri.stale.length) {
     out.push('', `Stale entries (they match no threat):`, ...tri.stale.map((s) => term(`  ${tri.file}:${s.line}  ${s.ref}  ${s.status}${s.threat ? `  ${s.threat}` : ''}${s.hint ? `  (${s.hint})` : ''}`)));
@@ -281,13 +281,15 @@ function migrateFile(tracked: Tracked): void {
     return;
   }
   const migration = migrateTriageText(triageText, result.file, result);
-  const { steps } = migration;
+  const steps = migration.steps.filter((s) => s.kind !== 'kept');
+  const kept = migration.steps.filter((s) => s.kind === 'kept');
   const scoped = scopeSteps(triageText, result);
   const changes = scoped.filter((s) => s.kind !== 'skipped');
   const skipped = scoped.filter((s) => s.kind === 'skipped');
   const out: string[] = [];
-  if (steps.length === 0 && changes.length === 0) out.push(`${triagePath}: every entry is under its current key; nothing to migrate`);
-  else {
+  if (steps.length === 0 && changes.length === 0) {
+    if (kept.length === 0) out.push(`${triagePath}: every entry is under its current key; nothing to migrate`);
+  } else {
     const text = applyScopeSteps(migration.text, changes);
     // Never write a file this tool could not read back.
     checkTriage(text, triagePath);
@@ -297,6 +299,10 @@ function migrateFile(tracked: Tracked): void {
       out.push(`${triagePath}: recorded what ${changes.length} decision${changes.length === 1 ? ' was' : 's were'} made for (a threat rated higher or covering more is open again until decided anew):`,
         ...changes.map((s) => term(`  line ${s.line}: ${scopeLine(s)}`)));
     }
+  }
+  if (kept.length) {
+    out.push(`${kept.length} entr${kept.length === 1 ? 'y' : 'ies'} left under ${kept.length === 1 ? 'its' : 'their'} old key${kept.length === 1 ? '' : 's'}: moving ${kept.length === 1 ? 'it' : 'them'} would widen the decision (\`threatmap triage ${shellQuote(result.file)} ID --status STATUS\` decides the threat anew):`,
+      ...kept.map((s) => term(`  line ${s.line}: ${s.ref} (${s.status}): ${s.why}`)));
   }
   if (skipped.length) {
     out.push(`${skipped.length} decision${skipped.length === 1 ? '' : 's'} left as written, to be decided again (\`threatmap triage ${shellQuote(result.file)} ID --status STATUS\` records what it covers):`,

@@ -13,10 +13,10 @@ import {
 } from './containers.js';
 import {
   addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, emptyDraft, endsInCommonTld, type FlowEvidence,
-  type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
+  type DraftFact, type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 import { lookup } from './import-common.js';
-import { credentialOf, describeLiteral, literalSecretSetting } from './secret-values.js';
+import { credentialOf, describeLiteral, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
 import { portProtocol } from './protocols.js';
 import { flattenToml, parseToml } from './traefik-toml.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
@@ -1043,7 +1043,8 @@ class ComposeReader {
     const debuggerListener = this.debuggerOf(s, env, notes);
     const open = kindOf(identity) === 'store' ? this.authOffOf(s, identity, env) : undefined;
     const secrets = this.secretStore(s, env);
-    const literals = this.hardCodedSecrets(s, env);
+    const facts: DraftFact[] = [];
+    const literals = this.hardCodedSecrets(s, env, facts);
     addElement(this.draft, {
       key: s.id,
       id: s.id,
@@ -1058,6 +1059,7 @@ class ComposeReader {
       ...(open ? { noAuth: open, dataAtRisk: open } : {}),
       ...(secrets ? { controls: [{ control: 'secrets-management' as const, provenance: secrets }] } : {}),
       ...(literals.length ? { hardCodedSecrets: literals } : {}),
+      ...(facts.length ? { facts } : {}),
       provenance: [this.provenance(s.offset, notes.join('; '))],
     });
     this.addPublished(s, networkMode, debuggerListener);
@@ -1104,9 +1106,10 @@ class ComposeReader {
   /**
    * The secrets the service's environment writes as literals (see literalSecretSetting), each cited where it is
    * written with a check for the reviewer; the value's length only, never the value. An env file counts when the
-   * repository holds it (not git-ignored): a developer's own `.env` is not the repository's.
+   * repository holds it (not git-ignored): a developer's own `.env` is not the repository's. A key that signs
+   * tokens goes to `facts` instead (its own tag, read by forgeable-tokens), so secrets-in-config does not report it too.
    */
-  private hardCodedSecrets(s: Service, env: readonly EnvSetting[]): Provenance[] {
+  private hardCodedSecrets(s: Service, env: readonly EnvSetting[], facts: DraftFact[]): Provenance[] {
     const committed = new Set<string>();
     for (const f of this.envFiles(s)) {
       const kept = f.read && f.path !== undefined ? this.options.secretFile?.(f.path) : undefined;
@@ -1118,10 +1121,24 @@ class ComposeReader {
       if (!found) continue;
       const masked = describeLiteral(found, e, env);
       const at: Provenance = { file: e.file ?? this.file, line: e.line, note: `${e.file ? 'env_file' : 'environment'} ${e.key} (${masked})` };
+      const signing = found.inUrl ? undefined : signingSetting(e.key);
+      if (signing && this.signingKey(s, e.key, signing, masked, at, facts)) continue;
+      if (!signing) this.checks.push({ file: at.file, line: at.line, message: `service ${s.name} sets ${e.key} to ${masked}: a secret written in the configuration; take it from a secret store (Docker secrets) and rotate it` });
       out.push(at);
-      this.checks.push({ file: at.file, line: at.line, message: `service ${s.name} sets ${e.key} to ${masked}: a secret written in the configuration; take it from a secret store (Docker secrets) and rotate it` });
     }
     return out;
+  }
+
+  /**
+   * A literal signing key's check, and its fact when it is the first of its kind on the service (see
+   * signingSetting): false for a later one, which the caller keeps among the hard-coded secrets, so that every
+   * literal is cited somewhere.
+   */
+  private signingKey(s: Service, key: string, signing: SigningSetting, masked: string, at: Provenance, facts: DraftFact[]): boolean {
+    this.checks.push({ file: at.file, line: at.line, message: `service ${s.name} sets ${key}, the key that signs ${signing.signs}, to ${masked}: ${signing.risk}; ${signingKeyFix('a secret store (Docker secrets)')}` });
+    if (facts.some((f) => f.tag === signing.tag)) return false;
+    facts.push({ tag: signing.tag, provenance: { ...at, note: `${at.note}: signs ${signing.signs}; ${signing.risk}` } });
+    return true;
   }
 
   /** linuxserver's SSH server lets clients log in with a password when PASSWORD_ACCESS is true (keys only otherwise). */

@@ -5,7 +5,7 @@
 // files (a flow's protocol follows its target's technology, which an override file may change) are made
 // again after every merge. Pure: no Node APIs.
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
-import { type AuthMethod, type Control, ELEMENT_TYPES, type ElementKind, PROTOCOLS, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
+import { type AssetType, type AuthMethod, type Classification, type Control, ELEMENT_TYPES, type ElementKind, PROTOCOLS, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
 import { HARD_CODED_SECRET_TAG } from '../analysis/rules/data-at-rest.js';
 import { lookup } from './import-common.js';
 import { type CredentialUse, isPlainUserName } from './secret-values.js';
@@ -69,9 +69,17 @@ export interface DraftElement {
    */
   dataAtRisk?: Provenance;
   /**
+   * What that data is, where the files do say (a Terraform state bucket holds the state of a configuration that
+   * sets a database's password): the asset is then this, not a placeholder.
+   */
+  dataAtRiskAsset?: { name: string; type: AssetType; classification: Classification; description: string };
+  /**
    * Secrets its own files write as literals (a password in `environment:`), in file order; each note names the
    * setting and says what the value is like (its length), never the value. The model marks the element with a
-   * `hard-coded-secret` tag citing the first, which `secrets-in-config` reads.
+   * `hard-coded-secret` tag citing the first, which `secrets-in-config` reads. A signing key is not among them: a
+   * key that signs tokens is a `token-signing-key` fact and a framework's session key (Django's `SECRET_KEY`, Rails'
+   * `SECRET_KEY_BASE`) a `session-signing-key` one (see `facts`, and `signingSetting` in secret-values.ts), which
+   * forgeable-tokens reads; secrets-in-config reports one that forgeable-tokens leaves.
    */
   hardCodedSecrets?: Provenance[];
   /**
@@ -163,6 +171,11 @@ export interface FlowEvidence extends ConnectionFacts {
    * different things of callers leave the flow's auth unstated, each route's paths (endpoints) carrying their own.
    */
   route?: string;
+  /**
+   * The variable whose value names the target (`IDENTITY_SERVICE=crapi-identity:8080`): a proxy's settings name
+   * its upstreams, which is how an API spec placed on the proxy finds the services behind its path prefixes.
+   */
+  setting?: string;
 }
 
 export interface DraftFlow {
@@ -443,7 +456,7 @@ export function resolveReferences(draft: Draft): void {
   for (const ref of draft.references) {
     const target = index.get(ref.host.toLowerCase());
     if (!target) pending.push(ref);
-    else if (target.key !== ref.from) addEvidence(draft, ref.from, target.key, [ref.evidence]);
+    else if (target.key !== ref.from) addEvidence(draft, ref.from, target.key, [ref.setting !== undefined ? { ...ref.evidence, setting: ref.setting } : ref.evidence]);
   }
   draft.references = pending;
 }
@@ -855,6 +868,7 @@ function placeholderAssets(order: readonly DraftElement[], ids: Map<string, stri
 
 /** A placeholder asset as the model writes it: confidential until the reviewer says what the data is. */
 function placeholderAsset(e: DraftElement, ids: Map<string, string>): Record<string, unknown> {
+  if (e.dataAtRiskAsset) return { ...e.dataAtRiskAsset };
   const name = e.name ?? ids.get(e.key)!;
   return {
     name: `Data in ${name}`,

@@ -2,6 +2,7 @@
 // made from names, one-line comments, and the YAML writing helpers. Pure: no Node APIs.
 import { Document, isScalar, isSeq, Pair, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import type { Level } from '../model/catalog.js';
+import { forwardedOwners, forwardsRequests } from '../model/normalize.js';
 import { ID_PATTERN } from '../model/schema.js';
 import type { Diagnostic } from '../model/types.js';
 import { riskWord } from '../track/scope.js';
@@ -186,6 +187,48 @@ export function credentialsSection(doc: Document, root: YAMLMap, flag: string): 
 export const lookup = <T>(table: Readonly<Record<string, T>>, word: unknown): T | undefined =>
   typeof word === 'string' && Object.hasOwn(table, word) ? table[word] : undefined;
 
+// --- The endpoint a flow calls ----------------------------------------------------------------------------
+
+/** The imported model as a flow's `endpoint:` is resolved in it: each element's type (stated or implied), its endpoints, its flows' targets. */
+export interface EndpointView {
+  typeOf(id: string): string | undefined;
+  /** Whether the element declares the endpoint `name` (as the importer's format names one: by key, or key or route). */
+  declares(id: string, name: string): boolean;
+  next(id: string): readonly string[];
+}
+
+/**
+ * The elements a flow to `to` naming the endpoint `name` reaches, as the model loader resolves it
+ * (src/model/normalize.ts): `to` when it declares it, else those behind it (a load balancer, gateway, proxy
+ * or CDN) that do, by the same forwarding walk. Exactly one: the model accepts the flow's endpoint; none or
+ * several: it would refuse it.
+ */
+export function endpointServers(to: string, name: string, view: EndpointView): string[] {
+  if (view.declares(to, name)) return [to];
+  return forwardedOwners(to, { typeOf: view.typeOf, declares: (id) => view.declares(id, name), next: view.next });
+}
+
+/** Each element's flow targets, in the file's order, for `EndpointView.next`. */
+export function targetsOf(flows: ReadonlyArray<{ from: string; to: string }>): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const f of flows) {
+    const list = out.get(f.from);
+    if (list === undefined) out.set(f.from, [f.to]);
+    else list.push(f.to);
+  }
+  return out;
+}
+
+/** Why a flow's endpoint is left out, given the elements that serve it (endpointServers); undefined when one does. */
+export function unservedEndpoint(to: string, name: string, servers: readonly string[], view: EndpointView): { code: string; message: string } | undefined {
+  if (servers.length === 1) return undefined;
+  if (servers.length > 1) {
+    return { code: 'ambiguous-reference', message: `endpoint ${name} left out: ${servers.length} services behind \`${to}\` have it (${servers.join(', ')}), and the flow cannot tell which it calls` };
+  }
+  const where = forwardsRequests(view.typeOf(to)) ? `neither \`${to}\` nor a service it forwards requests to has it` : `\`${to}\` has none such`;
+  return { code: 'unknown-reference', message: `endpoint ${name} left out: ${where}` };
+}
+
 // --- Threats the file holds ----------------------------------------------------------------------------
 
 /** What a threat applies to, written twice: as its `on:` names it, and as its triage key names it. */
@@ -331,6 +374,18 @@ function flowList(doc: Document, ids: readonly string[]): YAMLSeq {
   return seq;
 }
 
+/**
+ * An empty `covers` records a scope of no flows (the key's component alone, src/track/scope.ts), never "no
+ * scope". Beside a `risk` it says nothing more, and is left out as `threatmap triage` leaves it out; alone it
+ * is all that keeps the decision checked, so it is written.
+ */
+export const writesCovers = (d: Pick<TriageDecision, 'risk' | 'covers'>): boolean =>
+  d.covers !== undefined && (d.covers.length > 0 || d.risk === undefined);
+
+/** Flow ids as a scope carries them in text (`lb->api, lb->web`): present but empty is no flow; absent is no scope. */
+export const coversOfText = (text: string | undefined): string[] | undefined =>
+  text === undefined ? undefined : [...new Set(text.split(',').map((x) => x.trim()).filter(Boolean))].sort();
+
 /** The triage file beside the imported model: the file's decisions, so that none is lost on the way. */
 export function importedTriage(header: readonly string[], decisions: readonly ImportedDecision[]): ImportedTriage | undefined {
   if (decisions.length === 0) return undefined;
@@ -350,7 +405,7 @@ export function importedTriage(header: readonly string[], decisions: readonly Im
     // What the decision was made for (scope.ts), as `threatmap triage` writes it: without it, it is not checked.
     if (d.risk) v.risk = riskWord(d.risk);
     const entry = doc.createNode(v) as YAMLMap;
-    if (d.covers?.length) entry.set('covers', flowList(doc, d.covers));
+    if (writesCovers(d)) entry.set('covers', flowList(doc, d.covers ?? []));
     threats.items.push(new Pair(new Scalar(d.key), entry));
   }
   root.set('threats', threats);

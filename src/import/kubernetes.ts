@@ -13,7 +13,7 @@ import {
   hostMentions, imageRepository, imageTech, passwordSetting, SECRET_KEY, withDebugger,
 } from './containers.js';
 import {
-  addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftEndpoint,
+  addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftEndpoint, type DraftFact,
   emptyDraft, type FlowEvidence, type Identity, kindOf, namesAFile, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 
@@ -22,7 +22,7 @@ import type { AuthMethod } from '../model/catalog.js';
 import { EPHEMERAL_DATA_TAG } from '../analysis/rules/data-at-rest.js';
 import { lookup } from './import-common.js';
 import { rbacAccess, type RbacBinding, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
-import { credentialOf, describeLiteral, isPlaceholder, literalSecretSetting } from './secret-values.js';
+import { credentialOf, describeLiteral, isPlaceholder, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
 
 export interface KubernetesOptions {
@@ -968,7 +968,8 @@ class KubernetesReader {
     const privileged = this.privilege(w);
     const replicas = this.replicas(w);
     const open = w.main && kindOf(identity) === 'store' ? this.authOffOf(w, w.main, identity, env.map((e) => e.setting)) : undefined;
-    const literals = this.hardCodedSecrets(w);
+    const facts: DraftFact[] = [];
+    const literals = this.hardCodedSecrets(w, facts);
     const ephemeral = w.main && kindOf(identity) === 'store' ? this.ephemeralData(w, w.main) : undefined;
     this.runsAsRoot(w);
     this.unpinnedImages(w);
@@ -996,7 +997,7 @@ class KubernetesReader {
       ...(requiresPassword ? { requiresPassword } : {}),
       ...(open ? { noAuth: open, dataAtRisk: open } : {}),
       ...(literals.length ? { hardCodedSecrets: literals } : {}),
-      ...(ephemeral ? { facts: [{ tag: EPHEMERAL_DATA_TAG, provenance: ephemeral }] } : {}),
+      ...(ephemeral || facts.length ? { facts: [...(ephemeral ? [{ tag: EPHEMERAL_DATA_TAG, provenance: ephemeral }] : []), ...facts] } : {}),
       provenance: [this.provenance(obj, obj.offset, notes.join('; ')), ...w.services],
       ...(w.controls.length ? { controls: w.controls } : {}),
       ...(w.endpoints.length ? { endpoints: w.endpoints } : {}),
@@ -1037,9 +1038,11 @@ class KubernetesReader {
   /**
    * The secrets the workload's containers write as literals in `env` `value:` or in a ConfigMap they read (see
    * literalSecretSetting), each cited where it is written with a check; the value's length only, never the value.
-   * Only manifests as written count: a rendered chart takes its values from values files or generates them.
+   * Only manifests as written count: a rendered chart takes its values from values files or generates them. A key
+   * that signs tokens goes to `facts` instead (its own tag, read by forgeable-tokens), so secrets-in-config does not
+   * report it too.
    */
-  private hardCodedSecrets(w: Workload): Provenance[] {
+  private hardCodedSecrets(w: Workload, facts: DraftFact[]): Provenance[] {
     const { obj } = w;
     const out: Provenance[] = [];
     for (const c of w.containers) {
@@ -1050,11 +1053,26 @@ class KubernetesReader {
         if (!found) continue;
         const masked = describeLiteral(found, e, env);
         const where = `${e.from ? ` (${e.from})` : ''}${c !== w.main ? ` (container ${c.name})` : ''}`;
-        out.push({ file, line: e.line, note: `env ${e.key}${where} (${masked})` });
-        this.checks.push({ file, line: e.line, message: `${obj.kind} ${obj.name} sets ${e.key}${where} to ${masked}: a secret written in the manifests; take it from a Secret kept out of the repository (or a secret store) and rotate it` });
+        const at: Provenance = { file, line: e.line, note: `env ${e.key}${where} (${masked})` };
+        const signing = found.inUrl ? undefined : signingSetting(e.key);
+        if (signing && this.signingKey(w, at, `${e.key}${where}`, signing, masked, facts)) continue;
+        if (!signing) this.checks.push({ file, line: e.line, message: `${obj.kind} ${obj.name} sets ${e.key}${where} to ${masked}: a secret written in the manifests; take it from a Secret kept out of the repository (or a secret store) and rotate it` });
+        out.push(at);
       }
     }
     return out;
+  }
+
+  /**
+   * A literal signing key's check, and its fact when it is the first of its kind on the workload (see
+   * signingSetting): false for a later one, which the caller keeps among the hard-coded secrets, so that every
+   * literal is cited somewhere.
+   */
+  private signingKey(w: Workload, at: Provenance, setting: string, signing: SigningSetting, masked: string, facts: DraftFact[]): boolean {
+    this.checks.push({ file: at.file, line: at.line, message: `${w.obj.kind} ${w.obj.name} sets ${setting}, the key that signs ${signing.signs}, to ${masked}: ${signing.risk}; ${signingKeyFix('a Secret kept out of the repository (or a secret store)')}` });
+    if (facts.some((f) => f.tag === signing.tag)) return false;
+    facts.push({ tag: signing.tag, provenance: { ...at, note: `${at.note}: signs ${signing.signs}; ${signing.risk}` } });
+    return true;
   }
 
   /**

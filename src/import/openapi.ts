@@ -7,11 +7,11 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { type EndpointKind } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
-import { inferEndpointKind } from '../model/normalize.js';
+import { forwardsRequests, impliedElementType, inferEndpointKind } from '../model/normalize.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
-  addElement, addEndpoints, addOutsideCaller, type Draft, type DraftElement, type DraftEndpoint, emptyDraft, HOST_CLIENTS, OUTSIDE_CLIENTS,
-  type Provenance, settleFlows,
+  addElement, addEndpoints, addOutsideCaller, type Draft, type DraftElement, type DraftEndpoint, emptyDraft, formatProvenance, HOST_CLIENTS, type Identity, kindOf,
+  OUTSIDE_CLIENTS, type Provenance, settleFlows,
 } from './draft.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
@@ -517,7 +517,272 @@ export interface Placement {
   /** The element's key in the draft. */
   key: string;
   reason: string;
+  /**
+   * When `key` is a proxy whose settings name the services behind the spec's path prefixes: the operations
+   * each of them received, in spec order (the rest stay on the proxy).
+   */
+  forwarded?: ForwardedShare[];
+  /**
+   * No file names the spec's host, and every operation's path is one that routes of the files (an Ingress, an
+   * IngressRoute, a Traefik router) send to a service: `key` is the first of them, `forwarded` says all.
+   */
+  routed?: boolean;
+  /**
+   * `key` is a router (Traefik) whose own routes sent the operations in `forwarded` to the services behind it;
+   * the operations no route matches stay on it.
+   */
+  byRouter?: boolean;
 }
+
+/** The operations a proxy forwards to one upstream, by path prefix. */
+export interface ForwardedShare {
+  /** The upstream's key in the draft. */
+  key: string;
+  /** First path segments, `/identity/`, in spec order. */
+  prefixes: string[];
+  count: number;
+  /** The proxy's setting that names the upstream (`IDENTITY_SERVICE`), or the route that sends the prefix there (`Ingress shop path /users`). */
+  setting: string;
+  provenance: Provenance;
+}
+
+/**
+ * Variables in which a proxy names a service it forwards to: `IDENTITY_SERVICE=crapi-identity:8080`,
+ * `API_UPSTREAM`, `SHOP_HOST`, `AUTH_URL=http://auth:8080`.
+ */
+const UPSTREAM_SETTING = /(?:^|_)(?:SERVICE|SVC|HOST|UPSTREAM|URL|BACKEND|ADDR)$/i;
+
+/** A service a proxy's setting names. */
+interface Upstream {
+  element: DraftElement;
+  setting: string;
+  provenance: Provenance;
+}
+
+/** The services the element's settings name over HTTP, each once, in flow order: stores and outside hosts serve no API paths. */
+function upstreamsOf(draft: Draft, proxy: DraftElement): Upstream[] {
+  const out: Upstream[] = [];
+  for (const f of draft.flows) {
+    if (f.from !== proxy.key || !/^https?$/.test(f.protocol) || out.some((u) => u.element.key === f.to)) continue;
+    const element = draft.elements.find((e) => e.key === f.to && !e.madeUp && !e.outside);
+    const named = f.evidence.find((ev) => ev.setting !== undefined && UPSTREAM_SETTING.test(ev.setting));
+    if (element && kindOf(element.identity) === 'process' && named) out.push({ element, setting: named.setting!, provenance: named.provenance });
+  }
+  return out;
+}
+
+/** Whether `name` holds the segment's words as whole words in a row: `crapi-identity` holds `identity`, `identityx` does not. */
+function holdsSegment(name: string, segment: string): boolean {
+  const s = nameWords(segment).join('-');
+  return s !== '' && `-${nameWords(name).join('-')}-`.includes(`-${s}-`);
+}
+
+/**
+ * The one upstream that serves a path prefix: the one whose name (or another name it is reached by) holds it.
+ * The setting's own name (`USERS_SERVICE`) is not enough: it says what the proxy calls the upstream, and a
+ * service named otherwise may serve other paths. None when no upstream or two do.
+ */
+function upstreamFor(segment: string, upstreams: readonly Upstream[]): Upstream | undefined {
+  const named = upstreams.filter((u) => [u.element.key, u.element.name, ...u.element.aliases].some((n) => n !== undefined && holdsSegment(n, segment)));
+  return named.length === 1 ? named[0] : undefined;
+}
+
+/** The first segment of the path the proxy sees (the server's base path, then the route); none for a template (`/{tenant}`). */
+function firstSegment(basePath: string, key: string): string | undefined {
+  const route = key.slice(key.indexOf(' ') + 1);
+  const segment = `${basePath}${route}`.split('/').find((s) => s !== '');
+  return segment === undefined || segment.includes('{') ? undefined : segment;
+}
+
+/** A Compose `build:` note (`build ./bff`): the element's image is built from the project's own code. */
+const BUILD_NOTE = /(?:^|; )build(?: |;|$)/;
+const builtHere = (element: DraftElement): boolean => element.provenance.some((p) => p.note !== undefined && BUILD_NOTE.test(p.note));
+
+interface Split {
+  shares: Array<ForwardedShare & { upstream: Upstream; endpoints: DraftEndpoint[] }>;
+  kept: DraftEndpoint[];
+}
+
+/**
+ * The spec's operations sorted by the upstream that serves each one's first path segment (see upstreamFor), the
+ * rest kept by the element. Undefined when the element is no proxy for them: a service calling one helper named
+ * like a prefix (`AUTH_URL` beside its own `/auth/login`) is not routing, so it takes a type that forwards, or
+ * two upstreams or more each serving a prefix.
+ */
+function splitByPrefix(draft: Draft, element: DraftElement, endpoints: readonly DraftEndpoint[], basePath: string): Split | undefined {
+  const forwards = forwardsRequests(element.identity?.type ?? impliedElementType(element.identity?.tech));
+  // Code built from the repository that calls services named like its paths is a backend-for-frontend that
+  // serves those paths itself (aggregating what it calls), not a proxy: only a forwarding type or image routes.
+  if (!forwards && builtHere(element)) return undefined;
+  const upstreams = upstreamsOf(draft, element);
+  if (upstreams.length === 0) return undefined;
+  const split: Split = { shares: [], kept: [] };
+  for (const ep of endpoints) {
+    const segment = firstSegment(basePath, ep.key);
+    const upstream = segment === undefined ? undefined : upstreamFor(segment, upstreams);
+    if (!upstream || segment === undefined) {
+      split.kept.push(ep);
+      continue;
+    }
+    let share = split.shares.find((s) => s.key === upstream.element.key);
+    if (!share) {
+      share = { key: upstream.element.key, prefixes: [], count: 0, setting: upstream.setting, provenance: { ...upstream.provenance }, upstream, endpoints: [] };
+      split.shares.push(share);
+    }
+    if (!share.prefixes.includes(`/${segment}/`)) share.prefixes.push(`/${segment}/`);
+    share.count++;
+    share.endpoints.push(ep);
+  }
+  return split.shares.length >= (forwards ? 1 : 2) ? split : undefined;
+}
+
+/**
+ * The proxy as what it is: a type that forwards requests (its tech kept: an nginx image is one already), so that
+ * the application rules judge the services behind it; its comment says which setting sent which prefix where.
+ */
+function draftAsProxy(proxy: DraftElement, shares: Split['shares']): void {
+  const retyped = !forwardsRequests(proxy.identity?.type ?? impliedElementType(proxy.identity?.tech));
+  if (retyped) {
+    // A kind stated beside the type could contradict it; the type says it.
+    const identity: Identity = { ...proxy.identity, type: 'reverse-proxy' };
+    delete identity.kind;
+    proxy.identity = identity;
+  }
+  const routes = shares.map((s) => `${s.prefixes.join(', ')} to ${s.key} (${formatProvenance([s.provenance])})`).join('; ');
+  const said = `${retyped ? 'A reverse proxy: its' : 'Its'} settings name the services behind the API's path prefixes, which serve those endpoints: ${routes}`;
+  proxy.comment = proxy.comment !== undefined ? `${proxy.comment}. ${said}` : said;
+}
+
+/** A path prefix a route of the files sends to a service (a routed endpoint: an Ingress path), with where. */
+interface Route {
+  prefix: string;
+  element: DraftElement;
+  endpoint: DraftEndpoint;
+}
+
+/** The routed paths of the draft's elements; `/` alone routes everything and says nothing of an API's parts. */
+function routesOf(draft: Draft): Route[] {
+  return draft.elements.filter((e) => !e.madeUp).flatMap((element) => (element.endpoints ?? [])
+    .filter((ep) => ep.routed && !ep.key.includes(' '))
+    .map((endpoint) => ({ prefix: endpoint.key.replace(/\/+$/, ''), element, endpoint }))
+    .filter((r) => r.prefix !== ''));
+}
+
+/** The route whose prefix is the longest that the path starts with, by whole segments; none when two elements tie. */
+function routeFor(path: string, routes: readonly Route[]): Route | undefined {
+  const matching = routes.filter((r) => path === r.prefix || path.startsWith(`${r.prefix}/`));
+  const longest = Math.max(-1, ...matching.map((r) => r.prefix.length));
+  const best = matching.filter((r) => r.prefix.length === longest);
+  return best.length > 0 && best.every((r) => r.element === best[0].element) ? best[0] : undefined;
+}
+
+/**
+ * The operations by the service a route sends each one's path to, when routes take every one of them: a spec
+ * with a path no route sends anywhere is not (all) behind those routes, and keeps today's placement.
+ */
+function splitByRoutes(draft: Draft, endpoints: readonly DraftEndpoint[], basePath: string): Split | undefined {
+  const routes = routesOf(draft);
+  if (routes.length === 0 || endpoints.length === 0) return undefined;
+  const split: Split = { shares: [], kept: [] };
+  for (const ep of endpoints) {
+    const route = routeFor(routedPath(basePath, ep), routes);
+    if (!route) return undefined;
+    shareByRoute(split, route, ep);
+  }
+  return split;
+}
+
+/** The path a route sees for an operation: the server's base path, then the operation's. */
+const routedPath = (basePath: string, ep: DraftEndpoint): string => `${basePath}${ep.key.slice(ep.key.indexOf(' ') + 1)}`;
+
+/** Adds the operation to the share of the service its route sends it to. */
+function shareByRoute(split: Split, route: Route, ep: DraftEndpoint): void {
+  let share = split.shares.find((s) => s.key === route.element.key);
+  if (!share) {
+    // A routed endpoint is drafted with the route's place, which names the route (`Ingress shop path /users`).
+    const at = route.endpoint.provenance[0];
+    const named = at.note ?? route.prefix;
+    share = {
+      key: route.element.key, prefixes: [], count: 0, setting: named, provenance: { ...at },
+      upstream: { element: route.element, setting: named, provenance: { ...at } }, endpoints: [],
+    };
+    split.shares.push(share);
+  }
+  if (!share.prefixes.includes(`${route.prefix}/`)) share.prefixes.push(`${route.prefix}/`);
+  share.count++;
+  share.endpoints.push(ep);
+}
+
+/** The services a router's own routes send requests to: its flows that a route (a Traefik router) drew. */
+function routeTargets(draft: Draft, router: DraftElement): Set<string> {
+  return new Set(draft.flows.filter((f) => f.from === router.key && f.evidence.some((ev) => ev.route !== undefined)).map((f) => f.to));
+}
+
+/**
+ * The operations of a spec that lands on a router (Traefik) by the service its routes send each one's path to
+ * (the longest prefix), among the services it routes to: another proxy's routes say nothing of this one. The
+ * operations no route matches stay on the router. Undefined when no route of it matches any.
+ */
+function splitByRouter(draft: Draft, router: DraftElement, endpoints: readonly DraftEndpoint[], basePath: string): Split | undefined {
+  const targets = routeTargets(draft, router);
+  const routes = routesOf(draft).filter((r) => targets.has(r.element.key));
+  if (routes.length === 0) return undefined;
+  const split: Split = { shares: [], kept: [] };
+  for (const ep of endpoints) {
+    const route = routeFor(routedPath(basePath, ep), routes);
+    if (route) shareByRoute(split, route, ep);
+    else split.kept.push(ep);
+  }
+  return split.shares.length > 0 ? split : undefined;
+}
+
+/** The spec on the services the routes send its paths to; each notes the prefixes it serves. */
+function placeByRoutes(api: DraftElement, split: Split): Placement {
+  for (const share of split.shares) {
+    share.upstream.element.provenance.push(...api.provenance.map((p) => ({ ...p, note: `${p.note ?? 'API spec'}: its ${share.prefixes.join(', ')} paths, as routed` })));
+    addEndpoints(share.upstream.element, share.endpoints);
+  }
+  return {
+    key: split.shares[0].key, reason: 'no file names its host, and routes of the files send each of its paths to a service', routed: true,
+    forwarded: sharesOf(split),
+  };
+}
+
+/**
+ * The spec on a proxy and the services behind it: each upstream gets its operations and the spec's place (noting
+ * the prefixes it serves), the proxy the rest, the spec's place (its server) and a type that forwards.
+ */
+function forward(proxy: DraftElement, api: DraftElement, split: Split): void {
+  const through = (note: string | undefined, what: string) => (note !== undefined ? `${note}: ${what}` : what);
+  for (const share of split.shares) {
+    const upstream = share.upstream.element;
+    upstream.provenance.push(...api.provenance.map((p) => ({ ...p, note: through(p.note, `its ${share.prefixes.join(', ')} paths, through ${proxy.key}`) })));
+    addEndpoints(upstream, share.endpoints);
+  }
+  const kept = split.kept.length ? `, ${split.kept.length} served here (no setting names a service for their prefix)` : '';
+  proxy.provenance.push(...api.provenance.map((p) => ({ ...p, note: through(p.note, `forwarded to the services behind it by path prefix${kept}`) })));
+  addEndpoints(proxy, split.kept);
+  draftAsProxy(proxy, split.shares);
+}
+
+/**
+ * The spec on a router and the services its routes send the operations to: each service gets its operations
+ * and the spec's place (noting the prefixes it serves), the router the rest and the spec's place.
+ */
+function forwardByRouter(router: DraftElement, api: DraftElement, split: Split): void {
+  const through = (note: string | undefined, what: string) => (note !== undefined ? `${note}: ${what}` : what);
+  for (const share of split.shares) {
+    const upstream = share.upstream.element;
+    upstream.provenance.push(...api.provenance.map((p) => ({ ...p, note: through(p.note, `its ${share.prefixes.join(', ')} paths, routed by ${router.key}`) })));
+    addEndpoints(upstream, share.endpoints);
+  }
+  const kept = split.kept.length ? `, ${split.kept.length} served here (no route matches their path)` : '';
+  router.provenance.push(...api.provenance.map((p) => ({ ...p, note: through(p.note, `sent to the services behind it by its routes${kept}`) })));
+  addEndpoints(router, split.kept);
+}
+
+/** What a placement says of the services that received operations. */
+const sharesOf = (split: Split): ForwardedShare[] => split.shares.map(({ key, prefixes, count, setting, provenance }) => ({ key, prefixes, count, setting, provenance }));
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
 
@@ -525,21 +790,33 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
  * Adds a spec's API to the merged draft, on the element it describes: the element a server's host names
  * (a compose service, a Kubernetes Service name); for a loopback server, the element whose published port
  * it is; else the element named like a folder the spec is in (innermost first); else a new element named
- * after the spec, called by the outside clients when a server has a public host.
+ * after the spec, called by the outside clients when a server has a public host. When that element is a proxy
+ * whose settings name the services behind the spec's path prefixes, those services get the operations (see
+ * splitByPrefix); before a new element, the services routes send every path to get them (see splitByRoutes).
  */
 export function placeApi(draft: Draft, result: OpenApiResult, folders: readonly string[]): Placement | undefined {
   const api = result.api;
   if (!api) return undefined;
   const real = draft.elements.filter((e) => !e.madeUp);
   const byName = (name: string) => real.find((e) => [e.key, e.name, ...e.aliases].some((n) => n !== undefined && n.toLowerCase() === name.toLowerCase()));
-  const attach = (target: DraftElement, reason: string): Placement => {
+  const attach = (target: DraftElement, reason: string, basePath = result.servers[0]?.basePath ?? ''): Placement => {
+    const split = splitByPrefix(draft, target, api.endpoints ?? [], basePath);
+    if (split) {
+      forward(target, api, split);
+      return { key: target.key, reason, forwarded: sharesOf(split) };
+    }
+    const routed = splitByRouter(draft, target, api.endpoints ?? [], basePath);
+    if (routed) {
+      forwardByRouter(target, api, routed);
+      return { key: target.key, reason, byRouter: true, forwarded: sharesOf(routed) };
+    }
     target.provenance.push(...api.provenance.map((p) => ({ ...p })));
     addEndpoints(target, api.endpoints ?? []);
     return { key: target.key, reason };
   };
   for (const s of result.servers) {
     const target = s.host !== undefined ? byName(s.host) : undefined;
-    if (target) return attach(target, `its server ${s.url} names it`);
+    if (target) return attach(target, `its server ${s.url} names it`, s.basePath);
   }
   for (const s of result.servers) {
     if (s.host === undefined || !LOOPBACK.has(s.host) || s.port === undefined) continue;
@@ -547,12 +824,14 @@ export function placeApi(draft: Draft, result: OpenApiResult, folders: readonly 
     const published = draft.flows.filter((f) => (f.from === OUTSIDE_CLIENTS || f.from === HOST_CLIENTS) && f.evidence.some((ev) => ev.port === s.port));
     const targets = [...new Set(published.map((f) => f.to))];
     const target = targets.length === 1 ? real.find((e) => e.key === targets[0]) : undefined;
-    if (target) return attach(target, `its server ${s.url} is the port ${s.port} it publishes`);
+    if (target) return attach(target, `its server ${s.url} is the port ${s.port} it publishes`, s.basePath);
   }
   for (const folder of [...folders].reverse()) {
     const target = real.find((e) => e.key === folder);
     if (target) return attach(target, `the spec is in its folder ${folder}/`);
   }
+  const routed = splitByRoutes(draft, api.endpoints ?? [], result.servers[0]?.basePath ?? '');
+  if (routed) return placeByRoutes(api, routed);
   const existing = draft.elements.find((e) => e.key === api.key);
   const element = addElement(draft, { ...api, aliases: [], provenance: api.provenance.map((p) => ({ ...p })), endpoints: [] });
   addEndpoints(element, api.endpoints ?? []);

@@ -29,11 +29,12 @@
 //                                   (not in our own export, whose components carry their controls exactly)
 import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import {
-  emptyFile, clipped, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  coversOfText, emptyFile, clipped, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, section, slug, startModel, strideOfWord,
-  SYSTEM_TARGET, threatsSection, uidList, UNTRUSTED_NAME,
+  SYSTEM_TARGET, targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME,
 } from './import-common.js';
+import { impliedElementType } from '../model/normalize.js';
 import type { Node as YamlNode } from 'yaml';
 import { NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import { isIsoDate } from '../track/dates.js';
@@ -285,6 +286,13 @@ class Reader {
     }
     return out;
   }
+
+  /** Where one attribute is (its entry), for a problem about it; undefined when the attributes lack it. */
+  attributeAt(f: Field | undefined, key: string): { offset: number; path: ModelPath } | undefined {
+    if (!f || !isMap(f.value)) return undefined;
+    const e = (this.src.entries(f.value, f.path) as Entry[]).find((x) => x.key === key);
+    return e && { offset: e.offset, path: e.path };
+  }
 }
 
 // --- The parts, as read ------------------------------------------------------------------------------
@@ -312,6 +320,8 @@ interface DataFlow {
   from: string; to: string; line: number; otmId: string; name?: string; description?: string; protocol: string;
   protocolStated: boolean; encrypted?: boolean; auth?: string; data: string[]; controls: string[]; port?: number;
   reverse?: boolean; id?: string; threats: Instance[]; credential?: string; endpoint?: string;
+  /** The endpoint our exporter wrote it calls (its id, `element:key`) and where, until every flow is read (placeEndpoints). */
+  calls?: { id: string; offset: number; path: ModelPath };
 }
 /** A threat instance as read: the threat it names, its state (as written) and its mitigations. */
 interface Instance {
@@ -539,16 +549,61 @@ function endpointValue(d: Record<string, unknown>, refs: EndpointRefs, bad: (wha
 }
 
 /**
- * A flow's facts our exporter keeps in attributes: the credential the caller uses, and the endpoint of the
- * target it calls (its id `element:key`), kept while the target still has that endpoint.
+ * A flow's facts our exporter keeps in attributes: the credential the caller uses, and the endpoint it calls
+ * (its id `element:key`, placed once every flow is read: placeEndpoints).
  */
-function ownFlowFacts(attrs: Record<string, string>, to: Component): { credential?: string; endpoint?: string } {
-  const prefix = `${to.otmId}:`;
-  const key = attrs.endpoint?.startsWith(prefix) ? attrs.endpoint.slice(prefix.length) : undefined;
+function ownFlowFacts(r: Reader, attrsField: Field | undefined, attrs: Record<string, string>): Pick<DataFlow, 'credential' | 'calls'> {
+  const at = attrs.endpoint === undefined ? undefined : r.attributeAt(attrsField, 'endpoint');
   return {
     ...(attrs.credential && ID_PATTERN.test(attrs.credential) ? { credential: attrs.credential } : {}),
-    ...(key !== undefined && to.endpoints.has(key) ? { endpoint: key } : {}),
+    ...(attrs.endpoint !== undefined && at ? { calls: { id: attrs.endpoint, ...at } } : {}),
   };
+}
+
+/**
+ * The endpoint each flow calls, kept where the model resolves its key from the flow's target to the element
+ * the exported id names: the target's own, or one of the service behind the load balancer or gateway it calls
+ * (endpointServers). Else left out, with a warning at the attribute: an endpoint removed, a flow re-drawn.
+ */
+function placeEndpoints(flows: DataFlow[], components: readonly Component[], src: YamlSource): void {
+  const byId = new Map(components.map((c) => [c.id, c]));
+  const targets = targetsOf(flows);
+  const view: EndpointView = {
+    typeOf: (id) => {
+      const identity = byId.get(id)?.identity;
+      return identity?.type ?? impliedElementType(identity?.tech);
+    },
+    declares: (id, key) => byId.get(id)?.endpoints.has(key) === true,
+    next: (id) => targets.get(id) ?? [],
+  };
+  for (const f of flows) {
+    if (!f.calls) continue;
+    const { id, offset, path } = f.calls;
+    delete f.calls;
+    const problem = placeEndpoint(f, id, components, view);
+    if (problem) src.problem('warning', problem.code, offset, path, `flow ${f.from} -> ${f.to}: ${problem.message}`);
+  }
+}
+
+/** Sets a flow's endpoint from its exported id (see placeEndpoints); what is wrong when it cannot. */
+function placeEndpoint(f: DataFlow, id: string, components: readonly Component[], view: EndpointView): { code: string; message: string } | undefined {
+  // Ids may hold `:`: each component whose id starts the endpoint's id is a reading of it, those that have such an endpoint first.
+  const readings = components.filter((c) => id.startsWith(`${c.otmId}:`)).map((c) => ({ owner: c, key: id.slice(c.otmId.length + 1) }));
+  const held = readings.filter((x) => x.owner.endpoints.has(x.key));
+  for (const { owner, key } of held) {
+    const servers = endpointServers(f.to, key, view);
+    if (servers.length === 1 && servers[0] === owner.id) {
+      f.endpoint = key;
+      return undefined;
+    }
+  }
+  const first = held[0] ?? readings[0];
+  if (first === undefined) return { code: 'unknown-reference', message: `endpoint ${id} left out: it names no component of the file` };
+  const servers = endpointServers(f.to, first.key, view);
+  if (servers.length === 1) {
+    return { code: 'unknown-reference', message: `endpoint ${id} left out: a flow to \`${f.to}\` naming ${first.key} reaches \`${servers[0]}\`'s, not \`${first.owner.id}\`'s` };
+  }
+  return unservedEndpoint(f.to, first.key, servers, view);
 }
 
 /**
@@ -925,14 +980,14 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
       ...(port !== undefined ? { port } : {}),
     };
     base.description = r.str(rec.fields.get('description'));
-    if (fromThreatmap) Object.assign(base, ownFlowFacts(attrs, to));
+    if (fromThreatmap) Object.assign(base, ownFlowFacts(r, rec.fields.get('attributes'), attrs));
     // Our exporter's id for a flow the model named itself (two flows between one pair need one).
     if (fromThreatmap && otmId && otmId !== `${from.otmId}->${to.otmId}` && ID_PATTERN.test(otmId)) base.id = otmId;
     const bidirectional = rec.fields.get('bidirectional');
     const both = isScalar(bidirectional?.value) && bidirectional.value.value === true;
     // A threatmap flow goes one way: a bidirectional dataflow is a flow each way, the reply named as such.
     // The caller's credential and the endpoint it calls are not the reply's.
-    const reply = { ...base, from: to.id, to: from.id, reverse: true, id: undefined, name: base.name ? `${base.name} (reply)` : undefined, credential: undefined, endpoint: undefined };
+    const reply = { ...base, from: to.id, to: from.id, reverse: true, id: undefined, name: base.name ? `${base.name} (reply)` : undefined, credential: undefined, endpoint: undefined, calls: undefined };
     const list = both ? [base, reply] : [base];
     for (const f of list) {
       const pair = `${f.from}\u0000${f.to}`;
@@ -944,6 +999,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     }
   }
 
+  placeEndpoints(flows, components, src);
   for (const c of components) for (const n of c.notes) notes.push(`${c.id}: ${n}`);
   const unstated = flows.filter((f) => !f.protocolStated).length;
   if (unstated) notes.push(`${unstated} of ${flows.length} flows state no protocol: their targets' (or http) assumed; set the real one`);
@@ -1148,14 +1204,17 @@ function shownScope(t: ThreatRec): Pick<TriageDecision, 'risk' | 'covers'> {
  */
 function withScope(d: ImportedDecisionFields, scope: Pick<TriageDecision, 'risk' | 'covers'>): ImportedDecisionFields {
   if (d.status === 'open') return d;
-  return { ...d, ...(scope.risk ? { risk: scope.risk } : {}), ...(scope.covers?.length ? { covers: scope.covers } : {}) };
+  return { ...d, ...(scope.risk ? { risk: scope.risk } : {}), ...(scope.covers ? { covers: scope.covers } : {}) };
 }
 
-/** A scope as our exporter wrote it in attributes: a risk word and a list of flow ids; an unreadable risk is none. */
+/**
+ * A scope as our exporter wrote it in attributes: a risk word and a list of flow ids; an unreadable risk is
+ * none. An empty list is a scope of no flows (import-common's writesCovers), an absent one none.
+ */
 function scopeRead(risk: string | undefined, covers: string | undefined): Pick<TriageDecision, 'risk' | 'covers'> {
   const read = risk === undefined ? undefined : readRisk(risk);
-  const flows = [...new Set(splitList(covers))].sort();
-  return { ...(read ? { risk: read } : {}), ...(flows.length ? { covers: flows } : {}) };
+  const flows = coversOfText(covers);
+  return { ...(read ? { risk: read } : {}), ...(flows ? { covers: flows } : {}) };
 }
 
 /** Whether an instance still has the states our exporter gave a threat of this status. */

@@ -4,6 +4,7 @@
 // that the same `DB_PASSWORD=...` is a hard-coded secret in a compose file, a manifest and a Terraform map
 // alike. Pure: no Node APIs.
 import { type EnvSetting, SECRET_KEY } from './containers.js';
+import { SESSION_SIGNING_KEY_TAG, TOKEN_SIGNING_KEY_TAG } from '../analysis/rules/data-at-rest.js';
 
 /**
  * Terraform arguments that carry a secret (`password`, `master_password`, `auth_token`, `client_secret`...):
@@ -27,6 +28,68 @@ export const isSecretArgument = (name: string): boolean => SECRET_ARGUMENT.test(
 
 /** An environment variable (or a settings map's key) that holds a secret: `DB_PASSWORD`, `JWT_SECRET`, `API_TOKEN`. */
 export const isSecretSetting = (key: string): boolean => SECRET_KEY.test(key) && !NOT_A_SECRET.test(key);
+
+/**
+ * Settings that hold the key a service signs the JWTs it issues with, which other services accept: whoever reads
+ * it mints a token for any user. A JWT word with a key word after it (`JWT_SECRET`, `APP_JWT_SIGNING_KEY`,
+ * `JWT_PRIVATE_KEY`); a user token's key (`TOKEN_SECRET`, `ACCESS_TOKEN_SECRET`, `REFRESH_TOKEN_KEY`); a bare
+ * `SIGNING_KEY`. Not another service's token or signing secret (`GITHUB_TOKEN_SECRET`, `SLACK_SIGNING_SECRET`,
+ * `CLOUDFRONT_SIGNING_KEY`, `URL_SIGNING_KEY`), a CSRF token's, an encryption key, nor a webhook's secret, which
+ * checks calls coming in and mints nothing.
+ */
+const TOKEN_SIGNING_SETTING = [
+  /(?:^|_)(?:JWT|JWS)(?:_[A-Z0-9]+)*_(?:SECRET|KEY)$/i,
+  /^(?:(?:ACCESS|REFRESH|ID|AUTH|USER)_)?TOKEN_(?:SIGNING_)?(?:SECRET|KEY)$/i,
+  /^(?:(?:AUTH|ACCESS|TOKEN)_)?SIGNING_(?:SECRET|KEY)$/i,
+];
+
+/**
+ * Settings that hold the key a web framework signs its own session cookies (and internal tokens) with: Flask's
+ * and Django's `SECRET_KEY`, Rails' `SECRET_KEY_BASE`, Auth.js's `AUTH_SECRET`, express-session's
+ * `SESSION_SECRET`, cookie-parser's `COOKIE_SECRET`, Laravel's `APP_KEY`. Whoever reads it forges a session on
+ * that application only: no other service reads its cookies.
+ */
+const SESSION_SIGNING_SETTING = [
+  /^(?:DJANGO_|FLASK_)?SECRET_KEY$/i,
+  /^(?:RAILS_)?SECRET_KEY_BASE$/i,
+  /^(?:NEXTAUTH|AUTH|BETTER_AUTH)_SECRET$/i,
+  /(?:^|_)(?:SESSION|COOKIE)_(?:SIGNING_)?(?:SECRET|KEY)S?$/i,
+  /^APP_KEY$/i,
+];
+
+/** A name saying the key encrypts, guards forms or checks webhooks: it signs no one's identity. */
+const NOT_IDENTITY = /(?:^|_)(?:WEBHOOK|CSRF|XSRF|ENCRYPTION|ENCRYPT|ENC|CIPHER)(?:_|$)/i;
+
+/** A setting holding the key its service signs JWTs with (see TOKEN_SIGNING_SETTING). */
+export const isTokenSigningSetting = (key: string): boolean =>
+  isSecretSetting(key) && !NOT_IDENTITY.test(key) && TOKEN_SIGNING_SETTING.some((re) => re.test(key));
+
+/** A setting holding the key a framework signs its own session cookies with (see SESSION_SIGNING_SETTING). */
+export const isSessionSigningSetting = (key: string): boolean =>
+  isSecretSetting(key) && !NOT_IDENTITY.test(key) && !isTokenSigningSetting(key) && SESSION_SIGNING_SETTING.some((re) => re.test(key));
+
+/** What a literal session key lets anyone do, as the importers' notes and checks say it. */
+export const SESSION_KEY_RISK = 'anyone who reads it forges a session cookie for any user of this application';
+
+/** What a signing setting signs, its fact's tag, and what a literal of it lets anyone do. */
+export interface SigningSetting {
+  tag: string;
+  signs: string;
+  risk: string;
+}
+
+/** The signing key a setting holds (a JWT key, or a framework's session key), or undefined for any other. */
+export function signingSetting(key: string): SigningSetting | undefined {
+  if (isTokenSigningSetting(key)) return { tag: TOKEN_SIGNING_KEY_TAG, signs: 'its tokens', risk: SIGNING_KEY_RISK };
+  if (isSessionSigningSetting(key)) return { tag: SESSION_SIGNING_KEY_TAG, signs: 'its session cookies', risk: SESSION_KEY_RISK };
+  return undefined;
+}
+
+/** What a literal signing key lets anyone do, as the importers' notes and checks say it. */
+export const SIGNING_KEY_RISK = 'anyone who reads it mints a token for any user';
+
+/** The fix the importers' checks give for a literal signing key, with the secret store the platform offers. */
+export const signingKeyFix = (store: string): string => `generate a random 256-bit key per deployment, load it from ${store} and rotate it`;
 
 /**
  * A value standing for a secret rather than being one: empty; a placeholder a person is meant to replace

@@ -40,7 +40,7 @@ import {
   type ElementKind, type ElementType, ENDPOINT_KINDS, type Level, LEVELS, PROTOCOLS, TRUST_LEVELS, type TrustLevel,
 } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
-import { impliedKind as kindImpliedBy } from '../model/normalize.js';
+import { impliedElementType, impliedKind as kindImpliedBy } from '../model/normalize.js';
 import { isControlName } from '../model/rule-conditions.js';
 import { type RawRulesSection, rulesSectionSchema } from '../model/rules-schema.js';
 import type { ModelPath } from '../model/types.js';
@@ -54,10 +54,10 @@ import { readRisk as riskOfWord } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
-  emptyFile, clipped, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  emptyFile, clipped, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   lookup, modelId, modelSections, neverThrows, outsideEntry, section, slug, startModel, strideOfWord, SYSTEM_TARGET,
-  threatsSection, uidList, UNTRUSTED_NAME,
+  targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME,
 } from './import-common.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
@@ -230,6 +230,8 @@ interface FlowOut {
   carried?: CarriedFlow;
   carriedKey?: string;
   credential?: string; endpoint?: string; port?: number;
+  /** The endpoint our section says it calls, and where its link is, until every link is read (placeEndpoints). */
+  calls?: { key: string; offset: number; path: ModelPath };
   /** Threagile's id of the link: its source's id and its title as a slug (`web>database-traffic`). */
   tgId: string;
 }
@@ -513,9 +515,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       };
       if (c?.id !== undefined) f.id = modelId(c.id, l.key, 'flow', taken);
       if (c?.credential !== undefined) f.credential = c.credential;
-      // The endpoint it called, while its target still has it: a link pointed at another asset in Threagile calls none.
-      if (c?.endpoint !== undefined && to.endpoints?.some((ep) => ep.key === c.endpoint)) f.endpoint = c.endpoint;
-      else if (c?.endpoint !== undefined) f.notes.push(`endpoint ${c.endpoint} left out: \`${to.id}\` has none such (its target changed in Threagile?)`);
+      if (c?.endpoint !== undefined) f.calls = { key: c.endpoint, offset: l.offset, path: l.path };
       if (c?.port !== undefined) f.port = c.port;
       const proto = str(p.protocol);
       const mapped = lookup(PROTOCOL, proto);
@@ -577,6 +577,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     const keeper = group.find((f) => f.carried && f.id === undefined) ?? group.find((f) => f.id === undefined);
     for (const f of group) if (f !== keeper && f.id === undefined) f.id = modelId('', f.title, 'flow', taken);
   }
+  placeEndpoints(elements, flows, src);
 
   // External entities outside every boundary, and assets Threagile puts on the internet that no boundary
   // holds, are outside the system: one untrusted boundary, `outside`, so that threatmap sees the flows
@@ -1566,6 +1567,33 @@ function readOurs(v: unknown): Ours {
  */
 const carriedName = (key: string, c: { title?: string; name?: string } | undefined): string | undefined =>
   c?.title !== undefined && c.title === key ? c.name : key;
+
+/**
+ * The endpoint each link called, as our section carries it (its key): kept where the model resolves it, on the
+ * link's target or one service behind the load balancer or gateway it calls (endpointServers); else left out,
+ * with a warning at the link and a note on it (an endpoint deleted, a link pointed at another asset in Threagile).
+ */
+function placeEndpoints(elements: readonly ElementOut[], flows: readonly FlowOut[], src: YamlSource): void {
+  const byId = new Map(elements.map((e) => [e.id, e]));
+  const targets = targetsOf(flows);
+  const view: EndpointView = {
+    typeOf: (id) => byId.get(id)?.type ?? impliedElementType(byId.get(id)?.tech),
+    declares: (id, key) => byId.get(id)?.endpoints?.some((ep) => ep.key === key) === true,
+    next: (id) => targets.get(id) ?? [],
+  };
+  for (const f of flows) {
+    if (!f.calls) continue;
+    const { key, offset, path } = f.calls;
+    delete f.calls;
+    const problem = unservedEndpoint(f.to, key, endpointServers(f.to, key, view), view);
+    if (!problem) {
+      f.endpoint = key;
+      continue;
+    }
+    src.problem('warning', problem.code, offset, path, `link ${f.title}: ${problem.message}`);
+    f.notes.push(problem.message);
+  }
+}
 
 /** A text the file holds, exactly as our section carries it while Threagile's field still reads the same. */
 const carriedText = (fileValue: unknown, carried: string | undefined): string | undefined =>

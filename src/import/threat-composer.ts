@@ -40,7 +40,7 @@ import { readRisk } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageDecision, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
-  emptyFile, clipped, type ExportedThreats, hasError, headerTail, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, levelOfWord, lookup,
+  coversOfText, emptyFile, clipped, type ExportedThreats, hasError, headerTail, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, levelOfWord, lookup,
   neverThrows, oneLine, section, slug, startModel, strideOfWord, threatsSection, uidList,
 } from './import-common.js';
 import { LineIndex } from './line-index.js';
@@ -338,11 +338,15 @@ interface Ours {
 
 type Scope = Pick<TriageDecision, 'risk' | 'covers'>;
 
-/** A scope as our export wrote it in a statement's metadata (a risk word, flow ids joined by `, `); none of it when the file lost it. */
+/**
+ * A scope as our export wrote it in a statement's metadata (a risk word, flow ids joined by `, `); none of it
+ * when the file lost it. An empty list is a scope of no flows (import-common's writesCovers), an absent one none.
+ */
 function scopeMeta(d: Plain, riskKey: string, coversKey: string): Scope {
   const risk = readRisk(metaText(d, riskKey) ?? '');
-  const covers = [...new Set((metaText(d, coversKey) ?? '').split(',').map((x) => x.trim()).filter(Boolean))].sort();
-  return { ...(risk ? { risk } : {}), ...(covers.length ? { covers } : {}) };
+  const listed = meta(d, coversKey);
+  const covers = coversOfText(typeof listed === 'string' ? listed : undefined);
+  return { ...(risk ? { risk } : {}), ...(covers ? { covers } : {}) };
 }
 
 /**

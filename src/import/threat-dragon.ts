@@ -28,7 +28,7 @@ import { type ElementKind, ELEMENT_TYPES, type ElementType, type Level, PROTOCOL
 import { isControlName } from '../model/rule-conditions.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import { isWrittenRule, NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, STATED, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
-import { impliedKind, parseEndpointKey } from '../model/normalize.js';
+import { impliedElementType, impliedKind, parseEndpointKey } from '../model/normalize.js';
 import { targetRefs } from '../model/threat-targets.js';
 import { type RawRulesSection, rulesSectionSchema } from '../model/rules-schema.js';
 import {
@@ -40,10 +40,10 @@ import { type CarriedScope, decisionHead, TD_OWN, TD_STATUS, type TdOwnDecision 
 import { readRisk } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
-  emptyFile, clipped, comment, credentialsSection, type ExportedThreats, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
+  emptyFile, clipped, comment, credentialsSection, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
   type ImportedDecisionFields, type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions,
   type ImportResult, keyedEntry, levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, outsideEntry,
-  section, slug, startModel, strideOfWord, SYSTEM_TARGET, threatsSection, uidList, UNTRUSTED_NAME,
+  section, slug, startModel, strideOfWord, SYSTEM_TARGET, targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { YamlSource } from './yaml-source.js';
@@ -109,6 +109,8 @@ interface FlowOut {
   encrypted?: boolean; controls: string[]; notes: string[]; reverse?: boolean; id?: string;
   /** Exported by threatmap: the flow's facts Threat Dragon has no field for, beyond its controls. */
   own?: Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'port'>;
+  /** Where its endpoint is written (threatmap's data), for a problem with it. */
+  endpointAt?: number;
 }
 /** A threat written in the model, with the `mitigated-by` that import-common's threats cannot carry. */
 type WrittenThreat = ImportedThreat;
@@ -413,6 +415,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       ...(ownDescription(d) ? { description: ownDescription(d) } : {}),
       ...(encrypted !== undefined ? { encrypted } : {}),
       ...(own ? { own: facts } : {}),
+      ...(own?.endpoint !== undefined ? { endpointAt: entry(entry(entry(c.node, 'data')?.value ?? null, TD_OWN)?.value ?? null, 'endpoint')?.offset ?? c.offset } : {}),
     };
     // A flow threatmap exported under an id of its own gets it back (one named by its ends needs none, nor
     // does one named by the ends it no longer has: `db-to-api` on a flow now api -> db would say the opposite).
@@ -466,6 +469,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   if (systemOwn?.version !== undefined) system.version = systemOwn.version;
   const assets = systemOwn?.assets ?? [];
   dropDangling(elements, flows, new Set([...assets.map(([id]) => id), ...(credentials ? ['credentials'] : [])]));
+  placeEndpoints(elements, flows, src);
   for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
 
   // Threats: written into the model on what they concern, with their status as triage.
@@ -479,6 +483,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     },
     box: (c) => boxByCell.get(key(c.diagram, c.tdId)),
     named,
+    flows: new Set(flows.map((f) => f.id ?? `${f.from}->${f.to}`)),
   }, file, notes);
   // The written threats as the model wrote them, when the system's note keeps them; threatmap's own before
   // those drawn in Threat Dragon, so that each keeps its id whatever a drawn one is called.
@@ -674,8 +679,11 @@ function describedAbove(description: unknown): string {
   return text === NO_DESCRIPTION_WRITTEN ? '' : text;
 }
 
-/** A threat of a file an earlier threatmap exported, read from the lines it wrote in the threat's description. */
-function exportedByThreatmap(t: Plain): Exported | undefined {
+/**
+ * A threat of a file an earlier threatmap exported, read from the lines it wrote in the threat's description;
+ * `flows`, the model's flow ids, tell the flows a drift's words name from the component its key names.
+ */
+function exportedByThreatmap(t: Plain, flows: ReadonlySet<string>): Exported | undefined {
   if (typeof t.description !== 'string') return undefined;
   const m = EXPORTED_LINE.exec(t.description);
   if (!m) return undefined;
@@ -687,7 +695,7 @@ function exportedByThreatmap(t: Plain): Exported | undefined {
     uid: m[1], description: describedAbove(t.description),
     ...(isWrittenRule(m[2]) ? { written: m[2].slice(WRITTEN_RULE_PREFIX.length) } : {}),
     ...(likelihood ? { likelihood } : {}), ...(impact ? { impact } : {}),
-    ...(triage ? { recorded: { status: triage[1] as TriageStatus, ...(triage[2] ? decisionDetails(triage[2]) : {}) } } : {}),
+    ...(triage ? { recorded: { status: triage[1] as TriageStatus, ...(triage[2] ? decisionDetails(triage[2], flows) : {}) } } : {}),
   };
 }
 
@@ -749,6 +757,8 @@ interface Targets {
   box(c: Cell): string | undefined;
   /** What an exported threat's `on` may name, of the model being written: its boundaries and endpoints (`element:key`). */
   named: ReadonlySet<string>;
+  /** The ids of the model's flows, as a scope's `covers` names them. */
+  flows: ReadonlySet<string>;
 }
 
 /**
@@ -806,7 +816,7 @@ function readThreats(cells: readonly Cell[], targets: Targets, file: string, not
     for (const t of list) {
       if (!isObj(t)) continue;
       const title = (cellOwn ? asWritten(t.title) : undefined) ?? str(t.title) ?? '(untitled)';
-      const exported = ownThreat(cellOwn, t) ?? exportedByThreatmap(t);
+      const exported = ownThreat(cellOwn, t) ?? exportedByThreatmap(t, targets.flows);
       if (exported) uids.push(exported.uid);
       const at = exported ? exportedTarget(exported, c, targets, notes) : targets.of(c);
       threats.push({
@@ -1199,7 +1209,7 @@ function flowDetails(f: FlowOut): Record<string, unknown> {
  * review 2026-12-01`, src/render/threat-dragon.ts) back in their fields: read from the end, as a reason may
  * itself hold `; `. A lapsed declaration (`declared accepted (lapsed)`) is the export's remark, not a field.
  */
-function decisionDetails(details: string): Partial<TdOwnDecision> {
+function decisionDetails(details: string, flows: ReadonlySet<string>): Partial<TdOwnDecision> {
   const parts = details.split('; ');
   const out: Partial<TdOwnDecision> = {};
   let unread: string | undefined;
@@ -1210,7 +1220,7 @@ function decisionDetails(details: string): Partial<TdOwnDecision> {
     if (m && ((m[1] !== 'expires' && m[1] !== 'review') || isIsoDate(m[2]))) out[m[1] as 'owner' | 'ticket' | 'expires' | 'review'] = m[2];
     else if (remark && isStatus(remark[1])) {
       out.declared = remark[1];
-      const scope = remark[2] === undefined ? undefined : scopeInDrift(remark[2]);
+      const scope = remark[2] === undefined ? undefined : scopeInDrift(remark[2], flows);
       if (scope) Object.assign(out, scope);
       else if (remark[2] !== undefined) unread = remark[2];
     } else break;
@@ -1228,12 +1238,14 @@ const DECLARED_REMARK = /^declared ([a-z-]+) \((?:lapsed|needs review: (.+))\)$/
  * What a drifted decision was made for, from the words of its drift (src/track/scope.ts, each `; ` written as
  * `, `): `accepted at Low for lb->web and lb->pay, now High...` is risk Low, covers lb->web and lb->pay. Of more
  * than four flows the words name four: the decision then covers fewer, never more, and still needs review.
+ * A decision that covered no flow is worded `for` the component its key names (`accepted for api`), which is
+ * no flow: only the model's `flows` are read as covered, and none is a scope of no flows, as it was recorded.
  * Undefined when the words are not those.
  */
-function scopeInDrift(words: string): Partial<CarriedScope> | undefined {
+function scopeInDrift(words: string, flows: ReadonlySet<string>): Partial<CarriedScope> | undefined {
   const m = /^[a-z-]+(?: at (Critical|High|Medium|Low))? for (.+?), now /.exec(words);
   if (!m) return undefined;
-  const covers = m[2].split(/, | and /).filter((id) => id && !/^\d+ more$/.test(id));
+  const covers = m[2].split(/, | and /).filter((id) => flows.has(id));
   const risk = m[1] === undefined ? undefined : readRisk(m[1]);
   return { ...(risk ? { risk } : {}), covers: [...new Set(covers)].sort() };
 }
@@ -1469,13 +1481,31 @@ function dropDangling(elements: Element[], flows: FlowOut[], assets: ReadonlySet
       ep.callers = keep(ep.callers, ids, `${key}: caller`, e.notes);
     }
   }
-  const endpointsOf = new Map(elements.map((e) => [e.id, (e.own?.endpoints ?? []).flatMap(([k]) => [k, parseEndpointKey(k).route])]));
+  for (const f of flows) if (f.own) f.own.data = keep(f.own.data, assets, 'carried asset', f.notes);
+}
+
+/**
+ * The endpoint each flow calls, as threatmap's data names it (a key or route, as the model wrote it): kept
+ * where the model resolves it, on the flow's target or one service behind the load balancer or gateway it
+ * calls (endpointServers); else left out, with a warning at it and a note on the flow (an endpoint deleted,
+ * a flow drawn to another element).
+ */
+function placeEndpoints(elements: readonly Element[], flows: readonly FlowOut[], src: YamlSource): void {
+  const byId = new Map(elements.map((e) => [e.id, e]));
+  const names = new Map(elements.map((e) => [e.id, new Set((e.own?.endpoints ?? []).flatMap(([k]) => [k, parseEndpointKey(k).route]))]));
+  const targets = targetsOf(flows);
+  const view: EndpointView = {
+    typeOf: (id) => byId.get(id)?.type ?? impliedElementType(byId.get(id)?.tech),
+    declares: (id, name) => names.get(id)?.has(name) === true,
+    next: (id) => targets.get(id) ?? [],
+  };
   for (const f of flows) {
-    if (!f.own) continue;
-    f.own.data = keep(f.own.data, assets, 'carried asset', f.notes);
-    if (f.own.endpoint !== undefined && !endpointsOf.get(f.to)?.includes(f.own.endpoint)) {
-      f.notes.push(`endpoint \`${f.own.endpoint}\` is not one of \`${f.to}\`'s in the file: left out`);
-      delete f.own.endpoint;
-    }
+    const name = f.own?.endpoint;
+    if (name === undefined) continue;
+    const problem = unservedEndpoint(f.to, name, endpointServers(f.to, name, view), view);
+    if (!problem) continue;
+    src.problem('warning', problem.code, f.endpointAt ?? 0, [], `flow ${f.from} -> ${f.to}: ${problem.message}`);
+    f.notes.push(problem.message);
+    delete f.own!.endpoint;
   }
 }

@@ -22,11 +22,14 @@ export function sanityWarnings(model: Model): Diagnostic[] {
   // is taken as one, so that an unknown protocol never raises a warning).
   const requests = new Int32Array(model.elements.length);
   const outputs = new Int32Array(model.elements.length);
+  // Who sends into each element: the one source, -2 for several, -1 for none (see pullsData).
+  const writer = new Int32Array(model.elements.length).fill(-1);
   for (let k = 0; k < model.flows.length; k++) {
     const f = model.flows[k];
     const from = flowSource[k];
     const to = flowTarget[k];
     if (from >= 0) outputs[from]++;
+    if (from >= 0 && to >= 0) writer[to] = writer[to] === -1 || writer[to] === from ? from : -2;
     if (to >= 0) {
       inputs[to]++;
       if (PROTOCOLS[f.protocol]?.synchronous !== false) requests[to]++;
@@ -41,6 +44,7 @@ export function sanityWarnings(model: Model): Diagnostic[] {
     }
   }
 
+  const pulls = pullers(model, flowSource, flowTarget, writer);
   for (let i = 0; i < model.elements.length; i++) {
     const e = model.elements[i];
     const ins = inputs[i];
@@ -53,10 +57,31 @@ export function sanityWarnings(model: Model): Diagnostic[] {
       // alone (queues, streams) and sending nothing on is a hole in the diagram.
       warn('process-without-outputs', e, `process \`${e.id}\` receives messages but sends nothing on`,
         'a consumer usually passes its results on (to a store, a service, a provider); add those flows');
-    } else if (e.kind === 'process' && ins === 0) {
+    } else if (e.kind === 'process' && ins === 0 && pulls[i] === 0) {
       warn('process-without-inputs', e, `process \`${e.id}\` sends data but receives none`,
         'add the flows into it (who triggers or feeds it)');
     }
   }
   return out;
+}
+
+/**
+ * The processes that take data from a store, in one pass over the flows: 1 for each that connects to a queue
+ * or a stream it consumes (its flow drawn as the connection it opens), or to a cache another element fills (the
+ * voting app's worker takes the votes the front end pushes into Redis, used as a queue). A database two
+ * services write into feeds neither: flows do not say which way the data goes, and a database written by
+ * several is the usual case, not a sign that one of them reads what the other wrote.
+ */
+function pullers(model: Model, flowSource: Int32Array, flowTarget: Int32Array, writer: Int32Array): Uint8Array {
+  const pulls = new Uint8Array(model.elements.length);
+  for (let k = 0; k < model.flows.length; k++) {
+    const i = flowSource[k];
+    const t = flowTarget[k];
+    if (i < 0 || t < 0 || pulls[i] === 1) continue;
+    const target = model.elements[t];
+    if (target.kind !== 'store') continue;
+    if (target.type === 'queue' || target.type === 'event-bus' || target.traits.includes('message-broker')) pulls[i] = 1;
+    else if (target.type === 'cache' && (writer[t] === -2 || (writer[t] >= 0 && writer[t] !== i))) pulls[i] = 1;
+  }
+  return pulls;
 }

@@ -17,7 +17,7 @@ export interface CsvOptions {
 
 export const CSV_COLUMNS = [
   'id', 'stable_id', 'key', 'status', 'risk', 'likelihood', 'impact', 'stride', 'category', 'component', 'component_kind',
-  'component_name', 'endpoint', 'flows', 'title', 'description', 'mitigation', 'likelihood_reason', 'impact_reason', 'rule',
+  'component_name', 'endpoint', 'flows', 'title', 'description', 'mitigation', 'mitigation_steps', 'likelihood_reason', 'impact_reason', 'rule',
   'references', 'evidence', 'declared_status', 'reason', 'owner', 'ticket', 'expires', 'review',
 ] as const;
 
@@ -48,11 +48,19 @@ function csvRow(t: Threat, file: string, fields: Map<string, string>): string {
   if (mitigation === undefined) fields.set(t.mitigation, (mitigation = csvField(t.mitigation)));
   return `\r\n${t.id},${uidOf(t)},${csvField(t.key)},${statusOf(t)},${t.risk},${t.likelihood.level},${t.impact.level},${t.stride},` +
     `${t.category},${csvField(t.component)},${t.componentKind},${csvField(t.componentName)},${csvField(t.endpoint ?? '')},` +
-    `${csvField(t.flows.join('; '))},${csvField(t.title)},${csvField(t.description)},${mitigation},${csvField(t.likelihood.reason)},` +
+    `${csvField(t.flows.join('; '))},${csvField(t.title)},${csvField(t.description)},${mitigation},${stepsField(t.mitigationSteps)},` +
+    `${csvField(t.likelihood.reason)},` +
     `${csvField(t.impact.reason)},${csvField(t.ruleId)},${csvField(t.references.join('; '))},${csvField(evidence)},` +
     `${csvField(tr?.declared ?? '')},${csvField(tr?.reason ?? '')},${csvField(tr?.owner ?? '')},${csvField(tr?.ticket ?? '')},` +
     `${csvField(tr?.expires ?? '')},${csvField(tr?.review ?? '')}`;
 }
+
+/**
+ * A threat's steps in one cell, a line each: a spreadsheet shows them as a list in the cell, and the steps
+ * hold semicolons of their own. Beside the mitigation they make concrete, rather than last, for people reading
+ * across a row; consumers find columns by their header.
+ */
+const stepsField = (steps: readonly string[] | undefined): string => (steps === undefined ? '' : csvField(steps.join('\n')));
 
 function* csvChunks(r: AnalysisResult, options: CsvOptions): Generator<string> {
   yield `${options.bom ? '\uFEFF' : ''}${CSV_COLUMNS.join(',')}`;

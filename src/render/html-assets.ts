@@ -67,6 +67,7 @@ th[aria-sort="descending"] button::after { content: " \\2193"; color: var(--fg);
 .cov-threat { background: var(--high-bg); }
 .cov-mitigated { background: var(--low-bg); }
 .cov-not-applicable { color: var(--muted); }
+.cov-no-finding { color: var(--muted); font-style: italic; }
 .surface ul { margin: 4px 0 12px; padding-left: 20px; }
 .paths li { margin: 6px 0; }
 .exposed { color: var(--critical); font-weight: 600; font-size: 0.85rem; }

@@ -4,6 +4,7 @@
 // piece of model text is escaped; a strict CSP allows only the report's own script and style (by hash).
 // Printing it ("print to PDF") gives a clean document: controls hidden, every threat's details shown.
 import { crossingLabel } from '../analysis/boundaries.js';
+import { namesList, recommendationSteps, type StepSets } from '../analysis/recommendations.js';
 import { riskRank } from '../analysis/risk.js';
 import {
   type AnalysisResult, type AttackPathHop, type CoverageCell, RISKS, STRIDE_LETTERS, STRIDE_NAMES, SURFACE_CATEGORIES, type Threat,
@@ -281,12 +282,13 @@ function coverageCell(c: CoverageCell): string {
     return `<td class="cov-threat">${links}</td>`;
   }
   if (c.status === 'mitigated') return `<td class="cov-mitigated" title="${esc(c.reason)}">ok: ${esc(c.controls.join(', '))}</td>`;
+  if (c.status === 'no-finding') return `<td class="cov-no-finding" title="${esc(c.reason)}">none</td>`;
   return `<td class="cov-not-applicable" title="${esc(c.reason)}">-</td>`;
 }
 
 function* coverageBody(r: AnalysisResult): Generator<string> {
   yield `
-<p class="muted">Every element and flow against every STRIDE category: the threats found, <em>ok</em> where a control mitigates it, <em>-</em> where it does not apply (hover for the reason).</p>
+<p class="muted">Every element and flow against every STRIDE category: the threats found, <em>ok</em> where a control mitigates it, <em>none</em> where it applies and no rule found a threat, <em>-</em> where it does not apply to this kind of element or an assumption rules it out (hover for the reason).</p>
 <table class="coverage"><thead><tr><th scope="col">Component</th>${STRIDE_LETTERS.map((s) => `<th scope="col" title="${esc(STRIDE_NAMES[s])}">${s}</th>`).join('')}</tr></thead><tbody>`;
   yield* mapped(r.coverage, (row) => {
     let tr = `<tr><td class="name">${esc(row.name)} <span class="muted">${esc(row.componentKind)}</span></td>`;
@@ -439,12 +441,22 @@ function threatLinks(ids: readonly string[]): string {
   return `${parts.join(', ')}; ${ids.length} threats`;
 }
 
+/** A punch-list entry's steps: one list when its threats share them, else one per set under the components it is for. */
+function stepSetsHtml(found: StepSets | undefined): string {
+  if (found === undefined) return '';
+  if (found.all) return stepsList(found.sets[0].steps);
+  let items = '';
+  for (const set of found.sets) items += `<li>For ${esc(namesList(set.components))}:${stepsList(set.steps)}</li>`;
+  return `<ul class="steps">${items}</ul>`;
+}
+
 function recommendationsSection(r: AnalysisResult): Section | undefined {
   if (r.recommendations.length === 0) return undefined;
   function* body(): Generator<string> {
     yield '<ol>';
+    const stepsOf = recommendationSteps(r.threats);
     for (const rec of r.recommendations) {
-      yield `<li>${badge(rec.risk)} ${esc(rec.text)} <span class="muted">(${threatLinks(rec.threats)})</span></li>`;
+      yield `<li>${badge(rec.risk)} ${esc(rec.text)} <span class="muted">(${threatLinks(rec.threats)})</span>${stepSetsHtml(stepsOf(rec))}</li>`;
     }
     yield '</ol></section>';
   }

@@ -6,6 +6,7 @@
 import { BUILTIN_RULES } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
 import { crossingLabel } from '../analysis/boundaries.js';
+import { namesList, recommendationSteps, type StepSets, stepSets } from '../analysis/recommendations.js';
 import type { AnalysisResult, AttackPath, AttackPathHop, Crossing, Risk, SurfaceEntry, Threat } from '../analysis/types.js';
 import type { Flow } from '../model/types.js';
 import { RISKS, SURFACE_CATEGORIES, STRIDE_LETTERS } from '../analysis/types.js';
@@ -289,10 +290,29 @@ function* recommendationsSection(w: LineWriter, r: AnalysisResult): Generator<st
     w.blank();
     return;
   }
+  const stepsOf = recommendationSteps(r.threats);
   yield* rows(w, r.recommendations, (w, rec) => {
     w.line(`${rec.rank}. [${rec.risk}] ${inline(rec.text)} (${threatIdList(rec.threats)})`);
+    const found = stepsOf(rec);
+    // A nested list starts where the item's text does, past `12. `.
+    if (found !== undefined) stepLines(w, found, ' '.repeat(String(rec.rank).length + 2));
   });
   w.blank();
+}
+
+/**
+ * Steps as a list at `indent`: one plain list when every threat shares them, else one list per set under
+ * the components it is for, so that no step reads as applying where it does not.
+ */
+function stepLines(w: LineWriter, found: StepSets, indent: string): void {
+  if (found.all) {
+    for (const step of found.sets[0].steps) w.line(`${indent}- ${inline(step)}`);
+    return;
+  }
+  for (const set of found.sets) {
+    w.line(`${indent}- For ${inline(namesList(set.components))}:`);
+    for (const step of set.steps) w.line(`${indent}  - ${inline(step)}`);
+  }
 }
 
 /** Past this many threats, an action's list gives runs of consecutive ids as ranges, and a count. */
@@ -433,6 +453,13 @@ function ruleHeading(w: LineWriter, ruleId: string, threats: readonly Threat[], 
   w.line(`- **STRIDE:** ${first.stride} (${first.category}); **threats:** ${threats.length} (${riskCounts(counts)})`);
   // A mitigation that differs between threats goes in the table, one per threat.
   if (shared) w.line(`- **Mitigation:** ${inline(first.mitigation)}`);
+  // The steps once for the rule, not per row: the grouped form exists because per-threat text made the report too long.
+  const found = stepSets(threats);
+  if (found.all && shared) stepLines(w, found, '  ');
+  else if (found.sets.length > 0) {
+    w.line('- **Steps:**');
+    stepLines(w, found, '  ');
+  }
   if (first.references.length) w.line(`- **References:** ${inline(first.references.join(', '))}`);
   w.blank();
   tableHead(w, shared ? ['ID', 'Component', 'Risk', 'Likelihood', 'Impact', 'Evidence']
@@ -524,7 +551,7 @@ function* pathsSection(w: LineWriter, r: AnalysisResult): Generator<string> {
 function* coverageSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   w.line('### STRIDE Coverage');
   w.blank();
-  w.line(`Every element and flow against every STRIDE category: threat ids found, \`ok: control\` where a control mitigates it, \`-\` where it does not apply (reasons in the JSON output)${r.threats.length < r.summary.threats.total ? '; only the threats shown are cited, and `hidden` marks a category whose threats are all below the minimum risk' : ''}.`);
+  w.line(`Every element and flow against every STRIDE category: threat ids found, \`ok: control\` where a control mitigates it, \`none\` where it applies and no rule found a threat, \`-\` where it does not apply to this kind of element or an assumption rules it out (reasons in the JSON output)${r.threats.length < r.summary.threats.total ? '; only the threats shown are cited, and `hidden` marks a category whose threats are all below the minimum risk' : ''}.`);
   w.blank();
   tableHead(w, ['Component', ...STRIDE_LETTERS]);
   // A mitigated cell's text is kept per list of controls (the analysis shares those lists).
@@ -542,7 +569,8 @@ function* coverageSection(w: LineWriter, r: AnalysisResult): Generator<string> {
         if (text === undefined) mitigated.set(c.controls, (text = ` | ok: ${cell(c.controls.join(', '))}`));
         line += text;
       } else {
-        line += ' | -';
+        // Checked and clean is not the same answer as out of scope: a reviewer weighs the two apart.
+        line += c.status === 'no-finding' ? ' | none' : ' | -';
       }
     }
     w.add(`${line} |\n`);

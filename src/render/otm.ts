@@ -434,31 +434,39 @@ function threat(t: Threat, id: string, file: string): OtmThreat {
       impact: RATING_SCORE[t.impact.level],
       impactComment: `${t.impact.level}: ${t.impact.reason}`,
     },
-    attributes: attributes([
-      ['ruleId', t.ruleId],
-      // OTM has no overall risk: threatmap's Critical/High/Medium/Low from its 3x3 matrix, as in the report.
-      ['risk', t.risk],
-      ['reportId', t.id],
-      ['key', t.key],
-      ['stride', t.stride],
-      ['component', t.component],
-      ['componentKind', t.componentKind],
-      ['endpoint', t.endpoint],
-      ['flows', list(t.flows)],
-      ['evidence', evidenceText(t, file)],
-      ['references', list(t.references)],
-      ['status', statusOf(t)],
-      ['declaredStatus', tr?.declared],
-      ['reason', tr?.reason],
-      ['owner', tr?.owner],
-      ['ticket', tr?.ticket],
-      ['expires', tr?.expires],
-      ['review', tr?.review],
-      ['decisionRisk', made.risk],
-      ['decisionCovers', list(made.covers ?? [])],
-    ]),
+    attributes: {
+      ...attributes([
+        ['ruleId', t.ruleId],
+        // OTM has no overall risk: threatmap's Critical/High/Medium/Low from its 3x3 matrix, as in the report.
+        ['risk', t.risk],
+        ['reportId', t.id],
+        ['key', t.key],
+        ['stride', t.stride],
+        ['component', t.component],
+        ['componentKind', t.componentKind],
+        ['endpoint', t.endpoint],
+        ['flows', list(t.flows)],
+        ['evidence', evidenceText(t, file)],
+        ['references', list(t.references)],
+        ['status', statusOf(t)],
+        ['declaredStatus', tr?.declared],
+        ['reason', tr?.reason],
+        ['owner', tr?.owner],
+        ['ticket', tr?.ticket],
+        ['expires', tr?.expires],
+        ['review', tr?.review],
+        ['decisionRisk', made.risk],
+      ]),
+      ...decisionCovers(made.covers),
+    },
   };
 }
+
+/**
+ * A decision's recorded flows, `a->b, c->d`; present and empty for an entry recording `covers: []` (a scope of
+ * the key's component alone, which the import reads back as such), absent for one recording no scope.
+ */
+const decisionCovers = (covers: readonly string[] | undefined): OtmAttributes => (covers === undefined ? {} : { decisionCovers: covers.join(', ') });
 
 /**
  * One mitigation per distinct mitigation text of a rule (a finding may carry a more specific text than

@@ -258,7 +258,20 @@ function sarifRules(reported: readonly Threat[], metas: ReadonlyMap<string, Rule
 // would show every alert's message as changed.
 const messageOf = (t: Threat, uid: string): string =>
   `${t.title} (${uid}, ${t.risk}). ${t.description} Likelihood ${t.likelihood.level}: ${t.likelihood.reason}. ` +
-  `Impact ${t.impact.level}: ${t.impact.reason}. Mitigation: ${t.mitigation}`;
+  `Impact ${t.impact.level}: ${t.impact.reason}. Mitigation: ${t.mitigation}${stepsText(t.mitigationSteps)}`;
+
+/**
+ * The threat's concrete steps, numbered, after its mitigation. In the message text, which code scanning shows on
+ * the alert and every SARIF viewer reads: the rule's help is one text for all its results, and these steps depend
+ * on each threat's technologies. Not `fixes`: those are edits of the model's file, which settings of another
+ * system are not.
+ */
+function stepsText(steps: readonly string[] | undefined): string {
+  if (steps === undefined || steps.length === 0) return '';
+  let out = ' Steps:';
+  for (let i = 0; i < steps.length; i++) out += ` (${i + 1}) ${steps[i]}`;
+  return out;
+}
 
 const justificationOf = (t: Threat, status: string): string => (t.triage?.reason ? `${status}: ${t.triage.reason}` : status);
 

@@ -629,16 +629,25 @@ function link(f: Flow, from: Element, to: Element, ids: Ids): ThreagileLink {
   };
 }
 
-/** The key of the endpoint a flow calls, in its target's endpoints. */
-const endpointKeyOf = (f: Flow): string | undefined => (f.endpoint?.startsWith(`${f.to}:`) ? f.endpoint.slice(f.to.length + 1) : undefined);
+/** Each endpoint's key by its id (`element:key`), for the flows that call it. */
+type EndpointKeys = ReadonlyMap<string, string>;
+
+const endpointKeysOf = (elements: readonly Element[]): EndpointKeys =>
+  new Map(elements.flatMap((e) => e.endpoints.map((ep) => [ep.id, ep.key] as const)));
+
+/**
+ * The key of the endpoint a flow calls: its target's, or that of a service behind the load balancer or CDN it
+ * calls (normalize resolved the flow's endpoint to the id of the one serving it, which the importer finds again
+ * behind the link's target).
+ */
+const endpointKeyOf = (f: Flow, keys: EndpointKeys): string | undefined => (f.endpoint === undefined ? undefined : keys.get(f.endpoint));
 
 /**
  * A link's title: the flow's name, else `to <target name>` and the endpoint it calls; unique within its
  * source both as a key and as the link id Threagile derives from it.
  */
-function linkTitle(f: Flow, toName: string, sourceId: string, takenIds: Set<string>, takenTitles: Set<string>): string {
-  const key = endpointKeyOf(f);
-  const endpoint = key !== undefined ? ` ${key}` : '';
+function linkTitle(f: Flow, toName: string, endpointKey: string | undefined, sourceId: string, takenIds: Set<string>, takenTitles: Set<string>): string {
+  const endpoint = endpointKey !== undefined ? ` ${endpointKey}` : '';
   const base = f.name ?? `to ${toName}${endpoint}`;
   let title = base;
   for (let n = 2; takenTitles.has(title) || takenIds.has(threagileLinkId(sourceId, title)); n++) title = `${base} (${n})`;
@@ -1101,6 +1110,7 @@ export function buildThreagile(r: AnalysisResult, options: ThreagileOptions = {}
   const linksOf = new Map<string, Keyed<ThreagileLink>>();
   const linkIds = new Set<string>();
   const titlesOf = new Map<string, Set<string>>();
+  const endpointKeys = endpointKeysOf(r.elements);
   for (const f of r.flows) {
     const source = ids.element.get(f.from)!;
     let links = linksOf.get(f.from);
@@ -1108,11 +1118,12 @@ export function buildThreagile(r: AnalysisResult, options: ThreagileOptions = {}
     let titles = titlesOf.get(f.from);
     if (!titles) titlesOf.set(f.from, (titles = new Set()));
     const to = elements.get(f.to)!;
-    const title = linkTitle(f, to.name, source, linkIds, titles);
+    const endpointKey = endpointKeyOf(f, endpointKeys);
+    const title = linkTitle(f, to.name, endpointKey, source, linkIds, titles);
     const linkId = threagileLinkId(source, title);
     ids.link.set(f.id, linkId);
     links[title] = link(f, elements.get(f.from)!, to, ids);
-    section.communication_links[linkId] = carriedFlow(f, title, endpointKeyOf(f));
+    section.communication_links[linkId] = carriedFlow(f, title, endpointKey);
   }
 
   const order = flowOrder(r, ids.link);

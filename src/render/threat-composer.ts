@@ -14,8 +14,9 @@
 //                               impactedGoal (what its STRIDE category violates), impactedAssets (the data
 //                               assets at stake), and `statement` composed from them as Threat Composer
 //                               composes it; STRIDE, Priority and Comments metadata; tags; status from triage
-//   punch-list action        -> a mitigation, linked to every threat it fixes (mitigationLinks); its status
-//                               from the triage of those threats (mitigationStatus)
+//   punch-list action        -> a mitigation, linked to every threat it fixes (mitigationLinks); its content
+//                               the action and its concrete steps (mitigationContent); its status from the
+//                               triage of those threats (mitigationStatus)
 //   assumption               -> an assumption, linked to the reported threats it concerns (assumptionLinks)
 //
 // Limits. Threat Composer validates an import with zod (packages/threat-composer-core/src/schemas and
@@ -39,6 +40,7 @@
 // assumption) by four FNV-1a passes, shaped as version-4 UUIDs, so that two exports of one model are byte
 // for byte the same and a threat keeps its id across exports. Numbers (`numericId`) follow report order.
 import type { AnalysisResult, Recommendation, Risk, Stride, Threat } from '../analysis/types.js';
+import { namesList, recommendationSteps, type StepSets } from '../analysis/recommendations.js';
 import type { Assumption, Model } from '../model/types.js';
 import { countsPhrase, residualOf, statusOf, uidOf } from '../track/triage.js';
 import type { TriageStatus } from '../track/types.js';
@@ -571,8 +573,11 @@ function scopeMetadata(t: Threat): TcMetadata[] {
     const text = [...new Set(ids ?? [])].sort().join(', ');
     return text && text.length <= TC_LIMITS.content ? text : undefined;
   };
+  // An entry's `covers: []` is carried empty: a scope of the key's component alone, which the import reads back
+  // as such; left out, the decision would come back with no scope at all, checked against nothing.
+  const recorded = made.covers?.length === 0 ? '' : flows(made.covers);
   const entries: Array<[string, string | undefined]> = [
-    [TC_META.risk, t.risk], [TC_META.flows, flows(t.flows)], [TC_META.decisionRisk, made.risk], [TC_META.decisionCovers, flows(made.covers)],
+    [TC_META.risk, t.risk], [TC_META.flows, flows(t.flows)], [TC_META.decisionRisk, made.risk], [TC_META.decisionCovers, recorded],
   ];
   return entries.filter((e): e is [string, string] => e[1] !== undefined).map(([key, value]) => ({ key, value }));
 }
@@ -591,13 +596,52 @@ export function mitigationStatus(statuses: readonly TriageStatus[]): TcMitigatio
   return fixing.some((s) => s !== 'open') ? 'mitigationInProgress' : 'mitigationIdentified';
 }
 
-function mitigationRecord(rec: Recommendation, id: string, threats: readonly Threat[]): TcMitigation {
+/** Room kept at the end of a mitigation's content for the line that says how many steps were left out. */
+const STEPS_TRAILER_ROOM = 80;
+
+/**
+ * The pieces of a punch-list action's steps, each a line or two kept together: numbered steps, so that they
+ * still read as a list where Threat Composer's card runs the lines of its plain text together; under the
+ * components they hold for when the action's threats do not share them all, a group's heading kept with its
+ * first step so that no heading is left without one.
+ */
+function stepPieces(found: StepSets): string[] {
+  const pieces: string[] = [];
+  for (const set of found.sets) {
+    const heading = found.all ? 'Steps:' : `Steps for ${namesList(set.components)}:`;
+    set.steps.forEach((step, i) => pieces.push(`${i === 0 ? `${heading}\n` : ''}${i + 1}. ${flat(step)}`));
+  }
+  return pieces;
+}
+
+/**
+ * A mitigation's content: the action, then its concrete steps in the technologies of the model, whole pieces
+ * while they fit Threat Composer's limit, then a line saying how many were left out. The mitigation's id is
+ * derived from the action alone, never from this text, so that steps edited or cut there keep its links.
+ */
+export function mitigationContent(text: string, found: StepSets | undefined): string {
+  const pieces = found === undefined ? [] : stepPieces(found);
+  // An action as long as the limit still leaves room for the line that says its steps were left out.
+  let content = clip(flat(text), TC_LIMITS.content - (pieces.length > 0 ? STEPS_TRAILER_ROOM : 0));
+  for (let i = 0; i < pieces.length; i++) {
+    const next = `${content}\n${i === 0 ? '\n' : ''}${pieces[i]}`;
+    const room = i < pieces.length - 1 ? STEPS_TRAILER_ROOM : 0;
+    if (next.length + room > TC_LIMITS.content) {
+      const left = pieces.length - i;
+      return `${content}\n… ${left} more step${left === 1 ? '' : 's'}: see threatmap's report (threatmap analyze MODEL).`;
+    }
+    content = next;
+  }
+  return content;
+}
+
+function mitigationRecord(rec: Recommendation, id: string, threats: readonly Threat[], steps: StepSets | undefined): TcMitigation {
   const ids = threats.map((t) => t.id);
   const listed = ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', ');
   const status = mitigationStatus(threats.map(statusOf));
   return {
     id, numericId: rec.rank, displayOrder: rec.rank,
-    content: clip(flat(rec.text), TC_LIMITS.content),
+    content: mitigationContent(rec.text, steps),
     status,
     metadata: [
       { key: 'Comments', value: clip(`threatmap punch-list action ${rec.rank} (${rec.risk} risk): fixes ${ids.length === 1 ? 'threat' : `${ids.length} threats`} ${listed}.`, TC_LIMITS.content) },
@@ -721,11 +765,12 @@ export function buildThreatComposer(r: AnalysisResult, options: ThreatComposerOp
   const byId = new Map(r.threats.map((t) => [t.id, t]));
   const mitigations: TcMitigation[] = [];
   const mitigationLinks: TcWorkspace['mitigationLinks'] = [];
+  const stepsOf = recommendationSteps(r.threats);
   for (const rec of r.recommendations) {
     const fixed = rec.threats.map((id) => byId.get(id)).filter((t) => t !== undefined);
     if (fixed.length === 0) continue;
     const id = uuidOf(`mitigation:${rec.risk}:${rec.text}`, taken);
-    mitigations.push(mitigationRecord(rec, id, fixed));
+    mitigations.push(mitigationRecord(rec, id, fixed, stepsOf(rec)));
     for (const t of fixed) mitigationLinks.push({ mitigationId: id, linkedId: threatIds.get(t.id)! });
   }
   const assumptions: TcAssumption[] = [];

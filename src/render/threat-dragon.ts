@@ -112,7 +112,7 @@ export const TD_OWN = 'threatmap';
 // the person saw there), so that the import writes `risk:` and `covers:` again, exactly: a decision stays
 // checked as it was, and an entry written without a scope stays without one.
 
-/** A threat's risk and flows (ids, sorted; absent when none), as a triage entry records them. */
+/** A threat's risk and flows (ids, sorted; absent when none, or empty where an entry records them so), as a triage entry records them. */
 export interface CarriedScope {
   risk: Risk;
   covers?: string[];
@@ -127,12 +127,14 @@ export function exportedScope(t: Threat): CarriedScope {
 /**
  * What a decision was made for, as its entry records it. A result whose triage does not hold the entry's scope
  * (analysed before it did) has it worked out for a drifted decision (driftedScope); otherwise a decision that
- * records none is carried with none, and comes back unscoped.
+ * records none is carried with none, and comes back unscoped. An empty `covers` is carried as recorded: it is
+ * a scope (the key's component, no flow), which the decision still needs review against; left out, the
+ * decision would come back with none, checked against nothing.
  */
 export function decisionScope(t: Threat): Partial<CarriedScope> {
   const tr = t.triage;
   if (tr === undefined || (tr.risk === undefined && tr.covers === undefined)) return driftedScope(t) ?? {};
-  return { ...(tr.risk ? { risk: tr.risk } : {}), ...(tr.covers?.length ? { covers: [...tr.covers] } : {}) };
+  return { ...(tr.risk ? { risk: tr.risk } : {}), ...(tr.covers !== undefined ? { covers: [...tr.covers] } : {}) };
 }
 
 /**

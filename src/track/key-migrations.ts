@@ -3,9 +3,14 @@
 // about a threat that will not come back. Both would read as stale entries and the decisions would be lost, so
 // each change is written here once, with its release note, and triage matching (triage.ts) and
 // `threatmap triage --migrate` (src/cli/triage.ts) follow it. No Node APIs: runs in the browser.
+import { type AnalysisContext, buildContext } from '../analysis/context.js';
+import { functionLevelCase } from '../analysis/rules/authorization.js';
+import { contentInputNarrowed } from '../analysis/rules/injection.js';
 import { USER_CREDENTIALS } from '../analysis/rules/facts.js';
 import { clientProof } from '../analysis/rules/integrity.js';
 import type { AnalysisResult } from '../analysis/types.js';
+import { displayPath } from '../model/diagnostics.js';
+import { buildGraph } from '../model/graph.js';
 import type { Boundary, Element, Endpoint, Flow } from '../model/types.js';
 import type { TriageStatus } from './types.js';
 import { threatUid, UID_PATTERN } from './uid.js';
@@ -19,8 +24,13 @@ export interface MovedKeys {
   /** The shape of the old key and of the new one, for people (the release note, `--migrate`'s output). */
   oldShape: string;
   newShape: string;
-  /** How an old key's component leads to the new one: a flow's id to the element that makes the call. */
-  resolve: 'flow-to-caller';
+  /**
+   * How an old key's component leads to the new one: a flow's id to the element that makes the call; an
+   * endpoint's id to its element, for the endpoints the element's threat names in its evidence.
+   */
+  resolve: 'flow-to-caller' | 'endpoint-to-element';
+  /** The rule of the old keys, when another rule's finding now holds them (its keys are `rule@...` otherwise). */
+  from?: string;
   note: string;
 }
 
@@ -34,7 +44,12 @@ export interface RetiredKeys {
    * When an old key's threat is retired: on a webhook endpoint whose signature check the model declares; or
    * one of the cases of session 17's review (RETIRED_CASES).
    */
-  when: 'signed-webhook' | RetiredCase;
+  when: 'signed-webhook' | 'forgeable-key' | RetiredCase;
+  /**
+   * The rule whose finding stands for the threat's cause while it reports: the threat comes back once that
+   * finding goes, so its entries are kept, suspended meanwhile, to apply again then (`--migrate` leaves them).
+   */
+  suspendedWhile?: string;
   note: string;
 }
 
@@ -62,6 +77,17 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   ...retiredS17('unauthenticated-object-change', 'client-proof', 'a public endpoint that takes only credentials is the caller proving who they are, not data anyone changes'),
   ...retiredS17('broken-object-level-authorization', 'admin-endpoint', 'an admin route reaches every user\'s objects by design: exposed-admin-interface and missing-authorization report who may call it'),
   ...retiredS17('credential-stuffing', 'was-login', 'a route is no longer a login for `/auth/` in its path, nor a one-time-code check: only a route named for login (or `kind: login`) is'),
+  // Session 18, ahead of session 17's enumeration retirements: those ask whether the per-endpoint key is reported,
+  // which it never is now, so they would claim the endpoints the element's threat still names.
+  {
+    kind: 'moved',
+    rule: 'account-enumeration',
+    since: '0.1.0',
+    oldShape: 'account-enumeration@element:METHOD /route (one per endpoint)',
+    newShape: 'account-enumeration@element (one per element)',
+    resolve: 'endpoint-to-element',
+    note: 'enumeration is one finding per element, naming each sign-up, login and reset endpoint, instead of one per endpoint: the fix is one response policy',
+  },
   ...retiredS17('account-enumeration', 'was-login', 'a route is no longer a login for `/auth/` in its path, nor a one-time-code check: only a route named for login (or `kind: login`) is'),
   ...retiredS17('account-enumeration', 'signed-in-reset', 'a password change that needs the user signed in tells nobody who has an account'),
   ...retiredS17('insecure-password-reset', 'signed-in-reset', 'a signed-in user changing their password is not the reset flow: nobody takes an account over through it'),
@@ -72,11 +98,53 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   ...retiredS17('no-circuit-breaker', 'load-balancer', 'a load balancer\'s health checks take a failing target out of rotation: that is its breaker'),
   ...retiredS17('unauthenticated-partner-call', 'untyped-caller', 'a caller of no `type` is no partner: validation asks who it is (untyped-caller), and missing-authentication judges the service its calls reach'),
   ...retiredS17('missing-waf', 'off-the-shelf', 'software run as shipped (a mail catcher) has its vendor\'s flaws to patch, not ours to filter'),
+  // Session 18.
+  ...retiredS17('exposed-admin-interface', 'admin-api-route', 'an admin API route that signed-in users also call is broken function-level authorization: missing-authorization reports it, with a role check in the service as the fix, not a VPN'),
+  // A framework's trait is what it can do, not what the model shows it doing (tech-noise, session 18).
+  ...retiredS17('xxe', 'xml-capability', 'Spring or .NET can parse XML, which says nothing of input: XXE is reported where the model shows XML arriving (an XML, SOAP or SAML endpoint or flow, a SAML sign-in, or an `xml` tag)'),
+  ...retiredS17('template-injection', 'template-capability', 'rendering pages with a framework\'s template engine is not rendering input as a template: SSTI is reported where callers send templates (an endpoint or asset named so) or a `template-engine` tag says so'),
+  // The literal token signing key and the password reset by one-time code (authn, session 18).
+  {
+    kind: 'retired',
+    rule: 'missing-token-validation',
+    since: '0.1.0',
+    oldShape: 'missing-token-validation@element',
+    when: 'forgeable-key',
+    suspendedWhile: 'forgeable-tokens',
+    note: 'while the JWT signing key is a literal in the repository a forger needs no validation flaw: forgeable-tokens is the one finding (decide it), and this one comes back once the key is out of the files',
+  },
+  {
+    kind: 'moved',
+    rule: 'otp-brute-force',
+    since: '0.1.0',
+    oldShape: 'otp-brute-force@element:METHOD /route (one per code check)',
+    newShape: 'otp-brute-force@element (one per password reset by one-time code)',
+    resolve: 'endpoint-to-element',
+    note: 'a password reset whose one-time code can be guessed is one account takeover on the element, naming the reset and every code check, instead of one finding per code check',
+  },
+  {
+    kind: 'moved',
+    rule: 'otp-brute-force',
+    from: 'insecure-password-reset',
+    since: '0.1.0',
+    oldShape: 'insecure-password-reset@element:METHOD /route',
+    newShape: 'otp-brute-force@element (one per password reset by one-time code)',
+    resolve: 'endpoint-to-element',
+    note: 'a reset whose one-time code can be guessed is taken over by guessing it: otp-brute-force\'s account takeover on the element names the reset endpoint and its code checks',
+  },
+  ...retiredS17('insecure-deserialization', 'deserialization-capability', 'a JVM, PHP or Celery can deserialise objects, which says nothing of input: reported where the model shows serialized objects arriving (RMI, pickle, ViewState... on an endpoint or flow) or an `object-deserialization` or `pickle` tag says so'),
+  ...retiredS17('xxe', 'content-input', 'content a route serves (GET /sitemap.xml) or a trusted internal system sends is no untrusted input, and a forwarding element parses nothing: reported where a route takes the content (a write, `accepts`, an upload) or an untrusted or exposed caller sends it (fix-misc, session 18)'),
+  ...retiredS17('template-injection', 'content-input', 'content a route serves (GET /sitemap.xml) or a trusted internal system sends is no untrusted input, and a forwarding element parses nothing: reported where a route takes the content (a write, `accepts`, an upload) or an untrusted or exposed caller sends it (fix-misc, session 18)'),
+  ...retiredS17('insecure-deserialization', 'content-input', 'content a route serves (GET /sitemap.xml) or a trusted internal system sends is no untrusted input, and a forwarding element parses nothing: reported where a route takes the content (a write, `accepts`, an upload) or an untrusted or exposed caller sends it (fix-misc, session 18)'),
 ];
 
 /** What a release's change makes of one triage entry that matches no threat. */
 export type KeyChange =
-  | { kind: 'moved'; migration: MovedKeys; oldKey: string; newKey: string }
+  | {
+    kind: 'moved'; migration: MovedKeys; oldKey: string; newKey: string;
+    /** `endpoint-to-element`: every endpoint the new threat names, which the old keys moved into it may not all be. */
+    endpoints?: readonly string[];
+  }
   | { kind: 'retired'; migration: RetiredKeys; oldKey: string };
 
 /** Every old key the migrations explain, and its stable id, each with its change. */
@@ -113,6 +181,7 @@ function oldKeyIndex(result: AnalysisResult, migrations: readonly KeyMigration[]
 
 /** `flow-to-caller`: the old per-flow keys of each threat the rule reports now, one per flow its element makes. */
 function movedKeys(result: AnalysisResult, m: MovedKeys): KeyChange[] {
+  if (m.resolve === 'endpoint-to-element') return endpointsToElement(result, m);
   const flows = new Map<string, Flow>(result.flows.map((f) => [f.id, f]));
   const out: KeyChange[] = [];
   for (const t of result.threats) {
@@ -124,8 +193,25 @@ function movedKeys(result: AnalysisResult, m: MovedKeys): KeyChange[] {
   return out;
 }
 
+/**
+ * `endpoint-to-element`: the old per-endpoint keys of each element-wide threat the rule reports now, one per
+ * endpoint its evidence points at (an endpoint the rule leaves out now, mitigated or retired, is not named).
+ */
+function endpointsToElement(result: AnalysisResult, m: MovedKeys): KeyChange[] {
+  const byId = new Map(result.elements.map((e) => [e.id, e]));
+  const out: KeyChange[] = [];
+  for (const t of result.threats) {
+    if (t.ruleId !== m.rule || t.componentKind !== 'element' || t.endpoint !== undefined) continue;
+    const named = new Set(t.evidence.map((e) => e.path));
+    const endpoints = (byId.get(t.component)?.endpoints ?? []).filter((ep) => named.has(displayPath(ep.at))).map((ep) => ep.id);
+    for (const id of endpoints) out.push({ kind: 'moved', migration: m, oldKey: `${m.from ?? m.rule}@${id}`, newKey: t.key, endpoints });
+  }
+  return out;
+}
+
 /** `signed-webhook`: the old keys of the rule on every endpoint where it no longer reports by design. */
 function retiredKeys(result: AnalysisResult, m: RetiredKeys): KeyChange[] {
+  if (m.when === 'forgeable-key') return forgeableKeyKeys(result, m);
   if (m.when !== 'signed-webhook') return retiredCaseKeys(result, m, m.when);
   const reported = new Set(result.threats.map((t) => t.key));
   const facts = webhookFacts(result);
@@ -134,6 +220,24 @@ function retiredKeys(result: AnalysisResult, m: RetiredKeys): KeyChange[] {
     for (const ep of e.endpoints) {
       const oldKey = `${m.rule}@${ep.id}`;
       if (!reported.has(oldKey) && signedWebhook(facts, e, ep)) out.push({ kind: 'retired', migration: m, oldKey });
+    }
+  }
+  return out;
+}
+
+/**
+ * `forgeable-key`: the old keys of the rule on each element a forgeable-tokens threat names (its holder, and the
+ * elements its evidence cites as taking the tokens), not reported now.
+ */
+function forgeableKeyKeys(result: AnalysisResult, m: RetiredKeys): KeyChange[] {
+  const reported = new Set(result.threats.map((t) => t.key));
+  const out: KeyChange[] = [];
+  for (const t of result.threats) {
+    if (t.ruleId !== 'forgeable-tokens') continue;
+    const named = new Set(t.evidence.map((e) => e.path));
+    for (const e of result.elements) {
+      const oldKey = `${m.rule}@${e.id}`;
+      if ((e.id === t.component || named.has(displayPath(e.at))) && !reported.has(oldKey)) out.push({ kind: 'retired', migration: m, oldKey });
     }
   }
   return out;
@@ -229,11 +333,14 @@ export const migrateCommand = (modelFile: string): string => `threatmap triage $
 
 /** The cases session 17 retired: endpoint cases name an endpoint in the old key, element cases an element. */
 export type RetiredCase = EndpointCase | ElementCase;
-type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check';
-type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller';
+type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check' | 'admin-api-route';
+type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller' | CapabilityCase;
+/** Processes whose tech brings the trait of a capability (session 18): not reported on the trait alone any more. */
+type CapabilityCase = 'xml-capability' | 'template-capability' | 'deserialization-capability' | 'content-input';
 /** A function declaration, not a table: KEY_MIGRATIONS calls it (through retiredS17) while the module loads. */
 function isElementCase(when: RetiredCase): when is ElementCase {
-  return when === 'cloud-api-store' || when === 'off-the-shelf' || when === 'mail-catcher' || when === 'load-balancer' || when === 'untyped-caller';
+  return when === 'cloud-api-store' || when === 'off-the-shelf' || when === 'mail-catcher' || when === 'load-balancer' || when === 'untyped-caller'
+    || when === 'xml-capability' || when === 'template-capability' || when === 'deserialization-capability' || when === 'content-input';
 }
 
 /** A retirement of session 17. A function declaration: KEY_MIGRATIONS, above, calls it while the module loads. */
@@ -248,9 +355,12 @@ const OLD_LOGIN = /(^|\/)(login|signin|sign-in|auth|token|session)s?(\/|$)/i;
 
 type Assets = ReadonlyMap<string, AnalysisResult['assets'][number]>;
 
+/** The analysis context of the result's model, built on first use: the cases a rule's own test decides need it. */
+type Context = () => AnalysisContext;
+
 /** Endpoint cases: whether the rule no longer reports the endpoint by design. */
-const ENDPOINT_RETIRED: Record<EndpointCase, (ep: Endpoint, assets: Assets) => boolean> = {
-  'client-proof': (ep, assets) => PROOF_KINDS.has(ep.kind) || (ep.accepts.length > 0 && ep.accepts.every((id) => {
+const ENDPOINT_RETIRED: Record<EndpointCase, (ep: Endpoint, e: Element, assets: Assets, ctx: Context) => boolean> = {
+  'client-proof': (ep, _e, assets) => PROOF_KINDS.has(ep.kind) || (ep.accepts.length > 0 && ep.accepts.every((id) => {
     const a = assets.get(id);
     return a === undefined || a.integrity !== 'high' || clientProof(a);
   })),
@@ -258,6 +368,9 @@ const ENDPOINT_RETIRED: Record<EndpointCase, (ep: Endpoint, assets: Assets) => b
   'was-login': (ep) => ep.kind !== 'login' && OLD_LOGIN.test(ep.route),
   'signed-in-reset': (ep) => ep.kind === 'password-reset' && USER_CREDENTIALS.has(ep.auth),
   'otp-check': (ep) => ep.kind === 'otp',
+  // Session 18: exposed-admin-interface leaves an admin API route to missing-authorization by this very test; its
+  // evidence names only some routes, and a declared role check mitigates it without naming any.
+  'admin-api-route': (ep, e, _assets, ctx) => ep.kind === 'admin' && !ep.public && functionLevelCase(ep, e, ctx()),
 };
 
 /** Element cases: whether the rule no longer reports the element by design. */
@@ -271,6 +384,10 @@ const ELEMENT_RETIRED: Record<ElementCase, (e: Element, inFlows: readonly Flow[]
     const caller = byId.get(f.from);
     return caller !== undefined && caller.kind === 'external' && caller.type === undefined;
   }),
+  'xml-capability': (e) => e.kind === 'process' && e.traits.includes('xml'),
+  'template-capability': (e) => e.kind === 'process' && e.traits.includes('template-engine'),
+  'deserialization-capability': (e) => e.kind === 'process' && e.traits.includes('object-deserialization'),
+  'content-input': contentInputNarrowed,
 };
 
 /** The old keys of the rule, not reported now, on every endpoint or element the case retires. */
@@ -294,6 +411,14 @@ function retiredCaseKeys(result: AnalysisResult, m: RetiredKeys, when: RetiredCa
     return out;
   }
   const assets: Assets = new Map(result.assets.map((a) => [a.id, a]));
-  for (const e of result.elements) for (const ep of e.endpoints) if (ENDPOINT_RETIRED[when](ep, assets)) push(ep.id);
+  let context: AnalysisContext | undefined;
+  const ctx: Context = () => (context ??= resultContext(result));
+  for (const e of result.elements) for (const ep of e.endpoints) if (ENDPOINT_RETIRED[when](ep, e, assets, ctx)) push(ep.id);
   return out;
+}
+
+/** The analysis context of the model a result was made from: its elements, flows and boundaries are the model's. */
+function resultContext(result: AnalysisResult): AnalysisContext {
+  const { file, system, boundaries, assets, elements, flows } = result;
+  return buildContext(buildGraph({ file, system, boundaries, assets, elements, flows, assumptions: [], threats: [] }), result.crossings);
 }

@@ -1,6 +1,7 @@
 // `threatmap triage --migrate` as text in, text out: a triage file's entries under keys that a release changed
-// rewritten under the new keys, and entries about threats retired by design removed, each as an edit of that
-// entry alone (triage-edit.ts), so that comments and layout survive. The plan is what applying the triage
+// rewritten under the new keys (unless that would widen a decision: those wait for a re-decision), and entries
+// about threats retired by design removed (those suspended while another finding stands for the cause stay),
+// each as an edit of that entry alone (triage-edit.ts), so that comments and layout survive. The plan is what applying the triage
 // found (triage.ts: `migrated`, `retired`), so the file says afterwards what the reports said before.
 import type { AnalysisResult, Threat } from '../analysis/types.js';
 import { parseTriage, type TriageEntry, uidOf } from './triage.js';
@@ -18,8 +19,11 @@ export interface MigrationStep {
   oldKey: string;
   status: TriageStatus;
   reason?: string;
-  /** `renamed`: the entry now stands under `to`; `removed`: it is gone, for `why`. */
-  kind: 'renamed' | 'removed';
+  /**
+   * `renamed`: the entry now stands under `to`; `removed`: it is gone, for `why`; `kept`: left as written, since
+   * moving it would widen its decision (it waits for a re-decision of the threat now reported in its place).
+   */
+  kind: 'renamed' | 'removed' | 'kept';
   to?: string;
   why: string;
 }
@@ -40,7 +44,7 @@ export function migrateTriageText(text: string, modelFile: string, result: Analy
   const migrated = result.triage?.migrated ?? [];
   const retired = result.triage?.retired ?? [];
   const entries = new Map<string, TriageEntry>((parseTriage(text, '').triage?.entries ?? []).map((e) => [e.ref, e]));
-  const steps = [...migrated.map((m) => migrationStep(m, result)), ...retired.map(retiredStep)]
+  const steps = [...migrated.map((m) => migrationStep(m, result)), ...retired.filter((r) => r.suspendedWhile === undefined).map(retiredStep)]
     .map((step) => ({ ...step, ...(entries.get(step.ref)?.reason !== undefined ? { reason: entries.get(step.ref)!.reason } : {}) }))
     .sort((a, b) => a.line - b.line);
   let out = text;
@@ -57,6 +61,7 @@ function migrationStep(m: MigratedEntry, result: AnalysisResult): MigrationStep 
       : `${m.key} has its own entry on line ${m.supersededBy}`;
     return { ...base, kind: 'removed', why };
   }
+  if (m.redecide !== undefined) return { ...base, kind: 'kept', to: UID_PATTERN.test(m.ref) ? m.uid : m.key, why: `${m.key} needs a re-decision: ${m.redecide}` };
   // An entry keeps the kind of id it was written under: a key stays a key, a stable id a stable id.
   const to = UID_PATTERN.test(m.ref) ? m.uid : m.key;
   const threat = result.threats.find((t) => t.key === m.key);
@@ -66,6 +71,7 @@ function migrationStep(m: MigratedEntry, result: AnalysisResult): MigrationStep 
 const retiredStep = (r: RetiredEntry): MigrationStep => ({ line: r.line, ref: r.ref, oldKey: r.oldKey, status: r.status, kind: 'removed', why: `retired in ${r.since}: ${r.reason}` });
 
 function applyStep(text: string, modelFile: string, step: MigrationStep, result: AnalysisResult): string {
+  if (step.kind === 'kept') return text;
   if (step.kind === 'removed') return removeTriageEntry(text, modelFile, { uid: step.ref, key: step.ref, describe: '' }).text;
   const renamed = renameTriageEntry(text, step.ref, step.to!);
   const threat = result.threats.find((t) => t.key === step.to || uidOf(t) === step.to);

@@ -24,7 +24,8 @@ export interface TriageTarget {
 
 /**
  * A change of one entry. `risk` and `covers` record what the decision is made for (scope.ts): given, they replace
- * what the entry recorded (an empty `covers` removes the field: the entry then covers its key's component only);
+ * what the entry recorded (an empty `covers` is written `covers: []`, the key's component only, unless a `risk` is
+ * given, which already records that scope);
  * not given, the entry keeps its recorded scope, so that a renewal or a new owner never widens the decision.
  */
 export interface TriageUpdate extends TriageDecision {
@@ -125,8 +126,10 @@ function findEntry(map: YAMLMap | undefined, target: TriageTarget): Pair | undef
 export function setTriageEntry(text: string | undefined, modelFile: string, target: TriageTarget, update: TriageUpdate): string {
   const base = text && text.trim() !== '' ? text : newTriageText(modelFile);
   const src = read(base);
-  // An empty `covers` is written as no `covers`: what the key names is covered all the same.
-  const unset: readonly string[] = [...(update.unset ?? []), ...(update.covers?.length === 0 ? ['covers'] : [])];
+  // Beside a `risk`, an empty `covers` says nothing more (scope.ts reads a missing one as no flows): left out, as
+  // the importers write it. Alone it is the recorded scope (the key's component only) that drift is checked against.
+  const redundant = update.covers?.length === 0 && update.risk !== undefined;
+  const unset: readonly string[] = [...(update.unset ?? []), ...(redundant ? ['covers'] : [])];
   const fields = FIELD_ORDER.flatMap((k): [Field, FieldValue][] => {
     const value = fieldValue(k, target, update);
     return value === undefined || unset.includes(k) ? [] : [[k, value]];

@@ -12,7 +12,7 @@ import type { Diagnostic, Loc, ModelPath } from '../model/types.js';
 import { isIsoDate } from './dates.js';
 import { KEY_MIGRATIONS, keyChanges, type KeyChange, migrateCommand, mostConservative, shellArg } from './key-migrations.js';
 import { type Regroup, RegroupIndex, regroupOf, renamedCandidates, type StaleDecision } from './regroup.js';
-import { entryKeyOf, readRisk, type ScopeContext, scopeContext, scopeDrift } from './scope.js';
+import { entryKeyOf, keyComponent, readRisk, type ScopeContext, scopeContext, scopeDrift } from './scope.js';
 import {
   isUnresolved, type MigratedEntry, type RegroupedEntry, type RetiredEntry, type RiskCounts, type ScopeDrift, type StaleEntry, type ThreatTriage, TRIAGE_STATUSES, type TriageReport, type TriageStatus,
   type TriageWarning,
@@ -380,9 +380,9 @@ function placeUnmatched(result: AnalysisResult, unmatched: readonly TriageEntry[
       if (group) group.push({ entry, change });
       else movedTo.set(change.newKey, [{ entry, change }]);
     } else if (change?.kind === 'retired') {
-      const { since, note } = change.migration;
-      retired.push({ ...entryFacts(entry), oldKey: change.oldKey, since, reason: note });
-      warn('retired-entry', `triage entry \`${entry.ref}\`${entry.ref === change.oldKey ? '' : ` (${change.oldKey})`} is retired: since ${since}, ${note}; delete the entry (\`${migrateCommand(result.file)}\` does)`, entry.loc);
+      const { since, note, suspendedWhile } = change.migration;
+      retired.push({ ...entryFacts(entry), oldKey: change.oldKey, since, reason: note, ...(suspendedWhile !== undefined ? { suspendedWhile } : {}) });
+      warn('retired-entry', retiredMessage(result.file, entry, change), entry.loc);
     } else rest.push(entry);
   }
   const migrated: MigratedEntry[] = [];
@@ -390,14 +390,18 @@ function placeUnmatched(result: AnalysisResult, unmatched: readonly TriageEntry[
     const t = byKey.get(newKey)!;
     const own = decided.get(newKey)?.entry;
     const used = own ?? mostConservative(group.map((m) => m.entry));
-    if (!own) decided.set(newKey, { entry: used, writtenFor: group.find((m) => m.entry === used)!.change.oldKey });
+    // A decision made for some of the endpoints, or for another rule's finding, would widen silently: open instead.
+    const redecide = own ? undefined : widening(group);
+    if (!own && redecide === undefined) decided.set(newKey, { entry: used, writtenFor: group.find((m) => m.entry === used)!.change.oldKey });
     for (const moved of group) {
       const { entry, change } = moved;
       const { since, note } = change.migration;
+      const superseded = entry !== used && redecide === undefined ? { supersededBy: used.loc.line } : {};
       migrated.push({
-        ...entryFacts(entry), oldKey: change.oldKey, key: newKey, uid: uidOf(t), since, note, ...(entry === used ? {} : { supersededBy: used.loc.line }),
+        ...entryFacts(entry), oldKey: change.oldKey, key: newKey, uid: uidOf(t), since, note, ...superseded, ...(redecide !== undefined ? { redecide } : {}),
       });
-      warn('migrated-entry', migratedMessage(result.file, moved, group, used, own !== undefined), entry.loc, uidOf(t));
+      const message = redecide === undefined ? migratedMessage(result.file, moved, group, used, own !== undefined) : redecideMessage(result.file, moved, uidOf(t), redecide);
+      warn('migrated-entry', message, entry.loc, uidOf(t));
     }
   }
   migrated.sort((a, b) => a.line - b.line || a.col - b.col);
@@ -467,6 +471,45 @@ function regroupedMessage(modelFile: string, entry: TriageEntry, d: StaleDecisio
   return applied.length === 1
     ? `${head}: ${why}; write the entry under that key (\`${migrateCommand(modelFile)}\` does)`
     : `${head}: ${why}; write an entry for each (\`threatmap triage ${modelArg(modelFile)} ID --status ${d.status}\`) and delete this one`;
+}
+
+/** A retired entry in words: delete it, or, while another finding stands for its cause, keep it for when the threat returns. */
+function retiredMessage(modelFile: string, entry: TriageEntry, change: KeyChange & { kind: 'retired' }): string {
+  const { since, note, suspendedWhile } = change.migration;
+  const head = `triage entry \`${entry.ref}\`${entry.ref === change.oldKey ? '' : ` (${change.oldKey})`}`;
+  if (suspendedWhile === undefined) return `${head} is retired: since ${since}, ${note}; delete the entry (\`${migrateCommand(modelFile)}\` does)`;
+  return `${head} is suspended while ${suspendedWhile} reports the cause: since ${since}, ${note}; keep the entry (\`${migrateCommand(modelFile)}\` leaves it): its decision (${entry.status}) applies again when the threat returns`;
+}
+
+/**
+ * Why the entries that moved into one threat cannot decide it, in words; undefined when they can: the threat
+ * names endpoints none of their old keys did, or is the finding of another rule than the one they decided.
+ */
+function widening(group: readonly Moved[]): string | undefined {
+  const endpoints = group[0].change.endpoints ?? [];
+  const had = new Set(group.map((m) => keyComponent(m.change.oldKey)));
+  const more = endpoints.filter((id) => !had.has(id));
+  const other = group.filter((m) => m.change.migration.from !== undefined).map((m) => m.change.oldKey).sort();
+  if (more.length === 0 && other.length === 0) return undefined;
+  const parts = [
+    ...(more.length ? [`it now also covers ${namedIds(more)} (${endpoints.length} endpoint${endpoints.length === 1 ? '' : 's'} in all)`] : []),
+    ...(other.length ? [`${namedIds(other)}, another rule's finding, moved into it: a decision on that is none on ${group[0].change.migration.rule}`] : []),
+  ];
+  return parts.join('; ');
+}
+
+/** At most four ids, then a count of the rest. */
+const namedIds = (ids: readonly string[]): string => {
+  const named = ids.slice(0, 4).map((id) => `\`${id}\``);
+  if (ids.length > 4) named.push(`${ids.length - 4} more`);
+  return named.length <= 1 ? named.join('') : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+};
+
+/** An entry whose decision would widen if it followed its key change: the threat is open until decided anew. */
+function redecideMessage(modelFile: string, { entry, change }: Moved, uid: string, why: string): string {
+  const { since, note } = change.migration;
+  return `triage entry \`${entry.ref}\`${entry.ref === change.oldKey ? '' : ` (${change.oldKey})`} was made for less than \`${change.newKey}\`, now reported in its place (rule changed in ${since}: ${note}): ${why}; `
+    + `the threat is open until it is decided anew (\`threatmap triage ${modelArg(modelFile)} ${uid} --status ${entry.status}\` moves this entry there and records it)`;
 }
 
 /** An entry under a key a release changed, and the change. */

@@ -104,6 +104,11 @@ export interface MigratedEntry extends MovedEntry {
    * entry, or a more conservative one that also moved there); absent when this entry's decision applies.
    */
   supersededBy?: number;
+  /**
+   * Why the decision does not carry over: the threat now covers endpoints no entry that moved into it was written
+   * for, or is another rule's finding. The threat is open until decided anew, and `--migrate` leaves the entry.
+   */
+  redecide?: string;
 }
 
 /**
@@ -123,6 +128,11 @@ export interface RetiredEntry {
   oldKey: string;
   since: string;
   reason: string;
+  /**
+   * The rule whose finding stands for the cause while it reports: the entry is kept, suspended meanwhile, and
+   * decides its threat again when that comes back; `--migrate` leaves it.
+   */
+  suspendedWhile?: string;
 }
 
 export interface TriageWarning {

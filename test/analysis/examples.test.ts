@@ -128,7 +128,7 @@ describe('pre-launch example', () => {
   it('finds registration without rate limiting (D, High) and email enumeration (I)', () => {
     const rl = find('no-rate-limiting').find((t) => t.endpoint === 'app:POST /register');
     assert.equal(rl?.risk, 'High');
-    const en = find('account-enumeration').find((t) => t.endpoint === 'app:POST /register');
+    const en = find('account-enumeration').find((t) => t.key === 'account-enumeration@app');
     assert.equal(en?.stride, 'I');
   });
   it('finds the admin panel reachable without VPN (E, Critical)', () => {

@@ -4,21 +4,14 @@
 // held in bodies of 50 (web/structure.ts ROW_GROUPS); `?slice-rows=N` (web/dom.ts) makes what the first slice
 // holds the same on any machine. Timings are printed, never asserted.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium, openServedPage, slicedUrl } from './chromium.js';
-import { loadOrExit } from '../../src/cli/load.js';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSkip, servedSuite } from './chromium.js';
 import { generateModelText } from '../../src/model/generate.js';
-import { type RunningServer, startServer } from '../../src/server/server.js';
 import { diskForm, editorForm, formOf } from '../../web/text-form.js';
 
 const skip = browserSkip('web UI s16 browser tests');
-
-type BundleScript = { bundleWeb: (outdir: string) => Promise<Record<string, number>> };
 
 // The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
 interface PageElement {
@@ -146,35 +139,9 @@ describe('the page\'s save in a file that mixes line endings', () => {
 });
 
 describe('the page of a large model and of a file that mixes line endings, in a browser', { skip }, () => {
-  let browser: Browser;
-  let server: RunningServer;
-  let mixedServer: RunningServer;
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-web-s16-'));
-  const assets = join(dir, 'web');
-  const large = join(dir, 'large.yaml');
-  const mixed = join(dir, 'mixed.yaml');
   // A model whose lines end in CRLF and LF by turns, in blocks: the two edits below are 40 lines apart.
   const MIXED = readFileSync('examples/ecommerce.yaml', 'utf8').split('\n').map((l, i, all) => (i === all.length - 1 ? l : l + (Math.floor(i / 3) % 2 ? '\r\n' : '\n'))).join('');
-
-  before(async () => {
-    const script = (await import(pathToFileURL(resolve('scripts', 'bundle-web.mjs')).href)) as BundleScript;
-    await script.bundleWeb(assets);
-    writeFileSync(large, generateModelText({ elements: 2000, seed: 1 }));
-    writeFileSync(mixed, MIXED);
-    server = await startServer({ model: large, assets });
-    mixedServer = await startServer({ model: mixed, assets });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await mixedServer?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const open = (on: RunningServer) => openServedPage(browser, on.url);
-
-  const openSliced = (on: RunningServer, rows: number) => openServedPage(browser, slicedUrl(on.url, rows));
+  const served = servedSuite('threatmap-web-s16-', { large: generateModelText({ elements: 2000, seed: 1 }), mixed: MIXED });
 
   /** For each of the Diagram tab's tables: the number of rows in each of its bodies, and whether every body is a row group. */
   const bodies = (page: Page) => page.evaluate(() => Array.from(document.querySelectorAll('#structure table'), (table) => {
@@ -227,8 +194,8 @@ describe('the page of a large model and of a file that mixes line endings, in a 
   }
 
   it('2,000 elements: the Diagram tab draws its lists a slice at a time, every row in the end, reached by the keyboard and by find', { timeout: 300_000 }, async (t) => {
-    const { page, problems } = await open(server);
-    const { result } = loadOrExit(large, { quiet: true });
+    const { page, problems } = await served.open('large');
+    const result = served.result('large');
     await page.evaluate(() => {
       const tasks: number[] = [];
       globalThis.s16Tasks = tasks;
@@ -255,7 +222,7 @@ describe('the page of a large model and of a file that mixes line endings, in a 
     assert.equal(await page.evaluate(() => document.activeElement?.textContent), `${last.loc.line}:${last.loc.col}`);
     await page.keyboard.press('Enter');
     const caret = await page.evaluate(() => (document.getElementById('editor') as PageElement).selectionStart);
-    const text = readFileSync(large, 'utf8');
+    const text = readFileSync(served.file('large'), 'utf8');
     assert.equal(text.slice(0, caret).split('\n').length, last.loc.line);
     // Find in the page reaches the rows out of view too.
     assert.equal(await page.evaluate((id) => window.find(id), result.flows[990].id), true);
@@ -264,8 +231,8 @@ describe('the page of a large model and of a file that mixes line endings, in a 
   });
 
   it('?slice-rows=7: the click draws the first 7 elements only; in the end every list\'s rows are in bodies of 50, in order', { timeout: 300_000 }, async () => {
-    const { page, problems } = await openSliced(server, 7);
-    const { result } = loadOrExit(large, { quiet: true });
+    const { page, problems } = await served.open('large', 7);
+    const result = served.result('large');
     const seen = await page.evaluate(() => {
       document.getElementById('tab-diagram')!.click();
       return {
@@ -292,8 +259,8 @@ describe('the page of a large model and of a file that mixes line endings, in a 
   });
 
   it('a small model: one body a list, fewer rows than a slice of 200, and the click draws them all at once', { timeout: 120_000 }, async () => {
-    const { page, problems } = await openSliced(mixedServer, 200);
-    const shop = loadOrExit(mixed, { quiet: true }).result;
+    const { page, problems } = await served.open('mixed', 200);
+    const shop = served.result('mixed');
     assert.ok(shop.elements.length < GROUP && shop.flows.length < GROUP);
     assert.equal(await page.evaluate(() => {
       document.getElementById('tab-diagram')!.click();
@@ -310,8 +277,8 @@ describe('the page of a large model and of a file that mixes line endings, in a 
   });
 
   it('a new analysis keeps the rows that show the same, and redraws those that changed', { timeout: 300_000 }, async () => {
-    const { page } = await open(server);
-    const { result } = loadOrExit(large, { quiet: true });
+    const { page } = await served.open('large');
+    const result = served.result('large');
     await page.click('#tab-diagram');
     await listed(page);
     const row = (i: number) => `#structure tr[data-element="${result.elements[i].id}"]`;
@@ -335,7 +302,7 @@ describe('the page of a large model and of a file that mixes line endings, in a 
   });
 
   it('a save of two far-apart changes in a file that mixes line endings keeps every other line\'s own', { timeout: 120_000 }, async () => {
-    const { page } = await open(mixedServer);
+    const { page } = await served.open('mixed');
     const shown = await page.inputValue('#editor');
     assert.equal(shown, MIXED.replace(/\r\n/g, '\n'));
     const lines = shown.split('\n');
@@ -347,7 +314,7 @@ describe('the page of a large model and of a file that mixes line endings, in a 
     const fileLines = MIXED.split(/(?<=\n)/);
     const expected = [...fileLines.slice(0, 2), `# added in the page${fileLines[1].endsWith('\r\n') ? '\r\n' : '\n'}`, ...fileLines.slice(2, 42),
       fileLines[42].replace(/(\r?\n)$/, ' # changed$1'), ...fileLines.slice(43)].join('');
-    assert.equal(readFileSync(mixed, 'utf8'), expected);
+    assert.equal(readFileSync(served.file('mixed'), 'utf8'), expected);
     await page.close();
   });
 });

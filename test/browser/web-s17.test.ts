@@ -3,23 +3,15 @@
 // analysis keeps the paths that show the same; a threat's open details are kept, focus and all, while what
 // they show stays the same, and drawn again when it changes. Behaviour only: the timings are in diagnostics.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium, openServedPage, slicedUrl } from './chromium.js';
-import type { AnalysisResult } from '../../src/analysis/types.js';
-import { loadOrExit } from '../../src/cli/load.js';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSkip, servedSuite } from './chromium.js';
 import { generateModelText } from '../../src/model/generate.js';
-import { type RunningServer, startServer } from '../../src/server/server.js';
 import { defaultTriagePath, uidOf } from '../../src/track/triage.js';
 import { setTriageEntry } from '../../src/track/triage-edit.js';
 
 const skip = browserSkip('web s17 browser tests');
-
-type BundleScript = { bundleWeb: (outdir: string) => Promise<Record<string, number>> };
 
 // The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
 interface PageElement {
@@ -77,40 +69,11 @@ async function typeAt(page: Page, offset: number, text: string): Promise<void> {
 }
 
 describe('the Attack paths tab and the threat details, in a browser', { skip }, () => {
-  let browser: Browser;
-  let server: RunningServer;
-  let small: RunningServer;
-  let result: AnalysisResult;
-  let shopResult: AnalysisResult;
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-web-s17-'));
-  const assets = join(dir, 'web');
-  const large = join(dir, 'large.yaml');
-  const shop = join(dir, 'shop.yaml');
-
-  before(async () => {
-    const script = (await import(pathToFileURL(resolve('scripts', 'bundle-web.mjs')).href)) as BundleScript;
-    await script.bundleWeb(assets);
-    writeFileSync(large, LARGE);
-    writeFileSync(shop, readFileSync('examples/ecommerce.yaml', 'utf8'));
-    result = loadOrExit(large, { quiet: true }).result;
-    shopResult = loadOrExit(shop, { quiet: true }).result;
-    server = await startServer({ model: large, assets });
-    small = await startServer({ model: shop, assets });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await small?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const open = (on: RunningServer) => openServedPage(browser, on.url);
-  const openSliced = (on: RunningServer, rows: number) => openServedPage(browser, slicedUrl(on.url, rows));
+  const served = servedSuite('threatmap-web-s17-', { large: LARGE, shop: readFileSync('examples/ecommerce.yaml', 'utf8') });
 
   it('Attack paths of a large model: the click draws the first slice only, every path comes in the end, in the report\'s order', { timeout: 300_000 }, async () => {
-    const { page, problems } = await openSliced(server, 1);
-    const paths = result.attackPaths.paths;
+    const { page, problems } = await served.open('large', 1);
+    const paths = served.result('large').attackPaths.paths;
     assert.ok(paths.length > 50, `${paths.length} paths`);
     const first = await clickAndCount(page, '#tab-paths', '#panel-paths', '#panel-paths ol.paths > li');
     assert.deepEqual(first, { busy: true, items: 1 });
@@ -121,8 +84,8 @@ describe('the Attack paths tab and the threat details, in a browser', { skip }, 
   });
 
   it('Attack paths of a large model, in slices of 10 ms: every path comes in the end, in the report\'s order (the long tasks in a diagnostic)', { timeout: 300_000 }, async (t) => {
-    const { page, problems } = await open(server);
-    const paths = result.attackPaths.paths;
+    const { page, problems } = await served.open('large');
+    const paths = served.result('large').attackPaths.paths;
     await observeTasks(page);
     const first = await clickAndCount(page, '#tab-paths', '#panel-paths', '#panel-paths ol.paths > li');
     await drawn(page, '#panel-paths');
@@ -134,8 +97,8 @@ describe('the Attack paths tab and the threat details, in a browser', { skip }, 
 
   it('Attack paths of a small model: all drawn in the click\'s own task; a new analysis draws again only the path whose element was renamed', { timeout: 300_000 }, async () => {
     // Slices of a thousand rows: that a small model's few fit in the 10 ms of one depends on the machine too.
-    const { page, problems } = await openSliced(small, 1000);
-    const paths = shopResult.attackPaths.paths;
+    const { page, problems } = await served.open('shop', 1000);
+    const paths = served.result('shop').attackPaths.paths;
     const first = await clickAndCount(page, '#tab-paths', '#panel-paths', '#panel-paths ol.paths > li');
     assert.deepEqual(first, { busy: false, items: paths.length });
     assert.deepEqual(await attributes(page, '#panel-paths ol.paths > li', 'data-asset'), paths.map((p) => p.asset));
@@ -154,12 +117,12 @@ describe('the Attack paths tab and the threat details, in a browser', { skip }, 
   });
 
   it('a threat\'s open details: kept, focus and typing with them, while what they show stays; drawn again, both carried over, when it changes', { timeout: 300_000 }, async () => {
-    const triageFile = defaultTriagePath(shop);
-    const [a, b] = shopResult.threats;
+    const triageFile = defaultTriagePath(served.file('shop'));
+    const [a, b] = served.result('shop').threats;
     const decide = (text: string | undefined, t: typeof a, status: 'accepted' | 'mitigating') =>
-      setTriageEntry(text, shop, { uid: uidOf(t), key: t.key, describe: t.title }, { status, reason: 'decided in the test' });
+      setTriageEntry(text, served.file('shop'), { uid: uidOf(t), key: t.key, describe: t.title }, { status, reason: 'decided in the test' });
     try {
-      const { page, problems } = await open(small);
+      const { page, problems } = await served.open('shop');
       await drawn(page, '#threat-table');
       await page.click(`#threat-table tr.threat[data-key="${a.key}"] button.title`);
       await page.waitForSelector('#threat-table tr.detail-row #triage-owner');

@@ -5,21 +5,15 @@
 // through its dialog, seen in the Threats tab and the Diagram tab's list, and removed from there; refusals
 // shown where they were asked for; and a triage decision's review date written and flagged once it is past.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium } from './chromium.js';
+import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSkip, servedSuite } from './chromium.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { applyModelEdit, type ModelEdit } from '../../src/model/edit.js';
-import { type RunningServer, startServer } from '../../src/server/server.js';
-import { applyTriage, parseTriage } from '../../src/track/triage.js';
+import { applyTriage, defaultTriagePath, parseTriage } from '../../src/track/triage.js';
 
 const skip = browserSkip('web UI structure browser tests');
-
-type BundleScript = { bundleWeb: (outdir: string) => Promise<Record<string, number>> };
 
 // The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
 declare const document: { activeElement: { id: string } | null };
@@ -35,28 +29,14 @@ function edited(text: string, edit: ModelEdit): string {
 }
 
 describe('the web UI edits the model\'s structure', { skip }, () => {
-  let browser: Browser;
-  let server: RunningServer;
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-web-structure-'));
-  const assets = join(dir, 'web');
-  const shop = join(dir, 'shop.yaml');
-  const shopTriage = join(dir, 'shop.triage.yaml');
-
-  before(async () => {
-    const script = (await import(pathToFileURL(resolve('scripts', 'bundle-web.mjs')).href)) as BundleScript;
-    await script.bundleWeb(assets);
-    writeFileSync(shop, ORIGINAL);
-    server = await startServer({ model: shop, assets });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const served = servedSuite('threatmap-web-structure-', { shop: ORIGINAL });
+  let shop: string;
+  let shopTriage: string;
+  before(() => { shop = served.file('shop'); shopTriage = defaultTriagePath(shop); });
 
   async function open(): Promise<{ page: Page; problems: string[]; elsewhere: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const server = served.server('shop');
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];
     const elsewhere: string[] = [];
     const origin = new URL(server.url).origin;
@@ -279,6 +259,7 @@ describe('the web UI edits the model\'s structure', { skip }, () => {
     assert.match(text, new RegExp(`${threat.uid}:\\n {4}threat: .*\\n {4}status: accepted\\n {4}reason: TLS inside the VPC is planned\\n {4}review: 2020-01-31\\n`));
     assert.equal(await page.textContent(`tr.threat[data-key="${key}"] .review-due`), 'review due');
     // The flag is src/track's own warning, as `threatmap analyze` gives it for the same files.
+    const server = served.server('shop');
     const today = (await (await fetch(new URL('/api/state', server.url), { headers: { 'X-Threatmap-Token': server.token } })).json() as { today: string }).today;
     const parsed = parseTriage(text, shopTriage);
     const warnings = applyTriage(loadOrExit(shop, { quiet: true }).result, parsed.triage, { today }).triage!.warnings;

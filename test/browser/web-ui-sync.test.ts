@@ -6,24 +6,20 @@
 // keeping them; a reload of the page; the keyboard focus kept across re-analyses; and a
 // large model's structured edit worked out off the page's thread, with its progress shown.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium } from './chromium.js';
+import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSkip, servedSuite } from './chromium.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { applyModelEdit } from '../../src/model/edit.js';
 import { generateModelText } from '../../src/model/generate.js';
 import { isControlName } from '../../src/model/rule-conditions.js';
-import { type RunningServer, startServer } from '../../src/server/server.js';
+import type { RunningServer } from '../../src/server/server.js';
 import { uidOf } from '../../src/track/triage.js';
 import { replaceOnce } from '../helpers.js';
 
 const skip = browserSkip('web UI sync browser tests');
-
-type BundleScript = { bundleWeb: (outdir: string) => Promise<Record<string, number>> };
 
 const ORIGINAL = readFileSync('examples/ecommerce.yaml', 'utf8');
 const NO_RATE_LIMIT = 'no-rate-limiting@api:/search';
@@ -38,37 +34,23 @@ interface Served {
 }
 
 describe('the web UI follows the files on disk', { skip }, () => {
-  let browser: Browser;
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-web-sync-'));
-  const assets = join(dir, 'web');
-  const servers: RunningServer[] = [];
+  // No model of the suite's own: each test serves its own (serve below).
+  const suite = servedSuite('threatmap-web-sync-', {});
   let count = 0;
-
-  before(async () => {
-    const script = (await import(pathToFileURL(resolve('scripts', 'bundle-web.mjs')).href)) as BundleScript;
-    await script.bundleWeb(assets);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    for (const s of servers) await s.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   /** A model of its own in a folder of its own, served (null: a model file not written yet). */
   async function serve(text: string | Buffer | null = ORIGINAL): Promise<Served> {
-    const folder = join(dir, `m${++count}`);
+    const folder = join(suite.dir, `m${++count}`);
     mkdirSync(folder);
     const model = join(folder, 'shop.yaml');
     if (text !== null) writeFileSync(model, text);
-    const server = await startServer({ model, assets });
-    servers.push(server);
+    const server = await suite.serve({ model });
     return { model, triage: join(folder, 'shop.triage.yaml'), server };
   }
 
   /** The page open and its first analysis shown (or, for a model not there, `ready` shown). */
   async function open(served: Served, ready = '#threat-total'): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];
     page.on('console', (m) => {
       if ((m.type() === 'error' || m.type() === 'warning') && !EXPECTED_STATUS.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
@@ -337,7 +319,7 @@ describe('the web UI follows the files on disk', { skip }, () => {
     await page.waitForSelector('#threat-total');
     assert.equal(await bannerShown(page), false);
     assert.equal(new URL(page.url()).hash, '');
-    const other = await browser.newPage();
+    const other = await suite.browser.newPage();
     await other.goto(new URL(served.server.url).origin + '/');
     await other.waitForSelector('#banner:not([hidden])');
     assert.match(await other.textContent('#banner-text') ?? '', /needs the address that `threatmap serve` printed/);
@@ -367,7 +349,7 @@ describe('the web UI follows the files on disk', { skip }, () => {
   it('works out a large model\'s edit in the worker: the page shows its progress meanwhile, the editor read-only, and then the edit', { timeout: 180_000 }, async () => {
     const big = generateModelText({ elements: 1000, seed: 1, format: 'yaml' });
     const served = await serve(big);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
     await page.goto(served.server.url);

@@ -5,16 +5,15 @@
 // outside changes, draws the diagram, and runs nothing from a model whose names are script and image
 // payloads. Skipped when Chromium is absent, unless THREATMAP_BROWSER_TESTS=1 (CI), where that is a failure.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { activeContent, browserSkip, launchChromium } from './chromium.js';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { activeContent, browserSkip, servedSuite } from './chromium.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { loadModel } from '../../src/model/load.js';
-import { type RunningServer, startServer } from '../../src/server/server.js';
+import type { RunningServer } from '../../src/server/server.js';
+import { defaultTriagePath } from '../../src/track/triage.js';
 import { replaceOnce } from '../helpers.js';
 
 const skip = browserSkip('web UI browser tests');
@@ -22,8 +21,6 @@ const skip = browserSkip('web UI browser tests');
 // The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
 declare const window: unknown;
 type EditorElement = { selectionStart: number };
-
-type BundleScript = { bundleWeb: (outdir: string) => Promise<Record<string, number>> };
 
 const ORIGINAL = readFileSync('examples/ecommerce.yaml', 'utf8');
 const SEARCH_LINE = '      /search:   { public: true, returns: [catalog] }       # no rate limiting';
@@ -37,30 +34,14 @@ interface Opened {
 }
 
 describe('the web UI of threatmap serve in Chromium', { skip }, () => {
-  let browser: Browser;
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-web-'));
-  const assets = join(dir, 'web');
-  const shop = join(dir, 'shop.yaml');
-  const shopTriage = join(dir, 'shop.triage.yaml');
-  const servers: RunningServer[] = [];
-  let server: RunningServer;
+  const served = servedSuite('threatmap-web-', { shop: ORIGINAL });
+  let dir: string;
+  let shop: string;
+  let shopTriage: string;
+  before(() => { dir = served.dir; shop = served.file('shop'); shopTriage = defaultTriagePath(shop); });
 
-  before(async () => {
-    const script = (await import(pathToFileURL(resolve('scripts', 'bundle-web.mjs')).href)) as BundleScript;
-    await script.bundleWeb(assets);
-    writeFileSync(shop, ORIGINAL);
-    server = await startServer({ model: shop, assets });
-    servers.push(server);
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    for (const s of servers) await s.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  async function open(on = server): Promise<Opened> {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  async function open(on: RunningServer = served.server('shop')): Promise<Opened> {
+    const page = await served.browser.newPage({ viewport: { width: 1280, height: 800 } });
     const problems: string[] = [];
     const elsewhere: string[] = [];
     const origin = new URL(on.url).origin;
@@ -194,8 +175,7 @@ describe('the web UI of threatmap serve in Chromium', { skip }, () => {
     const model = join(customDir, 'shop.yaml');
     writeFileSync(model, ORIGINAL);
     const loaded = loadOrExit(model, { quiet: true, rules: rulesDir });
-    const custom = await startServer({ model, assets, rules: loaded.rules, ruleFiles: loaded.ruleFiles });
-    servers.push(custom);
+    const custom = await served.serve({ model, rules: loaded.rules, ruleFiles: loaded.ruleFiles });
     const { page, problems } = await open(custom);
     await threatRows(page, 'no-plain-http@lb->api').waitFor();
     assert.equal(await total(page), loaded.result.threats.length);
@@ -208,8 +188,7 @@ describe('the web UI of threatmap serve in Chromium', { skip }, () => {
     mkdirSync(hostileDir);
     const hostile = join(hostileDir, 'hostile.yaml');
     copyFileSync('test/fixtures/track/hostile.yaml', hostile);
-    const evil = await startServer({ model: hostile, assets });
-    servers.push(evil);
+    const evil = await served.serve({ model: hostile });
     const { page, problems, elsewhere } = await open(evil);
     await page.locator('tr.threat button.title').first().click();
     for (const tab of ['#tab-diagram', '#tab-surface', '#tab-coverage', '#tab-paths', '#tab-threats']) {

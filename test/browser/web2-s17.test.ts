@@ -3,21 +3,14 @@
 // ROW_GROUPS, each skipped out of view as one), and `?slice-rows=N` (web/dom.ts) makes every slice N rows, so
 // that what a slice holds is the same on any machine. Behaviour only, no timing.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium, openServedPage, slicedUrl } from './chromium.js';
+import { readFileSync } from 'node:fs';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSkip, servedSuite } from './chromium.js';
 import { type AnalysisResult, SURFACE_CATEGORIES } from '../../src/analysis/types.js';
-import { loadOrExit } from '../../src/cli/load.js';
 import { generateModelText } from '../../src/model/generate.js';
-import { type RunningServer, startServer } from '../../src/server/server.js';
 
 const skip = browserSkip('web2 s17 browser tests');
-
-type BundleScript = { bundleWeb: (outdir: string) => Promise<Record<string, number>> };
 
 // The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
 interface PageElement {
@@ -74,36 +67,11 @@ const clickAndSee = (page: Page, selector: string, busy: string) => page.evaluat
 }, [selector, busy]);
 
 describe('the Attack surface and Coverage tables in bodies of 50 rows, and slices of a set number of rows, in a browser', { skip }, () => {
-  let browser: Browser;
-  let server: RunningServer;
-  let small: RunningServer;
-  let result: AnalysisResult;
-  let shopResult: AnalysisResult;
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-web2-s17-'));
-  const assets = join(dir, 'web');
-  const large = join(dir, 'large.yaml');
-  const shop = join(dir, 'shop.yaml');
-
-  before(async () => {
-    const script = (await import(pathToFileURL(resolve('scripts', 'bundle-web.mjs')).href)) as BundleScript;
-    await script.bundleWeb(assets);
-    writeFileSync(large, LARGE);
-    writeFileSync(shop, SHOP);
-    result = loadOrExit(large, { quiet: true }).result;
-    shopResult = loadOrExit(shop, { quiet: true }).result;
-    server = await startServer({ model: large, assets });
-    small = await startServer({ model: shop, assets });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await small?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const served = servedSuite('threatmap-web2-s17-', { large: LARGE, shop: SHOP });
 
   it('?slice-rows=3: the click draws the first 3 entries only; in the end every table\'s rows are in bodies of 50, in order', { timeout: 300_000 }, async () => {
-    const { page, problems } = await openServedPage(browser, slicedUrl(server.url, '3'));
+    const { page, problems } = await served.open('large', '3');
+    const result = served.result('large');
     const byCategory = SURFACE_CATEGORIES.map((c) => result.attackSurface.filter((e) => e.category === c));
     assert.deepEqual(await clickAndSee(page, '#tab-surface', '#panel-surface'), { busy: true, entries: byCategory[0].slice(0, 3).map((e) => e.id) });
     await drawn(page, '#panel-surface');
@@ -116,8 +84,8 @@ describe('the Attack surface and Coverage tables in bodies of 50 rows, and slice
   });
 
   it('Coverage: a thousand rows and the note in 21 bodies, the note alone in the last', { timeout: 300_000 }, async () => {
-    const { page, problems } = await openServedPage(browser, slicedUrl(server.url, '200'));
-    assert.ok(result.coverage.length > MAX_ROWS);
+    const { page, problems } = await served.open('large', '200');
+    assert.ok(served.result('large').coverage.length > MAX_ROWS);
     await page.click('#tab-coverage');
     await drawn(page, '#panel-coverage');
     assert.deepEqual(await bodies(page, '#panel-coverage'), [{ sizes: groupsOf(MAX_ROWS + 1), rowgroups: true }]);
@@ -128,10 +96,10 @@ describe('the Attack surface and Coverage tables in bodies of 50 rows, and slice
   });
 
   it('a small model: one body a table, the one with no entry holding its note', { timeout: 120_000 }, async () => {
-    const { page, problems } = await openServedPage(browser, small.url);
+    const { page, problems } = await served.open('shop');
     await page.click('#tab-surface');
     await drawn(page, '#panel-surface');
-    const counts = surfaceRows(shopResult);
+    const counts = surfaceRows(served.result('shop'));
     assert.ok(counts.every((n) => n < GROUP));
     assert.deepEqual(await bodies(page, '#panel-surface'), counts.map((n) => ({ sizes: [n], rowgroups: true })));
     assert.equal(await page.textContent('#panel-surface table:nth-of-type(5) tbody'), 'None in the model.');
@@ -140,7 +108,8 @@ describe('the Attack surface and Coverage tables in bodies of 50 rows, and slice
   });
 
   it('a new analysis with far fewer entries leaves one body a table and no row of the old ones', { timeout: 300_000 }, async () => {
-    const { page, problems } = await openServedPage(browser, slicedUrl(server.url, '500'));
+    const { page, problems } = await served.open('large', '500');
+    const shopResult = served.result('shop');
     await page.click('#tab-surface');
     await drawn(page, '#panel-surface');
     assert.ok((await bodies(page, '#panel-surface')).some((t) => t.sizes.length > 2));
@@ -162,10 +131,10 @@ describe('the Attack surface and Coverage tables in bodies of 50 rows, and slice
 
   for (const given of ['0', 'abc', '-5', '2.5']) {
     it(`?slice-rows=${given} is no number of rows: the slices go by time, and every row comes`, { timeout: 300_000 }, async () => {
-      const { page, problems } = await openServedPage(browser, slicedUrl(small.url, given));
+      const { page, problems } = await served.open('shop', given);
       await page.click('#tab-surface');
       await drawn(page, '#panel-surface');
-      assert.deepEqual(await entryIds(page), SURFACE_CATEGORIES.flatMap((c) => shopResult.attackSurface.filter((e) => e.category === c).map((e) => e.id)));
+      assert.deepEqual(await entryIds(page), SURFACE_CATEGORIES.flatMap((c) => served.result('shop').attackSurface.filter((e) => e.category === c).map((e) => e.id)));
       assert.deepEqual(problems, []);
       await page.close();
     });

@@ -5,22 +5,15 @@
 // a new analysis keeps the rows that show the same. What the click's own task draws is asserted under
 // `?slice-rows=N` (web/dom.ts), the same on any machine. Behaviour only: the timings are in diagnostics.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { browserSkip, launchChromium, openServedPage, slicedUrl } from './chromium.js';
+import { readFileSync } from 'node:fs';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { browserSkip, servedSuite } from './chromium.js';
 import { type AnalysisResult, SURFACE_CATEGORIES, type Threat } from '../../src/analysis/types.js';
-import { loadOrExit } from '../../src/cli/load.js';
 import { generateModelText } from '../../src/model/generate.js';
-import { type RunningServer, startServer } from '../../src/server/server.js';
 import { statusOf, uidOf } from '../../src/track/triage.js';
 
 const skip = browserSkip('web tables s16 browser tests');
-
-type BundleScript = { bundleWeb: (outdir: string) => Promise<Record<string, number>> };
 
 // The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
 interface PageElement {
@@ -59,35 +52,9 @@ const matching = (threats: readonly Threat[], q: string): Threat[] => threats.fi
   [t.id, uidOf(t), t.risk, t.stride, t.category, t.componentName, t.title, statusOf(t)].some((s) => s.toLowerCase().includes(q.toLowerCase())));
 
 describe('the Coverage, Attack surface and Threats tables of a large model, in a browser', { skip }, () => {
-  let browser: Browser;
-  let server: RunningServer;
-  let small: RunningServer;
+  const served = servedSuite('threatmap-webtables-s16-', { large: LARGE, shop: readFileSync('examples/ecommerce.yaml', 'utf8') });
   let result: AnalysisResult;
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-webtables-s16-'));
-  const assets = join(dir, 'web');
-  const large = join(dir, 'large.yaml');
-  const shop = join(dir, 'shop.yaml');
-
-  before(async () => {
-    const script = (await import(pathToFileURL(resolve('scripts', 'bundle-web.mjs')).href)) as BundleScript;
-    await script.bundleWeb(assets);
-    writeFileSync(large, LARGE);
-    writeFileSync(shop, readFileSync('examples/ecommerce.yaml', 'utf8'));
-    result = loadOrExit(large, { quiet: true }).result;
-    server = await startServer({ model: large, assets });
-    small = await startServer({ model: shop, assets });
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-    await small?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  const open = (on: RunningServer) => openServedPage(browser, on.url);
-
-  const openSliced = (on: RunningServer, rows: number) => openServedPage(browser, slicedUrl(on.url, rows));
+  before(() => { result = served.result('large'); });
 
   /** Rows in a slice where the first slice is asserted: far fewer than any table here holds. */
   const SLICE = 25;
@@ -133,7 +100,7 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
   }, text);
 
   it(`Coverage, ?slice-rows=${SLICE}: the click draws the first ${SLICE} rows only, every row comes in the end, the keyboard opens a threat far below, find reaches it`, { timeout: 300_000 }, async () => {
-    const { page, problems } = await openSliced(server, SLICE);
+    const { page, problems } = await served.open('large', SLICE);
     assert.deepEqual(await clickAndSee(page, '#tab-coverage', '#panel-coverage', 'data-component'),
       { busy: true, rows: result.coverage.slice(0, SLICE).map((r) => r.component) });
     await drawn(page, '#panel-coverage');
@@ -191,7 +158,7 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
   const byCategory = (r: AnalysisResult) => SURFACE_CATEGORIES.map((c) => r.attackSurface.filter((e) => e.category === c));
 
   it(`Attack surface, ?slice-rows=${SLICE}: the click draws the first ${SLICE} entries only, every category's entries come in the end, the keyboard goes to one far below in the model`, { timeout: 300_000 }, async () => {
-    const { page, problems } = await openSliced(server, SLICE);
+    const { page, problems } = await served.open('large', SLICE);
     const expected = byCategory(result);
     assert.ok(expected[0].length > SLICE);
     assert.deepEqual(await clickAndSee(page, '#tab-surface', '#panel-surface', 'data-entry'),
@@ -220,7 +187,7 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
   });
 
   it('under the real 10 ms slices, opening Coverage and Attack surface draws every row in the end (the long tasks printed, never asserted)', { timeout: 300_000 }, async (t) => {
-    const { page, problems } = await open(server);
+    const { page, problems } = await served.open('large');
     for (const [tab, panel, name] of [['#tab-coverage', '#panel-coverage', 'Coverage'], ['#tab-surface', '#panel-surface', 'Attack surface']]) {
       await observeTasks(page);
       // How much the click's own task draws depends on the machine: printed, the rows that come in the end asserted.
@@ -235,10 +202,10 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
   });
 
   it('Attack surface of a model with no infrastructure: that table says so in a row, the others list their entries', { timeout: 120_000 }, async () => {
-    const { page, problems } = await open(small);
+    const { page, problems } = await served.open('shop');
     await page.click('#tab-surface');
     const shown = await surface(page);
-    const expected = byCategory(loadOrExit(shop, { quiet: true }).result);
+    const expected = byCategory(served.result('shop'));
     const none = SURFACE_CATEGORIES.indexOf('Infrastructure');
     assert.deepEqual(expected[none], []);
     assert.deepEqual(shown.ids, expected.map((entries) => entries.map((e) => e.id)));
@@ -249,7 +216,7 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
   });
 
   it('a new analysis keeps the Coverage rows that show the same, and draws again the one that changed', { timeout: 300_000 }, async () => {
-    const { page } = await open(server);
+    const { page } = await served.open('large');
     await page.click('#tab-coverage');
     await drawn(page, '#panel-coverage');
     const row = (i: number) => `#panel-coverage tr[data-component="${result.coverage[i].component}"]`;
@@ -291,17 +258,19 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
 
   const threatIds = (page: Page) => attributes(page, '#threat-table tr.threat', 'data-id');
 
-  it('Threats: 500 rows drawn in slices, which sorting orders and the filters narrow as before', { timeout: 300_000 }, async (t) => {
-    const { page, problems } = await open(server);
+  it(`Threats, ?slice-rows=${SLICE}: 500 rows drawn in slices, which sorting orders and the filters narrow as before`, { timeout: 300_000 }, async () => {
+    const { page, problems } = await served.open('large', SLICE);
     await drawn(page, '#threat-table');
     assert.deepEqual(await threatIds(page), result.threats.slice(0, 500).map((x) => x.id));
     assert.deepEqual(await texts(page, '#threat-table tr.empty-row'), [`The first 500 are shown: filter to see the other ${result.threats.length - 500}.`]);
 
-    // The sort button's click draws the first slice; the rows come in the title's order, then the reverse.
-    await observeTasks(page);
-    assert.equal(await clickBusy(page, '#threat-table th[data-key="title"] button', '#threat-table'), true);
+    // The sort button's click draws the first slice only, in place of the rows that were there (the others stay
+    // until their slice comes); in the end the rows come in the title's order, then the reverse.
+    const unsorted = result.threats.slice(0, 500).map((x) => x.id);
+    assert.deepEqual(await clickAndSee(page, '#threat-table th[data-key="title"] button', '#threat-table', 'data-id'), {
+      busy: true, rows: [...sortedBy(result.threats, (x) => x.title, 1).slice(0, SLICE).map((x) => x.id), ...unsorted.slice(SLICE)],
+    });
     await drawn(page, '#threat-table');
-    t.diagnostic(`long tasks after sorting the Threats table (ms): ${await longTasks(page)}`);
     assert.equal(await page.getAttribute('#threat-table th[data-key="title"]', 'aria-sort'), 'ascending');
     assert.equal(await page.getAttribute('#threat-table th[data-key="id"]', 'aria-sort'), null);
     assert.deepEqual(await threatIds(page), sortedBy(result.threats, (x) => x.title, 1).slice(0, 500).map((x) => x.id));
@@ -335,7 +304,7 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
   });
 
   it('Threats: the keyboard opens and closes a threat far below the first slice and keeps the focus on it; find reaches the rows out of view', { timeout: 300_000 }, async () => {
-    const { page, problems } = await open(server);
+    const { page, problems } = await served.open('large');
     await drawn(page, '#threat-table');
     const threat = result.threats[450];
     const title = `#threat-table tr.threat[data-id="${threat.id}"] button.title`;

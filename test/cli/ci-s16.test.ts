@@ -3,39 +3,15 @@
 // that does not load; one PR comment per model. Each command runs as a person would, in a temporary git
 // repository, with "today" fixed by THREATMAP_TODAY.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { replaceOnce } from '../helpers.js';
-
-const MAIN = resolve('src/cli/main.ts');
-// Resolved here, so that commands can run in another directory (the temporary repository).
-const TSX = import.meta.resolve('tsx');
-
-function run(args: string[], options: { cwd?: string; today?: string } = {}) {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], {
-    encoding: 'utf8', cwd: options.cwd ?? process.cwd(), env: { ...process.env, THREATMAP_TODAY: options.today ?? '2027-01-15' },
-  });
-  assert.ok(!/\n\s+at .+:\d+:\d+\)?/.test(r.stderr), `stack trace in output:\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-const git = (cwd: string, ...args: string[]) => {
-  const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-};
+import { editFile, git, modelRepository, run } from './git-repo.js';
 
 /** A repository whose `main` holds the e-commerce example as shop.yaml (and the files given), plus a rules folder. */
 function repository(files: Record<string, string> = {}): { dir: string; model: string; rules: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-ci-s16-'));
-  const model = join(dir, 'shop.yaml');
-  copyFileSync('examples/ecommerce.yaml', model);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'add', '.');
-  git(dir, 'commit', '-q', '-m', 'model');
+  const { dir, model } = modelRepository({ prefix: 'threatmap-ci-s16-', files });
   const rules = join(dir, 'rules');
   mkdirSync(rules);
   writeFileSync(join(rules, 'stores.yaml'), STORE_RULE);
@@ -81,7 +57,7 @@ describe('--rules DIR on check, diff and export (F11)', () => {
     const newOnly = [...gate, '--rules', rules, '--new-only', '--base', 'main'];
     let r = run(newOnly);
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    writeFileSync(model, addStore(readFileSync(model, 'utf8')));
+    editFile(model, addStore);
     r = run(newOnly);
     assert.equal(r.code, 1, r.stdout + r.stderr);
     assert.match(r.stdout, /FAIL, 1 new open threat \(not failing at main\) at or above Critical/);
@@ -95,7 +71,7 @@ describe('--rules DIR on check, diff and export (F11)', () => {
 
   it('diff --base: only the custom threats the change adds are new', () => {
     const { model, rules } = repository();
-    writeFileSync(model, addStore(readFileSync(model, 'utf8')));
+    editFile(model, addStore);
     const custom = (args: string[]) => {
       const r = run(['diff', model, '--base', 'main', '--format', 'json', '-q', ...args]);
       assert.equal(r.code, 0, r.stderr);

@@ -3,77 +3,16 @@
 // extension; a base that does not load is named as such in the diff; GitHub annotations and the job summary.
 // Each command runs as a person would, in a temporary git repository, with "today" fixed by THREATMAP_TODAY.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { replaceOnce } from '../helpers.js';
-
-const MAIN = resolve('src/cli/main.ts');
-const CHECK = resolve('src/cli/check.ts');
-const IO = resolve('src/cli/io.ts');
-// Resolved here, so that commands can run in another directory (the temporary repository).
-const TSX = import.meta.resolve('tsx');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const finish = (r: ReturnType<typeof spawnSync>): Run => {
-  const [stdout, stderr] = [String(r.stdout), String(r.stderr)];
-  assert.ok(!/\n\s+at .+:\d+:\d+\)?/.test(stderr), `stack trace in output:\n${stderr}`);
-  return { code: r.status, stdout, stderr };
-};
-
-function envOf(extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, THREATMAP_TODAY: '2027-01-15' };
-  delete env.GITHUB_STEP_SUMMARY;
-  return { ...env, ...extra };
-}
-
-function run(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Run {
-  return finish(spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { encoding: 'utf8', cwd: options.cwd ?? process.cwd(), env: envOf(options.env ?? {}) }));
-}
-
-/**
- * checkAction called as main.ts calls it, with options as commander would hand them over: `--allow-model-suppressions`
- * and `--format github` are parsed by program.ts, which this task does not define (see the report), so they are
- * passed here directly.
- */
-function runCheck(model: string, opts: Record<string, unknown>, options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Run {
-  const script = `
-    const { checkAction } = await import(${JSON.stringify(CHECK)});
-    const { UserError } = await import(${JSON.stringify(IO)});
-    try { await checkAction(process.argv[1], JSON.parse(process.argv[2])); }
-    catch (err) { if (!(err instanceof UserError)) throw err; if (err.message) process.stderr.write(err.message + '\\n'); process.exitCode = err.exitCode; }`;
-  return finish(spawnSync(process.execPath, ['--import', TSX, '--input-type=module', '-e', script, model, JSON.stringify({ failOn: 'High', format: 'text', ...opts })], {
-    encoding: 'utf8', cwd: options.cwd ?? process.cwd(), env: envOf(options.env ?? {}),
-  }));
-}
-
-const git = (cwd: string, ...args: string[]) => {
-  const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-};
+import { append, git, modelRepository, run } from './git-repo.js';
 
 /** A repository whose `main` holds the e-commerce example as shop.yaml (and the files given), on a branch `pr`. */
-function repository(files: Record<string, string> = {}): { dir: string; model: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-gate-s17-'));
-  const model = join(dir, 'shop.yaml');
-  copyFileSync('examples/ecommerce.yaml', model);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  git(dir, 'init', '-q', '-b', 'main');
-  git(dir, 'add', '.');
-  git(dir, 'commit', '-q', '-m', 'model');
-  git(dir, 'checkout', '-q', '-b', 'pr');
-  return { dir, model };
-}
+const repository = (files: Record<string, string> = {}) => modelRepository({ prefix: 'threatmap-gate-s17-', files, branch: 'pr' });
 
-const append = (path: string, more: string) => writeFileSync(path, `${readFileSync(path, 'utf8').trimEnd()}\n${more}`);
 const lineOf = (text: string, needle: string): number => text.slice(0, text.indexOf(needle)).split('\n').length;
 
 const DISABLE = 'rules:\n  disable: [no-rate-limiting]\n';
@@ -147,18 +86,18 @@ describe('check --new-only: suppressions written in the model', () => {
   it('--allow-model-suppressions passes, still listing them as allowed; --format json lists them with `failing`', () => {
     const { dir, model } = repository();
     append(model, DISABLE);
-    const allowed = runCheck('shop.yaml', { newOnly: true, base: 'main', quiet: true, allowModelSuppressions: true }, { cwd: dir });
+    const allowed = run(['check', 'shop.yaml', '--new-only', '--base', 'main', '-q', '--allow-model-suppressions'], { cwd: dir });
     assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
     assert.match(allowed.stdout, /PASS, no new open threat at or above High/);
     assert.match(allowed.stdout, /\(allowed by --allow-model-suppressions\):\n {2}TM-3efe6810 .*\n {6}suppressed by rules\.disable: no-rate-limiting at shop\.yaml:\d+:13 in this change\n/);
-    const json = (opts: Record<string, unknown>) => {
-      const r = runCheck('shop.yaml', { newOnly: true, base: 'main', quiet: true, format: 'json', ...opts }, { cwd: dir });
+    const json = (more: string[]) => {
+      const r = run(['check', 'shop.yaml', '--new-only', '--base', 'main', '-q', '-f', 'json', ...more], { cwd: dir });
       return JSON.parse(r.stdout) as { passed: boolean; suppressedByModel: Array<{ uid: string; failing: boolean; by: { kind: string; file: string; line: number; col: number } }> };
     };
-    const strict = json({});
+    const strict = json([]);
     assert.equal(strict.passed, false);
     assert.deepEqual(strict.suppressedByModel.map((s) => [s.uid, s.failing, s.by.kind, s.by.file, s.by.col]), [['TM-3efe6810', true, 'disable', 'shop.yaml', 13]]);
-    const lenient = json({ allowModelSuppressions: true });
+    const lenient = json(['--allow-model-suppressions']);
     assert.equal(lenient.passed, true);
     assert.deepEqual(lenient.suppressedByModel.map((s) => s.failing), [false]);
     // Without --new-only there is no comparison, so no list.
@@ -244,7 +183,7 @@ describe('diff: a base that does not load is not a new model', () => {
 describe('GitHub Actions: annotations and the job summary', () => {
   it('--format github: an ::error per failing threat at its line, exit 1; a pass prints no error, exit 0', () => {
     const { dir } = repository();
-    const r = runCheck('shop.yaml', { format: 'github', quiet: true }, { cwd: dir });
+    const r = run(['check', 'shop.yaml', '-f', 'github', '-q'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
     assert.equal(lines[0], 'threatmap check shop.yaml: FAIL, 4 open threats at or above High');
@@ -252,7 +191,7 @@ describe('GitHub Actions: annotations and the job summary', () => {
     assert.equal(errors.length, 4);
     assert.ok(errors.includes('::error file=shop.yaml,line=50,col=7,title=High threat%3A No rate limiting on /search::No rate limiting on /search [API servers /search] '
       + '(TM-3efe6810, High) is open, at or above High: fix it in the design, or record a decision (threatmap triage shop.yaml TM-3efe6810 --status accepted --reason "..." --expires YYYY-MM-DD)'), errors.join('\n'));
-    const pass = runCheck('shop.yaml', { format: 'github', quiet: true, failOn: 'Critical' }, { cwd: dir });
+    const pass = run(['check', 'shop.yaml', '-f', 'github', '-q', '--fail-on', 'critical'], { cwd: dir });
     assert.equal(pass.code, 0);
     assert.equal(pass.stdout, 'threatmap check shop.yaml: PASS, no open threat at or above Critical\n');
   });
@@ -261,11 +200,11 @@ describe('GitHub Actions: annotations and the job summary', () => {
     const { dir, model } = repository({ 'shop.triage.yaml': 'threatmap-triage: 1\nthreats:\n  "no-such-rule@api":\n    status: mitigating\n' });
     append(model, DISABLE);
     const line = lineOf(readFileSync(model, 'utf8'), 'disable: [no-rate-limiting]');
-    const r = runCheck('shop.yaml', { format: 'github', quiet: true, newOnly: true, base: 'main' }, { cwd: dir });
+    const r = run(['check', 'shop.yaml', '-f', 'github', '-q', '--new-only', '--base', 'main'], { cwd: dir });
     assert.equal(r.code, 1);
     assert.match(r.stdout, new RegExp(`^::error file=shop\\.yaml,line=${line},col=13,title=High threat suppressed by the model%3A No rate limiting on /search::.* or pass --allow-model-suppressions$`, 'm'));
     assert.match(r.stdout, /^::warning file=shop\.triage\.yaml,line=3,col=3,title=threatmap stale-entry::triage entry `no-such-rule@api` matches no threat/m);
-    const stale = runCheck('shop.yaml', { format: 'github', quiet: true, failOnStale: true, failOn: 'Critical' }, { cwd: dir });
+    const stale = run(['check', 'shop.yaml', '-f', 'github', '-q', '--fail-on-stale', '--fail-on', 'critical'], { cwd: dir });
     assert.equal(stale.code, 1);
     assert.match(stale.stdout, /^::error file=shop\.triage\.yaml,line=3,col=3,title=threatmap stale-entry::/m);
     assert.doesNotMatch(stale.stdout, /^::warning/m);

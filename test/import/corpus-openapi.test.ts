@@ -59,26 +59,33 @@ describe('corpus: crAPI openapi spec', () => {
     assert.equal(r.servers[0].url, 'http://localhost:8888');
   });
 
-  it('with the crAPI compose file: the endpoints land on crapi-web, the service publishing port 8888; analyze finds endpoint threats', (t) => {
+  it('with the crAPI compose file: the spec lands on crapi-web, the proxy publishing port 8888, and its endpoints on the services behind it; analyze finds endpoint threats there', (t) => {
     const r = spec(t, 'openapi/crapi-openapi-spec.json');
     const compose = read(t, 'compose/crapi.docker-compose.yml');
     if (!r || compose === undefined) return;
     // The spec's only server is http://localhost:8888: no service is named localhost, but crapi-web
-    // publishes 127.0.0.1:8888:80 and is the gateway in front of identity, community and workshop.
+    // publishes 127.0.0.1:8888:80, and its settings name identity, community and workshop, the spec's prefixes.
     const c = discoverCompose(compose, 'crapi.docker-compose.yml', { project: 'crapi' });
     const draft = mergeDrafts([c.draft, r.draft]);
     const placed = placeApi(draft, r, ['openapi']);
-    assert.deepEqual(placed, { key: 'crapi-web', reason: 'its server http://localhost:8888 is the port 8888 it publishes' });
+    assert.equal(placed?.key, 'crapi-web');
+    assert.equal(placed?.reason, 'its server http://localhost:8888 is the port 8888 it publishes');
+    assert.deepEqual(placed?.forwarded?.map((s) => [s.key, s.prefixes.join(), s.count, s.setting]), [
+      ['crapi-identity', '/identity/', 22, 'IDENTITY_SERVICE'], ['crapi-community', '/community/', 6, 'COMMUNITY_SERVICE'], ['crapi-workshop', '/workshop/', 16, 'WORKSHOP_SERVICE'],
+    ]);
     const text = draftToYaml(draft, { output: 'threatmap.yaml' });
-    assert.match(text, /crapi-web:\n {4}type: service\n {4}in: crapi\n {4}auth: jwt\n {4}endpoints:\n/);
+    assert.match(text, /crapi-web: \{ type: reverse-proxy, in: crapi \}/);
+    assert.match(text, /crapi-identity:\n {4}type: service\n {4}in: crapi\n {4}tags:[^]*?auth: jwt\n {4}endpoints:\n/);
     const loaded = loadModel(text, 'threatmap.yaml');
     assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
-    const web = loaded.model.elements.find((e) => e.id === 'crapi-web')!;
-    assert.equal(web.endpoints.length, 44);
-    assert.equal(web.endpoints.filter((e) => e.public).length, 10);
+    const endpoints = (id: string) => loaded.model!.elements.find((e) => e.id === id)!.endpoints;
+    assert.deepEqual(['crapi-web', 'crapi-identity', 'crapi-community', 'crapi-workshop'].map((id) => endpoints(id).length), [0, 22, 6, 16]);
+    assert.equal(endpoints('crapi-identity').filter((e) => e.public).length, 7);
     const result = analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics });
     const stuffing = result.threats.filter((th) => th.ruleId === 'credential-stuffing').map((th) => th.endpoint ?? th.component);
-    assert.ok(stuffing.some((s) => String(s).includes('POST /identity/api/auth/login')), JSON.stringify(stuffing));
+    assert.ok(stuffing.some((s) => String(s).includes('crapi-identity:POST /identity/api/auth/login')), JSON.stringify(stuffing));
+    // crAPI's API5 flaw: any user may call DELETE /identity/api/v2/admin/videos/{video_id}.
+    assert.deepEqual(result.threats.filter((th) => th.ruleId === 'missing-authorization').map((th) => th.component), ['crapi-identity', 'crapi-workshop']);
   });
 });
 

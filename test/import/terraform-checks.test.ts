@@ -15,6 +15,8 @@ function read(text: string): TerraformResult {
   assert.ok(!hasErrors(r.diagnostics), formatDiagnostics(r.diagnostics));
   return r;
 }
+/** Leaves out the default-VPC placement check, which a database without a subnet group always gets (tested in terraform-s18). */
+const placed = <C extends { message: string }>(checks: readonly C[]): C[] => checks.filter((c) => !c.message.includes(': AWS places it '));
 const draftOf = (text: string): Draft => mergeDrafts([read(text).draft]);
 const ruleIds = (draft: Draft): string[] => {
   const loaded = loadModel(draftToYaml(draft), 'model.yaml');
@@ -144,7 +146,7 @@ resource "aws_lambda_function" "fn" {
   }
 }
 `);
-    assert.deepEqual(r.checks.map((c) => [c.line, c.message.split(':')[0]]), [
+    assert.deepEqual(placed(r.checks).map((c) => [c.line, c.message.split(':')[0]]), [
       [3, 'aws_db_instance.db sets password to a literal'],
       [10, 'aws_lambda_function.fn sets environment.variables API_TOKEN to a literal'],
     ]);
@@ -170,6 +172,6 @@ resource "aws_lambda_function" "fn" {
   }
 }
 `);
-    assert.deepEqual(r.checks, []);
+    assert.deepEqual(placed(r.checks), []);
   });
 });

@@ -241,7 +241,7 @@ describe('Threat Composer export: what a Threat Composer user sees', () => {
   it('mitigations are the punch list, linked to every threat each action fixes, their status from the threats\' triage', () => {
     const { doc, result } = SHOP();
     assert.equal(doc.mitigations.length, result.recommendations.length);
-    const tls = doc.mitigations.find((m) => m.content === 'Encrypt traffic with TLS (or mTLS) from Load balancer')!;
+    const tls = doc.mitigations.find((m) => m.content.split('\n')[0] === 'Encrypt traffic with TLS (or mTLS) from Load balancer')!;
     const linked = doc.mitigationLinks.filter((l) => l.mitigationId === tls.id).map((l) => doc.threats.find((t) => t.id === l.linkedId)!.numericId);
     assert.deepEqual(linked, [4, 6]);
     const cart = doc.mitigations.find((m) => m.content.startsWith('Recompute or verify'))!;

@@ -13,7 +13,7 @@ const facts = (t: { evidence: { fact: string }[] }) => t.evidence.map((e) => e.f
 describe('second-round findings on injection, browsers and request integrity', () => {
   it('rate a consumer of a broker fed from outside Medium even when the internet also reaches it (insecure-deserialization, xxe)', () => {
     const model = (queue: boolean) =>
-      `elements:\n  visitor: { tech: browser }\n  partner: { type: third-party }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  billing: { tech: spring }\nflows:\n  - visitor -> api: https\n  - partner -> billing: https\n${queue ? '  - api -> queue: amqps\n  - queue -> billing: amqps\n' : ''}`;
+      `elements:\n  visitor: { tech: browser }\n  partner: { type: third-party }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  billing: { tech: spring, tags: [xml, object-deserialization] }\nflows:\n  - visitor -> api: https\n  - partner -> billing: https\n${queue ? '  - api -> queue: amqps\n  - queue -> billing: amqps\n' : ''}`;
     const viaQueue = threatsIn(model(true), 'insecure-deserialization', 'xxe');
     assert.equal(viaQueue.length, 2);
     for (const t of viaQueue) {
@@ -26,14 +26,14 @@ describe('second-round findings on injection, browsers and request integrity', (
     assert.equal(direct.length, 2);
     for (const t of direct) assert.equal(t.likelihood.level, 'Low');
     // Template injection is about input straight from the internet: a broker does not change its rating.
-    const site = threatsIn('elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  site: { tech: flask }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> site: amqps\n  - visitor -> site: https\n', 'template-injection');
+    const site = threatsIn('elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  site: { tech: flask }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> site: amqps\n  - visitor -> site: https\n'.replace('site: { tech: flask }', 'site: { tech: flask, tags: [template-engine] }'), 'template-injection');
     assert.equal(site.length, 1);
     assert.equal(site[0].likelihood.level, 'Low');
   });
 
   it('say that messages come from an untrusted zone when a device publishes them, not from exposed components', () => {
     const model = (producer: string) =>
-      `boundaries:\n  internet: { trust: untrusted }\nelements:\n  sensor: ${producer}\n  broker: { tech: rabbitmq }\n  ingest: { tech: spring }\n  db: { tech: postgres }\nflows:\n  - sensor -> broker: amqps\n  - broker -> ingest: amqps\n  - ingest -> db: sql+tls\n`;
+      `boundaries:\n  internet: { trust: untrusted }\nelements:\n  sensor: ${producer}\n  broker: { tech: rabbitmq }\n  ingest: { tech: spring, tags: [object-deserialization] }\n  db: { tech: postgres }\nflows:\n  - sensor -> broker: amqps\n  - broker -> ingest: amqps\n  - ingest -> db: sql+tls\n`;
     const [device] = threatsIn(model('{ type: device, in: internet }'), 'insecure-deserialization');
     assert.ok(device);
     assert.equal(device.likelihood.reason, 'it consumes messages that components in an untrusted zone produce: crafted messages need some skill');

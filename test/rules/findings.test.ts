@@ -32,14 +32,14 @@ describe('findings', () => {
 
   it('rate a consumer behind a broker as the rating says: Medium, through the broker (insecure deserialization)', () => {
     const head = 'threatmap: 1\nsystem: { name: Queue }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n';
-    const viaBroker = analyzeText(`${head}  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`)
+    const viaBroker = analyzeText(`${head}  queue: { tech: rabbitmq }\n  jobs: { tech: celery, tags: [pickle] }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`)
       .threats.find((t) => t.ruleId === 'insecure-deserialization' && t.component === 'jobs');
     assert.ok(viaBroker);
     assert.equal(viaBroker.likelihood.level, 'Medium');
     assert.match(viaBroker.description, /through a message broker\.$/);
     assert.ok(viaBroker.evidence.some((e) => e.fact === 'consumes messages produced by exposed components'));
     // Reached through a service rather than a broker: the rule's own (direct) rating.
-    const viaService = analyzeText(`${head}  jobs: { tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> jobs: https\n`)
+    const viaService = analyzeText(`${head}  jobs: { tech: celery, tags: [pickle] }\nflows:\n  - visitor -> api: https\n  - api -> jobs: https\n`)
       .threats.find((t) => t.ruleId === 'insecure-deserialization' && t.component === 'jobs');
     assert.ok(viaService);
     assert.equal(viaService.likelihood.level, 'Low');
@@ -100,7 +100,7 @@ describe('findings', () => {
   });
 
   it('take a producer in an untrusted zone, publishing straight into a queue, as untrusted input for its consumers', () => {
-    const r = analyzeText('threatmap: 1\nsystem: { name: Devices }\nelements:\n  sensor: { type: device }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\nflows:\n  - sensor -> queue: amqps\n  - queue -> jobs: amqps\n');
+    const r = analyzeText('threatmap: 1\nsystem: { name: Devices }\nelements:\n  sensor: { type: device }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery, tags: [pickle] }\nflows:\n  - sensor -> queue: amqps\n  - queue -> jobs: amqps\n');
     const t = r.threats.find((x) => x.ruleId === 'insecure-deserialization');
     assert.ok(t);
     assert.equal(t.likelihood.level, 'Medium');

@@ -88,6 +88,20 @@ export const FIXTURES: RuleFixture[] = [
     model: m('elements:\n  client: { type: third-party }\n  api: { type: api, auth: jwt, controls: [$C] }\nflows:\n  - client -> api: { protocol: https, auth: jwt }\n'),
   },
   {
+    // authn-s18: the JWT signing key is a literal in the repository (as discover tags it).
+    rule: 'forgeable-tokens', component: 'api', control: 'secrets-management',
+    model: m('elements:\n  client: { type: third-party }\n  api: { type: api, auth: jwt, tags: [token-signing-key:docker-compose.yml:31], controls: [$C] }\nflows:\n  - client -> api: { protocol: https, auth: jwt }\n'),
+    negatives: [{
+      name: 'callers authenticate with an API key, which the key does not sign',
+      model: m('elements:\n  client: { type: third-party }\n  api: { type: api, auth: api-key, tags: [token-signing-key:docker-compose.yml:31] }\nflows:\n  - client -> api: { protocol: https, auth: api-key }\n'),
+    }],
+  },
+  {
+    // authn-s18: a reset whose one-time code is guessed is one account takeover, on the element.
+    rule: 'otp-brute-force', component: 'api', control: 'rate-limiting',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    controls: [$C]\n    endpoints:\n      POST /auth/forget-password: { public: true }\n      POST /auth/v2/check-otp: { public: true }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
     rule: 'unauthenticated-store-access', component: 'db', control: 'authentication',
     model: m(`${PII}elements:\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii], controls: [$C] }\nflows:\n  - api -> db: mongodb+tls\n`),
     negatives: [{ name: 'the flow authenticates', model: m(`${PII}elements:\n  api: { type: api }\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - api -> db: { protocol: mongodb+tls, auth: password }\n`) }],
@@ -135,6 +149,12 @@ export const FIXTURES: RuleFixture[] = [
     rule: 'missing-authorization', component: 'app', control: 'authorization',
     model: m(`elements:\n${BROWSER}  app:\n    type: api\n    auth: session-cookie\n    controls: [vpn, $C]\n    endpoints:\n      /admin: {}\n      /orders: {}\nflows:\n  - visitor -> app: https\n`),
     negatives: [{ name: 'no admin endpoints', model: m(`elements:\n${BROWSER}  app:\n    type: api\n    auth: session-cookie\n    endpoints:\n      /orders: {}\nflows:\n  - visitor -> app: https\n`) }],
+  },
+  {
+    // enum-s18: routes declared on a reverse proxy are served, and judged, by the one application behind it.
+    rule: 'missing-authorization', component: 'backend', control: 'authorization',
+    model: m(`elements:\n${BROWSER}  proxy:\n    type: reverse-proxy\n    auth: jwt\n    endpoints:\n      DELETE /admin/videos/{id}: {}\n      GET /videos: {}\n  backend: { type: api, controls: [$C] }\nflows:\n  - visitor -> proxy: https\n  - proxy -> backend: https\n`),
+    negatives: [{ name: 'nothing that runs our code behind the proxy', model: m(`elements:\n${BROWSER}  proxy:\n    type: reverse-proxy\n    auth: jwt\n    endpoints:\n      DELETE /admin/videos/{id}: {}\n      GET /videos: {}\n  bucket: { tech: s3 }\nflows:\n  - visitor -> proxy: https\n  - proxy -> bucket: https\n`) }],
   },
   {
     rule: 'unauthenticated-object-change', component: 'api', endpoint: 'api:DELETE /users/{name}', control: 'authentication',
@@ -246,16 +266,22 @@ export const FIXTURES: RuleFixture[] = [
   },
   {
     rule: 'template-injection', component: 'site', control: 'sandboxing',
-    model: m(`elements:\n${BROWSER}  site: { tech: flask, controls: [$C] }\nflows:\n  - visitor -> site: https\n`),
+    // Callers send templates (tech-noise-s18): a framework's template engine alone reports nothing.
+    model: m(`elements:\n${BROWSER}  site: { tech: flask, controls: [$C], endpoints: { PUT /email-templates: { auth: session } } }\nflows:\n  - visitor -> site: https\n`),
+    negatives: [{ name: 'a framework that renders pages takes no templates from callers', model: m(`elements:\n${BROWSER}  site: { tech: flask }\nflows:\n  - visitor -> site: https\n`) }],
   },
   {
     rule: 'insecure-deserialization', component: 'jobs', control: 'safe-parsers',
-    model: m(`elements:\n${BROWSER}  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery, controls: [$C] }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`),
-    negatives: [{ name: 'no untrusted input reaches it', model: m('elements:\n  jobs: { tech: celery }\n') }],
+    model: m(`elements:\n${BROWSER}  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery, tags: [pickle], controls: [$C] }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`),
+    negatives: [
+      { name: 'no untrusted input reaches it', model: m('elements:\n  jobs: { tech: celery, tags: [pickle] }\n') },
+      { name: 'a runtime that can deserialise, with nothing saying it does', model: m(`elements:\n${BROWSER}  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`) },
+    ],
   },
   {
     rule: 'xxe', component: 'billing', control: 'safe-parsers',
-    model: m('elements:\n  partner: { type: third-party }\n  billing: { tech: spring, controls: [$C] }\nflows:\n  - partner -> billing: https\n'),
+    model: m('elements:\n  partner: { type: third-party }\n  billing: { tech: spring, controls: [$C], endpoints: { POST /soap/invoices: { auth: api-key } } }\nflows:\n  - partner -> billing: https\n'),
+    negatives: [{ name: 'a framework that can parse XML, with no XML input', model: m('elements:\n  partner: { type: third-party }\n  billing: { tech: spring, endpoints: { POST /invoices: { auth: api-key } } }\nflows:\n  - partner -> billing: https\n') }],
   },
   {
     rule: 'log-injection', component: 'api', control: 'log-sanitization',
@@ -445,7 +471,7 @@ export const FIXTURES: RuleFixture[] = [
     model: m(`${PII}elements:\n${BROWSER}  api: { type: api, handles: [pii], controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
   },
   {
-    rule: 'account-enumeration', component: 'api', endpoint: 'api:/register', control: 'generic-responses',
+    rule: 'account-enumeration', component: 'api', control: 'generic-responses',
     model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /register: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
   },
   {
@@ -482,7 +508,7 @@ export const FIXTURES: RuleFixture[] = [
     negatives: [{ name: 'a mail catcher is its vendor\'s code', model: m(`${PII}elements:\n${BROWSER}  mail: { tech: mailhog, handles: [pii] }\nflows:\n  - visitor -> mail: http\n`) }],
   },
   {
-    rule: 'account-enumeration', component: 'api', endpoint: 'api:POST /password/forgot', control: 'generic-responses',
+    rule: 'account-enumeration', component: 'api', control: 'generic-responses',
     model: m(`elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /password/forgot: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
     negatives: [
       { name: 'a password change for the signed-in user', model: m(`elements:\n${BROWSER}  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /user/reset-password: {}\nflows:\n  - visitor -> api: https\n`) },

@@ -17,7 +17,7 @@ const facts = (t: Threat) => t.evidence.map((e) => e.fact);
 
 describe('verb agreement with plural names (injection, authentication, web, transport, integrity)', () => {
   it('interpreter rules: the process runs, receives and consumes in agreement with its name (command-injection, insecure-deserialization)', () => {
-    const model = (thumbs: string, jobs: string) => `elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  thumbs: { name: ${thumbs}, tech: imagemagick }\n  queue: { tech: rabbitmq }\n  jobs: { name: ${jobs}, tech: celery }\nflows:\n  - visitor -> api: https\n  - api -> thumbs: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`;
+    const model = (thumbs: string, jobs: string) => `elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  thumbs: { name: ${thumbs}, tech: imagemagick }\n  queue: { tech: rabbitmq }\n  jobs: { name: ${jobs}, tech: celery, tags: [pickle] }\nflows:\n  - visitor -> api: https\n  - api -> thumbs: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n`;
     const plural = model('Thumbnail workers', 'Job runners');
     const commands = threatOf(plural, 'command-injection', 'thumbs');
     assert.equal(commands.description, 'Thumbnail workers (imagemagick) run external commands or converters on their input, and receive data from an untrusted zone.');

@@ -1,4 +1,5 @@
 // Loads fixture models and runs rules on them, for the rule tester.
+import assert from 'node:assert/strict';
 import { analyze, type AnalyzeOptions } from '../../src/analysis/analyze.js';
 import { findCrossings } from '../../src/analysis/boundaries.js';
 import { buildContext } from '../../src/analysis/context.js';
@@ -40,6 +41,18 @@ export const threatsOf = (text: string, ...ruleIds: string[]) => analyzeText(tex
 
 /** threatsOf for a model body written after MODEL_HEAD. */
 export const threatsIn = (body: string, ...ruleIds: string[]) => threatsOf(MODEL_HEAD + body, ...ruleIds);
+
+/** The one threat `rule` finds in `body` (after MODEL_HEAD); fails naming what it found otherwise. */
+export function onlyThreat(body: string, rule: string): Threat {
+  const found = threatsIn(body, rule);
+  assert.equal(found.length, 1, `${rule}: ${found.map((t) => t.key).join(', ')}`);
+  return found[0];
+}
+
+/** Asserts that `rule` finds nothing in `body` (after MODEL_HEAD). */
+export const noThreat = (body: string, rule: string): void => assert.deepEqual(threatsIn(body, rule).map((t) => t.key), []);
+
+export const evidenceFacts = (t: Threat): string[] => t.evidence.map((e) => e.fact);
 
 /** Runs only the given rules, keeping mitigations (which the result shows only through coverage). */
 export function runOnly(text: string, rules: readonly Rule[]): RuleRun {

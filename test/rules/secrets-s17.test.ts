@@ -34,8 +34,10 @@ describe('secrets-in-config: a literal in the repository', () => {
     }
   });
 
-  it('a tag does not make the rule fire without a static secret: a service on IAM auth has none to keep', () => {
+  it('a literal on a service whose calls use no static secret is still reported, saying the model does not name what it opens', () => {
     const model = `elements:\n  api: { type: api, tags: [ hard-coded-secret ] }\n  db: { tech: postgres }\nflows:\n  - api -> db: { protocol: postgres, auth: iam }\n`;
-    assert.deepEqual(threatsIn(model, 'secrets-in-config'), []);
+    const found = threatsIn(model, 'secrets-in-config');
+    assert.deepEqual(found.map((t) => [t.key, t.likelihood.level, t.impact.level]), [['secrets-in-config@api', 'High', 'Medium']]);
+    assert.match(found[0].impact.reason, /does not say what the secret opens/);
   });
 });

@@ -57,12 +57,12 @@ describe('endpoint kinds: /auth/ alone is no login, one-time codes are no passwo
   });
 
   it('reports enumeration on the login, not on the OTP check nor the signed-in password change', () => {
-    assert.deepEqual(keysOf(R1, 'account-enumeration'), ['account-enumeration@api:POST /auth/login']);
+    assert.deepEqual(keysOf(R1, 'account-enumeration'), ['account-enumeration@api']);
   });
 
   it('still reports enumeration on a public password reset of an element whose other calls need a token', () => {
     const forgot = `${HEAD}elements:\n  browser: { tech: browser }\n  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /password/forgot: { public: true }\nflows:\n  - browser -> api: https\n`;
-    assert.deepEqual(keysOf(forgot, 'account-enumeration'), ['account-enumeration@api:POST /password/forgot']);
+    assert.deepEqual(keysOf(forgot, 'account-enumeration'), ['account-enumeration@api']);
   });
 });
 
@@ -84,8 +84,8 @@ describe('client-controlled-value leaves out what clients prove themselves with 
 });
 
 describe('broken-object-level-authorization leaves admin routes to the function-level findings (finding 5)', () => {
-  it('reports the admin list once, as exposed-admin-interface, not as IDOR', () => {
-    assert.deepEqual(keysOf(R1, 'broken-object-level-authorization', 'exposed-admin-interface'), ['exposed-admin-interface@api:GET /management/users/all']);
+  it('reports the admin list once, as missing-authorization (function-level), not as IDOR', () => {
+    assert.deepEqual(keysOf(R1, 'broken-object-level-authorization', 'exposed-admin-interface', 'missing-authorization'), ['missing-authorization@api']);
   });
 
   it('still reports a user route that returns per-user data', () => {
@@ -114,14 +114,14 @@ describe('injection rated from the data named and the input taken (finding 8)', 
     `${HEAD}assets:\n  pii: { name: Profiles, type: pii, classification: confidential }\nelements:\n  browser: { tech: browser }\n  api:\n    type: api\n${endpoints}  db: { tech: postgres${stores} }\nflows:\n  - browser -> api: https\n  - api -> db: postgres+tls\n`;
 
   it('rates impact Medium, saying so, when the database names no data', () => {
-    const t = one(app(''), 'sql-injection');
+    const t = one(app('    endpoints:\n      POST /orders: { auth: jwt }\n'), 'sql-injection');
     assert.deepEqual(t.impact, { level: 'Medium', reason: 'db, with no data named: partial data exposure' });
     assert.equal(t.likelihood.level, 'High');
     assert.equal(t.risk, 'High');
   });
 
   it('rates impact from the data the database holds when named', () => {
-    const t = one(app('', ', stores: [pii]'), 'sql-injection');
+    const t = one(app('    endpoints:\n      POST /orders: { auth: jwt }\n', ', stores: [pii]'), 'sql-injection');
     assert.equal(t.impact.level, 'High');
     assert.equal(t.risk, 'Critical');
   });
@@ -181,7 +181,7 @@ describe('triage entries about the threats retired here are retired, not stale',
   });
 
   it('leaves keys of threats still reported, and cases the changes do not cover, alone', () => {
-    const still = ['credential-stuffing@api:POST /auth/login', 'account-enumeration@api:POST /auth/login', 'exposed-admin-interface@api:GET /management/users/all'];
+    const still = ['credential-stuffing@api:POST /auth/login', 'account-enumeration@api', 'missing-authorization@api'];
     for (const k of still) assert.ok(r.threats.some((t) => t.key === k), k);
     const changes = keyChanges(r, [...still, 'verbose-errors@api', 'broken-object-level-authorization@api:POST /auth/login']);
     assert.deepEqual([...changes.keys()], []);

@@ -1,22 +1,24 @@
 // Spoofing: can an attacker pass for someone else?
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
-import { type AnalysisContext, isPassThrough } from '../context.js';
+import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
-import { adminOpenToInternet, mfaOnEveryFlow } from './authorization.js';
+import { adminOpenToInternet, mfaOnEveryFlow, type ServedEndpoint, servedEndpoints } from './authorization.js';
+import { forwardEvidence, servedEvidence } from './served.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
   assetList, assetNames, callAuth, callAuthMethod, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
   isUserAgent, itOrThem, perElement, restricted, ruleRuns, sensitiveAssetsOf, untrustedPaths, USER_CREDENTIALS,
 } from './facts.js';
+import { SESSION_SIGNING_KEY_TAG, TOKEN_SIGNING_KEY_TAG } from './data-at-rest.js';
 import { firmwareDelivery, isFirmware } from './supply-chain.js';
-import { its, itObject, says, verbFor } from './grammar.js';
+import { agreeing, its, itObject, says, verbFor } from './grammar.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
-  inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, runsAppCode,
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, factTag, type FactTag, flowIds, flowLabel, internetLikelihood,
+  inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, runsAppCode,
   TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
-import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.js';
+import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, Outcome } from './types.js';
 
 const SESSION_CONTROLS = ['secure-cookies', 'session-management'] as const;
 const bySessionCookie = (ep: Endpoint) => ep.auth === 'session-cookie';
@@ -148,7 +150,7 @@ export const otpBruteForce: EndpointRule = {
   title: 'One-time code brute force',
   description:
     'An endpoint that checks one-time codes (a reset, sign-in or MFA code) is reachable from an untrusted zone with nothing capping the guesses: a short code is found by trying them all, and whatever the code unlocks (a password reset, a sign-in) is taken over.',
-  condition: 'an endpoint of kind `otp` reachable from an untrusted zone, without `rate-limiting` or `account-lockout` (on it, its element, its boundary or every path in front)',
+  condition: 'an endpoint of kind `otp` reachable from an untrusted zone, without `rate-limiting` or `account-lockout` (on it, its element, its boundary or every path in front). Where the same element also starts a password reset for callers not signed in (an endpoint of kind `password-reset`), the code checks that callers not signed in reach (not a sign-in\'s second factor: no `login`, `signin`, `mfa`, `2fa` or `totp` in the route) are that reset\'s last step: one finding on the element for the whole flow, citing every endpoint, which insecure-password-reset leaves to it',
   mitigation: 'Cap attempts per code and per account, invalidate the code after a few failures, expire codes within minutes, use codes of 6 or more digits, and retire old API versions of the route.',
   action: { key: 'rate-limiting', text: 'Cap one-time code attempts per code and per account on {targets}' },
   mitigatedBy: OTP_CONTROLS,
@@ -160,6 +162,8 @@ export const otpBruteForce: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
+    const flow = resetFlowOf(ctx, element);
+    if (flow?.codes.includes(ep)) return resetFlowTakeover(ctx, element, flow);
     // An account reaches its own traffic, not what the service only forwards (as for credential stuffing).
     const restrictedData = restricted(sessionAssets(ctx, element));
     return unlessControlled(ctx, { element, endpoint: ep }, OTP_CONTROLS, 'guesses at one-time codes are capped', (missing) => ({
@@ -174,6 +178,106 @@ export const otpBruteForce: EndpointRule = {
     }));
   },
 };
+
+/** A one-time code that is a sign-in's second factor, not a password reset's: its route says so. */
+const SIGN_IN_FACTOR = /(?:^|[/_-])(?:login|log-in|signin|sign-in|mfa|2fa|totp)(?:[/_-]|$)/i;
+
+/**
+ * A password reset by one-time code on one element: the endpoints that start it for callers not signed in, and
+ * the code checks those callers reach with nothing capping the guesses. Guessing the code completes the reset,
+ * so the two are one account takeover, not a weak reset beside a guessable code.
+ */
+export interface ResetFlow {
+  resets: Endpoint[];
+  codes: Endpoint[];
+  /** The widest reach among the code checks. */
+  exposure: Exposure;
+}
+
+/** Callers who need not sign in, from an untrusted zone: the only ones a reset flow is for. */
+const openToStrangers = (ctx: AnalysisContext, element: Element, ep: Endpoint): boolean =>
+  !USER_CREDENTIALS.has(ep.auth) && isExposed(endpointExposure(ep, element, ctx));
+
+/** The element's password reset by one-time code (see ResetFlow), when it has both halves; asked once per element. */
+export function resetFlowOf(ctx: AnalysisContext, element: Element): ResetFlow | undefined {
+  const table = perElement<ResetFlow | null>(ctx, 'reset-flow');
+  let flow = table.get(element.id);
+  if (flow === undefined) {
+    flow = findResetFlow(ctx, element) ?? null;
+    table.set(element.id, flow);
+  }
+  return flow ?? undefined;
+}
+
+function findResetFlow(ctx: AnalysisContext, element: Element): ResetFlow | undefined {
+  const resets = element.endpoints.filter((ep) => ep.kind === 'password-reset' && openToStrangers(ctx, element, ep));
+  if (resets.length === 0) return undefined;
+  const codes = element.endpoints.filter((ep) => ep.kind === 'otp' && !SIGN_IN_FACTOR.test(ep.route) && openToStrangers(ctx, element, ep)
+    && presentControls(ctx, OTP_CONTROLS, element, ep).length === 0);
+  if (codes.length === 0) return undefined;
+  const exposure = codes.some((ep) => endpointExposure(ep, element, ctx) === 'internet') ? 'internet' : 'indirect';
+  return { resets, codes, exposure };
+}
+
+/** `/v2/` in a route: an API version. */
+const API_VERSION = /\/v(\d+(?:\.\d+)*)(?=\/)/i;
+
+/**
+ * The code checks an API keeps beside a newer version of the same route (`/v2/check-otp` beside `/v3/check-otp`):
+ * an old version left open is the one attackers use, whatever the new one caps.
+ */
+function olderVersions(codes: readonly Endpoint[]): Endpoint[] {
+  const newest = new Map<string, number[]>();
+  const versionOf = (ep: Endpoint) => API_VERSION.exec(ep.route)?.[1]?.split('.').map(Number);
+  const later = (a: number[], b: number[]) => {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) if ((a[i] ?? 0) !== (b[i] ?? 0)) return (a[i] ?? 0) > (b[i] ?? 0);
+    return false;
+  };
+  const unversioned = (ep: Endpoint) => `${ep.methods.join(',')} ${ep.route.replace(API_VERSION, '/v*')}`;
+  for (const ep of codes) {
+    const v = versionOf(ep);
+    const best = newest.get(unversioned(ep));
+    if (v && (best === undefined || later(v, best))) newest.set(unversioned(ep), v);
+  }
+  return codes.filter((ep) => {
+    const v = versionOf(ep);
+    return v !== undefined && later(newest.get(unversioned(ep))!, v);
+  });
+}
+
+/** The advice for a reset flow: cap the guesses, then what the model does not say of the reset itself. */
+function resetFlowMitigation(ctx: AnalysisContext, flow: ResetFlow): string {
+  const older = olderVersions(flow.codes);
+  const hardened = flow.resets.every((ep) => ctx.endpointHas(ep, 'secure-password-reset'));
+  return `Cap attempts per code and per account on ${namesAtMost(flow.codes.map((ep) => ep.key), TEXT_NAMES, 'other code checks')}, invalidate a code after 3 failures, expire codes within minutes and use codes of 6 or more digits`
+    + `${older.length ? `; retire ${namesAtMost(older.map((ep) => ep.key), TEXT_NAMES, 'other old routes')}, which newer versions replace` : ''}`
+    + `${hardened ? '' : '; issue a new random code for each request, invalidate the account\'s sessions after a reset and notify the user'}.`;
+}
+
+/** The one finding for a reset flow, the same for each of its code checks (the engine keeps one: element-keyed). */
+function resetFlowTakeover(ctx: AnalysisContext, element: Element, flow: ResetFlow): Outcome {
+  const { resets, codes } = flow;
+  const resetNames = namesAtMost(resets.map((ep) => ep.key), TEXT_NAMES, 'other reset endpoints');
+  const codeNames = namesAtMost(codes.map((ep) => ep.key), TEXT_NAMES, 'other code checks');
+  // An account reaches its own traffic, not what the service only forwards (as for credential stuffing).
+  const restrictedData = restricted(sessionAssets(ctx, element));
+  return threat({
+    ...elementComponent(element),
+    title: `Account takeover: one-time code brute force completes the password reset on ${element.name}`,
+    description: `${resetNames} ${resets.length === 1 ? 'starts' : 'start'} a password reset and ${codeNames} ${codes.length === 1 ? 'checks' : 'check'} the one-time code that completes it, ${flow.exposure === 'internet' ? 'from the internet' : 'from untrusted callers through other components'}, with nothing capping the guesses: a script tries every code and resets the password of any account whose email it knows.`,
+    likelihood: internetLikelihood(flow.exposure, 'a script tries every possible code, knowing only the account\'s email'),
+    impact: restrictedData.length
+      ? rated('High', `any account can be taken over, and accounts reach ${assetNames(restrictedData)}`)
+      : rated('High', 'any account whose email is known is taken over, one after another: every account, not one'),
+    evidence: [
+      ...resets.map((ep) => evidence(`${ep.key} starts a password reset for callers who are not signed in`, ep.at)),
+      ...codes.map((ep) => evidence(`${ep.key} checks one-time codes`, ep.at)),
+      ...codes.map((ep) => missingControlEvidence(OTP_CONTROLS, element, ep)),
+    ],
+    mitigation: resetFlowMitigation(ctx, flow),
+    target: `password reset on ${element.name}`,
+  });
+}
 
 export const missingAuthentication: ElementRule = {
   id: 'missing-authentication',
@@ -429,7 +533,7 @@ export const insecurePasswordReset: EndpointRule = {
   title: 'Account takeover through password reset',
   description:
     'A password-reset endpoint reachable from an untrusted zone whose tokens are not declared random, single-use and short-lived: guessable, reusable or leaked reset links (Host header poisoning, referrers, logs) take over accounts.',
-  condition: 'an endpoint of kind `password-reset` reachable from an untrusted zone whose callers do not sign in with a user credential (a signed-in user changing their password is not the reset flow), without `secure-password-reset`',
+  condition: 'an endpoint of kind `password-reset` reachable from an untrusted zone whose callers do not sign in with a user credential (a signed-in user changing their password is not the reset flow), without `secure-password-reset`; not where the same element checks the reset\'s one-time code with nothing capping the guesses: otp-brute-force reports that flow once, on the element',
   mitigation: 'Issue random single-use reset tokens that expire within minutes, build reset links from a configured host (never the Host header), invalidate sessions after a reset and notify the user.',
   action: { text: 'Harden password reset (single-use, short-lived tokens, fixed link host) on {targets}' },
   mitigatedBy: RESET_CONTROLS,
@@ -442,6 +546,8 @@ export const insecurePasswordReset: EndpointRule = {
     // A caller who must sign in already holds the account: changing its password mails no token to steal.
     if (USER_CREDENTIALS.has(ep.auth)) return undefined;
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
+    // Guessing the code completes this reset: one account takeover, which otp-brute-force reports on the element.
+    if (ruleRuns(ctx, 'otp-brute-force') && resetFlowOf(ctx, element)?.resets.includes(ep)) return undefined;
     const restrictedData = restricted(sessionAssets(ctx, element));
     return unlessControlled(ctx, { element, endpoint: ep }, RESET_CONTROLS, 'reset tokens are single-use and short-lived', (missing) => ({
       title: `Account takeover through password reset on ${ep.key}`,
@@ -465,7 +571,7 @@ export const missingTokenValidation: ElementRule = {
   title: 'Bearer tokens accepted without full validation',
   description:
     'A component accepts JWT bearer tokens from callers without declaring that it validates them (signature with a pinned algorithm, issuer, audience, expiry): forged tokens (`alg: none`, key confusion) or tokens minted for another service are accepted.',
-  condition: 'a process (application code or an edge gateway) whose callers authenticate with `jwt` (its own auth, an endpoint\'s, or an inbound flow\'s) and that is reachable from an untrusted zone, without `token-validation` (on the element or its boundary, on every endpoint that takes the tokens, or on a gateway or other edge component that every untrusted path into it crosses, which rejects forged tokens before they arrive)',
+  condition: 'a process (application code or an edge gateway) whose callers authenticate with `jwt` (its own auth, an endpoint\'s, or an inbound flow\'s) and that is reachable from an untrusted zone, without `token-validation` (on the element or its boundary, on every endpoint that takes the tokens (routes declared on a reverse proxy, load balancer or CDN in front count for the application behind it that serves them, as for `missing-authorization`, and not for the proxy), or on a gateway or other edge component that every untrusted path into it crosses, which rejects forged tokens before they arrive); not while a JWT signing key is a literal in the repository (forgeable-tokens): a token signed with the real key passes any validation, so that is the one finding until the key is out of the files',
   mitigation: 'Validate every token: signature with an allow-listed algorithm and pinned keys, issuer, audience, expiry and not-before; reject unsigned tokens.',
   action: { text: 'Validate JWT signature, issuer, audience and expiry on {targets}' },
   mitigatedBy: TOKEN_CONTROLS,
@@ -480,8 +586,8 @@ export const missingTokenValidation: ElementRule = {
     if (!isExposed(ctx.exposure(element.id))) return undefined;
     const jwtFlows = ctx.graph.inFlows(element.id).filter(byJwt);
     const jwtFlow = jwtFlows[0];
-    // The endpoints that take tokens: their own auth, or a jwt flow naming them.
-    const jwtEndpoints = element.endpoints.filter((ep) => byJwt(ep) || jwtFlows.some((f) => f.endpoint === ep.id));
+    const jwtRoutes = tokenRoutes(ctx, element, jwtFlows);
+    const jwtEndpoints = jwtRoutes.map((s) => s.ep);
     if (jwtFlow === undefined && element.auth !== 'jwt' && jwtEndpoints.length === 0) return undefined;
     // Validation declared where the tokens arrive counts: on every endpoint that takes them.
     if (jwtEndpoints.length && jwtEndpoints.every((ep) => ctx.endpointHas(ep, 'token-validation'))) {
@@ -494,7 +600,7 @@ export const missingTokenValidation: ElementRule = {
     }
     // Where a validator covers some paths, the tokens in question are those on the others.
     const shownFlow = (validated ? jwtFlows.find((f) => front.bypasses.some((b) => b.flow === f)) : undefined) ?? jwtFlow;
-    return unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
+    const outcome = unlessControlled(ctx, { element }, TOKEN_CONTROLS, 'tokens are fully validated', (missing) => ({
       title: `JWTs accepted without full validation by ${element.name}`,
       description: `${says(element.name, 'authenticates')} callers by JWT and ${verbFor(element.name, 'does')} not declare validating signature, algorithm, issuer, audience and expiry; a forged or foreign token is accepted as a real identity.`,
       likelihood: VALIDATION_FLAW,
@@ -504,13 +610,195 @@ export const missingTokenValidation: ElementRule = {
           ? evidence(`${flowLabel(shownFlow, ctx)} authenticates with jwt`, shownFlow.at)
           : element.auth === 'jwt'
             ? evidence(`${says(element.name, 'accepts')} jwt`, element.at)
-            : evidence(`${jwtEndpoints[0].key} on ${element.name} accepts jwt`, jwtEndpoints[0].at),
+            : jwtRoutes[0].via
+              ? servedEvidence(jwtRoutes[0], element, 'accepts jwt')
+              : evidence(`${jwtEndpoints[0].key} on ${element.name} accepts jwt`, jwtEndpoints[0].at),
+        // The forwarding flow explains a route on a proxy only when that route is the one shown.
+        ...(shownFlow || element.auth === 'jwt' ? [] : forwardEvidence(ctx, element, jwtRoutes.slice(0, 1))),
         ...(validated ? bypassEvidence(ctx, element, front) : []),
         missing,
       ],
     }));
+    // With the signing key in the repository a forger needs no validation flaw: one cause, forgeable-tokens' finding.
+    // It comes back here once the key is out of the files.
+    if (reportsThreat(outcome) && ruleRuns(ctx, forgeableTokens.id) && jwtForgeable(ctx, element)) return undefined;
+    return outcome;
   },
 };
+
+/**
+ * The routes that take tokens on the element: their own auth, or a jwt flow naming them. For application code,
+ * also those declared on a reverse proxy, load balancer or CDN in front that it serves; a gateway's routes stay
+ * the gateway's finding, since it is judged itself and validating there covers what is behind it.
+ */
+function tokenRoutes(ctx: AnalysisContext, element: Element, jwtFlows: readonly Flow[]): ServedEndpoint[] {
+  const takesTokens = (s: ServedEndpoint, flows: readonly Flow[]) => byJwt(s.ep) || flows.some((f) => f.endpoint === s.ep.id);
+  const own = element.endpoints.map((ep): ServedEndpoint => ({ ep })).filter((s) => takesTokens(s, jwtFlows));
+  if (!runsAppCode(element)) return own;
+  const forwarded = (servedEndpoints(ctx, element)?.endpoints ?? []).filter(
+    (s) => s.via !== undefined && s.via.type !== 'gateway' && takesTokens(s, ctx.graph.inFlows(s.via.id).filter(byJwt)),
+  );
+  return [...own, ...forwarded];
+}
+
+/**
+ * What a literal signing key forges: bearer JWTs, which every service trusting the issuer accepts, and signed
+ * session cookies (Flask's, Rails'), which only the application signing them reads.
+ */
+const FORGED_WITH_KEY = ['jwt', 'session-cookie'] as const;
+type ForgedToken = (typeof FORGED_WITH_KEY)[number];
+const TOKEN_WORDS: Record<ForgedToken, string> = { jwt: 'JWT', 'session-cookie': 'session cookie' };
+
+/** Whether callers authenticate to the element with `auth`: its own, an endpoint's, or an inbound flow's. */
+function acceptsAuth(ctx: AnalysisContext, e: Element, inFlows: readonly Flow[], auth: string): boolean {
+  if (e.auth === auth || inFlows.some((f) => f.from !== e.id && f.auth === auth)) return true;
+  // Routes declared on a proxy in front of an application are the application's to check.
+  const served = runsAppCode(e) ? servedEndpoints(ctx, e)?.endpoints : undefined;
+  return served ? served.some((s) => s.ep.auth === auth) : e.endpoints.some((ep) => ep.auth === auth);
+}
+
+/**
+ * An element that signs tokens with a literal key (TOKEN_SIGNING_KEY_TAG for JWTs, SESSION_SIGNING_KEY_TAG for a
+ * framework's own session cookies), the kinds of token the key forges, and the elements those tokens open.
+ */
+interface SigningKey {
+  holder: Element;
+  tag: FactTag;
+  kinds: ForgedToken[];
+  /** A framework's session key: it forges the holder's own sessions, nothing another service reads. */
+  session: boolean;
+  /** The holder first when it takes the tokens itself (a sign-in service only issues them). */
+  opened: Element[];
+}
+
+type KeyCandidate = Omit<SigningKey, 'opened'> & { takesOwn: boolean };
+
+/** Application code (or a gateway) taking JWTs from its callers: what checks them, and so what a minted one opens. */
+const takesJwt = (ctx: AnalysisContext, e: Element): boolean =>
+  e.kind === 'process' && (runsAppCode(e) || e.type === 'gateway') && acceptsAuth(ctx, e, ctx.graph.inFlows(e.id), 'jwt');
+
+/** The elements taking JWTs, in model order; found once per analysis. */
+function jwtTakers(ctx: AnalysisContext): readonly Element[] {
+  let takers = ctx.memo.get('jwt-takers') as readonly Element[] | undefined;
+  if (takers === undefined) {
+    takers = ctx.graph.model.elements.filter((e) => takesJwt(ctx, e));
+    ctx.memo.set('jwt-takers', takers);
+  }
+  return takers;
+}
+
+/**
+ * The element's literal keys that forge something, the JWT key first. A JWT key whose holder takes no JWTs, in a
+ * model where others do, is the issuer's (a sign-in service): the tokens it mints are what those others accept.
+ * A session key forges only sessions its holder takes.
+ */
+function keyCandidates(ctx: AnalysisContext, e: Element): KeyCandidate[] {
+  if (e.kind !== 'process') return [];
+  const inFlows = ctx.graph.inFlows(e.id);
+  const out: KeyCandidate[] = [];
+  const jwtTag = factTag(e, TOKEN_SIGNING_KEY_TAG);
+  if (jwtTag) {
+    const kinds = FORGED_WITH_KEY.filter((k) => acceptsAuth(ctx, e, inFlows, k));
+    const takesOwn = kinds.length > 0;
+    if (!takesOwn && jwtTakers(ctx).length > 0) kinds.push('jwt');
+    if (kinds.length) out.push({ holder: e, tag: jwtTag, kinds, session: false, takesOwn });
+  }
+  const sessionTag = factTag(e, SESSION_SIGNING_KEY_TAG);
+  if (sessionTag && acceptsAuth(ctx, e, inFlows, 'session-cookie')) out.push({ holder: e, tag: sessionTag, kinds: ['session-cookie'], session: true, takesOwn: true });
+  return out;
+}
+
+/**
+ * Every literal signing key of the model that opens something, by holder (one per holder: its JWT key before its
+ * session key); found once per analysis. A JWT key opens its holder and, where it is the model's only JWT key,
+ * every other element taking JWTs; with several, the model does not say which issuer a service trusts: each opens
+ * its holder, and an issuer that takes none opens the JWT takers holding no key of their own.
+ */
+function signingKeys(ctx: AnalysisContext): ReadonlyMap<string, SigningKey> {
+  const known = ctx.memo.get('signing-keys') as ReadonlyMap<string, SigningKey> | undefined;
+  if (known) return known;
+  const candidates = ctx.graph.model.elements.flatMap((e) => (e.tags.length ? keyCandidates(ctx, e) : []));
+  const jwtHolders = new Set(candidates.filter((k) => k.kinds.includes('jwt')).map((k) => k.holder.id));
+  // Found once, not per key: the model may hold thousands of keys and takers.
+  const keyless = jwtHolders.size > 1 ? jwtTakers(ctx).filter((e) => !jwtHolders.has(e.id)) : [];
+  const keys = new Map<string, SigningKey>();
+  for (const { takesOwn, ...k } of candidates) {
+    if (keys.has(k.holder.id)) continue;
+    const others = !k.kinds.includes('jwt')
+      ? []
+      : jwtHolders.size === 1 ? jwtTakers(ctx).filter((e) => e !== k.holder) : takesOwn ? [] : keyless;
+    const opened = [...(takesOwn ? [k.holder] : []), ...others];
+    if (opened.length) keys.set(k.holder.id, { ...k, opened });
+  }
+  ctx.memo.set('signing-keys', keys);
+  return keys;
+}
+
+/** The literal key forgeable-tokens reports on the element, if any (secrets-in-config leaves that one to it). */
+export const signingKeyOf = (ctx: AnalysisContext, e: Element): SigningKey | undefined => signingKeys(ctx).get(e.id);
+
+/** Where the holder says its keys now come from a secret store: the literal in the files is no longer the key in use. */
+const KEY_STORE = ['secrets-management'] as const;
+
+/**
+ * Whether a literal key in the files signs the JWTs the element takes (it is among what an unmitigated key opens):
+ * forgeable-tokens' finding, which no validation fixes. The set is found once per analysis.
+ */
+function jwtForgeable(ctx: AnalysisContext, element: Element): boolean {
+  let opened = ctx.memo.get('jwt-forgeable') as ReadonlySet<string> | undefined;
+  if (opened === undefined) {
+    const ids = new Set<string>();
+    for (const k of signingKeys(ctx).values()) {
+      if (k.kinds.includes('jwt') && presentControls(ctx, KEY_STORE, k.holder).length === 0) for (const e of k.opened) ids.add(e.id);
+    }
+    opened = ids;
+    ctx.memo.set('jwt-forgeable', opened);
+  }
+  return opened.has(element.id);
+}
+
+export const forgeableTokens: ElementRule = {
+  id: 'forgeable-tokens',
+  stride: 'S',
+  title: 'Token signing key written in the repository',
+  description:
+    'The key a component signs its tokens with (a JWT secret, a framework\'s session-signing key) is a literal in the repository\'s files, and nothing says the deployment takes it from a secret store instead: anyone who reads the repository, an image or a copy of the deployment mints a valid token for any user, admins included, and every service that trusts the tokens accepts it. No validation stops a token signed with the real key.',
+  condition: 'a process tagged `token-signing-key` (as `threatmap discover` tags a literal `JWT_SECRET`, `JWT_SIGNING_KEY`, `TOKEN_SECRET` or `SIGNING_KEY` in compose or Kubernetes env, with file:line) whose callers authenticate with `jwt` or `session-cookie` (its own auth, an endpoint\'s, or an inbound flow\'s), or that takes neither while other components take JWTs (a sign-in service issuing them), or tagged `session-signing-key` (a framework\'s session key: Flask/Django `SECRET_KEY`, `SECRET_KEY_BASE`, `AUTH_SECRET`, `SESSION_SECRET`...) whose callers authenticate with `session-cookie`, without `secrets-management` (on it or its boundary); where it is the model\'s only JWT key, every other application or gateway taking JWTs counts among what the tokens open (with several keys, the model does not say which issuer a service trusts: each opens its holder, and an issuer taking none opens the JWT takers holding no key), and missing-token-validation leaves those to this finding; a session key opens its holder only',
+  mitigation: 'Generate a random 256-bit key per deployment, load it from a secret store (Docker secrets, a Kubernetes Secret kept out of the repository, a secrets manager), rotate it now (tokens signed with the old key stop working) and purge it from the repository\'s history; where several services verify the tokens, sign with an asymmetric key (RS256, ES256) so that they hold only the public key.',
+  action: { text: 'Replace the literal token signing key of {targets} with a generated key from a secret store, and rotate it' },
+  mitigatedBy: KEY_STORE,
+  references: ['CWE-798', 'CWE-321', 'CWE-347', 'CAPEC-196', 'OWASP ASVS V3.5'],
+  rating: 'Likelihood High when a component the tokens open is reachable from an untrusted zone (a minted token needs no other flaw), Medium otherwise; impact High (a token for any user, admins included).',
+  example: 'elements:\n  client: { tech: browser }\n  api: { type: api, auth: jwt, tags: [token-signing-key:docker-compose.yml:31] }\nflows:\n  - client -> api: { protocol: https, auth: jwt }',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    const key = signingKeyOf(ctx, element);
+    if (key === undefined) return undefined;
+    const { opened } = key;
+    const names = opened.map((e) => e.name);
+    const exposed = opened.filter((e) => isExposed(ctx.exposure(e.id))).map((e) => e.name);
+    const tokens = key.session ? 'session' : key.kinds.length === 1 ? TOKEN_WORDS[key.kinds[0]] : 'token';
+    const where = key.tag.where ? ` in ${key.tag.where}` : ' in the repository\'s files';
+    return unlessControlled(ctx, { element }, KEY_STORE, 'the signing key comes from a secret store', (missing) => ({
+      title: `${tokens[0].toUpperCase()}${tokens.slice(1)} signing key of ${element.name} is a literal${where}: anyone can mint tokens`,
+      description: `The key ${says(element.name, 'signs')} ${its(element.name)} ${plural(tokens)} with is written${where}: anyone who reads the repository, an image or a copy of the deployment mints a token for any user or admin, and ${namesAtMost(names, TEXT_NAMES, 'other services')} ${agreeing(names, 'accepts', 'accept')} it as that user's.`,
+      likelihood: exposed.length
+        ? rated('High', `${namesAtMost(exposed, TEXT_NAMES, 'other services')} ${agreeing(exposed, 'is', 'are')} reachable from an untrusted zone, and a minted token needs no other flaw`)
+        : rated('Medium', 'the components the tokens open are reachable only from inside: needs network access'),
+      impact: rated('High', `a token for any user, admins included, on ${namesAtMost(names, TEXT_NAMES, 'other services')}`),
+      evidence: [
+        evidence(`${says(element.name, 'signs')} ${its(element.name)} ${plural(tokens)} with a literal key${where}`, [...element.at, 'tags', key.tag.index]),
+        // Every one, not a few: a team's decisions on their missing-token-validation findings follow this list.
+        ...opened.filter((e) => e !== element).map((e) => evidence(`${says(e.name, 'accepts')} jwt`, e.at)),
+        missing,
+      ],
+      target: element.name,
+    }));
+  },
+};
+
+const plural = (tokens: string): string => `${tokens}s`;
 
 /** Token validation in front of an element: the edge components that validate, and the ways in that pass none of them. */
 interface FrontValidation {

@@ -1,21 +1,23 @@
 // Elevation of privilege: reaching what only admins or other services should reach.
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
+import { type AnalysisContext, isPassThrough } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
   assetList, assetNames, cached, inContainer, isData, isLlm, isPerson, isUserAgent, keepsSessions, PER_USER_TYPES, restrictedStored,
-  STATE_CHANGING_METHODS,
+  ruleRuns, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
-  endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
-  onlyReachableThrough, presentControls, pushTo, runsAppCode, threat, unlessControlled,
+  elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
+  namesAtMost, onlyReachableThrough, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, unlessControlled,
 } from './helpers.js';
 import { agreeing, its, itObject, says, verbFor } from './grammar.js';
 import { ANONYMOUS_KINDS, anonymousReach } from './disclosure.js';
 import { clientProof } from './integrity.js';
+import { offTheShelf } from './network.js';
 import { flowEvidence } from './service-identity.js';
 import { isDeploy } from './supply-chain.js';
+import { forwardEvidence, routeLabel, servedEvidence } from './served.js';
 import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, ModelRule, Outcome } from './types.js';
 
 const ADMIN_CONTROLS = ['ip-allowlist', 'vpn'] as const;
@@ -49,7 +51,7 @@ export const exposedAdmin: EndpointRule = {
   title: 'Admin interface reachable from the internet',
   description:
     'An administrative endpoint reachable from the internet without a VPN or IP allow-list: anyone can attack it, and one stolen password, session or unpatched bug gives full control.',
-  condition: 'an endpoint of kind `admin` (on anything but an `admin-panel`, which exposed-admin-panel covers whole) reachable from an untrusted zone, without `vpn` or `ip-allowlist` on it, its element, its boundary or every path in front',
+  condition: 'an endpoint of kind `admin` (on anything but an `admin-panel`, which exposed-admin-panel covers whole) reachable from an untrusted zone, without `vpn` or `ip-allowlist` on it, its element, its boundary or every path in front; not an admin API route (`/api/` in its path, or a method named on an `api`, `service` or `function`) that asks for a sign-in on an application that also serves ordinary callers: that is broken function-level authorization, missing-authorization\'s finding',
   mitigation: 'Put the admin interface behind a VPN or an IP allow-list (or an identity-aware proxy), require MFA for admins, and log every admin action.',
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
@@ -59,8 +61,9 @@ export const exposedAdmin: EndpointRule = {
   appliesTo: 'endpoint',
   endpointKinds: ['admin'],
   check(ep, element, ctx) {
-    // An admin panel's own admin pages are exposed-admin-panel's finding, for the same missing controls.
-    if (element.type === 'admin-panel') return undefined;
+    // An admin panel's own admin pages are exposed-admin-panel's finding, for the same missing controls; an
+    // admin API route signed-in users call is missing-authorization's (a role check, not a network fence).
+    if (element.type === 'admin-panel' || functionLevelCase(ep, element, ctx)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     const mfa = ctx.endpointHas(ep, 'mfa') || mfaOnEveryFlow(ep, element, ctx);
@@ -195,7 +198,7 @@ export const missingAuthorization: ElementRule = {
   title: 'Users can reach administrative functions (no role checks)',
   description:
     'One application serves both administrative endpoints and ordinary users, and does not declare checking each request against the caller\'s role: any signed-in user who calls an admin route gains its powers (broken function-level authorization).',
-  condition: 'a process running application code with at least one endpoint of kind `admin` and at least one endpoint for other callers (not `health`, `webhook` or `callback`), or with inbound flows from both people of type `admin` and people of type `user`, without `authorization`',
+  condition: 'a process running application code with at least one endpoint of kind `admin` and at least one endpoint for other callers (not `health`, `webhook` or `callback`), or with inbound flows from both people of type `admin` and people of type `user`, without `authorization`. Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them: its only application (through further forwarding elements; not software run as shipped), or the one whose id or name holds the words of the route\'s first path segment in a row (`/user-service/` goes to `user-service`); a route the application declares itself counts once. An `authorization` declared on the forwarding element checks the routes declared on it. With several applications behind it and routes none of them is named for, one threat on the forwarding element names them, mitigated when it or each of them declares `authorization`. Admin routes of an API (`/api/` in the path, or a method named on an API) are framed as broken function-level authorization (OWASP API5), with a role check in the service as the fix',
   mitigation: 'Check the caller\'s role on every request server-side (deny by default, one central policy), and keep admin routes on a separate host or service where possible.',
   action: { text: 'Enforce role checks on every request in {targets}' },
   mitigatedBy: ['authorization'],
@@ -205,28 +208,248 @@ export const missingAuthorization: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (!runsAppCode(element)) return undefined;
-    if (!(element.endpoints.some(isAdminEndpoint) && element.endpoints.some(servesOrdinaryCallers)) && !adminsAndUsersCall(ctx, element)) {
-      return undefined;
+    const served = servedEndpoints(ctx, element);
+    if (served === undefined || !roleCase(ctx, element, served)) return undefined;
+    const declared = served.endpoints.filter((s) => isAdminEndpoint(s.ep));
+    const others = served.endpoints.filter((s) => servesOrdinaryCallers(s.ep));
+    if (served.behind) return unplacedAdminRoutes(ctx, element, served.behind, declared, others);
+    // A forwarding element that checks the caller's role (a gateway's authorization policy) does so for the
+    // routes declared on it: those are checked before they reach the application.
+    const admin = declared.filter((s) => !checkedAtGateway(ctx, s));
+    if (admin.length === 0 && declared.length > 0 && !adminsAndUsersCall(ctx, element)) {
+      const gateways = [...new Set(declared.map((s) => s.via!.name))];
+      return mitigatedBy(['authorization'], elementComponent(element), `${namesAtMost(gateways, TEXT_NAMES, 'others')} ${agreeing(gateways, 'checks', 'check')} the caller's role on the admin routes`);
     }
-    const admin = element.endpoints.filter(isAdminEndpoint);
-    const others = element.endpoints.filter(servesOrdinaryCallers);
+    // Signed-in users call the same API as admins: only a role check in the service tells them apart.
+    const api = admin.length > 0 && admin.every((s) => apiRoute(s.ep, [element]));
+    const routes = namesAtMost(admin.map(routeLabel), TEXT_NAMES, 'other admin routes');
+    const ordinary = signedIn(others);
     return unlessControlled(ctx, { element }, ['authorization'], 'every request is checked against the caller\'s role', (missing) => ({
       title: `Privilege escalation to admin functions on ${element.name}`,
-      description: `${says(element.name, 'serves')} administrative ${admin.length ? `endpoints (${admin.map((e) => e.key).join(', ')})` : 'users'} next to ordinary users and ${verbFor(element.name, 'declares')} no per-request authorization; a signed-in user calling an admin route may get its powers.`,
+      description: api
+        ? `${says(element.name, 'serves')} admin API routes (${routes}) next to routes for ordinary signed-in users and ${verbFor(element.name, 'declares')} no role check on them: broken function-level authorization (OWASP API5); any signed-in user who calls an admin route gets its powers.`
+        : `${says(element.name, 'serves')} administrative ${admin.length ? `endpoints (${routes})` : 'users'} next to ordinary users and ${verbFor(element.name, 'declares')} no per-request authorization; a signed-in user calling an admin route may get its powers.`,
+      ...(api ? { mitigation: `Check the caller's role in ${element.name} on every admin route, server-side (deny by default, one central policy): signed-in users call the same API, so a VPN or IP allow-list in front does not tell them apart from admins.` } : {}),
       likelihood: rated('Medium', 'needs an ordinary account and the admin routes: some skill'),
       impact: rated('High', 'administrative powers: full compromise'),
       evidence: [
-        admin.length ? evidence(`${admin[0].key} is an admin endpoint`, admin[0].at) : evidence(`${says(element.name, 'is')} used by administrators`, element.at),
-        others.length ? evidence(`${others[0].key} serves ordinary callers`, others[0].at) : evidence(`${says(element.name, 'is')} used by ordinary users`, element.at),
+        ...(admin.length ? admin.slice(0, TEXT_NAMES).map((s) => servedEvidence(s, element, 'is an admin endpoint')) : [evidence(`${says(element.name, 'is')} used by administrators`, element.at)]),
+        ordinary ? servedEvidence(ordinary, element, 'serves ordinary callers') : evidence(`${says(element.name, 'is')} used by ordinary users`, element.at),
+        ...forwardEvidence(ctx, element, ordinary ? [...admin, ordinary] : admin),
         missing,
       ],
     }));
   },
 };
 
+/** A route declared on a forwarding element that checks the caller's role itself. */
+const checkedAtGateway = (ctx: AnalysisContext, s: ServedEndpoint): boolean => s.via !== undefined && ctx.elementHas(s.via, 'authorization');
+
+/** The route to show for ordinary callers: one that signed-in users call, when there is one. */
+const signedIn = (others: readonly ServedEndpoint[]): ServedEndpoint | undefined => others.find((s) => !s.ep.public) ?? others[0];
+
+/**
+ * Admin and ordinary routes on a forwarding element with several applications behind it, none named by the
+ * route: one finding on the forwarding element, naming them, rather than silence (the role check is missing
+ * somewhere) or a guess at which one serves each route.
+ */
+function unplacedAdminRoutes(ctx: AnalysisContext, edge: Element, behind: readonly Element[], admin: readonly ServedEndpoint[], others: readonly ServedEndpoint[]): Outcome {
+  // A role check on the forwarding element covers the routes declared on it, wherever they go.
+  if (ctx.elementHas(edge, 'authorization')) return mitigatedBy(['authorization'], elementComponent(edge), `${says(edge.name, 'checks')} the caller's role on its routes`);
+  const unchecked = behind.filter((b) => !ctx.elementHas(b, 'authorization'));
+  if (unchecked.length === 0) return mitigatedBy(['authorization'], elementComponent(edge), `every application behind ${edge.name} checks the caller's role`);
+  const names = namesAtMost(behind.map((b) => b.name), TEXT_NAMES, 'other applications');
+  const uncheckedNames = unchecked.map((b) => b.name);
+  const uncheckedText = namesAtMost(uncheckedNames, TEXT_NAMES, 'other applications');
+  // roleCase asks a forwarding element for ordinary routes next to the admin ones: there is one.
+  const ordinary = signedIn(others)!;
+  return threat({
+    ...elementComponent(edge),
+    title: `Privilege escalation to admin functions behind ${edge.name}`,
+    description: `${says(edge.name, 'forwards')} admin routes (${namesAtMost(admin.map(routeLabel), TEXT_NAMES, 'other admin routes')}) next to routes for ordinary users to ${names}; the model does not say which of them serves each route, and ${uncheckedText} ${agreeing(uncheckedNames, 'declares', 'declare')} no role check: a signed-in user calling an admin route may get its powers (broken function-level authorization, OWASP API5).`,
+    mitigation: `Check the caller's role on every admin route in the application that serves it (${names}), deny by default; say in the model which application serves ${edge.name}'s routes so that each is judged there.`,
+    likelihood: rated('Medium', 'needs an ordinary account and the admin routes: some skill'),
+    impact: rated('High', 'administrative powers: full compromise'),
+    evidence: [
+      ...admin.slice(0, TEXT_NAMES).map((s) => evidence(`${s.ep.key} on ${edge.name} is an admin endpoint`, s.ep.at)),
+      evidence(`${ordinary.ep.key} on ${edge.name} serves ordinary callers`, ordinary.ep.at),
+      evidence(`${says(edge.name, 'forwards')} requests to ${names}`, edge.at),
+      evidence(`no authorization on ${namesAtMost(uncheckedNames, TEXT_NAMES, 'other applications')}`, unchecked[0].at),
+    ],
+  });
+}
+
 const isAdminEndpoint = (ep: Endpoint) => ep.kind === 'admin';
 const servesOrdinaryCallers = (ep: Endpoint) => ep.kind !== 'admin' && ep.kind !== 'health' && ep.kind !== 'webhook' && ep.kind !== 'callback';
+
+// --- Endpoints declared on a forwarding element (proxy, load balancer, gateway, CDN) ---------------------------
+// A proxy runs none of the application: the routes declared on it are served by what it forwards to, and the
+// application rules judge them there.
+
+/** An endpoint an application serves, and the forwarding element it is declared on when not on the application. */
+export interface ServedEndpoint {
+  ep: Endpoint;
+  via?: Element;
+}
+
+/**
+ * What the application rules judge on an element: the endpoints it serves; for a forwarding element, the
+ * routes on it that none of the applications behind it (`behind`, two or more) can be told to serve.
+ */
+export interface Served {
+  endpoints: ServedEndpoint[];
+  behind?: Element[];
+}
+
+interface Forwarding {
+  /** Routes declared on forwarding elements, by the application element that serves them. */
+  into: Map<string, ServedEndpoint[]>;
+  /** Routes of a forwarding element with several applications behind it that no path segment places. */
+  unplaced: Map<string, Served>;
+  /** The element that serves each route declared on a forwarding element (the forwarding element when unplaced). */
+  ownerOf: Map<string, Element>;
+}
+
+/**
+ * The applications behind a forwarding element: along its flows, through further forwarding elements, the
+ * first element on each way that runs application code (software run as shipped, a mail catcher, serves none
+ * of our routes). Each once, in the order met.
+ */
+export function appBehind(ctx: AnalysisContext, edge: Element): Element[] {
+  const out: Element[] = [];
+  const seen = new Set<string>([edge.id]);
+  const queue = [edge];
+  for (let head = 0; head < queue.length; head++) {
+    for (const f of ctx.graph.outFlows(queue[head].id)) {
+      const to = ctx.graph.elements.get(f.to);
+      if (to === undefined || seen.has(to.id)) continue;
+      seen.add(to.id);
+      if (isPassThrough(to)) queue.push(to);
+      else if (runsAppCode(to) && !offTheShelf(to)) out.push(to);
+    }
+  }
+  return out;
+}
+
+/** The words of a name, lower-case: `crapi-identity` gives crapi, identity. */
+const nameWords = (name: string): string[] => name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
+
+/**
+ * Each run of consecutive words in a backend's id or name (`user-service` gives user, service, user-service),
+ * with the backends that hold it: built once per forwarding element, so that placing a route is one look-up.
+ */
+function backendsByWords(behind: readonly Element[]): Map<string, Element[]> {
+  const index = new Map<string, Element[]>();
+  for (const b of behind) {
+    const runs = new Set<string>();
+    for (const name of [b.id, b.name]) {
+      const words = nameWords(name);
+      for (let i = 0; i < words.length; i++) for (let j = i + 1; j <= words.length; j++) runs.add(words.slice(i, j).join('-'));
+    }
+    for (const run of runs) pushTo(index, run, b);
+  }
+  return index;
+}
+
+/**
+ * Of several applications, the one whose id or name holds the route's first path segment as whole words in a
+ * row, when exactly one does: `/identity/...` goes to `crapi-identity`, `/user-service/...` to `user-service`.
+ */
+function ownerByPrefix(ep: Endpoint, byWords: ReadonlyMap<string, readonly Element[]>): Element | undefined {
+  const first = ep.route.split('/').find((s) => s !== '');
+  // A template (`/{tenant}/...`) names no application.
+  if (first === undefined || /^[{:<]/.test(first)) return undefined;
+  const named = byWords.get(nameWords(first).join('-'));
+  return named?.length === 1 ? named[0] : undefined;
+}
+
+/** Whether the application declares the route itself: then its own endpoint is the one judged, once. */
+const declaresSame = (owner: Element, ep: Endpoint): boolean =>
+  owner.endpoints.some((o) => o.key === ep.key || (o.route === ep.route && (o.key === o.route || ep.key === ep.route)));
+
+/** Where each route on a forwarding element is served, computed once per analysis. */
+function forwarding(ctx: AnalysisContext): Forwarding {
+  return cached(ctx, 'forwarded-endpoints', () => {
+    const fw: Forwarding = { into: new Map(), unplaced: new Map(), ownerOf: new Map() };
+    for (const edge of ctx.graph.model.elements) {
+      if (!isPassThrough(edge) || edge.endpoints.length === 0) continue;
+      const behind = appBehind(ctx, edge);
+      if (behind.length === 0) continue;
+      const byWords = behind.length === 1 ? undefined : backendsByWords(behind);
+      for (const ep of edge.endpoints) {
+        const owner = byWords === undefined ? behind[0] : ownerByPrefix(ep, byWords);
+        fw.ownerOf.set(ep.id, owner ?? edge);
+        if (owner === undefined) {
+          const u = fw.unplaced.get(edge.id);
+          if (u) u.endpoints.push({ ep });
+          else fw.unplaced.set(edge.id, { endpoints: [{ ep }], behind });
+        } else if (!declaresSame(owner, ep)) pushTo(fw.into, owner.id, { ep, via: edge });
+      }
+    }
+    return fw;
+  });
+}
+
+/**
+ * The endpoints the application rules judge on an element: an application's own, with the routes declared on
+ * forwarding elements in front that it serves (its only application, or named by the route's first path
+ * segment); a forwarding element's routes that none of the several applications behind it is known to serve;
+ * undefined for anything else (a forwarding element with nothing, or one placed application, behind it).
+ */
+export function servedEndpoints(ctx: AnalysisContext, element: Element): Served | undefined {
+  // Asked once per endpoint by exposed-admin-interface: computed once per element per analysis (shared: read only).
+  const memo = cached(ctx, 'served-endpoints', () => new Map<string, Served | undefined>());
+  if (memo.has(element.id)) return memo.get(element.id);
+  const served = computeServed(ctx, element);
+  memo.set(element.id, served);
+  return served;
+}
+
+function computeServed(ctx: AnalysisContext, element: Element): Served | undefined {
+  if (runsAppCode(element)) {
+    const forwarded = forwarding(ctx).into.get(element.id);
+    const own = element.endpoints.map((ep): ServedEndpoint => ({ ep }));
+    return { endpoints: forwarded ? [...own, ...forwarded] : own };
+  }
+  return isPassThrough(element) ? forwarding(ctx).unplaced.get(element.id) : undefined;
+}
+
+const API_SEGMENT = /(^|\/)(api|graphql|rest)(\/|$)/i;
+const API_TYPES: ReadonlySet<string> = new Set(['api', 'service', 'function']);
+
+/**
+ * Whether a route is an API's (a client calls it with a token) rather than a page or port an operator opens:
+ * its path says `/api/`, or it names its method on an API (`DELETE /admin/videos/{id}`). A role check in the
+ * service is the fix for the first; a network restriction for the second.
+ */
+export const apiRoute = (ep: Endpoint, servers: readonly Element[]): boolean =>
+  API_SEGMENT.test(ep.route) || (ep.key !== ep.route && servers.length > 0 && servers.every((s) => API_TYPES.has(s.type ?? '')));
+
+/** Whether missing-authorization judges the element: admin and ordinary routes, or admins and users calling it. */
+function roleCase(ctx: AnalysisContext, element: Element, served: Served): boolean {
+  // Asked once per admin endpoint: once per element per analysis.
+  const memo = cached(ctx, 'role-case', () => new Map<string, boolean>());
+  let role = memo.get(element.id);
+  if (role === undefined) memo.set(element.id, role = computeRoleCase(ctx, element, served));
+  return role;
+}
+
+function computeRoleCase(ctx: AnalysisContext, element: Element, served: Served): boolean {
+  return (served.endpoints.some((s) => isAdminEndpoint(s.ep)) && served.endpoints.some((s) => servesOrdinaryCallers(s.ep)))
+    || (served.behind === undefined && adminsAndUsersCall(ctx, element));
+}
+
+/**
+ * Whether an admin API route that signed-in users reach is missing-authorization's finding (broken
+ * function-level authorization, fixed by a role check in the service), so that exposed-admin-interface's
+ * network advice does not report the same cause again.
+ */
+export function functionLevelCase(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
+  if (ep.public || !ruleRuns(ctx, 'missing-authorization')) return false;
+  const owner = runsAppCode(element) ? element : forwarding(ctx).ownerOf.get(ep.id);
+  const served = owner && servedEndpoints(ctx, owner);
+  return served !== undefined && apiRoute(ep, served.behind ?? [owner!]) && roleCase(ctx, owner!, served);
+}
 
 /** Both administrators and ordinary users send the element requests directly. */
 function adminsAndUsersCall(ctx: AnalysisContext, element: Element): boolean {

@@ -5,8 +5,11 @@ import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
   assetList, assetNames, cached, callAuth, callAuthMethod, hasOrHave, isData, isOrAre, itOrThem, itOrThey, sensitive, SENSITIVE_TYPES,
-  STATIC_SECRET_AUTH,
+  ruleRuns, STATIC_SECRET_AUTH,
 } from './facts.js';
+// forgeable-tokens' judgement of which signing key it reports: called at analysis time only, so the import cycle
+// (authentication.ts reads this file's tags) is harmless.
+import { signingKeyOf } from './authentication.js';
 import { AssetSet } from './family-shared.js';
 import { agreeing, it, itObject, its, says, verbFor } from './grammar.js';
 import {
@@ -420,6 +423,20 @@ const SECRETS_MANAGEMENT: string[] = ['secrets-management'];
  */
 export const HARD_CODED_SECRET_TAG = 'hard-coded-secret';
 
+/**
+ * The tag that says the key an element signs its tokens with is a literal in the repository's files
+ * (`token-signing-key:docker-compose.yml:31`): forgeable-tokens reads it. It is not one of the secrets the
+ * element keeps to call others, which this rule is about.
+ */
+export const TOKEN_SIGNING_KEY_TAG = 'token-signing-key';
+
+/**
+ * The tag that says the key a web framework signs its own session cookies with is a literal in the repository's
+ * files (`session-signing-key:settings.py:12`, Django's `SECRET_KEY`, Rails' `SECRET_KEY_BASE`): it forges
+ * sessions on its holder only, never the JWTs other services accept.
+ */
+export const SESSION_SIGNING_KEY_TAG = 'session-signing-key';
+
 interface LiteralSecret {
   element: Element;
   /** The tag's index in the element's tags. */
@@ -428,9 +445,23 @@ interface LiteralSecret {
   where?: string;
 }
 
-function literalSecretOf(e: Element): LiteralSecret | undefined {
-  const found = factTag(e, HARD_CODED_SECRET_TAG);
-  return found && { element: e, ...found };
+/** The literal tags secrets-in-config reads, the general one first. */
+const LITERAL_TAGS = [HARD_CODED_SECRET_TAG, TOKEN_SIGNING_KEY_TAG, SESSION_SIGNING_KEY_TAG] as const;
+
+/**
+ * The first literal secret the element's tags cite that forgeable-tokens does not report: a signing key it
+ * reports (or the same place cited again under the general tag) is its finding, while one it leaves (a session key
+ * on a service taking only JWTs, a key whose tokens nothing takes) is a literal like any other, never unreported.
+ */
+function literalSecretOf(ctx: AnalysisContext, e: Element): LiteralSecret | undefined {
+  const reported = ruleRuns(ctx, 'forgeable-tokens') ? signingKeyOf(ctx, e)?.tag : undefined;
+  for (const name of LITERAL_TAGS) {
+    const found = factTag(e, name);
+    if (found === undefined || found.index === reported?.index) continue;
+    if (reported?.where !== undefined && found.where === reported.where) continue;
+    return { element: e, ...found };
+  }
+  return undefined;
 }
 
 /**
@@ -439,12 +470,12 @@ function literalSecretOf(e: Element): LiteralSecret | undefined {
  */
 function literalSecret(ctx: AnalysisContext, holders: readonly Element[], flows: readonly Flow[]): LiteralSecret | undefined {
   for (const e of holders) {
-    const found = literalSecretOf(e);
+    const found = literalSecretOf(ctx, e);
     if (found) return found;
   }
   for (const f of flows) {
     const target = ctx.graph.elements.get(f.to);
-    const found = target && literalSecretOf(target);
+    const found = target && literalSecretOf(ctx, target);
     if (found) return found;
   }
   return undefined;
@@ -467,12 +498,12 @@ export const secretsInConfig: ModelRule = {
   title: 'Service secrets kept in configuration or images',
   description:
     'Services authenticate to databases and APIs with static secrets (passwords, API keys) and nothing says where those live: secrets in config files, environment variables, images and repositories leak through source control, image registries, crash dumps and CI logs.',
-  condition: 'processes running application code (not CI/CD, which `secrets-in-ci-cd` covers) with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key: the flow\'s auth, else the endpoint it names, else its target\'s, so `auth: password` on a database counts for every service reaching it), without `secrets-management` and without a flow to or from a `secrets-vault`; one finding for all of them (the fix is a platform decision)',
+  condition: 'processes running application code (not CI/CD, which `secrets-in-ci-cd` covers) with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key: the flow\'s auth, else the endpoint it names, else its target\'s, so `auth: password` on a database counts for every service reaching it), without `secrets-management` and without a flow to or from a `secrets-vault`; one finding for all of them (the fix is a platform decision). An element tagged with a literal secret (`hard-coded-secret`, or a `token-signing-key` or `session-signing-key` that forgeable-tokens does not report) that this finding does not cover (neither a holder nor a target its secrets open, nor a process keeping static secrets for its calls) gets its own finding, unless it declares `secrets-management` or exchanges a flow with a `secrets-vault`',
   mitigation: 'Fetch secrets at runtime from a secrets manager with per-service identities, never bake them into images or repositories, rotate them, and scan repositories and images for leaks.',
   action: { text: 'Move service secrets into a secrets manager for {targets}' },
   mitigatedBy: ['secrets-management'],
   references: ['CWE-798', 'CWE-260', 'CWE-312', 'CAPEC-191', 'OWASP ASVS V14.1'],
-  rating: 'Likelihood Low (needs access to a repository, image, host or log where they leak), High when a holder or the target its secret opens is tagged `hard-coded-secret` (a literal in the repository\'s files, as `threatmap discover` tags it with file:line: anyone who can read the repository has it); impact from the confidentiality of the data the secrets unlock, High by default.',
+  rating: 'Likelihood Low (needs access to a repository, image, host or log where they leak), High when a holder or the target its secret opens is tagged `hard-coded-secret` (a literal in the repository\'s files, as `threatmap discover` tags it with file:line: anyone who can read the repository has it), or `token-signing-key` or `session-signing-key` where forgeable-tokens does not report that key (a session key on a service taking only JWTs); impact from the confidentiality of the data the secrets unlock, High by default; for an element\'s own literal, what it opens (itself for a store or when callers authenticate to it with a static secret, the targets of its static-secret calls), Medium when the model does not say.',
   example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> db: { protocol: sql+tls, auth: password }',
   appliesTo: 'model',
   check(ctx) {
@@ -494,39 +525,109 @@ export const secretsInConfig: ModelRule = {
         for (const f of own) flows.push(f);
       }
     }
-    // One finding for the whole system: the fix (a secrets manager) is a platform decision, not one per service.
-    if (holders.length === 0) return out;
-    const zones = [...new Set(holders.map((e) => e.boundary))];
-    const zone = zones.length === 1 && zones[0] !== undefined ? ctx.graph.boundaries.get(zones[0]) : undefined;
-    const where = holders.length === 1
-      ? { ...elementComponent(holders[0]), flows: flows.map((f) => f.id) }
-      : zone
-        ? { component: zone.id, componentKind: 'boundary' as const, flows: flows.map((f) => f.id) }
-        : { component: 'system', componentKind: 'system' as const, flows: flows.map((f) => f.id) };
-    // What the secrets unlock: the targets' assets, each target once (many services share a database).
-    const unlocked = new AssetSet();
-    const targets = new Set<string>();
-    for (const f of flows) {
-      if (targets.has(f.to)) continue;
-      targets.add(f.to);
-      unlocked.addAll(ctx.assetsOf(f.to));
+    if (holders.length > 0) out.push(groupedSecretsThreat(ctx, holders, flows));
+    // A literal no grouped finding covers is still in the repository: its holder's own finding, so the keys of the
+    // grouped finding stay as they were.
+    const covered = new Set([...holders.map((e) => e.id), ...flows.map((f) => f.to)]);
+    for (let i = 0; i < elements.length; i++) {
+      const e = elements[i];
+      if (e.tags.length === 0 || covered.has(e.id) || judgedAsHolder(e, secretFlows[i])) continue;
+      const literal = literalSecretOf(ctx, e);
+      if (literal) out.push(loneLiteralOutcome(ctx, literal, secretFlows[i] ?? [], vault[i] === 1));
     }
-    const names = holders.map((e) => e.name).sort();
-    const opened = [...targets].map((id) => ctx.graph.elements.get(id)?.name ?? id).sort();
-    const literal = literalSecret(ctx, holders, flows);
-    out.push(threat({
-      ...where,
-      title: `Secrets of ${namesAtMost(names, TITLE_NAMES, 'other services')} kept in configuration`,
-      description: `${namesAtMost(names, TEXT_NAMES, 'other services')} ${agreeing(names, 'authenticates', 'authenticate')} with ${[...new Set(flows.map((f) => callAuthMethod(ctx.graph, f)))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
-      likelihood: secretsLikelihood(literal),
-      impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', `the secrets unlock ${namesAtMost(opened, TEXT_NAMES, 'other components')}`)),
-      evidence: [
-        ...(literal ? [literalEvidence(literal)] : []),
-        ...flowEvidence(ctx, flows, (f) => `authenticates with ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
-        missingControlEvidence(['secrets-management'], holders[0]),
-      ],
-      target: zone && holders.length > 1 ? `${namesAtMost(names, TITLE_NAMES, 'other services')} (${zone.name})` : namesAtMost(names, TITLE_NAMES, 'other services'),
-    }));
     return out;
   },
 };
+
+/**
+ * The grouped finding: one for the whole system, since the fix (a secrets manager) is a platform decision, not
+ * one per service.
+ */
+function groupedSecretsThreat(ctx: AnalysisContext, holders: readonly Element[], flows: readonly Flow[]): Outcome {
+  const zones = [...new Set(holders.map((e) => e.boundary))];
+  const zone = zones.length === 1 && zones[0] !== undefined ? ctx.graph.boundaries.get(zones[0]) : undefined;
+  const where = holders.length === 1
+    ? { ...elementComponent(holders[0]), flows: flows.map((f) => f.id) }
+    : zone
+      ? { component: zone.id, componentKind: 'boundary' as const, flows: flows.map((f) => f.id) }
+      : { component: 'system', componentKind: 'system' as const, flows: flows.map((f) => f.id) };
+  // What the secrets unlock: the targets' assets, each target once (many services share a database).
+  const unlocked = new AssetSet();
+  const targets = new Set<string>();
+  for (const f of flows) {
+    if (targets.has(f.to)) continue;
+    targets.add(f.to);
+    unlocked.addAll(ctx.assetsOf(f.to));
+  }
+  const names = holders.map((e) => e.name).sort();
+  const opened = [...targets].map((id) => ctx.graph.elements.get(id)?.name ?? id).sort();
+  const literal = literalSecret(ctx, holders, flows);
+  return threat({
+    ...where,
+    title: `Secrets of ${namesAtMost(names, TITLE_NAMES, 'other services')} kept in configuration`,
+    description: `${namesAtMost(names, TEXT_NAMES, 'other services')} ${agreeing(names, 'authenticates', 'authenticate')} with ${[...new Set(flows.map((f) => callAuthMethod(ctx.graph, f)))].sort().join(', ')} secrets and no secrets manager is declared; they end up in config files, environment variables or images.`,
+    likelihood: secretsLikelihood(literal),
+    impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', `the secrets unlock ${namesAtMost(opened, TEXT_NAMES, 'other components')}`)),
+    evidence: [
+      ...(literal ? [literalEvidence(literal)] : []),
+      ...flowEvidence(ctx, flows, (f) => `authenticates with ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
+      missingControlEvidence(['secrets-management'], holders[0]),
+    ],
+    target: zone && holders.length > 1 ? `${namesAtMost(names, TITLE_NAMES, 'other services')} (${zone.name})` : namesAtMost(names, TITLE_NAMES, 'other services'),
+  });
+}
+
+/**
+ * Whether the grouped finding's loop judged the element already: application code keeping static secrets (a
+ * holder, or mitigated by its secrets manager), or a pipeline keeping them, which secrets-in-ci-cd judges.
+ */
+const judgedAsHolder = (e: Element, own: readonly Flow[] | undefined): boolean =>
+  own !== undefined && runsAppCode(e);
+
+/**
+ * What a literal on an element opens, as far as the model says: a store's secret is its own password, a secret
+ * callers present opens the element, and one it authenticates with opens the targets of those calls.
+ */
+function literalOpens(ctx: AnalysisContext, e: Element, own: readonly Flow[]): Element[] {
+  const self = e.kind === 'store' || ctx.graph.inFlows(e.id).some((f) => f.from !== e.id && STATIC_SECRET_AUTH.has(callAuthMethod(ctx.graph, f)));
+  const targets = own.map((f) => ctx.graph.elements.get(f.to)).filter((t): t is Element => t !== undefined);
+  return [...new Set([...(self ? [e] : []), ...targets])];
+}
+
+/** Impact from the data the literal opens, High by default as for the grouped finding; Medium when the model does not say. */
+function literalImpact(ctx: AnalysisContext, opened: readonly Element[]) {
+  if (opened.length === 0) return rated('Medium', 'the model does not say what the secret opens: no flow authenticates with it');
+  const unlocked = new AssetSet();
+  for (const e of opened) unlocked.addAll(ctx.assetsOf(e.id));
+  const names = opened.map((e) => e.name).sort();
+  return assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', `the secret opens ${namesAtMost(names, TEXT_NAMES, 'other components')}`));
+}
+
+/**
+ * A literal secret on an element that keeps no static secret for application calls (a database's own password, a
+ * key no flow names): its own finding, mitigated where the element says its secrets come from a secrets manager.
+ */
+function loneLiteralOutcome(ctx: AnalysisContext, literal: LiteralSecret, own: readonly Flow[], vaulted: boolean): Outcome {
+  const e = literal.element;
+  const component = { ...elementComponent(e), flows: own.length ? flowIds(own) : undefined };
+  const present = presentControls(ctx, SECRETS_MANAGEMENT, e);
+  if (present.length || vaulted) return mitigatedBy(present.length ? present : SECRETS_MANAGEMENT, component, 'secrets come from a secrets manager');
+  const opened = literalOpens(ctx, e, own);
+  const place = literal.where ? `in ${literal.where}` : "in the repository's files";
+  const opens = opened.length
+    ? `it opens ${namesAtMost(opened.map((o) => o.name).sort(), TEXT_NAMES, 'other components')}`
+    : 'the model does not say what it opens';
+  return threat({
+    ...component,
+    title: `Secret of ${e.name} written in the repository`,
+    description: `${e.name} has a secret written as a literal ${place} and no secrets manager is declared; ${opens}. Anyone who can read the repository, an image or a copy of the deployment has it.`,
+    likelihood: secretsLikelihood(literal),
+    impact: literalImpact(ctx, opened),
+    evidence: [
+      literalEvidence(literal),
+      ...flowEvidence(ctx, own, (f) => `authenticates with ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
+      missingControlEvidence(SECRETS_MANAGEMENT, e),
+    ],
+    target: e.name,
+  });
+}

@@ -4,7 +4,7 @@ import type { AnalysisContext, Exposure } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, isExposed,
-  mitigatedBy, namesAtMost, onlyReachableThrough, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
+  mitigatedBy, missingControlEvidence, namesAtMost, onlyReachableThrough, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
   withArticle,
 } from './helpers.js';
 import {
@@ -58,43 +58,62 @@ export const verboseErrors: ElementRule = {
 
 const ENUMERATION_CONTROLS = ['generic-responses'] as const;
 
-export const accountEnumeration: EndpointRule = {
+export const accountEnumeration: ElementRule = {
   id: 'account-enumeration',
   stride: 'I',
   title: 'Account enumeration',
   description:
-    'Registration, login and password-reset endpoints that answer differently for known and unknown accounts reveal who has an account (email enumeration), feeding phishing and credential stuffing.',
-  condition: 'an endpoint of kind `register`, `login` or `password-reset` (not a password change that needs the user signed in) reachable from an untrusted zone, without `generic-responses`',
+    'Registration, login and password-reset endpoints that answer differently for known and unknown accounts reveal who has an account (email enumeration), feeding phishing and credential stuffing. One finding per element, naming each such endpoint: the fix is one response policy.',
+  condition: 'an element with endpoints of kind `register`, `login` or `password-reset` (not a password change that needs the user signed in) reachable from an untrusted zone, without `generic-responses` on them; one threat per element naming every such endpoint, mitigated when each has `generic-responses`',
   mitigation: 'Answer the same way whether or not the account exists ("if this address is registered, we sent an email"), with the same timing, and rate-limit the endpoint.',
   action: { text: 'Make {targets} answer identically for known and unknown accounts' },
   mitigatedBy: ENUMERATION_CONTROLS,
   references: ['CWE-204', 'CWE-203', 'CAPEC-575', 'OWASP ASVS V2.2'],
-  rating: 'Likelihood High when reachable from the internet (scriptable), Medium when reachable only through other components; impact Low (who has an account), Medium when registration of the address is itself sensitive (the service handles health data).',
+  rating: 'Likelihood High when one of the endpoints is reachable from the internet (scriptable), Medium when all are reachable only through other components; impact Low (who has an account), Medium when registration of the address is itself sensitive (the service handles health data).',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /register: { public: true }\nflows:\n  - visitor -> api: https",
-  appliesTo: 'endpoint',
-  endpointKinds: ['register', 'login', 'password-reset'],
-  check(ep, element, ctx) {
-    if (signedInReset(ep)) return undefined;
-    const exposure = endpointExposure(ep, element, ctx);
-    if (!isExposed(exposure)) return undefined;
+  appliesTo: 'element',
+  kinds: ['process', 'store', 'external'],
+  check(element, ctx) {
+    const exposed = enumerableEndpoints(element, ctx);
+    if (exposed.length === 0) return undefined;
+    const open = exposed.filter(({ ep }) => !ctx.endpointHas(ep, 'generic-responses'));
+    if (open.length === 0) return mitigatedBy(['generic-responses'], elementComponent(element), 'responses do not reveal whether an account exists');
     // Being known as a patient of the service is itself a disclosure, whatever the account holds.
     const health = ctx.assetsOf(element.id).filter((a) => isData(a) && a.type === 'health');
-    return unlessControlled(ctx, { element, endpoint: ep }, ENUMERATION_CONTROLS, 'responses do not reveal whether an account exists', (missing) => ({
-      title: `Email enumeration on ${ep.key}`,
-      description: `${ep.key} on ${element.name} can reveal whether an email address has an account (different messages or timing); attackers build target lists for phishing and credential stuffing.`,
-      likelihood: internetLikelihood(exposure, 'a script comparing responses is enough'),
+    const keys = open.map(({ ep }) => ep.key);
+    const internet = open.some(({ exposure }) => exposure === 'internet');
+    return threat({
+      ...elementComponent(element),
+      title: `Email enumeration on ${namesAtMost(keys, TITLE_NAMES, 'other endpoints')}`,
+      description: `${namesAtMost(keys, TEXT_NAMES, 'other endpoints')} on ${element.name} can reveal whether an email address has an account (different messages or timing); attackers build target lists for phishing and credential stuffing.`,
+      likelihood: internetLikelihood(internet ? 'internet' : 'indirect', 'a script comparing responses is enough'),
       impact: health.length
         ? rated('Medium', `an account on ${element.name}, which ${verbFor(element.name, 'handles')} ${assetNames(health)}, is itself sensitive`)
         : rated('Low', 'reveals who has an account, not their data: minor exposure'),
       evidence: [
-        evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at),
+        ...open.map(({ ep }) => evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at)),
         ...(health.length ? [evidence(`${says(element.name, 'handles')} ${assetNames(health)}`, element.at)] : []),
-        missing,
+        open.length === 1
+          ? missingControlEvidence(ENUMERATION_CONTROLS, element, open[0].ep)
+          : evidence(`no generic-responses on ${namesAtMost(keys, TEXT_NAMES, 'other endpoints')} on ${element.name}`, element.at),
       ],
-      target: endpointTarget(ep, element),
-    }));
+      target: open.length === 1 ? endpointTarget(open[0].ep, element) : `${namesAtMost(keys, TITLE_NAMES, 'other endpoints')} on ${element.name}`,
+    });
   },
 };
+
+const ENUMERABLE_KINDS: ReadonlySet<string> = new Set(['register', 'login', 'password-reset']);
+
+/** The element's sign-up, login and reset endpoints an untrusted zone reaches, in model order, with how. */
+function enumerableEndpoints(element: Element, ctx: AnalysisContext): { ep: Endpoint; exposure: Exposure }[] {
+  const out: { ep: Endpoint; exposure: Exposure }[] = [];
+  for (const ep of element.endpoints) {
+    if (!ENUMERABLE_KINDS.has(ep.kind) || signedInReset(ep)) continue;
+    const exposure = endpointExposure(ep, element, ctx);
+    if (isExposed(exposure)) out.push({ ep, exposure });
+  }
+  return out;
+}
 
 /**
  * A password change that asks for the user's own sign-in: its caller already holds the account, so its answers

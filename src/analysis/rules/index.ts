@@ -31,7 +31,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     rules: [
       authentication.sessionHijacking, authentication.credentialStuffing, authentication.otpBruteForce, authentication.missingAuthentication,
       authentication.weakAuthentication, authentication.adminWithoutMfa, authentication.insecurePasswordReset,
-      authentication.missingTokenValidation, authentication.unauthenticatedStoreAccess, authentication.unauthenticatedDevice,
+      authentication.missingTokenValidation, authentication.forgeableTokens, authentication.unauthenticatedStoreAccess, authentication.unauthenticatedDevice,
       authentication.unauthenticatedPartnerCall, authentication.oauthStateMissing,
     ],
   },

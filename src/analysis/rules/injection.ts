@@ -1,15 +1,18 @@
 // Injection: untrusted input reaching an interpreter.
+import type { TechTrait } from '../../model/catalog.js';
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext, Exposure } from '../context.js';
+import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import { assetImpact, PROPERTY_IMPACT_MEANING, rated } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { highConfidentiality, isBroker, isNoSqlStore, isSqlStore, producersOf, sensitive } from './facts.js';
 import { targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
 import { it, its, says, verbFor } from './grammar.js';
 import {
-  endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
+  endpointComponent, endpointExposure, endpointTarget, evidence, factTag, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
   runsAppCode, unlessControlled, withArticle,
 } from './helpers.js';
+import { type ServedEndpoint, servedEndpoints } from './authorization.js';
+import { servedEvidence } from './served.js';
 import type { ElementRule, EndpointRule, EvidenceRef, Outcome } from './types.js';
 
 const SQL_CONTROLS = ['parameterized-queries'] as const;
@@ -42,13 +45,29 @@ const takesNoInput = (ep: Endpoint): boolean =>
   ep.methods.length > 0 && ep.methods.every((m) => READ_METHODS.has(m)) && ep.accepts.length === 0 && ep.kind !== 'search' && !ROUTE_INPUT.test(ep.route);
 
 /**
- * Injection needs a query built from what callers send. A process whose declared endpoints all take no input
- * (a results page of fixed queries) gives an attacker little to build from; one that declares no endpoints is
- * not known to, and is rated as reachable.
+ * The routes the element serves: its own, with those a proxy in front declares for it (see servedEndpoints),
+ * so that an application whose routes are written on its proxy is judged on them. A forwarding element parses
+ * no bodies and builds no queries: only routes that no application behind it is known to serve stay its own.
  */
-function injectionLikelihood(element: Element, exposure: Exposure, fromInternet: string): RatedLevel {
+function servedRoutes(ctx: AnalysisContext, element: Element): readonly ServedEndpoint[] {
+  const served = servedEndpoints(ctx, element);
+  if (served !== undefined) return served.endpoints;
+  return isPassThrough(element) ? [] : element.endpoints.map((ep) => ({ ep }));
+}
+
+/**
+ * Injection needs a query built from what callers send. Only a declared endpoint that takes input (route
+ * parameters, a query string, `accepts`, a body, a search) shows that; a process whose endpoints all take none
+ * (a results page of fixed queries), or that declares none (a draft from Terraform or Compose), shows nothing
+ * of the kind: reachability alone made a first draft's top threat a guess (session 17's review, finding 8).
+ */
+function injectionLikelihood(ctx: AnalysisContext, element: Element, exposure: Exposure, fromInternet: string): RatedLevel {
   if (exposure !== 'internet') return rated('Medium', SOME_SKILL);
-  if (element.endpoints.length > 0 && element.endpoints.every(takesNoInput)) {
+  const endpoints = servedRoutes(ctx, element).map((s) => s.ep);
+  if (endpoints.length === 0) {
+    return rated('Medium', 'it declares no endpoints: nothing shows queries built from input (declare its endpoints to rate it)');
+  }
+  if (endpoints.every(takesNoInput)) {
     return rated('Medium', 'its endpoints only read, with no parameters or accepted input: queries are less likely built from input');
   }
   return rated('High', fromInternet);
@@ -70,7 +89,7 @@ export const sqlInjection: ElementRule = {
   action: { text: 'Use parameterized queries for every database access in {targets}' },
   mitigatedBy: SQL_CONTROLS,
   references: ['CWE-89', 'CAPEC-66', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
-  rating: 'Likelihood High when reachable from the internet (automated with public tools), Medium otherwise or when every endpoint the process declares only reads and takes no input (no route parameters, query string or `accepts`, no search); impact from the confidentiality of the data in the database, Medium when it names none.',
+  rating: 'Likelihood High when reachable from the internet and an endpoint the process serves (declared on it, or on a proxy in front for it) takes input (automated with public tools), Medium otherwise: reachable only through other components, no endpoints declared on it or for it (nothing shows queries built from input), or every declared endpoint only reads and takes no input (no route parameters, query string or `accepts`, no search); impact from the confidentiality of the data in the database, Medium when it names none.',
   example: "elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> db: sql+tls",
   appliesTo: 'element',
   kinds: ['process'],
@@ -97,7 +116,7 @@ export const sqlInjection: ElementRule = {
       return {
         title: `SQL injection from ${element.name} into ${dbNames}`,
         description: `${says(element.name, 'takes')} input from an untrusted zone and ${verbFor(element.name, 'queries')} ${dbNames}; without parameterized queries crafted input can read or change any data there.`,
-        likelihood: injectionLikelihood(element, exposure, 'reachable from the internet: injection is found and exploited with public tools'),
+        likelihood: injectionLikelihood(ctx, element, exposure, 'reachable from the internet: injection is found and exploited with public tools'),
         impact: injectionImpact(assets, dbNames),
         evidence: evidenceList,
       };
@@ -133,7 +152,7 @@ function downstreamInjection(spec: {
     action: { text: spec.action },
     mitigatedBy: spec.controls,
     references: spec.references,
-    rating: 'Likelihood High when reachable from the internet (automated with public tools), Medium otherwise or when every endpoint the process declares only reads and takes no input (no route parameters, query string or `accepts`, no search); impact from the confidentiality of the data behind the interpreter, Medium when it names none.',
+    rating: 'Likelihood High when reachable from the internet and an endpoint the process serves (declared on it, or on a proxy in front for it) takes input (automated with public tools), Medium otherwise: reachable only through other components, no endpoints declared on it or for it (nothing shows queries built from input), or every declared endpoint only reads and takes no input (no route parameters, query string or `accepts`, no search); impact from the confidentiality of the data behind the interpreter, Medium when it names none.',
     example: spec.example,
     appliesTo: 'element',
     kinds: ['process'],
@@ -152,7 +171,7 @@ function downstreamInjection(spec: {
         return {
           title: `${spec.title} from ${element.name} into ${names}`,
           description: `${says(element.name, 'takes')} input from an untrusted zone and ${verbFor(element.name, 'queries')} ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
-          likelihood: injectionLikelihood(element, exposure, 'reachable from the internet: injection is found with public tools'),
+          likelihood: injectionLikelihood(ctx, element, exposure, 'reachable from the internet: injection is found with public tools'),
           impact: injectionImpact(assets, names),
           // Each target once, at its first flow.
           evidence: [...hits.filter((f, i) => hits.findIndex((g) => g.to === f.to) === i).slice(0, 3).map((f) => evidence(`${says(element.name, 'queries')} ${targetOf(ctx, f).name}`, f.at)), missing],
@@ -201,15 +220,20 @@ function brokerInput(ctx: AnalysisContext, element: Element): BrokerInput | unde
   for (const f of ctx.graph.inFlows(element.id)) {
     const src = ctx.graph.elements.get(f.from);
     if (!isBroker(src)) continue;
-    const producers = producersOf(ctx, src!);
-    // A producer in an untrusted zone itself (a device, a partner publishing straight into the queue) counts too.
-    const outside = producers.some((p) => inUntrustedZone(ctx, p.id));
-    const exposed = producers.some((p) => isExposed(ctx.exposure(p.id)));
-    if (!outside && !exposed) continue;
-    const who = [...(outside ? ['components in an untrusted zone'] : []), ...(exposed ? ['exposed components'] : [])].join(' and ');
-    return { via: f, producers: who };
+    const who = fedFromOutside(ctx, src!);
+    if (who !== undefined) return { via: f, producers: who };
   }
   return undefined;
+}
+
+/** Who, in words, feeds the broker from outside our trusted zones; undefined when no such producer does. */
+function fedFromOutside(ctx: AnalysisContext, broker: Element): string | undefined {
+  const producers = producersOf(ctx, broker);
+  // A producer in an untrusted zone itself (a device, a partner publishing straight into the queue) counts too.
+  const outside = producers.some((p) => inUntrustedZone(ctx, p.id));
+  const exposed = producers.some((p) => isExposed(ctx.exposure(p.id)));
+  if (!outside && !exposed) return undefined;
+  return [...(outside ? ['components in an untrusted zone'] : []), ...(exposed ? ['exposed components'] : [])].join(' and ');
 }
 
 /**
@@ -223,27 +247,149 @@ function untrustedInput(ctx: AnalysisContext, element: Element): { via?: BrokerI
   return isExposed(ctx.exposure(element.id)) ? {} : undefined;
 }
 
+/**
+ * What shows a risky capability (parsing XML, rendering templates, deserialising objects) used on input, as
+ * opposed to a framework that merely has it: Spring parses XML if asked, Django renders templates, a JVM can
+ * deserialise objects. The trait such a framework's tech brings is a capability; a tag, an endpoint, a flow or
+ * a sign-in method that carries the content is use.
+ */
+interface CapabilityUse {
+  /** Tags a person (or `threatmap discover`, with `:file:line`) writes to say the element does it: the trait first. */
+  tags: readonly string[];
+  /** Words naming the content in a route, an endpoint's name, an asset it takes or a flow's protocol. */
+  words: RegExp;
+  /** Sign-in methods whose messages are that content (SAML assertions are XML). */
+  auth?: readonly string[];
+}
+
+/** How the model shows the capability used: a tag says so without saying where; the others say where. */
+interface UseFound {
+  evidence: EvidenceRef;
+  where: 'tag' | 'input';
+}
+
+/** A word standing alone in a route or name: `/soap`, `users.xml`, `saml_acs`, not `/xmlish` or `/samlple`. */
+const wordsPattern = (words: readonly string[]): RegExp => new RegExp(`(?:^|[^a-z0-9])(?:${words.join('|')})(?:[^a-z0-9]|$)`, 'i');
+
+const tagUse = (element: Element, use: CapabilityUse): UseFound | undefined => {
+  for (const name of use.tags) {
+    const tag = factTag(element, name);
+    if (tag === undefined) continue;
+    const where = tag.where ? ` (${tag.where})` : '';
+    return { evidence: evidence(`${says(element.name, 'is')} tagged \`${name}\`${where}`, [...element.at, 'tags', tag.index]), where: 'tag' };
+  }
+  return undefined;
+};
+
+/** The asset names an endpoint or flow carries, with their ids: what the model calls the content. */
+const assetWords = (ids: readonly string[], assets: ReadonlyMap<string, Asset>): string[] =>
+  ids.flatMap((id) => [id, assets.get(id)?.name ?? id]);
+
+/**
+ * Whether an endpoint takes content from its callers: a write method, `accepts`, an upload, or methods the model
+ * does not name. A read with none of these (`GET /sitemap.xml`, `GET /reports/{id}.xlsx`) serves that content.
+ */
+const takesContent = (ep: Endpoint): boolean =>
+  ep.methods.length === 0 || ep.methods.some((m) => !READ_METHODS.has(m)) || ep.accepts.length > 0 || ep.kind === 'upload';
+
+/**
+ * For triage (src/track/key-migrations.ts): an element whose XML, template or serialized-object threat session
+ * 18 stopped reporting by design: a forwarding element (the application behind it parses), one serving a route
+ * that takes no content (a sitemap it serves), or one a trusted internal caller sends the content to.
+ */
+export const contentInputNarrowed = (e: Element, inFlows: readonly Flow[], byId: ReadonlyMap<string, Element>): boolean =>
+  e.kind === 'process' && (isPassThrough(e) || e.endpoints.some((ep) => !takesContent(ep)) || inFlows.some((f) => byId.get(f.from)?.kind !== 'external'));
+
+/** An endpoint that takes the content (see takesContent), or signs callers in with it: what it says, and where. */
+function endpointUse(ep: Endpoint, use: CapabilityUse, assets: ReadonlyMap<string, Asset>): { what: string; at: EvidenceRef['at'] } | undefined {
+  if (takesContent(ep)) {
+    if (use.words.test(ep.route) || (ep.name !== ep.key && use.words.test(ep.name))) return { what: 'names the content it takes', at: ep.at };
+    const asset = ep.accepts.find((id) => assetWords([id], assets).some((w) => use.words.test(w)));
+    if (asset !== undefined) return { what: `accepts ${assets.get(asset)?.name ?? asset}`, at: [...ep.at, 'accepts'] };
+  }
+  // A sign-in's messages arrive whatever the method (SAML's redirect binding is a GET).
+  if (use.auth?.includes(ep.auth)) return { what: `signs callers in with ${ep.auth}`, at: ep.at };
+  return undefined;
+}
+
+function flowUse(f: Flow, use: CapabilityUse, assets: ReadonlyMap<string, Asset>, from: string): EvidenceRef | undefined {
+  if (use.words.test(f.protocol)) return evidence(`${says(from, 'sends')} ${f.protocol}`, f.at);
+  if (assetWords(f.data, assets).some((w) => use.words.test(w))) return evidence(`${says(from, 'sends')} ${f.data.map((id) => assets.get(id)?.name ?? id).join(', ')}`, f.at);
+  if (use.auth?.includes(f.auth)) return evidence(`${says(from, 'signs')} in with ${f.auth}`, f.at);
+  return undefined;
+}
+
+/**
+ * Whether a caller's data counts as untrusted input: it sits in an untrusted zone, the internet reaches it
+ * (any exposure, unless only the internet's counts), or it is a broker fed from outside. A trusted internal
+ * system (an ERP sending invoices) is no attacker's way in.
+ */
+function untrustedCaller(ctx: AnalysisContext, from: string, internetOnly: boolean): boolean {
+  if (inUntrustedZone(ctx, from)) return true;
+  const exposure = ctx.exposure(from);
+  if (internetOnly ? exposure === 'internet' : isExposed(exposure)) return true;
+  const src = ctx.graph.elements.get(from);
+  return !internetOnly && isBroker(src) && fedFromOutside(ctx, src!) !== undefined;
+}
+
+/**
+ * Where the model shows the element using the capability on what it receives: a tag on it, else one of the
+ * endpoints it serves (its own or declared on a proxy in front) that untrusted callers reach (`reaches` says
+ * which count), else a flow into it from an untrusted caller, else its own sign-in method. Undefined when
+ * nothing does: the capability alone is no finding.
+ */
+function capabilityUsed(ctx: AnalysisContext, element: Element, use: CapabilityUse, reaches: (s: ServedEndpoint) => boolean, internetOnly: boolean): UseFound | undefined {
+  const tagged = tagUse(element, use);
+  if (tagged !== undefined) return tagged;
+  const assets = ctx.graph.assets;
+  for (const s of servedRoutes(ctx, element)) {
+    const found = endpointUse(s.ep, use, assets);
+    if (found !== undefined && reaches(s)) return { evidence: { ...servedEvidence(s, element, found.what), at: found.at }, where: 'input' };
+  }
+  for (const f of ctx.graph.inFlows(element.id)) {
+    const found = flowUse(f, use, assets, ctx.graph.elements.get(f.from)?.name ?? f.from);
+    if (found !== undefined && untrustedCaller(ctx, f.from, internetOnly)) return { evidence: found, where: 'input' };
+  }
+  if (element.auth !== undefined && use.auth?.includes(element.auth)) {
+    return { evidence: evidence(`${says(element.name, 'signs')} callers in with ${element.auth}`, [...element.at, 'auth']), where: 'input' };
+  }
+  return undefined;
+}
+
 function interpreterRule(spec: {
   id: string;
   stride: 'E' | 'I' | 'T';
   title: string;
   description: string;
   condition: string;
-  trait: string;
+  trait: TechTrait;
   controls: readonly string[];
   mitigation: string;
   action: string;
   references: string[];
   rating: string;
   example: string;
-  /** Likelihood when untrusted data arrives directly; through a broker it is Medium (messages are what it parses). */
+  /**
+   * When the trait is a capability (a framework's, by its tech), what shows it used: then the rule reports
+   * only with such evidence, whether or not the tech brings the trait. Absent: the trait is the tool's very
+   * job (a converter runs commands on its input), and reports alone.
+   */
+  use?: CapabilityUse;
+  /** Likelihood when untrusted data arrives directly and nothing says where it is used (the trait, a tag); through a broker it is Medium. */
   direct: { level: 'Low' | 'Medium'; reason: string };
+  /** Likelihood when an endpoint, flow or sign-in method shows where the capability meets input. */
+  located?: { level: 'Low' | 'Medium'; reason: string };
   /** Only input straight from the internet counts (not through other components or brokers). */
   internetOnly?: boolean;
   impact: (ctx: AnalysisContext, e: Element) => ReturnType<typeof rated>;
   /** What the process does with its input, agreeing with its name as the subject. */
   does: (name: string) => string;
 }): ElementRule {
+  /** Whether an endpoint's callers count as the untrusted input the rule is about. */
+  const reaches = (ctx: AnalysisContext, element: Element) => (s: ServedEndpoint): boolean => {
+    const exposure = endpointExposure(s.ep, s.via ?? element, ctx);
+    return spec.internetOnly ? exposure === 'internet' : isExposed(exposure);
+  };
   return {
     id: spec.id,
     stride: spec.stride,
@@ -259,22 +405,27 @@ function interpreterRule(spec: {
     appliesTo: 'element',
     kinds: ['process'],
     check(element, ctx) {
-      if (!element.traits.includes(spec.trait as never)) return undefined;
+      const capable = element.traits.includes(spec.trait);
+      if (spec.use === undefined ? !capable : !writesOwnQueries(element)) return undefined;
       // Input straight from the internet only: what arrives through a broker is not what this rule is about.
       const input = spec.internetOnly ? (ctx.exposure(element.id) === 'internet' ? {} : undefined) : untrustedInput(ctx, element);
       if (!input) return undefined;
+      const used = spec.use === undefined ? undefined : capabilityUsed(ctx, element, spec.use, reaches(ctx, element), spec.internetOnly === true);
+      if (spec.use !== undefined && used === undefined) return undefined;
       const { via } = input;
       const contained = (present: string[]) => `untrusted input is contained (${present.join(', ')})`;
+      const direct = used?.where === 'input' && spec.located ? spec.located : spec.direct;
       return unlessControlled(ctx, { element }, spec.controls, contained, (missing) => ({
         title: `${spec.title} in ${element.name}`,
         description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${spec.does(element.name)}, and ${verbFor(element.name, 'receives')} data from an untrusted zone${via ? ' through a message broker' : ''}.`,
         likelihood: via
           ? rated('Medium', `${it(element.name)} ${verbFor(element.name, 'consumes')} messages that ${via.producers} produce: crafted messages need some skill`)
-          : rated(spec.direct.level, spec.direct.reason),
+          : rated(direct.level, direct.reason),
         impact: spec.impact(ctx, element),
         evidence: [
-          evidence(`${says(element.name, 'has')} the ${spec.trait} trait (${element.tech ?? element.type})`, element.at),
+          ...(capable ? [evidence(`${says(element.name, 'has')} the ${spec.trait} trait (${element.tech ?? element.type})`, element.at)] : []),
           via ? evidence(`consumes messages produced by ${via.producers}`, via.via.at) : evidence(`${says(element.name, 'is')} reachable from an untrusted zone`, element.at),
+          ...(used ? [used.evidence] : []),
           missing,
         ],
       }));
@@ -301,59 +452,84 @@ export const commandInjection = interpreterRule({
   impact: () => rated('High', 'commands run on the host: full compromise'),
 });
 
+/** Templates a caller writes (an e-mail template editor, a report designer): input that is a template. */
+const TEMPLATE_USE: CapabilityUse = { tags: ['template-engine'], words: wordsPattern(['templates?']) };
+
 export const templateInjection = interpreterRule({
   id: 'template-injection',
   stride: 'E',
   title: 'Server-side template injection',
   description:
-    'An application built on a server-side template engine takes untrusted input: if input ever becomes part of a template (not just a value in it), it runs code on the server.',
-  condition: 'a process with the `template-engine` trait that receives flows straight from the internet (or through edge components), without `sandboxing` or `input-validation`',
+    'An application takes templates from untrusted callers, or renders server-side templates by its own account: input that becomes part of a template (not just a value in it) runs code on the server. A framework that merely has a template engine (Django, Flask, Rails) is no finding by itself: rendering pages is not rendering input as a template.',
+  condition: 'a process (not `off-the-shelf` software) that receives flows straight from the internet (or through edge components) and that the model shows taking templates: an endpoint reached from the internet (its own or declared for it on a proxy in front) that takes input (a write method, `accepts`, an upload: not a read) whose route or name says `template(s)` or that accepts an asset so named, a flow into it carrying one from a caller in an untrusted zone or reached from the internet, or the tag `template-engine` (written by a person: the trait a framework\'s tech brings, alone, reports nothing); without `sandboxing` or `input-validation`',
   trait: 'template-engine',
   controls: ['sandboxing', 'input-validation'],
   mitigation: 'Never render templates built from user input; pass input only as template variables, use a sandboxed environment for user-defined templates, keep auto-escaping on.',
   action: 'Keep user input out of templates (sandboxed rendering) in {targets}',
   references: ['CWE-1336', 'CWE-94', 'CAPEC-242', 'OWASP Top 10 A03'],
-  rating: 'Likelihood Low (needs a code path that renders input as a template); impact High (code execution).',
-  example: 'elements:\n  visitor: { tech: browser }\n  site: { tech: flask }\nflows:\n  - visitor -> site: https',
+  rating: 'Likelihood Medium when an endpoint or flow shows callers sending templates (an engine without a sandbox runs what they write), Low when only the `template-engine` tag says so (needs a code path that renders input as a template); impact High (code execution).',
+  example: 'elements:\n  visitor: { tech: browser }\n  site:\n    tech: flask\n    endpoints:\n      PUT /email-templates/{id}: { auth: session }\nflows:\n  - visitor -> site: https',
+  use: TEMPLATE_USE,
+  located: { level: 'Medium', reason: 'callers send templates: an engine without a sandbox runs what they write' },
   does: (name) => `${verbFor(name, 'renders')} server-side templates`,
   direct: { level: 'Low', reason: 'only where input becomes part of a template: needs a specific coding mistake' },
   internetOnly: true,
   impact: () => rated('High', 'code runs on the server: full compromise'),
 });
 
+/** Native object formats on the wire: Java RMI, JMX and IIOP, Hessian, .NET remoting and ViewState, Python pickle. */
+const DESERIALIZATION_USE: CapabilityUse = {
+  tags: ['object-deserialization', 'pickle'],
+  words: wordsPattern(['rmi', 'jmx', 'iiop', 'hessian', 'pickle', 'seriali[sz]ed', 'java-serialization', 'viewstate', 'remoting', 'binaryformatter']),
+};
+
 export const insecureDeserialization = interpreterRule({
   id: 'insecure-deserialization',
   stride: 'E',
   title: 'Insecure deserialisation',
   description:
-    'A runtime with native object deserialisation (Java, .NET, PHP, pickle) receives untrusted data, directly or through a queue: a crafted serialized object runs code through gadget chains.',
-  condition: 'a process with the `object-deserialization` trait that is reachable from an untrusted zone or consumes a broker fed by exposed producers or producers in an untrusted zone, without `safe-parsers`',
+    'A process deserialises native objects (Java, .NET, PHP, pickle) from untrusted data, directly or through a queue: a crafted serialized object runs code through gadget chains. A runtime that merely can (any JVM, Celery) is no finding by itself: JSON APIs and queues do not deserialise objects.',
+  condition: 'a process (not `off-the-shelf` software) reachable from an untrusted zone or consuming a broker fed by exposed producers or producers in an untrusted zone, that the model shows taking native serialized objects: the tag `object-deserialization` or `pickle`, an exposed endpoint (its own or declared for it on a proxy in front) that takes input (a write method, `accepts`, an upload: not a read) whose route or name, or an asset it accepts, says RMI, JMX, IIOP, Hessian, pickle, serialized, ViewState, remoting or BinaryFormatter, or a flow into it from a caller in an untrusted zone, an exposed one or a broker fed from outside (not a trusted internal system) whose protocol or data does (the trait a runtime\'s tech brings, alone, reports nothing); without `safe-parsers`',
   trait: 'object-deserialization',
   controls: ['safe-parsers'],
   mitigation: 'Exchange plain data formats (JSON with a schema) instead of native objects; where native deserialisation remains, allow-list the classes and sign the payloads.',
   action: 'Replace native deserialisation of untrusted data in {targets}',
   references: ['CWE-502', 'CAPEC-586', 'OWASP Top 10 A08'],
-  rating: 'Likelihood Medium when it consumes messages from exposed or untrusted producers (even when the internet also reaches it), Low when the only evidence is exposure (an endpoint must deserialise input); impact High (code execution).',
-  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n  - jobs -> db: sql+tls',
+  rating: 'Likelihood Medium when it consumes messages from exposed or untrusted producers (even when the internet also reaches it) or an endpoint or flow shows where serialized objects arrive (public gadget chains), Low when only a tag says it deserialises and the internet reaches it (the entry point is luck); impact High (code execution).',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  queue: { tech: rabbitmq }\n  jobs: { tech: celery, tags: [pickle] }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> queue: amqps\n  - queue -> jobs: amqps\n  - jobs -> db: sql+tls',
+  use: DESERIALIZATION_USE,
+  located: { level: 'Medium', reason: 'the model shows where serialized objects arrive: gadget chains are public, only a match is needed' },
   does: (name) => `${verbFor(name, 'deserialises')} objects natively`,
   direct: { level: 'Low', reason: 'needs an endpoint that deserialises request data: gadget chains are public, the entry point is luck' },
   impact: () => rated('High', 'code runs in the process: full compromise'),
 });
+
+/**
+ * XML from callers: SOAP and its WSDL, SAML assertions, XML-RPC, XSLT, RSS, and the file formats that are XML
+ * inside (SVG, Office documents).
+ */
+const XML_USE: CapabilityUse = {
+  tags: ['xml', 'soap', 'saml', 'xslt'],
+  words: wordsPattern(['xml', 'soap', 'wsdl', 'saml', 'xslt?', 'xml-?rpc', 'rss', 'svg', 'docx', 'xlsx', 'pptx', 'odt', 'ods']),
+  auth: ['saml'],
+};
 
 export const xxe = interpreterRule({
   id: 'xxe',
   stride: 'I',
   title: 'XML external entities (XXE)',
   description:
-    'A component that parses XML takes untrusted input: external entities in a crafted document read local files (keys, configuration) or make the server send requests inside the network.',
-  condition: 'a process with the `xml` trait reachable from an untrusted zone or consuming a broker fed by exposed producers or producers in an untrusted zone, without `safe-parsers`',
+    'A component that parses XML takes untrusted input: external entities in a crafted document read local files (keys, configuration) or make the server send requests inside the network. A framework that merely can parse XML (Spring, .NET) is no finding by itself: a JSON API parses no XML.',
+  condition: 'a process (not `off-the-shelf` software) reachable from an untrusted zone or consuming a broker fed by exposed producers or producers in an untrusted zone, that the model shows taking XML: the tag `xml`, `soap`, `saml` or `xslt`, an exposed endpoint (its own or declared for it on a proxy in front) that takes input (a write method, `accepts`, an upload: not a read) whose route or name, or an asset it accepts, says XML, SOAP, WSDL, SAML, XSLT, XML-RPC, RSS, SVG or an Office format, or that signs callers in with SAML, a flow into it from a caller in an untrusted zone, an exposed one or a broker fed from outside (not a trusted internal system) whose protocol or data does or that signs in with SAML, or SAML as its own `auth` (the `xml` trait a framework\'s tech brings, Spring or .NET, alone reports nothing); without `safe-parsers`',
   trait: 'xml',
   controls: ['safe-parsers'],
   mitigation: 'Disable DTDs and external entities in every XML parser (or use a parser that has them off by default), and prefer JSON where possible.',
   action: 'Disable XML external entities in {targets}',
   references: ['CWE-611', 'CAPEC-221', 'OWASP Top 10 A05'],
-  rating: 'Likelihood Low directly (needs an endpoint that parses XML), Medium when it consumes messages from exposed or untrusted producers (even when the internet also reaches it); impact from the confidentiality of what the process handles, High by default (local files and secrets).',
-  example: 'elements:\n  partner: { type: third-party }\n  billing: { tech: spring }\nflows:\n  - partner -> billing: https',
+  rating: 'Likelihood Medium when an endpoint, flow or SAML sign-in shows where XML arrives (scanners send external entities there) or it consumes messages from exposed or untrusted producers (even when the internet also reaches it), Low when only a tag says it parses XML (needs an endpoint that parses request XML); impact from the confidentiality of what the process handles, High by default (local files and secrets).',
+  example: 'elements:\n  partner: { type: third-party }\n  billing:\n    tech: spring\n    endpoints:\n      POST /soap/invoices: { auth: api-key }\nflows:\n  - partner -> billing: https',
+  use: XML_USE,
+  located: { level: 'Medium', reason: 'the model shows where XML arrives: scanners send external entities there' },
   does: (name) => `${verbFor(name, 'parses')} XML`,
   direct: { level: 'Low', reason: 'needs an endpoint that parses request XML: luck' },
   impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),

@@ -1,5 +1,5 @@
 // Repudiation: can someone deny an action because nothing recorded who did it?
-import type { Endpoint, Flow } from '../../model/types.js';
+import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { rated } from '../risk.js';
 import { assetNames, callAuth, callAuthMethod, endpointOfFlow, highIntegrity, isData, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
@@ -11,13 +11,15 @@ import {
   TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
-import type { ElementRule, FlowRule, ModelRule, Outcome } from './types.js';
+import { type ServedEndpoint, servedEndpoints } from './authorization.js';
+import { forwardEvidence, routeLabel } from './served.js';
+import type { ElementRule, EvidenceRef, FlowRule, ModelRule, Outcome } from './types.js';
 
 const AUDIT_CONTROLS = ['audit-logging'] as const;
 const SENSITIVE_ENDPOINTS = new Set(['admin', 'webhook', 'login', 'otp', 'password-reset', 'upload']);
 const isSensitive = (ep: Endpoint) => SENSITIVE_ENDPOINTS.has(ep.kind);
 const isPrivate = (ep: Endpoint) => !ep.public;
-const NO_ENDPOINTS: readonly Endpoint[] = Object.freeze([]);
+const NO_ROUTES: readonly ServedEndpoint[] = Object.freeze([]);
 
 export const noAuditLog: ElementRule = {
   id: 'no-audit-log',
@@ -25,7 +27,7 @@ export const noAuditLog: ElementRule = {
   title: 'Actions are not attributable (no audit log)',
   description:
     'A process that takes state-changing or privileged requests from people or partners without an audit log of who did what: a user or an attacker can deny an action and an incident cannot be reconstructed.',
-  condition: 'a process running application code with an endpoint of kind admin, webhook, login, password-reset or upload, or one that authenticates callers (its own `auth`, an endpoint that is not public, or a credential a flow from an external entity carries) and receives flows from external entities while reachable from an untrusted zone, without `audit-logging`',
+  condition: 'a process running application code with an endpoint of kind admin, webhook, login, password-reset or upload, or one that authenticates callers (its own `auth`, an endpoint that is not public, or a credential a flow from an external entity carries) and receives flows from external entities while reachable from an untrusted zone, without `audit-logging`. Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them, as for `missing-authorization`, and the external entities calling them count as its callers; the forwarding element itself is not judged',
   mitigation: 'Write an audit log of security-relevant actions (who, what, when, from where) to an append-only, tamper-evident store kept apart from the application.',
   action: { text: 'Add audit logging of security-relevant actions to {targets}' },
   mitigatedBy: AUDIT_CONTROLS,
@@ -36,14 +38,16 @@ export const noAuditLog: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element)) return undefined;
-    const sensitive = element.endpoints.length === 0 ? NO_ENDPOINTS : element.endpoints.filter(isSensitive);
+    // Routes declared on a proxy in front are this application's: the proxy only forwards them.
+    const served = servedEndpoints(ctx, element)?.endpoints ?? NO_ROUTES;
+    const sensitive = served.length === 0 ? NO_ROUTES : served.filter((s) => isSensitive(s.ep));
     // Requests from anonymous callers cannot be attributed to anyone anyway; signed-in ones can.
     if (sensitive.length === 0) {
       if (!isExposed(ctx.exposure(element.id))) return undefined;
-      const external = ctx.graph.inFlows(element.id).filter((f) => ctx.graph.elements.get(f.from)?.kind === 'external');
+      const external = inboundCalls(ctx, element, served).filter((f) => ctx.graph.elements.get(f.from)?.kind === 'external');
       if (external.length === 0) return undefined;
       // Signed in: by the element's own auth, an endpoint's, or a credential an outside caller's flow carries.
-      const signedIn = (element.auth !== undefined && element.auth !== 'none') || element.endpoints.some(isPrivate) ||
+      const signedIn = (element.auth !== undefined && element.auth !== 'none') || served.some((s) => isPrivate(s.ep)) ||
         external.some((f) => callAuthMethod(ctx.graph, f) !== 'none');
       if (!signedIn) return undefined;
     }
@@ -51,25 +55,61 @@ export const noAuditLog: ElementRule = {
     // that move money or data whose integrity matters, or payment and financial data the process handles.
     const privileged =
       element.type === 'admin-panel' ||
-      sensitive.some((ep) => ep.kind === 'admin' || (ep.kind === 'webhook' && webhookAssets(ctx, ep, element).some(moneyOrHighIntegrity))) ||
-      ctx.graph.inFlows(element.id).some((f) => ctx.graph.elements.get(f.from)?.type === 'admin') ||
+      sensitive.some(({ ep }) => ep.kind === 'admin' || (ep.kind === 'webhook' && webhookAssets(ctx, ep, element).some(moneyOrHighIntegrity))) ||
+      inboundCalls(ctx, element, served).some((f) => ctx.graph.elements.get(f.from)?.type === 'admin') ||
       ctx.assetsOf(element.id).some((a) => isData(a) && (a.type === 'payment' || a.type === 'financial'));
     return unlessControlled(ctx, { element }, AUDIT_CONTROLS, 'actions are audit-logged', (missing) => ({
       title: `No audit trail of actions on ${element.name}`,
-      description: `${says(element.name, 'takes')} ${sensitive.length ? sensitive.map((ep) => ep.key).join(', ') : 'requests from external entities'} without an audit log; who did what cannot be proven afterwards.`,
+      description: `${says(element.name, 'takes')} ${sensitive.length ? namesAtMost(sensitive.map(routeLabel), TEXT_NAMES, 'other routes') : 'requests from external entities'} without an audit log; who did what cannot be proven afterwards.`,
       likelihood: rated('Medium', 'a user or insider can deny an action; an attacker can act unseen'),
       impact: privileged
         ? rated('High', 'administrative or payment actions cannot be attributed')
         : rated('Medium', 'disputed actions and incidents cannot be reconstructed'),
-      evidence: [
-        sensitive.length
-          ? evidence(`${says(element.name, 'exposes')} ${sensitive.map((ep) => ep.key).join(', ')}`, sensitive[0].at)
-          : evidence(`${says(element.name, 'receives')} requests from external entities`, element.at),
-        missing,
-      ],
+      evidence: [...sensitiveEvidence(ctx, element, sensitive, served), missing],
     }));
   },
 };
+
+/**
+ * The calls that reach the application's routes: the flows into it, and into each forwarding element in front
+ * that declares routes it serves (whoever calls those calls the application).
+ */
+function inboundCalls(ctx: AnalysisContext, element: Element, served: readonly ServedEndpoint[]): Flow[] {
+  const targets = new Set([element.id]);
+  for (const s of served) if (s.via) targets.add(s.via.id);
+  return [...targets].flatMap((id) => ctx.graph.inFlows(id));
+}
+
+/**
+ * Where the external entities' requests come in: into the application itself, else the first of them into a
+ * forwarding element whose routes it serves, with the flow that forwards them.
+ */
+function callerEvidence(ctx: AnalysisContext, element: Element, served: readonly ServedEndpoint[]): EvidenceRef[] {
+  const isExternal = (f: Flow) => ctx.graph.elements.get(f.from)?.kind === 'external';
+  const forwarded = served.filter((s) => s.via !== undefined);
+  const direct = ctx.graph.inFlows(element.id).some(isExternal);
+  const routed = forwarded.find((s) => ctx.graph.inFlows(s.via!.id).some(isExternal));
+  if (direct || routed === undefined) return [evidence(`${says(element.name, 'receives')} requests from external entities`, element.at)];
+  const call = ctx.graph.inFlows(routed.via!.id).find(isExternal)!;
+  return [evidence(`${flowLabel(call, ctx)} calls routes on ${routed.via!.name} that ${element.name} serves`, call.at), ...forwardEvidence(ctx, element, [routed])];
+}
+
+/**
+ * What no-audit-log's finding rests on: the sensitive routes the application declares, those declared on each
+ * forwarding element in front of it with the flow that forwards them, or its requests from external entities.
+ */
+function sensitiveEvidence(ctx: AnalysisContext, element: Element, sensitive: readonly ServedEndpoint[], served: readonly ServedEndpoint[]): EvidenceRef[] {
+  if (sensitive.length === 0) return callerEvidence(ctx, element, served);
+  const own = sensitive.filter((s) => s.via === undefined);
+  const out = own.length ? [evidence(`${says(element.name, 'exposes')} ${namesAtMost(own.map((s) => s.ep.key), TEXT_NAMES, 'other routes')}`, own[0].ep.at)] : [];
+  const byVia = new Map<string, ServedEndpoint[]>();
+  for (const s of sensitive) if (s.via) pushTo(byVia, s.via.id, s);
+  for (const routes of byVia.values()) {
+    const keys = routes.map((s) => s.ep.key);
+    out.push(evidence(`${namesAtMost(keys, TEXT_NAMES, 'other routes')} on ${routes[0].via!.name} ${keys.length > 1 ? 'are' : 'is'} served by ${element.name}`, routes[0].ep.at));
+  }
+  return [...out, ...forwardEvidence(ctx, element, sensitive)];
+}
 
 const TAMPER_CONTROLS = ['tamper-evident-logs'] as const;
 

@@ -468,12 +468,43 @@ export function forceDestroy(tf: TerraformReader, bucket: Resource): void {
  * Why a bucket holds Terraform state, when the files say: a state lock table (hash_key "LockID") in its
  * configuration, or its name. Undefined when neither does.
  */
-function stateBucket(tf: TerraformReader, bucket: Resource): string | undefined {
+export function stateBucket(tf: TerraformReader, bucket: Resource): string | undefined {
   const lock = [...bucket.config.resources.values()].find((r) => r.type === 'aws_dynamodb_table' && tf.values(r).get('hash_key') === 'LockID');
   if (lock) return `${lock.address} beside it locks state`;
   const name = tf.values(bucket).get('bucket');
   const named = [bucket.name, typeof name === 'string' ? name : ''].find((n) => /(?:^|[^a-z])(?:tf)?state(?:$|[^a-z])|tfstate/i.test(n));
   return named !== undefined ? `its name, ${named}, says so` : undefined;
+}
+
+/** The arguments that place a managed database or cache in a network of its own choosing and guard it. */
+const DB_PLACEMENT: Readonly<Record<string, { subnets: string; groups: string; inherits?: readonly string[] }>> = {
+  // A read replica takes its source's placement.
+  aws_db_instance: { subnets: 'db_subnet_group_name', groups: 'vpc_security_group_ids', inherits: ['replicate_source_db'] },
+  aws_rds_cluster: { subnets: 'db_subnet_group_name', groups: 'vpc_security_group_ids' },
+  // A node of a replication group takes the group's subnet group and security groups.
+  aws_elasticache_cluster: { subnets: 'subnet_group_name', groups: 'security_group_ids', inherits: ['replication_group_id'] },
+  aws_elasticache_replication_group: { subnets: 'subnet_group_name', groups: 'security_group_ids' },
+};
+
+/**
+ * A database the files leave where AWS puts it: without a subnet group, in the default VPC's default subnets
+ * (public ones); without security groups, behind the VPC's default security group, which admits everything
+ * else in that group. A check at the resource, naming what is missing. Modules choose for themselves.
+ */
+export function defaultDbPlacement(tf: TerraformReader, r: Resource): void {
+  const args = lookup(DB_PLACEMENT, r.type);
+  if (args === undefined || r.module !== undefined) return;
+  if (args.inherits?.some((name) => attribute(r.body, name) !== undefined)) return;
+  const missing = [args.subnets, args.groups].filter((name) => attribute(r.body, name) === undefined);
+  if (!missing.length) return;
+  const what = [
+    ...(missing.includes(args.subnets) ? ['in the default VPC\'s default subnets (public subnets)'] : []),
+    ...(missing.includes(args.groups) ? ['behind the VPC\'s default security group (which admits every other member of that group)'] : []),
+  ];
+  tf.checks.push({
+    file: r.file, line: r.line,
+    message: `${r.address} sets no ${missing.join(' and no ')}: AWS places it ${what.join(' and ')}; give it a subnet group of private subnets and a security group that admits only its clients`,
+  });
 }
 
 /**

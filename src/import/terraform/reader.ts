@@ -14,7 +14,7 @@ import {
 } from '../hcl.js';
 import { lookup, slug } from '../import-common.js';
 import {
-  awsExposure, accountBoundary, bucketControls, defaultVpc, edgeFlows, eventFlows, forceDestroy, loadBalancerFlows, moduleLoadBalancers, namesPlacement, vpcBoundary, vpcOf,
+  awsExposure, accountBoundary, bucketControls, defaultDbPlacement, defaultVpc, edgeFlows, eventFlows, forceDestroy, loadBalancerFlows, moduleLoadBalancers, namesPlacement, vpcBoundary, vpcOf,
 } from './aws.js';
 import { azureExposure, azurePlace } from './azure.js';
 import { googleExposure, googlePlace } from './google.js';
@@ -25,6 +25,7 @@ import { encryptionSwitchedOff } from './encryption.js';
 import { BACKUPS_OFF_TAG } from '../../analysis/rules/data-at-rest.js';
 import { IMDSV1_TAG } from '../../analysis/rules/network.js';
 import { hardCodedSecrets } from './secrets.js';
+import { stateSecrets } from './state.js';
 import { parseTerraformJson, parseTfvarsJson } from './json-syntax.js';
 import {
   BROKER_ENTITIES, CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, type Values, WIRING,
@@ -82,6 +83,14 @@ export interface Config {
    * wins), then, in a root configuration, each `-var-file` and each `-var` over them.
    */
   assigned: Map<string, HclExpression>;
+  /**
+   * Where each variable is declared, and whether `sensitive = true`; and the folder's own tfvars file that
+   * assigns it (a `-var-file` or `-var` over it clears that: the command line is not the repository).
+   */
+  variableSites: Map<string, { file: string; line: number; sensitive: boolean }>;
+  assignedIn: Map<string, string>;
+  /** The `terraform { backend "TYPE" { ... } }` block: where the configuration's state is kept. */
+  backend?: { type: string; body: HclBody; file: string; line: number };
   locals: Map<string, HclExpression>;
   outputs: Map<string, Output>;
   calls: Map<string, ModuleCall>;
@@ -158,14 +167,17 @@ export class TerraformReader {
     let config = this.configs.get(dir);
     if (!config) {
       config = {
-        dir, files: [], resources: new Map(), variables: new Map(), declared: new Map(), assigned: new Map(), locals: new Map(), outputs: new Map(), calls: new Map(), callers: [],
+        dir, files: [], resources: new Map(), variables: new Map(), declared: new Map(), assigned: new Map(), variableSites: new Map(), assignedIn: new Map(), locals: new Map(), outputs: new Map(), calls: new Map(), callers: [],
       };
       this.configs.set(dir, config);
     }
     config.files.push(file);
     if (/\.tfvars(?:\.json)?$/i.test(file)) {
       this.draft.sources.push({ file, format: 'Terraform variables' });
-      for (const a of body.attributes) config.assigned.set(a.name, a.value);
+      for (const a of body.attributes) {
+        config.assigned.set(a.name, a.value);
+        config.assignedIn.set(a.name, file);
+      }
       return;
     }
     this.draft.sources.push({ file, format: TERRAFORM_FORMAT });
@@ -215,7 +227,10 @@ export class TerraformReader {
             message: `a value for undeclared variable "${a.name}": no root configuration (${rootNames}) declares it, so it sets nothing`,
           });
         }
-        for (const c of into) c.assigned.set(a.name, a.value);
+        for (const c of into) {
+          c.assigned.set(a.name, a.value);
+          c.assignedIn.delete(a.name);
+        }
       }
     });
     this.applyCliVariables(vars.filter((v) => (v.afterVarFiles ?? this.varFiles.length) >= this.varFiles.length), roots, rootNames);
@@ -236,6 +251,7 @@ export class TerraformReader {
         const value = this.cliValue(v, c.declared.get(v.name));
         if (value === undefined) break;
         c.assigned.set(v.name, value);
+        c.assignedIn.delete(v.name);
       }
     }
   }
@@ -291,6 +307,14 @@ export class TerraformReader {
         const value = attribute(block.body, 'default');
         if (value !== undefined) config.variables.set(first, value);
         config.declared.set(first, attribute(block.body, 'type'));
+        const sensitive = attribute(block.body, 'sensitive');
+        config.variableSites.set(first, { file, line: block.pos.line, sensitive: sensitive !== undefined && literalValue(sensitive) === true });
+        return;
+      }
+      case 'terraform': {
+        const backend = blocksOf(block.body, 'backend')[0];
+        const type = backend?.labels[0];
+        if (backend && type !== undefined && config.backend === undefined) config.backend = { type, body: backend.body, file, line: backend.pos.line };
         return;
       }
       case 'locals':
@@ -497,6 +521,7 @@ export class TerraformReader {
     }
     for (const r of standalone) this.referenceFlows(r);
     for (const r of standalone) if (ELEMENTS[r.type].role === 'compute') managementAccess(this, r, this.partsOfElement(r));
+    for (const r of standalone) defaultDbPlacement(this, r);
     loadBalancerFlows(this);
     moduleLoadBalancers(this);
     edgeFlows(this);
@@ -505,6 +530,7 @@ export class TerraformReader {
     this.exposure(standalone);
     staticAdminKeys(this);
     hardCodedSecrets(this);
+    stateSecrets(this);
     encryptionSwitchedOff(this);
     settleFlows(this.draft);
   }
