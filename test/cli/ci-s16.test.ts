@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { replaceOnce } from '../helpers.js';
-import { editFile, git, modelRepository, run } from './git-repo.js';
+import { editFile, git, modelRepository, run, searchAccepted } from './git-repo.js';
 
 /** A repository whose `main` holds the e-commerce example as shop.yaml (and the files given), plus a rules folder. */
 function repository(files: Record<string, string> = {}): { dir: string; model: string; rules: string } {
@@ -36,13 +36,7 @@ const STORE_RULE = `rules:
 const addStore = (text: string) => replaceOnce(text, '  payments:\n', '  reports: { name: Reports store, kind: store, in: data }\n  payments:\n');
 
 /** An acceptance of the example's High `no-rate-limiting@api:/search`, written on line 3, that lapses after 2027-01-31. */
-const ACCEPTED_UNTIL_JANUARY = `threatmap-triage: 1
-threats:
-  "no-rate-limiting@api:/search":
-    status: accepted
-    reason: the catalogue is public and cached at the CDN
-    expires: 2027-01-31
-`;
+const ACCEPTED_UNTIL_JANUARY = searchAccepted('2027-01-31');
 
 describe('--rules DIR on check, diff and export (F11)', () => {
   it('check: the custom rules gate, and the base revision is analysed with them too', () => {

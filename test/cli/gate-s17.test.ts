@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
 import { replaceOnce } from '../helpers.js';
-import { append, git, modelRepository, run } from './git-repo.js';
+import { append, git, modelRepository, run, searchAccepted } from './git-repo.js';
 
 /** A repository whose `main` holds the e-commerce example as shop.yaml (and the files given), on a branch `pr`. */
 const repository = (files: Record<string, string> = {}) => modelRepository({ prefix: 'threatmap-gate-s17-', files, branch: 'pr' });
@@ -20,13 +20,7 @@ const OVERRIDE = 'rules:\n  override:\n    cleartext-tampering: { likelihood: lo
 const ASSUME = 'assumptions:\n  - { text: the cache sits on an encrypted volume, rules: [unencrypted-store], elements: [cache] }\n';
 
 /** An acceptance of the example's High `no-rate-limiting@api:/search`. */
-const ACCEPTED = `threatmap-triage: 1
-threats:
-  "no-rate-limiting@api:/search":
-    status: accepted
-    reason: the catalogue is public and cached at the CDN
-    expires: 2027-12-31
-`;
+const ACCEPTED = searchAccepted('2027-12-31');
 
 describe('check --new-only: suppressions written in the model', () => {
   it('a rules.disable of this change taking out a High threat fails, naming the model line and the way out', () => {

@@ -83,3 +83,12 @@ export const editFile = (path: string, edit: (text: string) => string): void => 
 
 /** Adds `more` at the end of the file at `path`, after its last line. */
 export const append = (path: string, more: string): void => editFile(path, (text) => `${text.trimEnd()}\n${more}`);
+
+/** A triage file accepting the example's High `no-rate-limiting@api:/search` (its entry on line 3) until `expires`. */
+export const searchAccepted = (expires: string): string => `threatmap-triage: 1
+threats:
+  "no-rate-limiting@api:/search":
+    status: accepted
+    reason: the catalogue is public and cached at the CDN
+    expires: ${expires}
+`;
