@@ -13,7 +13,7 @@
 // The two native/WebAssembly renderers stay outside the bundle and load only when an SVG or PNG is asked for.
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -80,8 +80,19 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Script } from 'node:vm';
 
+/** A short name for a set of flags (FNV-1a: node:crypto would add a module to every start). */
+function flagsName(text) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}
+
 const bundle = fileURLToPath(new URL('./threatmap.cjs', import.meta.url));
-const cacheFile = fileURLToPath(new URL('./threatmap.cache', import.meta.url));
+// V8 takes a cache only under the flags it was made with: a run under other flags (\`node --single-threaded\`,
+// NODE_OPTIONS) keeps a cache of its own, rather than replacing the one plain runs use with one they refuse
+// (the next plain run then compiled the whole bundle and wrote the cache again).
+const flags = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ').trim();
+const cacheFile = fileURLToPath(new URL(flags === '' ? './threatmap.cache' : \`./threatmap.\${flagsName(flags)}.cache\`, import.meta.url));
 // scripts/bundle.mjs sets this to make the cache: what one run compiled is what a run needs.
 const making = process.env.THREATMAP_MAKE_CODE_CACHE === '1';
 let cachedData;
@@ -150,6 +161,8 @@ ${commandsFunction(commands.outputFiles[0].text)}`;
   // Chunks of the former ES-module bundle would otherwise stay beside the new files.
   rmSync(join(outdir, 'chunks'), { recursive: true, force: true });
   rmSync(join(outdir, 'threatmap.cache'), { force: true });
+  // The caches of runs under other flags fit the old bundle only.
+  for (const name of readdirSync(outdir)) if (/^threatmap\.[0-9a-f]{8}\.cache$/.test(name)) rmSync(join(outdir, name), { force: true });
   writeFileSync(join(outdir, 'threatmap.cjs'), code);
   writeFileSync(join(outdir, 'threatmap.js'), BIN);
   chmodSync(join(outdir, 'threatmap.js'), 0o755);

@@ -9,7 +9,7 @@ import { findCrossings } from './boundaries.js';
 import { buildContext } from './context.js';
 import { coverageMatrix } from './coverage.js';
 import { type RuleFinding, runRules } from './engine.js';
-import { recommend } from './recommendations.js';
+import { recommend, ruleActions } from './recommendations.js';
 import { BUILTIN_RULES } from './rules/index.js';
 import { configureRules } from './rules/settings.js';
 import { writtenThreatRules } from './rules/written.js';
@@ -17,7 +17,7 @@ import type { Rule } from './rules/types.js';
 import { ratingRank, riskOf, riskRank } from './risk.js';
 import { attackPaths } from './paths.js';
 import { attackSurface } from './surface.js';
-import { hasTechSteps, techSteps } from './tech-advice.js';
+import { type StepTable, stepsIn, techFamilies, techStepTable } from './tech-advice.js';
 import { fnv1a32, threatUidAfter } from '../track/uid.js';
 import {
   type AnalysisResult, type Evidence, type Rating, RATINGS, type Risk, RISKS, type Stride, STRIDE_LETTERS, STRIDE_NAMES, type Summary, type Threat,
@@ -147,24 +147,14 @@ function threatOf(f: RuleFinding, s: RuleShared, id: string, uid: string, risk: 
  */
 function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source: SourceMap | undefined): { threats: Threat[]; findings: RuleFinding[]; elementAt: Int32Array } {
   const n = found.length;
+  // Each rule's shared part is made before the loop over the findings: rule objects all differ in shape, and
+  // reading them inside it made its optimised code deoptimise at each rule it had not yet seen.
   const byRule = new Map<Rule, RuleShared>();
+  for (const rule of ruleActions(found).keys()) byRule.set(rule, ruleShared(rule));
   const shared = new Array<RuleShared>(n);
   const risks = new Array<Risk>(n);
   const keys = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const f = found[i];
-    let s = byRule.get(f.rule);
-    if (s === undefined) {
-      s = ruleShared(f.rule);
-      byRule.set(f.rule, s);
-    }
-    shared[i] = s;
-    const likelihood = f.likelihood.level;
-    const impact = f.impact.level;
-    const risk = riskOf(likelihood, impact);
-    risks[i] = risk;
-    keys[i] = orderKey(risk, likelihood, impact, s);
-  }
+  rateFindings(found, byRule, shared, risks, keys);
   // Rules of one id (should a rule set repeat one) share a rank: their keys compare by what they concern.
   const prefixes = [...new Set(Array.from(byRule.values(), (s) => `${s.ruleId}@`))].sort();
   const byKey = prefixes.some((p) => p.indexOf('@') < p.length - 1);
@@ -175,11 +165,34 @@ function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source:
   // Threats are built in the order found, which is the model's (a rule's findings by element), so that
   // neighbours cite nearby evidence and positions (a large model's lookups miss the cache in report
   // order); each is then given its number in report order.
-  const toEvidence = evidenceResolver(source);
-  const componentName = componentNamer(graph);
   const built = new Array<Threat>(n);
   const positions = new Int32Array(n);
-  for (let k = 0; k < n; k++) {
+  buildThreats(found, shared, risks, graph, source, built, positions);
+  return numbered(built, found, positions, order);
+}
+
+/**
+ * Each finding's rule part, risk and order key. The loops of ranking are functions of their own: in one
+ * function, each loop's optimised code met code after it that had never run, and was thrown away there.
+ */
+function rateFindings(found: readonly RuleFinding[], byRule: ReadonlyMap<Rule, RuleShared>, shared: RuleShared[], risks: Risk[], keys: Int32Array): void {
+  for (let i = 0; i < found.length; i++) {
+    const f = found[i];
+    const s = byRule.get(f.rule)!;
+    shared[i] = s;
+    const likelihood = f.likelihood.level;
+    const impact = f.impact.level;
+    const risk = riskOf(likelihood, impact);
+    risks[i] = risk;
+    keys[i] = orderKey(risk, likelihood, impact, s);
+  }
+}
+
+/** The threats in the order found, unnumbered, and each one's component as a position (see rankedThreats). */
+function buildThreats(found: readonly RuleFinding[], shared: readonly RuleShared[], risks: readonly Risk[], graph: ModelGraph, source: SourceMap | undefined, built: Threat[], positions: Int32Array): void {
+  const toEvidence = evidenceResolver(source);
+  const componentName = componentNamer(graph);
+  for (let k = 0; k < found.length; k++) {
     const f = found[k];
     const s = shared[k];
     const refs = f.evidence;
@@ -190,6 +203,11 @@ function rankedThreats(found: readonly RuleFinding[], graph: ModelGraph, source:
     positions[k] = at;
     built[k] = threatOf(f, s, '', uid, risks[k], componentName(f, at), evidence);
   }
+}
+
+/** The threats numbered in report order, with their findings and positions in that order. */
+function numbered(built: readonly Threat[], found: readonly RuleFinding[], positions: Int32Array, order: Int32Array): { threats: Threat[]; findings: RuleFinding[]; elementAt: Int32Array } {
+  const n = built.length;
   const threats = new Array<Threat>(n);
   const findings = new Array<RuleFinding>(n);
   const elementAt = new Int32Array(n);
@@ -230,35 +248,50 @@ function componentNamer(graph: ModelGraph): (f: RuleFinding, at: number) => stri
 
 /**
  * Gives each threat the concrete steps known for its action in the technologies it touches: its element, and
- * the ends of its flows (TLS on a hop is set up at both). One pass; a rule's action is read once for a run of
- * its threats, and threats whose action has no steps skip their flows.
+ * the ends of its flows (TLS on a hop is set up at both). One pass; a rule's table of steps is found once for
+ * a run of its threats (rule objects differ in shape: their fields are read once per rule), threats whose
+ * action has no steps skip their flows, and each element's families are worked out once.
  */
 function attachTechSteps(threats: readonly Threat[], findings: readonly RuleFinding[], elementAt: Int32Array, graph: ModelGraph): void {
-  const { elements } = graph.model;
+  const tables = new Map<Rule, StepTable | undefined>();
+  for (const [rule, action] of ruleActions(findings)) tables.set(rule, techStepTable(action.key));
+  const families = new Array<readonly string[] | undefined>(graph.model.elements.length);
   let rule: Rule | undefined;
-  let action = '';
-  let known = false;
+  let table: StepTable | undefined;
   for (let i = 0; i < threats.length; i++) {
     if (findings[i].rule !== rule) {
       rule = findings[i].rule;
-      action = rule.action.key ?? rule.id;
-      known = hasTechSteps(action);
+      table = tables.get(rule);
     }
-    if (!known) continue;
-    const t = threats[i];
-    const found = new Set<readonly string[]>();
-    const add = (steps: readonly string[] | undefined) => { if (steps !== undefined) found.add(steps); };
-    if (elementAt[i] >= 0) add(techSteps(action, elements[elementAt[i]], 'at'));
-    for (const id of t.flows) {
-      const flow = graph.flows.get(id);
-      if (flow === undefined) continue;
-      const from = graph.elements.get(flow.from);
-      const to = graph.elements.get(flow.to);
-      if (from !== undefined) add(techSteps(action, from, 'from'));
-      if (to !== undefined) add(techSteps(action, to, 'to'));
-    }
-    if (found.size > 0) t.mitigationSteps = [...found].flat();
+    if (table === undefined) continue;
+    const steps = threatSteps(table, threats[i], elementAt[i], graph, families);
+    if (steps !== undefined) threats[i].mitigationSteps = steps;
   }
+}
+
+/**
+ * The steps of one threat: its element's, then its flows' ends', each list once, in the order found; undefined
+ * when none. `families` is each element's families by position, filled as asked.
+ */
+function threatSteps(table: StepTable, t: Threat, at: number, graph: ModelGraph, families: Array<readonly string[] | undefined>): string[] | undefined {
+  const { elements } = graph.model;
+  let found: Array<readonly string[]> | undefined;
+  const add = (steps: readonly string[] | undefined): void => {
+    if (steps === undefined) return;
+    if (found === undefined) found = [steps];
+    else if (!found.includes(steps)) found.push(steps);
+  };
+  if (at >= 0) add(stepsIn(table, (families[at] ??= techFamilies(elements[at])), 'at'));
+  const { flows } = t;
+  for (let j = 0; j < flows.length; j++) {
+    const flow = graph.flows.get(flows[j]);
+    if (flow === undefined) continue;
+    const from = graph.positionOf(flow.from);
+    if (from >= 0) add(stepsIn(table, (families[from] ??= techFamilies(elements[from])), 'from'));
+    const to = graph.positionOf(flow.to);
+    if (to >= 0) add(stepsIn(table, (families[to] ??= techFamilies(elements[to])), 'to'));
+  }
+  return found === undefined ? undefined : found.flat();
 }
 
 export function analyze(model: Model, options: AnalyzeOptions = {}): AnalysisResult {

@@ -288,10 +288,19 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
       const empty = {
         external: emptyRow('external'), process: emptyRow('process'), store: emptyRow('store'), flow: emptyRow('flow'),
       } as const;
-      const emptyLogs: Partial<Record<ElementKind, CoverageCell[]>> = {};
+      const emptyLogs = new Map<ElementKind, CoverageCell[]>();
+      // An element's empty row by explicit tests, not `empty[kind]`: a load keyed by several names deoptimised
+      // the row function at each new kind.
+      const defaultsOf = (e: Element): CoverageCell[] => {
+        if (e.type === 'logs') {
+          let cells = emptyLogs.get(e.kind);
+          if (cells === undefined) emptyLogs.set(e.kind, (cells = emptyRow(e.kind, e)));
+          return cells;
+        }
+        return e.kind === 'process' ? empty.process : e.kind === 'store' ? empty.store : empty.external;
+      };
       const scratch = new Array<CoverageCell>(width);
-      const row = (index: number, component: string, kind: ElementKind | 'flow', name: string, element?: Element): CoverageRow => {
-        const defaults = element?.type === 'logs' ? (emptyLogs[element.kind] ??= emptyRow(kind, element)) : empty[kind];
+      const row = (index: number, component: string, componentKind: CoverageRow['componentKind'], name: string, defaults: readonly CoverageCell[]): CoverageRow => {
         let cells = scratch;
         for (let s = 0; s < width; s++) {
           const slot = index * width + s;
@@ -313,20 +322,20 @@ export function coverageMatrix(graph: ModelGraph): CoverageMatrix {
           const suppressed = suppressedIn.size === 0 ? undefined : suppressedIn.get(slot);
           cells[s] = suppressed ? emptyCell('not-applicable', STRIDE_LETTERS[s], suppressed) : defaults[s];
         }
-        return { component, componentKind: kind === 'flow' ? 'flow' : 'element', name, cells: cells === scratch ? shared(cells) : cells };
+        return { component, componentKind, name, cells: cells === scratch ? shared(cells) : cells };
       };
 
       const out = new Array<CoverageRow>(elements.length + flows.length);
       for (let i = 0; i < elements.length; i++) {
         const e = elements[i];
-        out[i] = row(elementRow(i), e.id, e.kind, e.name, e);
+        out[i] = row(elementRow(i), e.id, 'element', e.name, defaultsOf(e));
       }
       for (let k = 0; k < flows.length; k++) {
         const f = flows[k];
         const from = graph.flowSource[k];
         const to = graph.flowTarget[k];
         const name = `${(from >= 0 ? elements[from].name : undefined) ?? f.from} -> ${(to >= 0 ? elements[to].name : undefined) ?? f.to}`;
-        out[elementRows + k] = row(flowRow(k), f.id, 'flow', flat(name));
+        out[elementRows + k] = row(flowRow(k), f.id, 'flow', flat(name), empty.flow);
       }
       return out;
     },

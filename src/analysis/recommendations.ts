@@ -24,11 +24,30 @@ interface Target {
 
 const MAX_TARGETS = 10;
 
+/** What a rule's action says: its key (`action.key`, else the rule id) and its text. */
+export interface RuleAction {
+  key: string;
+  text: string;
+}
+
+/**
+ * The action of each rule with findings. The rules are gathered first and read afterwards, outside the loop
+ * over the findings: rule objects all differ in shape, and reading them in that loop made its optimised code
+ * deoptimise at each rule it had not yet seen.
+ */
+export function ruleActions(findings: readonly RuleFinding[]): Map<Rule, RuleAction> {
+  const rules = new Set<Rule>();
+  for (let i = 0; i < findings.length; i++) rules.add(findings[i].rule);
+  const actions = new Map<Rule, RuleAction>();
+  for (const rule of rules) actions.set(rule, { key: rule.action.key ?? rule.id, text: rule.action.text });
+  return actions;
+}
+
 /**
  * Each threat's target under its action (`action.key`, else the rule id), with the target rated by the worst
  * threat it has: a fix is urgent for a target as a whole, not per threat.
  */
-function targetsOf(threats: readonly Threat[], findings: readonly RuleFinding[]): Target[] {
+function targetsOf(threats: readonly Threat[], findings: readonly RuleFinding[], ruleAction: ReadonlyMap<Rule, RuleAction>): Target[] {
   const actions = new Map<string, { byTarget: Map<string, Target>; byRisk: Array<Group | undefined> }>();
   const out = new Array<Target>(threats.length);
   // Neighbours in report order mostly come from one rule: its action is looked up once for a run of them.
@@ -39,7 +58,7 @@ function targetsOf(threats: readonly Threat[], findings: readonly RuleFinding[])
     const f = findings[i];
     if (f.rule !== rule || action === undefined) {
       rule = f.rule;
-      const key = rule.action.key ?? rule.id;
+      const key = ruleAction.get(rule)!.key;
       action = actions.get(key);
       if (action === undefined) {
         action = { byTarget: new Map(), byRisk: [] };
@@ -71,14 +90,30 @@ export const namesList = (items: readonly string[]): string =>
  * all sit in one entry, at the risk of its worst; targets of one action at the same risk share an entry.
  */
 export function recommend(threats: readonly Threat[], findings: readonly RuleFinding[]): Recommendation[] {
-  const targets = targetsOf(threats, findings);
+  const ruleAction = ruleActions(findings);
+  return groupsOf(threats, findings, targetsOf(threats, findings, ruleAction), ruleAction)
+    .sort((a, b) => riskRank(b.risk) - riskRank(a.risk) || b.threats.length - a.threats.length || a.first - b.first)
+    .map((g, i) => ({
+      rank: i + 1,
+      risk: g.risk,
+      // A function, so that a `$` in a name is not read as a replacement pattern.
+      text: g.template.replace('{targets}', () => namesList(g.targets)),
+      threats: g.threats.map((t) => t.id),
+    }));
+}
+
+/**
+ * The entries in the order first met, from one loop of its own: in the function that goes on to sort them, the
+ * loop was optimised for its own sake and the code after it deoptimised at once.
+ */
+function groupsOf(threats: readonly Threat[], findings: readonly RuleFinding[], targets: readonly Target[], ruleAction: ReadonlyMap<Rule, RuleAction>): Group[] {
   const all: Group[] = [];
   for (let i = 0; i < threats.length; i++) {
     const target = targets[i];
     const level = riskRank(target.risk);
     let g = target.byRisk[level];
     if (g === undefined) {
-      g = { template: findings[i].rule.action.text, risk: target.risk, threats: [], targets: [], first: i };
+      g = { template: ruleAction.get(findings[i].rule)!.text, risk: target.risk, threats: [], targets: [], first: i };
       target.byRisk[level] = g;
       all.push(g);
     }
@@ -88,15 +123,7 @@ export function recommend(threats: readonly Threat[], findings: readonly RuleFin
       g.targets.push(target.name);
     }
   }
-  return all
-    .sort((a, b) => riskRank(b.risk) - riskRank(a.risk) || b.threats.length - a.threats.length || a.first - b.first)
-    .map((g, i) => ({
-      rank: i + 1,
-      risk: g.risk,
-      // A function, so that a `$` in a name is not read as a replacement pattern.
-      text: g.template.replace('{targets}', () => namesList(g.targets)),
-      threats: g.threats.map((t) => t.id),
-    }));
+  return all;
 }
 
 /** Steps that hold for the same components, in the order first met, and those components. */
@@ -135,15 +162,20 @@ export function stepSets(threats: Iterable<Threat>): StepSets {
       }
     }
   }
-  const byComponents = new Map<string, StepSet>();
+  const sets = byComponents(forStep);
+  return { sets, all: all && sets.length === 1 };
+}
+
+/** The steps grouped by their components, in the order first met (a function of its own, see groupsOf). */
+function byComponents(forStep: ReadonlyMap<string, { names: string[] }>): StepSet[] {
+  const sets = new Map<string, StepSet>();
   for (const [step, { names: components }] of forStep) {
     const key = components.join('\n');
-    const set = byComponents.get(key);
-    if (set === undefined) byComponents.set(key, { steps: [step], components });
+    const set = sets.get(key);
+    if (set === undefined) sets.set(key, { steps: [step], components });
     else set.steps.push(step);
   }
-  const sets = [...byComponents.values()];
-  return { sets, all: all && sets.length === 1 };
+  return [...sets.values()];
 }
 
 /**

@@ -21,6 +21,12 @@ const PG_TLS = [
   'pg_hba.conf: `hostssl` lines for remote clients and no `host` lines, so that a cleartext connection is refused.',
   'Clients connect with `sslmode=verify-full` and the server\'s CA (`sslrootcert`).',
 ];
+// The managed service has no postgresql.conf or pg_hba.conf to edit: its server parameters and the clients do it.
+const AZURE_PG_TLS = [
+  'Azure Database for PostgreSQL: keep `require_secure_transport = ON` (single server: "Enforce SSL connection" enabled), so that cleartext connections are refused.',
+  'Set the minimum TLS version to 1.2 (`ssl_min_protocol_version = TLSv1.2`; single server: `minimal_tls_version = TLS1_2`).',
+  'Clients connect with `sslmode=verify-full` and the Azure root CA in `sslrootcert`.',
+];
 const MYSQL_TLS = [
   'MySQL/MariaDB: `require_secure_transport = ON`, with the server certificate and key configured (`ssl_cert`, `ssl_key`).',
   'Clients verify the server: `--ssl-mode=VERIFY_IDENTITY` (MySQL) or `--ssl-verify-server-cert` (MariaDB), with the CA.',
@@ -57,6 +63,7 @@ const STEPS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>
       'nginx to its upstream: `proxy_pass https://...;` with `proxy_ssl_verify on;` and `proxy_ssl_trusted_certificate` (the upstream\'s CA).',
     ],
     'postgres:to': PG_TLS,
+    'azure-postgres:to': AZURE_PG_TLS,
     'mysql:to': MYSQL_TLS,
     'mariadb:to': MYSQL_TLS,
     'rds:to': [
@@ -95,12 +102,14 @@ const STEPS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>
       'If it keeps sessions, key them by a hash of the session id, so that a dump or snapshot holds no usable session id.',
     ],
     postgres: ['PostgreSQL has no built-in encryption at rest: put the data directory, WAL and backups on encrypted volumes (LUKS, encrypted EBS).'],
+    'azure-postgres': ['Azure Database for PostgreSQL encrypts its storage and backups at rest (service-managed keys) and cannot be turned off: add `encryption-at-rest` to its controls; use customer-managed keys in Key Vault where policy asks for them.'],
     mongodb: ['MongoDB Community has no encryption at rest (the encrypted storage engine is Enterprise): put the data files on an encrypted volume.'],
   },
   'unauthenticated-store-access': {
     redis: REDIS_AUTH,
     mongodb: ['MongoDB: `security.authorization: enabled`, with a user per application holding only the roles it needs.'],
     postgres: ['PostgreSQL: no `trust` lines in pg_hba.conf; `scram-sha-256` for every remote client, with `password_encryption = scram-sha-256`.'],
+    'azure-postgres': ['Azure Database for PostgreSQL: Microsoft Entra authentication for applications (managed identities), and local PostgreSQL password authentication turned off where the clients allow it.'],
     rabbitmq: ['RabbitMQ: delete the `guest` user (`rabbitmqctl delete_user guest`) and give each application its own user and vhost permissions.'],
     kafka: ['Kafka: SASL on every listener and an authorizer with `allow.everyone.if.no.acl.found=false`, with ACLs per principal.'],
   },
@@ -161,15 +170,25 @@ export function techFamilies(e: TechElement): string[] {
   return out;
 }
 
-/** The steps for an action on an element in a role, from its most specific family that has any. */
-export function techSteps(action: string, e: TechElement, role: TechRole): readonly string[] | undefined {
-  const table = Object.hasOwn(STEPS, action) ? STEPS[action] : undefined;
-  if (table === undefined) return undefined;
-  for (const family of techFamilies(e)) {
+/** An action's steps by family (`family` for the element itself, `family:from`, `family:to` for a flow's ends). */
+export type StepTable = Readonly<Record<string, readonly string[]>>;
+
+/** The action's steps by family, undefined when none are known. */
+export const techStepTable = (action: string): StepTable | undefined => (Object.hasOwn(STEPS, action) ? STEPS[action] : undefined);
+
+/** The steps of a table for an element's families (see techFamilies) in a role, from the most specific family that has any. */
+export function stepsIn(table: StepTable, families: readonly string[], role: TechRole): readonly string[] | undefined {
+  for (const family of families) {
     const key = role === 'at' ? family : `${family}:${role}`;
     if (Object.hasOwn(table, key)) return table[key];
   }
   return undefined;
+}
+
+/** The steps for an action on an element in a role, from its most specific family that has any. */
+export function techSteps(action: string, e: TechElement, role: TechRole): readonly string[] | undefined {
+  const table = techStepTable(action);
+  return table === undefined ? undefined : stepsIn(table, techFamilies(e), role);
 }
 
 /** Whether any step is known for the action: most threats' actions have none, and skip the flows. */

@@ -4,11 +4,12 @@
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
-import { type ComposeOptions, discoverCompose, type ComposeResult, TRAEFIK_FORMAT } from '../import/compose.js';
+import { type BuiltService, type ComposeOptions, discoverCompose, type ComposeResult, TRAEFIK_FORMAT } from '../import/compose.js';
+import { describeFindings } from '../import/dependencies.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, NETWORK_CLIENTS, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { type HelmResult, renderHelmChart } from '../import/helm.js';
 import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
-import { discoverOpenApi, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
+import { discoverOpenApi, type ForwardedShare, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { type CliVariable, discoverTerraform, type TerraformResult } from '../import/terraform.js';
 import { MANAGEMENT_PLANES } from '../import/terraform/iam.js';
 import { formatDiagnostics, hasErrors, plural } from '../model/diagnostics.js';
@@ -574,18 +575,37 @@ function whereFound(draft: Draft, w: Diagnostic): string | undefined {
   return p && `${p.file}:${p.line}`;
 }
 
+/** At most this many routes are named per service, so that the line stays readable; the rest are counted. */
+const ROUTES_NAMED = 5;
+
+/** What sent a share's operations to its service: every route (Traefik, Ingress), else the proxy's setting. */
+function routesNamed(share: ForwardedShare): string {
+  const routes = share.routes ?? [share.setting];
+  const more = routes.length - ROUTES_NAMED;
+  return more > 0 ? `${routes.slice(0, ROUTES_NAMED).join('; ')} and ${more} more` : routes.join('; ');
+}
+
 /**
  * Where a spec behind a proxy or routes went: `22 on crapi-identity (/identity/: IDENTITY_SERVICE), ...`, then
  * how many the proxy serves itself when any.
  */
 function forwardedLine(placement: Placement, total: number, ids: Map<string, string>): string {
   const shares = placement.forwarded ?? [];
-  const parts = shares.map((s) => `${s.count} on ${ids.get(s.key) ?? s.key} (${s.prefixes.join(', ')}: ${s.setting})`).join(', ');
+  const parts = shares.map((s) => `${s.count} on ${ids.get(s.key) ?? s.key} (${s.prefixes.join(', ')}: ${routesNamed(s)})`).join(', ');
   if (placement.routed) return `by path prefix, as the routes say: ${parts}`;
   const proxy = ids.get(placement.key) ?? placement.key;
   const kept = total - shares.reduce((n, s) => n + s.count, 0);
   if (placement.byRouter) return `by path prefix, by Traefik's routes: ${parts}${kept ? `; ${kept} left on ${proxy} (no route matches their path)` : ''}`;
   return `by path prefix, as ${proxy}'s settings name its upstreams: ${parts}${kept ? `; ${kept} left on ${proxy} (no upstream named for their prefix)` : ''}`;
+}
+
+/**
+ * What the dependency manifests of each service built here said: `orders: read orders/package.json: express (tech
+ * express, orders/package.json:5), ...`, once per service and files (a base file and its override may both build it).
+ */
+function builtLines(results: readonly ComposeResult[], ids: Map<string, string>): string[] {
+  const line = (b: BuiltService) => `  ${ids.get(b.service) ?? b.service}: read ${b.read.join(', ')}: ${b.findings.length ? describeFindings(b.findings) : 'no framework or library the rules read'}`;
+  return [...new Set(results.flatMap((r) => r.builds).filter((b) => b.read.length > 0).map(line))];
 }
 
 interface PlacedSpec {
@@ -638,6 +658,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     lines.push(`  ${file.shown}: ${plural(endpoints.length, 'endpoint')} (${open} public) ${where}: ${placement.reason}`);
     if (placement.forwarded) lines.push(`    ${forwardedLine(placement, endpoints.length, ids)}`);
   }
+  lines.push(...builtLines(results, ids));
   for (const e of outside) {
     const what = e.identity?.tech ?? e.identity?.type ?? 'service';
     lines.push(`  outside the files: ${ids.get(e.key) ?? e.key} (${what}), named by ${e.provenance.map((p) => `${p.file}:${p.line}${p.note ? ` ${p.note}` : ''}`).join(', ')}`);

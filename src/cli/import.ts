@@ -256,7 +256,8 @@ function threagileSummary(file: string, s: ThreagileImportSummary, output: strin
   const lines = [
     `threatmap import: read ${file} (Threagile ${s.version}, "${s.system}")`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}, ${plural(s.assets, 'asset')}`,
-    ...(s.sharedRuntimes.length ? [`  ${plural(s.sharedRuntimes.length, 'shared runtime')} not imported (threatmap has no shared host): ${s.sharedRuntimes.join('; ')}`] : []),
+    ...(s.sharedRuntimes.length ? [`  ${plural(s.sharedRuntimes.length, 'shared runtime')} (threatmap has no shared host): ${s.sharedRuntimes.join('; ')}`
+      + '; each that runs assets of several trust zones is written as a threat (mixed targets on a shared runtime)'] : []),
   ];
   if (s.threatmapSection) {
     lines.push(exportLine(s.written));
@@ -265,22 +266,48 @@ function threagileSummary(file: string, s: ThreagileImportSummary, output: strin
   if (s.individualRisks) lines.push(`  the file's ${plural(s.individualRisks, 'risk')} identified by hand written under \`threats:\`, beside those threatmap analyze derives`);
   if (s.exportedRisks) lines.push(`  ${plural(s.exportedRisks, 'risk')} of threatmap's own rules, exported earlier, only as decisions: analyze finds them again`);
   if (s.riskTracking.length) {
-    lines.push(`  the file's ${plural(s.riskTracking.length, 'risk-tracking entry', 'risk-tracking entries')}: those about the risks written are decisions in the triage file; those about Threagile's own rules are listed only (threatmap's threats differ)`);
+    lines.push(`  the file's ${plural(s.riskTracking.length, 'risk-tracking entry', 'risk-tracking entries')}: those about the risks written, and those about Threagile rules`
+      + ' threatmap has an equivalent of, are decisions in the triage file (or the control they say is in place); the others are listed only');
   }
-  for (const r of s.riskTracking.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${r.id}: ${r.status}${r.matches ? ` (decides ${plural(r.matches, 'written risk')})` : ''}`);
-  if (s.riskTracking.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.riskTracking.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+  for (const r of s.riskTracking.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${r.id}: ${r.status}${trackingEffect(r)}`);
+  if (s.riskTracking.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.riskTracking.length - THREAT_TITLES_SHOWN} more`);
   return finish(lines, s.notes, output);
+}
+
+/** What a risk-tracking entry did to the imported model, in the words of the summary. */
+function trackingEffect(r: ThreagileImportSummary['riskTracking'][number]): string {
+  const effects = [
+    ...(r.matches ? [`decides ${plural(r.matches, 'written risk')}`] : []),
+    ...(r.decided ? [`decides ${plural(r.decided, 'threat')} threatmap finds`] : []),
+    ...(r.controlled ? [`its control written on ${plural(r.controlled, 'element or flow', 'elements or flows')}`] : []),
+  ];
+  return effects.length ? ` (${effects.join('; ')})` : '';
 }
 
 function tm7Summary(file: string, s: Tm7ImportSummary, output: string | undefined): string {
   const lines = [
     `threatmap import: read ${file} (Microsoft Threat Modeling Tool ${tm7Version(s)}, "${s.system}"; ${plural(s.diagrams.length, 'diagram')}: ${s.diagrams.map((d) => `"${d}"`).join(', ')})`,
     `  imported ${plural(s.elements, 'element')}, ${plural(s.flows, 'flow')}, ${plural(s.boundaries, 'trust boundary', 'trust boundaries')}; ${plural(s.lines, 'boundary line')} placed no element`,
-    `  the file's ${plural(s.threats.length, 'threat')}${s.threats.length ? ` (${threatStateCounts(s.threatStates)})` : ''}: the ${s.threats.filter((t) => t.written).length} the team worked on (a state, a justification, added by hand) written under \`threats:\`; the generated ones left as they were are listed only, as threatmap analyze derives its own`,
+    `  the file's ${plural(s.threats.length, 'threat')}${s.threats.length ? ` (${threatStateCounts(s.threatStates)})` : ''}:`,
+    ...tm7ThreatLines(s),
   ];
-  for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.priority}, ${t.state}, ${t.category}, on ${t.on})${t.written ? ' written' : ''}`);
-  if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
   return finish(lines, s.notes, output);
+}
+
+/** What became of a .tm7's threats: written as the team left them, written merged, or left to threatmap's rules. */
+function tm7ThreatLines({ threats, generatedWritten }: Pick<Tm7ImportSummary, 'threats' | 'generatedWritten'>): string[] {
+  if (threats.length === 0) return [];
+  const worked = threats.filter((t) => t.written).length;
+  const ruled = threats.filter((t) => t.rules);
+  const carried = threats.length - worked - ruled.length;
+  const lines = [
+    `    ${worked} the team worked on (a state, a justification, added by hand): written under \`threats:\`, their states as triage decisions`,
+    `    ${carried} as the template generated them: written under \`threats:\` as ${plural(generatedWritten, 'threat')}, the instances of one threat type on one element merged`,
+    `    ${ruled.length} as generated, left to threatmap's rules, which report the same threat there${ruled.length ? ' (all listed in the model\'s header):' : ''}`,
+  ];
+  for (const t of ruled.slice(0, THREAT_TITLES_SHOWN)) lines.push(`      ${t.title} (on ${t.on}) -> ${t.rules!.join(', ')}`);
+  if (ruled.length > THREAT_TITLES_SHOWN) lines.push(`      ... and ${ruled.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+  return lines;
 }
 
 function tcSummary(file: string, s: TcImportSummary, output: string | undefined): string {
@@ -309,7 +336,7 @@ function tdSummary(file: string, s: TdImportSummary, output: string | undefined)
   else {
     lines.push(tdThreatsLine(s.threats));
     for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) lines.push(`    ${t.title} (${t.severity}, ${t.status}, on ${t.on})${t.own ? " (threatmap's own)" : ''}`);
-    if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+    if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (under \`threats:\` in the model)`);
   }
   return finish(lines, s.notes, output);
 }
@@ -325,7 +352,7 @@ function summary(file: string, s: OtmImportSummary, output: string | undefined):
     for (const t of s.threats.slice(0, THREAT_TITLES_SHOWN)) {
       lines.push(`    ${t.id}: ${t.name}${t.on.length ? ` (on ${t.on.join(', ')})` : ''}${t.derived ? " (threatmap's own)" : ''}${t.decisions?.length ? ` [${t.decisions.join(', ')}]` : ''}`);
     }
-    if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (listed in the model's header)`);
+    if (s.threats.length > THREAT_TITLES_SHOWN) lines.push(`    ... and ${s.threats.length - THREAT_TITLES_SHOWN} more (under \`threats:\` in the model, threatmap's own as decisions in its triage file)`);
   }
   for (const c of s.controls) lines.push(`  control from an implemented mitigation: ${c}`);
   return finish(lines, s.notes, output);

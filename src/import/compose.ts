@@ -11,9 +11,10 @@ import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
   HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, SECRET_KEY, secretFileSetting, withDebugger,
 } from './containers.js';
+import { type BuildReading, type DependencyFinding, isManifest, readBuildContext } from './dependencies.js';
 import {
-  addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, emptyDraft, endsInCommonTld, type FlowEvidence,
-  type DraftFact, type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
+  addBoundary, addControls, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, emptyDraft, endsInCommonTld, type FlowEvidence,
+  addFacts, type DraftElement, type DraftFact, type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 import { lookup } from './import-common.js';
 import { credentialOf, describeLiteral, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
@@ -59,7 +60,20 @@ export interface ComposeResult {
   profiles: string[];
   /** What the file states that a reviewer must act on (a database open to every client), in file order, for the summary's `check:` lines. */
   checks: DraftCheck[];
+  /** Services built from a folder of the repository whose dependency manifests were read, in file order, for the summary. */
+  builds: BuiltService[];
 }
+
+/** What the manifests of a service's build context said (see readBuildContext). */
+export interface BuiltService {
+  service: string;
+  /** The manifests read (and the Dockerfile, when its base image gave the technology), as cited. */
+  read: string[];
+  findings: DependencyFinding[];
+}
+
+/** How the manifests a build context holds are listed among the draft's sources. */
+export const MANIFEST_FORMAT = 'dependency manifest';
 
 export const COMPOSE_FORMAT = 'Docker Compose';
 /** How the Traefik configuration files a compose file leads to are listed among the draft's sources. */
@@ -637,6 +651,12 @@ class ComposeReader {
   private readonly committedSecrets = new Set<string>();
   project = 'compose';
   projectStated = false;
+  /** Services built from the repository whose manifests were read, in file order. */
+  readonly builds: BuiltService[] = [];
+  /** Manifests that could not be read whole, each reported once however many services build from its folder. */
+  readonly manifestDiagnostics: Diagnostic[] = [];
+  /** Build contexts read, by context and Dockerfile: services built from one folder share what it says. */
+  private readonly buildReadings = new Map<string, BuildReading>();
 
   constructor(readonly src: YamlSource, readonly file: string, readonly options: ComposeOptions) {
     this.draft.sources.push({ file, format: COMPOSE_FORMAT });
@@ -884,6 +904,54 @@ class ComposeReader {
     return image || build ? { type: 'service', ...(protocol ? { protocol } : {}) } : undefined;
   }
 
+  /**
+   * The folder a service is built from and its Dockerfile (relative to that folder), read quietly: identity()
+   * reported what is wrong with the setting. A remote context (a Git URL) is no folder of the repository.
+   */
+  private buildContext(s: Service): { context: string; dockerfile: string } | undefined {
+    const build = s.settings.get('build');
+    if (!build) return undefined;
+    const map = isMap(build.value) ? build.value : undefined;
+    const context = interpolate((map ? scalarText(map.get('context', true) as YamlNode | null) : scalarText(build.value as YamlNode | null)) ?? (map ? '.' : '')).trim();
+    const dockerfile = interpolate((map && scalarText(map.get('dockerfile', true) as YamlNode | null)) ?? 'Dockerfile').trim();
+    if (!context || /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context)) return undefined;
+    return { context: context.replace(/\/+$/, '') || '/', dockerfile };
+  }
+
+  /**
+   * What the dependency manifests of a service's build context say (see readBuildContext): undefined when the
+   * service is not built here, the reader cannot list the folder, or it holds neither a manifest nor a Dockerfile.
+   */
+  private readBuild(s: Service): BuildReading | undefined {
+    const at = this.buildContext(s);
+    const names = at && this.options.listFolder?.(at.context);
+    if (!at || !names) return undefined;
+    const key = `${at.context}\u0000${at.dockerfile}`;
+    const cached = this.buildReadings.get(key);
+    if (cached) return cached;
+    const inFolder = (name: string) => this.options.readFile?.(`${at.context}/${name}`);
+    const manifests = names.filter(isManifest).sort(byCodeUnits).flatMap((n) => inFolder(n) ?? []);
+    const dockerfile = /^\//.test(at.dockerfile) ? undefined : inFolder(at.dockerfile);
+    if (manifests.length === 0 && !dockerfile) return undefined;
+    const reading = readBuildContext(manifests, dockerfile);
+    this.buildReadings.set(key, reading);
+    // Two services built from one folder with different Dockerfiles read its manifests twice: each warning once.
+    for (const d of reading.diagnostics) {
+      if (!this.manifestDiagnostics.some((x) => x.file === d.file && x.line === d.line && x.col === d.col && x.message === d.message)) this.manifestDiagnostics.push(d);
+    }
+    for (const file of reading.read) {
+      if (!this.draft.sources.some((x) => x.file === file)) this.draft.sources.push({ file, format: isManifest(file) ? MANIFEST_FORMAT : 'Dockerfile' });
+    }
+    return reading;
+  }
+
+  /** The capability facts and controls a service's manifests state, on its element, and what was read for the summary. */
+  private addBuilt(element: DraftElement, s: Service, built: BuildReading): void {
+    addFacts(element, built.facts);
+    if (built.controls.length) addControls(element, built.controls);
+    this.builds.push({ service: s.id, read: built.read, findings: built.findings });
+  }
+
   /** Networks, network_mode and env_file, for the element's comment; returns the network mode. */
   private networkNotes(s: Service, notes: string[]): string | undefined {
     const networks = s.settings.get('networks');
@@ -1028,7 +1096,11 @@ class ComposeReader {
   /** The service's element, the calls into its published ports, and the hosts it names. */
   private addService(s: Service, inactive: ReadonlySet<string>): void {
     const notes: string[] = [];
-    const identity = this.identity(s, notes);
+    const built = this.readBuild(s);
+    const stated = this.identity(s, notes);
+    // An image the catalogue knows says what runs; the manifests say it only when nothing else does.
+    const builtTech = stated?.tech === undefined ? built?.tech : undefined;
+    const identity: Identity | undefined = builtTech ? { tech: builtTech.id, ...(stated?.protocol ? { protocol: stated.protocol } : {}) } : stated;
     const networkMode = this.networkNotes(s, notes);
     if (s.extendsNote) notes.push(s.extendsNote);
     const env = this.environment(s);
@@ -1045,7 +1117,7 @@ class ComposeReader {
     const secrets = this.secretStore(s, env);
     const facts: DraftFact[] = [];
     const literals = this.hardCodedSecrets(s, env, facts);
-    addElement(this.draft, {
+    const element = addElement(this.draft, {
       key: s.id,
       id: s.id,
       ...(s.id !== s.name ? { name: s.name } : {}),
@@ -1060,8 +1132,9 @@ class ComposeReader {
       ...(secrets ? { controls: [{ control: 'secrets-management' as const, provenance: secrets }] } : {}),
       ...(literals.length ? { hardCodedSecrets: literals } : {}),
       ...(facts.length ? { facts } : {}),
-      provenance: [this.provenance(s.offset, notes.join('; '))],
+      provenance: [this.provenance(s.offset, notes.join('; ')), ...(builtTech ? [builtTech.provenance] : [])],
     });
+    if (built) this.addBuilt(element, s, built);
     this.addPublished(s, networkMode, debuggerListener);
     this.addReferences(s, env, inactive);
   }
@@ -1595,8 +1668,8 @@ export function discoverCompose(text: string, file: string, options: ComposeOpti
     // The checks are also in the model's header: the reviewer reads them there, beside what they concern.
     reader.draft.limits.push(...checks.map(checkLine));
     return {
-      draft: reader.draft, diagnostics: sortDiagnostics(src.diagnostics), project: reader.project, projectStated: reader.projectStated,
-      profiles: [...reader.profilesSeen].sort(), checks,
+      draft: reader.draft, diagnostics: sortDiagnostics([...src.diagnostics, ...reader.manifestDiagnostics]), project: reader.project, projectStated: reader.projectStated,
+      profiles: [...reader.profilesSeen].sort(), checks, builds: reader.builds,
     };
   } catch (err) {
     // Whatever the input, the caller gets a diagnostic: hostile nesting can still overflow the stack.
@@ -1604,7 +1677,7 @@ export function discoverCompose(text: string, file: string, options: ComposeOpti
     const draft = emptyDraft();
     draft.sources.push({ file, format: COMPOSE_FORMAT });
     return {
-      draft, project: projectName(options.project ?? '') || 'compose', projectStated: false, profiles: [], checks: [],
+      draft, project: projectName(options.project ?? '') || 'compose', projectStated: false, profiles: [], checks: [], builds: [],
       diagnostics: [{ severity: 'error', code: 'too-deep', message: 'the file nests too deeply to read', file, line: 1, col: 1, path: '' }],
     };
   }

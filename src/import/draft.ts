@@ -109,9 +109,15 @@ export interface DraftFact {
   provenance: Provenance;
 }
 
-/** Adds facts an element does not have yet (by tag: the first place found stays). */
+/**
+ * Adds facts an element does not have yet. Two files stating the same fact at different places (a JWT key
+ * literal in a compose file and in a manifest) are both kept, in the order the files are read, so that every
+ * literal is cited; the same place read twice (the element's tag `NAME:file:line`) is kept once.
+ */
 export function addFacts(e: DraftElement, facts: readonly DraftFact[]): void {
-  for (const f of facts) if (!(e.facts ??= []).some((x) => x.tag === f.tag)) e.facts.push(f);
+  const list = (e.facts ??= []);
+  const same = (a: DraftFact, b: DraftFact) => a.tag === b.tag && a.provenance.file === b.provenance.file && a.provenance.line === b.provenance.line;
+  for (const f of facts) if (!list.some((x) => same(x, f))) list.push(f);
 }
 
 /** One operation of an API: only what the spec says beyond its key (the model infers a kind from the path). */

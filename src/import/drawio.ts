@@ -28,9 +28,10 @@ import { type BoundaryKind, ELEMENT_TYPES, type ElementKind, type ElementType, P
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import {
-  emptyFile, flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, section, startModel, UNTRUSTED_NAME,
+  emptyFile, flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, placeholderAsset, section, startModel, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Rect, within } from './geometry.js';
+import { impliedElementType } from '../model/normalize.js';
 import { Certainty, guessProtocol, portProtocol, schemeProtocol } from './protocols.js';
 import { kid, kids, parseXml, type XmlFormat, type XNode } from './xml.js';
 
@@ -119,7 +120,7 @@ const AWS: ReadonlyArray<readonly [RegExp, Hint]> = [
   [/mariadb/, { tech: 'mariadb' }],
   [/sql_server/, { tech: 'mssql' }],
   [/oracle/, { tech: 'oracle' }],
-  [/aurora/, { type: 'database', note: 'Aurora is MySQL- or PostgreSQL-compatible, and the icon does not say which: set `tech`' }],
+  [/aurora/, { tech: 'aurora', note: 'Aurora is MySQL- or PostgreSQL-compatible, and the icon does not say which: set `tech` to mysql or postgres if the engine matters' }],
   [/dynamo_?db/, { tech: 'dynamodb' }],
   [/redis/, { tech: 'redis' }],
   [/memcached/, { tech: 'memcached' }],
@@ -236,6 +237,9 @@ const SHAPES: Record<string, Hint> = {
 };
 /** A box and nothing more: read as a process (draw.io's DFD palette offers it for processes and entities alike). */
 const PLAIN = new Set(['rect', 'rectangle', 'label', 'process', 'mxgraph.flowchart.process', 'mxgraph.basic.rect', 'swimlane']);
+
+/** Technologies an icon names without the engine (Aurora runs MySQL or PostgreSQL): a label may still name it. */
+const ENGINE_UNSAID = new Set(['aurora']);
 
 /** Words of a label that name a catalog technology by another name. */
 const LABEL_TECHS: Record<string, string> = {
@@ -628,7 +632,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
     const drawn = part ? readShape(part.style) : shape;
     const name = nameOf(c);
     // The label may name what the shape cannot (a cylinder labelled PostgreSQL; Aurora's engine).
-    const named = drawn.tech === undefined ? labelTech(name, drawn) : undefined;
+    const named = drawn.tech === undefined || ENGINE_UNSAID.has(drawn.tech) ? labelTech(name, drawn) : undefined;
     const read: ShapeRead = named === undefined ? drawn : {
       ...drawn, tech: named, type: undefined, kind: ELEMENT_TYPES[TECHNOLOGIES[named].type].kind, plain: false,
       notes: [`${named} from the label`, ...drawn.notes.filter((n) => !/set `tech`|the catalog has no technology|a process assumed|engine/.test(n))],
@@ -831,6 +835,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
     }
     section(out, 'flows', seq);
   }
+  placeholderAsset(doc, out, 'draw.io', notes);
   // Past the XML, nothing is an error: what cannot be used was left out with a warning.
   return { text: doc.toString({ lineWidth: 0 }), diagnostics: sortDiagnostics(diagnostics), summary };
 }
@@ -883,8 +888,12 @@ function readProtocol(f: FlowOut, label: string | undefined): void {
       : [`${guess.protocol}s`, `${guess.protocol}+tls`].find((p) => PROTOCOLS[p]?.encrypted) ?? (guess.protocol === 'tcp' ? 'tls' : guess.protocol);
   }
   const fromLabel = named !== undefined || port !== undefined || tls;
+  // A database is queried over its own protocol, not http: SQL, the common case, when nothing says which.
+  const database = !fromLabel && guess.certainty === Certainty.Fallback && (f.to.shape.type ?? impliedElementType(f.to.shape.tech)) === 'database';
+  if (database) f.protocol = 'sql';
   const onlyProtocol = words.length > 0 && words.every((w) => FILLER.has(w) || /^\d+$/.test(w) || (!NOT_PROTOCOLS.has(w) && schemeProtocol(w) !== undefined));
   if (label && !onlyProtocol) f.name = label;
   if (fromLabel) return;
-  f.notes.push(`no protocol on the arrow: ${guess.certainty === Certainty.Tech ? `${guess.protocol}, \`${f.to.id}\`'s technology's,` : 'http'} assumed`);
+  const assumed = database ? `sql, as \`${f.to.id}\` is a database,` : guess.certainty === Certainty.Tech ? `${guess.protocol}, \`${f.to.id}\`'s technology's,` : 'http';
+  f.notes.push(`no protocol on the arrow: ${assumed} assumed`);
 }

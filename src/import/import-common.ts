@@ -1,8 +1,8 @@
 // What the importers of other tools' threat models (otm.ts, threat-dragon.ts, threagile.ts) share: the result shape, ids
 // made from names, one-line comments, and the YAML writing helpers. Pure: no Node APIs.
-import { Document, isScalar, isSeq, Pair, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
-import type { Level } from '../model/catalog.js';
-import { forwardedOwners, forwardsRequests } from '../model/normalize.js';
+import { Document, isScalar, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
+import type { ElementKind, ElementType, Level } from '../model/catalog.js';
+import { forwardedOwners, forwardsRequests, impliedKind } from '../model/normalize.js';
 import { ID_PATTERN } from '../model/schema.js';
 import type { Diagnostic } from '../model/types.js';
 import { riskWord } from '../track/scope.js';
@@ -128,11 +128,12 @@ export const comment = (lines: readonly string[]): string => lines.map((l) => ` 
 
 /**
  * The end of an imported model's header: the file's own threats (not model input), what to check, and the
- * next step. `threats` are the lines to show, one per threat, of `total`.
+ * next step. `threats` are the lines to show, one per threat, of `total`; `shown` of them at most (a list the CLI
+ * says is in the header is shown whole).
  */
-export function headerTail(threats: readonly string[], total: number, notes: readonly string[], output: string | undefined): string[] {
-  const lines = threats.slice(0, THREAT_TITLES_SHOWN).map((t) => `  ${t}`);
-  if (total > THREAT_TITLES_SHOWN) lines.push(`  ... and ${total - THREAT_TITLES_SHOWN} more`);
+export function headerTail(threats: readonly string[], total: number, notes: readonly string[], output: string | undefined, shown = THREAT_TITLES_SHOWN): string[] {
+  const lines = threats.slice(0, shown).map((t) => `  ${t}`);
+  if (total > shown) lines.push(`  ... and ${total - shown} more`);
   if (notes.length) lines.push('Check:', ...notes.map((n) => `  ${n}`));
   lines.push(`Review it, then run: threatmap analyze ${output ?? '<this file>'}`);
   return lines;
@@ -178,6 +179,89 @@ export function credentialsSection(doc: Document, root: YAMLMap, flag: string): 
   map.items.push(keyedEntry(doc, 'credentials', [`not in the file: the stores ${flag} keep it`],
     { name: 'Credentials', type: 'credentials', classification: 'restricted', confidentiality: 'high' }));
   section(root, 'assets', map);
+}
+
+/** The id of the asset an import adds where the file has no data model (see `placeholderAsset`). */
+export const PLACEHOLDER_ASSET = 'data';
+
+/**
+ * Formats with no data model (TMT, Threat Dragon, draw.io; OTM without `assets`) import with no assets, and
+ * then the rules that weigh what is at stake (missing authentication needs data of high confidentiality,
+ * unencrypted stores need data to store...) cannot fire at all. One confidential placeholder that every
+ * process handles and every store stores lets them fire as for a system of ordinary business data, with a
+ * check note telling the user to replace it with the real data. Nothing is added when the model already has
+ * an asset other than the `credentials` an importer adds itself (`credentialsSection`).
+ * Call it on the finished document, after its header, elements and sections are written.
+ */
+export function placeholderAsset(doc: Document, root: YAMLMap, tool: string, notes?: string[]): boolean {
+  const elements = root.get('elements');
+  const assets = root.get('assets');
+  const declared = assets instanceof YAMLMap ? assets.items.filter((p) => isScalar(p.key) && p.key.value !== 'credentials') : [];
+  if (declared.length || !(elements instanceof YAMLMap) || elementsHolding(elements).length === 0) return false;
+  const entry = keyedEntry(doc, PLACEHOLDER_ASSET, [`not in the file: ${tool} has no data model; a placeholder so that the rules about data can fire`],
+    { name: `Data (not classified in ${tool})`, classification: 'confidential' });
+  if (assets instanceof YAMLMap) assets.items.unshift(entry);
+  else insertSectionBefore(root, 'assets', new YAMLMap(), 'elements').items.push(entry);
+  for (const [map, field] of elementsHolding(elements)) addToList(doc, map, field, PLACEHOLDER_ASSET);
+  const note = `\`${PLACEHOLDER_ASSET}\`: a placeholder asset (${tool} has no data model), confidential, handled by every process and stored in every store: replace it with the data the system really handles, and rate it`;
+  addHeaderCheck(doc, note);
+  notes?.push(note);
+  return true;
+}
+
+/**
+ * `placeholderAsset` on a model already written as text (an importer that decides it after writing): the text
+ * unchanged when nothing is added; the document otherwise written again as the importers write it.
+ */
+export function withPlaceholderAsset(text: string, tool: string, notes?: string[]): string {
+  const doc = parseDocument(text);
+  if (!(doc.contents instanceof YAMLMap) || doc.errors.length) return text;
+  return placeholderAsset(doc, doc.contents, tool, notes) ? doc.toString({ lineWidth: 0 }) : text;
+}
+
+/** Each process and store of an elements section with the list the placeholder goes in: `handles`, `stores`. */
+function elementsHolding(elements: YAMLMap): Array<[YAMLMap, 'handles' | 'stores']> {
+  const out: Array<[YAMLMap, 'handles' | 'stores']> = [];
+  for (const pair of elements.items) {
+    if (!(pair.value instanceof YAMLMap)) continue;
+    const word = (k: string) => { const v = (pair.value as YAMLMap).get(k); return typeof v === 'string' ? v : undefined; };
+    // As the loader reads it: the stated kind, else the one the type or technology implies, else a process (the loader's default).
+    const kind = (word('kind') as ElementKind | undefined) ?? impliedKind(word('type') as ElementType | undefined, word('tech')) ?? 'process';
+    if (kind === 'process') out.push([pair.value, 'handles']);
+    else if (kind === 'store') out.push([pair.value, 'stores']);
+  }
+  return out;
+}
+
+function addToList(doc: Document, map: YAMLMap, field: string, id: string): void {
+  const list = map.get(field);
+  if (list instanceof YAMLSeq) {
+    if (!list.items.some((i) => isScalar(i) && i.value === id)) list.items.push(new Scalar(id));
+    return;
+  }
+  const seq = doc.createNode([id]) as YAMLSeq;
+  seq.flow = true;
+  map.set(field, seq);
+}
+
+/** A new section placed before another one (`assets` before `elements`, as a model file has them), else last. */
+function insertSectionBefore(root: YAMLMap, key: string, value: YAMLMap, before: string): YAMLMap {
+  section(root, key, value);
+  const added = root.items.pop()!;
+  const at = root.items.findIndex((p) => isScalar(p.key) && p.key.value === before);
+  root.items.splice(at < 0 ? root.items.length : at, 0, added);
+  return value;
+}
+
+/** A line added to the header's `Check:` list (made when there is none), before its last line, the next step. */
+function addHeaderCheck(doc: Document, note: string): void {
+  const lines = (doc.commentBefore ?? '').split('\n');
+  const next = lines.findIndex((l) => l.startsWith(' Review it, then run:'));
+  const at = next < 0 ? lines.length : next;
+  const line = `   ${oneLine(note)}`;
+  const insert = lines.includes(' Check:') ? [line] : [' Check:', line];
+  lines.splice(at, 0, ...insert);
+  doc.commentBefore = lines.join('\n');
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Node as YamlNode } from 'yaml';
 import { type EndpointKind } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import { forwardsRequests, impliedElementType, inferEndpointKind } from '../model/normalize.js';
+import { nameWords, type RouteOwners, routeOwner, routeOwners } from '../model/route-owner.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
   addElement, addEndpoints, addOutsideCaller, type Draft, type DraftElement, type DraftEndpoint, emptyDraft, formatProvenance, HOST_CLIENTS, type Identity, kindOf,
@@ -72,10 +73,6 @@ const STORED_WORDS = new Set([
 ]);
 /** What an operation whose path, id or summary says it, does with an address it takes: the server fetches it. */
 const FETCHING_OPERATION = /import|fetch|preview|proxy|download|webhook|callback|crawl|scrape|unfurl|screenshot|mirror|from[-_ ]?url|by[-_ ]?url/i;
-
-/** `mechanic_api` -> mechanic, api; `callbackURL` -> callback, url: a name's words, lower case. */
-const nameWords = (name: string): string[] =>
-  name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
 
 /** A request field that takes an address, by its dotted path (`source.location`). */
 interface UrlField {
@@ -538,11 +535,13 @@ export interface Placement {
 export interface ForwardedShare {
   /** The upstream's key in the draft. */
   key: string;
-  /** First path segments, `/identity/`, in spec order. */
+  /** Path prefixes up to the segment that names the upstream (`/identity/`, `/api/identity/`), in spec order. */
   prefixes: string[];
   count: number;
   /** The proxy's setting that names the upstream (`IDENTITY_SERVICE`), or the route that sends the prefix there (`Ingress shop path /users`). */
   setting: string;
+  /** Every route that sends operations there (`setting` is the first), in spec order: for routed shares only. */
+  routes?: string[];
   provenance: Provenance;
 }
 
@@ -571,28 +570,13 @@ function upstreamsOf(draft: Draft, proxy: DraftElement): Upstream[] {
   return out;
 }
 
-/** Whether `name` holds the segment's words as whole words in a row: `crapi-identity` holds `identity`, `identityx` does not. */
-function holdsSegment(name: string, segment: string): boolean {
-  const s = nameWords(segment).join('-');
-  return s !== '' && `-${nameWords(name).join('-')}-`.includes(`-${s}-`);
-}
-
 /**
- * The one upstream that serves a path prefix: the one whose name (or another name it is reached by) holds it.
- * The setting's own name (`USERS_SERVICE`) is not enough: it says what the proxy calls the upstream, and a
- * service named otherwise may serve other paths. None when no upstream or two do.
+ * The upstreams by the names they are reached by, for routeOwner: a path prefix goes to the one whose name (or
+ * another name it is reached by) holds it. The setting's own name (`USERS_SERVICE`) is not enough: it says what
+ * the proxy calls the upstream, and a service named otherwise may serve other paths.
  */
-function upstreamFor(segment: string, upstreams: readonly Upstream[]): Upstream | undefined {
-  const named = upstreams.filter((u) => [u.element.key, u.element.name, ...u.element.aliases].some((n) => n !== undefined && holdsSegment(n, segment)));
-  return named.length === 1 ? named[0] : undefined;
-}
-
-/** The first segment of the path the proxy sees (the server's base path, then the route); none for a template (`/{tenant}`). */
-function firstSegment(basePath: string, key: string): string | undefined {
-  const route = key.slice(key.indexOf(' ') + 1);
-  const segment = `${basePath}${route}`.split('/').find((s) => s !== '');
-  return segment === undefined || segment.includes('{') ? undefined : segment;
-}
+const upstreamIndex = (upstreams: readonly Upstream[]): RouteOwners<Upstream> =>
+  routeOwners(upstreams.map((u) => ({ value: u, names: [u.element.key, u.element.name, ...u.element.aliases] })));
 
 /** A Compose `build:` note (`build ./bff`): the element's image is built from the project's own code. */
 const BUILD_NOTE = /(?:^|; )build(?: |;|$)/;
@@ -604,7 +588,7 @@ interface Split {
 }
 
 /**
- * The spec's operations sorted by the upstream that serves each one's first path segment (see upstreamFor), the
+ * The spec's operations sorted by the upstream their path names (see routeOwner, upstreamIndex), the
  * rest kept by the element. Undefined when the element is no proxy for them: a service calling one helper named
  * like a prefix (`AUTH_URL` beside its own `/auth/login`) is not routing, so it takes a type that forwards, or
  * two upstreams or more each serving a prefix.
@@ -616,20 +600,21 @@ function splitByPrefix(draft: Draft, element: DraftElement, endpoints: readonly 
   if (!forwards && builtHere(element)) return undefined;
   const upstreams = upstreamsOf(draft, element);
   if (upstreams.length === 0) return undefined;
+  const index = upstreamIndex(upstreams);
   const split: Split = { shares: [], kept: [] };
   for (const ep of endpoints) {
-    const segment = firstSegment(basePath, ep.key);
-    const upstream = segment === undefined ? undefined : upstreamFor(segment, upstreams);
-    if (!upstream || segment === undefined) {
+    const placed = routeOwner(routedPath(basePath, ep), index);
+    if (!placed) {
       split.kept.push(ep);
       continue;
     }
+    const upstream = placed.owner;
     let share = split.shares.find((s) => s.key === upstream.element.key);
     if (!share) {
       share = { key: upstream.element.key, prefixes: [], count: 0, setting: upstream.setting, provenance: { ...upstream.provenance }, upstream, endpoints: [] };
       split.shares.push(share);
     }
-    if (!share.prefixes.includes(`/${segment}/`)) share.prefixes.push(`/${segment}/`);
+    if (!share.prefixes.includes(placed.prefix)) share.prefixes.push(placed.prefix);
     share.count++;
     share.endpoints.push(ep);
   }
@@ -697,17 +682,18 @@ const routedPath = (basePath: string, ep: DraftEndpoint): string => `${basePath}
 
 /** Adds the operation to the share of the service its route sends it to. */
 function shareByRoute(split: Split, route: Route, ep: DraftEndpoint): void {
+  // A routed endpoint is drafted with the route's place, which names the route (`Ingress shop path /users`).
+  const at = route.endpoint.provenance[0];
+  const named = at.note ?? route.prefix;
   let share = split.shares.find((s) => s.key === route.element.key);
   if (!share) {
-    // A routed endpoint is drafted with the route's place, which names the route (`Ingress shop path /users`).
-    const at = route.endpoint.provenance[0];
-    const named = at.note ?? route.prefix;
     share = {
-      key: route.element.key, prefixes: [], count: 0, setting: named, provenance: { ...at },
+      key: route.element.key, prefixes: [], count: 0, setting: named, routes: [], provenance: { ...at },
       upstream: { element: route.element, setting: named, provenance: { ...at } }, endpoints: [],
     };
     split.shares.push(share);
   }
+  if (!share.routes!.includes(named)) share.routes!.push(named);
   if (!share.prefixes.includes(`${route.prefix}/`)) share.prefixes.push(`${route.prefix}/`);
   share.count++;
   share.endpoints.push(ep);
@@ -782,7 +768,9 @@ function forwardByRouter(router: DraftElement, api: DraftElement, split: Split):
 }
 
 /** What a placement says of the services that received operations. */
-const sharesOf = (split: Split): ForwardedShare[] => split.shares.map(({ key, prefixes, count, setting, provenance }) => ({ key, prefixes, count, setting, provenance }));
+const sharesOf = (split: Split): ForwardedShare[] => split.shares.map(({ key, prefixes, count, setting, routes, provenance }) => ({
+  key, prefixes, count, setting, ...(routes !== undefined ? { routes: [...routes] } : {}), provenance,
+}));
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
 

@@ -6,6 +6,7 @@
 // equivalent model; every choice is explained where it is made below):
 //   project                      -> system (name, description, owner; version from our exporter's attribute)
 //   trustZone                    -> boundary (trust from attributes.trust, else the name, else risk.trustRating;
+//                                   a zone named Internet/Public holding our own processes or stores is dmz;
 //                                   `in` from parent.trustZone; our exporter's "outside" zones are dropped)
 //   component                    -> element (`in` from parent; kind/type/tech from our tags, else OTM's type
 //                                   and tags; handles/stores from assets.processed/stored)
@@ -32,9 +33,9 @@ import {
   coversOfText, emptyFile, clipped, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, section, slug, startModel, strideOfWord,
-  SYSTEM_TARGET, targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME,
+  SYSTEM_TARGET, targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME, withPlaceholderAsset,
 } from './import-common.js';
-import { impliedElementType } from '../model/normalize.js';
+import { impliedElementType, impliedKind } from '../model/normalize.js';
 import type { Node as YamlNode } from 'yaml';
 import { NO_DESCRIPTION_WRITTEN, NO_MITIGATION_WRITTEN, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import { isIsoDate } from '../track/dates.js';
@@ -301,6 +302,29 @@ interface Zone {
   otmId: string; id: string; line: number; name?: string; description?: string; trust: TrustLevel; trustNote: string;
   kind?: string; parentOtm?: string; parentOffset: number; parent?: string; controls: string[]; dropped?: TrustLevel;
 }
+/** The trust note of a zone read as untrusted from its name alone (see the trust zones block). */
+const NAMED_OUTSIDE = 'untrusted: its name says it is outside';
+
+/**
+ * A zone named like the outside (Internet, Public) that holds the system's own processes or stores is the
+ * part of the system that faces the internet, a DMZ: read as untrusted, our web server would be the attacker
+ * and the database behind it "reachable from the internet". Only a zone whose trust came from its name alone
+ * changes; one that holds only clients and other external components stays untrusted.
+ */
+function facingZones(zones: Zone[], components: readonly Component[], notes: string[]): void {
+  for (const z of zones) {
+    if (z.trust !== 'untrusted' || !z.trustNote.startsWith(NAMED_OUTSIDE)) continue;
+    const ours = components.filter((c) => c.in === z.id && componentKind(c) !== 'external').map((c) => `\`${c.id}\``);
+    if (!ours.length) continue;
+    z.trust = 'dmz';
+    z.trustNote = `dmz: named like the outside, but it holds the system's own ${ours.join(', ')}: the part facing the internet; check it`;
+    notes.push(`${z.id}: ${z.trustNote}`);
+  }
+}
+
+/** A component's kind as the model will read it: stated, else implied by its type or technology, else a process (the default). */
+const componentKind = (c: Component): ElementKind => c.identity.kind ?? impliedKind(c.identity.type, c.identity.tech) ?? 'process';
+
 interface Component {
   otmId: string; id: string; line: number; name?: string; description?: string; identity: Identity; notes: string[];
   zoneOtm?: string; componentOtm?: string; parentOffset: number; in?: string; handles: string[]; stores: string[];
@@ -809,7 +833,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
       trustNote = '';
     } else if (UNTRUSTED_NAME.test(`${name ?? ''} ${type ?? ''}`)) {
       trust = 'untrusted';
-      trustNote = `untrusted: its name says it is outside${rating !== undefined ? ` (trustRating ${rating})` : ''}`;
+      trustNote = `${NAMED_OUTSIDE}${rating !== undefined ? ` (trustRating ${rating})` : ''}`;
     } else if (rating !== undefined && !placeholder) {
       trust = trustFromRating(rating);
       trustNote = `trustRating ${rating} -> ${trust}`;
@@ -885,6 +909,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
   for (const c of components) {
     c.in = zoneOfComponent(c, new Set());
   }
+  facingZones(zones, components, notes);
 
   const refs: EndpointRefs = { asset: (id) => assetIds.get(id), element: (id) => compByOtm.get(id)?.id };
   for (const c of components) {
@@ -1026,7 +1051,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     'our own export recorded. They apply to the threats of the same keys when `threatmap analyze` reads the model.',
   ], decisions);
   summary.decisions = triage?.decisions ?? 0;
-  return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
+  return { text: summary.fromThreatmap ? modelText : withPlaceholderAsset(modelText, 'OTM', notes), ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
 }
 
 // --- Threats -----------------------------------------------------------------------------------------

@@ -65,6 +65,7 @@ const TECH_PROTOCOLS: Record<string, string> = {
   timescaledb: 'postgres',
   pgvector: 'postgres',
   cockroachdb: 'postgres',
+  'azure-postgres': 'postgres',
   questdb: 'postgres',
   mysql: 'mysql',
   mariadb: 'mysql',

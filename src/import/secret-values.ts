@@ -4,7 +4,7 @@
 // that the same `DB_PASSWORD=...` is a hard-coded secret in a compose file, a manifest and a Terraform map
 // alike. Pure: no Node APIs.
 import { type EnvSetting, SECRET_KEY } from './containers.js';
-import { SESSION_SIGNING_KEY_TAG, TOKEN_SIGNING_KEY_TAG } from '../analysis/rules/data-at-rest.js';
+import { SESSION_SIGNING_KEY_TAG, TOKEN_SIGNING_KEY_TAG } from '../analysis/rules/signing-keys.js';
 
 /**
  * Terraform arguments that carry a secret (`password`, `master_password`, `auth_token`, `client_secret`...):

@@ -12,13 +12,17 @@
 //                                         data sent and received -> the flow's data (one flow, the caller's)
 //   trust_boundaries                   -> boundaries: members from technical_assets_inside, nesting from
 //                                         trust_boundaries_nested; kind and trust from `type` and the name
-//   individual_risk_categories         -> `threats:`, one per identified risk: title, stride, description,
+//   individual_risk_categories         -> `threats:`, one per identified risk: its title, stride, description,
 //     (risks identified by hand)          mitigation, CWE/ASVS/cheat sheet from its category; on its most relevant
 //                                         link, else technical asset, else trust boundary, else the system;
-//                                         exploitation likelihood and impact -> likelihood and impact
+//                                         exploitation likelihood and impact -> likelihood and impact, moved
+//                                         where needed so that the matrix gives the stated severity
 //   risk_tracking of those risks       -> the triage file (matched by Threagile's synthetic risk ids, wildcards
 //                                         too): status, justification -> reason, ticket, checked_by -> owner
-//   risk_tracking of Threagile's own rules, shared_runtimes -> header and summary only: not model input
+//   risk_tracking of Threagile's own   -> where threatmap has the same rule (RULE_EQUIVALENTS): decisions on its
+//     rules                               threats in the triage file, or, a wildcard entry marked mitigated, the
+//                                         control it says is in place; the others in the header only
+//   shared_runtimes                    -> a written threat where one runs assets of several trust zones
 //   threatmap (our section, in a file  -> what Threagile's fields cannot say of each object (trust, endpoints,
 //     `threatmap analyze -f threagile` credentials, controls, exact types, protocols and names, each threat's
 //     wrote)                              decision...); a Threagile field changed since the export wins over it,
@@ -40,6 +44,7 @@ import {
   type ElementKind, type ElementType, ENDPOINT_KINDS, type Level, LEVELS, PROTOCOLS, TRUST_LEVELS, type TrustLevel,
 } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
+import { loadModel } from '../model/load.js';
 import { impliedElementType, impliedKind as kindImpliedBy } from '../model/normalize.js';
 import { isControlName } from '../model/rule-conditions.js';
 import { type RawRulesSection, rulesSectionSchema } from '../model/rules-schema.js';
@@ -50,6 +55,9 @@ import {
   technologyOf, threagileText, THREATMAP_SECTION, type ThreagileRiskTracking, trackingOf,
 } from '../render/threagile.js';
 import type { CarriedScope } from '../render/threat-dragon.js';
+import { analyze } from '../analysis/analyze.js';
+import { riskOf } from '../analysis/risk.js';
+import type { Rating, Risk } from '../analysis/types.js';
 import { readRisk as riskOfWord } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
@@ -69,9 +77,13 @@ export interface ThreagileRiskNote {
   status: string;
   /**
    * How many of the risks the file identifies by hand it tracks (their decisions go to the triage file).
-   * 0: a risk of Threagile's own rules, which threatmap's threats do not match; listed only.
+   * 0: a risk of Threagile's own rules; listed only unless `decided` or `controlled`.
    */
   matches: number;
+  /** Of a Threagile rule with a threatmap equivalent: how many of threatmap's threats it decides in the triage file. */
+  decided?: number;
+  /** A wildcard entry marked mitigated, written as the control it says is in place: on how many elements or flows. */
+  controlled?: number;
 }
 
 export interface ThreagileImportSummary extends ExportedThreats {
@@ -114,11 +126,13 @@ const KINDS: Record<string, ElementKind> = { 'external-entity': 'external', proc
  * Threagile's confidentiality scale is public < internal < restricted < confidential < strictly-confidential;
  * ours is public < internal < confidential < restricted. Mapping by name would turn Threagile's
  * `restricted` (below confidential there) into our highest class, so the map keeps the order instead:
- * restricted and confidential are both our confidential, strictly-confidential our restricted.
+ * restricted and confidential are both our confidential, strictly-confidential our restricted. The level
+ * keeps Threagile's own line: its rules treat confidential and above as sensitive (unencrypted-asset,
+ * missing-waf...), so confidential is high confidentiality here, restricted medium.
  */
 const CLASSIFICATION: Record<string, [Classification, Level]> = {
   public: ['public', 'low'], internal: ['internal', 'low'], restricted: ['confidential', 'medium'],
-  confidential: ['confidential', 'medium'], 'strictly-confidential': ['restricted', 'high'],
+  confidential: ['confidential', 'high'], 'strictly-confidential': ['restricted', 'high'],
 };
 /** Threagile's criticality (integrity, availability) in three bands: the bottom two low, important medium, the top two high. */
 const CRITICALITY: Record<string, Level> = { archive: 'low', operational: 'low', important: 'medium', critical: 'high', 'mission-critical': 'high' };
@@ -138,7 +152,7 @@ const TECH: Record<string, { type?: ElementType; tech?: string }> = {
   'load-balancer': { type: 'load-balancer' }, 'build-pipeline': { type: 'ci-cd' }, 'sourcecode-repository': { type: 'service' },
   'artifact-registry': { type: 'container-registry' }, 'code-inspection-platform': { type: 'service' }, monitoring: { type: 'service' },
   'ldap-server': { tech: 'ldap' }, 'container-platform': { type: 'service' }, 'batch-processing': { type: 'worker' },
-  'event-listener': { type: 'worker' }, 'identity-provider': { type: 'identity-provider' }, 'identity-store-ldap': { type: 'database' },
+  'event-listener': { type: 'worker' }, 'identity-provider': { type: 'identity-provider' }, 'identity-store-ldap': { tech: 'ldap-directory' },
   'identity-store-database': { type: 'database' }, tool: { type: 'service' }, cli: { type: 'service' }, task: { type: 'worker' },
   function: { type: 'function' }, gateway: { type: 'gateway' }, 'iot-device': { type: 'device' }, 'message-queue': { type: 'queue' },
   'stream-processing': { type: 'worker' }, 'service-mesh': { type: 'gateway' }, 'data-lake': { type: 'object-storage' },
@@ -147,7 +161,14 @@ const TECH: Record<string, { type?: ElementType; tech?: string }> = {
   scheduler: { type: 'worker' }, mainframe: { type: 'service' }, 'block-chain': { type: 'service' }, library: { type: 'service' },
 };
 /** The kind a technology hint implies (ldap is an identity provider, a process; browser a user agent). */
-const TECH_KIND: Record<string, ElementKind> = { browser: 'external', 'mobile-app': 'external', ldap: 'process' };
+const TECH_KIND: Record<string, ElementKind> = { browser: 'external', 'mobile-app': 'external', ldap: 'process', 'ldap-directory': 'store' };
+/**
+ * A technology drawn as the other DFD kind than its TECH entry's: an LDAP identity store drawn as a process
+ * is the directory server itself. Either way the `ldap` trait stays, so LDAP injection into it is found.
+ */
+const TECH_AS_KIND: Record<string, Partial<Record<ElementKind, { type?: ElementType; tech?: string }>>> = {
+  'identity-store-ldap': { process: { tech: 'ldap' } },
+};
 
 /**
  * Threagile's protocols -> catalog protocols. Where none fits, the nearest transport with the same
@@ -173,15 +194,34 @@ const PROTOCOL: Record<string, { protocol: string; encrypted?: boolean; note?: b
 };
 
 /**
- * Threagile's authentication -> our auth values. `token` is a bearer token (our jwt), `client-certificate`
- * mutual TLS. `two-factor` is a password plus a second factor: password and the mfa control. `externalized`
+ * Threagile's authentication -> our auth values. `token` is any bearer or API token (a Git personal access
+ * token as much as a JWT): our api-key (oauth2 from a person's client, authOver), with a note, since reading it as jwt would ask for JWT validation
+ * that may not apply. `client-certificate` is mutual TLS, except over SSH, where the client's key is an SSH
+ * key (authOver). `two-factor` is a password plus a second factor: password and the mfa control. `externalized`
  * means another party authenticates (SSO, a gateway): which method is not said, so no auth is written
  * (threatmap then treats the flow as unauthenticated, the safe side) and a note says so.
  */
 const AUTH: Record<string, string | undefined> = {
-  none: 'none', credentials: 'password', 'session-id': 'session-cookie', token: 'jwt', 'client-certificate': 'mtls',
+  none: 'none', credentials: 'password', 'session-id': 'session-cookie', token: 'api-key', 'client-certificate': 'mtls',
   'two-factor': 'password', externalized: undefined,
 };
+
+/** Clients a person uses: a token they send is one they got by signing in, not a key built into the client. */
+const HUMAN_CLIENT_TYPES: ReadonlySet<string> = new Set(['user-agent', 'developer', 'user', 'admin']);
+const HUMAN_CLIENT_TECH: ReadonlySet<string> = new Set(['browser', 'mobile-app']);
+const isHumanClient = (e: Pick<ElementOut, 'kind' | 'type' | 'tech'> | undefined): boolean => e !== undefined && e.kind === 'external'
+  && ((e.type !== undefined && HUMAN_CLIENT_TYPES.has(e.type)) || (e.tech !== undefined && HUMAN_CLIENT_TECH.has(e.tech)));
+
+/**
+ * A link's auth from Threagile's word, where its protocol or source says more than the word: a client
+ * certificate on SSH is the client's SSH key (SSH has no mutual TLS); a token a person's client sends is
+ * the bearer token of their sign-in (oauth2), which api-key would read as a secret shipped in the client.
+ */
+function authOver(authText: string, protocol: string, from: Pick<ElementOut, 'kind' | 'type' | 'tech'>): string | undefined {
+  if (authText === 'client-certificate' && (protocol === 'ssh' || protocol === 'sftp')) return 'ssh-key';
+  if (authText === 'token' && isHumanClient(from)) return 'oauth2';
+  return AUTH[authText];
+}
 
 /**
  * Boundary types -> kind and default trust. Networks are network boundaries (a cloud provider's network is
@@ -199,6 +239,37 @@ const BOUNDARY: Record<string, BoundaryKind> = {
 const LIKELIHOOD: Record<string, Level> = { unlikely: 'low', likely: 'medium', 'very-likely': 'high', frequent: 'high' };
 /** Exploitation impact in three levels: the top two high. */
 const IMPACT: Record<string, Level> = { low: 'low', medium: 'medium', high: 'high', 'very-high': 'high' };
+/**
+ * Threagile's own rules -> threatmap's rules that find the same threat, so that the team's risk tracking of
+ * them follows (ruleTrackingDecisions); `control`: what a wildcard entry marked mitigated says is in place
+ * everywhere (writeTrackedControl). Rules with no such equivalent (missing-hardening, dos-risky-access-across-
+ * trust-boundary...) stay listed only.
+ */
+const RULE_EQUIVALENTS: Record<string, { rules: readonly string[]; control?: 'mfa' | 'encryption-at-rest' }> = {
+  'missing-authentication-second-factor': { rules: ['privileged-user-phishing', 'admin-without-mfa'], control: 'mfa' },
+  'missing-authentication': { rules: ['missing-authentication'] },
+  'ldap-injection': { rules: ['ldap-injection'] },
+  'sql-nosql-injection': { rules: ['sql-injection', 'nosql-injection'] },
+  'cross-site-scripting': { rules: ['cross-site-scripting', 'dom-xss'] },
+  'cross-site-request-forgery': { rules: ['cross-site-request-forgery'] },
+  'missing-waf': { rules: ['missing-waf'] },
+  'unencrypted-communication': { rules: ['cleartext-disclosure', 'cleartext-tampering'] },
+  'unencrypted-asset': { rules: ['unencrypted-store'], control: 'encryption-at-rest' },
+  'push-instead-of-pull-deployment': { rules: ['pipeline-over-privileged'] },
+  'untrusted-deserialization': { rules: ['insecure-deserialization'] },
+  'server-side-request-forgery': { rules: ['server-side-request-forgery'] },
+  'path-traversal': { rules: ['path-traversal'] },
+  'xml-external-entity': { rules: ['xxe'] },
+  'missing-vault': { rules: ['secrets-in-config'] },
+};
+/**
+ * Their statuses -> triage. Work still under way (in progress, in discussion) or not looked at is no
+ * decision on threatmap's threat: open, with what Threagile says in the reason.
+ */
+const RULE_TRACKING: Record<string, TriageStatus> = {
+  mitigated: 'mitigated', accepted: 'accepted', 'false-positive': 'false-positive', 'in-progress': 'open', 'in-discussion': 'open', unchecked: 'open',
+};
+
 /**
  * Risk-tracking statuses -> triage. `unchecked` decides nothing; in discussion is still open; in progress is
  * being mitigated. The others are the same decisions.
@@ -265,7 +336,14 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     return done();
   }
   const version = (isScalar(versionE.value) ? str(versionE.value.value) : undefined) ?? '?';
-  const plainOf = (n: YamlNode | null): Plain => (isMap(n) ? (n.toJSON() as Plain) : {});
+  // Through the source's entries, which apply YAML merge keys (`<<: *customer-contracts`): toJSON() leaves
+  // them as a `<<` field, and the merged ratings of a data asset would be lost.
+  const plainValue = (n: YamlNode | null): unknown => {
+    if (isMap(n)) return plainOf(n);
+    if (isSeq(n)) return n.items.map((i) => plainValue(src.resolve(i as YamlNode | null)));
+    return n === null ? null : n.toJSON();
+  };
+  const plainOf = (n: YamlNode | null): Plain => (isMap(n) ? Object.fromEntries(src.entries(n, []).map((e) => [e.key, plainValue(e.value)])) : {});
   const line = (offset: number) => src.lineOf(offset);
   const notes: string[] = [];
   /** A collection keyed by title (Threagile's way): its entries, each a map, else a warning and left out. */
@@ -290,7 +368,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
 
   // title, description -> system. Threagile's `business_overview.description` is the system's description
   // when the file has no top-level one; the author is the nearest thing to an owner.
-  const plainRoot = root.toJSON() as Plain;
+  const plainRoot = plainOf(root);
   // A file threatmap exported: our section gives back what Threagile's fields cannot say.
   const ours = readOurs(plainRoot[THREATMAP_SECTION]);
   let systemName = carriedText(plainRoot.title, ours.system.name);
@@ -378,7 +456,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       e.notes.push('no Threagile type: imported as a process');
     }
     const technology = str(p.technology);
-    const t = lookup(TECH, technology);
+    const t = lookup(TECH_AS_KIND, technology)?.[e.kind] ?? lookup(TECH, technology);
     const impliedKind = t?.type ? ELEMENT_TYPES[t.type].kind : lookup(TECH_KIND, t?.tech);
     if (c && carriesTechnology(c, e.kind, technology)) {
       e.type = c.type;
@@ -537,7 +615,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       const ourAuth = c ? { auth: c.auth ?? 'none', wrote: authenticationOf({ auth: (c.auth ?? 'none') as AuthMethod, protocol: f.protocol, controls: f.controls }) } : undefined;
       if (ourAuth && ourAuth.wrote === authText) f.auth = ourAuth.auth;
       else if (authText && Object.hasOwn(AUTH, authText)) {
-        f.auth = AUTH[authText];
+        f.auth = authOver(authText, f.protocol, from);
+        if (authText === 'token') f.notes.push('Threagile says token; set jwt if it is one');
         if (authText === 'two-factor' && !f.controls.includes('mfa')) f.controls.push('mfa');
         // A second factor taken away in Threagile.
         if (ourAuth?.wrote === 'two-factor' && authText !== 'two-factor') f.controls = f.controls.filter((x) => x !== 'mfa');
@@ -595,13 +674,14 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   if (unplaced) notes.push(`${unplaced} element${unplaced === 1 ? '' : 's'} in no boundary (threatmap's internal default)`);
   for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
 
-  const sharedRuntimes = records(get(top, 'shared_runtimes'), 'shared runtimes').map((r) => {
+  const runtimeRecords = records(get(top, 'shared_runtimes'), 'shared runtimes');
+  const sharedRuntimes = runtimeRecords.map((r) => {
     const running = strings(r.plain.technical_assets_running);
     return `${r.key}${running.length ? ` (runs ${running.join(', ')})` : ''}`;
   });
   // risk_tracking: each entry may decide risks identified by hand (below); the others are listed only.
   const tracking: Tracking[] = records(get(top, 'risk_tracking'), 'risk tracking entries').map((r) => ({
-    id: r.key, status: str(r.plain.status) ?? 'no status', matches: 0, plain: r.plain, statusAt: fieldAt(r, 'status'),
+    id: r.key, status: str(r.plain.status) ?? 'no status', matches: 0, plain: r.plain, statusAt: fieldAt(r, 'status'), decided: 0, controlled: 0,
   }));
 
   // individual_risk_categories -> threats: each identified risk on what it names, with its tracked decision.
@@ -685,15 +765,28 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
         continue;
       }
       const decision = trackedDecision(syntheticId, comment);
+      // A risk a person identified in Threagile: its own title (the category's is shared by all its risks),
+      // and the severity they stated, which the matrix would otherwise recompute from the two words.
+      const stated = stable ? rating : ratingForSeverity(field('severity'), rating, comment);
       written.push({
         // A threat written in a threatmap model and exported comes back under its own id and title.
         wanted: stable && exportedRule ? exportedRule.slice(WRITTEN_RULE_PREFIX.length) : categoryId,
-        title: stable ? r.key.slice(0, stable.index) : c.key, stride, on: on ? [on] : [], comment,
-        ...(description ? { description } : {}), ...rating, ...(mitigation ? { mitigation } : {}), ...(references.length ? { references } : {}),
+        title: stable ? r.key.slice(0, stable.index) : ownTitle(r.key) ?? c.key, stride, on: on ? [on] : [], comment,
+        ...(description ? { description } : {}), ...stated, ...(mitigation ? { mitigation } : {}), ...(references.length ? { references } : {}),
         ...(decision ? { decision } : {}),
       });
     }
   }
+
+  // shared_runtimes -> a written threat where one host runs assets of several trust zones (Threagile's
+  // mixed-targets-on-shared-runtime). Not a boundary: an element is in one boundary, its network zone here,
+  // and a host spanning zones cannot hold them without taking them out of their zones.
+  const runtimeWritten = runtimeRecords.flatMap((r) => mixedRuntimeThreat(r) ?? []);
+  written.push(...runtimeWritten);
+  const runtimeThreats = runtimeWritten.length;
+  // Tracking of Threagile's own rules that says a control is in place everywhere: that control, as a fact.
+  // Not in a file threatmap exported: its tracking is of threatmap's own threats, by stable id (decideExported).
+  if (!ours.present) for (const t of tracking) if (t.matches === 0) writeTrackedControl(t, elements, flows);
 
   decideExported(pending);
   // A decision by the stable id of a threat on a renamed element: the threat's stable id now.
@@ -1018,6 +1111,72 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     return chosen?.target;
   }
 
+  /**
+   * The zone an element sits in: its nearest enclosing boundary that is not an execution environment (a
+   * container boundary isolates execution, not a network), `outside` for the untrusted zone made above.
+   */
+  function zoneOf(e: ElementOut): { id: string; trust: TrustLevel } | undefined {
+    const seen = new Set<string>();
+    for (let id = e.in; id !== undefined && !seen.has(id);) {
+      seen.add(id);
+      if (id === outsideId) return { id, trust: 'untrusted' };
+      const b = boundaries.find((x) => x.id === id);
+      if (!b) return undefined;
+      if (b.kind !== 'container') return { id: b.id, trust: b.trust };
+      id = b.in;
+    }
+    return undefined;
+  }
+
+  /** How many flows each element is from an untrusted zone or the internet (those 0); unreached ones absent. */
+  function hopsFromOutside(): Map<string, number> {
+    const hops = new Map(elements.filter((e) => e.internet || e.exposed || zoneOf(e)?.trust === 'untrusted').map((e): [string, number] => [e.id, 0]));
+    for (let queue = [...hops.keys()]; queue.length;) {
+      const next: string[] = [];
+      for (const f of flows) {
+        if (!queue.includes(f.from) || hops.has(f.to)) continue;
+        hops.set(f.to, (hops.get(f.from) ?? 0) + 1);
+        next.push(f.to);
+      }
+      queue = next;
+    }
+    return hops;
+  }
+
+  /**
+   * A shared runtime whose technical assets sit in different zones: a VM or hypervisor escape from the most
+   * exposed of them reaches the others past the zones between them. Rated as Threagile rates it: unlikely
+   * (an escape takes a hypervisor exploit), the impact what the others hold. Undefined when all share a zone.
+   */
+  function mixedRuntimeThreat(r: Entry & { plain: Plain }): WrittenOut | undefined {
+    const running = strings(r.plain.technical_assets_running).flatMap((id) => byTg.get(id) ?? []);
+    const zones = new Map(running.map((e) => [e, zoneOf(e)] as const));
+    if (new Set([...zones.values()].map((z) => z?.id)).size < 2) return undefined;
+    // The exposed one: the fewest flows away from the outside, then in the least trusted zone; it and the
+    // others of its zone are where an attacker lands, the rest what the escape reaches.
+    const hops = hopsFromOutside();
+    const exposure = (e: ElementOut) => [hops.get(e.id) ?? Infinity, TRUST_LEVELS.indexOf(zones.get(e)?.trust ?? 'internal')];
+    const [first] = [...running].sort((a, b) => exposure(a)[0] - exposure(b)[0] || exposure(a)[1] - exposure(b)[1]);
+    const exposed = running.filter((e) => zones.get(e)?.id === zones.get(first)?.id);
+    const others = running.filter((e) => !exposed.includes(e));
+    const named = (list: readonly ElementOut[]) => list.map((e) => `${e.name} (${zones.get(e)?.id ?? 'no zone'})`).join(', ');
+    const at = others.flatMap((e) => [...e.handles, ...e.stores]);
+    const impact: Level = assets.some((a) => at.includes(a.id) && (a.v.classification === 'restricted' || a.v.confidentiality === 'high' || a.v.integrity === 'high')) ? 'high' : 'medium';
+    const tgId = str(r.plain.id) ?? slug(r.key);
+    const comment = [`${file}:${line(r.offset)} shared runtime ${tgId}: its technical assets sit in different trust zones (Threagile's mixed-targets-on-shared-runtime)`];
+    const decision = trackedDecision(`mixed-targets-on-shared-runtime@${tgId}`, comment);
+    return {
+      wanted: 'mixed-targets-on-shared-runtime', title: `Mixed targets on shared runtime ${r.key}`, stride: 'E',
+      on: exposed.map((e) => ({ ref: e.id, component: e.id })), comment,
+      description: `${named(exposed)} run${exposed.length === 1 ? 's' : ''} on the shared runtime "${r.key}" with ${named(others)}: a VM or hypervisor`
+        + ' escape from the exposed one reaches the others, past the trust boundaries between them.',
+      likelihood: 'low', impact,
+      mitigation: 'Run assets of different trust zones on separate hosts or hypervisor clusters (at least separate VM pools), keep the hypervisor patched and hardened, and watch for escapes.',
+      references: ['CWE-653'],
+      ...(decision ? { decision } : {}),
+    };
+  }
+
   /** Exploitation likelihood and impact, each in three levels; an unknown word is warned about and left out (rated from the model). */
   function riskRating(r: Entry & { plain: Plain }): Pick<ImportedThreat, 'likelihood' | 'impact'> {
     const out: Pick<ImportedThreat, 'likelihood' | 'impact'> = {};
@@ -1071,28 +1230,64 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
     return status;
   }
 
-  const riskTracking: ThreagileRiskNote[] = tracking.map((t) => ({ id: t.id, status: t.status, matches: t.matches }));
+  const trackingNotes = (): ThreagileRiskNote[] => tracking.map((t) => defined({
+    id: t.id, status: t.status, matches: t.matches, decided: t.decided || undefined, controlled: t.controlled || undefined,
+  }));
+  let riskTracking = trackingNotes();
   const summary: ThreagileImportSummary = {
     version, system: systemName, elements: elements.length, flows: flows.length, boundaries: boundaries.length + (outsideId ? 1 : 0),
-    assets: assets.length, sharedRuntimes, riskTracking, individualRisks: written.length, written: threats.length, exportedRisks, ...(ours.present ? { threatmapSection: true as const } : {}), notes,
+    assets: assets.length, sharedRuntimes, riskTracking, individualRisks: written.length - runtimeThreats, written: threats.length, exportedRisks, ...(ours.present ? { threatmapSection: true as const } : {}), notes,
     ...(exportedUids.size ? { exportedUids: uidList(exportedUids) } : {}),
   };
   if (hasError(src.diagnostics)) return done();
-  const { text: modelText, decisions } = writeModel({
+  const parts = (): Parts => ({
     file, version, system, assets, elements, boundaries, outsideId, flows, sharedRuntimes, riskTracking, written: threats, exportedRisks, notes, ours: ours.present,
-    carriedOnly: threats.filter((t) => !written.includes(t)).length, assumptions, ...(ours.rules ? { rules: ours.rules } : {}),
-  }, options);
-  const all = [...decisions, ...rederived];
+    carriedOnly: threats.filter((t) => !written.includes(t)).length, runtimeThreats, assumptions, ...(ours.rules ? { rules: ours.rules } : {}),
+  });
+  let { text: modelText, decisions } = writeModel(parts(), options);
+  // Threagile's own rules' tracking, on the threats the model as written gives: its header then says which entries decided some.
+  const ruleDecisions = ours.present ? [] : ruleTrackingDecisions(modelText, file, tracking, { elements, flows, boundaries });
+  if (ruleDecisions.length) {
+    summary.riskTracking = riskTracking = trackingNotes();
+    ({ text: modelText, decisions } = writeModel(parts(), options));
+  }
+  const all = [...decisions, ...rederived, ...ruleDecisions];
   const triage = importedTriage([
     `Decisions imported by \`threatmap import\` from ${file} (${THREAGILE_FORMAT} ${version}): the risk tracking of the risks it identifies`,
     'by hand (individual_risk_categories), matched by Threagile\'s risk ids. They apply to the threats of the same keys in the model\'s',
     '`threats:` section, or, for threatmap\'s own threats exported earlier, to the threats of the same stable ids. The tracking of',
-    'Threagile\'s own rules is listed in the model\'s header only.',
+    'Threagile\'s own rules is a decision on threatmap\'s threats of the same kind (ldap-injection, unencrypted-communication...);',
+    'the rest is listed in the model\'s header only.',
   ], all);
   return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
 }
 
 type Ratings = Pick<ImportedThreat, 'likelihood' | 'impact'>;
+
+/** Threagile's severity as our risk: its five words in our four, elevated (between medium and high) as High. */
+const SEVERITY: Record<string, Risk> = { low: 'Low', medium: 'Medium', elevated: 'High', high: 'High', critical: 'Critical' };
+const RATING_OF: Record<Level, Rating> = { low: 'Low', medium: 'Medium', high: 'High' };
+
+/**
+ * Likelihood and impact that give the severity a person stated in Threagile through our matrix
+ * (src/analysis/risk.ts): Threagile's severity is not the product of its two words, so taken alone they
+ * may invert it (critical shown Medium). The pair nearest Threagile's own words, impact kept where it can
+ * be (it says what is at stake), with a note when either word moves. No severity, or an unknown one: the
+ * words as they are.
+ */
+function ratingForSeverity(severity: string | undefined, rating: Ratings, comment: string[]): Ratings {
+  const target = lookup(SEVERITY, severity);
+  if (target === undefined) return rating;
+  const [l0, i0] = [rating.likelihood ?? 'medium', rating.impact ?? 'medium'];
+  if (riskOf(RATING_OF[l0], RATING_OF[i0]) === target) return rating;
+  const rank = (l: Level) => LEVELS.indexOf(l);
+  const pairs = LEVELS.flatMap((likelihood) => LEVELS.map((impact) => ({ likelihood, impact })))
+    .filter((p) => riskOf(RATING_OF[p.likelihood], RATING_OF[p.impact]) === target);
+  const cost = (p: { likelihood: Level; impact: Level }) => [Math.abs(rank(p.likelihood) - rank(l0)) + Math.abs(rank(p.impact) - rank(i0)), Math.abs(rank(p.impact) - rank(i0))];
+  const [best] = pairs.sort((a, b) => cost(a)[0] - cost(b)[0] || cost(a)[1] - cost(b)[1]);
+  comment.push(`likelihood ${best.likelihood} and impact ${best.impact}: the ones nearest Threagile's that give its severity ${severity} (${target}) here`);
+  return best;
+}
 
 /** A threat for the model's `threats:` section; one of ours also with its mitigating controls, which no other tool's file states. */
 type WrittenOut = ImportedThreat & { mitigatedBy?: string[] };
@@ -1156,9 +1351,100 @@ function writtenTexts(description: string | undefined, mitigation: string | unde
 /** What `threatmap analyze -f threagile` writes: a category's detection logic, and a risk's title ending in its stable id. */
 const EXPORTED_CATEGORY = /^threatmap rule (\S+?)(?:: |$)/;
 const EXPORTED_RISK = /\s*\((TM-[0-9a-f]{8})\)$/;
+/** A risk's own title, without a stable id an export of ours put after it (the category is a person's, not ours). */
+const ownTitle = (key: string): string | undefined => str(key.replace(EXPORTED_RISK, ''));
 
 /** A risk-tracking entry as read, and how many of the file's hand-identified risks it decides. */
-interface Tracking { id: string; status: string; matches: number; plain: Plain; statusAt: { offset: number; path: ModelPath } }
+interface Tracking {
+  id: string; status: string; matches: number; plain: Plain; statusAt: { offset: number; path: ModelPath };
+  /** Of threatmap's threats of an equivalent rule (RULE_EQUIVALENTS), how many it decides in the triage file. */
+  decided: number;
+  /** Where it was written as the control it says is in place (a wildcard entry, mitigated). */
+  controlled: number;
+}
+
+/** A tracking entry's Threagile rule and the parts after it (`*` or a Threagile id). */
+const trackedParts = (id: string): { category: string; parts: string[] } => {
+  const [category, ...parts] = id.split('@');
+  return { category, parts };
+};
+
+/** What a tracking entry said, for a decision's reason or a control's note. */
+function trackedWords(t: Tracking): string {
+  const justification = str(t.plain.justification);
+  const ticket = str(t.plain.ticket);
+  const checked = dateText(t.plain.date);
+  return `Threagile's risk tracking ${t.id}: ${t.status}${justification ? `, "${justification}"` : ''}${ticket ? `, ${ticket}` : ''}${checked ? `, checked ${checked}` : ''}`;
+}
+
+/**
+ * An entry of wildcards only, marked mitigated, for a Threagile rule whose threat a control answers: the
+ * team says that control is in place everywhere the rule looks, so it is written there as a fact (a second
+ * factor on every link from a person's client that signs in; encryption at rest on every store holding
+ * data), with a note, rather than as decisions on threats that would then never be derived.
+ */
+function writeTrackedControl(t: Tracking, elements: ElementOut[], flows: FlowOut[]): void {
+  const { category, parts } = trackedParts(t.id);
+  const control = lookup(RULE_EQUIVALENTS, category)?.control;
+  if (!control || t.status !== 'mitigated' || !parts.length || parts.some((x) => x !== '*')) return;
+  const note = `${control}: ${trackedWords(t)}; written as the control it says is in place`;
+  const byId = new Map(elements.map((e) => [e.id, e]));
+  if (control === 'mfa') {
+    for (const f of flows) {
+      if (!isHumanClient(byId.get(f.from)) || f.auth === undefined || f.auth === 'none' || f.controls.includes('mfa')) continue;
+      f.controls.push('mfa');
+      f.notes.push(note);
+      t.controlled++;
+    }
+    return;
+  }
+  for (const e of elements) {
+    if (e.kind !== 'store' || !e.stores.length || e.controls.includes(control)) continue;
+    e.controls.push(control);
+    e.notes.push(note);
+    t.controlled++;
+  }
+}
+
+/**
+ * The tracking of Threagile's own rules as decisions on threatmap's threats of the equivalent rules
+ * (RULE_EQUIVALENTS): the model as written is analysed, and each threat of such a rule gets the decision of
+ * the first entry (one without wildcards before those with) whose every named part (a technical asset, a
+ * link, a trust boundary, by Threagile id) is something the threat is on or about: its component, its flows
+ * or their ends. Threagile's parts are not in the same order for every rule, so what is named is matched,
+ * not where.
+ */
+function ruleTrackingDecisions(text: string, file: string, entries: readonly Tracking[], p: Pick<Parts, 'elements' | 'flows' | 'boundaries'>): ImportedDecision[] {
+  const mapped = entries.filter((t) => t.matches === 0 && t.controlled === 0 && lookup(RULE_EQUIVALENTS, trackedParts(t.id).category));
+  if (!mapped.length) return [];
+  const loaded = loadModel(text, file);
+  if (!loaded.model) return [];
+  const tgOf = new Map<string, string>([...p.elements.map((e) => [e.id, e.tgId] as const), ...p.boundaries.map((b) => [b.id, b.tgId] as const)]);
+  const flowOf = new Map(p.flows.map((f) => [f.id ?? `${f.from}->${f.to}`, f]));
+  const ordered = [...mapped.filter((t) => !t.id.includes('*')), ...mapped.filter((t) => t.id.includes('*'))];
+  const out: ImportedDecision[] = [];
+  for (const threat of analyze(loaded.model).threats) {
+    const about = new Set([tgOf.get(threat.component) ?? threat.component]);
+    for (const key of threat.flows) {
+      const f = flowOf.get(key);
+      if (f) for (const x of [f.tgId, tgOf.get(f.from) ?? f.from, tgOf.get(f.to) ?? f.to]) about.add(x);
+    }
+    const entry = ordered.find((t) => {
+      const { category, parts } = trackedParts(t.id);
+      return lookup(RULE_EQUIVALENTS, category)?.rules.includes(threat.ruleId) === true && parts.every((x) => x === '*' || about.has(x));
+    });
+    if (!entry) continue;
+    entry.decided++;
+    const status = lookup(RULE_TRACKING, entry.status) ?? 'open';
+    const owner = str(entry.plain.checked_by);
+    const ticket = str(entry.plain.ticket);
+    out.push({
+      key: threat.key, title: threat.title, status, reason: `${trackedWords(entry)} (Threagile's ${trackedParts(entry.id).category}, the same threat)`,
+      ...(owner ? { owner } : {}), ...(ticket ? { ticket } : {}),
+    });
+  }
+  return out;
+}
 
 /**
  * Threagile's wildcard ids: each `*` stands for one @-delimited part. Threagile tests its pattern unanchored
@@ -1654,21 +1940,24 @@ interface Parts {
   notes: string[]; ours: boolean;
   /** Of `written`, the threats of the model that come from our section alone (the file has no risk of them). */
   carriedOnly: number;
+  /** Of `written`, the threats of shared runtimes that mix trust zones (mixedRuntimeThreat). */
+  runtimeThreats: number;
   assumptions: Array<string | CarriedAssumption>;
   rules?: RawRulesSection;
 }
 
 function header(p: Parts, options: ImportOptions): string[] {
-  const n = p.written.length - p.carriedOnly;
-  const own = p.riskTracking.filter((r) => r.matches === 0);
-  const deciding = p.riskTracking.length - own.length;
+  const n = p.written.length - p.carriedOnly - p.runtimeThreats;
+  const own = p.riskTracking.filter((r) => r.matches === 0 && !r.decided && !r.controlled);
+  const deciding = p.riskTracking.filter((r) => r.matches > 0).length;
   const lines = [
     `Imported by \`threatmap import\` from ${p.file} (${THREAGILE_FORMAT} ${p.version}).`,
     'A model to review: each boundary, element, flow and asset says which line of the Threagile file it is on.',
     ...(p.ours ? ['Written by threatmap: its `threatmap:` section gave back what Threagile\'s fields cannot say (trust, endpoints, credentials,'
       + ' controls, exact types and protocols, decisions, assumptions, rule settings, written threats); where a Threagile field was changed'
       + ' since, the change is taken.'] : []),
-    `Shared runtimes (not imported: threatmap has no shared host): ${p.sharedRuntimes.join('; ') || 'none'}.`,
+    `Shared runtimes (threatmap has no shared host): ${p.sharedRuntimes.join('; ') || 'none'}.`,
+    ...(p.runtimeThreats ? [`${p.runtimeThreats} of them run${p.runtimeThreats === 1 ? 's' : ''} assets of several trust zones: written under \`threats:\` as mixed targets on a shared runtime.`] : []),
     n ? `The file identifies ${n} risk${n === 1 ? '' : 's'} by hand (individual_risk_categories): written under \`threats:\` below.`
       : 'The file identifies no risk by hand (individual_risk_categories).',
     ...(p.carriedOnly ? [`${p.carriedOnly} threat${p.carriedOnly === 1 ? '' : 's'} written in the model came back from the \`threatmap:\` section alone:`
@@ -1676,9 +1965,20 @@ function header(p: Parts, options: ImportOptions): string[] {
     ...(p.exportedRisks ? [`${p.exportedRisks} of its risks are threatmap's own threats, exported earlier: \`threatmap analyze\` derives them again,`
       + ' so only their risk tracking comes back, under their stable ids.'] : []),
     ...(deciding ? [`${deciding} risk-tracking entr${deciding === 1 ? 'y decides' : 'ies decide'} these risks: decisions in the triage file written beside this model.`] : []),
-    `It tracks ${own.length} risk${own.length === 1 ? '' : 's'} of Threagile's own rules (triage decisions, not model input: \`threatmap analyze\` derives its own threats):`,
+    ...ruleTrackingLines(p.riskTracking),
+    `It tracks ${own.length} risk${own.length === 1 ? '' : 's'} of Threagile's own rules that no threat threatmap finds here answers to (no equivalent rule, or it finds nothing there; listed only):`,
   ];
   return [...lines, ...headerTail(own.map((r) => `${r.id}: ${r.status}`), own.length, p.notes, options.output)];
+}
+
+/** The tracking entries of Threagile's own rules that carried over: decisions on threatmap's threats of the same kind, or controls written. */
+function ruleTrackingLines(notes: readonly ThreagileRiskNote[]): string[] {
+  const lines: string[] = [];
+  for (const r of notes) {
+    if (r.decided) lines.push(`Risk tracking ${r.id} (${r.status}): a decision on ${r.decided} of threatmap's threats of the same kind, in the triage file.`);
+    if (r.controlled) lines.push(`Risk tracking ${r.id} (${r.status}): written as the control it says is in place, on ${r.controlled} element${r.controlled === 1 ? '' : 's'} or flow${r.controlled === 1 ? '' : 's'} (see their notes).`);
+  }
+  return lines;
 }
 
 /** An element's endpoints as the model writes them: by key, each with what it states besides. */

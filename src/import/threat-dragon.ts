@@ -6,10 +6,12 @@
 //   detail.diagrams[]            -> one model: every diagram's cells merged, ids unique across them
 //   actor / process / store      -> external element / process / store; id from the cell's name
 //   flow                         -> flow (bidirectional -> a flow each way; protocol from `protocol`, else
-//                                   https when isEncrypted, else http); a flow with a loose end is left out
+//                                   https when isEncrypted, else http; file for a file read); a loose end
+//                                   joins the one element within 20 px of it, else the flow is left out
 //   trust-boundary-box           -> boundary holding the elements whose centre lies inside it (nested boxes nest)
 //   trust-boundary-curve         -> no boundary: a line says nothing of sides; flows that cross it are noted
-//   threats on cells             -> `threats:` on the element or flow (type -> STRIDE, severity -> impact);
+//   threats on cells             -> `threats:` on the element or flow (type -> STRIDE, severity -> the risk,
+//                                   by the likelihood and impact that give it);
 //                                   statuses Mitigated / NotApplicable -> the model's triage file
 // Threat Dragon v1 files (`detail.diagrams[].diagramJson`) are not read: an error says so.
 //
@@ -22,7 +24,7 @@
 // on whichever copy of a threat on several cells, and a flow's data only while its edge has the ends it was
 // exported with (reversed there, what went with its old ends is left out).
 // A cell without that data (drawn in Threat Dragon) is read as any other file's.
-import { type Document, isCollection, isMap, isScalar, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
+import { type Document, isCollection, isMap, isScalar, Pair, parseDocument, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { type ElementKind, ELEMENT_TYPES, type ElementType, type Level, PROTOCOLS, type TrustLevel } from '../model/catalog.js';
 import { isControlName } from '../model/rule-conditions.js';
@@ -43,7 +45,7 @@ import {
   emptyFile, clipped, comment, credentialsSection, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
   type ImportedDecisionFields, type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions,
   type ImportResult, keyedEntry, levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, outsideEntry,
-  section, slug, startModel, strideOfWord, SYSTEM_TARGET, targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME,
+  section, slug, startModel, strideOfWord, SYSTEM_TARGET, targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME, withPlaceholderAsset,
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { YamlSource } from './yaml-source.js';
@@ -142,9 +144,13 @@ function catalogProtocol(text: string | undefined): string | undefined {
  * threatmap exported may name one of the model's own protocols (x-...), and its isEncrypted is the model's
  * `encrypted` wherever it differs from what the protocol implies.
  */
-function flowProtocol(d: Plain, exported: boolean, notes: string[]): { protocol: string; encrypted?: boolean } {
+function flowProtocol(d: Plain, exported: boolean, notes: string[], fileRead?: string): { protocol: string; encrypted?: boolean } {
   const stated = str(d.protocol);
   const named = catalogProtocol(stated) ?? (exported && stated && protocolSchema.safeParse(stated).success ? stated : undefined);
+  if (!stated && fileRead) {
+    notes.push(`no protocol in the file: file assumed, as ${fileRead}`);
+    return { protocol: 'file' };
+  }
   const protocol = named ?? (d.isEncrypted === true ? 'https' : 'http');
   if (stated && !named) notes.push(`protocol "${stated}" is not one threatmap knows: ${protocol} assumed`);
   if (!stated) notes.push(`no protocol in the file: ${protocol} assumed (isEncrypted ${d.isEncrypted === true})`);
@@ -152,6 +158,45 @@ function flowProtocol(d: Plain, exported: boolean, notes: string[]): { protocol:
   if (exported) return typeof d.isEncrypted === 'boolean' && d.isEncrypted !== implied ? { protocol, encrypted: d.isEncrypted } : { protocol };
   // A stated cleartext protocol with isEncrypted: encrypted overrides what the protocol implies.
   return named && d.isEncrypted === true && !implied ? { protocol, encrypted: true } : { protocol };
+}
+
+/** Words that say a flow is a read or write of local files, not a network call. */
+const FILE_WORDS = /\bfile[- ]?systems?\b|\b(?:local|config(?:uration)?|settings|properties) files?\b|\b(?:from|to) (?:the |a )?(?:local )?(?:disk|files?)\b/i;
+/** A store whose name says it is a file or files on a host (`Worker Config`, `Settings file`). */
+const FILE_STORE = /\b(?:config(?:uration)?s?|settings|files?|file[- ]?system|disk)\b/i;
+/** Words that name a store served over the network (`Config DB`, `File server`), whatever it holds. */
+const SERVED_STORE = /\b(?:db|database|sql|server|service|api|bucket|s3|cache|queue)\b/i;
+
+/**
+ * Why a flow drawn with no protocol is a local file access, when it is one: its out-of-scope reason, name or
+ * description says file system, or it joins a process and a store whose name says file or config. Undefined:
+ * nothing says so, and the network default stands.
+ */
+function fileAccess(d: Plain, from: { kind: ElementKind; name?: string }, to: { kind: ElementKind; name?: string }): string | undefined {
+  const said = [d.reasonOutOfScope, d.description, d.name].map(str).find((t) => t !== undefined && FILE_WORDS.test(t));
+  if (said) return `the flow says "${said}"`;
+  const store = from.kind === 'store' && to.kind === 'process' ? from : to.kind === 'store' && from.kind === 'process' ? to : undefined;
+  return store?.name !== undefined && FILE_STORE.test(store.name) && !SERVED_STORE.test(store.name) ? `its store "${oneLine(store.name)}" is named as files` : undefined;
+}
+
+/**
+ * How far a flow's free end may lie from an element's box and still be read as attached to it: Threat Dragon
+ * draws an end dropped beside a shape as touching it (the demo's main entry flow ends 10 px from its actor),
+ * while an end this close to two shapes, or to none, says nothing of which one was meant.
+ */
+const LOOSE_END_PX = 20;
+
+/** Distance from a point to a box (0 inside it). */
+function gap(p: Point, r: Rect): number {
+  const dx = Math.max(r.x - p.x, 0, p.x - (r.x + r.w));
+  const dy = Math.max(r.y - p.y, 0, p.y - (r.y + r.h));
+  return Math.hypot(dx, dy);
+}
+
+/** The one element whose box lies within LOOSE_END_PX of a free end; none or several: undefined. */
+function nearOne<E extends { rect?: Rect }>(p: Point, elements: readonly E[]): E | undefined {
+  const near = elements.filter((e) => e.rect !== undefined && gap(p, e.rect) <= LOOSE_END_PX);
+  return near.length === 1 ? near[0] : undefined;
 }
 
 // --- Import ------------------------------------------------------------------------------------------
@@ -358,13 +403,21 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   let crossings = 0;
   for (const c of cells) {
     if (c.shape !== 'flow') continue;
+    const attached: string[] = [];
     const end = (which: 'source' | 'target'): Element | undefined => {
       const v = c.raw[which];
       const cellId = isObj(v) && typeof v.cell === 'string' ? v.cell : undefined;
       // Positions point at the end's own key, so an editor opens on it.
       const at = entry(c.node, which)?.offset ?? c.offset;
       if (cellId === undefined) {
-        src.problem('warning', 'missing-reference', at, [], `a flow whose ${which} is attached to no element (a loose end on the canvas) is left out`);
+        const free = point(v);
+        const near = free ? nearOne(free, elements.filter((e) => e.diagram === c.diagram)) : undefined;
+        if (near) {
+          attached.push(`its ${which} is a loose end at (${free!.x}, ${free!.y}), ${Math.round(gap(free!, near.rect!))} px from \`${near.id}\`: attached to it, as Threat Dragon draws it; check it`);
+          return near;
+        }
+        src.problem('warning', 'missing-reference', at, [], `a flow whose ${which} is attached to no element (a loose end on the canvas) is left out`,
+          free ? { hint: `no element, or more than one, lies within ${LOOSE_END_PX} px of its end at (${free.x}, ${free.y}): attach it in Threat Dragon` } : {});
         return undefined;
       }
       const e = byCell.get(key(c.diagram, cellId));
@@ -378,15 +431,16 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       src.problem('warning', 'self-flow', c.offset, [], `a flow from \`${from.id}\` to itself is left out`);
       continue;
     }
+    for (const n of attached) notes.push(`flow ${from.id} -> ${to.id} (cell ${c.tdId}): ${n}`);
     const d = c.data;
-    const flowNotes: string[] = [];
+    const flowNotes: string[] = [...attached];
     const mine = ownOf(d);
     // Exported between other ends (reversed or re-attached in Threat Dragon): what was its old ends' is not its own.
     const ends = mine ? exportedEnds(mine) : undefined;
     const moved = ends !== undefined && (ends.from !== from.id || ends.to !== to.id);
     const fitted = mine ? withEnds(ownFlow(mine, flowNotes), moved ? ends : undefined, to.id) : undefined;
     const own = fitted?.own;
-    const { protocol, encrypted } = flowProtocol(d, mine !== undefined, flowNotes);
+    const { protocol, encrypted } = flowProtocol(d, mine !== undefined, flowNotes, mine ? undefined : fileAccess(d, from, to));
     const controls: string[] = [...(own?.controls ?? [])];
     // A signed flow's messages are signed by the sender: the catalog's request-signing.
     if (d.isSigned === true && !controls.includes('request-signing')) controls.push('request-signing');
@@ -468,7 +522,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   }
   if (systemOwn?.version !== undefined) system.version = systemOwn.version;
   const assets = systemOwn?.assets ?? [];
-  dropDangling(elements, flows, new Set([...assets.map(([id]) => id), ...(credentials ? ['credentials'] : [])]));
+  const secrets = readOnlySecrets(elements, flows);
+  if (secrets) credentials = elements.some((e) => !e.own && e.stores.includes('credentials'));
+  dropDangling(elements, flows, new Set([...assets.map(([id]) => id), ...(credentials ? ['credentials'] : []), ...(secrets ? [SECRETS_ASSET] : [])]));
   placeEndpoints(elements, flows, src);
   for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
 
@@ -520,7 +576,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       : 'not Open. They apply to the threats of the same keys in the model\'s `threats:` section.',
     ...(exported ? ['keys in the model\'s `threats:` section, and those analysis finds again under their stable ids.'] : []),
   ], all);
-  return { text: modelText, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
+  // After the placeholder: an asset of the import's own is no data the file declared, and should not stand in for it.
+  const withData = summary.fromThreatmap ? modelText : withPlaceholderAsset(modelText, 'Threat Dragon', notes);
+  return { text: secrets ? withSecretsAsset(withData) : withData, ...(triage ? { triage } : {}), diagnostics: sortDiagnostics(src.diagnostics), summary };
 }
 
 // --- Elements ----------------------------------------------------------------------------------------
@@ -532,6 +590,32 @@ function readPrivilege(e: Element, d: Plain): void {
   else if (level) e.notes.push(`privilege level "${level}": not read as privileged; set \`privileged: true\` if it is`);
 }
 
+/**
+ * Clients by the names Threat Dragon diagrams give them: a process or actor called Browser, Mobile App, Desktop
+ * app or CLI/script is the program a person uses, not a service of the system (nor the person), as drawio.ts
+ * reads the same words on labels. The whole name must say it: `Mobile API` is a service.
+ */
+const CLIENT_NAMES: ReadonlyArray<readonly [RegExp, { tech: string } | { type: ElementType }]> = [
+  [/^(?:(?:web|user'?s?) )?browsers?$/i, { tech: 'browser' }],
+  [/^(?:(?:my|user'?s?) )?(?:mobile|phone|smartphone|ios|android)(?: (?:app|application|client|device|phone)s?)?$/i, { tech: 'mobile-app' }],
+  [/^(?:(?:my|user'?s?) )?desktop(?: (?:app|application|client)s?)?$/i, { type: 'user-agent' }],
+  [/^(?:(?:my|a|the|user'?s?) )?(?:cli|command[- ]line(?: (?:tool|client|interface))?|scripts?)(?: ?\/ ?scripts?)?$/i, { type: 'user-agent' }],
+];
+
+/** A process or actor a client by its name (CLIENT_NAMES): an external user agent, with a note. */
+function asClient(e: Element): void {
+  const name = e.name?.trim();
+  const hit = name === undefined ? undefined : CLIENT_NAMES.find(([re]) => re.test(name))?.[1];
+  if (!hit) return;
+  const was = e.kind === 'process' ? 'a process' : 'an actor';
+  e.kind = 'external';
+  if ('tech' in hit) {
+    e.tech = hit.tech;
+    e.type = undefined;
+  } else e.type = hit.type;
+  e.notes.push(`${was} in Threat Dragon named "${name}": read as the client a person uses (${'tech' in hit ? `tech ${hit.tech}` : `type ${hit.type}`}), outside the system; make it a process again if it is a service of yours`);
+}
+
 /** What a cell drawn in Threat Dragon says by its flags. True when it stores credentials (the asset to add). */
 function readFlags(e: Element, d: Plain): boolean {
   if (e.kind === 'external') {
@@ -539,11 +623,13 @@ function readFlags(e: Element, d: Plain): boolean {
     // parties in the catalog); any other actor is a person, the DFD's usual external entity.
     e.type = d.providesAuthentication === true ? 'third-party' : 'user';
     if (d.providesAuthentication === true) e.notes.push('provides authentication: an external identity provider; set `tech` (auth0, okta...)');
+    else asClient(e);
     return false;
   }
   if (e.kind === 'process') {
     if (d.providesAuthentication === true) e.type = 'identity-provider';
     else if (d.isWebApplication === true) e.type = 'web-app';
+    else asClient(e);
     readPrivilege(e, d);
     if (d.handlesCardPayment === true) e.notes.push('handles card payment: add the payment data it handles as an asset');
     return false;
@@ -562,6 +648,45 @@ function readFlags(e: Element, d: Plain): boolean {
   // Threat Dragon does not say whose credentials they are; a reviewer can split it.
   if (d.storesCredentials === true) e.stores.push('credentials');
   return d.storesCredentials === true;
+}
+
+/** The asset of service secrets a config store keeps (readOnlySecrets). */
+const SECRETS_ASSET = 'service-secrets';
+
+/**
+ * Stores flagged storesCredentials that no flow writes to hold the secrets the services read to log in
+ * elsewhere (a config file's database and queue passwords), not users' passwords: hashing advice cannot apply
+ * to a password a service must present. Their `credentials` becomes the `secrets` asset, with a note. True
+ * when some store was changed.
+ */
+function readOnlySecrets(elements: readonly Element[], flows: readonly FlowOut[]): boolean {
+  const written = new Set(flows.map((f) => f.to));
+  let any = false;
+  for (const e of elements) {
+    const at = e.stores.indexOf('credentials');
+    if (e.own || e.kind !== 'store' || at < 0 || written.has(e.id)) continue;
+    e.stores[at] = SECRETS_ASSET;
+    e.notes.push(`storesCredentials, but no flow writes to it: read as the secrets services read (\`${SECRETS_ASSET}\`), not users' credentials; use \`credentials\` if it keeps users' passwords`);
+    any = true;
+  }
+  return any;
+}
+
+/** The model text with the service secrets asset added to its assets section (made when there is none). */
+function withSecretsAsset(text: string): string {
+  const doc = parseDocument(text);
+  const root = doc.contents;
+  if (!(root instanceof YAMLMap) || doc.errors.length) return text;
+  const entry = keyedEntry(doc, SECRETS_ASSET, ['not in the file: the stores Threat Dragon marks storesCredentials and no flow writes to keep it'],
+    { name: 'Service secrets', type: 'secrets', classification: 'restricted', confidentiality: 'high' });
+  const there = root.items.find((i) => (i.key as Scalar).value === 'assets')?.value;
+  if (there instanceof YAMLMap) (there as YAMLMap).items.push(entry);
+  else {
+    const map = new YAMLMap();
+    map.items.push(entry);
+    section(root, 'assets', map);
+  }
+  return doc.toString({ lineWidth: 0 });
 }
 
 /**
@@ -1015,8 +1140,19 @@ function keptAssumptions(list: readonly RawAssumption[], elementIds: ReadonlySet
 }
 
 /**
- * One threat of a cell as the model's: its category as a STRIDE letter, its severity as the impact (Threat
- * Dragon rates nothing else; the likelihood is then rated from the model, as for every threat), its status
+ * The likelihood and impact that make risk.ts's matrix give a severity an author wrote in Threat Dragon: Medium
+ * likelihood keeps High, Medium and Low as they are (the matrix's middle row), and Critical is High by High.
+ * Left to the model, the likelihood would lower the author's rating wherever exposure looks low, without saying so.
+ */
+function severityRatings(severity: string | undefined): { likelihood?: Level; impact?: Level } {
+  if (severity?.toLowerCase() === 'critical') return { likelihood: 'high', impact: 'high' };
+  const impact = levelOfWord(severity);
+  return impact ? { likelihood: 'medium', impact } : {};
+}
+
+/**
+ * One threat of a cell as the model's: its category as a STRIDE letter, its severity as the risk the ratings
+ * give (severityRatings), its status
  * as a triage decision. A threat on a cell that is not imported (a boundary curve) concerns the whole system.
  * A threat threatmap exported comes back as the model wrote it, its decision (`decision`) on its target.
  */
@@ -1034,6 +1170,7 @@ function tdThreat(
   const text = exported ? exported.description : t.description;
   const description = typeof text === 'string' && text.trim() ? text.trim() : undefined;
   const severity = str(t.severity);
+  const rating = exported ? {} : severityRatings(severity);
   const drawn = !exported && status
     ? { status: status.status, reason: `marked ${status.words} in ${THREAT_DRAGON_FORMAT}${status.status === 'mitigated' && mitigation ? `: ${oneLine(mitigation)}` : ''}` }
     : undefined;
@@ -1046,13 +1183,14 @@ function tdThreat(
     ...(description ? { description } : {}),
     // Exported by threatmap: the ratings the model stated; else Threat Dragon's severity, its only rating.
     ...(exported ? { ...(exported.likelihood ? { likelihood: exported.likelihood } : {}), ...(exported.impact ? { impact: exported.impact } : {}) }
-      : levelOfWord(severity) ? { impact: levelOfWord(severity) } : {}),
+      : rating),
     ...(mitigation ? { mitigation } : {}),
     ...(exported?.references?.length ? { references: exported.references } : {}),
     ...(exported?.mitigatedBy?.length ? { mitigatedBy: exported.mitigatedBy } : {}),
     comment: [
       `${file}:${c.line} threat${str(t.id) ? ` ${str(t.id)}` : ''} on ${c.shape === 'text' ? "the system's note" : c.shape} ${c.tdId}${target ? '' : ' (a cell not imported: the whole system)'}`,
       `Threat Dragon: ${str(t.status) ?? 'no status'}, severity ${severity ?? 'none'}${t.score !== undefined && t.score !== '' ? `, score ${String(t.score)}` : ''}`,
+      ...(rating.likelihood ? [`likelihood ${rating.likelihood} and impact ${rating.impact} set so that the risk is the author's ${severity}: Threat Dragon rates severity only; rate them if you know better`] : []),
     ],
     ...(drawn ? { decision: drawn } : {}),
   };
@@ -1075,7 +1213,7 @@ function header(p: Parts, options: ImportOptions): string[] {
     `Imported by \`threatmap import\` from ${p.file} (${THREAT_DRAGON_FORMAT} ${p.version}).`,
     `Diagrams merged into this model: ${p.diagrams.map((d) => `"${d}"`).join(', ') || 'none'}.`,
     'A model to review: each boundary, element and flow says which line of the Threat Dragon file its cell is on.',
-    `The file records ${p.threats.length} threat${p.threats.length === 1 ? '' : 's'}, written under \`threats:\` below (severity as impact), beside those \`threatmap analyze\` derives;`,
+    `The file records ${p.threats.length} threat${p.threats.length === 1 ? '' : 's'}, written under \`threats:\` below (their severity kept as the risk), beside those \`threatmap analyze\` derives;`,
     'their statuses other than Open are decisions in the triage file written beside this model:',
   ];
   return [...lines, ...headerTail(p.threats.map((t) => `${t.title} (${t.severity}, ${t.status}, on ${t.on})`), p.threats.length, p.notes, options.output)];

@@ -6,6 +6,7 @@ import { LineIndex } from './line-index.js';
 import type { Document, Node as YamlNode, YAMLError, YAMLMap } from 'yaml';
 import { displayPath } from '../model/diagnostics.js';
 import { jsonSyntaxError } from '../model/json-syntax.js';
+import { quoteClosedOutdented } from '../model/yaml-errors.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 
 /** A map entry with its key's position; values are already followed through aliases. */
@@ -38,6 +39,8 @@ export class YamlSource {
   private readonly reportedAliases = new Set<number>();
   private readonly reported = new Set<string>();
   private readonly notJson: boolean;
+  /** The line (start and end offsets) that closes a quote too far out, once reported (outdentedQuote). */
+  private closingLine?: [number, number];
 
   /**
    * One YAML document. `parsed` is one document of a stream that `YamlSource.stream` read: positions are
@@ -129,11 +132,29 @@ export class YamlSource {
   }
 
   private yamlProblem(e: YAMLError, severity: 'error' | 'warning'): void {
+    if (this.outdentedQuote(e, severity)) return;
     const message = e.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one YAML document (a `---` line); a compose file is one document'
       : /maximum call stack/i.test(e.message) ? 'the file nests too deeply to read'
       : e.code === 'DUPLICATE_KEY' ? `key \`${keyAt(this.source, e.pos[0])}\` appears twice in the same map` : e.message;
     this.problem(severity, severity === 'error' ? 'syntax-error' : 'yaml-warning', e.pos[0], [], message);
+  }
+
+  /**
+   * A quote closed on a line no further in than its key: said at that line, the one to fix, rather than as a
+   * quote missing on the line above; yaml's follow-on errors on the closing line are the same mistake. True
+   * when `e` was handled so.
+   */
+  private outdentedQuote(e: YAMLError, severity: 'error' | 'warning'): boolean {
+    const at = e.pos[0];
+    if (this.closingLine && at >= this.closingLine[0] && at <= this.closingLine[1]) return true;
+    const m = e.code === 'MISSING_CHAR' ? /^Missing closing (["'])quote$/.exec(e.message) : null;
+    const plain = m ? quoteClosedOutdented(this.source, at, m[1]) : undefined;
+    if (!plain) return false;
+    const end = this.source.indexOf('\n', plain.offset);
+    this.closingLine = [plain.offset, end === -1 ? this.source.length : end];
+    this.problem(severity, severity === 'error' ? 'syntax-error' : 'yaml-warning', plain.offset, [], plain.message, { hint: plain.hint });
+    return true;
   }
 
   /** An alias's target (the last anchor of its name before it), or the node itself. */

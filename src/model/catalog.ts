@@ -186,6 +186,7 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   clickhouse: { type: 'database', traits: ['sql'] },
   aurora: { type: 'database', traits: ['sql', 'cloud'] },
   'cloud-sql': { type: 'database', traits: ['sql', 'cloud'] },
+  'azure-postgres': { type: 'database', traits: ['sql', 'cloud'], note: 'Azure Database for PostgreSQL: managed, no postgresql.conf or pg_hba.conf to edit' },
   cosmosdb: { type: 'database', traits: ['nosql', 'cloud'] },
   firestore: { type: 'database', traits: ['nosql', 'cloud'] },
   neo4j: { type: 'database', traits: ['nosql'] },
@@ -301,6 +302,9 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   cognito: { type: 'identity-provider', traits: ['identity', 'cloud'], note: 'a user pool in our AWS account' },
   ldap: { type: 'identity-provider', traits: ['ldap', 'identity'] },
   'active-directory': { type: 'identity-provider', traits: ['ldap', 'identity'] },
+  // The directory as a store (accounts and groups kept there, as Threagile's identity-store-ldap draws it):
+  // still queried with LDAP filters, so LDAP injection applies to what calls it.
+  'ldap-directory': { type: 'database', traits: ['ldap', 'identity'], note: 'a directory store (OpenLDAP, 389 DS) queried over LDAP' },
   stripe: { type: 'third-party', traits: ['payment'] },
   paypal: { type: 'third-party', traits: ['payment'] },
   adyen: { type: 'third-party', traits: ['payment'] },

@@ -104,7 +104,7 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   // zod runs only when the quick check cannot vouch for the model; it then finds and words the problems.
   const quick = quickChecks.enabled && checkTop(raw);
   // Problems are found and worded on the data as written (see plainFlows).
-  let asWritten = !quick;
+  const asWritten = !quick;
   if (asWritten) plainFlows(raw);
   const parsed = quick ? undefined : topSchema.safeParse(raw);
   const valid = parsed === undefined || parsed.success;
@@ -118,14 +118,7 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   }
   if (isObj(raw)) {
     const list = raw.flows;
-    if (Array.isArray(list)) {
-      for (let i = 0; i < list.length; i++) {
-        if (quickChecks.enabled && flowIsValid(list[i])) continue;
-        if (!asWritten) plainFlows(raw);
-        asWritten = true;
-        checkFlowEntry(r, raw, list[i], i);
-      }
-    }
+    if (Array.isArray(list)) checkFlowEntries(r, raw, list, asWritten);
     r.stopFlagging();
     flows = checkReferences(r, raw, misplaced);
   }
@@ -134,6 +127,20 @@ export function validateModel(raw: unknown, source: SourceMap): ValidateResult {
   // The input itself, not zod's copy of it: the schema has no defaults or transforms, so they hold the same
   // data, and a second copy of a large model doubled the memory and the garbage collection of loading.
   return { model: raw as RawModel, flows, diagnostics };
+}
+
+/**
+ * Each entry of `flows:` that the quick check cannot vouch for, checked and worded on the data as written
+ * (`asWritten`: the shorthand entries are plain maps already). A function of its own: a loop in validateModel
+ * had the whole of it compiled on the stack for the sake of this loop.
+ */
+function checkFlowEntries(r: Reporter, raw: Obj, list: unknown[], asWritten: boolean): void {
+  for (let i = 0; i < list.length; i++) {
+    if (quickChecks.enabled && flowIsValid(list[i])) continue;
+    if (!asWritten) plainFlows(raw);
+    asWritten = true;
+    checkFlowEntry(r, raw, list[i], i);
+  }
 }
 
 const NONE: ReadonlySet<string> = new Set();
@@ -657,12 +664,11 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
   checkCaseOnlyIds(r, [['boundaries', own.boundary], ['elements', own.element]]);
   checkCaseOnlyIds(r, [['assets', Object.keys(assets)]]);
 
-  // Elements.
+  // Elements. Each element and each flow is checked by a function of its own, not in the loop's body: the
+  // loops of one long function were compiled whole twice (on-stack, then again after the flows' first turn).
   let spaModelled: boolean | undefined;
   let untyped: Set<string> | undefined;
-  for (let i = 0; i < own.element.length; i++) {
-    const id = own.element[i];
-    if (misplaced.size > 0 && misplaced.has(id)) continue;
+  const checkElement = (id: string): void => {
     const e = elements[id];
     // Findings and diagrams name elements and boundaries side by side; assets are only ever referenced
     // from asset fields, so an asset may share an element's id.
@@ -671,7 +677,7 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
         hint: 'elements and boundaries share one namespace in findings and diagrams; rename one of them',
       });
     }
-    if (!isObj(e)) continue;
+    if (!isObj(e)) return;
     if (!resolves(e.in, 'boundary')) ref(['elements', id, 'in'], e.in, 'boundary');
     if (!allResolve(e.handles, 'asset')) refList(['elements', id, 'handles'], e.handles, 'asset');
     if (!allResolve(e.stores, 'asset')) refList(['elements', id, 'stores'], e.stores, 'asset');
@@ -689,6 +695,11 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
     checkKind(r, id, e);
     if (untypedExternal(e)) (untyped ??= new Set()).add(id);
     if (typeof e.tech === 'string' && e.tech.toLowerCase() === 'browser') checkAppAsBrowser(r, id, e, spaModelled ??= modelsSpa(elements));
+  };
+  for (let i = 0; i < own.element.length; i++) {
+    const id = own.element[i];
+    if (misplaced.size > 0 && misplaced.has(id)) continue;
+    checkElement(id);
   }
 
   // Flows.
@@ -697,8 +708,7 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
   let targets: Map<string, string[]> | undefined;
   // Flow ends are read as written here: an end naming no element leads nowhere.
   const endpointCheck: EndpointCheck = { elements, names: new Map(), targets: () => (targets ??= targetsBySource(flows)) };
-  for (let k = 0; k < flows.length; k++) {
-    const f = flows[k];
+  const checkFlow = (f: RawFlowRef): void => {
     const from = f.from === undefined ? undefined : elementIds.get(f.from);
     const to = f.to === undefined ? undefined : elementIds.get(f.to);
     if (from === undefined) ref(flowEndAt(f, 'from'), f.from, 'element');
@@ -707,7 +717,7 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
     else f.to = to;
     if (!allResolve(f.details.data, 'asset')) refList([...flowAt(f), 'data'], f.details.data, 'asset');
     if (f.details.endpoint !== undefined) checkFlowEndpoint(r, f, endpointCheck);
-    if (f.from === undefined || f.to === undefined) continue;
+    if (f.from === undefined || f.to === undefined) return;
     const explicit = typeof f.details.id === 'string' ? f.details.id : undefined;
     const id = explicit ?? flat(`${f.from}->${f.to}`);
     f.id = id;
@@ -716,12 +726,12 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
       r.error('duplicate-id', [...flowAt(f), 'id'], `flow id \`${id}\` is also the id of ${elementIds.has(id) ? 'an element' : 'a boundary'}`, {
         hint: 'findings and coverage name flows and elements by id; give the flow an id of its own',
       });
-      continue;
+      return;
     }
     const first = flowIds.get(id);
     if (first === undefined) {
       flowIds.set(id, f);
-      continue;
+      return;
     }
     const firstLine = r.lineOf(flowAt(first));
     r.error('duplicate-id', explicit !== undefined ? [...flowAt(f), 'id'] : flowAt(f), explicit !== undefined
@@ -729,7 +739,8 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
       : `a second flow from \`${f.from}\` to \`${f.to}\` (the first is on line ${firstLine})`, {
       hint: explicit !== undefined ? 'flow ids must be unique' : 'give one of them an `id:` so that findings can tell them apart',
     });
-  }
+  };
+  for (let k = 0; k < flows.length; k++) checkFlow(flows[k]);
 
   if (untyped !== undefined) warnUntypedCallers(r, untyped, flows);
 

@@ -576,7 +576,7 @@ function unclosedQuote(site: ErrorSite): Explained | undefined {
   const { text, offset, at, e } = site;
   const q = e.message.includes('"') ? '"' : "'";
   const token = quotedBefore(tokenIndex(site), offset);
-  if (token === undefined || token.source[0] !== q || token.offset + token.source.length !== offset) return undefined;
+  if (token === undefined || token.source[0] !== q || token.offset + token.source.length !== offset) return quoteClosedOutdented(text, offset, q);
   const open = token.offset;
   const openLine = lineAt(text, open, (o) => at(o).line);
   const key = keyOfValueAt(openLine, open);
@@ -584,6 +584,9 @@ function unclosedQuote(site: ErrorSite): Explained | undefined {
   // Quoted text may go on over lines indented further than its key; a line that is not ends it there.
   const next = contentLineAfter(text, openLine);
   const closedBelow = !token.source.includes('\n') && next !== undefined && next.text.includes(q) && key !== undefined;
+  // Over several lines already: the line that closes it is the one to fix, not the opening.
+  const outdented = closedBelow ? undefined : quoteClosedOutdented(text, offset, q);
+  if (outdented) return outdented;
   return {
     offset: open,
     message: `the quoted value \`${clipText(first)}\` has no closing \`${q}\``,
@@ -591,6 +594,43 @@ function unclosedQuote(site: ErrorSite): Explained | undefined {
       ? `quoted text that goes on over lines is indented further than \`${key}\` on every line`
       : `end it with \`${q}\` on the same line: \`${clipText(entry(key, first + q), 70)}\``,
   };
+}
+
+/** The hint for a quoted value closed on a line no further in than its key (quoteClosedOutdented). */
+export const OUTDENTED_QUOTE_HINT = 'indent the continuation lines of a quoted string more than its key';
+
+/** A key line (`  codeSnippet:`, `- id: x`): its key and the key's column. */
+const KEY_LINE = /^(\s*(?:-\s+)?)([A-Za-z_$][\w$.-]*)\s*:(?:\s|$)/;
+
+/**
+ * A quoted value over several lines closed on a line indented no further than its key (`codeSnippet:`, then
+ * `'public void f() {` ... and `}'` back at the key's column): YAML ends the value on the line before that one
+ * and reports the quote missing at that line's end, while the mistake is the closing line's indent (PyYAML
+ * accepts it; the OTM specification's own example has it). The closing line, for the message; undefined when
+ * the line after the error does not close a quote there. `offset`: where yaml reported the missing quote.
+ */
+export function quoteClosedOutdented(text: string, offset: number, q: string): PlainError | undefined {
+  const start = text.lastIndexOf('\n', offset - 1) + 1;
+  const number = text.slice(0, start).split('\n').length;
+  const closing = contentLineAfter(text, { number, start, indent: 0, text: '' });
+  if (closing === undefined || !closing.text.includes(q)) return undefined;
+  const key = keyAbove(text, start);
+  if (key === undefined || key.column < closing.indent) return undefined;
+  return {
+    offset: closing.start + closing.indent,
+    message: `line ${closing.number} closes the quoted value of \`${key.name}\` (line ${key.line}) but starts no further in than \`${key.name}\`, so YAML ended the value on the line above it and finds no closing \`${q}\``,
+    hint: `${OUTDENTED_QUOTE_HINT}: indent line ${closing.number} past column ${key.column + 1}`,
+  };
+}
+
+/** The nearest key line at or above the line starting at `start`, within a bounded look-back. */
+function keyAbove(text: string, start: number): { name: string; column: number; line: number } | undefined {
+  const lines = text.slice(0, text.indexOf('\n', start) === -1 ? text.length : text.indexOf('\n', start)).split('\n');
+  for (let i = lines.length - 1; i >= Math.max(0, lines.length - 1000); i--) {
+    const m = KEY_LINE.exec(lines[i].replace(/\r$/, ''));
+    if (m) return { name: m[2], column: m[1].length, line: i + 1 };
+  }
+  return undefined;
 }
 
 /** A `: ` in a plain value inside `{ }`: a missing comma between entries, or a value to quote. */

@@ -84,9 +84,23 @@ export function assetWhere(r: AnalysisResult): Map<string, string> {
     }
     return p;
   };
-  const addOnce = (list: string[], name: string): void => {
-    if (!list.includes(name)) list.push(name);
-  };
+  elementPlaces(r, names, positions, placeOf);
+  senderPlaces(r, names, placeOf);
+  return whereText(byAsset, names);
+}
+
+/** The place of an asset at an element, made when first asked; undefined when either is unknown. */
+type PlaceOf = (asset: string, element: string) => Place | undefined;
+
+const addOnce = (list: string[], name: string): void => {
+  if (!list.includes(name)) list.push(name);
+};
+
+/**
+ * What the elements store and handle and their endpoints take and give. Each pass of assetWhere is a function
+ * of its own: in one function, each loop's optimised code met code after it that had never run, and was thrown away there.
+ */
+function elementPlaces(r: AnalysisResult, names: Map<string, string>, positions: Map<string, number>, placeOf: PlaceOf): void {
   for (let i = 0; i < r.elements.length; i++) {
     const e = r.elements[i];
     names.set(e.id, e.name);
@@ -104,11 +118,19 @@ export function assetWhere(r: AnalysisResult): Map<string, string> {
       for (const a of ep.returns) addOnce(placeOf(a, e.id)?.returned ?? [], ep.key);
     }
   }
+}
+
+/** What the flows' sources send, to which targets. */
+function senderPlaces(r: AnalysisResult, names: ReadonlyMap<string, string>, placeOf: PlaceOf): void {
   for (const f of r.flows) {
     const target = names.get(f.to);
     if (target === undefined) continue;
     for (const a of f.data) addOnce(placeOf(a, f.from)?.sentTo ?? [], target);
   }
+}
+
+/** Each asset's places as the table says them. */
+function whereText(byAsset: ReadonlyMap<string, Map<string, Place>>, names: ReadonlyMap<string, string>): Map<string, string> {
   const where = new Map<string, string>();
   for (const [asset, places] of byAsset) {
     if (places.size === 0) continue;

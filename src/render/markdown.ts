@@ -214,11 +214,28 @@ function* boundariesSection(w: LineWriter, r: AnalysisResult): Generator<string>
   }
 }
 
+/**
+ * Built-in rules that report nothing on a model without assets: each needs data of some sensitivity handled,
+ * stored or carried (missing-authentication data of high confidentiality, unencrypted-store stored data...).
+ * Found by analysing the examples and the test and corpus models with their assets removed; a rule no longer
+ * built in is not counted.
+ */
+const RULES_NEEDING_ASSETS: readonly string[] = [
+  'missing-authentication', 'unauthenticated-store-access', 'unencrypted-store', 'unhashed-passwords', 'verbose-errors',
+  'client-controlled-value', 'missing-waf', 'no-ddos-protection', 'no-backups',
+];
+
+/** The hint for a model without assets: which rules stay silent, not only that impact is unrated. */
+export function noAssetsHint(): string {
+  const silent = RULES_NEEDING_ASSETS.filter((id) => BUILTIN_RULES.some((rule) => rule.id === id));
+  return `No assets declared: ${plural(silent.length, 'rule')} cannot fire without assets (${silent.join(', ')}), and impact cannot be rated from what is at stake: add \`assets:\` and say which elements handle and store them.`;
+}
+
 function assetsSection(w: LineWriter, r: AnalysisResult): void {
   w.line('### Assets');
   w.blank();
   if (r.assets.length === 0) {
-    w.line('No assets declared: add `assets:` so impact can be rated from what is at stake.');
+    w.line(noAssetsHint());
     w.blank();
     return;
   }

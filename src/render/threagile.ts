@@ -339,7 +339,7 @@ const TECH_TECHNOLOGY: Record<string, string> = {
   browser: 'browser', 'mobile-app': 'mobile-app', ldap: 'ldap-server', 'active-directory': 'ldap-server', istio: 'service-mesh',
   kubernetes: 'container-platform', docker: 'container-platform', imagemagick: 'tool', ffmpeg: 'tool', ghostscript: 'tool',
   libreoffice: 'tool', sendgrid: 'mail-server', ses: 'mail-server', smtp: 'mail-server', openai: 'ai', anthropic: 'ai',
-  auth0: 'identity-provider', okta: 'identity-provider',
+  auth0: 'identity-provider', okta: 'identity-provider', 'ldap-directory': 'identity-store-ldap',
 };
 
 /** Threagile's technologies: a model that already names one as its `tech` (`tech: erp`) keeps it. */

@@ -5,9 +5,11 @@
 // `threatmap triage --migrate` (src/cli/triage.ts) follow it. No Node APIs: runs in the browser.
 import { type AnalysisContext, buildContext } from '../analysis/context.js';
 import { functionLevelCase } from '../analysis/rules/authorization.js';
-import { contentInputNarrowed } from '../analysis/rules/injection.js';
-import { USER_CREDENTIALS } from '../analysis/rules/facts.js';
+import { cannotCascade } from '../analysis/rules/availability.js';
+import { contentInputNarrowed, vendorIdentityProvider } from '../analysis/rules/injection.js';
+import { isBroker, USER_CREDENTIALS } from '../analysis/rules/facts.js';
 import { clientProof } from '../analysis/rules/integrity.js';
+import { personUsesProgram } from '../analysis/rules/transport.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { displayPath } from '../model/diagnostics.js';
 import { buildGraph } from '../model/graph.js';
@@ -26,9 +28,10 @@ export interface MovedKeys {
   newShape: string;
   /**
    * How an old key's component leads to the new one: a flow's id to the element that makes the call; an
-   * endpoint's id to its element, for the endpoints the element's threat names in its evidence.
+   * endpoint's id to its element, for the endpoints the element's threat names in its evidence; a forwarding
+   * element's id to the application its routes are now placed on, when its threat names them.
    */
-  resolve: 'flow-to-caller' | 'endpoint-to-element';
+  resolve: 'flow-to-caller' | 'endpoint-to-element' | 'proxy-to-application';
   /** The rule of the old keys, when another rule's finding now holds them (its keys are `rule@...` otherwise). */
   from?: string;
   note: string;
@@ -44,7 +47,7 @@ export interface RetiredKeys {
    * When an old key's threat is retired: on a webhook endpoint whose signature check the model declares; or
    * one of the cases of session 17's review (RETIRED_CASES).
    */
-  when: 'signed-webhook' | 'forgeable-key' | RetiredCase;
+  when: 'signed-webhook' | 'forgeable-key' | RetiredCase | FlowCase;
   /**
    * The rule whose finding stands for the threat's cause while it reports: the threat comes back once that
    * finding goes, so its entries are kept, suspended meanwhile, to apply again then (`--migrate` leaves them).
@@ -133,9 +136,26 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
     note: 'a reset whose one-time code can be guessed is taken over by guessing it: otp-brute-force\'s account takeover on the element names the reset endpoint and its code checks',
   },
   ...retiredS17('insecure-deserialization', 'deserialization-capability', 'a JVM, PHP or Celery can deserialise objects, which says nothing of input: reported where the model shows serialized objects arriving (RMI, pickle, ViewState... on an endpoint or flow) or an `object-deserialization` or `pickle` tag says so'),
+  // Session 19 (keys-saml), ahead of content-input: that case claims any element a process calls, an identity
+  // provider among them, and its note would give the wrong reason for one whose parser is its vendor's.
+  ...retiredS17('xxe', 'vendor-idp', 'an identity provider run as shipped (Keycloak, Dex, Authentik...) parses SAML in its vendor\'s code, fixed by upgrading it, not by a parser setting of ours: XXE stays reported on the applications that consume its assertions'),
   ...retiredS17('xxe', 'content-input', 'content a route serves (GET /sitemap.xml) or a trusted internal system sends is no untrusted input, and a forwarding element parses nothing: reported where a route takes the content (a write, `accepts`, an upload) or an untrusted or exposed caller sends it (fix-misc, session 18)'),
   ...retiredS17('template-injection', 'content-input', 'content a route serves (GET /sitemap.xml) or a trusted internal system sends is no untrusted input, and a forwarding element parses nothing: reported where a route takes the content (a write, `accepts`, an upload) or an untrusted or exposed caller sends it (fix-misc, session 18)'),
   ...retiredS17('insecure-deserialization', 'content-input', 'content a route serves (GET /sitemap.xml) or a trusted internal system sends is no untrusted input, and a forwarding element parses nothing: reported where a route takes the content (a write, `accepts`, an upload) or an untrusted or exposed caller sends it (fix-misc, session 18)'),
+  // Routes on a proxy placed past generic segments (`/api/v2/identity/...`), camelCase, snake_case, plural (routes, session 19).
+  {
+    kind: 'moved',
+    rule: 'missing-authorization',
+    since: '0.1.0',
+    oldShape: 'missing-authorization@proxy (routes no application behind it was found named for)',
+    newShape: 'missing-authorization@application (the application the routes\' path names)',
+    resolve: 'proxy-to-application',
+    note: 'a route on a proxy is judged on the application its path names past generic segments (`/api/identity/...` on identity), and camelCase, snake_case and plural names match (`/userService/`, `/users/` on user-service)',
+  },
+  // Session 19 (rules-imp): findings on models imported from other tools.
+  ...flowRetirements(['cleartext-tampering', 'cleartext-disclosure'], 'person-own-device', 'a person using their own browser or app sends nothing over a network: only the traffic the browser or app sends is judged'),
+  ...flowRetirements(['no-circuit-breaker'], 'no-cascade-call', 'a build pipeline\'s calls, a client\'s and interactive sessions or file transfers (ssh, sftp, rdp...) stall no request handler: a failed step fails the build or the session'),
+  ...retiredS17('unauthenticated-broker', 'iam-broker', 'a cloud provider\'s managed broker (SQS, Pub/Sub, Service Bus...), or one reached through the provider\'s API, accepts only calls signed with IAM credentials or its keys'),
 ];
 
 /** What a release's change makes of one triage entry that matches no threat. */
@@ -182,6 +202,7 @@ function oldKeyIndex(result: AnalysisResult, migrations: readonly KeyMigration[]
 /** `flow-to-caller`: the old per-flow keys of each threat the rule reports now, one per flow its element makes. */
 function movedKeys(result: AnalysisResult, m: MovedKeys): KeyChange[] {
   if (m.resolve === 'endpoint-to-element') return endpointsToElement(result, m);
+  if (m.resolve === 'proxy-to-application') return proxyToApplication(result, m);
   const flows = new Map<string, Flow>(result.flows.map((f) => [f.id, f]));
   const out: KeyChange[] = [];
   for (const t of result.threats) {
@@ -209,9 +230,31 @@ function endpointsToElement(result: AnalysisResult, m: MovedKeys): KeyChange[] {
   return out;
 }
 
+/**
+ * `proxy-to-application`: the old key of the rule on each forwarding element whose routes an application's
+ * threat now names (routes placed on the application behind it), when the forwarding element has none now.
+ * Routes split onto several applications: the first threat in the result's order takes the old key.
+ */
+function proxyToApplication(result: AnalysisResult, m: MovedKeys): KeyChange[] {
+  const reported = new Set(result.threats.map((t) => t.key));
+  const declaredOn = new Map<string, string>();
+  for (const e of result.elements) for (const ep of e.endpoints) declaredOn.set(displayPath(ep.at), e.id);
+  const out: KeyChange[] = [];
+  for (const t of result.threats) {
+    if (t.ruleId !== m.rule || t.componentKind !== 'element' || t.endpoint !== undefined) continue;
+    const proxies = new Set(t.evidence.map((ev) => declaredOn.get(ev.path)).filter((id): id is string => id !== undefined && id !== t.component));
+    for (const id of proxies) {
+      const oldKey = `${m.rule}@${id}`;
+      if (!reported.has(oldKey)) out.push({ kind: 'moved', migration: m, oldKey, newKey: t.key });
+    }
+  }
+  return out;
+}
+
 /** `signed-webhook`: the old keys of the rule on every endpoint where it no longer reports by design. */
 function retiredKeys(result: AnalysisResult, m: RetiredKeys): KeyChange[] {
   if (m.when === 'forgeable-key') return forgeableKeyKeys(result, m);
+  if (isFlowCase(m.when)) return flowCaseKeys(result, m, m.when);
   if (m.when !== 'signed-webhook') return retiredCaseKeys(result, m, m.when);
   const reported = new Set(result.threats.map((t) => t.key));
   const facts = webhookFacts(result);
@@ -334,13 +377,14 @@ export const migrateCommand = (modelFile: string): string => `threatmap triage $
 /** The cases session 17 retired: endpoint cases name an endpoint in the old key, element cases an element. */
 export type RetiredCase = EndpointCase | ElementCase;
 type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check' | 'admin-api-route';
-type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller' | CapabilityCase;
+type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller' | 'vendor-idp' | 'iam-broker' | CapabilityCase;
 /** Processes whose tech brings the trait of a capability (session 18): not reported on the trait alone any more. */
 type CapabilityCase = 'xml-capability' | 'template-capability' | 'deserialization-capability' | 'content-input';
 /** A function declaration, not a table: KEY_MIGRATIONS calls it (through retiredS17) while the module loads. */
 function isElementCase(when: RetiredCase): when is ElementCase {
   return when === 'cloud-api-store' || when === 'off-the-shelf' || when === 'mail-catcher' || when === 'load-balancer' || when === 'untyped-caller'
-    || when === 'xml-capability' || when === 'template-capability' || when === 'deserialization-capability' || when === 'content-input';
+    || when === 'xml-capability' || when === 'template-capability' || when === 'deserialization-capability' || when === 'content-input'
+    || when === 'vendor-idp' || when === 'iam-broker';
 }
 
 /** A retirement of session 17. A function declaration: KEY_MIGRATIONS, above, calls it while the module loads. */
@@ -380,6 +424,9 @@ const ELEMENT_RETIRED: Record<ElementCase, (e: Element, inFlows: readonly Flow[]
   'off-the-shelf': (e) => e.traits.includes('off-the-shelf') || e.traits.includes('mail-catcher'),
   'mail-catcher': (e) => e.traits.includes('mail-catcher'),
   'load-balancer': (e) => e.type === 'load-balancer',
+  'vendor-idp': vendorIdentityProvider,
+  // Session 19 (rules-imp): a cloud provider's broker, or one reached through its API, takes IAM-signed calls only.
+  'iam-broker': (e, inFlows) => isBroker(e) && (e.traits.includes('cloud') || inFlows.some((f) => f.protocol === 'cloud-api')),
   'untyped-caller': (_e, inFlows, byId) => inFlows.some((f) => {
     const caller = byId.get(f.from);
     return caller !== undefined && caller.kind === 'external' && caller.type === undefined;
@@ -421,4 +468,55 @@ function retiredCaseKeys(result: AnalysisResult, m: RetiredKeys, when: RetiredCa
 function resultContext(result: AnalysisResult): AnalysisContext {
   const { file, system, boundaries, assets, elements, flows } = result;
   return buildContext(buildGraph({ file, system, boundaries, assets, elements, flows, assumptions: [], threats: [] }), result.crossings);
+}
+
+/** Flow cases of session 19 (rules-imp): flows a rule no longer counts by design. */
+type FlowCase = 'person-own-device' | 'no-cascade-call';
+function isFlowCase(when: RetiredKeys['when']): when is FlowCase {
+  return when === 'person-own-device' || when === 'no-cascade-call';
+}
+
+const FLOW_RETIRED: Record<FlowCase, (f: Flow, from: Element, to: Element) => boolean> = {
+  'person-own-device': (_f, from, to) => personUsesProgram(from, to),
+  'no-cascade-call': (f, from) => cannotCascade(from, f),
+};
+
+/** One retirement per rule, for the flows a flow case leaves out. A function declaration: KEY_MIGRATIONS calls it while the module loads. */
+function flowRetirements(rules: readonly string[], when: FlowCase, note: string): RetiredKeys[] {
+  return rules.map((rule) => ({ kind: 'retired', rule, since: '0.1.0', oldShape: `${rule}@source or ${rule}@boundary (grouped flows)`, when, note }));
+}
+
+/**
+ * The group keys a retired flow was counted under (its source, the innermost boundary holding both ends, the
+ * boundary it enters), for each such flow, when the rule reports nothing under that key now.
+ */
+function flowCaseKeys(result: AnalysisResult, m: RetiredKeys, when: FlowCase): KeyChange[] {
+  const reported = new Set(result.threats.map((t) => t.key));
+  const byId = new Map(result.elements.map((e) => [e.id, e]));
+  const parents = new Map(result.boundaries.map((b) => [b.id, b.parent]));
+  const out: KeyChange[] = [];
+  const seen = new Set<string>();
+  for (const f of result.flows) {
+    const from = byId.get(f.from);
+    const to = byId.get(f.to);
+    if (from === undefined || to === undefined || f.from === f.to || !FLOW_RETIRED[when](f, from, to)) continue;
+    for (const component of [f.from, sharedBoundary(parents, from.boundary, to.boundary), to.boundary]) {
+      const oldKey = `${m.rule}@${component}`;
+      if (component === undefined || seen.has(oldKey) || reported.has(oldKey)) continue;
+      seen.add(oldKey);
+      out.push({ kind: 'retired', migration: m, oldKey });
+    }
+  }
+  return out;
+}
+
+/** The innermost boundary holding both boundaries (each its own chain of parents). */
+function sharedBoundary(parents: ReadonlyMap<string, string | undefined>, a: string | undefined, b: string | undefined): string | undefined {
+  const chainOf = (id: string | undefined) => {
+    const chain: string[] = [];
+    for (let at = id; at !== undefined && !chain.includes(at); at = parents.get(at)) chain.push(at);
+    return chain;
+  };
+  const inB = new Set(chainOf(b));
+  return chainOf(a).find((id) => inB.has(id));
 }

@@ -3,13 +3,12 @@
 // model whose names are script and image payloads runs nothing. Skipped when Chromium is absent, unless
 // THREATMAP_BROWSER_TESTS=1 (CI), where a missing browser is a failure.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { activeContent, browserSkip, launchChromium } from './chromium.js';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { activeContent, browserSkip, type PageDocument, type PageElement, type PageWindow, suiteBrowser, suiteFolder, type WatchedPage, watchPage } from './chromium.js';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { renderHtmlReport } from '../../src/render/html.js';
 import { applyTriage, parseTriage } from '../../src/track/triage.js';
@@ -17,45 +16,24 @@ import { analyzeExample, analyzeText } from '../helpers.js';
 
 const skip = browserSkip('HTML report browser tests');
 
-// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
-interface PageElement {
-  id: string;
-  hidden: boolean;
-  classList: { contains(name: string): boolean };
-}
-declare const document: { documentElement: PageElement; querySelectorAll(selector: string): ArrayLike<PageElement> & Iterable<PageElement> };
-declare const window: unknown;
-
-interface Opened {
-  page: Page;
-  problems: string[];
-  requests: string[];
-}
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const document: PageDocument;
+declare const window: PageWindow;
 
 describe('HTML report in Chromium', { skip }, () => {
-  let browser: Browser;
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-html-'));
+  const browser = suiteBrowser();
+  // Added after the browser's hooks: the report files are removed once it is closed, whatever the tests did.
+  const folder = suiteFolder('threatmap-html-');
 
-  before(async () => {
-    browser = await launchChromium();
-  });
-  after(async () => {
-    await browser?.close();
-  });
-
-  async function open(result: AnalysisResult, name: string): Promise<Opened> {
-    const file = join(dir, `${name}.html`);
+  /** The report of `result` written as `<name>.html` and opened from the file, watched; the one file is its own. */
+  async function open(result: AnalysisResult, name: string): Promise<WatchedPage> {
+    const file = join(folder(), `${name}.html`);
     writeFileSync(file, await renderHtmlReport(result, { generator: 'threatmap test' }));
     const url = pathToFileURL(file).href;
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    const requests: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
-    page.on('request', (r) => { if (r.url() !== url) requests.push(r.url()); });
+    const page = await browser().newPage();
+    const watched = watchPage(page, (u) => u === url);
     await page.goto(url, { waitUntil: 'load' });
-    return { page, problems, requests };
+    return watched;
   }
 
   const visibleIds = (page: Page) => page.$$eval('#tm-threat-table tr.threat', (rows) =>
@@ -63,9 +41,9 @@ describe('HTML report in Chromium', { skip }, () => {
 
   it('opens with no console errors and no requests, and the script runs', async () => {
     const result = analyzeExample('ecommerce');
-    const { page, problems, requests } = await open(result, 'ecommerce');
+    const { page, problems, elsewhere } = await open(result, 'ecommerce');
     assert.deepEqual(problems, []);
-    assert.deepEqual(requests, []);
+    assert.deepEqual(elsewhere, []);
     assert.equal(await page.evaluate(() => document.documentElement.classList.contains('js')), true);
     assert.equal(await page.textContent('#tm-count'), `Showing all ${result.threats.length} threats`);
     assert.equal(await page.locator('#tm-diagram svg').count(), 1, 'the diagram is inline SVG');
@@ -137,13 +115,13 @@ describe('HTML report in Chromium', { skip }, () => {
 
   it('runs no script from a model whose names are script and image payloads', async () => {
     const result = analyzeText(readFileSync('test/fixtures/track/hostile.yaml', 'utf8'), 'hostile.yaml');
-    const { page, problems, requests } = await open(result, 'hostile');
+    const { page, problems, elsewhere } = await open(result, 'hostile');
     await page.click('#tm-t-T1 button.toggle');
     await page.fill('#tm-f-text', 'pwned');
     await page.waitForTimeout(200);
-    assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned), undefined);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.deepEqual(problems, []);
-    assert.deepEqual(requests, []);
+    assert.deepEqual(elsewhere, []);
     const counts = await activeContent(page);
     assert.deepEqual(counts, { scripts: 1, images: 0, iframes: 0, styles: 1, handlers: 0 });
     // The payloads are shown as text.

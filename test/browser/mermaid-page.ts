@@ -1,7 +1,8 @@
 // What runs inside the page: Mermaid's own parser and renderer on one diagram, then a look at the SVG it
-// made. The project compiles without the DOM library, so the few page APIs used are typed here; the
-// function is serialised by Playwright, so it defines no named inner functions (tsx would wrap them in a
-// `__name` helper the page does not have).
+// made. The project compiles without the DOM library, so the page APIs used are typed (chromium.ts's page
+// types, and Mermaid's here); the function is serialised by Playwright, so it defines no named inner
+// functions (tsx would wrap them in a `__name` helper the page does not have).
+import type { PageDocument } from './chromium.js';
 
 export interface PageConfig {
   securityLevel: 'strict' | 'loose';
@@ -23,25 +24,13 @@ export interface PageReport {
   pwned: unknown;
 }
 
-interface PageElement {
-  readonly tagName: string;
-  readonly id: string;
-  readonly textContent: string | null;
-  readonly attributes: ArrayLike<{ readonly name: string; readonly value: string }>;
-  innerHTML: string;
-  querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-  append(child: PageElement): void;
-  remove(): void;
-}
-
 interface PageGlobal {
   mermaid: {
     initialize(config: object): void;
     parse(text: string): Promise<{ diagramType: string } | false>;
     render(id: string, text: string): Promise<{ svg: string }>;
   };
-  document: { createElement(tag: string): PageElement; body: PageElement };
+  document: PageDocument;
   setTimeout(fn: () => void, ms: number): unknown;
   [flag: string]: unknown;
 }

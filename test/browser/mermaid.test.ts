@@ -3,24 +3,22 @@
 // combinations people use, must parse, render to an SVG that shows each label as plain text, run no
 // script, log no console error and make no network request.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { before, describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { buildDiagram, renderMermaid, type DiagramOptions } from '../../src/render/diagram/index.js';
 import { clean, mermaidText } from '../../src/render/diagram/escape.js';
 import { analyzeText, exampleText } from '../helpers.js';
+import { browserSkip, type PageWindow, suiteBrowser } from './chromium.js';
 import { HOSTILE_FOCUS, hostileModelText, PWNED } from './mermaid-hostile.js';
 import { checkInPage, type PageConfig, type PageReport } from './mermaid-page.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const REQUIRED = process.env.THREATMAP_BROWSER_TESTS === '1';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-const skip = !HAVE_CHROMIUM && !REQUIRED
-  ? `${CHROMIUM} not found, Mermaid browser tests skipped (apt-get install -y chromium fonts-liberation; ` +
-    'THREATMAP_BROWSER_TESTS=1 makes this a failure)'
-  : false;
+const skip = browserSkip('Mermaid browser tests');
+
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const window: PageWindow;
 
 const STRICT: PageConfig = { securityLevel: 'strict', htmlLabels: true };
 
@@ -97,23 +95,14 @@ const norm = (texts: string[]): string[] => texts.map((t) => t.replace(/[\s\u206
 const decodeCodes = (t: string): string => t.replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)));
 
 describe('Mermaid output parses and renders in Mermaid 11 (headless Chromium)', { skip, timeout: 180_000 }, () => {
-  let browser: Browser | undefined;
+  const browser = suiteBrowser();
   let page: Page;
   const consoleErrors: string[] = [];
   const requests: string[] = [];
 
   before(async () => {
-    if (!HAVE_CHROMIUM) {
-      throw new Error(`THREATMAP_BROWSER_TESTS=1 but ${CHROMIUM} is missing: apt-get install -y chromium fonts-liberation`);
-    }
     const bundle = createRequire(import.meta.url).resolve('mermaid/dist/mermaid.min.js');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    page = await browser.newPage();
+    page = await browser().newPage();
     page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
     // Nothing may leave the page: an injected <img> or link would show up here.
@@ -123,12 +112,8 @@ describe('Mermaid output parses and renders in Mermaid 11 (headless Chromium)', 
     });
     await page.setContent('<!doctype html><html><head><meta charset="utf-8"><title>mermaid</title></head><body></body></html>');
     await page.addScriptTag({ path: bundle });
-    const version = await page.evaluate(() => typeof (globalThis as unknown as { mermaid?: unknown }).mermaid);
+    const version = await page.evaluate(() => typeof window.mermaid);
     assert.equal(version, 'object', 'the Mermaid bundle defines window.mermaid');
-  });
-
-  after(async () => {
-    await browser?.close();
   });
 
   cases().forEach((c, i) => {

@@ -7,32 +7,16 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserSkip, servedSuite } from './chromium.js';
+import { browserSkip, drawn, longTasks, observeLongTasks, type PageDocument, type PageElement, type PageGlobals, type PageWindow, servedSuite, typeAt } from './chromium.js';
 import { generateModelText } from '../../src/model/generate.js';
 import { diskForm, editorForm, formOf } from '../../web/text-form.js';
 
 const skip = browserSkip('web UI s16 browser tests');
 
-// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
-interface PageElement {
-  children: ArrayLike<PageElement>;
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-  hasAttribute(name: string): boolean;
-  getAttribute(name: string): string | null;
-  textContent: string | null;
-  selectionStart: number;
-  click(): void;
-  focus(): void;
-  setSelectionRange(start: number, end: number): void;
-}
-declare const document: {
-  getElementById(id: string): PageElement | null;
-  querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-  activeElement: PageElement | null;
-};
-declare const window: { find(text: string): boolean; getSelection(): { removeAllRanges(): void } | null };
-declare const globalThis: Record<string, unknown>;
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const document: PageDocument;
+declare const window: PageWindow;
+declare const globalThis: PageGlobals;
 declare const requestAnimationFrame: (callback: (time: number) => void) => number;
 
 /** Rows in a body of the Diagram tab's tables (web/structure.ts ROW_GROUPS), and drawn at most per list (MAX_ROWS). */
@@ -173,19 +157,9 @@ describe('the page of a large model and of a file that mixes line endings, in a 
     return `${gaps.length} frames, median ${Math.round(gaps[Math.floor(gaps.length / 2)])}, longest ${Math.round(gaps[gaps.length - 1])}`;
   };
 
-  /** Types `text` in the editor at `offset`, as a person would (a textarea of a megabyte is too slow to fill). */
-  async function typeAt(page: Page, offset: number, text: string): Promise<void> {
-    await page.evaluate((at) => {
-      const editor = document.getElementById('editor')!;
-      editor.focus();
-      editor.setSelectionRange(at, at);
-    }, offset);
-    await page.keyboard.insertText(text);
-  }
-
   /** The Diagram tab's lists once every row is drawn: the ids of their rows, and their note rows' text. */
   async function listed(page: Page): Promise<{ elements: string[]; flows: string[]; notes: string[] }> {
-    await page.waitForFunction(() => !document.getElementById('structure')!.hasAttribute('aria-busy'), null, { timeout: 120_000 });
+    await drawn(page, '#structure');
     return page.evaluate(() => ({
       elements: Array.from(document.querySelectorAll('#structure tr[data-element]'), (r) => r.getAttribute('data-element')!),
       flows: Array.from(document.querySelectorAll('#structure tr[data-flow]'), (r) => r.getAttribute('data-flow')!),
@@ -196,12 +170,7 @@ describe('the page of a large model and of a file that mixes line endings, in a 
   it('2,000 elements: the Diagram tab draws its lists a slice at a time, every row in the end, reached by the keyboard and by find', { timeout: 300_000 }, async (t) => {
     const { page, problems } = await served.open('large');
     const result = served.result('large');
-    await page.evaluate(() => {
-      const tasks: number[] = [];
-      globalThis.s16Tasks = tasks;
-      // Node's types, which the test is checked with, know no browser entry types.
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); }).observe({ type: 'longtask' as never });
-    });
+    await observeLongTasks(page);
     await observeFrames(page);
     // Under the real 10 ms slices: what the click's own task draws depends on the machine (asserted under
     // ?slice-rows below), the rest comes after it.
@@ -211,8 +180,7 @@ describe('the page of a large model and of a file that mixes line endings, in a 
     assert.deepEqual(lists.flows, result.flows.slice(0, 1000).map((f) => f.id));
     assert.deepEqual(lists.notes, [`The first 1000 of ${result.elements.length} are shown.`, `The first 1000 of ${result.flows.length} are shown.`,
       'No threat is written in the model: Add threat writes one.']);
-    const tasks = await page.evaluate(() => globalThis.s16Tasks as number[]);
-    t.diagnostic(`long tasks after opening the Diagram tab (ms): ${tasks.map(Math.round).join(', ') || 'none'}`);
+    t.diagnostic(`long tasks after opening the Diagram tab (ms): ${await longTasks(page)}`);
     t.diagnostic(`frames while the Diagram tab's rows are drawn: ${await frames(page)}`);
 
     // Far below the view (not laid out until needed): the keyboard goes from a row's Remove to the next row's place, which goes to it in the editor.

@@ -6,67 +6,25 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserSkip, servedSuite } from './chromium.js';
+import { attributes, browserSkip, drawn, longTasks, observeLongTasks, type PageDocument, type PageElement, type PageGlobals, servedSuite, typeAt } from './chromium.js';
 import { generateModelText } from '../../src/model/generate.js';
 import { defaultTriagePath, uidOf } from '../../src/track/triage.js';
 import { setTriageEntry } from '../../src/track/triage-edit.js';
 
 const skip = browserSkip('web s17 browser tests');
 
-// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
-interface PageElement {
-  value: string;
-  dataset: Record<string, string | undefined>;
-  hasAttribute(name: string): boolean;
-  getAttribute(name: string): string | null;
-  closest(selector: string): PageElement | null;
-  textContent: string | null;
-  click(): void;
-  focus(): void;
-  setSelectionRange(start: number, end: number): void;
-}
-declare const document: {
-  getElementById(id: string): PageElement | null;
-  querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-  activeElement: PageElement | null;
-};
-declare const globalThis: Record<string, unknown>;
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const document: PageDocument;
+declare const globalThis: PageGlobals;
 
 /** The 2,000-element model of the task: its 90 paths, drawn in one task, held the page for a frame of 150-240 ms. */
 const LARGE = generateModelText({ elements: 2000, seed: 1 });
-
-/** Counts the long tasks from now on (reported as a diagnostic, never asserted). */
-const observeTasks = (page: Page) => page.evaluate(() => {
-  const tasks: number[] = [];
-  globalThis.s17Tasks = tasks;
-  // Node's types, which the test is checked with, know no browser entry types.
-  new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); }).observe({ type: 'longtask' as never });
-});
-const longTasks = async (page: Page) => (await page.evaluate(() => globalThis.s17Tasks as number[])).map(Math.round).join(', ') || 'none';
 
 /** Clicks `selector` and says, at the end of the click's own task, whether `busy` is aria-busy and how many `items` there are. */
 const clickAndCount = (page: Page, selector: string, busy: string, items: string) => page.evaluate(([s, b, i]) => {
   document.querySelector(s)!.click();
   return { busy: document.querySelector(b)!.hasAttribute('aria-busy'), items: document.querySelectorAll(i).length };
 }, [selector, busy, items]);
-
-/** Waits for every slice of `busy` to be drawn. */
-const drawn = (page: Page, busy: string) =>
-  page.waitForFunction((b) => !document.querySelector(b)!.hasAttribute('aria-busy'), busy, { timeout: 120_000 });
-
-const attributes = (page: Page, selector: string, name: string) =>
-  page.evaluate(([s, n]) => Array.from(document.querySelectorAll(s), (e) => e.getAttribute(n)!), [selector, name]);
-
-/** Puts `text` in the editor at `offset`, as typed. */
-async function typeAt(page: Page, offset: number, text: string): Promise<void> {
-  await page.evaluate((o) => {
-    const editor = document.getElementById('editor')!;
-    editor.focus();
-    editor.setSelectionRange(o, o);
-  }, offset);
-  await page.keyboard.insertText(text);
-}
 
 describe('the Attack paths tab and the threat details, in a browser', { skip }, () => {
   const served = servedSuite('threatmap-web-s17-', { large: LARGE, shop: readFileSync('examples/ecommerce.yaml', 'utf8') });
@@ -86,7 +44,7 @@ describe('the Attack paths tab and the threat details, in a browser', { skip }, 
   it('Attack paths of a large model, in slices of 10 ms: every path comes in the end, in the report\'s order (the long tasks in a diagnostic)', { timeout: 300_000 }, async (t) => {
     const { page, problems } = await served.open('large');
     const paths = served.result('large').attackPaths.paths;
-    await observeTasks(page);
+    await observeLongTasks(page);
     const first = await clickAndCount(page, '#tab-paths', '#panel-paths', '#panel-paths ol.paths > li');
     await drawn(page, '#panel-paths');
     t.diagnostic(`long tasks after opening the Attack paths tab (ms): ${await longTasks(page)}; paths in the first slice: ${first.items} of ${paths.length}`);

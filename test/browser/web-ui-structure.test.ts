@@ -8,15 +8,15 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserSkip, servedSuite } from './chromium.js';
+import { browserSkip, type PageDocument, type PageElement, servedSuite } from './chromium.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { applyModelEdit, type ModelEdit } from '../../src/model/edit.js';
 import { applyTriage, defaultTriagePath, parseTriage } from '../../src/track/triage.js';
 
 const skip = browserSkip('web UI structure browser tests');
 
-// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
-declare const document: { activeElement: { id: string } | null };
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const document: PageDocument;
 
 const ORIGINAL = readFileSync('examples/ecommerce.yaml', 'utf8');
 const ADD_ADMIN: ModelEdit = { op: 'add-element', id: 'admin', fields: { name: 'Back office', type: 'admin-panel', in: 'dmz' } };
@@ -34,25 +34,12 @@ describe('the web UI edits the model\'s structure', { skip }, () => {
   let shopTriage: string;
   before(() => { shop = served.file('shop'); shopTriage = defaultTriagePath(shop); });
 
-  async function open(): Promise<{ page: Page; problems: string[]; elsewhere: string[] }> {
-    const server = served.server('shop');
-    const page = await served.browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const problems: string[] = [];
-    const elsewhere: string[] = [];
-    const origin = new URL(server.url).origin;
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('request', (r) => { if (new URL(r.url()).origin !== origin) elsewhere.push(r.url()); });
-    await page.goto(server.url);
-    await page.waitForSelector('#threat-total');
-    return { page, problems, elsewhere };
-  }
+  const open = () => served.open('shop');
 
   const total = async (page: Page) => Number(await page.textContent('#threat-total'));
   const focused = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
   /** Waits for the header to show this many threats (the live analysis runs after a pause). */
-  const totalBecomes = (page: Page, count: number) => page.waitForFunction((n) => (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } | null } })
-    .document.getElementById('threat-total')?.textContent === String(n), count);
+  const totalBecomes = (page: Page, count: number) => page.waitForFunction((n) => document.getElementById('threat-total')?.textContent === String(n), count);
   const cliCount = () => loadOrExit(shop, { quiet: true }).result.threats.length;
   /** An element's text once it has one: edits are worked out in the page's worker, their answer a moment later. */
   const shownText = async (page: Page, selector: string) => {
@@ -265,7 +252,7 @@ describe('the web UI edits the model\'s structure', { skip }, () => {
     const warnings = applyTriage(loadOrExit(shop, { quiet: true }).result, parsed.triage, { today }).triage!.warnings;
     assert.deepEqual(warnings.filter((w) => w.code === 'review-due').map((w) => w.uid), [threat.uid]);
     await page.selectOption('#f-status', 'review-due');
-    assert.deepEqual(await page.locator('tr.threat').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { key: string } }).dataset.key)), [key]);
+    assert.deepEqual(await page.locator('tr.threat').evaluateAll((rows) => rows.map((r) => (r as unknown as PageElement).dataset.key)), [key]);
     assert.equal(await page.inputValue('#triage-review'), '2020-01-31');
     assert.deepEqual(problems, []);
     await page.close();

@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from '
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserSkip, servedSuite } from './chromium.js';
+import { browserSkip, openServedPage, type PageDocument, type PageElement, servedSuite, type WatchedPage } from './chromium.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { applyModelEdit } from '../../src/model/edit.js';
 import { generateModelText } from '../../src/model/generate.js';
@@ -20,6 +20,9 @@ import { uidOf } from '../../src/track/triage.js';
 import { replaceOnce } from '../helpers.js';
 
 const skip = browserSkip('web UI sync browser tests');
+
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const document: PageDocument;
 
 const ORIGINAL = readFileSync('examples/ecommerce.yaml', 'utf8');
 const NO_RATE_LIMIT = 'no-rate-limiting@api:/search';
@@ -49,23 +52,13 @@ describe('the web UI follows the files on disk', { skip }, () => {
   }
 
   /** The page open and its first analysis shown (or, for a model not there, `ready` shown). */
-  async function open(served: Served, ready = '#threat-total'): Promise<{ page: Page; problems: string[] }> {
-    const page = await suite.browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if ((m.type() === 'error' || m.type() === 'warning') && !EXPECTED_STATUS.test(m.text())) problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
-    await page.goto(served.server.url);
-    await page.waitForSelector(ready);
-    return { page, problems };
-  }
+  const open = (served: Served, ready = '#threat-total'): Promise<WatchedPage> =>
+    openServedPage(suite.browser, served.server.url, { ready, expected: EXPECTED_STATUS });
 
   const saveState = (page: Page) => page.getAttribute('#save-state', 'data-state');
   const bannerShown = (page: Page) => page.isVisible('#banner');
   const systemName = (page: Page, name: string) => page.waitForFunction(
-    (n) => (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } } }).document.getElementById('system-name').textContent === n, name);
+    (n) => document.getElementById('system-name')!.textContent === n, name);
   /** The focused element's `data-focus` name and its threat's key. */
   const focused = (page: Page) => page.evaluate(`(() => { const a = document.activeElement;
     return a.id === 'editor' ? 'editor' : (a.closest('[data-key]')?.dataset.key ?? '') + ' ' + (a.dataset.focus ?? a.tagName); })()`) as Promise<string>;
@@ -178,7 +171,7 @@ describe('the web UI follows the files on disk', { skip }, () => {
     assert.equal(await page.locator('.detail button.fix').count(), 0);
     assert.match(await page.textContent('.detail .fixes .advice') ?? '', /use an encrypted protocol/);
     const offered: string[] = [];
-    for (const key of await page.locator('tr.threat').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { key: string } }).dataset.key))) {
+    for (const key of await page.locator('tr.threat').evaluateAll((rows) => rows.map((r) => (r as unknown as PageElement).dataset.key))) {
       await page.locator(`tr.threat[data-key="${key}"] button.title`).click();
       for (const text of await page.locator('.detail button.fix').allTextContents()) offered.push(/^Add (\S+) to /.exec(text)![1]);
     }

@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { activeContent, browserSkip, servedSuite } from './chromium.js';
+import { activeContent, browserSkip, openServedPage, type PageDocument, type PageElement, type PageWindow, servedSuite, type WatchedPage } from './chromium.js';
 import { loadOrExit } from '../../src/cli/load.js';
 import { loadModel } from '../../src/model/load.js';
 import type { RunningServer } from '../../src/server/server.js';
@@ -18,20 +18,13 @@ import { replaceOnce } from '../helpers.js';
 
 const skip = browserSkip('web UI browser tests');
 
-// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
-declare const window: unknown;
-type EditorElement = { selectionStart: number };
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const document: PageDocument;
+declare const window: PageWindow;
 
 const ORIGINAL = readFileSync('examples/ecommerce.yaml', 'utf8');
 const SEARCH_LINE = '      /search:   { public: true, returns: [catalog] }       # no rate limiting';
 const NO_RATE_LIMIT = 'no-rate-limiting@api:/search';
-
-interface Opened {
-  page: Page;
-  problems: string[];
-  /** Requests to anywhere but the server. */
-  elsewhere: string[];
-}
 
 describe('the web UI of threatmap serve in Chromium', { skip }, () => {
   const served = servedSuite('threatmap-web-', { shop: ORIGINAL });
@@ -40,19 +33,7 @@ describe('the web UI of threatmap serve in Chromium', { skip }, () => {
   let shopTriage: string;
   before(() => { dir = served.dir; shop = served.file('shop'); shopTriage = defaultTriagePath(shop); });
 
-  async function open(on: RunningServer = served.server('shop')): Promise<Opened> {
-    const page = await served.browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const problems: string[] = [];
-    const elsewhere: string[] = [];
-    const origin = new URL(on.url).origin;
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('dialog', (d) => { problems.push(`dialog: ${d.message()}`); void d.dismiss(); });
-    page.on('request', (r) => { if (new URL(r.url()).origin !== origin) elsewhere.push(r.url()); });
-    await page.goto(on.url);
-    await page.waitForSelector('#threat-total');
-    return { page, problems, elsewhere };
-  }
+  const open = (on: RunningServer = served.server('shop')): Promise<WatchedPage> => openServedPage(served.browser, on.url);
 
   const threatRows = (page: Page, key: string) => page.locator(`tr.threat[data-key="${key}"]`);
   const total = async (page: Page) => Number(await page.textContent('#threat-total'));
@@ -95,8 +76,8 @@ describe('the web UI of threatmap serve in Chromium', { skip }, () => {
     await first.click();
     const lines = broken.split('\n');
     const offset = lines.slice(0, expected.line - 1).reduce((n, l) => n + l.length + 1, 0) + expected.col - 1;
-    assert.equal(await page.$eval('#editor', (el) => (el as unknown as EditorElement).selectionStart), offset);
-    assert.equal(await page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } } }).document.activeElement.id), 'editor');
+    assert.equal(await page.$eval('#editor', (el) => (el as unknown as PageElement).selectionStart), offset);
+    assert.equal(await page.evaluate(() => document.activeElement!.id), 'editor');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -142,8 +123,7 @@ describe('the web UI of threatmap serve in Chromium', { skip }, () => {
     const { page, problems } = await open();
     const changed = replaceOnce(ORIGINAL, 'name: Acme Shop', 'name: Acme Shop (edited elsewhere)');
     writeFileSync(shop, changed);
-    await page.waitForFunction((name) => (globalThis as unknown as { document: { getElementById(id: string): { textContent: string } } })
-      .document.getElementById('system-name').textContent === name, 'Acme Shop (edited elsewhere)');
+    await page.waitForFunction((name) => document.getElementById('system-name')!.textContent === name, 'Acme Shop (edited elsewhere)');
     assert.equal(await page.inputValue('#editor'), changed);
     assert.equal(await page.getAttribute('#save-state', 'data-state'), 'saved');
     assert.equal(await page.isVisible('#banner'), false);
@@ -197,7 +177,7 @@ describe('the web UI of threatmap serve in Chromium', { skip }, () => {
     }
     await page.fill('#f-text', 'pwned');
     await page.waitForTimeout(200);
-    assert.equal(await page.evaluate(() => (window as { __pwned?: string }).__pwned), undefined);
+    assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.deepEqual(problems, []);
     assert.deepEqual(elsewhere, []);
     const counts = await activeContent(page);

@@ -6,26 +6,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserSkip, servedSuite } from './chromium.js';
+import { browserSkip, drawn, type PageDocument, servedSuite } from './chromium.js';
 import { type AnalysisResult, SURFACE_CATEGORIES } from '../../src/analysis/types.js';
 import { generateModelText } from '../../src/model/generate.js';
 
 const skip = browserSkip('web2 s17 browser tests');
 
-// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
-interface PageElement {
-  value: string;
-  children: ArrayLike<PageElement>;
-  dispatchEvent(event: Event): boolean;
-  hasAttribute(name: string): boolean;
-  getAttribute(name: string): string | null;
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-  click(): void;
-}
-declare const document: {
-  querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-};
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const document: PageDocument;
 
 const LARGE = generateModelText({ elements: 2000, seed: 1 });
 const SHOP = readFileSync('examples/ecommerce.yaml', 'utf8');
@@ -43,11 +31,6 @@ const surfaceRows = (r: AnalysisResult): number[] => SURFACE_CATEGORIES.map((c) 
   const n = r.attackSurface.filter((e) => e.category === c).length;
   return n === 0 ? 1 : Math.min(n, MAX_ROWS) + (n > MAX_ROWS ? 1 : 0);
 });
-
-
-/** Waits for every slice of `busy` to be drawn. */
-const drawn = (page: Page, busy: string) =>
-  page.waitForFunction((b) => !document.querySelector(b)!.hasAttribute('aria-busy'), busy, { timeout: 120_000 });
 
 /** For each table in `panel`: the number of rows in each of its bodies, and whether every body is a row group. */
 const bodies = (page: Page, panel: string) => page.evaluate((p) => Array.from(document.querySelectorAll(`${p} table`), (table) => {

@@ -6,25 +6,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserSkip, servedSuite } from './chromium.js';
+import { browserSkip, drawn, type PageDocument, type PageGlobals, servedSuite, typeAt } from './chromium.js';
 
 const skip = browserSkip('websteps s18 browser tests');
 
-// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
-interface PageElement {
-  value: string;
-  textContent: string | null;
-  hasAttribute(name: string): boolean;
-  querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-  focus(): void;
-  setSelectionRange(start: number, end: number): void;
-}
-declare const document: {
-  getElementById(id: string): PageElement | null;
-  querySelector(selector: string): PageElement | null;
-};
-declare const globalThis: Record<string, unknown>;
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const document: PageDocument;
+declare const globalThis: PageGlobals;
 
 const SHOP = readFileSync('examples/ecommerce.yaml', 'utf8');
 /** The session cache's threat: Redis names steps for it; the same threat on Memcached has none, and nothing else changes. */
@@ -32,12 +20,9 @@ const REDIS_KEY = 'unencrypted-store@cache';
 /** A threat of the shop whose action has no steps in any technology. */
 const PLAIN_KEY = 'session-hijacking@api';
 
-const drawn = (page: Page) =>
-  page.waitForFunction(() => !document.querySelector('#threat-table')!.hasAttribute('aria-busy'), null, { timeout: 120_000 });
-
 /** Opens a threat's details and waits for them. */
 async function openDetails(page: Page, key: string): Promise<void> {
-  await drawn(page);
+  await drawn(page, '#threat-table');
   await page.click(`#threat-table tr.threat[data-key="${key}"] button.title`);
   await page.waitForSelector('#threat-table tr.detail-row #triage-owner');
 }
@@ -59,12 +44,7 @@ const shownSteps = (page: Page) => page.evaluate(() => {
 async function replaceInEditor(page: Page, old: string, text: string): Promise<void> {
   const at = (await page.inputValue('#editor')).indexOf(old);
   assert.ok(at >= 0, old);
-  await page.evaluate(([start, end]) => {
-    const editor = document.getElementById('editor')!;
-    editor.focus();
-    editor.setSelectionRange(start, end);
-  }, [at, at + old.length]);
-  await page.keyboard.insertText(text);
+  await typeAt(page, at, text, at + old.length);
 }
 
 describe('the steps under a threat\'s mitigation in the page, in a browser', { skip }, () => {
@@ -109,13 +89,13 @@ describe('the steps under a threat\'s mitigation in the page, in a browser', { s
     // A new analysis that changes nothing the details show (the load balancer renamed): the same details, steps and all.
     await replaceInEditor(page, 'name: Load balancer', 'name: Front balancer');
     await page.waitForFunction(() => document.querySelector('#threat-table tr.threat[data-key="cleartext-tampering@lb"]')?.textContent?.includes('Front balancer') === true, null, { timeout: 60_000 });
-    await drawn(page);
+    await drawn(page, '#threat-table');
     assert.deepEqual(await details(), { same: true, steps, owner: 'alice' });
 
     // Memcached names no steps for it, and that is all that changes of the threat: its details drawn again.
     await replaceInEditor(page, 'tech: redis', 'tech: memcached');
     await page.waitForFunction(() => document.querySelector('#threat-table .detail')?.querySelector('ul.steps') === null, null, { timeout: 60_000 });
-    await drawn(page);
+    await drawn(page, '#threat-table');
     assert.deepEqual(await details(), { same: false, steps: 0, owner: 'alice' });
     assert.deepEqual(problems, []);
     await page.close();

@@ -8,35 +8,17 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { browserSkip, servedSuite } from './chromium.js';
+import { attributes, browserSkip, drawn, longTasks, observeLongTasks, type PageDocument, type PageGlobals, type PageWindow, servedSuite } from './chromium.js';
 import { type AnalysisResult, SURFACE_CATEGORIES, type Threat } from '../../src/analysis/types.js';
 import { generateModelText } from '../../src/model/generate.js';
 import { statusOf, uidOf } from '../../src/track/triage.js';
 
 const skip = browserSkip('web tables s16 browser tests');
 
-// The page's globals, typed just enough for the callbacks that run in the browser (the project's lib has no DOM).
-interface PageElement {
-  hasAttribute(name: string): boolean;
-  getAttribute(name: string): string | null;
-  closest(selector: string): PageElement | null;
-  getBoundingClientRect(): { top: number; bottom: number };
-  parentElement: PageElement | null;
-  textContent: string | null;
-  selectionStart: number;
-  click(): void;
-  focus(): void;
-  setSelectionRange(start: number, end: number): void;
-}
-declare const document: {
-  getElementById(id: string): PageElement | null;
-  querySelector(selector: string): PageElement | null;
-  querySelectorAll(selector: string): ArrayLike<PageElement>;
-  activeElement: PageElement | null;
-  getSelection(): { anchorNode: { parentElement: PageElement | null } | null; removeAllRanges(): void } | null;
-};
-declare const window: { find(text: string): boolean };
-declare const globalThis: Record<string, unknown>;
+// The page's globals its callbacks use (chromium.ts has why they are declared here).
+declare const document: PageDocument;
+declare const window: PageWindow;
+declare const globalThis: PageGlobals;
 
 /** The 2,000-element model of the task, and what the CLI finds in it (the page's worker runs the same analysis). */
 const LARGE = generateModelText({ elements: 2000, seed: 1 });
@@ -59,15 +41,6 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
   /** Rows in a slice where the first slice is asserted: far fewer than any table here holds. */
   const SLICE = 25;
 
-  /** Counts the long tasks from now on (reported as a diagnostic, never asserted). */
-  const observeTasks = (page: Page) => page.evaluate(() => {
-    const tasks: number[] = [];
-    globalThis.webtablesTasks = tasks;
-    // Node's types, which the test is checked with, know no browser entry types.
-    new PerformanceObserver((list) => { for (const e of list.getEntries()) tasks.push(e.duration); }).observe({ type: 'longtask' as never });
-  });
-  const longTasks = async (page: Page) => (await page.evaluate(() => globalThis.webtablesTasks as number[])).map(Math.round).join(', ') || 'none';
-
   /** Clicks a tab (or a button) and answers whether `busy` was aria-busy at the end of the click's own task. */
   const clickBusy = (page: Page, selector: string, busy: string) => page.evaluate(([s, b]) => {
     document.querySelector(s)!.click();
@@ -83,12 +56,6 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
     return { busy: document.querySelector(b)!.hasAttribute('aria-busy'), rows: Array.from(document.querySelectorAll(`${b} tr[${n}]`), (r) => r.getAttribute(n)!) };
   }, [selector, busy, name]);
 
-  /** Waits for every slice of `busy` to be drawn. */
-  const drawn = (page: Page, busy: string) =>
-    page.waitForFunction((b) => !document.querySelector(b)!.hasAttribute('aria-busy'), busy, { timeout: 120_000 });
-
-  const attributes = (page: Page, selector: string, name: string) =>
-    page.evaluate(([s, n]) => Array.from(document.querySelectorAll(s), (e) => e.getAttribute(n)!), [selector, name]);
   const texts = (page: Page, selector: string) => page.evaluate((s) => Array.from(document.querySelectorAll(s), (e) => e.textContent!), selector);
 
   /** Finds `text` in the page, from its start: where the match is, or undefined when there is none. */
@@ -189,7 +156,7 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
   it('under the real 10 ms slices, opening Coverage and Attack surface draws every row in the end (the long tasks printed, never asserted)', { timeout: 300_000 }, async (t) => {
     const { page, problems } = await served.open('large');
     for (const [tab, panel, name] of [['#tab-coverage', '#panel-coverage', 'Coverage'], ['#tab-surface', '#panel-surface', 'Attack surface']]) {
-      await observeTasks(page);
+      await observeLongTasks(page);
       // How much the click's own task draws depends on the machine: printed, the rows that come in the end asserted.
       t.diagnostic(`${name}: busy at the end of the click's task: ${await clickBusy(page, tab, panel)}`);
       await drawn(page, panel);

@@ -2,7 +2,7 @@
 // other CLI tests run: it is built here from the current sources and must behave the same.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -79,6 +79,26 @@ describe('the bundled CLI', () => {
       }
     } finally {
       writeFileSync(join(outdir, 'threatmap.cache'), cache);
+    }
+  });
+  it('keeps the cache of a run under other V8 flags apart, leaving the plain runs\' cache as it was', () => {
+    const plain = readFileSync(join(outdir, 'threatmap.cache'));
+    const flagged = () => readdirSync(outdir).filter((name) => /^threatmap\.[0-9a-f]{8}\.cache$/.test(name));
+    const runFlagged = () => spawnSync(process.execPath, ['--single-threaded', cli, 'analyze', 'examples/ecommerce.yaml', '--quiet'], { encoding: 'utf8' });
+    try {
+      const first = runFlagged();
+      assert.equal(first.status, 0, first.stderr);
+      assert.equal(first.stdout, readFileSync('test/golden/ecommerce.md', 'utf8'));
+      assert.ok(readFileSync(join(outdir, 'threatmap.cache')).equals(plain), 'the plain runs\' cache was replaced');
+      assert.equal(flagged().length, 1);
+      const made = statSync(join(outdir, flagged()[0])).mtimeMs;
+      const second = runFlagged();
+      assert.equal(second.status, 0, second.stderr);
+      // Accepted by the second run under the same flags, so not written again.
+      assert.equal(statSync(join(outdir, flagged()[0])).mtimeMs, made);
+      assert.ok(cacheFits(), 'a plain run still starts from its cache');
+    } finally {
+      for (const name of flagged()) rmSync(join(outdir, name));
     }
   });
   it('prints the version of package.json', () => {

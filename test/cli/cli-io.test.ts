@@ -4,19 +4,19 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { describeError } from '../../src/cli/io.js';
 import { generateModelText } from '../../src/model/generate.js';
+import { tempFolder } from '../temp.js';
 import { noStack } from './run-cli.js';
 
 const MAIN = resolve('src/cli/main.ts');
 const IO = resolve('src/cli/io.ts');
 const TSX = import.meta.resolve('tsx');
 const EXAMPLE = resolve('examples/ecommerce.yaml');
-const dir = mkdtempSync(join(tmpdir(), 'threatmap-cli-io-'));
+const dir = tempFolder('threatmap-cli-io-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 interface Run { code: number | null; stdout: string; stderr: string }

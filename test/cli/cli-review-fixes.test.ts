@@ -3,8 +3,7 @@
 // fits the revision, ignored options say so, help and README list every option, suggested commands are quoted.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { shellQuote } from '../../src/cli/check.js';
@@ -12,6 +11,7 @@ import { MAX_CLI_ELEMENTS, MODEL_LIMIT_MB, parseElements, parseHide, parseSeed, 
 import { generateModelText } from '../../src/model/generate.js';
 import { MAX_MODEL_BYTES } from '../../src/model/parse.js';
 import { noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 const MAIN = resolve('src/cli/main.ts');
 const TSX = import.meta.resolve('tsx');
@@ -29,7 +29,7 @@ const git = (cwd: string, ...args: string[]) => {
   assert.equal(r.status, 0, r.stderr);
 };
 
-const tempDir = (name = 'threatmap-fixes-') => mkdtempSync(join(tmpdir(), name));
+const tempDir = (name = 'threatmap-fixes-') => tempFolder(name);
 
 /** A git repository with the example model in it, not yet added. */
 function repo(): { dir: string; model: string } {

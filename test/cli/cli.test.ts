@@ -1,11 +1,11 @@
 // The CLI as a person uses it: exit codes, messages with positions, atomic output, no stack traces.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EXPORT_FORMATS } from '../../src/cli/export.js';
 import { noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 
 describe('threatmap analyze', () => {
@@ -52,7 +52,7 @@ describe('threatmap analyze', () => {
     assert.match(bad.stderr, /--details.*auto, full, grouped/s);
   });
   it('--output writes the file atomically and leaves no temporary file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-'));
+    const dir = tempFolder('threatmap-');
     const out = join(dir, 'report.md');
     const r = run('analyze', 'examples/ecommerce.yaml', '--output', out);
     assert.equal(r.code, 0, r.stderr);
@@ -61,7 +61,7 @@ describe('threatmap analyze', () => {
     assert.deepEqual(readdirSync(dir), ['report.md']);
   });
   it('an invalid model: every error with file:line:col, exit 2, no stack trace, no output file', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-'));
+    const dir = tempFolder('threatmap-');
     const model = join(dir, 'bad.yaml');
     writeFileSync(model, 'threatmap: 1\nsystem: { name: x }\nelements:\n  a: { kind: process, contrls: [waf] }\n  b: { kind: store }\nflows:\n  - a -> c: https\n');
     const out = join(dir, 'report.md');
@@ -83,7 +83,7 @@ describe('threatmap analyze', () => {
     }
   });
   it('malformed YAML: position and exit 2', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-'));
+    const dir = tempFolder('threatmap-');
     const model = join(dir, 'broken.yaml');
     writeFileSync(model, 'threatmap: 1\nsystem: { name: x\nelements: {}\n');
     const r = run('validate', model);
@@ -136,7 +136,7 @@ describe('threatmap rules', () => {
 });
 
 describe('threatmap diagram', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-diagram-'));
+  const dir = tempFolder('threatmap-diagram-');
   const model = join(dir, 'estate.yaml');
   writeFileSync(model, run('generate', '--elements', '300', '--seed', '3').stdout);
   const nodes = (dot: string) => (dot.match(/^\s*"?[\w:.-]+"? \[.*label=/gm) ?? []).length;

@@ -1,15 +1,15 @@
 // `threatmap discover` lists what the files switch off in so many words as `check:` lines of its summary, each
 // with its file:line, Compose's with Kubernetes' and Terraform's; a file that switches nothing off gives none.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 describe('threatmap discover: check lines for what the files switch off', () => {
   it('a database open to every client and storage written unencrypted are checks; the drafted model analyses with their findings', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-checks-'));
+    const dir = tempFolder('threatmap-checks-');
     writeFileSync(join(dir, 'compose.yaml'), 'services:\n  api:\n    build: .\n    environment: [DB_HOST=db]\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_HOST_AUTH_METHOD: trust\n');
     writeFileSync(join(dir, 'main.tf'), 'resource "aws_db_instance" "orders" {\n  engine            = "postgres"\n  password          = var.pw\n  storage_encrypted = false\n}\nvariable "pw" {}\n');
     const out = join(dir, 'threatmap.yaml');
@@ -25,7 +25,7 @@ describe('threatmap discover: check lines for what the files switch off', () => 
   });
 
   it('a file that switches nothing off gives no such check', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-checks-'));
+    const dir = tempFolder('threatmap-checks-');
     writeFileSync(join(dir, 'compose.yaml'), 'services:\n  api:\n    build: .\n    environment: [DB_HOST=db]\n  db:\n    image: postgres:16\n    environment: [POSTGRES_PASSWORD_FILE=/run/secrets/pg]\n');
     const r = run('discover', dir);
     assert.equal(r.code, 0, r.stderr);

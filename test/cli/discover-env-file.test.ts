@@ -1,10 +1,10 @@
 // `threatmap discover` reads the env files compose services name, inside the folder searched only.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 describe('threatmap discover: env_file', () => {
   it('a service env file names the database: a flow cited by the env file line, the file in the header', () => {
@@ -16,7 +16,7 @@ describe('threatmap discover: env_file', () => {
   });
 
   it('an env file outside the folder searched is not read', () => {
-    const top = mkdtempSync(join(tmpdir(), 'threatmap-env-'));
+    const top = tempFolder('threatmap-env-');
     mkdirSync(join(top, 'repo'));
     writeFileSync(join(top, 'outside.env'), 'DB_HOST=db\n');
     writeFileSync(join(top, 'repo', 'compose.yaml'), 'services:\n  app:\n    image: x\n    env_file: ../outside.env\n  db:\n    image: postgres\n');

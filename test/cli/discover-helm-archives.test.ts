@@ -2,13 +2,13 @@
 // chart built on a library chart renders; a damaged archive is named in the summary and the rest renders.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { readChart, tarEntries } from '../../src/cli/chart-files.js';
 import { run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 /** A ustar archive of the given files; names over 100 bytes get a PAX header, as Go's archive/tar (helm package) writes. */
 function tar(files: Record<string, string>): Uint8Array {
@@ -58,7 +58,7 @@ const LIBRARY = {
 };
 
 function chartWith(archive: Uint8Array | undefined): string {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-tgz-'));
+  const dir = tempFolder('threatmap-helm-tgz-');
   mkdirSync(join(dir, 'templates'));
   mkdirSync(join(dir, 'charts'));
   writeFileSync(join(dir, 'Chart.yaml'), 'apiVersion: v2\nname: shop\nversion: 1.0.0\ndependencies:\n  - name: lib\n    version: 0.1.0\n');
@@ -76,7 +76,7 @@ describe('packaged subcharts', () => {
   it('tarEntries reads ustar, PAX long names and what the system tar writes', () => {
     const long = `lib/templates/${'x'.repeat(120)}.tpl`;
     assert.deepEqual(tarEntries(tar({ ...LIBRARY, [long]: 'y' })).map((e) => e.name), [...Object.keys(LIBRARY), long]);
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tar-'));
+    const dir = tempFolder('threatmap-tar-');
     mkdirSync(join(dir, 'lib', 'templates'), { recursive: true });
     for (const [name, text] of Object.entries(LIBRARY)) writeFileSync(join(dir, name), text);
     execFileSync('tar', ['czf', join(dir, 'lib.tgz'), '-C', dir, 'lib']);

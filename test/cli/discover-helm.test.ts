@@ -1,11 +1,11 @@
 // `threatmap discover` on a Helm chart: rendered as `helm template` would (the release named after the chart),
 // each element and flow cited by its template's line, test hooks left out, --values files and --set applied on top.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 const CHART = 'test/fixtures/discover/helm-app';
 
@@ -21,14 +21,14 @@ describe('threatmap discover: Helm charts', () => {
     assert.match(r.stderr, /read 1 Helm chart \(7 templates rendered\): test\/fixtures\/discover\/helm-app\/ \(chart\)/);
     assert.match(r.stderr, /left out app-test-connection: a Helm test hook \(helm\.sh\/hook: test\), run by `helm test` only/);
     assert.equal(run('discover', CHART).stdout, r.stdout, 'deterministic');
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-'));
+    const dir = tempFolder('threatmap-helm-');
     writeFileSync(join(dir, 'model.yaml'), r.stdout);
     const analysed = run('analyze', join(dir, 'model.yaml'));
     assert.equal(analysed.code, 0, analysed.stderr);
   });
 
   it('--values files apply over values.yaml, later ones winning', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-values-'));
+    const dir = tempFolder('threatmap-helm-values-');
     writeFileSync(join(dir, 'public.yaml'), 'service:\n  type: LoadBalancer\n');
     writeFileSync(join(dir, 'private.yaml'), 'service:\n  type: ClusterIP\n');
     const open = run('discover', CHART, '--values', join(dir, 'public.yaml'));
@@ -39,7 +39,7 @@ describe('threatmap discover: Helm charts', () => {
   });
 
   it('--set applies over the --values files as helm template --set does; --set-string after it', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-set-'));
+    const dir = tempFolder('threatmap-helm-set-');
     writeFileSync(join(dir, 'private.yaml'), 'service:\n  type: ClusterIP\n');
     const r = run('discover', CHART, '--values', join(dir, 'private.yaml'), '--set', 'service.type=LoadBalancer,postgresql.enabled=false', '--set', 'replicaCount=3');
     assert.equal(r.code, 0, r.stderr);
@@ -53,7 +53,7 @@ describe('threatmap discover: Helm charts', () => {
   });
 
   it('a malformed --set is a usage error naming it and what was expected; nothing is written', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-set-bad-'));
+    const dir = tempFolder('threatmap-helm-set-bad-');
     const out = join(dir, 'model.yaml');
     for (const [arg, expected] of [
       ['service.type', /option '--set <key=value>' argument 'service\.type' is invalid\. service\.type has no value; expected service\.type=VALUE/],
@@ -87,7 +87,7 @@ describe('threatmap discover: Helm charts', () => {
   });
 
   it('bad --values: a file that is not there, one that is not YAML, a folder without charts', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-helm-bad-'));
+    const dir = tempFolder('threatmap-helm-bad-');
     const missing = run('discover', CHART, '--values', join(dir, 'nope.yaml'));
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /nope\.yaml: cannot read: no such file or folder \(ENOENT\)/);

@@ -1,12 +1,12 @@
 // `threatmap discover` on Kubernetes manifests: a folder of them, a Helm chart rendered beside them, and a
 // folder with both compose files and manifests drafting one model.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { looksLikeManifest, scanRepository } from '../../src/cli/discover.js';
 import { run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 
 describe('threatmap discover: Kubernetes manifests', () => {
@@ -50,7 +50,7 @@ describe('threatmap discover: Kubernetes manifests', () => {
     const one = run('discover', 'test/fixtures/discover/k8s-mixed/k8s/web.yaml');
     assert.equal(one.code, 0, one.stderr);
     assert.match(one.stderr, /read 1 Kubernetes manifest/);
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-k8s-'));
+    const dir = tempFolder('threatmap-k8s-');
     mkdirSync(join(dir, 'deploy'));
     writeFileSync(join(dir, 'deploy', 'app.yaml'), 'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: [broken\n');
     writeFileSync(join(dir, 'notes.yaml'), 'title: not a manifest\n');

@@ -2,12 +2,12 @@
 // a broken var file or --var stops the run with its position and writes nothing; a malformed --var is a
 // usage error; either option without Terraform is refused.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { inCommandLineOrder } from '../../src/cli/discover.js';
 import { noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 const MAIN = 'variable "enabled" {\n  type = bool\n  default = true\n}\nvariable "open" {\n  default = false\n}\n'
   + 'resource "aws_db_instance" "db" {\n  engine = "mysql"\n  publicly_accessible = var.open\n}\n'
@@ -15,7 +15,7 @@ const MAIN = 'variable "enabled" {\n  type = bool\n  default = true\n}\nvariable
 
 /** A configuration with its own production variables beside it, and a staging file elsewhere. */
 function repository(): { dir: string; infra: string; outside: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-tf-vars-'));
+  const dir = tempFolder('threatmap-tf-vars-');
   const infra = join(dir, 'infra');
   mkdirSync(infra);
   writeFileSync(join(infra, 'main.tf'), MAIN);
@@ -134,7 +134,7 @@ describe('threatmap discover: Terraform --var-file and --var', () => {
     assert.equal(one.code, 2);
     assert.match(one.stderr, /--var is for Terraform, and test\/fixtures\/discover\/k8s-shop holds none/);
     // Variable files alone are not a configuration for them to set.
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tf-vars-only-'));
+    const dir = tempFolder('threatmap-tf-vars-only-');
     writeFileSync(join(dir, 'terraform.tfvars'), 'open = true\n');
     writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx\n');
     const only = run('discover', dir, '--var', 'open=true');

@@ -1,12 +1,12 @@
 // `threatmap discover` with Terraform: *.tf files found in every folder, read together, drafted into a
 // model that loads, with the summary naming what was read and what was skipped.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanRepository } from '../../src/cli/discover.js';
 import { run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 const DIR = 'test/fixtures/discover/terraform-shop';
 
@@ -29,7 +29,7 @@ describe('threatmap discover: Terraform', () => {
   });
 
   it('what the files state and the model cannot hold is a check line with file:line, never the secret itself', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tf-checks-'));
+    const dir = tempFolder('threatmap-tf-checks-');
     writeFileSync(join(dir, 'main.tf'), 'resource "aws_db_instance" "orders" {\n  engine   = "postgres"\n  password = "hunter2-in-code"\n}\n');
     const r = run('discover', dir);
     assert.equal(r.code, 0, r.stderr);
@@ -48,7 +48,7 @@ describe('threatmap discover: Terraform', () => {
   });
 
   it('reads terraform.tfvars and *.auto.tfvars in Terraform\'s order, and says other variable files are not read', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tfvars-'));
+    const dir = tempFolder('threatmap-tfvars-');
     writeFileSync(join(dir, 'main.tf'), 'variable "open" {\n  default = false\n}\nresource "aws_db_instance" "db" {\n  engine = "mysql"\n  publicly_accessible = var.open\n}\n');
     writeFileSync(join(dir, 'b.auto.tfvars'), 'open = true\n');
     writeFileSync(join(dir, 'a.auto.tfvars'), 'open = false\n');
@@ -63,7 +63,7 @@ describe('threatmap discover: Terraform', () => {
   });
 
   it('reads terraform.tfvars.json after terraform.tfvars and *.auto.tfvars.json among the .auto files; a broken one is an error with its position', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tfvars-json-'));
+    const dir = tempFolder('threatmap-tfvars-json-');
     writeFileSync(join(dir, 'main.tf'), 'variable "open" {\n  default = false\n}\nvariable "n" {\n  default = 1\n}\nresource "aws_db_instance" "db" {\n  engine = "mysql"\n  publicly_accessible = var.open\n}\nresource "aws_instance" "app" {\n  count = var.n\n  user_data = "DB=${aws_db_instance.db.address}"\n}\n');
     writeFileSync(join(dir, 'terraform.tfvars'), 'open = false\n');
     writeFileSync(join(dir, 'terraform.tfvars.json'), '{\n  "open": true,\n  "n": 2\n}\n');
@@ -85,7 +85,7 @@ describe('threatmap discover: Terraform', () => {
   });
 
   it('reads Terraform JSON (cdk.tf.json, as CDK for Terraform writes it)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tfjson-'));
+    const dir = tempFolder('threatmap-tfjson-');
     writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify({
       '//': { metadata: { backend: 'local' } },
       resource: {

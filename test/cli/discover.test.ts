@@ -2,14 +2,14 @@
 // existing one without --force), a summary on standard error, exit 2 with file:line:col for a broken
 // compose file or none at all, and the folder walk (sorted, skipping what is not the repository's own).
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { scanRepository } from '../../src/cli/discover.js';
 import { noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-discover-'));
+const scratch = () => tempFolder('threatmap-discover-');
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('threatmap discover', () => {

@@ -1,12 +1,12 @@
 // `threatmap export` to other tools' model files, as a person runs it: the format told by the output file's
 // name, the file written atomically, and the file importing back into the same model.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatOfOutput } from '../../src/cli/export.js';
 import { run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 describe('threatmap export: Threat Dragon', () => {
   it('.td.json and .td-v2.json ask for Threat Dragon', () => {
@@ -16,7 +16,7 @@ describe('threatmap export: Threat Dragon', () => {
   });
 
   it('writes the model with its threats, and `import` reads it back to the same elements and flows', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-td-'));
+    const dir = tempFolder('threatmap-td-');
     const out = join(dir, 'shop.td.json');
     const r = run('export', 'examples/ecommerce.yaml', '-o', out);
     assert.equal(r.code, 0, r.stderr);
@@ -48,7 +48,7 @@ describe('threatmap export: Threagile', () => {
   });
 
   it('writes a model whose individual risks are our threats, and `import` reads it back', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-threagile-'));
+    const dir = tempFolder('threatmap-threagile-');
     const out = join(dir, 'threagile.yaml');
     const r = run('export', 'examples/ecommerce.yaml', '-o', out);
     assert.equal(r.code, 0, r.stderr);

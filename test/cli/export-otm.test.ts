@@ -2,13 +2,13 @@
 // JSON on standard output; the format and its JSON or YAML form picked from the output file's name; the
 // triage file applied; `analyze --format otm` printing the same document.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { formatOfOutput, otmAsYaml } from '../../src/cli/export.js';
 import { run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 
 interface Otm {
@@ -33,7 +33,7 @@ describe('threatmap export -f otm', () => {
   });
 
   it('picks OTM from an output file ending in .otm.json and writes it atomically', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-otm-'));
+    const dir = tempFolder('threatmap-otm-');
     const out = join(dir, 'shop.otm.json');
     const r = run('export', 'examples/ecommerce.yaml', '-o', out);
     assert.equal(r.code, 0, r.stderr);
@@ -43,7 +43,7 @@ describe('threatmap export -f otm', () => {
   });
 
   it('writes YAML for an output file ending in .yaml or .yml', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-otm-'));
+    const dir = tempFolder('threatmap-otm-');
     const json = JSON.parse(run('export', 'examples/prelaunch.yaml', '-f', 'otm').stdout) as Otm;
     for (const [name, args] of [['model.otm.yaml', []], ['model.yml', ['-f', 'otm']]] as const) {
       const out = join(dir, name);
@@ -66,7 +66,7 @@ describe('threatmap export -f otm', () => {
   });
 
   it('applies the triage file: an accepted threat is an accepted instance', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-otm-'));
+    const dir = tempFolder('threatmap-otm-');
     const triage = join(dir, 'shop.triage.yaml');
     writeFileSync(triage, 'threatmap-triage: 1\nthreats:\n  "no-rate-limiting@api:/search": { status: accepted, reason: public catalogue, expires: 2999-01-01 }\n');
     const r = run('export', 'examples/ecommerce.yaml', '-f', 'otm', '--triage', triage);

@@ -2,15 +2,15 @@
 // compressed page inflated by the CLI, the model in a file that validate and analyze read, a summary on
 // standard error, and exit 2 with file:line:col and no stack for broken input.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { describe, it } from 'node:test';
 import { formatOf } from '../../src/cli/import.js';
 import { importThenAnalyze, noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-drawio-'));
+const scratch = () => tempFolder('threatmap-import-drawio-');
 const SHOP = 'test/fixtures/drawio-import/shop.drawio';
 const compress = (xml: string) => deflateRawSync(Buffer.from(encodeURIComponent(xml))).toString('base64');
 
@@ -38,7 +38,8 @@ describe('threatmap import: draw.io', () => {
     assert.match(stderr, /shop\.drawio:\d+:9: warning\[missing-reference\]: page "Shop": an arrow whose target is attached to no shape/);
     assert.match(stderr, /^ {2}check: payment-provider, operator-on-call: in no box; placed in `outside`/m);
     assert.match(stderr, new RegExp(`wrote ${out.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}; next: review it, then run: threatmap analyze`));
-    assert.match(text, /^ {2}orders-api: \{ name: Orders API, tech: lambda, in: aws-private-subnet \}$/m);
+    // With the placeholder asset that every process handles (draw.io has no data model).
+    assert.match(text, /^ {2}orders-api: \{ name: Orders API, tech: lambda, in: aws-private-subnet, handles: \[ data \] \}$/m);
   });
 
   it('inflates a compressed page itself', () => {

@@ -1,16 +1,16 @@
 // How large a file `threatmap import` reads: XML (.tm7, draw.io), read by a streaming parser, up to 64 MB;
 // YAML and JSON, parsed with positions, up to 10 MB. Past either: a message with the file and exit 2.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { corpusDir } from '../corpus.js';
 import { noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 describe('threatmap import: size limits', () => {
   it('a YAML file over 10 MB is refused with its size and both limits', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-limit-'));
+    const dir = tempFolder('threatmap-limit-');
     const file = join(dir, 'huge.otm.yaml');
     writeFileSync(file, `otmVersion: 0.2.0\nproject: { name: Huge, id: huge }\n# ${'x'.repeat(11 * 1024 * 1024)}\n`);
     const r = run('import', file);
@@ -29,7 +29,7 @@ describe('threatmap import: size limits', () => {
     // The same threat repeated until the file is past the YAML limit: the importer keeps the last of a key.
     const at = text.indexOf('</ThreatInstances>');
     const one = /<a:KeyValueOfstringThreatpc_P0_PhOB>[\s\S]*?<\/a:KeyValueOfstringThreatpc_P0_PhOB>/.exec(text.slice(text.indexOf('<ThreatInstances')))![0];
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-limit-'));
+    const dir = tempFolder('threatmap-limit-');
     const file = join(dir, 'big.tm7');
     writeFileSync(file, text.slice(0, at) + one.repeat(Math.ceil((11 * 1024 * 1024) / one.length)) + text.slice(at));
     const r = run('import', file, '-o', join(dir, 'big.yaml'));

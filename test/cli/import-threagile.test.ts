@@ -1,14 +1,14 @@
 // `threatmap import` of Threagile models as a person uses it: the format told from the content, the model on
 // standard output or in a file, a summary on standard error, exit 2 with file:line:col for a broken file.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatOf } from '../../src/cli/import.js';
 import { importThenAnalyze, noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-tg-'));
+const scratch = () => tempFolder('threatmap-import-tg-');
 const SHOP = 'test/fixtures/threagile-import/shop.threagile.yaml';
 
 describe('threatmap import: Threagile', () => {
@@ -27,8 +27,8 @@ describe('threatmap import: Threagile', () => {
     assert.match(r.stdout, /^# Imported by `threatmap import` from test\/fixtures\/threagile-import\/shop\.threagile\.yaml \(Threagile 1\.0\.0\)\.\n/);
     assert.match(r.stderr, /^threatmap import: read test\/fixtures\/threagile-import\/shop\.threagile\.yaml \(Threagile 1\.0\.0, "Shop"\)$/m);
     assert.match(r.stderr, /imported 5 elements, 6 flows, 4 trust boundaries, 3 assets/);
-    assert.match(r.stderr, /1 shared runtime not imported \(threatmap has no shared host\): Shared VM \(runs web, db\)/);
-    assert.match(r.stderr, /the file's 2 risk-tracking entries: those about the risks written are decisions in the triage file; those about Threagile's own rules are listed only[^\n]*\n {4}sql-nosql-injection@web@db: mitigated\n/);
+    assert.match(r.stderr, /1 shared runtime \(threatmap has no shared host\): Shared VM \(runs web, db\); each that runs assets of several trust zones is written as a threat/);
+    assert.match(r.stderr, /the file's 2 risk-tracking entries: those about the risks written, and those about Threagile rules threatmap has an equivalent of, are decisions in the triage file[^\n]*\n {4}sql-nosql-injection@web@db: mitigated\n {4}missing-waf@web: accepted \(decides 1 threat threatmap finds\)\n/);
     assert.match(r.stderr, /shop\.threagile\.yaml:76:9: warning\[unknown-reference\]/);
   });
 

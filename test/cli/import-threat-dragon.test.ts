@@ -2,14 +2,14 @@
 // the model on standard output or in a file, a summary on standard error, exit 2 with file:line:col for a
 // broken or v1 file, and a clear message for a file in no format it reads.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { formatOf } from '../../src/cli/import.js';
 import { importThenAnalyze, noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-td-'));
+const scratch = () => tempFolder('threatmap-import-td-');
 const SHOP = 'test/fixtures/td-import/shop.td.json';
 
 describe('threatmap import: Threat Dragon', () => {

@@ -2,14 +2,14 @@
 // section, their decisions into the model's triage file, which `analyze` then applies; and a model exported
 // to Threat Dragon and imported again keeps its written threats and its decisions, with nothing twice.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AnalysisResult } from '../../src/analysis/types.js';
 import { importThenAnalyze, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-threats-'));
+const scratch = () => tempFolder('threatmap-import-threats-');
 const SHOP = 'test/fixtures/td-import/shop.td.json';
 
 function analyzeJson(model: string): AnalysisResult {
@@ -38,10 +38,13 @@ describe('threatmap import keeps the file\'s threats and decisions', () => {
       ['threat:spoofed-session@web-app', 'S', 'open'],
       ['threat:xss@web-app', 'S', 'mitigated'],
     ]);
-    // Threat Dragon's severity is the impact; the likelihood is rated from the model.
+    // Threat Dragon's severity kept as the risk: likelihood Medium and the severity as the impact, both written.
     const spoofed = mine.find((t) => t.key === 'threat:spoofed-session@web-app')!;
-    assert.equal(spoofed.impact.level, 'High');
-    assert.doesNotMatch(spoofed.likelihood.reason, /as written in the model/);
+    assert.deepEqual([spoofed.likelihood.level, spoofed.impact.level, spoofed.risk], ['Medium', 'High', 'High']);
+    assert.match(spoofed.likelihood.reason, /as written in the model \(threats\.spoofed-session\)$/);
+    assert.deepEqual(mine.map((t) => [t.key, t.risk]).sort(), [
+      ['threat:sniffing@customer->web-app', 'Low'], ['threat:spoofed-session@web-app', 'High'], ['threat:xss@web-app', 'Medium'],
+    ]);
     assert.equal(result.triage?.byStatus.mitigated, 1);
   });
 

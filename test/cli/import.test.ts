@@ -2,13 +2,13 @@
 // an existing one without --force), a summary on standard error, and exit 2 with file:line:col for a
 // file that is broken or not OTM.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
-const scratch = () => mkdtempSync(join(tmpdir(), 'threatmap-import-'));
+const scratch = () => tempFolder('threatmap-import-');
 const SMALL = 'test/fixtures/otm-import/small.otm.yaml';
 
 describe('threatmap import', () => {

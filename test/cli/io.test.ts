@@ -1,13 +1,13 @@
 // Atomic writes replace the file the user means: through symbolic links, with its permissions kept.
 import assert from 'node:assert/strict';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, lstatSync, mkdirSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { emit, readModelSource, UserError, writeFileAtomic } from '../../src/cli/io.js';
+import { tempFolder } from '../temp.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'threatmap-io-'));
+const dir = tempFolder('threatmap-io-');
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('writeFileAtomic', () => {

@@ -2,10 +2,10 @@
 // z sorts between s and t; a German or Swedish collation moves other letters).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { tempFolder } from '../temp.js';
 
 const MODEL = `threatmap: 1
 system: { name: Locale }
@@ -24,7 +24,7 @@ flows:
   - zulu -> cache: redis
 `;
 
-const dir = mkdtempSync(join(tmpdir(), 'threatmap-locale-'));
+const dir = tempFolder('threatmap-locale-');
 const model = join(dir, 'model.yaml');
 writeFileSync(model, MODEL);
 

@@ -2,8 +2,7 @@
 // custom rules of --rules counted), SARIF describes custom rules by their own metadata with no raw
 // placeholders, and `diagram --direction LR` with auto detail draws the elements when they fit turned.
 import assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Log } from 'sarif';
@@ -11,6 +10,7 @@ import { BUILTIN_RULES } from '../../src/analysis/rules/index.js';
 import { UserError } from '../../src/cli/io.js';
 import { validateAction } from '../../src/cli/validate.js';
 import { noStack, run } from './run-cli.js';
+import { tempFolder } from '../temp.js';
 
 /** A team's custom rule: every store is a threat, its texts written with the `{name}` placeholder. */
 const STORE_RULE = `rules:
@@ -30,7 +30,7 @@ const STORE_RULE = `rules:
 
 /** The round-trip shop with its triage file and a rules folder, in a folder of their own. */
 function shop(extraEntries = ''): { dir: string; model: string; triage: string; rules: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-messages-s17-'));
+  const dir = tempFolder('threatmap-messages-s17-');
   const model = join(dir, 'shop.yaml');
   const triage = join(dir, 'shop.triage.yaml');
   copyFileSync('test/fixtures/roundtrip/shop.yaml', model);

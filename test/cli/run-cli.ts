@@ -1,9 +1,9 @@
 // The CLI as the tests run it: from source through tsx, in a child process, as a person would.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempFolder } from '../temp.js';
 
 const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
 
@@ -22,7 +22,7 @@ export const noStack = (text: string): void => assert.ok(!/\n\s+at .+:\d+:\d+\)?
  * that of `system` (its name as the import gives it).
  */
 export function importThenAnalyze(file: string, system: string): { out: string; stderr: string; text: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-import-'));
+  const dir = tempFolder('threatmap-import-');
   const out = join(dir, 'threatmap.yaml');
   const r = run('import', file, '-o', out);
   assert.equal(r.code, 0, r.stderr);

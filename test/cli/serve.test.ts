@@ -3,16 +3,16 @@
 // port, a port in use or a page that is not built.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exampleText } from '../helpers.js';
+import { tempFolder } from '../temp.js';
 import { noStack, run } from './run-cli.js';
 
 function scratch(): { dir: string; model: string; web: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-serve-cli-'));
+  const dir = tempFolder('threatmap-serve-cli-');
   const web = join(dir, 'web');
   mkdirSync(web);
   for (const f of ['index.html', 'app.js', 'app.css', 'worker.js']) writeFileSync(join(web, f), `stub ${f}\n`);

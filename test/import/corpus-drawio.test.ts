@@ -53,24 +53,25 @@ describe('draw.io corpus: StartLeft\'s basic AWS example', { skip }, () => {
       // EC2: the catalog has no such technology; a service, and a note naming the icon.
       ['Availability', 'process', 'service', null, 'vpc-1'],
       ['Messaging', 'store', 'queue', 'sqs', 'vpc-2'],
-      // Aurora: a database; which engine the icon does not say.
-      ['DDBB', 'store', 'database', null, 'vpc-3'],
+      // Aurora: the catalog's technology (a database); which engine the icon does not say.
+      ['DDBB', 'store', 'database', 'aurora', 'vpc-3'],
       ['Bookings', 'process', 'service', null, 'vpc-3'],
     ]);
     assert.match(r.text, /# AWS ec2: the catalog has no technology for it; type service from the icon\n {2}availability:/);
-    assert.match(r.text, /# Aurora is MySQL- or PostgreSQL-compatible, and the icon does not say which: set `tech`\n {2}ddbb:/);
+    assert.match(r.text, /# Aurora is MySQL- or PostgreSQL-compatible, and the icon does not say which: set `tech` to mysql or postgres if the engine matters\n {2}ddbb:/);
   });
 
-  it('each arrow a flow, in the direction drawn; no label: SQS\'s own API, else http, noted', () => {
+  it('each arrow a flow, in the direction drawn; no label: SQS\'s own API, sql to a database, else http, noted', () => {
     const r = load();
     const name = new Map(r.model.elements.map((e) => [e.id, e.name]));
     assert.deepEqual(r.model.flows.map((f) => [name.get(f.from), name.get(f.to), f.protocol]), [
       // File order: the arrow inside VPC 3 is stored first.
-      ['Bookings', 'DDBB', 'http'],
+      ['Bookings', 'DDBB', 'sql'],
       ['Availability', 'Messaging', 'cloud-api'],
       ['Messaging', 'Bookings', 'http'],
     ]);
-    assert.equal(r.text.match(/# no protocol on the arrow: http assumed\n/g)?.length, 2);
+    assert.equal(r.text.match(/# no protocol on the arrow: http assumed\n/g)?.length, 1);
+    assert.match(r.text, /\n {2}# no protocol on the arrow: sql, as `ddbb` is a database, assumed\n {2}- bookings -> ddbb: sql\n/);
     // Each says where its cell is in the page's XML.
     assert.match(r.text, /# basic\.drawio page "Page-1" \(compressed\) 1:\d+ cell la1Y3zmRGmYUid53ubu8-11 \(arrow\)\n {2}# no protocol on the arrow: cloud-api, `messaging`'s technology's, assumed\n {2}- availability -> messaging: cloud-api/);
   });

@@ -37,8 +37,11 @@ describe('OTM corpus: the spec\'s EXAMPLE.yaml', { skip }, () => {
     const r = importOtm(read('otm-spec-EXAMPLE.yaml'), 'EXAMPLE.yaml');
     assert.equal(r.text, undefined);
     const first = r.diagnostics[0];
-    assert.deepEqual([first.file, first.line, first.col, first.severity, first.code], ['EXAMPLE.yaml', 132, 62, 'error', 'syntax-error']);
-    assert.ok(r.diagnostics.some((d) => d.line === 133 && d.code === 'syntax-error'));
+    // Reported once, where the fix goes (the closing line), not where YAML noticed it.
+    assert.deepEqual([first.file, first.line, first.col, first.severity, first.code], ['EXAMPLE.yaml', 133, 9, 'error', 'syntax-error']);
+    assert.equal(r.diagnostics.length, 1);
+    assert.equal(first.hint, 'indent the continuation lines of a quoted string more than its key: indent line 133 past column 9');
+    assert.match(first.message, /^line 133 closes the quoted value of `codeSnippet` \(line 127\)/);
     // The message stays one readable line, not the rest of the file.
     for (const d of r.diagnostics) assert.ok(d.message.length < 200 && !d.message.includes('\n'), d.message);
   });
@@ -90,9 +93,10 @@ describe('OTM corpus: the spec\'s EXAMPLE.yaml', { skip }, () => {
 });
 
 describe('OTM corpus: StartLeft manual_threat_model (0.1.0)', { skip }, () => {
-  it('3 zones, 3 components, 2 dataflows; Internet and Public untrusted', () => {
+  it('3 zones, 3 components, 2 dataflows; Internet untrusted, Public (holding our own web server) dmz', () => {
     const r = load(read('startleft-manual_threat_model.otm.yaml'), 'manual.otm.yaml');
-    assert.deepEqual(r.model.boundaries.map((b) => [b.id, b.trust]), [['internet', 'untrusted'], ['public', 'untrusted'], ['private-secured', 'restricted']]);
+    assert.deepEqual(r.model.boundaries.map((b) => [b.id, b.trust]), [['internet', 'untrusted'], ['public', 'dmz'], ['private-secured', 'restricted']]);
+    assert.match(r.text!, /^ {2}# dmz: named like the outside, but it holds the system's own `web-server`: the part facing the internet; check it\n {2}public: \{ name: Public, trust: dmz \}$/m);
     assert.deepEqual(r.model.elements.map((e) => [e.id, e.kind, e.boundary]), [
       ['user', 'external', 'internet'], ['web-server', 'process', 'public'], ['database', 'store', 'private-secured'],
     ]);

@@ -48,30 +48,33 @@ describe('Threagile corpus: the example model', { skip }, () => {
     assert.deepEqual(inOutside, ['customer-client', 'external-dev-client']);
   });
 
-  it('1 shared runtime and 6 risk-tracking entries of Threagile\'s own rules listed, not imported', () => {
+  it('1 shared runtime (mixing zones: a written threat) and 6 risk-tracking entries of Threagile\'s own rules: 3 carried over, 3 listed', () => {
     const r = load();
     assert.equal(r.summary.sharedRuntimes.length, 1);
     assert.match(r.summary.sharedRuntimes[0], /^WebApp and Backoffice Virtualization/);
+    assert.deepEqual(r.model.threats.find((t) => t.id === 'mixed-targets-on-shared-runtime')?.on.map((o) => o.id), ['apache-webserver', 'marketing-cms']);
     assert.equal(r.summary.riskTracking.length, 6);
-    // None is about the risks identified by hand: `unencrypted-asset@*` and the like are Threagile's rules.
-    assert.deepEqual(r.summary.riskTracking.map((t) => t.matches), [0, 0, 0, 0, 0, 0]);
-    assert.match(r.text, /^# It tracks 6 risks of Threagile's own rules/m);
+    // None is about the risks identified by hand: `unencrypted-asset@*` and the like are Threagile's rules, three
+    // of which threatmap has an equivalent of (ldap-injection a decision, the two wildcard ones controls).
+    assert.deepEqual(r.summary.riskTracking.map((t) => [t.matches, t.decided ?? 0, t.controlled ?? 0]), [[0, 0, 0], [0, 2, 0], [0, 0, 1], [0, 0, 9], [0, 0, 0], [0, 0, 0]]);
+    assert.match(r.text, /^# It tracks 3 risks of Threagile's own rules/m);
     assert.match(r.text, /^# {3}untrusted-deserialization@erp-system: accepted$/m);
-    assert.equal(r.triage, undefined);
+    assert.equal(r.triage?.decisions, 2);
   });
 
   it('the 2 risks identified by hand (individual_risk_categories): threats on the assets they name, rated as the file says', () => {
     const r = load();
     assert.equal(r.summary.individualRisks, 2);
-    assert.deepEqual(r.model.threats.map((t) => [t.id, t.title, t.stride, t.on.map((o) => o.id).join(), t.likelihood, t.impact]), [
-      ['something-strange', 'Some Individual Risk Example', 'R', 'sql-database', 'medium', 'medium'],
-      // Exploitation likelihood `frequent` and impact `very-high`: the top level of three.
-      ['something-strange-2', 'Some Individual Risk Example', 'R', 'contract-file-server', 'high', 'high'],
+    assert.deepEqual(r.model.threats.slice(0, 2).map((t) => [t.id, t.title, t.stride, t.on.map((o) => o.id).join(), t.likelihood, t.impact]), [
+      // Severity critical (likely, medium impact): the ratings that give Critical.
+      ['something-strange', 'Example Individual Risk at Database', 'R', 'sql-database', 'high', 'high'],
+      // Severity medium (frequent, very-high impact): impact kept, likelihood lowered to give Medium.
+      ['something-strange-2', 'Example Individual Risk at Contract Filesystem', 'R', 'contract-file-server', 'low', 'high'],
     ]);
     assert.deepEqual(r.model.threats[0].references, ['CWE-693', 'V0 - Something Strange', 'https://example.com']);
     assert.equal(r.model.threats[0].mitigation, 'Some text describing the mitigation...');
     assert.match(r.text, /# threagile-example-model\.yaml:\d+ risk "Example Individual Risk at Database" \(something-strange@sql-database\) of individual risk category "Some Individual Risk Example"\n/);
-    const keys = analyzeText(r.text, 'imported.yaml').threats.map((t) => t.key).filter((k) => k.startsWith('threat:'));
+    const keys = analyzeText(r.text, 'imported.yaml').threats.map((t) => t.key).filter((k) => k.startsWith('threat:something'));
     assert.deepEqual(keys.sort(), ['threat:something-strange-2@contract-file-server', 'threat:something-strange@sql-database']);
   });
 
@@ -87,13 +90,13 @@ describe('Threagile corpus: the example model', { skip }, () => {
     ticket: XYZ-43
 `);
     assert.deepEqual(r.summary.riskTracking.slice(6).map((t) => [t.id, t.matches]), [['something-strange@sql-database', 1], ['something-strange@*', 1]]);
-    assert.equal(r.triage?.decisions, 2);
+    assert.equal(r.triage?.decisions, 4);
     const parsed = parseTriage(r.triage!.text, 'imported.triage.yaml');
     assert.ok(parsed.triage, formatDiagnostics(parsed.diagnostics));
     const applied = applyTriage(analyzeText(r.text, 'imported.yaml'), parsed.triage, { today: '2026-01-01' });
     assert.deepEqual(applied.triage!.stale, []);
     assert.deepEqual(applied.triage!.warnings, []);
-    assert.deepEqual(applied.threats.filter((t) => t.ruleId.startsWith('threat:')).map((t) => [t.key, t.triage?.status, t.triage?.reason, t.triage?.ticket]).sort(), [
+    assert.deepEqual(applied.threats.filter((t) => t.ruleId.startsWith('threat:something')).map((t) => [t.key, t.triage?.status, t.triage?.reason, t.triage?.ticket]).sort(), [
       ['threat:something-strange-2@contract-file-server', 'mitigating', 'marked in-progress in Threagile\'s risk tracking', 'XYZ-43'],
       ['threat:something-strange@sql-database', 'accepted', 'Only the ERP reaches it', 'XYZ-42'],
     ]);

@@ -3,8 +3,7 @@
 // `/users/...`), each operation goes on the service that serves its prefix, the proxy becomes a reverse proxy,
 // and the application rules (missing-authorization, the admin route) judge the services, not the proxy.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
@@ -16,6 +15,7 @@ import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import type { Model } from '../../src/model/types.js';
 import { run } from '../cli/run-cli.js';
+import { tempFolder } from '../temp.js';
 
 /** A proxy publishing port 8080, whose settings name two services; `env` replaces its environment. */
 const compose = (env = ['USERS_SERVICE=shop-users:8080', 'ORDERS_URL=http://shop-orders:9000'], image = 'example/gateway') => `services:
@@ -195,7 +195,7 @@ describe('discover s18: a spec behind a reverse proxy goes on the services that 
   });
 
   it('the discover summary says where the operations went, by prefix and setting', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'discover-proxy-s18-'));
+    const dir = tempFolder('discover-proxy-s18-');
     writeFileSync(join(dir, 'compose.yaml'), compose());
     writeFileSync(join(dir, 'api.yaml'), SPEC.replace('SERVER', 'http://localhost:8080'));
     const out = join(dir, 'threatmap.yaml');

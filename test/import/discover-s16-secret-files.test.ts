@@ -2,8 +2,7 @@
 // there and not git-ignored) are secrets kept in the repository: a check naming the file, never its content, as a
 // Secret committed with values is; and the services using them do not count as keeping secrets in a secret store.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { gitIgnored } from '../../src/cli/discover.js';
@@ -11,6 +10,7 @@ import { discoverCompose } from '../../src/import/compose.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { run } from '../cli/run-cli.js';
 import { elementOf } from './draft-helpers.js';
+import { tempFolder } from '../temp.js';
 
 const COMPOSE = `services:
   db:
@@ -70,7 +70,7 @@ describe('discover s16: Docker secrets from files in the repository', () => {
   });
 
   it('the CLI checks the folder searched: the committed file is named, its content never written; an ignored one is not', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-s16-secrets-'));
+    const dir = tempFolder('threatmap-s16-secrets-');
     mkdirSync(join(dir, 'secrets'));
     writeFileSync(join(dir, 'compose.yaml'), COMPOSE);
     writeFileSync(join(dir, 'secrets', 'db.txt'), 'hunter2-db\n');

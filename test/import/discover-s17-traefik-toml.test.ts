@@ -2,8 +2,7 @@
 // its YAML: routers, rules, entrypoints, middlewares with auth, TLS, each cited at its file and line. Also the small
 // TOML reader itself, and the discover summary counting the Traefik files read.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { type ComposeOptions, discoverCompose } from '../../src/import/compose.js';
@@ -11,6 +10,7 @@ import { flattenToml, parseToml } from '../../src/import/traefik-toml.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { run } from '../cli/run-cli.js';
 import { elementOf, flowOf, flowSet } from './draft-helpers.js';
+import { tempFolder } from '../temp.js';
 
 const FIXTURE = 'test/fixtures/discover-s17/traefik-toml';
 
@@ -153,7 +153,7 @@ describe('discover s17: the summary counts Traefik files', () => {
   });
 
   it('a compose file that reads no Traefik configuration counts none', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-s17-no-traefik-'));
+    const dir = tempFolder('threatmap-s17-no-traefik-');
     writeFileSync(join(dir, 'compose.yaml'), 'services:\n  web:\n    image: nginx:1.27\n    ports: ["8080:80"]\n  db:\n    image: postgres:16\n');
     const r = run('discover', join(dir, 'compose.yaml'));
     assert.equal(r.code, 0, r.stderr);

@@ -74,7 +74,7 @@ describe('drawio import: the fixture', () => {
       ['orders-db-2', 'store', null, null],
     ]);
     assert.match(r.text, /^# {3}worker: AWS ec2: the catalog has no technology for it; type service from the icon$/m);
-    assert.match(r.text, /# shape mxgraph\.cisco\.routers\.router: not one threatmap reads; a process assumed, set `kind` or `type`\n {2}edge-router: \{ name: Edge router, kind: process \}/);
+    assert.match(r.text, /# shape mxgraph\.cisco\.routers\.router: not one threatmap reads; a process assumed, set `kind` or `type`\n {2}edge-router: \{ name: Edge router, kind: process, handles: \[ data \] \}/);
     assert.match(r.text, /# a cloud shape: a system outside/);
   });
 
@@ -266,7 +266,7 @@ describe('drawio import: icon libraries', () => {
   it('AWS, Azure and GCP icons: a catalog technology where it has one, else a type; network plumbing not read, noted', () => {
     const icons: Array<[string, string]> = [
       ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.ec2;', 'service'], ['shape=mxgraph.aws4.lambda_function;', 'lambda'],
-      ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.rds;', 'database'], ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.aurora;', 'database'],
+      ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.rds;', 'database'], ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.aurora;', 'aurora'],
       ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.dynamodb;', 'dynamodb'], ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.s3;', 's3'],
       ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.sqs;', 'sqs'], ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.sns;', 'sns'],
       ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.api_gateway;', 'api-gateway'], ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.cloudfront;', 'cloudfront'],

@@ -3,8 +3,7 @@
 // tool's edit removed (dropped by `import -o`, listed; kept when the export never held the threat); a flow
 // reversed in Threat Dragon whose id named its old ends; a written threat's target lost with a Threagile link.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
@@ -19,6 +18,7 @@ import { renderThreatDragon, type TdCell, type TdDocument } from '../../src/rend
 import { parseTriage, type TriageEntry } from '../../src/track/triage.js';
 import { run } from '../cli/run-cli.js';
 import { analyseText, roundTrip } from './roundtrip.js';
+import { tempFolder } from '../temp.js';
 
 const read = (path: string) => readFileSync(path, 'utf8');
 const SHOP = read('test/fixtures/roundtrip/shop.yaml');
@@ -199,7 +199,7 @@ describe('import -o: a decision whose threat the other tool\'s edit removed is d
 
   /** `export -f threat-dragon` (with these options), lb -> api made HTTPS in Threat Dragon, `import -o` over the model. */
   function roundTripOverModel(...exportOptions: string[]) {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-s16-'));
+    const dir = tempFolder('threatmap-s16-');
     const model = join(dir, 'shop.yaml');
     const triagePath = join(dir, 'shop.triage.yaml');
     writeFileSync(model, SHOP);

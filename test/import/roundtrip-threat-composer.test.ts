@@ -3,8 +3,7 @@
 // What comes back is decisions (a three-way merge with the triage file) and the new statements; nothing else
 // of the model changes. Plain `import` of an export, and Threat Composer's own files, as before.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { importThreatComposer } from '../../src/import/threat-composer.js';
@@ -14,6 +13,7 @@ import { commentsTrailer, renderThreatComposer, TC_META, type TcThreat, type TcW
 import { parseTriage } from '../../src/track/triage.js';
 import { run } from '../cli/run-cli.js';
 import { analyseText, differences, snapshot } from './roundtrip.js';
+import { tempFolder } from '../temp.js';
 
 const MODEL = readFileSync('test/fixtures/roundtrip/shop.yaml', 'utf8');
 const TRIAGE = readFileSync('test/fixtures/roundtrip/shop.triage.yaml', 'utf8');
@@ -140,7 +140,7 @@ describe('Threat Composer round trip: export, work in Threat Composer, import --
   });
 
   it('the command line: an unchanged export leaves the model and its triage file byte for byte as they were', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-tc-'));
+    const dir = tempFolder('threatmap-tc-');
     const model = join(dir, 'shop.yaml');
     writeFileSync(model, MODEL);
     writeFileSync(join(dir, 'shop.triage.yaml'), TRIAGE);

@@ -280,7 +280,10 @@ describe('Threat Dragon round trip: an edit made in Threat Dragon wins', () => {
     assert.equal(elementOf(result, 'partner').type, 'user');
     const feed = result.flows.find((f) => f.from === 'partner')!;
     assert.deepEqual([feed.name, feed.protocol, feed.data], ['Orders feed', 'https', []]);
-    assert.match(model, /^ {2}feed-floods-the-api:\n {4}title: Feed floods the API\n {4}stride: D\n {4}on: api\n {4}description: Too many orders\.\n {4}impact: high\n/m);
+    assert.match(model, /^ {2}feed-floods-the-api:\n {4}title: Feed floods the API\n {4}stride: D\n {4}on: api\n {4}description: Too many orders\.\n {4}likelihood: medium\n {4}impact: high\n/m);
+    // Its severity High kept as the risk (likelihood medium by impact high), and the note says so.
+    assert.match(model, /^ {2}# likelihood medium and impact high set so that the risk is the author's High: Threat Dragon rates severity only; rate them if you know better\n {2}feed-floods-the-api:\n/m);
+    assert.equal(threatOf(result, 'threat:feed-floods-the-api@api').risk, 'High');
     assert.equal(threatOf(result, 'threat:feed-floods-the-api@api').stride, 'D');
   });
 
@@ -635,14 +638,17 @@ function importDigest(path: string, file: string): string {
   return createHash('sha256').update(outcome).digest('hex');
 }
 
+// s19: the digests changed with the placeholder asset (`data`) that a file with no data model now gets.
+// s19 (review of imports): and again with a Threat Dragon severity kept as the risk (likelihood medium), loose
+// ends attached to the one element within 20 px, clients read by name and config stores' secrets; recomputed then.
 describe('Threat Dragon round trip: a file not from threatmap imports as before', () => {
   it('the fixtures drawn in Threat Dragon', () => {
-    assert.equal(importDigest('test/fixtures/td-import/shop.td.json', 'shop.td.json'), 'c79a66d7236308870281fbc1bb379fc4d5647b12436a1b859d16c823d27578fe');
-    assert.equal(importDigest('test/fixtures/td-import/bad-cells.td.json', 'bad-cells.td.json'), 'd4144963de6ebd414acf998c5af1b9a949b483bb803a1e8591636bb1d17c523c');
+    assert.equal(importDigest('test/fixtures/td-import/shop.td.json', 'shop.td.json'), '5292418d7189835a3ee156a4d823ee4229c193577253531d46f0e2eb4dc2f086');
+    assert.equal(importDigest('test/fixtures/td-import/bad-cells.td.json', 'bad-cells.td.json'), '97e44e89e695e39a8bfd8216d0e6fe2a051a5d10e13c83fe4f12b27a130bc870');
   });
 
   it("Threat Dragon's own demo models", (t) => {
-    const samples = { 'demo-threat-model.td-v2.json': '7b572015d1f3a2c9bfc1217b445e6629cfc665d2be61cb5e0aa52cbc1290f5ba', 'iot-device.td-v2.json': 'bf57769aa5ab7483403c6e964599065eece134c2d7ec216bd05c6828a3410f9a' };
+    const samples = { 'demo-threat-model.td-v2.json': '16105cb5db867cda384da26d5ee7cdb0968fc73603ade4d7edadafbd40136fde', 'iot-device.td-v2.json': '6c3015b709db87e5589d777abdd8773658daba4e28a19be2fcec71940792dfd7' };
     const dir = corpusDir('threat-dragon', ...Object.keys(samples));
     if (!dir) return t.skip(corpusMissing(`threat-dragon/${Object.keys(samples).join(', ')}`));
     for (const [file, digest] of Object.entries(samples)) assert.equal(importDigest(join(dir, file), file), digest, file);

@@ -61,7 +61,8 @@ describe('Threat Dragon import: elements, boxes and flags', () => {
     assert.equal(el('web-app').type, 'web-app');
     assert.equal(el('auth').type, 'identity-provider');
     assert.deepEqual(r.raw.elements['users-db'].controls, ['encryption-at-rest']);
-    assert.deepEqual(r.raw.elements['users-db'].stores, ['credentials']);
+    // And the placeholder asset every store stores (Threat Dragon has no data model).
+    assert.deepEqual(r.raw.elements['users-db'].stores, ['credentials', 'data']);
     assert.equal(r.raw.assets.credentials.type, 'credentials');
     assert.equal(el('audit-log').type, 'logs');
     assert.deepEqual(r.raw.elements['audit-log'].controls, ['tamper-evident-logs']);

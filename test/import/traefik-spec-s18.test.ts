@@ -2,8 +2,7 @@
 // so each operation goes on the service whose route (longest path prefix) it matches, among those Traefik routes
 // to; what no route matches stays on Traefik. The summary says it was placed by Traefik's routes.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discoverCompose } from '../../src/import/compose.js';
@@ -11,6 +10,7 @@ import { type Draft, mergeDrafts } from '../../src/import/draft.js';
 import { discoverOpenApi, placeApi, type Placement } from '../../src/import/openapi.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { run } from '../cli/run-cli.js';
+import { tempFolder } from '../temp.js';
 
 /** Traefik publishing port 80, routing `/users` and `/users/admin` and `/orders` by Docker labels. */
 const COMPOSE = `services:
@@ -113,7 +113,7 @@ describe('traefik-spec s18: a spec on the port Traefik publishes goes on the ser
   });
 
   it('discover says the operations went by Traefik\'s routes, and how many stayed on traefik', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'traefik-spec-s18-'));
+    const dir = tempFolder('traefik-spec-s18-');
     writeFileSync(join(dir, 'compose.yaml'), COMPOSE);
     writeFileSync(join(dir, 'api.yaml'), SPEC.replace('SERVER', 'http://localhost:80'));
     const r = run('discover', dir, '-o', join(dir, 'threatmap.yaml'));
@@ -124,12 +124,12 @@ describe('traefik-spec s18: a spec on the port Traefik publishes goes on the ser
   });
 
   it('Traefik TOML: the file provider\'s routes and the labels\' place the operations; a path none matches stays', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'traefik-spec-s18-toml-'));
+    const dir = tempFolder('traefik-spec-s18-toml-');
     cpSync('test/fixtures/discover-s17/traefik-toml', dir, { recursive: true });
     writeFileSync(join(dir, 'api.yaml'), 'openapi: 3.0.1\ninfo: { title: Shop API, version: "1" }\nservers:\n  - url: http://localhost:443\n'
       + 'paths:\n  /shop/cart:\n    get: {}\n  /admin/users:\n    get: {}\n  /health:\n    get: {}\n');
     const r = run('discover', dir, '-o', join(dir, 'threatmap.yaml'));
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout + r.stderr, /\n {4}by path prefix, by Traefik's routes: 2 on api \(\/shop\/, \/admin\/: traefik router shop@file path \/shop\); 1 left on traefik \(no route matches their path\)\n/);
+    assert.match(r.stdout + r.stderr, /\n {4}by path prefix, by Traefik's routes: 2 on api \(\/shop\/, \/admin\/: traefik router shop@file path \/shop; traefik router admin path \/admin\); 1 left on traefik \(no route matches their path\)\n/);
   });
 });

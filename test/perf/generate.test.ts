@@ -2,13 +2,13 @@
 // realistic enough that the rules fire. No timings here: machines are noisy.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { generateModel, generateModelText, modelToJson, modelToYaml, seededRandom } from '../../src/model/generate.js';
 import { loadModel } from '../../src/model/load.js';
+import { tempFolder } from '../temp.js';
 
 const count = (o: unknown) => Object.keys((o ?? {}) as object).length;
 
@@ -107,7 +107,7 @@ describe('threatmap generate', () => {
     const yaml = run('generate', '--elements', '60', '--seed', '9');
     assert.equal(yaml.status, 0, yaml.stderr);
     assert.equal(yaml.stdout, generateModelText({ elements: 60, seed: 9 }));
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-generate-'));
+    const dir = tempFolder('threatmap-generate-');
     const file = join(dir, 'model.json');
     const json = run('generate', '-n', '60', '-s', '9', '-o', file);
     assert.equal(json.status, 0, json.stderr);

@@ -1,14 +1,14 @@
 // `diagram --detail elements` draws the elements whenever they are within the readable size, even when they
 // do not fit the width in the direction asked for; a note says what was done instead.
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { layoutAscii, MAX_NODES } from '../../src/render/diagram/index.js';
 import { glyphs, widthOf } from '../../src/render/diagram/text.js';
 import { run } from '../cli/run-cli.js';
 import { analyzeText } from '../helpers.js';
+import { tempFolder } from '../temp.js';
 
 /** Seven elements in two boundaries, a chain too long to lie left to right in 100 columns. */
 const SEVEN = `threatmap: 1
@@ -112,7 +112,7 @@ describe('ASCII diagram: elements asked for', () => {
 });
 
 describe('threatmap diagram --detail elements --direction LR', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-diagram-s16-'));
+  const dir = tempFolder('threatmap-diagram-s16-');
   const model = join(dir, 'M.yaml');
   writeFileSync(model, SEVEN);
 

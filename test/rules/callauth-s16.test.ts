@@ -102,7 +102,7 @@ describe('broker clients: how a connection to the broker authenticates', () => {
     const [open] = threatsIn(kafka(TOPICS, '{ protocol: kafka+tls, endpoint: status }', '{ protocol: kafka+tls, auth: mtls }'), 'unauthenticated-broker');
     assert.deepEqual(cited(open), [['orders -> events uses auth none', 'elements.events.endpoints.status'], ['no authentication on events', 'elements.events']]);
     const [read] = threatsIn(kafka('{ tech: kafka }', '{ protocol: kafka+tls, auth: mtls }', 'kafka+tls', '{ type: service, auth: jwt }'), 'unauthenticated-broker');
-    assert.deepEqual(cited(read)[0], ['events -> billing uses auth none', 'flows[2]["events -> billing"]']);
+    assert.deepEqual(cited(read)[0], ['events -> billing states no auth', 'flows[2]["events -> billing"]']);
   });
 
   const fleet = (into: string) =>

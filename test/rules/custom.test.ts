@@ -2,8 +2,7 @@
 // `--rules DIR`, and line-precise errors for every mistake.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { BUILTIN_RULES } from '../../src/analysis/rules/index.js';
@@ -14,6 +13,7 @@ import { CUSTOM_CONTROL_NAME } from '../../src/model/rule-conditions.js';
 import { FLOW_CROSSING_KINDS } from '../../src/model/rule-facts.js';
 import { CUSTOM_CONTROL_PATTERN } from '../../src/model/schema.js';
 import { analyzeText, loadText, runOnly, threatsOf } from './harness.js';
+import { tempFolder } from '../temp.js';
 
 const BASE = `threatmap: 1
 system: { name: Shop }
@@ -274,7 +274,7 @@ rules:
 describe('threatmap analyze --rules DIR', () => {
   const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
   const run = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-rules-'));
+  const dir = tempFolder('threatmap-rules-');
   mkdirSync(join(dir, 'good'));
   mkdirSync(join(dir, 'bad'));
   writeFileSync(join(dir, 'good', 'org.yaml'), `rules:

@@ -60,9 +60,9 @@ describe('unauthenticated-store-access and the rules beside it', () => {
     const text = (workerAuth: string) => model(`${PII}elements:\n  visitor: { tech: browser }\n  api: { type: api, auth: jwt, controls: [token-validation] }\n  worker: { type: service }\n  db: { tech: mongodb, stores: [pii] }\nflows:\n  - visitor -> api: { protocol: https, auth: jwt }\n  - api -> db: mongodb+tls\n  - api -> worker: { protocol: https, auth: mtls }\n  - worker -> db: { protocol: mongodb+tls, auth: ${workerAuth} }\n`);
     const [two] = threatsOf(text('none'), 'unauthenticated-store-access');
     assert.deepEqual(two?.flows, ['api->db', 'worker->db']);
-    assert.deepEqual(facts(two), ['api -> db uses auth none', 'db stores pii', 'worker -> db uses auth none']);
+    assert.deepEqual(facts(two), ['api -> db states no auth', 'db stores pii', 'worker -> db states no auth']);
     const [one] = threatsOf(text('password'), 'unauthenticated-store-access');
-    assert.deepEqual(facts(one), ['api -> db uses auth none', 'db stores pii']);
+    assert.deepEqual(facts(one), ['api -> db states no auth', 'db stores pii']);
   });
 
   it('reports a device\'s open connection to a broker or a sensitive store once, and not where the target asks for a credential (unauthenticated-device)', () => {

@@ -68,7 +68,7 @@ describe('verb agreement with plural names (injection, authentication, web, tran
     const plural = threatOf(model('Replicas'), 'unauthenticated-store-access', 'db');
     assert.equal(plural.title, 'Replicas accept unauthenticated connections');
     assert.equal(plural.description, 'api -> Replicas carries no credentials, so Replicas (holding pii) answer anyone who can reach them on the network.');
-    assert.deepEqual(facts(plural), ['api -> Replicas uses auth none', 'Replicas store pii']);
+    assert.deepEqual(facts(plural), ['api -> Replicas states no auth', 'Replicas store pii']);
     const singular = threatOf(model('Replica'), 'unauthenticated-store-access', 'db');
     assert.equal(singular.title, 'Replica accepts unauthenticated connections');
     assert.equal(singular.description, 'api -> Replica carries no credentials, so Replica (holding pii) answers anyone who can reach it on the network.');

@@ -2,9 +2,8 @@
 // purpose: the page gets a generic message and a short id, the server's log the whole error under that id;
 // the CLI's own worded errors and the deliberate answers (422, 409, 404) reach the page as they are.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { UserError } from '../../src/cli/io.js';
@@ -13,6 +12,7 @@ import { TriageEditError } from '../../src/track/triage-edit.js';
 import { type FileAccess, versionOf } from '../../src/server/files.js';
 import { failure, type RunningServer, startServer } from '../../src/server/server.js';
 import { exampleText } from '../helpers.js';
+import { tempFolder } from '../temp.js';
 
 const MODEL_TEXT = exampleText('ecommerce');
 /** A path only the server knows: it must never reach the page. */
@@ -54,7 +54,7 @@ describe('threatmap serve: an unexpected failure', () => {
   const logged: string[] = [];
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'threatmap-serve-s16-'));
+    dir = tempFolder('threatmap-serve-s16-');
     const assets = join(dir, 'web');
     mkdirSync(assets);
     // app.css left out: the page's file missing.

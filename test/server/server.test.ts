@@ -3,9 +3,8 @@
 // comments, conflicts, and the event stream's `changed` after a write from outside.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { applyModelEdit } from '../../src/model/edit.js';
@@ -13,6 +12,7 @@ import { MAX_BODY_BYTES, pageHosts, type RunningServer, startServer } from '../.
 import { allowedHosts, hostAllowed, type MachineNames, parseAllowHost, SECURITY_HEADERS } from '../../src/server/security.js';
 import { uidOf } from '../../src/track/triage.js';
 import { analyzeExample, exampleText } from '../helpers.js';
+import { tempFolder } from '../temp.js';
 
 const sha = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 const HAND_COMMENT = '# kept by hand: the shop model under review\n';
@@ -114,7 +114,7 @@ function assertSecurityHeaders(reply: Reply): void {
 }
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'threatmap-serve-'));
+  dir = tempFolder('threatmap-serve-');
   const assets = join(dir, 'web');
   mkdirSync(assets);
   for (const f of ['index.html', 'app.js', 'app.css', 'worker.js']) writeFileSync(join(assets, f), `stub ${f}\n`);

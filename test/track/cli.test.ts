@@ -2,12 +2,12 @@
 // 0 (pass), 1 (check failed), 2 (invalid input), never a stack trace. "Today" is fixed by THREATMAP_TODAY.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { withoutPrintDates } from '../../src/cli/export.js';
 import { replaceOnce } from '../helpers.js';
+import { tempFolder } from '../temp.js';
 
 const MAIN = resolve('src/cli/main.ts');
 // Resolved here, so that commands can run in other directories (a temporary git repository).
@@ -22,7 +22,7 @@ function run(args: string[], options: { cwd?: string; today?: string } = {}) {
 }
 
 function workspace(): { dir: string; model: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-track-'));
+  const dir = tempFolder('threatmap-track-');
   const model = join(dir, 'shop.yaml');
   copyFileSync('examples/ecommerce.yaml', model);
   return { dir, model };

@@ -3,8 +3,7 @@
 // regrouped under another key is followed only when the decision covers it whole, and stale entries can be
 // cleared and are named with their likely new key. Fixtures: the s16 reviewer's repro-agg and repro-regroup.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AnalysisResult, Threat } from '../../src/analysis/types.js';
@@ -17,6 +16,7 @@ import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { setTriageEntry } from '../../src/track/triage-edit.js';
 import { threatUid } from '../../src/track/uid.js';
 import { analyzeText, replaceOnce } from '../helpers.js';
+import { tempFolder } from '../temp.js';
 
 const TODAY = '2026-12-01';
 
@@ -142,7 +142,7 @@ function run(model: string, opts: Parameters<typeof triageAction>[2], id?: strin
 }
 
 function workspace(model: string, triage?: string): { model: string; triage: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'threatmap-drift-'));
+  const dir = tempFolder('threatmap-drift-');
   writeFileSync(join(dir, 'shop.yaml'), model);
   if (triage !== undefined) writeFileSync(join(dir, 'shop.triage.yaml'), triage);
   return { model: join(dir, 'shop.yaml'), triage: join(dir, 'shop.triage.yaml') };

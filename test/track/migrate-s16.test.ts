@@ -2,8 +2,7 @@
 // follow the threat now in their place, entries about threats retired by design are listed as retired, and
 // `threatmap triage --migrate` rewrites the file keeping its comments.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { AnalysisResult } from '../../src/analysis/types.js';
@@ -14,6 +13,7 @@ import { applyTriage, parseTriage } from '../../src/track/triage.js';
 import { renameTriageEntry } from '../../src/track/triage-edit.js';
 import { threatUid } from '../../src/track/uid.js';
 import { analyzeText } from '../helpers.js';
+import { tempFolder } from '../temp.js';
 
 const MODEL = [
   'threatmap: 1',
@@ -265,7 +265,7 @@ describe('threatmap triage --migrate', () => {
     return out;
   }
   const workspace = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threatmap-migrate-'));
+    const dir = tempFolder('threatmap-migrate-');
     writeFileSync(join(dir, 'shop.yaml'), MODEL);
     writeFileSync(join(dir, 'shop.triage.yaml'), FILE);
     return { model: join(dir, 'shop.yaml'), triage: join(dir, 'shop.triage.yaml') };
@@ -297,7 +297,7 @@ describe('threatmap triage --migrate', () => {
     const { model, triage } = workspace();
     writeFileSync(triage, '');
     assert.match(run(model, { migrate: true }), /every entry is under its current key; nothing to migrate/);
-    const bare = join(mkdtempSync(join(tmpdir(), 'threatmap-migrate-')), 'shop.yaml');
+    const bare = join(tempFolder('threatmap-migrate-'), 'shop.yaml');
     writeFileSync(bare, MODEL);
     assert.match(run(bare, { migrate: true }), /shop\.triage\.yaml: no triage file; nothing to migrate\n$/);
     assert.ok(!existsSync(join(bare, '..', 'shop.triage.yaml')));

@@ -4,19 +4,20 @@ import { type AnalysisContext, type Exposure, isPassThrough } from '../context.j
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { adminOpenToInternet, mfaOnEveryFlow, type ServedEndpoint, servedEndpoints } from './authorization.js';
+import { noAuthFact } from './messaging.js';
 import { forwardEvidence, servedEvidence } from './served.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
   assetList, assetNames, callAuth, callAuthMethod, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
   isUserAgent, itOrThem, perElement, restricted, ruleRuns, sensitiveAssetsOf, untrustedPaths, USER_CREDENTIALS,
 } from './facts.js';
-import { SESSION_SIGNING_KEY_TAG, TOKEN_SIGNING_KEY_TAG } from './data-at-rest.js';
+import { type ForgedToken, signingKeyOf, signingKeys } from './signing-keys.js';
 import { firmwareDelivery, isFirmware } from './supply-chain.js';
 import { agreeing, its, itObject, says, verbFor } from './grammar.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, factTag, type FactTag, flowIds, flowLabel, internetLikelihood,
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, runsAppCode,
-  TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled,
+  TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled, writtenIn,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, Outcome } from './types.js';
 
@@ -641,101 +642,7 @@ function tokenRoutes(ctx: AnalysisContext, element: Element, jwtFlows: readonly 
   return [...own, ...forwarded];
 }
 
-/**
- * What a literal signing key forges: bearer JWTs, which every service trusting the issuer accepts, and signed
- * session cookies (Flask's, Rails'), which only the application signing them reads.
- */
-const FORGED_WITH_KEY = ['jwt', 'session-cookie'] as const;
-type ForgedToken = (typeof FORGED_WITH_KEY)[number];
 const TOKEN_WORDS: Record<ForgedToken, string> = { jwt: 'JWT', 'session-cookie': 'session cookie' };
-
-/** Whether callers authenticate to the element with `auth`: its own, an endpoint's, or an inbound flow's. */
-function acceptsAuth(ctx: AnalysisContext, e: Element, inFlows: readonly Flow[], auth: string): boolean {
-  if (e.auth === auth || inFlows.some((f) => f.from !== e.id && f.auth === auth)) return true;
-  // Routes declared on a proxy in front of an application are the application's to check.
-  const served = runsAppCode(e) ? servedEndpoints(ctx, e)?.endpoints : undefined;
-  return served ? served.some((s) => s.ep.auth === auth) : e.endpoints.some((ep) => ep.auth === auth);
-}
-
-/**
- * An element that signs tokens with a literal key (TOKEN_SIGNING_KEY_TAG for JWTs, SESSION_SIGNING_KEY_TAG for a
- * framework's own session cookies), the kinds of token the key forges, and the elements those tokens open.
- */
-interface SigningKey {
-  holder: Element;
-  tag: FactTag;
-  kinds: ForgedToken[];
-  /** A framework's session key: it forges the holder's own sessions, nothing another service reads. */
-  session: boolean;
-  /** The holder first when it takes the tokens itself (a sign-in service only issues them). */
-  opened: Element[];
-}
-
-type KeyCandidate = Omit<SigningKey, 'opened'> & { takesOwn: boolean };
-
-/** Application code (or a gateway) taking JWTs from its callers: what checks them, and so what a minted one opens. */
-const takesJwt = (ctx: AnalysisContext, e: Element): boolean =>
-  e.kind === 'process' && (runsAppCode(e) || e.type === 'gateway') && acceptsAuth(ctx, e, ctx.graph.inFlows(e.id), 'jwt');
-
-/** The elements taking JWTs, in model order; found once per analysis. */
-function jwtTakers(ctx: AnalysisContext): readonly Element[] {
-  let takers = ctx.memo.get('jwt-takers') as readonly Element[] | undefined;
-  if (takers === undefined) {
-    takers = ctx.graph.model.elements.filter((e) => takesJwt(ctx, e));
-    ctx.memo.set('jwt-takers', takers);
-  }
-  return takers;
-}
-
-/**
- * The element's literal keys that forge something, the JWT key first. A JWT key whose holder takes no JWTs, in a
- * model where others do, is the issuer's (a sign-in service): the tokens it mints are what those others accept.
- * A session key forges only sessions its holder takes.
- */
-function keyCandidates(ctx: AnalysisContext, e: Element): KeyCandidate[] {
-  if (e.kind !== 'process') return [];
-  const inFlows = ctx.graph.inFlows(e.id);
-  const out: KeyCandidate[] = [];
-  const jwtTag = factTag(e, TOKEN_SIGNING_KEY_TAG);
-  if (jwtTag) {
-    const kinds = FORGED_WITH_KEY.filter((k) => acceptsAuth(ctx, e, inFlows, k));
-    const takesOwn = kinds.length > 0;
-    if (!takesOwn && jwtTakers(ctx).length > 0) kinds.push('jwt');
-    if (kinds.length) out.push({ holder: e, tag: jwtTag, kinds, session: false, takesOwn });
-  }
-  const sessionTag = factTag(e, SESSION_SIGNING_KEY_TAG);
-  if (sessionTag && acceptsAuth(ctx, e, inFlows, 'session-cookie')) out.push({ holder: e, tag: sessionTag, kinds: ['session-cookie'], session: true, takesOwn: true });
-  return out;
-}
-
-/**
- * Every literal signing key of the model that opens something, by holder (one per holder: its JWT key before its
- * session key); found once per analysis. A JWT key opens its holder and, where it is the model's only JWT key,
- * every other element taking JWTs; with several, the model does not say which issuer a service trusts: each opens
- * its holder, and an issuer that takes none opens the JWT takers holding no key of their own.
- */
-function signingKeys(ctx: AnalysisContext): ReadonlyMap<string, SigningKey> {
-  const known = ctx.memo.get('signing-keys') as ReadonlyMap<string, SigningKey> | undefined;
-  if (known) return known;
-  const candidates = ctx.graph.model.elements.flatMap((e) => (e.tags.length ? keyCandidates(ctx, e) : []));
-  const jwtHolders = new Set(candidates.filter((k) => k.kinds.includes('jwt')).map((k) => k.holder.id));
-  // Found once, not per key: the model may hold thousands of keys and takers.
-  const keyless = jwtHolders.size > 1 ? jwtTakers(ctx).filter((e) => !jwtHolders.has(e.id)) : [];
-  const keys = new Map<string, SigningKey>();
-  for (const { takesOwn, ...k } of candidates) {
-    if (keys.has(k.holder.id)) continue;
-    const others = !k.kinds.includes('jwt')
-      ? []
-      : jwtHolders.size === 1 ? jwtTakers(ctx).filter((e) => e !== k.holder) : takesOwn ? [] : keyless;
-    const opened = [...(takesOwn ? [k.holder] : []), ...others];
-    if (opened.length) keys.set(k.holder.id, { ...k, opened });
-  }
-  ctx.memo.set('signing-keys', keys);
-  return keys;
-}
-
-/** The literal key forgeable-tokens reports on the element, if any (secrets-in-config leaves that one to it). */
-export const signingKeyOf = (ctx: AnalysisContext, e: Element): SigningKey | undefined => signingKeys(ctx).get(e.id);
 
 /** Where the holder says its keys now come from a secret store: the literal in the files is no longer the key in use. */
 const KEY_STORE = ['secrets-management'] as const;
@@ -779,7 +686,7 @@ export const forgeableTokens: ElementRule = {
     const names = opened.map((e) => e.name);
     const exposed = opened.filter((e) => isExposed(ctx.exposure(e.id))).map((e) => e.name);
     const tokens = key.session ? 'session' : key.kinds.length === 1 ? TOKEN_WORDS[key.kinds[0]] : 'token';
-    const where = key.tag.where ? ` in ${key.tag.where}` : ' in the repository\'s files';
+    const where = writtenIn(key.places, TITLE_NAMES, ' in the repository\'s files');
     return unlessControlled(ctx, { element }, KEY_STORE, 'the signing key comes from a secret store', (missing) => ({
       title: `${tokens[0].toUpperCase()}${tokens.slice(1)} signing key of ${element.name} is a literal${where}: anyone can mint tokens`,
       description: `The key ${says(element.name, 'signs')} ${its(element.name)} ${plural(tokens)} with is written${where}: anyone who reads the repository, an image or a copy of the deployment mints a token for any user or admin, and ${namesAtMost(names, TEXT_NAMES, 'other services')} ${agreeing(names, 'accepts', 'accept')} it as that user's.`,
@@ -788,7 +695,11 @@ export const forgeableTokens: ElementRule = {
         : rated('Medium', 'the components the tokens open are reachable only from inside: needs network access'),
       impact: rated('High', `a token for any user, admins included, on ${namesAtMost(names, TEXT_NAMES, 'other services')}`),
       evidence: [
-        evidence(`${says(element.name, 'signs')} ${its(element.name)} ${plural(tokens)} with a literal key${where}`, [...element.at, 'tags', key.tag.index]),
+        // Every place the key is written: each copy is one to rotate and purge.
+        ...key.places.map((p) => evidence(
+          `${says(element.name, 'signs')} ${its(element.name)} ${plural(tokens)} with a literal key${writtenIn([p], 1, ' in the repository\'s files')}`,
+          [...element.at, 'tags', p.index],
+        )),
         // Every one, not a few: a team's decisions on their missing-token-validation findings follow this list.
         ...opened.filter((e) => e !== element).map((e) => evidence(`${says(e.name, 'accepts')} jwt`, e.at)),
         missing,
@@ -887,8 +798,8 @@ export const unauthenticatedStoreAccess: FlowRule = {
         impact: held.impact,
         // The open flows into one store make one finding: what the store holds is said with the first of them.
         evidence: flow === held.first
-          ? [evidence(`${label} uses auth none`, callAuth(ctx, flow).at), held.evidence]
-          : [evidence(`${label} uses auth none`, callAuth(ctx, flow).at)],
+          ? [evidence(noAuthFact(label, callAuth(ctx, flow), flow), callAuth(ctx, flow).at), held.evidence]
+          : [evidence(noAuthFact(label, callAuth(ctx, flow), flow), callAuth(ctx, flow).at)],
         target: store.name,
       };
     });
@@ -1016,7 +927,7 @@ export const unauthenticatedDevice: FlowRule = {
       description: `${flowLabel(flow, ctx)} carries no device identity; anyone can pose as ${device.name} and send forged data.`,
       likelihood: rated('High', 'device traffic is easy to capture and replay'),
       impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', 'forged readings or commands')),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, callAuth(ctx, flow).at)],
+      evidence: [evidence(noAuthFact(flowLabel(flow, ctx), callAuth(ctx, flow), flow), callAuth(ctx, flow).at)],
       target: target.name,
     }));
   },
@@ -1039,7 +950,7 @@ function firmwareDownload(ctx: AnalysisContext, flow: Flow): ThreatFacts | undef
     impact: secret.length
       ? assetImpact(secret, 'confidentiality', rated('High', 'confidential firmware'))
       : rated('Low', 'the firmware itself, which any device bought holds too: no user data'),
-    evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, callAuth(ctx, flow).at), delivery.why],
+    evidence: [evidence(noAuthFact(flowLabel(flow, ctx), callAuth(ctx, flow), flow), callAuth(ctx, flow).at), delivery.why],
     mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) so that only enrolled devices download firmware, and keep secrets out of firmware images: they are extracted from any device anyway.',
     target: source.name,
   };
@@ -1116,7 +1027,7 @@ export const unauthenticatedPartnerCall: FlowRule = {
       description: `${flowLabel(flow, ctx)} carries no authentication; anyone who learns the address can pose as ${src.name}.`,
       likelihood: rated('High', 'the partner-facing address is reachable and needs no credential'),
       impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', 'forged partner requests')),
-      evidence: [evidence(`${flowLabel(flow, ctx)} uses auth none`, flow.at)],
+      evidence: [evidence(`${flowLabel(flow, ctx)} states no auth`, flow.at)],
       target: target.name,
     });
   },

@@ -1,4 +1,5 @@
 // Elevation of privilege: reaching what only admins or other services should reach.
+import { type RouteOwners, routeOwner, routeOwners } from '../../model/route-owner.js';
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
@@ -198,7 +199,7 @@ export const missingAuthorization: ElementRule = {
   title: 'Users can reach administrative functions (no role checks)',
   description:
     'One application serves both administrative endpoints and ordinary users, and does not declare checking each request against the caller\'s role: any signed-in user who calls an admin route gains its powers (broken function-level authorization).',
-  condition: 'a process running application code with at least one endpoint of kind `admin` and at least one endpoint for other callers (not `health`, `webhook` or `callback`), or with inbound flows from both people of type `admin` and people of type `user`, without `authorization`. Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them: its only application (through further forwarding elements; not software run as shipped), or the one whose id or name holds the words of the route\'s first path segment in a row (`/user-service/` goes to `user-service`); a route the application declares itself counts once. An `authorization` declared on the forwarding element checks the routes declared on it. With several applications behind it and routes none of them is named for, one threat on the forwarding element names them, mitigated when it or each of them declares `authorization`. Admin routes of an API (`/api/` in the path, or a method named on an API) are framed as broken function-level authorization (OWASP API5), with a role check in the service as the fix',
+  condition: 'a process running application code with at least one endpoint of kind `admin` and at least one endpoint for other callers (not `health`, `webhook` or `callback`), or with inbound flows from both people of type `admin` and people of type `user`, without `authorization`. Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them: its only application (through further forwarding elements; not software run as shipped), or the one whose id or name holds the words of the route\'s first path segment that names any in a row (`/user-service/` and `/userService/` go to `user-service`, `/users/` to `user-service` when no name says `users`), past generic segments (`/api/v2/identity/` goes to `identity`; `/api/orders` to the one application whose name says `api`) but not past a template (`/{tenant}/`) or another segment; a route the application declares itself counts once. An `authorization` declared on the forwarding element checks the routes declared on it. With several applications behind it and routes none of them is named for, one threat on the forwarding element names them, mitigated when it or each of them declares `authorization`. Admin routes of an API (`/api/` in the path, or a method named on an API) are framed as broken function-level authorization (OWASP API5), with a role check in the service as the fix',
   mitigation: 'Check the caller\'s role on every request server-side (deny by default, one central policy), and keep admin routes on a separate host or service where possible.',
   action: { text: 'Enforce role checks on every request in {targets}' },
   mitigatedBy: ['authorization'],
@@ -331,37 +332,8 @@ export function appBehind(ctx: AnalysisContext, edge: Element): Element[] {
   return out;
 }
 
-/** The words of a name, lower-case: `crapi-identity` gives crapi, identity. */
-const nameWords = (name: string): string[] => name.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== '');
-
-/**
- * Each run of consecutive words in a backend's id or name (`user-service` gives user, service, user-service),
- * with the backends that hold it: built once per forwarding element, so that placing a route is one look-up.
- */
-function backendsByWords(behind: readonly Element[]): Map<string, Element[]> {
-  const index = new Map<string, Element[]>();
-  for (const b of behind) {
-    const runs = new Set<string>();
-    for (const name of [b.id, b.name]) {
-      const words = nameWords(name);
-      for (let i = 0; i < words.length; i++) for (let j = i + 1; j <= words.length; j++) runs.add(words.slice(i, j).join('-'));
-    }
-    for (const run of runs) pushTo(index, run, b);
-  }
-  return index;
-}
-
-/**
- * Of several applications, the one whose id or name holds the route's first path segment as whole words in a
- * row, when exactly one does: `/identity/...` goes to `crapi-identity`, `/user-service/...` to `user-service`.
- */
-function ownerByPrefix(ep: Endpoint, byWords: ReadonlyMap<string, readonly Element[]>): Element | undefined {
-  const first = ep.route.split('/').find((s) => s !== '');
-  // A template (`/{tenant}/...`) names no application.
-  if (first === undefined || /^[{:<]/.test(first)) return undefined;
-  const named = byWords.get(nameWords(first).join('-'));
-  return named?.length === 1 ? named[0] : undefined;
-}
+/** The applications behind a forwarding element by the words of their ids and names: once per forwarding element. */
+const backendsByWords = (behind: readonly Element[]): RouteOwners<Element> => routeOwners(behind.map((b) => ({ value: b, names: [b.id, b.name] })));
 
 /** Whether the application declares the route itself: then its own endpoint is the one judged, once. */
 const declaresSame = (owner: Element, ep: Endpoint): boolean =>
@@ -377,7 +349,7 @@ function forwarding(ctx: AnalysisContext): Forwarding {
       if (behind.length === 0) continue;
       const byWords = behind.length === 1 ? undefined : backendsByWords(behind);
       for (const ep of edge.endpoints) {
-        const owner = byWords === undefined ? behind[0] : ownerByPrefix(ep, byWords);
+        const owner = byWords === undefined ? behind[0] : routeOwner(ep.route, byWords)?.owner;
         fw.ownerOf.set(ep.id, owner ?? edge);
         if (owner === undefined) {
           const u = fw.unplaced.get(edge.id);
@@ -392,8 +364,8 @@ function forwarding(ctx: AnalysisContext): Forwarding {
 
 /**
  * The endpoints the application rules judge on an element: an application's own, with the routes declared on
- * forwarding elements in front that it serves (its only application, or named by the route's first path
- * segment); a forwarding element's routes that none of the several applications behind it is known to serve;
+ * forwarding elements in front that it serves (its only application, or the one the route's path names: see
+ * routeOwner); a forwarding element's routes that none of the several applications behind it is known to serve;
  * undefined for anything else (a forwarding element with nothing, or one placed application, behind it).
  */
 export function servedEndpoints(ctx: AnalysisContext, element: Element): Served | undefined {
@@ -756,9 +728,18 @@ function perUserConfidential(ctx: AnalysisContext, ids: readonly string[]): Asse
 function reportedShared(ctx: AnalysisContext): ReadonlySet<string> {
   return cached(ctx, 'credentials-shared-by-services', () => {
     const names = new Set<string>();
+    // Two services are enough: the walk stops at the second (a credential may name thousands of flows).
     for (const [credential, flows] of flowsByCredential(ctx)) {
-      const services = new Set(flows.filter((f) => !isPerson(ctx.graph.elements.get(f.from))).map((f) => f.from));
-      if (services.size > 1) names.add(credential);
+      let first: string | undefined;
+      for (let i = 0; i < flows.length; i++) {
+        const from = flows[i].from;
+        if (from === first || isPerson(ctx.graph.elements.get(from))) continue;
+        if (first !== undefined) {
+          names.add(credential);
+          break;
+        }
+        first = from;
+      }
     }
     return names;
   });

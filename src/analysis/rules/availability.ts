@@ -4,9 +4,9 @@ import type { AnalysisContext, Exposure } from '../context.js';
 import { rated } from '../risk.js';
 import { credentialStuffing, otpBruteForce } from './authentication.js';
 import { llmUnboundedConsumption, modelUseThrough } from './llm.js';
-import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, perElement, ruleRuns } from './facts.js';
+import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, itOrThem, perElement, ruleRuns } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
-import { itObject, its, possessive, says, verbFor } from './grammar.js';
+import { it, itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence,
   flowIds as flowIdsOf, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
@@ -93,6 +93,15 @@ const callers = (exposure: Exposure, anonymous: boolean) => {
 };
 
 const RESILIENCE_CONTROLS = ['circuit-breaker', 'timeouts'] as const;
+/** Interactive sessions and file transfers: a person or a deploy step waits on them, no request handler does. */
+const SESSION_PROTOCOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'scp', 'rdp', 'vnc', 'telnet']);
+
+/**
+ * A call whose failure cascades into no one: from a client (a browser or app acting for a person), or from a
+ * build pipeline (a failed step fails the build), or an interactive session or file transfer.
+ */
+export const cannotCascade = (caller: Element, f: Flow): boolean =>
+  caller.type === 'ci-cd' || isPersonOrAgent(caller) || SESSION_PROTOCOLS.has(f.protocol);
 
 export const noCircuitBreaker: ModelRule = {
   id: 'no-circuit-breaker',
@@ -100,7 +109,7 @@ export const noCircuitBreaker: ModelRule = {
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
-  condition: 'synchronous flows between a process in an internal or restricted zone that is not a load balancer (its health checks take a failing target out of rotation: they are its circuit breaker) and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
+  condition: 'synchronous flows (not an interactive session or file transfer: ssh, sftp, scp, rdp, vnc, telnet) between a process in an internal or restricted zone that is not a load balancer (its health checks take a failing target out of rotation: they are its circuit breaker), a client or a build pipeline (`ci-cd`: a failed step fails the build) and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -123,7 +132,7 @@ export const noCircuitBreaker: ModelRule = {
       // a response or push to a person or their browser is no call to a dependency, nor is acting on a cloud
       // management plane (what it may do there is excessive-cloud-permissions' finding).
       if (s < 0 || t < 0 || elements[s].kind !== 'process' || balancesLoad(elements[s]) || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || elements[t].type === 'cloud-console'
-        || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0) continue;
+        || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0 || cannotCascade(elements[s], f)) continue;
       // A caller that also waits on a third party is one finding there, naming these calls too (one missing control).
       if (externalWaits(ctx, elements[s]) !== undefined) continue;
       calls.push(k);
@@ -386,8 +395,11 @@ export const cacheStampede: ElementRule = {
 function copiedFromDatabases(ctx: AnalysisContext, cache: Element): Set<string> {
   const cached = new Set(cache.stores);
   for (const f of ctx.graph.inFlows(cache.id)) {
+    // What the writer's databases hold is gathered only for a flow carrying something still counted as a copy.
+    if (cached.size === 0) break;
+    if (!f.data.some((a) => cached.has(a))) continue;
     const writer = ctx.graph.elements.get(f.from);
-    if (writer?.kind !== 'process' || f.data.length === 0) continue;
+    if (writer?.kind !== 'process') continue;
     const held = new Set<string>();
     for (const g of targetsOfKind(ctx, DATABASES, writer) ?? []) for (const a of targetOf(ctx, g).stores) held.add(a);
     for (const a of f.data) if (!held.has(a)) cached.delete(a);
@@ -447,7 +459,8 @@ function externalWaits(ctx: AnalysisContext, e: Element): ExternalWaits | undefi
 function dependencyCall(ctx: AnalysisContext, f: Flow): boolean {
   if (f.from === f.to || balancesLoad(ctx.graph.elements.get(f.from)) || !f.synchronous || ctx.graph.trustRankOf(f.from) < 2 || ctx.graph.trustRankOf(f.to) === 0) return false;
   const target = ctx.graph.elements.get(f.to);
-  return target !== undefined && target.kind !== 'store' && !isPersonOrAgent(target) && target.type !== 'cloud-console';
+  const caller = ctx.graph.elements.get(f.from);
+  return target !== undefined && target.kind !== 'store' && !isPersonOrAgent(target) && target.type !== 'cloud-console' && (caller === undefined || !cannotCascade(caller, f));
 }
 
 /** Background jobs: a scheduled job or a queue consumer, which answers no one when it runs. */
@@ -517,8 +530,43 @@ const sortedNames = (ctx: AnalysisContext, flows: readonly Flow[]) => flows.map(
 /** The targets of the flows, each once, sorted, the first few named. */
 const namesOf = (ctx: AnalysisContext, flows: readonly Flow[], others: string) => namesAtMost(sortedNames(ctx, flows), TEXT_NAMES, others);
 
-/** Assets whose availability is rated high, found once per analysis (asked for every entry element). */
-const availabilityCritical: (ctx: AnalysisContext) => Asset[] = perModel((ctx) => ctx.graph.model.assets.filter((a) => a.availability === 'high'));
+/**
+ * Assets whose availability is rated high, found once per analysis (asked for every entry element), and those
+ * of them that no element handles or stores and no flow carries: those stand for the whole service (`uptime`).
+ */
+interface CriticalAssets {
+  all: Asset[];
+  /** Of `all`, those held by nothing. */
+  serviceWide: Asset[];
+  /** Each asset of `all` by id, with its place in `all` (the order findings name them in). */
+  byId: Map<string, { asset: Asset; order: number }>;
+}
+
+const availabilityCritical: (ctx: AnalysisContext) => CriticalAssets = perModel((ctx) => {
+  const all = ctx.graph.model.assets.filter((a) => a.availability === 'high');
+  const held = new Set<string>();
+  for (const e of ctx.graph.model.elements) for (const id of [...e.handles, ...e.stores]) held.add(id);
+  for (const f of ctx.graph.model.flows) for (const id of f.data) held.add(id);
+  return { all, serviceWide: all.filter((a) => !held.has(a.id)), byId: new Map(all.map((asset, order) => [asset.id, { asset, order }])) };
+});
+
+/**
+ * The critical assets an outage of the element takes down: service-wide ones, those it handles or stores, and
+ * those its calls carry, in model order. From the element's own lists, not a scan of every critical asset per
+ * element (a model may rate thousands of assets availability high).
+ */
+function criticalAt(ctx: AnalysisContext, element: Element, critical: CriticalAssets): Asset[] {
+  const found = new Map<string, { asset: Asset; order: number }>();
+  const add = (id: string) => {
+    const known = critical.byId.get(id);
+    if (known !== undefined) found.set(id, known);
+  };
+  for (const a of critical.serviceWide) add(a.id);
+  for (const id of element.handles) add(id);
+  for (const id of element.stores) add(id);
+  for (const f of ctx.graph.outFlows(element.id)) for (const id of f.data) add(id);
+  return [...found.values()].sort((a, b) => a.order - b.order).map((x) => x.asset);
+}
 
 export const noDdosProtection: ElementRule = {
   id: 'no-ddos-protection',
@@ -526,12 +574,12 @@ export const noDdosProtection: ElementRule = {
   title: 'No protection against volumetric attacks',
   description:
     'The model says availability matters (an asset or resource with high availability), but the component that takes traffic straight from the internet has no DDoS protection: a rented botnet takes the service offline.',
-  condition: 'a process receiving flows directly from an untrusted zone other than third-party services (or marked `exposed`), when some asset in the model has availability `high`, without `ddos-protection` on it or its boundary',
+  condition: 'a process receiving flows directly from an untrusted zone other than third-party services (or marked `exposed`), when some asset in the model has availability `high` (impact High when the process handles or stores such an asset, its calls carry one, or one is held by nothing, so standing for the whole service), without `ddos-protection` on it or its boundary',
   mitigation: 'Put the entry point behind a CDN or cloud DDoS protection service, absorb traffic at the edge, and autoscale behind it.',
   action: { text: 'Put {targets} behind DDoS protection (CDN or cloud shield)' },
   mitigatedBy: ['ddos-protection'],
   references: ['CWE-400', 'CAPEC-125', 'CAPEC-482'],
-  rating: 'Likelihood Medium (DDoS for hire is cheap, but someone must want it); impact High (the service is offline and availability is rated high).',
+  rating: 'Likelihood Medium (DDoS for hire is cheap, but someone must want it); impact High (the service is offline and availability is rated high), Medium when none of the assets rated so is handled, stored or passed on by the process itself (its own data, or what its flows carry).',
   example: "assets:\n  uptime: { kind: resource, availability: high }\nelements:\n  visitor: { tech: browser }\n  web: { type: web-server }\nflows:\n  - visitor -> web: https",
   appliesTo: 'element',
   kinds: ['process'],
@@ -541,16 +589,23 @@ export const noDdosProtection: ElementRule = {
     const direct = element.exposed === true || ctx.graph.inFlows(element.id).some((f) =>
       f.from !== element.id && inUntrustedZone(ctx, f.from) && ctx.graph.elements.get(f.from)?.type !== 'third-party');
     if (!direct) return undefined;
-    const critical = availabilityCritical(ctx);
-    if (critical.length === 0) return undefined;
+    const model = availabilityCritical(ctx);
+    if (model.all.length === 0) return undefined;
+    const critical = criticalAt(ctx, element, model);
     return unlessControlled(ctx, { element }, ['ddos-protection'], 'volumetric attacks are absorbed', (missing) => ({
       title: `${says(element.name, 'has')} no DDoS protection`,
-      description: `${says(element.name, 'takes')} traffic straight from the internet, ${assetNames(critical)} must stay available, and nothing absorbs a volumetric attack.`,
+      description: critical.length
+        ? `${says(element.name, 'takes')} traffic straight from the internet, ${assetNames(critical)} must stay available, and nothing absorbs a volumetric attack.`
+        : `${says(element.name, 'takes')} traffic straight from the internet and nothing absorbs a volumetric attack.`,
       likelihood: rated('Medium', 'DDoS for hire is cheap, but needs a motivated attacker'),
-      impact: rated('High', `${assetNames(critical)} ${isOrAre(critical)} rated availability high: the service goes offline`),
+      impact: critical.length
+        ? rated('High', `${assetNames(critical)} ${isOrAre(critical)} rated availability high: the service goes offline`)
+        : rated('Medium', `${says(element.name, 'goes')} offline, but none of the data ${it(element.name)} ${verbFor(element.name, 'handles')} or ${verbFor(element.name, 'passes')} on is rated availability high`),
       evidence: [
         evidence(`${says(element.name, 'receives')} traffic directly from an untrusted zone`, element.at),
-        evidence(`${critical[0].name} ${hasOrHave([critical[0]])} availability high`, critical[0].at),
+        critical.length
+          ? evidence(`${critical[0].name} ${hasOrHave([critical[0]])} availability high`, critical[0].at)
+          : evidence(`${model.all[0].name} ${hasOrHave([model.all[0]])} availability high, but ${element.name} neither ${verbFor(element.name, 'handles')} nor ${verbFor(element.name, 'passes')} ${itOrThem([model.all[0]])} on`, model.all[0].at),
         missing,
       ],
     }));

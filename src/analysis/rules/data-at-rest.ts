@@ -7,17 +7,16 @@ import {
   assetList, assetNames, cached, callAuth, callAuthMethod, hasOrHave, isData, isOrAre, itOrThem, itOrThey, sensitive, SENSITIVE_TYPES,
   ruleRuns, STATIC_SECRET_AUTH,
 } from './facts.js';
-// forgeable-tokens' judgement of which signing key it reports: called at analysis time only, so the import cycle
-// (authentication.ts reads this file's tags) is harmless.
-import { signingKeyOf } from './authentication.js';
+// forgeable-tokens' judgement of which signing key it reports, so that a key is cited once.
+import { SESSION_SIGNING_KEY_TAG, signingKeyOf, TOKEN_SIGNING_KEY_TAG } from './signing-keys.js';
 import { AssetSet } from './family-shared.js';
 import { agreeing, it, itObject, its, says, verbFor } from './grammar.js';
 import {
-  elementComponent, evidence, factTag, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
-  namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
+  elementComponent, evidence, factTag, type FactTag, factTags, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
+  namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled, writtenIn,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
-import type { ElementRule, ModelRule, Outcome } from './types.js';
+import type { ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
 
 
 /** What a store holds: what it declares, and what flows bring into it. */
@@ -423,26 +422,14 @@ const SECRETS_MANAGEMENT: string[] = ['secrets-management'];
  */
 export const HARD_CODED_SECRET_TAG = 'hard-coded-secret';
 
-/**
- * The tag that says the key an element signs its tokens with is a literal in the repository's files
- * (`token-signing-key:docker-compose.yml:31`): forgeable-tokens reads it. It is not one of the secrets the
- * element keeps to call others, which this rule is about.
- */
-export const TOKEN_SIGNING_KEY_TAG = 'token-signing-key';
-
-/**
- * The tag that says the key a web framework signs its own session cookies with is a literal in the repository's
- * files (`session-signing-key:settings.py:12`, Django's `SECRET_KEY`, Rails' `SECRET_KEY_BASE`): it forges
- * sessions on its holder only, never the JWTs other services accept.
- */
-export const SESSION_SIGNING_KEY_TAG = 'session-signing-key';
-
 interface LiteralSecret {
   element: Element;
   /** The tag's index in the element's tags. */
   index: number;
   /** `docker-compose.yml:12`, when the tag says. */
   where?: string;
+  /** Further places the same tag cites (a compose file and a manifest each writing the key). */
+  also: FactTag[];
 }
 
 /** The literal tags secrets-in-config reads, the general one first. */
@@ -454,12 +441,13 @@ const LITERAL_TAGS = [HARD_CODED_SECRET_TAG, TOKEN_SIGNING_KEY_TAG, SESSION_SIGN
  * on a service taking only JWTs, a key whose tokens nothing takes) is a literal like any other, never unreported.
  */
 function literalSecretOf(ctx: AnalysisContext, e: Element): LiteralSecret | undefined {
-  const reported = ruleRuns(ctx, 'forgeable-tokens') ? signingKeyOf(ctx, e)?.tag : undefined;
+  // Asked of every holder and every target they call: most elements have no tags at all.
+  if (e.tags.length === 0) return undefined;
+  const reported = ruleRuns(ctx, 'forgeable-tokens') ? signingKeyOf(ctx, e)?.places ?? [] : [];
+  const isReported = (t: FactTag) => reported.some((r) => r.index === t.index || (r.where !== undefined && t.where === r.where));
   for (const name of LITERAL_TAGS) {
-    const found = factTag(e, name);
-    if (found === undefined || found.index === reported?.index) continue;
-    if (reported?.where !== undefined && found.where === reported.where) continue;
-    return { element: e, ...found };
+    const [found, ...also] = factTags(e, name).filter((t) => !isReported(t));
+    if (found !== undefined) return { element: e, ...found, also };
   }
   return undefined;
 }
@@ -487,10 +475,11 @@ function secretsLikelihood(literal: LiteralSecret | undefined) {
   return rated('High', `a secret is written as a literal in the repository's files${literal.where ? ` (${literal.where})` : ''}: anyone who can read the repository, or a copy of it, has it`);
 }
 
-const literalEvidence = (literal: LiteralSecret) => evidence(
-  `${literal.element.name} has a secret written as a literal${literal.where ? ` in ${literal.where}` : ''}`,
-  [...literal.element.at, 'tags', literal.index],
-);
+/** The literal's evidence, one per place it is written. */
+const literalEvidence = (literal: LiteralSecret): EvidenceRef[] => [literal, ...literal.also].map((t) => evidence(
+  `${literal.element.name} has a secret written as a literal${t.where ? ` in ${t.where}` : ''}`,
+  [...literal.element.at, 'tags', t.index],
+));
 
 export const secretsInConfig: ModelRule = {
   id: 'secrets-in-config',
@@ -528,10 +517,13 @@ export const secretsInConfig: ModelRule = {
     if (holders.length > 0) out.push(groupedSecretsThreat(ctx, holders, flows));
     // A literal no grouped finding covers is still in the repository: its holder's own finding, so the keys of the
     // grouped finding stay as they were.
-    const covered = new Set([...holders.map((e) => e.id), ...flows.map((f) => f.to)]);
+    // Made only once an element has tags: most models have none.
+    let covered: Set<string> | undefined;
     for (let i = 0; i < elements.length; i++) {
       const e = elements[i];
-      if (e.tags.length === 0 || covered.has(e.id) || judgedAsHolder(e, secretFlows[i])) continue;
+      if (e.tags.length === 0) continue;
+      covered ??= new Set([...holders.map((h) => h.id), ...flows.map((f) => f.to)]);
+      if (covered.has(e.id) || judgedAsHolder(e, secretFlows[i])) continue;
       const literal = literalSecretOf(ctx, e);
       if (literal) out.push(loneLiteralOutcome(ctx, literal, secretFlows[i] ?? [], vault[i] === 1));
     }
@@ -569,7 +561,7 @@ function groupedSecretsThreat(ctx: AnalysisContext, holders: readonly Element[],
     likelihood: secretsLikelihood(literal),
     impact: assetImpact(sensitive(unlocked.list), 'confidentiality', rated('High', `the secrets unlock ${namesAtMost(opened, TEXT_NAMES, 'other components')}`)),
     evidence: [
-      ...(literal ? [literalEvidence(literal)] : []),
+      ...(literal ? literalEvidence(literal) : []),
       ...flowEvidence(ctx, flows, (f) => `authenticates with ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
       missingControlEvidence(['secrets-management'], holders[0]),
     ],
@@ -613,18 +605,18 @@ function loneLiteralOutcome(ctx: AnalysisContext, literal: LiteralSecret, own: r
   const present = presentControls(ctx, SECRETS_MANAGEMENT, e);
   if (present.length || vaulted) return mitigatedBy(present.length ? present : SECRETS_MANAGEMENT, component, 'secrets come from a secrets manager');
   const opened = literalOpens(ctx, e, own);
-  const place = literal.where ? `in ${literal.where}` : "in the repository's files";
+  const place = writtenIn([literal, ...literal.also], TEXT_NAMES, " in the repository's files");
   const opens = opened.length
     ? `it opens ${namesAtMost(opened.map((o) => o.name).sort(), TEXT_NAMES, 'other components')}`
     : 'the model does not say what it opens';
   return threat({
     ...component,
     title: `Secret of ${e.name} written in the repository`,
-    description: `${e.name} has a secret written as a literal ${place} and no secrets manager is declared; ${opens}. Anyone who can read the repository, an image or a copy of the deployment has it.`,
+    description: `${e.name} has a secret written as a literal${place} and no secrets manager is declared; ${opens}. Anyone who can read the repository, an image or a copy of the deployment has it.`,
     likelihood: secretsLikelihood(literal),
     impact: literalImpact(ctx, opened),
     evidence: [
-      literalEvidence(literal),
+      ...literalEvidence(literal),
       ...flowEvidence(ctx, own, (f) => `authenticates with ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
       missingControlEvidence(SECRETS_MANAGEMENT, e),
     ],

@@ -234,3 +234,23 @@ export function factTag(e: Element, name: string): FactTag | undefined {
   const where = e.tags[index].slice(name.length + 1).trim();
   return { index, ...(where ? { where } : {}) };
 }
+
+/**
+ * Every tag stating the fact, in tag order (factTag's first): files read together may each write it (a JWT key in
+ * a compose file and in a manifest), and a finding cites every place.
+ */
+export function factTags(e: Element, name: string): FactTag[] {
+  const out: FactTag[] = [];
+  e.tags.forEach((t, index) => {
+    if (t !== name && !t.startsWith(`${name}:`)) return;
+    const where = t.slice(name.length + 1).trim();
+    out.push({ index, ...(where ? { where } : {}) });
+  });
+  return out;
+}
+
+/** ` in a.yml:3, b.yaml:9` for the places the tags say, or `fallback` when none says. */
+export function writtenIn(tags: readonly FactTag[], max: number, fallback: string): string {
+  const wheres = tags.flatMap((t) => (t.where ? [t.where] : []));
+  return wheres.length ? ` in ${namesAtMost(wheres, max, 'other places')}` : fallback;
+}

@@ -1,11 +1,11 @@
 // Injection: untrusted input reaching an interpreter.
-import type { TechTrait } from '../../model/catalog.js';
+import { TECHNOLOGIES, type TechTrait } from '../../model/catalog.js';
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import { assetImpact, PROPERTY_IMPACT_MEANING, rated } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { highConfidentiality, isBroker, isNoSqlStore, isSqlStore, producersOf, sensitive } from './facts.js';
-import { targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
+import { perModel, targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
 import { it, its, says, verbFor } from './grammar.js';
 import {
   endpointComponent, endpointExposure, endpointTarget, evidence, factTag, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
@@ -226,8 +226,23 @@ function brokerInput(ctx: AnalysisContext, element: Element): BrokerInput | unde
   return undefined;
 }
 
+/** Per broker (by position): who feeds it from outside, null for no one, once asked (by each of its consumers). */
+const fedFromOutsideAt: (ctx: AnalysisContext) => (string | null | undefined)[] = perModel((ctx) => new Array(ctx.graph.model.elements.length));
+
 /** Who, in words, feeds the broker from outside our trusted zones; undefined when no such producer does. */
 function fedFromOutside(ctx: AnalysisContext, broker: Element): string | undefined {
+  const i = ctx.graph.positionOf(broker.id);
+  if (i < 0 || ctx.graph.model.elements[i] !== broker) return whoFeeds(ctx, broker);
+  const table = fedFromOutsideAt(ctx);
+  let known = table[i];
+  if (known === undefined) {
+    known = whoFeeds(ctx, broker) ?? null;
+    table[i] = known;
+  }
+  return known ?? undefined;
+}
+
+function whoFeeds(ctx: AnalysisContext, broker: Element): string | undefined {
   const producers = producersOf(ctx, broker);
   // A producer in an untrusted zone itself (a device, a partner publishing straight into the queue) counts too.
   const outside = producers.some((p) => inUntrustedZone(ctx, p.id));
@@ -281,9 +296,14 @@ const tagUse = (element: Element, use: CapabilityUse): UseFound | undefined => {
   return undefined;
 };
 
-/** The asset names an endpoint or flow carries, with their ids: what the model calls the content. */
-const assetWords = (ids: readonly string[], assets: ReadonlyMap<string, Asset>): string[] =>
-  ids.flatMap((id) => [id, assets.get(id)?.name ?? id]);
+/** Whether an asset an endpoint or flow carries is named for the content, by its id or name: what the model calls it. */
+const assetSays = (id: string, use: CapabilityUse, assets: ReadonlyMap<string, Asset>): boolean =>
+  use.words.test(id) || use.words.test(assets.get(id)?.name ?? id);
+
+function someAssetSays(ids: readonly string[], use: CapabilityUse, assets: ReadonlyMap<string, Asset>): boolean {
+  for (let i = 0; i < ids.length; i++) if (assetSays(ids[i], use, assets)) return true;
+  return false;
+}
 
 /**
  * Whether an endpoint takes content from its callers: a write method, `accepts`, an upload, or methods the model
@@ -304,7 +324,7 @@ export const contentInputNarrowed = (e: Element, inFlows: readonly Flow[], byId:
 function endpointUse(ep: Endpoint, use: CapabilityUse, assets: ReadonlyMap<string, Asset>): { what: string; at: EvidenceRef['at'] } | undefined {
   if (takesContent(ep)) {
     if (use.words.test(ep.route) || (ep.name !== ep.key && use.words.test(ep.name))) return { what: 'names the content it takes', at: ep.at };
-    const asset = ep.accepts.find((id) => assetWords([id], assets).some((w) => use.words.test(w)));
+    const asset = ep.accepts.find((id) => assetSays(id, use, assets));
     if (asset !== undefined) return { what: `accepts ${assets.get(asset)?.name ?? asset}`, at: [...ep.at, 'accepts'] };
   }
   // A sign-in's messages arrive whatever the method (SAML's redirect binding is a GET).
@@ -312,12 +332,15 @@ function endpointUse(ep: Endpoint, use: CapabilityUse, assets: ReadonlyMap<strin
   return undefined;
 }
 
-function flowUse(f: Flow, use: CapabilityUse, assets: ReadonlyMap<string, Asset>, from: string): EvidenceRef | undefined {
-  if (use.words.test(f.protocol)) return evidence(`${says(from, 'sends')} ${f.protocol}`, f.at);
-  if (assetWords(f.data, assets).some((w) => use.words.test(w))) return evidence(`${says(from, 'sends')} ${f.data.map((id) => assets.get(id)?.name ?? id).join(', ')}`, f.at);
-  if (use.auth?.includes(f.auth)) return evidence(`${says(from, 'signs')} in with ${f.auth}`, f.at);
+/** The caller is named only for a flow that shows the content: most flows show none. */
+function flowUse(ctx: AnalysisContext, f: Flow, use: CapabilityUse, assets: ReadonlyMap<string, Asset>): EvidenceRef | undefined {
+  if (use.words.test(f.protocol)) return evidence(`${says(callerName(ctx, f), 'sends')} ${f.protocol}`, f.at);
+  if (someAssetSays(f.data, use, assets)) return evidence(`${says(callerName(ctx, f), 'sends')} ${f.data.map((id) => assets.get(id)?.name ?? id).join(', ')}`, f.at);
+  if (use.auth?.includes(f.auth)) return evidence(`${says(callerName(ctx, f), 'signs')} in with ${f.auth}`, f.at);
   return undefined;
 }
+
+const callerName = (ctx: AnalysisContext, f: Flow): string => ctx.graph.elements.get(f.from)?.name ?? f.from;
 
 /**
  * Whether a caller's data counts as untrusted input: it sits in an untrusted zone, the internet reaches it
@@ -347,7 +370,7 @@ function capabilityUsed(ctx: AnalysisContext, element: Element, use: CapabilityU
     if (found !== undefined && reaches(s)) return { evidence: { ...servedEvidence(s, element, found.what), at: found.at }, where: 'input' };
   }
   for (const f of ctx.graph.inFlows(element.id)) {
-    const found = flowUse(f, use, assets, ctx.graph.elements.get(f.from)?.name ?? f.from);
+    const found = flowUse(ctx, f, use, assets);
     if (found !== undefined && untrustedCaller(ctx, f.from, internetOnly)) return { evidence: found, where: 'input' };
   }
   if (element.auth !== undefined && use.auth?.includes(element.auth)) {
@@ -381,6 +404,8 @@ function interpreterRule(spec: {
   located?: { level: 'Low' | 'Medium'; reason: string };
   /** Only input straight from the internet counts (not through other components or brokers). */
   internetOnly?: boolean;
+  /** Software beyond `off-the-shelf` whose parsing of the content is its vendor's code: no finding of ours there. */
+  vendorParses?: (e: Element) => boolean;
   impact: (ctx: AnalysisContext, e: Element) => ReturnType<typeof rated>;
   /** What the process does with its input, agreeing with its name as the subject. */
   does: (name: string) => string;
@@ -407,6 +432,7 @@ function interpreterRule(spec: {
     check(element, ctx) {
       const capable = element.traits.includes(spec.trait);
       if (spec.use === undefined ? !capable : !writesOwnQueries(element)) return undefined;
+      if (spec.vendorParses?.(element)) return undefined;
       // Input straight from the internet only: what arrives through a broker is not what this rule is about.
       const input = spec.internetOnly ? (ctx.exposure(element.id) === 'internet' ? {} : undefined) : untrustedInput(ctx, element);
       if (!input) return undefined;
@@ -514,13 +540,24 @@ const XML_USE: CapabilityUse = {
   auth: ['saml'],
 };
 
+/**
+ * An identity provider run as shipped, by its tech (Keycloak, Dex, Authentik, a cloud's user pool): its SAML
+ * parser is its vendor's, fixed by upgrading the product, not a parser the team can configure. The applications
+ * that consume its assertions parse them in their own code and keep their finding; an identity provider of no
+ * known product may be the team's own.
+ */
+export const vendorIdentityProvider = (e: Element): boolean => {
+  const tech = e.tech?.toLowerCase();
+  return e.kind === 'process' && tech !== undefined && Object.hasOwn(TECHNOLOGIES, tech) && TECHNOLOGIES[tech].type === 'identity-provider';
+};
+
 export const xxe = interpreterRule({
   id: 'xxe',
   stride: 'I',
   title: 'XML external entities (XXE)',
   description:
     'A component that parses XML takes untrusted input: external entities in a crafted document read local files (keys, configuration) or make the server send requests inside the network. A framework that merely can parse XML (Spring, .NET) is no finding by itself: a JSON API parses no XML.',
-  condition: 'a process (not `off-the-shelf` software) reachable from an untrusted zone or consuming a broker fed by exposed producers or producers in an untrusted zone, that the model shows taking XML: the tag `xml`, `soap`, `saml` or `xslt`, an exposed endpoint (its own or declared for it on a proxy in front) that takes input (a write method, `accepts`, an upload: not a read) whose route or name, or an asset it accepts, says XML, SOAP, WSDL, SAML, XSLT, XML-RPC, RSS, SVG or an Office format, or that signs callers in with SAML, a flow into it from a caller in an untrusted zone, an exposed one or a broker fed from outside (not a trusted internal system) whose protocol or data does or that signs in with SAML, or SAML as its own `auth` (the `xml` trait a framework\'s tech brings, Spring or .NET, alone reports nothing); without `safe-parsers`',
+  condition: 'a process (not `off-the-shelf` software, nor an identity provider run as shipped, by its tech: Keycloak, Dex, Authentik, Cognito..., whose SAML parser is its vendor\'s, fixed by upgrading; the applications consuming its assertions keep theirs) reachable from an untrusted zone or consuming a broker fed by exposed producers or producers in an untrusted zone, that the model shows taking XML: the tag `xml`, `soap`, `saml` or `xslt`, an exposed endpoint (its own or declared for it on a proxy in front) that takes input (a write method, `accepts`, an upload: not a read) whose route or name, or an asset it accepts, says XML, SOAP, WSDL, SAML, XSLT, XML-RPC, RSS, SVG or an Office format, or that signs callers in with SAML, a flow into it from a caller in an untrusted zone, an exposed one or a broker fed from outside (not a trusted internal system) whose protocol or data does or that signs in with SAML, or SAML as its own `auth` (the `xml` trait a framework\'s tech brings, Spring or .NET, alone reports nothing); without `safe-parsers`',
   trait: 'xml',
   controls: ['safe-parsers'],
   mitigation: 'Disable DTDs and external entities in every XML parser (or use a parser that has them off by default), and prefer JSON where possible.',
@@ -530,6 +567,7 @@ export const xxe = interpreterRule({
   example: 'elements:\n  partner: { type: third-party }\n  billing:\n    tech: spring\n    endpoints:\n      POST /soap/invoices: { auth: api-key }\nflows:\n  - partner -> billing: https',
   use: XML_USE,
   located: { level: 'Medium', reason: 'the model shows where XML arrives: scanners send external entities there' },
+  vendorParses: vendorIdentityProvider,
   does: (name) => `${verbFor(name, 'parses')} XML`,
   direct: { level: 'Low', reason: 'needs an endpoint that parses request XML: luck' },
   impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),

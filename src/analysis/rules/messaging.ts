@@ -28,7 +28,18 @@ function clientAuth(ctx: AnalysisContext, broker: Element, f: Flow): CallAuth {
   return ep === undefined ? { method: 'none', at: f.at } : { method: ep.auth, at: ep.at };
 }
 
-const isOpen = (ctx: AnalysisContext, broker: Element) => (f: Flow) => isNetworkFlow(f) && clientAuth(ctx, broker, f).method === 'none';
+/**
+ * The evidence for a call that carries no credential: where only the flow could say (nothing states an auth,
+ * or it states none) the model "states no auth"; a public endpoint it names is a choice the model made.
+ */
+export const noAuthFact = (label: string, auth: CallAuth, flow: Flow): string =>
+  auth.at === flow.at ? `${label} states no auth` : `${label} uses auth none`;
+
+/** A call through a cloud provider's API is signed with IAM credentials (SigV4 and the like) whatever the model states. */
+const isOpen = (ctx: AnalysisContext, broker: Element) => (f: Flow) =>
+  isNetworkFlow(f) && f.protocol !== 'cloud-api' && clientAuth(ctx, broker, f).method === 'none';
+/** A managed broker of a cloud provider (SQS, Pub/Sub, Service Bus...) accepts no client without its IAM or keys. */
+const providerAuthenticates = (broker: Element) => broker.traits.includes('cloud');
 
 export const unauthenticatedBroker: ElementRule = {
   id: 'unauthenticated-broker',
@@ -36,7 +47,7 @@ export const unauthenticatedBroker: ElementRule = {
   title: 'Anyone on the network can publish or consume',
   description:
     'Clients connect to a message broker without authenticating: anything on the network can publish forged messages or read every topic.',
-  condition: 'a queue or event bus (type `queue`/`event-bus` or the `message-broker` trait) that declares no `auth` of its own (how its clients authenticate), with network flows in or out whose auth is `none` (into it: the flow\'s, else the endpoint it names; out of it: the flow\'s, else the consumer endpoint it names, as a consumer\'s own `auth` is how its callers reach it), without `authentication` on the broker',
+  condition: 'a queue or event bus (type `queue`/`event-bus` or the `message-broker` trait) that declares no `auth` of its own (how its clients authenticate) and is no cloud provider\'s managed broker (`cloud` trait: its IAM or keys are always required), with network flows in or out (other than `cloud-api` calls, signed with IAM) whose auth is `none` (into it: the flow\'s, else the endpoint it names; out of it: the flow\'s, else the consumer endpoint it names, as a consumer\'s own `auth` is how its callers reach it), without `authentication` on the broker',
   mitigation: 'Require authentication on the broker (per-service credentials, mTLS or IAM) and authorise each service to publish or consume only its own topics.',
   action: { text: 'Require authentication and per-topic permissions on {targets}' },
   mitigatedBy: ['authentication'],
@@ -47,7 +58,7 @@ export const unauthenticatedBroker: ElementRule = {
   kinds: ['store'],
   check(element, ctx) {
     // A broker's own auth is how its clients authenticate: flows that do not restate it are not open.
-    if (!isBroker(element) || (element.auth !== undefined && element.auth !== 'none')) return undefined;
+    if (!isBroker(element) || (element.auth !== undefined && element.auth !== 'none') || providerAuthenticates(element)) return undefined;
     const open = ctx.graph.inFlows(element.id).filter(isOpen(ctx, element)).concat(ctx.graph.outFlows(element.id).filter(isOpen(ctx, element)));
     if (open.length === 0) return undefined;
     const critical = highIntegrity(open.flatMap((f) => ctx.assetsOfFlow(f)));
@@ -62,7 +73,7 @@ export const unauthenticatedBroker: ElementRule = {
       description: `${open.length === 1 ? '1 connection' : `${open.length} connections`} to ${element.name} ${open.length === 1 ? 'carries' : 'carry'} no credentials; anything that reaches the broker can publish or read messages.`,
       likelihood,
       impact: critical.length ? rated('High', `forged messages change ${assetNames(critical)}`) : rated('Medium', 'forged and disclosed messages'),
-      evidence: [evidence(`${flowLabel(open[0], ctx)} uses auth none`, clientAuth(ctx, element, open[0]).at), missing],
+      evidence: [evidence(noAuthFact(flowLabel(open[0], ctx), clientAuth(ctx, element, open[0]), open[0]), clientAuth(ctx, element, open[0]).at), missing],
       // Clients on the internet (a device fleet) are why the broker is reachable: they are named in the fix.
       mitigation: untrusted
         ? 'Require authentication on connect from every client (a certificate per device, per-service credentials or IAM for our own services), and give each client an ACL limited to its own topics.'

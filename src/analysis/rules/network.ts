@@ -3,7 +3,7 @@
 import { assetImpact, rated } from '../risk.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import { isPassThrough, type AnalysisContext } from '../context.js';
-import { assetList, assetNames, highConfidentiality, inCloud, isData, isOrAre, isPersonOrAgent, publicPathsHave, restricted } from './facts.js';
+import { assetList, assetNames, callAuth, highConfidentiality, inCloud, isData, isOrAre, isPersonOrAgent, publicPathsHave, restricted } from './facts.js';
 import { openFlowsInto, perModel } from './family-shared.js';
 import { untrustedClientFlows } from './messaging.js';
 import { it, itObject, its, possessive, says, verbFor } from './grammar.js';
@@ -314,13 +314,17 @@ function untrustedCallersThrough(ctx: AnalysisContext, id: string, seen: Set<str
   return callers;
 }
 
+/** A call into the element from an untrusted zone that is not remote administration or a debugger. */
+const comesStraightIn = (ctx: AnalysisContext, f: Flow, element: Element): boolean =>
+  f.from !== element.id && inUntrustedZone(ctx, f.from) && !MANAGEMENT_PROTOCOLS.has(f.protocol) && f.protocol !== 'debugger';
+
 /**
  * A call straight into the element from an untrusted zone that goes around its front: from a caller the front
  * also serves, or from anyone (a person, a browser, an untyped client). A partner or device calling on its own
  * route, remote administration (exposed-management-port) and debuggers (exposed-debugger) are other findings.
  */
 function bypasses(ctx: AnalysisContext, f: Flow, element: Element, served: ReadonlySet<string>): boolean {
-  if (f.from === element.id || !inUntrustedZone(ctx, f.from) || MANAGEMENT_PROTOCOLS.has(f.protocol) || f.protocol === 'debugger') return false;
+  if (!comesStraightIn(ctx, f, element)) return false;
   const src = ctx.graph.elements.get(f.from);
   return served.has(f.from) || isPersonOrAgent(src) || (src !== undefined && src.type === undefined);
 }
@@ -342,6 +346,9 @@ export const loadBalancerBypass: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (inUntrustedZone(ctx, element.id)) return undefined;
+    // Most services behind a front have no call straight from an untrusted zone: their fronts' callers,
+    // a walk per front, are found only for one that has.
+    if (!ctx.graph.inFlows(element.id).some((f) => comesStraightIn(ctx, f, element))) return undefined;
     const fronts = frontsOf(ctx, element);
     if (fronts.length === 0) return undefined;
     const served = new Set(fronts.flatMap((f) => [...f.callers]));
@@ -380,6 +387,11 @@ function bypassThreat(ctx: AnalysisContext, element: Element, fronts: readonly F
 const MANAGEMENT_PROTOCOLS = new Set(['ssh', 'rdp', 'vnc', 'telnet']);
 const MANAGEMENT_PERIMETER = ['vpn', 'ip-allowlist'] as const;
 const isManagementFromUntrusted = (ctx: AnalysisContext, f: Flow) => MANAGEMENT_PROTOCOLS.has(f.protocol) && inUntrustedZone(ctx, f.from);
+/** Logins by key or certificate: no password to guess, so brute force and credential stuffing do not apply. */
+const KEY_AUTH: ReadonlySet<string> = new Set(['ssh-key', 'mtls']);
+const BRUTE_FORCED = rated('High', 'scanned and brute-forced constantly with public tools');
+const KEY_ONLY_MITIGATION = 'Allow-list the source addresses (or reach the host through a VPN or bastion), patch the daemon promptly against pre-auth vulnerabilities, and keep keys passphrase- or hardware-protected, per person, and revoked when people leave.';
+const KEY_ONLY = rated('Medium', 'key-only login: nothing to brute-force, but a stolen key or the next pre-auth vulnerability of the daemon opens it, and scanners find the port');
 
 export const exposedManagementPort: FlowRule = {
   id: 'exposed-management-port',
@@ -392,7 +404,7 @@ export const exposedManagementPort: FlowRule = {
   action: { text: 'Close remote administration on {targets} to the internet (VPN or bastion)' },
   mitigatedBy: MANAGEMENT_PERIMETER,
   references: ['CWE-284', 'CWE-307', 'CAPEC-555', 'CAPEC-49'],
-  rating: 'Likelihood High (scanned and brute-forced constantly); impact High (a shell on the host).',
+  rating: 'Likelihood High (scanned and brute-forced constantly), Medium when every open flow logs in by key or certificate (`ssh-key`, `mtls`: a stolen key or a pre-auth vulnerability, not guessing); impact High (a shell on the host).',
   example: 'elements:\n  operator: { type: admin }\n  server: { type: service }\nflows:\n  - operator -> server: ssh',
   appliesTo: 'flow',
   check(flow, ctx) {
@@ -407,13 +419,19 @@ export const exposedManagementPort: FlowRule = {
     const protocols = [...new Set(open.map((f) => f.protocol))].sort();
     const labels = namesAtMost(open.map((f) => flowLabel(f, ctx)), TEXT_NAMES, 'other flows');
     const ports = protocols.length === 1 ? 'a remote administration port' : 'remote administration ports';
+    const auths = open.map((f) => callAuth(ctx, f));
+    const keyOnly = auths.every((a) => KEY_AUTH.has(a.method));
+    const pressure = keyOnly
+      ? `${protocols.length === 1 ? 'it takes' : 'they take'} keys only, but a stolen key or a pre-auth vulnerability is enough: allow-list the source addresses`
+      : `${protocols.length === 1 ? 'it is' : 'they are'} brute-forced and exploited without pause`;
     return threatOutcome(target.id, 'element', undefined, flowIds(open), {
       title: `${protocols.map((p) => p.toUpperCase()).join(', ')} to ${target.name} open to the internet`,
-      description: `${labels} ${open.length === 1 ? 'reaches' : 'reach'} ${ports} from an untrusted zone; ${protocols.length === 1 ? 'it is' : 'they are'} brute-forced and exploited without pause.`,
-      likelihood: rated('High', 'scanned and brute-forced constantly with public tools'),
+      description: `${labels} ${open.length === 1 ? 'reaches' : 'reach'} ${ports} from an untrusted zone; ${pressure}.`,
+      likelihood: keyOnly ? KEY_ONLY : BRUTE_FORCED,
+      mitigation: keyOnly ? KEY_ONLY_MITIGATION : undefined,
       impact: rated('High', 'a shell on the host: full compromise'),
       evidence: [
-        ...open.map((f) => evidence(`${flowLabel(f, ctx)} uses ${f.protocol} from an untrusted zone`, f.at)),
+        ...open.map((f, i) => evidence(`${flowLabel(f, ctx)} uses ${f.protocol} from an untrusted zone${keyOnly ? ` with ${auths[i].method}` : ''}`, f.at)),
         notDeclaredEvidence(ctx, MANAGEMENT_PERIMETER, target, open),
       ],
       target: target.name,

@@ -1,6 +1,6 @@
 // Repudiation: can someone deny an action because nothing recorded who did it?
 import type { Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
+import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated } from '../risk.js';
 import { assetNames, callAuth, callAuthMethod, endpointOfFlow, highIntegrity, isData, isPerson, moneyOrHighIntegrity, webhookAssets } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
@@ -27,7 +27,7 @@ export const noAuditLog: ElementRule = {
   title: 'Actions are not attributable (no audit log)',
   description:
     'A process that takes state-changing or privileged requests from people or partners without an audit log of who did what: a user or an attacker can deny an action and an incident cannot be reconstructed.',
-  condition: 'a process running application code with an endpoint of kind admin, webhook, login, password-reset or upload, or one that authenticates callers (its own `auth`, an endpoint that is not public, or a credential a flow from an external entity carries) and receives flows from external entities while reachable from an untrusted zone, without `audit-logging`. Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them, as for `missing-authorization`, and the external entities calling them count as its callers; the forwarding element itself is not judged',
+  condition: 'a process running application code with an endpoint of kind admin, webhook, login, password-reset or upload, or one that authenticates callers (its own `auth`, an endpoint that is not public, or a credential a flow from an external entity carries) and receives flows from external entities while reachable from an untrusted zone, without `audit-logging`. Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them, as for `missing-authorization`, and the external entities calling them count as its callers, as do those calling a forwarding element in front of it (through further ones) that forwards their requests to it when the application signs callers in itself (its `auth`, an endpoint that is not public); the forwarding element itself is not judged',
   mitigation: 'Write an audit log of security-relevant actions (who, what, when, from where) to an append-only, tamper-evident store kept apart from the application.',
   action: { text: 'Add audit logging of security-relevant actions to {targets}' },
   mitigatedBy: AUDIT_CONTROLS,
@@ -45,18 +45,19 @@ export const noAuditLog: ElementRule = {
     if (sensitive.length === 0) {
       if (!isExposed(ctx.exposure(element.id))) return undefined;
       const external = inboundCalls(ctx, element, served).filter((f) => ctx.graph.elements.get(f.from)?.kind === 'external');
-      if (external.length === 0) return undefined;
       // Signed in: by the element's own auth, an endpoint's, or a credential an outside caller's flow carries.
-      const signedIn = (element.auth !== undefined && element.auth !== 'none') || served.some((s) => isPrivate(s.ep)) ||
-        external.some((f) => callAuthMethod(ctx.graph, f) !== 'none');
-      if (!signedIn) return undefined;
+      const ownAuth = (element.auth !== undefined && element.auth !== 'none') || served.some((s) => isPrivate(s.ep));
+      if (!ownAuth && !external.some((f) => callAuthMethod(ctx.graph, f) !== 'none')) return undefined;
+      // A proxy in front that declares none of its routes still forwards outside callers to it: they count when
+      // the application signs them in itself; a credential the proxy takes says nothing of which backend acts.
+      if (external.length === 0 && !(ownAuth && forwardedCalls(ctx, element).length > 0)) return undefined;
     }
     // Admin actions (an admin endpoint, an admin panel, an administrator's requests), and money: webhooks
     // that move money or data whose integrity matters, or payment and financial data the process handles.
     const privileged =
       element.type === 'admin-panel' ||
       sensitive.some(({ ep }) => ep.kind === 'admin' || (ep.kind === 'webhook' && webhookAssets(ctx, ep, element).some(moneyOrHighIntegrity))) ||
-      inboundCalls(ctx, element, served).some((f) => ctx.graph.elements.get(f.from)?.type === 'admin') ||
+      callsReaching(ctx, element, served).some((f) => ctx.graph.elements.get(f.from)?.type === 'admin') ||
       ctx.assetsOf(element.id).some((a) => isData(a) && (a.type === 'payment' || a.type === 'financial'));
     return unlessControlled(ctx, { element }, AUDIT_CONTROLS, 'actions are audit-logged', (missing) => ({
       title: `No audit trail of actions on ${element.name}`,
@@ -80,18 +81,69 @@ function inboundCalls(ctx: AnalysisContext, element: Element, served: readonly S
   return [...targets].flatMap((id) => ctx.graph.inFlows(id));
 }
 
+/** An external entity's call into a forwarding element in front of the application, and the flow that hands it on. */
+interface ForwardedCall {
+  call: Flow;
+  hop: Flow;
+}
+
+/**
+ * The external entities' calls into the forwarding elements in front of the application, through further ones
+ * (a CDN before a reverse proxy): the proxy only forwards them, so whoever makes them calls the application.
+ */
+function forwardedCalls(ctx: AnalysisContext, element: Element): ForwardedCall[] {
+  const out: ForwardedCall[] = [];
+  const seen = new Set<string>([element.id]);
+  const queue: Array<{ id: string; hop: Flow }> = [];
+  const enqueue = (from: string, hop: Flow) => {
+    const e = ctx.graph.elements.get(from);
+    if (e !== undefined && !seen.has(e.id) && isPassThrough(e)) {
+      seen.add(e.id);
+      queue.push({ id: e.id, hop });
+    }
+  };
+  for (const f of ctx.graph.inFlows(element.id)) enqueue(f.from, f);
+  for (let head = 0; head < queue.length; head++) {
+    const { id, hop } = queue[head];
+    for (const f of ctx.graph.inFlows(id)) {
+      if (ctx.graph.elements.get(f.from)?.kind === 'external') out.push({ call: f, hop });
+      else enqueue(f.from, hop);
+    }
+  }
+  return out;
+}
+
+/** Every call that reaches the application: into it, into a proxy declaring its routes, or forwarded to it. */
+function callsReaching(ctx: AnalysisContext, element: Element, served: readonly ServedEndpoint[]): Flow[] {
+  const calls = inboundCalls(ctx, element, served);
+  const seen = new Set(calls);
+  for (const { call } of forwardedCalls(ctx, element)) {
+    if (seen.has(call)) continue;
+    seen.add(call);
+    calls.push(call);
+  }
+  return calls;
+}
+
 /**
  * Where the external entities' requests come in: into the application itself, else the first of them into a
- * forwarding element whose routes it serves, with the flow that forwards them.
+ * forwarding element whose routes it serves, with the flow that forwards them, else into a forwarding element
+ * in front of it that forwards them.
  */
 function callerEvidence(ctx: AnalysisContext, element: Element, served: readonly ServedEndpoint[]): EvidenceRef[] {
   const isExternal = (f: Flow) => ctx.graph.elements.get(f.from)?.kind === 'external';
-  const forwarded = served.filter((s) => s.via !== undefined);
-  const direct = ctx.graph.inFlows(element.id).some(isExternal);
-  const routed = forwarded.find((s) => ctx.graph.inFlows(s.via!.id).some(isExternal));
-  if (direct || routed === undefined) return [evidence(`${says(element.name, 'receives')} requests from external entities`, element.at)];
-  const call = ctx.graph.inFlows(routed.via!.id).find(isExternal)!;
-  return [evidence(`${flowLabel(call, ctx)} calls routes on ${routed.via!.name} that ${element.name} serves`, call.at), ...forwardEvidence(ctx, element, [routed])];
+  const receives = [evidence(`${says(element.name, 'receives')} requests from external entities`, element.at)];
+  if (ctx.graph.inFlows(element.id).some(isExternal)) return receives;
+  const routed = served.find((s) => s.via !== undefined && ctx.graph.inFlows(s.via.id).some(isExternal));
+  if (routed !== undefined) {
+    const call = ctx.graph.inFlows(routed.via!.id).find(isExternal)!;
+    return [evidence(`${flowLabel(call, ctx)} calls routes on ${routed.via!.name} that ${element.name} serves`, call.at), ...forwardEvidence(ctx, element, [routed])];
+  }
+  const through = forwardedCalls(ctx, element)[0];
+  return through === undefined ? receives : [
+    evidence(`${flowLabel(through.call, ctx)} calls ${ctx.graph.elements.get(through.call.to)?.name ?? through.call.to}, which forwards to ${element.name}`, through.call.at),
+    evidence(`${flowLabel(through.hop, ctx)} forwards requests`, through.hop.at),
+  ];
 }
 
 /**

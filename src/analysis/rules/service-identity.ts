@@ -4,7 +4,7 @@ import { TECHNOLOGIES } from '../../model/catalog.js';
 import type { Boundary, Element, Flow, ModelPath } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { cached, callAuth } from './facts.js';
+import { cached, callAuth, callAuthMethod } from './facts.js';
 import { AssetSet, byLocale } from './family-shared.js';
 import { evidence, flowIds as flowIdsOf, flowLabel, mitigatedOutcome, pushTo, threatOutcome } from './helpers.js';
 import type { ModelRule, Outcome } from './types.js';
@@ -140,10 +140,10 @@ export const noMutualTls: ModelRule = {
       const group = groupComponent(ctx, key);
       const flowIds = flowIdsOf(flows);
       // How each call authenticates: `auth: mtls` on the service called covers the calls that do not restate it.
-      const auths = new Map(flows.map((f) => [f, callAuth(ctx, f)]));
-      const weak = flows.filter((f) => !WORKLOAD_AUTH.has(auths.get(f)!.method));
+      // Where the model says so is looked up only for the few calls the evidence cites.
+      const weak = flows.filter((f) => !WORKLOAD_AUTH.has(callAuthMethod(ctx.graph, f)));
       if (weak.length === 0) {
-        const used = [...new Set(flows.map((f) => auths.get(f)!.method))].sort();
+        const used = [...new Set(flows.map((f) => callAuthMethod(ctx.graph, f)))].sort();
         const one = flows.length === 1;
         const how = used.length === 1 && used[0] === 'mtls' ? `${one ? 'uses' : 'use'} mutual TLS` : `${one ? 'identifies' : 'identify'} the calling workload (${used.join(', ')})`;
         out.push(mitigatedOutcome(group.component, group.componentKind, undefined, flowIds, used, `${one ? 'the service call' : `all ${flows.length} service calls`} ${how}`));
@@ -170,7 +170,7 @@ export const noMutualTls: ModelRule = {
           ? rated('Low', `needs a foothold in one of the ${size} processes of ${group.name} first, itself a breach of one of our services: insider access or a prior compromise`)
           : FOOTHOLD,
         impact: assetImpact(assets.list, 'confidentiality', FALSE_IDENTITY),
-        evidence: flowEvidence(ctx, weak, (f) => `${f.protocol}, auth ${auths.get(f)!.method}`, (f) => auths.get(f)!.at),
+        evidence: flowEvidence(ctx, weak, (f) => `${f.protocol}, auth ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
         mitigation: small ? SMALL_ZONE_MITIGATION : undefined,
         target: group.name,
       }));

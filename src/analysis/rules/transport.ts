@@ -4,7 +4,7 @@ import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { type AssetProperty, assetImpact, PROPERTY_IMPACT_MEANING, rated } from '../risk.js';
 import type { ComponentKind, RatedLevel, Stride } from '../types.js';
-import { assetNames, callAuth, sensitive, USER_CREDENTIALS } from './facts.js';
+import { assetNames, callAuth, isPerson, isUserAgent, sensitive, USER_CREDENTIALS } from './facts.js';
 import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
 import { possessive, says } from './grammar.js';
 import {
@@ -54,6 +54,14 @@ const notEncrypted = (f: Flow) => (encryptedProtocol(f.protocol) ? `${f.protocol
 
 const cleartext: (ctx: AnalysisContext) => Cleartext = perModel(sortCleartext);
 
+/**
+ * A person using their own browser or app: no network between them. A person who is the user agent
+ * (`type: user, tech: browser`) sends the traffic itself, and a person's flow to one of our servers stands
+ * for the browser the model leaves out: both stay network traffic.
+ */
+export const personUsesProgram = (source: Element | undefined, target: Element | undefined): boolean =>
+  isPerson(source) && !isUserAgent(source) && isUserAgent(target);
+
 function sortCleartext(ctx: AnalysisContext): Cleartext {
   const { graph } = ctx;
   const all = graph.model.flows;
@@ -68,9 +76,10 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
   for (let k = 0; k < all.length; k++) {
     const f = all[k];
     if (f.from === f.to || LOCAL_PROTOCOLS.has(f.protocol)) continue;
+    const from = graph.flowSource[k];
+    const to = graph.flowTarget[k];
+    if (personUsesProgram(graph.model.elements[from], graph.model.elements[to])) continue;
     if (!f.encrypted) {
-      const from = graph.flowSource[k];
-      const to = graph.flowTarget[k];
       plain.push(k);
       commonAt[k] = innermostShared(graph.boundaryChainAt(from), graph.boundaryChainAt(to));
       touchesAt[k] = graph.trustRankAt(from) === 0 || graph.trustRankAt(to) === 0 ? 1 : 0;
@@ -214,7 +223,7 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     action: { key: 'encrypt-in-transit', text: spec.action },
     mitigatedBy: ['tls'],
     references: spec.references,
-    condition: 'network flows (not ipc, file or in-process) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share, else (between our own zones, from several sources) by the zone they enter, else by source element; each encrypted flow is reported as mitigated by TLS',
+    condition: 'network flows (not ipc, file or in-process, nor a person using their own browser or app) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share, else (between our own zones, from several sources) by the zone they enter, else by source element; each encrypted flow is reported as mitigated by TLS',
     rating: `Likelihood High when the flow crosses the internet, Medium inside our network (needs a foothold); impact from the ${property} of the data carried.`,
     example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  orders: { type: service }\nflows:\n  - visitor -> api: https\n  - api -> orders: http',
     appliesTo: 'model',

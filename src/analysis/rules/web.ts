@@ -5,8 +5,8 @@ import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
-  assetList, assetNames, authenticatedUpstream, changesState, highConfidentiality, isData, isPerson, isPersonOrAgent, isPrivilegedPerson, isUserAgent,
-  perElement, USER_CREDENTIALS,
+  assetList, assetNames, authenticatedUpstream, changesState, highConfidentiality, isBrowser, isData, isPerson, isPersonOrAgent, isPrivilegedPerson,
+  isUserAgent, perElement, USER_CREDENTIALS,
 } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
 import { agreeing, it, itObject, says, verbFor } from './grammar.js';
@@ -408,6 +408,22 @@ function sourceEvidence(s: ContentSource) {
 
 const CSRF_CONTROLS = ['csrf-protection', 'secure-cookies'] as const;
 const bySessionCookie = (ep: Endpoint) => ep.auth === 'session-cookie';
+/** Endpoints a cookie on the flows authenticates: those that state no other way of their own. */
+const byFlowCookie = (ep: Endpoint) => ep.auth === 'session-cookie' || ep.auth === 'none';
+
+/**
+ * A flow into `element` stating `session-cookie` auth that brings a browser's requests, directly or through
+ * edge components: imported models state auth on the links, not on the element. Only the hop into the
+ * element counts: a cookie stated on the way to an edge says nothing of what a component behind it checks.
+ */
+function browserCookieFlow(ctx: AnalysisContext, element: Element): Flow | undefined {
+  for (const f of ctx.graph.inFlows(element.id)) {
+    if (f.auth !== 'session-cookie' || f.from === element.id) continue;
+    const source = ctx.graph.elements.get(f.from);
+    if (isBrowser(source) || (source !== undefined && isPassThrough(source) && browserReached(ctx, source))) return f;
+  }
+  return undefined;
+}
 
 export const crossSiteRequestForgery: ElementRule = {
   id: 'cross-site-request-forgery',
@@ -415,7 +431,7 @@ export const crossSiteRequestForgery: ElementRule = {
   title: 'Cross-site request forgery (CSRF)',
   description:
     'Browsers send session cookies automatically: a component that authenticates by cookie and changes state on request, without anti-CSRF tokens or SameSite cookies, acts on requests forged by any page the victim visits.',
-  condition: 'a process authenticating callers with `session-cookie`, reached by browsers, with a state-changing endpoint (POST/PUT/PATCH/DELETE, or kind upload, admin, register, password-reset, login) or no endpoints declared, without `csrf-protection` or `secure-cookies` (SameSite) on it, its boundary or each such endpoint',
+  condition: 'a process authenticating callers with `session-cookie` (its `auth`, an endpoint\'s, or that of a flow bringing a browser\'s requests to it, directly or through edge components), reached by browsers, with a state-changing endpoint (POST/PUT/PATCH/DELETE, or kind upload, admin, register, password-reset, login) or no endpoints declared, without `csrf-protection` or `secure-cookies` (SameSite) on it, its boundary or each such endpoint',
   mitigation: 'Use SameSite=Lax or Strict session cookies and anti-CSRF tokens (or require a custom header) on every state-changing request.',
   action: { text: 'Add CSRF tokens and SameSite cookies to {targets}' },
   mitigatedBy: CSRF_CONTROLS,
@@ -426,8 +442,10 @@ export const crossSiteRequestForgery: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element)) return undefined;
-    if (element.auth !== 'session-cookie' && !element.endpoints.some(bySessionCookie)) return undefined;
-    const cookieEndpoints = element.endpoints.filter(bySessionCookie);
+    const ownCookie = element.auth === 'session-cookie' || element.endpoints.some(bySessionCookie);
+    const cookieFlow = ownCookie ? undefined : browserCookieFlow(ctx, element);
+    if (!ownCookie && cookieFlow === undefined) return undefined;
+    const cookieEndpoints = element.endpoints.filter(ownCookie ? bySessionCookie : byFlowCookie);
     const changing = (element.endpoints.length ? cookieEndpoints : []).filter(changesState);
     if (element.endpoints.length > 0 && changing.length === 0) return undefined;
     if (!browserReached(ctx, element)) return undefined;
@@ -445,7 +463,9 @@ export const crossSiteRequestForgery: ElementRule = {
       likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
       impact: admin ? rated('High', 'administrative actions can be forged') : rated('Medium', 'actions in one user\'s name'),
       evidence: [
-        stateful.length ? evidence(`${stateful[0].key} changes state with a session cookie`, stateful[0].at) : evidence(`${says(element.name, 'authenticates')} with session-cookie`, element.at),
+        stateful.length ? evidence(`${stateful[0].key} changes state with a session cookie`, stateful[0].at) : cookieFlow
+          ? evidence(`${flowLabel(cookieFlow, ctx)} brings a browser's session cookie`, cookieFlow.at)
+          : evidence(`${says(element.name, 'authenticates')} with session-cookie`, element.at),
         missing,
       ],
     }));
