@@ -1129,16 +1129,17 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   }
 
   /** How many flows each element is from an untrusted zone or the internet (those 0); unreached ones absent. */
+  // A breadth-first walk: one pass over the flows per step away from the outside.
   function hopsFromOutside(): Map<string, number> {
     const hops = new Map(elements.filter((e) => e.internet || e.exposed || zoneOf(e)?.trust === 'untrusted').map((e): [string, number] => [e.id, 0]));
-    for (let queue = [...hops.keys()]; queue.length;) {
-      const next: string[] = [];
+    for (let frontier = new Set(hops.keys()); frontier.size > 0;) {
+      const next = new Set<string>();
       for (const f of flows) {
-        if (!queue.includes(f.from) || hops.has(f.to)) continue;
+        if (!frontier.has(f.from) || hops.has(f.to)) continue;
         hops.set(f.to, (hops.get(f.from) ?? 0) + 1);
-        next.push(f.to);
+        next.add(f.to);
       }
-      queue = next;
+      frontier = next;
     }
     return hops;
   }
