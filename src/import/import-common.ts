@@ -1,7 +1,11 @@
 // What the importers of other tools' threat models (otm.ts, threat-dragon.ts, threagile.ts) share: the result shape, ids
 // made from names, one-line comments, and the YAML writing helpers. Pure: no Node APIs.
 import { Document, isScalar, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
+import { analyze } from '../analysis/analyze.js';
+import type { Threat } from '../analysis/types.js';
 import type { ElementKind, ElementType, Level } from '../model/catalog.js';
+import { hasErrors } from '../model/diagnostics.js';
+import { loadModel } from '../model/load.js';
 import { forwardedOwners, forwardsRequests, impliedKind } from '../model/normalize.js';
 import { ID_PATTERN } from '../model/schema.js';
 import type { Diagnostic } from '../model/types.js';
@@ -494,4 +498,18 @@ export function importedTriage(header: readonly string[], decisions: readonly Im
   }
   root.set('threats', threats);
   return { text: doc.toString({ lineWidth: 0, flowCollectionPadding: false }), decisions: decisions.length };
+}
+
+/**
+ * The threats threatmap's rules derive on a model an importer wrote, for importers that leave to the rules what
+ * they derive (tm7's generated threats) or carry a decision onto them (Threagile's risk tracking). None when
+ * the model does not load or its analysis fails: a bug in a rule must not cost the import.
+ */
+export function derivedThreats(text: string, file: string): readonly Threat[] {
+  try {
+    const loaded = loadModel(text, file);
+    return loaded.model && !hasErrors(loaded.diagnostics) ? analyze(loaded.model).threats : [];
+  } catch {
+    return [];
+  }
 }

@@ -44,7 +44,6 @@ import {
   type ElementKind, type ElementType, ENDPOINT_KINDS, type Level, LEVELS, PROTOCOLS, TRUST_LEVELS, type TrustLevel,
 } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
-import { loadModel } from '../model/load.js';
 import { impliedElementType, impliedKind as kindImpliedBy } from '../model/normalize.js';
 import { isControlName } from '../model/rule-conditions.js';
 import { type RawRulesSection, rulesSectionSchema } from '../model/rules-schema.js';
@@ -55,14 +54,13 @@ import {
   technologyOf, threagileText, THREATMAP_SECTION, type ThreagileRiskTracking, trackingOf,
 } from '../render/threagile.js';
 import type { CarriedScope } from '../render/threat-dragon.js';
-import { analyze } from '../analysis/analyze.js';
 import { riskOf } from '../analysis/risk.js';
 import type { Rating, Risk } from '../analysis/types.js';
 import { readRisk as riskOfWord } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import { threatUid } from '../track/uid.js';
 import {
-  emptyFile, clipped, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  derivedThreats, emptyFile, clipped, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   lookup, modelId, modelSections, neverThrows, outsideEntry, section, slug, startModel, strideOfWord, SYSTEM_TARGET,
   targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME,
@@ -1418,13 +1416,13 @@ function writeTrackedControl(t: Tracking, elements: ElementOut[], flows: FlowOut
 function ruleTrackingDecisions(text: string, file: string, entries: readonly Tracking[], p: Pick<Parts, 'elements' | 'flows' | 'boundaries'>): ImportedDecision[] {
   const mapped = entries.filter((t) => t.matches === 0 && t.controlled === 0 && lookup(RULE_EQUIVALENTS, trackedParts(t.id).category));
   if (!mapped.length) return [];
-  const loaded = loadModel(text, file);
-  if (!loaded.model) return [];
+  const threats = derivedThreats(text, file);
+  if (!threats.length) return [];
   const tgOf = new Map<string, string>([...p.elements.map((e) => [e.id, e.tgId] as const), ...p.boundaries.map((b) => [b.id, b.tgId] as const)]);
   const flowOf = new Map(p.flows.map((f) => [f.id ?? `${f.from}->${f.to}`, f]));
   const ordered = [...mapped.filter((t) => !t.id.includes('*')), ...mapped.filter((t) => t.id.includes('*'))];
   const out: ImportedDecision[] = [];
-  for (const threat of analyze(loaded.model).threats) {
+  for (const threat of threats) {
     const about = new Set([tgOf.get(threat.component) ?? threat.component]);
     for (const key of threat.flows) {
       const f = flowOf.get(key);

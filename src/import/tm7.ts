@@ -46,15 +46,13 @@
 //     other way
 //   (no data model)                              -> the placeholder asset `data` (import-common.ts placeholderAsset)
 import { YAMLMap, YAMLSeq } from 'yaml';
-import { analyze } from '../analysis/analyze.js';
 import type { Threat } from '../analysis/types.js';
 import { ELEMENT_TYPES, type BoundaryKind, type ElementKind, type ElementType, PROTOCOLS, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
-import { hasErrors, sortDiagnostics } from '../model/diagnostics.js';
-import { loadModel } from '../model/load.js';
+import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, Severity } from '../model/types.js';
 import type { TriageStatus } from '../track/types.js';
 import {
-  emptyFile, flowTarget,
+  derivedThreats, emptyFile, flowTarget,
   credentialsSection, flowItem, headerTail, type ImportedDecision, type ImportedDecisionFields, importedTriage, type ImportedTarget,
   type ImportedThreat, type ImportOptions, type ImportResult, keyedEntry, levelOfWord, modelId, neverThrows, outsideEntry, placeholderAsset, section, slug,
   startModel, strideOfWord, threatsSection, UNTRUSTED_NAME,
@@ -596,19 +594,6 @@ function groupGenerated(list: readonly Generated[]): Group[] {
     if (g.flow && !group.flows.some((f) => f.component === g.flow!.component)) group.flows.push(g.flow);
   }
   return groups;
-}
-
-/**
- * The threats threatmap's rules derive on the model; none when it does not load or its analysis fails: then
- * every generated threat is written, which loses nothing (a bug in a rule must not cost the import).
- */
-function derivedThreats(text: string, file: string): readonly Threat[] {
-  try {
-    const loaded = loadModel(text, file);
-    return loaded.model && !hasErrors(loaded.diagnostics) ? analyze(loaded.model).threats : [];
-  } catch {
-    return [];
-  }
 }
 
 /**
