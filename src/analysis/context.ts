@@ -17,6 +17,8 @@ export interface AnalysisContext {
   readonly graph: ModelGraph;
   /** `internet`: receives flows straight from an untrusted zone (or is marked exposed); `indirect`: reachable through other elements. */
   exposure(elementId: string): Exposure;
+  /** `exposure` of the element at a position in `model.elements`, for a caller that holds it: no lookup by id. */
+  exposureAt(position: number): Exposure;
   /** Perimeter controls present on every untrusted path into the element (its own included). */
   perimeterControls(elementId: string): ReadonlySet<string>;
   /** Whether a control is in place for an element (own, boundary, or perimeter). */
@@ -31,6 +33,8 @@ export interface AnalysisContext {
   /** The assets a flow carries, in its order (shared: read only). */
   assetsOfFlow(flow: Flow): readonly Asset[];
   isUntrustedSource(elementId: string): boolean;
+  /** `isUntrustedSource` of the element at a position in `model.elements` (see `exposureAt`). */
+  untrustedSourceAt(position: number): boolean;
   /** Who can reach an endpoint: its callers when the model restricts them, else whoever reaches the element. */
   endpointExposure(endpoint: Endpoint, element: Element): Exposure;
   /** Flows into and out of every element, by position: for facts computed in one pass over the graph. */
@@ -449,6 +453,8 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   return {
     graph,
     exposure,
+    // Like `exposure` of an unknown id: a position of no element (-1) is internal.
+    exposureAt: (i) => (i < 0 ? 'internal' : EXPOSURE_LEVELS[level[i]]),
     endpointExposure,
     perimeterControls: (id) => {
       let set = perimeterSets.get(id);
@@ -467,6 +473,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     assetsOf,
     assetsOfFlow,
     isUntrustedSource,
+    untrustedSourceAt: (i) => untrusted[i] === 1,
     adjacency: { inStart, inFlow, outStart, outFlow },
     memo: new Map(),
     facts: [],

@@ -42,7 +42,7 @@ import { CLASSIFICATIONS, type Level } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Asset, Element, Endpoint, Flow } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
-import { riskOf, riskRank } from './risk.js';
+import { levelOf, riskOf, riskRank } from './risk.js';
 import { callAuth, isPersonOrAgent } from './rules/facts.js';
 import { type AttackPath, type AttackPathHop, type AttackPaths, type Rating, type Risk, RISKS, type Stride, type Threat } from './types.js';
 
@@ -131,8 +131,8 @@ const LEVEL_RANK: Record<Level, number> = { low: 0, medium: 1, high: 2 };
 
 /** An asset's worth to an attacker: the higher of its confidentiality and integrity, then the lower, then its classification. */
 function assetValue(a: Asset): number {
-  const c = LEVEL_RANK[a.confidentiality];
-  const i = LEVEL_RANK[a.integrity];
+  const c = LEVEL_RANK[levelOf(a, 'confidentiality')];
+  const i = LEVEL_RANK[levelOf(a, 'integrity')];
   return (Math.max(c, i) * 3 + Math.min(c, i)) * CLASSIFICATIONS.length + CLASSIFICATIONS.indexOf(a.classification);
 }
 
@@ -150,7 +150,10 @@ const LEVEL_RATING: Record<Level, Rating> = { low: 'Low', medium: 'Medium', high
  */
 export function pathRiskCap(a: Asset): Risk {
   if (a.classification === 'public') return a.integrity === 'high' ? riskOf('High', 'High') : 'Low';
-  const stake = LEVEL_RANK[a.confidentiality] >= LEVEL_RANK[a.integrity] ? a.confidentiality : a.integrity;
+  // An assumed level (data nobody has classified) bounds the path as it bounds the threats' impact.
+  const confidentiality = levelOf(a, 'confidentiality');
+  const integrity = levelOf(a, 'integrity');
+  const stake = LEVEL_RANK[confidentiality] >= LEVEL_RANK[integrity] ? confidentiality : integrity;
   return riskOf('High', LEVEL_RATING[stake]);
 }
 
@@ -550,7 +553,7 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
   const dst = graph.flowTarget;
 
   const entries: number[] = [];
-  for (let i = 0; i < elements.length; i++) if (ctx.isUntrustedSource(elements[i].id)) entries.push(i);
+  for (let i = 0; i < elements.length; i++) if (ctx.untrustedSourceAt(i)) entries.push(i);
   entries.sort((a, b) => entryPreference(elements[a]) - entryPreference(elements[b]) || compareIds(elements[a].id, elements[b].id));
   const assetAt = new Map<string, number>();
   for (let a = 0; a < assets.length; a++) assetAt.set(assets[a].id, a);

@@ -59,6 +59,9 @@ function namedAtMost(names: string[]): string {
   return `${distinct.slice(0, MAX_NAMED_ASSETS).join(', ')} and ${distinct.length - MAX_NAMED_ASSETS} other assets`;
 }
 
+/** An asset's level for a property as impact reads it: an assumed one's at most medium. */
+export const levelOf = (a: Asset, property: AssetProperty): Level => (a.assumed && a[property] === 'high' ? 'medium' : a[property]);
+
 /** Impact from the most valuable asset at stake for one security property, with the asset named. */
 export function assetImpact(assets: readonly Asset[], property: AssetProperty, fallback: RatedLevel): RatedLevel {
   // Rules call this for most threats: one pass for the top level, and a list to sort only on a tie.
@@ -66,7 +69,7 @@ export function assetImpact(assets: readonly Asset[], property: AssetProperty, f
   let ties = 0;
   let first: Asset | undefined;
   for (const a of assets) {
-    const l = a[property];
+    const l = levelOf(a, property);
     if (level === undefined || LEVEL_RANK[l] > LEVEL_RANK[level]) {
       level = l;
       ties = 1;
@@ -75,15 +78,20 @@ export function assetImpact(assets: readonly Asset[], property: AssetProperty, f
   }
   if (level === undefined) return fallback;
   if (ties === 1) return singleAssetImpact(first!, property);
-  const names = namedAtMost(assets.filter((a) => a[property] === level).map((a) => a.name));
+  const named = assets.filter((a) => levelOf(a, property) === level);
+  const names = namedAtMost(named.map((a) => a.name));
   const rating = LEVEL_TO_RATING[level];
-  return rated(rating, `${property} of ${names} is ${level}: ${PROPERTY_IMPACT_MEANING[property][rating]}`);
+  const is = named.some((a) => a[property] !== level) ? `${level}, some not classified yet (rated ${level} until they are)` : level;
+  return rated(rating, `${property} of ${names} is ${is}: ${PROPERTY_IMPACT_MEANING[property][rating]}`);
 }
 
 const PROPERTY_INDEX: Record<AssetProperty, number> = { confidentiality: 0, integrity: 1, availability: 2 };
 interface AssetImpact {
   name: string;
   level: Level;
+  /** What the model says, and whether it is assumed: the reason names both. */
+  written: Level;
+  assumed: boolean | undefined;
   impact: RatedLevel;
 }
 /**
@@ -99,13 +107,14 @@ function singleAssetImpact(asset: Asset, property: AssetProperty): RatedLevel {
     byAsset.set(asset, byProperty);
   }
   const { name } = asset;
-  const level = asset[property];
+  const level = levelOf(asset, property);
   const known = byProperty[PROPERTY_INDEX[property]];
   // Checked, not assumed: a caller may edit a model object between two analyses.
-  if (known !== undefined && known.name === name && known.level === level) return known.impact;
+  if (known !== undefined && known.name === name && known.level === level && known.written === asset[property] && known.assumed === asset.assumed) return known.impact;
   const rating = LEVEL_TO_RATING[level];
-  const impact = Object.freeze(rated(rating, `${property} of ${name} is ${level}: ${PROPERTY_IMPACT_MEANING[property][rating]}`));
-  byProperty[PROPERTY_INDEX[property]] = { name, level, impact };
+  const is = level === asset[property] ? `is ${level}` : `is not classified yet (taken as ${asset[property]}, rated ${level} until it is)`;
+  const impact = Object.freeze(rated(rating, `${property} of ${name} ${is}: ${PROPERTY_IMPACT_MEANING[property][rating]}`));
+  byProperty[PROPERTY_INDEX[property]] = { name, level, written: asset[property], assumed: asset.assumed, impact };
   return impact;
 }
 

@@ -32,9 +32,9 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
   const exposures = new Array<Exposure>(elements.length);
   for (let i = 0; i < elements.length; i++) {
     const e = elements[i];
-    const exposure = ctx.exposure(e.id);
+    const exposure = ctx.exposureAt(i);
     exposures[i] = exposure;
-    if (exposure === 'internet') add('Network', e.id, e.name, networkDetail(e), 'internet', e.loc);
+    if (exposure === 'internet') add('Network', e.id, e.name, networkDetail(i), 'internet', e.loc);
     for (const ep of e.endpoints) addEndpoint(ep, e);
     if (e.kind === 'store') {
       const stored = e.stores.map((a) => graph.assets.get(a)?.name ?? a);
@@ -53,17 +53,22 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
   }
 
   /** How the internet reaches an exposed element: straight, or through which neighbours, and over what. */
-  function networkDetail(e: Element): string {
-    // One pass over the inbound flows, without intermediate lists: thousands of elements are exposed.
+  function networkDetail(at: number): string {
+    // One pass over the inbound flows, without intermediate lists: thousands of elements are exposed. Through
+    // the adjacency, whose sources are positions (a flow from an unknown element reaches from nowhere).
     const protocols = new Set<string>();
     const sources = new Set<string>();
     let direct = false;
-    for (const f of graph.inFlows(e.id)) {
-      const untrusted = ctx.isUntrustedSource(f.from);
-      if (!untrusted && ctx.exposure(f.from) !== 'internet') continue;
+    const { inStart, inFlow } = ctx.adjacency;
+    for (let j = inStart[at]; j < inStart[at + 1]; j++) {
+      const k = inFlow[j];
+      const from = graph.flowSource[k];
+      const untrusted = ctx.untrustedSourceAt(from);
+      if (!untrusted && ctx.exposureAt(from) !== 'internet') continue;
       direct ||= untrusted;
+      const f = graph.model.flows[k];
       protocols.add(f.port ? `${f.protocol}:${f.port}` : f.protocol);
-      if (!direct) sources.add(graph.elements.get(f.from)?.name ?? f.from);
+      if (!direct) sources.add(elements[from].name);
     }
     const via = direct ? '' : ` through ${[...sources].sort().join(', ')}`;
     return `reachable from the internet${via}${protocols.size ? ` over ${[...protocols].sort().join(', ')}` : ''}`;

@@ -104,6 +104,8 @@ const STEPS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>
     postgres: ['PostgreSQL has no built-in encryption at rest: put the data directory, WAL and backups on encrypted volumes (LUKS, encrypted EBS).'],
     'azure-postgres': ['Azure Database for PostgreSQL encrypts its storage and backups at rest (service-managed keys) and cannot be turned off: add `encryption-at-rest` to its controls; use customer-managed keys in Key Vault where policy asks for them.'],
     mongodb: ['MongoDB Community has no encryption at rest (the encrypted storage engine is Enterprise): put the data files on an encrypted volume.'],
+    // Reported only where the model tags the store `encryption-at-rest-off`: otherwise the provider's default covers it.
+    'azure-sql': ['Azure SQL: switch transparent data encryption back on (`ALTER DATABASE [db] SET ENCRYPTION ON`; Terraform: `transparent_data_encryption_enabled = true` on the `azurerm_mssql_database`), with a customer-managed key in Key Vault where policy asks for one.'],
   },
   'unauthenticated-store-access': {
     redis: REDIS_AUTH,

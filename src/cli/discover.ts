@@ -112,9 +112,11 @@ export interface Found {
  * a manifest or a spec, never both: manifests first). Hidden, dependency and build folders are skipped; a
  * folder with a Chart.yaml is a Helm chart, whose `templates/` and `charts/` are rendered with it rather than
  * read; symbolic links are not followed (they could leave the repository or loop). `varFiles`: the --var-file
- * files inside `root`, relative to it, which are read and so not warned about as left out.
+ * files inside `root`, relative to it, which are read and so not warned about as left out. `show`: how a warning
+ * names a file (relative to `root` with `/`), such as the path the user can open from their shell.
  */
-export function scanRepository(root: string, warn: (message: string) => void, varFiles: ReadonlySet<string> = new Set()): Found {
+export function scanRepository(root: string, warn: (message: string) => void, varFiles: ReadonlySet<string> = new Set(),
+  show: (rel: string) => string = (rel) => rel): Found {
   const found: Found = { compose: [], manifests: [], specs: [], terraform: [], charts: [] };
   const walk = (dir: string, rel: string): void => {
     let entries: Dirent[];
@@ -130,7 +132,7 @@ export function scanRepository(root: string, warn: (message: string) => void, va
     for (const f of compose) found.compose.push(at(f));
     // A kustomization is kustomize's recipe, not an object in the cluster.
     for (const f of names.filter((n) => !COMPOSE_FILE.test(n) && !KUSTOMIZATION.test(n) && !TERRAFORM_FILE.test(n) && !TFVARS_FILE.test(n) && /\.(?:ya?ml|json)$/i.test(n)).sort(byCodeUnits)) {
-      const kind = classify(join(dir, f), f, at(f), warn);
+      const kind = classify(join(dir, f), f, show(at(f)), warn);
       if (kind) found[kind].push(at(f));
     }
     for (const f of names.filter((n) => TERRAFORM_FILE.test(n)).sort(byCodeUnits)) found.terraform.push(at(f));
@@ -141,7 +143,7 @@ export function scanRepository(root: string, warn: (message: string) => void, va
     // A file given with --var-file is read, just not as this folder's own.
     const chosen = (n: string) => varFiles.has(at(n));
     for (const f of names.filter((n) => TFVARS_FILE.test(n) && !/^terraform\.tfvars(?:\.json)?$/.test(n) && !autoVars.includes(n) && !chosen(n)).sort(byCodeUnits)) {
-      warn(`${at(f)}: not read (Terraform loads it only with -var-file); variables take terraform.tfvars(.json), *.auto.tfvars(.json) or their defaults`);
+      warn(`${show(at(f))}: not read (Terraform loads it only with -var-file); variables take terraform.tfvars(.json), *.auto.tfvars(.json) or their defaults`);
     }
     const kustomization = names.find((n) => KUSTOMIZATION.test(n));
     if (kustomization) for (const p of kustomizePatches(join(dir, kustomization), rel)) patches.add(p);
@@ -156,7 +158,7 @@ export function scanRepository(root: string, warn: (message: string) => void, va
   walk(root, '');
   const isPatch = (f: string) => {
     if (!patches.has(f)) return false;
-    warn(`${f}: a kustomize patch, not a whole manifest; skipped (run \`kubectl kustomize\` into a folder and discover that for the overlay as deployed)`);
+    warn(`${show(f)}: a kustomize patch, not a whole manifest; skipped (run \`kubectl kustomize\` into a folder and discover that for the overlay as deployed)`);
     return true;
   };
   found.manifests = found.manifests.filter((f) => !isPatch(f));
@@ -209,8 +211,29 @@ function classify(path: string, name: string, shown: string, warn: (message: str
   }
 }
 
+/**
+ * A path as the user can open it from their shell: relative to the current folder, or absolute when outside it.
+ * Only what the terminal shows: what the draft cites stays relative to the folder searched, so that the model does
+ * not depend on where it was made (nor on where it is written).
+ */
+export function openable(path: string, cwd = process.cwd()): string {
+  const full = resolve(cwd, path);
+  const rel = relative(cwd, full);
+  if (rel === '') return '.';
+  return rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel) ? full : rel;
+}
+
+/** The folder a run searches: the one given, or the folder of the file given. */
+const searchedFolder = (root: string): string => (statSync(root).isFile() ? dirname(root) : root);
+
+/**
+ * A file of the folder searched, named relative to it with `/` (as the draft cites it), as the user can open it.
+ * A name that is absolute already (none of the importers makes one today) is only normalised.
+ */
+const inFolder = (top: string) => (rel: string): string => openable(isAbsolute(rel) ? rel : join(top, ...rel.split('/')));
+
 interface ComposeFile {
-  /** As shown to the user, for messages they can open. */
+  /** As shown to the user, for messages they can open (see openable); also the path it is read by. */
   shown: string;
   /** As written into the model: relative to the folder searched, so that the model does not depend on where it was made. */
   name: string;
@@ -238,7 +261,7 @@ function varFilesOf(top: string, given: readonly string[]): Array<ComposeFile & 
   return given.map((file) => {
     const rel = relative(top, resolve(file));
     const inside = rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel);
-    return { shown: file, name: inside ? rel.split(sep).join('/') : file, folder: '', inside };
+    return { shown: openable(file), name: inside ? rel.split(sep).join('/') : file, folder: '', inside };
   });
 }
 
@@ -252,7 +275,7 @@ function locate(root: string, varFilePaths: readonly string[]): Located & { varF
   }
   const varFiles = varFilesOf(resolve(st.isFile() ? dirname(root) : root), varFilePaths);
   if (st.isFile()) {
-    const file = { shown: root, name: basename(root), folder: basename(dirname(resolve(root))) };
+    const file = { shown: openable(root), name: basename(root), folder: basename(dirname(resolve(root))) };
     const none = { compose: [], manifests: [], specs: [], terraform: [], charts: [], varFiles };
     if (TERRAFORM_FILE.test(file.name)) return { ...none, terraform: [file] };
     // A file given by name is a compose file unless it is named otherwise and reads as a manifest.
@@ -263,16 +286,17 @@ function locate(root: string, varFilePaths: readonly string[]): Located & { varF
     return manifest ? { ...none, manifests: [file] } : { ...none, compose: [file] };
   }
   const warn = (m: string) => writeStderr(`threatmap discover: ${m}\n`);
+  const show = inFolder(root);
   const toFile = (rel: string): ComposeFile => ({
-    shown: join(root, ...rel.split('/')),
+    shown: show(rel),
     name: rel,
     folder: basename(dirname(resolve(root, ...rel.split('/')))),
   });
-  const found = scanRepository(root, warn, new Set(varFiles.filter((f) => f.inside).map((f) => f.name)));
+  const found = scanRepository(root, warn, new Set(varFiles.filter((f) => f.inside).map((f) => f.name)), show);
   return {
     varFiles,
     compose: found.compose.map(toFile), manifests: found.manifests.map(toFile), specs: found.specs.map(toFile), terraform: found.terraform.map(toFile),
-    charts: found.charts.map((rel) => ({ shown: rel ? join(root, ...rel.split('/')) : root, name: rel, folder: basename(resolve(root, ...rel.split('/'))) })),
+    charts: found.charts.map((rel) => ({ shown: show(rel), name: rel, folder: basename(resolve(root, ...rel.split('/'))) })),
   };
 }
 
@@ -284,7 +308,7 @@ function readValues(file: string): string {
   const [error] = doc.errors;
   if (error) {
     const { line, col } = lines.linePos(error.pos[0]);
-    throw new UserError(`${file}:${line}:${col}: error[invalid-yaml]: ${error.message.split('\n')[0]}; expected a Helm values file (YAML)`);
+    throw new UserError(`${openable(file)}:${line}:${col}: error[invalid-yaml]: ${error.message.split('\n')[0]}; expected a Helm values file (YAML)`);
   }
   return text;
 }
@@ -334,7 +358,7 @@ const MAX_ENV_FILE_BYTES = 1024 * 1024;
  * files checked against `.gitignore` (their content never read).
  */
 function repositoryFiles(compose: ComposeFile, root: string): Pick<ComposeOptions, 'readEnvFile' | 'readFile' | 'listFolder' | 'secretFile'> {
-  const top = resolve(statSync(root).isFile() ? dirname(root) : root);
+  const top = resolve(searchedFolder(root));
   const inside = (path: string): { full: string; rel: string } | undefined => {
     const full = resolve(dirname(resolve(compose.shown)), path);
     const rel = relative(top, full);
@@ -470,8 +494,17 @@ export function checkOutput(output: string | undefined, force: boolean | undefin
   }
 }
 
-/** Diagnostics name the file as the user gave it; the draft names it relative to the folder searched. */
-const shownAs = (d: Diagnostic, files: readonly ComposeFile[]): Diagnostic => ({ ...d, file: files.find((f) => f.name === d.file)?.shown ?? d.file });
+/**
+ * How the terminal names a file that a diagnostic or the draft's provenance names: a file read, by the path it was
+ * read by; a name the user gave (a --values file, a --set option), from `given`; any other name (a dependency manifest,
+ * an env file, Traefik's configuration, a chart's template) is relative to the folder searched, as the draft cites it.
+ */
+function terminalNames(top: string, files: readonly ComposeFile[], given: ReadonlyMap<string, string>): (name: string) => string {
+  const known = new Map(given);
+  for (const f of files) known.set(f.name, f.shown);
+  const inTop = inFolder(top);
+  return (name) => known.get(name) ?? inTop(name);
+}
 
 export async function discoverAction(dir: string | undefined, opts: DiscoverCliOptions): Promise<void> {
   const root = dir ?? '.';
@@ -512,19 +545,17 @@ export async function discoverAction(dir: string | undefined, opts: DiscoverCliO
   const tf = terraform.length
     ? discoverTerraform(terraform.map((f) => ({ text: readCompose(f), file: f.name })), { varFiles: varFiles.map((f) => ({ text: readCompose(f), file: f.name })), vars: inCommandLineOrder(opts.var ?? [], process.argv) })
     : undefined;
-  // A chart's files are named relative to the folder searched; --values files as they were given, and a
-  // --set that cannot apply by its option's name.
-  const templates = [...new Set([...rendered.map((m) => m.file), ...helm.flatMap((h) => h.diagnostics.map((d) => d.file))])]
-    .filter((name) => !valuesTexts.some((v) => v.file === name) && name !== '--set' && name !== '--set-string')
-    .map((name) => ({ shown: join(root, ...name.split('/')), name, folder: '' }));
-  const all = [...files, ...manifests, ...specs, ...terraform, ...varFiles, ...templates];
+  // --values files are paths from the current folder, not the folder searched; a --set that cannot apply is named by its option.
+  const given = new Map([...valuesTexts.map((v): [string, string] => [v.file, openable(v.file)]), ['--set', '--set'], ['--set-string', '--set-string']]);
+  const show = terminalNames(searchedFolder(root), [...files, ...manifests, ...specs, ...terraform, ...varFiles], given);
+  // Named by the chart's path as the user can open it already.
   const archives = chartFiles.flatMap((c) => c.unreadable).map(({ file, reason }): Diagnostic => ({
     severity: 'warning', code: 'helm-archive', message: `a packaged subchart that cannot be opened (${reason}); its templates are not rendered`, file, line: 1, col: 1, path: '',
   }));
   const diagnostics = [
-    ...results.flatMap((r) => r.diagnostics), ...archives, ...helm.flatMap((h) => h.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics),
+    ...results.flatMap((r) => r.diagnostics), ...helm.flatMap((h) => h.diagnostics), ...(kubernetes?.diagnostics ?? []), ...apis.flatMap((a) => a.diagnostics),
     ...(tf?.diagnostics ?? []),
-  ].map((d) => shownAs(d, all));
+  ].map((d): Diagnostic => ({ ...d, file: show(d.file) })).concat(archives);
   if (diagnostics.length) writeStderr(formatDiagnostics(diagnostics));
   if (hasErrors(diagnostics)) throw new UserError(`threatmap discover: nothing written; fix the ${plural(diagnostics.filter((d) => d.severity === 'error').length, 'error')} above and run it again`);
 
@@ -544,14 +575,13 @@ export async function discoverAction(dir: string | undefined, opts: DiscoverCliO
   }
   await emit(opts.output, text);
   const placed = specs.map((f, i) => ({ file: f, result: apis[i], placement: placements[i] }));
-  const traefik = traefikFiles(draft, root);
-  writeStderr(summary(draft, { compose: files, manifests, specs, terraform, charts, varFiles, traefik }, { compose: results, kubernetes, terraform: tf, helm }, placed, profiles, loaded.diagnostics, opts.output));
+  const traefik = traefikFiles(draft, show);
+  writeStderr(summary(draft, { compose: files, manifests, specs, terraform, charts, varFiles, traefik }, { compose: results, kubernetes, terraform: tf, helm }, placed, profiles, loaded.diagnostics, opts.output, show));
 }
 
 /** The Traefik configuration files the compose files led to, named as the user can open them. */
-function traefikFiles(draft: Draft, root: string): ComposeFile[] {
-  const top = statSync(root).isFile() ? dirname(root) : root;
-  return draft.sources.filter((s) => s.format === TRAEFIK_FORMAT).map((s) => ({ shown: join(top, ...s.file.split('/')), name: s.file, folder: '' }));
+function traefikFiles(draft: Draft, show: (name: string) => string): ComposeFile[] {
+  return draft.sources.filter((s) => s.format === TRAEFIK_FORMAT).map((s) => ({ shown: show(s.file), name: s.file, folder: '' }));
 }
 
 /** Services of the same name in different projects, which the merge makes one element. */
@@ -569,10 +599,10 @@ function sharedNames(results: readonly ComposeResult[]): Array<[string, string[]
 }
 
 /** Where a warning's element came from in the compose files (its first place), when it names one. */
-function whereFound(draft: Draft, w: Diagnostic): string | undefined {
+function whereFound(draft: Draft, w: Diagnostic, show: (name: string) => string): string | undefined {
   const id = /^elements\.([^.[]+)/.exec(w.path)?.[1];
   const p = id === undefined ? undefined : draft.elements.find((e) => e.id === id)?.provenance[0];
-  return p && `${p.file}:${p.line}`;
+  return p && `${show(p.file)}:${p.line}`;
 }
 
 /** At most this many routes are named per service, so that the line stays readable; the rest are counted. */
@@ -602,9 +632,11 @@ function forwardedLine(placement: Placement, total: number, ids: Map<string, str
 /**
  * What the dependency manifests of each service built here said: `orders: read orders/package.json: express (tech
  * express, orders/package.json:5), ...`, once per service and files (a base file and its override may both build it).
+ * The files are named as `show` names them; the draft cites them relative to the folder searched.
  */
-function builtLines(results: readonly ComposeResult[], ids: Map<string, string>): string[] {
-  const line = (b: BuiltService) => `  ${ids.get(b.service) ?? b.service}: read ${b.read.join(', ')}: ${b.findings.length ? describeFindings(b.findings) : 'no framework or library the rules read'}`;
+function builtLines(results: readonly ComposeResult[], ids: Map<string, string>, show: (name: string) => string): string[] {
+  const said = (b: BuiltService) => describeFindings(b.findings.map((f) => ({ ...f, file: show(f.file) })));
+  const line = (b: BuiltService) => `  ${ids.get(b.service) ?? b.service}: read ${b.read.map(show).join(', ')}: ${b.findings.length ? said(b) : 'no framework or library the rules read'}`;
   return [...new Set(results.flatMap((r) => r.builds).filter((b) => b.read.length > 0).map(line))];
 }
 
@@ -622,7 +654,8 @@ interface SourceResults {
 }
 
 function summary(draft: Draft, read: Located, { compose: results, kubernetes, terraform, helm }: SourceResults,
-  placed: readonly PlacedSpec[], profiles: readonly string[], warnings: readonly Diagnostic[], output: string | undefined): string {
+  placed: readonly PlacedSpec[], profiles: readonly string[], warnings: readonly Diagnostic[], output: string | undefined,
+  show: (name: string) => string): string {
   const services = draft.elements.filter((e) => !e.madeUp && !e.outside).length;
   const outside = draft.elements.filter((e) => e.outside);
   const madeUp = (key: string) => draft.elements.some((e) => e.key === key);
@@ -658,10 +691,10 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     lines.push(`  ${file.shown}: ${plural(endpoints.length, 'endpoint')} (${open} public) ${where}: ${placement.reason}`);
     if (placement.forwarded) lines.push(`    ${forwardedLine(placement, endpoints.length, ids)}`);
   }
-  lines.push(...builtLines(results, ids));
+  lines.push(...builtLines(results, ids, show));
   for (const e of outside) {
     const what = e.identity?.tech ?? e.identity?.type ?? 'service';
-    lines.push(`  outside the files: ${ids.get(e.key) ?? e.key} (${what}), named by ${e.provenance.map((p) => `${p.file}:${p.line}${p.note ? ` ${p.note}` : ''}`).join(', ')}`);
+    lines.push(`  outside the files: ${ids.get(e.key) ?? e.key} (${what}), named by ${e.provenance.map((p) => `${show(p.file)}:${p.line}${p.note ? ` ${p.note}` : ''}`).join(', ')}`);
   }
   if (kubernetes?.skippedKinds.length) lines.push(`  skipped objects that draw no data flow: ${kubernetes.skippedKinds.join(', ')}`);
   if (terraform?.skippedTypes.length) lines.push(`  skipped Terraform resource types that draw no data flow: ${terraform.skippedTypes.join(', ')}`);
@@ -674,11 +707,11 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     lines.push(`  ${key} is a service of projects ${projects.join(', ')}: drafted as one element (discover each folder on its own if they are different services)`);
   }
   for (const ref of draft.references) {
-    if (ref.explicit) lines.push(`  ${ref.from} ${ref.evidence.provenance.note ?? 'names'} ${ref.host}, which no compose file defines (${ref.evidence.provenance.file}:${ref.evidence.provenance.line})`);
+    if (ref.explicit) lines.push(`  ${ref.from} ${ref.evidence.provenance.note ?? 'names'} ${ref.host}, which no compose file defines (${show(ref.evidence.provenance.file)}:${ref.evidence.provenance.line})`);
   }
   // What the files state and the model cannot hold (a literal secret, a long-lived admin key): the reviewer acts on it.
-  for (const c of [...results.flatMap((r) => r.checks), ...kubernetes?.checks ?? [], ...terraform?.checks ?? []]) lines.push(`  check: ${c.message} (${c.file}:${c.line})`);
-  for (const w of warnings) lines.push(`  check: ${w.message} (${whereFound(draft, w) ?? (output ? `${output}:${w.line}` : `line ${w.line} of the model`)})`);
+  for (const c of [...results.flatMap((r) => r.checks), ...kubernetes?.checks ?? [], ...terraform?.checks ?? []]) lines.push(`  check: ${c.message} (${show(c.file)}:${c.line})`);
+  for (const w of warnings) lines.push(`  check: ${w.message} (${whereFound(draft, w, show) ?? (output ? `${output}:${w.line}` : `line ${w.line} of the model`)})`);
   lines.push(`  review: ${read.manifests.length || read.specs.length || read.terraform.length || read.charts.length ? 'these files' : 'compose files'} cannot say what data flows, how callers authenticate, which controls are in place`);
   lines.push('    or whom to trust; the comments at the top of the model say what to add');
   lines.push(output ? `  wrote ${output}; next: review it, then run: threatmap analyze ${output}`

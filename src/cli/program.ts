@@ -143,7 +143,7 @@ none twice (a threat of the same title and STRIDE category stays as the model wr
 over one the triage file already holds.
 Reads Open Threat Model (.otm.yaml/.otm.json, OTM 0.1.0 and 0.2.0, as IriusRisk, StartLeft and threatmap
 export write it). Trust zones become boundaries (trust from the rating, or untrusted for zones named
-like Internet or Public), components elements, dataflows flows (bidirectional: one each way), assets
+like Internet or Public), components elements, dataflows flows (bidirectional: one flow from its source, whose reply it implies), assets
 assets. Every boundary, element, flow and threat says which line of the OTM file it came from.
 Reads OWASP Threat Dragon v2 (.json; v1 files are refused with a message): actors, processes and stores
 become elements, flows flows (protocol from the flow, else https when encrypted, else http); boundary

@@ -9,9 +9,13 @@ import type { Control } from '../model/catalog.js';
 import type { Diagnostic } from '../model/types.js';
 import { imageTech } from './containers.js';
 import type { DraftControl, DraftFact, Provenance } from './draft.js';
+import { isMap, type Node as YamlNode } from 'yaml';
+import { jsonSyntaxError } from '../model/json-syntax.js';
+import { MAX_DEPTH } from '../model/parse.js';
 import { LineIndex } from './line-index.js';
 import { parseToml, type TomlNode, type TomlTable } from './traefik-toml.js';
 import { kid, kids, parseXml } from './xml.js';
+import { type Entry, YamlSource } from './yaml-source.js';
 
 /** The package registries whose manifests are read; a package name means something only in its own. */
 export type Ecosystem = 'npm' | 'pypi' | 'maven' | 'go' | 'rubygems' | 'composer';
@@ -159,7 +163,8 @@ export const CAPABILITIES: ReadonlyArray<{ tag: string; packages: PackageList }>
 /** What a parser read: the dependencies in file order, and the first problem, if any (what was read before it stays). */
 interface Parsed {
   deps: Dependency[];
-  problem?: { line: number; message: string };
+  /** `col` where the reader knows it (JSON); else the problem is said at the line's start. */
+  problem?: { line: number; col?: number; message: string };
 }
 
 /**
@@ -173,43 +178,72 @@ export function packageKey(ecosystem: Ecosystem, name: string): string {
   return lower;
 }
 
-/** The line of an offset, 1-based. */
-const lineAt = (lines: LineIndex, offset: number): number => lines.at(offset).line;
-
-/** Where JSON.parse stopped, from its message (`... at position 42`), else the first line. */
-function jsonProblemLine(text: string, err: unknown): number {
-  const position = /position (\d+)/.exec(err instanceof Error ? err.message : '')?.[1];
-  return position === undefined ? 1 : lineAt(new LineIndex(text), Math.min(Number(position), text.length));
-}
-
-const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
 
 /**
- * The keys of a JSON object member (`"dependencies": {...}`), each at the line its key is written on: found in
- * the text after the member's own key, since JSON.parse keeps no positions.
+ * Where valid JSON first opens more than `max` objects and arrays inside one another, if it does. The YAML reader
+ * recurses once per level, and far deeper input (a crafted file) exhausts the stack: V8 can then abort the whole
+ * process rather than throw. Scanned without recursion; strings are skipped, as brackets in them are text.
+ */
+function tooDeep(json: string, max: number): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < json.length; i++) {
+    const c = json[i];
+    if (c === '"') {
+      for (i++; i < json.length && json[i] !== '"'; i++) if (json[i] === '\\') i++;
+    } else if (c === '{' || c === '[') {
+      if (++depth > max) return i;
+    } else if (c === '}' || c === ']') depth--;
+  }
+  return undefined;
+}
+
+/**
+ * The last entry of a JSON object under `key`: JSON.parse, and so npm and Composer, keep the last of keys written
+ * twice. The document is JSON already checked, so its YAML reading has every key, in text order.
+ */
+function lastEntry(entries: readonly Entry[], key: string): Entry | undefined {
+  return entries.findLast((e) => e.key === key);
+}
+
+/** An object's keys at the line each is written on, once each (the last, as JSON.parse keeps), in text order. */
+function keyLines(src: YamlSource, entries: readonly Entry[]): Dependency[] {
+  const lines = new Map<string, number>();
+  for (const e of entries) {
+    lines.delete(e.key);
+    lines.set(e.key, src.lineOf(e.offset));
+  }
+  return [...lines].map(([name, line]) => ({ name, line }));
+}
+
+/**
+ * The keys of a top-level JSON object member (`"dependencies": {...}`), each at the line its key is written on.
+ * Positions come from the parsed document, never from searching the text: a member of the same name nested in
+ * another (`overrides`, `pnpm`, `peerDependenciesMeta`, a workspace's config) or written before the top-level
+ * one is not it, and a package name that also appears in a script or a description is not its line.
  */
 function jsonSection(text: string, section: string): Parsed {
-  let root: unknown;
-  try {
-    root = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (err) {
-    return { deps: [], problem: { line: jsonProblemLine(text, err), message: `not valid JSON (${err instanceof Error ? err.message : String(err)}); its dependencies are not read` } };
+  const json = withoutBom(text);
+  const bad = jsonSyntaxError(json);
+  if (bad !== undefined) {
+    const { line, col } = new LineIndex(json).at(bad.offset);
+    return { deps: [], problem: { line, col, message: `not valid JSON (${bad.message.replace(/^invalid JSON: /, '')}); its dependencies are not read` } };
   }
-  const lines = new LineIndex(text);
-  const start = new RegExp(`"${escapeRegExp(section)}"\\s*:`).exec(text);
-  const value = root !== null && typeof root === 'object' && !Array.isArray(root) ? (root as Record<string, unknown>)[section] : undefined;
-  if (value === undefined) return { deps: [] };
-  const at = start ? start.index : 0;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { deps: [], problem: { line: lineAt(lines, at), message: `"${section}" is not an object of package names; its dependencies are not read` } };
+  const deep = tooDeep(json, MAX_DEPTH);
+  if (deep !== undefined) {
+    const { line, col } = new LineIndex(json).at(deep);
+    return { deps: [], problem: { line, col, message: `nests more than ${MAX_DEPTH} levels deep; its dependencies are not read` } };
   }
-  const deps = Object.keys(value).map((name) => {
-    const key = new RegExp(`"${escapeRegExp(name)}"\\s*:`, 'g');
-    key.lastIndex = at;
-    const found = key.exec(text);
-    return { name, line: lineAt(lines, found ? found.index : at) };
-  });
-  return { deps };
+  // Valid JSON, so the YAML reader's only complaint can be a key written twice, which JSON.parse allows (see lastEntry).
+  const src = new YamlSource(json, '');
+  const root = src.root;
+  const member = isMap(root) ? lastEntry(src.entries(root, []), section) : undefined;
+  if (member === undefined) return { deps: [] };
+  const value: YamlNode | null = member.value;
+  if (!isMap(value)) {
+    return { deps: [], problem: { line: src.lineOf(member.offset), message: `"${section}" is not an object of package names; its dependencies are not read` } };
+  }
+  return { deps: keyLines(src, src.entries(value, [section])) };
 }
 
 /** package.json: `dependencies` only; devDependencies are the build's and the tests', not what runs. */
@@ -431,7 +465,7 @@ function listAll(manifests: readonly ContextFile[]): { listed: Listed[]; read: s
     const parsed = kind.parse(m.text);
     if (parsed.problem) {
       diagnostics.push({
-        severity: 'warning', code: 'dependency-manifest', file: m.file, line: parsed.problem.line, col: 1, path: '',
+        severity: 'warning', code: 'dependency-manifest', file: m.file, line: parsed.problem.line, col: parsed.problem.col ?? 1, path: '',
         message: `${baseName(m.file)}: ${parsed.problem.message}`,
       });
     }

@@ -19,7 +19,9 @@
 //   text cells, edge labels, unlabelled    -> no element; an edge's labels name its flow and its protocol
 //     shapes no arrow touches (decoration)    (HTTPS, gRPC/TLS, 5432); decorations are counted in a note
 //   edge source -> target                  -> flow; arrowhead only at the start: target -> source; at both
-//                                            ends: a flow each way; at neither: as drawn, noted. Protocol:
+//                                            ends: one flow from its caller, as its ends say (a flow implies
+//                                            its reply), noted; at
+//                                            neither: as drawn, noted. Protocol:
 //                                            the label's, else the target technology's, else http, noted.
 //                                            A loose end, or an end on a boundary or a text: a warning, left out
 //   external elements in no box            -> an untrusted `outside` boundary
@@ -28,7 +30,7 @@ import { type BoundaryKind, ELEMENT_TYPES, type ElementKind, type ElementType, P
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import {
-  emptyFile, flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, placeholderAsset, section, startModel, UNTRUSTED_NAME,
+  emptyFile, flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, placeholderAsset, section, startModel, twoWayCaller, type TwoWayEnd, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Rect, within } from './geometry.js';
 import { impliedElementType } from '../model/normalize.js';
@@ -403,7 +405,7 @@ interface Element {
 interface Box {
   cell: Cell; id: string; name?: string; rect?: Rect; kind: BoundaryKind; trust: TrustLevel; notes: string[]; label: string; in?: Box;
 }
-interface FlowOut { cell: Cell; from: Element; to: Element; name?: string; protocol: string; notes: string[]; id?: string; reverse?: boolean }
+interface FlowOut { cell: Cell; from: Element; to: Element; name?: string; protocol: string; notes: string[]; id?: string }
 
 const num = (v: string | undefined, fallback: number) => {
   const n = v === undefined ? NaN : Number(v);
@@ -707,6 +709,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
   }
   const flows: FlowOut[] = [];
   const pairs = new Set<string>();
+  const edges: Array<{ c: Cell; source: Element; target: Element; head: boolean; tail: boolean }> = [];
   for (const c of cells) {
     if (c.role !== 'edge') continue;
     const end = (which: 'source' | 'target'): Element | undefined => {
@@ -736,25 +739,32 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
       continue;
     }
     const arrow = (key: string, unset: string) => !/^(none|)$/.test(c.style.props.get(key) ?? unset);
-    const head = arrow('endArrow', 'classic');
-    const tail = arrow('startArrow', 'none');
+    edges.push({ c, source, target, head: arrow('endArrow', 'classic'), tail: arrow('startArrow', 'none') });
+  }
+  // The arrowhead says which way the data goes; draw.io's default line has one at its target.
+  // Every arrow as drawn: a two-headed one is not turned onto another (that one again, or both one flow).
+  const drawn = new Set(edges.map((e) => (e.tail && !e.head ? `${e.target.id}\u0000${e.source.id}` : `${e.source.id}\u0000${e.target.id}`)));
+  const twoWayEnd = (e: Element): TwoWayEnd<Element> => ({ ref: e, id: e.id, kind: e.shape.kind, untrusted: e.in?.trust === 'untrusted' });
+  for (const { c, source, target, head, tail } of edges) {
     const label = [c.label, ...(labelsOf.get(c) ?? [])].filter((l) => l !== undefined).join(' ') || undefined;
-    const flow = (from: Element, to: Element, reverse?: boolean): FlowOut => {
-      const f: FlowOut = { cell: c, from, to, protocol: 'http', notes: [], ...(reverse ? { reverse } : {}) };
+    const flow = (from: Element, to: Element, turned?: string): FlowOut => {
+      const f: FlowOut = { cell: c, from, to, protocol: 'http', notes: [] };
       readProtocol(f, label);
-      if (head && tail) f.notes.push('arrowheads at both ends: a flow each way');
+      // A threatmap flow is a call and its reply: two flows would report every finding on the link twice.
+      if (head && tail) f.notes.push(turned
+        ? `arrowheads at both ends, drawn from \`${to.id}\`; ${turned}: read as ${from.id} -> ${to.id}, whose reply it implies; add ${to.id} -> ${from.id} only if \`${to.id}\` also calls \`${from.id}\``
+        : `arrowheads at both ends: one flow from where it was drawn from (\`${from.id}\`), whose reply it implies; add ${to.id} -> ${from.id} only if \`${to.id}\` also calls \`${from.id}\``);
       if (!head && !tail) f.notes.push(`a line without arrowheads: read from where it was drawn from (\`${from.id}\`) to \`${to.id}\`; check the direction`);
       return f;
     };
-    // The arrowhead says which way the data goes; draw.io's default line has one at its target.
-    const list = head && tail ? [flow(source, target), flow(target, source, true)] : [tail ? flow(target, source) : flow(source, target)];
-    for (const x of list) {
-      const pair = `${x.from.id}\u0000${x.to.id}`;
-      // A second flow between the same pair needs an id of its own (the model requires it).
-      if (pairs.has(pair)) x.id = modelId('', x.name ?? 'flow', 'flow', taken);
-      pairs.add(pair);
-      flows.push(x);
-    }
+    // Two arrowheads say nothing of who calls: the ends do (twoWayCaller); an arrow the other way is a call of its own.
+    const way = head && tail ? twoWayCaller(twoWayEnd(source), twoWayEnd(target), drawn.has(`${target.id}\u0000${source.id}`)) : undefined;
+    const x = way ? flow(way.from, way.to, way.why) : tail ? flow(target, source) : flow(source, target);
+    const pair = `${x.from.id}\u0000${x.to.id}`;
+    // A second flow between the same pair needs an id of its own (the model requires it).
+    if (pairs.has(pair)) x.id = modelId('', x.name ?? 'flow', 'flow', taken);
+    pairs.add(pair);
+    flows.push(x);
   }
 
   // External elements in no box are outside the system by the DFD's own definition: one untrusted boundary,
@@ -831,7 +841,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
       if (f.id) details.id = f.id;
       if (f.name) details.name = f.name;
       details.protocol = f.protocol;
-      seq.items.push(flowItem(doc, f.from.id, f.to.id, details, [where(f.cell, f.reverse ? '(arrow, the way back)' : '(arrow)'), ...f.notes]));
+      seq.items.push(flowItem(doc, f.from.id, f.to.id, details, [where(f.cell, '(arrow)'), ...f.notes]));
     }
     section(out, 'flows', seq);
   }

@@ -3,7 +3,7 @@
 import { Document, isScalar, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import { analyze } from '../analysis/analyze.js';
 import type { Threat } from '../analysis/types.js';
-import type { ElementKind, ElementType, Level } from '../model/catalog.js';
+import type { Classification, ElementKind, ElementType, Level } from '../model/catalog.js';
 import { hasErrors } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { forwardedOwners, forwardsRequests, impliedKind } from '../model/normalize.js';
@@ -185,32 +185,71 @@ export function credentialsSection(doc: Document, root: YAMLMap, flag: string): 
   section(root, 'assets', map);
 }
 
-/** The id of the asset an import adds where the file has no data model (see `placeholderAsset`). */
+/** The id of the asset an import adds for what the processes handle where the file has no data model (see `placeholderAsset`). */
 export const PLACEHOLDER_ASSET = 'data';
+/** The id of the asset an import adds for what the stores keep where the file has no data model (see `placeholderAsset`). */
+export const STORED_PLACEHOLDER_ASSET = 'stored-data';
+
+/**
+ * The two placeholders, by the list of an element they go in. Nothing says what the data is, so each is rated
+ * as a reviewer rates data nobody has classified yet. What a process handles, a request at a time, is taken as
+ * confidential so that the rules about services handling sensitive data (missing authentication, verbose
+ * errors, no WAF) still fire, but `assumed`: it rates impact Medium at most, as the organisation's ordinary
+ * business data would, not as the most sensitive data there could be. What a store keeps is `confidential`
+ * outright: a store gathers those records in bulk, and a bulk leak of business data is a breach whatever the
+ * records are (the aggregation rule of data classification; `discover` rates a store's placeholder the same).
+ */
+const PLACEHOLDERS: Record<'handles' | 'stores', { id: string; name: string; classification: Classification; assumed: boolean; why: string }> = {
+  handles: {
+    id: PLACEHOLDER_ASSET, name: 'Data', classification: 'confidential', assumed: true,
+    why: 'assumed confidential, so that the rules about sensitive data fire, but rated impact Medium at most until someone classifies it',
+  },
+  stores: {
+    id: STORED_PLACEHOLDER_ASSET, name: 'Stored data', classification: 'confidential', assumed: false,
+    why: 'confidential: a store keeps the records in bulk, and a bulk leak of business data is a breach whatever the records are',
+  },
+};
 
 /**
  * Formats with no data model (TMT, Threat Dragon, draw.io; OTM without `assets`) import with no assets, and
  * then the rules that weigh what is at stake (missing authentication needs data of high confidentiality,
- * unencrypted stores need data to store...) cannot fire at all. One confidential placeholder that every
- * process handles and every store stores lets them fire as for a system of ordinary business data, with a
- * check note telling the user to replace it with the real data. Nothing is added when the model already has
- * an asset other than the `credentials` an importer adds itself (`credentialsSection`).
+ * unencrypted stores need data to store...) cannot fire at all. A placeholder that every process handles
+ * (`data`) and one that every store stores (`stored-data`), rated as PLACEHOLDERS says, let them fire as for
+ * a system of ordinary business data, with a check note telling the user to replace them with the real
+ * data. Nothing is added when the model already has an asset other than the `credentials` an importer adds
+ * itself (`credentialsSection`).
  * Call it on the finished document, after its header, elements and sections are written.
  */
 export function placeholderAsset(doc: Document, root: YAMLMap, tool: string, notes?: string[]): boolean {
   const elements = root.get('elements');
   const assets = root.get('assets');
   const declared = assets instanceof YAMLMap ? assets.items.filter((p) => isScalar(p.key) && p.key.value !== 'credentials') : [];
-  if (declared.length || !(elements instanceof YAMLMap) || elementsHolding(elements).length === 0) return false;
-  const entry = keyedEntry(doc, PLACEHOLDER_ASSET, [`not in the file: ${tool} has no data model; a placeholder so that the rules about data can fire`],
-    { name: `Data (not classified in ${tool})`, classification: 'confidential' });
-  if (assets instanceof YAMLMap) assets.items.unshift(entry);
-  else insertSectionBefore(root, 'assets', new YAMLMap(), 'elements').items.push(entry);
-  for (const [map, field] of elementsHolding(elements)) addToList(doc, map, field, PLACEHOLDER_ASSET);
-  const note = `\`${PLACEHOLDER_ASSET}\`: a placeholder asset (${tool} has no data model), confidential, handled by every process and stored in every store: replace it with the data the system really handles, and rate it`;
+  if (declared.length || !(elements instanceof YAMLMap)) return false;
+  const holding = elementsHolding(elements);
+  const used = (['handles', 'stores'] as const).filter((field) => holding.some(([, f]) => f === field));
+  if (used.length === 0) return false;
+  const entries = used.map((field) => placeholderEntry(doc, field, tool));
+  if (assets instanceof YAMLMap) assets.items.unshift(...entries);
+  else insertSectionBefore(root, 'assets', new YAMLMap(), 'elements').items.push(...entries);
+  for (const [map, field] of holding) addToList(doc, map, field, PLACEHOLDERS[field].id);
+  const note = placeholderNote(used, tool);
   addHeaderCheck(doc, note);
   notes?.push(note);
   return true;
+}
+
+function placeholderEntry(doc: Document, field: 'handles' | 'stores', tool: string): Pair {
+  const p = PLACEHOLDERS[field];
+  return keyedEntry(doc, p.id, [`not in the file: ${tool} has no data model; a placeholder so that the rules about data can fire`, p.why],
+    { name: `${p.name} (not classified in ${tool})`, classification: p.classification, ...(p.assumed ? { assumed: true } : {}) });
+}
+
+/** The check note: which placeholders the model got, where, how they are rated, and what to do about them. */
+function placeholderNote(used: ReadonlyArray<'handles' | 'stores'>, tool: string): string {
+  const where = { handles: 'handled by every process', stores: 'stored in every store' };
+  const parts = used.map((field) => `\`${PLACEHOLDERS[field].id}\` (${PLACEHOLDERS[field].assumed ? 'assumed ' : ''}${PLACEHOLDERS[field].classification}) ${where[field]}`);
+  const [what, them] = used.length === 1 ? ['a placeholder asset', 'it'] : ['placeholder assets', 'them'];
+  return `${what} (${tool} has no data model): ${parts.join(', ')}; replace ${them} with the data the system really handles, and rate it`;
 }
 
 /**
@@ -512,4 +551,61 @@ export function derivedThreats(text: string, file: string): readonly Threat[] {
   } catch {
     return [];
   }
+}
+
+/** One end of a two-way connection as an importer knows it when it reads the connection. */
+export interface TwoWayEnd<T> {
+  ref: T; id: string; kind: ElementKind;
+  /** In an untrusted zone or box (the internet's side), where the importer knows that already. */
+  untrusted?: boolean;
+}
+
+/** A two-way connection read as one flow: its caller first, and why the drawing was turned round (if it was). */
+export interface TwoWayFlow<T> { from: T; to: T; turned: boolean; why?: string }
+
+/** An end that is not our own service: someone or something outside that calls in. */
+const isOutsider = (e: TwoWayEnd<unknown>): boolean => e.kind === 'external' || e.untrusted === true;
+
+/**
+ * Which end of a two-way connection calls the other. Other tools draw such a connection either way round, so
+ * the drawn source says nothing; what the ends are does: a store answers and never calls (two stores: as
+ * drawn), and someone outside (an external element, or anything in an untrusted zone) calls into our own
+ * processes; otherwise the drawn source. `drawnBack`: the file also draws the turned direction as a flow of its
+ * own, so the connection stays as drawn and both are kept (turning it would duplicate that flow).
+ */
+export function twoWayCaller<T>(source: TwoWayEnd<T>, target: TwoWayEnd<T>, drawnBack = false): TwoWayFlow<T> {
+  const asDrawn: TwoWayFlow<T> = { from: source.ref, to: target.ref, turned: false };
+  if (drawnBack) return asDrawn;
+  const turned = (why: string): TwoWayFlow<T> => ({ from: target.ref, to: source.ref, turned: true, why });
+  if (source.kind === 'store') return target.kind === 'store' ? asDrawn : turned('a store does not call');
+  if (target.kind === 'store') return asDrawn;
+  if (!isOutsider(source) && isOutsider(target)) {
+    return turned(`\`${target.id}\` is ${target.kind === 'external' ? 'external' : 'in an untrusted zone'}: it calls into ours`);
+  }
+  return asDrawn;
+}
+
+/** Where the comment of a flow read from a two-way connection says it, before the format's own wording. */
+export interface TwoWayNoted { from: string; to: string; turned?: { why: string } }
+
+/**
+ * What the comment of a flow from a two-way connection adds: the model has no field for it, and a reviewer
+ * checks the direction read (the tool's drawing says none) and whether the other end also calls (a flow of its
+ * own, which the file cannot say).
+ */
+export function bidirectionalNote(tool: string, f: TwoWayNoted, flows: ReadonlyArray<{ from: string; to: string }>): string {
+  const back = `${f.to} -> ${f.from}`;
+  const drawn = flows.some((o) => o.from === f.to && o.to === f.from);
+  const also = drawn ? `the file's own ${back} is kept` : `add ${back} only if ${f.to} also calls ${f.from}`;
+  if (f.turned) return ` (bidirectional in ${tool}, drawn from ${f.to}; ${f.turned.why}: read as ${f.from} -> ${f.to}, whose reply it implies; ${also})`;
+  return ` (bidirectional in ${tool}: one flow from its source, the caller, whose reply it implies; ${also})`;
+}
+
+/** The import's summary note on two-way connections, each read as one flow (absent when there are none). */
+export function bidirectionalSummary(what: string, flows: ReadonlyArray<{ turned?: unknown; bidirectional?: true }>): string | undefined {
+  const both = flows.filter((f) => f.bidirectional).length;
+  if (!both) return undefined;
+  const turned = flows.filter((f) => f.bidirectional && f.turned).length;
+  const from = turned ? `from the caller (${turned} against the way ${turned === 1 ? 'it was' : 'they were'} drawn: see ${turned === 1 ? 'its comment' : 'their comments'})` : 'from the source';
+  return `${both} ${what}${both === 1 ? ' is one flow' : 's are one flow each'} ${from} (a flow implies its reply): add a flow back only where the destination also calls the source`;
 }

@@ -10,14 +10,16 @@
 //                                   `in` from parent.trustZone; our exporter's "outside" zones are dropped)
 //   component                    -> element (`in` from parent; kind/type/tech from our tags, else OTM's type
 //                                   and tags; handles/stores from assets.processed/stored)
-//   dataflow                     -> flow (bidirectional -> two flows; protocol/auth from our tags, else http)
+//   dataflow                     -> flow (bidirectional -> one flow from its caller, as its ends say: a
+//                                   threatmap flow implies its reply; protocol/auth from our tags, else http)
 //   our export's own data        -> what OTM has no field for, read only when project.attributes.source is
 //                                   threatmap: endpoints (`threatmap:endpoint:<key>`), exposed, privileged,
 //                                   replicas, owner and the model's tags; flows' credential and endpoint;
 //                                   assumptions, `rules:` and written threats (project attributes). OTM's own fields win where
 //                                   both say something (a name, a type, a protocol tag, a trust rating, a
 //                                   threat instance's state edited in another tool)
-//   asset                        -> asset (C/I/A from risk 0-100 in three bands; classification from attributes)
+//   asset                        -> asset (C/I/A from risk 0-100 in three bands; classification and `assumed`
+//                                   from attributes)
 //   threat + its instances       -> `threats:` on the elements and flows its instances sit on (none: the whole
 //                                   system); categories -> STRIDE, cwes -> references, risk 0-100 -> levels
 //   instance state, mitigations  -> the model's triage file (mitigated, mitigating, accepted, false-positive)
@@ -28,12 +30,12 @@
 //   mitigation                   -> the mitigation text of the threats whose instances reference it
 //   mitigation (implemented)     -> a control when it names one catalog control unambiguously, else a comment
 //                                   (not in our own export, whose components carry their controls exactly)
-import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, YAMLMap, YAMLSeq } from 'yaml';
 import {
-  coversOfText, emptyFile, clipped, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  bidirectionalNote, bidirectionalSummary, coversOfText, emptyFile, clipped, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, section, slug, startModel, strideOfWord,
-  SYSTEM_TARGET, targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME, withPlaceholderAsset,
+  SYSTEM_TARGET, targetsOf, threatsSection, twoWayCaller, type TwoWayEnd, uidList, unservedEndpoint, UNTRUSTED_NAME, withPlaceholderAsset,
 } from './import-common.js';
 import { impliedElementType, impliedKind } from '../model/normalize.js';
 import type { Node as YamlNode } from 'yaml';
@@ -223,6 +225,25 @@ const splitList = (s: string | undefined): string[] => (s ? s.split(',').map((x)
 /** A value read from the file: its node and where it is. */
 interface Field { value: YamlNode | null; offset: number; path: ModelPath }
 
+/** A dataflow's `bidirectional` (boolean, or null as the schema allows): only `true` says both ways. */
+const isBidirectional = (f: Field | undefined): boolean => isScalar(f?.value) && f.value.value === true;
+
+/**
+ * The `source\u0000destination` pairs (OTM ids) of the dataflows as drawn, read without a word to the user (the
+ * dataflows loop reports what is wrong with them): a two-way dataflow is not turned onto one of these, which
+ * would make it that dataflow again (or the two one flow, where both are two-way).
+ */
+function drawnPairs(f: Field | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!isSeq(f?.value)) return out;
+  for (const item of f.value.items) {
+    if (!isMap(item)) continue;
+    const [from, to] = [item.get('source'), item.get('destination')];
+    if ((typeof from === 'string' || typeof from === 'number') && (typeof to === 'string' || typeof to === 'number')) out.add(`${from}\u0000${to}`);
+  }
+  return out;
+}
+
 class Reader {
   constructor(readonly src: YamlSource) {}
 
@@ -343,7 +364,11 @@ interface OwnFacts {
 interface DataFlow {
   from: string; to: string; line: number; otmId: string; name?: string; description?: string; protocol: string;
   protocolStated: boolean; encrypted?: boolean; auth?: string; data: string[]; controls: string[]; port?: number;
-  reverse?: boolean; id?: string; threats: Instance[]; credential?: string; endpoint?: string;
+  /** The OTM dataflow was bidirectional: still one flow, from its caller, whose reply the flow implies. */
+  bidirectional?: true;
+  /** Why it runs against the way it was drawn (twoWayCaller): the caller is the drawn destination. */
+  turned?: { why: string };
+  id?: string; threats: Instance[]; credential?: string; endpoint?: string;
   /** The endpoint our exporter wrote it calls (its id, `element:key`) and where, until every flow is read (placeEndpoints). */
   calls?: { id: string; offset: number; path: ModelPath };
 }
@@ -354,7 +379,7 @@ interface Instance {
 }
 interface AssetOut {
   otmId: string; id: string; line: number; name?: string; description?: string; kind?: string; type?: string;
-  classification?: string; c?: Level; i?: Level; a?: Level;
+  classification?: string; assumed?: true; c?: Level; i?: Level; a?: Level;
 }
 
 interface MitigationInfo { name?: string; description?: string; reduction?: number; control?: string; ruleId?: string }
@@ -727,6 +752,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     if ((ASSET_KINDS as readonly string[]).includes(attrs.kind ?? '')) a.kind = attrs.kind;
     if ((ASSET_TYPES as readonly string[]).includes(attrs.type ?? '')) a.type = attrs.type;
     if ((CLASSIFICATIONS as readonly string[]).includes(attrs.classification ?? '')) a.classification = attrs.classification;
+    if (attrs.assumed === 'true') a.assumed = true;
     const risk = rec.fields.get('risk');
     if (risk && isMap(risk.value)) {
       const rf = r.fields(risk.value, risk.offset, risk.path);
@@ -965,20 +991,32 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     if (!c) src.problem('warning', 'unknown-reference', offset, path, `no component has id \`${id}\`; this dataflow is left out`);
     return c;
   };
+  const drawn = drawnPairs(top.get('dataflows'));
+  const trustOf = new Map(zones.map((z) => [z.id, z.trust] as const));
+  const twoWayEnd = (c: Component): TwoWayEnd<Component> => ({ ref: c, id: c.id, kind: componentKind(c), untrusted: c.in !== undefined && trustOf.get(c.in) === 'untrusted' });
   for (const rec of r.records(top.get('dataflows'), 'dataflows')) {
     const srcF = rec.fields.get('source');
     const dstF = rec.fields.get('destination');
-    const from = elementOf(r.str(srcF), srcF?.offset ?? rec.offset, [...rec.path, 'source'], 'source');
-    const to = elementOf(r.str(dstF), dstF?.offset ?? rec.offset, [...rec.path, 'destination'], 'destination');
-    if (!from || !to) {
+    const drawnFrom = elementOf(r.str(srcF), srcF?.offset ?? rec.offset, [...rec.path, 'source'], 'source');
+    const drawnTo = elementOf(r.str(dstF), dstF?.offset ?? rec.offset, [...rec.path, 'destination'], 'destination');
+    if (!drawnFrom || !drawnTo) {
       orphans.push(...instancesOf(r, rec.fields.get('threats')));
       continue;
     }
-    if (from === to) {
-      src.problem('warning', 'self-flow', rec.offset, rec.path, `a dataflow from \`${from.otmId}\` to itself is left out`);
+    if (drawnFrom === drawnTo) {
+      src.problem('warning', 'self-flow', rec.offset, rec.path, `a dataflow from \`${drawnFrom.otmId}\` to itself is left out`);
       orphans.push(...instancesOf(r, rec.fields.get('threats')));
       continue;
     }
+    // A threatmap flow is a call and its reply, so a bidirectional dataflow is one flow, from its caller: a
+    // flow back as well would report every finding of the connection twice. OTM's source is only how it was
+    // drawn, so the ends decide (twoWayCaller); a dataflow the file draws the other way is a call of its own
+    // and keeps both as drawn.
+    const both = isBidirectional(rec.fields.get('bidirectional'));
+    const way = both
+      ? twoWayCaller(twoWayEnd(drawnFrom), twoWayEnd(drawnTo), drawn.has(`${drawnTo.otmId}\u0000${drawnFrom.otmId}`))
+      : { from: drawnFrom, to: drawnTo, turned: false };
+    const { from, to } = way;
     const otmId = r.str(rec.fields.get('id')) ?? '';
     const tags = r.strings(rec.fields.get('tags')).map((t) => t.text);
     const attrs = r.attributes(rec.fields.get('attributes'));
@@ -999,7 +1037,7 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
       from: from.id, to: to.id, line: line(rec.offset), otmId, protocol: protocol ?? techProtocol(to.identity.tech) ?? 'http', protocolStated: stated,
       data: assetRefs(r.strings(rec.fields.get('assets')), [...rec.path, 'assets']),
       controls: splitList(attrs.controls).filter(isControl), threats,
-      ...(name && name !== `${from.otmId} -> ${to.otmId}` ? { name } : attrs.name ? { name: attrs.name } : {}),
+      ...(name && name !== `${drawnFrom.otmId} -> ${drawnTo.otmId}` ? { name } : attrs.name ? { name: attrs.name } : {}),
       ...(auth && isAuth(auth) ? { auth } : {}),
       ...(encrypted === 'true' || encrypted === 'false' ? { encrypted: encrypted === 'true' } : {}),
       ...(port !== undefined ? { port } : {}),
@@ -1008,26 +1046,22 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     if (fromThreatmap) Object.assign(base, ownFlowFacts(r, rec.fields.get('attributes'), attrs));
     // Our exporter's id for a flow the model named itself (two flows between one pair need one).
     if (fromThreatmap && otmId && otmId !== `${from.otmId}->${to.otmId}` && ID_PATTERN.test(otmId)) base.id = otmId;
-    const bidirectional = rec.fields.get('bidirectional');
-    const both = isScalar(bidirectional?.value) && bidirectional.value.value === true;
-    // A threatmap flow goes one way: a bidirectional dataflow is a flow each way, the reply named as such.
-    // The caller's credential and the endpoint it calls are not the reply's.
-    const reply = { ...base, from: to.id, to: from.id, reverse: true, id: undefined, name: base.name ? `${base.name} (reply)` : undefined, credential: undefined, endpoint: undefined, calls: undefined };
-    const list = both ? [base, reply] : [base];
-    for (const f of list) {
-      const pair = `${f.from}\u0000${f.to}`;
-      // A second flow between the same pair needs an id of its own (the model requires it).
-      if (pairs.has(pair) && f.id === undefined) f.id = modelId(slug(otmId || name || 'flow') + (f.reverse ? '-reply' : ''), undefined, 'flow', taken);
-      else if (f.id !== undefined) f.id = modelId(f.id, undefined, 'flow', taken);
-      pairs.add(pair);
-      flows.push(f);
-    }
+    if (both) base.bidirectional = true;
+    if (way.why) base.turned = { why: way.why };
+    const pair = `${base.from}\u0000${base.to}`;
+    // A second flow between the same pair needs an id of its own (the model requires it).
+    if (pairs.has(pair) && base.id === undefined) base.id = modelId(slug(otmId || name || 'flow'), undefined, 'flow', taken);
+    else if (base.id !== undefined) base.id = modelId(base.id, undefined, 'flow', taken);
+    pairs.add(pair);
+    flows.push(base);
   }
 
   placeEndpoints(flows, components, src);
   for (const c of components) for (const n of c.notes) notes.push(`${c.id}: ${n}`);
   const unstated = flows.filter((f) => !f.protocolStated).length;
   if (unstated) notes.push(`${unstated} of ${flows.length} flows state no protocol: their targets' (or http) assumed; set the real one`);
+  const twoWay = bidirectionalSummary('bidirectional dataflow', flows);
+  if (twoWay) notes.push(twoWay);
 
   // threats -> the model's threats, their instances' states -> the triage file beside it.
   const found = fileThreats({
@@ -1309,10 +1343,8 @@ function fileThreats(p: ThreatInput): FileThreats {
     placed.set(inst.threat, l);
   };
   for (const c of p.components) for (const i of c.threats) place(i, { ref: c.id, component: c.id }, `component ${c.otmId}`);
-  // A bidirectional dataflow is one thing in the file: its threats go on the flow that carries its id, not on the reply too.
   const flowByOtm = new Map<string, ImportedTarget>();
   for (const f of p.flows) {
-    if (f.reverse) continue;
     if (f.otmId && !flowByOtm.has(f.otmId)) flowByOtm.set(f.otmId, flowTarget(f, p.flows));
     for (const i of f.threats) place(i, flowTarget(f, p.flows), `dataflow ${f.otmId || '(no id)'}`);
   }
@@ -1676,6 +1708,7 @@ function writeModel(p: Parts, options: OtmImportOptions): { text: string; decisi
       if (a.kind && a.kind !== 'data') v.kind = a.kind;
       if (a.type) v.type = a.type;
       if (a.classification) v.classification = a.classification;
+      if (a.assumed) v.assumed = true;
       if (a.c) v.confidentiality = a.c;
       if (a.i) v.integrity = a.i;
       if (a.a) v.availability = a.a;
@@ -1718,7 +1751,7 @@ function writeModel(p: Parts, options: OtmImportOptions): { text: string; decisi
       if (f.port !== undefined) details.port = f.port;
       if (f.description) details.description = f.description;
       seq.items.push(flowItem(doc, f.from, f.to, details, [
-        `${where(f.line, 'dataflow', f.otmId || '(no id)')}${f.reverse ? ' (bidirectional: the reply)' : ''}`,
+        `${where(f.line, 'dataflow', f.otmId || '(no id)')}${f.bidirectional ? bidirectionalNote('OTM', f, p.flows) : ''}`,
         ...(f.protocolStated ? [] : [`no protocol in the OTM file: ${f.protocol} assumed`]),
       ]));
     }

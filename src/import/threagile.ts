@@ -412,6 +412,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
       if (level) v[key] = level;
       else if (c) src.problem('warning', 'unknown-value', fieldAt(r, key).offset, fieldAt(r, key).path, `${key} \`${c}\` is not one of Threagile's; left out`, { expected: Object.keys(CRITICALITY).join(', ') });
     }
+    if (c?.assumed === true) v.assumed = true;
     if (type && !c) a.notes.push(`type ${type}: guessed from the title; check it`);
     if (assetIds.has(tgId)) src.problem('warning', 'duplicate-id', r.offset, r.path, `data asset id \`${tgId}\` appears twice; references go to the first`);
     else assetIds.set(tgId, id);
@@ -779,7 +780,10 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
   // shared_runtimes -> a written threat where one host runs assets of several trust zones (Threagile's
   // mixed-targets-on-shared-runtime). Not a boundary: an element is in one boundary, its network zone here,
   // and a host spanning zones cannot hold them without taking them out of their zones.
-  const runtimeWritten = runtimeRecords.flatMap((r) => mixedRuntimeThreat(r) ?? []);
+  // The walk from the outside is the same for every runtime: made once, and only if some runtime mixes zones.
+  let hops: Map<string, number> | undefined;
+  const hopsOnce = () => (hops ??= hopsFromOutside());
+  const runtimeWritten = runtimeRecords.flatMap((r) => mixedRuntimeThreat(r, hopsOnce) ?? []);
   written.push(...runtimeWritten);
   const runtimeThreats = runtimeWritten.length;
   // Tracking of Threagile's own rules that says a control is in place everywhere: that control, as a fact.
@@ -1147,13 +1151,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Threa
    * exposed of them reaches the others past the zones between them. Rated as Threagile rates it: unlikely
    * (an escape takes a hypervisor exploit), the impact what the others hold. Undefined when all share a zone.
    */
-  function mixedRuntimeThreat(r: Entry & { plain: Plain }): WrittenOut | undefined {
+  function mixedRuntimeThreat(r: Entry & { plain: Plain }, hopsOnce: () => Map<string, number>): WrittenOut | undefined {
     const running = strings(r.plain.technical_assets_running).flatMap((id) => byTg.get(id) ?? []);
     const zones = new Map(running.map((e) => [e, zoneOf(e)] as const));
     if (new Set([...zones.values()].map((z) => z?.id)).size < 2) return undefined;
     // The exposed one: the fewest flows away from the outside, then in the least trusted zone; it and the
     // others of its zone are where an attacker lands, the rest what the escape reaches.
-    const hops = hopsFromOutside();
+    const hops = hopsOnce();
     const exposure = (e: ElementOut) => [hops.get(e.id) ?? Infinity, TRUST_LEVELS.indexOf(zones.get(e)?.trust ?? 'internal')];
     const [first] = [...running].sort((a, b) => exposure(a)[0] - exposure(b)[0] || exposure(a)[1] - exposure(b)[1]);
     const exposed = running.filter((e) => zones.get(e)?.id === zones.get(first)?.id);
@@ -1755,7 +1759,7 @@ const FLOW_FIELDS = {
   ...TITLED, id: TEXT, protocol: TEXT, encrypted: 'boolean', auth: TEXT, credential: TEXT, endpoint: TEXT, controls: LIST, port: 'number', description: TEXT,
 } as const;
 const BOUNDARY_FIELDS = { ...TITLED, id: TEXT, trust: TEXT, kind: TEXT, controls: LIST, description: TEXT } as const;
-const ASSET_FIELDS = { ...TITLED, id: TEXT, kind: TEXT, type: TEXT, confidentiality: TEXT, description: TEXT } as const;
+const ASSET_FIELDS = { ...TITLED, id: TEXT, kind: TEXT, type: TEXT, confidentiality: TEXT, description: TEXT, assumed: 'boolean' } as const;
 const DECISION_FIELDS = {
   status: TEXT, declared: TEXT, reason: TEXT, owner: TEXT, ticket: TEXT, expires: TEXT, review: TEXT, drift: TEXT, risk: TEXT, covers: LIST,
 } as const;

@@ -5,7 +5,8 @@
 //   summary                      -> system (title, description, owner)
 //   detail.diagrams[]            -> one model: every diagram's cells merged, ids unique across them
 //   actor / process / store      -> external element / process / store; id from the cell's name
-//   flow                         -> flow (bidirectional -> a flow each way; protocol from `protocol`, else
+//   flow                         -> flow (bidirectional -> one flow from its caller, as its ends say: a
+//                                   threatmap flow implies its reply; protocol from `protocol`, else
 //                                   https when isEncrypted, else http; file for a file read); a loose end
 //                                   joins the one element within 20 px of it, else the flow is left out
 //   trust-boundary-box           -> boundary holding the elements whose centre lies inside it (nested boxes nest)
@@ -42,10 +43,11 @@ import { type CarriedScope, decisionHead, TD_OWN, TD_STATUS, type TdOwnDecision 
 import { readRisk } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
-  emptyFile, clipped, comment, credentialsSection, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
+  bidirectionalNote, bidirectionalSummary, emptyFile, clipped, comment, credentialsSection, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
   type ImportedDecisionFields, type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions,
   type ImportResult, keyedEntry, levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, outsideEntry,
-  section, slug, startModel, strideOfWord, SYSTEM_TARGET, targetsOf, threatsSection, uidList, unservedEndpoint, UNTRUSTED_NAME, withPlaceholderAsset,
+  section, slug, startModel, strideOfWord, SYSTEM_TARGET, targetsOf, threatsSection, twoWayCaller, type TwoWayEnd, uidList, unservedEndpoint, UNTRUSTED_NAME,
+  withPlaceholderAsset,
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
 import { YamlSource } from './yaml-source.js';
@@ -108,7 +110,11 @@ interface Box extends Cell {
 interface Curve extends Cell { label: string; line2: Point[] }
 interface FlowOut {
   from: string; to: string; line: number; tdId: string; name?: string; description?: string; protocol: string;
-  encrypted?: boolean; controls: string[]; notes: string[]; reverse?: boolean; id?: string;
+  encrypted?: boolean; controls: string[]; notes: string[]; id?: string;
+  /** Bidirectional in Threat Dragon: still one flow, from its caller, whose reply the flow implies. */
+  bidirectional?: true;
+  /** Why it runs against the way it was drawn (twoWayCaller): the caller is the drawn target. */
+  turned?: { why: string };
   /** Exported by threatmap: the flow's facts Threat Dragon has no field for, beyond its controls. */
   own?: Pick<RawFlowDetails, 'auth' | 'credential' | 'data' | 'endpoint' | 'port'>;
   /** Where its endpoint is written (threatmap's data), for a problem with it. */
@@ -401,6 +407,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   const pairs = new Set<string>();
   const publicEnds: Element[] = [];
   let crossings = 0;
+  const drawnFlows = drawnPairs(cells);
+  const boxTrust = new Map(boxes.map((b) => [b.id, b.trust] as const));
+  const twoWayEnd = (e: Element): TwoWayEnd<Element> => ({ ref: e, id: e.id, kind: e.kind, untrusted: e.in !== undefined && boxTrust.get(e.in) === 'untrusted' });
   for (const c of cells) {
     if (c.shape !== 'flow') continue;
     const attached: string[] = [];
@@ -424,17 +433,25 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       if (!e) src.problem('warning', 'unknown-reference', at, [], `no element of this diagram has cell id \`${cellId}\`; this flow is left out`);
       return e;
     };
-    const from = end('source');
-    const to = end('target');
-    if (!from || !to) continue;
-    if (from === to) {
-      src.problem('warning', 'self-flow', c.offset, [], `a flow from \`${from.id}\` to itself is left out`);
+    const drawnFrom = end('source');
+    const drawnTo = end('target');
+    if (!drawnFrom || !drawnTo) continue;
+    if (drawnFrom === drawnTo) {
+      src.problem('warning', 'self-flow', c.offset, [], `a flow from \`${drawnFrom.id}\` to itself is left out`);
       continue;
     }
-    for (const n of attached) notes.push(`flow ${from.id} -> ${to.id} (cell ${c.tdId}): ${n}`);
     const d = c.data;
-    const flowNotes: string[] = [...attached];
     const mine = ownOf(d);
+    // A threatmap flow is a call and its reply, so a bidirectional flow is one flow, from its caller: a flow
+    // back as well would report every finding of the connection twice. Threat Dragon's source is only how it
+    // was drawn, so the ends decide (twoWayCaller), except on a flow threatmap exported (drawn from its
+    // caller); a flow the file draws the other way is a call of its own and keeps both as drawn.
+    const way = d.isBidirectional === true && !mine
+      ? twoWayCaller(twoWayEnd(drawnFrom), twoWayEnd(drawnTo), drawnFlows.has(`${c.diagram}\u0000${drawnTo.tdId}\u0000${drawnFrom.tdId}`))
+      : { from: drawnFrom, to: drawnTo, turned: false };
+    const { from, to } = way;
+    for (const n of attached) notes.push(`flow ${from.id} -> ${to.id} (cell ${c.tdId}): ${n}`);
+    const flowNotes: string[] = [...attached];
     // Exported between other ends (reversed or re-attached in Threat Dragon): what was its old ends' is not its own.
     const ends = mine ? exportedEnds(mine) : undefined;
     const moved = ends !== undefined && (ends.from !== from.id || ends.to !== to.id);
@@ -475,7 +492,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     // does one named by the ends it no longer has: `db-to-api` on a flow now api -> db would say the opposite).
     const exportedId = mine ? ownId(mine) : exportedFacts(d, 'flow')?.id;
     const endsId = moved && exportedId !== undefined && namesEnds(exportedId, ends.from, ends.to);
-    if (exportedId && !endsId && exportedId !== `${from.id}->${to.id}` && d.isBidirectional !== true) base.id = modelId(exportedId, undefined, 'flow', taken);
+    if (exportedId && !endsId && exportedId !== `${from.id}->${to.id}`) base.id = modelId(exportedId, undefined, 'flow', taken);
     if (moved) {
       const left = [...(endsId ? [`its id ${exportedId}`] : []), ...(fitted?.left ?? [])];
       const how = ends.from === to.id && ends.to === from.id ? 'reversed' : 'its ends changed';
@@ -485,17 +502,16 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       flowNotes.push(note);
       notes.push(`flow ${from.id} -> ${to.id} (cell ${c.tdId}): ${note}`);
     }
-    // A reply drawn in Threat Dragon (made bidirectional there) has none of the exported flow's facts.
-    const list = d.isBidirectional === true
-      ? [base, { ...base, from: to.id, to: from.id, reverse: true, name: base.name ? `${base.name} (reply)` : undefined, own: undefined }] : [base];
-    for (const f of list) {
-      const pair = `${f.from}\u0000${f.to}`;
-      // A second flow between the same pair needs an id of its own (the model requires it).
-      if (pairs.has(pair) && f.id === undefined) f.id = modelId('', `${f.name ?? 'flow'}${f.reverse ? ' reply' : ''}`, 'flow', taken);
-      pairs.add(pair);
-      flows.push(f);
-    }
+    if (d.isBidirectional === true) base.bidirectional = true;
+    if (way.why) base.turned = { why: way.why };
+    const pair = `${base.from}\u0000${base.to}`;
+    // A second flow between the same pair needs an id of its own (the model requires it).
+    if (pairs.has(pair) && base.id === undefined) base.id = modelId('', base.name ?? 'flow', 'flow', taken);
+    pairs.add(pair);
+    flows.push(base);
   }
+  const twoWay = bidirectionalSummary('bidirectional flow', flows);
+  if (twoWay) notes.push(twoWay);
 
   // Elements outside every box: actors are outside the system by the DFD's own definition, and an element
   // reached over a public network is on the internet's side of that flow. Both go into one untrusted
@@ -529,7 +545,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
 
   // Threats: written into the model on what they concern, with their status as triage.
-  const flowTargets = new Map(flows.filter((f) => !f.reverse).map((f) => [f.tdId, flowTarget(f, flows)] as const));
+  const flowTargets = new Map(flows.map((f) => [f.tdId, flowTarget(f, flows)] as const));
   const boxByCell = new Map(boxes.map((b) => [key(b.diagram, b.tdId), b.id]));
   const named = new Set([...boxes.map((b) => b.id), ...elements.flatMap((e) => (e.own?.endpoints ?? []).map(([k]) => `${e.id}:${k}`))]);
   const { threats, exportedWritten, shown, drawn, rederived, exported, exportedUids } = readThreats(cells, {
@@ -1150,6 +1166,53 @@ function severityRatings(severity: string | undefined): { likelihood?: Level; im
   return impact ? { likelihood: 'medium', impact } : {};
 }
 
+/** Threat Dragon's title for a new threat, one per threat model (its en.js `threats.generic`). */
+const NEW_THREAT_TITLE = /^new (stride|linddun|cia|cia-die|die|plot4ai|eop|generic) threat$/i;
+/** Threat Dragon's description for a new threat (en.js `threats.description`). */
+const NEW_THREAT_DESCRIPTION = 'provide a description for this threat';
+/** Threat Dragon's severity for a new threat (`createNewTypedThreat`). */
+const NEW_THREAT_SEVERITY = 'medium';
+
+/** A threat as Threat Dragon creates it and nobody filled in: its default title, and no description but the default. */
+function isUnfilled(title: string, description: unknown): boolean {
+  const text = typeof description === 'string' ? description.trim().toLowerCase() : '';
+  return NEW_THREAT_TITLE.test(title.trim()) && (text === '' || text === NEW_THREAT_DESCRIPTION);
+}
+
+/**
+ * Why a threat's severity is no assessment (absent when it is one): Threat Dragon's "TBA"/"TBD" (to be
+ * assessed), none, a word that is no severity, or the default severity of a threat nobody filled in (a person
+ * who rated it would have titled it too). Such a threat keeps no rating of its own: `analyze` rates it from the
+ * model, as any written threat without one, and says on what it rated it (who can reach it, what is at stake).
+ * A likelihood and impact written in its place would be reported "as written in the model": an assessment
+ * nobody made, and a guess at Critical where the file says "to be assessed".
+ */
+function notAssessed(severity: string | undefined, unfilled: boolean): string | undefined {
+  const word = severity?.trim().toLowerCase();
+  if (unfilled && (word === undefined || word === '' || word === NEW_THREAT_SEVERITY)) {
+    return `a new threat nobody filled in (Threat Dragon's default title and description${word ? ', and its default severity' : ''})`;
+  }
+  if (word === 'critical' || levelOfWord(word)) return undefined;
+  return word === undefined || word === '' ? 'no severity' : `severity "${oneLine(severity!.trim())}"`;
+}
+
+const NOT_ASSESSED = 'not assessed in Threat Dragon (severity TBA or none, or a new threat nobody filled in): ';
+const RATED_FROM_MODEL = '; rated from the model, as the comment above each says: rate them once assessed';
+
+/** One check note for all the threats not assessed (a file may hold dozens): the first named, the others counted. */
+function noteNotAssessed(notes: string[], first: string): void {
+  const at = notes.findIndex((n) => n.startsWith(NOT_ASSESSED));
+  if (at < 0) {
+    notes.push(`${NOT_ASSESSED}${first}${RATED_FROM_MODEL}`);
+    return;
+  }
+  const note = notes[at];
+  const named = note.slice(NOT_ASSESSED.length, note.length - RATED_FROM_MODEL.length);
+  const more = / and (\d+) more$/.exec(named);
+  const head = more ? named.slice(0, more.index) : named;
+  notes[at] = `${NOT_ASSESSED}${head} and ${(more ? Number(more[1]) : 0) + 1} more${RATED_FROM_MODEL}`;
+}
+
 /**
  * One threat of a cell as the model's: its category as a STRIDE letter, its severity as the risk the ratings
  * give (severityRatings), its status
@@ -1170,7 +1233,9 @@ function tdThreat(
   const text = exported ? exported.description : t.description;
   const description = typeof text === 'string' && text.trim() ? text.trim() : undefined;
   const severity = str(t.severity);
-  const rating = exported ? {} : severityRatings(severity);
+  const unassessed = exported ? undefined : notAssessed(severity, isUnfilled(title, t.description));
+  const rating = exported || unassessed ? {} : severityRatings(severity);
+  if (unassessed) noteNotAssessed(notes, `"${title}" (${file}:${c.line})`);
   const drawn = !exported && status
     ? { status: status.status, reason: `marked ${status.words} in ${THREAT_DRAGON_FORMAT}${status.status === 'mitigated' && mitigation ? `: ${oneLine(mitigation)}` : ''}` }
     : undefined;
@@ -1191,6 +1256,7 @@ function tdThreat(
       `${file}:${c.line} threat${str(t.id) ? ` ${str(t.id)}` : ''} on ${c.shape === 'text' ? "the system's note" : c.shape} ${c.tdId}${target ? '' : ' (a cell not imported: the whole system)'}`,
       `Threat Dragon: ${str(t.status) ?? 'no status'}, severity ${severity ?? 'none'}${t.score !== undefined && t.score !== '' ? `, score ${String(t.score)}` : ''}`,
       ...(rating.likelihood ? [`likelihood ${rating.likelihood} and impact ${rating.impact} set so that the risk is the author's ${severity}: Threat Dragon rates severity only; rate them if you know better`] : []),
+      ...(unassessed ? [`not assessed in Threat Dragon (${unassessed}): no likelihood or impact, so analyze rates it from the model; set them once you assess it`] : []),
     ],
     ...(drawn ? { decision: drawn } : {}),
   };
@@ -1206,6 +1272,21 @@ interface Parts {
   /** The model's assumptions and `rules:` section, which threatmap's export kept on the system's note. */
   assumptions: RawAssumption[];
   rules?: RawRulesSection;
+}
+
+/**
+ * The `source\u0000target` cell pairs (keyed by diagram) of the flows as drawn, read without a word to the user
+ * (the flows loop reports what is wrong with them): a bidirectional flow is not turned onto one of these, which
+ * would make it that flow again (or the two one flow, where both are bidirectional).
+ */
+function drawnPairs(cells: readonly Cell[]): Set<string> {
+  const out = new Set<string>();
+  const cellOf = (v: unknown): string | undefined => (isObj(v) && typeof v.cell === 'string' ? v.cell : undefined);
+  for (const c of cells) {
+    const [from, to] = [cellOf(c.raw.source), cellOf(c.raw.target)];
+    if (c.shape === 'flow' && from !== undefined && to !== undefined) out.add(`${c.diagram}\u0000${from}\u0000${to}`);
+  }
+  return out;
 }
 
 function header(p: Parts, options: ImportOptions): string[] {
@@ -1241,7 +1322,7 @@ function writeModel(p: Parts, options: ImportOptions): { text: string; decisions
   if (p.flows.length) {
     const seq = new YAMLSeq();
     for (const f of p.flows) {
-      seq.items.push(flowItem(doc, f.from, f.to, flowDetails(f), [`${p.file}:${f.line} flow ${f.tdId}${f.reverse ? ' (bidirectional: the reply)' : ''}`, ...f.notes]));
+      seq.items.push(flowItem(doc, f.from, f.to, flowDetails(f), [`${p.file}:${f.line} flow ${f.tdId}${f.bidirectional ? bidirectionalNote(THREAT_DRAGON_FORMAT, f, p.flows) : ''}`, ...f.notes]));
     }
     section(root, 'flows', seq);
   }

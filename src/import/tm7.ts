@@ -44,7 +44,10 @@
 //                                                  listed in the header with the rule, since analyze derives them
 //   Response flow with its request drawn the     -> folded into the request (a threatmap flow is the connection)
 //     other way
-//   (no data model)                              -> the placeholder asset `data` (import-common.ts placeholderAsset)
+//   (no data model)                              -> the placeholder assets (import-common.ts placeholderAsset):
+//                                                  `data` every process handles, confidential but `assumed`
+//                                                  (impact Medium at most), `stored-data` every store stores,
+//                                                  confidential
 import { YAMLMap, YAMLSeq } from 'yaml';
 import type { Threat } from '../analysis/types.js';
 import { ELEMENT_TYPES, type BoundaryKind, type ElementKind, type ElementType, PROTOCOLS, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';

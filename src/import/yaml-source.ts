@@ -1,11 +1,12 @@
 // Reading a deployment file's YAML with positions: every value comes with its line, and every problem is a
 // Diagnostic (file, line, column, what was expected), the same as the model loader's. Shared by the
 // discover sources that read YAML (Docker Compose now, Kubernetes manifests later). Pure.
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from 'yaml';
+import { Parser, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from 'yaml';
 import { LineIndex } from './line-index.js';
 import type { Document, Node as YamlNode, YAMLError, YAMLMap } from 'yaml';
 import { displayPath } from '../model/diagnostics.js';
 import { jsonSyntaxError } from '../model/json-syntax.js';
+import { findExcessiveNesting } from '../model/parse.js';
 import { quoteClosedOutdented } from '../model/yaml-errors.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 
@@ -20,6 +21,19 @@ export interface Entry {
 
 /** Merge keys nest (`<<: *a`, where a merges b...): far deeper is a mistake or an attack. */
 const MAX_MERGE_DEPTH = 32;
+
+/**
+ * Other tools' files nest deeper than a model (schemas inside schemas), but not this deep. yaml's composer and
+ * the walks over its document recurse once per level, and near the end of the stack V8 can abort the whole
+ * process (a regular expression failing to compile) instead of throwing: so depth is checked on the flat
+ * tokens before composing.
+ */
+const MAX_NESTING = 200;
+
+/** The offset of the first collection nested deeper than MAX_NESTING, if any. */
+const tooDeep = (text: string): number | undefined => findExcessiveNesting([...new Parser().parse(text)], MAX_NESTING);
+
+const TOO_DEEP = `nested more than ${MAX_NESTING} levels deep: generated or hostile input, not read`;
 
 export interface ProblemDetails {
   expected?: string;
@@ -38,7 +52,7 @@ export class YamlSource {
   private readonly inProgress = new Set<YAMLMap>();
   private readonly reportedAliases = new Set<number>();
   private readonly reported = new Set<string>();
-  private readonly notJson: boolean;
+  private readonly unreadable: boolean;
   /** The line (start and end offsets) that closes a quote too far out, once reported (outdentedQuote). */
   private closingLine?: [number, number];
 
@@ -54,10 +68,12 @@ export class YamlSource {
     // Editors do not count a byte order mark as a column.
     this.source = withoutBom(text);
     const notJson = strictJson && JSON_START.test(this.source) ? jsonSyntaxError(this.source) : undefined;
+    const deep = parsed || notJson ? undefined : tooDeep(this.source);
     // Text that is not JSON is not read as YAML either: the YAML reader's complaints about it would mislead.
-    this.doc = parsed ?? parseDocument(notJson ? '' : this.source, { prettyErrors: false, uniqueKeys: true });
-    this.notJson = notJson !== undefined;
+    this.doc = parsed ?? parseDocument(notJson || deep !== undefined ? '' : this.source, { prettyErrors: false, uniqueKeys: true });
+    this.unreadable = notJson !== undefined || deep !== undefined;
     if (notJson) this.problem('error', 'syntax-error', notJson.offset, [], notJson.message);
+    if (deep !== undefined) this.problem('error', 'too-deep', deep, [], TOO_DEEP);
     for (const e of this.doc.errors) this.yamlProblem(e, 'error');
     for (const e of this.doc.warnings) this.yamlProblem(e, 'warning');
     visit(this.doc, {
@@ -75,7 +91,9 @@ export class YamlSource {
    * manifests hold several objects in one file. A stream of comments only has no document.
    */
   static stream(text: string, file: string, sourceLines?: readonly number[]): YamlSource[] {
-    const docs = parseAllDocuments(withoutBom(text), { prettyErrors: false, uniqueKeys: true });
+    const plain = withoutBom(text);
+    if (tooDeep(plain) !== undefined) return [new YamlSource(text, file, undefined, sourceLines)];
+    const docs = parseAllDocuments(plain, { prettyErrors: false, uniqueKeys: true });
     return docs.map((doc) => new YamlSource(text, file, doc, sourceLines));
   }
 
@@ -90,7 +108,7 @@ export class YamlSource {
 
   /** True when the text could not be read as one YAML document (or, held to JSON, is not JSON). */
   get failed(): boolean {
-    return this.notJson || this.doc.errors.length > 0;
+    return this.unreadable || this.doc.errors.length > 0;
   }
 
   get root(): YamlNode | null {

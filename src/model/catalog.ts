@@ -148,7 +148,21 @@ export interface TechInfo {
   traits?: readonly TechTrait[];
   /** Where the choice of type needs saying (SaaS or self-hosted, browser or server), for docs/technologies.md. */
   note?: string;
+  /**
+   * A managed store whose provider encrypts everything it keeps at rest by default, with keys the provider
+   * manages: the provider's default in words, which unencrypted-store gives as why the store is covered.
+   * Only where the default cannot be turned off, or is on unless someone switches it off; never for a service
+   * where it is a setting left to us (RDS, Aurora, ElastiCache, EBS) or anything self-hosted.
+   */
+  encryptedAtRest?: string;
 }
+
+/** The entry, with the provider's encryption at rest said in its note too, so that docs/technologies.md shows it. */
+function encryptedByProvider(info: TechInfo, atRest: string): TechInfo {
+  return { ...info, encryptedAtRest: atRest, note: info.note === undefined ? atRest : `${info.note}; ${atRest}` };
+}
+const AZURE_AT_REST = 'Azure encrypts it at rest with service-managed keys, always';
+const GOOGLE_AT_REST = 'Google encrypts it at rest with Google-managed keys, always';
 
 /**
  * A technology hint fills in the element's type and traits (any case: `PostgreSQL` is `postgres`); a `type:`
@@ -179,16 +193,18 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   oracle: { type: 'database', traits: ['sql'] },
   sqlite: { type: 'database', traits: ['sql'] },
   mongodb: { type: 'database', traits: ['nosql'] },
-  dynamodb: { type: 'database', traits: ['nosql', 'cloud'] },
+  dynamodb: encryptedByProvider({ type: 'database', traits: ['nosql', 'cloud'] }, 'AWS encrypts every table at rest (an AWS-owned key unless a KMS key is chosen), always'),
   cassandra: { type: 'database', traits: ['nosql'] },
   couchdb: { type: 'database', traits: ['nosql'] },
   cockroachdb: { type: 'database', traits: ['sql'] },
   clickhouse: { type: 'database', traits: ['sql'] },
   aurora: { type: 'database', traits: ['sql', 'cloud'] },
-  'cloud-sql': { type: 'database', traits: ['sql', 'cloud'] },
-  'azure-postgres': { type: 'database', traits: ['sql', 'cloud'], note: 'Azure Database for PostgreSQL: managed, no postgresql.conf or pg_hba.conf to edit' },
-  cosmosdb: { type: 'database', traits: ['nosql', 'cloud'] },
-  firestore: { type: 'database', traits: ['nosql', 'cloud'] },
+  'cloud-sql': encryptedByProvider({ type: 'database', traits: ['sql', 'cloud'] }, GOOGLE_AT_REST),
+  'azure-postgres': encryptedByProvider({ type: 'database', traits: ['sql', 'cloud'], note: 'Azure Database for PostgreSQL: managed, no postgresql.conf or pg_hba.conf to edit' }, AZURE_AT_REST),
+  'azure-sql': encryptedByProvider({ type: 'database', traits: ['sql', 'cloud'], note: 'Azure SQL Database (managed SQL Server)' }, 'Azure encrypts it at rest (transparent data encryption, on by default)'),
+  cosmosdb: encryptedByProvider({ type: 'database', traits: ['nosql', 'cloud'] }, AZURE_AT_REST),
+  firestore: encryptedByProvider({ type: 'database', traits: ['nosql', 'cloud'] }, GOOGLE_AT_REST),
+  bigquery: encryptedByProvider({ type: 'database', traits: ['sql', 'cloud'], note: 'Google\'s analytics warehouse' }, GOOGLE_AT_REST),
   neo4j: { type: 'database', traits: ['nosql'] },
   // Time-series databases: queried in SQL (TimescaleDB is PostgreSQL), or in a language of their own that input
   // can inject into like any query language (InfluxQL, Flux); PromQL reads metrics and has no writes to inject.
@@ -213,9 +229,9 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   redis: { type: 'cache', traits: ['in-memory', 'nosql'] },
   memcached: { type: 'cache', traits: ['in-memory'] },
   valkey: { type: 'cache', traits: ['in-memory', 'nosql'], note: 'a Redis fork' },
-  s3: { type: 'object-storage', traits: ['cloud'] },
-  gcs: { type: 'object-storage', traits: ['cloud'] },
-  'azure-blob': { type: 'object-storage', traits: ['cloud'] },
+  s3: encryptedByProvider({ type: 'object-storage', traits: ['cloud'] }, 'S3 encrypts every new object at rest (SSE-S3) since January 2023, always'),
+  gcs: encryptedByProvider({ type: 'object-storage', traits: ['cloud'] }, GOOGLE_AT_REST),
+  'azure-blob': encryptedByProvider({ type: 'object-storage', traits: ['cloud'] }, AZURE_AT_REST),
   minio: { type: 'object-storage' },
   nfs: { type: 'file-storage' },
   rabbitmq: { type: 'queue', traits: ['message-broker'] },

@@ -230,6 +230,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
       confidentiality: a?.confidentiality ?? d.c,
       integrity: a?.integrity ?? d.i,
       availability: a?.availability ?? d.a,
+      ...(a?.assumed ? { assumed: true } : {}),
       at,
       loc: source.locate(at),
     });
@@ -268,7 +269,8 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
         parsed = { methods: methods.length === 0 ? none() : Object.freeze(methods) as string[], route, kind: undefined };
         endpointKeys.set(key, parsed);
       }
-      const epAuth = ep?.public ? 'none' : (resolveAuth(ep?.auth) ?? auth ?? 'none');
+      const ownAuth = resolveAuth(ep?.auth);
+      const epAuth = ep?.public ? 'none' : (ownAuth ?? auth ?? 'none');
       const at = ['elements', id, 'endpoints', key];
       const endpoint: Endpoint = {
         id: flat(`${id}:${key}`),
@@ -281,6 +283,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
         kind: ep?.kind ?? (parsed.kind ??= inferEndpointKind(parsed.route)),
         auth: epAuth,
         public: epAuth === 'none',
+        declaredPublic: ep?.public === true || ownAuth === 'none' ? true : undefined,
         callers: ep?.callers ? [...ep.callers] : undefined,
         controls: copy(ep?.controls),
         accepts: assetRefs(ep?.accepts),

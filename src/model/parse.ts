@@ -343,15 +343,15 @@ function compose(tokens: CST.Token[], length: number): Document.Parsed {
   return doc as Document.Parsed;
 }
 
-/** The offset of the first collection nested deeper than MAX_DEPTH, found without recursion. */
-function findExcessiveNesting(tokens: CST.Token[]): number | undefined {
+/** The offset of the first collection nested deeper than `limit`, found without recursion. */
+export function findExcessiveNesting(tokens: CST.Token[], limit = MAX_DEPTH): number | undefined {
   const stack: Array<[CST.Token, number]> = [];
   for (const t of tokens) if (t.type === 'document' && t.value) stack.push([t.value, 0]);
   while (stack.length > 0) {
     const [token, depth] = stack.pop()!;
     if (!CST.isCollection(token)) continue;
     const d = depth + 1;
-    if (d > MAX_DEPTH) return token.offset;
+    if (d > limit) return token.offset;
     for (const item of token.items as CST.CollectionItem[]) {
       if (item.key) stack.push([item.key, d]);
       if (item.value) stack.push([item.value, d]);

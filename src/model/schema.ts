@@ -61,6 +61,7 @@ export const assetSchema = z.strictObject({
   confidentiality: levelSchema.optional(),
   integrity: levelSchema.optional(),
   availability: levelSchema.optional(),
+  assumed: z.boolean().optional().meta({ description: 'A stand-in for data nobody has classified yet: the rules fire on it as on its classification, but it rates impact Medium at most' }),
 });
 
 /** The methods of RFC 9110 and PATCH (RFC 5789): the analysis reads POST, PUT, PATCH and DELETE as changing state. */

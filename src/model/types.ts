@@ -57,6 +57,8 @@ export interface Asset extends Located {
   confidentiality: Level;
   integrity: Level;
   availability: Level;
+  /** A stand-in nobody classified: its levels gate the rules, but it rates impact Medium at most. */
+  assumed?: boolean;
 }
 
 export interface Endpoint extends Located {
@@ -75,6 +77,14 @@ export interface Endpoint extends Located {
   auth: AuthMethod;
   /** True when the model says it is public or its auth is none. */
   public: boolean;
+  /**
+   * True when the endpoint itself says it is public (`public: true`, or its own `auth: none`); absent when
+   * `public` only follows from no auth being stated for it or its element. Only a stated choice tells an
+   * endpoint meant for anyone from one whose session check the model does not show (a cookie stated on the
+   * flows). Normalisation always sets the property, to `undefined` when not stated: the JSON result then
+   * names it only where the model does.
+   */
+  declaredPublic?: true;
   /** Who may call it, when the model restricts it. */
   callers?: string[];
   controls: string[];

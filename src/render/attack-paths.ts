@@ -1,9 +1,14 @@
 // What the Markdown and HTML reports both say about attack paths, and about where the assets they reach
 // are, said once: the HTML report does not load the Markdown renderer, nor the Markdown one the HTML renderer.
 import type { AnalysisResult } from '../analysis/types.js';
+import type { Asset } from '../model/types.js';
 
 /** Past this many attack paths a report lists the first ones and points to the JSON output for the rest. */
 export const LISTED_PATHS = 50;
+
+/** An asset's classification as the asset tables give it: one nobody made says so, and that its impact is capped (see `levelOf`). */
+export const classificationText = (a: Pick<Asset, 'classification' | 'assumed'>): string =>
+  (a.assumed ? `${a.classification} (assumed: not classified yet, impact Medium at most)` : a.classification);
 
 export const PATHS_INTRO = 'For each data asset, the easiest way in: from an entry point (an element in an untrusted zone, or marked exposed), ' +
   'along the flows in their direction, to an element that stores the asset (or, if none does, handles it, or else receives it over a flow), ' +

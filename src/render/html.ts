@@ -21,7 +21,7 @@ import { contentSecurityPolicy } from './html-csp.js';
 import { threatIdRuns } from './threat-ids.js';
 import { plural } from '../model/diagnostics.js';
 import { terminalSafe } from './terminal-safe.js';
-import { assetWhere, HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
+import { assetWhere, classificationText, HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
 import { termsOf } from './glossary.js';
 
 export interface HtmlOptions {
@@ -423,7 +423,7 @@ function assetsSection(r: AnalysisResult): Section | undefined {
   function* body(): Generator<string> {
     yield* table(['Asset', 'Kind', 'Classification', 'C / I / A', 'Where'], r.assets, (a) => [
       `${esc(a.name)}${a.description ? ` <span class="muted">${esc(a.description)}</span>` : ''}`,
-      esc(a.type ? `${a.kind}: ${a.type}` : a.kind), esc(a.classification), esc(`${a.confidentiality} / ${a.integrity} / ${a.availability}`),
+      esc(a.type ? `${a.kind}: ${a.type}` : a.kind), esc(classificationText(a)), esc(`${a.confidentiality} / ${a.integrity} / ${a.availability}`),
       esc(where.get(a.id) ?? '-'),
     ]);
     yield '</section>';

@@ -19,7 +19,7 @@ import { terminalSafeChunks } from './terminal-safe.js';
 import { DETAILS_THRESHOLD } from './details.js';
 import { threatIdRuns } from './threat-ids.js';
 import { plural } from '../model/diagnostics.js';
-import { assetWhere, HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
+import { assetWhere, classificationText, HELD, LISTED_PATHS, NO_ENTRY_POINT, noDataAssets, PATHS_INTRO } from './attack-paths.js';
 import { type Term, termsOf } from './glossary.js';
 
 export { DETAILS_THRESHOLD };
@@ -244,7 +244,7 @@ function assetsSection(w: LineWriter, r: AnalysisResult): void {
   for (const a of r.assets) {
     const name = cell(a.name + (a.description ? ` - ${a.description}` : ''));
     const kind = cell(a.type ? `${a.kind}: ${a.type}` : a.kind);
-    w.line(`| ${name} | ${kind} | ${a.classification} | ${a.confidentiality} / ${a.integrity} / ${a.availability} | ${cell(where.get(a.id) ?? '-')} |`);
+    w.line(`| ${name} | ${kind} | ${classificationText(a)} | ${a.confidentiality} / ${a.integrity} / ${a.availability} | ${cell(where.get(a.id) ?? '-')} |`);
   }
   w.blank();
 }

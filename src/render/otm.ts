@@ -17,7 +17,8 @@
 //   endpoint               -> attribute `threatmap:endpoint:<key>` of its component (JSON of what the model
 //                             would not infer), so that `threatmap import` makes it again
 //   flow                   -> dataflow (source, destination, bidirectional false, tags, assets)
-//   asset                  -> asset (risk confidentiality/integrity/availability on 0-100)
+//   asset                  -> asset (risk confidentiality/integrity/availability on 0-100; kind, type,
+//                             classification and `assumed` in attributes)
 //   threat                 -> threat (id = stable uid TM-xxxxxxxx) + a threat instance on its component,
 //                             flow(s) or boundary members, whose state is the triage status; its
 //                             decision in attributes, with what it was made for (`decisionRisk`,
@@ -215,7 +216,7 @@ export function endpointDetails(ep: Endpoint, elementAuth: AuthMethod | undefine
     ...(ep.kind !== inferEndpointKind(ep.route) ? { kind: ep.kind } : {}),
     ...(ep.methods.join() !== parseEndpointKey(ep.key).methods.join() ? { methods: ep.methods } : {}),
     // A public endpoint is `auth: none`; `public: true` says it as people write it.
-    ...(ep.auth === inherited ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
+    ...(ep.declaredPublic ? { public: true } : ep.auth === inherited ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
     ...(ep.callers !== undefined ? { callers: ep.callers } : {}),
     ...(ep.controls.length ? { controls: ep.controls } : {}),
     ...(ep.accepts.length ? { accepts: ep.accepts } : {}),
@@ -383,7 +384,9 @@ function dataflow(f: Flow, threats: OtmThreatInstance[] | undefined): OtmDataflo
     // in the attributes.
     name: `${f.from} -> ${f.to}`,
     ...(f.description ? { description: f.description } : {}),
-    // A threatmap flow goes one way; a reply is a flow of its own in the model.
+    // A threatmap flow is a call from its source with the reply implied: OTM's arrow from the caller. The
+    // import reads a bidirectional dataflow as that same one flow, and the model keeps no trace that it
+    // was one, so a bidirectional dataflow imported and exported again comes out one-way (same analysis).
     bidirectional: false,
     source: f.from,
     destination: f.to,
@@ -410,7 +413,8 @@ function asset(a: Asset): OtmAsset {
       comment: `classification ${a.classification}: confidentiality ${a.confidentiality}, integrity ${a.integrity}, ` +
         `availability ${a.availability} (threatmap levels low, medium, high as 25, 50, 75)`,
     },
-    attributes: attributes([['kind', a.kind], ['type', a.type], ['classification', a.classification]]),
+    // `assumed` too: without it an import's placeholder would come back rated as data someone classified.
+    attributes: attributes([['kind', a.kind], ['type', a.type], ['classification', a.classification], ['assumed', a.assumed ? 'true' : undefined]]),
   };
 }
 

@@ -25,22 +25,22 @@
 //   threat                 -> risks_identified["<title> (<uid>)"] of its rule's category
 //   triage decision        -> risk_tracking["<synthetic risk id>"] (status, justification, ticket, checked_by)
 //
-// What Threagile's fields cannot say goes into one top-level section of our own, `threatmap:` (Threagile
-// reads its model into fixed structures and ignores keys it does not know), so that `threatmap import`
-// gives back the model this file was written from: trust levels, boundary kinds and controls, endpoints,
-// credentials, ports, element and flow controls, auth, exact types, technologies and protocols where
-// Threagile's word is coarser than ours, ids and names that Threagile's forms changed, texts its reading
-// would change (HTML, line breaks), and each threat's own triage decision where risk tracking (one entry per
-// risk id, a few words) cannot hold it. One section rather than a key in every object: every object of
-// the file stays exactly Threagile's shape. It is keyed by Threagile ids, a link by its id, a risk by its
-// threat's stable id; an entry holds only what the object's Threagile fields do not already say, and an
-// empty entry marks an object as ours (one added in Threagile has none); a technical asset's entry also
-// names its title, by which the import finds it when the asset's id was changed in Threagile. Given the
-// model (options.model), the section also carries what its analysis does not hold: the assumptions, the
-// `rules:` section as written, and each written threat as written (everything it is on, in order, with the
-// risk each target became, its `mitigated-by`, and, for one the file has no risk of, its texts and
-// ratings). Not carried: each threat's evidence and reasons (a risk's title carries its stable uid,
-// TM-xxxxxxxx, to look them up in threatmap's report).
+// What Threagile's fields cannot say goes into one top-level section of our own, `threatmap:` (Threagile reads
+// its model into fixed structures and ignores keys it does not know), so that `threatmap import` gives back
+// the model this file was written from: trust levels, boundary kinds and controls, endpoints, credentials,
+// ports, element and flow controls, auth, an asset nobody classified (`assumed`), exact types, technologies
+// and protocols where Threagile's word is coarser than ours, ids and names that Threagile's forms changed,
+// texts its reading would change (HTML, line breaks), and each threat's own triage decision where risk
+// tracking (one entry per risk id, a few words) cannot hold it. One section rather than a key in every object:
+// every object of the file stays exactly Threagile's shape. It is keyed by Threagile ids, a link by its id, a
+// risk by its threat's stable id; an entry holds only what the object's Threagile fields do not already say,
+// and an empty entry marks an object as ours (one added in Threagile has none); a technical asset's entry also
+// names its title, by which the import finds it when the asset's id was changed in Threagile. Given the model
+// (options.model), the section also carries what its analysis does not hold: the assumptions, the `rules:`
+// section as written, and each written threat as written (everything it is on, in order, with the risk each
+// target became, its `mitigated-by`, and, for one the file has no risk of, its texts and ratings). Not
+// carried: each threat's evidence and reasons (a risk's title carries its stable uid, TM-xxxxxxxx, to look
+// them up in threatmap's report).
 //
 // Ids. Threagile allows letters, digits and `-` in ids, and its newest parser lowercases the ids listed in
 // a trust boundary: every id is written in lower case, other characters as `-`, with `-2`, `-3`... where
@@ -135,7 +135,9 @@ export interface CarriedFlow extends CarriedTitle {
   port?: number; description?: string;
 }
 export interface CarriedBoundary extends CarriedTitle { id?: string; trust: TrustLevel; kind: BoundaryKind; controls?: string[]; description?: string }
-export interface CarriedAsset extends CarriedTitle { id?: string; kind?: AssetKind; type?: AssetType; confidentiality: Level; description?: string }
+export interface CarriedAsset extends CarriedTitle {
+  id?: string; kind?: AssetKind; type?: AssetType; confidentiality: Level; description?: string; assumed?: true;
+}
 /**
  * A decision as the exported analysis held it: `status` the one in force, `declared` the triage file's when it
  * lapsed or drifted; for a drifted one (it needs review: its threat grew past it) the change in words (`drift`);
@@ -899,7 +901,7 @@ function carriedEndpoint(ep: Endpoint, e: Element): CarriedEndpoint {
     kind: ep.kind !== inferEndpointKind(ep.route) ? ep.kind : undefined,
     methods: sameList(ep.methods, parseEndpointKey(ep.key).methods) ? undefined : [...ep.methods],
     // Its own auth where it does not inherit the element's: public, or another method.
-    public: ep.auth === 'none' && inherited !== 'none' ? true : undefined,
+    public: ep.declaredPublic || (ep.auth === 'none' && inherited !== 'none') ? true : undefined,
     auth: ep.auth !== 'none' && ep.auth !== inherited ? ep.auth : undefined,
     callers: ep.callers ? [...ep.callers] : undefined,
     controls: nonEmpty(ep.controls),
@@ -969,6 +971,8 @@ const carriedAsset = (a: Asset, tgId: string, key: string): CarriedAsset => defi
   type: a.type,
   confidentiality: a.confidentiality,
   description: unlessReadBack(a.description),
+  // Threagile has no word for data nobody classified: its confidentiality would read as a classification.
+  assumed: a.assumed ? true : undefined,
 });
 
 function carriedSystem(r: AnalysisResult): CarriedSystem | undefined {

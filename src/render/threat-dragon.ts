@@ -578,7 +578,8 @@ function ownEndpoint(ep: Endpoint, e: Element): RawEndpoint {
     ...(ep.description !== undefined ? { description: ep.description } : {}),
     ...(ep.kind !== inferEndpointKind(route) ? { kind: ep.kind } : {}),
     ...(ep.methods.join(' ') !== methods.join(' ') ? { methods: [...ep.methods] } : {}),
-    ...(ep.auth === elementAuth ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
+    // Declared public stays declared: an endpoint open by the element's own lack of auth is not one by choice.
+    ...(ep.declaredPublic ? { public: true } : ep.auth === elementAuth ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
     ...(ep.callers ? { callers: [...ep.callers] } : {}),
     ...listed('controls', ep.controls),
     ...listed('accepts', ep.accepts),
@@ -616,6 +617,8 @@ function ownAsset(a: Asset): RawAsset {
     confidentiality: a.confidentiality,
     integrity: a.integrity,
     availability: a.availability,
+    // Stated ratings are no classification: a placeholder stays one until someone rates it.
+    ...(a.assumed ? { assumed: true } : {}),
   };
 }
 

@@ -6,9 +6,11 @@
 import { type AnalysisContext, buildContext } from '../analysis/context.js';
 import { functionLevelCase } from '../analysis/rules/authorization.js';
 import { cannotCascade } from '../analysis/rules/availability.js';
+import { providerEncryptsAtRest } from '../analysis/rules/disclosure.js';
 import { contentInputNarrowed, vendorIdentityProvider } from '../analysis/rules/injection.js';
 import { isBroker, USER_CREDENTIALS } from '../analysis/rules/facts.js';
 import { clientProof } from '../analysis/rules/integrity.js';
+import { sshKeyCall } from '../analysis/rules/service-identity.js';
 import { personUsesProgram } from '../analysis/rules/transport.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { displayPath } from '../model/diagnostics.js';
@@ -156,6 +158,9 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   ...flowRetirements(['cleartext-tampering', 'cleartext-disclosure'], 'person-own-device', 'a person using their own browser or app sends nothing over a network: only the traffic the browser or app sends is judged'),
   ...flowRetirements(['no-circuit-breaker'], 'no-cascade-call', 'a build pipeline\'s calls, a client\'s and interactive sessions or file transfers (ssh, sftp, rdp...) stall no request handler: a failed step fails the build or the session'),
   ...retiredS17('unauthenticated-broker', 'iam-broker', 'a cloud provider\'s managed broker (SQS, Pub/Sub, Service Bus...), or one reached through the provider\'s API, accepts only calls signed with IAM credentials or its keys'),
+  // Session 20 (rules-fp): three false positives a reviewer would strike.
+  ...retiredS17('unencrypted-store', 'provider-encrypted', 'the store\'s provider encrypts it at rest by default (S3, GCS, Azure Storage, DynamoDB, Cosmos DB, Azure SQL, Cloud SQL, Firestore...): reported again when tagged `encryption-at-rest-off`'),
+  ...flowRetirements(['no-mutual-tls'], 'ssh-key-call', 'SSH authenticates the calling service by its key (and the server by its host key): mutual TLS has nothing to add; SSH with a password is still reported'),
 ];
 
 /** What a release's change makes of one triage entry that matches no threat. */
@@ -377,14 +382,15 @@ export const migrateCommand = (modelFile: string): string => `threatmap triage $
 /** The cases session 17 retired: endpoint cases name an endpoint in the old key, element cases an element. */
 export type RetiredCase = EndpointCase | ElementCase;
 type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check' | 'admin-api-route';
-type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller' | 'vendor-idp' | 'iam-broker' | CapabilityCase;
+type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller' | 'vendor-idp' | 'iam-broker' | CapabilityCase
+  | 'provider-encrypted';
 /** Processes whose tech brings the trait of a capability (session 18): not reported on the trait alone any more. */
 type CapabilityCase = 'xml-capability' | 'template-capability' | 'deserialization-capability' | 'content-input';
 /** A function declaration, not a table: KEY_MIGRATIONS calls it (through retiredS17) while the module loads. */
 function isElementCase(when: RetiredCase): when is ElementCase {
   return when === 'cloud-api-store' || when === 'off-the-shelf' || when === 'mail-catcher' || when === 'load-balancer' || when === 'untyped-caller'
     || when === 'xml-capability' || when === 'template-capability' || when === 'deserialization-capability' || when === 'content-input'
-    || when === 'vendor-idp' || when === 'iam-broker';
+    || when === 'vendor-idp' || when === 'iam-broker' || when === 'provider-encrypted';
 }
 
 /** A retirement of session 17. A function declaration: KEY_MIGRATIONS, above, calls it while the module loads. */
@@ -435,6 +441,7 @@ const ELEMENT_RETIRED: Record<ElementCase, (e: Element, inFlows: readonly Flow[]
   'template-capability': (e) => e.kind === 'process' && e.traits.includes('template-engine'),
   'deserialization-capability': (e) => e.kind === 'process' && e.traits.includes('object-deserialization'),
   'content-input': contentInputNarrowed,
+  'provider-encrypted': (e) => providerEncryptsAtRest(e) !== undefined,
 };
 
 /** The old keys of the rule, not reported now, on every endpoint or element the case retires. */
@@ -471,14 +478,16 @@ function resultContext(result: AnalysisResult): AnalysisContext {
 }
 
 /** Flow cases of session 19 (rules-imp): flows a rule no longer counts by design. */
-type FlowCase = 'person-own-device' | 'no-cascade-call';
+type FlowCase = 'person-own-device' | 'no-cascade-call' | 'ssh-key-call';
 function isFlowCase(when: RetiredKeys['when']): when is FlowCase {
-  return when === 'person-own-device' || when === 'no-cascade-call';
+  return when === 'person-own-device' || when === 'no-cascade-call' || when === 'ssh-key-call';
 }
 
 const FLOW_RETIRED: Record<FlowCase, (f: Flow, from: Element, to: Element) => boolean> = {
   'person-own-device': (_f, from, to) => personUsesProgram(from, to),
   'no-cascade-call': (f, from) => cannotCascade(from, f),
+  // Session 20 (rules-fp): a call between two processes that authenticates with the caller's SSH key.
+  'ssh-key-call': (f, from, to) => from.kind === 'process' && to.kind === 'process' && sshKeyCall(f, to),
 };
 
 /** One retirement per rule, for the flows a flow case leaves out. A function declaration: KEY_MIGRATIONS calls it while the module loads. */

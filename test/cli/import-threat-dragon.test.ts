@@ -27,7 +27,9 @@ describe('threatmap import: Threat Dragon', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^# Imported by `threatmap import` from test\/fixtures\/td-import\/shop\.td\.json \(OWASP Threat Dragon 2\.2\.0\)\.\n/);
     assert.match(r.stderr, /^threatmap import: read test\/fixtures\/td-import\/shop\.td\.json \(OWASP Threat Dragon 2\.2\.0, "Shop"; 2 diagrams: "Front", "Partners"\)$/m);
-    assert.match(r.stderr, /imported 9 elements, 8 flows, 4 trust boundaries; 1 boundary curve placed no element/);
+    // s20 (td-bidi): 7 flows, the bidirectional Login one flow from its source (no reply), and a check saying so.
+    assert.match(r.stderr, /imported 9 elements, 7 flows, 4 trust boundaries; 1 boundary curve placed no element/);
+    assert.match(r.stderr, /^ {2}check: 1 bidirectional flow is one flow from the source \(a flow implies its reply\)/m);
     assert.match(r.stderr, /the file's 3 threats: 3 written under `threats:`, beside those threatmap analyze derives:\n {4}Spoofed session \(High, Open, on web-app\)/);
     assert.match(r.stderr, /shop\.td\.json:\d+:13: warning\[missing-reference\]/);
   });

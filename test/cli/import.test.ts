@@ -18,7 +18,7 @@ describe('threatmap import', () => {
     assert.match(r.stdout, /^# Imported by `threatmap import` from test\/fixtures\/otm-import\/small\.otm\.yaml \(Open Threat Model 0\.2\.0\)\.\n/);
     assert.match(r.stdout, /^threatmap: 1$/m);
     assert.match(r.stderr, /^threatmap import: read test\/fixtures\/otm-import\/small\.otm\.yaml \(Open Threat Model 0\.2\.0, project "Small shop"\)$/m);
-    assert.match(r.stderr, /imported 6 elements, 4 flows, 5 trust boundaries, 2 assets/);
+    assert.match(r.stderr, /imported 6 elements, 3 flows, 5 trust boundaries, 2 assets/);
     assert.match(r.stderr, /the file's 1 threat written under `threats:` \(1 in the model\), beside those threatmap analyze derives[^\n]*\n {4}T1: Brute force of the API \(on shop-api\) \[mitigated\]/);
     assert.match(r.stderr, /control from an implemented mitigation: shop-api: rate-limiting \(mitigation M-rate\)/);
     // Unknown references are warnings with positions; the model is still written.

@@ -49,7 +49,7 @@ describe('drawio import: the fixture', () => {
     assert.deepEqual(r.raw.system, { name: 'shop' });
     assert.match(r.text, /^# Imported by `threatmap import` from shop\.drawio \(draw\.io 24\.7\.8\)\.$/m);
     assert.match(r.text, /^# Pages merged into this model: "Shop", "Operations"\.$/m);
-    assert.deepEqual([r.summary.boundaries, r.summary.elements, r.summary.flows], [6, 15, 14]);
+    assert.deepEqual([r.summary.boundaries, r.summary.elements, r.summary.flows], [6, 15, 13]); // s20: a two-headed arrow is one flow
   });
 
   it('kinds, types and technologies from the styles: AWS, Azure and GCP icons, DFD shapes, an unknown shape noted', () => {
@@ -129,9 +129,8 @@ describe('drawio import: the fixture', () => {
       ['orders-api', 'payment-provider', 'grpcs', null],
       // endArrow=none, startArrow=classic: drawn from the worker, pointing at it.
       ['orders-db', 'worker', 'postgres', null],
-      // Arrowheads at both ends: one flow each way.
+      // Arrowheads at both ends: one flow as drawn, whose reply it implies (s20: was one each way).
       ['worker', 'audit-service', 'http', 'audit events'],
-      ['audit-service', 'worker', 'http', 'audit events'],
       ['audit-service', 'audit-log', 'http', null],
       ['orders-api', 'secrets', 'http', 'reads secrets'],
       // Attached to the GCP card's icon part: the card.
@@ -142,8 +141,8 @@ describe('drawio import: the fixture', () => {
       ['admin-console', 'orders-db-2', 'http', 'runs migrations'],
     ]);
     assert.match(r.text, /# no protocol on the arrow: postgres, `orders-db`'s technology's, assumed\n {2}- orders-api -> orders-db: postgres/);
-    assert.match(r.text, /# arrowheads at both ends: a flow each way\n {2}- audit-service -> worker:/);
-    assert.match(r.text, /cell e6 \(arrow, the way back\)/);
+    assert.match(r.text, /# arrowheads at both ends: one flow from where it was drawn from \(`worker`\), whose reply it implies; add audit-service -> worker only if `audit-service` also calls `worker`\n {2}- worker -> audit-service:/);
+    assert.doesNotMatch(r.text, /the way back|- audit-service -> worker/);
     assert.match(r.text, /# a line without arrowheads: read from where it was drawn from \(`audit-service`\) to `audit-log`; check the direction/);
     assert.match(r.text, /# no protocol on the arrow: http assumed\n {2}- orders-api -> secrets:/);
   });
@@ -391,5 +390,41 @@ describe('drawio import: a technology from the label', () => {
     assert.deepEqual(Object.keys(r.raw.elements), ['web-app', 'orders-db']);
     assert.deepEqual(r.raw.flows.map((f: Record<string, unknown>) => Object.keys(f)[0]), ['web-app -> orders-db']);
     assert.ok(r.summary.notes.includes('left out 3 shapes and arrows that are hidden (hidden layer Ideas (P)); show the layer in draw.io to import them'), r.summary.notes.join('\n'));
+  });
+});
+
+// s20 (bidi-dir): two arrowheads say nothing of who calls; the ends do (twoWayCaller), as in OTM and Threat Dragon.
+describe('draw.io import: which end of a two-headed arrow calls', () => {
+  const BOTH = 'html=1;startArrow=classic;endArrow=classic;';
+  const shapes = vertex('b', 'Browser', 'shape=umlActor;', [0, 0, 30, 60]) + vertex('a', 'API', 'rounded=0;', [200, 0, 120, 60])
+    + vertex('d', 'DB', 'shape=cylinder3;', [400, 0, 60, 80]) + vertex('w', 'Worker', 'rounded=0;', [600, 0, 120, 60]);
+  const flowsOf = (edges: string) => imported(page(shapes + edges), 'bidi.drawio', {}).model.flows.map((f) => `${f.from} -> ${f.to}`);
+
+  it('drawn from the store: the flow goes into the store, and its comment says it was turned round', () => {
+    const r = imported(page(shapes + edge('e1', 'd', 'a', BOTH)), 'bidi.drawio', {});
+    assert.deepEqual(r.model.flows.map((f) => `${f.from} -> ${f.to}`), ['api -> db']);
+    assert.match(r.text, /# arrowheads at both ends, drawn from `db`; a store does not call: read as api -> db, whose reply it implies; add db -> api only if `db` also calls `api`\n {2}- api -> db:/);
+  });
+
+  it('drawn from the process towards the browser: the browser calls in', () => {
+    const r = imported(page(shapes + edge('e1', 'a', 'b', BOTH)), 'bidi.drawio', {});
+    assert.deepEqual(r.model.flows.map((f) => `${f.from} -> ${f.to}`), ['browser -> api']);
+    assert.match(r.text, /# arrowheads at both ends, drawn from `api`; `browser` is external: it calls into ours: read as browser -> api,/);
+  });
+
+  it('two processes: as drawn, in today\'s words', () => {
+    const r = imported(page(shapes + edge('e1', 'w', 'a', BOTH)), 'bidi.drawio', {});
+    assert.deepEqual(r.model.flows.map((f) => `${f.from} -> ${f.to}`), ['worker -> api']);
+    assert.match(r.text, /# arrowheads at both ends: one flow from where it was drawn from \(`worker`\), whose reply it implies;/);
+  });
+
+  it('one arrowhead is never turned, even from a store', () => {
+    assert.deepEqual(flowsOf(edge('e1', 'd', 'a')), ['db -> api']);
+    assert.deepEqual(flowsOf(edge('e1', 'a', 'd', 'html=1;startArrow=classic;endArrow=none;')), ['db -> api']);
+  });
+
+  it('drawn from the store, and an arrow api -> db as well: both kept as drawn, no flow twice', () => {
+    assert.deepEqual(flowsOf(edge('e1', 'd', 'a', BOTH) + edge('e2', 'a', 'd')), ['db -> api', 'api -> db']);
+    assert.deepEqual(flowsOf(edge('e2', 'a', 'd') + edge('e1', 'd', 'a', BOTH)), ['api -> db', 'db -> api']);
   });
 });

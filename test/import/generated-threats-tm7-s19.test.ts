@@ -125,31 +125,45 @@ describe('tm7 s19: generated threats, written unless a rule reports them', () =>
 describe('tm7 s19: a placeholder asset where the file has no data model', () => {
   const r = imported(tm7(BORDERS, LINES));
 
-  it('one confidential `data` asset, handled by every process and stored in every store, with a check note', () => {
-    assert.deepEqual(r.raw.assets, { data: { name: 'Data (not classified in TMT)', classification: 'confidential' } });
-    assert.deepEqual([r.raw.elements.api.handles, r.raw.elements.db.stores, r.raw.elements.files.stores], [['data'], ['data'], ['data']]);
+  // s20: two placeholders, so that data nobody classified is not rated as the most sensitive there could be.
+  it('an assumed confidential `data` asset every process handles and a confidential `stored-data` every store stores, with a check note', () => {
+    assert.deepEqual(r.raw.assets, {
+      data: { name: 'Data (not classified in TMT)', classification: 'confidential', assumed: true },
+      'stored-data': { name: 'Stored data (not classified in TMT)', classification: 'confidential' },
+    });
+    assert.deepEqual([r.raw.elements.api.handles, r.raw.elements.db.stores, r.raw.elements.files.stores], [['data'], ['stored-data'], ['stored-data']]);
     // The client is external: it neither handles nor stores our data.
     assert.equal(r.raw.elements.mobile.handles, undefined);
-    assert.match(r.text, /^# {3}`data`: a placeholder asset \(TMT has no data model\), confidential, [^\n]*replace it with the data the system really handles, and rate it\n# Review it/m);
-    assert.ok(r.summary.notes.some((n) => n.startsWith('`data`: a placeholder asset')));
+    assert.match(r.text, /^# {3}placeholder assets \(TMT has no data model\): `data` \(assumed confidential\) handled by every process, `stored-data` \(confidential\) stored in every store; replace them with the data the system really handles, and rate it\n# Review it/m);
+    assert.ok(r.summary.notes.some((n) => n.startsWith('placeholder assets (TMT has no data model)')));
   });
 
-  it('with it the data rules fire (missing authentication on the internet-facing API); without it they stay silent', () => {
-    const rules = (t: string) => new Set(analyzeText(t, 'imported.yaml').threats.map((x) => x.ruleId));
+  // s20: the rules about stored data fire on `stored-data`; those about services handling data of high
+  // confidentiality (missing-authentication, verbose-errors, missing-waf) fire on `data`, assumed confidential,
+  // with missing-authentication's impact (the data's confidentiality) Medium until someone classifies it.
+  it('with them the data rules fire; without them they stay silent; missing-authentication rated Medium until `data` is classified', () => {
+    const threats = (t: string) => analyzeText(t, 'imported.yaml').threats;
+    const rules = (t: string) => new Set(threats(t).map((x) => x.ruleId));
     const withAsset = rules(r.text);
-    const stripped = r.text.replace(/^assets:\n(?: {2}.*\n)+\n/m, '').replace(/, (handles|stores): \[ data \]/g, '');
+    const stripped = r.text.replace(/^assets:\n(?: {2}.*\n)+\n/m, '').replace(/, (handles|stores): \[ (stored-)?data \]/g, '');
     assert.ok(!/\bdata\b/.test(stripped.replace(/^#.*$/gm, '')), stripped);
     const without = rules(stripped);
-    for (const id of ['missing-authentication', 'unauthenticated-store-access', 'unencrypted-store', 'verbose-errors']) {
+    for (const id of ['unauthenticated-store-access', 'unencrypted-store', 'missing-authentication', 'verbose-errors', 'missing-waf']) {
       assert.ok(withAsset.has(id), `${id} with the placeholder`);
       assert.ok(!without.has(id), `${id} without it`);
     }
+    const authn = (t: string) => threats(t).find((x) => x.key === 'missing-authentication@api')!;
+    assert.deepEqual([authn(r.text).impact.level, authn(r.text).risk, authn(r.text).impact.reason],
+      ['Medium', 'High', 'confidentiality of Data (not classified in TMT) is not classified yet (taken as high, rated medium until it is): partial data exposure']);
+    const classified = r.text.replace('data: { name: Data (not classified in TMT), classification: confidential, assumed: true }', 'data: { name: Data, classification: confidential }');
+    assert.notEqual(classified, r.text);
+    assert.deepEqual([authn(classified).impact.level, authn(classified).risk, authn(classified).impact.reason], ['High', 'Critical', 'confidentiality of Data is high: data breach']);
   });
 
   it('a credentials asset the file implies does not stand for a data model: the placeholder is added beside it', () => {
     const creds = imported(tm7(stencil(api, 'GE.P', 'Api', 'Web API') + stencil(db, 'GE.DS', 'Db', 'PostgreSQL', list('Stores Credentials', ['No', 'Yes'], 1)), flow(toDb, api, db)));
-    assert.deepEqual(Object.keys(creds.raw.assets), ['data', 'credentials']);
-    assert.deepEqual(creds.raw.elements.db.stores, ['credentials', 'data']);
+    assert.deepEqual(Object.keys(creds.raw.assets), ['data', 'stored-data', 'credentials']);
+    assert.deepEqual(creds.raw.elements.db.stores, ['credentials', 'stored-data']);
   });
 
   it('no process and no store: no placeholder (nothing could handle it)', () => {
@@ -232,13 +246,15 @@ describe('tm7 s19: round trip of the written threats', () => {
     threat({ id: 3, type: 'TH97', title: 'SQL injection through the API', from: api, flowGuid: toDb, to: db, category: 'Tampering' }),
   ]));
 
-  for (const format of ['otm', 'threat-dragon'] as const) {
-    it(`exported to ${format} and imported back: each written threat once, the placeholder kept once, nothing else changed`, () => {
+  // s20: threagile too, and `data` still assumed (the harness compares the assets as analysed, `assumed` with them).
+  for (const format of ['otm', 'threat-dragon', 'threagile'] as const) {
+    it(`exported to ${format} and imported back: each written threat once, the placeholder kept once and still assumed, nothing else changed`, () => {
       const rt = roundTrip(format, r.text);
       assert.deepEqual(rt.differences, []);
       const back = parseYaml(rt.model) as Record<string, any>;
       assert.deepEqual(Object.keys(back.threats), ['tmt-th110-api']);
-      assert.deepEqual(Object.keys(back.assets), ['data']);
+      assert.deepEqual(Object.keys(back.assets), ['data', 'stored-data']);
+      assert.deepEqual([back.assets.data.assumed, back.assets['stored-data'].assumed], [true, undefined]);
       assert.equal(rt.model.match(/placeholder asset/g)?.length ?? 0, 0);
     });
   }
@@ -250,7 +266,8 @@ describe('tm7 s19: the report on a model without assets says which rules stay si
     assert.match(bare, /^No assets declared: 9 rules cannot fire without assets \(missing-authentication, unauthenticated-store-access, unencrypted-store, [^)]*\), and impact cannot be rated from what is at stake: add `assets:`/m);
     const withAsset = renderMarkdown(analyzeText(imported(tm7(BORDERS, LINES)).text, 'imported.yaml'));
     assert.doesNotMatch(withAsset, /No assets declared/);
-    assert.match(withAsset, /\| Data \(not classified in TMT\) \| data \| confidential \|/);
+    assert.match(withAsset, /\| Data \(not classified in TMT\) \| data \| confidential \(assumed: not classified yet, impact Medium at most\) \|/);
+    assert.match(withAsset, /\| Stored data \(not classified in TMT\) \| data \| confidential \|/);
   });
 });
 
@@ -264,12 +281,15 @@ components:
 dataflows: [{ id: f, name: f, source: api, destination: db }]
 ${assets}`;
 
-  it('OTM without `assets`: the placeholder, handled by the process, stored by the store, noted', () => {
+  it('OTM without `assets`: the placeholders, handled by the process, stored by the store, noted', () => {
     const r = importOtm(otm(''), 'p.otm.yaml');
     const raw = parseYaml(r.text!) as Record<string, any>;
-    assert.deepEqual(raw.assets, { data: { name: 'Data (not classified in OTM)', classification: 'confidential' } });
-    assert.deepEqual([raw.elements.api.handles, raw.elements.db.stores], [['data'], ['data']]);
-    assert.ok(r.summary!.notes.some((n) => n.startsWith('`data`: a placeholder asset (OTM has no data model)')));
+    assert.deepEqual(raw.assets, {
+      data: { name: 'Data (not classified in OTM)', classification: 'confidential', assumed: true },
+      'stored-data': { name: 'Stored data (not classified in OTM)', classification: 'confidential' },
+    });
+    assert.deepEqual([raw.elements.api.handles, raw.elements.db.stores], [['data'], ['stored-data']]);
+    assert.ok(r.summary!.notes.some((n) => n.startsWith('placeholder assets (OTM has no data model)')));
   });
 
   it('OTM with assets of its own: no placeholder', () => {

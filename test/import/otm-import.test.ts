@@ -102,14 +102,13 @@ describe('OTM import: mapping', () => {
     assert.match(r.text!, /mitigation M-vague "Harden everything with input validation and audit logging" is implemented here but names no threatmap control/);
     assert.deepEqual(r.summary!.controls, ['shop-api: rate-limiting (mitigation M-rate)']);
   });
-  it('dataflows -> flows: bidirectional is two, protocol and auth from tags, else the target\'s protocol, noted', () => {
+  it('dataflows -> flows: bidirectional is one from its source, protocol and auth from tags, else the target\'s protocol, noted', () => {
     assert.deepEqual(r.model.flows.map((f) => [f.from, f.to, f.protocol, f.auth, f.data]), [
       ['shopper', 'edge', 'https', 'none', []],
-      ['edge', 'shopper', 'https', 'none', []],
       ['edge', 'shop-api', 'http', 'jwt', ['prices']],
       ['shop-api', 'db', 'postgres', 'none', ['card']],
     ]);
-    assert.match(r.text!, /# small\.otm\.yaml:71 dataflow f1 \(bidirectional: the reply\)\n {2}- edge -> shopper/);
+    assert.match(r.text!, /# small\.otm\.yaml:71 dataflow f1 \(bidirectional in OTM: one flow from its source, the caller, whose reply it implies; add edge -> shopper only if edge also calls shopper\)\n {2}- shopper -> edge/);
     assert.match(r.text!, /# small\.otm\.yaml:82 dataflow f3\n {2}# no protocol in the OTM file: postgres assumed\n {2}- shop-api -> db/);
   });
   it('assets: C/I/A in bands, classification from attributes', () => {

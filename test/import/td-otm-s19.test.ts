@@ -89,9 +89,10 @@ describe('Threat Dragon: storesCredentials on a store only read (#10)', () => {
     const r = loaded(tdImport([web, config, flow('read', 'c', 'w')]));
     const stores = r.model.elements.find((e) => e.id === 'web-config')!.stores;
     assert.ok(stores.includes('service-secrets') && !stores.includes('credentials'), stores.join());
-    assert.deepEqual(r.model.assets.filter((a) => a.id !== 'data').map((a) => [a.id, a.type]), [['service-secrets', 'secrets']]);
-    // The placeholder data asset is still added: the import's own asset is no data the file declared.
-    assert.ok(r.model.assets.some((a) => a.id === 'data'));
+    // s20: the placeholders are `data` (what processes handle) and `stored-data` (what stores keep).
+    assert.deepEqual(r.model.assets.filter((a) => a.id !== 'data' && a.id !== 'stored-data').map((a) => [a.id, a.type]), [['service-secrets', 'secrets']]);
+    // The placeholder data assets are still added: the import's own asset is no data the file declared.
+    assert.ok(r.model.assets.some((a) => a.id === 'data') && stores.includes('stored-data'), stores.join());
     assert.match(r.text, /# storesCredentials, but no flow writes to it: read as the secrets services read/);
     assert.ok(!analyzeText(r.text).threats.some((t) => t.ruleId === 'unhashed-passwords'));
   });

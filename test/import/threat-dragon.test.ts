@@ -61,8 +61,8 @@ describe('Threat Dragon import: elements, boxes and flags', () => {
     assert.equal(el('web-app').type, 'web-app');
     assert.equal(el('auth').type, 'identity-provider');
     assert.deepEqual(r.raw.elements['users-db'].controls, ['encryption-at-rest']);
-    // And the placeholder asset every store stores (Threat Dragon has no data model).
-    assert.deepEqual(r.raw.elements['users-db'].stores, ['credentials', 'data']);
+    // And the placeholder asset every store stores (Threat Dragon has no data model): `stored-data` since s20.
+    assert.deepEqual(r.raw.elements['users-db'].stores, ['credentials', 'stored-data']);
     assert.equal(r.raw.assets.credentials.type, 'credentials');
     assert.equal(el('audit-log').type, 'logs');
     assert.deepEqual(r.raw.elements['audit-log'].controls, ['tamper-evident-logs']);
@@ -89,10 +89,12 @@ describe('Threat Dragon import: flows and threats', () => {
     assert.deepEqual(flow('web-app', 'audit-log').controls, ['request-signing']);
   });
 
-  it('a bidirectional flow is a flow each way; names kept', () => {
-    assert.equal(flow('auth', 'web-app').name, 'Login (reply)');
+  // s20: one flow from its source (a threatmap flow implies its reply), no longer a flow each way.
+  it('a bidirectional flow is one flow from its source; names kept', () => {
+    assert.equal(flow('web-app', 'auth').name, 'Login');
+    assert.equal(flow('auth', 'web-app'), undefined);
     assert.equal(flow('web-app', 'users-db').name, 'Queries');
-    assert.equal(r.summary.flows, 8);
+    assert.equal(r.summary.flows, 7);
   });
 
   it('a flow with a loose end or an unknown cell is a warning at its end and is left out', () => {

@@ -113,9 +113,9 @@ describe('tm7 import: elements, boxes and properties', () => {
     assert.deepEqual(el('web-app').controls, ['authentication', 'authorization', 'input-validation']);
     assert.deepEqual(el('orders-db').controls, ['ip-allowlist']);
     assert.deepEqual(el('audit-log').controls, ['encryption-at-rest', 'tamper-evident-logs']);
-    // Every store also stores the placeholder asset `data` (TMT has no data model).
-    assert.deepEqual([el('secrets').exposed, el('secrets').stores, el('secrets').controls], [true, ['credentials', 'data'], ['audit-logging']]);
-    assert.deepEqual(el('audit-log').stores, ['data']);
+    // Every store also stores the placeholder asset `stored-data` (TMT has no data model; `data` is what processes handle).
+    assert.deepEqual([el('secrets').exposed, el('secrets').stores, el('secrets').controls], [true, ['credentials', 'stored-data'], ['audit-logging']]);
+    assert.deepEqual(el('audit-log').stores, ['stored-data']);
     assert.equal(r.raw.assets.credentials.type, 'credentials');
     assert.match(r.text, /# authenticates itself in TMT: set `auth` on its flows \(the method is not said\)\n {2}customer-browser:/);
   });

@@ -11,7 +11,7 @@ import {
   anonymousInternetLikelihood, elementComponent, endpointExposure, endpointTarget, evidence,
   flowIds as flowIdsOf, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
   namesAtMost, presentControls, reportsThreat, TEXT_NAMES, threat, threatOutcome, TITLE_NAMES, unlessControlled,
-  withArticle,
+  untrustedZoneAt, withArticle,
 } from './helpers.js';
 import { flowEvidence, groupByCommonBoundary, groupComponent } from './service-identity.js';
 import type { ElementRule, EndpointRule, ModelRule, Outcome } from './types.js';
@@ -416,10 +416,28 @@ const boundedFlow = (f: Flow) => f.controls.includes('timeouts') || f.controls.i
  * A synchronous call to a third party: a process's flow to an element in an untrusted zone that is not a
  * person, a browser or app, or a device (what a service answers or pushes to is no provider it waits on).
  */
-function thirdPartyCall(ctx: AnalysisContext, f: Flow): boolean {
-  if (!f.synchronous || f.from === f.to || ctx.graph.trustRankOf(f.to) !== 0) return false;
-  const target = ctx.graph.elements.get(f.to);
-  return target !== undefined && !isPersonOrAgent(target) && target.type !== 'device';
+function thirdPartyCall(ctx: AnalysisContext, f: Flow, to: number): boolean {
+  if (!f.synchronous || f.from === f.to || !untrustedZoneAt(ctx, to)) return false;
+  const target = ctx.graph.model.elements[to];
+  return !isPersonOrAgent(target) && target.type !== 'device';
+}
+
+/**
+ * The element's synchronous calls to third parties, in model order. Through the adjacency, where each target is
+ * a position already: asked of every process, by id it was a lookup per call that mostly missed the caches.
+ */
+function thirdPartyCalls(ctx: AnalysisContext, e: Element): Flow[] {
+  const calls: Flow[] = [];
+  const at = ctx.graph.positionOf(e.id);
+  if (at < 0) return calls;
+  const { outStart, outFlow } = ctx.adjacency;
+  const { flowTarget } = ctx.graph;
+  const { flows } = ctx.graph.model;
+  for (let j = outStart[at]; j < outStart[at + 1]; j++) {
+    const k = outFlow[j];
+    if (thirdPartyCall(ctx, flows[k], flowTarget[k])) calls.push(flows[k]);
+  }
+  return calls;
 }
 
 /** Who the caller of such calls is and what it calls without a bound, when no-timeouts-external reports it. */
@@ -443,7 +461,7 @@ function externalWaits(ctx: AnalysisContext, e: Element): ExternalWaits | undefi
     waits = null;
     if (e.kind === 'process' && ctx.graph.trustRankOf(e.id) !== 0 && presentControls(ctx, EXTERNAL_CALL_CONTROLS, e).length === 0) {
       const out = ctx.graph.outFlows(e.id);
-      const external = out.filter((f) => !boundedFlow(f) && thirdPartyCall(ctx, f));
+      const external = thirdPartyCalls(ctx, e).filter((f) => !boundedFlow(f));
       if (external.length) waits = { external, internal: out.filter((f) => !boundedFlow(f) && !external.includes(f) && dependencyCall(ctx, f)) };
     }
     table.set(e.id, waits);
@@ -492,7 +510,7 @@ export const noTimeoutsExternal: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (element.kind !== 'process' || ctx.graph.trustRankOf(element.id) === 0) return undefined;
-    const calls = ctx.graph.outFlows(element.id).filter((f) => thirdPartyCall(ctx, f));
+    const calls = thirdPartyCalls(ctx, element);
     if (calls.length === 0) return undefined;
     const present = presentControls(ctx, EXTERNAL_CALL_CONTROLS, element);
     if (present.length) return mitigatedBy(present, { ...elementComponent(element), flows: flowIdsOf(calls) }, 'the calls are bounded in time');

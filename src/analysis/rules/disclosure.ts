@@ -1,9 +1,10 @@
 // Information disclosure from the application and its stores.
+import { TECHNOLOGIES } from '../../model/catalog.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
-  elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, isExposed,
+  elementComponent, endpointExposure, endpointTarget, evidence, factTag, flowIds, flowLabel, internetLikelihood, isExposed,
   mitigatedBy, missingControlEvidence, namesAtMost, onlyReachableThrough, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
   withArticle,
 } from './helpers.js';
@@ -122,13 +123,30 @@ function enumerableEndpoints(element: Element, ctx: AnalysisContext): { ep: Endp
  */
 const signedInReset = (ep: Endpoint): boolean => ep.kind === 'password-reset' && USER_CREDENTIALS.has(ep.auth);
 
+/**
+ * The tag that says a store's data is written unencrypted, against its provider's default: `encryption-at-rest-off`,
+ * or with where, `encryption-at-rest-off:main.tf:12` (transparent data encryption switched off on Azure SQL,
+ * objects kept from before S3 encrypted them).
+ */
+export const ENCRYPTION_OFF_TAG = 'encryption-at-rest-off';
+
+/**
+ * What the store's provider does about encryption at rest by default (the catalogue's words), unless the model
+ * says the store's data is not encrypted; undefined for a store whose encryption is ours to set.
+ */
+export function providerEncryptsAtRest(e: Element): string | undefined {
+  if (e.kind !== 'store' || e.tech === undefined || factTag(e, ENCRYPTION_OFF_TAG) !== undefined) return undefined;
+  const tech = e.tech.toLowerCase();
+  return Object.hasOwn(TECHNOLOGIES, tech) ? TECHNOLOGIES[tech].encryptedAtRest : undefined;
+}
+
 export const unencryptedStore: ElementRule = {
   id: 'unencrypted-store',
   stride: 'I',
   title: 'Sensitive data stored unencrypted',
   description:
     'A data store that holds confidential data without encryption at rest: disks, snapshots and backups expose it to whoever obtains them.',
-  condition: 'a store (other than backups and logs, which have their own rules, and secrets vaults, which encrypt what they keep by design) that stores data of high confidentiality, without `encryption-at-rest`',
+  condition: 'a store (other than backups and logs, which have their own rules, and secrets vaults, which encrypt what they keep by design) that stores data of high confidentiality, without `encryption-at-rest`; a managed store whose provider encrypts at rest by default (see docs/technologies.md: `s3`, `gcs`, `azure-blob`, `dynamodb`, `cosmosdb`, `azure-sql`...) is covered by that default unless it is tagged `encryption-at-rest-off`',
   mitigation: 'Encrypt the store at rest with keys in a KMS, encrypt its backups, and restrict who can read snapshots.',
   action: { text: 'Encrypt data at rest in {targets}' },
   mitigatedBy: ['encryption-at-rest'],
@@ -142,6 +160,11 @@ export const unencryptedStore: ElementRule = {
     const confidential = assetList(ctx, element.stores).filter((a) => isData(a) && a.confidentiality === 'high');
     if (confidential.length === 0) return undefined;
     const names = assetNames(confidential);
+    const byProvider = providerEncryptsAtRest(element);
+    if (byProvider !== undefined && !ctx.elementHas(element, 'encryption-at-rest')) {
+      return mitigatedBy(['encryption-at-rest'], elementComponent(element), `stored data is encrypted by default (${element.tech}): ${byProvider}`);
+    }
+    const off = factTag(element, ENCRYPTION_OFF_TAG);
     return unlessControlled(ctx, { element }, ['encryption-at-rest'], 'stored data is encrypted', (missing) => ({
       title: `${names} stored unencrypted in ${element.name}`,
       description: `${says(element.name, 'stores')} ${names} without encryption at rest; a copied disk, snapshot or backup exposes ${itOrThem(confidential)} all.`,
@@ -149,6 +172,7 @@ export const unencryptedStore: ElementRule = {
       impact: assetImpact(confidential, 'confidentiality', rated('High', 'bulk exposure of stored data')),
       evidence: [
         evidence(`${says(element.name, 'stores')} ${names}`, [...element.at, 'stores']),
+        ...(off ? [evidence(`${says(element.name, 'keeps')} ${its(element.name)} data unencrypted at rest (${ENCRYPTION_OFF_TAG}${off.where ? ` in ${off.where}` : ''})`, [...element.at, 'tags', off.index])] : []),
         missing,
       ],
     }));

@@ -52,6 +52,8 @@ function findBrowserOrigins(ctx: AnalysisContext): (Element[] | undefined)[] {
   const { graph } = ctx;
   const elements = graph.model.elements;
   const browser = browsersAt(ctx);
+  const { outStart, outFlow } = ctx.adjacency;
+  const target = graph.flowTarget;
   const origins: (Element[] | undefined)[] = new Array(elements.length);
   // The last browser that reached each element, so that one browser counts once per element.
   const reachedBy = new Int32Array(elements.length).fill(-1);
@@ -64,10 +66,11 @@ function findBrowserOrigins(ctx: AnalysisContext): (Element[] | undefined)[] {
     queue.push(b);
     visited[b] = b;
     for (let head = 0; head < queue.length; head++) {
-      const out = graph.outFlows(elements[queue[head]].id);
-      for (let j = 0; j < out.length; j++) {
-        const t = graph.positionOf(out[j].to);
-        if (t < 0 || t === b) continue;
+      // Through the adjacency: each flow's target is a position already, with no lookup by id.
+      const at = queue[head];
+      for (let j = outStart[at]; j < outStart[at + 1]; j++) {
+        const t = target[outFlow[j]];
+        if (t === b) continue;
         if (reachedBy[t] !== b) {
           reachedBy[t] = b;
           (origins[t] ??= []).push(elements[b]);

@@ -29,6 +29,9 @@ export const isExposed = (exposure: Exposure) => exposure !== 'internal';
  */
 export const inUntrustedZone = (ctx: AnalysisContext, elementId: string): boolean => ctx.graph.trustRankOf(elementId) === 0;
 
+/** `inUntrustedZone` for a caller that holds the element's position (-1: unknown, trusted): no lookup by id. */
+export const untrustedZoneAt = (ctx: AnalysisContext, position: number): boolean => position >= 0 && ctx.graph.trustRankAt(position) === 0;
+
 /** High when the internet reaches the component directly (public tools, no foothold), Medium through other components. */
 export const internetLikelihood = (
   exposure: Exposure,

@@ -12,7 +12,7 @@ import { agreeing, it, itObject, its, possessive, says, verbFor } from './gramma
 import {
   anonymousInternetLikelihood, endpointExposure, evidence, flowIds, flowLabel, inUntrustedZone, isExposed,
   missingControlEvidence, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, TEXT_NAMES, threatOutcome,
-  TITLE_NAMES, unlessControlled,
+  TITLE_NAMES, unlessControlled, untrustedZoneAt,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
@@ -113,9 +113,12 @@ function walkAnonymous(ctx: AnalysisContext, e: Element): { from: Element; via: 
     const at = queue[head];
     for (const f of ctx.graph.inFlows(at.id)) {
       if (f.from === at.id || f.auth !== 'none' || f.controls.includes('authentication') || endpointOfFlow(ctx, f)?.public === false) continue;
-      const src = ctx.graph.elements.get(f.from);
-      if (src === undefined || next.has(src.id)) continue;
-      if (inUntrustedZone(ctx, src.id)) {
+      // One lookup by id gives both the source and its zone.
+      const from = ctx.graph.positionOf(f.from);
+      if (from < 0) continue;
+      const src = ctx.graph.model.elements[from];
+      if (next.has(src.id)) continue;
+      if (untrustedZoneAt(ctx, from)) {
         // The relays from the first one the internet calls to the one that calls `e`.
         const via: Element[] = [];
         for (let r: Element | undefined = at; r !== undefined && r.id !== e.id; r = next.get(r.id)) via.push(r);

@@ -11,7 +11,7 @@ import {
   declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, factTag, type FactTag, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost,
   onlyReachableThrough, presentControls, pushTo, reportsThreat, runsAppCode, TEXT_NAMES, threat, threatOutcome,
-  TITLE_NAMES, unlessControlled,
+  TITLE_NAMES, unlessControlled, untrustedZoneAt,
 } from './helpers.js';
 import type { CheckResult, ElementRule, EndpointRule, FlowRule, ThreatOutcome } from './types.js';
 
@@ -147,10 +147,15 @@ const NO_FLOWS: readonly Flow[] = Object.freeze([]);
 /** Flows into the element straight from an untrusted zone (asked of every store: most have none, and get no list). */
 function untrustedInFlows(ctx: AnalysisContext, element: Element): readonly Flow[] {
   let direct: Flow[] | undefined;
-  const inbound = ctx.graph.inFlows(element.id);
-  for (let i = 0; i < inbound.length; i++) {
-    const f = inbound[i];
-    if (f.from !== element.id && inUntrustedZone(ctx, f.from)) (direct ??= []).push(f);
+  const at = ctx.graph.positionOf(element.id);
+  if (at < 0) return NO_FLOWS;
+  // Through the adjacency (model order, as inFlows): each source is a position already, with no lookup by id.
+  // A flow from an unknown element, which the adjacency leaves out, is from no untrusted zone.
+  const { inStart, inFlow } = ctx.adjacency;
+  const source = ctx.graph.flowSource;
+  for (let j = inStart[at]; j < inStart[at + 1]; j++) {
+    const k = inFlow[j];
+    if (source[k] !== at && untrustedZoneAt(ctx, source[k])) (direct ??= []).push(ctx.graph.model.flows[k]);
   }
   return direct ?? NO_FLOWS;
 }
@@ -316,7 +321,10 @@ function untrustedCallersThrough(ctx: AnalysisContext, id: string, seen: Set<str
 
 /** A call into the element from an untrusted zone that is not remote administration or a debugger. */
 const comesStraightIn = (ctx: AnalysisContext, f: Flow, element: Element): boolean =>
-  f.from !== element.id && inUntrustedZone(ctx, f.from) && !MANAGEMENT_PROTOCOLS.has(f.protocol) && f.protocol !== 'debugger';
+  f.from !== element.id && inUntrustedZone(ctx, f.from) && notAdministration(f);
+
+/** Remote administration and debuggers coming straight in are exposed-management-port's and exposed-debugger's findings. */
+const notAdministration = (f: Flow): boolean => !MANAGEMENT_PROTOCOLS.has(f.protocol) && f.protocol !== 'debugger';
 
 /**
  * A call straight into the element from an untrusted zone that goes around its front: from a caller the front
@@ -348,7 +356,7 @@ export const loadBalancerBypass: ElementRule = {
     if (inUntrustedZone(ctx, element.id)) return undefined;
     // Most services behind a front have no call straight from an untrusted zone: their fronts' callers,
     // a walk per front, are found only for one that has.
-    if (!ctx.graph.inFlows(element.id).some((f) => comesStraightIn(ctx, f, element))) return undefined;
+    if (!untrustedInFlows(ctx, element).some(notAdministration)) return undefined;
     const fronts = frontsOf(ctx, element);
     if (fronts.length === 0) return undefined;
     const served = new Set(fronts.flatMap((f) => [...f.callers]));

@@ -53,9 +53,10 @@ function internalServiceCalls(graph: ModelGraph): number[] {
 function processesIn(ctx: AnalysisContext, boundary: string): number {
   const counts = cached(ctx, 'no-mutual-tls:processes-in', () => {
     const table = new Map<string, number>();
-    for (const e of ctx.graph.model.elements) {
-      if (e.kind !== 'process') continue;
-      for (const b of ctx.graph.boundaryChain(e.id)) table.set(b.id, (table.get(b.id) ?? 0) + 1);
+    const { elements } = ctx.graph.model;
+    for (let i = 0; i < elements.length; i++) {
+      if (elements[i].kind !== 'process') continue;
+      for (const b of ctx.graph.boundaryChainAt(i)) table.set(b.id, (table.get(b.id) ?? 0) + 1);
     }
     return table;
   });
@@ -117,8 +118,35 @@ export function flowEvidence(ctx: AnalysisContext, flows: readonly Flow[], descr
   return shown;
 }
 
-/** Auth that identifies the calling workload: its certificate, cloud identity, Kerberos principal or a signed token. */
-const WORKLOAD_AUTH: ReadonlySet<string> = new Set(['mtls', 'iam', 'kerberos', 'jwt', 'oauth2']);
+/**
+ * Auth that identifies the calling workload: its certificate, cloud identity, Kerberos principal, a signed token,
+ * or its SSH key (SSH proves the client by its key pair and the server by its host key: mutual TLS has nothing
+ * to add; `identifiesWorkload` counts it on SSH only). SSH with a password is as weak as any shared secret.
+ */
+const WORKLOAD_AUTH: ReadonlySet<string> = new Set(['mtls', 'iam', 'kerberos', 'jwt', 'oauth2', 'ssh-key']);
+
+/**
+ * Whether a service call's auth (the method callAuthMethod finds for it) identifies the calling workload. An SSH
+ * key does so only on SSH itself: stated on an HTTPS call it says nothing of what that call presents.
+ */
+export const identifiesWorkload = (method: string, protocol: string): boolean =>
+  method === 'ssh-key' ? SSH_PROTOCOLS.has(protocol) : WORKLOAD_AUTH.has(method);
+
+/**
+ * Whether a call authenticates with the caller's SSH key, read as callAuthMethod reads it (the flow's auth, else
+ * the endpoint it names, else the called element's), from the element called: a result has no graph.
+ */
+export function sshKeyCall(f: Flow, to: Element): boolean {
+  if (!SSH_PROTOCOLS.has(f.protocol)) return false;
+  if (f.auth !== 'none') return f.auth === 'ssh-key';
+  const ep = f.endpoint === undefined ? undefined : to.endpoints.find((x) => x.id === f.endpoint);
+  return (ep === undefined ? to.auth : ep.auth) === 'ssh-key';
+}
+
+/** Protocols that authenticate their clients in SSH's own way: keys are the fix there, not TLS certificates. */
+const SSH_PROTOCOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'scp']);
+const SSH_MITIGATION =
+  'Authenticate these SSH sessions with a key per calling service (or SSH certificates from a CA), not passwords: `PasswordAuthentication no` on the server, each key restricted in authorized_keys (`from=`, `command=` where one command is enough), and host keys pinned in known_hosts.';
 
 export const noMutualTls: ModelRule = {
   id: 'no-mutual-tls',
@@ -126,7 +154,7 @@ export const noMutualTls: ModelRule = {
   title: 'No mutual TLS between services',
   description:
     'Internal service-to-service calls that do not authenticate the calling workload (mutual TLS or signed service tokens): any compromised or rogue workload inside the network can impersonate a service.',
-  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share (else by the calling process), whose auth (the flow\'s, else the endpoint it names, else the called service\'s) does not identify the calling workload (`mtls`, `iam`, `kerberos`, or signed tokens: `jwt`, `oauth2`); a managed identity provider modelled as a process (a hosted one such as Auth0 or Okta, or a cloud\'s such as Cognito) is no service of ours and is left out; a group where every call does is reported as mitigated',
+  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share (else by the calling process), whose auth (the flow\'s, else the endpoint it names, else the called service\'s) does not identify the calling workload (`mtls`, `iam`, `kerberos`, signed tokens: `jwt`, `oauth2`, or the caller\'s SSH key, `ssh-key`, on ssh, sftp or scp); a managed identity provider modelled as a process (a hosted one such as Auth0 or Okta, or a cloud\'s such as Cognito) is no service of ours and is left out; a group where every call does is reported as mitigated',
   mitigation: 'Authenticate every service call with mutual TLS (a service mesh issues and rotates the certificates) and authorise callers by service identity.',
   action: { text: 'Authenticate service-to-service calls (mutual TLS or signed service tokens) in {targets}' },
   mitigatedBy: ['mtls'],
@@ -141,7 +169,7 @@ export const noMutualTls: ModelRule = {
       const flowIds = flowIdsOf(flows);
       // How each call authenticates: `auth: mtls` on the service called covers the calls that do not restate it.
       // Where the model says so is looked up only for the few calls the evidence cites.
-      const weak = flows.filter((f) => !WORKLOAD_AUTH.has(callAuthMethod(ctx.graph, f)));
+      const weak = flows.filter((f) => !identifiesWorkload(callAuthMethod(ctx.graph, f), f.protocol));
       if (weak.length === 0) {
         const used = [...new Set(flows.map((f) => callAuthMethod(ctx.graph, f)))].sort();
         const one = flows.length === 1;
@@ -171,7 +199,7 @@ export const noMutualTls: ModelRule = {
           : FOOTHOLD,
         impact: assetImpact(assets.list, 'confidentiality', FALSE_IDENTITY),
         evidence: flowEvidence(ctx, weak, (f) => `${f.protocol}, auth ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
-        mitigation: small ? SMALL_ZONE_MITIGATION : undefined,
+        mitigation: weak.every((f) => SSH_PROTOCOLS.has(f.protocol)) ? SSH_MITIGATION : small ? SMALL_ZONE_MITIGATION : undefined,
         target: group.name,
       }));
     }

@@ -270,6 +270,18 @@ export const cleartextDisclosure = cleartextRule('I', 'confidentiality', {
   references: ['CWE-319', 'CAPEC-157', 'OWASP ASVS V9.1'],
 });
 
+/** The encrypted flows into the element at `at` from browsers, in model order, through the adjacency (no lookups by id). */
+function encryptedFromBrowsers(ctx: AnalysisContext, at: number, browsers: Uint8Array): Flow[] {
+  const found: Flow[] = [];
+  const { inStart, inFlow } = ctx.adjacency;
+  const { flows } = ctx.graph.model;
+  for (let j = inStart[at]; j < inStart[at + 1]; j++) {
+    const k = inFlow[j];
+    if (flows[k].encrypted && browsers[ctx.graph.flowSource[k]] === 1) found.push(flows[k]);
+  }
+  return found;
+}
+
 export const missingHsts: ElementRule = {
   id: 'missing-hsts',
   stride: 'T',
@@ -288,8 +300,7 @@ export const missingHsts: ElementRule = {
   check(element, ctx) {
     const i = ctx.graph.positionOf(element.id);
     if (i < 0 || browserHttpsTargetsAt(ctx)[i] === 0) return undefined;
-    const browsers = browsersAt(ctx);
-    const fromBrowsers = ctx.graph.inFlows(element.id).filter((f) => f.encrypted && browsers[ctx.graph.positionOf(f.from)] === 1);
+    const fromBrowsers = encryptedFromBrowsers(ctx, i, browsersAt(ctx));
     const keepers = sessionKeepers(ctx, element.id, new Set(), []);
     if (keepers.length === 0) return undefined;
     const open = fromBrowsers.filter((f) => !f.controls.includes('hsts'));
