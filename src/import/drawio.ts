@@ -30,7 +30,7 @@ import { type BoundaryKind, ELEMENT_TYPES, type ElementKind, type ElementType, P
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import {
-  emptyFile, flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, placeholderAsset, section, startModel, twoWayCaller, type TwoWayEnd, UNTRUSTED_NAME,
+  emptyFile, flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, placeholderAsset, section, startModel, STORE_DOES_NOT_CALL, twoWayCaller, type TwoWayEnd, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Rect, within } from './geometry.js';
 import { impliedElementType } from '../model/normalize.js';
@@ -752,7 +752,8 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
       readProtocol(f, label);
       // A threatmap flow is a call and its reply: two flows would report every finding on the link twice.
       if (head && tail) f.notes.push(turned
-        ? `arrowheads at both ends, drawn from \`${to.id}\`; ${turned}: read as ${from.id} -> ${to.id}, whose reply it implies; add ${to.id} -> ${from.id} only if \`${to.id}\` also calls \`${from.id}\``
+        ? `arrowheads at both ends, drawn from \`${to.id}\`; ${turned}: read as ${from.id} -> ${to.id}, whose reply it implies`
+          + (turned === STORE_DOES_NOT_CALL ? '' : `; add ${to.id} -> ${from.id} only if \`${to.id}\` also calls \`${from.id}\``)
         : `arrowheads at both ends: one flow from where it was drawn from (\`${from.id}\`), whose reply it implies; add ${to.id} -> ${from.id} only if \`${to.id}\` also calls \`${from.id}\``);
       if (!head && !tail) f.notes.push(`a line without arrowheads: read from where it was drawn from (\`${from.id}\`) to \`${to.id}\`; check the direction`);
       return f;

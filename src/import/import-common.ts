@@ -563,6 +563,9 @@ export interface TwoWayEnd<T> {
 /** A two-way connection read as one flow: its caller first, and why the drawing was turned round (if it was). */
 export interface TwoWayFlow<T> { from: T; to: T; turned: boolean; why?: string }
 
+/** Why a connection drawn from a store is turned round; nothing is to be added the other way either. */
+export const STORE_DOES_NOT_CALL = 'a store does not call';
+
 /** An end that is not our own service: someone or something outside that calls in. */
 const isOutsider = (e: TwoWayEnd<unknown>): boolean => e.kind === 'external' || e.untrusted === true;
 
@@ -577,7 +580,7 @@ export function twoWayCaller<T>(source: TwoWayEnd<T>, target: TwoWayEnd<T>, draw
   const asDrawn: TwoWayFlow<T> = { from: source.ref, to: target.ref, turned: false };
   if (drawnBack) return asDrawn;
   const turned = (why: string): TwoWayFlow<T> => ({ from: target.ref, to: source.ref, turned: true, why });
-  if (source.kind === 'store') return target.kind === 'store' ? asDrawn : turned('a store does not call');
+  if (source.kind === 'store') return target.kind === 'store' ? asDrawn : turned(STORE_DOES_NOT_CALL);
   if (target.kind === 'store') return asDrawn;
   if (!isOutsider(source) && isOutsider(target)) {
     return turned(`\`${target.id}\` is ${target.kind === 'external' ? 'external' : 'in an untrusted zone'}: it calls into ours`);
@@ -597,7 +600,10 @@ export function bidirectionalNote(tool: string, f: TwoWayNoted, flows: ReadonlyA
   const back = `${f.to} -> ${f.from}`;
   const drawn = flows.some((o) => o.from === f.to && o.to === f.from);
   const also = drawn ? `the file's own ${back} is kept` : `add ${back} only if ${f.to} also calls ${f.from}`;
-  if (f.turned) return ` (bidirectional in ${tool}, drawn from ${f.to}; ${f.turned.why}: read as ${f.from} -> ${f.to}, whose reply it implies; ${also})`;
+  if (f.turned) {
+    const then = f.turned.why === STORE_DOES_NOT_CALL ? '' : `; ${also}`;
+    return ` (bidirectional in ${tool}, drawn from ${f.to}; ${f.turned.why}: read as ${f.from} -> ${f.to}, whose reply it implies${then})`;
+  }
   return ` (bidirectional in ${tool}: one flow from its source, the caller, whose reply it implies; ${also})`;
 }
 

@@ -1,7 +1,8 @@
 // Reading a deployment file's YAML with positions: every value comes with its line, and every problem is a
 // Diagnostic (file, line, column, what was expected), the same as the model loader's. Shared by the
 // discover sources that read YAML (Docker Compose now, Kubernetes manifests later). Pure.
-import { Parser, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from 'yaml';
+import { Composer, Parser, YAMLParseError, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from 'yaml';
+import type { CST } from 'yaml';
 import { LineIndex } from './line-index.js';
 import type { Document, Node as YamlNode, YAMLError, YAMLMap } from 'yaml';
 import { displayPath } from '../model/diagnostics.js';
@@ -32,6 +33,22 @@ const MAX_NESTING = 200;
 
 /** The offset of the first collection nested deeper than MAX_NESTING, if any. */
 const tooDeep = (text: string): number | undefined => findExcessiveNesting([...new Parser().parse(text)], MAX_NESTING);
+
+/**
+ * One document, as yaml's parseDocument reads it (a second document is its error), composed from tokens the
+ * nesting check already has: the text is tokenised once.
+ */
+function composeOne(tokens: CST.Token[], length: number): Document.Parsed {
+  let doc: Document.Parsed | undefined;
+  for (const next of new Composer({ prettyErrors: false, uniqueKeys: true }).compose(tokens, true, length)) {
+    if (!doc) doc = next;
+    else {
+      doc.errors.push(new YAMLParseError([next.range[0], next.range[1]], 'MULTIPLE_DOCS', 'Source contains multiple documents; please use YAML.parseAllDocuments()'));
+      break;
+    }
+  }
+  return doc!;
+}
 
 const TOO_DEEP = `nested more than ${MAX_NESTING} levels deep: generated or hostile input, not read`;
 
@@ -68,9 +85,10 @@ export class YamlSource {
     // Editors do not count a byte order mark as a column.
     this.source = withoutBom(text);
     const notJson = strictJson && JSON_START.test(this.source) ? jsonSyntaxError(this.source) : undefined;
-    const deep = parsed || notJson ? undefined : tooDeep(this.source);
+    const tokens = parsed || notJson ? undefined : [...new Parser().parse(this.source)];
+    const deep = tokens && findExcessiveNesting(tokens, MAX_NESTING);
     // Text that is not JSON is not read as YAML either: the YAML reader's complaints about it would mislead.
-    this.doc = parsed ?? parseDocument(notJson || deep !== undefined ? '' : this.source, { prettyErrors: false, uniqueKeys: true });
+    this.doc = parsed ?? (tokens && deep === undefined ? composeOne(tokens, this.source.length) : parseDocument('', { prettyErrors: false, uniqueKeys: true }));
     this.unreadable = notJson !== undefined || deep !== undefined;
     if (notJson) this.problem('error', 'syntax-error', notJson.offset, [], notJson.message);
     if (deep !== undefined) this.problem('error', 'too-deep', deep, [], TOO_DEEP);

@@ -181,7 +181,7 @@ describe('OTM import: which end of a bidirectional dataflow calls', () => {
   it('drawn from the store: the flow goes into the store, and its comment says it was turned round', () => {
     const r = imported(reversed('  - { id: f2, source: db, destination: api, bidirectional: true }'));
     assert.deepEqual(arrows(r.model), ['api -> db']);
-    assert.match(r.text, /dataflow f2 \(bidirectional in OTM, drawn from db; a store does not call: read as api -> db, whose reply it implies; add db -> api only if db also calls api\)\n {2}# no protocol in the OTM file: postgres assumed\n {2}- api -> db: postgres\n/);
+    assert.match(r.text, /dataflow f2 \(bidirectional in OTM, drawn from db; a store does not call: read as api -> db, whose reply it implies\)\n {2}# no protocol in the OTM file: postgres assumed\n {2}- api -> db: postgres\n/);
     assert.ok(r.summary.notes.includes('1 bidirectional dataflow is one flow from the caller (1 against the way it was drawn: see its comment) (a flow implies its reply): add a flow back only where the destination also calls the source'), r.summary.notes.join('\n'));
   });
 
