@@ -9,13 +9,13 @@ import type { Control } from '../model/catalog.js';
 import type { Diagnostic } from '../model/types.js';
 import { imageTech } from './containers.js';
 import type { DraftControl, DraftFact, Provenance } from './draft.js';
-import { isMap, type Node as YamlNode } from 'yaml';
+import { Parser, isMap, type Node as YamlNode } from 'yaml';
 import { jsonSyntaxError } from '../model/json-syntax.js';
-import { MAX_DEPTH } from '../model/parse.js';
+import { findExcessiveNesting, MAX_DEPTH } from '../model/parse.js';
 import { LineIndex } from './line-index.js';
 import { parseToml, type TomlNode, type TomlTable } from './traefik-toml.js';
 import { kid, kids, parseXml } from './xml.js';
-import { type Entry, YamlSource } from './yaml-source.js';
+import { composeOne, type Entry, YamlSource } from './yaml-source.js';
 
 /** The package registries whose manifests are read; a package name means something only in its own. */
 export type Ecosystem = 'npm' | 'pypi' | 'maven' | 'go' | 'rubygems' | 'composer';
@@ -181,24 +181,6 @@ export function packageKey(ecosystem: Ecosystem, name: string): string {
 const withoutBom = (text: string): string => text.replace(/^\uFEFF/, '');
 
 /**
- * Where valid JSON first opens more than `max` objects and arrays inside one another, if it does. The YAML reader
- * recurses once per level, and far deeper input (a crafted file) exhausts the stack: V8 can then abort the whole
- * process rather than throw. Scanned without recursion; strings are skipped, as brackets in them are text.
- */
-function tooDeep(json: string, max: number): number | undefined {
-  let depth = 0;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (c === '"') {
-      for (i++; i < json.length && json[i] !== '"'; i++) if (json[i] === '\\') i++;
-    } else if (c === '{' || c === '[') {
-      if (++depth > max) return i;
-    } else if (c === '}' || c === ']') depth--;
-  }
-  return undefined;
-}
-
-/**
  * The last entry of a JSON object under `key`: JSON.parse, and so npm and Composer, keep the last of keys written
  * twice. The document is JSON already checked, so its YAML reading has every key, in text order.
  */
@@ -229,13 +211,15 @@ function jsonSection(text: string, section: string): Parsed {
     const { line, col } = new LineIndex(json).at(bad.offset);
     return { deps: [], problem: { line, col, message: `not valid JSON (${bad.message.replace(/^invalid JSON: /, '')}); its dependencies are not read` } };
   }
-  const deep = tooDeep(json, MAX_DEPTH);
+  // The YAML reader recurses once per level: a crafted file is refused from its flat tokens first.
+  const tokens = [...new Parser().parse(json)];
+  const deep = findExcessiveNesting(tokens, MAX_DEPTH);
   if (deep !== undefined) {
     const { line, col } = new LineIndex(json).at(deep);
     return { deps: [], problem: { line, col, message: `nests more than ${MAX_DEPTH} levels deep; its dependencies are not read` } };
   }
   // Valid JSON, so the YAML reader's only complaint can be a key written twice, which JSON.parse allows (see lastEntry).
-  const src = new YamlSource(json, '');
+  const src = new YamlSource(json, '', composeOne(tokens, json.length));
   const root = src.root;
   const member = isMap(root) ? lastEntry(src.entries(root, []), section) : undefined;
   if (member === undefined) return { deps: [] };

@@ -1,7 +1,7 @@
 // Reading a deployment file's YAML with positions: every value comes with its line, and every problem is a
 // Diagnostic (file, line, column, what was expected), the same as the model loader's. Shared by the
 // discover sources that read YAML (Docker Compose now, Kubernetes manifests later). Pure.
-import { Composer, Parser, YAMLParseError, isAlias, isMap, isScalar, isSeq, parseAllDocuments, parseDocument, visit } from 'yaml';
+import { Composer, Parser, YAMLParseError, isAlias, isMap, isScalar, isSeq, parseDocument, visit } from 'yaml';
 import type { CST } from 'yaml';
 import { LineIndex } from './line-index.js';
 import type { Document, Node as YamlNode, YAMLError, YAMLMap } from 'yaml';
@@ -31,14 +31,11 @@ const MAX_MERGE_DEPTH = 32;
  */
 const MAX_NESTING = 200;
 
-/** The offset of the first collection nested deeper than MAX_NESTING, if any. */
-const tooDeep = (text: string): number | undefined => findExcessiveNesting([...new Parser().parse(text)], MAX_NESTING);
-
 /**
  * One document, as yaml's parseDocument reads it (a second document is its error), composed from tokens the
  * nesting check already has: the text is tokenised once.
  */
-function composeOne(tokens: CST.Token[], length: number): Document.Parsed {
+export function composeOne(tokens: CST.Token[], length: number): Document.Parsed {
   let doc: Document.Parsed | undefined;
   for (const next of new Composer({ prettyErrors: false, uniqueKeys: true }).compose(tokens, true, length)) {
     if (!doc) doc = next;
@@ -109,10 +106,11 @@ export class YamlSource {
    * manifests hold several objects in one file. A stream of comments only has no document.
    */
   static stream(text: string, file: string, sourceLines?: readonly number[]): YamlSource[] {
-    const plain = withoutBom(text);
-    if (tooDeep(plain) !== undefined) return [new YamlSource(text, file, undefined, sourceLines)];
-    const docs = parseAllDocuments(plain, { prettyErrors: false, uniqueKeys: true });
-    return docs.map((doc) => new YamlSource(text, file, doc, sourceLines));
+    const tokens = [...new Parser().parse(withoutBom(text))];
+    if (findExcessiveNesting(tokens, MAX_NESTING) !== undefined) return [new YamlSource(text, file, undefined, sourceLines)];
+    // What parseAllDocuments does, from the tokens already in hand.
+    const docs = new Composer({ prettyErrors: false, uniqueKeys: true }).compose(tokens) as Iterable<Document.Parsed>;
+    return Array.from(docs, (doc) => new YamlSource(text, file, doc, sourceLines));
   }
 
   /**
