@@ -105,6 +105,7 @@ const STEPS: Readonly<Record<string, Readonly<Record<string, readonly string[]>>
     'azure-postgres': ['Azure Database for PostgreSQL encrypts its storage and backups at rest (service-managed keys) and cannot be turned off: add `encryption-at-rest` to its controls; use customer-managed keys in Key Vault where policy asks for them.'],
     mongodb: ['MongoDB Community has no encryption at rest (the encrypted storage engine is Enterprise): put the data files on an encrypted volume.'],
     // Reported only where the model tags the store `encryption-at-rest-off`: otherwise the provider's default covers it.
+    sqs: ['SQS: remove `sqs_managed_sse_enabled = false` (SSE-SQS is the default), or set `kms_master_key_id` to a KMS key for SSE-KMS where policy asks for customer-managed keys.'],
     'azure-sql': ['Azure SQL: switch transparent data encryption back on (`ALTER DATABASE [db] SET ENCRYPTION ON`; Terraform: `transparent_data_encryption_enabled = true` on the `azurerm_mssql_database`), with a customer-managed key in Key Vault where policy asks for one.'],
   },
   'unauthenticated-store-access': {

@@ -113,17 +113,18 @@ export interface Found {
  * folder with a Chart.yaml is a Helm chart, whose `templates/` and `charts/` are rendered with it rather than
  * read; symbolic links are not followed (they could leave the repository or loop). `varFiles`: the --var-file
  * files inside `root`, relative to it, which are read and so not warned about as left out. `show`: how a warning
- * names a file (relative to `root` with `/`), such as the path the user can open from their shell.
+ * names a file or folder (relative to `root` with `/`, `root` itself being ''), such as the path the user can open
+ * from their shell.
  */
 export function scanRepository(root: string, warn: (message: string) => void, varFiles: ReadonlySet<string> = new Set(),
-  show: (rel: string) => string = (rel) => rel): Found {
+  show: (rel: string) => string = (rel) => (rel === '' ? root : rel)): Found {
   const found: Found = { compose: [], manifests: [], specs: [], terraform: [], charts: [] };
   const walk = (dir: string, rel: string): void => {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true });
     } catch (err) {
-      warn(`${dir}: cannot read this folder: ${describeError(err)}; skipped`);
+      warn(`${show(rel)}: cannot read this folder: ${describeError(err)}; skipped`);
       return;
     }
     const at = (name: string) => (rel ? `${rel}/${name}` : name);
@@ -227,6 +228,16 @@ export function openable(path: string, cwd = process.cwd()): string {
 const searchedFolder = (root: string): string => (statSync(root).isFile() ? dirname(root) : root);
 
 /**
+ * The folder searched as the draft's header names it: by its name (`voting-app`), the one thing about it that does
+ * not change with where the repository is checked out or where discover runs (`.` there, `voting-app` above), so
+ * that the draft stays the same bytes; the root folder, which has no name, by its path.
+ */
+export function folderName(folder: string): string {
+  const full = resolve(folder);
+  return basename(full) || full;
+}
+
+/**
  * A file of the folder searched, named relative to it with `/` (as the draft cites it), as the user can open it.
  * A name that is absolute already (none of the importers makes one today) is only normalised.
  */
@@ -271,7 +282,7 @@ function locate(root: string, varFilePaths: readonly string[]): Located & { varF
     st = statSync(root);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${root}: ${code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${describeError(err)}`}`);
+    throw new UserError(`${openable(root)}: ${code === 'ENOENT' ? 'no such file or folder' : `cannot read: ${describeError(err)}`}`);
   }
   const varFiles = varFilesOf(resolve(st.isFile() ? dirname(root) : root), varFilePaths);
   if (st.isFile()) {
@@ -567,7 +578,7 @@ export async function discoverAction(dir: string | undefined, opts: DiscoverCliO
   // Specs go on the elements the other files drafted, so they are placed after the merge, in file order.
   const placements = apis.map((a, i) => placeApi(draft, a, specs[i].name.split('/').slice(0, -1)));
   const systemName = draft.name ?? (basename(resolve(root)) || 'System');
-  const text = draftToYaml(draft, { systemName, ...(opts.output ? { output: opts.output } : {}) });
+  const text = draftToYaml(draft, { systemName, folder: folderName(searchedFolder(root)), ...(opts.output ? { output: opts.output } : {}) });
   // The draft is checked as `analyze` will read it: a model that does not load is our bug, not the user's.
   const loaded = loadModel(text, opts.output ?? 'model');
   if (!loaded.model || hasErrors(loaded.diagnostics)) {

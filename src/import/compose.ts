@@ -9,7 +9,7 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
-  HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, SECRET_KEY, secretFileSetting, withDebugger,
+  HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, SECRET_KEY, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordOff, withDebugger,
 } from './containers.js';
 import { type BuildReading, type DependencyFinding, isManifest, readBuildContext } from './dependencies.js';
 import {
@@ -1108,6 +1108,7 @@ class ComposeReader {
     const command = s.settings.get('command');
     const requiresPassword = command && commandRequiresPassword(this.command(s)) ? this.provenance(command.offset, 'command --requirepass')
       : identity?.protocol === 'ssh' ? this.sshPasswordLogin(env) : undefined;
+    const keyOnly = requiresPassword ? undefined : this.sshKeyOnly(s, env, identity);
     const privileged = this.privilege(s);
     const confinement = this.weakenedConfinement(s);
     if (confinement.length) notes.push(`security_opt ${confinement.join(', ')}: confinement off (not privileged by itself)`);
@@ -1128,6 +1129,7 @@ class ComposeReader {
       ...(replicas !== undefined ? { replicas } : {}),
       ...(password ? { passwordSetting: { file: password.file ?? this.file, line: password.line, note: `${password.file ? 'env_file' : 'environment'} ${password.key}` } } : {}),
       ...(requiresPassword ? { requiresPassword } : {}),
+      ...(keyOnly ? { sshKeyOnly: keyOnly } : {}),
       ...(open ? { noAuth: open, dataAtRisk: open } : {}),
       ...(secrets ? { controls: [{ control: 'secrets-management' as const, provenance: secrets }] } : {}),
       ...(literals.length ? { hardCodedSecrets: literals } : {}),
@@ -1218,6 +1220,26 @@ class ComposeReader {
   private sshPasswordLogin(env: readonly EnvSetting[]): Provenance | undefined {
     const on = env.find((e) => e.key === 'PASSWORD_ACCESS' && /^(?:true|yes|1)$/i.test(e.value?.trim() ?? ''));
     return on && { file: on.file ?? this.file, line: on.line, note: `${on.file ? 'env_file' : 'environment'} PASSWORD_ACCESS=${on.value!.trim()}` };
+  }
+
+  /**
+   * Where the service's own settings switch SSH password login off: linuxserver's settings (see sshPasswordOff) on
+   * an SSH server image, else an sshd_config (or drop-in) of the repository it mounts that says so (see sshdKeyOnly).
+   */
+  private sshKeyOnly(s: Service, env: readonly EnvSetting[], identity: Identity | undefined): Provenance | undefined {
+    const off = identity?.protocol === 'ssh' ? sshPasswordOff(this.text(s.settings.get('image')), env) : undefined;
+    if (off) return { file: off.setting.file ?? this.file, line: off.setting.line, note: `${off.setting.file ? 'env_file' : 'environment'} ${off.says}` };
+    if (!this.options.readFile) return undefined;
+    const mounts = this.bindMounts(s);
+    const configs = [mountedAt(mounts, '/etc/ssh/sshd_config'), ...mounts.filter((m) => SSHD_CONFIG_PATH.test(m.target) && m.target !== '/etc/ssh/sshd_config')];
+    for (const m of configs) {
+      const read = m && this.options.readFile(m.source);
+      const found = read && sshdKeyOnly(read.text);
+      if (!read || !found) continue;
+      if (!this.draft.sources.some((x) => x.file === read.file)) this.draft.sources.push({ file: read.file, format: 'sshd_config' });
+      return { file: read.file, line: found.line, note: found.says };
+    }
+    return undefined;
   }
 
   /** The remote debugger the service starts, with a note on the element when it listens on every interface. */

@@ -108,6 +108,49 @@ export function imageProtocol(image: string): string | undefined {
   return parts.length ? lookup(IMAGE_PROTOCOLS, parts[parts.length - 1]) : undefined;
 }
 
+/**
+ * Where an SSH server's configuration switches password login off, by line (1-based) and what it says: the first
+ * value of each keyword counts, as sshd reads it, and a `Match` block (conditional) ends what applies to everyone.
+ * `AuthenticationMethods publickey` says keys only outright; `PasswordAuthentication no` does unless PAM may still
+ * ask for the password (`UsePAM yes` with keyboard-interactive not switched off). Undefined when the file leaves
+ * password login as it is.
+ */
+export function sshdKeyOnly(text: string): { line: number; says: string } | undefined {
+  const first = new Map<string, { value: string; line: number; says: string }>();
+  const lines = text.split(/\r?\n/);
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^\s*([A-Za-z]+)(?:\s*=\s*|\s+)(.*?)\s*$/.exec(lines[i].replace(/#.*$/, ''));
+    if (!m) continue;
+    const key = m[1].toLowerCase();
+    if (key === 'match') break;
+    if (!first.has(key)) first.set(key, { value: m[2].replace(/^"(.*)"$/, '$1').toLowerCase(), line: i + 1, says: `${m[1]} ${m[2]}` });
+  }
+  const methods = first.get('authenticationmethods');
+  if (methods && methods.value.split(/\s+/).every((list) => list.split(',').every((method) => method === 'publickey'))) return { line: methods.line, says: methods.says };
+  const password = first.get('passwordauthentication');
+  if (password?.value !== 'no') return undefined;
+  const kbd = first.get('kbdinteractiveauthentication') ?? first.get('challengeresponseauthentication');
+  const pamAsks = first.get('usepam')?.value === 'yes' && kbd?.value !== 'no';
+  return pamAsks ? undefined : { line: password.line, says: password.says };
+}
+
+/** Where sshd reads its configuration in a container: the file, or a drop-in the usual main file includes. */
+export const SSHD_CONFIG_PATH = /^\/etc\/ssh\/(?:sshd_config|sshd_config\.d\/[^/]+\.conf)$/;
+
+/**
+ * linuxserver's SSH server (`PASSWORD_ACCESS`): whether a setting switches password login off, by the setting.
+ * `PASSWORD_ACCESS=false` says so; so does a key the image installs (`PUBLIC_KEY`, `PUBLIC_KEY_FILE`...) on that
+ * image, whose password login stays off unless `PASSWORD_ACCESS` is true. Undefined when no setting says so.
+ */
+export function sshPasswordOff(image: string | undefined, env: readonly EnvSetting[]): { setting: EnvSetting; says: string } | undefined {
+  const access = env.find((e) => e.key === 'PASSWORD_ACCESS');
+  if (access?.value !== undefined && /^(?:false|no|0)$/i.test(access.value.trim())) return { setting: access, says: `PASSWORD_ACCESS=${access.value.trim()}` };
+  // Any other value, or one the shell of whoever starts it gives, may switch password login on.
+  if (access || image === undefined || imageRepository(image).slice(-2).join('/') !== 'linuxserver/openssh-server') return undefined;
+  const key = env.find((e) => /^PUBLIC_KEY(?:_FILE|_DIR|_URL)?$/.test(e.key) && (e.raw ?? e.value ?? '').trim() !== '');
+  return key && { setting: key, says: `${key.key} set: keys only, as PASSWORD_ACCESS is not true` };
+}
+
 /** A host named in a setting, with what the setting says about the connection. */
 export interface HostMention {
   /** As written; names are matched without regard to case, as DNS does. */

@@ -7,6 +7,7 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { type AssetType, type AuthMethod, type Classification, type Control, ELEMENT_TYPES, type ElementKind, PROTOCOLS, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
 import { HARD_CODED_SECRET_TAG } from '../analysis/rules/data-at-rest.js';
+import { SSH_PROTOCOLS } from '../analysis/rules/service-identity.js';
 import { lookup } from './import-common.js';
 import { type CredentialUse, isPlainUserName } from './secret-values.js';
 import { Certainty, type ConnectionFacts, guessProtocol, schemeProtocol } from './protocols.js';
@@ -62,6 +63,12 @@ export interface DraftElement {
    * or cloud identities only): the auth of its inbound flows whose evidence states none.
    */
   clientAuth?: { method: AuthMethod; provenance: Provenance };
+  /**
+   * A setting of its own switches SSH password login off (`PASSWORD_ACCESS=false`, `PasswordAuthentication no` in
+   * an sshd_config it mounts): its SSH clients log in with keys. Without it no file says how they log in, which
+   * OpenSSH leaves to password login on most systems.
+   */
+  sshKeyOnly?: Provenance;
   /**
    * A file switches off what protects the data it holds (no authentication, no encryption at rest). The files
    * never say what that data is, so the draft gives it a placeholder asset: the rules about stored data then
@@ -193,8 +200,8 @@ export interface DraftFlow {
   protocol: string;
   auth?: AuthMethod;
   port?: number;
-  /** What settleFlows assumed rather than read (an SSH server's key authentication), for the flow's comment. */
-  assumed?: string;
+  /** What no file says and the reviewer must state (how SSH clients log in), for the flow's comment. */
+  check?: string;
   /** Why the flow's auth is not what its evidence says (the target lets every client in), for the flow's comment. */
   stated?: string;
   /** The model's `description:`, from the first evidence in file order that has one. */
@@ -322,6 +329,7 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   existing.requiresTls = element.requiresTls ?? existing.requiresTls;
   existing.noAuth = element.noAuth ?? existing.noAuth;
   existing.clientAuth = element.clientAuth ?? existing.clientAuth;
+  existing.sshKeyOnly = element.sshKeyOnly ?? existing.sshKeyOnly;
   existing.dataAtRisk = element.dataAtRisk ?? existing.dataAtRisk;
   if (element.hardCodedSecrets) addHardCodedSecrets(existing, element.hardCodedSecrets);
   if (element.facts) addFacts(existing, element.facts);
@@ -633,15 +641,19 @@ function listenerGroups(evidence: readonly FlowEvidence[], tech: string | undefi
   return groups;
 }
 
-/** Why an SSH flow's authentication is keys when no file says: what sshd asks for unless password login is switched on. */
-const SSH_KEY_ASSUMED = 'auth ssh-key assumed: an SSH server authenticates every client, by key unless password login is stated';
+/**
+ * An SSH flow no file states the login of: key authentication would mitigate findings, and OpenSSH allows
+ * passwords unless told otherwise, so the draft leaves the auth to the reviewer.
+ */
+export const SSH_AUTH_CHECK = 'Check: no file says how SSH clients log in; state `auth: ssh-key` if password login is off, else `auth: password`';
 
 /**
  * Each pair's flows from all of its evidence and its target as they now are: one flow per listener (see
  * listenerGroups), each with its protocol, authentication and port. The strongest evidence of a listener names
  * its protocol (see guessProtocol: a URL's scheme, then a known port, then the target's technology); among
  * equals the first in file order does. Any password in the evidence, or a server that asks for one, makes the
- * flow's authentication `password`; SSH without either is key authentication, assumed and said so.
+ * flow's authentication `password`; SSH without either is key authentication only where the server's own
+ * settings switch password login off (see `sshKeyOnly`), else unstated with a check for the reviewer.
  */
 export function settleFlows(draft: Draft): void {
   const byKey = new Map(draft.elements.map((e) => [e.key, e]));
@@ -672,19 +684,19 @@ function settleFlow(from: string, to: string, group: readonly Guessed[], target:
     || target?.requiresPassword !== undefined
     || (target !== undefined && isServer(target) && target.passwordSetting !== undefined);
   const stated = statedAuth(evidence);
-  const auth = stated.auth ?? (password ? 'password' : target?.clientAuth?.method);
+  const ssh = SSH_PROTOCOLS.has(protocol);
+  const keyOnly = ssh && !password ? target?.sshKeyOnly : undefined;
+  const auth = stated.auth ?? (password ? 'password' : keyOnly ? 'ssh-key' : target?.clientAuth?.method);
   if (target?.noAuth) {
     // A password a client sends to a server that checks none authenticates nothing.
     flow.auth = 'none';
     flow.stated = `auth none: ${formatProvenance([target.noAuth])}`;
   } else if (auth !== undefined) {
     flow.auth = auth;
-    if (stated.auth === undefined && !password && target?.clientAuth) flow.stated = `auth ${auth}: ${formatProvenance([target.clientAuth.provenance])}`;
+    const source = stated.auth !== undefined || password ? undefined : keyOnly ?? target?.clientAuth?.provenance;
+    if (source) flow.stated = `auth ${auth}: ${formatProvenance([source])}`;
   } else if (stated.differs !== undefined) flow.stated = `no auth for the flow: its routes differ (${stated.differs}), each path says its own`;
-  else if (protocol === 'ssh') {
-    flow.auth = 'ssh-key';
-    flow.assumed = SSH_KEY_ASSUMED;
-  }
+  else if (ssh) flow.check = SSH_AUTH_CHECK;
   // The port goes with the protocol: 8888 is the HTTP port of a service published on 8888 and 8443.
   const port = best?.ev.port ?? evidence.find((ev) => ev.port !== undefined)?.port;
   if (port !== undefined) flow.port = port;
@@ -767,6 +779,11 @@ export interface DraftYamlOptions {
   systemName?: string;
   /** The file the model will be written to, for the next step in the header. */
   output?: string;
+  /**
+   * The name of the folder searched (`voting-app`): the files the draft cites are relative to it, which the header
+   * says, since they do not open from wherever else the draft is read.
+   */
+  folder?: string;
 }
 
 /**
@@ -823,6 +840,7 @@ function header(draft: Draft, options: DraftYamlOptions): string[] {
   const lines = [
     `Drafted by \`threatmap discover\` from ${draft.sources.length === 1 ? 'this file' : 'these files'}:`,
     ...files,
+    ...(options.folder !== undefined ? [`Paths in this draft are relative to ${oneLine(options.folder)}, the folder searched.`] : []),
     'A draft to review, not a finished threat model. Each element and flow says where it was found.',
     ...draft.limits,
   ];
@@ -1042,7 +1060,7 @@ function flowItem(doc: Document, flow: DraftFlow, ids: Map<string, string>, id: 
   const item = new YAMLMap();
   item.items.push(new Pair(new Scalar(arrow), value));
   const where = formatProvenance(flow.evidence.map((ev) => ev.provenance));
-  item.commentBefore = ` ${oneLine([where, ...(flow.stated ? [flow.stated] : []), ...(flow.assumed ? [flow.assumed] : [])].join('; '))}`;
+  item.commentBefore = ` ${oneLine([where, ...(flow.stated ? [flow.stated] : []), ...(flow.check ? [flow.check] : [])].join('; '))}`;
   return item;
 }
 

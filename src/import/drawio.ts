@@ -20,7 +20,8 @@
 //     shapes no arrow touches (decoration)    (HTTPS, gRPC/TLS, 5432); decorations are counted in a note
 //   edge source -> target                  -> flow; arrowhead only at the start: target -> source; at both
 //                                            ends: one flow from its caller, as its ends say (a flow implies
-//                                            its reply), noted; at
+//                                            its reply), noted; two arrows drawn against each other (two-headed,
+//                                            or one from that caller): one flow, noted; at
 //                                            neither: as drawn, noted. Protocol:
 //                                            the label's, else the target technology's, else http, noted.
 //                                            A loose end, or an end on a boundary or a text: a warning, left out
@@ -30,7 +31,7 @@ import { type BoundaryKind, ELEMENT_TYPES, type ElementKind, type ElementType, P
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic } from '../model/types.js';
 import {
-  emptyFile, flowItem, headerTail, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, placeholderAsset, section, startModel, STORE_DOES_NOT_CALL, twoWayCaller, type TwoWayEnd, UNTRUSTED_NAME,
+  connectionWays, type ConnectionFacts, emptyFile, flowItem, headerTail, joinedNote, joinedSummary, joinFacts, type ImportOptions, type ImportResult, keyedEntry, lookup, modelId, neverThrows, outsideEntry, placeholderAsset, section, startModel, STORE_DOES_NOT_CALL, type TwoWayEnd, UNTRUSTED_NAME,
 } from './import-common.js';
 import { inside, type Rect, within } from './geometry.js';
 import { impliedElementType } from '../model/normalize.js';
@@ -405,7 +406,11 @@ interface Element {
 interface Box {
   cell: Cell; id: string; name?: string; rect?: Rect; kind: BoundaryKind; trust: TrustLevel; notes: string[]; label: string; in?: Box;
 }
-interface FlowOut { cell: Cell; from: Element; to: Element; name?: string; protocol: string; notes: string[]; id?: string }
+interface FlowOut {
+  cell: Cell; from: Element; to: Element; name?: string; protocol: string; notes: string[]; id?: string;
+  /** The arrow's labels name its protocol (else `protocolNote` says what was assumed). */
+  protocolStated: boolean; protocolNote?: string;
+}
 
 const num = (v: string | undefined, fallback: number) => {
   const n = v === undefined ? NaN : Number(v);
@@ -741,32 +746,43 @@ function importUnsafe(text: string, file: string, options: ImportOptions): Drawi
     const arrow = (key: string, unset: string) => !/^(none|)$/.test(c.style.props.get(key) ?? unset);
     edges.push({ c, source, target, head: arrow('endArrow', 'classic'), tail: arrow('startArrow', 'none') });
   }
-  // The arrowhead says which way the data goes; draw.io's default line has one at its target.
-  // Every arrow as drawn: a two-headed one is not turned onto another (that one again, or both one flow).
-  const drawn = new Set(edges.map((e) => (e.tail && !e.head ? `${e.target.id}\u0000${e.source.id}` : `${e.source.id}\u0000${e.target.id}`)));
+  // The arrowhead says which way the data goes; draw.io's default line has one at its target. Two arrowheads
+  // say nothing of who calls: the ends do; and an arrow drawn against one is the same connection when it is
+  // two-headed too or points the caller's way (connectionWays).
   const twoWayEnd = (e: Element): TwoWayEnd<Element> => ({ ref: e, id: e.id, kind: e.shape.kind, untrusted: e.in?.trust === 'untrusted' });
-  for (const { c, source, target, head, tail } of edges) {
+  const ways = connectionWays(edges.map(({ source, target, head, tail }) => (tail && !head
+    ? { source: twoWayEnd(target), target: twoWayEnd(source), bidirectional: false }
+    : { source: twoWayEnd(source), target: twoWayEnd(target), bidirectional: head && tail })));
+  const read = edges.map(({ c, head, tail }, i): FlowOut => {
     const label = [c.label, ...(labelsOf.get(c) ?? [])].filter((l) => l !== undefined).join(' ') || undefined;
-    const flow = (from: Element, to: Element, turned?: string): FlowOut => {
-      const f: FlowOut = { cell: c, from, to, protocol: 'http', notes: [] };
-      readProtocol(f, label);
-      // A threatmap flow is a call and its reply: two flows would report every finding on the link twice.
-      if (head && tail) f.notes.push(turned
-        ? `arrowheads at both ends, drawn from \`${to.id}\`; ${turned}: read as ${from.id} -> ${to.id}, whose reply it implies`
-          + (turned === STORE_DOES_NOT_CALL ? '' : `; add ${to.id} -> ${from.id} only if \`${to.id}\` also calls \`${from.id}\``)
-        : `arrowheads at both ends: one flow from where it was drawn from (\`${from.id}\`), whose reply it implies; add ${to.id} -> ${from.id} only if \`${to.id}\` also calls \`${from.id}\``);
-      if (!head && !tail) f.notes.push(`a line without arrowheads: read from where it was drawn from (\`${from.id}\`) to \`${to.id}\`; check the direction`);
-      return f;
-    };
-    // Two arrowheads say nothing of who calls: the ends do (twoWayCaller); an arrow the other way is a call of its own.
-    const way = head && tail ? twoWayCaller(twoWayEnd(source), twoWayEnd(target), drawn.has(`${target.id}\u0000${source.id}`)) : undefined;
-    const x = way ? flow(way.from, way.to, way.why) : tail ? flow(target, source) : flow(source, target);
+    const { from, to, why: turned } = ways[i];
+    const f: FlowOut = { cell: c, from, to, protocol: 'http', protocolStated: false, notes: [] };
+    readProtocol(f, label);
+    // A threatmap flow is a call and its reply: two flows would report every finding on the link twice.
+    if (head && tail) f.notes.push(turned
+      ? `arrowheads at both ends, drawn from \`${to.id}\`; ${turned}: read as ${from.id} -> ${to.id}, whose reply it implies`
+        + (turned === STORE_DOES_NOT_CALL ? '' : `; add ${to.id} -> ${from.id} only if \`${to.id}\` also calls \`${from.id}\``)
+      : `arrowheads at both ends: one flow from where it was drawn from (\`${from.id}\`), whose reply it implies; add ${to.id} -> ${from.id} only if \`${to.id}\` also calls \`${from.id}\``);
+    if (!head && !tail) f.notes.push(`a line without arrowheads: read from where it was drawn from (\`${from.id}\`) to \`${to.id}\`; check the direction`);
+    return f;
+  });
+  read.forEach((f, i) => {
+    const { into } = ways[i];
+    const { source, target, head, tail } = edges[i];
+    if (into === undefined) return;
+    const [drawnFrom, drawnTo] = tail && !head ? [target, source] : [source, target];
+    joinArrow(read[into], f, drawnFrom.id, drawnTo.id, head && tail);
+  });
+  for (const [i, x] of read.entries()) {
+    if (ways[i].into !== undefined) continue;
     const pair = `${x.from.id}\u0000${x.to.id}`;
     // A second flow between the same pair needs an id of its own (the model requires it).
     if (pairs.has(pair)) x.id = modelId('', x.name ?? 'flow', 'flow', taken);
     pairs.add(pair);
     flows.push(x);
   }
+  const joined = joinedSummary('arrow', read.length - flows.length);
+  if (joined) notes.push(joined);
 
   // External elements in no box are outside the system by the DFD's own definition: one untrusted boundary,
   // `outside`, so that threatmap sees the flows that cross into the system; processes and stores in no box
@@ -899,6 +915,7 @@ function readProtocol(f: FlowOut, label: string | undefined): void {
       : [`${guess.protocol}s`, `${guess.protocol}+tls`].find((p) => PROTOCOLS[p]?.encrypted) ?? (guess.protocol === 'tcp' ? 'tls' : guess.protocol);
   }
   const fromLabel = named !== undefined || port !== undefined || tls;
+  f.protocolStated = fromLabel;
   // A database is queried over its own protocol, not http: SQL, the common case, when nothing says which.
   const database = !fromLabel && guess.certainty === Certainty.Fallback && (f.to.shape.type ?? impliedElementType(f.to.shape.tech)) === 'database';
   if (database) f.protocol = 'sql';
@@ -906,5 +923,23 @@ function readProtocol(f: FlowOut, label: string | undefined): void {
   if (label && !onlyProtocol) f.name = label;
   if (fromLabel) return;
   const assumed = database ? `sql, as \`${f.to.id}\` is a database,` : guess.certainty === Certainty.Tech ? `${guess.protocol}, \`${f.to.id}\`'s technology's,` : 'http';
-  f.notes.push(`no protocol on the arrow: ${assumed} assumed`);
+  f.protocolNote = `no protocol on the arrow: ${assumed} assumed`;
+  f.notes.push(f.protocolNote);
+}
+
+/**
+ * An arrow drawn against `kept` that is the same connection (connectionWays), as part of it: the name and
+ * protocol of both (joinFacts), said in its comment; its own notes on a protocol it did not give left out.
+ */
+function joinArrow(kept: FlowOut, other: FlowOut, drawnFrom: string, drawnTo: string, twoHeaded: boolean): void {
+  const name = `the arrow of cell ${other.cell.id}`;
+  const facts = (f: FlowOut): ConnectionFacts => ({ name: f.name, protocol: f.protocol, protocolStated: f.protocolStated, data: [], controls: [] });
+  const { facts: j, protocolFrom, notes } = joinFacts(facts(kept), facts(other), name);
+  if (protocolFrom === 'other') {
+    // The other arrow names the protocol this one's note says was assumed.
+    kept.notes = kept.notes.filter((n) => n !== kept.protocolNote);
+    Object.assign(kept, { protocol: other.protocol, protocolStated: true, protocolNote: undefined });
+  }
+  kept.notes.push(joinedNote(name, drawnFrom, drawnTo, twoHeaded, 0), ...notes);
+  if (j.name !== undefined) kept.name = j.name;
 }

@@ -3,7 +3,7 @@
 import { Document, isScalar, isSeq, Pair, parseDocument, Scalar, visit, YAMLMap, YAMLSeq } from 'yaml';
 import { analyze } from '../analysis/analyze.js';
 import type { Threat } from '../analysis/types.js';
-import type { Classification, ElementKind, ElementType, Level } from '../model/catalog.js';
+import { type Classification, type ElementKind, type ElementType, type Level, PROTOCOLS } from '../model/catalog.js';
 import { hasErrors } from '../model/diagnostics.js';
 import { loadModel } from '../model/load.js';
 import { forwardedOwners, forwardsRequests, impliedKind } from '../model/normalize.js';
@@ -573,12 +573,10 @@ const isOutsider = (e: TwoWayEnd<unknown>): boolean => e.kind === 'external' || 
  * Which end of a two-way connection calls the other. Other tools draw such a connection either way round, so
  * the drawn source says nothing; what the ends are does: a store answers and never calls (two stores: as
  * drawn), and someone outside (an external element, or anything in an untrusted zone) calls into our own
- * processes; otherwise the drawn source. `drawnBack`: the file also draws the turned direction as a flow of its
- * own, so the connection stays as drawn and both are kept (turning it would duplicate that flow).
+ * processes; otherwise the drawn source.
  */
-export function twoWayCaller<T>(source: TwoWayEnd<T>, target: TwoWayEnd<T>, drawnBack = false): TwoWayFlow<T> {
+export function twoWayCaller<T>(source: TwoWayEnd<T>, target: TwoWayEnd<T>): TwoWayFlow<T> {
   const asDrawn: TwoWayFlow<T> = { from: source.ref, to: target.ref, turned: false };
-  if (drawnBack) return asDrawn;
   const turned = (why: string): TwoWayFlow<T> => ({ from: target.ref, to: source.ref, turned: true, why });
   if (source.kind === 'store') return target.kind === 'store' ? asDrawn : turned(STORE_DOES_NOT_CALL);
   if (target.kind === 'store') return asDrawn;
@@ -586,6 +584,58 @@ export function twoWayCaller<T>(source: TwoWayEnd<T>, target: TwoWayEnd<T>, draw
     return turned(`\`${target.id}\` is ${target.kind === 'external' ? 'external' : 'in an untrusted zone'}: it calls into ours`);
   }
   return asDrawn;
+}
+
+/** One connection as a file draws it, in the file's order, for connectionWays. */
+export interface DrawnConnection<T> {
+  source: TwoWayEnd<T>;
+  target: TwoWayEnd<T>;
+  /** Drawn two-way, its caller to be read from its ends; false: one-way, or its direction known otherwise (our own export). */
+  bidirectional: boolean;
+}
+
+/** What a drawn connection becomes: a flow, from its caller; with `into`, part of that earlier connection's flow. */
+export interface ConnectionWay<T> extends TwoWayFlow<T> {
+  /** The index of the connection drawn earlier in the file whose flow this one joins (`from`/`to` are that flow's). */
+  into?: number;
+}
+
+/**
+ * The flows of a file's connections. A two-way connection is one flow from its caller (twoWayCaller); and a
+ * connection drawn twice against each other is one flow, not two that report every finding of the link twice:
+ * a two-way connection and a connection drawn the other way that is two-way too, or one-way from the caller
+ * the first one's ends say (`db <-> api` and `api -> db`). The two join into the flow of the one drawn first,
+ * from the two-way one's caller (the first's, both two-way). One-way connections each way are two callers and
+ * stay two flows; so does a one-way connection against the caller (the file says that end calls too), and
+ * two connections drawn the same way (two calls). Each connection joins at most one other, in file order.
+ */
+export function connectionWays<T>(list: readonly DrawnConnection<T>[]): ConnectionWay<T>[] {
+  const ways = list.map((c): TwoWayFlow<T> => (c.bidirectional ? twoWayCaller(c.source, c.target) : { from: c.source.ref, to: c.target.ref, turned: false }));
+  const fromId = (i: number) => (ways[i].from === list[i].source.ref ? list[i].source.id : list[i].target.id);
+  const drawnKey = (a: string, b: string) => `${a}\u0000${b}`;
+  const drawn = new Map<string, number[]>();
+  list.forEach((c, i) => {
+    const k = drawnKey(c.source.id, c.target.id);
+    const at = drawn.get(k);
+    if (at) at.push(i);
+    else drawn.set(k, [i]);
+  });
+  const partner = new Map<number, number>();
+  list.forEach((c, i) => {
+    if (!c.bidirectional || partner.has(i)) return;
+    const j = (drawn.get(drawnKey(c.target.id, c.source.id)) ?? [])
+      .find((k) => !partner.has(k) && (list[k].bidirectional || fromId(k) === fromId(i)));
+    if (j === undefined) return;
+    partner.set(i, j);
+    partner.set(j, i);
+  });
+  return list.map((c, i) => {
+    const j = partner.get(i);
+    if (j === undefined || i < j) return ways[i];
+    // The first one's way: when it is one-way, the two-way one's caller is its source (so they joined).
+    const kept = ways[j];
+    return { from: kept.from, to: kept.to, turned: kept.from !== c.source.ref, into: j };
+  });
 }
 
 /** Where the comment of a flow read from a two-way connection says it, before the format's own wording. */
@@ -614,4 +664,83 @@ export function bidirectionalSummary(what: string, flows: ReadonlyArray<{ turned
   const turned = flows.filter((f) => f.bidirectional && f.turned).length;
   const from = turned ? `from the caller (${turned} against the way ${turned === 1 ? 'it was' : 'they were'} drawn: see ${turned === 1 ? 'its comment' : 'their comments'})` : 'from the source';
   return `${both} ${what}${both === 1 ? ' is one flow' : 's are one flow each'} ${from} (a flow implies its reply): add a flow back only where the destination also calls the source`;
+}
+
+/** What one drawing of a connection says of it, as joinFacts merges two. */
+export interface ConnectionFacts {
+  name?: string;
+  description?: string;
+  protocol: string;
+  /** The file names the protocol (else it was assumed: the target's, or http). */
+  protocolStated: boolean;
+  encrypted?: boolean;
+  auth?: string;
+  port?: number;
+  credential?: string;
+  endpoint?: string;
+  data: readonly string[];
+  controls: readonly string[];
+}
+
+/** Two drawings of one connection as one flow's facts, whose protocol they took, and what a reviewer should check. */
+export interface JoinedFacts { facts: ConnectionFacts; protocolFrom: 'kept' | 'other'; notes: string[] }
+
+const encryptedProtocol = (p: string): boolean => Object.hasOwn(PROTOCOLS, p) && PROTOCOLS[p].encrypted;
+
+/**
+ * The facts of a connection drawn twice (connectionWays): `kept`, the drawing the flow keeps, and `other`,
+ * named `otherName` in the notes. What one says and the other leaves unsaid is said; lists (data, controls)
+ * are both lists, the kept one's first. Where both say different things, the weaker word stands until the
+ * model says which holds, as threatmap assumes the worst where a model is silent: a cleartext protocol over an
+ * encrypted one, unencrypted, no authentication; else the kept one's (a name, a port); each such choice noted.
+ * Two descriptions are both kept, the kept one's first.
+ */
+export function joinFacts(kept: ConnectionFacts, other: ConnectionFacts, otherName: string): JoinedFacts {
+  const notes: string[] = [];
+  const facts: ConnectionFacts = { ...kept, data: union(kept.data, other.data), controls: union(kept.controls, other.controls) };
+  let protocolFrom: 'kept' | 'other' = 'kept';
+  if (!kept.protocolStated && other.protocolStated) protocolFrom = 'other';
+  else if (kept.protocolStated && other.protocolStated && kept.protocol !== other.protocol) {
+    if (encryptedProtocol(kept.protocol) && !encryptedProtocol(other.protocol)) protocolFrom = 'other';
+    const [chosen, left] = protocolFrom === 'kept' ? [kept.protocol, other.protocol] : [other.protocol, kept.protocol];
+    const why = encryptedProtocol(chosen) === encryptedProtocol(left) ? 'this one\'s' : 'the cleartext one';
+    notes.push(`protocol: ${kept.protocol} here, ${other.protocol} in ${otherName}: ${chosen} kept (${why}); set the one the connection uses`);
+  }
+  if (protocolFrom === 'other') Object.assign(facts, { protocol: other.protocol, protocolStated: other.protocolStated });
+  if (kept.encrypted !== undefined && other.encrypted !== undefined && kept.encrypted !== other.encrypted) {
+    facts.encrypted = false;
+    notes.push(`encrypted ${kept.encrypted ? 'here' : `in ${otherName}`}, not ${kept.encrypted ? `in ${otherName}` : 'here'}: read as unencrypted; set \`encrypted\` if it is`);
+  } else facts.encrypted = kept.encrypted ?? other.encrypted;
+  if (kept.auth !== undefined && other.auth !== undefined && kept.auth !== other.auth) {
+    facts.auth = other.auth === 'none' ? 'none' : kept.auth;
+    notes.push(`auth ${kept.auth} here, ${other.auth} in ${otherName}: ${facts.auth} kept${facts.auth === 'none' ? ' (the weaker)' : ''}; set the one the connection uses`);
+  } else facts.auth = kept.auth ?? other.auth;
+  for (const field of ['port', 'credential', 'endpoint', 'name'] as const) {
+    const [mine, theirs] = [kept[field], other[field]];
+    if (mine === undefined || theirs === undefined) {
+      if (mine === undefined && theirs !== undefined) Object.assign(facts, { [field]: theirs });
+    } else if (mine !== theirs) notes.push(`${field} ${JSON.stringify(theirs)} in ${otherName} left out, this one's ${JSON.stringify(mine)} kept`);
+  }
+  if (kept.description !== undefined && other.description !== undefined && kept.description !== other.description) {
+    facts.description = `${kept.description}\n\n${other.description}`;
+  } else facts.description = kept.description ?? other.description;
+  for (const k of Object.keys(facts) as Array<keyof ConnectionFacts>) if (facts[k] === undefined) delete facts[k];
+  return { facts, protocolFrom, notes };
+}
+
+const union = (a: readonly string[], b: readonly string[]): string[] => [...new Set([...a, ...b])];
+
+/**
+ * The comment line of a flow that another drawing of its connection joined (connectionWays): which drawing,
+ * how it was drawn, that the two are one flow, and where the other's threats went.
+ */
+export function joinedNote(otherName: string, drawnFrom: string, drawnTo: string, bidirectional: boolean, threats: number): string {
+  const moved = threats ? `; its ${threats} threat${threats === 1 ? '' : 's'} ${threats === 1 ? 'is' : 'are'} on this flow` : '';
+  return `joined: ${otherName}, drawn ${drawnFrom} -> ${drawnTo}${bidirectional ? ' two-way' : ''}, is this connection drawn again: one flow with the facts of both, as a flow implies its reply${moved}`;
+}
+
+/** The import's summary note on connections drawn twice and read as one flow (absent when there are none). */
+export function joinedSummary(what: string, joined: number): string | undefined {
+  if (!joined) return undefined;
+  return `${joined} ${what}${joined === 1 ? ' joins' : 's join'} another drawn against ${joined === 1 ? 'it' : 'them'} (two-way, or one-way from the caller): one flow each, with the facts and threats of both (see the comments)`;
 }

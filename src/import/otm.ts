@@ -11,7 +11,8 @@
 //   component                    -> element (`in` from parent; kind/type/tech from our tags, else OTM's type
 //                                   and tags; handles/stores from assets.processed/stored)
 //   dataflow                     -> flow (bidirectional -> one flow from its caller, as its ends say: a
-//                                   threatmap flow implies its reply; protocol/auth from our tags, else http)
+//                                   threatmap flow implies its reply; drawn twice against each other -> one
+//                                   flow with the facts and threats of both; protocol/auth from our tags, else http)
 //   our export's own data        -> what OTM has no field for, read only when project.attributes.source is
 //                                   threatmap: endpoints (`threatmap:endpoint:<key>`), exposed, privileged,
 //                                   replicas, owner and the model's tags; flows' credential and endpoint;
@@ -30,12 +31,12 @@
 //   mitigation                   -> the mitigation text of the threats whose instances reference it
 //   mitigation (implemented)     -> a control when it names one catalog control unambiguously, else a comment
 //                                   (not in our own export, whose components carry their controls exactly)
-import { isMap, isScalar, isSeq, YAMLMap, YAMLSeq } from 'yaml';
+import { isMap, isScalar, YAMLMap, YAMLSeq } from 'yaml';
 import {
-  bidirectionalNote, bidirectionalSummary, coversOfText, emptyFile, clipped, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
+  bidirectionalNote, bidirectionalSummary, connectionWays, type ConnectionFacts, coversOfText, emptyFile, clipped, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowTarget, hasError, headerTail, type ImportedDecision, type ImportedDecisionFields,
   type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions, type ImportResult, keyedEntry,
   levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, section, slug, startModel, strideOfWord,
-  SYSTEM_TARGET, targetsOf, threatsSection, twoWayCaller, type TwoWayEnd, uidList, unservedEndpoint, UNTRUSTED_NAME, withPlaceholderAsset,
+  SYSTEM_TARGET, joinedNote, joinedSummary, joinFacts, targetsOf, threatsSection, type TwoWayEnd, uidList, unservedEndpoint, UNTRUSTED_NAME, withPlaceholderAsset,
 } from './import-common.js';
 import { impliedElementType, impliedKind } from '../model/normalize.js';
 import type { Node as YamlNode } from 'yaml';
@@ -228,21 +229,8 @@ interface Field { value: YamlNode | null; offset: number; path: ModelPath }
 /** A dataflow's `bidirectional` (boolean, or null as the schema allows): only `true` says both ways. */
 const isBidirectional = (f: Field | undefined): boolean => isScalar(f?.value) && f.value.value === true;
 
-/**
- * The `source\u0000destination` pairs (OTM ids) of the dataflows as drawn, read without a word to the user (the
- * dataflows loop reports what is wrong with them): a two-way dataflow is not turned onto one of these, which
- * would make it that dataflow again (or the two one flow, where both are two-way).
- */
-function drawnPairs(f: Field | undefined): Set<string> {
-  const out = new Set<string>();
-  if (!isSeq(f?.value)) return out;
-  for (const item of f.value.items) {
-    if (!isMap(item)) continue;
-    const [from, to] = [item.get('source'), item.get('destination')];
-    if ((typeof from === 'string' || typeof from === 'number') && (typeof to === 'string' || typeof to === 'number')) out.add(`${from}\u0000${to}`);
-  }
-  return out;
-}
+/** A record of a list in the file (a dataflow, a component...): its fields and where it is. */
+type RecordRead = { fields: Map<string, Field>; offset: number; path: ModelPath };
 
 class Reader {
   constructor(readonly src: YamlSource) {}
@@ -284,7 +272,7 @@ class Reader {
   }
 
   /** A list of maps (trustZones, components...), each with its fields and position; null is empty. */
-  records(f: Field | undefined, what: string): Array<{ fields: Map<string, Field>; offset: number; path: ModelPath }> {
+  records(f: Field | undefined, what: string): RecordRead[] {
     if (!f) return [];
     const items = this.src.listItems(f.value, f.offset, f.path, `a list of ${what}`);
     if (!items) return [];
@@ -368,13 +356,36 @@ interface DataFlow {
   bidirectional?: true;
   /** Why it runs against the way it was drawn (twoWayCaller): the caller is the drawn destination. */
   turned?: { why: string };
+  /** The dataflows drawn against it that are this flow too (connectionWays): their OTM ids, and what their comment says. */
+  joined?: { otmIds: string[]; notes: string[] };
   id?: string; threats: Instance[]; credential?: string; endpoint?: string;
   /** The endpoint our exporter wrote it calls (its id, `element:key`) and where, until every flow is read (placeEndpoints). */
   calls?: { id: string; offset: number; path: ModelPath };
 }
+/**
+ * A dataflow drawn against `kept` that is the same connection (connectionWays), as part of it: the facts of both
+ * (joinFacts), the other's threat instances on it, and its OTM id kept so that what names it finds the flow.
+ */
+function joinDataflow(kept: DataFlow, other: DataFlow, drawnFrom: string, drawnTo: string): void {
+  const name = `dataflow ${other.otmId || '(no id)'} (line ${other.line})`;
+  const facts = (f: DataFlow): ConnectionFacts => ({
+    name: f.name, description: f.description, protocol: f.protocol, protocolStated: f.protocolStated, encrypted: f.encrypted,
+    auth: f.auth, port: f.port, credential: f.credential, endpoint: f.endpoint, data: f.data, controls: f.controls,
+  });
+  const joined = joinFacts(facts(kept), facts(other), name);
+  for (const k of ['name', 'description', 'encrypted', 'auth', 'port', 'credential', 'endpoint'] as const) delete kept[k];
+  Object.assign(kept, joined.facts, { data: [...joined.facts.data], controls: [...joined.facts.controls] });
+  kept.calls ??= other.calls;
+  kept.threats.push(...other.threats.map((t) => ({ ...t, dataflow: other.otmId })));
+  const lines = [joinedNote(name, drawnFrom, drawnTo, other.bidirectional === true, other.threats.length), ...joined.notes];
+  kept.joined = { otmIds: [...(kept.joined?.otmIds ?? []), ...(other.otmId ? [other.otmId] : [])], notes: [...(kept.joined?.notes ?? []), ...lines] };
+}
+
 /** A threat instance as read: the threat it names, its state (as written) and its mitigations. */
 interface Instance {
   threat: string; offset: number; path: ModelPath; line: number; state?: string;
+  /** The OTM id of the dataflow it was on, when that dataflow joined another's flow (joinDataflow). */
+  dataflow?: string;
   mitigations: Array<{ id: string; state: string; offset: number; path: ModelPath }>;
 }
 interface AssetOut {
@@ -991,9 +1002,9 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     if (!c) src.problem('warning', 'unknown-reference', offset, path, `no component has id \`${id}\`; this dataflow is left out`);
     return c;
   };
-  const drawn = drawnPairs(top.get('dataflows'));
   const trustOf = new Map(zones.map((z) => [z.id, z.trust] as const));
   const twoWayEnd = (c: Component): TwoWayEnd<Component> => ({ ref: c, id: c.id, kind: componentKind(c), untrusted: c.in !== undefined && trustOf.get(c.in) === 'untrusted' });
+  const drawnFlows: Array<{ rec: RecordRead; drawnFrom: Component; drawnTo: Component }> = [];
   for (const rec of r.records(top.get('dataflows'), 'dataflows')) {
     const srcF = rec.fields.get('source');
     const dstF = rec.fields.get('destination');
@@ -1008,14 +1019,16 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
       orphans.push(...instancesOf(r, rec.fields.get('threats')));
       continue;
     }
-    // A threatmap flow is a call and its reply, so a bidirectional dataflow is one flow, from its caller: a
-    // flow back as well would report every finding of the connection twice. OTM's source is only how it was
-    // drawn, so the ends decide (twoWayCaller); a dataflow the file draws the other way is a call of its own
-    // and keeps both as drawn.
-    const both = isBidirectional(rec.fields.get('bidirectional'));
-    const way = both
-      ? twoWayCaller(twoWayEnd(drawnFrom), twoWayEnd(drawnTo), drawn.has(`${drawnTo.otmId}\u0000${drawnFrom.otmId}`))
-      : { from: drawnFrom, to: drawnTo, turned: false };
+    drawnFlows.push({ rec, drawnFrom, drawnTo });
+  }
+  // A threatmap flow is a call and its reply, so a bidirectional dataflow is one flow, from its caller: a
+  // flow back as well would report every finding of the connection twice. OTM's source is only how it was
+  // drawn, so the ends decide; a connection drawn twice against each other is one flow too (connectionWays).
+  const ways = connectionWays(drawnFlows.map((d) => ({
+    source: twoWayEnd(d.drawnFrom), target: twoWayEnd(d.drawnTo), bidirectional: isBidirectional(d.rec.fields.get('bidirectional')),
+  })));
+  const read = drawnFlows.map(({ rec, drawnFrom, drawnTo }, i): DataFlow => {
+    const way = ways[i];
     const { from, to } = way;
     const otmId = r.str(rec.fields.get('id')) ?? '';
     const tags = r.strings(rec.fields.get('tags')).map((t) => t.text);
@@ -1046,11 +1059,19 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
     if (fromThreatmap) Object.assign(base, ownFlowFacts(r, rec.fields.get('attributes'), attrs));
     // Our exporter's id for a flow the model named itself (two flows between one pair need one).
     if (fromThreatmap && otmId && otmId !== `${from.otmId}->${to.otmId}` && ID_PATTERN.test(otmId)) base.id = otmId;
-    if (both) base.bidirectional = true;
+    if (isBidirectional(rec.fields.get('bidirectional'))) base.bidirectional = true;
     if (way.why) base.turned = { why: way.why };
+    return base;
+  });
+  read.forEach((f, i) => {
+    const into = ways[i].into;
+    if (into !== undefined) joinDataflow(read[into], f, drawnFlows[i].drawnFrom.id, drawnFlows[i].drawnTo.id);
+  });
+  for (const [i, base] of read.entries()) {
+    if (ways[i].into !== undefined) continue;
     const pair = `${base.from}\u0000${base.to}`;
     // A second flow between the same pair needs an id of its own (the model requires it).
-    if (pairs.has(pair) && base.id === undefined) base.id = modelId(slug(otmId || name || 'flow'), undefined, 'flow', taken);
+    if (pairs.has(pair) && base.id === undefined) base.id = modelId(slug(base.otmId || base.name || 'flow'), undefined, 'flow', taken);
     else if (base.id !== undefined) base.id = modelId(base.id, undefined, 'flow', taken);
     pairs.add(pair);
     flows.push(base);
@@ -1062,6 +1083,8 @@ function importUnsafe(text: string, file: string, options: OtmImportOptions): Ot
   if (unstated) notes.push(`${unstated} of ${flows.length} flows state no protocol: their targets' (or http) assumed; set the real one`);
   const twoWay = bidirectionalSummary('bidirectional dataflow', flows);
   if (twoWay) notes.push(twoWay);
+  const joined = joinedSummary('dataflow', read.length - flows.length);
+  if (joined) notes.push(joined);
 
   // threats -> the model's threats, their instances' states -> the triage file beside it.
   const found = fileThreats({
@@ -1345,8 +1368,8 @@ function fileThreats(p: ThreatInput): FileThreats {
   for (const c of p.components) for (const i of c.threats) place(i, { ref: c.id, component: c.id }, `component ${c.otmId}`);
   const flowByOtm = new Map<string, ImportedTarget>();
   for (const f of p.flows) {
-    if (f.otmId && !flowByOtm.has(f.otmId)) flowByOtm.set(f.otmId, flowTarget(f, p.flows));
-    for (const i of f.threats) place(i, flowTarget(f, p.flows), `dataflow ${f.otmId || '(no id)'}`);
+    for (const otmId of [f.otmId, ...(f.joined?.otmIds ?? [])]) if (otmId && !flowByOtm.has(otmId)) flowByOtm.set(otmId, flowTarget(f, p.flows));
+    for (const i of f.threats) place(i, flowTarget(f, p.flows), `dataflow ${(i.dataflow ?? f.otmId) || '(no id)'}`);
   }
   for (const i of p.orphans) place(i, undefined, 'a component or dataflow left out');
   for (const l of placed.values()) l.sort((a, b) => a.inst.offset - b.inst.offset);
@@ -1753,6 +1776,7 @@ function writeModel(p: Parts, options: OtmImportOptions): { text: string; decisi
       seq.items.push(flowItem(doc, f.from, f.to, details, [
         `${where(f.line, 'dataflow', f.otmId || '(no id)')}${f.bidirectional ? bidirectionalNote('OTM', f, p.flows) : ''}`,
         ...(f.protocolStated ? [] : [`no protocol in the OTM file: ${f.protocol} assumed`]),
+        ...(f.joined?.notes ?? []),
       ]));
     }
     section(root, 'flows', seq);

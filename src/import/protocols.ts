@@ -70,6 +70,7 @@ const TECH_PROTOCOLS: Record<string, string> = {
   mysql: 'mysql',
   mariadb: 'mysql',
   mssql: 'sql',
+  'azure-sql': 'sql',
   oracle: 'sql',
   mongodb: 'mongodb',
   redis: 'redis',

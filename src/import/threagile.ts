@@ -50,10 +50,11 @@ import { type RawRulesSection, rulesSectionSchema } from '../model/rules-schema.
 import type { ModelPath } from '../model/types.js';
 import {
   authenticationOf, boundaryTypeOf, type CarriedAssumption, type CarriedAsset, type CarriedBoundary, type CarriedDecision, type CarriedElement, type CarriedEndpoint,
-  type CarriedFlow, type CarriedRisk, type CarriedSystem, type CarriedTarget, type CarriedThreat, type CarriedWrittenThreat, encryptionOf, lowerTags, protocolOf, redundantOf, referencesReadBack,
+  type CarriedFlow, type CarriedRisk, type CarriedSystem, type CarriedTarget, type CarriedThreat, type CarriedWrittenThreat, lowerTags, protocolOf, redundantOf, referencesReadBack, storedEncryption,
   technologyOf, threagileText, THREATMAP_SECTION, type ThreagileRiskTracking, trackingOf,
 } from '../render/threagile.js';
 import type { CarriedScope } from '../render/threat-dragon.js';
+import { ENCRYPTION_OFF_TAG } from '../analysis/rules/disclosure.js';
 import { riskOf } from '../analysis/risk.js';
 import type { Rating, Risk } from '../analysis/types.js';
 import { readRisk as riskOfWord } from '../track/scope.js';
@@ -1519,9 +1520,12 @@ function ourElement(e: ElementOut, c: CarriedElement, p: Plain): void {
   if (unknownControls.length) e.notes.push(`its \`controls\` ${unknownControls.map((x) => JSON.stringify(x)).join(', ')} in threatmap's section: not controls the model knows; left out`);
   let controls = (c.controls ?? []).filter(isControlName);
   const encrypted = (str(p.encryption) ?? 'none') !== 'none';
-  if (encrypted !== (encryptionOf(controls) !== 'none')) {
+  // Against what the export wrote (a provider's default encryption included), so that only an edit changes the control.
+  if (encrypted !== (storedEncryption({ kind: e.kind, tech: c.tech, tags: c.tags ?? [], controls }) !== 'none')) {
     controls = encrypted ? [...controls, 'encryption-at-rest'] : controls.filter((x) => x !== 'encryption-at-rest');
   }
+  // Still encrypted after that, the store is its provider's default: `none`, the person says it was switched off.
+  const switchedOff = !encrypted && storedEncryption({ kind: e.kind, tech: c.tech, tags: c.tags ?? [], controls }) !== 'none';
   let replicas = c.replicas;
   const redundant = p.redundant === true;
   if (redundant !== redundantOf({ replicas, controls })) {
@@ -1541,7 +1545,8 @@ function ourElement(e: ElementOut, c: CarriedElement, p: Plain): void {
   if (owner !== undefined) e.owner = owner;
   const tags = strings(p.tags);
   const ownTags = c.tags !== undefined && sameList(lowerTags(c.tags), tags) ? c.tags : tags;
-  if (ownTags.length) e.tags = ownTags;
+  if (switchedOff) e.tags = [...ownTags, ENCRYPTION_OFF_TAG];
+  else if (ownTags.length) e.tags = ownTags;
 }
 
 /**

@@ -39,14 +39,15 @@ import {
   type RawElement, type RawEndpoint, type RawFlowDetails, type RawModel, type RawWrittenThreat, writtenThreatSchema,
 } from '../model/schema.js';
 import { isIsoDate } from '../track/dates.js';
-import { type CarriedScope, decisionHead, TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
+import { ENCRYPTION_OFF_TAG } from '../analysis/rules/disclosure.js';
+import { type CarriedScope, decisionHead, storeEncrypted, TD_OWN, TD_STATUS, type TdOwnDecision } from '../render/threat-dragon.js';
 import { readRisk } from '../track/scope.js';
 import { TRIAGE_STATUSES, type TriageStatus } from '../track/types.js';
 import {
-  bidirectionalNote, bidirectionalSummary, emptyFile, clipped, comment, credentialsSection, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
+  bidirectionalNote, bidirectionalSummary, connectionWays, type ConnectionFacts, emptyFile, clipped, comment, credentialsSection, endpointServers, type EndpointView, type ExportedThreats, flowItem, flowMap, flowTarget, hasError, headerTail, type ImportedDecision,
   type ImportedDecisionFields, type ImportedTarget, type ImportedThreat, importedTriage, type ImportOptions,
   type ImportResult, keyedEntry, levelOfWord, lookup, modelId, modelSections, neverThrows, oneLine, outsideEntry,
-  section, slug, startModel, strideOfWord, SYSTEM_TARGET, targetsOf, threatsSection, twoWayCaller, type TwoWayEnd, uidList, unservedEndpoint, UNTRUSTED_NAME,
+  joinedNote, joinedSummary, joinFacts, section, slug, startModel, strideOfWord, SYSTEM_TARGET, targetsOf, threatsSection, twoWayCaller, type TwoWayEnd, uidList, unservedEndpoint, UNTRUSTED_NAME,
   withPlaceholderAsset,
 } from './import-common.js';
 import { inside, type Point, type Rect, polylinesMeet, within } from './geometry.js';
@@ -110,7 +111,11 @@ interface Box extends Cell {
 interface Curve extends Cell { label: string; line2: Point[] }
 interface FlowOut {
   from: string; to: string; line: number; tdId: string; name?: string; description?: string; protocol: string;
+  /** The file names a protocol threatmap knows (else one was assumed, and `protocolNotes` say which). */
+  protocolStated: boolean; protocolNotes: string[];
   encrypted?: boolean; controls: string[]; notes: string[]; id?: string;
+  /** The cells of the flows drawn against it that are this flow too (connectionWays), for their threats. */
+  joined?: string[];
   /** Bidirectional in Threat Dragon: still one flow, from its caller, whose reply the flow implies. */
   bidirectional?: true;
   /** Why it runs against the way it was drawn (twoWayCaller): the caller is the drawn target. */
@@ -150,20 +155,65 @@ function catalogProtocol(text: string | undefined): string | undefined {
  * threatmap exported may name one of the model's own protocols (x-...), and its isEncrypted is the model's
  * `encrypted` wherever it differs from what the protocol implies.
  */
-function flowProtocol(d: Plain, exported: boolean, notes: string[], fileRead?: string): { protocol: string; encrypted?: boolean } {
+function flowProtocol(d: Plain, exported: boolean, notes: string[], fileRead?: string): { protocol: string; encrypted?: boolean; stated: boolean } {
   const stated = str(d.protocol);
   const named = catalogProtocol(stated) ?? (exported && stated && protocolSchema.safeParse(stated).success ? stated : undefined);
   if (!stated && fileRead) {
     notes.push(`no protocol in the file: file assumed, as ${fileRead}`);
-    return { protocol: 'file' };
+    return { protocol: 'file', stated: false };
   }
   const protocol = named ?? (d.isEncrypted === true ? 'https' : 'http');
   if (stated && !named) notes.push(`protocol "${stated}" is not one threatmap knows: ${protocol} assumed`);
   if (!stated) notes.push(`no protocol in the file: ${protocol} assumed (isEncrypted ${d.isEncrypted === true})`);
   const implied = Object.hasOwn(PROTOCOLS, protocol) && PROTOCOLS[protocol].encrypted;
-  if (exported) return typeof d.isEncrypted === 'boolean' && d.isEncrypted !== implied ? { protocol, encrypted: d.isEncrypted } : { protocol };
+  const known = { protocol, stated: named !== undefined };
+  if (exported) return typeof d.isEncrypted === 'boolean' && d.isEncrypted !== implied ? { ...known, encrypted: d.isEncrypted } : known;
   // A stated cleartext protocol with isEncrypted: encrypted overrides what the protocol implies.
-  return named && d.isEncrypted === true && !implied ? { protocol, encrypted: true } : { protocol };
+  return named && d.isEncrypted === true && !implied ? { ...known, encrypted: true } : known;
+}
+
+/**
+ * The end of a flow over the public network (isPublicNetwork) that is on the internet's side: Threat Dragon says
+ * only that the flow crosses it, not which end, nor (for a two-way flow) which end calls. An end known to be
+ * outside (`outside`: an actor, or in an untrusted box) says the crossing already; else the one end in no box,
+ * as the other's box says where it is; else the caller: the source, or, two-way, the end twoWayCaller reads.
+ */
+function publicEnd(source: Element, target: Element, twoWay: boolean, outside: (e: Element) => boolean): Element {
+  const known = [source, target].find(outside);
+  if (known) return known;
+  if (!source.in !== !target.in) return source.in ? target : source;
+  if (!twoWay) return source;
+  const end = (e: Element): TwoWayEnd<Element> => ({ ref: e, id: e.id, kind: e.kind });
+  return twoWayCaller(end(source), end(target)).from;
+}
+
+/**
+ * A flow drawn against `kept` that is the same connection (connectionWays), as part of it: the facts of both
+ * (joinFacts), its cell so that the threats Threat Dragon attaches to it sit on the kept flow, and its notes
+ * (bar those on a protocol it did not give) under its cell's name.
+ */
+function joinFlow(kept: FlowOut, other: FlowOut, drawnFrom: string, drawnTo: string, threats: number): void {
+  const name = `flow ${other.tdId} (line ${other.line})`;
+  const facts = (f: FlowOut): ConnectionFacts => ({
+    name: f.name, description: f.description, protocol: f.protocol, protocolStated: f.protocolStated, encrypted: f.encrypted,
+    auth: f.own?.auth, port: f.own?.port, credential: f.own?.credential, endpoint: f.own?.endpoint, data: f.own?.data ?? [], controls: f.controls,
+  });
+  const { facts: j, protocolFrom, notes } = joinFacts(facts(kept), facts(other), name);
+  const dropped = protocolFrom === 'kept' ? other.protocolNotes : kept.protocolNotes;
+  const carried = other.notes.filter((n) => !dropped.includes(n)).map((n) => `${name}: ${n}`);
+  kept.notes = [...kept.notes.filter((n) => !dropped.includes(n)), joinedNote(name, drawnFrom, drawnTo, other.bidirectional === true, threats), ...notes, ...carried];
+  if (protocolFrom === 'other') Object.assign(kept, { protocol: other.protocol, protocolStated: other.protocolStated, protocolNotes: other.protocolNotes });
+  kept.name = j.name;
+  kept.controls = [...j.controls];
+  for (const [k, v] of [['description', j.description], ['encrypted', j.encrypted]] as const) {
+    if (v === undefined) delete kept[k];
+    else Object.assign(kept, { [k]: v });
+  }
+  const own = { ...kept.own, auth: j.auth, port: j.port, credential: j.credential, endpoint: j.endpoint, ...(j.data.length ? { data: [...j.data] } : {}) };
+  for (const k of Object.keys(own) as Array<keyof typeof own>) if (own[k] === undefined) delete own[k];
+  if (Object.keys(own).length) kept.own = own as FlowOut['own'];
+  kept.endpointAt ??= other.endpointAt;
+  kept.joined = [...(kept.joined ?? []), other.tdId, ...(other.joined ?? [])];
 }
 
 /** Words that say a flow is a read or write of local files, not a network call. */
@@ -405,11 +455,9 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   const centreOf = (e: Element): Point | undefined => (e.rect ? { x: e.rect.x + e.rect.w / 2, y: e.rect.y + e.rect.h / 2 } : undefined);
   const flows: FlowOut[] = [];
   const pairs = new Set<string>();
-  const publicEnds: Element[] = [];
   let crossings = 0;
-  const drawnFlows = drawnPairs(cells);
   const boxTrust = new Map(boxes.map((b) => [b.id, b.trust] as const));
-  const twoWayEnd = (e: Element): TwoWayEnd<Element> => ({ ref: e, id: e.id, kind: e.kind, untrusted: e.in !== undefined && boxTrust.get(e.in) === 'untrusted' });
+  const drawnFlows: Array<{ c: Cell; drawnFrom: Element; drawnTo: Element; attached: string[]; mine?: Plain }> = [];
   for (const c of cells) {
     if (c.shape !== 'flow') continue;
     const attached: string[] = [];
@@ -440,24 +488,34 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
       src.problem('warning', 'self-flow', c.offset, [], `a flow from \`${drawnFrom.id}\` to itself is left out`);
       continue;
     }
-    const d = c.data;
-    const mine = ownOf(d);
-    // A threatmap flow is a call and its reply, so a bidirectional flow is one flow, from its caller: a flow
-    // back as well would report every finding of the connection twice. Threat Dragon's source is only how it
-    // was drawn, so the ends decide (twoWayCaller), except on a flow threatmap exported (drawn from its
-    // caller); a flow the file draws the other way is a call of its own and keeps both as drawn.
-    const way = d.isBidirectional === true && !mine
-      ? twoWayCaller(twoWayEnd(drawnFrom), twoWayEnd(drawnTo), drawnFlows.has(`${c.diagram}\u0000${drawnTo.tdId}\u0000${drawnFrom.tdId}`))
-      : { from: drawnFrom, to: drawnTo, turned: false };
+    drawnFlows.push({ c, drawnFrom, drawnTo, attached, mine: ownOf(c.data) });
+  }
+  // A threatmap flow is a call and its reply, so a bidirectional flow is one flow, from its caller: a flow
+  // back as well would report every finding of the connection twice. Threat Dragon's source is only how it
+  // was drawn, so the ends decide, except on a flow threatmap exported (drawn from its caller); a connection
+  // drawn twice against each other is one flow too (connectionWays). A flow over the public network says which
+  // end is outside before the caller is read (publicEnd): the outside calls in.
+  const twoWay = (d: { c: Cell; mine?: Plain }): boolean => d.c.data.isBidirectional === true && !d.mine;
+  const known = (e: Element): boolean => e.kind === 'external' || (e.in !== undefined && boxTrust.get(e.in) === 'untrusted');
+  const publicFar = new Map(drawnFlows.filter((d) => d.c.data.isPublicNetwork === true)
+    .map((d) => [d.c, publicEnd(d.drawnFrom, d.drawnTo, twoWay(d), known)] as const));
+  const publicEnds = new Set([...publicFar.values()].filter((e) => !e.in));
+  const twoWayEnd = (e: Element): TwoWayEnd<Element> => ({ ref: e, id: e.id, kind: e.kind, untrusted: known(e) || (!e.own && publicEnds.has(e)) });
+  const ways = connectionWays(drawnFlows.map((d) => ({ source: twoWayEnd(d.drawnFrom), target: twoWayEnd(d.drawnTo), bidirectional: twoWay(d) })));
+  const read = drawnFlows.map(({ c, attached, mine }, i): FlowOut => {
+    const way = ways[i];
     const { from, to } = way;
-    for (const n of attached) notes.push(`flow ${from.id} -> ${to.id} (cell ${c.tdId}): ${n}`);
+    const d = c.data;
+    if (way.into === undefined) for (const n of attached) notes.push(`flow ${from.id} -> ${to.id} (cell ${c.tdId}): ${n}`);
     const flowNotes: string[] = [...attached];
     // Exported between other ends (reversed or re-attached in Threat Dragon): what was its old ends' is not its own.
     const ends = mine ? exportedEnds(mine) : undefined;
     const moved = ends !== undefined && (ends.from !== from.id || ends.to !== to.id);
     const fitted = mine ? withEnds(ownFlow(mine, flowNotes), moved ? ends : undefined, to.id) : undefined;
     const own = fitted?.own;
-    const { protocol, encrypted } = flowProtocol(d, mine !== undefined, flowNotes, mine ? undefined : fileAccess(d, from, to));
+    const protocolNotes: string[] = [];
+    const { protocol, encrypted, stated } = flowProtocol(d, mine !== undefined, protocolNotes, mine ? undefined : fileAccess(d, from, to));
+    flowNotes.push(...protocolNotes);
     const controls: string[] = [...(own?.controls ?? [])];
     // A signed flow's messages are signed by the sender: the catalog's request-signing.
     if (d.isSigned === true && !controls.includes('request-signing')) controls.push('request-signing');
@@ -471,18 +529,13 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
         }
       }
     }
-    if (d.isPublicNetwork === true) {
-      // Over the public network: the untrusted end is the external one, else the caller (the source).
-      const far = from.kind === 'external' ? from : to.kind === 'external' ? to : from;
-      const box = boxes.find((b) => b.id === far.in);
-      if (!far.in) publicEnds.push(far);
-      else if (box?.trust !== 'untrusted') flowNotes.push(`over a public network, but \`${far.id}\` is already in a box: check its trust`);
-    }
+    const far = publicFar.get(c);
+    if (far?.in && boxTrust.get(far.in) !== 'untrusted') flowNotes.push(`over a public network, but \`${far.id}\` is already in a box: check its trust`);
     // The export labels a flow with no name by its protocol, which is then no name of the model's.
     const name = mine ? (str(d.name) === str(d.protocol) ? undefined : asWritten(d.name)) : str(d.name);
     const { controls: _, ...facts } = own ?? {};
     const base: FlowOut = {
-      from: from.id, to: to.id, line: c.line, tdId: c.tdId, name, protocol, controls, notes: flowNotes,
+      from: from.id, to: to.id, line: c.line, tdId: c.tdId, name, protocol, protocolStated: stated, protocolNotes, controls, notes: flowNotes,
       ...(ownDescription(d) ? { description: ownDescription(d) } : {}),
       ...(encrypted !== undefined ? { encrypted } : {}),
       ...(own ? { own: facts } : {}),
@@ -492,7 +545,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
     // does one named by the ends it no longer has: `db-to-api` on a flow now api -> db would say the opposite).
     const exportedId = mine ? ownId(mine) : exportedFacts(d, 'flow')?.id;
     const endsId = moved && exportedId !== undefined && namesEnds(exportedId, ends.from, ends.to);
-    if (exportedId && !endsId && exportedId !== `${from.id}->${to.id}`) base.id = modelId(exportedId, undefined, 'flow', taken);
+    if (exportedId && !endsId && exportedId !== `${from.id}->${to.id}`) base.id = way.into === undefined ? modelId(exportedId, undefined, 'flow', taken) : exportedId;
     if (moved) {
       const left = [...(endsId ? [`its id ${exportedId}`] : []), ...(fitted?.left ?? [])];
       const how = ends.from === to.id && ends.to === from.id ? 'reversed' : 'its ends changed';
@@ -500,25 +553,36 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
         + `${left.length ? `${left.join(', ')} left out, as ${left.length === 1 ? 'it goes' : 'they go'} with those ends` : 'nothing it carried goes with those ends'}`
         + `${base.id !== undefined ? `; its id \`${base.id}\` kept (a name of its own): check it still fits` : ''}`;
       flowNotes.push(note);
-      notes.push(`flow ${from.id} -> ${to.id} (cell ${c.tdId}): ${note}`);
+      if (way.into === undefined) notes.push(`flow ${from.id} -> ${to.id} (cell ${c.tdId}): ${note}`);
     }
     if (d.isBidirectional === true) base.bidirectional = true;
     if (way.why) base.turned = { why: way.why };
+    return base;
+  });
+  read.forEach((f, i) => {
+    const { into } = ways[i];
+    const { c, drawnFrom, drawnTo } = drawnFlows[i];
+    if (into !== undefined) joinFlow(read[into], f, drawnFrom.id, drawnTo.id, Array.isArray(c.data.threats) ? c.data.threats.length : 0);
+  });
+  for (const [i, base] of read.entries()) {
+    if (ways[i].into !== undefined) continue;
     const pair = `${base.from}\u0000${base.to}`;
     // A second flow between the same pair needs an id of its own (the model requires it).
     if (pairs.has(pair) && base.id === undefined) base.id = modelId('', base.name ?? 'flow', 'flow', taken);
     pairs.add(pair);
     flows.push(base);
   }
-  const twoWay = bidirectionalSummary('bidirectional flow', flows);
-  if (twoWay) notes.push(twoWay);
+  const bidirectional = bidirectionalSummary('bidirectional flow', flows);
+  if (bidirectional) notes.push(bidirectional);
+  const joined = joinedSummary('flow', read.length - flows.length);
+  if (joined) notes.push(joined);
 
   // Elements outside every box: actors are outside the system by the DFD's own definition, and an element
   // reached over a public network is on the internet's side of that flow. Both go into one untrusted
   // boundary, `outside`, so that threatmap sees the flows that cross into the system; processes and
   // stores in no box stay in none (threatmap's internal default), since nothing says where they are.
   // An element threatmap exported in no box was in no boundary in the model, and stays so.
-  const outside = elements.filter((e) => !e.in && !e.own && (e.kind === 'external' || publicEnds.includes(e)));
+  const outside = elements.filter((e) => !e.in && !e.own && (e.kind === 'external' || publicEnds.has(e)));
   let outsideId: string | undefined;
   if (outside.length) {
     outsideId = modelId('outside', undefined, 'outside', taken);
@@ -545,7 +609,7 @@ function importUnsafe(text: string, file: string, options: ImportOptions): TdImp
   for (const e of elements) for (const n of e.notes) notes.push(`${e.id}: ${n}`);
 
   // Threats: written into the model on what they concern, with their status as triage.
-  const flowTargets = new Map(flows.map((f) => [f.tdId, flowTarget(f, flows)] as const));
+  const flowTargets = new Map(flows.flatMap((f) => [f.tdId, ...(f.joined ?? [])].map((tdId) => [tdId, flowTarget(f, flows)] as const)));
   const boxByCell = new Map(boxes.map((b) => [key(b.diagram, b.tdId), b.id]));
   const named = new Set([...boxes.map((b) => b.id), ...elements.flatMap((e) => (e.own?.endpoints ?? []).map(([k]) => `${e.id}:${k}`))]);
   const { threats, exportedWritten, shown, drawn, rederived, exported, exportedUids } = readThreats(cells, {
@@ -724,7 +788,10 @@ function withOwnFacts(e: Element, own: OwnElement, d: Plain): void {
   } else if (privileged) e.privileged = true;
   if (e.kind !== 'store') return;
   if (typeof d.isALog === 'boolean' && d.isALog !== (e.type === 'logs')) e.type = d.isALog ? 'logs' : undefined;
-  flagControl(e.controls, 'encryption-at-rest', d.isEncrypted);
+  // Against what the export wrote (a provider's default encryption included), so that only an edit changes the control.
+  if (d.isEncrypted !== storeEncrypted({ kind: e.kind, tech, tags: rest.tags ?? [], controls: e.controls })) flagControl(e.controls, 'encryption-at-rest', d.isEncrypted);
+  // Still encrypted after that, the store is its provider's default: unticked, the person says it was switched off.
+  if (d.isEncrypted === false && storeEncrypted({ kind: e.kind, tech, tags: rest.tags ?? [], controls: e.controls })) rest.tags = [...(rest.tags ?? []), ENCRYPTION_OFF_TAG];
   if (e.type === 'logs') flagControl(e.controls, 'tamper-evident-logs', d.isSigned);
 }
 
@@ -1272,21 +1339,6 @@ interface Parts {
   /** The model's assumptions and `rules:` section, which threatmap's export kept on the system's note. */
   assumptions: RawAssumption[];
   rules?: RawRulesSection;
-}
-
-/**
- * The `source\u0000target` cell pairs (keyed by diagram) of the flows as drawn, read without a word to the user
- * (the flows loop reports what is wrong with them): a bidirectional flow is not turned onto one of these, which
- * would make it that flow again (or the two one flow, where both are bidirectional).
- */
-function drawnPairs(cells: readonly Cell[]): Set<string> {
-  const out = new Set<string>();
-  const cellOf = (v: unknown): string | undefined => (isObj(v) && typeof v.cell === 'string' ? v.cell : undefined);
-  for (const c of cells) {
-    const [from, to] = [cellOf(c.raw.source), cellOf(c.raw.target)];
-    if (c.shape === 'flow' && from !== undefined && to !== undefined) out.add(`${c.diagram}\u0000${from}\u0000${to}`);
-  }
-  return out;
 }
 
 function header(p: Parts, options: ImportOptions): string[] {

@@ -165,6 +165,16 @@ const AZURE_AT_REST = 'Azure encrypts it at rest with service-managed keys, alwa
 const GOOGLE_AT_REST = 'Google encrypts it at rest with Google-managed keys, always';
 
 /**
+ * The catalogue's half of unencrypted-store's decision: what the technology's provider does about encryption at
+ * rest by default, or undefined when it is ours to set (any case, as technology hints are written).
+ */
+export function providerEncryption(tech: string | undefined): string | undefined {
+  if (tech === undefined) return undefined;
+  const key = tech.toLowerCase();
+  return Object.hasOwn(TECHNOLOGIES, key) ? TECHNOLOGIES[key].encryptedAtRest : undefined;
+}
+
+/**
  * A technology hint fills in the element's type and traits (any case: `PostgreSQL` is `postgres`); a `type:`
  * beside it wins, the traits stay. An unknown technology is a warning, and an error only when nothing else
  * says the element's kind. docs/technologies.md lists these (scripts/technologies-doc.ts writes it).
@@ -235,7 +245,7 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   minio: { type: 'object-storage' },
   nfs: { type: 'file-storage' },
   rabbitmq: { type: 'queue', traits: ['message-broker'] },
-  sqs: { type: 'queue', traits: ['message-broker', 'cloud'] },
+  sqs: encryptedByProvider({ type: 'queue', traits: ['message-broker', 'cloud'] }, 'AWS encrypts every new queue at rest (SSE-SQS, an SQS-owned key, unless a KMS key is chosen) since October 2022, unless switched off'),
   activemq: { type: 'queue', traits: ['message-broker'] },
   kafka: { type: 'event-bus', traits: ['message-broker'] },
   nats: { type: 'event-bus', traits: ['message-broker'] },
@@ -511,6 +521,8 @@ export const CONTROLS = {
   'protected-branches': { description: 'deployed code needs a reviewed change on a protected branch' },
   'identity-verification': { description: 'staff verify a caller\'s identity before acting on their account' },
   'request-coalescing': { description: 'concurrent cache misses for one key are computed once' },
+  // web cache deception and poisoning: what a CDN or caching proxy may store, and what it keys on
+  'cache-control': { description: 'shared caches never store per-user responses (Cache-Control: no-store or private, caching by an allow-list of paths and content types) and key on every input that varies a response' },
 } as const satisfies Record<string, ControlInfo>;
 export type Control = keyof typeof CONTROLS;
 

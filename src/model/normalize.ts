@@ -11,7 +11,7 @@ import { splitFlowArrow } from './flow-arrow.js';
 import type { RawElement, RawFlowDetails, RawModel, RawWrittenThreat } from './schema.js';
 import { resolveThreatTarget, targetIndex, targetRefs } from './threat-targets.js';
 import type {
-  Asset, Assumption, Boundary, Element, Endpoint, Flow, Model, SourceMap, ThreatTarget, WrittenThreat,
+  Asset, Assumption, Boundary, Element, Endpoint, Flow, Model, ModelPath, SourceMap, ThreatTarget, WrittenThreat,
 } from './types.js';
 
 const CLASSIFICATION_DEFAULTS: Record<Classification, { c: Level; i: Level; a: Level }> = {
@@ -254,6 +254,8 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
   const endpointByTarget = new Map<string, Map<string, string>>();
   // Keys repeat across elements (`POST /login`): each is read once.
   const endpointKeys = new Map<string, EndpointKey>();
+  // Whether some endpoint states no auth, nor does its element: only then are the flows asked (lendFlowAuth).
+  let mayTakeFlowAuth = false;
 
   // One function per kind of object rather than one long loop: each is compiled on its own as soon as it
   // is hot, where a loop inside a long function waits to be replaced on the stack.
@@ -284,6 +286,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
         auth: epAuth,
         public: epAuth === 'none',
         declaredPublic: ep?.public === true || ownAuth === 'none' ? true : undefined,
+        authAt: undefined,
         callers: ep?.callers ? [...ep.callers] : undefined,
         controls: copy(ep?.controls),
         accepts: assetRefs(ep?.accepts),
@@ -292,6 +295,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
         loc: source.locate(at),
       };
       endpoints.push(endpoint);
+      if (auth === undefined && endpoint.public && endpoint.declaredPublic === undefined) mayTakeFlowAuth = true;
       byName.set(key, endpoint.id);
       if (!byName.has(parsed.route)) byName.set(parsed.route, endpoint.id);
     }
@@ -379,6 +383,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
   const refs = flowRefs ?? withOwnIds(readFlowRefs(raw.flows), elementIds);
   const flows: Flow[] = [];
   for (let k = 0; k < refs.length; k++) flows.push(flow(refs[k]));
+  if (mayTakeFlowAuth) lendFlowAuth(elements, flows, refs);
 
   const assumptions: Assumption[] = (raw.assumptions ?? []).map((a, index) => {
     const at = ['assumptions', index];
@@ -404,6 +409,153 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
     threats,
     ...(raw.rules ? { rules: raw.rules } : {}),
   };
+}
+
+/**
+ * The order in which `lendFlowAuth` picks among the methods of flows that disagree, weakest first: a caller
+ * gets in by the easiest credential the endpoint accepts. Credentials of users (anyone can sign up) come
+ * before those issued to services (api-key onwards); among them the session cookie first, which the browser
+ * sends by itself (cross-site requests ride on it), then secrets sent as they are (basic, password), then
+ * tokens and federated sign-in; among the services' a shared key or secret before keys bound to an identity
+ * and certificates.
+ */
+const WEAKEST_FIRST: readonly AuthMethod[] = [
+  'session-cookie', 'basic', 'password', 'jwt', 'oauth2', 'oidc', 'saml', 'kerberos', 'api-key', 'hmac', 'ssh-key', 'iam', 'mtls',
+];
+const WEAKNESS = new Map<AuthMethod, number>(WEAKEST_FIRST.map((m, i) => [m, i]));
+/** An edge whose inbound flows are being worked out: a flow out of it, met again, closes a loop and lends nothing. */
+const PENDING: unique symbol = Symbol('pending');
+const NO_INDEXES: readonly number[] = [];
+
+/** A method a flow's caller authenticates with, and where the model says so. */
+interface CarriedAuth {
+  method: AuthMethod;
+  at: ModelPath;
+}
+
+/** The weaker of two (see WEAKEST_FIRST); `a` on a tie, so that the first flow in model order is cited. */
+const weaker = (a: CarriedAuth, b: CarriedAuth): CarriedAuth =>
+  (WEAKNESS.get(b.method) ?? -1) < (WEAKNESS.get(a.method) ?? -1) ? b : a;
+
+/**
+ * Gives an endpoint that states no auth, on an element that states none, the auth of the flows that reach it
+ * when every one of them states one (other than `none`): such an endpoint is then not public, and `authAt`
+ * cites the flow. A flow that names an endpoint reaches that one only (the one behind an edge when it names
+ * one the edge forwards to), one that names none every endpoint of its target. No reaching flow, or one
+ * without auth, leaves the endpoint public, and so does `exposed` on its element or on an edge in front of it
+ * (the internet reaches it with no flow drawn, so with no credential stated). A flow an element makes to itself
+ * is no caller's and is skipped.
+ *
+ * Edge components (load balancer, reverse proxy, gateway, CDN) pass the caller's credential on: a flow out of
+ * one that states no auth carries the auth every flow into the edge carries (through further edges), as the
+ * analysis treats callers behind edges (authenticatedUpstream); nothing when some flow into the edge carries
+ * none, or a loop of edges leads back before any states one; a flow out of an edge that says `auth: none`
+ * carries nothing. An edge's own `auth` is not lent: state the auth on the flow out of it. When the flows disagree the weakest method is taken (WEAKEST_FIRST).
+ *
+ * One pass over the flows files them by target; each element's flows that name no endpoint, and each edge's
+ * inbound flows, are then read once, edges behind edges without recursion (a chain of them may be long).
+ */
+function lendFlowAuth(elements: readonly Element[], flows: readonly Flow[], refs: readonly RawFlowRef[]): void {
+  const takers = new Map<string, Endpoint>();
+  const edges = new Set<string>();
+  // Elements the internet reaches without any flow drawn (`exposed`): a way in that states no auth.
+  const exposed = new Set<string>();
+  for (const e of elements) {
+    if (e.exposed === true) exposed.add(e.id);
+    if (forwardsRequests(e.type)) edges.add(e.id);
+    if (e.auth !== undefined || e.exposed === true) continue;
+    for (const ep of e.endpoints) if (ep.public && ep.declaredPublic === undefined) takers.set(ep.id, ep);
+  }
+  // Flow positions by what they reach: every endpoint of an element, one endpoint, or (into an edge) anything.
+  const toElement = new Map<string, number[]>();
+  const toEndpoint = new Map<string, number[]>();
+  const intoEdge = new Map<string, number[]>();
+  const file = (index: Map<string, number[]>, key: string, k: number) => {
+    const list = index.get(key);
+    if (list === undefined) index.set(key, [k]);
+    else list.push(k);
+  };
+  for (let k = 0; k < flows.length; k++) {
+    const f = flows[k];
+    if (f.from === f.to) continue;
+    if (f.endpoint === undefined) file(toElement, f.to, k);
+    else if (takers.has(f.endpoint)) file(toEndpoint, f.endpoint, k);
+    if (edges.has(f.to)) file(intoEdge, f.to, k);
+  }
+
+  // What each edge passes on (null: nothing), worked out without recursion: a chain of edges may be long.
+  const passedOn = new Map<string, CarriedAuth | null | typeof PENDING>();
+  // A flow that states `auth: none` says so even out of an edge; one that states nothing carries the edge's.
+  const saysNone = (k: number): boolean => {
+    const stated = refs[k].details.auth;
+    return typeof stated === 'string' && resolveAuth(stated) === 'none';
+  };
+  const own = (k: number): CarriedAuth => ({ method: flows[k].auth, at: refs[k].details.auth === undefined ? flows[k].at : [...flows[k].at, 'auth'] });
+  const fromEdge = (k: number): boolean => flows[k].auth === 'none' && !saysNone(k) && edges.has(flows[k].from);
+  /** What flow k carries once the edges before it are worked out; an edge still pending (a loop) carries nothing. */
+  const carried = (k: number): CarriedAuth | null => {
+    if (flows[k].auth !== 'none') return own(k);
+    if (!fromEdge(k)) return null;
+    const through = passedOn.get(flows[k].from);
+    return through === undefined || through === PENDING ? null : through;
+  };
+  const settle = (edge: string): CarriedAuth | null => (exposed.has(edge) ? null : allCarry(intoEdge.get(edge), null));
+  const workOut = (start: string): void => {
+    if (passedOn.has(start)) return;
+    const stack = [start];
+    const next = [0];
+    passedOn.set(start, PENDING);
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const edge = stack[top];
+      const ks = intoEdge.get(edge) ?? NO_INDEXES;
+      let i = next[top];
+      while (i < ks.length && !(fromEdge(ks[i]) && !passedOn.has(flows[ks[i]].from))) i++;
+      if (i < ks.length) {
+        next[top] = i + 1;
+        const before = flows[ks[i]].from;
+        passedOn.set(before, PENDING);
+        stack.push(before);
+        next.push(0);
+        continue;
+      }
+      stack.pop();
+      next.pop();
+      passedOn.set(edge, settle(edge));
+    }
+  };
+  // The weakest auth all the flows carry, starting from `from` (null: none yet); null when one carries none.
+  const allCarry = (ks: readonly number[] | undefined, from: CarriedAuth | null): CarriedAuth | null => {
+    if (ks === undefined) return from;
+    let out = from;
+    for (let i = 0; i < ks.length; i++) {
+      if (fromEdge(ks[i])) workOut(flows[ks[i]].from);
+      const c = carried(ks[i]);
+      if (c === null) return null;
+      out = out === null ? c : weaker(out, c);
+    }
+    return out;
+  };
+
+  // Per element, what its flows naming no endpoint carry: undefined when there are none, null when one carries none.
+  const wide = new Map<string, CarriedAuth | null | undefined>();
+  for (const ep of takers.values()) {
+    let all: CarriedAuth | null | undefined;
+    if (wide.has(ep.element)) all = wide.get(ep.element);
+    else {
+      const ks = toElement.get(ep.element);
+      all = ks === undefined ? undefined : allCarry(ks, null);
+      wide.set(ep.element, all);
+    }
+    if (all === null) continue;
+    const named = toEndpoint.get(ep.id);
+    if (all === undefined && named === undefined) continue;
+    const auth = allCarry(named, all ?? null);
+    if (auth === null) continue;
+    ep.auth = auth.method;
+    ep.public = false;
+    ep.authAt = auth.at;
+  }
 }
 
 /** The targets of the flows from each element, in model order (a target may repeat: readers skip what they saw). */

@@ -209,6 +209,7 @@ export const SYNONYMS: Readonly<Record<string, SynonymTable>> = {
     'secrets-manager': ['secrets-management'], kms: ['secrets-management', 'encryption-at-rest'],
     '2fa': ['mfa'], 'two-factor': ['mfa'], totp: ['mfa'], otp: ['mfa'],
     throttling: ['rate-limiting'], ratelimit: ['rate-limiting'],
+    'no-store': ['cache-control'], 'cache-headers': ['cache-control'], 'no-cache': ['cache-control'],
     encrypted: ['encryption-at-rest'], encryption: ['encryption-at-rest'], 'disk-encryption': ['encryption-at-rest'],
     tls: TLS_NOT_A_CONTROL, ssl: TLS_NOT_A_CONTROL, https: TLS_NOT_A_CONTROL, 'encryption-in-transit': TLS_NOT_A_CONTROL,
     'transport-encryption': TLS_NOT_A_CONTROL, 'encrypted-in-transit': TLS_NOT_A_CONTROL,

@@ -73,7 +73,10 @@ export interface Endpoint extends Located {
   name: string;
   description?: string;
   kind: EndpointKind;
-  /** How callers authenticate: the endpoint's own, else the element's, else `none` when public. */
+  /**
+   * How callers authenticate: the endpoint's own, else the element's, else the one every flow that reaches it
+   * states (see `authAt`), else `none` when public.
+   */
   auth: AuthMethod;
   /** True when the model says it is public or its auth is none. */
   public: boolean;
@@ -85,6 +88,13 @@ export interface Endpoint extends Located {
    * names it only where the model does.
    */
   declaredPublic?: true;
+  /**
+   * Where `auth` is stated when neither the endpoint nor its element states one and it comes from the flows
+   * that reach the endpoint, every one of which states it: the `auth` of the flow cited (a flow's path when
+   * its protocol implies it). Normalisation always sets the property, to `undefined` otherwise, so that the
+   * JSON result names it only on such endpoints.
+   */
+  authAt?: ModelPath;
   /** Who may call it, when the model restricts it. */
   callers?: string[];
   controls: string[];

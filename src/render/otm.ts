@@ -215,8 +215,9 @@ export function endpointDetails(ep: Endpoint, elementAuth: AuthMethod | undefine
     ...(ep.description !== undefined ? { description: ep.description } : {}),
     ...(ep.kind !== inferEndpointKind(ep.route) ? { kind: ep.kind } : {}),
     ...(ep.methods.join() !== parseEndpointKey(ep.key).methods.join() ? { methods: ep.methods } : {}),
-    // A public endpoint is `auth: none`; `public: true` says it as people write it.
-    ...(ep.declaredPublic ? { public: true } : ep.auth === inherited ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
+    // A public endpoint is `auth: none`; `public: true` says it as people write it. An auth lent by the
+    // flows (authAt) comes back from the flows, which are exported too.
+    ...(ep.declaredPublic ? { public: true } : ep.auth === inherited || ep.authAt !== undefined ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
     ...(ep.callers !== undefined ? { callers: ep.callers } : {}),
     ...(ep.controls.length ? { controls: ep.controls } : {}),
     ...(ep.accepts.length ? { accepts: ep.accepts } : {}),

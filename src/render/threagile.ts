@@ -12,8 +12,9 @@
 //   asset                  -> data_assets[name] (id, usage, confidentiality from the classification,
 //                             integrity and availability from the levels)
 //   element                -> technical_assets[name] (id, type from kind, technology from tech/type, internet
-//                             from an untrusted zone or `exposed`, machine, encryption from encryption-at-rest,
-//                             processed/stored from handles/stores, redundant from replicas/redundancy,
+//                             from an untrusted zone or `exposed`, machine, encryption from encryption-at-rest
+//                             or the provider's default (as unencrypted-store reads it), processed/stored from
+//                             handles/stores, redundant from replicas/redundancy,
 //                             used_as_client_by_human for people and browsers, CIA from its assets)
 //   flow                   -> communication_links[title] inside the source asset (target, protocol keeping
 //                             encrypted or not, authentication and authorization from auth, vpn/ip_filtered
@@ -57,6 +58,7 @@
 import { Document, isMap, isScalar, isSeq, Scalar, visit } from 'yaml';
 import { BUILTIN_RULES, familyOf } from '../analysis/rules/index.js';
 import type { RuleMeta } from '../analysis/rules/types.js';
+import { providerEncryptsAtRest } from '../analysis/rules/disclosure.js';
 import { isWrittenRule, STATED, writtenRuleId } from '../analysis/rules/written.js';
 import type { AnalysisResult, Rating, Risk, Stride, Threat } from '../analysis/types.js';
 import type { AssetKind, AssetType, AuthMethod, BoundaryKind, Classification, ElementType, Level, TrustLevel } from '../model/catalog.js';
@@ -663,6 +665,11 @@ function linkTitle(f: Flow, toName: string, endpointKey: string | undefined, sou
  * Threagile's `transparent`; keys per user or per partner are not something the model says.
  */
 export const encryptionOf = (controls: readonly string[]): string => (controls.includes('encryption-at-rest') ? 'transparent' : 'none');
+/**
+ * A store's encryption as unencrypted-store reads it: its controls, or a provider that encrypts it at rest by
+ * default (S3, DynamoDB, Azure SQL...) unless the model tags it `encryption-at-rest-off`: `transparent` too.
+ */
+export const storedEncryption = (e: Pick<Element, 'kind' | 'tech' | 'tags' | 'controls'>): string => (providerEncryptsAtRest(e) !== undefined ? 'transparent' : encryptionOf(e.controls));
 export const redundantOf = (e: Pick<Element, 'replicas' | 'controls'>): boolean => (e.replicas ?? 1) > 1 || e.controls.includes('redundancy');
 
 function technicalAsset(e: Element, ids: Ids, ctx: ElementContext, links: Keyed<ThreagileLink>): ThreagileTechnicalAsset {
@@ -683,7 +690,7 @@ function technicalAsset(e: Element, ids: Ids, ctx: ElementContext, links: Keyed<
     tags: lowerTags(e.tags),
     internet: ctx.internet,
     machine: machineOf(e, ctx.inContainer),
-    encryption: encryptionOf(e.controls),
+    encryption: storedEncryption(e),
     owner: e.owner ?? '',
     // The CIA of the data it holds (Threagile's newest parser raises a technical asset to its data's
     // anyway); without assets, threatmap's default class (internal) and the lowest criticality we write.
@@ -900,9 +907,9 @@ function carriedEndpoint(ep: Endpoint, e: Element): CarriedEndpoint {
     description: ep.description,
     kind: ep.kind !== inferEndpointKind(ep.route) ? ep.kind : undefined,
     methods: sameList(ep.methods, parseEndpointKey(ep.key).methods) ? undefined : [...ep.methods],
-    // Its own auth where it does not inherit the element's: public, or another method.
+    // Its own auth where it does not inherit the element's (or the flows': authAt): public, or another method.
     public: ep.declaredPublic || (ep.auth === 'none' && inherited !== 'none') ? true : undefined,
-    auth: ep.auth !== 'none' && ep.auth !== inherited ? ep.auth : undefined,
+    auth: ep.auth !== 'none' && ep.auth !== inherited && ep.authAt === undefined ? ep.auth : undefined,
     callers: ep.callers ? [...ep.callers] : undefined,
     controls: nonEmpty(ep.controls),
     accepts: nonEmpty(ep.accepts),

@@ -27,6 +27,7 @@
 // Threat Dragon places nothing by reference: which box holds an element is geometry (and our importer reads
 // it so), so the layout below draws each boundary's box around exactly its own members. Output is
 // deterministic: ids are UUID-shaped hashes of the model's ids, cells in a fixed order, no timestamps.
+import { providerEncryptsAtRest } from '../analysis/rules/disclosure.js';
 import { isWrittenRule, STATED, WRITTEN_RULE_PREFIX } from '../analysis/rules/written.js';
 import type { AnalysisResult, RatedLevel, Risk, Stride, Threat } from '../analysis/types.js';
 import { type Level, PROTOCOLS, TRUST_LEVELS, type TrustLevel } from '../model/catalog.js';
@@ -579,7 +580,8 @@ function ownEndpoint(ep: Endpoint, e: Element): RawEndpoint {
     ...(ep.kind !== inferEndpointKind(route) ? { kind: ep.kind } : {}),
     ...(ep.methods.join(' ') !== methods.join(' ') ? { methods: [...ep.methods] } : {}),
     // Declared public stays declared: an endpoint open by the element's own lack of auth is not one by choice.
-    ...(ep.declaredPublic ? { public: true } : ep.auth === elementAuth ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
+    // An auth lent by the flows (authAt) comes back from the flows, which are exported too.
+    ...(ep.declaredPublic ? { public: true } : ep.auth === elementAuth || ep.authAt !== undefined ? {} : ep.auth === 'none' ? { public: true } : { auth: ep.auth }),
     ...(ep.callers ? { callers: [...ep.callers] } : {}),
     ...listed('controls', ep.controls),
     ...listed('accepts', ep.accepts),
@@ -792,12 +794,19 @@ function flags(e: Element, ctx: Ctx): Record<string, unknown> {
   const log = e.type === 'logs';
   return {
     isALog: log,
-    isEncrypted: e.controls.includes('encryption-at-rest'),
+    isEncrypted: storeEncrypted(e),
     isSigned: log && e.controls.includes('tamper-evident-logs'),
     storesCredentials: e.stores.some((a) => ['credentials', 'secrets'].includes(ctx.assetType.get(a) ?? '')),
     storesInventory: false,
   };
 }
+
+/**
+ * A store's isEncrypted as unencrypted-store reads it: the control, or a provider that encrypts the store by default
+ * (S3, Azure SQL...) and no `encryption-at-rest-off` tag.
+ */
+export const storeEncrypted = (e: Pick<Element, 'kind' | 'tech' | 'tags' | 'controls'>): boolean =>
+  e.controls.includes('encryption-at-rest') || providerEncryptsAtRest(e) !== undefined;
 
 const SHAPE = { external: ['actor', 'tm.Actor'], process: ['process', 'tm.Process'], store: ['store', 'tm.Store'] } as const;
 

@@ -476,15 +476,16 @@ rules:
     // nor through the payment gateway's webhook, which takes no card data.
     assert.deepEqual([card.held, card.unauthenticatedHops, card.risk], ['handled', 2, 'High']);
     assert.deepEqual(pathOf(r, 'catalog').hops.at(-1)!.authenticated, false, 'the catalogue is returned by the public /search');
-    // The cleartext threats sit on the load balancer; the API servers' own and their reachable endpoints' on the last hop.
-    assert.deepEqual(card.hops.map((h) => h.threats), [[], [], ['T3', 'T4', 'T5', 'T6']]);
-    assert.deepEqual(card.threats, ['T3', 'T4', 'T5', 'T6']);
+    // The CDN's cache deception sits on the first hop; the cleartext threats on the load balancer; the API servers'
+    // own and their reachable endpoints' on the last hop.
+    assert.deepEqual(card.hops.map((h) => h.threats), [['T5'], [], ['T3', 'T4', 'T6', 'T7']]);
+    assert.deepEqual(card.threats, ['T3', 'T4', 'T5', 'T6', 'T7']);
     assert.equal(r.attackPaths.paths[0].asset, 'card', 'the most valuable asset first among equal risks');
     assert.deepEqual(r.attackPaths.entries, ['browser', 'payments']);
     // Shop availability is a resource: lost where an element stops, not reached by a path.
     assert.deepEqual(r.attackPaths.unreachable, []);
     assert.equal(route(pathOf(r, 'sessions')), 'browser -> cdn -> lb -> api -> cache');
-    assert.deepEqual(pathOf(r, 'sessions').hops.at(-1)!.threats, ['T7']);
+    assert.deepEqual(pathOf(r, 'sessions').hops.at(-1)!.threats, ['T8']);
   });
 });
 

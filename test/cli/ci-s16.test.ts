@@ -177,7 +177,7 @@ describe('a base revision that does not load (F14a)', () => {
     assert.match(r.stderr, /^warning: the base revision's model does not load \(main:\S*shop\.yaml:\d+:\d+: .+\): every threat is judged as new\n$/);
     r = run([...gate, '--fail-on', 'high']);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /FAIL, 4 new open threats \(not failing at main\) at or above High/);
+    assert.match(r.stdout, /FAIL, 5 new open threats \(not failing at main\) at or above High/);
     const diff = run(['diff', 'shop.yaml', '--base', 'main', '-q'], { cwd: dir });
     assert.equal(diff.code, 0, diff.stderr);
     assert.match(diff.stdout, /`main:shop\.yaml` \(did not load: `main:shop\.yaml:\d+:\d+: [^`]+`; every threat is judged as new\)/);

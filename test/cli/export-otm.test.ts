@@ -27,8 +27,8 @@ describe('threatmap export -f otm', () => {
     const doc = JSON.parse(r.stdout) as Otm;
     assert.equal(doc.otmVersion, '0.2.0');
     assert.deepEqual(doc.project, { ...doc.project, id: 'ecommerce', name: 'Acme Shop' });
-    // The example's 6 boundaries, 7 elements, 7 flows and 7 threats.
-    assert.deepEqual([doc.trustZones.length, doc.components.length, doc.dataflows.length, doc.threats.length], [6, 7, 7, 7]);
+    // The example's 6 boundaries, 7 elements, 7 flows and 8 threats.
+    assert.deepEqual([doc.trustZones.length, doc.components.length, doc.dataflows.length, doc.threats.length], [6, 7, 7, 8]);
     for (const t of doc.threats) assert.match(t.id, /^TM-[0-9a-f]{8}$/);
   });
 

@@ -45,7 +45,7 @@ describe('check --new-only: suppressions written in the model', () => {
     append(model, DISABLE);
     const r = run(['check', model, '-q']);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /FAIL, 3 open threats at or above High/);
+    assert.match(r.stdout, /FAIL, 4 open threats at or above High/);
     assert.doesNotMatch(r.stdout, /suppressed|rate limiting/);
   });
 
@@ -123,7 +123,7 @@ describe('--base follows a renamed model', () => {
     git(dir, 'add', '.');
     const r = run(['check', 'models/other.yaml', '--new-only', '--base', 'main'], { cwd: dir });
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /FAIL, 4 new open threats/);
+    assert.match(r.stdout, /FAIL, 5 new open threats/);
     assert.doesNotMatch(r.stderr, /note:/);
   });
 
@@ -138,7 +138,7 @@ describe('--base follows a renamed model', () => {
     copyFileSync('examples/ecommerce.yaml', model);
     const own = run(['check', 'shop.json', '--new-only', '--base', 'main'], { cwd: dir });
     assert.equal(own.code, 1);
-    assert.match(own.stdout, /FAIL, 4 new open threats/);
+    assert.match(own.stdout, /FAIL, 5 new open threats/);
   });
 
   it('diff --base follows it too, and labels the base with the path used', () => {
@@ -180,9 +180,9 @@ describe('GitHub Actions: annotations and the job summary', () => {
     const r = run(['check', 'shop.yaml', '-f', 'github', '-q'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trimEnd().split('\n');
-    assert.equal(lines[0], 'threatmap check shop.yaml: FAIL, 4 open threats at or above High');
+    assert.equal(lines[0], 'threatmap check shop.yaml: FAIL, 5 open threats at or above High');
     const errors = lines.filter((l) => l.startsWith('::error '));
-    assert.equal(errors.length, 4);
+    assert.equal(errors.length, 5);
     assert.ok(errors.includes('::error file=shop.yaml,line=50,col=7,title=High threat%3A No rate limiting on /search::No rate limiting on /search [API servers /search] '
       + '(TM-3efe6810, High) is open, at or above High: fix it in the design, or record a decision (threatmap triage shop.yaml TM-3efe6810 --status accepted --reason "..." --expires YYYY-MM-DD)'), errors.join('\n'));
     const pass = run(['check', 'shop.yaml', '-f', 'github', '-q', '--fail-on', 'critical'], { cwd: dir });
@@ -211,14 +211,14 @@ describe('GitHub Actions: annotations and the job summary', () => {
     const r = run(['check', 'shop.yaml', '-q'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
     assert.equal(r.code, 1);
     let md = readFileSync(summary, 'utf8');
-    assert.ok(md.startsWith('# earlier step\n\n### threatmap check shop.yaml: FAIL\n\nFAIL, 4 open threats at or above High\n'), md);
-    assert.match(md, /\| Open \| 0 \| 4 \| 3 \| 0 \| 7 \|/);
+    assert.ok(md.startsWith('# earlier step\n\n### threatmap check shop.yaml: FAIL\n\nFAIL, 5 open threats at or above High\n'), md);
+    assert.match(md, /\| Open \| 0 \| 5 \| 3 \| 0 \| 8 \|/);
     assert.match(md, /\| `TM-3efe6810` \| \*\*High\*\* \| No rate limiting on \/search \| API servers \/search \| `shop\.yaml:50` \|/);
     run(['check', 'shop.yaml', '-q', '-f', 'json', '--fail-on', 'critical'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
     md = readFileSync(summary, 'utf8');
     assert.equal(md.split('### threatmap check shop.yaml: ').length, 3);
     assert.ok(md.endsWith('### threatmap check shop.yaml: PASS\n\nPASS, no open threat at or above Critical\n\n| Threats | Critical | High | Medium | Low | Total |\n'
-      + '|---|---|---|---|---|---|\n| Open | 0 | 4 | 3 | 0 | 7 |\n| Closed by decision | 0 | 0 | 0 | 0 | 0 |\n\n'), md);
+      + '|---|---|---|---|---|---|\n| Open | 0 | 5 | 3 | 0 | 8 |\n| Closed by decision | 0 | 0 | 0 | 0 | 0 |\n\n'), md);
     rmSync(summary);
     assert.equal(run(['check', 'shop.yaml', '-q'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: '' } }).code, 1);
     assert.equal(existsSync(summary), false);

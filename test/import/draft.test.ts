@@ -208,22 +208,22 @@ describe('one flow per listener', () => {
 describe('SSH flows', () => {
   const compose = (text: string) => discoverCompose(text, 'compose.yaml').draft;
 
-  it('SSH is key authentication, assumed and said so, beside the web port of the same service', () => {
+  it('SSH no file states the login of leaves auth to the reviewer, with a check, beside the web port of the same service', () => {
     const draft = compose('services:\n  git:\n    image: gitea/gitea:1.21\n    ports: ["2222:22", "3000:3000"]\n');
-    assert.deepEqual(draft.flows.map((f) => [f.protocol, f.port, f.auth]), [['ssh', 2222, 'ssh-key'], ['http', 3000, undefined]]);
-    assert.match(draftToYaml(draft), /# compose\.yaml:4 ports 2222:22; auth ssh-key assumed: .*\n {2}- clients -> git: \{ id: clients-git-2222, protocol: ssh, auth: ssh-key, port: 2222 \}/);
+    assert.deepEqual(draft.flows.map((f) => [f.protocol, f.port, f.auth]), [['ssh', 2222, undefined], ['http', 3000, undefined]]);
+    assert.match(draftToYaml(draft), /# compose\.yaml:4 ports 2222:22; Check: no file says how SSH clients log in; state `auth: ssh-key` if password login is off, else `auth: password`\n {2}- clients -> git: \{ id: clients-git-2222, protocol: ssh, port: 2222 \}/);
   });
 
-  it('an SSH server image is SSH on any port; password login switched on is stated, not assumed', () => {
+  it('an SSH server image is SSH on any port; password login switched on is stated, with no check', () => {
     const open = compose('services:\n  sshd:\n    image: linuxserver/openssh-server\n    ports: ["2222:2222"]\n');
-    assert.deepEqual(open.flows.map((f) => [f.protocol, f.auth]), [['ssh', 'ssh-key']]);
+    assert.deepEqual(open.flows.map((f) => [f.protocol, f.auth]), [['ssh', undefined]]);
     const password = compose('services:\n  sshd:\n    image: linuxserver/openssh-server\n    environment:\n      PASSWORD_ACCESS: "true"\n    ports: ["2222:2222"]\n');
-    assert.deepEqual(password.flows.map((f) => [f.protocol, f.auth, f.assumed]), [['ssh', 'password', undefined]]);
+    assert.deepEqual(password.flows.map((f) => [f.protocol, f.auth, f.check]), [['ssh', 'password', undefined]]);
     // Another image on 2222 says nothing: HTTP, as before.
     assert.deepEqual(compose('services:\n  web:\n    image: acme/web\n    ports: ["2222:2222"]\n').flows.map((f) => [f.protocol, f.auth]), [['http', undefined]]);
   });
 
-  it('Terraform: a security group open on 22 and 5432 is two flows; key_name confirms key authentication', () => {
+  it('Terraform: a security group open on 22 and 5432 is two flows; key_name states key authentication', () => {
     const tf = (keyName: string) => discoverTerraform([{ file: 'main.tf', text: `resource "aws_security_group" "web" {
   ingress {
     from_port = 22
@@ -243,10 +243,10 @@ resource "aws_instance" "web" {
   ${keyName}
 }
 ` }]).draft;
-    const assumed = tf('');
-    assert.deepEqual(assumed.flows.map((f) => [f.protocol, f.port, f.auth, f.assumed !== undefined]), [['ssh', 22, 'ssh-key', true], ['postgres', 5432, undefined, false]]);
+    const unstated = tf('');
+    assert.deepEqual(unstated.flows.map((f) => [f.protocol, f.port, f.auth, f.check !== undefined]), [['ssh', 22, undefined, true], ['postgres', 5432, undefined, false]]);
     const stated = tf('key_name = "ops"');
-    assert.deepEqual(stated.flows.map((f) => [f.protocol, f.auth, f.assumed]), [['ssh', 'ssh-key', undefined], ['postgres', undefined, undefined]]);
+    assert.deepEqual(stated.flows.map((f) => [f.protocol, f.auth, f.check]), [['ssh', 'ssh-key', undefined], ['postgres', undefined, undefined]]);
     assert.match(stated.flows[0].evidence[0].provenance.note ?? '', /key_name "ops": SSH by key/);
   });
 });

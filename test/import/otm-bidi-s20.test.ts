@@ -107,13 +107,15 @@ describe('OTM import: dataflows drawn each way', () => {
     assert.match(r.text, /# bidi\.otm\.yaml:\d+ dataflow f2\n/);
   });
 
-  it('a bidirectional dataflow each way is a flow from each source', () => {
+  // s21 (twoway): the same connection drawn twice is one flow (was a flow from each source).
+  it('a bidirectional dataflow each way is one flow, from the first one\'s caller', () => {
     const r = imported(otm([
       { id: 'f1', source: 'browser', destination: 'api', bidirectional: true },
       { id: 'f2', source: 'api', destination: 'browser', bidirectional: true },
     ]));
-    assert.deepEqual(arrows(r.model), ['browser -> api', 'api -> browser']);
-    assert.ok(r.summary.notes.includes('2 bidirectional dataflows are one flow each from the source (a flow implies its reply): add a flow back only where the destination also calls the source'));
+    assert.deepEqual(arrows(r.model), ['browser -> api']);
+    assert.ok(r.summary.notes.includes('1 bidirectional dataflow is one flow from the source (a flow implies its reply): add a flow back only where the destination also calls the source'), r.summary.notes.join('\n'));
+    assert.ok(r.summary.notes.includes('1 dataflow joins another drawn against it (two-way, or one-way from the caller): one flow each, with the facts and threats of both (see the comments)'), r.summary.notes.join('\n'));
   });
 
   it('two dataflows the same way, one bidirectional: two flows, the second with an id of its own', () => {
@@ -204,13 +206,14 @@ describe('OTM import: which end of a bidirectional dataflow calls', () => {
     assert.doesNotMatch(r.text, /bidirectional/);
   });
 
-  it('drawn from the store, and the file also draws api -> db: both kept as drawn, no flow twice', () => {
+  // s21 (twoway): a one-way dataflow from the caller is the same connection (were both kept as drawn, the store calling).
+  it('drawn from the store, and the file also draws api -> db: one flow api -> db', () => {
     const r = imported(reversed(
       '  - { id: f2, source: db, destination: api, bidirectional: true }',
       '  - { id: f4, source: api, destination: db }',
     ));
-    assert.deepEqual(arrows(r.model), ['db -> api', 'api -> db']);
-    assert.match(r.text, /dataflow f2 \(bidirectional in OTM: one flow from its source, the caller, whose reply it implies; the file's own api -> db is kept\)\n/);
+    assert.deepEqual(arrows(r.model), ['api -> db']);
+    assert.match(r.text, /dataflow f2 \(bidirectional in OTM, drawn from db; a store does not call: read as api -> db, whose reply it implies\)\n {2}# no protocol in the OTM file: postgres assumed\n {2}# joined: dataflow f4 \(line 13\), drawn api -> db, is this connection drawn again/);
   });
 
   it('the review\'s repro gets back the API\'s and the store\'s findings', () => {
@@ -242,9 +245,5 @@ describe('twoWayCaller: the caller of a two-way connection from its ends', () =>
     assert.equal(way(twoWayCaller(end('browser', 'external'), end('api', 'process'))), 'browser -> api');
     assert.equal(way(twoWayCaller(end('a', 'process'), end('b', 'process'))), 'a -> b');
     assert.equal(way(twoWayCaller(end('a', 'external'), end('b', 'external'))), 'a -> b');
-  });
-
-  it('the turned direction drawn as a flow of its own: as drawn', () => {
-    assert.equal(way(twoWayCaller(end('db', 'store'), end('api', 'process'), true)), 'db -> api');
   });
 });

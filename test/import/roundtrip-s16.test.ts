@@ -45,7 +45,7 @@ function tcExport(): TcWorkspace {
 
 /** A statement written in Threat Composer, as its editor saves one. */
 const OWN: TcThreat = {
-  id: '0f8e7d6c-5b4a-4938-a271-605f4e3d2c1b', numericId: 13, displayOrder: 13,
+  id: '0f8e7d6c-5b4a-4938-a271-605f4e3d2c1b', numericId: 14, displayOrder: 14,
   threatSource: 'internal actor', prerequisites: 'with access to the order history', threatAction: 'export the order history to a personal drive',
   threatImpact: 'customer data leaving the company', impactedGoal: ['confidentiality'], impactedAssets: ['Orders'],
   statement: 'An internal actor with access to the order history can export the order history to a personal drive, which leads to customer data leaving the company, resulting in reduced confidentiality of Orders',
@@ -65,7 +65,7 @@ function withOwnThreat(first: TcMitigation['status'], second: TcMitigation['stat
   return w;
 }
 
-const OWN_KEY = 'threat:tc-13@system';
+const OWN_KEY = 'threat:tc-14@system';
 
 describe('Threat Composer: a person\'s own statement is decided by its mitigations, as an exported one is', () => {
   it('all its mitigations Resolved: a written threat, mitigated, the reason naming them (import -o and --into alike)', () => {
@@ -87,7 +87,7 @@ describe('Threat Composer: a person\'s own statement is decided by its mitigatio
       ...(into.summary?.threatmap ? { carried: into.summary.threatmap.carried } : {}),
     });
     assert.ok(!('error' in merged));
-    assert.deepEqual(merged.added, [{ id: 'tc-13', title: 'Export the order history to a personal drive' }]);
+    assert.deepEqual(merged.added, [{ id: 'tc-14', title: 'Export the order history to a personal drive' }]);
     assert.deepEqual(decisionIn(merged.triage, OWN_KEY), expected);
   });
 

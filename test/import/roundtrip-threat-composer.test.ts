@@ -38,7 +38,7 @@ function comment(t: TcThreat, text: string): void {
 
 /** A statement written in Threat Composer, as its editor saves one. */
 const ADDED: TcThreat = {
-  id: '0f8e7d6c-5b4a-4938-a271-605f4e3d2c1b', numericId: 13, displayOrder: 13,
+  id: '0f8e7d6c-5b4a-4938-a271-605f4e3d2c1b', numericId: 14, displayOrder: 14,
   threatSource: 'internal actor', prerequisites: 'with access to the order history', threatAction: 'export the order history to a personal drive',
   threatImpact: 'customer data leaving the company', impactedGoal: ['confidentiality'], impactedAssets: ['Orders'],
   statement: 'An internal actor with access to the order history can export the order history to a personal drive, which leads to customer data leaving the company, resulting in reduced confidentiality of Orders',
@@ -71,7 +71,7 @@ describe('Threat Composer round trip: export, work in Threat Composer, import --
     comment(tampering, 'TLS from the load balancer since SHOP-500.');
     w.threats.push(ADDED);
     const { merged } = into(w);
-    assert.deepEqual(merged.added, [{ id: 'tc-13', title: 'Export the order history to a personal drive' }]);
+    assert.deepEqual(merged.added, [{ id: 'tc-14', title: 'Export the order history to a personal drive' }]);
     assert.deepEqual([merged.decisions, merged.changed], [1, 1]);
     assert.deepEqual(merged.notes, []);
     const entry = statusIn(merged.triage!, 'TM-9135b2f3')!;
@@ -85,8 +85,8 @@ describe('Threat Composer round trip: export, work in Threat Composer, import --
     assert.equal(diff[0], 'threat cleartext-tampering@lb: changed\n' +
       `    was T likelihood Medium impact High risk High; open | - | - | - | - | -; ${title}\n` +
       `    now T likelihood Medium impact High risk High; mitigated | TLS from the load balancer since SHOP-500. | - | - | - | -; ${title}`);
-    assert.equal(diff[1], 'threat threat:tc-13@system: new (I likelihood Medium impact Medium risk Medium; open | - | - | - | - | -; "Export the order history to a personal drive")');
-    assert.match(diff[2], /^model written threat tc-13: new/);
+    assert.equal(diff[1], 'threat threat:tc-14@system: new (I likelihood Medium impact Medium risk Medium; open | - | - | - | - | -; "Export the order history to a personal drive")');
+    assert.match(diff[2], /^model written threat tc-14: new/);
     assert.match(merged.text, /^ {6}Raised in the design review\.$/m);
     // The written threats exported from the model are not written a second time.
     assert.equal(merged.text.match(/^ {2}coupon-stacking:$/gm)?.length, 1);
@@ -150,7 +150,7 @@ describe('Threat Composer round trip: export, work in Threat Composer, import --
     assert.equal(run('export', model, '-f', 'threat-composer').stdout, readFileSync(out, 'utf8'));
     const same = run('import', out, '--into', model);
     assert.equal(same.code, 0, same.stderr);
-    assert.match(same.stderr, /^ {2}12 threat statements threatmap exported from this model: no status changed in AWS Threat Composer$/m);
+    assert.match(same.stderr, /^ {2}13 threat statements threatmap exported from this model: no status changed in AWS Threat Composer$/m);
     assert.equal(readFileSync(model, 'utf8'), MODEL);
     assert.equal(readFileSync(join(dir, 'shop.triage.yaml'), 'utf8'), TRIAGE);
     // Then a status changed there: the triage file gains that one decision, the model nothing.
@@ -175,10 +175,10 @@ describe('Threat Composer round trip: plain import of an export, and Threat Comp
     assert.deepEqual(back.model.threats.map((t) => [t.id, t.title]), [
       ['replayed-webhook', 'Payment webhook replayed after a refund'], ['coupon-stacking', 'Coupons can be stacked on one order'],
       ['dmz-drift', 'DMZ firewall rules drift from the reviewed set'], ['insider-export', 'Insider exports the customer list'],
-      ['cache-eviction', 'Session cache evicts under memory pressure and logs everyone out'], ['tc-13', 'Export the order history to a personal drive'],
+      ['cache-eviction', 'Session cache evicts under memory pressure and logs everyone out'], ['tc-14', 'Export the order history to a personal drive'],
     ]);
-    assert.deepEqual(r.summary.threatmap && [r.summary.threatmap.rules, r.summary.threatmap.written], [7, 5]);
-    assert.ok(r.summary.notes.some((n) => /^7 of the file's threat statements are threats of threatmap's rules.*threatmap import shop\.tc\.json --into MODEL$/.test(n)), r.summary.notes.join('\n'));
+    assert.deepEqual(r.summary.threatmap && [r.summary.threatmap.rules, r.summary.threatmap.written], [8, 5]);
+    assert.ok(r.summary.notes.some((n) => /^8 of the file's threat statements are threats of threatmap's rules.*threatmap import shop\.tc\.json --into MODEL$/.test(n)), r.summary.notes.join('\n'));
     // The written threats' decisions as exported; our last line of the Comments is not part of a description.
     assert.deepEqual(parseTriage(r.triage!.text, 't').triage!.entries.map((e) => [e.ref, e.status]), [
       ['threat:coupon-stacking@system', 'accepted'], ['threat:insider-export@system', 'transferred'],
@@ -292,11 +292,11 @@ describe('Threat Composer round trip: mitigation statuses', () => {
     const w = exportOf();
     mitigation(w, TLS).status = 'mitigationResolved';
     // Added in Threat Composer and linked to the tampering threat only: it has no exported status, and starts Identified.
-    w.mitigations.push({ id: '7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5', numericId: 12, displayOrder: 12, content: 'Sign requests between the load balancer and the API', status: 'mitigationIdentified', metadata: [], tags: [] });
+    w.mitigations.push({ id: '7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5', numericId: 13, displayOrder: 13, content: 'Sign requests between the load balancer and the API', status: 'mitigationIdentified', metadata: [], tags: [] });
     w.mitigationLinks.push({ mitigationId: '7c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5', linkedId: byKey(w, 'cleartext-tampering@lb').id });
     const { merged } = into(w);
     assert.deepEqual(decision(merged.triage, 'TM-9135b2f3'), ['mitigating',
-      "mitigation M1 'Encrypt traffic with TLS (or mTLS) from…' marked resolved; mitigation M12 'Sign requests between the load balancer…' not started in AWS Threat Composer"]);
+      "mitigation M1 'Encrypt traffic with TLS (or mTLS) from…' marked resolved; mitigation M13 'Sign requests between the load balancer…' not started in AWS Threat Composer"]);
     assert.deepEqual(decision(merged.triage, 'TM-10723191'), ['mitigated', RESOLVED]);
   });
 
@@ -308,7 +308,7 @@ describe('Threat Composer round trip: mitigation statuses', () => {
     assert.deepEqual([merged.decisions, merged.triage], [0, undefined]);
     assert.deepEqual(notes, [
       "mitigation M1 'Encrypt traffic with TLS (or mTLS) from…' marked Will not action in AWS Threat Composer: by itself this changes no status of the 2 threatmap threats linked to it; accepting a risk is a person's decision on the threat: set its status there, or `accepted` in the triage file",
-      "mitigation M6 'Harden session management (HttpOnly/Sec…' set back to Identified in AWS Threat Composer (exported as Resolved): by itself this changes no status of the 1 threatmap threat linked to it; reopen a threat there to reopen it",
+      "mitigation M7 'Harden session management (HttpOnly/Sec…' set back to Identified in AWS Threat Composer (exported as Resolved): by itself this changes no status of the 1 threatmap threat linked to it; reopen a threat there to reopen it",
     ]);
   });
 

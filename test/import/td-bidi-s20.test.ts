@@ -99,10 +99,12 @@ describe('Threat Dragon import: flows drawn each way', () => {
     assert.ok(r.summary.notes.includes(NOTE_ONE), r.summary.notes.join('\n'));
   });
 
-  it('a bidirectional flow each way is a flow from each source', () => {
+  // s21 (twoway): the same connection drawn twice is one flow (was a flow from each source).
+  it('a bidirectional flow each way is one flow, from the first one\'s caller', () => {
     const r = imported(td([flow('f1', 'b', 'a', { isBidirectional: true }), flow('f2', 'a', 'b', { isBidirectional: true })]));
-    assert.deepEqual(arrows(r.model), ['browser -> api', 'api -> browser']);
-    assert.ok(r.summary.notes.includes('2 bidirectional flows are one flow each from the source (a flow implies its reply): add a flow back only where the destination also calls the source'), r.summary.notes.join('\n'));
+    assert.deepEqual(arrows(r.model), ['browser -> api']);
+    assert.ok(r.summary.notes.includes(NOTE_ONE), r.summary.notes.join('\n'));
+    assert.ok(r.summary.notes.includes('1 flow joins another drawn against it (two-way, or one-way from the caller): one flow each, with the facts and threats of both (see the comments)'), r.summary.notes.join('\n'));
   });
 
   it('two flows the same way, one bidirectional: two flows, the second with an id of its own', () => {
@@ -203,10 +205,11 @@ describe('Threat Dragon import: which end of a bidirectional flow calls', () => 
     assert.deepEqual(arrows(r.model), ['db -> api']);
   });
 
-  it('drawn from the store, and the file also draws api -> db: both kept as drawn, no flow twice', () => {
+  // s21 (twoway): a one-way flow from the caller is the same connection (were both kept as drawn, the store calling).
+  it('drawn from the store, and the file also draws api -> db: one flow api -> db', () => {
     const r = imported(tdWithStore([between('f2', 's', 'a', { isBidirectional: true }), between('f4', 'a', 's')]));
-    assert.deepEqual(arrows(r.model), ['db -> api', 'api -> db']);
-    assert.match(r.text, /flow f2 \(bidirectional in OWASP Threat Dragon: one flow from its source, the caller, whose reply it implies; the file's own api -> db is kept\)\n/);
+    assert.deepEqual(arrows(r.model), ['api -> db']);
+    assert.match(r.text, /flow f2 \(bidirectional in OWASP Threat Dragon, drawn from db; a store does not call: read as api -> db, whose reply it implies\)\n {2}# joined: flow f4 \(line \d+\), drawn api -> db, is this connection drawn again/);
   });
 
   it('drawn from the answering ends, as the review\'s repro: the API\'s and the store\'s findings come back', () => {

@@ -68,7 +68,7 @@ describe('discover: Terraform on Google Cloud', () => {
 describe('discover: Terraform on Azure', () => {
   it('elements in the resource group and its virtual network', () => {
     assert.deepEqual(elements(draftOf('terraform-azure')), [
-      'jump service in Virtual network shop-vnet', 'shop web-app in Resource group shop-prod', 'orders mssql in Resource group shop-prod',
+      'jump service in Virtual network shop-vnet', 'shop web-app in Resource group shop-prod', 'orders azure-sql in Resource group shop-prod',
       'media azure-blob in Resource group shop-prod', 'edge cdn in Resource group shop-prod', 'aks kubernetes in Resource group shop-prod',
     ]);
   });

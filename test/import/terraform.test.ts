@@ -142,7 +142,7 @@ resource "aws_instance" "bastion" {
 }
 `,
     });
-    assert.deepEqual(flowsById(draft), ['clients -> bastion: ssh:22 (ssh-key)', 'inner -> app: http:8080']);
+    assert.deepEqual(flowsById(draft), ['clients -> bastion: ssh:22', 'inner -> app: http:8080']);
   });
 
   it('a public bucket unless a public access block ignores its ACL; a publicly accessible database', () => {
@@ -212,7 +212,7 @@ resource "aws_s3_bucket_notification" "n" {
       'app -> db: postgres (password)',
       'clients -> alb: https:443',
       // Port 22 is open to the world on the bastion in a public subnet; the app's open group sits in private subnets.
-      'clients -> bastion: ssh:22 (ssh-key)',
+      'clients -> bastion: ssh:22',
       // The EKS module's public endpoint; the bucket module blocks public ACLs by default.
       'clients -> eks: https:443 (iam)',
     ]);
@@ -283,7 +283,7 @@ resource "aws_instance" "db" {
 `,
     });
     // One flow per port opened: SSH does not hide the web ports beside it.
-    assert.deepEqual(flowsById(draft), ['clients -> db: http', 'clients -> web: http:8080', 'clients -> web: https:443', 'clients -> web: ssh:22 (ssh-key)']);
+    assert.deepEqual(flowsById(draft), ['clients -> db: http', 'clients -> web: http:8080', 'clients -> web: https:443', 'clients -> web: ssh:22']);
     const web = draft.flows.filter((f) => f.to === '|aws_instance.web');
     assert.deepEqual(web.map((f) => f.evidence.map((e) => e.port)), [[22], [443], [8080]]);
   });

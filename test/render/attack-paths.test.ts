@@ -14,9 +14,10 @@ const section = (md: string): string => {
   return md.slice(start, md.indexOf('\n### ', start + 1) + 1);
 };
 
-// The hop into the API servers names the auth the call presents (the servers' session cookie), and lists the
-// cleartext threats about that call and the threats that lead on, not the rate limit on /search nor the cart prices.
-const ECOMMERCE_CARD = '- **Card data** (restricted) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) → API servers (http, unencrypted, session-cookie, DMZ -> internal) [T3, T4, T5, T6]; 1 of 3 hops authenticated, handled there.';
+// The hop into the CDN lists its cache deception (a disclosure, which leads on); the hop into the API servers names
+// the auth the call presents (the servers' session cookie), and lists the cleartext threats about that call and the
+// threats that lead on, not the rate limit on /search nor the cart prices.
+const ECOMMERCE_CARD = '- **Card data** (restricted) — High: Customer browser → CDN (https, internet -> DMZ) [T5] → Load balancer (https, service -> service) → API servers (http, unencrypted, session-cookie, DMZ -> internal) [T3, T4, T6, T7]; 1 of 3 hops authenticated, handled there.';
 
 /** A model whose one service handles `n` assets, each reached in one hop. */
 const manyAssets = (n: number) => analyzeText(`threatmap: 1
@@ -46,9 +47,9 @@ describe('Attack Paths in the Markdown report', () => {
     const text = section(renderMarkdown(analyzeExample('ecommerce')));
     const lines = text.split('\n');
     assert.ok(lines.includes(ECOMMERCE_CARD), text);
-    assert.ok(lines.includes('- **Customer PII** (confidential) — High: Customer browser → CDN (https, internet -> DMZ) → Load balancer (https, service -> service) → API servers (http, unencrypted, public endpoint /login, DMZ -> internal) [T3, T4, T5, T6] → Orders database (postgres+tls, password, application -> data tier); 1 of 4 hops authenticated, stored there.'), text);
+    assert.ok(lines.includes('- **Customer PII** (confidential) — High: Customer browser → CDN (https, internet -> DMZ) [T5] → Load balancer (https, service -> service) → API servers (http, unencrypted, public endpoint /login, DMZ -> internal) [T3, T4, T6, T7] → Orders database (postgres+tls, password, application -> data tier); 1 of 4 hops authenticated, stored there.'), text);
     // The cart prices' manipulation (T1) is about the prices: on their path, not on the card data's.
-    assert.ok(lines.some((l) => l.startsWith('- **Prices and order totals** (internal) — High:') && l.includes('[T1, T3, T4, T5, T6]')), text);
+    assert.ok(lines.some((l) => l.startsWith('- **Prices and order totals** (internal) — High:') && l.includes('[T1, T3, T4, T6, T7]')), text);
     // The public catalogue is read through /search: its path is Low whatever the threats on the way.
     assert.ok(lines.some((l) => l.startsWith('- **Product catalogue** (public) — Low:')), text);
     assert.ok(!text.includes('Shop availability'), 'a resource asset has no path');
@@ -128,8 +129,8 @@ describe('Attack Paths in the HTML report', () => {
     assert.ok(body.includes('<li><span class="badge risk-High">High</span> <strong>Card data</strong> <span class="muted">(restricted)</span>: Customer browser → CDN'), body);
     // The cleartext threats are about the call from the load balancer: on that hop, not on the one reaching it.
     assert.ok(body.includes('→ Load balancer <span class="muted">(https, <span title="service -&gt; service (leaves CDN edge; enters DMZ)">service -&gt; service</span>)</span> → API servers'), body);
-    assert.ok(body.includes('<span class="muted">(http, <strong>unencrypted</strong>, session-cookie, <span title="DMZ -&gt; internal (leaves DMZ; enters Application network)">DMZ -&gt; internal</span>)</span> [<a href="#tm-t-T3">T3</a>, <a href="#tm-t-T4">T4</a>, <a href="#tm-t-T5">T5</a>'), body);
-    assert.ok(body.includes('<a href="#tm-t-T5">T5</a> <span class="status status-mitigated">mitigated</span>'), body);
+    assert.ok(body.includes('<span class="muted">(http, <strong>unencrypted</strong>, session-cookie, <span title="DMZ -&gt; internal (leaves DMZ; enters Application network)">DMZ -&gt; internal</span>)</span> [<a href="#tm-t-T3">T3</a>, <a href="#tm-t-T4">T4</a>, <a href="#tm-t-T6">T6</a>'), body);
+    assert.ok(body.includes('<a href="#tm-t-T6">T6</a> <span class="status status-mitigated">mitigated</span>'), body);
     assert.equal((body.match(/<li>/g) ?? []).length, 6);
   });
 

@@ -293,6 +293,11 @@ export const FIXTURES: RuleFixture[] = [
   },
   // web
   {
+    rule: 'web-cache-deception', component: 'cdn', control: 'cache-control',
+    model: m(`${PII}elements:\n${BROWSER}  cdn: { tech: cloudfront, controls: [$C] }\n  app:\n    type: web-app\n    auth: session-cookie\n    endpoints:\n      GET /account: { returns: [pii] }\nflows:\n  - visitor -> cdn: https\n  - cdn -> app: https\n`),
+    negatives: [{ name: 'token auth: a lure sends no bearer token', model: m(`${PII}elements:\n${BROWSER}  cdn: { tech: cloudfront }\n  app:\n    type: web-app\n    auth: jwt\n    endpoints:\n      GET /account: { returns: [pii] }\nflows:\n  - visitor -> cdn: https\n  - cdn -> app: https\n`) }],
+  },
+  {
     rule: 'cross-site-scripting', component: 'site', control: 'output-encoding',
     model: m(`elements:\n${BROWSER}  site: { type: web-app, controls: [$C] }\nflows:\n  - visitor -> site: https\n`),
     negatives: [{ name: 'a JSON API does not render pages', model: m(`elements:\n${BROWSER}  site: { type: api }\nflows:\n  - visitor -> site: https\n`) }],

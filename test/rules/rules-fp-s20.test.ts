@@ -26,7 +26,8 @@ describe('normalised endpoints say whether `public` was written', () => {
   });
 
   it('leaves it undefined where `public` only follows from no auth being stated, and out of the JSON result', () => {
-    const body = contactForm('      POST /orders: {}\n');
+    // A flow without auth: one with a cookie would lend the endpoint its auth (see flowauth-endpoint-auth).
+    const body = contactForm('      POST /orders: {}\n').replace('{ protocol: https, auth: session-cookie }', 'https');
     const ep = endpoint(body, 'POST /orders');
     assert.equal(ep.public, true);
     assert.equal(ep.declaredPublic, undefined);
@@ -55,7 +56,7 @@ const store = (tech: string, extra = '') =>
 describe('catalogue: which stores the provider encrypts at rest by default', () => {
   it('marks the managed stores that encrypt by default, and no store where it is our setting', () => {
     const marked = Object.keys(TECHNOLOGIES).filter((t) => TECHNOLOGIES[t].encryptedAtRest !== undefined).sort();
-    assert.deepEqual(marked, ['azure-blob', 'azure-postgres', 'azure-sql', 'bigquery', 'cloud-sql', 'cosmosdb', 'dynamodb', 'firestore', 'gcs', 's3']);
+    assert.deepEqual(marked, ['azure-blob', 'azure-postgres', 'azure-sql', 'bigquery', 'cloud-sql', 'cosmosdb', 'dynamodb', 'firestore', 'gcs', 's3', 'sqs']);
     for (const t of ['aurora', 'postgres', 'redis', 'minio', 'mongodb']) assert.equal(TECHNOLOGIES[t].encryptedAtRest, undefined, t);
   });
 

@@ -62,10 +62,10 @@ describe('threatmap triage', () => {
 
     const report = run(['analyze', model]);
     assert.equal(report.code, 0, report.stderr);
-    assert.match(report.stdout, /### Residual Risk\n\n\*\*Open \(open or mitigating\):\*\* 3 High, 3 Medium\. \*\*Closed by decision:\*\* 1 High\./);
+    assert.match(report.stdout, /### Residual Risk\n\n\*\*Open \(open or mitigating\):\*\* 4 High, 3 Medium\. \*\*Closed by decision:\*\* 1 High\./);
     assert.match(report.stdout, new RegExp(`\\| T2 \`${id}\` \\| No rate limiting on /search \\| High \\| accepted \\| catalogue is public \\| alice \\|  \\| 2027-01-31 \\|`));
 
-    // One High accepted: three High still open.
+    // One High accepted: four High still open.
     assert.equal(run(['check', model, '--fail-on', 'high']).code, 1);
     // After the expiry the acceptance lapses, with a warning.
     const later = run(['check', model, '--fail-on', 'high'], { today: '2027-02-01' });
@@ -119,12 +119,12 @@ describe('threatmap check', () => {
     assert.match(r.stdout, /^threatmap check examples\/ecommerce\.yaml: PASS, no open threat at or above Critical/);
     r = run(['check', 'examples/ecommerce.yaml']);
     assert.equal(r.code, 1);
-    assert.match(r.stdout, /FAIL, 4 open threats at or above High/);
+    assert.match(r.stdout, /FAIL, 5 open threats at or above High/);
     assert.match(r.stdout, /T1\s+TM-[0-9a-f]{8}\s+High\s+.*examples\/ecommerce\.yaml:\d+/);
     assert.ok(r.stdout.split('\n').length < 25, 'fits one screen');
     const json = JSON.parse(run(['check', 'examples/ecommerce.yaml', '--format', 'json']).stdout);
     assert.equal(json.passed, false);
-    assert.equal(json.failing.length, 4);
+    assert.equal(json.failing.length, 5);
   });
 
   it('exit 2 for invalid input', () => {
@@ -221,7 +221,7 @@ describe('threatmap export', () => {
     }
     const r = run(['analyze', model, '--format', 'sarif']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).runs[0].results.length, 7);
+    assert.equal(JSON.parse(r.stdout).runs[0].results.length, 8);
     assert.equal(run(['export', model]).code, 2, 'no format and no extension');
   });
 

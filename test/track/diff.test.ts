@@ -106,10 +106,10 @@ describe('the check gate', () => {
   it('fails on open threats at or above the level, triaged ones excluded', () => {
     const r = analyzeExample('ecommerce');
     assert.deepEqual(failingThreats(r, 'Critical'), []);
-    assert.equal(failingThreats(r, 'High').length, 4);
+    assert.equal(failingThreats(r, 'High').length, 5);
     const t = parseTriage('threats:\n  "no-rate-limiting@api:/search": { status: accepted, reason: public }\n  "cleartext-disclosure@lb": { status: mitigating }\n', 'x').triage!;
     const triaged = applyTriage(r, t, { today: '2026-11-28' });
-    assert.deepEqual(failingThreats(triaged, 'High').map((x) => x.key), ['client-controlled-value@api:POST /cart', 'cleartext-tampering@lb', 'cleartext-disclosure@lb']);
+    assert.deepEqual(failingThreats(triaged, 'High').map((x) => x.key), ['client-controlled-value@api:POST /cart', 'cleartext-tampering@lb', 'cleartext-disclosure@lb', 'web-cache-deception@cdn']);
   });
 
   it('with new-only, fails only on threats that did not fail at the base', () => {

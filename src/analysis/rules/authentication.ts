@@ -92,7 +92,7 @@ export const sessionHijacking: ElementRule = {
       evidence: [
         element.auth === 'session-cookie'
           ? evidence(`${says(element.name, 'authenticates')} callers with session-cookie`, [...element.at, 'auth'])
-          : evidence(`${sessionEndpoints[0].key} on ${element.name} authenticates callers with session-cookie`, sessionEndpoints[0].at),
+          : evidence(`${sessionEndpoints[0].key} on ${element.name} authenticates callers with session-cookie`, sessionEndpoints[0].authAt ?? sessionEndpoints[0].at),
         missingControlEvidence(missing, element),
       ],
     });
@@ -613,7 +613,7 @@ export const missingTokenValidation: ElementRule = {
             ? evidence(`${says(element.name, 'accepts')} jwt`, element.at)
             : jwtRoutes[0].via
               ? servedEvidence(jwtRoutes[0], element, 'accepts jwt')
-              : evidence(`${jwtEndpoints[0].key} on ${element.name} accepts jwt`, jwtEndpoints[0].at),
+              : evidence(`${jwtEndpoints[0].key} on ${element.name} accepts jwt`, jwtEndpoints[0].authAt ?? jwtEndpoints[0].at),
         // The forwarding flow explains a route on a proxy only when that route is the one shown.
         ...(shownFlow || element.auth === 'jwt' ? [] : forwardEvidence(ctx, element, jwtRoutes.slice(0, 1))),
         ...(validated ? bypassEvidence(ctx, element, front) : []),

@@ -1,5 +1,5 @@
 // Information disclosure from the application and its stores.
-import { TECHNOLOGIES } from '../../model/catalog.js';
+import { providerEncryption } from '../../model/catalog.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
@@ -134,10 +134,9 @@ export const ENCRYPTION_OFF_TAG = 'encryption-at-rest-off';
  * What the store's provider does about encryption at rest by default (the catalogue's words), unless the model
  * says the store's data is not encrypted; undefined for a store whose encryption is ours to set.
  */
-export function providerEncryptsAtRest(e: Element): string | undefined {
-  if (e.kind !== 'store' || e.tech === undefined || factTag(e, ENCRYPTION_OFF_TAG) !== undefined) return undefined;
-  const tech = e.tech.toLowerCase();
-  return Object.hasOwn(TECHNOLOGIES, tech) ? TECHNOLOGIES[tech].encryptedAtRest : undefined;
+export function providerEncryptsAtRest(e: Pick<Element, 'kind' | 'tech' | 'tags'>): string | undefined {
+  if (e.kind !== 'store' || factTag(e, ENCRYPTION_OFF_TAG) !== undefined) return undefined;
+  return providerEncryption(e.tech);
 }
 
 export const unencryptedStore: ElementRule = {

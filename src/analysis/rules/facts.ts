@@ -350,9 +350,10 @@ export interface CallAuth {
 
 /**
  * How the caller of a flow authenticates: the flow's own `auth`; else that of the endpoint it names (the
- * endpoint's own, else its element's, `none` when public); else its target element's `auth`, which is how
- * callers authenticate by default. `none` when none of them says. Rules that ask what credential a call
- * carries read this, so that `auth: jwt` on an API needs no restating on every flow into it.
+ * endpoint's own, else its element's, else the one the flows reaching it all state, `none` when public);
+ * else its target element's `auth`, which is how callers authenticate by default. `none` when none of them
+ * says. Rules that ask what credential a call carries read this, so that `auth: jwt` on an API needs no
+ * restating on every flow into it.
  */
 export function callAuth(ctx: AnalysisContext, f: Flow): CallAuth {
   if (f.auth !== 'none') return { method: f.auth, at: f.at };
@@ -364,10 +365,12 @@ export function callAuth(ctx: AnalysisContext, f: Flow): CallAuth {
 }
 
 /**
- * Where an endpoint's auth is written: an endpoint that asks for its element's auth inherits it (the model
- * cannot tell a restated one apart, and the element's is written either way), else the endpoint itself.
+ * Where an endpoint's auth is written: the flow it takes it from when neither it nor its element states one
+ * (Endpoint.authAt); an endpoint that asks for its element's auth inherits it (the model cannot tell a
+ * restated one apart, and the element's is written either way); else the endpoint itself.
  */
 function endpointAuthAt(ctx: AnalysisContext, ep: Endpoint): ModelPath {
+  if (ep.authAt !== undefined) return ep.authAt;
   const owner = ctx.graph.elements.get(ep.element);
   return !ep.public && owner?.auth === ep.auth ? [...owner.at, 'auth'] : ep.at;
 }

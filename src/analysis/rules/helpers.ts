@@ -231,7 +231,7 @@ export interface FactTag {
   where?: string;
 }
 
-export function factTag(e: Element, name: string): FactTag | undefined {
+export function factTag(e: Pick<Element, 'tags'>, name: string): FactTag | undefined {
   const index = e.tags.findIndex((t) => t === name || t.startsWith(`${name}:`));
   if (index < 0) return undefined;
   const where = e.tags[index].slice(name.length + 1).trim();

@@ -328,7 +328,7 @@ function endpointUse(ep: Endpoint, use: CapabilityUse, assets: ReadonlyMap<strin
     if (asset !== undefined) return { what: `accepts ${assets.get(asset)?.name ?? asset}`, at: [...ep.at, 'accepts'] };
   }
   // A sign-in's messages arrive whatever the method (SAML's redirect binding is a GET).
-  if (use.auth?.includes(ep.auth)) return { what: `signs callers in with ${ep.auth}`, at: ep.at };
+  if (use.auth?.includes(ep.auth)) return { what: `signs callers in with ${ep.auth}`, at: ep.authAt ?? ep.at };
   return undefined;
 }
 

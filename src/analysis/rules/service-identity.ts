@@ -144,7 +144,7 @@ export function sshKeyCall(f: Flow, to: Element): boolean {
 }
 
 /** Protocols that authenticate their clients in SSH's own way: keys are the fix there, not TLS certificates. */
-const SSH_PROTOCOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'scp']);
+export const SSH_PROTOCOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'scp']);
 const SSH_MITIGATION =
   'Authenticate these SSH sessions with a key per calling service (or SSH certificates from a CA), not passwords: `PasswordAuthentication no` on the server, each key restricted in authorized_keys (`from=`, `command=` where one command is enough), and host keys pinned in known_hosts.';
 
@@ -191,15 +191,19 @@ export const noMutualTls: ModelRule = {
       const calls = weak.length === 1 && flows.length === 1 ? '1 service-to-service call' : `${weak.length} of ${flows.length} service-to-service calls`;
       const size = group.inBoundary ? processesIn(ctx, key) : undefined;
       const small = size !== undefined && size <= SMALL_ZONE;
+      // SSH has no TLS to make mutual: its callers prove who they are with a key of their own.
+      const sshOnly = weak.every((f) => SSH_PROTOCOLS.has(f.protocol));
       out.push(threatOutcome(group.component, group.componentKind, undefined, weak.length === flows.length ? flowIds : flowIdsOf(weak), {
-        title: `No mutual TLS ${group.inBoundary ? 'between services in' : 'on service calls from'} ${group.name}`,
+        title: sshOnly
+          ? `SSH ${weak.length === 1 ? 'session' : 'sessions'} ${where} not authenticated by a per-service key`
+          : `No mutual TLS ${group.inBoundary ? 'between services in' : 'on service calls from'} ${group.name}`,
         description: `${calls} ${where} ${weak.length === 1 ? 'does' : 'do'} not authenticate the calling service; a compromised workload can impersonate any caller.`,
         likelihood: small
           ? rated('Low', `needs a foothold in one of the ${size} processes of ${group.name} first, itself a breach of one of our services: insider access or a prior compromise`)
           : FOOTHOLD,
         impact: assetImpact(assets.list, 'confidentiality', FALSE_IDENTITY),
         evidence: flowEvidence(ctx, weak, (f) => `${f.protocol}, auth ${callAuthMethod(ctx.graph, f)}`, (f) => callAuth(ctx, f).at),
-        mitigation: weak.every((f) => SSH_PROTOCOLS.has(f.protocol)) ? SSH_MITIGATION : small ? SMALL_ZONE_MITIGATION : undefined,
+        mitigation: sshOnly ? SSH_MITIGATION : small ? SMALL_ZONE_MITIGATION : undefined,
         target: group.name,
       }));
     }

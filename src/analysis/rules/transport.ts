@@ -301,7 +301,7 @@ export const missingHsts: ElementRule = {
     const i = ctx.graph.positionOf(element.id);
     if (i < 0 || browserHttpsTargetsAt(ctx)[i] === 0) return undefined;
     const fromBrowsers = encryptedFromBrowsers(ctx, i, browsersAt(ctx));
-    const keepers = sessionKeepers(ctx, element.id, new Set(), []);
+    const keepers = sessionKeepers(ctx, element.id);
     if (keepers.length === 0) return undefined;
     const open = fromBrowsers.filter((f) => !f.controls.includes('hsts'));
     if (open.length === 0 || ctx.elementHas(element, 'hsts')) {
@@ -341,15 +341,26 @@ function findBrowserHttpsTargets(ctx: AnalysisContext): Uint8Array {
 }
 
 /** The components keeping sessions in cookies that requests to `id` reach: the element itself, or those behind it along forwarded requests. */
-function sessionKeepers(ctx: AnalysisContext, id: string, seen: Set<string>, out: Element[]): Element[] {
-  if (seen.has(id)) return out;
-  seen.add(id);
-  const e = ctx.graph.elements.get(id);
-  if (!e) return out;
-  if (e.auth === 'session-cookie' || e.endpoints.some((ep) => ep.auth === 'session-cookie')) out.push(e);
-  else if (['cdn', 'load-balancer', 'reverse-proxy', 'gateway'].includes(e.type ?? '')) for (const f of ctx.graph.outFlows(id)) sessionKeepers(ctx, f.to, seen, out);
+function sessionKeepers(ctx: AnalysisContext, start: string): Element[] {
+  const out: Element[] = [];
+  const seen = new Set<string>();
+  // Depth first in flow order, as a recursion would go, on a stack of its own: a chain of proxies may be long.
+  const stack = [start];
+  while (stack.length > 0) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const e = ctx.graph.elements.get(id);
+    if (!e) continue;
+    if (e.auth === 'session-cookie' || e.endpoints.some((ep) => ep.auth === 'session-cookie')) out.push(e);
+    else if (FORWARDERS.has(e.type ?? '')) {
+      const next = ctx.graph.outFlows(id);
+      for (let i = next.length - 1; i >= 0; i--) stack.push(next[i].to);
+    }
+  }
   return out;
 }
+const FORWARDERS: ReadonlySet<string> = new Set(['cdn', 'load-balancer', 'reverse-proxy', 'gateway']);
 
 /**
  * What a user signs in with, or the tokens standing for it: sent in every request, so a rogue CA reads it.

@@ -273,7 +273,7 @@ function scriptReadableToken(ctx: AnalysisContext, spa: Element): Token | undefi
       if (e === undefined) continue;
       if (e.auth !== undefined && SCRIPT_READABLE.has(e.auth)) return { method: e.auth, to: e.name, fact: `${says(e.name, 'authenticates')} callers with ${e.auth}`, at: e.at };
       const ep = e.endpoints.find((x) => SCRIPT_READABLE.has(x.auth));
-      if (ep !== undefined) return { method: ep.auth, to: e.name, fact: `${ep.key} on ${e.name} authenticates with ${ep.auth}`, at: ep.at };
+      if (ep !== undefined) return { method: ep.auth, to: e.name, fact: `${ep.key} on ${e.name} authenticates with ${ep.auth}`, at: ep.authAt ?? ep.at };
     }
   }
   return undefined;

@@ -84,11 +84,14 @@ function azureElements(): Record<string, Kind> {
     azurerm_container_app: { identity: fixed({ type: 'service' }), short: 'app', role: 'compute' },
     azurerm_container_group: { identity: fixed({ type: 'service' }), short: 'aci', role: 'compute' },
     azurerm_kubernetes_cluster: { identity: fixed({ tech: 'kubernetes' }), short: 'aks', role: 'service' },
-    azurerm_mssql_server: { identity: fixed({ tech: 'mssql' }), short: 'sql', role: 'store' },
-    azurerm_postgresql_flexible_server: { identity: fixed({ tech: 'postgres' }), short: 'db', role: 'store' },
-    azurerm_postgresql_server: { identity: fixed({ tech: 'postgres' }), short: 'db', role: 'store' },
+    // Azure SQL Database: the catalogue's managed service (clients speak SQL Server's protocol: protocols.ts).
+    azurerm_mssql_server: { identity: fixed({ tech: 'azure-sql' }), short: 'sql', role: 'store' },
+    // Azure Database for PostgreSQL, flexible or single server: the catalogue's managed service, encrypted at rest.
+    azurerm_postgresql_flexible_server: { identity: fixed({ tech: 'azure-postgres' }), short: 'db', role: 'store' },
+    azurerm_postgresql_server: { identity: fixed({ tech: 'azure-postgres' }), short: 'db', role: 'store' },
     azurerm_mysql_flexible_server: { identity: fixed({ tech: 'mysql' }), short: 'db', role: 'store' },
-    azurerm_cosmosdb_account: { identity: fixed({ type: 'database' }), short: 'cosmos', role: 'store' },
+    // Cosmos DB takes TLS connections only: its own API over HTTPS, or MongoDB's wire protocol for a `MongoDB` account.
+    azurerm_cosmosdb_account: { identity: (v) => ({ tech: 'cosmosdb', protocol: v.get('kind') === 'MongoDB' ? 'mongodb+tls' : 'https' }), short: 'cosmos', role: 'store' },
     azurerm_redis_cache: { identity: fixed({ tech: 'redis' }), short: 'redis', role: 'store' },
     azurerm_storage_account: { identity: fixed({ tech: 'azure-blob' }), short: 'storage', role: 'store' },
     // A namespace is the broker clients connect to; its queues, topics and event hubs are parts of it (BROKER_ENTITIES).
