@@ -170,12 +170,21 @@ const AWS: ReadonlyArray<readonly [RegExp, Hint]> = [
 
 /** Azure icons (`img/lib/azure2/<group>/<Name>.svg`, older `mscae` images, `mxgraph.azure.*`) -> catalog. */
 const AZURE: ReadonlyArray<readonly [RegExp, Hint]> = [
-  [/postgres/, { tech: 'postgres' }],
+  // Azure Database for PostgreSQL (server, server group): the managed service, set up in Azure.
+  [/postgres/, { tech: 'azure-postgres' }],
   [/mysql/, { tech: 'mysql' }],
   [/mariadb/, { tech: 'mariadb' }],
   [/redis/, { tech: 'redis' }],
-  [/(^|_)sql/, { tech: 'mssql' }],
-  [/cosmos|table_service|database/, { type: 'database' }],
+  // Cosmos DB (DocumentDB in the older `mscae` set).
+  [/cosmos|documentdb/, { tech: 'cosmosdb' }],
+  // SQL Server's engine outside the managed database: on a VM, on an edge device, stretched or registered from
+  // premises, and the data warehouse (its transparent data encryption is off until switched on).
+  [/(^|_)sql_(server_)?(vm|virtual_machines?|edge)|stretch_database|sql_server_registr|(^|_)sql_data_?warehouse|(^|_)sql_dw(_|$)/, { tech: 'mssql' }],
+  // `SQL Server` is Azure SQL's logical server in the Azure set, and on-premises SQL Server in the older one: the engine.
+  [/(^|_)sql_servers?$/, { tech: 'mssql', note: 'the SQL Server icon: SQL Server\'s engine assumed; set `tech: azure-sql` if it is an Azure SQL Database server' }],
+  // Azure SQL Database, its elastic pools and managed instances: the managed service, encrypted at rest by default.
+  [/(^|_)sql/, { tech: 'azure-sql' }],
+  [/table_service|database/, { type: 'database' }],
   [/storage_accounts?$/, { tech: 'azure-blob', note: 'a storage account holds blobs, files, queues or tables: blob storage assumed; set `type` if it is another' }],
   [/blob|data_lake_storage/, { tech: 'azure-blob' }],
   [/file_?share|file_service|netapp/, { type: 'file-storage' }],
@@ -246,7 +255,7 @@ const ENGINE_UNSAID = new Set(['aurora']);
 
 /** Words of a label that name a catalog technology by another name. */
 const LABEL_TECHS: Record<string, string> = {
-  postgresql: 'postgres', mongo: 'mongodb', 'sql-server': 'mssql', 'node.js': 'node', nodejs: 'node', golang: 'go',
+  postgresql: 'postgres', mongo: 'mongodb', 'sql-server': 'mssql', 'cosmos-db': 'cosmosdb', 'node.js': 'node', nodejs: 'node', golang: 'go',
   elastic: 'elasticsearch', 'hashicorp-vault': 'vault',
 };
 /** Technologies whose names are also everyday words on a diagram ("node 1", "Docker host", "SMTP"): not read from a label. */

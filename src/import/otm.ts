@@ -150,13 +150,22 @@ const OTM_TYPES: Array<[RegExp, { tech?: string; type?: ElementType; kind?: Elem
   [/(android|ios|mobile).*(client|app)|^mobile/, { tech: 'mobile-app' }],
   [/^(generic-client|client|desktop-client)$/, { type: 'user-agent' }],
   [/^(user|actor|generic-user|human)$/, { type: 'user' }],
+  // Azure's managed databases before the engines they run (IriusRisk's `CD-MICROSOFT-AZURE-DB-POSTGRESQL` and
+  // `CD-MICROSOFT-AZURE-SQL-DB`, StartLeft's `azure-sql`): set up in Azure, encrypted at rest by default.
+  [/azure.*postgres/, { tech: 'azure-postgres' }],
+  // Cosmos DB, whatever API it answers (MongoDB's too); DocumentDB alone is also Amazon's, so only Azure's.
+  [/cosmos|azure.*documentdb/, { tech: 'cosmosdb' }],
   [/postgres/, { tech: 'postgres' }],
   [/mysql/, { tech: 'mysql' }],
   [/mariadb/, { tech: 'mariadb' }],
   [/mongo/, { tech: 'mongodb' }],
   [/dynamo/, { tech: 'dynamodb' }],
   [/redis/, { tech: 'redis' }],
-  [/(sql-server|mssql|azure-sql)/, { tech: 'mssql' }],
+  // SQL Server on a virtual machine or an edge device, and Azure's data warehouse (its transparent data
+  // encryption is off until switched on): SQL Server's engine, not the always-encrypted managed database.
+  [/sql.*-(dw|data-?warehouse|vm|virtual-machine|edge)($|-)/, { tech: 'mssql' }],
+  [/azure-?sql|sql-azure/, { tech: 'azure-sql' }],
+  [/(sql-server|mssql)/, { tech: 'mssql' }],
   [/(database|(^|-)db($|-)|rds)/, { type: 'database' }],
   [/(^|-)s3($|-)/, { tech: 's3' }],
   [/(blob|object-storage|bucket|azure-storage|storage-account)/, { type: 'object-storage' }],

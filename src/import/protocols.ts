@@ -71,6 +71,8 @@ const TECH_PROTOCOLS: Record<string, string> = {
   mariadb: 'mysql',
   mssql: 'sql',
   'azure-sql': 'sql',
+  // Cosmos DB's SQL (NoSQL) API is HTTPS only; its MongoDB API is set where an importer can tell (Terraform's `kind`).
+  cosmosdb: 'https',
   oracle: 'sql',
   mongodb: 'mongodb',
   redis: 'redis',

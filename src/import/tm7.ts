@@ -8,7 +8,9 @@
 //   Borders, GenericTypeId GE.EI / GE.P / GE.DS -> external / process / store element; id from its Name
 //   TypeId (the template's stencil, named by     -> a catalog type or technology where one fits the kind
 //     the file's KnowledgeBase)                    (STENCILS below: Azure Database for PostgreSQL -> azure-postgres,
-//                                                  Mobile Client -> mobile-app, Web API -> api...), else a comment
+//                                                  Azure SQL Database -> azure-sql, Azure Cosmos DB -> cosmosdb,
+//                                                  SQL Server and Azure SQL Data Warehouse -> mssql, Mobile
+//                                                  Client -> mobile-app, Web API -> api...), else a comment
 //   Borders, BorderBoundary (GE.TB.B)            -> boundary holding the elements whose centre lies inside it
 //                                                  (nested boxes nest); trust from the name, kind from the stencil
 //   Lines, LineBoundary (GE.TB.L)                -> no boundary: a line says nothing of sides; crossings noted
@@ -21,6 +23,7 @@
 //     Sanitizes Input / Sanitizes Output: Yes    -> controls input-validation / output-encoding
 //     Authenticates Itself: Yes (external)       -> comment only: the method is not said, so no `auth`
 //     Encrypted: Yes (store), ... TDE Enabled: True -> control encryption-at-rest
+//     ... TDE Enabled: False (Azure SQL Database) -> tag encryption-at-rest-off (against the provider's default)
 //     Stores Credentials: Yes                    -> stores the shared `credentials` asset
 //     Stores Log Data: Yes                       -> type logs when the stencil names no other type
 //     Signed: Yes                                -> tamper-evident-logs on a log store, else a comment
@@ -49,8 +52,9 @@
 //                                                  (impact Medium at most), `stored-data` every store stores,
 //                                                  confidential
 import { YAMLMap, YAMLSeq } from 'yaml';
+import { ENCRYPTION_OFF_TAG } from '../analysis/rules/disclosure.js';
 import type { Threat } from '../analysis/types.js';
-import { ELEMENT_TYPES, type BoundaryKind, type ElementKind, type ElementType, PROTOCOLS, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
+import { ELEMENT_TYPES, type BoundaryKind, type ElementKind, type ElementType, PROTOCOLS, providerEncryption, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, Severity } from '../model/types.js';
 import type { TriageStatus } from '../track/types.js';
@@ -159,12 +163,19 @@ const STENCILS: ReadonlyArray<readonly [RegExp, Hint]> = [
   [/postgres/i, { tech: 'postgres' }],
   [/mariadb/i, { tech: 'mariadb' }],
   [/mysql/i, { tech: 'mysql' }],
-  // Azure SQL Database and Data Warehouse run SQL Server's engine.
-  [/azure sql|sql server|\bmssql\b/i, { tech: 'mssql' }],
+  // The data warehouse runs SQL Server's engine too, but its transparent data encryption is off until switched
+  // on (a dedicated SQL pool's default), so it is not the catalogue's always-encrypted azure-sql: the engine.
+  [/azure sql (data warehouse|dw)\b|sql data warehouse/i, { tech: 'mssql' }],
+  // Azure SQL Database: the managed service (encrypted at rest by default, clients speak SQL Server's protocol).
+  [/azure sql/i, { tech: 'azure-sql' }],
+  // SQL Server itself, on premises or on a virtual machine.
+  [/sql server|\bmssql\b/i, { tech: 'mssql' }],
+  // Cosmos DB (DocumentDB was its name, and is its stencil's TypeId: AzureDocumentDB).
+  [/cosmos|documentdb/i, { tech: 'cosmosdb' }],
   [/redis/i, { tech: 'redis' }],
   [/key vault|\bvault\b|\bhsm\b/i, { type: 'secrets-vault' }],
   [/\bcache\b/i, { type: 'cache' }],
-  [/database|\bsql\b|cosmos|documentdb|nosql/i, { type: 'database' }],
+  [/database|\bsql\b|nosql/i, { type: 'database' }],
   [/file system|file share/i, { type: 'file-storage' }],
   [/cloud storage|azure storage|object storage|blob|\bs3\b/i, { type: 'object-storage' }],
   [/queue|service bus/i, { type: 'queue' }],
@@ -218,6 +229,8 @@ interface Stencil {
 interface Element extends Stencil {
   id: string; kind: ElementKind; type?: ElementType; tech?: string; rect?: Rect; in?: string;
   exposed?: boolean; privileged?: boolean; controls: string[]; stores: string[];
+  /** TMT says its provider's encryption at rest is off (`encryption-at-rest-off`). */
+  encryptionOff?: boolean;
   /** The flows to it are TLS (the store or service enforces it). */
   tls?: 'tls' | 'https';
   /** The property that would say whether it enforces TLS, left unset in TMT (its display name). */
@@ -839,6 +852,11 @@ function readElement(e: Element): void {
   for (const [k, v] of e.values) {
     // Transparent data encryption encrypts the database's files at rest.
     if (/\btde enabled$/.test(k) && YES.test(v) && e.kind === 'store' && !e.controls.includes('encryption-at-rest')) e.controls.push('encryption-at-rest');
+    // Off on a store its provider encrypts by default (Azure SQL Database): the default no longer covers it.
+    if (/\btde enabled$/.test(k) && /^(no|false)$/i.test(v) && e.kind === 'store' && providerEncryption(e.tech) !== undefined && !e.encryptionOff) {
+      e.encryptionOff = true;
+      e.notes.push(`TDE Enabled: ${v} in TMT: its data is written unencrypted, against Azure's default; tagged \`${ENCRYPTION_OFF_TAG}\``);
+    }
     if (/\baudit(ing| logging) enabled$/.test(k) && YES.test(v) && !e.controls.includes('audit-logging')) e.controls.push('audit-logging');
     if (/\b(tls|https) enforced$/.test(k) && YES.test(v)) e.tls = /https/.test(k) ? 'https' : 'tls';
     // Azure firewalls: open to all networks is reachable from the internet; selected networks an allow-list.
@@ -979,6 +997,7 @@ function writeModel(p: Parts, options: ImportOptions, final: boolean): { text: s
     if (e.privileged) v.privileged = true;
     if (e.stores.length) v.stores = e.stores;
     if (e.controls.length) v.controls = e.controls;
+    if (e.encryptionOff) v.tags = [ENCRYPTION_OFF_TAG];
     elements.items.push(keyedEntry(doc, e.id, [p.where(e), ...e.notes], v));
   }
   section(root, 'elements', elements);

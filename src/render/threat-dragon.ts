@@ -874,12 +874,15 @@ function boxCell(g: Group, b: Boundary, maxDepth: number, ctx: Ctx): TdNode {
 }
 
 /**
- * Threat Dragon's "public network" flag: said when the flow's outer end (the external entity, else the
- * caller) sits in an untrusted zone, which is how the flag is read back: that end is on the internet's side.
+ * Threat Dragon's "public network" flag: said when either end sits in an untrusted zone (its boundary's trust,
+ * or an external entity's outside every boundary), the analysis's own reading of where the internet is
+ * (trust rank 0), whichever end calls: our API calling a partner in an untrusted zone goes over it too. An
+ * `exposed` element is not such an end: the internet reaches it, but its flows to our other parts do not cross
+ * the internet. Read back, the untrusted end is the one on the internet's side (the importer's publicEnd), and
+ * as it is in an untrusted box or external already, nothing moves between boundaries.
  */
-function publicNetwork(f: Flow, ctx: Ctx, kindOf: Map<string, Element['kind']>): boolean {
-  const far = kindOf.get(f.from) === 'external' ? f.from : kindOf.get(f.to) === 'external' ? f.to : f.from;
-  return ctx.trustOf.get(far) === 'untrusted';
+function publicNetwork(f: Flow, ctx: Ctx): boolean {
+  return ctx.trustOf.get(f.from) === 'untrusted' || ctx.trustOf.get(f.to) === 'untrusted';
 }
 
 /**
@@ -913,7 +916,7 @@ function bends(flows: readonly Flow[], position: Map<string, Point>, kindOf: Map
   return out;
 }
 
-function flowCell(f: Flow, ctx: Ctx, kindOf: Map<string, Element['kind']>, vertices: Point[]): TdEdge {
+function flowCell(f: Flow, ctx: Ctx, vertices: Point[]): TdEdge {
   const { threats, own } = cellThreats(ctx, f.id);
   const open = hasOpen(threats);
   // Labelled by its name, else its protocol, as Threat Dragon's own models label their flows (HTTPS, MQTT).
@@ -942,7 +945,7 @@ function flowCell(f: Flow, ctx: Ctx, kindOf: Map<string, Element['kind']>, verti
       hasOpenThreats: open,
       isBidirectional: false,
       isEncrypted: f.encrypted,
-      isPublicNetwork: publicNetwork(f, ctx, kindOf),
+      isPublicNetwork: publicNetwork(f, ctx),
       protocol: f.protocol,
       isTrustBoundary: false,
       threats,
@@ -1047,7 +1050,7 @@ export function buildThreatDragon(r: AnalysisResult, options: ThreatDragonOption
   const cells: TdCell[] = [];
   for (const g of groups) if (g.boundary) cells.push(boxCell(g, g.boundary, maxDepth, ctx));
   for (const e of r.elements) cells.push(elementCell(e, position.get(e.id)!, ctx));
-  for (const f of r.flows) cells.push(flowCell(f, ctx, kindOf, bent.get(f) ?? []));
+  for (const f of r.flows) cells.push(flowCell(f, ctx, bent.get(f) ?? []));
   const note = systemCell(r, noteAt, noteId, ctx, options.model);
   if (note) cells.push(note);
 

@@ -271,7 +271,7 @@ describe('drawio import: icon libraries', () => {
       ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.api_gateway;', 'api-gateway'], ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.cloudfront;', 'cloudfront'],
       ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.elastic_load_balancing;', 'elb'], ['shape=mxgraph.aws4.resourceIcon;resIcon=mxgraph.aws4.cognito;', 'cognito'],
       ['shape=mxgraph.aws4.elasticache_for_redis;', 'redis'], ['shape=mxgraph.aws4.users;', 'user'], ['shape=mxgraph.aws3.dynamo_db;', 'dynamodb'],
-      ['image;image=img/lib/azure2/databases/Azure_Database_PostgreSQL_Server.svg;', 'postgres'], ['image;image=img/lib/azure2/databases/SQL_Database.svg;', 'mssql'],
+      ['image;image=img/lib/azure2/databases/Azure_Database_PostgreSQL_Server.svg;', 'azure-postgres'], ['image;image=img/lib/azure2/databases/SQL_Database.svg;', 'azure-sql'],
       ['image;image=img/lib/azure2/compute/Function_Apps.svg;', 'function'], ['image;image=img/lib/azure2/integration/Service_Bus.svg;', 'queue'],
       ['shape=mxgraph.gcp2.hexIcon;prIcon=cloud_sql;', 'database'], ['shape=mxgraph.gcp2.hexIcon;prIcon=cloud_pubsub;', 'pub-sub'],
       ['shape=mxgraph.gcp2.hexIcon;prIcon=compute_engine;', 'service'],

@@ -12,7 +12,7 @@ import { SESSION_SIGNING_KEY_TAG, signingKeyOf, TOKEN_SIGNING_KEY_TAG } from './
 import { AssetSet } from './family-shared.js';
 import { agreeing, it, itObject, its, says, verbFor } from './grammar.js';
 import {
-  elementComponent, evidence, factTag, type FactTag, factTags, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
+  elementComponent, evidence, type FactTag, factTags, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
   namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled, writtenIn,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
@@ -101,8 +101,8 @@ export const BACKUPS_OFF_TAG = 'backups-off';
 export const EPHEMERAL_DATA_TAG = 'ephemeral-data';
 
 interface BackupsOff {
-  index: number;
-  where?: string;
+  /** Every tag stating it, in tag order: files read together (a module used twice, two manifests) may each write it. */
+  places: FactTag[];
   /** The data itself lives on a volume deleted with the pod (EPHEMERAL_DATA_TAG), not only its backups. */
   ephemeral: boolean;
 }
@@ -110,16 +110,23 @@ interface BackupsOff {
 function backupsOffOf(e: Element): BackupsOff | undefined {
   // The ephemeral volume is the graver fact: it wins when both are written.
   for (const tag of [EPHEMERAL_DATA_TAG, BACKUPS_OFF_TAG]) {
-    const found = factTag(e, tag);
-    if (found) return { ...found, ephemeral: tag === EPHEMERAL_DATA_TAG };
+    const places = factTags(e, tag);
+    if (places.length) return { places, ephemeral: tag === EPHEMERAL_DATA_TAG };
   }
   return undefined;
 }
 
-const backupsOffEvidence = (e: Element, off: BackupsOff) =>
+/** ` (a.tf:3, b.yaml:9)` for the places the tags say, or nothing when none says. */
+function inParentheses(tags: readonly FactTag[], max: number): string {
+  const wheres = tags.flatMap((t) => (t.where ? [t.where] : []));
+  return wheres.length ? ` (${namesAtMost(wheres, max, 'other places')})` : '';
+}
+
+/** One per place the files say so: each is a setting to change. */
+const backupsOffEvidence = (e: Element, off: BackupsOff) => off.places.map((place) =>
   evidence(off.ephemeral
-    ? `${says(e.name, 'keeps')} ${its(e.name)} data on a volume deleted with ${its(e.name)} pod${off.where ? ` (${off.where})` : ''}`
-    : `${says(e.name, 'keeps')} no backup that outlives a mistake, by ${its(e.name)} files${off.where ? ` (${off.where})` : ''}`, [...e.at, 'tags', off.index]);
+    ? `${says(e.name, 'keeps')} ${its(e.name)} data on a volume deleted with ${its(e.name)} pod${inParentheses([place], TEXT_NAMES)}`
+    : `${says(e.name, 'keeps')} no backup that outlives a mistake, by ${its(e.name)} files${inParentheses([place], TEXT_NAMES)}`, [...e.at, 'tags', place.index]));
 
 /** Backups switched off: one mistake (a destroy, a replacing change, a bad migration) is enough. */
 const OFF_LIKELIHOOD = rated('Medium', 'the files switch backups off: a destroy, a replacing change or a bad migration is enough');
@@ -175,7 +182,7 @@ export const noBackups: ElementRule = {
       impact: rated('High', 'permanent loss of data rated high'),
       evidence: [
         evidence(`${says(element.name, 'stores')} ${assetNames(lost)}`, [...element.at, 'stores']),
-        ...(off ? [backupsOffEvidence(element, off)] : []),
+        ...(off ? backupsOffEvidence(element, off) : []),
         ...copies.map((c) => evidence(`${c.label} carries ${assetNames(vital.filter(c.covers))}, not ${assetNames(lost)}`, c.at)),
         ...(keptHere.length ? [evidence(`${keeping.join(', ')} ${agreeing(keeping, 'keeps', 'keep')} ${assetNames(keptHere)}, but not ${assetNames(lost)}`, [...keepers(keptHere)[0].at, 'stores'])] : []),
         missingControlEvidence(['backups'], element),
@@ -192,15 +199,16 @@ export const noBackups: ElementRule = {
 function switchedOff(ctx: AnalysisContext, element: Element, off: BackupsOff) {
   const held = assetList(ctx, element.stores).filter(isData);
   const what = held.length ? assetNames(held) : `the data in ${element.name}`;
+  const where = inParentheses(off.places, TEXT_NAMES);
   return threat({
     ...elementComponent(element),
     title: `${held.length ? `${assetNames(held)} in ${element.name}` : `Data in ${element.name}`} ${held.length ? hasOrHave(held) : 'has'} ${lacking(off)}`,
     description: off.ephemeral
-      ? `${says(element.name, 'keeps')} ${its(element.name)} data on a volume deleted with ${its(element.name)} pod${off.where ? ` (${off.where})` : ''}: every rollout, node drain or eviction loses ${what}; keep it on a persistent volume, and back it up.`
-      : `${says(element.name, 'keeps')} no backup that outlives a mistake${off.where ? ` (${off.where})` : ''}: deleting or replacing ${itObject(element.name)}, or a bad migration found too late, loses ${what} for good.`,
+      ? `${says(element.name, 'keeps')} ${its(element.name)} data on a volume deleted with ${its(element.name)} pod${where}: every rollout, node drain or eviction loses ${what}; keep it on a persistent volume, and back it up.`
+      : `${says(element.name, 'keeps')} no backup that outlives a mistake${where}: deleting or replacing ${itObject(element.name)}, or a bad migration found too late, loses ${what} for good.`,
     likelihood: offLikelihood(off),
     impact: rated('Medium', held.length ? `permanent loss of ${assetNames(held)}, rated below high` : 'permanent loss of data the model does not rate'),
-    evidence: [backupsOffEvidence(element, off), missingControlEvidence(['backups'], element)],
+    evidence: [...backupsOffEvidence(element, off), missingControlEvidence(['backups'], element)],
   });
 }
 

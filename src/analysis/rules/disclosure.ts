@@ -4,7 +4,7 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
-  elementComponent, endpointExposure, endpointTarget, evidence, factTag, flowIds, flowLabel, internetLikelihood, isExposed,
+  elementComponent, endpointExposure, endpointTarget, evidence, factTag, factTags, flowIds, flowLabel, internetLikelihood, isExposed,
   mitigatedBy, missingControlEvidence, namesAtMost, onlyReachableThrough, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
   withArticle,
 } from './helpers.js';
@@ -163,7 +163,8 @@ export const unencryptedStore: ElementRule = {
     if (byProvider !== undefined && !ctx.elementHas(element, 'encryption-at-rest')) {
       return mitigatedBy(['encryption-at-rest'], elementComponent(element), `stored data is encrypted by default (${element.tech}): ${byProvider}`);
     }
-    const off = factTag(element, ENCRYPTION_OFF_TAG);
+    // Every place: files read together (two instances merged, a module used twice) may each switch it off.
+    const off = factTags(element, ENCRYPTION_OFF_TAG);
     return unlessControlled(ctx, { element }, ['encryption-at-rest'], 'stored data is encrypted', (missing) => ({
       title: `${names} stored unencrypted in ${element.name}`,
       description: `${says(element.name, 'stores')} ${names} without encryption at rest; a copied disk, snapshot or backup exposes ${itOrThem(confidential)} all.`,
@@ -171,7 +172,7 @@ export const unencryptedStore: ElementRule = {
       impact: assetImpact(confidential, 'confidentiality', rated('High', 'bulk exposure of stored data')),
       evidence: [
         evidence(`${says(element.name, 'stores')} ${names}`, [...element.at, 'stores']),
-        ...(off ? [evidence(`${says(element.name, 'keeps')} ${its(element.name)} data unencrypted at rest (${ENCRYPTION_OFF_TAG}${off.where ? ` in ${off.where}` : ''})`, [...element.at, 'tags', off.index])] : []),
+        ...off.map((tag) => evidence(`${says(element.name, 'keeps')} ${its(element.name)} data unencrypted at rest (${ENCRYPTION_OFF_TAG}${tag.where ? ` in ${tag.where}` : ''})`, [...element.at, 'tags', tag.index])),
         missing,
       ],
     }));

@@ -8,7 +8,7 @@ import { highConfidentiality, isBroker, isNoSqlStore, isSqlStore, producersOf, s
 import { perModel, targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
 import { it, its, says, verbFor } from './grammar.js';
 import {
-  endpointComponent, endpointExposure, endpointTarget, evidence, factTag, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
+  endpointComponent, endpointExposure, endpointTarget, evidence, factTags, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
   runsAppCode, unlessControlled, withArticle,
 } from './helpers.js';
 import { type ServedEndpoint, servedEndpoints } from './authorization.js';
@@ -279,7 +279,8 @@ interface CapabilityUse {
 
 /** How the model shows the capability used: a tag says so without saying where; the others say where. */
 interface UseFound {
-  evidence: EvidenceRef;
+  /** One entry, or one per place for a tag the files write in several (two instances merged, a module used twice). */
+  evidence: EvidenceRef[];
   where: 'tag' | 'input';
 }
 
@@ -288,10 +289,10 @@ const wordsPattern = (words: readonly string[]): RegExp => new RegExp(`(?:^|[^a-
 
 const tagUse = (element: Element, use: CapabilityUse): UseFound | undefined => {
   for (const name of use.tags) {
-    const tag = factTag(element, name);
-    if (tag === undefined) continue;
-    const where = tag.where ? ` (${tag.where})` : '';
-    return { evidence: evidence(`${says(element.name, 'is')} tagged \`${name}\`${where}`, [...element.at, 'tags', tag.index]), where: 'tag' };
+    const places = factTags(element, name);
+    if (places.length === 0) continue;
+    const cited = places.map((tag) => evidence(`${says(element.name, 'is')} tagged \`${name}\`${tag.where ? ` (${tag.where})` : ''}`, [...element.at, 'tags', tag.index]));
+    return { evidence: cited, where: 'tag' };
   }
   return undefined;
 };
@@ -367,14 +368,14 @@ function capabilityUsed(ctx: AnalysisContext, element: Element, use: CapabilityU
   const assets = ctx.graph.assets;
   for (const s of servedRoutes(ctx, element)) {
     const found = endpointUse(s.ep, use, assets);
-    if (found !== undefined && reaches(s)) return { evidence: { ...servedEvidence(s, element, found.what), at: found.at }, where: 'input' };
+    if (found !== undefined && reaches(s)) return { evidence: [{ ...servedEvidence(s, element, found.what), at: found.at }], where: 'input' };
   }
   for (const f of ctx.graph.inFlows(element.id)) {
     const found = flowUse(ctx, f, use, assets);
-    if (found !== undefined && untrustedCaller(ctx, f.from, internetOnly)) return { evidence: found, where: 'input' };
+    if (found !== undefined && untrustedCaller(ctx, f.from, internetOnly)) return { evidence: [found], where: 'input' };
   }
   if (element.auth !== undefined && use.auth?.includes(element.auth)) {
-    return { evidence: evidence(`${says(element.name, 'signs')} callers in with ${element.auth}`, [...element.at, 'auth']), where: 'input' };
+    return { evidence: [evidence(`${says(element.name, 'signs')} callers in with ${element.auth}`, [...element.at, 'auth'])], where: 'input' };
   }
   return undefined;
 }
@@ -451,7 +452,7 @@ function interpreterRule(spec: {
         evidence: [
           ...(capable ? [evidence(`${says(element.name, 'has')} the ${spec.trait} trait (${element.tech ?? element.type})`, element.at)] : []),
           via ? evidence(`consumes messages produced by ${via.producers}`, via.via.at) : evidence(`${says(element.name, 'is')} reachable from an untrusted zone`, element.at),
-          ...(used ? [used.evidence] : []),
+          ...(used?.evidence ?? []),
           missing,
         ],
       }));

@@ -8,7 +8,7 @@ import { openFlowsInto, perModel } from './family-shared.js';
 import { untrustedClientFlows } from './messaging.js';
 import { it, itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
-  declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, factTag, type FactTag, flowIds, flowLabel, internetLikelihood,
+  declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, factTags, type FactTag, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost,
   onlyReachableThrough, presentControls, pushTo, reportsThreat, runsAppCode, TEXT_NAMES, threat, threatOutcome,
   TITLE_NAMES, unlessControlled, untrustedZoneAt,
@@ -92,9 +92,9 @@ export const cloudMetadataExposure: ElementRule = {
   check(element, ctx) {
     const imdsv1 = imdsv1Of(element);
     // Most processes have no fetch endpoint: that is asked before the walk up their boundaries.
-    if (!element.endpoints.some(isFetch) || !inCloud(ctx, element)) return imdsv1 ? imdsv1Outcome(ctx, element, imdsv1) : undefined;
+    if (!element.endpoints.some(isFetch) || !inCloud(ctx, element)) return imdsv1.length ? imdsv1Outcome(ctx, element, imdsv1) : undefined;
     const fetchers = element.endpoints.filter((ep) => ep.kind === 'fetch' && isExposed(endpointExposure(ep, element, ctx)));
-    if (fetchers.length === 0) return imdsv1 ? imdsv1Outcome(ctx, element, imdsv1) : undefined;
+    if (fetchers.length === 0) return imdsv1.length ? imdsv1Outcome(ctx, element, imdsv1) : undefined;
     const unprotected = fetchers.filter((ep) => metadataReachableThrough(ep, element, ctx));
     if (unprotected.length === 0) {
       return mitigatedBy(presentControls(ctx, METADATA_CONTROLS, element, fetchers[0]), elementComponent(element), 'the metadata service is out of reach');
@@ -111,22 +111,24 @@ export const cloudMetadataExposure: ElementRule = {
       impact: rated('High', `the workload's cloud credentials: control of cloud resources${names ? `; internal services hold ${names}` : ''}`),
       evidence: [
         evidence(`${unprotected[0].key} fetches caller-supplied URLs`, unprotected[0].at), evidence(`${says(element.name, 'runs')} in the cloud`, element.at),
-        ...(imdsv1 ? [imdsv1Evidence(element, imdsv1)] : []), missingControlEvidence(METADATA_CONTROLS, element, unprotected[0]),
+        ...imdsv1Evidence(element, imdsv1), missingControlEvidence(METADATA_CONTROLS, element, unprotected[0]),
       ],
     });
   },
 };
 
-const imdsv1Of = (e: Element): FactTag | undefined => factTag(e, IMDSV1_TAG);
+/** Every tag saying so: files read together (two instances merged, a module used twice) may each write it. */
+const imdsv1Of = (e: Element): FactTag[] => factTags(e, IMDSV1_TAG);
 
-const imdsv1Evidence = (element: Element, tag: FactTag) =>
-  evidence(`${possessive(element.name)} metadata service answers without a session token (IMDSv1)${tag.where ? `, as ${tag.where} says` : ''}`, [...element.at, 'tags', tag.index]);
+/** One per place the files say so: each is an instance to move to IMDSv2. */
+const imdsv1Evidence = (element: Element, tags: readonly FactTag[]) => tags.map((tag) =>
+  evidence(`${possessive(element.name)} metadata service answers without a session token (IMDSv1)${tag.where ? `, as ${tag.where} says` : ''}`, [...element.at, 'tags', tag.index]));
 
 /**
  * A workload whose files leave the metadata service on IMDSv1 with a role attached, reached from an untrusted
  * zone and running application code: any SSRF flaw, which the model does not show, reads the role's credentials.
  */
-function imdsv1Outcome(ctx: AnalysisContext, element: Element, tag: FactTag): CheckResult {
+function imdsv1Outcome(ctx: AnalysisContext, element: Element, tags: readonly FactTag[]): CheckResult {
   if (!runsAppCode(element) || !isExposed(ctx.exposure(element.id))) return undefined;
   const present = presentControls(ctx, METADATA_CONTROLS, element);
   if (present.length) return mitigatedBy(present, elementComponent(element), 'the metadata service is out of reach');
@@ -136,7 +138,7 @@ function imdsv1Outcome(ctx: AnalysisContext, element: Element, tag: FactTag): Ch
     description: `${possessive(element.name)} metadata service answers plain GET requests (IMDSv1) and hands out ${its(element.name)} role's credentials; one server-side request forgery flaw in ${its(element.name)} code, or an open proxy, gives them to the caller.`,
     likelihood: rated('Low', 'needs an SSRF flaw in the application; the model shows no endpoint that fetches URLs'),
     impact: rated('High', 'the role\'s temporary credentials: whatever the role may do in the cloud account'),
-    evidence: [imdsv1Evidence(element, tag), evidence(`${says(element.name, 'is')} reachable from an untrusted zone`, element.at), missingControlEvidence(METADATA_CONTROLS, element)],
+    evidence: [...imdsv1Evidence(element, tags), evidence(`${says(element.name, 'is')} reachable from an untrusted zone`, element.at), missingControlEvidence(METADATA_CONTROLS, element)],
     mitigation: 'Require session tokens for the metadata service (IMDSv2: `metadata_options { http_tokens = "required", http_put_response_hop_limit = 1 }`), scope the instance role to least privilege, and allow-list outbound destinations.',
   });
 }
