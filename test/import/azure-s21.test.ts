@@ -4,7 +4,8 @@
 // on a VM, on an edge device) and Azure's data warehouse (TDE off until switched on) stay `mssql`. TMT's
 // "TDE Enabled: False" on an Azure SQL Database tags it `encryption-at-rest-off`, so unencrypted-store weighs it.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { importDrawio } from '../../src/import/drawio.js';
@@ -12,6 +13,7 @@ import { importOtm } from '../../src/import/otm.js';
 import { importTm7, TM7_NAMESPACE } from '../../src/import/tm7.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
+import { corpusDir, corpusMissing } from '../corpus.js';
 import { analyzeText } from '../helpers.js';
 
 function loaded(r: { text?: string; diagnostics: Parameters<typeof formatDiagnostics>[0] }) {
@@ -47,9 +49,9 @@ describe('azure s21: OTM component types', () => {
     assert.deepEqual(Object.values(techOf(m)), ['mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'postgres', 'mysql', 'process']);
     assert.match(r.text!, /OTM type `amazon-documentdb` is not one threatmap knows/);
   });
-  const corpus = '../shared/corpus/otm/startleft-mtmt_example.otm.yaml';
-  it('the StartLeft conversion of the TMT example: its Azure Database for PostgreSQL is azure-postgres, reached over postgres', { skip: !existsSync(corpus) }, () => {
-    const m = loaded(importOtm(readFileSync(corpus, 'utf8'), 'mtmt.otm.yaml')).model;
+  const otmDir = corpusDir('otm', 'startleft-mtmt_example.otm.yaml');
+  it('the StartLeft conversion of the TMT example: its Azure Database for PostgreSQL is azure-postgres, reached over postgres', { skip: otmDir ? false : corpusMissing('the OTM corpus (otm/)') }, () => {
+    const m = loaded(importOtm(readFileSync(join(otmDir!, 'startleft-mtmt_example.otm.yaml'), 'utf8'), 'mtmt.otm.yaml')).model;
     assert.equal(techOf(m)['accounting-postgresql'], 'azure-postgres');
     assert.ok(m.flows.filter((f) => f.to === 'accounting-postgresql').every((f) => f.protocol === 'postgres'));
   });
@@ -114,9 +116,9 @@ describe('azure s21: TMT stencils', () => {
     const r = storesOf([['SQL Server', tde(2)]]);
     assert.equal(r.raw.elements['store-0'].tags, undefined);
   });
-  const corpus = '../shared/corpus/mtmt/MTMT_example.tm7';
-  it('the corpus example: its Azure Database for PostgreSQL stays azure-postgres, nothing reads as SQL Server', { skip: !existsSync(corpus) }, () => {
-    const r = loaded(importTm7(readFileSync(corpus, 'utf8'), 'MTMT_example.tm7'));
+  const tm7Dir = corpusDir('mtmt', 'MTMT_example.tm7');
+  it('the corpus example: its Azure Database for PostgreSQL stays azure-postgres, nothing reads as SQL Server', { skip: tm7Dir ? false : corpusMissing('the TMT corpus (mtmt/)') }, () => {
+    const r = loaded(importTm7(readFileSync(join(tm7Dir!, 'MTMT_example.tm7'), 'utf8'), 'MTMT_example.tm7'));
     assert.equal(techOf(r.model)['accounting-postgresql'], 'azure-postgres');
     assert.ok(!/tech: (mssql|azure-sql)/.test(r.text));
   });
