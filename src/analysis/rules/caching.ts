@@ -79,10 +79,10 @@ function originsBehind(ctx: AnalysisContext, cdn: Element): Origin[] {
 function exposedBy(ctx: AnalysisContext, origin: Origin, onTheWay: ReadonlySet<string>): Exposed[] {
   const { element, path } = origin;
   const last = path[path.length - 1];
-  // A cookie stated on the hop into the origin authenticates the endpoints that state no other way (cross-site-request-forgery reads it so too).
-  const cookieOnHop = last.auth === 'session-cookie';
   if (element.endpoints.length === 0) {
-    const auth = element.auth ?? (cookieOnHop ? 'session-cookie' : undefined);
+    // The model lends the flows' auth to endpoints only (normalize.ts lendFlowAuth): an element that lists none is
+    // signed into by a cookie stated on the hop into it.
+    const auth = element.auth ?? (last.auth === 'session-cookie' ? 'session-cookie' : undefined);
     const assets = assetList(ctx, element.handles).filter(isPerUser);
     return auth !== undefined && AMBIENT.has(auth) && assets.length > 0 ? [{ origin, auth, assets }] : [];
   }
@@ -91,10 +91,10 @@ function exposedBy(ctx: AnalysisContext, origin: Origin, onTheWay: ReadonlySet<s
     if (last.endpoint !== undefined && last.endpoint !== ep.id) continue;
     if (ep.callers !== undefined && !ep.callers.some((c) => onTheWay.has(c))) continue;
     if (onlyWrites(ep)) continue;
-    const auth: AuthMethod | undefined = AMBIENT.has(ep.auth) ? ep.auth : cookieOnHop && ep.auth === 'none' && ep.declaredPublic !== true ? 'session-cookie' : undefined;
-    if (auth === undefined) continue;
+    // An endpoint's auth already includes what the flows reaching it state (normalize.ts lendFlowAuth).
+    if (!AMBIENT.has(ep.auth)) continue;
     const assets = assetList(ctx, ep.returns).filter(isPerUser);
-    if (assets.length > 0) out.push({ origin, endpoint: ep, auth, assets });
+    if (assets.length > 0) out.push({ origin, endpoint: ep, auth: ep.auth, assets });
   }
   return out;
 }
@@ -124,7 +124,7 @@ export const webCacheDeception: ElementRule = {
   title: 'Web cache deception and poisoning at the CDN',
   description:
     'A CDN caches in front of an application that returns per-user or confidential data to browsers signed in by cookie: a link to `/account/x.css` makes the victim\'s browser fetch their own page, which the CDN stores as a static file for the attacker to read (web cache deception), and a header the cache does not key on (X-Forwarded-Host) lets one request store a response that everyone is then served (web cache poisoning).',
-  condition: 'an element of type `cdn` reachable from an untrusted zone that forwards requests, directly or through load balancers, reverse proxies or gateways (not through another CDN, which is its own finding), to a process of ours that serves data of classification confidential or restricted, or of type pii or session, to callers signed in by a credential the browser sends by itself (`session-cookie`, `basic`, `kerberos`; the endpoint\'s auth, its element\'s, or a `session-cookie` on the hop into the process for an endpoint that states no auth and is not declared public): an endpoint reached through the CDN (the one the hop names; its `callers`, if listed, include the CDN, a component on the way or a caller of the CDN) that `returns` such data and is not write-only (POST, PUT, PATCH, DELETE), or, when the process lists no endpoints, its own `auth` and the data it `handles`; without `cache-control` on the CDN or a boundary around it, nor on each such endpoint, its process or a boundary around that. One finding per CDN, naming every such endpoint',
+  condition: 'an element of type `cdn` reachable from an untrusted zone that forwards requests, directly or through load balancers, reverse proxies or gateways (not through another CDN, which is its own finding), to a process of ours that serves data of classification confidential or restricted, or of type pii or session, to callers signed in by a credential the browser sends by itself (`session-cookie`, `basic`, `kerberos`: the endpoint\'s auth, which is its own, its element\'s or the one every flow reaching it states; for a process that lists no endpoints, its own or a `session-cookie` on the hop into it): an endpoint reached through the CDN (the one the hop names; its `callers`, if listed, include the CDN, a component on the way or a caller of the CDN) that `returns` such data and is not write-only (POST, PUT, PATCH, DELETE), or, when the process lists no endpoints, its own `auth` and the data it `handles`; without `cache-control` on the CDN or a boundary around it, nor on each such endpoint, its process or a boundary around that. One finding per CDN, naming every such endpoint',
   mitigation: 'Send `Cache-Control: no-store` (or `private`) on every authenticated or per-user response and have the CDN honour it; cache only an explicit allow-list of paths and content types, never by file extension, and answer a path the application does not serve (`/account/x.css`) with a 404 rather than the page above it; key the cache on every input that changes the response and strip forwarding headers such as X-Forwarded-Host before they reach the origin; use the CDN\'s own settings (CloudFront cache policies per path behaviour, Cloudflare Cache Deception Armor, no "cache everything" rules over signed-in routes).',
   action: { text: 'Keep per-user responses out of the cache at {targets}' },
   mitigatedBy: CACHE_CONTROLS,

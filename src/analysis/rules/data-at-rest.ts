@@ -13,7 +13,7 @@ import { AssetSet } from './family-shared.js';
 import { agreeing, it, itObject, its, says, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, type FactTag, factTags, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome,
-  namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled, writtenIn,
+  namesAtMost, placesNamed, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled, writtenIn,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
 import type { ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
@@ -118,8 +118,8 @@ function backupsOffOf(e: Element): BackupsOff | undefined {
 
 /** ` (a.tf:3, b.yaml:9)` for the places the tags say, or nothing when none says. */
 function inParentheses(tags: readonly FactTag[], max: number): string {
-  const wheres = tags.flatMap((t) => (t.where ? [t.where] : []));
-  return wheres.length ? ` (${namesAtMost(wheres, max, 'other places')})` : '';
+  const places = placesNamed(tags, max);
+  return places === undefined ? '' : ` (${places})`;
 }
 
 /** One per place the files say so: each is a setting to change. */

@@ -252,8 +252,14 @@ export function factTags(e: Element, name: string): FactTag[] {
   return out;
 }
 
+/** `a.yml:3, b.yaml:9` for the places the tags say (at most `max` named), or undefined when none says. */
+export function placesNamed(tags: readonly FactTag[], max: number): string | undefined {
+  const wheres = tags.flatMap((t) => (t.where ? [t.where] : []));
+  return wheres.length ? namesAtMost(wheres, max, 'other places') : undefined;
+}
+
 /** ` in a.yml:3, b.yaml:9` for the places the tags say, or `fallback` when none says. */
 export function writtenIn(tags: readonly FactTag[], max: number, fallback: string): string {
-  const wheres = tags.flatMap((t) => (t.where ? [t.where] : []));
-  return wheres.length ? ` in ${namesAtMost(wheres, max, 'other places')}` : fallback;
+  const places = placesNamed(tags, max);
+  return places === undefined ? fallback : ` in ${places}`;
 }

@@ -1,7 +1,7 @@
 // Data in transit: cleartext flows can be read (I) and modified (T) by anyone on the path.
 import { PROTOCOLS } from '../../model/catalog.js';
 import type { Asset, Element, Flow } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
+import { type AnalysisContext, isPassThrough } from '../context.js';
 import { type AssetProperty, assetImpact, PROPERTY_IMPACT_MEANING, rated } from '../risk.js';
 import type { ComponentKind, RatedLevel, Stride } from '../types.js';
 import { assetNames, callAuth, isPerson, isUserAgent, sensitive, USER_CREDENTIALS } from './facts.js';
@@ -353,14 +353,13 @@ function sessionKeepers(ctx: AnalysisContext, start: string): Element[] {
     const e = ctx.graph.elements.get(id);
     if (!e) continue;
     if (e.auth === 'session-cookie' || e.endpoints.some((ep) => ep.auth === 'session-cookie')) out.push(e);
-    else if (FORWARDERS.has(e.type ?? '')) {
+    else if (isPassThrough(e)) {
       const next = ctx.graph.outFlows(id);
       for (let i = next.length - 1; i >= 0; i--) stack.push(next[i].to);
     }
   }
   return out;
 }
-const FORWARDERS: ReadonlySet<string> = new Set(['cdn', 'load-balancer', 'reverse-proxy', 'gateway']);
 
 /**
  * What a user signs in with, or the tokens standing for it: sent in every request, so a rogue CA reads it.
