@@ -9,7 +9,7 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
-  HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, SECRET_KEY, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordOff, withDebugger,
+  HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, SECRET_KEY, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff, withDebugger,
 } from './containers.js';
 import { type BuildReading, type DependencyFinding, isManifest, readBuildContext } from './dependencies.js';
 import {
@@ -1216,10 +1216,10 @@ class ComposeReader {
     return true;
   }
 
-  /** linuxserver's SSH server lets clients log in with a password when PASSWORD_ACCESS is true (keys only otherwise). */
+  /** linuxserver's SSH server lets clients log in with a password when PASSWORD_ACCESS is true (see sshPasswordLogin). */
   private sshPasswordLogin(env: readonly EnvSetting[]): Provenance | undefined {
-    const on = env.find((e) => e.key === 'PASSWORD_ACCESS' && /^(?:true|yes|1)$/i.test(e.value?.trim() ?? ''));
-    return on && { file: on.file ?? this.file, line: on.line, note: `${on.file ? 'env_file' : 'environment'} PASSWORD_ACCESS=${on.value!.trim()}` };
+    const on = sshPasswordLogin(env);
+    return on && { file: on.setting.file ?? this.file, line: on.setting.line, note: `${on.setting.file ? 'env_file' : 'environment'} ${on.says}` };
   }
 
   /**

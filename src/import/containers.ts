@@ -151,6 +151,12 @@ export function sshPasswordOff(image: string | undefined, env: readonly EnvSetti
   return key && { setting: key, says: `${key.key} set: keys only, as PASSWORD_ACCESS is not true` };
 }
 
+/** linuxserver's SSH server lets clients log in with a password when PASSWORD_ACCESS is true (keys only otherwise). */
+export function sshPasswordLogin(env: readonly EnvSetting[]): { setting: EnvSetting; says: string } | undefined {
+  const on = env.find((e) => e.key === 'PASSWORD_ACCESS' && /^(?:true|yes|1)$/i.test(e.value?.trim() ?? ''));
+  return on && { setting: on, says: `PASSWORD_ACCESS=${on.value!.trim()}` };
+}
+
 /** A host named in a setting, with what the setting says about the connection. */
 export interface HostMention {
   /** As written; names are matched without regard to case, as DNS does. */

@@ -172,7 +172,8 @@ const AWS: ReadonlyArray<readonly [RegExp, Hint]> = [
 const AZURE: ReadonlyArray<readonly [RegExp, Hint]> = [
   // Azure Database for PostgreSQL (server, server group): the managed service, set up in Azure.
   [/postgres/, { tech: 'azure-postgres' }],
-  [/mysql/, { tech: 'mysql' }],
+  // Azure Database for MySQL: the managed service, as PostgreSQL's.
+  [/mysql/, { tech: 'azure-mysql' }],
   [/mariadb/, { tech: 'mariadb' }],
   [/redis/, { tech: 'redis' }],
   // Cosmos DB (DocumentDB in the older `mscae` set).

@@ -10,7 +10,8 @@ import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId, traefikHosts, traefikPaths } from './compose.js';
 import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
-  hostMentions, imageRepository, imageTech, passwordSetting, SECRET_KEY, withDebugger,
+  hostMentions, imageProtocol, imageRepository, imageTech, passwordSetting, SECRET_KEY, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
+  withDebugger,
 } from './containers.js';
 import {
   addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftEndpoint, type DraftFact,
@@ -957,12 +958,17 @@ class KubernetesReader {
       if (others.length) notes.push(`also runs ${others.map((c) => c.name).join(', ')}`);
     }
     const tech = w.main?.image ? imageTech(w.main.image) : undefined;
+    const protocol = tech === undefined && w.main?.image ? imageProtocol(w.main.image) : undefined;
     // A Job or CronJob runs to completion: a worker, not a service waiting for calls.
-    const identity: Identity = tech ? { tech } : { type: obj.kind === 'Job' || obj.kind === 'CronJob' ? 'worker' : 'service' };
+    const identity: Identity = tech ? { tech } : { type: obj.kind === 'Job' || obj.kind === 'CronJob' ? 'worker' : 'service', ...(protocol ? { protocol } : {}) };
     const env = w.main ? this.environment(w, w.main) : [];
-    const password = passwordSetting(env.map((e) => e.setting));
+    const settings = env.map((e) => e.setting);
+    const password = passwordSetting(settings);
     const passwordNote = password && env.find((e) => e.setting === password)?.fromSecret ? ' (from a secret)' : '';
-    const requiresPassword = w.main && commandRequiresPassword(this.commandLine(w, w.main)) ? this.provenance(obj, w.main.offset, 'command --requirepass') : undefined;
+    const passwordLogin = protocol === 'ssh' ? sshPasswordLogin(settings) : undefined;
+    const requiresPassword = w.main && commandRequiresPassword(this.commandLine(w, w.main)) ? this.provenance(obj, w.main.offset, 'command --requirepass')
+      : passwordLogin && { file: passwordLogin.setting.file ?? obj.file, line: passwordLogin.setting.line, note: `env ${passwordLogin.says}` };
+    const keyOnly = requiresPassword || protocol !== 'ssh' || !w.main ? undefined : this.sshKeyOnly(w, w.main, settings);
     w.debugger = w.main ? debuggerListener([{ where: 'command', args: this.commandLine(w, w.main) }], env.map((e) => e.setting)) : undefined;
     if (w.debugger?.bind === 'all') notes.push(`${debuggerNote(w.debugger)} listens on every interface: pods that reach it can attach`);
     const privileged = this.privilege(w);
@@ -995,6 +1001,7 @@ class KubernetesReader {
       ...(replicas !== undefined ? { replicas } : {}),
       ...(password ? { passwordSetting: { file: password.file ?? obj.file, line: password.line, note: `env ${password.key}${password.from ? ` (${password.from})` : passwordNote}` } } : {}),
       ...(requiresPassword ? { requiresPassword } : {}),
+      ...(keyOnly ? { sshKeyOnly: keyOnly } : {}),
       ...(open ? { noAuth: open, dataAtRisk: open } : {}),
       ...(literals.length ? { hardCodedSecrets: literals } : {}),
       ...(ephemeral || facts.length ? { facts: [...(ephemeral ? [{ tag: EPHEMERAL_DATA_TAG, provenance: ephemeral }] : []), ...facts] } : {}),
@@ -1099,6 +1106,67 @@ class KubernetesReader {
       return at;
     }
     return undefined;
+  }
+
+  /**
+   * Where the SSH server's own settings switch password login off: linuxserver's settings (see sshPasswordOff),
+   * else an sshd_config (or drop-in) from a ConfigMap mounted where sshd reads it that says so (see sshdKeyOnly),
+   * cited at the ConfigMap's key.
+   */
+  private sshKeyOnly(w: Workload, c: Container, env: readonly EnvSetting[]): Provenance | undefined {
+    const off = sshPasswordOff(c.image, env);
+    if (off) return { file: off.setting.file ?? w.obj.file, line: off.setting.line, note: `env ${off.says}` };
+    for (const file of this.configMapFiles(w, c)) {
+      if (!SSHD_CONFIG_PATH.test(file.path)) continue;
+      const found = sshdKeyOnly(file.value);
+      if (found) return { file: file.map.file, line: file.line, note: `ConfigMap ${file.map.name} ${file.key}, mounted at ${file.path}: ${found.says}` };
+    }
+    return undefined;
+  }
+
+  /**
+   * The files a container sees from the ConfigMaps of these manifests it mounts, by their path in the container: a
+   * key (or the `path` an `items` entry gives it) under the mount path, or, with `subPath`, the mount path itself.
+   */
+  private configMapFiles(w: Workload, c: Container): Array<{ path: string; key: string; value: string; line: number; map: { file: string; name: string } }> {
+    const { src } = w.obj;
+    const volumes = new Map<string, { map: { file: string; name: string; data: Map<string, { value: string; line: number }> }; paths: Map<string, string> }>();
+    for (const volume of this.items(src, w.pod.get('volumes'), 'a list of volumes')) {
+      const fields = this.fields(src, volume);
+      const name = this.text(src, fields.get('name'));
+      const source = fields.get('configMap');
+      const mapName = source && this.text(src, this.fields(src, source).get('name'));
+      const map = mapName === undefined ? undefined : this.configMaps.get(`${w.obj.namespace}/${mapName}`);
+      if (name === undefined || map === undefined) continue;
+      // Without `items` every key is a file named after it; with them, only the keys listed, at their paths.
+      const items = source && this.fields(src, source).get('items');
+      const paths = new Map<string, string>();
+      if (items === undefined) for (const key of map.data.keys()) paths.set(key, key);
+      else {
+        for (const item of this.items(src, items, 'a list of keys and paths')) {
+          const f = this.fields(src, item);
+          const key = this.text(src, f.get('key'));
+          if (key !== undefined) paths.set(key, this.text(src, f.get('path')) ?? key);
+        }
+      }
+      volumes.set(name, { map, paths });
+    }
+    const out: Array<{ path: string; key: string; value: string; line: number; map: { file: string; name: string } }> = [];
+    if (volumes.size === 0) return out;
+    for (const item of this.items(src, c.fields.get('volumeMounts'), 'a list of volume mounts')) {
+      const mount = this.fields(src, item);
+      const name = this.text(src, mount.get('name'));
+      const mountPath = this.text(src, mount.get('mountPath'))?.trim().replace(/\/+$/, '');
+      const volume = name === undefined ? undefined : volumes.get(name);
+      if (volume === undefined || mountPath === undefined) continue;
+      const subPath = this.text(src, mount.get('subPath'))?.trim();
+      for (const [key, path] of volume.paths) {
+        const entry = volume.map.data.get(key);
+        if (entry === undefined || (subPath !== undefined && subPath !== path)) continue;
+        out.push({ path: subPath !== undefined ? mountPath : `${mountPath}/${path}`, key, value: entry.value, line: entry.line, map: volume.map });
+      }
+    }
+    return out;
   }
 
   /** A check for each container whose image floats (no tag, or `latest`), cited at its `image:`. */

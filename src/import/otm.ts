@@ -153,6 +153,7 @@ const OTM_TYPES: Array<[RegExp, { tech?: string; type?: ElementType; kind?: Elem
   // Azure's managed databases before the engines they run (IriusRisk's `CD-MICROSOFT-AZURE-DB-POSTGRESQL` and
   // `CD-MICROSOFT-AZURE-SQL-DB`, StartLeft's `azure-sql`): set up in Azure, encrypted at rest by default.
   [/azure.*postgres/, { tech: 'azure-postgres' }],
+  [/azure.*mysql/, { tech: 'azure-mysql' }],
   // Cosmos DB, whatever API it answers (MongoDB's too); DocumentDB alone is also Amazon's, so only Azure's.
   [/cosmos|azure.*documentdb/, { tech: 'cosmosdb' }],
   [/postgres/, { tech: 'postgres' }],

@@ -69,6 +69,7 @@ const TECH_PROTOCOLS: Record<string, string> = {
   questdb: 'postgres',
   mysql: 'mysql',
   mariadb: 'mysql',
+  'azure-mysql': 'mysql',
   mssql: 'sql',
   'azure-sql': 'sql',
   // Cosmos DB's SQL (NoSQL) API is HTTPS only; its MongoDB API is set where an importer can tell (Terraform's `kind`).

@@ -160,6 +160,7 @@ type Hint = { type?: ElementType; tech?: string };
 const STENCILS: ReadonlyArray<readonly [RegExp, Hint]> = [
   // The managed service: its TLS and logins are set in Azure, not in postgresql.conf and pg_hba.conf.
   [/azure (database for )?postgres/i, { tech: 'azure-postgres' }],
+  [/azure (database for )?mysql/i, { tech: 'azure-mysql' }],
   [/postgres/i, { tech: 'postgres' }],
   [/mariadb/i, { tech: 'mariadb' }],
   [/mysql/i, { tech: 'mysql' }],

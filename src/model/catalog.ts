@@ -114,6 +114,8 @@ export const TECH_TRAITS = [
   // code of ours that runs in the user's browser, and stores that answer similarity searches over embeddings:
   // what custom rules (`element.traits`) and future rules ask about single-page apps and retrieval for prompts
   'spa', 'vector',
+  // a reverse proxy that stores responses and serves them to later callers (Varnish): a shared cache, as a CDN is
+  'http-cache',
 ] as const;
 export type TechTrait = (typeof TECH_TRAITS)[number];
 
@@ -141,6 +143,7 @@ export const TECH_TRAIT_DESCRIPTIONS: Record<TechTrait, string> = {
   'off-the-shelf': 'software run as shipped: its queries are its vendor\'s code',
   spa: 'a single-page app: our own code running in the user\'s browser',
   vector: 'stores embeddings and answers similarity searches (retrieval for prompts)',
+  'http-cache': 'stores responses and serves them to later callers: a shared cache in front of the application, as a CDN is',
 };
 
 export interface TechInfo {
@@ -211,6 +214,7 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   aurora: { type: 'database', traits: ['sql', 'cloud'] },
   'cloud-sql': encryptedByProvider({ type: 'database', traits: ['sql', 'cloud'] }, GOOGLE_AT_REST),
   'azure-postgres': encryptedByProvider({ type: 'database', traits: ['sql', 'cloud'], note: 'Azure Database for PostgreSQL: managed, no postgresql.conf or pg_hba.conf to edit' }, AZURE_AT_REST),
+  'azure-mysql': encryptedByProvider({ type: 'database', traits: ['sql', 'cloud'], note: 'Azure Database for MySQL: managed, no my.cnf to edit' }, AZURE_AT_REST),
   'azure-sql': encryptedByProvider({ type: 'database', traits: ['sql', 'cloud'], note: 'Azure SQL Database (managed SQL Server)' }, 'Azure encrypts it at rest (transparent data encryption, on by default)'),
   cosmosdb: encryptedByProvider({ type: 'database', traits: ['nosql', 'cloud'] }, AZURE_AT_REST),
   firestore: encryptedByProvider({ type: 'database', traits: ['nosql', 'cloud'] }, GOOGLE_AT_REST),
@@ -273,6 +277,7 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   envoy: { type: 'reverse-proxy' },
   traefik: { type: 'reverse-proxy' },
   caddy: { type: 'reverse-proxy' },
+  varnish: { type: 'reverse-proxy', traits: ['http-cache'], note: 'a caching reverse proxy: a shared cache in front of the application' },
   alb: { type: 'load-balancer', traits: ['cloud'] },
   elb: { type: 'load-balancer', traits: ['cloud'] },
   cloudfront: { type: 'cdn', traits: ['cloud'] },
@@ -310,12 +315,13 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   // Identity providers. One we run (Keycloak, Authentik, Dex) is a process of ours, with its own patching, admin
   // console and database; a hosted one (Okta, Auth0, Entra ID) is someone else's service that we call and
   // redirect users to: an external. Cognito lives in our cloud account, configured by us like DynamoDB.
-  keycloak: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted; a hosted Keycloak is `type: third-party`' },
-  authentik: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted' },
-  dex: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted' },
-  zitadel: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted; ZITADEL Cloud is `type: third-party`' },
-  authelia: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted' },
-  pingfederate: { type: 'identity-provider', traits: ['identity'], note: 'self-hosted Ping Identity' },
+  // Identity providers we run as shipped: their queries, parsers and error pages are the vendor's code (off-the-shelf).
+  keycloak: { type: 'identity-provider', traits: ['identity', 'off-the-shelf'], note: 'self-hosted; a hosted Keycloak is `type: third-party`' },
+  authentik: { type: 'identity-provider', traits: ['identity', 'off-the-shelf'], note: 'self-hosted' },
+  dex: { type: 'identity-provider', traits: ['identity', 'off-the-shelf'], note: 'self-hosted' },
+  zitadel: { type: 'identity-provider', traits: ['identity', 'off-the-shelf'], note: 'self-hosted; ZITADEL Cloud is `type: third-party`' },
+  authelia: { type: 'identity-provider', traits: ['identity', 'off-the-shelf'], note: 'self-hosted' },
+  pingfederate: { type: 'identity-provider', traits: ['identity', 'off-the-shelf'], note: 'self-hosted Ping Identity' },
   auth0: { type: 'third-party', traits: ['identity'], note: 'a hosted identity provider' },
   okta: { type: 'third-party', traits: ['identity'], note: 'a hosted identity provider' },
   onelogin: { type: 'third-party', traits: ['identity'], note: 'a hosted identity provider' },
@@ -325,9 +331,9 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   'azure-ad': { type: 'third-party', traits: ['identity', 'cloud'], note: 'the same as entra-id' },
   'google-identity': { type: 'third-party', traits: ['identity', 'cloud'], note: 'Google sign-in, Google Cloud Identity Platform' },
   'firebase-auth': { type: 'third-party', traits: ['identity', 'cloud'], note: 'a hosted identity provider' },
-  cognito: { type: 'identity-provider', traits: ['identity', 'cloud'], note: 'a user pool in our AWS account' },
-  ldap: { type: 'identity-provider', traits: ['ldap', 'identity'] },
-  'active-directory': { type: 'identity-provider', traits: ['ldap', 'identity'] },
+  cognito: { type: 'identity-provider', traits: ['identity', 'cloud', 'off-the-shelf'], note: 'a user pool in our AWS account' },
+  ldap: { type: 'identity-provider', traits: ['ldap', 'identity', 'off-the-shelf'] },
+  'active-directory': { type: 'identity-provider', traits: ['ldap', 'identity', 'off-the-shelf'] },
   // The directory as a store (accounts and groups kept there, as Threagile's identity-store-ldap draws it):
   // still queried with LDAP filters, so LDAP injection applies to what calls it.
   'ldap-directory': { type: 'database', traits: ['ldap', 'identity'], note: 'a directory store (OpenLDAP, 389 DS) queried over LDAP' },

@@ -450,7 +450,11 @@ const weaker = (a: CarriedAuth, b: CarriedAuth): CarriedAuth =>
  * one that states no auth carries the auth every flow into the edge carries (through further edges), as the
  * analysis treats callers behind edges (authenticatedUpstream); nothing when some flow into the edge carries
  * none, or a loop of edges leads back before any states one; a flow out of an edge that says `auth: none`
- * carries nothing. An edge's own `auth` is not lent: state the auth on the flow out of it. When the flows disagree the weakest method is taken (WEAKEST_FIRST).
+ * carries nothing. An edge that states its own `auth` (a gateway checking tokens) asks it of every call into it
+ * that states none, so such a call carries the edge's auth, unless it can land on an endpoint of the edge that
+ * asks for none (`public: true` or `auth: none`: the edge forwards that call unchecked), as `edgeAuthenticates`
+ * judges it in the analysis; an `exposed` edge passes its auth on only when it has no such endpoint. When the
+ * flows disagree the weakest method is taken (WEAKEST_FIRST).
  *
  * One pass over the flows files them by target; each element's flows that name no endpoint, and each edge's
  * inbound flows, are then read once, edges behind edges without recursion (a chain of them may be long).
@@ -460,9 +464,14 @@ function lendFlowAuth(elements: readonly Element[], flows: readonly Flow[], refs
   const edges = new Set<string>();
   // Elements the internet reaches without any flow drawn (`exposed`): a way in that states no auth.
   const exposed = new Set<string>();
+  // Edges that ask callers for their own auth, and that auth with where it is stated.
+  const gates = new Map<string, { edge: Element; auth: CarriedAuth }>();
   for (const e of elements) {
     if (e.exposed === true) exposed.add(e.id);
-    if (forwardsRequests(e.type)) edges.add(e.id);
+    if (forwardsRequests(e.type)) {
+      edges.add(e.id);
+      if (e.auth !== undefined && e.auth !== 'none') gates.set(e.id, { edge: e, auth: { method: e.auth, at: [...e.at, 'auth'] } });
+    }
     if (e.auth !== undefined || e.exposed === true) continue;
     for (const ep of e.endpoints) if (ep.public && ep.declaredPublic === undefined) takers.set(ep.id, ep);
   }
@@ -492,14 +501,27 @@ function lendFlowAuth(elements: readonly Element[], flows: readonly Flow[], refs
   };
   const own = (k: number): CarriedAuth => ({ method: flows[k].auth, at: refs[k].details.auth === undefined ? flows[k].at : [...flows[k].at, 'auth'] });
   const fromEdge = (k: number): boolean => flows[k].auth === 'none' && !saysNone(k) && edges.has(flows[k].from);
+  /** The auth a gated edge asks of flow k into it (null: none, the flow may land on an endpoint it leaves open). */
+  const askedAt = (k: number): CarriedAuth | null => {
+    const gate = gates.get(flows[k].to);
+    return gate === undefined || saysNone(k) || landsOnOpenEndpoint(gate.edge, flows[k].endpoint, flows[k].from) ? null : gate.auth;
+  };
   /** What flow k carries once the edges before it are worked out; an edge still pending (a loop) carries nothing. */
   const carried = (k: number): CarriedAuth | null => {
     if (flows[k].auth !== 'none') return own(k);
+    const asked = askedAt(k);
+    if (asked !== null) return asked;
     if (!fromEdge(k)) return null;
     const through = passedOn.get(flows[k].from);
     return through === undefined || through === PENDING ? null : through;
   };
-  const settle = (edge: string): CarriedAuth | null => (exposed.has(edge) ? null : allCarry(intoEdge.get(edge), null));
+  const settle = (edge: string): CarriedAuth | null => {
+    const gate = gates.get(edge);
+    const ks = intoEdge.get(edge);
+    if (exposed.has(edge)) return gate === undefined || landsOnOpenEndpoint(gate.edge, undefined, undefined) ? null : allCarry(ks, gate.auth);
+    // A gated edge no flow reaches still asks its auth of whoever reaches it.
+    return ks === undefined ? gate?.auth ?? null : allCarry(ks, null);
+  };
   const workOut = (start: string): void => {
     if (passedOn.has(start)) return;
     const stack = [start];
@@ -556,6 +578,18 @@ function lendFlowAuth(elements: readonly Element[], flows: readonly Flow[], refs
     ep.public = false;
     ep.authAt = auth.at;
   }
+}
+
+/**
+ * Whether a call into an element can land on an endpoint of it that asks for no credential: the one it names,
+ * or, naming none, any whose `callers` (when listed) include its source (any at all for a source unknown).
+ */
+export function landsOnOpenEndpoint(target: Element, endpoint: string | undefined, from: string | undefined): boolean {
+  for (const ep of target.endpoints) {
+    if (ep.auth !== 'none' || ep.controls.includes('authentication')) continue;
+    if (endpoint !== undefined ? endpoint === ep.id : from === undefined || ep.callers === undefined || ep.callers.includes(from)) return true;
+  }
+  return false;
 }
 
 /** The targets of the flows from each element, in model order (a target may repeat: readers skip what they saw). */

@@ -42,11 +42,11 @@ describe('azure s21: OTM component types', () => {
     const m = loaded(importOtm(otm(types), 'a.otm.yaml')).model;
     assert.deepEqual(Object.values(techOf(m)), ['azure-sql', 'azure-sql', 'azure-sql', 'cosmosdb', 'azure-postgres', 'cosmosdb']);
   });
-  it('SQL Server (plain, on a VM, on an edge device), the data warehouse, PostgreSQL, MySQL on Azure and Amazon DocumentDB are not', () => {
+  it('SQL Server (plain, on a VM, on an edge device), the data warehouse, PostgreSQL and Amazon DocumentDB are not (MySQL on Azure is azure-mysql since session 22)', () => {
     const types = ['sql-server', 'mssql', 'sql-server-vm', 'azure-sql-edge', 'azure-sql-dw', 'postgresql', 'CD-MICROSOFT-AZURE-DB-MYSQL', 'amazon-documentdb'];
     const r = importOtm(otm(types), 'a.otm.yaml');
     const m = loaded(r).model;
-    assert.deepEqual(Object.values(techOf(m)), ['mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'postgres', 'mysql', 'process']);
+    assert.deepEqual(Object.values(techOf(m)), ['mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'postgres', 'azure-mysql', 'process']);
     assert.match(r.text!, /OTM type `amazon-documentdb` is not one threatmap knows/);
   });
   const otmDir = corpusDir('otm', 'startleft-mtmt_example.otm.yaml');
@@ -98,9 +98,9 @@ describe('azure s21: TMT stencils', () => {
     assert.deepEqual(Object.values(techOf(r.model)).slice(1), ['azure-sql', 'azure-sql', 'cosmosdb', 'cosmosdb']);
     assert.equal(r.model.flows.find((f) => f.to === 'store-0')!.protocol, 'sql');
   });
-  it('SQL Server, the data warehouse and a generic SQL database are not', () => {
+  it('SQL Server, the data warehouse and a generic SQL database are not (Azure Database for MySQL is azure-mysql since session 22)', () => {
     const r = storesOf([['SQL Server'], ['Azure SQL Data Warehouse Database'], ['Azure SQL DW DB'], ['SQL Database'], ['Azure Database for MySQL']]);
-    assert.deepEqual(Object.values(techOf(r.model)).slice(1), ['mssql', 'mssql', 'mssql', 'database', 'mysql']);
+    assert.deepEqual(Object.values(techOf(r.model)).slice(1), ['mssql', 'mssql', 'mssql', 'database', 'azure-mysql']);
   });
   it('TDE Enabled False: tagged encryption-at-rest-off, and unencrypted-store reports it; True or left at Select: not', () => {
     const r = storesOf([['Azure SQL Database', tde(2)], ['Azure SQL Database', tde(1)], ['Azure SQL Database', tde(0)]]);
@@ -156,7 +156,7 @@ describe('azure s21: draw.io Azure icons', () => {
       ['shape=cylinder3;', 'Orders (SQL Server)'],
     ]);
     assert.deepEqual(r.model.elements.map((e) => e.tech ?? e.type), [
-      'mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'mysql', 'container-registry', 'postgres', 'mssql',
+      'mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'mssql', 'azure-mysql', 'container-registry', 'postgres', 'mssql',
     ]);
     assert.match(r.text, /# the SQL Server icon: SQL Server's engine assumed; set `tech: azure-sql` if it is an Azure SQL Database server\n {2}icon-0:/);
   });

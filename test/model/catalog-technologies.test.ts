@@ -55,16 +55,17 @@ describe('technology families', () => {
   it('a hosted identity provider is someone else\'s service; one we run is a process of ours', () => {
     each(['okta', 'auth0', 'onelogin', 'ping-identity', 'pingone'], () => ({ kind: 'external', type: 'third-party', traits: ['identity'] }));
     each(['entra-id', 'azure-ad', 'google-identity', 'firebase-auth'], () => ({ kind: 'external', type: 'third-party', traits: ['identity', 'cloud'] }));
-    each(['keycloak', 'authentik', 'dex', 'zitadel', 'authelia', 'pingfederate'], () => ({ kind: 'process', type: 'identity-provider', traits: ['identity'] }));
+    // Run as shipped (session 22): their queries and error pages are the vendor's code.
+    each(['keycloak', 'authentik', 'dex', 'zitadel', 'authelia', 'pingfederate'], () => ({ kind: 'process', type: 'identity-provider', traits: ['identity', 'off-the-shelf'] }));
     // Cognito is a user pool in our own cloud account: ours, as before.
-    assert.deepEqual(resolved('cognito'), { kind: 'process', type: 'identity-provider', traits: ['identity', 'cloud'] });
+    assert.deepEqual(resolved('cognito'), { kind: 'process', type: 'identity-provider', traits: ['identity', 'cloud', 'off-the-shelf'] });
   });
 
   it('a type beside the technology wins and the technology\'s traits stay (a hosted Keycloak)', () => {
     const loaded = loadModel('threatmap: 1\nsystem: { name: t }\nelements:\n  idp: { tech: keycloak, type: third-party }\n', 'm.yaml');
     assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
     const [idp] = loaded.model.elements;
-    assert.deepEqual({ kind: idp.kind, type: idp.type, traits: idp.traits }, { kind: 'external', type: 'third-party', traits: ['identity'] });
+    assert.deepEqual({ kind: idp.kind, type: idp.type, traits: idp.traits }, { kind: 'external', type: 'third-party', traits: ['identity', 'off-the-shelf'] });
   });
 });
 

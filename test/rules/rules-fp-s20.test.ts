@@ -56,7 +56,7 @@ const store = (tech: string, extra = '') =>
 describe('catalogue: which stores the provider encrypts at rest by default', () => {
   it('marks the managed stores that encrypt by default, and no store where it is our setting', () => {
     const marked = Object.keys(TECHNOLOGIES).filter((t) => TECHNOLOGIES[t].encryptedAtRest !== undefined).sort();
-    assert.deepEqual(marked, ['azure-blob', 'azure-postgres', 'azure-sql', 'bigquery', 'cloud-sql', 'cosmosdb', 'dynamodb', 'firestore', 'gcs', 's3', 'sqs']);
+    assert.deepEqual(marked, ['azure-blob', 'azure-mysql', 'azure-postgres', 'azure-sql', 'bigquery', 'cloud-sql', 'cosmosdb', 'dynamodb', 'firestore', 'gcs', 's3', 'sqs']);
     for (const t of ['aurora', 'postgres', 'redis', 'minio', 'mongodb']) assert.equal(TECHNOLOGIES[t].encryptedAtRest, undefined, t);
   });
 

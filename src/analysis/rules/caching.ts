@@ -1,5 +1,6 @@
-// Shared caches in front of the application: a CDN that stores one signed-in user's response under a URL
-// anyone can fetch (web cache deception), or that an unkeyed header lets one request poison for everyone.
+// Shared caches in front of the application: a CDN or a caching reverse proxy (Varnish) that stores one signed-in
+// user's response under a URL anyone can fetch (web cache deception), or that an unkeyed header lets one request
+// poison for everyone.
 import type { AuthMethod } from '../../model/catalog.js';
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { isPassThrough, type AnalysisContext } from '../context.js';
@@ -28,7 +29,10 @@ const isPerUser = (a: Asset): boolean =>
 /** Caches store answers to reads: an endpoint that takes only POST, PUT, PATCH or DELETE is not stored. */
 const onlyWrites = (ep: Endpoint): boolean => ep.methods.length > 0 && ep.methods.every((m) => STATE_CHANGING_METHODS.has(m));
 
-/** One of our processes the CDN forwards to, with the flows from the CDN to it (through load balancers, proxies, gateways). */
+/** A CDN, or a reverse proxy that keeps responses for later callers (the `http-cache` trait: Varnish). */
+const isSharedCache = (e: Element): boolean => e.type === 'cdn' || e.traits.includes('http-cache');
+
+/** One of our processes the cache forwards to, with the flows from the cache to it (through load balancers, proxies, gateways). */
 interface Origin {
   element: Element;
   path: readonly Flow[];
@@ -44,8 +48,8 @@ interface Exposed {
 }
 
 /**
- * The processes of ours behind the CDN, each once with the shortest path found (breadth first, flows in model order).
- * Another CDN behind this one is a cache of its own, reported on its own: the walk stops there.
+ * The processes of ours behind the cache, each once with the shortest path found (breadth first, flows in model
+ * order). Another cache behind this one (a CDN in front of Varnish) is reported on its own: the walk stops there.
  */
 function originsBehind(ctx: AnalysisContext, cdn: Element): Origin[] {
   const out: Origin[] = [];
@@ -65,7 +69,7 @@ function originsBehind(ctx: AnalysisContext, cdn: Element): Origin[] {
       if (next === undefined || inUntrustedZone(ctx, next.id)) continue;
       via.set(next.id, f);
       if (runsAppCode(next)) out.push({ element: next, path: pathTo(f) });
-      else if (isPassThrough(next) && next.type !== 'cdn') queue.push(next.id);
+      else if (isPassThrough(next) && !isSharedCache(next)) queue.push(next.id);
     }
   }
   return out;
@@ -121,11 +125,11 @@ const lureOf = (x: Exposed): string => `${x.endpoint ? x.endpoint.route.replace(
 export const webCacheDeception: ElementRule = {
   id: 'web-cache-deception',
   stride: 'I',
-  title: 'Web cache deception and poisoning at the CDN',
+  title: 'Web cache deception and poisoning at a shared cache',
   description:
-    'A CDN caches in front of an application that returns per-user or confidential data to browsers signed in by cookie: a link to `/account/x.css` makes the victim\'s browser fetch their own page, which the CDN stores as a static file for the attacker to read (web cache deception), and a header the cache does not key on (X-Forwarded-Host) lets one request store a response that everyone is then served (web cache poisoning).',
-  condition: 'an element of type `cdn` reachable from an untrusted zone that forwards requests, directly or through load balancers, reverse proxies or gateways (not through another CDN, which is its own finding), to a process of ours that serves data of classification confidential or restricted, or of type pii or session, to callers signed in by a credential the browser sends by itself (`session-cookie`, `basic`, `kerberos`: the endpoint\'s auth, which is its own, its element\'s or the one every flow reaching it states; for a process that lists no endpoints, its own or a `session-cookie` on the hop into it): an endpoint reached through the CDN (the one the hop names; its `callers`, if listed, include the CDN, a component on the way or a caller of the CDN) that `returns` such data and is not write-only (POST, PUT, PATCH, DELETE), or, when the process lists no endpoints, its own `auth` and the data it `handles`; without `cache-control` on the CDN or a boundary around it, nor on each such endpoint, its process or a boundary around that. One finding per CDN, naming every such endpoint',
-  mitigation: 'Send `Cache-Control: no-store` (or `private`) on every authenticated or per-user response and have the CDN honour it; cache only an explicit allow-list of paths and content types, never by file extension, and answer a path the application does not serve (`/account/x.css`) with a 404 rather than the page above it; key the cache on every input that changes the response and strip forwarding headers such as X-Forwarded-Host before they reach the origin; use the CDN\'s own settings (CloudFront cache policies per path behaviour, Cloudflare Cache Deception Armor, no "cache everything" rules over signed-in routes).',
+    'A CDN or a caching reverse proxy (Varnish) caches in front of an application that returns per-user or confidential data to browsers signed in by cookie: a link to `/account/x.css` makes the victim\'s browser fetch their own page, which the cache stores as a static file for the attacker to read (web cache deception), and a header the cache does not key on (X-Forwarded-Host) lets one request store a response that everyone is then served (web cache poisoning).',
+  condition: 'an element of type `cdn`, or a reverse proxy that caches (the `http-cache` trait: `tech: varnish`), reachable from an untrusted zone that forwards requests, directly or through load balancers, reverse proxies or gateways (not through another such cache, which is its own finding), to a process of ours that serves data of classification confidential or restricted, or of type pii or session, to callers signed in by a credential the browser sends by itself (`session-cookie`, `basic`, `kerberos`: the endpoint\'s auth, which is its own, its element\'s or the one every flow reaching it states; for a process that lists no endpoints, its own or a `session-cookie` on the hop into it): an endpoint reached through the cache (the one the hop names; its `callers`, if listed, include the cache, a component on the way or a caller of the cache) that `returns` such data and is not write-only (POST, PUT, PATCH, DELETE), or, when the process lists no endpoints, its own `auth` and the data it `handles`; without `cache-control` on the cache or a boundary around it, nor on each such endpoint, its process or a boundary around that. One finding per cache, naming every such endpoint',
+  mitigation: 'Send `Cache-Control: no-store` (or `private`) on every authenticated or per-user response and have the cache honour it; cache only an explicit allow-list of paths and content types, never by file extension, and answer a path the application does not serve (`/account/x.css`) with a 404 rather than the page above it; key the cache on every input that changes the response and strip forwarding headers such as X-Forwarded-Host before they reach the origin; use the cache\'s own settings (CloudFront cache policies per path behaviour, Cloudflare Cache Deception Armor, no "cache everything" rules over signed-in routes; in Varnish, `return (pass)` in `vcl_recv` for requests with a session cookie or `Authorization`, as its built-in VCL does unless a custom VCL removes cookies).',
   action: { text: 'Keep per-user responses out of the cache at {targets}' },
   mitigatedBy: CACHE_CONTROLS,
   references: ['CWE-524', 'CWE-525', 'CAPEC-141', 'OWASP Top 10 A05'],
@@ -133,19 +137,19 @@ export const webCacheDeception: ElementRule = {
   example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  edge: { tech: cloudfront }\n  app:\n    type: web-app\n    auth: session-cookie\n    endpoints:\n      GET /account: { returns: [profile] }\nflows:\n  - visitor -> edge: https\n  - edge -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
-  types: ['cdn'],
+  types: ['cdn', 'reverse-proxy'],
   check(cdn, ctx) {
     const exposure = ctx.exposure(cdn.id);
-    if (cdn.type !== 'cdn' || exposure === 'internal') return undefined;
+    if (!isSharedCache(cdn) || exposure === 'internal') return undefined;
     const origins = originsBehind(ctx, cdn);
     if (origins.length === 0) return undefined;
     const onTheWay = new Set<string>([cdn.id, ...ctx.graph.inFlows(cdn.id).map((f) => f.from)]);
     for (const o of origins) for (const f of o.path) onTheWay.add(f.from);
     const exposed = origins.flatMap((o) => exposedBy(ctx, o, onTheWay));
     if (exposed.length === 0) return undefined;
-    if (ctx.elementHas(cdn, CACHE_CONTROLS[0])) return mitigatedBy([...CACHE_CONTROLS], elementComponent(cdn), 'the CDN keeps per-user responses out of its cache');
+    if (ctx.elementHas(cdn, CACHE_CONTROLS[0])) return mitigatedBy([...CACHE_CONTROLS], elementComponent(cdn), `${cdn.name} keeps per-user responses out of its cache`);
     const open = exposed.filter((x) => !keptOut(ctx, x));
-    if (open.length === 0) return mitigatedBy([...CACHE_CONTROLS], elementComponent(cdn), 'every per-user response behind the CDN is marked uncacheable');
+    if (open.length === 0) return mitigatedBy([...CACHE_CONTROLS], elementComponent(cdn), `every per-user response behind ${cdn.name} is marked uncacheable`);
     const assets = [...new Set(open.flatMap((x) => x.assets))];
     const names = assetNames(assets);
     const openOrigins = [...new Set(open.map((x) => x.origin))];
@@ -153,7 +157,7 @@ export const webCacheDeception: ElementRule = {
     const where = namesAtMost(open.map(exposedName), TEXT_NAMES, 'other endpoints');
     const lure = lureOf(open[0]);
     return threat({
-      // No flows: the weakness is the CDN's, met on reaching it; listed, the calls behind it would carry it on attack paths.
+      // No flows: the weakness is the cache's, met on reaching it; listed, the calls behind it would carry it on attack paths.
       ...elementComponent(cdn),
       title: `${cdn.name} can cache ${namesAtMost(assets.map((a) => a.name).sort(), TITLE_NAMES, 'other assets')} and serve ${itOrThem(assets)} to other users`,
       description: `${says(cdn.name, 'caches')} in front of ${namesAtMost(originNames, TEXT_NAMES, 'other services')}, where ${where} ${open.length === 1 ? (open[0].endpoint ? 'returns' : verbFor(open[0].origin.element.name, 'returns')) : 'return'} ${names} to browsers signed in with ${[...new Set(open.map((x) => x.auth))].sort().join(' or ')}. A link ${open[0].endpoint ? 'to' : 'such as'} ${lure} makes a victim's browser fetch ${open[0].endpoint ? 'that page' : 'their own data'}, which ${cdn.name} may store as a static file for the attacker to read; and an input the cache does not key on (X-Forwarded-Host) lets one request store a response that everyone is then served.`,

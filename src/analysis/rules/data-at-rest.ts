@@ -480,7 +480,8 @@ function literalSecret(ctx: AnalysisContext, holders: readonly Element[], flows:
 /** Likelihood High for a literal in the repository (anyone who reads it has the secret), else Low. */
 function secretsLikelihood(literal: LiteralSecret | undefined) {
   if (literal === undefined) return rated('Low', 'needs access to a repository, image, host or log where the secrets leak');
-  return rated('High', `a secret is written as a literal in the repository's files${literal.where ? ` (${literal.where})` : ''}: anyone who can read the repository, or a copy of it, has it`);
+  const places = placesNamed([literal, ...literal.also], TEXT_NAMES);
+  return rated('High', `a secret is written as a literal in the repository's files${places ? ` (${places})` : ''}: anyone who can read the repository, or a copy of it, has it`);
 }
 
 /** The literal's evidence, one per place it is written. */

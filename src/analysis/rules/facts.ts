@@ -3,6 +3,7 @@
 // so a rule asking about every element stays linear in the size of the model.
 import type { AuthMethod } from '../../model/catalog.js';
 import type { ModelGraph } from '../../model/graph.js';
+import { landsOnOpenEndpoint } from '../../model/normalize.js';
 import type { Asset, Element, Endpoint, Flow, ModelPath } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { isPluralName } from './grammar.js';
@@ -264,22 +265,10 @@ function edgeAuthenticates(ctx: AnalysisContext, edge: Element): boolean {
   const table = perElement<boolean>(ctx, 'edge-authenticates');
   let answer = table.get(edge.id);
   if (answer === undefined) {
-    answer = !ctx.graph.inFlows(edge.id).some((g) => bringsUntrusted(ctx, edge.id, g) !== false && !carriesCredential(ctx.graph, g) && landsOnOpenEndpoint(g, edge));
+    answer = !ctx.graph.inFlows(edge.id).some((g) => bringsUntrusted(ctx, edge.id, g) !== false && !carriesCredential(ctx.graph, g) && landsOnOpenEndpoint(edge, g.endpoint, g.from));
     table.set(edge.id, answer);
   }
   return answer;
-}
-
-/**
- * Whether a call can land on an endpoint of its target that asks for no credential: the one it names, or,
- * naming none, any whose `callers` (when listed) include its source.
- */
-function landsOnOpenEndpoint(f: Flow, target: Element): boolean {
-  for (const ep of target.endpoints) {
-    if (ep.auth !== 'none' || ep.controls.includes('authentication')) continue;
-    if (f.endpoint !== undefined ? f.endpoint === ep.id : ep.callers === undefined || ep.callers.includes(f.from)) return true;
-  }
-  return false;
 }
 
 /**
@@ -363,6 +352,12 @@ export function callAuth(ctx: AnalysisContext, f: Flow): CallAuth {
   if (target?.auth !== undefined && target.auth !== 'none') return { method: target.auth, at: [...target.at, 'auth'] };
   return { method: 'none', at: f.at };
 }
+
+/**
+ * Whether an endpoint's auth is the one a gateway or other edge in front asks of every call through it: the
+ * model cites that edge's `auth` (an element's path) rather than a flow's (normalize.ts lendFlowAuth).
+ */
+export const authAskedInFront = (ep: Endpoint): boolean => ep.authAt !== undefined && ep.authAt[0] === 'elements';
 
 /**
  * Where an endpoint's auth is written: the flow it takes it from when neither it nor its element states one

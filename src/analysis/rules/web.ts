@@ -5,7 +5,7 @@ import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
-  assetList, assetNames, authenticatedUpstream, changesState, highConfidentiality, isBrowser, isData, isPerson, isPersonOrAgent, isPrivilegedPerson,
+  assetList, assetNames, authAskedInFront, authenticatedUpstream, changesState, highConfidentiality, isBrowser, isData, isPerson, isPersonOrAgent, isPrivilegedPerson,
   isUserAgent, perElement, USER_CREDENTIALS,
 } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
@@ -198,8 +198,9 @@ function writersOf(ctx: AnalysisContext, ep: Endpoint, api: Element): { who: str
   }
   const exposure = ctx.endpointExposure(ep, api);
   if (exposure === 'internal') return { who: 'insiders', likelihood: rated('Low', `only insiders write what it shows: ${at} is not reachable from an untrusted zone`) };
-  // A public endpoint behind a gateway that checks tokens takes content from those holding one.
-  if (ep.public && authenticatedUpstream(ctx, api)) {
+  // A public endpoint behind a gateway that checks tokens takes content from those holding one (and so does one
+  // whose auth is that gateway's: the model lends it).
+  if ((ep.public || authAskedInFront(ep)) && authenticatedUpstream(ctx, api)) {
     return { who: 'signed-in users', likelihood: rated('Medium', `signed-in users can put content in front of others through ${at} (requests are authenticated on the way)`) };
   }
   if (ep.public) {

@@ -89,7 +89,9 @@ function azureElements(): Record<string, Kind> {
     // Azure Database for PostgreSQL, flexible or single server: the catalogue's managed service, encrypted at rest.
     azurerm_postgresql_flexible_server: { identity: fixed({ tech: 'azure-postgres' }), short: 'db', role: 'store' },
     azurerm_postgresql_server: { identity: fixed({ tech: 'azure-postgres' }), short: 'db', role: 'store' },
-    azurerm_mysql_flexible_server: { identity: fixed({ tech: 'mysql' }), short: 'db', role: 'store' },
+    // Azure Database for MySQL, flexible or single server: the catalogue's managed service, encrypted at rest.
+    azurerm_mysql_flexible_server: { identity: fixed({ tech: 'azure-mysql' }), short: 'db', role: 'store' },
+    azurerm_mysql_server: { identity: fixed({ tech: 'azure-mysql' }), short: 'db', role: 'store' },
     // Cosmos DB takes TLS connections only: its own API over HTTPS, or MongoDB's wire protocol for a `MongoDB` account.
     azurerm_cosmosdb_account: { identity: (v) => ({ tech: 'cosmosdb', protocol: v.get('kind') === 'MongoDB' ? 'mongodb+tls' : 'https' }), short: 'cosmos', role: 'store' },
     azurerm_redis_cache: { identity: fixed({ tech: 'redis' }), short: 'redis', role: 'store' },

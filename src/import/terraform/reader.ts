@@ -751,7 +751,7 @@ export class TerraformReader {
         && this.values(c).get('name') === 'require_secure_transport' && String(this.values(c).get('value')).toLowerCase() === 'off');
       return off ? undefined : at(undefined, 'require_secure_transport is on by default');
     }
-    if (r.type === 'azurerm_postgresql_server' && this.values(r).get('ssl_enforcement_enabled') === true) return at(attributeLine(r.body, 'ssl_enforcement_enabled'), 'ssl_enforcement_enabled = true');
+    if ((r.type === 'azurerm_postgresql_server' || r.type === 'azurerm_mysql_server') && this.values(r).get('ssl_enforcement_enabled') === true) return at(attributeLine(r.body, 'ssl_enforcement_enabled'), 'ssl_enforcement_enabled = true');
     if (r.type === 'google_sql_database_instance') {
       for (const settings of blocksOf(r.body, 'settings')) {
         for (const ip of blocksOf(settings.body, 'ip_configuration')) {
