@@ -13,6 +13,7 @@ const KIND_LABELS: Record<CrossingKind, string> = {
   'service-to-service': 'service -> service',
   'user-to-admin': 'user -> admin privilege',
   'to-lower-trust': 'outbound to lower trust',
+  'to-higher-trust': 'inbound to higher trust',
   'same-trust': 'between zones of equal trust',
 };
 
@@ -33,7 +34,8 @@ function classify(graph: ModelGraph, s: number, t: number, entered: readonly Bou
   }
   if (toRank < fromRank) return 'to-lower-trust';
   if (source?.kind === 'process' && target?.kind === 'process') return 'service-to-service';
-  return 'same-trust';
+  // A queue or store feeding a process in a zone of higher trust (internal -> restricted) is no equal-trust hop.
+  return toRank > fromRank ? 'to-higher-trust' : 'same-trust';
 }
 
 /** Where the first boundary of `a` that also encloses `b` sits in `b` (-1 when none): a scan of short chains, a set for long ones. */

@@ -94,7 +94,7 @@ export interface CoverageRow {
 
 export const CROSSING_KINDS = [
   'internet-to-dmz', 'internet-to-internal', 'dmz-to-internal', 'app-to-data', 'service-to-service',
-  'user-to-admin', 'to-lower-trust', 'same-trust',
+  'user-to-admin', 'to-lower-trust', 'to-higher-trust', 'same-trust',
 ] as const;
 export type CrossingKind = (typeof CROSSING_KINDS)[number];
 

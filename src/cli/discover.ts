@@ -678,7 +678,9 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     ...(madeUp(KUBERNETES_API) ? ['the Kubernetes API for the workloads whose service account can take over the cluster or a namespace'] : []),
     ...(outside.length ? [`${plural(outside.length, 'service')} outside the files that settings name`] : []),
   ];
-  const files = [...read.compose, ...read.traefik ?? [], ...read.manifests, ...read.specs, ...read.terraform, ...read.varFiles ?? [], ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` }))];
+  // The sshd_config files the compose services mount, read for how SSH clients log in.
+  const sshd = draft.sources.filter((s) => s.format === 'sshd_config').map((s) => ({ shown: show(s.file) }));
+  const files = [...read.compose, ...read.traefik ?? [], ...read.manifests, ...read.specs, ...read.terraform, ...read.varFiles ?? [], ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` })), ...sshd];
   const counts = [
     ...(read.compose.length ? [plural(read.compose.length, 'compose file')] : []),
     ...(read.traefik?.length ? [plural(read.traefik.length, 'Traefik file')] : []),
@@ -687,6 +689,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     ...(read.terraform.length ? [plural(read.terraform.length, 'Terraform file')] : []),
     ...(read.varFiles?.length ? [plural(read.varFiles.length, '--var-file')] : []),
     ...(read.charts.length ? [`${plural(read.charts.length, 'Helm chart')} (${plural(helm.reduce((n, h) => n + h.manifests.length, 0), 'template')} rendered)`] : []),
+    ...(sshd.length ? [plural(sshd.length, 'sshd_config file')] : []),
   ];
   const lines = [
     `threatmap discover: read ${counts.join(', ')}: ${files.slice(0, 8).map((f) => f.shown).join(', ')}${files.length > 8 ? ` and ${files.length - 8} more` : ''}`,

@@ -59,12 +59,14 @@ const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBi
 /** Made-up parts for the API server (keys no id can be). */
 export const KUBERNETES_API = '(kubernetes api)';
 const CONTROL_PLANE = '(control plane)';
+/** The cluster's boundary, around every namespace: a key no namespace can have. */
+const CLUSTER_BOUNDARY = '(cluster)';
 
 /** What manifests cannot say, for the drafted model's header. */
 export const KUBERNETES_LIMITS: readonly string[] = reviewLimits(
   'Kubernetes manifests say what runs, which Services name it and what is published. They cannot say, so add:',
   [
-    '  trust: each namespace is one internal boundary, and NodePort, LoadBalancer, externalIPs and Ingress',
+    '  trust: each namespace is one internal boundary inside the cluster\'s, and NodePort, LoadBalancer, externalIPs and Ingress',
     '    backends are calls from untrusted outside clients; NetworkPolicies are not read as trust boundaries',
   ],
   ['ConfigMap values are read (env valueFrom and envFrom); Secrets never are (a secretKeyRef is "a secret", never its value); Helm charts are rendered as `helm template` would, with values.yaml and --values files, the release named after the chart unless --release-name names it.'],
@@ -980,13 +982,26 @@ class KubernetesReader {
     this.runsAsRoot(w);
     this.unpinnedImages(w);
     const namespace = obj.namespace;
+    // The manifests applied together run on one cluster: its namespaces share its nodes (and their kernels), so a
+    // container escape in one reaches workloads in the others (container-escape reads the nesting).
+    addBoundary(this.draft, {
+      key: CLUSTER_BOUNDARY,
+      id: 'cluster',
+      fallbackId: 'kubernetes-cluster',
+      name: 'Kubernetes cluster',
+      trust: 'internal',
+      kind: 'container',
+      provenance: [],
+      comment: 'The cluster the manifests are applied to: its namespaces share its nodes',
+    });
     addBoundary(this.draft, {
       key: `namespace:${namespace}`,
       id: namespace,
       fallbackId: `${namespace}-namespace`,
       name: `Namespace ${namespace}`,
       trust: 'internal',
-      kind: 'container',
+      kind: 'service',
+      parent: CLUSTER_BOUNDARY,
       provenance: [],
       comment: 'A Kubernetes namespace: its pods reach each other and the rest of the cluster unless NetworkPolicies (not read) say otherwise',
     });

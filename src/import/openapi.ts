@@ -7,7 +7,7 @@ import { isMap, isScalar, isSeq } from 'yaml';
 import type { Node as YamlNode } from 'yaml';
 import { type EndpointKind } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
-import { forwardsRequests, impliedElementType, inferEndpointKind } from '../model/normalize.js';
+import { defaultEndpointKind, forwardsRequests, impliedElementType, inferEndpointKind, resolveAuth } from '../model/normalize.js';
 import { nameWords, type RouteOwners, routeOwner, routeOwners } from '../model/route-owner.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
@@ -475,10 +475,10 @@ class OpenApiReader {
     else if (this.tokenPaths.has(route) || this.servers.some((s) => s.basePath && this.tokenPaths.has(s.basePath + route))) kind = 'login';
     // A field taking an address makes an operation whose path says nothing a fetch (SSRF); a path that names
     // what it is (a login's `redirect_uri`, a webhook's callback) keeps its kind.
-    const url = kind === undefined && inferEndpointKind(route) === 'api' ? this.urlField(op, shared, v3, route) : undefined;
+    const url = kind === undefined && inferEndpointKind(route, [method.toUpperCase()]) === 'api' ? this.urlField(op, shared, v3, route) : undefined;
     if (url !== undefined) kind = 'fetch';
     // The model infers a kind from the path: only a kind the path does not imply is written.
-    if (kind !== undefined && kind === inferEndpointKind(route)) kind = undefined;
+    if (kind !== undefined && kind === defaultEndpointKind(route, [method.toUpperCase()], sec.public ? undefined : resolveAuth(sec.auth))) kind = undefined;
     const deprecated = op.get('deprecated');
     const isDeprecated = deprecated !== undefined && isScalar(deprecated.value) && deprecated.value.value === true;
     const notes = [...(isDeprecated ? ['deprecated'] : []), ...(url !== undefined ? [`takes a URL in \`${url}\``] : [])];

@@ -116,6 +116,8 @@ export const TECH_TRAITS = [
   'spa', 'vector',
   // a reverse proxy that stores responses and serves them to later callers (Varnish): a shared cache, as a CDN is
   'http-cache',
+  // a deployer that pulls manifests and images and applies them to a cluster, building nothing (Argo CD, Flux)
+  'gitops',
 ] as const;
 export type TechTrait = (typeof TECH_TRAITS)[number];
 
@@ -144,6 +146,7 @@ export const TECH_TRAIT_DESCRIPTIONS: Record<TechTrait, string> = {
   spa: 'a single-page app: our own code running in the user\'s browser',
   vector: 'stores embeddings and answers similarity searches (retrieval for prompts)',
   'http-cache': 'stores responses and serves them to later callers: a shared cache in front of the application, as a CDN is',
+  gitops: 'deploys by pulling manifests and images from repositories and registries into a cluster; builds nothing',
 };
 
 export interface TechInfo {
@@ -368,6 +371,8 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   'azure-portal': { type: 'cloud-console', traits: ['cloud'] },
   'kubernetes-api': { type: 'cloud-console' },
   jenkins: { type: 'ci-cd' },
+  argocd: { type: 'ci-cd', traits: ['gitops'], note: 'Argo CD: pulls from Git and applies to the cluster; builds nothing' },
+  flux: { type: 'ci-cd', traits: ['gitops'], note: 'Flux: pulls from Git and registries and applies to the cluster; builds nothing' },
   'github-actions': { type: 'ci-cd', traits: ['cloud'] },
   'gitlab-ci': { type: 'ci-cd' },
   ecr: { type: 'container-registry', traits: ['cloud'] },
@@ -556,6 +561,7 @@ export const ENDPOINT_PATH_HINTS: ReadonlyArray<readonly [RegExp, EndpointKind]>
   [/(^|\/)(register|registration|signup|sign-up|join)(\/|$)/i, 'register'],
   [/(^|\/)(password|reset|forgot|forget|recover)[\w-]*(\/|$)/i, 'password-reset'],
   [/(^|\/)(search|find|query)(\/|$)/i, 'search'],
+  // Only for a method that carries a body, or none stated: GET /files reads (normalize.ts inferEndpointKind).
   [/(^|\/)(upload|uploads|files|attachments|import)(\/|$)/i, 'upload'],
   [/(^|\/)(webhook|webhooks|hooks|notify|ipn)(\/|$)/i, 'webhook'],
   [/(^|\/)(callback|oauth)(\/|$)/i, 'callback'],

@@ -35,18 +35,58 @@ export function parseEndpointKey(key: string): { methods: string[]; route: strin
   return { methods: [], route: key.trim() };
 }
 
+/** The methods whose request carries a file: an upload is sent in a body. */
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * Whether a path that says files (`/files`, `/attachments`) may be an upload: a read (GET, HEAD, OPTIONS) or a
+ * DELETE sends no file, whatever its path; with no methods stated, the path alone decides.
+ */
+const mayUpload = (methods: readonly string[]): boolean =>
+  methods.length === 0 || methods.some((m) => BODY_METHODS.has(m));
+
 /**
  * The last path word says most about what an endpoint does (`/api/auth/signup` registers, it does not
- * log in), so it is tried before the whole path (`/webhooks/payment` is a webhook).
+ * log in), so it is tried before the whole path (`/webhooks/payment` is a webhook). The endpoint's methods
+ * (in upper case; none when not stated) keep a read of `/files` from being an upload.
  */
-export function inferEndpointKind(route: string): EndpointKind {
+export function inferEndpointKind(route: string, methods: readonly string[] = []): EndpointKind {
   const segments = route.split(/[/?#]/).filter((seg) => seg !== '' && !/^[{:<]/.test(seg));
   const last = segments.length ? `/${segments[segments.length - 1]}` : '';
+  const upload = mayUpload(methods);
   for (const candidate of [last, route]) {
-    for (const [pattern, kind] of ENDPOINT_PATH_HINTS) if (candidate && pattern.test(candidate)) return kind;
+    if (!candidate) continue;
+    for (const [pattern, kind] of ENDPOINT_PATH_HINTS) if ((upload || kind !== 'upload') && pattern.test(candidate)) return kind;
   }
   return 'api';
 }
+
+/**
+ * Tokens a program presents, never a password a person types: a token or session route that states one of them as
+ * its own auth exchanges or checks tokens (`POST /session: { auth: jwt }`, `/oauth/token: { auth: mtls }`) and is
+ * no login (credential stuffing and account enumeration do not apply there). Not an API key: it names the client
+ * app, and a login behind one still takes the user's password. Not a route named for logging in (`/auth/login`).
+ */
+const TOKEN_CREDENTIALS: ReadonlySet<AuthMethod> = new Set<AuthMethod>(['jwt', 'mtls', 'hmac', 'iam', 'ssh-key']);
+const TOKEN_ROUTE = /(^|\/)(token|session|refresh)s?(\/|$)/i;
+const LOGIN_ROUTE = /(^|\/)(login|signin|sign-in|logon)(\/|$)/i;
+
+/**
+ * The kind an endpoint has when the model states none: the path's and methods' (inferEndpointKind), less a login
+ * for a token route that states a program's token as its own auth. Exporters ask it too, to write a kind only
+ * where the model would not infer it.
+ */
+export function defaultEndpointKind(route: string, methods: readonly string[], ownAuth: AuthMethod | undefined): EndpointKind {
+  return notLoginByAuth(inferEndpointKind(route, methods), route, ownAuth);
+}
+const notLoginByAuth = (kind: EndpointKind, route: string, ownAuth: AuthMethod | undefined): EndpointKind =>
+  kind === 'login' && ownAuth !== undefined && TOKEN_CREDENTIALS.has(ownAuth) && TOKEN_ROUTE.test(route) && !LOGIN_ROUTE.test(route) ? 'api' : kind;
+
+/**
+ * Endpoints meant for callers who have not signed in yet (or for other systems' callbacks): the auth a flow or an
+ * edge in front states is not theirs to take (a gateway checking tokens forwards its login route unchecked).
+ */
+const ANONYMOUS_BY_NATURE: ReadonlySet<EndpointKind> = new Set<EndpointKind>(['login', 'otp', 'register', 'password-reset', 'webhook', 'callback', 'health']);
 
 /** A flow as written: each arrow of a shorthand entry is a flow of its own. */
 export interface RawFlowRef {
@@ -274,15 +314,17 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
       const ownAuth = resolveAuth(ep?.auth);
       const epAuth = ep?.public ? 'none' : (ownAuth ?? auth ?? 'none');
       const at = ['elements', id, 'endpoints', key];
+      const methods = ep?.methods?.map((m) => m.toUpperCase()) ?? parsed.methods;
       const endpoint: Endpoint = {
         id: flat(`${id}:${key}`),
         element: id,
         key,
         route: parsed.route,
-        methods: ep?.methods?.map((m) => m.toUpperCase()) ?? parsed.methods,
+        methods,
         name: ep?.name ?? key,
         description: ep?.description,
-        kind: ep?.kind ?? (parsed.kind ??= inferEndpointKind(parsed.route)),
+        // The key's kind is worked out once; methods written beside it (`methods: [GET]`) are this endpoint's own.
+        kind: ep?.kind ?? notLoginByAuth(ep?.methods === undefined ? (parsed.kind ??= inferEndpointKind(parsed.route, parsed.methods)) : inferEndpointKind(parsed.route, methods), parsed.route, ownAuth),
         auth: epAuth,
         public: epAuth === 'none',
         declaredPublic: ep?.public === true || ownAuth === 'none' ? true : undefined,
@@ -473,7 +515,7 @@ function lendFlowAuth(elements: readonly Element[], flows: readonly Flow[], refs
       if (e.auth !== undefined && e.auth !== 'none') gates.set(e.id, { edge: e, auth: { method: e.auth, at: [...e.at, 'auth'] } });
     }
     if (e.auth !== undefined || e.exposed === true) continue;
-    for (const ep of e.endpoints) if (ep.public && ep.declaredPublic === undefined) takers.set(ep.id, ep);
+    for (const ep of e.endpoints) if (ep.public && ep.declaredPublic === undefined && !ANONYMOUS_BY_NATURE.has(ep.kind)) takers.set(ep.id, ep);
   }
   // Flow positions by what they reach: every endpoint of an element, one endpoint, or (into an edge) anything.
   const toElement = new Map<string, number[]>();

@@ -11,7 +11,7 @@ export type RuleSubject = (typeof RULE_SUBJECTS)[number];
 /** How a trust boundary crossing is classified (mirrors the analysis's crossing kinds; a test keeps them equal). */
 export const FLOW_CROSSING_KINDS = [
   'internet-to-dmz', 'internet-to-internal', 'dmz-to-internal', 'app-to-data', 'service-to-service',
-  'user-to-admin', 'to-lower-trust', 'same-trust',
+  'user-to-admin', 'to-lower-trust', 'to-higher-trust', 'same-trust',
 ] as const;
 
 /** Ordered from least to most reachable. */

@@ -75,7 +75,7 @@ export const HTTP_METHOD_PATTERN = new RegExp(`^(?:${HTTP_METHODS.map((m) => [..
 export const endpointSchema = z.strictObject({
   name: z.string().optional(),
   description: z.string().optional(),
-  kind: z.enum(ENDPOINT_KINDS).optional().meta({ description: 'What the endpoint does; inferred from the path when omitted' }),
+  kind: z.enum(ENDPOINT_KINDS).optional().meta({ description: 'What the endpoint does; inferred from the path and methods when omitted' }),
   methods: z.array(z.string().regex(HTTP_METHOD_PATTERN).meta({ examples: [...HTTP_METHODS] })).optional().meta({
     description: 'HTTP methods it takes (any case); default the method in its key',
   }),

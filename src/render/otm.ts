@@ -38,7 +38,7 @@ import { STRIDE_NAMES } from '../analysis/types.js';
 import type { AuthMethod, Level, TrustLevel } from '../model/catalog.js';
 import { TRUST_LEVELS } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
-import { inferEndpointKind, parseEndpointKey } from '../model/normalize.js';
+import { defaultEndpointKind, parseEndpointKey } from '../model/normalize.js';
 import { assumptionAsWritten, writtenThreatAsWritten } from '../model/as-written.js';
 import type { Asset, Boundary, Element, Endpoint, Flow, Model, WrittenThreat } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
@@ -210,10 +210,11 @@ export const ENDPOINT_ATTRIBUTE = 'threatmap:endpoint:';
  */
 export function endpointDetails(ep: Endpoint, elementAuth: AuthMethod | undefined): Record<string, unknown> {
   const inherited = elementAuth ?? 'none';
+  const ownAuth = !ep.declaredPublic && ep.auth !== inherited && ep.authAt === undefined ? ep.auth : undefined;
   return {
     ...(ep.name !== ep.key ? { name: ep.name } : {}),
     ...(ep.description !== undefined ? { description: ep.description } : {}),
-    ...(ep.kind !== inferEndpointKind(ep.route) ? { kind: ep.kind } : {}),
+    ...(ep.kind !== defaultEndpointKind(ep.route, ep.methods, ownAuth) ? { kind: ep.kind } : {}),
     ...(ep.methods.join() !== parseEndpointKey(ep.key).methods.join() ? { methods: ep.methods } : {}),
     // A public endpoint is `auth: none`; `public: true` says it as people write it. An auth lent by the
     // flows (authAt) comes back from the flows, which are exported too.

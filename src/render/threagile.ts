@@ -64,7 +64,7 @@ import type { AnalysisResult, Rating, Risk, Stride, Threat } from '../analysis/t
 import type { AssetKind, AssetType, AuthMethod, BoundaryKind, Classification, ElementType, Level, TrustLevel } from '../model/catalog.js';
 import { CLASSIFICATIONS, LEVELS, PROTOCOLS, STRIDE_WORDS } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
-import { inferEndpointKind, parseEndpointKey } from '../model/normalize.js';
+import { defaultEndpointKind, parseEndpointKey } from '../model/normalize.js';
 import type { RawRulesSection } from '../model/rules-schema.js';
 import type { Asset, Boundary, Element, Endpoint, Flow, Model, ThreatTarget, WrittenThreat } from '../model/types.js';
 import { statusOf, uidOf } from '../track/triage.js';
@@ -905,7 +905,7 @@ function carriedEndpoint(ep: Endpoint, e: Element): CarriedEndpoint {
     key: ep.key,
     name: ep.name !== ep.key ? ep.name : undefined,
     description: ep.description,
-    kind: ep.kind !== inferEndpointKind(ep.route) ? ep.kind : undefined,
+    kind: ep.kind !== defaultEndpointKind(ep.route, ep.methods, ep.auth !== 'none' && ep.auth !== inherited && ep.authAt === undefined ? ep.auth : undefined) ? ep.kind : undefined,
     methods: sameList(ep.methods, parseEndpointKey(ep.key).methods) ? undefined : [...ep.methods],
     // Its own auth where it does not inherit the element's (or the flows': authAt): public, or another method.
     public: ep.declaredPublic || (ep.auth === 'none' && inherited !== 'none') ? true : undefined,

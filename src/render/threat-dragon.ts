@@ -32,7 +32,7 @@ import { isWrittenRule, STATED, WRITTEN_RULE_PREFIX } from '../analysis/rules/wr
 import type { AnalysisResult, RatedLevel, Risk, Stride, Threat } from '../analysis/types.js';
 import { type Level, PROTOCOLS, TRUST_LEVELS, type TrustLevel } from '../model/catalog.js';
 import { defaultTrust } from '../model/graph.js';
-import { inferEndpointKind, parseEndpointKey } from '../model/normalize.js';
+import { defaultEndpointKind, parseEndpointKey } from '../model/normalize.js';
 import type { RawRulesSection } from '../model/rules-schema.js';
 import type { RawAsset, RawBoundary, RawElement, RawEndpoint, RawFlowDetails, RawWrittenThreat } from '../model/schema.js';
 import { type AssumptionAsWritten, assumptionAsWritten, writtenThreatAsWritten } from '../model/as-written.js';
@@ -574,10 +574,11 @@ function ownElement(e: Element): TdOwnElement {
 function ownEndpoint(ep: Endpoint, e: Element): RawEndpoint {
   const { methods, route } = parseEndpointKey(ep.key);
   const elementAuth = e.auth ?? 'none';
+  const ownAuth = !ep.declaredPublic && ep.auth !== elementAuth && ep.authAt === undefined ? ep.auth : undefined;
   return {
     ...(ep.name !== ep.key ? { name: ep.name } : {}),
     ...(ep.description !== undefined ? { description: ep.description } : {}),
-    ...(ep.kind !== inferEndpointKind(route) ? { kind: ep.kind } : {}),
+    ...(ep.kind !== defaultEndpointKind(route, ep.methods, ownAuth) ? { kind: ep.kind } : {}),
     ...(ep.methods.join(' ') !== methods.join(' ') ? { methods: [...ep.methods] } : {}),
     // Declared public stays declared: an endpoint open by the element's own lack of auth is not one by choice.
     // An auth lent by the flows (authAt) comes back from the flows, which are exported too.

@@ -3,18 +3,20 @@
 // about a threat that will not come back. Both would read as stale entries and the decisions would be lost, so
 // each change is written here once, with its release note, and triage matching (triage.ts) and
 // `threatmap triage --migrate` (src/cli/triage.ts) follow it. No Node APIs: runs in the browser.
-import { type AnalysisContext, buildContext } from '../analysis/context.js';
-import { functionLevelCase } from '../analysis/rules/authorization.js';
-import { cannotCascade } from '../analysis/rules/availability.js';
+import { type AnalysisContext, buildContext, isPassThrough } from '../analysis/context.js';
+import { functionLevelCase, routeServers, serverControls } from '../analysis/rules/authorization.js';
+import { cannotCascade, managedGateway } from '../analysis/rules/availability.js';
 import { providerEncryptsAtRest } from '../analysis/rules/disclosure.js';
 import { contentInputNarrowed, vendorIdentityProvider } from '../analysis/rules/injection.js';
-import { isBroker, USER_CREDENTIALS } from '../analysis/rules/facts.js';
-import { clientProof } from '../analysis/rules/integrity.js';
+import { authAskedInFront, isBroker, USER_CREDENTIALS } from '../analysis/rules/facts.js';
+import { clientProof, userSupplied } from '../analysis/rules/integrity.js';
 import { sshKeyCall } from '../analysis/rules/service-identity.js';
+import { pullDeployer } from '../analysis/rules/supply-chain.js';
 import { personUsesProgram } from '../analysis/rules/transport.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { displayPath } from '../model/diagnostics.js';
 import { buildGraph } from '../model/graph.js';
+import { defaultEndpointKind, inferEndpointKind } from '../model/normalize.js';
 import type { Boundary, Element, Endpoint, Flow } from '../model/types.js';
 import type { TriageStatus } from './types.js';
 import { threatUid, UID_PATTERN } from './uid.js';
@@ -60,6 +62,14 @@ export interface RetiredKeys {
 
 export type KeyMigration = MovedKeys | RetiredKeys;
 
+// Notes of session 22 that several rules share.
+const TOKEN_ROUTE_NOTE = 'a route named for a token or session whose own auth is a credential a program presents (jwt, mtls, api-key, hmac, iam, ssh-key) exchanges or checks tokens: it is no login, and nobody stuffs passwords into it or enumerates accounts through it';
+const OFF_THE_SHELF_QUERIES = 'software run as shipped (now also a self-hosted identity provider: Keycloak, Authentik, Dex, ZITADEL, Authelia, PingFederate, Cognito, LDAP, Active Directory) builds its queries in its vendor\'s code: a flaw there is an advisory to patch, not ours to parameterise';
+const GATE_AUTH_NOTE = 'an endpoint behind a gateway or other edge that states its own `auth` takes that auth: the edge asks it of every call, so the endpoint is no longer public (missing-token-validation stays the gateway\'s to decide)';
+const READ_ONLY_UPLOAD_NOTE = 'a route whose path says files (`/files`, `/attachments`, `/uploads`, `/import`) but whose methods are all reads (GET, HEAD, OPTIONS) or DELETE sends no file: it is no upload (`kind: upload` still makes it one)';
+const SERVED_CONTROL_NOTE = 'a route declared on a gateway or proxy is served by the application behind it, whose own check (on it, or on its copy of the route) counts for the route: each application that may serve it declares the control';
+const MANAGED_GATEWAY_NOTE = 'a managed API gateway (type `gateway` with the `cloud` trait, such as AWS API Gateway) ends every integration call at a timeout of its own that cannot be switched off: its calls tie nothing up';
+
 export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   {
     kind: 'moved',
@@ -81,6 +91,10 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   ...retiredS17('client-controlled-value', 'client-proof', 'passwords, one-time codes and tokens a login, sign-up or reset takes are the client\'s to send, not values the server owns'),
   ...retiredS17('unauthenticated-object-change', 'client-proof', 'a public endpoint that takes only credentials is the caller proving who they are, not data anyone changes'),
   ...retiredS17('broken-object-level-authorization', 'admin-endpoint', 'an admin route reaches every user\'s objects by design: exposed-admin-interface and missing-authorization report who may call it'),
+  // Session 22 (keys), ahead of was-login: that case claims every route `/token/` or `/session/` names that is no
+  // login now, and would give the old reason for one that is no login by the credential it takes.
+  ...retiredS17('credential-stuffing', 'token-auth-route', TOKEN_ROUTE_NOTE),
+  ...retiredS17('account-enumeration', 'token-auth-route', TOKEN_ROUTE_NOTE),
   ...retiredS17('credential-stuffing', 'was-login', 'a route is no longer a login for `/auth/` in its path, nor a one-time-code check: only a route named for login (or `kind: login`) is'),
   // Session 18, ahead of session 17's enumeration retirements: those ask whether the per-endpoint key is reported,
   // which it never is now, so they would claim the endpoints the element's threat still names.
@@ -156,11 +170,42 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   },
   // Session 19 (rules-imp): findings on models imported from other tools.
   ...flowRetirements(['cleartext-tampering', 'cleartext-disclosure'], 'person-own-device', 'a person using their own browser or app sends nothing over a network: only the traffic the browser or app sends is judged'),
+  // Session 22 (keys), ahead of no-cascade-call: that case claims the boundary a browser's call enters, whose group
+  // a managed gateway's calls inside it made, and would give a reason that is not why the key went.
+  ...flowRetirements(['no-circuit-breaker'], 'managed-gateway-call', MANAGED_GATEWAY_NOTE),
   ...flowRetirements(['no-circuit-breaker'], 'no-cascade-call', 'a build pipeline\'s calls, a client\'s and interactive sessions or file transfers (ssh, sftp, rdp...) stall no request handler: a failed step fails the build or the session'),
   ...retiredS17('unauthenticated-broker', 'iam-broker', 'a cloud provider\'s managed broker (SQS, Pub/Sub, Service Bus...), or one reached through the provider\'s API, accepts only calls signed with IAM credentials or its keys'),
   // Session 20 (rules-fp): three false positives a reviewer would strike.
   ...retiredS17('unencrypted-store', 'provider-encrypted', 'the store\'s provider encrypts it at rest by default (S3, GCS, Azure Storage, DynamoDB, Cosmos DB, Azure SQL, Cloud SQL, Firestore...): reported again when tagged `encryption-at-rest-off`'),
   ...flowRetirements(['no-mutual-tls'], 'ssh-key-call', 'SSH authenticates the calling service by its key (and the server by its host key): mutual TLS has nothing to add; SSH with a password is still reported'),
+  // Session 22 (keys): admin routes grouped, identity providers run as shipped, auth lent by a gateway, reads of
+  // file paths, data users supply about themselves, managed API gateways, pull-based deployers.
+  {
+    kind: 'moved',
+    rule: 'exposed-admin-interface',
+    since: '0.1.0',
+    oldShape: 'exposed-admin-interface@element:METHOD /route (one per admin route)',
+    newShape: 'exposed-admin-interface@element (one per element with two or more open admin routes; one route keeps its key)',
+    resolve: 'endpoint-to-element',
+    note: 'admin routes reachable without a VPN or IP allow-list are one finding per element, naming each route, instead of one per route: the fix is one network restriction',
+  },
+  ...retiredS17('sql-injection', 'off-the-shelf', OFF_THE_SHELF_QUERIES),
+  ...retiredS17('nosql-injection', 'off-the-shelf', OFF_THE_SHELF_QUERIES),
+  ...retiredS17('ldap-injection', 'off-the-shelf', OFF_THE_SHELF_QUERIES),
+  ...retiredS17('missing-authorization', 'off-the-shelf', 'software run as shipped (an identity provider such as Keycloak, a mail catcher) checks roles in its vendor\'s code: its admin console exposed is exposed-admin-interface\'s finding, a flaw in its checks an advisory to patch'),
+  ...retiredS17('unauthenticated-sensitive-endpoint', 'gate-auth', GATE_AUTH_NOTE),
+  ...retiredS17('unauthenticated-object-change', 'gate-auth', GATE_AUTH_NOTE),
+  ...retiredS17('no-rate-limiting', 'gate-auth', GATE_AUTH_NOTE),
+  ...retiredS17('unsafe-file-upload', 'read-only-upload-path', READ_ONLY_UPLOAD_NOTE),
+  ...retiredS17('unbounded-upload', 'read-only-upload-path', READ_ONLY_UPLOAD_NOTE),
+  ...retiredS17('malware-upload', 'read-only-upload-path', READ_ONLY_UPLOAD_NOTE),
+  ...retiredS17('account-enumeration', 'token-auth-element', TOKEN_ROUTE_NOTE),
+  ...retiredS17('client-controlled-value', 'user-supplied', 'what users supply about themselves (personal or health data, their own card details) is theirs to send and to correct: a price, a total, a balance, a role or a payment status is still the server\'s'),
+  ...retiredS17('no-timeouts-external', 'managed-gateway', MANAGED_GATEWAY_NOTE),
+  ...retiredS17('missing-authorization', 'route-role-checks', 'a role check each admin route declares (`authorization` on the endpoint) is the check where the admin function is: the finding is mitigated, as by one on the application'),
+  ...retiredS17('broken-object-level-authorization', 'served-object-check', SERVED_CONTROL_NOTE),
+  ...retiredS17('unauthenticated-object-change', 'served-authentication', SERVED_CONTROL_NOTE),
+  ...retiredS17('dependency-confusion', 'pull-deployer', 'a pull-based deployer (Argo CD, Flux) resolves no dependencies: it applies what was built elsewhere, and the build that resolves them is where pinning belongs'),
 ];
 
 /** What a release's change makes of one triage entry that matches no threat. */
@@ -381,16 +426,18 @@ export const migrateCommand = (modelFile: string): string => `threatmap triage $
 
 /** The cases session 17 retired: endpoint cases name an endpoint in the old key, element cases an element. */
 export type RetiredCase = EndpointCase | ElementCase;
-type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check' | 'admin-api-route';
+type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check' | 'admin-api-route'
+  | 'gate-auth' | 'read-only-upload-path' | 'token-auth-route' | 'user-supplied' | 'served-object-check' | 'served-authentication';
 type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller' | 'vendor-idp' | 'iam-broker' | CapabilityCase
-  | 'provider-encrypted';
+  | 'provider-encrypted' | 'token-auth-element' | 'managed-gateway' | 'pull-deployer' | 'route-role-checks';
 /** Processes whose tech brings the trait of a capability (session 18): not reported on the trait alone any more. */
 type CapabilityCase = 'xml-capability' | 'template-capability' | 'deserialization-capability' | 'content-input';
 /** A function declaration, not a table: KEY_MIGRATIONS calls it (through retiredS17) while the module loads. */
 function isElementCase(when: RetiredCase): when is ElementCase {
   return when === 'cloud-api-store' || when === 'off-the-shelf' || when === 'mail-catcher' || when === 'load-balancer' || when === 'untyped-caller'
     || when === 'xml-capability' || when === 'template-capability' || when === 'deserialization-capability' || when === 'content-input'
-    || when === 'vendor-idp' || when === 'iam-broker' || when === 'provider-encrypted';
+    || when === 'vendor-idp' || when === 'iam-broker' || when === 'provider-encrypted' || when === 'token-auth-element' || when === 'managed-gateway'
+    || when === 'pull-deployer' || when === 'route-role-checks';
 }
 
 /** A retirement of session 17. A function declaration: KEY_MIGRATIONS, above, calls it while the module loads. */
@@ -402,6 +449,20 @@ const PROOF_KINDS: ReadonlySet<string> = new Set(['login', 'otp', 'register', 'p
 const CLOUD_API_AUTH: ReadonlySet<string> = new Set(['iam', 'hmac']);
 /** The routes the endpoint-kind hints called a login before session 17: `/auth/` anywhere in the path. */
 const OLD_LOGIN = /(^|\/)(login|signin|sign-in|auth|token|session)s?(\/|$)/i;
+/** The kinds account-enumeration judges: an element with none of them left has no enumeration finding. */
+const ENUMERABLE_KINDS: ReadonlySet<string> = new Set(['register', 'login', 'password-reset']);
+
+/**
+ * Session 22: a route whose path names a login that its own program credential made a plain call (normalize.ts
+ * gives such a route kind `api`; its auth is its own, not one taken from a flow or an edge in front).
+ */
+const tokenAuthRoute = (ep: Endpoint): boolean =>
+  ep.kind === 'api' && !ep.public && ep.authAt === undefined && inferEndpointKind(ep.route, ep.methods) === 'login'
+  && defaultEndpointKind(ep.route, ep.methods, ep.auth) === 'api';
+
+/** Session 22: a route whose path says files but whose methods send none (reads, DELETE), so no upload now. */
+const readOnlyUploadPath = (ep: Endpoint): boolean =>
+  ep.kind !== 'upload' && ep.methods.length > 0 && inferEndpointKind(ep.route) === 'upload' && inferEndpointKind(ep.route, ep.methods) !== 'upload';
 
 type Assets = ReadonlyMap<string, AnalysisResult['assets'][number]>;
 
@@ -421,10 +482,33 @@ const ENDPOINT_RETIRED: Record<EndpointCase, (ep: Endpoint, e: Element, assets: 
   // Session 18: exposed-admin-interface leaves an admin API route to missing-authorization by this very test; its
   // evidence names only some routes, and a declared role check mitigates it without naming any.
   'admin-api-route': (ep, e, _assets, ctx) => ep.kind === 'admin' && !ep.public && functionLevelCase(ep, e, ctx()),
+  // Session 22: the auth an edge in front states is the endpoint's (normalize.ts lendFlowAuth cites the edge's `auth`).
+  'gate-auth': (ep) => !ep.public && authAskedInFront(ep),
+  'read-only-upload-path': readOnlyUploadPath,
+  'token-auth-route': tokenAuthRoute,
+  // What users supply about themselves is no server-owned value; at least one such asset, the rest no server's either
+  // (an endpoint taking only credentials is client-proof's, earlier in the table).
+  'user-supplied': (ep, _e, assets) => {
+    const accepted = ep.accepts.map((id) => assets.get(id));
+    return accepted.some((a) => a !== undefined && a.integrity === 'high' && userSupplied(a))
+      && accepted.every((a) => a === undefined || a.integrity !== 'high' || clientProof(a) || userSupplied(a));
+  },
+  'served-object-check': (ep, e, _assets, ctx) => servedControlled(ep, e, ctx, 'object-level-authorization'),
+  'served-authentication': (ep, e, _assets, ctx) => servedControlled(ep, e, ctx, 'authentication'),
 };
 
+/**
+ * Session 22: a route declared on a forwarding element whose every possible server declares the control (on
+ * itself or its own copy of the route), as authorization.ts unlessServedControlled judges it.
+ */
+function servedControlled(ep: Endpoint, e: Element, ctx: Context, control: string): boolean {
+  if (!isPassThrough(e)) return false;
+  const servers = routeServers(ctx(), e, ep);
+  return servers.length > 0 && servers.every((server) => serverControls(ctx(), server, ep, [control]).length > 0);
+}
+
 /** Element cases: whether the rule no longer reports the element by design. */
-const ELEMENT_RETIRED: Record<ElementCase, (e: Element, inFlows: readonly Flow[], byId: ReadonlyMap<string, Element>) => boolean> = {
+const ELEMENT_RETIRED: Record<ElementCase, (e: Element, inFlows: readonly Flow[], byId: ReadonlyMap<string, Element>, ctx: Context) => boolean> = {
   'cloud-api-store': (e, inFlows) => e.kind === 'store' && e.exposed !== true && e.traits.includes('cloud') && !e.traits.includes('sql')
     && inFlows.length > 0 && inFlows.every((f) => CLOUD_API_AUTH.has(f.auth)),
   'off-the-shelf': (e) => e.traits.includes('off-the-shelf') || e.traits.includes('mail-catcher'),
@@ -442,6 +526,12 @@ const ELEMENT_RETIRED: Record<ElementCase, (e: Element, inFlows: readonly Flow[]
   'deserialization-capability': (e) => e.kind === 'process' && e.traits.includes('object-deserialization'),
   'content-input': contentInputNarrowed,
   'provider-encrypted': (e) => providerEncryptsAtRest(e) !== undefined,
+  // Session 22: an element whose only route named for login was one by name alone (token-auth-route).
+  'token-auth-element': (e) => e.endpoints.some(tokenAuthRoute) && !e.endpoints.some((ep) => ENUMERABLE_KINDS.has(ep.kind)),
+  'managed-gateway': (e) => managedGateway(e),
+  'pull-deployer': (e, _inFlows, _byId, ctx) => e.type === 'ci-cd' && pullDeployer(ctx(), e) !== undefined,
+  // Session 22: each admin route the element declares checks the caller's role itself.
+  'route-role-checks': (e) => e.endpoints.some((ep) => ep.kind === 'admin') && e.endpoints.every((ep) => ep.kind !== 'admin' || ep.controls.includes('authorization')),
 };
 
 /** The old keys of the rule, not reported now, on every endpoint or element the case retires. */
@@ -452,6 +542,8 @@ function retiredCaseKeys(result: AnalysisResult, m: RetiredKeys, when: RetiredCa
     const oldKey = `${m.rule}@${component}`;
     if (!reported.has(oldKey)) out.push({ kind: 'retired', migration: m, oldKey });
   };
+  let context: AnalysisContext | undefined;
+  const ctx: Context = () => (context ??= resultContext(result));
   if (isElementCase(when)) {
     const byId = new Map(result.elements.map((e) => [e.id, e]));
     const inFlows = new Map<string, Flow[]>();
@@ -461,26 +553,32 @@ function retiredCaseKeys(result: AnalysisResult, m: RetiredKeys, when: RetiredCa
       if (list) list.push(f);
       else inFlows.set(f.to, [f]);
     }
-    for (const e of result.elements) if (ELEMENT_RETIRED[when](e, inFlows.get(e.id) ?? [], byId)) push(e.id);
+    for (const e of result.elements) if (ELEMENT_RETIRED[when](e, inFlows.get(e.id) ?? [], byId, ctx)) push(e.id);
     return out;
   }
   const assets: Assets = new Map(result.assets.map((a) => [a.id, a]));
-  let context: AnalysisContext | undefined;
-  const ctx: Context = () => (context ??= resultContext(result));
   for (const e of result.elements) for (const ep of e.endpoints) if (ENDPOINT_RETIRED[when](ep, e, assets, ctx)) push(ep.id);
   return out;
 }
 
+/** Contexts built, by result: several cases need one, and building it walks the whole model. */
+const CONTEXTS = new WeakMap<AnalysisResult, AnalysisContext>();
+
 /** The analysis context of the model a result was made from: its elements, flows and boundaries are the model's. */
 function resultContext(result: AnalysisResult): AnalysisContext {
-  const { file, system, boundaries, assets, elements, flows } = result;
-  return buildContext(buildGraph({ file, system, boundaries, assets, elements, flows, assumptions: [], threats: [] }), result.crossings);
+  let ctx = CONTEXTS.get(result);
+  if (ctx === undefined) {
+    const { file, system, boundaries, assets, elements, flows } = result;
+    ctx = buildContext(buildGraph({ file, system, boundaries, assets, elements, flows, assumptions: [], threats: [] }), result.crossings);
+    CONTEXTS.set(result, ctx);
+  }
+  return ctx;
 }
 
 /** Flow cases of session 19 (rules-imp): flows a rule no longer counts by design. */
-type FlowCase = 'person-own-device' | 'no-cascade-call' | 'ssh-key-call';
+type FlowCase = 'person-own-device' | 'no-cascade-call' | 'ssh-key-call' | 'managed-gateway-call';
 function isFlowCase(when: RetiredKeys['when']): when is FlowCase {
-  return when === 'person-own-device' || when === 'no-cascade-call' || when === 'ssh-key-call';
+  return when === 'person-own-device' || when === 'no-cascade-call' || when === 'ssh-key-call' || when === 'managed-gateway-call';
 }
 
 const FLOW_RETIRED: Record<FlowCase, (f: Flow, from: Element, to: Element) => boolean> = {
@@ -488,6 +586,8 @@ const FLOW_RETIRED: Record<FlowCase, (f: Flow, from: Element, to: Element) => bo
   'no-cascade-call': (f, from) => cannotCascade(from, f),
   // Session 20 (rules-fp): a call between two processes that authenticates with the caller's SSH key.
   'ssh-key-call': (f, from, to) => from.kind === 'process' && to.kind === 'process' && sshKeyCall(f, to),
+  // Session 22: a managed API gateway's calls end at its own integration timeout.
+  'managed-gateway-call': (f, from) => f.synchronous && managedGateway(from),
 };
 
 /** One retirement per rule, for the flows a flow case leaves out. A function declaration: KEY_MIGRATIONS calls it while the module loads. */

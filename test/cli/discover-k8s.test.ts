@@ -17,7 +17,7 @@ describe('threatmap discover: Kubernetes manifests', () => {
     assert.match(r.stdout, /# app\.yaml:41 Service web LoadBalancer 443 -> 8443\n {2}- clients -> web: \{ protocol: https, port: 443 \}/);
     assert.match(r.stdout, /node-agent: \{ type: service, in: monitoring, privileged: true \}/);
     assert.match(r.stderr, /^threatmap discover: read 2 Kubernetes manifests: test\/fixtures\/discover\/k8s-shop\/app\.yaml, test\/fixtures\/discover\/k8s-shop\/data\.yaml$/m);
-    assert.match(r.stderr, /drafted 5 services \(and outside clients for the published ports\), 5 flows, 3 trust boundaries/);
+    assert.match(r.stderr, /drafted 5 services \(and outside clients for the published ports\), 5 flows, 4 trust boundaries/);
     assert.match(r.stderr, /skipped objects that draw no data flow: Namespace\n/);
     assert.match(r.stderr, /left out metrics: a Service selecting app=metrics/);
     assert.equal(run('discover', 'test/fixtures/discover/k8s-shop').stdout, r.stdout);

@@ -464,9 +464,9 @@ describe('importers: regressions found by the search', () => {
     const out = k8s.read(manifest('"sho|p"'), 'fuzz.yaml');
     assert.deepEqual(out.diagnostics.map((d) => [d.severity, d.code, d.line, d.col, d.message]),
       [['error', 'invalid-value', 5, 14, 'namespace `sho|p` is not a name Kubernetes accepts']]);
-    // kubectl reads an empty namespace as none stated: the default one.
-    assert.deepEqual(loads(k8s.read(manifest('""'), 'fuzz.yaml')).boundaries.map((b) => b.id), ['default']);
-    assert.deepEqual(loads(k8s.read(manifest('shop'), 'fuzz.yaml')).boundaries.map((b) => b.id), ['shop']);
+    // kubectl reads an empty namespace as none stated: the default one (inside the cluster's boundary, session 22).
+    assert.deepEqual(loads(k8s.read(manifest('""'), 'fuzz.yaml')).boundaries.map((b) => b.id), ['cluster', 'default']);
+    assert.deepEqual(loads(k8s.read(manifest('shop'), 'fuzz.yaml')).boundaries.map((b) => b.id), ['cluster', 'shop']);
   });
 
   it('tm7: two boundary boxes drawn one on the other hold neither, rather than each other (a ring no model loads)', () => {

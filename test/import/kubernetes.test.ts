@@ -55,13 +55,16 @@ describe('discoverKubernetes: workloads', () => {
     assert.deepEqual(element(cron.draft, 'report').identity, { type: 'worker' });
   });
 
-  it('one internal boundary per namespace, `default` when none is stated', () => {
+  it('one internal boundary per namespace, `default` when none is stated, inside one for the cluster', () => {
     const { draft } = shop();
-    assert.deepEqual(draft.boundaries.filter((b) => b.id !== 'outside').map((b) => [b.id, b.trust, b.kind]), [['shop', 'internal', 'container'], ['monitoring', 'internal', 'container']]);
+    // Session 22: namespaces share the cluster's nodes, so they sit in its boundary (kind container) as kind service.
+    assert.deepEqual(draft.boundaries.filter((b) => b.id !== 'outside').map((b) => [b.id, b.trust, b.kind, b.parent]), [
+      ['cluster', 'internal', 'container', undefined], ['shop', 'internal', 'service', '(cluster)'], ['monitoring', 'internal', 'service', '(cluster)'],
+    ]);
     assert.equal(element(draft, 'node-agent').boundary, 'namespace:monitoring');
     const plain = discoverKubernetes(deployment('solo', 'app: solo'), 'solo.yaml');
     assert.equal(element(plain.draft, 'solo').boundary, 'namespace:default');
-    assert.deepEqual(plain.draft.boundaries.map((b) => b.name), ['Namespace default']);
+    assert.deepEqual(plain.draft.boundaries.map((b) => b.name), ['Kubernetes cluster', 'Namespace default']);
   });
 
   it('privileged: securityContext, SYS_ADMIN, hostPID, hostNetwork and the runtime socket', () => {

@@ -69,6 +69,13 @@ describe('an edge that states its own auth lends it to the endpoints behind it',
     assert.equal(endpointsOf(model(CLIENT + app + orders(), '  - client -> web: https\n  - web -> orders: http\n')).get('GET /orders')!.public, true);
   });
 
+  it('does not lend it to endpoints meant for callers not signed in yet (login, register, reset) (review)', () => {
+    const anon = `  orders:\n    type: service\n    in: app\n    endpoints:\n      POST /login: {}\n      POST /register: {}\n      POST /password-reset: {}\n      GET /orders: {}\n`;
+    const eps = endpointsOf(model(CLIENT + gw() + anon, THROUGH_GW));
+    for (const key of ['POST /login', 'POST /register', 'POST /password-reset']) assert.equal(eps.get(key)!.public, true, key);
+    assert.equal(eps.get('GET /orders')!.auth, 'jwt');
+  });
+
   it('passes the gateway\'s auth through a load balancer behind it', () => {
     const eps = endpointsOf(model(CLIENT + gw() + '  lb: { tech: load-balancer, in: app }\n' + orders(),
       '  - client -> gw: https\n  - gw -> lb: http\n  - lb -> orders: http\n'));
@@ -84,6 +91,11 @@ describe('the findings behind a gateway that checks tokens', () => {
     assert.ok(!found.some((t) => t.startsWith('unauthenticated-sensitive-endpoint')), found.join('\n'));
     assert.ok(!found.some((t) => t.startsWith('unauthenticated-object-change')), found.join('\n'));
     assert.deepEqual(found.filter((t) => t.startsWith('missing-token-validation')), ['missing-token-validation gw']);
+  });
+
+  it('leaves token validation to the application behind a proxy (not a gateway) that asks for a jwt (review)', () => {
+    const proxy = '  gw: { tech: nginx, in: app, auth: jwt }\n';
+    assert.deepEqual(ids(model(CLIENT + proxy + orders(), THROUGH_GW)).filter((t) => t.startsWith('missing-token-validation')), ['missing-token-validation orders']);
   });
 
   it('still reports them when the gateway forwards some calls unchecked', () => {

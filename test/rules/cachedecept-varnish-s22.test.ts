@@ -41,11 +41,13 @@ describe('web-cache-deception at a caching reverse proxy', () => {
 
   it('is mitigated by cache-control on Varnish, and makes one finding per cache when a CDN stands in front of it', () => {
     noThreat(site('varnish, controls: [cache-control]'), RULE);
-    const both = threatsIn(site('cloudfront', {
-      extra: '  varnish: { name: Varnish, tech: varnish }\n',
+    const layered = (varnish: string) => threatsIn(site('cloudfront', {
+      extra: `  varnish: { name: Varnish, tech: varnish${varnish} }\n`,
       flows: '  - front -> varnish: https\n  - varnish -> app: http\n',
-    }), RULE);
-    // The CDN's walk stops at the cache behind it, which is reported on its own.
-    assert.deepEqual(both.map((t) => t.component), ['varnish']);
+    }), RULE).map((t) => t.component).sort();
+    // Each cache keeps its own copies: the CDN's walk goes on through Varnish, and both are judged.
+    assert.deepEqual(layered(''), ['front', 'varnish']);
+    // cache-control on Varnish settles its own finding only: the CDN in front still caches.
+    assert.deepEqual(layered(', controls: [cache-control]'), ['front']);
   });
 });

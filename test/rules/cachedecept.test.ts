@@ -147,10 +147,12 @@ describe('web-cache-deception', () => {
     noThreat(viaFlow(ACCOUNT).replace('{ protocol: https, auth: session-cookie }', 'https'), RULE);
   });
 
-  it('leaves a CDN behind the CDN to its own finding', () => {
+  // Session 22: each cache keeps its own copies, so the outer one is judged on the app behind the inner one too
+  // (it was left out before, and `cache-control` on the inner cache then silenced both).
+  it('judges each CDN of two in a row on what it fronts', () => {
     const body = `${ASSETS}elements:\n  visitor: { tech: browser }\n  outer: { tech: cloudflare }\n  inner: { tech: cloudfront }\n` +
       `  app:\n    type: web-app\n    auth: session-cookie\n    endpoints:\n${ACCOUNT}flows:\n  - visitor -> outer: https\n  - outer -> inner: https\n  - inner -> app: https\n`;
-    assert.deepEqual(threatsIn(body, RULE).map((t) => t.component), ['inner']);
+    assert.deepEqual(threatsIn(body, RULE).map((t) => t.component).sort(), ['inner', 'outer']);
   });
 
   it('has its control in the catalogue, and the fixture the shared rule tester should get', () => {

@@ -8,7 +8,7 @@ import { noAuthFact } from './messaging.js';
 import { forwardEvidence, servedEvidence } from './served.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
-  assetList, assetNames, authAskedInFront, callAuth, callAuthMethod, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
+  assetList, assetNames, authAskerOf, callAuth, callAuthMethod, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
   isUserAgent, itOrThem, perElement, restricted, ruleRuns, sensitiveAssetsOf, untrustedPaths, USER_CREDENTIALS,
 } from './facts.js';
 import { type ForgedToken, signingKeyOf, signingKeys } from './signing-keys.js';
@@ -572,7 +572,7 @@ export const missingTokenValidation: ElementRule = {
   title: 'Bearer tokens accepted without full validation',
   description:
     'A component accepts JWT bearer tokens from callers without declaring that it validates them (signature with a pinned algorithm, issuer, audience, expiry): forged tokens (`alg: none`, key confusion) or tokens minted for another service are accepted.',
-  condition: 'a process (application code or an edge gateway) whose callers authenticate with `jwt` (its own auth, an endpoint\'s, or an inbound flow\'s; not an endpoint\'s that only a gateway or other edge in front asks for with its own `auth`, which is that edge\'s finding) and that is reachable from an untrusted zone, without `token-validation` (on the element or its boundary, on every endpoint that takes the tokens (routes declared on a reverse proxy, load balancer or CDN in front count for the application behind it that serves them, as for `missing-authorization`, and not for the proxy), or on a gateway or other edge component that every untrusted path into it crosses, which rejects forged tokens before they arrive); not while a JWT signing key is a literal in the repository (forgeable-tokens): a token signed with the real key passes any validation, so that is the one finding until the key is out of the files',
+  condition: 'a process (application code or an edge gateway) whose callers authenticate with `jwt` (its own auth, an endpoint\'s, or an inbound flow\'s; not an endpoint\'s that only a gateway in front asks for with its own `auth`, which is the gateway\'s finding) and that is reachable from an untrusted zone, without `token-validation` (on the element or its boundary, on every endpoint that takes the tokens (routes declared on a reverse proxy, load balancer or CDN in front count for the application behind it that serves them, as for `missing-authorization`, and not for the proxy), or on a gateway or other edge component that every untrusted path into it crosses, which rejects forged tokens before they arrive); not while a JWT signing key is a literal in the repository (forgeable-tokens): a token signed with the real key passes any validation, so that is the one finding until the key is out of the files',
   mitigation: 'Validate every token: signature with an allow-listed algorithm and pinned keys, issuer, audience, expiry and not-before; reject unsigned tokens.',
   action: { text: 'Validate JWT signature, issuer, audience and expiry on {targets}' },
   mitigatedBy: TOKEN_CONTROLS,
@@ -633,8 +633,10 @@ export const missingTokenValidation: ElementRule = {
  * the gateway's finding, since it is judged itself and validating there covers what is behind it.
  */
 function tokenRoutes(ctx: AnalysisContext, element: Element, jwtFlows: readonly Flow[]): ServedEndpoint[] {
-  // A token the gateway in front checks is the gateway's finding (see above), though the route takes it.
-  const takesTokens = (s: ServedEndpoint, flows: readonly Flow[]) => (byJwt(s.ep) && !authAskedInFront(s.ep)) || flows.some((f) => f.endpoint === s.ep.id);
+  // A token a gateway in front checks is the gateway's finding (see above), though the route takes it; one a
+  // proxy, load balancer or CDN asks for is the application's to validate (this rule does not judge those edges).
+  const takesTokens = (s: ServedEndpoint, flows: readonly Flow[]) =>
+    (byJwt(s.ep) && authAskerOf(ctx, s.ep)?.type !== 'gateway') || flows.some((f) => f.endpoint === s.ep.id);
   const own = element.endpoints.map((ep): ServedEndpoint => ({ ep })).filter((s) => takesTokens(s, jwtFlows));
   if (!runsAppCode(element)) return own;
   const forwarded = (servedEndpoints(ctx, element)?.endpoints ?? []).filter(

@@ -1,7 +1,7 @@
 // Elevation of privilege: reaching what only admins or other services should reach.
 import { type RouteOwners, routeOwner, routeOwners } from '../../model/route-owner.js';
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
-import { type AnalysisContext, isPassThrough } from '../context.js';
+import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
@@ -9,8 +9,9 @@ import {
   ruleRuns, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
-  elementComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed, mitigatedBy,
-  namesAtMost, onlyReachableThrough, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, unlessControlled,
+  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
+  missingControlEvidence, mitigatedBy, namesAtMost, onlyReachableThrough, presentControls, pushTo, runsAppCode, type Subject,
+  TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { agreeing, its, itObject, says, verbFor } from './grammar.js';
 import { ANONYMOUS_KINDS, anonymousReach } from './disclosure.js';
@@ -46,40 +47,119 @@ export function adminOpenToInternet(ep: Endpoint, element: Element, ctx: Analysi
   return isExposed(endpointExposure(ep, element, ctx)) && presentControls(ctx, ADMIN_CONTROLS, element, ep).length === 0;
 }
 
-export const exposedAdmin: EndpointRule = {
+/**
+ * Credentials no one guesses, and no phishing page or password dump yields: a client certificate, an SSH key and
+ * cloud IAM credentials (requests signed with a key the caller holds), by how the finding names them.
+ */
+const KEY_CREDENTIALS: ReadonlyMap<string, string> = new Map([['iam', 'IAM-signed requests'], ['mtls', 'a client certificate'], ['ssh-key', 'an SSH key']]);
+
+/** An admin route exposed-admin-interface reports, with how it is reached and whether MFA guards it. */
+interface OpenAdminRoute {
+  ep: Endpoint;
+  exposure: Exposure;
+  mfa: boolean;
+}
+
+/** How one admin route is guarded, in the description's words. */
+const guardOf = (r: OpenAdminRoute): string => (r.ep.public ? 'without authentication' : `behind ${r.ep.auth}${r.mfa ? ' and MFA' : ' only'}`);
+
+const ADMIN_IMPACT = rated('High', 'administrative control of the system: full compromise');
+const SCANNED = 'admin paths are found by public scanners and attacked with stolen or guessed credentials';
+
+/**
+ * How likely an attack on the routes is: High when one of them is reachable from the internet without MFA, else
+ * Medium; one step lower when every route takes a key credential (nothing to guess or phish: a stolen key or a
+ * flaw in the software it takes).
+ */
+function openAdminLikelihood(routes: readonly OpenAdminRoute[]): RatedLevel {
+  const scanned = routes.some((r) => r.exposure === 'internet' && !r.mfa);
+  const indirect = routes.every((r) => r.exposure !== 'internet');
+  const base = scanned
+    ? SCANNED
+    : indirect ? 'reachable only through other components' : 'MFA stands in the way: needs a phished second factor';
+  const keys = [...new Set(routes.map((r) => (r.ep.public ? undefined : KEY_CREDENTIALS.get(r.ep.auth))))];
+  if (keys.some((k) => k === undefined)) return rated(scanned ? 'High' : 'Medium', base);
+  const held = keys.join(' or ');
+  const why = `${routes.length === 1 ? 'it takes' : 'every route takes'} ${held}, which cannot be guessed or phished like a password`;
+  return scanned
+    ? rated('Medium', `${why}: scanners find the paths, but getting in needs a stolen key or an unpatched flaw`)
+    : rated('Low', `${why}: getting in needs a stolen key or an unpatched flaw, and ${indirect ? `${routes.length === 1 ? 'it is' : 'the routes are'} reachable only through other components` : 'MFA stands in the way'}`);
+}
+
+export const exposedAdmin: ElementRule = {
   id: 'exposed-admin-interface',
   stride: 'E',
   title: 'Admin interface reachable from the internet',
   description:
-    'An administrative endpoint reachable from the internet without a VPN or IP allow-list: anyone can attack it, and one stolen password, session or unpatched bug gives full control.',
-  condition: 'an endpoint of kind `admin` (on anything but an `admin-panel`, which exposed-admin-panel covers whole) reachable from an untrusted zone, without `vpn` or `ip-allowlist` on it, its element, its boundary or every path in front; not an admin API route (`/api/` in its path, or a method named on an `api`, `service` or `function`) that asks for a sign-in on an application that also serves ordinary callers: that is broken function-level authorization, missing-authorization\'s finding',
+    'Administrative endpoints reachable from the internet without a VPN or IP allow-list: anyone can attack them, and one stolen password, session or unpatched bug gives full control. One finding per element, naming every such route: the fix is one network restriction.',
+  condition: 'an element with endpoints of kind `admin` (on anything but an `admin-panel`, which exposed-admin-panel covers whole) reachable from an untrusted zone, without `vpn` or `ip-allowlist` on them, their element, its boundary or every path in front; not an admin API route (`/api/` in its path, or a method named on an `api`, `service` or `function`) that asks for a sign-in on an application that also serves ordinary callers: that is broken function-level authorization, missing-authorization\'s finding. One threat per element naming every such route (keyed on the route when there is one), each route with `vpn` or `ip-allowlist` mitigated on its own',
   mitigation: 'Put the admin interface behind a VPN or an IP allow-list (or an identity-aware proxy), require MFA for admins, and log every admin action.',
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
   references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when reachable from the internet without MFA (scanners find admin paths), Medium with MFA (on the endpoint, its element or boundary, or every flow to it) or when reachable only indirectly; impact High (full compromise).',
+  rating: 'Likelihood High when one of the routes is reachable from the internet without MFA (scanners find admin paths), Medium when each has MFA (on the endpoint, its element or boundary, or every flow to it) or is reachable only indirectly; one step lower (Medium instead of High, Low instead of Medium) when every route authenticates with a key credential that cannot be guessed or phished (`iam`, `mtls`, `ssh-key`); impact High (full compromise).',
   example: "elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: session-cookie }\nflows:\n  - ops -> api: https",
-  appliesTo: 'endpoint',
-  endpointKinds: ['admin'],
-  check(ep, element, ctx) {
-    // An admin panel's own admin pages are exposed-admin-panel's finding, for the same missing controls; an
-    // admin API route signed-in users call is missing-authorization's (a role check, not a network fence).
-    if (element.type === 'admin-panel' || functionLevelCase(ep, element, ctx)) return undefined;
-    const exposure = endpointExposure(ep, element, ctx);
-    if (!isExposed(exposure)) return undefined;
-    const mfa = ctx.endpointHas(ep, 'mfa') || mfaOnEveryFlow(ep, element, ctx);
-    return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_CONTROLS, onlyReachableThrough, (missing) => ({
-      title: `Admin panel ${ep.key} reachable without VPN or IP allow-list`,
-      description: `${ep.key} on ${element.name} is an administrative interface reachable ${exposure === 'internet' ? 'from the internet' : 'from an untrusted zone through other components'}${ep.public ? ' without authentication' : ` behind ${ep.auth}${mfa ? ' and MFA' : ' only'}`}; a stolen credential, session or an unpatched flaw gives an attacker administrative control.`,
-      likelihood: exposure === 'internet' && !mfa
-        ? rated('High', 'admin paths are found by public scanners and attacked with stolen or guessed credentials')
-        : rated('Medium', mfa ? 'MFA stands in the way: needs a phished second factor' : 'reachable only through other components'),
-      impact: rated('High', 'administrative control of the system: full compromise'),
-      evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missing],
-      target: endpointTarget(ep, element),
-    }));
+  appliesTo: 'element',
+  kinds: ['process', 'store', 'external'],
+  check(element, ctx) {
+    // An admin panel's own admin pages are exposed-admin-panel's finding, for the same missing controls.
+    if (element.type === 'admin-panel' || !element.endpoints.some(isAdminEndpoint)) return undefined;
+    const out: Outcome[] = [];
+    const open: OpenAdminRoute[] = [];
+    for (const ep of element.endpoints) {
+      // An admin API route signed-in users call is missing-authorization's (a role check, not a network fence).
+      if (!isAdminEndpoint(ep) || functionLevelCase(ep, element, ctx)) continue;
+      const exposure = endpointExposure(ep, element, ctx);
+      if (!isExposed(exposure)) continue;
+      const present = presentControls(ctx, ADMIN_CONTROLS, element, ep);
+      if (present.length) out.push(mitigatedBy(present, endpointComponent(ep), onlyReachableThrough(present)));
+      else open.push({ ep, exposure, mfa: ctx.endpointHas(ep, 'mfa') || mfaOnEveryFlow(ep, element, ctx) });
+    }
+    if (open.length) out.push(openAdminThreat(element, open));
+    return out.length === 1 ? out[0] : out.length ? out : undefined;
   },
 };
+
+/**
+ * One threat for the element's open admin routes: on the route when there is one (its key as before the routes
+ * were grouped), on the element naming each route when there are several.
+ */
+function openAdminThreat(element: Element, open: readonly OpenAdminRoute[]): Outcome {
+  const likelihood = openAdminLikelihood(open);
+  const internet = open.some((r) => r.exposure === 'internet');
+  const reach = open.every((r) => r.exposure === 'internet')
+    ? 'from the internet'
+    : internet ? 'from the internet or through other components' : 'from an untrusted zone through other components';
+  const consequence = 'a stolen credential, session or an unpatched flaw gives an attacker administrative control.';
+  if (open.length === 1) {
+    const [r] = open;
+    return threat({
+      ...endpointComponent(r.ep),
+      title: `Admin interface ${r.ep.key} reachable without VPN or IP allow-list`,
+      description: `${r.ep.key} on ${element.name} is an administrative interface reachable ${reach} ${guardOf(r)}; ${consequence}`,
+      likelihood,
+      impact: ADMIN_IMPACT,
+      evidence: [evidence(`${r.ep.key} is an admin endpoint`, r.ep.at), missingControlEvidence(ADMIN_CONTROLS, element, r.ep)],
+      target: endpointTarget(r.ep, element),
+    });
+  }
+  const keys = open.map((r) => r.ep.key);
+  const guards = [...new Set(open.map(guardOf))];
+  const guarded = guards.length === 1 ? guards[0] : `(${namesAtMost(open.map((r) => `${r.ep.key} ${guardOf(r)}`), TEXT_NAMES, 'other admin routes')})`;
+  return threat({
+    ...elementComponent(element),
+    title: `Admin routes ${namesAtMost(keys, TITLE_NAMES, 'other admin routes')} reachable without VPN or IP allow-list`,
+    description: `${namesAtMost(keys, TEXT_NAMES, 'other admin routes')} on ${element.name} are administrative routes reachable ${reach} ${guarded}; ${consequence}`,
+    likelihood,
+    impact: ADMIN_IMPACT,
+    // Every route is named where it is declared: a decision taken on one route's key follows it here.
+    evidence: [
+      ...open.map((r) => evidence(`${r.ep.key} is an admin endpoint`, r.ep.at)),
+      evidence(`no ip-allowlist or vpn on ${namesAtMost(keys, TEXT_NAMES, 'other admin routes')} on ${element.name} or in front of them`, element.at),
+    ],
+    target: `${namesAtMost(keys, TITLE_NAMES, 'other admin routes')} on ${element.name}`,
+  });
+}
 
 export const sharedCredentials: ModelRule = {
   id: 'shared-credentials',
@@ -199,7 +279,7 @@ export const missingAuthorization: ElementRule = {
   title: 'Users can reach administrative functions (no role checks)',
   description:
     'One application serves both administrative endpoints and ordinary users, and does not declare checking each request against the caller\'s role: any signed-in user who calls an admin route gains its powers (broken function-level authorization).',
-  condition: 'a process running application code with at least one endpoint of kind `admin` and at least one endpoint for other callers (not `health`, `webhook` or `callback`), or with inbound flows from both people of type `admin` and people of type `user`, without `authorization`. Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them: its only application (through further forwarding elements; not software run as shipped), or the one whose id or name holds the words of the route\'s first path segment that names any in a row (`/user-service/` and `/userService/` go to `user-service`, `/users/` to `user-service` when no name says `users`), past generic segments (`/api/v2/identity/` goes to `identity`; `/api/orders` to the one application whose name says `api`) but not past a template (`/{tenant}/`) or another segment; a route the application declares itself counts once. An `authorization` declared on the forwarding element checks the routes declared on it. With several applications behind it and routes none of them is named for, one threat on the forwarding element names them, mitigated when it or each of them declares `authorization`. Admin routes of an API (`/api/` in the path, or a method named on an API) are framed as broken function-level authorization (OWASP API5), with a role check in the service as the fix',
+  condition: 'a process running application code (not a forwarding element, nor software run as shipped: `off-the-shelf`, such as an identity provider like Keycloak, or a `mail-catcher`, whose role checks are its vendor\'s code) with at least one endpoint of kind `admin` and at least one endpoint for other callers (not `health`, `webhook` or `callback`), or with inbound flows from both people of type `admin` and people of type `user`, without `authorization`; mitigated as well when every admin route declares `authorization` itself (the role check where the admin function is). Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them: its only application (through further forwarding elements; not software run as shipped), or the one whose id or name holds the words of the route\'s first path segment that names any in a row (`/user-service/` and `/userService/` go to `user-service`, `/users/` to `user-service` when no name says `users`), past generic segments (`/api/v2/identity/` goes to `identity`; `/api/orders` to the one application whose name says `api`) but not past a template (`/{tenant}/`) or another segment; a route the application declares itself counts once. An `authorization` declared on the forwarding element checks the routes declared on it, as one declared on such a route checks it (either counts only when admins and users do not call the application directly too). With several applications behind it and routes none of them is named for, one threat on the forwarding element names them, mitigated when it, each of them or each admin route declares `authorization`. Admin routes of an API (`/api/` in the path, or a method named on an API) are framed as broken function-level authorization (OWASP API5), with a role check in the service as the fix',
   mitigation: 'Check the caller\'s role on every request server-side (deny by default, one central policy), and keep admin routes on a separate host or service where possible.',
   action: { text: 'Enforce role checks on every request in {targets}' },
   mitigatedBy: ['authorization'],
@@ -215,11 +295,12 @@ export const missingAuthorization: ElementRule = {
     const others = served.endpoints.filter((s) => servesOrdinaryCallers(s.ep));
     if (served.behind) return unplacedAdminRoutes(ctx, element, served.behind, declared, others);
     // A forwarding element that checks the caller's role (a gateway's authorization policy) does so for the
-    // routes declared on it: those are checked before they reach the application.
-    const admin = declared.filter((s) => !checkedAtGateway(ctx, s));
-    if (admin.length === 0 && declared.length > 0 && !adminsAndUsersCall(ctx, element)) {
-      const gateways = [...new Set(declared.map((s) => s.via!.name))];
-      return mitigatedBy(['authorization'], elementComponent(element), `${namesAtMost(gateways, TEXT_NAMES, 'others')} ${agreeing(gateways, 'checks', 'check')} the caller's role on the admin routes`);
+    // routes declared on it: those are checked before they reach the application. So does a route that declares
+    // its own role check: the check sits exactly where the admin function is.
+    const admin = declared.filter((s) => !checkedAtGateway(ctx, s) && !routeChecksRole(s));
+    if (admin.length === 0 && declared.length > 0) {
+      const checked = adminRoutesChecked(ctx, element, declared);
+      if (checked !== undefined) return mitigatedBy(['authorization'], elementComponent(element), checked);
     }
     // Signed-in users call the same API as admins: only a role check in the service tells them apart.
     const api = admin.length > 0 && admin.every((s) => apiRoute(s.ep, [element]));
@@ -246,6 +327,25 @@ export const missingAuthorization: ElementRule = {
 /** A route declared on a forwarding element that checks the caller's role itself. */
 const checkedAtGateway = (ctx: AnalysisContext, s: ServedEndpoint): boolean => s.via !== undefined && ctx.elementHas(s.via, 'authorization');
 
+/** A route that declares its own role check (`authorization` among the endpoint's controls). */
+const routeChecksRole = (s: ServedEndpoint): boolean => s.ep.controls.includes('authorization');
+
+/**
+ * Why every admin route of the application is checked (each declares `authorization`, or a forwarding element it
+ * is declared on checks it), or undefined when a check can be bypassed: a route declared on a forwarding element
+ * is checked in front of the application, which counts only when admins and users do not call it directly too.
+ */
+function adminRoutesChecked(ctx: AnalysisContext, element: Element, declared: readonly ServedEndpoint[]): string | undefined {
+  if (declared.some((s) => s.via !== undefined) && adminsAndUsersCall(ctx, element)) return undefined;
+  const atGateway = declared.filter((s) => checkedAtGateway(ctx, s));
+  const gateways = [...new Set(atGateway.map((s) => s.via!.name))];
+  const routes = declared.filter((s) => !atGateway.includes(s)).map(routeLabel);
+  const reasons: string[] = [];
+  if (routes.length) reasons.push(`${namesAtMost(routes, TEXT_NAMES, 'other admin routes')} ${agreeing(routes, 'checks', 'check')} the caller's role`);
+  if (gateways.length) reasons.push(`${namesAtMost(gateways, TEXT_NAMES, 'others')} ${agreeing(gateways, 'checks', 'check')} the caller's role on the admin routes`);
+  return reasons.join('; ');
+}
+
 /** The route to show for ordinary callers: one that signed-in users call, when there is one. */
 const signedIn = (others: readonly ServedEndpoint[]): ServedEndpoint | undefined => others.find((s) => !s.ep.public) ?? others[0];
 
@@ -254,9 +354,15 @@ const signedIn = (others: readonly ServedEndpoint[]): ServedEndpoint | undefined
  * route: one finding on the forwarding element, naming them, rather than silence (the role check is missing
  * somewhere) or a guess at which one serves each route.
  */
-function unplacedAdminRoutes(ctx: AnalysisContext, edge: Element, behind: readonly Element[], admin: readonly ServedEndpoint[], others: readonly ServedEndpoint[]): Outcome {
+function unplacedAdminRoutes(ctx: AnalysisContext, edge: Element, behind: readonly Element[], declared: readonly ServedEndpoint[], others: readonly ServedEndpoint[]): Outcome {
   // A role check on the forwarding element covers the routes declared on it, wherever they go.
   if (ctx.elementHas(edge, 'authorization')) return mitigatedBy(['authorization'], elementComponent(edge), `${says(edge.name, 'checks')} the caller's role on its routes`);
+  // So does one each admin route declares, wherever it goes: the finding is about the routes without one.
+  const admin = declared.filter((s) => !routeChecksRole(s));
+  if (admin.length === 0) {
+    const routes = declared.map((s) => s.ep.key);
+    return mitigatedBy(['authorization'], elementComponent(edge), `${namesAtMost(routes, TEXT_NAMES, 'other admin routes')} on ${edge.name} ${agreeing(routes, 'checks', 'check')} the caller's role`);
+  }
   const unchecked = behind.filter((b) => !ctx.elementHas(b, 'authorization'));
   if (unchecked.length === 0) return mitigatedBy(['authorization'], elementComponent(edge), `every application behind ${edge.name} checks the caller's role`);
   const names = namesAtMost(behind.map((b) => b.name), TEXT_NAMES, 'other applications');
@@ -335,9 +441,64 @@ export function appBehind(ctx: AnalysisContext, edge: Element): Element[] {
 /** The applications behind a forwarding element by the words of their ids and names: once per forwarding element. */
 const backendsByWords = (behind: readonly Element[]): RouteOwners<Element> => routeOwners(behind.map((b) => ({ value: b, names: [b.id, b.name] })));
 
+/** The application's own endpoint for a route declared on a forwarding element in front, when it declares it too. */
+const sameRouteOn = (owner: Element, ep: Endpoint): Endpoint | undefined =>
+  owner.endpoints.find((o) => o.key === ep.key || (o.route === ep.route && (o.key === o.route || ep.key === ep.route)));
+
 /** Whether the application declares the route itself: then its own endpoint is the one judged, once. */
-const declaresSame = (owner: Element, ep: Endpoint): boolean =>
-  owner.endpoints.some((o) => o.key === ep.key || (o.route === ep.route && (o.key === o.route || ep.key === ep.route)));
+const declaresSame = (owner: Element, ep: Endpoint): boolean => sameRouteOn(owner, ep) !== undefined;
+
+/**
+ * The applications that serve a route declared on a forwarding element: the one it is placed on, or every one
+ * behind it when none is known to serve it (any of them may). Empty for an application's own route, or when
+ * nothing behind runs our code.
+ */
+export function routeServers(ctx: AnalysisContext, element: Element, ep: Endpoint): readonly Element[] {
+  if (!isPassThrough(element)) return [];
+  const fw = forwarding(ctx);
+  const owner = fw.ownerOf.get(ep.id);
+  if (owner === undefined) return [];
+  return owner === element ? fw.unplaced.get(element.id)?.behind ?? [] : [owner];
+}
+
+/** The controls among `controls` an application declares for a route it serves: on itself, or on its own copy of the route. */
+export function serverControls(ctx: AnalysisContext, server: Element, ep: Endpoint, controls: readonly string[]): string[] {
+  const own = sameRouteOn(server, ep);
+  return controls.filter((c) => ctx.elementHas(server, c) || (own !== undefined && ctx.endpointHas(own, c)));
+}
+
+/**
+ * unlessControlled for a route whose control is the application's code (an ownership check, a sign-in): a route
+ * declared on a forwarding element is served by the application behind it, whose controls count as its own
+ * (every application behind, when the model does not say which one serves the route), as missing-authorization
+ * and no-audit-log judge such routes on the application.
+ */
+function unlessServedControlled(
+  ctx: AnalysisContext,
+  subject: Subject & { endpoint: Endpoint },
+  controls: readonly string[],
+  mitigated: string,
+  facts: (missing: EvidenceRef) => ThreatFacts,
+): Outcome {
+  const { element, endpoint: ep } = subject;
+  const servers = presentControls(ctx, controls, element, ep).length ? [] : routeServers(ctx, element, ep);
+  if (servers.length === 0) return unlessControlled(ctx, subject, controls, mitigated, facts);
+  const present = new Set<string>();
+  const lacking: Element[] = [];
+  for (const server of servers) {
+    const has = serverControls(ctx, server, ep, controls);
+    if (has.length === 0) lacking.push(server);
+    for (const c of has) present.add(c);
+  }
+  const names = servers.map((b) => b.name);
+  const serving = servers.length === 1 ? `${names[0]}, which serves it` : `each of ${namesAtMost(names, TEXT_NAMES, 'other applications')}, which may serve it`;
+  if (lacking.length === 0) return mitigatedBy(controls.filter((c) => present.has(c)), endpointComponent(ep), `${mitigated} in ${serving}`);
+  const lackingNames = lacking.map((b) => b.name);
+  return unlessControlled(ctx, subject, controls, mitigated, (missing) => facts(evidence(
+    `${missing.fact} or on ${namesAtMost(lackingNames, TEXT_NAMES, 'other applications')}, which ${servers.length === 1 ? 'serves' : 'may serve'} it`,
+    missing.at,
+  )));
+}
 
 /** Where each route on a forwarding element is served, computed once per analysis. */
 function forwarding(ctx: AnalysisContext): Forwarding {
@@ -407,6 +568,9 @@ function roleCase(ctx: AnalysisContext, element: Element, served: Served): boole
 }
 
 function computeRoleCase(ctx: AnalysisContext, element: Element, served: Served): boolean {
+  // Software run as shipped (an identity provider such as Keycloak) checks roles in its vendor's code: its admin
+  // console exposed is exposed-admin-interface's finding, a flaw in its checks an advisory to patch.
+  if (served.behind === undefined && offTheShelf(element)) return false;
   return (served.endpoints.some((s) => isAdminEndpoint(s.ep)) && served.endpoints.some((s) => servesOrdinaryCallers(s.ep)))
     || (served.behind === undefined && adminsAndUsersCall(ctx, element));
 }
@@ -445,7 +609,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   title: 'Insecure direct object references (BOLA/IDOR)',
   description:
     'An authenticated endpoint returns (or changes) per-user data that is confidential, and the model does not declare that each object is checked against its owner: changing an id in the request reads or changes another user\'s data.',
-  condition: 'an endpoint (not of kind admin, whose callers reach every user\'s objects by design) reachable from an untrusted zone that requires authentication and returns per-user assets (pii, payment, financial, health, credentials, session, business) of high confidentiality, or accepts them with PUT, PATCH or DELETE, or, when it names no such data, whose path takes an object id (`{id}`, `{order_id}`, `:userId`) and that is not of kind login, register, password-reset, webhook, callback or health; without `object-level-authorization`',
+  condition: 'an endpoint (not of kind admin, whose callers reach every user\'s objects by design) reachable from an untrusted zone that requires authentication and returns per-user assets (pii, payment, financial, health, credentials, session, business) of high confidentiality, or accepts them with PUT, PATCH or DELETE, or, when it names no such data, whose path takes an object id (`{id}`, `{order_id}`, `:userId`) and that is not of kind login, register, password-reset, webhook, callback or health; without `object-level-authorization` on it, its element or its boundary, nor, for a route declared on a forwarding element (reverse proxy, load balancer, gateway, CDN), on the application behind it that serves the route (placed as missing-authorization places it: on each application behind when the route names none of them, every one of them must declare it)',
   mitigation: 'Check on every request that the object belongs to (or is shared with) the caller, in one data-access layer; prefer ids the caller cannot enumerate.',
   action: { text: 'Check object ownership on every request to {targets}' },
   mitigatedBy: OBJECT_CONTROLS,
@@ -469,7 +633,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
     const perUser = [...(returned ?? []), ...(changed ?? []).filter((a) => !returned?.includes(a))];
     const callers = machineCallers(ep, element, ctx);
     const clients = callers?.join(', ');
-    return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
+    return unlessServedControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
       ...(clients === undefined
         ? {
           title: `Other users' ${assetNames(perUser)} reachable through ${ep.key} (IDOR)`,
@@ -503,7 +667,7 @@ export const unauthenticatedObjectChange: EndpointRule = {
   title: 'Objects changed or deleted without authentication',
   description:
     'A public endpoint (no authentication) takes PUT, PATCH or DELETE, or a POST that changes what matters (data of high integrity, money, accounts): whoever reaches it changes or deletes records that are not theirs, moves money or changes accounts, without an account and without leaving a name.',
-  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone with a PUT, PATCH or DELETE method, or with POST when it accepts an asset of high integrity (not credentials, secrets or session tokens, which callers prove themselves with) or its path names money moving or an account change (refund, payout, payment, pay, charge, transfer, withdraw, order, role, permission, grant, delete, remove; a public POST is otherwise a sign-up, a contact form, a search or an ingest), not of kind login, register, password-reset, webhook, callback or health (their own rules judge them), nor admin or debug (exposed-admin-interface and exposed-debug-endpoint), nor, for POST, search, export, fetch or redirect (reads), without `authentication`',
+  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone with a PUT, PATCH or DELETE method, or with POST when it accepts an asset of high integrity (not credentials, secrets or session tokens, which callers prove themselves with) or its path names money moving or an account change (refund, payout, payment, pay, charge, transfer, withdraw, order, role, permission, grant, delete, remove; a public POST is otherwise a sign-up, a contact form, a search or an ingest), not of kind login, register, password-reset, webhook, callback or health (their own rules judge them), nor admin or debug (exposed-admin-interface and exposed-debug-endpoint), nor, for POST, search, export, fetch or redirect (reads), without `authentication` on it, its element or its boundary, nor, for a route declared on a forwarding element, on the application behind it that serves the route (each application behind when the route names none of them)',
   mitigation: 'Require authentication on every method that changes or deletes data, then check that the object belongs to the caller; leave only reads public.',
   action: { text: 'Require authentication for the changing methods of {targets}' },
   mitigatedBy: ['authentication'],
@@ -520,7 +684,7 @@ export const unauthenticatedObjectChange: EndpointRule = {
     if (methods === '') return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    return unlessControlled(ctx, { element, endpoint: ep }, ['authentication'], 'callers are authenticated', (missing) => {
+    return unlessServedControlled(ctx, { element, endpoint: ep }, ['authentication'], 'callers are authenticated', (missing) => {
       const { admitted, likelihood, evidence: reach } = anonymousReach(ep, element, ctx, exposure, 'public and reachable from the internet: no account, no skill');
       const deletes = methods === 'DELETE';
       const can = post?.can ?? `${deletes ? 'delete' : 'change or delete'} ${accepted.length ? assetNames(accepted) : 'the objects it acts on'}`;
@@ -644,7 +808,7 @@ function objectIdInPath(ep: Endpoint, element: Element, ctx: AnalysisContext, ex
   const changed = onlyReads(ep) ? undefined : nonEmpty(assetList(ctx, ep.accepts).filter(isData));
   const held = [...(returned ?? []), ...(changed ?? []).filter((a) => !returned?.includes(a))];
   const objects = held.length ? assetNames(held) : 'objects';
-  return unlessControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
+  return unlessServedControlled(ctx, { element, endpoint: ep }, OBJECT_CONTROLS, 'each object is checked against its owner', (missing) => ({
     title: `Other users' ${objects} reachable through ${ep.key} (IDOR)`,
     description: `${ep.key} on ${element.name} takes the id of the object it acts on (${id}) in its path${clients === undefined ? '' : `, called by ${clients} with ${ep.auth}`}${held.length ? ` and ${objectAccess(returned, changed)}` : ''}; without an ownership check, a caller who changes the id ${changed !== undefined || ep.methods.some(changesObject) ? 'changes' : 'reaches'} another user's ${held.length ? objects : 'object'}.`,
     likelihood: clients === undefined

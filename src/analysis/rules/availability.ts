@@ -3,6 +3,7 @@ import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { rated } from '../risk.js';
 import { credentialStuffing, otpBruteForce } from './authentication.js';
+import { UPLOAD_ENDPOINT } from './integrity.js';
 import { llmUnboundedConsumption, modelUseThrough } from './llm.js';
 import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, itOrThem, perElement, ruleRuns } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
@@ -109,7 +110,7 @@ export const noCircuitBreaker: ModelRule = {
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
-  condition: 'synchronous flows (not an interactive session or file transfer: ssh, sftp, scp, rdp, vnc, telnet) between a process in an internal or restricted zone that is not a load balancer (its health checks take a failing target out of rotation: they are its circuit breaker), a client or a build pipeline (`ci-cd`: a failed step fails the build) and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
+  condition: 'synchronous flows (not an interactive session or file transfer: ssh, sftp, scp, rdp, vnc, telnet) between a process in an internal or restricted zone that is not a load balancer (its health checks take a failing target out of rotation: they are its circuit breaker), a managed API gateway (type `gateway` with the `cloud` trait, tech `api-gateway`: it ends every integration call at its own timeout, 29 s for AWS REST APIs), a client or a build pipeline (`ci-cd`: a failed step fails the build) and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -127,11 +128,12 @@ export const noCircuitBreaker: ModelRule = {
       if (f.from === f.to || !f.synchronous) continue;
       const s = graph.flowSource[k];
       const t = graph.flowTarget[k];
-      // A load balancer's health checks take a failing target out of rotation: that is its circuit breaker.
+      // A load balancer's health checks take a failing target out of rotation: that is its circuit breaker; a
+      // managed API gateway ends each call at its integration timeout.
       // A call into an untrusted zone (a third party) is no-timeouts-external's finding, not a second one here;
       // a response or push to a person or their browser is no call to a dependency, nor is acting on a cloud
       // management plane (what it may do there is excessive-cloud-permissions' finding).
-      if (s < 0 || t < 0 || elements[s].kind !== 'process' || balancesLoad(elements[s]) || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || elements[t].type === 'cloud-console'
+      if (s < 0 || t < 0 || elements[s].kind !== 'process' || boundsItsCalls(elements[s]) || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || elements[t].type === 'cloud-console'
         || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0 || cannotCascade(elements[s], f)) continue;
       // A caller that also waits on a third party is one finding there, naming these calls too (one missing control).
       if (externalWaits(ctx, elements[s]) !== undefined) continue;
@@ -188,8 +190,14 @@ export const noCircuitBreaker: ModelRule = {
 };
 
 const RESILIENCE: string[] = [...RESILIENCE_CONTROLS];
-/** A load balancer (ALB, ELB, HAProxy...): it health-checks its targets and stops sending to a failing one. */
-const balancesLoad = (e: Element | undefined): boolean => e?.type === 'load-balancer';
+/**
+ * A caller whose calls cannot tie it up: a load balancer (ALB, ELB, HAProxy...) health-checks its targets and
+ * stops sending to a failing one; a managed API gateway (AWS API Gateway) ends every integration call at a
+ * timeout of its own that cannot be switched off (29 s for REST APIs). A gateway we run (Kong, Istio) waits as
+ * long as it is configured to.
+ */
+export const managedGateway = (e: Element | undefined): boolean => e?.type === 'gateway' && e.traits.includes('cloud');
+const boundsItsCalls = (e: Element | undefined): boolean => e?.type === 'load-balancer' || managedGateway(e);
 /** A person or the browser or app acting for one: what a service answers or pushes to, not a dependency it waits on. */
 
 /** Sorts in place and drops repeats (two callers may share a name). */
@@ -244,7 +252,7 @@ export const unboundedUpload: EndpointRule = {
   title: 'Unbounded uploads',
   description:
     'An upload endpoint reachable from an untrusted zone without size limits: large or endless uploads fill disks and storage budgets and tie up workers.',
-  condition: 'an endpoint of kind `upload` reachable from an untrusted zone, without `size-limits` on it, its element, its boundary or every path in front',
+  condition: `${UPLOAD_ENDPOINT} reachable from an untrusted zone, without \`size-limits\` on it, its element, its boundary or every path in front`,
   mitigation: 'Limit request body and file size at the edge and in the service, set per-account quotas and rate limits, and time out slow uploads.',
   action: { text: 'Limit upload size and rate on {targets}' },
   mitigatedBy: UPLOAD_SIZE,
@@ -459,7 +467,7 @@ function externalWaits(ctx: AnalysisContext, e: Element): ExternalWaits | undefi
   let waits = table.get(e.id);
   if (waits === undefined) {
     waits = null;
-    if (e.kind === 'process' && ctx.graph.trustRankOf(e.id) !== 0 && presentControls(ctx, EXTERNAL_CALL_CONTROLS, e).length === 0) {
+    if (e.kind === 'process' && !managedGateway(e) && ctx.graph.trustRankOf(e.id) !== 0 && presentControls(ctx, EXTERNAL_CALL_CONTROLS, e).length === 0) {
       const out = ctx.graph.outFlows(e.id);
       const external = thirdPartyCalls(ctx, e).filter((f) => !boundedFlow(f));
       if (external.length) waits = { external, internal: out.filter((f) => !boundedFlow(f) && !external.includes(f) && dependencyCall(ctx, f)) };
@@ -471,11 +479,11 @@ function externalWaits(ctx: AnalysisContext, e: Element): ExternalWaits | undefi
 
 /**
  * A synchronous call no-circuit-breaker judges: from a process in an internal or restricted zone, not a load
- * balancer, to another element outside untrusted zones that is not a store, a person, a browser or app, or a
- * cloud console.
+ * balancer or a managed API gateway, to another element outside untrusted zones that is not a store, a person,
+ * a browser or app, or a cloud console.
  */
 function dependencyCall(ctx: AnalysisContext, f: Flow): boolean {
-  if (f.from === f.to || balancesLoad(ctx.graph.elements.get(f.from)) || !f.synchronous || ctx.graph.trustRankOf(f.from) < 2 || ctx.graph.trustRankOf(f.to) === 0) return false;
+  if (f.from === f.to || boundsItsCalls(ctx.graph.elements.get(f.from)) || !f.synchronous || ctx.graph.trustRankOf(f.from) < 2 || ctx.graph.trustRankOf(f.to) === 0) return false;
   const target = ctx.graph.elements.get(f.to);
   const caller = ctx.graph.elements.get(f.from);
   return target !== undefined && target.kind !== 'store' && !isPersonOrAgent(target) && target.type !== 'cloud-console' && (caller === undefined || !cannotCascade(caller, f));
@@ -499,7 +507,7 @@ export const noTimeoutsExternal: ElementRule = {
   title: 'Calls to third parties without timeouts',
   description:
     'A service makes synchronous calls to third-party services without timeouts or a circuit breaker: when a provider slows down, every worker waits on it and the service stops answering.',
-  condition: 'a process outside untrusted zones with synchronous flows to elements in an untrusted zone other than people, browsers, apps or devices (third parties), where neither the flow nor the process has `timeouts` or `circuit-breaker`; one finding per calling process, naming those calls and its unbounded synchronous calls to our own services (no-circuit-breaker leaves that process to this rule)',
+  condition: 'a process outside untrusted zones, not a managed API gateway (type `gateway` with the `cloud` trait, tech `api-gateway`: it ends every integration call at its own timeout), with synchronous flows to elements in an untrusted zone other than people, browsers, apps or devices (third parties), where neither the flow nor the process has `timeouts` or `circuit-breaker`; one finding per calling process, naming those calls and its unbounded synchronous calls to our own services (no-circuit-breaker leaves that process to this rule)',
   mitigation: 'Set connect and read timeouts on every outbound call, add a circuit breaker with a fallback, and queue non-urgent calls.',
   action: { text: 'Add timeouts and a circuit breaker to third-party calls from {targets}' },
   mitigatedBy: EXTERNAL_CALL_CONTROLS,
@@ -509,7 +517,8 @@ export const noTimeoutsExternal: ElementRule = {
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
-    if (element.kind !== 'process' || ctx.graph.trustRankOf(element.id) === 0) return undefined;
+    // A managed gateway's integration timeout bounds each call it makes: there is no wait to report.
+    if (element.kind !== 'process' || managedGateway(element) || ctx.graph.trustRankOf(element.id) === 0) return undefined;
     const calls = thirdPartyCalls(ctx, element);
     if (calls.length === 0) return undefined;
     const present = presentControls(ctx, EXTERNAL_CALL_CONTROLS, element);

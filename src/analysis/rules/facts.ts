@@ -358,6 +358,9 @@ export function callAuth(ctx: AnalysisContext, f: Flow): CallAuth {
  * model cites that edge's `auth` (an element's path) rather than a flow's (normalize.ts lendFlowAuth).
  */
 export const authAskedInFront = (ep: Endpoint): boolean => ep.authAt !== undefined && ep.authAt[0] === 'elements';
+/** The element in front whose own `auth` an endpoint takes (see authAskedInFront), if any. */
+export const authAskerOf = (ctx: AnalysisContext, ep: Endpoint): Element | undefined =>
+  authAskedInFront(ep) ? ctx.graph.elements.get(String(ep.authAt![1])) : undefined;
 
 /**
  * Where an endpoint's auth is written: the flow it takes it from when neither it nor its element states one

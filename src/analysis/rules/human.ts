@@ -1,10 +1,10 @@
 // The human surface: people with privileged access are phished, talked into things, or misuse what they
 // can reach. Each rule needs a person in the model (an external element of a people type) and a flow.
 import type { Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext } from '../context.js';
+import { type AnalysisContext, isPassThrough } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { mfaOnEveryFlow } from './authorization.js';
-import { assetNames, callAuthMethod, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
+import { mfaOnEveryFlow, servedEndpoints } from './authorization.js';
+import { assetNames, cached, callAuthMethod, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
 import { isGroupName, possessive, says, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, flowLabel, inUntrustedZone, missingControlEvidence, mitigatedBy, namesAtMost, TEXT_NAMES,
@@ -16,27 +16,167 @@ const isAdmin = (ep: Endpoint) => ep.kind === 'admin';
 /** Keys that never leave the person's device, so a phishing page cannot capture them, by how a finding names them. */
 const UNPHISHABLE: ReadonlyMap<string, string> = new Map([['mtls', 'a client certificate'], ['ssh-key', 'an SSH key']]);
 
-/** The endpoints staff sign in to that are this rule's: admin endpoints are the admin rules', and public ones take no sign-in. */
-const staffSignIns = (target: Element) => target.endpoints.filter((e) => !isAdmin(e) && !e.public);
+/**
+ * Where a person's call lands to sign in: the element that takes the credential (past the forwarding elements
+ * in front, `via`, which only pass it on), and the endpoint the call names, on it or on a forwarding element.
+ */
+interface SignIn {
+  flow: Flow;
+  target: Element;
+  ep?: Endpoint;
+  via: readonly Element[];
+}
 
-/** MFA where the person signs in: the endpoint the flow names, else every endpoint of the target they sign in to, else the target. */
-function signInHasMfa(ctx: AnalysisContext, f: Flow): boolean {
-  const ep = endpointOfFlow(ctx, f);
-  if (ep) return ctx.endpointHas(ep, 'mfa');
-  const target = ctx.graph.elements.get(f.to)!;
-  return target.endpoints.length ? staffSignIns(target).every((e) => ctx.endpointHas(e, 'mfa')) : ctx.elementHas(target, 'mfa');
+/** An endpoint the person may call: no `callers`, or callers naming them or a forwarding element their call passes. */
+const usedBy = (ep: Endpoint, s: SignIn): boolean =>
+  !ep.callers || ep.callers.includes(s.flow.from) || s.via.some((v) => ep.callers!.includes(v.id));
+
+/**
+ * The endpoints staff sign in to that are this rule's: admin endpoints are the admin rules', public ones take
+ * no sign-in, and one whose callers exclude them is not theirs.
+ */
+const staffSignIns = (s: SignIn) => s.target.endpoints.filter((e) => !isAdmin(e) && !e.public && usedBy(e, s));
+
+/**
+ * MFA on an endpoint, or on the sign-in that issues its session: the element's login endpoints hand out the
+ * session cookie, so MFA on every one of them covers the endpoints that take that cookie.
+ */
+function endpointMfa(ctx: AnalysisContext, target: Element, ep: Endpoint): boolean {
+  if (ctx.endpointHas(ep, 'mfa')) return true;
+  if (ep.auth !== 'session-cookie') return false;
+  const logins = target.endpoints.filter((e) => e.kind === 'login');
+  return logins.length > 0 && logins.every((e) => ctx.endpointHas(e, 'mfa'));
 }
 
 /**
- * What a phished credential opens through the flow: its target, or the target's sign-ins without MFA when the
- * flow names no endpoint and also reaches admin endpoints without MFA (which the admin rules report).
+ * MFA where the person signs in: a forwarding element in front that asks for it (an identity-aware proxy), the
+ * endpoint the call names, else every endpoint of the target they sign in to, else the target.
  */
-function phishedAccess(ctx: AnalysisContext, f: Flow): string {
-  const target = ctx.graph.elements.get(f.to)!;
-  const adminOpen = target.endpoints.some((e) => isAdmin(e) && !ctx.endpointHas(e, 'mfa') && !mfaOnEveryFlow(e, target, ctx));
-  if (f.endpoint !== undefined || !adminOpen) return target.name;
-  return `${staffSignIns(target).filter((e) => !ctx.endpointHas(e, 'mfa')).map((e) => e.key).join(', ')} on ${target.name}`;
+function signInHasMfa(ctx: AnalysisContext, s: SignIn): boolean {
+  if (s.via.some((v) => ctx.elementHas(v, 'mfa'))) return true;
+  if (s.ep && s.ep.element !== s.target.id) {
+    const twins = routeTwins(s);
+    return ctx.endpointHas(s.ep, 'mfa') || ctx.elementHas(s.target, 'mfa') || (twins.length > 0 && twins.every((e) => endpointMfa(ctx, s.target, e)));
+  }
+  if (s.ep) return endpointMfa(ctx, s.target, s.ep);
+  return s.target.endpoints.length ? staffSignIns(s).every((e) => endpointMfa(ctx, s.target, e)) : ctx.elementHas(s.target, 'mfa');
 }
+
+/** The target's own endpoints for the route a forwarding element's endpoint names: where that route is served. */
+const routeTwins = (s: SignIn): Endpoint[] => s.target.endpoints.filter((e) => e.route === s.ep!.route && usedBy(e, s));
+
+/** A process behind a forwarding element, and the forwarding elements a request passes to reach it. */
+interface Behind {
+  target: Element;
+  via: readonly Element[];
+}
+
+/**
+ * The elements a call into a forwarding element (CDN, load balancer, reverse proxy, gateway) reaches: along its
+ * flows, through further forwarding elements, the first process on each way, with the forwarding elements
+ * passed; each once, in the order met. Staff sign in there, not at the edge that passes the request on.
+ */
+function behindEdge(ctx: AnalysisContext, edge: Element): readonly Behind[] {
+  // Every staff flow into the same edge asks: walked once per edge per analysis (shared: read only).
+  const memo = cached(ctx, 'phishing-behind-edge', () => new Map<string, readonly Behind[]>());
+  let behind = memo.get(edge.id);
+  if (behind === undefined) memo.set(edge.id, behind = walkBehind(ctx, edge));
+  return behind;
+}
+
+/**
+ * Breadth first from the edge, so that each process is met first by its shortest way. Each forwarding element
+ * keeps the one it was reached from, and a way is read back only for a process found: a long chain of proxies
+ * costs no copy of the way per hop.
+ */
+function walkBehind(ctx: AnalysisContext, edge: Element): Behind[] {
+  const out: Behind[] = [];
+  const cameFrom = new Map<Element, Element | undefined>([[edge, undefined]]);
+  const seen = new Set<string>([edge.id]);
+  const wayTo = (last: Element): Element[] => {
+    const way: Element[] = [];
+    for (let at: Element | undefined = last; at !== undefined; at = cameFrom.get(at)) way.push(at);
+    return way.reverse();
+  };
+  const queue: Element[] = [edge];
+  for (let head = 0; head < queue.length; head++) {
+    const at = queue[head];
+    for (const f of ctx.graph.outFlows(at.id)) {
+      const to = ctx.graph.elements.get(f.to);
+      if (to === undefined || to.kind !== 'process' || seen.has(to.id)) continue;
+      seen.add(to.id);
+      if (isPassThrough(to)) {
+        cameFrom.set(to, at);
+        queue.push(to);
+      } else out.push({ target: to, via: wayTo(at) });
+    }
+  }
+  return out;
+}
+
+/** Whether a forwarding element passes requests on in the model: one with no flows out stands for what it fronts. */
+const forwards = (ctx: AnalysisContext, edge: Element): boolean => ctx.graph.outFlows(edge.id).some((f) => f.to !== edge.id);
+
+/**
+ * Where a person's flow signs in: its target, or, for a forwarding element, the processes it forwards to (only
+ * the ones serving the route when the call names a route the forwarding element places). A forwarding element
+ * that forwards nowhere in the model stands for what it fronts and is judged itself.
+ */
+function signInsOf(ctx: AnalysisContext, f: Flow): SignIn[] {
+  const target = ctx.graph.elements.get(f.to);
+  if (!target || target.kind !== 'process' || target.type === 'cloud-console') return [];
+  const ep = endpointOfFlow(ctx, f);
+  if (!isPassThrough(target) || !forwards(ctx, target)) return [{ flow: f, target, ep, via: [] }];
+  // A cloud console is the cloud's own sign-in, not this rule's, behind an edge as when reached directly; a
+  // store or a third party behind it takes no staff sign-in this rule judges.
+  const behind = behindEdge(ctx, target).filter((b) => b.target.type !== 'cloud-console');
+  const serving = ep ? behind.filter((b) => servesRoute(ctx, b.target, ep)) : [];
+  return (serving.length ? serving : behind).map((b) => ({ flow: f, target: b.target, ep, via: b.via }));
+}
+
+/** Whether an application serves a forwarding element's route: placed on it (see servedEndpoints), or declared by it too. */
+const servesRoute = (ctx: AnalysisContext, app: Element, ep: Endpoint): boolean =>
+  app.endpoints.some((e) => e.route === ep.route) || (servedEndpoints(ctx, app)?.endpoints.some((s) => s.ep.id === ep.id) ?? false);
+
+/** Whether the sign-in is this rule's: admin endpoints are the admin rules', and public ones take no credential. */
+function phishingsCase(s: SignIn): boolean {
+  if (s.ep && s.ep.element !== s.target.id) {
+    // A route placed on a forwarding element in front is public there (the edge asks nothing itself): the
+    // application's own copy of the route says whether it takes a sign-in, else the application does.
+    if (isAdmin(s.ep)) return false;
+    const twins = routeTwins(s);
+    if (twins.length) return twins.some((e) => !isAdmin(e) && !e.public);
+  } else if (s.ep) return !isAdmin(s.ep) && !s.ep.public;
+  // A call naming no endpoint reaches all of its target's: when none but admin ones takes a sign-in, the admin rules own it.
+  return s.target.endpoints.length === 0 || staffSignIns(s).length > 0;
+}
+
+/**
+ * What a phished credential opens through the sign-in: its target, or the target's sign-ins without MFA when the
+ * call names no endpoint and also reaches admin endpoints without MFA (which the admin rules report).
+ */
+function phishedAccess(ctx: AnalysisContext, s: SignIn): string {
+  const { target } = s;
+  const adminOpen = target.endpoints.some((e) => isAdmin(e) && !ctx.endpointHas(e, 'mfa') && !mfaOnEveryFlow(e, target, ctx));
+  if (s.ep !== undefined || !adminOpen) return target.name;
+  return `${staffSignIns(s).filter((e) => !endpointMfa(ctx, target, e)).map((e) => e.key).join(', ')} on ${target.name}`;
+}
+
+/**
+ * The key the person signs in with: the flow's, else the endpoint it names, else a forwarding element's in front
+ * (a client certificate at the edge), else the target's (`auth: mtls` on an internal tool), not restated on the flow.
+ */
+function signInKey(ctx: AnalysisContext, s: SignIn): string {
+  if (s.via.length === 0) return callAuthMethod(ctx.graph, s.flow);
+  const stated = [s.flow.auth, s.ep?.auth, ...s.via.map((v) => v.auth), s.target.auth];
+  return stated.find((a) => a !== undefined && a !== 'none') ?? 'none';
+}
+
+/** The evidence for a sign-in without MFA: the call, and where it lands past the forwarding elements it passes. */
+const noMfaEvidence = (ctx: AnalysisContext, s: SignIn) =>
+  evidence(s.via.length
+    ? `${flowLabel(s.flow, ctx)} reaches ${s.target.name}${s.via.length > 1 ? ` through ${namesAtMost(s.via.slice(1).map((v) => v.name), TEXT_NAMES, 'other proxies')}` : ''} with no MFA`
+    : `${flowLabel(s.flow, ctx)} has no MFA`, s.flow.at);
 
 /** Whose credentials: a singular name stays attributive ("Operator credentials"), a plural one owns them ("Operators' credentials"). */
 const owner = (name: string): string => (isGroupName(name) ? possessive(name) : name);
@@ -47,7 +187,7 @@ export const privilegedUserPhishing: ElementRule = {
   title: 'Privileged staff can be phished',
   description:
     'Administrators, developers and support staff reach internal systems with no second factor: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
-  condition: 'an external element of type admin, developer or support-staff with flows into our processes (other than flows to admin endpoints, named by the flow or the only endpoints of its target that take a sign-in, which `exposed-admin-interface` and `admin-without-mfa` cover, and flows to public endpoints, which take no credential; a flow naming no endpoint to a target that also has admin endpoints without MFA concerns only its other endpoints), where the call (the flow, else the endpoint it names, else its target) does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target, else the target or its boundary)',
+  condition: 'an external element of type admin, developer or support-staff with flows into our processes, judged where the person signs in: the target, or, for a forwarding element (CDN, load balancer, reverse proxy, gateway), the processes it forwards to through further forwarding elements (those serving the route when the flow names one the forwarding element places; the forwarding element itself when it forwards nowhere in the model; none when only stores, third parties or cloud consoles are behind it). Not flows to admin endpoints, named by the flow or the only endpoints of the target that take a sign-in, which `exposed-admin-interface` and `admin-without-mfa` cover, nor to public endpoints, which take no credential; endpoints whose `callers` name neither the person nor a forwarding element on the way are not theirs; a flow naming no endpoint to a target that also has admin endpoints without MFA concerns only its other endpoints. Reported where the call (the flow, else the endpoint it names, else a forwarding element on the way, else the target) does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow, on a forwarding element on the way, nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target they may call, else the target or its boundary); an endpoint taking a `session-cookie` has the MFA of its element\'s login endpoints when every one of them has it, as they issue the session',
   mitigation: 'Require phishing-resistant MFA (FIDO2/WebAuthn) for staff on every system, train them, and alert on unusual sign-ins.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
   mitigatedBy: ['mfa', 'mtls'],
@@ -58,36 +198,30 @@ export const privilegedUserPhishing: ElementRule = {
   kinds: ['external'],
   check(person, ctx) {
     if (!isPrivilegedPerson(person)) return undefined;
-    const access = ctx.graph.outFlows(person.id).filter((f) => {
-      const target = ctx.graph.elements.get(f.to);
-      if (!target || target.kind !== 'process' || target.type === 'cloud-console') return false;
-      const ep = endpointOfFlow(ctx, f);
-      // A flow naming no endpoint reaches all of its target's: when none but admin ones takes a sign-in, the admin rules own it.
-      return ep ? !isAdmin(ep) && !ep.public : target.endpoints.length === 0 || staffSignIns(target).length > 0;
-    });
+    const access = ctx.graph.outFlows(person.id).flatMap((f) => signInsOf(ctx, f)).filter(phishingsCase);
     if (access.length === 0) return undefined;
-    const hasMfa = (f: Flow) => f.controls.includes('mfa') || signInHasMfa(ctx, f);
-    // The key the person signs in with may be the target's (`auth: mtls` on an internal tool), not restated on the flow.
-    const key = (f: Flow) => callAuthMethod(ctx.graph, f);
-    const unprotected = access.filter((f) => !hasMfa(f) && !UNPHISHABLE.has(key(f)));
-    const where = { ...elementComponent(person), flows: access.map((f) => f.id) };
+    const hasMfa = (s: SignIn) => s.flow.controls.includes('mfa') || signInHasMfa(ctx, s);
+    const key = (s: SignIn) => signInKey(ctx, s);
+    const unprotected = access.filter((s) => !hasMfa(s) && !UNPHISHABLE.has(key(s)));
+    const flowsOf = (signIns: readonly SignIn[]) => [...new Set(signIns.map((s) => s.flow.id))];
+    const where = { ...elementComponent(person), flows: flowsOf(access) };
     if (unprotected.length === 0) {
       const mfa = access.some(hasMfa);
-      const keys = [...new Set(access.filter((f) => !hasMfa(f)).map(key))].sort();
+      const keys = [...new Set(access.filter((s) => !hasMfa(s)).map(key))].sort();
       const ways = [...(mfa ? ['MFA'] : []), ...keys.map((k) => UNPHISHABLE.get(k)!)];
       return mitigatedBy([...(mfa ? ['mfa'] : []), ...keys], where, `staff sign in with ${ways.join(' or ')}`);
     }
-    const targets = [...new Set(unprotected.map((f) => phishedAccess(ctx, f)))].sort();
+    const targets = [...new Set(unprotected.map((s) => phishedAccess(ctx, s)))].sort();
     return threat({
       ...elementComponent(person),
-      flows: unprotected.map((f) => f.id),
+      flows: flowsOf(unprotected),
       title: `Phished ${owner(person.name)} credentials open ${namesAtMost(targets, TITLE_NAMES, 'other systems')}`,
       description: `${person.name} (${person.type}) ${verbFor(person.name, 'reaches')} ${namesAtMost(targets, TEXT_NAMES, 'other systems')} with no second factor; one phishing email is enough to take over that access.`,
       likelihood: rated('Medium', 'targeted phishing: some skill'),
       impact: person.type === 'support-staff'
         ? rated('Medium', 'the customer data support staff can see')
         : rated('High', `${person.type} access: full compromise`),
-      evidence: [evidence(`${flowLabel(unprotected[0], ctx)} has no MFA`, unprotected[0].at)],
+      evidence: [noMfaEvidence(ctx, unprotected[0])],
       target: namesAtMost(targets, TITLE_NAMES, 'other systems'),
     });
   },

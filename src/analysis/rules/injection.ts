@@ -137,6 +137,8 @@ function downstreamInjection(spec: {
   pickText: string;
   controls: readonly string[];
   mitigation: string;
+  /** Advice that fits the interpreters reached better than `mitigation` does (undefined: `mitigation`). */
+  mitigationFor?: (targets: readonly Element[]) => string | undefined;
   action: string;
   references: string[];
   example: string;
@@ -168,7 +170,9 @@ function downstreamInjection(spec: {
       return unlessControlled(ctx, { element, flows: hits }, spec.controls, neutralised, (missing) => {
         const names = [...new Set(hits.map((f) => targetOf(ctx, f).name))].sort().join(', ');
         const assets = hits.flatMap((f) => ctx.assetsOf(f.to));
+        const mitigation = spec.mitigationFor?.([...new Set(hits.map((f) => targetOf(ctx, f)))]);
         return {
+          ...(mitigation === undefined ? {} : { mitigation }),
           title: `${spec.title} from ${element.name} into ${names}`,
           description: `${says(element.name, 'takes')} input from an untrusted zone and ${verbFor(element.name, 'queries')} ${names}; without ${spec.controls.join(' or ')} crafted input changes the queries.`,
           likelihood: injectionLikelihood(ctx, element, exposure, 'reachable from the internet: injection is found with public tools'),
@@ -181,6 +185,21 @@ function downstreamInjection(spec: {
   };
 }
 
+/**
+ * Advice in the query language of the stores reached, when they all speak one the generic text does not fit:
+ * DynamoDB keeps values apart from expressions unless code concatenates them (PartiQL, expression strings), and a
+ * search engine is injected through query strings and scripts, not MongoDB's operator objects.
+ */
+function nosqlAdvice(targets: readonly Element[]): string | undefined {
+  if (targets.every((t) => t.tech === 'dynamodb')) {
+    return 'Keep every value in ExpressionAttributeValues (and names in ExpressionAttributeNames), never concatenate input into key condition, filter, update or PartiQL statements, validate input types against a schema (API Gateway request validation or in the function), and scope each function\'s IAM policy to the items it needs (dynamodb:LeadingKeys).';
+  }
+  if (targets.every((t) => t.type === 'search-index')) {
+    return 'Build queries with the query DSL and typed parameters, never pass input to `query_string` or script queries, validate and allow-list fields and sort keys, disable or sandbox scripting, and give the application a role limited to its indexes.';
+  }
+  return undefined;
+}
+
 export const nosqlInjection = downstreamInjection({
   id: 'nosql-injection',
   title: 'NoSQL injection',
@@ -190,6 +209,7 @@ export const nosqlInjection = downstreamInjection({
   pickText: 'a database or search index with the `nosql` trait',
   controls: ['parameterized-queries', 'input-validation'],
   mitigation: 'Build queries with typed query builders, reject operator objects (`$ne`, `$where`) in input, validate input against a schema, and disable server-side JavaScript.',
+  mitigationFor: nosqlAdvice,
   action: 'Validate input and build NoSQL queries safely in {targets}',
   references: ['CWE-943', 'CAPEC-676', 'OWASP Top 10 A03'],
   example: "elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  db: { tech: mongodb }\nflows:\n  - visitor -> api: https\n  - api -> db: mongodb+tls",

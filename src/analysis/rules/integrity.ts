@@ -33,7 +33,24 @@ const CLIENT_PROOF_KINDS: ReadonlySet<string> = new Set(['webhook', 'callback', 
  */
 const CLIENT_PROOF_TYPES: ReadonlySet<string> = new Set(['credentials', 'secrets', 'session']);
 export const clientProof = (a: Asset): boolean => CLIENT_PROOF_TYPES.has(a.type ?? '');
-const serverOwned = (a: Asset): boolean => a.integrity === 'high' && !clientProof(a);
+/** Personal and health data: what users tell the server about themselves, theirs to send and to correct. */
+const ABOUT_THE_USER: ReadonlySet<string> = new Set(['pii', 'health']);
+/**
+ * What users supply about themselves is theirs to send: a customer who edits their own card number in transit
+ * pays with another card, as they could have typed it. Payment data kept secret is such details (a card number
+ * and its code); payment data that is not secret (a payment status, an amount due) is the server's or its
+ * provider's to set, as a price, a total, a balance or a role is.
+ */
+export const userSupplied = (a: Asset): boolean => {
+  // One asset often holds both (a payment with its amount, a profile with the account's tier): a value the
+  // server owns named in it keeps the asset the server's.
+  const named = `${a.id} ${a.name}`;
+  if (SERVER_VALUE_WORDS.test(named)) return false;
+  return ABOUT_THE_USER.has(a.type ?? '') || (a.type === 'payment' && a.confidentiality === 'high' && CARD_WORDS.test(named));
+};
+const SERVER_VALUE_WORDS = /amount|price|total|balance|discount|status|tier|role|plan|limit|quota|credit|points|level|fee|rate|order/i;
+const CARD_WORDS = /card|\bpan\b|iban|cvv|cvc|bank|account number|payment (method|details)|billing/i;
+const serverOwned = (a: Asset): boolean => a.integrity === 'high' && !clientProof(a) && !userSupplied(a);
 
 export const clientControlledValue: EndpointRule = {
   id: 'client-controlled-value',
@@ -41,7 +58,7 @@ export const clientControlledValue: EndpointRule = {
   title: 'Tampering with server-authoritative values in requests',
   description:
     'An endpoint accepts from the client an asset whose integrity matters (prices, totals, roles, balances): an intercepting proxy changes it before it reaches the server.',
-  condition: 'an endpoint (not a webhook, callback, login, register or password-reset) reachable from an untrusted zone that accepts an asset of high integrity that the server owns (not credentials, secrets or session tokens, which clients send by design), without `server-side-validation`',
+  condition: 'an endpoint (not a webhook, callback, login, register or password-reset) reachable from an untrusted zone that accepts an asset of high integrity that the server owns (not credentials, secrets or session tokens, which clients send by design, nor what users supply about themselves: assets of type `pii` or `health`, and of type `payment` with high confidentiality whose id or name says card, PAN, IBAN, CVV, bank or billing details; an asset whose id or name says amount, price, total, balance, discount, status, tier, role, plan, limit, quota, credit, points, level, fee, rate or order stays the server\'s, as does a payment status that is not secret), without `server-side-validation`',
   mitigation: 'Never trust client-supplied values of integrity-critical data: check each against server-side limits and rules (allowed ranges, states, the caller\'s own objects) or recompute it on the server, and sign or MAC any value that must round-trip.',
   action: { text: 'Recompute or verify integrity-critical values server-side in {targets}' },
   mitigatedBy: ['server-side-validation'],
@@ -229,6 +246,10 @@ export const unsignedWebhook: EndpointRule = {
 
 const UPLOAD_CONTROLS = ['file-type-validation'] as const;
 
+/** Which endpoints the upload rules judge, in the words of their conditions (docs/rules.md). */
+export const UPLOAD_ENDPOINT =
+  'an endpoint of kind `upload` (written as `kind: upload`, or read from a path word `upload`, `uploads`, `files`, `attachments` or `import` on an endpoint that takes POST, PUT or PATCH or states no methods: a read such as `GET /files` uploads nothing)';
+
 /** Who can upload a crafted file: anyone, any user who signs in, or only holders of a service credential. */
 function uploadLikelihood(ep: Endpoint, exposure: Exposure): RatedLevel {
   if (exposure !== 'internet') return rated('Medium', 'needs access through other components');
@@ -243,7 +264,7 @@ export const unsafeFileUpload: EndpointRule = {
   title: 'File upload without type validation',
   description:
     'An upload endpoint that stores files without checking their type: uploaded HTML or SVG served from the main origin runs script in other users\' sessions, and executables or polyglots reach whoever opens them.',
-  condition: 'an endpoint of kind `upload` reachable from an untrusted zone, without `file-type-validation`',
+  condition: `${UPLOAD_ENDPOINT} reachable from an untrusted zone, without \`file-type-validation\``,
   mitigation: 'Validate uploads against an allow-list of types by content (magic bytes) and extension, limit their size, scan them, and serve them from a separate domain with Content-Disposition: attachment.',
   action: { text: 'Validate file upload types and serve uploads from a separate domain for {targets}' },
   mitigatedBy: ['file-type-validation'],
@@ -387,7 +408,7 @@ export const malwareUpload: EndpointRule = {
   title: 'Uploaded malware reaches other people',
   description:
     'Files uploaded by one party are later served to or opened by others (other users, staff, partners) without malware scanning: the system becomes a distribution channel for malware.',
-  condition: 'an endpoint of kind `upload` reachable from an untrusted zone whose accepted assets are returned by another endpoint or carried by a flow to a person, partner or other process (not the store holding them), without `malware-scanning`',
+  condition: `${UPLOAD_ENDPOINT} reachable from an untrusted zone whose accepted assets are returned by another endpoint or carried by a flow to a person, partner or other process (not the store holding them), without \`malware-scanning\``,
   mitigation: 'Scan uploads before anyone else can open them (quarantine until clean), strip active content, and serve them as downloads from a separate origin.',
   action: { text: 'Scan uploads for malware before sharing them from {targets}' },
   mitigatedBy: MALWARE_CONTROLS,

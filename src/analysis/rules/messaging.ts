@@ -145,10 +145,10 @@ export const unsignedEvents: ElementRule = {
   title: 'Consumers trust unsigned events from exposed producers',
   description:
     'Events that change integrity-critical data pass through a broker from producers that face untrusted zones: a compromised producer, or anyone who can publish, forges events that consumers act on.',
-  condition: 'a queue or event bus with at least one consumer that is not a store and a producer reachable from an untrusted zone whose flows into it carry assets of high integrity, without `request-signing` or `signature-verification` on the broker; a flow that declares either (or whose producer declares `request-signing`) is signed, and a consumer that declares `signature-verification` (itself or on its flow from the broker) checks what it reads: the finding names the unsigned flows\' producers and the consumers that do not check',
+  condition: 'a queue or event bus with at least one consumer that is not a store and a producer reachable from an untrusted zone whose flows into it carry assets of high integrity, without `request-signing` or `signature-verification` on the broker; a flow that declares either (or whose producer declares `request-signing`) is signed, and a consumer that declares `signature-verification` (itself or on its flow from the broker) checks what it reads: the finding names the unsigned flows\' producers and the consumers that do not check. Per-producer topic permissions mitigate too: every producer authenticates (the auth of its flow or of the endpoint it names, an `auth` or `authentication` on the broker, `authentication` on the flow, a `cloud-api` call or a cloud provider\'s managed broker) and `authorization` is declared on the broker (or its boundary) or on every unsigned flow of an exposed producer; one producer that connects without credentials keeps the finding',
   mitigation: 'Sign events at the producer (or use per-producer topics with publish permissions), verify signatures and schemas in consumers, and make handlers idempotent.',
   action: { text: 'Sign events and verify them in consumers of {targets}' },
-  mitigatedBy: EVENT_SIGNING,
+  mitigatedBy: [...EVENT_SIGNING, 'authorization'],
   references: ['CWE-345', 'CWE-346', 'CAPEC-94'],
   rating: 'Likelihood Medium (needs a compromised producer or publish access); impact High (consumers change integrity-critical data).',
   example: "assets:\n  payments: { integrity: high }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  events: { tech: sns }\n  ledger: { type: service }\nflows:\n  - visitor -> api: https\n  - api -> events: { protocol: https, data: [payments] }\n  - events -> ledger: { protocol: https, data: [payments] }",
@@ -184,6 +184,11 @@ export const unsignedEvents: ElementRule = {
     if (feeds.length === 0) return mitigatedBy([...signedWith].sort(), elementComponent(element), 'exposed producers sign the events they publish');
     const unchecked = consumers.filter((c) => !checksSignatures(ctx, element, c));
     if (unchecked.length === 0) return mitigatedBy(['signature-verification'], elementComponent(element), 'every consumer verifies signatures');
+    // Topic permissions bound to producer identities stop an exposed producer forging another's events, and
+    // nobody else can publish: the other half of the fix the mitigation names.
+    if (producersConfined(ctx, element, feeds)) {
+      return mitigatedBy(['authorization'], elementComponent(element), 'every producer authenticates and may publish only to its own topics');
+    }
     const producers = [...new Set(feeds.map((f) => ctx.graph.elements.get(f.from)!))];
     const direct = producers.filter((p) => ctx.exposure(p.id) === 'internet');
     const indirect = producers.filter((p) => ctx.exposure(p.id) !== 'internet');
@@ -213,6 +218,21 @@ export const unsignedEvents: ElementRule = {
     });
   },
 };
+
+/**
+ * Whether the broker's producers publish only where their identity allows: every producer authenticates (its
+ * flow's auth, the broker's `auth` or `authentication`, `authentication` on the flow, a `cloud-api` call or a
+ * cloud provider's broker) and topic permissions are declared (`authorization` on the broker or its boundary,
+ * or on every unsigned feed of an exposed producer). One anonymous producer publishes wherever it likes.
+ */
+function producersConfined(ctx: AnalysisContext, broker: Element, feeds: readonly Flow[]): boolean {
+  const brokerAuth = (broker.auth !== undefined && broker.auth !== 'none') || ctx.elementHas(broker, 'authentication') || providerAuthenticates(broker);
+  const authenticated = (f: Flow) =>
+    brokerAuth || f.protocol === 'cloud-api' || f.controls.includes('authentication') || clientAuth(ctx, broker, f).method !== 'none';
+  const producers = ctx.graph.inFlows(broker.id).filter((f) => f.from !== broker.id && isNetworkFlow(f));
+  if (!producers.every(authenticated)) return false;
+  return ctx.elementHas(broker, 'authorization') || feeds.every((f) => f.controls.includes('authorization'));
+}
 
 /** Whether a consumer verifies what it reads from the broker: itself, or on every flow it reads over. */
 function checksSignatures(ctx: AnalysisContext, broker: Element, consumer: Element): boolean {

@@ -295,16 +295,48 @@ interface Front {
   callers: Set<string>;
 }
 
-/** The fronts with a flow into the element that untrusted callers reach, each with those callers. */
+/**
+ * The fronts with a flow into the element that untrusted callers reach, each with those callers. An edge's
+ * call made for itself (edgeOwnCall) forwards no caller: it fronts nothing.
+ */
 function frontsOf(ctx: AnalysisContext, element: Element): Front[] {
   const out: Front[] = [];
   for (const f of ctx.graph.inFlows(element.id)) {
     const front = ctx.graph.elements.get(f.from);
-    if (f.from === element.id || front === undefined || !isPassThrough(front)) continue;
+    if (f.from === element.id || front === undefined || !isPassThrough(front) || edgeOwnCall(ctx, front, f, element)) continue;
     const callers = untrustedCallersThrough(ctx, front.id, new Set([element.id]));
     if (callers.size > 0 && !out.some((o) => o.front.id === front.id)) out.push({ front, flow: f, callers });
   }
   return out;
+}
+
+/**
+ * How an edge authenticates callers with an identity provider behind it: tokens it validates against the
+ * provider's keys, a login it runs (an ALB's OIDC action, oauth2-proxy), Kerberos. Not basic or password: an
+ * nginx with an htpasswd file checks its own list, and its flows to a provider are forwarded logins.
+ */
+const IDP_BACKED_AUTH: ReadonlySet<string> = new Set(['jwt', 'oauth2', 'oidc', 'saml', 'session-cookie', 'kerberos']);
+const EDGE_AUTH_CONTROLS = ['token-validation', 'authentication'] as const;
+/** An identity provider's signing keys, discovery document and token introspection: what its relying parties fetch. */
+const IDP_OWN_ROUTES = /(?:^|\/)(?:\.well-known|certs|jwks(?:\.json)?|keys|introspect(?:ion)?|token-?info)(?:\/|$)/i;
+
+const isIdentityProvider = (e: Element): boolean => e.type === 'identity-provider' || e.traits.includes('identity');
+
+/**
+ * Whether an edge's flow into an identity provider is its own call (an API gateway's authorizer fetching the
+ * provider's keys) rather than callers' requests forwarded: the provider is a managed one (Cognito answers at
+ * its cloud's public address by design, so no edge can be its only way in), the edge authenticates its callers
+ * itself, or the call lands on the provider's keys, discovery or introspection. Callers then reach the provider
+ * directly by design. A plain proxy in front of a Keycloak we run forwards the logins: still a front, and a
+ * direct way around it (to the admin console the proxy hides) is still a bypass. The other targets an edge calls
+ * for itself (its logs, its secrets vault) are stores, which this rule does not judge.
+ */
+function edgeOwnCall(ctx: AnalysisContext, edge: Element, f: Flow, target: Element): boolean {
+  if (!isIdentityProvider(target)) return false;
+  if (target.traits.includes('cloud')) return true;
+  if ((edge.auth !== undefined && IDP_BACKED_AUTH.has(edge.auth)) || EDGE_AUTH_CONTROLS.some((c) => declaredAt(ctx, edge, c) !== undefined)) return true;
+  const route = f.endpoint === undefined ? undefined : target.endpoints.find((ep) => ep.id === f.endpoint)?.route;
+  return route !== undefined && IDP_OWN_ROUTES.test(route);
 }
 
 /** Sources in untrusted zones of the flows into a front, and into the fronts before it. */
@@ -344,9 +376,9 @@ export const loadBalancerBypass: ElementRule = {
   stride: 'E',
   title: 'Callers reach a service around its load balancer',
   description:
-    'A service sits behind a load balancer, CDN, proxy or gateway, and untrusted callers also reach it directly (a security group open to the internet on the application port): whatever the front enforces, now or later (a WAF, rate limits, authentication, TLS, access logs), does not apply to them.',
-  condition: 'a process of ours with a flow in from a `load-balancer`, `cdn`, `reverse-proxy` or `gateway` that callers in untrusted zones reach, and a flow in straight from an untrusted zone (not remote administration or a debugger) whose source the front also serves, or is a person, a browser or a caller of no type, without `ip-allowlist` or `vpn` on that flow, its source, or the service or a boundary around it',
-  mitigation: 'Let only the front reach the service: a security group that admits the load balancer\'s security group instead of 0.0.0.0/0 (in Terraform, `security_groups = [aws_security_group.alb.id]` in place of `cidr_blocks`), instances in private subnets without public addresses; behind a CDN, the CDN\'s address list or a secret origin header checked at the origin.',
+    'A service sits behind a load balancer, CDN, proxy or gateway, and untrusted callers also reach it directly (a security group open to the internet on the application port, an origin with a public address of its own): whatever the front enforces, now or later (a WAF, rate limits, authentication, TLS, access logs), does not apply to them.',
+  condition: 'a process of ours with a flow in from a `load-balancer`, `cdn`, `reverse-proxy` or `gateway` that callers in untrusted zones reach (not an edge\'s own call to an identity provider, which callers reach directly by design: to a managed one such as Cognito, from an edge that authenticates its callers itself (an `auth` of tokens or a provider-backed login: jwt, oauth2, oidc, saml, session-cookie or kerberos, not basic or password, or `token-validation` or `authentication`), or to the provider\'s keys, discovery or introspection endpoint), and either a flow in straight from an untrusted zone (not remote administration or a debugger) whose source the front also serves, or is a person, a browser or a caller of no type, or `exposed` (a public address of its own: the internet reaches it with no flow drawn), without `ip-allowlist` or `vpn` on that flow, its source, or the service or a boundary around it (only the last two guard a public address)',
+  mitigation: 'Let only the front reach the service: a security group that admits the load balancer\'s security group instead of 0.0.0.0/0 (in Terraform, `security_groups = [aws_security_group.alb.id]` in place of `cidr_blocks`), instances in private subnets without public addresses; in Kubernetes, a NetworkPolicy that admits only the ingress controller\'s or gateway\'s pods, and a `ClusterIP` Service in place of `NodePort` or `LoadBalancer`; behind a CDN, the CDN\'s address list or a secret origin header checked at the origin.',
   action: { text: 'Let only the load balancer reach {targets}' },
   mitigatedBy: BYPASS_PERIMETER,
   references: ['CWE-693', 'CWE-284', 'CAPEC-554', 'OWASP Top 10 A05'],
@@ -356,37 +388,50 @@ export const loadBalancerBypass: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (inUntrustedZone(ctx, element.id)) return undefined;
+    // A public address of its own (`exposed`) is a way in from anyone on the internet with no flow drawn.
+    const exposed = element.exposed === true;
     // Most services behind a front have no call straight from an untrusted zone: their fronts' callers,
     // a walk per front, are found only for one that has.
-    if (!untrustedInFlows(ctx, element).some(notAdministration)) return undefined;
+    if (!exposed && !untrustedInFlows(ctx, element).some(notAdministration)) return undefined;
     const fronts = frontsOf(ctx, element);
     if (fronts.length === 0) return undefined;
     const served = new Set(fronts.flatMap((f) => [...f.callers]));
     const direct = ctx.graph.inFlows(element.id).filter((f) => bypasses(ctx, f, element, served));
-    if (direct.length === 0) return undefined;
+    if (direct.length === 0 && !exposed) return undefined;
+    // The public address passes no flow or source: only what guards the service or its zone guards it.
+    const addressGuards = exposed ? BYPASS_PERIMETER.filter((c) => declaredAt(ctx, element, c) !== undefined) : [];
+    const addressOpen = exposed && addressGuards.length === 0;
     const open = direct.filter((f) => guardsOf(ctx, f, BYPASS_PERIMETER).length === 0);
-    if (open.length === 0) {
-      const guards = [...new Set(direct.flatMap((f) => guardsOf(ctx, f, BYPASS_PERIMETER)))].sort();
-      return mitigatedOutcome(element.id, 'element', undefined, flowIds(direct), guards, onlyReachableThrough(guards));
+    if (open.length === 0 && !addressOpen) {
+      const guards = [...new Set([...addressGuards, ...direct.flatMap((f) => guardsOf(ctx, f, BYPASS_PERIMETER))])].sort();
+      return mitigatedOutcome(element.id, 'element', undefined, direct.length ? flowIds(direct) : undefined, guards, onlyReachableThrough(guards));
     }
-    return bypassThreat(ctx, element, fronts, open);
+    return bypassThreat(ctx, element, fronts, open, addressOpen);
   },
 };
 
-/** The finding: the calls around the fronts, rated by what the fronts enforce that the service does not. */
-function bypassThreat(ctx: AnalysisContext, element: Element, fronts: readonly Front[], open: readonly Flow[]): ThreatOutcome {
+/**
+ * The finding: the calls around the fronts, and the service's own public address when `addressOpen`, rated by
+ * what the fronts enforce that the service does not.
+ */
+function bypassThreat(ctx: AnalysisContext, element: Element, fronts: readonly Front[], open: readonly Flow[], addressOpen: boolean): ThreatOutcome {
+  const name = element.name;
   const frontNames = namesAtMost(fronts.map((f) => f.front.name), TEXT_NAMES, 'other fronts');
   const escaped = FRONT_CONTROLS.filter((c) => fronts.some((f) => declaredAt(ctx, f.front, c) !== undefined) && !ctx.elementHas(element, c));
   const distinct = [...new Set(open.map((f) => flowLabel(f, ctx)))];
   const labels = namesAtMost(distinct, TEXT_NAMES, 'other flows');
-  return threatOutcome(element.id, 'element', undefined, flowIds(open), {
-    title: `Callers reach ${element.name} around ${namesAtMost(fronts.map((f) => f.front.name), TITLE_NAMES, 'other fronts')}`,
-    description: `${says(element.name, 'is')} served through ${frontNames}, but ${labels} ${distinct.length === 1 ? 'reaches' : 'reach'} ${itObject(element.name)} straight from an untrusted zone; ${escaped.length ? `the ${escaped.join(', ')} on ${frontNames} ${escaped.length === 1 ? 'does' : 'do'} not apply to those calls` : 'whatever the front enforces, now or later, does not apply to those calls'}.`,
+  const ways: string[] = [];
+  if (open.length > 0) ways.push(`${labels} ${distinct.length === 1 ? 'reaches' : 'reach'} ${itObject(name)} straight from an untrusted zone`);
+  if (addressOpen) ways.push(`the internet reaches ${itObject(name)} at ${its(name)} own public address`);
+  return threatOutcome(element.id, 'element', undefined, open.length > 0 ? flowIds(open) : undefined, {
+    title: `Callers reach ${name} around ${namesAtMost(fronts.map((f) => f.front.name), TITLE_NAMES, 'other fronts')}`,
+    description: `${says(name, 'is')} served through ${frontNames}, but ${ways.join(', and ')}; ${escaped.length ? `the ${escaped.join(', ')} on ${frontNames} ${escaped.length === 1 ? 'does' : 'do'} not apply to those calls` : 'whatever the front enforces, now or later, does not apply to those calls'}.`,
     likelihood: rated('Medium', 'the direct address must be found first; scanners find open ports'),
     impact: escaped.length
       ? rated('High', `${escaped.join(', ')} on ${frontNames} ${escaped.length === 1 ? 'is' : 'are'} bypassed`)
       : rated('Medium', 'protections added at the front later (a WAF, rate limits, access logs) are bypassed too'),
     evidence: [
+      ...(addressOpen ? [evidence(`${says(name, 'is')} marked exposed: the internet reaches ${itObject(name)} with no flow drawn`, [...element.at, 'exposed'])] : []),
       ...open.map((f) => evidence(`${flowLabel(f, ctx)} comes straight from an untrusted zone${f.port === undefined ? '' : ` on port ${f.port}`}`, f.at)),
       evidence(`${flowLabel(fronts[0].flow, ctx)} is the way in through ${fronts[0].front.name}`, fronts[0].flow.at),
       notDeclaredEvidence(ctx, BYPASS_PERIMETER, element, open),

@@ -1,13 +1,13 @@
 // Supply chain and infrastructure: the pipeline that builds and deploys, the registry that holds images,
 // the cloud console, and the containers everything runs in.
-import type { Asset, Element, Flow } from '../../model/types.js';
+import type { Asset, Boundary, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
   assetList, assetNames, callAuth, callAuthMethod, inContainer, isOrAre, isPerson, isPersonOrAgent, restricted, sensitive, STATIC_SECRET_AUTH,
 } from './facts.js';
 import { targetNames } from './family-shared.js';
-import { isGroupName, it, itObject, its, says, verbFor } from './grammar.js';
+import { agreeing, isGroupName, it, itObject, its, says, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
   presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, type ThreatFacts, unlessControlled,
@@ -47,13 +47,77 @@ function deployingPipeline(
 const NO_CODE_TYPES: ReadonlySet<string> = new Set(['secrets-vault', 'logs']);
 const shipsCode = (ctx: AnalysisContext) => (f: Flow) => !NO_CODE_TYPES.has(ctx.graph.elements.get(f.to)?.type ?? '');
 
+/**
+ * Words that name a pull-based (GitOps) deployer in a pipeline's id, name or a tech the catalogue does not know
+ * (`tech: argocd` and `flux` bring the `gitops` trait). Not "argo" alone: Argo Workflows runs builds.
+ */
+const GITOPS_WORDS = /(?:^|[^a-z])(?:argo[- ]?cd|flux|fluxcd|gitops)(?:$|[^a-z])/i;
+/** Words that name a source repository (a Git host or a repository) in an element's tech, id or name. */
+const REPOSITORY_WORDS = /(?:^|[^a-z])(?:git|github|gitlab|gitea|gogs|bitbucket|codecommit|repo|repos|repository|repositories)(?:$|[^a-z])/i;
+
+const nameSays = (e: Element, words: RegExp): boolean => words.test(e.id) || words.test(e.name) || (e.tech !== undefined && words.test(e.tech));
+
+/** Whether an element holds source code: it stores or handles a `source-code` asset, or its tech, id or name says it is a repository. */
+function isRepository(ctx: AnalysisContext, e: Element): boolean {
+  return nameSays(e, REPOSITORY_WORDS) || ctx.assetsOf(e.id).some((a) => a.type === 'source-code' && (e.stores.includes(a.id) || e.handles.includes(a.id)));
+}
+
+/** A flow from a pipeline that fetches code or images: to a source repository, a container registry, or carrying source code. */
+const readsCode = (ctx: AnalysisContext, f: Flow): boolean => {
+  const t = ctx.graph.elements.get(f.to);
+  return t !== undefined && (t.type === 'container-registry' || isRepository(ctx, t) || ctx.assetsOfFlow(f).some((a) => a.type === 'source-code'));
+};
+
+/** A cluster's management plane: a Kubernetes API server, or a container platform drawn as one element. */
+const isClusterApi = (e: Element | undefined): boolean => e !== undefined && (e.tech === 'kubernetes-api' || e.traits.includes('container'));
+
+/** What a pull-based deployer does: the repositories and registries it reads, and the flows by which it writes to what runs. */
+export interface PullDeployment {
+  /** Its flows to our own elements that apply what it read (to a cluster API, or whatever a named deployer writes to). */
+  writes: Flow[];
+  /** The source repositories it reads, ours or a third party's (a hosted Git service). */
+  repositories: Element[];
+}
+
+/**
+ * Whether a `ci-cd` element deploys without building (Argo CD, Flux): it reads manifests and images from
+ * repositories and registries and applies them to a cluster, so no pull request or dependency runs in it. It
+ * is one when its tech (the `gitops` trait), id or name says Argo CD, Flux or GitOps; or, with no `tech`, when every flow of its to our own
+ * elements either reads from a container registry or a repository or writes to a cluster API (at least one
+ * write), and no developer or repository flows into it (a push that triggers a build). A build pipeline
+ * pushing images to the same registry is drawn the same way, and only what flows into it tells them apart.
+ */
+export function pullDeployer(ctx: AnalysisContext, e: Element): PullDeployment | undefined {
+  if (e.type !== 'ci-cd') return undefined;
+  const out = ctx.graph.outFlows(e.id).filter((f) => f.to !== e.id);
+  const writes = deployTargets(ctx, e).filter(shipsCode(ctx)).filter((f) => !readsCode(ctx, f));
+  const named = e.traits.includes('gitops') || nameSays(e, GITOPS_WORDS);
+  if (!named) {
+    // A technology the catalogue knows as a build system (Jenkins, GitHub Actions) builds, however its flows are
+    // drawn: a push to a registry looks like a read of it, and the trigger is often left undrawn.
+    if (e.tech !== undefined) return undefined;
+    if (writes.length === 0 || !writes.every((f) => isClusterApi(ctx.graph.elements.get(f.to)))) return undefined;
+    const handedCode = ctx.graph.inFlows(e.id).some((f) => {
+      const from = ctx.graph.elements.get(f.from);
+      return f.from !== e.id && from !== undefined && (from.type === 'developer' || isRepository(ctx, from));
+    });
+    if (handedCode) return undefined;
+  }
+  const repositories = [...new Set(out.map((f) => ctx.graph.elements.get(f.to)!).filter((t) => t.type !== 'container-registry' && isRepository(ctx, t)))];
+  return { writes, repositories };
+}
+
+/** What the conditions of the pipeline rules say a pull-based deployer is (see pullDeployer). */
+const PULL_DEPLOYER_TEXT =
+  'A pull-based deployer (GitOps) builds nothing: a `ci-cd` element with the `gitops` trait (`tech: argocd` or `flux`) or whose tech, id or name says Argo CD, Flux or GitOps; or one of no `tech` that no developer or source repository flows into, whose flows to our own elements each read from a container registry or a source repository or write to a cluster API (`tech: kubernetes-api` or the `container` trait), at least one of them a write. A source repository is an element whose tech, id or name says git, GitHub, GitLab, Gitea, Gogs, Bitbucket, CodeCommit or repo(sitory), or that stores or handles a `source-code` asset';
+
 export const pipelinePoisoning: ElementRule = {
   id: 'pipeline-poisoning',
   stride: 'T',
   title: 'Unreviewed code reaches production through CI/CD',
   description:
     'A pipeline builds and deploys to production, and nothing says deployed code must pass review on a protected branch: one compromised developer account, a malicious pull request or a poisoned build script ships straight to production.',
-  condition: 'an element of type `ci-cd` with flows to our processes, stores or registries (a secrets vault or a log store excepted: no code ships there), without `protected-branches`',
+  condition: `an element of type \`ci-cd\` with flows to our processes, stores or registries (a secrets vault or a log store excepted: no code ships there), without \`protected-branches\`; for a pull-based deployer only its writes deploy (it reads from the registry), and \`protected-branches\` on every source repository it reads (at least one) mitigates too. ${PULL_DEPLOYER_TEXT}`,
   mitigation: 'Deploy only from protected branches with required reviews, run untrusted pull requests without secrets in isolated runners, and pin third-party pipeline actions by digest.',
   action: { text: 'Deploy only reviewed code from protected branches in {targets}' },
   mitigatedBy: ['protected-branches'],
@@ -64,6 +128,8 @@ export const pipelinePoisoning: ElementRule = {
   kinds: ['process'],
   types: ['ci-cd'],
   check(element, ctx) {
+    const deployer = pullDeployer(ctx, element);
+    if (deployer !== undefined) return poisonedDeployer(ctx, element, deployer);
     return deployingPipeline(element, ctx, ['protected-branches'], 'only reviewed changes deploy', (deploys, targets, missing) => ({
       title: `Unreviewed code can ship through ${element.name}`,
       description: `${says(element.name, 'deploys')} to ${targets} and nothing requires a reviewed change on a protected branch.`,
@@ -74,6 +140,36 @@ export const pipelinePoisoning: ElementRule = {
   },
 };
 
+/**
+ * pipeline-poisoning for a pull-based deployer: it ships what it reads, so what it deploys to is what it writes
+ * to (a registry it pulls from is no target), and protected branches on every repository it reads are the review
+ * that gates it. No pull request runs in it: the way in is a change that reaches a branch it deploys from.
+ */
+function poisonedDeployer(ctx: AnalysisContext, element: Element, { writes, repositories }: PullDeployment): CheckResult {
+  if (writes.length === 0) return undefined;
+  const where = { ...elementComponent(element), flows: flowIds(writes) };
+  if (ctx.elementHas(element, 'protected-branches')) return mitigatedBy(['protected-branches'], where, 'only reviewed changes deploy');
+  const open = repositories.filter((r) => !ctx.elementHas(r, 'protected-branches'));
+  if (repositories.length && open.length === 0) {
+    return mitigatedBy(['protected-branches'], where, `${namesAtMost(repositories.map((r) => r.name).sort(), TEXT_NAMES, 'other repositories')} ${agreeing(repositories.map((r) => r.name), 'accepts', 'accept')} only reviewed changes on protected branches`);
+  }
+  const sources = open.map((r) => r.name).sort();
+  const from = sources.length ? ` what ${it(element.name)} ${verbFor(element.name, 'reads')} from ${namesAtMost(sources, TEXT_NAMES, 'other repositories')}` : '';
+  return threat({
+    ...where,
+    title: `Unreviewed code can ship through ${element.name}`,
+    description: `${says(element.name, 'deploys')}${from} to ${targetNames(ctx, writes)} and nothing requires a reviewed change on a protected branch.`,
+    likelihood: rated('Medium', 'needs a developer account that can push to a branch it deploys from'),
+    impact: rated('High', 'attacker-chosen code in production: full compromise'),
+    // No pull request runs in it and it runs no pipeline actions: the review is on the branches it syncs from.
+    mitigation: `Require reviewed pull requests on protected branches of ${sources.length ? namesAtMost(sources, TEXT_NAMES, 'the other repositories') : 'the repositories it reads'}, let ${element.name} sync only from those branches (scoped projects that name the repositories and revisions), and deploy images by digest.`,
+    evidence: [
+      evidence(`${flowLabel(writes[0], ctx)} deploys`, writes[0].at),
+      evidence(`no protected-branches on ${[element.name, ...sources].join(' or ')}`, (open[0] ?? element).at),
+    ],
+  });
+}
+
 /** Auth that hands the pipeline a token per job (OIDC federation) instead of a credential it keeps. */
 const FEDERATED_AUTH: ReadonlySet<string> = new Set(['oidc']);
 
@@ -83,7 +179,7 @@ export const pipelineOverPrivileged: ElementRule = {
   title: 'Pipeline holds unscoped production privileges',
   description:
     'A pipeline pushes into production (runtime services, stores or the cloud management plane) with its own credentials, standing ones or short-lived ones not scoped to the deployment: whoever runs code in the pipeline inherits them.',
-  condition: 'an element of type `ci-cd` with flows to our own processes or stores (a `cloud-console` included), without `least-privilege`; a cloud provider modelled as a third party and reached over `cloud-api` is reported by excessive-cloud-permissions instead',
+  condition: `an element of type \`ci-cd\` with flows to our own processes or stores (a \`cloud-console\` included), without \`least-privilege\`; a cloud provider modelled as a third party and reached over \`cloud-api\` is reported by excessive-cloud-permissions instead. For a pull-based deployer only its writes count (its pulls from a registry are no production access), and the advice is scoped projects and namespaced RBAC, as it already pulls. ${PULL_DEPLOYER_TEXT}`,
   mitigation: 'Use short-lived, narrowly scoped deployment credentials (OIDC federation), separate build from deploy, and prefer pull-based deployment (GitOps) so the pipeline holds no production access.',
   action: { text: 'Scope and shorten the deployment credentials of {targets}' },
   mitigatedBy: ['least-privilege'],
@@ -94,6 +190,9 @@ export const pipelineOverPrivileged: ElementRule = {
   kinds: ['process'],
   types: ['ci-cd'],
   check(element, ctx) {
+    // A pull-based deployer's production access is what it writes with: its read-only pulls from a registry are none.
+    const deployer = pullDeployer(ctx, element);
+    const writes = deployer === undefined ? undefined : new Set(deployer.writes);
     return deployingPipeline(element, ctx, ['least-privilege'], 'deployment credentials are scoped and short-lived', (deploys, targets, missing) => {
       // Only an auth the model states (on the flow, the endpoint it names or its target) shows which credential the pipeline holds.
       const auth = new Map(deploys.map((f) => [f, callAuth(ctx, f)]));
@@ -109,14 +208,22 @@ export const pipelineOverPrivileged: ElementRule = {
         .filter((t) => t.kind === 'store' && restricted(ctx.assetsOf(t.id)).length > 0);
       const exposedData = [...new Set(stores.flatMap((st) => restricted(ctx.assetsOf(st.id))))];
       const storeNames = stores.map((st) => st.name).sort().join(', ');
+      // What a repository it reads asks for is applied with the deployer's access: its own scope is the fix.
+      const applied = `a change in a repository ${it(element.name)} ${verbFor(element.name, 'reads')} is applied with`;
       return {
         title: `${says(element.name, 'holds')} ${federatedOnly ? 'unscoped' : 'standing'} production access`,
-        description: federatedOnly
+        description: deployer !== undefined
+          ? credentialed.length
+            ? `${says(element.name, 'reaches')} ${targetNames(ctx, credentialed)} with ${its(element.name)} own credentials (${auths}); ${applied} them, wherever they reach.`
+            : `${says(element.name, 'deploys')} to ${targets}; ${applied} all the access ${it(element.name)} ${verbFor(element.name, 'deploys')} with, wherever that reaches.`
+          : federatedOnly
           ? `${says(element.name, 'reaches')} ${targetNames(ctx, credentialed)} with short-lived federated credentials (${auths}) not declared scoped to the deployment; anything that runs in the pipeline can use them while a job runs.`
           : credentialed.length
             ? `${says(element.name, 'reaches')} ${targetNames(ctx, credentialed)} with ${its(element.name)} own credentials (${auths}); anything that runs in the pipeline can use them.`
             : `${says(element.name, 'deploys')} to ${targets}; whatever access ${it(element.name)} ${verbFor(element.name, 'deploys')} with, anything that runs in the pipeline can use it.`,
-        likelihood: rated('Low', 'needs code execution in the pipeline first'),
+        likelihood: deployer !== undefined
+          ? rated('Low', 'needs a foothold in the deployer or a change merged into a repository it reads first')
+          : rated('Low', 'needs code execution in the pipeline first'),
         impact: rated('High', exposedData.length ? `production and cloud access, and ${assetNames(exposedData)} in ${storeNames}: full compromise` : 'production and cloud access: full compromise'),
         evidence: [
           shown
@@ -125,10 +232,15 @@ export const pipelineOverPrivileged: ElementRule = {
           ...stores.map((st) => evidence(`${says(st.name, 'stores')} ${assetNames(restricted(ctx.assetsOf(st.id)))}`, [...st.at, 'stores'])),
           missing,
         ],
+        // It already pulls, so "prefer pull-based deployment" is no advice: scoping what it may deploy where is.
+        mitigation: deployer !== undefined ? deployerScoping(element.name) : undefined,
       };
-    });
+    }, writes === undefined ? undefined : (f) => writes.has(f));
   },
 };
+
+const deployerScoping = (name: string): string =>
+  `Confine ${name} to scoped projects (Argo CD AppProjects, Flux tenants) that name the repositories, destination namespaces and resource kinds each application may use, bind ${itObject(name)} to namespaced RBAC roles instead of cluster-admin, and give ${itObject(name)} read-only credentials to ${its(name)} repositories and registries.`;
 
 export const secretsInCiCd: ElementRule = {
   id: 'secrets-in-ci-cd',
@@ -355,7 +467,7 @@ export const dependencyConfusion: ElementRule = {
   title: 'Builds can pull malicious public packages',
   description:
     'A pipeline resolves dependencies without pinning them to versions, hashes and a private registry: a public package with an internal package\'s name (dependency confusion) or a hijacked version runs in the build.',
-  condition: 'an element of type `ci-cd`, without `dependency-pinning`',
+  condition: `an element of type \`ci-cd\` that is not a pull-based deployer, without \`dependency-pinning\`. ${PULL_DEPLOYER_TEXT}`,
   mitigation: 'Pin dependencies with lock files and hashes, resolve internal names only from the private registry (scoped names, a single proxy), and review dependency updates.',
   action: { text: 'Pin dependencies and resolve them through a private registry in {targets}' },
   mitigatedBy: ['dependency-pinning'],
@@ -366,7 +478,8 @@ export const dependencyConfusion: ElementRule = {
   kinds: ['process'],
   types: ['ci-cd'],
   check(element, ctx) {
-    if (element.type !== 'ci-cd') return undefined;
+    // A pull-based deployer resolves no dependencies: it applies what was built elsewhere.
+    if (element.type !== 'ci-cd' || pullDeployer(ctx, element) !== undefined) return undefined;
     return unlessControlled(ctx, { element }, ['dependency-pinning'], 'dependencies are pinned to a private registry', (missing) => ({
       title: `${element.name} can pull malicious packages`,
       description: `${says(element.name, 'builds')} code whose dependencies are not declared pinned to hashes and a private registry; a look-alike or hijacked package runs in the build.`,
@@ -452,7 +565,7 @@ export const containerEscape: ModelRule = {
   title: 'Internet-facing and sensitive workloads share a container platform',
   description:
     'A container boundary (a shared cluster or host) runs both internet-facing application code and workloads handling restricted data: one container escape from the exposed workload reaches the sensitive ones.',
-  condition: 'a boundary of kind `container` directly holding at least one process running application code with exposure `internet` and at least one other element handling or storing restricted assets, without `sandboxing` on the boundary or on every such internet-facing process',
+  condition: 'a boundary of kind `container` holding, directly or through boundaries nested in it, at least one process running application code with exposure `internet` and at least one other element handling or storing restricted assets, without `sandboxing` on the boundary or on every such internet-facing process (itself or a boundary around it). A nested boundary of kind `service`, `data-tier`, `privilege` or `network` (namespaces, tiers, network segments; `network` is also the kind of a boundary that names none) shares the platform\'s hosts and kernel, so its members count; one of kind `container` is a platform of its own (another cluster, node pool or host), judged on its own, and one of kind `cloud` holds a provider\'s managed services, which run on the provider\'s machines: their members do not count',
   mitigation: 'Run sensitive workloads on separate nodes or clusters (taints, node pools), sandbox untrusted workloads (gVisor, Kata), and keep the runtime and kernel patched.',
   action: { text: 'Isolate sensitive workloads from internet-facing ones in {targets}' },
   mitigatedBy: ['sandboxing'],
@@ -464,7 +577,8 @@ export const containerEscape: ModelRule = {
     const out: Outcome[] = [];
     const membersOf = new Map<string, Element[]>();
     for (const e of ctx.graph.model.elements) {
-      if (e.boundary !== undefined) pushTo(membersOf, e.boundary, e);
+      const platform = platformOf(ctx, e);
+      if (platform !== undefined) pushTo(membersOf, platform.id, e);
     }
     for (const b of ctx.graph.model.boundaries) {
       if (b.kind !== 'container') continue;
@@ -492,10 +606,40 @@ export const containerEscape: ModelRule = {
         description: `${says(b.name, 'runs')} internet-facing ${open.map((e) => e.name).join(', ')} next to ${sensitiveMembers.map((e) => e.name).join(', ')} (${restrictedData}); a container escape crosses that line.`,
         likelihood: rated('Low', 'a container escape needs a kernel or runtime flaw'),
         impact: rated('High', `${restrictedData} ${isOrAre(data)} restricted`),
-        evidence: [evidence(`${says(b.name, 'is')} a container boundary`, b.at), evidence(`${says(open[0].name, 'is')} internet-facing`, open[0].at), evidence(`${says(sensitiveMembers[0].name, 'handles')} restricted data`, sensitiveMembers[0].at)],
+        evidence: [
+          evidence(`${says(b.name, 'is')} a container boundary`, b.at),
+          evidence(`${says(open[0].name, 'is')} internet-facing`, open[0].at),
+          evidence(`${says(sensitiveMembers[0].name, 'handles')} restricted data`, sensitiveMembers[0].at),
+          // Members of namespaces or tiers inside it: why they count as its workloads.
+          ...nestedIn(ctx, b, [open[0], sensitiveMembers[0]]).map((n) => evidence(`${says(n.name, 'is')} inside ${b.name} and shares its hosts`, n.at)),
+        ],
         target: b.name,
       }));
     }
     return out;
   },
 };
+
+/**
+ * The container platform (cluster or host) an element runs on: the innermost boundary of kind `container` around
+ * it. Boundaries between them (namespaces, tiers, network segments) partition the platform's nodes but share
+ * their kernel; a `cloud` boundary on the way holds a provider's managed services, which run on the provider's
+ * machines, not on the platform's nodes.
+ */
+function platformOf(ctx: AnalysisContext, e: Element): Boundary | undefined {
+  for (const b of ctx.graph.boundaryChain(e.id)) {
+    if (b.kind === 'container') return b;
+    if (b.kind === 'cloud') return undefined;
+  }
+  return undefined;
+}
+
+/** The boundaries nested in a platform that hold the given elements, each once, innermost for each element. */
+function nestedIn(ctx: AnalysisContext, platform: Boundary, members: readonly Element[]): Boundary[] {
+  const found: Boundary[] = [];
+  for (const e of members) {
+    const inner = e.boundary === undefined || e.boundary === platform.id ? undefined : ctx.graph.boundaries.get(e.boundary);
+    if (inner !== undefined && !found.includes(inner)) found.push(inner);
+  }
+  return found;
+}
