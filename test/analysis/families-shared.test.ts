@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { findCrossings } from '../../src/analysis/boundaries.js';
 import { type AnalysisContext, buildContext, isPassThrough } from '../../src/analysis/context.js';
-import { isBrowser } from '../../src/analysis/rules/facts.js';
+import { browsesTheWeb } from '../../src/analysis/rules/facts.js';
 import {
   AssetSet, browserOriginsOf, browserReached, byLocale, targetKind, targetsOfKind,
 } from '../../src/analysis/rules/family-shared.js';
@@ -81,7 +81,7 @@ describe('family-shared facts', () => {
     for (const text of models) {
       const ctx = contextOf(text);
       for (const e of ctx.graph.model.elements) {
-        const expected = plainOrigins(ctx, e.id).filter(isBrowser).map((b) => b.id);
+        const expected = plainOrigins(ctx, e.id).filter((o) => browsesTheWeb(ctx, o)).map((b) => b.id);
         assert.equal(browserReached(ctx, e), expected.length > 0, e.id);
         const found = [...(browserOriginsOf(ctx, e) ?? [])].map((b) => b.id).sort(byLocale);
         assert.deepEqual(found, expected, e.id);

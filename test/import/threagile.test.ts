@@ -323,7 +323,8 @@ describe('Threagile import: a file threatmap exported (threatmap analyze -f thre
     });
     assert.equal(r.summary.individualRisks, 1);
     assert.equal(r.summary.exportedRisks, analysed.threats.length - 1);
-    assert.match(r.text, /^# 4 of its risks are threatmap's own threats, exported earlier: `threatmap analyze` derives them again/m);
+    // As many as the analysis found less the written one (a user calling the web app over HTTP is in a browser since session 22).
+    assert.match(r.text, new RegExp(`^# ${analysed.threats.length - 1} of its risks are threatmap's own threats, exported earlier: \`threatmap analyze\` derives them again`, 'm'));
   });
 
   it('the risk tracking comes back: by stable id for threatmap\'s own, by key for the written one; none stale', () => {

@@ -614,7 +614,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   action: { text: 'Check object ownership on every request to {targets}' },
   mitigatedBy: OBJECT_CONTROLS,
   references: ['CWE-639', 'CWE-284', 'CAPEC-1', 'OWASP API1:2023', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices (needs their credential); impact from the confidentiality of the data returned or the integrity of the data changed (the higher; an endpoint that only changes data is rated by its integrity); for an object id in the path, the same from whatever data the endpoint returns or accepts, Medium when it names none.',
+  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices, directly or through load balancers, proxies, gateways or CDNs that no one else reaches (needs their credential); impact from the confidentiality of the data returned or the integrity of the data changed (the higher; an endpoint that only changes data is rated by its integrity); for an object id in the path, the same from whatever data the endpoint returns or accepts, Medium when it names none.',
   example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [profile] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -838,10 +838,8 @@ const onlyReads = (ep: Endpoint): boolean => ep.methods.length > 0 && ep.methods
  */
 function machineCallers(ep: Endpoint, element: Element, ctx: AnalysisContext): string[] | undefined {
   if (element.exposed === true && ep.callers === undefined) return undefined;
-  const ids = ep.callers ?? ctx.graph.inFlows(element.id)
-    .filter((f) => f.from !== element.id && (f.endpoint === undefined || f.endpoint === ep.id))
-    .map((f) => f.from);
-  if (ids.length === 0) return undefined;
+  const ids = ep.callers ?? callersPastEdges(ctx, element, ep);
+  if (ids === undefined || ids.length === 0) return undefined;
   const names = new Set<string>();
   for (const id of ids) {
     const caller = ctx.graph.elements.get(id);
@@ -849,6 +847,31 @@ function machineCallers(ep: Endpoint, element: Element, ctx: AnalysisContext): s
     names.add(caller.name);
   }
   return [...names].sort();
+}
+
+/**
+ * Who calls the endpoint, looking through the load balancers, proxies, gateways and CDNs in front (a partner's
+ * calls through an ALB are still the partner's); undefined when an edge on the way is `exposed` or has no callers
+ * drawn (anyone may be behind it).
+ */
+function callersPastEdges(ctx: AnalysisContext, element: Element, ep: Endpoint): string[] | undefined {
+  const out: string[] = [];
+  const seen = new Set<string>([element.id]);
+  const queue = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && (f.endpoint === undefined || f.endpoint === ep.id)).map((f) => f.from);
+  for (let i = 0; i < queue.length; i++) {
+    const id = queue[i];
+    if (seen.has(id)) continue;
+    seen.add(id);
+    const caller = ctx.graph.elements.get(id);
+    if (caller === undefined || !isPassThrough(caller)) {
+      out.push(id);
+      continue;
+    }
+    const before = ctx.graph.inFlows(id).filter((f) => f.from !== id);
+    if (caller.exposed === true || before.length === 0) return undefined;
+    for (const f of before) queue.push(f.from);
+  }
+  return out;
 }
 
 /** What the endpoint does with the data, in the direction it flows: what it returns is read, what it accepts is changed. */

@@ -176,6 +176,13 @@ export const isPrivilegedPerson = (e: Element | undefined) =>
   e !== undefined && e.kind === 'external' && PRIVILEGED_PEOPLE.has(e.type ?? '');
 export const isBrowser = (e: Element | undefined) =>
   e !== undefined && (e.traits.includes('browser') || (e.type === 'user-agent' && !e.traits.includes('mobile')));
+/**
+ * Whether the element sends requests from a web browser: a browser, or a person whose calls go over HTTP(S) with no
+ * browser drawn (a customer calling the shop's web app directly is in a browser: what reaches browsers reaches them).
+ */
+export const browsesTheWeb = (ctx: AnalysisContext, e: Element | undefined): boolean =>
+  isBrowser(e) || (isPerson(e) && ctx.graph.outFlows(e!.id).some((f) => f.to !== e!.id && WEB_PROTOCOLS.has(f.protocol)));
+const WEB_PROTOCOLS: ReadonlySet<string> = new Set(['http', 'https']);
 export const isUserAgent = (e: Element | undefined) =>
   e !== undefined && (e.type === 'user-agent' || e.traits.includes('browser') || e.traits.includes('mobile'));
 /** A person or what a person uses (browser, app): a client, never a dependency, and the public on a path. */

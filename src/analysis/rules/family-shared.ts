@@ -3,7 +3,7 @@
 // or a list. Only these families use them (facts.ts holds the facts all rules share).
 import type { Asset, Element, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
-import { isBrowser, perElement } from './facts.js';
+import { browsesTheWeb, perElement } from './facts.js';
 
 let slots = 0;
 /**
@@ -37,7 +37,7 @@ export const browsersAt: (ctx: AnalysisContext) => Uint8Array = perModel(findBro
 function findBrowsers(ctx: AnalysisContext): Uint8Array {
   const elements = ctx.graph.model.elements;
   const at = new Uint8Array(elements.length);
-  for (let i = 0; i < elements.length; i++) if (isBrowser(elements[i])) at[i] = 1;
+  for (let i = 0; i < elements.length; i++) if (browsesTheWeb(ctx, elements[i])) at[i] = 1;
   return at;
 }
 

@@ -76,11 +76,13 @@ function runsOwnModel(elements: readonly Element[], calls: readonly (Flow[] | un
 }
 
 /**
- * The sensitive data in the prompts an element builds: all it handles when it is the model, else what its
- * calls to models (all, or those given) carry; its own database is the application's, not the model's.
+ * The sensitive data in the prompts an element builds: all it handles when it is the model (less the keys and
+ * secrets it holds: they authenticate its calls, they are not put in prompts), else what its calls to models
+ * (all, or those given) carry; its own database is the application's, not the model's.
  */
 const promptData = (ctx: AnalysisContext, e: Element, use: LlmUse, calls: readonly Flow[] = use.calls) =>
-  sensitive(use.self ? ctx.assetsOf(e.id) : calls.flatMap((f) => ctx.assetsOfFlow(f)));
+  sensitive(use.self ? ctx.assetsOf(e.id).filter((a) => !OWN_KEYS.has(a.type ?? '')) : calls.flatMap((f) => ctx.assetsOfFlow(f)));
+const OWN_KEYS: ReadonlySet<string> = new Set(['credentials', 'secrets']);
 
 /** Whether a control is declared on every call a process (not a model itself) makes to a model: its prompts travel there. */
 const onEveryCall = (use: LlmUse, control: string) => !use.self && use.calls.every((f) => f.controls.includes(control));

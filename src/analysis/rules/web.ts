@@ -5,7 +5,7 @@ import { type AnalysisContext, isPassThrough } from '../context.js';
 import { rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
-  assetList, assetNames, authAskedInFront, authenticatedUpstream, changesState, highConfidentiality, isBrowser, isData, isPerson, isPersonOrAgent, isPrivilegedPerson,
+  assetList, assetNames, authAskedInFront, authenticatedUpstream, changesState, highConfidentiality, browsesTheWeb, isData, isPerson, isPersonOrAgent, isPrivilegedPerson,
   isUserAgent, perElement, USER_CREDENTIALS,
 } from './facts.js';
 import { browserOriginsOf, browserReached } from './family-shared.js';
@@ -421,7 +421,7 @@ function browserCookieFlow(ctx: AnalysisContext, element: Element): Flow | undef
   for (const f of ctx.graph.inFlows(element.id)) {
     if (f.auth !== 'session-cookie' || f.from === element.id) continue;
     const source = ctx.graph.elements.get(f.from);
-    if (isBrowser(source) || (source !== undefined && isPassThrough(source) && browserReached(ctx, source))) return f;
+    if (browsesTheWeb(ctx, source) || (source !== undefined && isPassThrough(source) && browserReached(ctx, source))) return f;
   }
   return undefined;
 }
