@@ -346,7 +346,7 @@ export const unhashedPasswords: ElementRule = {
   title: 'Passwords not stored with a slow hash',
   description:
     'A store keeps credentials without declaring a slow, salted password hash: one database leak (injection, backup, insider) reveals every password, and users reuse them elsewhere.',
-  condition: 'a store that stores an asset of type `credentials`, without `password-hashing` on the store or on every writer of the credentials (an element with a flow into the store that handles such an asset; every writer when none does), declared on the writer or on each of its flows into the store',
+  condition: 'a store that stores an asset of type `credentials`, without `password-hashing` on the store or on every writer of the credentials (an element with a flow into the store that handles such an asset; every writer when none does), declared on the writer or on each of its flows into the store; when every such asset is named as keys or tokens issued to clients (API keys, tokens, client secrets, not passwords), the finding and its advice are about storing digests of keys, not slow password hashes',
   mitigation: 'Store passwords only as argon2id, scrypt or bcrypt hashes with per-user salts (and a pepper in a vault); rehash on login when parameters change.',
   action: { text: 'Hash stored passwords with argon2id or bcrypt in {targets}' },
   mitigatedBy: ['password-hashing'],
@@ -367,14 +367,22 @@ export const unhashedPasswords: ElementRule = {
     const { writes, unhashed } = passwordWriters(ctx, element, creds);
     if (writes.length > 0 && unhashed.length === 0) return mitigatedBy(['password-hashing'], { ...elementComponent(element), flows: flowIds(writes) }, hashed);
     const names = unhashed.map((w) => w.name).sort();
+    // Random keys issued to clients (API keys, tokens) are not guessed from a hash: a fast digest is enough for
+    // them, and nobody reuses them elsewhere. Passwords among them keep the password advice.
+    const keysOnly = creds.every(isIssuedKey);
     return threat({
       ...elementComponent(element),
-      title: `${assetNames(creds)} stored without a slow hash in ${element.name}`,
-      description: `${says(element.name, 'stores')} ${assetNames(creds)} and the model does not say ${itOrThey(creds)} ${isOrAre(creds)} hashed with argon2, scrypt or bcrypt; a leak of the store reveals every password.`,
+      title: keysOnly ? `${assetNames(creds)} stored unhashed in ${element.name}` : `${assetNames(creds)} stored without a slow hash in ${element.name}`,
+      description: keysOnly
+        ? `${says(element.name, 'stores')} ${assetNames(creds)} and the model does not say ${itOrThey(creds)} ${isOrAre(creds)} stored as digests; a leak of the store hands out every key that still works.`
+        : `${says(element.name, 'stores')} ${assetNames(creds)} and the model does not say ${itOrThey(creds)} ${isOrAre(creds)} hashed with argon2, scrypt or bcrypt; a leak of the store reveals every password.`,
       likelihood: readers.length
         ? rated('Medium', 'components reachable from untrusted zones read the store: one flaw leaks it')
         : rated('Low', 'needs insider access to the store'),
-      impact: rated('High', 'every account, and accounts elsewhere where passwords are reused'),
+      impact: keysOnly
+        ? rated('High', 'every client\'s key: whoever reads the store calls as any client until the keys are rotated')
+        : rated('High', 'every account, and accounts elsewhere where passwords are reused'),
+      ...(keysOnly ? { mitigation: KEY_DIGEST_MITIGATION } : {}),
       evidence: [
         evidence(`${says(element.name, 'stores')} ${assetNames(creds)}`, [...element.at, 'stores']),
         names.length
@@ -384,6 +392,10 @@ export const unhashedPasswords: ElementRule = {
     });
   },
 };
+
+/** Credentials named as keys or tokens issued to clients (`Partner API keys`), not passwords people choose. */
+const isIssuedKey = (a: Asset): boolean => /\b(api[- _]?keys?|access[- _]?keys?|tokens?|client[- _]?secrets?)\b/i.test(`${a.id} ${a.name}`) && !/password|passphrase|pin\b/i.test(`${a.id} ${a.name}`);
+const KEY_DIGEST_MITIGATION = 'Store only a digest of each key (SHA-256, or an HMAC with a key kept in a vault: random keys need no slow hash), show the key once when it is issued, keep a prefix to identify it, and let clients rotate and revoke keys.';
 
 /**
  * The flows writing the credentials into a store, and the writers among them that do not hash. The
