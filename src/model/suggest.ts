@@ -244,7 +244,7 @@ export const SYNONYMS: Readonly<Record<string, SynonymTable>> = {
     'file-upload': ['upload'], uploads: ['upload'], signin: ['login'], logon: ['login'], signup: ['register'],
     'reset-password': ['password-reset'], 'forgot-password': ['password-reset'], hook: ['webhook'],
     healthcheck: ['health'], status: ['health'], download: ['export'], 'oauth-callback': ['callback'], proxy: ['fetch'],
-    vpc: ['network'], subnet: ['network'], namespace: ['container'], pod: ['container'], account: ['cloud'],
+    vpc: ['network'], subnet: ['network'], namespace: ['service', 'container'], pod: ['container'], account: ['cloud'],
   },
   type: {
     db: ['database'], datastore: ['database'], rdbms: ['database'], sql: ['database'],
