@@ -26,8 +26,9 @@
 // - The threats on a hop are those about its flow (a threat on the flow, or a boundary's, the system's or
 //   an element's threat that lists it), and those about the element it reaches: about the element as a
 //   whole, or about an endpoint the flow can reach (see flowReaches). Of those, a path lists the ones that
-//   lead on along it (spoofing, tampering or disclosure of the call; spoofing, elevation or disclosure at
-//   the element, and tampering there that names no other asset: see leadsOnOver, leadsOnAt) and the ones
+//   lead on along it (spoofing, tampering or disclosure of the call; spoofing or elevation at the element,
+//   disclosure there that names no data or reads keys, secrets or sessions, and tampering there that names
+//   no other asset: see leadsOnOver, leadsOnAt, opensTheWay) and the ones
 //   whose evidence names its asset (see assetsCited); not, say, a
 //   denial of service on a search endpoint of the service that holds the card data. The entry point's
 //   threats, chosen the same way, come first.
@@ -39,6 +40,7 @@
 // place the threats, each path's length to write it, and for a place whose endpoints name the asset, the
 // flows into it once per such asset to judge the last hop.
 import { CLASSIFICATIONS, type Level } from '../model/catalog.js';
+import { displayPath } from '../model/diagnostics.js';
 import type { ModelGraph } from '../model/graph.js';
 import type { Asset, Element, Endpoint, Flow } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
@@ -500,11 +502,47 @@ function sortUnique(list: number[]): number[] {
 
 /**
  * Threats that let an attacker go on from the element a hop reaches, whatever they name: pass as someone
- * (S), take it over (E), or read what it holds, keys and sessions included (I). Tampering there leads on
- * unless it names other assets (see leadsOnFrom). Stopping it (D) or acting there unseen (R) takes the
- * attacker nowhere: those count only on a path to an asset they name.
+ * (S) or take it over (E). Reading what it holds (I) leads on when what is read opens the next hop (see
+ * opensTheWay), and tampering there unless it names other assets (see leadsOnFrom). Stopping it (D) or acting
+ * there unseen (R) takes the attacker nowhere: those count only on a path to an asset they name.
  */
-const leadsOnAt = (s: Stride): boolean => s === 'S' || s === 'I' || s === 'E';
+const leadsOnAt = (s: Stride): boolean => s === 'S' || s === 'E';
+
+/** What a disclosure hands an attacker to go on with: credentials, secrets and sessions. */
+const KEY_TYPES: ReadonlySet<string> = new Set(['credentials', 'secrets', 'session']);
+
+/**
+ * Whether a disclosure leads on: it names no data (an SSRF, verbose errors, a path traversal: they read files,
+ * keys and tokens, whatever the model lists), or some of what it names opens the way (see KEY_TYPES). A
+ * customer reading their own balance is no step towards the secrets: that threat counts only on the path to
+ * the balances.
+ */
+const opensTheWay = (disclosed: readonly number[], assets: readonly Asset[]): boolean =>
+  disclosed.length === 0 || disclosed.some((a) => KEY_TYPES.has(assets[a].type ?? ''));
+
+/**
+ * The assets (positions) a disclosure threat names: those its evidence cites (see assetsCited), and what its
+ * evidence points at by the model's own lists, an endpoint's `returns` (the threat's endpoint) or an element's
+ * `stores` (the threat's element).
+ */
+function assetsDisclosed(graph: ModelGraph, th: Threat, cited: readonly number[], assetAt: ReadonlyMap<string, number>): number[] {
+  const found = [...cited];
+  const add = (ids: readonly string[]) => {
+    for (const id of ids) {
+      const a = assetAt.get(id);
+      if (a !== undefined && !found.includes(a)) found.push(a);
+    }
+  };
+  const ep = th.endpoint === undefined ? undefined : graph.endpoints.get(th.endpoint);
+  const el = th.componentKind === 'element' ? graph.elements.get(th.component) : undefined;
+  const returnsAt = ep === undefined ? undefined : displayPath([...ep.at, 'returns']);
+  const storesAt = el === undefined ? undefined : displayPath([...el.at, 'stores']);
+  for (const ev of th.evidence) {
+    if (ep !== undefined && ev.path === returnsAt) add(ep.returns);
+    else if (el !== undefined && ev.path === storesAt) add(el.stores);
+  }
+  return found;
+}
 
 /** On the call a hop makes, changing it (T) leads on too: a forged or altered request reaches what the call reaches. */
 const leadsOnOver = (s: Stride): boolean => s !== 'D' && s !== 'R';
@@ -641,13 +679,19 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
   // The assets each threat's evidence names, read once per threat a path asks about.
   const cited = new Array<number[] | undefined>(threats.length);
   const citedBy = (t: number): number[] => (cited[t] ??= assetsCited(threats[t], assetAt));
+  // A disclosure's assets, read as citedBy's are; for other threats, those their evidence cites.
+  const disclosed = new Array<number[] | undefined>(threats.length);
+  const aboutAssets = (t: number): number[] =>
+    threats[t].stride === 'I' ? (disclosed[t] ??= assetsDisclosed(graph, threats[t], citedBy(t), assetAt)) : citedBy(t);
   /**
    * Whether a threat of an element on a path leads on from it (see leadsOnAt). Tampering counts unless its
    * evidence names assets, which makes it about those: an unsafe upload or an unsigned webhook is a way in,
-   * manipulated cart prices are about the prices (on their path only).
+   * manipulated cart prices are about the prices (on their path only). Disclosure counts when what it reads
+   * opens the way (see opensTheWay); else only on the path to what it names.
    */
   const leadsOnFrom = (t: number): boolean => {
     const stride = threats[t].stride;
+    if (stride === 'I') return opensTheWay(aboutAssets(t), assets);
     return leadsOnAt(stride) || (stride === 'T' && citedBy(t).length === 0);
   };
 
@@ -713,7 +757,7 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
     const entry = steps[a].length ? src[steps[a][0]] : arrived.at;
     // At the entry the attacker already stands: its threats count as a hop's do.
     const own: number[] = [];
-    for (const t of onElement[elementSlot[entry]]) if (leadsOnFrom(t) || citedBy(t).includes(a)) own.push(t);
+    for (const t of onElement[elementSlot[entry]]) if (leadsOnFrom(t) || aboutAssets(t).includes(a)) own.push(t);
     const onPath = [...own];
     const pathHops: AttackPathHop[] = [];
     let unauthenticated = 0;
@@ -722,7 +766,7 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
       const leading = onHop[flowSlot[k]];
       for (const t of leading) onPath.push(t);
       const extra: number[] = [];
-      for (const t of hopOthers[flowSlot[k]]) if (citedBy(t).includes(a)) extra.push(t);
+      for (const t of hopOthers[flowSlot[k]]) if (aboutAssets(t).includes(a)) extra.push(t);
       // The shared hop lists what leads on; a hop that also carries threats about this asset is this path's own.
       if (extra.length) {
         for (const t of extra) onPath.push(t);

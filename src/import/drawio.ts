@@ -195,8 +195,11 @@ const AZURE: ReadonlyArray<readonly [RegExp, Hint]> = [
   [/kubernetes|(^|_)aks(_|$)/, { tech: 'kubernetes' }],
   [/container_instances|container_apps/, { tech: 'docker' }],
   [/container_registr/, { type: 'container-registry' }],
-  [/api_management/, { type: 'gateway' }],
-  [/application_gateway|load_balancer|traffic_manager/, { type: 'load-balancer' }],
+  // The managed services, as on AWS (`api-gateway`, `alb`): API Management ends its backend calls at a timeout of its own.
+  [/api_management/, { tech: 'azure-api-management' }],
+  [/application_gateway/, { tech: 'azure-application-gateway' }],
+  [/load_balancer/, { tech: 'azure-load-balancer' }],
+  [/traffic_manager/, { type: 'load-balancer' }],
   [/front_door|cdn/, { type: 'cdn' }],
   [/key_vault/, { type: 'secrets-vault' }],
   [/active_directory|entra|(^|_)b2c(_|$)/, { type: 'identity-provider' }],
@@ -223,9 +226,12 @@ const GCP: ReadonlyArray<readonly [RegExp, Hint]> = [
   [/cloud_functions/, { tech: 'cloud-functions' }],
   [/kubernetes|container_engine|gke/, { tech: 'kubernetes' }],
   [/cloud_run/, { tech: 'docker' }],
-  [/load_balanc/, { type: 'load-balancer' }],
+  [/load_balanc/, { tech: 'gcp-load-balancer' }],
   [/cloud_cdn|edge_cache/, { type: 'cdn' }],
-  [/endpoints|apigee/, { type: 'gateway' }],
+  // Apigee and API Gateway are managed; Cloud Endpoints' proxy (ESP) runs in our own containers: a gateway we run.
+  [/apigee/, { tech: 'apigee' }],
+  [/api_gateway/, { tech: 'gcp-api-gateway' }],
+  [/endpoints/, { type: 'gateway' }],
   [/key_management|secret_manager/, { type: 'secrets-vault' }],
   [/cloud_iam|identity_platform/, { type: 'identity-provider' }],
   [/logging|logs/, { type: 'logs' }],
@@ -257,7 +263,7 @@ const ENGINE_UNSAID = new Set(['aurora']);
 /** Words of a label that name a catalog technology by another name. */
 const LABEL_TECHS: Record<string, string> = {
   postgresql: 'postgres', mongo: 'mongodb', 'sql-server': 'mssql', 'cosmos-db': 'cosmosdb', 'node.js': 'node', nodejs: 'node', golang: 'go',
-  elastic: 'elasticsearch', 'hashicorp-vault': 'vault',
+  elastic: 'elasticsearch', 'hashicorp-vault': 'vault', 'api-management': 'azure-api-management', 'application-gateway': 'azure-application-gateway',
 };
 /** Technologies whose names are also everyday words on a diagram ("node 1", "Docker host", "SMTP"): not read from a label. */
 const PLAIN_WORDS = new Set(['node', 'go', 'docker', 'kubernetes', 'smtp', 'llm-agent', 'elk']);

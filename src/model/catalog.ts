@@ -118,6 +118,8 @@ export const TECH_TRAITS = [
   'http-cache',
   // a deployer that pulls manifests and images and applies them to a cluster, building nothing (Argo CD, Flux)
   'gitops',
+  // a notebook server that runs whatever code its users write (Jupyter, SageMaker Studio, Databricks): their hands
+  'runs-user-code',
 ] as const;
 export type TechTrait = (typeof TECH_TRAITS)[number];
 
@@ -147,6 +149,7 @@ export const TECH_TRAIT_DESCRIPTIONS: Record<TechTrait, string> = {
   vector: 'stores embeddings and answers similarity searches (retrieval for prompts)',
   'http-cache': 'stores responses and serves them to later callers: a shared cache in front of the application, as a CDN is',
   gitops: 'deploys by pulling manifests and images from repositories and registries into a cluster; builds nothing',
+  'runs-user-code': 'runs the code its users write (a notebook server): what they reach through it, they reach themselves',
 };
 
 export interface TechInfo {
@@ -290,11 +293,31 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   kong: { type: 'gateway' },
   'api-gateway': { type: 'gateway', traits: ['cloud'] },
   istio: { type: 'gateway' },
+  // Azure's and Google's managed API gateways, like AWS's `api-gateway`: type `gateway` with the `cloud` trait, so
+  // the rules treat them as gateways that end every backend call at a timeout of their own. Their load balancers:
+  // managed, health-checking their backends as an ALB does.
+  'azure-api-management': { type: 'gateway', traits: ['cloud'], note: 'Azure API Management: a managed API gateway; forward-request ends a backend call at 300 s unless set' },
+  apim: { type: 'gateway', traits: ['cloud'], note: 'the same as azure-api-management' },
+  'azure-apim': { type: 'gateway', traits: ['cloud'], note: 'the same as azure-api-management' },
+  apigee: { type: 'gateway', traits: ['cloud'], note: 'Google Apigee (X, or Edge): a managed API gateway; a target call times out at 55 s unless set' },
+  'google-apigee': { type: 'gateway', traits: ['cloud'], note: 'the same as apigee' },
+  'gcp-api-gateway': { type: 'gateway', traits: ['cloud'], note: 'Google Cloud API Gateway: a managed gateway; a backend call ends at its 15 s deadline unless set' },
+  'google-api-gateway': { type: 'gateway', traits: ['cloud'], note: 'the same as gcp-api-gateway' },
+  'azure-application-gateway': { type: 'load-balancer', traits: ['cloud'], note: 'Azure Application Gateway: a layer-7 load balancer; its WAF, when on, is the `waf` control' },
+  'azure-app-gateway': { type: 'load-balancer', traits: ['cloud'], note: 'the same as azure-application-gateway' },
+  'azure-load-balancer': { type: 'load-balancer', traits: ['cloud'], note: 'Azure Load Balancer: layer 4' },
+  'gcp-load-balancer': { type: 'load-balancer', traits: ['cloud'], note: 'Google Cloud Load Balancing; Cloud Armor on its backend services is the `waf` control' },
+  'google-cloud-load-balancing': { type: 'load-balancer', traits: ['cloud'], note: 'the same as gcp-load-balancer' },
   node: { type: 'api' },
   express: { type: 'api' },
   nestjs: { type: 'api' },
   fastify: { type: 'api' },
   fastapi: { type: 'api' },
+  // Dashboards and BI run as shipped: their pages call their own backend, their queries are the vendor's code.
+  grafana: { type: 'web-app', traits: ['off-the-shelf'], note: 'dashboards run as shipped' },
+  kibana: { type: 'web-app', traits: ['off-the-shelf'], note: 'the Elasticsearch/OpenSearch dashboards, run as shipped' },
+  superset: { type: 'web-app', traits: ['off-the-shelf'], note: 'Apache Superset BI, run as shipped' },
+  metabase: { type: 'web-app', traits: ['off-the-shelf'], note: 'Metabase BI, run as shipped' },
   django: { type: 'web-app', traits: ['template-engine'] },
   flask: { type: 'web-app', traits: ['template-engine'] },
   rails: { type: 'web-app', traits: ['template-engine'] },
@@ -309,12 +332,30 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   ffmpeg: { type: 'service', traits: ['os-command'] },
   ghostscript: { type: 'service', traits: ['os-command'] },
   libreoffice: { type: 'service', traits: ['os-command'] },
+  // Document converters and extractors: they open untrusted Office, SVG and PDF files, where xxe and
+  // command-injection land when a model shows uploads reaching them through a bucket or queue.
+  'apache-tika': { type: 'service', traits: ['xml'], note: 'extracts text and metadata from documents (Tika server or library)' },
+  tika: { type: 'service', traits: ['xml'], note: 'the same as apache-tika' },
+  pandoc: { type: 'service', traits: ['os-command'], note: 'a command-line document converter' },
+  gotenberg: { type: 'service', traits: ['os-command'], note: 'a document conversion API running LibreOffice and Chromium' },
+  unoconv: { type: 'service', traits: ['os-command'], note: 'converts documents through LibreOffice' },
+  // Notebook servers: a person working in one reaches what it reaches.
+  jupyter: { type: 'service', traits: ['runs-user-code'], note: 'a Jupyter notebook or JupyterLab server' },
+  jupyterhub: { type: 'service', traits: ['runs-user-code'], note: 'multi-user Jupyter' },
+  sagemaker: { type: 'service', traits: ['runs-user-code', 'cloud'], note: 'SageMaker Studio notebooks' },
+  databricks: { type: 'service', traits: ['runs-user-code', 'cloud'], note: 'Databricks notebooks and clusters' },
+  zeppelin: { type: 'service', traits: ['runs-user-code'], note: 'an Apache Zeppelin notebook server' },
   lambda: { type: 'function', traits: ['serverless', 'cloud'] },
   'cloud-functions': { type: 'function', traits: ['serverless', 'cloud'] },
   kubernetes: { type: 'service', traits: ['container'] },
   docker: { type: 'service', traits: ['container'] },
   vault: { type: 'secrets-vault' },
-  'secrets-manager': { type: 'secrets-vault', traits: ['cloud'] },
+  'secrets-manager': { type: 'secrets-vault', traits: ['cloud'], note: 'AWS Secrets Manager' },
+  'aws-secrets-manager': { type: 'secrets-vault', traits: ['cloud'], note: 'the same as secrets-manager' },
+  'azure-key-vault': { type: 'secrets-vault', traits: ['cloud'], note: 'Azure Key Vault' },
+  'key-vault': { type: 'secrets-vault', traits: ['cloud'], note: 'the same as azure-key-vault' },
+  'gcp-secret-manager': { type: 'secrets-vault', traits: ['cloud'], note: 'Google Secret Manager' },
+  'hashicorp-vault': { type: 'secrets-vault', note: 'the same as vault' },
   // Identity providers. One we run (Keycloak, Authentik, Dex) is a process of ours, with its own patching, admin
   // console and database; a hosted one (Okta, Auth0, Entra ID) is someone else's service that we call and
   // redirect users to: an external. Cognito lives in our cloud account, configured by us like DynamoDB.
@@ -500,6 +541,7 @@ export const CONTROLS = {
   'least-privilege': { description: 'runs with the minimum permissions it needs' },
   'secure-cookies': { description: 'session cookies are HttpOnly, Secure and SameSite' },
   'session-management': { description: 'sessions are rotated on login, expire and can be revoked' },
+  'short-lived-credentials': { description: 'signed URLs and credentials handed to clients expire within minutes (presigned URLs, SAS links, temporary tokens), each for one object and user' },
   'server-side-validation': { description: 'security-relevant values are recomputed or checked on the server' },
   'file-type-validation': { description: 'uploads are checked by content type and extension allow-list' },
   'malware-scanning': { description: 'uploads are scanned for malware' },
@@ -508,6 +550,7 @@ export const CONTROLS = {
   pagination: { description: 'queries and responses are bounded' },
   'secrets-management': { description: 'secrets come from a vault, not config or images' },
   'data-masking': { description: 'sensitive fields are masked in responses' },
+  'data-minimization': { description: 'only the fields the recipient needs are sent or returned (no whole records, no free-text payloads)' },
   backups: { description: 'data is backed up and restores are tested' },
   redundancy: { description: 'runs with redundant instances or replicas' },
   autoscaling: { description: 'capacity scales with load' },
@@ -570,6 +613,7 @@ export const ENDPOINT_PATH_HINTS: ReadonlyArray<readonly [RegExp, EndpointKind]>
   [/(^|\/)(fetch|proxy|preview|unfurl|import-url|link-preview)(\/|$)/i, 'fetch'],
   [/(^|\/)(redirect|redir|goto|return-to|returnto)(\/|$)/i, 'redirect'],
   [/(^|\/)(health|healthz|ready|readyz|live|livez|status|metrics)(\/|$)/i, 'health'],
+  // Not a route naming one of them (`/exports/{id}/download`): normalize.ts namesOneExport, which repeats these words.
   [/(^|\/)(export|download|report)s?(\/|$)/i, 'export'],
 ];
 

@@ -45,20 +45,55 @@ const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
 const mayUpload = (methods: readonly string[]): boolean =>
   methods.length === 0 || methods.some((m) => BODY_METHODS.has(m));
 
+/** A path parameter: `{id}` (OpenAPI), `:id` (Express), `<id>` (Flask). */
+const PATH_PARAMETER = /^[{:<]/;
+/** The words of the `export` path hint (catalog.ts ENDPOINT_PATH_HINTS), and the one of them that names fetching a file. */
+const EXPORT_WORD = /^(export|download|report)s?$/i;
+const DOWNLOAD_WORD = /^downloads?$/i;
+
 /**
  * The last path word says most about what an endpoint does (`/api/auth/signup` registers, it does not
  * log in), so it is tried before the whole path (`/webhooks/payment` is a webhook). The endpoint's methods
- * (in upper case; none when not stated) keep a read of `/files` from being an upload.
+ * (in upper case; none when not stated) keep a read of `/files` from being an upload. A route naming one export
+ * (namesOneExport: `/exports/{id}/download`) is no `export`, which asks for paging: it takes the kind the other
+ * hints give it, never `upload` (`/uploads/{id}/download` reads), else `api`.
  */
 export function inferEndpointKind(route: string, methods: readonly string[] = []): EndpointKind {
-  const segments = route.split(/[/?#]/).filter((seg) => seg !== '' && !/^[{:<]/.test(seg));
+  const segments = route.split(/[/?#]/).filter((seg) => seg !== '' && !PATH_PARAMETER.test(seg));
   const last = segments.length ? `/${segments[segments.length - 1]}` : '';
-  const upload = mayUpload(methods);
+  const kind = kindByHints(route, last, mayUpload(methods), false);
+  // One export fetched by its id sends back a file made already: nothing to page or bound, and no file comes in.
+  return kind === 'export' && namesOneExport(route) ? kindByHints(route, last, false, true) : kind;
+}
+
+function kindByHints(route: string, last: string, upload: boolean, noExport: boolean): EndpointKind {
   for (const candidate of [last, route]) {
     if (!candidate) continue;
-    for (const [pattern, kind] of ENDPOINT_PATH_HINTS) if ((upload || kind !== 'upload') && pattern.test(candidate)) return kind;
+    for (const [pattern, kind] of ENDPOINT_PATH_HINTS) {
+      if ((upload || kind !== 'upload') && (!noExport || kind !== 'export') && pattern.test(candidate)) return kind;
+    }
   }
   return 'api';
+}
+
+/**
+ * Whether a route names one export, download or report rather than the collection: a path parameter after the word
+ * (`/exports/{id}`, `/reports/:id/summary`, `/downloads/<name>`), or `/download` right after a parameter
+ * (`/files/{id}/download`). `/exports`, `POST /reports` and `/users/{id}/export` (all of one user's data) name none.
+ */
+export function namesOneExport(route: string): boolean {
+  const segments = route.split(/[/?#]/).filter((seg) => seg !== '');
+  let word = false;
+  for (let i = 0; i < segments.length; i++) {
+    if (PATH_PARAMETER.test(segments[i])) {
+      if (word) return true;
+    } else if (DOWNLOAD_WORD.test(segments[i]) && i > 0 && PATH_PARAMETER.test(segments[i - 1])) {
+      return true;
+    } else if (EXPORT_WORD.test(segments[i])) {
+      word = true;
+    }
+  }
+  return false;
 }
 
 /**
@@ -76,11 +111,79 @@ const LOGIN_ROUTE = /(^|\/)(login|signin|sign-in|logon)(\/|$)/i;
  * for a token route that states a program's token as its own auth. Exporters ask it too, to write a kind only
  * where the model would not infer it.
  */
-export function defaultEndpointKind(route: string, methods: readonly string[], ownAuth: AuthMethod | undefined): EndpointKind {
-  return notLoginByAuth(inferEndpointKind(route, methods), route, ownAuth);
+export function defaultEndpointKind(route: string, methods: readonly string[], ownAuth: AuthMethod | undefined, around: WebhookContext = {}): EndpointKind {
+  return notWebhookBySubscription(notLoginByAuth(inferEndpointKind(route, methods), route, ownAuth), route, methods, ownAuth, around);
 }
 const notLoginByAuth = (kind: EndpointKind, route: string, ownAuth: AuthMethod | undefined): EndpointKind =>
   kind === 'login' && ownAuth !== undefined && TOKEN_CREDENTIALS.has(ownAuth) && TOKEN_ROUTE.test(route) && !LOGIN_ROUTE.test(route) ? 'api' : kind;
+
+/** What besides its key and own auth tells a webhook receiver from a subscription endpoint. */
+export interface WebhookContext {
+  /** The element's auth, which the endpoint takes when it states none. */
+  inherited?: AuthMethod;
+  /** `signature-verification` is declared on the endpoint or its element: a receiver checking senders' signatures. */
+  signed?: boolean;
+}
+
+/**
+ * Credentials a customer of the API presents (a user's sign-in, the customer's API key), as opposed to a sender's
+ * signature (hmac) or certificate (mtls, which webhook-replay judges): a webhook route asking one of them is where
+ * customers register the URLs the service will post its events to, not where a provider posts events.
+ */
+const CUSTOMER_CREDENTIALS: ReadonlySet<AuthMethod> = new Set<AuthMethod>([
+  'session-cookie', 'basic', 'password', 'jwt', 'oauth2', 'oidc', 'saml', 'kerberos', 'api-key',
+]);
+/**
+ * No provider sends its events by DELETE: it removes a subscription. A GET alone says less: providers verify a
+ * receiver with one (Meta's `hub.challenge`), so reading is subscription management only where a customer's
+ * credential guards the collection.
+ */
+const SUBSCRIPTION_METHODS: ReadonlySet<string> = new Set(['DELETE']);
+const WEBHOOK_WORD = /^(webhook|webhooks|hooks)$/i;
+
+/** Whether some word of a route is a webhook word (`/v1/webhooks/{id}`, `/hooks/billing`). */
+export const namesWebhooks = (route: string): boolean => WEBHOOK_ROUTE.test(route);
+const WEBHOOK_ROUTE = /(^|\/)(webhooks?|hooks)(\/|[?#]|$)/i;
+
+/**
+ * Whether a route names the webhook collection or one item of it (`/v1/webhooks`, `/v1/webhooks/{id}`), as a
+ * subscription API does, rather than one provider's receiver (`/webhooks/stripe`).
+ */
+function namesWebhookCollection(route: string): boolean {
+  const words = route.split(/[/?#]/).filter((seg) => seg !== '' && !/^[{:<]/.test(seg));
+  return words.length > 0 && WEBHOOK_WORD.test(words[words.length - 1]);
+}
+
+/**
+ * The kind of a webhook route by what the route itself says: one that is signed (hmac, or `signature-verification`),
+ * sender-certified (mtls) or declared public receives events; one that deletes (no provider sends events that way)
+ * manages subscriptions, kind `api`: the service will call the URLs registered there (server-side-request-forgery
+ * judges that), and no signature is expected. The collection or one item of it under a customer's credential (its
+ * own auth, or its element's) is subscription management too, unless a provider calls it: normalize asks the flows
+ * (providerCalledWebhooks); without them (exporters, importers) the route alone decides.
+ */
+export function webhookSubscription(route: string, methods: readonly string[], ownAuth: AuthMethod | undefined, around: WebhookContext = {}): boolean {
+  return subscriptionBy(route, methods, ownAuth, around) !== undefined;
+}
+
+/** What makes a webhook route subscription management: a method no provider sends events by, or a customer's credential. */
+type SubscriptionSign = 'method' | 'credential';
+
+function subscriptionBy(route: string, methods: readonly string[], ownAuth: AuthMethod | undefined, around: WebhookContext): SubscriptionSign | undefined {
+  if (around.signed === true || ownAuth === 'none' || ownAuth === 'hmac' || ownAuth === 'mtls') return undefined;
+  if (ownAuth === undefined && (around.inherited === 'hmac' || around.inherited === 'mtls')) return undefined;
+  if (methods.some((m) => SUBSCRIPTION_METHODS.has(m))) return 'method';
+  // A provider's receiver may take a shared secret too (`/webhooks/twilio` with basic auth): only the collection
+  // or one item of it, under a customer's credential, is where subscriptions are managed.
+  const credential = ownAuth ?? around.inherited;
+  return credential !== undefined && CUSTOMER_CREDENTIALS.has(credential) && namesWebhookCollection(route) ? 'credential' : undefined;
+}
+
+const signedReceiver = (own: readonly string[] | undefined, element: readonly string[] | undefined): boolean =>
+  own?.includes('signature-verification') === true || element?.includes('signature-verification') === true;
+
+const notWebhookBySubscription = (kind: EndpointKind, route: string, methods: readonly string[], ownAuth: AuthMethod | undefined, around: WebhookContext): EndpointKind =>
+  kind === 'webhook' && webhookSubscription(route, methods, ownAuth, around) ? 'api' : kind;
 
 /**
  * Endpoints meant for callers who have not signed in yet (or for other systems' callbacks): the auth a flow or an
@@ -336,6 +439,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
         at,
         loc: source.locate(at),
       };
+      if (ep?.kind === undefined && endpoint.kind === 'webhook') subscriptionKind(endpoint, ownAuth, auth, signedReceiver(ep?.controls, e.controls));
       endpoints.push(endpoint);
       if (auth === undefined && endpoint.public && endpoint.declaredPublic === undefined) mayTakeFlowAuth = true;
       byName.set(key, endpoint.id);
@@ -344,6 +448,15 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
     if (endpoints.length === 0) return none();
     endpointByTarget.set(id, byName);
     return endpoints;
+  };
+
+  // Subscription endpoints told only by a customer's credential: a provider's call to one makes it a receiver again.
+  let subscriptionsByCredential: Set<string> | undefined;
+  const subscriptionKind = (endpoint: Endpoint, ownAuth: AuthMethod | undefined, inherited: AuthMethod | undefined, signed: boolean): void => {
+    const sign = subscriptionBy(endpoint.route, endpoint.methods, ownAuth, { inherited, signed });
+    if (sign === undefined) return;
+    endpoint.kind = 'api';
+    if (sign === 'credential') (subscriptionsByCredential ??= new Set()).add(endpoint.id);
   };
 
   const element = (id: string, e: RawElement): Element => {
@@ -425,6 +538,12 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
   const refs = flowRefs ?? withOwnIds(readFlowRefs(raw.flows), elementIds);
   const flows: Flow[] = [];
   for (let k = 0; k < refs.length; k++) flows.push(flow(refs[k]));
+  if (subscriptionsByCredential !== undefined) {
+    // Every boundary's trust is known by now; an element in none is untrusted when external (graph.ts defaultTrust).
+    const untrusted = (e: Element): boolean =>
+      ((e.boundary === undefined ? undefined : trustOf.get(e.boundary)) ?? (e.kind === 'external' ? 'untrusted' : 'internal')) === 'untrusted';
+    providerCalledWebhooks(elements, flows, subscriptionsByCredential, untrusted);
+  }
   if (mayTakeFlowAuth) lendFlowAuth(elements, flows, refs);
 
   const assumptions: Assumption[] = (raw.assumptions ?? []).map((a, index) => {
@@ -451,6 +570,63 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
     threats,
     ...(raw.rules ? { rules: raw.rules } : {}),
   };
+}
+
+/**
+ * People and what they use (as facts.ts isPersonOrAgent reads them, and client devices): customers managing their
+ * subscriptions, never providers posting events.
+ */
+const PEOPLE_TYPES: ReadonlySet<string> = new Set(['user', 'admin', 'support-staff', 'developer']);
+const personOrApp = (e: Element): boolean =>
+  (e.kind === 'external' && PEOPLE_TYPES.has(e.type ?? '')) || e.type === 'user-agent' || e.type === 'device'
+  || e.traits.includes('browser') || e.traits.includes('mobile');
+
+/**
+ * A system that may post events to us: a third party, or anything in an untrusted zone that is no person, browser,
+ * app or device. An edge in front (CDN, load balancer, gateway, proxy) sends on what reaches it, so it is followed
+ * (providerCalledWebhooks), not counted.
+ */
+const mayPostEvents = (e: Element | undefined, untrusted: (e: Element) => boolean): boolean =>
+  e !== undefined && !forwardsRequests(e.type) && !personOrApp(e) && (e.type === 'third-party' || untrusted(e));
+
+/**
+ * A webhook route that only a customer's credential made a subscription endpoint (webhookSubscription) receives
+ * events when a provider calls it: by a flow naming it, by one naming no endpoint (the provider may post anywhere on
+ * the element), directly or through edges in front, or by its declared `callers`. Reporting an unsigned receiver
+ * that is a subscription API costs a look; hiding a provider's unsigned webhook costs forged events.
+ */
+function providerCalledWebhooks(elements: readonly Element[], flows: readonly Flow[], candidates: ReadonlySet<string>, untrusted: (e: Element) => boolean): void {
+  const byId = new Map(elements.map((e) => [e.id, e]));
+  const outOf = new Map<string, Flow[]>();
+  for (const f of flows) {
+    const out = outOf.get(f.from);
+    if (out === undefined) outOf.set(f.from, [f]);
+    else out.push(f);
+  }
+  const called = new Set<string>();
+  // Elements a provider calls without naming an endpoint: every candidate route on them may be the one it posts to.
+  const reached = new Set<string>();
+  const callers = elements.filter((e) => mayPostEvents(e, untrusted)).map((e) => e.id);
+  const counted = new Set(callers);
+  for (let head = 0; head < callers.length; head++) {
+    for (const f of outOf.get(callers[head]) ?? []) {
+      if (f.endpoint !== undefined) {
+        if (candidates.has(f.endpoint)) called.add(f.endpoint);
+        continue;
+      }
+      reached.add(f.to);
+      if (!counted.has(f.to) && forwardsRequests(byId.get(f.to)?.type)) {
+        counted.add(f.to);
+        callers.push(f.to);
+      }
+    }
+  }
+  for (const e of elements) {
+    for (const ep of e.endpoints) {
+      if (!candidates.has(ep.id)) continue;
+      if (reached.has(e.id) || called.has(ep.id) || ep.callers?.some((c) => mayPostEvents(byId.get(c), untrusted)) === true) ep.kind = 'webhook';
+    }
+  }
 }
 
 /**

@@ -3,7 +3,7 @@
 import { PROTOCOLS } from './catalog.js';
 import { displayPath } from './diagnostics.js';
 import { modelPositions } from './graph.js';
-import type { Diagnostic, Located, Model } from './types.js';
+import type { Diagnostic, Element, Located, Model } from './types.js';
 
 export function sanityWarnings(model: Model): Diagnostic[] {
   const out: Diagnostic[] = [];
@@ -60,10 +60,19 @@ export function sanityWarnings(model: Model): Diagnostic[] {
     } else if (e.kind === 'process' && ins === 0 && pulls[i] === 0) {
       warn('process-without-inputs', e, `process \`${e.id}\` sends data but receives none`,
         'add the flows into it (who triggers or feeds it)');
+    } else if (outs === 0 && carriesMessages(e)) {
+      // The messaging rules (poison messages, forged events, flooding) read a broker's consumers from its flows
+      // out: one drawn the way its connection opens (`worker -> queue`) reads as a producer, and nothing is judged.
+      warn('broker-without-consumers', e, `\`${e.id}\` is fed messages but no flow takes them out`,
+        `draw each consumer as a flow from the broker, the way the messages go (\`${e.id} -> worker\`), even when the consumer opens the connection`);
     }
   }
   return out;
 }
+
+/** A queue, topic or event bus: what it holds is on its way to consumers. */
+const carriesMessages = (e: Element): boolean =>
+  e.type === 'queue' || e.type === 'event-bus' || e.traits.includes('message-broker');
 
 /**
  * The processes that take data from a store, in one pass over the flows: 1 for each that connects to a queue
@@ -80,7 +89,7 @@ function pullers(model: Model, flowSource: Int32Array, flowTarget: Int32Array, w
     if (i < 0 || t < 0 || pulls[i] === 1) continue;
     const target = model.elements[t];
     if (target.kind !== 'store') continue;
-    if (target.type === 'queue' || target.type === 'event-bus' || target.traits.includes('message-broker')) pulls[i] = 1;
+    if (carriesMessages(target)) pulls[i] = 1;
     else if (target.type === 'cache' && (writer[t] === -2 || (writer[t] >= 0 && writer[t] !== i))) pulls[i] = 1;
   }
   return pulls;

@@ -708,11 +708,40 @@ function closesMore(line: Line): boolean {
   return false;
 }
 
+/**
+ * `{ GET /orders/{id}: {} }`: a route's path parameter opens a bracket in the middle of a plain key, which a flow
+ * map cannot hold. The key as written (from the entry's start to the `:` that ends it), when the bracket at
+ * `offset` follows a character of that key rather than a separator.
+ */
+function bracketInPlainScalar(text: string, offset: number): string | undefined {
+  if ((text[offset] !== '{' && text[offset] !== '[') || offset === 0 || /[\s,:{[]/.test(text[offset - 1])) return undefined;
+  let start = offset;
+  while (start > 0 && !/[,{[\n]/.test(text[start - 1])) start--;
+  // Forward to the `: ` that ends a key, the `,` that ends an entry or the bracket that closes the collection.
+  let end = offset;
+  for (let depth = 0; end < text.length && text[end] !== '\n'; end++) {
+    const ch = text[end];
+    if (ch === '{' || ch === '[') depth++;
+    else if (ch === '}' || ch === ']') {
+      if (--depth < 0) break;
+    } else if (depth === 0 && (ch === ',' || (ch === ':' && /\s/.test(text[end + 1] ?? '\n')))) break;
+  }
+  const written = text.slice(start, end).trim();
+  return written === '' || /["']/.test(written[0]) ? undefined : written;
+}
+
 function strayComma(): Explained {
   return { message: 'a `,` with no entry before it', hint: 'remove the extra `,`' };
 }
 
 function missingComma({ text, offset, e }: ErrorSite): Explained {
+  const bracketed = bracketInPlainScalar(text, offset);
+  if (bracketed !== undefined) {
+    return {
+      message: `\`${clipText(bracketed)}\` holds a \`${text[offset]}\`, which inside \`{ }\` or \`[ ]\` starts a new collection unless the text is quoted`,
+      hint: `quote it: \`"${clipText(bracketed, 70)}"\`, or write the collection one entry a line`,
+    };
+  }
   const or = e.message.includes(' or :') ? ' (or a `:`)' : '';
   return {
     message: `a \`,\`${or} is missing before \`${wordAt(text, offset)}\``,

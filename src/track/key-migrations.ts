@@ -4,19 +4,25 @@
 // each change is written here once, with its release note, and triage matching (triage.ts) and
 // `threatmap triage --migrate` (src/cli/triage.ts) follow it. No Node APIs: runs in the browser.
 import { type AnalysisContext, buildContext, isPassThrough } from '../analysis/context.js';
-import { functionLevelCase, routeServers, serverControls } from '../analysis/rules/authorization.js';
+import { declaredBehind, functionLevelCase, routeServers, serverControls } from '../analysis/rules/authorization.js';
 import { cannotCascade, managedGateway } from '../analysis/rules/availability.js';
-import { providerEncryptsAtRest } from '../analysis/rules/disclosure.js';
-import { contentInputNarrowed, vendorIdentityProvider } from '../analysis/rules/injection.js';
-import { authAskedInFront, isBroker, USER_CREDENTIALS } from '../analysis/rules/facts.js';
+import { isLogRecord } from '../analysis/rules/data-at-rest.js';
+import { onlyShippedToSinks, providerEncryptsAtRest } from '../analysis/rules/disclosure.js';
+import { contentInputNarrowed, onlyStoresDocuments, vendorIdentityProvider } from '../analysis/rules/injection.js';
+import {
+  assetList, authAskedInFront, endpointMfa, isBroker, isPrivilegedPerson, sensitive, signInMfa, signInsUpstream, USER_CREDENTIALS,
+} from '../analysis/rules/facts.js';
+import { staffBehindTold } from '../analysis/rules/human.js';
 import { clientProof, userSupplied } from '../analysis/rules/integrity.js';
 import { sshKeyCall } from '../analysis/rules/service-identity.js';
-import { pullDeployer } from '../analysis/rules/supply-chain.js';
+import { accessedByCloudIdentity } from '../analysis/rules/network.js';
+import { pullDeployer, receivesFirmware } from '../analysis/rules/supply-chain.js';
 import { personUsesProgram } from '../analysis/rules/transport.js';
+import { crossOriginOnlyFromVendorApps } from '../analysis/rules/web.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { displayPath } from '../model/diagnostics.js';
 import { buildGraph } from '../model/graph.js';
-import { defaultEndpointKind, inferEndpointKind } from '../model/normalize.js';
+import { defaultEndpointKind, inferEndpointKind, namesOneExport, namesWebhooks } from '../model/normalize.js';
 import type { Boundary, Element, Endpoint, Flow } from '../model/types.js';
 import type { TriageStatus } from './types.js';
 import { threatUid, UID_PATTERN } from './uid.js';
@@ -68,6 +74,9 @@ const OFF_THE_SHELF_QUERIES = 'software run as shipped (now also a self-hosted i
 const GATE_AUTH_NOTE = 'an endpoint behind a gateway or other edge that states its own `auth` takes that auth: the edge asks it of every call, so the endpoint is no longer public (missing-token-validation stays the gateway\'s to decide)';
 const READ_ONLY_UPLOAD_NOTE = 'a route whose path says files (`/files`, `/attachments`, `/uploads`, `/import`) but whose methods are all reads (GET, HEAD, OPTIONS) or DELETE sends no file: it is no upload (`kind: upload` still makes it one)';
 const SERVED_CONTROL_NOTE = 'a route declared on a gateway or proxy is served by the application behind it, whose own check (on it, or on its copy of the route) counts for the route: each application that may serve it declares the control';
+const DECLARED_BEHIND_NOTE = 'a route declared both on a gateway, proxy or load balancer and on the application behind it that serves it is one route: it is judged once, on the application\'s own endpoint, where the check must be written (decide the threat there)';
+const ONE_OBJECT_EXPORT_NOTE = 'a route naming one export, download or report (`/exports/{id}`, `/files/{id}/download`) fetches one file made already: it is no `export`, with nothing to page or bound (`kind: export` still makes it one)';
+const WEBHOOK_SUBSCRIPTION_NOTE = 'a webhook route customers manage (a DELETE, or the collection or one item of it under a customer\'s credential) registers the URLs the service posts its events to: it is kind `api`, no incoming webhook, and server-side-request-forgery judges the registered URLs';
 const MANAGED_GATEWAY_NOTE = 'a managed API gateway (type `gateway` with the `cloud` trait, such as AWS API Gateway) ends every integration call at a timeout of its own that cannot be switched off: its calls tie nothing up';
 
 export const KEY_MIGRATIONS: readonly KeyMigration[] = [
@@ -203,8 +212,31 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   ...retiredS17('client-controlled-value', 'user-supplied', 'what users supply about themselves (personal or health data, their own card details) is theirs to send and to correct: a price, a total, a balance, a role or a payment status is still the server\'s'),
   ...retiredS17('no-timeouts-external', 'managed-gateway', MANAGED_GATEWAY_NOTE),
   ...retiredS17('missing-authorization', 'route-role-checks', 'a role check each admin route declares (`authorization` on the endpoint) is the check where the admin function is: the finding is mitigated, as by one on the application'),
+  // Session 23 (authz), ahead of served-object-check and served-authentication: a route the application behind
+  // declares too is no longer judged on the edge at all, whatever controls the application declares.
+  ...retiredS17('broken-object-level-authorization', 'declared-behind', DECLARED_BEHIND_NOTE),
+  ...retiredS17('unauthenticated-object-change', 'declared-behind', DECLARED_BEHIND_NOTE),
+  // Session 23 (authz): MFA at the login that issues the session cookie guards the admin routes taking it; staff
+  // behind a shared load balancer sign in where the model says they do.
+  ...retiredS17('admin-without-mfa', 'login-mfa', 'an admin route taking the session cookie that the element\'s login endpoints issue is guarded by their MFA when every one of them asks for it: administrators pass MFA to get the cookie'),
+  // Session 23 (people): no administrator signs in at a route only our applications call; they sign in to those.
+  ...retiredS17('admin-without-mfa', 'upstream-mfa', 'an admin route that only our own applications call, with their own credential, is reached by administrators through those applications: MFA where they sign in to them (on each application, its login endpoints or the people\'s flows into it) guards the route'),
+  ...retiredS17('privileged-user-phishing', 'staff-behind-edge', 'behind a load balancer or proxy shared with others, staff sign in where the model says they do (an endpoint naming them among its callers, the credential their call states, admin routes), not on every application behind it: a finding that named only the others is gone, and one about admin routes is the admin rules\''),
   ...retiredS17('broken-object-level-authorization', 'served-object-check', SERVED_CONTROL_NOTE),
   ...retiredS17('unauthenticated-object-change', 'served-authentication', SERVED_CONTROL_NOTE),
+  // Session 23 (parse): webhook subscription routes are no receivers; an upload only stored is parsed behind.
+  ...retiredS17('unsigned-webhook', 'webhook-subscription', WEBHOOK_SUBSCRIPTION_NOTE),
+  ...retiredS17('webhook-replay', 'webhook-subscription', WEBHOOK_SUBSCRIPTION_NOTE),
+  ...retiredS17('xxe', 'stores-documents', 'an element that writes uploaded Office or SVG files to object or file storage or a queue which another process opening documents (a converter by its tech, one tagged as parsing XML, or an os-command tool) reads or consumes, and that neither converts them nor is tagged as parsing XML itself, only stores them: the threat is reported on the process that opens them'),
+  // Session 23: what the reviews of a bank, an IoT fleet and a data platform found reported by mistake.
+  ...retiredS17('unsigned-firmware-update', 'no-firmware-delivery', 'a flow that names data moves only that data (a device uploading readings to the service that also hands out firmware pulls none), and an asset about firmware that is a command, job, status, version, report or notification, or a key, credential or telemetry, is no firmware: a device no flow delivers firmware to has no unsigned-firmware-update finding'),
+  ...retiredS17('cors-misconfiguration', 'vendor-page-server', 'software run as shipped (Grafana, Kibana, Superset: `off-the-shelf`) serves pages whose script calls its own backend: that the same people also call an API does not make the API cross-origin'),
+  ...retiredS17('flat-network', 'iam-cloud-store', 'a managed cloud store reached only through its provider\'s API (S3, DynamoDB, Secrets Manager: cloud, not SQL) whose every caller signs with IAM or hmac is guarded by IAM policy, not network position; a database with an address in the zone (RDS, self-hosted) is still reported'),
+  ...retiredS17('unbounded-query', 'one-object-export', ONE_OBJECT_EXPORT_NOTE),
+  ...retiredS17('no-rate-limiting', 'one-object-export', ONE_OBJECT_EXPORT_NOTE),
+  ...retiredS17('unhashed-passwords', 'secrets-vault', 'a secrets vault exists to hand back what it keeps (tokens we send out, passwords of the databases we log in to): a hash could not, so a vault has no finding'),
+  ...retiredS17('sensitive-data-in-logs', 'log-records-only', 'the log records themselves (assets of type `logs`, or named as an audit trail or log with no sensitive type) are what a log store is for: a store holding no other sensitive data has no finding'),
+  ...retiredS17('verbose-errors', 'shipped-to-sinks', 'what a service only writes to a log or backups store never comes back into a request: a service whose only data of high confidentiality is that has no finding'),
   ...retiredS17('dependency-confusion', 'pull-deployer', 'a pull-based deployer (Argo CD, Flux) resolves no dependencies: it applies what was built elsewhere, and the build that resolves them is where pinning belongs'),
 ];
 
@@ -427,9 +459,11 @@ export const migrateCommand = (modelFile: string): string => `threatmap triage $
 /** The cases session 17 retired: endpoint cases name an endpoint in the old key, element cases an element. */
 export type RetiredCase = EndpointCase | ElementCase;
 type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check' | 'admin-api-route'
-  | 'gate-auth' | 'read-only-upload-path' | 'token-auth-route' | 'user-supplied' | 'served-object-check' | 'served-authentication';
+  | 'gate-auth' | 'read-only-upload-path' | 'token-auth-route' | 'user-supplied' | 'served-object-check' | 'served-authentication'
+  | 'declared-behind' | 'login-mfa' | 'webhook-subscription' | 'upstream-mfa' | 'one-object-export';
 type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller' | 'vendor-idp' | 'iam-broker' | CapabilityCase
-  | 'provider-encrypted' | 'token-auth-element' | 'managed-gateway' | 'pull-deployer' | 'route-role-checks';
+  | 'provider-encrypted' | 'token-auth-element' | 'managed-gateway' | 'pull-deployer' | 'route-role-checks' | 'staff-behind-edge' | 'stores-documents'
+  | 'no-firmware-delivery' | 'vendor-page-server' | 'iam-cloud-store' | 'secrets-vault' | 'log-records-only' | 'shipped-to-sinks';
 /** Processes whose tech brings the trait of a capability (session 18): not reported on the trait alone any more. */
 type CapabilityCase = 'xml-capability' | 'template-capability' | 'deserialization-capability' | 'content-input';
 /** A function declaration, not a table: KEY_MIGRATIONS calls it (through retiredS17) while the module loads. */
@@ -437,7 +471,9 @@ function isElementCase(when: RetiredCase): when is ElementCase {
   return when === 'cloud-api-store' || when === 'off-the-shelf' || when === 'mail-catcher' || when === 'load-balancer' || when === 'untyped-caller'
     || when === 'xml-capability' || when === 'template-capability' || when === 'deserialization-capability' || when === 'content-input'
     || when === 'vendor-idp' || when === 'iam-broker' || when === 'provider-encrypted' || when === 'token-auth-element' || when === 'managed-gateway'
-    || when === 'pull-deployer' || when === 'route-role-checks';
+    || when === 'pull-deployer' || when === 'route-role-checks' || when === 'staff-behind-edge' || when === 'stores-documents'
+    || when === 'no-firmware-delivery' || when === 'vendor-page-server' || when === 'iam-cloud-store' || when === 'secrets-vault'
+    || when === 'log-records-only' || when === 'shipped-to-sinks';
 }
 
 /** A retirement of session 17. A function declaration: KEY_MIGRATIONS, above, calls it while the module loads. */
@@ -495,6 +531,17 @@ const ENDPOINT_RETIRED: Record<EndpointCase, (ep: Endpoint, e: Element, assets: 
   },
   'served-object-check': (ep, e, _assets, ctx) => servedControlled(ep, e, ctx, 'object-level-authorization'),
   'served-authentication': (ep, e, _assets, ctx) => servedControlled(ep, e, ctx, 'authentication'),
+  // Session 23: the application behind that serves the edge's route declares it too (authorization.ts declaredBehind).
+  'declared-behind': (ep, e, _assets, ctx) => isPassThrough(e) && declaredBehind(ctx(), e, ep),
+  // Session 23: an admin route with no MFA of its own, taking the cookie that logins asking for MFA issue (facts.ts endpointMfa).
+  'login-mfa': (ep, e, _assets, ctx) => ep.kind === 'admin' && !ctx().endpointHas(ep, 'mfa') && endpointMfa(ctx(), e, ep),
+  // Session 23: an admin route only our applications call, whose people sign in to them with MFA (facts.ts signInsUpstream).
+  'upstream-mfa': (ep, e, _assets, ctx) => ep.kind === 'admin' && !ctx().endpointHas(ep, 'mfa')
+    && (signInsUpstream(ctx(), e, ep)?.every((app) => signInMfa(ctx(), app)) ?? false),
+  // Session 23: a webhook route that normalize.ts webhookSubscription made a plain call.
+  'webhook-subscription': (ep) => ep.kind === 'api' && namesWebhooks(ep.route) && inferEndpointKind(ep.route, ep.methods) === 'webhook',
+  // Session 23: a route naming one export or download (normalize.ts namesOneExport) is a plain call.
+  'one-object-export': (ep) => ep.kind !== 'export' && namesOneExport(ep.route),
 };
 
 /**
@@ -530,6 +577,24 @@ const ELEMENT_RETIRED: Record<ElementCase, (e: Element, inFlows: readonly Flow[]
   'token-auth-element': (e) => e.endpoints.some(tokenAuthRoute) && !e.endpoints.some((ep) => ENUMERABLE_KINDS.has(ep.kind)),
   'managed-gateway': (e) => managedGateway(e),
   'pull-deployer': (e, _inFlows, _byId, ctx) => e.type === 'ci-cd' && pullDeployer(ctx(), e) !== undefined,
+  // Session 23: staff whose call into a shared forwarding element the model places on some of the processes behind.
+  'staff-behind-edge': (e, _inFlows, _byId, ctx) => isPrivilegedPerson(e) && staffBehindTold(ctx(), e),
+  'stores-documents': (e, _inFlows, _byId, ctx) => e.kind === 'process' && onlyStoresDocuments(ctx(), e),
+  'no-firmware-delivery': (e, _inFlows, _byId, ctx) => e.type === 'device' && !receivesFirmware(ctx(), e),
+  'vendor-page-server': (e, _inFlows, _byId, ctx) => e.kind === 'process' && crossOriginOnlyFromVendorApps(ctx(), e),
+  'iam-cloud-store': (e, _inFlows, _byId, ctx) => e.kind === 'store' && accessedByCloudIdentity(ctx(), e),
+  'secrets-vault': (e) => e.type === 'secrets-vault',
+  'log-records-only': (e, inFlows, _byId, ctx) => {
+    if (e.type !== 'logs') return false;
+    const held = sensitive(assetList(ctx(), [...new Set([...e.stores, ...inFlows.flatMap((f) => f.data)])]));
+    return held.length > 0 && held.every(isLogRecord);
+  },
+  'shipped-to-sinks': (e, _inFlows, _byId, ctx) => {
+    const confidential = ctx().assetsOf(e.id).filter((a) => a.kind === 'data' && a.confidentiality === 'high');
+    if (e.kind !== 'process' || confidential.length === 0) return false;
+    const shipped = onlyShippedToSinks(ctx(), e);
+    return confidential.every((a) => shipped.has(a.id));
+  },
   // Session 22: each admin route the element declares checks the caller's role itself.
   'route-role-checks': (e) => e.endpoints.some((ep) => ep.kind === 'admin') && e.endpoints.every((ep) => ep.kind !== 'admin' || ep.controls.includes('authorization')),
 };

@@ -131,10 +131,11 @@ describe('pre-launch example', () => {
     const en = find('account-enumeration').find((t) => t.key === 'account-enumeration@app');
     assert.equal(en?.stride, 'I');
   });
-  it('finds the admin panel reachable without VPN (E, Critical)', () => {
+  it('finds the admin panel reachable without VPN (E, High: the session cookie it takes is issued past MFA at POST /login)', () => {
     const [t] = find('exposed-admin-interface');
     assert.equal(t.stride, 'E');
-    assert.equal(t.risk, 'Critical');
+    assert.equal(t.risk, 'High');
+    assert.equal(t.likelihood.level, 'Medium');
   });
   it('finds file upload without type validation (High)', () => {
     const [t] = find('unsafe-file-upload');
@@ -146,9 +147,9 @@ describe('pre-launch example', () => {
     const list = focused.recommendations.map((x) => `[${x.risk}] ${x.text}`);
     assert.equal(list.length, 4);
     assert.match(list[0], /^\[Critical\] Add webhook signature verification/);
-    assert.match(list[1], /^\[Critical\] Restrict \/admin .* VPN or an IP allow-list/);
-    assert.match(list[2], /^\[High\] Add rate limiting to .*\/login and .*\/register/);
-    assert.match(list[3], /^\[High\] Validate file upload types/);
+    assert.match(list[1], /^\[High\] Add rate limiting to .*\/login and .*\/register/);
+    assert.match(list[2], /^\[High\] Validate file upload types/);
+    assert.match(list[3], /^\[High\] Restrict \/admin .* VPN or an IP allow-list/);
   });
   it('follows the facts: signature verification removes the critical webhook threat', () => {
     const fixed = analyzeText(replaceOnce(exampleText('prelaunch'), "callers: [stripe], accepts: [subscriptions] }", "callers: [stripe], accepts: [subscriptions], controls: [signature-verification] }"));
@@ -160,5 +161,8 @@ describe('pre-launch example', () => {
     assert.equal(threatsOf(allow, 'exposed-admin-interface').length, 0);
     const mfa = analyzeText(replaceOnce(exampleText('prelaunch'), '/admin:         { callers: [admin] }', '/admin:         { callers: [admin], controls: [mfa] }'));
     assert.equal(threatsOf(mfa, 'exposed-admin-interface')[0].risk, 'High');
+    // Without MFA at the login that issues its session cookie, nothing stands in the way: Critical.
+    const noLoginMfa = analyzeText(replaceOnce(exampleText('prelaunch'), 'controls: [mfa, generic-responses]', 'controls: [generic-responses]'));
+    assert.equal(threatsOf(noLoginMfa, 'exposed-admin-interface')[0].risk, 'Critical');
   });
 });

@@ -29,7 +29,7 @@ describe('discover: Terraform on Google Cloud', () => {
   it('elements in the project and its VPC network; the managed group takes its template', () => {
     const d = draftOf('terraform-gcp');
     assert.deepEqual(elements(d), [
-      'web-mig service in VPC network shop', 'web-lb load-balancer in GCP project (shop-prod)', 'orders postgres in VPC network shop',
+      'web-mig service in VPC network shop', 'web-lb gcp-load-balancer in GCP project (shop-prod)', 'orders postgres in VPC network shop',
       'media gcs in GCP project (shop-prod)', 'api service in GCP project (shop-prod)', 'gke kubernetes in VPC network shop',
     ]);
     assert.deepEqual(d.elements.find((e) => e.id === 'web-mig')?.provenance.map((p) => p.line), [38, 28]);

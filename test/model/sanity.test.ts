@@ -59,4 +59,19 @@ describe('sanityWarnings', () => {
     assert.deepEqual(fed(['user -> queue: amqps', 'queue -> api: amqps']), ['warning process-without-outputs@6:3']);
     assert.deepEqual(fed(['user -> queue: amqps', 'queue -> api: amqps', 'user -> api: https']), []);
   });
+  it('warns about a broker fed messages with no consumer drawn out of it, the direction the messaging rules read', () => {
+    const broker = (type: string, flows: string[]) => brief(sanityWarnings(model([
+      'threatmap: 1', 'system: { name: events }', 'elements:', '  api: { type: service }', `  orders: { type: ${type} }`, '  worker: { type: worker }',
+      '  db: { type: database }', 'flows:', '  - api -> db: postgres', ...flows.map((f) => `  - ${f}`),
+    ].join('\n')))).filter((w) => w.includes('broker-without'));
+    assert.deepEqual(broker('queue', ['api -> orders: amqps', 'worker -> orders: amqps', 'worker -> db: postgres']), ['warning broker-without-consumers@5:3'],
+      'the worker drawn the way its connection opens reads as a second producer');
+    assert.deepEqual(broker('event-bus', ['api -> orders: https']), ['warning broker-without-consumers@5:3']);
+    assert.deepEqual(broker('queue', ['api -> orders: amqps', 'orders -> worker: amqps', 'worker -> db: postgres']), []);
+    assert.deepEqual(broker('cache', ['api -> orders: redis']), [], 'a cache is no broker');
+    const m = model(['threatmap: 1', 'system: { name: events }', 'elements:', '  api: { type: service }', '  orders: { tech: rabbitmq }', 'flows:', '  - api -> orders: amqps'].join('\n'));
+    const warning = sanityWarnings(m).find((w) => w.code === 'broker-without-consumers');
+    assert.equal(warning?.path, 'elements.orders');
+    assert.match(warning?.hint ?? '', /`orders -> worker`/);
+  });
 });

@@ -144,7 +144,7 @@ describe('cleartext rules', () => {
     assert.equal(plain.description, '1 flow from api uses an unencrypted protocol (http); anyone on the network path can read the traffic.');
     assert.deepEqual(plain.evidence.map((e) => e.fact), ['api -> orders: http is not encrypted']);
     const encrypted = `${head}elements:\n  api: { type: api }\n  orders: { type: service }\nflows:\n  - api -> orders: { protocol: http, encrypted: true }\n  - orders -> api: https\n`;
-    assert.deepEqual(reasonsOf(encrypted, cleartextDisclosure).sort(), ['tls: http is marked encrypted in transit', 'tls: https is encrypted in transit']);
+    assert.deepEqual(reasonsOf(encrypted, cleartextDisclosure).sort(), ['encrypted: http is marked encrypted in transit', 'tls: https is encrypted in transit']);
   });
 
   it('says how many flows of a group cross the internet when not all do', () => {

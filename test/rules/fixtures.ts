@@ -654,6 +654,30 @@ export const FIXTURES: RuleFixture[] = [
     }],
   },
   {
+    rule: 'signing-key-in-pipeline', component: 'ci', control: 'human-approval',
+    model: m('assets:\n  fw-key: { name: Firmware signing key, type: secrets }\nelements:\n  ci: { tech: github-actions, controls: [$C] }\n  signer: { type: secrets-vault, stores: [fw-key] }\nflows:\n  - ci -> signer: https\n'),
+    negatives: [{
+      name: 'a pipeline with no signing key and no firmware that devices verify signs nothing',
+      model: m('elements:\n  ci: { tech: github-actions }\n  api: { type: api }\nflows:\n  - ci -> api: https\n'),
+    }],
+  },
+  {
+    rule: 'signed-url-leakage', component: 'bucket', control: 'short-lived-credentials',
+    model: m('boundaries:\n  internet: { trust: untrusted }\nelements:\n  customer: { type: user, in: internet }\n  bucket: { tech: s3, controls: [$C] }\nflows:\n  - customer -> bucket: { protocol: https, auth: signature }\n'),
+    negatives: [
+      { name: 'a partner signing with its own keys', model: m('boundaries:\n  internet: { trust: untrusted }\nelements:\n  partner: { type: third-party, in: internet }\n  bucket: { tech: s3 }\nflows:\n  - partner -> bucket: { protocol: https, auth: signature }\n') },
+      { name: 'IAM calls, no link', model: m('boundaries:\n  internet: { trust: untrusted }\nelements:\n  customer: { type: user, in: internet }\n  bucket: { tech: s3 }\nflows:\n  - customer -> bucket: { protocol: https, auth: iam }\n') },
+    ],
+  },
+  {
+    rule: 'third-party-data-sharing', component: 'api->crm', control: 'data-minimization',
+    model: m('assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  api: { type: api, controls: [$C] }\n  crm: { type: third-party }\nflows:\n  - api -> crm: { protocol: https, data: [pii] }\n'),
+    negatives: [
+      { name: 'a payment processor takes the payment data it exists for', model: m('assets:\n  card: { type: payment, classification: restricted }\nelements:\n  api: { type: api }\n  psp: { tech: stripe }\nflows:\n  - api -> psp: { protocol: https, auth: api-key, data: [card] }\n') },
+      { name: 'a language model is llm-data-leakage\'s', model: m('assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  api: { type: api }\n  model: { tech: openai }\nflows:\n  - api -> model: { protocol: https, auth: api-key, data: [pii] }\n') },
+    ],
+  },
+  {
     rule: 'cloud-console-without-mfa', component: 'console', control: 'mfa',
     model: m('elements:\n  ops: { type: admin }\n  console: { tech: aws-console, controls: [$C] }\nflows:\n  - ops -> console: https\n'),
   },

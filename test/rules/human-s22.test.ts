@@ -22,7 +22,7 @@ describe('privileged-user-phishing behind a CDN', () => {
     assert.deepEqual(titles(withDashboard), []);
     assert.deepEqual(reasons(withDashboard), [[['mfa'], 'staff sign in with MFA']]);
     const actions = analyzeText(MODEL_HEAD + reviewed).recommendations.map((r) => r.text);
-    assert.deepEqual(actions.filter((a) => a.startsWith('Require MFA for administrators')), []);
+    assert.deepEqual(actions.filter((a) => a.startsWith('Require MFA for administrators') || a.startsWith('Require phishing-resistant MFA for')), []);
   });
 
   it('leaves an application whose only sign-in is the admin endpoint to the admin rules, with MFA on it', () => {
@@ -35,7 +35,7 @@ describe('privileged-user-phishing behind a CDN', () => {
     assert.equal(t?.title, 'Phished staff credentials open web');
     assert.deepEqual(evidenceFacts(t), ['staff -> cdn reaches web with no MFA']);
     const actions = analyzeText(MODEL_HEAD + body).recommendations.map((r) => r.text);
-    assert.ok(actions.includes('Require MFA for administrators on web'), actions.join('\n'));
+    assert.ok(actions.includes('Require phishing-resistant MFA for staff (administrators) on web'), actions.join('\n'));
   });
 });
 

@@ -124,7 +124,7 @@ describe('no-circuit-breaker and no-timeouts-external: a managed API gateway bou
   });
 
   it('says so in the conditions', () => {
-    assert.match(noCircuitBreaker.condition, /managed API gateway \(type `gateway` with the `cloud` trait, tech `api-gateway`/);
+    assert.match(noCircuitBreaker.condition, /managed API gateway \(type `gateway` with the `cloud` trait: tech `api-gateway`, `azure-api-management`, `apigee`, `gcp-api-gateway`/);
     assert.match(noTimeoutsExternal.condition, /not a managed API gateway/);
   });
 });

@@ -8,8 +8,8 @@ import { noAuthFact } from './messaging.js';
 import { forwardEvidence, servedEvidence } from './served.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
-  assetList, assetNames, authAskerOf, callAuth, callAuthMethod, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
-  isUserAgent, itOrThem, perElement, restricted, ruleRuns, sensitiveAssetsOf, untrustedPaths, USER_CREDENTIALS,
+  assetList, assetNames, authAskerOf, callAuth, callAuthMethod, endpointMfa, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
+  isUserAgent, itOrThem, perElement, restricted, ruleRuns, sensitiveAssetsOf, signInMfa, signInsUpstream, untrustedPaths, USER_CREDENTIALS,
 } from './facts.js';
 import { type ForgedToken, signingKeyOf, signingKeys } from './signing-keys.js';
 import { firmwareDelivery, isFirmware } from './supply-chain.js';
@@ -500,7 +500,7 @@ export const adminWithoutMfa: EndpointRule = {
   title: 'Administrative access without MFA',
   description:
     'An administrative endpoint that is not open to the internet (a VPN or allow-list stands in front) but accepts one factor or none: a phished, reused or stolen admin credential (or, with no credential, network access alone) is full control.',
-  condition: 'an endpoint of kind `admin` that is either not exposed or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa` (on the endpoint, its element or boundary, or every flow that reaches it)',
+  condition: 'an endpoint of kind `admin` that is either not exposed or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa` (on the endpoint, its element or boundary, or every flow that reaches it; for an endpoint taking a `session-cookie`, on every login endpoint of its element, which issues the cookie; for an endpoint that only our applications call (naming it or no endpoint, from its `callers` when listed), each of them called by people, their browsers or apps (directly or through forwarding elements), where those people sign in: on each application, its boundary, every one of its login endpoints, or every flow from a person or their browser or app into it)',
   mitigation: 'Require phishing-resistant MFA (WebAuthn/FIDO2) for every administrative login, and re-authenticate for dangerous actions.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
   mitigatedBy: ADMIN_MFA,
@@ -512,6 +512,16 @@ export const adminWithoutMfa: EndpointRule = {
   check(ep, element, ctx) {
     if (adminOpenToInternet(ep, element, ctx)) return undefined;
     if (mfaOnEveryFlow(ep, element, ctx)) return mitigatedBy(['mfa'], endpointComponent(ep), 'administrators use MFA');
+    // The session cookie the route takes is issued only past MFA at the element's login: the admins behind it passed it.
+    if (!ctx.endpointHas(ep, 'mfa') && endpointMfa(ctx, element, ep)) {
+      return mitigatedBy(['mfa'], endpointComponent(ep), `administrators pass MFA at every login of ${element.name}, which issues the session cookie ${ep.key} takes`);
+    }
+    // No administrator signs in here: the applications calling the route do, and so MFA is asked where they sign in.
+    const upstream = !ctx.endpointHas(ep, 'mfa') ? signInsUpstream(ctx, element, ep) : undefined;
+    if (upstream !== undefined && upstream.every((app) => signInMfa(ctx, app))) {
+      const names = namesAtMost(upstream.map((app) => app.name), TEXT_NAMES, 'other applications');
+      return mitigatedBy(['mfa'], endpointComponent(ep), `administrators sign in with MFA to ${names}, which ${upstream.length === 1 ? 'calls' : 'call'} ${ep.key} with ${upstream.length === 1 ? 'its' : 'their'} own credential`);
+    }
     return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_MFA, 'administrators use MFA', (missing) => {
       const factor = adminFactor(ep);
       return {
@@ -905,17 +915,20 @@ export const unauthenticatedDevice: FlowRule = {
   stride: 'S',
   title: 'Devices are not authenticated',
   description:
-    'A device sends data into the system without authenticating: anyone can impersonate a device and inject readings or commands, or enrol fake devices at scale (a device that only downloads its firmware gives an impostor the firmware).',
-  condition: 'a flow from an external element of type `device` with auth `none`, into a target that asks for no credential of its own (the flow names a public endpoint, or names none and the target declares no `auth`), without `authentication` on the target or the flow; a network connection into a broker, or into a store that `unauthenticated-store-access` judges, is left to `unauthenticated-broker` or that rule, and a call into a service that `missing-authentication` reports for other open paths too is reported there. A call that only fetches firmware (carrying nothing but firmware, to a source unsigned-firmware-update recognises) is a download: an impostor gains the firmware, not a way to send forged data',
+    'A device sends data into the system without authenticating: anyone can impersonate a device and inject readings or commands, or enrol fake devices at scale (a device that only downloads its firmware gives an impostor the firmware). Likewise a device that takes commands or other data of high integrity from an unauthenticated call: anyone within reach of it (radio range, its network) commands it.',
+  condition: 'a flow from an external element of type `device` with auth `none`, into a target that asks for no credential of its own (the flow names a public endpoint, or names none and the target declares no `auth`), without `authentication` on the target or the flow; a network connection into a broker, or into a store that `unauthenticated-store-access` judges, is left to `unauthenticated-broker` or that rule, and a call into a service that `missing-authentication` reports for other open paths too is reported there. A call that only fetches firmware (carrying nothing but firmware, to a source unsigned-firmware-update recognises) is a download: an impostor gains the firmware, not a way to send forged data; when the device authenticates elsewhere (a flow of it taking `mtls`), the advice is to require that identity at the source. Also a network flow into a device (not from another device, whose call is judged as the sender\'s, nor from a broker, whose subscribers the messaging rules judge) with auth `none` carrying data of high integrity (or, naming none, into a device that handles such data), without `authentication` on the flow, the device or its boundary',
   mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) and revoke identities individually.',
-  action: { text: 'Authenticate devices with per-device certificates (mTLS) on {targets}' },
+  action: { text: 'Authenticate devices and the calls into them (per-device certificates or keys, authenticated pairing) on {targets}' },
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
-  rating: 'Likelihood High (device protocols are easy to replay); impact from the integrity of the data the devices send, Medium by default; for a firmware download, Low (the firmware any device holds too), or from its confidentiality when that is high.',
+  rating: 'Likelihood High (device protocols are easy to replay); impact from the integrity of the data the devices send, Medium by default; for a firmware download, Low (the firmware any device holds too), or from its confidentiality when that is high. For a call into a device: likelihood Medium over short-range radio (BLE, Bluetooth, Zigbee, Z-Wave, NFC, LoRa, Thread: the attacker must come near), else High when the device or the caller is in an untrusted zone, Medium otherwise; impact from the integrity of the data it takes.',
   example: 'elements:\n  sensor: { type: device }\n  ingest: { type: service }\n  db: { tech: postgres }\nflows:\n  - sensor -> ingest: mqtts\n  - ingest -> db: sql+tls',
   appliesTo: 'flow',
-  gate: { auth: ['none'], from: { types: ['device'] } },
+  // Calls from a device and calls into one: the check tells them apart.
+  gate: { auth: ['none'] },
   check(flow, ctx) {
+    const into = callIntoDevice(flow, ctx);
+    if (into !== undefined) return into;
     const call = deviceCall(flow, ctx);
     if (call === undefined) return undefined;
     const { device, target } = call;
@@ -936,6 +949,48 @@ export const unauthenticatedDevice: FlowRule = {
   },
 };
 
+/** Short-range radio protocols: an attacker must come near the device. */
+const RADIO = /(?:^|[^a-z])(?:ble|bluetooth|zigbee|z-?wave|nfc|lora(?:wan)?|thread|802\.15\.4)(?:$|[^a-z])/i;
+
+const INTO_DEVICE_MITIGATION =
+  'Authenticate whoever sends the device commands: pair with authentication (LE Secure Connections with a passkey or out-of-band pairing, never Just Works), give each device its own key (none shared across the fleet), accept commissioning only in a mode that needs physical presence (a button press) for a short time, and have the back end sign commands the device verifies.';
+
+/**
+ * An unauthenticated call into a device that takes data of high integrity (commands, commissioning): encryption
+ * alone (BLE pairing without authentication) keeps out eavesdroppers, not impostors. Not a call from another
+ * device (judged as that device's call) nor from a broker (its subscribers are the messaging rules').
+ */
+function callIntoDevice(flow: Flow, ctx: AnalysisContext): Outcome | undefined {
+  const device = ctx.graph.elements.get(flow.to);
+  // A person at the device itself (its buttons, a local port: `in-process`, `ipc`, `file`) makes no call to spoof.
+  if (device?.type !== 'device' || !isNetworkFlow(flow)) return undefined;
+  const source = ctx.graph.elements.get(flow.from);
+  if (source === undefined || source.type === 'device' || isBroker(source) || callAuthMethod(ctx.graph, flow) !== 'none') return undefined;
+  const carried = ctx.assetsOfFlow(flow);
+  const data = highIntegrity(carried.length ? carried : assetList(ctx, device.handles));
+  if (data.length === 0) return undefined;
+  const where = { component: device.id, componentKind: 'element' as const, flows: [flow.id] };
+  if (flow.controls.includes('authentication')) return mitigatedBy(['authentication'], where, `${says(device.name, 'authenticates')} who sends ${itObject(device.name)} ${assetNames(data)}`);
+  const names = assetNames(data);
+  const reachable = inUntrustedZone(ctx, device.id) || ctx.isUntrustedSource(source.id);
+  return unlessControlled(ctx, { element: device, flows: [flow] }, ['authentication'], 'callers of the device authenticate', () => ({
+    title: `Unauthenticated calls into ${device.name} carry ${names}`,
+    description: `${flowLabel(flow, ctx)} sends ${names} with no authentication${flow.encrypted ? ' (encrypted, which keeps out eavesdroppers, not impostors)' : ''}; anyone who reaches ${device.name} can pose as ${source.name} and send ${itObject(device.name)} ${names}.`,
+    mitigation: INTO_DEVICE_MITIGATION,
+    likelihood: RADIO.test(flow.protocol)
+      ? rated('Medium', `needs to be within radio range of ${device.name}, where anyone can send ${itObject(device.name)} data: some access`)
+      : reachable
+        ? rated('High', `anyone who reaches ${device.name} on ${its(device.name)} network can send ${itObject(device.name)} data`)
+        : rated('Medium', `needs access to the network ${device.name} ${verbFor(device.name, 'is')} on`),
+    impact: assetImpact(data, 'integrity', rated('High', 'commands the device acts on')),
+    evidence: [
+      evidence(noAuthFact(flowLabel(flow, ctx), callAuth(ctx, flow), flow), callAuth(ctx, flow).at),
+      evidence(`${names} ${isOrAre(data)} of high integrity`, data[0].at),
+    ],
+    target: device.name,
+  }));
+}
+
 /**
  * A device's call that only fetches its firmware: what an impostor gains there is the firmware itself (to take
  * apart for flaws and secrets, or to build clones), not a way to send forged data. Undefined for any other call.
@@ -954,9 +1009,22 @@ function firmwareDownload(ctx: AnalysisContext, flow: Flow): ThreatFacts | undef
       ? assetImpact(secret, 'confidentiality', rated('High', 'confidential firmware'))
       : rated('Low', 'the firmware itself, which any device bought holds too: no user data'),
     evidence: [evidence(noAuthFact(flowLabel(flow, ctx), callAuth(ctx, flow), flow), callAuth(ctx, flow).at), delivery.why],
-    mitigation: 'Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) so that only enrolled devices download firmware, and keep secrets out of firmware images: they are extracted from any device anyway.',
+    mitigation: downloadMitigation(ctx, device, source),
     target: source.name,
   };
+}
+
+const SECRETS_OUT_OF_FIRMWARE = 'keep secrets out of firmware images: they are extracted from any device anyway';
+
+/**
+ * What to do about an open firmware download: a device that already authenticates elsewhere (a client certificate
+ * it presents on another flow) should present it at the source too; else it needs an identity of its own.
+ */
+function downloadMitigation(ctx: AnalysisContext, device: Element, source: Element): string {
+  const known = ctx.graph.outFlows(device.id).find((f) => f.to !== source.id && callAuthMethod(ctx.graph, f) === 'mtls');
+  if (known === undefined) return `Give each device its own identity (a client certificate provisioned at manufacture, mutual TLS) so that only enrolled devices download firmware, and ${SECRETS_OUT_OF_FIRMWARE}.`;
+  const peer = ctx.graph.elements.get(known.to)?.name ?? known.to;
+  return `${device.name} already ${verbFor(device.name, 'holds')} an identity (the client certificate ${its(device.name)} calls to ${peer} present): require it at ${source.name} too (mutual TLS), or serve downloads through short-lived signed URLs that the device-management service issues to authenticated devices; and ${SECRETS_OUT_OF_FIRMWARE}.`;
 }
 
 /**

@@ -5,7 +5,7 @@ import { type AnalysisContext, type Exposure, isPassThrough } from '../context.j
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
-  assetList, assetNames, cached, inContainer, isData, isLlm, isPerson, isUserAgent, keepsSessions, PER_USER_TYPES, restrictedStored,
+  assetList, assetNames, cached, callAuthMethod, endpointMfa, inContainer, isData, isLlm, isPerson, isUserAgent, keepsSessions, PER_USER_TYPES, restrictedStored,
   ruleRuns, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
@@ -97,7 +97,7 @@ export const exposedAdmin: ElementRule = {
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
   references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when one of the routes is reachable from the internet without MFA (scanners find admin paths), Medium when each has MFA (on the endpoint, its element or boundary, or every flow to it) or is reachable only indirectly; one step lower (Medium instead of High, Low instead of Medium) when every route authenticates with a key credential that cannot be guessed or phished (`iam`, `mtls`, `ssh-key`); impact High (full compromise).',
+  rating: 'Likelihood High when one of the routes is reachable from the internet without MFA (scanners find admin paths), Medium when each has MFA (on the endpoint, its element or boundary, or every flow to it; for a route taking a `session-cookie`, on every login endpoint of its element, which issues the cookie) or is reachable only indirectly; one step lower (Medium instead of High, Low instead of Medium) when every route authenticates with a key credential that cannot be guessed or phished (`iam`, `mtls`, `ssh-key`); impact High (full compromise).',
   example: "elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: session-cookie }\nflows:\n  - ops -> api: https",
   appliesTo: 'element',
   kinds: ['process', 'store', 'external'],
@@ -113,7 +113,7 @@ export const exposedAdmin: ElementRule = {
       if (!isExposed(exposure)) continue;
       const present = presentControls(ctx, ADMIN_CONTROLS, element, ep);
       if (present.length) out.push(mitigatedBy(present, endpointComponent(ep), onlyReachableThrough(present)));
-      else open.push({ ep, exposure, mfa: ctx.endpointHas(ep, 'mfa') || mfaOnEveryFlow(ep, element, ctx) });
+      else open.push({ ep, exposure, mfa: endpointMfa(ctx, element, ep) || mfaOnEveryFlow(ep, element, ctx) });
     }
     if (open.length) out.push(openAdminThreat(element, open));
     return out.length === 1 ? out[0] : out.length ? out : undefined;
@@ -278,51 +278,60 @@ export const missingAuthorization: ElementRule = {
   stride: 'E',
   title: 'Users can reach administrative functions (no role checks)',
   description:
-    'One application serves both administrative endpoints and ordinary users, and does not declare checking each request against the caller\'s role: any signed-in user who calls an admin route gains its powers (broken function-level authorization).',
-  condition: 'a process running application code (not a forwarding element, nor software run as shipped: `off-the-shelf`, such as an identity provider like Keycloak, or a `mail-catcher`, whose role checks are its vendor\'s code) with at least one endpoint of kind `admin` and at least one endpoint for other callers (not `health`, `webhook` or `callback`), or with inbound flows from both people of type `admin` and people of type `user`, without `authorization`; mitigated as well when every admin route declares `authorization` itself (the role check where the admin function is). Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them: its only application (through further forwarding elements; not software run as shipped), or the one whose id or name holds the words of the route\'s first path segment that names any in a row (`/user-service/` and `/userService/` go to `user-service`, `/users/` to `user-service` when no name says `users`), past generic segments (`/api/v2/identity/` goes to `identity`; `/api/orders` to the one application whose name says `api`) but not past a template (`/{tenant}/`) or another segment; a route the application declares itself counts once. An `authorization` declared on the forwarding element checks the routes declared on it, as one declared on such a route checks it (either counts only when admins and users do not call the application directly too). With several applications behind it and routes none of them is named for, one threat on the forwarding element names them, mitigated when it, each of them or each admin route declares `authorization`. Admin routes of an API (`/api/` in the path, or a method named on an API) are framed as broken function-level authorization (OWASP API5), with a role check in the service as the fix',
+    'One application serves both administrative endpoints and ordinary users, and does not declare checking each request against the caller\'s role: any signed-in user who calls an admin route gains its powers (broken function-level authorization). Likewise a route whose `callers` name who is meant to call it, while others reach its application with a credential it accepts and nothing enforces the list.',
+  condition: 'a process running application code (not a forwarding element, nor software run as shipped: `off-the-shelf`, such as an identity provider like Keycloak, or a `mail-catcher`, whose role checks are its vendor\'s code) with at least one endpoint of kind `admin` and at least one endpoint for other callers (not `health`, `webhook` or `callback`), or with inbound flows from both people of type `admin` and people of type `user`, without `authorization`; mitigated as well when every admin route declares `authorization` itself (the role check where the admin function is). Routes declared on a forwarding element (reverse proxy, load balancer, gateway, CDN) count for the application behind it that serves them: its only application (through further forwarding elements; not software run as shipped), or the one whose id or name holds the words of the route\'s first path segment that names any in a row (`/user-service/` and `/userService/` go to `user-service`, `/users/` to `user-service` when no name says `users`), past generic segments (`/api/v2/identity/` goes to `identity`; `/api/orders` to the one application whose name says `api`) but not past a template (`/{tenant}/`) or another segment; a route the application declares itself counts once. An `authorization` declared on the forwarding element checks the routes declared on it, as one declared on such a route checks it (either counts only when admins and users do not call the application directly too). With several applications behind it and routes none of them is named for, one threat on the forwarding element names them, mitigated when it, each of them or each admin route declares `authorization`. Admin routes of an API (`/api/` in the path, or a method named on an API) are framed as broken function-level authorization (OWASP API5), with a role check in the service as the fix. Second case, when the first reports no threat: a process running application code (as above) with endpoints naming their `callers` (not public, not of kind login, otp, register, password-reset, webhook, callback or health) that an element not among them reaches with a credential the endpoint accepts (a flow naming the endpoint or none whose auth, as the call carries it, is the endpoint\'s; a forwarding element in front is one of the callers when named, or when only they reach it), unless `authorization` is on the endpoint, its element or boundary, `ip-allowlist` on the endpoint, or the endpoint takes `mtls` (each caller\'s own certificate, admitted by name): one threat per element naming those routes (OWASP API5)',
   mitigation: 'Check the caller\'s role on every request server-side (deny by default, one central policy), and keep admin routes on a separate host or service where possible.',
   action: { text: 'Enforce role checks on every request in {targets}' },
   mitigatedBy: ['authorization'],
   references: ['CWE-285', 'CWE-269', 'CAPEC-122', 'OWASP API5:2023', 'OWASP Top 10 A01'],
-  rating: 'Likelihood Medium (needs an ordinary account and knowledge of admin routes); impact High (administrative powers).',
+  rating: 'Likelihood Medium (needs an ordinary account and knowledge of admin routes); impact High (administrative powers). For routes meant for named callers: likelihood Medium when one of those left out is reachable from an untrusted zone (its credential is anyone\'s to get), Low when all are internal (one must be compromised first); impact from the confidentiality of what the routes return and the integrity of what they change, Medium when they name neither.',
   example: "elements:\n  visitor: { tech: browser }\n  app:\n    kind: process\n    endpoints:\n      /admin: { auth: session-cookie }\n      /orders: { auth: session-cookie }\nflows:\n  - visitor -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
     const served = servedEndpoints(ctx, element);
-    if (served === undefined || !roleCase(ctx, element, served)) return undefined;
-    const declared = served.endpoints.filter((s) => isAdminEndpoint(s.ep));
-    const others = served.endpoints.filter((s) => servesOrdinaryCallers(s.ep));
-    if (served.behind) return unplacedAdminRoutes(ctx, element, served.behind, declared, others);
-    // A forwarding element that checks the caller's role (a gateway's authorization policy) does so for the
-    // routes declared on it: those are checked before they reach the application. So does a route that declares
-    // its own role check: the check sits exactly where the admin function is.
-    const admin = declared.filter((s) => !checkedAtGateway(ctx, s) && !routeChecksRole(s));
-    if (admin.length === 0 && declared.length > 0) {
-      const checked = adminRoutesChecked(ctx, element, declared);
-      if (checked !== undefined) return mitigatedBy(['authorization'], elementComponent(element), checked);
-    }
-    // Signed-in users call the same API as admins: only a role check in the service tells them apart.
-    const api = admin.length > 0 && admin.every((s) => apiRoute(s.ep, [element]));
-    const routes = namesAtMost(admin.map(routeLabel), TEXT_NAMES, 'other admin routes');
-    const ordinary = signedIn(others);
-    return unlessControlled(ctx, { element }, ['authorization'], 'every request is checked against the caller\'s role', (missing) => ({
-      title: `Privilege escalation to admin functions on ${element.name}`,
-      description: api
-        ? `${says(element.name, 'serves')} admin API routes (${routes}) next to routes for ordinary signed-in users and ${verbFor(element.name, 'declares')} no role check on them: broken function-level authorization (OWASP API5); any signed-in user who calls an admin route gets its powers.`
-        : `${says(element.name, 'serves')} administrative ${admin.length ? `endpoints (${routes})` : 'users'} next to ordinary users and ${verbFor(element.name, 'declares')} no per-request authorization; a signed-in user calling an admin route may get its powers.`,
-      ...(api ? { mitigation: `Check the caller's role in ${element.name} on every admin route, server-side (deny by default, one central policy): signed-in users call the same API, so a VPN or IP allow-list in front does not tell them apart from admins.` } : {}),
-      likelihood: rated('Medium', 'needs an ordinary account and the admin routes: some skill'),
-      impact: rated('High', 'administrative powers: full compromise'),
-      evidence: [
-        ...(admin.length ? admin.slice(0, TEXT_NAMES).map((s) => servedEvidence(s, element, 'is an admin endpoint')) : [evidence(`${says(element.name, 'is')} used by administrators`, element.at)]),
-        ordinary ? servedEvidence(ordinary, element, 'serves ordinary callers') : evidence(`${says(element.name, 'is')} used by ordinary users`, element.at),
-        ...forwardEvidence(ctx, element, ordinary ? [...admin, ordinary] : admin),
-        missing,
-      ],
-    }));
+    if (served === undefined) return undefined;
+    const role = roleCase(ctx, element, served) ? adminRoleOutcome(ctx, element, served) : undefined;
+    // The role finding's fix (a role check on every request) covers the routes meant for named callers too.
+    if (role !== undefined && role.outcome === 'threat') return role;
+    const callers = served.behind === undefined && !offTheShelf(element) ? unenforcedCallersOutcome(ctx, element) : undefined;
+    return callers !== undefined && (callers.outcome === 'threat' || role === undefined) ? callers : role;
   },
 };
+
+/** missing-authorization's first case: admin routes next to ordinary ones (or admins and users calling), no role check. */
+function adminRoleOutcome(ctx: AnalysisContext, element: Element, served: Served): Outcome {
+  const declared = served.endpoints.filter((s) => isAdminEndpoint(s.ep));
+  const others = served.endpoints.filter((s) => servesOrdinaryCallers(s.ep));
+  if (served.behind) return unplacedAdminRoutes(ctx, element, served.behind, declared, others);
+  // A forwarding element that checks the caller's role (a gateway's authorization policy) does so for the
+  // routes declared on it: those are checked before they reach the application. So does a route that declares
+  // its own role check: the check sits exactly where the admin function is.
+  const admin = declared.filter((s) => !checkedAtGateway(ctx, s) && !routeChecksRole(s));
+  if (admin.length === 0 && declared.length > 0) {
+    const checked = adminRoutesChecked(ctx, element, declared);
+    if (checked !== undefined) return mitigatedBy(['authorization'], elementComponent(element), checked);
+  }
+  // Signed-in users call the same API as admins: only a role check in the service tells them apart.
+  const api = admin.length > 0 && admin.every((s) => apiRoute(s.ep, [element]));
+  const routes = namesAtMost(admin.map(routeLabel), TEXT_NAMES, 'other admin routes');
+  const ordinary = signedIn(others);
+  return unlessControlled(ctx, { element }, ['authorization'], 'every request is checked against the caller\'s role', (missing) => ({
+    title: `Privilege escalation to admin functions on ${element.name}`,
+    description: api
+      ? `${says(element.name, 'serves')} admin API routes (${routes}) next to routes for ordinary signed-in users and ${verbFor(element.name, 'declares')} no role check on them: broken function-level authorization (OWASP API5); any signed-in user who calls an admin route gets its powers.`
+      : `${says(element.name, 'serves')} administrative ${admin.length ? `endpoints (${routes})` : 'users'} next to ordinary users and ${verbFor(element.name, 'declares')} no per-request authorization; a signed-in user calling an admin route may get its powers.`,
+    ...(api ? { mitigation: `Check the caller's role in ${element.name} on every admin route, server-side (deny by default, one central policy): signed-in users call the same API, so a VPN or IP allow-list in front does not tell them apart from admins.` } : {}),
+    likelihood: rated('Medium', 'needs an ordinary account and the admin routes: some skill'),
+    impact: rated('High', 'administrative powers: full compromise'),
+    evidence: [
+      ...(admin.length ? admin.slice(0, TEXT_NAMES).map((s) => servedEvidence(s, element, 'is an admin endpoint')) : [evidence(`${says(element.name, 'is')} used by administrators`, element.at)]),
+      ordinary ? servedEvidence(ordinary, element, 'serves ordinary callers') : evidence(`${says(element.name, 'is')} used by ordinary users`, element.at),
+      ...forwardEvidence(ctx, element, ordinary ? [...admin, ordinary] : admin),
+      missing,
+    ],
+  }));
+}
 
 /** A route declared on a forwarding element that checks the caller's role itself. */
 const checkedAtGateway = (ctx: AnalysisContext, s: ServedEndpoint): boolean => s.via !== undefined && ctx.elementHas(s.via, 'authorization');
@@ -384,6 +393,117 @@ function unplacedAdminRoutes(ctx: AnalysisContext, edge: Element, behind: readon
       evidence(`no authorization on ${namesAtMost(uncheckedNames, TEXT_NAMES, 'other applications')}`, unchecked[0].at),
     ],
   });
+}
+
+// --- Routes meant for named callers -------------------------------------------------------------------------
+// `callers` says who is meant to call a route; unless something checks it, anyone whose credential the route
+// accepts calls it too: the technician's commissioning route, called with a household's token.
+
+/** Kinds callers reach before they hold a credential, or that other systems call back on: their own rules judge them. */
+const NOT_CALLER_CHECKED: ReadonlySet<string> = new Set(['login', 'otp', 'register', 'password-reset', 'webhook', 'callback', 'health']);
+
+/** What enforces a route's `callers` besides a role check: an allow-list of the callers' addresses on the route. */
+const ROUTE_CALLER_CONTROLS = ['ip-allowlist'] as const;
+
+/** A route meant for named callers, and the flows of others that reach it with a credential it accepts. */
+interface CallerRestriction {
+  ep: Endpoint;
+  others: readonly Flow[];
+}
+
+/**
+ * The flows into the element that land on the route (naming it or no route) with a credential it accepts (the
+ * auth the call carries is the route's) from an element its `callers` do not name: a forwarding element in front
+ * is one of its callers when it is named, or when everything that reaches it is (see forwardsOnly).
+ */
+function callersLeftOut(ctx: AnalysisContext, element: Element, ep: Endpoint): Flow[] {
+  const callers = ep.callers;
+  if (callers === undefined || ep.public || ep.auth === 'none' || NOT_CALLER_CHECKED.has(ep.kind)) return [];
+  return ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && (f.endpoint === undefined || f.endpoint === ep.id)
+    && !callers.includes(f.from) && callAuthMethod(ctx.graph, f) === ep.auth && !forwardsOnly(ctx, f.from, callers, new Set([element.id])));
+}
+
+/** A forwarding element (not `exposed`) that only elements among `callers` reach, directly or through further forwarding elements. */
+function forwardsOnly(ctx: AnalysisContext, id: string, callers: readonly string[], seen: Set<string>): boolean {
+  const edge = ctx.graph.elements.get(id);
+  if (edge === undefined || !isPassThrough(edge) || edge.exposed === true || seen.has(id)) return false;
+  seen.add(id);
+  const before = ctx.graph.inFlows(id).filter((f) => f.from !== id);
+  return before.length > 0 && before.every((f) => callers.includes(f.from) || forwardsOnly(ctx, f.from, callers, seen));
+}
+
+/**
+ * What enforces a route's `callers` (a role check on it or its element, an IP allow-list on the route, a client
+ * certificate each caller holds for the route to admit by name), or undefined.
+ */
+function callerCheck(ctx: AnalysisContext, ep: Endpoint): { controls: string[]; reason: string } | undefined {
+  if (ctx.endpointHas(ep, 'authorization')) return { controls: ['authorization'], reason: `${ep.key} checks that the caller is one it is meant for` };
+  const allowed = ROUTE_CALLER_CONTROLS.filter((c) => ep.controls.includes(c));
+  if (allowed.length) return { controls: allowed, reason: `${ep.key} admits only its callers' addresses` };
+  if (ep.auth === 'mtls') return { controls: ['mtls'], reason: `each caller of ${ep.key} proves its own identity with a client certificate, which the route admits by name` };
+  return undefined;
+}
+
+/** Whether a route's `callers` are all who can call it: no one else reaches it with a credential it takes, or something enforces the list. */
+const callersHold = (ctx: AnalysisContext, element: Element, ep: Endpoint): boolean =>
+  callersLeftOut(ctx, element, ep).length === 0 || callerCheck(ctx, ep) !== undefined;
+
+/** Names of elements by id, each once, in the order given. */
+const elementNames = (ctx: AnalysisContext, ids: readonly string[]): string[] => [...new Set(ids.map((id) => ctx.graph.elements.get(id)?.name ?? id))];
+
+/**
+ * missing-authorization's second case: routes whose `callers` leave out others who reach the element with a
+ * credential the route accepts, with nothing that enforces the list (broken function-level authorization).
+ */
+function unenforcedCallersOutcome(ctx: AnalysisContext, element: Element): Outcome | undefined {
+  const open: CallerRestriction[] = [];
+  const enforced: { controls: string[]; reason: string }[] = [];
+  for (const ep of element.endpoints) {
+    const others = callersLeftOut(ctx, element, ep);
+    if (others.length === 0) continue;
+    const check = callerCheck(ctx, ep);
+    if (check) enforced.push(check);
+    else open.push({ ep, others });
+  }
+  if (open.length === 0) {
+    if (enforced.length === 0) return undefined;
+    return mitigatedBy([...new Set(enforced.flatMap((c) => c.controls))], elementComponent(element), enforced.map((c) => c.reason).join('; '));
+  }
+  return unenforcedCallersThreat(ctx, element, open);
+}
+
+function unenforcedCallersThreat(ctx: AnalysisContext, element: Element, open: readonly CallerRestriction[]): Outcome {
+  const keys = open.map((r) => r.ep.key);
+  const routes = namesAtMost(keys, TEXT_NAMES, 'other routes');
+  const meant = namesAtMost(elementNames(ctx, open.flatMap((r) => r.ep.callers!)), TEXT_NAMES, 'others');
+  const otherIds = [...new Set(open.flatMap((r) => r.others.map((f) => f.from)))];
+  const others = elementNames(ctx, otherIds);
+  const othersText = namesAtMost(others, TEXT_NAMES, 'others');
+  const auths = [...new Set(open.map((r) => r.ep.auth))].join(' or ');
+  // Whoever reaches an untrusted element can open an account there (a household's app); an internal service
+  // left out must be compromised first.
+  const public_ = otherIds.some((id) => ctx.exposure(id) !== 'internal' || ctx.isUntrustedSource(id));
+  const returned = nonEmpty(open.flatMap((r) => assetList(ctx, r.ep.returns).filter(isData)));
+  const changed = nonEmpty(open.flatMap((r) => (onlyReads(r.ep) ? [] : assetList(ctx, r.ep.accepts).filter(isData))));
+  const title = open.length === 1
+    ? `${keys[0]} on ${element.name} callable by others than ${meant}`
+    : `Routes of ${element.name} meant for ${namesAtMost(elementNames(ctx, open.flatMap((r) => r.ep.callers!)), TITLE_NAMES, 'others')} callable by anyone signed in`;
+  return unlessControlled(ctx, { element }, ['authorization'], 'every request is checked against the caller\'s role', (missing) => ({
+    title,
+    description: `${routes} on ${element.name} ${agreeing(keys, 'is', 'are')} meant for ${meant} (${agreeing(keys, 'its', 'their')} \`callers\`), but ${othersText} also ${agreeing(others, 'reaches', 'reach')} ${element.name} with ${auths}, which ${agreeing(keys, 'the route accepts', 'the routes accept')}, and nothing enforces the list: broken function-level authorization (OWASP API5); whoever holds a credential of ${othersText} calls ${agreeing(keys, 'it', 'them')} too.`,
+    mitigation: `Check on every request to ${routes} that the caller is ${meant} (a role, scope or client id in the credential, checked server-side, deny by default), or serve ${agreeing(keys, 'the route', 'the routes')} where only ${meant} can reach.`,
+    likelihood: public_
+      ? rated('Medium', `needs a credential ${element.name} accepts, which ${othersText} ${agreeing(others, 'holds', 'hold')} or ${agreeing(others, 'passes', 'pass')} on from users, and the route: some skill`)
+      : rated('Low', `needs one of ${othersText} compromised first: ${agreeing(others, 'it is', 'they are')} internal`),
+    impact: returned || changed ? objectImpact(returned, changed) : rated('Medium', 'the model does not say what the route returns or changes: name it in `returns` or `accepts` to rate it'),
+    evidence: [
+      ...open.slice(0, TEXT_NAMES).map((r) => evidence(`${r.ep.key} is meant for ${namesAtMost(elementNames(ctx, r.ep.callers!), TEXT_NAMES, 'others')}`, [...r.ep.at, 'callers'])),
+      ...[...new Map(open.flatMap((r) => r.others).map((f) => [f.id, f])).values()].slice(0, TEXT_NAMES)
+        .map((f) => evidence(`${flowLabel(f, ctx)} authenticates with ${callAuthMethod(ctx.graph, f)}`, f.at)),
+      missing,
+    ],
+    target: open.length === 1 ? `${keys[0]} on ${element.name}` : element.name,
+  }));
 }
 
 const isAdminEndpoint = (ep: Endpoint) => ep.kind === 'admin';
@@ -459,6 +579,17 @@ export function routeServers(ctx: AnalysisContext, element: Element, ep: Endpoin
   const owner = fw.ownerOf.get(ep.id);
   if (owner === undefined) return [];
   return owner === element ? fw.unplaced.get(element.id)?.behind ?? [] : [owner];
+}
+
+/**
+ * Whether an application behind the forwarding element that serves one of its routes (see routeServers) declares
+ * that route too: the object rules judge the application's own endpoint, where the check must be written, and
+ * leave the forwarding element's copy alone (one finding for one cause).
+ */
+export function declaredBehind(ctx: AnalysisContext, element: Element, ep: Endpoint): boolean {
+  const servers = routeServers(ctx, element, ep);
+  for (let i = 0; i < servers.length; i++) if (declaresSame(servers[i], ep)) return true;
+  return false;
 }
 
 /** The controls among `controls` an application declares for a route it serves: on itself, or on its own copy of the route. */
@@ -609,7 +740,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   title: 'Insecure direct object references (BOLA/IDOR)',
   description:
     'An authenticated endpoint returns (or changes) per-user data that is confidential, and the model does not declare that each object is checked against its owner: changing an id in the request reads or changes another user\'s data.',
-  condition: 'an endpoint (not of kind admin, whose callers reach every user\'s objects by design) reachable from an untrusted zone that requires authentication and returns per-user assets (pii, payment, financial, health, credentials, session, business) of high confidentiality, or accepts them with PUT, PATCH or DELETE, or, when it names no such data, whose path takes an object id (`{id}`, `{order_id}`, `:userId`) and that is not of kind login, register, password-reset, webhook, callback or health; without `object-level-authorization` on it, its element or its boundary, nor, for a route declared on a forwarding element (reverse proxy, load balancer, gateway, CDN), on the application behind it that serves the route (placed as missing-authorization places it: on each application behind when the route names none of them, every one of them must declare it)',
+  condition: 'an endpoint (not of kind admin, whose callers reach every user\'s objects by design) reachable from an untrusted zone that requires authentication and returns per-user assets (pii, payment, financial, health, credentials, session, business) of high confidentiality, or accepts them with PUT, PATCH or DELETE, or, when it names no such data, whose path takes an object id (`{id}`, `{order_id}`, `:userId`) and that is not of kind login, register, password-reset, webhook, callback or health; without `object-level-authorization` on it, its element or its boundary, nor, for a route declared on a forwarding element (reverse proxy, load balancer, gateway, CDN), on the application behind it that serves the route (placed as missing-authorization places it: on each application behind when the route names none of them, every one of them must declare it); such a route is judged only when no application behind it that serves it declares the route too: that application\'s own endpoint is judged instead, once, where the check is written',
   mitigation: 'Check on every request that the object belongs to (or is shared with) the caller, in one data-access layer; prefer ids the caller cannot enumerate.',
   action: { text: 'Check object ownership on every request to {targets}' },
   mitigatedBy: OBJECT_CONTROLS,
@@ -621,7 +752,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   check(ep, element, ctx) {
     // An admin route reaches every user's objects by design: who may call it at all is the function-level
     // finding (exposed-admin-interface, missing-authorization), not an ownership check on each object.
-    if (ep.public || ep.kind === 'admin') return undefined;
+    if (ep.public || ep.kind === 'admin' || declaredBehind(ctx, element, ep)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     let writes = false;
@@ -667,7 +798,7 @@ export const unauthenticatedObjectChange: EndpointRule = {
   title: 'Objects changed or deleted without authentication',
   description:
     'A public endpoint (no authentication) takes PUT, PATCH or DELETE, or a POST that changes what matters (data of high integrity, money, accounts): whoever reaches it changes or deletes records that are not theirs, moves money or changes accounts, without an account and without leaving a name.',
-  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone with a PUT, PATCH or DELETE method, or with POST when it accepts an asset of high integrity (not credentials, secrets or session tokens, which callers prove themselves with) or its path names money moving or an account change (refund, payout, payment, pay, charge, transfer, withdraw, order, role, permission, grant, delete, remove; a public POST is otherwise a sign-up, a contact form, a search or an ingest), not of kind login, register, password-reset, webhook, callback or health (their own rules judge them), nor admin or debug (exposed-admin-interface and exposed-debug-endpoint), nor, for POST, search, export, fetch or redirect (reads), without `authentication` on it, its element or its boundary, nor, for a route declared on a forwarding element, on the application behind it that serves the route (each application behind when the route names none of them)',
+  condition: 'a public endpoint (auth `none`) reachable from an untrusted zone with a PUT, PATCH or DELETE method, or with POST when it accepts an asset of high integrity (not credentials, secrets or session tokens, which callers prove themselves with) or its path names money moving or an account change (refund, payout, payment, pay, charge, transfer, withdraw, order, role, permission, grant, delete, remove; a public POST is otherwise a sign-up, a contact form, a search or an ingest), not of kind login, register, password-reset, webhook, callback or health (their own rules judge them), nor admin or debug (exposed-admin-interface and exposed-debug-endpoint), nor, for POST, search, export, fetch or redirect (reads), without `authentication` on it, its element or its boundary, nor, for a route declared on a forwarding element, on the application behind it that serves the route (each application behind when the route names none of them); such a route is judged only when no application behind it that serves it declares the route too: that application\'s own endpoint is judged instead, once',
   mitigation: 'Require authentication on every method that changes or deletes data, then check that the object belongs to the caller; leave only reads public.',
   action: { text: 'Require authentication for the changing methods of {targets}' },
   mitigatedBy: ['authentication'],
@@ -681,7 +812,7 @@ export const unauthenticatedObjectChange: EndpointRule = {
     const accepted = assetList(ctx, ep.accepts);
     const post = consequentialPost(ep, accepted);
     const methods = post === undefined ? writeMethods(ep) : ep.methods.filter((m) => STATE_CHANGING_METHODS.has(m)).join(', ');
-    if (methods === '') return undefined;
+    if (methods === '' || declaredBehind(ctx, element, ep)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     return unlessServedControlled(ctx, { element, endpoint: ep }, ['authentication'], 'callers are authenticated', (missing) => {
@@ -837,8 +968,11 @@ const onlyReads = (ep: Endpoint): boolean => ep.methods.length > 0 && ep.methods
  * (a public address of the element's own, open to every caller).
  */
 function machineCallers(ep: Endpoint, element: Element, ctx: AnalysisContext): string[] | undefined {
-  if (element.exposed === true && ep.callers === undefined) return undefined;
-  const ids = ep.callers ?? callersPastEdges(ctx, element, ep);
+  // `callers` nothing enforces, with others reaching the route with a credential it takes, says who is meant to
+  // call it, not who can: those who reach it are the callers then.
+  const declared = ep.callers !== undefined && callersHold(ctx, element, ep) ? ep.callers : undefined;
+  if (element.exposed === true && declared === undefined) return undefined;
+  const ids = declared ?? callersPastEdges(ctx, element, ep);
   if (ids === undefined || ids.length === 0) return undefined;
   const names = new Set<string>();
   for (const id of ids) {

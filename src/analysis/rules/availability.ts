@@ -5,7 +5,7 @@ import { rated } from '../risk.js';
 import { credentialStuffing, otpBruteForce } from './authentication.js';
 import { UPLOAD_ENDPOINT } from './integrity.js';
 import { llmUnboundedConsumption, modelUseThrough } from './llm.js';
-import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, itOrThem, perElement, ruleRuns } from './facts.js';
+import { assetList, assetNames, hasOrHave, isBroker, isOrAre, isPersonOrAgent, itOrThem, perElement, ruleRuns } from './facts.js';
 import { perModel, targetKind, targetOf, targetsOfKind } from './family-shared.js';
 import { it, itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
@@ -110,7 +110,7 @@ export const noCircuitBreaker: ModelRule = {
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
-  condition: 'synchronous flows (not an interactive session or file transfer: ssh, sftp, scp, rdp, vnc, telnet) between a process in an internal or restricted zone that is not a load balancer (its health checks take a failing target out of rotation: they are its circuit breaker), a managed API gateway (type `gateway` with the `cloud` trait, tech `api-gateway`: it ends every integration call at its own timeout, 29 s for AWS REST APIs), a client or a build pipeline (`ci-cd`: a failed step fails the build) and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
+  condition: 'synchronous flows (not an interactive session or file transfer: ssh, sftp, scp, rdp, vnc, telnet) between a process in an internal or restricted zone that is not a load balancer (its health checks take a failing target out of rotation: they are its circuit breaker), a managed API gateway (type `gateway` with the `cloud` trait: tech `api-gateway`, `azure-api-management`, `apigee`, `gcp-api-gateway`; it ends every integration call at its own timeout, 29 s for AWS REST APIs), a client or a build pipeline (`ci-cd`: a failed step fails the build) and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -507,9 +507,10 @@ export const noTimeoutsExternal: ElementRule = {
   title: 'Calls to third parties without timeouts',
   description:
     'A service makes synchronous calls to third-party services without timeouts or a circuit breaker: when a provider slows down, every worker waits on it and the service stops answering.',
-  condition: 'a process outside untrusted zones, not a managed API gateway (type `gateway` with the `cloud` trait, tech `api-gateway`: it ends every integration call at its own timeout), with synchronous flows to elements in an untrusted zone other than people, browsers, apps or devices (third parties), where neither the flow nor the process has `timeouts` or `circuit-breaker`; one finding per calling process, naming those calls and its unbounded synchronous calls to our own services (no-circuit-breaker leaves that process to this rule)',
+  condition: 'a process outside untrusted zones, not a managed API gateway (type `gateway` with the `cloud` trait: tech `api-gateway`, `azure-api-management`, `apigee`, `gcp-api-gateway`; it ends every integration call at its own timeout), with synchronous flows to elements in an untrusted zone other than people, browsers, apps or devices (third parties), where neither the flow nor the process has `timeouts` or `circuit-breaker`; one finding per calling process, naming those calls and its unbounded synchronous calls to our own services (no-circuit-breaker leaves that process to this rule)',
   mitigation: 'Set connect and read timeouts on every outbound call, add a circuit breaker with a fallback, and queue non-urgent calls.',
-  action: { text: 'Add timeouts and a circuit breaker to third-party calls from {targets}' },
+  // It names the caller's unbounded calls to our own services too (no-circuit-breaker leaves them to it).
+  action: { text: 'Add timeouts and a circuit breaker to the outbound calls of {targets}' },
   mitigatedBy: EXTERNAL_CALL_CONTROLS,
   references: ['CWE-400', 'CWE-1088', 'CAPEC-227'],
   rating: 'Likelihood Medium (provider outages happen, or an attacker slows the provider); impact Medium (the caller stops responding), Low for a background job nothing waits on (type `worker` or `function` with no synchronous flow into it but from stores and brokers: a scheduled job or a queue consumer, whose stuck run the next run or its monitoring finds).',
@@ -595,46 +596,67 @@ function criticalAt(ctx: AnalysisContext, element: Element, critical: CriticalAs
   return [...found.values()].sort((a, b) => a.order - b.order).map((x) => x.asset);
 }
 
+/**
+ * What absorbs a flood of connections to an MQTT or AMQP broker: limits the broker enforces per client and per
+ * address, and a network load balancer with DDoS protection in front (a CDN does not carry MQTT or AMQP).
+ */
+const BROKER_DDOS_ADVICE =
+  'Limit connections at the broker: a connection rate limit, a maximum number of connections per client id and per source address, a cap on TLS handshakes per second (or terminate TLS on the load balancer), and per-client message rate and size quotas (EMQX: `max_conn_rate` and `max_connections` on the listener; Mosquitto: `max_connections`; RabbitMQ: per-virtual-host `max-connections` limits); and put a network load balancer with DDoS protection (AWS Shield, Azure DDoS Protection, Google Cloud Armor) in front of the broker.';
+
+/**
+ * Whether the element takes traffic straight from the internet: exposure `internet`, and marked `exposed` or with
+ * a flow in from an untrusted zone other than from third-party services (partners calling a webhook say where
+ * their events go, not where the public's traffic lands). Clients connect to a broker of ours whichever way the
+ * flow is drawn (a device subscribing is drawn broker -> device), so a broker outside untrusted zones counts
+ * flows to such clients too, whatever its exposure says.
+ */
+function takesTrafficDirectly(ctx: AnalysisContext, element: Element): boolean {
+  const client = (id: string) => id !== element.id && inUntrustedZone(ctx, id) && ctx.graph.elements.get(id)?.type !== 'third-party';
+  if (ctx.exposure(element.id) === 'internet' && (element.exposed === true || ctx.graph.inFlows(element.id).some((f) => client(f.from)))) return true;
+  return isBroker(element) && !inUntrustedZone(ctx, element.id) && ctx.graph.outFlows(element.id).some((f) => client(f.to));
+}
+
 export const noDdosProtection: ElementRule = {
   id: 'no-ddos-protection',
   stride: 'D',
   title: 'No protection against volumetric attacks',
   description:
-    'The model says availability matters (an asset or resource with high availability), but the component that takes traffic straight from the internet has no DDoS protection: a rented botnet takes the service offline.',
-  condition: 'a process receiving flows directly from an untrusted zone other than third-party services (or marked `exposed`), when some asset in the model has availability `high` (impact High when the process handles or stores such an asset, its calls carry one, or one is held by nothing, so standing for the whole service), without `ddos-protection` on it or its boundary',
+    'The model says availability matters (an asset or resource with high availability), but the component that takes traffic straight from the internet (a process, or a message broker that devices or apps connect to) has no DDoS protection: a rented botnet takes the service offline.',
+  condition: 'a process, or a queue or event bus (type `queue`/`event-bus` or the `message-broker` trait: an MQTT or AMQP broker clients connect to), with exposure `internet` that is marked `exposed` or has flows directly from an untrusted zone other than from third-party services; or a broker outside untrusted zones with flows to such clients (a subscription is drawn broker -> client), when some asset in the model has availability `high` (impact High when the element handles or stores such an asset, its outgoing flows carry one, or one is held by nothing, so standing for the whole service), without `ddos-protection` on it or its boundary or in front of it; a broker gets advice for brokers (connection limits, a network load balancer with DDoS protection)',
   mitigation: 'Put the entry point behind a CDN or cloud DDoS protection service, absorb traffic at the edge, and autoscale behind it.',
-  action: { text: 'Put {targets} behind DDoS protection (CDN or cloud shield)' },
+  action: { text: 'Put {targets} behind DDoS protection (a CDN, a cloud shield or, for a broker, a protected network load balancer)' },
   mitigatedBy: ['ddos-protection'],
   references: ['CWE-400', 'CAPEC-125', 'CAPEC-482'],
-  rating: 'Likelihood Medium (DDoS for hire is cheap, but someone must want it); impact High (the service is offline and availability is rated high), Medium when none of the assets rated so is handled, stored or passed on by the process itself (its own data, or what its flows carry).',
+  rating: 'Likelihood Medium (DDoS for hire is cheap, but someone must want it); impact High (the service is offline and availability is rated high), Medium when none of the assets rated so is handled, stored or passed on by the element itself (its own data, or what its flows carry).',
   example: "assets:\n  uptime: { kind: resource, availability: high }\nelements:\n  visitor: { tech: browser }\n  web: { type: web-server }\nflows:\n  - visitor -> web: https",
   appliesTo: 'element',
-  kinds: ['process'],
+  kinds: ['process', 'store'],
   check(element, ctx) {
-    if (ctx.exposure(element.id) !== 'internet') return undefined;
-    // Partners calling a webhook say where their events go, not where the public's traffic lands.
-    const direct = element.exposed === true || ctx.graph.inFlows(element.id).some((f) =>
-      f.from !== element.id && inUntrustedZone(ctx, f.from) && ctx.graph.elements.get(f.from)?.type !== 'third-party');
-    if (!direct) return undefined;
+    // Other stores take no traffic from the public (exposed-data-store reports one that does): brokers do.
+    const broker = element.kind === 'store';
+    if (broker && !isBroker(element)) return undefined;
+    if (!takesTrafficDirectly(ctx, element)) return undefined;
     const model = availabilityCritical(ctx);
     if (model.all.length === 0) return undefined;
     const critical = criticalAt(ctx, element, model);
+    const traffic = broker ? 'connections' : 'traffic';
     return unlessControlled(ctx, { element }, ['ddos-protection'], 'volumetric attacks are absorbed', (missing) => ({
       title: `${says(element.name, 'has')} no DDoS protection`,
       description: critical.length
-        ? `${says(element.name, 'takes')} traffic straight from the internet, ${assetNames(critical)} must stay available, and nothing absorbs a volumetric attack.`
-        : `${says(element.name, 'takes')} traffic straight from the internet and nothing absorbs a volumetric attack.`,
+        ? `${says(element.name, 'takes')} ${traffic} straight from the internet, ${assetNames(critical)} must stay available, and nothing absorbs a volumetric attack${broker ? ' or a flood of connections' : ''}.`
+        : `${says(element.name, 'takes')} ${traffic} straight from the internet and nothing absorbs a volumetric attack${broker ? ' or a flood of connections' : ''}.`,
       likelihood: rated('Medium', 'DDoS for hire is cheap, but needs a motivated attacker'),
       impact: critical.length
         ? rated('High', `${assetNames(critical)} ${isOrAre(critical)} rated availability high: the service goes offline`)
         : rated('Medium', `${says(element.name, 'goes')} offline, but none of the data ${it(element.name)} ${verbFor(element.name, 'handles')} or ${verbFor(element.name, 'passes')} on is rated availability high`),
       evidence: [
-        evidence(`${says(element.name, 'receives')} traffic directly from an untrusted zone`, element.at),
+        evidence(`${says(element.name, 'receives')} ${traffic} directly from an untrusted zone`, element.at),
         critical.length
           ? evidence(`${critical[0].name} ${hasOrHave([critical[0]])} availability high`, critical[0].at)
           : evidence(`${model.all[0].name} ${hasOrHave([model.all[0]])} availability high, but ${element.name} neither ${verbFor(element.name, 'handles')} nor ${verbFor(element.name, 'passes')} ${itOrThem([model.all[0]])} on`, model.all[0].at),
         missing,
       ],
+      mitigation: broker ? BROKER_DDOS_ADVICE : undefined,
     }));
   },
 };

@@ -4,7 +4,7 @@ import type { Asset, Element, Flow } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
-  assetList, assetNames, cached, callAuth, callAuthMethod, hasOrHave, isData, isOrAre, itOrThem, itOrThey, sensitive, SENSITIVE_TYPES,
+  assetList, assetNames, cached, callAuth, callAuthMethod, hasOrHave, isData, isIssuedKey, isOrAre, itOrThem, itOrThey, sensitive, SENSITIVE_TYPES,
   ruleRuns, STATIC_SECRET_AUTH,
 } from './facts.js';
 // forgeable-tokens' judgement of which signing key it reports, so that a key is cited once.
@@ -265,7 +265,7 @@ export const sensitiveDataInLogs: ElementRule = {
   title: 'Personal data or secrets written to logs',
   description:
     'A log store receives or keeps personal data, credentials, tokens or payment data: logs are read by many people and tools, kept long and rarely encrypted, so they become an unprotected copy of the most sensitive data.',
-  condition: 'a store of type `logs` that stores or receives assets of a sensitive type (pii, credentials, secrets, session, payment, health, financial) or of high confidentiality, without `log-sanitization` on the store or on every writer that handles such an asset (in its flows, endpoints or `handles`; every writer for an asset only the store declares), on the writer itself or on each of its flows into the store',
+  condition: 'a store of type `logs` that stores or receives assets of a sensitive type (pii, credentials, secrets, session, payment, health, financial) or of high confidentiality, other than the log records themselves (assets of type `logs`, or named as an audit trail or log without a sensitive type: keeping them is what the store is for), without `log-sanitization` on the store or on every writer that handles such an asset (in its flows, endpoints or `handles`; every writer for an asset only the store declares), on the writer itself or on each of its flows into the store',
   mitigation: 'Mask or drop sensitive fields before logging (allow-list what is logged), never log credentials or tokens, and restrict and expire log access.',
   action: { text: 'Mask personal data and secrets before they reach {targets}' },
   mitigatedBy: ['log-sanitization'],
@@ -277,7 +277,7 @@ export const sensitiveDataInLogs: ElementRule = {
   types: ['logs'],
   check(element, ctx) {
     if (element.type !== 'logs') return undefined;
-    const logged = sensitive(heldBy(ctx, element));
+    const logged = sensitive(heldBy(ctx, element)).filter((a) => !isLogRecord(a));
     if (logged.length === 0) return undefined;
     const own = presentControls(ctx, ['log-sanitization'], element);
     if (own.length) return mitigatedBy(own, elementComponent(element), 'sensitive fields are masked before logging');
@@ -303,6 +303,14 @@ export const sensitiveDataInLogs: ElementRule = {
     });
   },
 };
+
+/**
+ * The records a log store exists to keep: an asset of type `logs`, or one named as an audit trail or log whose
+ * type says nothing more sensitive. Personal data or secrets inside them are the writers' concern only when the
+ * model says so, by typing the asset as such (or by naming such assets on the writes).
+ */
+export const isLogRecord = (a: Asset): boolean =>
+  a.type === 'logs' || (!SENSITIVE_TYPES.has(a.type ?? '') && /\b(audit|logs?)\b/i.test(`${a.id} ${a.name}`));
 
 /** The flows into a store, by the element writing them. */
 function writesInto(ctx: AnalysisContext, store: Element): Map<Element, Flow[]> {
@@ -346,9 +354,10 @@ export const unhashedPasswords: ElementRule = {
   title: 'Passwords not stored with a slow hash',
   description:
     'A store keeps credentials without declaring a slow, salted password hash: one database leak (injection, backup, insider) reveals every password, and users reuse them elsewhere.',
-  condition: 'a store that stores an asset of type `credentials`, without `password-hashing` on the store or on every writer of the credentials (an element with a flow into the store that handles such an asset; every writer when none does), declared on the writer or on each of its flows into the store; when every such asset is named as keys or tokens issued to clients (API keys, tokens, client secrets, not passwords), the finding and its advice are about storing digests of keys, not slow password hashes',
+  condition: 'a store (not a `secrets-vault`, which exists to hand the secrets it keeps back to the services that use them) that stores an asset of type `credentials`, without `password-hashing` on the store or on every writer of the credentials (an element with a flow into the store that handles such an asset; every writer when none does), declared on the writer or on each of its flows into the store; when every such asset is named as keys or tokens issued to clients (API keys, tokens, client secrets, not passwords), the finding and its advice are about storing digests of keys, not slow password hashes',
   mitigation: 'Store passwords only as argon2id, scrypt or bcrypt hashes with per-user salts (and a pepper in a vault); rehash on login when parameters change.',
-  action: { text: 'Hash stored passwords with argon2id or bcrypt in {targets}' },
+  // One action for both branches (the punch list takes a rule's one text): passwords and issued keys each get their own.
+  action: { text: 'Store passwords as slow hashes (argon2id or bcrypt) and issued keys as digests in {targets}' },
   mitigatedBy: ['password-hashing'],
   references: ['CWE-256', 'CWE-916', 'CAPEC-55', 'OWASP ASVS V2.4'],
   rating: 'Likelihood Medium when processes reachable from untrusted zones read the store (a flow between them, either way: a leak needs one flaw), Low otherwise; impact High (every account, and others where passwords are reused).',
@@ -356,6 +365,8 @@ export const unhashedPasswords: ElementRule = {
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {
+    // A vault hands back what it keeps (tokens we send out, passwords of the databases we log in to): a hash could not.
+    if (element.type === 'secrets-vault') return undefined;
     if (!element.stores.some((id) => ctx.graph.assets.get(id)?.type === 'credentials')) return undefined;
     const creds = assetList(ctx, element.stores).filter((a) => a.type === 'credentials');
     // A read may be drawn either way: the reader's query into the store, or the rows it sends back.
@@ -393,8 +404,6 @@ export const unhashedPasswords: ElementRule = {
   },
 };
 
-/** Credentials named as keys or tokens issued to clients (`Partner API keys`), not passwords people choose. */
-const isIssuedKey = (a: Asset): boolean => /\b(api[- _]?keys?|access[- _]?keys?|tokens?|client[- _]?secrets?)\b/i.test(`${a.id} ${a.name}`) && !/password|passphrase|pin\b/i.test(`${a.id} ${a.name}`);
 const KEY_DIGEST_MITIGATION = 'Store only a digest of each key (SHA-256, or an HMAC with a key kept in a vault: random keys need no slow hash), show the key once when it is issued, keep a prefix to identify it, and let clients rotate and revoke keys.';
 
 /**

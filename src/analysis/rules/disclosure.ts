@@ -1,15 +1,15 @@
 // Information disclosure from the application and its stores.
 import { providerEncryption } from '../../model/catalog.js';
-import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import type { AnalysisContext, Exposure } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
-  elementComponent, endpointExposure, endpointTarget, evidence, factTag, factTags, flowIds, flowLabel, internetLikelihood, isExposed,
+  elementComponent, endpointExposure, endpointTarget, evidence, factTag, factTags, flowComponent, flowIds, flowLabel, internetLikelihood, isExposed,
   mitigatedBy, missingControlEvidence, namesAtMost, onlyReachableThrough, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
   withArticle,
 } from './helpers.js';
 import {
-  assetList, assetNames, callAuth, endpointOfFlow, highConfidentiality, isData, isOrAre, isUserAgent, itOrThem, restricted,
+  assetList, assetNames, callAuth, endpointOfFlow, highConfidentiality, isData, isIssuedKey, isLlm, isOrAre, isUserAgent, itOrThem, restricted,
   USER_CREDENTIALS,
 } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
@@ -24,7 +24,7 @@ export const verboseErrors: ElementRule = {
   title: 'Sensitive data in error messages',
   description:
     'A process that takes requests straight from the internet, handles confidential data and does not declare generic error responses: stack traces and failed records leak in error messages.',
-  condition: 'a process running application code (not `off-the-shelf` software or a `mail-catcher`, whose errors are its vendor\'s) with exposure `internet` (its errors reach the caller), handling data assets of high confidentiality, without `generic-errors` on the process or on every one of its endpoints',
+  condition: 'a process running application code (not `off-the-shelf` software or a `mail-catcher`, whose errors are its vendor\'s) with exposure `internet` (its errors reach the caller), handling data assets of high confidentiality (what it handles, stores, takes, returns or exchanges over its flows; not what it only writes to a log or backups store, which it never reads back), without `generic-errors` on the process or on every one of its endpoints',
   mitigation: 'Return generic error messages with a correlation id; keep details in server-side logs with personal data masked.',
   action: { text: 'Return generic error pages and keep details in logs on {targets}' },
   mitigatedBy: ['generic-errors'],
@@ -36,7 +36,10 @@ export const verboseErrors: ElementRule = {
   check(element, ctx) {
     // Behind other application code, error details reach that code, not the attacker.
     if (!runsAppCode(element) || offTheShelf(element) || ctx.exposure(element.id) !== 'internet') return undefined;
-    const confidential = ctx.assetsOf(element.id).filter((a) => a.confidentiality === 'high' && a.kind === 'data');
+    let confidential = ctx.assetsOf(element.id).filter((a) => a.confidentiality === 'high' && a.kind === 'data');
+    if (confidential.length === 0) return undefined;
+    const shipped = onlyShippedToSinks(ctx, element);
+    if (shipped.size) confidential = confidential.filter((a) => !shipped.has(a.id));
     if (confidential.length === 0) return undefined;
     const names = assetNames(confidential);
     const generic = 'errors are generic; details stay in logs';
@@ -56,6 +59,31 @@ export const verboseErrors: ElementRule = {
     }));
   },
 };
+
+/** Stores written to and not read back by the services that fill them: what goes there never returns into a request. */
+const WRITE_ONLY_SINKS: ReadonlySet<string> = new Set(['logs', 'backups']);
+
+/**
+ * The assets an element only ships to log or backups stores (an audit trail it writes): no request it serves
+ * reads them, so its errors cannot echo them. Anything it handles, stores, takes or returns at an endpoint, or
+ * exchanges over any other flow, it holds while serving requests.
+ */
+export function onlyShippedToSinks(ctx: AnalysisContext, e: Element): ReadonlySet<string> {
+  const out = ctx.graph.outFlows(e.id);
+  const intoSink = (f: Flow) => f.to !== e.id && f.data.length > 0 && WRITE_ONLY_SINKS.has(ctx.graph.elements.get(f.to)?.type ?? '');
+  // Most processes write no data to a log store: nothing to set apart, and no sets built for them.
+  if (!out.some(intoSink)) return NOTHING_SHIPPED;
+  const shipped = new Set<string>();
+  const held = new Set<string>([...e.handles, ...e.stores, ...e.endpoints.flatMap((ep) => [...ep.accepts, ...ep.returns])]);
+  for (const f of out) {
+    const sink = intoSink(f);
+    for (const id of f.data) (sink ? shipped : held).add(id);
+  }
+  for (const f of ctx.graph.inFlows(e.id)) for (const id of f.data) held.add(id);
+  for (const id of held) shipped.delete(id);
+  return shipped;
+}
+const NOTHING_SHIPPED: ReadonlySet<string> = new Set();
 
 const ENUMERATION_CONTROLS = ['generic-responses'] as const;
 
@@ -253,12 +281,12 @@ export const excessiveDataExposure: EndpointRule = {
   title: 'Restricted data returned in full',
   description:
     'An endpoint returns restricted data (card numbers, credentials, health records) and the model does not declare masking: whole records reach clients, logs, caches and browser storage.',
-  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking`; restricted data of high confidentiality that a public endpoint not meant for anonymous callers (not login, register, password-reset, webhook, callback or health) serves without `authentication` is reported by unauthenticated-sensitive-endpoint instead, and what a debug endpoint that exposed-debug-endpoint reports returns, by that rule',
-  mitigation: 'Return only the fields the client needs, mask restricted ones (last four digits), and never send secrets or hashes to clients.',
+  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking` or `data-minimization`; restricted data of high confidentiality that a public endpoint not meant for anonymous callers (not login, register, password-reset, webhook, callback or health) serves without `authentication` is reported by unauthenticated-sensitive-endpoint instead, and what a debug endpoint that exposed-debug-endpoint reports returns, by that rule',
+  mitigation: 'Return only the fields the client needs, mask identifiers (the last four digits of a card or account number), and never send secrets or hashes to clients.',
   action: { text: 'Mask restricted fields in responses of {targets}' },
-  mitigatedBy: ['data-masking'],
+  mitigatedBy: ['data-masking', 'data-minimization'],
   references: ['CWE-213', 'CWE-359', 'CAPEC-116', 'OWASP API3:2023'],
-  rating: 'Likelihood High for public endpoints (no `authentication` in front) reachable from the internet without `ip-allowlist` or `vpn`, Medium otherwise (needs an account or a foothold); impact High (restricted data).',
+  rating: 'Likelihood High for public endpoints (no `authentication` in front) reachable from the internet without `ip-allowlist` or `vpn`, Low when the endpoint needs a sign-in and declares `object-level-authorization` (each caller gets only their own records: what spreads is their own data, on their own device, caches and logs), Medium otherwise (needs an account or a foothold); impact High (restricted data). Masking to the last four digits is advised for identifiers and secrets (types payment, credentials, secrets, session, pii); for amounts and records the caller asked for (financial, health and other types), returning only the fields the caller needs.',
   example: "assets:\n  cards: { type: payment, classification: restricted }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /wallet: { auth: jwt, returns: [cards] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -272,18 +300,39 @@ export const excessiveDataExposure: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     // An open debug endpoint leaks this and more: one finding, exposed-debug-endpoint's, which names the data.
     if (debugEndpointReported(ep, element, ctx)) return undefined;
-    return unlessControlled(ctx, { element, endpoint: ep }, ['data-masking'], 'restricted fields are masked', (missing) => ({
-      title: `${assetNames(data)} returned unmasked by ${ep.key}`,
-      description: `${ep.key} on ${element.name} returns ${assetNames(data)} without masking; full records end up in clients, caches and logs.`,
-      likelihood: exposure === 'internet' && servesAnonymous(ep, ctx) && admittingControls(ep, element, ctx).length === 0
+    const anonymous = exposure === 'internet' && servesAnonymous(ep, ctx) && admittingControls(ep, element, ctx).length === 0;
+    const ownOnly = !anonymous && !servesAnonymous(ep, ctx) && ctx.endpointHas(ep, 'object-level-authorization');
+    const maskable = data.some(isMaskable);
+    return unlessControlled(ctx, { element, endpoint: ep }, ['data-masking', 'data-minimization'], 'restricted fields are masked or left out', (missing) => ({
+      title: maskable ? `${assetNames(data)} returned unmasked by ${ep.key}` : `${assetNames(data)} returned in full by ${ep.key}`,
+      description: maskable
+        ? `${ep.key} on ${element.name} returns ${assetNames(data)} without masking; full records end up in clients, caches and logs.`
+        : `${ep.key} on ${element.name} returns ${assetNames(data)} and the model does not say the responses are cut down to the fields the caller needs; whole records end up in clients, caches and logs.`,
+      likelihood: anonymous
         ? rated('High', 'public and reachable from the internet')
-        : rated('Medium', 'needs an account or a foothold'),
+        : ownOnly
+          ? rated('Low', 'object-level-authorization gives each caller only their own records: what spreads is their own data, on their own device, caches and logs')
+          : rated('Medium', 'needs an account or a foothold'),
       impact: rated('High', `${assetNames(data)} ${isOrAre(data)} restricted: data breach`),
-      evidence: [evidence(`${ep.key} returns ${assetNames(data)}`, [...ep.at, 'returns']), missing],
+      ...(maskable ? {} : { mitigation: FIELDS_NEEDED_MITIGATION }),
+      evidence: [
+        evidence(`${ep.key} returns ${assetNames(data)}`, [...ep.at, 'returns']),
+        ...(ownOnly ? [evidence(`${ep.key} on ${element.name} checks each object against its owner`, ctx.controlSource(element, 'object-level-authorization', ep) ?? ep.at)] : []),
+        missing,
+      ],
       target: endpointTarget(ep, element),
     }));
   },
 };
+
+/**
+ * Identifiers and secrets, which a response can show masked (a card's last four digits, an account number's
+ * tail) and still serve the caller. Amounts and records the caller asked for are useless masked: for them the
+ * advice is to return only the fields needed.
+ */
+const MASKABLE_TYPES: ReadonlySet<string> = new Set(['payment', 'credentials', 'secrets', 'session', 'pii']);
+const isMaskable = (a: { type?: string }): boolean => MASKABLE_TYPES.has(a.type ?? '');
+const FIELDS_NEEDED_MITIGATION = 'Return only the fields the caller needs (the amounts or records asked for, not whole rows with internal fields), keep restricted responses out of shared caches (`Cache-Control: no-store`), and never send secrets or hashes to clients.';
 
 export const apiKeyInClient: FlowRule = {
   id: 'api-key-in-client',
@@ -371,5 +420,86 @@ export const exposedMailCatcher: ElementRule = {
       impact: rated('High', 'every user\'s one-time codes and reset links: account takeover'),
       evidence: [evidence(`${says(element.name, 'is')} a mail catcher${element.tech ? ` (${element.tech})` : ''}`, element.at), missing],
     }));
+  },
+};
+
+/** What a third party gets that is worth a finding: personal, health, payment, financial data and credentials. */
+const SHARED_TYPES: ReadonlySet<string> = new Set(['pii', 'health', 'payment', 'financial', 'credentials']);
+
+/**
+ * Recipients that show what they get or pass it on: push services put payloads on lock screens, marketing and
+ * analytics tools share segments with more people and tools. Read from the element's names and technology: no
+ * trait says it yet.
+ */
+const SPREADING_RECIPIENT = /\b(fcm|apns|firebase[- ]?messaging|push|notifications?|onesignal|airship|braze|hubspot|marketo|mailchimp|klaviyo|iterable|marketing|segment|mixpanel|amplitude|heap|analytics)\b/i;
+const spreads = (e: Element): boolean => SPREADING_RECIPIENT.test(`${e.id} ${e.name} ${e.tech ?? ''}`);
+
+/**
+ * The assets of a flow to a third party that it shares: confidential or restricted data of a sensitive type, less
+ * what the recipient exists to take (payment and financial data for a payment processor, credentials and
+ * personal data for an identity provider, the addressee's personal data for a mail service) and the call's own
+ * credential (a key the provider issued).
+ */
+function sharedWith(ctx: AnalysisContext, flow: Flow, to: Element): Asset[] {
+  const payment = to.traits.includes('payment');
+  const identity = to.traits.includes('identity');
+  const mail = to.traits.includes('email');
+  const authenticated = callAuth(ctx, flow).method !== 'none';
+  return ctx.assetsOfFlow(flow).filter((a) => {
+    if (!isData(a) || (a.classification !== 'confidential' && a.classification !== 'restricted') || !SHARED_TYPES.has(a.type ?? '')) return false;
+    if (payment && (a.type === 'payment' || a.type === 'financial')) return false;
+    if ((identity || mail) && a.type === 'pii') return false;
+    if (identity && a.type === 'credentials') return false;
+    // The key the provider issued for this very call is no data shared with it; users' passwords sent along are.
+    return !(authenticated && a.type === 'credentials' && (a.id === flow.credential || isIssuedKey(a)));
+  });
+}
+
+const SHARING_CONTROLS = ['data-masking', 'data-minimization'] as const;
+
+export const thirdPartyDataSharing: FlowRule = {
+  id: 'third-party-data-sharing',
+  stride: 'I',
+  title: 'Confidential data sent to a third party',
+  description:
+    'Our code sends personal, health, payment or financial data or credentials to a third party: TLS protects the call, not what the recipient keeps, shows or passes on. A breach or misuse there is a breach of our data, and push payloads and marketing or analytics tools spread it further.',
+  condition: 'a flow from a process (our code) to an element of type `third-party` that is not a language model (llm-data-leakage covers those), carrying assets classified confidential or restricted of type pii, health, payment, financial or credentials; not payment or financial data sent to a payment processor (trait `payment`: taking it is what it is for), nor credentials or personal data sent to an identity provider (trait `identity`), nor personal data sent to a mail service (trait `email`: it needs the addressee), nor credentials on a call that authenticates (the key the provider issued for that call); without `data-masking` or `data-minimization` on the flow or the sender',
+  mitigation: 'Send the third party only the fields it needs (an id, a masked number, a summary: no card details in push payloads, no full profiles in marketing segments), tokenize or pseudonymize what must identify a person, and hold the recipient to a data processing agreement with retention limits.',
+  action: { text: 'Send only the fields the third party needs on {targets}' },
+  mitigatedBy: SHARING_CONTROLS,
+  references: ['CWE-359', 'CWE-200', 'CAPEC-118', 'OWASP Top 10 A04'],
+  rating: 'Likelihood Low (the recipient is bound by contract: a breach or misuse on its side), Medium when the recipient is a push, notification, marketing or analytics service (its id, name or tech says fcm, apns, firebase messaging, push, notification, onesignal, airship, braze, hubspot, marketo, mailchimp, klaviyo, iterable, marketing, segment, mixpanel, amplitude, heap or analytics: it shows the data on lock screens or shares it further); impact from the confidentiality of the data sent.',
+  example: "assets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  crm: { type: third-party }\nflows:\n  - visitor -> api: https\n  - api -> crm: { protocol: https, data: [pii] }",
+  appliesTo: 'flow',
+  gate: { from: { kinds: ['process'] }, to: { types: ['third-party'] } },
+  check(flow, ctx) {
+    const from = ctx.graph.elements.get(flow.from);
+    const to = ctx.graph.elements.get(flow.to);
+    if (from === undefined || to === undefined || from.kind !== 'process' || to.type !== 'third-party' || isLlm(to) || flow.data.length === 0) return undefined;
+    const shared = sharedWith(ctx, flow, to);
+    if (shared.length === 0) return undefined;
+    const where = flowComponent(flow);
+    const masked = 'only masked or minimal fields are sent';
+    const onFlow = SHARING_CONTROLS.filter((c) => flow.controls.includes(c));
+    if (onFlow.length) return mitigatedBy(onFlow, where, masked);
+    const present = presentControls(ctx, SHARING_CONTROLS, from);
+    if (present.length) return mitigatedBy(present, where, masked);
+    const names = assetNames(shared);
+    const further = spreads(to);
+    return threat({
+      ...where,
+      title: `${names} sent to ${to.name}`,
+      description: `${flowLabel(flow, ctx)} carries ${names} to a third party; TLS protects the call, not what ${to.name} ${verbFor(to.name, 'keeps')}${further ? `, ${verbFor(to.name, 'shows')} on devices or ${verbFor(to.name, 'shares')} further` : ` or ${verbFor(to.name, 'passes')} on`}.`,
+      likelihood: further
+        ? rated('Medium', `${says(to.name, 'is')} a push, notification, marketing or analytics service: the data is shown on devices or shared further`)
+        : rated('Low', `${says(to.name, 'is')} bound by contract: needs a breach or misuse on its side`),
+      impact: assetImpact(shared, 'confidentiality', rated('High', 'confidential data outside our control')),
+      evidence: [
+        evidence(`${flowLabel(flow, ctx)} carries ${names}`, [...flow.at, 'data']),
+        evidence(`${says(to.name, 'is')} a third party`, to.at),
+        evidence(`no data-masking or data-minimization on ${flowLabel(flow, ctx)} or on ${from.name}`, flow.at),
+      ],
+      target: flowLabel(flow, ctx),
+    });
   },
 };

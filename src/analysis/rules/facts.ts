@@ -168,6 +168,10 @@ export const isNoSqlStore = (t: Element) => t.traits.includes('nosql') && (t.typ
 
 export const isNetworkFlow = (f: Flow) => f.from !== f.to && !LOCAL_PROTOCOLS.has(f.protocol);
 
+/** Credentials named as keys or tokens issued to clients (`Partner API keys`), not passwords people choose. */
+export const isIssuedKey = (a: Asset): boolean =>
+  /\b(api[- _]?keys?|access[- _]?keys?|tokens?|client[- _]?secrets?)\b/i.test(`${a.id} ${a.name}`) && !/password|passphrase|pin\b/i.test(`${a.id} ${a.name}`);
+
 export const isBroker = (e: Element | undefined) =>
   e !== undefined && (e.type === 'queue' || e.type === 'event-bus' || e.traits.includes('message-broker'));
 export const isLlm = (e: Element | undefined) => e !== undefined && (e.type === 'llm' || e.traits.includes('llm'));
@@ -409,4 +413,66 @@ export function publicPathsHave(ctx: AnalysisContext, e: Element, control: strin
     if (!ctx.endpointHas(ep, control)) return false;
   }
   return open > 0 || ctx.elementHas(e, control);
+}
+
+/**
+ * MFA on an endpoint, or on the sign-in that issues its session: the element's login endpoints hand out the
+ * session cookie, so MFA on every one of them covers the endpoints that take that cookie (an admin who must pass
+ * MFA to get the cookie is MFA-protected). Shared by privileged-user-phishing, admin-without-mfa and
+ * exposed-admin-interface, so that the three agree on who is protected.
+ */
+export function endpointMfa(ctx: AnalysisContext, element: Element, ep: Endpoint): boolean {
+  if (ctx.endpointHas(ep, 'mfa')) return true;
+  return ep.auth === 'session-cookie' && loginsAskMfa(ctx, element);
+}
+
+/** Whether the element has login endpoints and every one asks for MFA: once per element (asked per endpoint). */
+function loginsAskMfa(ctx: AnalysisContext, element: Element): boolean {
+  const table = perElement<boolean>(ctx, 'logins-ask-mfa');
+  let known = table.get(element.id);
+  if (known === undefined) {
+    const logins = element.endpoints.filter((x) => x.kind === 'login');
+    known = logins.length > 0 && logins.every((x) => ctx.endpointHas(x, 'mfa'));
+    table.set(element.id, known);
+  }
+  return known;
+}
+
+/**
+ * MFA where people sign in to an element: on it (or its boundary), on every one of its login endpoints (which
+ * issue its session), or on every flow into it from a person or their browser or app.
+ */
+export function signInMfa(ctx: AnalysisContext, e: Element): boolean {
+  if (ctx.elementHas(e, 'mfa') || loginsAskMfa(ctx, e)) return true;
+  const people = ctx.graph.inFlows(e.id).filter((f) => isPersonOrAgent(ctx.graph.elements.get(f.from)));
+  return people.length > 0 && people.every((f) => f.controls.includes('mfa'));
+}
+
+/**
+ * The applications that call an endpoint on behalf of the people who sign in to them (a back office calling the
+ * payments service with its own token), when every call that reaches the endpoint (naming it or no endpoint,
+ * from its `callers` when it names them) comes from one of our processes running application code that people
+ * (or their browsers or apps) call, directly or through forwarding elements: nobody signs in at the endpoint itself. Undefined when a person,
+ * their browser or app, an untrusted source or a forwarding element calls it, or a caller is called by no person.
+ */
+export function signInsUpstream(ctx: AnalysisContext, element: Element, ep: Endpoint): Element[] | undefined {
+  const out: Element[] = [];
+  for (const f of ctx.graph.inFlows(element.id)) {
+    if (f.from === element.id || (f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
+    const src = ctx.graph.elements.get(f.from);
+    if (src === undefined || src.kind !== 'process' || isPassThrough(src) || ctx.isUntrustedSource(src.id)) return undefined;
+    if (!calledByPeople(ctx, src.id, new Set())) return undefined;
+    if (!out.includes(src)) out.push(src);
+  }
+  return out.length ? out : undefined;
+}
+
+/** Whether people (or their browsers or apps) call the element: directly, or through forwarding elements in front. */
+function calledByPeople(ctx: AnalysisContext, id: string, seen: Set<string>): boolean {
+  if (seen.has(id)) return false;
+  seen.add(id);
+  return ctx.graph.inFlows(id).some((g) => {
+    const from = ctx.graph.elements.get(g.from);
+    return isPersonOrAgent(from) || (from !== undefined && from.id !== id && isPassThrough(from) && calledByPeople(ctx, from.id, seen));
+  });
 }

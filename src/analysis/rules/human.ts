@@ -4,8 +4,8 @@ import type { Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import { mfaOnEveryFlow, servedEndpoints } from './authorization.js';
-import { assetNames, cached, callAuthMethod, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
-import { isGroupName, possessive, says, verbFor } from './grammar.js';
+import { assetNames, cached, callAuthMethod, endpointMfa, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
+import { isGroupName, possessive, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, flowLabel, inUntrustedZone, missingControlEvidence, mitigatedBy, namesAtMost, TEXT_NAMES,
   threat, TITLE_NAMES,
@@ -36,17 +36,6 @@ const usedBy = (ep: Endpoint, s: SignIn): boolean =>
  * no sign-in, and one whose callers exclude them is not theirs.
  */
 const staffSignIns = (s: SignIn) => s.target.endpoints.filter((e) => !isAdmin(e) && !e.public && usedBy(e, s));
-
-/**
- * MFA on an endpoint, or on the sign-in that issues its session: the element's login endpoints hand out the
- * session cookie, so MFA on every one of them covers the endpoints that take that cookie.
- */
-function endpointMfa(ctx: AnalysisContext, target: Element, ep: Endpoint): boolean {
-  if (ctx.endpointHas(ep, 'mfa')) return true;
-  if (ep.auth !== 'session-cookie') return false;
-  const logins = target.endpoints.filter((e) => e.kind === 'login');
-  return logins.length > 0 && logins.every((e) => ctx.endpointHas(e, 'mfa'));
-}
 
 /**
  * MFA where the person signs in: a forwarding element in front that asks for it (an identity-aware proxy), the
@@ -119,7 +108,8 @@ const forwards = (ctx: AnalysisContext, edge: Element): boolean => ctx.graph.out
 
 /**
  * Where a person's flow signs in: its target, or, for a forwarding element, the processes it forwards to (only
- * the ones serving the route when the call names a route the forwarding element places). A forwarding element
+ * the ones serving the route when the call names a route the forwarding element places, else the ones the model
+ * says the person signs in to: see signedInBehind). A forwarding element
  * that forwards nowhere in the model stands for what it fronts and is judged itself.
  */
 function signInsOf(ctx: AnalysisContext, f: Flow): SignIn[] {
@@ -127,11 +117,59 @@ function signInsOf(ctx: AnalysisContext, f: Flow): SignIn[] {
   if (!target || target.kind !== 'process' || target.type === 'cloud-console') return [];
   const ep = endpointOfFlow(ctx, f);
   if (!isPassThrough(target) || !forwards(ctx, target)) return [{ flow: f, target, ep, via: [] }];
+  return signedInBehind(ctx, f, target, ep).picked.map((b) => ({ flow: f, target: b.target, ep, via: b.via }));
+}
+
+/**
+ * The processes behind a forwarding element that a call into it reaches (`all`), and those the person signs in to
+ * (`picked`): the ones serving the route the call names, else those the model tells apart (see staffBehind);
+ * `told` when the latter left some out.
+ */
+function signedInBehind(ctx: AnalysisContext, f: Flow, edge: Element, ep: Endpoint | undefined): { all: readonly Behind[]; picked: readonly Behind[]; told: boolean } {
   // A cloud console is the cloud's own sign-in, not this rule's, behind an edge as when reached directly; a
   // store or a third party behind it takes no staff sign-in this rule judges.
-  const behind = behindEdge(ctx, target).filter((b) => b.target.type !== 'cloud-console');
-  const serving = ep ? behind.filter((b) => servesRoute(ctx, b.target, ep)) : [];
-  return (serving.length ? serving : behind).map((b) => ({ flow: f, target: b.target, ep, via: b.via }));
+  const all = behindEdge(ctx, edge).filter((b) => b.target.type !== 'cloud-console');
+  const serving = ep ? all.filter((b) => servesRoute(ctx, b.target, ep)) : [];
+  if (serving.length) return { all, picked: serving, told: false };
+  const picked = staffBehind(f, all);
+  return { all, picked, told: picked.length < all.length };
+}
+
+/**
+ * Whether the model tells, for one of the person's calls into a forwarding element that forwards, which of the
+ * processes behind it they sign in to (see staffBehind): the threat that named them all named some by mistake.
+ */
+export function staffBehindTold(ctx: AnalysisContext, person: Element): boolean {
+  for (const f of ctx.graph.outFlows(person.id)) {
+    const edge = ctx.graph.elements.get(f.to);
+    if (edge === undefined || edge.kind !== 'process' || !isPassThrough(edge) || !forwards(ctx, edge)) continue;
+    if (signedInBehind(ctx, f, edge, endpointOfFlow(ctx, f)).told) return true;
+  }
+  return false;
+}
+
+/**
+ * What tells, behind a shared forwarding element, the processes the person signs in to from those others use,
+ * strongest first: an endpoint naming the person among its `callers`, the credential the call states (its `auth`),
+ * admin routes (where staff go).
+ */
+const STAFF_SIGNS: readonly ((f: Flow, b: Behind) => boolean)[] = [
+  (f, b) => b.target.endpoints.some((e) => e.callers?.includes(f.from) === true),
+  (f, b) => f.auth !== 'none' && (b.target.auth === f.auth || b.target.endpoints.some((e) => !e.public && e.auth === f.auth)),
+  (_f, b) => b.target.endpoints.some(isAdmin),
+];
+
+/**
+ * The processes behind a forwarding element that the person's call, naming no route, signs in to: those the
+ * first sign that tells them apart picks (see STAFF_SIGNS); all of them when none does, as the model does not
+ * say which (a load balancer shared with customers would otherwise have staff sign in to the shop's API).
+ */
+function staffBehind(f: Flow, behind: readonly Behind[]): readonly Behind[] {
+  for (const sign of STAFF_SIGNS) {
+    const picked = behind.filter((b) => sign(f, b));
+    if (picked.length > 0 && picked.length < behind.length) return picked;
+  }
+  return behind;
 }
 
 /** Whether an application serves a forwarding element's route: placed on it (see servedEndpoints), or declared by it too. */
@@ -157,7 +195,7 @@ function phishingsCase(s: SignIn): boolean {
  */
 function phishedAccess(ctx: AnalysisContext, s: SignIn): string {
   const { target } = s;
-  const adminOpen = target.endpoints.some((e) => isAdmin(e) && !ctx.endpointHas(e, 'mfa') && !mfaOnEveryFlow(e, target, ctx));
+  const adminOpen = target.endpoints.some((e) => isAdmin(e) && !endpointMfa(ctx, target, e) && !mfaOnEveryFlow(e, target, ctx));
   if (s.ep !== undefined || !adminOpen) return target.name;
   return `${staffSignIns(s).filter((e) => !endpointMfa(ctx, target, e)).map((e) => e.key).join(', ')} on ${target.name}`;
 }
@@ -187,9 +225,10 @@ export const privilegedUserPhishing: ElementRule = {
   title: 'Privileged staff can be phished',
   description:
     'Administrators, developers and support staff reach internal systems with no second factor: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
-  condition: 'an external element of type admin, developer or support-staff with flows into our processes, judged where the person signs in: the target, or, for a forwarding element (CDN, load balancer, reverse proxy, gateway), the processes it forwards to through further forwarding elements (those serving the route when the flow names one the forwarding element places; the forwarding element itself when it forwards nowhere in the model; none when only stores, third parties or cloud consoles are behind it). Not flows to admin endpoints, named by the flow or the only endpoints of the target that take a sign-in, which `exposed-admin-interface` and `admin-without-mfa` cover, nor to public endpoints, which take no credential; endpoints whose `callers` name neither the person nor a forwarding element on the way are not theirs; a flow naming no endpoint to a target that also has admin endpoints without MFA concerns only its other endpoints. Reported where the call (the flow, else the endpoint it names, else a forwarding element on the way, else the target) does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow, on a forwarding element on the way, nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target they may call, else the target or its boundary); an endpoint taking a `session-cookie` has the MFA of its element\'s login endpoints when every one of them has it, as they issue the session',
+  condition: 'an external element of type admin, developer or support-staff with flows into our processes, judged where the person signs in: the target, or, for a forwarding element (CDN, load balancer, reverse proxy, gateway), the processes it forwards to through further forwarding elements (those serving the route when the flow names one the forwarding element places; else, when the model tells which of them the person signs in to, those with an endpoint naming the person among its `callers`, else those taking the `auth` the flow states, else those with admin endpoints; every one of them when nothing tells them apart; the forwarding element itself when it forwards nowhere in the model; none when only stores, third parties or cloud consoles are behind it). Not flows to admin endpoints, named by the flow or the only endpoints of the target that take a sign-in, which `exposed-admin-interface` and `admin-without-mfa` cover, nor to public endpoints, which take no credential; endpoints whose `callers` name neither the person nor a forwarding element on the way are not theirs; a flow naming no endpoint to a target that also has admin endpoints without MFA concerns only its other endpoints. Reported where the call (the flow, else the endpoint it names, else a forwarding element on the way, else the target) does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow, on a forwarding element on the way, nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target they may call, else the target or its boundary); an endpoint taking a `session-cookie` has the MFA of its element\'s login endpoints when every one of them has it, as they issue the session',
   mitigation: 'Require phishing-resistant MFA (FIDO2/WebAuthn) for staff on every system, train them, and alert on unusual sign-ins.',
-  action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
+  // Its own action, naming the people: the admin rules' "for administrators" would misname developers and support staff.
+  action: { text: 'Require phishing-resistant MFA for {targets}' },
   mitigatedBy: ['mfa', 'mtls'],
   references: ['CWE-308', 'CAPEC-98', 'CAPEC-163', 'OWASP Top 10 A07'],
   rating: 'Likelihood Medium (targeted phishing needs some skill); impact High for admins and developers, Medium for support staff (customer data).',
@@ -222,10 +261,20 @@ export const privilegedUserPhishing: ElementRule = {
         ? rated('Medium', 'the customer data support staff can see')
         : rated('High', `${person.type} access: full compromise`),
       evidence: [noMfaEvidence(ctx, unprotected[0])],
-      target: namesAtMost(targets, TITLE_NAMES, 'other systems'),
+      target: `${staffNamed(person)} on ${namesAtMost(targets, TITLE_NAMES, 'other systems')}`,
     });
   },
 };
+
+/** What each privileged people type is called in a punch-list line. */
+const STAFF_NOUNS: Readonly<Record<string, string>> = { admin: 'administrators', developer: 'developers', 'support-staff': 'support staff' };
+
+/** The people a finding is about, by name and, unless the name says it already, by what they are: "Data scientists (developers)". */
+function staffNamed(person: Element): string {
+  const noun = STAFF_NOUNS[person.type ?? ''] ?? 'staff';
+  const name = person.name.toLowerCase();
+  return name === noun || noun.startsWith(name) || name.includes(noun.replace(/s$/, '')) ? person.name : `${person.name} (${noun})`;
+}
 
 export const supportSocialEngineering: ElementRule = {
   id: 'support-social-engineering',
@@ -261,7 +310,8 @@ export const supportSocialEngineering: ElementRule = {
       likelihood: rated('Medium', 'pretexting needs preparation, not technical skill'),
       impact: rated('Medium', 'one customer\'s account and data'),
       evidence: [evidence(`${flowLabel(unverified[0], ctx)} gives support access`, unverified[0].at), missingControlEvidence(['identity-verification'], ctx.graph.elements.get(unverified[0].to)!)],
-      target: person.name,
+      // Where the check goes: the systems support acts through, which the evidence names.
+      target: namesAtMost([...new Set(unverified.map((f) => ctx.graph.elements.get(f.to)!.name))], TITLE_NAMES, 'other systems'),
     });
   },
 };
@@ -272,13 +322,61 @@ const INSIDER_CONTROLS = ['audit-logging', 'least-privilege', 'data-masking'] as
 const isInsider = (person: Element, ctx: AnalysisContext): boolean =>
   isPrivilegedPerson(person) || (isPerson(person) && !inUntrustedZone(ctx, person.id));
 
+/**
+ * A process that runs the code its users write: a notebook server (the `runs-user-code` trait: Jupyter, SageMaker
+ * Studio, Databricks, Zeppelin), or one named as notebooks with no tech the catalogue knows.
+ */
+const NOTEBOOK_NAME = /(?:^|[^a-z])notebooks?(?:$|[^a-z])/i;
+export const runsUsersCode = (e: Element): boolean =>
+  e.kind === 'process' && (e.traits.includes('runs-user-code') || NOTEBOOK_NAME.test(e.id) || NOTEBOOK_NAME.test(e.name));
+
+/** A person's way into a store: their own flow, or their flow into a process that runs their code and its flow on. */
+interface StoreReach {
+  store: Element;
+  /** The person's flow, then the runner's flow into the store when they go through one. */
+  flows: readonly Flow[];
+  via?: Element;
+}
+
+/** The stores holding sensitive data that a person reaches directly, or through a process that runs their code. */
+function storesReached(ctx: AnalysisContext, person: Element): StoreReach[] {
+  const holdsSensitive = (e: Element | undefined): boolean => e?.kind === 'store' && sensitive(ctx.assetsOf(e.id)).length > 0;
+  const out: StoreReach[] = [];
+  for (const f of ctx.graph.outFlows(person.id)) {
+    const to = ctx.graph.elements.get(f.to);
+    if (to === undefined) continue;
+    if (holdsSensitive(to)) out.push({ store: to, flows: [f] });
+    else if (runsUsersCode(to)) {
+      for (const g of ctx.graph.outFlows(to.id)) {
+        const store = ctx.graph.elements.get(g.to);
+        if (store !== undefined && holdsSensitive(store)) out.push({ store, flows: [f, g], via: to });
+      }
+    }
+  }
+  return out;
+}
+
+/** How the person reaches the stores: "connects directly to db", "reaches lake through notebooks, which run the code Data scientists write". */
+function reachText(person: Element, reaches: readonly StoreReach[]): string {
+  const direct = [...new Set(reaches.filter((r) => r.via === undefined).map((r) => r.store.name))].sort();
+  const through = [...new Set(reaches.filter((r) => r.via !== undefined).map((r) => r.store.name))].sort();
+  const runners = [...new Set(reaches.flatMap((r) => (r.via ? [r.via.name] : [])))].sort();
+  const parts: string[] = [];
+  if (direct.length) parts.push(`${verbFor(person.name, 'connects')} directly to ${direct.join(', ')}`);
+  if (through.length) {
+    const run = runners.length === 1 ? verbFor(runners[0], 'runs') : 'run';
+    parts.push(`${verbFor(person.name, 'reaches')} ${through.join(', ')} through ${runners.join(', ')}, which ${run} the code ${person.name} ${verbFor(person.name, 'writes')}`);
+  }
+  return parts.join(' and ');
+}
+
 export const insiderDataAccess: ElementRule = {
   id: 'insider-data-access',
   stride: 'I',
   title: 'Insiders can read sensitive data directly',
   description:
-    'People connect straight to a data store holding sensitive data, bypassing the application\'s checks: a malicious or compromised insider copies it in bulk and nothing records it.',
-  condition: 'an insider (a person of type admin, developer or support-staff, or any person outside an untrusted zone; a `user` in one is a customer, whose direct connection is `exposed-data-store`\'s) with a flow directly into a store holding sensitive assets, where neither the store (or its boundary) nor the flow has any of `audit-logging`, `least-privilege`, `data-masking`',
+    'People connect straight to a data store holding sensitive data (or through a notebook that runs the code they write), bypassing the application\'s checks: a malicious or compromised insider copies it in bulk and nothing records it.',
+  condition: 'an insider (a person of type admin, developer or support-staff, or any person outside an untrusted zone; a `user` in one is a customer, whose direct connection is `exposed-data-store`\'s) with a flow directly into a store holding sensitive assets, or into a process that runs code its users write (a notebook server, recognised by its tech or name: jupyter, sagemaker, databricks, zeppelin, notebook) with a flow into such a store, where none of `audit-logging`, `least-privilege`, `data-masking` is on the store (or its boundary), on the person\'s flow, nor, through a notebook, on it or its flow into the store',
   mitigation: 'Remove standing direct access: use just-in-time, approved and logged access through a bastion, give read access to masked replicas, and review access regularly.',
   action: { text: 'Replace direct human access with logged, just-in-time access to {targets}' },
   mitigatedBy: INSIDER_CONTROLS,
@@ -289,26 +387,32 @@ export const insiderDataAccess: ElementRule = {
   kinds: ['external'],
   check(person, ctx) {
     if (!isInsider(person, ctx)) return undefined;
-    const direct = ctx.graph.outFlows(person.id).filter((f) => {
-      const store = ctx.graph.elements.get(f.to);
-      return store?.kind === 'store' && sensitive(ctx.assetsOf(store.id)).length > 0;
-    });
+    const direct = storesReached(ctx, person);
     if (direct.length === 0) return undefined;
-    // A control on the person's own connection (a logging proxy, a masked view) guards it as well as one on the store.
-    const guards = (f: Flow, c: string) => f.controls.includes(c) || ctx.elementHas(ctx.graph.elements.get(f.to)!, c);
-    const unguarded = direct.filter((f) => INSIDER_CONTROLS.every((c) => !guards(f, c)));
-    const where = { ...elementComponent(person), flows: direct.map((f) => f.id) };
-    if (unguarded.length === 0) return mitigatedBy(INSIDER_CONTROLS.filter((c) => direct.some((f) => guards(f, c))), where, 'direct access is limited and recorded');
-    const data = sensitive(unguarded.flatMap((f) => ctx.assetsOf(f.to)));
-    const stores = [...new Set(unguarded.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
+    // A control on the person's own connection (a logging proxy, a masked view), on the notebook they go through
+    // or its connection, guards it as well as one on the store.
+    const guards = (r: StoreReach, c: string) =>
+      r.flows.some((f) => f.controls.includes(c)) || ctx.elementHas(r.store, c) || (r.via !== undefined && ctx.elementHas(r.via, c));
+    const unguarded = direct.filter((r) => INSIDER_CONTROLS.every((c) => !guards(r, c)));
+    const flowsOf = (reaches: readonly StoreReach[]) => [...new Set(reaches.flatMap((r) => r.flows.map((f) => f.id)))];
+    const where = { ...elementComponent(person), flows: flowsOf(direct) };
+    if (unguarded.length === 0) return mitigatedBy(INSIDER_CONTROLS.filter((c) => direct.some((r) => guards(r, c))), where, 'direct access is limited and recorded');
+    const data = sensitive(unguarded.flatMap((r) => ctx.assetsOf(r.store.id)));
+    const stores = [...new Set(unguarded.map((r) => r.store.name))].sort();
+    const first = unguarded[0];
     return threat({
       ...elementComponent(person),
-      flows: unguarded.map((f) => f.id),
+      flows: flowsOf(unguarded),
       title: `${person.name} can copy ${assetNames(data)} from ${stores.join(', ')}`,
-      description: `${says(person.name, 'connects')} directly to ${stores.join(', ')}, bypassing the application; nothing limits or records what they read.`,
+      description: `${person.name} ${reachText(person, unguarded)}, bypassing the application; nothing limits or records what they read.`,
       likelihood: rated('Low', 'needs a malicious insider or a compromised staff account'),
       impact: assetImpact(data, 'confidentiality', rated('Medium', 'the data in the store')),
-      evidence: [evidence(`${flowLabel(unguarded[0], ctx)} bypasses the application`, unguarded[0].at), missingControlEvidence(INSIDER_CONTROLS, ctx.graph.elements.get(unguarded[0].to)!)],
+      evidence: [
+        first.via
+          ? evidence(`${flowLabel(first.flows[0], ctx)} runs code in ${first.via.name}, which reaches ${first.store.name}: the application is bypassed`, first.flows[0].at)
+          : evidence(`${flowLabel(first.flows[0], ctx)} bypasses the application`, first.flows[0].at),
+        missingControlEvidence(INSIDER_CONTROLS, first.store),
+      ],
       target: stores.join(', '),
     });
   },

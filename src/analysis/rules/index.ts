@@ -68,7 +68,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
   {
     id: 'network', title: 'Network and perimeter', description: 'What the internet can reach, what the server can be made to reach, and missing layers.',
     rules: [
-      network.serverSideRequestForgery, network.cloudMetadataExposure, network.exposedDataStore, network.exposedManagementPort, network.exposedDebugger,
+      network.serverSideRequestForgery, network.cloudMetadataExposure, network.exposedDataStore, network.signedUrlLeakage, network.exposedManagementPort, network.exposedDebugger,
       network.exposedDebugEndpoint, network.flatNetwork, network.missingWaf, network.loadBalancerBypass,
     ],
   },
@@ -80,7 +80,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     id: 'disclosure', title: 'Information disclosure', description: 'Data the application gives away: errors, enumeration, unauthenticated or unmasked responses, keys in clients.',
     rules: [
       disclosure.verboseErrors, disclosure.accountEnumeration, disclosure.unauthenticatedSensitiveEndpoint,
-      disclosure.excessiveDataExposure, disclosure.apiKeyInClient, disclosure.exposedMailCatcher,
+      disclosure.excessiveDataExposure, disclosure.apiKeyInClient, disclosure.exposedMailCatcher, disclosure.thirdPartyDataSharing,
     ],
   },
   {
@@ -106,6 +106,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     rules: [
       supplyChain.pipelinePoisoning, supplyChain.pipelineOverPrivileged, supplyChain.secretsInCiCd, supplyChain.dependencyConfusion,
       supplyChain.unsignedImages, supplyChain.unsignedFirmwareUpdate, supplyChain.cloudConsoleWithoutMfa, supplyChain.privilegedContainer, supplyChain.containerEscape,
+      supplyChain.signingKeyInPipeline,
     ],
   },
   {

@@ -1,19 +1,20 @@
 // Injection: untrusted input reaching an interpreter.
 import { TECHNOLOGIES, type TechTrait } from '../../model/catalog.js';
+import { namesOneExport } from '../../model/normalize.js';
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import { assetImpact, PROPERTY_IMPACT_MEANING, rated } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { highConfidentiality, isBroker, isNoSqlStore, isSqlStore, producersOf, sensitive } from './facts.js';
 import { perModel, targetKind, targetNames, targetOf, targetsOfKind } from './family-shared.js';
-import { it, its, says, verbFor } from './grammar.js';
+import { it, itObject, its, says, verbFor } from './grammar.js';
 import {
   endpointComponent, endpointExposure, endpointTarget, evidence, factTags, flowIds, internetLikelihood, inUntrustedZone, isExposed, mitigatedBy,
   runsAppCode, unlessControlled, withArticle,
 } from './helpers.js';
 import { type ServedEndpoint, servedEndpoints } from './authorization.js';
 import { servedEvidence } from './served.js';
-import type { ElementRule, EndpointRule, EvidenceRef, Outcome } from './types.js';
+import type { CheckResult, ElementRule, EndpointRule, EvidenceRef, Outcome } from './types.js';
 
 const SQL_CONTROLS = ['parameterized-queries'] as const;
 const SQL_TARGETS = targetKind(isSqlStore, true);
@@ -418,7 +419,7 @@ function interpreterRule(spec: {
    * only with such evidence, whether or not the tech brings the trait. Absent: the trait is the tool's very
    * job (a converter runs commands on its input), and reports alone.
    */
-  use?: CapabilityUse;
+  use?: CapabilityUse | ((ctx: AnalysisContext, e: Element) => CapabilityUse);
   /** Likelihood when untrusted data arrives directly and nothing says where it is used (the trait, a tag); through a broker it is Medium. */
   direct: { level: 'Low' | 'Medium'; reason: string };
   /** Likelihood when an endpoint, flow or sign-in method shows where the capability meets input. */
@@ -457,7 +458,8 @@ function interpreterRule(spec: {
       // Input straight from the internet only: what arrives through a broker is not what this rule is about.
       const input = spec.internetOnly ? (ctx.exposure(element.id) === 'internet' ? {} : undefined) : untrustedInput(ctx, element);
       if (!input) return undefined;
-      const used = spec.use === undefined ? undefined : capabilityUsed(ctx, element, spec.use, reaches(ctx, element), spec.internetOnly === true);
+      const use = typeof spec.use === 'function' ? spec.use(ctx, element) : spec.use;
+      const used = use === undefined ? undefined : capabilityUsed(ctx, element, use, reaches(ctx, element), spec.internetOnly === true);
       if (spec.use !== undefined && used === undefined) return undefined;
       const { via } = input;
       const contained = (present: string[]) => `untrusted input is contained (${present.join(', ')})`;
@@ -480,19 +482,19 @@ function interpreterRule(spec: {
   };
 }
 
-export const commandInjection = interpreterRule({
+const commandInjectionWhereInputArrives = interpreterRule({
   id: 'command-injection',
   stride: 'E',
   title: 'OS command injection',
   description:
     'A component that runs operating-system commands or command-line tools on its input (image and document converters, shell-outs) processes untrusted data: crafted file names, options or file contents execute commands.',
-  condition: 'a process with the `os-command` trait that is reachable from an untrusted zone or consumes a broker fed by exposed producers or producers in an untrusted zone, without `input-validation` or `sandboxing`',
+  condition: 'a process with the `os-command` trait that is reachable from an untrusted zone or consumes a broker fed by exposed producers or producers in an untrusted zone, or that reads or consumes (a flow either way) object or file storage or a queue another process writes to, which takes files on an exposed endpoint (of kind `upload`, or whose route, name or accepted asset says SVG or an Office format: the converter behind an upload), without `input-validation` or `sandboxing`',
   trait: 'os-command',
   controls: ['input-validation', 'sandboxing'],
   mitigation: 'Never build shell commands from input: call programs with argument arrays, allow-list options and file types, disable dangerous coders/delegates, and run the tool in a sandbox without network.',
   action: 'Sandbox and allow-list the input of {targets}',
   references: ['CWE-78', 'CWE-88', 'CAPEC-88', 'OWASP Top 10 A03'],
-  rating: 'Likelihood Medium (needs a crafted input matching a known flaw); impact High (code execution).',
+  rating: 'Likelihood Medium (needs a crafted input matching a known flaw, sent directly or uploaded for the converter behind); impact High (code execution).',
   example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  thumbnails: { tech: imagemagick }\nflows:\n  - visitor -> api: https\n  - api -> thumbnails: https',
   direct: { level: 'Medium', reason: 'crafted files and arguments for these tools are public: some skill' },
   does: (name) => `${verbFor(name, 'runs')} external commands or converters on ${its(name)} input`,
@@ -555,11 +557,168 @@ export const insecureDeserialization = interpreterRule({
  * XML from callers: SOAP and its WSDL, SAML assertions, XML-RPC, XSLT, RSS, and the file formats that are XML
  * inside (SVG, Office documents).
  */
+const MARKUP_WORDS = ['xml', 'soap', 'wsdl', 'saml', 'xslt?', 'xml-?rpc', 'rss'];
+/** Files that are XML inside: what a document converter opens, and what an upload only stores unopened. */
+const DOCUMENT_WORDS = ['svg', 'docx', 'xlsx', 'pptx', 'odt', 'ods'];
 const XML_USE: CapabilityUse = {
   tags: ['xml', 'soap', 'saml', 'xslt'],
-  words: wordsPattern(['xml', 'soap', 'wsdl', 'saml', 'xslt?', 'xml-?rpc', 'rss', 'svg', 'docx', 'xlsx', 'pptx', 'odt', 'ods']),
+  words: wordsPattern([...MARKUP_WORDS, ...DOCUMENT_WORDS]),
   auth: ['saml'],
 };
+/** XML_USE less the document formats: what an element that only stores uploaded documents may still parse. */
+const MARKUP_USE: CapabilityUse = { ...XML_USE, words: wordsPattern(MARKUP_WORDS) };
+const DOCUMENT_USE: CapabilityUse = { tags: [], words: wordsPattern(DOCUMENT_WORDS) };
+
+/**
+ * Converters and extractors that open Office documents or SVG images (their XML inside) by their job: a process of
+ * one of these techs parses the documents that reach it, as no framework (Spring) does by merely being able to.
+ * Ghostscript reads PostScript and PDF, no XML.
+ */
+const DOCUMENT_PARSER_TECHS: ReadonlySet<string> = new Set(['libreoffice', 'apache-tika', 'tika', 'pandoc', 'imagemagick', 'gotenberg', 'unoconv']);
+
+const parsesDocuments = (e: Element): boolean => e.tech !== undefined && DOCUMENT_PARSER_TECHS.has(e.tech.toLowerCase());
+const taggedParser = (e: Element): boolean => XML_USE.tags.some((t) => factTags(e, t).length > 0);
+
+/** A store uploads are kept in, or a queue that names them to a worker: where documents go on unopened. */
+const keepsUploads = (e: Element | undefined): boolean =>
+  e !== undefined && (e.type === 'object-storage' || e.type === 'file-storage' || isBroker(e));
+
+/**
+ * Whether a process opens documents that reach it: a converter by its tech, a tag saying it parses XML, or a tool
+ * with the `os-command` trait (ImageMagick, Ghostscript) that runs on the files. Where one takes uploads from a
+ * store or queue, the threat of what is in them is judged there (xxeDownstream, commandInjectionDownstream).
+ */
+const opensDocuments = (e: Element): boolean => e.kind === 'process' && (parsesDocuments(e) || taggedParser(e) || e.traits.includes('os-command'));
+
+/**
+ * Per store or queue (keepsUploads), the processes that open documents (opensDocuments) reading or consuming it, a
+ * flow either way, at most the first two in flow order ("another than the uploader" needs no more). Found once:
+ * asked per uploader, walking the store's flows made a bucket with many writers and readers quadratic.
+ */
+const documentReaders: (ctx: AnalysisContext) => ReadonlyMap<string, readonly string[]> = perModel((ctx) => {
+  const readers = new Map<string, string[]>();
+  const add = (store: string, parser: string) => {
+    if (!keepsUploads(ctx.graph.elements.get(store))) return;
+    const ids = readers.get(store);
+    if (ids === undefined) readers.set(store, [parser]);
+    else if (ids.length < 2 && !ids.includes(parser)) ids.push(parser);
+  };
+  for (const f of ctx.graph.model.flows) {
+    const from = ctx.graph.elements.get(f.from);
+    const to = ctx.graph.elements.get(f.to);
+    if (from !== undefined && opensDocuments(from)) add(f.to, f.from);
+    if (to !== undefined && opensDocuments(to)) add(f.from, f.to);
+  }
+  return readers;
+});
+
+/**
+ * An element whose use of the uploaded documents is storing them: it writes to object or file storage or a queue
+ * that another process opening documents (a converter's tech, a tag saying it parses XML, the os-command trait)
+ * reads or consumes, and neither a converter's tech nor a tag says it parses them itself (a BFF that copies a DOCX
+ * upload to a bucket a converter reads). With no such reader modelled behind it, the upload is taken to be parsed
+ * where it arrives, and stays its finding. For triage too (src/track/key-migrations.ts): its xxe finding on those
+ * uploads went by design in session 23 exactly when this holds.
+ */
+export const onlyStoresDocuments = (ctx: AnalysisContext, e: Element): boolean => {
+  if (parsesDocuments(e) || taggedParser(e)) return false;
+  const readers = documentReaders(ctx);
+  return ctx.graph.outFlows(e.id).some((f) => f.to !== e.id && (readers.get(f.to)?.some((id) => id !== e.id) ?? false));
+};
+
+/** The XML an element is judged to take: its document uploads count only where it does more than store them. */
+const xmlUseOf = (ctx: AnalysisContext, e: Element): CapabilityUse => (onlyStoresDocuments(ctx, e) ? MARKUP_USE : XML_USE);
+
+/** An upload to the element that stores or queues it, and how the process behind gets it. */
+interface DocumentHandoff {
+  upload: ServedEndpoint;
+  /** What the upload endpoint shows it takes, and where. */
+  found: { what: string; at: EvidenceRef['at'] };
+  uploader: Element;
+  /** The uploader's flow into the store or queue. */
+  kept: Flow;
+  /** The parser's flow with that store or queue, either way (it reads the bucket, or the queue delivers to it). */
+  taken: Flow;
+}
+
+/** Which uploads count: what an endpoint shows it takes, undefined for none. */
+type UploadTest = (ep: Endpoint, assets: ReadonlyMap<string, Asset>) => DocumentHandoff['found'] | undefined;
+/** Office or SVG documents, by the endpoint's route, name or an asset it accepts (xxe). */
+const officeOrSvg: UploadTest = (ep, assets) => endpointUse(ep, DOCUMENT_USE, assets);
+/** Any file: those, or an endpoint of kind `upload` (command-injection: converters run on whatever file arrives). */
+const anyFile: UploadTest = (ep, assets) => officeOrSvg(ep, assets) ?? (ep.kind === 'upload' ? { what: 'takes file uploads', at: ep.at } : undefined);
+
+/** An exposed endpoint of the element taking the uploads the test counts. */
+function exposedUpload(ctx: AnalysisContext, e: Element, takes: UploadTest): Pick<DocumentHandoff, 'upload' | 'found'> | undefined {
+  for (const s of servedRoutes(ctx, e)) {
+    const found = takes(s.ep, ctx.graph.assets);
+    if (found !== undefined && isExposed(endpointExposure(s.ep, s.via ?? e, ctx))) return { upload: s, found };
+  }
+  return undefined;
+}
+
+/** An uploader writing to a store or queue, with the exposed upload it takes and its flow into the store or queue. */
+type Uploader = Omit<DocumentHandoff, 'taken'>;
+/** Per store or queue, the first two uploaders writing to it (see uploadersOf). */
+type UploadersOf = (ctx: AnalysisContext, store: string) => readonly Uploader[];
+
+/**
+ * Per store or queue, the processes writing to it that take the uploads the test counts on an exposed endpoint:
+ * the first two, distinct, in flow order (the parser skips itself, so no more is needed). Found once per store and
+ * analysis: asked per parser, walking every writer's routes made a bucket with many writers and readers quadratic.
+ */
+function uploadersOf(takes: UploadTest): UploadersOf {
+  const known = perModel((): Map<string, readonly Uploader[]> => new Map());
+  return (ctx, store) => {
+    const cache = known(ctx);
+    let found = cache.get(store);
+    if (found !== undefined) return found;
+    const uploaders: Uploader[] = [];
+    const seen = new Set<string>();
+    for (const kept of ctx.graph.inFlows(store)) {
+      const uploader = ctx.graph.elements.get(kept.from);
+      if (uploader === undefined || uploader.kind !== 'process' || seen.has(uploader.id)) continue;
+      seen.add(uploader.id);
+      const upload = exposedUpload(ctx, uploader, takes);
+      if (upload === undefined) continue;
+      uploaders.push({ ...upload, uploader, kept });
+      if (uploaders.length === 2) break;
+    }
+    found = uploaders;
+    cache.set(store, found);
+    return found;
+  };
+}
+const documentUploaders = uploadersOf(officeOrSvg);
+const fileUploaders = uploadersOf(anyFile);
+
+/**
+ * Where a document parser (a converter's tech, or a tag saying it parses XML) gets documents uploaded elsewhere: a
+ * store or queue it reads or consumes (a flow either way) that another process writes to, which takes them on an
+ * exposed endpoint. The first in flow order.
+ */
+function documentHandoff(ctx: AnalysisContext, parser: Element, uploaders: UploadersOf): DocumentHandoff | undefined {
+  const sides = [...ctx.graph.outFlows(parser.id).map((f) => ({ f, other: f.to })), ...ctx.graph.inFlows(parser.id).map((f) => ({ f, other: f.from }))];
+  for (const { f: taken, other } of sides) {
+    if (!keepsUploads(ctx.graph.elements.get(other))) continue;
+    const first = uploaders(ctx, other).find((u) => u.uploader.id !== parser.id);
+    if (first !== undefined) return { ...first, taken };
+  }
+  return undefined;
+}
+
+/** The upload, the uploader's flow into the store or queue, and the process's flow with it. */
+function handoffEvidence(ctx: AnalysisContext, element: Element, { upload, found, uploader, kept, taken }: DocumentHandoff): EvidenceRef[] {
+  const store = ctx.graph.elements.get(kept.to)?.name ?? kept.to;
+  return [
+    { ...servedEvidence(upload, uploader, found.what), at: found.at },
+    evidence(`${says(uploader.name, 'writes')} to ${store}`, kept.at),
+    evidence(taken.to === element.id ? `${says(store, 'delivers')} to ${element.name}` : `${says(element.name, 'reads')} ${store}`, taken.at),
+  ];
+}
+
+const XXE_DOWNSTREAM_MITIGATION =
+  'Disable DTDs and external entities in the parser (or use one that has them off by default), and run the converter sandboxed: a separate container with no network egress, no secrets or cloud credentials, a seccomp profile and a read-only file system, so that a crafted document reads and reaches nothing.';
 
 /**
  * An identity provider run as shipped, by its tech (Keycloak, Dex, Authentik, a cloud's user pool): its SAML
@@ -572,27 +731,83 @@ export const vendorIdentityProvider = (e: Element): boolean => {
   return e.kind === 'process' && tech !== undefined && Object.hasOwn(TECHNOLOGIES, tech) && TECHNOLOGIES[tech].type === 'identity-provider';
 };
 
-export const xxe = interpreterRule({
+const xxeWhereXmlArrives = interpreterRule({
   id: 'xxe',
   stride: 'I',
   title: 'XML external entities (XXE)',
   description:
     'A component that parses XML takes untrusted input: external entities in a crafted document read local files (keys, configuration) or make the server send requests inside the network. A framework that merely can parse XML (Spring, .NET) is no finding by itself: a JSON API parses no XML.',
-  condition: 'a process (not `off-the-shelf` software, nor an identity provider run as shipped, by its tech: Keycloak, Dex, Authentik, Cognito..., whose SAML parser is its vendor\'s, fixed by upgrading; the applications consuming its assertions keep theirs) reachable from an untrusted zone or consuming a broker fed by exposed producers or producers in an untrusted zone, that the model shows taking XML: the tag `xml`, `soap`, `saml` or `xslt`, an exposed endpoint (its own or declared for it on a proxy in front) that takes input (a write method, `accepts`, an upload: not a read) whose route or name, or an asset it accepts, says XML, SOAP, WSDL, SAML, XSLT, XML-RPC, RSS, SVG or an Office format, or that signs callers in with SAML, a flow into it from a caller in an untrusted zone, an exposed one or a broker fed from outside (not a trusted internal system) whose protocol or data does or that signs in with SAML, or SAML as its own `auth` (the `xml` trait a framework\'s tech brings, Spring or .NET, alone reports nothing); without `safe-parsers`',
+  condition: 'a process (not `off-the-shelf` software, nor an identity provider run as shipped, by its tech: Keycloak, Dex, Authentik, Cognito..., whose SAML parser is its vendor\'s, fixed by upgrading; the applications consuming its assertions keep theirs) reachable from an untrusted zone or consuming a broker fed by exposed producers or producers in an untrusted zone, that the model shows taking XML: the tag `xml`, `soap`, `saml` or `xslt`, an exposed endpoint (its own or declared for it on a proxy in front) that takes input (a write method, `accepts`, an upload: not a read) whose route or name, or an asset it accepts, says XML, SOAP, WSDL, SAML, XSLT, XML-RPC, RSS, SVG or an Office format, or that signs callers in with SAML, a flow into it from a caller in an untrusted zone, an exposed one or a broker fed from outside (not a trusted internal system) whose protocol or data does or that signs in with SAML, or SAML as its own `auth` (the `xml` trait a framework\'s tech brings, Spring or .NET, alone reports nothing); an SVG or Office format on an endpoint, or in the data of a flow into it, does not count for a process that writes to object or file storage or a queue which another process opening documents reads or consumes (a flow either way: a document converter by its tech, LibreOffice, Apache Tika, Pandoc, ImageMagick, Gotenberg or unoconv, one tagged `xml`, `soap`, `saml` or `xslt`, or one with the `os-command` trait), and that is itself neither such a converter nor so tagged (it stores the upload; the parser behind it is judged there). With no such reader modelled, the upload counts where it arrives. Also such a converter or tagged process (when nothing above reports it) that reads or consumes (a flow either way) object or file storage or a queue another process writes to, which takes an SVG or Office format on an exposed endpoint (the document is parsed where it is converted); without `safe-parsers`',
   trait: 'xml',
   controls: ['safe-parsers'],
   mitigation: 'Disable DTDs and external entities in every XML parser (or use a parser that has them off by default), and prefer JSON where possible.',
   action: 'Disable XML external entities in {targets}',
   references: ['CWE-611', 'CAPEC-221', 'OWASP Top 10 A05'],
-  rating: 'Likelihood Medium when an endpoint, flow or SAML sign-in shows where XML arrives (scanners send external entities there) or it consumes messages from exposed or untrusted producers (even when the internet also reaches it), Low when only a tag says it parses XML (needs an endpoint that parses request XML); impact from the confidentiality of what the process handles, High by default (local files and secrets).',
+  rating: 'Likelihood Medium when an endpoint, flow or SAML sign-in shows where XML arrives (scanners send external entities there), it consumes messages from exposed or untrusted producers (even when the internet also reaches it), or it converts documents uploaded elsewhere (crafted files are public), Low when only a tag says it parses XML (needs an endpoint that parses request XML); impact from the confidentiality of what the process handles, High by default (local files and secrets).',
   example: 'elements:\n  partner: { type: third-party }\n  billing:\n    tech: spring\n    endpoints:\n      POST /soap/invoices: { auth: api-key }\nflows:\n  - partner -> billing: https',
-  use: XML_USE,
+  use: xmlUseOf,
   located: { level: 'Medium', reason: 'the model shows where XML arrives: scanners send external entities there' },
   vendorParses: vendorIdentityProvider,
   does: (name) => `${verbFor(name, 'parses')} XML`,
   direct: { level: 'Low', reason: 'needs an endpoint that parses request XML: luck' },
   impact: (ctx, e) => assetImpact(highConfidentiality(ctx.assetsOf(e.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),
 });
+
+/**
+ * A document parser behind an upload: the process that opens what another stored or queued for it, which no
+ * exposure of its own shows. Judged only where the parser has no finding for XML arriving at it directly.
+ */
+function xxeDownstream(element: Element, ctx: AnalysisContext): CheckResult {
+  if (!writesOwnQueries(element) || vendorIdentityProvider(element) || !(parsesDocuments(element) || taggedParser(element))) return undefined;
+  const handoff = documentHandoff(ctx, element, documentUploaders);
+  if (handoff === undefined) return undefined;
+  const { upload, uploader, kept } = handoff;
+  const store = ctx.graph.elements.get(kept.to)!;
+  return unlessControlled(ctx, { element }, ['safe-parsers'], (present) => `untrusted input is contained (${present.join(', ')})`, (missing) => ({
+    title: `XML external entities (XXE) in ${element.name}`,
+    description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${verbFor(element.name, 'opens')} the documents uploaded to ${uploader.name} (${upload.ep.key}), which ${store.name} ${isBroker(store) ? 'passes on' : 'keeps'}; external entities in a crafted Office or SVG file read ${its(element.name)} local files or make ${itObject(element.name)} send requests inside the network.`,
+    likelihood: rated('Medium', `the model shows uploaded documents reaching ${itObject(element.name)} through ${store.name}: crafted files are public`),
+    impact: assetImpact(highConfidentiality(ctx.assetsOf(element.id)), 'confidentiality', rated('High', 'local files and secrets can be read')),
+    evidence: [
+      parsesDocuments(element) ? evidence(`${says(element.name, 'is')} a document converter (${element.tech})`, [...element.at, 'tech']) : tagUse(element, XML_USE)!.evidence[0],
+      ...handoffEvidence(ctx, element, handoff),
+      missing,
+    ],
+    mitigation: XXE_DOWNSTREAM_MITIGATION,
+  }));
+}
+
+/**
+ * A converter behind an upload: the tool runs on files another process stored or queued for it, which no exposure
+ * of its own shows. Judged only where the converter has no finding for input arriving at it directly.
+ */
+function commandInjectionDownstream(element: Element, ctx: AnalysisContext): CheckResult {
+  if (!element.traits.includes('os-command')) return undefined;
+  const handoff = documentHandoff(ctx, element, fileUploaders);
+  if (handoff === undefined) return undefined;
+  const store = ctx.graph.elements.get(handoff.kept.to)?.name ?? handoff.kept.to;
+  return unlessControlled(ctx, { element }, ['input-validation', 'sandboxing'], (present) => `untrusted input is contained (${present.join(', ')})`, (missing) => ({
+    title: `OS command injection in ${element.name}`,
+    description: `${element.name} (${element.tech ?? element.type ?? 'process'}) ${verbFor(element.name, 'runs')} on the files uploaded to ${handoff.uploader.name} (${handoff.upload.ep.key}), which ${store} passes on; crafted file contents or names run commands where ${it(element.name)} ${verbFor(element.name, 'runs')}.`,
+    likelihood: rated('Medium', `uploaded files reach ${itObject(element.name)} through ${store}: crafted files for these tools are public, some skill`),
+    impact: rated('High', 'commands run on the host: full compromise'),
+    evidence: [evidence(`${says(element.name, 'has')} the os-command trait (${element.tech ?? element.type})`, element.at), ...handoffEvidence(ctx, element, handoff), missing],
+    mitigation: CONVERTER_SANDBOX_MITIGATION,
+  }));
+}
+
+const CONVERTER_SANDBOX_MITIGATION =
+  'Call the converter with argument arrays and server-side file names, allow-list file types and disable dangerous coders and delegates, and run it sandboxed: a separate container with no network egress, no secrets or cloud credentials, a seccomp profile and a read-only file system.';
+
+export const commandInjection: ElementRule = {
+  ...commandInjectionWhereInputArrives,
+  check: (element, ctx) => commandInjectionWhereInputArrives.check(element, ctx) ?? commandInjectionDownstream(element, ctx),
+};
+
+export const xxe: ElementRule = {
+  ...xxeWhereXmlArrives,
+  check: (element, ctx) => xxeWhereXmlArrives.check(element, ctx) ?? xxeDownstream(element, ctx),
+};
 
 const LOG_TARGETS = targetKind((t) => t.type === 'logs');
 const FILE_TARGETS = targetKind((t) => t.type === 'file-storage');
@@ -639,7 +854,7 @@ export const pathTraversal: EndpointRule = {
   title: 'Path traversal in file access',
   description:
     'An upload or download endpoint on a service that reads and writes a file system: a file name such as `../../etc/passwd` escapes the intended folder.',
-  condition: 'an endpoint of kind `upload` or `export` reachable from an untrusted zone, on a process with a flow to a store of type `file-storage`, without `input-validation` on the endpoint, its element, its boundary or that flow',
+  condition: 'an endpoint of kind `upload` or `export`, or a route naming one download, export or report (`/downloads/{name}`, `/files/{id}/download`), reachable from an untrusted zone, on a process with a flow to a store of type `file-storage`, without `input-validation` on the endpoint, its element, its boundary or that flow',
   mitigation: 'Never build paths from user input: generate server-side names, resolve and check the canonical path stays inside the base folder, and run with a file-system sandbox.',
   action: { text: 'Generate server-side file names and confine paths in {targets}' },
   mitigatedBy: PATH_CONTROLS,
@@ -647,8 +862,10 @@ export const pathTraversal: EndpointRule = {
   rating: 'Likelihood High from the internet (scanners try it), Medium otherwise; impact from the confidentiality of the stored files, High by default.',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /files: { auth: jwt }\n  share: { tech: nfs }\nflows:\n  - visitor -> api: https\n  - api -> share: nfs",
   appliesTo: 'endpoint',
-  endpointKinds: ['upload', 'export'],
+  // A route naming one download (`/downloads/{name}`) is kind `api`: nothing to page, but a name to traverse with.
+  endpointKinds: ['upload', 'export', 'api'],
   check(ep, element, ctx) {
+    if (ep.kind === 'api' && !namesOneExport(ep.route)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     const fs = targetsOfKind(ctx, FILE_TARGETS, element);
@@ -662,7 +879,7 @@ export const pathTraversal: EndpointRule = {
       likelihood: internetLikelihood(exposure, 'scanners try traversal sequences automatically'),
       impact: assetImpact(sensitive(open.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'arbitrary files on the server')),
       // Both kinds (upload, export) take `an`.
-      evidence: [evidence(`${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at), evidence(`${says(element.name, 'uses')} ${targetOf(ctx, open[0]).name}`, open[0].at), missing],
+      evidence: [evidence(ep.kind === 'api' ? `${ep.key} downloads one file by name` : `${ep.key} is ${withArticle(ep.kind)} endpoint`, ep.at), evidence(`${says(element.name, 'uses')} ${targetOf(ctx, open[0]).name}`, open[0].at), missing],
       target: endpointTarget(ep, element),
     }));
   },

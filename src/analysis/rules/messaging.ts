@@ -8,7 +8,7 @@ import {
   assetNames, type CallAuth, callAuth, consumersOf, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, openToPublic, publicPathsHave,
 } from './facts.js';
 import { AssetSet } from './family-shared.js';
-import { agreeing, its, says } from './grammar.js';
+import { agreeing, its, says, verbFor } from './grammar.js';
 import {
   declaredAt, elementComponent, evidence, flowLabel, inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
   presentControls, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
@@ -145,12 +145,12 @@ export const unsignedEvents: ElementRule = {
   title: 'Consumers trust unsigned events from exposed producers',
   description:
     'Events that change integrity-critical data pass through a broker from producers that face untrusted zones: a compromised producer, or anyone who can publish, forges events that consumers act on.',
-  condition: 'a queue or event bus with at least one consumer that is not a store and a producer reachable from an untrusted zone whose flows into it carry assets of high integrity, without `request-signing` or `signature-verification` on the broker; a flow that declares either (or whose producer declares `request-signing`) is signed, and a consumer that declares `signature-verification` (itself or on its flow from the broker) checks what it reads: the finding names the unsigned flows\' producers and the consumers that do not check. Per-producer topic permissions mitigate too: every producer authenticates (the auth of its flow or of the endpoint it names, an `auth` or `authentication` on the broker, `authentication` on the flow, a `cloud-api` call or a cloud provider\'s managed broker) and `authorization` is declared on the broker (or its boundary) or on every unsigned flow of an exposed producer; one producer that connects without credentials keeps the finding',
-  mitigation: 'Sign events at the producer (or use per-producer topics with publish permissions), verify signatures and schemas in consumers, and make handlers idempotent.',
+  condition: 'a queue or event bus with at least one consumer that is not a store and a producer reachable from an untrusted zone whose flows into it carry assets of high integrity, without `request-signing` or `signature-verification` on the broker; a flow that declares either (or whose producer declares `request-signing`) is signed, and a consumer that declares `signature-verification` (itself or on its flow from the broker) checks what it reads: the finding names the unsigned flows\' producers and the consumers that do not check. Per-producer topic permissions make it one step less likely (Low), not mitigated: when every producer authenticates (the auth of its flow or of the endpoint it names, an `auth` or `authentication` on the broker, `authentication` on the flow, a `cloud-api` call or a cloud provider\'s managed broker) and `authorization` is declared on the broker (or its boundary) or on every unsigned flow of an exposed producer, no one else publishes on an exposed producer\'s topics, but a compromised exposed producer still publishes on its own (which may carry fleet-wide commands); one producer that connects without credentials keeps it Medium',
+  mitigation: 'Sign events at the producer with a key the consumers trust, verify signatures and schemas in consumers (per-producer topics with publish permissions stop other publishers, not a compromised producer on its own topics), and make handlers idempotent.',
   action: { text: 'Sign events and verify them in consumers of {targets}' },
-  mitigatedBy: [...EVENT_SIGNING, 'authorization'],
+  mitigatedBy: EVENT_SIGNING,
   references: ['CWE-345', 'CWE-346', 'CAPEC-94'],
-  rating: 'Likelihood Medium (needs a compromised producer or publish access); impact High (consumers change integrity-critical data).',
+  rating: 'Likelihood Medium (needs a compromised producer or publish access), Low when every producer authenticates and may publish only to its own topics (needs a compromised exposed producer); impact High (consumers change integrity-critical data).',
   example: "assets:\n  payments: { integrity: high }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  events: { tech: sns }\n  ledger: { type: service }\nflows:\n  - visitor -> api: https\n  - api -> events: { protocol: https, data: [payments] }\n  - events -> ledger: { protocol: https, data: [payments] }",
   appliesTo: 'element',
   kinds: ['store'],
@@ -184,11 +184,9 @@ export const unsignedEvents: ElementRule = {
     if (feeds.length === 0) return mitigatedBy([...signedWith].sort(), elementComponent(element), 'exposed producers sign the events they publish');
     const unchecked = consumers.filter((c) => !checksSignatures(ctx, element, c));
     if (unchecked.length === 0) return mitigatedBy(['signature-verification'], elementComponent(element), 'every consumer verifies signatures');
-    // Topic permissions bound to producer identities stop an exposed producer forging another's events, and
-    // nobody else can publish: the other half of the fix the mitigation names.
-    if (producersConfined(ctx, element, feeds)) {
-      return mitigatedBy(['authorization'], elementComponent(element), 'every producer authenticates and may publish only to its own topics');
-    }
+    // Topic permissions bound to producer identities stop everyone else publishing on an exposed producer's
+    // topics, but not the producer itself once compromised: what it may publish (fleet-wide commands) stays open.
+    const confined = producersConfined(ctx, element, feeds);
     const producers = [...new Set(feeds.map((f) => ctx.graph.elements.get(f.from)!))];
     const direct = producers.filter((p) => ctx.exposure(p.id) === 'internet');
     const indirect = producers.filter((p) => ctx.exposure(p.id) !== 'internet');
@@ -207,8 +205,12 @@ export const unsignedEvents: ElementRule = {
     return threat({
       ...elementComponent(element),
       title: `Forged events on ${element.name}`,
-      description: `${who}; ${names(unchecked, 'other consumers', 'acts', 'act')} on ${its(element.name)} events without checking who produced them.`,
-      likelihood: rated('Medium', 'needs a compromised producer or publish access'),
+      description: `${who}; ${names(unchecked, 'other consumers', 'acts', 'act')} on ${its(element.name)} events without checking who produced them.${confined
+        ? ` Topic permissions stop everyone else publishing on the topics of ${namesAtMost(producers.map((p) => p.name), TEXT_NAMES, 'the other producers')}, but not ${producers.length === 1 ? `a compromised ${first.name}` : 'any of them, once compromised,'} on ${producers.length === 1 ? its(first.name) : 'its'} own.`
+        : ''}`,
+      likelihood: confined
+        ? rated('Low', 'every producer authenticates and may publish only to its own topics: that stops everyone else, but not a compromised exposed producer')
+        : rated('Medium', 'needs a compromised producer or publish access'),
       impact: rated('High', `consumers act on forged ${assetNames(critical)}`),
       evidence: [
         evidence(`${says(first.name, 'publishes')} ${assetNames(highIntegrity(ctx.assetsOfFlow(feeds[0])))} to ${element.name}`, feeds[0].at),
@@ -240,14 +242,29 @@ function checksSignatures(ctx: AnalysisContext, broker: Element, consumer: Eleme
     ctx.graph.outFlows(broker.id).every((f) => f.to !== consumer.id || f.controls.includes('signature-verification'));
 }
 
+/**
+ * Brokers that keep messages in a partitioned log consumers read by offset (Kafka and what speaks its protocol,
+ * Kinesis, Event Hubs): nothing is redelivered by the broker, so a record that always fails stops its consumer at
+ * that offset. By tech (the catalogue has no trait for it), by name, or by a consumer flow over the Kafka protocol.
+ */
+const LOG_BROKER_TECH: ReadonlySet<string> = new Set(['kafka', 'redpanda', 'kinesis', 'azure-event-hubs', 'msk', 'amazon-msk', 'confluent', 'event-hubs']);
+const LOG_BROKER_WORDS = /(?:^|[^a-z])(?:kafka|msk|kinesis|event[- ]?hubs?|redpanda)(?:$|[^a-z])/i;
+const isLogBroker = (broker: Element, reads: readonly Flow[]): boolean =>
+  (broker.tech !== undefined && LOG_BROKER_TECH.has(broker.tech)) || LOG_BROKER_WORDS.test(broker.id) || LOG_BROKER_WORDS.test(broker.name) ||
+  reads.some((f) => f.protocol.startsWith('kafka'));
+
+const QUEUE_POISON_ADVICE = 'Cap redeliveries and move failing messages to a dead-letter queue with an alert; validate message schemas before processing.';
+const LOG_POISON_ADVICE =
+  'Catch the failure in the consumer: after a few attempts route the failing record to a dead-letter topic with its error and commit past it, so that the partition moves on; alert on consumer lag (iterator age on Kinesis); validate record schemas (a schema registry) before processing.';
+
 export const poisonMessage: ElementRule = {
   id: 'poison-message',
   stride: 'D',
   title: 'Poison messages block consumers',
   description:
     'A message that always fails (malformed, or triggering a bug) is redelivered forever: the consumer loops on it and the rest of the queue waits.',
-  condition: 'a queue or event bus with at least one consumer process, without `dead-letter-queue` on the broker or its consumers (themselves, or on their flows from the broker)',
-  mitigation: 'Cap redeliveries and move failing messages to a dead-letter queue with an alert; validate message schemas before processing.',
+  condition: 'a queue or event bus with at least one consumer process, without `dead-letter-queue` on the broker or its consumers (themselves, or on their flows from the broker). A log-based broker (tech kafka, redpanda, kinesis or azure-event-hubs, an id or name saying Kafka, MSK, Kinesis, Event Hubs or Redpanda, or a consumer flow over the Kafka protocol) redelivers nothing: its consumer stops at the failing record\'s offset, and the advice is a dead-letter topic in the consumer and an alert on consumer lag',
+  mitigation: 'Cap redeliveries and move failing messages to a dead-letter queue with an alert; validate message schemas before processing. On a log-based broker (Kafka, Kinesis, Event Hubs), route failing records to a dead-letter topic in the consumer, commit past them after a few attempts, and alert on consumer lag.',
   action: { text: 'Add dead-letter queues and retry limits to {targets}' },
   mitigatedBy: ['dead-letter-queue'],
   references: ['CWE-400', 'CWE-835', 'CAPEC-130'],
@@ -266,13 +283,20 @@ export const poisonMessage: ElementRule = {
     if (present.length || without.length === 0) {
       return mitigatedBy(['dead-letter-queue'], elementComponent(element), 'failing messages are moved aside');
     }
+    const names = without.map((c) => c.name);
+    const consume = `${namesAtMost(names, TEXT_NAMES, 'other consumers')} ${agreeing(names, 'consumes', 'consume')} ${element.name}`;
+    // A log redelivers nothing: the consumer itself stops on the record, so the fix is in the consumer.
+    const log = isLogBroker(element, reads);
     return threat({
       ...elementComponent(element),
-      title: `Poison messages can stall ${element.name}`,
-      description: `${namesAtMost(without.map((c) => c.name), TEXT_NAMES, 'other consumers')} ${agreeing(without.map((c) => c.name), 'consumes', 'consume')} ${element.name} with no dead-letter queue; one message that always fails blocks processing.`,
-      likelihood: rated('Low', 'needs a malformed message or a bug'),
+      title: log ? `Poison records can stall consumers of ${element.name}` : `Poison messages can stall ${element.name}`,
+      description: log
+        ? `${consume} with no dead-letter topic; ${says(element.name, 'keeps')} records in a log and ${verbFor(element.name, 'redelivers')} nothing, so one record that always fails stops ${agreeing(names, 'its consumer', 'its consumers')} at that offset and every record behind it waits.`
+        : `${consume} with no dead-letter queue; one message that always fails blocks processing.`,
+      likelihood: rated('Low', log ? 'needs a malformed record or a bug' : 'needs a malformed message or a bug'),
       impact: rated('Medium', 'message processing stops: downtime'),
       evidence: [evidence(`${says(without[0].name, 'consumes')} ${element.name}`, element.at), missingControlEvidence(['dead-letter-queue'], element)],
+      mitigation: log ? LOG_POISON_ADVICE : QUEUE_POISON_ADVICE,
     });
   },
 };
@@ -291,7 +315,7 @@ export const queueFlooding: ElementRule = {
   mitigatedBy: FLOOD_CONTROLS,
   references: ['CWE-770', 'CWE-400', 'CAPEC-125'],
   rating: 'Likelihood Medium (needs sustained requests); impact Medium (delayed processing and cost).',
-  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  jobs: { tech: rabbitmq }\nflows:\n  - visitor -> api: https\n  - api -> jobs: amqps',
+  example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  jobs: { tech: rabbitmq }\n  worker: { type: worker }\n  db: { tech: postgres }\nflows:\n  - visitor -> api: https\n  - api -> jobs: amqps\n  - jobs -> worker: amqps\n  - worker -> db: postgres+tls',
   appliesTo: 'element',
   kinds: ['store'],
   check(element, ctx) {

@@ -3,7 +3,9 @@
 import { assetImpact, rated } from '../risk.js';
 import type { Element, Endpoint, Flow } from '../../model/types.js';
 import { isPassThrough, type AnalysisContext } from '../context.js';
-import { assetList, assetNames, callAuth, highConfidentiality, inCloud, isData, isOrAre, isPersonOrAgent, publicPathsHave, restricted } from './facts.js';
+import { TECHNOLOGIES } from '../../model/catalog.js';
+import { namesWebhooks } from '../../model/normalize.js';
+import { assetList, assetNames, callAuth, highConfidentiality, inCloud, isBroker, isData, isOrAre, isPersonOrAgent, publicPathsHave, restricted } from './facts.js';
 import { openFlowsInto, perModel } from './family-shared.js';
 import { untrustedClientFlows } from './messaging.js';
 import { it, itObject, its, possessive, says, verbFor } from './grammar.js';
@@ -23,16 +25,17 @@ export const serverSideRequestForgery: EndpointRule = {
   title: 'Server-side request forgery (SSRF)',
   description:
     'An endpoint makes the server fetch a URL the caller chooses (previews, imports, proxies): the attacker reaches internal services, admin interfaces and anything the server can reach.',
-  condition: 'an endpoint of kind `fetch` reachable from an untrusted zone, without `egress-filtering`; one that cloud-metadata-exposure reports (on a process in the cloud, without `metadata-protection`) is left to that rule',
+  condition: 'an endpoint of kind `fetch` reachable from an untrusted zone, without `egress-filtering`; one that cloud-metadata-exposure reports (on a process in the cloud, without `metadata-protection`) is left to that rule. Also a webhook subscription endpoint (a `webhook`, `webhooks` or `hooks` route of kind `api`, as a `DELETE`, or the collection or one item of it under a customer\'s credential that no provider calls, is inferred, that takes a body: POST, PUT, PATCH or no methods stated) reachable from an untrusted zone, on a process that, itself or through the processes and queues it sends to, calls out to a third party or an element in an untrusted zone that is no person, browser or app, without `egress-filtering`; the nearest call to the customers\' endpoints (an external of no `type`, an element in an untrusted zone that is no well-known provider by its `tech` or its name, or a call signed with `hmac`) is named as the delivery, else the nearest other call out, said only to call out',
   mitigation: 'Allow-list destinations (scheme, host, port), resolve and re-check addresses to refuse private and link-local ranges, disable redirects, and fetch from an isolated egress proxy.',
   action: { key: 'egress-filtering', text: 'Allow-list outbound destinations for {targets}' },
   mitigatedBy: SSRF_CONTROLS,
   references: ['CWE-918', 'CAPEC-664', 'OWASP Top 10 A10', 'OWASP API7:2023'],
-  rating: 'Likelihood High from the internet (public payload lists), Medium otherwise; impact Medium (internal services reachable), High when internal stores hold confidential data.',
+  rating: 'Likelihood High from the internet (public payload lists; for a webhook subscription, any customer account registers a URL), Medium otherwise; impact Medium (internal services reachable), High when internal stores hold confidential data.',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /preview: { auth: jwt }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
-  endpointKinds: ['fetch'],
+  endpointKinds: ['fetch', 'api'],
   check(ep, element, ctx) {
+    if (ep.kind === 'api') return subscriptionForgery(ep, element, ctx);
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
     // The metadata service is one of the internal targets: one finding, the cloud rule's, which names the others.
@@ -48,6 +51,132 @@ export const serverSideRequestForgery: EndpointRule = {
     }));
   },
 };
+
+const SUBSCRIPTION_MITIGATION =
+  'Check each registered URL when it is registered and again at every delivery: allow-list schemes (https) and ports (443), resolve the host and refuse private, loopback, link-local and cloud metadata addresses (169.254.169.254, fd00:ec2::254) at connect time (not only at registration: DNS can change), do not follow redirects, and send deliveries through an egress proxy that enforces the same.';
+
+/** Methods that carry the URL a customer registers (a read or delete of a subscription carries none). */
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
+
+/**
+ * A route of kind `api` under a webhook word that takes a body: where customers register the URLs the service will
+ * post its events to (normalize.ts webhookSubscription tells it from a receiver of events).
+ */
+const registersCallbackUrl = (ep: Endpoint): boolean =>
+  namesWebhooks(ep.route) && (ep.methods.length === 0 || ep.methods.some((m) => BODY_METHODS.has(m)));
+
+/**
+ * A third party that is a provider of its own, not the customers' endpoints: it states a tech, or its id or name is
+ * one of the catalogue's third parties (`stripe`). A call to it is the service using the provider, not a delivery.
+ */
+function wellKnownThirdParty(e: Element): boolean {
+  if (e.type !== 'third-party') return false;
+  if (e.tech !== undefined) return true;
+  return [e.id, e.name].some((n) => {
+    const key = n.trim().toLowerCase().replace(/\s+/g, '-');
+    return Object.hasOwn(TECHNOLOGIES, key) && TECHNOLOGIES[key].type === 'third-party';
+  });
+}
+
+/**
+ * What an outbound flow says of webhook deliveries: `customer` when it stands for the customers' endpoints (an
+ * untyped external, anything in an untrusted zone that is no well-known provider, or a call signed with hmac, as
+ * deliveries are), `other` for another call out (a third party, or a provider in an untrusted zone), else none. Calls
+ * to people and their browsers and apps are answers, not deliveries.
+ */
+function outboundCall(ctx: AnalysisContext, f: Flow): 'customer' | 'other' | undefined {
+  const to = ctx.graph.elements.get(f.to);
+  if (to === undefined || isPersonOrAgent(to)) return undefined;
+  const untyped = to.kind === 'external' && to.type === undefined;
+  const untrusted = inUntrustedZone(ctx, to.id);
+  if (!(to.type === 'third-party' || untyped || untrusted)) return undefined;
+  return f.auth === 'hmac' || untyped || (untrusted && !wellKnownThirdParty(to)) ? 'customer' : 'other';
+}
+
+/** The deliveries each element makes, itself or through the processes and queues it sends to (deliveriesOf). */
+interface Deliveries {
+  /** The nearest flow to the customers' endpoints. */
+  readonly customer: ReadonlyMap<string, Flow>;
+  /** The nearest call out of any kind, for an element with no flow to the customers' endpoints. */
+  readonly any: ReadonlyMap<string, Flow>;
+}
+
+/**
+ * Once per analysis rather than once per subscription endpoint (a search from each of thousands of APIs sharing
+ * one bus went over every worker each time): one search backwards from the calls out gives every element its
+ * nearest one.
+ */
+const deliveriesOf = perModel((ctx): Deliveries => {
+  const customer: Flow[] = [];
+  const any: Flow[] = [];
+  for (const f of ctx.graph.model.flows) {
+    const call = outboundCall(ctx, f);
+    if (call === undefined) continue;
+    any.push(f);
+    if (call === 'customer') customer.push(f);
+  }
+  return { customer: nearestCalls(ctx, customer), any: nearestCalls(ctx, any) };
+});
+
+/**
+ * Each element's nearest flow among `calls`: its own, else the one of the nearest process or queue it sends to (events
+ * pass through processes and queues, not through stores or people). Ties go to the earlier flow in the model.
+ */
+function nearestCalls(ctx: AnalysisContext, calls: readonly Flow[]): Map<string, Flow> {
+  const nearest = new Map<string, Flow>();
+  const queue: string[] = [];
+  for (const f of calls) {
+    if (nearest.has(f.from)) continue;
+    nearest.set(f.from, f);
+    queue.push(f.from);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head];
+    const relay = ctx.graph.elements.get(id);
+    if (relay === undefined || !(relay.kind === 'process' || isBroker(relay))) continue;
+    const call = nearest.get(id)!;
+    for (const f of ctx.graph.inFlows(id)) {
+      if (nearest.has(f.from)) continue;
+      nearest.set(f.from, call);
+      queue.push(f.from);
+    }
+  }
+  return nearest;
+}
+
+/**
+ * A customer registers a URL the service later posts to: aimed at the metadata service or an internal host, the
+ * deliveries are requests from inside the network, made whenever an event fires. Where no flow reaches the customers'
+ * endpoints, another call out is the best sign of how deliveries leave, and the finding says only that it calls out.
+ */
+function subscriptionForgery(ep: Endpoint, element: Element, ctx: AnalysisContext): CheckResult {
+  if (!registersCallbackUrl(ep)) return undefined;
+  const exposure = endpointExposure(ep, element, ctx);
+  if (!isExposed(exposure)) return undefined;
+  const deliveries = deliveriesOf(ctx);
+  const delivery = deliveries.customer.get(element.id);
+  const call = delivery ?? deliveries.any.get(element.id);
+  if (call === undefined) return undefined;
+  const valuable = internalData(ctx, element);
+  const sender = ctx.graph.elements.get(call.from)?.name ?? call.from;
+  const callee = ctx.graph.elements.get(call.to)?.name ?? call.to;
+  const takes = delivery !== undefined
+    ? `takes the URL that ${sender} later posts events to`
+    : `takes the URLs webhooks are delivered to (${says(sender, 'calls')} out to ${callee})`;
+  return unlessControlled(ctx, { element, endpoint: ep }, SSRF_CONTROLS, 'outbound destinations are allow-listed', (missing) => ({
+    title: `Server-side request forgery through webhook URLs registered on ${ep.key}`,
+    description: `${ep.key} on ${element.name} ${takes}; a customer can register http://169.254.169.254/ or an internal host, and every delivery becomes a request from inside the network${valuable.length ? ` towards services holding ${assetNames(valuable)}` : ''}.`,
+    likelihood: internetLikelihood(exposure, 'any customer account registers a URL, and payload lists are public'),
+    impact: valuable.length ? rated('High', `internal services hold ${assetNames(valuable)}`) : rated('Medium', 'internal services and the metadata service become reachable'),
+    evidence: [
+      evidence(`${ep.key} registers the URLs webhooks are delivered to`, ep.at),
+      evidence(`${says(sender, 'calls')} out to ${callee}`, call.at),
+      missing,
+    ],
+    mitigation: SUBSCRIPTION_MITIGATION,
+    target: endpointTarget(ep, element),
+  }));
+}
 
 /** Data of high confidentiality held by the trusted services the element calls: what a forged request can reach. */
 function internalData(ctx: AnalysisContext, element: Element) {
@@ -222,6 +351,90 @@ export const exposedDataStore: ElementRule = {
       evidence: [
         element.exposed ? evidence(`${says(element.name, 'is')} marked exposed`, [...element.at, 'exposed']) : evidence(`${flowLabel(open[0], ctx)} comes from an untrusted zone`, open[0].at),
         notDeclaredEvidence(ctx, STORE_PERIMETER, element, open),
+      ],
+    });
+  },
+};
+
+/** Links expire within minutes: the control a signed URL's leak is judged against. */
+const SHORT_LIVED = 'short-lived-credentials';
+const SIGNED_LINK_CONTROLS = [SHORT_LIVED, ...STORE_PERIMETER] as const;
+const LINK_LEAKS = rated('Low', 'a link must leak (access logs, browser history, the Referer header, forwarded mail) and be used before it expires');
+
+/**
+ * Flows straight from an untrusted zone into the object store, signed (`hmac`, `signature`) by a person or what a
+ * person uses: people and their browsers and apps hold no keys of ours, so the signature is a URL we signed and
+ * handed out (presigned S3 or GCS URLs, Azure SAS links). A partner's system signing with its own keys is not one.
+ */
+function signedLinkFlows(ctx: AnalysisContext, store: Element): readonly Flow[] {
+  if (store.type !== 'object-storage') return NO_FLOWS;
+  return untrustedInFlows(ctx, store).filter((f) => f.auth === 'hmac' && isPersonOrAgent(ctx.graph.elements.get(f.from)));
+}
+
+/** Where the links are signed: the processes of ours that call the store, one of which hands the links out. */
+const linkSigners = (ctx: AnalysisContext, store: Element): Element[] =>
+  ctx.graph.inFlows(store.id).map((f) => ctx.graph.elements.get(f.from)).filter((e): e is Element => e !== undefined && e.kind === 'process' && !inUntrustedZone(ctx, e.id));
+
+/** A signer that says its links expire within minutes: on itself, or on the endpoint that hands them out. */
+const signsShortLived = (e: Element): boolean => e.controls.includes(SHORT_LIVED) || e.endpoints.some((ep) => ep.controls.includes(SHORT_LIVED));
+
+/** The controls guarding one signed link: an expiry of minutes on it, the store, its zone or a signer; an allow-list or VPN. */
+function linkGuards(ctx: AnalysisContext, f: Flow, store: Element, signers: readonly Element[]): string[] {
+  const guards = guardsOf(ctx, f, STORE_PERIMETER);
+  if (f.controls.includes(SHORT_LIVED) || declaredAt(ctx, store, SHORT_LIVED) !== undefined || signers.some(signsShortLived)) {
+    guards.unshift(SHORT_LIVED);
+  }
+  return guards;
+}
+
+/** `a, b or c`. */
+const orList = (items: readonly string[]): string => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} or ${items[items.length - 1]}`);
+
+const SIGNED_LINK_MITIGATION =
+  'Sign each URL for one object and one user, only after checking that the user may have that object, with an expiry of minutes (not the maximum of days); keep query strings, which carry the signature, out of access logs, proxies and analytics, and send `Referrer-Policy: no-referrer` (or `same-origin`) from the pages that show the links.';
+
+export const signedUrlLeakage: ElementRule = {
+  id: 'signed-url-leakage',
+  stride: 'I',
+  title: 'Signed URLs to an object store are bearer links',
+  description:
+    'People reach an object store directly with signed URLs (presigned S3 or GCS URLs, Azure SAS links): whoever holds a link reads (or writes) the object until it expires, and links leak through access logs, browser history, the Referer header and forwarded mail.',
+  condition: 'a store of type `object-storage` of ours (not in an untrusted zone) with a flow from a person, browser or mobile app in an untrusted zone whose `auth` is `hmac` (`signature`): they hold no keys of ours, so the signature is a URL we signed for them (a partner signing with its own keys is not one); one finding per store, for the flows without `short-lived-credentials` on the flow, the store or a boundary around it, or a process of ours with a flow into the store or one of its endpoints (where the links are signed and handed out), and without `ip-allowlist` or `vpn` on the flow, its source, or the store or a boundary around it; a store exposed-data-store reports (a public bucket, or unsigned calls from an untrusted zone) is left to that finding',
+  mitigation: SIGNED_LINK_MITIGATION,
+  action: { text: 'Make the signed URLs to {targets} expire in minutes, per object and user, and keep them out of logs and Referer headers' },
+  mitigatedBy: SIGNED_LINK_CONTROLS,
+  references: ['CWE-598', 'CWE-613', 'OWASP Top 10 A01'],
+  rating: 'Likelihood Low (a link must leak and be used before it expires); impact from the confidentiality of the data the signed flows carry, else of what the store holds, Medium when the model says neither.',
+  example: 'elements:\n  customer: { type: user }\n  bucket: { tech: s3 }\nflows:\n  - customer -> bucket: { protocol: https, auth: signature }',
+  appliesTo: 'element',
+  kinds: ['store'],
+  types: ['object-storage'],
+  check(element, ctx) {
+    if (inUntrustedZone(ctx, element.id)) return undefined;
+    const links = signedLinkFlows(ctx, element);
+    if (links.length === 0) return undefined;
+    // An open bucket needs no link: exposed-data-store's finding says so, and covers the links too.
+    if (reportsThreat(exposedDataStore.check(element, ctx))) return undefined;
+    const signers = linkSigners(ctx, element);
+    const open = links.filter((f) => linkGuards(ctx, f, element, signers).length === 0);
+    if (open.length === 0) {
+      const guards = [...new Set(links.flatMap((f) => linkGuards(ctx, f, element, signers)))];
+      return mitigatedOutcome(element.id, 'element', undefined, flowIds(links), guards, guards.includes(SHORT_LIVED) ? 'signed links expire within minutes' : onlyReachableThrough(guards));
+    }
+    const carried = assetList(ctx, [...new Set(open.flatMap((f) => f.data))]).filter(isData);
+    const data = carried.length ? carried : ctx.assetsOf(element.id).filter(isData);
+    const holders = [...new Set(open.map((f) => ctx.graph.elements.get(f.from)?.name ?? f.from))];
+    const holderNames = namesAtMost(holders, TEXT_NAMES, 'others');
+    const places = [...open.map((f) => flowLabel(f, ctx)), element.name, ...ctx.graph.boundaryChain(element.id).map((b) => b.name)];
+    const signerNames = namesAtMost(signers.map((e) => e.name), TEXT_NAMES, 'other services');
+    return threatOutcome(element.id, 'element', undefined, flowIds(open), {
+      title: `Signed URLs to ${element.name} work for whoever holds them`,
+      description: `${holderNames} ${holders.length === 1 ? verbFor(holders[0], 'reaches') : 'reach'} ${element.name} with signed URLs${data.length ? ` to ${assetNames(data)}` : ''}; a signed URL is a bearer link: anyone holding it reads (or writes) the object until it expires, and links leak through access logs, browser history, the Referer header and forwarded mail.`,
+      likelihood: LINK_LEAKS,
+      impact: assetImpact(data, 'confidentiality', rated('Medium', 'the objects the links open; the model does not say which')),
+      evidence: [
+        ...open.map((f) => evidence(`${flowLabel(f, ctx)} is signed (hmac) from an untrusted zone by a person or app, who holds no keys of ours: a URL signed for them`, f.at)),
+        evidence(`no ${orList(SIGNED_LINK_CONTROLS)} on ${orList(places)}${signers.length ? `, and no ${SHORT_LIVED} on ${signerNames}` : ''}`, element.at),
       ],
     });
   },
@@ -550,7 +763,7 @@ export const flatNetwork: ElementRule = {
   title: 'Restricted data in the same zone as internet-facing code',
   description:
     'A store holding restricted data sits in the same network zone as an internet-facing application: once the application is compromised nothing separates the attacker from the data (lateral movement).',
-  condition: 'a store holding restricted assets whose innermost boundary also directly holds a process running application code with exposure `internet`, without `ip-allowlist` declared on the store or a boundary around it (an allow-list in front of the application filters the internet, not the application)',
+  condition: 'a store holding restricted assets whose innermost boundary also directly holds a process running application code with exposure `internet`, without `ip-allowlist` declared on the store or a boundary around it (an allow-list in front of the application filters the internet, not the application); not a managed cloud store reached only through its provider\'s API (cloud trait, not SQL: S3, DynamoDB, Secrets Manager, GCS) whose every caller signs with `iam` or `hmac` (each flow into it states one, or states none and takes the store\'s `auth`; with no flow drawn, the store\'s `auth` is one), as IAM policy, not network position, decides who reaches it; a database with an address in the zone (RDS, self-hosted) stays reported',
   mitigation: 'Move the store to its own data tier with network rules that admit only the services that need it, on the ports they need.',
   action: { text: 'Segment {targets} into a separate data tier' },
   mitigatedBy: ['ip-allowlist'],
@@ -565,6 +778,7 @@ export const flatNetwork: ElementRule = {
     if (neighbours === undefined) return undefined;
     const data = restricted(ctx.assetsOf(element.id).filter((a) => element.stores.includes(a.id)));
     if (data.length === 0) return undefined;
+    if (accessedByCloudIdentity(ctx, element)) return undefined;
     const zone = ctx.graph.boundaries.get(element.boundary)?.name ?? element.boundary;
     // Only an allow-list on the store or its zone keeps a compromised neighbour out: one in front of the
     // application (which ctx.elementHas counts as a perimeter control) stops at the application.
@@ -587,6 +801,20 @@ export const flatNetwork: ElementRule = {
 };
 
 const ALLOWLIST: string[] = ['ip-allowlist'];
+
+/**
+ * A managed store that only its provider's API reaches (cloud trait, not SQL, as reachedThroughCloudApi reads it),
+ * every call into it signed with our cloud identities (`iam`, `hmac`: its flows' auth, or the store's own when a
+ * flow states none; with no flow drawn, the store's `auth`). Whoever compromises a neighbour reaches it only with a
+ * role its policy admits, from inside the zone or not: sharing a zone gives nothing, and least privilege is the
+ * barrier (over-privileged-store-access). Exported for the key migration that retires its flat-network findings.
+ */
+export function accessedByCloudIdentity(ctx: AnalysisContext, store: Element): boolean {
+  if (!store.traits.includes('cloud') || store.traits.includes('sql')) return false;
+  const into = ctx.graph.inFlows(store.id).filter((f) => f.from !== store.id);
+  if (into.length === 0) return store.auth !== undefined && CLOUD_API_AUTH.has(store.auth);
+  return into.every((f) => CLOUD_API_AUTH.has(callAuth(ctx, f).method));
+}
 
 /** Internet-facing application code by boundary, indexed once per analysis (a scan of every element per store made large models quadratic). */
 function internetFacingByZone(ctx: AnalysisContext): Map<string, Element[]> {

@@ -6,11 +6,11 @@ import { assetImpact, rated } from '../risk.js';
 import {
   assetList, assetNames, callAuth, callAuthMethod, inContainer, isOrAre, isPerson, isPersonOrAgent, restricted, sensitive, STATIC_SECRET_AUTH,
 } from './facts.js';
-import { targetNames } from './family-shared.js';
+import { perModel, targetNames } from './family-shared.js';
 import { agreeing, isGroupName, it, itObject, its, says, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, flowIds, flowLabel, isExposed, missingControlEvidence, mitigatedBy, namesAtMost,
-  presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, type ThreatFacts, unlessControlled,
+  presentControls, pushTo, runsAppCode, TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import type { CheckResult, ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
 
@@ -321,8 +321,26 @@ const FIRMWARE_ROUTE = /(?:^|[^a-z])(?:firmware|ota|over[- ]the[- ]air)(?:$|[^a-
 /** Words that name a service or store handing devices their updates. */
 const UPDATER_WORDS = /(?:^|[^a-z])(?:firmware|ota|over[- ]the[- ]air|updates?|updater)(?:$|[^a-z])/i;
 
-/** An asset that is code for devices, by its id or name (the catalogue has no asset type for it). */
-export const isFirmware = (a: Asset): boolean => FIRMWARE_WORDS.test(a.id) || FIRMWARE_WORDS.test(a.name);
+/**
+ * Words that name something about firmware that is not the code itself: a command or job that tells a device to
+ * update, a status or version it reports, a notification. "Device commands (relay on/off, firmware update)" is a command.
+ */
+const NOT_CODE_WORDS = /(?:^|[^a-z])(?:commands?|instructions?|jobs?|status(?:es)?|versions?|notifications?|reports?)(?:$|[^a-z])/i;
+/** Asset types that are never code a device installs: a firmware signing key is a secret, a firmware version report telemetry. */
+const NOT_CODE_TYPES: ReadonlySet<string> = new Set(['secrets', 'credentials', 'session', 'telemetry', 'logs', 'pii']);
+/** A name without its parenthesised asides: "Commands (incl. firmware update)" is about commands. */
+const headOf = (name: string): string => name.replace(/\([^)]*\)/g, ' ');
+
+/**
+ * An asset that is code for devices, by its id or name (the catalogue has no asset type for it): the words say
+ * firmware outside any parenthesised aside, and neither they nor its type say it is a command, job, status,
+ * version, report or notification about firmware, or a key, credential or telemetry.
+ */
+export const isFirmware = (a: Asset): boolean => {
+  if (a.type !== undefined && NOT_CODE_TYPES.has(a.type)) return false;
+  const name = headOf(a.name);
+  return (FIRMWARE_WORDS.test(a.id) || FIRMWARE_WORDS.test(name)) && !NOT_CODE_WORDS.test(a.id) && !NOT_CODE_WORDS.test(name);
+};
 const namesUpdates = (id: string, name: string): boolean => UPDATER_WORDS.test(id) || UPDATER_WORDS.test(name);
 
 /** A flow by which a device receives code, and what in the model says so. */
@@ -339,10 +357,10 @@ export interface FirmwareDelivery {
 /**
  * Whether a flow between a device and a service or store (not a person, an app or another device) delivers
  * code to the device, by what the model says, first match wins: the flow carries firmware; the endpoint it
- * names returns firmware or has a route about firmware or OTA; the element the device gets it from handles or
- * stores firmware, or reads it from a store that does; for a flow that carries no data, that element's id or
- * name says it hands out firmware or updates (`ota`, `firmware-server`, `Update service`). Firmware is an
- * asset whose id or name says firmware, OTA, over-the-air, bootloader or software update.
+ * names returns firmware or has a route about firmware or OTA; and, for a flow that names no data (one that
+ * names data moves that data only), the element the device gets it from handles or stores firmware, or reads
+ * it from a store that does, or its id or name says it hands out firmware or updates (`ota`, `firmware-server`,
+ * `Update service`). Firmware is what isFirmware says.
  */
 export function firmwareDelivery(ctx: AnalysisContext, f: Flow): FirmwareDelivery | undefined {
   if (f.from === f.to) return undefined;
@@ -363,6 +381,9 @@ export function firmwareDelivery(ctx: AnalysisContext, f: Flow): FirmwareDeliver
     if (returned.length) return found(returned, evidence(`${ep.key} on ${source.name} returns ${assetNames(returned)}`, [...ep.at, 'returns']));
     if (FIRMWARE_ROUTE.test(ep.route)) return found([], evidence(`${label} calls ${ep.key}, a route for firmware`, f.at));
   }
+  // What the flow names is what it moves: a meter uploading readings to the service that also hands out
+  // firmware pulls none of it. Only a flow naming no data is read from what its other end holds.
+  if (f.data.length) return undefined;
   const held = assetList(ctx, [...source.handles, ...source.stores]).filter(isFirmware);
   if (held.length) return found(held, evidence(`${says(source.name, source.kind === 'store' ? 'stores' : 'handles')} ${assetNames(held)}`, source.at));
   for (const g of ctx.graph.outFlows(source.id)) {
@@ -371,9 +392,16 @@ export function firmwareDelivery(ctx: AnalysisContext, f: Flow): FirmwareDeliver
     if (kept.length) return found(kept, evidence(`${says(source.name, 'reads')} ${assetNames(kept)} from ${store!.name}`, g.at));
   }
   // A name alone says little when the device sends data there ("status updates"): only for a plain fetch.
-  if (f.data.length === 0 && namesUpdates(source.id, source.name)) return found([], evidence(`${says(source.name, 'is')} named as an update service`, source.at));
+  if (namesUpdates(source.id, source.name)) return found([], evidence(`${says(source.name, 'is')} named as an update service`, source.at));
   return undefined;
 }
+
+/**
+ * Whether some flow of the device delivers code to it (firmwareDelivery): what unsigned-firmware-update judges,
+ * and what key-migrations asks of a device whose finding is gone since a flow naming data moves only that data.
+ */
+export const receivesFirmware = (ctx: AnalysisContext, device: Element): boolean =>
+  [...ctx.graph.outFlows(device.id), ...ctx.graph.inFlows(device.id)].some((f) => firmwareDelivery(ctx, f)?.device.id === device.id);
 
 /** The stores that keep the firmware: whoever can write there chooses what the fleet installs. */
 function firmwareStores(ctx: AnalysisContext, firmware: readonly Asset[]): Element[] {
@@ -408,7 +436,7 @@ export const unsignedFirmwareUpdate: ElementRule = {
   title: 'Devices install updates without verifying a signature',
   description:
     'Devices download or are sent firmware (code they install) without checking a signature made by the vendor: whoever controls the update service, the store that holds the images or the network path installs code of their choice on the whole fleet.',
-  condition: 'an element of type `device` with a flow that delivers code to it (pulled by the device or pushed to it), without `signature-verification` on the device or on that flow. A flow delivers code when it carries firmware; or names an endpoint that returns firmware or whose route says firmware or ota; or the service or store on the other end handles or stores firmware, or reads it from a store that does; or, for a flow carrying no data, that element\'s id or name says firmware, ota, over-the-air or update(s). Firmware is an asset whose id or name says firmware, ota, over-the-air, bootloader or software update: `firmware: { name: Firmware images, integrity: high }` handled by the update service is enough',
+  condition: 'an element of type `device` with a flow that delivers code to it (pulled by the device or pushed to it), without `signature-verification` on the device or on that flow. A flow delivers code when it carries firmware; or names an endpoint that returns firmware or whose route says firmware or ota; or, for a flow that names no data (a flow naming data moves only that data: a meter uploading readings to the service that also hands out firmware pulls none), the service or store on the other end handles or stores firmware, or reads it from a store that does, or its id or name says firmware, ota, over-the-air or update(s). Firmware is an asset whose id or name says firmware, ota, over-the-air, bootloader or software update (outside a parenthesised aside), and says no command(s), instruction(s), job(s), status, version(s), notification(s) or report(s), and whose type is not secrets, credentials, session, telemetry, logs or pii: `firmware: { name: Firmware images, integrity: high }` handled by the update service is enough; "Device commands (relay on/off, firmware update)" is a command, and a firmware signing key a secret',
   mitigation: 'Sign firmware in the release pipeline with a key kept outside the update service (an HSM or offline), have devices verify the signature and refuse older versions before installing (secure boot, anti-rollback), and roll updates out in stages; declare `signature-verification` on the device.',
   action: { text: 'Sign firmware and verify signatures on {targets} before installing' },
   mitigatedBy: FIRMWARE_CONTROLS,
@@ -457,6 +485,221 @@ export const unsignedFirmwareUpdate: ElementRule = {
         missingControlEvidence(FIRMWARE_CONTROLS, element),
       ],
       target: element.name,
+    });
+  },
+};
+
+/**
+ * Words that name a key that signs code or releases, in an asset's id or name: "Firmware signing key", `fw-key`,
+ * "Code signing certificate", "Release key".
+ */
+const SIGNING_KEY_WORDS =
+  /(?:^|[^a-z])(?:sign(?:ing)?[- _]?(?:keys?|certs?|certificates?|identity)|(?:code|firmware|fw|release|ota|update|package|artifact|cosign)[- _]?(?:sign(?:ing)?[- _]?)?(?:private[- _]?)?(?:keys?|certs?|certificates?))(?:$|[^a-z])/i;
+/** Words that name a key that signs tokens, sessions or requests: no code is signed with it (forgeable-tokens is about those). */
+const TOKEN_KEY_WORDS = /(?:^|[^a-z])(?:jwt|jws|jwks|tokens?|sessions?|cookies?|saml|oidc|webhooks?|hmac|requests?|api)(?:$|[^a-z])/i;
+const SIGNING_KEY_TYPES: ReadonlySet<string> = new Set(['secrets', 'credentials']);
+
+/** An asset that is a key signing code or releases: a secret or credential whose id or name says so. */
+export const isCodeSigningKey = (a: Asset): boolean =>
+  a.type !== undefined && SIGNING_KEY_TYPES.has(a.type) &&
+  (SIGNING_KEY_WORDS.test(a.id) || SIGNING_KEY_WORDS.test(a.name)) && !TOKEN_KEY_WORDS.test(a.id) && !TOKEN_KEY_WORDS.test(a.name);
+
+/** Words that name a service that signs for its callers, keeping the key: a KMS, an HSM, a key vault, a signer. */
+const SIGNER_WORDS = /(?:^|[^a-z])(?:kms|hsm|cloudhsm|key[- ]?vault|signing|signer)(?:$|[^a-z])/i;
+
+/** The signing keys an element keeps: those it handles or stores, and those flows bring it. */
+function keptKeys(ctx: AnalysisContext, e: Element): Asset[] {
+  const ids = new Set([...e.handles, ...e.stores]);
+  for (const f of ctx.graph.inFlows(e.id)) if (f.from !== e.id) for (const id of f.data) ids.add(id);
+  return assetList(ctx, [...ids]).filter(isCodeSigningKey);
+}
+
+/**
+ * Whether an element's tech, id or name says it may sign for its callers (a KMS, an HSM, a key vault, a signer): only
+ * where code is signed at all, since vaults keep deploy secrets too; keeping a signing key says so alone (keptKeys).
+ */
+const isSigner = (e: Element): boolean => nameSays(e, SIGNER_WORDS);
+
+/** A device that checks the signature of firmware a pipeline ships, and the firmware it checks. */
+interface Verifier {
+  device: Element;
+  firmware: Asset[];
+}
+
+/**
+ * Per model, the devices that verify the signature of firmware delivered to them (`signature-verification` on the
+ * device or on the flow it receives the firmware over), in model order, each with that firmware in the order its
+ * flows deliver it; and, per firmware asset, the positions in that list of the devices verifying it. Found once:
+ * asked per pipeline, walking every device's flows made a model of many pipelines and devices quadratic.
+ */
+interface VerifyingFleet {
+  devices: Verifier[];
+  byFirmware: ReadonlyMap<string, readonly number[]>;
+  /** Per set of shipped firmware (its ids joined), what verifies it: pipelines mostly ship the same. */
+  shipped: Map<string, Verifying>;
+}
+
+/**
+ * The devices verifying what a pipeline ships, and what the finding says of them, made once per set of shipped
+ * firmware: a fleet named in every pipeline's finding was sorted and joined once per pipeline.
+ */
+interface Verifying {
+  verifiers: readonly Verifier[];
+  /** The devices, by name (namesAtMost of their sorted names). */
+  named: string;
+  /** The verbs agreeing with them: "meter trusts", "meter and sensor trust". */
+  trusts: string;
+  verifies: string;
+  /** The firmware they verify, each once. */
+  firmware: readonly Asset[];
+}
+
+const NO_VERIFIERS: Verifying = { verifiers: [], named: '', trusts: 'trust', verifies: 'verify', firmware: [] };
+
+const verifyingFleet: (ctx: AnalysisContext) => VerifyingFleet = perModel((ctx) => {
+  const devices: Verifier[] = [];
+  const byFirmware = new Map<string, number[]>();
+  for (const device of ctx.graph.model.elements) {
+    if (device.type !== 'device') continue;
+    const checks = ctx.elementHas(device, 'signature-verification');
+    const firmware = new Set<Asset>();
+    for (const f of [...ctx.graph.outFlows(device.id), ...ctx.graph.inFlows(device.id)]) {
+      if (!(checks || f.controls.includes('signature-verification'))) continue;
+      const d = firmwareDelivery(ctx, f);
+      if (d === undefined || d.device.id !== device.id) continue;
+      for (const a of d.firmware) firmware.add(a);
+    }
+    if (firmware.size === 0) continue;
+    for (const a of firmware) pushTo(byFirmware, a.id, devices.length);
+    devices.push({ device, firmware: [...firmware] });
+  }
+  return { devices, byFirmware, shipped: new Map() };
+});
+
+/**
+ * The devices that verify the signature of firmware the pipeline ships (over its flows, or handles and deploys):
+ * `signature-verification` on the device or on the flow it receives the firmware over.
+ */
+function verifiersOf(ctx: AnalysisContext, pipeline: Element): Verifying {
+  const shipped = new Set<string>();
+  for (const f of deployTargets(ctx, pipeline)) for (const a of ctx.assetsOfFlow(f)) if (isFirmware(a)) shipped.add(a.id);
+  if (shipped.size === 0) return NO_VERIFIERS;
+  const fleet = verifyingFleet(ctx);
+  const key = [...shipped].sort().join('\n');
+  let found = fleet.shipped.get(key);
+  if (found === undefined) {
+    const at = [...new Set([...shipped].flatMap((id) => fleet.byFirmware.get(id) ?? []))].sort((a, b) => a - b);
+    const verifiers = at.map((i) => ({ device: fleet.devices[i].device, firmware: fleet.devices[i].firmware.filter((a) => shipped.has(a.id)) }));
+    const names = verifiers.map((v) => v.device.name).sort();
+    found = verifiers.length === 0 ? NO_VERIFIERS : {
+      verifiers,
+      named: namesAtMost(names, TEXT_NAMES, 'other devices'),
+      trusts: agreeing(names, 'trusts', 'trust'),
+      verifies: agreeing(names, 'verifies', 'verify'),
+      firmware: [...new Set(verifiers.flatMap((v) => v.firmware))],
+    };
+    fleet.shipped.set(key, found);
+  }
+  return found;
+}
+
+/** The elements that keep a code-signing key (keptKeys), in model order, at most the first two: "another than this one" needs no more. */
+const keyKeepers: (ctx: AnalysisContext) => readonly string[] = perModel((ctx) => {
+  const ids: string[] = [];
+  for (const e of ctx.graph.model.elements) {
+    if (keptKeys(ctx, e).length === 0) continue;
+    ids.push(e.id);
+    if (ids.length === 2) break;
+  }
+  return ids;
+});
+
+/** Whether an element other than this one keeps a code-signing key: an offline signer signs, not the pipeline. */
+const anotherKeepsKey = (ctx: AnalysisContext, e: Element): boolean => keyKeepers(ctx).some((id) => id !== e.id);
+
+/** Whether a flow from the pipeline carries a code-signing key (one into it makes the pipeline keep it: keptKeys). */
+const sendsSigningKey = (ctx: AnalysisContext, pipeline: Element): boolean =>
+  ctx.graph.outFlows(pipeline.id).some((f) => f.to !== pipeline.id && assetList(ctx, f.data).some(isCodeSigningKey));
+
+const SIGNING_APPROVAL = ['human-approval'] as const;
+
+export const signingKeyInPipeline: ElementRule = {
+  id: 'signing-key-in-pipeline',
+  stride: 'T',
+  title: 'The pipeline holds the key that signs what devices trust',
+  description:
+    'A build pipeline keeps the key that signs firmware or releases, or signs through a signing service with no approval before release signing: a device\'s signature check is only as strong as that key, and whoever runs code in the pipeline (a malicious pull request, a compromised action or dependency) signs code of their choice, or copies the key and signs offline for as long as it stays trusted.',
+  condition: 'an element of type `ci-cd` that keeps a code-signing key (an asset of type `secrets` or `credentials` whose id or name says signing key or certificate, or code, firmware, fw, release, ota, update, package, artifact or cosign (private) key, and not jwt, token, session, cookie, saml, oidc, webhook, hmac, request or api: it handles or stores it, or a flow brings it); or that ships firmware (a flow of its to our own elements carries it) that a device verifies (`signature-verification` on the device or on the flow it gets the firmware over) while no other element keeps a signing key and it calls no signing service: it signs with a key of its own. Calling a signing service instead (a flow to an element that keeps a signing key, or whose tech, id or name says kms, hsm, cloudhsm, key vault, signing or signer when the pipeline ships firmware a device verifies or a flow from it carries a signing key: a vault or KMS alone may keep only deploy secrets) keeps the key out of the pipeline; that is still reported, one step less likely, without `human-approval` on the pipeline or on its flow to the service (a person approves release signing)',
+  mitigation: 'Sign through a KMS- or HSM-backed signing service that the pipeline calls with a short-lived identity (OIDC federation), so that the key never enters a job; require protected branches and an approval (a protected environment) before the release job signs; and separate signing from the build: a dedicated release job or service signs only artefacts built from reviewed commits.',
+  action: { text: 'Move release signing out of {targets} into an HSM- or KMS-backed signing service with approval' },
+  mitigatedBy: SIGNING_APPROVAL,
+  references: ['CWE-522', 'CWE-321', 'CAPEC-206', 'OWASP CICD-SEC-6', 'OWASP CICD-SEC-9'],
+  rating: 'Likelihood Medium when the pipeline keeps the key (pipeline logs, forks and compromised actions leak secrets routinely, and a copied key signs offline), Low when it signs through a signing service with no approval (needs code execution in a pipeline job, and signs only while one runs); impact High (code signed with the real key passes the signature check on every device).',
+  example: "assets:\n  fw-key: { name: Firmware signing key, type: secrets, classification: restricted }\nelements:\n  dev: { type: developer }\n  ci: { tech: github-actions, handles: [fw-key] }\nflows:\n  - dev -> ci: https",
+  appliesTo: 'element',
+  kinds: ['process'],
+  types: ['ci-cd'],
+  check(element, ctx) {
+    if (element.type !== 'ci-cd') return undefined;
+    const keys = keptKeys(ctx, element);
+    const verifying = verifiersOf(ctx, element);
+    const { verifiers, named } = verifying;
+    // A vault or KMS named as such keeps deploy secrets as often as signing keys: it counts as the signer only
+    // where something says code is signed (firmware devices verify, a signing key the pipeline sends).
+    const signs = verifiers.length > 0 || sendsSigningKey(ctx, element);
+    const services = ctx.graph.outFlows(element.id).filter((f) => {
+      const t = ctx.graph.elements.get(f.to);
+      return t !== undefined && f.to !== element.id && (keptKeys(ctx, t).length > 0 || (signs && isSigner(t)));
+    });
+    const impact = verifiers.length
+      ? rated('High', `code signed with the real key passes the signature check on ${named}`)
+      : rated('High', 'code signed with the real key passes every signature check that trusts it');
+    const checked = verifiers.length
+      ? [evidence(`${says(verifiers[0].device.name, 'verifies')} the signature of ${assetNames(verifiers[0].firmware)}`, verifiers[0].device.at)]
+      : [];
+    if (keys.length) {
+      const where = element.handles.some((id) => keys.some((k) => k.id === id)) ? 'handles' : element.stores.some((id) => keys.some((k) => k.id === id)) ? 'stores' : undefined;
+      const brought = ctx.graph.inFlows(element.id).find((f) => f.from !== element.id && f.data.some((id) => keys.some((k) => k.id === id)));
+      return threat({
+        ...elementComponent(element),
+        title: `${assetNames(keys)} ${isOrAre(keys)} kept in ${element.name}`,
+        description: `${says(element.name, 'keeps')} ${assetNames(keys)}${verifiers.length ? `, which ${named} ${verifying.trusts}` : ''}; whoever runs code in ${element.name} (a malicious pull request, a compromised action or dependency) can copy ${keys.length === 1 ? 'it' : 'them'} and sign code of their choice, offline, until ${keys.length === 1 ? 'it is' : 'they are'} revoked.`,
+        likelihood: rated('Medium', 'pipeline logs, forks and compromised actions leak secrets routinely, and a copied key signs offline'),
+        impact,
+        evidence: [
+          where !== undefined || brought === undefined
+            ? evidence(`${says(element.name, where ?? 'handles')} ${assetNames(keys)}`, where ? [...element.at, where] : element.at)
+            : evidence(`${flowLabel(brought, ctx)} brings ${assetNames(keys)} into ${element.name}`, [...brought.at, 'data']),
+          ...checked,
+          evidence(`no HSM or signing service keeps the key out of ${element.name}`, element.at),
+        ],
+      });
+    }
+    if (services.length) {
+      const where = { ...elementComponent(element), flows: flowIds(services) };
+      const approved = ctx.elementHas(element, 'human-approval') || services.every((f) => f.controls.includes('human-approval'));
+      const signers = [...new Set(services.map((f) => ctx.graph.elements.get(f.to)!.name))].sort();
+      if (approved) return mitigatedBy([...SIGNING_APPROVAL], where, `the key stays in ${signers.join(', ')}, and a person approves release signing`);
+      return threat({
+        ...where,
+        title: `${says(element.name, 'signs')} through ${namesAtMost(signers, TITLE_NAMES, 'other services')} with no approval`,
+        description: `${says(element.name, 'signs')} through ${namesAtMost(signers, TEXT_NAMES, 'other services')}, which ${agreeing(signers, 'keeps', 'keep')} the key out of the pipeline, but nothing says a person approves release signing; whoever runs code in a job of ${element.name} can have code of their choice signed while it runs.`,
+        likelihood: rated('Low', 'needs code execution in a pipeline job, and signs only while one runs: the key stays in the service'),
+        impact,
+        evidence: [evidence(`${flowLabel(services[0], ctx)} calls a signing service`, services[0].at), ...checked, missingControlEvidence(SIGNING_APPROVAL, element)],
+      });
+    }
+    if (verifiers.length === 0) return undefined;
+    // Signing happens where a key is kept: another element keeping one (an offline signer) signs, not the pipeline.
+    if (anotherKeepsKey(ctx, element)) return undefined;
+    const { firmware } = verifying;
+    return threat({
+      ...elementComponent(element),
+      title: `${says(element.name, 'signs')} ${assetNames(firmware)} with a key of ${its(element.name)} own`,
+      description: `${says(element.name, 'ships')} ${assetNames(firmware)}, which ${named} ${verifying.verifies} before installing, and nothing says the signing key is kept out of ${itObject(element.name)} (no signing service, no other element keeping it): whoever runs code in ${element.name} can take the key and sign code of their choice.`,
+      likelihood: rated('Medium', 'pipeline logs, forks and compromised actions leak secrets routinely, and a copied key signs offline'),
+      impact,
+      evidence: [...checked, evidence(`${says(element.name, 'ships')} ${assetNames(firmware)} and calls no signing service`, element.at)],
     });
   },
 };
@@ -565,7 +808,7 @@ export const containerEscape: ModelRule = {
   title: 'Internet-facing and sensitive workloads share a container platform',
   description:
     'A container boundary (a shared cluster or host) runs both internet-facing application code and workloads handling restricted data: one container escape from the exposed workload reaches the sensitive ones.',
-  condition: 'a boundary of kind `container` holding, directly or through boundaries nested in it, at least one process running application code with exposure `internet` and at least one other element handling or storing restricted assets, without `sandboxing` on the boundary or on every such internet-facing process (itself or a boundary around it). A nested boundary of kind `service`, `data-tier`, `privilege` or `network` (namespaces, tiers, network segments; `network` is also the kind of a boundary that names none) shares the platform\'s hosts and kernel, so its members count; one of kind `container` is a platform of its own (another cluster, node pool or host), judged on its own, and one of kind `cloud` holds a provider\'s managed services, which run on the provider\'s machines: their members do not count',
+  condition: 'a boundary of kind `container` holding, directly or through boundaries nested in it, at least one process running application code with exposure `internet` and at least one other element handling or storing restricted assets (which may be internet-facing itself: per-team namespaces whose every service faces the internet still share the kernel), without `sandboxing` on the boundary or on every such internet-facing process (itself or a boundary around it). A nested boundary of kind `service`, `data-tier`, `privilege` or `network` (namespaces, tiers, network segments; `network` is also the kind of a boundary that names none) shares the platform\'s hosts and kernel, so its members count; one of kind `container` is a platform of its own (another cluster, node pool or host), judged on its own, and one of kind `cloud` holds a provider\'s managed services, which run on the provider\'s machines: their members do not count',
   mitigation: 'Run sensitive workloads on separate nodes or clusters (taints, node pools), sandbox untrusted workloads (gVisor, Kata), and keep the runtime and kernel patched.',
   action: { text: 'Isolate sensitive workloads from internet-facing ones in {targets}' },
   mitigatedBy: ['sandboxing'],
@@ -583,10 +826,13 @@ export const containerEscape: ModelRule = {
     for (const b of ctx.graph.model.boundaries) {
       if (b.kind !== 'container') continue;
       const members = membersOf.get(b.id) ?? [];
-      const exposed = members.filter((e) => runsAppCode(e) && ctx.exposure(e.id) === 'internet');
-      const sensitiveMembers = members.filter((e) => !exposed.includes(e) &&
-        ctx.assetsOf(e.id).some((a) => a.classification === 'restricted' && (e.handles.includes(a.id) || e.stores.includes(a.id))));
-      if (exposed.length === 0 || sensitiveMembers.length === 0) continue;
+      const holding = members.filter((e) => heldRestricted(ctx, e).length > 0);
+      // An internet-facing workload escapes to the others: it counts when some other member holds restricted
+      // data, and one that holds restricted data itself is a target for the others (per-team namespaces whose
+      // every service faces the internet still share the kernel).
+      const facesInternet = (e: Element) => runsAppCode(e) && ctx.exposure(e.id) === 'internet';
+      const exposed = members.filter((e) => facesInternet(e) && holding.some((s) => s !== e));
+      if (exposed.length === 0) continue;
       const where = { component: b.id, componentKind: 'boundary' as const };
       if (b.controls.includes('sandboxing')) {
         out.push(mitigatedBy(['sandboxing'], where, 'workloads are sandboxed'));
@@ -598,20 +844,32 @@ export const containerEscape: ModelRule = {
         out.push(mitigatedBy(['sandboxing'], where, 'internet-facing workloads are sandboxed'));
         continue;
       }
-      const data = sensitiveMembers.flatMap((e) => ctx.assetsOf(e.id).filter((a) => a.classification === 'restricted'));
+      // What an escape from an open workload reaches: the members holding restricted data, other than itself.
+      const sensitiveMembers = holding.filter((s) => open.some((e) => e !== s));
+      const facing = sensitiveMembers.filter(facesInternet).map((s) => s.name);
+      const data = [...new Set(sensitiveMembers.flatMap((e) => heldRestricted(ctx, e)))];
       const restrictedData = assetNames(data);
+      const sources = open.map((e) => e.name).join(', ');
+      // The evidence shows one way across: from the first open workload to a member other than itself.
+      const target = sensitiveMembers.find((s) => s !== open[0])!;
+      // Per-team namespaces whose every service faces the internet and holds restricted data: each escapes to the others.
+      const mutual = open.length === sensitiveMembers.length && open.every((e) => sensitiveMembers.includes(e));
       out.push(threat({
         ...where,
-        title: `Container escape from ${open.map((e) => e.name).join(', ')} to ${sensitiveMembers.map((e) => e.name).join(', ')} in ${b.name}`,
-        description: `${says(b.name, 'runs')} internet-facing ${open.map((e) => e.name).join(', ')} next to ${sensitiveMembers.map((e) => e.name).join(', ')} (${restrictedData}); a container escape crosses that line.`,
+        title: mutual
+          ? `Container escape between ${sources} in ${b.name}`
+          : `Container escape from ${sources} to ${sensitiveMembers.map((e) => e.name).join(', ')} in ${b.name}`,
+        description: mutual
+          ? `${says(b.name, 'runs')} internet-facing ${sources}, each holding restricted data (${restrictedData}); a container escape from one reaches the others.`
+          : `${says(b.name, 'runs')} internet-facing ${sources} next to ${sensitiveMembers.map((e) => e.name).join(', ')} (${restrictedData})${facing.length ? `; ${namesAtMost(facing, TEXT_NAMES, 'others')} ${agreeing(facing, 'is', 'are')} internet-facing too` : ''}; a container escape crosses that line.`,
         likelihood: rated('Low', 'a container escape needs a kernel or runtime flaw'),
         impact: rated('High', `${restrictedData} ${isOrAre(data)} restricted`),
         evidence: [
           evidence(`${says(b.name, 'is')} a container boundary`, b.at),
           evidence(`${says(open[0].name, 'is')} internet-facing`, open[0].at),
-          evidence(`${says(sensitiveMembers[0].name, 'handles')} restricted data`, sensitiveMembers[0].at),
+          evidence(`${says(target.name, 'handles')} restricted data`, target.at),
           // Members of namespaces or tiers inside it: why they count as its workloads.
-          ...nestedIn(ctx, b, [open[0], sensitiveMembers[0]]).map((n) => evidence(`${says(n.name, 'is')} inside ${b.name} and shares its hosts`, n.at)),
+          ...nestedIn(ctx, b, [open[0], target]).map((n) => evidence(`${says(n.name, 'is')} inside ${b.name} and shares its hosts`, n.at)),
         ],
         target: b.name,
       }));
@@ -619,6 +877,10 @@ export const containerEscape: ModelRule = {
     return out;
   },
 };
+
+/** The restricted assets an element handles or stores itself. */
+const heldRestricted = (ctx: AnalysisContext, e: Element): Asset[] =>
+  ctx.assetsOf(e.id).filter((a) => a.classification === 'restricted' && (e.handles.includes(a.id) || e.stores.includes(a.id)));
 
 /**
  * The container platform (cluster or host) an element runs on: the innermost boundary of kind `container` around

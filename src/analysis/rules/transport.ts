@@ -42,10 +42,21 @@ interface Cleartext {
    */
   encrypted: Flow[];
   reasons: string[];
+  /** What protects each encrypted flow, for the coverage matrix: `tls`, or `encrypted` where that is all the model says. */
+  controls: string[][];
   groups: CleartextGroup[];
 }
 
 const TLS: string[] = ['tls'];
+/**
+ * What the coverage matrix names for an encrypted flow that is not TLS (SSH, a radio protocol the model marks
+ * `encrypted: true`): the model says it is encrypted, not how, so `tls` would claim more than it knows.
+ */
+const ENCRYPTED: string[] = ['encrypted'];
+/** Encrypted protocols of the catalogue that are not TLS underneath. */
+const NOT_TLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'rdp']);
+/** Whether an encrypted flow's protection is TLS: a catalogued encrypted protocol built on it (HTTPS, mqtts, ...). */
+const overTls = (protocol: string) => encryptedProtocol(protocol) && !NOT_TLS.has(protocol);
 const OVER_INTERNET = rated('High', 'the traffic crosses the internet: interception needs only public tools');
 const INSIDE = rated('Medium', 'needs a position on the internal network: some skill or access');
 /** Whether the catalogue knows the protocol as encrypted: a flow of it that is not was marked so by the model. */
@@ -67,6 +78,7 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
   const all = graph.model.flows;
   const encrypted: Flow[] = [];
   const reasons: string[] = [];
+  const controls: string[][] = [];
   const reasonByProtocol = new Map<string, string>();
   // Cleartext flows by position, with their common boundary and whether they touch the internet (found
   // from element positions, in one pass over the flows in model order).
@@ -92,6 +104,7 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
     }
     encrypted.push(f);
     reasons.push(reason);
+    controls.push(overTls(f.protocol) ? TLS : ENCRYPTED);
   }
   const groups: CleartextGroup[] = [];
   const { elements } = graph.model;
@@ -137,7 +150,7 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
       target: group.inBoundary ? `${someSources} (${group.name})` : group.name,
     });
   }
-  return { encrypted, reasons, groups };
+  return { encrypted, reasons, controls, groups };
 }
 
 /**
@@ -223,16 +236,16 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     action: { key: 'encrypt-in-transit', text: spec.action },
     mitigatedBy: ['tls'],
     references: spec.references,
-    condition: 'network flows (not ipc, file or in-process, nor a person using their own browser or app) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share, else (between our own zones, from several sources) by the zone they enter, else by source element; each encrypted flow is reported as mitigated by TLS',
+    condition: 'network flows (not ipc, file or in-process, nor a person using their own browser or app) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share, else (between our own zones, from several sources) by the zone they enter, else by source element; each encrypted flow is reported as mitigated: by `tls` over a TLS protocol (https, mqtts, postgres+tls, ...), as `encrypted` over any other (ssh, sftp, rdp, or a protocol the model marks `encrypted: true`)',
     rating: `Likelihood High when the flow crosses the internet, Medium inside our network (needs a foothold); impact from the ${property} of the data carried.`,
     example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  orders: { type: service }\nflows:\n  - visitor -> api: https\n  - api -> orders: http',
     appliesTo: 'model',
     check(ctx) {
-      const { encrypted, reasons, groups } = cleartext(ctx);
+      const { encrypted, reasons, controls, groups } = cleartext(ctx);
       const out: Outcome[] = new Array(encrypted.length + groups.length);
       for (let i = 0; i < encrypted.length; i++) {
         const id = encrypted[i].id;
-        out[i] = mitigatedOutcome(id, 'flow', undefined, [id], TLS, reasons[i]);
+        out[i] = mitigatedOutcome(id, 'flow', undefined, [id], controls[i], reasons[i]);
       }
       for (let i = 0; i < groups.length; i++) {
         const g = groups[i];

@@ -8,12 +8,12 @@ import {
   assetList, assetNames, authAskedInFront, authenticatedUpstream, changesState, highConfidentiality, browsesTheWeb, isData, isPerson, isPersonOrAgent, isPrivilegedPerson,
   isUserAgent, perElement, USER_CREDENTIALS,
 } from './facts.js';
-import { browserOriginsOf, browserReached } from './family-shared.js';
-import { agreeing, it, itObject, says, verbFor } from './grammar.js';
+import { browserOriginsOf, browserReached, perModel } from './family-shared.js';
+import { agreeing, it, itObject, its, says, verbFor } from './grammar.js';
 import { modelOutputReachesBrowsers, pageEndpoints, RENDERS_HTML } from './llm.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood, isExposed, mitigatedBy,
-  namesAtMost, reportsThreat, runsAppCode, TEXT_NAMES, unlessControlled, withArticle,
+  namesAtMost, onlyReachableThrough, presentControls, reportsThreat, runsAppCode, TEXT_NAMES, unlessControlled, withArticle,
 } from './helpers.js';
 import type { ElementRule, EndpointRule } from './types.js';
 
@@ -31,10 +31,134 @@ const isSpa = (e: Element): boolean => e.type === 'user-agent' && e.traits.inclu
 /** What a single-page app does about script injection in its own code: server templates do not cover its sinks. */
 const SPA_SINKS = 'keep user content out of raw HTML sinks (dangerouslySetInnerHTML, v-html, innerHTML) and sanitise rich text with DOMPurify';
 
-/** The single-page apps that call an element (directly or through edge components), in id order. */
+/**
+ * The single-page apps that call an element, in id order: directly, or through edge components that forward
+ * to no other process of ours. A load balancer shared with other applications says only that the app's
+ * requests could land there, not that the app shows what this element returns (the shop's app behind the
+ * ALB that also fronts the staff console is not the console's).
+ */
 function spasCalling(ctx: AnalysisContext, element: Element): Element[] {
-  const spas = (browserOriginsOf(ctx, element) ?? []).filter(isSpa);
+  const spas = (browserOriginsOf(ctx, element) ?? []).filter((spa) => isSpa(spa) && callsAsItsBackend(ctx, spa, element));
   return spas.length > 1 ? spas.sort((x, y) => x.id.localeCompare(y.id, 'en')) : spas;
+}
+
+/** Whether one of the app's flows goes to the element, or through edges that lead to no other process of ours. */
+function callsAsItsBackend(ctx: AnalysisContext, spa: Element, element: Element): boolean {
+  for (const f of ctx.graph.outFlows(spa.id)) {
+    if (f.to === element.id) return true;
+    const reached = forwardedTo(ctx, f.to);
+    if (!reached.has(element.id)) continue;
+    let others = false;
+    for (const id of reached) {
+      const e = ctx.graph.elements.get(id);
+      if (id !== element.id && e !== undefined && runsAppCode(e) && e.type !== 'identity-provider' && !e.traits.includes('identity')) others = true;
+    }
+    if (!others) return true;
+  }
+  return false;
+}
+
+/** Controls that admit only known callers: an element behind them is not open to anyone on the internet. */
+const CALLER_PERIMETER = ['ip-allowlist', 'vpn'] as const;
+
+/** How far data is followed from where it enters through the stores and jobs that copy it along. */
+const FEED_HOPS = 8;
+
+/**
+ * Per element (by position), the element it gets data from the internet or an untrusted zone through, -1
+ * where none (so that a pipeline can be named hop by hop back to where the data comes in); a source points
+ * at itself. Sources are processes reachable from the internet and anything in an untrusted zone. Data goes
+ * on along every flow into a process or store, and a store hands it to whatever reads it, which the model may
+ * draw either way (the reader's query into the store, or the rows it sends back). One breadth-first pass over
+ * the whole model from all sources at once, at most FEED_HOPS from a source, kept for the analysis.
+ */
+const fedFrom: (ctx: AnalysisContext) => Int32Array = perModel(findFeeds);
+
+function findFeeds(ctx: AnalysisContext): Int32Array {
+  const { graph } = ctx;
+  const elements = graph.model.elements;
+  const { inStart, inFlow, outStart, outFlow } = ctx.adjacency;
+  const parent = new Int32Array(elements.length).fill(-1);
+  const depth = new Uint8Array(elements.length);
+  const queue: number[] = [];
+  // Those the internet reaches directly first: a store both feed is then named after the nearer way in.
+  for (const direct of [true, false]) {
+    for (let i = 0; i < elements.length; i++) {
+      if (parent[i] !== -1) continue;
+      const exposure = elements[i].kind === 'process' ? ctx.exposureAt(i) : 'internal';
+      if (direct ? ctx.untrustedSourceAt(i) || exposure === 'internet' : exposure === 'indirect') {
+        parent[i] = i;
+        queue.push(i);
+      }
+    }
+  }
+  const carries = (e: Element) => e.kind === 'process' || e.kind === 'store';
+  for (let head = 0; head < queue.length; head++) {
+    const i = queue[head];
+    if (depth[i] >= FEED_HOPS) continue;
+    const reach = (t: number) => {
+      if (t < 0 || parent[t] !== -1 || !carries(elements[t])) return;
+      parent[t] = i;
+      depth[t] = depth[i] + 1;
+      queue.push(t);
+    };
+    for (let j = outStart[i]; j < outStart[i + 1]; j++) reach(graph.flowTarget[outFlow[j]]);
+    if (elements[i].kind === 'store') for (let j = inStart[i]; j < inStart[i + 1]; j++) reach(graph.flowSource[inFlow[j]]);
+  }
+  return parent;
+}
+
+/** A store an element reads that holds data from an untrusted zone: the store, where the data comes from, and the hops between. */
+interface UntrustedFeed {
+  store: Element;
+  /** Where the data comes in: a writer in an untrusted zone or a process the internet reaches (the store itself when it sits in such a zone). */
+  origin: Element;
+  /** The stores and processes that pass the data on between the two, from the origin on. */
+  via: Element[];
+}
+
+/**
+ * The first (in id order) store linked to the element by a flow either way that the internet or an untrusted
+ * zone feeds, by a route that does not pass through the element itself.
+ */
+function untrustedFeed(ctx: AnalysisContext, element: Element): UntrustedFeed | undefined {
+  const { graph } = ctx;
+  const parent = fedFrom(ctx);
+  const self = graph.positionOf(element.id);
+  let best: UntrustedFeed | undefined;
+  for (const f of [...graph.outFlows(element.id), ...graph.inFlows(element.id)]) {
+    const other = graph.elements.get(f.from === element.id ? f.to : f.from);
+    if (other === undefined || other.kind !== 'store' || (best !== undefined && best.store.id.localeCompare(other.id, 'en') <= 0)) continue;
+    let at = graph.positionOf(other.id);
+    if (at < 0 || parent[at] === -1) continue;
+    // Back from the store to where the data comes in (a store in an untrusted zone is its own source).
+    const chain: Element[] = [];
+    let through = false;
+    while (parent[at] !== at && chain.length <= FEED_HOPS) {
+      at = parent[at];
+      if (at === self) {
+        through = true;
+        break;
+      }
+      chain.push(graph.model.elements[at]);
+    }
+    if (through) continue;
+    best = chain.length === 0 ? { store: other, origin: other, via: [] } : { store: other, origin: chain[chain.length - 1], via: chain.slice(0, -1).reverse() };
+  }
+  return best;
+}
+
+/** Where the data that feeds a store comes in from, for a reason: "which the internet reaches". */
+function originWhere(ctx: AnalysisContext, origin: Element): string {
+  if (ctx.isUntrustedSource(origin.id)) return 'in an untrusted zone';
+  return ctx.exposure(origin.id) === 'internet' ? 'which the internet reaches' : 'which the internet reaches through other components';
+}
+
+/** "warehouse holds data from shop (through events), which the internet reaches". */
+function feedText(ctx: AnalysisContext, feed: UntrustedFeed): string {
+  if (feed.origin === feed.store) return `${says(feed.store.name, 'sits')} in an untrusted zone, where anyone can write to ${itObject(feed.store.name)}`;
+  const via = feed.via.length ? ` (through ${namesAtMost(feed.via.map((e) => e.name), TEXT_NAMES, 'other steps')})` : '';
+  return `${says(feed.store.name, 'holds')} data from ${feed.origin.name}${via}, ${originWhere(ctx, feed.origin)}`;
 }
 
 /** Endpoints a server of files may list: plain paths and health checks, taking and returning no asset. */
@@ -53,7 +177,8 @@ function servesOnlyAppFiles(ctx: AnalysisContext, e: Element): boolean {
   if (e.type !== 'web-server' || !e.endpoints.every(servesFile)) return false;
   for (const f of ctx.graph.outFlows(e.id)) if (f.to !== e.id && !isPersonOrAgent(ctx.graph.elements.get(f.to))) return false;
   if (ctx.assetsOf(e.id).some(isData)) return false;
-  return spasCalling(ctx, e).some((spa) => [...spaBackends(ctx, spa).keys()].some((api) => api !== e));
+  // Any app whose requests reach it, through a shared load balancer too: one that calls another process of ours.
+  return (browserOriginsOf(ctx, e) ?? []).some((spa) => isSpa(spa) && [...spaBackends(ctx, spa).keys()].some((api) => api !== e));
 }
 
 /**
@@ -71,18 +196,30 @@ function onEveryEndpoint(ctx: AnalysisContext, endpoints: readonly Endpoint[], a
   return anyOf.filter((c) => present.has(c));
 }
 
+/** The rule's mitigation, with what the apps that call it and the data fed from outside ask for; undefined when it is the rule's own. */
+function xssMitigation(element: Element, spas: readonly Element[], feed: UntrustedFeed | undefined): string | undefined {
+  if (spas.length === 0 && feed === undefined) return undefined;
+  const parts = [XSS_MITIGATION];
+  if (feed !== undefined) {
+    const from = feed.origin === feed.store ? `written in an untrusted zone` : `written by ${feed.origin.name}`;
+    parts.push(`Treat what ${feed.store.name} ${verbFor(feed.store.name, 'holds')} as untrusted input (${from}): encode it on output in every dashboard, chart label and table of ${element.name}, not only what its own users type.`);
+  }
+  if (spas.length > 0) parts.push(`In the single-page app${spas.length > 1 ? 's' : ''} (${namesAtMost(spas.map((s) => s.name), TEXT_NAMES, 'others')}), ${SPA_SINKS}.`);
+  return parts.join(' ');
+}
+
 export const crossSiteScripting: ElementRule = {
   id: 'cross-site-scripting',
   stride: 'T',
   title: 'Cross-site scripting (XSS)',
   description:
     'A component renders HTML for browsers from data that users can influence, and declares neither context-aware output encoding nor a restrictive Content-Security-Policy: injected script runs in other users\' sessions.',
-  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, other than a `web-server` that only serves a single-page app\'s files (no flows to anything but people and their browsers or apps, no data it handles or that its flows carry, no endpoints but plain paths and health checks that change nothing and take and return no asset, and a single-page app it serves calls another process of ours: what that app shows is dom-xss\'s finding), without `output-encoding` or `content-security-policy` on it, its boundary or every endpoint that renders pages (all of a page-rendering type\'s endpoints, else its `page` ones); when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding; the single-page apps that call it are named in its evidence and mitigation (dom-xss then reports nothing for what they read from it)',
+  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, other than a `web-server` that only serves a single-page app\'s files (no flows to anything but people and their browsers or apps, no data it handles or that its flows carry, no endpoints but plain paths and health checks that change nothing and take and return no asset, and a single-page app it serves calls another process of ours: what that app shows is dom-xss\'s finding), without `output-encoding` or `content-security-policy` on it, its boundary or every endpoint that renders pages (all of a page-rendering type\'s endpoints, else its `page` ones); when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding; the single-page apps that call it directly, or through edge components that forward to no other process of ours, are named in its evidence and mitigation (dom-xss reports nothing for what any app reads from it); a store it reads (a flow between them, either way) that holds data from the internet or an untrusted zone is named in its likelihood, evidence and mitigation: a writer in an untrusted zone or a process reachable from the internet, directly or through up to 8 hops of processes and stores that pass the data on (a flow into a process or store, or a read of a store drawn either way)',
   mitigation: XSS_MITIGATION,
   action: { text: 'Encode output and add a Content-Security-Policy in {targets}' },
   mitigatedBy: XSS_CONTROLS,
   references: ['CWE-79', 'CAPEC-63', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
-  rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium through other components, Low when only browsers in trusted zones reach it; impact High for admin panels, Medium where users sign in or confidential data is handled, Low otherwise.',
+  rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium through other components or when only callers an `ip-allowlist` or `vpn` admits reach it, Medium too when a store it reads holds data from the internet or an untrusted zone (stored XSS: a dashboard over data the public writes), Low when only browsers in trusted zones reach it and no such store feeds it; impact High for admin panels, Medium where users sign in or confidential data is handled, Low otherwise.',
   example: 'elements:\n  visitor: { tech: browser }\n  site: { type: web-app }\nflows:\n  - visitor -> site: https',
   appliesTo: 'element',
   kinds: ['process'],
@@ -107,12 +244,23 @@ export const crossSiteScripting: ElementRule = {
     const where = open.length < pages.length ? ` on ${open.map((ep) => ep.key).join(', ')}` : '';
     // The single-page apps that call it are this finding's too (dom-xss steps aside): one XSS finding per app.
     const spas = spasCalling(ctx, element);
+    // An allow-list or VPN in front admits only known callers: scanners on the internet do not reach the pages.
+    const admitting = isExposed(exposure) ? presentControls(ctx, CALLER_PERIMETER, element) : [];
+    const reach = !isExposed(exposure)
+      ? rated('Low', `only browsers in trusted zones reach ${itObject(element.name)}: needs an insider`)
+      : admitting.length > 0
+        ? rated('Medium', `only callers admitted by ${admitting.join(' and ')} reach ${itObject(element.name)}`)
+        : internetLikelihood(exposure, 'reachable from the internet: scanners find injection points');
+    // Script stored where the public writes reaches the pages without any attacker reaching the app (stored XSS
+    // through a warehouse the shop feeds): the store is the way in wherever the app itself is harder to reach.
+    const feed = reach.level === 'High' ? undefined : untrustedFeed(ctx, element);
+    const feedFact = feed === undefined ? undefined : feedText(ctx, feed);
     return unlessControlled(ctx, { element }, XSS_CONTROLS, protectedBy, (missing) => ({
       title: `Cross-site scripting in ${element.name}`,
       description: `${says(element.name, 'renders')} pages for browsers and ${verbFor(element.name, 'declares')} neither output encoding nor a Content-Security-Policy${where}; injected script runs ${sessions ? 'with the victim\'s session' : 'in the victim\'s browser'}.`,
-      likelihood: isExposed(exposure)
-        ? internetLikelihood(exposure, 'reachable from the internet: scanners find injection points')
-        : rated('Low', `only browsers in trusted zones reach ${itObject(element.name)}: needs an insider`),
+      likelihood: feed !== undefined
+        ? rated('Medium', `${feedFact!}; ${says(element.name, 'reads')} ${itObject(feed.store.name)}: stored script runs in ${its(element.name)} pages without the attacker reaching ${element.name}`)
+        : reach,
       impact: element.type === 'admin-panel'
         ? rated('High', 'script runs with an administrator\'s session')
         : sessions
@@ -124,11 +272,11 @@ export const crossSiteScripting: ElementRule = {
         // The page-rendering types: web-app, web-server, admin-panel.
         page ? evidence(`${page.key} serves pages`, page.at) : evidence(`${says(element.name, 'is')} ${withArticle(element.type!)}`, element.at),
         ...spas.map((spa) => evidence(`${says(element.name, 'is')} called by the single-page app ${spa.name}`, spa.at)),
+        ...(admitting.length > 0 && feed === undefined ? [evidence(`${says(element.name, 'is')} ${onlyReachableThrough(admitting)}`, element.at)] : []),
+        ...(feed !== undefined ? [evidence(feedFact!, feed.store.at)] : []),
         missing,
       ],
-      mitigation: spas.length
-        ? `${XSS_MITIGATION} In the single-page app${spas.length > 1 ? 's' : ''} (${namesAtMost(spas.map((s) => s.name), TEXT_NAMES, 'others')}), ${SPA_SINKS}.`
-        : undefined,
+      mitigation: xssMitigation(element, spas, feed),
     }));
   },
 };
@@ -342,7 +490,7 @@ export const domXss: ElementRule = {
   title: 'DOM-based cross-site scripting in a single-page app',
   description:
     'A single-page app puts content that other users wrote (uploads, comments, names) into the page through a raw HTML sink, with no Content-Security-Policy to stop what that injects: the script runs in every viewer\'s browser with their session and whatever tokens the app keeps.',
-  condition: 'an element of type `user-agent` with the `spa` trait (tech `react`, `vue`, `angular`, `svelte` or `spa`; a plain `browser` is a person\'s and gets nothing) that talks to a process of ours other than an identity provider (directly or through edge components, or that pushes to it) whose responses carry content others wrote: an endpoint that accepts data (not a login, password-reset, callback, webhook, health, redirect, debug, fetch or search endpoint, and not credentials, secrets or session assets) that the process also returns (any of it when none of its endpoints declares `returns`), an `upload` endpoint with no `accepts`, or any response of a process that declares no endpoints (the model cannot tell), not a `web-server` that only serves the app\'s files (as cross-site-scripting tells them); not a process that cross-site-scripting reports (that finding names the app: one XSS finding per app) nor model output that llm-insecure-output reports; without `output-encoding` or `content-security-policy` on the app or its boundary, or `content-security-policy` on a component that serves its pages (a `web-app`, `web-server`, `admin-panel` or `cdn` its flows go to directly)',
+  condition: 'an element of type `user-agent` with the `spa` trait (tech `react`, `vue`, `angular`, `svelte` or `spa`; a plain `browser` is a person\'s and gets nothing) that talks to a process of ours other than an identity provider (directly or through edge components, or that pushes to it) whose responses carry content others wrote: an endpoint that accepts data (not a login, password-reset, callback, webhook, health, redirect, debug, fetch or search endpoint, and not credentials, secrets or session assets) that the process also returns (any of it when none of its endpoints declares `returns`), an `upload` endpoint with no `accepts`, or any response of a process that declares no endpoints (the model cannot tell), not a `web-server` that only serves the app\'s files (as cross-site-scripting tells them); not a process that cross-site-scripting reports (that finding covers its output, and names the app when the app calls it directly or through edge components that forward to no other process of ours) nor model output that llm-insecure-output reports; without `output-encoding` or `content-security-policy` on the app or its boundary, or `content-security-policy` on a component that serves its pages (a `web-app`, `web-server`, `admin-panel` or `cdn` its flows go to directly)',
   mitigation: SPA_MITIGATION,
   action: { text: 'Keep user content out of dangerouslySetInnerHTML, v-html and innerHTML, sanitise rich text with DOMPurify and enforce a strict CSP with Trusted Types in {targets}' },
   mitigatedBy: XSS_CONTROLS,
@@ -497,7 +645,12 @@ function forwardedTo(ctx: AnalysisContext, from: string): ReadonlySet<string> {
 /** Components that hand browsers their pages (and so define the origin scripts run in). */
 const SERVES_PAGES = new Set(['web-app', 'web-server', 'cdn']);
 
-/** The components a browser loads pages from, one per flow (asked for every API the browser calls). */
+/**
+ * The components a browser loads pages from whose script may call other APIs, one per flow (asked for every
+ * API the browser calls). Software run as shipped (Grafana, Kibana: `off-the-shelf`) serves pages whose script
+ * calls its own backend: that the same people also call an API does not make its pages the API's callers. Our own
+ * front ends, signing users in or not, hand out script that may get its data from the APIs their users call.
+ */
 function pageServers(ctx: AnalysisContext, browser: Element): readonly Element[] {
   const table = perElement<readonly Element[]>(ctx, 'page-servers');
   let servers = table.get(browser.id);
@@ -505,7 +658,7 @@ function pageServers(ctx: AnalysisContext, browser: Element): readonly Element[]
     const list: Element[] = [];
     for (const f of ctx.graph.outFlows(browser.id)) {
       const other = ctx.graph.elements.get(f.to);
-      if (other !== undefined && SERVES_PAGES.has(other.type ?? '')) list.push(other);
+      if (other !== undefined && SERVES_PAGES.has(other.type ?? '') && !other.traits.includes('off-the-shelf')) list.push(other);
     }
     servers = list;
     table.set(browser.id, servers);
@@ -513,7 +666,7 @@ function pageServers(ctx: AnalysisContext, browser: Element): readonly Element[]
   return servers;
 }
 
-/** Browsers that reach this element but load their pages from another component that does not lead to it. */
+/** Browsers that reach this element but load their pages from a front end of another component that does not lead to it. */
 function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
   const callers: Element[] = [];
   const browsers = browserOriginsOf(ctx, element);
@@ -525,7 +678,37 @@ function crossOriginCallers(ctx: AnalysisContext, element: Element): Element[] {
   return callers.length > 1 ? callers.sort((x, y) => x.id.localeCompare(y.id, 'en')) : callers;
 }
 
+/**
+ * Session 23: whether cors-misconfiguration judged the element cross-origin before only for pages of software run as
+ * shipped (a Grafana the same operators open), and no longer does: for key-migrations.ts, which retires the old key
+ * of such an element.
+ */
+export function crossOriginOnlyFromVendorApps(ctx: AnalysisContext, element: Element): boolean {
+  if (!runsAppCode(element) || RENDERS_HTML.has(element.type ?? '') || crossOriginCallers(ctx, element).length > 0) return false;
+  for (const b of browserOriginsOf(ctx, element) ?? []) {
+    for (const f of ctx.graph.outFlows(b.id)) {
+      const other = ctx.graph.elements.get(f.to);
+      if (other !== undefined && SERVES_PAGES.has(other.type ?? '') && other.traits.includes('off-the-shelf') && !forwardedTo(ctx, other.id).has(element.id)) return true;
+    }
+  }
+  return false;
+}
+
 const CORS_CONTROLS = ['cors-policy'] as const;
+
+/**
+ * How the API authenticates the cross-origin callers: its own `auth`, that of its endpoints that are not public,
+ * and that of the callers' flows into it (directly or through edge components), in that order, without repeats.
+ */
+function corsAuths(ctx: AnalysisContext, element: Element, callers: readonly Element[]): string[] {
+  const auths = new Set<string>();
+  if (element.auth !== undefined && element.auth !== 'none') auths.add(element.auth);
+  for (const ep of element.endpoints) if (isPrivate(ep)) auths.add(ep.auth);
+  for (const b of callers) {
+    for (const f of ctx.graph.outFlows(b.id)) if (f.auth !== 'none' && forwardedTo(ctx, f.to).has(element.id)) auths.add(f.auth);
+  }
+  return [...auths];
+}
 
 /** The cross-origin callers with their verb: one name agrees with it ("Visitor calls", "Visitors call"), several call. */
 function callersCall(callers: readonly Element[]): string {
@@ -540,12 +723,12 @@ export const corsMisconfiguration: ElementRule = {
   title: 'Cross-origin reads of authenticated data (CORS)',
   description:
     'An API called from browsers on another origin (the pages come from a different component) must send CORS headers; without a strict allow-list, a reflected Origin with credentials lets any site read the user\'s data.',
-  condition: 'a process running application code (not a page-serving type) that authenticates callers, reached by browsers that load their pages from another component (a web-app, web-server or CDN that does not forward to it), without `cors-policy` on it, its boundary or every endpoint',
+  condition: 'a process running application code (not a page-serving type) that authenticates callers, reached by browsers that load their pages from another component that does not forward to it (a web-app, web-server or CDN; not software run as shipped, `off-the-shelf` such as Grafana or Kibana, whose pages call their own backend: that its users also call the API does not make them its callers), without `cors-policy` on it, its boundary or every endpoint',
   mitigation: 'Allow-list exact origins (never reflect Origin, never `null`), send Access-Control-Allow-Credentials only to those, and keep cookies SameSite.',
   action: { text: 'Restrict CORS to an exact origin allow-list on {targets}' },
   mitigatedBy: CORS_CONTROLS,
   references: ['CWE-942', 'CWE-346', 'CAPEC-111', 'OWASP ASVS V14.5'],
-  rating: 'Likelihood Medium (the victim must visit a hostile page while signed in); impact from the confidentiality of what the API handles, Medium by default.',
+  rating: 'Likelihood Low when every way the API authenticates those callers (its `auth`, its non-public endpoints\', their flows into it) is a bearer token (`jwt`, `oauth2`, `oidc`) that the app\'s script adds and the browser does not send on its own (a permissive policy then matters only if the token is kept in a cookie or the API allows credentials), Medium otherwise (a session cookie, basic or a client certificate goes with any site\'s request: the victim must visit a hostile page while signed in); impact from the confidentiality of what the API handles, Medium by default.',
   example: "elements:\n  visitor: { tech: browser }\n  site: { type: web-server }\n  api: { type: api, auth: jwt }\nflows:\n  - visitor -> site: https\n  - visitor -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
@@ -559,10 +742,16 @@ export const corsMisconfiguration: ElementRule = {
     const onEndpoints = onEveryEndpoint(ctx, element.endpoints, CORS_CONTROLS);
     if (onEndpoints !== undefined && !ctx.elementHas(element, 'cors-policy')) return mitigatedBy(onEndpoints, { component: element.id, componentKind: 'element' }, allowed);
     const confidential = ctx.assetsOf(element.id).filter((a) => a.kind === 'data' && a.confidentiality === 'high');
+    // A browser attaches cookies (and basic or certificate credentials) to another site's requests by itself;
+    // a bearer token is added by the app's own script, which a hostile page cannot run.
+    const auths = corsAuths(ctx, element, callers);
+    const bearerOnly = auths.length > 0 && auths.every((a) => SCRIPT_READABLE.has(a));
     return unlessControlled(ctx, { element }, CORS_CONTROLS, allowed, (missing) => ({
       title: `Cross-origin reads from ${element.name}`,
       description: `${callersCall(callers)} ${element.name} from pages served by another origin; without a strict CORS allow-list another site can read signed-in users' data.`,
-      likelihood: rated('Medium', 'needs the victim to visit a hostile page while signed in'),
+      likelihood: bearerOnly
+        ? rated('Low', `callers send a bearer token (${auths.join(', ')}) that the app's script adds, which the browser does not attach to another site's requests: a permissive policy exposes data only if the token is kept in a cookie or the API allows credentials`)
+        : rated('Medium', 'needs the victim to visit a hostile page while signed in'),
       impact: confidential.length
         ? rated('High', `${confidential.map((a) => a.name).sort().join(', ')} can be read`)
         : rated('Medium', 'the signed-in user\'s data'),

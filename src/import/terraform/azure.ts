@@ -2,9 +2,9 @@
 // Service and Function apps, external container ingress, AKS API endpoints that are not private, VMs with a
 // public IP and the inbound NSG rules from the internet (every port without an NSG), SQL firewalls open to
 // every address, public blob containers, public gateways and Front Door, Service Bus and Event Hubs namespaces open
-// to the internet (with how their clients authenticate). Pure.
-import { addBoundary, addControls, addOutsideCaller, type FlowEvidence } from '../draft.js';
-import type { HclBody } from '../hcl.js';
+// to the internet (with how their clients authenticate), API Management's operations and backends. Pure.
+import { addBoundary, addControls, addEndpoints, addOutsideCaller, type DraftEndpoint, type FlowEvidence } from '../draft.js';
+import type { HclBody, HclExpression } from '../hcl.js';
 import { slug } from '../import-common.js';
 import { attribute, attributeLine, blocksOf } from './hcl-body.js';
 import { ELEMENTS } from './kinds.js';
@@ -80,6 +80,10 @@ export function azureExposure(tf: TerraformReader, r: Resource): void {
     azureBroker(tf, r);
     return;
   }
+  if (r.type === 'azurerm_api_management') {
+    apiManagement(tf, r);
+    return;
+  }
   if (r.type === 'azurerm_storage_account') {
     if (values.get('allow_nested_items_to_be_public') === false) return;
     for (const c of (tf.pointers.get(r.key) ?? []).map((p) => p.from).filter((x) => x.type === 'azurerm_storage_container')) {
@@ -96,10 +100,90 @@ export function azureExposure(tf: TerraformReader, r: Resource): void {
     }
   }
   if (ELEMENTS[r.type].role !== 'edge') return;
+  if (r.type === 'azurerm_application_gateway') applicationGatewayWaf(tf, r);
   const publicFrontend = blocksOf(r.body, 'frontend_ip_configuration').some((f) => attribute(f.body, 'public_ip_address_id') !== undefined);
-  if (r.type === 'azurerm_cdn_frontdoor_profile' || publicFrontend || (r.type === 'azurerm_api_management' && values.get('virtual_network_type') !== 'Internal')) {
-    outside(r.line, r.type === 'azurerm_cdn_frontdoor_profile' ? 'Front Door endpoint' : publicFrontend ? 'public frontend IP' : 'public API Management gateway', r.type === 'azurerm_lb' ? {} : { protocol: 'https' });
+  if (r.type === 'azurerm_cdn_frontdoor_profile' || publicFrontend) {
+    outside(r.line, r.type === 'azurerm_cdn_frontdoor_profile' ? 'Front Door endpoint' : 'public frontend IP', r.type === 'azurerm_lb' ? {} : { protocol: 'https' });
   }
+}
+
+/**
+ * An Application Gateway filters requests when its WAF is on (`waf_configuration`) or a WAF policy is attached, in
+ * prevention mode: in detection mode it only logs what it would have blocked.
+ */
+function applicationGatewayWaf(tf: TerraformReader, r: Resource): void {
+  const element = tf.draft.elements.find((e) => e.key === r.key);
+  if (!element) return;
+  const blocking = (res: Resource, body: HclBody) => String(tf.values(res, body).get('firewall_mode') ?? tf.values(res, body).get('mode') ?? 'Prevention').toLowerCase() === 'prevention';
+  const waf = blocksOf(r.body, 'waf_configuration')[0];
+  if (waf && tf.values(r, waf.body).get('enabled') === true && blocking(r, waf.body)) {
+    addControls(element, [{ control: 'waf', provenance: { file: r.file, line: waf.pos.line, note: 'waf_configuration: enabled in prevention mode' } }]);
+    return;
+  }
+  for (const policy of tf.targetsOf(r, 'firewall_policy_id').filter((p) => p.type === 'azurerm_web_application_firewall_policy')) {
+    const settings = blocksOf(policy.body, 'policy_settings')[0];
+    if (settings && (tf.values(policy, settings.body).get('enabled') === false || !blocking(policy, settings.body))) continue;
+    addControls(element, [{ control: 'waf', provenance: { file: r.file, line: attributeLine(r.body, 'firewall_policy_id') ?? r.line, note: `firewall_policy_id -> ${policy.address} (prevention mode)` } }]);
+    return;
+  }
+}
+
+/**
+ * API Management: its gateway is public unless it is deployed into a virtual network as `Internal` or its public
+ * network access is off; each API's operations are its endpoints (the API's `path`, then the operation's
+ * `url_template`), which take a subscription key unless the API sets `subscription_required = false`; each API's
+ * `service_url` and each backend's `url` is a call from the gateway.
+ */
+function apiManagement(tf: TerraformReader, r: Resource): void {
+  const values = tf.values(r);
+  if (values.get('virtual_network_type') !== 'Internal' && values.get('public_network_access_enabled') !== false) {
+    const line = attributeLine(r.body, 'virtual_network_type') ?? attributeLine(r.body, 'public_network_access_enabled') ?? r.line;
+    addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line, note: 'public API Management gateway' }, protocol: 'https' });
+  }
+  const element = tf.draft.elements.find((e) => e.key === r.key);
+  const apis = tf.pointingAt(r, 'azurerm_api_management_api', 'api_management_name');
+  const endpoints = apis.flatMap((api) => apiOperations(tf, api));
+  if (element && endpoints.length) addEndpoints(element, endpoints);
+  const calls = [
+    ...apis.map((api) => ({ res: api, attr: 'service_url' })),
+    ...tf.pointingAt(r, 'azurerm_api_management_backend', 'api_management_name').map((b) => ({ res: b, attr: 'url' })),
+  ];
+  for (const { res, attr } of calls) {
+    const url = attribute(res.body, attr);
+    const protocol = url && urlScheme(url);
+    for (const backend of tf.targetsOf(res, attr)) {
+      const to = tf.elementOf.get(backend.key);
+      if (to === undefined) continue;
+      tf.flow(r.key, to, { provenance: { file: res.file, line: attributeLine(res.body, attr) ?? res.line, note: `${res.address} ${attr} -> ${backend.address}` }, ...(protocol ? { protocol } : {}) });
+    }
+  }
+}
+
+/** An API's operations as endpoints: `METHOD /path/url_template`, with the subscription key they take. */
+function apiOperations(tf: TerraformReader, api: Resource): DraftEndpoint[] {
+  const values = tf.values(api);
+  const path = typeof values.get('path') === 'string' ? `/${String(values.get('path'))}`.replace(/\/+$/, '') : '';
+  const keyed = values.get('subscription_required') !== false;
+  return tf.pointingAt(api, 'azurerm_api_management_api_operation', 'api_name').flatMap((op) => {
+    const v = tf.values(op);
+    const method = v.get('method');
+    const template = v.get('url_template');
+    if (typeof method !== 'string' || typeof template !== 'string') return [];
+    const route = `${path}/${template.replace(/^\/+/, '')}`.replace(/\/+$/, '') || '/';
+    return [{
+      key: `${method.toUpperCase()} ${route}`,
+      provenance: [{ file: op.file, line: op.line, note: `${op.address}${keyed ? `; ${api.address} takes a subscription key (subscription_required is on unless set false)` : `; ${api.address}: subscription_required = false`}` }],
+      ...(keyed ? { auth: 'api-key' } : {}),
+    }];
+  });
+}
+
+/** The scheme a URL setting starts with (`"https://${...}"`), when it is written. */
+function urlScheme(expr: HclExpression): string | undefined {
+  const first = expr.kind === 'template' ? expr.parts[0] : expr;
+  const text = first?.kind === 'literal' && typeof first.value === 'string' ? first.value : undefined;
+  const m = text === undefined ? null : /^(https?):\/\//i.exec(text);
+  return m ? m[1].toLowerCase() : undefined;
 }
 
 /**

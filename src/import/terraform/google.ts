@@ -1,13 +1,16 @@
 // Google Cloud in Terraform: the project and VPC network boundaries (the `default` network when none is named),
 // and what the internet reaches: external forwarding rules, instances with an external address behind
 // firewall rules open to the world (matching target tags), Cloud SQL authorized networks of 0.0.0.0/0,
-// allUsers IAM grants, GKE API endpoints that are not private. Pure.
-import { addBoundary, addOutsideCaller, type FlowEvidence } from '../draft.js';
-import { type HclValue } from '../hcl.js';
+// allUsers IAM grants, GKE API endpoints that are not private; API Gateway's backends, Apigee's target servers and
+// Cloud Armor's WAF rules on a load balancer. Pure.
+import { addBoundary, addControls, addOutsideCaller, type FlowEvidence } from '../draft.js';
+import { type HclBody, type HclValue } from '../hcl.js';
 import { slug } from '../import-common.js';
-import { attribute, blocksOf } from './hcl-body.js';
+import { attribute, attributeLine, blocksOf } from './hcl-body.js';
 import { ELEMENTS, WORLD } from './kinds.js';
 import type { Resource, TerraformReader } from './reader.js';
+
+const NO_BODY: HclBody = { attributes: [], blocks: [] };
 
 /** The boundary of a Google resource's project (its own `project`, else the provider's). */
 export function googleProject(tf: TerraformReader, r: Resource): string {
@@ -60,9 +63,18 @@ export function googleExposure(tf: TerraformReader, r: Resource, parts: readonly
   const values = tf.values(r);
   const outside = (line: number, note: string, facts: Omit<FlowEvidence, 'provenance'> = {}) =>
     addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line, note }, ...facts });
+  if (r.type === 'google_api_gateway_gateway') {
+    apiGateway(tf, r);
+    return;
+  }
+  if (r.type === 'google_apigee_instance') {
+    apigeeTargets(tf, r);
+    return;
+  }
   if (/forwarding_rule$/.test(r.type)) {
     const scheme = values.get('load_balancing_scheme');
     if (typeof scheme === 'string' && scheme.startsWith('INTERNAL')) return;
+    cloudArmor(tf, r);
     const range = values.get('port_range');
     const port = typeof range === 'string' || typeof range === 'number' ? Number(String(range).split('-')[0]) : undefined;
     const proxy = tf.targetsOf(r, 'target')[0];
@@ -123,5 +135,77 @@ export function googleExposure(tf: TerraformReader, r: Resource, parts: readonly
     const members = [gv.get('member'), ...(Array.isArray(gv.get('members')) ? gv.get('members') as HclValue[] : [])];
     const anyone = members.find((m): m is string => m === 'allUsers' || m === 'allAuthenticatedUsers');
     if (anyone) addOutsideCaller(tf.draft, r.key, { provenance: { file: grant.file, line: grant.line, note: `${grant.address}: ${anyone} ${String(gv.get('role') ?? '')}`.trimEnd() }, protocol: 'https' });
+  }
+}
+
+/**
+ * API Gateway: a gateway answers at its public `*.gateway.dev` address, always; it calls the backends its API
+ * config's OpenAPI documents name (`x-google-backend`), which Terraform passes in as references (a Cloud Run URI
+ * in `templatefile`), signing each call with the config's service account when one is set.
+ */
+function apiGateway(tf: TerraformReader, r: Resource): void {
+  addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line: r.line, note: 'public API Gateway endpoint (*.gateway.dev)' }, protocol: 'https' });
+  for (const config of tf.targetsOf(r, 'api_config').filter((c) => c.type === 'google_api_gateway_api_config')) {
+    const backend = blocksOf(blocksOf(config.body, 'gateway_config')[0]?.body ?? NO_BODY, 'backend_config')[0];
+    const account = backend && attributeLine(backend.body, 'google_service_account');
+    for (const doc of blocksOf(config.body, 'openapi_documents')) {
+      for (const target of tf.expressionsUnder(doc.body, 'document').flatMap((e) => tf.targets(config.config, e).map((t) => t.resource))) {
+        const to = tf.elementOf.get(target.key);
+        if (to === undefined || to === r.key) continue;
+        tf.flow(r.key, to, {
+          provenance: { file: config.file, line: doc.pos.line, note: `${config.address} OpenAPI document -> ${target.address}${account !== undefined ? '; calls signed as its backend_config service account' : ''}` },
+          protocol: 'https', ...(account !== undefined ? { auth: 'iam' as const } : {}),
+        });
+      }
+    }
+  }
+}
+
+/**
+ * An Apigee instance calls the target servers of its organization's environments (`host` naming one of ours),
+ * over TLS when the target server's `s_sl_info` is enabled.
+ */
+function apigeeTargets(tf: TerraformReader, r: Resource): void {
+  const orgs = new Set(tf.targetsOf(r, 'org_id'));
+  for (const server of tf.ofType('google_apigee_target_server')) {
+    const envs = tf.targetsOf(server, 'env_id').filter((e) => e.type === 'google_apigee_environment');
+    if (!envs.some((env) => tf.targetsOf(env, 'org_id').some((o) => orgs.has(o)))) continue;
+    const v = tf.values(server);
+    const ssl = blocksOf(server.body, 's_sl_info')[0];
+    const tls = ssl !== undefined && tf.values(server, ssl.body).get('enabled') === true;
+    const grpc = /^grpc/i.test(String(v.get('protocol') ?? 'HTTP'));
+    const protocol = grpc ? (tls ? 'grpcs' : 'grpc') : tls ? 'https' : 'http';
+    const port = v.get('port');
+    for (const target of tf.targetsOf(server, 'host')) {
+      const to = tf.elementOf.get(target.key);
+      if (to === undefined || to === r.key) continue;
+      tf.flow(r.key, to, {
+        provenance: { file: server.file, line: attributeLine(server.body, 'host') ?? server.line, note: `target server ${server.address} -> ${target.address}` },
+        protocol, ...(typeof port === 'number' ? { port, targetPort: port } : {}),
+      });
+    }
+  }
+}
+
+/**
+ * Cloud Armor: a security policy on a backend service behind the forwarding rule whose rules use the preconfigured
+ * WAF rules (`evaluatePreconfiguredWaf`, `evaluatePreconfiguredExpr`) filters requests; one with IP rules only does not.
+ */
+function cloudArmor(tf: TerraformReader, r: Resource): void {
+  const element = tf.draft.elements.find((e) => e.key === r.key);
+  if (!element) return;
+  const maps = tf.targetsOf(r, 'target').flatMap((proxy) => tf.targetsOf(proxy, 'url_map'));
+  const services = [...maps.flatMap((m) => [...tf.targetsOf(m, 'default_service'), ...tf.targetsOf(m, 'path_matcher')]), ...tf.targetsOf(r, 'backend_service')]
+    .filter((x) => /backend_service$/.test(x.type));
+  for (const service of services) {
+    for (const policy of tf.targetsOf(service, 'security_policy').filter((p) => p.type === 'google_compute_security_policy')) {
+      const waf = blocksOf(policy.body, 'rule').find((rule) => {
+        if (!String(tf.values(policy, rule.body).get('action') ?? '').startsWith('deny')) return false;
+        return tf.expressionsUnder(rule.body, 'expression').some((e) => /evaluatePreconfigured(?:Waf|Expr)/.test(String(tf.value(policy.config, e) ?? '')));
+      });
+      if (!waf) continue;
+      addControls(element, [{ control: 'waf', provenance: { file: policy.file, line: waf.pos.line, note: `Cloud Armor ${policy.address} on ${service.address}: preconfigured WAF rules` } }]);
+      return;
+    }
   }
 }

@@ -54,13 +54,21 @@ function googleElements(): Record<string, Kind> {
     google_cloudfunctions_function: { identity: fixed({ tech: 'cloud-functions' }), short: 'fn', role: 'compute' },
     google_cloudfunctions2_function: { identity: fixed({ tech: 'cloud-functions' }), short: 'fn', role: 'compute' },
     google_container_cluster: { identity: fixed({ tech: 'kubernetes' }), short: 'gke', role: 'service', vpc: true },
-    google_compute_global_forwarding_rule: { identity: fixed({ type: 'load-balancer' }), short: 'lb', role: 'edge' },
-    google_compute_forwarding_rule: { identity: fixed({ type: 'load-balancer' }), short: 'lb', role: 'edge', vpc: true },
+    // Cloud Load Balancing, external or internal: the catalogue's managed load balancer.
+    google_compute_global_forwarding_rule: { identity: fixed({ tech: 'gcp-load-balancer' }), short: 'lb', role: 'edge' },
+    google_compute_forwarding_rule: { identity: fixed({ tech: 'gcp-load-balancer' }), short: 'lb', role: 'edge', vpc: true },
     google_sql_database_instance: { identity: (v) => engineTech(v.get('database_version'), CLOUD_SQL, { type: 'database' }), short: 'sql', role: 'store' },
     google_redis_instance: { identity: fixed({ tech: 'redis' }), short: 'redis', role: 'store' },
     google_storage_bucket: { identity: fixed({ tech: 'gcs' }), short: 'bucket', role: 'store' },
     google_pubsub_topic: { identity: fixed({ tech: 'pub-sub' }), short: 'topic', role: 'service' },
     google_secret_manager_secret: { identity: fixed({ type: 'secrets-vault' }), short: 'secret', role: 'store' },
+    // The gateway is what clients call (its *.gateway.dev address); its API and API config are its wiring. Managed
+    // gateways are `service`, not `edge`: google.ts and azure.ts read their calls from their APIs and backends, where
+    // following chains both ways (chainFlows) would make whatever names a gateway's address look called by it.
+    google_api_gateway_gateway: { identity: fixed({ tech: 'gcp-api-gateway', protocol: 'https' }), short: 'gateway', role: 'service' },
+    // An Apigee instance is the runtime that takes the calls, in Google's tenant project peered to our network; the
+    // organization, its environments and target servers are its configuration.
+    google_apigee_instance: { identity: fixed({ tech: 'apigee', protocol: 'https' }), short: 'apigee', role: 'service' },
   };
 }
 
@@ -100,9 +108,10 @@ function azureElements(): Record<string, Kind> {
     azurerm_servicebus_namespace: { identity: fixed({ tech: 'azure-service-bus' }), short: 'bus', role: 'store' },
     azurerm_eventhub_namespace: { identity: fixed({ tech: 'azure-event-hubs' }), short: 'hub', role: 'store' },
     azurerm_key_vault: { identity: fixed({ type: 'secrets-vault' }), short: 'vault', role: 'store' },
-    azurerm_application_gateway: { identity: fixed({ type: 'load-balancer' }), short: 'agw', role: 'edge', vpc: true },
-    azurerm_lb: { identity: fixed({ type: 'load-balancer' }), short: 'lb', role: 'edge' },
-    azurerm_api_management: { identity: fixed({ tech: 'api-gateway' }), short: 'apim', role: 'edge' },
+    azurerm_application_gateway: { identity: fixed({ tech: 'azure-application-gateway' }), short: 'agw', role: 'edge', vpc: true },
+    azurerm_lb: { identity: fixed({ tech: 'azure-load-balancer' }), short: 'lb', role: 'edge' },
+    // A `service` like Google's managed gateways (googleElements says why), its calls read by azure.ts.
+    azurerm_api_management: { identity: fixed({ tech: 'azure-api-management', protocol: 'https' }), short: 'apim', role: 'service' },
     azurerm_cdn_frontdoor_profile: { identity: fixed({ type: 'cdn' }), short: 'frontdoor', role: 'edge' },
   };
 }
@@ -171,6 +180,12 @@ export const WIRING = new Set([
   'azurerm_servicebus_queue_authorization_rule', 'azurerm_servicebus_topic_authorization_rule', 'azurerm_eventhub_namespace_authorization_rule',
   'azurerm_eventhub_authorization_rule', 'azurerm_servicebus_namespace_network_rule_set', 'azurerm_lb_backend_address_pool', 'azurerm_lb_rule', 'azurerm_cdn_frontdoor_origin_group', 'azurerm_cdn_frontdoor_origin',
   'azurerm_cdn_frontdoor_endpoint', 'azurerm_cdn_frontdoor_route',
+  // A managed gateway's APIs, operations, backends and policies (src/import/terraform/azure.ts and google.ts read them).
+  'azurerm_api_management_api', 'azurerm_api_management_api_operation', 'azurerm_api_management_backend', 'azurerm_api_management_api_policy',
+  'azurerm_api_management_api_operation_policy', 'azurerm_api_management_product', 'azurerm_api_management_product_api', 'azurerm_api_management_subscription',
+  'azurerm_api_management_named_value', 'google_api_gateway_api', 'google_api_gateway_api_config', 'google_apigee_organization',
+  'google_apigee_environment', 'google_apigee_envgroup', 'google_apigee_envgroup_attachment', 'google_apigee_instance_attachment',
+  'google_apigee_target_server', 'azurerm_web_application_firewall_policy', 'google_compute_security_policy',
 ]);
 
 /**

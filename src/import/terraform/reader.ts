@@ -135,6 +135,9 @@ export function joinPath(dir: string, rel: string): string | undefined {
   return parts.join('/');
 }
 
+/** A reference to where a resource answers (`gateway_url`, `host_name`, `default_hostname`), not to the resource itself. */
+const namesAddress = (ref: string | undefined): boolean => ref !== undefined && /(?:url|host_?name|fqdn|ip_address|endpoint)s?$/.test(ref);
+
 export class TerraformReader {
   readonly draft = emptyDraft();
   readonly diagnostics: Diagnostic[] = [];
@@ -149,7 +152,8 @@ export class TerraformReader {
   /** Each element's resources: itself first, then its parts. */
   readonly members = new Map<string, Resource[]>();
   /** Who refers to each resource in a top-level attribute: a bucket's encryption configuration, a policy's group. */
-  readonly pointers = new Map<string, Array<{ from: Resource; attr: string }>>();
+  /** Who points at each resource: by which of its own attributes, and at which attribute of the target (`id`, `gateway_url`). */
+  readonly pointers = new Map<string, Array<{ from: Resource; attr: string; ref?: string }>>();
   all: Resource[] = [];
   /** The `-var-file` files read, in the order given, with what each sets. */
   readonly varFiles: Array<{ file: string; attributes: HclAttribute[] }> = [];
@@ -496,7 +500,7 @@ export class TerraformReader {
       for (const a of from.body.attributes) {
         for (const t of this.targets(from.config, a.value)) {
           const list = this.pointers.get(t.resource.key) ?? [];
-          list.push({ from, attr: a.name });
+          list.push({ from, attr: a.name, ...(t.attr !== undefined ? { ref: t.attr } : {}) });
           this.pointers.set(t.resource.key, list);
         }
       }
@@ -883,7 +887,10 @@ export class TerraformReader {
       for (let depth = 0; queue.length && depth < 8; depth++) {
         for (const res of queue.splice(0)) {
           const forward = allExpressions(res.body).flatMap((e) => this.targets(res.config, e).map((t) => t.resource));
-          const backward = (this.pointers.get(res.key) ?? []).map((p) => p.from);
+          // What points at the edge or one of its parts is another part (an origin group, a backend pool), a
+          // member by id, or an application naming its address (a gateway URL, an endpoint's host name) to call
+          // it: a caller, not a backend.
+          const backward = (this.pointers.get(res.key) ?? []).filter((p) => CHAIN.has(p.from.type) || !namesAddress(p.ref)).map((p) => p.from);
           for (const next of [...forward, ...backward]) {
             if (seen.has(next)) continue;
             seen.add(next);
