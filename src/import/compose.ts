@@ -4,7 +4,7 @@
 // authentication, controls, trust) the header of the drafted model asks the reader to add. Pure: the
 // caller reads the file and passes its text.
 import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
-import type { AuthMethod, Control } from '../model/catalog.js';
+import { type AuthMethod, type Control, TECHNOLOGIES } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
@@ -14,7 +14,7 @@ import {
 import { type BuildReading, type DependencyFinding, isManifest, readBuildContext } from './dependencies.js';
 import {
   addBoundary, addControls, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, emptyDraft, endsInCommonTld, type FlowEvidence,
-  addFacts, type DraftElement, type DraftFact, type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
+  addFacts, type DraftElement, type DraftFact, type DraftFlow, type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 import { lookup } from './import-common.js';
 import { credentialOf, describeLiteral, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
@@ -639,6 +639,10 @@ function writtenAsHost(ref: HostReference): boolean {
   return ref.withPort === true || endsInCommonTld(ref.host);
 }
 
+/** What a store is (a database, a cache, a queue): its stated type, else its technology's. */
+const storeRole = (identity: Identity | undefined): string | undefined =>
+  identity?.type ?? (identity?.tech !== undefined ? lookup(TECHNOLOGIES, identity.tech)?.type : undefined);
+
 class ComposeReader {
   readonly draft = emptyDraft();
   private readonly envFileCache = new Map<Service, EnvFile[]>();
@@ -657,6 +661,8 @@ class ComposeReader {
   readonly manifestDiagnostics: Diagnostic[] = [];
   /** Build contexts read, by context and Dockerfile: services built from one folder share what it says. */
   private readonly buildReadings = new Map<string, BuildReading>();
+  /** The evidence of `depends_on` entries, which order start-up and say nothing of who connects (see dropStartupOnly). */
+  private readonly startupOnly = new Set<FlowEvidence>();
 
   constructor(readonly src: YamlSource, readonly file: string, readonly options: ComposeOptions) {
     this.draft.sources.push({ file, format: COMPOSE_FORMAT });
@@ -821,7 +827,43 @@ class ComposeReader {
     this.addTraefikRoutes(services, services.filter(isActive));
     resolveReferences(this.draft);
     addOutsideServices(this.draft, writtenAsHost);
+    this.dropStartupOnly();
     settleFlows(this.draft);
+  }
+
+  /**
+   * depends_on orders start-up; it says nothing of what a service connects to. A store that only depends_on names,
+   * from a service whose settings name another store of the same type (DB_HOST=postgresdb beside `depends_on:
+   * mongodb`), is no flow: drawing it would invent queries, and the injection and credential threats that come with
+   * them, to a database the service does not use. The header says what was left out, for the reviewer to add back.
+   * With no store of that type named otherwise, depends_on is all the file says, and its flow stays.
+   */
+  private dropStartupOnly(): void {
+    const byKey = new Map(this.draft.elements.map((e) => [e.key, e]));
+    const storeType = (key: string): string | undefined => {
+      const e = byKey.get(key);
+      return e && !e.madeUp && kindOf(e.identity) === 'store' ? storeRole(e.identity) : undefined;
+    };
+    const onlyStartup = (f: DraftFlow) => f.evidence.every((ev) => this.startupOnly.has(ev));
+    const named = new Map<string, string[]>();
+    for (const f of this.draft.flows) {
+      const type = onlyStartup(f) ? undefined : storeType(f.to);
+      if (type === undefined) continue;
+      const key = `${f.from}\u0000${type}`;
+      named.set(key, [...(named.get(key) ?? []), f.to]);
+    }
+    this.draft.flows = this.draft.flows.filter((f) => {
+      const type = onlyStartup(f) ? storeType(f.to) : undefined;
+      const others = type === undefined ? undefined : named.get(`${f.from}\u0000${type}`);
+      if (others === undefined) return true;
+      this.draft.omitted.push({
+        key: `flow ${f.from} -> ${f.to}`,
+        reason: `depends_on orders start-up only, and ${f.from}'s settings name ${others.join(', ')} as its ${type}`,
+        provenance: { ...f.evidence[0].provenance },
+        hint: `add the flow if ${f.from} does connect to ${f.to}`,
+      });
+      return false;
+    });
   }
 
   /** `extends: base` or `extends: { service: base, file: other.yml }`. */
@@ -1640,7 +1682,10 @@ class ComposeReader {
     };
     for (const dep of this.dependencies(s)) {
       if (dep.alias) linkAliases.set(dep.alias.toLowerCase(), dep.name);
-      refer(dep.name, { provenance: this.provenance(dep.offset, dep.how) }, true);
+      const evidence: FlowEvidence = { provenance: this.provenance(dep.offset, dep.how) };
+      // A link gives the service a host name to call; depends_on only a start-up order.
+      if (dep.how === 'depends_on') this.startupOnly.add(evidence);
+      refer(dep.name, evidence, true);
     }
     for (const setting of env) {
       // A secret's value names no host, and must not travel on as one.

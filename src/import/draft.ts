@@ -7,6 +7,7 @@
 import { Document, Pair, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import { type AssetType, type AuthMethod, type Classification, type Control, ELEMENT_TYPES, type ElementKind, PROTOCOLS, type EndpointKind, type ElementType, TECHNOLOGIES, type TrustLevel } from '../model/catalog.js';
 import { HARD_CODED_SECRET_TAG } from '../analysis/rules/data-at-rest.js';
+import { TOKEN_SIGNING_KEY_TAG } from '../analysis/rules/signing-keys.js';
 import { SSH_PROTOCOLS } from '../analysis/rules/service-identity.js';
 import { lookup } from './import-common.js';
 import { type CredentialUse, isPlainUserName } from './secret-values.js';
@@ -862,6 +863,21 @@ function flowMap(doc: Document, value: Record<string, unknown>): YAMLMap {
   return map;
 }
 
+/**
+ * The auth an element takes because it holds the key its JWTs are signed with (a `token-signing-key` fact): whoever
+ * signs tokens issues them and checks them on the calls it takes, so callers authenticate to it with a JWT, which is
+ * what forgeable-tokens needs to judge the key. Not where its own settings say how clients authenticate (a server's
+ * password, a managed broker's keys, none), nor where an API spec's operations say it, and not on a store, which
+ * checks no one's tokens. The provenance is where the key is written.
+ */
+export function tokenAuth(e: DraftElement): { method: AuthMethod; provenance: Provenance } | undefined {
+  const key = e.facts?.find((f) => f.tag === TOKEN_SIGNING_KEY_TAG);
+  if (key === undefined || e.madeUp || kindOf(e.identity) !== 'process') return undefined;
+  if (e.clientAuth || e.requiresPassword || e.noAuth || e.sshKeyOnly) return undefined;
+  if (e.endpoints?.some((ep) => !ep.public && !ep.routed)) return undefined;
+  return { method: 'jwt', provenance: { file: key.provenance.file, line: key.provenance.line } };
+}
+
 function elementValue(e: DraftElement, boundaries: Map<string, string>, asset?: string): Record<string, unknown> {
   const identity = e.identity ?? { type: 'service' as const };
   const value: Record<string, unknown> = {};
@@ -869,6 +885,8 @@ function elementValue(e: DraftElement, boundaries: Map<string, string>, asset?: 
   if (identity.kind !== undefined) value.kind = identity.kind;
   if (identity.type !== undefined) value.type = identity.type;
   if (identity.tech !== undefined) value.tech = identity.tech;
+  const token = tokenAuth(e);
+  if (token) value.auth = token.method;
   if (e.boundary !== undefined && boundaries.has(e.boundary)) value.in = boundaries.get(e.boundary);
   if (e.privileged) value.privileged = true;
   if (e.replicas !== undefined) value.replicas = e.replicas;
@@ -923,7 +941,7 @@ export function sharedAuth(endpoints: readonly DraftEndpoint[]): string | undefi
 function endpointElement(doc: Document, e: DraftElement, boundaries: Map<string, string>, asset?: string): YAMLMap {
   const endpoints = e.endpoints ?? [];
   const value = elementValue(e, boundaries, asset);
-  const auth = sharedAuth(endpoints);
+  const auth = sharedAuth(endpoints) ?? (value.auth as string | undefined);
   if (auth !== undefined) value.auth = auth;
   const map = doc.createNode(value) as YAMLMap;
   const list = new YAMLMap();
@@ -951,6 +969,8 @@ function elementComment(e: DraftElement): string {
   if (e.requiresTls) lines.push(`TLS required: ${formatProvenance([e.requiresTls])}`);
   if (e.noAuth) lines.push(`no authentication: ${formatProvenance([e.noAuth])}`);
   if (e.clientAuth) lines.push(`clients authenticate with ${e.clientAuth.method}: ${formatProvenance([e.clientAuth.provenance])}`);
+  const token = tokenAuth(e);
+  if (token) lines.push(`auth ${token.method}: holds the key its tokens are signed with (${formatProvenance([token.provenance])}), so it issues them and checks them on its callers; if it only issues them, say how callers authenticate to it`);
   for (const c of e.controls ?? []) lines.push(`${c.control}: ${formatProvenance([c.provenance])}`);
   if (e.hardCodedSecrets?.length) lines.push(`hard-coded secret${e.hardCodedSecrets.length > 1 ? 's' : ''}: ${formatProvenance(e.hardCodedSecrets)}`);
   for (const f of e.facts ?? []) lines.push(`${f.tag}: ${formatProvenance([f.provenance])}`);

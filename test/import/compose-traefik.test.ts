@@ -126,7 +126,7 @@ describe('compose: Traefik labels', () => {
     assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
     const admin = (model: typeof loaded.model) => analyze(model, {}).threats.find((t) => t.ruleId === 'admin-without-mfa')?.title;
     // Behind the proxy's basic auth /admin takes a credential (not a second factor); without it, none.
-    assert.equal(admin(loaded.model), 'Admin login on /admin without MFA');
+    assert.equal(admin(loaded.model), 'Admin access to /admin without MFA');
     const open = loadModel(draftToYaml(read(PROXY + APPS.replace('admin-auth,office,sso@file', 'office'))), 'threatmap.yaml').model!;
     assert.equal(admin(open), 'Admin access to /admin without any credential or MFA');
   });

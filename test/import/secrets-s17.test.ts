@@ -115,7 +115,7 @@ describe('discoverCompose: hard-coded secrets', () => {
       'docker-compose.yml:9 environment DB_PASSWORD (a literal of 19 characters)',
     ]);
     const text = draftToYaml(r.draft);
-    assert.match(text, /\n {2}api: \{ type: service, in: compose, tags: \[ hard-coded-secret:docker-compose\.yml:9, token-signing-key:docker-compose\.yml:6 \] \}/);
+    assert.match(text, /\n {2}api: \{ type: service, auth: jwt, in: compose, tags: \[ hard-coded-secret:docker-compose\.yml:9, token-signing-key:docker-compose\.yml:6 \] \}/);
     assert.match(text, /# hard-coded secret: docker-compose\.yml:9 environment DB_PASSWORD \(a literal of 19 characters\)/);
     assert.match(text, /# token-signing-key: docker-compose\.yml:6 environment JWT_SECRET \(a literal of 5 characters, guessable\)/);
     assert.match(text, /# Check: docker-compose\.yml:6 service api sets JWT_SECRET, the key that signs its tokens, to a literal/);

@@ -56,7 +56,7 @@ describe('authentication findings', () => {
   it('report an admin without MFA once: the admin endpoint\'s rule owns flows that reach only admin endpoints', () => {
     const rules = ['admin-without-mfa', 'privileged-user-phishing'];
     const adminOnly = threatsOf(model('elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: password, controls: [vpn] }\nflows:\n  - ops -> api: https\n'), ...rules);
-    assert.deepEqual(adminOnly.map((t) => `${t.ruleId}: ${t.title}`), ['admin-without-mfa: Admin login on /admin without MFA']);
+    assert.deepEqual(adminOnly.map((t) => `${t.ruleId}: ${t.title}`), ['admin-without-mfa: Admin access to /admin without MFA']);
     // The same person also reaches an ordinary endpoint: that access is phishing's.
     const mixed = threatsOf(model('elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: password, controls: [vpn] }\n      /orders: { auth: password }\nflows:\n  - ops -> api: https\n'), ...rules);
     assert.deepEqual(mixed.map((t) => t.ruleId).sort(), rules);

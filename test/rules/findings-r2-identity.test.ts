@@ -132,7 +132,7 @@ describe('MFA declared on the flows to an admin endpoint', () => {
 
   it('mitigates admin-without-mfa when every flow reaching the endpoint declares it', () => {
     assert.deepEqual(threatsOf(text(', controls: [mfa]'), 'admin-without-mfa'), []);
-    assert.deepEqual(threatsOf(text(''), 'admin-without-mfa').map((t) => t.title), ['Admin login on /admin without MFA']);
+    assert.deepEqual(threatsOf(text(''), 'admin-without-mfa').map((t) => t.title), ['Admin access to /admin without MFA']);
   });
 
   it('is named with the credential, and lowers the likelihood, in exposed-admin-interface', () => {

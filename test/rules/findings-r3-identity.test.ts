@@ -88,7 +88,7 @@ describe('privileged-user-phishing beside admin endpoints', () => {
   it('names the non-admin endpoints when admin-without-mfa reports the admin ones', () => {
     const found = threatsOf(text('      /tickets: { auth: password }\n      /health: { public: true }\n'), 'privileged-user-phishing', 'admin-without-mfa');
     assert.deepEqual(found.map((t) => `${t.ruleId}: ${t.title}`).sort(), [
-      'admin-without-mfa: Admin login on /admin without MFA',
+      'admin-without-mfa: Admin access to /admin without MFA',
       'privileged-user-phishing: Phished ops credentials open /tickets on tools',
     ]);
     assert.equal(found.find((t) => t.ruleId === 'privileged-user-phishing')?.description, 'ops (admin) reaches /tickets on tools with no second factor; one phishing email is enough to take over that access.');

@@ -126,12 +126,12 @@ flows:
 
   it('still reports the route when nothing asks for MFA where they sign in', () => {
     const t = onlyThreat(bank(''), RULE);
-    assert.equal(t.title, 'Admin login on POST /payments/{id}/reversal without MFA');
+    assert.equal(t.title, 'Admin access to POST /payments/{id}/reversal without MFA');
   });
 
   it('still reports it when a person calls the admin route directly', () => {
     const body = bank('mfa, ').replace('callers: [backoffice]', 'callers: [backoffice, agent]') + '  - agent -> payments: { protocol: https, auth: jwt }\n';
-    assert.equal(onlyThreat(body, RULE).title, 'Admin login on POST /payments/{id}/reversal without MFA');
+    assert.equal(onlyThreat(body, RULE).title, 'Admin access to POST /payments/{id}/reversal without MFA');
   });
 });
 
@@ -322,7 +322,7 @@ flows:
 `;
     noThreat(body, 'admin-without-mfa');
     assert.equal(onlyThreat(body.replace('controls: [mfa, authorization]', 'controls: [authorization]'), 'admin-without-mfa').title,
-      'Admin login on POST /payments/{id}/reversal without MFA');
+      'Admin access to POST /payments/{id}/reversal without MFA');
   });
 });
 

@@ -477,7 +477,8 @@ function adminFactor(ep: Endpoint): { title: string; alone: string; enough: stri
       likelihood: rated('Medium', 'needs only network access to it: some access'),
     };
   }
-  const title = `Admin login on ${ep.key} without MFA`;
+  // Named for what the route is (an admin action as often as a sign-in page): the credential it takes is one factor.
+  const title = `Admin access to ${ep.key} without MFA`;
   if (KEY_AUTH.has(ep.auth)) {
     return {
       title,

@@ -6,7 +6,7 @@ import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
   assetList, assetNames, cached, callAuthMethod, endpointMfa, inContainer, isData, isLlm, isPerson, isUserAgent, keepsSessions, PER_USER_TYPES, restrictedStored,
-  ruleRuns, STATE_CHANGING_METHODS,
+  ruleRuns, signInMfa, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
@@ -35,12 +35,47 @@ export function mfaOnEveryFlow(ep: Endpoint, element: Element, ctx: AnalysisCont
   return reached;
 }
 
-/** MFA on the element (its boundary) or on every flow into it. */
-const panelMfa = (element: Element, ctx: AnalysisContext): boolean => {
-  if (ctx.elementHas(element, 'mfa')) return true;
+const PANEL_MFA = 'MFA stands in the way: needs a phished second factor';
+
+/**
+ * Why MFA guards the way into an admin panel, or undefined: MFA on it (its boundary), on every endpoint of it that
+ * takes a sign-in (or its login endpoints, which issue the session: endpointMfa), or on every flow into it or where
+ * the staff on that way sign in first: a forwarding element in front (an identity-aware proxy) that asks for MFA
+ * itself, at its login endpoints or on every person's flow into it (signInMfa), through further forwarding elements.
+ */
+function panelMfa(element: Element, ctx: AnalysisContext): string | undefined {
+  if (ctx.elementHas(element, 'mfa')) return PANEL_MFA;
+  const signIns = element.endpoints.filter((e) => !e.public);
+  if (signIns.length > 0 && signIns.every((e) => endpointMfa(ctx, element, e))) return PANEL_MFA;
   const inFlows = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id);
-  return inFlows.length > 0 && inFlows.every((f) => f.controls.includes('mfa'));
-};
+  const fronts = new Set<string>();
+  const known = new Map<string, boolean>();
+  if (inFlows.length === 0 || !inFlows.every((f) => f.controls.includes('mfa') || mfaInFront(ctx, f.from, fronts, known))) return undefined;
+  if (fronts.size === 0) return PANEL_MFA;
+  return `staff pass MFA at ${namesAtMost([...fronts].sort(), TEXT_NAMES, 'the proxies')} in front on the way in: needs a phished second factor`;
+}
+
+/**
+ * Whether a call from this element has passed MFA: it forwards requests (proxy, gateway, load balancer) and asks
+ * for MFA where people sign in to it, or every call into it has passed MFA. Each element is judged once (`known`;
+ * false while being judged, so a loop of forwarding elements proves nothing); those that ask are added to `fronts`.
+ */
+function mfaInFront(ctx: AnalysisContext, id: string, fronts: Set<string>, known: Map<string, boolean>): boolean {
+  const seen = known.get(id);
+  if (seen !== undefined) return seen;
+  known.set(id, false);
+  const e = ctx.graph.elements.get(id);
+  if (e === undefined || e.kind !== 'process' || !isPassThrough(e)) return false;
+  if (signInMfa(ctx, e)) {
+    fronts.add(e.name);
+    known.set(id, true);
+    return true;
+  }
+  const inFlows = ctx.graph.inFlows(id).filter((f) => f.from !== id);
+  const ok = inFlows.length > 0 && inFlows.every((f) => f.controls.includes('mfa') || mfaInFront(ctx, f.from, fronts, known));
+  known.set(id, ok);
+  return ok;
+}
 
 /** An admin endpoint anyone on the internet can reach: `exposed-admin-interface` owns that finding. */
 export function adminOpenToInternet(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
@@ -251,7 +286,7 @@ export const exposedAdminPanel: ElementRule = {
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
   references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High from the internet without MFA, Medium with MFA (on it, its boundary or every flow into it) or when reachable only indirectly; impact High (administrative control).',
+  rating: 'Likelihood High from the internet without MFA, Medium with MFA (on it, its boundary, every endpoint of it that takes a sign-in or its login endpoints, or on every flow into it or at a forwarding element in front where staff sign in on the way: an identity-aware proxy asking for MFA on it, its login endpoints or every person\'s flow into it) or when reachable only indirectly; impact High (administrative control).',
   example: 'elements:\n  staff: { type: admin, tech: browser }\n  backoffice: { type: admin-panel }\nflows:\n  - staff -> backoffice: https',
   appliesTo: 'element',
   kinds: ['process'],
@@ -264,9 +299,9 @@ export const exposedAdminPanel: ElementRule = {
     return unlessControlled(ctx, { element }, ADMIN_CONTROLS, onlyReachableThrough, (missing) => ({
       title: `${element.name} reachable without VPN or IP allow-list`,
       description: `${says(element.name, 'is')} an administration application reachable from ${exposure === 'internet' ? 'the internet' : 'an untrusted zone through other components'}; a stolen credential or an unpatched flaw gives administrative control.`,
-      likelihood: exposure === 'internet' && !mfa
+      likelihood: exposure === 'internet' && mfa === undefined
         ? rated('High', 'admin applications are found by scanners and attacked with stolen or guessed credentials')
-        : rated('Medium', mfa ? 'MFA stands in the way: needs a phished second factor' : 'reachable only through other components'),
+        : rated('Medium', mfa ?? 'reachable only through other components'),
       impact: rated('High', 'administrative control of the system: full compromise'),
       evidence: [evidence(`${says(element.name, 'is')} an admin panel`, element.at), missing],
     }));
@@ -745,7 +780,7 @@ export const brokenObjectLevelAuthorization: EndpointRule = {
   action: { text: 'Check object ownership on every request to {targets}' },
   mitigatedBy: OBJECT_CONTROLS,
   references: ['CWE-639', 'CWE-284', 'CAPEC-1', 'OWASP API1:2023', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices, directly or through load balancers, proxies, gateways or CDNs that no one else reaches (needs their credential); impact from the confidentiality of the data returned or the integrity of the data changed (the higher; an endpoint that only changes data is rated by its integrity); for an object id in the path, the same from whatever data the endpoint returns or accepts, Medium when it names none.',
+  rating: 'Likelihood High when reachable from the internet (edit an id with a proxy), Medium when reachable only through other components or called only by partners or devices (external elements of a `type` that says so: one of no `type` is anyone), directly or through load balancers, proxies, gateways or CDNs that no one else reaches (needs their credential); impact from the confidentiality of the data returned or the integrity of the data changed (the higher; an endpoint that only changes data is rated by its integrity); for an object id in the path, the same from whatever data the endpoint returns or accepts, Medium when it names none.',
   example: "assets:\n  profile: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /profile: { auth: jwt, returns: [profile] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -965,7 +1000,9 @@ const onlyReads = (ep: Endpoint): boolean => ep.methods.length > 0 && ep.methods
  * The names of the endpoint's callers when they are all partners or devices (external, neither people nor
  * their browsers): no one can open an account and try ids, it takes their credential. Undefined when a
  * person, a browser or one of our components (which may relay users' requests) calls it, or anyone can
- * (a public address of the element's own, open to every caller).
+ * (a public address of the element's own, open to every caller). An external of no `type` (nor a tech that
+ * implies one) is anyone, people included: the model does not say it is a system, and the untyped-caller
+ * warning tells the author its calls count as anyone's.
  */
 function machineCallers(ep: Endpoint, element: Element, ctx: AnalysisContext): string[] | undefined {
   // `callers` nothing enforces, with others reaching the route with a credential it takes, says who is meant to
@@ -977,7 +1014,7 @@ function machineCallers(ep: Endpoint, element: Element, ctx: AnalysisContext): s
   const names = new Set<string>();
   for (const id of ids) {
     const caller = ctx.graph.elements.get(id);
-    if (caller === undefined || caller.kind !== 'external' || isPerson(caller) || isUserAgent(caller)) return undefined;
+    if (caller === undefined || caller.kind !== 'external' || caller.type === undefined || isPerson(caller) || isUserAgent(caller)) return undefined;
     names.add(caller.name);
   }
   return [...names].sort();

@@ -14,7 +14,7 @@ import {
 } from './facts.js';
 import { openFlowsInto } from './family-shared.js';
 import { its, says, verbFor } from './grammar.js';
-import { debugEndpointReported, offTheShelf } from './network.js';
+import { debugEndpointReported, isSubscriptionDelivery, offTheShelf } from './network.js';
 import type { RatedLevel } from '../types.js';
 import type { ElementRule, EndpointRule, EvidenceRef, FlowRule } from './types.js';
 
@@ -463,7 +463,7 @@ export const thirdPartyDataSharing: FlowRule = {
   title: 'Confidential data sent to a third party',
   description:
     'Our code sends personal, health, payment or financial data or credentials to a third party: TLS protects the call, not what the recipient keeps, shows or passes on. A breach or misuse there is a breach of our data, and push payloads and marketing or analytics tools spread it further.',
-  condition: 'a flow from a process (our code) to an element of type `third-party` that is not a language model (llm-data-leakage covers those), carrying assets classified confidential or restricted of type pii, health, payment, financial or credentials; not payment or financial data sent to a payment processor (trait `payment`: taking it is what it is for), nor credentials or personal data sent to an identity provider (trait `identity`), nor personal data sent to a mail service (trait `email`: it needs the addressee), nor credentials on a call that authenticates (the key the provider issued for that call); without `data-masking` or `data-minimization` on the flow or the sender',
+  condition: 'a flow from a process (our code) to an element of type `third-party` that is not a language model (llm-data-leakage covers those), carrying assets classified confidential or restricted of type pii, health, payment, financial or credentials; not payment or financial data sent to a payment processor (trait `payment`: taking it is what it is for), nor credentials or personal data sent to an identity provider (trait `identity`), nor personal data sent to a mail service (trait `email`: it needs the addressee), nor credentials on a call that authenticates (the key the provider issued for that call), nor a webhook subscription service\'s deliveries to the endpoints its customers registered (as server-side-request-forgery recognises them: the recipient owns the data); without `data-masking` or `data-minimization` on the flow or the sender',
   mitigation: 'Send the third party only the fields it needs (an id, a masked number, a summary: no card details in push payloads, no full profiles in marketing segments), tokenize or pseudonymize what must identify a person, and hold the recipient to a data processing agreement with retention limits.',
   action: { text: 'Send only the fields the third party needs on {targets}' },
   mitigatedBy: SHARING_CONTROLS,
@@ -476,6 +476,9 @@ export const thirdPartyDataSharing: FlowRule = {
     const from = ctx.graph.elements.get(flow.from);
     const to = ctx.graph.elements.get(flow.to);
     if (from === undefined || to === undefined || from.kind !== 'process' || to.type !== 'third-party' || isLlm(to) || flow.data.length === 0) return undefined;
+    // A webhook delivery goes to the endpoint the customer registered: the recipient owns the data, and sending it to
+    // the wrong tenant is the risk, not sharing it.
+    if (isSubscriptionDelivery(ctx, flow)) return undefined;
     const shared = sharedWith(ctx, flow, to);
     if (shared.length === 0) return undefined;
     const where = flowComponent(flow);

@@ -276,13 +276,32 @@ function staffNamed(person: Element): string {
   return name === noun || noun.startsWith(name) || name.includes(noun.replace(/s$/, '')) ? person.name : `${person.name} (${noun})`;
 }
 
+/** A process support staff act in through one of their flows, and whether the flow reaches it past forwarding elements. */
+interface SupportReach {
+  flow: Flow;
+  target: Element;
+  via: boolean;
+}
+
+/**
+ * Where a support flow lands: its target, or, for a forwarding element (identity-aware proxy, gateway, load
+ * balancer) that forwards in the model, the processes behind it the person signs in to, as privileged-user-phishing
+ * finds them (signedInBehind: one memoized walk per forwarding element).
+ */
+function supportReach(ctx: AnalysisContext, f: Flow): SupportReach[] {
+  const target = ctx.graph.elements.get(f.to);
+  if (target === undefined || target.kind !== 'process') return [];
+  if (!isPassThrough(target) || !forwards(ctx, target)) return [{ flow: f, target, via: false }];
+  return signedInBehind(ctx, f, target, endpointOfFlow(ctx, f)).picked.map((b) => ({ flow: f, target: b.target, via: true }));
+}
+
 export const supportSocialEngineering: ElementRule = {
   id: 'support-social-engineering',
   stride: 'S',
   title: 'Account takeover through the support desk',
   description:
     'Support staff can act on customer accounts: an attacker who calls or writes pretending to be the customer gets the email changed, MFA reset or data read out.',
-  condition: 'an external element of type `support-staff` with flows into a process that handles personal or other sensitive data, without `identity-verification` on the target or the flow',
+  condition: 'an external element of type `support-staff` with flows into a process that handles personal or other sensitive data, directly or through forwarding elements (CDN, load balancer, reverse proxy, gateway, identity-aware proxy: the processes behind them the person signs in to, as privileged-user-phishing picks them), without `identity-verification` on that process or the flow',
   mitigation: 'Verify callers with a strong, scripted procedure before any account change (no knowledge-based questions), notify the customer, and delay sensitive changes.',
   action: { text: 'Verify customers\' identity before support acts on accounts in {targets}' },
   mitigatedBy: ['identity-verification'],
@@ -293,25 +312,27 @@ export const supportSocialEngineering: ElementRule = {
   kinds: ['external'],
   check(person, ctx) {
     if (person.type !== 'support-staff') return undefined;
-    const access = ctx.graph.outFlows(person.id).filter((f) => {
-      const target = ctx.graph.elements.get(f.to);
-      return target?.kind === 'process' && sensitive(ctx.assetsOf(target.id)).length > 0;
-    });
+    const access = ctx.graph.outFlows(person.id).flatMap((f) => supportReach(ctx, f)).filter((r) => sensitive(ctx.assetsOf(r.target.id)).length > 0);
     if (access.length === 0) return undefined;
-    const unverified = access.filter((f) => !f.controls.includes('identity-verification') && !ctx.elementHas(ctx.graph.elements.get(f.to)!, 'identity-verification'));
-    const where = { ...elementComponent(person), flows: access.map((f) => f.id) };
+    const unverified = access.filter((r) => !r.flow.controls.includes('identity-verification') && !ctx.elementHas(r.target, 'identity-verification'));
+    const flowsOf = (reach: readonly SupportReach[]) => [...new Set(reach.map((r) => r.flow.id))];
+    const where = { ...elementComponent(person), flows: flowsOf(access) };
     if (unverified.length === 0) return mitigatedBy(['identity-verification'], where, 'callers are verified before account changes');
-    const data = sensitive(unverified.flatMap((f) => ctx.assetsOf(f.to)));
+    const data = sensitive(unverified.flatMap((r) => ctx.assetsOf(r.target.id)));
+    const first = unverified[0];
     return threat({
       ...elementComponent(person),
-      flows: unverified.map((f) => f.id),
+      flows: flowsOf(unverified),
       title: `Social engineering of ${person.name} to take over accounts`,
       description: `${person.name} can change accounts and read ${assetNames(data)}; a convincing caller can have them act on someone else's account.`,
       likelihood: rated('Medium', 'pretexting needs preparation, not technical skill'),
       impact: rated('Medium', 'one customer\'s account and data'),
-      evidence: [evidence(`${flowLabel(unverified[0], ctx)} gives support access`, unverified[0].at), missingControlEvidence(['identity-verification'], ctx.graph.elements.get(unverified[0].to)!)],
+      evidence: [
+        evidence(first.via ? `${flowLabel(first.flow, ctx)} reaches ${first.target.name}, which gives support access` : `${flowLabel(first.flow, ctx)} gives support access`, first.flow.at),
+        missingControlEvidence(['identity-verification'], first.target),
+      ],
       // Where the check goes: the systems support acts through, which the evidence names.
-      target: namesAtMost([...new Set(unverified.map((f) => ctx.graph.elements.get(f.to)!.name))], TITLE_NAMES, 'other systems'),
+      target: namesAtMost([...new Set(unverified.map((r) => r.target.name))], TITLE_NAMES, 'other systems'),
     });
   },
 };

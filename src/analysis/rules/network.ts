@@ -25,7 +25,7 @@ export const serverSideRequestForgery: EndpointRule = {
   title: 'Server-side request forgery (SSRF)',
   description:
     'An endpoint makes the server fetch a URL the caller chooses (previews, imports, proxies): the attacker reaches internal services, admin interfaces and anything the server can reach.',
-  condition: 'an endpoint of kind `fetch` reachable from an untrusted zone, without `egress-filtering`; one that cloud-metadata-exposure reports (on a process in the cloud, without `metadata-protection`) is left to that rule. Also a webhook subscription endpoint (a `webhook`, `webhooks` or `hooks` route of kind `api`, as a `DELETE`, or the collection or one item of it under a customer\'s credential that no provider calls, is inferred, that takes a body: POST, PUT, PATCH or no methods stated) reachable from an untrusted zone, on a process that, itself or through the processes and queues it sends to, calls out to a third party or an element in an untrusted zone that is no person, browser or app, without `egress-filtering`; the nearest call to the customers\' endpoints (an external of no `type`, an element in an untrusted zone that is no well-known provider by its `tech` or its name, or a call signed with `hmac`) is named as the delivery, else the nearest other call out, said only to call out',
+  condition: 'an endpoint of kind `fetch` reachable from an untrusted zone, without `egress-filtering`; one that cloud-metadata-exposure reports (on a process in the cloud, without `metadata-protection`) is left to that rule. Also a webhook subscription endpoint (a `webhook`, `webhooks` or `hooks` route of kind `api`, as a `DELETE`, or the collection or one item of it under a customer\'s credential that no provider calls, is inferred, that takes a body: POST, PUT, PATCH or no methods stated) reachable from an untrusted zone, on a process that, itself or through the processes and queues it sends to, calls out to a third party or an element in an untrusted zone that is no person, browser or app, without `egress-filtering`; the nearest call to the customers\' endpoints (an external of no `type`, an element in an untrusted zone that is no well-known provider by its `tech` or its name, or a call signed with `hmac`) is named as the delivery, else the nearest other call out, said only to call out; `egress-filtering` on the endpoint, its element, the element that makes that call or the call itself mitigates',
   mitigation: 'Allow-list destinations (scheme, host, port), resolve and re-check addresses to refuse private and link-local ranges, disable redirects, and fetch from an isolated egress proxy.',
   action: { key: 'egress-filtering', text: 'Allow-list outbound destinations for {targets}' },
   mitigatedBy: SSRF_CONTROLS,
@@ -53,7 +53,7 @@ export const serverSideRequestForgery: EndpointRule = {
 };
 
 const SUBSCRIPTION_MITIGATION =
-  'Check each registered URL when it is registered and again at every delivery: allow-list schemes (https) and ports (443), resolve the host and refuse private, loopback, link-local and cloud metadata addresses (169.254.169.254, fd00:ec2::254) at connect time (not only at registration: DNS can change), do not follow redirects, and send deliveries through an egress proxy that enforces the same.';
+  'Check each registered URL when it is registered and again at every delivery: allow-list schemes (https) and ports (443), resolve the host and refuse private, loopback, link-local and cloud metadata addresses (169.254.169.254 and the provider\'s IPv6 metadata address) at connect time (not only at registration: DNS can change), do not follow redirects, and send deliveries through an egress proxy that enforces the same.';
 
 /** Methods that carry the URL a customer registers (a read or delete of a subscription carries none). */
 const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
@@ -157,6 +157,8 @@ function subscriptionForgery(ep: Endpoint, element: Element, ctx: AnalysisContex
   const delivery = deliveries.customer.get(element.id);
   const call = delivery ?? deliveries.any.get(element.id);
   if (call === undefined) return undefined;
+  const deliveredBy = deliveryControls(ctx, call);
+  if (deliveredBy !== undefined) return mitigatedOutcome(ep.element, 'element', ep.id, undefined, deliveredBy.controls, deliveredBy.reason);
   const valuable = internalData(ctx, element);
   const sender = ctx.graph.elements.get(call.from)?.name ?? call.from;
   const callee = ctx.graph.elements.get(call.to)?.name ?? call.to;
@@ -171,12 +173,46 @@ function subscriptionForgery(ep: Endpoint, element: Element, ctx: AnalysisContex
     evidence: [
       evidence(`${ep.key} registers the URLs webhooks are delivered to`, ep.at),
       evidence(`${says(sender, 'calls')} out to ${callee}`, call.at),
-      missing,
+      // Where another element makes the call, the control can sit there too: the evidence says where it was looked for.
+      call.from === element.id ? missing : evidence(`${missing.fact}, on ${sender} or on ${flowLabel(call, ctx)}`, missing.at),
     ],
     mitigation: SUBSCRIPTION_MITIGATION,
     target: endpointTarget(ep, element),
   }));
 }
+
+/**
+ * The forged request leaves from the element that makes the call, not from the one that took the URL: egress
+ * filtering there, or on the call itself, is where the destination is checked.
+ */
+function deliveryControls(ctx: AnalysisContext, call: Flow): { controls: string[]; reason: string } | undefined {
+  const sender = ctx.graph.elements.get(call.from);
+  const onFlow = SSRF_CONTROLS.filter((c) => call.controls.includes(c));
+  const present = onFlow.length ? onFlow : sender !== undefined ? presentControls(ctx, SSRF_CONTROLS, sender) : [];
+  if (present.length === 0) return undefined;
+  const where = onFlow.length ? flowLabel(call, ctx) : (sender?.name ?? call.from);
+  return { controls: present, reason: `deliveries are allow-listed where they leave (${where})` };
+}
+
+/**
+ * Whether a flow delivers a webhook subscription service's events to the endpoints its customers registered: a call
+ * to the customers' endpoints (outboundCall) from the element that makes the deliveries of an element taking
+ * subscriptions. The recipient is the customer whose data it is, not a third party the data is shared with.
+ */
+export function isSubscriptionDelivery(ctx: AnalysisContext, flow: Flow): boolean {
+  return subscriptionSenders(ctx).has(flow.from) && outboundCall(ctx, flow) === 'customer';
+}
+
+const subscriptionSenders = perModel((ctx): ReadonlySet<string> => {
+  const senders = new Set<string>();
+  const { customer } = deliveriesOf(ctx);
+  for (const e of ctx.graph.model.elements) {
+    if (!e.endpoints.some((ep) => ep.kind === 'api' && registersCallbackUrl(ep))) continue;
+    const delivery = customer.get(e.id);
+    if (delivery !== undefined) senders.add(delivery.from);
+  }
+  return senders;
+});
 
 /** Data of high confidentiality held by the trusted services the element calls: what a forged request can reach. */
 function internalData(ctx: AnalysisContext, element: Element) {
