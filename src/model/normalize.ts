@@ -47,6 +47,8 @@ const mayUpload = (methods: readonly string[]): boolean =>
 
 /** A path parameter: `{id}` (OpenAPI), `:id` (Express), `<id>` (Flask). */
 const PATH_PARAMETER = /^[{:<]/;
+/** A route's words, without its path parameters (`/v1/orders/{id}/items` -> v1, orders, items). */
+const routeWords = (route: string): string[] => route.split(/[/?#]/).filter((seg) => seg !== '' && !PATH_PARAMETER.test(seg));
 /** The words of the `export` path hint (catalog.ts ENDPOINT_PATH_HINTS), and the one of them that names fetching a file. */
 const EXPORT_WORD = /^(export|download|report)s?$/i;
 const DOWNLOAD_WORD = /^downloads?$/i;
@@ -59,7 +61,7 @@ const DOWNLOAD_WORD = /^downloads?$/i;
  * hints give it, never `upload` (`/uploads/{id}/download` reads), else `api`.
  */
 export function inferEndpointKind(route: string, methods: readonly string[] = []): EndpointKind {
-  const segments = route.split(/[/?#]/).filter((seg) => seg !== '' && !PATH_PARAMETER.test(seg));
+  const segments = routeWords(route);
   const last = segments.length ? `/${segments[segments.length - 1]}` : '';
   const kind = kindByHints(route, last, mayUpload(methods), false);
   // One export fetched by its id sends back a file made already: nothing to page or bound, and no file comes in.
@@ -150,7 +152,7 @@ const WEBHOOK_ROUTE = /(^|\/)(webhooks?|hooks)(\/|[?#]|$)/i;
  * subscription API does, rather than one provider's receiver (`/webhooks/stripe`).
  */
 function namesWebhookCollection(route: string): boolean {
-  const words = route.split(/[/?#]/).filter((seg) => seg !== '' && !/^[{:<]/.test(seg));
+  const words = routeWords(route);
   return words.length > 0 && WEBHOOK_WORD.test(words[words.length - 1]);
 }
 

@@ -70,8 +70,8 @@ export function sanityWarnings(model: Model): Diagnostic[] {
   return out;
 }
 
-/** A queue, topic or event bus: what it holds is on its way to consumers. */
-const carriesMessages = (e: Element): boolean =>
+/** A queue, topic or event bus: what it holds is on its way to consumers (the rules' isBroker). */
+export const carriesMessages = (e: Element): boolean =>
   e.type === 'queue' || e.type === 'event-bus' || e.traits.includes('message-broker');
 
 /**

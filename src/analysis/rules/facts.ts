@@ -4,6 +4,7 @@
 import type { AuthMethod } from '../../model/catalog.js';
 import type { ModelGraph } from '../../model/graph.js';
 import { landsOnOpenEndpoint } from '../../model/normalize.js';
+import { carriesMessages } from '../../model/sanity.js';
 import type { Asset, Element, Endpoint, Flow, ModelPath } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { isPluralName } from './grammar.js';
@@ -172,8 +173,7 @@ export const isNetworkFlow = (f: Flow) => f.from !== f.to && !LOCAL_PROTOCOLS.ha
 export const isIssuedKey = (a: Asset): boolean =>
   /\b(api[- _]?keys?|access[- _]?keys?|tokens?|client[- _]?secrets?)\b/i.test(`${a.id} ${a.name}`) && !/password|passphrase|pin\b/i.test(`${a.id} ${a.name}`);
 
-export const isBroker = (e: Element | undefined) =>
-  e !== undefined && (e.type === 'queue' || e.type === 'event-bus' || e.traits.includes('message-broker'));
+export const isBroker = (e: Element | undefined) => e !== undefined && carriesMessages(e);
 export const isLlm = (e: Element | undefined) => e !== undefined && (e.type === 'llm' || e.traits.includes('llm'));
 export const isPerson = (e: Element | undefined) => e !== undefined && e.kind === 'external' && PEOPLE_TYPES.has(e.type ?? '');
 export const isPrivilegedPerson = (e: Element | undefined) =>
