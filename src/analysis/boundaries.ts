@@ -29,10 +29,12 @@ function classify(graph: ModelGraph, s: number, t: number, entered: readonly Bou
   if (fromRank === 0 && toRank === 1) return 'internet-to-dmz';
   if (fromRank === 0 && toRank >= 2) return 'internet-to-internal';
   if (fromRank === 1 && toRank >= 2) return 'dmz-to-internal';
+  // A crossing has one kind, and leaving for a zone of lower trust says more than what the target is: an OT
+  // historian writing into the IT network's database is data leaving OT, which `crosses: to-lower-trust` asks for.
+  if (toRank < fromRank) return 'to-lower-trust';
   if (source?.kind === 'process' && (target?.kind === 'store' || entered.some((b) => b.kind === 'data-tier'))) {
     return 'app-to-data';
   }
-  if (toRank < fromRank) return 'to-lower-trust';
   if (source?.kind === 'process' && target?.kind === 'process') return 'service-to-service';
   // A queue or store feeding a process in a zone of higher trust (internal -> restricted) is no equal-trust hop.
   return toRank > fromRank ? 'to-higher-trust' : 'same-trust';

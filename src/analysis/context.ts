@@ -13,6 +13,14 @@ export const PERIMETER_CONTROLS = ['rate-limiting', 'waf', 'ddos-protection', 'i
 
 export type Exposure = 'internet' | 'indirect' | 'internal';
 
+/**
+ * What makes an endpoint's `callers` hold, which otherwise only say who is meant to call it (README,
+ * endpoints): a role check (`authorization` on the endpoint, its element or a boundary around it), an
+ * `ip-allowlist` on the route itself (one on the element admits the callers of all its routes), or `mtls`,
+ * each caller's own certificate admitted by name.
+ */
+export type CallerCheck = 'authorization' | 'ip-allowlist' | 'mtls';
+
 export interface AnalysisContext {
   readonly graph: ModelGraph;
   /** `internet`: receives flows straight from an untrusted zone (or is marked exposed); `indirect`: reachable through other elements. */
@@ -35,8 +43,13 @@ export interface AnalysisContext {
   isUntrustedSource(elementId: string): boolean;
   /** `isUntrustedSource` of the element at a position in `model.elements` (see `exposureAt`). */
   untrustedSourceAt(position: number): boolean;
-  /** Who can reach an endpoint: its callers when the model restricts them, else whoever reaches the element. */
+  /**
+   * Who can reach an endpoint: its `callers` when something enforces them (`callerCheck`), else whoever reaches
+   * the element through the flows that can land on the endpoint, and the callers it names.
+   */
   endpointExposure(endpoint: Endpoint, element: Element): Exposure;
+  /** What enforces an endpoint's `callers` (when it names them), or undefined: then they state intent only. */
+  callerCheck(endpoint: Endpoint): CallerCheck | undefined;
   /** Flows into and out of every element, by position: for facts computed in one pass over the graph. */
   readonly adjacency: Adjacency;
   /** Facts the rule families derive by name (rules/facts.ts), kept with the context so that they die with it. */
@@ -78,6 +91,9 @@ const mark = (words: Uint32Array, at: number, controls: readonly string[]) => {
 };
 
 const PASS_THROUGH_TYPES = new Set(['cdn', 'load-balancer', 'reverse-proxy', 'gateway']);
+
+/** Protocols that manage a platform rather than carry requests to the application. */
+const CONTROL_PLANE_PROTOCOLS: ReadonlySet<string> = new Set(['cloud-api']);
 
 /** Edge components forward requests; they run none of the application's own code. */
 export const isPassThrough = (e: Element | undefined): boolean => e !== undefined && PASS_THROUGH_TYPES.has(e.type ?? '');
@@ -208,6 +224,10 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   // The six perimeter controls are bits of one number, so the iteration allocates nothing.
   const flowMask = new Uint8Array(m);
   for (let k = 0; k < m; k++) flowMask[k] = perimeterMask(flows[k].controls);
+  // A pipeline's control-plane call (a `ci-cd` element over `cloud-api`) deploys code: it is no path for
+  // requests, so it neither goes around the WAF and rate limits of the edge in front nor brings its own.
+  const deploys = new Uint8Array(m);
+  for (let k = 0; k < m; k++) deploys[k] = src[k] >= 0 && nodes[src[k]].type === 'ci-cd' && CONTROL_PLANE_PROTOCOLS.has(flows[k].protocol) ? 1 : 0;
   // An untrusted source that nothing reaches contributes its own controls; a reachable one, its fixed point.
   const entry = (s: number): boolean => untrusted[s] === 1 && level[s] === 0;
   const reachableAt = (i: number): boolean => untrusted[i] === 1 || level[i] !== 0;
@@ -230,7 +250,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     for (let j = inStart[i]; j < inStart[i + 1]; j++) {
       const k = inFlow[j];
       const s = src[k];
-      if (s === i || !reachableAt(s)) continue;
+      if (s === i || deploys[k] === 1 || !reachableAt(s)) continue;
       const viaFlow = (entry(s) ? ownMask[s] : perimeter[s]) | flowMask[k];
       meet = meet === -1 ? viaFlow : meet & viaFlow;
     }
@@ -290,18 +310,28 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     if (bit === 0) return false;
     const i = indexOf(e.id);
     if (i === undefined) return false;
+    // `callers` leave out the flows of others only where something enforces them.
+    const only = ep.callers !== undefined && callerCheck(ep) !== undefined ? ep.callers : undefined;
     // The inbound flows through the adjacency, their sources as positions: asked per endpoint and control.
     let reached = false;
     for (let j = inStart[i]; j < inStart[i + 1]; j++) {
       const k = inFlow[j];
       const s = src[k];
-      if (s === i || !reachableAt(s)) continue;
+      if (s === i || deploys[k] === 1 || !reachableAt(s)) continue;
       const f = flows[k];
-      if ((f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
+      if ((f.endpoint !== undefined && f.endpoint !== ep.id) || (only && !only.includes(f.from))) continue;
       reached = true;
       if (!f.controls.includes(control) && !guardedAt(s, bit)) return false;
     }
-    return reached ? !(e.exposed === true && !ep.callers) : (perimeter[i] & bit) !== 0;
+    return reached ? !(e.exposed === true && !only) : (perimeter[i] & bit) !== 0;
+  };
+
+  // A role check is asked as `endpointHas` answers it (the endpoint, its element, a boundary around it); a
+  // control that is no perimeter control returns before the flows, so this never asks about `callers` again.
+  const callerCheck = (ep: Endpoint): CallerCheck | undefined => {
+    if (endpointHas(ep, 'authorization')) return 'authorization';
+    if (ep.controls.includes('ip-allowlist')) return 'ip-allowlist';
+    return ep.auth === 'mtls' ? 'mtls' : undefined;
   };
 
   const controlSource = (e: Element, control: string, ep?: Endpoint): ModelPath | undefined => {
@@ -433,6 +463,12 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     }
     return reached ? 'indirect' : 'internal';
   };
+  /** Who reaches an endpoint through the callers it names. */
+  const callersReach = (callers: readonly string[]): Exposure => {
+    // A caller that is an edge the internet reaches (a gateway) forwards the internet's requests as they are.
+    if (callers.some((id) => isUntrustedSource(id) || forwardsInternet(id))) return 'internet';
+    return callers.some((id) => exposure(id) !== 'internal') ? 'indirect' : 'internal';
+  };
   // Every endpoint rule asks about the endpoint it is given, and the engine offers an endpoint to all its
   // rules in a row: the last answer is kept, as a restricted endpoint's answer takes a lookup per caller.
   let lastEndpoint: Endpoint | undefined;
@@ -440,11 +476,17 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
   const endpointExposure = (ep: Endpoint, element: Element): Exposure => {
     if (ep === lastEndpoint) return lastEndpointExposure;
     const callers = ep.callers;
-    let answer: Exposure = 'internal';
+    let answer: Exposure;
     if (!callers) answer = reachOf(ep, element);
-    // A caller that is an edge the internet reaches (a gateway) forwards the internet's requests as they are.
-    else if (callers.some((id) => isUntrustedSource(id) || forwardsInternet(id))) answer = 'internet';
-    else if (callers.some((id) => exposure(id) !== 'internal')) answer = 'indirect';
+    else if (callerCheck(ep) !== undefined) answer = callersReach(callers);
+    else {
+      // `callers` nothing enforces state intent: whoever the flows bring reaches the endpoint, and so do they.
+      answer = reachOf(ep, element);
+      if (answer !== 'internet') {
+        const meant = callersReach(callers);
+        if (EXPOSURE_LEVELS.indexOf(meant) > EXPOSURE_LEVELS.indexOf(answer)) answer = meant;
+      }
+    }
     lastEndpoint = ep;
     lastEndpointExposure = answer;
     return answer;
@@ -456,6 +498,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     // Like `exposure` of an unknown id: a position of no element (-1) is internal.
     exposureAt: (i) => (i < 0 ? 'internal' : EXPOSURE_LEVELS[level[i]]),
     endpointExposure,
+    callerCheck,
     perimeterControls: (id) => {
       let set = perimeterSets.get(id);
       if (set === undefined) {

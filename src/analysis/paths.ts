@@ -11,15 +11,18 @@
 //   which the denial-of-service threats say, not by being reached.
 // - An asset lives at the elements that store it; when none does, at those that handle it (`handles`, an
 //   endpoint that accepts or returns it, or, for an element of the system, sending it over a flow while no
-//   flow brings it there: see placeSenders); when none does either, at those that receive a flow carrying
-//   it, so that a path to an asset only ever carried ends at the first element it reaches over a flow. An
-//   entry point can be such a place: its path has no hops.
+//   flow brings it there, unless it only passes it on to an element that handles it: see placeSenders); when
+//   none does either, at those that receive a flow carrying it, so that a path to an asset only ever carried
+//   ends at the first element it reaches over a flow. An entry point can be such a place: its path has no hops.
 // - The easiest path has the fewest hops that demand a credential (see demandsCredential), then the fewest
 //   hops, then starts at the entry point an attacker most readily stands at (see entryPreference), then at
 //   the one with the smallest id; stepping back from where it ends, each hop
 //   comes from the caller with the smallest id (of parallel flows from one caller, the first in the model).
 //   Of several places where an asset lives, the path ends at the one reached most easily (on a tie, the
 //   smallest id).
+// - A health probe that takes and returns nothing (see deadEnd) is no way in: a call that names no endpoint
+//   is judged by the element's other routes, so a public /health does not open the way to the data behind
+//   an API that asks every other caller for a token.
 // - The last hop reaches the asset itself: where the element's endpoints say which of them accept or return
 //   it, the call has to land on one of those, so their credentials decide that hop (see arriveAt), not a
 //   public endpoint elsewhere on the element (a login page does not hand out the data behind the API).
@@ -55,6 +58,21 @@ const hasCredentialControl = (controls: readonly string[]): boolean =>
 /** A verified signature authenticates the sender, as the webhook rules count it. */
 const endpointDemands = (ep: Endpoint): boolean => ep.auth !== 'none' || hasCredentialControl(ep.controls);
 
+/** Probes whose answer is a number or a page of them: a route that names them reads internal state. */
+const METRICS = /(^|\/)metrics(\/|$)/i;
+
+/**
+ * A health probe (`/health`, `/ready`, `/live`: kind `health`) that accepts and returns nothing: a call that
+ * lands there learns the element is up, and nothing it does there makes the element call on. It is no way
+ * in towards the data behind the element while the element has other routes, so a call that names no
+ * endpoint is judged by those (a flow that names the probe still lands there, the only way it has).
+ */
+const deadEnd = (ep: Endpoint): boolean =>
+  ep.kind === 'health' && ep.accepts.length === 0 && ep.returns.length === 0 && !METRICS.test(ep.route);
+
+/** Whether a call that names no endpoint gets in without a credential by landing on `ep`. */
+const letsInOpen = (ep: Endpoint): boolean => !endpointDemands(ep) && !deadEnd(ep);
+
 /** Whether a flow can reach an endpoint of its target: the one it names; naming none, any whose callers (if listed) include its source. */
 const flowReaches = (f: Flow, ep: Endpoint): boolean =>
   f.endpoint !== undefined ? f.endpoint === ep.id : ep.callers === undefined || ep.callers.includes(f.from);
@@ -64,7 +82,8 @@ const flowReaches = (f: Flow, ep: Endpoint): boolean =>
  * other than `none` (or the `authentication` or `signature-verification` control); or the endpoint it names
  * demands one (its `auth`, or either control); or, naming none, its target asks every caller for one (its
  * `auth`, or `authentication` declared on it or on a boundary around it) and so does every endpoint of it
- * the flow can reach, since a call that names no endpoint can land on a public one.
+ * the flow can reach, since a call that names no endpoint can land on a public one (a health probe that
+ * leads nowhere aside: see deadEnd).
  */
 function demandsCredential(ctx: AnalysisContext, k: number, gates: Int8Array): boolean {
   const { graph } = ctx;
@@ -77,7 +96,7 @@ function demandsCredential(ctx: AnalysisContext, k: number, gates: Int8Array): b
   const t = graph.flowTarget[k];
   if (gates[t] === UNKNOWN) gates[t] = gate(ctx, graph.model.elements[t]);
   if (gates[t] !== BY_CALLER) return gates[t] === GUARDED;
-  for (const ep of graph.model.elements[t].endpoints) if (flowReaches(f, ep) && !endpointDemands(ep)) return false;
+  for (const ep of graph.model.elements[t].endpoints) if (flowReaches(f, ep) && letsInOpen(ep)) return false;
   return true;
 }
 
@@ -92,7 +111,7 @@ function openEndpointOf(ctx: AnalysisContext, k: number): Endpoint | undefined {
   if (f.endpoint !== undefined) return graph.endpoints.get(f.endpoint);
   const e = graph.model.elements[graph.flowTarget[k]];
   if ((e.auth === undefined || e.auth === 'none') && !ctx.elementHas(e, 'authentication')) return undefined;
-  for (const ep of e.endpoints) if (flowReaches(f, ep) && !endpointDemands(ep)) return ep;
+  for (const ep of e.endpoints) if (flowReaches(f, ep) && letsInOpen(ep)) return ep;
   return undefined;
 }
 
@@ -101,7 +120,7 @@ const ownEndpoint = (ep: Endpoint | undefined, element: string): Endpoint | unde
 
 /** How a call that names no endpoint fares at an element, worked out once per element (UNKNOWN before). */
 const UNKNOWN = -1;
-/** The element does not ask every caller for a credential, or has an endpoint that any caller may reach without one. */
+/** The element does not ask every caller for a credential, or has an endpoint (not a dead end: see deadEnd) that any caller may reach without one. */
 const OPEN = 0;
 /** It asks every caller for a credential, and so does every endpoint of it. */
 const GUARDED = 1;
@@ -112,7 +131,7 @@ function gate(ctx: AnalysisContext, e: Element): number {
   if ((e.auth === undefined || e.auth === 'none') && !ctx.elementHas(e, 'authentication')) return OPEN;
   let answer = GUARDED;
   for (const ep of e.endpoints) {
-    if (endpointDemands(ep)) continue;
+    if (!letsInOpen(ep)) continue;
     if (ep.callers === undefined) return OPEN;
     answer = BY_CALLER;
   }
@@ -410,9 +429,15 @@ function nameOn(places: Places, assetAt: ReadonlyMap<string, number>, ep: Endpoi
  * Places each asset nothing stores at the elements of the system (not external entities) that send it over a
  * flow while no flow brings it to them: the data is theirs (they make it, or keep it where the model does not
  * say), so they handle it. A service that sends card data to a payment provider holds that data, and the
- * provider's side is not where an attacker of this system gets it. One pass over the flows lists the flows
- * carrying each such asset; then, asset by asset, its receivers are stamped and its other senders placed,
- * each once: O(flows' data + elements).
+ * provider's side is not where an attacker of this system gets it. But a sender whose flows carrying the asset
+ * lead (directly, or on through further flows carrying it) to an element that handles it by the model's word
+ * (`handles`, an endpoint that accepts or returns it) and is not someone else's service (a `third-party`)
+ * only passes it on: a jump host relaying setpoints to the HMI and the PLC that declare them is a step on the
+ * way, not where they live. A provider that declares the card data it takes is still the provider's side:
+ * the service sending it there keeps it. One pass over the flows lists the flows carrying each such asset;
+ * then, asset by asset, its receivers are stamped, the elements that pass it on to a declared holder are
+ * found by walking its carrying flows back from the holders, and its other senders placed, each once:
+ * O(flows' data + elements).
  */
 function placeSenders(graph: ModelGraph, places: Places, assetAt: ReadonlyMap<string, number>): void {
   const { flows, elements } = graph.model;
@@ -432,16 +457,48 @@ function placeSenders(graph: ModelGraph, places: Places, assetAt: ReadonlyMap<st
   }
   if (carriers === undefined) return;
   const stamp = new Int32Array(elements.length);
+  // Elements that lead the asset on to one that declares it, marked a+1 (so no mark needs clearing).
+  const leads = new Int32Array(elements.length);
   for (let a = 0; a < carriers.length; a++) {
     const list = carriers[a];
     if (list.length === 0) continue;
+    // The declared holders, found before any sender is placed: only then is every place a declared one.
+    if (tier[a] === HANDLED) passersOn(list, places.at[a].filter((i) => elements[i].type !== 'third-party'), a + 1, leads, src, dst);
     // Two stamps per asset: receivers get 2a+1, senders placed 2a+2, so neither mark needs clearing.
     for (const k of list) stamp[dst[k]] = 2 * a + 1;
     for (const k of list) {
       const s = src[k];
-      if (stamp[s] === 2 * a + 1 || stamp[s] === 2 * a + 2 || elements[s].kind === 'external') continue;
+      if (stamp[s] === 2 * a + 1 || stamp[s] === 2 * a + 2 || elements[s].kind === 'external' || leads[s] === a + 1) continue;
       stamp[s] = 2 * a + 2;
       placeOne(places, a, s, HANDLED);
+    }
+  }
+}
+
+/**
+ * Marks with `mark`, in `leads`, the elements from which the flows `carrying` an asset lead to one of
+ * `holders` (the holders included): a walk back along those flows from the holders, each flow looked at
+ * once per element it reaches: O(carrying flows) with the flows grouped by target first.
+ */
+function passersOn(carrying: readonly number[], holders: readonly number[], mark: number, leads: Int32Array, src: Int32Array, dst: Int32Array): void {
+  const into = new Map<number, number[]>();
+  for (const k of carrying) {
+    const list = into.get(dst[k]);
+    if (list === undefined) into.set(dst[k], [k]);
+    else list.push(k);
+  }
+  const queue: number[] = [];
+  for (const h of holders) {
+    if (leads[h] === mark) continue;
+    leads[h] = mark;
+    queue.push(h);
+  }
+  for (let q = 0; q < queue.length; q++) {
+    for (const k of into.get(queue[q]) ?? []) {
+      const s = src[k];
+      if (leads[s] === mark) continue;
+      leads[s] = mark;
+      queue.push(s);
     }
   }
 }

@@ -8,7 +8,7 @@ import { type BuiltService, type ComposeOptions, discoverCompose, type ComposeRe
 import { describeFindings } from '../import/dependencies.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, NETWORK_CLIENTS, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { type HelmResult, renderHelmChart } from '../import/helm.js';
-import { discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
+import { CLUSTER_WORKLOADS, discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type ForwardedShare, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
 import { type CliVariable, discoverTerraform, type TerraformResult } from '../import/terraform.js';
 import { MANAGEMENT_PLANES } from '../import/terraform/iam.js';
@@ -676,6 +676,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     ...(madeUp(NETWORK_CLIENTS) ? ['network clients for the internal load balancers'] : []),
     ...Object.values(MANAGEMENT_PLANES).filter((p) => madeUp(p.key)).map((p) => `the ${p.name} for the workloads whose ${p.what}`),
     ...(madeUp(KUBERNETES_API) ? ['the Kubernetes API for the workloads whose service account can take over the cluster or a namespace'] : []),
+    ...(madeUp(CLUSTER_WORKLOADS) ? ['the cluster\'s other workloads for the Services nothing names'] : []),
     ...(outside.length ? [`${plural(outside.length, 'service')} outside the files that settings name`] : []),
   ];
   // The sshd_config files the compose services mount, read for how SSH clients log in.

@@ -218,6 +218,11 @@ const singlePort = (range: string): number | undefined => (range.includes('-') ?
 const isLoopback = (ip: string | undefined): boolean => ip !== undefined && (/^127\./.test(ip) || ip === '::1' || ip === 'localhost');
 /** Bound to the loopback address whatever the deployment sets: only the host itself can call it. */
 const hostOnly = (port: PortMapping): boolean => isLoopback(port.hostIp) && port.hostIpVariable === undefined;
+/**
+ * Bound to the loopback address as the file is written (`${LISTEN_IP:-127.0.0.1}`): the draft follows the default,
+ * local clients only, and a check says what a deployment that sets the variable to a public address opens.
+ */
+const hostByDefault = (port: PortMapping): boolean => isLoopback(port.hostIp) && port.hostIpVariable !== undefined;
 
 /** What a published port says about the connections to it (a Kubernetes Service's port says the same). */
 export function portEvidence(port: PortMapping, provenance: Provenance): FlowEvidence {
@@ -233,9 +238,13 @@ export function portEvidence(port: PortMapping, provenance: Provenance): FlowEvi
   };
 }
 
+/** The variable a host address is written with (`${LISTEN_IP:-127.0.0.1}`, `$HOST_IP`), when it starts with one. */
+const hostIpVariableOf = (raw: unknown): string | undefined =>
+  typeof raw === 'string' ? /^\s*\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(raw)?.[1] : undefined;
+
 function portNote(port: PortMapping, text: string): string {
   const where = hostOnly(port) ? ' (loopback: reachable from this host only)'
-    : isLoopback(port.hostIp) ? ` (loopback unless ${port.hostIpVariable} is set: a deployment may publish it)`
+    : hostByDefault(port) ? ` (loopback unless ${port.hostIpVariable} is set: reachable from this host only by default)`
     : port.published === '' ? ' (a host port Docker picks)' : '';
   return `ports ${text}${where}`;
 }
@@ -1292,11 +1301,26 @@ class ComposeReader {
   }
 
   private addPublished(s: Service, networkMode: string | undefined, debuggerListener: DebuggerListener | undefined): void {
+    // Ports bound to a variable's loopback default, by variable and default: one check each.
+    const byDefault = new Map<string, { variable: string; ip: string; line: number; ports: string[] }>();
     for (const item of this.items(s.settings.get('ports'), 'a list of port mappings')) {
       const port = this.portMapping(item.value, item.offset, item.path);
       if (!port) continue;
       const evidence = withDebugger(portEvidence(port.mapping, this.provenance(item.offset, portNote(port.mapping, port.text))), debuggerListener);
-      addOutsideCaller(this.draft, s.id, evidence, hostOnly(port.mapping) ? 'host' : 'outside');
+      const local = hostOnly(port.mapping) || hostByDefault(port.mapping);
+      addOutsideCaller(this.draft, s.id, evidence, local ? 'host' : 'outside');
+      if (!hostByDefault(port.mapping)) continue;
+      const { hostIpVariable: variable, hostIp: ip, published, target } = port.mapping;
+      const key = `${variable}\u0000${ip}`;
+      const group = byDefault.get(key) ?? { variable: variable!, ip: ip!, line: this.line(item.offset), ports: [] };
+      byDefault.set(key, group);
+      group.ports.push(published ? `${published}:${target}` : target);
+    }
+    for (const { variable, ip, line, ports } of byDefault.values()) {
+      this.checks.push({
+        file: this.file, line,
+        message: `service ${s.name} publishes on \${${variable}} (default ${ip}): if a deployment sets it to a public address, ${s.name} is reachable from outside (port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}); the draft follows the default, local clients only`,
+      });
     }
     if (networkMode === 'host') {
       const mode = s.settings.get('network_mode')!;
@@ -1315,7 +1339,7 @@ class ComposeReader {
     const text = interpolate(raw);
     const mapping = parsePortSpec(text);
     // The host address is the mapping's first part: a mapping that starts with a variable takes it from there.
-    const variable = /^\s*\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(raw)?.[1];
+    const variable = hostIpVariableOf(raw);
     if (mapping) return { mapping: mapping.hostIp !== undefined && variable ? { ...mapping, hostIpVariable: variable } : mapping, text };
     if (raw.includes('$')) {
       this.src.problem('warning', 'unreadable-port', this.src.offsetOf(node, offset), path,
@@ -1340,12 +1364,15 @@ class ComposeReader {
     }
     const published = this.text(fields.get('published'))?.trim() ?? '';
     const hostIp = this.text(fields.get('host_ip'));
+    const hostIpEntry = fields.get('host_ip');
+    const hostIpVariable = hostIpEntry && isScalar(hostIpEntry.value) ? hostIpVariableOf(hostIpEntry.value.value) : undefined;
     const transport = this.text(fields.get('protocol'))?.toLowerCase();
     const appProtocol = this.text(fields.get('app_protocol'))?.toLowerCase();
     const mapping: PortMapping = {
       published: PORT_OR_RANGE.test(published) ? published : '',
       target,
       ...(hostIp ? { hostIp } : {}),
+      ...(hostIp && hostIpVariable ? { hostIpVariable } : {}),
       ...(transport ? { transport } : {}),
       ...(appProtocol ? { appProtocol } : {}),
     };

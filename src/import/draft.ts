@@ -98,6 +98,11 @@ export interface DraftElement {
   provenance: Provenance[];
   /** For a made-up element: why it is there. */
   comment?: string;
+  /**
+   * The model's `description:`, for a made-up element whose reason belongs in the report too (who the cluster's other
+   * workloads are and why they are drawn as callers), not only in the draft's comment.
+   */
+  description?: string;
   /** Operations an API spec states, by key (`POST /login`), in spec order. */
   endpoints?: DraftEndpoint[];
   /** Controls a file states outright (encryption switched on, a web ACL attached), each with where. */
@@ -190,6 +195,11 @@ export interface FlowEvidence extends ConnectionFacts {
    * its upstreams, which is how an API spec placed on the proxy finds the services behind its path prefixes.
    */
   setting?: string;
+  /**
+   * The call of a made-up caller standing in for callers no file names (the cluster's other pods calling a Service no
+   * setting names): once another file shows a real caller of the target, it goes (see dropStandIns).
+   */
+  standIn?: boolean;
 }
 
 export interface DraftFlow {
@@ -335,6 +345,7 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   if (element.hardCodedSecrets) addHardCodedSecrets(existing, element.hardCodedSecrets);
   if (element.facts) addFacts(existing, element.facts);
   existing.comment = element.comment ?? existing.comment;
+  existing.description = element.description ?? existing.description;
   // A file that defines the service makes it part of the system, whichever file only named it.
   if (existing.outside && !element.outside) delete existing.outside;
   for (const alias of element.aliases) if (!existing.aliases.includes(alias)) existing.aliases.push(alias);
@@ -767,10 +778,30 @@ export function mergeDrafts(drafts: readonly Draft[]): Draft {
     if (name !== undefined) out.name = name;
   }
   resolveReferences(out);
+  dropStandIns(out);
   settleFlows(out);
   // A service one file leaves out and another defines is in the model.
   out.omitted = out.omitted.filter((o) => !out.elements.some((e) => e.key === o.key));
   return out;
+}
+
+/**
+ * Stand-in calls (see FlowEvidence `standIn`) to a target that a real element now calls (another file's setting
+ * names it) go, and so does a made-up caller left with no call: it stood for callers no file named.
+ */
+function dropStandIns(draft: Draft): void {
+  const madeUp = new Set(draft.elements.filter((e) => e.madeUp).map((e) => e.key));
+  const called = new Set(draft.flows.filter((f) => !madeUp.has(f.from)).map((f) => f.to));
+  const emptied = new Set<string>();
+  for (const f of draft.flows) {
+    if (!called.has(f.to) || !f.evidence.some((ev) => ev.standIn)) continue;
+    f.evidence = f.evidence.filter((ev) => !ev.standIn);
+    if (f.evidence.length === 0) emptied.add(f.from);
+  }
+  if (emptied.size === 0) return;
+  draft.flows = draft.flows.filter((f) => f.evidence.length > 0);
+  const used = new Set(draft.flows.flatMap((f) => [f.from, f.to]));
+  draft.elements = draft.elements.filter((e) => !e.madeUp || !emptied.has(e.key) || used.has(e.key));
 }
 
 // --- Writing -----------------------------------------------------------------------------------------
@@ -882,6 +913,7 @@ function elementValue(e: DraftElement, boundaries: Map<string, string>, asset?: 
   const identity = e.identity ?? { type: 'service' as const };
   const value: Record<string, unknown> = {};
   if (e.name !== undefined) value.name = e.name;
+  if (e.description !== undefined) value.description = e.description;
   if (identity.kind !== undefined) value.kind = identity.kind;
   if (identity.type !== undefined) value.type = identity.type;
   if (identity.tech !== undefined) value.tech = identity.tech;

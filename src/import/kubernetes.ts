@@ -1,7 +1,8 @@
 // Kubernetes manifests -> a Draft: each workload (Deployment, StatefulSet, Job...) an element, the Services
 // that select it the names other pods reach it by, NodePort, LoadBalancer, externalIPs, Ingress and Traefik
-// IngressRoute backends calls from outside, and a flow wherever a container's environment (its ConfigMap values too) names another
-// Service. Objects that draw nothing on a data flow diagram (Secrets, RBAC, autoscalers...) are skipped. A
+// IngressRoute backends calls from outside, and a flow wherever a container's environment (its ConfigMap values too), its
+// command-line arguments or a configuration file it mounts from a ConfigMap names another Service; a Service nothing names,
+// in a namespace with no NetworkPolicy, is called by a made-up element for the cluster's other pods. Objects that draw nothing on a data flow diagram (Secrets, RBAC, autoscalers...) are skipped. A
 // Service and the Deployment it selects usually sit in different files, so the files applied together are
 // read together (discoverKubernetesFiles). Pure: the caller reads the files and passes their text.
 import { isMap, isScalar } from 'yaml';
@@ -10,17 +11,18 @@ import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId, traefikHosts, traefikPaths } from './compose.js';
 import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
-  hostMentions, imageProtocol, imageRepository, imageTech, passwordSetting, SECRET_KEY, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
+  type HostMention, hostMentions, imageProtocol, imageRepository, imageTech, passwordSetting, SECRET_KEY, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
   withDebugger,
 } from './containers.js';
 import {
-  addBoundary, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftEndpoint, type DraftFact,
+  addBoundary, addElement, addEvidence, addFacts, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftEndpoint, type DraftFact,
   emptyDraft, type FlowEvidence, type Identity, kindOf, namesAFile, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 
 export { checkLine, type DraftCheck };
 import type { AuthMethod } from '../model/catalog.js';
 import { EPHEMERAL_DATA_TAG } from '../analysis/rules/data-at-rest.js';
+import { NO_CALLER_TAG } from '../model/sanity.js';
 import { lookup } from './import-common.js';
 import { rbacAccess, type RbacBinding, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
 import { credentialOf, describeLiteral, isPlaceholder, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
@@ -61,6 +63,10 @@ export const KUBERNETES_API = '(kubernetes api)';
 const CONTROL_PLANE = '(control plane)';
 /** The cluster's boundary, around every namespace: a key no namespace can have. */
 const CLUSTER_BOUNDARY = '(cluster)';
+/** The made-up caller standing for the cluster's other pods (see KubernetesReader.clusterCallers). */
+export const CLUSTER_WORKLOADS = '(cluster workloads)';
+const CLUSTER_WORKLOADS_ID = 'cluster-workloads';
+const CLUSTER_WORKLOADS_FALLBACK = 'other-cluster-workloads';
 
 /** What manifests cannot say, for the drafted model's header. */
 export const KUBERNETES_LIMITS: readonly string[] = reviewLimits(
@@ -224,6 +230,10 @@ class KubernetesReader {
   private readonly sourceFormat = new Map<string, string>();
   /** ExternalName Services: a cluster name for a host outside it, with the line of its `externalName`. */
   private readonly externalNames: Array<{ service: ObjectRef; host: string; line: number }> = [];
+  /** Each Service that selects workloads of these manifests, with them: the names the cluster's pods call them by. */
+  private readonly selecting: Array<{ service: ObjectRef; type: string; targets: Workload[] }> = [];
+  /** Namespaces with no NetworkPolicy whose Services the cluster's other pods are drawn calling, in order. */
+  private readonly openNamespaces: string[] = [];
   /** Namespaces some NetworkPolicy of these manifests is written in (what it admits is not read). */
   private readonly policed = new Set<string>();
   /** `automountServiceAccountToken` of the service accounts that state it, by `namespace/name`. */
@@ -565,32 +575,114 @@ class KubernetesReader {
     for (const ingress of this.ingresses) this.readIngress(ingress);
     for (const route of this.ingressRoutes) this.readIngressRoute(route);
     for (const w of this.workloads) this.addWorkload(w);
-    this.unpolicedNamespaces();
     for (const w of this.workloads) this.addApiAccess(w);
     for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger));
     for (const w of this.workloads) for (const ev of w.internalCalls) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger), 'network');
     for (const w of this.workloads) this.addReferences(w);
     for (const x of this.externalNames) this.addExternalName(x);
     resolveReferences(this.draft);
+    // After the settings' flows are drawn: the cluster's other pods stand in only for callers no file names.
+    this.unpolicedNamespaces();
     const namespaces = new Set([...this.workloads.map((w) => w.obj.namespace), ...this.services.map((s) => s.namespace), ...this.ingresses.map((i) => i.namespace)]);
     // A file name (`app.settings.json`) is no host, however many dots it has; in a URL it is what the URL says.
     addOutsideServices(this.draft, (ref) => mayBeOutside(ref.host, namespaces) && (ref.evidence.scheme !== undefined || !namesAFile(ref.host)));
     settleFlows(this.draft);
+    this.markUncalled();
+  }
+
+  /**
+   * A workload a Service exposes that the draft still connects to nothing (its namespace has a NetworkPolicy, and no
+   * setting names the Service): something calls it that these files do not show. The `no-caller-found` tag, citing
+   * the Service, tells isolated-element to ask for the callers rather than advise removing it.
+   */
+  private markUncalled(): void {
+    const connected = new Set(this.draft.flows.flatMap((f) => [f.from, f.to]));
+    for (const w of this.workloads) {
+      const element = this.draft.elements.find((e) => e.key === w.id);
+      if (w.services.length === 0 || connected.has(w.id) || element === undefined) continue;
+      addFacts(element, [{ tag: NO_CALLER_TAG, provenance: { ...w.services[0], note: `${w.services[0].note ?? 'a Service'} exposes it, and no file here names it` } }]);
+    }
   }
 
   /**
    * A namespace with workloads and no NetworkPolicy in the files read: Kubernetes lets every pod of the cluster
    * reach every pod there. A check, cited at its first workload; the draft's namespace boundary already draws
-   * the open zone (flat-network weighs it once assets are added), so no fact is needed.
+   * the open zone (flat-network weighs it once assets are added). The Services there that no setting names get
+   * the cluster's other pods as their caller (see clusterCallers), which the check says.
    */
   private unpolicedNamespaces(): void {
     const first = new Map<string, Workload>();
     for (const w of this.workloads) if (!first.has(w.obj.namespace)) first.set(w.obj.namespace, w);
     for (const [namespace, w] of first) {
       if (this.policed.has(namespace)) continue;
+      const called = this.clusterCallers(namespace);
       const at = this.provenance(w.obj, w.obj.offset);
-      this.checks.push({ file: at.file, line: at.line, message: `namespace ${namespace}: no NetworkPolicy in these manifests, so any pod in the cluster reaches ${w.obj.kind} ${w.obj.name} and every other pod of the namespace on any port; add a default-deny policy and allow only the flows each service needs` });
+      const drawn = called.length === 0 ? ''
+        : `; nothing in these manifests names Service${called.length > 1 ? 's' : ''} ${called.join(', ')}, so unless another file shows ${called.length > 1 ? 'their' : 'its'} callers the draft draws ${this.clusterWorkloadsId()} (any other pod of the cluster) calling ${called.length > 1 ? 'them' : 'it'}: replace it with the workloads that do`;
+      this.checks.push({ file: at.file, line: at.line, message: `namespace ${namespace}: no NetworkPolicy in these manifests, so any pod in the cluster reaches ${w.obj.kind} ${w.obj.name} and every other pod of the namespace on any port${drawn}; add a default-deny policy and allow only the flows each service needs` });
     }
+  }
+
+  /** The id the made-up cluster caller gets in the model: a workload of that name keeps it (see assignIds). */
+  private clusterWorkloadsId(): string {
+    const real = new Set(this.draft.elements.filter((e) => !e.madeUp).map((e) => e.id));
+    if (!real.has(CLUSTER_WORKLOADS_ID)) return CLUSTER_WORKLOADS_ID;
+    let id = CLUSTER_WORKLOADS_FALLBACK;
+    for (let n = 2; real.has(id); n++) id = `${CLUSTER_WORKLOADS_FALLBACK}-${n}`;
+    return id;
+  }
+
+  /**
+   * With no NetworkPolicy, any pod of the cluster (another team's application, a compromised pod) can call a Service
+   * of the namespace. Where a setting names the Service, its workload has that caller; a Service nothing calls in
+   * these files (its clients name it in their code, or live in other manifests) would leave the store or service
+   * behind it with no caller and no threats. As compose's outside clients stand for whoever reaches a published
+   * port, one made-up element in the cluster's boundary stands for the cluster's other pods, with a flow to each
+   * such Service's workloads per port, cited at the port. Returns the Services, by name, in file order.
+   */
+  private clusterCallers(namespace: string): string[] {
+    const called = new Set(this.draft.flows.map((f) => f.to));
+    const names: string[] = [];
+    for (const { service, type, targets } of this.selecting) {
+      const uncalled = targets.filter((w) => !called.has(w.id));
+      if (service.namespace !== namespace || uncalled.length === 0) continue;
+      const reason = `no NetworkPolicy${namespace !== 'default' ? ` in namespace ${namespace}` : ''}: any pod of the cluster may call it`;
+      for (const w of uncalled) addEvidence(this.draft, CLUSTER_WORKLOADS, w.id, this.servicePorts(service, type, w, reason).map((ev) => ({ ...ev, standIn: true })));
+      names.push(service.name);
+    }
+    if (names.length) this.addClusterWorkloads(namespace);
+    return names;
+  }
+
+  /** A call to each port of a Service (to `w`, one of the workloads it selects), cited at the port with `reason`. */
+  private servicePorts(service: ObjectRef, type: string, w: Workload, reason: string): FlowEvidence[] {
+    const { src } = service;
+    const ports = this.items(src, this.at(src, service.fields, ['spec', 'ports']), 'a list of ports');
+    if (ports.length === 0) return [{ provenance: this.provenance(service, service.offset, `Service ${service.name} (${type}): ${reason}`) }];
+    return ports.map((item) => {
+      const port = this.fields(src, item);
+      const text = (key: string, expected?: string) => this.text(src, port.get(key), expected)?.trim();
+      const servicePort = text('port', 'a port number');
+      const published = servicePort !== undefined && /^\d{1,5}$/.test(servicePort) ? servicePort : '';
+      const targetText = text('targetPort', 'a port number or name');
+      const target = targetText === undefined ? published : /^\d+$/.test(targetText) ? targetText : this.namedPort(w, targetText) ?? '';
+      const transport = text('protocol')?.toLowerCase();
+      const appProtocol = text('appProtocol')?.toLowerCase();
+      const note = `Service ${service.name} (${type}) port ${published || '?'}${target !== '' && target !== published ? ` -> ${target}` : ''}: ${reason}`;
+      return portEvidence({ published, target, ...(transport ? { transport } : {}), ...(appProtocol ? { appProtocol } : {}) }, this.provenance(service, item.offset, note));
+    });
+  }
+
+  /** The made-up caller for the cluster's other pods (see clusterCallers), its description naming every open namespace. */
+  private addClusterWorkloads(namespace: string): void {
+    this.openNamespaces.push(namespace);
+    const all = this.openNamespaces;
+    addElement(this.draft, {
+      key: CLUSTER_WORKLOADS, id: CLUSTER_WORKLOADS_ID, fallbackId: CLUSTER_WORKLOADS_FALLBACK, name: 'Other cluster workloads', madeUp: true,
+      identity: { kind: 'external' }, boundary: CLUSTER_BOUNDARY, aliases: [], provenance: [],
+      comment: 'Made up for the Services nothing in these files names, in namespaces with no NetworkPolicy: any pod of the cluster can call them. Replace it with the workloads that do, or add NetworkPolicies.',
+      description: `Any pod of the cluster (another application, a compromised pod): namespace${all.length > 1 ? 's' : ''} ${all.join(', ')} ${all.length > 1 ? 'have' : 'has'} no NetworkPolicy, so every workload can call the Services there that no setting in these files names. It stands for the callers the draft could not find.`,
+    });
   }
 
   private omit(obj: ObjectRef, reason: string, hint?: string): void {
@@ -656,6 +748,7 @@ class KubernetesReader {
       this.omit(service, `a Service selecting ${wanted}, which no workload in these manifests matches`, 'discover the folder that holds its workload too');
       return;
     }
+    this.selecting.push({ service, type, targets });
     // Cluster DNS: `name` within the namespace, then ever longer names from anywhere in the cluster.
     const { name, namespace } = service;
     const names = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
@@ -1332,6 +1425,8 @@ class KubernetesReader {
     // compose service read with them, or a host outside).
     const scoped = (host: string): string =>
       !host.includes('.') && this.services.some((s) => s.name.toLowerCase() === host.toLowerCase()) ? `${host}.${w.obj.namespace}` : host;
+    // Every name a Service of these manifests answers to (`db`, `db.shop`, ... `db.shop.svc.cluster.local`).
+    const serviceNames = new Set(this.workloads.flatMap((x) => x.aliases.map((a) => a.toLowerCase())));
     for (const c of w.containers) {
       const env = this.environment(w, c).map((e) => e.setting);
       for (const setting of env) {
@@ -1356,9 +1451,94 @@ class KubernetesReader {
           });
         }
       }
+      for (const file of this.configMapFiles(w, c)) {
+        for (const m of configAddresses(file.value)) {
+          // A configuration file holds comments and documentation links too: only a name a Service here answers to counts.
+          if (own.has(m.host.toLowerCase()) || !serviceNames.has(scoped(m.host).toLowerCase())) continue;
+          this.draft.references.push({
+            from: w.id,
+            host: scoped(m.host),
+            evidence: {
+              provenance: { file: file.map.file, line: file.line, note: `ConfigMap ${file.map.name} ${file.key}, mounted at ${file.path}${c !== w.main ? ` (container ${c.name})` : ''}` },
+              ...(m.scheme ? { scheme: m.scheme } : {}),
+              ...(m.port !== undefined ? { port: m.port, targetPort: m.port } : {}),
+              ...(m.credentials ? { credentials: true } : {}),
+            },
+          });
+        }
+      }
+      for (const arg of this.addressArguments(w, c)) {
+        for (const m of hostMentions(arg.value, arg.key)) {
+          if (own.has(m.host.toLowerCase())) continue;
+          this.draft.references.push({
+            from: w.id,
+            host: scoped(m.host),
+            ...(arg.key !== '' ? { setting: arg.key } : {}),
+            evidence: {
+              provenance: { file: w.obj.file, line: arg.line, note: `${arg.where}${arg.flag !== undefined ? ` ${arg.flag}` : ' URL'}${c !== w.main ? ` (container ${c.name})` : ''}` },
+              ...(m.scheme ? { scheme: m.scheme } : {}),
+              ...(m.query ? { query: m.query } : {}),
+              ...(m.port !== undefined ? { port: m.port, targetPort: m.port } : {}),
+              ...(m.credentials ? { credentials: true } : {}),
+            },
+          });
+        }
+      }
     }
   }
+
+  /**
+   * The addresses a container's command line gives it: a flag named for an address with its value (`--redis-host
+   * redis`, `--db-url=postgres://db/app`), or a URL on its own. Other flags are left alone (`--workers=4` names no
+   * host), and so are flags named for secrets. `key` is the flag as a variable name (`REDIS_HOST`), which hostMentions
+   * and the outside services read as they read an environment variable's name.
+   */
+  private addressArguments(w: Workload, c: Container): Array<{ key: string; value: string; line: number; flag?: string; where: string }> {
+    const { src } = w.obj;
+    const out: Array<{ key: string; value: string; line: number; flag?: string; where: string }> = [];
+    for (const where of ['command', 'args']) {
+      const words = this.items(src, c.fields.get(where), 'a list of words').flatMap((item) => {
+        const text = this.text(src, item)?.trim();
+        return text === undefined ? [] : [{ text, line: src.lineOf(item.offset) }];
+      });
+      for (const [i, word] of words.entries()) {
+        const joined = /^--?([A-Za-z][A-Za-z0-9_.-]*)=(.+)$/.exec(word.text);
+        const flag = joined?.[1] ?? /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(word.text)?.[1];
+        const next = words[i + 1];
+        const value = joined?.[2] ?? (flag !== undefined && next !== undefined && !next.text.startsWith('-') ? next : undefined);
+        if (flag !== undefined && value !== undefined) {
+          const key = flag.replace(/[-.]/g, '_').toUpperCase();
+          if (!ADDRESS_FLAG.test(key) || SECRET_KEY.test(key)) continue;
+          out.push(typeof value === 'string' ? { key, value, line: word.line, flag: word.text.slice(0, word.text.indexOf('=')), where } : { key, value: value.text, line: value.line, flag: word.text, where });
+        } else if (URL_WORD.test(word.text) && (i === 0 || !/^--?[A-Za-z]/.test(words[i - 1].text) || words[i - 1].text.includes('='))) {
+          out.push({ key: '', value: word.text, line: word.line, where });
+        }
+      }
+    }
+    return out;
+  }
 }
+
+/** A setting of a configuration file named for an address, and its value: `host: redis`, `REDIS_URL=redis://cache`, `server = db:5432`. */
+const CONFIG_ADDRESS = /^\s*["']?([A-Za-z0-9_.-]*(?:host|hostname|url|uri|addr|address|endpoint|server|servers|brokers?|dsn))["']?\s*[:=]\s*["']?([^\s"',;#]+)/i;
+/** A URL with a host anywhere in a line (`proxy_pass http://api:8080;`). */
+const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>;,()]+/g;
+
+/** The hosts a configuration file's text names: URLs, and the values of settings named for an address. */
+function configAddresses(text: string): HostMention[] {
+  const out: HostMention[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    for (const url of line.match(URL_IN_TEXT) ?? []) out.push(...hostMentions(url));
+    const setting = CONFIG_ADDRESS.exec(line);
+    if (setting && !/:\/\//.test(setting[2])) out.push(...hostMentions(setting[2], setting[1].toUpperCase()));
+  }
+  return out;
+}
+
+/** Command-line flags named for an address, as variable names (`REDIS_HOST`, `DATABASE_URL`, `BROKER`). */
+const ADDRESS_FLAG = /(?:^|_)(?:HOST|HOSTNAME|URL|URI|ADDR|ADDRESS|ENDPOINT|SERVER|BROKERS?|DSN)S?$/;
+/** A word that is a URL with a host (`postgres://db:5432/app`, `http://api`). */
+const URL_WORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/]/;
 
 
 /**

@@ -593,12 +593,14 @@ export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
 /** Conventional path words imply an endpoint's kind, so `/login` needs no `kind: login`. */
 export const ENDPOINT_PATH_HINTS: ReadonlyArray<readonly [RegExp, EndpointKind]> = [
   // Ending a session is no login (`/auth/logout` would otherwise be one, by its `auth`): a plain call.
-  [/(^|\/)(log-?out|sign-?out|log-?off)(\/|$)/i, 'api'],
-  [/(^|\/)(admin|backoffice|back-office|manage|management|console)(\/|$)/i, 'admin'],
+  [/(^|\/)(log-?out|sign-?out|log-?off)(\.(php|aspx?|jsp))?(\/|$)/i, 'api'],
+  // Admin and login words stay words as WordPress, PHP, ASP.NET and JSP name them: `/wp-admin`, `/wp-login.php`,
+  // `/admin.php`, `/Login.aspx`, and Joomla's `/administrator` (not `/administrative-regions`).
+  [/(^|\/)(wp-)?(admin|administrator|backoffice|back-office|manage|management|console)(\.(php|aspx?|jsp))?(\/|$)/i, 'admin'],
   // A one-time code is checked, not a password: credential stuffing with leaked password lists does not apply;
   // guessing the code does (otp-brute-force). Before `login`, so a route under both (`/login/otp/send`) is the code's.
   [/(^|\/)([\w-]*-)?(otp|totp|hotp|mfa|2fa)(-[\w-]*)?(\/|$)/i, 'otp'],
-  [/(^|\/)(login|signin|sign-in|token|session)s?(\/|$)/i, 'login'],
+  [/(^|\/)(wp-login|(login|signin|sign-in|token|session)s?)(\.(php|aspx?|jsp))?(\/|$)/i, 'login'],
   // `/auth` names the login only as the route's own word: under it (`/auth/v2/check-otp`) lie other calls.
   [/(^|\/)auth\/?$/i, 'login'],
   [/(^|\/)(register|registration|signup|sign-up|join)(\/|$)/i, 'register'],

@@ -103,21 +103,50 @@ export function namesOneExport(route: string): boolean {
  * its own auth exchanges or checks tokens (`POST /session: { auth: jwt }`, `/oauth/token: { auth: mtls }`) and is
  * no login (credential stuffing and account enumeration do not apply there). Not an API key: it names the client
  * app, and a login behind one still takes the user's password. Not a route named for logging in (`/auth/login`).
+ * `oidc` on a session route is the identity provider's ID token handed over for a session: the password, if any,
+ * was typed at the provider.
  */
-const TOKEN_CREDENTIALS: ReadonlySet<AuthMethod> = new Set<AuthMethod>(['jwt', 'mtls', 'hmac', 'iam', 'ssh-key']);
+const TOKEN_CREDENTIALS: ReadonlySet<AuthMethod> = new Set<AuthMethod>(['jwt', 'oidc', 'mtls', 'hmac', 'iam', 'ssh-key']);
 const TOKEN_ROUTE = /(^|\/)(token|session|refresh)s?(\/|$)/i;
 const LOGIN_ROUTE = /(^|\/)(login|signin|sign-in|logon)(\/|$)/i;
+/**
+ * Routes whose very name says a token the caller already holds is traded for a session or another token
+ * (`/api/auth/session`, `/session/exchange`, `/token/exchange`): a sign-in done
+ * elsewhere, at an identity provider, is turned into this application's session.
+ */
+const EXCHANGE_ROUTE = /(^|\/)(auth\/sessions?|(sessions?|tokens?)\/exchange)(\/|$)/i;
+/** Credentials a person types: a route stating one as its own auth takes a password, whatever its name. */
+const PASSWORD_CREDENTIALS: ReadonlySet<AuthMethod> = new Set<AuthMethod>(['password', 'basic']);
+/** An asset a request carries that is an OpenID Connect ID token (`accepts: [id-token]`). */
+const ID_TOKEN = /^id[-_]?tokens?$/i;
 
 /**
  * The kind an endpoint has when the model states none: the path's and methods' (inferEndpointKind), less a login
- * for a token route that states a program's token as its own auth. Exporters ask it too, to write a kind only
- * where the model would not infer it.
+ * for a token route that exchanges a token rather than taking a password (notLoginByToken). Exporters ask it too,
+ * to write a kind only where the model would not infer it.
  */
 export function defaultEndpointKind(route: string, methods: readonly string[], ownAuth: AuthMethod | undefined, around: WebhookContext = {}): EndpointKind {
-  return notWebhookBySubscription(notLoginByAuth(inferEndpointKind(route, methods), route, ownAuth), route, methods, ownAuth, around);
+  return notWebhookBySubscription(notLoginByToken(inferEndpointKind(route, methods), route, ownAuth), route, methods, ownAuth, around);
 }
-const notLoginByAuth = (kind: EndpointKind, route: string, ownAuth: AuthMethod | undefined): EndpointKind =>
-  kind === 'login' && ownAuth !== undefined && TOKEN_CREDENTIALS.has(ownAuth) && TOKEN_ROUTE.test(route) && !LOGIN_ROUTE.test(route) ? 'api' : kind;
+
+/**
+ * Whether a login-kind route is a session or token route not named for logging in, stating no password credential
+ * as its own: where the element's users sign in at an identity provider, it takes what the provider issued.
+ */
+export const tokenRouteNoPassword = (route: string, ownAuth: AuthMethod | undefined): boolean =>
+  TOKEN_ROUTE.test(route) && !LOGIN_ROUTE.test(route) && (ownAuth === undefined || !PASSWORD_CREDENTIALS.has(ownAuth));
+
+/**
+ * A token or session route is no login (kind `api`: credential stuffing and account enumeration do not apply)
+ * when it states a program's token as its own auth, when its name says it exchanges a token (EXCHANGE_ROUTE), or
+ * when it accepts an ID token; never a route named for logging in, nor one stating a password credential as its own.
+ */
+export function notLoginByToken(kind: EndpointKind, route: string, ownAuth: AuthMethod | undefined, accepts: readonly string[] = []): EndpointKind {
+  if (kind !== 'login' || LOGIN_ROUTE.test(route) || !TOKEN_ROUTE.test(route)) return kind;
+  if (ownAuth !== undefined && TOKEN_CREDENTIALS.has(ownAuth)) return 'api';
+  if (ownAuth !== undefined && PASSWORD_CREDENTIALS.has(ownAuth)) return kind;
+  return EXCHANGE_ROUTE.test(route) || accepts.some((a) => ID_TOKEN.test(a)) ? 'api' : kind;
+}
 
 /** What besides its key and own auth tells a webhook receiver from a subscription endpoint. */
 export interface WebhookContext {
@@ -429,7 +458,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
         name: ep?.name ?? key,
         description: ep?.description,
         // The key's kind is worked out once; methods written beside it (`methods: [GET]`) are this endpoint's own.
-        kind: ep?.kind ?? notLoginByAuth(ep?.methods === undefined ? (parsed.kind ??= inferEndpointKind(parsed.route, parsed.methods)) : inferEndpointKind(parsed.route, methods), parsed.route, ownAuth),
+        kind: ep?.kind ?? notLoginByToken(ep?.methods === undefined ? (parsed.kind ??= inferEndpointKind(parsed.route, parsed.methods)) : inferEndpointKind(parsed.route, methods), parsed.route, ownAuth, ep?.accepts),
         auth: epAuth,
         public: epAuth === 'none',
         declaredPublic: ep?.public === true || ownAuth === 'none' ? true : undefined,

@@ -50,8 +50,7 @@ export function sanityWarnings(model: Model): Diagnostic[] {
     const ins = inputs[i];
     const outs = outputs[i];
     if (ins === 0 && outs === 0) {
-      warn('isolated-element', e, `element \`${e.id}\` has no flows`,
-        'connect it with a flow, or remove it; threats need flows to be found');
+      warn('isolated-element', e, `element \`${e.id}\` has no flows`, isolatedHint(e));
     } else if (e.kind === 'process' && outs === 0 && requests[i] === 0) {
       // A process that answers requests sends its answers over its callers' flows: only one fed by messages
       // alone (queues, streams) and sending nothing on is a hole in the diagram.
@@ -68,6 +67,21 @@ export function sanityWarnings(model: Model): Diagnostic[] {
     }
   }
   return out;
+}
+
+/**
+ * The tag `threatmap discover` puts on an element a Service or a published port exposes when it found nothing that
+ * calls it: `no-caller-found:FILE:LINE`, citing what exposes it. Something listens there, so the element is no
+ * leftover to remove: its callers are missing from the draft.
+ */
+export const NO_CALLER_TAG = 'no-caller-found';
+
+/** isolated-element's advice: remove a leftover, but ask for the callers of what a Service or a published port exposes. */
+function isolatedHint(e: Element): string {
+  const tag = e.tags.find((t) => t === NO_CALLER_TAG || t.startsWith(`${NO_CALLER_TAG}:`));
+  if (tag === undefined) return 'connect it with a flow, or remove it; threats need flows to be found';
+  const where = tag.slice(NO_CALLER_TAG.length + 1);
+  return `the draft found no caller, though ${where ? `${where} exposes it` : 'a Service or a published port exposes it'}: add the flow from each element that calls \`${e.id}\` (its settings name it, or its code does); threats need flows to be found`;
 }
 
 /** A queue, topic or event bus: what it holds is on its way to consumers (the rules' isBroker). */

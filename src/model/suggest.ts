@@ -209,6 +209,8 @@ export const SYNONYMS: Readonly<Record<string, SynonymTable>> = {
     'secrets-manager': ['secrets-management'], kms: ['secrets-management', 'encryption-at-rest'],
     '2fa': ['mfa'], 'two-factor': ['mfa'], totp: ['mfa'], otp: ['mfa'],
     throttling: ['rate-limiting'], ratelimit: ['rate-limiting'],
+    'dual-control': ['human-approval'], 'four-eyes': ['human-approval'], 'maker-checker': ['human-approval'],
+    'second-approval': ['human-approval'],
     'no-store': ['cache-control'], 'cache-headers': ['cache-control'], 'no-cache': ['cache-control'],
     encrypted: ['encryption-at-rest'], encryption: ['encryption-at-rest'], 'disk-encryption': ['encryption-at-rest'],
     tls: TLS_NOT_A_CONTROL, ssl: TLS_NOT_A_CONTROL, https: TLS_NOT_A_CONTROL, 'encryption-in-transit': TLS_NOT_A_CONTROL,

@@ -143,6 +143,10 @@ export const GLOSSARY: readonly Term[] = [
     definition: 'The first bytes of a file, which show its real type whatever its name or declared content type says.',
   },
   {
+    term: 'Maker-checker', pattern: /\b[Mm]aker[- ]checker\b/,
+    definition: 'Dual control: one person prepares a sensitive operation (a refund, a payout, a role grant) and a second person approves it before it takes effect, so no one can do it alone.',
+  },
+  {
     term: 'MFA', pattern: /\b(?:MFA|mfa)\b/,
     definition: 'Multi-factor authentication: signing in needs a second proof (a code, a key, a passkey) besides the password.',
     link: `${OWASP_CHEATS}/Multifactor_Authentication_Cheat_Sheet.html`,

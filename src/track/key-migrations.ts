@@ -5,24 +5,26 @@
 // `threatmap triage --migrate` (src/cli/triage.ts) follow it. No Node APIs: runs in the browser.
 import { type AnalysisContext, buildContext, isPassThrough } from '../analysis/context.js';
 import { declaredBehind, functionLevelCase, routeServers, serverControls } from '../analysis/rules/authorization.js';
-import { cannotCascade, managedGateway } from '../analysis/rules/availability.js';
+import { browserReached, takesHttp } from '../analysis/rules/family-shared.js';
+import { cannotCascade, isProvider, managedGateway } from '../analysis/rules/availability.js';
 import { isLogRecord } from '../analysis/rules/data-at-rest.js';
 import { onlyShippedToSinks, providerEncryptsAtRest } from '../analysis/rules/disclosure.js';
 import { contentInputNarrowed, onlyStoresDocuments, vendorIdentityProvider } from '../analysis/rules/injection.js';
 import {
-  assetList, authAskedInFront, endpointMfa, isBroker, isPrivilegedPerson, sensitive, signInMfa, signInsUpstream, USER_CREDENTIALS,
+  assetList, authAskedInFront, endpointMfa, exchangesProviderSignIn, isBroker, isPrivilegedPerson, sensitive, signInMfa, signInsUpstream,
+  USER_CREDENTIALS,
 } from '../analysis/rules/facts.js';
 import { staffBehindTold } from '../analysis/rules/human.js';
 import { clientProof, userSupplied } from '../analysis/rules/integrity.js';
 import { sshKeyCall } from '../analysis/rules/service-identity.js';
 import { accessedByCloudIdentity } from '../analysis/rules/network.js';
-import { pullDeployer, receivesFirmware } from '../analysis/rules/supply-chain.js';
-import { personUsesProgram } from '../analysis/rules/transport.js';
+import { isDeploy, pullDeployer, receivesFirmware } from '../analysis/rules/supply-chain.js';
+import { personUsesProgram, unpinnableCall } from '../analysis/rules/transport.js';
 import { crossOriginOnlyFromVendorApps } from '../analysis/rules/web.js';
 import type { AnalysisResult } from '../analysis/types.js';
 import { displayPath } from '../model/diagnostics.js';
 import { buildGraph } from '../model/graph.js';
-import { defaultEndpointKind, inferEndpointKind, namesOneExport, namesWebhooks } from '../model/normalize.js';
+import { defaultEndpointKind, inferEndpointKind, namesOneExport, namesWebhooks, notLoginByToken } from '../model/normalize.js';
 import type { Boundary, Element, Endpoint, Flow } from '../model/types.js';
 import type { TriageStatus } from './types.js';
 import { threatUid, UID_PATTERN } from './uid.js';
@@ -39,9 +41,10 @@ export interface MovedKeys {
   /**
    * How an old key's component leads to the new one: a flow's id to the element that makes the call; an
    * endpoint's id to its element, for the endpoints the element's threat names in its evidence; a forwarding
-   * element's id to the application its routes are now placed on, when its threat names them.
+   * element's id to the application its routes are now placed on, when its threat names them; the same
+   * component, when another rule (`from`) now reports the case there.
    */
-  resolve: 'flow-to-caller' | 'endpoint-to-element' | 'proxy-to-application';
+  resolve: 'flow-to-caller' | 'endpoint-to-element' | 'proxy-to-application' | 'same-component';
   /** The rule of the old keys, when another rule's finding now holds them (its keys are `rule@...` otherwise). */
   from?: string;
   note: string;
@@ -57,7 +60,7 @@ export interface RetiredKeys {
    * When an old key's threat is retired: on a webhook endpoint whose signature check the model declares; or
    * one of the cases of session 17's review (RETIRED_CASES).
    */
-  when: 'signed-webhook' | 'forgeable-key' | RetiredCase | FlowCase;
+  when: 'signed-webhook' | 'forgeable-key' | 'unpinnable-call' | RetiredCase | FlowCase;
   /**
    * The rule whose finding stands for the threat's cause while it reports: the threat comes back once that
    * finding goes, so its entries are kept, suspended meanwhile, to apply again then (`--migrate` leaves them).
@@ -77,6 +80,10 @@ const SERVED_CONTROL_NOTE = 'a route declared on a gateway or proxy is served by
 const DECLARED_BEHIND_NOTE = 'a route declared both on a gateway, proxy or load balancer and on the application behind it that serves it is one route: it is judged once, on the application\'s own endpoint, where the check must be written (decide the threat there)';
 const ONE_OBJECT_EXPORT_NOTE = 'a route naming one export, download or report (`/exports/{id}`, `/files/{id}/download`) fetches one file made already: it is no `export`, with nothing to page or bound (`kind: export` still makes it one)';
 const WEBHOOK_SUBSCRIPTION_NOTE = 'a webhook route customers manage (a DELETE, or the collection or one item of it under a customer\'s credential) registers the URLs the service posts its events to: it is kind `api`, no incoming webhook, and server-side-request-forgery judges the registered URLs';
+// Notes of session 24.
+const TOKEN_EXCHANGE_NOTE = 'a session or token route that trades a sign-in made elsewhere for a session (its name says an exchange: `/auth/session`, `/token/exchange`; it takes an ID token or `auth: oidc`; or the element signs its users in at an identity provider) is no login: the password is typed at the provider, and nobody stuffs passwords into this route or enumerates accounts through it';
+const DEPLOY_PATH_NOTE = 'a pipeline\'s call over the cloud provider\'s management API (`cloud-api` from a `ci-cd` element) deploys code: it is no request path around the WAF and rate limits of the edge in front, so what the edge guards is judged with them';
+const PACKAGE_READS_NOTE = 'a pipeline whose only calls into our elements download dependencies (an Artifactory, Nexus or npm proxy, or flows carrying packages) deploys nothing: it holds no standing production access and ships no unreviewed code anywhere';
 const MANAGED_GATEWAY_NOTE = 'a managed API gateway (type `gateway` with the `cloud` trait, such as AWS API Gateway) ends every integration call at a timeout of its own that cannot be switched off: its calls tie nothing up';
 
 export const KEY_MIGRATIONS: readonly KeyMigration[] = [
@@ -102,6 +109,9 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   ...retiredS17('broken-object-level-authorization', 'admin-endpoint', 'an admin route reaches every user\'s objects by design: exposed-admin-interface and missing-authorization report who may call it'),
   // Session 22 (keys), ahead of was-login: that case claims every route `/token/` or `/session/` names that is no
   // login now, and would give the old reason for one that is no login by the credential it takes.
+  // Session 24 (admin), ahead of session 22's token-auth-route: that case asks defaultEndpointKind, which makes
+  // `auth: oidc` routes plain calls now too, and would give session 22's reason for this session's change.
+  ...retiredS17('credential-stuffing', 'token-exchange-route', TOKEN_EXCHANGE_NOTE),
   ...retiredS17('credential-stuffing', 'token-auth-route', TOKEN_ROUTE_NOTE),
   ...retiredS17('account-enumeration', 'token-auth-route', TOKEN_ROUTE_NOTE),
   ...retiredS17('credential-stuffing', 'was-login', 'a route is no longer a login for `/auth/` in its path, nor a one-time-code check: only a route named for login (or `kind: login`) is'),
@@ -208,6 +218,7 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   ...retiredS17('unsafe-file-upload', 'read-only-upload-path', READ_ONLY_UPLOAD_NOTE),
   ...retiredS17('unbounded-upload', 'read-only-upload-path', READ_ONLY_UPLOAD_NOTE),
   ...retiredS17('malware-upload', 'read-only-upload-path', READ_ONLY_UPLOAD_NOTE),
+  ...retiredS17('account-enumeration', 'token-exchange-element', TOKEN_EXCHANGE_NOTE),
   ...retiredS17('account-enumeration', 'token-auth-element', TOKEN_ROUTE_NOTE),
   ...retiredS17('client-controlled-value', 'user-supplied', 'what users supply about themselves (personal or health data, their own card details) is theirs to send and to correct: a price, a total, a balance, a role or a payment status is still the server\'s'),
   ...retiredS17('no-timeouts-external', 'managed-gateway', MANAGED_GATEWAY_NOTE),
@@ -238,6 +249,76 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   ...retiredS17('sensitive-data-in-logs', 'log-records-only', 'the log records themselves (assets of type `logs`, or named as an audit trail or log with no sensitive type) are what a log store is for: a store holding no other sensitive data has no finding'),
   ...retiredS17('verbose-errors', 'shipped-to-sinks', 'what a service only writes to a log or backups store never comes back into a request: a service whose only data of high confidentiality is that has no finding'),
   ...retiredS17('dependency-confusion', 'pull-deployer', 'a pull-based deployer (Argo CD, Flux) resolves no dependencies: it applies what was built elsewhere, and the build that resolves them is where pinning belongs'),
+  // Session 24: one admin sign-in without MFA is one finding per element; `callers` nothing enforces restrict
+  // nobody; a pipeline's cloud role is one finding; deploy flows are no request paths; providers in a DMZ.
+  {
+    kind: 'moved',
+    rule: 'admin-without-mfa',
+    since: '0.1.0',
+    oldShape: 'admin-without-mfa@element:METHOD /route (one per admin route)',
+    newShape: 'admin-without-mfa@element (one per element with two or more admin routes without MFA; one route keeps its key)',
+    resolve: 'endpoint-to-element',
+    note: 'admin routes whose sign-in asks no second factor are one finding per element, naming each route, instead of one per route: the fix is MFA where administrators sign in',
+  },
+  {
+    kind: 'moved',
+    rule: 'exposed-admin-interface',
+    from: 'admin-without-mfa',
+    since: '0.1.0',
+    oldShape: 'admin-without-mfa@element:METHOD /route (a route whose `callers` made it look unexposed)',
+    newShape: 'exposed-admin-interface@element:METHOD /route',
+    resolve: 'same-component',
+    note: 'a route\'s `callers` restrict who reaches it only when something enforces them (a role check, an IP allow-list on the route, mutual TLS): otherwise whoever the flows bring reaches it, and an admin route the internet reaches is exposed-admin-interface\'s finding',
+  },
+  {
+    kind: 'moved',
+    rule: 'exposed-admin-interface',
+    from: 'admin-without-mfa',
+    since: '0.1.0',
+    oldShape: 'admin-without-mfa@element:METHOD /route (a route whose `callers` made it look unexposed)',
+    newShape: 'exposed-admin-interface@element (two or more exposed admin routes)',
+    resolve: 'endpoint-to-element',
+    note: 'a route\'s `callers` restrict who reaches it only when something enforces them (a role check, an IP allow-list on the route, mutual TLS): otherwise whoever the flows bring reaches it, and admin routes the internet reaches are exposed-admin-interface\'s finding',
+  },
+  {
+    kind: 'moved',
+    rule: 'pipeline-over-privileged',
+    from: 'excessive-cloud-permissions',
+    since: '0.1.0',
+    oldShape: 'excessive-cloud-permissions@pipeline',
+    newShape: 'pipeline-over-privileged@pipeline',
+    resolve: 'same-component',
+    note: 'a pipeline\'s cloud role is one finding: pipeline-over-privileged reports the standing access of every deploy and cloud call a ci-cd element makes, excessive-cloud-permissions the roles of other workloads',
+  },
+  ...retiredS17('pipeline-over-privileged', 'package-reads-only', PACKAGE_READS_NOTE),
+  ...retiredS17('pipeline-poisoning', 'package-reads-only', PACKAGE_READS_NOTE),
+  ...retiredS17('no-rate-limiting', 'deploy-path-route', DEPLOY_PATH_NOTE),
+  ...retiredS17('missing-waf', 'deploy-path', DEPLOY_PATH_NOTE),
+  ...retiredS17('queue-flooding', 'deploy-path', DEPLOY_PATH_NOTE),
+  {
+    kind: 'moved',
+    rule: 'mobile-certificate-pinning',
+    since: '0.1.0',
+    oldShape: 'mobile-certificate-pinning@app->target (one per flow)',
+    newShape: 'mobile-certificate-pinning@app (one per mobile app)',
+    resolve: 'flow-to-caller',
+    note: 'a mobile app that pins no certificate is one finding naming the hosts it calls, instead of one per call: the fix is one pinning configuration in the app',
+  },
+  {
+    kind: 'retired',
+    rule: 'mobile-certificate-pinning',
+    since: '0.1.0',
+    oldShape: 'mobile-certificate-pinning@app->target',
+    when: 'unpinnable-call',
+    note: 'a sign-in at an identity provider runs in the system browser (RFC 8252), whose trust store the app does not control, and a presigned or managed cloud-store download meets certificates the provider rotates on its own schedule: the app pins neither, and the API that hands out the links is the call to pin',
+  },
+  ...retiredS17('unauthenticated-partner-call', 'pipeline-trigger', 'a code host\'s call into a CI/CD pipeline is the trigger of jobs the pipeline fetches (self-hosted runners poll for them), not a request to an address we publish; a webhook route the pipeline declares without auth or signature check is still reported'),
+  ...retiredS17('cors-misconfiguration', 'no-browser-origin', 'CORS governs only the HTTP requests a browser makes: a person\'s LDAP, SMB or database connection is no cross-origin call, whatever else they browse'),
+  ...retiredS17('missing-waf', 'no-http', 'a web application firewall inspects HTTP: a service that takes none (RADIUS, SFTP, MQTT, a database protocol) has nothing for one to filter'),
+  ...retiredS17('verbose-errors', 'no-http', 'error pages and stack traces in responses are an HTTP application\'s: a service that takes no HTTP (RADIUS, SFTP, MQTT) returns none'),
+  ...retiredS17('flat-network', 'vpn-neighbours', 'an application the internet reaches only through a VPN (on it, its zone, or every untrusted path in front) is no internet-facing neighbour: staff signed in to the VPN reach it'),
+  ...flowRetirements(['no-timeouts-external'], 'no-cascade-call', 'a build pipeline\'s calls to a provider and interactive sessions or file transfers (ssh, sftp, rdp...) stall no request handler: a failed step fails the build or the session, as no-circuit-breaker already held'),
+  ...flowRetirements(['no-circuit-breaker'], 'provider-call', 'a call to someone else\'s service (an external element or `type: third-party`, wherever the model draws it, a DMZ too) is no-timeouts-external\'s finding: one finding per caller, with the provider\'s own limits as advice'),
 ];
 
 /** What a release's change makes of one triage entry that matches no threat. */
@@ -285,6 +366,7 @@ function oldKeyIndex(result: AnalysisResult, migrations: readonly KeyMigration[]
 function movedKeys(result: AnalysisResult, m: MovedKeys): KeyChange[] {
   if (m.resolve === 'endpoint-to-element') return endpointsToElement(result, m);
   if (m.resolve === 'proxy-to-application') return proxyToApplication(result, m);
+  if (m.resolve === 'same-component') return sameComponent(result, m);
   const flows = new Map<string, Flow>(result.flows.map((f) => [f.id, f]));
   const out: KeyChange[] = [];
   for (const t of result.threats) {
@@ -333,9 +415,22 @@ function proxyToApplication(result: AnalysisResult, m: MovedKeys): KeyChange[] {
   return out;
 }
 
+/** `same-component`: the old rule's key (`from`) on the component each threat of the rule names, when not reported now. */
+function sameComponent(result: AnalysisResult, m: MovedKeys): KeyChange[] {
+  const reported = new Set(result.threats.map((t) => t.key));
+  const out: KeyChange[] = [];
+  for (const t of result.threats) {
+    if (t.ruleId !== m.rule || m.from === undefined) continue;
+    const oldKey = `${m.from}${t.key.slice(m.rule.length)}`;
+    if (!reported.has(oldKey)) out.push({ kind: 'moved', migration: m, oldKey, newKey: t.key });
+  }
+  return out;
+}
+
 /** `signed-webhook`: the old keys of the rule on every endpoint where it no longer reports by design. */
 function retiredKeys(result: AnalysisResult, m: RetiredKeys): KeyChange[] {
   if (m.when === 'forgeable-key') return forgeableKeyKeys(result, m);
+  if (m.when === 'unpinnable-call') return unpinnableCallKeys(result, m);
   if (isFlowCase(m.when)) return flowCaseKeys(result, m, m.when);
   if (m.when !== 'signed-webhook') return retiredCaseKeys(result, m, m.when);
   const reported = new Set(result.threats.map((t) => t.key));
@@ -364,6 +459,25 @@ function forgeableKeyKeys(result: AnalysisResult, m: RetiredKeys): KeyChange[] {
       const oldKey = `${m.rule}@${e.id}`;
       if ((e.id === t.component || named.has(displayPath(e.at))) && !reported.has(oldKey)) out.push({ kind: 'retired', migration: m, oldKey });
     }
+  }
+  return out;
+}
+
+/**
+ * `unpinnable-call`: the old per-flow keys of mobile-certificate-pinning on a mobile app's calls it no longer asks
+ * to pin (transport.ts unpinnableCall), when not reported now.
+ */
+function unpinnableCallKeys(result: AnalysisResult, m: RetiredKeys): KeyChange[] {
+  const reported = new Set(result.threats.map((t) => t.key));
+  const byId = new Map(result.elements.map((e) => [e.id, e]));
+  let ctx: AnalysisContext | undefined;
+  const out: KeyChange[] = [];
+  for (const f of result.flows) {
+    const from = byId.get(f.from);
+    const to = byId.get(f.to);
+    const oldKey = `${m.rule}@${f.id}`;
+    if (from === undefined || to === undefined || !from.traits.includes('mobile') || reported.has(oldKey)) continue;
+    if (unpinnableCall((ctx ??= resultContext(result)), f, to)) out.push({ kind: 'retired', migration: m, oldKey });
   }
   return out;
 }
@@ -460,10 +574,11 @@ export const migrateCommand = (modelFile: string): string => `threatmap triage $
 export type RetiredCase = EndpointCase | ElementCase;
 type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check' | 'admin-api-route'
   | 'gate-auth' | 'read-only-upload-path' | 'token-auth-route' | 'user-supplied' | 'served-object-check' | 'served-authentication'
-  | 'declared-behind' | 'login-mfa' | 'webhook-subscription' | 'upstream-mfa' | 'one-object-export';
+  | 'declared-behind' | 'login-mfa' | 'webhook-subscription' | 'upstream-mfa' | 'one-object-export' | 'token-exchange-route' | 'deploy-path-route';
 type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller' | 'vendor-idp' | 'iam-broker' | CapabilityCase
   | 'provider-encrypted' | 'token-auth-element' | 'managed-gateway' | 'pull-deployer' | 'route-role-checks' | 'staff-behind-edge' | 'stores-documents'
-  | 'no-firmware-delivery' | 'vendor-page-server' | 'iam-cloud-store' | 'secrets-vault' | 'log-records-only' | 'shipped-to-sinks';
+  | 'no-firmware-delivery' | 'vendor-page-server' | 'iam-cloud-store' | 'secrets-vault' | 'log-records-only' | 'shipped-to-sinks'
+  | 'token-exchange-element' | 'package-reads-only' | 'deploy-path' | 'pipeline-trigger' | 'no-browser-origin' | 'no-http' | 'vpn-neighbours';
 /** Processes whose tech brings the trait of a capability (session 18): not reported on the trait alone any more. */
 type CapabilityCase = 'xml-capability' | 'template-capability' | 'deserialization-capability' | 'content-input';
 /** A function declaration, not a table: KEY_MIGRATIONS calls it (through retiredS17) while the module loads. */
@@ -473,7 +588,8 @@ function isElementCase(when: RetiredCase): when is ElementCase {
     || when === 'vendor-idp' || when === 'iam-broker' || when === 'provider-encrypted' || when === 'token-auth-element' || when === 'managed-gateway'
     || when === 'pull-deployer' || when === 'route-role-checks' || when === 'staff-behind-edge' || when === 'stores-documents'
     || when === 'no-firmware-delivery' || when === 'vendor-page-server' || when === 'iam-cloud-store' || when === 'secrets-vault'
-    || when === 'log-records-only' || when === 'shipped-to-sinks';
+    || when === 'log-records-only' || when === 'shipped-to-sinks' || when === 'token-exchange-element' || when === 'package-reads-only'
+    || when === 'deploy-path' || when === 'pipeline-trigger' || when === 'no-browser-origin' || when === 'no-http' || when === 'vpn-neighbours';
 }
 
 /** A retirement of session 17. A function declaration: KEY_MIGRATIONS, above, calls it while the module loads. */
@@ -495,6 +611,31 @@ const ENUMERABLE_KINDS: ReadonlySet<string> = new Set(['register', 'login', 'pas
 const tokenAuthRoute = (ep: Endpoint): boolean =>
   ep.kind === 'api' && !ep.public && ep.authAt === undefined && inferEndpointKind(ep.route, ep.methods) === 'login'
   && defaultEndpointKind(ep.route, ep.methods, ep.auth) === 'api';
+
+/** Session 22's program credentials: a token route stating one as its own auth was a plain call already then. */
+const S22_TOKEN_CREDENTIALS: ReadonlySet<string> = new Set(['jwt', 'mtls', 'hmac', 'iam', 'ssh-key']);
+
+/**
+ * Session 24: a route named for a token or session that normalize.ts notLoginByToken makes a plain call for what
+ * session 22 did not read (an exchange by name, an ID token taken, `auth: oidc`), or a session route on an
+ * element whose users sign in at an identity provider (facts.ts exchangesProviderSignIn).
+ */
+const tokenExchangeRoute = (ep: Endpoint, e: Element, ctx: Context): boolean => {
+  const named = inferEndpointKind(ep.route, ep.methods);
+  if (named !== 'login') return false;
+  if (ep.kind === 'login') return exchangesProviderSignIn(ctx(), e, ep);
+  return ep.kind === 'api' && ep.authAt === undefined && !S22_TOKEN_CREDENTIALS.has(ep.auth)
+    && notLoginByToken('login', ep.route, ep.authAt === undefined ? ep.auth : undefined, ep.accepts) === 'api';
+};
+
+/** Session 24 (exposure): flows of a pipeline over the cloud provider's management API, which deploy code. */
+const deployFlow = (f: Flow, byId: ReadonlyMap<string, Element>): boolean => f.protocol === 'cloud-api' && byId.get(f.from)?.type === 'ci-cd';
+
+/** Session 24 (exposure): an element a pipeline deploys to over the management API, or one such an element calls. */
+function behindDeployFlow(inFlows: readonly Flow[], byId: ReadonlyMap<string, Element>, ctx: Context): boolean {
+  if (inFlows.some((f) => deployFlow(f, byId))) return true;
+  return inFlows.some((f) => ctx().graph.inFlows(f.from).some((g) => deployFlow(g, byId)));
+}
 
 /** Session 22: a route whose path says files but whose methods send none (reads, DELETE), so no upload now. */
 const readOnlyUploadPath = (ep: Endpoint): boolean =>
@@ -542,6 +683,11 @@ const ENDPOINT_RETIRED: Record<EndpointCase, (ep: Endpoint, e: Element, assets: 
   'webhook-subscription': (ep) => ep.kind === 'api' && namesWebhooks(ep.route) && inferEndpointKind(ep.route, ep.methods) === 'webhook',
   // Session 23: a route naming one export or download (normalize.ts namesOneExport) is a plain call.
   'one-object-export': (ep) => ep.kind !== 'export' && namesOneExport(ep.route),
+  'token-exchange-route': (ep, e, _assets, ctx) => tokenExchangeRoute(ep, e, ctx),
+  'deploy-path-route': (_ep, e, _assets, ctx) => {
+    const byId = ctx().graph.elements;
+    return behindDeployFlow(ctx().graph.inFlows(e.id), byId, ctx);
+  },
 };
 
 /**
@@ -595,6 +741,26 @@ const ELEMENT_RETIRED: Record<ElementCase, (e: Element, inFlows: readonly Flow[]
     const shipped = onlyShippedToSinks(ctx(), e);
     return confidential.every((a) => shipped.has(a.id));
   },
+  // Session 24: an element whose only enumerable routes exchange a sign-in made elsewhere (token-exchange-route).
+  'token-exchange-element': (e, _inFlows, _byId, ctx) => e.endpoints.some((ep) => tokenExchangeRoute(ep, e, ctx))
+    && !e.endpoints.some((ep) => ENUMERABLE_KINDS.has(ep.kind) && !exchangesProviderSignIn(ctx(), e, ep)),
+  // Session 24 (supply): a pipeline whose calls into our elements only download packages (supply-chain.ts isDeploy).
+  'package-reads-only': (e, _inFlows, _byId, ctx) => {
+    if (e.type !== 'ci-cd') return false;
+    const out = ctx().graph.outFlows(e.id).filter((f) => f.to !== e.id);
+    return out.some((f) => ctx().graph.elements.get(f.to)?.kind !== 'external') && out.every((f) => !isDeploy(ctx(), e, f));
+  },
+  'deploy-path': (_e, inFlows, byId, ctx) => behindDeployFlow(inFlows, byId, ctx),
+  // Session 24 (auth2): a code host's trigger of a pipeline, which declares no open webhook route.
+  'pipeline-trigger': (e) => e.type === 'ci-cd',
+  // Session 24 (perimeter): what a browser never calls over HTTP, what takes no HTTP, a zone reached through a VPN.
+  'no-browser-origin': (e, _inFlows, _byId, ctx) => e.kind === 'process' && !browserReached(ctx(), e),
+  'no-http': (e, _inFlows, _byId, ctx) => !takesHttp(ctx(), e),
+  'vpn-neighbours': (e, _inFlows, byId, ctx) => {
+    if (e.kind !== 'store' || e.boundary === undefined) return false;
+    const facing = [...byId.values()].filter((n) => n.kind === 'process' && n.boundary === e.boundary && ctx().exposure(n.id) === 'internet');
+    return facing.length > 0 && facing.every((n) => ctx().elementHas(n, 'vpn'));
+  },
   // Session 22: each admin route the element declares checks the caller's role itself.
   'route-role-checks': (e) => e.endpoints.some((ep) => ep.kind === 'admin') && e.endpoints.every((ep) => ep.kind !== 'admin' || ep.controls.includes('authorization')),
 };
@@ -641,9 +807,10 @@ function resultContext(result: AnalysisResult): AnalysisContext {
 }
 
 /** Flow cases of session 19 (rules-imp): flows a rule no longer counts by design. */
-type FlowCase = 'person-own-device' | 'no-cascade-call' | 'ssh-key-call' | 'managed-gateway-call';
+type FlowCase = 'person-own-device' | 'no-cascade-call' | 'ssh-key-call' | 'managed-gateway-call' | 'provider-call';
 function isFlowCase(when: RetiredKeys['when']): when is FlowCase {
-  return when === 'person-own-device' || when === 'no-cascade-call' || when === 'ssh-key-call' || when === 'managed-gateway-call';
+  return when === 'person-own-device' || when === 'no-cascade-call' || when === 'ssh-key-call' || when === 'managed-gateway-call'
+    || when === 'provider-call';
 }
 
 const FLOW_RETIRED: Record<FlowCase, (f: Flow, from: Element, to: Element) => boolean> = {
@@ -653,6 +820,8 @@ const FLOW_RETIRED: Record<FlowCase, (f: Flow, from: Element, to: Element) => bo
   'ssh-key-call': (f, from, to) => from.kind === 'process' && to.kind === 'process' && sshKeyCall(f, to),
   // Session 22: a managed API gateway's calls end at its own integration timeout.
   'managed-gateway-call': (f, from) => f.synchronous && managedGateway(from),
+  // Session 24 (dual): a call to a provider is no-timeouts-external's wherever the model draws the provider.
+  'provider-call': (f, _from, to) => f.synchronous && isProvider(to),
 };
 
 /** One retirement per rule, for the flows a flow case leaves out. A function declaration: KEY_MIGRATIONS calls it while the module loads. */

@@ -70,7 +70,7 @@ elements:
     handles: [b]
     endpoints:
       /orders: {}
-      /status: { public: true, callers: [someone-else] }
+      /catalog: { public: true, callers: [someone-else] }
   someone-else: { type: user, in: internet }
 flows:
   - partner -> hook: { protocol: https, endpoint: POST /hook }
@@ -78,7 +78,7 @@ flows:
 `);
     const webhook = pathOf(r, 'a').hops[0];
     assert.deepEqual([webhook.endpoint, webhook.auth, webhook.authenticated], ['hook:POST /hook', 'none', true]);
-    // /status is public, but only `someone-else` may call it: the partner's call can land only on /orders.
+    // /catalog is public, but only `someone-else` may call it: the partner's call can land only on /orders.
     assert.deepEqual(pathOf(r, 'b').hops.map((h) => [h.flow, h.authenticated]), [['partner->api', true]]);
     const open = analyzeText(`${HEADER}assets:
   b: { name: Reached through the API, classification: internal }
@@ -91,12 +91,12 @@ elements:
     handles: [b]
     endpoints:
       /orders: {}
-      /status: { public: true }
+      /catalog: { public: true }
 flows:
   - partner -> api: https
 `);
     assert.equal(pathOf(open, 'b').hops[0].authenticated, false, 'a call naming no endpoint can land on the public one');
-    assert.equal(pathOf(open, 'b').hops[0].openAt, 'api:/status', 'and the hop names it');
+    assert.equal(pathOf(open, 'b').hops[0].openAt, 'api:/catalog', 'and the hop names it');
     assert.equal(pathOf(r, 'b').hops[0].openAt, undefined, 'an authenticated hop names none');
     assert.equal(pathOf(open, 'b').unauthenticatedHops, 1);
   });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, it, type TestContext } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { discoverCompose } from '../../src/import/compose.js';
-import { type Draft, draftToYaml, mergeDrafts, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
+import { type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts } from '../../src/import/draft.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
 import { flowOf, flowSet } from './draft-helpers.js';
@@ -112,7 +112,7 @@ describe('corpus: OWASP crAPI docker-compose.yml', () => {
       ['crapi-identity', 'crapi-community', 'crapi-workshop', 'crapi-web', 'postgresdb', 'mongodb', 'mailhog', 'api.mypremiumdealership.com']);
     const { model } = analyzeDraft(draft);
     assert.deepEqual(kinds(model), {
-      clients: 'external', 'crapi-identity': 'process', 'crapi-community': 'process', 'crapi-workshop': 'process', 'crapi-web': 'process',
+      'host-clients': 'external', 'crapi-identity': 'process', 'crapi-community': 'process', 'crapi-workshop': 'process', 'crapi-web': 'process',
       postgresdb: 'store', mongodb: 'store', mailhog: 'process', 'api.mypremiumdealership.com': 'process',
     });
   });
@@ -138,16 +138,22 @@ describe('corpus: OWASP crAPI docker-compose.yml', () => {
     assert.ok(!draft.flows.some((f) => f.to.includes('example.com')));       // SMTP_HOST=smtp.example.com is no service
   });
 
-  it('crapi-web and mailhog are published on the loopback address unless LISTEN_IP says otherwise, so from outside; no secret reaches the model', (t) => {
+  // Session 24: the draft follows LISTEN_IP's default (127.0.0.1), local clients only, with a check per service for a
+  // deployment that sets it to a public address; before, these were outside clients (and mailhog a Critical exposed mail catcher).
+  it('crapi-web and mailhog are published on the loopback address unless LISTEN_IP says otherwise: local clients, and a check each; no secret reaches the model', (t) => {
     const draft = draftOf(t, 'crapi.docker-compose.yml');
     if (!draft) return;
-    assert.deepEqual(flowSet(draft).filter((f) => f.startsWith('clients') || f.startsWith('local')), ['clients -> crapi-web', 'clients -> crapi-web', 'clients -> mailhog']);
-    const web = draft.flows.filter((f) => f.to === 'crapi-web' && f.from === OUTSIDE_CLIENTS);
+    assert.deepEqual(flowSet(draft).filter((f) => f.startsWith('clients') || f.startsWith('local')), ['local -> crapi-web', 'local -> crapi-web', 'local -> mailhog']);
+    const web = draft.flows.filter((f) => f.to === 'crapi-web' && f.from === HOST_CLIENTS);
     assert.deepEqual(web.map((f) => [f.protocol, f.port]), [['http', 8888], ['https', 8443]]);
     for (const f of web) assert.ok(f.evidence.every((e) => e.provenance.note!.includes('loopback unless LISTEN_IP is set')), f.evidence.map((e) => e.provenance.note).join());
+    assert.deepEqual(draft.limits.filter((l) => l.includes('${LISTEN_IP}')), [
+      'Check: crapi.docker-compose.yml:157 service crapi-web publishes on ${LISTEN_IP} (default 127.0.0.1): if a deployment sets it to a public address, crapi-web is reachable from outside (ports 8888:80, 8443:443); the draft follows the default, local clients only',
+      'Check: crapi.docker-compose.yml:237 service mailhog publishes on ${LISTEN_IP} (default 127.0.0.1): if a deployment sets it to a public address, mailhog is reachable from outside (port 8025:8025); the draft follows the default, local clients only',
+    ]);
     const { text, loaded, result } = analyzeDraft(draft);
     for (const secret of ['crapisecretpassword', 'passw0rd', 'xxxxxxxxxxxxxx']) assert.ok(!text.includes(secret), secret);
-    assert.deepEqual(loaded.diagnostics.map((d) => `${d.code} ${d.path}`), ['untyped-caller elements.clients']);
-    assert.ok(result.threats.some((x) => x.stride === 'I' && /injection/i.test(x.title)));
+    assert.deepEqual(loaded.diagnostics.map((d) => `${d.code} ${d.path}`), ['untyped-caller elements.host-clients']);
+    assert.ok(!result.threats.some((x) => x.ruleId === 'exposed-mail-catcher'), 'mailhog is on the loopback address, as its file advises');
   });
 });

@@ -59,7 +59,7 @@ describe('corpus: crAPI openapi spec', () => {
     assert.equal(r.servers[0].url, 'http://localhost:8888');
   });
 
-  it('with the crAPI compose file: the spec lands on crapi-web, the proxy publishing port 8888, and its endpoints on the services behind it; analyze finds endpoint threats there', (t) => {
+  it('with the crAPI compose file: the spec lands on crapi-web, the proxy publishing port 8888, and its endpoints on the services behind it; analyze finds endpoint threats there, credential stuffing once the login is published beyond the host', (t) => {
     const r = spec(t, 'openapi/crapi-openapi-spec.json');
     const compose = read(t, 'compose/crapi.docker-compose.yml');
     if (!r || compose === undefined) return;
@@ -81,11 +81,23 @@ describe('corpus: crAPI openapi spec', () => {
     const endpoints = (id: string) => loaded.model!.elements.find((e) => e.id === id)!.endpoints;
     assert.deepEqual(['crapi-web', 'crapi-identity', 'crapi-community', 'crapi-workshop'].map((id) => endpoints(id).length), [0, 22, 6, 16]);
     assert.equal(endpoints('crapi-identity').filter((e) => e.public).length, 7);
-    const result = analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics });
-    const stuffing = result.threats.filter((th) => th.ruleId === 'credential-stuffing').map((th) => th.endpoint ?? th.component);
-    assert.ok(stuffing.some((s) => String(s).includes('crapi-identity:POST /identity/api/auth/login')), JSON.stringify(stuffing));
+    // crapi-web publishes on ${LISTEN_IP:-127.0.0.1}: the draft follows the default (local clients only), and a
+    // check says what setting the variable opens.
+    assert.ok(c.checks.some((ch) => /\$\{LISTEN_IP\} \(default 127\.0\.0\.1\).*ports 8888:80, 8443:443/.test(ch.message)), JSON.stringify(c.checks));
+    const stuffingOn = (result: ReturnType<typeof analyze>) => result.threats.filter((th) => th.ruleId === 'credential-stuffing').map((th) => th.endpoint ?? th.component);
+    const local = analyze(loaded.model, { source: loaded.source, diagnostics: loaded.diagnostics });
+    assert.deepEqual(stuffingOn(local), [], 'nobody outside the host reaches the login');
     // crAPI's API5 flaw: any user may call DELETE /identity/api/v2/admin/videos/{video_id}.
-    assert.deepEqual(result.threats.filter((th) => th.ruleId === 'missing-authorization').map((th) => th.component), ['crapi-identity', 'crapi-workshop']);
+    assert.deepEqual(local.threats.filter((th) => th.ruleId === 'missing-authorization').map((th) => th.component), ['crapi-identity', 'crapi-workshop']);
+
+    // Deployed with LISTEN_IP=0.0.0.0, the login faces the outside: credential stuffing.
+    const published = discoverCompose(compose.replaceAll('${LISTEN_IP:-127.0.0.1}:', '0.0.0.0:'), 'crapi.docker-compose.yml', { project: 'crapi' });
+    const publishedDraft = mergeDrafts([published.draft, r.draft]);
+    placeApi(publishedDraft, r, ['openapi']);
+    const open = loadModel(draftToYaml(publishedDraft, { output: 'threatmap.yaml' }), 'threatmap.yaml');
+    assert.ok(open.model && !hasErrors(open.diagnostics), formatDiagnostics(open.diagnostics));
+    const stuffing = stuffingOn(analyze(open.model, { source: open.source, diagnostics: open.diagnostics }));
+    assert.ok(stuffing.some((s) => String(s).includes('crapi-identity:POST /identity/api/auth/login')), JSON.stringify(stuffing));
   });
 });
 

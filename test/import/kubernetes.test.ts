@@ -126,7 +126,8 @@ describe('discoverKubernetes: Services', () => {
     const ids = Object.fromEntries(draft.elements.map((e) => [e.key, e.id]));
     const pairs = draft.flows.map((f) => `${ids[f.from]} -> ${ids[f.to]}`).sort();
     // Both namespaces have a `db`: alpha's api reaches its own, and beta's api names alpha's in full.
-    assert.deepEqual(pairs, ['api-alpha -> db', 'api-beta -> db']);
+    // Nothing names beta's own `db`, and no NetworkPolicy guards it: the cluster's other pods stand in as its caller.
+    assert.deepEqual(pairs, ['api-alpha -> db', 'api-beta -> db', 'cluster-workloads -> db.beta']);
     assert.equal(draft.elements.find((e) => e.id === 'db')?.boundary, 'namespace:alpha');
     const { draft: other } = discoverKubernetesFiles([{ file: 'a.yaml', text: objects('alpha', 'db') }, { file: 'b.yaml', text: objects('beta', 'db') }]);
     const otherIds = Object.fromEntries(other.elements.map((e) => [e.key, e.id]));
@@ -141,7 +142,8 @@ describe('discoverKubernetes: Services', () => {
     const service = (type: string, extra = '') => `${deployment('p', 'app: p')}---\napiVersion: v1\nkind: Service\nmetadata: { name: p }\nspec:\n  type: ${type}\n  selector: { app: p }\n${extra}  ports:\n    - port: 80\n      nodePort: 30080\n`;
     const nodePort = discoverKubernetes(service('NodePort'), 'p.yaml').draft;
     assert.deepEqual([flowSet(nodePort), flow(nodePort, 'clients', 'p').port, flow(nodePort, 'clients', 'p').protocol], [['clients -> p'], 30080, 'http']);
-    assert.deepEqual(flowSet(discoverKubernetes(service('ClusterIP'), 'p.yaml').draft), []);
+    // No outside caller: only the cluster's other pods, as nothing names the Service and no NetworkPolicy guards it.
+    assert.deepEqual(flowSet(discoverKubernetes(service('ClusterIP'), 'p.yaml').draft), ['(cluster workloads) -> p']);
     assert.deepEqual(flowSet(discoverKubernetes(service('ClusterIP', '  externalIPs: [203.0.113.7]\n'), 'p.yaml').draft), ['clients -> p']);
     const lb = discoverKubernetes(service('LoadBalancer'), 'p.yaml').draft;
     assert.equal(flow(lb, 'clients', 'p').port, 80);

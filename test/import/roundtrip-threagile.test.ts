@@ -244,17 +244,18 @@ describe('Threagile round trip: a technical asset\'s id changed, a link deleted 
   });
 
   it('a link deleted with a decision on a rule\'s threat of it: the decision is kept, and the summary says it may be stale', () => {
-    // A threat that sits on the link itself: a mobile app that does not pin the API's certificate.
-    const model = replaceOnce(replaceOnce(SHOP, '    in: provider\n', '    in: provider\n  mobile: { name: Mobile app, tech: mobile-app }\n'),
-      '\nthreats:', '  - mobile -> api: { protocol: https, auth: jwt }\n\nthreats:');
-    const triage = `${SHOP_TRIAGE}  mobile-certificate-pinning@mobile->api: { status: accepted, reason: pinned in the app }\n`;
+    // A threat that sits on the link itself: the API sends customer PII to an analytics provider. (A mobile app's
+    // unpinned certificates were this example until they became one finding per app, keyed on the app.)
+    const model = replaceOnce(replaceOnce(SHOP, '    in: provider\n', '    in: provider\n  analytics: { name: Analytics, type: third-party, in: provider }\n'),
+      '\nthreats:', '  - api -> analytics: { protocol: https, auth: api-key, data: [pii] }\n\nthreats:');
+    const triage = `${SHOP_TRIAGE}  third-party-data-sharing@api->analytics: { status: accepted, reason: the contract covers it }\n`;
     const r = roundTrip('threagile', model, triage);
     assert.deepEqual(r.differences, [], r.differences.join('\n'));
     const doc = parseDocument(r.exported, { version: '1.1' });
-    doc.deleteIn(['technical_assets', 'Mobile app', 'communication_links', 'to API servers']);
+    doc.deleteIn(['technical_assets', 'API servers', 'communication_links', 'to Analytics']);
     const imported = importThreagile(doc.toString({ lineWidth: 0 }), 'edited.threagile.yaml');
     assert.ok(imported.text, formatDiagnostics(imported.diagnostics));
-    assert.ok(imported.summary?.notes.includes('decision on "Mobile app does not pin API servers\' certificate" (TM-686f889e, accepted): its communication link mobile>to-api-servers'
+    assert.ok(imported.summary?.notes.includes('decision on "Customer PII sent to Analytics" (TM-b622bb6c, accepted): its communication link api>to-analytics'
       + ' is gone from the file; kept in the triage file, where `analyze` reports it stale if the threat went with the link'), imported.summary?.notes.join('\n'));
     assert.doesNotMatch(r.model, /is gone from the file/);
   });

@@ -263,11 +263,11 @@ describe('OTM export', () => {
     assert.deepEqual(on, msDoc.dataflows.map((f) => f.id).filter((id) => mesh.flows.includes(id)));
     assert.ok(!msDoc.components.some((c) => c.threats?.some((i) => i.threat === mesh.uid)));
     // A flow's own threat sits on that dataflow.
-    const r = analyzeText('threatmap: 1\nsystem: { name: App }\nelements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> api: { protocol: https, auth: jwt }\n');
+    const r = analyzeText('threatmap: 1\nsystem: { name: App }\nassets:\n  pii: { type: pii, classification: confidential }\nelements:\n  user: { tech: browser }\n  app: { type: api }\n  crm: { type: third-party }\nflows:\n  - user -> app: https\n  - app -> crm: { protocol: https, data: [pii] }\n');
     const flowThreat = r.threats.find((t) => t.componentKind === 'flow')!;
-    assert.equal(flowThreat.component, 'app->api');
+    assert.equal(flowThreat.component, 'app->crm');
     const doc = parseOtm(r);
-    assert.deepEqual(doc.dataflows.find((f) => f.id === 'app->api')!.threats?.map((i) => i.threat), [flowThreat.uid]);
+    assert.deepEqual(doc.dataflows.find((f) => f.id === 'app->crm')!.threats?.map((i) => i.threat), [flowThreat.uid]);
     assertReferences(doc);
   });
 

@@ -435,14 +435,14 @@ describe('Threagile export', () => {
     assert.deepEqual(Object.keys(m.technical_assets['<<'].communication_links), ['!!']);
     assert.deepEqual(Object.keys(m.technical_assets['<< (y)'].communication_links), ['!!']);
     // A flow's threat names its link by the derived id, and the link's source.
-    const mail = analyzeText('threatmap: 1\nsystem: { name: App }\nelements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> api: { protocol: https, auth: jwt }\n');
+    const mail = analyzeText('threatmap: 1\nsystem: { name: App }\nassets:\n  pii: { type: pii, classification: confidential }\nelements:\n  user: { tech: browser }\n  app: { type: api }\n  crm: { type: third-party }\nflows:\n  - user -> app: https\n  - app -> crm: { protocol: https, data: [pii] }\n');
     const flowThreat = mail.threats.find((t) => t.componentKind === 'flow')!;
-    assert.equal(flowThreat.component, 'app->api');
+    assert.equal(flowThreat.component, 'app->crm');
     const mm = exported(mail);
     assert.deepEqual(threagileProblems(mm), []);
     const [[, x, c]] = risksOf(mm).filter(([title]) => title.endsWith(`(${flowThreat.uid})`));
-    assert.deepEqual([x.most_relevant_technical_asset, x.most_relevant_communication_link], ['app', 'app>to-api']);
-    assert.equal(synthetic(c.id, x), `${flowThreat.ruleId}@app@app>to-api`);
+    assert.deepEqual([x.most_relevant_technical_asset, x.most_relevant_communication_link], ['app', 'app>to-crm']);
+    assert.equal(synthetic(c.id, x), `${flowThreat.ruleId}@app@app>to-crm`);
   });
 
   it('writes each threat as a risk: severity, likelihood, impact, breach, most relevant ids, synthetic ids', () => {

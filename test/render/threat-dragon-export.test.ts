@@ -341,7 +341,7 @@ describe('Threat Dragon export: threats', () => {
     const ids = on.map((c) => c.data.threats.find((y) => uidIn(y) === mesh.uid)!.id);
     assert.equal(new Set(ids).size, ids.length, 'one threat id per place');
 
-    const r = analyzeText('threatmap: 1\nsystem: { name: App }\nelements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> api: { protocol: https, auth: jwt }\n');
+    const r = analyzeText('threatmap: 1\nsystem: { name: App }\nassets:\n  pii: { type: pii, classification: confidential }\nelements:\n  user: { tech: browser }\n  app: { type: api }\n  crm: { type: third-party }\nflows:\n  - user -> app: https\n  - app -> crm: { protocol: https, data: [pii] }\n');
     const flowThreat = r.threats.find((t) => t.componentKind === 'flow')!;
     assert.deepEqual(holders(flowThreat.uid!, parseTd(r)).map((c) => c.shape), ['flow']);
   });

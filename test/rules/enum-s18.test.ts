@@ -47,9 +47,10 @@ describe('account-enumeration: one threat per element, naming each endpoint', ()
 
   it('is rated at the worst endpoint: High when any one is reachable from the internet', () => {
     assert.equal(threat(r, 'account-enumeration@api').likelihood.level, 'High');
-    // Only the login is reachable from the internet (the others only by the internal admin tool).
-    const mixed = analyzeText(AUTH_API.replace('POST /register: { public: true }', 'POST /register: { public: true, callers: [tool] }')
-      .replace('POST /password/forgot: { public: true }', 'POST /password/forgot: { public: true, callers: [tool] }')
+    // Only the login is reachable from the internet (the others only by the internal admin tool, which an
+    // allow-list on each route enforces: `callers` alone state intent and restrict no one).
+    const mixed = analyzeText(AUTH_API.replace('POST /register: { public: true }', 'POST /register: { public: true, callers: [tool], controls: [ip-allowlist] }')
+      .replace('POST /password/forgot: { public: true }', 'POST /password/forgot: { public: true, callers: [tool], controls: [ip-allowlist] }')
       .replace('  browser: { tech: browser }\n', '  browser: { tech: browser }\n  tool: { type: service }\n'));
     const t = threat(mixed, 'account-enumeration@api');
     assert.equal(t.likelihood.level, 'High');

@@ -47,10 +47,13 @@ describe('insider-data-access', () => {
 });
 
 describe('session-hijacking', () => {
-  const text = (callers: string) => model(`boundaries:\n  corp: { trust: internal }\nelements:\n  visitor: { tech: browser }\n  clerk: { type: user, in: corp }\n  api:\n    type: api\n    auth: jwt\n    controls: [token-validation]\n    endpoints:\n      /desk: { auth: session-cookie, callers: [${callers}] }\n      /orders: {}\nflows:\n  - visitor -> api: https\n  - clerk -> api: https\n`);
+  // `callers` restrict who reaches /desk only where something enforces them: here an allow-list on the route.
+  const text = (callers: string) => model(`boundaries:\n  corp: { trust: internal }\nelements:\n  visitor: { tech: browser }\n  clerk: { type: user, in: corp }\n  api:\n    type: api\n    auth: jwt\n    controls: [token-validation]\n    endpoints:\n      /desk: { auth: session-cookie, callers: [${callers}], controls: [ip-allowlist] }\n      /orders: {}\nflows:\n  - visitor -> api: https\n  - clerk -> api: https\n`);
 
   it('does not fire when only internal callers reach the endpoints that take the cookie', () => {
     assert.deepEqual(threatsOf(text('clerk'), 'session-hijacking'), []);
+    // Without the allow-list the visitor's flow, which names no endpoint, reaches /desk too.
+    assert.deepEqual(threatsOf(text('clerk').replace(', controls: [ip-allowlist] }', ' }'), 'session-hijacking').map((t) => t.key), ['session-hijacking@api']);
   });
 
   it('fires when an untrusted caller reaches one of them', () => {
@@ -60,7 +63,7 @@ describe('session-hijacking', () => {
   });
 
   it('asks for the controls only on the endpoints an untrusted zone reaches', () => {
-    const both = model('boundaries:\n  corp: { trust: internal }\nelements:\n  visitor: { tech: browser }\n  clerk: { type: user, in: corp }\n  api:\n    type: api\n    endpoints:\n      /desk: { auth: session-cookie, callers: [clerk] }\n      /account: { auth: session-cookie, controls: [secure-cookies, session-management] }\nflows:\n  - visitor -> api: https\n  - clerk -> api: https\n');
+    const both = model('boundaries:\n  corp: { trust: internal }\nelements:\n  visitor: { tech: browser }\n  clerk: { type: user, in: corp }\n  api:\n    type: api\n    endpoints:\n      /desk: { auth: session-cookie, callers: [clerk], controls: [ip-allowlist] }\n      /account: { auth: session-cookie, controls: [secure-cookies, session-management] }\nflows:\n  - visitor -> api: https\n  - clerk -> api: https\n');
     assert.deepEqual(threatsOf(both, 'session-hijacking'), []);
   });
 });

@@ -458,12 +458,12 @@ export const FIXTURES: RuleFixture[] = [
     model: m(`elements:\n${BROWSER}  app: { type: web-app, auth: session-cookie, controls: [$C] }\nflows:\n  - visitor -> app: https\n`),
   },
   {
-    rule: 'mobile-certificate-pinning', component: 'app->api', control: 'certificate-pinning',
+    rule: 'mobile-certificate-pinning', component: 'app', control: 'certificate-pinning',
     model: m('elements:\n  app: { tech: mobile-app, controls: [$C] }\n  api: { type: api }\nflows:\n  - app -> api: { protocol: https, auth: jwt }\n'),
   },
   {
     // The API's `auth` is how its callers authenticate: the app sends the JWT without restating it on the flow.
-    rule: 'mobile-certificate-pinning', component: 'app->api', control: 'certificate-pinning',
+    rule: 'mobile-certificate-pinning', component: 'app', control: 'certificate-pinning',
     model: m('elements:\n  app: { tech: mobile-app, controls: [$C] }\n  api: { type: api, auth: jwt, endpoints: { /login: { public: true }, /devices: {} } }\nflows:\n  - app -> api: https\n'),
     negatives: [
       { name: 'the app carries only its own API key', model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: api-key }\nflows:\n  - app -> api: https\n') },
@@ -701,6 +701,15 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'insider-data-access', component: 'dev', control: 'audit-logging',
     model: m(`${PII}elements:\n  dev: { type: developer }\n  db: { tech: postgres, stores: [pii], controls: [$C] }\nflows:\n  - dev -> db: postgres+tls\n`),
+  },
+  {
+    // s24: support staff reverse payments in a back office that asks no second person to approve.
+    rule: 'missing-dual-control', component: 'backoffice', control: 'human-approval',
+    model: m('elements:\n  agent: { type: support-staff }\n  backoffice:\n    type: admin-panel\n    auth: oidc\n    controls: [mfa]\n    endpoints:\n      POST /payments/{id}/reverse: { controls: [$C] }\nflows:\n  - agent -> backoffice: https\n'),
+    negatives: [{
+      name: 'a customer\'s refund on an application staff share with customers',
+      model: m('elements:\n  shopper: { type: user }\n  ops: { type: admin }\n  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /orders/{id}/refund: {}\nflows:\n  - shopper -> api: https\n  - ops -> api: https\n'),
+    }],
   },
   // LLM and agents
   {

@@ -120,7 +120,7 @@ describe('verb agreement with plural names (injection, authentication, web, tran
 
   it('mobile-certificate-pinning: the app does (or do) not pin the certificate', () => {
     const model = (name: string) => `elements:\n  app: { name: ${name}, tech: mobile-app }\n  api: { type: api }\nflows:\n  - app -> api: { protocol: https, auth: jwt }\n`;
-    assert.equal(threatOf(model('Phones'), 'mobile-certificate-pinning', 'app->api').title, 'Phones do not pin api\'s certificate');
-    assert.equal(threatOf(model('Phone'), 'mobile-certificate-pinning', 'app->api').title, 'Phone does not pin api\'s certificate');
+    assert.equal(threatOf(model('Phones'), 'mobile-certificate-pinning', 'app').title, 'Phones do not pin api\'s certificate');
+    assert.equal(threatOf(model('Phone'), 'mobile-certificate-pinning', 'app').title, 'Phone does not pin api\'s certificate');
   });
 });

@@ -8,8 +8,8 @@ import { noAuthFact } from './messaging.js';
 import { forwardEvidence, servedEvidence } from './served.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
-  assetList, assetNames, authAskerOf, callAuth, callAuthMethod, endpointMfa, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
-  isUserAgent, itOrThem, perElement, restricted, ruleRuns, sensitiveAssetsOf, signInMfa, signInsUpstream, untrustedPaths, USER_CREDENTIALS,
+  assetList, assetNames, authAskerOf, callAuth, callAuthMethod, endpointMfa, endpointOfFlow, exchangesProviderSignIn, highIntegrity, isBroker, isData, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
+  isUserAgent, itOrThem, perElement, PROVIDER_MFA_TERMS, restricted, ruleRuns, sensitiveAssetsOf, signInMfa, signInsUpstream, untrustedPaths, USER_CREDENTIALS,
 } from './facts.js';
 import { type ForgedToken, signingKeyOf, signingKeys } from './signing-keys.js';
 import { firmwareDelivery, isFirmware } from './supply-chain.js';
@@ -17,7 +17,7 @@ import { agreeing, its, itObject, says, verbFor } from './grammar.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, runsAppCode,
-  TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled, writtenIn,
+  pushTo, TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled, writtenIn,
 } from './helpers.js';
 import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, Outcome } from './types.js';
 
@@ -106,7 +106,7 @@ export const credentialStuffing: EndpointRule = {
   stride: 'S',
   title: 'Credential stuffing and brute force on login',
   description: 'A login endpoint reachable from the internet with neither throttling nor MFA: leaked password lists are replayed at scale.',
-  condition: 'an endpoint of kind `login` reachable from an untrusted zone, without MFA and with fewer than two of `rate-limiting`, `account-lockout`, `captcha`',
+  condition: 'an endpoint of kind `login` reachable from an untrusted zone, without MFA (on it, its element, its boundary or every path in front, or on every flow that can bring a person\'s sign-in to it: naming it or no endpoint, from a caller it allows, not from a store nor with a service\'s own credential (mtls, api-key, hmac, iam, ssh-key); through a forwarding element, on every such flow into that element) and with fewer than two of `rate-limiting`, `account-lockout`, `captcha`; not a session or token route (not named for logging in, stating no `password` or `basic` auth of its own) on an element with a flow to an identity provider: the password is typed at the provider, whose protection it is',
   mitigation: 'Rate limiting and account lockout on login, MFA, and a check of passwords against breach lists.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: STUFFING_CONTROLS,
@@ -116,16 +116,23 @@ export const credentialStuffing: EndpointRule = {
   appliesTo: 'endpoint',
   endpointKinds: ['login'],
   check(ep, element, ctx) {
+    // A session handed out for the provider's token: leaked passwords are tried at the provider's sign-in.
+    if (exchangesProviderSignIn(ctx, element, ep)) return undefined;
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    const present = presentControls(ctx, STUFFING_CONTROLS, element, ep);
+    const present = stuffingControls(ctx, element, ep);
     if (present.includes('mfa') || (present.length >= 2)) {
-      return mitigatedBy(present, endpointComponent(ep), `login is protected by ${present.join(' and ')}`);
+      const how = present.includes('mfa') && !presentControls(ctx, ['mfa'], element, ep).length ? ' (on every sign-in that reaches it)' : '';
+      return mitigatedBy(present, endpointComponent(ep), `login is protected by ${present.join(' and ')}${how}`);
     }
+    // Where some sign-ins state MFA, the ones that do not are the gap: named, as the fix is theirs.
+    const bare = signInFlows(ctx, element, ep);
+    const gaps = bare.some((f) => f.controls.includes('mfa')) ? bare.filter((f) => !f.controls.includes('mfa')) : [];
+    const noMfa = gaps.length ? `no MFA on ${namesAtMost(gaps.map((f) => flowLabel(f, ctx)), TEXT_NAMES, 'other sign-ins')}` : 'no MFA';
     return threat({
       ...endpointComponent(ep),
       title: `Credential stuffing on ${ep.key}`,
-      description: `${ep.key} on ${element.name} accepts passwords ${exposure === 'internet' ? 'from the internet' : 'from untrusted callers through other components'}${present.length ? ` with only ${present[0]}` : ' with no throttling'} and no MFA: leaked credential lists can be replayed against it.`,
+      description: `${ep.key} on ${element.name} accepts passwords ${exposure === 'internet' ? 'from the internet' : 'from untrusted callers through other components'}${present.length ? ` with only ${present[0]}` : ' with no throttling'} and ${noMfa}: leaked credential lists can be replayed against it.`,
       likelihood: internetLikelihood(exposure, 'automated with public tools and leaked password lists'),
       // An account reaches its own traffic, not what the service only forwards (as a hijacked session).
       impact: restricted(sessionAssets(ctx, element)).length
@@ -136,11 +143,57 @@ export const credentialStuffing: EndpointRule = {
         // A lone control in place is cited, and the missing ones are only the others, as the description says.
         ...(present.length ? [evidence(`only ${present[0]} protects ${ep.key}`, ep.at)] : []),
         missingControlEvidence(STUFFING_CONTROLS.filter((c) => !present.includes(c)), element, ep),
+        ...gaps.map((f) => evidence(`${flowLabel(f, ctx)} signs in without MFA`, f.at)),
       ],
       target: endpointTarget(ep, element),
     });
   },
 };
+
+/**
+ * The controls against credential stuffing at a login: on it, its element, its boundary or every path in front;
+ * and MFA where every sign-in that reaches it states it on its flow (as admin-without-mfa counts it).
+ */
+function stuffingControls(ctx: AnalysisContext, element: Element, ep: Endpoint): string[] {
+  const present = presentControls(ctx, STUFFING_CONTROLS, element, ep);
+  if (present.includes('mfa') || !mfaOnSignIns(ctx, element, ep)) return present;
+  return ['mfa', ...present];
+}
+
+/** Credentials a service presents for itself: a call carrying one is no person signing in. */
+const MACHINE_AUTH: ReadonlySet<string> = new Set(['mtls', 'api-key', 'hmac', 'iam', 'ssh-key']);
+
+/**
+ * The flows that can bring a person's sign-in to a login: into its element, naming it or no endpoint, from a
+ * caller it allows; not from a store, nor with a service's own credential.
+ */
+function signInFlows(ctx: AnalysisContext, element: Element, ep: Endpoint): Flow[] {
+  return ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && (f.endpoint === undefined || f.endpoint === ep.id) &&
+    (!ep.callers || ep.callers.includes(f.from)) && canSignIn(ctx, f));
+}
+
+const canSignIn = (ctx: AnalysisContext, f: Flow): boolean => ctx.graph.elements.get(f.from)?.kind !== 'store' && !MACHINE_AUTH.has(f.auth);
+
+/**
+ * Whether every sign-in reaching a login states MFA: on its flow, or, through a forwarding element (CDN, load
+ * balancer, proxy), on every sign-in flow into that element. At least one sign-in must reach it.
+ */
+function mfaOnSignIns(ctx: AnalysisContext, element: Element, ep: Endpoint): boolean {
+  return everySignInHasMfa(ctx, signInFlows(ctx, element, ep), new Set([element.id]));
+}
+
+function everySignInHasMfa(ctx: AnalysisContext, flows: readonly Flow[], seen: Set<string>): boolean {
+  if (flows.length === 0) return false;
+  for (const f of flows) {
+    if (f.controls.includes('mfa')) continue;
+    const src = ctx.graph.elements.get(f.from);
+    if (src === undefined || !isPassThrough(src) || seen.has(src.id)) return false;
+    seen.add(src.id);
+    const before = ctx.graph.inFlows(src.id).filter((g) => g.from !== src.id && canSignIn(ctx, g));
+    if (!everySignInHasMfa(ctx, before, seen)) return false;
+  }
+  return true;
+}
 
 // Either caps the guesses a code can take: a per-client limit, or a lockout of the account after failures.
 const OTP_CONTROLS = ['rate-limiting', 'account-lockout'] as const;
@@ -414,19 +467,22 @@ export const weakAuthentication: FlowRule = {
   stride: 'S',
   title: 'Weak authentication from a less trusted or exposed caller',
   description:
-    'Callers from a less trusted zone, or exposed to the internet, authenticate with HTTP Basic: a static password sent with every request, with no lockout, no MFA and no expiry; one leaked or guessed password is a permanent login.',
-  condition: 'a flow authenticated with `basic` (by the flow, else the endpoint it names, else its target) that enters a zone of higher trust (or comes from an untrusted zone or an element marked `exposed`), into a target without `mfa`, `ip-allowlist` or `vpn` (on the target, its boundary, the flow, or every path in front)',
+    'Callers from a less trusted zone, or exposed to the internet, authenticate with HTTP Basic: a static password sent with every request, with no lockout, no MFA and no expiry; one leaked or guessed password is a permanent login. Likewise remote access (a VPN, remote desktop or shell) from an untrusted zone on a password alone: one phished, reused or sprayed password opens the network behind it.',
+  condition: 'a flow authenticated with `basic` (by the flow, else the endpoint it names, else its target) that enters a zone of higher trust (or comes from an untrusted zone or an element marked `exposed`), into a target without `mfa`, `ip-allowlist` or `vpn` (on the target, its boundary, the flow, or every path in front). Also a network flow from an untrusted zone authenticated with `password` (as above) into remote access: a VPN (a target whose tech, or, for a `gateway`, id or name, names a VPN product, or a `gateway` declaring `vpn` of its own) or a remote desktop or shell (protocol rdp, ssh, vnc or telnet), without `mfa` (on the flow, the target, its boundary, every path in front, or every endpoint the call can land on) or `ip-allowlist` (on the flow or the target; `vpn` counts only in front of a remote desktop or shell, not on the VPN itself); not where the call can land on a login endpoint of the target that credential-stuffing reports (that finding says the login has no MFA)',
   mitigation: 'Replace Basic authentication with tokens from an identity provider (OAuth 2 / OIDC) or mutual TLS for machines; until then restrict the source addresses.',
   action: { text: 'Replace Basic authentication with tokens or mTLS on {targets}' },
   mitigatedBy: WEAK_AUTH_BACKING,
-  references: ['CWE-1390', 'CWE-521', 'CAPEC-49', 'OWASP ASVS V2.1'],
-  rating: 'Likelihood High from an untrusted zone (password spraying with public tools), Medium otherwise (a foothold in the caller, exposed or not); impact Medium, High when the target handles restricted data.',
+  references: ['CWE-1390', 'CWE-521', 'CWE-308', 'CAPEC-49', 'OWASP ASVS V2.1'],
+  rating: 'Likelihood High from an untrusted zone (password spraying with public tools), Medium otherwise (a foothold in the caller, exposed or not); impact Medium, High when the target handles restricted data. For password-only remote access: likelihood Medium (a phished, reused or sprayed password: some skill, as for an administrator\'s single factor); impact High when what lies behind the entry (the elements its flows lead to, onward, with what they handle and what the flows carry) holds restricted data or data of high integrity, Medium otherwise.',
   example: 'elements:\n  partner: { type: third-party }\n  api: { type: api }\nflows:\n  - partner -> api: { protocol: https, auth: basic }',
   appliesTo: 'flow',
-  gate: { auth: [...WEAK_AUTH] },
+  gate: { auth: [...WEAK_AUTH, 'password'] },
   check(flow, ctx) {
+    const method = callAuthMethod(ctx.graph, flow);
+    if (!isNetworkFlow(flow)) return undefined;
+    if (method === 'password') return passwordRemoteAccess(flow, ctx);
     // Basic may be what the target asks every caller for (`auth: basic` on it or the endpoint named), not restated on the flow.
-    if (!WEAK_AUTH.has(callAuthMethod(ctx.graph, flow)) || !isNetworkFlow(flow)) return undefined;
+    if (!WEAK_AUTH.has(method)) return undefined;
     const fromRank = ctx.graph.trustRankOf(flow.from);
     const toRank = ctx.graph.trustRankOf(flow.to);
     if (!(fromRank < toRank || ctx.isUntrustedSource(flow.from))) return undefined;
@@ -463,18 +519,123 @@ export const weakAuthentication: FlowRule = {
   },
 };
 
+/** Remote desktop and shell protocols: a session on the host itself. */
+const REMOTE_SHELLS: ReadonlySet<string> = new Set(['rdp', 'ssh', 'vnc', 'telnet']);
+/** VPN products and the word itself, as a tech or a gateway's id or name gives them. */
+const VPN_WORDS = /(?:^|[^a-z0-9])(?:vpn|openvpn|wireguard|ipsec|fortigate|fortinet|anyconnect|globalprotect|pulse-secure|ivanti-connect|netscaler|citrix-gateway)(?:$|[^a-z0-9])/i;
+
+/** A VPN: its tech names one, or a gateway's id or name does, or a gateway declares `vpn` of its own (it is the VPN). */
+const isVpn = (e: Element): boolean =>
+  VPN_WORDS.test(e.tech ?? '') || (e.type === 'gateway' && (VPN_WORDS.test(e.id) || VPN_WORDS.test(e.name) || e.controls.includes('vpn')));
+
+/**
+ * The endpoints of the target a call can land on: the one it names, else those whose `callers` allow its source.
+ */
+function landingEndpoints(flow: Flow, target: Element): Endpoint[] {
+  if (flow.endpoint !== undefined) return target.endpoints.filter((ep) => ep.id === flow.endpoint);
+  return target.endpoints.filter((ep) => !ep.callers || ep.callers.includes(flow.from));
+}
+
+/**
+ * A password alone opens remote access from an untrusted zone: a VPN, or a remote desktop or shell. What lies
+ * behind it (the restricted or high-integrity data its onward flows reach) rates the impact.
+ */
+function passwordRemoteAccess(flow: Flow, ctx: AnalysisContext): Outcome | undefined {
+  if (!inUntrustedZone(ctx, flow.from)) return undefined;
+  const target = ctx.graph.elements.get(flow.to);
+  const source = ctx.graph.elements.get(flow.from);
+  if (target === undefined || source === undefined || target.kind === 'external') return undefined;
+  const vpn = isVpn(target);
+  const shell = REMOTE_SHELLS.has(flow.protocol);
+  if (!vpn && !shell) return undefined;
+  const landing = landingEndpoints(flow, target);
+  // A login credential-stuffing reports already says it takes passwords with no MFA: one cause, that finding.
+  if (ruleRuns(ctx, credentialStuffing.id) && landing.some((ep) => stuffingReported(ctx, target, ep))) return undefined;
+  const where = { ...elementComponent(target), flows: [flow.id] };
+  const backing: string[] = [];
+  if (flow.controls.includes('mfa') || ctx.elementHas(target, 'mfa') || (landing.length > 0 && landing.every((ep) => ctx.endpointHas(ep, 'mfa')))) backing.push('mfa');
+  if (flow.controls.includes('ip-allowlist') || ctx.elementHas(target, 'ip-allowlist')) backing.push('ip-allowlist');
+  // In front of a remote desktop, a VPN is a gate of its own; on a VPN, `vpn` names what it is.
+  if (!vpn && (flow.controls.includes('vpn') || ctx.elementHas(target, 'vpn'))) backing.push('vpn');
+  if (backing.length) return mitigatedBy(backing, where, `the password is backed by ${backing.join(' and ')}`);
+  const entry = vpn ? 'a VPN' : `a remote ${remoteKind(flow.protocol)} over ${flow.protocol}`;
+  const behind = valuableBehind(ctx, target);
+  const label = flowLabel(flow, ctx);
+  return threat({
+    ...where,
+    title: `Password-only remote access from ${source.name} into ${target.name}`,
+    description: `${label} signs in to ${entry} from an untrusted zone with a password alone: one phished, reused or sprayed password of ${source.name} opens ${behind.length ? `the way to ${assetNames(behind)}` : `${vpn ? 'the network behind it' : 'a session on it'}`} with no second factor.`,
+    // As for an administrator's single factor: a phished or reused password is some skill, not none.
+    likelihood: rated('Medium', 'needs a phished, reused or sprayed password: some skill'),
+    impact: behind.length
+      ? rated('High', `${assetNames(behind)} behind ${target.name} ${isOrAre(behind)} ${valueWords(behind)}`)
+      : rated('Medium', 'the access the account gives: partial exposure'),
+    evidence: [
+      evidence(`${label} authenticates with password from an untrusted zone`, callAuth(ctx, flow).at),
+      evidence(vpn ? `${says(target.name, 'is')} a VPN` : `${label} is a remote ${remoteKind(flow.protocol)}`, vpn ? target.at : flow.at),
+      missingControlEvidence(['mfa'], target),
+    ],
+    mitigation: 'Require MFA for every remote access (phishing-resistant where possible: FIDO2, or a certificate plus a one-time code), give each third party its own account enabled only for its maintenance windows, and restrict the source addresses.',
+    target: target.name,
+  });
+}
+
+const remoteKind = (protocol: string): string => (protocol === 'ssh' || protocol === 'telnet' ? 'shell' : 'desktop');
+
+/** What makes the data behind an entry worth the way in: restricted, of high integrity, or some of each. */
+function valueWords(assets: readonly Asset[]): string {
+  const secret = assets.some((a) => a.classification === 'restricted');
+  const exact = assets.some((a) => a.integrity === 'high');
+  return secret && exact ? 'restricted or of high integrity' : secret ? 'restricted' : 'of high integrity';
+}
+
+/** Whether credential-stuffing reports the login (not mitigated, not a provider's token route, reached from outside). */
+function stuffingReported(ctx: AnalysisContext, element: Element, ep: Endpoint): boolean {
+  if (ep.kind !== 'login' || exchangesProviderSignIn(ctx, element, ep) || !isExposed(endpointExposure(ep, element, ctx))) return false;
+  const present = stuffingControls(ctx, element, ep);
+  return !present.includes('mfa') && present.length < 2;
+}
+
+/**
+ * The restricted or high-integrity data behind a remote-access entry: what the elements its flows lead to, onward
+ * (not into external elements, which are others' systems), handle, and what those flows carry.
+ */
+function valuableBehind(ctx: AnalysisContext, entry: Element): Asset[] {
+  const ids = new Set<string>();
+  const seen = new Set<string>([entry.id]);
+  const queue = [entry.id];
+  while (queue.length > 0) {
+    const id = queue.shift()!;
+    for (const f of ctx.graph.outFlows(id)) {
+      const next = ctx.graph.elements.get(f.to);
+      if (next === undefined || next.kind === 'external') continue;
+      for (const a of ctx.assetsOfFlow(f)) ids.add(a.id);
+      if (seen.has(next.id)) continue;
+      seen.add(next.id);
+      for (const a of ctx.assetsOf(next.id)) ids.add(a.id);
+      queue.push(next.id);
+    }
+  }
+  const assets = assetList(ctx, [...ids]);
+  return assets.filter((a) => isData(a) && (a.classification === 'restricted' || a.integrity === 'high'));
+}
+
 const ADMIN_MFA = ['mfa'] as const;
 /** Keys held on the administrator's device: stolen, not phished or reused. */
 const KEY_AUTH: ReadonlySet<string> = new Set(['mtls', 'ssh-key']);
 
-/** What one factor at an admin endpoint lets an attacker in with, and how likely that is. */
-function adminFactor(ep: Endpoint): { title: string; alone: string; enough: string; likelihood: RatedLevel } {
+/**
+ * What one factor at an admin endpoint lets an attacker in with, and how likely that is; `many` words it for
+ * several routes that take the same factor.
+ */
+function adminFactor(ep: Endpoint, many = false): { title: string; alone: string; enough: string; likelihood: RatedLevel } {
+  const them = many ? 'them' : 'it';
   if (ep.public) {
     return {
       title: `Admin access to ${ep.key} without any credential or MFA`,
       alone: 'nothing but network access',
-      enough: 'anyone who reaches it has administrative control without any credential',
-      likelihood: rated('Medium', 'needs only network access to it: some access'),
+      enough: `anyone who reaches ${them} has administrative control without any credential`,
+      likelihood: rated('Medium', `needs only network access to ${them}: some access`),
     };
   }
   // Named for what the route is (an admin action as often as a sign-in page): the credential it takes is one factor.
@@ -483,59 +644,120 @@ function adminFactor(ep: Endpoint): { title: string; alone: string; enough: stri
     return {
       title,
       alone: `${ep.auth} alone`,
-      enough: 'a stolen administrator key is enough for anyone who reaches it',
+      enough: `a stolen administrator key is enough for anyone who reaches ${them}`,
       likelihood: rated('Medium', 'needs a stolen administrator key and network access: some skill'),
     };
   }
   return {
     title,
     alone: `${ep.auth} alone`,
-    enough: 'a phished or reused administrator credential is enough for anyone who reaches it',
+    enough: `a phished or reused administrator credential is enough for anyone who reaches ${them}`,
     likelihood: rated('Medium', 'needs a phished or reused credential and network access: some skill'),
   };
 }
 
-export const adminWithoutMfa: EndpointRule = {
+/**
+ * How one admin route stands: undefined where exposed-admin-interface owns it, a mitigated outcome where
+ * administrators pass MFA on the way, else `open` (the route's factor is reported, alone or with the element's
+ * other open routes).
+ */
+function adminRouteMfa(ep: Endpoint, element: Element, ctx: AnalysisContext): Outcome | 'open' | undefined {
+  if (adminOpenToInternet(ep, element, ctx)) return undefined;
+  if (mfaOnEveryFlow(ep, element, ctx)) return mitigatedBy(['mfa'], endpointComponent(ep), 'administrators use MFA');
+  if (ctx.endpointHas(ep, 'mfa')) return mitigatedBy(['mfa'], endpointComponent(ep), 'administrators use MFA');
+  // The session cookie the route takes is issued only past MFA at the element's login: the admins behind it passed it.
+  if (endpointMfa(ctx, element, ep)) {
+    return mitigatedBy(['mfa'], endpointComponent(ep), `administrators pass MFA at every login of ${element.name}, which issues the session cookie ${ep.key} takes`);
+  }
+  // No administrator signs in here: the applications calling the route do, and so MFA is asked where they sign in.
+  const upstream = signInsUpstream(ctx, element, ep);
+  if (upstream !== undefined && upstream.every((app) => signInMfa(ctx, app))) {
+    const names = namesAtMost(upstream.map((app) => app.name), TEXT_NAMES, 'other applications');
+    return mitigatedBy(['mfa'], endpointComponent(ep), `administrators sign in with MFA to ${names}, which ${upstream.length === 1 ? 'calls' : 'call'} ${ep.key} with ${upstream.length === 1 ? 'its' : 'their'} own credential`);
+  }
+  return 'open';
+}
+
+const ADMIN_CONTROL_IMPACT = rated('High', 'administrative control of the system: full compromise');
+/** Weakest first: a route that asks for nothing, then one a phished password opens, then one a stolen key opens. */
+const factorRank = (ep: Endpoint): number => (ep.public ? 0 : KEY_AUTH.has(ep.auth) ? 2 : 1);
+
+/**
+ * One threat for an element's admin routes without MFA: on the route when there is one (its key as before the
+ * routes were grouped), on the element naming each route when there are several, since the cause is one: the
+ * element's administrators sign in without a second factor.
+ */
+function adminMfaThreat(element: Element, open: readonly Endpoint[]): Outcome {
+  if (open.length === 1) {
+    const [ep] = open;
+    const factor = adminFactor(ep);
+    return threat({
+      ...endpointComponent(ep),
+      title: factor.title,
+      description: `${ep.key} on ${element.name} is administrative and protected by ${factor.alone}; ${factor.enough}.`,
+      likelihood: factor.likelihood,
+      impact: ADMIN_CONTROL_IMPACT,
+      evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missingControlEvidence(ADMIN_MFA, element, ep)],
+      target: endpointTarget(ep, element),
+    });
+  }
+  const keys = open.map((ep) => ep.key);
+  const weakest = [...open].sort((x, y) => factorRank(x) - factorRank(y))[0];
+  // Routes by the factor they take, in model order: each factor named once, with its routes when they differ.
+  const byFactor = new Map<string, string[]>();
+  for (const ep of open) pushTo(byFactor, adminFactor(ep).alone, ep.key);
+  const guarded = byFactor.size === 1
+    ? [...byFactor.keys()][0]
+    : [...byFactor].map(([alone, routes]) => `${alone} (${namesAtMost(routes, TEXT_NAMES, 'other admin routes')})`).join(', or ');
+  const consequence = byFactor.size === 1
+    ? adminFactor(weakest, true).enough
+    : `at the weakest, ${weakest.key}, ${adminFactor(weakest).enough}`;
+  const text = namesAtMost(keys, TEXT_NAMES, 'other admin routes');
+  const title = namesAtMost(keys, TITLE_NAMES, 'other admin routes');
+  return threat({
+    ...elementComponent(element),
+    title: `Admin access to ${title} on ${element.name} without MFA`,
+    description: `${text} on ${element.name} are administrative and protected by ${guarded}; ${consequence}.`,
+    // The attacker picks the weakest route.
+    likelihood: adminFactor(weakest, byFactor.size === 1).likelihood,
+    impact: ADMIN_CONTROL_IMPACT,
+    // Every route is named where it is declared: a decision taken on one route's key follows it here.
+    evidence: [...open.map((ep) => evidence(`${ep.key} is an admin endpoint`, ep.at)), missingControlEvidence(ADMIN_MFA, element)],
+    target: `${title} on ${element.name}`,
+  });
+}
+
+export const adminWithoutMfa: ElementRule = {
   id: 'admin-without-mfa',
   stride: 'S',
   title: 'Administrative access without MFA',
   description:
-    'An administrative endpoint that is not open to the internet (a VPN or allow-list stands in front) but accepts one factor or none: a phished, reused or stolen admin credential (or, with no credential, network access alone) is full control.',
-  condition: 'an endpoint of kind `admin` that is either not exposed or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa` (on the endpoint, its element or boundary, or every flow that reaches it; for an endpoint taking a `session-cookie`, on every login endpoint of its element, which issues the cookie; for an endpoint that only our applications call (naming it or no endpoint, from its `callers` when listed), each of them called by people, their browsers or apps (directly or through forwarding elements), where those people sign in: on each application, its boundary, every one of its login endpoints, or every flow from a person or their browser or app into it)',
+    'An administrative endpoint that is not open to the internet (a VPN or allow-list stands in front) but accepts one factor or none: a phished, reused or stolen admin credential (or, with no credential, network access alone) is full control. One finding per element, naming every such route: the cause is one, administrators signing in without a second factor.',
+  condition: 'an endpoint of kind `admin` that is either not exposed (whether or not the model shows anyone reaching it: administrators do) or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa` (on the endpoint, its element or boundary, or every flow that reaches it; for an endpoint taking a `session-cookie`, on every login endpoint of its element, which issues the cookie; for an endpoint that only our applications call (naming it or no endpoint, from its `callers` when listed), each of them called by people, their browsers or apps (directly or through forwarding elements), where those people sign in: on each application, its boundary, every one of its login endpoints, or every flow from a person or their browser or app into it; or ' + PROVIDER_MFA_TERMS + '). One threat per element naming every such route (keyed on the route when there is one), each route with MFA mitigated on its own',
   mitigation: 'Require phishing-resistant MFA (WebAuthn/FIDO2) for every administrative login, and re-authenticate for dangerous actions.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
   mitigatedBy: ADMIN_MFA,
   references: ['CWE-308', 'CAPEC-560', 'OWASP ASVS V2.8', 'OWASP Top 10 A07'],
-  rating: 'Likelihood Medium (a phished, reused or stolen credential plus network access, or network access alone where the endpoint asks for no credential); impact High (administrative control).',
+  rating: 'Likelihood Medium (a phished, reused or stolen credential plus network access, or network access alone where the endpoint asks for no credential; for several routes, the weakest of them); impact High (administrative control).',
   example: "elements:\n  ops: { type: admin, tech: browser }\n  api:\n    kind: process\n    endpoints:\n      /admin: { auth: password, controls: [vpn] }\nflows:\n  - ops -> api: https",
-  appliesTo: 'endpoint',
-  endpointKinds: ['admin'],
-  check(ep, element, ctx) {
-    if (adminOpenToInternet(ep, element, ctx)) return undefined;
-    if (mfaOnEveryFlow(ep, element, ctx)) return mitigatedBy(['mfa'], endpointComponent(ep), 'administrators use MFA');
-    // The session cookie the route takes is issued only past MFA at the element's login: the admins behind it passed it.
-    if (!ctx.endpointHas(ep, 'mfa') && endpointMfa(ctx, element, ep)) {
-      return mitigatedBy(['mfa'], endpointComponent(ep), `administrators pass MFA at every login of ${element.name}, which issues the session cookie ${ep.key} takes`);
+  appliesTo: 'element',
+  kinds: ['process', 'store', 'external'],
+  check(element, ctx) {
+    if (!element.endpoints.some(isAdminRoute)) return undefined;
+    const out: Outcome[] = [];
+    const open: Endpoint[] = [];
+    for (const ep of element.endpoints) {
+      if (!isAdminRoute(ep)) continue;
+      const verdict = adminRouteMfa(ep, element, ctx);
+      if (verdict === 'open') open.push(ep);
+      else if (verdict !== undefined) out.push(verdict);
     }
-    // No administrator signs in here: the applications calling the route do, and so MFA is asked where they sign in.
-    const upstream = !ctx.endpointHas(ep, 'mfa') ? signInsUpstream(ctx, element, ep) : undefined;
-    if (upstream !== undefined && upstream.every((app) => signInMfa(ctx, app))) {
-      const names = namesAtMost(upstream.map((app) => app.name), TEXT_NAMES, 'other applications');
-      return mitigatedBy(['mfa'], endpointComponent(ep), `administrators sign in with MFA to ${names}, which ${upstream.length === 1 ? 'calls' : 'call'} ${ep.key} with ${upstream.length === 1 ? 'its' : 'their'} own credential`);
-    }
-    return unlessControlled(ctx, { element, endpoint: ep }, ADMIN_MFA, 'administrators use MFA', (missing) => {
-      const factor = adminFactor(ep);
-      return {
-        title: factor.title,
-        description: `${ep.key} on ${element.name} is administrative and protected by ${factor.alone}; ${factor.enough}.`,
-        likelihood: factor.likelihood,
-        impact: rated('High', 'administrative control of the system: full compromise'),
-        evidence: [evidence(`${ep.key} is an admin endpoint`, ep.at), missing],
-        target: endpointTarget(ep, element),
-      };
-    });
+    if (open.length) out.push(adminMfaThreat(element, open));
+    return out.length === 1 ? out[0] : out.length ? out : undefined;
   },
 };
+
+const isAdminRoute = (ep: Endpoint): boolean => ep.kind === 'admin';
 
 const RESET_CONTROLS = ['secure-password-reset'] as const;
 
@@ -742,31 +964,69 @@ interface FrontValidation {
  */
 function validationInFront(ctx: AnalysisContext, element: Element, walked: Map<string, FrontValidation | null>): FrontValidation {
   const known = walked.get(element.id);
-  if (known !== undefined) return known ?? { validators: new Set(), origins: new Set(), bypasses: [] };
-  walked.set(element.id, null);
-  const front: FrontValidation = { validators: new Set(), origins: new Set(), bypasses: [] };
-  if (element.exposed === true) front.origins.add('the internet');
-  for (const f of ctx.graph.inFlows(element.id)) {
-    if (f.from === element.id) continue;
+  if (known !== undefined) return known ?? noValidation();
+  // Depth first on a stack of its own: a chain of thousands of edges in front would overflow the call stack.
+  const stack: WalkFrame[] = [];
+  const open = (e: Element) => {
+    walked.set(e.id, null);
+    const front = noValidation();
+    if (e.exposed === true) front.origins.add('the internet');
+    stack.push({ element: e, front, flows: ctx.graph.inFlows(e.id), next: 0 });
+  };
+  open(element);
+  let done = noValidation();
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1];
+    if (top.waiting !== undefined) {
+      addBehind(top.front, top.waiting.flow, walked.get(top.waiting.edge) ?? noValidation());
+      top.waiting = undefined;
+    }
+    if (top.next >= top.flows.length) {
+      walked.set(top.element.id, top.front);
+      done = top.front;
+      stack.pop();
+      continue;
+    }
+    const f = top.flows[top.next++];
+    if (f.from === top.element.id) continue;
     const src = ctx.graph.elements.get(f.from);
     const edge = isPassThrough(src) && isExposed(ctx.exposure(f.from));
     if (!edge && !ctx.isUntrustedSource(f.from)) continue;
     if (!edge) {
-      front.origins.add(src?.name ?? f.from);
-      front.bypasses.push({ flow: f });
+      top.front.origins.add(src?.name ?? f.from);
+      top.front.bypasses.push({ flow: f });
       continue;
     }
     if (ctx.elementHas(src!, 'token-validation')) {
-      front.validators.add(src!.name);
+      top.front.validators.add(src!.name);
       continue;
     }
-    const behind = validationInFront(ctx, src!, walked);
-    for (const name of behind.validators) front.validators.add(name);
-    for (const name of behind.origins) front.origins.add(name);
-    if (behind.origins.size > 0) front.bypasses.push({ flow: f, forwarded: behind.origins });
+    const behind = walked.get(src!.id);
+    if (behind !== undefined) addBehind(top.front, f, behind ?? noValidation());
+    else {
+      top.waiting = { flow: f, edge: src!.id };
+      open(src!);
+    }
   }
-  walked.set(element.id, front);
-  return front;
+  return done;
+}
+
+/** One element of validationInFront's walk: its answer so far, its flows in, and the edge it waits on. */
+interface WalkFrame {
+  element: Element;
+  front: FrontValidation;
+  flows: readonly Flow[];
+  next: number;
+  waiting?: { flow: Flow; edge: string };
+}
+
+const noValidation = (): FrontValidation => ({ validators: new Set(), origins: new Set(), bypasses: [] });
+
+/** What an edge in front lets through, added to the element behind it that the flow reaches. */
+function addBehind(front: FrontValidation, flow: Flow, behind: FrontValidation): void {
+  for (const name of behind.validators) front.validators.add(name);
+  for (const name of behind.origins) front.origins.add(name);
+  if (behind.origins.size > 0) front.bypasses.push({ flow, forwarded: behind.origins });
 }
 
 /** Where calls reach the element without passing the validators in front: its public address, and each open flow. */
@@ -956,6 +1216,34 @@ const RADIO = /(?:^|[^a-z])(?:ble|bluetooth|zigbee|z-?wave|nfc|lora(?:wan)?|thre
 const INTO_DEVICE_MITIGATION =
   'Authenticate whoever sends the device commands: pair with authentication (LE Secure Connections with a passkey or out-of-band pairing, never Just Works), give each device its own key (none shared across the fleet), accept commissioning only in a mode that needs physical presence (a button press) for a short time, and have the back end sign commands the device verifies.';
 
+/** Industrial control protocols, by name (a custom `x-` one) or by their well-known port, with each one's authenticated variant. */
+const INDUSTRIAL: readonly { name: RegExp; port: number; secure: string }[] = [
+  { name: /^(?:x-)?modbus/i, port: 502, secure: 'Modbus/TCP Security (TLS with certificate roles)' },
+  { name: /^(?:x-)?dnp3/i, port: 20000, secure: 'DNP3 Secure Authentication v5' },
+  { name: /^(?:x-)?(?:s7|s7comm|iso-tsap)(?![a-z])/i, port: 102, secure: 'S7 access protection with a password on the CPU (S7comm-plus with TLS on recent CPUs)' },
+  { name: /^(?:x-)?(?:ethernet-ip|enip|cip)(?![a-z])/i, port: 44818, secure: 'CIP Security' },
+  { name: /^(?:x-)?bacnet/i, port: 47808, secure: 'BACnet/SC (secure connect)' },
+  { name: /^(?:x-)?opc-?ua/i, port: 4840, secure: 'OPC UA in SignAndEncrypt mode with user authentication' },
+];
+/** Raw transports an industrial protocol rides on: the port or the device tells which one. */
+const RAW_TRANSPORTS: ReadonlySet<string> = new Set(['tcp', 'udp']);
+
+/**
+ * What to do about an unauthenticated call into a device, by the medium it comes over: radio pairing for short-range
+ * radio; for an industrial protocol (by name or well-known port) or a raw TCP/UDP one, what OT networks use (an
+ * allow-list of the hosts that reach it, the protocol's authenticated variant, the controller's own write
+ * protection); for any other network protocol, an authenticated caller and a restricted reach.
+ */
+function intoDeviceMitigation(flow: Flow): string {
+  if (RADIO.test(flow.protocol)) return INTO_DEVICE_MITIGATION;
+  const known = INDUSTRIAL.find((p) => p.name.test(flow.protocol) || (flow.port !== undefined && flow.port === p.port));
+  if (known === undefined && !RAW_TRANSPORTS.has(flow.protocol)) {
+    return 'Authenticate whoever calls the device (mutual TLS with a certificate per caller, or a signed command the device verifies), and restrict who reaches it on the network to the hosts that need to.';
+  }
+  const secure = known ? `switch to ${known.secure}` : `use the protocol's authenticated variant where the device supports one (Modbus/TCP Security, DNP3 Secure Authentication v5, OPC UA SignAndEncrypt)`;
+  return `Allow only the hosts that must reach the device (an industrial firewall in front of it, with function-code filtering that lets through only the reads and writes they need), ${secure}, and turn on the controller's own write protection (the run/program key in RUN, or write-protected registers and a CPU password) so that a forged write is refused.`;
+}
+
 /**
  * An unauthenticated call into a device that takes data of high integrity (commands, commissioning): encryption
  * alone (BLE pairing without authentication) keeps out eavesdroppers, not impostors. Not a call from another
@@ -977,7 +1265,7 @@ function callIntoDevice(flow: Flow, ctx: AnalysisContext): Outcome | undefined {
   return unlessControlled(ctx, { element: device, flows: [flow] }, ['authentication'], 'callers of the device authenticate', () => ({
     title: `Unauthenticated calls into ${device.name} carry ${names}`,
     description: `${flowLabel(flow, ctx)} sends ${names} with no authentication${flow.encrypted ? ' (encrypted, which keeps out eavesdroppers, not impostors)' : ''}; anyone who reaches ${device.name} can pose as ${source.name} and send ${itObject(device.name)} ${names}.`,
-    mitigation: INTO_DEVICE_MITIGATION,
+    mitigation: intoDeviceMitigation(flow),
     likelihood: RADIO.test(flow.protocol)
       ? rated('Medium', `needs to be within radio range of ${device.name}, where anyone can send ${itObject(device.name)} data: some access`)
       : reachable
@@ -1036,7 +1324,20 @@ function downloadMitigation(ctx: AnalysisContext, device: Element, source: Eleme
 function partnerCall(flow: Flow, ctx: AnalysisContext): { src: Element; target: Element } | undefined {
   const call = partnerFlow(flow, ctx);
   if (call === undefined || endpointOfUnnamedCall(ctx, flow, OWN_RULE_ENDPOINTS) !== undefined) return undefined;
+  if (pipelineTrigger(flow, call.target, ctx)) return undefined;
   return reportedByMissingAuth(flow, call.target, ctx) ? undefined : call;
+}
+
+/**
+ * A call from its code host into a pipeline (type `ci-cd`, or a tech of that type) that publishes no route the
+ * caller may post to with no credential: the pipeline fetches its jobs (runners poll GitHub or GitLab, a GitOps
+ * deployer pulls), so the flow is the trigger, not a request to an address we publish. A pipeline that declares
+ * such a route (Jenkins' `/github-webhook/`, Atlantis' `/events`), asking no auth and checking no signature,
+ * takes the call there: still reported.
+ */
+function pipelineTrigger(flow: Flow, target: Element, ctx: AnalysisContext): boolean {
+  if (target.type !== 'ci-cd') return false;
+  return !landingEndpoints(flow, target).some((ep) => ep.auth === 'none' && !ctx.endpointHas(ep, 'signature-verification'));
 }
 
 const OWN_RULE_ENDPOINTS: readonly Endpoint['kind'][] = ['webhook', 'callback'];
@@ -1075,7 +1376,7 @@ export const unauthenticatedPartnerCall: FlowRule = {
   title: 'Calls from a third party are not authenticated',
   description:
     'A third-party service calls into our application without any authentication (and not through a webhook or callback endpoint, which other rules cover): anyone can pose as the partner.',
-  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person, a user agent, a device or an external element of no `type`) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call, on the target or behind it when the target is an edge component such as a load balancer (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); a call into a service that `missing-authentication` reports for other open paths too is reported there, and one into a `mail-catcher` by exposed-mail-catcher',
+  condition: 'a flow from an external element of type `third-party` (or any element in an untrusted zone that is not a person, a user agent, a device or an external element of no `type`) into a process, with auth `none`, naming no endpoint (a public one wants no credential, webhooks and callbacks have their own rules, and any other asks for its own `auth`) nor landing on an exposed webhook or callback endpoint the partner may call, on the target or behind it when the target is an edge component such as a load balancer (`unsigned-webhook` or `webhook-replay`, and `oauth-state-missing`, judge that call), into a target that declares no `auth`, without `authentication`, `ip-allowlist` or `signature-verification` (on the target, its boundary, the flow, or every path in front); not a call into a pipeline (type `ci-cd`, or a tech of that type) that declares no route the caller may call asking no auth and without `signature-verification`: the pipeline fetches its jobs from its code host (runners poll, GitOps deployers pull), so the call is the trigger, not a request to an address we publish; a call into a service that `missing-authentication` reports for other open paths too is reported there, and one into a `mail-catcher` by exposed-mail-catcher',
   mitigation: 'Authenticate the partner (mutual TLS, OAuth 2 client credentials, or signed requests) and restrict its source addresses.',
   action: { text: 'Authenticate outside callers (a login for people, mTLS or signed requests for systems) into {targets}' },
   mitigatedBy: PARTNER_CHECKS,

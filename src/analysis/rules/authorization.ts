@@ -1,12 +1,12 @@
 // Elevation of privilege: reaching what only admins or other services should reach.
 import { type RouteOwners, routeOwner, routeOwners } from '../../model/route-owner.js';
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
-import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
+import { type AnalysisContext, type CallerCheck, type Exposure, isPassThrough } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
   assetList, assetNames, cached, callAuthMethod, endpointMfa, inContainer, isData, isLlm, isPerson, isUserAgent, keepsSessions, PER_USER_TYPES, restrictedStored,
-  ruleRuns, signInMfa, STATE_CHANGING_METHODS,
+  PROVIDER_MFA_TERMS, providerMfa, ruleRuns, signInMfa, signInProvidersMfa, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
   elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowLabel, internetLikelihood, isExposed,
@@ -24,8 +24,12 @@ import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, ModelRule, Outco
 
 const ADMIN_CONTROLS = ['ip-allowlist', 'vpn'] as const;
 
-/** MFA declared on every flow that reaches the endpoint (naming it or no endpoint, from its callers when it names them). */
+/**
+ * MFA on every way to the endpoint: declared on every flow that reaches it (naming it or no endpoint, from its
+ * callers when it names them), or asked by the identity providers that issue the token it takes (providerMfa).
+ */
 export function mfaOnEveryFlow(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
+  if (providerMfa(ctx, element, ep.auth) !== undefined) return true;
   let reached = false;
   for (const f of ctx.graph.inFlows(element.id)) {
     if (f.from === element.id || (f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
@@ -38,13 +42,16 @@ export function mfaOnEveryFlow(ep: Endpoint, element: Element, ctx: AnalysisCont
 const PANEL_MFA = 'MFA stands in the way: needs a phished second factor';
 
 /**
- * Why MFA guards the way into an admin panel, or undefined: MFA on it (its boundary), on every endpoint of it that
- * takes a sign-in (or its login endpoints, which issue the session: endpointMfa), or on every flow into it or where
+ * Why MFA guards the way into an admin panel, or undefined: MFA on it (its boundary), at the identity providers that
+ * issue the token it takes (signInProvidersMfa), on every endpoint of it that takes a sign-in (or its login
+ * endpoints, which issue the session, or its providers: endpointMfa), or on every flow into it or where
  * the staff on that way sign in first: a forwarding element in front (an identity-aware proxy) that asks for MFA
  * itself, at its login endpoints or on every person's flow into it (signInMfa), through further forwarding elements.
  */
 function panelMfa(element: Element, ctx: AnalysisContext): string | undefined {
   if (ctx.elementHas(element, 'mfa')) return PANEL_MFA;
+  const providers = signInProvidersMfa(ctx, element);
+  if (providers !== undefined) return `staff sign in at ${namesAtMost(providers, TEXT_NAMES, 'other identity providers')}, which ${providers.length === 1 ? 'asks' : 'ask'} for MFA: needs a phished second factor`;
   const signIns = element.endpoints.filter((e) => !e.public);
   if (signIns.length > 0 && signIns.every((e) => endpointMfa(ctx, element, e))) return PANEL_MFA;
   const inFlows = ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id);
@@ -132,7 +139,7 @@ export const exposedAdmin: ElementRule = {
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
   references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High when one of the routes is reachable from the internet without MFA (scanners find admin paths), Medium when each has MFA (on the endpoint, its element or boundary, or every flow to it; for a route taking a `session-cookie`, on every login endpoint of its element, which issues the cookie) or is reachable only indirectly; one step lower (Medium instead of High, Low instead of Medium) when every route authenticates with a key credential that cannot be guessed or phished (`iam`, `mtls`, `ssh-key`); impact High (full compromise).',
+  rating: 'Likelihood High when one of the routes is reachable from the internet without MFA (scanners find admin paths), Medium when each has MFA (on the endpoint, its element or boundary, or every flow to it; for a route taking a `session-cookie`, on every login endpoint of its element, which issues the cookie; ' + PROVIDER_MFA_TERMS + ') or is reachable only indirectly; one step lower (Medium instead of High, Low instead of Medium) when every route authenticates with a key credential that cannot be guessed or phished (`iam`, `mtls`, `ssh-key`); impact High (full compromise).',
   example: "elements:\n  ops: { type: admin, tech: browser }\n  api:\n    type: api\n    endpoints:\n      /admin: { auth: session-cookie }\nflows:\n  - ops -> api: https",
   appliesTo: 'element',
   kinds: ['process', 'store', 'external'],
@@ -286,7 +293,7 @@ export const exposedAdminPanel: ElementRule = {
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
   references: ['CWE-284', 'CWE-749', 'CAPEC-122', 'OWASP Top 10 A01'],
-  rating: 'Likelihood High from the internet without MFA, Medium with MFA (on it, its boundary, every endpoint of it that takes a sign-in or its login endpoints, or on every flow into it or at a forwarding element in front where staff sign in on the way: an identity-aware proxy asking for MFA on it, its login endpoints or every person\'s flow into it) or when reachable only indirectly; impact High (administrative control).',
+  rating: 'Likelihood High from the internet without MFA, Medium with MFA (on it, its boundary, every endpoint of it that takes a sign-in or its login endpoints; ' + PROVIDER_MFA_TERMS + '; or on every flow into it or at a forwarding element in front where staff sign in on the way: an identity-aware proxy asking for MFA on it, its login endpoints, every person\'s flow into it or at its identity providers as above) or when reachable only indirectly; impact High (administrative control).',
   example: 'elements:\n  staff: { type: admin, tech: browser }\n  backoffice: { type: admin-panel }\nflows:\n  - staff -> backoffice: https',
   appliesTo: 'element',
   kinds: ['process'],
@@ -437,9 +444,6 @@ function unplacedAdminRoutes(ctx: AnalysisContext, edge: Element, behind: readon
 /** Kinds callers reach before they hold a credential, or that other systems call back on: their own rules judge them. */
 const NOT_CALLER_CHECKED: ReadonlySet<string> = new Set(['login', 'otp', 'register', 'password-reset', 'webhook', 'callback', 'health']);
 
-/** What enforces a route's `callers` besides a role check: an allow-list of the callers' addresses on the route. */
-const ROUTE_CALLER_CONTROLS = ['ip-allowlist'] as const;
-
 /** A route meant for named callers, and the flows of others that reach it with a credential it accepts. */
 interface CallerRestriction {
   ep: Endpoint;
@@ -467,16 +471,17 @@ function forwardsOnly(ctx: AnalysisContext, id: string, callers: readonly string
   return before.length > 0 && before.every((f) => callers.includes(f.from) || forwardsOnly(ctx, f.from, callers, seen));
 }
 
-/**
- * What enforces a route's `callers` (a role check on it or its element, an IP allow-list on the route, a client
- * certificate each caller holds for the route to admit by name), or undefined.
- */
+/** Why a route's `callers` hold, for the finding's reason: what enforces them is the exposure search's (ctx.callerCheck). */
+const CALLER_CHECK_REASONS: Record<CallerCheck, (ep: Endpoint) => string> = {
+  authorization: (ep) => `${ep.key} checks that the caller is one it is meant for`,
+  'ip-allowlist': (ep) => `${ep.key} admits only its callers' addresses`,
+  mtls: (ep) => `each caller of ${ep.key} proves its own identity with a client certificate, which the route admits by name`,
+};
+
+/** What enforces a route's `callers` (see CallerCheck), with the reason, or undefined. */
 function callerCheck(ctx: AnalysisContext, ep: Endpoint): { controls: string[]; reason: string } | undefined {
-  if (ctx.endpointHas(ep, 'authorization')) return { controls: ['authorization'], reason: `${ep.key} checks that the caller is one it is meant for` };
-  const allowed = ROUTE_CALLER_CONTROLS.filter((c) => ep.controls.includes(c));
-  if (allowed.length) return { controls: allowed, reason: `${ep.key} admits only its callers' addresses` };
-  if (ep.auth === 'mtls') return { controls: ['mtls'], reason: `each caller of ${ep.key} proves its own identity with a client certificate, which the route admits by name` };
-  return undefined;
+  const by = ctx.callerCheck(ep);
+  return by === undefined ? undefined : { controls: [by], reason: CALLER_CHECK_REASONS[by](ep) };
 }
 
 /** Whether a route's `callers` are all who can call it: no one else reaches it with a credential it takes, or something enforces the list. */
@@ -1216,7 +1221,7 @@ export const excessiveCloudPermissions: ElementRule = {
   title: 'Workload can change cloud infrastructure',
   description:
     'A workload calls the cloud provider\'s management API (or the cloud console) with its own identity: unless its role is scoped to exactly what it needs, compromising the workload hands over the cloud account.',
-  condition: 'a process with a flow over protocol `cloud-api` to an external element (the provider; not to one of the system\'s own managed services, whose data plane that is) or to an element of type `cloud-console` (a Kubernetes API server, `tech: kubernetes-api`, is the cluster\'s), without `least-privilege` on the process or on that flow; the flows of a `ci-cd` pipeline into our own elements (a `cloud-console` included) are reported by pipeline-over-privileged instead, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
+  condition: 'a process with a flow over protocol `cloud-api` to an external element (the provider; not to one of the system\'s own managed services, whose data plane that is) or to an element of type `cloud-console` (a Kubernetes API server, `tech: kubernetes-api`, is the cluster\'s), without `least-privilege` on the process or on that flow; a `ci-cd` pipeline\'s calls (to the provider or to a `cloud-console`) are its deployment role, reported once by pipeline-over-privileged instead, in this rule\'s words, and the tools of an LLM agent that neither the flow nor the agent bounds with `human-approval` or `least-privilege` by llm-excessive-agency',
   mitigation: 'Scope the workload\'s role to the actions and resources it needs (no wildcards, no IAM changes), use permission boundaries, and alert on unusual API calls.',
   action: { text: 'Scope the cloud role of {targets} to least privilege' },
   mitigatedBy: ['least-privilege'],
@@ -1227,8 +1232,8 @@ export const excessiveCloudPermissions: ElementRule = {
   kinds: ['process'],
   check(element, ctx) {
     if (element.type === 'cloud-console' || !callsCloudManagement(ctx, element)) return undefined;
-    // A pipeline's standing access to what it deploys to is pipeline-over-privileged's, and an agent's unbounded
-    // tool llm-excessive-agency's: the specific findings for the same credentials.
+    // A pipeline's cloud role, to its provider or a console, is pipeline-over-privileged's (isDeploy counts both
+    // as deploying), and an agent's unbounded tool llm-excessive-agency's: one finding for one role.
     const pipeline = element.type === 'ci-cd';
     const calls = ctx.graph.outFlows(element.id).filter((f) =>
       managesCloud(ctx, f) && !(pipeline && isDeploy(ctx, element, f)) && !unboundedAgentTool(ctx, f));

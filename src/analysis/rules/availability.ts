@@ -104,13 +104,21 @@ const SESSION_PROTOCOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'scp', 'r
 export const cannotCascade = (caller: Element, f: Flow): boolean =>
   caller.type === 'ci-cd' || isPersonOrAgent(caller) || SESSION_PROTOCOLS.has(f.protocol);
 
+/**
+ * Someone else's service: an external element or one of type `third-party`, wherever the model puts it (a
+ * provider drawn in a DMZ zone is still a provider), and not a person, a browser or app, or a device (what a
+ * service answers or pushes to is no provider it waits on).
+ */
+export const isProvider = (e: Element): boolean =>
+  (e.kind === 'external' || e.type === 'third-party') && !isPersonOrAgent(e) && e.type !== 'device';
+
 export const noCircuitBreaker: ModelRule = {
   id: 'no-circuit-breaker',
   stride: 'D',
   title: 'Cascading failure (no circuit breakers)',
   description:
     'Our services make synchronous calls to other services without circuit breakers or timeouts: one slow dependency ties up every caller\'s threads and the failure cascades.',
-  condition: 'synchronous flows (not an interactive session or file transfer: ssh, sftp, scp, rdp, vnc, telnet) between a process in an internal or restricted zone that is not a load balancer (its health checks take a failing target out of rotation: they are its circuit breaker), a managed API gateway (type `gateway` with the `cloud` trait: tech `api-gateway`, `azure-api-management`, `apigee`, `gcp-api-gateway`; it ends every integration call at its own timeout, 29 s for AWS REST APIs), a client or a build pipeline (`ci-cd`: a failed step fails the build) and another element outside untrusted zones that is not a store, person, browser, app or cloud console (a call into one, to a third party, is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports), grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
+  condition: 'synchronous flows (not an interactive session or file transfer: ssh, sftp, scp, rdp, vnc, telnet) between a process in an internal or restricted zone that is not a load balancer (its health checks take a failing target out of rotation: they are its circuit breaker), a managed API gateway (type `gateway` with the `cloud` trait: tech `api-gateway`, `azure-api-management`, `apigee`, `gcp-api-gateway`; it ends every integration call at its own timeout, 29 s for AWS REST APIs), a client or a build pipeline (`ci-cd`: a failed step fails the build) and another element outside untrusted zones that is not a store, person, browser, app or cloud console, nor a third party (an external element or one of type `third-party`, in whatever zone, a DMZ included): a call into an untrusted zone or to a third party is no-timeouts-external\'s finding, and so are all the calls of a process that no-timeouts-external reports, grouped by the innermost boundary they share, where the calling process has neither `circuit-breaker` nor `timeouts` (nor the flow)',
   mitigation: 'Give every synchronous call a timeout and a circuit breaker with a fallback; bulkhead thread pools per dependency.',
   action: { text: 'Add circuit breakers and timeouts to service calls in {targets}' },
   mitigatedBy: RESILIENCE_CONTROLS,
@@ -130,11 +138,11 @@ export const noCircuitBreaker: ModelRule = {
       const t = graph.flowTarget[k];
       // A load balancer's health checks take a failing target out of rotation: that is its circuit breaker; a
       // managed API gateway ends each call at its integration timeout.
-      // A call into an untrusted zone (a third party) is no-timeouts-external's finding, not a second one here;
-      // a response or push to a person or their browser is no call to a dependency, nor is acting on a cloud
-      // management plane (what it may do there is excessive-cloud-permissions' finding).
+      // A call into an untrusted zone, or to a third party wherever the model draws it (a DMZ zone), is
+      // no-timeouts-external's finding, not a second one here; a response or push to a person or their browser is
+      // no call to a dependency, nor is acting on a cloud management plane (excessive-cloud-permissions' finding).
       if (s < 0 || t < 0 || elements[s].kind !== 'process' || boundsItsCalls(elements[s]) || elements[t].kind === 'store' || isPersonOrAgent(elements[t]) || elements[t].type === 'cloud-console'
-        || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0 || cannotCascade(elements[s], f)) continue;
+        || graph.trustRankAt(s) < 2 || graph.trustRankAt(t) === 0 || isProvider(elements[t]) || cannotCascade(elements[s], f)) continue;
       // A caller that also waits on a third party is one finding there, naming these calls too (one missing control).
       if (externalWaits(ctx, elements[s]) !== undefined) continue;
       calls.push(k);
@@ -421,18 +429,20 @@ const EXTERNAL_CALL_CONTROLS = ['timeouts', 'circuit-breaker'] as const;
 const boundedFlow = (f: Flow) => f.controls.includes('timeouts') || f.controls.includes('circuit-breaker');
 
 /**
- * A synchronous call to a third party: a process's flow to an element in an untrusted zone that is not a
- * person, a browser or app, or a device (what a service answers or pushes to is no provider it waits on).
+ * A synchronous call to a third party: a process's flow to a provider (see isProvider), or to an element in an
+ * untrusted zone that is not a person, a browser or app, or a device.
  */
 function thirdPartyCall(ctx: AnalysisContext, f: Flow, to: number): boolean {
-  if (!f.synchronous || f.from === f.to || !untrustedZoneAt(ctx, to)) return false;
+  if (!f.synchronous || f.from === f.to || to < 0) return false;
   const target = ctx.graph.model.elements[to];
-  return !isPersonOrAgent(target) && target.type !== 'device';
+  if (isProvider(target)) return true;
+  return untrustedZoneAt(ctx, to) && !isPersonOrAgent(target) && target.type !== 'device';
 }
 
 /**
- * The element's synchronous calls to third parties, in model order. Through the adjacency, where each target is
- * a position already: asked of every process, by id it was a lookup per call that mostly missed the caches.
+ * The element's synchronous calls to third parties whose wait can hold up someone (not cannotCascade's: a build
+ * pipeline's step, an interactive session or a file transfer), in model order. Through the adjacency, where each
+ * target is a position already: asked of every process, by id it was a lookup per call that mostly missed the caches.
  */
 function thirdPartyCalls(ctx: AnalysisContext, e: Element): Flow[] {
   const calls: Flow[] = [];
@@ -443,7 +453,7 @@ function thirdPartyCalls(ctx: AnalysisContext, e: Element): Flow[] {
   const { flows } = ctx.graph.model;
   for (let j = outStart[at]; j < outStart[at + 1]; j++) {
     const k = outFlow[j];
-    if (thirdPartyCall(ctx, flows[k], flowTarget[k])) calls.push(flows[k]);
+    if (thirdPartyCall(ctx, flows[k], flowTarget[k]) && !cannotCascade(e, flows[k])) calls.push(flows[k]);
   }
   return calls;
 }
@@ -486,7 +496,8 @@ function dependencyCall(ctx: AnalysisContext, f: Flow): boolean {
   if (f.from === f.to || boundsItsCalls(ctx.graph.elements.get(f.from)) || !f.synchronous || ctx.graph.trustRankOf(f.from) < 2 || ctx.graph.trustRankOf(f.to) === 0) return false;
   const target = ctx.graph.elements.get(f.to);
   const caller = ctx.graph.elements.get(f.from);
-  return target !== undefined && target.kind !== 'store' && !isPersonOrAgent(target) && target.type !== 'cloud-console' && (caller === undefined || !cannotCascade(caller, f));
+  return target !== undefined && target.kind !== 'store' && !isPersonOrAgent(target) && target.type !== 'cloud-console' && !isProvider(target) &&
+    (caller === undefined || !cannotCascade(caller, f));
 }
 
 /** Background jobs: a scheduled job or a queue consumer, which answers no one when it runs. */
@@ -507,7 +518,7 @@ export const noTimeoutsExternal: ElementRule = {
   title: 'Calls to third parties without timeouts',
   description:
     'A service makes synchronous calls to third-party services without timeouts or a circuit breaker: when a provider slows down, every worker waits on it and the service stops answering.',
-  condition: 'a process outside untrusted zones, not a managed API gateway (type `gateway` with the `cloud` trait: tech `api-gateway`, `azure-api-management`, `apigee`, `gcp-api-gateway`; it ends every integration call at its own timeout), with synchronous flows to elements in an untrusted zone other than people, browsers, apps or devices (third parties), where neither the flow nor the process has `timeouts` or `circuit-breaker`; one finding per calling process, naming those calls and its unbounded synchronous calls to our own services (no-circuit-breaker leaves that process to this rule)',
+  condition: 'a process outside untrusted zones, not a managed API gateway (type `gateway` with the `cloud` trait: tech `api-gateway`, `azure-api-management`, `apigee`, `gcp-api-gateway`; it ends every integration call at its own timeout), with synchronous flows to third parties (external elements or elements of type `third-party`, in whatever zone the model puts them, a DMZ included, and any other element in an untrusted zone; not people, browsers, apps or devices), not from a client (a browser or app) or a build pipeline (`ci-cd`: a failed step fails the build), nor an interactive session or file transfer (ssh, sftp, scp, rdp, vnc, telnet), as no-circuit-breaker exempts them, where neither the flow nor the process has `timeouts` or `circuit-breaker`; one finding per calling process, naming those calls and its unbounded synchronous calls to our own services (no-circuit-breaker leaves that process to this rule)',
   mitigation: 'Set connect and read timeouts on every outbound call, add a circuit breaker with a fallback, and queue non-urgent calls.',
   // It names the caller's unbounded calls to our own services too (no-circuit-breaker leaves them to it).
   action: { text: 'Add timeouts and a circuit breaker to the outbound calls of {targets}' },

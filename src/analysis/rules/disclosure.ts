@@ -9,10 +9,10 @@ import {
   withArticle,
 } from './helpers.js';
 import {
-  assetList, assetNames, callAuth, endpointOfFlow, highConfidentiality, isData, isIssuedKey, isLlm, isOrAre, isUserAgent, itOrThem, restricted,
+  assetList, assetNames, callAuth, endpointOfFlow, exchangesProviderSignIn, highConfidentiality, isData, isIssuedKey, isLlm, isOrAre, isUserAgent, itOrThem, restricted,
   USER_CREDENTIALS,
 } from './facts.js';
-import { openFlowsInto } from './family-shared.js';
+import { admittedThrough, CALLER_PERIMETER, openFlowsInto, takesHttp } from './family-shared.js';
 import { its, says, verbFor } from './grammar.js';
 import { debugEndpointReported, isSubscriptionDelivery, offTheShelf } from './network.js';
 import type { RatedLevel } from '../types.js';
@@ -23,13 +23,13 @@ export const verboseErrors: ElementRule = {
   stride: 'I',
   title: 'Sensitive data in error messages',
   description:
-    'A process that takes requests straight from the internet, handles confidential data and does not declare generic error responses: stack traces and failed records leak in error messages.',
-  condition: 'a process running application code (not `off-the-shelf` software or a `mail-catcher`, whose errors are its vendor\'s) with exposure `internet` (its errors reach the caller), handling data assets of high confidentiality (what it handles, stores, takes, returns or exchanges over its flows; not what it only writes to a log or backups store, which it never reads back), without `generic-errors` on the process or on every one of its endpoints',
+    'A process that takes HTTP requests from the internet, handles confidential data and does not declare generic error responses: stack traces and failed records leak in error messages.',
+  condition: 'a process running application code (not `off-the-shelf` software or a `mail-catcher`, whose errors are its vendor\'s) with exposure `internet` (its errors reach the caller) that takes HTTP(S) (an endpoint with a method or URL path, a flow into it over http, https, mtls, graphql, grpc, grpcs, grpc+mtls, ws or wss, a custom protocol, or no flow into it: not a RADIUS server reached only over udp), handling data assets of high confidentiality (what it handles, stores, takes, returns or exchanges over its flows; not what it only writes to a log or backups store, which it never reads back), without `generic-errors` on the process or on every one of its endpoints',
   mitigation: 'Return generic error messages with a correlation id; keep details in server-side logs with personal data masked.',
   action: { text: 'Return generic error pages and keep details in logs on {targets}' },
   mitigatedBy: ['generic-errors'],
   references: ['CWE-209', 'CWE-200', 'CAPEC-54', 'OWASP ASVS V7.4'],
-  rating: 'Likelihood Medium (needs triggering specific failures); impact Medium (fragments of records, not bulk data).',
+  rating: 'Likelihood Medium (needs triggering specific failures), Low when only callers a `vpn` or `ip-allowlist` admits reach it (on it, its boundary or every untrusted path in front); impact Medium (fragments of records, not bulk data).',
   example: "assets:\n  pii: { classification: confidential }\nelements:\n  visitor: { tech: browser }\n  api: { type: api, handles: [pii] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
@@ -37,7 +37,8 @@ export const verboseErrors: ElementRule = {
     // Behind other application code, error details reach that code, not the attacker.
     if (!runsAppCode(element) || offTheShelf(element) || ctx.exposure(element.id) !== 'internet') return undefined;
     let confidential = ctx.assetsOf(element.id).filter((a) => a.confidentiality === 'high' && a.kind === 'data');
-    if (confidential.length === 0) return undefined;
+    // Error pages answer HTTP requests: a RADIUS server's reject carries no stack trace.
+    if (confidential.length === 0 || !takesHttp(ctx, element)) return undefined;
     const shipped = onlyShippedToSinks(ctx, element);
     if (shipped.size) confidential = confidential.filter((a) => !shipped.has(a.id));
     if (confidential.length === 0) return undefined;
@@ -47,13 +48,21 @@ export const verboseErrors: ElementRule = {
     if (element.endpoints.length > 0 && element.endpoints.every((ep) => ctx.endpointHas(ep, 'generic-errors'))) {
       return mitigatedBy(['generic-errors'], elementComponent(element), generic);
     }
+    // Behind a VPN or allow-list, only the callers it admits can send the requests that fail.
+    const admitting = admittedThrough(ctx, element);
+    const from = admitting.length > 0 ? `requests from the internet that ${admitting.join(' and ')} ${admitting.length > 1 ? 'admit' : 'admits'}` : 'requests straight from the internet';
     return unlessControlled(ctx, { element }, ['generic-errors'], generic, (missing) => ({
       title: `${names} exposed in error messages from ${element.name}`,
-      description: `${says(element.name, 'handles')} ${names} and ${verbFor(element.name, 'takes')} requests straight from the internet without generic error responses; exceptions and validation errors can echo records, queries and stack traces.`,
-      likelihood: rated('Medium', 'needs crafting requests that trigger specific failures: some skill'),
+      description: `${says(element.name, 'handles')} ${names} and ${verbFor(element.name, 'takes')} ${from} without generic error responses; exceptions and validation errors can echo records, queries and stack traces.`,
+      likelihood: admitting.length > 0
+        ? rated('Low', `only callers admitted by ${admitting.join(' and ')} reach ${element.name}, and crafting requests that trigger specific failures needs some skill`)
+        : rated('Medium', 'needs crafting requests that trigger specific failures: some skill'),
       impact: rated('Medium', 'fragments of records leak, not bulk data: partial exposure'),
       evidence: [
         evidence(`${says(element.name, 'handles')} ${names}`, element.at),
+        ...(admitting.length > 0
+          ? [evidence(`${says(element.name, 'is')} reachable from the internet only through ${admitting.join(' and ')}`, ctx.controlSource(element, admitting[0]) ?? element.at)]
+          : []),
         missing,
       ],
     }));
@@ -92,8 +101,8 @@ export const accountEnumeration: ElementRule = {
   stride: 'I',
   title: 'Account enumeration',
   description:
-    'Registration, login and password-reset endpoints that answer differently for known and unknown accounts reveal who has an account (email enumeration), feeding phishing and credential stuffing. One finding per element, naming each such endpoint: the fix is one response policy.',
-  condition: 'an element with endpoints of kind `register`, `login` or `password-reset` (not a password change that needs the user signed in) reachable from an untrusted zone, without `generic-responses` on them; one threat per element naming every such endpoint, mitigated when each has `generic-responses`',
+    'Registration, login and password-reset endpoints that answer differently for known and unknown accounts reveal who has an account (email or username enumeration), feeding phishing and credential stuffing. One finding per element, naming each such endpoint: the fix is one response policy.',
+  condition: 'an element with endpoints of kind `register`, `login` or `password-reset` (not a password change that needs the user signed in, nor a session or token route on an element with a flow to an identity provider, which takes the provider\'s token, not a password) reachable from an untrusted zone, without `generic-responses` on them; one threat per element naming every such endpoint, mitigated when each has `generic-responses`. Worded as email enumeration when a route or an asset the endpoints take (as they accept it, or a flow into them carries it) names email, or the element has a `register` or `password-reset` endpoint (both mail the address); otherwise as account enumeration by username (a VPN login taking directory accounts)',
   mitigation: 'Answer the same way whether or not the account exists ("if this address is registered, we sent an email"), with the same timing, and rate-limit the endpoint.',
   action: { text: 'Make {targets} answer identically for known and unknown accounts' },
   mitigatedBy: ENUMERATION_CONTROLS,
@@ -111,10 +120,13 @@ export const accountEnumeration: ElementRule = {
     const health = ctx.assetsOf(element.id).filter((a) => isData(a) && a.type === 'health');
     const keys = open.map(({ ep }) => ep.key);
     const internet = open.some(({ exposure }) => exposure === 'internet');
+    const email = takesEmail(ctx, element, open.map(({ ep }) => ep));
     return threat({
       ...elementComponent(element),
-      title: `Email enumeration on ${namesAtMost(keys, TITLE_NAMES, 'other endpoints')}`,
-      description: `${namesAtMost(keys, TEXT_NAMES, 'other endpoints')} on ${element.name} can reveal whether an email address has an account (different messages or timing); attackers build target lists for phishing and credential stuffing.`,
+      title: `${email ? 'Email' : 'Account'} enumeration on ${namesAtMost(keys, TITLE_NAMES, 'other endpoints')}`,
+      description: `${namesAtMost(keys, TEXT_NAMES, 'other endpoints')} on ${element.name} can reveal whether ${email ? 'an email address' : 'a username'} has an account (different messages or timing); attackers build target lists for phishing and credential stuffing.`,
+      // A login by username mails nothing: the same answer for a wrong name and a wrong password is the policy.
+      mitigation: email ? undefined : 'Answer the same way whether the username or the password is wrong ("invalid username or password"), with the same timing, and rate-limit the endpoint.',
       likelihood: internetLikelihood(internet ? 'internet' : 'indirect', 'a script comparing responses is enough'),
       impact: health.length
         ? rated('Medium', `an account on ${element.name}, which ${verbFor(element.name, 'handles')} ${assetNames(health)}, is itself sensitive`)
@@ -133,11 +145,32 @@ export const accountEnumeration: ElementRule = {
 
 const ENUMERABLE_KINDS: ReadonlySet<string> = new Set(['register', 'login', 'password-reset']);
 
+const EMAIL_WORD = /e-?mail/i;
+/** Sign-up and password reset go by email: an element with either knows its accounts by address. */
+const MAILED_KINDS: ReadonlySet<string> = new Set(['register', 'password-reset']);
+
+/**
+ * Whether the accounts the endpoints reveal are known by email address: a route or an asset they take names email,
+ * or the element signs people up or resets passwords (both mail the address). Otherwise a login names a username
+ * (a VPN taking directory accounts), not an address.
+ */
+function takesEmail(ctx: AnalysisContext, element: Element, endpoints: readonly Endpoint[]): boolean {
+  if (element.endpoints.some((ep) => MAILED_KINDS.has(ep.kind))) return true;
+  if (endpoints.some((ep) => EMAIL_WORD.test(ep.route))) return true;
+  const ids = new Set(endpoints.flatMap((ep) => ep.accepts));
+  for (const f of ctx.graph.inFlows(element.id)) {
+    if (f.from === element.id || (f.endpoint !== undefined && !endpoints.some((ep) => ep.id === f.endpoint))) continue;
+    for (const id of f.data) ids.add(id);
+  }
+  return assetList(ctx, [...ids]).some((a) => EMAIL_WORD.test(a.id) || EMAIL_WORD.test(a.name));
+}
+
 /** The element's sign-up, login and reset endpoints an untrusted zone reaches, in model order, with how. */
 function enumerableEndpoints(element: Element, ctx: AnalysisContext): { ep: Endpoint; exposure: Exposure }[] {
   const out: { ep: Endpoint; exposure: Exposure }[] = [];
   for (const ep of element.endpoints) {
-    if (!ENUMERABLE_KINDS.has(ep.kind) || signedInReset(ep)) continue;
+    // A session for an identity provider's token answers nothing about who has a password: the provider's sign-in does.
+    if (!ENUMERABLE_KINDS.has(ep.kind) || signedInReset(ep) || exchangesProviderSignIn(ctx, element, ep)) continue;
     const exposure = endpointExposure(ep, element, ctx);
     if (isExposed(exposure)) out.push({ ep, exposure });
   }
@@ -218,8 +251,6 @@ const servesAnonymous = (ep: Endpoint, ctx: AnalysisContext) => ep.public && !ct
  * endpoint not meant for anonymous callers, with no `authentication` in front (masking mitigates both rules).
  */
 const anonymousReadReported = (ep: Endpoint, ctx: AnalysisContext) => !ANONYMOUS_KINDS.has(ep.kind) && servesAnonymous(ep, ctx);
-
-const CALLER_PERIMETER = ['ip-allowlist', 'vpn'] as const;
 
 /** The perimeter controls on or in front of an endpoint: its anonymous callers are then whoever they admit, not anyone. */
 const admittingControls = (ep: Endpoint, element: Element, ctx: AnalysisContext) => presentControls(ctx, CALLER_PERIMETER, element, ep);
@@ -492,7 +523,8 @@ export const thirdPartyDataSharing: FlowRule = {
     return threat({
       ...where,
       title: `${names} sent to ${to.name}`,
-      description: `${flowLabel(flow, ctx)} carries ${names} to a third party; TLS protects the call, not what ${to.name} ${verbFor(to.name, 'keeps')}${further ? `, ${verbFor(to.name, 'shows')} on devices or ${verbFor(to.name, 'shares')} further` : ` or ${verbFor(to.name, 'passes')} on`}.`,
+      // Encryption in transit is said only of a call that has it: a cleartext one is cleartext-disclosure's finding.
+      description: `${flowLabel(flow, ctx)} carries ${names} to a third party; ${flow.encrypted ? 'encryption protects the call, not' : 'nothing of ours governs'} what ${to.name} ${verbFor(to.name, 'keeps')}${further ? `, ${verbFor(to.name, 'shows')} on devices or ${verbFor(to.name, 'shares')} further` : ` or ${verbFor(to.name, 'passes')} on`}.`,
       likelihood: further
         ? rated('Medium', `${says(to.name, 'is')} a push, notification, marketing or analytics service: the data is shown on devices or shared further`)
         : rated('Low', `${says(to.name, 'is')} bound by contract: needs a breach or misuse on its side`),

@@ -3,7 +3,7 @@
 // so a rule asking about every element stays linear in the size of the model.
 import type { AuthMethod } from '../../model/catalog.js';
 import type { ModelGraph } from '../../model/graph.js';
-import { landsOnOpenEndpoint } from '../../model/normalize.js';
+import { landsOnOpenEndpoint, tokenRouteNoPassword } from '../../model/normalize.js';
 import { carriesMessages } from '../../model/sanity.js';
 import type { Asset, Element, Endpoint, Flow, ModelPath } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
@@ -200,6 +200,37 @@ const inBoundaryOfKind = (ctx: AnalysisContext, e: Element, kind: string): boole
 export const inCloud = (ctx: AnalysisContext, e: Element) =>
   e.traits.includes('cloud') || e.traits.includes('serverless') || inBoundaryOfKind(ctx, e, 'cloud');
 export const inContainer = (ctx: AnalysisContext, e: Element) => e.traits.includes('container') || inBoundaryOfKind(ctx, e, 'container');
+
+/** An identity provider: by type, or by a technology the catalogue knows as one (Keycloak, Auth0, Okta...). */
+export const isIdentityProvider = (e: Element | undefined): boolean => e !== undefined && (e.type === 'identity-provider' || e.traits.includes('identity'));
+
+/**
+ * Whether a login-kind endpoint only turns a sign-in made at an identity provider into a session: a session or
+ * token route (`POST /api/auth/session`, not one named for logging in, nor one stating a password credential)
+ * on an element with a flow to an identity provider. The password is typed at the provider: credential stuffing
+ * and account enumeration are about its sign-in, and the provider's protection (a third party's, usually).
+ */
+export function exchangesProviderSignIn(ctx: AnalysisContext, element: Element, ep: Endpoint): boolean {
+  if (ep.kind !== 'login' || !tokenRouteNoPassword(ep.route, ep.auth)) return false;
+  return ctx.graph.outFlows(element.id).some((f) => f.to !== element.id && isIdentityProvider(ctx.graph.elements.get(f.to)));
+}
+
+/** A loopback address or name in a flow's own words: `localhost`, `127.0.0.1` (any of 127/8), `[::1]`, "loopback". */
+const LOOPBACK = /(?:^|[^\w.-])(?:localhost|loopback|127(?:\.\d{1,3}){3}|\[?::1\]?)(?![\w-])/i;
+/** A proxy or agent deployed beside one service, sharing its host or pod (an Envoy, Linkerd or Dapr sidecar). */
+const isSidecar = (e: Element | undefined): boolean => e !== undefined && e.tags.includes('sidecar');
+
+/**
+ * Whether a flow stays on one host, never touching a network: its name or description gives a loopback address
+ * (`localhost:5432`, `127.0.0.1`), or it joins a sidecar (tagged `sidecar`) to the service it sits beside, both
+ * placed directly in the same boundary (a pod, a host). Reading or changing such traffic takes code running on
+ * that host, not a position on the network.
+ */
+export function staysOnHost(flow: Flow, from: Element | undefined, to: Element | undefined): boolean {
+  if ((flow.name !== undefined && LOOPBACK.test(flow.name)) || (flow.description !== undefined && LOOPBACK.test(flow.description))) return true;
+  if (from === undefined || to === undefined || from === to || (!isSidecar(from) && !isSidecar(to))) return false;
+  return from.boundary === to.boundary && from.boundary !== undefined;
+}
 
 /**
  * Whether every untrusted request reaching the element has been authenticated on the way: by the call
@@ -416,14 +447,16 @@ export function publicPathsHave(ctx: AnalysisContext, e: Element, control: strin
 }
 
 /**
- * MFA on an endpoint, or on the sign-in that issues its session: the element's login endpoints hand out the
+ * MFA on an endpoint, or on the sign-in that issues its session or token: the element's login endpoints hand out the
  * session cookie, so MFA on every one of them covers the endpoints that take that cookie (an admin who must pass
- * MFA to get the cookie is MFA-protected). Shared by privileged-user-phishing, admin-without-mfa and
- * exposed-admin-interface, so that the three agree on who is protected.
+ * MFA to get the cookie is MFA-protected); a token from an identity provider is issued past that provider's MFA
+ * (providerMfa). Shared by privileged-user-phishing, admin-without-mfa, exposed-admin-interface and
+ * exposed-admin-panel, so that they agree on who is protected.
  */
 export function endpointMfa(ctx: AnalysisContext, element: Element, ep: Endpoint): boolean {
   if (ctx.endpointHas(ep, 'mfa')) return true;
-  return ep.auth === 'session-cookie' && loginsAskMfa(ctx, element);
+  if (ep.auth === 'session-cookie' && loginsAskMfa(ctx, element)) return true;
+  return providerMfa(ctx, element, ep.auth) !== undefined;
 }
 
 /** Whether the element has login endpoints and every one asks for MFA: once per element (asked per endpoint). */
@@ -440,12 +473,135 @@ function loginsAskMfa(ctx: AnalysisContext, element: Element): boolean {
 
 /**
  * MFA where people sign in to an element: on it (or its boundary), on every one of its login endpoints (which
- * issue its session), or on every flow into it from a person or their browser or app.
+ * issue its session), on every flow into it from a person or their browser or app, or at the identity providers
+ * that issue the token it takes (providerMfa, for the `auth` it or its callers state).
  */
 export function signInMfa(ctx: AnalysisContext, e: Element): boolean {
+  return ownSignInMfa(ctx, e) || signInProvidersMfa(ctx, e) !== undefined;
+}
+
+/** The identity providers whose MFA guards people's sign-in to the element, for the `auth` it or its callers state (see providerMfa). */
+export const signInProvidersMfa = (ctx: AnalysisContext, e: Element): string[] | undefined => providerMfa(ctx, e, signInAuth(ctx, e));
+
+/** signInMfa asked of the element's own sign-in alone: an identity provider's, not followed to another provider. */
+function ownSignInMfa(ctx: AnalysisContext, e: Element): boolean {
   if (ctx.elementHas(e, 'mfa') || loginsAskMfa(ctx, e)) return true;
   const people = ctx.graph.inFlows(e.id).filter((f) => isPersonOrAgent(ctx.graph.elements.get(f.from)));
   return people.length > 0 && people.every((f) => f.controls.includes('mfa'));
+}
+
+/**
+ * The credential people sign in to an element with: its `auth`, else the one every flow into it states (the same
+ * on each); `none` when neither says.
+ */
+function signInAuth(ctx: AnalysisContext, e: Element): AuthMethod {
+  if (e.auth !== undefined && e.auth !== 'none') return e.auth;
+  let stated: AuthMethod = 'none';
+  for (const f of ctx.graph.inFlows(e.id)) {
+    if (f.from === e.id) continue;
+    if (f.auth === 'none' || (stated !== 'none' && f.auth !== stated)) return 'none';
+    stated = f.auth;
+  }
+  return stated;
+}
+
+/**
+ * The rules' words for providerMfa, for their conditions: where MFA at an identity provider counts for a sign-in
+ * (the person's own flows to the provider count for privileged-user-phishing, which judges one person).
+ */
+export const PROVIDER_MFA_TERMS =
+  'at the identity providers that issue the token it takes: when that is `oidc`, `saml`, `oauth2` or `jwt` and the element has no login endpoint of its own that hands it out without MFA (one that only turns the provider\'s sign-in into a session does not count), every identity provider (type `identity-provider`, or an identity tech such as `okta` or `keycloak`) that the element or a forwarding element in front has a flow to (else that the people signing in have a flow to) has `mfa` on it, its boundary or its login endpoints, or on every flow into it from a person or their browser or app';
+
+/** Credentials a person gets by signing in at an identity provider: its tokens and assertions. */
+const PROVIDER_CREDENTIALS: ReadonlySet<string> = new Set(['oidc', 'saml', 'oauth2', 'jwt']);
+
+/** The elements a call reaches an element through (forwarding elements in front), and the people who make it. */
+interface SignInWay {
+  /** Forwarding elements (proxy, gateway, load balancer, CDN) in front, through further ones. */
+  fronts: Element[];
+  /** People, or their browsers or apps, calling the element or a forwarding element in front. */
+  people: Element[];
+  /** The identity providers the element or a forwarding element in front has flows to. */
+  providers: Element[];
+}
+
+/** The way people reach an element and the providers on it (see SignInWay), walked once per element. */
+function signInWay(ctx: AnalysisContext, e: Element): SignInWay {
+  const table = perElement<SignInWay>(ctx, 'sign-in-way');
+  let way = table.get(e.id);
+  if (way === undefined) {
+    way = { fronts: [], people: [], providers: [] };
+    const seen = new Set<string>([e.id]);
+    const queue: string[] = [e.id];
+    for (let head = 0; head < queue.length; head++) {
+      for (const f of ctx.graph.inFlows(queue[head])) {
+        const src = ctx.graph.elements.get(f.from);
+        if (src === undefined || seen.has(src.id)) continue;
+        seen.add(src.id);
+        if (isPersonOrAgent(src)) way.people.push(src);
+        else if (src.kind === 'process' && isPassThrough(src)) {
+          way.fronts.push(src);
+          queue.push(src.id);
+        }
+      }
+    }
+    way.providers = providersCalledBy(ctx, [e, ...way.fronts]);
+    table.set(e.id, way);
+  }
+  return way;
+}
+
+/** The identity providers the elements have flows to, each once, in model order of the flows. */
+function providersCalledBy(ctx: AnalysisContext, from: readonly Element[]): Element[] {
+  const out: Element[] = [];
+  for (const e of from) {
+    for (const f of ctx.graph.outFlows(e.id)) {
+      const to = ctx.graph.elements.get(f.to);
+      if (to !== undefined && to.id !== e.id && isIdentityProvider(to) && !out.includes(to)) out.push(to);
+    }
+  }
+  return out;
+}
+
+/**
+ * Whether people get the element's session or token only by signing in at an identity provider: every login
+ * endpoint of its own either just turns the provider's sign-in into a session (exchangesProviderSignIn) or asks
+ * for MFA itself. A local password login without MFA is another way to the same token.
+ */
+function onlyProviderSignIn(ctx: AnalysisContext, e: Element): boolean {
+  // Asked per endpoint of the element: its logins are read once.
+  const table = perElement<boolean>(ctx, 'only-provider-sign-in');
+  let known = table.get(e.id);
+  if (known === undefined) {
+    known = e.endpoints.every((ep) => ep.kind !== 'login' || ctx.endpointHas(ep, 'mfa') || exchangesProviderSignIn(ctx, e, ep));
+    table.set(e.id, known);
+  }
+  return known;
+}
+
+/**
+ * The identity providers whose MFA guards a sign-in to the element with the credential `auth`, by name; undefined
+ * when none does. The credential must be one a provider issues (`oidc`, `saml`, `oauth2`, `jwt`), the element must
+ * have no login of its own that hands it out without MFA, and the providers are those the element or a forwarding
+ * element in front has flows to (it redirects there, or checks tokens against their keys), else those the people
+ * signing in (`person`, else everyone calling it or a forwarding element in front) have flows to. Every one of
+ * them must ask for MFA: on the provider (its boundary, its login endpoints), on every flow into it from a person or
+ * their browser or app, or on `person`'s own flows to it.
+ */
+export function providerMfa(ctx: AnalysisContext, e: Element, auth: string, person?: Element): string[] | undefined {
+  if (!PROVIDER_CREDENTIALS.has(auth) || !onlyProviderSignIn(ctx, e)) return undefined;
+  const way = signInWay(ctx, e);
+  let providers = way.providers;
+  if (providers.length === 0) providers = providersCalledBy(ctx, person !== undefined ? [person] : way.people);
+  if (providers.length === 0) return undefined;
+  const asks = (p: Element): boolean => ownSignInMfa(ctx, p) || (person !== undefined && personMfaAt(ctx, person, p));
+  return providers.every(asks) ? providers.map((p) => p.name).sort() : undefined;
+}
+
+/** MFA on every flow from the person to the provider (at least one). */
+function personMfaAt(ctx: AnalysisContext, person: Element, provider: Element): boolean {
+  const flows = ctx.graph.outFlows(person.id).filter((f) => f.to === provider.id);
+  return flows.length > 0 && flows.every((f) => f.controls.includes('mfa'));
 }
 
 /**

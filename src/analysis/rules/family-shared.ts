@@ -1,6 +1,7 @@
 // Per-model facts the rule families ask about every element or flow, computed once per analysis in one pass
 // over element or flow positions: a check then answers "not this one" with an array read instead of a walk
 // or a list. Only these families use them (facts.ts holds the facts all rules share).
+import { PROTOCOLS } from '../../model/catalog.js';
 import type { Asset, Element, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { browsesTheWeb, perElement } from './facts.js';
@@ -42,11 +43,26 @@ function findBrowsers(ctx: AnalysisContext): Uint8Array {
 }
 
 /**
- * Per element (by position), the browsers that send it requests, directly or through edge components, in
- * no particular order: the browsers among its origins (`originsOf`), found forwards from the few browsers
- * instead of backwards from every element. Undefined where no browser reaches.
+ * Per element (by position), the browsers that send it requests, directly or through edge components, over
+ * protocols a browser speaks (`browserSpeaks`), in no particular order: the browsers among its origins
+ * (`originsOf`), found forwards from the few browsers instead of backwards from every element. Undefined where no
+ * browser reaches.
  */
 const browserOriginsAt: (ctx: AnalysisContext) => readonly (Element[] | undefined)[] = perModel(findBrowserOrigins);
+
+/**
+ * The catalogue's protocols a browser speaks: HTTP(S) (GraphQL over HTTPS, HTTPS with a client certificate, the S3
+ * API a page uploads to with a signed URL) and WebSocket. A person who also opens a share over SMB or signs in to a
+ * directory over LDAP does so with other software: no page's script, cookie or CORS policy is part of that call.
+ */
+const BROWSER_PROTOCOLS: ReadonlySet<string> = new Set(['http', 'https', 'graphql', 'mtls', 's3', 'ws', 'wss']);
+/**
+ * Whether a browser can make the call: over one of BROWSER_PROTOCOLS, or a protocol the catalogue does not know
+ * (a custom `x-grpc-web`) or none stated (a flow built by hand), which are followed as before.
+ */
+export const browserSpeaks = (f: Flow): boolean => !f.protocol || BROWSER_PROTOCOLS.has(f.protocol) || !Object.hasOwn(PROTOCOLS, f.protocol);
+/** What an edge component may forward a browser's requests over as they are: a layer-4 load balancer's TCP or TLS too. */
+const FORWARDED_AS_IS: ReadonlySet<string> = new Set(['tcp', 'tls']);
 
 function findBrowserOrigins(ctx: AnalysisContext): (Element[] | undefined)[] {
   const { graph } = ctx;
@@ -54,6 +70,11 @@ function findBrowserOrigins(ctx: AnalysisContext): (Element[] | undefined)[] {
   const browser = browsersAt(ctx);
   const { outStart, outFlow } = ctx.adjacency;
   const target = graph.flowTarget;
+  // Requests leave a browser only over protocols a browser speaks (1), and edge components forward them over those
+  // or, unchanged, over plain TCP or TLS (2): not over the LDAP, SMB or RDP the same person's other software uses.
+  const flows = graph.model.flows;
+  const web = new Uint8Array(flows.length);
+  for (let k = 0; k < flows.length; k++) web[k] = browserSpeaks(flows[k]) ? 1 : FORWARDED_AS_IS.has(flows[k].protocol) ? 2 : 0;
   const origins: (Element[] | undefined)[] = new Array(elements.length);
   // The last browser that reached each element, so that one browser counts once per element.
   const reachedBy = new Int32Array(elements.length).fill(-1);
@@ -69,6 +90,8 @@ function findBrowserOrigins(ctx: AnalysisContext): (Element[] | undefined)[] {
       // Through the adjacency: each flow's target is a position already, with no lookup by id.
       const at = queue[head];
       for (let j = outStart[at]; j < outStart[at + 1]; j++) {
+        const by = web[outFlow[j]];
+        if (by === 0 || (by === 2 && at === b)) continue;
         const t = target[outFlow[j]];
         if (t === b) continue;
         if (reachedBy[t] !== b) {
@@ -93,6 +116,36 @@ export const browserOriginsOf = (ctx: AnalysisContext, e: Element): readonly Ele
   const i = ctx.graph.positionOf(e.id);
   return i < 0 ? undefined : browserOriginsAt(ctx)[i];
 };
+
+/** Controls that admit only known callers: an element behind them is not open to anyone on the internet. */
+export const CALLER_PERIMETER = ['ip-allowlist', 'vpn'] as const;
+
+/**
+ * The caller perimeter controls (`CALLER_PERIMETER`) on the element or on every untrusted path into it: its
+ * callers from the internet are then the ones these admit (staff signed in to the VPN), not every scanner.
+ */
+export const admittedThrough = (ctx: AnalysisContext, e: Element): string[] => CALLER_PERIMETER.filter((c) => ctx.elementHas(e, c));
+
+/** Protocols of HTTP requests: what a web application firewall filters and what error pages answer. */
+const HTTP_PROTOCOLS: ReadonlySet<string> = new Set(['http', 'https', 'mtls', 'graphql', 'grpc', 'grpcs', 'grpc+mtls', 'ws', 'wss']);
+/** The catalogue's protocols that are not HTTP (RADIUS over udp, LDAP, SMB, SQL): a custom `x-` one may be. */
+const notHttp = (protocol: string): boolean => Object.hasOwn(PROTOCOLS, protocol) && !HTTP_PROTOCOLS.has(protocol);
+
+/**
+ * Whether the element takes HTTP(S) requests: an endpoint with a method or a URL path, or a flow into it over
+ * HTTP(S), gRPC or WebSocket, a custom protocol or none stated. Only flows over known other protocols (a RADIUS
+ * server's udp, a directory's ldap) say it does not; with no flow into it, nothing says so either.
+ */
+export function takesHttp(ctx: AnalysisContext, e: Element): boolean {
+  for (let i = 0; i < e.endpoints.length; i++) if (e.endpoints[i].methods.length > 0 || e.endpoints[i].route.startsWith('/')) return true;
+  let other = false;
+  for (const f of ctx.graph.inFlows(e.id)) {
+    if (f.from === e.id) continue;
+    if (!f.protocol || !notHttp(f.protocol)) return true;
+    other = true;
+  }
+  return !other;
+}
 
 /**
  * Distinct assets in first-seen order. An asset impact depends only on which assets are at stake, so a

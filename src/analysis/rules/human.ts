@@ -1,14 +1,14 @@
 // The human surface: people with privileged access are phished, talked into things, or misuse what they
 // can reach. Each rule needs a person in the model (an external element of a people type) and a flow.
-import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
-import { assetImpact, rated } from '../risk.js';
+import { assetImpact, rated, ratingRank } from '../risk.js';
 import { mfaOnEveryFlow, servedEndpoints } from './authorization.js';
-import { assetNames, cached, callAuthMethod, endpointMfa, endpointOfFlow, isPerson, isPrivilegedPerson, sensitive } from './facts.js';
-import { isGroupName, possessive, verbFor } from './grammar.js';
+import { assetNames, cached, callAuthMethod, endpointMfa, endpointOfFlow, isPerson, isPrivilegedPerson, PROVIDER_MFA_TERMS, providerMfa, sensitive, signInMfa } from './facts.js';
+import { isGroupName, possessive, says, verbFor } from './grammar.js';
 import {
   elementComponent, evidence, flowLabel, inUntrustedZone, missingControlEvidence, mitigatedBy, namesAtMost, TEXT_NAMES,
-  threat, TITLE_NAMES,
+  threat, TITLE_NAMES, withArticle,
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
@@ -38,11 +38,15 @@ const usedBy = (ep: Endpoint, s: SignIn): boolean =>
 const staffSignIns = (s: SignIn) => s.target.endpoints.filter((e) => !isAdmin(e) && !e.public && usedBy(e, s));
 
 /**
- * MFA where the person signs in: a forwarding element in front that asks for it (an identity-aware proxy), the
- * endpoint the call names, else every endpoint of the target they sign in to, else the target.
+ * MFA where the person signs in: a forwarding element in front that asks for it where people sign in to it (an
+ * identity-aware proxy: signInMfa, as exposed-admin-panel counts it), the identity providers that issue the token
+ * the call carries (providerMfa: on them, or on the person's flows to them), the endpoint the call names, else
+ * every endpoint of the target they sign in to, else the target.
  */
 function signInHasMfa(ctx: AnalysisContext, s: SignIn): boolean {
-  if (s.via.some((v) => ctx.elementHas(v, 'mfa'))) return true;
+  if (s.via.some((v) => signInMfa(ctx, v))) return true;
+  const person = ctx.graph.elements.get(s.flow.from);
+  if (providerMfa(ctx, s.target, signInKey(ctx, s), person) !== undefined) return true;
   if (s.ep && s.ep.element !== s.target.id) {
     const twins = routeTwins(s);
     return ctx.endpointHas(s.ep, 'mfa') || ctx.elementHas(s.target, 'mfa') || (twins.length > 0 && twins.every((e) => endpointMfa(ctx, s.target, e)));
@@ -225,7 +229,7 @@ export const privilegedUserPhishing: ElementRule = {
   title: 'Privileged staff can be phished',
   description:
     'Administrators, developers and support staff reach internal systems with no second factor: phishing one of them (the most targeted people in any organisation) gives an attacker their access.',
-  condition: 'an external element of type admin, developer or support-staff with flows into our processes, judged where the person signs in: the target, or, for a forwarding element (CDN, load balancer, reverse proxy, gateway), the processes it forwards to through further forwarding elements (those serving the route when the flow names one the forwarding element places; else, when the model tells which of them the person signs in to, those with an endpoint naming the person among its `callers`, else those taking the `auth` the flow states, else those with admin endpoints; every one of them when nothing tells them apart; the forwarding element itself when it forwards nowhere in the model; none when only stores, third parties or cloud consoles are behind it). Not flows to admin endpoints, named by the flow or the only endpoints of the target that take a sign-in, which `exposed-admin-interface` and `admin-without-mfa` cover, nor to public endpoints, which take no credential; endpoints whose `callers` name neither the person nor a forwarding element on the way are not theirs; a flow naming no endpoint to a target that also has admin endpoints without MFA concerns only its other endpoints. Reported where the call (the flow, else the endpoint it names, else a forwarding element on the way, else the target) does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow, on a forwarding element on the way, nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target they may call, else the target or its boundary); an endpoint taking a `session-cookie` has the MFA of its element\'s login endpoints when every one of them has it, as they issue the session',
+  condition: 'an external element of type admin, developer or support-staff with flows into our processes, judged where the person signs in: the target, or, for a forwarding element (CDN, load balancer, reverse proxy, gateway), the processes it forwards to through further forwarding elements (those serving the route when the flow names one the forwarding element places; else, when the model tells which of them the person signs in to, those with an endpoint naming the person among its `callers`, else those taking the `auth` the flow states, else those with admin endpoints; every one of them when nothing tells them apart; the forwarding element itself when it forwards nowhere in the model; none when only stores, third parties or cloud consoles are behind it). Not flows to admin endpoints, named by the flow or the only endpoints of the target that take a sign-in, which `exposed-admin-interface` and `admin-without-mfa` cover, nor to public endpoints, which take no credential; endpoints whose `callers` name neither the person nor a forwarding element on the way are not theirs; a flow naming no endpoint to a target that also has admin endpoints without MFA concerns only its other endpoints. Reported where the call (the flow, else the endpoint it names, else a forwarding element on the way, else the target) does not authenticate with `mtls` or `ssh-key` and has no `mfa` on the flow, on a forwarding element on the way, nor where the person signs in (the endpoint the flow names, else every non-admin, non-public endpoint of the target they may call, else the target or its boundary), nor ' + PROVIDER_MFA_TERMS + ', or on the person\'s own flows to it; an endpoint taking a `session-cookie` has the MFA of its element\'s login endpoints when every one of them has it, as they issue the session',
   mitigation: 'Require phishing-resistant MFA (FIDO2/WebAuthn) for staff on every system, train them, and alert on unusual sign-ins.',
   // Its own action, naming the people: the admin rules' "for administrators" would misname developers and support staff.
   action: { text: 'Require phishing-resistant MFA for {targets}' },
@@ -435,6 +439,283 @@ export const insiderDataAccess: ElementRule = {
         missingControlEvidence(INSIDER_CONTROLS, first.store),
       ],
       target: stores.join(', '),
+    });
+  },
+};
+
+// ---- One person runs what should take two: maker-checker on a back office's irreversible operations.
+
+const APPROVAL = 'human-approval';
+
+/** People who act for the business on others' money, cards, accounts and rights: administrators and support staff. */
+const isOperator = (e: Element): boolean => e.kind === 'external' && (e.type === 'admin' || e.type === 'support-staff');
+
+/**
+ * An operation that moves money or power and cannot be taken back, found in the words of an endpoint's route or
+ * description (`any` of them, and `all` of the second list when there is one). `reads`: still one when fetched
+ * with GET (an exported key is out whatever the method).
+ */
+interface Operation {
+  /** What one is called ("a refund"), and several ("refunds"); by the words, where they tell more (a card's unblock). */
+  name: (words: string) => { one: string; many: string };
+  any: RegExp;
+  all?: RegExp;
+  not?: RegExp;
+  reads?: true;
+}
+
+const named = (one: string, many = `${one}s`) => () => ({ one, many });
+const OPERATIONS: readonly Operation[] = [
+  { name: named('payment reversal'), any: /\b(?:revers(?:e|es|ed|al|als|ing)|chargebacks?)\b/ },
+  { name: named('refund'), any: /\brefund(?:s|ed|ing)?\b/ },
+  { name: named('payout'), any: /\b(?:payouts?|disburse(?:s|d|ment|ments)?)\b/ },
+  { name: named('transfer'), any: /\b(?:transfers?|wires|remittances?)\b/ },
+  { name: named('write-off'), any: /\b(?:write ?offs?|writes off|written off)\b/ },
+  { name: (words) => named(/\bcards?\b/.test(words) ? 'card unblock' : 'unblock')(), any: /\b(?:unblock|unfreeze)(?:s|d|ed|ing)?\b/ },
+  { name: named('limit change'), any: /\b(?:limits?|overdrafts?)\b/, not: /\brate limits?\b/ },
+  { name: named('account closure'), any: /\b(?:clos(?:e|es|ed|ing|ure|ures))\b/, all: /\baccounts?\b/ },
+  {
+    name: named('role or permission grant', 'role and permission grants'),
+    any: /\b(?:roles?|permissions?|privileges?|entitlements?|grant(?:s|ed|ing)?|role ?bindings?)\b/,
+    // Asking whether someone may do something grants nothing.
+    not: /\b(?:check|checks|verify|evaluate|has)\b/,
+  },
+  {
+    name: named('key or secret export', 'key and secret exports'),
+    any: /\b(?:export(?:s|ed|ing)?|reveal(?:s|ed|ing)?|unwrap|extract|download)\b/, all: /\b(?:keys?|secrets?|kek|dek)\b/, reads: true,
+  },
+];
+
+/** Endpoints that run no operation for staff: a report or search reads, a login or webhook is someone else's call. */
+const NOT_OPERATIONS: ReadonlySet<string> = new Set(['export', 'search', 'health', 'login', 'register', 'password-reset', 'otp', 'webhook', 'callback']);
+const READS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** A route about the caller's own account (`/me/account/close`): a customer acting for themselves. */
+const OWN_ACCOUNT = /(?:^|\/)(?:me|my|self|mine)(?:\/|$)/i;
+
+/** The words of a route (path parameters left out, camelCase split) or of a description, lower case, one space apart. */
+const wordsOf = (text: string): string =>
+  text.replace(/\{[^}]*\}|(?:^|\/):[^/]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join(' ');
+
+/** The irreversible operation an endpoint runs, by what the finding calls it; undefined for any other endpoint. */
+export function highValueOperation(ep: Endpoint): { one: string; many: string } | undefined {
+  if (ep.declaredPublic || OWN_ACCOUNT.test(ep.route)) return undefined;
+  const reads = ep.methods.length > 0 && ep.methods.every((m) => READS.has(m.toUpperCase()));
+  for (const text of [ep.route, ep.description ?? '']) {
+    const words = wordsOf(text);
+    if (words === '') continue;
+    const op = OPERATIONS.find((o) => o.any.test(words) && (o.all === undefined || o.all.test(words)) && !(o.not?.test(words) ?? false));
+    if (op === undefined) continue;
+    if (op.reads || (!reads && !NOT_OPERATIONS.has(ep.kind))) return op.name(words);
+  }
+  return undefined;
+}
+
+/**
+ * Whether only insiders reach an element: every flow into it comes from an element `ok` accepts, directly or
+ * through forwarding elements that only such elements reach. Breadth first: a long chain of proxies is no recursion.
+ */
+function onlyReachedBy(ctx: AnalysisContext, start: Element, ok: (source: Element) => boolean): boolean {
+  const seen = new Set<string>([start.id]);
+  const queue: Element[] = [start];
+  for (let head = 0; head < queue.length; head++) {
+    const at = queue[head];
+    for (const f of ctx.graph.inFlows(at.id)) {
+      if (f.from === at.id) continue;
+      const source = ctx.graph.elements.get(f.from);
+      if (source === undefined) return false;
+      if (ok(source)) continue;
+      if (source.kind !== 'process' || !isPassThrough(source)) return false;
+      if (!seen.has(source.id)) {
+        seen.add(source.id);
+        queue.push(source);
+      }
+    }
+  }
+  return true;
+}
+
+/** A way staff run an element's endpoints: signed in to it, or through a back office they sign in to that calls it. */
+interface StaffWay {
+  person: Element;
+  signIn: SignIn;
+  /** The back office the person signs in to, when the element is a service it calls. */
+  backOffice?: Element;
+  /** The person's flow, then the back office's flow towards the element. */
+  flows: readonly Flow[];
+  /** The element's endpoints this way reaches. */
+  endpoints: readonly Endpoint[];
+}
+
+/**
+ * Every staff way into every element, found once per analysis (shared: read only). A back office is a process of
+ * type `admin-panel`, or one that only privileged people reach (through forwarding elements only they reach):
+ * all its endpoints are theirs, and so are the services it calls. Elsewhere only the endpoints that say they are
+ * staff's: named by the staff's call, naming them among `callers`, or admin endpoints; a customer's own refund
+ * request on an application both use is not a staff operation.
+ */
+function staffWays(ctx: AnalysisContext): ReadonlyMap<string, readonly StaffWay[]> {
+  return cached(ctx, 'dual-control-ways', () => {
+    const ways = new Map<string, StaffWay[]>();
+    const add = (id: string, way: StaffWay) => {
+      if (way.endpoints.length === 0) return;
+      const list = ways.get(id);
+      if (list === undefined) ways.set(id, [way]);
+      else list.push(way);
+    };
+    // Both asked of an element once: a back office, and a service only insiders and back offices reach.
+    const remember = (test: (e: Element) => boolean) => {
+      const known = new Map<string, boolean>();
+      return (e: Element): boolean => {
+        let answer = known.get(e.id);
+        if (answer === undefined) known.set(e.id, answer = test(e));
+        return answer;
+      };
+    };
+    const isBackOffice = remember((e) => e.kind === 'process' && (e.type === 'admin-panel' || onlyReachedBy(ctx, e, isPrivilegedPerson)));
+    const insidersOnly = remember((e) => onlyReachedBy(ctx, e, (source) => isPrivilegedPerson(source) || isBackOffice(source)));
+    for (const person of ctx.graph.model.elements) {
+      if (!isOperator(person)) continue;
+      for (const f of ctx.graph.outFlows(person.id)) {
+        for (const s of signInsOf(ctx, f)) {
+          const office = isBackOffice(s.target);
+          add(s.target.id, { person, signIn: s, flows: [f], endpoints: signedInEndpoints(s, office) });
+          if (!office) continue;
+          for (const g of ctx.graph.outFlows(s.target.id)) {
+            for (const call of officeCalls(ctx, s.target, g, insidersOnly)) {
+              add(call.target.id, { person, signIn: s, backOffice: s.target, flows: [f, g], endpoints: call.endpoints });
+            }
+          }
+        }
+      }
+    }
+    return ways;
+  });
+}
+
+/** The endpoints of the element staff sign in to that they run: see staffWays. */
+function signedInEndpoints(s: SignIn, office: boolean): readonly Endpoint[] {
+  if (s.ep !== undefined) {
+    if (s.ep.element === s.target.id) return [s.ep];
+    const twins = routeTwins(s);
+    return twins.length ? twins : [s.ep];
+  }
+  return s.target.endpoints.filter((e) => usedBy(e, s) && (office || e.callers !== undefined || isAdmin(e)));
+}
+
+/**
+ * The services a back office's flow reaches (past forwarding elements, as staff sign-ins are found) and their
+ * endpoints it may call: the one the flow names (or the route it names, where served), else those whose `callers`
+ * name the back office or a forwarding element on the way, else, on a service that only privileged people and back
+ * offices reach (`insidersOnly`), every endpoint not kept for other callers.
+ */
+function officeCalls(
+  ctx: AnalysisContext, office: Element, g: Flow, insidersOnly: (e: Element) => boolean,
+): { target: Element; endpoints: readonly Endpoint[] }[] {
+  const to = ctx.graph.elements.get(g.to);
+  if (to === undefined || to.kind !== 'process' || to.id === office.id || to.type === 'cloud-console') return [];
+  const ep = endpointOfFlow(ctx, g);
+  const reached: readonly Behind[] = isPassThrough(to) && forwards(ctx, to) ? behindEdge(ctx, to) : [{ target: to, via: [] }];
+  return reached.map(({ target, via }) => {
+    const callers = [office.id, ...via.map((v) => v.id)];
+    const mayCall = (e: Endpoint) => e.callers === undefined || e.callers.some((c) => callers.includes(c));
+    if (ep !== undefined) return { target, endpoints: ep.element === target.id ? [ep] : target.endpoints.filter((e) => e.route === ep.route && mayCall(e)) };
+    const theirs = insidersOnly(target);
+    return { target, endpoints: target.endpoints.filter((e) => mayCall(e) && (theirs || e.callers !== undefined)) };
+  });
+}
+
+/**
+ * The data an operation puts at stake: what the element handles and stores and what the operations' endpoints take
+ * and return; else all it exchanges (its flows), as a service that declares nothing still moves what it is sent.
+ */
+function heldData(ctx: AnalysisContext, element: Element, eps: readonly Endpoint[]): Asset[] {
+  const ids = new Set([...element.handles, ...element.stores, ...eps.flatMap((ep) => [...ep.accepts, ...ep.returns])]);
+  const held = [...ids].map((id) => ctx.graph.assets.get(id)).filter((a): a is Asset => a !== undefined && a.kind === 'data');
+  return held.length ? held : ctx.assetsOf(element.id).filter((a) => a.kind === 'data');
+}
+
+/** Whether a back office declares an endpoint of its own for the operation (which then calls the service that runs it). */
+const runsItself = (office: Element, op: string): boolean => office.endpoints.some((e) => highValueOperation(e)?.one === op);
+
+/** Whether staff signing in this way are asked for a second factor, or a key a phishing page cannot take. */
+const strongSignIn = (ctx: AnalysisContext, s: SignIn): boolean =>
+  s.flow.controls.includes('mfa') || signInHasMfa(ctx, s) || UNPHISHABLE.has(signInKey(ctx, s));
+
+/** Whether a second person approves the operation on this way: on the endpoint (its element, a boundary), a flow on the way, or the back office. */
+const approvedOn = (ctx: AnalysisContext, ep: Endpoint, w: StaffWay): boolean =>
+  ctx.endpointHas(ep, APPROVAL) || w.flows.some((f) => f.controls.includes(APPROVAL)) || (w.backOffice !== undefined && ctx.elementHas(w.backOffice, APPROVAL));
+
+export const missingDualControl: ElementRule = {
+  id: 'missing-dual-control',
+  stride: 'E',
+  title: 'One person can run irreversible high-value operations',
+  description:
+    'Staff run operations that move money or power and cannot be taken back (payment reversals, refunds, payouts, transfers, write-offs, card unblocking, limit changes, account closures, role grants, key exports) with no second person approving: one malicious insider, or one stolen staff session, is enough, and the record shows only the one account that did it.',
+  condition: 'a process with endpoints whose route or description names a payment reversal or chargeback, a refund, a payout or disbursement, a transfer or wire, a write-off, an unblock or unfreeze, a limit or overdraft change (not rate limits), an account closure (close or closure with account), a role, permission, privilege, entitlement or grant (not a check of one), or a key or secret export (export, reveal, unwrap, extract or download with key or secret: also when read with GET); not one whose methods only read (GET, HEAD, OPTIONS), an export, search, health, login, registration, password reset, one-time code, webhook or callback endpoint, one that says it is public, nor a route about the caller\'s own account (`/me/`, `/my/`, `/self/`). Reported when an administrator or support staff member (type `admin` or `support-staff`) runs it: signed in to the process (directly or through forwarding elements, as privileged-user-phishing finds where they sign in), through the endpoint their flow names, else, on a back office (type `admin-panel`, or a process that only privileged people reach, directly or through forwarding elements only they reach), any endpoint they may call (its `callers`), else an endpoint whose `callers` name them or a forwarding element on the way, or an admin endpoint; or through a back office they sign in to that calls the process: the endpoint its flow names, else endpoints whose `callers` name the back office, else, when only privileged people and back offices reach the process, any endpoint not kept for other callers. Without `human-approval` on the endpoint (its element or boundary), on a flow of the way or on the back office. One finding per process, naming the operations',
+  mitigation: 'Make these operations maker-checker: one person requests, a second approves in the tool before it runs (never the same account, and never one who can approve their own request); where volume makes approving every case impractical, require approval above amount limits; log requester and approver in a tamper-evident audit trail and review it.',
+  action: { text: 'Require a second approver (maker-checker) for {targets}' },
+  mitigatedBy: [APPROVAL],
+  references: ['CWE-654', 'CWE-284', 'CAPEC-122'],
+  rating: 'Likelihood Low (needs a malicious insider or a stolen staff session), Medium when staff sign in on that way without MFA (a phished password is enough); impact from the integrity of the data the process handles (and its confidentiality for key or secret exports), High when it names none.',
+  example: 'elements:\n  agent: { type: support-staff }\n  backoffice:\n    type: admin-panel\n    endpoints:\n      POST /payments/{id}/refund: { auth: oidc }\nflows:\n  - agent -> backoffice: https',
+  appliesTo: 'element',
+  kinds: ['process'],
+  check(element, ctx) {
+    const ways = staffWays(ctx).get(element.id);
+    if (ways === undefined) return undefined;
+    // Each operation once, in the order the element lists its endpoints, with the ways that reach it.
+    const ops = new Map<Endpoint, { op: { one: string; many: string }; ways: StaffWay[] }>();
+    for (const w of ways) {
+      for (const ep of w.endpoints) {
+        const known = ops.get(ep);
+        const op = known?.op ?? highValueOperation(ep);
+        // A back office whose own route runs the same operation is where staff run it: that finding names it.
+        if (op === undefined || (w.backOffice !== undefined && runsItself(w.backOffice, op.one))) continue;
+        if (known === undefined) ops.set(ep, { op, ways: [w] });
+        else if (!known.ways.includes(w)) known.ways.push(w);
+      }
+    }
+    if (ops.size === 0) return undefined;
+    const order = (ep: Endpoint) => {
+      const i = element.endpoints.indexOf(ep);
+      return i < 0 ? element.endpoints.length : i;
+    };
+    const all = [...ops].sort(([a], [b]) => order(a) - order(b) || a.id.localeCompare(b.id));
+    const flowsOf = (list: readonly StaffWay[]) => [...new Set(list.flatMap((w) => w.flows.map((f) => f.id)))];
+    const open = all.map(([ep, o]) => ({ ep, op: o.op, ways: o.ways.filter((w) => !approvedOn(ctx, ep, w)) })).filter((o) => o.ways.length > 0);
+    if (open.length === 0) {
+      return mitigatedBy([APPROVAL], { ...elementComponent(element), flows: flowsOf(all.flatMap(([, o]) => o.ways)) }, 'a second person approves these operations');
+    }
+    const openWays = [...new Set(open.flatMap((o) => o.ways))];
+    const people = [...new Set(openWays.map((w) => staffNamed(w.person)))];
+    const offices = [...new Set(openWays.flatMap((w) => (w.backOffice ? [w.backOffice.name] : [])))];
+    const routes = open.map((o) => o.ep.key);
+    const kinds = [...new Set(open.map((o) => o.op.many))];
+    const first = open[0];
+    const way = first.ways[0];
+    const weak = openWays.some((w) => !strongSignIn(ctx, w.signIn));
+    const data = heldData(ctx, element, open.map((o) => o.ep));
+    const fallback = rated('High', 'money or rights moved for good by one person');
+    const integrity = assetImpact(data, 'integrity', fallback);
+    const confidentiality = kinds.includes('key and secret exports') ? assetImpact(data, 'confidentiality', fallback) : undefined;
+    const peopleText = namesAtMost(people, TEXT_NAMES, 'other staff');
+    return threat({
+      ...elementComponent(element),
+      flows: flowsOf(openWays),
+      title: `No second approver for ${namesAtMost(routes, TITLE_NAMES, 'other operations')} on ${element.name}`,
+      description: `${peopleText} can run ${kinds.join(', ')} on ${element.name}${offices.length ? ` through ${namesAtMost(offices, TEXT_NAMES, 'other back offices')}` : ''} (${namesAtMost(routes, TEXT_NAMES, 'other operations')}) with no second person approving; what is done cannot be taken back, so one malicious insider or one stolen staff session is enough.`,
+      likelihood: weak
+        ? rated('Medium', 'staff sign in without MFA on the way: a phished password runs it')
+        : rated('Low', 'needs a malicious insider or a stolen staff session'),
+      impact: confidentiality !== undefined && ratingRank(confidentiality.level) >= ratingRank(integrity.level) ? confidentiality : integrity,
+      evidence: [
+        evidence(`${first.ep.key} is ${withArticle(first.op.one)}`, first.ep.at),
+        way.backOffice
+          ? evidence(`${says(way.person.name, 'signs')} in to ${way.backOffice.name}, which calls ${element.name}`, way.flows[1].at)
+          : evidence(`${says(way.person.name, 'signs')} in to ${element.name}${way.signIn.via.length ? ` through ${namesAtMost(way.signIn.via.map((v) => v.name), TEXT_NAMES, 'other proxies')}` : ''}`, way.flows[0].at),
+        missingControlEvidence([APPROVAL], element, first.ep),
+      ],
+      target: `${namesAtMost(routes, TITLE_NAMES, 'other operations')} on ${element.name}`,
     });
   },
 };

@@ -110,8 +110,8 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     ],
   },
   {
-    id: 'human', title: 'Human surface', description: 'Phishing, social engineering and insiders.',
-    rules: [human.privilegedUserPhishing, human.supportSocialEngineering, human.insiderDataAccess],
+    id: 'human', title: 'Human surface', description: 'Phishing, social engineering, insiders, and operations one person runs alone.',
+    rules: [human.privilegedUserPhishing, human.supportSocialEngineering, human.insiderDataAccess, human.missingDualControl],
   },
   {
     id: 'llm', title: 'LLM and agents', description: 'Language models and agents (OWASP Top 10 for LLM applications).',

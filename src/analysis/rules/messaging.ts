@@ -1,8 +1,9 @@
 // Message queues and event buses: who may publish, whether consumers can trust what they read, and what
 // happens when messages pile up or keep failing. Producers are the sources of flows into a broker;
 // consumers are the targets of its flows.
-import type { Element, Flow, ModelPath } from '../../model/types.js';
+import type { Asset, Element, Flow, ModelPath } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
+import type { RatedLevel } from '../types.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import {
   assetNames, type CallAuth, callAuth, consumersOf, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, openToPublic, publicPathsHave,
@@ -145,12 +146,12 @@ export const unsignedEvents: ElementRule = {
   title: 'Consumers trust unsigned events from exposed producers',
   description:
     'Events that change integrity-critical data pass through a broker from producers that face untrusted zones: a compromised producer, or anyone who can publish, forges events that consumers act on.',
-  condition: 'a queue or event bus with at least one consumer that is not a store and a producer reachable from an untrusted zone whose flows into it carry assets of high integrity, without `request-signing` or `signature-verification` on the broker; a flow that declares either (or whose producer declares `request-signing`) is signed, and a consumer that declares `signature-verification` (itself or on its flow from the broker) checks what it reads: the finding names the unsigned flows\' producers and the consumers that do not check. Per-producer topic permissions make it one step less likely (Low), not mitigated: when every producer authenticates (the auth of its flow or of the endpoint it names, an `auth` or `authentication` on the broker, `authentication` on the flow, a `cloud-api` call or a cloud provider\'s managed broker) and `authorization` is declared on the broker (or its boundary) or on every unsigned flow of an exposed producer, no one else publishes on an exposed producer\'s topics, but a compromised exposed producer still publishes on its own (which may carry fleet-wide commands); one producer that connects without credentials keeps it Medium',
+  condition: 'a queue or event bus with at least one consumer that is not a store and a producer reachable from an untrusted zone whose flows into it carry assets of high integrity, without `request-signing` or `signature-verification` on the broker; a flow that declares either (or whose producer declares `request-signing`) is signed, and a consumer that declares `signature-verification` (itself or on its flow from the broker) checks what it reads: the finding names the unsigned flows\' producers and the consumers that do not check, and its impact follows what those consumers do: Medium when each of them only notifies (its type, tech, id or name says notification, push, e-mail, mailer, SMS, FCM or APNs, or its tech sends e-mail, or every call it makes goes to such a sender; and it calls nothing else but secrets vaults, identity providers and logs, and writes no restricted or high-integrity data other than secrets and credentials), High otherwise (one moves money: the `payment` trait, or a call to an element with it; one writes restricted or high-integrity data to a store; or nothing says it only notifies). Per-producer topic permissions make it one step less likely (Low), not mitigated: when every producer authenticates (the auth of its flow or of the endpoint it names, an `auth` or `authentication` on the broker, `authentication` on the flow, a `cloud-api` call or a cloud provider\'s managed broker) and `authorization` is declared on the broker (or its boundary) or on every unsigned flow of an exposed producer, no one else publishes on an exposed producer\'s topics, but a compromised exposed producer still publishes on its own (which may carry fleet-wide commands); one producer that connects without credentials keeps it Medium',
   mitigation: 'Sign events at the producer with a key the consumers trust, verify signatures and schemas in consumers (per-producer topics with publish permissions stop other publishers, not a compromised producer on its own topics), and make handlers idempotent.',
   action: { text: 'Sign events and verify them in consumers of {targets}' },
   mitigatedBy: EVENT_SIGNING,
   references: ['CWE-345', 'CWE-346', 'CAPEC-94'],
-  rating: 'Likelihood Medium (needs a compromised producer or publish access), Low when every producer authenticates and may publish only to its own topics (needs a compromised exposed producer); impact High (consumers change integrity-critical data).',
+  rating: 'Likelihood Medium (needs a compromised producer or publish access), Low when every producer authenticates and may publish only to its own topics (needs a compromised exposed producer); impact by what the consumers that do not check do with the events: Medium when each of them only sends notifications (a forged event makes a misleading push, e-mail or text message), else High (they move money, write restricted or integrity-critical data, or act on the events otherwise).',
   example: "assets:\n  payments: { integrity: high }\nelements:\n  visitor: { tech: browser }\n  api: { type: api }\n  events: { tech: sns }\n  ledger: { type: service }\nflows:\n  - visitor -> api: https\n  - api -> events: { protocol: https, data: [payments] }\n  - events -> ledger: { protocol: https, data: [payments] }",
   appliesTo: 'element',
   kinds: ['store'],
@@ -211,7 +212,7 @@ export const unsignedEvents: ElementRule = {
       likelihood: confined
         ? rated('Low', 'every producer authenticates and may publish only to its own topics: that stops everyone else, but not a compromised exposed producer')
         : rated('Medium', 'needs a compromised producer or publish access'),
-      impact: rated('High', `consumers act on forged ${assetNames(critical)}`),
+      impact: forgeryImpact(ctx, unchecked, critical),
       evidence: [
         evidence(`${says(first.name, 'publishes')} ${assetNames(highIntegrity(ctx.assetsOfFlow(feeds[0])))} to ${element.name}`, feeds[0].at),
         evidence(ctx.exposure(first.id) === 'internet' ? `${says(first.name, 'faces')} an untrusted zone` : `${says(first.name, 'is')} reached from an untrusted zone through other components`, first.at),
@@ -220,6 +221,71 @@ export const unsignedEvents: ElementRule = {
     });
   },
 };
+
+/**
+ * What sends notifications, by its words: a notification, push, e-mail or SMS service (FCM, APNs, Twilio,
+ * OneSignal), a mailer. Whole words of the type, tech, id or name, so that `mailbox-archive` is no mailer.
+ */
+const NOTIFY_WORDS = /(?:^|[^a-z])(?:notif(?:y|ier|iers|ication|ications)|push|e?-?mails?|mailer|mailers|sms|fcm|apns|twilio|onesignal)(?:$|[^a-z])/;
+const saysNotifies = (e: Element): boolean =>
+  e.traits.includes('email') || [e.type, e.tech, e.id, e.name].some((w) => w !== undefined && NOTIFY_WORDS.test(w.toLowerCase()));
+
+/** Data whose change matters: restricted or of high integrity; a sender's own keys (secrets, credentials) are read, not changed. */
+const weighty = (assets: readonly Asset[]) =>
+  assets.filter((a) => a.kind === 'data' && (a.classification === 'restricted' || a.integrity === 'high') && a.type !== 'secrets' && a.type !== 'credentials');
+
+/** The assets a store keeps, as declared (unknown ids skipped). */
+const storedIn = (ctx: AnalysisContext, store: Element): Asset[] =>
+  store.stores.map((id) => ctx.graph.assets.get(id)).filter((a): a is Asset => a !== undefined);
+
+/** Where a sender only fetches what it needs to send: its keys, its tokens, or a log line. */
+const sendsThrough = (e: Element): boolean =>
+  e.type === 'secrets-vault' || e.type === 'logs' || e.type === 'identity-provider' || e.traits.includes('identity');
+
+/** What a consumer does with the events it reads, by what it is and what it calls, for the impact of forging them. */
+interface ConsumerUse {
+  money: boolean;
+  /** Restricted or high-integrity data it writes to stores (and their names). */
+  writes: readonly Asset[];
+  notifies: boolean;
+}
+
+function consumerUse(ctx: AnalysisContext, consumer: Element): ConsumerUse {
+  const calls = ctx.graph.outFlows(consumer.id).filter((f) => f.to !== consumer.id);
+  const targets = calls.map((f) => ({ f, to: ctx.graph.elements.get(f.to) })).filter((c): c is { f: Flow; to: Element } => c.to !== undefined);
+  const money = consumer.traits.includes('payment') || targets.some((c) => c.to.traits.includes('payment'));
+  const writes = new AssetSet();
+  for (const { f, to } of targets) {
+    if (to.kind !== 'store' || sendsThrough(to)) continue;
+    writes.addAll(weighty(ctx.assetsOfFlow(f)));
+    writes.addAll(weighty(storedIn(ctx, to)));
+  }
+  const others = targets.filter((c) => c.to.kind !== 'store' && !sendsThrough(c.to));
+  const senders = others.filter((c) => saysNotifies(c.to));
+  const notifies = !money && writes.list.length === 0 && senders.length === others.length && (saysNotifies(consumer) || senders.length > 0);
+  return { money, writes: writes.list, notifies };
+}
+
+/**
+ * The impact of forged events, by what the consumers that do not check them do: a forged event that only makes
+ * a notification misleads one person (Medium); one that moves money or changes restricted data is High.
+ */
+function forgeryImpact(ctx: AnalysisContext, unchecked: readonly Element[], critical: readonly Asset[]): RatedLevel {
+  const uses = unchecked.map((c) => ({ c, use: consumerUse(ctx, c) }));
+  const named = (list: typeof uses) => list.map((u) => u.c.name);
+  const forged = `forged ${assetNames(critical)}`;
+  const paying = uses.filter((u) => u.use.money);
+  if (paying.length) return rated('High', `${namesAtMost(named(paying), TEXT_NAMES, 'other consumers')} ${agreeing(named(paying), 'moves', 'move')} money on ${forged}`);
+  const writing = uses.filter((u) => u.use.writes.length > 0);
+  if (writing.length) {
+    return rated('High', `${namesAtMost(named(writing), TEXT_NAMES, 'other consumers')} ${agreeing(named(writing), 'writes', 'write')} ${assetNames(writing.flatMap((u) => u.use.writes))} on ${forged}`);
+  }
+  if (uses.every((u) => u.use.notifies)) {
+    const names = named(uses);
+    return rated('Medium', `${namesAtMost(names, TEXT_NAMES, 'other consumers')} only ${agreeing(names, 'sends', 'send')} notifications: a forged event makes a misleading notification but changes no data`);
+  }
+  return rated('High', `consumers act on ${forged}`);
+}
 
 /**
  * Whether the broker's producers publish only where their identity allows: every producer authenticates (its

@@ -1,13 +1,16 @@
 // The network perimeter: what the internet can reach that it should not (stores, management ports,
 // diagnostics), what the server can be made to reach (SSRF, cloud metadata), and missing layers.
 import { assetImpact, rated } from '../risk.js';
-import type { Element, Endpoint, Flow } from '../../model/types.js';
+import type { Boundary, Element, Endpoint, Flow } from '../../model/types.js';
 import { isPassThrough, type AnalysisContext } from '../context.js';
 import { TECHNOLOGIES } from '../../model/catalog.js';
 import { namesWebhooks } from '../../model/normalize.js';
-import { assetList, assetNames, callAuth, highConfidentiality, inCloud, isBroker, isData, isOrAre, isPersonOrAgent, publicPathsHave, restricted } from './facts.js';
-import { openFlowsInto, perModel } from './family-shared.js';
+import {
+  assetList, assetNames, callAuth, highConfidentiality, inCloud, isBroker, isData, isIdentityProvider, isOrAre, isPersonOrAgent, publicPathsHave, restricted,
+} from './facts.js';
+import { admittedThrough, CALLER_PERIMETER, openFlowsInto, perModel, takesHttp } from './family-shared.js';
 import { untrustedClientFlows } from './messaging.js';
+import { pullDeployer } from './supply-chain.js';
 import { it, itObject, its, possessive, says, verbFor } from './grammar.js';
 import {
   declaredAt, elementComponent, endpointExposure, endpointTarget, evidence, factTags, type FactTag, flowIds, flowLabel, internetLikelihood,
@@ -245,21 +248,23 @@ export const cloudMetadataExposure: ElementRule = {
   title: 'Cloud credentials reachable through the metadata service',
   description:
     'A cloud workload that fetches caller-chosen URLs can be pointed at the instance metadata service (169.254.169.254), which hands out the workload\'s cloud credentials, or at any internal service it reaches.',
-  condition: 'a process running in the cloud (the `cloud` or `serverless` trait, or a boundary of kind `cloud`) with an endpoint of kind `fetch` reachable from an untrusted zone, without `metadata-protection` or `egress-filtering` (server-side-request-forgery leaves such endpoints to this rule, and reports them once `metadata-protection` is declared); also a process running application code, tagged `imdsv1` (its metadata service answers without a session token and hands out a role\'s credentials, as `threatmap discover` writes for an EC2 instance, launch configuration or template with an instance profile and no `http_tokens = "required"`), reachable from an untrusted zone and with no such endpoint drawn, without either control',
+  condition: 'a process running in the cloud (the `cloud` or `serverless` trait, or a boundary of kind `cloud`) with an endpoint of kind `fetch` reachable from an untrusted zone, without `metadata-protection` or `egress-filtering` (server-side-request-forgery leaves such endpoints to this rule, and reports them once `metadata-protection` is declared); also a process running application code, tagged `imdsv1` (its metadata service answers without a session token and hands out a role\'s credentials, as `threatmap discover` writes for an EC2 instance, launch configuration or template with an instance profile and no `http_tokens = "required"`), reachable from an untrusted zone and with no such endpoint drawn, without either control; and a self-hosted CI runner in our cloud: an element of type `ci-cd` inside a boundary of kind `cloud` (or tagged `imdsv1`) that builds (no pull-based deployer), self-hosted by the tag `self-hosted`, by its tech, id or name (self-hosted, or a GitHub, GitLab, Jenkins, Buildkite or Azure Pipelines runner or agent, actions-runner-controller) or by any tech but `github-actions` (whose runners are GitHub\'s unless the model says otherwise), whose jobs run repository code and can read the node\'s role from the metadata service, without either control; one that calls the cloud with that role itself (`cloud-api` with `auth: iam`) is left to pipeline-over-privileged',
   mitigation: 'Allow-list outbound destinations (scheme, host, port) and refuse private and link-local addresses, the metadata service\'s among them; require session tokens for the metadata service (IMDSv2, hop limit 1) or block it from the application, and scope the workload\'s role to least privilege.',
   action: { text: 'Allow-list outbound destinations of {targets} and require IMDSv2 for the metadata service' },
   mitigatedBy: METADATA_CONTROLS,
   references: ['CWE-918', 'CWE-522', 'CAPEC-664', 'OWASP Top 10 A10'],
-  rating: 'Likelihood High from the internet (well-known payloads), Medium otherwise, Low for an `imdsv1` workload with no fetch endpoint drawn (it needs an SSRF flaw first); impact High (the workload\'s cloud credentials, and what the internal services it calls hold).',
+  rating: 'Likelihood High from the internet (well-known payloads), Medium otherwise, Low for an `imdsv1` workload with no fetch endpoint drawn (it needs an SSRF flaw first), Medium for a self-hosted CI runner (its jobs run repository code by design); impact High (the workload\'s cloud credentials, and what the internal services it calls hold).',
   example: "boundaries:\n  vpc: { kind: cloud }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    in: vpc\n    endpoints:\n      /fetch: { auth: jwt }\nflows:\n  - visitor -> api: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
     const imdsv1 = imdsv1Of(element);
+    // With no fetch endpoint, what reads the metadata service is a runner's jobs, or an SSRF flaw the model does not show.
+    const otherwise = () => runnerOutcome(ctx, element, imdsv1) ?? (imdsv1.length ? imdsv1Outcome(ctx, element, imdsv1) : undefined);
     // Most processes have no fetch endpoint: that is asked before the walk up their boundaries.
-    if (!element.endpoints.some(isFetch) || !inCloud(ctx, element)) return imdsv1.length ? imdsv1Outcome(ctx, element, imdsv1) : undefined;
+    if (!element.endpoints.some(isFetch) || !inCloud(ctx, element)) return otherwise();
     const fetchers = element.endpoints.filter((ep) => ep.kind === 'fetch' && isExposed(endpointExposure(ep, element, ctx)));
-    if (fetchers.length === 0) return imdsv1.length ? imdsv1Outcome(ctx, element, imdsv1) : undefined;
+    if (fetchers.length === 0) return otherwise();
     const unprotected = fetchers.filter((ep) => metadataReachableThrough(ep, element, ctx));
     if (unprotected.length === 0) {
       return mitigatedBy(presentControls(ctx, METADATA_CONTROLS, element, fetchers[0]), elementComponent(element), 'the metadata service is out of reach');
@@ -305,6 +310,74 @@ function imdsv1Outcome(ctx: AnalysisContext, element: Element, tags: readonly Fa
     impact: rated('High', 'the role\'s temporary credentials: whatever the role may do in the cloud account'),
     evidence: [...imdsv1Evidence(element, tags), evidence(`${says(element.name, 'is')} reachable from an untrusted zone`, element.at), missingControlEvidence(METADATA_CONTROLS, element)],
     mitigation: 'Require session tokens for the metadata service (IMDSv2: `metadata_options { http_tokens = "required", http_put_response_hop_limit = 1 }`), scope the instance role to least privilege, and allow-list outbound destinations.',
+  });
+}
+
+/** The tag that says a CI element runs its jobs on machines of ours. */
+export const SELF_HOSTED_TAG = 'self-hosted';
+
+/**
+ * Words that say a CI element is a self-hosted runner or agent, in its tech, id or name: "Self-hosted runners",
+ * `tech: gitlab-runner`, `actions-runner-controller`, `jenkins-agent`. "GitHub-hosted runners" is not one.
+ */
+const SELF_HOSTED_WORDS =
+  /(?:^|[^a-z])(?:self[- ]?hosted|(?:actions|github|gitlab|jenkins|buildkite|azure[- ]?pipelines?)[- ]?(?:runners?|agents?)|actions[- ]runner[- ]controller|arc[- ]runners?)(?:$|[^a-z])/i;
+
+/** CI services that run jobs on their vendor's machines unless the model says the runners are ours. */
+const HOSTED_CI_TECH: ReadonlySet<string> = new Set(['github-actions']);
+
+const saysSelfHosted = (e: Element): boolean =>
+  e.tags.includes(SELF_HOSTED_TAG) || SELF_HOSTED_WORDS.test(e.id) || SELF_HOSTED_WORDS.test(e.name) || (e.tech !== undefined && SELF_HOSTED_WORDS.test(e.tech));
+
+/**
+ * Whether a `ci-cd` element runs its jobs on machines in our cloud, and what says so: it is inside a boundary of
+ * kind `cloud` (or its metadata service is tagged `imdsv1`), builds (no pull-based deployer: Argo CD and Flux run
+ * no repository code), and is self-hosted: the tag `self-hosted`, words in its tech, id or name (saysSelfHosted),
+ * or any tech but a hosted CI service (GitHub Actions: drawn in our cloud, it may still be GitHub's runners).
+ */
+function selfHostedRunner(ctx: AnalysisContext, e: Element, imdsv1: readonly FactTag[]): { cloud?: Boundary; said: boolean } | undefined {
+  if (e.type !== 'ci-cd') return undefined;
+  const cloud = ctx.graph.boundaryChain(e.id).find((b) => b.kind === 'cloud');
+  if (cloud === undefined && imdsv1.length === 0) return undefined;
+  const said = saysSelfHosted(e);
+  if (!said && e.tech !== undefined && HOSTED_CI_TECH.has(e.tech)) return undefined;
+  if (pullDeployer(ctx, e) !== undefined) return undefined;
+  return { cloud, said };
+}
+
+/** Calls a pipeline makes with the instance role itself: the role the metadata service hands out is then its own. */
+const ROLE_AUTH: ReadonlySet<string> = new Set(['iam']);
+
+/**
+ * A self-hosted CI runner in our cloud: it runs repository code by design, so any job (a pull request, a
+ * compromised action or dependency) can read the node's role from the metadata service, with no SSRF flaw
+ * needed. A runner that calls the cloud with that role itself (`auth: iam` on its calls to the provider) is left
+ * to pipeline-over-privileged, whose finding is that role.
+ */
+function runnerOutcome(ctx: AnalysisContext, element: Element, imdsv1: readonly FactTag[]): CheckResult {
+  const runner = selfHostedRunner(ctx, element, imdsv1);
+  if (runner === undefined) return undefined;
+  const cloudCalls = ctx.graph.outFlows(element.id).filter((f) => f.to !== element.id && f.protocol === 'cloud-api');
+  if (cloudCalls.some((f) => ROLE_AUTH.has(callAuth(ctx, f).method))) return undefined;
+  const present = presentControls(ctx, METADATA_CONTROLS, element);
+  if (present.length) return mitigatedBy(present, elementComponent(element), 'jobs cannot reach the metadata service');
+  const federated = cloudCalls.filter((f) => callAuth(ctx, f).method === 'oidc');
+  const where = runner.cloud ? ` in ${runner.cloud.name}` : '';
+  return threat({
+    ...elementComponent(element),
+    title: `Jobs on ${element.name} can read the node's cloud credentials`,
+    description: `Jobs on ${element.name} run repository code on machines of ours${where}; any job (a pull request, a compromised action or dependency) can ask the instance metadata service (169.254.169.254) for the node's role credentials${imdsv1.length ? ', with a plain GET (IMDSv1)' : ''}, which outlive the job${federated.length ? ` and reach beyond the per-job credentials of ${flowLabel(federated[0], ctx)} (oidc)` : ''}.`,
+    likelihood: rated('Medium', 'runners run repository code by design: a pull request or a compromised action or dependency is enough, no SSRF flaw needed'),
+    impact: rated('High', 'the node\'s role credentials: whatever the role may do in the cloud account, from outside the job'),
+    evidence: [
+      runner.said
+        ? evidence(`${element.name}: a self-hosted CI runner`, element.tags.includes(SELF_HOSTED_TAG) ? [...element.at, 'tags', element.tags.indexOf(SELF_HOSTED_TAG)] : element.at)
+        : evidence(`${element.name}: a CI pipeline of ours running jobs${where}`, element.at),
+      ...(runner.cloud ? [evidence(`${says(runner.cloud.name, 'is')} a cloud boundary`, runner.cloud.at)] : []),
+      ...imdsv1Evidence(element, imdsv1),
+      missingControlEvidence(METADATA_CONTROLS, element),
+    ],
+    mitigation: 'Run ephemeral runners (one job per runner, discarded after it), keep jobs off the metadata service (IMDSv2 with a hop limit of 1, or a network policy blocking 169.254.169.254) and declare `metadata-protection`, give jobs per-job workload identity (IRSA, OIDC federation) instead of the node\'s role, and keep the node\'s role to what the node needs.',
   });
 }
 
@@ -502,6 +575,9 @@ const WAF: string[] = ['waf'];
 export const offTheShelf = (e: Element): boolean => e.traits.includes('off-the-shelf') || e.traits.includes('mail-catcher');
 const SCANNING = rated('Medium', 'constant scanning; exploiting needs a flaw');
 const MISSING_LAYER = rated('Low', 'a missing layer of defence, not a flaw by itself');
+/** Where only the callers a VPN or allow-list admits come from the internet, scanners do not reach the code. */
+const admittedScanning = (admitting: readonly string[], name: string) =>
+  rated('Low', `only callers admitted by ${admitting.join(' and ')} reach ${itObject(name)}: internet scanners do not, and exploiting needs a flaw`);
 
 export const missingWaf: ElementRule = {
   id: 'missing-waf',
@@ -509,26 +585,34 @@ export const missingWaf: ElementRule = {
   title: 'No web application firewall in front of sensitive services',
   description:
     'An internet-facing application that handles confidential data has no WAF on any path in front of it: known exploit patterns and mass scanning reach the application code unfiltered (defence in depth).',
-  condition: 'a process running application code (not `off-the-shelf` software or a `mail-catcher`, whose flaws are its vendor\'s advisories to patch) with exposure `internet` that handles data of high confidentiality, without `waf` on it, its boundary or every public path in front (partner-only endpoints with `callers` aside)',
+  condition: 'a process running application code (not `off-the-shelf` software or a `mail-catcher`, whose flaws are its vendor\'s advisories to patch) with exposure `internet` that takes HTTP(S) (an endpoint with a method or URL path, a flow into it over http, https, mtls, graphql, grpc, grpcs, grpc+mtls, ws or wss, a custom protocol, or no flow into it: not a RADIUS server reached only over udp) and handles data of high confidentiality, without `waf` on it, its boundary or every public path in front (partner-only endpoints with `callers` aside)',
   mitigation: 'Put a WAF (managed rules for the OWASP Top 10 and known CVEs) in front of the application, in blocking mode once tuned.',
   action: { text: 'Put a WAF in front of {targets}' },
   mitigatedBy: ['waf'],
   references: ['CWE-693', 'CAPEC-66', 'OWASP ASVS V1.14'],
-  rating: 'Likelihood Medium (scanning is constant, exploiting needs a flaw); impact Low (a missing layer, not a flaw by itself).',
+  rating: 'Likelihood Medium (scanning is constant, exploiting needs a flaw), Low when only callers a `vpn` or `ip-allowlist` admits reach it (on it, its boundary or every untrusted path in front); impact Low (a missing layer, not a flaw by itself).',
   example: "assets:\n  pii: { classification: confidential }\nelements:\n  visitor: { tech: browser }\n  app: { type: web-app, handles: [pii] }\nflows:\n  - visitor -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
   check(element, ctx) {
     if (!runsAppCode(element) || offTheShelf(element) || ctx.exposure(element.id) !== 'internet') return undefined;
     const confidential = highConfidentiality(ctx.assetsOf(element.id));
-    if (confidential.length === 0) return undefined;
+    // A WAF filters HTTP: a RADIUS or directory server has no requests for it to read.
+    if (confidential.length === 0 || !takesHttp(ctx, element)) return undefined;
     if (publicPathsHave(ctx, element, 'waf')) return mitigatedOutcome(element.id, 'element', undefined, undefined, WAF, 'requests are filtered by a WAF');
+    const admitting = admittedThrough(ctx, element);
+    const traffic = admitting.length > 0 ? `traffic from the internet that ${admitting.join(' and ')} ${admitting.length > 1 ? 'admit' : 'admits'}` : 'internet traffic';
     return threatOutcome(element.id, 'element', undefined, undefined, {
       title: `No WAF in front of ${element.name}`,
-      description: `${says(element.name, 'handles')} ${assetNames(confidential)} and ${verbFor(element.name, 'takes')} internet traffic with no web application firewall on the way; exploit attempts reach ${its(element.name)} code unfiltered.`,
-      likelihood: SCANNING,
+      description: `${says(element.name, 'handles')} ${assetNames(confidential)} and ${verbFor(element.name, 'takes')} ${traffic} with no web application firewall on the way; exploit attempts reach ${its(element.name)} code unfiltered.`,
+      likelihood: admitting.length > 0 ? admittedScanning(admitting, element.name) : SCANNING,
       impact: MISSING_LAYER,
-      evidence: [evidence(`${says(element.name, 'is')} reachable from the internet`, element.at), missingControlEvidence(WAF, element)],
+      evidence: [
+        admitting.length > 0
+          ? evidence(`${says(element.name, 'is')} reachable from the internet only through ${admitting.join(' and ')}`, ctx.controlSource(element, admitting[0]) ?? element.at)
+          : evidence(`${says(element.name, 'is')} reachable from the internet`, element.at),
+        missingControlEvidence(WAF, element),
+      ],
     });
   },
 };
@@ -568,8 +652,6 @@ const IDP_BACKED_AUTH: ReadonlySet<string> = new Set(['jwt', 'oauth2', 'oidc', '
 const EDGE_AUTH_CONTROLS = ['token-validation', 'authentication'] as const;
 /** An identity provider's signing keys, discovery document and token introspection: what its relying parties fetch. */
 const IDP_OWN_ROUTES = /(?:^|\/)(?:\.well-known|certs|jwks(?:\.json)?|keys|introspect(?:ion)?|token-?info)(?:\/|$)/i;
-
-const isIdentityProvider = (e: Element): boolean => e.type === 'identity-provider' || e.traits.includes('identity');
 
 /**
  * Whether an edge's flow into an identity provider is its own call (an API gateway's authorizer fetching the
@@ -799,7 +881,7 @@ export const flatNetwork: ElementRule = {
   title: 'Restricted data in the same zone as internet-facing code',
   description:
     'A store holding restricted data sits in the same network zone as an internet-facing application: once the application is compromised nothing separates the attacker from the data (lateral movement).',
-  condition: 'a store holding restricted assets whose innermost boundary also directly holds a process running application code with exposure `internet`, without `ip-allowlist` declared on the store or a boundary around it (an allow-list in front of the application filters the internet, not the application); not a managed cloud store reached only through its provider\'s API (cloud trait, not SQL: S3, DynamoDB, Secrets Manager, GCS) whose every caller signs with `iam` or `hmac` (each flow into it states one, or states none and takes the store\'s `auth`; with no flow drawn, the store\'s `auth` is one), as IAM policy, not network position, decides who reaches it; a database with an address in the zone (RDS, self-hosted) stays reported',
+  condition: 'a store holding restricted assets whose innermost boundary also directly holds a process running application code with exposure `internet` that the internet reaches other than through a `vpn` (one on the process, its boundary or every untrusted path in front admits only staff signed in to it), without `ip-allowlist` declared on the store or a boundary around it (an allow-list in front of the application filters the internet, not the application); not a managed cloud store reached only through its provider\'s API (cloud trait, not SQL: S3, DynamoDB, Secrets Manager, GCS) whose every caller signs with `iam` or `hmac` (each flow into it states one, or states none and takes the store\'s `auth`; with no flow drawn, the store\'s `auth` is one), as IAM policy, not network position, decides who reaches it; a database with an address in the zone (RDS, self-hosted) stays reported',
   mitigation: 'Move the store to its own data tier with network rules that admit only the services that need it, on the ports they need.',
   action: { text: 'Segment {targets} into a separate data tier' },
   mitigatedBy: ['ip-allowlist'],
@@ -852,17 +934,19 @@ export function accessedByCloudIdentity(ctx: AnalysisContext, store: Element): b
   return into.every((f) => CLOUD_API_AUTH.has(callAuth(ctx, f).method));
 }
 
-/** Internet-facing application code by boundary, indexed once per analysis (a scan of every element per store made large models quadratic). */
+/**
+ * Internet-facing application code by boundary, indexed once per analysis (a scan of every element per store made
+ * large models quadratic). Code that the internet reaches only through a VPN (on it, its zone or every untrusted
+ * path in front) faces the staff signed in to it, not the internet: it is the zone's internal code.
+ */
 function internetFacingByZone(ctx: AnalysisContext): Map<string, Element[]> {
   const byZone = new Map<string, Element[]>();
   for (const e of ctx.graph.model.elements) {
-    if (e.boundary !== undefined && runsAppCode(e) && ctx.exposure(e.id) === 'internet') pushTo(byZone, e.boundary, e);
+    if (e.boundary !== undefined && runsAppCode(e) && ctx.exposure(e.id) === 'internet' && !ctx.elementHas(e, 'vpn')) pushTo(byZone, e.boundary, e);
   }
   return byZone;
 }
 const internetFacing: (ctx: AnalysisContext) => Map<string, Element[]> = perModel(internetFacingByZone);
-
-const DEBUG_PERIMETER = ['ip-allowlist', 'vpn'] as const;
 
 export const exposedDebugEndpoint: EndpointRule = {
   id: 'exposed-debug-endpoint',
@@ -873,7 +957,7 @@ export const exposedDebugEndpoint: EndpointRule = {
   condition: 'an endpoint of kind `debug` reachable from an untrusted zone, without `ip-allowlist` or `vpn`; the finding also names the data of high confidentiality or restricted data the endpoint returns, which unauthenticated-sensitive-endpoint and excessive-data-exposure leave to it',
   mitigation: 'Disable debug endpoints in production, or serve them on a separate management port reachable only from the operations network.',
   action: { text: 'Remove or firewall debug endpoints {targets}' },
-  mitigatedBy: DEBUG_PERIMETER,
+  mitigatedBy: CALLER_PERIMETER,
   references: ['CWE-215', 'CWE-489', 'CAPEC-121', 'OWASP Top 10 A05'],
   rating: 'Likelihood High from the internet when public (scanners look for these paths), Medium otherwise; impact High (configuration, secrets and memory, and the sensitive data it returns).',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /actuator: { public: true }\nflows:\n  - visitor -> api: https",
@@ -882,7 +966,7 @@ export const exposedDebugEndpoint: EndpointRule = {
   check(ep, element, ctx) {
     const exposure = endpointExposure(ep, element, ctx);
     if (!isExposed(exposure)) return undefined;
-    return unlessControlled(ctx, { element, endpoint: ep }, DEBUG_PERIMETER, onlyReachableThrough, (missing) => {
+    return unlessControlled(ctx, { element, endpoint: ep }, CALLER_PERIMETER, onlyReachableThrough, (missing) => {
       // The data rules leave this endpoint to this finding: what it returns is said here.
       const returned = assetList(ctx, ep.returns).filter((a) => isData(a) && (a.confidentiality === 'high' || a.classification === 'restricted'));
       const names = returned.length ? assetNames(returned) : undefined;

@@ -7,7 +7,7 @@ import { openFlowsInto } from './family-shared.js';
 import { says } from './grammar.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
-  evidence, flowLabel, isExposed, mitigatedBy, namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat,
+  evidence, flowIds, flowLabel, isExposed, mitigatedBy, namesAtMost, presentControls, pushTo, runsAppCode, TEXT_NAMES, threat,
   TITLE_NAMES, unlessControlled,
 } from './helpers.js';
 import { flowEvidence } from './service-identity.js';
@@ -171,7 +171,7 @@ export const mutableLogs: ElementRule = {
   title: 'Logs can be altered or deleted',
   description:
     'A log store written by the system\'s own components is not append-only or signed: an attacker (or insider) with the writers\' access erases the traces of what they did.',
-  condition: 'a store of type `logs` with at least one flow in from a process, without `tamper-evident-logs`',
+  condition: 'a store of type `logs` with at least one flow in from a process, without `tamper-evident-logs`; mitigated when every process that writes to it also writes the same trail (the data its flow carries, else what the store keeps) to a store with `tamper-evident-logs`, or the store forwards it to one',
   mitigation: 'Ship logs to an append-only store in a separate account (object lock, WORM), sign or hash-chain entries, and alert on gaps.',
   action: { text: 'Make {targets} append-only and tamper-evident' },
   mitigatedBy: TAMPER_CONTROLS,
@@ -183,9 +183,18 @@ export const mutableLogs: ElementRule = {
   types: ['logs'],
   check(element, ctx) {
     if (element.type !== 'logs') return undefined;
-    const writers = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((e) => e?.kind === 'process');
-    if (writers.length === 0) return undefined;
+    const writes = ctx.graph.inFlows(element.id).filter((f) => ctx.graph.elements.get(f.from)?.kind === 'process');
+    if (writes.length === 0) return undefined;
+    const writers = writes.map((f) => ctx.graph.elements.get(f.from));
     const audit = writers.some((w) => ctx.elementHas(w!, 'audit-logging'));
+    if (!TAMPER_CONTROLS.some((c) => ctx.elementHas(element, c))) {
+      const copy = tamperEvidentCopy(ctx, element, writes);
+      if (copy !== undefined) {
+        const names = namesAtMost([...new Set(copy.map((f) => ctx.graph.elements.get(f.to)!.name))], TEXT_NAMES, 'other stores');
+        return mitigatedBy([...TAMPER_CONTROLS], { component: element.id, componentKind: 'element', flows: flowIds(copy) },
+          `what is written to ${element.name} is also kept, tamper-evident, in ${names} (${namesAtMost(copy.map((f) => f.id), TEXT_NAMES, 'other flows')})`);
+      }
+    }
     return unlessControlled(ctx, { element }, TAMPER_CONTROLS, 'log entries cannot be altered unnoticed', (missing) => ({
       title: `${element.name} can be altered or deleted`,
       description: `${says(element.name, 'is')} not append-only or signed; whoever gains a writer's access can erase the record of what they did.`,
@@ -195,6 +204,35 @@ export const mutableLogs: ElementRule = {
     }));
   },
 };
+
+/**
+ * The flows that put what a log store keeps into a tamper-evident store as well (one that declares
+ * `tamper-evident-logs`), when every write into it has such a copy: the process that writes it writes the same
+ * trail there too, or the store forwards it there. What a write carries is its flow's data, else what the
+ * store keeps; a write that says neither has no copy anyone can tell is the same. Erasing the mutable store
+ * then leaves the record intact where it cannot be altered unnoticed: CloudWatch beside an object-locked
+ * archive. Undefined when some write has no such copy.
+ */
+function tamperEvidentCopy(ctx: AnalysisContext, store: Element, writes: readonly Flow[]): Flow[] | undefined {
+  const copies: Flow[] = [];
+  const carries = (f: Flow, asset: string): boolean => {
+    const target = ctx.graph.elements.get(f.to);
+    if (target === undefined || target.id === store.id || !TAMPER_CONTROLS.some((c) => ctx.elementHas(target, c))) return false;
+    return f.data.length > 0 ? f.data.includes(asset) : target.stores.includes(asset);
+  };
+  const forwarded = ctx.graph.outFlows(store.id);
+  for (const write of writes) {
+    const trail = write.data.length > 0 ? write.data : store.stores;
+    if (trail.length === 0) return undefined;
+    const own = ctx.graph.outFlows(write.from);
+    for (const asset of trail) {
+      const copy = own.find((f) => carries(f, asset)) ?? forwarded.find((f) => carries(f, asset));
+      if (copy === undefined) return undefined;
+      if (!copies.includes(copy)) copies.push(copy);
+    }
+  }
+  return copies;
+}
 
 export const sharedAccount: ModelRule = {
   id: 'shared-account',

@@ -14,16 +14,83 @@ import {
 } from './helpers.js';
 import type { CheckResult, ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
 
-/** Whether a pipeline's flow deploys to or publishes into one of our own elements (pipeline-over-privileged reports its credentials). */
+/**
+ * Whether a pipeline's flow deploys to or publishes into one of our own elements, or changes the cloud account
+ * through its provider's management API (changesCloud); a download of dependencies from a package registry
+ * (readsPackages) deploys nothing. pipeline-over-privileged reports the credentials of these flows.
+ */
 export function isDeploy(ctx: AnalysisContext, pipeline: Element, f: Flow): boolean {
   const t = ctx.graph.elements.get(f.to);
-  return t !== undefined && f.to !== pipeline.id && t.kind !== 'external';
+  if (t === undefined || f.to === pipeline.id) return false;
+  if (t.kind === 'external') return changesCloud(ctx, f);
+  return !readsPackages(ctx, f, t);
 }
 
-/** What a pipeline deploys to or publishes into: its outbound flows to our own elements. */
+/**
+ * A call over the cloud provider's management API to the provider itself, drawn as an external element (a
+ * console of ours, `tech: aws-console`, is an element of the system and deploys like any other): what
+ * Terraform and a deploy job do to the account.
+ */
+export const changesCloud = (ctx: AnalysisContext, f: Flow): boolean => f.protocol === 'cloud-api' && ctx.graph.elements.get(f.to)?.kind === 'external';
+
+/**
+ * Words that name a package registry or proxy (Artifactory, Nexus, an npm or PyPI registry or mirror, Verdaccio,
+ * CodeArtifact) in an element's tech, id or name: what a build downloads its dependencies from.
+ */
+const PACKAGE_REGISTRY_WORDS =
+  /(?:^|[^a-z])(?:artifactory|jfrog|nexus|verdaccio|codeartifact|npm|npmjs|pypi|devpi|rubygems|packagist|(?:package|packages|dependency|dependencies|npm|pypi|maven|pip)[- ]?(?:registry|registries|proxy|proxies|mirror|mirrors|feed|feeds|repository|repo|cache))(?:$|[^a-z])/i;
+/** Words that name dependencies in an asset's id or name: what a build reads from a package registry. */
+const PACKAGE_ASSET_WORDS = /(?:^|[^a-z])(?:packages?|dependenc(?:y|ies)|libraries|npm|pypi|maven|wheels?|gems?|crates?)(?:$|[^a-z])/i;
+/** Words that say a flow publishes (a release pushed to a registry), in its id, name or description. */
+const PUBLISH_WORDS = /(?:^|[^a-z])(?:publish(?:es|ing)?|push(?:es|ing)?|uploads?|releases?|deploys?)(?:$|[^a-z])/i;
+
+const isPackageAsset = (a: Asset): boolean => a.type !== 'source-code' && (PACKAGE_ASSET_WORDS.test(a.id) || PACKAGE_ASSET_WORDS.test(a.name));
+const saysPublish = (f: Flow): boolean => PUBLISH_WORDS.test(f.id) || (f.name !== undefined && PUBLISH_WORDS.test(f.name)) || (f.description !== undefined && PUBLISH_WORDS.test(f.description));
+
+/**
+ * Whether a pipeline's flow downloads dependencies: to a package registry or proxy (by its tech, id or name), or
+ * carrying only packages or dependencies, and not said to publish (its id, name or description). A container
+ * registry is where images are pushed: never a read of dependencies.
+ */
+function readsPackages(ctx: AnalysisContext, f: Flow, t: Element): boolean {
+  if (t.type === 'container-registry' || saysPublish(f)) return false;
+  if (nameSays(t, PACKAGE_REGISTRY_WORDS)) return true;
+  const carried = ctx.assetsOfFlow(f);
+  return carried.length > 0 && carried.every(isPackageAsset);
+}
+
+/** Whether a pipeline's flow downloads dependencies from one of our own elements (readsPackages). */
+const readsPackagesFrom = (ctx: AnalysisContext, f: Flow): boolean => {
+  const t = ctx.graph.elements.get(f.to);
+  return t !== undefined && t.kind !== 'external' && readsPackages(ctx, f, t);
+};
+
+/** What a pipeline deploys to or publishes into: its outbound flows to our own elements, and its changes to the cloud account. */
 const deployTargets = (ctx: AnalysisContext, pipeline: Element) => ctx.graph.outFlows(pipeline.id).filter((f) => isDeploy(ctx, pipeline, f));
 
-/** The names of the flows' targets, each once: a pipeline often deploys to one element over several flows (HTTPS and SSH). */
+/**
+ * Words that name a Terraform runner (Atlantis, Terraform Cloud, Spacelift, env0) in a pipeline's tech, id or
+ * name: it runs `terraform plan` on a pull request's code before review, and plan runs code (external data
+ * sources, providers) with the runner's cloud credentials.
+ */
+const TERRAFORM_RUNNER_WORDS = /(?:^|[^a-z])(?:atlantis|terraform[- ]?(?:cloud|enterprise)|tfc|spacelift|env0)(?:$|[^a-z])/i;
+export const isTerraformRunner = (e: Element): boolean => nameSays(e, TERRAFORM_RUNNER_WORDS);
+
+/** What a Terraform runner's findings add: plan runs a pull request's code with the runner's credentials before review. */
+const PLAN_TEXT = 'as a Terraform runner it runs `terraform plan` on the code of unmerged pull requests (external data sources and providers execute during plan) with those credentials, before any review';
+
+/**
+ * What a pipeline's deploy flows do, in words: "deploys to api" for our own elements, "changes cloud
+ * infrastructure through AWS" for calls to the provider's management API, or both.
+ */
+function deployWords(ctx: AnalysisContext, pipeline: Element, deploys: readonly Flow[]): string {
+  const cloud = deploys.filter((f) => changesCloud(ctx, f));
+  const own = deploys.filter((f) => !changesCloud(ctx, f));
+  const changes = `cloud infrastructure through ${targetNames(ctx, cloud)}`;
+  if (cloud.length === 0) return `${says(pipeline.name, 'deploys')} to ${targetNames(ctx, own)}`;
+  if (own.length === 0) return `${says(pipeline.name, 'changes')} ${changes}`;
+  return `${says(pipeline.name, 'deploys')} to ${targetNames(ctx, own)} and ${verbFor(pipeline.name, 'changes')} ${changes}`;
+}
 
 /**
  * The deploy rules: a `ci-cd` element with deploy flows (those `which` keeps), mitigated by `controls`;
@@ -117,7 +184,7 @@ export const pipelinePoisoning: ElementRule = {
   title: 'Unreviewed code reaches production through CI/CD',
   description:
     'A pipeline builds and deploys to production, and nothing says deployed code must pass review on a protected branch: one compromised developer account, a malicious pull request or a poisoned build script ships straight to production.',
-  condition: `an element of type \`ci-cd\` with flows to our processes, stores or registries (a secrets vault or a log store excepted: no code ships there), without \`protected-branches\`; for a pull-based deployer only its writes deploy (it reads from the registry), and \`protected-branches\` on every source repository it reads (at least one) mitigates too. ${PULL_DEPLOYER_TEXT}`,
+  condition: `an element of type \`ci-cd\` with flows to our processes, stores or registries (a secrets vault or a log store excepted: no code ships there; a download from a package registry or proxy deploys nothing, as pipeline-over-privileged says) or over \`cloud-api\` to a cloud provider modelled as an external element (it changes the cloud account), without \`protected-branches\`; a Terraform runner (Atlantis, Terraform Cloud, Spacelift, env0) is told that it plans unmerged pull requests with its credentials; for a pull-based deployer only its writes deploy (it reads from the registry), and \`protected-branches\` on every source repository it reads (at least one) mitigates too. ${PULL_DEPLOYER_TEXT}`,
   mitigation: 'Deploy only from protected branches with required reviews, run untrusted pull requests without secrets in isolated runners, and pin third-party pipeline actions by digest.',
   action: { text: 'Deploy only reviewed code from protected branches in {targets}' },
   mitigatedBy: ['protected-branches'],
@@ -130,15 +197,21 @@ export const pipelinePoisoning: ElementRule = {
   check(element, ctx) {
     const deployer = pullDeployer(ctx, element);
     if (deployer !== undefined) return poisonedDeployer(ctx, element, deployer);
-    return deployingPipeline(element, ctx, ['protected-branches'], 'only reviewed changes deploy', (deploys, targets, missing) => ({
+    const planner = isTerraformRunner(element);
+    return deployingPipeline(element, ctx, ['protected-branches'], 'only reviewed changes deploy', (deploys, _targets, missing) => ({
       title: `Unreviewed code can ship through ${element.name}`,
-      description: `${says(element.name, 'deploys')} to ${targets} and nothing requires a reviewed change on a protected branch.`,
+      description: `${deployWords(ctx, element, deploys)} and nothing requires a reviewed change on a protected branch${planner ? `; ${PLAN_TEXT.replace('those credentials', `${its(element.name)} credentials`)}` : ''}.`,
       likelihood: rated('Medium', 'needs a developer account or a pull request that runs in the pipeline'),
-      impact: rated('High', 'attacker-chosen code in production: full compromise'),
-      evidence: [evidence(`${flowLabel(deploys[0], ctx)} deploys`, deploys[0].at), missing],
+      impact: rated('High', deploys.every((f) => changesCloud(ctx, f)) ? 'attacker-chosen changes to the cloud account: full compromise' : 'attacker-chosen code in production: full compromise'),
+      ...(planner ? { mitigation: TERRAFORM_REVIEW } : {}),
+      evidence: [evidence(`${flowLabel(deploys[0], ctx)} ${changesCloud(ctx, deploys[0]) ? 'changes cloud infrastructure' : 'deploys'}`, deploys[0].at), missing],
     }), shipsCode(ctx));
   },
 };
+
+/** pipeline-poisoning's advice for a Terraform runner: review gates apply, and plan runs before any review. */
+const TERRAFORM_REVIEW =
+  'Apply only reviewed, approved and mergeable changes from protected branches (Atlantis `apply_requirements: [approved, mergeable]`, a policy in Terraform Cloud, Spacelift or env0), run plan with a read-only role separate from the one that applies, let only the organisation\'s repositories and members trigger plans (no plans of pull requests from forks), and pin providers and modules by version and checksum.';
 
 /**
  * pipeline-poisoning for a pull-based deployer: it ships what it reads, so what it deploys to is what it writes
@@ -179,12 +252,12 @@ export const pipelineOverPrivileged: ElementRule = {
   title: 'Pipeline holds unscoped production privileges',
   description:
     'A pipeline pushes into production (runtime services, stores or the cloud management plane) with its own credentials, standing ones or short-lived ones not scoped to the deployment: whoever runs code in the pipeline inherits them.',
-  condition: `an element of type \`ci-cd\` with flows to our own processes or stores (a \`cloud-console\` included), without \`least-privilege\`; a cloud provider modelled as a third party and reached over \`cloud-api\` is reported by excessive-cloud-permissions instead. For a pull-based deployer only its writes count (its pulls from a registry are no production access), and the advice is scoped projects and namespaced RBAC, as it already pulls. ${PULL_DEPLOYER_TEXT}`,
+  condition: `an element of type \`ci-cd\` with flows to our own processes or stores (a \`cloud-console\` included; a download from a package registry or proxy, by its tech, id or name (Artifactory, Nexus, npm, PyPI, Verdaccio, CodeArtifact) or a flow carrying only packages or dependencies, deploys nothing unless the flow says it publishes), or over \`cloud-api\` to a cloud provider modelled as an external element (excessive-cloud-permissions leaves a pipeline's cloud role to this rule; \`least-privilege\` on such a call scopes it), without \`least-privilege\`. With calls to the provider the finding speaks of the cloud role, Medium likely when the pipeline is reachable from an untrusted zone or is a Terraform runner (its tech, id or name says Atlantis, Terraform Cloud or Enterprise, Spacelift or env0: it plans unmerged pull requests with the role). For a pull-based deployer only its writes count (its pulls from a registry are no production access), and the advice is scoped projects and namespaced RBAC, as it already pulls. ${PULL_DEPLOYER_TEXT}`,
   mitigation: 'Use short-lived, narrowly scoped deployment credentials (OIDC federation), separate build from deploy, and prefer pull-based deployment (GitOps) so the pipeline holds no production access.',
   action: { text: 'Scope and shorten the deployment credentials of {targets}' },
   mitigatedBy: ['least-privilege'],
   references: ['CWE-250', 'CWE-269', 'CAPEC-122', 'OWASP CICD-SEC-2', 'OWASP CICD-SEC-5'],
-  rating: 'Likelihood Low (needs code execution in the pipeline first); impact High (production and cloud access).',
+  rating: 'Likelihood Low (needs code execution in the pipeline first), Medium for a cloud role of a pipeline reachable from an untrusted zone or of a Terraform runner; impact High (production and cloud access).',
   example: 'elements:\n  dev: { type: developer }\n  ci: { tech: jenkins }\n  console: { tech: aws-console }\nflows:\n  - dev -> ci: https\n  - ci -> console: { protocol: cloud-api, auth: iam }',
   appliesTo: 'element',
   kinds: ['process'],
@@ -193,7 +266,11 @@ export const pipelineOverPrivileged: ElementRule = {
     // A pull-based deployer's production access is what it writes with: its read-only pulls from a registry are none.
     const deployer = pullDeployer(ctx, element);
     const writes = deployer === undefined ? undefined : new Set(deployer.writes);
-    return deployingPipeline(element, ctx, ['least-privilege'], 'deployment credentials are scoped and short-lived', (deploys, targets, missing) => {
+    const counts = (f: Flow) => writes === undefined || writes.has(f);
+    // A cloud role declared scoped on the call itself (least-privilege on the flow) limits that call, as it did
+    // when excessive-cloud-permissions judged a pipeline's calls to its provider.
+    const scopedCall = (f: Flow) => changesCloud(ctx, f) && f.controls.includes('least-privilege');
+    const found = deployingPipeline(element, ctx, ['least-privilege'], 'deployment credentials are scoped and short-lived', (deploys, targets, missing) => {
       // Only an auth the model states (on the flow, the endpoint it names or its target) shows which credential the pipeline holds.
       const auth = new Map(deploys.map((f) => [f, callAuth(ctx, f)]));
       const method = (f: Flow) => auth.get(f)!.method;
@@ -210,6 +287,11 @@ export const pipelineOverPrivileged: ElementRule = {
       const storeNames = stores.map((st) => st.name).sort().join(', ');
       // What a repository it reads asks for is applied with the deployer's access: its own scope is the fix.
       const applied = `a change in a repository ${it(element.name)} ${verbFor(element.name, 'reads')} is applied with`;
+      // Calls to the provider's management API are the cloud role excessive-cloud-permissions leaves to this finding.
+      const cloud = deploys.filter((f) => changesCloud(ctx, f));
+      if (cloud.length && deployer === undefined) {
+        return cloudRoleFacts(ctx, element, { cloud, credentialed, method, stores, exposedData, storeNames, missing });
+      }
       return {
         title: `${says(element.name, 'holds')} ${federatedOnly ? 'unscoped' : 'standing'} production access`,
         description: deployer !== undefined
@@ -235,9 +317,67 @@ export const pipelineOverPrivileged: ElementRule = {
         // It already pulls, so "prefer pull-based deployment" is no advice: scoping what it may deploy where is.
         mitigation: deployer !== undefined ? deployerScoping(element.name) : undefined,
       };
-    }, writes === undefined ? undefined : (f) => writes.has(f));
+    }, (f) => counts(f) && !scopedCall(f));
+    if (found !== undefined || element.type !== 'ci-cd') return found;
+    const scoped = deployTargets(ctx, element).filter((f) => counts(f) && scopedCall(f));
+    return scoped.length ? mitigatedBy(['least-privilege'], { ...elementComponent(element), flows: flowIds(scoped) }, 'the pipeline\'s cloud role is scoped') : undefined;
   },
 };
+
+/** What pipeline-over-privileged knows of a pipeline's deploy flows when some call the cloud provider's management API. */
+interface CloudRole {
+  cloud: readonly Flow[];
+  credentialed: readonly Flow[];
+  method: (f: Flow) => string;
+  stores: readonly Element[];
+  exposedData: readonly Asset[];
+  storeNames: string;
+  missing: EvidenceRef;
+}
+
+/**
+ * pipeline-over-privileged for a pipeline that changes the cloud account through its provider's management API:
+ * one finding for the pipeline's cloud role (once excessive-cloud-permissions' too), in that rule's words, with
+ * its likelihood where its facts hold for a pipeline: a pipeline reachable from an untrusted zone, or a Terraform
+ * runner, which plans a pull request's code with the role before review, is more than a foothold away.
+ */
+function cloudRoleFacts(ctx: AnalysisContext, element: Element, role: CloudRole): ThreatFacts {
+  const { cloud, credentialed, method, stores, exposedData, storeNames, missing } = role;
+  const name = element.name;
+  const planner = isTerraformRunner(element);
+  const held = (flows: readonly Flow[]): string => {
+    const methods = [...new Set(flows.map(method).filter((m) => m !== 'none'))];
+    if (methods.length === 0) return `${its(name)} own identity`;
+    if (methods.every((m) => FEDERATED_AUTH.has(m))) return `short-lived federated credentials (${methods.join(', ')})`;
+    return `${its(name)} own credentials (${methods.join(', ')})`;
+  };
+  const others = credentialed.filter((f) => !changesCloud(ctx, f));
+  // The credential a leak hands over for longest: a standing one to our own elements, after the cloud calls.
+  const standingOther = others.find((f) => !FEDERATED_AUTH.has(method(f)));
+  return {
+    title: `${name} can change cloud infrastructure`,
+    description: `${says(name, 'calls')} the cloud management plane (${targetNames(ctx, cloud)}) with ${held(cloud)} and ${verbFor(name, 'declares')} no least-privilege role${others.length ? `, and ${verbFor(name, 'reaches')} ${targetNames(ctx, others)} with ${held(others)}` : ''}; anything that runs in the pipeline can act on the cloud account${planner ? `, and ${PLAN_TEXT}` : ''}.`,
+    likelihood: planner
+      ? rated('Medium', 'a Terraform runner plans unmerged pull requests with this role: opening one runs code with it')
+      : isExposed(ctx.exposure(element.id))
+        ? rated('Medium', 'the pipeline is reachable from an untrusted zone')
+        : rated('Low', 'needs code execution in the pipeline first'),
+    impact: rated('High', exposedData.length ? `control of cloud resources, and ${assetNames([...exposedData])} in ${storeNames}: full compromise` : 'control of cloud resources: full compromise'),
+    // A call's own description says what it may do there (an importer's reading of the role, a reviewer's note).
+    evidence: [
+      ...cloud.slice(0, 3).map((f) => evidence(`${flowLabel(f, ctx)} uses the management API${f.description ? `: ${f.description}` : ''}`, f.at)),
+      ...(standingOther ? [evidence(`${flowLabel(standingOther, ctx)} authenticates with ${method(standingOther)}`, callAuth(ctx, standingOther).at)] : []),
+      ...stores.map((st) => evidence(`${says(st.name, 'stores')} ${assetNames(restricted(ctx.assetsOf(st.id)))}`, [...st.at, 'stores'])),
+      missing,
+    ],
+    mitigation: planner ? TERRAFORM_ROLES : CLOUD_ROLE_SCOPING,
+  };
+}
+
+const CLOUD_ROLE_SCOPING =
+  'Scope the pipeline\'s cloud role to the actions and resources its deployments need (no wildcards, no IAM changes, a permission boundary), hand it to jobs as short-lived federated credentials (OIDC) only on protected branches, separate build from deploy, and alert on unusual API calls.';
+const TERRAFORM_ROLES =
+  'Give plan a read-only role and apply a separate role assumed only for approved, merged changes, both inside a permission boundary (no IAM changes beyond what the stacks manage); let only the organisation\'s repositories and members trigger plans (no plans of pull requests from forks), and alert on unusual API calls.';
 
 const deployerScoping = (name: string): string =>
   `Confine ${name} to scoped projects (Argo CD AppProjects, Flux tenants) that name the repositories, destination namespaces and resource kinds each application may use, bind ${itObject(name)} to namespaced RBAC roles instead of cluster-admin, and give ${itObject(name)} read-only credentials to ${its(name)} repositories and registries.`;
@@ -248,7 +388,7 @@ export const secretsInCiCd: ElementRule = {
   title: 'Long-lived secrets stored in the pipeline',
   description:
     'A pipeline authenticates to its targets with static secrets (keys, passwords) kept in its own settings: they leak through build logs, forks and compromised plugins, and outlive the people who created them.',
-  condition: 'an element of type `ci-cd` with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key: the flow\'s auth, else the endpoint it names, else its target\'s), without `secrets-management`; a pipeline with a flow to or from a `secrets-vault` gets its secrets there (as for secrets-in-config), so only a static secret that opens the vault itself counts',
+  condition: 'an element of type `ci-cd` with outbound flows authenticated by a static secret (api-key, password, basic, hmac, ssh-key: the flow\'s auth, else the endpoint it names, else its target\'s), without `secrets-management`; a pipeline with a flow to or from a `secrets-vault` gets its secrets there (as for secrets-in-config), so only a static secret that opens the vault itself counts. The evidence shows a secret the pipeline deploys with first; secrets that only download dependencies from a package registry of ours (as pipeline-over-privileged tells them) are rated Medium impact, as they reach no production',
   mitigation: 'Replace static secrets with short-lived federated credentials (OIDC), keep the rest in a secrets manager, mask them in logs, and never expose them to pull-request builds.',
   action: { text: 'Replace static pipeline secrets with short-lived credentials in {targets}' },
   mitigatedBy: ['secrets-management'],
@@ -271,12 +411,21 @@ export const secretsInCiCd: ElementRule = {
     if (flows.length === 0) {
       return mitigatedBy(['secrets-management'], { ...elementComponent(element), flows: secret.map((f) => f.id) }, 'pipeline secrets come from a secrets vault');
     }
+    // A secret that only downloads dependencies reaches no production: the deploy secrets come first, as evidence and impact.
+    const deploying = flows.filter((f) => isDeploy(ctx, element, f));
+    const shown = deploying[0] ?? flows[0];
+    const packagesOnly = deploying.length === 0 && flows.every((f) => readsPackagesFrom(ctx, f));
     return unlessControlled(ctx, { element, flows }, ['secrets-management'], 'pipeline secrets are managed and short-lived', (missing) => ({
       title: `Static secrets stored in ${element.name}`,
       description: `${says(element.name, 'authenticates')} with ${[...new Set(flows.map((f) => callAuthMethod(ctx.graph, f)))].join(', ')} secrets kept in ${its(element.name)} settings; logs, forks and plugins can leak them.`,
       likelihood: rated('Medium', 'pipeline logs and forks leak secrets routinely'),
-      impact: assetImpact(sensitive(flows.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality', rated('High', 'the secrets reach production')),
-      evidence: [evidence(`${flowLabel(flows[0], ctx)} uses ${callAuthMethod(ctx.graph, flows[0])}`, callAuth(ctx, flows[0]).at), missing],
+      impact: assetImpact(
+        sensitive(flows.flatMap((f) => ctx.assetsOf(f.to))), 'confidentiality',
+        packagesOnly
+          ? rated('Medium', `the secrets open only ${targetNames(ctx, flows)}, where dependencies come from: internal packages and what the key may publish, not production`)
+          : rated('High', 'the secrets reach production'),
+      ),
+      evidence: [evidence(`${flowLabel(shown, ctx)} uses ${callAuthMethod(ctx.graph, shown)}`, callAuth(ctx, shown).at), missing],
     }));
   },
 };
@@ -290,12 +439,12 @@ export const unsignedImages: ElementRule = {
   title: 'Container images are not signed',
   description:
     'Workloads run images from a registry without signature verification: whoever can push to the registry (a leaked pipeline token, a registry flaw) replaces what production runs.',
-  condition: 'a store of type `container-registry` with flows in or out (images pushed or pulled), without `image-signing` on the registry',
+  condition: 'a store of type `container-registry` with flows in or out (images pushed or pulled), without `image-signing` on the registry, and not both halves of signing: `image-signing` on every pipeline that pushes to it (an element of type `ci-cd`, not a pull-based deployer, or a person, with a flow into it) and `signature-verification` (or `image-signing`) on every runtime that pulls from it (any other process with a flow into it or from it), at least one of each. With one half only, the finding is Low and names the missing half',
   mitigation: 'Sign images in the pipeline (Sigstore/cosign, Notation), verify signatures at admission, and deploy by digest rather than tag.',
   action: { text: 'Sign images and verify signatures at deploy for {targets}' },
-  mitigatedBy: ['image-signing'],
+  mitigatedBy: ['image-signing', 'signature-verification'],
   references: ['CWE-494', 'CWE-345', 'CAPEC-439', 'OWASP CICD-SEC-9'],
-  rating: 'Likelihood Low (needs push access to the registry); impact High (code of the attacker\'s choice in production).',
+  rating: 'Likelihood Low (needs push access to the registry); impact High (code of the attacker\'s choice in production), Medium when the pipelines sign or the runtimes verify but not both.',
   example: 'elements:\n  dev: { type: developer }\n  ci: { tech: github-actions }\n  registry: { tech: ecr }\n  cluster: { tech: kubernetes }\nflows:\n  - dev -> ci: https\n  - ci -> registry: https\n  - registry -> cluster: https',
   appliesTo: 'element',
   kinds: ['store'],
@@ -304,6 +453,50 @@ export const unsignedImages: ElementRule = {
     if (element.type !== 'container-registry') return undefined;
     const used = [...ctx.graph.inFlows(element.id), ...ctx.graph.outFlows(element.id)].filter((f) => f.from !== f.to);
     if (used.length === 0) return undefined;
+    if (ctx.elementHas(element, 'image-signing')) return mitigatedBy(['image-signing'], elementComponent(element), 'images are signed and verified');
+    const { pushers, runtimes } = registryUsers(ctx, element, used);
+    const unsigned = pushers.filter((u) => !u.flows.some((f) => f.controls.includes('image-signing')) && !ctx.elementHas(u.element, 'image-signing'));
+    const unverified = runtimes.filter((u) => !u.flows.some((f) => VERIFYING.some((c) => f.controls.includes(c))) && !VERIFYING.some((c) => ctx.elementHas(u.element, c)));
+    const signed = pushers.length > 0 && unsigned.length === 0;
+    const verified = runtimes.length > 0 && unverified.length === 0;
+    const names = (us: readonly RegistryUser[]) => namesAtMost(us.map((u) => u.element.name).sort(), TEXT_NAMES, 'others');
+    const where = { ...elementComponent(element), flows: flowIds([...pushers, ...runtimes].flatMap((u) => u.flows)) };
+    if (signed && verified) {
+      return mitigatedBy(['image-signing', 'signature-verification'], where, `${names(pushers)} ${agreeing(pushers.map((u) => u.element.name), 'signs', 'sign')} the images and ${names(runtimes)} ${agreeing(runtimes.map((u) => u.element.name), 'verifies', 'verify')} them before running`);
+    }
+    if (signed || verified) {
+      // One half of signing: images signed that nothing checks, or a check with no signer drawn. The half in
+      // place makes a tampered image stand out; the missing one is what lets it run.
+      const missingHalf = signed
+        ? runtimes.length
+          ? `${names(unverified)} ${agreeing(unverified.map((u) => u.element.name), 'runs', 'run')} them without verifying the signature`
+          : 'no runtime that pulls them is drawn verifying the signature'
+        : pushers.length
+          ? `${names(unsigned)} ${agreeing(unsigned.map((u) => u.element.name), 'pushes', 'push')} images without signing them`
+          : 'no pipeline that pushes them is drawn signing them';
+      const half = signed
+        ? `${names(pushers)} ${agreeing(pushers.map((u) => u.element.name), 'signs', 'sign')} the images in ${element.name}`
+        : `${names(runtimes)} ${agreeing(runtimes.map((u) => u.element.name), 'verifies', 'verify')} the signatures of images from ${element.name}`;
+      const gap: RegistryUser | undefined = signed ? unverified[0] : unsigned[0];
+      return threat({
+        ...where,
+        title: signed ? `Signed images in ${element.name} are not verified before they run` : `Images in ${element.name} are verified but not signed where they are pushed`,
+        description: `${half}, but ${missingHalf}; ${signed ? 'a tampered image pushed to the registry still runs' : 'either signing happens outside the model, or the check is not enforced'}.`,
+        likelihood: rated('Low', 'needs push access to the registry'),
+        impact: rated('Medium', signed
+          ? 'a tampered image runs, but its missing signature shows it up afterwards'
+          : 'a verifying runtime refuses images without a valid signature; what signs them is not in the model'),
+        evidence: [
+          evidence(half, (signed ? pushers[0] : runtimes[0]).element.at),
+          gap !== undefined
+            ? missingControlEvidence(signed ? ['signature-verification'] : ['image-signing'], gap.element)
+            : evidence(missingHalf, element.at),
+        ],
+        mitigation: signed
+          ? `Verify image signatures at admission on ${runtimes.length ? names(unverified) : 'every runtime that pulls from the registry'} (Kyverno, Sigstore policy-controller, Connaisseur), and deploy by digest rather than tag.`
+          : `Sign images in ${pushers.length ? names(unsigned) : 'the pipelines that push to the registry'} (Sigstore/cosign, Notation) with a keyless or KMS-held key, and deploy by digest rather than tag.`,
+      });
+    }
     return unlessControlled(ctx, { element }, ['image-signing'], 'images are signed and verified', (missing) => ({
       title: `Unsigned images in ${element.name}`,
       description: `Images in ${element.name} are not signed and verified before they run; a tampered image deploys like a real one.`,
@@ -313,6 +506,37 @@ export const unsignedImages: ElementRule = {
     }));
   },
 };
+
+/** The controls that say a runtime checks an image's signature before running it. */
+const VERIFYING = ['signature-verification', 'image-signing'] as const;
+
+/** An element that pushes images to a registry or pulls them from it, with its flows to or from the registry. */
+interface RegistryUser {
+  element: Element;
+  flows: Flow[];
+}
+
+/**
+ * Who pushes images to a registry and who runs them. Pushers are pipelines (`ci-cd`, not a pull-based deployer,
+ * which only reads tags and digests) and people with a flow into it; runtimes are the other processes with a
+ * flow into it (a pull) or from it (images handed over). Each once, in model order of their first flow.
+ */
+function registryUsers(ctx: AnalysisContext, registry: Element, used: readonly Flow[]): { pushers: RegistryUser[]; runtimes: RegistryUser[] } {
+  const pushers = new Map<string, RegistryUser>();
+  const runtimes = new Map<string, RegistryUser>();
+  for (const f of used) {
+    const into = f.to === registry.id;
+    const other = ctx.graph.elements.get(into ? f.from : f.to);
+    if (other === undefined) continue;
+    const pipeline = other.type === 'ci-cd' && pullDeployer(ctx, other) === undefined;
+    const list = into && (pipeline || isPerson(other)) ? pushers : other.kind === 'process' && other.type !== 'ci-cd' ? runtimes : undefined;
+    if (list === undefined) continue;
+    const u = list.get(other.id);
+    if (u) u.flows.push(f);
+    else list.set(other.id, { element: other, flows: [f] });
+  }
+  return { pushers: [...pushers.values()], runtimes: [...runtimes.values()] };
+}
 
 /** Words that name code a device installs, in an asset's id or name: firmware, OTA images, software updates. */
 const FIRMWARE_WORDS = /(?:^|[^a-z])(?:firmware|ota|over[- ]the[- ]air|bootloader|software[- ]?updates?)(?:$|[^a-z])/i;

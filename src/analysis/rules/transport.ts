@@ -4,15 +4,15 @@ import type { Asset, Element, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
 import { type AssetProperty, assetImpact, PROPERTY_IMPACT_MEANING, rated } from '../risk.js';
 import type { ComponentKind, RatedLevel, Stride } from '../types.js';
-import { assetNames, callAuth, isPerson, isUserAgent, sensitive, USER_CREDENTIALS } from './facts.js';
+import { assetNames, callAuth, type CallAuth, isIdentityProvider, isPerson, isUserAgent, sensitive, staysOnHost, USER_CREDENTIALS } from './facts.js';
 import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
-import { possessive, says } from './grammar.js';
+import { its, possessive, says } from './grammar.js';
 import {
-  evidence, flowComponent, flowIds, flowLabel, mitigatedBy, mitigatedOutcome, missingControlEvidence, namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome,
+  elementComponent, evidence, flowComponent, flowIds, flowLabel, mitigatedBy, mitigatedOutcome, missingControlEvidence, namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome,
   TITLE_NAMES,
 } from './helpers.js';
 import { flowEvidence, groupComponent, innermostShared, isSourceGroupKey, sourceGroupKey } from './service-identity.js';
-import type { ElementRule, EvidenceRef, FlowRule, ModelRule, Outcome } from './types.js';
+import type { ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
 
 /** Local calls never touch a network, so encryption in transit does not apply to them. */
 const LOCAL_PROTOCOLS = new Set(['ipc', 'file', 'in-process']);
@@ -59,6 +59,8 @@ const NOT_TLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'rdp']);
 const overTls = (protocol: string) => encryptedProtocol(protocol) && !NOT_TLS.has(protocol);
 const OVER_INTERNET = rated('High', 'the traffic crosses the internet: interception needs only public tools');
 const INSIDE = rated('Medium', 'needs a position on the internal network: some skill or access');
+/** Traffic that never leaves one host (loopback, a sidecar beside its service): no network position reaches it. */
+const ON_HOST = rated('Low', 'needs code running on that host: the traffic never leaves it');
 /** Whether the catalogue knows the protocol as encrypted: a flow of it that is not was marked so by the model. */
 const encryptedProtocol = (protocol: string) => PROTOCOLS[protocol]?.encrypted === true;
 const notEncrypted = (f: Flow) => (encryptedProtocol(f.protocol) ? `${f.protocol} is marked not encrypted` : `${f.protocol} is not encrypted`);
@@ -85,6 +87,7 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
   const plain: number[] = [];
   const commonAt: (string | undefined)[] = new Array(all.length);
   const touchesAt = new Uint8Array(all.length);
+  const onHostAt = new Uint8Array(all.length);
   for (let k = 0; k < all.length; k++) {
     const f = all[k];
     if (f.from === f.to || LOCAL_PROTOCOLS.has(f.protocol)) continue;
@@ -95,6 +98,7 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
       plain.push(k);
       commonAt[k] = innermostShared(graph.boundaryChainAt(from), graph.boundaryChainAt(to));
       touchesAt[k] = graph.trustRankAt(from) === 0 || graph.trustRankAt(to) === 0 ? 1 : 0;
+      onHostAt[k] = staysOnHost(f, graph.model.elements[from], graph.model.elements[to]) ? 1 : 0;
       continue;
     }
     let reason = reasonByProtocol.get(f.protocol);
@@ -118,6 +122,7 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
     const protocolSet = new Set<string>();
     let inside = group.inBoundary;
     let crossing = 0;
+    let onHost = 0;
     for (let i = 0; i < n; i++) {
       const k = positions[i];
       const f = all[k];
@@ -125,6 +130,7 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
       flowIds[i] = f.id;
       if (commonAt[k] !== group.component) inside = false;
       crossing += touchesAt[k];
+      onHost += onHostAt[k];
       assets.addFlow(ctx, f);
       sourceNames.add(elements[graph.flowSource[k]]?.name ?? f.from);
       protocolSet.add(f.protocol);
@@ -134,17 +140,21 @@ function sortCleartext(ctx: AnalysisContext): Cleartext {
     const someSources = namesAtMost(sortedSources, TITLE_NAMES, 'other sources');
     const protocols = [...protocolSet].sort().join(', ');
     const many = n > 1;
+    // Only where every flow stays on one host is the reader someone with code there: one network hop among them
+    // is still open to a position on the network.
+    const local = onHost === n && crossing === 0;
+    const reader = local ? `anyone with code running on ${many ? 'those hosts' : 'that host'} can ` : 'anyone on the network path can ';
     groups.push({
       component: group.component,
       componentKind: group.componentKind,
       flowIds,
       titleTail: `${n} cleartext flow${many ? 's' : ''} ${group.inBoundary ? `${inside ? 'in' : 'into'} ${group.name} (${someSources})` : `from ${group.name}`}`,
       descriptionHead: [...protocolSet].some(encryptedProtocol)
-        ? `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'are' : 'is'} not encrypted (${protocols}); anyone on the network path can `
-        : `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'use' : 'uses'} an unencrypted protocol (${protocols}); anyone on the network path can `,
+        ? `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'are' : 'is'} not encrypted (${protocols}); ${reader}`
+        : `${n} flow${many ? 's' : ''} from ${sources} ${many ? 'use' : 'uses'} an unencrypted protocol (${protocols}); ${reader}`,
       overInternet: crossing > 0,
       // A group of flows from one source can mix flows across the internet with internal ones: it says how many cross.
-      likelihood: crossing === 0 ? INSIDE : crossing === n ? OVER_INTERNET : rated('High', `${crossing} of ${n} flows ${crossing === 1 ? 'crosses' : 'cross'} the internet: interception needs only public tools`),
+      likelihood: local ? ON_HOST : crossing === 0 ? INSIDE : crossing === n ? OVER_INTERNET : rated('High', `${crossing} of ${n} flows ${crossing === 1 ? 'crosses' : 'cross'} the internet: interception needs only public tools`),
       assets: assets.list,
       evidence: flowEvidence(ctx, flows, notEncrypted),
       target: group.inBoundary ? `${someSources} (${group.name})` : group.name,
@@ -236,8 +246,8 @@ function cleartextRule(stride: Stride, property: AssetProperty, spec: {
     action: { key: 'encrypt-in-transit', text: spec.action },
     mitigatedBy: ['tls'],
     references: spec.references,
-    condition: 'network flows (not ipc, file or in-process, nor a person using their own browser or app) that are not encrypted (by protocol or `encrypted: false`), grouped by the innermost boundary both ends share, else (between our own zones, from several sources) by the zone they enter, else by source element; each encrypted flow is reported as mitigated: by `tls` over a TLS protocol (https, mqtts, postgres+tls, ...), as `encrypted` over any other (ssh, sftp, rdp, or a protocol the model marks `encrypted: true`)',
-    rating: `Likelihood High when the flow crosses the internet, Medium inside our network (needs a foothold); impact from the ${property} of the data carried.`,
+    condition: 'network flows (not ipc, file or in-process, nor a person using their own browser or app) that are not encrypted (by protocol or `encrypted: false`), including loopback ones (a flow whose name or description gives `localhost`, a 127.x.x.x address or `[::1]`, or one joining an element tagged `sidecar` to another placed directly in the same boundary), grouped by the innermost boundary both ends share, else (between our own zones, from several sources) by the zone they enter, else by source element; each encrypted flow is reported as mitigated: by `tls` over a TLS protocol (https, mqtts, postgres+tls, ...), as `encrypted` over any other (ssh, sftp, rdp, or a protocol the model marks `encrypted: true`)',
+    rating: `Likelihood High when the flow crosses the internet, Medium inside our network (needs a foothold), Low when every flow of the finding stays on one host (needs code running there); impact from the ${property} of the data carried.`,
     example: 'elements:\n  visitor: { tech: browser }\n  api: { type: api }\n  orders: { type: service }\nflows:\n  - visitor -> api: https\n  - api -> orders: http',
     appliesTo: 'model',
     check(ctx) {
@@ -374,49 +384,104 @@ function sessionKeepers(ctx: AnalysisContext, start: string): Element[] {
   return out;
 }
 
+
+/**
+ * A download the app makes from an object store with a presigned URL (a signature in the link, scoped to one object
+ * and minutes), or any call into a store of a cloud provider (AWS, Google Cloud, Azure), whose certificates the
+ * provider rotates on its own schedule: pinning them breaks the app at the next rotation, and the API that hands
+ * out the links is the call to pin.
+ */
+const managedStoreDownload = (ctx: AnalysisContext, flow: Flow, target: Element): boolean =>
+  (target.kind === 'store' && target.traits.includes('cloud')) || (target.type === 'object-storage' && callAuth(ctx, flow).method === 'hmac');
+
+/** A call of a mobile app not to pin: a sign-in at an identity provider, or a presigned or managed-store download. */
+export const unpinnableCall = (ctx: AnalysisContext, flow: Flow, target: Element): boolean =>
+  isIdentityProvider(target) || managedStoreDownload(ctx, flow, target);
+
+/** The app's calls a rogue CA reads something of value from, each with what it would read. */
+interface PinnableCall {
+  flow: Flow;
+  target: Element;
+  data: Asset[];
+  /** The user's credential the call sends, when it sends one. */
+  credential: CallAuth | undefined;
+}
+
 /**
  * What a user signs in with, or the tokens standing for it: sent in every request, so a rogue CA reads it.
  * An app's own API key ships inside the app anyway, and mtls, hmac and iam never send their secret.
  */
-export const mobileCertificatePinning: FlowRule = {
+function pinnableCalls(ctx: AnalysisContext, app: Element): PinnableCall[] {
+  const out: PinnableCall[] = [];
+  for (const flow of ctx.graph.outFlows(app.id)) {
+    if (!flow.encrypted || flow.to === app.id) continue;
+    const target = ctx.graph.elements.get(flow.to);
+    if (target === undefined || unpinnableCall(ctx, flow, target)) continue;
+    const data = sensitive(ctx.assetsOfFlow(flow));
+    const auth = callAuth(ctx, flow);
+    const credential = USER_CREDENTIALS.has(auth.method) ? auth : undefined;
+    if (data.length > 0 || credential !== undefined) out.push({ flow, target, data, credential });
+  }
+  return out;
+}
+
+export const mobileCertificatePinning: ElementRule = {
   id: 'mobile-certificate-pinning',
   stride: 'S',
   title: 'Mobile app accepts any trusted certificate',
   description:
-    'A mobile app sends sensitive data or the user\'s credentials over TLS without pinning the server\'s certificate: a user-installed or rogue CA, or a compromised device, lets an attacker impersonate the server.',
-  condition: 'an encrypted flow from an element with the `mobile` trait that carries sensitive assets or sends the user\'s credentials (auth session-cookie, jwt, oauth2, oidc, saml, basic, password or kerberos, as the flow, the endpoint it names or else its target declares it; not the app\'s api-key, nor mtls, hmac or iam, which a rogue CA does not reveal), without `certificate-pinning` on the flow or the app',
+    'A mobile app sends sensitive data or the user\'s credentials over TLS without pinning the server\'s certificate: a user-installed or rogue CA, or a compromised device, lets an attacker impersonate the server. One finding per app, naming the hosts: the control is one, in the app.',
+  condition: 'an element with the `mobile` trait whose encrypted flows carry sensitive assets or send the user\'s credentials (auth session-cookie, jwt, oauth2, oidc, saml, basic, password or kerberos, as the flow, the endpoint it names or else its target declares it; not the app\'s api-key, nor mtls, hmac or iam, which a rogue CA does not reveal), without `certificate-pinning` on the app (a flow that has it is mitigated on its own); one threat per app naming the hosts of the flows without it. Left out: flows to an identity provider (type `identity-provider` or a tech with the `identity` trait), as the sign-in runs in the system browser (RFC 8252), whose trust store the app does not control; and downloads from an object store with a presigned URL (auth `hmac`/`signature`) or any call into a managed store of a cloud provider (AWS, Google Cloud, Azure), whose certificates the provider rotates on its own schedule: pinning them breaks the app, and the API that hands out the links is the call to pin',
   mitigation: 'Pin the server\'s public key (with a backup pin and a rotation plan) in the app, and disallow user-installed CAs for the app\'s traffic.',
   action: { text: 'Pin server certificates in {targets}' },
   mitigatedBy: ['certificate-pinning'],
   references: ['CWE-295', 'CAPEC-94', 'OWASP MASVS-NETWORK-2'],
-  rating: 'Likelihood Low (needs a rogue CA on the device or a targeted network attack); impact from the confidentiality of the data carried.',
+  rating: 'Likelihood Low (needs a rogue CA on the device or a targeted network attack); impact from the confidentiality of the data carried (the highest over the app\'s flows), Medium for credentials alone.',
   example: 'elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> api: https',
-  appliesTo: 'flow',
-  check(flow, ctx) {
-    if (!flow.encrypted) return undefined;
-    const app = ctx.graph.elements.get(flow.from);
-    if (!app?.traits.includes('mobile')) return undefined;
-    const data = sensitive(ctx.assetsOfFlow(flow));
-    const auth = callAuth(ctx, flow);
-    const credentials = USER_CREDENTIALS.has(auth.method);
-    if (data.length === 0 && !credentials) return undefined;
-    if (flow.controls.includes('certificate-pinning')) return mitigatedBy(['certificate-pinning'], flowComponent(flow), 'the app pins the server certificate');
+  appliesTo: 'element',
+  kinds: ['external', 'process'],
+  check(app, ctx) {
+    if (!app.traits.includes('mobile')) return undefined;
+    const calls = pinnableCalls(ctx, app);
+    if (calls.length === 0) return undefined;
     const present = presentControls(ctx, ['certificate-pinning'], app);
-    if (present.length) return mitigatedBy(present, flowComponent(flow), 'the app pins the server certificate');
-    const label = flowLabel(flow, ctx);
-    const userCredentials = `the user's credentials (${auth.method})`;
-    const read = [...(data.length ? [assetNames(data)] : []), ...(credentials ? [userCredentials] : [])].join(' and ');
-    return threat({
-      ...flowComponent(flow),
-      title: `${says(app.name, 'does')} not pin ${possessive(ctx.graph.elements.get(flow.to)?.name ?? flow.to)} certificate`,
-      description: `${label} trusts any certificate the device trusts; a rogue or user-installed CA lets an attacker read ${read}.`,
-      likelihood: rated('Low', 'needs a rogue CA on the device or a targeted network attack'),
-      impact: assetImpact(data, 'confidentiality', rated('Medium', userCredentials)),
-      evidence: [
-        evidence(`${label} comes from a mobile app`, flow.at),
-        ...(credentials ? [evidence(`${label} authenticates the user with ${auth.method}`, auth.at)] : []),
-      ],
-      target: app.name,
-    });
+    if (present.length) return mitigatedBy(present, { ...elementComponent(app), flows: calls.map((c) => c.flow.id) }, 'the app pins the server certificates');
+    const out: Outcome[] = [];
+    const open: PinnableCall[] = [];
+    for (const c of calls) {
+      if (c.flow.controls.includes('certificate-pinning')) out.push(mitigatedBy(['certificate-pinning'], flowComponent(c.flow), 'the app pins the server certificate'));
+      else open.push(c);
+    }
+    if (open.length) out.push(pinningThreat(ctx, app, open));
+    return out.length === 1 ? out[0] : out;
   },
 };
+
+/** The one finding for an app's unpinned calls: the hosts it trusts any certificate for, and what a rogue CA reads. */
+function pinningThreat(ctx: AnalysisContext, app: Element, open: readonly PinnableCall[]): Outcome {
+  const hosts = [...new Set(open.map((c) => c.target.name))];
+  const data = [...new Set(open.flatMap((c) => c.data))];
+  const methods = [...new Set(open.flatMap((c) => (c.credential ? [c.credential.method] : [])))];
+  const userCredentials = `the user's credentials (${methods.join(', ')})`;
+  const read = [...(data.length ? [assetNames(data)] : []), ...(methods.length ? [userCredentials] : [])].join(' and ');
+  const titleHosts = hosts.length === 1 ? `${possessive(hosts[0])} certificate` : `the certificates of ${namesAtMost(hosts, TITLE_NAMES, 'other hosts')}`;
+  return threat({
+    ...elementComponent(app),
+    flows: open.map((c) => c.flow.id),
+    title: `${says(app.name, 'does')} not pin ${titleHosts}`,
+    // One call is named as the flow it is; several by the hosts they go to.
+    description: open.length === 1
+      ? `${flowLabel(open[0].flow, ctx)} trusts any certificate the device trusts; a rogue or user-installed CA lets an attacker read ${read}.`
+      : `${says(app.name, 'trusts')} any certificate the device trusts on ${its(app.name)} calls to ${namesAtMost(hosts, TEXT_NAMES, 'other hosts')}; a rogue or user-installed CA lets an attacker read ${read}.`,
+    likelihood: rated('Low', 'needs a rogue CA on the device or a targeted network attack'),
+    impact: assetImpact(data, 'confidentiality', rated('Medium', userCredentials)),
+    evidence: open.flatMap((c) => {
+      const label = flowLabel(c.flow, ctx);
+      return [
+        evidence(`${label} comes from a mobile app`, c.flow.at),
+        ...(c.credential ? [evidence(`${label} authenticates the user with ${c.credential.method}`, c.credential.at)] : []),
+      ];
+    }),
+    target: app.name,
+  });
+}

@@ -8,7 +8,7 @@ import {
   assetList, assetNames, authAskedInFront, authenticatedUpstream, changesState, highConfidentiality, browsesTheWeb, isData, isPerson, isPersonOrAgent, isPrivilegedPerson,
   isUserAgent, perElement, USER_CREDENTIALS,
 } from './facts.js';
-import { browserOriginsOf, browserReached, perModel } from './family-shared.js';
+import { browserOriginsOf, browserReached, CALLER_PERIMETER, perModel } from './family-shared.js';
 import { agreeing, it, itObject, its, says, verbFor } from './grammar.js';
 import { modelOutputReachesBrowsers, pageEndpoints, RENDERS_HTML } from './llm.js';
 import {
@@ -25,8 +25,15 @@ const XSS_CONTROLS = ['output-encoding', 'content-security-policy'] as const;
 const isPage = (ep: Endpoint) => ep.kind === 'page';
 const XSS_MITIGATION = 'Encode all output for its context (templates with auto-escaping, no raw HTML sinks), sanitise rich text with an allow-list, and add a strict Content-Security-Policy.';
 
-/** Our own code running in the user's browser: a plain `browser` is a person's, with nothing of ours in it. */
-const isSpa = (e: Element): boolean => e.type === 'user-agent' && e.traits.includes('spa');
+/**
+ * Our own code running in the user's browser: a plain `browser` is a person's, with nothing of ours in it. A
+ * person's type beside the app's technology (`console: { type: admin, tech: react }`) says who uses the app;
+ * the technology's `spa` trait still says the app is ours.
+ */
+const isSpa = (e: Element): boolean => (e.type === 'user-agent' || isPerson(e)) && e.traits.includes('spa');
+
+/** The element types an app in the browser can have: its own, or that of the person the model names as its user. */
+const SPA_TYPES = ['user-agent', 'user', 'admin', 'support-staff', 'developer'];
 
 /** What a single-page app does about script injection in its own code: server templates do not cover its sinks. */
 const SPA_SINKS = 'keep user content out of raw HTML sinks (dangerouslySetInnerHTML, v-html, innerHTML) and sanitise rich text with DOMPurify';
@@ -57,9 +64,6 @@ function callsAsItsBackend(ctx: AnalysisContext, spa: Element, element: Element)
   }
   return false;
 }
-
-/** Controls that admit only known callers: an element behind them is not open to anyone on the internet. */
-const CALLER_PERIMETER = ['ip-allowlist', 'vpn'] as const;
 
 /** How far data is followed from where it enters through the stores and jobs that copy it along. */
 const FEED_HOPS = 8;
@@ -454,10 +458,15 @@ function shownBy(ctx: AnalysisContext, api: Element): readonly Asset[] {
 const userSignsIn = (e: Element): boolean =>
   USER_CREDENTIALS.has(e.auth ?? 'none') || e.endpoints.some((ep) => !ep.public && USER_CREDENTIALS.has(ep.auth));
 
+/** Whose session script in an app typed as its privileged user runs with. */
+const STAFF_SESSION: Readonly<Record<string, string>> = { admin: "an administrator's", 'support-staff': "a support agent's", developer: "a developer's" };
+
 /** What injected script gains: an administrator's session, a token to take away, a session to act in, data to read. */
 function spaImpact(
   ctx: AnalysisContext, spa: Element, backends: ReadonlyMap<Element, Flow[]>, sources: readonly ContentSource[], token: Token | undefined,
 ): RatedLevel {
+  // The model may type the app as its staff user (`type: admin` beside `tech: react`): that says the same.
+  if (isPrivilegedPerson(spa)) return rated('High', `script runs with ${STAFF_SESSION[spa.type ?? ''] ?? "an administrator's"} session (${says(spa.name, 'is')} typed \`${spa.type}\`, the person who uses it)`);
   const admin = ctx.graph.inFlows(spa.id).map((f) => ctx.graph.elements.get(f.from)).find(isPrivilegedPerson);
   if (admin !== undefined) return rated('High', `script runs with an administrator's session (${says(admin.name, 'uses')} ${itObject(spa.name)})`);
   const data = confidentialShown(ctx, spa, backends.keys(), sources);
@@ -490,7 +499,7 @@ export const domXss: ElementRule = {
   title: 'DOM-based cross-site scripting in a single-page app',
   description:
     'A single-page app puts content that other users wrote (uploads, comments, names) into the page through a raw HTML sink, with no Content-Security-Policy to stop what that injects: the script runs in every viewer\'s browser with their session and whatever tokens the app keeps.',
-  condition: 'an element of type `user-agent` with the `spa` trait (tech `react`, `vue`, `angular`, `svelte` or `spa`; a plain `browser` is a person\'s and gets nothing) that talks to a process of ours other than an identity provider (directly or through edge components, or that pushes to it) whose responses carry content others wrote: an endpoint that accepts data (not a login, password-reset, callback, webhook, health, redirect, debug, fetch or search endpoint, and not credentials, secrets or session assets) that the process also returns (any of it when none of its endpoints declares `returns`), an `upload` endpoint with no `accepts`, or any response of a process that declares no endpoints (the model cannot tell), not a `web-server` that only serves the app\'s files (as cross-site-scripting tells them); not a process that cross-site-scripting reports (that finding covers its output, and names the app when the app calls it directly or through edge components that forward to no other process of ours) nor model output that llm-insecure-output reports; without `output-encoding` or `content-security-policy` on the app or its boundary, or `content-security-policy` on a component that serves its pages (a `web-app`, `web-server`, `admin-panel` or `cdn` its flows go to directly)',
+  condition: 'an element of type `user-agent` with the `spa` trait (tech `react`, `vue`, `angular`, `svelte` or `spa`; a plain `browser` is a person\'s and gets nothing), or of a person\'s type (`user`, `admin`, `support-staff`, `developer`) with that trait, a type that says who uses the app, that talks to a process of ours other than an identity provider (directly or through edge components, or that pushes to it) whose responses carry content others wrote: an endpoint that accepts data (not a login, password-reset, callback, webhook, health, redirect, debug, fetch or search endpoint, and not credentials, secrets or session assets) that the process also returns (any of it when none of its endpoints declares `returns`), an `upload` endpoint with no `accepts`, or any response of a process that declares no endpoints (the model cannot tell), not a `web-server` that only serves the app\'s files (as cross-site-scripting tells them); not a process that cross-site-scripting reports (that finding covers its output, and names the app when the app calls it directly or through edge components that forward to no other process of ours) nor model output that llm-insecure-output reports; without `output-encoding` or `content-security-policy` on the app or its boundary, or `content-security-policy` on a component that serves its pages (a `web-app`, `web-server`, `admin-panel` or `cdn` its flows go to directly)',
   mitigation: SPA_MITIGATION,
   action: { text: 'Keep user content out of dangerouslySetInnerHTML, v-html and innerHTML, sanitise rich text with DOMPurify and enforce a strict CSP with Trusted Types in {targets}' },
   mitigatedBy: XSS_CONTROLS,
@@ -499,7 +508,7 @@ export const domXss: ElementRule = {
   example: 'assets:\n  docs: { type: financial, classification: confidential }\nelements:\n  app: { tech: react }\n  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /uploads: { accepts: [docs] }\n      /documents/{id}: { returns: [docs] }\nflows:\n  - app -> api: https',
   appliesTo: 'element',
   kinds: ['external'],
-  types: ['user-agent'],
+  types: SPA_TYPES,
   check(element, ctx) {
     if (!isSpa(element)) return undefined;
     const backends = spaBackends(ctx, element);
