@@ -48,7 +48,7 @@ import type { ModelGraph } from '../model/graph.js';
 import type { Asset, Element, Endpoint, Flow } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
 import { levelOf, riskOf, riskRank } from './risk.js';
-import { callAuth, isPersonOrAgent } from './rules/facts.js';
+import { callAuth, flowLandsOn, isPersonOrAgent } from './rules/facts.js';
 import { type AttackPath, type AttackPathHop, type AttackPaths, type Rating, type Risk, RISKS, type Stride, type Threat } from './types.js';
 
 /** Controls that make a caller prove who it is: callers must authenticate, or messages are signature-checked. */
@@ -73,9 +73,11 @@ const deadEnd = (ep: Endpoint): boolean =>
 /** Whether a call that names no endpoint gets in without a credential by landing on `ep`. */
 const letsInOpen = (ep: Endpoint): boolean => !endpointDemands(ep) && !deadEnd(ep);
 
-/** Whether a flow can reach an endpoint of its target: the one it names; naming none, any whose callers (if listed) include its source. */
-const flowReaches = (f: Flow, ep: Endpoint): boolean =>
-  f.endpoint !== undefined ? f.endpoint === ep.id : ep.callers === undefined || ep.callers.includes(f.from);
+/**
+ * Whether a flow can reach an endpoint of its target: the one it names; naming none, any that admits its source
+ * (`callers` keep others out only where something enforces them: see flowLandsOn).
+ */
+const flowReaches = (ctx: AnalysisContext, f: Flow, ep: Endpoint): boolean => flowLandsOn(ctx, f, ep);
 
 /**
  * Whether the caller must present a credential to make the call over flow `k`: the flow declares an `auth`
@@ -96,7 +98,7 @@ function demandsCredential(ctx: AnalysisContext, k: number, gates: Int8Array): b
   const t = graph.flowTarget[k];
   if (gates[t] === UNKNOWN) gates[t] = gate(ctx, graph.model.elements[t]);
   if (gates[t] !== BY_CALLER) return gates[t] === GUARDED;
-  for (const ep of graph.model.elements[t].endpoints) if (flowReaches(f, ep) && letsInOpen(ep)) return false;
+  for (const ep of graph.model.elements[t].endpoints) if (flowReaches(ctx, f, ep) && letsInOpen(ep)) return false;
   return true;
 }
 
@@ -111,7 +113,7 @@ function openEndpointOf(ctx: AnalysisContext, k: number): Endpoint | undefined {
   if (f.endpoint !== undefined) return graph.endpoints.get(f.endpoint);
   const e = graph.model.elements[graph.flowTarget[k]];
   if ((e.auth === undefined || e.auth === 'none') && !ctx.elementHas(e, 'authentication')) return undefined;
-  for (const ep of e.endpoints) if (flowReaches(f, ep) && letsInOpen(ep)) return ep;
+  for (const ep of e.endpoints) if (flowReaches(ctx, f, ep) && letsInOpen(ep)) return ep;
   return undefined;
 }
 
@@ -124,7 +126,7 @@ const UNKNOWN = -1;
 const OPEN = 0;
 /** It asks every caller for a credential, and so does every endpoint of it. */
 const GUARDED = 1;
-/** It asks every caller, but an endpoint open to listed callers only lets those in without one. */
+/** It asks every caller, but an endpoint open to listed callers only (something enforcing them) lets those in without one. */
 const BY_CALLER = 2;
 
 function gate(ctx: AnalysisContext, e: Element): number {
@@ -132,7 +134,7 @@ function gate(ctx: AnalysisContext, e: Element): number {
   let answer = GUARDED;
   for (const ep of e.endpoints) {
     if (!letsInOpen(ep)) continue;
-    if (ep.callers === undefined) return OPEN;
+    if (ep.callers === undefined || ctx.callerCheck(ep) === undefined) return OPEN;
     answer = BY_CALLER;
   }
   return answer;
@@ -321,7 +323,7 @@ function arriveAt(ctx: AnalysisContext, labels: Labels, credential: Int8Array, i
     const k = inFlow[j];
     const s = graph.flowSource[k];
     if (s === i || authHops[s] === UNREACHED) continue;
-    const c = credentialFor(graph.model.flows[k], holders, credential[k]);
+    const c = credentialFor(ctx, graph.model.flows[k], holders, credential[k]);
     if (c === CANNOT_LAND) continue;
     const next: Arrival = { at: i, authHops: authHops[s] + c, hops: hops[s] + 1, entryRank: entryRank[s], flow: k, credential: c };
     if (best === undefined || arrivesFirst(next, best, graph.model.elements, graph.flowSource)) best = next;
@@ -329,14 +331,14 @@ function arriveAt(ctx: AnalysisContext, labels: Labels, credential: Int8Array, i
   // No flow can land on an endpoint holding the asset: the search's label stands.
   if (best === undefined) return true;
   Object.assign(into, best);
-  if (best.credential === 0) into.openAt = openHolder(graph.model.flows[best.flow], holders, graph.endpoints);
+  if (best.credential === 0) into.openAt = openHolder(ctx, graph.model.flows[best.flow], holders);
   return true;
 }
 
 /** The endpoint holding the asset that lets a call over `f` in without a credential: the one it names, else the first it can land on. */
-function openHolder(f: Flow, holders: readonly Endpoint[], endpoints: ReadonlyMap<string, Endpoint>): Endpoint | undefined {
-  if (f.endpoint !== undefined) return endpoints.get(f.endpoint);
-  for (const ep of holders) if (flowReaches(f, ep) && !endpointDemands(ep)) return ep;
+function openHolder(ctx: AnalysisContext, f: Flow, holders: readonly Endpoint[]): Endpoint | undefined {
+  if (f.endpoint !== undefined) return ctx.graph.endpoints.get(f.endpoint);
+  for (const ep of holders) if (flowReaches(ctx, f, ep) && !endpointDemands(ep)) return ep;
   return undefined;
 }
 
@@ -346,10 +348,10 @@ const CANNOT_LAND = -1;
 /**
  * Whether a call over `f` that must land on one of `holders` demands a credential (1) or not (0), or
  * CANNOT_LAND. A flow naming its endpoint lands there only, judged as always (`generic`); one naming none
- * lands on any holder whose `callers` (if listed) include its source, and demands a credential when it
+ * lands on any holder that admits its source (see flowReaches), and demands a credential when it
  * carries one of its own or every holder it can land on asks for one.
  */
-function credentialFor(f: Flow, holders: readonly Endpoint[], generic: number): number {
+function credentialFor(ctx: AnalysisContext, f: Flow, holders: readonly Endpoint[], generic: number): number {
   if (f.endpoint !== undefined) {
     for (const ep of holders) if (ep.id === f.endpoint) return generic;
     return CANNOT_LAND;
@@ -357,7 +359,7 @@ function credentialFor(f: Flow, holders: readonly Endpoint[], generic: number): 
   let reached = false;
   let open = false;
   for (const ep of holders) {
-    if (!flowReaches(f, ep)) continue;
+    if (!flowReaches(ctx, f, ep)) continue;
     reached = true;
     if (!endpointDemands(ep)) open = true;
   }
@@ -779,7 +781,7 @@ export function attackPaths(ctx: AnalysisContext, threats: readonly Threat[], el
     for (const t of onElement[elementSlot[dst[k]]]) {
       const ep = threats[t].endpoint;
       const endpoint = ep === undefined ? undefined : graph.endpoints.get(ep);
-      if (ep === undefined || (endpoint !== undefined && flowReaches(f, endpoint))) (leadsOnFrom(t) ? list : others).push(t);
+      if (ep === undefined || (endpoint !== undefined && flowReaches(ctx, f, endpoint))) (leadsOnFrom(t) ? list : others).push(t);
     }
     sortUnique(list);
     sortUnique(others);

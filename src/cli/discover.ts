@@ -366,9 +366,10 @@ const MAX_ENV_FILE_BYTES = 1024 * 1024;
  * The files of the repository a compose file names, relative to its folder, inside the folder searched (a compose
  * file could name any file on the machine; only the repository's own are the repository's facts), cited relative to
  * that folder as the compose files are: env files and Traefik's configuration read, folders listed, and secret
- * files checked against `.gitignore` (their content never read).
+ * files checked against `.gitignore` (their content never read). The `.env` beside the compose file, which Compose
+ * takes variables from, is read when the repository holds it (not git-ignored): a developer's own is not the repository's.
  */
-function repositoryFiles(compose: ComposeFile, root: string): Pick<ComposeOptions, 'readEnvFile' | 'readFile' | 'listFolder' | 'secretFile'> {
+function repositoryFiles(compose: ComposeFile, root: string): Pick<ComposeOptions, 'readEnvFile' | 'readFile' | 'listFolder' | 'secretFile' | 'projectEnv'> {
   const top = resolve(searchedFolder(root));
   const inside = (path: string): { full: string; rel: string } | undefined => {
     const full = resolve(dirname(resolve(compose.shown)), path);
@@ -403,7 +404,9 @@ function repositoryFiles(compose: ComposeFile, root: string): Pick<ComposeOption
     }
     return { file: at.rel, ignored: gitIgnored(ignoreFiles(top, at.rel), at.rel) };
   };
-  return { readEnvFile: readFile, readFile, listFolder, secretFile };
+  const kept = secretFile('.env');
+  const projectEnv = kept && !kept.ignored ? readFile('.env') : undefined;
+  return { readEnvFile: readFile, readFile, listFolder, secretFile, ...(projectEnv ? { projectEnv } : {}) };
 }
 
 /** The `.gitignore` files that apply to a path of the folder searched: the folder's own, then each subfolder's on the way. */

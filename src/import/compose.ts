@@ -47,6 +47,11 @@ export interface ComposeOptions {
    * (or outside the folder searched). Without it secret files are not checked.
    */
   secretFile?: (path: string) => { file: string; ignored: boolean } | undefined;
+  /**
+   * The `.env` beside the compose file, when the repository holds it (there, and not git-ignored): its text and the
+   * name to cite it by. Compose takes variables from it; without it every variable is unset.
+   */
+  projectEnv?: { text: string; file: string };
 }
 
 export interface ComposeResult {
@@ -87,7 +92,7 @@ export const COMPOSE_LIMITS: readonly string[] = reviewLimits(
     '    untrusted outside clients (from local clients on this host when bound to 127.0.0.1);',
     '    networks are not trust boundaries by themselves',
   ],
-  ['Variables are read as unset (`${VAR:-default}` gives its default; .env is not read); env_file files are read, never their secrets.'],
+  ['Variables take their values from the .env beside the compose file when the repository holds it (not git-ignored; its secrets only where `environment:` takes them), and are otherwise unset (`${VAR:-default}` gives its default; the shell is never read); env_file files are read, never their secrets.'],
 );
 
 /** Top-level keys of the Compose specification: a file with none of them is something else. */
@@ -113,19 +118,43 @@ function closingBrace(text: string, from: number): number {
   return -1;
 }
 
-function substitute(body: string, depth: number): string {
-  const m = /^[A-Za-z_][A-Za-z0-9_]*(?:(:?[-?+])([\s\S]*))?$/.exec(body);
-  // Only a default survives: `${VAR:?message}` and `${VAR:+alternative}` give nothing for an unset variable.
-  return m && (m[1] === ':-' || m[1] === '-') && depth < MAX_NESTING ? interpolate(m[2], depth + 1) : '';
+/** A variable of the project's `.env`: its value and the line that sets it, for the notes that cite it. */
+export interface ProjectVariable {
+  value: string;
+  file: string;
+  line: number;
+}
+
+/** The variables substitution takes values from, by name; a name not there is unset. */
+export type Variables = ReadonlyMap<string, ProjectVariable>;
+
+const NO_VARIABLES: Variables = new Map();
+
+/** What substitution reads: the variables, and the names of those that decided the text (their notes cite them). */
+interface Scope {
+  vars: Variables;
+  used?: Set<string>;
 }
 
 /**
- * Compose's variable substitution with every variable unset: `${VAR:-default}` and `${VAR-default}` give
- * their default (itself substituted), `${VAR}` and `$VAR` nothing, `$$` a dollar. The real values come
- * from the shell and .env files of whoever runs Compose; reading them would make the draft depend on
- * the machine it was made on.
+ * `${VAR}` and its forms, as Compose reads them: `${VAR:-d}` gives the default when VAR is unset or empty, `${VAR-d}`
+ * when unset; `${VAR:+alt}` the alternative when set and not empty, `${VAR+alt}` when set; `${VAR:?err}` and
+ * `${VAR?err}` the value (where Compose would stop, the value reads as empty).
  */
-export function interpolate(text: string, depth = 0): string {
+function substitute(body: string, scope: Scope, depth: number): string {
+  const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([\s\S]*))?$/.exec(body);
+  if (!m) return '';
+  const [, name, op, arg] = m;
+  const v = scope.vars.get(name);
+  const set = op === undefined || !op.startsWith(':') ? v !== undefined : v !== undefined && v.value !== '';
+  const nested = (text: string) => (depth < MAX_NESTING ? interpolateIn(text, scope, depth + 1) : '');
+  if (set) scope.used?.add(name);
+  if (op === ':+' || op === '+') return set ? nested(arg) : '';
+  if (set) return v!.value;
+  return op === ':-' || op === '-' ? nested(arg) : '';
+}
+
+function interpolateIn(text: string, scope: Scope, depth: number): string {
   if (!text.includes('$')) return text;
   let out = '';
   for (let i = 0; i < text.length;) {
@@ -139,19 +168,31 @@ export function interpolate(text: string, depth = 0): string {
     } else if (text[i + 1] === '{') {
       const end = closingBrace(text, i + 2);
       if (end < 0) return out + text.slice(i);
-      out += substitute(text.slice(i + 2, end), depth);
+      out += substitute(text.slice(i + 2, end), scope, depth);
       i = end + 1;
     } else {
       VARIABLE_NAME.lastIndex = i + 1;
       const name = VARIABLE_NAME.exec(text);
-      if (name) i += 1 + name[0].length;
-      else {
+      if (!name) {
         out += c;
         i++;
+        continue;
       }
+      out += substitute(name[0], scope, depth);
+      i += 1 + name[0].length;
     }
   }
   return out;
+}
+
+/**
+ * Compose's variable substitution, with the variables given (the project's `.env`, when the repository holds it)
+ * and every other one unset: `$$` is a dollar, defaults and alternatives are substituted in turn. The shell's
+ * variables are never read: they would make the draft depend on the machine it was made on. `used` collects the
+ * names of the variables that were set and so decided the text.
+ */
+export function interpolate(text: string, vars: Variables = NO_VARIABLES, used?: Set<string>): string {
+  return interpolateIn(text, { vars, ...(used ? { used } : {}) }, 0);
 }
 
 // --- Names -------------------------------------------------------------------------------------------
@@ -175,6 +216,8 @@ export interface PortMapping {
   hostIp?: string;
   /** The variable the host address comes from (`${LISTEN_IP:-127.0.0.1}`): a deployment may set it otherwise. */
   hostIpVariable?: string;
+  /** The project's `.env` sets the host address's variable: the address is the repository's, not a default. */
+  hostIpSetIn?: UsedVariable;
   /** The host port or range; empty for a port Docker picks. */
   published: string;
   /** The container port or range. */
@@ -243,11 +286,30 @@ const hostIpVariableOf = (raw: unknown): string | undefined =>
   typeof raw === 'string' ? /^\s*\$\{?([A-Za-z_][A-Za-z0-9_]*)/.exec(raw)?.[1] : undefined;
 
 function portNote(port: PortMapping, text: string): string {
-  const where = hostOnly(port) ? ' (loopback: reachable from this host only)'
-    : hostByDefault(port) ? ` (loopback unless ${port.hostIpVariable} is set: reachable from this host only by default)`
-    : port.published === '' ? ' (a host port Docker picks)' : '';
-  return `ports ${text}${where}`;
+  const where = hostOnly(port) ? 'loopback: reachable from this host only'
+    : hostByDefault(port) ? `loopback unless ${port.hostIpVariable} is set: reachable from this host only by default`
+    : port.published === '' ? 'a host port Docker picks' : undefined;
+  const set = port.hostIpSetIn && `${port.hostIpSetIn.name} set in ${variableAt(port.hostIpSetIn)}`;
+  const said = [where, set].filter((x) => x !== undefined);
+  return `ports ${text}${said.length ? ` (${said.join('; ')})` : ''}`;
 }
+
+/** Ports of a service whose host address one variable decides, for one check. */
+interface PortGroup {
+  variable: string;
+  ip: string;
+  line: number;
+  ports: string[];
+}
+
+function groupPort(groups: Map<string, PortGroup>, variable: string, port: PortMapping, line: number): void {
+  const key = `${variable}\u0000${port.hostIp}`;
+  const group = groups.get(key) ?? { variable, ip: port.hostIp!, line, ports: [] };
+  groups.set(key, group);
+  group.ports.push(port.published ? `${port.published}:${port.target}` : port.target);
+}
+
+const portList = (ports: readonly string[]): string => `port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}`;
 
 // --- Reading a file ----------------------------------------------------------------------------------
 
@@ -275,13 +337,21 @@ interface EnvFile {
   read?: { text: string; file: string };
 }
 
+/** One setting of an env file: `raw` undefined for a `KEY` alone, `literal` for a single-quoted value. */
+interface EnvLine {
+  key: string;
+  line: number;
+  raw?: string;
+  literal: boolean;
+}
+
 /**
- * An env file as Compose reads it: `KEY=value` lines (an `export ` prefix allowed), `#` comments, values in
- * single quotes taken as they are, in double quotes with `\n`-style escapes, unquoted ones up to a ` #`
- * comment; variables substituted (unset, as everywhere here); `KEY` alone passes the caller's value, unknown.
+ * An env file's lines as Compose reads them: `KEY=value` lines (an `export ` prefix allowed), `#` comments, values
+ * in single quotes taken as they are, in double quotes with `\n`-style escapes, unquoted ones up to a ` #` comment;
+ * `KEY` alone passes the caller's value, unknown.
  */
-export function parseEnvFile(text: string, file: string): EnvSetting[] {
-  const out: EnvSetting[] = [];
+function envLines(text: string): EnvLine[] {
+  const out: EnvLine[] = [];
   const lines = text.split(/\r?\n/);
   for (let i = 0; i < lines.length; i++) {
     const line = lines[i].replace(/^\uFEFF/, '').trim();
@@ -290,7 +360,7 @@ export function parseEnvFile(text: string, file: string): EnvSetting[] {
     if (!m) continue;
     const [, key, rest] = m;
     if (rest === undefined) {
-      out.push({ key, file, line: i + 1 });
+      out.push({ key, line: i + 1, literal: false });
       continue;
     }
     let raw: string;
@@ -299,9 +369,28 @@ export function parseEnvFile(text: string, file: string): EnvSetting[] {
       const end = /^"((?:[^"\\]|\\.)*)"/.exec(rest);
       raw = (end ? end[1] : rest.slice(1)).replace(/\\(.)/g, (_, c: string) => (c === 'n' ? '\n' : c === 't' ? '\t' : c));
     } else raw = rest.replace(/\s+#.*$/, '');
-    out.push({ key, file, line: i + 1, raw, value: rest.startsWith("'") ? raw : interpolate(raw) });
+    out.push({ key, line: i + 1, raw, literal: rest.startsWith("'") });
   }
   return out;
+}
+
+/** An env file's settings (see envLines), variables substituted from `vars` (the project's `.env`), every other one unset. */
+export function parseEnvFile(text: string, file: string, vars: Variables = NO_VARIABLES): EnvSetting[] {
+  return envLines(text).map(({ key, line, raw, literal }) =>
+    raw === undefined ? { key, file, line } : { key, file, line, raw, value: literal ? raw : interpolate(raw, vars) });
+}
+
+/**
+ * The project's `.env` (the file beside the compose file that Compose reads for substitution), as variables: a
+ * value may use those set above it, a later line replaces an earlier one, and a `KEY` alone (the shell's value)
+ * sets nothing.
+ */
+export function projectVariables(text: string, file: string): Map<string, ProjectVariable> {
+  const vars = new Map<string, ProjectVariable>();
+  for (const { key, line, raw, literal } of envLines(text)) {
+    if (raw !== undefined) vars.set(key, { value: literal ? raw : interpolate(raw, vars), file, line });
+  }
+  return vars;
 }
 
 // --- Traefik -----------------------------------------------------------------------------------------
@@ -652,6 +741,31 @@ function writtenAsHost(ref: HostReference): boolean {
 const storeRole = (identity: Identity | undefined): string | undefined =>
   identity?.type ?? (identity?.tech !== undefined ? lookup(TECHNOLOGIES, identity.tech)?.type : undefined);
 
+/**
+ * A `.env` variable holding a secret: its name says so (`DB_PASSWORD`, `JWT_SECRET`, `API_TOKEN`), or its value is
+ * a connection string with a password. Only `environment:` entries take it, where a literal secret is checked and
+ * masked; everywhere else it reads as unset, so that no note of the draft carries it.
+ */
+const holdsSecret = (name: string, v: ProjectVariable): boolean =>
+  SECRET_KEY.test(name) || literalSecretSetting({ key: name, value: v.value, line: v.line }) !== undefined;
+
+/** A `.env` variable a setting took, by name. */
+type UsedVariable = ProjectVariable & { name: string };
+
+/** An `environment:` setting, with the `.env` variables its value took, for the notes that cite them. */
+interface ComposeEnvSetting extends EnvSetting {
+  dotEnv?: UsedVariable[];
+}
+
+/** ` (DB_HOST set in .env:3)` when the host a setting names comes from a `.env` variable; else nothing. */
+function hostFrom(setting: ComposeEnvSetting, host: string): string {
+  const v = setting.dotEnv?.find((x) => x.value.toLowerCase().includes(host.toLowerCase()));
+  return v ? ` (${v.name} set in ${variableAt(v)})` : '';
+}
+
+/** `.env:3` for a variable the `.env` sets. */
+const variableAt = (v: { file: string; line: number }): string => `${v.file}:${v.line}`;
+
 class ComposeReader {
   readonly draft = emptyDraft();
   private readonly envFileCache = new Map<Service, EnvFile[]>();
@@ -673,9 +787,24 @@ class ComposeReader {
   /** The evidence of `depends_on` entries, which order start-up and say nothing of who connects (see dropStartupOnly). */
   private readonly startupOnly = new Set<FlowEvidence>();
 
+  /** The `.env`'s variables every setting takes: those holding no secret (see holdsSecret). */
+  private readonly vars: Variables = NO_VARIABLES;
+  /** All the `.env`'s variables, secrets too: for `environment:` entries only, whose literal secrets are checked. */
+  private readonly allVars: Variables = NO_VARIABLES;
+
   constructor(readonly src: YamlSource, readonly file: string, readonly options: ComposeOptions) {
     this.draft.sources.push({ file, format: COMPOSE_FORMAT });
     this.draft.limits.push(...COMPOSE_LIMITS);
+    const env = options.projectEnv;
+    if (!env) return;
+    this.draft.sources.push({ file: env.file, format: 'env file' });
+    this.allVars = projectVariables(env.text, env.file);
+    this.vars = new Map([...this.allVars].filter(([name, v]) => !holdsSecret(name, v)));
+  }
+
+  /** Variables substituted from the `.env`'s non-secret ones (see interpolate). */
+  private interp(text: string, used?: Set<string>): string {
+    return interpolate(text, this.vars, used);
   }
 
   private line(offset: number): number {
@@ -690,11 +819,11 @@ class ComposeReader {
     return entry && isMap(entry.value) ? new Map(this.src.entries(entry.value, entry.path).map((e) => [e.key, e])) : new Map();
   }
 
-  /** A string setting, variables substituted; undefined (with an error for a list or map) otherwise. */
-  private text(entry: Entry | undefined, expected = 'a string'): string | undefined {
+  /** A string setting, variables substituted (their names added to `used`); undefined (with an error for a list or map) otherwise. */
+  private text(entry: Entry | undefined, expected = 'a string', used?: Set<string>): string | undefined {
     if (!entry) return undefined;
     const t = this.src.text(entry.value, entry.offset, entry.path, expected);
-    return typeof t === 'string' ? interpolate(t) : undefined;
+    return typeof t === 'string' ? this.interp(t, used) : undefined;
   }
 
   /** The items of a list setting, as entries (their key is their index). */
@@ -711,7 +840,7 @@ class ComposeReader {
     const out: Located[] = [];
     for (const item of items) {
       const t = this.src.text(item.node, item.offset, item.path, 'a string');
-      if (typeof t === 'string') out.push({ text: interpolate(t), offset: item.offset });
+      if (typeof t === 'string') out.push({ text: this.interp(t), offset: item.offset });
     }
     return out;
   }
@@ -963,8 +1092,8 @@ class ComposeReader {
     const build = s.settings.get('build');
     if (!build) return undefined;
     const map = isMap(build.value) ? build.value : undefined;
-    const context = interpolate((map ? scalarText(map.get('context', true) as YamlNode | null) : scalarText(build.value as YamlNode | null)) ?? (map ? '.' : '')).trim();
-    const dockerfile = interpolate((map && scalarText(map.get('dockerfile', true) as YamlNode | null)) ?? 'Dockerfile').trim();
+    const context = this.interp((map ? scalarText(map.get('context', true) as YamlNode | null) : scalarText(build.value as YamlNode | null)) ?? (map ? '.' : '')).trim();
+    const dockerfile = this.interp((map && scalarText(map.get('dockerfile', true) as YamlNode | null)) ?? 'Dockerfile').trim();
     if (!context || /^[a-z][a-z0-9+.-]*:\/\/|^git@/i.test(context)) return undefined;
     return { context: context.replace(/\/+$/, '') || '/', dockerfile };
   }
@@ -1111,25 +1240,24 @@ class ComposeReader {
   }
 
   /** The env files' settings, then `environment:`, which wins for a key both set (as in Compose). */
-  private environment(s: Service): EnvSetting[] {
+  private environment(s: Service): ComposeEnvSetting[] {
     const own = this.ownEnvironment(s);
     const keys = new Set(own.map((e) => e.key));
     const fromFiles = new Map<string, EnvSetting>();
     for (const f of this.envFiles(s)) {
       // A later file's setting replaces an earlier one's.
-      if (f.read) for (const e of parseEnvFile(f.read.text, f.read.file)) if (!keys.has(e.key)) fromFiles.set(e.key, e);
+      if (f.read) for (const e of parseEnvFile(f.read.text, f.read.file, this.vars)) if (!keys.has(e.key)) fromFiles.set(e.key, e);
     }
     return [...fromFiles.values(), ...own];
   }
 
-  private ownEnvironment(s: Service): EnvSetting[] {
+  private ownEnvironment(s: Service): ComposeEnvSetting[] {
     const env = s.settings.get('environment');
     if (!env) return [];
     if (isMap(env.value)) {
       return this.src.entries(env.value, env.path).flatMap((e) => {
         const raw = this.src.text(e.value, e.offset, e.path, 'a string, number or boolean');
-        if (raw === null) return [];
-        return [{ key: e.key, line: this.line(e.offset), ...(raw === undefined ? {} : { raw, value: interpolate(raw) }) }];
+        return raw === null ? [] : [this.ownSetting(e.key, this.line(e.offset), raw)];
       });
     }
     const items = this.src.listItems(env.value, env.offset, env.path, 'a map of variables, or a list of KEY=value') ?? [];
@@ -1138,10 +1266,23 @@ class ComposeReader {
       if (typeof t !== 'string') return [];
       const eq = t.indexOf('=');
       const line = this.line(item.offset);
-      if (eq < 0) return [{ key: t.trim(), line }];
-      const raw = t.slice(eq + 1);
-      return [{ key: t.slice(0, eq).trim(), raw, value: interpolate(raw), line }];
+      return [eq < 0 ? this.ownSetting(t.trim(), line, undefined) : this.ownSetting(t.slice(0, eq).trim(), line, t.slice(eq + 1))];
     });
+  }
+
+  /**
+   * One `environment:` entry, its variables substituted from every `.env` variable, secrets too (see holdsSecret).
+   * A `KEY` with no value passes Compose's own value of KEY: the shell's, unknown, or the `.env`'s.
+   */
+  private ownSetting(key: string, line: number, raw: string | undefined): ComposeEnvSetting {
+    if (raw === undefined) {
+      const passed = this.allVars.get(key);
+      return passed ? { key, line, raw: `\${${key}}`, value: passed.value, dotEnv: [{ name: key, ...passed }] } : { key, line };
+    }
+    const used = new Set<string>();
+    const value = interpolate(raw, this.allVars, used);
+    const dotEnv = [...used].map((name) => ({ name, ...this.allVars.get(name)! }));
+    return { key, line, raw, value, ...(dotEnv.length ? { dotEnv } : {}) };
   }
 
   /** The service's element, the calls into its published ports, and the hosts it names. */
@@ -1232,10 +1373,11 @@ class ComposeReader {
   /**
    * The secrets the service's environment writes as literals (see literalSecretSetting), each cited where it is
    * written with a check for the reviewer; the value's length only, never the value. An env file counts when the
-   * repository holds it (not git-ignored): a developer's own `.env` is not the repository's. A key that signs
-   * tokens goes to `facts` instead (its own tag, read by forgeable-tokens), so secrets-in-config does not report it too.
+   * repository holds it (not git-ignored): a developer's own `.env` is not the repository's. A secret an
+   * `environment:` entry takes from the project's `.env` is cited at the `.env`'s line, where it is written. A key that
+   * signs tokens goes to `facts` instead (its own tag, read by forgeable-tokens), so secrets-in-config does not report it too.
    */
-  private hardCodedSecrets(s: Service, env: readonly EnvSetting[], facts: DraftFact[]): Provenance[] {
+  private hardCodedSecrets(s: Service, env: readonly ComposeEnvSetting[], facts: DraftFact[]): Provenance[] {
     const committed = new Set<string>();
     for (const f of this.envFiles(s)) {
       const kept = f.read && f.path !== undefined ? this.options.secretFile?.(f.path) : undefined;
@@ -1246,7 +1388,9 @@ class ComposeReader {
       const found = e.file === undefined || committed.has(e.file) ? literalSecretSetting(e) : undefined;
       if (!found) continue;
       const masked = describeLiteral(found, e, env);
-      const at: Provenance = { file: e.file ?? this.file, line: e.line, note: `${e.file ? 'env_file' : 'environment'} ${e.key} (${masked})` };
+      const from = e.dotEnv?.find((v) => v.value.includes(found.secret));
+      const at: Provenance = from ? { file: from.file, line: from.line, note: `environment ${e.key}, set from ${from.name} in ${from.file} (${masked})` }
+        : { file: e.file ?? this.file, line: e.line, note: `${e.file ? 'env_file' : 'environment'} ${e.key} (${masked})` };
       const signing = found.inUrl ? undefined : signingSetting(e.key);
       if (signing && this.signingKey(s, e.key, signing, masked, at, facts)) continue;
       if (!signing) this.checks.push({ file: at.file, line: at.line, message: `service ${s.name} sets ${e.key} to ${masked}: a secret written in the configuration; take it from a secret store (Docker secrets) and rotate it` });
@@ -1301,26 +1445,28 @@ class ComposeReader {
   }
 
   private addPublished(s: Service, networkMode: string | undefined, debuggerListener: DebuggerListener | undefined): void {
-    // Ports bound to a variable's loopback default, by variable and default: one check each.
-    const byDefault = new Map<string, { variable: string; ip: string; line: number; ports: string[] }>();
+    // Ports bound to a variable's loopback default, or to a public address the `.env` sets, by variable and address: one check each.
+    const byDefault = new Map<string, PortGroup>();
+    const byDotEnv = new Map<string, PortGroup>();
     for (const item of this.items(s.settings.get('ports'), 'a list of port mappings')) {
       const port = this.portMapping(item.value, item.offset, item.path);
       if (!port) continue;
       const evidence = withDebugger(portEvidence(port.mapping, this.provenance(item.offset, portNote(port.mapping, port.text))), debuggerListener);
       const local = hostOnly(port.mapping) || hostByDefault(port.mapping);
       addOutsideCaller(this.draft, s.id, evidence, local ? 'host' : 'outside');
-      if (!hostByDefault(port.mapping)) continue;
-      const { hostIpVariable: variable, hostIp: ip, published, target } = port.mapping;
-      const key = `${variable}\u0000${ip}`;
-      const group = byDefault.get(key) ?? { variable: variable!, ip: ip!, line: this.line(item.offset), ports: [] };
-      byDefault.set(key, group);
-      group.ports.push(published ? `${published}:${target}` : target);
+      const { hostIpVariable, hostIpSetIn } = port.mapping;
+      if (hostByDefault(port.mapping)) groupPort(byDefault, hostIpVariable!, port.mapping, this.line(item.offset));
+      else if (hostIpSetIn && !local) groupPort(byDotEnv, hostIpSetIn.name, port.mapping, this.line(item.offset));
     }
     for (const { variable, ip, line, ports } of byDefault.values()) {
       this.checks.push({
         file: this.file, line,
-        message: `service ${s.name} publishes on \${${variable}} (default ${ip}): if a deployment sets it to a public address, ${s.name} is reachable from outside (port${ports.length > 1 ? 's' : ''} ${ports.join(', ')}); the draft follows the default, local clients only`,
+        message: `service ${s.name} publishes on \${${variable}} (default ${ip}): if a deployment sets it to a public address, ${s.name} is reachable from outside (${portList(ports)}); the draft follows the default, local clients only`,
       });
+    }
+    for (const { variable, ip, line, ports } of byDotEnv.values()) {
+      const at = variableAt(this.vars.get(variable)!);
+      this.checks.push({ file: this.file, line, message: `service ${s.name} publishes on \${${variable}}, which ${at} sets to ${ip}: ${s.name} is reachable from outside (${portList(ports)})` });
     }
     if (networkMode === 'host') {
       const mode = s.settings.get('network_mode')!;
@@ -1336,18 +1482,26 @@ class ComposeReader {
       if (raw === undefined) this.src.wrongType(node, offset, path, expected);
       return undefined;
     }
-    const text = interpolate(raw);
+    const used = new Set<string>();
+    const text = this.interp(raw, used);
     const mapping = parsePortSpec(text);
     // The host address is the mapping's first part: a mapping that starts with a variable takes it from there.
     const variable = hostIpVariableOf(raw);
-    if (mapping) return { mapping: mapping.hostIp !== undefined && variable ? { ...mapping, hostIpVariable: variable } : mapping, text };
+    if (mapping) return { mapping: mapping.hostIp !== undefined && variable ? { ...mapping, ...this.hostIpOrigin(variable, used) } : mapping, text };
     if (raw.includes('$')) {
+      const how = used.size ? `with the variables ${this.options.projectEnv?.file} sets and every other one unset` : 'with its variables unset';
       this.src.problem('warning', 'unreadable-port', this.src.offsetOf(node, offset), path,
-        `port mapping \`${raw}\` reads \`${text}\` with its variables unset, which is not a port mapping; left out`);
+        `port mapping \`${raw}\` reads \`${text}\` ${how}, which is not a port mapping; left out`);
     } else {
       this.src.problem('error', 'invalid-value', this.src.offsetOf(node, offset), path, `\`${raw}\` is not a port mapping`, { expected, found: describeNode(node) });
     }
     return undefined;
+  }
+
+  /** Where a host address written with a variable comes from: the `.env` when it set the variable, else the deployment. */
+  private hostIpOrigin(variable: string, used: ReadonlySet<string>): Pick<PortMapping, 'hostIpVariable' | 'hostIpSetIn'> {
+    const set = used.has(variable) ? this.vars.get(variable) : undefined;
+    return set ? { hostIpSetIn: { name: variable, ...set } } : { hostIpVariable: variable };
   }
 
   /** `{ target: 80, published: "8080", host_ip: 127.0.0.1, protocol: tcp, app_protocol: http }`. */
@@ -1363,8 +1517,9 @@ class ComposeReader {
       return undefined;
     }
     const published = this.text(fields.get('published'))?.trim() ?? '';
-    const hostIp = this.text(fields.get('host_ip'));
     const hostIpEntry = fields.get('host_ip');
+    const used = new Set<string>();
+    const hostIp = this.text(hostIpEntry, 'a string', used);
     const hostIpVariable = hostIpEntry && isScalar(hostIpEntry.value) ? hostIpVariableOf(hostIpEntry.value.value) : undefined;
     const transport = this.text(fields.get('protocol'))?.toLowerCase();
     const appProtocol = this.text(fields.get('app_protocol'))?.toLowerCase();
@@ -1372,7 +1527,7 @@ class ComposeReader {
       published: PORT_OR_RANGE.test(published) ? published : '',
       target,
       ...(hostIp ? { hostIp } : {}),
-      ...(hostIp && hostIpVariable ? { hostIpVariable } : {}),
+      ...(hostIp && hostIpVariable ? this.hostIpOrigin(hostIpVariable, used) : {}),
       ...(transport ? { transport } : {}),
       ...(appProtocol ? { appProtocol } : {}),
     };
@@ -1390,7 +1545,7 @@ class ComposeReader {
     const out = new Map<string, Label>();
     const set = (key: string, value: string, offset: number) => {
       const name = key.trim();
-      out.set(/^traefik\./i.test(name) ? traefikKey(name) : name, { value: interpolate(value).trim(), at: { file: this.file, line: this.line(offset) } });
+      out.set(/^traefik\./i.test(name) ? traefikKey(name) : name, { value: this.interp(value).trim(), at: { file: this.file, line: this.line(offset) } });
     };
     for (const entry of [s.settings.get('labels'), this.fields(s.settings.get('deploy')).get('labels')]) {
       if (entry && isMap(entry.value)) {
@@ -1515,11 +1670,11 @@ class ComposeReader {
         if (type !== undefined && type !== 'bind') continue;
         source = scalarText(item.get('source', true) as YamlNode | null);
         target = scalarText(item.get('target', true) as YamlNode | null);
-      } else [source, target] = interpolate(scalarText(item) ?? '').split(':');
-      source = source === undefined ? undefined : interpolate(source).trim();
+      } else [source, target] = this.interp(scalarText(item) ?? '').split(':');
+      source = source === undefined ? undefined : this.interp(source).trim();
       // A source that is no path is a named volume, not the repository's.
       if (!source || !target || !/^[.~/]/.test(source)) continue;
-      out.push({ source, target: containerPath(interpolate(target)) || '/', offset: this.src.offsetOf(item, entry!.offset) });
+      out.push({ source, target: containerPath(this.interp(target)) || '/', offset: this.src.offsetOf(item, entry!.offset) });
     }
     return out;
   }
@@ -1679,12 +1834,12 @@ class ComposeReader {
       return entry && isSeq(entry.value) ? entry.value.items as Array<YamlNode | null> : [];
     };
     for (const item of list('expose')) {
-      const p = firstPort(interpolate(scalarText(item) ?? '').trim().split('/')[0]);
+      const p = firstPort(this.interp(scalarText(item) ?? '').trim().split('/')[0]);
       if (p !== undefined) ports.add(p);
     }
     for (const item of list('ports')) {
-      const target = isMap(item) ? scalarText(item.get('target', true) as YamlNode | null) : parsePortSpec(interpolate(scalarText(item) ?? ''))?.target;
-      const p = target === undefined ? undefined : firstPort(interpolate(target).trim());
+      const target = isMap(item) ? scalarText(item.get('target', true) as YamlNode | null) : parsePortSpec(this.interp(scalarText(item) ?? ''))?.target;
+      const p = target === undefined ? undefined : firstPort(this.interp(target).trim());
       if (p !== undefined) ports.add(p);
     }
     return ports.size === 1 ? [...ports][0] : undefined;
@@ -1698,7 +1853,7 @@ class ComposeReader {
   // --- References ----------------------------------------------------------------------------------
 
   /** Hosts the service names; they become flows once matched to an element (in this file or another). */
-  private addReferences(s: Service, env: readonly EnvSetting[], inactive: ReadonlySet<string>): void {
+  private addReferences(s: Service, env: readonly ComposeEnvSetting[], inactive: ReadonlySet<string>): void {
     const own = new Set(s.hostNames.map((n) => n.toLowerCase()));
     const linkAliases = new Map<string, string>();
     const refer = (host: string, evidence: FlowEvidence, explicit: boolean, setting?: string, withPort = false) => {
@@ -1721,7 +1876,7 @@ class ComposeReader {
       for (const m of hostMentions(setting.value, setting.key)) {
         const port = m.port ?? siblingPort;
         refer(m.host, {
-          provenance: { file: setting.file ?? this.file, line: setting.line, note: `${setting.file ? 'env_file' : 'environment'} ${setting.key}` },
+          provenance: { file: setting.file ?? this.file, line: setting.line, note: `${setting.file ? 'env_file' : 'environment'} ${setting.key}${hostFrom(setting, m.host)}` },
           ...(m.scheme ? { scheme: m.scheme } : {}),
           ...(m.query ? { query: m.query } : {}),
           ...(port !== undefined ? { port, targetPort: port } : {}),

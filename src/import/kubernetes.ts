@@ -578,7 +578,11 @@ class KubernetesReader {
     for (const w of this.workloads) this.addApiAccess(w);
     for (const w of this.workloads) for (const ev of w.published) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger));
     for (const w of this.workloads) for (const ev of w.internalCalls) addOutsideCaller(this.draft, w.id, withDebugger(ev, w.debugger), 'network');
-    for (const w of this.workloads) this.addReferences(w);
+    // Every name a Service of these manifests answers to (`db`, `db.shop`, ... `db.shop.svc.cluster.local`), and the
+    // Services' own names: made once, after every Service gave its workloads their names.
+    const serviceNames = new Set(this.workloads.flatMap((x) => x.aliases.map((a) => a.toLowerCase())));
+    const shortNames = new Set(this.services.map((x) => x.name.toLowerCase()));
+    for (const w of this.workloads) this.addReferences(w, serviceNames, shortNames);
     for (const x of this.externalNames) this.addExternalName(x);
     resolveReferences(this.draft);
     // After the settings' flows are drawn: the cluster's other pods stand in only for callers no file names.
@@ -597,8 +601,9 @@ class KubernetesReader {
    */
   private markUncalled(): void {
     const connected = new Set(this.draft.flows.flatMap((f) => [f.from, f.to]));
+    const byKey = new Map(this.draft.elements.map((e) => [e.key, e]));
     for (const w of this.workloads) {
-      const element = this.draft.elements.find((e) => e.key === w.id);
+      const element = byKey.get(w.id);
       if (w.services.length === 0 || connected.has(w.id) || element === undefined) continue;
       addFacts(element, [{ tag: NO_CALLER_TAG, provenance: { ...w.services[0], note: `${w.services[0].note ?? 'a Service'} exposes it, and no file here names it` } }]);
     }
@@ -1418,15 +1423,13 @@ class KubernetesReader {
   }
 
   /** Hosts named in any container's environment; they become flows once matched to a Service's workload. */
-  private addReferences(w: Workload): void {
+  private addReferences(w: Workload, serviceNames: ReadonlySet<string>, shortNames: ReadonlySet<string>): void {
     const own = new Set([w.id, w.obj.name, ...w.aliases].map((n) => n.toLowerCase()));
     // Cluster DNS reads a one-label name in the pod's own namespace: `db` from `shop` is `db.shop`, never the
     // `db` of another namespace. A name no Service of these manifests has stays as written (it may be a
     // compose service read with them, or a host outside).
     const scoped = (host: string): string =>
-      !host.includes('.') && this.services.some((s) => s.name.toLowerCase() === host.toLowerCase()) ? `${host}.${w.obj.namespace}` : host;
-    // Every name a Service of these manifests answers to (`db`, `db.shop`, ... `db.shop.svc.cluster.local`).
-    const serviceNames = new Set(this.workloads.flatMap((x) => x.aliases.map((a) => a.toLowerCase())));
+      !host.includes('.') && shortNames.has(host.toLowerCase()) ? `${host}.${w.obj.namespace}` : host;
     for (const c of w.containers) {
       const env = this.environment(w, c).map((e) => e.setting);
       for (const setting of env) {

@@ -59,7 +59,8 @@ export class YamlSource {
   readonly diagnostics: Diagnostic[] = [];
   readonly doc: Document.Parsed;
   private readonly source: string;
-  private index?: LineIndex;
+  /** Where the text's lines start, made once and shared by the documents of one stream (the same text). */
+  private readonly lines: { index?: LineIndex };
   /** Anchors by name, in text order: an alias refers to the last one defined before it. */
   private readonly anchors = new Map<string, Array<[number, YamlNode]>>();
   private readonly entryCache = new Map<YAMLMap, Entry[]>();
@@ -78,7 +79,8 @@ export class YamlSource {
    * `sourceLines`, for text made from a template (a rendered Helm chart): the template's line for each line of
    * the text, so that positions name the line a reader can open; columns are then the line's start.
    */
-  constructor(text: string, readonly file: string, parsed?: Document.Parsed, private readonly sourceLines?: readonly number[], strictJson = false) {
+  constructor(text: string, readonly file: string, parsed?: Document.Parsed, private readonly sourceLines?: readonly number[], strictJson = false, lines: { index?: LineIndex } = {}) {
+    this.lines = lines;
     // Editors do not count a byte order mark as a column.
     this.source = withoutBom(text);
     const notJson = strictJson && JSON_START.test(this.source) ? jsonSyntaxError(this.source) : undefined;
@@ -110,7 +112,9 @@ export class YamlSource {
     if (findExcessiveNesting(tokens, MAX_NESTING) !== undefined) return [new YamlSource(text, file, undefined, sourceLines)];
     // What parseAllDocuments does, from the tokens already in hand.
     const docs = new Composer({ prettyErrors: false, uniqueKeys: true }).compose(tokens) as Iterable<Document.Parsed>;
-    return Array.from(docs, (doc) => new YamlSource(text, file, doc, sourceLines));
+    // One line index for all: each document built its own over the whole text, quadratic in a file of thousands.
+    const lines = {};
+    return Array.from(docs, (doc) => new YamlSource(text, file, doc, sourceLines, false, lines));
   }
 
   /**
@@ -134,8 +138,8 @@ export class YamlSource {
   position(offset: number): { line: number; col: number } {
     // From the text itself: the parser's LineCounter misses line breaks after some syntax errors
     // (`p:\n ] c: 80\n   d: r\n`), which put later problems on an earlier line, past its end.
-    this.index ??= new LineIndex(this.source);
-    const { line, col } = this.index.at(offset);
+    this.lines.index ??= new LineIndex(this.source);
+    const { line, col } = this.lines.index.at(offset);
     if (this.sourceLines !== undefined) {
       const source = this.sourceLines[Math.max(line, 1) - 1] ?? this.sourceLines.at(-1);
       if (source !== undefined) return { line: source, col: 1 };

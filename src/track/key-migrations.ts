@@ -4,7 +4,7 @@
 // each change is written here once, with its release note, and triage matching (triage.ts) and
 // `threatmap triage --migrate` (src/cli/triage.ts) follow it. No Node APIs: runs in the browser.
 import { type AnalysisContext, buildContext, isPassThrough } from '../analysis/context.js';
-import { declaredBehind, functionLevelCase, routeServers, serverControls } from '../analysis/rules/authorization.js';
+import { adminCallersCase, declaredBehind, functionLevelCase, routeServers, serverControls } from '../analysis/rules/authorization.js';
 import { browserReached, takesHttp } from '../analysis/rules/family-shared.js';
 import { cannotCascade, isProvider, managedGateway } from '../analysis/rules/availability.js';
 import { isLogRecord } from '../analysis/rules/data-at-rest.js';
@@ -318,6 +318,15 @@ export const KEY_MIGRATIONS: readonly KeyMigration[] = [
   ...retiredS17('verbose-errors', 'no-http', 'error pages and stack traces in responses are an HTTP application\'s: a service that takes no HTTP (RADIUS, SFTP, MQTT) returns none'),
   ...retiredS17('flat-network', 'vpn-neighbours', 'an application the internet reaches only through a VPN (on it, its zone, or every untrusted path in front) is no internet-facing neighbour: staff signed in to the VPN reach it'),
   ...flowRetirements(['no-timeouts-external'], 'no-cascade-call', 'a build pipeline\'s calls to a provider and interactive sessions or file transfers (ssh, sftp, rdp...) stall no request handler: a failed step fails the build or the session, as no-circuit-breaker already held'),
+  {
+    kind: 'retired',
+    rule: 'exposed-admin-interface',
+    since: '0.1.0',
+    oldShape: 'exposed-admin-interface@element:METHOD /route',
+    when: 'admin-callers-unenforced',
+    suspendedWhile: 'missing-authorization',
+    note: 'an admin route whose `callers` nothing enforces (no role check, no IP allow-list on the route, no mutual TLS) while others reach it with a credential it accepts is callable by anyone signed in: missing-authorization is the one finding (decide it), and this one comes back if the route stays open to the internet once the list is enforced',
+  },
   ...flowRetirements(['no-circuit-breaker'], 'provider-call', 'a call to someone else\'s service (an external element or `type: third-party`, wherever the model draws it, a DMZ too) is no-timeouts-external\'s finding: one finding per caller, with the provider\'s own limits as advice'),
 ];
 
@@ -574,7 +583,8 @@ export const migrateCommand = (modelFile: string): string => `threatmap triage $
 export type RetiredCase = EndpointCase | ElementCase;
 type EndpointCase = 'client-proof' | 'admin-endpoint' | 'was-login' | 'signed-in-reset' | 'otp-check' | 'admin-api-route'
   | 'gate-auth' | 'read-only-upload-path' | 'token-auth-route' | 'user-supplied' | 'served-object-check' | 'served-authentication'
-  | 'declared-behind' | 'login-mfa' | 'webhook-subscription' | 'upstream-mfa' | 'one-object-export' | 'token-exchange-route' | 'deploy-path-route';
+  | 'declared-behind' | 'login-mfa' | 'webhook-subscription' | 'upstream-mfa' | 'one-object-export' | 'token-exchange-route' | 'deploy-path-route'
+  | 'admin-callers-unenforced';
 type ElementCase = 'cloud-api-store' | 'off-the-shelf' | 'mail-catcher' | 'load-balancer' | 'untyped-caller' | 'vendor-idp' | 'iam-broker' | CapabilityCase
   | 'provider-encrypted' | 'token-auth-element' | 'managed-gateway' | 'pull-deployer' | 'route-role-checks' | 'staff-behind-edge' | 'stores-documents'
   | 'no-firmware-delivery' | 'vendor-page-server' | 'iam-cloud-store' | 'secrets-vault' | 'log-records-only' | 'shipped-to-sinks'
@@ -684,6 +694,8 @@ const ENDPOINT_RETIRED: Record<EndpointCase, (ep: Endpoint, e: Element, assets: 
   // Session 23: a route naming one export or download (normalize.ts namesOneExport) is a plain call.
   'one-object-export': (ep) => ep.kind !== 'export' && namesOneExport(ep.route),
   'token-exchange-route': (ep, e, _assets, ctx) => tokenExchangeRoute(ep, e, ctx),
+  // An admin route whose `callers` nothing enforces, which missing-authorization reports (authorization.ts adminCallersCase).
+  'admin-callers-unenforced': (ep, e, _assets, ctx) => adminCallersCase(ep, e, ctx()),
   'deploy-path-route': (_ep, e, _assets, ctx) => {
     const byId = ctx().graph.elements;
     return behindDeployFlow(ctx().graph.inFlows(e.id), byId, ctx);

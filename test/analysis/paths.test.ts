@@ -70,7 +70,7 @@ elements:
     handles: [b]
     endpoints:
       /orders: {}
-      /catalog: { public: true, callers: [someone-else] }
+      /catalog: { public: true, callers: [someone-else], controls: [ip-allowlist] }
   someone-else: { type: user, in: internet }
 flows:
   - partner -> hook: { protocol: https, endpoint: POST /hook }
@@ -78,7 +78,7 @@ flows:
 `);
     const webhook = pathOf(r, 'a').hops[0];
     assert.deepEqual([webhook.endpoint, webhook.auth, webhook.authenticated], ['hook:POST /hook', 'none', true]);
-    // /catalog is public, but only `someone-else` may call it: the partner's call can land only on /orders.
+    // /catalog is public, but only `someone-else` may call it (its allow-list enforces that): the partner's call can land only on /orders.
     assert.deepEqual(pathOf(r, 'b').hops.map((h) => [h.flow, h.authenticated]), [['partner->api', true]]);
     const open = analyzeText(`${HEADER}assets:
   b: { name: Reached through the API, classification: internal }
@@ -147,7 +147,7 @@ elements:
     endpoints:
       POST /checkout: { accepts: [card] }
       /hook: { public: true, callers: [partner] }
-      /export: { returns: [report], callers: [ops] }
+      /export: { returns: [report], callers: [ops], controls: [ip-allowlist] }
   ops: { kind: process, in: app }
 flows:
   - partner -> api: { protocol: https, endpoint: /hook }
@@ -157,7 +157,7 @@ flows:
     const card = pathOf(r, 'card');
     assert.deepEqual([route(card), card.hops.map((h) => h.authenticated)], ['user -> edge -> api', [false, true]],
       'the partner\'s public webhook is one hop and open, but takes no card data');
-    // Only ops may call /export and nothing brings ops there: the report lives at api, reached as an element.
+    // Only ops may call /export (its allow-list enforces that) and nothing brings ops there: the report lives at api, reached as an element.
     assert.equal(route(pathOf(r, 'report')), 'partner -> api');
   });
 
@@ -477,9 +477,10 @@ rules:
     assert.deepEqual([card.held, card.unauthenticatedHops, card.risk], ['handled', 2, 'High']);
     assert.deepEqual(pathOf(r, 'catalog').hops.at(-1)!.authenticated, false, 'the catalogue is returned by the public /search');
     // The CDN's cache deception sits on the first hop; the cleartext threats on the load balancer; the API servers'
-    // own and their reachable endpoints' on the last hop.
-    assert.deepEqual(card.hops.map((h) => h.threats), [['T5'], [], ['T3', 'T4', 'T6', 'T7']]);
-    assert.deepEqual(card.threats, ['T3', 'T4', 'T5', 'T6', 'T7']);
+    // own and their reachable endpoints' on the last hop (T9: no WAF on the payment webhook's way in, whose
+    // `callers` nothing enforces).
+    assert.deepEqual(card.hops.map((h) => h.threats), [['T5'], [], ['T3', 'T4', 'T6', 'T7', 'T9']]);
+    assert.deepEqual(card.threats, ['T3', 'T4', 'T5', 'T6', 'T7', 'T9']);
     assert.equal(r.attackPaths.paths[0].asset, 'card', 'the most valuable asset first among equal risks');
     assert.deepEqual(r.attackPaths.entries, ['browser', 'payments']);
     // Shop availability is a resource: lost where an element stops, not reached by a path.

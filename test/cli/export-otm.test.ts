@@ -28,7 +28,7 @@ describe('threatmap export -f otm', () => {
     assert.equal(doc.otmVersion, '0.2.0');
     assert.deepEqual(doc.project, { ...doc.project, id: 'ecommerce', name: 'Acme Shop' });
     // The example's 6 boundaries, 7 elements, 7 flows and 8 threats.
-    assert.deepEqual([doc.trustZones.length, doc.components.length, doc.dataflows.length, doc.threats.length], [6, 7, 7, 8]);
+    assert.deepEqual([doc.trustZones.length, doc.components.length, doc.dataflows.length, doc.threats.length], [6, 7, 7, 9]);
     for (const t of doc.threats) assert.match(t.id, /^TM-[0-9a-f]{8}$/);
   });
 

@@ -212,13 +212,13 @@ describe('GitHub Actions: annotations and the job summary', () => {
     assert.equal(r.code, 1);
     let md = readFileSync(summary, 'utf8');
     assert.ok(md.startsWith('# earlier step\n\n### threatmap check shop.yaml: FAIL\n\nFAIL, 5 open threats at or above High\n'), md);
-    assert.match(md, /\| Open \| 0 \| 5 \| 3 \| 0 \| 8 \|/);
+    assert.match(md, /\| Open \| 0 \| 5 \| 3 \| 1 \| 9 \|/);
     assert.match(md, /\| `TM-3efe6810` \| \*\*High\*\* \| No rate limiting on \/search \| API servers \/search \| `shop\.yaml:50` \|/);
     run(['check', 'shop.yaml', '-q', '-f', 'json', '--fail-on', 'critical'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: summary } });
     md = readFileSync(summary, 'utf8');
     assert.equal(md.split('### threatmap check shop.yaml: ').length, 3);
     assert.ok(md.endsWith('### threatmap check shop.yaml: PASS\n\nPASS, no open threat at or above Critical\n\n| Threats | Critical | High | Medium | Low | Total |\n'
-      + '|---|---|---|---|---|---|\n| Open | 0 | 5 | 3 | 0 | 8 |\n| Closed by decision | 0 | 0 | 0 | 0 | 0 |\n\n'), md);
+      + '|---|---|---|---|---|---|\n| Open | 0 | 5 | 3 | 1 | 9 |\n| Closed by decision | 0 | 0 | 0 | 0 | 0 |\n\n'), md);
     rmSync(summary);
     assert.equal(run(['check', 'shop.yaml', '-q'], { cwd: dir, env: { GITHUB_STEP_SUMMARY: '' } }).code, 1);
     assert.equal(existsSync(summary), false);

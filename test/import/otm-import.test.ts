@@ -363,7 +363,7 @@ threats:
         // Its likelihood and impact were rated from the model, not written: left for analyze to rate again.
         insider: { title: 'Insider exports the customer list', stride: 'I', description: 'Someone with database access copies the customers.' },
       });
-      assert.equal(back.summary!.threats.filter((t) => t.derived).length, 8);
+      assert.equal(back.summary!.threats.filter((t) => t.derived).length, 9);
       const { result, stale } = analysed(back);
       assert.deepEqual(stale, []);
       const keys = result.threats.map((t) => t.key);

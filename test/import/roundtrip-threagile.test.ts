@@ -106,7 +106,7 @@ describe('Threagile round trip: an edit made in Threagile wins', () => {
   it('an element renamed: its new name, all else kept (its endpoints, controls, auth)', () => {
     const { changes, model } = afterEdit((t) => replaceOnce(t, '\n  API servers:\n', '\n  Shop API:\n'));
     // The threats whose titles name it, and the element itself: nothing else.
-    assert.deepEqual(about(changes), ['threat session-hijacking@api', 'threat verbose-errors@api', 'model element api']);
+    assert.deepEqual(about(changes), ['threat session-hijacking@api', 'threat verbose-errors@api', 'threat missing-waf@api', 'model element api']);
     assert.match(model, /^ {2}api:\n {4}name: Shop API\n/m);
     assert.match(model, /^ {6}POST \/cart: \{ accepts: \[ prices, orders \] \}$/m);
   });

@@ -150,7 +150,7 @@ describe('Threat Composer round trip: export, work in Threat Composer, import --
     assert.equal(run('export', model, '-f', 'threat-composer').stdout, readFileSync(out, 'utf8'));
     const same = run('import', out, '--into', model);
     assert.equal(same.code, 0, same.stderr);
-    assert.match(same.stderr, /^ {2}13 threat statements threatmap exported from this model: no status changed in AWS Threat Composer$/m);
+    assert.match(same.stderr, /^ {2}14 threat statements threatmap exported from this model: no status changed in AWS Threat Composer$/m);
     assert.equal(readFileSync(model, 'utf8'), MODEL);
     assert.equal(readFileSync(join(dir, 'shop.triage.yaml'), 'utf8'), TRIAGE);
     // Then a status changed there: the triage file gains that one decision, the model nothing.
@@ -177,8 +177,8 @@ describe('Threat Composer round trip: plain import of an export, and Threat Comp
       ['dmz-drift', 'DMZ firewall rules drift from the reviewed set'], ['insider-export', 'Insider exports the customer list'],
       ['cache-eviction', 'Session cache evicts under memory pressure and logs everyone out'], ['tc-14', 'Export the order history to a personal drive'],
     ]);
-    assert.deepEqual(r.summary.threatmap && [r.summary.threatmap.rules, r.summary.threatmap.written], [8, 5]);
-    assert.ok(r.summary.notes.some((n) => /^8 of the file's threat statements are threats of threatmap's rules.*threatmap import shop\.tc\.json --into MODEL$/.test(n)), r.summary.notes.join('\n'));
+    assert.deepEqual(r.summary.threatmap && [r.summary.threatmap.rules, r.summary.threatmap.written], [9, 5]);
+    assert.ok(r.summary.notes.some((n) => /^9 of the file's threat statements are threats of threatmap's rules.*threatmap import shop\.tc\.json --into MODEL$/.test(n)), r.summary.notes.join('\n'));
     // The written threats' decisions as exported; our last line of the Comments is not part of a description.
     assert.deepEqual(parseTriage(r.triage!.text, 't').triage!.entries.map((e) => [e.ref, e.status]), [
       ['threat:coupon-stacking@system', 'accepted'], ['threat:insider-export@system', 'transferred'],

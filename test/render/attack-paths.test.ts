@@ -17,7 +17,7 @@ const section = (md: string): string => {
 // The hop into the CDN lists its cache deception (a disclosure, which leads on); the hop into the API servers names
 // the auth the call presents (the servers' session cookie), and lists the cleartext threats about that call and the
 // threats that lead on, not the rate limit on /search nor the cart prices.
-const ECOMMERCE_CARD = '- **Card data** (restricted) — High: Customer browser → CDN (https, internet -> DMZ) [T5] → Load balancer (https, service -> service) → API servers (http, unencrypted, session-cookie, DMZ -> internal) [T3, T4, T6, T7]; 1 of 3 hops authenticated, handled there.';
+const ECOMMERCE_CARD = '- **Card data** (restricted) — High: Customer browser → CDN (https, internet -> DMZ) [T5] → Load balancer (https, service -> service) → API servers (http, unencrypted, session-cookie, DMZ -> internal) [T3, T4, T6, T7, T9]; 1 of 3 hops authenticated, handled there.';
 
 /** A model whose one service handles `n` assets, each reached in one hop. */
 const manyAssets = (n: number) => analyzeText(`threatmap: 1
@@ -47,9 +47,9 @@ describe('Attack Paths in the Markdown report', () => {
     const text = section(renderMarkdown(analyzeExample('ecommerce')));
     const lines = text.split('\n');
     assert.ok(lines.includes(ECOMMERCE_CARD), text);
-    assert.ok(lines.includes('- **Customer PII** (confidential) — High: Customer browser → CDN (https, internet -> DMZ) [T5] → Load balancer (https, service -> service) → API servers (http, unencrypted, public endpoint /login, DMZ -> internal) [T3, T4, T6, T7] → Orders database (postgres+tls, password, application -> data tier); 1 of 4 hops authenticated, stored there.'), text);
+    assert.ok(lines.includes('- **Customer PII** (confidential) — High: Customer browser → CDN (https, internet -> DMZ) [T5] → Load balancer (https, service -> service) → API servers (http, unencrypted, public endpoint /login, DMZ -> internal) [T3, T4, T6, T7, T9] → Orders database (postgres+tls, password, application -> data tier); 1 of 4 hops authenticated, stored there.'), text);
     // The cart prices' manipulation (T1) is about the prices: on their path, not on the card data's.
-    assert.ok(lines.some((l) => l.startsWith('- **Prices and order totals** (internal) — High:') && l.includes('[T1, T3, T4, T6, T7]')), text);
+    assert.ok(lines.some((l) => l.startsWith('- **Prices and order totals** (internal) — High:') && l.includes('[T1, T3, T4, T6, T7, T9]')), text);
     // The public catalogue is read through /search: its path is Low whatever the threats on the way.
     assert.ok(lines.some((l) => l.startsWith('- **Product catalogue** (public) — Low:')), text);
     assert.ok(!text.includes('Shop availability'), 'a resource asset has no path');
@@ -60,7 +60,8 @@ describe('Attack Paths in the Markdown report', () => {
   });
 
   it('name the endpoint a hop calls, and show a decided threat with its status', () => {
-    // The partner's unsigned webhook is the one way in that asks for no credential.
+    // The partner's unsigned webhook is the one way in that asks for no credential; nothing enforces its `callers`,
+    // so the browser's call, naming no endpoint, lands there too (and is the easier way in).
     const r = analyzeText(`threatmap: 1
 system: { name: Shop }
 boundaries:
@@ -85,7 +86,7 @@ flows:
     const webhook = r.threats.find((x) => x.ruleId === 'unsigned-webhook')!;
     const t = parseTriage(`threats:\n  "${webhook.key}": { status: accepted, reason: provider IPs only }\n`, 'x').triage!;
     const text = section(renderMarkdown(applyTriage(r, t, { today: '2026-11-28' })));
-    assert.match(text, new RegExp(`stripe → api \\(https, public endpoint POST /webhooks/payment, internet -> internal\\) \\[[^\\]]*${webhook.id} \\(accepted\\)`), text);
+    assert.match(text, new RegExp(`user → api \\(https, public endpoint POST /webhooks/payment, internet -> internal\\) \\[[^\\]]*${webhook.id} \\(accepted\\)`), text);
   });
 
   it('list the first paths of a large model and point to the JSON output for the rest', () => {

@@ -50,17 +50,17 @@ describe('the HTML summary under --min-risk', () => {
     const html = renderHtml(filtered);
     const summary = summaryOf(html);
     assert.ok(summary.includes(`<p class="note"><strong>Threats:</strong> ${phrase}</p>`), summary);
-    assert.match(phrase, /^5 of 8 shown, those at or above High risk \(--min-risk\): 3 Medium left out\.$/);
+    assert.match(phrase, /^5 of 9 shown, those at or above High risk \(--min-risk\): 3 Medium, 1 Low left out\.$/);
     // The cards and the residual risk count every threat found, and say so.
-    assert.ok(summary.includes('<div class="n">8</div><div class="l">threats</div>'), summary);
-    assert.ok(summary.includes('<strong>Residual risk of every threat found:</strong> 7 threats open'), summary);
-    assert.ok(html.includes('Counted over all 8 threats found; the table lists the decided ones of the 5 shown.'), 'residual section');
+    assert.ok(summary.includes('<div class="n">9</div><div class="l">threats</div>'), summary);
+    assert.ok(summary.includes('<strong>Residual risk of every threat found:</strong> 8 threats open'), summary);
+    assert.ok(html.includes('Counted over all 9 threats found; the table lists the decided ones of the 5 shown.'), 'residual section');
   });
 
   it('says nothing of the kind when nothing is left out', () => {
     const html = renderHtml(decided);
     assert.doesNotMatch(summaryOf(html), /shown|every threat found/);
-    assert.ok(summaryOf(html).includes('<strong>Residual risk:</strong> 7 threats open'), summaryOf(html));
+    assert.ok(summaryOf(html).includes('<strong>Residual risk:</strong> 8 threats open'), summaryOf(html));
     assert.ok(!html.includes('Counted over all'));
   });
 });

@@ -193,7 +193,7 @@ describe('Threat Composer export: what a Threat Composer user sees', () => {
     const { doc } = SHOP();
     assert.equal(doc.applicationInfo.name, 'Acme Shop');
     assert.match(doc.applicationInfo.description, /^Online store where customers browse/);
-    assert.match(doc.applicationInfo.description, /Threats: 13 \(7 High, 5 Medium, 1 Low\); still carried after triage: 9 \(5 High, 3 Medium, 1 Low\)\./);
+    assert.match(doc.applicationInfo.description, /Threats: 14 \(7 High, 5 Medium, 2 Low\); still carried after triage: 10 \(5 High, 3 Medium, 2 Low\)\./);
     assert.match(doc.applicationInfo.description, /^- T2 \(High, mitigating\): Manipulation of Prices and order totals, Orders in POST \/cart requests$/m);
     assert.match(doc.architecture.description, /^### Data tier \(restricted, in Application network\)\n\n- \*\*Orders database\*\* \(store, database, postgres\); data: Customer PII, Orders, Prices and order totals$/m);
     assert.match(doc.dataflow.description, /^- Load balancer → API servers: DMZ -\\> internal \(leaves DMZ; enters Application network\); http, not encrypted, unauthenticated; data: Customer PII, Prices and order totals$/m);

@@ -158,6 +158,10 @@ describe('cleartext traffic that stays on one host', () => {
     // 'localhost' inside a longer word is no loopback address.
     const word = plain.replace('db.internal:5432', 'notlocalhost.example:5432');
     assert.equal(threatsIn(word, 'cleartext-disclosure')[0].likelihood.level, 'Medium');
+    // A description that mentions localhost in prose gives no address: it says nothing of where the flow runs.
+    const prose = plain.replace('db.internal:5432', 'pointed at localhost in development; in production it crosses the VPC to RDS');
+    assert.equal(threatsIn(prose, 'cleartext-disclosure')[0].likelihood.level, 'Medium');
+    assert.equal(threatsIn(plain.replace('db.internal:5432', 'postgres://localhost/app'), 'cleartext-disclosure')[0].likelihood.level, 'Low');
   });
 
   it('keeps a finding whose flows mix a loopback hop with a network one at the network\'s likelihood', () => {

@@ -117,8 +117,10 @@ describe('web-cache-deception', () => {
   it('counts only the endpoints the flows through the CDN reach', () => {
     // The hop names another endpoint.
     noThreat(shop(`${ACCOUNT}      GET /assets: {}\n`, { flows: '  - edge -> app: { protocol: https, endpoint: GET /assets }\n' }), RULE);
-    // Only a partner may call it.
-    noThreat(shop('      GET /account: { returns: [profile], callers: [partner] }\n', { extra: '  partner: { type: third-party }\n', flows: '  - edge -> app: https\n  - partner -> app: https\n' }), RULE);
+    // Only a partner may call it, and its allow-list enforces that.
+    noThreat(shop('      GET /account: { returns: [profile], callers: [partner], controls: [ip-allowlist] }\n', { extra: '  partner: { type: third-party }\n', flows: '  - edge -> app: https\n  - partner -> app: https\n' }), RULE);
+    // Meant for a partner, but nothing keeps the browsers behind the CDN out.
+    assert.equal(threatsIn(shop('      GET /account: { returns: [profile], callers: [partner] }\n', { extra: '  partner: { type: third-party }\n', flows: '  - edge -> app: https\n  - partner -> app: https\n' }), RULE).length, 1);
     // Callers that include the browser in front of the CDN.
     assert.equal(threatsIn(shop('      GET /account: { returns: [profile], callers: [visitor] }\n'), RULE).length, 1);
   });

@@ -144,7 +144,7 @@ describe('an admin API route signed-in users reach: function-level authorization
   it('reports missing-authorization framed as OWASP API5 with a role check, and no VPN finding for the same route', () => {
     assert.deepEqual(keysOf(r, 'exposed-admin-interface', 'missing-authorization', 'broken-object-level-authorization'), ['missing-authorization@api']);
     const t = threat(r, 'missing-authorization@api');
-    assert.match(t.description, /admin API routes \(GET \/management\/users\/all\).*broken function-level authorization \(OWASP API5\)/);
+    assert.match(t.description, /an admin API route \(GET \/management\/users\/all\).*broken function-level authorization \(OWASP API5\)/);
     assert.match(t.mitigation, /^Check the caller's role in api on every admin route/);
     assert.doesNotMatch(t.mitigation, /^Put .* behind a VPN/);
     assert.deepEqual(t.evidence.map((e) => e.fact), [

@@ -28,8 +28,9 @@ describe('third-round findings on browsers, model output, uploads and request in
   });
 
   it('rate an open redirect only partners may call Medium, not "a crafted link is enough" (open-redirect)', () => {
+    // The route's allow-list enforces its callers: otherwise anyone a link reaches follows it (callers-reach.test.ts).
     const model = (callers: string) =>
-      `elements:\n  visitor: { tech: browser }\n  partner: { type: third-party }\n  edge: { type: gateway }\n  site:\n    type: web-app\n    endpoints:\n      /redirect: { public: true, callers: [${callers}] }\nflows:\n  - visitor -> edge: https\n  - edge -> site: https\n  - partner -> site: https\n`;
+      `elements:\n  visitor: { tech: browser }\n  partner: { type: third-party }\n  edge: { type: gateway }\n  site:\n    type: web-app\n    endpoints:\n      /redirect: { public: true, callers: [${callers}], controls: [ip-allowlist] }\nflows:\n  - visitor -> edge: https\n  - edge -> site: https\n  - partner -> site: https\n`;
     const [partner] = threatsIn(model('partner'), 'open-redirect');
     assert.ok(partner);
     assert.deepEqual([partner.likelihood.level, partner.likelihood.reason], ['Medium', 'only partner may call it, not anyone a crafted link reaches']);

@@ -103,8 +103,8 @@ describe('a partner call that lands on a webhook is the webhook rules\'', () => 
   });
 
   it('still reports the partner when the webhook is for another caller', () => {
-    // The webhook stays public, and unsigned, for the caller it is for.
-    const found = threatsOf(STRIPE('/hooks/billing: { public: true, callers: [other] }'), ...RULES);
+    // The webhook stays public, and unsigned, for the caller it is for (its allow-list keeps stripe off it).
+    const found = threatsOf(STRIPE('/hooks/billing: { public: true, callers: [other], controls: [ip-allowlist] }'), ...RULES);
     assert.deepEqual(found.map((t) => [t.ruleId, t.description]), [
       ['unauthenticated-partner-call', 'stripe -> api carries no authentication; anyone who learns the address can pose as stripe.'],
       ['unsigned-webhook', '/hooks/billing on api processes incoming events without checking a signature; an attacker can post a forged event.'],
@@ -129,7 +129,8 @@ describe('a partner\'s request to its webhook is the webhook rules\', not unsign
   });
 
   it('still reports the request when the webhook is for another caller', () => {
-    const found = threatsOf(carrier('POST /webhooks/events: { public: true, accepts: [stock], callers: [other] }'), ...RULES);
+    // Its allow-list keeps carrier off the webhook; unenforced, carrier's request lands there (callers-reach.test.ts).
+    const found = threatsOf(carrier('POST /webhooks/events: { public: true, accepts: [stock], callers: [other], controls: [ip-allowlist] }'), ...RULES);
     assert.deepEqual(found.map((t) => [t.ruleId, t.title]), [
       ['unsigned-webhook', 'Forged events on POST /webhooks/events (no signature verification)'],
       ['unsigned-partner-requests', 'Requests from carrier to api cannot be proven'],

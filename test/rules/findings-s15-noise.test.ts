@@ -28,7 +28,8 @@ describe('a partner\'s webhook behind a load balancer is one finding (session 15
   });
 
   it('still reports the partner when the webhook behind the edge is for another caller', () => {
-    assert.deepEqual(idsOf(shop('public: true, callers: [other]'), ...RULES), ['unauthenticated-partner-call@lb', 'unsigned-webhook@api:POST /webhooks/stripe']);
+    // Its allow-list keeps the partner off the webhook; unenforced, the partner's call lands there (callers-reach.test.ts).
+    assert.deepEqual(idsOf(shop('public: true, callers: [other], controls: [ip-allowlist]'), ...RULES), ['unauthenticated-partner-call@lb', 'unsigned-webhook@api:POST /webhooks/stripe']);
   });
 
   it('takes the partner\'s hmac on its flow into the edge as its events\' check; browsers through the edge send no events', () => {

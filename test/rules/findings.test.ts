@@ -208,10 +208,11 @@ describe('findings', () => {
   });
 
   it('count an endpoint whose callers are people or their browsers among the public paths a WAF must cover', () => {
-    const waf = (callers: string) => analyzeText(`threatmap: 1\nsystem: { name: X }\nassets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  partner: { type: third-party }\n  api:\n    type: api\n    handles: [pii]\n    endpoints:\n      /shop: { callers: [${callers}] }\n      /other: { controls: [waf] }\nflows:\n  - visitor -> api: https\n  - partner -> api: { protocol: https, auth: api-key }\n`)
+    const waf = (callers: string, controls = '') => analyzeText(`threatmap: 1\nsystem: { name: X }\nassets:\n  pii: { type: pii, classification: confidential }\nelements:\n  visitor: { tech: browser }\n  partner: { type: third-party }\n  api:\n    type: api\n    handles: [pii]\n    endpoints:\n      /shop: { callers: [${callers}]${controls} }\n      /other: { controls: [waf] }\nflows:\n  - visitor -> api: https\n  - partner -> api: { protocol: https, auth: api-key }\n`)
       .threats.filter((t) => t.ruleId === 'missing-waf').map((t) => t.component);
     assert.deepEqual(waf('visitor'), ['api']);
-    assert.deepEqual(waf('partner'), [], 'a partner-only endpoint arrives its own way');
+    assert.deepEqual(waf('partner', ', controls: [ip-allowlist]'), [], 'a partner-only endpoint arrives its own way');
+    assert.deepEqual(waf('partner'), ['api'], 'unless nothing enforces its callers: the public reaches it too');
   });
 
   it('take an endpoint whose callers are an edge the internet reaches as reached from the internet', () => {

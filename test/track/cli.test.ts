@@ -62,7 +62,7 @@ describe('threatmap triage', () => {
 
     const report = run(['analyze', model]);
     assert.equal(report.code, 0, report.stderr);
-    assert.match(report.stdout, /### Residual Risk\n\n\*\*Open \(open or mitigating\):\*\* 4 High, 3 Medium\. \*\*Closed by decision:\*\* 1 High\./);
+    assert.match(report.stdout, /### Residual Risk\n\n\*\*Open \(open or mitigating\):\*\* 4 High, 3 Medium, 1 Low\. \*\*Closed by decision:\*\* 1 High\./);
     assert.match(report.stdout, new RegExp(`\\| T2 \`${id}\` \\| No rate limiting on /search \\| High \\| accepted \\| catalogue is public \\| alice \\|  \\| 2027-01-31 \\|`));
 
     // One High accepted: four High still open.
@@ -221,7 +221,7 @@ describe('threatmap export', () => {
     }
     const r = run(['analyze', model, '--format', 'sarif']);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(JSON.parse(r.stdout).runs[0].results.length, 8);
+    assert.equal(JSON.parse(r.stdout).runs[0].results.length, 9);
     assert.equal(run(['export', model]).code, 2, 'no format and no extension');
   });
 

@@ -214,13 +214,13 @@ describe('diff: residual risk and the attack surface (F14e)', () => {
   it('leads with the open threats by risk, before -> after, in the comment and the JSON', () => {
     const d = diffResults(analyzeExample('ecommerce'), analyzeText(tlsToApi(BASE), FILE));
     assert.deepEqual([d.old.open, d.new.open], [
-      { Critical: 0, High: 5, Medium: 3, Low: 0, total: 8 }, { Critical: 0, High: 3, Medium: 3, Low: 0, total: 6 },
+      { Critical: 0, High: 5, Medium: 3, Low: 1, total: 9 }, { Critical: 0, High: 3, Medium: 3, Low: 1, total: 7 },
     ]);
     const md = renderDiffMarkdown(d);
-    assert.equal(md.split('\n')[5], '**Residual risk** (open or mitigating threats): 8 (5 High, 3 Medium) -> **6 (3 High, 3 Medium)**.');
+    assert.equal(md.split('\n')[5], '**Residual risk** (open or mitigating threats): 9 (5 High, 3 Medium, 1 Low) -> **7 (3 High, 3 Medium, 1 Low)**.');
     assert.deepEqual(JSON.parse(renderDiffJson(d)).new.open, d.new.open);
     const same = renderDiffMarkdown(diffResults(analyzeExample('ecommerce'), analyzeExample('ecommerce')));
-    assert.match(same, /^\*\*Residual risk\*\* \(open or mitigating threats\): 8 \(5 High, 3 Medium\), unchanged\.$/m);
+    assert.match(same, /^\*\*Residual risk\*\* \(open or mitigating threats\): 9 \(5 High, 3 Medium, 1 Low\), unchanged\.$/m);
   });
 
   it('words declared endpoints as endpoints, not entry points', () => {

@@ -8,7 +8,7 @@ import { noAuthFact } from './messaging.js';
 import { forwardEvidence, servedEvidence } from './served.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
-  assetList, assetNames, authAskerOf, callAuth, callAuthMethod, endpointMfa, endpointOfFlow, exchangesProviderSignIn, highIntegrity, isBroker, isData, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
+  assetList, assetNames, authAskerOf, callAuth, callAuthMethod, endpointMfa, endpointOfFlow, exchangesProviderSignIn, flowLandsOn, highIntegrity, isBroker, isData, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
   isUserAgent, itOrThem, perElement, PROVIDER_MFA_TERMS, restricted, ruleRuns, sensitiveAssetsOf, signInMfa, signInsUpstream, untrustedPaths, USER_CREDENTIALS,
 } from './facts.js';
 import { type ForgedToken, signingKeyOf, signingKeys } from './signing-keys.js';
@@ -19,7 +19,8 @@ import {
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, runsAppCode,
   pushTo, TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled, writtenIn,
 } from './helpers.js';
-import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, Outcome } from './types.js';
+import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, MitigatedOutcome, Outcome } from './types.js';
+import { perModel } from './family-shared.js';
 
 const SESSION_CONTROLS = ['secure-cookies', 'session-management'] as const;
 const bySessionCookie = (ep: Endpoint) => ep.auth === 'session-cookie';
@@ -106,7 +107,7 @@ export const credentialStuffing: EndpointRule = {
   stride: 'S',
   title: 'Credential stuffing and brute force on login',
   description: 'A login endpoint reachable from the internet with neither throttling nor MFA: leaked password lists are replayed at scale.',
-  condition: 'an endpoint of kind `login` reachable from an untrusted zone, without MFA (on it, its element, its boundary or every path in front, or on every flow that can bring a person\'s sign-in to it: naming it or no endpoint, from a caller it allows, not from a store nor with a service\'s own credential (mtls, api-key, hmac, iam, ssh-key); through a forwarding element, on every such flow into that element) and with fewer than two of `rate-limiting`, `account-lockout`, `captcha`; not a session or token route (not named for logging in, stating no `password` or `basic` auth of its own) on an element with a flow to an identity provider: the password is typed at the provider, whose protection it is',
+  condition: 'an endpoint of kind `login` reachable from an untrusted zone, without MFA (on it, its element, its boundary or every path in front, or on every flow that can bring a person\'s sign-in to it: naming it or no endpoint, from a caller it allows (any, when nothing enforces its `callers`), not from a store nor with a service\'s own credential (mtls, api-key, hmac, iam, ssh-key); through a forwarding element, on every such flow into that element) and with fewer than two of `rate-limiting`, `account-lockout`, `captcha`; not a session or token route (not named for logging in, stating no `password` or `basic` auth of its own) on an element with a flow to an identity provider: the password is typed at the provider, whose protection it is; unless credentials (an asset of type `credentials`) reach the route (it accepts them, or a flow naming it carries them) or go from the element to the provider (a password grant)',
   mitigation: 'Rate limiting and account lockout on login, MFA, and a check of passwords against breach lists.',
   action: { key: 'rate-limiting', text: 'Add rate limiting to {targets}' },
   mitigatedBy: STUFFING_CONTROLS,
@@ -165,11 +166,10 @@ const MACHINE_AUTH: ReadonlySet<string> = new Set(['mtls', 'api-key', 'hmac', 'i
 
 /**
  * The flows that can bring a person's sign-in to a login: into its element, naming it or no endpoint, from a
- * caller it allows; not from a store, nor with a service's own credential.
+ * caller it admits (flowLandsOn: unenforced `callers` keep no one out); not from a store, nor with a service's own credential.
  */
 function signInFlows(ctx: AnalysisContext, element: Element, ep: Endpoint): Flow[] {
-  return ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && (f.endpoint === undefined || f.endpoint === ep.id) &&
-    (!ep.callers || ep.callers.includes(f.from)) && canSignIn(ctx, f));
+  return ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && flowLandsOn(ctx, f, ep) && canSignIn(ctx, f));
 }
 
 const canSignIn = (ctx: AnalysisContext, f: Flow): boolean => ctx.graph.elements.get(f.from)?.kind !== 'store' && !MACHINE_AUTH.has(f.auth);
@@ -182,15 +182,28 @@ function mfaOnSignIns(ctx: AnalysisContext, element: Element, ep: Endpoint): boo
   return everySignInHasMfa(ctx, signInFlows(ctx, element, ep), new Set([element.id]));
 }
 
+/**
+ * A worklist, not recursion: a chain of thousands of load balancers must not overflow the stack. A forwarding
+ * element met a second time (two balancers behind one CDN, two flows from one balancer) has its sign-ins
+ * checked already; one that no sign-in reaches leaves the login without one with MFA.
+ */
 function everySignInHasMfa(ctx: AnalysisContext, flows: readonly Flow[], seen: Set<string>): boolean {
   if (flows.length === 0) return false;
-  for (const f of flows) {
+  const pending = [...flows];
+  while (pending.length > 0) {
+    const f = pending.pop()!;
     if (f.controls.includes('mfa')) continue;
     const src = ctx.graph.elements.get(f.from);
-    if (src === undefined || !isPassThrough(src) || seen.has(src.id)) return false;
+    if (src === undefined || !isPassThrough(src)) return false;
+    if (seen.has(src.id)) continue;
     seen.add(src.id);
-    const before = ctx.graph.inFlows(src.id).filter((g) => g.from !== src.id && canSignIn(ctx, g));
-    if (!everySignInHasMfa(ctx, before, seen)) return false;
+    let reached = false;
+    for (const g of ctx.graph.inFlows(src.id)) {
+      if (g.from === src.id || !canSignIn(ctx, g)) continue;
+      pending.push(g);
+      reached = true;
+    }
+    if (!reached) return false;
   }
   return true;
 }
@@ -529,11 +542,10 @@ const isVpn = (e: Element): boolean =>
   VPN_WORDS.test(e.tech ?? '') || (e.type === 'gateway' && (VPN_WORDS.test(e.id) || VPN_WORDS.test(e.name) || e.controls.includes('vpn')));
 
 /**
- * The endpoints of the target a call can land on: the one it names, else those whose `callers` allow its source.
+ * The endpoints of the target a call can land on: the one it names, else those that admit its source (flowLandsOn).
  */
-function landingEndpoints(flow: Flow, target: Element): Endpoint[] {
-  if (flow.endpoint !== undefined) return target.endpoints.filter((ep) => ep.id === flow.endpoint);
-  return target.endpoints.filter((ep) => !ep.callers || ep.callers.includes(flow.from));
+function landingEndpoints(ctx: AnalysisContext, flow: Flow, target: Element): Endpoint[] {
+  return target.endpoints.filter((ep) => flowLandsOn(ctx, flow, ep));
 }
 
 /**
@@ -541,30 +553,19 @@ function landingEndpoints(flow: Flow, target: Element): Endpoint[] {
  * behind it (the restricted or high-integrity data its onward flows reach) rates the impact.
  */
 function passwordRemoteAccess(flow: Flow, ctx: AnalysisContext): Outcome | undefined {
-  if (!inUntrustedZone(ctx, flow.from)) return undefined;
-  const target = ctx.graph.elements.get(flow.to);
-  const source = ctx.graph.elements.get(flow.from);
-  if (target === undefined || source === undefined || target.kind === 'external') return undefined;
-  const vpn = isVpn(target);
-  const shell = REMOTE_SHELLS.has(flow.protocol);
-  if (!vpn && !shell) return undefined;
-  const landing = landingEndpoints(flow, target);
-  // A login credential-stuffing reports already says it takes passwords with no MFA: one cause, that finding.
-  if (ruleRuns(ctx, credentialStuffing.id) && landing.some((ep) => stuffingReported(ctx, target, ep))) return undefined;
-  const where = { ...elementComponent(target), flows: [flow.id] };
-  const backing: string[] = [];
-  if (flow.controls.includes('mfa') || ctx.elementHas(target, 'mfa') || (landing.length > 0 && landing.every((ep) => ctx.endpointHas(ep, 'mfa')))) backing.push('mfa');
-  if (flow.controls.includes('ip-allowlist') || ctx.elementHas(target, 'ip-allowlist')) backing.push('ip-allowlist');
-  // In front of a remote desktop, a VPN is a gate of its own; on a VPN, `vpn` names what it is.
-  if (!vpn && (flow.controls.includes('vpn') || ctx.elementHas(target, 'vpn'))) backing.push('vpn');
-  if (backing.length) return mitigatedBy(backing, where, `the password is backed by ${backing.join(' and ')}`);
-  const entry = vpn ? 'a VPN' : `a remote ${remoteKind(flow.protocol)} over ${flow.protocol}`;
-  const behind = valuableBehind(ctx, target);
+  const access = passwordAccess(flow, ctx);
+  if (access === undefined || access.outcome === 'mitigated') return access;
+  const { source, target, vpn } = access;
+  const into = remoteAccessInto(ctx, target);
+  const behind = into.behind;
   const label = flowLabel(flow, ctx);
+  const one = into.sources.length === 1;
+  const signsIn = one ? `${label} signs in to ${into.entries}` : `${into.inText} sign in to ${target.name}, ${into.entries},`;
   return threat({
-    ...where,
-    title: `Password-only remote access from ${source.name} into ${target.name}`,
-    description: `${label} signs in to ${entry} from an untrusted zone with a password alone: one phished, reused or sprayed password of ${source.name} opens ${behind.length ? `the way to ${assetNames(behind)}` : `${vpn ? 'the network behind it' : 'a session on it'}`} with no second factor.`,
+    ...elementComponent(target),
+    flows: [flow.id],
+    title: `Password-only remote access from ${into.inTitle} into ${target.name}`,
+    description: `${signsIn} from an untrusted zone with a password alone: one phished, reused or sprayed password of ${one ? source.name : 'any of them'} opens ${behind.length ? `the way to ${assetNames(behind)}` : `${vpn ? 'the network behind it' : 'a session on it'}`} with no second factor.`,
     // As for an administrator's single factor: a phished or reused password is some skill, not none.
     likelihood: rated('Medium', 'needs a phished, reused or sprayed password: some skill'),
     impact: behind.length
@@ -578,6 +579,75 @@ function passwordRemoteAccess(flow: Flow, ctx: AnalysisContext): Outcome | undef
     mitigation: 'Require MFA for every remote access (phishing-resistant where possible: FIDO2, or a certificate plus a one-time code), give each third party its own account enabled only for its maintenance windows, and restrict the source addresses.',
     target: target.name,
   });
+}
+
+/** A password-only sign-in into remote access that nothing backs, before it is reported. */
+interface OpenRemoteAccess {
+  outcome: 'open';
+  source: Element;
+  target: Element;
+  vpn: boolean;
+  /** What the finding calls the way in ("a VPN", "a remote desktop over rdp"). */
+  entry: string;
+}
+
+/** Every open password-only sign-in into a target, as one finding names them, and what lies behind it. */
+interface RemoteAccessInto {
+  /** The sources' names, once each, in the order of their flows; as a title and a description give them. */
+  sources: readonly string[];
+  inTitle: string;
+  inText: string;
+  entries: string;
+  behind: readonly Asset[];
+}
+
+const remoteAccessTargets: (ctx: AnalysisContext) => Map<string, RemoteAccessInto> = perModel(() => new Map());
+
+/**
+ * The flows into a target this rule reports as password-only remote access, found once per target: each flow's
+ * outcome merges into one finding, whose title and description come from the first, so that one names them all.
+ */
+function remoteAccessInto(ctx: AnalysisContext, target: Element): RemoteAccessInto {
+  const known = remoteAccessTargets(ctx);
+  let into = known.get(target.id);
+  if (into === undefined) {
+    const open: OpenRemoteAccess[] = [];
+    for (const f of ctx.graph.inFlows(target.id)) {
+      // As the rule's gate and check admit a flow.
+      if (!isNetworkFlow(f) || callAuthMethod(ctx.graph, f) !== 'password') continue;
+      const access = passwordAccess(f, ctx);
+      if (access?.outcome === 'open') open.push(access);
+    }
+    const sources = [...new Set(open.map((a) => a.source.name))];
+    into = {
+      sources, inTitle: namesAtMost(sources, TITLE_NAMES, 'other sources'), inText: namesAtMost(sources, TEXT_NAMES, 'other sources'),
+      entries: [...new Set(open.map((a) => a.entry))].join(' and '), behind: valuableBehind(ctx, target),
+    };
+    known.set(target.id, into);
+  }
+  return into;
+}
+
+/** A password-only sign-in into remote access from an untrusted zone: open, backed by a control, or none of this rule's. */
+function passwordAccess(flow: Flow, ctx: AnalysisContext): OpenRemoteAccess | MitigatedOutcome | undefined {
+  if (!inUntrustedZone(ctx, flow.from)) return undefined;
+  const target = ctx.graph.elements.get(flow.to);
+  const source = ctx.graph.elements.get(flow.from);
+  if (target === undefined || source === undefined || target.kind === 'external') return undefined;
+  const vpn = isVpn(target);
+  const shell = REMOTE_SHELLS.has(flow.protocol);
+  if (!vpn && !shell) return undefined;
+  const landing = landingEndpoints(ctx, flow, target);
+  // A login credential-stuffing reports already says it takes passwords with no MFA: one cause, that finding.
+  if (ruleRuns(ctx, credentialStuffing.id) && landing.some((ep) => stuffingReported(ctx, target, ep))) return undefined;
+  const where = { ...elementComponent(target), flows: [flow.id] };
+  const backing: string[] = [];
+  if (flow.controls.includes('mfa') || ctx.elementHas(target, 'mfa') || (landing.length > 0 && landing.every((ep) => ctx.endpointHas(ep, 'mfa')))) backing.push('mfa');
+  if (flow.controls.includes('ip-allowlist') || ctx.elementHas(target, 'ip-allowlist')) backing.push('ip-allowlist');
+  // In front of a remote desktop, a VPN is a gate of its own; on a VPN, `vpn` names what it is.
+  if (!vpn && (flow.controls.includes('vpn') || ctx.elementHas(target, 'vpn'))) backing.push('vpn');
+  if (backing.length) return mitigatedBy(backing, where, `the password is backed by ${backing.join(' and ')}`);
+  return { outcome: 'open', source, target, vpn, entry: vpn ? 'a VPN' : `a remote ${remoteKind(flow.protocol)} over ${flow.protocol}` };
 }
 
 const remoteKind = (protocol: string): string => (protocol === 'ssh' || protocol === 'telnet' ? 'shell' : 'desktop');
@@ -604,8 +674,8 @@ function valuableBehind(ctx: AnalysisContext, entry: Element): Asset[] {
   const ids = new Set<string>();
   const seen = new Set<string>([entry.id]);
   const queue = [entry.id];
-  while (queue.length > 0) {
-    const id = queue.shift()!;
+  for (let head = 0; head < queue.length; head++) {
+    const id = queue[head];
     for (const f of ctx.graph.outFlows(id)) {
       const next = ctx.graph.elements.get(f.to);
       if (next === undefined || next.kind === 'external') continue;
@@ -733,7 +803,7 @@ export const adminWithoutMfa: ElementRule = {
   title: 'Administrative access without MFA',
   description:
     'An administrative endpoint that is not open to the internet (a VPN or allow-list stands in front) but accepts one factor or none: a phished, reused or stolen admin credential (or, with no credential, network access alone) is full control. One finding per element, naming every such route: the cause is one, administrators signing in without a second factor.',
-  condition: 'an endpoint of kind `admin` that is either not exposed (whether or not the model shows anyone reaching it: administrators do) or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa` (on the endpoint, its element or boundary, or every flow that reaches it; for an endpoint taking a `session-cookie`, on every login endpoint of its element, which issues the cookie; for an endpoint that only our applications call (naming it or no endpoint, from its `callers` when listed), each of them called by people, their browsers or apps (directly or through forwarding elements), where those people sign in: on each application, its boundary, every one of its login endpoints, or every flow from a person or their browser or app into it; or ' + PROVIDER_MFA_TERMS + '). One threat per element naming every such route (keyed on the route when there is one), each route with MFA mitigated on its own',
+  condition: 'an endpoint of kind `admin` that is either not exposed (whether or not the model shows anyone reaching it: administrators do) or is behind `vpn` / `ip-allowlist` (otherwise `exposed-admin-interface` reports it), without `mfa` (on the endpoint, its element or boundary, or every flow that reaches it; for an endpoint taking a `session-cookie`, on every login endpoint of its element, which issues the cookie; for an endpoint that only our applications call (naming it or no endpoint, from its `callers` when listed and enforced), each of them called by people, their browsers or apps (directly or through forwarding elements), where those people sign in: on each application, its boundary, every one of its login endpoints, or every flow from a person or their browser or app into it; or ' + PROVIDER_MFA_TERMS + '). One threat per element naming every such route (keyed on the route when there is one), each route with MFA mitigated on its own',
   mitigation: 'Require phishing-resistant MFA (WebAuthn/FIDO2) for every administrative login, and re-authenticate for dangerous actions.',
   action: { key: 'admin-mfa', text: 'Require MFA for administrators on {targets}' },
   mitigatedBy: ADMIN_MFA,
@@ -1337,7 +1407,7 @@ function partnerCall(flow: Flow, ctx: AnalysisContext): { src: Element; target: 
  */
 function pipelineTrigger(flow: Flow, target: Element, ctx: AnalysisContext): boolean {
   if (target.type !== 'ci-cd') return false;
-  return !landingEndpoints(flow, target).some((ep) => ep.auth === 'none' && !ctx.endpointHas(ep, 'signature-verification'));
+  return !landingEndpoints(ctx, flow, target).some((ep) => ep.auth === 'none' && !ctx.endpointHas(ep, 'signature-verification'));
 }
 
 const OWN_RULE_ENDPOINTS: readonly Endpoint['kind'][] = ['webhook', 'callback'];

@@ -5,7 +5,7 @@ import { type AnalysisContext, type CallerCheck, type Exposure, isPassThrough } 
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import {
-  assetList, assetNames, cached, callAuthMethod, endpointMfa, inContainer, isData, isLlm, isPerson, isUserAgent, keepsSessions, PER_USER_TYPES, restrictedStored,
+  assetList, assetNames, cached, callAuthMethod, endpointMfa, flowLandsOn, inContainer, isData, isLlm, isPerson, isUserAgent, keepsSessions, PER_USER_TYPES, restrictedStored,
   PROVIDER_MFA_TERMS, providerMfa, ruleRuns, signInMfa, signInProvidersMfa, STATE_CHANGING_METHODS,
 } from './facts.js';
 import {
@@ -25,14 +25,14 @@ import type { ElementRule, EndpointRule, EvidenceRef, FlowRule, ModelRule, Outco
 const ADMIN_CONTROLS = ['ip-allowlist', 'vpn'] as const;
 
 /**
- * MFA on every way to the endpoint: declared on every flow that reaches it (naming it or no endpoint, from its
- * callers when it names them), or asked by the identity providers that issue the token it takes (providerMfa).
+ * MFA on every way to the endpoint: declared on every flow that reaches it (naming it or no endpoint, from a
+ * caller it admits: flowLandsOn), or asked by the identity providers that issue the token it takes (providerMfa).
  */
 export function mfaOnEveryFlow(ep: Endpoint, element: Element, ctx: AnalysisContext): boolean {
   if (providerMfa(ctx, element, ep.auth) !== undefined) return true;
   let reached = false;
   for (const f of ctx.graph.inFlows(element.id)) {
-    if (f.from === element.id || (f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
+    if (f.from === element.id || !flowLandsOn(ctx, f, ep)) continue;
     if (!f.controls.includes('mfa')) return false;
     reached = true;
   }
@@ -134,7 +134,7 @@ export const exposedAdmin: ElementRule = {
   title: 'Admin interface reachable from the internet',
   description:
     'Administrative endpoints reachable from the internet without a VPN or IP allow-list: anyone can attack them, and one stolen password, session or unpatched bug gives full control. One finding per element, naming every such route: the fix is one network restriction.',
-  condition: 'an element with endpoints of kind `admin` (on anything but an `admin-panel`, which exposed-admin-panel covers whole) reachable from an untrusted zone, without `vpn` or `ip-allowlist` on them, their element, its boundary or every path in front; not an admin API route (`/api/` in its path, or a method named on an `api`, `service` or `function`) that asks for a sign-in on an application that also serves ordinary callers: that is broken function-level authorization, missing-authorization\'s finding. One threat per element naming every such route (keyed on the route when there is one), each route with `vpn` or `ip-allowlist` mitigated on its own',
+  condition: 'an element with endpoints of kind `admin` (on anything but an `admin-panel`, which exposed-admin-panel covers whole) reachable from an untrusted zone, without `vpn` or `ip-allowlist` on them, their element, its boundary or every path in front; not an admin API route (`/api/` in its path, or a method named on an `api`, `service` or `function`) that asks for a sign-in on an application that also serves ordinary callers, nor an admin route whose `callers` nothing enforces (no `authorization`, no `ip-allowlist` on the route, no `mtls`) while others reach it with a credential it accepts, where missing-authorization reports the application: that is broken function-level authorization, missing-authorization\'s finding. One threat per element naming every such route (keyed on the route when there is one), each route with `vpn` or `ip-allowlist` mitigated on its own',
   mitigation: 'Put the admin interface behind a VPN or an IP allow-list (or an identity-aware proxy), require MFA for admins, and log every admin action.',
   action: { text: 'Restrict {targets} to VPN or an IP allow-list' },
   mitigatedBy: ADMIN_CONTROLS,
@@ -148,9 +148,12 @@ export const exposedAdmin: ElementRule = {
     if (element.type === 'admin-panel' || !element.endpoints.some(isAdminEndpoint)) return undefined;
     const out: Outcome[] = [];
     const open: OpenAdminRoute[] = [];
+    let callersCase: boolean | undefined;
     for (const ep of element.endpoints) {
       // An admin API route signed-in users call is missing-authorization's (a role check, not a network fence).
       if (!isAdminEndpoint(ep) || functionLevelCase(ep, element, ctx)) continue;
+      // So is one whose `callers` others reach it past: what it needs first is the list enforced.
+      if (unenforcedAdminCallers(ep, element, ctx) && (callersCase ??= reportsUnenforcedCallers(element, ctx))) continue;
       const exposure = endpointExposure(ep, element, ctx);
       if (!isExposed(exposure)) continue;
       const present = presentControls(ctx, ADMIN_CONTROLS, element, ep);
@@ -326,7 +329,7 @@ export const missingAuthorization: ElementRule = {
   action: { text: 'Enforce role checks on every request in {targets}' },
   mitigatedBy: ['authorization'],
   references: ['CWE-285', 'CWE-269', 'CAPEC-122', 'OWASP API5:2023', 'OWASP Top 10 A01'],
-  rating: 'Likelihood Medium (needs an ordinary account and knowledge of admin routes); impact High (administrative powers). For routes meant for named callers: likelihood Medium when one of those left out is reachable from an untrusted zone (its credential is anyone\'s to get), Low when all are internal (one must be compromised first); impact from the confidentiality of what the routes return and the integrity of what they change, Medium when they name neither.',
+  rating: 'Likelihood Medium (needs an ordinary account and knowledge of admin routes); impact High (administrative powers). For routes meant for named callers: likelihood Medium when one of those left out is reachable from an untrusted zone (its credential is anyone\'s to get), Low when all are internal (one must be compromised first); impact High when one of them is an admin route (administrative powers: exposed-admin-interface leaves it to this finding), else from the confidentiality of what the routes return and the integrity of what they change, Medium when they name neither.',
   example: "elements:\n  visitor: { tech: browser }\n  app:\n    kind: process\n    endpoints:\n      /admin: { auth: session-cookie }\n      /orders: { auth: session-cookie }\nflows:\n  - visitor -> app: https",
   appliesTo: 'element',
   kinds: ['process'],
@@ -361,8 +364,8 @@ function adminRoleOutcome(ctx: AnalysisContext, element: Element, served: Served
   return unlessControlled(ctx, { element }, ['authorization'], 'every request is checked against the caller\'s role', (missing) => ({
     title: `Privilege escalation to admin functions on ${element.name}`,
     description: api
-      ? `${says(element.name, 'serves')} admin API routes (${routes}) next to routes for ordinary signed-in users and ${verbFor(element.name, 'declares')} no role check on them: broken function-level authorization (OWASP API5); any signed-in user who calls an admin route gets its powers.`
-      : `${says(element.name, 'serves')} administrative ${admin.length ? `endpoints (${routes})` : 'users'} next to ordinary users and ${verbFor(element.name, 'declares')} no per-request authorization; a signed-in user calling an admin route may get its powers.`,
+      ? `${says(element.name, 'serves')} ${admin.length === 1 ? `an admin API route (${routes})` : `admin API routes (${routes})`} next to routes for ordinary signed-in users and ${verbFor(element.name, 'declares')} no role check on ${admin.length === 1 ? 'it' : 'them'}: broken function-level authorization (OWASP API5); any signed-in user who calls ${admin.length === 1 ? 'it' : 'an admin route'} gets its powers.`
+      : `${says(element.name, 'serves')} ${admin.length === 0 ? 'administrative users' : `${admin.length === 1 ? 'an administrative endpoint' : 'administrative endpoints'} (${routes})`} next to ordinary users and ${verbFor(element.name, 'declares')} no per-request authorization; a signed-in user calling an admin route may get its powers.`,
     ...(api ? { mitigation: `Check the caller's role in ${element.name} on every admin route, server-side (deny by default, one central policy): signed-in users call the same API, so a VPN or IP allow-list in front does not tell them apart from admins.` } : {}),
     likelihood: rated('Medium', 'needs an ordinary account and the admin routes: some skill'),
     impact: rated('High', 'administrative powers: full compromise'),
@@ -424,7 +427,7 @@ function unplacedAdminRoutes(ctx: AnalysisContext, edge: Element, behind: readon
   return threat({
     ...elementComponent(edge),
     title: `Privilege escalation to admin functions behind ${edge.name}`,
-    description: `${says(edge.name, 'forwards')} admin routes (${namesAtMost(admin.map(routeLabel), TEXT_NAMES, 'other admin routes')}) next to routes for ordinary users to ${names}; the model does not say which of them serves each route, and ${uncheckedText} ${agreeing(uncheckedNames, 'declares', 'declare')} no role check: a signed-in user calling an admin route may get its powers (broken function-level authorization, OWASP API5).`,
+    description: `${says(edge.name, 'forwards')} ${admin.length === 1 ? 'an admin route' : 'admin routes'} (${namesAtMost(admin.map(routeLabel), TEXT_NAMES, 'other admin routes')}) next to routes for ordinary users to ${names}; the model does not say which of them serves each route, and ${uncheckedText} ${agreeing(uncheckedNames, 'declares', 'declare')} no role check: a signed-in user calling an admin route may get its powers (broken function-level authorization, OWASP API5).`,
     mitigation: `Check the caller's role on every admin route in the application that serves it (${names}), deny by default; say in the model which application serves ${edge.name}'s routes so that each is judged there.`,
     likelihood: rated('Medium', 'needs an ordinary account and the admin routes: some skill'),
     impact: rated('High', 'administrative powers: full compromise'),
@@ -525,18 +528,23 @@ function unenforcedCallersThreat(ctx: AnalysisContext, element: Element, open: r
   const public_ = otherIds.some((id) => ctx.exposure(id) !== 'internal' || ctx.isUntrustedSource(id));
   const returned = nonEmpty(open.flatMap((r) => assetList(ctx, r.ep.returns).filter(isData)));
   const changed = nonEmpty(open.flatMap((r) => (onlyReads(r.ep) ? [] : assetList(ctx, r.ep.accepts).filter(isData))));
+  // exposed-admin-interface leaves such admin routes to this finding: it carries their stakes.
+  const admin = open.filter((r) => isAdminEndpoint(r.ep));
   const title = open.length === 1
     ? `${keys[0]} on ${element.name} callable by others than ${meant}`
     : `Routes of ${element.name} meant for ${namesAtMost(elementNames(ctx, open.flatMap((r) => r.ep.callers!)), TITLE_NAMES, 'others')} callable by anyone signed in`;
+  // Route keys are counted, not read as names: `/admin/users` is one route.
+  const byCount = (one: string, several: string) => (keys.length === 1 ? one : several);
   return unlessControlled(ctx, { element }, ['authorization'], 'every request is checked against the caller\'s role', (missing) => ({
     title,
-    description: `${routes} on ${element.name} ${agreeing(keys, 'is', 'are')} meant for ${meant} (${agreeing(keys, 'its', 'their')} \`callers\`), but ${othersText} also ${agreeing(others, 'reaches', 'reach')} ${element.name} with ${auths}, which ${agreeing(keys, 'the route accepts', 'the routes accept')}, and nothing enforces the list: broken function-level authorization (OWASP API5); whoever holds a credential of ${othersText} calls ${agreeing(keys, 'it', 'them')} too.`,
-    mitigation: `Check on every request to ${routes} that the caller is ${meant} (a role, scope or client id in the credential, checked server-side, deny by default), or serve ${agreeing(keys, 'the route', 'the routes')} where only ${meant} can reach.`,
+    description: `${routes} on ${element.name} ${byCount('is', 'are')} meant for ${meant} (${byCount('its', 'their')} \`callers\`), but ${othersText} also ${agreeing(others, 'reaches', 'reach')} ${element.name} with ${auths}, which ${byCount('the route accepts', 'the routes accept')}, and nothing enforces the list: broken function-level authorization (OWASP API5); whoever holds a credential of ${othersText} calls ${byCount('it', 'them')} too.`,
+    mitigation: `Check on every request to ${routes} that the caller is ${meant} (a role, scope or client id in the credential, checked server-side, deny by default), or serve ${byCount('the route', 'the routes')} where only ${meant} can reach.`,
     likelihood: public_
       ? rated('Medium', `needs a credential ${element.name} accepts, which ${othersText} ${agreeing(others, 'holds', 'hold')} or ${agreeing(others, 'passes', 'pass')} on from users, and the route: some skill`)
       : rated('Low', `needs one of ${othersText} compromised first: ${agreeing(others, 'it is', 'they are')} internal`),
-    impact: returned || changed ? objectImpact(returned, changed) : rated('Medium', 'the model does not say what the route returns or changes: name it in `returns` or `accepts` to rate it'),
+    impact: admin.length ? ADMIN_POWERS : returned || changed ? objectImpact(returned, changed) : rated('Medium', 'the model does not say what the route returns or changes: name it in `returns` or `accepts` to rate it'),
     evidence: [
+      ...admin.slice(0, TEXT_NAMES).map((r) => evidence(`${r.ep.key} is an admin endpoint`, r.ep.at)),
       ...open.slice(0, TEXT_NAMES).map((r) => evidence(`${r.ep.key} is meant for ${namesAtMost(elementNames(ctx, r.ep.callers!), TEXT_NAMES, 'others')}`, [...r.ep.at, 'callers'])),
       ...[...new Map(open.flatMap((r) => r.others).map((f) => [f.id, f])).values()].slice(0, TEXT_NAMES)
         .map((f) => evidence(`${flowLabel(f, ctx)} authenticates with ${callAuthMethod(ctx.graph, f)}`, f.at)),
@@ -547,6 +555,7 @@ function unenforcedCallersThreat(ctx: AnalysisContext, element: Element, open: r
 }
 
 const isAdminEndpoint = (ep: Endpoint) => ep.kind === 'admin';
+const ADMIN_POWERS = rated('High', 'administrative powers: full compromise');
 const servesOrdinaryCallers = (ep: Endpoint) => ep.kind !== 'admin' && ep.kind !== 'health' && ep.kind !== 'webhook' && ep.kind !== 'callback';
 
 // --- Endpoints declared on a forwarding element (proxy, load balancer, gateway, CDN) ---------------------------
@@ -757,6 +766,26 @@ export function functionLevelCase(ep: Endpoint, element: Element, ctx: AnalysisC
   const served = owner && servedEndpoints(ctx, owner);
   return served !== undefined && apiRoute(ep, served.behind ?? [owner!]) && roleCase(ctx, owner!, served);
 }
+
+/**
+ * Whether missing-authorization reports the application (its routes meant for named callers, or its admin routes
+ * next to ordinary ones: a role check on every request covers both), for exposed-admin-interface to leave it an
+ * admin route whose `callers` nothing enforces while others reach it with a credential it accepts: anyone signed
+ * in calls that route, and a VPN in front would not tell them from its callers.
+ */
+function reportsUnenforcedCallers(element: Element, ctx: AnalysisContext): boolean {
+  if (element.kind !== 'process' || !ruleRuns(ctx, missingAuthorization.id)) return false;
+  const found = missingAuthorization.check(element, ctx);
+  return (Array.isArray(found) ? found : found === undefined ? [] : [found]).some((o: Outcome) => o.outcome === 'threat');
+}
+
+/** An admin route whose `callers` nothing enforces while others reach it with a credential it accepts. */
+const unenforcedAdminCallers = (ep: Endpoint, element: Element, ctx: AnalysisContext): boolean =>
+  isAdminEndpoint(ep) && callersLeftOut(ctx, element, ep).length > 0 && ctx.callerCheck(ep) === undefined;
+
+/** Whether exposed-admin-interface leaves an admin route to missing-authorization for its unenforced `callers` (see reportsUnenforcedCallers). */
+export const adminCallersCase = (ep: Endpoint, element: Element, ctx: AnalysisContext): boolean =>
+  unenforcedAdminCallers(ep, element, ctx) && reportsUnenforcedCallers(element, ctx);
 
 /** Both administrators and ordinary users send the element requests directly. */
 function adminsAndUsersCall(ctx: AnalysisContext, element: Element): boolean {

@@ -78,8 +78,8 @@ function originsBehind(ctx: AnalysisContext, cdn: Element): Origin[] {
 
 /**
  * What the origin serves browsers signed in by an ambient credential that is one user's or confidential: the
- * endpoints the last flow reaches (the one it names, else every endpoint whose callers, if listed, include
- * someone on the way), or the element's own `handles` when it lists no endpoints.
+ * endpoints the last flow reaches (the one it names, else every endpoint whose callers, if listed and enforced
+ * (`ctx.callerCheck`), include someone on the way), or the element's own `handles` when it lists no endpoints.
  */
 function exposedBy(ctx: AnalysisContext, origin: Origin, onTheWay: ReadonlySet<string>): Exposed[] {
   const { element, path } = origin;
@@ -94,7 +94,7 @@ function exposedBy(ctx: AnalysisContext, origin: Origin, onTheWay: ReadonlySet<s
   const out: Exposed[] = [];
   for (const ep of element.endpoints) {
     if (last.endpoint !== undefined && last.endpoint !== ep.id) continue;
-    if (ep.callers !== undefined && !ep.callers.some((c) => onTheWay.has(c))) continue;
+    if (ep.callers !== undefined && !ep.callers.some((c) => onTheWay.has(c)) && ctx.callerCheck(ep) !== undefined) continue;
     if (onlyWrites(ep)) continue;
     // An endpoint's auth already includes what the flows reaching it state (normalize.ts lendFlowAuth).
     if (!AMBIENT.has(ep.auth)) continue;
@@ -129,7 +129,7 @@ export const webCacheDeception: ElementRule = {
   title: 'Web cache deception and poisoning at a shared cache',
   description:
     'A CDN or a caching reverse proxy (Varnish) caches in front of an application that returns per-user or confidential data to browsers signed in by cookie: a link to `/account/x.css` makes the victim\'s browser fetch their own page, which the cache stores as a static file for the attacker to read (web cache deception), and a header the cache does not key on (X-Forwarded-Host) lets one request store a response that everyone is then served (web cache poisoning).',
-  condition: 'an element of type `cdn`, or a reverse proxy that caches (the `http-cache` trait: `tech: varnish`), reachable from an untrusted zone that forwards requests, directly or through load balancers, reverse proxies, gateways or other caches (each cache its own finding), to a process of ours that serves data of classification confidential or restricted, or of type pii or session, to callers signed in by a credential the browser sends by itself (`session-cookie`, `basic`, `kerberos`: the endpoint\'s auth, which is its own, its element\'s or the one every flow reaching it states; for a process that lists no endpoints, its own or a `session-cookie` on the hop into it): an endpoint reached through the cache (the one the hop names; its `callers`, if listed, include the cache, a component on the way or a caller of the cache) that `returns` such data and is not write-only (POST, PUT, PATCH, DELETE), or, when the process lists no endpoints, its own `auth` and the data it `handles`; without `cache-control` on the cache or a boundary around it, nor on each such endpoint, its process or a boundary around that. One finding per cache, naming every such endpoint',
+  condition: 'an element of type `cdn`, or a reverse proxy that caches (the `http-cache` trait: `tech: varnish`), reachable from an untrusted zone that forwards requests, directly or through load balancers, reverse proxies, gateways or other caches (each cache its own finding), to a process of ours that serves data of classification confidential or restricted, or of type pii or session, to callers signed in by a credential the browser sends by itself (`session-cookie`, `basic`, `kerberos`: the endpoint\'s auth, which is its own, its element\'s or the one every flow reaching it states; for a process that lists no endpoints, its own or a `session-cookie` on the hop into it): an endpoint reached through the cache (the one the hop names; its `callers`, if listed and enforced by `authorization`, an `ip-allowlist` on the route or `mtls`, include the cache, a component on the way or a caller of the cache) that `returns` such data and is not write-only (POST, PUT, PATCH, DELETE), or, when the process lists no endpoints, its own `auth` and the data it `handles`; without `cache-control` on the cache or a boundary around it, nor on each such endpoint, its process or a boundary around that. One finding per cache, naming every such endpoint',
   mitigation: 'Send `Cache-Control: no-store` (or `private`) on every authenticated or per-user response and have the cache honour it; cache only an explicit allow-list of paths and content types, never by file extension, and answer a path the application does not serve (`/account/x.css`) with a 404 rather than the page above it; key the cache on every input that changes the response and strip forwarding headers such as X-Forwarded-Host before they reach the origin; use the cache\'s own settings (CloudFront cache policies per path behaviour, Cloudflare Cache Deception Armor, no "cache everything" rules over signed-in routes; in Varnish, `return (pass)` in `vcl_recv` for requests with a session cookie or `Authorization`, as its built-in VCL does unless a custom VCL removes cookies).',
   action: { text: 'Keep per-user responses out of the cache at {targets}' },
   mitigatedBy: CACHE_CONTROLS,

@@ -208,26 +208,42 @@ export const isIdentityProvider = (e: Element | undefined): boolean => e !== und
  * Whether a login-kind endpoint only turns a sign-in made at an identity provider into a session: a session or
  * token route (`POST /api/auth/session`, not one named for logging in, nor one stating a password credential)
  * on an element with a flow to an identity provider. The password is typed at the provider: credential stuffing
- * and account enumeration are about its sign-in, and the provider's protection (a third party's, usually).
+ * and account enumeration are about its sign-in, and the provider's protection (a third party's, usually). Not
+ * where credentials (an asset of type `credentials`) reach the route or go from the element to the provider.
  */
 export function exchangesProviderSignIn(ctx: AnalysisContext, element: Element, ep: Endpoint): boolean {
   if (ep.kind !== 'login' || !tokenRouteNoPassword(ep.route, ep.auth)) return false;
-  return ctx.graph.outFlows(element.id).some((f) => f.to !== element.id && isIdentityProvider(ctx.graph.elements.get(f.to)));
+  // A password the route takes, or passes on to the provider (an OAuth password grant), is typed here.
+  const isPassword = (id: string) => ctx.graph.assets.get(id)?.type === 'credentials';
+  if (ep.accepts.some(isPassword)) return false;
+  if (ctx.graph.inFlows(element.id).some((f) => f.endpoint === ep.id && f.data.some(isPassword))) return false;
+  let provider = false;
+  for (const f of ctx.graph.outFlows(element.id)) {
+    if (f.to === element.id || !isIdentityProvider(ctx.graph.elements.get(f.to))) continue;
+    if (f.data.some(isPassword)) return false;
+    provider = true;
+  }
+  return provider;
 }
 
-/** A loopback address or name in a flow's own words: `localhost`, `127.0.0.1` (any of 127/8), `[::1]`, "loopback". */
+/** A loopback address or name in a flow's name: `localhost`, `127.0.0.1` (any of 127/8), `[::1]`, "loopback". */
 const LOOPBACK = /(?:^|[^\w.-])(?:localhost|loopback|127(?:\.\d{1,3}){3}|\[?::1\]?)(?![\w-])/i;
+/**
+ * A loopback address in a flow's description, written as one (`localhost:5432`, `http://localhost`, `127.0.0.1`,
+ * `[::1]`): prose that mentions localhost ("pointed at localhost in development") says nothing of production.
+ */
+const LOOPBACK_ADDRESS = /(?:^|[^\w.-])(?:(?:[a-z][a-z0-9+.-]*:\/\/)localhost(?![\w-])|localhost:\d+|127(?:\.\d{1,3}){3}|\[::1\])/i;
 /** A proxy or agent deployed beside one service, sharing its host or pod (an Envoy, Linkerd or Dapr sidecar). */
 const isSidecar = (e: Element | undefined): boolean => e !== undefined && e.tags.includes('sidecar');
 
 /**
- * Whether a flow stays on one host, never touching a network: its name or description gives a loopback address
- * (`localhost:5432`, `127.0.0.1`), or it joins a sidecar (tagged `sidecar`) to the service it sits beside, both
- * placed directly in the same boundary (a pod, a host). Reading or changing such traffic takes code running on
- * that host, not a position on the network.
+ * Whether a flow stays on one host, never touching a network: its name gives a loopback address or says loopback,
+ * or its description gives a loopback address (`localhost:5432`, `127.0.0.1`), or it joins a sidecar (tagged
+ * `sidecar`) to the service it sits beside, both placed directly in the same boundary (a pod, a host). Reading or
+ * changing such traffic takes code running on that host, not a position on the network.
  */
 export function staysOnHost(flow: Flow, from: Element | undefined, to: Element | undefined): boolean {
-  if ((flow.name !== undefined && LOOPBACK.test(flow.name)) || (flow.description !== undefined && LOOPBACK.test(flow.description))) return true;
+  if ((flow.name !== undefined && LOOPBACK.test(flow.name)) || (flow.description !== undefined && LOOPBACK_ADDRESS.test(flow.description))) return true;
   if (from === undefined || to === undefined || from === to || (!isSidecar(from) && !isSidecar(to))) return false;
   return from.boundary === to.boundary && from.boundary !== undefined;
 }
@@ -426,9 +442,24 @@ export function callAuthMethod(graph: ModelGraph, f: Flow): AuthMethod {
   return graph.elements.get(f.to)?.auth ?? 'none';
 }
 
-/** An endpoint the public uses: open to any caller, or to people and their browsers among its `callers`. */
+/**
+ * Whether a call from `from` can land on the endpoint as far as its `callers` go: they keep others out only where
+ * something enforces them (`ctx.callerCheck`); otherwise they say who is meant to call it, and an attacker who
+ * reaches the element is not stopped for being no caller.
+ */
+export const admitsCaller = (ctx: AnalysisContext, ep: Endpoint, from: string): boolean =>
+  ep.callers === undefined || ep.callers.includes(from) || ctx.callerCheck(ep) === undefined;
+
+/** Whether a flow into the endpoint's element can land on it: the flow names it, or names none and its source is admitted (admitsCaller). */
+export const flowLandsOn = (ctx: AnalysisContext, f: Flow, ep: Endpoint): boolean =>
+  f.endpoint !== undefined ? f.endpoint === ep.id : admitsCaller(ctx, ep, f.from);
+
+/**
+ * An endpoint the public uses: open to any caller, or to people and their browsers among its `callers`, or
+ * listing others that nothing enforces (the public reaching the element reaches it too).
+ */
 export const openToPublic = (ctx: AnalysisContext, ep: Endpoint): boolean =>
-  !ep.callers || ep.callers.some((id) => isPersonOrAgent(ctx.graph.elements.get(id)));
+  !ep.callers || ep.callers.some((id) => isPersonOrAgent(ctx.graph.elements.get(id))) || ctx.callerCheck(ep) === undefined;
 
 /**
  * Whether a control is in place on the paths the public uses: for an element with endpoints, every
@@ -607,14 +638,14 @@ function personMfaAt(ctx: AnalysisContext, person: Element, provider: Element): 
 /**
  * The applications that call an endpoint on behalf of the people who sign in to them (a back office calling the
  * payments service with its own token), when every call that reaches the endpoint (naming it or no endpoint,
- * from its `callers` when it names them) comes from one of our processes running application code that people
+ * from a caller it admits: flowLandsOn) comes from one of our processes running application code that people
  * (or their browsers or apps) call, directly or through forwarding elements: nobody signs in at the endpoint itself. Undefined when a person,
  * their browser or app, an untrusted source or a forwarding element calls it, or a caller is called by no person.
  */
 export function signInsUpstream(ctx: AnalysisContext, element: Element, ep: Endpoint): Element[] | undefined {
   const out: Element[] = [];
   for (const f of ctx.graph.inFlows(element.id)) {
-    if (f.from === element.id || (f.endpoint !== undefined && f.endpoint !== ep.id) || (ep.callers && !ep.callers.includes(f.from))) continue;
+    if (f.from === element.id || !flowLandsOn(ctx, f, ep)) continue;
     const src = ctx.graph.elements.get(f.from);
     if (src === undefined || src.kind !== 'process' || isPassThrough(src) || ctx.isUntrustedSource(src.id)) return undefined;
     if (!calledByPeople(ctx, src.id, new Set())) return undefined;

@@ -133,18 +133,57 @@ const notHttp = (protocol: string): boolean => Object.hasOwn(PROTOCOLS, protocol
 
 /**
  * Whether the element takes HTTP(S) requests: an endpoint with a method or a URL path, or a flow into it over
- * HTTP(S), gRPC or WebSocket, a custom protocol or none stated. Only flows over known other protocols (a RADIUS
- * server's udp, a directory's ldap) say it does not; with no flow into it, nothing says so either.
+ * HTTP(S), gRPC or WebSocket, a custom protocol or none stated, or over TCP or TLS from an edge component that
+ * carries HTTP (a layer-4 load balancer passes a browser's HTTPS through as it is). Only flows over known other
+ * protocols (a RADIUS server's udp, a directory's ldap, TCP from a service) say it does not; with no flow into
+ * it, nothing says so either.
  */
-export function takesHttp(ctx: AnalysisContext, e: Element): boolean {
+export const takesHttp = (ctx: AnalysisContext, e: Element): boolean => takesHttpOver(ctx, e, edgesCarryingHttp(ctx));
+
+/** takesHttp, with the edge components known to carry HTTP (`forwarded`: none while these are being found). */
+function takesHttpOver(ctx: AnalysisContext, e: Element, forwarded: Uint8Array | undefined): boolean {
   for (let i = 0; i < e.endpoints.length; i++) if (e.endpoints[i].methods.length > 0 || e.endpoints[i].route.startsWith('/')) return true;
   let other = false;
   for (const f of ctx.graph.inFlows(e.id)) {
     if (f.from === e.id) continue;
     if (!f.protocol || !notHttp(f.protocol)) return true;
+    if (forwarded !== undefined && FORWARDED_AS_IS.has(f.protocol) && forwarded[ctx.graph.positionOf(f.from)] === 1) return true;
     other = true;
   }
   return !other;
+}
+
+/**
+ * Per element (by position), whether an edge component carries HTTP requests: it takes them itself, or another
+ * that carries them passes them on over TCP or TLS. Found forwards from the edge components that take HTTP
+ * themselves, each flow followed once, so that a chain of thousands of load balancers (or a loop of them) is one
+ * pass and the answer does not depend on which element is asked first.
+ */
+const edgesCarryingHttp: (ctx: AnalysisContext) => Uint8Array = perModel(findEdgesCarryingHttp);
+
+function findEdgesCarryingHttp(ctx: AnalysisContext): Uint8Array {
+  const elements = ctx.graph.model.elements;
+  const flows = ctx.graph.model.flows;
+  const { outStart, outFlow } = ctx.adjacency;
+  const target = ctx.graph.flowTarget;
+  const carries = new Uint8Array(elements.length);
+  const queue: number[] = [];
+  for (let i = 0; i < elements.length; i++) {
+    if (isPassThrough(elements[i]) && takesHttpOver(ctx, elements[i], undefined)) {
+      carries[i] = 1;
+      queue.push(i);
+    }
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const at = queue[head];
+    for (let j = outStart[at]; j < outStart[at + 1]; j++) {
+      const t = target[outFlow[j]];
+      if (t < 0 || carries[t] === 1 || !isPassThrough(elements[t]) || !FORWARDED_AS_IS.has(flows[outFlow[j]].protocol)) continue;
+      carries[t] = 1;
+      queue.push(t);
+    }
+  }
+  return carries;
 }
 
 /**

@@ -452,8 +452,8 @@ const isOperator = (e: Element): boolean => e.kind === 'external' && (e.type ===
 
 /**
  * An operation that moves money or power and cannot be taken back, found in the words of an endpoint's route or
- * description (`any` of them, and `all` of the second list when there is one). `reads`: still one when fetched
- * with GET (an exported key is out whatever the method).
+ * of the verb phrase its description opens with (`any` of them, and `all` of the second list when there is one).
+ * `reads`: still one when fetched with GET (an exported key is out whatever the method).
  */
 interface Operation {
   /** What one is called ("a refund"), and several ("refunds"); by the words, where they tell more (a card's unblock). */
@@ -496,12 +496,27 @@ const OWN_ACCOUNT = /(?:^|\/)(?:me|my|self|mine)(?:\/|$)/i;
 const wordsOf = (text: string): string =>
   text.replace(/\{[^}]*\}|(?:^|\/):[^/]+/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean).join(' ');
 
+/**
+ * Where the verb phrase a description opens with ends: a mark, or a word that starts another clause or a
+ * modifier ("Add a note to a ticket, e.g. about a refund" adds a note; the refund is only its subject).
+ */
+const PHRASE_END = /[,.;:!?()[\]]|\s(?:about|regarding|on|in|into|to|for|from|with|by|once|when|whenever|after|before|if|unless|until|while|because|since|so|where|which|that|whether|like)(?=\s|$)/i;
+/** A phrase that opens with a read or a look describes no operation run ("Lists the refunds of an order"). */
+const READ_VERB = /^(?:lists?|shows?|views?|fetch(?:es)?|reads?|search(?:es)?|finds?|previews?|counts?)\b/;
+
+/** What a description says its endpoint does: the verb phrase it opens with, not every word in it. */
+function leadingPhrase(description: string): string {
+  const text = description.trim();
+  const end = text.search(PHRASE_END);
+  const phrase = wordsOf(end < 0 ? text : text.slice(0, end));
+  return READ_VERB.test(phrase) ? '' : phrase;
+}
+
 /** The irreversible operation an endpoint runs, by what the finding calls it; undefined for any other endpoint. */
 export function highValueOperation(ep: Endpoint): { one: string; many: string } | undefined {
   if (ep.declaredPublic || OWN_ACCOUNT.test(ep.route)) return undefined;
   const reads = ep.methods.length > 0 && ep.methods.every((m) => READS.has(m.toUpperCase()));
-  for (const text of [ep.route, ep.description ?? '']) {
-    const words = wordsOf(text);
+  for (const words of [wordsOf(ep.route), leadingPhrase(ep.description ?? '')]) {
     if (words === '') continue;
     const op = OPERATIONS.find((o) => o.any.test(words) && (o.all === undefined || o.all.test(words)) && !(o.not?.test(words) ?? false));
     if (op === undefined) continue;
@@ -534,17 +549,45 @@ function onlyReachedBy(ctx: AnalysisContext, start: Element, ok: (source: Elemen
   return true;
 }
 
-/** A way staff run an element's endpoints: signed in to it, or through a back office they sign in to that calls it. */
-interface StaffWay {
+/** A person signed in to an element (their flow is `signIn.flow`). */
+interface Staff {
   person: Element;
   signIn: SignIn;
-  /** The back office the person signs in to, when the element is a service it calls. */
+}
+
+/**
+ * People who come one way: one person signed in to an element, or everyone signed in to a back office (one
+ * group per back office, shared by every service it calls, so that many staff and many services make no way per
+ * pair). Filled while the staff are found; `facts` once, when a finding first asks.
+ */
+interface StaffGroup {
+  staff: Staff[];
+  /** Those of `staff` whose own flow carries no approval. */
+  unapproved: Staff[];
+  facts?: GroupFacts;
+}
+
+/** What a finding says of a group's unapproved staff. */
+interface GroupFacts {
+  names: readonly string[];
+  /** The names as a finding's text gives them. */
+  text: string;
+  flows: readonly string[];
+  /** Some sign in without MFA or an unphishable key. */
+  weak: boolean;
+}
+
+/** A way staff run an element's endpoints: signed in to it, or through a back office they sign in to that calls it. */
+interface StaffWay {
+  group: StaffGroup;
+  /** The back office the group signs in to, when the element is a service it calls, and its flow towards it. */
   backOffice?: Element;
-  /** The person's flow, then the back office's flow towards the element. */
-  flows: readonly Flow[];
+  call?: Flow;
   /** The element's endpoints this way reaches. */
   endpoints: readonly Endpoint[];
 }
+
+const groupOf = (staff: Staff): StaffGroup => ({ staff: [staff], unapproved: staff.signIn.flow.controls.includes(APPROVAL) ? [] : [staff] });
 
 /**
  * Every staff way into every element, found once per analysis (shared: read only). A back office is a process of
@@ -573,18 +616,29 @@ function staffWays(ctx: AnalysisContext): ReadonlyMap<string, readonly StaffWay[
     };
     const isBackOffice = remember((e) => e.kind === 'process' && (e.type === 'admin-panel' || onlyReachedBy(ctx, e, isPrivilegedPerson)));
     const insidersOnly = remember((e) => onlyReachedBy(ctx, e, (source) => isPrivilegedPerson(source) || isBackOffice(source)));
+    // The services a back office calls are found when its first person signs in; later ones join its group.
+    const offices = new Map<string, StaffGroup>();
+    const joinOffice = (staff: Staff) => {
+      const office = staff.signIn.target;
+      const group = offices.get(office.id);
+      if (group !== undefined) {
+        group.staff.push(staff);
+        if (!staff.signIn.flow.controls.includes(APPROVAL)) group.unapproved.push(staff);
+        return;
+      }
+      const first = groupOf(staff);
+      offices.set(office.id, first);
+      for (const g of ctx.graph.outFlows(office.id)) {
+        for (const call of officeCalls(ctx, office, g, insidersOnly)) add(call.target.id, { group: first, backOffice: office, call: g, endpoints: call.endpoints });
+      }
+    };
     for (const person of ctx.graph.model.elements) {
       if (!isOperator(person)) continue;
       for (const f of ctx.graph.outFlows(person.id)) {
         for (const s of signInsOf(ctx, f)) {
           const office = isBackOffice(s.target);
-          add(s.target.id, { person, signIn: s, flows: [f], endpoints: signedInEndpoints(s, office) });
-          if (!office) continue;
-          for (const g of ctx.graph.outFlows(s.target.id)) {
-            for (const call of officeCalls(ctx, s.target, g, insidersOnly)) {
-              add(call.target.id, { person, signIn: s, backOffice: s.target, flows: [f, g], endpoints: call.endpoints });
-            }
-          }
+          add(s.target.id, { group: groupOf({ person, signIn: s }), endpoints: signedInEndpoints(s, office) });
+          if (office) joinOffice({ person, signIn: s });
         }
       }
     }
@@ -634,16 +688,64 @@ function heldData(ctx: AnalysisContext, element: Element, eps: readonly Endpoint
   return held.length ? held : ctx.assetsOf(element.id).filter((a) => a.kind === 'data');
 }
 
-/** Whether a back office declares an endpoint of its own for the operation (which then calls the service that runs it). */
-const runsItself = (office: Element, op: string): boolean => office.endpoints.some((e) => highValueOperation(e)?.one === op);
+/** The operations a back office declares endpoints of its own for (each then calls the service that runs it), once per office. */
+function officeOperations(ctx: AnalysisContext): (office: Element) => ReadonlySet<string> {
+  const known = cached(ctx, 'dual-control-office-ops', () => new Map<string, ReadonlySet<string>>());
+  return (office) => {
+    let ops = known.get(office.id);
+    if (ops === undefined) {
+      ops = new Set(office.endpoints.flatMap((e) => highValueOperation(e)?.one ?? []));
+      known.set(office.id, ops);
+    }
+    return ops;
+  };
+}
 
 /** Whether staff signing in this way are asked for a second factor, or a key a phishing page cannot take. */
 const strongSignIn = (ctx: AnalysisContext, s: SignIn): boolean =>
   s.flow.controls.includes('mfa') || signInHasMfa(ctx, s) || UNPHISHABLE.has(signInKey(ctx, s));
 
-/** Whether a second person approves the operation on this way: on the endpoint (its element, a boundary), a flow on the way, or the back office. */
+/**
+ * Whether a second person approves the operation for everyone on this way: on the endpoint (its element, a
+ * boundary), the back office's flow or the back office, or on each person's own flow.
+ */
 const approvedOn = (ctx: AnalysisContext, ep: Endpoint, w: StaffWay): boolean =>
-  ctx.endpointHas(ep, APPROVAL) || w.flows.some((f) => f.controls.includes(APPROVAL)) || (w.backOffice !== undefined && ctx.elementHas(w.backOffice, APPROVAL));
+  w.group.unapproved.length === 0 || ctx.endpointHas(ep, APPROVAL) || (w.call?.controls.includes(APPROVAL) ?? false)
+  || (w.backOffice !== undefined && ctx.elementHas(w.backOffice, APPROVAL));
+
+/** A group's names, flows and sign-in strength, worked out once however many services the group reaches. */
+function groupFacts(ctx: AnalysisContext, group: StaffGroup): GroupFacts {
+  if (group.facts === undefined) {
+    const names = [...new Set(group.unapproved.map((s) => staffNamed(s.person)))];
+    group.facts = {
+      names,
+      text: namesAtMost(names, TEXT_NAMES, 'other staff'),
+      flows: [...new Set(group.unapproved.map((s) => s.signIn.flow.id))],
+      weak: group.unapproved.some((s) => !strongSignIn(ctx, s.signIn)),
+    };
+  }
+  return group.facts;
+}
+
+/**
+ * The ids of the flows of these ways, in the order of before: a way's first person's flow, the back office's
+ * call, its other people's. `distinct`: each way's staff flows are, so that one way needs no set.
+ */
+function wayFlows(list: readonly StaffWay[], staffFlows: (w: StaffWay) => readonly string[], distinct = false): string[] {
+  if (distinct && list.length === 1) {
+    const own = staffFlows(list[0]);
+    const call = list[0].call;
+    return call === undefined ? [...own] : [...own.slice(0, 1), call.id, ...own.slice(1)];
+  }
+  const ids = new Set<string>();
+  for (const w of list) {
+    const own = staffFlows(w);
+    if (own.length > 0) ids.add(own[0]);
+    if (w.call !== undefined) ids.add(w.call.id);
+    for (const id of own) ids.add(id);
+  }
+  return [...ids];
+}
 
 export const missingDualControl: ElementRule = {
   id: 'missing-dual-control',
@@ -651,7 +753,7 @@ export const missingDualControl: ElementRule = {
   title: 'One person can run irreversible high-value operations',
   description:
     'Staff run operations that move money or power and cannot be taken back (payment reversals, refunds, payouts, transfers, write-offs, card unblocking, limit changes, account closures, role grants, key exports) with no second person approving: one malicious insider, or one stolen staff session, is enough, and the record shows only the one account that did it.',
-  condition: 'a process with endpoints whose route or description names a payment reversal or chargeback, a refund, a payout or disbursement, a transfer or wire, a write-off, an unblock or unfreeze, a limit or overdraft change (not rate limits), an account closure (close or closure with account), a role, permission, privilege, entitlement or grant (not a check of one), or a key or secret export (export, reveal, unwrap, extract or download with key or secret: also when read with GET); not one whose methods only read (GET, HEAD, OPTIONS), an export, search, health, login, registration, password reset, one-time code, webhook or callback endpoint, one that says it is public, nor a route about the caller\'s own account (`/me/`, `/my/`, `/self/`). Reported when an administrator or support staff member (type `admin` or `support-staff`) runs it: signed in to the process (directly or through forwarding elements, as privileged-user-phishing finds where they sign in), through the endpoint their flow names, else, on a back office (type `admin-panel`, or a process that only privileged people reach, directly or through forwarding elements only they reach), any endpoint they may call (its `callers`), else an endpoint whose `callers` name them or a forwarding element on the way, or an admin endpoint; or through a back office they sign in to that calls the process: the endpoint its flow names, else endpoints whose `callers` name the back office, else, when only privileged people and back offices reach the process, any endpoint not kept for other callers. Without `human-approval` on the endpoint (its element or boundary), on a flow of the way or on the back office. One finding per process, naming the operations',
+  condition: 'a process with endpoints whose route, or the verb phrase its description opens with (up to a punctuation mark or a word that starts a clause or an aside, such as to, for, about, once or when; not one that lists, shows, views, fetches, reads, searches, finds, previews or counts), names a payment reversal or chargeback, a refund, a payout or disbursement, a transfer or wire, a write-off, an unblock or unfreeze, a limit or overdraft change (not rate limits), an account closure (close or closure with account), a role, permission, privilege, entitlement or grant (not a check of one), or a key or secret export (export, reveal, unwrap, extract or download with key or secret: also when read with GET); not one whose methods only read (GET, HEAD, OPTIONS), an export, search, health, login, registration, password reset, one-time code, webhook or callback endpoint, one that says it is public, nor a route about the caller\'s own account (`/me/`, `/my/`, `/self/`). Reported when an administrator or support staff member (type `admin` or `support-staff`) runs it: signed in to the process (directly or through forwarding elements, as privileged-user-phishing finds where they sign in), through the endpoint their flow names, else, on a back office (type `admin-panel`, or a process that only privileged people reach, directly or through forwarding elements only they reach), any endpoint they may call (its `callers`), else an endpoint whose `callers` name them or a forwarding element on the way, or an admin endpoint; or through a back office they sign in to that calls the process: the endpoint its flow names, else endpoints whose `callers` name the back office, else, when only privileged people and back offices reach the process, any endpoint not kept for other callers. Without `human-approval` on the endpoint (its element or boundary), on a flow of the way or on the back office. One finding per process, naming the operations',
   mitigation: 'Make these operations maker-checker: one person requests, a second approves in the tool before it runs (never the same account, and never one who can approve their own request); where volume makes approving every case impractical, require approval above amount limits; log requester and approver in a tamper-evident audit trail and review it.',
   action: { text: 'Require a second approver (maker-checker) for {targets}' },
   mitigatedBy: [APPROVAL],
@@ -663,45 +765,47 @@ export const missingDualControl: ElementRule = {
   check(element, ctx) {
     const ways = staffWays(ctx).get(element.id);
     if (ways === undefined) return undefined;
+    const runsItself = officeOperations(ctx);
     // Each operation once, in the order the element lists its endpoints, with the ways that reach it.
-    const ops = new Map<Endpoint, { op: { one: string; many: string }; ways: StaffWay[] }>();
+    const opOf = new Map<Endpoint, { one: string; many: string } | null>();
+    const ops = new Map<Endpoint, { op: { one: string; many: string }; ways: Set<StaffWay> }>();
     for (const w of ways) {
       for (const ep of w.endpoints) {
-        const known = ops.get(ep);
-        const op = known?.op ?? highValueOperation(ep);
+        let op = opOf.get(ep);
+        if (op === undefined) opOf.set(ep, op = highValueOperation(ep) ?? null);
         // A back office whose own route runs the same operation is where staff run it: that finding names it.
-        if (op === undefined || (w.backOffice !== undefined && runsItself(w.backOffice, op.one))) continue;
-        if (known === undefined) ops.set(ep, { op, ways: [w] });
-        else if (!known.ways.includes(w)) known.ways.push(w);
+        if (op === null || (w.backOffice !== undefined && runsItself(w.backOffice).has(op.one))) continue;
+        const known = ops.get(ep);
+        if (known === undefined) ops.set(ep, { op, ways: new Set([w]) });
+        else known.ways.add(w);
       }
     }
     if (ops.size === 0) return undefined;
-    const order = (ep: Endpoint) => {
-      const i = element.endpoints.indexOf(ep);
-      return i < 0 ? element.endpoints.length : i;
-    };
+    const position = new Map(element.endpoints.map((ep, i) => [ep, i]));
+    const order = (ep: Endpoint) => position.get(ep) ?? element.endpoints.length;
     const all = [...ops].sort(([a], [b]) => order(a) - order(b) || a.id.localeCompare(b.id));
-    const flowsOf = (list: readonly StaffWay[]) => [...new Set(list.flatMap((w) => w.flows.map((f) => f.id)))];
-    const open = all.map(([ep, o]) => ({ ep, op: o.op, ways: o.ways.filter((w) => !approvedOn(ctx, ep, w)) })).filter((o) => o.ways.length > 0);
+    const open = all.map(([ep, o]) => ({ ep, op: o.op, ways: [...o.ways].filter((w) => !approvedOn(ctx, ep, w)) })).filter((o) => o.ways.length > 0);
     if (open.length === 0) {
-      return mitigatedBy([APPROVAL], { ...elementComponent(element), flows: flowsOf(all.flatMap(([, o]) => o.ways)) }, 'a second person approves these operations');
+      const everyone = [...new Set(all.flatMap(([, o]) => [...o.ways]))];
+      return mitigatedBy([APPROVAL], { ...elementComponent(element), flows: wayFlows(everyone, (w) => w.group.staff.map((s) => s.signIn.flow.id)) }, 'a second person approves these operations');
     }
     const openWays = [...new Set(open.flatMap((o) => o.ways))];
-    const people = [...new Set(openWays.map((w) => staffNamed(w.person)))];
+    const facts = openWays.map((w) => groupFacts(ctx, w.group));
     const offices = [...new Set(openWays.flatMap((w) => (w.backOffice ? [w.backOffice.name] : [])))];
     const routes = open.map((o) => o.ep.key);
     const kinds = [...new Set(open.map((o) => o.op.many))];
     const first = open[0];
     const way = first.ways[0];
-    const weak = openWays.some((w) => !strongSignIn(ctx, w.signIn));
+    const who = way.group.unapproved[0];
+    const weak = facts.some((f) => f.weak);
     const data = heldData(ctx, element, open.map((o) => o.ep));
     const fallback = rated('High', 'money or rights moved for good by one person');
     const integrity = assetImpact(data, 'integrity', fallback);
     const confidentiality = kinds.includes('key and secret exports') ? assetImpact(data, 'confidentiality', fallback) : undefined;
-    const peopleText = namesAtMost(people, TEXT_NAMES, 'other staff');
+    const peopleText = facts.length === 1 ? facts[0].text : namesAtMost(facts.flatMap((f) => f.names), TEXT_NAMES, 'other staff');
     return threat({
       ...elementComponent(element),
-      flows: flowsOf(openWays),
+      flows: wayFlows(openWays, (w) => groupFacts(ctx, w.group).flows, true),
       title: `No second approver for ${namesAtMost(routes, TITLE_NAMES, 'other operations')} on ${element.name}`,
       description: `${peopleText} can run ${kinds.join(', ')} on ${element.name}${offices.length ? ` through ${namesAtMost(offices, TEXT_NAMES, 'other back offices')}` : ''} (${namesAtMost(routes, TEXT_NAMES, 'other operations')}) with no second person approving; what is done cannot be taken back, so one malicious insider or one stolen staff session is enough.`,
       likelihood: weak
@@ -710,9 +814,9 @@ export const missingDualControl: ElementRule = {
       impact: confidentiality !== undefined && ratingRank(confidentiality.level) >= ratingRank(integrity.level) ? confidentiality : integrity,
       evidence: [
         evidence(`${first.ep.key} is ${withArticle(first.op.one)}`, first.ep.at),
-        way.backOffice
-          ? evidence(`${says(way.person.name, 'signs')} in to ${way.backOffice.name}, which calls ${element.name}`, way.flows[1].at)
-          : evidence(`${says(way.person.name, 'signs')} in to ${element.name}${way.signIn.via.length ? ` through ${namesAtMost(way.signIn.via.map((v) => v.name), TEXT_NAMES, 'other proxies')}` : ''}`, way.flows[0].at),
+        way.backOffice && way.call
+          ? evidence(`${says(who.person.name, 'signs')} in to ${way.backOffice.name}, which calls ${element.name}`, way.call.at)
+          : evidence(`${says(who.person.name, 'signs')} in to ${element.name}${who.signIn.via.length ? ` through ${namesAtMost(who.signIn.via.map((v) => v.name), TEXT_NAMES, 'other proxies')}` : ''}`, who.signIn.flow.at),
         missingControlEvidence([APPROVAL], element, first.ep),
       ],
       target: `${namesAtMost(routes, TITLE_NAMES, 'other operations')} on ${element.name}`,

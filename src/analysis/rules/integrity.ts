@@ -7,7 +7,7 @@ import {
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import type { RatedLevel } from '../types.js';
-import { assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
+import { admitsCaller, assetList, assetNames, hasOrHave, isOrAre, isPersonOrAgent, moneyOrHighIntegrity, USER_CREDENTIALS, webhookAssets } from './facts.js';
 import { browserReached, perModel } from './family-shared.js';
 import { itObject } from './grammar.js';
 import type { EndpointRule } from './types.js';
@@ -113,8 +113,8 @@ const PRICED_MITIGATION =
 const WEBHOOK_CONTROLS = ['signature-verification'] as const;
 
 /**
- * The exposed endpoint of one of `kinds` that a flow naming none of its target's endpoints can land on (one with
- * no `callers`, or with the flow's source among them). A partner's call that lands on a webhook is judged as
+ * The exposed endpoint of one of `kinds` that a flow naming none of its target's endpoints can land on (one that
+ * admits the flow's source: admitsCaller). A partner's call that lands on a webhook is judged as
  * one, by `unsigned-webhook` (and `webhook-replay`): the partner rules leave it to them. A call into an edge
  * component (a load balancer, a gateway) lands on what the edge forwards it to: a webhook behind it is the
  * usual place of a partner's events, and the edge has no endpoint of its own to name.
@@ -139,7 +139,7 @@ function landingEndpoint(
   if (target === undefined || seen.has(id)) return undefined;
   seen.add(id);
   const lands = (ep: Endpoint, on: Element) =>
-    kinds.includes(ep.kind) && (!ep.callers || callers.some((c) => ep.callers!.includes(c))) && isExposed(endpointExposure(ep, on, ctx));
+    kinds.includes(ep.kind) && callers.some((c) => admitsCaller(ctx, ep, c)) && isExposed(endpointExposure(ep, on, ctx));
   const own = target.endpoints.find((ep) => lands(ep, target));
   if (own !== undefined || !isPassThrough(target)) return own;
   const through = [...callers, id];
@@ -161,7 +161,7 @@ const SENDER_AUTH: ReadonlySet<string> = new Set(['mtls', 'hmac']);
 /**
  * How a webhook's senders are authenticated: a signature check in place for the endpoint, its own mtls or
  * hmac, or else the same declared on every sender's flow that can reach it (as `endpointHas` selects them:
- * naming this endpoint or none, from a listed caller), also through edge components in front of it (a
+ * naming this endpoint or none, from a caller it admits), also through edge components in front of it (a
  * partner's `stripe -> lb: { auth: hmac }` says how its events are checked). People and their browsers send
  * no events: their flows through the same edge are not a sender's. Empty when some sender is not authenticated.
  */
@@ -196,7 +196,7 @@ function sendersAuthenticated(
       if (!sendersAuthenticated(ctx, ep, f.from, [...edges, f.from], means, seen)) return false;
       continue;
     }
-    if (ep.callers && !ep.callers.includes(f.from) && !edges.some((e) => ep.callers!.includes(e))) continue;
+    if (!admitsCaller(ctx, ep, f.from) && !edges.some((e) => admitsCaller(ctx, ep, e))) continue;
     if (declared !== undefined) means.add(declared);
     else if (!isPersonOrAgent(src)) return false;
   }

@@ -442,7 +442,7 @@ function rateLimitedAt(ctx: AnalysisContext, f: Flow): string[] | undefined {
   if (f.controls.includes('rate-limiting')) return [flowLabel(f, ctx)];
   const producer = ctx.graph.elements.get(f.from)!;
   if (!publicPathsHave(ctx, producer, 'rate-limiting')) return undefined;
-  const open = producer.endpoints.filter((ep) => !ep.callers);
+  const open = producer.endpoints.filter((ep) => openToPublic(ctx, ep));
   const sources = open.length ? open.map((ep) => ctx.controlSource(producer, 'rate-limiting', ep)) : [ctx.controlSource(producer, 'rate-limiting')];
   return sources.map((at) => (at ? placeOf(ctx, at) : `in front of ${producer.name}`));
 }

@@ -42,21 +42,22 @@ const PACKAGE_REGISTRY_WORDS =
 /** Words that name dependencies in an asset's id or name: what a build reads from a package registry. */
 const PACKAGE_ASSET_WORDS = /(?:^|[^a-z])(?:packages?|dependenc(?:y|ies)|libraries|npm|pypi|maven|wheels?|gems?|crates?)(?:$|[^a-z])/i;
 /** Words that say a flow publishes (a release pushed to a registry), in its id, name or description. */
-const PUBLISH_WORDS = /(?:^|[^a-z])(?:publish(?:es|ing)?|push(?:es|ing)?|uploads?|releases?|deploys?)(?:$|[^a-z])/i;
+const PUBLISH_WORDS = /(?:^|[^a-z])(?:publish(?:es|ed|ing)?|push(?:es|ed|ing)?|upload(?:s|ed|ing)?|releas(?:e|es|ed|ing)|deploy(?:s|ed|ing)?)(?:$|[^a-z])/i;
 
 const isPackageAsset = (a: Asset): boolean => a.type !== 'source-code' && (PACKAGE_ASSET_WORDS.test(a.id) || PACKAGE_ASSET_WORDS.test(a.name));
 const saysPublish = (f: Flow): boolean => PUBLISH_WORDS.test(f.id) || (f.name !== undefined && PUBLISH_WORDS.test(f.name)) || (f.description !== undefined && PUBLISH_WORDS.test(f.description));
 
 /**
- * Whether a pipeline's flow downloads dependencies: to a package registry or proxy (by its tech, id or name), or
- * carrying only packages or dependencies, and not said to publish (its id, name or description). A container
- * registry is where images are pushed: never a read of dependencies.
+ * Whether a pipeline's flow downloads dependencies: carrying only packages or dependencies, or carrying no data to
+ * a package registry or proxy (by its tech, id or name), and not said to publish (its id, name or description).
+ * The registry's name alone is not enough: a build that sends Nexus or npm an artifact of its own (an asset that
+ * is no dependency) publishes it, a write into what other builds and deploys take. A container registry is where
+ * images are pushed: never a read of dependencies.
  */
 function readsPackages(ctx: AnalysisContext, f: Flow, t: Element): boolean {
   if (t.type === 'container-registry' || saysPublish(f)) return false;
-  if (nameSays(t, PACKAGE_REGISTRY_WORDS)) return true;
   const carried = ctx.assetsOfFlow(f);
-  return carried.length > 0 && carried.every(isPackageAsset);
+  return carried.length > 0 ? carried.every(isPackageAsset) : nameSays(t, PACKAGE_REGISTRY_WORDS);
 }
 
 /** Whether a pipeline's flow downloads dependencies from one of our own elements (readsPackages). */
@@ -252,7 +253,7 @@ export const pipelineOverPrivileged: ElementRule = {
   title: 'Pipeline holds unscoped production privileges',
   description:
     'A pipeline pushes into production (runtime services, stores or the cloud management plane) with its own credentials, standing ones or short-lived ones not scoped to the deployment: whoever runs code in the pipeline inherits them.',
-  condition: `an element of type \`ci-cd\` with flows to our own processes or stores (a \`cloud-console\` included; a download from a package registry or proxy, by its tech, id or name (Artifactory, Nexus, npm, PyPI, Verdaccio, CodeArtifact) or a flow carrying only packages or dependencies, deploys nothing unless the flow says it publishes), or over \`cloud-api\` to a cloud provider modelled as an external element (excessive-cloud-permissions leaves a pipeline's cloud role to this rule; \`least-privilege\` on such a call scopes it), without \`least-privilege\`. With calls to the provider the finding speaks of the cloud role, Medium likely when the pipeline is reachable from an untrusted zone or is a Terraform runner (its tech, id or name says Atlantis, Terraform Cloud or Enterprise, Spacelift or env0: it plans unmerged pull requests with the role). For a pull-based deployer only its writes count (its pulls from a registry are no production access), and the advice is scoped projects and namespaced RBAC, as it already pulls. ${PULL_DEPLOYER_TEXT}`,
+  condition: `an element of type \`ci-cd\` with flows to our own processes or stores (a \`cloud-console\` included; a download of dependencies deploys nothing: a flow carrying only packages or dependencies, or carrying no data to a package registry or proxy named by its tech, id or name (Artifactory, Nexus, npm, PyPI, Verdaccio, CodeArtifact), unless its id, name or description says it publishes, pushes, uploads, releases or deploys; a flow that carries any other asset to a registry, such as a build artifact, publishes it), or over \`cloud-api\` to a cloud provider modelled as an external element (excessive-cloud-permissions leaves a pipeline's cloud role to this rule; \`least-privilege\` on such a call scopes it), without \`least-privilege\`. With calls to the provider the finding speaks of the cloud role, Medium likely when the pipeline is reachable from an untrusted zone or is a Terraform runner (its tech, id or name says Atlantis, Terraform Cloud or Enterprise, Spacelift or env0: it plans unmerged pull requests with the role). For a pull-based deployer only its writes count (its pulls from a registry are no production access), and the advice is scoped projects and namespaced RBAC, as it already pulls. ${PULL_DEPLOYER_TEXT}`,
   mitigation: 'Use short-lived, narrowly scoped deployment credentials (OIDC federation), separate build from deploy, and prefer pull-based deployment (GitOps) so the pipeline holds no production access.',
   action: { text: 'Scope and shorten the deployment credentials of {targets}' },
   mitigatedBy: ['least-privilege'],

@@ -344,7 +344,8 @@ function pageHosts(ctx: AnalysisContext, spa: Element): Element[] {
 function writersOf(ctx: AnalysisContext, ep: Endpoint, api: Element): { who: string; likelihood: RatedLevel } {
   const at = `${ep.key} on ${api.name}`;
   if (ep.kind === 'admin') return { who: 'staff', likelihood: rated('Low', `only staff write what it shows: ${at} is an admin endpoint`) };
-  const callers = ep.callers?.map((id) => ctx.graph.elements.get(id));
+  // Unenforced `callers` say who is meant to write: whoever reaches the route writes all the same.
+  const callers = ctx.callerCheck(ep) === undefined ? undefined : ep.callers?.map((id) => ctx.graph.elements.get(id));
   if (callers !== undefined && callers.length > 0 && callers.every((c) => isPrivilegedPerson(c) || c?.type === 'admin-panel')) {
     return { who: 'staff', likelihood: rated('Low', `only staff write what it shows: ${at} is called only by ${namesAtMost(callers.map((c) => c!.name), TEXT_NAMES, 'others')}`) };
   }
@@ -504,7 +505,7 @@ export const domXss: ElementRule = {
   action: { text: 'Keep user content out of dangerouslySetInnerHTML, v-html and innerHTML, sanitise rich text with DOMPurify and enforce a strict CSP with Trusted Types in {targets}' },
   mitigatedBy: XSS_CONTROLS,
   references: ['CWE-79', 'CAPEC-588', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
-  rating: 'Likelihood by who can put content in front of other users (the easiest way in): High when an endpoint that takes it is public and reachable from the internet, Medium for signed-in users or holders of another credential (and when the process declares no endpoints), Low when only staff or insiders write it (an `admin` endpoint, `callers` all privileged people or admin panels, or no untrusted zone reaches it); impact High when administrators use the app, or when it sends a bearer token (`jwt`, `oauth2`, `oidc`) that script can read and shows confidential data; Medium with a token, a session or confidential data alone; Low otherwise.',
+  rating: 'Likelihood by who can put content in front of other users (the easiest way in): High when an endpoint that takes it is public and reachable from the internet, Medium for signed-in users or holders of another credential (and when the process declares no endpoints), Low when only staff or insiders write it (an `admin` endpoint, `callers` all privileged people or admin panels that `authorization`, an `ip-allowlist` on the route or `mtls` enforces, or no untrusted zone reaches it); impact High when administrators use the app, or when it sends a bearer token (`jwt`, `oauth2`, `oidc`) that script can read and shows confidential data; Medium with a token, a session or confidential data alone; Low otherwise.',
   example: 'assets:\n  docs: { type: financial, classification: confidential }\nelements:\n  app: { tech: react }\n  api:\n    type: api\n    auth: jwt\n    endpoints:\n      POST /uploads: { accepts: [docs] }\n      /documents/{id}: { returns: [docs] }\nflows:\n  - app -> api: https',
   appliesTo: 'element',
   kinds: ['external'],
@@ -782,7 +783,7 @@ export const openRedirect: EndpointRule = {
   action: { text: 'Allow-list redirect targets on {targets}' },
   mitigatedBy: REDIRECT_CONTROLS,
   references: ['CWE-601', 'CAPEC-194', 'OWASP ASVS V5.1'],
-  rating: 'Likelihood High from the internet (a link is enough), Medium otherwise or when its `callers` are all partners or services that no browser reaches (no link from the public reaches it); impact Low (phishing credibility), Medium when the element runs OAuth callbacks.',
+  rating: 'Likelihood High from the internet (a link is enough), Medium otherwise or when its `callers` are all partners or services that no browser reaches and `authorization`, an `ip-allowlist` on the route or `mtls` enforces them (no link from the public reaches it); impact Low (phishing credibility), Medium when the element runs OAuth callbacks.',
   example: "elements:\n  visitor: { tech: browser }\n  site:\n    type: web-app\n    endpoints:\n      /redirect: { public: true }\nflows:\n  - visitor -> site: https",
   appliesTo: 'endpoint',
   endpointKinds: ['redirect'],
@@ -791,8 +792,8 @@ export const openRedirect: EndpointRule = {
     if (!isExposed(exposure)) return undefined;
     const oauth = element.endpoints.some((x) => x.kind === 'callback');
     // A link works through the people and browsers who follow it (and what browsers send requests through):
-    // callers that are none of these take no link from the public.
-    const restricted = ep.callers?.some((id) => {
+    // callers that are none of these take no link from the public, when something keeps others out.
+    const restricted = ctx.callerCheck(ep) !== undefined && ep.callers?.some((id) => {
       const caller = ctx.graph.elements.get(id)!;
       return isPerson(caller) || isUserAgent(caller) || browserReached(ctx, caller);
     }) === false;
