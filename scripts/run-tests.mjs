@@ -1,8 +1,10 @@
 // Runs every test/**/*.test.ts with node's test runner. Node 20 runs zero tests when given no files
 // (and exits 0), so the files are listed explicitly and an empty list is a failure.
+// The CLI the tests start is bundled once here for all test files (see test/cli/bin.ts).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { bundleCli } from './bundle.mjs';
 
 function find(dir) {
   const out = [];
@@ -20,7 +22,17 @@ if (files.length === 0) {
   console.error('run-tests: no test files found under test/');
   process.exit(1);
 }
-const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  stdio: 'inherit',
-});
-process.exit(result.status ?? 1);
+// Two levels below the package root, as dist/cli: the CLI reads its version from ../../package.json.
+const parent = mkdtempSync(join(resolve('.'), '.test-cli-'));
+let status = 1;
+try {
+  await bundleCli(join(parent, 'cli'));
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+    stdio: 'inherit',
+    env: { ...process.env, THREATMAP_TEST_BIN: join(parent, 'cli', 'threatmap.js') },
+  });
+  status = result.status ?? 1;
+} finally {
+  rmSync(parent, { recursive: true, force: true });
+}
+process.exit(status);

@@ -10,9 +10,9 @@ import { after, describe, it } from 'node:test';
 import { describeError } from '../../src/cli/io.js';
 import { generateModelText } from '../../src/model/generate.js';
 import { tempFolder } from '../temp.js';
+import { CLI, CLI_SHELL } from './bin.js';
 import { noStack } from './run-cli.js';
 
-const MAIN = resolve('src/cli/main.ts');
 const IO = resolve('src/cli/io.ts');
 const TSX = import.meta.resolve('tsx');
 const EXAMPLE = resolve('examples/ecommerce.yaml');
@@ -23,7 +23,7 @@ interface Run { code: number | null; stdout: string; stderr: string }
 
 /** The CLI with `input` on its standard input (none: an empty one). */
 function cli(args: readonly string[], input = ''): Run {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
   noStack(r.stderr);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -55,7 +55,7 @@ describe('standard output to a slow reader', () => {
       "process.stdin.on('data', (c) => { bytes += c.length; hash.update(c); process.stdin.pause(); setTimeout(() => process.stdin.resume(), 2); });",
       "process.stdin.on('end', () => console.log(bytes, hash.digest('hex')));",
     ].join('\n'));
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" --import "${TSX}" "${MAIN}" analyze "${model}" -f json | "${process.execPath}" "${reader}"; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
+    const r = spawnSync('bash', ['-c', `${CLI_SHELL} analyze "${model}" -f json | "${process.execPath}" "${reader}"; echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
     const [counted, status] = r.stdout.trim().split('\n');
     assert.equal(status, '0', r.stderr);
     assert.equal(r.stderr, '');
@@ -205,7 +205,7 @@ describe('- is standard input', () => {
     const bad = cli(['validate', '-'], 'threatmap: 1\nsystem: { name: x }\nelements:\n  a: { kind: nope }\n');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /^<stdin>:4:8: error\[invalid-value\]: unknown kind `nope`/);
-    const latin1 = spawnSync(process.execPath, ['--import', TSX, MAIN, 'analyze', '-'], { input: Buffer.from('threatmap: 1\nsystem: { name: "Caf\xe9" }\n', 'latin1'), encoding: 'utf8' });
+    const latin1 = spawnSync(process.execPath, [CLI, 'analyze', '-'], { input: Buffer.from('threatmap: 1\nsystem: { name: "Caf\xe9" }\n', 'latin1'), encoding: 'utf8' });
     assert.equal(latin1.status, 2);
     assert.match(latin1.stderr, /^<stdin>:2:21: error\[not-utf8\]: byte 0xE9 is not UTF-8/);
     assert.match(cli(['analyze', '-'], '').stderr, /^<stdin>:1:1: error\[empty-model\]/);
@@ -256,7 +256,7 @@ try { readModelSource('-', 1024); } catch (err) { process.stderr.write(err insta
     const generated = cli(['generate', '--elements', '3', '-o', '-']);
     assert.match(generated.stdout, /^# /);
     // A binary diagram may go to a pipe (it is refused only on a terminal).
-    const png = spawnSync(process.execPath, ['--import', TSX, MAIN, 'diagram', EXAMPLE, '-f', 'png', '-o', '-']);
+    const png = spawnSync(process.execPath, [CLI, 'diagram', EXAMPLE, '-f', 'png', '-o', '-']);
     assert.equal(png.status, 0, String(png.stderr));
     assert.deepEqual([...png.stdout.subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
     const out = join(dir, 'report.md');
@@ -287,7 +287,7 @@ describe('system errors in words', () => {
     mkdirSync(folder);
     assert.equal(cli(['analyze', EXAMPLE, '-o', folder]).stderr, `${folder}: cannot write: is a directory (EISDIR)\n`);
     assert.equal(cli(['analyze', `${EXAMPLE}/model.yaml`]).stderr, `${EXAMPLE}/model.yaml: cannot read: a parent is not a directory (ENOTDIR)\n`);
-    const toStdout = spawnSync('bash', ['-c', `"${process.execPath}" --import "${TSX}" "${MAIN}" analyze "${EXAMPLE}" > /dev/full`], { encoding: 'utf8' });
+    const toStdout = spawnSync('bash', ['-c', `${CLI_SHELL} analyze "${EXAMPLE}" > /dev/full`], { encoding: 'utf8' });
     assert.equal(toStdout.status, 2);
     assert.equal(toStdout.stderr, 'threatmap: cannot write to standard output: no space left on device (ENOSPC)\n');
   });

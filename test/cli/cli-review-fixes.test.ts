@@ -2,7 +2,6 @@
 // numbers are plain decimals, generate stays under the model size limit and keeps existing files, git advice
 // fits the revision, ignored options say so, help and README list every option, suggested commands are quoted.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
@@ -10,24 +9,18 @@ import { shellQuote } from '../../src/cli/check.js';
 import { MAX_CLI_ELEMENTS, MODEL_LIMIT_MB, parseElements, parseHide, parseSeed, parseWidth } from '../../src/cli/options.js';
 import { generateModelText } from '../../src/model/generate.js';
 import { MAX_MODEL_BYTES } from '../../src/model/parse.js';
-import { noStack, run } from './run-cli.js';
+import { git } from './git-repo.js';
+import { noStack, run, runIn as runCliIn } from './run-cli.js';
 import { tempFolder } from '../temp.js';
 
-const MAIN = resolve('src/cli/main.ts');
-const TSX = import.meta.resolve('tsx');
 const EXAMPLE = resolve('examples/ecommerce.yaml');
 
 /** The CLI run in another folder (a temporary git repository). */
 function runIn(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { encoding: 'utf8', cwd });
+  const r = runCliIn(cwd, ...args);
   noStack(r.stderr);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return r;
 }
-
-const git = (cwd: string, ...args: string[]) => {
-  const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-};
 
 const tempDir = (name = 'threatmap-fixes-') => tempFolder(name);
 

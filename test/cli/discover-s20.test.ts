@@ -2,23 +2,13 @@
 // the path the user can open from the folder they ran it in: relative to it, or absolute when outside it. What the
 // drafted model cites stays relative to the folder searched, wherever discover ran and wherever the model goes.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { openable } from '../../src/cli/discover.js';
 import { tempFolder } from '../temp.js';
+import { runIn } from './run-cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-// `--import tsx` would be looked up from the child's folder, which has no node_modules.
-const TSX = import.meta.resolve('tsx');
-
-/** The CLI from source, run from `cwd`. */
-function runIn(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { encoding: 'utf8', cwd });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /**
  * `work/repo`: an Express service whose package.json has a nested `dependencies` before the top-level one and whose

@@ -1,20 +1,13 @@
 // Session 22 (discover-sshd): the terminal summary of `threatmap discover` names the sshd_config files it read for
 // how SSH clients log in, beside the compose files, as the draft's header already lists them.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { tempFolder } from '../temp.js';
+import { runIn } from './run-cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const TSX = import.meta.resolve('tsx');
-
-function discover(dir: string): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, 'discover', '.'], { encoding: 'utf8', cwd: dir });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const discover = (dir: string) => runIn(dir, 'discover', '.');
 
 describe('discover: the sshd_config files read', () => {
   it('are counted and named in the summary, and listed in the header', () => {

@@ -1,24 +1,14 @@
 // Session 21: the drafted model's header says which folder the paths it cites are relative to (by its name, so that
 // the draft stays the same wherever it is made), and the two terminal messages that named paths as walked name them as the user can open them (see openable).
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { folderName, scanRepository } from '../../src/cli/discover.js';
 import { draftToYaml, emptyDraft } from '../../src/import/draft.js';
 import { tempFolder } from '../temp.js';
+import { runIn } from './run-cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-// `--import tsx` would be looked up from the child's folder, which has no node_modules.
-const TSX = import.meta.resolve('tsx');
-
-/** The CLI from source, run from `cwd`. */
-function runIn(cwd: string, ...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { encoding: 'utf8', cwd });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** `work/voting-app/k8s/compose.yaml`: a folder to search from `work`, one level down. */
 function workspace(): string {

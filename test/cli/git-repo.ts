@@ -5,17 +5,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { CLI } from './bin.js';
+import type { Run } from './run-cli.js';
 
-const MAIN = resolve('src/cli/main.ts');
-// Resolved here, so that commands can run in another directory (the temporary repository).
-const TSX = import.meta.resolve('tsx');
-
-export interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
 
 /** A child's output, failing when standard error holds a stack trace: bad input gets a message, never a trace. */
 function finish(r: ReturnType<typeof spawnSync>): Run {
@@ -41,14 +34,15 @@ function envOf(options: RunOptions = {}): NodeJS.ProcessEnv {
   return { ...env, ...options.env };
 }
 
-/** `threatmap ARGS` from source, in `cwd` (this process's by default). */
+/** `threatmap ARGS` in `cwd` (this process's by default). */
 export const run = (args: string[], options: RunOptions = {}): Run =>
-  finish(spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], { encoding: 'utf8', cwd: options.cwd ?? process.cwd(), env: envOf(options) }));
+  finish(spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd: options.cwd ?? process.cwd(), env: envOf(options) }));
 
 /** git in `cwd` as a set user, never signing: the machine's own git settings must not change what a test sees. */
-export function git(cwd: string, ...args: string[]): void {
+export function git(cwd: string, ...args: string[]): string {
   const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
 }
 
 const made: string[] = [];

@@ -6,6 +6,7 @@ import { after, describe, it } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { emit, readModelSource, UserError, writeFileAtomic } from '../../src/cli/io.js';
 import { tempFolder } from '../temp.js';
+import { CLI_SHELL } from './bin.js';
 
 const dir = tempFolder('threatmap-io-');
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,7 +74,7 @@ describe('emit', () => {
 });
 
 describe('a reader of standard output that goes away', () => {
-  const cli = `"${process.execPath}" --import tsx src/cli/main.ts`;
+  const cli = CLI_SHELL;
   const piped = (command: string) => spawnSync('bash', ['-c', `${cli} ${command} | (exec 0<&-; sleep 0.2); echo "\${PIPESTATUS[0]}"`], { encoding: 'utf8' });
   it('leaves the command its own exit code: a failed check is still a failure', () => {
     const r = piped('check examples/ecommerce.yaml --fail-on medium');

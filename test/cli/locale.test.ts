@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { tempFolder } from '../temp.js';
+import { CLI } from './bin.js';
 
 const MODEL = `threatmap: 1
 system: { name: Locale }
@@ -29,7 +30,7 @@ const model = join(dir, 'model.yaml');
 writeFileSync(model, MODEL);
 
 function exportAs(format: string, lang: string): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'export', model, '-f', format], {
+  const r = spawnSync(process.execPath, [CLI, 'export', model, '-f', format], {
     encoding: 'utf8', env: { ...process.env, LANG: lang, LC_ALL: lang },
   });
   assert.equal(r.status, 0, r.stderr);

@@ -1,14 +1,22 @@
-// The CLI as the tests run it: from source through tsx, in a child process, as a person would.
+// The CLI as the tests run it: the bundled bin (./bin.ts), in a child process, as a person would.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempFolder } from '../temp.js';
+import { CLI } from './bin.js';
 
-const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
+export interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
-export function run(...args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
+export const run = (...args: string[]): Run => runIn(process.cwd(), ...args);
+
+/** `threatmap ARGS` in the folder `cwd`. */
+export function runIn(cwd: string, ...args: string[]): Run {
+  const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', cwd });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

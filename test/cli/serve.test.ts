@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exampleText } from '../helpers.js';
 import { tempFolder } from '../temp.js';
+import { CLI } from './bin.js';
 import { noStack, run } from './run-cli.js';
 
 function scratch(): { dir: string; model: string; web: string } {
@@ -23,7 +24,7 @@ function scratch(): { dir: string; model: string; web: string } {
 
 /** Runs `threatmap serve`, resolves with its address once printed, and with its exit once it ends. */
 function serve(args: string[], web: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', ...args], {
+  const child = spawn(process.execPath, [CLI, 'serve', ...args], {
     env: { ...process.env, THREATMAP_WEB_DIR: web },
   });
   let stdout = '';

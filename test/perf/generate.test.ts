@@ -9,6 +9,7 @@ import { analyze } from '../../src/analysis/analyze.js';
 import { generateModel, generateModelText, modelToJson, modelToYaml, seededRandom } from '../../src/model/generate.js';
 import { loadModel } from '../../src/model/load.js';
 import { tempFolder } from '../temp.js';
+import { CLI } from '../cli/bin.js';
 
 const count = (o: unknown) => Object.keys((o ?? {}) as object).length;
 
@@ -101,7 +102,7 @@ describe('generateModel', () => {
 });
 
 describe('threatmap generate', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 
   it('prints the same model as the library, in YAML or JSON, to stdout or a file', () => {
     const yaml = run('generate', '--elements', '60', '--seed', '9');

@@ -14,6 +14,7 @@ import { FLOW_CROSSING_KINDS } from '../../src/model/rule-facts.js';
 import { CUSTOM_CONTROL_PATTERN } from '../../src/model/schema.js';
 import { analyzeText, loadText, runOnly, threatsOf } from './harness.js';
 import { tempFolder } from '../temp.js';
+import { CLI } from '../cli/bin.js';
 
 const BASE = `threatmap: 1
 system: { name: Shop }
@@ -272,8 +273,7 @@ rules:
 });
 
 describe('threatmap analyze --rules DIR', () => {
-  const CLI = ['--import', 'tsx', 'src/cli/main.ts'];
-  const run = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { encoding: 'utf8' });
+  const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
   const dir = tempFolder('threatmap-rules-');
   mkdirSync(join(dir, 'good'));
   mkdirSync(join(dir, 'bad'));

@@ -1,25 +1,15 @@
 // The tracking commands as a CI job and a person use them: triage, check, diff, export; exit codes
 // 0 (pass), 1 (check failed), 2 (invalid input), never a stack trace. "Today" is fixed by THREATMAP_TODAY.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { withoutPrintDates } from '../../src/cli/export.js';
 import { replaceOnce } from '../helpers.js';
 import { tempFolder } from '../temp.js';
+import { git, run as runCli, type RunOptions } from '../cli/git-repo.js';
 
-const MAIN = resolve('src/cli/main.ts');
-// Resolved here, so that commands can run in other directories (a temporary git repository).
-const TSX = import.meta.resolve('tsx');
-function run(args: string[], options: { cwd?: string; today?: string } = {}) {
-  const r = spawnSync(process.execPath, ['--import', TSX, MAIN, ...args], {
-    encoding: 'utf8', cwd: options.cwd ?? process.cwd(), env: { ...process.env, THREATMAP_TODAY: options.today ?? '2026-11-28' },
-  });
-  const noStack = !/\n\s+at .+:\d+:\d+\)?/.test(r.stderr);
-  assert.ok(noStack, `stack trace in output:\n${r.stderr}`);
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const run = (args: string[], options: RunOptions = {}) => runCli(args, { today: '2026-11-28', ...options });
 
 function workspace(): { dir: string; model: string } {
   const dir = tempFolder('threatmap-track-');
@@ -28,11 +18,6 @@ function workspace(): { dir: string; model: string } {
   return { dir, model };
 }
 
-const git = (cwd: string, ...args: string[]) => {
-  const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd, encoding: 'utf8' });
-  assert.equal(r.status, 0, r.stderr);
-  return r.stdout;
-};
 const addAdmin = (t: string) => `${replaceOnce(t, '  payments:\n', '  admin:\n    name: Back office\n    tech: node\n    in: dmz\n    controls: [audit-logging, ddos-protection]\n    endpoints:\n      /admin: { kind: admin }\n  payments:\n').trimEnd()}\n  - browser -> admin: { protocol: https }\n`;
 
 describe('threatmap triage', () => {
