@@ -15,8 +15,8 @@ import {
   withDebugger,
 } from './containers.js';
 import {
-  addBoundary, addElement, addEvidence, addFacts, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftEndpoint, type DraftFact,
-  emptyDraft, type FlowEvidence, type Identity, kindOf, namesAFile, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
+  addBoundary, addElement, addEvidence, addFacts, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftElement, type DraftEndpoint, type DraftFact,
+  emptyDraft, type FlowEvidence, type HostReference, type Identity, kindOf, namesAFile, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 
 export { checkLine, type DraftCheck };
@@ -583,7 +583,7 @@ class KubernetesReader {
     const serviceNames = new Set(this.workloads.flatMap((x) => x.aliases.map((a) => a.toLowerCase())));
     const shortNames = new Set(this.services.map((x) => x.name.toLowerCase()));
     for (const w of this.workloads) this.addReferences(w, serviceNames, shortNames);
-    for (const x of this.externalNames) this.addExternalName(x);
+    this.addExternalNames();
     resolveReferences(this.draft);
     // After the settings' flows are drawn: the cluster's other pods stand in only for callers no file names.
     this.unpolicedNamespaces();
@@ -698,28 +698,54 @@ class KubernetesReader {
    * An ExternalName Service is the cluster's name for a host outside it (a managed database, a partner's API):
    * the workloads that name the Service call that host, an element outside the files' boundaries, cited by the
    * Service. One naming a Service of these manifests is another name for its workloads; one no workload names is
-   * left out and listed.
+   * left out and listed. The elements' names and the references are indexed once: a scan of both per Service
+   * made hundreds of ExternalName Services among thousands of references quadratic.
    */
-  private addExternalName({ service, host, line }: { service: ObjectRef; host: string; line: number }): void {
-    const { name, namespace } = service;
-    const names = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
-    const key = host.toLowerCase();
-    const provenance = { file: service.file, line, note: `ExternalName Service ${name}${namespace !== 'default' ? ` in ${namespace}` : ''} -> ${host}` };
-    const inCluster = this.draft.elements.find((e) => !e.madeUp && !e.outside && [e.key, ...e.aliases].some((a) => a.toLowerCase() === key));
-    if (inCluster) {
-      for (const n of names) if (!inCluster.aliases.includes(n)) inCluster.aliases.push(n);
-      inCluster.provenance.push(provenance);
-      return;
-    }
-    const callers = this.draft.references.filter((r) => names.includes(r.host.toLowerCase()));
-    if (callers.length === 0) {
-      this.omit(service, `an ExternalName Service for ${host}, which no workload in these manifests names`, `add ${host} as an external element if something calls it`);
-      return;
-    }
-    addElement(this.draft, {
-      key, id: key, identity: outsideIdentity(key, callers[0].evidence, callers[0].setting), outside: true, aliases: names, provenance: [provenance],
-      comment: 'Outside the cluster, named by an ExternalName Service: who runs it (a managed service, a partner) and what it holds is for you to add',
+  private addExternalNames(): void {
+    // The first element in the draft's order with the name, as a search through the draft would find it.
+    const inCluster = new Map<string, { element: DraftElement; at: number }>();
+    const name = (alias: string, element: DraftElement, at: number): void => {
+      const key = alias.toLowerCase();
+      const known = inCluster.get(key);
+      if (known === undefined || at < known.at) inCluster.set(key, { element, at });
+    };
+    this.draft.elements.forEach((e, at) => {
+      if (!e.madeUp && !e.outside) for (const alias of [e.key, ...e.aliases]) name(alias, e, at);
     });
+    const firstCaller = new Map<string, { ref: HostReference; at: number }>();
+    this.draft.references.forEach((ref, at) => {
+      const host = ref.host.toLowerCase();
+      if (!firstCaller.has(host)) firstCaller.set(host, { ref, at });
+    });
+    for (const { service, host, line } of this.externalNames) {
+      const { name: serviceName, namespace } = service;
+      const names = [serviceName, `${serviceName}.${namespace}`, `${serviceName}.${namespace}.svc`, `${serviceName}.${namespace}.svc.cluster.local`];
+      const key = host.toLowerCase();
+      const provenance = { file: service.file, line, note: `ExternalName Service ${serviceName}${namespace !== 'default' ? ` in ${namespace}` : ''} -> ${host}` };
+      const known = inCluster.get(key);
+      if (known !== undefined) {
+        for (const n of names) {
+          if (known.element.aliases.includes(n)) continue;
+          known.element.aliases.push(n);
+          name(n, known.element, known.at);
+        }
+        known.element.provenance.push(provenance);
+        continue;
+      }
+      let caller: { ref: HostReference; at: number } | undefined;
+      for (const n of names) {
+        const found = firstCaller.get(n);
+        if (found !== undefined && (caller === undefined || found.at < caller.at)) caller = found;
+      }
+      if (caller === undefined) {
+        this.omit(service, `an ExternalName Service for ${host}, which no workload in these manifests names`, `add ${host} as an external element if something calls it`);
+        continue;
+      }
+      addElement(this.draft, {
+        key, id: key, identity: outsideIdentity(key, caller.ref.evidence, caller.ref.setting), outside: true, aliases: names, provenance: [provenance],
+        comment: 'Outside the cluster, named by an ExternalName Service: who runs it (a managed service, a partner) and what it holds is for you to add',
+      });
+    }
   }
 
   /** The workloads a Service's selector matches: pods in its namespace with every label it asks for. */

@@ -68,6 +68,30 @@ spec:
   externalName: unused.example.net
 `;
 
+/** A database Service in `data`, and `legacy-db` in `shop`: an ExternalName Service naming it. */
+const LEGACY_DB = `apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db, namespace: data }
+spec:
+  selector: { matchLabels: { app: db } }
+  template:
+    metadata: { labels: { app: db } }
+    spec:
+      containers: [{ name: db, image: postgres:16 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: db, namespace: data }
+spec: { selector: { app: db }, ports: [{ port: 5432 }] }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: legacy-db, namespace: shop }
+spec:
+  type: ExternalName
+  externalName: db.data.svc.cluster.local
+`;
+
 describe('discover s16: ExternalName Services', () => {
   it('the host an ExternalName names is an element outside, cited by the Service, called by the workloads naming it', () => {
     const { draft } = read(deployment(env({ PAYMENTS_URL: 'https://payments/v1', PAYMENTS_BACKUP: 'payments.shop.svc.cluster.local:443' })), EXTERNAL);
@@ -92,30 +116,26 @@ describe('discover s16: ExternalName Services', () => {
     ]);
     const alias = read(
       deployment(env({ DB_HOST: 'legacy-db' })),
-      `apiVersion: apps/v1
-kind: StatefulSet
-metadata: { name: db, namespace: data }
-spec:
-  selector: { matchLabels: { app: db } }
-  template:
-    metadata: { labels: { app: db } }
-    spec:
-      containers: [{ name: db, image: postgres:16 }]
----
-apiVersion: v1
-kind: Service
-metadata: { name: db, namespace: data }
-spec: { selector: { app: db }, ports: [{ port: 5432 }] }
----
-apiVersion: v1
-kind: Service
-metadata: { name: legacy-db, namespace: shop }
-spec:
-  type: ExternalName
-  externalName: db.data.svc.cluster.local
-`);
+      LEGACY_DB);
     assert.deepEqual(flowSet(alias.draft), ['api -> db']);
     assert.equal(flowOf(alias.draft, 'api', 'db').protocol, 'postgres');
     assert.ok(!alias.draft.elements.some((e) => e.outside));
+  });
+
+  it('one naming another that names a workload is a further name for that workload', () => {
+    const { draft } = read(
+      deployment(env({ DB_HOST: 'older-db' })),
+      `${LEGACY_DB}---
+apiVersion: v1
+kind: Service
+metadata: { name: older-db, namespace: shop }
+spec:
+  type: ExternalName
+  externalName: legacy-db.shop.svc.cluster.local
+`);
+    assert.deepEqual(flowSet(draft), ['api -> db']);
+    assert.ok(elementOf(draft, 'db').aliases.includes('older-db.shop'));
+    assert.ok(!draft.elements.some((e) => e.outside));
+    assert.deepEqual(draft.omitted, []);
   });
 });
