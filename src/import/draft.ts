@@ -323,11 +323,54 @@ export function addBoundary(draft: Draft, boundary: DraftBoundary): DraftBoundar
   return existing;
 }
 
+/**
+ * A draft list's items by a key, the first in list order for each, kept beside the list (by the array: a list
+ * replaced by a filtered copy is indexed anew, and one whose length changed behind the index's back is indexed
+ * again). Finding elements and flows by scanning made drafts of thousands of services quadratic.
+ */
+class ListIndex<T> {
+  private readonly indexes = new WeakMap<T[], { byKey: Map<string, T>; count: number }>();
+
+  constructor(private readonly keyOf: (item: T) => string) {}
+
+  private indexOf(list: T[]): { byKey: Map<string, T>; count: number } {
+    let index = this.indexes.get(list);
+    if (index === undefined || index.count !== list.length) {
+      const byKey = new Map<string, T>();
+      for (const item of list) {
+        const key = this.keyOf(item);
+        if (!byKey.has(key)) byKey.set(key, item);
+      }
+      index = { byKey, count: list.length };
+      this.indexes.set(list, index);
+    }
+    return index;
+  }
+
+  find(list: T[], key: string): T | undefined {
+    return this.indexOf(list).byKey.get(key);
+  }
+
+  push(list: T[], item: T): void {
+    const index = this.indexOf(list);
+    list.push(item);
+    index.count++;
+    const key = this.keyOf(item);
+    if (!index.byKey.has(key)) index.byKey.set(key, item);
+  }
+}
+
+const elementIndex = new ListIndex<DraftElement>((e) => e.key);
+const flowIndex = new ListIndex<DraftFlow>((f) => `${f.from}\u0000${f.to}`);
+
+/** The draft's element with this key (keys are unique: addElement merges elements of the same key). */
+export const elementByKey = (draft: Draft, key: string): DraftElement | undefined => elementIndex.find(draft.elements, key);
+
 /** Adds an element, or merges it into the one with its key: the facts it states win, provenance adds up. */
 export function addElement(draft: Draft, element: DraftElement): DraftElement {
-  const existing = draft.elements.find((e) => e.key === element.key);
+  const existing = elementByKey(draft, element.key);
   if (!existing) {
-    draft.elements.push(element);
+    elementIndex.push(draft.elements, element);
     return element;
   }
   existing.name = element.name ?? existing.name;
@@ -387,10 +430,10 @@ export function addControls(element: DraftElement, controls: readonly DraftContr
  */
 export function addEvidence(draft: Draft, from: string, to: string, evidence: readonly FlowEvidence[]): void {
   for (const ev of evidence) {
-    let flow = draft.flows.find((f) => f.from === from && f.to === to);
+    let flow = flowIndex.find(draft.flows, `${from}\u0000${to}`);
     if (!flow) {
       flow = { from, to, evidence: [], protocol: 'http' };
-      draft.flows.push(flow);
+      flowIndex.push(draft.flows, flow);
     }
     flow.evidence.push(ev);
   }
@@ -593,7 +636,7 @@ export function addOutsideServices(draft: Draft, mayBeOutside: (ref: HostReferen
       continue;
     }
     const key = ref.host.toLowerCase();
-    const known = draft.elements.find((e) => e.key === key);
+    const known = elementByKey(draft, key);
     const element = known ?? addElement(draft, {
       key, id: key, identity: outsideIdentity(key, ref.evidence, ref.setting), outside: true, aliases: [], provenance: [],
       comment: 'Outside the files read, named by a setting: who runs it (a managed service, a partner) and what it holds is for you to add',
@@ -781,7 +824,7 @@ export function mergeDrafts(drafts: readonly Draft[]): Draft {
   dropStandIns(out);
   settleFlows(out);
   // A service one file leaves out and another defines is in the model.
-  out.omitted = out.omitted.filter((o) => !out.elements.some((e) => e.key === o.key));
+  out.omitted = out.omitted.filter((o) => elementByKey(out, o.key) === undefined);
   return out;
 }
 

@@ -11,7 +11,7 @@ import { defaultEndpointKind, forwardsRequests, impliedElementType, inferEndpoin
 import { nameWords, type RouteOwners, routeOwner, routeOwners } from '../model/route-owner.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
-  addElement, addEndpoints, addOutsideCaller, type Draft, type DraftElement, type DraftEndpoint, emptyDraft, formatProvenance, HOST_CLIENTS, type Identity, kindOf,
+  addElement, addEndpoints, addOutsideCaller, type Draft, type DraftElement, type DraftEndpoint, elementByKey, emptyDraft, formatProvenance, HOST_CLIENTS, type Identity, kindOf,
   OUTSIDE_CLIENTS, type Provenance, settleFlows,
 } from './draft.js';
 import { type Entry, YamlSource } from './yaml-source.js';
@@ -563,7 +563,8 @@ function upstreamsOf(draft: Draft, proxy: DraftElement): Upstream[] {
   const out: Upstream[] = [];
   for (const f of draft.flows) {
     if (f.from !== proxy.key || !/^https?$/.test(f.protocol) || out.some((u) => u.element.key === f.to)) continue;
-    const element = draft.elements.find((e) => e.key === f.to && !e.madeUp && !e.outside);
+    const found = elementByKey(draft, f.to);
+    const element = found && !found.madeUp && !found.outside ? found : undefined;
     const named = f.evidence.find((ev) => ev.setting !== undefined && UPSTREAM_SETTING.test(ev.setting));
     if (element && kindOf(element.identity) === 'process' && named) out.push({ element, setting: named.setting!, provenance: named.provenance });
   }
@@ -820,7 +821,7 @@ export function placeApi(draft: Draft, result: OpenApiResult, folders: readonly 
   }
   const routed = splitByRoutes(draft, api.endpoints ?? [], result.servers[0]?.basePath ?? '');
   if (routed) return placeByRoutes(api, routed);
-  const existing = draft.elements.find((e) => e.key === api.key);
+  const existing = elementByKey(draft, api.key);
   const element = addElement(draft, { ...api, aliases: [], provenance: api.provenance.map((p) => ({ ...p })), endpoints: [] });
   addEndpoints(element, api.endpoints ?? []);
   const publicServer = result.servers.find((s) => isPublicHost(s.host));

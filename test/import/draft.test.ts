@@ -6,7 +6,8 @@ import { describe, it } from 'node:test';
 import { parseDocument } from 'yaml';
 import { discoverCompose } from '../../src/import/compose.js';
 import {
-  addElement, addOutsideCaller, assignIds, type Draft, draftToYaml, emptyDraft, formatProvenance, isPublicHostName, mergeDrafts, OUTSIDE_CLIENTS,
+  addElement, addEvidence, addOutsideCaller, assignIds, type Draft, draftToYaml, elementByKey, emptyDraft, formatProvenance, isPublicHostName, mergeDrafts,
+  OUTSIDE_CLIENTS, settleFlows,
 } from '../../src/import/draft.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
@@ -70,6 +71,37 @@ describe('merging drafts', () => {
     const before = JSON.stringify(base);
     mergeDrafts([base, read('shop/docker-compose.override.yml', 'shop')]);
     assert.equal(JSON.stringify(base), before);
+  });
+});
+
+describe('finding elements and flows by key', () => {
+  const provenance = (line: number) => ({ file: 'compose.yaml', line });
+  const service = (key: string) => ({ key, id: key, aliases: [], provenance: [provenance(1)], identity: { type: 'service' as const } });
+
+  it('finds what was added, merges by key, and follows a list replaced by a filtered copy', () => {
+    const draft = emptyDraft();
+    const api = addElement(draft, service('api'));
+    assert.equal(addElement(draft, { ...service('api'), name: 'API' }), api);
+    assert.deepEqual([draft.elements.length, api.name, api.provenance.length], [1, 'API', 2]);
+    addElement(draft, service('db'));
+    assert.equal(elementByKey(draft, 'db'), draft.elements[1]);
+    draft.elements = draft.elements.filter((e) => e.key !== 'db');
+    assert.equal(elementByKey(draft, 'db'), undefined);
+    assert.equal(addElement(draft, service('db')), draft.elements[1]);
+    assert.equal(elementByKey(draft, 'nothing'), undefined);
+  });
+
+  it('evidence joins the first flow of its pair, also once the pair has a flow per listener', () => {
+    const draft = emptyDraft();
+    for (const key of ['web', 'db']) addElement(draft, service(key));
+    addEvidence(draft, 'web', 'db', [{ provenance: provenance(3), port: 5432 }, { provenance: provenance(4), port: 6432 }]);
+    assert.equal(draft.flows.length, 1);
+    settleFlows(draft);
+    assert.deepEqual(draft.flows.map((f) => f.evidence.map((ev) => ev.provenance.line)), [[3], [4]]);
+    addEvidence(draft, 'web', 'db', [{ provenance: provenance(9), port: 5432 }]);
+    assert.deepEqual(draft.flows.map((f) => f.evidence.map((ev) => ev.provenance.line)), [[3, 9], [4]]);
+    addEvidence(draft, 'db', 'web', [{ provenance: provenance(10) }]);
+    assert.deepEqual(draft.flows.map((f) => `${f.from}->${f.to}`), ['web->db', 'web->db', 'db->web']);
   });
 });
 

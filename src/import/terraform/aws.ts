@@ -2,7 +2,7 @@
 // listeners, target groups and their members, CloudFront origins, API Gateway integrations, event
 // subscriptions, and what the internet reaches (internet-facing listeners, security groups open to the world
 // on compute with a public address, publicly accessible databases, public buckets, public EKS endpoints). Pure.
-import { addBoundary, addControls, addEndpoints, addOutsideCaller, type DraftEndpoint, type Provenance } from '../draft.js';
+import { addBoundary, addControls, addEndpoints, addOutsideCaller, type DraftEndpoint, elementByKey, type Provenance } from '../draft.js';
 import type { AuthMethod, Control } from '../../model/catalog.js';
 import { type HclBlock, type HclBody, type HclExpression, type HclValue, objectItems } from '../hcl.js';
 import { lookup, slug } from '../import-common.js';
@@ -179,7 +179,7 @@ export function edgeFlows(tf: TerraformReader): void {
     const key = tf.elementOf.get(api.key)!;
     addOutsideCaller(tf.draft, key, { provenance: { file: api.file, line: api.line, note: `${api.address}: a public API endpoint` }, protocol: 'https' });
     const endpoints = apiEndpoints(tf, api);
-    const element = tf.draft.elements.find((e) => e.key === key);
+    const element = elementByKey(tf.draft, key);
     if (element && endpoints.length) addEndpoints(element, endpoints);
   }
   for (const integration of tf.ofType('aws_api_gateway_integration', 'aws_apigatewayv2_integration')) {
@@ -614,7 +614,7 @@ function publicDatabase(tf: TerraformReader, r: Resource, groups: readonly Resou
   for (const o of openings) {
     const note = `${o.group} allows ${o.cidrs.join(', ')}${o.port !== undefined ? ` on port ${o.port}` : ' on every port'} (publicly_accessible = true)`;
     addOutsideCaller(tf.draft, r.key, { provenance: { file: o.file, line: o.line, note }, ...(o.port !== undefined ? { port: o.port, targetPort: o.port } : {}) });
-    const element = tf.draft.elements.find((e) => e.key === r.key);
+    const element = elementByKey(tf.draft, r.key);
     if (element) addControls(element, [{ control: 'ip-allowlist', provenance: { file: o.file, line: o.line, note: `${o.group} allows ${o.cidrs.join(', ')} only` } }]);
   }
 }

@@ -3,7 +3,7 @@
 // public IP and the inbound NSG rules from the internet (every port without an NSG), SQL firewalls open to
 // every address, public blob containers, public gateways and Front Door, Service Bus and Event Hubs namespaces open
 // to the internet (with how their clients authenticate), API Management's operations and backends. Pure.
-import { addBoundary, addControls, addEndpoints, addOutsideCaller, type DraftEndpoint, type FlowEvidence } from '../draft.js';
+import { addBoundary, addControls, addEndpoints, addOutsideCaller, type DraftEndpoint, elementByKey, type FlowEvidence } from '../draft.js';
 import type { HclBody, HclExpression } from '../hcl.js';
 import { slug } from '../import-common.js';
 import { attribute, attributeLine, blocksOf } from './hcl-body.js';
@@ -112,7 +112,7 @@ export function azureExposure(tf: TerraformReader, r: Resource): void {
  * prevention mode: in detection mode it only logs what it would have blocked.
  */
 function applicationGatewayWaf(tf: TerraformReader, r: Resource): void {
-  const element = tf.draft.elements.find((e) => e.key === r.key);
+  const element = elementByKey(tf.draft, r.key);
   if (!element) return;
   const blocking = (res: Resource, body: HclBody) => String(tf.values(res, body).get('firewall_mode') ?? tf.values(res, body).get('mode') ?? 'Prevention').toLowerCase() === 'prevention';
   const waf = blocksOf(r.body, 'waf_configuration')[0];
@@ -140,7 +140,7 @@ function apiManagement(tf: TerraformReader, r: Resource): void {
     const line = attributeLine(r.body, 'virtual_network_type') ?? attributeLine(r.body, 'public_network_access_enabled') ?? r.line;
     addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line, note: 'public API Management gateway' }, protocol: 'https' });
   }
-  const element = tf.draft.elements.find((e) => e.key === r.key);
+  const element = elementByKey(tf.draft, r.key);
   const apis = tf.pointingAt(r, 'azurerm_api_management_api', 'api_management_name');
   const endpoints = apis.flatMap((api) => apiOperations(tf, api));
   if (element && endpoints.length) addEndpoints(element, endpoints);
@@ -194,7 +194,7 @@ function urlScheme(expr: HclExpression): string | undefined {
  */
 export function azureBroker(tf: TerraformReader, r: Resource): void {
   const values = tf.values(r);
-  const element = tf.draft.elements.find((e) => e.key === r.key);
+  const element = elementByKey(tf.draft, r.key);
   const localAuth = values.get('local_auth_enabled') !== false;
   const authLine = attributeLine(r.body, 'local_auth_enabled') ?? r.line;
   const clientAuth = {

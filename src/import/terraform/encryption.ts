@@ -8,7 +8,7 @@
 // merely left out says nothing here (its default is the provider's). Pure.
 import { ENCRYPTION_OFF_TAG } from '../../analysis/rules/disclosure.js';
 import { providerEncryption } from '../../model/catalog.js';
-import { addFacts, kindOf, type Provenance } from '../draft.js';
+import { addFacts, elementByKey, kindOf, type Provenance } from '../draft.js';
 import type { HclBody } from '../hcl.js';
 import { attribute, attributeLine } from './hcl-body.js';
 import type { Resource, TerraformReader } from './reader.js';
@@ -81,7 +81,7 @@ function namesKmsKey(tf: TerraformReader, r: Resource): boolean {
  */
 function markStore(tf: TerraformReader, resourceKey: string, provenance: Provenance): void {
   const key = tf.elementOf.get(resourceKey);
-  const element = key === undefined ? undefined : tf.draft.elements.find((e) => e.key === key);
+  const element = key === undefined ? undefined : elementByKey(tf.draft, key);
   if (element === undefined || kindOf(element.identity) !== 'store') return;
   element.dataAtRisk ??= provenance;
   if (providerEncryption(element.identity?.tech) !== undefined) addFacts(element, [{ tag: ENCRYPTION_OFF_TAG, provenance }]);

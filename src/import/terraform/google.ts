@@ -3,7 +3,7 @@
 // firewall rules open to the world (matching target tags), Cloud SQL authorized networks of 0.0.0.0/0,
 // allUsers IAM grants, GKE API endpoints that are not private; API Gateway's backends, Apigee's target servers and
 // Cloud Armor's WAF rules on a load balancer. Pure.
-import { addBoundary, addControls, addOutsideCaller, type FlowEvidence } from '../draft.js';
+import { addBoundary, addControls, addOutsideCaller, elementByKey, type FlowEvidence } from '../draft.js';
 import { type HclBody, type HclValue } from '../hcl.js';
 import { slug } from '../import-common.js';
 import { attribute, attributeLine, blocksOf } from './hcl-body.js';
@@ -91,7 +91,7 @@ export function googleExposure(tf: TerraformReader, r: Resource, parts: readonly
       const v = tf.values(res).get('tags');
       return Array.isArray(v) ? v.filter((t): t is string => typeof t === 'string') : [];
     });
-    const network = tf.draft.elements.find((e) => e.key === r.key)?.boundary;
+    const network = elementByKey(tf.draft, r.key)?.boundary;
     for (const fw of tf.ofType('google_compute_firewall')) {
       const fv = tf.values(fw);
       if (fv.get('direction') === 'EGRESS') continue;
@@ -192,7 +192,7 @@ function apigeeTargets(tf: TerraformReader, r: Resource): void {
  * WAF rules (`evaluatePreconfiguredWaf`, `evaluatePreconfiguredExpr`) filters requests; one with IP rules only does not.
  */
 function cloudArmor(tf: TerraformReader, r: Resource): void {
-  const element = tf.draft.elements.find((e) => e.key === r.key);
+  const element = elementByKey(tf.draft, r.key);
   if (!element) return;
   const maps = tf.targetsOf(r, 'target').flatMap((proxy) => tf.targetsOf(proxy, 'url_map'));
   const services = [...maps.flatMap((m) => [...tf.targetsOf(m, 'default_service'), ...tf.targetsOf(m, 'path_matcher')]), ...tf.targetsOf(r, 'backend_service')]

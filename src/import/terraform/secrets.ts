@@ -5,7 +5,7 @@
 // check for the reviewer with its file:line, naming the setting and never its value, and the element the
 // resource draws gets the literal's place, which the model writes as its `hard-coded-secret` tag (what
 // `secrets-in-config` reads to rate Likelihood High). Pure.
-import type { Provenance } from '../draft.js';
+import { elementByKey, type Provenance } from '../draft.js';
 import { type HclBody, type HclExpression, referencesIn } from '../hcl.js';
 import { isLiteralSecret, isSecretArgument, isSecretSetting, maskedSecret } from '../secret-values.js';
 import { attribute } from './hcl-body.js';
@@ -136,7 +136,7 @@ function found(tf: TerraformReader, r: Resource, where: string, site: Site | und
     message: site.check ?? `${r.address} sets ${where} to a literal: a secret written in the configuration (and its state); take it from a secret store or a sensitive variable`,
   });
   const key = tf.elementOf.get(r.key);
-  const element = key === undefined ? undefined : tf.draft.elements.find((e) => e.key === key);
+  const element = key === undefined ? undefined : elementByKey(tf.draft, key);
   if (element === undefined) return;
   const places = (element.hardCodedSecrets ??= []);
   const at: Provenance = { file: site.file, line: site.line, note: `${r.address} ${where} (${site.masked}${site.via ? `, ${site.via}` : ''})` };

@@ -5,7 +5,7 @@
 // The model holds it where the files show the store: the state bucket an s3 backend names gets the state as
 // a restricted secrets asset, which the stored-data rules weigh once the reviewer draws who reads the bucket;
 // the check line says it in every case, a local state file or another backend included. Pure.
-import { type DraftElement, type Provenance } from '../draft.js';
+import { type DraftElement, elementByKey, type Provenance } from '../draft.js';
 import type { HclExpression } from '../hcl.js';
 import { lookup } from '../import-common.js';
 import { isLiteralSecret } from '../secret-values.js';
@@ -91,7 +91,7 @@ function bucketElement(tf: TerraformReader, name: unknown): DraftElement | undef
   const named = typeof name === 'string' ? buckets.filter((b) => nameOf(b) === name) : [];
   const state = buckets.filter((b) => stateBucket(tf, b) !== undefined && (typeof nameOf(b) !== 'string' || nameOf(b) === name));
   const chosen = named.length === 1 ? named[0] : named.length === 0 && state.length === 1 ? state[0] : undefined;
-  return chosen && tf.draft.elements.find((e) => e.key === chosen.key);
+  return chosen && elementByKey(tf.draft, chosen.key);
 }
 
 /** How the password is given, when that is what a reader would think keeps it out of the state. */
