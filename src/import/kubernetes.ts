@@ -168,6 +168,9 @@ interface Container {
   init: boolean;
 }
 
+/** A namespace and one of its pods' labels, as a key (no namespace or label has a NUL in it). */
+const labelKey = (namespace: string, key: string, value: string): string => `${namespace}\u0000${key}\u0000${value}`;
+
 interface Workload {
   obj: ObjectRef;
   id: string;
@@ -748,10 +751,42 @@ class KubernetesReader {
     }
   }
 
-  /** The workloads a Service's selector matches: pods in its namespace with every label it asks for. */
+  /**
+   * The workloads a Service's selector matches: pods in its namespace with every label it asks for, in manifest
+   * order. Only the workloads that have the selector's rarest label are tried (see labelIndex).
+   */
   private selected(service: ObjectRef, selector: Map<string, string>): Workload[] {
-    return this.workloads.filter((w) => w.obj.namespace === service.namespace
-      && [...selector].every(([k, v]) => w.labels.get(k) === v));
+    const matches = (w: Workload) => w.obj.namespace === service.namespace && [...selector].every(([k, v]) => w.labels.get(k) === v);
+    if (selector.size === 0) return this.workloads.filter(matches);
+    const byLabel = this.workloadsByLabel();
+    let fewest: readonly Workload[] | undefined;
+    for (const [k, v] of selector) {
+      const having = byLabel.get(labelKey(service.namespace, k, v)) ?? [];
+      if (fewest === undefined || having.length < fewest.length) fewest = having;
+    }
+    return (fewest ?? []).filter(matches);
+  }
+
+  /**
+   * The workloads by namespace and label, each list in manifest order: thousands of Services each trying every
+   * workload were quadratic. Made again when workloads were read since.
+   */
+  private labelIndex: { count: number; byLabel: Map<string, Workload[]> } | undefined;
+
+  private workloadsByLabel(): Map<string, Workload[]> {
+    if (this.labelIndex?.count !== this.workloads.length) {
+      const byLabel = new Map<string, Workload[]>();
+      for (const w of this.workloads) {
+        for (const [k, v] of w.labels) {
+          const key = labelKey(w.obj.namespace, k, v);
+          const list = byLabel.get(key);
+          if (list === undefined) byLabel.set(key, [w]);
+          else list.push(w);
+        }
+      }
+      this.labelIndex = { count: this.workloads.length, byLabel };
+    }
+    return this.labelIndex.byLabel;
   }
 
   private readService(service: ObjectRef): void {
@@ -851,9 +886,24 @@ class KubernetesReader {
     return undefined;
   }
 
+  /** The first Service of these manifests with this name in this namespace (indexed: Ingresses name thousands of them). */
+  private serviceIndex: { count: number; byName: Map<string, ObjectRef> } | undefined;
+
+  private serviceNamed(name: string, namespace: string): ObjectRef | undefined {
+    if (this.serviceIndex?.count !== this.services.length) {
+      const byName = new Map<string, ObjectRef>();
+      for (const service of this.services) {
+        const key = `${service.namespace}/${service.name}`;
+        if (!byName.has(key)) byName.set(key, service);
+      }
+      this.serviceIndex = { count: this.services.length, byName };
+    }
+    return this.serviceIndex.byName.get(`${namespace}/${name}`);
+  }
+
   /** The workloads a Service of these manifests selects, by its name and namespace; none for a Service not here or without a selector. */
   private behindService(name: string, namespace: string): Workload[] {
-    const target = this.services.find((s) => s.name === name && s.namespace === namespace);
+    const target = this.serviceNamed(name, namespace);
     const selector = target ? this.stringMap(target.src, this.at(target.src, target.fields, ['spec', 'selector']), 'a map of labels') : new Map<string, string>();
     return target && selector.size ? this.selected(target, selector) : [];
   }

@@ -101,6 +101,22 @@ describe('discoverKubernetes: Services', () => {
     assert.match(alone.draft.omitted[0].reason, /no workload in these manifests matches/);
   });
 
+  it('a selector of several labels selects the pods of its namespace that have every one of them', () => {
+    const inNamespace = (text: string, namespace: string) => text.replace('metadata:\n  name:', `metadata:\n  namespace: ${namespace}\n  name:`);
+    const service = (name: string, selector: string) => `apiVersion: v1\nkind: Service\nmetadata: { name: ${name}, namespace: shop }\nspec:\n  selector: { ${selector} }\n`;
+    const { draft } = discoverKubernetesFiles([{ file: 'm.yaml', text: [
+      inNamespace(deployment('web', 'app: web, tier: front'), 'shop'),
+      inNamespace(deployment('canary', 'app: web, tier: canary'), 'shop'),
+      inNamespace(deployment('web', 'app: web, tier: front'), 'other'),
+      service('front', 'tier: front, app: web'),
+      service('all-web', 'app: web'),
+      service('none', 'app: web, tier: back'),
+    ].join('---\n') }]);
+    const aliases = (key: string) => element(draft, key).aliases.filter((a) => !a.includes('.'));
+    assert.deepEqual([aliases('web'), aliases('canary'), aliases('web.other')], [['front', 'all-web'], ['all-web'], []]);
+    assert.deepEqual(draft.omitted.map((o) => o.key), ['none']);
+  });
+
   it('Service names (short, namespaced, cluster.local) in env values become flows, with protocol and auth', () => {
     const { draft } = shop();
     assert.deepEqual(flowSet(draft), ['api -> cache', 'api -> db', 'clients -> api', 'clients -> web', 'web -> api']);
