@@ -9,7 +9,7 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
-  HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, SECRET_KEY, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff, withDebugger,
+  HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff, withDebugger,
 } from './containers.js';
 import { type BuildReading, type DependencyFinding, isManifest, readBuildContext } from './dependencies.js';
 import {
@@ -17,7 +17,7 @@ import {
   addFacts, type DraftElement, type DraftFact, type DraftFlow, type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 import { lookup } from './import-common.js';
-import { credentialOf, describeLiteral, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
+import { credentialOf, describeLiteral, isSecretSetting, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
 import { portProtocol } from './protocols.js';
 import { flattenToml, parseToml } from './traefik-toml.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
@@ -742,12 +742,12 @@ const storeRole = (identity: Identity | undefined): string | undefined =>
   identity?.type ?? (identity?.tech !== undefined ? lookup(TECHNOLOGIES, identity.tech)?.type : undefined);
 
 /**
- * A `.env` variable holding a secret: its name says so (`DB_PASSWORD`, `JWT_SECRET`, `API_TOKEN`), or its value is
- * a connection string with a password. Only `environment:` entries take it, where a literal secret is checked and
+ * A `.env` variable holding a secret: its name says so (`DB_PASSWORD`, `JWT_SECRET`, `API_TOKEN`, not
+ * `TOKEN_URL` or `PUBLIC_KEY`: see isSecretSetting), or its value is a connection string with a password. Only `environment:` entries take it, where a literal secret is checked and
  * masked; everywhere else it reads as unset, so that no note of the draft carries it.
  */
 const holdsSecret = (name: string, v: ProjectVariable): boolean =>
-  SECRET_KEY.test(name) || literalSecretSetting({ key: name, value: v.value, line: v.line }) !== undefined;
+  isSecretSetting(name) || literalSecretSetting({ key: name, value: v.value, line: v.line }) !== undefined;
 
 /** A `.env` variable a setting took, by name. */
 type UsedVariable = ProjectVariable & { name: string };
@@ -1870,8 +1870,8 @@ class ComposeReader {
       refer(dep.name, evidence, true);
     }
     for (const setting of env) {
-      // A secret's value names no host, and must not travel on as one.
-      if (setting.value === undefined || SECRET_KEY.test(setting.key)) continue;
+      // A secret's value names no host, and must not travel on as one; `KEY_VAULT_URL` or `TOKEN_ENDPOINT` is an address.
+      if (setting.value === undefined || isSecretSetting(setting.key)) continue;
       const siblingPort = companionPort(env, setting.key);
       for (const m of hostMentions(setting.value, setting.key)) {
         const port = m.port ?? siblingPort;

@@ -3,6 +3,7 @@
 // container's own settings make its clients log in with a password. Pure.
 import { ELEMENT_TYPES, TECHNOLOGIES } from '../model/catalog.js';
 import { lookup } from './import-common.js';
+import { isSecretSetting } from './secret-values.js';
 
 /** Image names that are not the catalogue's name for their technology. */
 const IMAGE_ALIASES: Record<string, string> = {
@@ -261,8 +262,6 @@ export function passwordSetting(env: readonly EnvSetting[]): EnvSetting | undefi
 export const commandRequiresPassword = (args: readonly string[]): boolean =>
   args.some((a) => /(?:^|\s)--requirepass(?:\s|=|$)/.test(a));
 
-/** Settings whose values are secrets: they name no host, and must not travel on as one. */
-export const SECRET_KEY = /(?:^|_)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY|APIKEY)(?:_|$)/i;
 
 /**
  * `MAILHOG_HOST=mailhog` with `MAILHOG_PORT=1025` in the same environment: the port completes the address,
@@ -484,7 +483,7 @@ export function authOff(tech: string | undefined, image: string | undefined, env
 export function environmentSecret(env: readonly EnvSetting[]): EnvSetting | undefined {
   return env.find((e) => {
     if (/_FILE$/i.test(e.key) || /ALLOW_EMPTY|_(?:LENGTH|ALGORITHM|ALG|ID|NAME|PATH|TYPE)$/i.test(e.key)) return false;
-    if (SECRET_KEY.test(e.key)) return hasValue(e);
+    if (isSecretSetting(e.key)) return hasValue(e);
     return e.value !== undefined && hostMentions(e.value, e.key).some((m) => m.credentials);
   });
 }

@@ -11,7 +11,7 @@ import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId, traefikHosts, traefikPaths } from './compose.js';
 import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
-  type HostMention, hostMentions, imageProtocol, imageRepository, imageTech, passwordSetting, SECRET_KEY, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
+  type HostMention, hostMentions, imageProtocol, imageRepository, imageTech, passwordSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
   withDebugger,
 } from './containers.js';
 import {
@@ -25,7 +25,7 @@ import { EPHEMERAL_DATA_TAG } from '../analysis/rules/data-at-rest.js';
 import { NO_CALLER_TAG } from '../model/sanity.js';
 import { lookup } from './import-common.js';
 import { rbacAccess, type RbacBinding, type RbacRole, type RbacRule } from './kubernetes-rbac.js';
-import { credentialOf, describeLiteral, isPlaceholder, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
+import { credentialOf, describeLiteral, isPlaceholder, isSecretSetting, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
 import { describeNode, type Entry, YamlSource } from './yaml-source.js';
 
 export interface KubernetesOptions {
@@ -1510,7 +1510,7 @@ class KubernetesReader {
       const env = this.environment(w, c).map((e) => e.setting);
       for (const setting of env) {
         // A secret's value names no host, and must not travel on as one.
-        if (setting.value === undefined || SECRET_KEY.test(setting.key)) continue;
+        if (setting.value === undefined || isSecretSetting(setting.key)) continue;
         const siblingPort = companionPort(env, setting.key);
         for (const m of hostMentions(setting.value, setting.key)) {
           if (own.has(m.host.toLowerCase())) continue;
@@ -1587,7 +1587,7 @@ class KubernetesReader {
         const value = joined?.[2] ?? (flag !== undefined && next !== undefined && !next.text.startsWith('-') ? next : undefined);
         if (flag !== undefined && value !== undefined) {
           const key = flag.replace(/[-.]/g, '_').toUpperCase();
-          if (!ADDRESS_FLAG.test(key) || SECRET_KEY.test(key)) continue;
+          if (!ADDRESS_FLAG.test(key) || isSecretSetting(key)) continue;
           out.push(typeof value === 'string' ? { key, value, line: word.line, flag: word.text.slice(0, word.text.indexOf('=')), where } : { key, value: value.text, line: value.line, flag: word.text, where });
         } else if (URL_WORD.test(word.text) && (i === 0 || !/^--?[A-Za-z]/.test(words[i - 1].text) || words[i - 1].text.includes('='))) {
           out.push({ key: '', value: word.text, line: word.line, where });

@@ -3,7 +3,7 @@
 // deploy time) rather than being one, and how to speak of a literal without printing it. One judgement, so
 // that the same `DB_PASSWORD=...` is a hard-coded secret in a compose file, a manifest and a Terraform map
 // alike. Pure: no Node APIs.
-import { type EnvSetting, SECRET_KEY } from './containers.js';
+import type { EnvSetting } from './containers.js';
 import { SESSION_SIGNING_KEY_TAG, TOKEN_SIGNING_KEY_TAG } from '../analysis/rules/signing-keys.js';
 
 /**
@@ -26,7 +26,13 @@ const NOT_A_SECRET = new RegExp([
 /** A Terraform argument that holds a secret. */
 export const isSecretArgument = (name: string): boolean => SECRET_ARGUMENT.test(name) && !NOT_A_SECRET.test(name);
 
-/** An environment variable (or a settings map's key) that holds a secret: `DB_PASSWORD`, `JWT_SECRET`, `API_TOKEN`. */
+/** Words that make a setting's name a secret's, unless NOT_A_SECRET says it holds something else about one. */
+const SECRET_KEY = /(?:^|_)(?:PASSWORD|PASSWD|PASS|PWD|SECRET|TOKEN|KEY|APIKEY)(?:_|$)/i;
+
+/**
+ * An environment variable (or a settings map's key) that holds a secret: `DB_PASSWORD`, `JWT_SECRET`, `API_TOKEN`;
+ * not `TOKEN_URL`, `KEY_VAULT_ENDPOINT` or `PUBLIC_KEY`. A secret's value names no host and must not travel on as one.
+ */
 export const isSecretSetting = (key: string): boolean => SECRET_KEY.test(key) && !NOT_A_SECRET.test(key);
 
 /**

@@ -9,7 +9,7 @@ import { draftToYaml } from '../../src/import/draft.js';
 import { discoverKubernetes } from '../../src/import/kubernetes.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
-import { elementOf, flowSet } from './draft-helpers.js';
+import { elementOf, flowSet, k8sDeployment } from './draft-helpers.js';
 
 const fromCommand = (...args: string[]) => {
   const d = debuggerListener([{ where: 'command', args }], []);
@@ -93,18 +93,7 @@ describe('discover: published debugger ports', () => {
   });
 
   it('Kubernetes: a Service that publishes the debugger\'s port, and a hostPort', () => {
-    const manifest = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: api }
-spec:
-  selector: { matchLabels: { app: api } }
-  template:
-    metadata: { labels: { app: api } }
-    spec:
-      containers:
-        - name: api
-          image: eclipse-temurin:21
-          args: ["java", "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005", "-jar", "app.jar"]
+    const manifest = `${k8sDeployment('api', 'eclipse-temurin:21')}          args: ["java", "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005", "-jar", "app.jar"]
           ports:
             - { containerPort: 8080 }
             - { containerPort: 5005, hostPort: 5005 }

@@ -16,6 +16,7 @@ import { loadModel } from '../../src/model/load.js';
 import type { Model } from '../../src/model/types.js';
 import { run } from '../cli/run-cli.js';
 import { tempFolder } from '../temp.js';
+import { k8sDeployment } from './draft-helpers.js';
 
 /** A proxy publishing port 8080, whose settings name two services; `env` replaces its environment. */
 const compose = (env = ['USERS_SERVICE=shop-users:8080', 'ORDERS_URL=http://shop-orders:9000'], image = 'example/gateway') => `services:
@@ -30,18 +31,7 @@ ${env.map((e) => `      - ${e}\n`).join('')}  shop-users:
 `;
 
 /** A Deployment and its Service, `env` the container's environment. */
-const workload = (name: string, env: readonly string[] = [], type = 'ClusterIP') => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name} }
-spec:
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      containers:
-        - name: ${name}
-          image: example/${name}
-          env:
+const workload = (name: string, env: readonly string[] = [], type = 'ClusterIP') => `${k8sDeployment(name, `example/${name}`)}          env:
 ${env.map((e) => `            - { name: ${e.split('=')[0]}, value: "${e.split('=')[1]}" }\n`).join('')}---
 apiVersion: v1
 kind: Service

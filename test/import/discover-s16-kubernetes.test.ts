@@ -8,21 +8,9 @@ import { draftToYaml } from '../../src/import/draft.js';
 import { discoverKubernetesFiles } from '../../src/import/kubernetes.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
-import { elementOf, flowOf, flowSet } from './draft-helpers.js';
+import { elementOf, flowOf, flowSet, k8sDeployment } from './draft-helpers.js';
 
-const deployment = (env: string) => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: api, namespace: shop }
-spec:
-  selector: { matchLabels: { app: api } }
-  template:
-    metadata: { labels: { app: api } }
-    spec:
-      containers:
-        - name: api
-          image: example/api:1
-          env:
-${env}`;
+const deployment = (env: string) => k8sDeployment('api', 'example/api:1', `          env:\n${env}`, 'shop');
 
 const env = (pairs: Record<string, string>) => Object.entries(pairs).map(([k, v]) => `            - { name: ${k}, value: "${v}" }\n`).join('');
 

@@ -21,6 +21,23 @@ export function elementOf(draft: Draft, key: string): DraftElement {
 }
 
 /**
+ * A Deployment `name` whose pods (labelled `app: name`) run one container `name` from `image`: `rest` is the
+ * container's further lines (indented by 10 spaces) and anything after it, such as other documents.
+ */
+export const k8sDeployment = (name: string, image: string, rest = '', namespace?: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}${namespace === undefined ? '' : `, namespace: ${namespace}`} }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers:
+        - name: ${name}
+          image: ${image}
+${rest}`;
+
+/**
  * Kubernetes hardening checks every workload of a small test manifest draws (k8s-s17: no NetworkPolicy, root, a
  * floating image tag, data on emptyDir): tests about other checks leave them out.
  */

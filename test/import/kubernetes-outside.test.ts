@@ -6,20 +6,9 @@ import { draftToYaml } from '../../src/import/draft.js';
 import { discoverKubernetesFiles } from '../../src/import/kubernetes.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
-import { elementOf, flowOf, flowSet } from './draft-helpers.js';
+import { elementOf, flowOf, flowSet, k8sDeployment } from './draft-helpers.js';
 
-const DEPLOYMENT = `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: api, namespace: shop }
-spec:
-  selector: { matchLabels: { app: api } }
-  template:
-    metadata: { labels: { app: api } }
-    spec:
-      containers:
-        - name: api
-          image: example/api:1
-          envFrom:
+const DEPLOYMENT = `${k8sDeployment('api', 'example/api:1', '', 'shop')}          envFrom:
             - configMapRef: { name: api-config }
           env:
             - name: DATABASE_URL
