@@ -7,13 +7,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI } from './bin.js';
-import type { Run } from './run-cli.js';
-
+import { noStack, type Run } from './run-cli.js';
 
 /** A child's output, failing when standard error holds a stack trace: bad input gets a message, never a trace. */
 function finish(r: ReturnType<typeof spawnSync>): Run {
   const [stdout, stderr] = [String(r.stdout), String(r.stderr)];
-  assert.ok(!/\n\s+at .+:\d+:\d+\)?/.test(stderr), `stack trace in output:\n${stderr}`);
+  noStack(stderr);
   return { code: r.status, stdout, stderr };
 }
 
