@@ -204,15 +204,24 @@ const NAME_KEY = /(?:_DB|(?:^|_)(?:DATABASE|DBNAME|DB_NAME|USER|USERNAME|LOGIN|O
 
 /**
  * The hosts an environment value names: a bare name (`db`), `host:port`, a comma-separated list of them
- * (`kafka1:9092,kafka2:9092`), or a URL (`postgres://user:pw@db:5432/app`, `mongodb://a,b/x`, a `jdbc:`
- * URL). A value with spaces is prose, not an address; a bare name under a key that names a database, user
- * or the like (`POSTGRES_DB`) is that name, not a host. Whether a name is a service is for the caller to say.
+ * (`kafka1:9092,kafka2:9092`), a URL (`postgres://user:pw@db:5432/app`, `mongodb://a,b/x`, a `jdbc:` URL, a
+ * gRPC target `dns:///orders:50051`), or a list of any of these in brackets (Kibana's
+ * `ELASTICSEARCH_HOSTS=["http://es01:9200"]`) or of URLs between spaces. Other values with spaces are prose,
+ * not addresses; a bare name under a key that names a database, user or the like (`POSTGRES_DB`) is that name,
+ * not a host. Whether a name is a service is for the caller to say.
  */
 export function hostMentions(value: string, key = ''): HostMention[] {
   const text = value.trim().replace(/^jdbc:/i, '');
+  const items = listItems(text);
+  if (items !== undefined) return items.flatMap((item) => hostMentions(item, key));
   const url = URL_START.exec(text);
   if (url) {
     const [, scheme, authority, tail] = url;
+    // gRPC's name syntax: `dns:[//dns-server]/host:port`, the host in the path.
+    if (/^dns$/i.test(scheme)) {
+      const hp = hostAndPort(tail.replace(/^\//, '').split('/')[0]);
+      return hp ? [{ ...hp, scheme: 'grpc' }] : [];
+    }
     return authority.split(',').flatMap((part) => {
       const hp = hostAndPort(part);
       return hp ? [{ ...hp, scheme, ...(tail ? { query: tail } : {}) }] : [];
@@ -224,6 +233,18 @@ export function hostMentions(value: string, key = ''): HostMention[] {
     const hp = hostAndPort(part.trim().split('/')[0]);
     return hp ? [hp] : [];
   });
+}
+
+/**
+ * The items of a list of addresses written in one value: in brackets, separated by commas, each perhaps quoted
+ * (`["http://es01:9200", "http://es02:9200"]`), or URLs separated by spaces. Undefined for anything else.
+ */
+function listItems(text: string): string[] | undefined {
+  const bracketed = /^\[(.*)\]$/s.exec(text);
+  if (bracketed) return bracketed[1].split(',').map((item) => item.trim().replace(/^(["'])(.*)\1$/s, '$2').trim()).filter((item) => item !== '');
+  if (!/\s/.test(text)) return undefined;
+  const words = text.split(/[\s,]+/).filter((word) => word !== '');
+  return words.every((word) => URL_START.test(word)) ? words : undefined;
 }
 
 /** One environment variable as a container sets it. */
@@ -261,7 +282,6 @@ export function passwordSetting(env: readonly EnvSetting[]): EnvSetting | undefi
 /** A Redis server started with `--requirepass` asks every client for that password. */
 export const commandRequiresPassword = (args: readonly string[]): boolean =>
   args.some((a) => /(?:^|\s)--requirepass(?:\s|=|$)/.test(a));
-
 
 /**
  * `MAILHOG_HOST=mailhog` with `MAILHOG_PORT=1025` in the same environment: the port completes the address,

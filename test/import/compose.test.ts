@@ -355,7 +355,13 @@ describe('compose values', () => {
     assert.deepEqual(hostMentions('mongodb://a:27017,b:27017/app').map((m) => m.host), ['a', 'b']);
     assert.deepEqual(hostMentions('jdbc:postgresql://db:5432/app').map((m) => [m.host, m.scheme]), [['db', 'postgresql']]);
     assert.deepEqual(hostMentions('admin:secret@mongodb:27017')[0], { host: 'mongodb', port: 27017, credentials: true });
-    for (const notAnAddress of ['hello world', '', '5432', 'a:b:c', '[::1]:80', 'x:99999', 'user@', '-x']) {
+    // Lists: in brackets, items quoted or not (Kibana's ELASTICSEARCH_HOSTS), or URLs between spaces; a gRPC target.
+    assert.deepEqual(hostMentions('["http://es01:9200", \'http://es02:9200\']').map((m) => [m.host, m.port, m.scheme]), [['es01', 9200, 'http'], ['es02', 9200, 'http']]);
+    assert.deepEqual(hostMentions('[kafka1:9092,kafka2:9092]').map((m) => m.host), ['kafka1', 'kafka2']);
+    assert.deepEqual(hostMentions('http://a:80 https://b').map((m) => [m.host, m.scheme]), [['a', 'http'], ['b', 'https']]);
+    assert.deepEqual(hostMentions('dns:///orders:50051'), [{ host: 'orders', port: 50051, scheme: 'grpc', credentials: false }]);
+    assert.deepEqual(hostMentions('dns://8.8.8.8/orders.shop:443').map((m) => [m.host, m.port]), [['orders.shop', 443]]);
+    for (const notAnAddress of ['hello world', '', '5432', 'a:b:c', '[::1]:80', 'x:99999', 'user@', '-x', '[]', 'see http://a for more', 'http://a b']) {
       assert.deepEqual(hostMentions(notAnAddress), [], notAnAddress);
     }
     // A bare word is a candidate: it is a flow only when a service has that name.
