@@ -9,7 +9,7 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
-  HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, passwordSetting, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff, withDebugger,
+  HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, notACall, passwordSetting, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff, withDebugger,
 } from './containers.js';
 import { type BuildReading, type DependencyFinding, isManifest, readBuildContext } from './dependencies.js';
 import {
@@ -1871,7 +1871,7 @@ class ComposeReader {
     }
     for (const setting of env) {
       // A secret's value names no host, and must not travel on as one; `KEY_VAULT_URL` or `TOKEN_ENDPOINT` is an address.
-      if (setting.value === undefined || isSecretSetting(setting.key)) continue;
+      if (setting.value === undefined || isSecretSetting(setting.key) || notACall(setting.key)) continue;
       const siblingPort = companionPort(env, setting.key);
       for (const m of hostMentions(setting.value, setting.key)) {
         const port = m.port ?? siblingPort;

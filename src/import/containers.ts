@@ -203,6 +203,24 @@ function hostAndPort(authority: string): { host: string; port?: number; credenti
 const NAME_KEY = /(?:_DB|(?:^|_)(?:DATABASE|DBNAME|DB_NAME|USER|USERNAME|LOGIN|OWNER|NAME|SCHEMA|TABLE|COLLECTION|INDEX|BUCKET|NAMESPACE|REALM|ROLE|GROUP|ENV|ENVIRONMENT|PROFILE|MODE|LEVEL|REGION|ZONE|CLUSTER))$/i;
 
 /**
+ * Settings whose addresses are no calls the container makes: its own public address (`PUBLIC_URL`, `SITE_URL`,
+ * `APP_URL`, `NEXTAUTH_URL`, Grafana's `GF_SERVER_ROOT_URL`, `VIRTUAL_HOST`, `HOSTNAME`), where it sends browsers
+ * (`FRONTEND_URL`, `OAUTH_CALLBACK_URL`, `REDIRECT_URIS`), and who may call it (`CORS_ORIGINS`, `ALLOWED_HOSTS`,
+ * `CSRF_TRUSTED_ORIGINS`). Read as calls, they drew the service calling itself or its own users' browsers as
+ * services outside.
+ */
+const NOT_A_CALL = new RegExp([
+  '^(?:HOSTNAME|DOMAIN|SERVER_NAME|ORIGIN)$',
+  '|(?:^|_)(?:CORS(?:_[A-Z]+)*|(?:ALLOW|ALLOWED|TRUSTED)_(?:HOSTS?|ORIGINS?|DOMAINS?))$',
+  '|(?:^|_)(?:REDIRECT|CALLBACK|RETURN)_UR[IL]S?$',
+  '|(?:^|_)(?:PUBLIC|SITE|APP|EXTERNAL|ROOT|SELF|CANONICAL|FRONTEND|NEXTAUTH)_URL$',
+  '|(?:^|_)(?:VIRTUAL|LETSENCRYPT)_HOST$',
+].join(''), 'i');
+
+/** Whether a setting's addresses are something else than calls the container makes (see NOT_A_CALL). */
+export const notACall = (key: string): boolean => NOT_A_CALL.test(key);
+
+/**
  * The hosts an environment value names: a bare name (`db`), `host:port`, a comma-separated list of them
  * (`kafka1:9092,kafka2:9092`), a URL (`postgres://user:pw@db:5432/app`, `mongodb://a,b/x`, a `jdbc:` URL, a
  * gRPC target `dns:///orders:50051`), or a list of any of these in brackets (Kibana's

@@ -11,7 +11,7 @@ import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId, traefikHosts, traefikPaths } from './compose.js';
 import {
   authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
-  type HostMention, hostMentions, imageProtocol, imageRepository, imageTech, passwordSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
+  type HostMention, hostMentions, imageProtocol, imageRepository, imageTech, notACall, passwordSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
   withDebugger,
 } from './containers.js';
 import {
@@ -1510,7 +1510,7 @@ class KubernetesReader {
       const env = this.environment(w, c).map((e) => e.setting);
       for (const setting of env) {
         // A secret's value names no host, and must not travel on as one.
-        if (setting.value === undefined || isSecretSetting(setting.key)) continue;
+        if (setting.value === undefined || isSecretSetting(setting.key) || notACall(setting.key)) continue;
         const siblingPort = companionPort(env, setting.key);
         for (const m of hostMentions(setting.value, setting.key)) {
           if (own.has(m.host.toLowerCase())) continue;
@@ -1587,7 +1587,7 @@ class KubernetesReader {
         const value = joined?.[2] ?? (flag !== undefined && next !== undefined && !next.text.startsWith('-') ? next : undefined);
         if (flag !== undefined && value !== undefined) {
           const key = flag.replace(/[-.]/g, '_').toUpperCase();
-          if (!ADDRESS_FLAG.test(key) || isSecretSetting(key)) continue;
+          if (!ADDRESS_FLAG.test(key) || isSecretSetting(key) || notACall(key)) continue;
           out.push(typeof value === 'string' ? { key, value, line: word.line, flag: word.text.slice(0, word.text.indexOf('=')), where } : { key, value: value.text, line: value.line, flag: word.text, where });
         } else if (URL_WORD.test(word.text) && (i === 0 || !/^--?[A-Za-z]/.test(words[i - 1].text) || words[i - 1].text.includes('='))) {
           out.push({ key: '', value: word.text, line: word.line, where });

@@ -1,6 +1,7 @@
 // Settings whose names hold a secret word but whose values are addresses (`AZURE_KEY_VAULT_URL`, `OAUTH_TOKEN_URL`,
 // `--token-endpoint`): discover draws the calls they name, to a key vault or a token endpoint, as for any other
-// address. Settings that hold a secret (`API_KEY`, `JWT_SECRET`) still name no host, and their values go nowhere.
+// address. Settings that hold a secret (`API_KEY`, `JWT_SECRET`) still name no host, and their values go nowhere;
+// nor do addresses that are no calls: the service's own (`PUBLIC_URL`), its browsers' (`CORS_ORIGINS`, `REDIRECT_URIS`).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { discoverCompose } from '../../src/import/compose.js';
@@ -53,5 +54,24 @@ ${env}
     const r = discoverKubernetes(manifest, 'api.yaml');
     assert.ok(!hasErrors(r.diagnostics), formatDiagnostics(r.diagnostics));
     assert.deepEqual(flowSet(r.draft), [...CALLED, 'api -> sso.partner.com'].sort());
+  });
+
+  it('addresses that are no calls: the service\'s own, where it sends browsers, who may call it', () => {
+    const own = {
+      PUBLIC_URL: 'https://api.shop-store.io', NEXTAUTH_URL: 'https://shop-store.io', GF_SERVER_ROOT_URL: 'https://grafana.shop-store.io',
+      VIRTUAL_HOST: 'api.shop-store.io', HOSTNAME: 'api1.shop-store.io', FRONTEND_URL: 'https://www.shop-store.io',
+      OAUTH_CALLBACK_URL: 'https://api.shop-store.io/cb', REDIRECT_URIS: 'https://a.shop-store.io/cb https://b.shop-store.io/cb',
+      CORS_ALLOWED_ORIGINS: '["https://www.shop-store.io"]', ALLOWED_HOSTS: 'api.shop-store.io', CSRF_TRUSTED_ORIGINS: 'https://www.shop-store.io',
+      // Calls, for all the words they share with the others.
+      DB_HOSTNAME: 'orders-db.shop-store.io', PARTNER_API_URL: 'https://partner-api.io/v2',
+    };
+    const env = Object.entries(own).map(([k, v]) => `      ${k}: '${v}'`).join('\n');
+    const compose = discoverCompose(`services:\n  api:\n    image: acme/api:1\n    environment:\n${env}\n`, 'compose.yaml');
+    assert.deepEqual(flowSet(compose.draft), ['api -> orders-db.shop-store.io', 'api -> partner-api.io']);
+    const k8s = discoverKubernetes(k8sDeployment('api', 'acme/api:1', `          args: ["--public-url=https://api.shop-store.io", "--upstream-url=https://up.partner-api.io"]
+          env:
+${Object.entries(own).map(([k, v]) => `            - { name: ${k}, value: '${v}' }`).join('\n')}
+`), 'api.yaml');
+    assert.deepEqual(flowSet(k8s.draft), ['api -> orders-db.shop-store.io', 'api -> partner-api.io', 'api -> up.partner-api.io']);
   });
 });
