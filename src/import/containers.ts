@@ -205,16 +205,18 @@ const NAME_KEY = /(?:_DB|(?:^|_)(?:DATABASE|DBNAME|DB_NAME|USER|USERNAME|LOGIN|O
 /**
  * Settings whose addresses are no calls the container makes: its own public address (`PUBLIC_URL`, `SITE_URL`,
  * `APP_URL`, `NEXTAUTH_URL`, Grafana's `GF_SERVER_ROOT_URL`, `VIRTUAL_HOST`, `HOSTNAME`), where it sends browsers
- * (`FRONTEND_URL`, `OAUTH_CALLBACK_URL`, `REDIRECT_URIS`), and who may call it (`CORS_ORIGINS`, `ALLOWED_HOSTS`,
- * `CSRF_TRUSTED_ORIGINS`). Read as calls, they drew the service calling itself or its own users' browsers as
- * services outside.
+ * (`FRONTEND_URL`, `OAUTH_CALLBACK_URL`, `REDIRECT_URIS`), who may call it (`CORS_ORIGINS`, `ALLOWED_HOSTS`,
+ * `CSRF_TRUSTED_ORIGINS`), and the hosts it reaches without its proxy (`NO_PROXY`). Read as calls, they drew the
+ * service calling itself, its own users' browsers or every internal service.
  */
 const NOT_A_CALL = new RegExp([
   '^(?:HOSTNAME|DOMAIN|SERVER_NAME|ORIGIN)$',
   '|(?:^|_)(?:CORS(?:_[A-Z]+)*|(?:ALLOW|ALLOWED|TRUSTED)_(?:HOSTS?|ORIGINS?|DOMAINS?))$',
   '|(?:^|_)(?:REDIRECT|CALLBACK|RETURN)_UR[IL]S?$',
   '|(?:^|_)(?:PUBLIC|SITE|APP|EXTERNAL|ROOT|SELF|CANONICAL|FRONTEND|NEXTAUTH)_URL$',
-  '|(?:^|_)(?:VIRTUAL|LETSENCRYPT)_HOST$',
+  '|(?:^|_)(?:VIRTUAL|LETSENCRYPT)_HOST$|(?:^|_)(?:PUBLIC|EXTERNAL)_(?:HOST|HOSTNAME|DOMAIN)$',
+  // The hosts reached without the proxy: internal ones the service may or may not call.
+  '|(?:^|_)NO_PROXY$',
 ].join(''), 'i');
 
 /** Whether a setting's addresses are something else than calls the container makes (see NOT_A_CALL). */
