@@ -206,8 +206,9 @@ const NAME_KEY = /(?:_DB|(?:^|_)(?:DATABASE|DBNAME|DB_NAME|USER|USERNAME|LOGIN|O
  * Settings whose addresses are no calls the container makes: its own public address (`PUBLIC_URL`, `SITE_URL`,
  * `APP_URL`, `NEXTAUTH_URL`, Grafana's `GF_SERVER_ROOT_URL`, `VIRTUAL_HOST`, `HOSTNAME`), where it sends browsers
  * (`FRONTEND_URL`, `OAUTH_CALLBACK_URL`, `REDIRECT_URIS`), who may call it (`CORS_ORIGINS`, `ALLOWED_HOSTS`,
- * `CSRF_TRUSTED_ORIGINS`), and the hosts it reaches without its proxy (`NO_PROXY`). Read as calls, they drew the
- * service calling itself, its own users' browsers or every internal service.
+ * `CSRF_TRUSTED_ORIGINS`), the hosts it reaches without its proxy (`NO_PROXY`), and URIs that name rather than
+ * locate (`JWT_AUDIENCE`, `SAML_ENTITY_ID`). Read as calls, they drew the service calling itself, its own users'
+ * browsers or every internal service.
  */
 const NOT_A_CALL = new RegExp([
   '^(?:HOSTNAME|DOMAIN|SERVER_NAME|ORIGIN)$',
@@ -217,6 +218,8 @@ const NOT_A_CALL = new RegExp([
   '|(?:^|_)(?:VIRTUAL|LETSENCRYPT)_HOST$|(?:^|_)(?:PUBLIC|EXTERNAL)_(?:HOST|HOSTNAME|DOMAIN)$',
   // The hosts reached without the proxy: internal ones the service may or may not call.
   '|(?:^|_)NO_PROXY$',
+  // Names, not addresses: the audience a token is for (the service itself), a SAML entity.
+  '|(?:^|_)(?:AUDIENCE|ENTITY_ID)$',
 ].join(''), 'i');
 
 /** Whether a setting's addresses are something else than calls the container makes (see NOT_A_CALL). */

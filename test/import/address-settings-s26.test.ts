@@ -63,6 +63,7 @@ ${env}
       OAUTH_CALLBACK_URL: 'https://api.shop-store.io/cb', REDIRECT_URIS: 'https://a.shop-store.io/cb https://b.shop-store.io/cb',
       CORS_ALLOWED_ORIGINS: '["https://www.shop-store.io"]', ALLOWED_HOSTS: 'api.shop-store.io', CSRF_TRUSTED_ORIGINS: 'https://www.shop-store.io',
       EXTERNAL_HOSTNAME: 'api.shop-store.io', NO_PROXY: 'localhost,metrics.shop-store.io,.internal',
+      JWT_AUDIENCE: 'https://aud.shop-store.io', SAML_ENTITY_ID: 'https://sp.shop-store.io/saml',
       // Calls, for all the words they share with the others.
       DB_HOSTNAME: 'orders-db.shop-store.io', PARTNER_API_URL: 'https://partner-api.io/v2',
     };
