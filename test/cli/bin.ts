@@ -4,11 +4,11 @@
 // scripts/run-tests.mjs builds it once for the whole run and names it in THREATMAP_TEST_BIN; a test file run on
 // its own (`node --import tsx --test FILE`) builds one for itself, removed when its process ends.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 async function buildOwn(): Promise<string> {
-  const root = resolve(import.meta.dirname, '..', '..');
+  const root = fileURLToPath(new URL('../..', import.meta.url));
   // Two levels below the package root, as dist/cli: the CLI reads its version from ../../package.json.
   const parent = mkdtempSync(join(root, '.test-cli-'));
   process.once('exit', () => rmSync(parent, { recursive: true, force: true }));
