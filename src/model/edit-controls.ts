@@ -1,17 +1,25 @@
 // Adding and removing a control on an element, flow, endpoint or boundary, as a splice of the list that holds
 // it (created where there is none), in the file's own style. Pure.
 import { isAlias, isMap, isScalar, isSeq, type Document, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
+import { CONTROLS } from './catalog.js';
 import type { EditResult, EditTarget, ModelEdit } from './edit.js';
 import { addEntryToFlow, applySplices, canonical, checkedText, isJsonMap, type Json } from './edit-structure.js';
 import {
   column, contentEnd, detachAnchor, flowRefs, insertLines, keyText, lineStart, nextLineStart, pairOf, parse, rangeOf, rangeSplice, scalar, type Splice,
   type Style,
 } from './edit-text.js';
+import { CUSTOM_CONTROL_PATTERN } from './schema.js';
+import { didYouMean, SYNONYMS } from './suggest.js';
 
 export type ControlEdit = Extract<ModelEdit, { op: 'add-control' | 'remove-control' }>;
 
 export function controlEdit(text: string, edit: ControlEdit, style: Style): EditResult {
   if (typeof edit.control !== 'string' || edit.control.trim() === '' || /[\r\n]/.test(edit.control)) return { error: 'a control is a name on one line' };
+  // One the model does not know would leave a model that no longer loads; one already written may still be removed.
+  if (edit.op === 'add-control' && !Object.hasOwn(CONTROLS, edit.control) && !CUSTOM_CONTROL_PATTERN.test(edit.control)) {
+    const near = didYouMean(edit.control, Object.keys(CONTROLS), { synonyms: SYNONYMS.control });
+    return { error: `unknown control \`${edit.control}\`${near ? ` (${near})` : ''}: name one of the catalogue's, or one of your own as \`x-...\`` };
+  }
   const parsed = parse(text);
   if (typeof parsed === 'string') return { error: parsed };
   const own = ownList(text, parsed.doc, edit, style);

@@ -208,9 +208,9 @@ describe('applyModelEdit, other texts', () => {
     assert.deepEqual(load(out).elements[0].controls, ['waf']);
   });
 
-  it('quotes a control that plain YAML would read as something else', () => {
-    const out = edited(BLOCK, { op: 'add-control', target: { element: 'worker' }, control: 'x-a, b' });
-    assert.match(out, /controls: \["x-a, b"\]/);
+  it('refuses a control name that is no name (plain YAML would read it as two)', () => {
+    assert.deepEqual(applyModelEdit(BLOCK, { op: 'add-control', target: { element: 'worker' }, control: 'x-a, b' }),
+      { error: 'unknown control `x-a, b`: name one of the catalogue\'s, or one of your own as `x-...`' });
   });
 
   it('leaves the text as it is for a control already there, or one to remove that is not', () => {
@@ -246,6 +246,17 @@ describe('applyModelEdit, other texts', () => {
   it('refuses an entry that is not a map', () => {
     assert.deepEqual(applyModelEdit('elements:\n  api: node\n', { op: 'add-control', target: { element: 'api' }, control: 'waf' }),
       { error: 'element `api` is not written as a map; add its controls in the text' });
+  });
+
+  it('adds only controls the model knows, the catalogue\'s or one\'s own `x-`, and still removes one it does not', () => {
+    const text = 'threatmap: 1\nsystem: { name: N }\nelements:\n  api: { tech: node, controls: [rate-limit] }\n';
+    const add = (control: string) => applyModelEdit(text, { op: 'add-control', target: { element: 'api' }, control });
+    assert.deepEqual(add('rate-limting'), { error: 'unknown control `rate-limting` (did you mean `rate-limiting`?): name one of the catalogue\'s, or one of your own as `x-...`' });
+    const tls = add('tls');
+    assert.ok('error' in tls);
+    assert.match(tls.error, /^unknown control `tls` \(TLS is the flow's protocol/);
+    assert.equal(edited(text, { op: 'add-control', target: { element: 'api' }, control: 'x-pen-tested' }), text.replace('[rate-limit]', '[rate-limit, x-pen-tested]'));
+    assert.equal(edited(text, { op: 'remove-control', target: { element: 'api' }, control: 'rate-limit' }), text.replace(', controls: [rate-limit]', ''));
   });
 });
 
