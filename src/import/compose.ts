@@ -743,8 +743,9 @@ const storeRole = (identity: Identity | undefined): string | undefined =>
 
 /**
  * A `.env` variable holding a secret: its name says so (`DB_PASSWORD`, `JWT_SECRET`, `API_TOKEN`, not
- * `TOKEN_URL` or `PUBLIC_KEY`: see isSecretSetting), or its value is a connection string with a password. Only `environment:` entries take it, where a literal secret is checked and
- * masked; everywhere else it reads as unset, so that no note of the draft carries it.
+ * `TOKEN_URL` or `PUBLIC_KEY`: see isSecretSetting), or its value is a connection string with a password. Only
+ * `environment:` entries take it, where a literal secret is checked and masked; everywhere else it reads as unset,
+ * so that no note of the draft carries it.
  */
 const holdsSecret = (name: string, v: ProjectVariable): boolean =>
   isSecretSetting(name) || literalSecretSetting({ key: name, value: v.value, line: v.line }) !== undefined;

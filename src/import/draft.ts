@@ -324,11 +324,11 @@ export function addBoundary(draft: Draft, boundary: DraftBoundary): DraftBoundar
 }
 
 /**
- * A draft list's items by a key, the first in list order for each, kept beside the list (by the array: a list
+ * A list's items by a key, the first in list order for each, kept beside the list (by the array: a list
  * replaced by a filtered copy is indexed anew, and one whose length changed behind the index's back is indexed
  * again). Finding elements and flows by scanning made drafts of thousands of services quadratic.
  */
-class ListIndex<T> {
+export class ListIndex<T> {
   private readonly indexes = new WeakMap<T[], { byKey: Map<string, T>; count: number }>();
 
   constructor(private readonly keyOf: (item: T) => string) {}

@@ -16,7 +16,7 @@ import {
 } from './containers.js';
 import {
   addBoundary, addElement, addEvidence, addFacts, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftElement, type DraftEndpoint, type DraftFact,
-  emptyDraft, type FlowEvidence, type HostReference, type Identity, kindOf, namesAFile, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
+  emptyDraft, type FlowEvidence, type HostReference, type Identity, kindOf, ListIndex, namesAFile, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 
 export { checkLine, type DraftCheck };
@@ -887,23 +887,11 @@ class KubernetesReader {
   }
 
   /** The first Service of these manifests with this name in this namespace (indexed: Ingresses name thousands of them). */
-  private serviceIndex: { count: number; byName: Map<string, ObjectRef> } | undefined;
-
-  private serviceNamed(name: string, namespace: string): ObjectRef | undefined {
-    if (this.serviceIndex?.count !== this.services.length) {
-      const byName = new Map<string, ObjectRef>();
-      for (const service of this.services) {
-        const key = `${service.namespace}/${service.name}`;
-        if (!byName.has(key)) byName.set(key, service);
-      }
-      this.serviceIndex = { count: this.services.length, byName };
-    }
-    return this.serviceIndex.byName.get(`${namespace}/${name}`);
-  }
+  private readonly servicesByName = new ListIndex<ObjectRef>((s) => `${s.namespace}/${s.name}`);
 
   /** The workloads a Service of these manifests selects, by its name and namespace; none for a Service not here or without a selector. */
   private behindService(name: string, namespace: string): Workload[] {
-    const target = this.serviceNamed(name, namespace);
+    const target = this.servicesByName.find(this.services, `${namespace}/${name}`);
     const selector = target ? this.stringMap(target.src, this.at(target.src, target.fields, ['spec', 'selector']), 'a map of labels') : new Map<string, string>();
     return target && selector.size ? this.selected(target, selector) : [];
   }
