@@ -1,7 +1,8 @@
 // Runs every test/**/*.test.ts with node's test runner. Node 20 runs zero tests when given no files
 // (and exits 0), so the files are listed explicitly and an empty list is a failure.
 // The CLI the tests start is bundled once here for all test files (see test/cli/bin.ts).
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { constants } from 'node:os';
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { bundleCli } from './bundle.mjs';
@@ -27,11 +28,23 @@ const parent = mkdtempSync(join(resolve('.'), '.test-cli-'));
 let status = 1;
 try {
   await bundleCli(join(parent, 'cli'));
-  const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
     stdio: 'inherit',
     env: { ...process.env, THREATMAP_TEST_BIN: join(parent, 'cli', 'threatmap.js') },
   });
-  status = result.status ?? 1;
+  // A run stopped by a signal (a CI timeout, a closed terminal) would otherwise leave the bundle folder behind:
+  // the signal goes on to the tests, and the folder goes once they have stopped.
+  let stoppedBy;
+  const forward = (signal) => {
+    stoppedBy ??= signal;
+    child.kill(signal);
+  };
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const signal of signals) process.on(signal, forward);
+  const [code, signal] = await new Promise((done) => child.on('close', (c, s) => done([c, s])));
+  for (const s of signals) process.off(s, forward);
+  const byName = stoppedBy ?? signal;
+  status = byName ? 128 + constants.signals[byName] : (code ?? 1);
 } finally {
   rmSync(parent, { recursive: true, force: true });
 }
