@@ -170,6 +170,8 @@ const PORT_PROTOCOLS: Record<number, string> = {
   // EMQX's dashboard, which a published port of the broker usually is besides 1883.
   18083: 'http',
   27017: 'mongodb',
+  4317: 'grpc',
+  14250: 'grpc',
   50051: 'grpc',
 };
 
@@ -194,6 +196,18 @@ export interface ConnectionFacts {
   targetPort?: number;
 }
 
+/**
+ * Ports that only gRPC listens on: OTLP's gRPC receiver (4317, IANA), Jaeger's collector (14250), and the
+ * de-facto 50051. Clients of OpenTelemetry and .NET's GrpcChannel write them as `http://` or `https://` URLs,
+ * the scheme saying only whether TLS is on.
+ */
+const GRPC_PORTS = new Set([4317, 14250, 50051]);
+
+function overHttpScheme(protocol: string, port: number | undefined): string {
+  if (port === undefined || !GRPC_PORTS.has(port)) return protocol;
+  return protocol === 'http' ? 'grpc' : protocol === 'https' ? 'grpcs' : protocol;
+}
+
 /** `tcp://db:5432` says less than the target being PostgreSQL does. */
 const TRANSPORTS = new Set(['tcp', 'udp']);
 
@@ -209,7 +223,7 @@ export function guessProtocol(facts: ConnectionFacts, targetTech: string | undef
   }
   const fromScheme = facts.scheme === undefined ? undefined : schemeProtocol(facts.scheme);
   if (fromScheme !== undefined && !TRANSPORTS.has(fromScheme)) {
-    return { protocol: withTlsFromQuery(fromScheme, facts.query ?? ''), certainty: Certainty.Stated };
+    return { protocol: overHttpScheme(withTlsFromQuery(fromScheme, facts.query ?? ''), facts.targetPort), certainty: Certainty.Stated };
   }
   const fromPort = (targetTech !== undefined && facts.targetPort !== undefined ? lookup(TECH_PORTS, targetTech)?.[facts.targetPort] : undefined) ?? portProtocol(facts.targetPort);
   if (fromPort !== undefined) return { protocol: fromPort, certainty: Certainty.Port };
