@@ -205,7 +205,8 @@ const NAME_KEY = /(?:_DB|(?:^|_)(?:DATABASE|DBNAME|DB_NAME|USER|USERNAME|LOGIN|O
 /**
  * Settings whose addresses are no calls the container makes: its own public address (`PUBLIC_URL`, `SITE_URL`,
  * `APP_URL`, `NEXTAUTH_URL`, Grafana's `GF_SERVER_ROOT_URL`, `VIRTUAL_HOST`, `HOSTNAME`), where it sends browsers
- * (`FRONTEND_URL`, `OAUTH_CALLBACK_URL`, `REDIRECT_URIS`), who may call it (`CORS_ORIGINS`, `ALLOWED_HOSTS`,
+ * (`FRONTEND_URL`, `CLIENT_URL`, `OAUTH_CALLBACK_URL`, `REDIRECT_URIS`), links it shows people (`LOGO_URL`,
+ * `DOCS_URL`, `PRIVACY_POLICY_URL`), who may call it (`CORS_ORIGINS`, `ALLOWED_HOSTS`,
  * `CSRF_TRUSTED_ORIGINS`), the hosts it reaches without its proxy (`NO_PROXY`), and URIs that name rather than
  * locate (`JWT_AUDIENCE`, `SAML_ENTITY_ID`). Read as calls, they drew the service calling itself, its own users'
  * browsers or every internal service.
@@ -214,7 +215,9 @@ const NOT_A_CALL = new RegExp([
   '^(?:HOSTNAME|DOMAIN|SERVER_NAME|ORIGIN)$',
   '|(?:^|_)(?:CORS(?:_[A-Z]+)*|(?:ALLOW|ALLOWED|TRUSTED)_(?:HOSTS?|ORIGINS?|DOMAINS?))$',
   '|(?:^|_)(?:REDIRECT|CALLBACK|RETURN)_UR[IL]S?$',
-  '|(?:^|_)(?:PUBLIC|SITE|APP|EXTERNAL|ROOT|SELF|CANONICAL|FRONTEND|NEXTAUTH)_URL$',
+  '|(?:^|_)(?:PUBLIC|SITE|APP|EXTERNAL|ROOT|SELF|CANONICAL|FRONTEND|NEXTAUTH|WEB|WEBAPP|CLIENT)_URL$',
+  // Links the service shows or mails to people, fetched by their browsers if at all.
+  '|(?:^|_)(?:LOGO|ICON|FAVICON|DOCS|DOCUMENTATION|HELP|SUPPORT|TERMS|TOS|PRIVACY(?:_POLICY)?|HOMEPAGE|STATUS_PAGE|CONTACT|FEEDBACK)_URL$',
   '|(?:^|_)(?:VIRTUAL|LETSENCRYPT)_HOST$|(?:^|_)(?:PUBLIC|EXTERNAL)_(?:HOST|HOSTNAME|DOMAIN)$',
   // The hosts reached without the proxy: internal ones the service may or may not call.
   '|(?:^|_)NO_PROXY$',

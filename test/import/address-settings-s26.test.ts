@@ -64,16 +64,18 @@ ${env}
       CORS_ALLOWED_ORIGINS: '["https://www.shop-store.io"]', ALLOWED_HOSTS: 'api.shop-store.io', CSRF_TRUSTED_ORIGINS: 'https://www.shop-store.io',
       EXTERNAL_HOSTNAME: 'api.shop-store.io', NO_PROXY: 'localhost,metrics.shop-store.io,.internal',
       JWT_AUDIENCE: 'https://aud.shop-store.io', SAML_ENTITY_ID: 'https://sp.shop-store.io/saml',
+      CLIENT_URL: 'http://web:3000', WEB_URL: 'https://www.shop-store.io', LOGO_URL: 'https://cdn.shop-store.io/logo.png',
+      DOCS_URL: 'https://docs.shop-store.io', PRIVACY_POLICY_URL: 'https://legal.shop-store.io/privacy', SUPPORT_URL: 'https://help.shop-store.io',
       // Calls, for all the words they share with the others.
-      DB_HOSTNAME: 'orders-db.shop-store.io', PARTNER_API_URL: 'https://partner-api.io/v2',
+      DB_HOSTNAME: 'orders-db.shop-store.io', PARTNER_API_URL: 'https://partner-api.io/v2', DOCS_API_URL: 'https://docs-api.io',
     };
     const env = Object.entries(own).map(([k, v]) => `      ${k}: '${v}'`).join('\n');
     const compose = discoverCompose(`services:\n  api:\n    image: acme/api:1\n    environment:\n${env}\n`, 'compose.yaml');
-    assert.deepEqual(flowSet(compose.draft), ['api -> orders-db.shop-store.io', 'api -> partner-api.io']);
+    assert.deepEqual(flowSet(compose.draft), ['api -> docs-api.io', 'api -> orders-db.shop-store.io', 'api -> partner-api.io']);
     const k8s = discoverKubernetes(k8sDeployment('api', 'acme/api:1', `          args: ["--public-url=https://api.shop-store.io", "--upstream-url=https://up.partner-api.io"]
           env:
 ${Object.entries(own).map(([k, v]) => `            - { name: ${k}, value: '${v}' }`).join('\n')}
 `), 'api.yaml');
-    assert.deepEqual(flowSet(k8s.draft), ['api -> orders-db.shop-store.io', 'api -> partner-api.io', 'api -> up.partner-api.io']);
+    assert.deepEqual(flowSet(k8s.draft), ['api -> docs-api.io', 'api -> orders-db.shop-store.io', 'api -> partner-api.io', 'api -> up.partner-api.io']);
   });
 });
