@@ -585,7 +585,13 @@ class KubernetesReader {
     // Services' own names: made once, after every Service gave its workloads their names.
     const serviceNames = new Set(this.workloads.flatMap((x) => x.aliases.map((a) => a.toLowerCase())));
     const shortNames = new Set(this.services.map((x) => x.name.toLowerCase()));
-    for (const w of this.workloads) this.addReferences(w, serviceNames, shortNames);
+    const statefulSets = new Map<string, Workload[]>();
+    for (const w of this.workloads) {
+      if (w.obj.kind !== 'StatefulSet') continue;
+      const name = w.obj.name.toLowerCase();
+      statefulSets.set(name, [...(statefulSets.get(name) ?? []), w]);
+    }
+    for (const w of this.workloads) this.addReferences(w, serviceNames, shortNames, statefulSets);
     this.addExternalNames();
     resolveReferences(this.draft);
     // After the settings' flows are drawn: the cluster's other pods stand in only for callers no file names.
@@ -814,13 +820,15 @@ class KubernetesReader {
       this.omit(service, `a Service selecting ${wanted}, which no workload in these manifests matches`, 'discover the folder that holds its workload too');
       return;
     }
-    this.selecting.push({ service, type, targets });
+    // A headless Service (`clusterIP: None`) is a ClusterIP one to Kubernetes, but the reviewer reads "headless".
+    const shown = type === 'ClusterIP' && this.text(src, spec.get('clusterIP')) === 'None' ? 'headless' : type;
+    this.selecting.push({ service, type: shown, targets });
     // Cluster DNS: `name` within the namespace, then ever longer names from anywhere in the cluster.
     const { name, namespace } = service;
     const names = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
     for (const w of targets) {
       for (const n of names) if (!w.aliases.includes(n)) w.aliases.push(n);
-      w.services.push(this.provenance(service, service.offset, `Service ${name} (${type})`));
+      w.services.push(this.provenance(service, service.offset, `Service ${name} (${shown})`));
     }
     const externalIPs = this.items(src, spec.get('externalIPs'), 'a list of addresses').map((e) => this.text(src, e)).filter((t) => t !== undefined);
     const publishedBy = type === 'NodePort' || type === 'LoadBalancer' ? type : externalIPs.length ? 'externalIPs' : undefined;
@@ -1487,13 +1495,14 @@ class KubernetesReader {
   }
 
   /** Hosts named in any container's environment; they become flows once matched to a Service's workload. */
-  private addReferences(w: Workload, serviceNames: ReadonlySet<string>, shortNames: ReadonlySet<string>): void {
+  private addReferences(w: Workload, serviceNames: ReadonlySet<string>, shortNames: ReadonlySet<string>, statefulSets: ReadonlyMap<string, readonly Workload[]>): void {
     const own = new Set([w.id, w.obj.name, ...w.aliases].map((n) => n.toLowerCase()));
     // Cluster DNS reads a one-label name in the pod's own namespace: `db` from `shop` is `db.shop`, never the
     // `db` of another namespace. A name no Service of these manifests has stays as written (it may be a
     // compose service read with them, or a host outside).
-    const scoped = (host: string): string =>
+    const inNamespace = (host: string): string =>
       !host.includes('.') && shortNames.has(host.toLowerCase()) ? `${host}.${w.obj.namespace}` : host;
+    const scoped = (host: string): string => inNamespace(statefulPodService(host, statefulSets, inNamespace) ?? host);
     for (const c of w.containers) {
       const env = this.environment(w, c).map((e) => e.setting);
       for (const setting of env) {
@@ -1607,6 +1616,21 @@ const ADDRESS_FLAG = /(?:^|_)(?:HOST|HOSTNAME|URL|URI|ADDR|ADDRESS|ENDPOINT|SERV
 /** A word that is a URL with a host (`postgres://db:5432/app`, `http://api`). */
 const URL_WORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/]/;
 
+
+/**
+ * The Service a StatefulSet pod's own address goes through: `kafka-0.kafka-headless.messaging.svc.cluster.local`
+ * is pod 0 of StatefulSet kafka under its headless Service, so the call is to that workload. Undefined for any
+ * other name, among them a numbered name under a Service that does not select a StatefulSet of that name.
+ */
+function statefulPodService(host: string, statefulSets: ReadonlyMap<string, readonly Workload[]>, inNamespace: (host: string) => string): string | undefined {
+  const dot = host.indexOf('.');
+  const pod = dot > 0 ? /^(.+)-\d+$/.exec(host.slice(0, dot)) : null;
+  if (pod === null) return undefined;
+  const service = host.slice(dot + 1);
+  const wanted = inNamespace(service).toLowerCase();
+  const selected = statefulSets.get(pod[1].toLowerCase())?.some((w) => w.aliases.some((a) => a.toLowerCase() === wanted));
+  return selected ? service : undefined;
+}
 
 /**
  * Whether a host a pod names may be on the internet rather than in the cluster. Cluster DNS tries every name of
