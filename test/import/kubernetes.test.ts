@@ -92,7 +92,7 @@ describe('discoverKubernetes: Services', () => {
   it('a Service selects workloads by the labels of their pod template, across files', () => {
     const { draft } = shop();
     assert.deepEqual(element(draft, 'db').aliases, ['db.shop', 'db.shop.svc', 'db.shop.svc.cluster.local']);
-    assert.match(element(draft, 'db').provenance[1].note ?? '', /Service db \(ClusterIP\)/);
+    assert.match(element(draft, 'db').provenance[1].note ?? '', /Service db \(headless\)/);
     // A Service matching nothing is left out with a reason.
     assert.deepEqual(draft.omitted.map((o) => [o.key, o.provenance.file, o.provenance.line]), [['metrics', 'data.yaml', 83]]);
     // Read alone, the Service file draws nothing and says why.
