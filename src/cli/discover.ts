@@ -6,7 +6,7 @@ import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } fr
 import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
 import { type BuiltService, type ComposeOptions, discoverCompose, type ComposeResult, TRAEFIK_FORMAT } from '../import/compose.js';
 import { describeFindings } from '../import/dependencies.js';
-import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, mergeDrafts, NETWORK_CLIENTS, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
+import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, type HostReference, isPlaceholderHost, mergeDrafts, namesAnAddress, NETWORK_CLIENTS, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { type HelmResult, renderHelmChart } from '../import/helm.js';
 import { CLUSTER_WORKLOADS, discoverKubernetesFiles, KUBERNETES_API, type KubernetesResult } from '../import/kubernetes.js';
 import { discoverOpenApi, type ForwardedShare, type OpenApiResult, placeApi, type Placement } from '../import/openapi.js';
@@ -727,6 +727,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
   for (const ref of draft.references) {
     if (ref.explicit) lines.push(`  ${ref.from} ${ref.evidence.provenance.note ?? 'names'} ${ref.host}, which no compose file defines (${show(ref.evidence.provenance.file)}:${ref.evidence.provenance.line})`);
   }
+  lines.push(...unknownHostLines(draft.references, ids, show));
   // What the files state and the model cannot hold (a literal secret, a long-lived admin key): the reviewer acts on it.
   for (const c of [...results.flatMap((r) => r.checks), ...kubernetes?.checks ?? [], ...terraform?.checks ?? []]) lines.push(`  check: ${c.message} (${show(c.file)}:${c.line})`);
   for (const w of warnings) lines.push(`  check: ${w.message} (${whereFound(draft, w, show) ?? (output ? `${output}:${w.line}` : `line ${w.line} of the model`)})`);
@@ -736,6 +737,27 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     : '  next: save it (-o threatmap.yaml), review it, then run: threatmap analyze threatmap.yaml');
   return `${lines.join('\n')}\n`;
 }
+
+/**
+ * Addresses in settings that name no service of the files read and no host on the internet (`DATABASE_URL` naming
+ * `notes-postgresql`, a chart dependency not vendored, a Service in manifests not read): the draft draws no flow
+ * to them, and without a line here the call would vanish unnoticed. Loopback names are the service itself, and
+ * documentation placeholders (`smtp.example.com`) no service at all.
+ */
+function unknownHostLines(references: readonly HostReference[], ids: ReadonlyMap<string, string>, show: (file: string) => string): string[] {
+  const byHost = new Map<string, HostReference[]>();
+  for (const ref of references) {
+    if (ref.explicit || !namesAnAddress(ref) || LOOPBACK.test(ref.host) || isPlaceholderHost(ref.host)) continue;
+    const host = ref.host.toLowerCase();
+    byHost.set(host, [...(byHost.get(host) ?? []), ref]);
+  }
+  return [...byHost].sort(([a], [b]) => a.localeCompare(b)).map(([host, refs]) => {
+    const where = refs.map((r) => `${ids.get(r.from) ?? r.from} ${r.evidence.provenance.note ?? 'names it'} (${show(r.evidence.provenance.file)}:${r.evidence.provenance.line})`);
+    return `  not in these files: ${host}, named by ${where.join(', ')}: no flow drawn; discover it with the files that define it, or add it to the model`;
+  });
+}
+
+const LOOPBACK = /^(?:localhost|localhost\.localdomain|ip6-localhost|host\.docker\.internal|0\.0\.0\.0)$/i;
 
 /**
  * Each --var with the number of --var-file options before it on the command line: Terraform applies -var and

@@ -536,8 +536,13 @@ export function resolveReferences(draft: Draft): void {
 const PRIVATE_NAME = /(?:^|\.)(?:localhost|local|internal|svc|cluster\.local|lan|home\.arpa|localdomain|intranet|corp|test|invalid|example)$/i;
 /** Documentation placeholders: `db.example.com` is no service anyone calls. */
 const PLACEHOLDER_NAME = /(?:^|\.)example\.(?:com|org|net)$/i;
+export const isPlaceholderHost = (host: string): boolean => PLACEHOLDER_NAME.test(host);
 /** Variable names that hold an address, so that a bare value there is a host rather than some other word with a dot. */
 const ADDRESS_SETTING = /(?:HOST|URL|URI|ENDPOINT|ADDR)/i;
+
+/** A reference that names an address for sure: a URL, or a value of a setting named for one (`DB_HOST=db`). */
+export const namesAnAddress = (ref: HostReference): boolean =>
+  ref.evidence.scheme !== undefined || (ref.setting !== undefined && ADDRESS_SETTING.test(ref.setting));
 
 /** A DNS name on the internet, as far as its form says: dotted, ending in a top-level domain, none of the private or placeholder ones. */
 export function isPublicHostName(host: string): boolean {
@@ -630,8 +635,7 @@ export function addOutsideServices(draft: Draft, mayBeOutside: (ref: HostReferen
   const added: DraftElement[] = [];
   const pending: HostReference[] = [];
   for (const ref of draft.references) {
-    const named = ref.evidence.scheme !== undefined || (ref.setting !== undefined && ADDRESS_SETTING.test(ref.setting));
-    if (ref.explicit || !named || !isPublicHostName(ref.host) || !mayBeOutside(ref)) {
+    if (ref.explicit || !namesAnAddress(ref) || !isPublicHostName(ref.host) || !mayBeOutside(ref)) {
       pending.push(ref);
       continue;
     }
