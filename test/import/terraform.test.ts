@@ -70,8 +70,9 @@ describe('discover: Terraform', () => {
       'clients -> cdn: https',
       // Port 80 only redirects to HTTPS: no flow of its own.
       'clients -> public-lb: https:443',
-      'mailer -> orders-queue: cloud-api',
       'mailer -> receipts: cloud-api',
+      // The event source: the messages go from the queue to the function Lambda polls it for.
+      'orders-queue -> mailer: cloud-api',
       'public-lb -> api: http:3000',
       'worker -> orders-db: postgres (password)',
     ]);

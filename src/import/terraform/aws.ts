@@ -250,20 +250,20 @@ function apiEndpoints(tf: TerraformReader, api: Resource): DraftEndpoint[] {
 
 /** Subscriptions and event sources: who delivers to or polls whom. */
 export function eventFlows(tf: TerraformReader): void {
-  const link = (r: Resource, fromAttr: string, toAttr: string, note: string, reverse = false) => {
+  const link = (r: Resource, fromAttr: string, toAttr: string, note: string) => {
     for (const a of tf.targetsOf(r, fromAttr)) {
       for (const b of tf.targetsOf(r, toAttr)) {
         const from = tf.elementOf.get(a.key);
         const to = tf.elementOf.get(b.key);
         if (from === undefined || to === undefined) continue;
-        if (reverse) tf.flow(to, from, { provenance: { file: r.file, line: r.line, note } });
-        else tf.flow(from, to, { provenance: { file: r.file, line: r.line, note } });
+        tf.flow(from, to, { provenance: { file: r.file, line: r.line, note } });
       }
     }
   };
   for (const s of tf.ofType('aws_sns_topic_subscription')) link(s, 'topic_arn', 'endpoint', `subscription ${s.address}`);
-  // The function polls its source (a queue, a stream): the flow goes from the function.
-  for (const m of tf.ofType('aws_lambda_event_source_mapping')) link(m, 'event_source_arn', 'function_name', `event source ${m.address}`, true);
+  // Lambda polls the queue or stream for the function, but the model draws a broker's flows the way the messages go
+  // (source -> function), as broker-without-consumers asks: drawn from the function, the queue had no consumer.
+  for (const m of tf.ofType('aws_lambda_event_source_mapping')) link(m, 'event_source_arn', 'function_name', `event source ${m.address}`);
   for (const n of tf.ofType('aws_s3_bucket_notification')) {
     link(n, 'bucket', 'lambda_function_arn', `notification ${n.address}`);
     link(n, 'bucket', 'queue_arn', `notification ${n.address}`);
