@@ -28,6 +28,14 @@ describe('nosql-injection: advice per query language', () => {
     assert.match(mitigationOf('elasticsearch'), /query_string/);
   });
 
+  it('InfluxDB: bound Flux/InfluxQL parameters and escaped line protocol, no operator objects', () => {
+    const text = mitigationOf('influxdb');
+    assert.match(text, /bound parameters/);
+    assert.match(text, /line protocol/);
+    assert.doesNotMatch(text, /\$ne|\$where/);
+    assert.equal(mitigationOf('influxdb', 'mongodb'), nosqlInjection.mitigation);
+  });
+
   it('MongoDB and mixed targets keep the rule\'s text', () => {
     assert.equal(mitigationOf('mongodb'), nosqlInjection.mitigation);
     assert.equal(mitigationOf('dynamodb', 'mongodb'), nosqlInjection.mitigation);

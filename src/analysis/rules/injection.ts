@@ -189,11 +189,15 @@ function downstreamInjection(spec: {
 /**
  * Advice in the query language of the stores reached, when they all speak one the generic text does not fit:
  * DynamoDB keeps values apart from expressions unless code concatenates them (PartiQL, expression strings), and a
- * search engine is injected through query strings and scripts, not MongoDB's operator objects.
+ * search engine is injected through query strings and scripts, not MongoDB's operator objects; InfluxDB through
+ * Flux or InfluxQL text and the line protocol's unescaped separators.
  */
 function nosqlAdvice(targets: readonly Element[]): string | undefined {
   if (targets.every((t) => t.tech === 'dynamodb')) {
     return 'Keep every value in ExpressionAttributeValues (and names in ExpressionAttributeNames), never concatenate input into key condition, filter, update or PartiQL statements, validate input types against a schema (API Gateway request validation or in the function), and scope each function\'s IAM policy to the items it needs (dynamodb:LeadingKeys).';
+  }
+  if (targets.every((t) => t.tech === 'influxdb')) {
+    return 'Pass input to Flux and InfluxQL as bound parameters (the `params` of the query API), never concatenate it into query text, escape commas, spaces and equals signs in tag keys, tag values and field keys written in line protocol, allow-list measurement, tag and field names taken from input, and give the application a token scoped to its buckets (read or write).';
   }
   if (targets.every((t) => t.type === 'search-index')) {
     return 'Build queries with the query DSL and typed parameters, never pass input to `query_string` or script queries, validate and allow-list fields and sort keys, disable or sandbox scripting, and give the application a role limited to its indexes.';
