@@ -182,7 +182,7 @@ describe('second-round findings on injection, browsers and request integrity', (
 
   it('give the price example only where prices or money are at stake (client-controlled-value)', () => {
     assert.equal(ccv().get('api:POST /profile'), 'POST /profile on api takes Account role from the client; a user can change it in transit with an intercepting proxy.');
-    assert.ok(ccv(', type: financial').get('api:POST /profile')?.endsWith('with an intercepting proxy (e.g. pay less than the price).'));
+    assert.ok(ccv(', type: financial').get('api:POST /profile')?.endsWith('with an intercepting proxy (e.g. an amount over their limit, or from an account that is not theirs).'));
   });
 
   it('take hmac or mutual TLS on every flow into a webhook as authenticating its sender (unsigned-webhook, webhook-replay)', () => {

@@ -162,10 +162,15 @@ describe('client-controlled-value words the value at hand (session 15)', () => {
     assert.match(t.mitigation, /server-side limits/);
   });
 
-  it('keeps prices and totals for money', () => {
+  it('keeps prices and totals for money, with the example that fits the value', () => {
     const [t] = threatsOf(api('{ name: Refund amount, type: financial, integrity: high }'), 'client-controlled-value');
     assert.match(t.mitigation, /look prices and totals up/);
-    assert.match(t.description, /pay less than the price/);
+    assert.match(t.description, /refund more than was paid/);
+    const [transfer] = threatsOf(api('{ name: Payment instructions, type: payment, integrity: high }'), 'client-controlled-value');
+    assert.match(transfer.description, /an amount over their limit, or from an account that is not theirs/);
+    assert.doesNotMatch(transfer.description, /price/);
+    const [cart] = threatsOf(api('{ name: Cart totals, type: financial, integrity: high }'), 'client-controlled-value');
+    assert.match(cart.description, /pay less than the price/);
   });
 
   it('speaks of who steers the callers, not of a proxy, when only other components reach the endpoint', () => {

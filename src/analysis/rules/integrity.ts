@@ -80,7 +80,7 @@ export const clientControlledValue: EndpointRule = {
     const who = ep.auth === 'none' || USER_CREDENTIALS.has(ep.auth) ? 'a user' : `a caller holding the ${ep.auth} credential`;
     // Prices only where prices or money are at stake: a thermostat's setpoint is checked against limits.
     const priced = critical.some((a) => PRICED.has(a.type ?? ''));
-    const example = priced && exposure === 'internet' ? ' (e.g. pay less than the price)' : '';
+    const example = priced && exposure === 'internet' ? moneyExample(critical) : '';
     const pronoun = isOrAre(critical) === 'are' ? 'them' : 'it';
     // Reached only through other components, the value comes from whatever steers those callers, not from a proxy.
     const how = exposure === 'internet'
@@ -106,6 +106,23 @@ export const clientControlledValue: EndpointRule = {
     }));
   },
 };
+
+/**
+ * What tampering buys, in the words of the value at stake: a price is the server's to set, a status its to record,
+ * a refund bounded by what was paid; an amount the user chooses (a transfer, a payout) is theirs to write, and its
+ * tampering is a sum over their limit or from an account not theirs. The first row whose words an asset has wins.
+ */
+const MONEY_EXAMPLES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/price|total|discount|fee|cart|order|checkout|invoice|quote/i, 'pay less than the price'],
+  [/status|state/i, 'mark an unpaid payment as paid'],
+  [/refund/i, 'refund more than was paid'],
+];
+
+function moneyExample(assets: readonly Asset[]): string {
+  if (assets.some((a) => a.type === 'pricing')) return ' (e.g. pay less than the price)';
+  for (const [words, example] of MONEY_EXAMPLES) if (assets.some((a) => words.test(`${a.id} ${a.name}`))) return ` (e.g. ${example})`;
+  return ' (e.g. an amount over their limit, or from an account that is not theirs)';
+}
 
 const PRICED_MITIGATION =
   'Never trust client-supplied prices, totals or amounts: look prices and totals up or recompute them on the server, check amounts against what the caller may spend or refund, and sign or MAC any value that must round-trip.';
