@@ -112,10 +112,14 @@ function findFeeds(ctx: AnalysisContext): Int32Array {
   return parent;
 }
 
-/** A store an element reads that holds data from an untrusted zone: the store, where the data comes from, and the hops between. */
+/**
+ * Where an element gets data from an untrusted zone: a store it reads, or a process of ours it calls for data
+ * (a back office reading customers' records through the accounts API); where the data comes in; the hops between.
+ */
 interface UntrustedFeed {
-  store: Element;
-  /** Where the data comes in: a writer in an untrusted zone or a process the internet reaches (the store itself when it sits in such a zone). */
+  /** The store read, or the process called. */
+  holder: Element;
+  /** Where the data comes in: a writer in an untrusted zone or a process the internet reaches (the holder itself when it is one). */
   origin: Element;
   /** The stores and processes that pass the data on between the two, from the origin on. */
   via: Element[];
@@ -123,19 +127,28 @@ interface UntrustedFeed {
 
 /**
  * The first (in id order) store linked to the element by a flow either way that the internet or an untrusted
- * zone feeds, by a route that does not pass through the element itself.
+ * zone feeds, by a route that does not pass through the element itself; with no such store, the first process
+ * the element calls with data that is so fed (the data it asks for comes back from what the public wrote).
  */
 function untrustedFeed(ctx: AnalysisContext, element: Element): UntrustedFeed | undefined {
+  const { graph } = ctx;
+  const stores = [...graph.outFlows(element.id), ...graph.inFlows(element.id)].map((f) => graph.elements.get(f.from === element.id ? f.to : f.from))
+    .filter((e): e is Element => e !== undefined && e.kind === 'store');
+  const called = graph.outFlows(element.id).filter((f) => f.data.length > 0).map((f) => graph.elements.get(f.to))
+    .filter((e): e is Element => e !== undefined && e.kind === 'process' && e.id !== element.id);
+  return firstFeed(ctx, element, stores) ?? firstFeed(ctx, element, called);
+}
+
+function firstFeed(ctx: AnalysisContext, element: Element, holders: readonly Element[]): UntrustedFeed | undefined {
   const { graph } = ctx;
   const parent = fedFrom(ctx);
   const self = graph.positionOf(element.id);
   let best: UntrustedFeed | undefined;
-  for (const f of [...graph.outFlows(element.id), ...graph.inFlows(element.id)]) {
-    const other = graph.elements.get(f.from === element.id ? f.to : f.from);
-    if (other === undefined || other.kind !== 'store' || (best !== undefined && best.store.id.localeCompare(other.id, 'en') <= 0)) continue;
-    let at = graph.positionOf(other.id);
+  for (const holder of holders) {
+    if (best !== undefined && best.holder.id.localeCompare(holder.id, 'en') <= 0) continue;
+    let at = graph.positionOf(holder.id);
     if (at < 0 || parent[at] === -1) continue;
-    // Back from the store to where the data comes in (a store in an untrusted zone is its own source).
+    // Back from the holder to where the data comes in (a holder in an untrusted zone or the internet reaches is its own source).
     const chain: Element[] = [];
     let through = false;
     while (parent[at] !== at && chain.length <= FEED_HOPS) {
@@ -147,7 +160,7 @@ function untrustedFeed(ctx: AnalysisContext, element: Element): UntrustedFeed | 
       chain.push(graph.model.elements[at]);
     }
     if (through) continue;
-    best = chain.length === 0 ? { store: other, origin: other, via: [] } : { store: other, origin: chain[chain.length - 1], via: chain.slice(0, -1).reverse() };
+    best = chain.length === 0 ? { holder, origin: holder, via: [] } : { holder, origin: chain[chain.length - 1], via: chain.slice(0, -1).reverse() };
   }
   return best;
 }
@@ -158,11 +171,19 @@ function originWhere(ctx: AnalysisContext, origin: Element): string {
   return ctx.exposure(origin.id) === 'internet' ? 'which the internet reaches' : 'which the internet reaches through other components';
 }
 
-/** "warehouse holds data from shop (through events), which the internet reaches". */
+/** What a store does with the data (holds it), or a process called for it (returns it). */
+const keepsVerb = (holder: Element): string => (holder.kind === 'store' ? 'holds' : 'returns');
+
+/** "warehouse holds data from shop (through events), which the internet reaches"; "accounts returns data its callers write, which the internet reaches". */
 function feedText(ctx: AnalysisContext, feed: UntrustedFeed): string {
-  if (feed.origin === feed.store) return `${says(feed.store.name, 'sits')} in an untrusted zone, where anyone can write to ${itObject(feed.store.name)}`;
+  const { holder } = feed;
+  if (feed.origin === holder) {
+    return holder.kind === 'store'
+      ? `${says(holder.name, 'sits')} in an untrusted zone, where anyone can write to ${itObject(holder.name)}`
+      : `${says(holder.name, 'returns')} data its callers write, ${originWhere(ctx, holder)}`;
+  }
   const via = feed.via.length ? ` (through ${namesAtMost(feed.via.map((e) => e.name), TEXT_NAMES, 'other steps')})` : '';
-  return `${says(feed.store.name, 'holds')} data from ${feed.origin.name}${via}, ${originWhere(ctx, feed.origin)}`;
+  return `${says(holder.name, keepsVerb(holder))} data from ${feed.origin.name}${via}, ${originWhere(ctx, feed.origin)}`;
 }
 
 /** Endpoints a server of files may list: plain paths and health checks, taking and returning no asset. */
@@ -205,8 +226,9 @@ function xssMitigation(element: Element, spas: readonly Element[], feed: Untrust
   if (spas.length === 0 && feed === undefined) return undefined;
   const parts = [XSS_MITIGATION];
   if (feed !== undefined) {
-    const from = feed.origin === feed.store ? `written in an untrusted zone` : `written by ${feed.origin.name}`;
-    parts.push(`Treat what ${feed.store.name} ${verbFor(feed.store.name, 'holds')} as untrusted input (${from}): encode it on output in every dashboard, chart label and table of ${element.name}, not only what its own users type.`);
+    const { holder } = feed;
+    const from = feed.origin !== holder ? `written by ${feed.origin.name}` : holder.kind === 'store' ? 'written in an untrusted zone' : `written by ${its(holder.name)} callers`;
+    parts.push(`Treat what ${holder.name} ${verbFor(holder.name, keepsVerb(holder))} as untrusted input (${from}): encode it on output in every dashboard, chart label and table of ${element.name}, not only what its own users type.`);
   }
   if (spas.length > 0) parts.push(`In the single-page app${spas.length > 1 ? 's' : ''} (${namesAtMost(spas.map((s) => s.name), TEXT_NAMES, 'others')}), ${SPA_SINKS}.`);
   return parts.join(' ');
@@ -218,12 +240,12 @@ export const crossSiteScripting: ElementRule = {
   title: 'Cross-site scripting (XSS)',
   description:
     'A component renders HTML for browsers from data that users can influence, and declares neither context-aware output encoding nor a restrictive Content-Security-Policy: injected script runs in other users\' sessions.',
-  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, other than a `web-server` that only serves a single-page app\'s files (no flows to anything but people and their browsers or apps, no data it handles or that its flows carry, no endpoints but plain paths and health checks that change nothing and take and return no asset, and a single-page app it serves calls another process of ours: what that app shows is dom-xss\'s finding), without `output-encoding` or `content-security-policy` on it, its boundary or every endpoint that renders pages (all of a page-rendering type\'s endpoints, else its `page` ones); when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding; the single-page apps that call it directly, or through edge components that forward to no other process of ours, are named in its evidence and mitigation (dom-xss reports nothing for what any app reads from it); a store it reads (a flow between them, either way) that holds data from the internet or an untrusted zone is named in its likelihood, evidence and mitigation: a writer in an untrusted zone or a process reachable from the internet, directly or through up to 8 hops of processes and stores that pass the data on (a flow into a process or store, or a read of a store drawn either way)',
+  condition: 'a process running application code of type `web-app`, `web-server` or `admin-panel` (or with an endpoint of kind `page`), reached by browsers, other than a `web-server` that only serves a single-page app\'s files (no flows to anything but people and their browsers or apps, no data it handles or that its flows carry, no endpoints but plain paths and health checks that change nothing and take and return no asset, and a single-page app it serves calls another process of ours: what that app shows is dom-xss\'s finding), without `output-encoding` or `content-security-policy` on it, its boundary or every endpoint that renders pages (all of a page-rendering type\'s endpoints, else its `page` ones); when it also shows a language model\'s output unencoded, llm-insecure-output is the one finding; the single-page apps that call it directly, or through edge components that forward to no other process of ours, are named in its evidence and mitigation (dom-xss reports nothing for what any app reads from it); a store it reads (a flow between them, either way) that holds data from the internet or an untrusted zone is named in its likelihood, evidence and mitigation: a writer in an untrusted zone or a process reachable from the internet, directly or through up to 8 hops of processes and stores that pass the data on (a flow into a process or store, or a read of a store drawn either way); with no such store, a process it calls with data (a flow from it carrying assets) that is itself reachable from the internet or so fed, whose answers carry what the public wrote',
   mitigation: XSS_MITIGATION,
   action: { text: 'Encode output and add a Content-Security-Policy in {targets}' },
   mitigatedBy: XSS_CONTROLS,
   references: ['CWE-79', 'CAPEC-63', 'OWASP Top 10 A03', 'OWASP ASVS V5.3'],
-  rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium through other components or when only callers an `ip-allowlist` or `vpn` admits reach it, Medium too when a store it reads holds data from the internet or an untrusted zone (stored XSS: a dashboard over data the public writes), Low when only browsers in trusted zones reach it and no such store feeds it; impact High for admin panels, Medium where users sign in or confidential data is handled, Low otherwise.',
+  rating: 'Likelihood High when reachable from the internet (scanners find reflected XSS), Medium through other components or when only callers an `ip-allowlist` or `vpn` admits reach it, Medium too when a store it reads, or a process it calls for data, holds or returns data from the internet or an untrusted zone (stored XSS: a dashboard over data the public writes), Low when only browsers in trusted zones reach it and no such store feeds it; impact High for admin panels, Medium where users sign in or confidential data is handled, Low otherwise.',
   example: 'elements:\n  visitor: { tech: browser }\n  site: { type: web-app }\nflows:\n  - visitor -> site: https',
   appliesTo: 'element',
   kinds: ['process'],
@@ -263,7 +285,7 @@ export const crossSiteScripting: ElementRule = {
       title: `Cross-site scripting in ${element.name}`,
       description: `${says(element.name, 'renders')} pages for browsers and ${verbFor(element.name, 'declares')} neither output encoding nor a Content-Security-Policy${where}; injected script runs ${sessions ? 'with the victim\'s session' : 'in the victim\'s browser'}.`,
       likelihood: feed !== undefined
-        ? rated('Medium', `${feedFact!}; ${says(element.name, 'reads')} ${itObject(feed.store.name)}: stored script runs in ${its(element.name)} pages without the attacker reaching ${element.name}`)
+        ? rated('Medium', `${feedFact!}; ${says(element.name, feed.holder.kind === 'store' ? 'reads' : 'calls')} ${itObject(feed.holder.name)}: stored script runs in ${its(element.name)} pages without the attacker reaching ${element.name}`)
         : reach,
       impact: element.type === 'admin-panel'
         ? rated('High', 'script runs with an administrator\'s session')
@@ -277,7 +299,7 @@ export const crossSiteScripting: ElementRule = {
         page ? evidence(`${page.key} serves pages`, page.at) : evidence(`${says(element.name, 'is')} ${withArticle(element.type!)}`, element.at),
         ...spas.map((spa) => evidence(`${says(element.name, 'is')} called by the single-page app ${spa.name}`, spa.at)),
         ...(admitting.length > 0 && feed === undefined ? [evidence(`${says(element.name, 'is')} ${onlyReachableThrough(admitting)}`, element.at)] : []),
-        ...(feed !== undefined ? [evidence(feedFact!, feed.store.at)] : []),
+        ...(feed !== undefined ? [evidence(feedFact!, feed.holder.at)] : []),
         missing,
       ],
       mitigation: xssMitigation(element, spas, feed),
