@@ -22,7 +22,7 @@ function read(...texts: string[]) {
 
 describe('discover s16: Kubernetes hosts of two labels', () => {
   it('a two-label host ending in a common top-level domain is a service outside, cited by its setting', () => {
-    const { draft } = read(deployment(env({ API_URL: 'https://stripe.com', DOCS_URL: 'https://example.io/v1', SEARCH_HOST: 'algolia.net' })));
+    const { draft } = read(deployment(env({ API_URL: 'https://stripe.com', CATALOG_URL: 'https://example.io/v1', SEARCH_HOST: 'algolia.net' })));
     assert.deepEqual(flowSet(draft), ['api -> algolia.net', 'api -> example.io', 'api -> stripe.com']);
     assert.equal(elementOf(draft, 'stripe.com').identity?.tech, 'stripe');
     const stripe = flowOf(draft, 'api', 'stripe.com');
@@ -31,12 +31,12 @@ describe('discover s16: Kubernetes hosts of two labels', () => {
 
   it('no host: a file name, a version, a Service in another namespace, a namespace of the manifests, an uncommon last label', () => {
     const { draft } = read(deployment(env({
-      CONFIG_URL: 'config.json', PAGE_URL: 'index.html', API_VERSION_URL: 'v1.2', CACHE_HOST: 'redis.cache', WEB_URL: 'http://web.shop', DEV_HOST: 'api.dev',
+      CONFIG_URL: 'config.json', PAGE_URL: 'index.html', API_VERSION_URL: 'v1.2', CACHE_HOST: 'redis.cache', SHOP_URL: 'http://web.shop', DEV_HOST: 'api.dev',
     })));
     assert.deepEqual(flowSet(draft), []);
     assert.deepEqual(draft.references.map((r) => r.host).sort(), ['api.dev', 'config.json', 'index.html', 'redis.cache', 'v1.2', 'web.shop']);
     // `shop` is a namespace these manifests use, even were it a top-level domain: cluster DNS answers first.
-    const io = read(deployment(env({ WEB_URL: 'http://web.io' })).replace('namespace: shop', 'namespace: io'));
+    const io = read(deployment(env({ SHOP_URL: 'http://web.io' })).replace('namespace: shop', 'namespace: io'));
     assert.deepEqual(flowSet(io.draft), []);
   });
 });

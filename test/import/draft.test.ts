@@ -213,9 +213,9 @@ describe('one flow per listener', () => {
   });
 
   it('a single listener keeps today\'s form; evidence for the same port from several places is one flow', () => {
-    const draft = compose('services:\n  web:\n    image: nginx\n    ports: ["80:80"]\n  app:\n    image: x\n    environment:\n      WEB_URL: http://web:80\n    depends_on: [web]\n');
+    const draft = compose('services:\n  web:\n    image: nginx\n    ports: ["80:80"]\n  app:\n    image: x\n    environment:\n      UPSTREAM_URL: http://web:80\n    depends_on: [web]\n');
     assert.deepEqual(summary(draft), ['clients -> web: http:80', 'app -> web: http:80']);
-    assert.deepEqual(flow(draft, 'app', 'web')!.evidence.map((e) => e.provenance.note), ['environment WEB_URL', 'depends_on']);
+    assert.deepEqual(flow(draft, 'app', 'web')!.evidence.map((e) => e.provenance.note), ['environment UPSTREAM_URL', 'depends_on']);
     assert.match(draftToYaml(draft), /- clients -> web: \{ protocol: http, port: 80 \}/);
   });
 
@@ -312,7 +312,7 @@ describe('services outside the files', () => {
 
   it('no element for placeholders, private names, variables, or a dotted word under a name that is no address', () => {
     const draft = compose([
-      '      DOCS_URL: https://docs.example.com/x',
+      '      CATALOG_URL: https://docs.example.com/x',
       '      CACHE_URL: redis://cache.internal:6379',
       '      PARTNER_URL: https://${PARTNER_HOST}/api',
       '      GREETING: hello.world',
