@@ -10,8 +10,8 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId, traefikHosts, traefikPaths } from './compose.js';
 import {
-  authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
-  type HostMention, hostMentions, imageProtocol, imageRepository, imageTech, notACall, passwordSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
+  authOff, commandRequiresPassword, companionPort, configAddresses, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
+  hostMentions, imageProtocol, imageRepository, imageTech, notACall, passwordSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
   withDebugger,
 } from './containers.js';
 import {
@@ -168,6 +168,28 @@ interface Container {
   init: boolean;
 }
 
+/** A ConfigMap's value, cited at its key. */
+interface ConfigMapValue {
+  value: string;
+  line: number;
+  /** The line of each of the value's lines, when it is a literal block (`key: |`), whose lines are the file's. */
+  lines?: readonly number[];
+}
+
+/** A ConfigMap of the manifests, with its `data` by key. */
+interface ConfigMap {
+  file: string;
+  name: string;
+  data: Map<string, ConfigMapValue>;
+}
+
+/** A file a container sees from a ConfigMap it mounts: the value of `key`, at `path` in the container. */
+interface ConfigMapFile extends ConfigMapValue {
+  path: string;
+  key: string;
+  map: ConfigMap;
+}
+
 /** A namespace and one of its pods' labels, as a key (no namespace or label has a NUL in it). */
 const labelKey = (namespace: string, key: string, value: string): string => `${namespace}\u0000${key}\u0000${value}`;
 
@@ -220,7 +242,7 @@ class KubernetesReader {
   private readonly byNamespacedName = new Map<string, Workload>();
   private readonly services: ObjectRef[] = [];
   /** ConfigMaps' `data` by `namespace/name`: the values pods take into their environment. */
-  private readonly configMaps = new Map<string, { file: string; name: string; data: Map<string, { value: string; line: number }> }>();
+  private readonly configMaps = new Map<string, ConfigMap>();
   private readonly ingresses: ObjectRef[] = [];
   /** Traefik's IngressRoutes (HTTP and TCP), and its Middlewares by `namespace/name`. */
   private readonly ingressRoutes: ObjectRef[] = [];
@@ -415,11 +437,12 @@ class KubernetesReader {
     const name = this.text(src, metadata.get('name'));
     const namespace = this.namespaceOf(src, metadata, path);
     if (!name || namespace === undefined) return;
-    const data = new Map<string, { value: string; line: number }>();
+    const data = new Map<string, ConfigMapValue>();
     const entry = top.get('data');
     for (const e of entry ? src.mapEntries(entry.value, entry.offset, entry.path, 'a map of keys to strings') ?? [] : []) {
       const value = this.text(src, e, 'a string');
-      if (value !== undefined) data.set(e.key, { value, line: src.lineOf(e.offset) });
+      const lines = src.blockLines(e.value);
+      if (value !== undefined) data.set(e.key, { value, line: src.lineOf(e.offset), ...(lines ? { lines } : {}) });
     }
     this.configMaps.set(`${namespace}/${name}`, { file, name, data });
   }
@@ -1313,9 +1336,9 @@ class KubernetesReader {
    * The files a container sees from the ConfigMaps of these manifests it mounts, by their path in the container: a
    * key (or the `path` an `items` entry gives it) under the mount path, or, with `subPath`, the mount path itself.
    */
-  private configMapFiles(w: Workload, c: Container): Array<{ path: string; key: string; value: string; line: number; map: { file: string; name: string } }> {
+  private configMapFiles(w: Workload, c: Container): ConfigMapFile[] {
     const { src } = w.obj;
-    const volumes = new Map<string, { map: { file: string; name: string; data: Map<string, { value: string; line: number }> }; paths: Map<string, string> }>();
+    const volumes = new Map<string, { map: ConfigMap; paths: Map<string, string> }>();
     for (const volume of this.items(src, w.pod.get('volumes'), 'a list of volumes')) {
       const fields = this.fields(src, volume);
       const name = this.text(src, fields.get('name'));
@@ -1336,7 +1359,7 @@ class KubernetesReader {
       }
       volumes.set(name, { map, paths });
     }
-    const out: Array<{ path: string; key: string; value: string; line: number; map: { file: string; name: string } }> = [];
+    const out: ConfigMapFile[] = [];
     if (volumes.size === 0) return out;
     for (const item of this.items(src, c.fields.get('volumeMounts'), 'a list of volume mounts')) {
       const mount = this.fields(src, item);
@@ -1348,7 +1371,7 @@ class KubernetesReader {
       for (const [key, path] of volume.paths) {
         const entry = volume.map.data.get(key);
         if (entry === undefined || (subPath !== undefined && subPath !== path)) continue;
-        out.push({ path: subPath !== undefined ? mountPath : `${mountPath}/${path}`, key, value: entry.value, line: entry.line, map: volume.map });
+        out.push({ ...entry, path: subPath !== undefined ? mountPath : `${mountPath}/${path}`, key, map: volume.map });
       }
     }
     return out;
@@ -1535,7 +1558,7 @@ class KubernetesReader {
             from: w.id,
             host: scoped(m.host),
             evidence: {
-              provenance: { file: file.map.file, line: file.line, note: `ConfigMap ${file.map.name} ${file.key}, mounted at ${file.path}${c !== w.main ? ` (container ${c.name})` : ''}` },
+              provenance: { file: file.map.file, line: file.lines?.[m.line - 1] ?? file.line, note: `ConfigMap ${file.map.name} ${file.key}, mounted at ${file.path}${c !== w.main ? ` (container ${c.name})` : ''}` },
               ...(m.scheme ? { scheme: m.scheme } : {}),
               ...(m.port !== undefined ? { port: m.port, targetPort: m.port } : {}),
               ...(m.credentials ? { credentials: true } : {}),
@@ -1593,22 +1616,6 @@ class KubernetesReader {
     }
     return out;
   }
-}
-
-/** A setting of a configuration file named for an address, and its value: `host: redis`, `REDIS_URL=redis://cache`, `server = db:5432`. */
-const CONFIG_ADDRESS = /^\s*["']?([A-Za-z0-9_.-]*(?:host|hostname|url|uri|addr|address|endpoint|server|servers|brokers?|dsn))["']?\s*[:=]\s*["']?([^\s"',;#]+)/i;
-/** A URL with a host anywhere in a line (`proxy_pass http://api:8080;`). */
-const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>;,()]+/g;
-
-/** The hosts a configuration file's text names: URLs, and the values of settings named for an address. */
-function configAddresses(text: string): HostMention[] {
-  const out: HostMention[] = [];
-  for (const line of text.split(/\r?\n/)) {
-    for (const url of line.match(URL_IN_TEXT) ?? []) out.push(...hostMentions(url));
-    const setting = CONFIG_ADDRESS.exec(line);
-    if (setting && !/:\/\//.test(setting[2])) out.push(...hostMentions(setting[2], setting[1].toUpperCase()));
-  }
-  return out;
 }
 
 /** Command-line flags named for an address, as variable names (`REDIS_HOST`, `DATABASE_URL`, `BROKER`). */

@@ -151,6 +151,21 @@ export class YamlSource {
     return this.position(offset).line;
   }
 
+  /**
+   * The line of each of a literal block's lines (`key: |`), so that what a file kept there says is cited where it
+   * is written; undefined for any other value, whose lines are folded or escaped and so are not the file's.
+   */
+  blockLines(node: YamlNode | null): number[] | undefined {
+    if (!isScalar(node) || node.type !== 'BLOCK_LITERAL' || typeof node.value !== 'string' || !node.range) return undefined;
+    // The value starts on the line after its header (`|`, `|-`, `|2`, perhaps with a comment).
+    const header = this.source.indexOf('\n', node.range[0]);
+    if (header < 0) return undefined;
+    this.lines.index ??= new LineIndex(this.source);
+    const index = this.lines.index;
+    const first = index.at(header + 1).line;
+    return node.value.split('\n').map((_, i) => this.lineOf(index.offset(first + i, 1)));
+  }
+
   offsetOf(node: YamlNode | null, fallback = 0): number {
     return node?.range?.[0] ?? fallback;
   }
