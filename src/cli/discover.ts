@@ -4,7 +4,7 @@
 import { closeSync, lstatSync, openSync, readdirSync, readFileSync, readSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { LineCounter, parse as parseYaml, parseDocument } from 'yaml';
-import { type BuiltService, type ComposeOptions, discoverCompose, type ComposeResult, TRAEFIK_FORMAT } from '../import/compose.js';
+import { type BuiltService, type ComposeOptions, discoverCompose, type ComposeResult, NGINX_FORMAT, TRAEFIK_FORMAT } from '../import/compose.js';
 import { describeFindings } from '../import/dependencies.js';
 import { assignIds, type Draft, draftToYaml, HOST_CLIENTS, type HostReference, isPlaceholderHost, mergeDrafts, namesAnAddress, NETWORK_CLIENTS, OUTSIDE_CLIENTS, usedBoundaries } from '../import/draft.js';
 import { type HelmResult, renderHelmChart } from '../import/helm.js';
@@ -682,9 +682,11 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     ...(madeUp(CLUSTER_WORKLOADS) ? ['the cluster\'s other workloads for the Services nothing names'] : []),
     ...(outside.length ? [`${plural(outside.length, 'service')} outside the files that settings name`] : []),
   ];
-  // The sshd_config files the compose services mount, read for how SSH clients log in.
+  // The files the compose services mount that were read: sshd_config for how SSH clients log in, nginx's
+  // configuration for where the proxy sends requests.
   const sshd = draft.sources.filter((s) => s.format === 'sshd_config').map((s) => ({ shown: show(s.file) }));
-  const files = [...read.compose, ...read.traefik ?? [], ...read.manifests, ...read.specs, ...read.terraform, ...read.varFiles ?? [], ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` })), ...sshd];
+  const nginx = draft.sources.filter((s) => s.format === NGINX_FORMAT).map((s) => ({ shown: show(s.file) }));
+  const files = [...read.compose, ...read.traefik ?? [], ...read.manifests, ...read.specs, ...read.terraform, ...read.varFiles ?? [], ...read.charts.map((c) => ({ ...c, shown: `${c.shown}/ (chart)` })), ...sshd, ...nginx];
   const counts = [
     ...(read.compose.length ? [plural(read.compose.length, 'compose file')] : []),
     ...(read.traefik?.length ? [plural(read.traefik.length, 'Traefik file')] : []),
@@ -694,6 +696,7 @@ function summary(draft: Draft, read: Located, { compose: results, kubernetes, te
     ...(read.varFiles?.length ? [plural(read.varFiles.length, '--var-file')] : []),
     ...(read.charts.length ? [`${plural(read.charts.length, 'Helm chart')} (${plural(helm.reduce((n, h) => n + h.manifests.length, 0), 'template')} rendered)`] : []),
     ...(sshd.length ? [plural(sshd.length, 'sshd_config file')] : []),
+    ...(nginx.length ? [plural(nginx.length, 'nginx configuration file')] : []),
   ];
   const lines = [
     `threatmap discover: read ${counts.join(', ')}: ${files.slice(0, 8).map((f) => f.shown).join(', ')}${files.length > 8 ? ` and ${files.length - 8} more` : ''}`,

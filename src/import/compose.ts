@@ -1,14 +1,15 @@
 // Docker Compose files -> a Draft: each runtime service an element, published ports calls from outside,
 // and a flow wherever a service names another (depends_on, links, an environment value holding its host
-// name) or a Traefik router routes to it (its labels, or the files of Traefik's file provider). Compose files say what runs and who connects to whom; what they cannot say (assets,
-// authentication, controls, trust) the header of the drafted model asks the reader to add. Pure: the
-// caller reads the file and passes its text.
+// name), a Traefik router routes to it (its labels, or the files of Traefik's file provider) or an nginx
+// configuration a service mounts sends requests to it. Compose files say what runs and who connects to whom; what
+// they cannot say (assets, authentication, controls, trust) the header of the drafted model asks the reader to add.
+// Pure: the caller reads the file and passes its text.
 import { isMap, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { type AuthMethod, type Control, TECHNOLOGIES } from '../model/catalog.js';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
-  authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
+  authOff, commandRequiresPassword, companionPort, configAddresses, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
   HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, notACall, passwordSetting, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff, withDebugger,
 } from './containers.js';
 import { type BuildReading, type DependencyFinding, isManifest, readBuildContext } from './dependencies.js';
@@ -34,9 +35,9 @@ export interface ComposeOptions {
    */
   readEnvFile?: (path: string) => { text: string; file: string } | undefined;
   /**
-   * Reads a file of the repository that a service mounts or that sits beside the compose file (Traefik's
-   * configuration), by its path as written, relative to the compose file's folder: its text and the name to cite it
-   * by, or undefined when it is missing or may not be read. Without it such files are not read.
+   * Reads a file of the repository that a service mounts or that sits beside the compose file (Traefik's or nginx's
+   * configuration, an sshd_config), by its path as written, relative to the compose file's folder: its text and the
+   * name to cite it by, or undefined when it is missing or may not be read. Without it such files are not read.
    */
   readFile?: (path: string) => { text: string; file: string } | undefined;
   /** The names of the files in a folder of the repository (relative to the compose file's folder), or undefined when there is none. */
@@ -83,6 +84,9 @@ export const MANIFEST_FORMAT = 'dependency manifest';
 export const COMPOSE_FORMAT = 'Docker Compose';
 /** How the Traefik configuration files a compose file leads to are listed among the draft's sources. */
 export const TRAEFIK_FORMAT = 'Traefik configuration';
+
+/** How the nginx configuration files the compose services mount are listed among the draft's sources. */
+export const NGINX_FORMAT = 'nginx configuration';
 
 /** What a compose file cannot say, for the drafted model's header. */
 export const COMPOSE_LIMITS: readonly string[] = reviewLimits(
@@ -704,6 +708,22 @@ function mountedAt(mounts: readonly Mount[], path: string): Mount | undefined {
   return { ...best, source: rest ? `${best.source.replace(/\/+$/, '')}/${rest}` : best.source, target: p };
 }
 
+/**
+ * Where nginx reads its configuration in a container: the main file, the files the official image includes
+ * (conf.d) or renders into them at start (templates), and Debian's sites-enabled.
+ */
+const NGINX_CONFIG_PATH = /^\/etc\/nginx\/(?:nginx\.conf|conf\.d\/[^/]+\.conf|templates\/[^/]+\.conf\.template|sites-enabled\/[^/]+)$/;
+/** The folders of NGINX_CONFIG_PATH: a folder of the repository mounted as one gives nginx its files. */
+const NGINX_CONFIG_FOLDERS: readonly string[] = ['/etc/nginx/conf.d', '/etc/nginx/templates', '/etc/nginx/sites-enabled'];
+
+/** A file of the repository a service mounts: its text, the name it is cited by, its path as written and in the container. */
+interface MountedFile {
+  text: string;
+  file: string;
+  source: string;
+  target: string;
+}
+
 /** Labels of Traefik v1 (`traefik.frontend.rule`, `traefik.port`, `traefik.backend`), which v2 and later ignore. */
 const V1_LABEL = /^traefik\.(?:frontend\.|backend(?:\.|$)|port$|(?!(?:http|tcp|udp|docker|enable)\.)[^.]+\.(?:frontend\.|port$))/;
 
@@ -964,6 +984,7 @@ class ComposeReader {
     }
     for (const s of services) if (isActive(s)) this.addService(s, inactive);
     this.addTraefikRoutes(services, services.filter(isActive));
+    this.addNginxRoutes(services.filter(isActive));
     resolveReferences(this.draft);
     addOutsideServices(this.draft, writtenAsHost);
     this.dropStartupOnly();
@@ -1886,6 +1907,71 @@ class ComposeReader {
         }, false, setting.key, m.port !== undefined);
       }
     }
+  }
+
+  /**
+   * The services an nginx configuration a service mounts sends requests to (`proxy_pass http://app:3000;`), read as
+   * a ConfigMap mounted in a pod is (see configAddresses), each cited at its line. As there, a configuration file
+   * holds comments and documentation links too: only a name another service of the file answers to counts.
+   */
+  private addNginxRoutes(active: readonly Service[]): void {
+    const names = new Set(active.flatMap((s) => s.hostNames.map((n) => n.toLowerCase())));
+    for (const s of active) {
+      const own = new Set(s.hostNames.map((n) => n.toLowerCase()));
+      for (const config of this.nginxConfigs(s)) {
+        if (!this.draft.sources.some((x) => x.file === config.file)) this.draft.sources.push({ file: config.file, format: NGINX_FORMAT });
+        for (const m of configAddresses(config.text)) {
+          const host = m.host.toLowerCase();
+          if (own.has(host) || !names.has(host)) continue;
+          this.draft.references.push({
+            from: s.id,
+            host: m.host,
+            evidence: {
+              provenance: { file: config.file, line: m.line, note: `mounted at ${config.target}` },
+              ...(m.scheme ? { scheme: m.scheme } : {}),
+              ...(m.port !== undefined ? { port: m.port, targetPort: m.port } : {}),
+              ...(m.credentials ? { credentials: true } : {}),
+            },
+          });
+        }
+      }
+    }
+  }
+
+  /**
+   * The nginx configuration files of the repository a service mounts where nginx reads them (NGINX_CONFIG_PATH):
+   * each file mounted there, and the files of a folder mounted as one of nginx's folders or above them
+   * (`./nginx:/etc/nginx`), the deepest mount winning as in the container.
+   */
+  private nginxConfigs(s: Service): MountedFile[] {
+    const { readFile, listFolder } = this.options;
+    if (!readFile) return [];
+    const mounts = this.bindMounts(s);
+    const paths = new Set(['/etc/nginx/nginx.conf', ...mounts.map((m) => m.target)]);
+    for (const folder of NGINX_CONFIG_FOLDERS) {
+      const m = mountedAt(mounts, folder);
+      for (const name of m ? listFolder?.(m.source) ?? [] : []) paths.add(`${folder}/${name}`);
+    }
+    const files = [...paths].filter((p) => NGINX_CONFIG_PATH.test(p)).sort(byCodeUnits).flatMap((path) => {
+      const m = mountedAt(mounts, path);
+      const read = m && readFile(m.source);
+      return read ? [{ ...read, source: m.source, target: path }] : [];
+    });
+    this.noteUnreadNginx(s, mounts, files);
+    return files;
+  }
+
+  /**
+   * A mount where nginx reads its configuration that gave no file read leaves the routes it holds out of the draft:
+   * the service's comment says so, at the mount.
+   */
+  private noteUnreadNginx(s: Service, mounts: readonly Mount[], files: readonly MountedFile[]): void {
+    const gave = (m: Mount) => files.some((f) => f.source === m.source || f.source.startsWith(`${m.source.replace(/\/+$/, '')}/`));
+    const notes = mounts.filter((m) => (NGINX_CONFIG_PATH.test(m.target) || NGINX_CONFIG_FOLDERS.includes(m.target)) && !gave(m))
+      .map((m) => this.provenance(m.offset, NGINX_CONFIG_PATH.test(m.target)
+        ? `nginx configuration ${m.source} mounted at ${m.target} not read (missing, or outside the folder searched)`
+        : `nginx configuration folder ${m.source} mounted at ${m.target} not read (missing, outside the folder searched, or no configuration file in it)`));
+    if (notes.length) addElement(this.draft, { key: s.id, id: s.id, aliases: [], provenance: notes });
   }
 
   /** depends_on (list or map form) and links (`service` or `service:alias`). */
