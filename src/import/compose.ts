@@ -18,6 +18,7 @@ import {
   addFacts, type DraftElement, type DraftFact, type DraftFlow, type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 import { lookup } from './import-common.js';
+import { folderOf, joinPath } from './repo-path.js';
 import { credentialOf, describeLiteral, isSecretSetting, literalSecretSetting, signingKeyFix, type SigningSetting, signingSetting } from './secret-values.js';
 import { portProtocol } from './protocols.js';
 import { flattenToml, parseToml } from './traefik-toml.js';
@@ -1120,6 +1121,12 @@ class ComposeReader {
     return { context: context.replace(/\/+$/, '') || '/', dockerfile };
   }
 
+  /** The build context as a folder of the repository (see DraftElement codeFolders): none when it is elsewhere on the machine. */
+  private codeFolder(s: Service): string | undefined {
+    const at = this.buildContext(s);
+    return at && !at.context.startsWith('/') ? joinPath(folderOf(this.file), at.context) : undefined;
+  }
+
   /**
    * What the dependency manifests of a service's build context say (see readBuildContext): undefined when the
    * service is not built here, the reader cannot list the folder, or it holds neither a manifest nor a Dockerfile.
@@ -1332,6 +1339,7 @@ class ComposeReader {
     const secrets = this.secretStore(s, env);
     const facts: DraftFact[] = [];
     const literals = this.hardCodedSecrets(s, env, facts);
+    const codeFolder = this.codeFolder(s);
     const element = addElement(this.draft, {
       key: s.id,
       id: s.id,
@@ -1339,6 +1347,7 @@ class ComposeReader {
       ...(identity ? { identity } : {}),
       boundary: this.project,
       aliases: s.hostNames.filter((n) => n !== s.id),
+      ...(codeFolder !== undefined ? { codeFolders: [codeFolder] } : {}),
       ...(privileged ? { privileged } : {}),
       ...(replicas !== undefined ? { replicas } : {}),
       ...(password ? { passwordSetting: { file: password.file ?? this.file, line: password.line, note: `${password.file ? 'env_file' : 'environment'} ${password.key}` } } : {}),

@@ -46,6 +46,11 @@ export interface DraftElement {
   boundary?: string;
   /** Other names it is reached by (container names, network aliases). */
   aliases: string[];
+  /**
+   * The folders its code is built from (a Compose build context), relative to the folder searched (`` for that
+   * folder itself): an API spec inside one describes this element's API.
+   */
+  codeFolders?: string[];
   privileged?: Provenance;
   replicas?: number;
   /** A setting of its own asks clients for a password; counts for servers only (see isServer). */
@@ -392,10 +397,17 @@ export function addElement(draft: Draft, element: DraftElement): DraftElement {
   // A file that defines the service makes it part of the system, whichever file only named it.
   if (existing.outside && !element.outside) delete existing.outside;
   for (const alias of element.aliases) if (!existing.aliases.includes(alias)) existing.aliases.push(alias);
+  if (element.codeFolders) addCodeFolders(existing, element.codeFolders);
   existing.provenance.push(...element.provenance);
   if (element.endpoints) addEndpoints(existing, element.endpoints);
   if (element.controls) addControls(existing, element.controls);
   return existing;
+}
+
+/** An element built from several contexts (a base file and an override building it otherwise) holds each. */
+function addCodeFolders(element: DraftElement, folders: readonly string[]): void {
+  const list = (element.codeFolders ??= []);
+  for (const f of folders) if (!list.includes(f)) list.push(f);
 }
 
 /** Literal secrets join an element's, each place once (a file read twice states it twice). */
@@ -809,8 +821,9 @@ export function mergeDrafts(drafts: readonly Draft[]): Draft {
     for (const line of d.limits) if (!out.limits.includes(line)) out.limits.push(line);
     for (const b of d.boundaries) addBoundary(out, { ...b, provenance: cloneProvenance(b.provenance) });
     for (const e of d.elements) {
-      const { endpoints, controls, hardCodedSecrets, facts, ...rest } = e;
+      const { endpoints, controls, hardCodedSecrets, facts, codeFolders, ...rest } = e;
       const copy = addElement(out, { ...rest, aliases: [...e.aliases], provenance: cloneProvenance(e.provenance) });
+      if (codeFolders) addCodeFolders(copy, codeFolders);
       if (hardCodedSecrets) addHardCodedSecrets(copy, hardCodedSecrets);
       if (facts) addFacts(copy, facts.map((f) => ({ tag: f.tag, provenance: { ...f.provenance } })));
       if (endpoints) addEndpoints(copy, endpoints);

@@ -14,6 +14,7 @@ import {
   addElement, addEndpoints, addOutsideCaller, type Draft, type DraftElement, type DraftEndpoint, elementByKey, emptyDraft, formatProvenance, HOST_CLIENTS, type Identity, kindOf,
   OUTSIDE_CLIENTS, type Provenance, settleFlows,
 } from './draft.js';
+import { isWithin } from './repo-path.js';
 import { type Entry, YamlSource } from './yaml-source.js';
 
 export const OPENAPI_FORMAT = 'OpenAPI';
@@ -776,12 +777,59 @@ const sharesOf = (split: Split): ForwardedShare[] => split.shares.map(({ key, pr
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '::1', '[::1]', '0.0.0.0']);
 
 /**
+ * The element whose build context holds the spec's folder, the innermost context first: a spec kept with a
+ * service's code describes that service, whatever its servers say (often the public address of a proxy in front
+ * of it). None when two elements are built from that folder: it cannot say which of them serves the spec.
+ */
+function builtFrom(real: readonly DraftElement[], specFolder: string): { element: DraftElement; folder: string } | undefined {
+  const holding = real.flatMap((element) => (element.codeFolders ?? []).filter((f) => isWithin(specFolder, f)).map((folder) => ({ element, folder })));
+  // Every folder holding the spec's is a prefix of it: the longest is the innermost.
+  const depth = Math.max(-1, ...holding.map((h) => h.folder.length));
+  const innermost = holding.filter((h) => h.folder.length === depth);
+  return innermost.length > 0 && innermost.every((h) => h.element === innermost[0].element) ? innermost[0] : undefined;
+}
+
+/** Whether the element was drafted from an earlier spec (a new element named after it), not by the other files. */
+const fromSpec = (draft: Draft, element: DraftElement): boolean =>
+  draft.sources.some((s) => s.format === OPENAPI_FORMAT && s.file === element.provenance[0]?.file);
+
+/** The outside clients call the element at the spec's public server. */
+function callFromOutside(draft: Draft, key: string, server: ApiServer): void {
+  addOutsideCaller(draft, key, { provenance: { ...server.provenance }, ...(server.scheme ? { scheme: server.scheme } : {}), ...(server.port !== undefined ? { port: server.port } : {}) });
+  settleFlows(draft);
+}
+
+/**
+ * What a public server says of how an element of the files is reached, as the end of the placement's reason. When
+ * no file shows how it is reached (nothing publishes it, nothing calls it), the outside clients call it there.
+ * When services call it and nothing publishes it, the public address is theirs (a proxy in front of it): no direct
+ * call from outside is drawn, which would invent a way around the proxy.
+ */
+function reachFromOutside(draft: Draft, element: DraftElement, servers: readonly ApiServer[]): string {
+  const server = servers.find((s) => isPublicHost(s.host));
+  if (!server) return '';
+  const inbound = draft.flows.filter((f) => f.to === element.key);
+  if (inbound.length === 0) {
+    callFromOutside(draft, element.key, server);
+    return `; called by outside clients at ${server.url}`;
+  }
+  if (inbound.some((f) => f.from === OUTSIDE_CLIENTS || f.from === HOST_CLIENTS)) return '';
+  const callers = [...new Set(inbound.map((f) => f.from))].map((key) => {
+    const caller = elementByKey(draft, key);
+    return caller?.madeUp ? caller.name ?? key : key;
+  });
+  return `; not published, so its server ${server.url} is reached through ${callers.join(', ')}`;
+}
+
+/**
  * Adds a spec's API to the merged draft, on the element it describes: the element a server's host names
  * (a compose service, a Kubernetes Service name); for a loopback server, the element whose published port
- * it is; else the element named like a folder the spec is in (innermost first); else a new element named
- * after the spec, called by the outside clients when a server has a public host. When that element is a proxy
- * whose settings name the services behind the spec's path prefixes, those services get the operations (see
- * splitByPrefix); before a new element, the services routes send every path to get them (see splitByRoutes).
+ * it is; else the element whose build context holds the spec (see builtFrom); else the element named like a
+ * folder the spec is in (innermost first); else the services routes send every path to (see splitByRoutes);
+ * else the element named like the spec's title; else a new element named after the spec. When that element is
+ * a proxy whose settings name the services behind the spec's path prefixes, those services get the operations
+ * (see splitByPrefix). An element of the files keeps what they say it is; outside clients call it at a public
+ * server only when nothing else reaches it (see reachFromOutside). A new element is called by them at a public server.
  */
 export function placeApi(draft: Draft, result: OpenApiResult, folders: readonly string[]): Placement | undefined {
   const api = result.api;
@@ -789,19 +837,8 @@ export function placeApi(draft: Draft, result: OpenApiResult, folders: readonly 
   const real = draft.elements.filter((e) => !e.madeUp);
   const byName = (name: string) => real.find((e) => [e.key, e.name, ...e.aliases].some((n) => n !== undefined && n.toLowerCase() === name.toLowerCase()));
   const attach = (target: DraftElement, reason: string, basePath = result.servers[0]?.basePath ?? ''): Placement => {
-    const split = splitByPrefix(draft, target, api.endpoints ?? [], basePath);
-    if (split) {
-      forward(target, api, split);
-      return { key: target.key, reason, forwarded: sharesOf(split) };
-    }
-    const routed = splitByRouter(draft, target, api.endpoints ?? [], basePath);
-    if (routed) {
-      forwardByRouter(target, api, routed);
-      return { key: target.key, reason, byRouter: true, forwarded: sharesOf(routed) };
-    }
-    target.provenance.push(...api.provenance.map((p) => ({ ...p })));
-    addEndpoints(target, api.endpoints ?? []);
-    return { key: target.key, reason };
+    const placement = attachTo(draft, target, api, reason, basePath);
+    return { ...placement, reason: `${placement.reason}${reachFromOutside(draft, target, result.servers)}` };
   };
   for (const s of result.servers) {
     const target = s.host !== undefined ? byName(s.host) : undefined;
@@ -815,6 +852,8 @@ export function placeApi(draft: Draft, result: OpenApiResult, folders: readonly 
     const target = targets.length === 1 ? real.find((e) => e.key === targets[0]) : undefined;
     if (target) return attach(target, `its server ${s.url} is the port ${s.port} it publishes`, s.basePath);
   }
+  const built = builtFrom(real, folders.join('/'));
+  if (built) return attach(built.element, `the spec is in its build context${built.folder === '' ? ', the folder searched' : ` ${built.folder}/`}`);
   for (const folder of [...folders].reverse()) {
     const target = real.find((e) => e.key === folder);
     if (target) return attach(target, `the spec is in its folder ${folder}/`);
@@ -822,13 +861,32 @@ export function placeApi(draft: Draft, result: OpenApiResult, folders: readonly 
   const routed = splitByRoutes(draft, api.endpoints ?? [], result.servers[0]?.basePath ?? '');
   if (routed) return placeByRoutes(api, routed);
   const existing = elementByKey(draft, api.key);
+  if (existing && !fromSpec(draft, existing)) return attach(existing, 'it is named like the spec\'s title');
   const element = addElement(draft, { ...api, aliases: [], provenance: api.provenance.map((p) => ({ ...p })), endpoints: [] });
   addEndpoints(element, api.endpoints ?? []);
   const publicServer = result.servers.find((s) => isPublicHost(s.host));
-  if (publicServer) {
-    addOutsideCaller(draft, element.key, { provenance: { ...publicServer.provenance }, ...(publicServer.scheme ? { scheme: publicServer.scheme } : {}), ...(publicServer.port !== undefined ? { port: publicServer.port } : {}) });
-    settleFlows(draft);
-  }
+  if (publicServer) callFromOutside(draft, element.key, publicServer);
   const why = existing ? 'another spec of the same title' : 'no file names its host';
   return { key: element.key, reason: `a new element named after the spec (${why})${publicServer ? `; called by outside clients at ${publicServer.url}` : ''}` };
+}
+
+/**
+ * The spec on an element of the files: split among the services behind it when it is a proxy or a router whose
+ * settings or routes send the operations on (see splitByPrefix, splitByRouter), else all its own. What the element
+ * is stays what the files say.
+ */
+function attachTo(draft: Draft, target: DraftElement, api: DraftElement, reason: string, basePath: string): Placement {
+  const split = splitByPrefix(draft, target, api.endpoints ?? [], basePath);
+  if (split) {
+    forward(target, api, split);
+    return { key: target.key, reason, forwarded: sharesOf(split) };
+  }
+  const routed = splitByRouter(draft, target, api.endpoints ?? [], basePath);
+  if (routed) {
+    forwardByRouter(target, api, routed);
+    return { key: target.key, reason, byRouter: true, forwarded: sharesOf(routed) };
+  }
+  target.provenance.push(...api.provenance.map((p) => ({ ...p })));
+  addEndpoints(target, api.endpoints ?? []);
+  return { key: target.key, reason };
 }

@@ -23,7 +23,7 @@ describe('threatmap discover: OpenAPI specs', () => {
     assert.match(r.stdout, /identity:\n {4}type: service\n {4}in: openapi-shop\n {4}auth: jwt\n {4}endpoints:\n {6}# services\/identity\/openapi\.yaml:7\n {6}POST \/login: \{ public: true \}\n {6}# services\/identity\/openapi\.yaml:10\n {6}GET \/me: null/);
     assert.match(r.stderr, /read 1 compose file, 2 OpenAPI specs:/);
     assert.match(r.stderr, /web-api\.json: 2 endpoints \(1 public\) on web: its server https:\/\/web:8080 names it/);
-    assert.match(r.stderr, /services\/identity\/openapi\.yaml: 2 endpoints \(1 public\) on identity: the spec is in its folder identity\//);
+    assert.match(r.stderr, /services\/identity\/openapi\.yaml: 2 endpoints \(1 public\) on identity: the spec is in its build context services\/identity\//);
     assert.equal(run('discover', DIR).stdout, r.stdout);
   });
 

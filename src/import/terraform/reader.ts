@@ -13,6 +13,7 @@ import {
   type HclAttribute, type HclBlock, type HclBody, type HclExpression, HclSyntaxError, type HclValue, literalValue, parseHcl, parseHclExpression, referencesIn,
 } from '../hcl.js';
 import { lookup, slug } from '../import-common.js';
+import { folderOf, joinPath } from '../repo-path.js';
 import {
   awsExposure, accountBoundary, bucketControls, defaultDbPlacement, defaultVpc, edgeFlows, eventFlows, forceDestroy, loadBalancerFlows, moduleLoadBalancers, namesPlacement, vpcBoundary, vpcOf,
 } from './aws.js';
@@ -119,21 +120,6 @@ const asBool = (v: HclValue | undefined): boolean | undefined => (v === 'true' ?
 /** `type = string` (or the old quoted `"string"`): a `-var` value for it is taken as it is written. */
 const isStringType = (type: HclExpression): boolean =>
   (type.kind === 'traversal' && type.root === 'string' && type.steps.length === 0) || (type.kind === 'literal' && type.value === 'string');
-
-export const folderOf = (file: string): string => file.includes('/') ? file.slice(0, file.lastIndexOf('/')) : '';
-
-/** `a/b` + `../c` -> `a/c`; undefined when the path leaves the folder searched. */
-export function joinPath(dir: string, rel: string): string | undefined {
-  const parts = dir ? dir.split('/') : [];
-  for (const p of rel.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') {
-      if (!parts.length) return undefined;
-      parts.pop();
-    } else parts.push(p);
-  }
-  return parts.join('/');
-}
 
 /** A reference to where a resource answers (`gateway_url`, `host_name`, `default_hostname`), not to the resource itself. */
 const namesAddress = (ref: string | undefined): boolean => ref !== undefined && /(?:url|host_?name|fqdn|ip_address|endpoint)s?$/.test(ref);
