@@ -317,7 +317,8 @@ class OpenApiReader {
         if (httpScheme !== undefined && /jwt/.test(httpScheme)) return 'jwt';
         return 'bearer';
       case 'basic': return 'basic';
-      case 'apikey': return 'api-key';
+      // A key the browser sends in a cookie is the session's, with a session's threats (CSRF, hijacking).
+      case 'apikey': return this.str(s.get('in'))?.toLowerCase() === 'cookie' ? 'session-cookie' : 'api-key';
       case 'oauth2': return 'oauth2';
       case 'openidconnect': return 'oidc';
       case 'mutualtls': return 'mtls';

@@ -2,7 +2,7 @@
 // it, whatever the servers say, and it keeps what the other files say it is (`tech: fastapi` from its
 // requirements.txt, not the spec's `type: api`). A public server of a service that nothing publishes but a proxy
 // calls is the proxy's address: no direct call from outside is invented. A spec tied to no service keeps today's
-// new element, called from outside at its public server.
+// new element, called from outside at its public server. An apiKey in a cookie is a session cookie.
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -143,6 +143,31 @@ describe('discover s27: a spec tied to no service', () => {
     });
     assert.deepEqual(elementOf(p.draft, 'orders-api').identity, { type: 'service' });
     assert.deepEqual(flowSet(p.draft), ['clients -> gateway', 'gateway -> orders-api']);
+  });
+});
+
+describe('discover s27: apiKey security schemes', () => {
+  const spec = (where: string) => `openapi: 3.0.3
+info: { title: Billing, version: "1" }
+components:
+  securitySchemes:
+    key: { type: apiKey, in: ${where}, name: SESSIONID }
+security:
+  - key: []
+paths:
+  /invoices/{id}/pay:
+    post: {}
+`;
+  const authOf = (where: string) => discoverOpenApi(spec(where), 'openapi.yaml').api?.endpoints?.[0].auth;
+
+  it('a key in a cookie is a session cookie', () => {
+    assert.equal(authOf('cookie'), 'session-cookie');
+    assert.equal(authOf('Cookie'), 'session-cookie');
+  });
+
+  it('a key in a header or the query stays an API key', () => {
+    assert.equal(authOf('header'), 'api-key');
+    assert.equal(authOf('query'), 'api-key');
   });
 });
 
