@@ -268,11 +268,14 @@ const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>;,()]+/g;
 
 /**
  * The hosts a configuration file's text names (an nginx `proxy_pass` URL, `host: redis`): URLs, and the values of
- * settings named for an address, each with its 1-based line in the text so that a flow can cite the line itself.
+ * settings named for an address, each with its 1-based line in the text so that a flow can cite the line itself;
+ * comments (`#`, `;`, `//`, at a line's start or after a space) are skipped.
  */
 export function configAddresses(text: string): Array<HostMention & { line: number }> {
   const out: Array<HostMention & { line: number }> = [];
-  for (const [i, line] of text.split(/\r?\n/).entries()) {
+  for (const [i, written] of text.split(/\r?\n/).entries()) {
+    // A directive commented out (`# proxy_pass http://old:3000;`) is no call; a URL's own `#fragment` follows no space.
+    const line = written.replace(/(?:^|\s)(?:#|;|\/\/).*$/, '');
     const at = (m: HostMention) => ({ ...m, line: i + 1 });
     for (const url of line.match(URL_IN_TEXT) ?? []) out.push(...hostMentions(url).map(at));
     const setting = CONFIG_ADDRESS.exec(line);

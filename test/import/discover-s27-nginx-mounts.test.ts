@@ -82,6 +82,12 @@ describe('discover s27: an nginx configuration a compose service mounts', () => 
     assert.deepEqual(draft.elements.map((e) => e.key).sort(), [OUTSIDE_CLIENTS, 'app', 'meilisearch', 'proxy'].sort());
   });
 
+  it('a directive commented out, alone or after another, is no call', () => {
+    const text = 'server {\n  # location /old { proxy_pass http://meilisearch:7700; }\n  location / { proxy_pass http://app:3000; } # was http://meilisearch:7700\n}\n';
+    const draft = compose('      - ./default.conf:/etc/nginx/conf.d/default.conf\n', { 'default.conf': text });
+    assert.deepEqual(proxyFlows(draft).map((f) => f.split(' ').slice(0, 4).join(' ')), ['app http 3000 default.conf:3']);
+  });
+
   it('mounted elsewhere, a named volume, or a service left out by its profile: not read as nginx\'s', () => {
     assert.deepEqual(flowSet(compose('      - ./default.conf:/srv/default.conf\n', { 'default.conf': SERVER })), ['clients -> proxy']);
     assert.deepEqual(flowSet(compose('      - nginx-conf:/etc/nginx/conf.d\n', { 'nginx-conf/default.conf': SERVER })), ['clients -> proxy']);
