@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  ELEMENT_TYPES, type ElementType, TECH_TRAIT_DESCRIPTIONS, TECH_TRAITS, TECHNOLOGIES, type TechInfo, type TechTrait,
+  ELEMENT_TYPES, type ElementType, TECH_ALIASES, TECH_TRAIT_DESCRIPTIONS, TECH_TRAITS, TECHNOLOGIES, type TechInfo, type TechTrait,
 } from '../src/model/catalog.js';
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -30,7 +30,8 @@ function introSection(): string[] {
     `An element's \`tech:\` names what it is built on. Each of the ${count} technologies below implies the element's`,
     '`type` (and through it the DFD `kind`: external, process or store) and some traits, which the rules read:',
     '`db: { tech: postgres }` is a store of type `database` with the `sql` trait, so the SQL injection rule',
-    'looks at whatever queries it. Case does not matter (`PostgreSQL` is `postgres`).',
+    'looks at whatever queries it. Case does not matter, and common other spellings are read as the name they',
+    'stand for (`PostgreSQL` and `postgresql` are `postgres`, `k8s` is `kubernetes`; see [Other spellings](#other-spellings)).',
     '',
     '- A `type:` beside the technology wins; the technology\'s traits stay. A hosted Keycloak is',
     '  `{ tech: keycloak, type: third-party }`; a managed Qdrant is `{ tech: qdrant, type: third-party }`.',
@@ -102,8 +103,23 @@ function traitSection(): string[] {
   ];
 }
 
+function aliasSection(): string[] {
+  const byTech = new Map<string, string[]>();
+  for (const [alias, name] of Object.entries(TECH_ALIASES)) byTech.set(name, [...(byTech.get(name) ?? []), alias]);
+  return [
+    '## Other spellings',
+    '',
+    'These are read as the technology they stand for, in any case; the report names the technology as listed above.',
+    '',
+    '| Technology | Also written |',
+    '|---|---|',
+    ...[...byTech.keys()].sort(byName).map((name) => `| ${code(name)} | ${byTech.get(name)!.sort(byName).map(code).join(', ')} |`),
+    '',
+  ];
+}
+
 export function renderTechnologiesDoc(): string {
-  return [...introSection(), ...choosingSection(), ...typeSections(), ...traitSection()].join('\n');
+  return [...introSection(), ...choosingSection(), ...typeSections(), ...aliasSection(), ...traitSection()].join('\n');
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -178,14 +178,13 @@ const GOOGLE_AT_REST = 'Google encrypts it at rest with Google-managed keys, alw
  * rest by default, or undefined when it is ours to set (any case, as technology hints are written).
  */
 export function providerEncryption(tech: string | undefined): string | undefined {
-  if (tech === undefined) return undefined;
-  const key = tech.toLowerCase();
-  return Object.hasOwn(TECHNOLOGIES, key) ? TECHNOLOGIES[key].encryptedAtRest : undefined;
+  const name = tech === undefined ? undefined : techName(tech);
+  return name === undefined ? undefined : TECHNOLOGIES[name].encryptedAtRest;
 }
 
 /**
- * A technology hint fills in the element's type and traits (any case: `PostgreSQL` is `postgres`); a `type:`
- * beside it wins, the traits stay. An unknown technology is a warning, and an error only when nothing else
+ * A technology hint fills in the element's type and traits (any case, or another spelling in TECH_ALIASES:
+ * `PostgreSQL` is `postgres`); a `type:` beside it wins, the traits stay. An unknown technology is a warning, and an error only when nothing else
  * says the element's kind. docs/technologies.md lists these (scripts/technologies-doc.ts writes it).
  */
 export const TECHNOLOGIES: Record<string, TechInfo> = {
@@ -424,6 +423,36 @@ export const TECHNOLOGIES: Record<string, TechInfo> = {
   loki: { type: 'logs' },
   graylog: { type: 'logs' },
 };
+
+/**
+ * Other names people write for the catalogue's technologies (lower case), each read as the name it stands for:
+ * `PostgreSQL` lower-cased is `postgresql`, which no edit distance turns into `postgres` silently. Kept apart
+ * from TECHNOLOGIES so that each technology is listed, documented and offered in the schema once; AWS's
+ * ElastiCache is `redis`, as the Terraform import has it (its engine is Redis or Valkey).
+ */
+export const TECH_ALIASES: Record<string, string> = {
+  postgresql: 'postgres', postgre: 'postgres', psql: 'postgres', pgsql: 'postgres', pg: 'postgres',
+  mongo: 'mongodb',
+  'ms-sql': 'mssql', 'sql-server': 'mssql', sqlserver: 'mssql',
+  'aws-s3': 's3', 'amazon-s3': 's3',
+  'aws-sqs': 'sqs', 'amazon-sqs': 'sqs', 'aws-sns': 'sns', 'amazon-sns': 'sns',
+  dynamo: 'dynamodb', 'aws-dynamodb': 'dynamodb', 'amazon-dynamodb': 'dynamodb',
+  'aws-lambda': 'lambda',
+  elasticache: 'redis', 'aws-elasticache': 'redis', 'amazon-elasticache': 'redis',
+  nodejs: 'node', 'node.js': 'node', 'express.js': 'express', expressjs: 'express',
+  'next.js': 'nextjs', 'nuxt.js': 'nuxt', nuxtjs: 'nuxt',
+  'react.js': 'react', reactjs: 'react', 'vue.js': 'vue', vuejs: 'vue',
+  golang: 'go', '.net': 'dotnet', 'asp.net': 'dotnet', 'asp.net-core': 'dotnet',
+  k8s: 'kubernetes', rabbit: 'rabbitmq', 'apache-kafka': 'kafka',
+  'elastic-search': 'elasticsearch',
+};
+
+/** The catalogue's name for a technology as written (any case, or a spelling in TECH_ALIASES); undefined for an unknown one. */
+export function techName(tech: string): string | undefined {
+  const key = tech.toLowerCase();
+  if (Object.hasOwn(TECHNOLOGIES, key)) return key;
+  return Object.hasOwn(TECH_ALIASES, key) ? TECH_ALIASES[key] : undefined;
+}
 
 export interface ProtocolInfo {
   encrypted: boolean;

@@ -3,7 +3,7 @@
 // parsing it again against the model the edit intends. Written threats (edit-threats.ts) are added, removed
 // and checked with the same means. Pure.
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type YAMLMap, type YAMLSeq } from 'yaml';
-import { AUTH_ALIASES, AUTH_METHODS, ELEMENT_KINDS, ELEMENT_TYPES, PROTOCOLS, TECHNOLOGIES } from './catalog.js';
+import { AUTH_ALIASES, AUTH_METHODS, ELEMENT_KINDS, ELEMENT_TYPES, PROTOCOLS, TECHNOLOGIES, techName } from './catalog.js';
 import type { EditResult, ModelEdit } from './edit.js';
 import type { ControlEdit } from './edit-controls.js';
 import type { ThreatEdit } from './edit-threats.js';
@@ -138,8 +138,9 @@ export function notOneOf(what: string, value: string, known: readonly string[]):
 
 /** The type an element's tech implies (an element type's own name counts as a technology, as normalize.ts has it). */
 function techType(tech: string): keyof typeof ELEMENT_TYPES | undefined {
+  const name = techName(tech);
+  if (name !== undefined) return TECHNOLOGIES[name].type;
   const t = tech.toLowerCase();
-  if (Object.hasOwn(TECHNOLOGIES, t)) return TECHNOLOGIES[t].type;
   return Object.hasOwn(ELEMENT_TYPES, t) ? (t as keyof typeof ELEMENT_TYPES) : undefined;
 }
 

@@ -3,7 +3,7 @@
 import { flat } from './flat.js';
 import {
   AUTH_ALIASES, type AuthMethod, type Classification, ELEMENT_TYPES, type ElementKind, type ElementType,
-  ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, strideLetter, type TechTrait, TECHNOLOGIES, TRUST_ALIASES,
+  ENDPOINT_PATH_HINTS, type EndpointKind, type Level, PROTOCOLS, strideLetter, type TechTrait, TECHNOLOGIES, techName, TRUST_ALIASES,
   type TrustLevel, trustRank,
 } from './catalog.js';
 import { ShorthandFlow } from './fast-parse.js';
@@ -294,8 +294,9 @@ export function withOwnIds(refs: RawFlowRef[], elementIds: readonly string[]): R
 /** A known technology implies its type; a tech that names a type (`tech: cdn`) is that type. */
 export function impliedElementType(tech: string | undefined): ElementType | undefined {
   if (tech === undefined) return undefined;
+  const name = techName(tech);
+  if (name !== undefined) return TECHNOLOGIES[name].type;
   const t = tech.toLowerCase();
-  if (Object.hasOwn(TECHNOLOGIES, t)) return TECHNOLOGIES[t].type;
   return Object.hasOwn(ELEMENT_TYPES, t) ? (t as ElementType) : undefined;
 }
 
@@ -491,7 +492,10 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
   };
 
   const element = (id: string, e: RawElement): Element => {
-    const techInfo = e.tech === undefined ? undefined : TECHNOLOGIES[e.tech.toLowerCase()];
+    // A known technology is kept by its catalogue name (`PostgreSQL`, `postgresql` are `postgres`): the rules and
+    // exporters that ask for one by name (`dynamodb`, `kubernetes-api`) then find it however it was written.
+    const known = e.tech === undefined ? undefined : techName(e.tech);
+    const techInfo = known === undefined ? undefined : TECHNOLOGIES[known];
     const type = (e.type as ElementType | undefined) ?? impliedElementType(e.tech);
     const auth = resolveAuth(e.auth);
     const at = ['elements', id];
@@ -500,7 +504,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
       name: e.name ?? id,
       kind: e.kind ?? impliedKind(type, e.tech) ?? 'process',
       type,
-      tech: e.tech,
+      tech: known ?? e.tech,
       traits: techInfo?.traits === undefined ? none() : traitsOf(techInfo.traits),
       boundary: e.in,
       description: e.description,

@@ -40,7 +40,7 @@ export const ELEMENT_FACTS: Record<string, FactInfo> = {
   id: { type: STR, description: 'the element id' },
   kind: { type: en(ELEMENT_KINDS), description: 'external, process or store' },
   type: { type: en(Object.keys(ELEMENT_TYPES)), description: 'what the element is (api, database, queue...)' },
-  tech: { type: STR, description: 'the technology hint as written' },
+  tech: { type: STR, description: 'the technology hint: a known one by its catalogue name (`PostgreSQL` is `postgres`), else as written' },
   traits: { type: list(TECH_TRAITS), description: 'traits implied by the technology (sql, browser, llm...)' },
   tags: { type: list(), description: 'the element\'s tags' },
   controls: { type: list(), description: 'controls in place: its own, its boundaries\', and perimeter controls on every untrusted path' },

@@ -107,6 +107,7 @@ export interface Element extends Located {
   name: string;
   kind: ElementKind;
   type?: ElementType;
+  /** The catalogue's name for a known technology however written (`PostgreSQL` is `postgres`), else as written. */
   tech?: string;
   traits: TechTrait[];
   boundary?: string;

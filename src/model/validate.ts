@@ -4,7 +4,7 @@
 import { flat } from './flat.js';
 import { z } from 'zod';
 import {
-  CONTROLS, ELEMENT_TYPES, ENDPOINT_KINDS, type ElementKind, PROTOCOLS, STRIDE_SPELLINGS_NOTE, TECHNOLOGIES,
+  CONTROLS, ELEMENT_TYPES, ENDPOINT_KINDS, type ElementKind, PROTOCOLS, STRIDE_SPELLINGS_NOTE, TECHNOLOGIES, type TechTrait, techName,
 } from './catalog.js';
 import { describeValue, displayPath, listValues, typeOf } from './diagnostics.js';
 import { ShorthandFlow } from './fast-parse.js';
@@ -922,6 +922,12 @@ function checkKind(r: Reporter, id: string, e: Obj): void {
   }
 }
 
+/** The traits a technology gives, read as normalize reads it (any case, other spellings). */
+function techTraits(tech: string): readonly TechTrait[] {
+  const name = techName(tech);
+  return name === undefined ? [] : (TECHNOLOGIES[name].traits ?? []);
+}
+
 /** The single-page-app technologies (`react`, `vue`...; not `spa` itself), each with the words that name it. */
 const SPA_FRAMEWORKS: ReadonlyArray<readonly [string, RegExp]> = Object.keys(TECHNOLOGIES)
   .filter((t) => t !== 'spa' && TECHNOLOGIES[t].traits?.includes('spa'))
@@ -933,7 +939,7 @@ const SINGLE_PAGE = /\bsingle[- ]page\b/i;
 
 /** Whether an element of the model is a single-page app already (then a `browser` is the user's browser). */
 function modelsSpa(elements: Obj): boolean {
-  return Object.values(elements).some((e) => isObj(e) && typeof e.tech === 'string' && TECHNOLOGIES[e.tech.toLowerCase()]?.traits?.includes('spa') === true);
+  return Object.values(elements).some((e) => isObj(e) && typeof e.tech === 'string' && techTraits(e.tech).includes('spa'));
 }
 
 /** The one single-page app a name or description names: a framework, else `spa`; undefined when none or several. */
