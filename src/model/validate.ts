@@ -693,6 +693,7 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
       }
     }
     checkKind(r, id, e);
+    if (typeof e.tech === 'string') checkServerAsUserAgent(r, id, e, e.tech);
     if (untypedExternal(e)) (untyped ??= new Set()).add(id);
     if (typeof e.tech === 'string' && e.tech.toLowerCase() === 'browser') checkAppAsBrowser(r, id, e, spaModelled ??= modelsSpa(elements));
   };
@@ -926,6 +927,49 @@ function checkKind(r: Reporter, id: string, e: Obj): void {
 function techTraits(tech: string): readonly TechTrait[] {
   const name = techName(tech);
   return name === undefined ? [] : (TECHNOLOGIES[name].traits ?? []);
+}
+
+/**
+ * What a server has and the user's browser or app does not: routes it serves, a credential its callers present,
+ * data of the system it processes or keeps (what a client shows is what its flows carry).
+ */
+const SERVER_FIELDS = ['endpoints', 'auth', 'handles', 'stores'] as const;
+
+function saysServer(field: (typeof SERVER_FIELDS)[number], value: unknown): boolean {
+  if (field === 'endpoints') return isObj(value) && Object.keys(value).length > 0;
+  if (field === 'auth') return typeof value === 'string' && value !== 'none';
+  return Array.isArray(value) && value.length > 0;
+}
+
+/**
+ * `dashboard: { tech: react, endpoints: ..., auth: oidc }` is the dashboard's server written with what its pages
+ * are built in: the technology makes it the user's browser, so the server's threats (injection, XSS, phishing of
+ * its staff, audit) are never looked for and the browser's are (an API key it sends counts as shipped to users).
+ * A `type:` does not help while the technology stays: its `browser` or `mobile` trait still makes rules take the
+ * element for the client. A person's type beside it is how a model says who uses the app (web.ts isSpa), and
+ * a device or a third party is no server of ours either. People's flows into it are no sign either way: a
+ * person using their own browser or app is drawn that way (transport.ts personUsesProgram).
+ */
+function checkServerAsUserAgent(r: Reporter, id: string, e: Obj, tech: string): void {
+  const name = techName(tech);
+  if (name === undefined || TECHNOLOGIES[name].type !== 'user-agent') return;
+  const type = typeof e.type === 'string' ? e.type : undefined;
+  if (type !== undefined && type !== 'user-agent' && kindOfType(type) === 'external') return;
+  const field = SERVER_FIELDS.find((f) => saysServer(f, e[f]));
+  if (field === undefined || r.isFlagged(['elements', id, field]) || r.isFlagged(['elements', id, 'type'])) return;
+  const traits = techTraits(tech);
+  const client = traits.includes('spa') ? 'the app in the user\'s browser' : traits.includes('mobile') ? 'the app on the user\'s device' : 'the user\'s browser';
+  const alone = `what \`tech: ${tech}\` names can be an element of its own that calls the server`;
+  if (type === undefined || type === 'user-agent') {
+    r.add('warning', 'server-as-user-agent', ['elements', id, field], `\`${id}\` has \`${field}\`, as a server does, but \`tech: ${tech}\` makes it ${client} (type \`user-agent\`): the rules treat it as a client, not a server`, {
+      hint: `for the server, write \`type: web-app\` (or \`admin-panel\`, \`api\`) without \`tech: ${tech}\`, or a server technology such as \`nextjs\` or \`node\` (beside a \`type:\`, \`tech: ${tech}\` still makes it the client); ${alone}`,
+    });
+    return;
+  }
+  const trait = traits.includes('browser') ? 'browser' : 'mobile';
+  r.add('warning', 'server-as-user-agent', ['elements', id, field], `\`${id}\` has \`${field}\` and \`type: ${type}\`, but \`tech: ${tech}\` still gives it the \`${trait}\` trait: rules take it for ${client}`, {
+    hint: `drop \`tech: ${tech}\` (the type says what the server is), or write a server technology such as \`nextjs\` or \`node\`; ${alone}`,
+  });
 }
 
 /** The single-page-app technologies (`react`, `vue`...; not `spa` itself), each with the words that name it. */

@@ -1,15 +1,94 @@
-// Session 27 (review a): common spellings of technologies (`PostgreSQL`, `k8s`) are read as the catalogue's names;
-// job-like types are suggested `worker`. Each behaviour has a positive and a negative case.
+// Session 27 (review a): a server written with what its pages are built in (`tech: react`) is warned about, as it
+// turns into the user's browser; common spellings of technologies (`PostgreSQL`, `k8s`) are read as the catalogue's
+// names; job-like types are suggested `worker`.
+// Each behaviour has a positive and a negative case.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { ELEMENT_TYPES, TECH_ALIASES, TECHNOLOGIES, techName } from '../../src/model/catalog.js';
 import { loadModel } from '../../src/model/load.js';
 import type { Diagnostic } from '../../src/model/types.js';
+import { lineOf } from './helpers.js';
 
 const HEAD = 'threatmap: 1\nsystem: { name: t }\n';
 const load = (text: string) => loadModel(text, 'm.yaml');
 const coded = (list: readonly Diagnostic[], code: string) => list.filter((d) => d.code === code);
+
+/** The reviewer's dashboard (t5): an operator on the internet calls a server in the cloud boundary. */
+const dashboard = (element: string) => `${HEAD}boundaries:
+  internet: { trust: untrusted }
+  cloud: { trust: internal }
+assets:
+  telemetry: { name: Telemetry, classification: internal }
+elements:
+  operator: { type: admin, in: internet }
+  dashboard: ${element}
+  tsdb: { tech: influxdb, in: cloud, stores: [telemetry] }
+flows:
+  - operator -> dashboard: https
+  - dashboard -> tsdb: { protocol: https, auth: api-key }
+`;
+
+describe('server-as-user-agent: a browser or mobile technology on an element that a server\'s fields describe', () => {
+  it('warns at the field, naming the element and the field, and says what to write for the server', () => {
+    const text = dashboard('{ name: Dashboard, tech: react, in: cloud, auth: oidc, handles: [telemetry], endpoints: { /devices: { returns: [telemetry] } } }');
+    const [d, ...more] = coded(load(text).diagnostics, 'server-as-user-agent');
+    assert.deepEqual(more, []);
+    assert.equal(d.severity, 'warning');
+    assert.equal(d.path, 'elements.dashboard.endpoints');
+    assert.equal(d.line, lineOf(text, 'dashboard: {'));
+    assert.equal(d.col, text.split('\n')[d.line - 1].indexOf('endpoints:') + 1);
+    assert.equal(d.message, '`dashboard` has `endpoints`, as a server does, but `tech: react` makes it the app in the user\'s browser (type `user-agent`): the rules treat it as a client, not a server');
+    assert.match(d.hint ?? '', /^for the server, write `type: web-app` \(or `admin-panel`, `api`\) without `tech: react`, or a server technology such as `nextjs` or `node`/);
+  });
+
+  it('names the first of endpoints, auth, handles and stores it finds, in that order', () => {
+    const path = (element: string) => coded(load(dashboard(element)).diagnostics, 'server-as-user-agent').map((d) => d.path);
+    assert.deepEqual(path('{ tech: react, in: cloud, endpoints: { /devices: {} }, auth: oidc }'), ['elements.dashboard.endpoints']);
+    assert.deepEqual(path('{ tech: vue, in: cloud, handles: [telemetry] }'), ['elements.dashboard.handles']);
+    assert.deepEqual(path('{ tech: mobile-app, in: cloud, stores: [telemetry] }'), ['elements.dashboard.stores']);
+    assert.deepEqual(path('{ tech: Browser, in: cloud, auth: session-cookie }'), ['elements.dashboard.auth']);
+    const [mobile] = coded(load(dashboard('{ tech: ios, stores: [telemetry] }')).diagnostics, 'server-as-user-agent');
+    assert.match(mobile.message, /makes it the app on the user's device/);
+  });
+
+  it('warns too when a process type stands beside the technology, whose browser trait the rules still read', () => {
+    const text = dashboard('{ type: admin-panel, tech: react, in: cloud, auth: oidc, endpoints: { /admin: {} } }');
+    const [d] = coded(load(text).diagnostics, 'server-as-user-agent');
+    assert.equal(d.path, 'elements.dashboard.endpoints');
+    assert.equal(d.message, '`dashboard` has `endpoints` and `type: admin-panel`, but `tech: react` still gives it the `browser` trait: rules take it for the app in the user\'s browser');
+    assert.match(d.hint ?? '', /^drop `tech: react` \(the type says what the server is\)/);
+  });
+
+  it('the hint is what works: `type: web-app` without the technology is a server, and the warning goes', () => {
+    const fixed = dashboard('{ name: Dashboard, type: web-app, in: cloud, auth: oidc, handles: [telemetry], endpoints: { /devices: { returns: [telemetry] } } }');
+    const loaded = load(fixed);
+    assert.deepEqual(coded(loaded.diagnostics, 'server-as-user-agent'), []);
+    const r = analyze(loaded.model!, { source: loaded.source });
+    const rules = new Set(r.threats.map((t) => t.ruleId));
+    assert.ok(rules.has('cross-site-scripting'), [...rules].join(', '));
+    assert.ok(!rules.has('api-key-in-client'), 'the server\'s key is no key shipped to users');
+  });
+
+  it('says nothing about a browser or app with none of those fields, or with `auth: none`', () => {
+    for (const element of ['{ tech: react, in: cloud }', '{ tech: browser, in: internet, auth: none }', '{ tech: mobile-app, endpoints: {} }']) {
+      assert.deepEqual(coded(load(dashboard(element)).diagnostics, 'server-as-user-agent'), [], element);
+    }
+  });
+
+  it('says nothing when only people\'s flows reach it: a person using their own browser or app is drawn that way', () => {
+    assert.deepEqual(coded(load(dashboard('{ tech: react, in: internet }')).diagnostics, 'server-as-user-agent'), []);
+  });
+
+  it('says nothing about a person\'s type beside the app\'s technology (who uses the app), a device, nor server technologies', () => {
+    for (const element of [
+      '{ type: admin, tech: react, handles: [telemetry] }', '{ type: device, tech: android, auth: mtls }',
+      '{ tech: nextjs, in: cloud, auth: oidc, endpoints: { /devices: {} } }',
+    ]) {
+      assert.deepEqual(coded(load(dashboard(element)).diagnostics, 'server-as-user-agent'), [], element);
+    }
+  });
+});
 
 describe('technologies in any case and their common other spellings', () => {
   const db = (tech: string, type = '') => `${HEAD}boundaries:
