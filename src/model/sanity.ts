@@ -88,20 +88,33 @@ function isolatedHint(e: Element): string {
 export const carriesMessages = (e: Element): boolean =>
   e.type === 'queue' || e.type === 'event-bus' || e.traits.includes('message-broker');
 
+/** Background jobs and functions: a schedule or the platform starts them, which the diagram has no element for. */
+const JOB_TYPES: ReadonlySet<string> = new Set(['worker', 'function']);
+const TO_STORE = 1;
+const TO_OTHER = 2;
+
 /**
  * The processes that take data from a store, in one pass over the flows: 1 for each that connects to a queue
  * or a stream it consumes (its flow drawn as the connection it opens), or to a cache another element fills (the
  * voting app's worker takes the votes the front end pushes into Redis, used as a queue). A database two
  * services write into feeds neither: flows do not say which way the data goes, and a database written by
  * several is the usual case, not a sign that one of them reads what the other wrote.
+ * A job (`worker`, `function`) that connects to a store and also sends to something that is not one reads that
+ * store: a read is drawn as `job -> store` too, and what starts a nightly export is no flow to draw. A job that
+ * only connects to stores, or to no store, leaves its source out (an importer writing what it reads from nowhere).
  */
 function pullers(model: Model, flowSource: Int32Array, flowTarget: Int32Array, writer: Int32Array): Uint8Array {
   const pulls = new Uint8Array(model.elements.length);
+  const reaches = new Uint8Array(model.elements.length);
   for (let k = 0; k < model.flows.length; k++) {
     const i = flowSource[k];
     const t = flowTarget[k];
-    if (i < 0 || t < 0 || pulls[i] === 1) continue;
+    if (i < 0 || t < 0 || i === t || pulls[i] === 1) continue;
     const target = model.elements[t];
+    if (JOB_TYPES.has(model.elements[i].type ?? '')) {
+      reaches[i] |= target.kind === 'store' ? TO_STORE : TO_OTHER;
+      if (reaches[i] === (TO_STORE | TO_OTHER)) pulls[i] = 1;
+    }
     if (target.kind !== 'store') continue;
     if (carriesMessages(target)) pulls[i] = 1;
     else if (target.type === 'cache' && (writer[t] === -2 || (writer[t] >= 0 && writer[t] !== i))) pulls[i] = 1;

@@ -1,6 +1,6 @@
 // Session 27 (review a): a server written with what its pages are built in (`tech: react`) is warned about, as it
 // turns into the user's browser; common spellings of technologies (`PostgreSQL`, `k8s`) are read as the catalogue's
-// names; job-like types are suggested `worker`.
+// names; job-like types are suggested `worker`; a job that reads a store and sends on is not "without inputs".
 // Each behaviour has a positive and a negative case.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -159,5 +159,27 @@ describe('job-like types suggest `worker`', () => {
     const [d] = typed('spreadsheet');
     assert.equal(d.code, 'invalid-value');
     assert.notEqual(d.hint, 'did you mean `worker`?');
+  });
+});
+
+describe('process-without-inputs: a job that connects to a store and sends on reads that store (review a, t6)', () => {
+  const unfed = (elements: string, flows: string) =>
+    coded(load(`${HEAD}elements:\n${elements}flows:\n${flows}`).diagnostics, 'process-without-inputs').map((d) => d.message);
+  const store = '  s3: { tech: s3 }\n  partner: { type: third-party }\n';
+
+  it('the export job reading statements from S3 and sending them to a partner gets no warning; a function neither', () => {
+    assert.deepEqual(unfed(`  export: { type: worker }\n${store}`, '  - export -> s3: s3\n  - export -> partner: sftp\n'), []);
+    assert.deepEqual(unfed(`  export: { tech: lambda }\n${store}`, '  - export -> s3: s3\n  - export -> partner: https\n'), []);
+  });
+
+  it('a job that only connects to stores, or only sends on, still has its source missing', () => {
+    assert.deepEqual(unfed(`  export: { type: worker }\n${store}  db: { tech: postgres }\n`, '  - export -> s3: s3\n  - export -> db: postgres\n'), [
+      'process `export` sends data but receives none',
+    ]);
+    assert.deepEqual(unfed(`  export: { type: worker }\n${store}`, '  - export -> partner: sftp\n'), ['process `export` sends data but receives none']);
+  });
+
+  it('a service that connects to a store and sends on still has its callers missing', () => {
+    assert.deepEqual(unfed(`  api: { type: api }\n${store}`, '  - api -> s3: s3\n  - api -> partner: https\n'), ['process `api` sends data but receives none']);
   });
 });
