@@ -78,17 +78,20 @@ const table = (head: readonly Child[], rows: readonly HTMLTableRowElement[], cls
 
 const SURFACE_HEAD = ['Entry', 'Detail', 'Exposure', 'In the model'];
 
+const exposureText = (e: SurfaceEntry): string =>
+  (e.admittedBy === undefined ? EXPOSURE[e.exposure] : `${EXPOSURE[e.exposure]}, behind ${e.admittedBy.join(' and ')}`);
+
 function surfaceRow(e: SurfaceEntry, view: TablesView): HTMLTableRowElement {
   return h('tr', { role: 'row', 'data-entry': e.id },
     cell({}, h('strong', {}, e.name)),
     cell({}, e.detail),
-    cell({}, e.exposed ? h('span', { class: 'exposed' }, EXPOSURE[e.exposure]) : EXPOSURE[e.exposure]),
+    cell({}, e.exposed ? h('span', { class: 'exposed' }, exposureText(e)) : exposureText(e)),
     cell({}, e.loc.line > 0 ? button({ class: 'loc mono' }, () => view.ctx.goTo(e.loc.line, e.loc.col), `${e.loc.line}:${e.loc.col}`) : ''));
 }
 
 function surfaceRows(entries: readonly SurfaceEntry[], view: TablesView): RowSpec[] {
   if (entries.length === 0) return [noteRow('None in the model.', SURFACE_HEAD.length)];
-  return capped(entries, (e) => [e.id, e.name, e.detail, e.exposure, e.exposed, e.loc.line, e.loc.col], (e) => surfaceRow(e, view), SURFACE_HEAD.length);
+  return capped(entries, (e) => [e.id, e.name, e.detail, e.exposure, e.exposed, e.admittedBy, e.loc.line, e.loc.col], (e) => surfaceRow(e, view), SURFACE_HEAD.length);
 }
 
 /** The attack surface, a table for each of the six categories (one that has none says so), drawn a slice at a time. */

@@ -2,7 +2,8 @@
 import { flat } from '../model/flat.js';
 import type { Element, Endpoint } from '../model/types.js';
 import type { AnalysisContext, Exposure } from './context.js';
-import { endpointExposure } from './rules/helpers.js';
+import { CALLER_PERIMETER, admittedThrough } from './rules/family-shared.js';
+import { endpointExposure, presentControls } from './rules/helpers.js';
 import { SURFACE_CATEGORIES, type SurfaceCategory, type SurfaceEntry } from './types.js';
 
 const AUTH_ENDPOINTS = new Set(['login', 'otp', 'register', 'password-reset', 'callback']);
@@ -19,13 +20,16 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
   // Details repeat (an endpoint's kind and auth, a store's type and assets): a large model has a few
   // thousand distinct ones among tens of thousands of entries, and the result keeps one copy of each.
   const details = new Map<string, string>();
-  const add = (category: SurfaceCategory, id: string, name: string, detail: string, exposure: Exposure, loc: Element['loc']) => {
+  // What the internet reaches only through a VPN or an allow-list is said so, as the threats rate it (`admitted`
+  // is asked only for what the internet reaches).
+  const add = (category: SurfaceCategory, id: string, name: string, detail: string, exposure: Exposure, loc: Element['loc'], admitted?: () => string[]) => {
     let kept = details.get(detail);
     if (kept === undefined) {
       kept = flat(detail);
       details.set(kept, kept);
     }
-    out.push({ category, id, name, detail: kept, exposed: exposure !== 'internal', exposure, loc });
+    const admittedBy = exposure === 'internet' && admitted !== undefined ? admitted() : [];
+    out.push({ category, id, name, detail: kept, exposed: exposure !== 'internal', exposure, ...(admittedBy.length > 0 ? { admittedBy } : {}), loc });
   };
 
   const { elements } = graph.model;
@@ -34,7 +38,7 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
     const e = elements[i];
     const exposure = ctx.exposureAt(i);
     exposures[i] = exposure;
-    if (exposure === 'internet') add('Network', e.id, e.name, networkDetail(i), 'internet', e.loc);
+    if (exposure === 'internet') add('Network', e.id, e.name, networkDetail(i), 'internet', e.loc, () => admittedThrough(ctx, e));
     for (const ep of e.endpoints) addEndpoint(ep, e);
     if (e.kind === 'store') {
       const stored = e.stores.map((a) => graph.assets.get(a)?.name ?? a);
@@ -48,7 +52,9 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
       const detail = e.type === 'admin' || e.type === 'support-staff' || e.type === 'developer'
         ? 'privileged people: phishing and social engineering targets, insider threat'
         : 'the people behind it: phishing targets and account takeover';
-      add('Human', e.id, e.name, detail, 'internet', e.loc);
+      // People are where the model puts them, as the attack paths start from them: staff inside the VPN are no
+      // entry point from the internet (exposure counts what reaches an element, and no flow reaches a person).
+      add('Human', e.id, e.name, detail, ctx.untrustedSourceAt(i) ? 'internet' : 'internal', e.loc);
     }
   }
 
@@ -79,14 +85,15 @@ export function attackSurface(ctx: AnalysisContext): SurfaceEntry[] {
     const methods = ep.methods.length ? `${ep.methods.join('|')} ` : '';
     const who = ep.public ? 'public' : `auth: ${ep.auth}`;
     const category: SurfaceCategory = AUTH_ENDPOINTS.has(ep.kind) ? 'Authentication' : 'Application';
-    add(category, ep.id, flat(`${methods}${ep.route} (${e.name})`), `${ep.kind} endpoint, ${who}`, exposure, ep.loc);
-    if (ep.kind === 'admin') add('Human', ep.id, flat(`${ep.route} (${e.name})`), 'administrators using it are phishing targets', exposure, ep.loc);
+    const admitted = () => presentControls(ctx, CALLER_PERIMETER, e, ep);
+    add(category, ep.id, flat(`${methods}${ep.route} (${e.name})`), `${ep.kind} endpoint, ${who}`, exposure, ep.loc, admitted);
+    if (ep.kind === 'admin') add('Human', ep.id, flat(`${ep.route} (${e.name})`), 'administrators using it are phishing targets', exposure, ep.loc, admitted);
   }
 
   for (let i = 0; i < elements.length; i++) {
     const e = elements[i];
     if (e.auth && e.auth !== 'none' && e.kind === 'process' && exposures[i] !== 'internal') {
-      add('Authentication', e.id, e.name, `session management: ${e.auth}`, exposures[i], e.loc);
+      add('Authentication', e.id, e.name, `session management: ${e.auth}`, exposures[i], e.loc, () => admittedThrough(ctx, e));
     }
   }
 

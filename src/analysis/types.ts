@@ -130,6 +130,11 @@ export interface SurfaceEntry {
   exposed: boolean;
   /** `internet`: straight from an untrusted zone (or through edge components); `indirect`: through application code. */
   exposure: 'internet' | 'indirect' | 'internal';
+  /**
+   * For an entry reachable from the internet: the controls that admit only some callers (`vpn`, `ip-allowlist`)
+   * on it or on every untrusted path to it, as the rules rate it; absent when there are none.
+   */
+  admittedBy?: string[];
   loc: Loc;
 }
 

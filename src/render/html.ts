@@ -311,7 +311,7 @@ function* surfaceBody(r: AnalysisResult): Generator<string> {
     if (!entries) yield '<p class="muted">None in the model.</p>';
     else {
       yield '<ul>';
-      yield* rowChunks(entries, (e) => `<li><strong>${esc(e.name)}</strong>: ${esc(e.detail)}${e.exposed ? ' <span class="exposed">exposed</span>' : ''}</li>`);
+      yield* rowChunks(entries, (e) => `<li><strong>${esc(e.name)}</strong>: ${esc(e.detail)}${e.exposed ? ' <span class="exposed">exposed</span>' : ''}${e.admittedBy ? ` behind ${esc(e.admittedBy.join(' and '))}` : ''}</li>`);
       yield '</ul>';
     }
   }

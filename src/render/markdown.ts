@@ -490,7 +490,8 @@ function* surfaceSection(w: LineWriter, r: AnalysisResult): Generator<string> {
   const byCategory = groupBy(r.attackSurface, (e) => e.category);
   const where = { internet: ' (internet-facing)', indirect: ' (reachable through other components)', internal: '' };
   const row = (w: LineWriter, e: SurfaceEntry): void => {
-    w.add(`- ${inline(e.name)}: ${inline(e.detail)}${where[e.exposure]}\n`);
+    const at = e.admittedBy === undefined ? where[e.exposure] : ` (behind ${inline(e.admittedBy.join(' and '))})`;
+    w.add(`- ${inline(e.name)}: ${inline(e.detail)}${at}\n`);
   };
   for (const category of SURFACE_CATEGORIES) {
     const entries = byCategory.get(category) ?? [];
