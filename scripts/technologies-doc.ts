@@ -54,7 +54,7 @@ function choosingSection(): string[] {
     '  The server of a dashboard built with React is not `tech: react`: that makes it the user\'s browser, and',
     '  `type: web-app` beside it does not help, as the `browser` trait stays. Write `type: web-app` (or',
     '  `admin-panel`, `api`) without the `tech`, or a server technology (`nextjs`, `node`). An element that has',
-    '  `endpoints`, `auth`, `handles` or `stores` with a browser or mobile technology gets a warning',
+    '  `endpoints` or `auth` with a browser or mobile technology gets a warning',
     '  (`server-as-user-agent`).',
     '- **An identity provider** we run (`keycloak`, `authentik`, `dex`, `zitadel`, `authelia`, `pingfederate`) is a',
     '  process of ours, type `identity-provider`. A hosted one (`okta`, `auth0`, `entra-id`, `google-identity`,',

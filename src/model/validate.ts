@@ -930,10 +930,11 @@ function techTraits(tech: string): readonly TechTrait[] {
 }
 
 /**
- * What a server has and the user's browser or app does not: routes it serves, a credential its callers present,
- * data of the system it processes or keeps (what a client shows is what its flows carry).
+ * What a server has and the user's browser or app does not: routes it serves, a credential its callers present.
+ * Not the data it handles or stores: a single-page app handles what it shows, and a mobile app keeps tokens and
+ * offline copies on the device.
  */
-const SERVER_FIELDS = ['endpoints', 'auth', 'handles', 'stores'] as const;
+const SERVER_FIELDS = ['endpoints', 'auth'] as const;
 
 function saysServer(field: (typeof SERVER_FIELDS)[number], value: unknown): boolean {
   if (field === 'endpoints') return isObj(value) && Object.keys(value).length > 0;

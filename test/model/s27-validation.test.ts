@@ -42,13 +42,13 @@ describe('server-as-user-agent: a browser or mobile technology on an element tha
     assert.match(d.hint ?? '', /^for the server, write `type: web-app` \(or `admin-panel`, `api`\) without `tech: react`, or a server technology such as `nextjs` or `node`/);
   });
 
-  it('names the first of endpoints, auth, handles and stores it finds, in that order', () => {
+  it('names the first of endpoints and auth it finds, in that order; data handled or kept on the client is no sign', () => {
     const path = (element: string) => coded(load(dashboard(element)).diagnostics, 'server-as-user-agent').map((d) => d.path);
     assert.deepEqual(path('{ tech: react, in: cloud, endpoints: { /devices: {} }, auth: oidc }'), ['elements.dashboard.endpoints']);
-    assert.deepEqual(path('{ tech: vue, in: cloud, handles: [telemetry] }'), ['elements.dashboard.handles']);
-    assert.deepEqual(path('{ tech: mobile-app, in: cloud, stores: [telemetry] }'), ['elements.dashboard.stores']);
     assert.deepEqual(path('{ tech: Browser, in: cloud, auth: session-cookie }'), ['elements.dashboard.auth']);
-    const [mobile] = coded(load(dashboard('{ tech: ios, stores: [telemetry] }')).diagnostics, 'server-as-user-agent');
+    assert.deepEqual(path('{ tech: vue, in: cloud, handles: [telemetry] }'), []);
+    assert.deepEqual(path('{ tech: mobile-app, in: cloud, stores: [telemetry] }'), []);
+    const [mobile] = coded(load(dashboard('{ tech: ios, auth: jwt }')).diagnostics, 'server-as-user-agent');
     assert.match(mobile.message, /makes it the app on the user's device/);
   });
 
