@@ -531,10 +531,13 @@ export function flowIsValid(entry: unknown): boolean {
 function checkFlowEntry(r: Reporter, root: Obj, entry: unknown, i: number): void {
   const at: Path = ['flows', i];
   if (!isObj(entry)) {
-    const arrowText = typeof entry === 'string' && /->/.test(entry);
+    const arrowText = typeof entry === 'string' && /->/.test(entry) ? entry.trim() : undefined;
+    // `- "a -> b: https"` has its protocol already: the quotes make the whole flow one string, not a key and a value.
+    const quotedWhole = arrowText !== undefined && /->\s*[^\s:]+\s*:\s*\S/.test(arrowText);
     r.error('invalid-flow', at, `expected a flow, found ${typeOf(entry)}`, {
       found: describeValue(entry), expected: FLOW_FORMS,
-      hint: arrowText ? `add the protocol after a colon: \`${(entry as string).trim()}: https\`` : undefined,
+      hint: quotedWhole ? `write it without quotes, \`- ${arrowText}\` on a line of its own: quoted, the whole flow is one string`
+        : arrowText !== undefined ? `add the protocol after a colon: \`${arrowText}: https\`` : undefined,
     });
     return;
   }

@@ -183,3 +183,15 @@ describe('process-without-inputs: a job that connects to a store and sends on re
     assert.deepEqual(unfed(`  api: { type: api }\n${store}`, '  - api -> s3: s3\n  - api -> partner: https\n'), ['process `api` sends data but receives none']);
   });
 });
+
+describe('a flow written as one quoted string', () => {
+  const flows = (lines: string) => `${HEAD}elements:\n  staff: { type: admin }\n  backoffice: { type: admin-panel }\nflows:\n${lines}`;
+  it('with its protocol: the hint says to drop the quotes, not to add a protocol', () => {
+    const [d] = coded(load(flows('  - "staff -> backoffice: https"\n')).diagnostics, 'invalid-flow');
+    assert.equal(d.hint, 'write it without quotes, `- staff -> backoffice: https` on a line of its own: quoted, the whole flow is one string');
+  });
+  it('without one: the hint still asks for the protocol', () => {
+    const [d] = coded(load(flows('  - staff -> backoffice\n')).diagnostics, 'invalid-flow');
+    assert.equal(d.hint, 'add the protocol after a colon: `staff -> backoffice: https`');
+  });
+});
