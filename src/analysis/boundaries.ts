@@ -2,7 +2,7 @@
 // common ancestor of the two elements' boundary chains (O(depth) per flow).
 import type { ModelGraph } from '../model/graph.js';
 import type { Boundary, Flow } from '../model/types.js';
-import { callAuthMethod } from './rules/facts.js';
+import { crossingAuthMethod } from './rules/facts.js';
 import type { Crossing, CrossingKind } from './types.js';
 
 const KIND_LABELS: Record<CrossingKind, string> = {
@@ -141,7 +141,7 @@ function flowCrossing(graph: ModelGraph, sides: Sides, flow: Flow, s: number, t:
   const kind = classify(graph, s, t, entered.boundaries);
   return {
     flow: flow.id, from: flow.from, to: flow.to, left: left.ids, entered: entered.ids, fromTrust, toTrust, kind, label: sides.label(kind, left, entered),
-    auth: callAuthMethod(graph, flow),
+    auth: crossingAuthMethod(graph, flow),
   };
 }
 

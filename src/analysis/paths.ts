@@ -48,7 +48,7 @@ import type { ModelGraph } from '../model/graph.js';
 import type { Asset, Element, Endpoint, Flow } from '../model/types.js';
 import type { AnalysisContext } from './context.js';
 import { levelOf, riskOf, riskRank } from './risk.js';
-import { callAuth, flowLandsOn, isPersonOrAgent } from './rules/facts.js';
+import { callAuth, flowLandsOn, isDelivery, isPersonOrAgent } from './rules/facts.js';
 import { type AttackPath, type AttackPathHop, type AttackPaths, type Rating, type Risk, RISKS, type Stride, type Threat } from './types.js';
 
 /** Controls that make a caller prove who it is: callers must authenticate, or messages are signature-checked. */
@@ -82,10 +82,10 @@ const flowReaches = (ctx: AnalysisContext, f: Flow, ep: Endpoint): boolean => fl
 /**
  * Whether the caller must present a credential to make the call over flow `k`: the flow declares an `auth`
  * other than `none` (or the `authentication` or `signature-verification` control); or the endpoint it names
- * demands one (its `auth`, or either control); or, naming none, its target asks every caller for one (its
- * `auth`, or `authentication` declared on it or on a boundary around it) and so does every endpoint of it
- * the flow can reach, since a call that names no endpoint can land on a public one (a health probe that
- * leads nowhere aside: see deadEnd).
+ * demands one (its `auth`, or either control); or, naming none and no broker's delivery (isDelivery), its
+ * target asks every caller for one (its `auth`, or `authentication` declared on it or on a boundary around
+ * it) and so does every endpoint of it the flow can reach, since a call that names no endpoint can land on a
+ * public one (a health probe that leads nowhere aside: see deadEnd).
  */
 function demandsCredential(ctx: AnalysisContext, k: number, gates: Int8Array): boolean {
   const { graph } = ctx;
@@ -95,6 +95,8 @@ function demandsCredential(ctx: AnalysisContext, k: number, gates: Int8Array): b
     const ep = graph.endpoints.get(f.endpoint);
     return ep !== undefined && endpointDemands(ep);
   }
+  // Whoever controls a broker delivers to its consumers over their own connections: their `auth` is asked of their callers.
+  if (isDelivery(graph, f)) return false;
   const t = graph.flowTarget[k];
   if (gates[t] === UNKNOWN) gates[t] = gate(ctx, graph.model.elements[t]);
   if (gates[t] !== BY_CALLER) return gates[t] === GUARDED;
@@ -349,7 +351,7 @@ const CANNOT_LAND = -1;
  * Whether a call over `f` that must land on one of `holders` demands a credential (1) or not (0), or
  * CANNOT_LAND. A flow naming its endpoint lands there only, judged as always (`generic`); one naming none
  * lands on any holder that admits its source (see flowReaches), and demands a credential when it
- * carries one of its own or every holder it can land on asks for one.
+ * carries one of its own or, no broker's delivery, every holder it can land on asks for one.
  */
 function credentialFor(ctx: AnalysisContext, f: Flow, holders: readonly Endpoint[], generic: number): number {
   if (f.endpoint !== undefined) {
@@ -364,7 +366,7 @@ function credentialFor(ctx: AnalysisContext, f: Flow, holders: readonly Endpoint
     if (!endpointDemands(ep)) open = true;
   }
   if (!reached) return CANNOT_LAND;
-  return f.auth !== 'none' || hasCredentialControl(f.controls) || !open ? 1 : 0;
+  return f.auth !== 'none' || hasCredentialControl(f.controls) || (!open && !isDelivery(ctx.graph, f)) ? 1 : 0;
 }
 
 /**

@@ -112,7 +112,9 @@ export interface Crossing {
   label: string;
   /**
    * How the call across authenticates: the flow's own auth, else that of the endpoint it names, else its
-   * target's (`none` when none of them says); the flow's own is `flows[].auth`.
+   * target's (`none` when none of them says); the flow's own is `flows[].auth`. A broker's delivery to a
+   * consumer takes not the consumer's auth but that of the consumer's own connection to the broker, else
+   * the broker's `auth`.
    */
   auth: AuthMethod;
 }
@@ -148,7 +150,10 @@ export interface AttackPathHop {
   to: string;
   protocol: string;
   encrypted: boolean;
-  /** How the call authenticates: the flow's own `auth`, else the endpoint's it names, else its target's (`none` when none says). */
+  /**
+   * How the call authenticates: the flow's own `auth`, else the endpoint's it names, else its target's unless
+   * the flow is a broker's delivery to a consumer (`none` when none says).
+   */
   auth: AuthMethod;
   /** Where the model states `auth`: the flow, the endpoint (its element's `auth` when it inherits it) or the target's `auth`. */
   authAt?: ModelPath;
@@ -157,7 +162,8 @@ export interface AttackPathHop {
   /**
    * Whether the call demands a credential: the flow's `auth`, or the endpoint it names, or (naming none)
    * the target and every endpoint the flow can reach; on a path's last hop, every endpoint holding the asset
-   * that the flow can land on (see src/analysis/paths.ts).
+   * that the flow can land on (see src/analysis/paths.ts). A broker's delivery to a consumer demands only
+   * what it states itself: the consumer's `auth` is asked of its callers.
    */
   authenticated: boolean;
   /**

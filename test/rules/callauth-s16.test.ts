@@ -278,3 +278,64 @@ describe('callAuth cites where an endpoint\'s auth is written', () => {
     assert.deepEqual(cited(t), [['partner -> api uses auth basic', 'elements.api.endpoints["/orders"]']]);
   });
 });
+
+describe('a broker\'s delivery is read over the consumer\'s own connection (session 27)', () => {
+  // A device fleet: the device subscribes with its certificate and the broker delivers commands to it.
+  const fleet = (broker = '', delivery = '{ protocol: mqtts, data: [commands] }', device = '{ protocol: mqtts, auth: mtls }') =>
+    'boundaries: { field: { trust: untrusted }, cloud: { trust: internal } }\nassets: { commands: { name: Device commands, integrity: high } }\n' +
+    `elements:\n  device: { type: device, in: field }\n  broker: { tech: emqx, in: cloud${broker} }\n  app: { type: service, in: cloud }\n` +
+    `flows:\n  - device -> broker: ${device}\n  - app -> broker: { protocol: mqtts, auth: mtls, data: [commands] }\n  - broker -> device: ${delivery}\n`;
+  const RULES = ['unauthenticated-broker', 'unconfined-broker-clients'];
+  const rulesOf = (body: string) => threatsIn(body, ...RULES).map((t) => t.ruleId);
+
+  it('unauthenticated-broker: a delivery to a device that subscribes with mTLS is not open; the device is asked for per-client topics', () => {
+    assert.deepEqual(rulesOf(fleet()), ['unconfined-broker-clients']);
+    assert.deepEqual(rulesOf(fleet(', auth: mtls')), ['unconfined-broker-clients']);
+    const [t] = threatsIn(fleet(), 'unconfined-broker-clients');
+    assert.match(t.description, /^device connects to broker from an untrusted zone, as it must, and authenticates \(mtls\);/);
+  });
+
+  it('unauthenticated-broker: a delivery to a consumer that draws no connection and states no auth is open, as is one read over a connection without credentials', () => {
+    const alone = 'elements:\n  orders: { type: service }\n  billing: { type: service }\n  events: { tech: kafka }\n' +
+      'flows:\n  - orders -> events: { protocol: kafka+tls, auth: mtls }\n  - events -> billing: kafka+tls\n';
+    const [open] = threatsIn(alone, 'unauthenticated-broker');
+    assert.deepEqual(cited(open), [['events -> billing states no auth', 'flows[1]["events -> billing"]'], ['no authentication on events', 'elements.events']]);
+    const [anonymous] = threatsIn(fleet('', '{ protocol: mqtts, data: [commands] }', 'mqtts'), 'unauthenticated-broker');
+    assert.match(anonymous.description, /^2 connections to broker carry no credentials/);
+    assert.deepEqual(cited(anonymous), [
+      ['device -> broker states no auth', 'flows[0]["device -> broker"]'],
+      ['broker -> device is read over device -> broker, which states no auth', 'flows[0]["device -> broker"]'],
+      ['no authentication on broker', 'elements.broker'],
+    ]);
+  });
+
+  it('unauthenticated-broker: a consumer\'s own `auth` is not inherited, and every connection counted is cited', () => {
+    const body = 'boundaries: { vpc: { trust: internal }, data: { trust: restricted, kind: data-tier, in: vpc } }\n' +
+      'elements:\n  api: { tech: java, in: vpc }\n  accounts: { tech: java, auth: jwt, in: vpc }\n  kafka: { tech: kafka, in: data }\n' +
+      'flows:\n  - api -> kafka: { protocol: kafka }\n  - kafka -> accounts: { protocol: kafka }\n';
+    const [t] = threatsIn(body, 'unauthenticated-broker');
+    assert.match(t.description, /^2 connections to kafka carry no credentials/);
+    assert.deepEqual(cited(t).map(([fact]) => fact), ['api -> kafka states no auth', 'kafka -> accounts states no auth', 'no authentication on kafka']);
+    const r = analyzeText(MODEL_HEAD + body);
+    assert.deepEqual(r.crossings.map((c) => [c.flow, c.auth]), [['api->kafka', 'none'], ['kafka->accounts', 'none']]);
+  });
+
+  it('boundary crossings: a delivery takes the auth of the consumer\'s connection, else the broker\'s; an ordinary call keeps its target\'s', () => {
+    const crossings = (body: string) => analyzeText(MODEL_HEAD + body).crossings.map((c) => [c.flow, c.auth]);
+    assert.deepEqual(crossings(fleet()), [['device->broker', 'mtls'], ['broker->device', 'mtls']]);
+    const noConnection = 'boundaries: { field: { trust: untrusted }, cloud: { trust: internal } }\n' +
+      'elements:\n  phone: { type: device, in: field }\n  bus: { tech: rabbitmq, in: cloud, auth: password }\n  api: { type: api, in: cloud, auth: jwt }\n' +
+      'flows:\n  - phone -> api: https\n  - api -> bus: amqps\n  - bus -> phone: amqps\n';
+    assert.deepEqual(crossings(noConnection), [['phone->api', 'jwt'], ['bus->phone', 'password']]);
+  });
+
+  it('attack paths: whoever controls the broker reaches a consumer without the consumer\'s `auth`; a call to it still needs it', () => {
+    const ledger = (via: string) =>
+      'boundaries: { field: { trust: untrusted }, cloud: { trust: internal } }\nassets: { ledger: { name: Ledger, integrity: high, classification: restricted } }\n' +
+      `elements:\n  device: { type: device, in: field }\n  bus: { tech: rabbitmq, in: cloud }\n  accounts: { tech: java, auth: jwt, in: cloud, stores: [ledger] }\n  gw: { type: gateway, in: cloud }\n` +
+      `flows:\n  - device -> ${via}: amqps\n  - ${via} -> accounts: amqps\n`;
+    const hops = (body: string) => analyzeText(MODEL_HEAD + body).attackPaths.paths[0].hops.map((h) => [h.flow, h.auth, h.authenticated]);
+    assert.deepEqual(hops(ledger('bus')), [['device->bus', 'none', false], ['bus->accounts', 'none', false]]);
+    assert.deepEqual(hops(ledger('gw')), [['device->gw', 'none', false], ['gw->accounts', 'jwt', true]]);
+  });
+});

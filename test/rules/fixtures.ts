@@ -741,6 +741,11 @@ export const FIXTURES: RuleFixture[] = [
   {
     rule: 'unauthenticated-broker', component: 'events', control: 'authentication',
     model: m('elements:\n  orders: { type: service }\n  billing: { type: service }\n  events: { tech: kafka, controls: [$C] }\nflows:\n  - orders -> events: kafka+tls\n  - events -> billing: kafka+tls\n'),
+    negatives: [{
+      // s27: a delivery is read over the consumer's own connection, whose credentials are the ones that count.
+      name: 'every client, the consumer too, connects with a certificate',
+      model: m('elements:\n  orders: { type: service }\n  billing: { type: service }\n  events: { tech: kafka }\nflows:\n  - orders -> events: { protocol: kafka+tls, auth: mtls }\n  - billing -> events: { protocol: kafka+tls, auth: mtls }\n  - events -> billing: kafka+tls\n'),
+    }],
   },
   {
     rule: 'unconfined-broker-clients', component: 'broker', control: 'authorization',

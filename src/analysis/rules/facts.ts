@@ -398,17 +398,54 @@ export interface CallAuth {
 /**
  * How the caller of a flow authenticates: the flow's own `auth`; else that of the endpoint it names (the
  * endpoint's own, else its element's, else the one the flows reaching it all state, `none` when public);
- * else its target element's `auth`, which is how callers authenticate by default. `none` when none of them
- * says. Rules that ask what credential a call carries read this, so that `auth: jwt` on an API needs no
- * restating on every flow into it.
+ * else its target element's `auth`, which is how callers authenticate by default, unless the flow is a
+ * broker's delivery (isDelivery). `none` when none of them says. Rules that ask what credential a call
+ * carries read this, so that `auth: jwt` on an API needs no restating on every flow into it.
  */
 export function callAuth(ctx: AnalysisContext, f: Flow): CallAuth {
   if (f.auth !== 'none') return { method: f.auth, at: f.at };
   const ep = endpointOfFlow(ctx, f);
   if (ep !== undefined) return { method: ep.auth, at: endpointAuthAt(ctx, ep) };
   const target = ctx.graph.elements.get(f.to);
-  if (target?.auth !== undefined && target.auth !== 'none') return { method: target.auth, at: [...target.at, 'auth'] };
+  if (target?.auth !== undefined && target.auth !== 'none' && !isDelivery(ctx.graph, f)) return { method: target.auth, at: [...target.at, 'auth'] };
   return { method: 'none', at: f.at };
+}
+
+/**
+ * Whether a flow out of a broker delivers messages to a consumer (a process, a device, a partner): the consumer
+ * opens the connection it reads over, with its own credentials toward the broker, so the consumer's `auth` (how
+ * its callers reach its API) says nothing of the delivery. A store or another broker the flow writes to is
+ * called as any store is, with that store's auth.
+ */
+export function isDelivery(graph: ModelGraph, f: Flow): boolean {
+  const target = graph.elements.get(f.to);
+  return f.from !== f.to && target !== undefined && target.kind !== 'store' && isBroker(graph.elements.get(f.from));
+}
+
+/**
+ * The connection a consumer reads a broker's delivery over: its own flow into the broker, the first (in model
+ * order) that carries a credential (callAuthMethod), else its first; undefined when it draws none.
+ */
+export function consumerConnection(graph: ModelGraph, delivery: Flow): Flow | undefined {
+  let first: Flow | undefined;
+  for (const g of graph.inFlows(delivery.from)) {
+    if (g.from !== delivery.to || !isNetworkFlow(g)) continue;
+    if (callAuthMethod(graph, g) !== 'none') return g;
+    first ??= g;
+  }
+  return first;
+}
+
+/**
+ * How a flow across a trust boundary authenticates, as the crossings table states it: callAuthMethod, except
+ * that a delivery out of a broker naming no endpoint and stating no auth is read over the consumer's own
+ * connection to the broker (consumerConnection), else asks the broker's own `auth` of its clients.
+ */
+export function crossingAuthMethod(graph: ModelGraph, f: Flow): AuthMethod {
+  const method = callAuthMethod(graph, f);
+  if (method !== 'none' || f.endpoint !== undefined || !isDelivery(graph, f)) return method;
+  const connection = consumerConnection(graph, f);
+  return connection === undefined ? (graph.elements.get(f.from)?.auth ?? 'none') : callAuthMethod(graph, connection);
 }
 
 /**
@@ -439,7 +476,7 @@ export function callAuthMethod(graph: ModelGraph, f: Flow): AuthMethod {
   if (f.auth !== 'none') return f.auth;
   const ep = f.endpoint ? graph.endpoints.get(f.endpoint) : undefined;
   if (ep !== undefined) return ep.auth;
-  return graph.elements.get(f.to)?.auth ?? 'none';
+  return isDelivery(graph, f) ? 'none' : (graph.elements.get(f.to)?.auth ?? 'none');
 }
 
 /**

@@ -6,7 +6,7 @@ import type { AnalysisContext } from '../context.js';
 import type { RatedLevel } from '../types.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import {
-  assetNames, type CallAuth, callAuth, consumersOf, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, openToPublic, publicPathsHave,
+  assetNames, type CallAuth, callAuth, consumerConnection, consumersOf, endpointOfFlow, highIntegrity, isBroker, isNetworkFlow, openToPublic, publicPathsHave,
 } from './facts.js';
 import { AssetSet } from './family-shared.js';
 import { agreeing, its, says, verbFor } from './grammar.js';
@@ -16,17 +16,25 @@ import {
 } from './helpers.js';
 import type { ElementRule } from './types.js';
 
+/** How a client's connection to the broker authenticates, and the consumer's connection a delivery is judged by. */
+interface ClientAuth extends CallAuth {
+  via?: Flow;
+}
+
 /**
  * How a client's connection to the broker authenticates. A flow into the broker is a call to it: its
  * effective auth (callAuth; an endpoint of the broker's it names included). A flow out of it carries what
- * a consumer reads, usually over a connection the consumer opens: only the flow's own auth, or that of the
- * consumer's endpoint it names (the broker pushing to it), says how; the consumer's `auth` is how its own
- * callers reach it, not how it reaches the broker.
+ * a consumer reads, usually over a connection the consumer opens: the flow's own auth, or that of the
+ * consumer's endpoint it names (the broker pushing to it), else the auth of the consumer's own flow into the
+ * broker (consumerConnection); the consumer's `auth` is how its own callers reach it, not how it reaches the
+ * broker.
  */
-function clientAuth(ctx: AnalysisContext, broker: Element, f: Flow): CallAuth {
+function clientAuth(ctx: AnalysisContext, broker: Element, f: Flow): ClientAuth {
   if (f.to === broker.id || f.auth !== 'none') return callAuth(ctx, f);
   const ep = endpointOfFlow(ctx, f);
-  return ep === undefined ? { method: 'none', at: f.at } : { method: ep.auth, at: ep.at };
+  if (ep !== undefined) return { method: ep.auth, at: ep.at };
+  const via = consumerConnection(ctx.graph, f);
+  return via === undefined ? { method: 'none', at: f.at } : { ...callAuth(ctx, via), via };
 }
 
 /**
@@ -35,6 +43,14 @@ function clientAuth(ctx: AnalysisContext, broker: Element, f: Flow): CallAuth {
  */
 export const noAuthFact = (label: string, auth: CallAuth, flow: Flow): string =>
   auth.at === flow.at ? `${label} states no auth` : `${label} uses auth none`;
+
+/** A connection to the broker that carries no credential, and for a delivery the consumer's connection that says so. */
+function openClientEvidence(ctx: AnalysisContext, broker: Element, f: Flow) {
+  const auth = clientAuth(ctx, broker, f);
+  const label = flowLabel(f, ctx);
+  if (auth.via === undefined) return evidence(noAuthFact(label, auth, f), auth.at);
+  return evidence(`${label} is read over ${flowLabel(auth.via, ctx)}, which ${auth.at === auth.via.at ? 'states no auth' : 'uses auth none'}`, auth.at);
+}
 
 /** A call through a cloud provider's API is signed with IAM credentials (SigV4 and the like) whatever the model states. */
 const isOpen = (ctx: AnalysisContext, broker: Element) => (f: Flow) =>
@@ -48,7 +64,7 @@ export const unauthenticatedBroker: ElementRule = {
   title: 'Anyone on the network can publish or consume',
   description:
     'Clients connect to a message broker without authenticating: anything on the network can publish forged messages or read every topic.',
-  condition: 'a queue or event bus (type `queue`/`event-bus` or the `message-broker` trait) that declares no `auth` of its own (how its clients authenticate) and is no cloud provider\'s managed broker (`cloud` trait: its IAM or keys are always required), with network flows in or out (other than `cloud-api` calls, signed with IAM) whose auth is `none` (into it: the flow\'s, else the endpoint it names; out of it: the flow\'s, else the consumer endpoint it names, as a consumer\'s own `auth` is how its callers reach it), without `authentication` on the broker',
+  condition: 'a queue or event bus (type `queue`/`event-bus` or the `message-broker` trait) that declares no `auth` of its own (how its clients authenticate) and is no cloud provider\'s managed broker (`cloud` trait: its IAM or keys are always required), with network flows in or out (other than `cloud-api` calls, signed with IAM) whose auth is `none` (into it: the flow\'s, else the endpoint it names; out of it, a delivery read over the consumer\'s own connection: the flow\'s, else the consumer endpoint it names, else that of the consumer\'s own flow into the broker, as a consumer\'s own `auth` is how its callers reach it; each such flow is counted and cited), without `authentication` on the broker',
   mitigation: 'Require authentication on the broker (per-service credentials, mTLS or IAM) and authorise each service to publish or consume only its own topics.',
   action: { text: 'Require authentication and per-topic permissions on {targets}' },
   mitigatedBy: ['authentication'],
@@ -74,7 +90,7 @@ export const unauthenticatedBroker: ElementRule = {
       description: `${open.length === 1 ? '1 connection' : `${open.length} connections`} to ${element.name} ${open.length === 1 ? 'carries' : 'carry'} no credentials; anything that reaches the broker can publish or read messages.`,
       likelihood,
       impact: critical.length ? rated('High', `forged messages change ${assetNames(critical)}`) : rated('Medium', 'forged and disclosed messages'),
-      evidence: [evidence(noAuthFact(flowLabel(open[0], ctx), clientAuth(ctx, element, open[0]), open[0]), clientAuth(ctx, element, open[0]).at), missing],
+      evidence: [...open.map((f) => openClientEvidence(ctx, element, f)), missing],
       // Clients on the internet (a device fleet) are why the broker is reachable: they are named in the fix.
       mitigation: untrusted
         ? 'Require authentication on connect from every client (a certificate per device, per-service credentials or IAM for our own services), and give each client an ACL limited to its own topics.'
@@ -105,7 +121,7 @@ export const unconfinedBrokerClients: ElementRule = {
   title: 'Internet clients of a broker are not confined to their own topics',
   description:
     'Devices, apps or partners on the internet connect to a message broker of ours by design (an MQTT broker for a device fleet) and authenticate, but nothing limits each client to its own topics: one client credential, extracted from a device anyone can buy, subscribes to every client\'s messages or publishes as any of them.',
-  condition: 'a queue or event bus of ours (not in an untrusted zone) with network flows to or from elements in an untrusted zone, all of them authenticated (auth other than `none`, `authentication` on the flow, or an `auth` or `authentication` on the broker), without `authorization` (per-client topic permissions) on the broker or its boundary; clients that connect without credentials are unauthenticated-broker\'s finding, whose fix includes per-client topics',
+  condition: 'a queue or event bus of ours (not in an untrusted zone) with network flows to or from elements in an untrusted zone, all of them authenticated (auth other than `none`, `authentication` on the flow, or an `auth` or `authentication` on the broker; a delivery to a client without auth of its own takes that of the client\'s own flow into the broker), without `authorization` (per-client topic permissions) on the broker or its boundary; clients that connect without credentials are unauthenticated-broker\'s finding, whose fix includes per-client topics',
   mitigation: 'Give each client an ACL limited to its own topics (for devices, `devices/{client id}/#` from the certificate\'s identity), deny wildcard subscriptions to clients, and alert on clients that touch others\' topics.',
   action: { text: 'Confine each client of {targets} to its own topics (per-client ACLs)' },
   mitigatedBy: CLIENT_ISOLATION,
