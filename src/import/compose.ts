@@ -796,6 +796,8 @@ class ComposeReader {
   readonly checks: DraftCheck[] = [];
   /** Where each top-level secret comes from (`file ./db_password.txt`, `external`), by name. */
   private readonly secretSources = new Map<string, string>();
+  /** The top-level networks declared `internal: true`: no route to or from the outside. */
+  private readonly internalNetworks = new Set<string>();
   /** Top-level secrets read from a file the repository holds (not git-ignored), by name. */
   private readonly committedSecrets = new Set<string>();
   project = 'compose';
@@ -886,10 +888,28 @@ class ComposeReader {
     }
     this.setProject(top.get('name'));
     this.readSecrets(top.get('secrets'));
+    this.readNetworks(top.get('networks'));
     // A file without services (networks only, `include:` only) is valid Compose and drafts nothing.
     if (!services) return;
     const entries = this.src.mapEntries(services.value, services.offset, services.path, 'a map of services (name: settings)');
     if (entries) this.readServices(entries);
+  }
+
+  private readNetworks(entry: Entry | undefined): void {
+    if (!entry || !isMap(entry.value)) return;
+    for (const e of this.src.entries(entry.value, entry.path)) {
+      const internal = isMap(e.value) ? this.fields(e).get('internal') : undefined;
+      if (internal && isScalar(internal.value) && (internal.value.value === true || internal.value.value === 'true')) this.internalNetworks.add(e.key);
+    }
+  }
+
+  /** The networks a service joins, as written (none: the project's `default`). */
+  private networksOf(s: Service): string[] {
+    const networks = s.settings.get('networks');
+    if (!networks) return [];
+    return isMap(networks.value)
+      ? this.src.entries(networks.value, networks.path).map((e) => e.key)
+      : this.strings(networks, 'a list of networks, or a map of them').map((n) => n.text);
   }
 
   /**
@@ -1163,13 +1183,8 @@ class ComposeReader {
 
   /** Networks, network_mode and env_file, for the element's comment; returns the network mode. */
   private networkNotes(s: Service, notes: string[]): string | undefined {
-    const networks = s.settings.get('networks');
-    if (networks) {
-      const names = isMap(networks.value)
-        ? this.src.entries(networks.value, networks.path).map((e) => e.key)
-        : this.strings(networks, 'a list of networks, or a map of them').map((n) => n.text);
-      if (names.length) notes.push(`network${names.length > 1 ? 's' : ''} ${names.join(', ')}`);
-    }
+    const names = this.networksOf(s);
+    if (names.length) notes.push(`network${names.length > 1 ? 's' : ''} ${names.join(', ')}`);
     const mode = this.text(s.settings.get('network_mode'));
     if (mode) notes.push(`network_mode ${mode}`);
     const files = this.envFiles(s);
@@ -1479,9 +1494,15 @@ class ComposeReader {
     // Ports bound to a variable's loopback default, or to a public address the `.env` sets, by variable and address: one check each.
     const byDefault = new Map<string, PortGroup>();
     const byDotEnv = new Map<string, PortGroup>();
+    const sealed = this.onInternalNetworksOnly(s, networkMode);
+    const unpublished: string[] = [];
     for (const item of this.items(s.settings.get('ports'), 'a list of port mappings')) {
       const port = this.portMapping(item.value, item.offset, item.path);
       if (!port) continue;
+      if (sealed) {
+        unpublished.push(port.text);
+        continue;
+      }
       const evidence = withDebugger(portEvidence(port.mapping, this.provenance(item.offset, portNote(port.mapping, port.text))), debuggerListener);
       const local = hostOnly(port.mapping) || hostByDefault(port.mapping);
       addOutsideCaller(this.draft, s.id, evidence, local ? 'host' : 'outside');
@@ -1499,10 +1520,29 @@ class ComposeReader {
       const at = variableAt(this.vars.get(variable)!);
       this.checks.push({ file: this.file, line, message: `service ${s.name} publishes on \${${variable}}, which ${at} sets to ${ip}: ${s.name} is reachable from outside (${portList(ports)})` });
     }
+    if (unpublished.length) {
+      const ports = s.settings.get('ports')!;
+      const listed = this.networksOf(s);
+      const nets = listed.length ? listed : ['default'];
+      this.checks.push({
+        file: this.file, line: this.line(ports.offset),
+        message: `service ${s.name} lists ports ${unpublished.join(', ')} but joins only internal network${nets.length > 1 ? 's' : ''} ${nets.join(', ')}: Docker publishes no port of such a container, so the draft draws no call from outside; if it must be reachable, attach it to a network that is not internal too`,
+      });
+    }
     if (networkMode === 'host') {
       const mode = s.settings.get('network_mode')!;
       addOutsideCaller(this.draft, s.id, { provenance: this.provenance(mode.offset, 'network_mode host: every port it listens on is a port of the host') });
     }
+  }
+
+  /**
+   * A container attached only to `internal: true` networks has no gateway, and Docker publishes none of its ports
+   * (moby/moby#36174). Without `networks:` it joins the project's `default`, internal only when declared so.
+   */
+  private onInternalNetworksOnly(s: Service, networkMode: string | undefined): boolean {
+    if (networkMode !== undefined) return false;
+    const nets = this.networksOf(s);
+    return nets.length > 0 ? nets.every((n) => this.internalNetworks.has(n)) : this.internalNetworks.has('default');
   }
 
   private portMapping(node: YamlNode | null, offset: number, path: ModelPath): { mapping: PortMapping; text: string } | undefined {
