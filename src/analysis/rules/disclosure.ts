@@ -1,7 +1,7 @@
 // Information disclosure from the application and its stores.
 import { providerEncryption } from '../../model/catalog.js';
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
-import type { AnalysisContext, Exposure } from '../context.js';
+import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, factTag, factTags, flowComponent, flowIds, flowLabel, internetLikelihood, isExposed,
@@ -50,7 +50,7 @@ export const verboseErrors: ElementRule = {
     }
     // Behind a VPN or allow-list, only the callers it admits can send the requests that fail.
     const admitting = admittedThrough(ctx, element);
-    const from = admitting.length > 0 ? `requests from the internet that ${admitting.join(' and ')} ${admitting.length > 1 ? 'admit' : 'admits'}` : 'requests straight from the internet';
+    const from = admitting.length > 0 ? `requests from the internet that ${admitting.join(' and ')} ${admitting.length > 1 ? 'admit' : 'admits'}` : internetRequests(ctx, element);
     return unlessControlled(ctx, { element }, ['generic-errors'], generic, (missing) => ({
       title: `${names} exposed in error messages from ${element.name}`,
       description: `${says(element.name, 'handles')} ${names} and ${verbFor(element.name, 'takes')} ${from} without generic error responses; exceptions and validation errors can echo records, queries and stack traces.`,
@@ -68,6 +68,19 @@ export const verboseErrors: ElementRule = {
     }));
   },
 };
+
+/**
+ * "requests straight from the internet", or, for a service the internet reaches only through a gateway, load
+ * balancer or proxy that forwards what it is sent, "requests from the internet through gw": the errors still
+ * travel back to the caller, but the service is not on the internet itself.
+ */
+function internetRequests(ctx: AnalysisContext, element: Element): string {
+  const callers = ctx.graph.inFlows(element.id).map((f) => ctx.graph.elements.get(f.from)).filter((e): e is Element => e !== undefined);
+  // An exposed gateway counts as an untrusted source itself: what it forwards is still the internet's, through it.
+  const direct = element.exposed || callers.some((e) => !isPassThrough(e) && ctx.isUntrustedSource(e.id));
+  const edges = [...new Set(callers.filter((e) => isPassThrough(e) && ctx.exposure(e.id) === 'internet').map((e) => e.name))].sort();
+  return direct || edges.length === 0 ? 'requests straight from the internet' : `requests from the internet through ${namesAtMost(edges, TEXT_NAMES, 'other components')}`;
+}
 
 /** Stores written to and not read back by the services that fill them: what goes there never returns into a request. */
 const WRITE_ONLY_SINKS: ReadonlySet<string> = new Set(['logs', 'backups']);
