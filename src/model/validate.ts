@@ -436,7 +436,7 @@ function convertIssue(r: Reporter, root: unknown, issue: Issue, base: Path, base
       if (options) {
         reportEnum(r, path, value, options);
       } else if (pattern === String(ID_PATTERN)) {
-        r.error('invalid-id', path, `${describeValue(value)} is not a valid id`, { found: describeValue(value), expected: ID_RULE });
+        r.error('invalid-id', path, `${describeValue(value)} is not a valid id`, { found: describeValue(value), expected: ID_RULE, hint: namedHint(root, value) });
       } else if (pattern === String(HTTP_METHOD_PATTERN)) {
         reportMethod(r, path, value);
       } else if (pattern === String(CUSTOM_CONTROL_PATTERN)) {
@@ -615,6 +615,51 @@ function referableIds(raw: Obj, name: string, own: string[]): string[] {
   return own;
 }
 
+const SECTION_OF = { boundary: 'boundaries', asset: 'assets', element: 'elements' } as const;
+const SECTION_KIND: Record<string, string> = { boundaries: 'boundary', assets: 'asset', elements: 'element' };
+
+/** `Production VPC` and `production-vpc` both name `{ name: Production VPC }`: compared lower-cased, runs of other characters as one dash. */
+const nameKey = (text: string): string => text.trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** Per model, each section's entries by the key of their `name`, built on the first problem that asks (see namedHint). */
+const namesByModel = new WeakMap<Obj, Map<string, Map<string, string>>>();
+
+function nameIndex(root: Obj): Map<string, Map<string, string>> {
+  let index = namesByModel.get(root);
+  if (index !== undefined) return index;
+  index = new Map();
+  for (const section of Object.keys(SECTION_KIND)) {
+    const byName = new Map<string, string>();
+    const entries = root[section];
+    if (isObj(entries)) {
+      for (const [id, entry] of Object.entries(entries)) {
+        if (isObj(entry) && typeof entry.name === 'string' && !byName.has(nameKey(entry.name))) byName.set(nameKey(entry.name), id);
+      }
+    }
+    index.set(section, byName);
+  }
+  namesByModel.set(root, index);
+  return index;
+}
+
+/**
+ * A reference written as a display name (`in: Production VPC`) rather than an id: the hint names the id. Only
+ * `sections` are searched when the reference's kind is known.
+ */
+function namedHint(root: unknown, value: unknown, ...sections: string[]): string | undefined {
+  if (typeof value !== 'string' || !isObj(root)) return undefined;
+  const wanted = nameKey(value);
+  if (wanted === '') return undefined;
+  const index = nameIndex(root);
+  for (const section of sections.length ? sections : Object.keys(SECTION_KIND)) {
+    const id = index.get(section)?.get(wanted);
+    if (id === undefined || id === value) continue;
+    const name = (root[section] as Obj)[id] as Obj;
+    return `${describeValue(name.name)} is the name of ${SECTION_KIND[section]} \`${id}\`: refer to it by its id, \`${id}\``;
+  }
+  return undefined;
+}
+
 function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>): RawFlowRef[] {
   const section = (name: string): Obj => (isObj(raw[name]) ? (raw[name] as Obj) : {});
   const boundaries = section('boundaries');
@@ -647,7 +692,7 @@ function checkReferences(r: Reporter, raw: Obj, misplaced: ReadonlySet<string>):
   const ref = (path: Path, value: unknown, kind: RefKind): void => {
     if (resolves(value, kind) || r.isFlagged(path)) return;
     const known = ids[kind];
-    const suggestion = suggestionsLeft-- > 0 ? didYouMean(value as string, known) : undefined;
+    const suggestion = suggestionsLeft-- > 0 ? namedHint(raw, value, SECTION_OF[kind]) ?? didYouMean(value as string, known) : undefined;
     r.error('unknown-reference', path, `unknown ${kind} \`${value as string}\``, {
       expected: known.length > 0 ? `${article(kind)} ${kind} id: ${listValues(known, 8)}` : `${article(kind)} ${kind}, but the model defines none`,
       hint: suggestion ?? (known.length === 0 ? `define it under \`${kind === 'boundary' ? 'boundaries' : `${kind}s`}:\`` : undefined),

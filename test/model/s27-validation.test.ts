@@ -195,3 +195,17 @@ describe('a flow written as one quoted string', () => {
     assert.equal(d.hint, 'add the protocol after a colon: `staff -> backoffice: https`');
   });
 });
+
+describe('a reference written as a display name', () => {
+  const model = (element: string) => `${HEAD}boundaries:\n  vpc: { name: Production VPC, trust: internal }\nassets:\n  pii: { name: Customer PII }\nelements:\n  api: ${element}\n  db: { type: database, name: Orders DB }\nflows:\n  - api -> db: postgres\n`;
+  const hints = (element: string) => load(model(element)).diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.hint]);
+  it('as written (not an id) or as an id made of it: the hint gives the id', () => {
+    assert.deepEqual(hints('{ type: api, in: Production VPC }'), [['invalid-id', '"Production VPC" is the name of boundary `vpc`: refer to it by its id, `vpc`']]);
+    assert.deepEqual(hints('{ type: api, in: production-vpc }'), [['unknown-reference', '"Production VPC" is the name of boundary `vpc`: refer to it by its id, `vpc`']]);
+    assert.deepEqual(hints('{ type: api, handles: [customer-pii] }'), [['unknown-reference', '"Customer PII" is the name of asset `pii`: refer to it by its id, `pii`']]);
+  });
+  it('a name of another kind is no hint for a reference of this kind; an unknown word keeps the usual one', () => {
+    assert.deepEqual(hints('{ type: api, in: orders-db }'), [['unknown-reference', undefined]]);
+    assert.deepEqual(hints('{ type: api, in: vcp }'), [['unknown-reference', 'did you mean `vpc`?']]);
+  });
+});
