@@ -66,7 +66,37 @@ export function sanityWarnings(model: Model): Diagnostic[] {
         `draw each consumer as a flow from the broker, the way the messages go (\`${e.id} -> worker\`), even when the consumer opens the connection`);
     }
   }
+  unusedAssets(model, warn);
   return out;
+}
+
+/**
+ * Data no element handles or stores, no flow carries and no endpoint takes or returns: no rule weighs it, so the
+ * threats to it go unreported however it is classified. An asset rated availability high stands for the service
+ * as a whole when nothing holds it (availability.ts), and is no leftover.
+ */
+function unusedAssets(model: Model, warn: (code: string, at: Located, message: string, hint?: string) => void): void {
+  const used = new Set<string>();
+  const add = (ids: readonly string[]) => {
+    for (let i = 0; i < ids.length; i++) used.add(ids[i]);
+  };
+  for (const e of model.elements) {
+    add(e.handles);
+    add(e.stores);
+    for (const ep of e.endpoints) {
+      add(ep.accepts);
+      add(ep.returns);
+    }
+  }
+  for (const f of model.flows) {
+    add(f.data);
+    if (f.credential !== undefined) used.add(f.credential);
+  }
+  for (const a of model.assets) {
+    if (used.has(a.id) || a.availability === 'high') continue;
+    warn('unused-asset', a, `asset \`${a.id}\` is on no element, flow or endpoint: no threat weighs it`,
+      'say where it lives or travels (`stores:` or `handles:` on an element, `data:` on a flow, `accepts:` or `returns:` on an endpoint), or remove it');
+  }
 }
 
 /**

@@ -209,3 +209,15 @@ describe('a reference written as a display name', () => {
     assert.deepEqual(hints('{ type: api, in: vcp }'), [['unknown-reference', 'did you mean `vpc`?']]);
   });
 });
+
+describe('unused-asset', () => {
+  const model = (assets: string, rest = '') => `${HEAD}assets:\n${assets}elements:\n  api: { type: api${rest} }\n  db: { type: database, stores: [orders] }\nflows:\n  - api -> db: { protocol: postgres, credential: db-login }\n`;
+  const unused = (assets: string, rest = '') => coded(load(model(assets, rest)).diagnostics, 'unused-asset').map((d) => d.message);
+  it('data nothing holds, carries, takes or returns is named', () => {
+    assert.deepEqual(unused('  orders: { classification: internal }\n  key: { name: Signing key, type: secrets, classification: restricted }\n'),
+      ['asset `key` is on no element, flow or endpoint: no threat weighs it']);
+  });
+  it('an asset an endpoint takes or returns, a flow\'s credential, or one rated availability high (the service itself) is used', () => {
+    assert.deepEqual(unused('  orders: {}\n  cart: {}\n  db-login: { type: credentials }\n  uptime: { availability: high }\n', ', endpoints: { POST /cart: { accepts: [cart] } }'), []);
+  });
+});
