@@ -153,6 +153,11 @@ export interface DraftEndpoint {
    * on that route, which says nothing of the element's other paths or of callers inside that bypass the proxy.
    */
   routed?: boolean;
+  /**
+   * Controls a file states for this operation alone (a gateway's managed authorizer on one route), each with
+   * where: on the element they would claim its other operations too.
+   */
+  controls?: DraftControl[];
   /** Every place it was stated; a later spec stating the same key adds its place. */
   provenance: Provenance[];
 }
@@ -418,22 +423,32 @@ function addHardCodedSecrets(element: DraftElement, places: readonly Provenance[
 
 /**
  * Endpoints join an element's: a key it has already takes the later statement's facts (the later spec
- * wins) and keeps both places; new keys follow in order.
+ * wins) and keeps both places, and both statements' controls, as a control stays in place whoever else
+ * describes the operation; new keys follow in order.
  */
 export function addEndpoints(element: DraftElement, endpoints: readonly DraftEndpoint[]): void {
   const list = (element.endpoints ??= []);
   for (const ep of endpoints) {
     const copy: DraftEndpoint = { ...ep, provenance: cloneProvenance(ep.provenance) };
+    if (ep.controls) copy.controls = joinControls([], ep.controls);
     const i = list.findIndex((x) => x.key === ep.key);
     if (i < 0) list.push(copy);
-    else list[i] = { ...copy, provenance: [...list[i].provenance, ...copy.provenance] };
+    else {
+      const controls = joinControls(list[i].controls ?? [], copy.controls ?? []);
+      list[i] = { ...copy, provenance: [...list[i].provenance, ...copy.provenance], ...(controls.length ? { controls } : {}) };
+    }
   }
+}
+
+/** Controls join a list (in place): one entry per control, with the first place that states it. */
+function joinControls(list: DraftControl[], more: readonly DraftControl[]): DraftControl[] {
+  for (const c of more) if (!list.some((x) => x.control === c.control)) list.push({ control: c.control, provenance: { ...c.provenance } });
+  return list;
 }
 
 /** Controls join an element's: one entry per control, with the first place that states it. */
 export function addControls(element: DraftElement, controls: readonly DraftControl[]): void {
-  const list = (element.controls ??= []);
-  for (const c of controls) if (!list.some((x) => x.control === c.control)) list.push({ control: c.control, provenance: { ...c.provenance } });
+  joinControls((element.controls ??= []), controls);
 }
 
 /**
@@ -1042,8 +1057,11 @@ function endpointElement(doc: Document, e: DraftElement, boundaries: Map<string,
     if (ep.kind !== undefined) details.kind = ep.kind;
     if (ep.public) details.public = true;
     else if (ep.auth !== undefined && ep.auth !== auth) details.auth = ep.auth;
+    if (ep.controls?.length) details.controls = ep.controls.map((c) => c.control);
     const key = new Scalar(ep.key);
-    key.commentBefore = ` ${oneLine(formatProvenance(ep.provenance))}`;
+    // Each control says where it is stated, as an element's do in its comment.
+    key.commentBefore = [formatProvenance(ep.provenance), ...(ep.controls ?? []).map((c) => `${c.control}: ${formatProvenance([c.provenance])}`)]
+      .map((l) => ` ${oneLine(l)}`).join('\n');
     // An endpoint with nothing to add is `null` to the schema: the shortest valid form.
     list.items.push(new Pair(key, Object.keys(details).length ? flowMap(doc, details) : new Scalar(null)));
   }

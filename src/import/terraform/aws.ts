@@ -1,8 +1,9 @@
 // AWS in Terraform: the account and VPC boundaries (the default VPC when no subnet is named), load balancer
-// listeners, target groups and their members, CloudFront origins, API Gateway integrations, event
-// subscriptions, and what the internet reaches (internet-facing listeners, security groups open to the world
-// on compute with a public address, publicly accessible databases, public buckets, public EKS endpoints). Pure.
-import { addBoundary, addControls, addEndpoints, addOutsideCaller, type DraftEndpoint, elementByKey, type Provenance } from '../draft.js';
+// listeners, target groups and their members, CloudFront origins, API Gateway integrations and authorizers,
+// event subscriptions, and what the internet reaches (internet-facing listeners, security groups open to the
+// world on compute with a public address, publicly accessible databases, public buckets, public EKS
+// endpoints, Cognito sign-in). Pure.
+import { addBoundary, addControls, addEndpoints, addOutsideCaller, type DraftControl, type DraftEndpoint, elementByKey, type Provenance } from '../draft.js';
 import type { AuthMethod, Control } from '../../model/catalog.js';
 import { type HclBlock, type HclBody, type HclExpression, type HclValue, objectItems } from '../hcl.js';
 import { lookup, slug } from '../import-common.js';
@@ -181,6 +182,7 @@ export function edgeFlows(tf: TerraformReader): void {
     const endpoints = apiEndpoints(tf, api);
     const element = elementByKey(tf.draft, key);
     if (element && endpoints.length) addEndpoints(element, endpoints);
+    authorizerUse(tf, api, key);
   }
   for (const integration of tf.ofType('aws_api_gateway_integration', 'aws_apigatewayv2_integration')) {
     const apis = tf.targetsOf(integration, 'rest_api_id').concat(tf.targetsOf(integration, 'api_id'));
@@ -219,9 +221,11 @@ function apiEndpoints(tf: TerraformReader, api: Resource): DraftEndpoint[] {
   const endpoint = (method: string, path: string, authorization: unknown, apiKey: boolean, at: Resource): DraftEndpoint => {
     const auth = typeof authorization === 'string' ? lookup(API_AUTH, authorization.toUpperCase()) : undefined;
     const key = method === 'ANY' || method === '' ? path : `${method} ${path}`;
+    const managed = authorizerOf(tf, at);
     return {
       key, provenance: [{ file: at.file, line: at.line, note: `${at.address} authorization ${typeof authorization === 'string' ? authorization : 'unknown'}` }],
       ...(auth ? { auth } : apiKey ? { auth: 'api-key' } : authorization === 'NONE' ? { public: true } : {}),
+      ...(managed?.kind === 'managed' ? { controls: [managed.control] } : {}),
     };
   };
   const pathOf = (resource: Resource | undefined, depth = 0): string | undefined => {
@@ -246,6 +250,74 @@ function apiEndpoints(tf: TerraformReader, api: Resource): DraftEndpoint[] {
     out.push(endpoint(m[1], m[2], v.get('authorization_type') ?? 'NONE', v.get('api_key_required') === true, route));
   }
   return out;
+}
+
+/**
+ * The authorizer a route or method runs, as far as the files say what it checks. API Gateway's own JWT
+ * authorizer (HTTP APIs) checks a token's signature against the keys its issuer publishes, the issuer, the
+ * audience and the expiry; its Cognito authorizer (REST APIs) checks the signature against the user pools' keys,
+ * the pool as issuer and the expiry (any app client of those pools passes: the pools are what it trusts). Either
+ * is `token-validation` for the routes that run it. A Lambda authorizer is our own code: what it checks is that
+ * function's to show, so it claims nothing.
+ */
+type RouteAuthorizer =
+  | { kind: 'managed'; authorizer: Resource; control: DraftControl; pools: Array<{ pool: Resource; line: number }> }
+  | { kind: 'lambda'; authorizer: Resource };
+
+/** How a route or method says which authorizer runs: its authorization names the authorizer's type. */
+const AUTHORIZATION_OF: Record<string, string> = { aws_api_gateway_method: 'authorization', aws_apigatewayv2_route: 'authorization_type' };
+
+function authorizerOf(tf: TerraformReader, route: Resource): RouteAuthorizer | undefined {
+  const authorizer = tf.targetsOf(route, 'authorizer_id').find((a) => a.type === 'aws_api_gateway_authorizer' || a.type === 'aws_apigatewayv2_authorizer');
+  const authorization = tf.values(route).get(AUTHORIZATION_OF[route.type]);
+  if (authorizer === undefined || typeof authorization !== 'string') return undefined;
+  // A REST authorizer defaults to a Lambda one reading a token.
+  const type = String(tf.values(authorizer).get(authorizer.type === 'aws_apigatewayv2_authorizer' ? 'authorizer_type' : 'type') ?? 'TOKEN').toUpperCase();
+  if (type === 'JWT' || type === 'COGNITO_USER_POOLS') {
+    // A route that asks for another authorization (NONE, AWS_IAM) does not run the authorizer it names.
+    if (authorization.toUpperCase() !== type) return undefined;
+    return managedAuthorizer(tf, authorizer, type);
+  }
+  return authorization.toUpperCase() === 'CUSTOM' ? { kind: 'lambda', authorizer } : undefined;
+}
+
+function managedAuthorizer(tf: TerraformReader, authorizer: Resource, type: string): RouteAuthorizer | undefined {
+  const jwt = blocksOf(authorizer.body, 'jwt_configuration')[0];
+  // Who issues the tokens it takes; a JWT authorizer with no audience does not say for whom they are minted.
+  const issuer = type === 'JWT' ? jwt && attribute(jwt.body, 'audience') && attribute(jwt.body, 'issuer') : attribute(authorizer.body, 'provider_arns');
+  if (!issuer) return undefined;
+  const checks = type === 'JWT' ? 'signature, issuer, audience and expiry' : 'signature, issuer (the user pool) and expiry';
+  const note = `${authorizer.address}: API Gateway's ${type} authorizer checks each token's ${checks}`;
+  const pools = tf.targets(authorizer.config, issuer).filter((t) => t.resource.type === 'aws_cognito_user_pool').map((t) => ({ pool: t.resource, line: issuer.pos.line }));
+  return { kind: 'managed', authorizer, control: { control: 'token-validation', provenance: { file: authorizer.file, line: authorizer.line, note } }, pools };
+}
+
+/**
+ * What an API's authorizers add, once each however many routes run them. A managed one fetches the signing
+ * keys (JWKS) of the user pool that issues the tokens, over HTTPS from the pool's public endpoint: the
+ * gateway calls the pool, which is how the pool is used on the request path (the tokens themselves come from
+ * the clients). A Lambda one is a check for the reviewer, who alone can say what its code validates.
+ */
+function authorizerUse(tf: TerraformReader, api: Resource, key: string): void {
+  const routes = [...tf.pointingAt(api, 'aws_api_gateway_method', 'rest_api_id'), ...tf.pointingAt(api, 'aws_apigatewayv2_route', 'api_id')];
+  const used = new Map<Resource, RouteAuthorizer>();
+  for (const route of routes) {
+    const a = authorizerOf(tf, route);
+    if (a && !used.has(a.authorizer)) used.set(a.authorizer, a);
+  }
+  for (const a of used.values()) {
+    if (a.kind === 'lambda') {
+      tf.checks.push({
+        file: a.authorizer.file, line: a.authorizer.line,
+        message: `${a.authorizer.address} is a Lambda authorizer: what it checks is its function's code, which these files do not show; once it verifies each token's signature, issuer, audience and expiry, add token-validation to the routes it guards`,
+      });
+      continue;
+    }
+    for (const { pool, line } of a.pools) {
+      const to = tf.elementOf.get(pool.key);
+      if (to !== undefined) tf.flow(key, to, { provenance: { file: a.authorizer.file, line, note: `${a.authorizer.address} fetches the signing keys (JWKS) of ${pool.address}` }, protocol: 'https' });
+    }
+  }
 }
 
 /** Subscriptions and event sources: who delivers to or polls whom. */
@@ -286,6 +358,45 @@ export function publicClusterEndpoint(tf: TerraformReader, r: Resource): void {
     : vpcConfig ? tf.value(r.config, attribute(vpcConfig.body, 'public_access_cidrs')) : undefined;
   const from = Array.isArray(cidrs) && cidrs.length ? ` from ${cidrs.join(', ')}` : '';
   addOutsideCaller(tf.draft, r.key, { provenance: { file: r.file, line, note: `public Kubernetes API endpoint${from} (IAM identities)` }, protocol: 'https', port: 443, targetPort: 443, auth: 'iam' });
+}
+
+/**
+ * Where people sign in at a user pool, which Cognito serves on the internet (there is no private user pool):
+ * its domain's hosted sign-in pages and OAuth endpoints, and the Cognito API an app client calls with no
+ * credential but its client id. The outside clients call the pool; the tokens it gives them are what the
+ * API gateway's authorizer checks.
+ */
+function userPoolSignIn(tf: TerraformReader, pool: Resource): void {
+  const signIn = (at: Resource, line: number, note: string) => addOutsideCaller(tf.draft, pool.key, { provenance: { file: at.file, line, note: `${at.address}: ${note}` }, protocol: 'https' });
+  for (const d of tf.pointingAt(pool, 'aws_cognito_user_pool_domain', 'user_pool_id')) signIn(d, d.line, 'hosted sign-in pages and OAuth endpoints');
+  for (const c of tf.pointingAt(pool, 'aws_cognito_user_pool_client', 'user_pool_id')) {
+    const how = clientSignIn(tf, c);
+    if (how) signIn(c, how.line, how.note);
+  }
+}
+
+/**
+ * Explicit auth flows no client runs on its own: the admin ones need AWS credentials (a server of ours signs
+ * users in, not the client), and a refresh needs a sign-in first.
+ */
+const SERVER_OR_REFRESH = /^(?:ALLOW_)?(?:ADMIN_USER_PASSWORD_AUTH|ADMIN_NO_SRP_AUTH|REFRESH_TOKEN_AUTH)$/;
+
+/**
+ * How an app client signs its users in at the pool itself: OAuth flows at the pool's domain (which may be set
+ * up outside these files), or the Cognito API's own flows, SRP and custom auth when `explicit_auth_flows` is
+ * unset. Undefined for a client with only the flows above, and for a list the files leave unreadable.
+ */
+function clientSignIn(tf: TerraformReader, client: Resource): { line: number; note: string } | undefined {
+  const values = tf.values(client);
+  const oauth = values.get('allowed_oauth_flows');
+  if (values.get('allowed_oauth_flows_user_pool_client') === true && Array.isArray(oauth) && oauth.length) {
+    return { line: attributeLine(client.body, 'allowed_oauth_flows') ?? client.line, note: `OAuth ${oauth.join(', ')} sign-in at the pool's domain` };
+  }
+  const line = attributeLine(client.body, 'explicit_auth_flows');
+  if (line === undefined) return { line: client.line, note: 'sign-in through the Cognito API (explicit_auth_flows unset: SRP and custom auth)' };
+  const flows = values.get('explicit_auth_flows');
+  const direct = Array.isArray(flows) ? flows.filter((f): f is string => typeof f === 'string' && !SERVER_OR_REFRESH.test(f)) : [];
+  return direct.length ? { line, note: `sign-in through the Cognito API (${direct.join(', ')})` } : undefined;
 }
 
 /** An instance told not to take a public address, or placed in subnets that give none. */
@@ -575,6 +686,7 @@ export function awsExposure(tf: TerraformReader, r: Resource, parts: readonly Re
   const values = tf.values(r);
   const publicDb = values.get('publicly_accessible') === true;
   if (r.type === 'aws_eks_cluster') publicClusterEndpoint(tf, r);
+  if (r.type === 'aws_cognito_user_pool') userPoolSignIn(tf, r);
   if (kind.role === 'edge') return;
   if (kind.role === 'compute' && privateAddress(tf, r, parts)) return;
   if (kind.role !== 'compute' && !publicDb) {
