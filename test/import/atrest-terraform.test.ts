@@ -6,24 +6,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
-import { type Draft, draftToYaml, mergeDrafts } from '../../src/import/draft.js';
-import { discoverTerraform, type TerraformResult } from '../../src/import/terraform.js';
 import { TECHNOLOGIES } from '../../src/model/catalog.js';
-import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
+import { formatDiagnostics } from '../../src/model/diagnostics.js';
 import { loadModel } from '../../src/model/load.js';
+import type { TerraformResult } from '../../src/import/terraform.js';
 import type { Model } from '../../src/model/types.js';
-
-function read(text: string): TerraformResult {
-  const r = discoverTerraform([{ file: 'main.tf', text }]);
-  assert.ok(!hasErrors(r.diagnostics), formatDiagnostics(r.diagnostics));
-  return r;
-}
-
-function modelOf(draft: Draft): Model {
-  const loaded = loadModel(draftToYaml(mergeDrafts([draft])), 'model.yaml');
-  assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
-  return loaded.model;
-}
+import { draftModel as modelOf, readTerraform as read } from './draft-helpers.js';
 
 const elementNamed = (m: Model, address: string) => {
   const e = m.elements.find((x) => x.name === address);

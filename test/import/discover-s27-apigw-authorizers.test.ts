@@ -7,24 +7,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { analyze } from '../../src/analysis/analyze.js';
 import { type Draft, type DraftEndpoint, draftToYaml, mergeDrafts } from '../../src/import/draft.js';
-import { discoverTerraform, type TerraformResult } from '../../src/import/terraform.js';
-import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
-import { loadModel } from '../../src/model/load.js';
 import { sanityWarnings } from '../../src/model/sanity.js';
-import type { Model } from '../../src/model/types.js';
-import { elementOf, flowOf, flowSet } from './draft-helpers.js';
-
-function read(text: string): TerraformResult {
-  const r = discoverTerraform([{ file: 'main.tf', text }]);
-  assert.ok(!hasErrors(r.diagnostics), formatDiagnostics(r.diagnostics));
-  return r;
-}
-
-function modelOf(draft: Draft): Model {
-  const loaded = loadModel(draftToYaml(mergeDrafts([draft])), 'model.yaml');
-  assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
-  return loaded.model;
-}
+import { draftModel as modelOf, elementOf, flowOf, flowSet, readTerraform as read } from './draft-helpers.js';
 
 const tokenFindings = (draft: Draft): string[] =>
   analyze(modelOf(draft)).threats.filter((t) => t.ruleId === 'missing-token-validation').map((t) => t.title);

@@ -1,7 +1,11 @@
 // What the import tests ask of a draft: its flows as `from -> to` with the made-up outside clients called
 // `clients` (and the local clients of loopback-only ports `local`), and one flow or element that must be there.
 import assert from 'node:assert/strict';
-import { type Draft, type DraftElement, type DraftFlow, HOST_CLIENTS, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
+import { type Draft, type DraftElement, type DraftFlow, draftToYaml, HOST_CLIENTS, mergeDrafts, OUTSIDE_CLIENTS } from '../../src/import/draft.js';
+import { discoverTerraform, type TerraformResult } from '../../src/import/terraform.js';
+import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
+import { loadModel } from '../../src/model/load.js';
+import type { Model } from '../../src/model/types.js';
 
 const shown = (key: string) => (key === OUTSIDE_CLIENTS ? 'clients' : key === HOST_CLIENTS ? 'local' : key);
 
@@ -44,3 +48,17 @@ ${rest}`;
 export const isHardeningCheck = (c: { message: string }): boolean =>
   /: no NetworkPolicy in these manifests|may run as root \(|runs image \S+ \((no tag|latest)\)| on emptyDir volume /.test(c.message);
 export const otherChecks = <C extends { message: string }>(checks: readonly C[]): C[] => checks.filter((c) => !isHardeningCheck(c));
+
+/** Terraform's `main.tf` of `text`, discovered; fails the test on an error. */
+export function readTerraform(text: string): TerraformResult {
+  const r = discoverTerraform([{ file: 'main.tf', text }]);
+  assert.ok(!hasErrors(r.diagnostics), formatDiagnostics(r.diagnostics));
+  return r;
+}
+
+/** The draft as `discover` writes it, loaded as a model; fails the test when it does not load. */
+export function draftModel(draft: Draft): Model {
+  const loaded = loadModel(draftToYaml(mergeDrafts([draft])), 'model.yaml');
+  assert.ok(loaded.model && !hasErrors(loaded.diagnostics), formatDiagnostics(loaded.diagnostics));
+  return loaded.model;
+}
