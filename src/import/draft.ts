@@ -649,6 +649,14 @@ export function outsideIdentity(host: string, evidence: FlowEvidence, setting: s
 }
 
 /**
+ * `s3://statements/exports` and `gs://acme-data` name a bucket, not a host: a managed store outside the files,
+ * whatever the name's form.
+ */
+const BUCKET_SCHEMES: Record<string, string> = { s3: 's3', s3a: 's3', gs: 'gcs' };
+const bucketTech = (ref: HostReference): string | undefined =>
+  ref.evidence.scheme === undefined ? undefined : lookup(BUCKET_SCHEMES, ref.evidence.scheme.toLowerCase());
+
+/**
  * Hosts on the internet that settings name and no file defines (`DATABASE_URL=postgres://...rds.amazonaws.com`,
  * `STRIPE_API_BASE=https://api.stripe.com`, `SMTP_HOST=smtp.sendgrid.net`): one element each, outside every
  * boundary of the project, with a flow from each service naming it, its provenance the setting. Call it after
@@ -662,15 +670,18 @@ export function addOutsideServices(draft: Draft, mayBeOutside: (ref: HostReferen
   const added: DraftElement[] = [];
   const pending: HostReference[] = [];
   for (const ref of draft.references) {
-    if (ref.explicit || !namesAnAddress(ref) || !isPublicHostName(ref.host) || !mayBeOutside(ref)) {
+    const bucket = bucketTech(ref);
+    if (bucket === undefined && (ref.explicit || !namesAnAddress(ref) || !isPublicHostName(ref.host) || !mayBeOutside(ref))) {
       pending.push(ref);
       continue;
     }
     const key = ref.host.toLowerCase();
     const known = elementByKey(draft, key);
     const element = known ?? addElement(draft, {
-      key, id: key, identity: outsideIdentity(key, ref.evidence, ref.setting), outside: true, aliases: [], provenance: [],
-      comment: 'Outside the files read, named by a setting: who runs it (a managed service, a partner) and what it holds is for you to add',
+      key, id: key, identity: bucket !== undefined ? { tech: bucket } : outsideIdentity(key, ref.evidence, ref.setting), outside: true, aliases: [], provenance: [],
+      comment: bucket !== undefined
+        ? 'A cloud storage bucket named by a setting: what it holds, and who else reads or writes it, is for you to add'
+        : 'Outside the files read, named by a setting: who runs it (a managed service, a partner) and what it holds is for you to add',
     });
     if (!known) added.push(element);
     element.provenance.push({ ...ref.evidence.provenance });

@@ -32,6 +32,9 @@ const SCHEME_ALIASES: Record<string, string> = {
   oracle: 'sql',
   'redis+tls': 'rediss',
   'amqp+ssl': 'amqps',
+  // Buckets: Hadoop's S3 connector, and Google Cloud Storage reached through its HTTPS API.
+  s3a: 's3',
+  gs: 'cloud-api',
   // Pulsar's binary protocol, which the catalogue does not name: plain TCP, or TLS.
   pulsar: 'tcp',
   'pulsar+ssl': 'tls',
