@@ -164,7 +164,8 @@ describe('callers admitted only through a VPN lower missing-waf and verbose-erro
     assert.match(waf.description, /takes internet traffic/);
     const errors = onlyThreat(behindGateway('audit-logging'), 'verbose-errors');
     assert.deepEqual([errors.likelihood.level, errors.risk], ['Medium', 'Medium']);
-    assert.match(errors.description, /takes requests straight from the internet/);
+    // The gateway (named vpn here) forwards the internet's requests: they come through it.
+    assert.match(errors.description, /takes requests from the internet through vpn without/);
     // A VPN on one path only: the other path is open to anyone.
     const twoPaths = behindGateway('vpn').replace('flows:\n', 'flows:\n  - remote-staff -> portal: https\n');
     assert.equal(onlyThreat(twoPaths, 'missing-waf').likelihood.level, 'Medium');
