@@ -460,7 +460,8 @@ interface CallerRestriction {
  */
 function callersLeftOut(ctx: AnalysisContext, element: Element, ep: Endpoint): Flow[] {
   const callers = ep.callers;
-  if (callers === undefined || ep.public || ep.auth === 'none' || NOT_CALLER_CHECKED.has(ep.kind)) return [];
+  // An empty list names no one to leave others out of: it says as little as no list (and a finding would read "meant for ").
+  if (callers === undefined || callers.length === 0 || ep.public || ep.auth === 'none' || NOT_CALLER_CHECKED.has(ep.kind)) return [];
   return ctx.graph.inFlows(element.id).filter((f) => f.from !== element.id && (f.endpoint === undefined || f.endpoint === ep.id)
     && !callers.includes(f.from) && callAuthMethod(ctx.graph, f) === ep.auth && !forwardsOnly(ctx, f.from, callers, new Set([element.id])));
 }
@@ -540,7 +541,7 @@ function unenforcedCallersThreat(ctx: AnalysisContext, element: Element, open: r
     description: `${routes} on ${element.name} ${byCount('is', 'are')} meant for ${meant} (${byCount('its', 'their')} \`callers\`), but ${othersText} also ${agreeing(others, 'reaches', 'reach')} ${element.name} with ${auths}, which ${byCount('the route accepts', 'the routes accept')}, and nothing enforces the list: broken function-level authorization (OWASP API5); whoever holds a credential of ${othersText} calls ${byCount('it', 'them')} too.`,
     mitigation: `Check on every request to ${routes} that the caller is ${meant} (a role, scope or client id in the credential, checked server-side, deny by default), or serve ${byCount('the route', 'the routes')} where only ${meant} can reach.`,
     likelihood: public_
-      ? rated('Medium', `needs a credential ${element.name} accepts, which ${othersText} ${agreeing(others, 'holds', 'hold')} or ${agreeing(others, 'passes', 'pass')} on from users, and the route: some skill`)
+      ? rated('Medium', `needs a credential ${says(element.name, 'accepts')}, which ${othersText} ${agreeing(others, 'holds', 'hold')} or ${agreeing(others, 'passes', 'pass')} on from users, and the route: some skill`)
       : rated('Low', `needs one of ${othersText} compromised first: ${agreeing(others, 'it is', 'they are')} internal`),
     impact: admin.length ? ADMIN_POWERS : returned || changed ? objectImpact(returned, changed) : rated('Medium', 'the model does not say what the route returns or changes: name it in `returns` or `accepts` to rate it'),
     evidence: [
