@@ -584,7 +584,10 @@ export const CONTROLS = {
   redundancy: { description: 'runs with redundant instances or replicas' },
   autoscaling: { description: 'capacity scales with load' },
   'token-validation': { description: 'tokens are validated (signature, issuer, audience, expiry)' },
+  pkce: { description: 'OAuth sign-ins use PKCE (RFC 7636, S256): an intercepted authorization code is useless without the verifier the client kept' },
   'certificate-pinning': { description: 'the peer certificate is pinned' },
+  // An SSH client's own check of the server: the protocol authenticates the server only against a key the client knows.
+  'host-key-pinning': { description: 'SSH clients know the server\'s host key in advance (known_hosts from an out-of-band fingerprint, StrictHostKeyChecking yes) and refuse any other' },
   hsts: { description: 'HTTP Strict Transport Security' },
   sandboxing: { description: 'runs isolated from the host and other workloads' },
   'image-signing': { description: 'container images are signed and verified' },

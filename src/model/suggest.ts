@@ -218,7 +218,8 @@ export const SYNONYMS: Readonly<Record<string, SynonymTable>> = {
     mtls: 'mutual TLS is the flow\'s protocol (`mtls`, `grpc+mtls`) or its `auth: mtls`, not a control',
     hashing: ['password-hashing'], bcrypt: ['password-hashing'], argon2: ['password-hashing'],
     'jwt-validation': ['token-validation'], 'webhook-signature': ['signature-verification'], hmac: ['signature-verification'],
-    signing: ['request-signing'], pinning: ['certificate-pinning'], backup: ['backups'], 'least-privileges': ['least-privilege'],
+    signing: ['request-signing'], pinning: ['certificate-pinning', 'host-key-pinning'], 'known-hosts': ['host-key-pinning'],
+    'host-key-verification': ['host-key-pinning'], 'strict-host-key-checking': ['host-key-pinning'], 'proof-key': ['pkce'], backup: ['backups'], 'least-privileges': ['least-privilege'],
     'non-root': ['least-privilege'], sandbox: ['sandboxing'], isolation: ['sandboxing'],
   },
   /** Controls on a flow: there `encrypted` means in transit. */

@@ -131,6 +131,24 @@ export const FIXTURES: RuleFixture[] = [
     rule: 'oauth-state-missing', component: 'api', endpoint: 'api:/oauth/callback', control: 'csrf-protection',
     model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /oauth/callback: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
   },
+  {
+    // s27: PKCE checked on the callback binds the code to the login that started it, as state does.
+    rule: 'oauth-state-missing', component: 'api', endpoint: 'api:/oauth/callback', control: 'pkce',
+    model: m(`elements:\n${BROWSER}  api:\n    type: api\n    endpoints:\n      /oauth/callback: { public: true, controls: [$C] }\nflows:\n  - visitor -> api: https\n`),
+  },
+  {
+    // s27: a native app gets the code back through a redirect another app can claim; PKCE makes it useless there.
+    rule: 'authorization-code-interception', component: 'app', control: 'pkce',
+    model: m(`${PII}elements:\n  app: { tech: mobile-app, controls: [$C] }\n  idp: { tech: okta, controls: [mfa] }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> idp: https\n  - app -> api: { protocol: https, data: [pii] }\n`),
+    negatives: [
+      { name: 'a mobile app calling a plain API (no identity provider)', model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt }\nflows:\n  - app -> api: https\n') },
+      { name: 'the identity provider requires PKCE', model: m('elements:\n  app: { tech: mobile-app }\n  idp: { tech: okta, controls: [pkce] }\nflows:\n  - app -> idp: https\n') },
+      { name: 'the sign-in flow uses PKCE', model: m('elements:\n  app: { tech: mobile-app }\n  idp: { tech: keycloak }\nflows:\n  - app -> idp: { protocol: https, controls: [pkce] }\n') },
+      { name: 'a single-page app in the browser is no native app', model: m('elements:\n  spa: { tech: react }\n  idp: { tech: auth0 }\nflows:\n  - spa -> idp: https\n') },
+      { name: 'the app sends a password itself (no authorization code)', model: m('elements:\n  app: { tech: mobile-app }\n  idp: { tech: keycloak }\nflows:\n  - app -> idp: { protocol: https, auth: password }\n') },
+      { name: 'a directory bind, not OAuth', model: m('elements:\n  app: { tech: mobile-app }\n  dir: { tech: active-directory }\nflows:\n  - app -> dir: ldaps\n') },
+    ],
+  },
   // service identity
   {
     rule: 'no-mutual-tls', component: 'mesh', control: 'mtls', fill: 'none',
@@ -468,6 +486,22 @@ export const FIXTURES: RuleFixture[] = [
     negatives: [
       { name: 'the app carries only its own API key', model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: api-key }\nflows:\n  - app -> api: https\n') },
       { name: 'the endpoint it calls is public', model: m('elements:\n  app: { tech: mobile-app }\n  api: { type: api, auth: jwt, endpoints: { /login: { public: true } } }\nflows:\n  - app -> api: { protocol: https, endpoint: /login }\n') },
+    ],
+  },
+  {
+    // s27: SSH authenticates the server only against a host key the client already knows.
+    rule: 'ssh-server-spoofing', component: 'export->partner', control: 'host-key-pinning',
+    model: m('boundaries:\n  vpc: { trust: internal }\nassets:\n  statements: { type: financial, classification: confidential }\nelements:\n  export: { type: worker, in: vpc, handles: [statements], controls: [$C] }\n  partner: { name: Partner SFTP, type: third-party }\nflows:\n  - export -> partner: { protocol: sftp, auth: ssh-key, data: [statements] }\n'),
+  },
+  {
+    // A password the client logs in with goes to whoever answers: reported without data, pinned on the flow.
+    rule: 'ssh-server-spoofing', component: 'job->box', control: 'host-key-pinning',
+    model: m('boundaries:\n  vpc: { trust: internal }\n  partner-net: { trust: untrusted }\nelements:\n  job: { type: worker, in: vpc }\n  box: { type: file-storage, in: partner-net }\nflows:\n  - job -> box: { protocol: ssh, auth: password, controls: [$C] }\n'),
+    negatives: [
+      { name: 'sftp to our own server in a trusted zone', model: m('boundaries:\n  vpc: { trust: internal }\nassets:\n  statements: { type: financial, classification: confidential }\nelements:\n  export: { type: worker, in: vpc }\n  files: { type: file-storage, in: vpc }\nflows:\n  - export -> files: { protocol: sftp, auth: password, data: [statements] }\n') },
+      { name: 'ssh from a person (admin) to a server', model: m('boundaries:\n  partner-net: { trust: untrusted }\nassets:\n  statements: { type: financial, classification: confidential }\nelements:\n  ops: { type: admin }\n  box: { type: service, in: partner-net, handles: [statements] }\nflows:\n  - ops -> box: { protocol: ssh, auth: password, data: [statements] }\n') },
+      { name: 'a key login that carries no data', model: m('elements:\n  job: { type: worker }\n  partner: { type: third-party }\nflows:\n  - job -> partner: { protocol: sftp, auth: ssh-key }\n') },
+      { name: 'not ssh (https to a third party)', model: m('assets:\n  statements: { type: financial, classification: confidential }\nelements:\n  job: { type: worker }\n  partner: { type: third-party }\nflows:\n  - job -> partner: { protocol: https, auth: api-key, data: [statements] }\n') },
     ],
   },
   // information disclosure

@@ -8,14 +8,14 @@ import { noAuthFact } from './messaging.js';
 import { forwardEvidence, servedEvidence } from './served.js';
 import { endpointOfUnnamedCall } from './integrity.js';
 import {
-  assetList, assetNames, authAskerOf, callAuth, callAuthMethod, endpointMfa, endpointOfFlow, exchangesProviderSignIn, flowLandsOn, highIntegrity, isBroker, isData, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
+  assetList, assetNames, authAskerOf, callAuth, callAuthMethod, endpointMfa, endpointOfFlow, exchangesProviderSignIn, flowLandsOn, highIntegrity, isBroker, isIdentityProvider, isData, isNetworkFlow, isOrAre, isPerson, isPersonOrAgent,
   isUserAgent, itOrThem, perElement, PROVIDER_MFA_TERMS, restricted, ruleRuns, sensitiveAssetsOf, signInMfa, signInsUpstream, untrustedPaths, USER_CREDENTIALS,
 } from './facts.js';
 import { type ForgedToken, signingKeyOf, signingKeys } from './signing-keys.js';
 import { firmwareDelivery, isFirmware } from './supply-chain.js';
-import { agreeing, its, itObject, says, verbFor } from './grammar.js';
+import { agreeing, its, itObject, possessive, says, verbFor } from './grammar.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
+  elementComponent, endpointComponent, endpointExposure, flowComponent, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, runsAppCode,
   pushTo, TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled, writtenIn,
 } from './helpers.js';
@@ -1482,10 +1482,10 @@ export const oauthStateMissing: EndpointRule = {
   title: 'OAuth callback without state (login CSRF)',
   description:
     'An OAuth/OIDC callback that does not bind the response to the browser that started the login (state or PKCE): an attacker logs the victim into the attacker\'s account, or injects a stolen authorization code.',
-  condition: 'an endpoint of kind `callback` reachable from an untrusted zone, without `csrf-protection` (state/PKCE)',
+  condition: 'an endpoint of kind `callback` reachable from an untrusted zone, without `csrf-protection` (state) or `pkce` (which binds the code to the client that started the login: RFC 9700 lets a client that checks it rely on it against CSRF)',
   mitigation: 'Use PKCE and a random `state` bound to the user\'s session, check both on the callback, and allow-list redirect URIs exactly.',
   action: { text: 'Check OAuth state and PKCE on {targets}' },
-  mitigatedBy: ['csrf-protection'],
+  mitigatedBy: ['csrf-protection', 'pkce'],
   references: ['CWE-352', 'CAPEC-62', 'OWASP ASVS V51.7'],
   rating: 'Likelihood Medium (needs luring the victim to a crafted link); impact Medium (the victim works in the attacker\'s account, or one account is taken over).',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /oauth/callback: { public: true }\nflows:\n  - visitor -> api: https",
@@ -1493,7 +1493,7 @@ export const oauthStateMissing: EndpointRule = {
   endpointKinds: ['callback'],
   check(ep, element, ctx) {
     if (!isExposed(endpointExposure(ep, element, ctx))) return undefined;
-    return unlessControlled(ctx, { element, endpoint: ep }, ['csrf-protection'], 'the callback checks state/PKCE', (missing) => ({
+    return unlessControlled(ctx, { element, endpoint: ep }, ['csrf-protection', 'pkce'], 'the callback checks state/PKCE', (missing) => ({
       title: `OAuth callback ${ep.key} without state or PKCE`,
       description: `${ep.key} on ${element.name} completes logins without binding them to the browser that started them; login CSRF and code injection become possible.`,
       likelihood: rated('Medium', 'needs the victim to follow a crafted link'),
@@ -1503,3 +1503,81 @@ export const oauthStateMissing: EndpointRule = {
     }));
   },
 };
+
+const PKCE: string[] = ['pkce'];
+/**
+ * How a native app's call to an identity provider authenticates when it is an OAuth/OIDC sign-in: the redirect to
+ * the provider carries no credential of its own, or the model names the protocol (or the tokens it gives). A
+ * password sent by the app (the password grant), SAML, Kerberos or a directory bind has no authorization code.
+ */
+const OAUTH_SIGN_IN: ReadonlySet<string> = new Set(['none', 'oauth2', 'oidc', 'jwt']);
+const WEB: ReadonlySet<string> = new Set(['https', 'http']);
+
+/** An app installed on the user's device (the `mobile` trait): it gets the code back through a redirect to itself. */
+const isNativeApp = (e: Element): boolean => e.traits.includes('mobile');
+
+/** The native app's OAuth/OIDC sign-ins: its calls over HTTP(S) to an identity provider that is not a directory. */
+function nativeSignIns(ctx: AnalysisContext, app: Element): Array<{ flow: Flow; idp: Element }> {
+  const out: Array<{ flow: Flow; idp: Element }> = [];
+  for (const flow of ctx.graph.outFlows(app.id)) {
+    if (flow.to === app.id || !WEB.has(flow.protocol)) continue;
+    const idp = ctx.graph.elements.get(flow.to);
+    if (idp === undefined || !isIdentityProvider(idp) || idp.traits.includes('ldap')) continue;
+    if (OAUTH_SIGN_IN.has(callAuth(ctx, flow).method)) out.push({ flow, idp });
+  }
+  return out;
+}
+
+export const authorizationCodeInterception: ElementRule = {
+  id: 'authorization-code-interception',
+  stride: 'S',
+  title: 'Native app sign-in without PKCE (authorization code interception)',
+  description:
+    'A mobile app signs users in at an identity provider with OAuth/OIDC without PKCE: the authorization code comes back through a redirect to the app, and another app on the device that registers the same custom URL scheme receives it and redeems it for the user\'s tokens (RFC 8252, RFC 7636). Multi-factor authentication at the provider does not help: the user completes it, and the code is what is stolen.',
+  condition: 'an element with the `mobile` trait with a flow over https or http to an identity provider (type `identity-provider` or a tech with the `identity` trait, not a directory with the `ldap` trait) whose auth (the flow\'s, else the endpoint it names, else the provider\'s) is none, oauth2, oidc or jwt (not a password the app sends itself, SAML or Kerberos, which have no authorization code), without `pkce` on the app or its boundary, on the flow, or on the identity provider (which then requires it of the client); one threat per app naming the providers. A single-page app in the browser is not a native app and is left out',
+  mitigation: 'Use the authorization code flow with PKCE (code_challenge_method S256, a fresh code verifier per sign-in) through the system browser (ASWebAuthenticationSession, Custom Tabs; never an embedded web view), redirect to a claimed https URL (Android App Links, iOS Universal Links) rather than a custom URL scheme, register the app as a public client with no client secret in it, and have the identity provider require PKCE for the client.',
+  action: { text: 'Use PKCE (S256) and claimed https redirects for sign-in in {targets}' },
+  mitigatedBy: PKCE,
+  references: ['CWE-939', 'CWE-287', 'OWASP MASVS-AUTH-1', 'RFC 7636', 'RFC 8252'],
+  rating: 'Likelihood Medium (needs a malicious app on the user\'s device registering the same redirect scheme); impact from the confidentiality of the data the app handles or exchanges (what the user\'s tokens reach), Medium when the model gives none (one user\'s account).',
+  example: 'elements:\n  app: { tech: mobile-app }\n  idp: { tech: okta }\nflows:\n  - app -> idp: https',
+  appliesTo: 'element',
+  kinds: ['external', 'process'],
+  check(app, ctx) {
+    if (!isNativeApp(app)) return undefined;
+    const signIns = nativeSignIns(ctx, app);
+    if (signIns.length === 0) return undefined;
+    if (ctx.elementHas(app, 'pkce')) {
+      return mitigatedBy(PKCE, { ...elementComponent(app), flows: signIns.map((s) => s.flow.id) }, `${says(app.name, 'signs')} in with PKCE`);
+    }
+    const out: Outcome[] = [];
+    const open: Array<{ flow: Flow; idp: Element }> = [];
+    for (const s of signIns) {
+      if (s.flow.controls.includes('pkce')) out.push(mitigatedBy(PKCE, flowComponent(s.flow), 'the sign-in uses PKCE'));
+      else if (ctx.elementHas(s.idp, 'pkce')) out.push(mitigatedBy(PKCE, flowComponent(s.flow), `${says(s.idp.name, 'requires')} PKCE`));
+      else open.push(s);
+    }
+    if (open.length) out.push(codeInterceptionThreat(ctx, app, open));
+    return out.length === 1 ? out[0] : out;
+  },
+};
+
+function codeInterceptionThreat(ctx: AnalysisContext, app: Element, open: ReadonlyArray<{ flow: Flow; idp: Element }>): Outcome {
+  const providers = [...new Set(open.map((s) => s.idp.name))];
+  const named = namesAtMost(providers, TITLE_NAMES, 'other identity providers');
+  const data = ctx.assetsOf(app.id).filter(isData);
+  const mfa = open.filter((s) => ctx.elementHas(s.idp, 'mfa')).map((s) => s.idp.name);
+  return threat({
+    ...elementComponent(app),
+    flows: flowIds(open.map((s) => s.flow)),
+    title: `${possessive(app.name)} sign-in at ${named} can be intercepted (no PKCE)`,
+    description: `${says(app.name, 'signs')} users in at ${namesAtMost(providers, TEXT_NAMES, 'other identity providers')} without PKCE; another app on the device that registers the same redirect scheme receives the authorization code and redeems it for the user's tokens${data.length ? `, reaching ${assetNames(data)}` : ''}.${mfa.length ? ` MFA at ${namesAtMost([...new Set(mfa)], TEXT_NAMES, 'other providers')} does not stop it: the user completes it before the code is issued.` : ''}`,
+    likelihood: rated('Medium', 'needs a malicious app on the user\'s device that registers the same redirect scheme'),
+    impact: assetImpact(data, 'confidentiality', rated('Medium', 'one user\'s account: the tokens the sign-in gives')),
+    evidence: open.flatMap((s) => [
+      evidence(`${flowLabel(s.flow, ctx)}: a mobile app signs in at an identity provider`, s.flow.at),
+      evidence(`no pkce on ${app.name}, on ${flowLabel(s.flow, ctx)} or on ${s.idp.name}`, s.flow.at),
+    ]),
+    target: app.name,
+  });
+}

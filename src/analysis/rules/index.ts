@@ -33,7 +33,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
       authentication.sessionHijacking, authentication.credentialStuffing, authentication.otpBruteForce, authentication.missingAuthentication,
       authentication.weakAuthentication, authentication.adminWithoutMfa, authentication.insecurePasswordReset,
       authentication.missingTokenValidation, authentication.forgeableTokens, authentication.unauthenticatedStoreAccess, authentication.unauthenticatedDevice,
-      authentication.unauthenticatedPartnerCall, authentication.oauthStateMissing,
+      authentication.unauthenticatedPartnerCall, authentication.oauthStateMissing, authentication.authorizationCodeInterception,
     ],
   },
   {
@@ -73,8 +73,8 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     ],
   },
   {
-    id: 'transport', title: 'Transport', description: 'Data in transit: cleartext flows, TLS downgrade, certificate trust.',
-    rules: [transport.cleartextTampering, transport.cleartextDisclosure, transport.missingHsts, transport.mobileCertificatePinning],
+    id: 'transport', title: 'Transport', description: 'Data in transit: cleartext flows, TLS downgrade, certificate and host-key trust.',
+    rules: [transport.cleartextTampering, transport.cleartextDisclosure, transport.missingHsts, transport.mobileCertificatePinning, transport.sshServerSpoofing],
   },
   {
     id: 'disclosure', title: 'Information disclosure', description: 'Data the application gives away: errors, enumeration, unauthenticated or unmasked responses, keys in clients.',

@@ -2,17 +2,19 @@
 import { PROTOCOLS } from '../../model/catalog.js';
 import type { Asset, Element, Flow } from '../../model/types.js';
 import { type AnalysisContext, isPassThrough } from '../context.js';
-import { type AssetProperty, assetImpact, PROPERTY_IMPACT_MEANING, rated } from '../risk.js';
+import { type AssetProperty, assetImpact, PROPERTY_IMPACT_MEANING, rated, ratingRank } from '../risk.js';
 import type { ComponentKind, RatedLevel, Stride } from '../types.js';
-import { assetNames, callAuth, type CallAuth, isIdentityProvider, isPerson, isUserAgent, sensitive, staysOnHost, USER_CREDENTIALS } from './facts.js';
-import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
-import { its, possessive, says } from './grammar.js';
 import {
-  elementComponent, evidence, flowComponent, flowIds, flowLabel, mitigatedBy, mitigatedOutcome, missingControlEvidence, namesAtMost, presentControls, TEXT_NAMES, threat, threatOutcome,
-  TITLE_NAMES,
+  assetNames, callAuth, type CallAuth, isData, isIdentityProvider, isPerson, isPersonOrAgent, isUserAgent, sensitive, staysOnHost, USER_CREDENTIALS,
+} from './facts.js';
+import { AssetSet, browsersAt, byLocale, perModel } from './family-shared.js';
+import { it, its, possessive, says, verbFor } from './grammar.js';
+import {
+  elementComponent, evidence, flowComponent, flowIds, flowLabel, inUntrustedZone, mitigatedBy, mitigatedOutcome, missingControlEvidence, namesAtMost, presentControls, TEXT_NAMES,
+  threat, threatOutcome, TITLE_NAMES, untrustedZoneAt,
 } from './helpers.js';
-import { flowEvidence, groupComponent, innermostShared, isSourceGroupKey, sourceGroupKey } from './service-identity.js';
-import type { ElementRule, EvidenceRef, ModelRule, Outcome } from './types.js';
+import { flowEvidence, groupComponent, innermostShared, isSourceGroupKey, sourceGroupKey, SSH_PROTOCOLS } from './service-identity.js';
+import type { ElementRule, EvidenceRef, FlowRule, ModelRule, Outcome } from './types.js';
 
 /** Local calls never touch a network, so encryption in transit does not apply to them. */
 const LOCAL_PROTOCOLS = new Set(['ipc', 'file', 'in-process']);
@@ -485,3 +487,71 @@ function pinningThreat(ctx: AnalysisContext, app: Element, open: readonly Pinnab
     target: app.name,
   });
 }
+
+/** What makes an SSH client refuse a server it has not been told about: its known host key, checked strictly. */
+const HOST_KEY_PINNING: string[] = ['host-key-pinning'];
+/** Auth whose secret the SSH client sends to the server itself (a password), so that an impostor keeps it. */
+const SSH_SECRET_SENT: ReadonlySet<string> = new Set(['password', 'basic']);
+
+/**
+ * Whom an SSH connection goes to outside our trusted zones: a third party, or anything but a person or the
+ * program a person uses in an untrusted zone (a partner's network, the internet); undefined for our own servers.
+ */
+function sshServerOutside(ctx: AnalysisContext, to: Element): string | undefined {
+  if (isPersonOrAgent(to)) return undefined;
+  if (to.type === 'third-party') return `${says(to.name, 'is')} a third party`;
+  return inUntrustedZone(ctx, to.id) ? `${says(to.name, 'sits')} in an untrusted zone` : undefined;
+}
+
+export const sshServerSpoofing: FlowRule = {
+  id: 'ssh-server-spoofing',
+  stride: 'S',
+  title: 'SSH/SFTP server can be impersonated (host key not pinned)',
+  description:
+    'Our process connects over SSH (sftp, ssh) to a server outside our trusted zones and sends it data: unless the client knows the server\'s host key in advance and refuses any other (`StrictHostKeyChecking yes`), an attacker who controls DNS or a position on the path answers as the server and receives the files, and a password the client logs in with. A client key (`auth: ssh-key`) is not sent and cannot be relayed, but the impostor still receives what is uploaded.',
+  condition: 'a flow over ssh, sftp or scp from a process (our code) to an element of type `third-party` or to one in an untrusted zone (not a person or the browser or app a person uses), carrying data assets or authenticating with a password (auth `password` or `basic`, as the flow, the endpoint it names or else its target declares it), without `host-key-pinning` on the flow or on the calling process (its boundary included): the client checks the host key, so the control is the client\'s',
+  mitigation: 'Pin the server\'s host key: put it in the client\'s known_hosts from a fingerprint the partner gives out of band (not from a first connection), set `StrictHostKeyChecking yes` (and never `no` or `accept-new` in scripts and SFTP libraries), alert when a connection fails on a changed key, and prefer key authentication to a password.',
+  action: { text: 'Pin SSH host keys (known_hosts, StrictHostKeyChecking yes) on {targets}' },
+  mitigatedBy: HOST_KEY_PINNING,
+  references: ['CWE-322', 'CAPEC-94', 'CAPEC-89', 'OWASP ASVS V9.2'],
+  rating: 'Likelihood Low (needs control of DNS or a position on the path to the server), Medium when the calling process itself sits in an untrusted zone (a hostile network); impact from the confidentiality of the data sent, Medium for a password alone (it opens the real server to the attacker).',
+  example: "assets:\n  statements: { type: financial, classification: confidential }\nelements:\n  ledger: { type: database, stores: [statements] }\n  export: { type: worker }\n  partner: { type: third-party }\nflows:\n  - export -> ledger: postgres+tls\n  - export -> partner: { protocol: sftp, auth: ssh-key, data: [statements] }",
+  appliesTo: 'flow',
+  gate: { from: { kinds: ['process'] } },
+  check(flow, ctx) {
+    if (!SSH_PROTOCOLS.has(flow.protocol) || flow.from === flow.to) return undefined;
+    const from = ctx.graph.elements.get(flow.from);
+    const to = ctx.graph.elements.get(flow.to);
+    if (from === undefined || to === undefined || from.kind !== 'process') return undefined;
+    const outside = sshServerOutside(ctx, to);
+    if (outside === undefined) return undefined;
+    const data = ctx.assetsOfFlow(flow).filter(isData);
+    const auth = callAuth(ctx, flow);
+    const password = SSH_SECRET_SENT.has(auth.method);
+    if (data.length === 0 && !password) return undefined;
+    const where = flowComponent(flow);
+    if (flow.controls.includes('host-key-pinning')) return mitigatedBy(HOST_KEY_PINNING, where, 'the client accepts only the server\'s pinned host key');
+    if (ctx.elementHas(from, 'host-key-pinning')) return mitigatedBy(HOST_KEY_PINNING, where, `${says(from.name, 'accepts')} only pinned host keys`);
+    const label = flowLabel(flow, ctx);
+    const names = data.length ? assetNames(data) : undefined;
+    const given = [...(names ? [names] : []), ...(password ? [`the password ${it(from.name)} ${verbFor(from.name, 'logs')} in with`] : [])].join(' and ');
+    const passwordImpact = rated('Medium', 'the password opens the real server to the attacker: partial data exposure');
+    const dataImpact = data.length ? assetImpact(data, 'confidentiality', passwordImpact) : passwordImpact;
+    return threat({
+      ...where,
+      title: `${to.name} can be impersonated to ${from.name} (${flow.protocol} host key not pinned)`,
+      description: `${label} goes over ${flow.protocol} to a server outside our trusted zones; unless ${says(from.name, 'checks')} ${possessive(to.name)} host key against a pinned one, an attacker who answers for ${to.name} (DNS spoofing, a hijacked route) receives ${given}.`,
+      likelihood: untrustedZoneAt(ctx, ctx.graph.positionOf(from.id))
+        ? rated('Medium', `${says(from.name, 'sits')} in an untrusted zone: an attacker on the same network can answer for the server`)
+        : rated('Low', 'needs control of DNS or a position on the network path to the server'),
+      impact: password && ratingRank(dataImpact.level) < ratingRank(passwordImpact.level) ? passwordImpact : dataImpact,
+      evidence: [
+        evidence(`${label} uses ${flow.protocol}${names ? ` and carries ${names}` : ''}`, flow.at),
+        ...(password ? [evidence(`${label} logs in with ${auth.method === 'basic' ? 'a password (basic)' : 'a password'}`, auth.at)] : []),
+        evidence(outside, to.at),
+        evidence(`no host-key-pinning on ${label} or on ${from.name}`, flow.at),
+      ],
+      target: label,
+    });
+  },
+};
