@@ -9,13 +9,14 @@ import { type AuthMethod, type Control, TECHNOLOGIES } from '../model/catalog.js
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
-  authOff, commandRequiresPassword, companionPort, configAddresses, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
+  authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
   HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, notACall, passwordSetting, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff, withDebugger,
 } from './containers.js';
+import { configAddresses } from './config-addresses.js';
 import { type BuildReading, type DependencyFinding, isManifest, readBuildContext } from './dependencies.js';
 import {
   addBoundary, addControls, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, emptyDraft, endsInCommonTld, type FlowEvidence,
-  addFacts, type DraftElement, type DraftFact, type DraftFlow, type HostReference, type Identity, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
+  addFacts, type DraftElement, type DraftFact, type DraftFlow, type HostReference, type Identity, isAddressSetting, kindOf, namesAFile, type Provenance, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
 } from './draft.js';
 import { lookup } from './import-common.js';
 import { folderOf, joinPath } from './repo-path.js';
@@ -777,6 +778,18 @@ type UsedVariable = ProjectVariable & { name: string };
 /** An `environment:` setting, with the `.env` variables its value took, for the notes that cite them. */
 interface ComposeEnvSetting extends EnvSetting {
   dotEnv?: UsedVariable[];
+}
+
+/**
+ * The variable that gives an address setting its host: the one in a URL's host place (`https://${API_HOST}/v1`,
+ * `postgres://app:${PW}@${DB_HOST:?}/app`), or the whole value of a setting named for an address
+ * (`DB_HOST: ${DB_HOST}`), with its operator (`:?`, `-`...).
+ */
+function hostVariable(raw: string, key: string): { name: string; op: string } | undefined {
+  const url = /^\s*[A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^@/\s]*@)?\$\{?([A-Za-z_][A-Za-z0-9_]*)(:?[-?+])?/.exec(raw);
+  const whole = isAddressSetting(key) ? /^\s*\$\{?([A-Za-z_][A-Za-z0-9_]*)(:?[-?+])?/.exec(raw) : null;
+  const m = url ?? whole;
+  return m ? { name: m[1], op: m[2] ?? '' } : undefined;
 }
 
 /** ` (DB_HOST set in .env:3)` when the host a setting names comes from a `.env` variable; else nothing. */
@@ -1923,6 +1936,23 @@ class ComposeReader {
 
   // --- References ----------------------------------------------------------------------------------
 
+  /**
+   * An address setting whose host is set when the project starts, not in these files: `http://${API_HOST:?err}:8080`,
+   * `PAYMENTS_URL: ${PAYMENTS_URL}` or a bare `PAYMENTS_URL` passed from the shell, with no `.env` setting it. The call
+   * is real (Compose refuses to start without a `:?` variable) and usually goes to a service of another project or
+   * outside; with no host there is no flow to draw, so a check line says what is missing instead of nothing.
+   */
+  private noteUnsetHost(s: Service, setting: ComposeEnvSetting): void {
+    const variable = setting.raw === undefined ? (isAddressSetting(setting.key) ? { name: setting.key, op: '' } : undefined) : hostVariable(setting.raw, setting.key);
+    if (variable === undefined || this.allVars.get(variable.name)?.value) return;
+    const how = setting.raw === undefined ? `${setting.key} is passed from the environment of whoever starts it`
+      : `${setting.key} takes its host from \${${variable.name}}, which ${variable.op.includes('?') ? 'Compose requires and ' : ''}no .env sets here`;
+    this.checks.push({
+      file: setting.file ?? this.file, line: setting.line,
+      message: `service ${s.name}: ${how}, so the call it names is not drawn; set it in the .env beside the compose file, or add what it calls to the model`,
+    });
+  }
+
   /** Hosts the service names; they become flows once matched to an element (in this file or another). */
   private addReferences(s: Service, env: readonly ComposeEnvSetting[], inactive: ReadonlySet<string>): void {
     const own = new Set(s.hostNames.map((n) => n.toLowerCase()));
@@ -1942,9 +1972,11 @@ class ComposeReader {
     }
     for (const setting of env) {
       // A secret's value names no host, and must not travel on as one; `KEY_VAULT_URL` or `TOKEN_ENDPOINT` is an address.
-      if (setting.value === undefined || isSecretSetting(setting.key) || notACall(setting.key)) continue;
+      if (isSecretSetting(setting.key) || notACall(setting.key)) continue;
+      const mentions = setting.value === undefined ? [] : hostMentions(setting.value, setting.key);
+      if (mentions.length === 0) this.noteUnsetHost(s, setting);
       const siblingPort = companionPort(env, setting.key);
-      for (const m of hostMentions(setting.value, setting.key)) {
+      for (const m of mentions) {
         const port = m.port ?? siblingPort;
         refer(m.host, {
           provenance: { file: setting.file ?? this.file, line: setting.line, note: `${setting.file ? 'env_file' : 'environment'} ${setting.key}${hostFrom(setting, m.host)}` },

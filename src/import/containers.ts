@@ -261,29 +261,6 @@ export function hostMentions(value: string, key = ''): HostMention[] {
   });
 }
 
-/** A setting of a configuration file named for an address, and its value: `host: redis`, `REDIS_URL=redis://cache`, `server = db:5432`. */
-const CONFIG_ADDRESS = /^\s*["']?([A-Za-z0-9_.-]*(?:host|hostname|url|uri|addr|address|endpoint|server|servers|brokers?|dsn))["']?\s*[:=]\s*["']?([^\s"',;#]+)/i;
-/** A URL with a host anywhere in a line (`proxy_pass http://api:8080;`). */
-const URL_IN_TEXT = /[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s"'<>;,()]+/g;
-
-/**
- * The hosts a configuration file's text names (an nginx `proxy_pass` URL, `host: redis`): URLs, and the values of
- * settings named for an address, each with its 1-based line in the text so that a flow can cite the line itself;
- * comments (`#`, `;`, `//`, at a line's start or after a space) are skipped.
- */
-export function configAddresses(text: string): Array<HostMention & { line: number }> {
-  const out: Array<HostMention & { line: number }> = [];
-  for (const [i, written] of text.split(/\r?\n/).entries()) {
-    // A directive commented out (`# proxy_pass http://old:3000;`) is no call; a URL's own `#fragment` follows no space.
-    const line = written.replace(/(?:^|\s)(?:#|;|\/\/).*$/, '');
-    const at = (m: HostMention) => ({ ...m, line: i + 1 });
-    for (const url of line.match(URL_IN_TEXT) ?? []) out.push(...hostMentions(url).map(at));
-    const setting = CONFIG_ADDRESS.exec(line);
-    if (setting && !/:\/\//.test(setting[2])) out.push(...hostMentions(setting[2], setting[1].toUpperCase()).map(at));
-  }
-  return out;
-}
-
 /**
  * The items of a list of addresses written in one value: in brackets, separated by commas, each perhaps quoted
  * (`["http://es01:9200", "http://es02:9200"]`), or URLs separated by spaces. Undefined for anything else.

@@ -567,9 +567,12 @@ export const isPlaceholderHost = (host: string): boolean => PLACEHOLDER_NAME.tes
 /** Variable names that hold an address, so that a bare value there is a host rather than some other word with a dot. */
 const ADDRESS_SETTING = /(?:HOST|URL|URI|ENDPOINT|ADDR)/i;
 
+/** Whether a setting is named for an address (`DB_HOST`, `PAYMENTS_URL`), so that its value is one. */
+export const isAddressSetting = (key: string): boolean => ADDRESS_SETTING.test(key);
+
 /** A reference that names an address for sure: a URL, or a value of a setting named for one (`DB_HOST=db`). */
 export const namesAnAddress = (ref: HostReference): boolean =>
-  ref.evidence.scheme !== undefined || (ref.setting !== undefined && ADDRESS_SETTING.test(ref.setting));
+  ref.evidence.scheme !== undefined || (ref.setting !== undefined && isAddressSetting(ref.setting));
 
 /** A DNS name on the internet, as far as its form says: dotted, ending in a top-level domain, none of the private or placeholder ones. */
 export function isPublicHostName(host: string): boolean {

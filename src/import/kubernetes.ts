@@ -10,10 +10,11 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId, traefikHosts, traefikPaths } from './compose.js';
 import {
-  authOff, commandRequiresPassword, companionPort, configAddresses, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
+  authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
   hostMentions, imageProtocol, imageRepository, imageTech, notACall, passwordSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
   withDebugger,
 } from './containers.js';
+import { configAddresses } from './config-addresses.js';
 import {
   addBoundary, addElement, addEvidence, addFacts, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftElement, type DraftEndpoint, type DraftFact,
   emptyDraft, type FlowEvidence, type HostReference, type Identity, kindOf, ListIndex, namesAFile, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,

@@ -73,8 +73,8 @@ describe('discover s27: an nginx configuration a compose service mounts', () => 
     assert.deepEqual(flowSet(draft), ['clients -> proxy', 'proxy -> app']);
   });
 
-  it('a proxy_pass to a host no service defines, an upstream name, a comment\'s link, or the proxy itself: no flow, no outside element', () => {
-    const text = 'upstream backend { server app:3000; }\n# see https://nginx.org/en/docs/\nserver {\n  server_name proxy;\n  location / { proxy_pass http://backend; }\n'
+  it('a proxy_pass to a host no service defines, an unused upstream, a comment\'s link, or the proxy itself: no flow, no outside element', () => {
+    const text = 'upstream backend { server app:3000; }\n# see https://nginx.org/en/docs/\nserver {\n  server_name proxy;\n'
       + '  location /x { proxy_pass http://legacy:8080; }\n  location /self { proxy_pass http://proxy:80; }\n}\n';
     const draft = compose('      - ./default.conf:/etc/nginx/conf.d/default.conf\n', { 'default.conf': text });
     assert.deepEqual(flowSet(draft), ['clients -> proxy']);
