@@ -8,7 +8,7 @@ import type { Document, Node as YamlNode, YAMLError, YAMLMap } from 'yaml';
 import { displayPath } from '../model/diagnostics.js';
 import { jsonSyntaxError } from '../model/json-syntax.js';
 import { findExcessiveNesting } from '../model/parse.js';
-import { quoteClosedOutdented } from '../model/yaml-errors.js';
+import { explainYamlError, quoteClosedOutdented, withoutFollowOns, type YamlErrorContext } from '../model/yaml-errors.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 
 /** A map entry with its key's position; values are already followed through aliases. */
@@ -70,6 +70,8 @@ export class YamlSource {
   private readonly unreadable: boolean;
   /** The line (start and end offsets) that closes a quote too far out, once reported (outdentedQuote). */
   private closingLine?: [number, number];
+  /** Lines a YAML syntax problem was reported on (see yamlProblem). */
+  private readonly syntaxLines = new Set<number>();
 
   /**
    * One YAML document. `parsed` is one document of a stream that `YamlSource.stream` read: positions are
@@ -91,8 +93,14 @@ export class YamlSource {
     this.unreadable = notJson !== undefined || deep !== undefined;
     if (notJson) this.problem('error', 'syntax-error', notJson.offset, [], notJson.message);
     if (deep !== undefined) this.problem('error', 'too-deep', deep, [], TOO_DEEP);
-    for (const e of this.doc.errors) this.yamlProblem(e, 'error');
-    for (const e of this.doc.warnings) this.yamlProblem(e, 'warning');
+    if (this.doc.errors.length > 0 || this.doc.warnings.length > 0) {
+      // In the words `threatmap validate` uses for a model (see explainYamlError): yaml's own name its parser's states.
+      this.lines.index ??= new LineIndex(this.source);
+      const index = this.lines.index;
+      const context: YamlErrorContext = { text: this.source, at: (o) => index.at(o), tokens: tokens ?? [...new Parser().parse(this.source)], used: new Set(), memo: {} };
+      for (const e of withoutFollowOns(this.doc.errors, this.source)) this.yamlProblem(e, 'error', context);
+      for (const e of this.doc.warnings) this.yamlProblem(e, 'warning', context);
+    }
     visit(this.doc, {
       Node: (_, node) => {
         if (node.anchor === undefined || node.range == null) return;
@@ -184,13 +192,23 @@ export class YamlSource {
     });
   }
 
-  private yamlProblem(e: YAMLError, severity: 'error' | 'warning'): void {
+  private yamlProblem(e: YAMLError, severity: 'error' | 'warning', context: YamlErrorContext): void {
     if (this.outdentedQuote(e, severity)) return;
+    const code = severity === 'error' ? 'syntax-error' : 'yaml-warning';
+    const plain = e.code === 'MULTIPLE_DOCS' || e.code === 'DUPLICATE_KEY' ? undefined : explainYamlError(context, e);
+    // A second problem on a line already reported follows from the first (as onePerLine has it for models).
+    const line = this.position(plain?.offset ?? e.pos[0]).line;
+    if (this.syntaxLines.has(line)) return;
+    this.syntaxLines.add(line);
+    if (plain) {
+      this.problem(severity, code, plain.offset, [], plain.message, { hint: plain.hint });
+      return;
+    }
     const message = e.code === 'MULTIPLE_DOCS'
       ? 'the file holds more than one YAML document (a `---` line); a compose file is one document'
       : /maximum call stack/i.test(e.message) ? 'the file nests too deeply to read'
       : e.code === 'DUPLICATE_KEY' ? `key \`${keyAt(this.source, e.pos[0])}\` appears twice in the same map` : e.message;
-    this.problem(severity, severity === 'error' ? 'syntax-error' : 'yaml-warning', e.pos[0], [], message);
+    this.problem(severity, code, e.pos[0], [], message);
   }
 
   /**
