@@ -639,7 +639,7 @@ function forwardedLine(placement: Placement, total: number, ids: Map<string, str
   if (placement.routed) return `by path prefix, as the routes say: ${parts}`;
   const proxy = ids.get(placement.key) ?? placement.key;
   const kept = total - shares.reduce((n, s) => n + s.count, 0);
-  if (placement.byRouter) return `by path prefix, by Traefik's routes: ${parts}${kept ? `; ${kept} left on ${proxy} (no route matches their path)` : ''}`;
+  if (placement.byRouter) return `by path prefix, by ${proxy}'s routes: ${parts}${kept ? `; ${kept} left on ${proxy} (no route matches their path)` : ''}`;
   return `by path prefix, as ${proxy}'s settings name its upstreams: ${parts}${kept ? `; ${kept} left on ${proxy} (no upstream named for their prefix)` : ''}`;
 }
 

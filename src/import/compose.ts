@@ -13,6 +13,7 @@ import {
   HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, notACall, passwordSetting, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff, withDebugger,
 } from './containers.js';
 import { configAddresses } from './config-addresses.js';
+import { nginxServerNames } from './nginx-config.js';
 import { type BuildReading, type DependencyFinding, isManifest, readBuildContext } from './dependencies.js';
 import {
   addBoundary, addControls, addElement, addEvidence, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, emptyDraft, endsInCommonTld, type FlowEvidence,
@@ -1996,19 +1997,27 @@ class ComposeReader {
    * holds comments and documentation links too: only a name another service of the file answers to counts.
    */
   private addNginxRoutes(active: readonly Service[]): void {
-    const names = new Set(active.flatMap((s) => s.hostNames.map((n) => n.toLowerCase())));
+    const byName = new Map(active.flatMap((s) => s.hostNames.map((n) => [n.toLowerCase(), s] as const)));
     for (const s of active) {
       const own = new Set(s.hostNames.map((n) => n.toLowerCase()));
       for (const config of this.nginxConfigs(s)) {
         if (!this.draft.sources.some((x) => x.file === config.file)) this.draft.sources.push({ file: config.file, format: NGINX_FORMAT });
+        // Its public names: an API spec whose server is `https://shop.example.com/api` is served through it.
+        const names = nginxServerNames(config.text).filter((n) => !byName.has(n.name.toLowerCase()));
+        if (names.length) addElement(this.draft, { key: s.id, id: s.id, aliases: names.map((n) => n.name), provenance: [] });
         for (const m of configAddresses(config.text)) {
           const host = m.host.toLowerCase();
-          if (own.has(host) || !names.has(host)) continue;
+          const upstream = byName.get(host);
+          if (own.has(host) || !upstream) continue;
+          // A `location /api/` is a route, as an Ingress path or a Traefik rule is: a spec's /api paths belong behind it.
+          const route = m.location !== undefined && m.location !== '/' && ROUTE_PATH.test(m.location) ? m.location : undefined;
+          if (route) addElement(this.draft, { key: upstream.id, id: upstream.id, aliases: [], provenance: [], endpoints: [{ key: route, routed: true, provenance: [{ file: config.file, line: m.line, note: `nginx location ${route} (${s.name})` }] }] });
           this.draft.references.push({
             from: s.id,
             host: m.host,
             evidence: {
-              provenance: { file: config.file, line: m.line, note: `mounted at ${config.target}` },
+              provenance: { file: config.file, line: m.line, note: `mounted at ${config.target}${route ? `, location ${route}` : ''}` },
+              ...(route ? { route: `nginx location ${route}` } : {}),
               ...(m.scheme ? { scheme: m.scheme } : {}),
               ...(m.port !== undefined ? { port: m.port, targetPort: m.port } : {}),
               ...(m.credentials ? { credentials: true } : {}),

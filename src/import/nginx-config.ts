@@ -4,7 +4,11 @@
 // names an upstream block, not a host (nor, when a service is also called `backend`, that service). Pure.
 import { hostMentions, type HostMention } from './containers.js';
 
-export type LineMention = HostMention & { line: number };
+export type LineMention = HostMention & {
+  line: number;
+  /** The prefix of the `location` block the directive is in (`location /api/`, `location ^~ /static/`), when it has one. */
+  location?: string;
+};
 
 /** What each `*_pass` directive speaks when its target has no scheme (the stream module's `proxy_pass db:5432;` is TCP). */
 const PASS_SCHEMES: Record<string, string> = { proxy: 'tcp', fastcgi: 'fastcgi', uwsgi: 'uwsgi', scgi: 'scgi', grpc: 'grpc', memcached: 'memcached' };
@@ -78,12 +82,33 @@ export function nginxPassTargets(text: string): LineMention[] {
     const scheme = url ? url[1] : PASS_SCHEMES[pass[1]];
     const servers = upstreams.get(url ? url[2] : target);
     const addresses = servers ?? [{ address: url ? url[2] : target, line: s.line }];
+    const location = prefixLocation(s.within);
     for (const { address, line } of addresses) {
       if (/^unix:/i.test(address)) continue;
-      out.push(...hostMentions(`${scheme}://${address}`).map((m) => ({ ...m, line })));
+      out.push(...hostMentions(`${scheme}://${address}`).map((m) => ({ ...m, line, ...(location !== undefined ? { location } : {}) })));
     }
   }
   return out;
+}
+
+/** The path of the innermost `location` block, when it matches by prefix: regular expressions and named locations say no path. */
+function prefixLocation(within: readonly string[]): string | undefined {
+  for (let i = within.length - 1; i >= 0; i--) {
+    const m = /^location\s+(?:(=|\^~|~\*?)\s+)?(\S+)$/.exec(within[i]);
+    if (m) return m[1]?.startsWith('~') || !m[2].startsWith('/') ? undefined : m[2];
+  }
+  return undefined;
+}
+
+/**
+ * The DNS names the configuration's `server` blocks answer to (`server_name shop.example.com www.shop.example.com;`),
+ * each with its line: the public names of the proxy. Wildcards, regular expressions, `_` and names without a dot
+ * (`localhost`, a service's own name) say nothing another file could mean.
+ */
+export function nginxServerNames(text: string): Array<{ name: string; line: number }> {
+  return statements(text)
+    .filter((s) => s.words[0] === 'server_name' && /^server$/.test(s.within.at(-1) ?? ''))
+    .flatMap((s) => s.words.slice(1).filter((w) => /^[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+\.?$/.test(w) && !/^\d+(?:\.\d+){3}$/.test(w)).map((w) => ({ name: w.replace(/\.$/, ''), line: s.line })));
 }
 
 /** Whether a line holds a `*_pass` directive, whose address nginxPassTargets reads. */

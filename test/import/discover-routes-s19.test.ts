@@ -99,7 +99,7 @@ describe('discover routes-s19: the summary names every route that sent operation
   it('names both of users\' routes, and five of seven of orders\' (in spec order), then how many more', () => {
     const orders = ['o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7'];
     const line = forwardedLine(orders, ['/users/profile', '/me', ...orders.map((o) => `/${o}/x`).reverse(), '/static/info']);
-    assert.equal(line, "    by path prefix, by Traefik's routes: 2 on users (/users/, /me/: traefik router users path /users; traefik router me path /me), "
+    assert.equal(line, "    by path prefix, by traefik's routes: 2 on users (/users/, /me/: traefik router users path /users; traefik router me path /me), "
       + '7 on orders (/o7/, /o6/, /o5/, /o4/, /o3/, /o2/, /o1/: traefik router o7 path /o7; traefik router o6 path /o6; traefik router o5 path /o5; '
       + 'traefik router o4 path /o4; traefik router o3 path /o3 and 2 more); 1 left on traefik (no route matches their path)');
   });
@@ -107,7 +107,7 @@ describe('discover routes-s19: the summary names every route that sent operation
   it('negative: a route no operation took is not named, and five routes need no "more"', () => {
     const orders = ['o1', 'o2', 'o3', 'o4', 'o5'];
     const line = forwardedLine(orders, ['/users/profile', ...orders.map((o) => `/${o}/x`)]);
-    assert.equal(line, "    by path prefix, by Traefik's routes: 1 on users (/users/: traefik router users path /users), "
+    assert.equal(line, "    by path prefix, by traefik's routes: 1 on users (/users/: traefik router users path /users), "
       + '5 on orders (/o1/, /o2/, /o3/, /o4/, /o5/: traefik router o1 path /o1; traefik router o2 path /o2; traefik router o3 path /o3; '
       + 'traefik router o4 path /o4; traefik router o5 path /o5)');
   });

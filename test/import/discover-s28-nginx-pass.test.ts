@@ -3,12 +3,16 @@
 // setup), `uwsgi_pass`, `grpc_pass` and the stream module's `proxy_pass db:5432;` have no URL at all: the flows
 // behind the proxy were missing, or, with an upstream named like a service, drawn to the wrong one.
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { discoverCompose } from '../../src/import/compose.js';
 import { configAddresses } from '../../src/import/config-addresses.js';
 import { discoverKubernetesFiles } from '../../src/import/kubernetes.js';
-import { nginxPassTargets } from '../../src/import/nginx-config.js';
+import { nginxPassTargets, nginxServerNames } from '../../src/import/nginx-config.js';
 import { formatDiagnostics, hasErrors } from '../../src/model/diagnostics.js';
+import { noStack, run } from '../cli/run-cli.js';
+import { tempFolder } from '../temp.js';
 import { flowSet, k8sDeployment } from './draft-helpers.js';
 
 const targets = (text: string) => nginxPassTargets(text).map((m) => `${m.scheme} ${m.host}:${m.port ?? ''} @${m.line}`);
@@ -38,6 +42,19 @@ describe('nginxPassTargets', () => {
 
   it('quoted words, a block on one line, Windows line ends', () => {
     assert.deepEqual(targets('upstream "api" { server "api-1:8080"; }\r\nserver { location / { proxy_pass "http://api"; } }\r\n'), ['http api-1:8080 @1']);
+  });
+
+  it('the prefix location each target is in: plain, ^~ and = prefixes; regular expressions and named locations give none', () => {
+    const text = 'server {\n  location /api/ { proxy_pass http://api:8000; }\n  location ^~ /static/ { proxy_pass http://cdn:80; }\n'
+      + '  location = /health { proxy_pass http://api:8000; }\n  location ~ \\.php$ { fastcgi_pass php:9000; }\n  location @fallback { proxy_pass http://app:3000; }\n'
+      + '  location /outer/ {\n    location /outer/inner/ { proxy_pass http://inner:80; }\n  }\n  proxy_pass http://bare:80;\n}\n';
+    assert.deepEqual(nginxPassTargets(text).map((m) => `${m.host} ${m.location ?? '-'}`),
+      ['api /api/', 'cdn /static/', 'api /health', 'php -', 'app -', 'inner /outer/inner/', 'bare -']);
+  });
+
+  it('server_name: the DNS names a server block answers to; `_`, localhost, wildcards, regular expressions and addresses are none', () => {
+    const text = 'server {\n  server_name shop.example.com www.shop.example.com. _ localhost *.shop.example.com ~^api\\.(.+)$ 10.0.0.1;\n}\nhttp { server_name not-a-server-block.example.com; }\n';
+    assert.deepEqual(nginxServerNames(text), [{ name: 'shop.example.com', line: 2 }, { name: 'www.shop.example.com', line: 2 }]);
   });
 
   it('configAddresses: a pass line is read once, as nginx reads it; other lines\' URLs and address settings still count, in line order', () => {
@@ -85,5 +102,36 @@ describe('discover s28: a ConfigMap\'s upstream cites the server line', () => {
     assert.ok(!hasErrors(r.diagnostics), formatDiagnostics(r.diagnostics));
     assert.deepEqual(r.draft.flows.filter((f) => f.from === 'proxy').map((f) => `${f.to} ${f.protocol} ${f.port} ${f.evidence.map((e) => `${e.provenance.file}:${e.provenance.line}`).join()}`),
       ['app http 3000 k.yaml:7']);
+  });
+});
+
+describe('discover s28: an API spec served through nginx goes where its locations send it', () => {
+  const SPEC = 'openapi: 3.0.3\ninfo: { title: Tasks API, version: "1" }\nservers:\n  - url: https://tasks.example.org/api\npaths:\n'
+    + '  /tasks/{id}/:\n    get: { responses: { "200": { description: ok } } }\n  /users/me/:\n    get: { responses: { "200": { description: ok } } }\n';
+  const COMPOSE = 'services:\n  web:\n    image: nginx:1.25\n    ports: ["80:80"]\n    volumes: ["./nginx.conf:/etc/nginx/conf.d/default.conf:ro"]\n  api:\n    image: acme/api:1\n';
+  const repo = (nginx: string) => {
+    const dir = tempFolder('threatmap-s28-nginx-spec-');
+    mkdirSync(join(dir, 'docs'));
+    writeFileSync(join(dir, 'compose.yaml'), COMPOSE);
+    writeFileSync(join(dir, 'nginx.conf'), nginx);
+    writeFileSync(join(dir, 'docs', 'openapi.yaml'), SPEC);
+    const r = run('discover', dir);
+    assert.equal(r.code, 0, r.stderr);
+    noStack(r.stderr);
+    return r;
+  };
+
+  it('the repro: server_name names the spec\'s host and `location /api/` sends its paths to api: the operations land on api, no made-up element', () => {
+    const r = repo('server {\n  listen 80;\n  server_name tasks.example.org;\n  location /api/ {\n    proxy_pass http://api:8000;\n  }\n  location / { try_files $uri /index.html; }\n}\n');
+    assert.match(r.stderr, /openapi\.yaml: 2 endpoints \(2 public\) behind web: its server https:\/\/tasks\.example\.org\/api names it\n {4}by path prefix, by web's routes: 2 on api \(\/api\/: nginx location \/api\/ \(web\)\)\n/);
+    assert.match(r.stdout, /# nginx\.conf:5 mounted at \/etc\/nginx\/conf\.d\/default\.conf, location \/api\/\n {2}- web -> api: \{ protocol: http, port: 8000 \}/);
+    assert.match(r.stdout, /\n {6}GET \/tasks\/\{id\}\/: \{ public: true \}\n/);
+    assert.doesNotMatch(r.stdout, /tasks-api|clients -> (?!web)/);
+  });
+
+  it('negative: without the server_name the spec keeps its old place (a new element named after it), and a `location /` adds no route', () => {
+    const r = repo('server {\n  listen 80;\n  location / {\n    proxy_pass http://api:8000;\n  }\n}\n');
+    assert.match(r.stdout, /\n {2}tasks-api:\n {4}type: api\n/);
+    assert.doesNotMatch(r.stdout, /location \//);
   });
 });

@@ -1,6 +1,6 @@
 // An API spec whose server is the port Traefik publishes: Traefik's routes carry no setting that names a service,
 // so each operation goes on the service whose route (longest path prefix) it matches, among those Traefik routes
-// to; what no route matches stays on Traefik. The summary says it was placed by Traefik's routes.
+// to; what no route matches stays on Traefik. The summary says it was placed by traefik's routes (the proxy's name).
 import assert from 'node:assert/strict';
 import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -120,7 +120,7 @@ describe('traefik-spec s18: a spec on the port Traefik publishes goes on the ser
     assert.equal(r.code, 0, r.stderr);
     const out = r.stdout + r.stderr;
     assert.match(out, /api\.yaml: 5 endpoints \(5 public\) behind traefik: its server http:\/\/localhost:80 is the port 80 it publishes\n/);
-    assert.match(out, /\n {4}by path prefix, by Traefik's routes: 1 on users \(\/users\/: traefik router users path \/users\), 1 on admin \(\/users\/admin\/: traefik router admin path \/users\/admin\), 2 on orders \(\/orders\/: traefik router orders path \/orders\); 1 left on traefik \(no route matches their path\)\n/);
+    assert.match(out, /\n {4}by path prefix, by traefik's routes: 1 on users \(\/users\/: traefik router users path \/users\), 1 on admin \(\/users\/admin\/: traefik router admin path \/users\/admin\), 2 on orders \(\/orders\/: traefik router orders path \/orders\); 1 left on traefik \(no route matches their path\)\n/);
   });
 
   it('Traefik TOML: the file provider\'s routes and the labels\' place the operations; a path none matches stays', () => {
@@ -130,6 +130,6 @@ describe('traefik-spec s18: a spec on the port Traefik publishes goes on the ser
       + 'paths:\n  /shop/cart:\n    get: {}\n  /admin/users:\n    get: {}\n  /health:\n    get: {}\n');
     const r = run('discover', dir, '-o', join(dir, 'threatmap.yaml'));
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout + r.stderr, /\n {4}by path prefix, by Traefik's routes: 2 on api \(\/shop\/, \/admin\/: traefik router shop@file path \/shop; traefik router admin path \/admin\); 1 left on traefik \(no route matches their path\)\n/);
+    assert.match(r.stdout + r.stderr, /\n {4}by path prefix, by traefik's routes: 2 on api \(\/shop\/, \/admin\/: traefik router shop@file path \/shop; traefik router admin path \/admin\); 1 left on traefik \(no route matches their path\)\n/);
   });
 });
