@@ -94,7 +94,7 @@ describe('threatmap discover', () => {
     const out = join(dir, 'threatmap.yaml');
     const r = run('discover', 'test/fixtures/discover/broken', '-o', out);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /^test\/fixtures\/discover\/broken\/docker-compose\.yml:6:3: error\[syntax-error\]: /m);
+    assert.match(r.stderr, /^test\/fixtures\/discover\/broken\/docker-compose\.yml:5:12: error\[syntax-error\]: the `\[` of `ports` has no closing `\]`\n {4}hint: add `\]` at its end/m);
     assert.match(r.stderr, /nothing written; fix the 1 error above and run it again/);
     noStack(r.stderr);
     assert.equal(r.stdout, '');
