@@ -1252,7 +1252,7 @@ export const unauthenticatedDevice: FlowRule = {
   action: { text: 'Authenticate devices and the calls into them (per-device certificates or keys, authenticated pairing) on {targets}' },
   mitigatedBy: ['authentication'],
   references: ['CWE-306', 'CWE-290', 'CAPEC-151'],
-  rating: 'Likelihood High (device protocols are easy to replay); impact from the integrity of the data the devices send, Medium by default; for a firmware download, Low (the firmware any device holds too), or from its confidentiality when that is high. For a call into a device: likelihood Medium over short-range radio (BLE, Bluetooth, Zigbee, Z-Wave, NFC, LoRa, Thread: the attacker must come near), else High when the device or the caller is in an untrusted zone, Medium otherwise; impact from the integrity of the data it takes.',
+  rating: 'Likelihood High when the device or its target is in an untrusted zone or has a public address of its own (device protocols are easy to replay; over an encrypted one anyone who reaches the target still poses as the device), Medium otherwise (a foothold on the internal network first); impact from the integrity of the data the devices send, Medium by default; for a firmware download, Low (the firmware any device holds too), or from its confidentiality when that is high. For a call into a device: likelihood Medium over short-range radio (BLE, Bluetooth, Zigbee, Z-Wave, NFC, LoRa, Thread: the attacker must come near), else High when the device or the caller is in an untrusted zone, Medium otherwise; impact from the integrity of the data it takes.',
   example: 'elements:\n  sensor: { type: device }\n  ingest: { type: service }\n  db: { tech: postgres }\nflows:\n  - sensor -> ingest: mqtts\n  - ingest -> db: sql+tls',
   appliesTo: 'flow',
   // Calls from a device and calls into one: the check tells them apart.
@@ -1272,13 +1272,26 @@ export const unauthenticatedDevice: FlowRule = {
     return unlessControlled(ctx, { element: target, flows: [flow] }, ['authentication'], 'devices authenticate', () => ({
       title: `Unauthenticated devices send data to ${target.name}`,
       description: `${flowLabel(flow, ctx)} carries no device identity; anyone can pose as ${device.name} and send forged data.`,
-      likelihood: rated('High', 'device traffic is easy to capture and replay'),
+      likelihood: deviceCallLikelihood(ctx, flow, device, target),
       impact: assetImpact(ctx.assetsOfFlow(flow), 'integrity', rated('Medium', 'forged readings or commands')),
       evidence: [evidence(noAuthFact(flowLabel(flow, ctx), callAuth(ctx, flow), flow), callAuth(ctx, flow).at)],
       target: target.name,
     }));
   },
 };
+
+/**
+ * How easily someone poses as a device calling in: from where anyone reaches the call (the device or its target in
+ * an untrusted zone or with a public address of its own) it takes nothing, and plain traffic hands over a message to
+ * replay; on an internal network the attacker first needs a foothold there, as for a call into a device.
+ */
+function deviceCallLikelihood(ctx: AnalysisContext, flow: Flow, device: Element, target: Element): RatedLevel {
+  const reachable = inUntrustedZone(ctx, device.id) || ctx.isUntrustedSource(device.id) || ctx.isUntrustedSource(target.id);
+  if (!reachable) return rated('Medium', `needs a foothold on the network ${device.name} ${verbFor(device.name, 'is')} on`);
+  return flow.encrypted
+    ? rated('High', `anyone who reaches ${target.name} can pose as ${device.name}: encryption hides the traffic, not who sends it`)
+    : rated('High', 'device traffic is easy to capture and replay');
+}
 
 /** Short-range radio protocols: an attacker must come near the device. */
 const RADIO = /(?:^|[^a-z])(?:ble|bluetooth|zigbee|z-?wave|nfc|lora(?:wan)?|thread|802\.15\.4)(?:$|[^a-z])/i;
