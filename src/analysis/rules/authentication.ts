@@ -15,7 +15,7 @@ import { type ForgedToken, signingKeyOf, signingKeys } from './signing-keys.js';
 import { firmwareDelivery, isFirmware } from './supply-chain.js';
 import { agreeing, its, itObject, possessive, says, verbFor } from './grammar.js';
 import {
-  elementComponent, endpointComponent, endpointExposure, flowComponent, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
+  adviceLeaving, type AdviceStep, elementComponent, endpointComponent, endpointExposure, flowComponent, endpointTarget, evidence, flowIds, flowLabel, internetLikelihood,
   inUntrustedZone, isExposed, missingControlEvidence, mitigatedBy, mitigatedOutcome, namesAtMost, presentControls, reportsThreat, runsAppCode,
   pushTo, TEXT_NAMES, threat, type ThreatFacts, TITLE_NAMES, unlessControlled, writtenIn,
 } from './helpers.js';
@@ -48,6 +48,12 @@ function endpointSessionAssets(ctx: AnalysisContext, element: Element, endpoints
   return assetList(ctx, [...ids]);
 }
 
+const SESSION_ADVICE: readonly AdviceStep[] = [
+  { control: 'secure-cookies', text: 'set cookies HttpOnly, Secure and SameSite' },
+  { control: 'session-management', text: 'rotate the session id at login' },
+  { control: 'session-management', text: 'expire and revoke sessions server-side' },
+];
+
 export const sessionHijacking: ElementRule = {
   id: 'session-hijacking',
   stride: 'S',
@@ -55,7 +61,7 @@ export const sessionHijacking: ElementRule = {
   description:
     'A process that authenticates callers with session cookies and is reachable from an untrusted zone: a stolen or fixed session id lets an attacker act as the user.',
   condition: 'a process whose callers authenticate with `session-cookie` (the element, or one of its endpoints that an untrusted zone reaches), reachable from an untrusted zone, without both `secure-cookies` and `session-management` (on the element, its boundary, or every such endpoint that takes the cookie)',
-  mitigation: 'Set cookies HttpOnly, Secure and SameSite; rotate the session id at login; expire and revoke sessions server-side.',
+  mitigation: adviceLeaving(SESSION_ADVICE, []),
   action: { text: 'Harden session management (HttpOnly/Secure/SameSite cookies, rotation at login, expiry) on {targets}' },
   mitigatedBy: SESSION_CONTROLS,
   references: ['CWE-384', 'CWE-614', 'CAPEC-593', 'OWASP ASVS V3'],
@@ -86,6 +92,7 @@ export const sessionHijacking: ElementRule = {
       ...elementComponent(element),
       title: `Session hijacking on ${element.name}`,
       description: `${says(element.name, 'identifies')} users by a session cookie and ${verbFor(element.name, 'is')} reachable from an untrusted zone; without ${missing.join(' and ')} a stolen or fixed session id lets an attacker act as the user.`,
+      mitigation: present.length ? adviceLeaving(SESSION_ADVICE, present) : undefined,
       likelihood: rated('Medium', 'needs XSS, a network position or a session fixation bug: some skill'),
       impact: restrictedData.length
         ? rated('High', `hijacked sessions reach ${assetNames(restrictedData)}: restricted data`)

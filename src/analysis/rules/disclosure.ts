@@ -5,7 +5,7 @@ import { type AnalysisContext, type Exposure, isPassThrough } from '../context.j
 import { assetImpact, rated } from '../risk.js';
 import {
   elementComponent, endpointExposure, endpointTarget, evidence, factTag, factTags, flowComponent, flowIds, flowLabel, internetLikelihood, isExposed,
-  mitigatedBy, missingControlEvidence, namesAtMost, onlyReachableThrough, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
+  adviceLeaving, type AdviceStep, mitigatedBy, missingControlEvidence, namesAtMost, onlyReachableThrough, presentControls, runsAppCode, TEXT_NAMES, threat, TITLE_NAMES, unlessControlled,
   withArticle,
 } from './helpers.js';
 import {
@@ -108,6 +108,16 @@ export function onlyShippedToSinks(ctx: AnalysisContext, e: Element): ReadonlySe
 const NOTHING_SHIPPED: ReadonlySet<string> = new Set();
 
 const ENUMERATION_CONTROLS = ['generic-responses'] as const;
+/** Controls that each slow a script comparing answers: with both on every endpoint, it needs solving services and many addresses. */
+const ENUMERATION_THROTTLES = ['rate-limiting', 'captcha'] as const;
+
+/** What to do about enumeration: a login by username mails nothing, so the same answer for a wrong name and a wrong password is the policy. */
+const enumerationAdvice = (email: boolean): AdviceStep[] => [
+  email
+    ? 'answer the same way whether or not the account exists ("if this address is registered, we sent an email"), with the same timing'
+    : 'answer the same way whether the username or the password is wrong ("invalid username or password"), with the same timing',
+  { control: 'rate-limiting', text: 'and rate-limit the endpoint' },
+];
 
 export const accountEnumeration: ElementRule = {
   id: 'account-enumeration',
@@ -116,11 +126,11 @@ export const accountEnumeration: ElementRule = {
   description:
     'Registration, login and password-reset endpoints that answer differently for known and unknown accounts reveal who has an account (email or username enumeration), feeding phishing and credential stuffing. One finding per element, naming each such endpoint: the fix is one response policy.',
   condition: 'an element with endpoints of kind `register`, `login` or `password-reset` (not a password change that needs the user signed in, nor a session or token route on an element with a flow to an identity provider, which takes the provider\'s token, not a password, unless credentials reach the route or go from the element to the provider) reachable from an untrusted zone, without `generic-responses` on them; one threat per element naming every such endpoint, mitigated when each has `generic-responses`. Worded as email enumeration when a route or an asset the endpoints take (as they accept it, or a flow into them carries it) names email, or the element has a `register` or `password-reset` endpoint (both mail the address); otherwise as account enumeration by username (a VPN login taking directory accounts)',
-  mitigation: 'Answer the same way whether or not the account exists ("if this address is registered, we sent an email"), with the same timing, and rate-limit the endpoint.',
+  mitigation: adviceLeaving(enumerationAdvice(true), [], ', '),
   action: { text: 'Make {targets} answer identically for known and unknown accounts' },
   mitigatedBy: ENUMERATION_CONTROLS,
   references: ['CWE-204', 'CWE-203', 'CAPEC-575', 'OWASP ASVS V2.2'],
-  rating: 'Likelihood High when one of the endpoints is reachable from the internet (scriptable), Medium when all are reachable only through other components; impact Low (who has an account), Medium when registration of the address is itself sensitive (the service handles health data).',
+  rating: 'Likelihood High when one of the endpoints is reachable from the internet (scriptable), Medium when all are reachable only through other components or every one has both `rate-limiting` and `captcha` (a script needs a CAPTCHA-solving service and many addresses); the advice to rate-limit is left out where every one has `rate-limiting`; impact Low (who has an account), Medium when registration of the address is itself sensitive (the service handles health data).',
   example: "elements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /register: { public: true }\nflows:\n  - visitor -> api: https",
   appliesTo: 'element',
   kinds: ['process', 'store', 'external'],
@@ -134,13 +144,16 @@ export const accountEnumeration: ElementRule = {
     const keys = open.map(({ ep }) => ep.key);
     const internet = open.some(({ exposure }) => exposure === 'internet');
     const email = takesEmail(ctx, element, open.map(({ ep }) => ep));
+    // A throttle counts only where every open endpoint has it: a script goes to the one without.
+    const throttles = ENUMERATION_THROTTLES.filter((c) => open.every(({ ep }) => ctx.endpointHas(ep, c)));
     return threat({
       ...elementComponent(element),
       title: `${email ? 'Email' : 'Account'} enumeration on ${namesAtMost(keys, TITLE_NAMES, 'other endpoints')}`,
       description: `${namesAtMost(keys, TEXT_NAMES, 'other endpoints')} on ${element.name} can reveal whether ${email ? 'an email address' : 'a username'} has an account (different messages or timing); attackers build target lists for phishing and credential stuffing.`,
-      // A login by username mails nothing: the same answer for a wrong name and a wrong password is the policy.
-      mitigation: email ? undefined : 'Answer the same way whether the username or the password is wrong ("invalid username or password"), with the same timing, and rate-limit the endpoint.',
-      likelihood: internetLikelihood(internet ? 'internet' : 'indirect', 'a script comparing responses is enough'),
+      mitigation: email && throttles.length === 0 ? undefined : adviceLeaving(enumerationAdvice(email), throttles, ', '),
+      likelihood: internet && throttles.length === ENUMERATION_THROTTLES.length
+        ? rated('Medium', `${throttles.join(' and ')} on ${namesAtMost(keys, TEXT_NAMES, 'other endpoints')} stop a plain script: it needs a CAPTCHA-solving service and many addresses`)
+        : internetLikelihood(internet ? 'internet' : 'indirect', 'a script comparing responses is enough'),
       impact: health.length
         ? rated('Medium', `an account on ${element.name}, which ${verbFor(element.name, 'handles')} ${assetNames(health)}, is itself sensitive`)
         : rated('Low', 'reveals who has an account, not their data: minor exposure'),

@@ -82,6 +82,19 @@ export function presentControls(ctx: AnalysisContext, anyOf: readonly string[], 
   return present;
 }
 
+/** A step of a rule's advice that a control puts in place; a plain string is a step no declared control covers. */
+export type AdviceStep = string | { readonly control: string; readonly text: string };
+
+/**
+ * A rule's advice without the steps whose control is already in place: advice to add what the model declares
+ * reads as if it were missing. The steps left are joined by `separator`, the first capitalized.
+ */
+export function adviceLeaving(steps: readonly AdviceStep[], present: readonly string[], separator = '; '): string {
+  const kept = steps.flatMap((s) => (typeof s === 'string' ? [s] : present.includes(s.control) ? [] : [s.text]));
+  const text = kept.join(separator);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}.`;
+}
+
 export function mitigatedBy(
   controls: string[],
   component: Pick<ThreatOutcome, 'component' | 'componentKind' | 'endpoint' | 'flows'>,
