@@ -1,5 +1,5 @@
 // The page of `threatmap serve`, in a real browser (Debian's Chromium through playwright-core): the Coverage
-// and Attack surface tabs and the Threats table of a 2,000-element model draw their rows a slice at a time
+// and Attack surface tabs and the Threats table of a 300-element model draw their rows a slice at a time
 // (web/dom.ts SlicedRows), every row in the end; sorting and filtering still order and narrow them, the
 // keyboard reaches and opens rows far below the first slice, find in the page reaches rows out of view, and
 // a new analysis keeps the rows that show the same. What the click's own task draws is asserted under
@@ -20,8 +20,12 @@ declare const document: PageDocument;
 declare const window: PageWindow;
 declare const globalThis: PageGlobals;
 
-/** The 2,000-element model of the task, and what the CLI finds in it (the page's worker runs the same analysis). */
-const LARGE = generateModelText({ elements: 2000, seed: 1 });
+/**
+ * A model just large enough: its 1,200 Coverage rows pass the 1,000 a table draws (web/tables.ts MAX_ROWS) and its
+ * 645 threats the 500 of the Threats table (web/threats.ts MAX_ROWS), where the notes and the rows far below the
+ * first slice asserted here begin; every element more only lengthens each analysis in the page's worker.
+ */
+const LARGE = generateModelText({ elements: 300, seed: 1 });
 
 /** Threats in the Threats tab's own order for a column (web/threats.ts SORT), ties by id number. */
 function sortedBy(threats: readonly Threat[], column: (t: Threat) => string, sign: 1 | -1): Threat[] {
@@ -36,7 +40,10 @@ const matching = (threats: readonly Threat[], q: string): Threat[] => threats.fi
 describe('the Coverage, Attack surface and Threats tables of a large model, in a browser', { skip }, () => {
   const served = servedSuite('threatmap-webtables-s16-', { large: LARGE, shop: readFileSync('examples/ecommerce.yaml', 'utf8') });
   let result: AnalysisResult;
-  before(() => { result = served.result('large'); });
+  before(() => {
+    result = served.result('large');
+    assert.ok(result.coverage.length > 1000 && result.threats.length > 500, `${result.coverage.length} Coverage rows, ${result.threats.length} threats`);
+  });
 
   /** Rows in a slice where the first slice is asserted: far fewer than any table here holds. */
   const SLICE = 25;
@@ -147,8 +154,8 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
     const caret = await page.evaluate(() => document.getElementById('editor')!.selectionStart);
     assert.equal(LARGE.slice(0, caret).split('\n').length, target.loc.line);
     assert.notEqual(target.loc.line, before.loc.line);
-    // Find in the page reaches an entry out of view.
-    assert.equal(await find(page, expected[2][800].detail), 'panel-surface');
+    // Find in the page reaches an entry out of view: the last of the third table, below the two before it.
+    assert.equal(await find(page, expected[2][expected[2].length - 1].detail), 'panel-surface');
     assert.deepEqual(problems, []);
     await page.close();
   });
@@ -187,11 +194,13 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
     await page.click('#tab-coverage');
     await drawn(page, '#panel-coverage');
     const row = (i: number) => `#panel-coverage tr[data-component="${result.coverage[i].component}"]`;
-    const hold = () => page.evaluate(([a, b]) => { globalThis.webtablesRows = [document.querySelector(a), document.querySelector(b)]; }, [row(0), row(999)]);
-    const same = () => page.evaluate(([a, b]) => [a, b].map((s, i) => document.querySelector(s) === (globalThis.webtablesRows as unknown[])[i]), [row(0), row(999)]);
+    // The elements' rows come before the flows': the last element's is far below the first slice.
+    const far = result.elements.length - 1;
+    const hold = () => page.evaluate(([a, b]) => { globalThis.webtablesRows = [document.querySelector(a), document.querySelector(b)]; }, [row(0), row(far)]);
+    const same = () => page.evaluate(([a, b]) => [a, b].map((s, i) => document.querySelector(s) === (globalThis.webtablesRows as unknown[])[i]), [row(0), row(far)]);
     await hold();
-    // The 1000th element renamed in place: its row alone is drawn again.
-    const element = result.elements.find((e) => e.id === result.coverage[999].component)!;
+    // The last element renamed in place: its row is drawn again, the first kept.
+    const element = result.elements.find((e) => e.id === result.coverage[far].component)!;
     const text = await page.inputValue('#editor');
     const name = `name: ${element.name}`;
     const at = text.indexOf(name, text.split('\n').slice(0, element.loc.line - 1).join('\n').length) + name.length;
@@ -202,7 +211,7 @@ describe('the Coverage, Attack surface and Threats tables of a large model, in a
     }, at);
     await page.keyboard.insertText(' renamed');
     await page.waitForFunction(([s, renamed]) => document.querySelector(`${s} td.name`)?.textContent?.startsWith(renamed) === true,
-      [row(999), `${element.name} renamed `], { timeout: 120_000 });
+      [row(far), `${element.name} renamed `], { timeout: 120_000 });
     await drawn(page, '#panel-coverage');
     assert.deepEqual(await same(), [true, false]);
     // A comment line at the top moves every element in the text, which no Coverage row shows: all are kept.
