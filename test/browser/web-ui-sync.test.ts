@@ -369,10 +369,12 @@ describe('the web UI follows the files on disk', { skip }, () => {
     const served = await serve();
     const { page, problems } = await open(served);
     await page.locator(`tr.threat[data-key="${CLEARTEXT}"] button.title`).click();
+    const [line, col] = (await page.textContent('.detail button.loc') ?? '').split(':').map(Number);
     await page.locator('#editor').click();
     await page.keyboard.press('Control+Home');
     await page.keyboard.type('# a note\n');
-    await page.waitForTimeout(600);
+    // The re-analysis shown: the open details' first place in the model a line lower.
+    await page.waitForFunction((moved) => document.querySelector('.detail button.loc')?.textContent === moved, `${line + 1}:${col}`);
     assert.equal(await focused(page), 'editor');
     assert.deepEqual(problems, []);
     await page.close();
