@@ -72,6 +72,9 @@ const STORED_WORDS = new Set([
   'social', 'twitter', 'facebook', 'linkedin', 'github', 'redirect', 'return', 'success', 'cancel', 'failure', 'error', 'terms', 'privacy', 'tos', 'policy',
   'docs', 'documentation', 'help', 'support',
 ]);
+/** The kinds a path gives that an operation taking an address to fetch is not: a plain API, or an upload that takes no file. */
+const FETCH_CAPABLE_KINDS: ReadonlySet<EndpointKind> = new Set(['api', 'upload']);
+
 /** What an operation whose path, id or summary says it, does with an address it takes: the server fetches it. */
 const FETCHING_OPERATION = /import|fetch|preview|proxy|download|webhook|callback|crawl|scrape|unfurl|screenshot|mirror|from[-_ ]?url|by[-_ ]?url/i;
 
@@ -476,8 +479,9 @@ class OpenApiReader {
     if (this.isUpload(op, globalConsumes, v3)) kind = 'upload';
     else if (this.tokenPaths.has(route) || this.servers.some((s) => s.basePath && this.tokenPaths.has(s.basePath + route))) kind = 'login';
     // A field taking an address makes an operation whose path says nothing a fetch (SSRF); a path that names
-    // what it is (a login's `redirect_uri`, a webhook's callback) keeps its kind.
-    const url = kind === undefined && inferEndpointKind(route, [method.toUpperCase()]) === 'api' ? this.urlField(op, shared, v3, route) : undefined;
+    // what it is (a login's `redirect_uri`, a webhook's callback) keeps its kind. A path that says upload
+    // (`POST /import`) but takes no file (isUpload above) is given an address to fetch, not a file.
+    const url = kind === undefined && FETCH_CAPABLE_KINDS.has(inferEndpointKind(route, [method.toUpperCase()])) ? this.urlField(op, shared, v3, route) : undefined;
     if (url !== undefined) kind = 'fetch';
     // The model infers a kind from the path: only a kind the path does not imply is written.
     if (kind !== undefined && kind === defaultEndpointKind(route, [method.toUpperCase()], sec.public ? undefined : resolveAuth(sec.auth))) kind = undefined;
