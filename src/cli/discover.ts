@@ -550,7 +550,7 @@ export async function discoverAction(dir: string | undefined, opts: DiscoverCliO
   const kubernetes = manifests.length || rendered.length
     ? discoverKubernetesFiles([
       ...manifests.map((f) => ({ text: readCompose(f), file: f.name })),
-      ...rendered.map((m) => ({ text: m.text, file: m.file, sourceLines: m.sourceLines, format: HELM_FORMAT })),
+      ...rendered.map((m) => ({ text: m.text, file: m.file, sourceLines: m.sourceLines, committed: m.committed, format: HELM_FORMAT })),
     ], opts.namespace ? { namespace: opts.namespace } : {})
     : undefined;
   const apis = specs.map((f) => discoverOpenApi(readCompose(f), f.name));

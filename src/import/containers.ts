@@ -285,6 +285,8 @@ export interface EnvSetting {
   /** The value before variables were substituted: `${DB_PASSWORD}` still sets a password. */
   raw?: string;
   line: number;
+  /** The line the value is written on, when not `line` (a Kubernetes env item's `value:` under its `name:`). */
+  valueLine?: number;
 }
 
 const PASSWORD_KEY = /(?:^|_)(?:PASSWORD|PASSWD|PASS)(?:_FILE)?$/i;

@@ -36,6 +36,17 @@ export interface RenderedManifest {
   text: string;
   /** sourceLines[i]: the line of `file` that produced line i + 1 of `text`. */
   sourceLines: number[];
+  /** What the chart commits that the output can come from, to cite a literal where it is written. */
+  committed: CommittedText;
+}
+
+/**
+ * The files a rendered manifest's values are written in: the template, and the default values files the chart
+ * renders with (the top chart's first: a parent's values override its subchart's).
+ */
+export interface CommittedText {
+  template: string;
+  values: Array<{ file: string; text: string }>;
 }
 
 export interface HelmResult {
@@ -125,7 +136,7 @@ class HelmRenderer {
     }
   }
 
-  render(charts: ChartToRender[], topName: string, releaseValues: Values): RenderedManifest[] {
+  render(charts: ChartToRender[], topName: string, releaseValues: Values, files: ReadonlyMap<string, string>): RenderedManifest[] {
     const out: RenderedManifest[] = [];
     const caps = capabilities();
     for (const { chart, name, values } of charts) {
@@ -133,21 +144,23 @@ class HelmRenderer {
         ['Values', values], ['Release', releaseValues], ['Chart', chartMetadata(chart.chartYaml, name)], ['Capabilities', caps],
         ['Template', templateObject(`${topName}/${path}`, `${topName}/${chart.root}templates`)], ['Files', filesObject(chart.files)],
       ]);
+      const defaults = [...new Set(['values.yaml', `${chart.root}values.yaml`])]
+        .flatMap((path) => { const text = files.get(path); return text === undefined ? [] : [{ file: this.display(path), text }]; });
       for (const t of [...chart.templates].sort((a, b) => (a.path < b.path ? -1 : 1))) {
         if (!isRendered(t.path) || this.broken.has(t.path)) continue;
-        const manifest = this.renderOne(t.path, top(t.path));
+        const manifest = this.renderOne(t.path, top(t.path), { template: t.text, values: defaults });
         if (manifest) out.push(manifest);
       }
     }
     return out;
   }
 
-  private renderOne(path: string, data: Values): RenderedManifest | undefined {
+  private renderOne(path: string, data: Values, committed: CommittedText): RenderedManifest | undefined {
     const file = this.display(path);
     try {
       const rendered = this.set.render(file, data);
       const kept = keepDocuments(rendered.text, rendered.sourceLines);
-      return kept ? { file, ...kept } : undefined;
+      return kept ? { file, ...kept, committed } : undefined;
     } catch (err) {
       if (!(err instanceof GoTemplateError)) throw err;
       this.templateWarning(path, err, 'is not rendered');
@@ -193,7 +206,7 @@ export function renderHelmChart(chart: HelmChart, options: HelmOptions = {}): He
   let manifests: RenderedManifest[] = [];
   try {
     renderer.parse(charts);
-    manifests = renderer.render(charts, loaded.name, release(options.releaseName ?? loaded.name, options.namespace ?? 'default'));
+    manifests = renderer.render(charts, loaded.name, release(options.releaseName ?? loaded.name, options.namespace ?? 'default'), files);
   } catch (err) {
     // The gotemplate package turns every template problem into a GoTemplateError; this is a last guard.
     if (!(err instanceof RangeError)) throw err;

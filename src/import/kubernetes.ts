@@ -5,7 +5,7 @@
 // in a namespace with no NetworkPolicy, is called by a made-up element for the cluster's other pods. Objects that draw nothing on a data flow diagram (Secrets, RBAC, autoscalers...) are skipped. A
 // Service and the Deployment it selects usually sit in different files, so the files applied together are
 // read together (discoverKubernetesFiles). Pure: the caller reads the files and passes their text.
-import { isMap, isScalar } from 'yaml';
+import { isMap, isScalar, LineCounter, parseDocument, visit } from 'yaml';
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId, traefikHosts, traefikPaths } from './compose.js';
@@ -15,6 +15,7 @@ import {
   withDebugger,
 } from './containers.js';
 import { configAddresses } from './config-addresses.js';
+import type { CommittedText } from './helm.js';
 import {
   addBoundary, addElement, addEvidence, addFacts, addOutsideCaller, addOutsideServices, checkLine, type Draft, type DraftCheck, type DraftControl, type DraftElement, type DraftEndpoint, type DraftFact,
   emptyDraft, type FlowEvidence, type HostReference, type Identity, kindOf, ListIndex, namesAFile, outsideIdentity, type Provenance, publicTwoLabelName, resolveReferences, reviewLimits, ROUTE_PATH, settleFlows,
@@ -53,6 +54,8 @@ export interface ManifestFile {
   sourceLines?: readonly number[];
   /** What the file is, for the draft's list of sources; default `Kubernetes`. */
   format?: string;
+  /** For a rendered manifest: the template and values files it came from, where its literals are written. */
+  committed?: CommittedText;
 }
 
 export const KUBERNETES_FORMAT = 'Kubernetes';
@@ -254,6 +257,9 @@ class KubernetesReader {
   private readonly bindings: RbacBinding[] = [];
   /** What each file is (a manifest as written, a rendered template). */
   private readonly sourceFormat = new Map<string, string>();
+  private readonly committed = new Map<string, CommittedText>();
+  /** Each values file's string scalars with their lines, read once. */
+  private readonly valueLines = new Map<string, Array<{ value: string; line: number }>>();
   /** ExternalName Services: a cluster name for a host outside it, with the line of its `externalName`. */
   private readonly externalNames: Array<{ service: ObjectRef; host: string; line: number }> = [];
   /** Each Service that selects workloads of these manifests, with them: the names the cluster's pods call them by. */
@@ -336,9 +342,10 @@ class KubernetesReader {
 
   // Documents and objects.
 
-  readFile(text: string, file: string, sourceLines?: readonly number[], format = KUBERNETES_FORMAT): void {
+  readFile(text: string, file: string, sourceLines?: readonly number[], format = KUBERNETES_FORMAT, committed?: CommittedText): void {
     if (!this.draft.sources.some((s) => s.file === file)) this.draft.sources.push({ file, format });
     this.sourceFormat.set(file, format);
+    if (committed) this.committed.set(file, committed);
     let sources: YamlSource[] = [];
     try {
       sources = YamlSource.stream(text, file, sourceLines);
@@ -1254,7 +1261,7 @@ class KubernetesReader {
   /**
    * The secrets the workload's containers write as literals in `env` `value:` or in a ConfigMap they read (see
    * literalSecretSetting), each cited where it is written with a check; the value's length only, never the value.
-   * Only manifests as written count: a rendered chart takes its values from values files or generates them. A key
+   * A rendered chart's literal counts where the chart commits it (see writtenAt), not one given at render time. A key
    * that signs tokens goes to `facts` instead (its own tag, read by forgeable-tokens), so secrets-in-config does not
    * report it too.
    */
@@ -1264,19 +1271,55 @@ class KubernetesReader {
     for (const c of w.containers) {
       const env = this.environment(w, c).map((e) => e.setting);
       for (const e of env) {
-        const file = e.file ?? obj.file;
-        const found = this.sourceFormat.get(file) === KUBERNETES_FORMAT ? literalSecretSetting(e) : undefined;
-        if (!found) continue;
+        const found = literalSecretSetting(e);
+        const written = found && this.writtenAt(e.file ?? obj.file, e.line, e.valueLine ?? e.line, found.secret);
+        if (!found || !written) continue;
+        const { file, line } = written;
         const masked = describeLiteral(found, e, env);
         const where = `${e.from ? ` (${e.from})` : ''}${c !== w.main ? ` (container ${c.name})` : ''}`;
-        const at: Provenance = { file, line: e.line, note: `env ${e.key}${where} (${masked})` };
+        const at: Provenance = { file, line, note: `env ${e.key}${where} (${masked})` };
         const signing = found.inUrl ? undefined : signingSetting(e.key);
         if (signing && this.signingKey(w, at, `${e.key}${where}`, signing, masked, facts)) continue;
-        if (!signing) this.checks.push({ file, line: e.line, message: `${obj.kind} ${obj.name} sets ${e.key}${where} to ${masked}: a secret written in the manifests; take it from a Secret kept out of the repository (or a secret store) and rotate it` });
+        if (!signing) this.checks.push({ file, line, message: `${obj.kind} ${obj.name} sets ${e.key}${where} to ${masked}: a secret written in the manifests; take it from a Secret kept out of the repository (or a secret store) and rotate it` });
         out.push(at);
       }
     }
     return out;
+  }
+
+  /**
+   * Where a literal set at `file`'s line (its value at `valueLine`) is written in the repository: the manifest itself; for a rendered chart, the
+   * template line when the template writes it, else the line of the chart's default values that holds it.
+   * Undefined when the chart generates it or takes it from values given at render time (--values, --set).
+   */
+  private writtenAt(file: string, line: number, valueLine: number, literal: string): { file: string; line: number } | undefined {
+    if (this.sourceFormat.get(file) === KUBERNETES_FORMAT) return { file, line };
+    const committed = this.committed.get(file);
+    if (!committed) return undefined;
+    if (committed.template.split('\n')[valueLine - 1]?.includes(literal)) return { file, line };
+    // The value itself first; else one that holds it (a connection string's password).
+    for (const held of [(v: string) => v === literal, (v: string) => v.includes(literal)]) {
+      for (const values of committed.values) {
+        const at = this.scalarLines(values).find((s) => held(s.value));
+        if (at) return { file: values.file, line: at.line };
+      }
+    }
+    return undefined;
+  }
+
+  /** A values file's scalars as the template reads them (strings, numbers), with their lines. */
+  private scalarLines(values: { file: string; text: string }): Array<{ value: string; line: number }> {
+    const known = this.valueLines.get(values.file);
+    if (known) return known;
+    const found: Array<{ value: string; line: number }> = [];
+    const lines = new LineCounter();
+    visit(parseDocument(values.text, { lineCounter: lines }), {
+      Scalar: (_, node) => {
+        if ((typeof node.value === 'string' || typeof node.value === 'number') && node.range) found.push({ value: String(node.value), line: lines.linePos(node.range[0]).line });
+      },
+    });
+    this.valueLines.set(values.file, found);
+    return found;
   }
 
   /**
@@ -1513,7 +1556,8 @@ class KubernetesReader {
       }
       const value = raw.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)/g, (m, name: string | undefined) => (name === undefined ? '$' : known.get(name) ?? m));
       known.set(key, value);
-      out.push({ setting: { key, raw, value, line }, fromSecret: false });
+      const valueLine = src.lineOf(f.get('value')!.offset);
+      out.push({ setting: { key, raw, value, line, ...(valueLine !== line ? { valueLine } : {}) }, fromSecret: false });
     }
     return [...sourced.filter((e) => !fromEnv.has(e.setting.key)), ...out];
   }
@@ -1659,7 +1703,7 @@ function mayBeOutside(host: string, namespaces: ReadonlySet<string>): boolean {
  */
 export function discoverKubernetesFiles(files: readonly ManifestFile[], options: KubernetesOptions = {}): KubernetesResult {
   const reader = new KubernetesReader(options);
-  for (const f of files) reader.readFile(f.text, f.file, f.sourceLines, f.format);
+  for (const f of files) reader.readFile(f.text, f.file, f.sourceLines, f.format, f.committed);
   const failed = reader.problems().some((d) => d.severity === 'error');
   try {
     if (!failed) reader.finish();
