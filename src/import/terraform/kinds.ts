@@ -238,6 +238,13 @@ export const WORLD = new Set(['0.0.0.0/0', '::/0']);
 /** Settings that put a compute resource behind a load balancer's target group. */
 export const REGISTRATION = new Set(['target_group_arns', 'traffic_source_attachments', 'load_balancer', 'load_balancers', 'target_group_arn', 'lb_target_group_arn']);
 
+/**
+ * A Cloud Function's trigger: the topic or bucket it names delivers events to the function (the way the messages
+ * go, as the AWS reader draws a Lambda event source), the trigger's own service account aside.
+ */
+export const TRIGGER = 'event_trigger';
+export const TRIGGER_IDENTITY = 'service_account_email';
+
 export const SQL_ADMIN: Record<string, string> = {
   aws_db_instance: 'RDS master user password',
   aws_rds_cluster: 'RDS master user password',

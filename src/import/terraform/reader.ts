@@ -29,7 +29,7 @@ import { hardCodedSecrets } from './secrets.js';
 import { stateSecrets } from './state.js';
 import { parseTerraformJson, parseTfvarsJson } from './json-syntax.js';
 import {
-  BROKER_ENTITIES, CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, type Values, WIRING,
+  BROKER_ENTITIES, CHAIN, ELEMENTS, GENERIC_NAMES, MODULE_DEFAULTS, PART_TYPES, REGISTRATION, registryType, SQL_ADMIN, TRIGGER, TRIGGER_IDENTITY, type Values, WIRING,
 } from './kinds.js';
 
 export const TERRAFORM_FORMAT = 'Terraform';
@@ -830,9 +830,11 @@ export class TerraformReader {
           const to = this.elementOf.get(t.resource.key);
           if (to === undefined || to === r.key) continue;
           const via = t.via.length ? ` (via ${t.via.map((v) => `${v.file}:${v.line} ${v.note ?? ''}`.trimEnd()).join(', ')})` : '';
-          // Registering behind a load balancer (its target groups) means the balancer calls in, not out.
-          const behind = path.some((p) => REGISTRATION.has(p));
-          if (behind) this.flow(to, r.key, { provenance: { file: res.file, line: expr.pos.line, note: `${path.join(' ')} -> ${t.resource.address}${via}` } });
+          // Registering behind a load balancer (its target groups) means the balancer calls in, not out; so does a trigger's source.
+          const triggers = path.includes(TRIGGER) && !path.includes(TRIGGER_IDENTITY);
+          const behind = triggers || path.some((p) => REGISTRATION.has(p));
+          // Eventarc delivers a trigger's events to the function by an HTTPS push, whatever the function serves.
+          if (behind) this.flow(to, r.key, { provenance: { file: res.file, line: expr.pos.line, note: `${path.join(' ')} -> ${t.resource.address}${via}` }, ...(triggers ? { protocol: 'https' } : {}) });
           else this.flow(r.key, to, { provenance: { file: res.file, line: expr.pos.line, note: `${path.join(' ')} -> ${t.resource.address}${via}` } });
         }
       });
