@@ -4,7 +4,7 @@ import { TECHNOLOGIES } from '../../model/catalog.js';
 import type { Boundary, Element, Flow, ModelPath } from '../../model/types.js';
 import type { AnalysisContext } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
-import { cached, callAuth, callAuthMethod } from './facts.js';
+import { cached, callAuth, callAuthMethod, isNetworkFlow } from './facts.js';
 import { AssetSet, byLocale } from './family-shared.js';
 import { evidence, flowIds as flowIdsOf, flowLabel, mitigatedOutcome, pushTo, threatOutcome } from './helpers.js';
 import type { ModelRule, Outcome } from './types.js';
@@ -33,14 +33,18 @@ export function isManagedIdentityProvider(e: Element): boolean {
   return e.traits.includes('cloud') || info?.type === 'third-party';
 }
 
-/** Flows between two of our processes that both sit in internal or restricted zones (positions, in model order). */
+/**
+ * Network flows between two of our processes that both sit in internal or restricted zones (positions, in model
+ * order). A call in the same process or host (`in-process`, `ipc`, `file`) crosses no network a workload could
+ * reach it over: there is no peer to impersonate and no TLS to make mutual.
+ */
 function internalServiceCalls(graph: ModelGraph): number[] {
   const { elements, flows } = graph.model;
   const calls: number[] = [];
   for (let k = 0; k < flows.length; k++) {
     const from = graph.flowSource[k];
     const to = graph.flowTarget[k];
-    if (from < 0 || to < 0 || flows[k].from === flows[k].to) continue;
+    if (from < 0 || to < 0 || !isNetworkFlow(flows[k])) continue;
     if (elements[from].kind === 'process' && elements[to].kind === 'process' && graph.trustRankAt(from) >= 2 && graph.trustRankAt(to) >= 2 &&
       !isManagedIdentityProvider(elements[from]) && !isManagedIdentityProvider(elements[to])) {
       calls.push(k);
@@ -148,13 +152,33 @@ export const SSH_PROTOCOLS: ReadonlySet<string> = new Set(['ssh', 'sftp', 'scp']
 const SSH_MITIGATION =
   'Authenticate these SSH sessions with a key per calling service (or SSH certificates from a CA), not passwords: `PasswordAuthentication no` on the server, each key restricted in authorized_keys (`from=`, `command=` where one command is enough), and host keys pinned in known_hosts.';
 
+/**
+ * What the weak calls lack. A call that presents a password, API key or OIDC token does authenticate its caller,
+ * with a credential that anyone holding it can replay: saying it authenticates nothing would contradict its evidence.
+ */
+function weakCallsDescription(ctx: AnalysisContext, weak: readonly Flow[], sshOnly: boolean): string {
+  const methods = weak.map((f) => callAuthMethod(ctx.graph, f));
+  const anonymous = methods.filter((m) => m === 'none').length;
+  const credentials = [...new Set(methods.filter((m) => m !== 'none'))].sort().join(', ');
+  const proof = sshOnly ? 'a key of its own' : 'a certificate both ends verify (mutual TLS)';
+  const one = weak.length === 1;
+  if (anonymous === weak.length) {
+    return `${one ? 'does' : 'do'} not authenticate the calling service; a compromised workload can impersonate any caller.`;
+  }
+  if (anonymous === 0) {
+    return `${one ? 'authenticates' : 'authenticate'} the calling service only with a credential it presents (${credentials}), not with ${proof}; a compromised workload that obtains the credential can impersonate the caller.`;
+  }
+  const presenting = weak.length - anonymous;
+  return `do not prove the calling service's identity: ${anonymous} ${anonymous === 1 ? 'presents' : 'present'} no credential, ${presenting} only a credential (${credentials}) rather than ${proof}; a compromised workload can impersonate any caller.`;
+}
+
 export const noMutualTls: ModelRule = {
   id: 'no-mutual-tls',
   stride: 'S',
   title: 'No mutual TLS between services',
   description:
     'Internal service-to-service calls that do not authenticate the calling workload (mutual TLS or signed service tokens): any compromised or rogue workload inside the network can impersonate a service.',
-  condition: 'flows between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share (else by the calling process), whose auth (the flow\'s, else the endpoint it names, else the called service\'s) does not identify the calling workload (`mtls`, `iam`, `kerberos`, signed tokens: `jwt`, `oauth2`, or the caller\'s SSH key, `ssh-key`, on ssh, sftp or scp); a managed identity provider modelled as a process (a hosted one such as Auth0 or Okta, or a cloud\'s such as Cognito) is no service of ours and is left out; a group where every call does is reported as mitigated',
+  condition: 'network flows (not `in-process`, `ipc` or `file`) between two processes that both sit in internal or restricted zones, grouped by the innermost boundary they share (else by the calling process), whose auth (the flow\'s, else the endpoint it names, else the called service\'s) does not identify the calling workload (`mtls`, `iam`, `kerberos`, signed tokens: `jwt`, `oauth2`, or the caller\'s SSH key, `ssh-key`, on ssh, sftp or scp); a managed identity provider modelled as a process (a hosted one such as Auth0 or Okta, or a cloud\'s such as Cognito) is no service of ours and is left out; a group where every call does is reported as mitigated',
   mitigation: 'Authenticate every service call with mutual TLS (a service mesh issues and rotates the certificates) and authorise callers by service identity.',
   action: { text: 'Authenticate service-to-service calls (mutual TLS or signed service tokens) in {targets}' },
   mitigatedBy: ['mtls'],
@@ -197,7 +221,7 @@ export const noMutualTls: ModelRule = {
         title: sshOnly
           ? `SSH ${weak.length === 1 ? 'session' : 'sessions'} ${where} not authenticated by a per-service key`
           : `No mutual TLS ${group.inBoundary ? 'between services in' : 'on service calls from'} ${group.name}`,
-        description: `${calls} ${where} ${weak.length === 1 ? 'does' : 'do'} not authenticate the calling service; a compromised workload can impersonate any caller.`,
+        description: `${calls} ${where} ${weakCallsDescription(ctx, weak, sshOnly)}`,
         likelihood: small
           ? rated('Low', `needs a foothold in one of the ${size} processes of ${group.name} first, itself a breach of one of our services: insider access or a prior compromise`)
           : FOOTHOLD,
