@@ -2,6 +2,7 @@
 // which controls stand on every untrusted path, which assets an element touches, how flows cross boundaries.
 import { CONTROLS, type Level } from '../model/catalog.js';
 import type { ModelGraph } from '../model/graph.js';
+import { forwardsRequests, personOrApp } from '../model/normalize.js';
 import type { Asset, Boundary, Element, Endpoint, Flow, ModelPath } from '../model/types.js';
 import type { Crossing } from './types.js';
 
@@ -98,6 +99,17 @@ const CONTROL_PLANE_PROTOCOLS: ReadonlySet<string> = new Set(['cloud-api']);
 /** Edge components forward requests; they run none of the application's own code. */
 export const isPassThrough = (e: Element | undefined): boolean => e !== undefined && PASS_THROUGH_TYPES.has(e.type ?? '');
 
+/**
+ * A call from its code host into a pipeline (type `ci-cd`, or a tech of that type) that publishes no route: the
+ * pipeline fetches its jobs (runners poll GitHub or GitLab, a GitOps deployer pulls), so the flow drawn from the
+ * code host is the trigger, not a request to an address we publish, and puts nothing of the pipeline on the
+ * internet. The caller is a system: a person, their browser, app or device, an edge forwarding theirs, or an
+ * outside element of no type (it may be people) reaches the pipeline's own interface.
+ */
+export const isPipelineTrigger = (flow: Flow, from: Element, to: Element): boolean =>
+  to.type === 'ci-cd' && to.endpoints.length === 0 && flow.endpoint === undefined && from.kind !== 'store' &&
+  !personOrApp(from) && !forwardsRequests(from.type) && !(from.kind === 'external' && from.type === undefined);
+
 const LEVEL_RANK: Record<Level, number> = { low: 0, medium: 1, high: 2 };
 export const maxLevel = (levels: Iterable<Level>): Level | undefined => {
   let best: Level | undefined;
@@ -169,7 +181,7 @@ export function buildContext(graph: ModelGraph, crossings: readonly Crossing[]):
     let direct = e.exposed === true;
     for (let j = inStart[i]; !direct && j < inStart[i + 1]; j++) {
       const s = src[inFlow[j]];
-      direct = s !== i && zoneUntrusted[s] === 1;
+      direct = s !== i && zoneUntrusted[s] === 1 && !isPipelineTrigger(flows[inFlow[j]], nodes[s], e);
     }
     if (direct && level[i] === 0) {
       level[i] = INTERNET;

@@ -612,7 +612,7 @@ export function normalize(raw: RawModel, source: SourceMap, file: string, flowRe
  * subscriptions, never providers posting events.
  */
 const PEOPLE_TYPES: ReadonlySet<string> = new Set(['user', 'admin', 'support-staff', 'developer']);
-const personOrApp = (e: Element): boolean =>
+export const personOrApp = (e: Element): boolean =>
   (e.kind === 'external' && PEOPLE_TYPES.has(e.type ?? '')) || e.type === 'user-agent' || e.type === 'device'
   || e.traits.includes('browser') || e.traits.includes('mobile');
 

@@ -1,6 +1,6 @@
 // Spoofing: can an attacker pass for someone else?
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
-import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
+import { type AnalysisContext, type Exposure, isPassThrough, isPipelineTrigger } from '../context.js';
 import { assetImpact, rated, ratingRank } from '../risk.js';
 import type { RatedLevel } from '../types.js';
 import { adminOpenToInternet, mfaOnEveryFlow, type ServedEndpoint, servedEndpoints } from './authorization.js';
@@ -1414,18 +1414,18 @@ function downloadMitigation(ctx: AnalysisContext, device: Element, source: Eleme
 function partnerCall(flow: Flow, ctx: AnalysisContext): { src: Element; target: Element } | undefined {
   const call = partnerFlow(flow, ctx);
   if (call === undefined || endpointOfUnnamedCall(ctx, flow, OWN_RULE_ENDPOINTS) !== undefined) return undefined;
-  if (pipelineTrigger(flow, call.target, ctx)) return undefined;
+  if (pipelineTrigger(flow, call.src, call.target, ctx)) return undefined;
   return reportedByMissingAuth(flow, call.target, ctx) ? undefined : call;
 }
 
 /**
- * A call from its code host into a pipeline (type `ci-cd`, or a tech of that type) that publishes no route the
- * caller may post to with no credential: the pipeline fetches its jobs (runners poll GitHub or GitLab, a GitOps
- * deployer pulls), so the flow is the trigger, not a request to an address we publish. A pipeline that declares
- * such a route (Jenkins' `/github-webhook/`, Atlantis' `/events`), asking no auth and checking no signature,
- * takes the call there: still reported.
+ * A call from its code host into a pipeline that is its job trigger (isPipelineTrigger), or that lands on no route
+ * of the pipeline the caller may post to with no credential. A pipeline that declares such a route (Jenkins'
+ * `/github-webhook/`, Atlantis' `/events`), asking no auth and checking no signature, takes the call there: still
+ * reported.
  */
-function pipelineTrigger(flow: Flow, target: Element, ctx: AnalysisContext): boolean {
+function pipelineTrigger(flow: Flow, src: Element, target: Element, ctx: AnalysisContext): boolean {
+  if (isPipelineTrigger(flow, src, target)) return true;
   if (target.type !== 'ci-cd') return false;
   return !landingEndpoints(ctx, flow, target).some((ep) => ep.auth === 'none' && !ctx.endpointHas(ep, 'signature-verification'));
 }
