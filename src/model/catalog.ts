@@ -607,6 +607,7 @@ export const CONTROLS = {
   'protected-branches': { description: 'deployed code needs a reviewed change on a protected branch' },
   'identity-verification': { description: 'staff verify a caller\'s identity before acting on their account' },
   'request-coalescing': { description: 'concurrent cache misses for one key are computed once' },
+  'fork-pr-approval': { description: 'workflows from fork pull requests do not run on the pipeline\'s own runners without a maintainer\'s approval of each run' },
   // web cache deception and poisoning: what a CDN or caching proxy may store, and what it keys on
   'cache-control': { description: 'shared caches never store per-user responses (Cache-Control: no-store or private, caching by an allow-list of paths and content types) and key on every input that varies a response' },
 } as const satisfies Record<string, ControlInfo>;

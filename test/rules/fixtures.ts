@@ -696,6 +696,21 @@ export const FIXTURES: RuleFixture[] = [
     }],
   },
   {
+    // s28: fork pull requests of a public repository run on runners inside our network.
+    rule: 'fork-pr-self-hosted-runner', component: 'runners', control: 'fork-pr-approval',
+    model: m('boundaries:\n  internet: { trust: untrusted }\n  ci: { trust: internal }\nassets:\n  keys: { type: secrets, classification: restricted }\nelements:\n  contributor: { type: user, in: internet }\n  github: { type: third-party, tech: github, in: internet }\n  runners: { tech: github-actions, in: ci, handles: [keys], controls: [protected-branches, $C] }\nflows:\n  - contributor -> github: https\n  - github -> runners: https\n'),
+    negatives: [
+      {
+        name: 'only our developers contribute',
+        model: m('boundaries:\n  internet: { trust: untrusted }\n  ci: { trust: internal }\nelements:\n  dev: { type: developer, in: internet }\n  github: { type: third-party, tech: github, in: internet }\n  runners: { tech: github-actions, in: ci }\nflows:\n  - dev -> github: https\n  - github -> runners: https\n'),
+      },
+      {
+        name: 'hosted runners outside our zones',
+        model: m('boundaries:\n  internet: { trust: untrusted }\nelements:\n  contributor: { type: user, in: internet }\n  github: { type: third-party, tech: github, in: internet }\n  runners: { tech: github-actions, in: internet }\nflows:\n  - contributor -> github: https\n  - github -> runners: https\n'),
+      },
+    ],
+  },
+  {
     rule: 'signed-url-leakage', component: 'bucket', control: 'short-lived-credentials',
     model: m('boundaries:\n  internet: { trust: untrusted }\nelements:\n  customer: { type: user, in: internet }\n  bucket: { tech: s3, controls: [$C] }\nflows:\n  - customer -> bucket: { protocol: https, auth: signature }\n'),
     negatives: [

@@ -106,7 +106,7 @@ export const RULE_FAMILIES: readonly RuleFamily[] = [
     rules: [
       supplyChain.pipelinePoisoning, supplyChain.pipelineOverPrivileged, supplyChain.secretsInCiCd, supplyChain.dependencyConfusion,
       supplyChain.unsignedImages, supplyChain.unsignedFirmwareUpdate, supplyChain.cloudConsoleWithoutMfa, supplyChain.privilegedContainer, supplyChain.containerEscape,
-      supplyChain.signingKeyInPipeline,
+      supplyChain.signingKeyInPipeline, supplyChain.forkPrSelfHostedRunner,
     ],
   },
   {

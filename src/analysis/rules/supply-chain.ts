@@ -210,6 +210,72 @@ export const pipelinePoisoning: ElementRule = {
   },
 };
 
+/**
+ * A public repository, as the model shows one: a source repository (isRepository) that people of the public
+ * (`type: user`) outside our zones push to or open pull requests on.
+ */
+function outsideContributors(ctx: AnalysisContext, repository: Element): Flow[] {
+  return ctx.graph.inFlows(repository.id).filter((f) => {
+    const from = ctx.graph.elements.get(f.from);
+    return from !== undefined && f.from !== repository.id && from.type === 'user' && isPerson(from) && ctx.isUntrustedSource(from.id);
+  });
+}
+
+export const forkPrSelfHostedRunner: ElementRule = {
+  id: 'fork-pr-self-hosted-runner',
+  stride: 'E',
+  title: 'Fork pull requests run on self-hosted runners',
+  description:
+    'A pipeline of ours (self-hosted runners inside our network) builds a repository that outside contributors open pull requests on: a `pull_request` workflow from a fork runs the contributor\'s code on the runner, where it can read what the runner reaches and, on a persistent runner, leave a backdoor for the next job. Protected branches do not stop it: the code runs before any review. GitHub\'s own advice is never to use self-hosted runners with public repositories.',
+  condition: 'an element of type `ci-cd` (not a pull-based deployer) in one of our zones (not untrusted) with a flow into it from a source repository that a person of type `user` in an untrusted zone flows into (outside contributors of a public repository), without `fork-pr-approval` on the pipeline or on that repository; impact High when the pipeline handles secrets or credentials (or restricted data), or flows to a `secrets-vault`, Medium otherwise. A source repository is an element whose tech, id or name says git, GitHub, GitLab, Gitea, Gogs, Bitbucket, CodeCommit or repo(sitory), or that stores or handles a `source-code` asset',
+  mitigation: 'Do not run workflows from fork pull requests on self-hosted runners: run them on hosted (ephemeral) runners with no secrets, require a maintainer\'s approval for every run from an outside contributor, and keep self-hosted runners for pushes to protected branches, ephemeral (one job per runner) and with no network path to secrets they do not need.',
+  action: { text: 'Keep fork pull requests off the self-hosted runners of {targets}' },
+  mitigatedBy: ['fork-pr-approval'],
+  references: ['CWE-829', 'CWE-250', 'OWASP CICD-SEC-4', 'OWASP CICD-SEC-7'],
+  rating: 'Likelihood Medium (anyone can open a pull request; a first-time contributor may need one accepted change first); impact High when the runners reach secrets or restricted data (the attacker\'s code reads them), Medium otherwise (a foothold on a host inside our network).',
+  example: 'boundaries:\n  internet: { trust: untrusted }\n  ci: { trust: internal }\nassets:\n  keys: { type: secrets, classification: restricted }\nelements:\n  contributor: { type: user, in: internet }\n  github: { type: third-party, in: internet, tech: github }\n  runners: { tech: github-actions, in: ci, handles: [keys] }\nflows:\n  - contributor -> github: https\n  - github -> runners: https',
+  appliesTo: 'element',
+  kinds: ['process'],
+  types: ['ci-cd'],
+  check(element, ctx) {
+    if (element.type !== 'ci-cd' || element.boundary === undefined || ctx.isUntrustedSource(element.id)) return undefined;
+    if (pullDeployer(ctx, element) !== undefined) return undefined;
+    let trigger: Flow | undefined;
+    let contribution: Flow | undefined;
+    let repository: Element | undefined;
+    for (const f of ctx.graph.inFlows(element.id)) {
+      const from = ctx.graph.elements.get(f.from);
+      if (from === undefined || f.from === element.id || !isRepository(ctx, from)) continue;
+      const outsiders = outsideContributors(ctx, from);
+      if (outsiders.length === 0) continue;
+      trigger = f;
+      contribution = outsiders[0];
+      repository = from;
+      break;
+    }
+    if (trigger === undefined || contribution === undefined || repository === undefined) return undefined;
+    const where = { ...elementComponent(element), flows: [contribution.id, trigger.id] };
+    const approved = [element, repository].find((e) => ctx.elementHas(e, 'fork-pr-approval'));
+    if (approved !== undefined) return mitigatedBy(['fork-pr-approval'], where, `fork pull requests run only after approval on ${approved.name}`);
+    const secrets = ctx.assetsOf(element.id).filter((a) => a.type === 'secrets' || a.type === 'credentials' || a.classification === 'restricted');
+    const vault = ctx.graph.outFlows(element.id).find((f) => isVault(ctx, f));
+    return threat({
+      ...where,
+      title: `Fork pull requests run on ${element.name}`,
+      description: `${says(repository.name, 'takes')} pull requests from outside contributors and ${says(element.name, 'builds')} ${itObject(repository.name)} inside our network: a workflow from a fork runs the contributor's code there${secrets.length || vault ? `, with access to ${secrets.length ? assetNames(secrets) : 'the secrets vault'}` : ''}, and on a persistent runner it can stay for the next job. Protected branches do not stop it: the code runs before any review.`,
+      likelihood: rated('Medium', 'anyone can open a pull request from a fork'),
+      impact: secrets.length || vault
+        ? rated('High', `the contributor's code reaches ${secrets.length ? assetNames(secrets) : `${ctx.graph.elements.get(vault!.to)?.name ?? vault!.to}`}`)
+        : rated('Medium', 'a foothold on a host inside our network'),
+      evidence: [
+        evidence(`${flowLabel(contribution, ctx)}: outside contributors`, contribution.at),
+        evidence(`${flowLabel(trigger, ctx)}: workflows run in ${ctx.graph.boundaries.get(element.boundary)?.name ?? element.boundary}`, trigger.at),
+        missingControlEvidence(['fork-pr-approval'], element),
+      ],
+    });
+  },
+};
+
 /** pipeline-poisoning's advice for a Terraform runner: review gates apply, and plan runs before any review. */
 const TERRAFORM_REVIEW =
   'Apply only reviewed, approved and mergeable changes from protected branches (Atlantis `apply_requirements: [approved, mergeable]`, a policy in Terraform Cloud, Spacelift or env0), run plan with a read-only role separate from the one that applies, let only the organisation\'s repositories and members trigger plans (no plans of pull requests from forks), and pin providers and modules by version and checksum.';
