@@ -130,12 +130,17 @@ const TO_OTHER = 2;
  * services write into feeds neither: flows do not say which way the data goes, and a database written by
  * several is the usual case, not a sign that one of them reads what the other wrote.
  * A job (`worker`, `function`) that connects to a store and also sends to something that is not one reads that
- * store: a read is drawn as `job -> store` too, and what starts a nightly export is no flow to draw. A job that
- * only connects to stores, or to no store, leaves its source out (an importer writing what it reads from nowhere).
+ * store: a read is drawn as `job -> store` too, and what starts a nightly export is no flow to draw. A process
+ * that connects to a store others write into and to another store reads the one to write the other (a backup
+ * agent, an ETL job: what the store-to-store warning asks for). A job that connects only to stores nobody else
+ * writes, or to no store, leaves its source out (an importer writing what it reads from nowhere).
  */
 function pullers(model: Model, flowSource: Int32Array, flowTarget: Int32Array, writer: Int32Array): Uint8Array {
   const pulls = new Uint8Array(model.elements.length);
   const reaches = new Uint8Array(model.elements.length);
+  const firstStore = new Int32Array(model.elements.length).fill(-1);
+  const twoStores = new Uint8Array(model.elements.length);
+  const readsShared = new Uint8Array(model.elements.length);
   for (let k = 0; k < model.flows.length; k++) {
     const i = flowSource[k];
     const t = flowTarget[k];
@@ -146,8 +151,13 @@ function pullers(model: Model, flowSource: Int32Array, flowTarget: Int32Array, w
       if (reaches[i] === (TO_STORE | TO_OTHER)) pulls[i] = 1;
     }
     if (target.kind !== 'store') continue;
+    if (firstStore[i] === -1) firstStore[i] = t;
+    else if (firstStore[i] !== t) twoStores[i] = 1;
+    const writtenByOthers = writer[t] === -2 || (writer[t] >= 0 && writer[t] !== i);
+    if (writtenByOthers) readsShared[i] = 1;
     if (carriesMessages(target)) pulls[i] = 1;
-    else if (target.type === 'cache' && (writer[t] === -2 || (writer[t] >= 0 && writer[t] !== i))) pulls[i] = 1;
+    else if (target.type === 'cache' && writtenByOthers) pulls[i] = 1;
   }
+  for (let i = 0; i < pulls.length; i++) if (twoStores[i] === 1 && readsShared[i] === 1) pulls[i] = 1;
   return pulls;
 }
