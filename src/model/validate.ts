@@ -354,9 +354,35 @@ function expectedName(expected: string): string {
 /** `parent`: the map holding the key; a flow's `tls:` is answered with the TLS form of its protocol. */
 function unknownKeyHint(key: string, allowed: readonly string[], parent: unknown): string | undefined {
   if (/^(?:tls|ssl|https|secure)$/i.test(key) && allowed.includes('encrypted')) return tlsKeyHint(parent);
+  const cut = cutValueHint(key, parent);
+  if (cut !== undefined) return cut;
   const control = Object.hasOwn(CONTROLS, key) && allowed.includes('controls');
   return didYouMean(key, allowed, { synonyms: SYNONYMS.key })
     ?? (control ? `\`${key}\` is a control: list it under \`controls: [${key}]\`` : undefined);
+}
+
+const unclosed = (text: string, open: string, close: string): boolean => text.split(open).length > text.split(close).length;
+
+/**
+ * In a flow-style map (`{ name: Card data (PAN, CVV), ... }`) a comma ends an unquoted value, and the rest reads
+ * as keys with no value (`CVV)`). Such a key follows a string value left with an open parenthesis or bracket, or
+ * looks like the rest of one (it holds a space or ends with one closed): the hint names the cut value and quotes it.
+ */
+function cutValueHint(key: string, parent: unknown): string | undefined {
+  if (!isObj(parent) || parent[key] !== null) return undefined;
+  const keys = Object.keys(parent);
+  let at = keys.indexOf(key) - 1;
+  // Every piece after the first comma is a key with no value: back over them to the value they were cut from.
+  while (at >= 0 && parent[keys[at]] === null) at--;
+  const owner = keys[at];
+  const value = owner === undefined ? undefined : parent[owner];
+  if (typeof value !== 'string') return undefined;
+  let end = at + 1;
+  while (end < keys.length && parent[keys[end]] === null) end++;
+  const pieces = keys.slice(at + 1, end);
+  const looksCut = unclosed(value, '(', ')') || unclosed(value, '[', ']') || /\s/.test(key) || /[)\]]$/.test(key);
+  if (!looksCut) return undefined;
+  return `the comma ended the value of \`${owner}\` (it was cut to "${value}"): quote it, \`${owner}: "${[value, ...pieces].join(', ')}"\``;
 }
 
 /** `tls: true` on a flow: TLS is what its protocol says, so the hint names the protocol's TLS form. */
