@@ -628,7 +628,9 @@ const mayPostEvents = (e: Element | undefined, untrusted: (e: Element) => boolea
  * A webhook route that only a customer's credential made a subscription endpoint (webhookSubscription) receives
  * events when a provider calls it: by a flow naming it, by one naming no endpoint (the provider may post anywhere on
  * the element), directly or through edges in front, or by its declared `callers`. Reporting an unsigned receiver
- * that is a subscription API costs a look; hiding a provider's unsigned webhook costs forged events.
+ * that is a subscription API costs a look; hiding a provider's unsigned webhook costs forged events. A call that
+ * presents a customer's credential itself (a partner's client with its JWT or API key) is the API's own customer
+ * at work, not a provider posting events: providers sign (hmac), certify (mtls) or send nothing.
  */
 function providerCalledWebhooks(elements: readonly Element[], flows: readonly Flow[], candidates: ReadonlySet<string>, untrusted: (e: Element) => boolean): void {
   const byId = new Map(elements.map((e) => [e.id, e]));
@@ -643,8 +645,11 @@ function providerCalledWebhooks(elements: readonly Element[], flows: readonly Fl
   const reached = new Set<string>();
   const callers = elements.filter((e) => mayPostEvents(e, untrusted)).map((e) => e.id);
   const counted = new Set(callers);
+  const providers = callers.length;
   for (let head = 0; head < callers.length; head++) {
     for (const f of outOf.get(callers[head]) ?? []) {
+      // An edge's own hop may state the credential it adds; only the caller's says who the caller is.
+      if (head < providers && CUSTOMER_CREDENTIALS.has(f.auth)) continue;
       if (f.endpoint !== undefined) {
         if (candidates.has(f.endpoint)) called.add(f.endpoint);
         continue;
