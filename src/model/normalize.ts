@@ -103,11 +103,17 @@ export function namesOneExport(route: string): boolean {
  * its own auth exchanges or checks tokens (`POST /session: { auth: jwt }`, `/oauth/token: { auth: mtls }`) and is
  * no login (credential stuffing and account enumeration do not apply there). Not an API key: it names the client
  * app, and a login behind one still takes the user's password. Not a route named for logging in (`/auth/login`).
- * `oidc` on a session route is the identity provider's ID token handed over for a session: the password, if any,
- * was typed at the provider.
+ * `oidc` on a session route is the identity provider's ID token handed over for a session, `saml` its signed
+ * assertion, `kerberos` a ticket the domain issued: the password, if any, was typed at the provider. `oauth2` is an
+ * access token already issued.
  */
-const TOKEN_CREDENTIALS: ReadonlySet<AuthMethod> = new Set<AuthMethod>(['jwt', 'oidc', 'mtls', 'hmac', 'iam', 'ssh-key']);
+const TOKEN_CREDENTIALS: ReadonlySet<AuthMethod> = new Set<AuthMethod>(['jwt', 'oidc', 'saml', 'oauth2', 'kerberos', 'mtls', 'hmac', 'iam', 'ssh-key']);
 const TOKEN_ROUTE = /(^|\/)(token|session|refresh)s?(\/|$)/i;
+/**
+ * A route named for refreshing (`/auth/token/refresh/`, `/refresh-token`, `/token_refresh`): it takes the refresh
+ * token a sign-in issued, never a password.
+ */
+const REFRESH_ROUTE = /(^|\/)(refresh|refresh[-_]?tokens?|tokens?[-_]?refresh)(\/|$)/i;
 const LOGIN_ROUTE = /(^|\/)(login|signin|sign-in|logon)(\/|$)/i;
 /**
  * Routes whose very name says a token the caller already holds is traded for a session or another token
@@ -138,14 +144,15 @@ export const tokenRouteNoPassword = (route: string, ownAuth: AuthMethod | undefi
 
 /**
  * A token or session route is no login (kind `api`: credential stuffing and account enumeration do not apply)
- * when it states a program's token as its own auth, when its name says it exchanges a token (EXCHANGE_ROUTE), or
- * when it accepts an ID token; never a route named for logging in, nor one stating a password credential as its own.
+ * when it states a program's token as its own auth, when its name says it exchanges a token (EXCHANGE_ROUTE) or
+ * refreshes one (REFRESH_ROUTE), or when it accepts an ID token; never a route named for logging in, nor one stating
+ * a password credential as its own.
  */
 export function notLoginByToken(kind: EndpointKind, route: string, ownAuth: AuthMethod | undefined, accepts: readonly string[] = []): EndpointKind {
   if (kind !== 'login' || LOGIN_ROUTE.test(route) || !TOKEN_ROUTE.test(route)) return kind;
   if (ownAuth !== undefined && TOKEN_CREDENTIALS.has(ownAuth)) return 'api';
   if (ownAuth !== undefined && PASSWORD_CREDENTIALS.has(ownAuth)) return kind;
-  return EXCHANGE_ROUTE.test(route) || accepts.some((a) => ID_TOKEN.test(a)) ? 'api' : kind;
+  return EXCHANGE_ROUTE.test(route) || REFRESH_ROUTE.test(route) || accepts.some((a) => ID_TOKEN.test(a)) ? 'api' : kind;
 }
 
 /** What besides its key and own auth tells a webhook receiver from a subscription endpoint. */
