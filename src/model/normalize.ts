@@ -48,7 +48,7 @@ const mayUpload = (methods: readonly string[]): boolean =>
 /** A path parameter: `{id}` (OpenAPI), `:id` (Express), `<id>` (Flask). */
 const PATH_PARAMETER = /^[{:<]/;
 /** A route's words, without its path parameters (`/v1/orders/{id}/items` -> v1, orders, items). */
-const routeWords = (route: string): string[] => route.split(/[/?#]/).filter((seg) => seg !== '' && !PATH_PARAMETER.test(seg));
+export const routeWords = (route: string): string[] => route.split(/[/?#]/).filter((seg) => seg !== '' && !PATH_PARAMETER.test(seg));
 /** The words of the `export` path hint (catalog.ts ENDPOINT_PATH_HINTS), and the one of them that names fetching a file. */
 const EXPORT_WORD = /^(export|download|report)s?$/i;
 const DOWNLOAD_WORD = /^downloads?$/i;

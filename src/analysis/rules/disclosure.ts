@@ -1,5 +1,6 @@
 // Information disclosure from the application and its stores.
 import { providerEncryption } from '../../model/catalog.js';
+import { routeWords } from '../../model/normalize.js';
 import type { Asset, Element, Endpoint, Flow } from '../../model/types.js';
 import { type AnalysisContext, type Exposure, isPassThrough } from '../context.js';
 import { assetImpact, rated } from '../risk.js';
@@ -338,7 +339,7 @@ export const excessiveDataExposure: EndpointRule = {
   title: 'Restricted data returned in full',
   description:
     'An endpoint returns restricted data (card numbers, credentials, health records) and the model does not declare masking: whole records reach clients, logs, caches and browser storage.',
-  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking` or `data-minimization`; restricted data of high confidentiality that a public endpoint not meant for anonymous callers (not login, register, password-reset, webhook, callback or health) serves without `authentication` is reported by unauthenticated-sensitive-endpoint instead, and what a debug endpoint that exposed-debug-endpoint reports returns, by that rule',
+  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking` or `data-minimization`; not the keys or tokens (assets named so) that a POST route named for them or for rotating one (`POST /v1/api-keys`, `POST /keys/{id}/rotate`) returns: issuing a key shows it to its owner once; restricted data of high confidentiality that a public endpoint not meant for anonymous callers (not login, register, password-reset, webhook, callback or health) serves without `authentication` is reported by unauthenticated-sensitive-endpoint instead, and what a debug endpoint that exposed-debug-endpoint reports returns, by that rule',
   mitigation: 'Return only the fields the client needs, mask identifiers (the last four digits of a card or account number), and never send secrets or hashes to clients.',
   action: { text: 'Mask restricted fields in responses of {targets}' },
   mitigatedBy: ['data-masking', 'data-minimization'],
@@ -350,6 +351,8 @@ export const excessiveDataExposure: EndpointRule = {
   check(ep, element, ctx) {
     if (ep.returns.length === 0) return undefined;
     let data = restricted(assetList(ctx, ep.returns));
+    // Issuing a key means showing it to its owner, once: the advice to mask it would leave the key unusable.
+    if (issuesKeys(ep)) data = data.filter((a) => !isIssuedKey(a));
     // Anyone reading them without an account is the graver finding, unauthenticated-sensitive-endpoint's: one problem, one finding.
     if (data.length > 0 && anonymousReadReported(ep, ctx)) data = data.filter((a) => a.confidentiality !== 'high');
     if (data.length === 0) return undefined;
@@ -381,6 +384,19 @@ export const excessiveDataExposure: EndpointRule = {
     }));
   },
 };
+
+/** The last word of a route that creates a key or token: the collection (`/v1/api-keys`) or a rotation of one. */
+const ISSUING_WORD = /^((api|access|personal-access|deploy)[-_]?)?(keys?|tokens?)$|^(client[-_]?)?secrets?$|^credentials?$|^(rotate|regenerate|reissue|roll)$/i;
+
+/**
+ * Whether an endpoint issues keys to whoever asks for them: only POST, on a route whose last word names keys or
+ * tokens or rotating one (`POST /v1/api-keys`, `POST /keys/{id}/rotate`). Reading them back (`GET /v1/api-keys`)
+ * is no issuing.
+ */
+function issuesKeys(ep: Endpoint): boolean {
+  const words = routeWords(ep.route);
+  return ep.methods.length > 0 && ep.methods.every((m) => m === 'POST') && words.length > 0 && ISSUING_WORD.test(words[words.length - 1]);
+}
 
 /**
  * Identifiers and secrets, which a response can show masked (a card's last four digits, an account number's
