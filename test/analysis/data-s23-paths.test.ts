@@ -8,17 +8,21 @@ import { analyzeText, MODEL_HEAD } from '../rules/harness.js';
 const pathTo = (r: AnalysisResult, asset: string) => r.attackPaths.paths.find((p) => p.asset === asset)!;
 const idOf = (r: AnalysisResult, rule: string) => r.threats.find((t) => t.ruleId === rule)!.id;
 
-/** The bank reviewers' model: the owner's balances behind object-level checks, and a vault behind the service. */
+/**
+ * The bank reviewers' model: the owner's balances and card numbers behind object-level checks, and a vault behind the
+ * service. Card numbers: the owner's own balances are no finding since session 28 (exposure-s28-own-records.test.ts).
+ */
 const bank = (returned: string, extra = '') => `${MODEL_HEAD}assets:
   balances: { name: Balances, type: financial, classification: restricted }
   secrets: { name: Service secrets, type: secrets, classification: restricted }
   tokens: { name: Session tokens, type: session, classification: restricted }
+  cards: { name: Card numbers, type: payment, classification: restricted }
 elements:
   app: { tech: mobile-app, controls: [certificate-pinning] }
   accounts:
     type: api
     auth: jwt
-    handles: [balances]
+    handles: [balances, cards]
     controls: [token-validation, object-level-authorization, waf, audit-logging, log-sanitization, secrets-management${extra}]
     endpoints:
       GET /accounts/{id}: { returns: [${returned}] }
@@ -29,12 +33,12 @@ flows:
 `;
 
 describe('attack paths: disclosures that lead on', () => {
-  it('keeps balances returned to their owner off the path to the secrets, and on the path to the balances', () => {
-    const r = analyzeText(bank('balances', ', generic-errors'));
+  it('keeps card numbers returned to their owner off the path to the secrets, and on the path to the cards', () => {
+    const r = analyzeText(bank('cards', ', generic-errors'));
     const exposure = idOf(r, 'excessive-data-exposure');
     assert.deepEqual(pathTo(r, 'secrets').threats, []);
     assert.equal(pathTo(r, 'secrets').risk, undefined);
-    assert.deepEqual(pathTo(r, 'balances').threats, [exposure]);
+    assert.deepEqual(pathTo(r, 'cards').threats, [exposure]);
   });
   it('lets a disclosure of sessions or secrets lead on to the vault', () => {
     const r = analyzeText(bank('tokens', ', generic-errors'));
@@ -43,11 +47,11 @@ describe('attack paths: disclosures that lead on', () => {
     assert.deepEqual(pathTo(r, 'secrets').hops[0].threats, [exposure]);
   });
   it('lets a disclosure that names no data lead on (verbose errors read whatever the service holds)', () => {
-    const r = analyzeText(bank('balances'));
+    const r = analyzeText(bank('cards'));
     const errors = idOf(r, 'verbose-errors');
     const exposure = idOf(r, 'excessive-data-exposure');
     assert.deepEqual(pathTo(r, 'secrets').threats, [errors]);
-    assert.deepEqual([...pathTo(r, 'balances').threats].sort(), [errors, exposure].sort());
+    assert.deepEqual([...pathTo(r, 'cards').threats].sort(), [errors, exposure].sort());
   });
   it('reads what a store finding names from the store\'s own list', () => {
     // unencrypted-store cites the store's `stores`: session tokens there lead on, work items do not.

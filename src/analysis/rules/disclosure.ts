@@ -10,7 +10,7 @@ import {
   withArticle,
 } from './helpers.js';
 import {
-  assetList, assetNames, callAuth, endpointOfFlow, exchangesProviderSignIn, highConfidentiality, isData, isIssuedKey, isLlm, isOrAre, isUserAgent, itOrThem, restricted,
+  assetList, assetNames, callAuth, endpointOfFlow, exchangesProviderSignIn, highConfidentiality, isData, isIssuedKey, isLlm, isOrAre, isUserAgent, itOrThem, itOrThey, restricted,
   USER_CREDENTIALS,
 } from './facts.js';
 import { admittedThrough, CALLER_PERIMETER, openFlowsInto, takesHttp } from './family-shared.js';
@@ -339,12 +339,12 @@ export const excessiveDataExposure: EndpointRule = {
   title: 'Restricted data returned in full',
   description:
     'An endpoint returns restricted data (card numbers, credentials, health records) and the model does not declare masking: whole records reach clients, logs, caches and browser storage.',
-  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking` or `data-minimization`; not the keys or tokens (assets named so) that a POST route named for them or for rotating one (`POST /v1/api-keys`, `POST /keys/{id}/rotate`) returns: issuing a key shows it to its owner once; restricted data of high confidentiality that a public endpoint not meant for anonymous callers (not login, register, password-reset, webhook, callback or health) serves without `authentication` is reported by unauthenticated-sensitive-endpoint instead, and what a debug endpoint that exposed-debug-endpoint reports returns, by that rule',
+  condition: 'an endpoint reachable from an untrusted zone that returns assets classified `restricted`, without `data-masking` or `data-minimization`; not the keys or tokens (assets named so) that a POST route named for them or for rotating one (`POST /v1/api-keys`, `POST /keys/{id}/rotate`) returns: issuing a key shows it to its owner once; under `object-level-authorization` on a route that needs a sign-in, only identifiers and secrets (types payment, credentials, secrets, session, pii): amounts and records shown to their owner are the route\'s purpose; restricted data of high confidentiality that a public endpoint not meant for anonymous callers (not login, register, password-reset, webhook, callback or health) serves without `authentication` is reported by unauthenticated-sensitive-endpoint instead, and what a debug endpoint that exposed-debug-endpoint reports returns, by that rule',
   mitigation: 'Return only the fields the client needs, mask identifiers (the last four digits of a card or account number), and never send secrets or hashes to clients.',
   action: { text: 'Mask restricted fields in responses of {targets}' },
   mitigatedBy: ['data-masking', 'data-minimization'],
   references: ['CWE-213', 'CWE-359', 'CAPEC-116', 'OWASP API3:2023'],
-  rating: 'Likelihood High for public endpoints (no `authentication` in front) reachable from the internet without `ip-allowlist` or `vpn`, Low when the endpoint needs a sign-in and declares `object-level-authorization` (each caller gets only their own records: what spreads is their own data, on their own device, caches and logs), Medium otherwise (needs an account or a foothold); impact High (restricted data). Masking to the last four digits is advised for identifiers and secrets (types payment, credentials, secrets, session, pii); for amounts and records the caller asked for (financial, health and other types), returning only the fields the caller needs.',
+  rating: 'Likelihood High for public endpoints (no `authentication` in front) reachable from the internet without `ip-allowlist` or `vpn`, Low when the endpoint needs a sign-in and declares `object-level-authorization` (each caller gets only their own records: what spreads is their own data, on their own device, caches and logs), Medium otherwise (needs an account or a foothold); impact High (restricted data), Medium under `object-level-authorization` (no other user\'s data is exposed). Masking to the last four digits is advised for identifiers and secrets (types payment, credentials, secrets, session, pii); for amounts and records the caller asked for (financial, health and other types), returning only the fields the caller needs, and keeping them out of shared caches unless the endpoint declares `cache-control`.',
   example: "assets:\n  cards: { type: payment, classification: restricted }\nelements:\n  visitor: { tech: browser }\n  api:\n    type: api\n    endpoints:\n      /wallet: { auth: jwt, returns: [cards] }\nflows:\n  - visitor -> api: https",
   appliesTo: 'endpoint',
   endpointKinds: [],
@@ -362,6 +362,10 @@ export const excessiveDataExposure: EndpointRule = {
     if (debugEndpointReported(ep, element, ctx)) return undefined;
     const anonymous = exposure === 'internet' && servesAnonymous(ep, ctx) && admittingControls(ep, element, ctx).length === 0;
     const ownOnly = !anonymous && !servesAnonymous(ep, ctx) && ctx.endpointHas(ep, 'object-level-authorization');
+    // Showing owners their own balances or records is the route's purpose; only identifiers and secrets shown in
+    // full (a card number) are worth masking for them.
+    if (ownOnly) data = data.filter(isMaskable);
+    if (data.length === 0) return undefined;
     const maskable = data.some(isMaskable);
     return unlessControlled(ctx, { element, endpoint: ep }, ['data-masking', 'data-minimization'], 'restricted fields are masked or left out', (missing) => ({
       title: maskable ? `${assetNames(data)} returned unmasked by ${ep.key}` : `${assetNames(data)} returned in full by ${ep.key}`,
@@ -373,8 +377,10 @@ export const excessiveDataExposure: EndpointRule = {
         : ownOnly
           ? rated('Low', 'object-level-authorization gives each caller only their own records: what spreads is their own data, on their own device, caches and logs')
           : rated('Medium', 'needs an account or a foothold'),
-      impact: rated('High', `${assetNames(data)} ${isOrAre(data)} restricted: data breach`),
-      ...(maskable ? {} : { mitigation: FIELDS_NEEDED_MITIGATION }),
+      impact: ownOnly
+        ? rated('Medium', `${assetNames(data)} ${isOrAre(data)} shown only to the caller ${itOrThey(data)} belong${itOrThey(data) === 'it' ? 's' : ''} to: no other user's data is exposed`)
+        : rated('High', `${assetNames(data)} ${isOrAre(data)} restricted: data breach`),
+      ...(maskable ? {} : { mitigation: fieldsNeededMitigation(ctx.endpointHas(ep, 'cache-control')) }),
       evidence: [
         evidence(`${ep.key} returns ${assetNames(data)}`, [...ep.at, 'returns']),
         ...(ownOnly ? [evidence(`${ep.key} on ${element.name} checks each object against its owner`, ctx.controlSource(element, 'object-level-authorization', ep) ?? ep.at)] : []),
@@ -405,7 +411,9 @@ function issuesKeys(ep: Endpoint): boolean {
  */
 const MASKABLE_TYPES: ReadonlySet<string> = new Set(['payment', 'credentials', 'secrets', 'session', 'pii']);
 const isMaskable = (a: { type?: string }): boolean => MASKABLE_TYPES.has(a.type ?? '');
-const FIELDS_NEEDED_MITIGATION = 'Return only the fields the caller needs (the amounts or records asked for, not whole rows with internal fields), keep restricted responses out of shared caches (`Cache-Control: no-store`), and never send secrets or hashes to clients.';
+/** What to do about whole records; shared caches are left out where the endpoint declares `cache-control`. */
+const fieldsNeededMitigation = (cacheControlled: boolean): string =>
+  `Return only the fields the caller needs (the amounts or records asked for, not whole rows with internal fields)${cacheControlled ? '' : ', keep restricted responses out of shared caches (`Cache-Control: no-store`),'} and never send secrets or hashes to clients.`;
 
 export const apiKeyInClient: FlowRule = {
   id: 'api-key-in-client',
