@@ -10,7 +10,7 @@ import {
   withArticle,
 } from './helpers.js';
 import {
-  assetList, assetNames, callAuth, endpointOfFlow, exchangesProviderSignIn, highConfidentiality, isData, isIssuedKey, isLlm, isOrAre, isUserAgent, itOrThem, itOrThey, restricted,
+  assetList, assetNames, callAuth, endpointOfFlow, exchangesProviderSignIn, highConfidentiality, isData, isIssuedKey, isLlm, isOrAre, itOrThem, itOrThey, restricted,
   USER_CREDENTIALS,
 } from './facts.js';
 import { admittedThrough, CALLER_PERIMETER, openFlowsInto, takesHttp } from './family-shared.js';
@@ -421,7 +421,7 @@ export const apiKeyInClient: FlowRule = {
   title: 'API key shipped in a client application',
   description:
     'A browser or mobile app authenticates to a service with an API key: the key is in the client\'s code, so every user (and every attacker) has it.',
-  condition: 'a flow authenticating with `api-key` (its own `auth`, else that of the endpoint it names, else its target\'s) whose source is a user agent (type `user-agent`, or the `browser` or `mobile` trait), into a target without `least-privilege` (a publishable key scoped to harmless operations) on the target, on the flow or on the endpoint the flow names; one finding per target, naming every client',
+  condition: 'a flow authenticating with `api-key` (its own `auth`, else that of the endpoint it names, else its target\'s) whose source is a browser or mobile app (the `browser` or `mobile` trait its tech gives: `browser`, `spa`, `react`, `mobile-app`, `ios`...; not a user agent no tech says is one, such as a developer\'s laptop holding its user\'s own key), into a target without `least-privilege` (a publishable key scoped to harmless operations) on the target, on the flow or on the endpoint the flow names; one finding per target, naming every client',
   mitigation: 'Authenticate users, not the app: use per-user tokens (OAuth 2 with PKCE); if a key must ship, make it publishable, scoped to harmless operations and rate-limited.',
   action: { text: 'Replace client-embedded API keys with per-user tokens for {targets}' },
   mitigatedBy: ['least-privilege'],
@@ -457,9 +457,14 @@ export const apiKeyInClient: FlowRule = {
   },
 };
 
-/** A flow from a user agent authenticating with an API key: the key ships in the client. */
+/**
+ * A flow from a browser or mobile app (by its tech: `react`, `spa`, `ios`...) authenticating with an API key: the
+ * key ships in code handed to the public. A user agent no tech says is one (a developer's laptop, a CLI) may hold
+ * its user's own key in a config file: nothing shipped to extract.
+ */
 const clientKeyFlow = (ctx: AnalysisContext, f: Flow): boolean =>
-  isUserAgent(ctx.graph.elements.get(f.from)) && ctx.graph.elements.has(f.to) && callAuth(ctx, f).method === 'api-key';
+  shipsToThePublic(ctx.graph.elements.get(f.from)) && ctx.graph.elements.has(f.to) && callAuth(ctx, f).method === 'api-key';
+const shipsToThePublic = (e: Element | undefined): boolean => e !== undefined && (e.traits.includes('browser') || e.traits.includes('mobile'));
 
 /** The key's scope can be declared where it is used: on the call, or on the endpoint it calls. */
 function keyScopedAtCall(ctx: AnalysisContext, f: Flow): boolean {
