@@ -374,7 +374,7 @@ function repositoryFiles(compose: ComposeFile, root: string): Pick<ComposeOption
   const inside = (path: string): { full: string; rel: string } | undefined => {
     const full = resolve(dirname(resolve(compose.shown)), path);
     const rel = relative(top, full);
-    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return undefined;
+    if (rel.startsWith(`..${sep}`) || rel === '..' || isAbsolute(rel)) return undefined;
     return { full, rel: rel.split(sep).join('/') };
   };
   const readFile = (path: string): { text: string; file: string } | undefined => {
