@@ -564,15 +564,28 @@ const PRIVATE_NAME = /(?:^|\.)(?:localhost|local|internal|svc|cluster\.local|lan
 /** Documentation placeholders: `db.example.com` is no service anyone calls. */
 const PLACEHOLDER_NAME = /(?:^|\.)example\.(?:com|org|net)$/i;
 export const isPlaceholderHost = (host: string): boolean => PLACEHOLDER_NAME.test(host);
-/** Variable names that hold an address, so that a bare value there is a host rather than some other word with a dot. */
-const ADDRESS_SETTING = /(?:HOST|URL|URI|ENDPOINT|ADDR)/i;
+/**
+ * The last word of a variable name that says its value is an address, a numbered one (`_2`) aside: words, not
+ * letters, since SECURITY_ENABLED holds "URI" and RABBITMQ_DEFAULT_VHOST "HOST", and the last word, since what
+ * follows an address word says what the value is instead (HOSTNAME_STRATEGY, POSTGRES_HOST_AUTH_METHOD).
+ */
+const ADDRESS_SETTING = /(?:^|_)(?:HOSTS?|HOSTNAMES?|URLS?|URIS?|ENDPOINTS?|ADDRS?|ADDRESS|ADDRESSES)(?:_\d+)?$/i;
+/**
+ * Names that hold an address only when the value is written `host:port` (`KAFKA_BROKERS=broker-1:9092`,
+ * `SPRING_KAFKA_BOOTSTRAP_SERVERS`): `MESSAGE_BROKER=rabbitmq` or `SERVER=production` names a kind or a mode.
+ */
+const SERVER_SETTING = /(?:^|_)(?:SERVERS?|BROKERS?)(?:_\d+)?$/i;
 
-/** Whether a setting is named for an address (`DB_HOST`, `PAYMENTS_URL`), so that its value is one. */
-export const isAddressSetting = (key: string): boolean => ADDRESS_SETTING.test(key);
+/**
+ * Whether a setting is named for an address (`DB_HOST`, `PAYMENTS_URL`), so that its value is one; `withPort`: its
+ * value is written `host:port`, which makes a list of servers or brokers one too. Unknown values have no port.
+ */
+export const isAddressSetting = (key: string, withPort = false): boolean =>
+  ADDRESS_SETTING.test(key) || (withPort && SERVER_SETTING.test(key));
 
 /** A reference that names an address for sure: a URL, or a value of a setting named for one (`DB_HOST=db`). */
 export const namesAnAddress = (ref: HostReference): boolean =>
-  ref.evidence.scheme !== undefined || (ref.setting !== undefined && isAddressSetting(ref.setting));
+  ref.evidence.scheme !== undefined || (ref.setting !== undefined && isAddressSetting(ref.setting, ref.withPort === true));
 
 /** A DNS name on the internet, as far as its form says: dotted, ending in a top-level domain, none of the private or placeholder ones. */
 export function isPublicHostName(host: string): boolean {
@@ -665,7 +678,7 @@ const bucketTech = (ref: HostReference): string | undefined =>
  * boundary of the project, with a flow from each service naming it, its provenance the setting. Call it after
  * resolveReferences and before settleFlows, which gives the flows their protocols (a scheme, `sslmode=require`)
  * and authentication (a password in the URL). A bare value counts only under a variable named for an address
- * (HOST, URL, URI, ENDPOINT, ADDR); names of services that may yet be defined elsewhere (no dot, a cluster's
+ * (see isAddressSetting); names of services that may yet be defined elsewhere (no dot, a cluster's
  * `.svc` names) and placeholders (`example.com`) wait as references, as does anything depends_on names, or
  * that `mayBeOutside` turns down (a name the format's own DNS may resolve). Returns the elements added.
  */

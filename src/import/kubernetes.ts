@@ -1584,6 +1584,7 @@ class KubernetesReader {
             from: w.id,
             host: scoped(m.host),
             setting: setting.key,
+            ...(m.port !== undefined ? { withPort: true } : {}),
             evidence: {
               provenance: { file: setting.file ?? w.obj.file, line: setting.line, note: `env ${setting.key}${setting.from ? ` (${setting.from})` : ''}${c !== w.main ? ` (container ${c.name})` : ''}` },
               ...(m.scheme ? { scheme: m.scheme } : {}),
@@ -1618,6 +1619,7 @@ class KubernetesReader {
             from: w.id,
             host: scoped(m.host),
             ...(arg.key !== '' ? { setting: arg.key } : {}),
+            ...(m.port !== undefined ? { withPort: true } : {}),
             evidence: {
               provenance: { file: w.obj.file, line: arg.line, note: `${arg.where}${arg.flag !== undefined ? ` ${arg.flag}` : ' URL'}${c !== w.main ? ` (container ${c.name})` : ''}` },
               ...(m.scheme ? { scheme: m.scheme } : {}),
