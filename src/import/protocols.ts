@@ -20,7 +20,7 @@ export interface ProtocolGuess {
 /**
  * URL schemes that are not catalogue protocols but name one. `mongodb+srv` turns TLS on by default (the
  * MongoDB driver specification), so it is the encrypted protocol; SQLAlchemy-style `dialect+driver`
- * schemes are handled by schemeProtocol.
+ * schemes and `+tls`/`+ssl` suffixes are handled by schemeProtocol.
  */
 const SCHEME_ALIASES: Record<string, string> = {
   postgresql: 'postgres',
@@ -30,24 +30,30 @@ const SCHEME_ALIASES: Record<string, string> = {
   sqlserver: 'sql',
   mssql: 'sql',
   oracle: 'sql',
-  'redis+tls': 'rediss',
-  'amqp+ssl': 'amqps',
   // Buckets: Hadoop's S3 connector, and Google Cloud Storage reached through its HTTPS API.
   s3a: 's3',
   gs: 'cloud-api',
   // Pulsar's binary protocol, which the catalogue does not name: plain TCP, or TLS.
   pulsar: 'tcp',
-  'pulsar+ssl': 'tls',
 };
+
+/** The catalogue's TLS variant of a protocol (`smtp` -> `smtps`, `postgres` -> `postgres+tls`, `tcp` -> `tls`), if it has one. */
+function tlsVariant(protocol: string): string | undefined {
+  if (protocol === 'tcp') return 'tls';
+  return [`${protocol}s`, `${protocol}+tls`].find((p) => lookup(PROTOCOLS, p) !== undefined);
+}
 
 /** The protocol a URL scheme names, or undefined when it names none the catalogue knows. */
 export function schemeProtocol(scheme: string): string | undefined {
   const s = scheme.toLowerCase();
   if (lookup(PROTOCOLS, s) !== undefined) return s;
   if (lookup(SCHEME_ALIASES, s) !== undefined) return SCHEME_ALIASES[s];
-  // `postgresql+asyncpg`, `mysql+pymysql`: the part before `+` is the wire protocol, the rest a client library.
-  const base = s.split('+')[0];
-  return lookup(PROTOCOLS, base) !== undefined ? base : lookup(SCHEME_ALIASES, base);
+  // `postgresql+asyncpg`, `mysql+pymysql`: the part before `+` is the wire protocol, the rest a client library;
+  // but `smtp+tls`, `amqp+ssl`, `redis+tls` say the connection is encrypted, which a protocol without TLS is not.
+  const [base, ...rest] = s.split('+');
+  const protocol = lookup(PROTOCOLS, base) !== undefined ? base : lookup(SCHEME_ALIASES, base);
+  const encrypted = rest.some((part) => part === 'tls' || part === 'ssl');
+  return protocol !== undefined && encrypted ? tlsVariant(protocol) ?? protocol : protocol;
 }
 
 /**
