@@ -235,7 +235,18 @@ export interface PortMapping {
 
 const PORT_OR_RANGE = /^\d{1,5}(?:-\d{1,5})?$/;
 
-/** `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`, HOST_IP possibly `[::1]`; undefined when it is not one. */
+/** An IPv6 address in its text forms: eight groups of hex digits, or fewer around one `::`; the last two may be an IPv4 address. */
+function isIpv6(text: string): boolean {
+  const halves = text.split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  const v4 = groups.length > 0 && /^\d{1,3}(?:\.\d{1,3}){3}$/.test(groups[groups.length - 1]);
+  const count = groups.length + (v4 ? 1 : 0);
+  if (!groups.slice(0, v4 ? -1 : undefined).every((g) => /^[0-9a-f]{1,4}$/i.test(g))) return false;
+  return halves.length === 2 ? count < 8 : count === 8;
+}
+
+/** `[HOST_IP:][HOST_PORT:]CONTAINER_PORT[/PROTOCOL]`, HOST_IP possibly `[::1]` or `::1`; undefined when it is not one. */
 export function parsePortSpec(spec: string): PortMapping | undefined {
   let rest = spec.trim();
   let transport: string | undefined;
@@ -252,7 +263,12 @@ export function parsePortSpec(spec: string): PortMapping | undefined {
     rest = rest.slice(end + 2);
   }
   const parts = rest.split(':');
-  if (hostIp === undefined && parts.length === 3) hostIp = parts.shift();
+  // As Docker reads it, an IPv6 host address may go unbracketed (`::1:6000:5432`): all before the last two parts.
+  if (hostIp === undefined && parts.length >= 3) {
+    hostIp = parts.slice(0, -2).join(':');
+    if (parts.length > 3 && !isIpv6(hostIp)) return undefined;
+    parts.splice(0, parts.length - 2);
+  }
   if (parts.length > 2) return undefined;
   const target = parts.pop()!;
   const published = parts.pop() ?? '';
