@@ -113,10 +113,16 @@ const FILE_REFERENCE = /^(?:\.{0,2}\/|~\/|classpath:|file:)|^[\w.-]+(?:\/[\w.-]+
 /** A switch, which no one uses as a secret. */
 const SWITCH = /^(?:true|false|yes|no|on|off|enabled?|disabled?|none|null)$/i;
 
-/** A value written as the secret itself: not a placeholder, a reference, a file's name or a switch. */
+/**
+ * A key made to be public, whatever the setting is called: Stripe's publishable keys (`pk_live_`, `pk_test_`; Laravel
+ * Cashier's `STRIPE_KEY` holds one beside the secret `STRIPE_SECRET`), which browsers receive by design.
+ */
+const PUBLISHABLE_KEY = /^pk_(?:live|test)_/;
+
+/** A value written as the secret itself: not a placeholder, a reference, a file's name, a switch or a publishable key. */
 export function isLiteralSecret(value: string): boolean {
   const v = value.trim();
-  return !PLACEHOLDER.test(v) && !REFERENCE.test(v) && !FILE_REFERENCE.test(v) && !SWITCH.test(v);
+  return !PLACEHOLDER.test(v) && !REFERENCE.test(v) && !FILE_REFERENCE.test(v) && !SWITCH.test(v) && !PUBLISHABLE_KEY.test(v);
 }
 
 /** A placeholder or a reference (see PLACEHOLDER): a Kubernetes Secret's value that commits nothing. */
