@@ -100,6 +100,13 @@ export const unauthenticatedBroker: ElementRule = {
 };
 
 /**
+ * A call over HTTP to a broker whose clients speak a messaging protocol of its own (RabbitMQ's management UI on
+ * 15672, EMQX's dashboard): its administration interface, not a client publishing or subscribing. A cloud
+ * broker's clients (SQS, Pub/Sub) do use HTTPS; MQTT over WebSockets (`wss`) is a client too.
+ */
+const isManagementCall = (broker: Element, f: Flow): boolean => (f.protocol === 'http' || f.protocol === 'https') && !broker.traits.includes('cloud');
+
+/**
  * The flows between a broker of ours and clients in untrusted zones (devices, apps, partners), which connect
  * to it by design; empty for a broker in an untrusted zone (someone else's) or with no such client.
  */
@@ -108,7 +115,7 @@ export function untrustedClientFlows(ctx: AnalysisContext, broker: Element): Flo
   const flows: Flow[] = [];
   for (const f of [...ctx.graph.inFlows(broker.id), ...ctx.graph.outFlows(broker.id)]) {
     const other = f.from === broker.id ? f.to : f.from;
-    if (other !== broker.id && isNetworkFlow(f) && inUntrustedZone(ctx, other)) flows.push(f);
+    if (other !== broker.id && isNetworkFlow(f) && !isManagementCall(broker, f) && inUntrustedZone(ctx, other)) flows.push(f);
   }
   return flows;
 }
