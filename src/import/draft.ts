@@ -700,7 +700,9 @@ export function addOutsideServices(draft: Draft, mayBeOutside: (ref: HostReferen
         : 'Outside the files read, named by a setting: who runs it (a managed service, a partner) and what it holds is for you to add',
     });
     if (!known) added.push(element);
-    element.provenance.push({ ...ref.evidence.provenance });
+    // Services sharing one YAML anchor's settings name the host at the same line: it is cited once.
+    const at = ref.evidence.provenance;
+    if (!element.provenance.some((p) => p.file === at.file && p.line === at.line && p.note === at.note)) element.provenance.push({ ...at });
     addEvidence(draft, ref.from, key, [ref.evidence]);
   }
   draft.references = pending;
