@@ -9,7 +9,7 @@ import { type AuthMethod, type Control, TECHNOLOGIES } from '../model/catalog.js
 import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import {
-  authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
+  authOff, commandAddresses, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, environmentSecret, type EnvSetting, escapeCapability,
   HOST_CONTROL, hostMentions, imageProtocol, imageTech, isRootUser, notACall, passwordSetting, secretFileSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff, withDebugger,
 } from './containers.js';
 import { configAddresses } from './config-addresses.js';
@@ -1306,6 +1306,25 @@ class ComposeReader {
     return undefined;
   }
 
+  /**
+   * The words of `command` or `entrypoint` with their lines: a list's items each at its own, a command line split at
+   * spaces (as Compose splits it, quotes aside) at the setting's.
+   */
+  private commandWords(s: Service, key: 'command' | 'entrypoint'): Array<{ text: string; line: number }> {
+    const command = s.settings.get(key);
+    if (!command) return [];
+    if (isScalar(command.value)) {
+      const line = this.line(command.offset);
+      return (this.text(command) ?? '').split(/\s+/).filter((w) => w !== '').map((text) => ({ text: text.replace(/^(["'])(.*)\1$/, '$2'), line }));
+    }
+    return this.strings(command, 'a command line, or a list of its words').map((w) => ({ text: w.text.trim(), line: this.line(w.offset) }));
+  }
+
+  /** The addresses the service's command line names (`celery --broker=amqp://rabbitmq`), by where they are written. */
+  private commandLineAddresses(s: Service): Array<ReturnType<typeof commandAddresses>[number] & { where: string }> {
+    return (['entrypoint', 'command'] as const).flatMap((where) => commandAddresses(this.commandWords(s, where)).map((a) => ({ ...a, where })));
+  }
+
   private command(s: Service, key = 'command'): string[] {
     const command = s.settings.get(key);
     if (!command) return [];
@@ -1471,6 +1490,17 @@ class ComposeReader {
       if (signing && this.signingKey(s, e.key, signing, masked, at, facts)) continue;
       if (!signing) this.checks.push({ file: at.file, line: at.line, message: `service ${s.name} sets ${e.key} to ${masked}: a secret written in the configuration; take it from a secret store (Docker secrets) and rotate it` });
       out.push(at);
+    }
+    // A URL with a password on the command line (`celery --broker=amqp://user:pw@rabbitmq`) is written in the file too,
+    // and shows in every process listing besides.
+    for (const arg of this.commandLineAddresses(s)) {
+      const setting = { key: arg.key !== '' ? arg.key : 'URL', value: arg.value, line: arg.line };
+      const found = literalSecretSetting(setting);
+      if (!found?.inUrl) continue;
+      const masked = describeLiteral(found, setting, env);
+      const written = `${arg.where}${arg.flag !== undefined ? ` ${arg.flag}` : ' URL'}`;
+      this.checks.push({ file: this.file, line: arg.line, message: `service ${s.name}: its ${arg.where} passes ${arg.flag !== undefined ? `${arg.flag} ` : ''}${masked}: a secret written in the configuration, and shown to anyone who lists the host's processes; take it from a secret store (Docker secrets) and rotate it` });
+      out.push({ file: this.file, line: arg.line, note: `${written} (${masked})` });
     }
     return out;
   }
@@ -1986,6 +2016,17 @@ class ComposeReader {
       // A link gives the service a host name to call; depends_on only a start-up order.
       if (dep.how === 'depends_on') this.startupOnly.add(evidence);
       refer(dep.name, evidence, true);
+    }
+    for (const arg of this.commandLineAddresses(s)) {
+      for (const m of hostMentions(arg.value, arg.key)) {
+        refer(m.host, {
+          provenance: { file: this.file, line: arg.line, note: `${arg.where}${arg.flag !== undefined ? ` ${arg.flag}` : ' URL'}` },
+          ...(m.scheme ? { scheme: m.scheme } : {}),
+          ...(m.query ? { query: m.query } : {}),
+          ...(m.port !== undefined ? { port: m.port, targetPort: m.port } : {}),
+          ...(m.credentials ? { credentials: true } : {}),
+        }, false, arg.key !== '' ? arg.key : undefined, m.port !== undefined);
+      }
     }
     for (const setting of env) {
       // A secret's value names no host, and must not travel on as one; `KEY_VAULT_URL` or `TOKEN_ENDPOINT` is an address.

@@ -261,6 +261,44 @@ export function hostMentions(value: string, key = ''): HostMention[] {
   });
 }
 
+/** An address a command line gives a container, as commandAddresses reads it. */
+export interface CommandAddress {
+  /** The flag as a variable name (`REDIS_HOST`, `BROKER`), which hostMentions and the outside services read as they read an environment variable's name; '' for a URL on its own. */
+  key: string;
+  value: string;
+  line: number;
+  /** The flag as written (`--broker`), when the address follows one. */
+  flag?: string;
+}
+
+/** Command-line flags named for an address, as variable names (`REDIS_HOST`, `DATABASE_URL`, `BROKER`). */
+const ADDRESS_FLAG = /(?:^|_)(?:HOST|HOSTNAME|URL|URI|ADDR|ADDRESS|ENDPOINT|SERVER|BROKERS?|DSN)S?$/;
+/** A word that is a URL with a host (`postgres://db:5432/app`, `http://api`). */
+const URL_WORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/]/;
+
+/**
+ * The addresses a command line gives a container: a flag named for an address with its value (`--redis-host redis`,
+ * `--broker=amqp://rabbitmq`), or a URL on its own. Other flags are left alone (`--workers=4` names no host), and so
+ * are flags named for secrets.
+ */
+export function commandAddresses(words: ReadonlyArray<{ text: string; line: number }>): CommandAddress[] {
+  const out: CommandAddress[] = [];
+  for (const [i, word] of words.entries()) {
+    const joined = /^--?([A-Za-z][A-Za-z0-9_.-]*)=(.+)$/.exec(word.text);
+    const flag = joined?.[1] ?? /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(word.text)?.[1];
+    const next = words[i + 1];
+    const value = joined?.[2] ?? (flag !== undefined && next !== undefined && !next.text.startsWith('-') ? next : undefined);
+    if (flag !== undefined && value !== undefined) {
+      const key = flag.replace(/[-.]/g, '_').toUpperCase();
+      if (!ADDRESS_FLAG.test(key) || isSecretSetting(key) || notACall(key)) continue;
+      out.push(typeof value === 'string' ? { key, value, line: word.line, flag: word.text.slice(0, word.text.indexOf('=')) } : { key, value: value.text, line: value.line, flag: word.text });
+    } else if (URL_WORD.test(word.text) && (i === 0 || !/^--?[A-Za-z]/.test(words[i - 1].text) || words[i - 1].text.includes('='))) {
+      out.push({ key: '', value: word.text, line: word.line });
+    }
+  }
+  return out;
+}
+
 /**
  * The items of a list of addresses written in one value: in brackets, separated by commas, each perhaps quoted
  * (`["http://es01:9200", "http://es02:9200"]`), or URLs separated by spaces. Undefined for anything else.

@@ -10,7 +10,7 @@ import { sortDiagnostics } from '../model/diagnostics.js';
 import type { Diagnostic, ModelPath } from '../model/types.js';
 import { portEvidence, serviceId, traefikHosts, traefikPaths } from './compose.js';
 import {
-  authOff, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
+  authOff, type CommandAddress, commandAddresses, commandRequiresPassword, companionPort, type DebuggerListener, debuggerListener, debuggerNote, type EnvSetting, escapeCapability, HOST_CONTROL,
   hostMentions, imageProtocol, imageRepository, imageTech, notACall, passwordSetting, sshdKeyOnly, SSHD_CONFIG_PATH, sshPasswordLogin, sshPasswordOff,
   withDebugger,
 } from './containers.js';
@@ -1633,43 +1633,15 @@ class KubernetesReader {
     }
   }
 
-  /**
-   * The addresses a container's command line gives it: a flag named for an address with its value (`--redis-host
-   * redis`, `--db-url=postgres://db/app`), or a URL on its own. Other flags are left alone (`--workers=4` names no
-   * host), and so are flags named for secrets. `key` is the flag as a variable name (`REDIS_HOST`), which hostMentions
-   * and the outside services read as they read an environment variable's name.
-   */
-  private addressArguments(w: Workload, c: Container): Array<{ key: string; value: string; line: number; flag?: string; where: string }> {
+  /** The addresses a container's command line gives it (see commandAddresses), by where they are written. */
+  private addressArguments(w: Workload, c: Container): Array<CommandAddress & { where: string }> {
     const { src } = w.obj;
-    const out: Array<{ key: string; value: string; line: number; flag?: string; where: string }> = [];
-    for (const where of ['command', 'args']) {
-      const words = this.items(src, c.fields.get(where), 'a list of words').flatMap((item) => {
-        const text = this.text(src, item)?.trim();
-        return text === undefined ? [] : [{ text, line: src.lineOf(item.offset) }];
-      });
-      for (const [i, word] of words.entries()) {
-        const joined = /^--?([A-Za-z][A-Za-z0-9_.-]*)=(.+)$/.exec(word.text);
-        const flag = joined?.[1] ?? /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(word.text)?.[1];
-        const next = words[i + 1];
-        const value = joined?.[2] ?? (flag !== undefined && next !== undefined && !next.text.startsWith('-') ? next : undefined);
-        if (flag !== undefined && value !== undefined) {
-          const key = flag.replace(/[-.]/g, '_').toUpperCase();
-          if (!ADDRESS_FLAG.test(key) || isSecretSetting(key) || notACall(key)) continue;
-          out.push(typeof value === 'string' ? { key, value, line: word.line, flag: word.text.slice(0, word.text.indexOf('=')), where } : { key, value: value.text, line: value.line, flag: word.text, where });
-        } else if (URL_WORD.test(word.text) && (i === 0 || !/^--?[A-Za-z]/.test(words[i - 1].text) || words[i - 1].text.includes('='))) {
-          out.push({ key: '', value: word.text, line: word.line, where });
-        }
-      }
-    }
-    return out;
+    return ['command', 'args'].flatMap((where) => commandAddresses(this.items(src, c.fields.get(where), 'a list of words').flatMap((item) => {
+      const text = this.text(src, item)?.trim();
+      return text === undefined ? [] : [{ text, line: src.lineOf(item.offset) }];
+    })).map((a) => ({ ...a, where })));
   }
 }
-
-/** Command-line flags named for an address, as variable names (`REDIS_HOST`, `DATABASE_URL`, `BROKER`). */
-const ADDRESS_FLAG = /(?:^|_)(?:HOST|HOSTNAME|URL|URI|ADDR|ADDRESS|ENDPOINT|SERVER|BROKERS?|DSN)S?$/;
-/** A word that is a URL with a host (`postgres://db:5432/app`, `http://api`). */
-const URL_WORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s/]/;
-
 
 /**
  * The Service a StatefulSet pod's own address goes through: `kafka-0.kafka-headless.messaging.svc.cluster.local`

@@ -374,7 +374,8 @@ describe('compose bad input', () => {
 
   it('a YAML syntax error: file, line, column, no exception', () => {
     const r = discoverCompose(fixture('broken/docker-compose.yml'), 'broken/docker-compose.yml');
-    assert.deepEqual(r.diagnostics.map((d) => [d.file, d.line, d.col, d.code]), [['broken/docker-compose.yml', 6, 3, 'syntax-error']]);
+    // At the `[` left open (`ports: ["8080:80"`), where the fix goes, not where yaml noticed it.
+    assert.deepEqual(r.diagnostics.map((d) => [d.file, d.line, d.col, d.code]), [['broken/docker-compose.yml', 5, 12, 'syntax-error']]);
     assert.deepEqual(diag('services:\n\tweb:\n    image: x\n'), ['2:1 error[syntax-error] ']);
     assert.deepEqual(diag('services:\n  web:\n    image: a\n    image: b\n'), ['4:5 error[syntax-error] ']);
     assert.match(discoverCompose('services:\n  web:\n    image: a\n    image: b\n', 'x').diagnostics[0].message, /key `image` appears twice/);
