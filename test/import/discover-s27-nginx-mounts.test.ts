@@ -46,7 +46,7 @@ describe('discover s27: an nginx configuration a compose service mounts', () => 
     const draft = compose('      - ./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro\n', { 'nginx/default.conf': SERVER });
     assert.deepEqual(proxyFlows(draft), [
       'app http 3000 nginx/default.conf:3 mounted at /etc/nginx/conf.d/default.conf',
-      'meilisearch http 7700 nginx/default.conf:4 mounted at /etc/nginx/conf.d/default.conf',
+      'meilisearch http 7700 nginx/default.conf:4 mounted at /etc/nginx/conf.d/default.conf, location /search/',
     ]);
     assert.deepEqual(flowSet(draft), ['clients -> proxy', 'proxy -> app', 'proxy -> meilisearch']);
     assert.deepEqual(draft.sources.filter((s) => s.format === NGINX_FORMAT).map((s) => s.file), ['nginx/default.conf']);
@@ -123,7 +123,7 @@ describe('discover s27: the CLI reads the repository\'s own nginx files only', (
     const r = run('discover', dir);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /# nginx\/default\.conf:3 mounted at \/etc\/nginx\/conf\.d\/default\.conf\n {2}- proxy -> app: \{ protocol: http, port: 3000 \}/);
-    assert.match(r.stdout, /# nginx\/default\.conf:4 mounted at \/etc\/nginx\/conf\.d\/default\.conf\n {2}- proxy -> meilisearch: \{ protocol: http, port: 7700 \}/);
+    assert.match(r.stdout, /# nginx\/default\.conf:4 mounted at \/etc\/nginx\/conf\.d\/default\.conf, location \/search\/\n {2}- proxy -> meilisearch: \{ protocol: http, port: 7700 \}/);
     assert.match(r.stdout, /^# {3}nginx\/default\.conf \(nginx configuration\)$/m);
     assert.match(r.stderr, /^threatmap discover: read 1 compose file, 1 nginx configuration file: /);
     assert.doesNotMatch(r.stderr, /has no flows/);

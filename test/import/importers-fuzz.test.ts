@@ -495,7 +495,9 @@ describe('importers: regressions found by the search', () => {
     const out = reader('compose').read(text, 'docker-compose.yml');
     assert.ok(out.diagnostics.length > 0);
     for (const d of out.diagnostics) assert.ok(d.line <= 3 && d.col <= lines[d.line - 1].length + 1, `${d.line}:${d.col} ${d.message}`);
-    assert.ok(out.diagnostics.some((d) => d.line === 3), out.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`).join('\n'));
+    // yaml's follow-on complaints after the stray `]` (on line 3, where the parser's own count put them past the end of
+    // line 2) are cut as a model's are (withoutFollowOns): the one left is at the bracket, said in plain words.
+    assert.deepEqual(out.diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`), ['2:2 a `]` with no `[` before it to close']);
   });
 
   it('kubernetes: problems found while the draft is built (after the files are read) are reported, not lost', () => {

@@ -233,7 +233,7 @@ export const forkPrSelfHostedRunner: ElementRule = {
   mitigatedBy: ['fork-pr-approval'],
   references: ['CWE-829', 'CWE-250', 'OWASP CICD-SEC-4', 'OWASP CICD-SEC-7'],
   rating: 'Likelihood Medium (anyone can open a pull request; a first-time contributor may need one accepted change first); impact High when the runners reach secrets or restricted data (the attacker\'s code reads them), Medium otherwise (a foothold on a host inside our network).',
-  example: 'boundaries:\n  internet: { trust: untrusted }\n  ci: { trust: internal }\nassets:\n  keys: { type: secrets, classification: restricted }\nelements:\n  contributor: { type: user, in: internet }\n  github: { type: third-party, in: internet, tech: github }\n  runners: { tech: github-actions, in: ci, handles: [keys] }\nflows:\n  - contributor -> github: https\n  - github -> runners: https',
+  example: 'boundaries:\n  internet: { trust: untrusted }\n  ci: { trust: internal }\nassets:\n  keys: { type: secrets, classification: restricted }\nelements:\n  contributor: { type: user, in: internet }\n  github: { name: GitHub repository, type: third-party, in: internet }\n  runners: { tech: github-actions, in: ci, handles: [keys] }\nflows:\n  - contributor -> github: https\n  - github -> runners: https',
   appliesTo: 'element',
   kinds: ['process'],
   types: ['ci-cd'],
