@@ -154,13 +154,20 @@ describe('renderHelmChart: values', () => {
     assert.deepEqual(r.notes, ['subchart postgresql is switched off by postgresql.enabled and is not rendered']);
   });
 
-  it('values files or a values.yaml that are not YAML: a warning and no manifests', () => {
+  // A values.yaml with a misindented key was a warning at 1:1 in yaml's words ("All mapping items must start at
+  // the same column"): Helm refuses such a chart, so it is an error, explained at the key as validate explains it.
+  it('values files or a values.yaml that are not YAML: an error at the place to fix, and no manifests', () => {
     const bad = render(values('image: [unclosed\n'));
     assert.deepEqual(bad.manifests, []);
-    assert.deepEqual(bad.diagnostics.map((d) => [d.severity, d.code, d.file]), [['warning', 'helm-chart', 'override.yaml']]);
-    const broken = render({}, withFile('values.yaml', 'a: b\n  c: d\n'));
+    assert.deepEqual(bad.diagnostics.map((d) => [d.severity, d.code, d.file]), [['error', 'syntax-error', 'override.yaml']]);
+    const broken = render({}, withFile('values.yaml', 'image:\n  tag: 1.0\nservice:\n  port: 80\n env: []\n'));
     assert.deepEqual(broken.manifests, []);
-    assert.deepEqual(broken.diagnostics.map((d) => [d.code, d.file, d.line]), [['helm-chart', 'chart/values.yaml', 1]]);
+    assert.deepEqual(broken.diagnostics.map((d) => [d.severity, d.code, d.file, d.line, d.col, d.message]), [
+      ['error', 'syntax-error', 'chart/values.yaml', 5, 2, '`env` (column 2) is not lined up with the keys before it'],
+    ]);
+    assert.match(broken.diagnostics[0].hint ?? '', /compare with `port` \(line 4, column 3\)/);
+    const fine = render({}, withFile('values.yaml', 'image:\n  tag: 1.0\nservice:\n  port: 80\nenv: []\n'));
+    assert.deepEqual(fine.diagnostics.filter((d) => d.severity === 'error'), []);
     assert.deepEqual(render({}, FILES.filter((f) => f.path !== 'Chart.yaml')).diagnostics.map((d) => d.message), ['no Chart.yaml: not a Helm chart']);
   });
 });

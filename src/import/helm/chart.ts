@@ -4,7 +4,7 @@
 import type { Diagnostic } from '../../model/types.js';
 import { toGoString } from '../gotemplate/index.js';
 import { coalesce, pathValue, type Values, withGlobals, withoutNulls } from './values.js';
-import { readYaml } from './yaml.js';
+import { readYaml, type YamlProblem } from './yaml.js';
 
 export interface LoadedChart {
   /** The name in Chart.yaml. */
@@ -40,11 +40,19 @@ export class ChartLoader {
     this.diagnostics.push({ severity: 'warning', code, message, file: this.display(path), line, col, path: '' });
   }
 
-  /** A YAML file that must hold a map (empty is an empty map); undefined, with a warning, when it does not. */
+  /** A file Helm itself refuses: the chart does not render. */
+  private syntaxError(path: string, problem: YamlProblem): void {
+    this.diagnostics.push({
+      severity: 'error', code: 'syntax-error', message: problem.message, file: this.display(path), line: problem.line, col: problem.col, path: '',
+      ...(problem.hint !== undefined ? { hint: problem.hint } : {}),
+    });
+  }
+
+  /** A YAML file that must hold a map (empty is an empty map); undefined, with an error or a warning, when it does not. */
   readMap(path: string, text: string): Values | undefined {
     const read = readYaml(text);
     if ('problem' in read) {
-      this.warn(path, read.problem.line, read.problem.col, 'helm-chart', `not YAML: ${read.problem.message}`);
+      this.syntaxError(path, read.problem);
       return undefined;
     }
     if (read.value === null) return new Map();

@@ -1,8 +1,10 @@
 // YAML and JSON as Helm reads and writes them. Helm reads YAML through sigs.k8s.io/yaml: YAML 1.1 (so
 // `yes` is true), then JSON, so every number becomes a float64 and every key a string. It writes YAML with
 // go-yaml v2: keys in go-yaml's order, lists not indented under their key, no line folding here.
-import { isScalar, type Pair, parseDocument, type ScalarTag, stringify, type Tags } from 'yaml';
+import { isScalar, type Pair, Parser, parseDocument, type ScalarTag, stringify, type Tags } from 'yaml';
+import { explainYamlError, withoutFollowOns } from '../../model/yaml-errors.js';
 import { formatFloatG, GoStruct } from '../gotemplate/index.js';
+import { LineIndex } from '../line-index.js';
 import { plain } from './convert.js';
 
 const tagName = (t: Tags[number]): string => (typeof t === 'string' ? t : t.tag);
@@ -13,6 +15,7 @@ const READ_AS_STRINGS = [...COLLECTIONS_ONLY_MAPS, 'tag:yaml.org,2002:timestamp'
 
 export interface YamlProblem {
   message: string;
+  hint?: string;
   line: number;
   col: number;
 }
@@ -40,10 +43,14 @@ function keyString(k: unknown): string {
 /** The first document of a YAML text as Go values, or the first problem in it. */
 export function readYaml(text: string): { value: unknown } | { problem: YamlProblem } {
   const doc = parseDocument(text, { version: '1.1', customTags: (tags) => tags.filter((t) => !READ_AS_STRINGS.includes(tagName(t))), merge: true, uniqueKeys: false, prettyErrors: false });
-  const error = doc.errors[0];
+  const error = withoutFollowOns(doc.errors, text)[0];
   if (error) {
-    const pos = error.linePos?.[0] ?? { line: 1, col: 1 };
-    return { problem: { message: error.message.split('\n')[0], line: pos.line, col: pos.col } };
+    // In the words `threatmap validate` uses for a model, at the place to fix.
+    const index = new LineIndex(text);
+    const plain = explainYamlError({ text, at: (o) => index.at(o), tokens: [...new Parser().parse(text)], used: new Set(), memo: {} }, error);
+    const { line, col } = index.at(plain?.offset ?? error.pos[0]);
+    const message = plain?.message ?? error.message.split('\n')[0];
+    return { problem: plain ? { message, hint: plain.hint, line, col } : { message, line, col } };
   }
   try {
     return { value: toGo(doc.toJS({ mapAsMap: true })) };
